@@ -1,0 +1,130 @@
+"""One function per kind of case event (the append-only log). Called only from services."""
+
+from .models import Case, CaseEvent, EventType
+
+
+def event_record(*, case: Case, type: str, actor=None, **details) -> CaseEvent:
+    if type not in EventType.values:
+        raise ValueError(f"Unknown case event type {type!r}")
+    return CaseEvent.objects.create(case=case, type=type, actor=actor, details=details)
+
+
+def case_received(*, case, actor, source):
+    return event_record(case=case, type=EventType.CASE_RECEIVED, actor=actor, source=source)
+
+
+def case_imported(*, case, actor, source, status):
+    return event_record(
+        case=case, type=EventType.CASE_IMPORTED, actor=actor, source=source, status=status
+    )
+
+
+def eligibility_recorded(*, case, actor, eligible, reasons, late_application, from_status):
+    return event_record(
+        case=case,
+        type=EventType.ELIGIBILITY_RECORDED,
+        actor=actor,
+        eligible=eligible,
+        reasons=reasons,
+        late_application=late_application,
+        from_status=from_status,
+        to_status=case.status,
+    )
+
+
+def notice_of_assignment_sent(*, case, actor, electronic, records_due_on):
+    return event_record(
+        case=case,
+        type=EventType.NOTICE_OF_ASSIGNMENT_SENT,
+        actor=actor,
+        date_assigned=case.date_assigned.isoformat(),
+        electronic=electronic,
+        records_due_on=records_due_on.isoformat(),
+        to_status=case.status,
+    )
+
+
+def record_added(*, case, actor, record):
+    return event_record(
+        case=case,
+        type=EventType.RECORD_ADDED,
+        actor=actor,
+        record_id=record.pk,
+        title=record.title,
+        size=record.size,
+        sha256=record.sha256,
+    )
+
+
+def record_inspected(*, case, record):
+    return event_record(
+        case=case,
+        type=EventType.RECORD_INSPECTED,
+        record_id=record.pk,
+        title=record.title,
+        pages=record.pages,
+    )
+
+
+def record_opened(*, case, actor, record):
+    return event_record(
+        case=case, type=EventType.RECORD_OPENED, actor=actor, record_id=record.pk, title=record.title
+    )
+
+
+def records_completed(*, case, actor, complete, late, from_status):
+    return event_record(
+        case=case,
+        type=EventType.RECORDS_COMPLETED,
+        actor=actor,
+        records_complete_on=case.records_complete_on.isoformat(),
+        complete=complete,
+        late=late,
+        determination_due_on=case.clock.determination_due_on.isoformat(),
+        from_status=from_status,
+        to_status=case.status,
+    )
+
+
+def case_terminated(*, case, actor, reason, note, from_status):
+    return event_record(
+        case=case,
+        type=EventType.CASE_TERMINATED,
+        actor=actor,
+        reason=reason,
+        note=note,
+        from_status=from_status,
+        to_status=case.status,
+    )
+
+
+def case_remanded(*, case, actor, note, from_status):
+    return event_record(
+        case=case,
+        type=EventType.CASE_REMANDED,
+        actor=actor,
+        note=note,
+        round=case.round,
+        from_status=from_status,
+        to_status=case.status,
+    )
+
+
+def transition_refused(*, case, actor, attempted, message):
+    return event_record(
+        case=case,
+        type=EventType.TRANSITION_REFUSED,
+        actor=actor,
+        attempted=attempted,
+        message=message,
+    )
+
+
+def clock_notice_sent(*, case, kind, recipient, due_on, escalation):
+    return event_record(
+        case=case,
+        type=EventType.ESCALATION_SENT if escalation else EventType.REMINDER_SENT,
+        kind=kind,
+        recipient=recipient,
+        due_on=due_on.isoformat(),
+    )
