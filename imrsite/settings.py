@@ -88,7 +88,8 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file (not :memory:) so a real Celery worker process in the tests sees the test data.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test_imrdesk.sqlite3")}
+    _suffix = os.environ.get("IMR_TEST_DB_SUFFIX", "")
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test_imrdesk{_suffix}.sqlite3")}
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
