@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from cases.models import Case, CitationKind, DisputedItem
+from cases.models import ItemCategory as CaseItemCategory
 
 
 class AssignmentStatus(models.TextChoices):
@@ -136,3 +137,156 @@ class ItemDecision(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["determination", "item"], name="one_decision_per_item")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.item}: {self.outcome or 'undecided'}"
+
+
+# --- The reviewer roster (SPEC section 4) ---------------------------------------------------
+
+
+def specialty_key(name: str) -> str:
+    """Specialty names match case- and punctuation-insensitively, and "and" is "&"
+    ("Physical Medicine and Rehabilitation" is "Physical Medicine & Rehabilitation")."""
+    import re
+
+    text = name.lower().replace("&", " and ")
+    words = re.findall(r"[a-z0-9]+", text)
+    return " ".join(word for word in words if word != "and")
+
+
+class Specialty(models.Model):
+    """The vocabulary of board certifications and specialties (seeded with the state's list)."""
+
+    name = models.CharField(max_length=120, unique=True)
+    key = models.CharField(max_length=120, unique=True, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "specialties"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.key = specialty_key(self.name)
+        super().save(*args, **kwargs)
+
+
+class CategorySpecialty(models.Model):
+    """Which specialties may decide which category of disputed item (editable data)."""
+
+    category = models.CharField(max_length=40, choices=CaseItemCategory.choices, db_index=True)
+    specialty = models.ForeignKey(Specialty, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        ordering = ["category", "specialty__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "specialty"], name="category_specialty_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category}: {self.specialty}"
+
+
+class ReviewerProfile(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviewer_profile"
+    )
+    external_id = models.CharField(max_length=64, unique=True)
+    certifications = models.ManyToManyField(Specialty, blank=True, related_name="reviewers")
+    years_in_practice = models.PositiveSmallIntegerField(default=0)
+    weekly_practice_hours = models.PositiveSmallIntegerField(default=0)
+    max_open_cases = models.PositiveSmallIntegerField(default=10)
+    carried_open_cases = models.PositiveSmallIntegerField(
+        default=0, help_text="Open cases carried over from another system (roster import)."
+    )
+    on_leave = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["user__last_name", "user__first_name"]
+
+    def __str__(self) -> str:
+        return f"{self.external_id} {self.user.get_full_name()}"
+
+    @property
+    def name(self) -> str:
+        return self.user.get_full_name() or self.user.username
+
+
+class Licence(models.Model):
+    profile = models.ForeignKey(ReviewerProfile, on_delete=models.CASCADE, related_name="licences")
+    state = models.CharField(max_length=2, help_text="Two-letter US state code.")
+    number = models.CharField(max_length=40)
+    expires = models.DateField()
+    restricted = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["state"]
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "state", "number"], name="licence_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.state} {self.number}"
+
+
+class AffiliationKind(models.TextChoices):
+    EMPLOYER = "employer", "Employer"
+    CLAIMS_ADMINISTRATOR = "claims_administrator", "Claims administrator"
+    PROVIDER = "provider", "Provider (physician)"
+    PROVIDER_GROUP = "provider_group", "Provider group"
+    UR_ORGANIZATION = "ur_organization", "UR organization"
+    PERSON = "person", "Person"
+
+
+class Affiliation(models.Model):
+    """A declared tie of a reviewer to an organization or person: a possible conflict."""
+
+    profile = models.ForeignKey(
+        ReviewerProfile, on_delete=models.CASCADE, related_name="affiliations"
+    )
+    kind = models.CharField(max_length=32, choices=AffiliationKind.choices)
+    name = models.CharField(max_length=200)
+    identifier = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["kind", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.name}"
+
+
+class LeavePeriod(models.Model):
+    profile = models.ForeignKey(ReviewerProfile, on_delete=models.CASCADE, related_name="leave")
+    starts = models.DateField()
+    ends = models.DateField()
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["starts"]
+
+    def __str__(self) -> str:
+        return f"{self.starts} to {self.ends}"
+
+
+class CaseConflict(models.Model):
+    """A conflict a reviewer declared for one case (when declining it): remembered for good."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="declared_conflicts")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="declared_conflicts"
+    )
+    reason = models.TextField()
+    declared_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "reviewer"], name="case_conflict_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} conflict: {self.reviewer}"

@@ -7,72 +7,203 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0001_initial'),
+        ("cases", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Determination',
+            name="Determination",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('round', models.PositiveSmallIntegerField(default=1)),
-                ('reviewer_licensure', models.JSONField(blank=True, default=list)),
-                ('reviewer_certifications', models.JSONField(blank=True, default=list)),
-                ('clinical_summary', models.TextField(blank=True)),
-                ('decision_date', models.DateField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('returned', 'Returned'), ('approved', 'Approved'), ('issued', 'Issued')], default='draft', max_length=16)),
-                ('imported', models.BooleanField(default=False, help_text='Carried over from a legacy system.')),
-                ('version', models.PositiveIntegerField(default=1, help_text='Bumped on every save of the draft.')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='determinations', to='cases.case')),
-                ('reviewer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='determinations', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("round", models.PositiveSmallIntegerField(default=1)),
+                ("reviewer_licensure", models.JSONField(blank=True, default=list)),
+                ("reviewer_certifications", models.JSONField(blank=True, default=list)),
+                ("clinical_summary", models.TextField(blank=True)),
+                ("decision_date", models.DateField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted"),
+                            ("returned", "Returned"),
+                            ("approved", "Approved"),
+                            ("issued", "Issued"),
+                        ],
+                        default="draft",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "imported",
+                    models.BooleanField(
+                        default=False, help_text="Carried over from a legacy system."
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1, help_text="Bumped on every save of the draft."
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="determinations",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="determinations",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ItemDecision',
+            name="ItemDecision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('outcome', models.CharField(blank=True, choices=[('upheld', 'Upheld'), ('overturned', 'Overturned')], max_length=16)),
-                ('citation_kind', models.CharField(blank=True, choices=[('mtus', 'MTUS'), ('non_mtus', 'Non-MTUS'), ('none', 'No citation')], max_length=16)),
-                ('citation_text', models.TextField(blank=True)),
-                ('rationale', models.TextField(blank=True)),
-                ('determination', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='decisions', to='reviews.determination')),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='decisions', to='cases.disputeditem')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[("upheld", "Upheld"), ("overturned", "Overturned")],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "citation_kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("mtus", "MTUS"),
+                            ("non_mtus", "Non-MTUS"),
+                            ("none", "No citation"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("citation_text", models.TextField(blank=True)),
+                ("rationale", models.TextField(blank=True)),
+                (
+                    "determination",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="decisions",
+                        to="reviews.determination",
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="decisions",
+                        to="cases.disputeditem",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['item__position'],
+                "ordering": ["item__position"],
             },
         ),
         migrations.CreateModel(
-            name='Assignment',
+            name="Assignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('round', models.PositiveSmallIntegerField(default=1)),
-                ('status', models.CharField(choices=[('assigned', 'Assigned (awaiting acceptance)'), ('accepted', 'Accepted'), ('declined', 'Declined'), ('completed', 'Completed'), ('withdrawn', 'Withdrawn')], default='assigned', max_length=16)),
-                ('assigned_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('responded_at', models.DateTimeField(blank=True, null=True)),
-                ('decline_reason', models.TextField(blank=True)),
-                ('assigned_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='cases.case')),
-                ('reviewer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assignments', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("round", models.PositiveSmallIntegerField(default=1)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("assigned", "Assigned (awaiting acceptance)"),
+                            ("accepted", "Accepted"),
+                            ("declined", "Declined"),
+                            ("completed", "Completed"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="assigned",
+                        max_length=16,
+                    ),
+                ),
+                ("assigned_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("responded_at", models.DateTimeField(blank=True, null=True)),
+                ("decline_reason", models.TextField(blank=True)),
+                (
+                    "assigned_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assignments",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assignments",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-assigned_at'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('status__in', ['assigned', 'accepted', 'completed'])), fields=('case', 'round'), name='one_live_assignment_per_round')],
+                "ordering": ["-assigned_at"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("status__in", ["assigned", "accepted", "completed"])),
+                        fields=("case", "round"),
+                        name="one_live_assignment_per_round",
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='determination',
-            constraint=models.UniqueConstraint(fields=('case', 'round'), name='one_determination_per_round'),
+            model_name="determination",
+            constraint=models.UniqueConstraint(
+                fields=("case", "round"), name="one_determination_per_round"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='itemdecision',
-            constraint=models.UniqueConstraint(fields=('determination', 'item'), name='one_decision_per_item'),
+            model_name="itemdecision",
+            constraint=models.UniqueConstraint(
+                fields=("determination", "item"), name="one_decision_per_item"
+            ),
         ),
     ]
