@@ -105,9 +105,7 @@ def records_due_on(*, notice_on: dt.date, expedited: bool, electronic: bool) -> 
     return add_calendar_days(notice_on, days)
 
 
-def determination_due_on(
-    *, clock_start: dt.date, expedited: bool, formulary_only: bool
-) -> dt.date:
+def determination_due_on(*, clock_start: dt.date, expedited: bool, formulary_only: bool) -> dt.date:
     # Lab. Code 4610.6(d)
     if expedited:
         return clock_start + dt.timedelta(days=DETERMINATION_DAYS_EXPEDITED)

@@ -68,7 +68,11 @@ def record_inspected(*, case, record):
 
 def record_opened(*, case, actor, record):
     return event_record(
-        case=case, type=EventType.RECORD_OPENED, actor=actor, record_id=record.pk, title=record.title
+        case=case,
+        type=EventType.RECORD_OPENED,
+        actor=actor,
+        record_id=record.pk,
+        title=record.title,
     )
 
 
@@ -127,4 +131,55 @@ def clock_notice_sent(*, case, kind, recipient, due_on, escalation):
         kind=kind,
         recipient=recipient,
         due_on=due_on.isoformat(),
+    )
+
+
+def reviewer_assigned(*, case, actor, assignment, score, batch, from_status):
+    return event_record(
+        case=case,
+        type=EventType.REVIEWER_ASSIGNED,
+        actor=actor,
+        assignment_id=assignment.pk,
+        reviewer=assignment.reviewer.username,
+        round=assignment.round,
+        score=score,
+        batch=batch,
+        from_status=from_status,
+        to_status=case.status,
+    )
+
+
+def assignment_refused(*, case, actor, reviewer, reasons):
+    """An attempt to assign a reviewer the rules exclude (or a case already taken)."""
+    return event_record(
+        case=case,
+        type=EventType.ASSIGNMENT_REFUSED,
+        actor=actor,
+        reviewer=reviewer.username,
+        reasons=reasons,
+    )
+
+
+def reviewer_accepted(*, case, actor, assignment, from_status):
+    return event_record(
+        case=case,
+        type=EventType.REVIEWER_ACCEPTED,
+        actor=actor,
+        assignment_id=assignment.pk,
+        attested_no_conflict=True,
+        from_status=from_status,
+        to_status=case.status,
+    )
+
+
+def reviewer_declined(*, case, actor, assignment, reason, conflict, from_status):
+    return event_record(
+        case=case,
+        type=EventType.REVIEWER_DECLINED,
+        actor=actor,
+        assignment_id=assignment.pk,
+        reason=reason,
+        conflict=conflict,
+        from_status=from_status,
+        to_status=case.status,
     )

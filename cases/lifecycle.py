@@ -1,4 +1,6 @@
-"""Which status may follow which (SPEC section 2). Services consult this; nothing else moves a case."""
+"""Which status may follow which (SPEC section 2).
+
+Services consult this; nothing else moves a case."""
 
 from .models import CLOSED_STATUSES, CaseStatus
 
@@ -33,6 +35,5 @@ def can_transition(from_status: str, to_status: str) -> bool:
 
 def refusal_message(from_status: str, to_status: str) -> str:
     return (
-        f"A case that is {S(from_status).label.lower()} cannot become "
-        f"{S(to_status).label.lower()}."
+        f"A case that is {S(from_status).label.lower()} cannot become {S(to_status).label.lower()}."
     )

@@ -34,7 +34,7 @@ class CaseStatus(models.TextChoices):
     REMANDED = "remanded", "Remanded"
 
 
-# States from which nothing more happens to the case (a remand of an issued case starts a new round).
+# States in which nothing more happens to a case (a remand of an issued case starts a new round).
 CLOSED_STATUSES = frozenset({CaseStatus.INELIGIBLE, CaseStatus.ISSUED, CaseStatus.TERMINATED})
 OPEN_STATUSES = frozenset(set(CaseStatus) - CLOSED_STATUSES)
 
@@ -91,6 +91,9 @@ class CaseNumberCounter(models.Model):
     year = models.PositiveSmallIntegerField(primary_key=True)
     last_number = models.PositiveIntegerField(default=0)
 
+    def __str__(self) -> str:
+        return f"CM{self.year:02d}: {self.last_number}"
+
 
 class Case(models.Model):
     case_number = models.CharField(max_length=16, unique=True)
@@ -104,9 +107,13 @@ class Case(models.Model):
     )
 
     application_received = models.DateField()
-    ur_decision_date = models.DateField(help_text="Date of the UR decision (the letter's UR Denial Date).")
+    ur_decision_date = models.DateField(
+        help_text="Date of the UR decision (the letter's UR Denial Date)."
+    )
     ur_decision_served_on = models.DateField(
-        null=True, blank=True, help_text="When the UR decision was served; the UR date if not known."
+        null=True,
+        blank=True,
+        help_text="When the UR decision was served; the UR date if not known.",
     )
     date_of_injury = models.DateField()
     claim_number = models.CharField(max_length=64, db_index=True)
@@ -123,7 +130,9 @@ class Case(models.Model):
     worker_last_name = models.CharField(max_length=100, db_index=True)
     worker_date_of_birth = models.DateField(null=True, blank=True)
     worker_age = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Age at the date of injury, when the date of birth is not given."
+        null=True,
+        blank=True,
+        help_text="Age at the date of injury, when the date of birth is not given.",
     )
     worker_sex = models.CharField(max_length=16, choices=Sex.choices, default=Sex.UNKNOWN)
     worker_email = models.EmailField(blank=True)
@@ -303,7 +312,7 @@ class EventType(models.TextChoices):
 
 
 class CaseEvent(models.Model):
-    """One thing that happened to a case. Append-only: services create events, nothing edits them."""
+    """One thing that happened to a case. Append-only: services add events, nothing edits them."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     type = models.CharField(max_length=40, choices=EventType.choices)
@@ -346,3 +355,6 @@ class ClockNotice(models.Model):
                 fields=["case", "kind", "due_on", "recipient"], name="clock_notice_once"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind} {self.recipient}"

@@ -18,8 +18,9 @@ from .models import Case, ClockNotice
 Kind = ClockNotice.Kind
 
 
-def _notice_send(*, case: Case, kind: str, due_on: dt.date, recipient: str, subject: str,
-                 body: str) -> bool:
+def _notice_send(
+    *, case: Case, kind: str, due_on: dt.date, recipient: str, subject: str, body: str
+) -> bool:
     """Record the notice first (the unique constraint makes it once-only), then mail it."""
     try:
         with transaction.atomic():
@@ -51,8 +52,9 @@ def clock_notices_send(*, today: dt.date | None = None) -> int:
     for case in cases.iterator(chunk_size=500):
         clock = case_clock(case, today=today)
         if clock.overdue:
-            kind = Kind.RECORDS_OVERDUE if clock.running == "records" else Kind.DETERMINATION_OVERDUE
-            what = "records" if clock.running == "records" else "determination"
+            records = clock.running == "records"
+            kind = Kind.RECORDS_OVERDUE if records else Kind.DETERMINATION_OVERDUE
+            what = "records" if records else "determination"
             for email in admins:
                 sent += _notice_send(
                     case=case,

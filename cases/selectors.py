@@ -7,13 +7,14 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Case as DbCase
+from django.db.models import F, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Role
 
-from .models import Case, CaseStatus, DisputedItem, MedicalRecord, RecordKind
+from .models import Case, CaseStatus, DisputedItem, MedicalRecord, Priority, RecordKind
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
@@ -53,6 +54,11 @@ def record_get_for(user, case: Case, record_id: int) -> MedicalRecord:
     if record is None or not cases_visible_to(user).filter(pk=case.pk).exists():
         raise Http404("No such record.")
     return record
+
+
+def expedited_first():
+    """An ordering term that puts expedited cases before standard ones."""
+    return DbCase(When(priority=Priority.EXPEDITED, then=Value(0)), default=Value(1))
 
 
 DUE_FILTERS = {
@@ -101,7 +107,7 @@ def case_list_for(
             terms |= Q(worker_first_name__icontains=first, worker_last_name__icontains=rest[-1])
         cases = cases.filter(terms)
     return cases.order_by(
-        F("due_on").asc(nulls_last=True), "-priority", "case_number"
+        F("due_on").asc(nulls_last=True), expedited_first(), "case_number"
     ).prefetch_related("items")
 
 

@@ -89,9 +89,7 @@ def case_create(*, data: dict[str, Any], actor=None, source: str = "ui") -> Case
     case_number = data.get("case_number")
     if case_number:
         if Case.objects.filter(case_number=case_number).exists():
-            raise ValidationError(
-                {"case_number": f"Case number {case_number} is already in use."}
-            )
+            raise ValidationError({"case_number": f"Case number {case_number} is already in use."})
         _case_number_reserve(case_number)
     else:
         case_number = case_number_next(year=data["application_received"].year)
@@ -329,12 +327,12 @@ def case_records_complete(
     if case.date_assigned and on < case.date_assigned:
         raise ValidationError("Records cannot be complete before the notice of assignment.")
     medical = case.records.exclude(kind=RecordKind.UR_DECISION)
-    if proceed_without:
-        if case.clock.records_due_on and today <= case.clock.records_due_on:
-            raise ValidationError(
-                "Records are not overdue yet (due "
-                f"{case.clock.records_due_on:%m/%d/%Y}); wait for them or mark them complete."
-            )
+    due = case.clock.records_due_on
+    if proceed_without and due and today <= due:
+        raise ValidationError(
+            f"Records are not overdue yet (due {due:%m/%d/%Y}); wait for them or mark them "
+            "complete."
+        )
     if not medical.exists():
         raise ValidationError(
             "There are no medical records besides the UR decision; a review cannot rest on the "

@@ -123,7 +123,7 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-# Medical records live outside every public URL; only cases.views serves them, after an access check.
+# Medical records live outside every public URL; only a view serves them, after an access check.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
 RECORD_MAX_UPLOAD_BYTES = int(os.environ.get("RECORD_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = RECORD_MAX_UPLOAD_BYTES + 5 * 1024 * 1024

@@ -106,11 +106,14 @@ class Roster:
     specialty_labels: dict[str, str]  # key -> display name
 
 
-def roster_load(*, today: dt.date | None = None) -> Roster:
-    """The whole active roster in five queries, whatever its size."""
+def roster_load(*, today: dt.date | None = None, user_ids=None) -> Roster:
+    """The whole active roster (or the given reviewers) in six queries, whatever its size."""
     today = today or timezone.localdate()
+    profiles = ReviewerProfile.objects.filter(user__is_active=True)
+    if user_ids is not None:
+        profiles = profiles.filter(user_id__in=list(user_ids))
     profiles = (
-        ReviewerProfile.objects.filter(user__is_active=True)
+        profiles
         .select_related("user")
         .annotate(
             open_assignments=Count(
