@@ -9,5 +9,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/", include("cases.api_urls")),
+    path("", include("reviews.urls")),
     path("", include("cases.urls")),
 ]

@@ -66,7 +66,10 @@ _CORPORATE_WORDS = {
 
 def name_key(name: str) -> str:
     """ "ACME Foods, Inc." and "Acme Foods Inc" and "acme foods" are one name."""
-    words = re.findall(r"[a-z0-9]+", (name or "").lower().replace("&", " and "))
+    text = (name or "").lower().replace("&", " and ")
+    # Initials written with dots read as one word: "U.R." is "UR", "L.L.C." is "LLC".
+    text = re.sub(r"\b([a-z])\.(?=[a-z]\b)", r"\1", text)
+    words = re.findall(r"[a-z0-9]+", text)
     return " ".join(word for word in words if word not in _CORPORATE_WORDS)
 
 
@@ -113,8 +116,7 @@ def roster_load(*, today: dt.date | None = None, user_ids=None) -> Roster:
     if user_ids is not None:
         profiles = profiles.filter(user_id__in=list(user_ids))
     profiles = (
-        profiles
-        .select_related("user")
+        profiles.select_related("user")
         .annotate(
             open_assignments=Count(
                 "user__assignments",

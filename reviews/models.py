@@ -41,6 +41,7 @@ class Assignment(models.Model):
     assigned_at = models.DateTimeField(default=timezone.now)
     responded_at = models.DateTimeField(null=True, blank=True)
     decline_reason = models.TextField(blank=True)
+    notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-assigned_at"]

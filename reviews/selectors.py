@@ -47,3 +47,9 @@ def assignments_for_reviewer(user):
         .prefetch_related("case__items")
         .order_by(F("case__due_on").asc(nulls_last=True), "case__case_number")
     )
+
+
+def case_waits_for_reviewer(case) -> bool:
+    from cases.models import CaseStatus
+
+    return case.status in (CaseStatus.RECORDS_COMPLETE, CaseStatus.REMANDED)

@@ -56,3 +56,9 @@ def case(db):
     case = CaseFactory()
     DisputedItemFactory(case=case, position=1)
     return case
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Real hashing costs ~0.3 s a user; tests create many users."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -126,3 +126,80 @@ def intake_payload(**overrides) -> dict:
     }
     payload.update(overrides)
     return payload
+
+
+def reviewer_with_profile(
+    external_id: str,
+    *,
+    certifications=("Pain Management",),
+    licences=(("CA", "2030-01-01", False),),
+    years_in_practice: int = 12,
+    weekly_practice_hours: int = 30,
+    max_open_cases: int = 5,
+    carried_open_cases: int = 0,
+    on_leave: bool = False,
+    affiliations=(),
+    first_name: str = "Jane",
+    last_name: str | None = None,
+):
+    """A reviewer user with a qualification profile (the roster of SPEC section 4)."""
+    from reviews.models import Affiliation, Licence, ReviewerProfile, Specialty, specialty_key
+
+    user = UserFactory(
+        role=Role.REVIEWER,
+        username=external_id.lower(),
+        first_name=first_name,
+        last_name=last_name or f"Roe {external_id}",
+    )
+    profile = ReviewerProfile.objects.create(
+        user=user,
+        external_id=external_id,
+        years_in_practice=years_in_practice,
+        weekly_practice_hours=weekly_practice_hours,
+        max_open_cases=max_open_cases,
+        carried_open_cases=carried_open_cases,
+        on_leave=on_leave,
+    )
+    for name in certifications:
+        profile.certifications.add(Specialty.objects.get(key=specialty_key(name)))
+    for number, (state, expires, restricted) in enumerate(licences):
+        Licence.objects.create(
+            profile=profile,
+            state=state,
+            number=f"A{number:05d}",
+            expires=dt.date.fromisoformat(expires),
+            restricted=restricted,
+        )
+    for kind, name, identifier in affiliations:
+        Affiliation.objects.create(profile=profile, kind=kind, name=name, identifier=identifier)
+    return user
+
+
+def ready_case(**overrides):
+    """A case with parties and one injection item whose records are complete: ready to assign."""
+    from cases.models import CaseStatus
+
+    defaults = {
+        "status": CaseStatus.RECORDS_COMPLETE,
+        "date_assigned": dt.date(2026, 11, 3),
+        "records_complete_on": dt.date(2026, 11, 10),
+        "due_on": dt.date(2026, 12, 10),
+    }
+    category = overrides.pop("category", "injection")
+    provider_specialty = overrides.pop("provider_specialty", "Pain Management")
+    defaults.update(overrides)
+    case = CaseFactory(**defaults)
+    DisputedItemFactory(
+        case=case, position=1, description="Lumbar sympathetic block", category=category
+    )
+    PartyFactory(case=case, role=PartyRole.EMPLOYER, name="Acme Foods, Inc.", identifier="")
+    PartyFactory(
+        case=case,
+        role=PartyRole.REQUESTING_PROVIDER,
+        name="Dr. Lee Park",
+        identifier="1234567890",
+        specialty=provider_specialty,
+    )
+    PartyFactory(case=case, role=PartyRole.CLAIMS_ADMINISTRATOR, name="Pacific Claims Services")
+    PartyFactory(case=case, role=PartyRole.UR_ORGANIZATION, name="Coastal UR")
+    return case

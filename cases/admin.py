@@ -1,0 +1,70 @@
+"""Case file in Django admin: for looking things up. Changes to a case go through the app's
+pages and services, which keep the status and the event log in step."""
+
+from django.contrib import admin
+
+from .models import Case, CaseEvent, ClockNotice, DisputedItem, MedicalRecord, Party
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class PartyInline(ReadOnlyInline):
+    model = Party
+
+
+class ItemInline(ReadOnlyInline):
+    model = DisputedItem
+
+
+class RecordInline(ReadOnlyInline):
+    model = MedicalRecord
+    exclude = ("file",)
+
+
+@admin.register(Case)
+class CaseAdmin(admin.ModelAdmin):
+    list_display = ("case_number", "status", "priority", "worker_last_name", "due_on")
+    list_filter = ("status", "priority")
+    search_fields = ("case_number", "claim_number", "application_id", "worker_last_name")
+    inlines = [PartyInline, ItemInline, RecordInline]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Case numbers are never reused and the file is evidence: nothing is deleted.
+        return False
+
+
+@admin.register(CaseEvent)
+class CaseEventAdmin(admin.ModelAdmin):
+    list_display = ("case", "type", "actor", "created_at")
+    list_filter = ("type",)
+    search_fields = ("case__case_number",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ClockNotice)
+class ClockNoticeAdmin(admin.ModelAdmin):
+    list_display = ("case", "kind", "due_on", "recipient", "sent_at")
+    list_filter = ("kind",)
+
+    def has_change_permission(self, request, obj=None):
+        return False

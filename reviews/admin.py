@@ -1,0 +1,99 @@
+"""The roster in Django admin, for system administrators: one page per reviewer with their
+licences, affiliations and leave inline."""
+
+from django.contrib import admin
+
+from .models import (
+    Affiliation,
+    Assignment,
+    CaseConflict,
+    CategorySpecialty,
+    Determination,
+    ItemDecision,
+    LeavePeriod,
+    Licence,
+    ReviewerProfile,
+    Specialty,
+)
+
+
+class LicenceInline(admin.TabularInline):
+    model = Licence
+    extra = 1
+
+
+class AffiliationInline(admin.TabularInline):
+    model = Affiliation
+    extra = 1
+
+
+class LeaveInline(admin.TabularInline):
+    model = LeavePeriod
+    extra = 0
+
+
+@admin.register(ReviewerProfile)
+class ReviewerProfileAdmin(admin.ModelAdmin):
+    list_display = (
+        "external_id",
+        "name",
+        "years_in_practice",
+        "weekly_practice_hours",
+        "max_open_cases",
+        "carried_open_cases",
+        "on_leave",
+    )
+    list_filter = ("on_leave", "certifications")
+    search_fields = ("external_id", "user__first_name", "user__last_name", "user__email")
+    filter_horizontal = ("certifications",)
+    autocomplete_fields = ("user",)
+    inlines = [LicenceInline, AffiliationInline, LeaveInline]
+    list_select_related = ("user",)
+
+
+@admin.register(Specialty)
+class SpecialtyAdmin(admin.ModelAdmin):
+    list_display = ("name", "key")
+    search_fields = ("name",)
+
+
+@admin.register(CategorySpecialty)
+class CategorySpecialtyAdmin(admin.ModelAdmin):
+    list_display = ("category", "specialty")
+    list_filter = ("category",)
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    list_display = ("case", "reviewer", "round", "status", "assigned_at", "responded_at")
+    list_filter = ("status",)
+    search_fields = ("case__case_number", "reviewer__username")
+    raw_id_fields = ("case", "reviewer", "assigned_by")
+
+    def has_change_permission(self, request, obj=None):
+        # Assignments change only through the services, which keep the case and its log in step.
+        return False
+
+
+@admin.register(CaseConflict)
+class CaseConflictAdmin(admin.ModelAdmin):
+    list_display = ("case", "reviewer", "declared_at")
+    raw_id_fields = ("case", "reviewer")
+
+
+class ItemDecisionInline(admin.TabularInline):
+    model = ItemDecision
+    extra = 0
+    can_delete = False
+
+
+@admin.register(Determination)
+class DeterminationAdmin(admin.ModelAdmin):
+    list_display = ("case", "round", "status", "decision_date", "imported")
+    list_filter = ("status", "imported")
+    search_fields = ("case__case_number",)
+    raw_id_fields = ("case", "reviewer")
+    inlines = [ItemDecisionInline]
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,214 @@
+"""Reviewer eligibility and ranking (SPEC section 4)."""
+
+import datetime as dt
+import random
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from reviews.matching import (
+    case_facts_load,
+    eligible_pairs,
+    name_key,
+    reviewers_for_case,
+    roster_load,
+)
+from reviews.models import Assignment, AssignmentStatus, CaseConflict, LeavePeriod
+from tests.factories import ready_case, reviewer_with_profile
+
+TODAY = dt.date(2026, 11, 24)
+pytestmark = pytest.mark.django_db
+
+
+def excluded_reasons(result, external_id):
+    for candidate in result.excluded:
+        if candidate.entry.external_id == external_id:
+            return " ".join(candidate.reasons)
+    raise AssertionError(f"{external_id} is not excluded")
+
+
+def eligible_ids(result):
+    return [candidate.entry.external_id for candidate in result.eligible]
+
+
+def test_name_normalization_matches_corporate_variants():
+    assert name_key("ACME Foods, Inc.") == name_key("Acme Foods Inc") == name_key("acme foods")
+    assert name_key("Acme Foods") != name_key("Acme Feeds")
+
+
+def test_every_rule_excludes_with_a_readable_reason():
+    case = ready_case()
+    reviewer_with_profile("OK")
+    reviewer_with_profile("EXPIRED", licences=(("CA", "2026-01-01", False),))
+    reviewer_with_profile("RESTRICTED", licences=(("NV", "2030-01-01", True),))
+    reviewer_with_profile("NOLICENCE", licences=())
+    reviewer_with_profile("WRONGSPEC", certifications=("Dermatology",))
+    reviewer_with_profile("JUNIOR", years_in_practice=5)
+    reviewer_with_profile("PARTTIME", weekly_practice_hours=20)
+    reviewer_with_profile("EMPLOYER", affiliations=(("employer", "ACME FOODS INC", ""),))
+    reviewer_with_profile("LEAVE", on_leave=True)
+    reviewer_with_profile("FULL", max_open_cases=3, carried_open_cases=3)
+
+    result = reviewers_for_case(case, today=TODAY)
+
+    assert eligible_ids(result) == ["OK"]
+    assert "No active, unrestricted licence" in excluded_reasons(result, "EXPIRED")
+    assert "No active, unrestricted licence" in excluded_reasons(result, "RESTRICTED")
+    assert "No medical licence" in excluded_reasons(result, "NOLICENCE")
+    assert "No specialty accepted for injection" in excluded_reasons(result, "WRONGSPEC")
+    assert "more than 5 needed" in excluded_reasons(result, "JUNIOR")
+    assert "at least 24 needed" in excluded_reasons(result, "PARTTIME")
+    assert "Conflict: affiliated with the employer" in excluded_reasons(result, "EMPLOYER")
+    assert "On leave" in excluded_reasons(result, "LEAVE")
+    assert "At capacity: 3 open cases of 3" in excluded_reasons(result, "FULL")
+
+
+def test_a_reviewer_failing_several_rules_gets_every_reason():
+    case = ready_case()
+    reviewer_with_profile(
+        "MANY", years_in_practice=2, weekly_practice_hours=10, certifications=("Dermatology",)
+    )
+    reasons = excluded_reasons(reviewers_for_case(case, today=TODAY), "MANY")
+    assert "years in practice" in reasons
+    assert "hours a week" in reasons
+    assert "No specialty accepted" in reasons
+
+
+def test_every_disputed_item_category_needs_an_accepted_specialty():
+    case = ready_case()
+    from tests.factories import DisputedItemFactory
+
+    DisputedItemFactory(
+        case=case, position=2, description="Chiropractic x6", category="chiropractic"
+    )
+    reviewer_with_profile("PAIN", certifications=("Pain Management",))
+    reviewer_with_profile("BOTH", certifications=("Pain Management", "Chiropractic"))
+    result = reviewers_for_case(case, today=TODAY)
+    assert eligible_ids(result) == ["BOTH"]
+    assert "chiropractic" in excluded_reasons(result, "PAIN").lower()
+
+
+def test_specialty_names_match_without_case_or_punctuation():
+    case = ready_case(category="pt_ot", provider_specialty="physical medicine and rehabilitation")
+    reviewer_with_profile("PMR", certifications=("Physical Medicine & Rehabilitation",))
+    result = reviewers_for_case(case, today=TODAY)
+    assert eligible_ids(result) == ["PMR"]
+    assert result.eligible[0].exact_specialty
+
+
+@pytest.mark.parametrize(
+    "affiliation",
+    [
+        ("claims_administrator", "Pacific Claims Services", ""),
+        ("ur_organization", "COASTAL U.R.", ""),
+        ("provider", "Lee Park MD", ""),
+        ("provider", "Someone Else", "1234567890"),  # the provider's NPI, another spelling
+        ("person", "Ana Ruiz", ""),  # the injured worker
+    ],
+)
+def test_affiliations_with_any_party_are_conflicts(affiliation):
+    case = ready_case(worker_first_name="Ana", worker_last_name="Ruiz")
+    reviewer_with_profile("CONFLICTED", affiliations=(affiliation,))
+    result = reviewers_for_case(case, today=TODAY)
+    assert eligible_ids(result) == []
+    assert "Conflict" in excluded_reasons(result, "CONFLICTED")
+
+
+def test_same_name_but_different_identifier_is_not_a_conflict():
+    case = ready_case()
+    reviewer_with_profile("NAMESAKE", affiliations=(("provider", "Dr. Lee Park", "9999999999"),))
+    assert eligible_ids(reviewers_for_case(case, today=TODAY)) == ["NAMESAKE"]
+
+
+def test_declared_conflict_and_previous_reviewers_are_excluded(case_admin):
+    case = ready_case()
+    declined = reviewer_with_profile("DECLINED")
+    conflicted = reviewer_with_profile("DECLARED")
+    reviewer_with_profile("FRESH")
+    Assignment.objects.create(
+        case=case, reviewer=declined, round=1, status=AssignmentStatus.DECLINED
+    )
+    CaseConflict.objects.create(case=case, reviewer=conflicted, reason="Treated the worker")
+    result = reviewers_for_case(case, today=TODAY)
+    assert eligible_ids(result) == ["FRESH"]
+    assert "Already reviewed or was offered" in excluded_reasons(result, "DECLINED")
+    assert "Treated the worker" in excluded_reasons(result, "DECLARED")
+
+
+def test_leave_period_covering_today_makes_a_reviewer_unavailable():
+    case = ready_case()
+    user = reviewer_with_profile("AWAY")
+    LeavePeriod.objects.create(
+        profile=user.reviewer_profile, starts=TODAY - dt.timedelta(days=2), ends=TODAY
+    )
+    assert "On leave" in excluded_reasons(reviewers_for_case(case, today=TODAY), "AWAY")
+
+
+def test_ranking_specialty_match_then_load_then_spare_days():
+    case = ready_case(provider_specialty="Anesthesiology", due_on=dt.date(2026, 12, 14))
+    reviewer_with_profile("ANES-BUSY", certifications=("Anesthesiology",), carried_open_cases=4)
+    reviewer_with_profile("PAIN-IDLE", certifications=("Pain Management",))
+    reviewer_with_profile("PAIN-BUSY", certifications=("Pain Management",), carried_open_cases=2)
+    away = reviewer_with_profile("PAIN-IDLE-LEAVE", certifications=("Pain Management",))
+    LeavePeriod.objects.create(
+        profile=away.reviewer_profile, starts=dt.date(2026, 12, 1), ends=dt.date(2026, 12, 10)
+    )
+    result = reviewers_for_case(case, today=TODAY)
+    assert eligible_ids(result) == ["ANES-BUSY", "PAIN-IDLE", "PAIN-IDLE-LEAVE", "PAIN-BUSY"]
+    scores = {c.entry.external_id: c.score for c in result.eligible}
+    assert scores["PAIN-IDLE"] > scores["PAIN-IDLE-LEAVE"] > scores["PAIN-BUSY"]
+    reasons = " ".join(result.eligible[0].reasons)
+    assert "Same specialty as the requesting provider (Anesthesiology)" in reasons
+
+
+def test_open_assignments_count_toward_load():
+    case = ready_case()
+    other = ready_case()
+    busy = reviewer_with_profile("BUSY", max_open_cases=1)
+    Assignment.objects.create(case=other, reviewer=busy, status=AssignmentStatus.ACCEPTED)
+    result = reviewers_for_case(case, today=TODAY)
+    assert "At capacity: 1 open cases of 1" in excluded_reasons(result, "BUSY")
+
+
+def test_query_count_does_not_grow_with_the_roster():
+    case = ready_case()
+    reviewer_with_profile("R1", affiliations=(("employer", "Other Co", ""),))
+    with CaptureQueriesContext(connection) as small:
+        reviewers_for_case(case, today=TODAY)
+    for n in range(2, 30):
+        reviewer_with_profile(f"R{n}", affiliations=(("employer", f"Other Co {n}", ""),))
+    with CaptureQueriesContext(connection) as large:
+        result = reviewers_for_case(case, today=TODAY)
+    assert len(result.eligible) == 29
+    assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_fast_batch_eligibility_agrees_with_the_full_rules():
+    """The set-based pairs used by batch assignment give the same answer as rule by rule."""
+    rng = random.Random(7)
+    specialties = ["Pain Management", "Chiropractic", "Psychiatry", "Orthopedic Surgery"]
+    for n in range(40):
+        reviewer_with_profile(
+            f"R{n:02d}",
+            certifications=rng.sample(specialties, rng.randint(1, 2)),
+            years_in_practice=rng.choice([4, 8, 20]),
+            weekly_practice_hours=rng.choice([20, 30]),
+            carried_open_cases=rng.randint(0, 5),
+            affiliations=rng.choice(
+                [(), (("employer", "Acme Foods", ""),), (("provider", "X", "1234567890"),)]
+            ),
+        )
+    categories = ["injection", "chiropractic", "psych_therapy", "surgery_spine"]
+    cases = [ready_case(category=rng.choice(categories)) for _ in range(12)]
+    roster = roster_load(today=TODAY)
+    from cases.models import Case
+
+    loaded = list(Case.objects.filter(pk__in=[c.pk for c in cases]).order_by("pk"))
+    loaded = [Case.objects.prefetch_related("parties", "items").get(pk=c.pk) for c in loaded]
+    facts = case_facts_load(loaded)
+    pairs = eligible_pairs(roster, facts)
+    for case, case_pairs in zip(loaded, pairs, strict=True):
+        full = reviewers_for_case(case, today=TODAY, roster=roster)
+        assert [roster.entries[i].external_id for i, _ in case_pairs] == eligible_ids(full)
+        assert [score for _, score in case_pairs] == [c.score for c in full.eligible]
