@@ -129,3 +129,25 @@ CATEGORY_SPECIALTIES: dict[str, list[str]] = {
     "therapies_other": _MSK + ["Pain Management", "Chiropractic"],
     "transportation": _PRIMARY + ["Physical Medicine & Rehabilitation"],
 }
+
+
+def defaults_ensure() -> None:
+    """Put the seed vocabulary and table back where they are missing (the data migration
+    seeds them; a flushed test database or a fresh demo may not have them)."""
+    from .models import CategorySpecialty, Specialty, specialty_key
+
+    if CategorySpecialty.objects.exists():
+        return
+    by_name = {}
+    for name in SPECIALTIES:
+        by_name[name], _ = Specialty.objects.get_or_create(
+            key=specialty_key(name), defaults={"name": name}
+        )
+    CategorySpecialty.objects.bulk_create(
+        [
+            CategorySpecialty(category=category, specialty=by_name[name])
+            for category, names in CATEGORY_SPECIALTIES.items()
+            for name in dict.fromkeys(names)
+        ],
+        ignore_conflicts=True,
+    )

@@ -143,8 +143,10 @@ def reviewer_with_profile(
     last_name: str | None = None,
 ):
     """A reviewer user with a qualification profile (the roster of SPEC section 4)."""
+    from reviews.defaults import defaults_ensure
     from reviews.models import Affiliation, Licence, ReviewerProfile, Specialty, specialty_key
 
+    defaults_ensure()
     user = UserFactory(
         role=Role.REVIEWER,
         username=external_id.lower(),
@@ -178,7 +180,9 @@ def reviewer_with_profile(
 def ready_case(**overrides):
     """A case with parties and one injection item whose records are complete: ready to assign."""
     from cases.models import CaseStatus
+    from reviews.defaults import defaults_ensure
 
+    defaults_ensure()
     defaults = {
         "status": CaseStatus.RECORDS_COMPLETE,
         "date_assigned": dt.date(2026, 11, 3),
