@@ -35,9 +35,15 @@ REIMBURSEMENT_DAYS = 20
 APPEAL_DAYS = 30
 
 
+# Commemorative days the library lists for California that are no holiday of Gov. Code 6700:
+# state offices stay open and the clock runs.
+_NOT_HOLIDAYS = frozenset({"Susan B. Anthony Day"})
+
+
 @lru_cache(maxsize=64)
 def _california_holidays(year: int) -> dict[dt.date, str]:
-    return dict(holidays.country_holidays("US", subdiv="CA", years=year))
+    days = holidays.country_holidays("US", subdiv="CA", years=year, language="en_US")
+    return {day: name for day, name in days.items() if name not in _NOT_HOLIDAYS}
 
 
 def holiday_name(day: dt.date) -> str | None:

@@ -32,7 +32,7 @@ def eligibility_recorded(*, case, actor, eligible, reasons, late_application, fr
     )
 
 
-def notice_of_assignment_sent(*, case, actor, electronic, records_due_on):
+def notice_of_assignment_sent(*, case, actor, electronic, records_due_on, from_status):
     return event_record(
         case=case,
         type=EventType.NOTICE_OF_ASSIGNMENT_SENT,
@@ -40,6 +40,7 @@ def notice_of_assignment_sent(*, case, actor, electronic, records_due_on):
         date_assigned=case.date_assigned.isoformat(),
         electronic=electronic,
         records_due_on=records_due_on.isoformat(),
+        from_status=from_status,
         to_status=case.status,
     )
 

@@ -13,9 +13,14 @@ from accounts.models import Role, User
 
 from . import events
 from .deadlines import business_days_between, case_clock
-from .models import Case, ClockNotice
+from .models import Case, CaseStatus, ClockNotice
 
 Kind = ClockNotice.Kind
+# Reviewers are reminded only while the determination is in their hands: once submitted, the
+# quality reviewer holds it and the escalation, if any, goes to the administrators.
+_WITH_REVIEWER = frozenset(
+    {CaseStatus.REVIEWER_ASSIGNED, CaseStatus.IN_REVIEW, CaseStatus.RETURNED}
+)
 
 
 def _notice_send(
@@ -68,7 +73,7 @@ def clock_notices_send(*, today: dt.date | None = None) -> int:
                         f"{-clock.days_left} day(s) ago. Status: {case.get_status_display()}."
                     ),
                 )
-        elif clock.running == "determination":
+        elif clock.running == "determination" and case.status in _WITH_REVIEWER:
             left = business_days_between(today, clock.due_on)
             reviewer = current_reviewer_for(case)
             if reviewer and reviewer.email and left <= settings.REVIEWER_REMINDER_BUSINESS_DAYS:

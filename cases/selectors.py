@@ -99,13 +99,12 @@ def case_list_for(
         cases = cases.filter(due_on__isnull=True)
     q = q.strip()
     if q:
-        terms = Q(case_number__icontains=q) | Q(claim_number__icontains=q)
+        # A name search narrows with each word ("Ana Ruiz" is Ana Ruiz, not every Ana and
+        # every Ruiz): every word must be in the worker's first or last name.
+        name = Q()
         for word in q.split():
-            terms |= Q(worker_last_name__icontains=word) | Q(worker_first_name__icontains=word)
-        if len(q.split()) > 1:
-            first, *rest = q.split()
-            terms |= Q(worker_first_name__icontains=first, worker_last_name__icontains=rest[-1])
-        cases = cases.filter(terms)
+            name &= Q(worker_last_name__icontains=word) | Q(worker_first_name__icontains=word)
+        cases = cases.filter(Q(case_number__icontains=q) | Q(claim_number__icontains=q) | name)
     return cases.order_by(
         F("due_on").asc(nulls_last=True), expedited_first(), "case_number"
     ).prefetch_related("items")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from typing import Any
 
 from django.conf import settings
@@ -28,6 +29,7 @@ from .models import (
 )
 
 PDF_MAGIC = b"%PDF-"
+CASE_NUMBER_FORMAT = re.compile(r"CM(?P<year>\d{2})-(?P<serial>\d{7})")
 
 
 def case_number_next(*, year: int) -> str:
@@ -46,7 +48,12 @@ def case_number_next(*, year: int) -> str:
 
 def _case_number_reserve(number: str) -> None:
     """An imported case brings its number; move the counter past it so we never hand it out."""
-    yy, serial = int(number[2:4]), int(number[5:])
+    match = CASE_NUMBER_FORMAT.fullmatch(number)
+    if match is None:
+        raise ValidationError(
+            {"case_number": f"Case number {number} is not of the form CM16-0213037."}
+        )
+    yy, serial = int(match["year"]), int(match["serial"])
     counter, _ = CaseNumberCounter.objects.select_for_update().get_or_create(year=yy)
     if serial > counter.last_number:
         counter.last_number = serial
@@ -171,9 +178,13 @@ def _eligible_and_notice(*, case, actor, notice_on, electronic, reasons, late_ac
     case.date_assigned = notice_on
     case.notice_sent_electronically = electronic
     case.save(update_fields=["date_assigned", "notice_sent_electronically"])
-    case_status_set(case=case, to_status=CaseStatus.AWAITING_RECORDS)
+    from_status = case_status_set(case=case, to_status=CaseStatus.AWAITING_RECORDS)
     events.notice_of_assignment_sent(
-        case=case, actor=actor, electronic=electronic, records_due_on=case.clock.records_due_on
+        case=case,
+        actor=actor,
+        electronic=electronic,
+        records_due_on=case.clock.records_due_on,
+        from_status=from_status,
     )
 
 
@@ -257,6 +268,8 @@ def record_add(
     document_date: dt.date | None = None,
     kind: str = RecordKind.MEDICAL,
 ) -> MedicalRecord:
+    # Read the status under the lock: a case closed a moment ago takes no more records.
+    case = _lock(case)
     if not case.is_open:
         raise ValidationError("Records cannot be added to a closed case.")
     record_file_check(uploaded)
@@ -274,7 +287,9 @@ def record_add(
         sha256=digest.hexdigest(),
         uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    record.file.save(uploaded.name or "record.pdf", uploaded, save=False)
+    # Checked to be a PDF by its content: stored as one, whatever name it was uploaded under
+    # (a name like x.html must never decide how the file is served).
+    record.file.save("record.pdf", uploaded, save=False)
     try:
         record.full_clean()
         record.save()

@@ -1,0 +1,196 @@
+"""Reminders before the due date and escalations after it (SPEC section 3): each sent once and
+recorded (cases/reminders.py)."""
+
+import datetime as dt
+
+import pytest
+
+from accounts.models import Role
+from cases.models import CaseEvent, CaseStatus, ClockNotice, EventType
+from cases.reminders import clock_notices_send
+from reviews.models import Assignment, AssignmentStatus
+from tests.factories import CaseFactory, DisputedItemFactory, UserFactory
+
+D = dt.date
+S = CaseStatus
+
+
+@pytest.fixture(autouse=True)
+def _two_business_days(settings):
+    settings.REVIEWER_REMINDER_BUSINESS_DAYS = 2
+
+
+@pytest.fixture
+def admins(case_admin):
+    """The active case administrators who get escalations, and people who must not."""
+    second = UserFactory(role=Role.CASE_ADMIN, username="admin2")
+    UserFactory(role=Role.CASE_ADMIN, username="gone", is_active=False)
+    UserFactory(role=Role.CASE_ADMIN, username="no-mail", email="")
+    UserFactory(role=Role.SYSTEM_ADMIN, username="sysadmin")
+    UserFactory(role=Role.REVIEWER, username="some-reviewer")
+    return [case_admin.email, second.email]
+
+
+def records_overdue_case():
+    # Notice 11/04/2026, electronic: records due 11/16/2026.
+    case = CaseFactory(
+        status=S.AWAITING_RECORDS, date_assigned=D(2026, 11, 4), due_on=D(2026, 11, 16)
+    )
+    DisputedItemFactory(case=case, position=1)
+    return case
+
+
+def case_with_reviewer(reviewer, *, status=S.IN_REVIEW, assignment=AssignmentStatus.ACCEPTED):
+    # Records complete 11/10/2026: determination due Thursday 12/10/2026.
+    case = CaseFactory(
+        status=status,
+        date_assigned=D(2026, 11, 4),
+        records_complete_on=D(2026, 11, 10),
+        due_on=D(2026, 12, 10),
+    )
+    DisputedItemFactory(case=case, position=1)
+    Assignment.objects.create(case=case, reviewer=reviewer, round=1, status=assignment)
+    return case
+
+
+@pytest.mark.django_db
+def test_an_overdue_case_escalates_to_each_active_case_admin_once(admins, mailoutbox):
+    case = records_overdue_case()
+
+    assert clock_notices_send(today=D(2026, 11, 20)) == 2
+
+    assert sorted(message.to[0] for message in mailoutbox) == sorted(admins)
+    assert all(len(message.to) == 1 for message in mailoutbox)
+    message = mailoutbox[0]
+    assert case.case_number in message.subject
+    assert "OVERDUE" in message.subject
+    assert "11/16/2026" in message.body
+    assert "4 day(s) ago" in message.body
+    notices = ClockNotice.objects.filter(case=case)
+    assert sorted(notices.values_list("recipient", flat=True)) == sorted(admins)
+    assert {(n.kind, n.due_on) for n in notices} == {
+        (ClockNotice.Kind.RECORDS_OVERDUE, D(2026, 11, 16))
+    }
+    escalations = CaseEvent.objects.filter(case=case, type=EventType.ESCALATION_SENT)
+    assert sorted(event.details["recipient"] for event in escalations) == sorted(admins)
+
+
+@pytest.mark.django_db
+def test_a_second_run_sends_nothing_new(admins, mailoutbox):
+    case = records_overdue_case()
+    clock_notices_send(today=D(2026, 11, 20))
+
+    assert clock_notices_send(today=D(2026, 11, 20)) == 0
+    assert clock_notices_send(today=D(2026, 11, 23)) == 0
+
+    assert len(mailoutbox) == 2
+    assert ClockNotice.objects.filter(case=case).count() == 2
+    assert CaseEvent.objects.filter(case=case, type=EventType.ESCALATION_SENT).count() == 2
+
+
+@pytest.mark.django_db
+def test_nothing_is_sent_for_a_case_due_today(admins, mailoutbox):
+    records_overdue_case()
+    assert clock_notices_send(today=D(2026, 11, 16)) == 0
+    assert mailoutbox == []
+
+
+@pytest.mark.django_db
+def test_an_overdue_determination_escalates_as_such(admins, reviewer, mailoutbox):
+    case = case_with_reviewer(reviewer)
+    clock_notices_send(today=D(2026, 12, 11))
+    assert sorted(message.to[0] for message in mailoutbox) == sorted(admins)
+    assert "determination" in mailoutbox[0].subject
+    assert set(ClockNotice.objects.filter(case=case).values_list("kind", flat=True)) == {
+        ClockNotice.Kind.DETERMINATION_OVERDUE
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "status, assignment",
+    [
+        (S.IN_REVIEW, AssignmentStatus.ACCEPTED),
+        (S.REVIEWER_ASSIGNED, AssignmentStatus.ASSIGNED),
+        (S.RETURNED, AssignmentStatus.ACCEPTED),
+    ],
+)
+def test_a_reviewer_is_reminded_once_when_the_determination_is_due_soon(
+    admins, reviewer, mailoutbox, status, assignment
+):
+    case = case_with_reviewer(reviewer, status=status, assignment=assignment)
+
+    # Tuesday 12/08: two business days (12/09, 12/10) before the due date.
+    assert clock_notices_send(today=D(2026, 12, 8)) == 1
+    assert clock_notices_send(today=D(2026, 12, 9)) == 0
+
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == [reviewer.email]
+    assert "12/10/2026" in mailoutbox[0].subject
+    notice = ClockNotice.objects.get(case=case)
+    assert (notice.kind, notice.recipient) == (ClockNotice.Kind.REVIEWER_DUE_SOON, reviewer.email)
+    event = CaseEvent.objects.get(case=case, type=EventType.REMINDER_SENT)
+    assert event.details["recipient"] == reviewer.email
+
+
+@pytest.mark.django_db
+def test_no_reminder_for_a_case_not_due_soon(admins, reviewer, mailoutbox):
+    case = case_with_reviewer(reviewer)
+    # Monday 12/07: three business days before Thursday 12/10.
+    assert clock_notices_send(today=D(2026, 12, 7)) == 0
+    assert clock_notices_send(today=D(2026, 11, 24)) == 0
+    assert mailoutbox == []
+    assert not ClockNotice.objects.filter(case=case).exists()
+    assert not CaseEvent.objects.filter(case=case).exists()
+
+
+@pytest.mark.django_db
+def test_due_soon_counts_business_days_not_calendar_days(reviewer, mailoutbox):
+    # Records complete 10/30/2026: 30 days is Sunday 11/29, so due Monday 11/30.
+    case = CaseFactory(
+        status=S.IN_REVIEW,
+        application_received=D(2026, 10, 15),
+        ur_decision_date=D(2026, 10, 1),
+        date_assigned=D(2026, 10, 20),
+        records_complete_on=D(2026, 10, 30),
+        due_on=D(2026, 11, 30),
+    )
+    DisputedItemFactory(case=case, position=1)
+    Assignment.objects.create(case=case, reviewer=reviewer, status=AssignmentStatus.ACCEPTED)
+    # Friday 11/20 is six calendar days but four business days (11/23-11/25, 11/30) before.
+    assert clock_notices_send(today=D(2026, 11, 20)) == 0
+    # Wednesday 11/25 is five calendar days but one business day before (Thanksgiving).
+    assert clock_notices_send(today=D(2026, 11, 25)) == 1
+    assert mailoutbox[0].to == [reviewer.email]
+
+
+@pytest.mark.django_db
+def test_the_reminder_window_follows_the_setting(reviewer, settings, mailoutbox):
+    settings.REVIEWER_REMINDER_BUSINESS_DAYS = 5
+    case_with_reviewer(reviewer)
+    assert clock_notices_send(today=D(2026, 12, 2)) == 0  # six business days before
+    assert clock_notices_send(today=D(2026, 12, 3)) == 1  # five
+
+
+@pytest.mark.django_db
+def test_a_reviewer_who_declined_gets_no_reminder(reviewer, mailoutbox):
+    case_with_reviewer(reviewer, status=S.RECORDS_COMPLETE, assignment=AssignmentStatus.DECLINED)
+    assert clock_notices_send(today=D(2026, 12, 8)) == 0
+    assert mailoutbox == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", [S.SUBMITTED, S.APPROVED])
+def test_a_reviewer_whose_determination_is_submitted_gets_no_reminder(reviewer, mailoutbox, status):
+    # The quality reviewer holds the case now; the reviewer has nothing left to do.
+    case_with_reviewer(reviewer, status=status)
+    assert clock_notices_send(today=D(2026, 12, 8)) == 0
+    assert mailoutbox == []
+
+
+@pytest.mark.django_db
+def test_closed_cases_get_no_notice(admins, mailoutbox):
+    for status in (S.TERMINATED, S.ISSUED, S.INELIGIBLE):
+        CaseFactory(status=status, date_assigned=D(2026, 11, 4), records_complete_on=None)
+    assert clock_notices_send(today=D(2026, 12, 20)) == 0
+    assert mailoutbox == []
