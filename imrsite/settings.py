@@ -190,6 +190,13 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Submit IMR applications and records; read case status and letters.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Several choice sets share a field name ("kind", "outcome"): name each enum by its meaning.
+    "ENUM_NAME_OVERRIDES": {
+        "CitationKindEnum": "cases.models.CitationKind",
+        "RecordKindEnum": "cases.models.RecordKind",
+        "ItemOutcomeEnum": "reviews.models.Outcome",
+        "CaseOutcomeEnum": "reviews.models.CaseOutcome",
+    },
 }
 
 if not DEBUG:

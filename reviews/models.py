@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from cases.models import Case, CitationKind, DisputedItem
+from cases.models import Case, CitationKind, DisputedItem, private_storage
 from cases.models import ItemCategory as CaseItemCategory
 
 
@@ -98,6 +98,10 @@ class Determination(models.Model):
         max_length=16, choices=DeterminationStatus.choices, default=DeterminationStatus.DRAFT
     )
     imported = models.BooleanField(default=False, help_text="Carried over from a legacy system.")
+    # Soft warnings of the review step the reviewer confirmed (codes), kept with the draft.
+    warnings_confirmed = models.JSONField(default=list, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1, help_text="Bumped on every save of the draft.")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -132,6 +136,14 @@ class ItemDecision(models.Model):
     citation_kind = models.CharField(max_length=16, choices=CitationKind.choices, blank=True)
     citation_text = models.TextField(blank=True)
     rationale = models.TextField(blank=True)
+    guideline = models.ForeignKey(
+        "GuidelineSource",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The catalog entry picked, if any; citation_text is what the letter prints.",
+    )
 
     class Meta:
         ordering = ["item__position"]
@@ -291,3 +303,208 @@ class CaseConflict(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} conflict: {self.reviewer}"
+
+
+# --- Guideline catalog and quality review (SPEC section 5) -----------------------------------
+
+
+class GuidelineFamily(models.TextChoices):
+    """In the evidence order of 8 CCR 9792.21.1: the MTUS first, then other guidelines."""
+
+    MTUS = "mtus", "MTUS (ACOEM-based chapters and Chronic Pain Guidelines)"
+    ACOEM = "acoem", "ACOEM Practice Guidelines (current, outside the MTUS)"
+    ODG = "odg", "Official Disability Guidelines (ODG)"
+    OTHER = "other", "Other peer-reviewed evidence"
+
+
+class GuidelineSource(models.Model):
+    """One citable guideline entry: a chapter, a section with its pages, or a source."""
+
+    family = models.CharField(max_length=16, choices=GuidelineFamily.choices)
+    evidence_rank = models.PositiveSmallIntegerField(
+        help_text="Position in the evidence order (1 = MTUS; lower is stronger)."
+    )
+    title = models.CharField(max_length=200)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    section = models.CharField(max_length=200, blank=True)
+    pages = models.CharField(max_length=40, blank=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["evidence_rank", "title", "section"]
+
+    def __str__(self) -> str:
+        return self.citation_text
+
+    @property
+    def citation_kind(self) -> str:
+        return CitationKind.MTUS if self.family == GuidelineFamily.MTUS else CitationKind.NON_MTUS
+
+    @property
+    def citation_text(self) -> str:
+        text = self.title
+        if self.year:
+            text += f" {self.year}"
+        if self.section:
+            text += f" {self.section}"
+        if self.pages:
+            text += f" Page(s): {self.pages}"
+        return text
+
+
+class QualityOutcome(models.TextChoices):
+    APPROVED = "approved", "Approved for issue"
+    RETURNED = "returned", "Returned to the reviewer"
+
+
+class QualityReview(models.Model):
+    """One round of quality review of a submitted determination; every round is kept."""
+
+    determination = models.ForeignKey(
+        Determination, on_delete=models.CASCADE, related_name="quality_reviews"
+    )
+    number = models.PositiveSmallIntegerField()
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="quality_reviews"
+    )
+    outcome = models.CharField(max_length=16, choices=QualityOutcome.choices)
+    comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["determination", "number"], name="quality_review_round_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.determination} QR {self.number}: {self.outcome}"
+
+
+class ItemComment(models.Model):
+    """A quality reviewer's comment on one item's decision, shown to the reviewer there."""
+
+    quality_review = models.ForeignKey(
+        QualityReview, on_delete=models.CASCADE, related_name="item_comments"
+    )
+    decision = models.ForeignKey(ItemDecision, on_delete=models.CASCADE, related_name="comments")
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["decision__item__position"]
+
+    def __str__(self) -> str:
+        return f"Comment on {self.decision}"
+
+
+# --- The letter (SPEC section 6) --------------------------------------------------------------
+
+
+class Organization(models.Model):
+    """The IRO's own details for letterhead and signature block (one row)."""
+
+    name = models.CharField(max_length=200, default="IMR Desk Review Organization")
+    short_name = models.CharField(
+        max_length=60, default="IMR Desk", help_text='Printed as "<short name> guideline:".'
+    )
+    address = models.TextField(default="100 Example Street\nSacramento, CA 95814")
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    website = models.CharField(max_length=200, blank=True)
+    signatory_name = models.CharField(max_length=120, default="Medical Director")
+    signatory_title = models.CharField(max_length=120, default="Independent Medical Review")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LetterText(models.Model):
+    """The organization's fixed paragraphs of the letter. Versioned: an edit is a new row, and
+    each letter records the version it used."""
+
+    version = models.PositiveIntegerField(unique=True)
+    how_made = models.TextField(help_text="HOW THE IMR FINAL DETERMINATION WAS MADE paragraph.")
+    summary_lead_in = models.TextField()
+    issues_lead_in = models.TextField()
+    binding_notice = models.TextField()
+    appeal_notice = models.TextField()
+    overturned_notice = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-version"]
+
+    def __str__(self) -> str:
+        return f"Letter text v{self.version}"
+
+
+class LetterStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RENDERING = "rendering", "Rendering"
+    SIGNED = "signed", "Signed"
+    DELIVERED = "delivered", "Delivered"
+    FAILED = "failed", "Failed"
+
+
+class Letter(models.Model):
+    """One version of a case's Final Determination Letter. Once signed its bytes never change;
+    a correction is a new version and the old one stays."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="letters")
+    determination = models.ForeignKey(
+        Determination, on_delete=models.PROTECT, related_name="letters"
+    )
+    version = models.PositiveSmallIntegerField()
+    status = models.CharField(
+        max_length=16, choices=LetterStatus.choices, default=LetterStatus.QUEUED
+    )
+    letter_text = models.ForeignKey(LetterText, on_delete=models.PROTECT, related_name="+")
+    mailing_date = models.DateField(null=True, blank=True)
+    party_pdf = models.FileField(
+        storage=private_storage, upload_to="letters/", max_length=300, blank=True
+    )
+    party_sha256 = models.CharField(max_length=64, blank=True, db_index=True)
+    public_pdf = models.FileField(
+        storage=private_storage, upload_to="letters/", max_length=300, blank=True
+    )
+    public_sha256 = models.CharField(max_length=64, blank=True, db_index=True)
+    signed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    correction_note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["case", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "version"], name="letter_version_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} letter v{self.version}"
+
+
+class LetterDelivery(models.Model):
+    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="deliveries")
+    recipient_role = models.CharField(max_length=32)
+    recipient_name = models.CharField(max_length=200)
+    email = models.EmailField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["sent_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["letter", "email"], name="letter_delivery_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.letter} to {self.recipient_role}"

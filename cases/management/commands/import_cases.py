@@ -1,0 +1,49 @@
+"""import_cases FILE: take in applications from the intake JSON of SPEC section 7."""
+
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from cases.intake import IntakeInvalid, cases_import
+
+
+class Command(BaseCommand):
+    help = (
+        "Import IMR applications from an intake JSON file (one object or a list; SPEC section 7). "
+        "Record files are read relative to the JSON file. Prints '<application_id> "
+        "<case_number> <status>' per case; an application already imported is left as it is "
+        "and marked '(existing)'. If anything is invalid, each problem is printed with its JSON "
+        "path and nothing is imported."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="Path to the intake JSON file.")
+
+    def handle(self, *args, **options):
+        path = Path(options["file"])
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError as exc:
+            raise CommandError(f"{path}: no such file.") from exc
+        except IsADirectoryError as exc:
+            raise CommandError(f"{path} is a folder, not a JSON file.") from exc
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CommandError(f"{path} cannot be read: {exc}") from exc
+        try:
+            payload = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise CommandError(
+                f"{path} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}."
+            ) from exc
+        try:
+            results = cases_import(
+                payload=payload, actor=None, source="import", base_dir=path.resolve().parent
+            )
+        except IntakeInvalid as exc:
+            for error in exc.errors:
+                self.stderr.write(str(error))
+            raise CommandError(f"{path}: {exc}") from exc
+        for result in results:
+            line = f"{result.application_id} {result.case_number} {result.status}"
+            self.stdout.write(line if result.created else f"{line} (existing)")

@@ -1,0 +1,419 @@
+import base64
+import json
+
+import pytest
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.management import call_command
+from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import ValidationError
+from rest_framework.test import APIClient
+
+from accounts.models import Role
+from cases.api import exception_handler
+from cases.intake import (
+    CASE_KEYS,
+    CITATION_KEYS,
+    DECISION_KEYS,
+    ITEM_KEYS,
+    PARTY_KEYS,
+    RECORD_KEYS,
+    WORKER_KEYS,
+    cases_import,
+)
+from cases.models import Case, CaseStatus, MedicalRecord
+from cases.serializers import (
+    CaseExportSerializer,
+    CitationSerializer,
+    DisputedItemSerializer,
+    InjuredWorkerSerializer,
+    IntakeCaseSerializer,
+    ItemDecisionSerializer,
+    RecordSerializer,
+)
+from reviews.models import Assignment, AssignmentStatus
+from tests.factories import CaseFactory, UserFactory, intake_payload, minimal_pdf
+
+CASES_URL = "/api/v1/cases/"
+
+
+def client_for(user) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+def post_json(client, url, payload):
+    return client.post(url, data=json.dumps(payload), content_type="application/json")
+
+
+def pdf_base64(pages=1) -> str:
+    return base64.b64encode(minimal_pdf(pages)).decode()
+
+
+@pytest.fixture
+def api(api_client_user):
+    return client_for(api_client_user)
+
+
+# --- authentication and roles -----------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_no_token_is_401_with_a_json_error():
+    response = post_json(client_for(None), CASES_URL, intake_payload())
+    assert response.status_code == 401
+    assert response.json() == {
+        "errors": [{"path": None, "message": "Authentication credentials were not provided."}]
+    }
+    assert client_for(None).get(CASES_URL).status_code == 401
+    assert not Case.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_wrong_token_is_401():
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
+    assert client.get(CASES_URL).status_code == 401
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [Role.REVIEWER, Role.QUALITY_REVIEWER])
+def test_reviewers_may_not_submit(role):
+    response = post_json(client_for(UserFactory(role=role)), CASES_URL, intake_payload())
+    assert response.status_code == 403
+    assert "Only API clients and case administrators" in response.json()["errors"][0]["message"]
+    assert not Case.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [Role.API_CLIENT, Role.CASE_ADMIN, Role.SYSTEM_ADMIN])
+def test_submitters_create_a_case(role):
+    user = UserFactory(role=role)
+    response = post_json(client_for(user), CASES_URL, intake_payload())
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    case = Case.objects.get()
+    assert body == {
+        "application_id": "A-2016-000123",
+        "case_number": case.case_number,
+        "status": "received",
+        "created": True,
+    }
+    assert case.created_by == user and case.source == "api"
+
+
+# --- intake -----------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_list_returns_a_list_and_resubmission_is_200(api):
+    payload = [intake_payload(application_id="A-1"), intake_payload(application_id="A-2")]
+    first = post_json(api, CASES_URL, payload)
+    assert first.status_code == 201
+    assert [row["created"] for row in first.json()] == [True, True]
+
+    again = post_json(api, CASES_URL, payload)
+    assert again.status_code == 200
+    assert [row["created"] for row in again.json()] == [False, False]
+    assert [row["case_number"] for row in again.json()] == [
+        row["case_number"] for row in first.json()
+    ]
+    assert Case.objects.count() == 2
+
+    mixed = post_json(api, CASES_URL, [*payload, intake_payload(application_id="A-3")])
+    assert mixed.status_code == 201
+    assert [row["created"] for row in mixed.json()] == [False, False, True]
+
+
+@pytest.mark.django_db
+def test_invalid_intake_is_400_with_paths_and_writes_nothing(api):
+    bad = intake_payload(application_id="A-2")
+    bad["items"][0]["category"] = "xray"
+    bad["records"] = [{"title": "PR-2", "file": "records/pr2.pdf"}]
+    response = post_json(api, CASES_URL, [intake_payload(application_id="A-1"), bad])
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert [error["path"] for error in errors] == [
+        "$[1].items[0].category",
+        "$[1].records[0].file",
+    ]
+    assert "diagnostic_imaging" in errors[0]["message"]
+    assert not Case.objects.exists()
+
+
+@pytest.mark.django_db
+def test_records_arrive_in_base64_with_the_application(api):
+    payload = intake_payload(
+        records=[{"title": "UR decision", "document_date": "2016-11-03", "content": pdf_base64()}]
+    )
+    assert post_json(api, CASES_URL, payload).status_code == 201
+    record = MedicalRecord.objects.get()
+    assert record.kind == "ur_decision" and record.file.read().startswith(b"%PDF-")
+
+
+@pytest.mark.django_db
+def test_malformed_json_and_an_empty_body_are_400(api):
+    response = api.post(CASES_URL, data="{nope", content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["path"] == "$"
+    assert "JSON parse error" in response.json()["errors"][0]["message"]
+    response = api.post(CASES_URL, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {"path": "$", "message": "must be an application object or a list of them"}
+    ]
+
+
+@pytest.mark.django_db
+def test_an_oversize_body_is_413_and_writes_nothing(api, settings):
+    settings.API_MAX_BODY_BYTES = 2000
+    payload = intake_payload(records=[{"title": "PR-2", "content": pdf_base64(pages=20)}])
+    assert len(json.dumps(payload)) > 2000
+    response = post_json(api, CASES_URL, payload)
+    assert response.status_code == 413
+    (error,) = response.json()["errors"]
+    assert error["path"] == "$" and "the limit is" in error["message"]
+    assert not Case.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_api_client_cannot_bring_a_completed_determination(api):
+    payload = intake_payload(
+        determination={
+            "reviewer": {"licensure": ["CA"], "certifications": ["Radiology"]},
+            "decision_date": "2016-12-01",
+            "clinical_summary": "Summary.",
+            "decisions": [
+                {
+                    "item": 1,
+                    "outcome": "overturned",
+                    "citation": {"kind": "none"},
+                    "rationale": "Necessary.",
+                }
+            ],
+        }
+    )
+    response = post_json(api, CASES_URL, payload)
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["path"] == "$.determination"
+    assert not Case.objects.exists()
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_list_shows_only_the_clients_own_cases(api, api_client_user, case_admin):
+    mine = cases_import(payload=intake_payload(application_id="MINE"), actor=api_client_user)
+    other_client = UserFactory(role=Role.API_CLIENT)
+    cases_import(payload=intake_payload(application_id="THEIRS"), actor=other_client)
+    CaseFactory()
+
+    response = api.get(CASES_URL)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["count"] == 1
+    (row,) = body["results"]
+    assert row == {
+        "case_number": mine[0].case_number,
+        "application_id": "MINE",
+        "status": "received",
+        "priority": "standard",
+        "due_on": None,
+    }
+    assert client_for(case_admin).get(CASES_URL).json()["count"] == 3
+
+
+@pytest.mark.django_db
+def test_the_list_filters_by_status(api, api_client_user):
+    cases_import(payload=intake_payload(application_id="A-1"), actor=api_client_user)
+    cases_import(
+        payload=intake_payload(application_id="A-2", date_assigned="2016-11-09"),
+        actor=api_client_user,
+    )
+    response = api.get(CASES_URL, {"status": CaseStatus.AWAITING_RECORDS})
+    assert [row["application_id"] for row in response.json()["results"]] == ["A-2"]
+
+
+@pytest.mark.django_db
+def test_case_detail_is_the_export_without_the_reviewer(api, api_client_user, reviewer):
+    (result,) = cases_import(payload=intake_payload(), actor=api_client_user)
+    case = Case.objects.get()
+    Assignment.objects.create(case=case, reviewer=reviewer, status=AssignmentStatus.ASSIGNED)
+    response = api.get(f"{CASES_URL}{result.case_number}/")
+    assert response.status_code == 200
+    data = response.json()
+    assert data["case_number"] == result.case_number
+    assert data["status"] == "received"
+    assert data["clocks"]["application_deadline"] == "2016-12-05"
+    assert data["assignment"]["status"] == "assigned"
+    assert "reviewer" not in data["assignment"]
+    assert reviewer.username not in response.content.decode()
+    assert reviewer.last_name not in response.content.decode()
+    assert data["outcome"] is None and data["letters"] == []
+
+
+@pytest.mark.django_db
+def test_another_clients_case_is_404(api):
+    other = cases_import(
+        payload=intake_payload(), actor=UserFactory(role=Role.API_CLIENT), source="api"
+    )
+    response = api.get(f"{CASES_URL}{other[0].case_number}/")
+    assert response.status_code == 404
+    assert response.json() == {"errors": [{"path": None, "message": "No such case."}]}
+    assert api.get(f"{CASES_URL}CM99-0000001/").status_code == 404
+
+
+# --- record upload ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def my_case(api_client_user):
+    (result,) = cases_import(payload=intake_payload(), actor=api_client_user, source="api")
+    return Case.objects.get(case_number=result.case_number)
+
+
+@pytest.mark.django_db
+def test_a_record_is_added_to_an_open_case(api, my_case):
+    url = f"{CASES_URL}{my_case.case_number}/records/"
+    response = post_json(
+        api,
+        url,
+        {"title": "PR-2 progress report", "document_date": "2016-10-19", "content": pdf_base64()},
+    )
+    assert response.status_code == 201, response.json()
+    record = my_case.records.get()
+    assert response.json() == {
+        "id": record.pk,
+        "case_number": my_case.case_number,
+        "title": "PR-2 progress report",
+        "document_date": "2016-10-19",
+        "kind": "medical",
+        "sha256": record.sha256,
+        "size": record.size,
+    }
+
+
+@pytest.mark.django_db
+def test_a_record_that_is_not_a_pdf_is_refused_with_a_message(api, my_case):
+    url = f"{CASES_URL}{my_case.case_number}/records/"
+    text = base64.b64encode(b"<html>not a pdf</html>").decode()
+    response = post_json(api, url, {"title": "Scan", "content": text})
+    assert response.status_code == 400
+    (error,) = response.json()["errors"]
+    assert error["path"] == "$.content"
+    assert "not a PDF" in error["message"]
+    assert not my_case.records.exists()
+
+
+@pytest.mark.django_db
+def test_a_record_upload_names_each_problem(api, my_case):
+    url = f"{CASES_URL}{my_case.case_number}/records/"
+    response = post_json(api, url, {"document_date": "2016-13-01", "content": pdf_base64()})
+    assert response.status_code == 400
+    assert [error["path"] for error in response.json()["errors"]] == [
+        "$.title",
+        "$.document_date",
+    ]
+
+
+@pytest.mark.django_db
+def test_a_record_for_a_closed_case_is_refused(api, my_case):
+    Case.objects.filter(pk=my_case.pk).update(status=CaseStatus.TERMINATED)
+    url = f"{CASES_URL}{my_case.case_number}/records/"
+    response = post_json(api, url, {"title": "Late record", "content": pdf_base64()})
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {"path": "$", "message": "Records cannot be added to a closed case."}
+    ]
+
+
+@pytest.mark.django_db
+def test_record_upload_roles_and_visibility(my_case, reviewer):
+    url = f"{CASES_URL}{my_case.case_number}/records/"
+    body = {"title": "PR-2", "content": pdf_base64()}
+    assert post_json(client_for(reviewer), url, body).status_code == 403
+    stranger = client_for(UserFactory(role=Role.API_CLIENT))
+    assert post_json(stranger, url, body).status_code == 404
+    assert not my_case.records.exists()
+
+
+@pytest.mark.django_db
+def test_an_oversize_record_upload_is_413(api, my_case, settings):
+    settings.API_MAX_BODY_BYTES = 500
+    url = f"{CASES_URL}{my_case.case_number}/records/"
+    response = post_json(api, url, {"title": "Big", "content": pdf_base64(pages=10)})
+    assert response.status_code == 413
+    assert not my_case.records.exists()
+
+
+# --- errors and schema ------------------------------------------------------------------------
+
+
+def test_drf_nested_validation_errors_become_paths():
+    exc = ValidationError(
+        {
+            "items": [{}, {"category": ["Not a category."]}],
+            "non_field_errors": ["Something overall."],
+            "injured_worker": {"age": ["Too young."]},
+        }
+    )
+    response = exception_handler(exc, {})
+    assert response.status_code == 400
+    assert response.data == {
+        "errors": [
+            {"path": "$.items[1].category", "message": "Not a category."},
+            {"path": "$", "message": "Something overall."},
+            {"path": "$.injured_worker.age", "message": "Too young."},
+        ]
+    }
+
+
+def test_django_validation_errors_become_paths():
+    response = exception_handler(DjangoValidationError({"claim_number": ["Too long."]}), {})
+    assert response.status_code == 400
+    assert response.data == {"errors": [{"path": "$.claim_number", "message": "Too long."}]}
+    response = exception_handler(DjangoValidationError("Refused."), {})
+    assert response.data == {"errors": [{"path": "$", "message": "Refused."}]}
+
+
+def test_serializers_document_exactly_the_intake_keys():
+    assert set(IntakeCaseSerializer().fields) == set(CASE_KEYS)
+    assert set(InjuredWorkerSerializer().fields) == set(WORKER_KEYS)
+    assert set(DisputedItemSerializer().fields) == set(ITEM_KEYS)
+    assert set(CitationSerializer().fields) == set(CITATION_KEYS)
+    assert set(ItemDecisionSerializer().fields) == set(DECISION_KEYS)
+    # Over the API a record is sent as content; file paths are import_cases' only.
+    assert set(RecordSerializer().fields) == set(RECORD_KEYS) - {"file"}
+    fields = IntakeCaseSerializer().fields
+    for role, keys in PARTY_KEYS.items():
+        assert set(fields[role].fields) == set(keys), role
+
+
+@pytest.mark.django_db
+def test_export_serializer_documents_the_export(api, my_case):
+    data = api.get(f"{CASES_URL}{my_case.case_number}/").json()
+    assert set(data) == set(CaseExportSerializer().fields)
+    assert set(data["clocks"]) == set(CaseExportSerializer().fields["clocks"].fields)
+
+
+@pytest.mark.django_db
+def test_schema_lists_the_api_paths(client):
+    response = client.get("/api/v1/schema/", {"format": "json"})
+    assert response.status_code == 200
+    schema = json.loads(response.content)
+    assert schema["openapi"].startswith("3.")
+    for path in (
+        "/api/v1/cases/",
+        "/api/v1/cases/{case_number}/",
+        "/api/v1/cases/{case_number}/records/",
+    ):
+        assert path in schema["paths"]
+    assert "post" in schema["paths"]["/api/v1/cases/"]
+    assert "IntakeCase" in schema["components"]["schemas"]
+
+
+def test_schema_generates_without_warnings(tmp_path):
+    call_command("spectacular", "--fail-on-warn", "--validate", "--file", str(tmp_path / "s.yml"))

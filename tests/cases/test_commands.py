@@ -1,0 +1,220 @@
+import json
+import shutil
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.core.management import CommandError, call_command
+
+from cases.models import Case, CaseStatus, MedicalRecord
+from reviews.models import Assignment, AssignmentStatus, Determination
+from tests.factories import intake_payload, minimal_pdf
+
+SEED_CASE = Path("/work/shared/examples/seed-case.json")
+
+
+def run(*args):
+    out, err = StringIO(), StringIO()
+    call_command(*args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def write_json(folder: Path, payload, name="cases.json") -> Path:
+    path = folder / name
+    path.write_text(json.dumps(payload), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def seed_file(tmp_path):
+    if not SEED_CASE.exists():
+        pytest.skip("the shared seed case is not on this machine")
+    target = tmp_path / "seed-case.json"
+    shutil.copy(SEED_CASE, target)
+    return target
+
+
+# --- import_cases -----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_seed_case_imports_as_issued_with_its_determination(seed_file):
+    out, _ = run("import_cases", str(seed_file))
+    assert out.strip() == "EXAMPLE-SEED-1 CM15-0046802 issued"
+    case = Case.objects.get(case_number="CM15-0046802")
+    assert case.status == CaseStatus.ISSUED
+    assert case.worker_age == 51
+    determination = Determination.objects.get(case=case)
+    assert determination.imported
+    assert determination.reviewer_licensure == ["Connecticut", "California", "Virginia"]
+    assert determination.reviewer_certifications == [
+        "Preventive Medicine",
+        "Occupational Medicine",
+    ]
+    assert determination.clinical_summary.startswith("The injured worker is a 51 year old male")
+    decision = determination.decisions.get()
+    assert decision.outcome == "upheld"
+    assert decision.citation_text.endswith("Lumbar Sympathetic Blocks Page(s): 114")
+
+
+@pytest.mark.django_db
+def test_importing_twice_creates_one_case_and_says_existing(seed_file):
+    run("import_cases", str(seed_file))
+    out, _ = run("import_cases", str(seed_file))
+    assert out.strip() == "EXAMPLE-SEED-1 CM15-0046802 issued (existing)"
+    assert Case.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_import_prints_one_line_per_case_with_records_read_beside_the_file(tmp_path):
+    (tmp_path / "records").mkdir()
+    (tmp_path / "records" / "pr2.pdf").write_bytes(minimal_pdf(2))
+    payload = [
+        intake_payload(
+            application_id="A-1",
+            records=[{"title": "PR-2", "document_date": "2016-10-19", "file": "records/pr2.pdf"}],
+        ),
+        intake_payload(application_id="A-2", date_assigned="2016-11-09"),
+    ]
+    out, _ = run("import_cases", str(write_json(tmp_path, payload)))
+    lines = out.splitlines()
+    numbers = dict(Case.objects.values_list("application_id", "case_number"))
+    assert lines == [
+        f"A-1 {numbers['A-1']} received",
+        f"A-2 {numbers['A-2']} awaiting_records",
+    ]
+    assert MedicalRecord.objects.get().case.application_id == "A-1"
+
+
+@pytest.mark.django_db
+def test_invalid_file_prints_each_problem_by_path_and_writes_nothing(tmp_path):
+    bad = intake_payload(application_id="A-2", priority="urgent")
+    bad["items"][0]["category"] = "xray"
+    path = write_json(tmp_path, [intake_payload(application_id="A-1"), bad])
+    err = StringIO()
+    with pytest.raises(CommandError, match="2 problems found; nothing was imported"):
+        call_command("import_cases", str(path), stdout=StringIO(), stderr=err)
+    lines = err.getvalue().splitlines()
+    assert lines[0].startswith("$[1].priority: ")
+    assert lines[1].startswith("$[1].items[0].category: ")
+    assert Case.objects.count() == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [(None, "no such file"), ("{not json", "is not valid JSON"), ("", "is not valid JSON")],
+)
+def test_missing_or_malformed_file_gives_one_line_reason(tmp_path, content, reason):
+    path = tmp_path / "cases.json"
+    if content is not None:
+        path.write_text(content)
+    with pytest.raises(CommandError) as caught:
+        run("import_cases", str(path))
+    assert reason in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_commands_have_help():
+    for command in ("import_cases", "export_case"):
+        done = subprocess.run(
+            [sys.executable, "manage.py", command, "--help"],
+            cwd=django_settings.BASE_DIR,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stderr
+        assert "JSON" in done.stdout
+
+
+# --- export_case ------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_export_prints_the_intake_shape_with_status_clocks_and_outcome(seed_file):
+    run("import_cases", str(seed_file))
+    out, _ = run("export_case", "CM15-0046802")
+    data = json.loads(out)
+    seed = json.loads(SEED_CASE.read_text())
+    for key in ("application_id", "case_number", "claim_number", "date_of_injury", "items"):
+        assert data[key] == (
+            seed[key]
+            if key != "items"
+            else [{**item, "formulary_dispute": False} for item in seed["items"]]
+        )
+    assert data["determination"] == seed["determination"]
+    assert data["status"] == "issued" and data["round"] == 1
+    assert data["outcome"] == "upheld"
+    assert data["assignment"] is None
+    assert data["letters"] == []
+    assert data["clocks"]["application_deadline"] == "2015-04-01"
+    assert data["clocks"]["records_due_on"] == "2015-03-30"
+    assert data["clocks"]["due_on"] is None and data["clocks"]["overdue"] is False
+
+
+@pytest.mark.django_db
+def test_export_names_the_assigned_reviewer_by_username(tmp_path, reviewer):
+    run("import_cases", str(write_json(tmp_path, intake_payload())))
+    case = Case.objects.get()
+    Assignment.objects.create(case=case, reviewer=reviewer, status=AssignmentStatus.ACCEPTED)
+    data = json.loads(run("export_case", case.case_number)[0])
+    assert data["assignment"]["reviewer"] == "reviewer1"
+    assert data["assignment"]["status"] == "accepted"
+
+
+@pytest.mark.django_db
+def test_export_of_unknown_case_fails_with_one_line():
+    with pytest.raises(CommandError, match="No case CM99-0000001"):
+        run("export_case", "CM99-0000001")
+
+
+@pytest.mark.django_db
+def test_an_export_imports_again_as_the_same_case(tmp_path, case_admin):
+    (tmp_path / "records").mkdir()
+    (tmp_path / "records" / "pr2.pdf").write_bytes(minimal_pdf(2))
+    payload = intake_payload(
+        case_number="CM16-0213037",
+        date_assigned="2016-11-09",
+        records=[
+            {"title": "PR-2", "document_date": "2016-10-19", "file": "records/pr2.pdf"},
+            {"title": "UR decision", "file": "records/pr2.pdf", "kind": "ur_decision"},
+        ],
+    )
+    payload["items"].append(
+        {
+            "description": "Tramadol 50 mg #60",
+            "category": "pharmaceuticals",
+            "original_request": "Tramadol 50 mg #120",
+            "authorized_portion": "Tramadol 50 mg #60",
+            "ur_citation": {"kind": "non_mtus", "text": "ODG Pain"},
+            "formulary_dispute": True,
+        }
+    )
+    payload["injured_worker"]["email"] = "ana@example.org"
+    run("import_cases", str(write_json(tmp_path, payload)))
+    first = json.loads(run("export_case", "CM16-0213037")[0])
+    assert first["records"][0]["content"]
+
+    # A fresh database: the case is gone, its export comes back under a new application id.
+    Case.objects.all().delete()
+    again = dict(first, application_id="A-COPY")
+    out, _ = run("import_cases", str(write_json(tmp_path, again, "export.json")))
+    assert out.strip() == "A-COPY CM16-0213037 awaiting_records"
+    second = json.loads(run("export_case", "CM16-0213037")[0])
+    assert second == dict(first, application_id="A-COPY")
+
+
+@pytest.mark.django_db
+def test_export_without_content_lists_record_hashes(tmp_path):
+    (tmp_path / "pr2.pdf").write_bytes(minimal_pdf())
+    payload = intake_payload(records=[{"title": "PR-2", "file": "pr2.pdf"}])
+    out, _ = run("import_cases", str(write_json(tmp_path, payload)))
+    number = out.split()[1]
+    data = json.loads(run("export_case", number, "--no-content")[0])
+    (record,) = data["records"]
+    assert "content" not in record
+    assert len(record["sha256"]) == 64 and record["filename"] == "pr2.pdf"
