@@ -214,7 +214,8 @@ def case_clock(case, *, today: dt.date | None = None) -> CaseClock:
         records_due
         and (
             (case.records_complete_on and case.records_complete_on > records_due)
-            or (not case.records_complete_on and today > records_due)
+            # Still waiting: only a case whose records clock runs can be late now.
+            or (not case.records_complete_on and running == "records" and today > records_due)
         )
     )
     return CaseClock(

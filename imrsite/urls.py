@@ -10,5 +10,7 @@ urlpatterns = [
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/", include("cases.api_urls")),
     path("", include("reviews.urls")),
+    path("", include("reviews.determination_urls")),
+    path("", include("reviews.letter_urls")),
     path("", include("cases.urls")),
 ]

@@ -27,7 +27,7 @@ def assignment_notify(*, assignment_id: int) -> bool:
             return False
         case = assignment.case
         due = case.due_on.strftime("%m/%d/%Y") if case.due_on else "not set"
-        link = settings.SITE_URL.rstrip("/") + reverse("reviewer-dashboard")
+        link = settings.SITE_URL.rstrip("/") + reverse("reviewer_dashboard")
         send_mail(
             f"New IMR case for you: {case.case_number}",
             (

@@ -14,9 +14,9 @@ from accounts.permissions import CASE_MANAGERS, role_required
 from cases.models import ItemCategory
 from cases.selectors import case_get_for
 
-from . import selectors, services
-from .matching import reviewers_for_case
-from .models import Assignment, CategorySpecialty, Specialty
+from .. import selectors, services
+from ..matching import reviewers_for_case
+from ..models import Assignment, CategorySpecialty, Specialty
 
 
 def _redirect(request, url):
@@ -34,17 +34,17 @@ def case_assign(request, case_number):
         reviewer = User.objects.filter(pk=request.POST.get("reviewer"), role=Role.REVIEWER).first()
         if reviewer is None:
             messages.error(request, "Choose a reviewer from the list.")
-            return _redirect(request, reverse("case-assign", args=[case.case_number]))
+            return _redirect(request, reverse("case_assign", args=[case.case_number]))
         try:
             services.reviewer_assign(case=case, reviewer=reviewer, actor=request.user)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
-            return _redirect(request, reverse("case-assign", args=[case.case_number]))
+            return _redirect(request, reverse("case_assign", args=[case.case_number]))
         messages.success(
             request,
             f"{case.case_number} assigned to {reviewer.get_full_name()}; they have been notified.",
         )
-        return _redirect(request, reverse("case-detail", args=[case.case_number]))
+        return _redirect(request, reverse("case_detail", args=[case.case_number]))
     result = reviewers_for_case(case)
     return TemplateResponse(
         request,
@@ -110,7 +110,7 @@ def assignment_accept(request, assignment_id):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, f"You accepted {assignment.case.case_number}.")
-    return _redirect(request, reverse("reviewer-dashboard"))
+    return _redirect(request, reverse("reviewer_dashboard"))
 
 
 @role_required(Role.REVIEWER)
@@ -130,7 +130,7 @@ def assignment_decline(request, assignment_id):
         messages.success(
             request, f"You declined {assignment.case.case_number}; it goes back to the queue."
         )
-    return _redirect(request, reverse("reviewer-dashboard"))
+    return _redirect(request, reverse("reviewer_dashboard"))
 
 
 @role_required(*CASE_MANAGERS)
@@ -165,7 +165,7 @@ def specialty_table(request):
             errors[action or "category"] = " ".join(exc.messages)
             messages.error(request, " ".join(exc.messages))
         else:
-            return redirect("specialty-table")
+            return redirect("specialty_table")
     specialties = list(Specialty.objects.all())
     table: dict[str, set[int]] = {}
     for category, specialty_id in CategorySpecialty.objects.values_list("category", "specialty_id"):
