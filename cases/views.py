@@ -1,7 +1,509 @@
+"""The case administrators' pages. Views parse input, call one selector or service, and render;
+with htmx they render only the fragment that changed (template partials)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
+
+from . import selectors, services
+from .forms import (
+    CaseFilterForm,
+    EligibleForm,
+    IneligibleForm,
+    IntakeForms,
+    ItemFormSet,
+    RecordAddForm,
+    RecordFormSet,
+    RecordsCompleteForm,
+    RemandForm,
+    TerminateForm,
+    formset_row,
+)
+from .models import Case, CaseEvent, CaseStatus, EventType
+
+CASES_PER_PAGE = 50
 
 
-@login_required
+def signed_in(view):
+    """`login_required`; but when the session has run out under an htmx request, the whole page
+    goes to the sign-in form (rather than the form being swapped into a panel)."""
+    protected = login_required(view)
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.htmx and not request.user.is_authenticated:
+            back_to = request.htmx.current_url_abs_path or request.get_full_path()
+            return HttpResponseClientRedirect(redirect_to_login(back_to).url)
+        return protected(request, *args, **kwargs)
+
+    return wrapper
+
+
+def managers_only(view):
+    """Case administrators and system administrators only; everyone else gets 403."""
+
+    @wraps(view)
+    @signed_in
+    def wrapper(request, *args, **kwargs):
+        if not request.user.can_manage_cases:
+            raise PermissionDenied("Only case administrators can do this.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def wants_fragment(request) -> bool:
+    """An htmx request for a fragment (a history restore needs the whole page)."""
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+@signed_in
 def home(request):
-    return HttpResponse("IMR Desk")
+    if request.user.is_api_client:
+        return render(request, "cases/api_client_home.html")
+    # Reviewers see their assigned cases through the same list (the selector limits it).
+    return redirect("case_list")
+
+
+# --- The case list ----------------------------------------------------------------------------
+
+
+@signed_in
+@require_GET
+def case_list(request):
+    filter_form = CaseFilterForm(request.GET)
+    filters = filter_form.filters()
+    cases = selectors.case_list_for(request.user, **filters)
+    page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "filter_form": filter_form,
+        "is_filtered": any(filters.values()),
+        "page": page,
+    }
+    if wants_fragment(request):
+        return render(request, "cases/case_list.html#results", context)
+    return render(request, "cases/case_list.html", context)
+
+
+# --- New application (intake) -----------------------------------------------------------------
+
+
+def specialty_names() -> list[str]:
+    """The specialty vocabulary, offered as suggestions for the requesting provider."""
+    from reviews.models import Specialty
+
+    return list(Specialty.objects.values_list("name", flat=True))
+
+
+def _intake_render(request, intake: IntakeForms, *, submitted: bool, status: int = 200):
+    dropped = intake.dropped_files()
+    for form in intake.records.forms:
+        form.dropped_file_name = dropped.get(form.prefix, "")
+    context = {
+        "intake": intake,
+        "error_summary": intake.error_summary() if submitted else [],
+        "specialty_names": specialty_names(),
+        "record_max_bytes": settings.RECORD_MAX_UPLOAD_BYTES,
+    }
+    return render(request, "cases/case_new.html", context, status=status)
+
+
+def _intake_save(intake: IntakeForms, actor) -> Case | None:
+    """Create the case and add its records in one transaction: a record the service refuses
+    rolls the whole intake back, and its message goes next to that record's file."""
+    added = []
+    try:
+        with transaction.atomic():
+            case = services.case_create(data=intake.case_data(), actor=actor, source="ui")
+            for form, record in intake.record_rows():
+                try:
+                    added.append(services.record_add(case=case, actor=actor, **record))
+                except ValidationError as error:
+                    form.add_error("file", error)
+                    raise
+    except ValidationError as error:
+        for record in added:
+            # The rolled-back rows are gone; their files on disk must go too.
+            record.file.delete(save=False)
+        if not any(form.errors for form in intake.records.forms):
+            intake.application.add_error(None, ValidationError(error.messages))
+        return None
+    return case
+
+
+@managers_only
+@require_http_methods(["GET", "POST"])
+def case_new(request):
+    if request.method == "GET":
+        return _intake_render(request, IntakeForms(), submitted=False)
+    adding = next((kind for kind in ("items", "records") if f"add_{kind}" in request.POST), None)
+    if adding:
+        # Without JavaScript, "Add another" comes back with one more empty row, keeping
+        # everything typed (but not chosen files: a browser cannot be given a file back).
+        data = request.POST.copy()
+        total_key = f"{adding}-TOTAL_FORMS"
+        try:
+            data[total_key] = str(int(data.get(total_key, "0")) + 1)
+        except ValueError:
+            return HttpResponseBadRequest("The form is damaged; reload the page.")
+        intake = IntakeForms(data, request.FILES)
+        intake.hold_errors()
+        return _intake_render(request, intake, submitted=False)
+    intake = IntakeForms(request.POST, request.FILES)
+    if intake.is_valid():
+        case = _intake_save(intake, request.user)
+        if case is not None:
+            messages.success(request, f"Case {case.case_number} created for {case.worker_name}.")
+            return redirect("case_detail", case_number=case.case_number)
+    return _intake_render(request, intake, submitted=True)
+
+
+@managers_only
+@require_GET
+def case_new_row(request, kind: str):
+    """One more empty disputed item or record row for the intake form (htmx)."""
+    formset_class = {"items": ItemFormSet, "records": RecordFormSet}.get(kind)
+    if formset_class is None:
+        raise Http404("No such part of the form.")
+    if not request.htmx:
+        return redirect("case_new")
+    try:
+        index = int(request.GET.get(f"{kind}-TOTAL_FORMS", ""))
+    except ValueError:
+        return HttpResponseBadRequest("The form is damaged; reload the page.")
+    if not 0 <= index < formset_class.max_num:
+        return HttpResponseBadRequest(f"At most {formset_class.max_num} rows.")
+    form = formset_row(formset_class, prefix=kind, index=index)
+    first_field = "description" if kind == "items" else "file"
+    form.fields[first_field].widget.attrs["autofocus"] = True
+    context = {"form": form, "number": index + 1, "kind": kind, "total_forms": index + 1}
+    partial = "item-row" if kind == "items" else "record-row"
+    return render(request, f"cases/case_new.html#{partial}", context)
+
+
+# --- The case page ----------------------------------------------------------------------------
+
+PANELS = ("header", "clock", "workflow", "records", "history")
+
+
+def _status_label(value: str) -> str:
+    try:
+        return CaseStatus(value).label
+    except ValueError:
+        return value
+
+
+def _date_text(value) -> str:
+    try:
+        return dt.date.fromisoformat(value).strftime("%m/%d/%Y")
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def event_summary(event: CaseEvent) -> list[str]:
+    """The details of an event as short sentences a person reads."""
+    details = event.details or {}
+    lines = []
+    if details.get("from_status") and details.get("to_status"):
+        from_label = _status_label(details["from_status"])
+        lines.append(f"Status: {from_label} → {_status_label(details['to_status'])}")
+    elif details.get("to_status"):
+        lines.append(f"Status: {_status_label(details['to_status'])}")
+    if event.type == EventType.CASE_IMPORTED and details.get("status"):
+        lines.append(f"Imported as {_status_label(details['status']).lower()}")
+    if details.get("source"):
+        lines.append(
+            {"ui": "Entered in IMR Desk", "api": "Submitted over the API"}.get(
+                details["source"], f"Source: {details['source']}"
+            )
+        )
+    if event.type == EventType.ELIGIBILITY_RECORDED:
+        eligible = details.get("eligible")
+        if details.get("late_application"):
+            lines.append("Filed late; accepted anyway" if eligible else "Filed late")
+    if details.get("reasons"):
+        lines.append("Reasons: " + "; ".join(details["reasons"]))
+    if details.get("title"):
+        lines.append(f"Record: {details['title']}")
+    if details.get("pages") is not None and event.type == EventType.RECORD_INSPECTED:
+        lines.append(f"{details['pages']} pages" if details["pages"] else "Pages could not be read")
+    if details.get("size"):
+        lines.append(f"Size: {filesizeformat(details['size'])}")
+    if details.get("date_assigned"):
+        how = "sent electronically" if details.get("electronic") else "mailed"
+        lines.append(f"Notice of assignment dated {_date_text(details['date_assigned'])}, {how}")
+    if details.get("records_due_on"):
+        lines.append(f"Records due {_date_text(details['records_due_on'])}")
+    if details.get("records_complete_on"):
+        lines.append(f"Records complete on {_date_text(details['records_complete_on'])}")
+    if details.get("complete") is False:
+        lines.append("Proceeding without complete records")
+    if details.get("late"):
+        lines.append("Records came after their due date")
+    if details.get("determination_due_on"):
+        lines.append(f"Determination due {_date_text(details['determination_due_on'])}")
+    if event.type == EventType.CASE_TERMINATED and details.get("reason"):
+        lines.append(services.TERMINATION_REASONS.get(details["reason"], details["reason"]))
+    elif details.get("reason"):
+        lines.append(f"Reason: {details['reason']}")
+    if event.type == EventType.CASE_REMANDED and details.get("round"):
+        lines.append(f"Review round {details['round']}")
+    if details.get("reviewer"):
+        lines.append(f"Reviewer: {details['reviewer']}")
+    if details.get("attested_no_conflict"):
+        lines.append("Attested no conflict of interest")
+    if details.get("conflict"):
+        lines.append("Declared a conflict of interest")
+    if details.get("message"):
+        lines.append(details["message"])
+    if details.get("recipient"):
+        due = f" (due {_date_text(details['due_on'])})" if details.get("due_on") else ""
+        lines.append(f"To {details['recipient']}{due}")
+    if details.get("note"):
+        lines.append(f"Note: {details['note']}")
+    return lines
+
+
+def _history(case: Case) -> list[tuple[CaseEvent, list[str]]]:
+    events = case.events.select_related("actor").order_by("-created_at", "-id")
+    return [(event, event_summary(event)) for event in events]
+
+
+def _workflow_forms(case: Case, **bound) -> dict:
+    """The forms of the actions the case's status allows (bound ones replace fresh ones)."""
+    forms = {}
+    if case.status == CaseStatus.RECEIVED:
+        forms["eligible_form"] = EligibleForm(prefix="eligible", filed_late=case.clock.filed_late)
+        forms["ineligible_form"] = IneligibleForm(prefix="ineligible")
+    if case.status == CaseStatus.AWAITING_RECORDS:
+        forms["complete_form"] = RecordsCompleteForm(prefix="complete")
+    if case.is_open:
+        forms["terminate_form"] = TerminateForm(prefix="terminate")
+    if case.status == CaseStatus.ISSUED:
+        forms["remand_form"] = RemandForm(prefix="remand")
+    forms.update(bound)
+    return forms
+
+
+def _case_context(request, case: Case, *, panel: str | None = None, **bound) -> dict:
+    can_manage = request.user.can_manage_cases
+    context = {"case": case, "clock": case.clock, "can_manage": can_manage}
+    if panel in (None, "workflow"):
+        if case.status == CaseStatus.RECEIVED:
+            context["eligibility_checks"] = selectors.eligibility_checks(case)
+        today = timezone.localdate()
+        records_due = case.clock.records_due_on
+        context["may_proceed_without"] = bool(records_due and today > records_due)
+        if can_manage:
+            context.update(_workflow_forms(case, **bound))
+    if panel in (None, "records"):
+        context["records"] = list(case.records.all())
+        context["records_pending"] = any(record.pages is None for record in context["records"])
+    if panel in (None, "record-add") and can_manage and case.is_open:
+        context["record_form"] = bound.get("record_form") or RecordAddForm(prefix="record")
+        context["record_max_bytes"] = settings.RECORD_MAX_UPLOAD_BYTES
+    if panel in (None, "history"):
+        context["history"] = _history(case)
+    return context
+
+
+@signed_in
+@require_GET
+def case_detail(request, case_number: str):
+    case = selectors.case_get_for(request.user, case_number)
+    panel = request.GET.get("panel")
+    if wants_fragment(request) and panel in PANELS:
+        context = _case_context(request, case, panel=panel)
+        return render(request, f"cases/case_detail.html#{panel}", context)
+    return render(request, "cases/case_detail.html", _case_context(request, case))
+
+
+def _messages_oob(request) -> str:
+    return render_to_string("cases/partials/messages.html", {"oob": True}, request=request)
+
+
+def _action_done(request, case_number: str, message: str, *, panel: str) -> HttpResponse:
+    """After a change: htmx swaps the panel and tells the other panels to refresh;
+    without JavaScript, back to the case page (post/redirect/get)."""
+    messages.success(request, message)
+    if not wants_fragment(request):
+        return redirect("case_detail", case_number=case_number)
+    case = selectors.case_get_for(request.user, case_number)
+    response = render(
+        request, f"cases/case_detail.html#{panel}", _case_context(request, case, panel=panel)
+    )
+    response.content += _messages_oob(request).encode()
+    return trigger_client_event(response, "case-changed", after="settle")
+
+
+def _action_refused(request, case: Case, *, panel: str, **bound) -> HttpResponse:
+    """A form or the service said no: show why, next to what was typed; nothing changed."""
+    if wants_fragment(request):
+        context = _case_context(request, case, panel=panel, **bound)
+        return render(request, f"cases/case_detail.html#{panel}", context)
+    return render(request, "cases/case_detail.html", _case_context(request, case, **bound))
+
+
+@managers_only
+@require_POST
+def case_record_add(request, case_number: str):
+    case = selectors.case_get_for(request.user, case_number)
+    form = RecordAddForm(request.POST, request.FILES, prefix="record")
+    if form.is_valid():
+        record = form.record_data()
+        try:
+            services.record_add(case=case, actor=request.user, **record)
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            return _action_done(
+                request, case.case_number, f"Record “{record['title']}” added.", panel="record-add"
+            )
+    return _action_refused(request, case, panel="record-add", record_form=form)
+
+
+@managers_only
+@require_POST
+def case_eligibility(request, case_number: str):
+    case = selectors.case_get_for(request.user, case_number)
+    finding = request.POST.get("finding")
+    if finding == "eligible":
+        form = EligibleForm(request.POST, prefix="eligible", filed_late=case.clock.filed_late)
+        bound = {"eligible_form": form}
+    elif finding == "ineligible":
+        form = IneligibleForm(request.POST, prefix="ineligible")
+        bound = {"ineligible_form": form}
+    else:
+        return HttpResponseBadRequest("Choose eligible or ineligible.")
+    if form.is_valid():
+        try:
+            if finding == "eligible":
+                case = services.case_eligibility_record(
+                    case=case,
+                    actor=request.user,
+                    eligible=True,
+                    notice_on=form.cleaned_data["notice_on"],
+                    electronic=form.cleaned_data["electronic"],
+                    late_accepted=form.cleaned_data.get("late_accepted", False),
+                )
+                message = (
+                    f"{case.case_number} is eligible. Notice of assignment dated "
+                    f"{case.date_assigned:%m/%d/%Y}; records are due "
+                    f"{case.clock.records_due_on:%m/%d/%Y}."
+                )
+            else:
+                case = services.case_eligibility_record(
+                    case=case, actor=request.user, eligible=False, reasons=form.reason_list()
+                )
+                message = f"{case.case_number} is ineligible and closed."
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return _action_done(request, case.case_number, message, panel="workflow")
+    return _action_refused(request, case, panel="workflow", **bound)
+
+
+@managers_only
+@require_POST
+def case_records_complete(request, case_number: str):
+    case = selectors.case_get_for(request.user, case_number)
+    proceed_without = request.POST.get("proceed_without") == "1"
+    form = RecordsCompleteForm(request.POST, prefix="complete")
+    if proceed_without:
+        # Proceeding is decided today, on what was received (8 CCR 9792.10.5).
+        form = RecordsCompleteForm({"complete-on": timezone.localdate()}, prefix="complete")
+    if form.is_valid():
+        try:
+            case = services.case_records_complete(
+                case=case,
+                actor=request.user,
+                on=form.cleaned_data["on"],
+                proceed_without=proceed_without,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            what = "Proceeding without complete records" if proceed_without else "Records complete"
+            message = (
+                f"{what}. The determination is due {case.clock.determination_due_on:%m/%d/%Y}."
+            )
+            return _action_done(request, case.case_number, message, panel="workflow")
+    return _action_refused(request, case, panel="workflow", complete_form=form)
+
+
+@managers_only
+@require_POST
+def case_terminate(request, case_number: str):
+    case = selectors.case_get_for(request.user, case_number)
+    form = TerminateForm(request.POST, prefix="terminate")
+    if form.is_valid():
+        try:
+            case = services.case_terminate(
+                case=case,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            message = f"{case.case_number} is terminated."
+            return _action_done(request, case.case_number, message, panel="workflow")
+    return _action_refused(request, case, panel="workflow", terminate_form=form)
+
+
+@managers_only
+@require_POST
+def case_remand(request, case_number: str):
+    case = selectors.case_get_for(request.user, case_number)
+    form = RemandForm(request.POST, prefix="remand")
+    if form.is_valid():
+        try:
+            note = form.cleaned_data["note"]
+            case = services.case_remand(case=case, actor=request.user, note=note)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            message = f"{case.case_number} is remanded: review round {case.round} starts."
+            return _action_done(request, case.case_number, message, panel="workflow")
+    return _action_refused(request, case, panel="workflow", remand_form=form)
+
+
+# --- Record download --------------------------------------------------------------------------
+
+
+@signed_in
+@require_GET
+def case_record(request, case_number: str, record_id: int):
+    case = selectors.case_get_for(request.user, case_number)
+    record = selectors.record_get_for(request.user, case, record_id)
+    try:
+        handle = record.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404("The file of this record is missing.") from error
+    services.record_opened(record=record, actor=request.user)
+    filename = record.original_filename or f"{record.title}.pdf"
+    response = FileResponse(
+        handle, content_type="application/pdf", as_attachment=False, filename=filename
+    )
+    # Medical records: never kept in a shared cache or the browser's disk cache. No
+    # "CSP: sandbox" here: Chromium and Safari then refuse to show the PDF at all; the file
+    # was checked to be a PDF on upload and nosniff is set site-wide.
+    response["Cache-Control"] = "private, no-store"
+    return response

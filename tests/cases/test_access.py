@@ -1,0 +1,198 @@
+"""Who may open and do what in the case pages."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import Role
+from cases import services
+from cases.models import CaseEvent, CaseStatus, MedicalRecord
+from reviews.models import Assignment
+from tests.factories import PASSWORD, CaseFactory, DisputedItemFactory, UserFactory, pdf_upload
+
+pytestmark = pytest.mark.django_db
+
+
+def signed_in(client, user):
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+@pytest.fixture
+def record(case, case_admin):
+    return services.record_add(
+        case=case, actor=case_admin, uploaded=pdf_upload("pr2.pdf"), title="PR-2 progress report"
+    )
+
+
+@pytest.mark.parametrize(
+    "url_name, kwargs",
+    [
+        ("home", {}),
+        ("case_list", {}),
+        ("case_new", {}),
+        ("case_detail", {"case_number": "CM26-0000001"}),
+        ("case_record", {"case_number": "CM26-0000001", "record_id": 1}),
+    ],
+)
+def test_anonymous_visitors_are_sent_to_login(client, url_name, kwargs):
+    url = reverse(url_name, kwargs=kwargs)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('login')}?next={url}"
+
+
+def test_anonymous_post_to_an_action_is_sent_to_login_and_changes_nothing(client, case):
+    response = client.post(
+        reverse("case_eligibility", args=[case.case_number]),
+        {"finding": "ineligible", "ineligible-reasons": "Duplicate"},
+    )
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
+    case.refresh_from_db()
+    assert case.status == CaseStatus.RECEIVED
+
+
+def test_login_page_names_the_product_and_signs_in(client, case_admin):
+    page = client.get(reverse("login"))
+    assert "IMR Desk" in page.content.decode()
+    response = client.post(
+        reverse("login"), {"username": case_admin.username, "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("home")
+
+
+def test_wrong_password_says_so(client, case_admin):
+    response = client.post(reverse("login"), {"username": case_admin.username, "password": "no"})
+    assert response.status_code == 200
+    assert "do not match" in response.content.decode()
+
+
+def test_logout_is_a_post_button_in_the_header(client, case_admin):
+    page = signed_in(client, case_admin).get(reverse("case_list")).content.decode()
+    assert f'action="{reverse("logout")}"' in page
+    client.post(reverse("logout"))
+    assert client.get(reverse("case_list")).status_code == 302
+
+
+def test_home_sends_case_admins_and_reviewers_to_the_case_list(client, case_admin, reviewer):
+    for user in (case_admin, reviewer):
+        response = signed_in(client, user).get(reverse("home"))
+        assert response.status_code == 302
+        assert response["Location"] == reverse("case_list")
+
+
+def test_home_tells_an_api_client_to_use_the_api(client, api_client_user):
+    response = signed_in(client, api_client_user).get(reverse("home"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "/api/v1/" in page and "/api/v1/schema/" in page
+
+
+def test_header_links_follow_the_role(client, case_admin, reviewer):
+    system_admin = UserFactory(role=Role.SYSTEM_ADMIN, first_name="Sam", last_name="Sysop")
+    page = signed_in(client, system_admin).get(reverse("case_list")).content.decode()
+    assert 'href="/admin/"' in page
+    assert "New application" in page
+    assert "Sam Sysop" in page and "System administrator" in page
+
+    page = signed_in(client, case_admin).get(reverse("case_list")).content.decode()
+    assert 'href="/admin/"' not in page
+    assert reverse("case_new") in page
+
+    page = signed_in(client, reviewer).get(reverse("case_list")).content.decode()
+    assert reverse("case_new") not in page
+    assert "Expert reviewer" in page
+
+
+def test_reviewer_sees_only_the_case_assigned_to_them(client, reviewer, case_admin):
+    assigned = CaseFactory()
+    DisputedItemFactory(case=assigned)
+    other = CaseFactory()
+    Assignment.objects.create(case=assigned, reviewer=reviewer, assigned_by=case_admin)
+    signed_in(client, reviewer)
+
+    assert client.get(reverse("case_detail", args=[assigned.case_number])).status_code == 200
+    response = client.get(reverse("case_detail", args=[other.case_number]))
+    assert response.status_code == 404
+
+    listing = client.get(reverse("case_list")).content.decode()
+    assert assigned.case_number in listing
+    assert other.case_number not in listing
+
+
+def test_reviewer_cannot_download_a_record_of_a_case_not_assigned(
+    client, reviewer, case, record, case_admin
+):
+    url = reverse("case_record", args=[case.case_number, record.pk])
+    assert signed_in(client, reviewer).get(url).status_code == 404
+    assert not CaseEvent.objects.filter(type="record_opened").exists()
+
+    Assignment.objects.create(case=case, reviewer=reviewer, assigned_by=case_admin)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
+
+
+def test_a_record_of_another_case_is_not_found_under_this_case(client, case_admin, record):
+    other = CaseFactory()
+    url = reverse("case_record", args=[other.case_number, record.pk])
+    assert signed_in(client, case_admin).get(url).status_code == 404
+
+
+@pytest.mark.parametrize("role", [Role.REVIEWER, Role.QUALITY_REVIEWER])
+def test_reviewers_cannot_take_in_applications(client, role):
+    user = UserFactory(role=role)
+    assert signed_in(client, user).get(reverse("case_new")).status_code == 403
+    response = client.post(reverse("case_new"), {"application-application_id": "A-1"})
+    assert response.status_code == 403
+    assert "Not allowed" in response.content.decode()
+
+
+@pytest.mark.parametrize("role", [Role.REVIEWER, Role.QUALITY_REVIEWER])
+@pytest.mark.parametrize(
+    "url_name, data",
+    [
+        ("case_eligibility", {"finding": "ineligible", "ineligible-reasons": "Duplicate"}),
+        ("case_records_complete", {"complete-on": "2026-11-10"}),
+        ("case_terminate", {"terminate-reason": "withdrawn", "terminate-confirm": "on"}),
+        ("case_remand", {"remand-confirm": "on"}),
+        ("case_record_add", {"record-title": "PR-2"}),
+    ],
+)
+def test_reviewers_get_403_on_every_case_action(client, case, case_admin, role, url_name, data):
+    user = UserFactory(role=role)
+    Assignment.objects.create(case=case, reviewer=user, assigned_by=case_admin)
+    response = signed_in(client, user).post(reverse(url_name, args=[case.case_number]), data)
+    assert response.status_code == 403
+    case.refresh_from_db()
+    assert case.status == CaseStatus.RECEIVED
+    assert not MedicalRecord.objects.exists()
+
+
+def test_quality_reviewer_sees_the_case_without_action_forms(client, quality_reviewer, case):
+    page = signed_in(client, quality_reviewer).get(reverse("case_detail", args=[case.case_number]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Filed within 30 days" in html  # the eligibility checks are shown
+    assert reverse("case_eligibility", args=[case.case_number]) not in html
+    assert reverse("case_terminate", args=[case.case_number]) not in html
+    assert reverse("case_record_add", args=[case.case_number]) not in html
+
+
+def test_unknown_case_shows_the_sites_404_page(client, case_admin):
+    response = signed_in(client, case_admin).get(reverse("case_detail", args=["CM26-9999999"]))
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
+def test_htmx_request_after_the_session_ended_reloads_to_the_login_page(client, case):
+    page = reverse("case_detail", args=[case.case_number])
+    response = client.get(
+        page,
+        {"panel": "clock"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL=f"http://testserver{page}",
+    )
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == f"{reverse('login')}?next={page}"

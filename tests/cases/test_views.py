@@ -1,0 +1,609 @@
+"""The case administrators' pages: list, intake, case page actions, record download."""
+
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from cases import services
+from cases.models import Case, CaseEvent, CaseStatus, MedicalRecord
+from reviews.models import Assignment
+from tests.factories import PASSWORD, CaseFactory, DisputedItemFactory, pdf_upload
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+LIST_QUERIES = 5
+
+
+@pytest.fixture
+def admin_client(client, case_admin):
+    assert client.login(username=case_admin.username, password=PASSWORD)
+    return client
+
+
+def add_record(case, actor, *, kind="medical", title="PR-2 progress report"):
+    return services.record_add(
+        case=case, actor=actor, uploaded=pdf_upload("pr2.pdf"), title=title, kind=kind
+    )
+
+
+def awaiting_records(case, actor, *, notice_on):
+    add_record(case, actor)
+    return services.case_eligibility_record(
+        case=case, actor=actor, eligible=True, notice_on=notice_on
+    )
+
+
+# --- The case list ----------------------------------------------------------------------------
+
+
+def test_list_shows_the_clock_and_marks_overdue_and_expedited(admin_client, case_admin):
+    today = timezone.localdate()
+    late = CaseFactory(priority="expedited", worker_first_name="Lina", worker_last_name="Okafor")
+    DisputedItemFactory(case=late)
+    awaiting_records(late, case_admin, notice_on=today - dt.timedelta(days=5))
+    CaseFactory(worker_last_name="Quiet")
+
+    page = admin_client.get(reverse("case_list")).content.decode()
+
+    assert "Okafor, Lina" in page
+    assert "Expedited" in page
+    assert "Overdue" in page  # expedited records were due 24 hours after the notice
+    assert "No clock running" in page  # the case still waiting for eligibility
+
+
+def test_list_filters_and_search_return_the_right_rows(admin_client, case_admin):
+    expedited = CaseFactory(priority="expedited", claim_number="05-777001")
+    standard = CaseFactory(worker_first_name="Maria", worker_last_name="Gonzalez")
+    closed = CaseFactory(status=CaseStatus.TERMINATED)
+    url = reverse("case_list")
+
+    def shown(**params):
+        page = admin_client.get(url, params).content.decode()
+        return {
+            case.case_number for case in (expedited, standard, closed) if case.case_number in page
+        }
+
+    assert shown() == {expedited.case_number, standard.case_number, closed.case_number}
+    assert shown(priority="expedited") == {expedited.case_number}
+    assert shown(status="open") == {expedited.case_number, standard.case_number}
+    assert shown(status="terminated") == {closed.case_number}
+    assert shown(q="777001") == {expedited.case_number}
+    assert shown(q="maria gonzalez") == {standard.case_number}
+    assert shown(q=standard.case_number) == {standard.case_number}
+    assert shown(due="none", status="open") == {expedited.case_number, standard.case_number}
+    assert shown(due="overdue") == set()
+    assert shown(status="not-a-status") == shown()  # a bad value is ignored, not an error
+
+
+def test_list_says_what_to_do_when_empty(admin_client):
+    page = admin_client.get(reverse("case_list")).content.decode()
+    assert "No cases yet" in page and reverse("case_new") in page
+    page = admin_client.get(reverse("case_list"), {"q": "nobody"}).content.decode()
+    assert "No cases match these filters" in page
+
+
+def test_list_htmx_request_gets_only_the_results(admin_client):
+    case = CaseFactory()
+    response = admin_client.get(reverse("case_list"), {"q": case.claim_number}, **HTMX)
+    html = response.content.decode()
+    assert 'id="case-results"' in html
+    assert case.case_number in html
+    assert "<html" not in html and 'role="search"' not in html
+
+
+def test_list_filter_form_works_without_javascript_and_with_htmx(admin_client):
+    html = admin_client.get(reverse("case_list")).content.decode()
+    assert 'method="get"' in html
+    assert 'hx-get="/cases/"' in html and 'hx-push-url="true"' in html
+    assert "input changed delay:300ms" in html
+
+
+def test_list_paginates_fifty_a_page(admin_client):
+    CaseFactory.create_batch(51)
+    first = admin_client.get(reverse("case_list")).content.decode()
+    assert "51 cases" in first and "Page 1 of 2" in first
+    second = admin_client.get(reverse("case_list"), {"page": 2}).content.decode()
+    assert second.count('class="case-link"') == 1
+
+
+def test_list_query_count_does_not_grow_with_the_cases(admin_client, django_assert_num_queries):
+    def make_cases(count):
+        for _ in range(count):
+            case = CaseFactory()
+            DisputedItemFactory(case=case)
+            DisputedItemFactory(case=case)
+
+    # The session, the user, the count, the page of cases, their disputed items (prefetched).
+    make_cases(2)
+    with django_assert_num_queries(LIST_QUERIES):
+        admin_client.get(reverse("case_list"))
+    make_cases(20)
+    with django_assert_num_queries(LIST_QUERIES):
+        response = admin_client.get(reverse("case_list"))
+    assert response.content.decode().count('class="case-link"') == 22
+
+
+# --- New application --------------------------------------------------------------------------
+
+
+def intake_post(**overrides):
+    """What the intake form posts for a complete, valid application with one record."""
+    data = {
+        "application-application_id": "A-2026-000500",
+        "application-priority": "standard",
+        "application-application_received": "2026-11-03",
+        "application-ur_decision_date": "2026-10-27",
+        "application-ur_decision_served_on": "",
+        "application-date_of_injury": "2025-07-22",
+        "application-claim_number": "05-123456",
+        "worker-first_name": "Ana",
+        "worker-last_name": "Ruiz",
+        "worker-date_of_birth": "1968-02-01",
+        "worker-age": "",
+        "worker-sex": "female",
+        "worker-email": "",
+        "worker-address": "",
+        "employer-name": "Acme Foods Inc.",
+        "employer-identifier": "94-1234567",
+        "claims_administrator-name": "Pacific Claims Services",
+        "requesting_provider-name": "Dr. Lee Park",
+        "requesting_provider-specialty": "Orthopedic Surgery",
+        "requesting_provider-identifier": "1234567890",
+        "ur_organization-name": "Coastal UR",
+        "attorney-name": "Dana Whitfield, Esq.",
+        "diagnoses-diagnoses": "right shoulder contusion\n\nrotator cuff strain\n",
+        "items-TOTAL_FORMS": "2",
+        "items-INITIAL_FORMS": "0",
+        "items-0-description": "MRI of the right shoulder without contrast",
+        "items-0-category": "diagnostic_imaging",
+        "items-0-ur_citation_kind": "mtus",
+        "items-0-ur_citation_text": "MTUS Shoulder Complaints 2004",
+        "items-1-description": "Physical therapy, remaining 6 sessions",
+        "items-1-category": "pt_ot",
+        "items-1-ur_citation_kind": "non_mtus",
+        "items-1-ur_citation_text": "ODG Shoulder",
+        "items-1-original_request": "12 sessions of physical therapy",
+        "items-1-authorized_portion": "6 sessions",
+        "items-1-formulary_dispute": "",
+        "records-TOTAL_FORMS": "2",
+        "records-INITIAL_FORMS": "0",
+        "records-0-file": pdf_upload("ur-decision.pdf"),
+        "records-0-title": "UR decision",
+        "records-0-document_date": "2026-10-27",
+        "records-0-kind": "ur_decision",
+        "records-1-title": "",
+        "records-1-kind": "medical",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_intake_form_has_the_guided_sections(admin_client):
+    page = admin_client.get(reverse("case_new")).content.decode()
+    for heading in (
+        "Application",
+        "Injured worker",
+        "Parties",
+        "Diagnoses",
+        "Disputed items",
+        "Medical records",
+    ):
+        assert heading in page
+    assert 'enctype="multipart/form-data"' in page
+    assert 'name="add_items"' in page and 'hx-get="/cases/new/items/row/"' in page
+
+
+def test_intake_creates_the_case_with_items_parties_and_records(
+    admin_client, case_admin, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(reverse("case_new"), intake_post())
+
+    case = Case.objects.get(application_id="A-2026-000500")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("case_detail", args=[case.case_number])
+    assert case.case_number.startswith("CM26-")
+    assert case.status == CaseStatus.RECEIVED
+    assert case.created_by == case_admin and case.source == "ui"
+    assert case.diagnoses == ["right shoulder contusion", "rotator cuff strain"]
+    items = list(case.items.all())
+    assert [item.category for item in items] == ["diagnostic_imaging", "pt_ot"]
+    assert items[1].original_request == "12 sessions of physical therapy"
+    assert items[1].authorized_portion == "6 sessions"
+    assert items[1].ur_citation_kind == "non_mtus"
+    parties = {party.role: party for party in case.parties.all()}
+    assert parties["requesting_provider"].identifier == "1234567890"
+    assert parties["requesting_provider"].specialty == "Orthopedic Surgery"
+    assert parties["attorney"].name == "Dana Whitfield, Esq."
+    assert "ur_physician" not in parties
+    record = case.records.get()
+    assert (record.title, record.kind, record.pages) == ("UR decision", "ur_decision", 1)
+
+    page = admin_client.get(response["Location"]).content.decode()
+    assert f"Case {case.case_number} created" in page
+    assert "MRI of the right shoulder without contrast" in page
+    assert "Dr. Lee Park" in page and "UR decision" in page
+    assert "11/03/2026" in page  # dates as MM/DD/YYYY
+
+
+def test_invalid_intake_creates_nothing_and_says_what_is_wrong(admin_client):
+    bad_file = SimpleUploadedFile("notes.txt", b"just text", content_type="application/pdf")
+    data = intake_post(**{"application-claim_number": "", "records-0-file": bad_file})
+
+    response = admin_client.post(reverse("case_new"), data)
+
+    assert response.status_code == 200
+    assert not Case.objects.exists()
+    assert not MedicalRecord.objects.exists()
+    page = response.content.decode()
+    assert "problems to fix: nothing was saved" in page
+    assert 'href="#id_application-claim_number"' in page  # the summary links to the field
+    assert "Claim number: This field is required." in page
+    assert "this is not a PDF file" in page
+    assert "choose the file again" in page  # the browser lost the chosen file
+    assert 'value="Ana"' in page  # what was typed is kept
+
+
+def test_intake_needs_a_disputed_item_and_a_birth_date_or_age(admin_client):
+    data = intake_post(
+        **{
+            "items-TOTAL_FORMS": "1",
+            "items-0-description": "",
+            "items-0-category": "",
+            "worker-date_of_birth": "",
+        }
+    )
+    page = admin_client.post(reverse("case_new"), data).content.decode()
+    assert not Case.objects.exists()
+    assert "Give the date of birth or the age." in page
+    assert "Disputed item 1: Treatment requested: This field is required." in page
+
+
+def test_intake_refuses_an_application_id_already_on_file(admin_client):
+    existing = CaseFactory(application_id="A-2026-000500")
+    page = admin_client.post(reverse("case_new"), intake_post()).content.decode()
+    assert f"already on file as case {existing.case_number}" in page
+    assert Case.objects.count() == 1
+
+
+def test_add_item_without_javascript_keeps_what_was_typed(admin_client):
+    data = intake_post(add_items="1")
+    response = admin_client.post(reverse("case_new"), data)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert not Case.objects.exists()
+    assert "Disputed item 3" in page
+    assert 'name="items-TOTAL_FORMS" value="3"' in page
+    assert "MRI of the right shoulder without contrast" in page
+    assert "This field is required" not in page  # no judging while the form is being filled
+
+
+def test_add_item_with_htmx_returns_one_numbered_row(admin_client):
+    response = admin_client.get(
+        reverse("case_new_row", args=["items"]), {"items-TOTAL_FORMS": "2"}, **HTMX
+    )
+    html = response.content.decode()
+    assert "Disputed item 3" in html
+    assert 'name="items-2-description"' in html
+    assert 'id="id_items-TOTAL_FORMS"' in html and 'value="3"' in html and "hx-swap-oob" in html
+    assert "<html" not in html
+
+
+def test_added_blank_rows_are_ignored(admin_client):
+    # What a browser sends for a row added and left alone: only the preset choices.
+    blank_rows = {
+        "items-TOTAL_FORMS": "3",
+        "items-2-ur_citation_kind": "mtus",
+        "records-TOTAL_FORMS": "3",
+        "records-2-kind": "medical",
+    }
+    data = intake_post(**blank_rows)
+    response = admin_client.post(reverse("case_new"), data)
+    assert response.status_code == 302
+    case = Case.objects.get()
+    assert case.items.count() == 2 and case.records.count() == 1
+
+
+# --- The case page ----------------------------------------------------------------------------
+
+
+def test_case_page_shows_facts_items_and_clock(admin_client, case):
+    page = admin_client.get(reverse("case_detail", args=[case.case_number])).content.decode()
+    assert case.case_number in page and case.worker_name in page
+    assert "Received" in page
+    assert "Statutory clock" in page and "Application deadline" in page
+    assert "MRI of the right shoulder without contrast" in page
+    assert "Diagnostic: imaging" in page and "MTUS Shoulder Complaints 2004" in page
+    assert "Filed within 30 days of the UR decision" in page
+    assert "Application received" in page  # the history
+
+
+def test_overdue_case_says_overdue_on_its_page(admin_client, case, case_admin):
+    awaiting_records(case, case_admin, notice_on=timezone.localdate() - dt.timedelta(days=20))
+    page = admin_client.get(reverse("case_detail", args=[case.case_number])).content.decode()
+    assert "OVERDUE" in page
+    assert "Proceed without complete records" in page
+
+
+def test_record_upload_from_the_case_page(admin_client, case):
+    url = reverse("case_record_add", args=[case.case_number])
+    response = admin_client.post(
+        url,
+        {
+            "record-file": pdf_upload("pr2.pdf", pages=2),
+            "record-title": "PR-2 progress report",
+            "record-document_date": "2026-10-19",
+            "record-kind": "medical",
+        },
+    )
+    assert response.status_code == 302
+    record = case.records.get()
+    assert record.title == "PR-2 progress report" and record.original_filename == "pr2.pdf"
+    page = admin_client.get(response["Location"]).content.decode()
+    assert "PR-2 progress report" in page and "10/19/2026" in page
+
+
+def test_record_upload_refuses_a_file_that_is_not_a_pdf(admin_client, case):
+    response = admin_client.post(
+        reverse("case_record_add", args=[case.case_number]),
+        {
+            "record-file": SimpleUploadedFile("scan.png", b"\x89PNG...."),
+            "record-title": "Scan",
+            "record-kind": "medical",
+        },
+    )
+    assert response.status_code == 200
+    assert "this is not a PDF file" in response.content.decode()
+    assert not MedicalRecord.objects.exists()
+
+
+def test_record_upload_refuses_a_file_over_the_limit(admin_client, case, settings):
+    settings.RECORD_MAX_UPLOAD_BYTES = 100
+    response = admin_client.post(
+        reverse("case_record_add", args=[case.case_number]),
+        {"record-file": pdf_upload(), "record-title": "PR-2", "record-kind": "medical"},
+        **HTMX,
+    )
+    html = response.content.decode()
+    assert "the limit is" in html
+    assert 'id="record-add"' in html and "<html" not in html
+    assert not MedicalRecord.objects.exists()
+
+
+def test_eligible_finding_sends_the_notice_and_starts_the_records_clock(admin_client, case):
+    response = admin_client.post(
+        reverse("case_eligibility", args=[case.case_number]),
+        {"finding": "eligible", "eligible-notice_on": "2026-11-04", "eligible-electronic": "on"},
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == CaseStatus.AWAITING_RECORDS
+    assert case.date_assigned == dt.date(2026, 11, 4)
+    assert case.notice_sent_electronically is True
+    page = admin_client.get(response["Location"]).content.decode()
+    assert "records are due 11/16/2026" in page  # 12 days after an electronic notice
+    assert "Status: Received → Eligible" in page  # the history explains the change
+
+
+def test_ineligible_finding_closes_the_case_with_its_reasons(admin_client, case):
+    response = admin_client.post(
+        reverse("case_eligibility", args=[case.case_number]),
+        {"finding": "ineligible", "ineligible-reasons": "Not a UR decision\nDuplicate application"},
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == CaseStatus.INELIGIBLE
+    event = case.events.get(type="eligibility_recorded")
+    assert event.details["reasons"] == ["Not a UR decision", "Duplicate application"]
+    page = admin_client.get(response["Location"]).content.decode()
+    assert "Reasons: Not a UR decision; Duplicate application" in page
+
+
+def test_ineligible_needs_a_reason(admin_client, case):
+    response = admin_client.post(
+        reverse("case_eligibility", args=[case.case_number]),
+        {"finding": "ineligible", "ineligible-reasons": "  "},
+    )
+    assert response.status_code == 200
+    assert "This field is required" in response.content.decode()
+    case.refresh_from_db()
+    assert case.status == CaseStatus.RECEIVED
+
+
+def test_late_application_needs_the_administrators_acceptance(admin_client):
+    late = CaseFactory(
+        ur_decision_date=dt.date(2026, 9, 1), application_received=dt.date(2026, 11, 2)
+    )
+    DisputedItemFactory(case=late)
+    url = reverse("case_eligibility", args=[late.case_number])
+    page = admin_client.get(reverse("case_detail", args=[late.case_number])).content.decode()
+    assert "Filed late" in page and "Accept the late application" in page
+
+    response = admin_client.post(url, {"finding": "eligible", "eligible-notice_on": "2026-11-04"})
+    assert response.status_code == 200
+    assert "The application was filed late: confirm that it is accepted" in (
+        response.content.decode()
+    )
+    late.refresh_from_db()
+    assert late.status == CaseStatus.RECEIVED
+
+    response = admin_client.post(
+        url,
+        {"finding": "eligible", "eligible-notice_on": "2026-11-04", "eligible-late_accepted": "on"},
+    )
+    assert response.status_code == 302
+    late.refresh_from_db()
+    assert late.status == CaseStatus.AWAITING_RECORDS
+    assert late.events.get(type="eligibility_recorded").details["late_application"] is True
+
+
+def test_service_refusal_is_shown_and_changes_nothing(admin_client):
+    no_items = CaseFactory()
+    response = admin_client.post(
+        reverse("case_eligibility", args=[no_items.case_number]),
+        {"finding": "eligible", "eligible-notice_on": "2026-11-04"},
+        **HTMX,
+    )
+    html = response.content.decode()
+    assert "A case with no disputed item cannot be eligible." in html
+    assert "HX-Trigger-After-Settle" not in response.headers
+    no_items.refresh_from_db()
+    assert no_items.status == CaseStatus.RECEIVED
+
+
+def test_htmx_action_swaps_its_panel_and_tells_the_others(admin_client, case):
+    response = admin_client.post(
+        reverse("case_eligibility", args=[case.case_number]),
+        {"finding": "ineligible", "ineligible-reasons": "Duplicate"},
+        **HTMX,
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="workflow"' in html and "<html" not in html
+    assert "case-changed" in response.headers["HX-Trigger-After-Settle"]
+    assert 'hx-swap-oob="innerHTML:#messages"' in html and "is ineligible and closed" in html
+
+
+def test_panels_refresh_themselves_with_htmx(admin_client, case):
+    url = reverse("case_detail", args=[case.case_number])
+    page = admin_client.get(url).content.decode()
+    assert page.count('hx-trigger="case-changed from:body"') >= 4
+    for panel, marker in (("clock", 'id="clock"'), ("history", 'id="history"')):
+        html = admin_client.get(url, {"panel": panel}, **HTMX).content.decode()
+        assert marker in html and "<html" not in html and 'id="workflow"' not in html
+
+
+def test_records_complete_starts_the_determination_clock(admin_client, case, case_admin):
+    awaiting_records(case, case_admin, notice_on=dt.date(2026, 11, 4))
+    response = admin_client.post(
+        reverse("case_records_complete", args=[case.case_number]), {"complete-on": "2026-11-10"}
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == CaseStatus.RECORDS_COMPLETE
+    assert case.records_complete_on == dt.date(2026, 11, 10)
+    page = admin_client.get(response["Location"]).content.decode()
+    assert "The determination is due 12/10/2026." in page
+
+
+def test_records_cannot_be_complete_in_the_future(admin_client, case, case_admin):
+    awaiting_records(case, case_admin, notice_on=dt.date(2026, 11, 4))
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    response = admin_client.post(
+        reverse("case_records_complete", args=[case.case_number]),
+        {"complete-on": tomorrow.isoformat()},
+    )
+    assert response.status_code == 200
+    assert "cannot be marked complete on a future date" in response.content.decode()
+    case.refresh_from_db()
+    assert case.status == CaseStatus.AWAITING_RECORDS
+
+
+def test_proceed_without_records_only_once_they_are_overdue(admin_client, case, case_admin):
+    today = timezone.localdate()
+    awaiting_records(case, case_admin, notice_on=today - dt.timedelta(days=2))
+    url = reverse("case_records_complete", args=[case.case_number])
+    page = admin_client.get(reverse("case_detail", args=[case.case_number])).content.decode()
+    assert "Proceed without complete records" not in page
+
+    response = admin_client.post(url, {"proceed_without": "1"})
+    assert "Records are not overdue yet" in response.content.decode()
+    case.refresh_from_db()
+    assert case.status == CaseStatus.AWAITING_RECORDS
+
+    other = CaseFactory()
+    DisputedItemFactory(case=other)
+    awaiting_records(other, case_admin, notice_on=today - dt.timedelta(days=20))
+    response = admin_client.post(
+        reverse("case_records_complete", args=[other.case_number]), {"proceed_without": "1"}
+    )
+    assert response.status_code == 302
+    other.refresh_from_db()
+    assert other.status == CaseStatus.RECORDS_COMPLETE
+    assert other.events.get(type="records_completed").details["complete"] is False
+
+
+def test_terminate_needs_the_confirmation(admin_client, case):
+    url = reverse("case_terminate", args=[case.case_number])
+    response = admin_client.post(url, {"terminate-reason": "withdrawn"})
+    assert "Tick the box to confirm the termination." in response.content.decode()
+    case.refresh_from_db()
+    assert case.status == CaseStatus.RECEIVED
+
+    response = admin_client.post(
+        url,
+        {
+            "terminate-reason": "withdrawn",
+            "terminate-note": "Worker's attorney withdrew",
+            "terminate-confirm": "on",
+        },
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == CaseStatus.TERMINATED
+    page = admin_client.get(response["Location"]).content.decode()
+    assert "The application was withdrawn" in page and "Worker&#x27;s attorney withdrew" in page
+    assert reverse("case_terminate", args=[case.case_number]) not in page  # closed: no action
+
+
+def test_remand_of_an_issued_case_starts_a_new_round(admin_client):
+    issued = CaseFactory(status=CaseStatus.ISSUED)
+    DisputedItemFactory(case=issued)
+    page = admin_client.get(reverse("case_detail", args=[issued.case_number])).content.decode()
+    assert "Remand for a new review" in page
+    response = admin_client.post(
+        reverse("case_remand", args=[issued.case_number]),
+        {"remand-note": "WCAB order of 11/20/2026", "remand-confirm": "on"},
+    )
+    assert response.status_code == 302
+    issued.refresh_from_db()
+    assert issued.status == CaseStatus.REMANDED and issued.round == 2
+
+
+def test_remand_is_refused_for_a_case_not_issued(admin_client, case):
+    response = admin_client.post(
+        reverse("case_remand", args=[case.case_number]), {"remand-confirm": "on"}
+    )
+    assert "cannot become remanded" in response.content.decode()
+    case.refresh_from_db()
+    assert case.status == CaseStatus.RECEIVED and case.round == 1
+
+
+# --- Records ----------------------------------------------------------------------------------
+
+
+def test_record_download_opens_the_pdf_inline_and_records_the_opening(
+    admin_client, case, case_admin
+):
+    record = add_record(case, case_admin)
+    response = admin_client.get(reverse("case_record", args=[case.case_number, record.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("inline")
+    assert "pr2.pdf" in response["Content-Disposition"]
+    assert "no-store" in response["Cache-Control"]
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
+    opened = CaseEvent.objects.get(type="record_opened")
+    assert opened.actor == case_admin and opened.details["record_id"] == record.pk
+
+
+def test_record_pages_show_counting_until_inspected(admin_client, case, case_admin):
+    record = add_record(case, case_admin)
+    url = reverse("case_detail", args=[case.case_number])
+    assert "counting…" in admin_client.get(url).content.decode()
+    services.record_inspect_pages(record_id=record.pk)
+    html = admin_client.get(url, {"panel": "records"}, **HTMX).content.decode()
+    assert "counting…" not in html and "every 3s" not in html
+
+
+def test_assigned_reviewer_sees_the_case_page_without_actions(client, reviewer, case, case_admin):
+    Assignment.objects.create(case=case, reviewer=reviewer, assigned_by=case_admin)
+    assert client.login(username=reviewer.username, password=PASSWORD)
+    page = client.get(reverse("case_detail", args=[case.case_number])).content.decode()
+    assert case.case_number in page
+    assert "Record eligible" not in page
+    assert "MRI of the right shoulder without contrast" in page
