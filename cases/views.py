@@ -21,6 +21,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
+from reviews.selectors import current_assignment_for
+
 from . import selectors, services
 from .forms import (
     CaseFilterForm,
@@ -77,7 +79,8 @@ def wants_fragment(request) -> bool:
 def home(request):
     if request.user.is_api_client:
         return render(request, "cases/api_client_home.html")
-    # Reviewers see their assigned cases through the same list (the selector limits it).
+    if request.user.is_reviewer:
+        return redirect("reviewer_dashboard")
     return redirect("case_list")
 
 
@@ -312,6 +315,7 @@ def _case_context(request, case: Case, *, panel: str | None = None, **bound) -> 
         context["may_proceed_without"] = bool(records_due and today > records_due)
         if can_manage:
             context.update(_workflow_forms(case, **bound))
+            context["assignment"] = current_assignment_for(case)
     if panel in (None, "records"):
         context["records"] = list(case.records.all())
         context["records_pending"] = any(record.pages is None for record in context["records"])

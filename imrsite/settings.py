@@ -115,6 +115,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "staticfiles"))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -149,6 +150,8 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# PDF work has its own queue (prefetch 1, workers recycled: WeasyPrint grows in memory).
+CELERY_TASK_ROUTES = {"reviews.tasks.letter_render": {"queue": "letters"}}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "clock-reminders": {
@@ -170,6 +173,23 @@ EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 # The address people use to reach the site, for links in e-mail.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "IMR Desk <imr-desk@localhost>")
+
+# The organization's letter-signing key (SPEC section 8): a PKCS#12 archive, or a PEM/DER key and
+# certificate. Without either, a development EC P-256 key and self-signed certificate are made
+# on first use when SIGNING_DEV_CERTIFICATE is on (the default only while DEBUG is on).
+SIGNING_PKCS12_PATH = os.environ.get("SIGNING_PKCS12_PATH", "")
+SIGNING_PKCS12_PASSWORD = os.environ.get("SIGNING_PKCS12_PASSWORD", "")
+SIGNING_KEY_PATH = os.environ.get("SIGNING_KEY_PATH", str(VAR_DIR / "signing" / "letter-key.pem"))
+SIGNING_CERT_PATH = os.environ.get(
+    "SIGNING_CERT_PATH", str(VAR_DIR / "signing" / "letter-certificate.pem")
+)
+SIGNING_KEY_PASSWORD = os.environ.get("SIGNING_KEY_PASSWORD", "")
+SIGNING_DEV_CERTIFICATE = env_bool("SIGNING_DEV_CERTIFICATE", DEBUG)
+SIGNING_DEV_SUBJECT = os.environ.get(
+    "SIGNING_DEV_SUBJECT", "IMR Desk Review Organization (development certificate)"
+)
+# The largest PDF the public verification page accepts.
+LETTER_VERIFY_MAX_BYTES = int(os.environ.get("LETTER_VERIFY_MAX_BYTES", str(10 * 1024 * 1024)))
 
 # How many business days before the determination is due a reviewer is reminded.
 REVIEWER_REMINDER_BUSINESS_DAYS = int(os.environ.get("REVIEWER_REMINDER_BUSINESS_DAYS", "2"))

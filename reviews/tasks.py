@@ -15,7 +15,6 @@ def assignment_notify(assignment_id: int) -> bool:
     autoretry_for=(OSError,),
     retry_backoff=True,
     max_retries=5,
-    queue="letters",
 )
 def letter_render(letter_id: int) -> str:
     from . import letters
