@@ -75,11 +75,13 @@ def test_logout_is_a_post_button_in_the_header(client, case_admin):
     assert client.get(reverse("case_list")).status_code == 302
 
 
-def test_home_sends_case_admins_and_reviewers_to_the_case_list(client, case_admin, reviewer):
-    for user in (case_admin, reviewer):
+def test_home_sends_case_admins_to_the_list_and_reviewers_to_their_queue(
+    client, case_admin, reviewer
+):
+    for user, page in ((case_admin, "case_list"), (reviewer, "reviewer_dashboard")):
         response = signed_in(client, user).get(reverse("home"))
         assert response.status_code == 302
-        assert response["Location"] == reverse("case_list")
+        assert response["Location"] == reverse(page)
 
 
 def test_home_tells_an_api_client_to_use_the_api(client, api_client_user):
