@@ -184,3 +184,73 @@ def reviewer_declined(*, case, actor, assignment, reason, conflict, from_status)
         from_status=from_status,
         to_status=case.status,
     )
+
+
+def letter_issued(*, case, actor, letter, from_status):
+    """A letter version was signed and stored (and, unless legacy history, delivered)."""
+    return event_record(
+        case=case,
+        type=EventType.LETTER_ISSUED,
+        actor=actor,
+        letter_id=letter.pk,
+        version=letter.version,
+        mailing_date=letter.mailing_date.isoformat() if letter.mailing_date else None,
+        party_sha256=letter.party_sha256,
+        public_sha256=letter.public_sha256,
+        correction_note=letter.correction_note,
+        legacy=letter.determination.imported,
+        from_status=from_status,
+        to_status=case.status,
+    )
+
+
+def letter_delivered(*, case, letter, delivery):
+    return event_record(
+        case=case,
+        type=EventType.LETTER_DELIVERED,
+        letter_id=letter.pk,
+        version=letter.version,
+        recipient_role=delivery.recipient_role,
+        email=delivery.email,
+    )
+
+
+def determination_submitted(*, case, actor, determination, from_status):
+    return event_record(
+        case=case,
+        type=EventType.DETERMINATION_SUBMITTED,
+        actor=actor,
+        determination_id=determination.pk,
+        outcome=determination.outcome,
+        resubmitted=determination.quality_reviews.exists(),
+        from_status=from_status,
+        to_status=case.status,
+    )
+
+
+def determination_returned(*, case, actor, determination, quality_review, from_status):
+    return event_record(
+        case=case,
+        type=EventType.DETERMINATION_RETURNED,
+        actor=actor,
+        determination_id=determination.pk,
+        quality_round=quality_review.number,
+        note=quality_review.comment,
+        item_comments=quality_review.item_comments.count(),
+        from_status=from_status,
+        to_status=case.status,
+    )
+
+
+def determination_approved(*, case, actor, determination, quality_review, from_status):
+    return event_record(
+        case=case,
+        type=EventType.DETERMINATION_APPROVED,
+        actor=actor,
+        determination_id=determination.pk,
+        outcome=determination.outcome,
+        quality_round=quality_review.number,
+        note=quality_review.comment,
+        from_status=from_status,
+        to_status=case.status,
+    )

@@ -81,6 +81,8 @@ def home(request):
         return render(request, "cases/api_client_home.html")
     if request.user.is_reviewer:
         return redirect("reviewer_dashboard")
+    if request.user.is_quality_reviewer:
+        return redirect("quality_queue")
     return redirect("case_list")
 
 

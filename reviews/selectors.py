@@ -53,3 +53,268 @@ def case_waits_for_reviewer(case) -> bool:
     from cases.models import CaseStatus
 
     return case.status in (CaseStatus.RECORDS_COMPLETE, CaseStatus.REMANDED)
+
+
+# --- The determination workspace and quality review (SPEC section 5) ---------------------------
+
+
+class ReviewerCase:
+    """One row of a reviewer's dashboard: the assignment, its case and where the draft stands."""
+
+    def __init__(self, assignment, determination):
+        self.assignment = assignment
+        self.case = assignment.case
+        self.determination = determination
+
+    @property
+    def clock(self):
+        return self.case.clock
+
+    @property
+    def stage(self) -> str:
+        """Where the reviewer's work stands, in their words."""
+        if self.case.status == "terminated":
+            return "Review ended (case terminated)"
+        if self.assignment.status == "assigned":
+            return "Waiting for you to accept"
+        status = self.determination.status if self.determination else "draft"
+        return {
+            "draft": "Writing the determination",
+            "returned": "Returned with comments",
+            "submitted": "Submitted for quality review",
+            "approved": "Approved; letter being issued",
+            "issued": "Letter issued",
+        }.get(status, status)
+
+    @property
+    def stage_key(self) -> str:
+        if self.case.status == "terminated":
+            return "closed"
+        if self.assignment.status == "assigned":
+            return "assigned"
+        return self.determination.status if self.determination else "draft"
+
+    @property
+    def outcome_label(self) -> str:
+        from .models import CaseOutcome
+
+        outcome = self.determination.outcome if self.determination else None
+        return CaseOutcome(outcome).label if outcome else ""
+
+    @property
+    def needs_action(self) -> bool:
+        return self.stage_key in ("assigned", "draft", "returned")
+
+
+def reviewer_cases(user) -> list[ReviewerCase]:
+    """A reviewer's own cases of the current round (nobody else's), what is due first;
+    expedited before standard on the same day."""
+    from django.db.models import F
+
+    from .models import Determination
+
+    assignments = list(
+        Assignment.objects.filter(
+            reviewer=user, status__in=VISIBLE_ASSIGNMENT_STATUSES, round=F("case__round")
+        )
+        .select_related("case")
+        .prefetch_related("case__items", "case__parties")
+        .order_by(
+            F("case__due_on").asc(nulls_last=True),
+            expedited_first_on_case(),
+            "case__case_number",
+        )
+    )
+    determinations = {
+        (determination.case_id, determination.round): determination
+        for determination in Determination.objects.filter(
+            reviewer=user, case__in=[a.case_id for a in assignments]
+        )
+    }
+    return [
+        ReviewerCase(assignment, determinations.get((assignment.case_id, assignment.round)))
+        for assignment in assignments
+    ]
+
+
+def expedited_first_on_case():
+    from django.db.models import Case as DbCase
+    from django.db.models import Value, When
+
+    from cases.models import Priority
+
+    return DbCase(When(case__priority=Priority.EXPEDITED, then=Value(0)), default=Value(1))
+
+
+class Workspace:
+    """What a reviewer's case workspace needs: the case, their live assignment for its round,
+    and the draft (None until they accept)."""
+
+    def __init__(self, case, assignment, determination):
+        self.case = case
+        self.assignment = assignment
+        self.determination = determination
+
+    @property
+    def accepted(self) -> bool:
+        return self.assignment.status in ("accepted", "completed")
+
+    @property
+    def editable(self) -> bool:
+        return bool(
+            self.determination
+            and self.determination.status in ("draft", "returned")
+            and self.assignment.status == "accepted"
+            and self.case.status in ("in_review", "returned")
+        )
+
+
+def workspace_for(user, case_number: str) -> Workspace:
+    """The reviewer's workspace for a case, or 404: a case that is not theirs, or not theirs in
+    this round, looks the same as one that does not exist."""
+    from django.http import Http404
+
+    from cases.selectors import case_get_for
+
+    from .models import Determination
+
+    case = case_get_for(user, case_number)
+    assignment = Assignment.objects.filter(
+        case=case, round=case.round, reviewer=user, status__in=VISIBLE_ASSIGNMENT_STATUSES
+    ).first()
+    if assignment is None:
+        raise Http404("No such case.")
+    determination = determination_load(
+        Determination.objects.filter(case=case, round=case.round, reviewer=user)
+    )
+    return Workspace(case, assignment, determination)
+
+
+def determination_load(queryset):
+    """One determination with what the workspace and the review pages read from it."""
+    from django.db.models import Prefetch
+
+    from .models import ItemComment, ItemDecision, QualityReview
+
+    return (
+        queryset.select_related("case", "reviewer")
+        .prefetch_related(
+            Prefetch(
+                "decisions",
+                queryset=ItemDecision.objects.select_related("item", "guideline").order_by(
+                    "item__position"
+                ),
+            ),
+            Prefetch(
+                "quality_reviews",
+                queryset=QualityReview.objects.select_related("reviewer").prefetch_related(
+                    Prefetch(
+                        "item_comments",
+                        queryset=ItemComment.objects.select_related("decision__item"),
+                    )
+                ),
+            ),
+        )
+        .first()
+    )
+
+
+def records_opened_by(user, case) -> set[int]:
+    """Ids of the case's records this user has opened (from the record_opened events)."""
+    from cases.models import CaseEvent, EventType
+
+    opened = CaseEvent.objects.filter(
+        case=case, type=EventType.RECORD_OPENED, actor=user
+    ).values_list("details__record_id", flat=True)
+    return {int(record_id) for record_id in opened if record_id is not None}
+
+
+def item_comments_latest(determination) -> dict[int, list]:
+    """The quality reviewer's comments of the last returned round, by item decision id: what
+    the reviewer is asked to change now."""
+    rounds = [r for r in determination.quality_reviews.all() if r.outcome == "returned"]
+    if not rounds:
+        return {}
+    latest = max(rounds, key=lambda r: r.number)
+    comments: dict[int, list] = {}
+    for comment in latest.item_comments.all():
+        comments.setdefault(comment.decision_id, []).append(comment)
+    return comments
+
+
+def determinations_for_quality():
+    """Submitted determinations waiting for quality review: what is due first, then the
+    longest waiting."""
+    from django.db.models import F
+
+    from .models import Determination, DeterminationStatus
+
+    return (
+        Determination.objects.filter(status=DeterminationStatus.SUBMITTED, imported=False)
+        .select_related("case", "reviewer")
+        .prefetch_related("decisions", "quality_reviews", "case__items")
+        .order_by(
+            F("case__due_on").asc(nulls_last=True),
+            expedited_first_on_case(),
+            "submitted_at",
+        )
+    )
+
+
+def determinations_returned():
+    """Determinations back with their reviewers, for the quality reviewer's overview."""
+    from .models import Determination, DeterminationStatus
+
+    return (
+        Determination.objects.filter(status=DeterminationStatus.RETURNED)
+        .select_related("case", "reviewer")
+        .order_by("case__due_on", "updated_at")
+    )
+
+
+def determination_for_quality(user, case_number: str):
+    """The current round's determination of a case, once submitted, for a quality reviewer."""
+    from django.http import Http404
+
+    from cases.selectors import case_get_for
+
+    from .models import Determination
+
+    case = case_get_for(user, case_number)
+    determination = determination_load(
+        Determination.objects.filter(case=case, round=case.round, imported=False).exclude(
+            status="draft"
+        )
+    )
+    if determination is None:
+        raise Http404("No determination to review.")
+    return determination
+
+
+def guideline_search(query: str = "", *, limit: int = 60):
+    """Catalog entries matching every word of `query`, in the evidence order of
+    8 CCR 9792.21.1 (MTUS first), grouped by family: [(family label, [entries])]."""
+    from .models import GuidelineFamily, GuidelineSource
+
+    entries = list(GuidelineSource.objects.filter(active=True))
+    words = [word.lower() for word in query.split() if word.strip()]
+    if words:
+        entries = [
+            entry
+            for entry in entries
+            if all(
+                word in f"{entry.citation_text} {entry.get_family_display()}".lower()
+                for word in words
+            )
+        ]
+    # Within a family, the catalog's own order (chapters as the guideline orders them).
+    entries.sort(key=lambda entry: (entry.evidence_rank, entry.pk))
+    groups: dict[str, list] = {}
+    for entry in entries[:limit]:
+        groups.setdefault(entry.family, []).append(entry)
+    labels = dict(GuidelineFamily.choices)
+    return [
+        (family, labels[family], groups[family])
+        for family in GuidelineFamily.values
+        if family in groups
+    ]

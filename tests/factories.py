@@ -207,3 +207,168 @@ def ready_case(**overrides):
     PartyFactory(case=case, role=PartyRole.CLAIMS_ADMINISTRATOR, name="Pacific Claims Services")
     PartyFactory(case=case, role=PartyRole.UR_ORGANIZATION, name="Coastal UR")
     return case
+
+
+# --- The letter (SPEC section 6) ---------------------------------------------------------------
+
+LETTER_REVIEWER_FIRST_NAME = "Quillon"
+LETTER_REVIEWER_LAST_NAME = "Vandermeer"
+
+
+def approved_determination(
+    *,
+    outcomes=("upheld",),
+    descriptions=None,
+    rationale="The records do not show a functional deficit that this treatment would address, "
+    "so the request is not medically necessary.",
+    summary="The injured worker is a 57 year old female, who sustained an industrial injury on "
+    "July 22, 2025.",
+    citation=("mtus", "MTUS Chronic Pain Treatment Guidelines Page(s): 114"),
+    records=(("PR-2 progress report", dt.date(2026, 10, 19), 4),),
+    attorney=False,
+    **case_overrides,
+):
+    """A case whose determination quality review approved: the case is approved, the reviewer's
+    assignment accepted, the parties have e-mail addresses, one decision per item. The reviewer
+    has a distinctive name, so tests can show it appears nowhere in the letter."""
+    from cases.models import CaseStatus, MedicalRecord
+    from reviews.models import (
+        Assignment,
+        AssignmentStatus,
+        Determination,
+        DeterminationStatus,
+        ItemDecision,
+    )
+
+    defaults = {
+        "status": CaseStatus.APPROVED,
+        "date_assigned": dt.date(2026, 11, 3),
+        "records_complete_on": dt.date(2026, 11, 10),
+        "worker_email": "ana.worker@example.org",
+        "worker_address": "12 Orchard Lane\nFresno, CA 93701",
+    }
+    defaults.update(case_overrides)
+    case = CaseFactory(**defaults)
+    PartyFactory(case=case, role=PartyRole.EMPLOYER, name="Acme Foods, Inc.")
+    PartyFactory(
+        case=case,
+        role=PartyRole.REQUESTING_PROVIDER,
+        name="Dr. Lee Park",
+        specialty="Pain Management",
+        email="lee.park@example.org",
+        address="400 Clinic Way\nFresno, CA 93702",
+    )
+    PartyFactory(
+        case=case,
+        role=PartyRole.CLAIMS_ADMINISTRATOR,
+        name="Pacific Claims Services",
+        email="claims@example.org",
+    )
+    PartyFactory(case=case, role=PartyRole.UR_ORGANIZATION, name="Coastal UR")
+    if attorney:
+        PartyFactory(
+            case=case,
+            role=PartyRole.ATTORNEY,
+            name="Morgan Counsel, Esq.",
+            email="counsel@example.org",
+        )
+    for title, document_date, pages in records:
+        MedicalRecord.objects.create(
+            case=case,
+            title=title,
+            document_date=document_date,
+            pages=pages,
+            file=f"records/{case.pk}/{title.replace(' ', '-')}.pdf",
+        )
+    reviewer = UserFactory(
+        role=Role.REVIEWER,
+        first_name=LETTER_REVIEWER_FIRST_NAME,
+        last_name=LETTER_REVIEWER_LAST_NAME,
+    )
+    Assignment.objects.create(
+        case=case, reviewer=reviewer, round=case.round, status=AssignmentStatus.ACCEPTED
+    )
+    determination = Determination.objects.create(
+        case=case,
+        round=case.round,
+        reviewer=reviewer,
+        reviewer_licensure=["California", "Nevada"],
+        reviewer_certifications=["Pain Management", "Anesthesiology"],
+        clinical_summary=summary,
+        decision_date=dt.date(2026, 11, 20),
+        status=DeterminationStatus.APPROVED,
+    )
+    descriptions = descriptions or [
+        f"Disputed treatment number {position}" for position in range(1, len(outcomes) + 1)
+    ]
+    for position, (outcome, description) in enumerate(
+        zip(outcomes, descriptions, strict=True), start=1
+    ):
+        item = DisputedItemFactory(case=case, position=position, description=description)
+        ItemDecision.objects.create(
+            determination=determination,
+            item=item,
+            outcome=outcome,
+            citation_kind=citation[0],
+            citation_text=citation[1],
+            rationale=rationale,
+        )
+    return determination
+
+
+def case_in_review(reviewer=None, *, items=1, **case_overrides):
+    """A case a reviewer has accepted (status in_review) and its draft determination.
+    Returns (case, reviewer, determination). `items` disputed items, the first from
+    ready_case, the rest knee MRIs."""
+    from reviews import services
+    from reviews.models import Determination
+
+    case = ready_case(**case_overrides)
+    for position in range(2, items + 1):
+        DisputedItemFactory(
+            case=case,
+            position=position,
+            description=f"MRI of the left knee ({position})",
+            category="injection",
+            ur_citation_text="MTUS Knee Complaints 2004",
+        )
+    reviewer = reviewer or reviewer_with_profile(
+        "REV-DRAFT",
+        certifications=("Pain Management", "Anesthesiology"),
+        licences=(("CA", "2030-01-01", False), ("VA", "2030-01-01", False)),
+    )
+    admin = UserFactory(role=Role.CASE_ADMIN)
+    assignment = services.reviewer_assign(case=case, reviewer=reviewer, actor=admin)
+    services.assignment_accept(assignment=assignment, actor=reviewer, attest_no_conflict=True)
+    case.refresh_from_db()
+    return case, reviewer, Determination.objects.get(case=case, round=case.round)
+
+
+COMPLETE_RATIONALE = (
+    "The guidelines support this block only with documented lasting relief from a prior "
+    "block; none is documented, so the request is not medically necessary."
+)
+
+
+def determination_fill(determination, *, outcomes=("upheld",), rationale=COMPLETE_RATIONALE):
+    """Write a complete draft directly (test setup): a summary, and each item decided with an
+    MTUS citation and a rationale that matches its outcome."""
+    determination.clinical_summary += (
+        "The injured worker was diagnosed as having lumbar radiculopathy. Treatment to date "
+        "has included physical therapy and medication."
+    )
+    determination.save()
+    for decision, outcome in zip(
+        determination.decisions.order_by("item__position"), outcomes, strict=False
+    ):
+        decision.outcome = outcome
+        decision.citation_kind = "mtus"
+        decision.citation_text = "MTUS Chronic Pain Medical Treatment Guidelines 2009"
+        decision.rationale = (
+            rationale
+            if outcome == "upheld"
+            else "The records document the criteria the guideline sets, so the request is "
+            "medically necessary."
+        )
+        decision.save()
+    return determination

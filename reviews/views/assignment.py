@@ -81,8 +81,29 @@ def assignments_batch(request):
 
 @role_required(Role.REVIEWER)
 def reviewer_dashboard(request):
-    assignments = selectors.assignments_for_reviewer(request.user)
-    return TemplateResponse(request, "reviews/dashboard.html", {"assignments": assignments})
+    """The reviewer's own cases (nobody else's), what is due first, with days left and where
+    each stands; new assignments wait for an answer at the top."""
+    rows = selectors.reviewer_cases(request.user)
+    waiting = [row for row in rows if row.stage_key == "assigned"]
+    open_rows = [
+        row for row in rows if row.stage_key in ("assigned", "draft", "returned", "submitted")
+    ]
+    finished = [row for row in rows if row.stage_key in ("approved", "issued", "closed")]
+    return TemplateResponse(
+        request,
+        "reviews/dashboard.html",
+        {
+            "waiting": waiting,
+            "open_rows": open_rows,
+            "finished": finished,
+            "counts": {
+                "open": len(open_rows),
+                "to_do": sum(1 for row in rows if row.needs_action),
+                "returned": sum(1 for row in rows if row.stage_key == "returned"),
+                "overdue": sum(1 for row in open_rows if row.clock.overdue),
+            },
+        },
+    )
 
 
 def _own_assignment(request, assignment_id) -> Assignment:

@@ -1,0 +1,324 @@
+/* The determination workspace: autosave status, the local safety net for unsaved text, the
+   choice offered when another window changed the same text, the guideline picker, and the
+   summary's sentence starters. htmx does the saving itself (hx-post on the draft form).
+
+   The safety net: while a text has not reached the server, it is kept in this browser's
+   localStorage (key: user, case, round, field). It is removed as soon as the server has it.
+   A closed tab, an expired session or a lost connection leaves it there, and the next visit
+   puts it back in the box (with a notice) and saves it. If the server's text changed in the
+   meantime, the server refuses to overwrite it and the reviewer chooses. */
+(function () {
+  "use strict";
+
+  function cookie(name) {
+    var match = document.cookie.match("(?:^|; )" + name + "=([^;]*)");
+    return match ? decodeURIComponent(match[1]) : null;
+  }
+
+  function clock() {
+    return new Date().toLocaleTimeString([], { hour: "numeric", minute: "2-digit" });
+  }
+
+  // After signing in again (which rotates the CSRF token), retries must use the new token.
+  document.addEventListener("htmx:configRequest", function (event) {
+    var token = cookie("csrftoken");
+    if (token) event.detail.headers["X-CSRFToken"] = token;
+  });
+
+  // A submitted determination: nothing of it needs keeping in the browser.
+  document.querySelectorAll("[data-clear-drafts]").forEach(function (element) {
+    var prefix = element.getAttribute("data-clear-drafts");
+    try {
+      Object.keys(localStorage).forEach(function (key) {
+        if (key.indexOf(prefix) === 0) localStorage.removeItem(key);
+      });
+    } catch (error) { /* storage unavailable: nothing to clear */ }
+  });
+
+  // Records open in the viewer beside the form; mark them as opened at once.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("[data-record-link]");
+    if (!link) return;
+    var item = link.closest(".record-list__item");
+    if (item) {
+      item.classList.add("is-opened");
+      var badge = item.querySelector(".record-list__opened");
+      if (badge) badge.hidden = false;
+    }
+  });
+
+  var form = document.querySelector("form[data-autosave]");
+  if (!form) return;
+
+  // The catalog search boxes live inside the form but are not part of the draft: their
+  // typing must not trigger an autosave (the form's hx-trigger listens for input and change).
+  form.querySelectorAll("input[type=search]").forEach(function (box) {
+    ["input", "change"].forEach(function (type) {
+      box.addEventListener(type, function (event) { event.stopPropagation(); });
+    });
+  });
+
+  var prefix = form.getAttribute("data-storage-prefix");
+  var leavingTo = null;
+  var status = document.getElementById("save-status");
+
+  function keyOf(element) { return element.getAttribute("data-draft-key"); }
+
+  function valueOf(key) {
+    var elements = form.querySelectorAll("[name='" + key + "']");
+    if (!elements.length) return null;
+    if (elements[0].type === "radio") {
+      var checked = form.querySelector("[name='" + key + "']:checked");
+      return checked ? checked.value : "";
+    }
+    return elements[0].value;
+  }
+
+  function setValue(key, value) {
+    var elements = form.querySelectorAll("[name='" + key + "']");
+    elements.forEach(function (element) {
+      if (element.type === "radio") element.checked = element.value === value;
+      else element.value = value;
+    });
+    syncKind();
+  }
+
+  function baseInput(key) { return document.getElementById("base-" + key); }
+
+  // Compare texts as the server does (line ends as LF).
+  function same(a, b) {
+    return String(a || "").replace(/\r\n?/g, "\n") === String(b || "").replace(/\r\n?/g, "\n");
+  }
+
+  function show(html, kind) {
+    if (status) status.innerHTML = '<span class="save-status--' + kind + '">' + html + "</span>";
+  }
+
+  function storageKey(key) { return prefix + key; }
+
+  function remember(key) {
+    var base = baseInput(key);
+    var value = valueOf(key);
+    if (!base || value === null) return;
+    try {
+      if (same(value, base.value)) localStorage.removeItem(storageKey(key));
+      else localStorage.setItem(storageKey(key), JSON.stringify({ value: value, base: base.value, at: Date.now() }));
+    } catch (error) { /* storage full or unavailable: the server copy is still the goal */ }
+  }
+
+  function forgetSaved() {
+    var keys = {};
+    form.querySelectorAll("[data-draft-key]").forEach(function (element) { keys[keyOf(element)] = true; });
+    Object.keys(keys).forEach(function (key) {
+      var base = baseInput(key);
+      if (base && same(valueOf(key), base.value)) {
+        try { localStorage.removeItem(storageKey(key)); } catch (error) { /* nothing to do */ }
+      }
+    });
+  }
+
+  function dirty() {
+    return Array.prototype.some.call(form.querySelectorAll("[data-draft-key]"), function (element) {
+      var base = baseInput(keyOf(element));
+      return base && !same(valueOf(keyOf(element)), base.value);
+    });
+  }
+
+  function save() { htmx.trigger(form, "draft-save"); }
+
+  // The "Save" buttons are for pages without JavaScript; here saving is automatic, but a
+  // click still saves at once (and "Save and continue" then moves on by plain submission).
+  form.addEventListener("input", function (event) {
+    var key = event.target.getAttribute && event.target.getAttribute("data-draft-key");
+    if (!key) return;
+    remember(key);
+    show("Not saved yet…", "pending");
+  });
+  form.addEventListener("change", function (event) {
+    var key = event.target.getAttribute && event.target.getAttribute("data-draft-key");
+    if (key) remember(key);
+  });
+
+  form.addEventListener("htmx:beforeRequest", function (event) {
+    if (event.detail.elt === form) show("Saving…", "saving");
+  });
+
+  form.addEventListener("htmx:afterRequest", function (event) {
+    if (event.detail.elt !== form) return;
+    var xhr = event.detail.xhr;
+    if (event.detail.successful) {
+      forgetSaved();
+      if (leavingTo && !dirty() && !document.querySelector("#draft-conflict [data-conflict-key]")) {
+        window.location.href = leavingTo;
+      }
+      leavingTo = null;
+      return;
+    }
+    leavingTo = null;
+    // Our own message instead of the page-wide error banner.
+    event.stopPropagation();
+    var retry = ' <button type="button" class="button button--quiet" data-save-retry>Retry now</button>';
+    var kept = " Your text is kept here and in this browser.";
+    if (!xhr || xhr.status === 0) {
+      show("Not saved at " + clock() + ": the connection was lost." + kept + retry, "error");
+    } else if (xhr.status === 401) {
+      show('Not saved: your session has ended. <a href="/login/" target="_blank" rel="noopener">Sign in again</a> (opens a new tab), then retry.' + kept + retry, "error");
+    } else if (xhr.status === 403) {
+      show("Not saved: the server refused (your sign-in may have changed). Sign in again in another tab, then retry." + kept + retry, "error");
+    } else {
+      show("Not saved: the server had a problem (" + xhr.status + ")." + kept + retry, "error");
+    }
+  });
+  form.addEventListener("htmx:sendError", function (event) { event.stopPropagation(); });
+  form.addEventListener("htmx:responseError", function (event) { event.stopPropagation(); });
+
+  // A conflict: the server's text arrives with the choice; nothing was overwritten.
+  form.addEventListener("htmx:oobAfterSwap", function (event) {
+    var target = event.detail.target;
+    if (target && target.id === "draft-conflict" && target.children.length) target.focus();
+  });
+
+  // Moving to another page of the app with text not saved yet: save first, then go.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("a[href]");
+    if (link && !link.target && !link.hasAttribute("download") && link.origin === location.origin
+        && !event.ctrlKey && !event.metaKey && !event.shiftKey && dirty()) {
+      event.preventDefault();
+      leavingTo = link.href;
+      show("Saving before leaving…", "saving");
+      save();
+    }
+  });
+
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-save-retry]")) { save(); return; }
+
+    var keep = event.target.closest("[data-conflict-keep]");
+    var take = event.target.closest("[data-conflict-take]");
+    if (keep || take) {
+      var block = (keep || take).closest("[data-conflict-key]");
+      var key = block.getAttribute("data-conflict-key");
+      var server = block.querySelector("[data-server-value]").value.replace(/^\n/, "");
+      var base = baseInput(key);
+      if (take) setValue(key, server);
+      // Keep: this window's text is saved over the other, by choice. Take: nothing to save.
+      if (base) base.value = server;
+      remember(key);
+      block.remove();
+      var panel = document.getElementById("draft-conflict");
+      if (panel && !panel.querySelector("[data-conflict-key]")) panel.innerHTML = "";
+      save();
+      return;
+    }
+
+    var insert = event.target.closest("[data-insert-into]");
+    if (insert) {
+      var box = document.getElementById(insert.getAttribute("data-insert-into"));
+      var text = insert.getAttribute("data-text");
+      if (insert.getAttribute("data-insert-at") === "start") {
+        box.value = text + " " + box.value.replace(/^\s+/, "");
+        box.setSelectionRange(text.length + 1, text.length + 1);
+      } else {
+        var current = box.value.replace(/\s+$/, "");
+        box.value = current + (current ? " " : "") + text;
+        // Put the cursor on the first gap to fill in, or at the end.
+        var gap = box.value.lastIndexOf("…");
+        var at = gap >= current.length ? gap : box.value.length;
+        box.setSelectionRange(at, gap >= current.length ? at + 1 : at);
+      }
+      box.focus();
+      box.dispatchEvent(new Event("input", { bubbles: true }));
+      return;
+    }
+
+    var pick = event.target.closest("[data-guideline-pick]");
+    if (pick) {
+      var item = pick.getAttribute("data-item");
+      var kind = document.getElementById("kind-" + item);
+      var citation = document.getElementById("ctext-" + item);
+      var guideline = document.getElementById("guideline-" + item);
+      kind.value = pick.getAttribute("data-kind");
+      guideline.value = pick.getAttribute("data-id");
+      citation.value = pick.getAttribute("data-text");
+      [kind, guideline, citation].forEach(function (element) { remember(keyOf(element)); });
+      syncKind();
+      var results = document.getElementById("gresults-" + item);
+      if (results) results.innerHTML = '<p class="small ws-picked">Picked: ' + (pick.hasAttribute("data-free") ? "another source; type its citation below." : "the citation is filled in below; you can edit it.") + "</p>";
+      var search = document.getElementById("gsearch-" + item);
+      if (search) search.value = "";
+      if (results) results.setAttribute("data-picked", "");
+      save();
+      if (pick.hasAttribute("data-free")) citation.focus();
+      else document.getElementById("rationale-" + item).focus();
+    }
+  });
+
+  // A search answer still on its way must not replace the "Picked" note; typing a new
+  // search lifts that.
+  form.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    if (target && target.hasAttribute("data-picked")) {
+      var box = document.getElementById(target.id.replace("gresults-", "gsearch-"));
+      if (box && !box.value) event.detail.shouldSwap = false;
+      else target.removeAttribute("data-picked");
+    }
+  });
+
+  // "None" needs no citation text: hide the box (its text is kept).
+  function syncKind() {
+    form.querySelectorAll("[data-kind-for]").forEach(function (select) {
+      var box = form.querySelector("[data-citation-text-for='" + select.getAttribute("data-kind-for") + "']");
+      if (box) box.hidden = select.value === "none";
+    });
+  }
+  form.addEventListener("change", function (event) {
+    if (event.target.hasAttribute("data-kind-for")) syncKind();
+  });
+  syncKind();
+
+  // Put back text that never reached the server (closed tab, lost session or connection).
+  var restored = [];
+  var restoredAt = null;
+  form.querySelectorAll("[data-draft-key]").forEach(function (element) {
+    var key = keyOf(element);
+    if (restored.indexOf(key) !== -1) return;
+    var saved;
+    try { saved = JSON.parse(localStorage.getItem(storageKey(key)) || "null"); } catch (error) { saved = null; }
+    if (!saved || typeof saved.value !== "string") return;
+    if (same(saved.value, valueOf(key))) {
+      try { localStorage.removeItem(storageKey(key)); } catch (error) { /* nothing to do */ }
+      return;
+    }
+    setValue(key, saved.value);
+    var base = baseInput(key);
+    // The server's text as it was when this was typed: if the server has moved on since,
+    // it refuses to overwrite and offers the choice.
+    if (base && typeof saved.base === "string") base.value = saved.base;
+    restored.push(key);
+    restoredAt = Math.max(restoredAt || 0, saved.at || 0);
+  });
+  if (restored.length) {
+    var when = new Date(restoredAt).toLocaleString([], { dateStyle: "short", timeStyle: "short" });
+    var notice = document.createElement("div");
+    notice.className = "message message--warning ws-restored";
+    notice.setAttribute("role", "alert");
+    notice.innerHTML = "<p>Restored text you typed on this computer (" + when + ") that had not reached the server. It is being saved now.</p>";
+    form.insertBefore(notice, form.firstChild);
+    // htmx sets up the form on DOMContentLoaded (after this deferred script): save after it.
+    if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", function () { setTimeout(save, 0); });
+    } else {
+      setTimeout(save, 0);
+    }
+  }
+
+  // Closing the tab with text the server does not have yet: send it on the way out (it is
+  // also in localStorage until the server confirms it).
+  window.addEventListener("pagehide", function () {
+    if (dirty() && navigator.sendBeacon) {
+      var data = new FormData(form);
+      data.append("beacon", "1");
+      navigator.sendBeacon(form.action, data);
+    }
+  });
+})();

@@ -1,0 +1,222 @@
+"""A reviewer, in a real browser, from the dashboard through every step of the determination
+to submission; and the draft surviving another tab and a lost connection."""
+
+import datetime as dt
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from cases.services import record_add
+from reviews import services
+from reviews.models import Determination, DeterminationStatus
+from tests.factories import (
+    PASSWORD,
+    UserFactory,
+    case_in_review,
+    pdf_upload,
+    ready_case,
+    reviewer_with_profile,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+RATIONALE = (
+    "Sympathetic blocks are supported for complex regional pain syndrome only when a prior "
+    "block gave lasting relief with improved function. The records describe a prior block with "
+    "subjective relief of unclear duration, so the current request cannot be considered "
+    "medically necessary."
+)
+
+
+def sign_in(page, base_url, user):
+    page.goto(f"{base_url}/login/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name=re.compile("Sign in", re.IGNORECASE)).click()
+
+
+def shot(page, artifacts, name):
+    page.screenshot(path=str(artifacts / f"reviewer-flow-{name}.png"), full_page=True)
+
+
+def test_reviewer_goes_from_the_dashboard_through_every_step_to_submission(
+    page, live_server, reference_data, artifacts
+):
+    case = ready_case(
+        worker_first_name="Luis",
+        worker_last_name="Delgado",
+        worker_date_of_birth=dt.date(1963, 7, 22),
+        worker_sex="male",
+        date_of_injury=dt.date(2014, 7, 22),
+        diagnoses=["left ankle fracture", "insomnia", "reflex sympathetic dystrophy of lower limb"],
+    )
+    case.items.update(
+        description="Left lumbar sympathetic block, monitored anesthesia care, epidurography",
+        ur_citation_text="MTUS Chronic Pain Treatment Guidelines Page(s): 103-104",
+    )
+    for title in ("Utilization review decision", "PR-2 progress report 02/19/2015"):
+        record_add(case=case, actor=None, uploaded=pdf_upload(pages=2), title=title)
+    reviewer = reviewer_with_profile(
+        "REV-FLOW",
+        first_name="Jane",
+        last_name="Roe",
+        certifications=("Pain Management", "Anesthesiology"),
+        licences=(("CT", "2030-01-01", False), ("CA", "2030-01-01", False)),
+    )
+    services.reviewer_assign(case=case, reviewer=reviewer, actor=UserFactory())
+    number = case.case_number
+
+    # The dashboard: the reviewer's own case, due date, days left, where it stands.
+    sign_in(page, live_server.url, reviewer)
+    expect(page.get_by_role("heading", name="My cases")).to_be_visible()
+    row = page.get_by_role("row", name=re.compile(number))
+    expect(row).to_contain_text("Waiting for you to accept")
+    expect(row).to_contain_text("days left")
+    shot(page, artifacts, "1-dashboard")
+    row.get_by_role("link", name=re.compile("Accept or decline")).click()
+
+    # Step 1: accept with the conflict attestation.
+    expect(page.get_by_role("navigation", name="Determination steps")).to_be_visible()
+    page.get_by_label(re.compile("I attest that I have no conflict")).check()
+    page.get_by_role("button", name="Accept the case").click()
+
+    # Step 2: the summary opens with the drafted sentence; autosave shows "Saved".
+    summary = page.get_by_label("The summary as the letter prints it")
+    expect(summary).to_have_value(
+        re.compile(
+            r"^The injured worker is a 51 year old male, who sustained an industrial injury "
+            r"on July 22, 2014\."
+        )
+    )
+    expect(page.locator('[aria-current="step"]')).to_contain_text("Case summary")
+    summary.press("Control+End")
+    summary.press_sequentially(
+        "Mr. Delgado reported left ankle pain due to a fall. The injured worker was diagnosed "
+        "as having left ankle fracture and reflex sympathetic dystrophy. Treatment to date has "
+        "included physical therapy, injections and medication.",
+        delay=2,
+    )
+    expect(page.locator("#save-status")).to_contain_text("Saved", timeout=10_000)
+    shot(page, artifacts, "2-summary")
+    page.get_by_role("button", name="Save and continue").click()
+
+    # Step 3: decide the item with a guideline from the catalog and a rationale.
+    expect(page.locator('[aria-current="step"]')).to_contain_text("Decisions")
+    page.get_by_text("UR stands: not medically necessary").click()
+    page.get_by_placeholder(re.compile("Search the catalog")).fill("lumbar sympathetic")
+    pick = page.get_by_role("button", name=re.compile("Lumbar Sympathetic Blocks Page\\(s\\): 114"))
+    expect(page.get_by_text("MTUS (ACOEM-based chapters")).to_be_visible()
+    pick.click()
+    expect(page.get_by_label("Citation as the letter prints it")).to_have_value(
+        "MTUS Chronic Pain Medical Treatment Guidelines 2009 Lumbar Sympathetic Blocks Page(s): 114"
+    )
+    expect(page.get_by_label("Kind")).to_have_value("mtus")
+    page.get_by_label("Decision rationale").fill(RATIONALE)
+    expect(page.locator("#save-status")).to_contain_text("Saved", timeout=10_000)
+    expect(page.get_by_text("Decided, with its guideline and rationale.")).to_be_visible()
+    shot(page, artifacts, "3-decisions")
+
+    # Step 4: everything decided; the worker's name in the summary must be confirmed.
+    page.get_by_role("link", name=re.compile("Review")).first.click()
+    expect(page.get_by_text("every item is decided with its guideline")).to_be_visible()
+    expect(page.get_by_text("Upheld", exact=True).first).to_be_visible()
+    warning = page.get_by_label(re.compile("contains the worker.s name “Delgado”"))
+    warning.check()
+    expect(page.get_by_text("Confirmed as right")).to_be_visible()
+    shot(page, artifacts, "4-review")
+    page.get_by_role("link", name="Continue to the letter preview").click()
+
+    # Step 5: the letter as it will print, from the PDF's template.
+    letter = page.frame_locator("iframe.letter-frame")
+    expect(letter.get_by_role("heading", name="CLINICAL CASE SUMMARY")).to_be_visible()
+    expect(
+        letter.get_by_text(re.compile("State\\(s\\) of Licensure: California, Connecticut"))
+    ).to_be_visible()
+    expect(letter.get_by_text(re.compile("Mr. Delgado reported left ankle pain"))).to_be_visible()
+    shot(page, artifacts, "5-preview")
+    page.get_by_role("link", name="Continue to sign and submit").click()
+
+    # Step 6: sign with the password.
+    expect(page.get_by_text("Case outcome:")).to_contain_text("Upheld")
+    page.get_by_label("Your password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign and submit").click()
+    expect(page.get_by_text(re.compile("Signed and submitted on"))).to_be_visible()
+    expect(page.get_by_text(re.compile("waiting for quality review"))).to_be_visible()
+    page.screenshot(path=str(artifacts / "reviewer-flow.png"), full_page=True)
+
+    determination = Determination.objects.get(case=case)
+    assert determination.status == DeterminationStatus.SUBMITTED
+    assert "Mr. Delgado reported left ankle pain" in determination.clinical_summary
+    decision = determination.decisions.get()
+    assert decision.outcome == "upheld" and decision.guideline is not None
+    assert decision.rationale == RATIONALE
+
+
+def test_a_second_tab_gets_a_choice_and_a_lost_connection_keeps_the_text(
+    page, live_server, reference_data, artifacts
+):
+    reviewer = reviewer_with_profile("REV-TABS")
+    case, _, determination = case_in_review(reviewer)
+    sign_in(page, live_server.url, reviewer)
+    url = f"{live_server.url}/reviews/cases/{case.case_number}/step/2/"
+    context = page.context
+    page.goto(url)
+    other = context.new_page()
+    other.goto(url)
+
+    first = page.get_by_label("The summary as the letter prints it")
+    first.press("Control+End")
+    first.press_sequentially("From the first tab.", delay=2)
+    expect(page.locator("#save-status")).to_contain_text("Saved", timeout=10_000)
+
+    second = other.get_by_label("The summary as the letter prints it")
+    second.press("Control+End")
+    second.press_sequentially("From the second tab.", delay=2)
+    panel = other.locator("#draft-conflict")
+    expect(panel).to_contain_text("Changed in another window", timeout=10_000)
+    expect(panel).to_contain_text("From the first tab.")
+    expect(panel).to_contain_text("From the second tab.")
+    other.screenshot(path=str(artifacts / "reviewer-flow-conflict.png"), full_page=True)
+    # Nothing was overwritten while the choice is open.
+    assert Determination.objects.get(pk=determination.pk).clinical_summary.endswith(
+        "From the first tab."
+    )
+    other.get_by_role("button", name="Keep the text in this window").click()
+    expect(other.locator("#save-status")).to_contain_text("Saved", timeout=10_000)
+    assert Determination.objects.get(pk=determination.pk).clinical_summary.endswith(
+        "From the second tab."
+    )
+    other.close()
+
+    # The connection drops while typing: the text stays, and Retry saves it once back online.
+    page.reload()
+    box = page.get_by_label("The summary as the letter prints it")
+    context.set_offline(True)
+    box.press("Control+End")
+    box.press_sequentially(" Typed while offline.", delay=2)
+    status = page.locator("#save-status")
+    expect(status).to_contain_text("connection was lost", timeout=10_000)
+    expect(box).to_have_value(re.compile("Typed while offline.$"))
+    context.set_offline(False)
+    status.get_by_role("button", name="Retry now").click()
+    expect(status).to_contain_text("Saved", timeout=10_000)
+    assert Determination.objects.get(pk=determination.pk).clinical_summary.endswith(
+        "From the second tab. Typed while offline."
+    )
+
+    # The session ends while typing and the tab is closed: signing in again brings the text
+    # back from this browser and saves it.
+    context.clear_cookies(name="sessionid")
+    box.press_sequentially(" Typed after the session ended.", delay=2)
+    expect(status).to_contain_text("session has ended", timeout=10_000)
+    page.close()
+    assert "session ended" not in Determination.objects.get(pk=determination.pk).clinical_summary
+    again = context.new_page()
+    sign_in(again, live_server.url, reviewer)
+    again.goto(url)
+    expect(again.get_by_text("Restored text you typed on this computer")).to_be_visible()
+    expect(again.locator("#save-status")).to_contain_text("Saved", timeout=10_000)
+    assert Determination.objects.get(pk=determination.pk).clinical_summary.endswith(
+        "Typed while offline. Typed after the session ended."
+    )

@@ -1,0 +1,575 @@
+"""The guided determination (SPEC section 5): the draft, autosave without lost text, the rules
+that block signing, the soft warnings, signing and the derived outcome."""
+
+import datetime as dt
+import threading
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.utils import timezone
+
+from cases.models import CaseEvent, CaseStatus, EventType
+from reviews import services
+from reviews.drafting import age_at_injury, opening_sentence, summary_prompts
+from reviews.models import CaseOutcome, Determination, DeterminationStatus, GuidelineSource
+from reviews.services import DraftConflict, draft_item_key
+from reviews.warnings import rationale_conclusion, review_warnings
+from tests.factories import (
+    PASSWORD,
+    CaseFactory,
+    case_in_review,
+    determination_fill,
+    reviewer_with_profile,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def reload(determination):
+    return Determination.objects.get(pk=determination.pk)
+
+
+def item_key(determination, name, position=1):
+    decision = determination.decisions.get(item__position=position)
+    return draft_item_key(decision.pk, name)
+
+
+# --- The draft and its opening sentence -------------------------------------------------------
+
+
+def test_accepting_creates_the_draft_with_credentials_opening_sentence_and_items():
+    case, reviewer, determination = case_in_review(items=2)
+    assert determination.reviewer == reviewer
+    assert determination.status == DeterminationStatus.DRAFT
+    # Full state names and certification names: what the letter prints.
+    assert determination.reviewer_licensure == ["California", "Virginia"]
+    assert sorted(determination.reviewer_certifications) == ["Anesthesiology", "Pain Management"]
+    assert determination.clinical_summary.startswith(
+        "The injured worker is a 57 year old female, who sustained an industrial injury on "
+        "July 22, 2025."
+    )
+    assert determination.decisions.count() == 2
+
+
+def test_expired_licences_are_not_printed():
+    reviewer = reviewer_with_profile(
+        "REV-OLD", licences=(("CA", "2030-01-01", False), ("NY", "2001-01-01", False))
+    )
+    _, _, determination = case_in_review(reviewer)
+    assert determination.reviewer_licensure == ["California"]
+
+
+def test_opening_sentence_age_is_taken_at_the_date_of_injury():
+    before_birthday = CaseFactory.build(
+        worker_date_of_birth=dt.date(1963, 7, 23), date_of_injury=dt.date(2014, 7, 22)
+    )
+    on_birthday = CaseFactory.build(
+        worker_date_of_birth=dt.date(1963, 7, 22),
+        date_of_injury=dt.date(2014, 7, 22),
+        worker_sex="male",
+    )
+    assert age_at_injury(before_birthday) == 50
+    assert opening_sentence(on_birthday) == (
+        "The injured worker is a 51 year old male, who sustained an industrial injury on "
+        "July 22, 2014."
+    )
+
+
+@pytest.mark.parametrize(
+    ("facts", "expected"),
+    [
+        (
+            {"worker_date_of_birth": None, "worker_age": 84, "worker_sex": "female"},
+            "The injured worker is an 84 year old female, who sustained",
+        ),
+        (
+            {"worker_sex": "unknown"},
+            "The injured worker is 46 years old and sustained",
+        ),
+        (
+            {"worker_date_of_birth": None, "worker_age": None, "worker_sex": "male"},
+            "The injured worker is a male who sustained",
+        ),
+        (
+            {"worker_date_of_birth": None, "worker_age": None, "worker_sex": "other"},
+            "The injured worker sustained an industrial injury on March 3, 2014.",
+        ),
+    ],
+)
+def test_opening_sentence_stays_grammatical_when_a_fact_is_missing(facts, expected):
+    facts = {"worker_date_of_birth": dt.date(1968, 2, 1), **facts}
+    case = CaseFactory.build(date_of_injury=dt.date(2014, 3, 3), **facts)
+    assert opening_sentence(case).startswith(expected)
+
+
+def test_summary_prompts_offer_the_case_facts_and_see_what_is_covered():
+    case, _, determination = case_in_review()
+    prompts = {prompt.key: prompt for prompt in summary_prompts(case, "")}
+    assert "right shoulder contusion" in prompts["diagnoses"].starter
+    assert "Lumbar sympathetic block" in prompts["request"].starter
+    assert "utilization review non-certified" in prompts["ur_action"].starter
+    assert not any(prompt.covered for prompt in prompts.values())
+    written = opening_sentence(case) + " The injured worker was diagnosed as having CRPS."
+    covered = {p.key for p in summary_prompts(case, written) if p.covered}
+    assert covered == {"diagnoses"}
+
+
+def test_a_draft_needs_an_accepted_assignment():
+    case, reviewer, _ = case_in_review()
+    stranger = reviewer_with_profile("REV-X")
+    with pytest.raises(ValidationError, match="Accept the case"):
+        services.determination_draft_get_or_create(case=case, reviewer=stranger)
+    again = services.determination_draft_get_or_create(case=case, reviewer=reviewer)
+    assert Determination.objects.filter(case=case).count() == 1
+    assert again.decisions.count() == 1
+
+
+# --- Autosave ----------------------------------------------------------------------------------
+
+
+def test_autosave_saves_a_field_and_bumps_the_version():
+    _, reviewer, determination = case_in_review()
+    base = determination.clinical_summary
+    result = services.determination_autosave(
+        determination=determination,
+        actor=reviewer,
+        version=1,
+        changes={"summary": base + "Diagnosed with CRPS."},
+        bases={"summary": base},
+    )
+    assert result.version == 2 and result.changed == ("summary",)
+    assert reload(determination).clinical_summary.endswith("Diagnosed with CRPS.")
+
+
+def test_autosave_of_unchanged_text_changes_nothing():
+    _, reviewer, determination = case_in_review()
+    text = determination.clinical_summary
+    result = services.determination_autosave(
+        determination=determination,
+        actor=reviewer,
+        version=1,
+        changes={"summary": text},
+        bases={"summary": text},
+    )
+    assert result.changed == () and result.version == 1
+
+
+def test_two_windows_editing_different_fields_are_merged():
+    _, reviewer, determination = case_in_review()
+    summary, rationale = "summary", item_key(determination, "rationale")
+    base_summary = determination.clinical_summary
+    # Window A saves the summary; window B, still on version 1, saves the rationale.
+    services.determination_autosave(
+        determination=determination,
+        actor=reviewer,
+        version=1,
+        changes={summary: base_summary + "A's text."},
+        bases={summary: base_summary},
+    )
+    result = services.determination_autosave(
+        determination=determination,
+        actor=reviewer,
+        version=1,
+        changes={rationale: "B's rationale.", summary: base_summary},
+        bases={rationale: "", summary: base_summary},
+    )
+    assert result.merged and result.stale == (summary,)
+    fresh = reload(determination)
+    assert fresh.clinical_summary.endswith("A's text.")
+    assert fresh.decisions.get().rationale == "B's rationale."
+
+
+def test_two_windows_editing_the_same_field_conflict_and_nothing_is_overwritten():
+    _, reviewer, determination = case_in_review()
+    base = determination.clinical_summary
+    services.determination_autosave(
+        determination=determination,
+        actor=reviewer,
+        version=1,
+        changes={"summary": base + "Window A."},
+        bases={"summary": base},
+    )
+    with pytest.raises(DraftConflict) as caught:
+        services.determination_autosave(
+            determination=determination,
+            actor=reviewer,
+            version=1,
+            changes={"summary": base + "Window B."},
+            bases={"summary": base},
+        )
+    conflict = caught.value
+    assert conflict.version == 2
+    (field,) = conflict.conflicts
+    assert field.server_value.endswith("Window A.") and field.your_value.endswith("Window B.")
+    assert reload(determination).clinical_summary.endswith("Window A.")
+    # "Keep mine": window B saves again on top of the text it has now seen.
+    services.determination_autosave(
+        determination=determination,
+        actor=reviewer,
+        version=conflict.version,
+        changes={"summary": base + "Window B."},
+        bases={"summary": field.server_value},
+    )
+    assert reload(determination).clinical_summary.endswith("Window B.")
+
+
+def test_a_save_without_base_needs_the_current_version():
+    _, reviewer, determination = case_in_review()
+    key = item_key(determination, "rationale")
+    services.determination_autosave(
+        determination=determination, actor=reviewer, version=1, changes={key: "First."}
+    )
+    with pytest.raises(DraftConflict):
+        services.determination_autosave(
+            determination=determination, actor=reviewer, version=1, changes={key: "Second."}
+        )
+    assert reload(determination).decisions.get().rationale == "First."
+
+
+@pytest.mark.django_db(transaction=True)
+def test_autosave_under_concurrent_edits_loses_nothing():
+    """Many windows save at once (threads, each with its own connection): every text ends up
+    either saved or handed back in a conflict with the server's text; none disappears."""
+    _, reviewer, determination = case_in_review(items=3)
+    decisions = list(determination.decisions.order_by("item__position"))
+    # Two writers per rationale, each believing the field is empty (base ""), plus one
+    # writer on the summary: 7 writers, all with version 1.
+    writers = []
+    for decision in decisions:
+        for window in ("A", "B"):
+            key = draft_item_key(decision.pk, "rationale")
+            writers.append((key, f"{window} wrote item {decision.item.position}", ""))
+    summary = determination.clinical_summary
+    writers.append(("summary", summary + "The summary from window C.", summary))
+    barrier = threading.Barrier(len(writers))
+    outcomes = {}
+
+    def write(index, key, text, base):
+        try:
+            barrier.wait()
+            services.determination_autosave(
+                determination=determination,
+                actor=reviewer,
+                version=1,
+                changes={key: text},
+                bases={key: base},
+            )
+            outcomes[index] = ("saved", None)
+        except DraftConflict as conflict:
+            outcomes[index] = ("conflict", conflict.conflicts[0])
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=write, args=(index, *writer))
+        for index, writer in enumerate(writers)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(outcomes) == len(writers)
+    fresh = reload(determination)
+    stored = {draft_item_key(d.pk, "rationale"): d.rationale for d in fresh.decisions.all()}
+    stored["summary"] = fresh.clinical_summary
+    for index, (key, text, _) in enumerate(writers):
+        result, conflict = outcomes[index]
+        if result == "saved":
+            assert stored[key] == text
+        else:
+            # Refused, never dropped: the window gets its own text and the winner's back.
+            assert conflict.your_value == text and conflict.server_value == stored[key]
+    # On each rationale exactly one of the two windows won; the summary had no rival.
+    assert sorted(r for r, _ in outcomes.values()).count("saved") == len(decisions) + 1
+    assert fresh.version == 1 + len(decisions) + 1
+
+
+def test_autosave_is_refused_to_anyone_but_the_assigned_reviewer():
+    _, _, determination = case_in_review()
+    other = reviewer_with_profile("REV-OTHER")
+    with pytest.raises(ValidationError, match="Only the reviewer assigned"):
+        services.determination_autosave(
+            determination=determination, actor=other, version=1, changes={"summary": "x"}
+        )
+
+
+def test_autosave_refuses_a_field_of_another_draft():
+    _, reviewer, determination = case_in_review()
+    _, _, other = case_in_review(reviewer_with_profile("REV-2"))
+    foreign = draft_item_key(other.decisions.get().pk, "rationale")
+    with pytest.raises(ValidationError, match="no field"):
+        services.determination_autosave(
+            determination=determination, actor=reviewer, version=1, changes={foreign: "x"}
+        )
+
+
+def test_picking_a_catalog_guideline_saves_its_kind_text_and_entry():
+    _, reviewer, determination = case_in_review()
+    entry = GuidelineSource.objects.get(section="Lumbar Sympathetic Blocks")
+    changes = {
+        item_key(determination, "guideline"): str(entry.pk),
+        item_key(determination, "citation_kind"): entry.citation_kind,
+        item_key(determination, "citation_text"): entry.citation_text,
+    }
+    services.determination_autosave(
+        determination=determination,
+        actor=reviewer,
+        version=1,
+        changes=changes,
+        bases=dict.fromkeys(changes, ""),
+    )
+    decision = reload(determination).decisions.get()
+    assert decision.guideline == entry
+    assert decision.citation_kind == "mtus"
+    assert decision.citation_text == (
+        "MTUS Chronic Pain Medical Treatment Guidelines 2009 Lumbar Sympathetic Blocks Page(s): 114"
+    )
+
+
+def test_the_catalog_is_seeded_in_evidence_order():
+    families = list(GuidelineSource.objects.values_list("family", flat=True))
+    assert families.index("mtus") < families.index("acoem") < families.index("odg")
+    assert GuidelineSource.objects.filter(family="other").exists()
+    titles = {entry.citation_text for entry in GuidelineSource.objects.filter(family="mtus")}
+    assert "MTUS ACOEM Elbow Disorders 2007" in titles
+    assert "MTUS Chronic Pain Medical Treatment Guidelines 2009 Opioids Page(s): 74-96" in titles
+
+
+def test_autosave_refuses_an_unknown_outcome():
+    _, reviewer, determination = case_in_review()
+    with pytest.raises(ValidationError, match="Upheld or Overturned"):
+        services.determination_autosave(
+            determination=determination,
+            actor=reviewer,
+            version=1,
+            changes={item_key(determination, "outcome"): "maybe"},
+        )
+
+
+# --- What blocks signing ----------------------------------------------------------------------
+
+
+def test_a_fresh_draft_lists_everything_still_missing():
+    _, _, determination = case_in_review()
+    messages = [problem.message for problem in services.determination_problems(determination)]
+    assert any("clinical case summary" in message for message in messages)
+    assert any("choose Upheld or Overturned" in message for message in messages)
+    assert any("name the guideline" in message for message in messages)
+    assert any("write the rationale" in message for message in messages)
+
+
+def test_a_rationale_under_forty_characters_is_too_short():
+    _, _, determination = case_in_review()
+    determination_fill(determination)
+    decision = determination.decisions.get()
+    decision.rationale = "Not medically necessary."
+    decision.save()
+    (problem,) = services.determination_problems(determination)
+    assert "too short (24 characters; at least 40)" in problem.message
+
+
+def test_an_mtus_citation_needs_its_text_but_none_needs_nothing():
+    _, _, determination = case_in_review()
+    determination_fill(determination)
+    decision = determination.decisions.get()
+    decision.citation_text = ""
+    decision.save()
+    assert [p.detail for p in services.determination_problems(determination)] == [
+        "type the citation."
+    ]
+    decision.citation_kind = "none"
+    decision.save()
+    assert services.determination_problems(determination) == []
+
+
+# --- Soft warnings ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("rationale", "says_necessary"),
+    [
+        ("Therefore the current request cannot be considered medically necessary.", False),
+        ("The request is not medically necessary.", False),
+        ("The block is medically necessary for this worker.", True),
+        ("Opioids are not recommended first line; here continued use is supported.", True),
+        ("The UR decision is upheld.", False),
+        ("The request is supported by the guidelines.", True),
+    ],
+)
+def test_the_rationale_conclusion_is_its_last_conclusion_phrase(rationale, says_necessary):
+    assert rationale_conclusion(rationale).says_necessary is says_necessary
+
+
+def test_a_rationale_without_a_conclusion_is_flagged():
+    _, _, determination = case_in_review()
+    determination_fill(
+        determination, rationale="There is limited evidence for this procedure in the records."
+    )
+    codes = [warning.code for warning in review_warnings(determination)]
+    assert codes == [f"conclusion:item{determination.decisions.get().pk}"]
+
+
+def test_an_outcome_its_rationale_contradicts_is_flagged_both_ways():
+    _, _, determination = case_in_review(items=2)
+    determination_fill(determination, outcomes=("overturned", "upheld"))
+    first, second = determination.decisions.order_by("item__position")
+    first.rationale = "The guideline criteria are not met, so it is not medically necessary."
+    first.save()
+    second.rationale = "The worker meets every criterion; the MRI is medically necessary."
+    second.save()
+    messages = [warning.message for warning in review_warnings(determination)]
+    assert len(messages) == 2
+    assert "is Overturned (medically necessary), but its rationale concludes" in messages[0]
+    assert "is Upheld (not medically necessary), but its rationale concludes" in messages[1]
+
+
+def test_a_consistent_draft_has_no_warning():
+    _, _, determination = case_in_review(items=2)
+    determination_fill(determination, outcomes=("upheld", "overturned"))
+    assert review_warnings(determination) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Ms. Ruiz reported ankle pain.", "name"),
+        ("ANA was seen on 02/19/2015.", "name"),
+        ("See claim {claim} for the history.", "claim"),
+        ("Born 02/01/1968, she reported pain.", "dob"),
+        ("Born 1968-02-01.", "dob"),
+        ("Born February 1, 1968.", "dob"),
+        ("Born 2/1/1968.", "dob"),
+    ],
+)
+def test_identifying_details_in_the_summary_are_flagged(text, kind):
+    case, _, determination = case_in_review(
+        worker_first_name="Ana", worker_last_name="Ruiz", claim_number="05-123456"
+    )
+    determination.clinical_summary += text.format(claim=case.claim_number)
+    determination.save()
+    codes = [warning.code for warning in review_warnings(determination)]
+    assert f"phi:summary:{kind}" in codes
+
+
+def test_a_word_that_merely_contains_the_name_is_not_flagged():
+    _, _, determination = case_in_review(worker_first_name="Ana", worker_last_name="Lee")
+    determination.clinical_summary += "An analgesic was prescribed; the gleeful mood persisted."
+    determination.save()
+    assert review_warnings(determination) == []
+
+
+def test_identifying_details_in_a_rationale_are_flagged_on_that_item():
+    case, _, determination = case_in_review(worker_last_name="Delgado")
+    determination_fill(determination)
+    decision = determination.decisions.get()
+    decision.rationale = "Mr. Delgado's records show no relief, so it is not medically necessary."
+    decision.save()
+    (warning,) = review_warnings(determination)
+    assert warning.code == f"phi:item{decision.pk}:name" and warning.item_id == decision.pk
+
+
+# --- Signing ----------------------------------------------------------------------------------
+
+
+def test_submit_signs_the_draft_and_sends_it_to_quality_review():
+    case, reviewer, determination = case_in_review()
+    determination_fill(determination)
+    services.determination_submit(determination=determination, actor=reviewer, password=PASSWORD)
+    fresh = reload(determination)
+    assert fresh.status == DeterminationStatus.SUBMITTED
+    assert fresh.decision_date == timezone.localdate()
+    assert fresh.submitted_at is not None
+    case.refresh_from_db()
+    assert case.status == CaseStatus.SUBMITTED
+    event = CaseEvent.objects.get(case=case, type=EventType.DETERMINATION_SUBMITTED)
+    assert event.actor == reviewer and event.details["outcome"] == "upheld"
+    # Read-only from now on.
+    with pytest.raises(ValidationError, match="read-only") as caught:
+        services.determination_autosave(
+            determination=fresh, actor=reviewer, version=fresh.version, changes={"summary": "x"}
+        )
+    assert caught.value.code == "read_only"
+    with pytest.raises(ValidationError):
+        services.determination_submit(determination=fresh, actor=reviewer, password=PASSWORD)
+
+
+def test_submit_needs_the_password():
+    _, reviewer, determination = case_in_review()
+    determination_fill(determination)
+    with pytest.raises(ValidationError, match="not your password"):
+        services.determination_submit(determination=determination, actor=reviewer, password="wrong")
+    assert reload(determination).status == DeterminationStatus.DRAFT
+
+
+def test_submit_refuses_an_incomplete_draft():
+    _, reviewer, determination = case_in_review()
+    with pytest.raises(ValidationError, match="choose Upheld or Overturned"):
+        services.determination_submit(
+            determination=determination, actor=reviewer, password=PASSWORD
+        )
+
+
+def test_submit_refuses_another_reviewer():
+    _, _, determination = case_in_review()
+    determination_fill(determination)
+    other = reviewer_with_profile("REV-OTHER")
+    with pytest.raises(ValidationError, match="Only the reviewer assigned"):
+        services.determination_submit(determination=determination, actor=other, password=PASSWORD)
+
+
+def test_every_warning_must_be_confirmed_and_again_after_the_text_changes():
+    case, reviewer, determination = case_in_review(worker_last_name="Delgado")
+    determination_fill(determination)
+    determination.clinical_summary += " Mr. Delgado reported pain."
+    determination.save()
+    with pytest.raises(ValidationError, match="Confirm each warning"):
+        services.determination_submit(
+            determination=determination, actor=reviewer, password=PASSWORD
+        )
+    (warning,) = review_warnings(determination)
+    services.determination_warnings_confirm(
+        determination=determination, actor=reviewer, keys=[warning.key, "bogus#123"]
+    )
+    assert reload(determination).warnings_confirmed == [warning.key]
+    # The reviewer edits the summary again: the old confirmation no longer covers it.
+    text = reload(determination).clinical_summary
+    services.determination_autosave(
+        determination=determination,
+        actor=reviewer,
+        version=reload(determination).version,
+        changes={"summary": text + " Mr. Delgado walks with a cane."},
+        bases={"summary": text},
+    )
+    with pytest.raises(ValidationError, match="Confirm each warning"):
+        services.determination_submit(
+            determination=determination, actor=reviewer, password=PASSWORD
+        )
+    (changed,) = review_warnings(reload(determination))
+    services.determination_submit(
+        determination=determination,
+        actor=reviewer,
+        password=PASSWORD,
+        confirmed_warnings=[changed.key],
+    )
+    assert reload(determination).status == DeterminationStatus.SUBMITTED
+
+
+@pytest.mark.parametrize(
+    ("outcomes", "expected"),
+    [
+        (("upheld", "upheld"), CaseOutcome.UPHELD),
+        (("overturned", "overturned"), CaseOutcome.OVERTURNED),
+        (("upheld", "overturned"), CaseOutcome.PARTIALLY_OVERTURNED),
+    ],
+)
+def test_the_case_outcome_is_derived_from_the_item_decisions(outcomes, expected):
+    _, _, determination = case_in_review(items=2)
+    determination_fill(determination, outcomes=outcomes)
+    assert reload(determination).outcome == expected
+
+
+def test_the_outcome_is_not_derived_while_an_item_is_undecided():
+    _, _, determination = case_in_review(items=2)
+    determination_fill(determination, outcomes=("upheld",))
+    assert reload(determination).outcome is None

@@ -1,0 +1,224 @@
+"""Quality review (SPEC section 5, after signing): the queue, return with comments on the right
+items, resubmission, approval that starts the letter, and every round kept."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from cases.models import CaseEvent, CaseStatus, EventType
+from reviews import services
+from reviews.models import (
+    Assignment,
+    AssignmentStatus,
+    Determination,
+    DeterminationStatus,
+    Letter,
+    LetterStatus,
+    QualityReview,
+)
+from tests.factories import (
+    PASSWORD,
+    case_in_review,
+    determination_fill,
+    reviewer_with_profile,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, user):
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+def submitted(reviewer=None, items=1, **case_overrides):
+    case, reviewer, determination = case_in_review(reviewer, items=items, **case_overrides)
+    determination_fill(determination, outcomes=("upheld",) * items)
+    services.determination_submit(determination=determination, actor=reviewer, password=PASSWORD)
+    case.refresh_from_db()
+    return case, reviewer, Determination.objects.get(pk=determination.pk)
+
+
+# --- Services ---------------------------------------------------------------------------------
+
+
+def test_return_sends_comments_to_the_reviewer_on_the_right_items(quality_reviewer):
+    case, reviewer, determination = submitted(items=2)
+    first, second = determination.decisions.order_by("item__position")
+    review = services.determination_return(
+        determination=determination,
+        actor=quality_reviewer,
+        comment="Please cite the page.",
+        item_comments={second.pk: "Cite the pages of the MTUS section.", first.pk: "  "},
+    )
+    assert review.number == 1 and review.outcome == "returned"
+    assert [(c.decision, c.text) for c in review.item_comments.all()] == [
+        (second, "Cite the pages of the MTUS section.")
+    ]
+    determination.refresh_from_db()
+    case.refresh_from_db()
+    assert determination.status == DeterminationStatus.RETURNED
+    assert case.status == CaseStatus.RETURNED
+    event = CaseEvent.objects.get(case=case, type=EventType.DETERMINATION_RETURNED)
+    assert event.actor == quality_reviewer and event.details["note"] == "Please cite the page."
+
+
+def test_a_returned_determination_is_edited_and_submitted_again(quality_reviewer):
+    case, reviewer, determination = submitted()
+    services.determination_return(
+        determination=determination, actor=quality_reviewer, comment="Add the page numbers."
+    )
+    determination.refresh_from_db()
+    decision = determination.decisions.get()
+    key = services.draft_item_key(decision.pk, "citation_text")
+    services.determination_autosave(
+        determination=determination,
+        actor=reviewer,
+        version=determination.version,
+        changes={key: decision.citation_text + " Page(s): 114"},
+        bases={key: decision.citation_text},
+    )
+    services.determination_submit(determination=determination, actor=reviewer, password=PASSWORD)
+    case.refresh_from_db()
+    assert case.status == CaseStatus.SUBMITTED
+    events = CaseEvent.objects.filter(case=case, type=EventType.DETERMINATION_SUBMITTED)
+    assert [event.details["resubmitted"] for event in events] == [False, True]
+
+
+def test_return_needs_a_comment(quality_reviewer):
+    _, _, determination = submitted()
+    with pytest.raises(ValidationError, match="comment is required"):
+        services.determination_return(
+            determination=determination, actor=quality_reviewer, comment=" ", item_comments={}
+        )
+
+
+def test_approve_starts_the_letter_and_completes_the_assignment(
+    quality_reviewer, django_capture_on_commit_callbacks
+):
+    case, reviewer, determination = submitted()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.determination_approve(
+            determination=determination, actor=quality_reviewer, comment="Clear."
+        )
+    determination.refresh_from_db()
+    case.refresh_from_db()
+    assert determination.status == DeterminationStatus.APPROVED
+    assert determination.approved_at is not None
+    assert case.status == CaseStatus.APPROVED
+    letter = Letter.objects.get(case=case)
+    assert letter.determination == determination and letter.status == LetterStatus.QUEUED
+    # The render task is queued for after commit.
+    assert len(callbacks) == 1
+    assignment = Assignment.objects.get(case=case, reviewer=reviewer)
+    assert assignment.status == AssignmentStatus.COMPLETED
+    assert CaseEvent.objects.filter(case=case, type=EventType.DETERMINATION_APPROVED).exists()
+
+
+def test_every_round_is_kept(quality_reviewer, django_capture_on_commit_callbacks):
+    _, reviewer, determination = submitted()
+    services.determination_return(
+        determination=determination, actor=quality_reviewer, comment="Round one."
+    )
+    services.determination_submit(determination=determination, actor=reviewer, password=PASSWORD)
+    with django_capture_on_commit_callbacks(execute=False):
+        services.determination_approve(determination=determination, actor=quality_reviewer)
+    rounds = QualityReview.objects.filter(determination=determination)
+    assert [(r.number, r.outcome) for r in rounds] == [(1, "returned"), (2, "approved")]
+
+
+def test_only_a_quality_reviewer_decides_and_only_on_a_submitted_determination(
+    quality_reviewer, case_admin
+):
+    case, reviewer, draft = case_in_review()
+    with pytest.raises(ValidationError, match="not waiting for quality review"):
+        services.determination_approve(determination=draft, actor=quality_reviewer)
+    _, _, determination = submitted(reviewer_with_profile("REV-2"))
+    for actor in (case_admin, reviewer):
+        with pytest.raises(ValidationError, match="Only a quality reviewer"):
+            services.determination_approve(determination=determination, actor=actor)
+        with pytest.raises(ValidationError, match="Only a quality reviewer"):
+            services.determination_return(determination=determination, actor=actor, comment="x")
+
+
+# --- Pages ------------------------------------------------------------------------------------
+
+
+def test_the_queue_lists_submitted_determinations_due_first(client, quality_reviewer):
+    today = dt.date.today()
+    later_case, _, _ = submitted(reviewer_with_profile("REV-A"))
+    sooner_case, _, _ = submitted(reviewer_with_profile("REV-B"))
+    later_case.due_on = today + dt.timedelta(days=20)
+    later_case.save(update_fields=["due_on"])
+    sooner_case.due_on = today + dt.timedelta(days=1)
+    sooner_case.save(update_fields=["due_on"])
+    draft_case, _, _ = case_in_review(reviewer_with_profile("REV-C"))
+    login(client, quality_reviewer)
+    page = client.get(reverse("quality_queue")).content.decode()
+    assert page.index(sooner_case.case_number) < page.index(later_case.case_number)
+    assert draft_case.case_number not in page
+
+
+@pytest.mark.parametrize("role_fixture", ["reviewer", "case_admin"])
+def test_quality_pages_are_for_quality_reviewers_only(client, request, role_fixture):
+    case, _, _ = submitted()
+    login(client, request.getfixturevalue(role_fixture))
+    assert client.get(reverse("quality_queue")).status_code == 403
+    assert client.get(reverse("quality_review", args=[case.case_number])).status_code == 403
+    assert client.post(reverse("quality_approve", args=[case.case_number])).status_code == 403
+
+
+def test_return_through_the_page_reaches_the_reviewer_on_the_item(client, quality_reviewer):
+    case, reviewer, determination = submitted()
+    decision = determination.decisions.get()
+    login(client, quality_reviewer)
+    page = client.get(reverse("quality_review", args=[case.case_number])).content.decode()
+    assert "lumbar radiculopathy" in page and "Return with comments" in page
+    response = client.post(
+        reverse("quality_return", args=[case.case_number]),
+        {"comment": "", f"item-{decision.pk}": "Say which block the records describe."},
+    )
+    assert response.url == reverse("quality_queue")
+    client.logout()
+    login(client, reviewer)
+    step3 = client.get(reverse("workspace_step", args=[case.case_number, 3])).content.decode()
+    item_html = step3[step3.index(f'id="item-{decision.pk}"') :]
+    assert "Quality review asks:" in item_html
+    assert "Say which block the records describe." in item_html
+    dashboard = client.get(reverse("reviewer_dashboard")).content.decode()
+    assert "Returned with comments" in dashboard
+
+
+def test_an_empty_return_is_refused_on_the_page(client, quality_reviewer):
+    case, _, _ = submitted()
+    login(client, quality_reviewer)
+    response = client.post(reverse("quality_return", args=[case.case_number]), {"comment": ""})
+    assert response.status_code == 400
+    assert "write a comment" in response.content.decode()
+
+
+def test_approve_through_the_page(client, quality_reviewer, django_capture_on_commit_callbacks):
+    case, _, determination = submitted()
+    login(client, quality_reviewer)
+    with django_capture_on_commit_callbacks(execute=False):
+        response = client.post(reverse("quality_approve", args=[case.case_number]), {})
+    assert response.url == reverse("quality_queue")
+    assert Determination.objects.get(pk=determination.pk).status == DeterminationStatus.APPROVED
+    case.refresh_from_db()
+    assert case.status == CaseStatus.APPROVED
+
+
+def test_a_draft_has_no_quality_review_page(client, quality_reviewer):
+    case, _, _ = case_in_review()
+    login(client, quality_reviewer)
+    assert client.get(reverse("quality_review", args=[case.case_number])).status_code == 404
+
+
+def test_quality_reviewer_cannot_be_a_qr_of_their_own(quality_reviewer):
+    # Roles do not mix today; the rule still holds if they ever do.
+    _, _, determination = submitted()
+    Determination.objects.filter(pk=determination.pk).update(reviewer=quality_reviewer)
+    with pytest.raises(ValidationError, match="its own author"):
+        services.determination_approve(determination=determination, actor=quality_reviewer)

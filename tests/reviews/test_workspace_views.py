@@ -1,0 +1,403 @@
+"""The reviewer's dashboard and case workspace: what a reviewer sees, that nobody sees another
+reviewer's cases anywhere, and the autosave endpoint as the browser uses it."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from cases.models import CaseEvent, CaseStatus, EventType
+from cases.services import record_add
+from reviews import services
+from reviews.models import Determination, DeterminationStatus
+from reviews.services import draft_item_key
+from tests.factories import (
+    PASSWORD,
+    UserFactory,
+    case_in_review,
+    determination_fill,
+    pdf_upload,
+    ready_case,
+    reviewer_with_profile,
+)
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def login(client, user):
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+@pytest.fixture
+def mine(client):
+    """A case in review for reviewer A (logged in), with a record."""
+    case, reviewer, determination = case_in_review()
+    record = record_add(case=case, actor=None, uploaded=pdf_upload(), title="PR-2 progress report")
+    login(client, reviewer)
+    return case, reviewer, determination, record
+
+
+@pytest.fixture
+def theirs():
+    """Another reviewer's case in review, with a record."""
+    other = reviewer_with_profile("REV-THEIRS")
+    case, _, determination = case_in_review(other, claim_number="99-777777")
+    record = record_add(case=case, actor=None, uploaded=pdf_upload(), title="Their record")
+    return case, other, determination, record
+
+
+# --- The dashboard ----------------------------------------------------------------------------
+
+
+def test_dashboard_lists_own_cases_by_due_date_with_days_left_and_status(client, theirs):
+    today = dt.date.today()
+    reviewer = reviewer_with_profile("REV-DASH")
+    later, _, _ = case_in_review(reviewer)
+    later.due_on = today + dt.timedelta(days=20)
+    later.save(update_fields=["due_on"])
+    sooner = ready_case(due_on=today + dt.timedelta(days=2))
+    admin = UserFactory()
+    services.reviewer_assign(case=sooner, reviewer=reviewer, actor=admin)
+    login(client, reviewer)
+    page = client.get(reverse("reviewer_dashboard")).content.decode()
+    table = page[page.index("Open cases") :]
+    assert table.index(sooner.case_number) < table.index(later.case_number)
+    assert "Waiting for you to accept" in page and "Writing the determination" in page
+    assert "days left" in page
+    assert theirs[0].case_number not in page
+
+
+def test_dashboard_accept_from_the_new_assignments_panel_still_works(client):
+    case = ready_case()
+    reviewer = reviewer_with_profile("REV-NEW")
+    assignment = services.reviewer_assign(case=case, reviewer=reviewer, actor=UserFactory())
+    login(client, reviewer)
+    page = client.get(reverse("reviewer_dashboard")).content.decode()
+    assert "I attest that I have no conflict" in page
+    client.post(reverse("assignment_accept", args=[assignment.pk]), {"attest": "on"})
+    case.refresh_from_db()
+    assert case.status == CaseStatus.IN_REVIEW
+    assert Determination.objects.filter(case=case).exists()
+
+
+def test_the_dashboard_is_for_reviewers_only(client, quality_reviewer):
+    login(client, quality_reviewer)
+    assert client.get(reverse("reviewer_dashboard")).status_code == 403
+
+
+# --- Nothing of another reviewer's case, anywhere ---------------------------------------------
+
+
+def _probe_urls(case, determination, record):
+    number = case.case_number
+    return [
+        ("get", reverse("workspace", args=[number])),
+        ("get", reverse("workspace_step", args=[number, 2])),
+        ("get", reverse("workspace_step", args=[number, 5])),
+        ("get", reverse("workspace_preview", args=[number])),
+        ("get", reverse("case_record", args=[number, record.pk])),
+        ("get", reverse("case_detail", args=[number])),
+        ("post", reverse("draft_save", args=[number])),
+        ("post", reverse("warnings_confirm", args=[number])),
+        ("post", reverse("determination_submit", args=[number])),
+        ("post", reverse("workspace_accept", args=[number])),
+        ("post", reverse("workspace_decline", args=[number])),
+    ]
+
+
+def test_a_reviewer_probing_another_reviewers_case_gets_404_everywhere(client, mine, theirs):
+    case, _, determination, record = theirs
+    summary_before = determination.clinical_summary
+    for method, url in _probe_urls(case, determination, record):
+        data = {"summary": "overwritten", "version": "1", "password": PASSWORD}
+        response = client.get(url) if method == "get" else client.post(url, data)
+        assert response.status_code == 404, url
+    assert Determination.objects.get(pk=determination.pk).clinical_summary == summary_before
+    assert not CaseEvent.objects.filter(case=case, type=EventType.RECORD_OPENED).exists()
+
+
+def test_lists_search_and_the_api_show_no_other_reviewers_case(client, mine, theirs):
+    their_case = theirs[0]
+    page = client.get(reverse("case_list")).content.decode()
+    assert mine[0].case_number in page and their_case.case_number not in page
+    own = client.get(reverse("case_list"), {"q": mine[0].claim_number}).content.decode()
+    assert reverse("case_detail", args=[mine[0].case_number]) in own
+    for query in (their_case.case_number, their_case.claim_number, their_case.worker_last_name):
+        found = client.get(reverse("case_list"), {"q": query}).content.decode()
+        # The search box repeats the query; what must not appear is a result.
+        assert reverse("case_detail", args=[their_case.case_number]) not in found
+        assert "Their record" not in found
+    api = client.get("/api/v1/cases/")
+    assert api.status_code == 200
+    numbers = [row["case_number"] for row in api.json()["results"]]
+    assert numbers == [mine[0].case_number]
+    assert client.get(f"/api/v1/cases/{their_case.case_number}/").status_code == 404
+
+
+def test_a_reviewer_of_an_earlier_round_has_no_workspace_in_the_new_one(client, mine):
+    case, reviewer, _, _ = mine
+    case.round += 1
+    case.save(update_fields=["round"])
+    assert client.get(reverse("workspace", args=[case.case_number])).status_code == 404
+
+
+# --- The workspace ----------------------------------------------------------------------------
+
+
+def test_workspace_opens_on_the_first_unfinished_step_with_a_step_bar(client, mine):
+    case = mine[0]
+    response = client.get(reverse("workspace", args=[case.case_number]))
+    assert response.url == reverse("workspace_step", args=[case.case_number, 2])
+    page = client.get(response.url).content.decode()
+    assert 'aria-current="step"' in page and "Case summary" in page
+    assert "The injured worker is a 57 year old female" in page
+    assert 'hx-post="' + reverse("draft_save", args=[case.case_number]) in page
+    assert "Lumbar sympathetic block" in page  # the disputed item beside the form
+    assert "PR-2 progress report" in page
+
+
+def test_an_unaccepted_case_shows_only_the_acceptance_step(client):
+    case = ready_case()
+    reviewer = reviewer_with_profile("REV-NEW")
+    services.reviewer_assign(case=case, reviewer=reviewer, actor=UserFactory())
+    login(client, reviewer)
+    response = client.get(reverse("workspace_step", args=[case.case_number, 3]))
+    assert response.url == reverse("workspace_step", args=[case.case_number, 1])
+    page = client.get(response.url).content.decode()
+    assert "I attest that I have no conflict" in page and "Decline the case" in page
+
+
+def test_accepting_in_the_workspace_needs_the_attestation(client):
+    case = ready_case()
+    reviewer = reviewer_with_profile("REV-NEW")
+    services.reviewer_assign(case=case, reviewer=reviewer, actor=UserFactory())
+    login(client, reviewer)
+    url = reverse("workspace_accept", args=[case.case_number])
+    refused = client.post(url, {})
+    assert refused.status_code == 400
+    assert "Attest that you have no conflict" in refused.content.decode()
+    accepted = client.post(url, {"attest": "on"})
+    assert accepted.url == reverse("workspace_step", args=[case.case_number, 2])
+    case.refresh_from_db()
+    assert case.status == CaseStatus.IN_REVIEW
+
+
+def test_declining_in_the_workspace_returns_the_case_to_the_queue(client):
+    case = ready_case()
+    reviewer = reviewer_with_profile("REV-NEW")
+    services.reviewer_assign(case=case, reviewer=reviewer, actor=UserFactory())
+    login(client, reviewer)
+    response = client.post(
+        reverse("workspace_decline", args=[case.case_number]),
+        {"reason": "I treated this worker", "conflict": "on"},
+    )
+    assert response.url == reverse("reviewer_dashboard")
+    case.refresh_from_db()
+    assert case.status == CaseStatus.RECORDS_COMPLETE
+
+
+def test_opening_a_record_is_recorded_and_marked_in_the_list(client, mine):
+    case, reviewer, _, record = mine
+    url = reverse("workspace_step", args=[case.case_number, 2])
+    assert "is-opened" not in client.get(url).content.decode()
+    response = client.get(reverse("case_record", args=[case.case_number, record.pk]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("inline")
+    assert CaseEvent.objects.filter(
+        case=case, type=EventType.RECORD_OPENED, actor=reviewer
+    ).exists()
+    assert "record-list__item is-opened" in client.get(url).content.decode()
+
+
+def test_the_guideline_search_lists_mtus_first_with_the_evidence_order(client, mine):
+    page = client.get(reverse("guideline_search"), {"q": "knee", "item": "7"}).content.decode()
+    assert (
+        page.index("MTUS")
+        < page.index("ACOEM Practice Guidelines (current")
+        < page.index("Official Disability Guidelines")
+    )
+    assert 'data-item="7"' in page
+    step3 = client.get(reverse("workspace_step", args=[mine[0].case_number, 3])).content.decode()
+    assert "Evidence order (8 CCR 9792.21.1): MTUS first" in step3
+
+
+# --- Autosave as the browser does it ----------------------------------------------------------
+
+
+def test_htmx_autosave_answers_with_the_new_version_and_base(client, mine):
+    case, _, determination, _ = mine
+    base = determination.clinical_summary
+    response = client.post(
+        reverse("draft_save", args=[case.case_number]),
+        {"step": "2", "version": "1", "summary": base + "Typed.", "base:summary": base},
+        **HTMX,
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="draft-version" name="version" value="2" hx-swap-oob="true"' in page
+    assert 'id="base-summary"' in page and "Typed." in page
+    assert "Saved" in page
+
+
+def test_htmx_autosave_conflict_shows_both_texts_and_keeps_the_server_text(client, mine):
+    case, reviewer, determination, _ = mine
+    base = determination.clinical_summary
+    services.determination_autosave(
+        determination=determination,
+        actor=reviewer,
+        version=1,
+        changes={"summary": base + "From the other tab."},
+        bases={"summary": base},
+    )
+    response = client.post(
+        reverse("draft_save", args=[case.case_number]),
+        {"step": "2", "version": "1", "summary": base + "From this tab.", "base:summary": base},
+        **HTMX,
+    )
+    page = response.content.decode()
+    assert "Changed in another window" in page
+    assert "From the other tab." in page and "From this tab." in page
+    assert "Keep the text in this window" in page and "Use the other window" in page
+    assert Determination.objects.get(pk=determination.pk).clinical_summary.endswith("other tab.")
+
+
+def test_plain_post_conflict_returns_the_page_with_this_windows_text(client, mine):
+    case, reviewer, determination, _ = mine
+    base = determination.clinical_summary
+    services.determination_autosave(
+        determination=determination,
+        actor=reviewer,
+        version=1,
+        changes={"summary": base + "Other."},
+        bases={"summary": base},
+    )
+    url = reverse("draft_save", args=[case.case_number])
+    data = {"step": "2", "version": "1", "summary": base + "Mine.", "base:summary": base}
+    response = client.post(url, data)
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Mine.</textarea>" in page
+    # The base is now the server's text: saving again keeps this window's text, knowingly.
+    data["base:summary"] = base + "Other."
+    assert client.post(url, data).status_code == 302
+    assert Determination.objects.get(pk=determination.pk).clinical_summary.endswith("Mine.")
+
+
+def test_plain_save_and_continue_moves_to_the_next_step(client, mine):
+    case, _, determination, _ = mine
+    key = draft_item_key(determination.decisions.get().pk, "rationale")
+    response = client.post(
+        reverse("draft_save", args=[case.case_number]),
+        {"step": "3", "version": "1", key: "Why.", f"base:{key}": "", "then": "next"},
+    )
+    assert response.url == reverse("workspace_step", args=[case.case_number, 4])
+    assert determination.decisions.get().rationale == "Why."
+
+
+def test_autosave_after_the_session_ended_answers_401_not_the_login_page(client, mine):
+    case = mine[0]
+    client.logout()
+    response = client.post(reverse("draft_save", args=[case.case_number]), {"summary": "x"}, **HTMX)
+    assert response.status_code == 401
+
+
+def test_a_submitted_determination_is_read_only_in_the_workspace(client, mine):
+    case, reviewer, determination, _ = mine
+    determination_fill(determination)
+    services.determination_submit(determination=determination, actor=reviewer, password=PASSWORD)
+    page = client.get(reverse("workspace_step", args=[case.case_number, 2])).content.decode()
+    assert "read-only" in page and "data-autosave" not in page
+    response = client.post(
+        reverse("draft_save", args=[case.case_number]),
+        {"step": "2", "version": "9", "summary": "changed"},
+        **HTMX,
+    )
+    assert "Not saved" in response.content.decode()
+    assert Determination.objects.get(pk=determination.pk).clinical_summary != "changed"
+
+
+# --- Review, preview, submit ------------------------------------------------------------------
+
+
+def test_review_step_lists_what_is_missing_and_the_warnings(client, mine):
+    case, _, determination, _ = mine
+    determination.clinical_summary += " " + case.worker_last_name + " reported pain."
+    determination.save()
+    page = client.get(reverse("workspace_step", args=[case.case_number, 4])).content.decode()
+    assert "choose Upheld or Overturned" in page
+    assert f"the worker&#x27;s name “{case.worker_last_name}”" in page
+    assert 'type="checkbox" name="confirm"' in page
+
+
+def test_confirming_a_warning_is_kept(client, mine):
+    case, _, determination, _ = mine
+    determination.clinical_summary += " " + case.worker_last_name + " reported pain."
+    determination.save()
+    from reviews.warnings import review_warnings
+
+    (warning,) = review_warnings(determination)
+    response = client.post(
+        reverse("warnings_confirm", args=[case.case_number]), {"confirm": [warning.key]}, **HTMX
+    )
+    assert "Confirmed as right" in response.content.decode()
+    assert Determination.objects.get(pk=determination.pk).warnings_confirmed == [warning.key]
+
+
+def test_preview_renders_the_letter_template_with_a_strict_policy(client, mine):
+    case, _, determination, _ = mine
+    determination_fill(determination)
+    response = client.get(reverse("workspace_preview", args=[case.case_number]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "CLINICAL CASE SUMMARY" in page and "lumbar radiculopathy" in page
+    assert "default-src 'none'" in response["Content-Security-Policy"]
+    step5 = client.get(reverse("workspace_step", args=[case.case_number, 5])).content.decode()
+    assert reverse("workspace_preview", args=[case.case_number]) in step5
+
+
+def test_signing_through_the_page_needs_the_password(client, mine):
+    case, _, determination, _ = mine
+    determination_fill(determination)
+    url = reverse("determination_submit", args=[case.case_number])
+    wrong = client.post(url, {"password": "nope"})
+    assert wrong.status_code == 400 and "not your password" in wrong.content.decode()
+    right = client.post(url, {"password": PASSWORD})
+    assert right.url == reverse("workspace_step", args=[case.case_number, 6])
+    page = client.get(right.url).content.decode()
+    assert "Signed and submitted" in page
+    assert Determination.objects.get(pk=determination.pk).status == DeterminationStatus.SUBMITTED
+
+
+def test_the_sign_step_says_what_is_missing_instead_of_offering_the_form(client, mine):
+    case = mine[0]
+    page = client.get(reverse("workspace_step", args=[case.case_number, 6])).content.decode()
+    assert "Not ready to sign yet" in page and 'name="password"' not in page
+
+
+def test_workspace_page_query_count_does_not_grow_with_items(client, django_assert_max_num_queries):
+    reviewer = reviewer_with_profile("REV-Q")
+    case, _, determination = case_in_review(reviewer, items=6)
+    login(client, reviewer)
+    for step in (2, 3, 4):
+        with django_assert_max_num_queries(14):
+            client.get(reverse("workspace_step", args=[case.case_number, step]))
+
+
+def test_a_closing_tabs_beacon_is_saved_quietly(client, mine):
+    case, _, determination, _ = mine
+    base = determination.clinical_summary
+    response = client.post(
+        reverse("draft_save", args=[case.case_number]),
+        {
+            "step": "2",
+            "version": "1",
+            "summary": base + "Last words.",
+            "base:summary": base,
+            "beacon": "1",
+        },
+    )
+    assert response.status_code == 204
+    assert Determination.objects.get(pk=determination.pk).clinical_summary.endswith("Last words.")
