@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# `make test`: lint, formatting, then the whole pytest suite. Any finding fails the run.
+# Extra arguments go to pytest (scripts/test.sh -k worker).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/bootstrap.sh
+
+echo "== ruff check"
+.venv/bin/ruff check .
+echo "== ruff format --check"
+.venv/bin/ruff format --check .
+
+echo "== pytest (database: ${DATABASE_URL:-SQLite under var/}; broker: ${CELERY_BROKER_URL:-filesystem under var/broker})"
+status=0
+.venv/bin/pytest "$@" || status=$?
+if [ "$status" -eq 5 ]; then
+  echo "make test: pytest collected no tests; that counts as a failure" >&2
+  exit 1
+fi
+exit "$status"
