@@ -235,5 +235,8 @@ LOGGING = {
     "loggers": {
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # A letter signed by someone else is an answer on the verification page, not a fault:
+        # pyHanko would log a path-building traceback for it.
+        "pyhanko.sign.validation.generic_cms": {"level": "ERROR"},
     },
 }

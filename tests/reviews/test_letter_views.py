@@ -1,0 +1,314 @@
+"""Letter pages: the case page's letter panel (progress, downloads, retry, correction), the
+public verification page, and the organization's letter settings."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from accounts.models import Role
+from reviews import letters
+from reviews.models import Letter, LetterStatus, LetterText, Organization
+from tests.factories import PASSWORD, UserFactory, approved_determination, minimal_pdf
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, role, **kwargs):
+    user = UserFactory(role=role, **kwargs)
+    client.login(username=user.username, password=PASSWORD)
+    return user
+
+
+def stored(field) -> bytes:
+    with field.open("rb") as handle:
+        return handle.read()
+
+
+@pytest.fixture
+def delivered(django_capture_on_commit_callbacks):
+    determination = approved_determination()
+    with django_capture_on_commit_callbacks(execute=True):
+        letter = letters.letter_request(determination=determination, actor=None)
+    letter.refresh_from_db()
+    assert letter.status == LetterStatus.DELIVERED
+    return letter
+
+
+# --- The case page's panel -------------------------------------------------------------------
+
+
+def test_the_case_page_shows_the_letter_panel_with_downloads(client, delivered):
+    login(client, Role.CASE_ADMIN)
+    response = client.get(reverse("case_detail", args=[delivered.case.case_number]))
+
+    content = response.content.decode()
+    assert 'id="letters"' in content
+    assert "Signed and delivered" in content
+    assert reverse("letter_download", args=[delivered.case.case_number, 1, "party"]) in content
+    assert reverse("letter_download", args=[delivered.case.case_number, 1, "public"]) in content
+    assert delivered.party_sha256 in content
+    assert "lee.park@example.org" in content
+    assert "Issue a corrected version" in content
+    assert "every 1s" not in content  # nothing in progress: no polling
+
+
+def test_a_case_without_letters_has_only_an_empty_placeholder(client):
+    determination = approved_determination()
+    login(client, Role.CASE_ADMIN)
+    response = client.get(reverse("case_detail", args=[determination.case.case_number]))
+    content = response.content.decode()
+    assert 'id="letters"' in content
+    assert "Final Determination Letter" not in content
+
+
+def test_the_panel_polls_while_the_letter_is_produced_then_tells_the_page(client):
+    determination = approved_determination()
+    letter = letters.letter_request(determination=determination, actor=None, enqueue=False)
+    login(client, Role.CASE_ADMIN)
+    url = reverse("case_letters", args=[determination.case.case_number])
+
+    queued = client.get(url, headers={"HX-Request": "true"})
+    assert 'hx-trigger="every 1s, case-changed from:body"' in queued.content.decode()
+    assert "Waiting for the letter worker" in queued.content.decode()
+    assert "HX-Trigger" not in queued.headers
+
+    letters.letter_produce(letter_id=letter.pk)
+    done = client.get(url + "?was=in_progress", headers={"HX-Request": "true"})
+    assert "every 1s" not in done.content.decode()
+    assert "Signed and delivered" in done.content.decode()
+    assert done.headers["HX-Trigger"] == "case-changed"
+
+
+def test_a_failed_letter_shows_the_error_and_a_retry_that_works(
+    client, django_capture_on_commit_callbacks
+):
+    determination = approved_determination()
+    letter = letters.letter_request(determination=determination, actor=None, enqueue=False)
+    letters.letter_fail(letter_id=letter.pk, error="SMTPServerDisconnected: closed")
+    login(client, Role.CASE_ADMIN)
+    panel = client.get(reverse("case_letters", args=[letter.case.case_number]))
+    assert "SMTPServerDisconnected: closed" in panel.content.decode()
+    assert "Retry" in panel.content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("letter_retry", args=[letter.case.case_number, letter.version]),
+            headers={"HX-Request": "true"},
+        )
+
+    assert response.status_code == 200
+    letter.refresh_from_db()
+    assert letter.status == LetterStatus.DELIVERED
+
+
+def test_only_managers_may_retry_or_correct(client, delivered):
+    login(client, Role.QUALITY_REVIEWER)
+    case_number = delivered.case.case_number
+    assert client.post(reverse("letter_retry", args=[case_number, 1])).status_code == 403
+    assert client.post(reverse("letter_correct", args=[case_number])).status_code == 403
+    panel = client.get(reverse("case_letters", args=[case_number])).content.decode()
+    assert "Issue a corrected version" not in panel
+
+
+def test_a_manager_issues_a_corrected_version(
+    client, delivered, django_capture_on_commit_callbacks
+):
+    login(client, Role.CASE_ADMIN)
+    url = reverse("letter_correct", args=[delivered.case.case_number])
+
+    empty = client.post(url, {"correction_note": ""}, headers={"HX-Request": "true"})
+    assert empty.status_code == 422
+    assert "This field is required" in empty.content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"correction_note": "Claim number corrected."})
+
+    assert response.status_code == 302
+    second = Letter.objects.get(case=delivered.case, version=2)
+    assert second.status == LetterStatus.DELIVERED
+    assert second.correction_note == "Claim number corrected."
+    panel = client.get(reverse("case_letters", args=[delivered.case.case_number])).content.decode()
+    assert "Version 2" in panel and "Version 1" in panel
+
+
+# --- Downloads -----------------------------------------------------------------------------------
+
+
+def test_authorized_users_download_both_versions(client, delivered):
+    login(client, Role.QUALITY_REVIEWER)
+    case_number = delivered.case.case_number
+
+    party = client.get(reverse("letter_download", args=[case_number, 1, "party"]))
+    public = client.get(reverse("letter_download", args=[case_number, 1, "public"]))
+
+    assert party.status_code == 200 and public.status_code == 200
+    assert b"".join(party.streaming_content) == stored(delivered.party_pdf)
+    assert b"".join(public.streaming_content) == stored(delivered.public_pdf)
+    assert party["Content-Type"] == "application/pdf"
+    assert f'filename="{case_number}-final-determination-v1.pdf"' in party["Content-Disposition"]
+    assert "-public.pdf" in public["Content-Disposition"]
+    assert party["Cache-Control"] == "private, no-store"
+
+
+def test_downloads_are_refused_to_strangers(client, delivered):
+    url = reverse("letter_download", args=[delivered.case.case_number, 1, "party"])
+    assert client.get(url).status_code == 302  # to the login page
+    login(client, Role.REVIEWER)  # not this case's reviewer
+    assert client.get(url).status_code == 404
+    assert client.get(reverse("case_letters", args=[delivered.case.case_number])).status_code == 404
+
+
+def test_an_unsigned_version_has_nothing_to_download(client):
+    determination = approved_determination()
+    letters.letter_request(determination=determination, actor=None, enqueue=False)
+    login(client, Role.CASE_ADMIN)
+    url = reverse("letter_download", args=[determination.case.case_number, 1, "party"])
+    assert client.get(url).status_code == 404
+
+
+# --- Verification (no login) ---------------------------------------------------------------
+
+
+def upload(content: bytes, name="letter.pdf"):
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def test_the_verification_page_needs_no_login(client):
+    response = client.get(reverse("letter_verify"))
+    assert response.status_code == 200
+    assert "Verify a Final Determination Letter" in response.content.decode()
+
+
+def test_a_letter_we_issued_verifies(client, delivered):
+    response = client.post(reverse("letter_verify"), {"file": upload(stored(delivered.public_pdf))})
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Verified" in content
+    assert f"Case {delivered.case.case_number}, version 1 (public version)" in content
+    assert "No later version replaces it." in content
+
+
+def test_a_superseded_letter_says_so(client, delivered, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        letters.letter_correct(case=delivered.case, actor=None, correction_note="Typo.")
+    response = client.post(reverse("letter_verify"), {"file": upload(stored(delivered.party_pdf))})
+    content = response.content.decode()
+    assert "Not verified" in content
+    assert "Superseded by version 2" in content
+
+
+def test_a_tampered_letter_fails(client, delivered):
+    content = bytearray(stored(delivered.party_pdf))
+    index = content.index(b"/MediaBox")
+    content[index + 11 : index + 12] = b"9" if content[index + 11 : index + 12] != b"9" else b"8"
+    response = client.post(reverse("letter_verify"), {"file": upload(bytes(content))})
+    page = response.content.decode()
+    assert "Not verified" in page
+    assert "This file matches no letter on our record." in page
+    assert "The signed content was changed after signing." in page
+
+
+def test_an_unsigned_pdf_is_not_ours(client):
+    response = client.post(reverse("letter_verify"), {"file": upload(minimal_pdf())})
+    page = response.content.decode()
+    assert "Not verified" in page
+    assert "no digital signature" in page
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"GIF89a not a pdf", "This is not a PDF file."),
+        (b"%PDF-1.7\n" + b"0" * 2048, "larger than"),
+    ],
+)
+def test_the_verification_page_refuses_non_pdfs_and_big_files(client, settings, content, message):
+    settings.LETTER_VERIFY_MAX_BYTES = 1024
+    response = client.post(reverse("letter_verify"), {"file": upload(content)})
+    assert response.status_code == 400
+    assert message in response.content.decode()
+
+
+# --- Organization settings --------------------------------------------------------------------
+
+
+def test_only_system_administrators_edit_the_organization(client):
+    login(client, Role.CASE_ADMIN)
+    assert client.get(reverse("organization_settings")).status_code == 403
+
+
+def test_editing_paragraphs_saves_a_new_version_and_lists_every_version(client):
+    admin = login(client, Role.SYSTEM_ADMIN)
+    page = client.get(reverse("organization_settings"))
+    assert page.status_code == 200
+    form = page.context["text_form"].initial
+    data = {f"text-{name}": value for name, value in form.items()}
+    data["text-issues_lead_in"] = "The decisions on each disputed item follow:"
+    data["part"] = "paragraphs"
+
+    response = client.post(reverse("organization_settings"), data)
+
+    assert response.status_code == 302
+    text = LetterText.objects.get(version=2)
+    assert text.issues_lead_in == "The decisions on each disputed item follow:"
+    assert text.created_by == admin
+    listing = client.get(reverse("organization_settings")).content.decode()
+    assert "version 2" in listing
+    assert "shipped default" in listing  # version 1 is still listed
+
+
+def test_a_paragraph_without_the_org_placeholder_is_refused(client):
+    login(client, Role.SYSTEM_ADMIN)
+    form = client.get(reverse("organization_settings")).context["text_form"].initial
+    data = {f"text-{name}": value for name, value in form.items()}
+    data["text-how_made"] = "An expert reviewer decided."
+    data["part"] = "paragraphs"
+
+    response = client.post(reverse("organization_settings"), data)
+
+    assert response.status_code == 422
+    assert "Keep {org}" in response.content.decode()
+    assert LetterText.objects.count() == 1
+
+
+def test_the_organization_details_are_saved(client):
+    login(client, Role.SYSTEM_ADMIN)
+    data = {
+        "part": "organization",
+        "org-name": "California Independent Review Organization",
+        "org-short_name": "CIRO",
+        "org-address": "1 Capitol Mall\nSacramento, CA 95814",
+        "org-phone": "916-555-0100",
+        "org-email": "letters@ciro.example",
+        "org-website": "ciro.example",
+        "org-signatory_name": "Dana Chief, MD",
+        "org-signatory_title": "Medical Director",
+    }
+    response = client.post(reverse("organization_settings"), data)
+    assert response.status_code == 302
+    organization = Organization.objects.get()
+    assert organization.short_name == "CIRO"
+    assert organization.signatory_name == "Dana Chief, MD"
+
+
+def test_a_huge_upload_is_refused_before_it_is_read(client, settings):
+    settings.LETTER_VERIFY_MAX_BYTES = 1024
+    response = client.post(
+        reverse("letter_verify"), {"file": upload(b"%PDF-1.7\n" + b"0" * 200_000)}
+    )
+    assert response.status_code == 413
+    assert "larger than" in response.content.decode()
+
+
+def test_while_a_failed_try_waits_for_its_retry_the_panel_says_why(client):
+    determination = approved_determination()
+    letter = letters.letter_request(determination=determination, actor=None, enqueue=False)
+    Letter.objects.filter(pk=letter.pk).update(status=LetterStatus.RENDERING, attempts=2)
+    letters.letter_retry_noted(letter_id=letter.pk, error="SMTPConnectError: busy")
+    login(client, Role.CASE_ADMIN)
+
+    panel = client.get(reverse("case_letters", args=[letter.case.case_number])).content.decode()
+
+    assert "The last try failed (SMTPConnectError: busy); it is tried again shortly." in panel
+    assert "(attempt 2)" in panel
+    assert "every 1s" in panel

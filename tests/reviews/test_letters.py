@@ -1,0 +1,607 @@
+"""The Final Determination Letter (SPEC section 6): its words, both renderings, the PDF, and
+producing a letter version (render, sign, store, deliver, issue) with retries and corrections."""
+
+import datetime as dt
+import re
+import smtplib
+from io import BytesIO
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from pypdf import PdfReader
+
+from accounts.models import Role
+from cases.models import CaseEvent, CaseStatus, EventType, PartyRole
+from reviews import letters
+from reviews.models import (
+    AssignmentStatus,
+    DeterminationStatus,
+    LetterDelivery,
+    LetterStatus,
+    LetterText,
+)
+from tests.factories import (
+    LETTER_REVIEWER_FIRST_NAME,
+    LETTER_REVIEWER_LAST_NAME,
+    DisputedItemFactory,
+    UserFactory,
+    approved_determination,
+)
+
+from .letter_utils import body_flat, pdf_info, pdf_text
+
+pytestmark = pytest.mark.django_db
+
+
+def produce(determination, django_capture_on_commit_callbacks, *, actor=None, **kwargs):
+    """Request a letter the way quality review does; the task runs when the request commits."""
+    with django_capture_on_commit_callbacks(execute=True):
+        letter = letters.letter_request(determination=determination, actor=actor, **kwargs)
+    letter.refresh_from_db()
+    return letter
+
+
+def assert_in_order(text: str, parts: list[str]) -> None:
+    """Each part appears in `text` after the one before it."""
+    position = 0
+    for part in parts:
+        found = text.find(part, position)
+        assert found >= 0, f"{part!r} missing after position {position}: {text[position:][:400]}"
+        position = found + len(part)
+
+
+def stored(field) -> bytes:
+    with field.open("rb") as handle:
+        return handle.read()
+
+
+# --- The words ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "by", "expected"),
+    [
+        (
+            "mtus",
+            "MTUS Chronic Pain Treatment Guidelines Page(s): 103-104",
+            letters.CLAIMS_ADMINISTRATOR,
+            "Decision based on MTUS Chronic Pain Treatment Guidelines Page(s): 103-104.",
+        ),
+        (
+            "mtus",
+            "MTUS Shoulder Complaints 2004.",
+            letters.EXPERT_REVIEWER,
+            "Decision based on MTUS Shoulder Complaints 2004.",
+        ),
+        (
+            "non_mtus",
+            "ODG Low Back 2015",
+            letters.EXPERT_REVIEWER,
+            "The Expert Reviewer based their decision on recommendation(s) outside of the MTUS "
+            "Guidelines. Decision based on Non-MTUS Citation ODG Low Back 2015.",
+        ),
+        (
+            "none",
+            "",
+            letters.CLAIMS_ADMINISTRATOR,
+            "The Claims Administrator did not cite any medical evidence for its decision.",
+        ),
+    ],
+)
+def test_a_citation_renders_by_its_kind_with_one_final_period(kind, text, by, expected):
+    assert letters.citation_render(kind, text, by=by) == expected
+
+
+def test_a_modified_request_names_the_original_and_the_authorized_portion():
+    item = DisputedItemFactory(
+        description="Physical therapy 6 sessions",
+        original_request="Physical therapy 12 sessions.",
+        authorized_portion="Physical therapy 6 sessions",
+    )
+    assert letters.item_line(item, "Overturned") == (
+        "Physical therapy 12 sessions was the original request. Physical therapy 6 sessions was "
+        "authorized by the Claims Administrator. The remaining IMR eligible portion of the "
+        "original request, Physical therapy 6 sessions: Overturned"
+    )
+
+
+def test_the_preview_renders_the_draft_with_the_body_in_the_order_of_the_spec():
+    determination = approved_determination(outcomes=("upheld", "overturned"))
+    determination.status = DeterminationStatus.DRAFT
+    determination.decision_date = None
+    determination.save()
+
+    html = letters.letter_html(determination)
+
+    assert 'href="/static/letters/letter.css"' in html
+    assert "Not yet mailed" in html
+    labels = [
+        "Case Number:",
+        "Date Assigned:",
+        "Date of Injury:",
+        "Decision Date:",
+        "UR Denial Date:",
+        "Priority:",
+        "Application Received:",
+        "HOW THE IMR FINAL DETERMINATION WAS MADE",
+        "The Expert Reviewer has the following credentials:",
+        "State(s) of Licensure: California, Nevada",
+        "Certification(s)/Specialty: Pain Management, Anesthesiology",
+        "CLINICAL CASE SUMMARY",
+        "IMR ISSUES, DECISIONS AND RATIONALES",
+        "Disputed treatment number 1: Upheld",
+        "Claims Administrator guideline:",
+        "IMR Desk guideline:",
+        "Decision rationale:",
+        "Disputed treatment number 2: Overturned",
+    ]
+    body = html[html.index('<div class="facts">') :]
+    text = re.sub(r"<[^>]+>", "", body)
+    assert_in_order(re.sub(r"\s+", " ", text), labels)
+
+
+def test_the_public_letter_is_the_body_only_without_names_or_claim_number():
+    determination = approved_determination(attorney=True)
+    case = determination.case
+
+    html = letters.letter_html(determination, public=True)
+
+    assert case.case_number in html
+    assert "CLINICAL CASE SUMMARY" in html
+    for private in (
+        case.worker_last_name,
+        case.claim_number,
+        "Acme Foods",
+        "Dr. Lee Park",
+        "Pacific Claims Services",
+        "Morgan Counsel",
+        "Mailing Date",
+        "DOCUMENTS REVIEWED",
+        "Sincerely",
+    ):
+        assert private not in html, private
+
+
+def test_the_party_letter_addresses_the_attorney_and_copies_the_worker_and_employer():
+    determination = approved_determination(attorney=True)
+    case = determination.case
+
+    context = letters.letter_context(determination, public=False)
+
+    assert [a.role_label for a in context["addressees"]] == [
+        "Attorney for the Injured Worker",
+        "Requesting Provider",
+        "Claims Administrator",
+    ]
+    assert [c.name for c in context["cc"]] == [case.worker_name, "Acme Foods, Inc."]
+
+
+# --- The PDF ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def delivered_letter(django_capture_on_commit_callbacks):
+    determination = approved_determination(
+        outcomes=("upheld", "overturned"),
+        records=(
+            ("PR-2 progress report", dt.date(2026, 10, 19), 4),
+            ("MRI of the right shoulder", None, 2),
+        ),
+    )
+    return produce(determination, django_capture_on_commit_callbacks)
+
+
+def test_the_party_pdf_carries_every_part_of_the_spec_in_reading_order(delivered_letter):
+    letter = delivered_letter
+    case = letter.case
+    text = body_flat(pdf_text(stored(letter.party_pdf)))
+
+    parts = [
+        "IMR Desk Review Organization",  # letterhead
+        f"Mailing Date: {letter.mailing_date:%m/%d/%Y}",
+        f"Injured Worker: {case.worker_name} 12 Orchard Lane Fresno, CA 93701",
+        "Requesting Provider: Dr. Lee Park 400 Clinic Way",
+        "Claims Administrator: Pacific Claims Services",
+        f"Claim Number: {case.claim_number}",
+        f"Injured Worker: {case.worker_name}",
+        "Employer: Acme Foods, Inc.",
+        "The Final Determination is: Partially Overturned",
+        "Date Assigned: 11/03/2026",
+        "HOW THE IMR FINAL DETERMINATION WAS MADE",
+        "CLINICAL CASE SUMMARY",
+        "IMR ISSUES, DECISIONS AND RATIONALES",
+        "Disputed treatment number 1: Upheld",
+        "Disputed treatment number 2: Overturned",
+        "DOCUMENTS REVIEWED",
+        "PR-2 progress report, 10/19/2026, 4 pages",
+        "MRI of the right shoulder, undated, 2 pages",
+        "NOTICES",
+        "binding on the employee and the employer",
+        "authorize the service within 5 working days",
+        "verified petition",
+        "cc:",
+        "Sincerely,",
+        "Medical Director",
+    ]
+    assert_in_order(text, parts)
+
+
+def test_the_overturned_notice_gives_due_dates_counted_from_the_mailing_date(delivered_letter):
+    from cases.deadlines import appeal_due_on, authorization_due_on, reimbursement_due_on
+
+    letter = delivered_letter
+    text = body_flat(pdf_text(stored(letter.party_pdf)))
+
+    mailed = letter.mailing_date
+    assert f"authorization is due by {authorization_due_on(mailed):%m/%d/%Y}" in text
+    assert (
+        f"reimbursement of a service already provided by {reimbursement_due_on(mailed):%m/%d/%Y}"
+        in text
+    )
+    assert f"the 30 days for an appeal end on {appeal_due_on(mailed):%m/%d/%Y}" in text
+
+
+def test_a_letter_with_no_overturned_item_has_no_authorization_notice(
+    django_capture_on_commit_callbacks,
+):
+    letter = produce(approved_determination(), django_capture_on_commit_callbacks)
+    text = body_flat(pdf_text(stored(letter.party_pdf)))
+    assert "verified petition" in text
+    assert "authorize the service" not in text
+
+
+def test_pdf_is_us_letter_with_page_numbers_bundled_fonts_and_the_org_as_author(
+    delivered_letter,
+):
+    pdf = stored(delivered_letter.party_pdf)
+    info = pdf_info(pdf)
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+
+    assert "612 x 792 pts (letter)" in info
+    assert (
+        f"Title:           Final Determination Letter {delivered_letter.case.case_number}" in info
+    )
+    assert "Author:          IMR Desk Review Organization" in info
+    text = pdf_text(pdf)
+    for page in range(1, pages + 1):
+        assert f"Page {page} of {pages}" in text
+    fonts = {
+        font.get("/BaseFont")
+        for page in PdfReader(BytesIO(pdf)).pages
+        for font in page["/Resources"]["/Font"].get_object().values()
+    }
+    # Only the bundled faces, subset and embedded: the same PDF with or without system fonts.
+    assert fonts and all(
+        re.fullmatch(r"/[A-Z]{6}\+IMR-Letter-Serif(-Bold)?-Semi-Condensed", f) for f in fonts
+    )
+
+
+def test_the_signed_public_pdf_has_no_names_and_no_claim_number(delivered_letter):
+    case = delivered_letter.case
+    text = pdf_text(stored(delivered_letter.public_pdf))
+    assert case.case_number in text
+    assert "CLINICAL CASE SUMMARY" in text
+    for private in (
+        case.worker_first_name,
+        case.worker_last_name,
+        case.claim_number,
+        "Acme Foods",
+        "Dr. Lee Park",
+        "Pacific Claims",
+        "Orchard Lane",
+    ):
+        assert private not in text
+
+
+def test_reviewer_name_is_in_no_pdf_text_metadata_signature_or_email(delivered_letter):
+    letter = delivered_letter
+    names = (LETTER_REVIEWER_FIRST_NAME, LETTER_REVIEWER_LAST_NAME)
+    for pdf in (stored(letter.party_pdf), stored(letter.public_pdf)):
+        text = pdf_text(pdf) + pdf_info(pdf)
+        for name in names:
+            assert name not in text
+            assert name.encode() not in pdf
+            assert name.encode("utf-16-be") not in pdf
+        # The signature names the organization.
+        assert b"/Name (IMR Desk Review Organization)" in pdf
+    assert len(mail.outbox) == 3
+    for message in mail.outbox:
+        rendered = message.message().as_string()
+        for name in names:
+            assert name not in rendered
+
+
+class RecordingFetcher:
+    """Wraps the letter's URL fetcher and records every URL the renderer asked for."""
+
+    def __init__(self):
+        self.inner = letters.static_file_fetcher()
+        self.urls: list[str] = []
+        self.refused: list[str] = []
+        self._fail_on_errors = False
+
+    def __call__(self, url):
+        self.urls.append(url)
+        try:
+            return self.inner.fetch(url)
+        except letters.URLRefused:
+            self.refused.append(url)
+            raise
+
+    fetch = __call__
+
+
+HOSTILE = {
+    "img": '<img src="http://127.0.0.1:1/x.png">',
+    "link": '<link rel=stylesheet href="http://127.0.0.1:1/y.css">',
+    "css": "<style>p{background:url(http://127.0.0.1:1/z)}</style>",
+    "file": "file:///etc/passwd",
+    "import": "@import url(http://127.0.0.1:1/w.css);",
+}
+
+
+def test_user_text_with_html_css_or_urls_prints_literally_and_fetches_nothing():
+    determination = approved_determination(
+        summary=f"Summary {HOSTILE['img']} and {HOSTILE['css']}",
+        rationale=f"Rationale {HOSTILE['link']} then {HOSTILE['import']}",
+        descriptions=[f"Item {HOSTILE['file']}"],
+    )
+    determination.case.worker_last_name = "<b>Ruiz</b>"
+    determination.case.save()
+    fetcher = RecordingFetcher()
+
+    html = letters._letter_html_for_pdf(determination, public=False, letter=None)
+    pdf = letters.letter_pdf(html, url_fetcher=fetcher)
+
+    # Only the bundled fonts were read, from our own static folder; nothing else was asked for.
+    assert fetcher.refused == []
+    assert fetcher.urls and all(
+        url.startswith("file://") and "/static/fonts/DejaVuSerifCondensed" in url
+        for url in fetcher.urls
+    )
+    squeezed = re.sub(r"\s+", "", pdf_text(pdf))
+    for text in (*HOSTILE.values(), "<b>Ruiz</b>"):
+        assert re.sub(r"\s+", "", text) in squeezed
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:1/x.png",
+        "https://example.org/font.ttf",
+        "file:///etc/passwd",
+        "data:text/css,p{}",
+    ],
+)
+def test_the_url_fetcher_refuses_everything_but_the_letters_static_files(url, settings):
+    fetcher = letters.static_file_fetcher()
+    with pytest.raises(letters.URLRefused):
+        fetcher.fetch(url)
+    static = settings.BASE_DIR / "static"
+    # Not even our own static files outside the letter's folders, nor a way out of them.
+    for path in (static / "css" / "app.css", static / "fonts" / ".." / ".." / "manage.py"):
+        with pytest.raises(letters.URLRefused):
+            fetcher.fetch(path.as_uri())
+    font = fetcher.fetch((static / "fonts" / "DejaVuSerifCondensed.ttf").as_uri())
+    assert font.read(4) == b"\x00\x01\x00\x00"
+
+
+# --- Producing a letter -------------------------------------------------------------------------
+
+
+def test_producing_signs_stores_delivers_and_issues_the_case(delivered_letter):
+    import hashlib
+
+    letter = delivered_letter
+    case = letter.case
+    determination = letter.determination
+    determination.refresh_from_db()
+    case.refresh_from_db()
+
+    assert letter.status == LetterStatus.DELIVERED
+    assert letter.attempts == 1 and letter.error == ""
+    assert letter.signed_at is not None
+    assert letter.letter_text == LetterText.objects.get(version=1)
+    for field, digest in (
+        (letter.party_pdf, letter.party_sha256),
+        (letter.public_pdf, letter.public_sha256),
+    ):
+        content = stored(field)
+        assert content.startswith(b"%PDF-")
+        assert hashlib.sha256(content).hexdigest() == digest
+    assert case.status == CaseStatus.ISSUED
+    assert determination.status == DeterminationStatus.ISSUED
+    assert case.assignments.get().status == AssignmentStatus.COMPLETED
+
+    deliveries = {d.email: d.recipient_role for d in LetterDelivery.objects.filter(letter=letter)}
+    assert deliveries == {
+        "ana.worker@example.org": "injured_worker",
+        "lee.park@example.org": PartyRole.REQUESTING_PROVIDER,
+        "claims@example.org": PartyRole.CLAIMS_ADMINISTRATOR,
+    }
+    message = mail.outbox[0]
+    assert message.subject == f"Final Determination Letter, IMR case {case.case_number}"
+    (name, content, mimetype) = message.attachments[0]
+    assert name == f"{case.case_number}-final-determination-v1.pdf"
+    assert mimetype == "application/pdf"
+    assert content == stored(letter.party_pdf)
+    types = list(CaseEvent.objects.filter(case=case).values_list("type", flat=True))
+    assert types.count(EventType.LETTER_DELIVERED) == 3
+    issued = CaseEvent.objects.get(case=case, type=EventType.LETTER_ISSUED)
+    assert issued.details["from_status"] == CaseStatus.APPROVED
+    assert issued.details["to_status"] == CaseStatus.ISSUED
+    assert issued.details["party_sha256"] == letter.party_sha256
+
+
+def test_a_second_run_finds_the_letter_done_and_never_renders_again(delivered_letter, monkeypatch):
+    letter = delivered_letter
+    before = stored(letter.party_pdf)
+
+    def no_render(*args, **kwargs):
+        raise AssertionError("a signed letter was rendered again")
+
+    monkeypatch.setattr(letters, "letter_pdf", no_render)
+    assert letters.letter_produce(letter_id=letter.pk).endswith("already delivered")
+
+    letter.refresh_from_db()
+    assert stored(letter.party_pdf) == before
+    assert len(mail.outbox) == 3
+    assert CaseEvent.objects.filter(case=letter.case, type=EventType.LETTER_ISSUED).count() == 1
+
+
+def test_a_transient_mail_error_is_retried_and_nobody_gets_the_letter_twice(
+    django_capture_on_commit_callbacks, monkeypatch
+):
+    from django.core.mail import EmailMessage
+
+    real_send = EmailMessage.send
+    calls = {"n": 0}
+
+    def flaky_send(self, fail_silently=False):
+        calls["n"] += 1
+        if calls["n"] in (2, 3):  # the second recipient's message fails twice
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+        return real_send(self, fail_silently=fail_silently)
+
+    monkeypatch.setattr(EmailMessage, "send", flaky_send)
+    letter = produce(approved_determination(), django_capture_on_commit_callbacks)
+
+    assert letter.status == LetterStatus.DELIVERED
+    assert letter.attempts == 3
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        ["ana.worker@example.org", "lee.park@example.org", "claims@example.org"]
+    )
+    assert letter.deliveries.count() == 3
+
+
+def test_after_the_last_try_the_letter_shows_failed_and_a_retry_delivers_it(
+    django_capture_on_commit_callbacks, monkeypatch
+):
+    from django.core.mail import EmailMessage
+
+    real_send = EmailMessage.send
+
+    def refused(self, fail_silently=False):
+        raise ConnectionRefusedError(111, "Connection refused")
+
+    monkeypatch.setattr(EmailMessage, "send", refused)
+    letter = produce(approved_determination(), django_capture_on_commit_callbacks)
+
+    assert letter.status == LetterStatus.FAILED
+    assert letter.attempts == 6  # the first try and five retries
+    assert "Connection refused" in letter.error
+    assert letter.party_sha256  # signed before the mail failed: kept, never rendered again
+    assert letter.case.status == CaseStatus.APPROVED
+    signed_bytes = stored(letter.party_pdf)
+
+    monkeypatch.setattr(EmailMessage, "send", real_send)
+    admin = UserFactory(role=Role.CASE_ADMIN)
+    with django_capture_on_commit_callbacks(execute=True):
+        letters.letter_retry(letter=letter, actor=admin)
+    letter.refresh_from_db()
+
+    assert letter.status == LetterStatus.DELIVERED
+    assert letter.error == ""
+    assert stored(letter.party_pdf) == signed_bytes
+    letter.case.refresh_from_db()
+    assert letter.case.status == CaseStatus.ISSUED
+
+
+def test_a_render_error_marks_the_letter_failed_at_once(
+    django_capture_on_commit_callbacks, monkeypatch
+):
+    def broken(*args, **kwargs):
+        raise ValueError("layout exploded")
+
+    monkeypatch.setattr(letters, "letter_pdf", broken)
+    letter = produce(approved_determination(), django_capture_on_commit_callbacks)
+
+    assert letter.status == LetterStatus.FAILED
+    assert letter.attempts == 1
+    assert letter.error == "ValueError: layout exploded"
+    assert not letter.party_sha256
+
+
+def test_retry_is_refused_for_a_letter_that_did_not_fail(delivered_letter):
+    with pytest.raises(ValidationError, match="has not failed"):
+        letters.letter_retry(letter=delivered_letter, actor=None)
+
+
+def test_a_correction_is_a_new_version_and_the_old_one_stays(
+    delivered_letter, django_capture_on_commit_callbacks
+):
+    first = delivered_letter
+    first_bytes = stored(first.party_pdf)
+    admin = UserFactory(role=Role.CASE_ADMIN)
+    mail.outbox.clear()
+
+    with pytest.raises(ValidationError, match="what the corrected version changes"):
+        letters.letter_correct(case=first.case, actor=admin, correction_note="  ")
+    with django_capture_on_commit_callbacks(execute=True):
+        second = letters.letter_correct(
+            case=first.case, actor=admin, correction_note="Corrected the date of injury."
+        )
+    second.refresh_from_db()
+    first.refresh_from_db()
+
+    assert second.version == 2
+    assert second.status == LetterStatus.DELIVERED
+    assert second.party_sha256 != first.party_sha256
+    assert stored(first.party_pdf) == first_bytes
+    assert first.status == LetterStatus.DELIVERED
+    assert len(mail.outbox) == 3
+    assert "version 2" in mail.outbox[0].body
+    assert "Corrected the date of injury." in mail.outbox[0].body
+    issued = CaseEvent.objects.filter(case=first.case, type=EventType.LETTER_ISSUED).last()
+    assert issued.details["version"] == 2
+    assert issued.details["from_status"] is None  # the case was already issued
+
+
+def test_a_second_letter_waits_while_one_is_being_produced():
+    determination = approved_determination()
+    letters.letter_request(determination=determination, actor=None, enqueue=False)
+    with pytest.raises(ValidationError, match="still being produced"):
+        letters.letter_request(
+            determination=determination, actor=None, correction_note="x", enqueue=False
+        )
+
+
+def test_a_draft_determination_cannot_become_a_letter():
+    determination = approved_determination()
+    determination.status = DeterminationStatus.SUBMITTED
+    determination.save()
+    with pytest.raises(ValidationError, match="Only an approved determination"):
+        letters.letter_request(determination=determination, actor=None)
+
+
+# --- The organization's text ---------------------------------------------------------------
+
+
+def test_editing_the_paragraphs_makes_a_new_version_and_letters_keep_theirs(
+    delivered_letter, django_capture_on_commit_callbacks
+):
+    admin = UserFactory(role=Role.SYSTEM_ADMIN)
+    letters.organization_update(actor=admin, short_name="CIRO", name="California IRO")
+    text = letters.letter_text_update(
+        actor=admin,
+        how_made="{org} chose an independent expert reviewer.",
+        issues_lead_in="The decisions follow:",
+    )
+    assert text.version == 2
+    assert text.created_by == admin
+    assert letters.letter_text_update(actor=admin, issues_lead_in="The decisions follow:") == text
+    with pytest.raises(ValidationError):
+        letters.letter_text_update(actor=admin, how_made="No organization name here.")
+
+    second = produce(
+        delivered_letter.determination,
+        django_capture_on_commit_callbacks,
+        correction_note="New wording.",
+    )
+    new_text = body_flat(pdf_text(stored(second.public_pdf)))
+    old_text = body_flat(pdf_text(stored(delivered_letter.public_pdf)))
+    assert second.letter_text == text
+    assert "California IRO chose an independent expert reviewer." in new_text
+    assert "CIRO guideline: Decision based on" in new_text
+    assert "IMR Desk guideline:" in old_text and "CIRO" not in old_text
