@@ -179,6 +179,17 @@ def case_export(
 
 
 def _letters(case: Case) -> list[dict[str, Any]]:
-    """Signed letter versions with the SHA-256 of their signed bytes (SPEC section 7). No letter
-    store exists in this version of the schema, so no case has a letter to list yet."""
-    return []
+    """Every letter version with the SHA-256 of its signed bytes (SPEC section 7)."""
+    from reviews.models import Letter
+
+    return [
+        {
+            "version": letter.version,
+            "status": letter.status,
+            "mailing_date": letter.mailing_date.isoformat() if letter.mailing_date else None,
+            "signed_at": letter.signed_at.isoformat() if letter.signed_at else None,
+            "party_sha256": letter.party_sha256 or None,
+            "public_sha256": letter.public_sha256 or None,
+        }
+        for letter in Letter.objects.filter(case=case).order_by("version")
+    ]

@@ -605,3 +605,17 @@ def test_editing_the_paragraphs_makes_a_new_version_and_letters_keep_theirs(
     assert "California IRO chose an independent expert reviewer." in new_text
     assert "CIRO guideline: Decision based on" in new_text
     assert "IMR Desk guideline:" in old_text and "CIRO" not in old_text
+
+
+def test_export_case_lists_each_letter_with_the_hashes_of_its_signed_bytes(delivered_letter):
+    import hashlib
+
+    from cases.exports import case_export
+
+    letters = case_export(delivered_letter.case)["letters"]
+    assert len(letters) == 1
+    (entry,) = letters
+    assert entry["version"] == 1 and entry["status"] == "delivered"
+    with delivered_letter.party_pdf.open("rb") as handle:
+        assert entry["party_sha256"] == hashlib.sha256(handle.read()).hexdigest()
+    assert entry["public_sha256"] == delivered_letter.public_sha256
