@@ -120,13 +120,16 @@ def test_demo_reviewers_have_profiles_that_matching_can_use():
         profile = ReviewerProfile.objects.get(user__username=username)
         assert profile.licences.exists()
         assert profile.certifications.exists()
-    # The knee arthroscopy case: the orthopedic surgeon qualifies; the other reviewer is
-    # excluded with reasons (no accepted specialty, and a tie to the UR organization).
+    # The knee arthroscopy case went to the orthopedic surgeon, who accepted it; the other
+    # reviewer is excluded with reasons (no accepted specialty, and a tie to the UR organization).
     case = Case.objects.get(application_id="DEMO-0005")
+    assert case.status == "in_review"
+    assert case.assignments.get().reviewer.username == "reviewer1"
     match = reviewers_for_case(case)
-    assert [candidate.entry.external_id for candidate in match.eligible] == ["REVIEWER1"]
-    assert [candidate.entry.external_id for candidate in match.excluded] == ["REVIEWER2"]
-    assert any("Coastal UR" in reason for reason in match.excluded[0].reasons)
+    reasons = {c.entry.external_id: " ".join(c.reasons) for c in match.excluded}
+    assert match.eligible == []
+    assert "Already reviewed or was offered this case" in reasons["REVIEWER1"]
+    assert "Coastal UR" in reasons["REVIEWER2"]
 
 
 def test_the_spec_example_case_is_imported_as_issued_history():

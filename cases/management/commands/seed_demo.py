@@ -23,6 +23,7 @@ from cases import services
 from cases.deadlines import determination_due_on
 from cases.intake import cases_import
 from cases.models import Case, RecordKind
+from reviews import services as review_services
 from reviews.models import ReviewerProfile
 from reviews.roster import reviewers_import, username_for
 
@@ -132,6 +133,9 @@ class DemoCase:
     records_complete_days_ago: int | None = None
     ineligible_reasons: list[str] = field(default_factory=list)
     terminated: tuple[str, str] | None = None
+    # Assigned to this demo reviewer (username); accepted too when `accepted`.
+    assign_to: str | None = None
+    accepted: bool = False
 
 
 def _party(name: str, **extra) -> dict:
@@ -399,6 +403,8 @@ def demo_cases(today: dt.date) -> list[DemoCase]:
             ],
             notice_days_ago=35,
             records_complete_days_ago=DUE_SOON,
+            assign_to="reviewer1",
+            accepted=True,
         ),
         DemoCase(
             # Expedited: records due 24 hours after the notice; determination 3 days after them.
@@ -724,6 +730,17 @@ class Command(BaseCommand):
             if spec.terminated:
                 reason, note = spec.terminated
                 services.case_terminate(case=case, actor=actor, reason=reason, note=note)
+            if spec.assign_to:
+                # Through the same services as the Assign page, so the demo reviewer has a
+                # case to work on with its events in place.
+                reviewer = User.objects.get(username=spec.assign_to)
+                assignment = review_services.reviewer_assign(
+                    case=case, reviewer=reviewer, actor=actor
+                )
+                if spec.accepted:
+                    review_services.assignment_accept(
+                        assignment=assignment, actor=reviewer, attest_no_conflict=True
+                    )
         return True
 
     def logins_table(self) -> str:
