@@ -491,6 +491,14 @@ def main() -> int:
     # ordinary synchronous ones.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     where = roster_data.bench_django_setup(NAME, args.database_url)
+    # Measured as production runs (and as the worker below): DEBUG off, so no SQL query log
+    # and no template debug information.
+    from django.conf import settings
+    from django.template import engines
+
+    settings.DEBUG = False
+    for engine in engines.all():
+        engine.engine.debug = False
     import weasyprint
 
     print("letters benchmark: the Final Determination Letter pipeline")

@@ -328,13 +328,15 @@ def _letter_html_for_pdf(determination: Determination, *, public: bool, letter: 
     )
 
 
-def _letter_html_both(determination: Determination, *, letter: Letter) -> tuple[str, str]:
+def _letter_html_both(
+    determination: Determination, *, letter: Letter
+) -> tuple[str, str, Organization]:
     """The party and the public HTML from one reading of the data (the public letter prints
-    a subset of the party letter's context)."""
+    a subset of the party letter's context), and the organization they print."""
     context = letter_context(determination, public=False, letter=letter)
     party = render_to_string("letters/letter.html", context)
     public = render_to_string("letters/letter.html", {**context, "public": True})
-    return party, public
+    return party, public, context["org"]
 
 
 # --- The PDF (WeasyPrint) -------------------------------------------------------------------
@@ -454,11 +456,9 @@ def letter_render_signed(letter: Letter) -> tuple[bytes, bytes]:
     """Render and sign both versions of a letter (no database writes)."""
     from .signing import pdf_sign
 
-    organization = organization_current()
+    party_html, public_html, organization = _letter_html_both(letter.determination, letter=letter)
     signed = []
-    for public, html in zip(
-        (False, True), _letter_html_both(letter.determination, letter=letter), strict=True
-    ):
+    for public, html in ((False, party_html), (True, public_html)):
         signed.append(
             pdf_sign(
                 letter_pdf(html),
@@ -501,15 +501,20 @@ def letter_produce(*, letter_id: int) -> str:
             # try does not keep its date.
             letter.mailing_date = _mailing_date_for(letter)
         letter.save(update_fields=["attempts", "error", "status", "mailing_date"])
+    party_pdf = None
     if not letter.party_sha256:
         # The slow part runs outside any transaction so the case page and other workers
         # are not held up; storing re-checks under the lock.
         party_pdf, public_pdf = letter_render_signed(letter)
-        letter = _letter_store(letter_id=letter_id, party_pdf=party_pdf, public_pdf=public_pdf)
+        stored = _letter_store(letter_id=letter_id, party_pdf=party_pdf, public_pdf=public_pdf)
+        if stored.party_sha256 != hashlib.sha256(party_pdf).hexdigest():
+            # Another run stored its own bytes first: mail those, read back from storage.
+            party_pdf = None
+        letter = stored
     if letter.determination.imported:
         # Legacy history: the case was issued elsewhere; nothing is mailed from here.
         return f"{letter} signed"
-    _letter_deliver(letter)
+    _letter_deliver(letter, party_pdf=party_pdf)
     return _letter_issue(letter_id=letter_id)
 
 
@@ -580,12 +585,15 @@ def _delivery_message(letter: Letter, recipient: Recipient, organization: Organi
     return "\n".join(lines) + "\n"
 
 
-def _letter_deliver(letter: Letter) -> None:
+def _letter_deliver(letter: Letter, *, party_pdf: bytes | None = None) -> None:
     """E-mail the signed party letter to each addressee with an address, once each: a retry
     skips those already delivered. (A crash between sending and recording can send one
-    message twice; never none.)"""
+    message twice; never none.) `party_pdf`: the stored party bytes, when the caller has
+    them in hand (else they are read back from storage)."""
     case = letter.case
     organization = organization_current()
+    # The addressees are read by role: the parties once from SQL.
+    prefetch_related_objects([case], "parties")
     addressees, _cc = letter_recipients(case)
     done = set(letter.deliveries.values_list("email", flat=True))
     pending: dict[str, Recipient] = {}
@@ -595,8 +603,9 @@ def _letter_deliver(letter: Letter) -> None:
             pending.setdefault(email, recipient)
     if not pending:
         return
-    with letter.party_pdf.open("rb") as stored:
-        party_bytes = stored.read()
+    if party_pdf is None:
+        with letter.party_pdf.open("rb") as stored:
+            party_pdf = stored.read()
     # One connection to the mail server for all the addressees.
     with get_connection(fail_silently=False) as connection:
         for email, recipient in pending.items():
@@ -607,7 +616,7 @@ def _letter_deliver(letter: Letter) -> None:
                 to=[recipient.email],
                 connection=connection,
             )
-            message.attach(letter_attachment_name(letter), party_bytes, "application/pdf")
+            message.attach(letter_attachment_name(letter), party_pdf, "application/pdf")
             message.send(fail_silently=False)
             with transaction.atomic():
                 delivery, created = LetterDelivery.objects.get_or_create(
