@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -138,8 +139,15 @@ class DemoCase:
     accepted: bool = False
 
 
+def _demo_email(name: str) -> str:
+    """A made-up address on the reserved example.org domain, so demo letters are e-mailed
+    (to the console in development) like real ones."""
+    local = ".".join(re.findall(r"[a-z0-9]+", name.lower().replace("dr.", ""))[:3])
+    return f"{local}@example.org"
+
+
 def _party(name: str, **extra) -> dict:
-    return {"name": name, **extra}
+    return {"name": name, "email": _demo_email(name), **extra}
 
 
 def _item(description: str, category: str, citation: str, kind: str = "mtus", **extra) -> dict:
@@ -689,8 +697,12 @@ class Command(BaseCommand):
     def case_ensure(self, spec: DemoCase, *, actor, today: dt.date) -> bool:
         if Case.objects.filter(application_id=spec.data["application_id"]).exists():
             return False
+        data = dict(spec.data)
+        worker = dict(data["injured_worker"])
+        worker.setdefault("email", _demo_email(f"{worker['first_name']} {worker['last_name']}"))
+        data["injured_worker"] = worker
         with transaction.atomic():
-            case = services.case_create(data=spec.data, actor=actor, source="ui")
+            case = services.case_create(data=data, actor=actor, source="ui")
             for position, record in enumerate(spec.records, start=1):
                 uploaded = SimpleUploadedFile(
                     f"{spec.data['application_id'].lower()}-{position}.pdf",
