@@ -4,13 +4,10 @@ with htmx they render only the fragment that changed (template partials)."""
 from __future__ import annotations
 
 import datetime as dt
-from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
@@ -19,8 +16,9 @@ from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
+from django_htmx.http import trigger_client_event
 
+from accounts.permissions import managers_only, signed_in
 from reviews.selectors import current_assignment_for
 
 from . import selectors, services
@@ -40,34 +38,6 @@ from .forms import (
 from .models import Case, CaseEvent, CaseStatus, EventType
 
 CASES_PER_PAGE = 50
-
-
-def signed_in(view):
-    """`login_required`; but when the session has run out under an htmx request, the whole page
-    goes to the sign-in form (rather than the form being swapped into a panel)."""
-    protected = login_required(view)
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if request.htmx and not request.user.is_authenticated:
-            back_to = request.htmx.current_url_abs_path or request.get_full_path()
-            return HttpResponseClientRedirect(redirect_to_login(back_to).url)
-        return protected(request, *args, **kwargs)
-
-    return wrapper
-
-
-def managers_only(view):
-    """Case administrators and system administrators only; everyone else gets 403."""
-
-    @wraps(view)
-    @signed_in
-    def wrapper(request, *args, **kwargs):
-        if not request.user.can_manage_cases:
-            raise PermissionDenied("Only case administrators can do this.")
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def wants_fragment(request) -> bool:
