@@ -55,7 +55,41 @@ def case_waits_for_reviewer(case) -> bool:
     return case.status in (CaseStatus.RECORDS_COMPLETE, CaseStatus.REMANDED)
 
 
+def specialty_table_rows(*, category: str | None = None) -> tuple[list, list[dict]]:
+    """The specialty vocabulary, and one row per category of disputed item (or just
+    `category`'s) with the specialties accepted for it (SPEC section 4, rule 2)."""
+    from cases.models import ItemCategory
+
+    from .models import CategorySpecialty, Specialty
+
+    specialties = list(Specialty.objects.all())
+    links = CategorySpecialty.objects.values_list("category", "specialty_id")
+    if category is not None:
+        links = links.filter(category=category)
+    table: dict[str, set[int]] = {}
+    for linked_category, specialty_id in links:
+        table.setdefault(linked_category, set()).add(specialty_id)
+    rows = [
+        {
+            "category": value,
+            "label": label,
+            "chosen": [s for s in specialties if s.pk in table.get(value, set())],
+            "chosen_ids": table.get(value, set()),
+        }
+        for value, label in ItemCategory.choices
+        if category is None or value == category
+    ]
+    return specialties, rows
+
+
 # --- The determination workspace and quality review (SPEC section 5) ---------------------------
+
+
+def outcome_label(outcome) -> str:
+    """A determination's outcome as the pages print it ("Upheld"); empty until decided."""
+    from .models import CaseOutcome
+
+    return CaseOutcome(outcome).label if outcome else ""
 
 
 class ReviewerCase:
@@ -96,10 +130,7 @@ class ReviewerCase:
 
     @property
     def outcome_label(self) -> str:
-        from .models import CaseOutcome
-
-        outcome = self.determination.outcome if self.determination else None
-        return CaseOutcome(outcome).label if outcome else ""
+        return outcome_label(self.determination.outcome if self.determination else None)
 
     @property
     def needs_action(self) -> bool:
@@ -125,11 +156,12 @@ def reviewer_cases(user) -> list[ReviewerCase]:
             "case__case_number",
         )
     )
+    # The decisions are prefetched: a finished row prints its outcome, derived from them.
     determinations = {
         (determination.case_id, determination.round): determination
         for determination in Determination.objects.filter(
             reviewer=user, case__in=[a.case_id for a in assignments]
-        )
+        ).prefetch_related("decisions")
     }
     return [
         ReviewerCase(assignment, determinations.get((assignment.case_id, assignment.round)))
@@ -219,6 +251,15 @@ def determination_load(queryset):
     )
 
 
+def case_records_for(user, case) -> list:
+    """The case's medical records, each marked `opened` if this user has opened it."""
+    opened = records_opened_by(user, case)
+    records = list(case.records.all())
+    for record in records:
+        record.opened = record.pk in opened
+    return records
+
+
 def records_opened_by(user, case) -> set[int]:
     """Ids of the case's records this user has opened (from the record_opened events)."""
     from cases.models import CaseEvent, EventType
@@ -268,6 +309,8 @@ def determinations_returned():
     return (
         Determination.objects.filter(status=DeterminationStatus.RETURNED)
         .select_related("case", "reviewer")
+        # Each row shows the case's clock, which reads its disputed items.
+        .prefetch_related("case__items")
         .order_by("case__due_on", "updated_at")
     )
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.models import User
 from cases import events
 from cases.models import Case, CaseStatus, ItemCategory
+from cases.services import _lock, case_status_set, case_transition_check
 
 from .models import (
     VISIBLE_ASSIGNMENT_STATUSES,
@@ -34,13 +35,18 @@ if TYPE_CHECKING:
 # --- Assignment (SPEC section 4) --------------------------------------------------------------
 
 
+def _case_status_move(case: Case, *, to_status: str) -> tuple[Case, str]:
+    """Lock the case (the row lock of cases.services) and move it to `to_status`; returns the
+    locked case and its old status, for the caller's event."""
+    case = _lock(case)
+    return case, case_status_set(case=case, to_status=to_status)
+
+
 class AssignmentRefused(ValidationError):
     """The rules exclude this reviewer, or the case is no longer waiting for one."""
 
 
 def _assign_locked(*, case: Case, reviewer, actor, batch: bool, today) -> Assignment:
-    from cases.services import case_status_set, case_transition_check
-
     from .matching import candidate_evaluate, case_facts_load, roster_load
 
     # The row lock makes a second administrator wait here, then find the case taken.
@@ -107,8 +113,6 @@ def reviewer_assign(
 
 @transaction.atomic
 def assignment_accept(*, assignment: Assignment, actor, attest_no_conflict: bool) -> Assignment:
-    from cases.services import case_status_set
-
     assignment = Assignment.objects.select_for_update().select_related("case").get(pk=assignment.pk)
     if assignment.reviewer_id != actor.pk:
         raise ValidationError("Only the assigned reviewer can accept this case.")
@@ -120,8 +124,7 @@ def assignment_accept(*, assignment: Assignment, actor, attest_no_conflict: bool
         raise ValidationError(
             "Attest that you have no conflict of interest with any party, or decline the case."
         )
-    case = Case.objects.select_for_update().get(pk=assignment.case_id)
-    from_status = case_status_set(case=case, to_status=CaseStatus.IN_REVIEW)
+    case, from_status = _case_status_move(assignment.case, to_status=CaseStatus.IN_REVIEW)
     assignment.status = AssignmentStatus.ACCEPTED
     assignment.responded_at = timezone.now()
     assignment.save(update_fields=["status", "responded_at"])
@@ -137,8 +140,6 @@ def assignment_decline(
 ) -> Assignment:
     """The case goes back to the queue and this reviewer is excluded from it; a declared
     conflict is remembered for the case."""
-    from cases.services import case_status_set
-
     assignment = Assignment.objects.select_for_update().select_related("case").get(pk=assignment.pk)
     reason = (reason or "").strip()
     if assignment.reviewer_id != actor.pk:
@@ -149,8 +150,7 @@ def assignment_decline(
         )
     if not reason:
         raise ValidationError("Say why you decline the case.")
-    case = Case.objects.select_for_update().get(pk=assignment.case_id)
-    from_status = case_status_set(case=case, to_status=CaseStatus.RECORDS_COMPLETE)
+    case, from_status = _case_status_move(assignment.case, to_status=CaseStatus.RECORDS_COMPLETE)
     assignment.status = AssignmentStatus.DECLINED
     assignment.responded_at = timezone.now()
     assignment.decline_reason = reason
@@ -259,7 +259,7 @@ def determination_import_legacy(*, case: Case, actor, determination: dict, sourc
 
     from .models import Determination, DeterminationStatus, ItemDecision
 
-    case = Case.objects.select_for_update().get(pk=case.pk)
+    case = _lock(case)
     if case.status not in (CaseStatus.RECEIVED, CaseStatus.AWAITING_RECORDS):
         raise ValidationError(
             f"{case.case_number} is already {case.get_status_display().lower()} here; a "
@@ -388,7 +388,7 @@ def _determination_create(*, case: Case, reviewer):
 def determination_draft_get_or_create(*, case: Case, reviewer):
     """The reviewer's draft for the case's current round, made on first use. Only the reviewer
     who accepted the case has one."""
-    case = Case.objects.select_for_update().get(pk=case.pk)
+    case = _lock(case)
     accepted = Assignment.objects.filter(
         case=case, round=case.round, reviewer=reviewer, status=AssignmentStatus.ACCEPTED
     ).exists()
@@ -698,8 +698,6 @@ def determination_submit(*, determination, actor, password: str, confirmed_warni
     """Sign and submit (SPEC section 5, step 6): the assigned reviewer, re-authenticated, with
     nothing missing and every soft warning confirmed. The draft is read-only afterwards and
     goes to quality review."""
-    from cases.services import case_status_set
-
     from .warnings import review_warnings
 
     determination = _determination_lock(determination)
@@ -732,8 +730,7 @@ def determination_submit(*, determination, actor, password: str, confirmed_warni
     determination.version += 1
     determination.full_clean(exclude=["case", "reviewer"])
     determination.save()
-    case = Case.objects.select_for_update().get(pk=determination.case_id)
-    from_status = case_status_set(case=case, to_status=CaseStatus.SUBMITTED)
+    case, from_status = _case_status_move(determination.case, to_status=CaseStatus.SUBMITTED)
     events.determination_submitted(
         case=case, actor=actor, determination=determination, from_status=from_status
     )
@@ -781,8 +778,6 @@ def determination_return(
 ):
     """Send a submitted determination back to its reviewer with comments (general, and per
     item, shown on that item). Each round is kept; the reviewer edits and submits again."""
-    from cases.services import case_status_set
-
     from .models import ItemComment, QualityOutcome
 
     determination = _determination_lock(determination)
@@ -810,8 +805,7 @@ def determination_return(
     determination.status = "returned"
     determination.version += 1
     determination.save(update_fields=["status", "version", "updated_at"])
-    case = Case.objects.select_for_update().get(pk=determination.case_id)
-    from_status = case_status_set(case=case, to_status=CaseStatus.RETURNED)
+    case, from_status = _case_status_move(determination.case, to_status=CaseStatus.RETURNED)
     events.determination_returned(
         case=case,
         actor=actor,
@@ -827,8 +821,6 @@ def determination_approve(*, determination, actor, comment: str = ""):
     """Approve a submitted determination for issue: the case is approved, the reviewer's
     assignment is complete (it no longer counts against their open cases) and the letter is
     queued (SPEC section 6)."""
-    from cases.services import case_status_set
-
     from .letters import letter_request
     from .models import QualityOutcome
 
@@ -849,8 +841,7 @@ def determination_approve(*, determination, actor, comment: str = ""):
         reviewer_id=determination.reviewer_id,
         status=AssignmentStatus.ACCEPTED,
     ).update(status=AssignmentStatus.COMPLETED)
-    case = Case.objects.select_for_update().get(pk=determination.case_id)
-    from_status = case_status_set(case=case, to_status=CaseStatus.APPROVED)
+    case, from_status = _case_status_move(determination.case, to_status=CaseStatus.APPROVED)
     events.determination_approved(
         case=case,
         actor=actor,

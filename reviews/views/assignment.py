@@ -16,7 +16,7 @@ from cases.selectors import case_get_for
 
 from .. import selectors, services
 from ..matching import reviewers_for_case
-from ..models import Assignment, CategorySpecialty, Specialty
+from ..models import Assignment
 
 
 def _redirect(request, url):
@@ -187,19 +187,7 @@ def specialty_table(request):
             messages.error(request, " ".join(exc.messages))
         else:
             return redirect("specialty_table")
-    specialties = list(Specialty.objects.all())
-    table: dict[str, set[int]] = {}
-    for category, specialty_id in CategorySpecialty.objects.values_list("category", "specialty_id"):
-        table.setdefault(category, set()).add(specialty_id)
-    rows = [
-        {
-            "category": category,
-            "label": label,
-            "chosen": [s for s in specialties if s.pk in table.get(category, set())],
-            "chosen_ids": table.get(category, set()),
-        }
-        for category, label in ItemCategory.choices
-    ]
+    specialties, rows = selectors.specialty_table_rows()
     return TemplateResponse(
         request,
         "reviews/specialty_table.html",
@@ -210,17 +198,8 @@ def specialty_table(request):
 def _category_row(request, category, error=""):
     if category not in ItemCategory.values:
         raise Http404("No such category.")
-    specialties = list(Specialty.objects.all())
-    chosen_ids = set(
-        CategorySpecialty.objects.filter(category=category).values_list("specialty_id", flat=True)
-    )
-    row = {
-        "category": category,
-        "label": ItemCategory(category).label,
-        "chosen": [s for s in specialties if s.pk in chosen_ids],
-        "chosen_ids": chosen_ids,
-        "error": error,
-    }
+    specialties, (row,) = selectors.specialty_table_rows(category=category)
+    row["error"] = error
     return TemplateResponse(
         request,
         "reviews/specialty_table.html#category-row",

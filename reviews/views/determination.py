@@ -145,14 +145,6 @@ def _step_states(ws, problems, warnings_open) -> list[dict]:
     ]
 
 
-def _records(ws, user):
-    opened = selectors.records_opened_by(user, ws.case)
-    records = list(ws.case.records.all())
-    for record in records:
-        record.opened = record.pk in opened
-    return records
-
-
 def _workspace_context(request, ws, step: int, **extra) -> dict:
     determination = ws.determination
     context = {
@@ -165,7 +157,7 @@ def _workspace_context(request, ws, step: int, **extra) -> dict:
         "step_label": dict(STEPS)[step],
         "step_template": f"reviews/workspace/step{step}.html",
         "age_at_injury": age_at_injury(ws.case),
-        "records": _records(ws, request.user),
+        "records": selectors.case_records_for(request.user, ws.case),
         "editable": ws.editable,
         "evidence_order_note": EVIDENCE_ORDER_NOTE,
         "storage_prefix": f"imr-draft:{request.user.pk}:{ws.case.case_number}:{ws.case.round}:",
@@ -210,7 +202,7 @@ def _workspace_context(request, ws, step: int, **extra) -> dict:
                 "quality_rounds": rounds,
                 "last_return": next((r for r in reversed(rounds) if r.outcome == "returned"), None),
                 "outcome": determination.outcome,
-                "outcome_label": _outcome_label(determination.outcome),
+                "outcome_label": selectors.outcome_label(determination.outcome),
             }
         )
         if step == 2:
@@ -226,12 +218,6 @@ def _workspace_context(request, ws, step: int, **extra) -> dict:
     context["steps"] = _step_states(ws, problems, warnings_open)
     context.update(extra)
     return context
-
-
-def _outcome_label(outcome) -> str:
-    from ..models import CaseOutcome
-
-    return CaseOutcome(outcome).label if outcome else ""
 
 
 def _workspace(request, case_number):

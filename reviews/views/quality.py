@@ -15,7 +15,6 @@ from accounts.permissions import role_required
 from .. import letters, selectors, services
 from ..forms import ApproveForm, ReturnForm
 from ..warnings import review_warnings
-from .determination import _outcome_label
 
 
 @role_required(Role.QUALITY_REVIEWER)
@@ -23,7 +22,7 @@ from .determination import _outcome_label
 def quality_queue(request):
     waiting = list(selectors.determinations_for_quality())
     for determination in waiting:
-        determination.outcome_label = _outcome_label(determination.outcome)
+        determination.outcome_label = selectors.outcome_label(determination.outcome)
     returned = list(selectors.determinations_returned())
     return TemplateResponse(
         request,
@@ -35,10 +34,6 @@ def quality_queue(request):
 def _review_context(request, determination, **forms) -> dict:
     case = determination.case
     decisions = list(determination.decisions.all())
-    opened = selectors.records_opened_by(request.user, case)
-    records = list(case.records.all())
-    for record in records:
-        record.opened = record.pk in opened
     return_form = forms.get("return_form") or ReturnForm(decisions=decisions)
     for decision in decisions:
         decision.ur_prints_as = letters.citation_render(
@@ -56,9 +51,9 @@ def _review_context(request, determination, **forms) -> dict:
         "case": case,
         "clock": case.clock,
         "decisions": decisions,
-        "records": records,
+        "records": selectors.case_records_for(request.user, case),
         "rounds": list(determination.quality_reviews.all()),
-        "outcome_label": _outcome_label(determination.outcome),
+        "outcome_label": selectors.outcome_label(determination.outcome),
         "confirmed_warnings": [
             warning for warning in review_warnings(determination) if warning.key in confirmed
         ],

@@ -222,3 +222,31 @@ def test_quality_reviewer_cannot_be_a_qr_of_their_own(quality_reviewer):
     Determination.objects.filter(pk=determination.pk).update(reviewer=quality_reviewer)
     with pytest.raises(ValidationError, match="its own author"):
         services.determination_approve(determination=determination, actor=quality_reviewer)
+
+
+def test_queue_query_count_does_not_grow_with_the_determinations(
+    client, quality_reviewer, django_assert_num_queries
+):
+    reviewers = iter(reviewer_with_profile(f"REV-Q{n}") for n in range(8))
+
+    def waiting_and_returned(count):
+        for _ in range(count):
+            submitted(next(reviewers))
+            _, _, determination = submitted(next(reviewers))
+            services.determination_return(
+                determination=determination, actor=quality_reviewer, comment="Cite the page."
+            )
+
+    # The session, the user, the waiting determinations with their decisions, rounds and
+    # case items, the returned ones with their case items (each row shows the case's clock).
+    login(client, quality_reviewer)
+    waiting_and_returned(1)
+    with django_assert_num_queries(QUEUE_QUERIES):
+        client.get(reverse("quality_queue"))
+    waiting_and_returned(3)
+    with django_assert_num_queries(QUEUE_QUERIES):
+        page = client.get(reverse("quality_queue")).content.decode()
+    assert page[page.index("Returned, with the reviewer") :].count('class="case-link"') == 4
+
+
+QUEUE_QUERIES = 8

@@ -401,3 +401,29 @@ def test_a_closing_tabs_beacon_is_saved_quietly(client, mine):
     )
     assert response.status_code == 204
     assert Determination.objects.get(pk=determination.pk).clinical_summary.endswith("Last words.")
+
+
+def test_dashboard_query_count_does_not_grow_with_finished_cases(client, django_assert_num_queries):
+    reviewer = reviewer_with_profile("REV-FIN", max_open_cases=10)
+    login(client, reviewer)
+
+    def finish_cases(count):
+        for _ in range(count):
+            _, _, determination = case_in_review(reviewer)
+            determination_fill(determination)
+            Determination.objects.filter(pk=determination.pk).update(
+                status=DeterminationStatus.APPROVED
+            )
+
+    # The session, the user, the assignments, their cases' items and parties, the
+    # determinations and their decisions (prefetched): the finished rows print the outcome.
+    finish_cases(1)
+    with django_assert_num_queries(DASHBOARD_QUERIES):
+        client.get(reverse("reviewer_dashboard"))
+    finish_cases(3)
+    with django_assert_num_queries(DASHBOARD_QUERIES):
+        page = client.get(reverse("reviewer_dashboard")).content.decode()
+    assert page[page.index("Finished") :].count("Upheld") == 4
+
+
+DASHBOARD_QUERIES = 7
