@@ -10,6 +10,10 @@ class Role(models.TextChoices):
     API_CLIENT = "api_client", "API client"
 
 
+# Who takes cases in and moves them along: case administrators and system administrators.
+CASE_MANAGERS = (Role.CASE_ADMIN, Role.SYSTEM_ADMIN)
+
+
 class User(AbstractUser):
     """A person or system that signs in. One role each: the role decides what they may see."""
 
@@ -38,4 +42,4 @@ class User(AbstractUser):
     @property
     def can_manage_cases(self) -> bool:
         """Case administrators and system administrators take cases in and move them along."""
-        return self.role in (Role.CASE_ADMIN, Role.SYSTEM_ADMIN)
+        return self.role in CASE_MANAGERS

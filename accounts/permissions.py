@@ -7,9 +7,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django_htmx.http import HttpResponseClientRedirect
 
-from .models import Role
-
-CASE_MANAGERS = (Role.CASE_ADMIN, Role.SYSTEM_ADMIN)
+from .models import CASE_MANAGERS
 
 
 def signed_in(view):

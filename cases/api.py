@@ -24,7 +24,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from accounts.models import Role
+from accounts.models import CASE_MANAGERS, Role
 
 from .exports import case_export
 from .intake import (
@@ -50,7 +50,7 @@ from .serializers import (
 from .services import record_add
 
 # Who may submit applications and records: other systems and the IRO's own administrators.
-SUBMITTER_ROLES = (Role.API_CLIENT, Role.CASE_ADMIN, Role.SYSTEM_ADMIN)
+SUBMITTER_ROLES = (Role.API_CLIENT, *CASE_MANAGERS)
 
 
 class CanSubmit(BasePermission):
@@ -242,18 +242,7 @@ class CaseRecordCreateView(BodySizeLimited, APIView):
             document_date=cleaned["document_date"],
             kind=cleaned["kind"],
         )
-        return Response(
-            {
-                "id": record.pk,
-                "case_number": case.case_number,
-                "title": record.title,
-                "document_date": record.document_date,
-                "kind": record.kind,
-                "sha256": record.sha256,
-                "size": record.size,
-            },
-            status=status.HTTP_201_CREATED,
-        )
+        return Response(RecordAddedSerializer(record).data, status=status.HTTP_201_CREATED)
 
 
 # --- errors -------------------------------------------------------------------------------------

@@ -12,15 +12,14 @@ from reviews.models import Determination, DeterminationStatus
 from reviews.selectors import current_assignment_for
 
 from .intake import NPI_RE, PARTY_KEYS
-from .models import Case, PartyRole
+from .models import Case, Party, PartyRole
 
 
 def _day(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _party(case: Case, role: str) -> dict[str, Any] | None:
-    party = case.party(role)
+def _party(party: Party | None, role: str) -> dict[str, Any] | None:
     if party is None:
         return None
     data: dict[str, Any] = {"name": party.name}
@@ -124,7 +123,6 @@ def case_export(
     PDF in base64 (so the export imports again with its records); `include_reviewer` names the
     assigned reviewer's username, which only internal tools may show (SPEC section 1: the
     reviewer's identity is confidential)."""
-    items = list(case.items.order_by("position"))
     determination = _issued_determination(case)
     data: dict[str, Any] = {
         "application_id": case.application_id,
@@ -146,8 +144,10 @@ def case_export(
             "address": case.worker_address or None,
         },
     }
+    # One read of the parties (none when the caller prefetched them), not one per role.
+    parties = {party.role: party for party in case.parties.all()}
     for role in PartyRole.values:
-        data[role] = _party(case, role)
+        data[role] = _party(parties.get(role), role)
     data.update(
         {
             "diagnoses": list(case.diagnoses or []),
@@ -160,11 +160,10 @@ def case_export(
                     "ur_citation": {"kind": item.ur_citation_kind, "text": item.ur_citation_text},
                     "formulary_dispute": item.formulary_dispute,
                 }
-                for item in items
+                for item in case.items.all()
             ],
             "records": [
-                _record(record, include_content=include_content)
-                for record in case.records.order_by("document_date", "id")
+                _record(record, include_content=include_content) for record in case.records.all()
             ],
             "determination": _determination(determination),
             "status": case.status,

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict, ErrorList
 from django.utils import timezone
 
+from .intake import NPI_RE, WORKER_MAX_AGE, WORKER_MIN_AGE
 from .models import (
     Case,
     CaseStatus,
@@ -111,7 +112,7 @@ class ApplicationForm(forms.Form):
     claim_number = forms.CharField(label="Claim number", max_length=64)
 
     def clean_application_id(self) -> str:
-        application_id = self.cleaned_data["application_id"].strip()
+        application_id = self.cleaned_data["application_id"]
         existing = (
             Case.objects.filter(application_id=application_id)
             .values_list("case_number", flat=True)
@@ -122,9 +123,6 @@ class ApplicationForm(forms.Form):
                 f"Application {application_id} is already on file as case {existing}."
             )
         return application_id
-
-    def clean_claim_number(self) -> str:
-        return self.cleaned_data["claim_number"].strip()
 
     def clean(self):
         cleaned = super().clean()
@@ -159,8 +157,8 @@ class WorkerForm(forms.Form):
     age = forms.IntegerField(
         label="Age at injury",
         required=False,
-        min_value=14,
-        max_value=110,
+        min_value=WORKER_MIN_AGE,
+        max_value=WORKER_MAX_AGE,
         help_text="Only when the date of birth is not known.",
     )
     sex = forms.ChoiceField(label="Sex", choices=Sex.choices, widget=forms.RadioSelect)
@@ -204,13 +202,12 @@ class PartyForm(forms.Form):
 
     def party_data(self) -> dict[str, str] | None:
         data = self.cleaned_data
-        name = (data.get("name") or "").strip()
-        if not name:
+        if not data.get("name"):
             return None
         return {
-            "name": name,
-            "identifier": (data.get("identifier") or "").strip(),
-            "specialty": (data.get("specialty") or "").strip(),
+            "name": data["name"],
+            "identifier": data.get("identifier") or "",
+            "specialty": data.get("specialty") or "",
             "email": data.get("email") or "",
             "address": "",
         }
@@ -227,7 +224,7 @@ class RequestingProviderForm(PartyForm):
 
     def clean_identifier(self) -> str:
         npi = re.sub(r"\s+", "", self.cleaned_data.get("identifier") or "")
-        if npi and not re.fullmatch(r"\d{10}", npi):
+        if npi and not NPI_RE.match(npi):
             raise ValidationError("An NPI is 10 digits.")
         return npi
 
@@ -305,17 +302,16 @@ class ItemForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        kind, text = cleaned.get("ur_citation_kind"), (cleaned.get("ur_citation_text") or "")
-        if kind in (CitationKind.MTUS, CitationKind.NON_MTUS) and not text.strip():
+        kind, text = cleaned.get("ur_citation_kind"), cleaned.get("ur_citation_text")
+        if kind in (CitationKind.MTUS, CitationKind.NON_MTUS) and not text:
             self.add_error(
                 "ur_citation_text", "Give the guideline UR cited, or choose “No citation”."
             )
-        if kind == CitationKind.NONE and text.strip():
+        if kind == CitationKind.NONE and text:
             self.add_error(
                 "ur_citation_kind", "A citation is given: choose MTUS or Non-MTUS for it."
             )
-        original = (cleaned.get("original_request") or "").strip()
-        authorized = (cleaned.get("authorized_portion") or "").strip()
+        original, authorized = cleaned.get("original_request"), cleaned.get("authorized_portion")
         if original and not authorized:
             self.add_error("authorized_portion", "Give what UR authorized, or clear both fields.")
         if authorized and not original:
@@ -325,14 +321,11 @@ class ItemForm(forms.Form):
     def item_data(self) -> dict[str, Any]:
         data = self.cleaned_data
         return {
-            "description": data["description"].strip(),
+            "description": data["description"],
             "category": data["category"],
-            "original_request": data["original_request"].strip() or None,
-            "authorized_portion": data["authorized_portion"].strip() or None,
-            "ur_citation": {
-                "kind": data["ur_citation_kind"],
-                "text": data["ur_citation_text"].strip(),
-            },
+            "original_request": data["original_request"] or None,
+            "authorized_portion": data["authorized_portion"] or None,
+            "ur_citation": {"kind": data["ur_citation_kind"], "text": data["ur_citation_text"]},
             "formulary_dispute": data["formulary_dispute"],
         }
 
@@ -393,7 +386,7 @@ class RecordFields(forms.Form):
     def clean(self):
         cleaned = super().clean()
         has_file = bool(cleaned.get("file")) or "file" in self.errors
-        if has_file and not (cleaned.get("title") or "").strip():
+        if has_file and not cleaned.get("title"):
             self.add_error("title", "Give the record a title: the letter lists it by title.")
         if not has_file and "file" not in self.errors:
             self.add_error("file", "Choose the PDF file for this record.")
@@ -403,7 +396,7 @@ class RecordFields(forms.Form):
         data = self.cleaned_data
         return {
             "uploaded": data["file"],
-            "title": data["title"].strip(),
+            "title": data["title"],
             "document_date": data.get("document_date"),
             "kind": data["kind"],
         }
@@ -500,13 +493,13 @@ class IntakeForms:
             "date_of_injury": app["date_of_injury"],
             "claim_number": app["claim_number"],
             "injured_worker": {
-                "first_name": worker["first_name"].strip(),
-                "last_name": worker["last_name"].strip(),
+                "first_name": worker["first_name"],
+                "last_name": worker["last_name"],
                 "date_of_birth": worker.get("date_of_birth"),
                 "age": worker.get("age"),
                 "sex": worker["sex"],
                 "email": worker.get("email") or "",
-                "address": (worker.get("address") or "").strip(),
+                "address": worker.get("address") or "",
             },
             "diagnoses": self.diagnoses.diagnosis_list(),
             "items": [form.item_data() for form in self.items.forms if form.has_changed()],

@@ -39,9 +39,8 @@ from .models import (
     private_storage,
 )
 from .selectors import cases_visible_to
-from .services import case_create, record_add, record_file_check
+from .services import CASE_NUMBER_FORMAT, case_create, record_add, record_file_check
 
-CASE_NUMBER_RE = re.compile(r"^CM\d{2}-\d{7}$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 NPI_RE = re.compile(r"^\d{10}$")
 WORKER_MIN_AGE, WORKER_MAX_AGE = 14, 110
@@ -309,7 +308,7 @@ class _Checker:
             ),
         }
         case_number = self.text(raw, "case_number", path)
-        if case_number and not CASE_NUMBER_RE.match(case_number):
+        if case_number and not CASE_NUMBER_FORMAT.fullmatch(case_number):
             self.error(
                 f"{path}.case_number",
                 f"{case_number!r} is not a case number like CM16-0213037 "

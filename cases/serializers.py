@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from reviews.models import CaseOutcome, Outcome
 
+from .intake import NPI_RE, WORKER_MAX_AGE, WORKER_MIN_AGE
 from .models import (
     Case,
     CaseStatus,
@@ -34,7 +35,7 @@ class PartySerializer(serializers.Serializer):
 
 
 class ProviderGroupSerializer(PartySerializer):
-    npi = serializers.RegexField(r"^\d{10}$", required=False, allow_null=True)
+    npi = serializers.RegexField(NPI_RE.pattern, required=False, allow_null=True)
 
 
 class PhysicianSerializer(ProviderGroupSerializer):
@@ -48,8 +49,8 @@ class InjuredWorkerSerializer(serializers.Serializer):
     age = serializers.IntegerField(
         required=False,
         allow_null=True,
-        min_value=14,
-        max_value=110,
+        min_value=WORKER_MIN_AGE,
+        max_value=WORKER_MAX_AGE,
         help_text="Age at the date of injury; may stand for date_of_birth.",
     )
     sex = serializers.ChoiceField(choices=Sex.choices, required=False)
@@ -208,7 +209,7 @@ class RecordUploadSerializer(RecordSerializer):
 
 class RecordAddedSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    case_number = serializers.CharField()
+    case_number = serializers.CharField(source="case.case_number")
     title = serializers.CharField()
     document_date = serializers.DateField(allow_null=True)
     kind = serializers.ChoiceField(choices=RecordKind.choices)

@@ -218,3 +218,15 @@ def test_export_without_content_lists_record_hashes(tmp_path):
     (record,) = data["records"]
     assert "content" not in record
     assert len(record["sha256"]) == 64 and record["filename"] == "pr2.pdf"
+
+
+@pytest.mark.django_db
+def test_export_reads_each_part_of_the_case_once(tmp_path, django_assert_num_queries):
+    payload = intake_payload(attorney={"name": "Lee & Park", "identifier": "123456"})
+    out, _ = run("import_cases", str(write_json(tmp_path, payload)))
+    number = out.split()[1]
+    # The case with its parties and items, then its records, issued determination, current
+    # assignment and letters: the same count however many parties and items it has.
+    with django_assert_num_queries(7):
+        data = json.loads(run("export_case", number, "--no-content")[0])
+    assert data["attorney"]["name"] == "Lee & Park"

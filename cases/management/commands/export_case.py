@@ -25,7 +25,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         number = options["case_number"].strip()
-        case = Case.objects.filter(case_number__iexact=number).first()
+        case = (
+            Case.objects.filter(case_number__iexact=number)
+            .prefetch_related("parties", "items")
+            .first()
+        )
         if case is None:
             raise CommandError(f"No case {number}.")
         data = case_export(case, include_content=not options["no_content"], include_reviewer=True)
