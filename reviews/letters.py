@@ -32,6 +32,7 @@ from cases import deadlines, events
 from cases.models import Case, CaseStatus, CitationKind, PartyRole
 from cases.services import case_status_set
 
+from .licensure import licensure_display
 from .models import (
     Assignment,
     AssignmentStatus,
@@ -182,6 +183,8 @@ def letter_recipients(case: Case) -> tuple[list[Recipient], list[Recipient]]:
     """Addressees (the worker, or their attorney when represented; the requesting provider; the
     claims administrator) and the cc list (the employer; the worker when the attorney is
     addressed)."""
+    # Each party is looked up by role: the case's parties are read once from SQL.
+    prefetch_related_objects([case], "parties")
     attorney = case.party(PartyRole.ATTORNEY)
     worker = Recipient(
         role="injured_worker",
@@ -224,8 +227,9 @@ def letter_recipients(case: Case) -> tuple[list[Recipient], list[Recipient]]:
     return addressees, cc
 
 
-def _outcome_label(outcome: str | None) -> str:
-    return CaseOutcome(outcome).label if outcome else "Not yet decided"
+def _outcome_label(choices: type[Outcome] | type[CaseOutcome], outcome: str | None) -> str:
+    """An item's or the case's outcome as the letter prints it."""
+    return choices(outcome).label if outcome else "Not yet decided"
 
 
 def letter_context(
@@ -235,8 +239,6 @@ def letter_context(
     preview (no letter yet) the mailing date reads "Not yet mailed" and the dates the notices
     count from are today's. The reviewer's name is deliberately not in it."""
     case = determination.case
-    # Parties are read by role several times below (addressees, cc, employer): once from SQL.
-    prefetch_related_objects([case], "parties")
     organization = organization_current()
     text = letter.letter_text if letter is not None else letter_text_current()
     today = timezone.localdate()
@@ -246,7 +248,7 @@ def letter_context(
     decisions = list(determination.decisions.select_related("item").order_by("item__position"))
     items = []
     for decision in decisions:
-        outcome_label = Outcome(decision.outcome).label if decision.outcome else "Not yet decided"
+        outcome_label = _outcome_label(Outcome, decision.outcome)
         items.append(
             {
                 "line": item_line(decision.item, outcome_label),
@@ -277,7 +279,7 @@ def letter_context(
             "priority": case.get_priority_display(),
             "application_received": letter_date(case.application_received),
         },
-        "licensure": ", ".join(determination.reviewer_licensure),
+        "licensure": licensure_display(determination.reviewer_licensure),
         "certifications": ", ".join(determination.reviewer_certifications),
         "summary": determination.clinical_summary.strip(),
         "items": items,
@@ -292,7 +294,7 @@ def letter_context(
             "addressees": addressees,
             "cc": cc,
             "employer_name": employer.name if employer else "",
-            "outcome_label": _outcome_label(determination.outcome),
+            "outcome_label": _outcome_label(CaseOutcome, determination.outcome),
             "documents": [
                 {
                     "title": record.title,
@@ -592,8 +594,6 @@ def _letter_deliver(letter: Letter, *, party_pdf: bytes | None = None) -> None:
     them in hand (else they are read back from storage)."""
     case = letter.case
     organization = organization_current()
-    # The addressees are read by role: the parties once from SQL.
-    prefetch_related_objects([case], "parties")
     addressees, _cc = letter_recipients(case)
     done = set(letter.deliveries.values_list("email", flat=True))
     pending: dict[str, Recipient] = {}
@@ -839,7 +839,7 @@ def letter_verify(pdf: bytes) -> VerifyResult:
     else:
         result.superseded_by = (
             Letter.objects.filter(case=letter.case, version__gt=letter.version)
-            .filter(Q(status=LetterStatus.SIGNED) | Q(status=LetterStatus.DELIVERED))
+            .filter(status__in=[LetterStatus.SIGNED, LetterStatus.DELIVERED])
             .order_by("-version")
             .first()
         )

@@ -196,17 +196,22 @@ def ready_case(**overrides):
     DisputedItemFactory(
         case=case, position=1, description="Lumbar sympathetic block", category=category
     )
-    PartyFactory(case=case, role=PartyRole.EMPLOYER, name="Acme Foods, Inc.", identifier="")
+    _parties_add(case, provider={"identifier": "1234567890", "specialty": provider_specialty})
+    return case
+
+
+def _parties_add(case, *, provider: dict, claims_administrator: dict | None = None) -> None:
+    """The parties of a case built here: employer, requesting provider, claims administrator
+    and UR organization; `provider` and `claims_administrator` add fields to theirs."""
+    PartyFactory(case=case, role=PartyRole.EMPLOYER, name="Acme Foods, Inc.")
+    PartyFactory(case=case, role=PartyRole.REQUESTING_PROVIDER, name="Dr. Lee Park", **provider)
     PartyFactory(
         case=case,
-        role=PartyRole.REQUESTING_PROVIDER,
-        name="Dr. Lee Park",
-        identifier="1234567890",
-        specialty=provider_specialty,
+        role=PartyRole.CLAIMS_ADMINISTRATOR,
+        name="Pacific Claims Services",
+        **(claims_administrator or {}),
     )
-    PartyFactory(case=case, role=PartyRole.CLAIMS_ADMINISTRATOR, name="Pacific Claims Services")
     PartyFactory(case=case, role=PartyRole.UR_ORGANIZATION, name="Coastal UR")
-    return case
 
 
 # --- The letter (SPEC section 6) ---------------------------------------------------------------
@@ -249,22 +254,15 @@ def approved_determination(
     }
     defaults.update(case_overrides)
     case = CaseFactory(**defaults)
-    PartyFactory(case=case, role=PartyRole.EMPLOYER, name="Acme Foods, Inc.")
-    PartyFactory(
-        case=case,
-        role=PartyRole.REQUESTING_PROVIDER,
-        name="Dr. Lee Park",
-        specialty="Pain Management",
-        email="lee.park@example.org",
-        address="400 Clinic Way\nFresno, CA 93702",
+    _parties_add(
+        case,
+        provider={
+            "specialty": "Pain Management",
+            "email": "lee.park@example.org",
+            "address": "400 Clinic Way\nFresno, CA 93702",
+        },
+        claims_administrator={"email": "claims@example.org"},
     )
-    PartyFactory(
-        case=case,
-        role=PartyRole.CLAIMS_ADMINISTRATOR,
-        name="Pacific Claims Services",
-        email="claims@example.org",
-    )
-    PartyFactory(case=case, role=PartyRole.UR_ORGANIZATION, name="Coastal UR")
     if attorney:
         PartyFactory(
             case=case,

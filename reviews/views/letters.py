@@ -163,6 +163,10 @@ def letter_correct(request, case_number):
 # --- Verification (no login) ---------------------------------------------------------------
 
 
+def _too_large_message(limit: int) -> str:
+    return f"The file is larger than {limit // (1024 * 1024)} MB; a letter is far smaller."
+
+
 class VerifyForm(forms.Form):
     file = forms.FileField(
         label="The letter (PDF)",
@@ -171,11 +175,8 @@ class VerifyForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        limit = settings.LETTER_VERIFY_MAX_BYTES
-        if upload.size > limit:
-            raise ValidationError(
-                f"The file is larger than {limit // (1024 * 1024)} MB; a letter is far smaller."
-            )
+        if upload.size > settings.LETTER_VERIFY_MAX_BYTES:
+            raise ValidationError(_too_large_message(settings.LETTER_VERIFY_MAX_BYTES))
         head = upload.read(1024)
         upload.seek(0)
         if PDF_MAGIC not in head:
@@ -204,8 +205,7 @@ def letter_verify(request):
                 "form": VerifyForm(),
                 "result": None,
                 "max_bytes": limit,
-                "refused": f"The file is larger than {limit // (1024 * 1024)} MB; a letter is "
-                "far smaller.",
+                "refused": _too_large_message(limit),
             },
             status=413,
         )

@@ -150,6 +150,16 @@ def _party(name: str, **extra) -> dict:
     return {"name": name, "email": _demo_email(name), **extra}
 
 
+def _worker(first_name: str, last_name: str, date_of_birth: dt.date, sex: str) -> dict:
+    return {
+        "first_name": first_name,
+        "last_name": last_name,
+        "date_of_birth": date_of_birth,
+        "sex": sex,
+        "email": _demo_email(f"{first_name} {last_name}"),
+    }
+
+
 def _item(description: str, category: str, citation: str, kind: str = "mtus", **extra) -> dict:
     return {
         "description": description,
@@ -197,12 +207,7 @@ def demo_cases(today: dt.date) -> list[DemoCase]:
                 ur=10,
                 date_of_injury=dt.date(2024, 3, 14),
                 claim_number="PCS-24-118204",
-                injured_worker={
-                    "first_name": "Maria",
-                    "last_name": "Delgado",
-                    "date_of_birth": dt.date(1979, 5, 2),
-                    "sex": "female",
-                },
+                injured_worker=_worker("Maria", "Delgado", dt.date(1979, 5, 2), "female"),
                 employer=_party("Valley Fresh Packing LLC"),
                 claims_administrator=_party("Pacific Claims Services"),
                 requesting_provider=_party(
@@ -246,12 +251,7 @@ def demo_cases(today: dt.date) -> list[DemoCase]:
                 ur=50,
                 date_of_injury=dt.date(2023, 9, 30),
                 claim_number="RS-23-550917",
-                injured_worker={
-                    "first_name": "Daniel",
-                    "last_name": "Okafor",
-                    "date_of_birth": dt.date(1985, 11, 19),
-                    "sex": "male",
-                },
+                injured_worker=_worker("Daniel", "Okafor", dt.date(1985, 11, 19), "male"),
                 employer=_party("Golden State Logistics Inc."),
                 claims_administrator=_party("Redwood Risk Solutions"),
                 requesting_provider=_party(
@@ -277,12 +277,7 @@ def demo_cases(today: dt.date) -> list[DemoCase]:
                 ur=30,
                 date_of_injury=dt.date(2022, 6, 8),
                 claim_number="PCS-22-074412",
-                injured_worker={
-                    "first_name": "Robert",
-                    "last_name": "Nguyen",
-                    "date_of_birth": dt.date(1971, 1, 27),
-                    "sex": "male",
-                },
+                injured_worker=_worker("Robert", "Nguyen", dt.date(1971, 1, 27), "male"),
                 employer=_party("Bayside Unified School District"),
                 claims_administrator=_party("Pacific Claims Services"),
                 requesting_provider=_party(
@@ -311,12 +306,7 @@ def demo_cases(today: dt.date) -> list[DemoCase]:
                 ur=12,
                 date_of_injury=dt.date(2025, 1, 21),
                 claim_number="SW-25-003318",
-                injured_worker={
-                    "first_name": "Linda",
-                    "last_name": "Kowalski",
-                    "date_of_birth": dt.date(1966, 8, 14),
-                    "sex": "female",
-                },
+                injured_worker=_worker("Linda", "Kowalski", dt.date(1966, 8, 14), "female"),
                 employer=_party("Sierra Home Health Partners"),
                 claims_administrator=_party("Statewide Adjusting Co."),
                 requesting_provider=_party("Dr. Victor Ramos", specialty="Chiropractic"),
@@ -360,12 +350,7 @@ def demo_cases(today: dt.date) -> list[DemoCase]:
                 ur=45,
                 date_of_injury=dt.date(2024, 10, 2),
                 claim_number="PCS-24-201876",
-                injured_worker={
-                    "first_name": "James",
-                    "last_name": "Whitfield",
-                    "date_of_birth": dt.date(1974, 3, 9),
-                    "sex": "male",
-                },
+                injured_worker=_worker("James", "Whitfield", dt.date(1974, 3, 9), "male"),
                 employer=_party("Central Valley Construction Co."),
                 claims_administrator=_party("Pacific Claims Services"),
                 requesting_provider=_party(
@@ -423,12 +408,7 @@ def demo_cases(today: dt.date) -> list[DemoCase]:
                 priority="expedited",
                 date_of_injury=dt.date(2025, 8, 17),
                 claim_number="RS-25-610044",
-                injured_worker={
-                    "first_name": "Teresa",
-                    "last_name": "Lopez",
-                    "date_of_birth": dt.date(1982, 12, 1),
-                    "sex": "female",
-                },
+                injured_worker=_worker("Teresa", "Lopez", dt.date(1982, 12, 1), "female"),
                 employer=_party("Harbor Freight Terminals Inc."),
                 claims_administrator=_party("Redwood Risk Solutions"),
                 requesting_provider=_party(
@@ -464,12 +444,7 @@ def demo_cases(today: dt.date) -> list[DemoCase]:
                 ur=9,
                 date_of_injury=dt.date(2021, 4, 12),
                 claim_number="SW-21-884120",
-                injured_worker={
-                    "first_name": "Kenji",
-                    "last_name": "Watanabe",
-                    "date_of_birth": dt.date(1969, 7, 23),
-                    "sex": "male",
-                },
+                injured_worker=_worker("Kenji", "Watanabe", dt.date(1969, 7, 23), "male"),
                 employer=_party("Pacific Coast Hotels Group"),
                 claims_administrator=_party("Statewide Adjusting Co."),
                 requesting_provider=_party("Dr. Sofia Marin", specialty="Pain Management"),
@@ -509,12 +484,7 @@ def demo_cases(today: dt.date) -> list[DemoCase]:
                 ur=14,
                 date_of_injury=dt.date(2024, 12, 3),
                 claim_number="PCS-24-330019",
-                injured_worker={
-                    "first_name": "Grace",
-                    "last_name": "Holloway",
-                    "date_of_birth": dt.date(1990, 2, 16),
-                    "sex": "female",
-                },
+                injured_worker=_worker("Grace", "Holloway", dt.date(1990, 2, 16), "female"),
                 employer=_party("Northgate Grocers Inc."),
                 claims_administrator=_party("Pacific Claims Services"),
                 requesting_provider=_party("Dr. Paul Stein", specialty="Psychiatry"),
@@ -542,12 +512,7 @@ def demo_cases(today: dt.date) -> list[DemoCase]:
                 ur=15,
                 date_of_injury=dt.date(2025, 5, 28),
                 claim_number="RS-25-402263",
-                injured_worker={
-                    "first_name": "Ahmed",
-                    "last_name": "Rahman",
-                    "date_of_birth": dt.date(1988, 9, 4),
-                    "sex": "male",
-                },
+                injured_worker=_worker("Ahmed", "Rahman", dt.date(1988, 9, 4), "male"),
                 employer=_party("Desert Solar Installers LLC"),
                 claims_administrator=_party("Redwood Risk Solutions"),
                 requesting_provider=_party(
@@ -697,12 +662,8 @@ class Command(BaseCommand):
     def case_ensure(self, spec: DemoCase, *, actor, today: dt.date) -> bool:
         if Case.objects.filter(application_id=spec.data["application_id"]).exists():
             return False
-        data = dict(spec.data)
-        worker = dict(data["injured_worker"])
-        worker.setdefault("email", _demo_email(f"{worker['first_name']} {worker['last_name']}"))
-        data["injured_worker"] = worker
         with transaction.atomic():
-            case = services.case_create(data=data, actor=actor, source="ui")
+            case = services.case_create(data=spec.data, actor=actor, source="ui")
             for position, record in enumerate(spec.records, start=1):
                 uploaded = SimpleUploadedFile(
                     f"{spec.data['application_id'].lower()}-{position}.pdf",
