@@ -316,6 +316,12 @@ class ItemForm(forms.Form):
             self.add_error("authorized_portion", "Give what UR authorized, or clear both fields.")
         if authorized and not original:
             self.add_error("original_request", "Give the original request, or clear both fields.")
+        # The same rule as intake JSON: the 5-working-day clock is for drug-formulary disputes.
+        category = cleaned.get("category")
+        if cleaned.get("formulary_dispute") and category and category != "pharmaceuticals":
+            self.add_error(
+                "formulary_dispute", "Only a pharmaceuticals item can be a drug-formulary dispute."
+            )
         return cleaned
 
     def item_data(self) -> dict[str, Any]:

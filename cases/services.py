@@ -65,7 +65,7 @@ def _refresh_due_on(case: Case) -> None:
     case.due_on = current_due_on(case)
 
 
-def _lock(case: Case) -> Case:
+def case_lock(case: Case) -> Case:
     """Re-read the case under a row lock so two people acting at once cannot both succeed."""
     return Case.objects.select_for_update().get(pk=case.pk)
 
@@ -201,7 +201,7 @@ def case_eligibility_record(
 ) -> Case:
     """Record the administrator's finding. Eligible sends the notice of assignment (the letter's
     Date Assigned) and starts the records clock; ineligible closes the case with its reasons."""
-    case = _lock(case)
+    case = case_lock(case)
     reasons = [reason.strip() for reason in (reasons or []) if reason and reason.strip()]
     if eligible:
         case_transition_check(case=case, to_status=CaseStatus.ELIGIBLE)
@@ -269,7 +269,7 @@ def record_add(
     kind: str = RecordKind.MEDICAL,
 ) -> MedicalRecord:
     # Read the status under the lock: a case closed a moment ago takes no more records.
-    case = _lock(case)
+    case = case_lock(case)
     if not case.is_open:
         raise ValidationError("Records cannot be added to a closed case.")
     record_file_check(uploaded)
@@ -333,7 +333,7 @@ def case_records_complete(
     """Records are in: the determination clock starts (Lab. Code 4610.6(d)). With
     `proceed_without`, the records due date has passed and the review goes on with what was
     received (late records do not stop a review), but never on the UR decision alone."""
-    case = _lock(case)
+    case = case_lock(case)
     case_transition_check(case=case, to_status=CaseStatus.RECORDS_COMPLETE)
     on = on or timezone.localdate()
     today = timezone.localdate()
@@ -374,7 +374,7 @@ TERMINATION_REASONS = {
 
 @transaction.atomic
 def case_terminate(*, case: Case, actor, reason: str, note: str = "") -> Case:
-    case = _lock(case)
+    case = case_lock(case)
     if reason not in TERMINATION_REASONS:
         raise ValidationError("Choose why the review ends: treatment authorized, or withdrawn.")
     from_status = case_status_set(case=case, to_status=CaseStatus.TERMINATED)
@@ -387,7 +387,7 @@ def case_terminate(*, case: Case, actor, reason: str, note: str = "") -> Case:
 @transaction.atomic
 def case_remand(*, case: Case, actor, note: str = "") -> Case:
     """A new review ordered on appeal: a new round, a different reviewer, a new letter."""
-    case = _lock(case)
+    case = case_lock(case)
     case_transition_check(case=case, to_status=CaseStatus.REMANDED)
     case.round += 1
     # The new round's determination clock runs from the day the remand is received.

@@ -16,7 +16,7 @@ from django.utils import timezone
 from accounts.models import User
 from cases import events
 from cases.models import Case, CaseStatus, ItemCategory
-from cases.services import _lock, case_status_set, case_transition_check
+from cases.services import case_lock, case_status_set, case_transition_check
 
 from .models import (
     VISIBLE_ASSIGNMENT_STATUSES,
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 def _case_status_move(case: Case, *, to_status: str) -> tuple[Case, str]:
     """Lock the case (the row lock of cases.services) and move it to `to_status`; returns the
     locked case and its old status, for the caller's event."""
-    case = _lock(case)
+    case = case_lock(case)
     return case, case_status_set(case=case, to_status=to_status)
 
 
@@ -259,7 +259,7 @@ def determination_import_legacy(*, case: Case, actor, determination: dict, sourc
 
     from .models import Determination, DeterminationStatus, ItemDecision
 
-    case = _lock(case)
+    case = case_lock(case)
     if case.status not in (CaseStatus.RECEIVED, CaseStatus.AWAITING_RECORDS):
         raise ValidationError(
             f"{case.case_number} is already {case.get_status_display().lower()} here; a "
@@ -388,7 +388,7 @@ def _determination_create(*, case: Case, reviewer):
 def determination_draft_get_or_create(*, case: Case, reviewer):
     """The reviewer's draft for the case's current round, made on first use. Only the reviewer
     who accepted the case has one."""
-    case = _lock(case)
+    case = case_lock(case)
     accepted = Assignment.objects.filter(
         case=case, round=case.round, reviewer=reviewer, status=AssignmentStatus.ACCEPTED
     ).exists()

@@ -607,3 +607,13 @@ def test_assigned_reviewer_sees_the_case_page_without_actions(client, reviewer, 
     assert case.case_number in page
     assert "Record eligible" not in page
     assert "MRI of the right shoulder without contrast" in page
+
+
+def test_intake_form_refuses_a_formulary_dispute_on_a_non_drug_item(admin_client):
+    data = intake_post(**{"items-1-formulary_dispute": "on"})
+    response = admin_client.post(reverse("case_new"), data)
+    assert response.status_code == 200
+    assert "Only a pharmaceuticals item can be a drug-formulary dispute." in (
+        response.content.decode()
+    )
+    assert not Case.objects.exists()
