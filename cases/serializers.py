@@ -187,8 +187,14 @@ class AssignmentSerializer(serializers.Serializer):
 
 
 class LetterSerializer(serializers.Serializer):
+    """One letter version, as cases.exports lists it: the hashes are of the signed bytes."""
+
     version = serializers.IntegerField()
-    sha256 = serializers.CharField()
+    status = serializers.CharField()
+    mailing_date = serializers.DateField(allow_null=True)
+    signed_at = serializers.DateTimeField(allow_null=True)
+    party_sha256 = serializers.CharField(allow_null=True)
+    public_sha256 = serializers.CharField(allow_null=True)
 
 
 class CaseExportSerializer(IntakeCaseSerializer):
