@@ -1,4 +1,4 @@
-from .models import Role
+from accounts.models import Role
 
 
 def roles(request):

@@ -7,7 +7,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django_htmx.http import HttpResponseClientRedirect
 
-from .models import CASE_MANAGERS
+from accounts.models import CASE_MANAGERS
 
 
 def signed_in(view):

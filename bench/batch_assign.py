@@ -31,7 +31,7 @@ def plan_verify(roster, facts_list, plan, greedy) -> list[str]:
     """Every rule the optimal plan must keep, checked independently of how it was computed:
     each pair re-checked with the full rules (candidate_evaluate), capacity, one reviewer per
     case, expedited first, and no case left while an eligible reviewer still had room."""
-    from reviews.matching import candidate_evaluate
+    from reviews.assignment.matching import candidate_evaluate
 
     failures = []
     facts_by_number = {facts.case_number: facts for facts in facts_list}
@@ -125,17 +125,17 @@ def main() -> int:
     args = parser.parse_args()
     where = roster_data.bench_django_setup(NAME, args.database_url)
 
-    from cases.models import Case, CaseStatus
-    from reviews.matching import (
+    from cases.lifecycle.models import Case, CaseStatus
+    from reviews.assignment.matching import (
         assignment_plan,
         case_facts_load,
         eligible_pairs,
         greedy_plan,
         roster_load,
     )
-    from reviews.models import Assignment, AssignmentStatus
-    from reviews.selectors import cases_waiting_for_reviewer
-    from reviews.services import assignments_auto
+    from reviews.assignment.models import Assignment, AssignmentStatus
+    from reviews.assignment.selectors import cases_waiting_for_reviewer
+    from reviews.assignment.services import assignments_auto
 
     print("batch_assign benchmark: reviews.matching.assignment_plan (OR-Tools) vs greedy_plan")
     print(f"machine:  {roster_data.machine_line()}")

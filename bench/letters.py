@@ -63,14 +63,10 @@ class Letters:
         """One approved case with parties (with e-mail addresses), `items` decisions written
         like the seed letter's, and two records."""
         from accounts.models import Role, User
-        from cases.models import Case, CaseStatus, DisputedItem, MedicalRecord, Party, PartyRole
-        from reviews.models import (
-            Assignment,
-            AssignmentStatus,
-            Determination,
-            DeterminationStatus,
-            ItemDecision,
-        )
+        from cases.lifecycle.models import Case, CaseStatus, DisputedItem, Party, PartyRole
+        from cases.records.models import MedicalRecord
+        from reviews.assignment.models import Assignment, AssignmentStatus
+        from reviews.determination.models import Determination, DeterminationStatus, ItemDecision
 
         seed = self.seed
         decision = seed["determination"]["decisions"][0]
@@ -206,32 +202,40 @@ def measure_letter(kind: str, items: int, data: Letters, repeat: int, chromium) 
     from django.utils import timezone
     from weasyprint import CSS, HTML
 
-    from reviews import letters
-    from reviews.models import Letter
+    from reviews.letters.models import Letter
+    from reviews.letters.render import (
+        _letter_html_for_pdf,
+        _letter_stylesheet_path,
+        letter_html,
+        letter_pdf,
+        letter_text_current,
+        static_file_fetcher,
+    )
+    from reviews.letters.services import letter_produce, letter_request
 
     determination = data.approved(items=items)
     draft = Letter(
         case=determination.case,
         determination=determination,
         version=1,
-        letter_text=letters.letter_text_current(),
+        letter_text=letter_text_current(),
         mailing_date=timezone.localdate(),
     )
     html = {
-        public: letters._letter_html_for_pdf(determination, public=public, letter=draft)
+        public: _letter_html_for_pdf(determination, public=public, letter=draft)
         for public in (False, True)
     }
     result = {"kind": kind, "items": items}
     for public, which in ((False, "party"), (True, "public")):
-        pdf = letters.letter_pdf(html[public])
+        pdf = letter_pdf(html[public])
         result[f"{which}_pages"] = pages_of(pdf)
-        result[f"floor_{which}"] = timed(lambda p=public: letters.letter_pdf(html[p]), repeat)
+        result[f"floor_{which}"] = timed(lambda p=public: letter_pdf(html[p]), repeat)
 
     # The same call without the cached stylesheet and fonts: what a naive caller pays.
-    stylesheet = str(letters._letter_stylesheet_path())
+    stylesheet = str(_letter_stylesheet_path())
 
     def naive():
-        fetcher = letters.static_file_fetcher()
+        fetcher = static_file_fetcher()
         HTML(string=html[False], base_url=stylesheet, url_fetcher=fetcher).write_pdf(
             stylesheets=[CSS(filename=stylesheet, url_fetcher=fetcher)]
         )
@@ -243,8 +247,8 @@ def measure_letter(kind: str, items: int, data: Letters, repeat: int, chromium) 
 
     def pipeline_run(queue=prepared):
         determination = queue.pop()
-        letter = letters.letter_request(determination=determination, actor=None, enqueue=False)
-        outcome = letters.letter_produce(letter_id=letter.pk)
+        letter = letter_request(determination=determination, actor=None, enqueue=False)
+        outcome = letter_produce(letter_id=letter.pk)
         mail.outbox.clear()
         assert outcome.endswith("delivered"), outcome
 
@@ -252,7 +256,7 @@ def measure_letter(kind: str, items: int, data: Letters, repeat: int, chromium) 
 
     if chromium is not None:
         preview = {
-            public: letters.letter_html(determination, public=public).replace(
+            public: letter_html(determination, public=public).replace(
                 'href="/static/letters/letter.css"', f'href="{Path(stylesheet).as_uri()}"'
             )
             for public in (False, True)
@@ -319,9 +323,9 @@ def worker_throughput(data: Letters, count: int, max_tasks_per_child: int) -> li
     from django.db import connection
 
     from imrsite.celery import app
-    from reviews import letters
-    from reviews.models import Letter, LetterStatus
-    from reviews.tasks import letter_render
+    from reviews.letters.models import Letter, LetterStatus
+    from reviews.letters.services import letter_request
+    from reviews.letters.tasks import letter_render
 
     client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3)
     try:
@@ -344,7 +348,7 @@ def worker_throughput(data: Letters, count: int, max_tasks_per_child: int) -> li
     determinations = [data.approved(items=1) for _ in range(count)]
     letter_ids = []
     for determination in determinations:
-        letter = letters.letter_request(determination=determination, actor=None, enqueue=False)
+        letter = letter_request(determination=determination, actor=None, enqueue=False)
         letter_ids.append(letter.pk)
     for letter_id in letter_ids:
         letter_render.apply_async(args=[letter_id], queue="letters")

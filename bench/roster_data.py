@@ -396,7 +396,7 @@ class BenchData:
     def __init__(self, *, seed: int = DEFAULT_SEED, today: dt.date | None = None):
         from django.utils import timezone
 
-        from reviews.models import Specialty
+        from reviews.roster.models import Specialty
 
         self.rng = random.Random(seed)
         self.today = today or timezone.localdate()
@@ -426,7 +426,7 @@ class BenchData:
         from django.db import transaction
 
         from accounts.models import Role, User
-        from reviews.models import Affiliation, LeavePeriod, Licence, ReviewerProfile
+        from reviews.roster.models import Affiliation, LeavePeriod, Licence, ReviewerProfile
 
         rng = self.rng
         first = self.reviewers
@@ -518,7 +518,7 @@ class BenchData:
         """Add `count` cases with complete records (waiting for a reviewer). Returns their ids."""
         from django.db import transaction
 
-        from cases.models import Case, CaseStatus, DisputedItem, Party, PartyRole
+        from cases.lifecycle.models import Case, CaseStatus, DisputedItem, Party, PartyRole
 
         rng = self.rng
         first = self.cases
@@ -602,7 +602,7 @@ class BenchData:
         return [case.pk for case in cases]
 
     def _party(self, case, role, entity: Entity, specialty: str):
-        from cases.models import Party
+        from cases.lifecycle.models import Party
 
         rng = self.rng
         return Party(

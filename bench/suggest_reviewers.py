@@ -37,8 +37,8 @@ def main() -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from cases.models import Case
-    from reviews.matching import reviewers_for_case, roster_load
+    from cases.lifecycle.models import Case
+    from reviews.assignment.matching import reviewers_for_case, roster_load
 
     print("suggest_reviewers benchmark: reviews.matching.reviewers_for_case")
     print(f"machine:  {roster_data.machine_line()}")

@@ -3,7 +3,9 @@ pages and services, which keep the status and the event log in step."""
 
 from django.contrib import admin
 
-from .models import Case, CaseEvent, ClockNotice, DisputedItem, MedicalRecord, Party
+from cases.lifecycle.models import Case, CaseEvent, DisputedItem, Party
+from cases.records.models import MedicalRecord
+from cases.reminders.models import ClockNotice
 
 
 class ReadOnlyInline(admin.TabularInline):

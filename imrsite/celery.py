@@ -6,4 +6,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "imrsite.settings")
 
 app = Celery("imrsite")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks()
+# Tasks live in the rooms that own the work (the Celery docs' `tasks.py` per package).
+app.autodiscover_tasks(
+    ["cases.records", "cases.reminders", "reviews.assignment", "reviews.letters"]
+)

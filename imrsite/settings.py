@@ -96,7 +96,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "casefile:home"
 LOGOUT_REDIRECT_URL = "login"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -202,7 +202,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "cases.api.exception_handler",
+    "EXCEPTION_HANDLER": "cases.api.views.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
 }
@@ -213,10 +213,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     # Several choice sets share a field name ("kind", "outcome"): name each enum by its meaning.
     "ENUM_NAME_OVERRIDES": {
-        "CitationKindEnum": "cases.models.CitationKind",
-        "RecordKindEnum": "cases.models.RecordKind",
-        "ItemOutcomeEnum": "reviews.models.Outcome",
-        "CaseOutcomeEnum": "reviews.models.CaseOutcome",
+        "CitationKindEnum": "cases.lifecycle.models.CitationKind",
+        "RecordKindEnum": "cases.records.models.RecordKind",
+        "ItemOutcomeEnum": "reviews.determination.models.Outcome",
+        "CaseOutcomeEnum": "reviews.determination.models.CaseOutcome",
     },
 }
 

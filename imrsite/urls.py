@@ -1,3 +1,8 @@
+"""One namespaced include per room. The rooms share the site's paths (a case's page, its
+records, its letters and its Assign page all sit under cases/<number>/), so each is mounted at
+the root; the intake room comes before the case file, whose cases/<number>/ would otherwise
+take cases/new/."""
+
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -8,9 +13,13 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/v1/", include("cases.api_urls")),
-    path("", include("reviews.urls")),
-    path("", include("reviews.determination_urls")),
-    path("", include("reviews.letter_urls")),
-    path("", include("cases.urls")),
+    path("api/v1/", include("cases.api.urls")),
+    path("", include("cases.intake.urls")),
+    path("", include("cases.records.urls")),
+    path("", include("cases.casefile.urls")),
+    path("", include("reviews.roster.urls")),
+    path("", include("reviews.assignment.urls")),
+    path("", include("reviews.determination.urls")),
+    path("", include("reviews.quality.urls")),
+    path("", include("reviews.letters.urls")),
 ]

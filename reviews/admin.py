@@ -3,13 +3,11 @@ licences, affiliations and leave inline."""
 
 from django.contrib import admin
 
-from .models import (
+from reviews.assignment.models import Assignment, CaseConflict
+from reviews.determination.models import Determination, ItemDecision
+from reviews.roster.models import (
     Affiliation,
-    Assignment,
-    CaseConflict,
     CategorySpecialty,
-    Determination,
-    ItemDecision,
     LeavePeriod,
     Licence,
     ReviewerProfile,

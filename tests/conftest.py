@@ -10,8 +10,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 import pytest
 
 from accounts.models import Role
-
-from .factories import CaseFactory, DisputedItemFactory, UserFactory
+from tests.factories import CaseFactory, DisputedItemFactory, UserFactory
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 

@@ -6,7 +6,7 @@ import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import Role, User
-from cases.models import Case, DisputedItem, Party, PartyRole
+from cases.lifecycle.models import Case, DisputedItem, Party, PartyRole
 
 PASSWORD = "correct horse battery staple"
 
@@ -143,8 +143,14 @@ def reviewer_with_profile(
     last_name: str | None = None,
 ):
     """A reviewer user with a qualification profile (the roster of SPEC section 4)."""
-    from reviews.defaults import defaults_ensure
-    from reviews.models import Affiliation, Licence, ReviewerProfile, Specialty, specialty_key
+    from reviews.roster.defaults import defaults_ensure
+    from reviews.roster.models import (
+        Affiliation,
+        Licence,
+        ReviewerProfile,
+        Specialty,
+        specialty_key,
+    )
 
     defaults_ensure()
     user = UserFactory(
@@ -179,8 +185,8 @@ def reviewer_with_profile(
 
 def ready_case(**overrides):
     """A case with parties and one injection item whose records are complete: ready to assign."""
-    from cases.models import CaseStatus
-    from reviews.defaults import defaults_ensure
+    from cases.lifecycle.models import CaseStatus
+    from reviews.roster.defaults import defaults_ensure
 
     defaults_ensure()
     defaults = {
@@ -236,14 +242,10 @@ def approved_determination(
     """A case whose determination quality review approved: the case is approved, the reviewer's
     assignment accepted, the parties have e-mail addresses, one decision per item. The reviewer
     has a distinctive name, so tests can show it appears nowhere in the letter."""
-    from cases.models import CaseStatus, MedicalRecord
-    from reviews.models import (
-        Assignment,
-        AssignmentStatus,
-        Determination,
-        DeterminationStatus,
-        ItemDecision,
-    )
+    from cases.lifecycle.models import CaseStatus
+    from cases.records.models import MedicalRecord
+    from reviews.assignment.models import Assignment, AssignmentStatus
+    from reviews.determination.models import Determination, DeterminationStatus, ItemDecision
 
     defaults = {
         "status": CaseStatus.APPROVED,
@@ -318,8 +320,9 @@ def case_in_review(reviewer=None, *, items=1, **case_overrides):
     """A case a reviewer has accepted (status in_review) and its draft determination.
     Returns (case, reviewer, determination). `items` disputed items, the first from
     ready_case, the rest knee MRIs."""
-    from reviews import services
-    from reviews.models import Determination
+    from reviews.assignment.services import reviewer_assign
+    from reviews.determination.models import Determination
+    from reviews.determination.services import assignment_accept
 
     case = ready_case(**case_overrides)
     for position in range(2, items + 1):
@@ -336,8 +339,8 @@ def case_in_review(reviewer=None, *, items=1, **case_overrides):
         licences=(("CA", "2030-01-01", False), ("VA", "2030-01-01", False)),
     )
     admin = UserFactory(role=Role.CASE_ADMIN)
-    assignment = services.reviewer_assign(case=case, reviewer=reviewer, actor=admin)
-    services.assignment_accept(assignment=assignment, actor=reviewer, attest_no_conflict=True)
+    assignment = reviewer_assign(case=case, reviewer=reviewer, actor=admin)
+    assignment_accept(assignment=assignment, actor=reviewer, attest_no_conflict=True)
     case.refresh_from_db()
     return case, reviewer, Determination.objects.get(case=case, round=case.round)
 

@@ -2,8 +2,8 @@ from django.db import migrations
 
 
 def seed(apps, schema_editor):
-    from reviews.defaults import CATEGORY_SPECIALTIES, SPECIALTIES
-    from reviews.models import specialty_key
+    from reviews.roster.defaults import CATEGORY_SPECIALTIES, SPECIALTIES
+    from reviews.roster.models import specialty_key
 
     Specialty = apps.get_model("reviews", "Specialty")
     CategorySpecialty = apps.get_model("reviews", "CategorySpecialty")

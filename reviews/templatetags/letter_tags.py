@@ -7,7 +7,7 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from ..views.letters import letters_panel_context
+from reviews.letters.views import letters_panel_context
 
 register = template.Library()
 

@@ -47,7 +47,7 @@ def reference_data(transactional_db):
     (the specialty vocabulary and table, the guideline catalog)."""
     from django.apps import apps
 
-    from reviews.defaults import defaults_ensure
+    from reviews.roster.defaults import defaults_ensure
 
     defaults_ensure()
     catalog = importlib.import_module("reviews.migrations.0006_guideline_catalog")

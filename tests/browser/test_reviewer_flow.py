@@ -7,9 +7,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from cases.services import record_add
-from reviews import services
-from reviews.models import Determination, DeterminationStatus
+from cases.records.services import record_add
+from reviews.assignment.services import reviewer_assign
+from reviews.determination.models import Determination, DeterminationStatus
 from tests.factories import (
     PASSWORD,
     UserFactory,
@@ -64,7 +64,7 @@ def test_reviewer_goes_from_the_dashboard_through_every_step_to_submission(
         certifications=("Pain Management", "Anesthesiology"),
         licences=(("CT", "2030-01-01", False), ("CA", "2030-01-01", False)),
     )
-    services.reviewer_assign(case=case, reviewer=reviewer, actor=UserFactory())
+    reviewer_assign(case=case, reviewer=reviewer, actor=UserFactory())
     number = case.case_number
 
     # The dashboard: the reviewer's own case, due date, days left, where it stands.

@@ -4,9 +4,10 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Role
-from cases import services
-from cases.models import CaseEvent, CaseStatus, MedicalRecord
-from reviews.models import Assignment
+from cases.lifecycle.models import CaseEvent, CaseStatus
+from cases.records.models import MedicalRecord
+from cases.records.services import record_add
+from reviews.assignment.models import Assignment
 from tests.factories import PASSWORD, CaseFactory, DisputedItemFactory, UserFactory, pdf_upload
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +20,7 @@ def signed_in(client, user):
 
 @pytest.fixture
 def record(case, case_admin):
-    return services.record_add(
+    return record_add(
         case=case, actor=case_admin, uploaded=pdf_upload("pr2.pdf"), title="PR-2 progress report"
     )
 
@@ -27,11 +28,11 @@ def record(case, case_admin):
 @pytest.mark.parametrize(
     "url_name, kwargs",
     [
-        ("home", {}),
-        ("case_list", {}),
-        ("case_new", {}),
-        ("case_detail", {"case_number": "CM26-0000001"}),
-        ("case_record", {"case_number": "CM26-0000001", "record_id": 1}),
+        ("casefile:home", {}),
+        ("casefile:case_list", {}),
+        ("intake:case_new", {}),
+        ("casefile:case_detail", {"case_number": "CM26-0000001"}),
+        ("records:case_record", {"case_number": "CM26-0000001", "record_id": 1}),
     ],
 )
 def test_anonymous_visitors_are_sent_to_login(client, url_name, kwargs):
@@ -43,7 +44,7 @@ def test_anonymous_visitors_are_sent_to_login(client, url_name, kwargs):
 
 def test_anonymous_post_to_an_action_is_sent_to_login_and_changes_nothing(client, case):
     response = client.post(
-        reverse("case_eligibility", args=[case.case_number]),
+        reverse("casefile:case_eligibility", args=[case.case_number]),
         {"finding": "ineligible", "ineligible-reasons": "Duplicate"},
     )
     assert response.status_code == 302
@@ -59,7 +60,7 @@ def test_login_page_names_the_product_and_signs_in(client, case_admin):
         reverse("login"), {"username": case_admin.username, "password": PASSWORD}
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("home")
+    assert response["Location"] == reverse("casefile:home")
 
 
 def test_wrong_password_says_so(client, case_admin):
@@ -69,23 +70,26 @@ def test_wrong_password_says_so(client, case_admin):
 
 
 def test_logout_is_a_post_button_in_the_header(client, case_admin):
-    page = signed_in(client, case_admin).get(reverse("case_list")).content.decode()
+    page = signed_in(client, case_admin).get(reverse("casefile:case_list")).content.decode()
     assert f'action="{reverse("logout")}"' in page
     client.post(reverse("logout"))
-    assert client.get(reverse("case_list")).status_code == 302
+    assert client.get(reverse("casefile:case_list")).status_code == 302
 
 
 def test_home_sends_case_admins_to_the_list_and_reviewers_to_their_queue(
     client, case_admin, reviewer
 ):
-    for user, page in ((case_admin, "case_list"), (reviewer, "reviewer_dashboard")):
-        response = signed_in(client, user).get(reverse("home"))
+    for user, page in (
+        (case_admin, "casefile:case_list"),
+        (reviewer, "determination:reviewer_dashboard"),
+    ):
+        response = signed_in(client, user).get(reverse("casefile:home"))
         assert response.status_code == 302
         assert response["Location"] == reverse(page)
 
 
 def test_home_tells_an_api_client_to_use_the_api(client, api_client_user):
-    response = signed_in(client, api_client_user).get(reverse("home"))
+    response = signed_in(client, api_client_user).get(reverse("casefile:home"))
     assert response.status_code == 200
     page = response.content.decode()
     assert "/api/v1/" in page and "/api/v1/schema/" in page
@@ -93,17 +97,17 @@ def test_home_tells_an_api_client_to_use_the_api(client, api_client_user):
 
 def test_header_links_follow_the_role(client, case_admin, reviewer):
     system_admin = UserFactory(role=Role.SYSTEM_ADMIN, first_name="Sam", last_name="Sysop")
-    page = signed_in(client, system_admin).get(reverse("case_list")).content.decode()
+    page = signed_in(client, system_admin).get(reverse("casefile:case_list")).content.decode()
     assert 'href="/admin/"' in page
     assert "New application" in page
     assert "Sam Sysop" in page and "System administrator" in page
 
-    page = signed_in(client, case_admin).get(reverse("case_list")).content.decode()
+    page = signed_in(client, case_admin).get(reverse("casefile:case_list")).content.decode()
     assert 'href="/admin/"' not in page
-    assert reverse("case_new") in page
+    assert reverse("intake:case_new") in page
 
-    page = signed_in(client, reviewer).get(reverse("case_list")).content.decode()
-    assert reverse("case_new") not in page
+    page = signed_in(client, reviewer).get(reverse("casefile:case_list")).content.decode()
+    assert reverse("intake:case_new") not in page
     assert "Expert reviewer" in page
 
 
@@ -114,11 +118,13 @@ def test_reviewer_sees_only_the_case_assigned_to_them(client, reviewer, case_adm
     Assignment.objects.create(case=assigned, reviewer=reviewer, assigned_by=case_admin)
     signed_in(client, reviewer)
 
-    assert client.get(reverse("case_detail", args=[assigned.case_number])).status_code == 200
-    response = client.get(reverse("case_detail", args=[other.case_number]))
+    assert (
+        client.get(reverse("casefile:case_detail", args=[assigned.case_number])).status_code == 200
+    )
+    response = client.get(reverse("casefile:case_detail", args=[other.case_number]))
     assert response.status_code == 404
 
-    listing = client.get(reverse("case_list")).content.decode()
+    listing = client.get(reverse("casefile:case_list")).content.decode()
     assert assigned.case_number in listing
     assert other.case_number not in listing
 
@@ -126,7 +132,7 @@ def test_reviewer_sees_only_the_case_assigned_to_them(client, reviewer, case_adm
 def test_reviewer_cannot_download_a_record_of_a_case_not_assigned(
     client, reviewer, case, record, case_admin
 ):
-    url = reverse("case_record", args=[case.case_number, record.pk])
+    url = reverse("records:case_record", args=[case.case_number, record.pk])
     assert signed_in(client, reviewer).get(url).status_code == 404
     assert not CaseEvent.objects.filter(type="record_opened").exists()
 
@@ -138,15 +144,15 @@ def test_reviewer_cannot_download_a_record_of_a_case_not_assigned(
 
 def test_a_record_of_another_case_is_not_found_under_this_case(client, case_admin, record):
     other = CaseFactory()
-    url = reverse("case_record", args=[other.case_number, record.pk])
+    url = reverse("records:case_record", args=[other.case_number, record.pk])
     assert signed_in(client, case_admin).get(url).status_code == 404
 
 
 @pytest.mark.parametrize("role", [Role.REVIEWER, Role.QUALITY_REVIEWER])
 def test_reviewers_cannot_take_in_applications(client, role):
     user = UserFactory(role=role)
-    assert signed_in(client, user).get(reverse("case_new")).status_code == 403
-    response = client.post(reverse("case_new"), {"application-application_id": "A-1"})
+    assert signed_in(client, user).get(reverse("intake:case_new")).status_code == 403
+    response = client.post(reverse("intake:case_new"), {"application-application_id": "A-1"})
     assert response.status_code == 403
     assert "Not allowed" in response.content.decode()
 
@@ -155,11 +161,11 @@ def test_reviewers_cannot_take_in_applications(client, role):
 @pytest.mark.parametrize(
     "url_name, data",
     [
-        ("case_eligibility", {"finding": "ineligible", "ineligible-reasons": "Duplicate"}),
-        ("case_records_complete", {"complete-on": "2026-11-10"}),
-        ("case_terminate", {"terminate-reason": "withdrawn", "terminate-confirm": "on"}),
-        ("case_remand", {"remand-confirm": "on"}),
-        ("case_record_add", {"record-title": "PR-2"}),
+        ("casefile:case_eligibility", {"finding": "ineligible", "ineligible-reasons": "Duplicate"}),
+        ("casefile:case_records_complete", {"complete-on": "2026-11-10"}),
+        ("casefile:case_terminate", {"terminate-reason": "withdrawn", "terminate-confirm": "on"}),
+        ("casefile:case_remand", {"remand-confirm": "on"}),
+        ("casefile:case_record_add", {"record-title": "PR-2"}),
     ],
 )
 def test_reviewers_get_403_on_every_case_action(client, case, case_admin, role, url_name, data):
@@ -173,23 +179,27 @@ def test_reviewers_get_403_on_every_case_action(client, case, case_admin, role, 
 
 
 def test_quality_reviewer_sees_the_case_without_action_forms(client, quality_reviewer, case):
-    page = signed_in(client, quality_reviewer).get(reverse("case_detail", args=[case.case_number]))
+    page = signed_in(client, quality_reviewer).get(
+        reverse("casefile:case_detail", args=[case.case_number])
+    )
     assert page.status_code == 200
     html = page.content.decode()
     assert "Filed within 30 days" in html  # the eligibility checks are shown
-    assert reverse("case_eligibility", args=[case.case_number]) not in html
-    assert reverse("case_terminate", args=[case.case_number]) not in html
-    assert reverse("case_record_add", args=[case.case_number]) not in html
+    assert reverse("casefile:case_eligibility", args=[case.case_number]) not in html
+    assert reverse("casefile:case_terminate", args=[case.case_number]) not in html
+    assert reverse("casefile:case_record_add", args=[case.case_number]) not in html
 
 
 def test_unknown_case_shows_the_sites_404_page(client, case_admin):
-    response = signed_in(client, case_admin).get(reverse("case_detail", args=["CM26-9999999"]))
+    response = signed_in(client, case_admin).get(
+        reverse("casefile:case_detail", args=["CM26-9999999"])
+    )
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
 
 
 def test_htmx_request_after_the_session_ended_reloads_to_the_login_page(client, case):
-    page = reverse("case_detail", args=[case.case_number])
+    page = reverse("casefile:case_detail", args=[case.case_number])
     response = client.get(
         page,
         {"panel": "clock"},

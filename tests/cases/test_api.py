@@ -9,19 +9,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.test import APIClient
 
 from accounts.models import Role
-from cases.api import exception_handler
-from cases.intake import (
-    CASE_KEYS,
-    CITATION_KEYS,
-    DECISION_KEYS,
-    ITEM_KEYS,
-    PARTY_KEYS,
-    RECORD_KEYS,
-    WORKER_KEYS,
-    cases_import,
-)
-from cases.models import Case, CaseStatus, MedicalRecord
-from cases.serializers import (
+from cases.api.serializers import (
     CaseExportSerializer,
     CitationSerializer,
     DisputedItemSerializer,
@@ -30,7 +18,20 @@ from cases.serializers import (
     ItemDecisionSerializer,
     RecordSerializer,
 )
-from reviews.models import Assignment, AssignmentStatus
+from cases.api.views import exception_handler
+from cases.intake.services import cases_import
+from cases.intake.validation import (
+    CASE_KEYS,
+    CITATION_KEYS,
+    DECISION_KEYS,
+    ITEM_KEYS,
+    PARTY_KEYS,
+    RECORD_KEYS,
+    WORKER_KEYS,
+)
+from cases.lifecycle.models import Case, CaseStatus
+from cases.records.models import MedicalRecord
+from reviews.assignment.models import Assignment, AssignmentStatus
 from tests.factories import CaseFactory, UserFactory, intake_payload, minimal_pdf
 
 CASES_URL = "/api/v1/cases/"

@@ -9,8 +9,10 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
 
-from cases.models import Case, CaseStatus, MedicalRecord
-from reviews.models import Assignment, AssignmentStatus, Determination
+from cases.lifecycle.models import Case, CaseStatus
+from cases.records.models import MedicalRecord
+from reviews.assignment.models import Assignment, AssignmentStatus
+from reviews.determination.models import Determination
 from tests.factories import intake_payload, minimal_pdf
 
 SEED_CASE = Path("/work/shared/examples/seed-case.json")

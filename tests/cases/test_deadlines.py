@@ -4,8 +4,23 @@ import datetime as dt
 
 import pytest
 
-from cases import deadlines
-from cases.models import CaseStatus
+from cases.clock.deadlines import (
+    add_business_days,
+    add_calendar_days,
+    appeal_due_on,
+    application_deadline,
+    application_filed_late,
+    authorization_due_on,
+    business_days_between,
+    case_clock,
+    determination_due_on,
+    formulary_only,
+    holiday_name,
+    is_business_day,
+    records_due_on,
+    reimbursement_due_on,
+)
+from cases.lifecycle.models import CaseStatus
 from tests.factories import CaseFactory, DisputedItemFactory
 
 D = dt.date
@@ -34,8 +49,8 @@ D = dt.date
 )
 def test_california_state_holidays_are_not_business_days(day, name):
     assert day.weekday() < 5  # each is a weekday: only the holiday makes it a day off
-    assert deadlines.holiday_name(day) == name
-    assert not deadlines.is_business_day(day)
+    assert holiday_name(day) == name
+    assert not is_business_day(day)
 
 
 @pytest.mark.parametrize(
@@ -43,19 +58,19 @@ def test_california_state_holidays_are_not_business_days(day, name):
     [D(2026, 11, 24), D(2026, 11, 30), D(2026, 1, 20), D(2026, 4, 1), D(2026, 7, 6)],
 )
 def test_ordinary_weekdays_are_business_days(day):
-    assert deadlines.is_business_day(day)
+    assert is_business_day(day)
 
 
 def test_weekends_are_not_business_days():
-    assert not deadlines.is_business_day(D(2026, 11, 21))  # Saturday
-    assert not deadlines.is_business_day(D(2026, 11, 22))  # Sunday
+    assert not is_business_day(D(2026, 11, 21))  # Saturday
+    assert not is_business_day(D(2026, 11, 22))  # Sunday
 
 
 def test_commemorative_days_that_close_no_office_are_business_days():
     # Susan B. Anthony Day (Feb 15) is a commemorative day (Ed. Code 37222 ff.), not a
     # holiday of Gov. Code 6700: on a weekday, offices are open and the clock runs.
-    assert deadlines.is_business_day(D(2028, 2, 15))  # a Tuesday
-    assert deadlines.add_business_days(D(2028, 2, 14), 1) == D(2028, 2, 15)
+    assert is_business_day(D(2028, 2, 15))  # a Tuesday
+    assert add_business_days(D(2028, 2, 14), 1) == D(2028, 2, 15)
 
 
 @pytest.mark.parametrize(
@@ -79,14 +94,14 @@ def test_commemorative_days_that_close_no_office_are_business_days():
     ],
 )
 def test_one_business_day_after(start, expected):
-    assert deadlines.add_business_days(start, 1) == expected
+    assert add_business_days(start, 1) == expected
 
 
 def test_business_days_between_counts_days_after_start_through_end():
-    assert deadlines.business_days_between(D(2026, 12, 8), D(2026, 12, 10)) == 2
-    assert deadlines.business_days_between(D(2026, 11, 25), D(2026, 11, 30)) == 1
-    assert deadlines.business_days_between(D(2026, 11, 30), D(2026, 11, 25)) == -1
-    assert deadlines.business_days_between(D(2026, 12, 8), D(2026, 12, 8)) == 0
+    assert business_days_between(D(2026, 12, 8), D(2026, 12, 10)) == 2
+    assert business_days_between(D(2026, 11, 25), D(2026, 11, 30)) == 1
+    assert business_days_between(D(2026, 11, 30), D(2026, 11, 25)) == -1
+    assert business_days_between(D(2026, 12, 8), D(2026, 12, 8)) == 0
 
 
 # --- calendar-day periods (Code Civ. Proc. 12a) ------------------------------------------------
@@ -104,90 +119,90 @@ def test_business_days_between_counts_days_after_start_through_end():
     ],
 )
 def test_calendar_period_ending_on_a_day_off_runs_to_next_business_day(start, days, expected):
-    assert deadlines.add_calendar_days(start, days) == expected
+    assert add_calendar_days(start, days) == expected
 
 
 # --- application deadline: 8 CCR 9792.10.1(b)(1) ----------------------------------------------
 
 
 def test_application_is_due_30_days_after_service_of_the_ur_decision():
-    assert deadlines.application_deadline(D(2026, 10, 20)) == D(2026, 11, 19)
+    assert application_deadline(D(2026, 10, 20)) == D(2026, 11, 19)
 
 
 def test_application_received_on_day_30_is_on_time_and_day_31_is_late():
     served = D(2026, 10, 20)
-    assert not deadlines.application_filed_late(ur_served_on=served, received_on=D(2026, 11, 19))
-    assert deadlines.application_filed_late(ur_served_on=served, received_on=D(2026, 11, 20))
+    assert not application_filed_late(ur_served_on=served, received_on=D(2026, 11, 19))
+    assert application_filed_late(ur_served_on=served, received_on=D(2026, 11, 20))
 
 
 def test_application_deadline_on_a_saturday_runs_to_monday():
     # 01/31/2026 is a Saturday: an application received Monday 02/02 is on time.
     served = D(2026, 1, 1)
-    assert deadlines.application_deadline(served) == D(2026, 2, 2)
-    assert not deadlines.application_filed_late(ur_served_on=served, received_on=D(2026, 2, 2))
-    assert deadlines.application_filed_late(ur_served_on=served, received_on=D(2026, 2, 3))
+    assert application_deadline(served) == D(2026, 2, 2)
+    assert not application_filed_late(ur_served_on=served, received_on=D(2026, 2, 2))
+    assert application_filed_late(ur_served_on=served, received_on=D(2026, 2, 3))
 
 
 # --- records due: 8 CCR 9792.10.5(a)(1) -------------------------------------------------------
 
 
 def test_records_are_due_15_days_after_a_mailed_notice():
-    assert deadlines.records_due_on(
-        notice_on=D(2026, 11, 4), expedited=False, electronic=False
-    ) == D(2026, 11, 19)
+    assert records_due_on(notice_on=D(2026, 11, 4), expedited=False, electronic=False) == D(
+        2026, 11, 19
+    )
 
 
 def test_records_are_due_12_days_after_an_electronic_notice():
-    assert deadlines.records_due_on(
-        notice_on=D(2026, 11, 4), expedited=False, electronic=True
-    ) == D(2026, 11, 16)
+    assert records_due_on(notice_on=D(2026, 11, 4), expedited=False, electronic=True) == D(
+        2026, 11, 16
+    )
 
 
 def test_records_due_on_thanksgiving_run_to_the_next_business_day():
-    assert deadlines.records_due_on(
-        notice_on=D(2026, 11, 11), expedited=False, electronic=False
-    ) == D(2026, 11, 30)
-    assert deadlines.records_due_on(
-        notice_on=D(2026, 11, 14), expedited=False, electronic=True
-    ) == D(2026, 11, 30)
+    assert records_due_on(notice_on=D(2026, 11, 11), expedited=False, electronic=False) == D(
+        2026, 11, 30
+    )
+    assert records_due_on(notice_on=D(2026, 11, 14), expedited=False, electronic=True) == D(
+        2026, 11, 30
+    )
 
 
 def test_expedited_records_are_due_in_24_hours_even_on_a_saturday():
     # Friday 11/06/2026 -> Saturday 11/07/2026: 24 hours do not wait for Monday.
     for electronic in (True, False):
-        assert deadlines.records_due_on(
-            notice_on=D(2026, 11, 6), expedited=True, electronic=electronic
-        ) == D(2026, 11, 7)
+        assert records_due_on(notice_on=D(2026, 11, 6), expedited=True, electronic=electronic) == D(
+            2026, 11, 7
+        )
 
 
 # --- determination due: Lab. Code 4610.6(d) ----------------------------------------------------
 
 
 def test_standard_determination_is_due_30_days_after_clock_start():
-    assert deadlines.determination_due_on(
+    assert determination_due_on(
         clock_start=D(2026, 11, 10), expedited=False, formulary_only=False
     ) == D(2026, 12, 10)
 
 
 def test_standard_determination_due_on_christmas_runs_to_monday():
-    assert deadlines.determination_due_on(
+    assert determination_due_on(
         clock_start=D(2026, 11, 25), expedited=False, formulary_only=False
     ) == D(2026, 12, 28)
 
 
 def test_expedited_determination_is_due_in_3_days():
-    assert deadlines.determination_due_on(
+    assert determination_due_on(
         clock_start=D(2026, 11, 2), expedited=True, formulary_only=False
     ) == D(2026, 11, 5)
 
 
 def test_formulary_only_determination_is_due_in_5_business_days():
     # Friday 01/16/2026; Monday 01/19 is Martin Luther King Jr. Day.
-    assert deadlines.determination_due_on(
+    assert determination_due_on(
         clock_start=D(2026, 1, 16), expedited=False, formulary_only=True
     ) == D(2026, 1, 26)
     # Over Thanksgiving: Mon 11/30 .. Fri 12/04.
-    assert deadlines.determination_due_on(
+    assert determination_due_on(
         clock_start=D(2026, 11, 25), expedited=False, formulary_only=True
     ) == D(2026, 12, 4)
 
@@ -196,30 +211,30 @@ def test_formulary_only_determination_is_due_in_5_business_days():
 def test_formulary_rule_applies_only_when_every_item_is_a_formulary_dispute():
     case = CaseFactory()
     DisputedItemFactory(case=case, position=1, formulary_dispute=True)
-    assert deadlines.formulary_only(case.items.all())
+    assert formulary_only(case.items.all())
     DisputedItemFactory(case=case, position=2, formulary_dispute=False)
-    assert not deadlines.formulary_only(case.items.all())
-    assert not deadlines.formulary_only([])
+    assert not formulary_only(case.items.all())
+    assert not formulary_only([])
 
 
 # --- after the determination: 8 CCR 9792.10.7; Lab. Code 4610.6(h) ----------------------------
 
 
 def test_overturned_item_is_authorized_within_5_working_days():
-    assert deadlines.authorization_due_on(D(2026, 11, 25)) == D(2026, 12, 4)
-    assert deadlines.authorization_due_on(D(2026, 11, 2)) == D(2026, 11, 9)
+    assert authorization_due_on(D(2026, 11, 25)) == D(2026, 12, 4)
+    assert authorization_due_on(D(2026, 11, 2)) == D(2026, 11, 9)
 
 
 def test_overturned_item_already_given_is_reimbursed_within_20_days():
-    assert deadlines.reimbursement_due_on(D(2026, 11, 25)) == D(2026, 12, 15)
+    assert reimbursement_due_on(D(2026, 11, 25)) == D(2026, 12, 15)
     # 20 days after 11/06/2026 is Thursday 11/26, Thanksgiving: Monday 11/30.
-    assert deadlines.reimbursement_due_on(D(2026, 11, 6)) == D(2026, 11, 30)
+    assert reimbursement_due_on(D(2026, 11, 6)) == D(2026, 11, 30)
 
 
 def test_appeal_is_due_30_days_after_service_of_the_determination():
-    assert deadlines.appeal_due_on(D(2026, 11, 2)) == D(2026, 12, 2)
+    assert appeal_due_on(D(2026, 11, 2)) == D(2026, 12, 2)
     # 30 days after 06/03/2026 is the observed Independence Day: Monday 07/06.
-    assert deadlines.appeal_due_on(D(2026, 6, 3)) == D(2026, 7, 6)
+    assert appeal_due_on(D(2026, 6, 3)) == D(2026, 7, 6)
 
 
 # --- the running clock of a case ---------------------------------------------------------------
@@ -239,7 +254,7 @@ def clock_case(**fields):
 @pytest.mark.django_db
 @pytest.mark.parametrize("status", [CaseStatus.RECEIVED, CaseStatus.ELIGIBLE])
 def test_no_clock_runs_before_the_notice_of_assignment(status):
-    clock = deadlines.case_clock(clock_case(status=status), today=D(2026, 11, 10))
+    clock = case_clock(clock_case(status=status), today=D(2026, 11, 10))
     assert clock.running is None
     assert clock.due_on is None
     assert clock.days_left is None
@@ -251,7 +266,7 @@ def test_no_clock_runs_before_the_notice_of_assignment(status):
 @pytest.mark.django_db
 def test_records_clock_runs_while_awaiting_records():
     case = clock_case(status=CaseStatus.AWAITING_RECORDS, date_assigned=D(2026, 11, 4))
-    clock = deadlines.case_clock(case, today=D(2026, 11, 10))
+    clock = case_clock(case, today=D(2026, 11, 10))
     assert clock.running == "records"
     assert clock.due_on == clock.records_due_on == D(2026, 11, 16)
     assert clock.days_left == 6
@@ -267,16 +282,16 @@ def test_records_clock_uses_15_days_for_a_mailed_notice():
         date_assigned=D(2026, 11, 4),
         notice_sent_electronically=False,
     )
-    assert deadlines.case_clock(case, today=D(2026, 11, 10)).due_on == D(2026, 11, 19)
+    assert case_clock(case, today=D(2026, 11, 10)).due_on == D(2026, 11, 19)
 
 
 @pytest.mark.django_db
 def test_records_clock_is_due_today_then_overdue_the_next_day():
     case = clock_case(status=CaseStatus.AWAITING_RECORDS, date_assigned=D(2026, 11, 4))
-    on_due_day = deadlines.case_clock(case, today=D(2026, 11, 16))
+    on_due_day = case_clock(case, today=D(2026, 11, 16))
     assert on_due_day.due_today and not on_due_day.overdue and on_due_day.days_left == 0
     assert not on_due_day.records_overdue
-    late = deadlines.case_clock(case, today=D(2026, 11, 17))
+    late = case_clock(case, today=D(2026, 11, 17))
     assert late.overdue and late.records_overdue
     assert late.days_left == -1
 
@@ -288,14 +303,14 @@ def test_determination_clock_runs_once_records_are_complete():
         date_assigned=D(2026, 11, 4),
         records_complete_on=D(2026, 11, 10),
     )
-    clock = deadlines.case_clock(case, today=D(2026, 11, 24))
+    clock = case_clock(case, today=D(2026, 11, 24))
     assert clock.running == "determination"
     assert clock.due_on == clock.determination_due_on == D(2026, 12, 10)
     assert clock.records_due_on == D(2026, 11, 16)
     assert clock.days_left == 16
     assert not clock.overdue
     assert not clock.records_overdue
-    assert deadlines.case_clock(case, today=D(2026, 12, 11)).overdue
+    assert case_clock(case, today=D(2026, 12, 11)).overdue
 
 
 @pytest.mark.django_db
@@ -314,7 +329,7 @@ def test_determination_clock_runs_through_review(status):
     case = clock_case(
         status=status, date_assigned=D(2026, 11, 4), records_complete_on=D(2026, 11, 10)
     )
-    clock = deadlines.case_clock(case, today=D(2026, 11, 24))
+    clock = case_clock(case, today=D(2026, 11, 24))
     assert clock.running == "determination"
     assert clock.due_on == D(2026, 12, 10)
 
@@ -326,7 +341,7 @@ def test_records_completed_after_their_due_date_stay_marked_late():
         date_assigned=D(2026, 11, 4),
         records_complete_on=D(2026, 11, 18),
     )
-    clock = deadlines.case_clock(case, today=D(2026, 11, 24))
+    clock = case_clock(case, today=D(2026, 11, 24))
     assert clock.records_overdue
     assert not clock.overdue  # the determination is not late
     assert clock.due_on == D(2026, 12, 18)
@@ -343,7 +358,7 @@ def test_determination_clock_starts_from_the_later_of_receipt_and_records_comple
         records_complete_on=D(2026, 11, 10),
     )
     # 11/12 + 30 = Saturday 12/12: Monday 12/14.
-    assert deadlines.case_clock(case, today=D(2026, 11, 24)).due_on == D(2026, 12, 14)
+    assert case_clock(case, today=D(2026, 11, 24)).due_on == D(2026, 12, 14)
 
 
 @pytest.mark.django_db
@@ -354,7 +369,7 @@ def test_no_clock_runs_on_a_closed_case(status):
     case = clock_case(
         status=status, date_assigned=D(2026, 11, 4), records_complete_on=D(2026, 11, 10)
     )
-    clock = deadlines.case_clock(case, today=D(2026, 12, 20))
+    clock = case_clock(case, today=D(2026, 12, 20))
     assert clock.running is None
     assert clock.due_on is None
     assert clock.days_left is None
@@ -366,10 +381,10 @@ def test_expedited_case_runs_24_hour_records_and_3_day_determination():
     case = clock_case(
         priority="expedited", status=CaseStatus.AWAITING_RECORDS, date_assigned=D(2026, 11, 6)
     )
-    assert deadlines.case_clock(case, today=D(2026, 11, 6)).due_on == D(2026, 11, 7)
+    assert case_clock(case, today=D(2026, 11, 6)).due_on == D(2026, 11, 7)
     case.status = CaseStatus.RECORDS_COMPLETE
     case.records_complete_on = D(2026, 11, 9)
-    assert deadlines.case_clock(case, today=D(2026, 11, 9)).due_on == D(2026, 11, 12)
+    assert case_clock(case, today=D(2026, 11, 9)).due_on == D(2026, 11, 12)
 
 
 @pytest.mark.django_db
@@ -383,17 +398,17 @@ def test_case_clock_uses_5_business_days_only_when_every_item_is_formulary():
     )
     DisputedItemFactory(case=case, position=1, formulary_dispute=True)
     DisputedItemFactory(case=case, position=2, formulary_dispute=True)
-    assert deadlines.case_clock(case, today=D(2026, 1, 16)).due_on == D(2026, 1, 26)
+    assert case_clock(case, today=D(2026, 1, 16)).due_on == D(2026, 1, 26)
     DisputedItemFactory(case=case, position=3, formulary_dispute=False)
     # One item that is not a formulary dispute: the standard 30 days (02/15 is a Sunday and
     # 02/16 Presidents' Day).
-    assert deadlines.case_clock(case, today=D(2026, 1, 16)).due_on == D(2026, 2, 17)
+    assert case_clock(case, today=D(2026, 1, 16)).due_on == D(2026, 2, 17)
 
 
 @pytest.mark.django_db
 def test_case_clock_flags_a_late_application():
     case = clock_case(application_received=D(2026, 11, 20), ur_decision_date=D(2026, 10, 20))
-    clock = deadlines.case_clock(case, today=D(2026, 11, 24))
+    clock = case_clock(case, today=D(2026, 11, 24))
     assert clock.filed_late
     assert clock.application_deadline == D(2026, 11, 19)
 
@@ -405,6 +420,6 @@ def test_case_clock_counts_from_the_service_date_of_the_ur_decision_when_known()
         ur_decision_date=D(2026, 10, 20),
         ur_decision_served_on=D(2026, 10, 23),
     )
-    clock = deadlines.case_clock(case, today=D(2026, 11, 24))
+    clock = case_clock(case, today=D(2026, 11, 24))
     assert clock.application_deadline == D(2026, 11, 23)  # 11/22 is a Sunday
     assert not clock.filed_late

@@ -4,8 +4,8 @@ import itertools
 
 import pytest
 
-from cases.lifecycle import can_transition, refusal_message
-from cases.models import CaseStatus
+from cases.lifecycle.models import CaseStatus
+from cases.lifecycle.status_table import can_transition, refusal_message
 
 S = CaseStatus
 

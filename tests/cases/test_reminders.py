@@ -6,9 +6,10 @@ import datetime as dt
 import pytest
 
 from accounts.models import Role
-from cases.models import CaseEvent, CaseStatus, ClockNotice, EventType
-from cases.reminders import clock_notices_send
-from reviews.models import Assignment, AssignmentStatus
+from cases.lifecycle.models import CaseEvent, CaseStatus, EventType
+from cases.reminders.models import ClockNotice
+from cases.reminders.services import clock_notices_send
+from reviews.assignment.models import Assignment, AssignmentStatus
 from tests.factories import CaseFactory, DisputedItemFactory, UserFactory
 
 D = dt.date

@@ -7,9 +7,13 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
 from accounts.models import Role
-from cases import selectors, services
-from cases.models import CaseStatus, RecordKind
-from reviews.models import Assignment, AssignmentStatus
+from cases.access import case_get_for, cases_visible_to, record_get_for
+from cases.casefile.selectors import case_list_for
+from cases.eligibility.selectors import eligibility_checks
+from cases.lifecycle.models import CaseStatus
+from cases.records.models import RecordKind
+from cases.records.services import record_add
+from reviews.assignment.models import Assignment, AssignmentStatus
 from tests.factories import CaseFactory, DisputedItemFactory, UserFactory, pdf_upload
 
 D = dt.date
@@ -33,7 +37,7 @@ def assign(case, reviewer, status=AssignmentStatus.ASSIGNED, round=1):
 def test_office_roles_see_every_case(role):
     cases = [CaseFactory(), CaseFactory(status=S.TERMINATED)]
     user = UserFactory(role=role)
-    assert set(selectors.cases_visible_to(user)) == set(cases)
+    assert set(cases_visible_to(user)) == set(cases)
 
 
 @pytest.mark.django_db
@@ -47,8 +51,8 @@ def test_a_reviewer_sees_only_cases_assigned_to_them(reviewer, other_reviewer):
     assign(accepted, reviewer, AssignmentStatus.ACCEPTED)
     assign(completed, reviewer, AssignmentStatus.COMPLETED)
     assign(someone_elses, other_reviewer, AssignmentStatus.ACCEPTED)
-    assert set(selectors.cases_visible_to(reviewer)) == {assigned, accepted, completed}
-    assert set(selectors.cases_visible_to(other_reviewer)) == {someone_elses}
+    assert set(cases_visible_to(reviewer)) == {assigned, accepted, completed}
+    assert set(cases_visible_to(other_reviewer)) == {someone_elses}
 
 
 @pytest.mark.django_db
@@ -57,10 +61,10 @@ def test_a_declined_or_withdrawn_assignment_hides_the_case(reviewer, other_revie
     case = CaseFactory(status=S.REVIEWER_ASSIGNED)
     assign(case, reviewer, status)
     assign(case, other_reviewer, AssignmentStatus.ASSIGNED)
-    assert list(selectors.cases_visible_to(reviewer)) == []
+    assert list(cases_visible_to(reviewer)) == []
     with pytest.raises(Http404):
-        selectors.case_get_for(reviewer, case.case_number)
-    assert list(selectors.cases_visible_to(other_reviewer)) == [case]
+        case_get_for(reviewer, case.case_number)
+    assert list(cases_visible_to(other_reviewer)) == [case]
 
 
 @pytest.mark.django_db
@@ -68,7 +72,7 @@ def test_a_case_shows_once_for_a_reviewer_of_two_rounds(reviewer):
     case = CaseFactory(status=S.IN_REVIEW, round=2)
     assign(case, reviewer, AssignmentStatus.COMPLETED, round=1)
     assign(case, reviewer, AssignmentStatus.ACCEPTED, round=2)
-    assert list(selectors.cases_visible_to(reviewer)) == [case]
+    assert list(cases_visible_to(reviewer)) == [case]
 
 
 @pytest.mark.django_db
@@ -77,7 +81,7 @@ def test_an_api_client_sees_only_the_cases_it_submitted(api_client_user):
     mine = CaseFactory(created_by=api_client_user)
     CaseFactory(created_by=other_system)
     CaseFactory()
-    assert list(selectors.cases_visible_to(api_client_user)) == [mine]
+    assert list(cases_visible_to(api_client_user)) == [mine]
 
 
 @pytest.mark.django_db
@@ -87,35 +91,35 @@ def test_an_inactive_or_anonymous_user_sees_nothing(reviewer):
     admin = UserFactory(role=Role.CASE_ADMIN, is_active=False)
     reviewer.is_active = False
     reviewer.save()
-    assert list(selectors.cases_visible_to(admin)) == []
-    assert list(selectors.cases_visible_to(reviewer)) == []
-    assert list(selectors.cases_visible_to(AnonymousUser())) == []
+    assert list(cases_visible_to(admin)) == []
+    assert list(cases_visible_to(reviewer)) == []
+    assert list(cases_visible_to(AnonymousUser())) == []
 
 
 @pytest.mark.django_db
 def test_case_get_for_finds_a_visible_case_and_404s_otherwise(case_admin, reviewer):
     case = CaseFactory()
-    assert selectors.case_get_for(case_admin, case.case_number) == case
+    assert case_get_for(case_admin, case.case_number) == case
     with pytest.raises(Http404):
-        selectors.case_get_for(case_admin, "CM26-9999999")
+        case_get_for(case_admin, "CM26-9999999")
     with pytest.raises(Http404):
-        selectors.case_get_for(reviewer, case.case_number)
+        case_get_for(reviewer, case.case_number)
 
 
 @pytest.mark.django_db
 def test_record_get_for_404s_for_a_record_of_another_case(case_admin, reviewer):
     first, second = CaseFactory(), CaseFactory()
-    record = services.record_add(case=first, actor=case_admin, uploaded=pdf_upload(), title="PR-2")
-    assert selectors.record_get_for(case_admin, first, record.pk) == record
+    record = record_add(case=first, actor=case_admin, uploaded=pdf_upload(), title="PR-2")
+    assert record_get_for(case_admin, first, record.pk) == record
     with pytest.raises(Http404):
-        selectors.record_get_for(case_admin, second, record.pk)
+        record_get_for(case_admin, second, record.pk)
     with pytest.raises(Http404):
-        selectors.record_get_for(case_admin, first, record.pk + 1000)
+        record_get_for(case_admin, first, record.pk + 1000)
     # A reviewer not assigned to the case cannot open its records.
     with pytest.raises(Http404):
-        selectors.record_get_for(reviewer, first, record.pk)
+        record_get_for(reviewer, first, record.pk)
     assign(first, reviewer, AssignmentStatus.ACCEPTED)
-    assert selectors.record_get_for(reviewer, first, record.pk) == record
+    assert record_get_for(reviewer, first, record.pk) == record
 
 
 # --- the case list -----------------------------------------------------------------------------
@@ -145,7 +149,7 @@ def listed(db):
 
 
 def listing(user, **filters):
-    return numbers(selectors.case_list_for(user, today=TODAY, **filters))
+    return numbers(case_list_for(user, today=TODAY, **filters))
 
 
 @pytest.mark.django_db
@@ -252,14 +256,14 @@ def test_the_list_searches_case_and_claim_numbers_and_worker_names(case_admin, p
 
 
 def checks_by_label(case) -> dict:
-    return {check.label: check for check in selectors.eligibility_checks(case)}
+    return {check.label: check for check in eligibility_checks(case)}
 
 
 @pytest.mark.django_db
 def test_eligibility_checks_of_a_timely_complete_application(case_admin):
     case = CaseFactory(application_received=D(2026, 11, 19), ur_decision_date=D(2026, 10, 20))
     DisputedItemFactory(case=case, position=1)
-    services.record_add(
+    record_add(
         case=case,
         actor=case_admin,
         uploaded=pdf_upload(),
@@ -275,7 +279,7 @@ def test_eligibility_checks_of_a_timely_complete_application(case_admin):
 @pytest.mark.django_db
 def test_eligibility_checks_flag_a_late_application_without_ur_decision_or_items(case_admin):
     case = CaseFactory(application_received=D(2026, 11, 20), ur_decision_date=D(2026, 10, 20))
-    services.record_add(case=case, actor=case_admin, uploaded=pdf_upload(), title="PR-2")
+    record_add(case=case, actor=case_admin, uploaded=pdf_upload(), title="PR-2")
     checks = checks_by_label(case)
     late = checks["Filed within 30 days of the UR decision"]
     assert not late.ok

@@ -15,16 +15,14 @@ from django.db import connections
 from django.utils import timezone
 
 from accounts.models import Role
-from cases import deadlines, events, services
-from cases.models import (
-    Case,
-    CaseEvent,
-    CaseNumberCounter,
-    CaseStatus,
-    EventType,
-    MedicalRecord,
-    RecordKind,
-)
+from cases.clock.deadlines import add_calendar_days
+from cases.eligibility.services import case_eligibility_record, case_records_complete
+from cases.intake.services import case_create
+from cases.lifecycle import events
+from cases.lifecycle.models import Case, CaseEvent, CaseNumberCounter, CaseStatus, EventType
+from cases.lifecycle.services import case_remand, case_terminate
+from cases.records.models import MedicalRecord, RecordKind
+from cases.records.services import record_add
 from tests.factories import CaseFactory, DisputedItemFactory, UserFactory, minimal_pdf, pdf_upload
 
 D = dt.date
@@ -87,10 +85,8 @@ def stored_files(settings) -> list[Path]:
 
 
 def awaiting_records_case(admin, *, notice_on=NOTICE_ON, **intake):
-    case = services.case_create(data=intake_data(**intake), actor=admin)
-    return services.case_eligibility_record(
-        case=case, actor=admin, eligible=True, notice_on=notice_on
-    )
+    case = case_create(data=intake_data(**intake), actor=admin)
+    return case_eligibility_record(case=case, actor=admin, eligible=True, notice_on=notice_on)
 
 
 # --- case numbers ------------------------------------------------------------------------------
@@ -98,60 +94,52 @@ def awaiting_records_case(admin, *, notice_on=NOTICE_ON, **intake):
 
 @pytest.mark.django_db
 def test_case_numbers_are_cm_year_and_seven_digits_in_sequence(case_admin):
-    first = services.case_create(data=intake_data(), actor=case_admin)
-    second = services.case_create(data=intake_data(), actor=case_admin)
+    first = case_create(data=intake_data(), actor=case_admin)
+    second = case_create(data=intake_data(), actor=case_admin)
     assert CASE_NUMBER.match(first.case_number)
     assert (first.case_number, second.case_number) == ("CM26-0000001", "CM26-0000002")
 
 
 @pytest.mark.django_db
 def test_case_number_year_is_the_year_the_application_was_received(case_admin):
-    case = services.case_create(
+    case = case_create(
         data=intake_data(application_received=D(2025, 12, 30), ur_decision_date=D(2025, 12, 15)),
         actor=case_admin,
     )
     assert case.case_number == "CM25-0000001"
-    assert services.case_create(data=intake_data(), actor=case_admin).case_number == (
-        "CM26-0000001"
-    )
+    assert case_create(data=intake_data(), actor=case_admin).case_number == ("CM26-0000001")
 
 
 @pytest.mark.django_db
 def test_an_imported_high_number_moves_the_counter_past_it(case_admin):
-    imported = services.case_create(
+    imported = case_create(
         data=intake_data(case_number="CM26-0000500"), actor=case_admin, source="import"
     )
     assert imported.case_number == "CM26-0000500"
-    services.case_create(data=intake_data(case_number="CM26-0000100"), actor=case_admin)
-    assert services.case_create(data=intake_data(), actor=case_admin).case_number == (
-        "CM26-0000501"
-    )
+    case_create(data=intake_data(case_number="CM26-0000100"), actor=case_admin)
+    assert case_create(data=intake_data(), actor=case_admin).case_number == ("CM26-0000501")
 
 
 @pytest.mark.django_db
 def test_a_number_already_taken_by_a_case_is_skipped(case_admin):
     CaseFactory(case_number="CM26-0000002")  # written without the counter (e.g. by hand)
-    numbers = [
-        services.case_create(data=intake_data(), actor=case_admin).case_number for _ in range(2)
-    ]
+    numbers = [case_create(data=intake_data(), actor=case_admin).case_number for _ in range(2)]
     assert numbers == ["CM26-0000001", "CM26-0000003"]
 
 
 @pytest.mark.django_db
 def test_a_number_is_never_reused_even_after_its_case_is_gone(case_admin):
-    services.case_create(data=intake_data(), actor=case_admin)
-    services.case_create(data=intake_data(), actor=case_admin).delete()
-    assert services.case_create(data=intake_data(), actor=case_admin).case_number == (
-        "CM26-0000003"
-    )
+    case_create(data=intake_data(), actor=case_admin)
+    case_create(data=intake_data(), actor=case_admin).delete()
+    assert case_create(data=intake_data(), actor=case_admin).case_number == ("CM26-0000003")
     assert CaseNumberCounter.objects.get(year=26).last_number == 3
 
 
 @pytest.mark.django_db
 def test_an_imported_number_already_in_use_is_refused(case_admin):
-    services.case_create(data=intake_data(case_number="CM16-0213037"), actor=case_admin)
+    case_create(data=intake_data(case_number="CM16-0213037"), actor=case_admin)
     with pytest.raises(ValidationError, match="CM16-0213037 is already in use"):
-        services.case_create(data=intake_data(case_number="CM16-0213037"), actor=case_admin)
+        case_create(data=intake_data(case_number="CM16-0213037"), actor=case_admin)
     assert Case.objects.count() == 1
 
 
@@ -159,7 +147,7 @@ def test_an_imported_number_already_in_use_is_refused(case_admin):
 @pytest.mark.parametrize("number", ["16-0213037", "CM16-213037", "CMXX-0213037", "cm16-0213037"])
 def test_an_imported_number_of_the_wrong_shape_is_refused(case_admin, number):
     with pytest.raises(ValidationError) as refused:
-        services.case_create(data=intake_data(case_number=number), actor=case_admin)
+        case_create(data=intake_data(case_number=number), actor=case_admin)
     assert "case_number" in refused.value.message_dict
     assert Case.objects.count() == 0
     assert not CaseNumberCounter.objects.exists()
@@ -170,7 +158,7 @@ def test_an_imported_number_of_the_wrong_shape_is_refused(case_admin, number):
 
 @pytest.mark.django_db
 def test_case_create_stores_the_worker_parties_and_items(case_admin):
-    case = services.case_create(data=intake_data(), actor=case_admin)
+    case = case_create(data=intake_data(), actor=case_admin)
     case.refresh_from_db()
     assert case.status == S.RECEIVED
     assert case.due_on is None
@@ -197,7 +185,7 @@ def test_case_create_stores_the_worker_parties_and_items(case_admin):
 
 @pytest.mark.django_db
 def test_case_create_writes_one_case_received_event(case_admin):
-    case = services.case_create(data=intake_data(), actor=case_admin, source="api")
+    case = case_create(data=intake_data(), actor=case_admin, source="api")
     event = CaseEvent.objects.get(case=case)
     assert event.type == EventType.CASE_RECEIVED
     assert event.actor == case_admin
@@ -206,16 +194,16 @@ def test_case_create_writes_one_case_received_event(case_admin):
 
 @pytest.mark.django_db
 def test_a_duplicate_application_id_writes_nothing(case_admin):
-    services.case_create(data=intake_data(application_id="A-1"), actor=case_admin)
+    case_create(data=intake_data(application_id="A-1"), actor=case_admin)
     with pytest.raises(ValidationError):
-        services.case_create(data=intake_data(application_id="A-1"), actor=case_admin)
+        case_create(data=intake_data(application_id="A-1"), actor=case_admin)
     assert Case.objects.count() == 1
     assert CaseEvent.objects.count() == 1
 
 
 @pytest.mark.django_db
 def test_a_case_arriving_with_date_assigned_awaits_records(case_admin):
-    case = services.case_create(
+    case = case_create(
         data=intake_data(date_assigned=D(2026, 11, 4)), actor=case_admin, source="import"
     )
     case.refresh_from_db()
@@ -239,7 +227,7 @@ def test_a_case_arriving_with_date_assigned_awaits_records(case_admin):
 
 @pytest.mark.django_db
 def test_eligible_sends_the_notice_and_starts_the_records_clock(case, case_admin):
-    result = services.case_eligibility_record(
+    result = case_eligibility_record(
         case=case,
         actor=case_admin,
         eligible=True,
@@ -263,7 +251,7 @@ def test_eligible_sends_the_notice_and_starts_the_records_clock(case, case_admin
 
 @pytest.mark.django_db
 def test_the_notice_is_dated_today_when_no_date_is_given(case, case_admin):
-    services.case_eligibility_record(case=case, actor=case_admin, eligible=True)
+    case_eligibility_record(case=case, actor=case_admin, eligible=True)
     case.refresh_from_db()
     assert case.date_assigned == timezone.localdate()
 
@@ -273,14 +261,14 @@ def test_a_late_application_must_be_confirmed_before_it_is_eligible(case_admin):
     late = CaseFactory(application_received=D(2026, 11, 20), ur_decision_date=D(2026, 10, 20))
     DisputedItemFactory(case=late, position=1)
     with pytest.raises(ValidationError, match=r"30-day deadline \(11/19/2026\)"):
-        services.case_eligibility_record(
+        case_eligibility_record(
             case=late, actor=case_admin, eligible=True, notice_on=D(2026, 11, 23)
         )
     late.refresh_from_db()
     assert late.status == S.RECEIVED
     assert event_types(late) == []
 
-    services.case_eligibility_record(
+    case_eligibility_record(
         case=late, actor=case_admin, eligible=True, notice_on=D(2026, 11, 23), late_accepted=True
     )
     late.refresh_from_db()
@@ -293,7 +281,7 @@ def test_a_late_application_must_be_confirmed_before_it_is_eligible(case_admin):
 def test_an_application_on_day_30_needs_no_confirmation(case_admin):
     on_time = CaseFactory(application_received=D(2026, 11, 19), ur_decision_date=D(2026, 10, 20))
     DisputedItemFactory(case=on_time, position=1)
-    services.case_eligibility_record(
+    case_eligibility_record(
         case=on_time, actor=case_admin, eligible=True, notice_on=D(2026, 11, 19)
     )
     on_time.refresh_from_db()
@@ -304,7 +292,7 @@ def test_an_application_on_day_30_needs_no_confirmation(case_admin):
 def test_a_case_with_no_disputed_item_cannot_be_eligible(case_admin):
     empty = CaseFactory()
     with pytest.raises(ValidationError, match="no disputed item"):
-        services.case_eligibility_record(
+        case_eligibility_record(
             case=empty, actor=case_admin, eligible=True, notice_on=D(2026, 11, 4)
         )
     empty.refresh_from_db()
@@ -314,7 +302,7 @@ def test_a_case_with_no_disputed_item_cannot_be_eligible(case_admin):
 @pytest.mark.django_db
 def test_the_notice_cannot_be_dated_before_the_application_was_received(case, case_admin):
     with pytest.raises(ValidationError, match="before the application was received"):
-        services.case_eligibility_record(
+        case_eligibility_record(
             case=case, actor=case_admin, eligible=True, notice_on=D(2026, 11, 1)
         )
     case.refresh_from_db()
@@ -326,16 +314,14 @@ def test_the_notice_cannot_be_dated_before_the_application_was_received(case, ca
 @pytest.mark.parametrize("reasons", [None, [], ["", "   "]])
 def test_ineligible_needs_a_reason(case, case_admin, reasons):
     with pytest.raises(ValidationError, match="at least one reason"):
-        services.case_eligibility_record(
-            case=case, actor=case_admin, eligible=False, reasons=reasons
-        )
+        case_eligibility_record(case=case, actor=case_admin, eligible=False, reasons=reasons)
     case.refresh_from_db()
     assert case.status == S.RECEIVED
 
 
 @pytest.mark.django_db
 def test_ineligible_closes_the_case_with_its_reasons(case, case_admin):
-    services.case_eligibility_record(
+    case_eligibility_record(
         case=case,
         actor=case_admin,
         eligible=False,
@@ -354,15 +340,13 @@ def test_ineligible_closes_the_case_with_its_reasons(case, case_admin):
 
 @pytest.mark.django_db
 def test_eligibility_cannot_be_recorded_twice(case, case_admin):
-    services.case_eligibility_record(
-        case=case, actor=case_admin, eligible=True, notice_on=D(2026, 11, 4)
-    )
+    case_eligibility_record(case=case, actor=case_admin, eligible=True, notice_on=D(2026, 11, 4))
     with pytest.raises(ValidationError, match="awaiting records cannot become ineligible"):
-        services.case_eligibility_record(
+        case_eligibility_record(
             case=case, actor=case_admin, eligible=False, reasons=["Changed my mind"]
         )
     with pytest.raises(ValidationError, match="awaiting records cannot become eligible"):
-        services.case_eligibility_record(
+        case_eligibility_record(
             case=case, actor=case_admin, eligible=True, notice_on=D(2026, 11, 5)
         )
     case.refresh_from_db()
@@ -380,7 +364,7 @@ def test_a_record_is_stored_with_its_hash_and_pages_are_counted(
     content = upload.read()
     upload.seek(0)
     with django_capture_on_commit_callbacks(execute=True):
-        record = services.record_add(
+        record = record_add(
             case=case,
             actor=case_admin,
             uploaded=upload,
@@ -403,7 +387,7 @@ def test_a_record_is_stored_with_its_hash_and_pages_are_counted(
 
 @pytest.mark.django_db
 def test_a_pdf_is_recognised_by_its_content_not_its_name(case, case_admin, settings):
-    record = services.record_add(
+    record = record_add(
         case=case,
         actor=case_admin,
         uploaded=SimpleUploadedFile("scan.txt", minimal_pdf(1)),
@@ -427,7 +411,7 @@ def test_a_file_that_is_not_a_pdf_is_refused_and_nothing_is_written(
     case, case_admin, settings, upload, message
 ):
     with pytest.raises(ValidationError, match=message):
-        services.record_add(case=case, actor=case_admin, uploaded=upload, title="Report")
+        record_add(case=case, actor=case_admin, uploaded=upload, title="Report")
     assert not MedicalRecord.objects.exists()
     assert stored_files(settings) == []
     assert event_types(case) == []
@@ -437,9 +421,7 @@ def test_a_file_that_is_not_a_pdf_is_refused_and_nothing_is_written(
 def test_a_file_over_the_size_limit_is_refused_and_nothing_is_written(case, case_admin, settings):
     settings.RECORD_MAX_UPLOAD_BYTES = 100
     with pytest.raises(ValidationError, match="the limit is"):
-        services.record_add(
-            case=case, actor=case_admin, uploaded=pdf_upload(pages=2), title="Big report"
-        )
+        record_add(case=case, actor=case_admin, uploaded=pdf_upload(pages=2), title="Big report")
     assert not MedicalRecord.objects.exists()
     assert stored_files(settings) == []
 
@@ -449,7 +431,7 @@ def test_a_file_over_the_size_limit_is_refused_and_nothing_is_written(case, case
 def test_no_record_can_be_added_to_a_closed_case(case_admin, settings, status):
     closed = CaseFactory(status=status)
     with pytest.raises(ValidationError, match="closed case"):
-        services.record_add(case=closed, actor=case_admin, uploaded=pdf_upload(), title="Late")
+        record_add(case=closed, actor=case_admin, uploaded=pdf_upload(), title="Late")
     assert not MedicalRecord.objects.exists()
     assert stored_files(settings) == []
 
@@ -457,9 +439,9 @@ def test_no_record_can_be_added_to_a_closed_case(case_admin, settings, status):
 @pytest.mark.django_db
 def test_a_case_closed_since_it_was_opened_on_screen_takes_no_record(case, case_admin, settings):
     on_screen = Case.objects.get(pk=case.pk)
-    services.case_terminate(case=case, actor=case_admin, reason="withdrawn")
+    case_terminate(case=case, actor=case_admin, reason="withdrawn")
     with pytest.raises(ValidationError, match="closed case"):
-        services.record_add(case=on_screen, actor=case_admin, uploaded=pdf_upload(), title="PR-2")
+        record_add(case=on_screen, actor=case_admin, uploaded=pdf_upload(), title="PR-2")
     assert not MedicalRecord.objects.exists()
     assert stored_files(settings) == []
 
@@ -470,8 +452,8 @@ def test_a_case_closed_since_it_was_opened_on_screen_takes_no_record(case, case_
 @pytest.mark.django_db
 def test_records_complete_starts_the_determination_clock(case_admin):
     case = awaiting_records_case(case_admin)
-    services.record_add(case=case, actor=case_admin, uploaded=pdf_upload(), title="PR-2")
-    services.case_records_complete(case=case, actor=case_admin, on=D(2026, 11, 10))
+    record_add(case=case, actor=case_admin, uploaded=pdf_upload(), title="PR-2")
+    case_records_complete(case=case, actor=case_admin, on=D(2026, 11, 10))
     case.refresh_from_db()
     assert case.status == S.RECORDS_COMPLETE
     assert case.records_complete_on == D(2026, 11, 10)
@@ -486,12 +468,12 @@ def test_records_complete_starts_the_determination_clock(case_admin):
 @pytest.mark.django_db
 def test_records_complete_counts_from_the_application_when_it_came_later(case_admin):
     # An imported case whose notice (from the other system) predates our receipt.
-    case = services.case_create(
+    case = case_create(
         data=intake_data(application_received=D(2026, 11, 12), date_assigned=D(2026, 11, 4)),
         actor=case_admin,
     )
-    services.record_add(case=case, actor=case_admin, uploaded=pdf_upload(), title="PR-2")
-    services.case_records_complete(case=case, actor=case_admin, on=D(2026, 11, 10))
+    record_add(case=case, actor=case_admin, uploaded=pdf_upload(), title="PR-2")
+    case_records_complete(case=case, actor=case_admin, on=D(2026, 11, 10))
     case.refresh_from_db()
     assert case.due_on == D(2026, 12, 14)  # 30 days after 11/12 is a Saturday
 
@@ -499,10 +481,10 @@ def test_records_complete_counts_from_the_application_when_it_came_later(case_ad
 @pytest.mark.django_db
 def test_records_cannot_be_complete_on_a_future_date(case_admin):
     case = awaiting_records_case(case_admin)
-    services.record_add(case=case, actor=case_admin, uploaded=pdf_upload(), title="PR-2")
+    record_add(case=case, actor=case_admin, uploaded=pdf_upload(), title="PR-2")
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
     with pytest.raises(ValidationError, match="future date"):
-        services.case_records_complete(case=case, actor=case_admin, on=tomorrow)
+        case_records_complete(case=case, actor=case_admin, on=tomorrow)
     case.refresh_from_db()
     assert case.status == S.AWAITING_RECORDS
     assert case.records_complete_on is None
@@ -511,9 +493,9 @@ def test_records_cannot_be_complete_on_a_future_date(case_admin):
 @pytest.mark.django_db
 def test_records_cannot_be_complete_before_the_notice(case_admin):
     case = awaiting_records_case(case_admin)
-    services.record_add(case=case, actor=case_admin, uploaded=pdf_upload(), title="PR-2")
+    record_add(case=case, actor=case_admin, uploaded=pdf_upload(), title="PR-2")
     with pytest.raises(ValidationError, match="before the notice of assignment"):
-        services.case_records_complete(case=case, actor=case_admin, on=D(2026, 11, 3))
+        case_records_complete(case=case, actor=case_admin, on=D(2026, 11, 3))
 
 
 @pytest.mark.django_db
@@ -521,7 +503,7 @@ def test_records_cannot_be_complete_before_the_notice(case_admin):
 def test_a_review_never_rests_on_the_ur_decision_alone(case_admin, proceed_without):
     # Notice weeks ago: the records are overdue, so only the UR-decision rule can refuse.
     case = awaiting_records_case(case_admin, notice_on=D(2026, 10, 1), **old_dates())
-    services.record_add(
+    record_add(
         case=case,
         actor=case_admin,
         uploaded=pdf_upload(),
@@ -529,7 +511,7 @@ def test_a_review_never_rests_on_the_ur_decision_alone(case_admin, proceed_witho
         kind=RecordKind.UR_DECISION,
     )
     with pytest.raises(ValidationError, match="UR decision alone"):
-        services.case_records_complete(
+        case_records_complete(
             case=case, actor=case_admin, on=D(2026, 11, 10), proceed_without=proceed_without
         )
     case.refresh_from_db()
@@ -540,7 +522,7 @@ def test_a_review_never_rests_on_the_ur_decision_alone(case_admin, proceed_witho
 def test_records_complete_with_no_record_at_all_is_refused(case_admin):
     case = awaiting_records_case(case_admin)
     with pytest.raises(ValidationError, match="UR decision alone"):
-        services.case_records_complete(case=case, actor=case_admin, on=D(2026, 11, 10))
+        case_records_complete(case=case, actor=case_admin, on=D(2026, 11, 10))
 
 
 def old_dates() -> dict:
@@ -556,9 +538,9 @@ def test_proceeding_without_records_is_refused_before_they_are_due(case_admin):
         application_received=today - dt.timedelta(days=2),
         ur_decision_date=today - dt.timedelta(days=10),
     )
-    services.record_add(case=case, actor=case_admin, uploaded=pdf_upload(), title="PR-2")
+    record_add(case=case, actor=case_admin, uploaded=pdf_upload(), title="PR-2")
     with pytest.raises(ValidationError, match="not overdue yet"):
-        services.case_records_complete(case=case, actor=case_admin, proceed_without=True)
+        case_records_complete(case=case, actor=case_admin, proceed_without=True)
     case.refresh_from_db()
     assert case.status == S.AWAITING_RECORDS
 
@@ -572,12 +554,12 @@ def test_proceeding_without_records_is_allowed_once_they_are_overdue(case_admin)
         application_received=today - dt.timedelta(days=35),
         ur_decision_date=today - dt.timedelta(days=40),
     )
-    services.record_add(case=case, actor=case_admin, uploaded=pdf_upload(), title="PR-2")
-    services.case_records_complete(case=case, actor=case_admin, proceed_without=True)
+    record_add(case=case, actor=case_admin, uploaded=pdf_upload(), title="PR-2")
+    case_records_complete(case=case, actor=case_admin, proceed_without=True)
     case.refresh_from_db()
     assert case.status == S.RECORDS_COMPLETE
     assert case.records_complete_on == today
-    assert case.due_on == deadlines.add_calendar_days(today, 30)
+    assert case.due_on == add_calendar_days(today, 30)
     event = CaseEvent.objects.get(case=case, type=EventType.RECORDS_COMPLETED)
     assert event.details["complete"] is False
     assert event.details["late"] is True
@@ -605,7 +587,7 @@ def case_in(status, **fields):
 @pytest.mark.parametrize("status", OPEN)
 def test_an_open_case_can_be_terminated(case_admin, status):
     case = case_in(status)
-    services.case_terminate(case=case, actor=case_admin, reason="authorized", note=" Paid. ")
+    case_terminate(case=case, actor=case_admin, reason="authorized", note=" Paid. ")
     case.refresh_from_db()
     assert case.status == S.TERMINATED
     assert case.due_on is None
@@ -624,7 +606,7 @@ def test_an_open_case_can_be_terminated(case_admin, status):
 def test_termination_needs_a_known_reason(case_admin):
     case = case_in(S.IN_REVIEW)
     with pytest.raises(ValidationError, match="treatment authorized, or withdrawn"):
-        services.case_terminate(case=case, actor=case_admin, reason="bored")
+        case_terminate(case=case, actor=case_admin, reason="bored")
     case.refresh_from_db()
     assert case.status == S.IN_REVIEW
     assert event_types(case) == []
@@ -635,7 +617,7 @@ def test_termination_needs_a_known_reason(case_admin):
 def test_a_closed_case_cannot_be_terminated(case_admin, status):
     case = case_in(status)
     with pytest.raises(ValidationError, match="cannot become terminated"):
-        services.case_terminate(case=case, actor=case_admin, reason="withdrawn")
+        case_terminate(case=case, actor=case_admin, reason="withdrawn")
     case.refresh_from_db()
     assert case.status == status
     assert event_types(case) == []
@@ -644,13 +626,13 @@ def test_a_closed_case_cannot_be_terminated(case_admin, status):
 @pytest.mark.django_db
 def test_an_issued_case_is_remanded_into_a_new_round(case_admin):
     case = case_in(S.ISSUED, due_on=None)
-    services.case_remand(case=case, actor=case_admin, note="WCAB order of 11/20/2026")
+    case_remand(case=case, actor=case_admin, note="WCAB order of 11/20/2026")
     case.refresh_from_db()
     today = timezone.localdate()
     assert case.status == S.REMANDED
     assert case.round == 2
     assert case.records_complete_on == today
-    assert case.due_on == deadlines.add_calendar_days(today, 30)
+    assert case.due_on == add_calendar_days(today, 30)
     event = CaseEvent.objects.get(case=case)
     assert event.type == EventType.CASE_REMANDED
     assert event.actor == case_admin
@@ -663,7 +645,7 @@ def test_an_issued_case_is_remanded_into_a_new_round(case_admin):
 def test_only_an_issued_case_can_be_remanded(case_admin, status):
     case = case_in(status)
     with pytest.raises(ValidationError, match="cannot become remanded"):
-        services.case_remand(case=case, actor=case_admin)
+        case_remand(case=case, actor=case_admin)
     case.refresh_from_db()
     assert case.status == status
     assert case.round == 1
@@ -676,7 +658,7 @@ def test_only_an_issued_case_can_be_remanded(case_admin, status):
 @pytest.mark.django_db
 def test_every_transition_writes_exactly_one_event_with_its_states_and_actor(case_admin):
     other_admin = UserFactory(role=Role.CASE_ADMIN)
-    case = services.case_create(data=intake_data(), actor=case_admin)
+    case = case_create(data=intake_data(), actor=case_admin)
     transitions = []
 
     def step(action, actor):
@@ -692,7 +674,7 @@ def test_every_transition_writes_exactly_one_event_with_its_states_and_actor(cas
         return moves
 
     moves = step(
-        lambda: services.case_eligibility_record(
+        lambda: case_eligibility_record(
             case=case, actor=other_admin, eligible=True, notice_on=D(2026, 11, 4)
         ),
         other_admin,
@@ -702,16 +684,16 @@ def test_every_transition_writes_exactly_one_event_with_its_states_and_actor(cas
         (S.RECEIVED, S.ELIGIBLE),
         (S.ELIGIBLE, S.AWAITING_RECORDS),
     ]
-    services.record_add(case=case, actor=case_admin, uploaded=pdf_upload(), title="PR-2")
+    record_add(case=case, actor=case_admin, uploaded=pdf_upload(), title="PR-2")
     moves = step(
-        lambda: services.case_records_complete(case=case, actor=case_admin, on=D(2026, 11, 10)),
+        lambda: case_records_complete(case=case, actor=case_admin, on=D(2026, 11, 10)),
         case_admin,
     )
     assert [(m.details["from_status"], m.details["to_status"]) for m in moves] == [
         (S.AWAITING_RECORDS, S.RECORDS_COMPLETE)
     ]
     moves = step(
-        lambda: services.case_terminate(case=case, actor=other_admin, reason="withdrawn"),
+        lambda: case_terminate(case=case, actor=other_admin, reason="withdrawn"),
         other_admin,
     )
     assert [(m.details["from_status"], m.details["to_status"]) for m in moves] == [
@@ -731,9 +713,9 @@ def test_every_transition_writes_exactly_one_event_with_its_states_and_actor(cas
 @pytest.mark.django_db
 def test_a_refused_transition_changes_nothing_and_writes_no_event(case, case_admin):
     with pytest.raises(ValidationError, match="received cannot become records complete"):
-        services.case_records_complete(case=case, actor=case_admin, on=D(2026, 11, 10))
+        case_records_complete(case=case, actor=case_admin, on=D(2026, 11, 10))
     with pytest.raises(ValidationError, match="received cannot become remanded"):
-        services.case_remand(case=case, actor=case_admin)
+        case_remand(case=case, actor=case_admin)
     case.refresh_from_db()
     assert case.status == S.RECEIVED
     assert case.records_complete_on is None
@@ -742,7 +724,7 @@ def test_a_refused_transition_changes_nothing_and_writes_no_event(case, case_adm
 
 @pytest.mark.django_db
 def test_events_are_append_only(case_admin):
-    case = services.case_create(data=intake_data(), actor=case_admin)
+    case = case_create(data=intake_data(), actor=case_admin)
     event = CaseEvent.objects.get(case=case)
     event.details = {"source": "forged"}
     with pytest.raises(ValueError, match="append-only"):
@@ -793,10 +775,10 @@ def test_two_administrators_recording_eligibility_at_once_only_one_succeeds():
     seen_by_second = Case.objects.get(pk=case.pk)
 
     results = run_together(
-        lambda: services.case_eligibility_record(
+        lambda: case_eligibility_record(
             case=seen_by_first, actor=first_admin, eligible=True, notice_on=D(2026, 11, 4)
         ),
-        lambda: services.case_eligibility_record(
+        lambda: case_eligibility_record(
             case=seen_by_second,
             actor=second_admin,
             eligible=False,
@@ -819,7 +801,7 @@ def test_cases_created_at_once_get_different_numbers():
     admin = UserFactory(role=Role.CASE_ADMIN)
     payloads = [intake_data(), intake_data()]
     results = run_together(
-        *(lambda data=data: services.case_create(data=data, actor=admin) for data in payloads)
+        *(lambda data=data: case_create(data=data, actor=admin) for data in payloads)
     )
     assert all(isinstance(result, Case) for result in results), results
     assert sorted(result.case_number for result in results) == ["CM26-0000001", "CM26-0000002"]

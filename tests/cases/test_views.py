@@ -7,9 +7,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from cases import services
-from cases.models import Case, CaseEvent, CaseStatus, MedicalRecord
-from reviews.models import Assignment
+from cases.eligibility.services import case_eligibility_record
+from cases.lifecycle.models import Case, CaseEvent, CaseStatus
+from cases.records.models import MedicalRecord
+from cases.records.services import record_add, record_inspect_pages
+from reviews.assignment.models import Assignment
 from tests.factories import PASSWORD, CaseFactory, DisputedItemFactory, pdf_upload
 
 pytestmark = pytest.mark.django_db
@@ -25,16 +27,14 @@ def admin_client(client, case_admin):
 
 
 def add_record(case, actor, *, kind="medical", title="PR-2 progress report"):
-    return services.record_add(
+    return record_add(
         case=case, actor=actor, uploaded=pdf_upload("pr2.pdf"), title=title, kind=kind
     )
 
 
 def awaiting_records(case, actor, *, notice_on):
     add_record(case, actor)
-    return services.case_eligibility_record(
-        case=case, actor=actor, eligible=True, notice_on=notice_on
-    )
+    return case_eligibility_record(case=case, actor=actor, eligible=True, notice_on=notice_on)
 
 
 # --- The case list ----------------------------------------------------------------------------
@@ -47,7 +47,7 @@ def test_list_shows_the_clock_and_marks_overdue_and_expedited(admin_client, case
     awaiting_records(late, case_admin, notice_on=today - dt.timedelta(days=5))
     CaseFactory(worker_last_name="Quiet")
 
-    page = admin_client.get(reverse("case_list")).content.decode()
+    page = admin_client.get(reverse("casefile:case_list")).content.decode()
 
     assert "Okafor, Lina" in page
     assert "Expedited" in page
@@ -59,7 +59,7 @@ def test_list_filters_and_search_return_the_right_rows(admin_client, case_admin)
     expedited = CaseFactory(priority="expedited", claim_number="05-777001")
     standard = CaseFactory(worker_first_name="Maria", worker_last_name="Gonzalez")
     closed = CaseFactory(status=CaseStatus.TERMINATED)
-    url = reverse("case_list")
+    url = reverse("casefile:case_list")
 
     def shown(**params):
         page = admin_client.get(url, params).content.decode()
@@ -80,15 +80,15 @@ def test_list_filters_and_search_return_the_right_rows(admin_client, case_admin)
 
 
 def test_list_says_what_to_do_when_empty(admin_client):
-    page = admin_client.get(reverse("case_list")).content.decode()
-    assert "No cases yet" in page and reverse("case_new") in page
-    page = admin_client.get(reverse("case_list"), {"q": "nobody"}).content.decode()
+    page = admin_client.get(reverse("casefile:case_list")).content.decode()
+    assert "No cases yet" in page and reverse("intake:case_new") in page
+    page = admin_client.get(reverse("casefile:case_list"), {"q": "nobody"}).content.decode()
     assert "No cases match these filters" in page
 
 
 def test_list_htmx_request_gets_only_the_results(admin_client):
     case = CaseFactory()
-    response = admin_client.get(reverse("case_list"), {"q": case.claim_number}, **HTMX)
+    response = admin_client.get(reverse("casefile:case_list"), {"q": case.claim_number}, **HTMX)
     html = response.content.decode()
     assert 'id="case-results"' in html
     assert case.case_number in html
@@ -96,7 +96,7 @@ def test_list_htmx_request_gets_only_the_results(admin_client):
 
 
 def test_list_filter_form_works_without_javascript_and_with_htmx(admin_client):
-    html = admin_client.get(reverse("case_list")).content.decode()
+    html = admin_client.get(reverse("casefile:case_list")).content.decode()
     assert 'method="get"' in html
     assert 'hx-get="/cases/"' in html and 'hx-push-url="true"' in html
     assert "input changed delay:300ms" in html
@@ -104,9 +104,9 @@ def test_list_filter_form_works_without_javascript_and_with_htmx(admin_client):
 
 def test_list_paginates_fifty_a_page(admin_client):
     CaseFactory.create_batch(51)
-    first = admin_client.get(reverse("case_list")).content.decode()
+    first = admin_client.get(reverse("casefile:case_list")).content.decode()
     assert "51 cases" in first and "Page 1 of 2" in first
-    second = admin_client.get(reverse("case_list"), {"page": 2}).content.decode()
+    second = admin_client.get(reverse("casefile:case_list"), {"page": 2}).content.decode()
     assert second.count('class="case-link"') == 1
 
 
@@ -120,10 +120,10 @@ def test_list_query_count_does_not_grow_with_the_cases(admin_client, django_asse
     # The session, the user, the count, the page of cases, their disputed items (prefetched).
     make_cases(2)
     with django_assert_num_queries(LIST_QUERIES):
-        admin_client.get(reverse("case_list"))
+        admin_client.get(reverse("casefile:case_list"))
     make_cases(20)
     with django_assert_num_queries(LIST_QUERIES):
-        response = admin_client.get(reverse("case_list"))
+        response = admin_client.get(reverse("casefile:case_list"))
     assert response.content.decode().count('class="case-link"') == 22
 
 
@@ -183,7 +183,7 @@ def intake_post(**overrides):
 
 
 def test_intake_form_has_the_guided_sections(admin_client):
-    page = admin_client.get(reverse("case_new")).content.decode()
+    page = admin_client.get(reverse("intake:case_new")).content.decode()
     for heading in (
         "Application",
         "Injured worker",
@@ -201,11 +201,11 @@ def test_intake_creates_the_case_with_items_parties_and_records(
     admin_client, case_admin, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(reverse("case_new"), intake_post())
+        response = admin_client.post(reverse("intake:case_new"), intake_post())
 
     case = Case.objects.get(application_id="A-2026-000500")
     assert response.status_code == 302
-    assert response["Location"] == reverse("case_detail", args=[case.case_number])
+    assert response["Location"] == reverse("casefile:case_detail", args=[case.case_number])
     assert case.case_number.startswith("CM26-")
     assert case.status == CaseStatus.RECEIVED
     assert case.created_by == case_admin and case.source == "ui"
@@ -234,7 +234,7 @@ def test_invalid_intake_creates_nothing_and_says_what_is_wrong(admin_client):
     bad_file = SimpleUploadedFile("notes.txt", b"just text", content_type="application/pdf")
     data = intake_post(**{"application-claim_number": "", "records-0-file": bad_file})
 
-    response = admin_client.post(reverse("case_new"), data)
+    response = admin_client.post(reverse("intake:case_new"), data)
 
     assert response.status_code == 200
     assert not Case.objects.exists()
@@ -257,7 +257,7 @@ def test_intake_needs_a_disputed_item_and_a_birth_date_or_age(admin_client):
             "worker-date_of_birth": "",
         }
     )
-    page = admin_client.post(reverse("case_new"), data).content.decode()
+    page = admin_client.post(reverse("intake:case_new"), data).content.decode()
     assert not Case.objects.exists()
     assert "Give the date of birth or the age." in page
     assert "Disputed item 1: Treatment requested: This field is required." in page
@@ -265,14 +265,14 @@ def test_intake_needs_a_disputed_item_and_a_birth_date_or_age(admin_client):
 
 def test_intake_refuses_an_application_id_already_on_file(admin_client):
     existing = CaseFactory(application_id="A-2026-000500")
-    page = admin_client.post(reverse("case_new"), intake_post()).content.decode()
+    page = admin_client.post(reverse("intake:case_new"), intake_post()).content.decode()
     assert f"already on file as case {existing.case_number}" in page
     assert Case.objects.count() == 1
 
 
 def test_add_item_without_javascript_keeps_what_was_typed(admin_client):
     data = intake_post(add_items="1")
-    response = admin_client.post(reverse("case_new"), data)
+    response = admin_client.post(reverse("intake:case_new"), data)
     page = response.content.decode()
     assert response.status_code == 200
     assert not Case.objects.exists()
@@ -284,7 +284,7 @@ def test_add_item_without_javascript_keeps_what_was_typed(admin_client):
 
 def test_add_item_with_htmx_returns_one_numbered_row(admin_client):
     response = admin_client.get(
-        reverse("case_new_row", args=["items"]), {"items-TOTAL_FORMS": "2"}, **HTMX
+        reverse("intake:case_new_row", args=["items"]), {"items-TOTAL_FORMS": "2"}, **HTMX
     )
     html = response.content.decode()
     assert "Disputed item 3" in html
@@ -302,7 +302,7 @@ def test_added_blank_rows_are_ignored(admin_client):
         "records-2-kind": "medical",
     }
     data = intake_post(**blank_rows)
-    response = admin_client.post(reverse("case_new"), data)
+    response = admin_client.post(reverse("intake:case_new"), data)
     assert response.status_code == 302
     case = Case.objects.get()
     assert case.items.count() == 2 and case.records.count() == 1
@@ -312,7 +312,9 @@ def test_added_blank_rows_are_ignored(admin_client):
 
 
 def test_case_page_shows_facts_items_and_clock(admin_client, case):
-    page = admin_client.get(reverse("case_detail", args=[case.case_number])).content.decode()
+    page = admin_client.get(
+        reverse("casefile:case_detail", args=[case.case_number])
+    ).content.decode()
     assert case.case_number in page and case.worker_name in page
     assert "Received" in page
     assert "Statutory clock" in page and "Application deadline" in page
@@ -324,13 +326,15 @@ def test_case_page_shows_facts_items_and_clock(admin_client, case):
 
 def test_overdue_case_says_overdue_on_its_page(admin_client, case, case_admin):
     awaiting_records(case, case_admin, notice_on=timezone.localdate() - dt.timedelta(days=20))
-    page = admin_client.get(reverse("case_detail", args=[case.case_number])).content.decode()
+    page = admin_client.get(
+        reverse("casefile:case_detail", args=[case.case_number])
+    ).content.decode()
     assert "OVERDUE" in page
     assert "Proceed without complete records" in page
 
 
 def test_record_upload_from_the_case_page(admin_client, case):
-    url = reverse("case_record_add", args=[case.case_number])
+    url = reverse("casefile:case_record_add", args=[case.case_number])
     response = admin_client.post(
         url,
         {
@@ -349,7 +353,7 @@ def test_record_upload_from_the_case_page(admin_client, case):
 
 def test_record_upload_refuses_a_file_that_is_not_a_pdf(admin_client, case):
     response = admin_client.post(
-        reverse("case_record_add", args=[case.case_number]),
+        reverse("casefile:case_record_add", args=[case.case_number]),
         {
             "record-file": SimpleUploadedFile("scan.png", b"\x89PNG...."),
             "record-title": "Scan",
@@ -364,7 +368,7 @@ def test_record_upload_refuses_a_file_that_is_not_a_pdf(admin_client, case):
 def test_record_upload_refuses_a_file_over_the_limit(admin_client, case, settings):
     settings.RECORD_MAX_UPLOAD_BYTES = 100
     response = admin_client.post(
-        reverse("case_record_add", args=[case.case_number]),
+        reverse("casefile:case_record_add", args=[case.case_number]),
         {"record-file": pdf_upload(), "record-title": "PR-2", "record-kind": "medical"},
         **HTMX,
     )
@@ -376,7 +380,7 @@ def test_record_upload_refuses_a_file_over_the_limit(admin_client, case, setting
 
 def test_eligible_finding_sends_the_notice_and_starts_the_records_clock(admin_client, case):
     response = admin_client.post(
-        reverse("case_eligibility", args=[case.case_number]),
+        reverse("casefile:case_eligibility", args=[case.case_number]),
         {"finding": "eligible", "eligible-notice_on": "2026-11-04", "eligible-electronic": "on"},
     )
     assert response.status_code == 302
@@ -391,7 +395,7 @@ def test_eligible_finding_sends_the_notice_and_starts_the_records_clock(admin_cl
 
 def test_ineligible_finding_closes_the_case_with_its_reasons(admin_client, case):
     response = admin_client.post(
-        reverse("case_eligibility", args=[case.case_number]),
+        reverse("casefile:case_eligibility", args=[case.case_number]),
         {"finding": "ineligible", "ineligible-reasons": "Not a UR decision\nDuplicate application"},
     )
     assert response.status_code == 302
@@ -405,7 +409,7 @@ def test_ineligible_finding_closes_the_case_with_its_reasons(admin_client, case)
 
 def test_ineligible_needs_a_reason(admin_client, case):
     response = admin_client.post(
-        reverse("case_eligibility", args=[case.case_number]),
+        reverse("casefile:case_eligibility", args=[case.case_number]),
         {"finding": "ineligible", "ineligible-reasons": "  "},
     )
     assert response.status_code == 200
@@ -419,8 +423,10 @@ def test_late_application_needs_the_administrators_acceptance(admin_client):
         ur_decision_date=dt.date(2026, 9, 1), application_received=dt.date(2026, 11, 2)
     )
     DisputedItemFactory(case=late)
-    url = reverse("case_eligibility", args=[late.case_number])
-    page = admin_client.get(reverse("case_detail", args=[late.case_number])).content.decode()
+    url = reverse("casefile:case_eligibility", args=[late.case_number])
+    page = admin_client.get(
+        reverse("casefile:case_detail", args=[late.case_number])
+    ).content.decode()
     assert "Filed late" in page and "Accept the late application" in page
 
     response = admin_client.post(url, {"finding": "eligible", "eligible-notice_on": "2026-11-04"})
@@ -444,7 +450,7 @@ def test_late_application_needs_the_administrators_acceptance(admin_client):
 def test_service_refusal_is_shown_and_changes_nothing(admin_client):
     no_items = CaseFactory()
     response = admin_client.post(
-        reverse("case_eligibility", args=[no_items.case_number]),
+        reverse("casefile:case_eligibility", args=[no_items.case_number]),
         {"finding": "eligible", "eligible-notice_on": "2026-11-04"},
         **HTMX,
     )
@@ -457,7 +463,7 @@ def test_service_refusal_is_shown_and_changes_nothing(admin_client):
 
 def test_htmx_action_swaps_its_panel_and_tells_the_others(admin_client, case):
     response = admin_client.post(
-        reverse("case_eligibility", args=[case.case_number]),
+        reverse("casefile:case_eligibility", args=[case.case_number]),
         {"finding": "ineligible", "ineligible-reasons": "Duplicate"},
         **HTMX,
     )
@@ -469,7 +475,7 @@ def test_htmx_action_swaps_its_panel_and_tells_the_others(admin_client, case):
 
 
 def test_panels_refresh_themselves_with_htmx(admin_client, case):
-    url = reverse("case_detail", args=[case.case_number])
+    url = reverse("casefile:case_detail", args=[case.case_number])
     page = admin_client.get(url).content.decode()
     assert page.count('hx-trigger="case-changed from:body"') >= 4
     for panel, marker in (("clock", 'id="clock"'), ("history", 'id="history"')):
@@ -480,7 +486,8 @@ def test_panels_refresh_themselves_with_htmx(admin_client, case):
 def test_records_complete_starts_the_determination_clock(admin_client, case, case_admin):
     awaiting_records(case, case_admin, notice_on=dt.date(2026, 11, 4))
     response = admin_client.post(
-        reverse("case_records_complete", args=[case.case_number]), {"complete-on": "2026-11-10"}
+        reverse("casefile:case_records_complete", args=[case.case_number]),
+        {"complete-on": "2026-11-10"},
     )
     assert response.status_code == 302
     case.refresh_from_db()
@@ -494,7 +501,7 @@ def test_records_cannot_be_complete_in_the_future(admin_client, case, case_admin
     awaiting_records(case, case_admin, notice_on=dt.date(2026, 11, 4))
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
     response = admin_client.post(
-        reverse("case_records_complete", args=[case.case_number]),
+        reverse("casefile:case_records_complete", args=[case.case_number]),
         {"complete-on": tomorrow.isoformat()},
     )
     assert response.status_code == 200
@@ -506,8 +513,10 @@ def test_records_cannot_be_complete_in_the_future(admin_client, case, case_admin
 def test_proceed_without_records_only_once_they_are_overdue(admin_client, case, case_admin):
     today = timezone.localdate()
     awaiting_records(case, case_admin, notice_on=today - dt.timedelta(days=2))
-    url = reverse("case_records_complete", args=[case.case_number])
-    page = admin_client.get(reverse("case_detail", args=[case.case_number])).content.decode()
+    url = reverse("casefile:case_records_complete", args=[case.case_number])
+    page = admin_client.get(
+        reverse("casefile:case_detail", args=[case.case_number])
+    ).content.decode()
     assert "Proceed without complete records" not in page
 
     response = admin_client.post(url, {"proceed_without": "1"})
@@ -519,7 +528,8 @@ def test_proceed_without_records_only_once_they_are_overdue(admin_client, case, 
     DisputedItemFactory(case=other)
     awaiting_records(other, case_admin, notice_on=today - dt.timedelta(days=20))
     response = admin_client.post(
-        reverse("case_records_complete", args=[other.case_number]), {"proceed_without": "1"}
+        reverse("casefile:case_records_complete", args=[other.case_number]),
+        {"proceed_without": "1"},
     )
     assert response.status_code == 302
     other.refresh_from_db()
@@ -528,7 +538,7 @@ def test_proceed_without_records_only_once_they_are_overdue(admin_client, case, 
 
 
 def test_terminate_needs_the_confirmation(admin_client, case):
-    url = reverse("case_terminate", args=[case.case_number])
+    url = reverse("casefile:case_terminate", args=[case.case_number])
     response = admin_client.post(url, {"terminate-reason": "withdrawn"})
     assert "Tick the box to confirm the termination." in response.content.decode()
     case.refresh_from_db()
@@ -547,16 +557,20 @@ def test_terminate_needs_the_confirmation(admin_client, case):
     assert case.status == CaseStatus.TERMINATED
     page = admin_client.get(response["Location"]).content.decode()
     assert "The application was withdrawn" in page and "Worker&#x27;s attorney withdrew" in page
-    assert reverse("case_terminate", args=[case.case_number]) not in page  # closed: no action
+    assert (
+        reverse("casefile:case_terminate", args=[case.case_number]) not in page
+    )  # closed: no action
 
 
 def test_remand_of_an_issued_case_starts_a_new_round(admin_client):
     issued = CaseFactory(status=CaseStatus.ISSUED)
     DisputedItemFactory(case=issued)
-    page = admin_client.get(reverse("case_detail", args=[issued.case_number])).content.decode()
+    page = admin_client.get(
+        reverse("casefile:case_detail", args=[issued.case_number])
+    ).content.decode()
     assert "Remand for a new review" in page
     response = admin_client.post(
-        reverse("case_remand", args=[issued.case_number]),
+        reverse("casefile:case_remand", args=[issued.case_number]),
         {"remand-note": "WCAB order of 11/20/2026", "remand-confirm": "on"},
     )
     assert response.status_code == 302
@@ -566,7 +580,7 @@ def test_remand_of_an_issued_case_starts_a_new_round(admin_client):
 
 def test_remand_is_refused_for_a_case_not_issued(admin_client, case):
     response = admin_client.post(
-        reverse("case_remand", args=[case.case_number]), {"remand-confirm": "on"}
+        reverse("casefile:case_remand", args=[case.case_number]), {"remand-confirm": "on"}
     )
     assert "cannot become remanded" in response.content.decode()
     case.refresh_from_db()
@@ -580,7 +594,7 @@ def test_record_download_opens_the_pdf_inline_and_records_the_opening(
     admin_client, case, case_admin
 ):
     record = add_record(case, case_admin)
-    response = admin_client.get(reverse("case_record", args=[case.case_number, record.pk]))
+    response = admin_client.get(reverse("records:case_record", args=[case.case_number, record.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("inline")
@@ -593,9 +607,9 @@ def test_record_download_opens_the_pdf_inline_and_records_the_opening(
 
 def test_record_pages_show_counting_until_inspected(admin_client, case, case_admin):
     record = add_record(case, case_admin)
-    url = reverse("case_detail", args=[case.case_number])
+    url = reverse("casefile:case_detail", args=[case.case_number])
     assert "counting…" in admin_client.get(url).content.decode()
-    services.record_inspect_pages(record_id=record.pk)
+    record_inspect_pages(record_id=record.pk)
     html = admin_client.get(url, {"panel": "records"}, **HTMX).content.decode()
     assert "counting…" not in html and "every 3s" not in html
 
@@ -603,7 +617,7 @@ def test_record_pages_show_counting_until_inspected(admin_client, case, case_adm
 def test_assigned_reviewer_sees_the_case_page_without_actions(client, reviewer, case, case_admin):
     Assignment.objects.create(case=case, reviewer=reviewer, assigned_by=case_admin)
     assert client.login(username=reviewer.username, password=PASSWORD)
-    page = client.get(reverse("case_detail", args=[case.case_number])).content.decode()
+    page = client.get(reverse("casefile:case_detail", args=[case.case_number])).content.decode()
     assert case.case_number in page
     assert "Record eligible" not in page
     assert "MRI of the right shoulder without contrast" in page
@@ -611,7 +625,7 @@ def test_assigned_reviewer_sees_the_case_page_without_actions(client, reviewer, 
 
 def test_intake_form_refuses_a_formulary_dispute_on_a_non_drug_item(admin_client):
     data = intake_post(**{"items-1-formulary_dispute": "on"})
-    response = admin_client.post(reverse("case_new"), data)
+    response = admin_client.post(reverse("intake:case_new"), data)
     assert response.status_code == 200
     assert "Only a pharmaceuticals item can be a drug-formulary dispute." in (
         response.content.decode()

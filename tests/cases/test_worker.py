@@ -7,9 +7,12 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Role
-from cases import services
-from cases.models import CaseEvent, ClockNotice, EventType, MedicalRecord
-from cases.tasks import clock_reminders_send
+from cases.eligibility.services import case_eligibility_record
+from cases.lifecycle.models import CaseEvent, EventType
+from cases.records.models import MedicalRecord
+from cases.records.services import record_add
+from cases.reminders.models import ClockNotice
+from cases.reminders.tasks import clock_reminders_send
 from tests.factories import CaseFactory, DisputedItemFactory, UserFactory, pdf_upload
 
 pytestmark = pytest.mark.worker
@@ -20,7 +23,7 @@ def test_worker_counts_the_pages_of_an_uploaded_record(celery_worker):
     case = CaseFactory()
     DisputedItemFactory(case=case, position=1)
 
-    record = services.record_add(
+    record = record_add(
         case=case, actor=admin, uploaded=pdf_upload(pages=3), title="PR-2 progress report"
     )
     assert record.pages is None  # not counted in the request: the worker does it
@@ -45,7 +48,7 @@ def test_beat_task_escalates_an_overdue_case_once(celery_worker):
     )
     DisputedItemFactory(case=case, position=1)
     # Notice sent 38 days ago electronically: the records were due 12 days after it.
-    case = services.case_eligibility_record(
+    case = case_eligibility_record(
         case=case, actor=admin, eligible=True, notice_on=today - dt.timedelta(days=38)
     )
     assert case.clock.overdue

@@ -7,6 +7,6 @@ def _specialty_defaults(request):
     test's flush removes; put them back for every database test here."""
     if request.node.get_closest_marker("django_db") is None:
         return
-    from reviews.defaults import defaults_ensure
+    from reviews.roster.defaults import defaults_ensure
 
     defaults_ensure()

@@ -8,11 +8,12 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from cases.models import CaseEvent, CaseStatus, EventType
-from reviews import services
-from reviews.matching import assignment_plan, case_facts_load, greedy_plan, roster_load
-from reviews.models import Assignment, AssignmentStatus, CaseConflict
-from reviews.selectors import cases_waiting_for_reviewer
+from cases.lifecycle.models import CaseEvent, CaseStatus, EventType
+from reviews.assignment.matching import assignment_plan, case_facts_load, greedy_plan, roster_load
+from reviews.assignment.models import Assignment, AssignmentStatus, CaseConflict
+from reviews.assignment.selectors import cases_waiting_for_reviewer
+from reviews.assignment.services import assignments_auto, reviewer_assign
+from reviews.determination.services import assignment_accept, assignment_decline
 from tests.factories import ready_case, reviewer_with_profile
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +29,7 @@ def test_assigning_an_eligible_reviewer_notifies_them(
     case = ready_case()
     reviewer = reviewer_with_profile("REV-1")
     with django_capture_on_commit_callbacks(execute=True):
-        assignment = services.reviewer_assign(case=case, reviewer=reviewer, actor=case_admin)
+        assignment = reviewer_assign(case=case, reviewer=reviewer, actor=case_admin)
     case.refresh_from_db()
     assert case.status == CaseStatus.REVIEWER_ASSIGNED
     assert assignment.status == AssignmentStatus.ASSIGNED
@@ -44,7 +45,7 @@ def test_a_conflicted_reviewer_cannot_be_assigned_and_the_attempt_is_logged(case
     case = ready_case()
     conflicted = reviewer_with_profile("REV-C", affiliations=(("employer", "ACME FOODS", ""),))
     with pytest.raises(ValidationError, match="Conflict: affiliated with the employer"):
-        services.reviewer_assign(case=case, reviewer=conflicted, actor=case_admin)
+        reviewer_assign(case=case, reviewer=conflicted, actor=case_admin)
     case.refresh_from_db()
     assert case.status == CaseStatus.RECORDS_COMPLETE
     assert not Assignment.objects.filter(case=case).exists()
@@ -57,25 +58,25 @@ def test_a_case_not_waiting_for_a_reviewer_is_refused(case_admin):
     case = ready_case(status=CaseStatus.AWAITING_RECORDS)
     reviewer = reviewer_with_profile("REV-1")
     with pytest.raises(ValidationError, match="not waiting for a reviewer"):
-        services.reviewer_assign(case=case, reviewer=reviewer, actor=case_admin)
+        reviewer_assign(case=case, reviewer=reviewer, actor=case_admin)
 
 
 def test_second_assignment_of_the_same_case_is_refused_with_a_clear_message(case_admin):
     case = ready_case()
     first, second = reviewer_with_profile("REV-1"), reviewer_with_profile("REV-2")
-    services.reviewer_assign(case=case, reviewer=first, actor=case_admin)
+    reviewer_assign(case=case, reviewer=first, actor=case_admin)
     with pytest.raises(ValidationError, match="was assigned to .* a moment ago"):
-        services.reviewer_assign(case=case, reviewer=second, actor=case_admin)
+        reviewer_assign(case=case, reviewer=second, actor=case_admin)
     assert Assignment.objects.filter(case=case).count() == 1
 
 
 def test_accept_requires_the_attestation_and_starts_the_review(case_admin):
     case = ready_case()
     reviewer = reviewer_with_profile("REV-1")
-    assignment = services.reviewer_assign(case=case, reviewer=reviewer, actor=case_admin)
+    assignment = reviewer_assign(case=case, reviewer=reviewer, actor=case_admin)
     with pytest.raises(ValidationError, match="Attest that you have no conflict"):
-        services.assignment_accept(assignment=assignment, actor=reviewer, attest_no_conflict=False)
-    services.assignment_accept(assignment=assignment, actor=reviewer, attest_no_conflict=True)
+        assignment_accept(assignment=assignment, actor=reviewer, attest_no_conflict=False)
+    assignment_accept(assignment=assignment, actor=reviewer, attest_no_conflict=True)
     case.refresh_from_db()
     assert case.status == CaseStatus.IN_REVIEW
     accepted = CaseEvent.objects.get(case=case, type=EventType.REVIEWER_ACCEPTED)
@@ -85,28 +86,28 @@ def test_accept_requires_the_attestation_and_starts_the_review(case_admin):
 def test_only_the_assigned_reviewer_may_respond(case_admin):
     case = ready_case()
     reviewer, other = reviewer_with_profile("REV-1"), reviewer_with_profile("REV-2")
-    assignment = services.reviewer_assign(case=case, reviewer=reviewer, actor=case_admin)
+    assignment = reviewer_assign(case=case, reviewer=reviewer, actor=case_admin)
     with pytest.raises(ValidationError, match="Only the assigned reviewer"):
-        services.assignment_accept(assignment=assignment, actor=other, attest_no_conflict=True)
+        assignment_accept(assignment=assignment, actor=other, attest_no_conflict=True)
     with pytest.raises(ValidationError, match="Only the assigned reviewer"):
-        services.assignment_decline(assignment=assignment, actor=other, reason="busy")
+        assignment_decline(assignment=assignment, actor=other, reason="busy")
 
 
 def test_decline_returns_the_case_and_excludes_the_decliner(case_admin):
     case = ready_case()
     reviewer, other = reviewer_with_profile("REV-1"), reviewer_with_profile("REV-2")
-    assignment = services.reviewer_assign(case=case, reviewer=reviewer, actor=case_admin)
+    assignment = reviewer_assign(case=case, reviewer=reviewer, actor=case_admin)
     with pytest.raises(ValidationError, match="Say why"):
-        services.assignment_decline(assignment=assignment, actor=reviewer, reason="  ")
-    services.assignment_decline(
+        assignment_decline(assignment=assignment, actor=reviewer, reason="  ")
+    assignment_decline(
         assignment=assignment, actor=reviewer, reason="I treated this worker", conflict=True
     )
     case.refresh_from_db()
     assert case.status == CaseStatus.RECORDS_COMPLETE
     assert CaseConflict.objects.filter(case=case, reviewer=reviewer).exists()
     with pytest.raises(ValidationError, match="Declared a conflict for this case"):
-        services.reviewer_assign(case=case, reviewer=reviewer, actor=case_admin)
-    services.reviewer_assign(case=case, reviewer=other, actor=case_admin)
+        reviewer_assign(case=case, reviewer=reviewer, actor=case_admin)
+    reviewer_assign(case=case, reviewer=other, actor=case_admin)
     declined = CaseEvent.objects.get(case=case, type=EventType.REVIEWER_DECLINED)
     assert declined.details["conflict"] is True
 
@@ -117,8 +118,8 @@ def test_a_remand_needs_a_reviewer_who_never_had_the_case(case_admin):
     Assignment.objects.create(case=case, reviewer=first, round=1, status="completed")
     fresh = reviewer_with_profile("REV-2")
     with pytest.raises(ValidationError, match="Already reviewed"):
-        services.reviewer_assign(case=case, reviewer=first, actor=case_admin)
-    assignment = services.reviewer_assign(case=case, reviewer=fresh, actor=case_admin)
+        reviewer_assign(case=case, reviewer=first, actor=case_admin)
+    assignment = reviewer_assign(case=case, reviewer=fresh, actor=case_admin)
     assert assignment.round == 2
 
 
@@ -137,7 +138,7 @@ def _two_cases_one_contested():
         affiliations=(("employer", "Unrelated Co", ""),),
     )
     # R-OTHER is conflicted out of case B through its employer.
-    from cases.models import Party
+    from cases.lifecycle.models import Party
 
     Party.objects.filter(case=case_b, role="employer").update(name="Unrelated Co")
     return case_a, case_b, exact, other
@@ -180,12 +181,12 @@ def test_batch_is_deterministic_with_ties():
 def test_dry_run_writes_nothing_and_a_real_run_assigns(case_admin):
     case_a, case_b, _exact, _other = _two_cases_one_contested()
     nobody = ready_case(category="dental")
-    outcome = services.assignments_auto(actor=case_admin, dry_run=True)
+    outcome = assignments_auto(actor=case_admin, dry_run=True)
     assert not Assignment.objects.exists()
     assert len(outcome.plan.assignments) == 2
     assert outcome.plan.unassigned == [(nobody.case_number, outcome.plan.unassigned[0][1])]
     assert "No eligible reviewer" in outcome.plan.unassigned[0][1]
-    outcome = services.assignments_auto(actor=case_admin)
+    outcome = assignments_auto(actor=case_admin)
     assert len(outcome.assigned) == 2
     for case in (case_a, case_b):
         case.refresh_from_db()
@@ -208,7 +209,7 @@ def test_two_administrators_assigning_at_once_make_one_assignment():
     def assign(n):
         try:
             barrier.wait()
-            services.reviewer_assign(case=case, reviewer=reviewers[n], actor=admins[n])
+            reviewer_assign(case=case, reviewer=reviewers[n], actor=admins[n])
             outcomes.append("assigned")
         except ValidationError as exc:
             outcomes.append(" ".join(exc.messages))
@@ -232,6 +233,4 @@ def test_today_parameter_is_respected_for_licence_expiry(case_admin):
     case = ready_case()
     reviewer = reviewer_with_profile("REV-1", licences=(("CA", "2027-01-01", False),))
     with pytest.raises(ValidationError, match="No active"):
-        services.reviewer_assign(
-            case=case, reviewer=reviewer, actor=case_admin, today=dt.date(2027, 2, 1)
-        )
+        reviewer_assign(case=case, reviewer=reviewer, actor=case_admin, today=dt.date(2027, 2, 1))

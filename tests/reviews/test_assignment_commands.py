@@ -8,9 +8,9 @@ from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from cases.models import CaseEvent, CaseStatus, EventType, Party
+from cases.lifecycle.models import CaseEvent, CaseStatus, EventType, Party
+from reviews.assignment.models import Assignment
 from reviews.management.commands import auto_assign, suggest_reviewers
-from reviews.models import Assignment
 from tests.factories import ready_case, reviewer_with_profile
 
 pytestmark = pytest.mark.django_db

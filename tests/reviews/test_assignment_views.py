@@ -4,8 +4,9 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Role
-from cases.models import CaseEvent, CaseStatus, EventType
-from reviews.models import Assignment, CaseConflict, CategorySpecialty, Specialty
+from cases.lifecycle.models import CaseEvent, CaseStatus, EventType
+from reviews.assignment.models import Assignment, CaseConflict
+from reviews.roster.models import CategorySpecialty, Specialty
 from tests.factories import PASSWORD, UserFactory, ready_case, reviewer_with_profile
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +29,7 @@ def test_assign_page_ranks_eligible_and_explains_every_exclusion(admin_client):
     reviewer_with_profile(
         "REV-CONFLICT", last_name="Conflicted", affiliations=(("employer", "Acme Foods", ""),)
     )
-    response = admin_client.get(reverse("case_assign", args=[case.case_number]))
+    response = admin_client.get(reverse("assignment:case_assign", args=[case.case_number]))
     assert response.status_code == 200
     page = response.content.decode()
     eligible, excluded = page.split('id="excluded-heading"')
@@ -43,9 +44,13 @@ def test_one_click_assigns_and_the_case_page_names_the_reviewer(admin_client):
     case = ready_case()
     reviewer = reviewer_with_profile("REV-1", last_name="Roe")
     response = admin_client.post(
-        reverse("case_assign", args=[case.case_number]), {"reviewer": reviewer.pk}, follow=True
+        reverse("assignment:case_assign", args=[case.case_number]),
+        {"reviewer": reviewer.pk},
+        follow=True,
     )
-    assert response.redirect_chain[-1][0] == reverse("case_detail", args=[case.case_number])
+    assert response.redirect_chain[-1][0] == reverse(
+        "casefile:case_detail", args=[case.case_number]
+    )
     page = response.content.decode()
     assert "assigned to Jane Roe" in page
     case.refresh_from_db()
@@ -56,7 +61,9 @@ def test_posting_an_excluded_reviewer_is_refused_with_the_reason_and_logged(admi
     case = ready_case()
     conflicted = reviewer_with_profile("REV-C", affiliations=(("employer", "ACME FOODS INC", ""),))
     response = admin_client.post(
-        reverse("case_assign", args=[case.case_number]), {"reviewer": conflicted.pk}, follow=True
+        reverse("assignment:case_assign", args=[case.case_number]),
+        {"reviewer": conflicted.pk},
+        follow=True,
     )
     assert "Conflict: affiliated with the employer" in response.content.decode()
     assert not Assignment.objects.exists()
@@ -67,11 +74,13 @@ def test_htmx_assign_redirects_the_browser(admin_client):
     case = ready_case()
     reviewer = reviewer_with_profile("REV-1")
     response = admin_client.post(
-        reverse("case_assign", args=[case.case_number]),
+        reverse("assignment:case_assign", args=[case.case_number]),
         {"reviewer": reviewer.pk},
         HTTP_HX_REQUEST="true",
     )
-    assert response.headers["HX-Redirect"] == reverse("case_detail", args=[case.case_number])
+    assert response.headers["HX-Redirect"] == reverse(
+        "casefile:case_detail", args=[case.case_number]
+    )
 
 
 @pytest.mark.parametrize("role", [Role.REVIEWER, Role.QUALITY_REVIEWER, Role.API_CLIENT])
@@ -79,9 +88,9 @@ def test_only_case_managers_reach_assignment_pages(client, role):
     case = ready_case()
     login(client, UserFactory(role=role))
     for url in (
-        reverse("case_assign", args=[case.case_number]),
-        reverse("assignments_batch"),
-        reverse("specialty_table"),
+        reverse("assignment:case_assign", args=[case.case_number]),
+        reverse("assignment:assignments_batch"),
+        reverse("roster:specialty_table"),
     ):
         assert client.get(url).status_code == 403
         assert client.post(url, {}).status_code == 403
@@ -91,43 +100,48 @@ def test_batch_page_shows_the_plan_then_assigns(admin_client):
     case = ready_case()
     nobody = ready_case(category="dental")
     reviewer_with_profile("REV-1")
-    page = admin_client.get(reverse("assignments_batch")).content.decode()
+    page = admin_client.get(reverse("assignment:assignments_batch")).content.decode()
     assert case.case_number in page and "Assign all 1" in page
     assert nobody.case_number in page and "No eligible reviewer" in page
     assert not Assignment.objects.exists()
-    response = admin_client.post(reverse("assignments_batch"))
+    response = admin_client.post(reverse("assignment:assignments_batch"))
     assert "1 case(s) assigned" in response.content.decode()
     assert Assignment.objects.filter(case=case).count() == 1
 
 
 def test_reviewer_accepts_with_attestation_from_the_queue(client, case_admin):
-    from reviews import services
+    from reviews.assignment.services import reviewer_assign
 
     case = ready_case()
     reviewer = reviewer_with_profile("REV-1")
-    assignment = services.reviewer_assign(case=case, reviewer=reviewer, actor=case_admin)
+    assignment = reviewer_assign(case=case, reviewer=reviewer, actor=case_admin)
     login(client, reviewer)
-    page = client.get(reverse("reviewer_dashboard")).content.decode()
+    page = client.get(reverse("determination:reviewer_dashboard")).content.decode()
     assert case.case_number in page and "I attest that I have no conflict" in page
-    response = client.post(reverse("assignment_accept", args=[assignment.pk]), follow=True)
+    response = client.post(
+        reverse("determination:assignment_accept", args=[assignment.pk]), follow=True
+    )
     assert "Attest that you have no conflict" in response.content.decode()
-    client.post(reverse("assignment_accept", args=[assignment.pk]), {"attest": "on"})
+    client.post(reverse("determination:assignment_accept", args=[assignment.pk]), {"attest": "on"})
     case.refresh_from_db()
     assert case.status == CaseStatus.IN_REVIEW
 
 
 def test_reviewer_declines_with_a_conflict_and_cannot_touch_others(client, case_admin):
-    from reviews import services
+    from reviews.assignment.services import reviewer_assign
 
     case = ready_case()
     reviewer, other = reviewer_with_profile("REV-1"), reviewer_with_profile("REV-2")
-    assignment = services.reviewer_assign(case=case, reviewer=reviewer, actor=case_admin)
+    assignment = reviewer_assign(case=case, reviewer=reviewer, actor=case_admin)
     login(client, other)
-    assert client.post(reverse("assignment_decline", args=[assignment.pk])).status_code == 404
+    assert (
+        client.post(reverse("determination:assignment_decline", args=[assignment.pk])).status_code
+        == 404
+    )
     client.logout()
     login(client, reviewer)
     client.post(
-        reverse("assignment_decline", args=[assignment.pk]),
+        reverse("determination:assignment_decline", args=[assignment.pk]),
         {"reason": "My group treats this worker", "conflict": "on"},
     )
     case.refresh_from_db()
@@ -139,7 +153,7 @@ def test_specialty_table_edit_replaces_one_category(admin_client):
     chiropractic = Specialty.objects.get(name="Chiropractic")
     pain = Specialty.objects.get(name="Pain Management")
     response = admin_client.post(
-        reverse("specialty_table"),
+        reverse("roster:specialty_table"),
         {"category": "acupuncture", "specialties": [chiropractic.pk, pain.pk]},
     )
     assert response.status_code == 302
@@ -154,7 +168,7 @@ def test_specialty_table_edit_replaces_one_category(admin_client):
 def test_specialty_table_refuses_an_empty_category_and_keeps_it(admin_client):
     before = CategorySpecialty.objects.filter(category="dental").count()
     response = admin_client.post(
-        reverse("specialty_table"), {"category": "dental"}, HTTP_HX_REQUEST="true"
+        reverse("roster:specialty_table"), {"category": "dental"}, HTTP_HX_REQUEST="true"
     )
     assert "Choose at least one specialty" in response.content.decode()
     assert CategorySpecialty.objects.filter(category="dental").count() == before > 0
@@ -162,11 +176,12 @@ def test_specialty_table_refuses_an_empty_category_and_keeps_it(admin_client):
 
 def test_adding_a_specialty_that_exists_under_another_spelling_is_refused(admin_client):
     response = admin_client.post(
-        reverse("specialty_table"),
+        reverse("roster:specialty_table"),
         {"action": "add_specialty", "name": "physical medicine and rehabilitation"},
     )
     assert "already in the list" in response.content.decode()
     admin_client.post(
-        reverse("specialty_table"), {"action": "add_specialty", "name": "Hyperbaric Medicine"}
+        reverse("roster:specialty_table"),
+        {"action": "add_specialty", "name": "Hyperbaric Medicine"},
     )
     assert Specialty.objects.filter(name="Hyperbaric Medicine").exists()

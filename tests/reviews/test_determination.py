@@ -9,12 +9,24 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
-from cases.models import CaseEvent, CaseStatus, EventType
-from reviews import services
-from reviews.drafting import age_at_injury, opening_sentence, summary_prompts
-from reviews.models import CaseOutcome, Determination, DeterminationStatus, GuidelineSource
-from reviews.services import DraftConflict, draft_item_key
-from reviews.warnings import rationale_conclusion, review_warnings
+from cases.lifecycle.models import CaseEvent, CaseStatus, EventType
+from reviews.determination.drafting import age_at_injury, opening_sentence, summary_prompts
+from reviews.determination.models import (
+    CaseOutcome,
+    Determination,
+    DeterminationStatus,
+    GuidelineSource,
+)
+from reviews.determination.services import (
+    DraftConflict,
+    determination_autosave,
+    determination_draft_get_or_create,
+    determination_problems,
+    determination_submit,
+    determination_warnings_confirm,
+    draft_item_key,
+)
+from reviews.determination.warnings import rationale_conclusion, review_warnings
 from tests.factories import (
     PASSWORD,
     CaseFactory,
@@ -119,8 +131,8 @@ def test_a_draft_needs_an_accepted_assignment():
     case, reviewer, _ = case_in_review()
     stranger = reviewer_with_profile("REV-X")
     with pytest.raises(ValidationError, match="Accept the case"):
-        services.determination_draft_get_or_create(case=case, reviewer=stranger)
-    again = services.determination_draft_get_or_create(case=case, reviewer=reviewer)
+        determination_draft_get_or_create(case=case, reviewer=stranger)
+    again = determination_draft_get_or_create(case=case, reviewer=reviewer)
     assert Determination.objects.filter(case=case).count() == 1
     assert again.decisions.count() == 1
 
@@ -131,7 +143,7 @@ def test_a_draft_needs_an_accepted_assignment():
 def test_autosave_saves_a_field_and_bumps_the_version():
     _, reviewer, determination = case_in_review()
     base = determination.clinical_summary
-    result = services.determination_autosave(
+    result = determination_autosave(
         determination=determination,
         actor=reviewer,
         version=1,
@@ -145,7 +157,7 @@ def test_autosave_saves_a_field_and_bumps_the_version():
 def test_autosave_of_unchanged_text_changes_nothing():
     _, reviewer, determination = case_in_review()
     text = determination.clinical_summary
-    result = services.determination_autosave(
+    result = determination_autosave(
         determination=determination,
         actor=reviewer,
         version=1,
@@ -160,14 +172,14 @@ def test_two_windows_editing_different_fields_are_merged():
     summary, rationale = "summary", item_key(determination, "rationale")
     base_summary = determination.clinical_summary
     # Window A saves the summary; window B, still on version 1, saves the rationale.
-    services.determination_autosave(
+    determination_autosave(
         determination=determination,
         actor=reviewer,
         version=1,
         changes={summary: base_summary + "A's text."},
         bases={summary: base_summary},
     )
-    result = services.determination_autosave(
+    result = determination_autosave(
         determination=determination,
         actor=reviewer,
         version=1,
@@ -183,7 +195,7 @@ def test_two_windows_editing_different_fields_are_merged():
 def test_two_windows_editing_the_same_field_conflict_and_nothing_is_overwritten():
     _, reviewer, determination = case_in_review()
     base = determination.clinical_summary
-    services.determination_autosave(
+    determination_autosave(
         determination=determination,
         actor=reviewer,
         version=1,
@@ -191,7 +203,7 @@ def test_two_windows_editing_the_same_field_conflict_and_nothing_is_overwritten(
         bases={"summary": base},
     )
     with pytest.raises(DraftConflict) as caught:
-        services.determination_autosave(
+        determination_autosave(
             determination=determination,
             actor=reviewer,
             version=1,
@@ -204,7 +216,7 @@ def test_two_windows_editing_the_same_field_conflict_and_nothing_is_overwritten(
     assert field.server_value.endswith("Window A.") and field.your_value.endswith("Window B.")
     assert reload(determination).clinical_summary.endswith("Window A.")
     # "Keep mine": window B saves again on top of the text it has now seen.
-    services.determination_autosave(
+    determination_autosave(
         determination=determination,
         actor=reviewer,
         version=conflict.version,
@@ -217,11 +229,11 @@ def test_two_windows_editing_the_same_field_conflict_and_nothing_is_overwritten(
 def test_a_save_without_base_needs_the_current_version():
     _, reviewer, determination = case_in_review()
     key = item_key(determination, "rationale")
-    services.determination_autosave(
+    determination_autosave(
         determination=determination, actor=reviewer, version=1, changes={key: "First."}
     )
     with pytest.raises(DraftConflict):
-        services.determination_autosave(
+        determination_autosave(
             determination=determination, actor=reviewer, version=1, changes={key: "Second."}
         )
     assert reload(determination).decisions.get().rationale == "First."
@@ -248,7 +260,7 @@ def test_autosave_under_concurrent_edits_loses_nothing():
     def write(index, key, text, base):
         try:
             barrier.wait()
-            services.determination_autosave(
+            determination_autosave(
                 determination=determination,
                 actor=reviewer,
                 version=1,
@@ -289,7 +301,7 @@ def test_autosave_is_refused_to_anyone_but_the_assigned_reviewer():
     _, _, determination = case_in_review()
     other = reviewer_with_profile("REV-OTHER")
     with pytest.raises(ValidationError, match="Only the reviewer assigned"):
-        services.determination_autosave(
+        determination_autosave(
             determination=determination, actor=other, version=1, changes={"summary": "x"}
         )
 
@@ -299,7 +311,7 @@ def test_autosave_refuses_a_field_of_another_draft():
     _, _, other = case_in_review(reviewer_with_profile("REV-2"))
     foreign = draft_item_key(other.decisions.get().pk, "rationale")
     with pytest.raises(ValidationError, match="no field"):
-        services.determination_autosave(
+        determination_autosave(
             determination=determination, actor=reviewer, version=1, changes={foreign: "x"}
         )
 
@@ -312,7 +324,7 @@ def test_picking_a_catalog_guideline_saves_its_kind_text_and_entry():
         item_key(determination, "citation_kind"): entry.citation_kind,
         item_key(determination, "citation_text"): entry.citation_text,
     }
-    services.determination_autosave(
+    determination_autosave(
         determination=determination,
         actor=reviewer,
         version=1,
@@ -339,7 +351,7 @@ def test_the_catalog_is_seeded_in_evidence_order():
 def test_autosave_refuses_an_unknown_outcome():
     _, reviewer, determination = case_in_review()
     with pytest.raises(ValidationError, match="Upheld or Overturned"):
-        services.determination_autosave(
+        determination_autosave(
             determination=determination,
             actor=reviewer,
             version=1,
@@ -352,7 +364,7 @@ def test_autosave_refuses_an_unknown_outcome():
 
 def test_a_fresh_draft_lists_everything_still_missing():
     _, _, determination = case_in_review()
-    messages = [problem.message for problem in services.determination_problems(determination)]
+    messages = [problem.message for problem in determination_problems(determination)]
     assert any("clinical case summary" in message for message in messages)
     assert any("choose Upheld or Overturned" in message for message in messages)
     assert any("name the guideline" in message for message in messages)
@@ -365,7 +377,7 @@ def test_a_rationale_under_forty_characters_is_too_short():
     decision = determination.decisions.get()
     decision.rationale = "Not medically necessary."
     decision.save()
-    (problem,) = services.determination_problems(determination)
+    (problem,) = determination_problems(determination)
     assert "too short (24 characters; at least 40)" in problem.message
 
 
@@ -375,12 +387,10 @@ def test_an_mtus_citation_needs_its_text_but_none_needs_nothing():
     decision = determination.decisions.get()
     decision.citation_text = ""
     decision.save()
-    assert [p.detail for p in services.determination_problems(determination)] == [
-        "type the citation."
-    ]
+    assert [p.detail for p in determination_problems(determination)] == ["type the citation."]
     decision.citation_kind = "none"
     decision.save()
-    assert services.determination_problems(determination) == []
+    assert determination_problems(determination) == []
 
 
 # --- Soft warnings ----------------------------------------------------------------------------
@@ -475,7 +485,7 @@ def test_identifying_details_in_a_rationale_are_flagged_on_that_item():
 def test_submit_signs_the_draft_and_sends_it_to_quality_review():
     case, reviewer, determination = case_in_review()
     determination_fill(determination)
-    services.determination_submit(determination=determination, actor=reviewer, password=PASSWORD)
+    determination_submit(determination=determination, actor=reviewer, password=PASSWORD)
     fresh = reload(determination)
     assert fresh.status == DeterminationStatus.SUBMITTED
     assert fresh.decision_date == timezone.localdate()
@@ -486,28 +496,26 @@ def test_submit_signs_the_draft_and_sends_it_to_quality_review():
     assert event.actor == reviewer and event.details["outcome"] == "upheld"
     # Read-only from now on.
     with pytest.raises(ValidationError, match="read-only") as caught:
-        services.determination_autosave(
+        determination_autosave(
             determination=fresh, actor=reviewer, version=fresh.version, changes={"summary": "x"}
         )
     assert caught.value.code == "read_only"
     with pytest.raises(ValidationError):
-        services.determination_submit(determination=fresh, actor=reviewer, password=PASSWORD)
+        determination_submit(determination=fresh, actor=reviewer, password=PASSWORD)
 
 
 def test_submit_needs_the_password():
     _, reviewer, determination = case_in_review()
     determination_fill(determination)
     with pytest.raises(ValidationError, match="not your password"):
-        services.determination_submit(determination=determination, actor=reviewer, password="wrong")
+        determination_submit(determination=determination, actor=reviewer, password="wrong")
     assert reload(determination).status == DeterminationStatus.DRAFT
 
 
 def test_submit_refuses_an_incomplete_draft():
     _, reviewer, determination = case_in_review()
     with pytest.raises(ValidationError, match="choose Upheld or Overturned"):
-        services.determination_submit(
-            determination=determination, actor=reviewer, password=PASSWORD
-        )
+        determination_submit(determination=determination, actor=reviewer, password=PASSWORD)
 
 
 def test_submit_refuses_another_reviewer():
@@ -515,7 +523,7 @@ def test_submit_refuses_another_reviewer():
     determination_fill(determination)
     other = reviewer_with_profile("REV-OTHER")
     with pytest.raises(ValidationError, match="Only the reviewer assigned"):
-        services.determination_submit(determination=determination, actor=other, password=PASSWORD)
+        determination_submit(determination=determination, actor=other, password=PASSWORD)
 
 
 def test_every_warning_must_be_confirmed_and_again_after_the_text_changes():
@@ -524,17 +532,15 @@ def test_every_warning_must_be_confirmed_and_again_after_the_text_changes():
     determination.clinical_summary += " Mr. Delgado reported pain."
     determination.save()
     with pytest.raises(ValidationError, match="Confirm each warning"):
-        services.determination_submit(
-            determination=determination, actor=reviewer, password=PASSWORD
-        )
+        determination_submit(determination=determination, actor=reviewer, password=PASSWORD)
     (warning,) = review_warnings(determination)
-    services.determination_warnings_confirm(
+    determination_warnings_confirm(
         determination=determination, actor=reviewer, keys=[warning.key, "bogus#123"]
     )
     assert reload(determination).warnings_confirmed == [warning.key]
     # The reviewer edits the summary again: the old confirmation no longer covers it.
     text = reload(determination).clinical_summary
-    services.determination_autosave(
+    determination_autosave(
         determination=determination,
         actor=reviewer,
         version=reload(determination).version,
@@ -542,11 +548,9 @@ def test_every_warning_must_be_confirmed_and_again_after_the_text_changes():
         bases={"summary": text},
     )
     with pytest.raises(ValidationError, match="Confirm each warning"):
-        services.determination_submit(
-            determination=determination, actor=reviewer, password=PASSWORD
-        )
+        determination_submit(determination=determination, actor=reviewer, password=PASSWORD)
     (changed,) = review_warnings(reload(determination))
-    services.determination_submit(
+    determination_submit(
         determination=determination,
         actor=reviewer,
         password=PASSWORD,

@@ -9,12 +9,12 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from cases.models import Case, CaseEvent, CaseStatus, EventType
-from reviews import letters
-from reviews.models import Letter, LetterStatus
+from cases.lifecycle.models import Case, CaseEvent, CaseStatus, EventType
+from reviews.letters.models import Letter, LetterStatus
+from reviews.letters.services import letter_correct, letter_produce, letter_request
+from reviews.organization.services import organization_current
 from tests.factories import approved_determination
-
-from .letter_utils import body_segments, pdf_text, shared_path
+from tests.reviews.letter_utils import body_segments, pdf_text, shared_path
 
 SEED_CASE = "CM15-0046802"
 
@@ -42,7 +42,7 @@ def test_the_seed_letter_body_reads_exactly_as_the_real_letter(seed_case, tmp_pa
     seed = body_segments(
         shared_path("seed", "000_7c79c077a4ea3112.txt").read_text(), short_name="MAXIMUS"
     )
-    short_name = letters.organization_current().short_name
+    short_name = organization_current().short_name
     for name in ("public.pdf", "party.pdf"):
         ours = body_segments(
             pdf_text((tmp_path / name).read_bytes(), layout=layout), short_name=short_name
@@ -132,10 +132,10 @@ def test_verify_letter_exits_0_only_for_a_valid_current_letter_of_ours(tmp_path)
     assert "Valid: the party version 1" in valid.stdout
 
     letter = Letter.objects.get(case=determination.case)
-    request = letters.letter_correct(
+    request = letter_correct(
         case=determination.case, actor=None, correction_note="Corrected a typo."
     )
-    letters.letter_produce(letter_id=request.pk)
+    letter_produce(letter_id=request.pk)
     superseded = verify(tmp_path / "v1.pdf")
     assert superseded.returncode == 1
     assert "superseded by version 2" in superseded.stderr
@@ -160,7 +160,7 @@ def test_a_real_worker_renders_signs_and_delivers_the_letter(celery_worker):
 
     determination = approved_determination(outcomes=("overturned",))
     with transaction.atomic():
-        letter = letters.letter_request(determination=determination, actor=None)
+        letter = letter_request(determination=determination, actor=None)
 
     def delivered():
         current = Letter.objects.get(pk=letter.pk)

@@ -6,8 +6,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.models import Role
-from reviews import letters
-from reviews.models import Letter, LetterStatus, LetterText, Organization
+from reviews.letters.models import Letter, LetterStatus, LetterText
+from reviews.letters.services import (
+    letter_correct,
+    letter_fail,
+    letter_produce,
+    letter_request,
+    letter_retry_noted,
+)
+from reviews.organization.models import Organization
 from tests.factories import PASSWORD, UserFactory, approved_determination, minimal_pdf
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +35,7 @@ def stored(field) -> bytes:
 def delivered(django_capture_on_commit_callbacks):
     determination = approved_determination()
     with django_capture_on_commit_callbacks(execute=True):
-        letter = letters.letter_request(determination=determination, actor=None)
+        letter = letter_request(determination=determination, actor=None)
     letter.refresh_from_db()
     assert letter.status == LetterStatus.DELIVERED
     return letter
@@ -39,13 +46,18 @@ def delivered(django_capture_on_commit_callbacks):
 
 def test_the_case_page_shows_the_letter_panel_with_downloads(client, delivered):
     login(client, Role.CASE_ADMIN)
-    response = client.get(reverse("case_detail", args=[delivered.case.case_number]))
+    response = client.get(reverse("casefile:case_detail", args=[delivered.case.case_number]))
 
     content = response.content.decode()
     assert 'id="letters"' in content
     assert "Signed and delivered" in content
-    assert reverse("letter_download", args=[delivered.case.case_number, 1, "party"]) in content
-    assert reverse("letter_download", args=[delivered.case.case_number, 1, "public"]) in content
+    assert (
+        reverse("letters:letter_download", args=[delivered.case.case_number, 1, "party"]) in content
+    )
+    assert (
+        reverse("letters:letter_download", args=[delivered.case.case_number, 1, "public"])
+        in content
+    )
     assert delivered.party_sha256 in content
     assert "lee.park@example.org" in content
     assert "Issue a corrected version" in content
@@ -55,7 +67,7 @@ def test_the_case_page_shows_the_letter_panel_with_downloads(client, delivered):
 def test_a_case_without_letters_has_only_an_empty_placeholder(client):
     determination = approved_determination()
     login(client, Role.CASE_ADMIN)
-    response = client.get(reverse("case_detail", args=[determination.case.case_number]))
+    response = client.get(reverse("casefile:case_detail", args=[determination.case.case_number]))
     content = response.content.decode()
     assert 'id="letters"' in content
     assert "Final Determination Letter" not in content
@@ -63,16 +75,16 @@ def test_a_case_without_letters_has_only_an_empty_placeholder(client):
 
 def test_the_panel_polls_while_the_letter_is_produced_then_tells_the_page(client):
     determination = approved_determination()
-    letter = letters.letter_request(determination=determination, actor=None, enqueue=False)
+    letter = letter_request(determination=determination, actor=None, enqueue=False)
     login(client, Role.CASE_ADMIN)
-    url = reverse("case_letters", args=[determination.case.case_number])
+    url = reverse("letters:case_letters", args=[determination.case.case_number])
 
     queued = client.get(url, headers={"HX-Request": "true"})
     assert 'hx-trigger="every 1s, case-changed from:body"' in queued.content.decode()
     assert "Waiting for the letter worker" in queued.content.decode()
     assert "HX-Trigger" not in queued.headers
 
-    letters.letter_produce(letter_id=letter.pk)
+    letter_produce(letter_id=letter.pk)
     done = client.get(url + "?was=in_progress", headers={"HX-Request": "true"})
     assert "every 1s" not in done.content.decode()
     assert "Signed and delivered" in done.content.decode()
@@ -83,16 +95,16 @@ def test_a_failed_letter_shows_the_error_and_a_retry_that_works(
     client, django_capture_on_commit_callbacks
 ):
     determination = approved_determination()
-    letter = letters.letter_request(determination=determination, actor=None, enqueue=False)
-    letters.letter_fail(letter_id=letter.pk, error="SMTPServerDisconnected: closed")
+    letter = letter_request(determination=determination, actor=None, enqueue=False)
+    letter_fail(letter_id=letter.pk, error="SMTPServerDisconnected: closed")
     login(client, Role.CASE_ADMIN)
-    panel = client.get(reverse("case_letters", args=[letter.case.case_number]))
+    panel = client.get(reverse("letters:case_letters", args=[letter.case.case_number]))
     assert "SMTPServerDisconnected: closed" in panel.content.decode()
     assert "Retry" in panel.content.decode()
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("letter_retry", args=[letter.case.case_number, letter.version]),
+            reverse("letters:letter_retry", args=[letter.case.case_number, letter.version]),
             headers={"HX-Request": "true"},
         )
 
@@ -104,9 +116,9 @@ def test_a_failed_letter_shows_the_error_and_a_retry_that_works(
 def test_only_managers_may_retry_or_correct(client, delivered):
     login(client, Role.QUALITY_REVIEWER)
     case_number = delivered.case.case_number
-    assert client.post(reverse("letter_retry", args=[case_number, 1])).status_code == 403
-    assert client.post(reverse("letter_correct", args=[case_number])).status_code == 403
-    panel = client.get(reverse("case_letters", args=[case_number])).content.decode()
+    assert client.post(reverse("letters:letter_retry", args=[case_number, 1])).status_code == 403
+    assert client.post(reverse("letters:letter_correct", args=[case_number])).status_code == 403
+    panel = client.get(reverse("letters:case_letters", args=[case_number])).content.decode()
     assert "Issue a corrected version" not in panel
 
 
@@ -114,7 +126,7 @@ def test_a_manager_issues_a_corrected_version(
     client, delivered, django_capture_on_commit_callbacks
 ):
     login(client, Role.CASE_ADMIN)
-    url = reverse("letter_correct", args=[delivered.case.case_number])
+    url = reverse("letters:letter_correct", args=[delivered.case.case_number])
 
     empty = client.post(url, {"correction_note": ""}, headers={"HX-Request": "true"})
     assert empty.status_code == 422
@@ -127,7 +139,9 @@ def test_a_manager_issues_a_corrected_version(
     second = Letter.objects.get(case=delivered.case, version=2)
     assert second.status == LetterStatus.DELIVERED
     assert second.correction_note == "Claim number corrected."
-    panel = client.get(reverse("case_letters", args=[delivered.case.case_number])).content.decode()
+    panel = client.get(
+        reverse("letters:case_letters", args=[delivered.case.case_number])
+    ).content.decode()
     assert "Version 2" in panel and "Version 1" in panel
 
 
@@ -138,8 +152,8 @@ def test_authorized_users_download_both_versions(client, delivered):
     login(client, Role.QUALITY_REVIEWER)
     case_number = delivered.case.case_number
 
-    party = client.get(reverse("letter_download", args=[case_number, 1, "party"]))
-    public = client.get(reverse("letter_download", args=[case_number, 1, "public"]))
+    party = client.get(reverse("letters:letter_download", args=[case_number, 1, "party"]))
+    public = client.get(reverse("letters:letter_download", args=[case_number, 1, "public"]))
 
     assert party.status_code == 200 and public.status_code == 200
     assert b"".join(party.streaming_content) == stored(delivered.party_pdf)
@@ -151,18 +165,21 @@ def test_authorized_users_download_both_versions(client, delivered):
 
 
 def test_downloads_are_refused_to_strangers(client, delivered):
-    url = reverse("letter_download", args=[delivered.case.case_number, 1, "party"])
+    url = reverse("letters:letter_download", args=[delivered.case.case_number, 1, "party"])
     assert client.get(url).status_code == 302  # to the login page
     login(client, Role.REVIEWER)  # not this case's reviewer
     assert client.get(url).status_code == 404
-    assert client.get(reverse("case_letters", args=[delivered.case.case_number])).status_code == 404
+    assert (
+        client.get(reverse("letters:case_letters", args=[delivered.case.case_number])).status_code
+        == 404
+    )
 
 
 def test_an_unsigned_version_has_nothing_to_download(client):
     determination = approved_determination()
-    letters.letter_request(determination=determination, actor=None, enqueue=False)
+    letter_request(determination=determination, actor=None, enqueue=False)
     login(client, Role.CASE_ADMIN)
-    url = reverse("letter_download", args=[determination.case.case_number, 1, "party"])
+    url = reverse("letters:letter_download", args=[determination.case.case_number, 1, "party"])
     assert client.get(url).status_code == 404
 
 
@@ -174,13 +191,15 @@ def upload(content: bytes, name="letter.pdf"):
 
 
 def test_the_verification_page_needs_no_login(client):
-    response = client.get(reverse("letter_verify"))
+    response = client.get(reverse("letters:letter_verify"))
     assert response.status_code == 200
     assert "Verify a Final Determination Letter" in response.content.decode()
 
 
 def test_a_letter_we_issued_verifies(client, delivered):
-    response = client.post(reverse("letter_verify"), {"file": upload(stored(delivered.public_pdf))})
+    response = client.post(
+        reverse("letters:letter_verify"), {"file": upload(stored(delivered.public_pdf))}
+    )
     content = response.content.decode()
     assert response.status_code == 200
     assert "Verified" in content
@@ -190,8 +209,10 @@ def test_a_letter_we_issued_verifies(client, delivered):
 
 def test_a_superseded_letter_says_so(client, delivered, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        letters.letter_correct(case=delivered.case, actor=None, correction_note="Typo.")
-    response = client.post(reverse("letter_verify"), {"file": upload(stored(delivered.party_pdf))})
+        letter_correct(case=delivered.case, actor=None, correction_note="Typo.")
+    response = client.post(
+        reverse("letters:letter_verify"), {"file": upload(stored(delivered.party_pdf))}
+    )
     content = response.content.decode()
     assert "Not verified" in content
     assert "Superseded by version 2" in content
@@ -201,7 +222,7 @@ def test_a_tampered_letter_fails(client, delivered):
     content = bytearray(stored(delivered.party_pdf))
     index = content.index(b"/MediaBox")
     content[index + 11 : index + 12] = b"9" if content[index + 11 : index + 12] != b"9" else b"8"
-    response = client.post(reverse("letter_verify"), {"file": upload(bytes(content))})
+    response = client.post(reverse("letters:letter_verify"), {"file": upload(bytes(content))})
     page = response.content.decode()
     assert "Not verified" in page
     assert "This file matches no letter on our record." in page
@@ -209,7 +230,7 @@ def test_a_tampered_letter_fails(client, delivered):
 
 
 def test_an_unsigned_pdf_is_not_ours(client):
-    response = client.post(reverse("letter_verify"), {"file": upload(minimal_pdf())})
+    response = client.post(reverse("letters:letter_verify"), {"file": upload(minimal_pdf())})
     page = response.content.decode()
     assert "Not verified" in page
     assert "no digital signature" in page
@@ -224,7 +245,7 @@ def test_an_unsigned_pdf_is_not_ours(client):
 )
 def test_the_verification_page_refuses_non_pdfs_and_big_files(client, settings, content, message):
     settings.LETTER_VERIFY_MAX_BYTES = 1024
-    response = client.post(reverse("letter_verify"), {"file": upload(content)})
+    response = client.post(reverse("letters:letter_verify"), {"file": upload(content)})
     assert response.status_code == 400
     assert message in response.content.decode()
 
@@ -234,37 +255,37 @@ def test_the_verification_page_refuses_non_pdfs_and_big_files(client, settings, 
 
 def test_only_system_administrators_edit_the_organization(client):
     login(client, Role.CASE_ADMIN)
-    assert client.get(reverse("organization_settings")).status_code == 403
+    assert client.get(reverse("letters:organization_settings")).status_code == 403
 
 
 def test_editing_paragraphs_saves_a_new_version_and_lists_every_version(client):
     admin = login(client, Role.SYSTEM_ADMIN)
-    page = client.get(reverse("organization_settings"))
+    page = client.get(reverse("letters:organization_settings"))
     assert page.status_code == 200
     form = page.context["text_form"].initial
     data = {f"text-{name}": value for name, value in form.items()}
     data["text-issues_lead_in"] = "The decisions on each disputed item follow:"
     data["part"] = "paragraphs"
 
-    response = client.post(reverse("organization_settings"), data)
+    response = client.post(reverse("letters:organization_settings"), data)
 
     assert response.status_code == 302
     text = LetterText.objects.get(version=2)
     assert text.issues_lead_in == "The decisions on each disputed item follow:"
     assert text.created_by == admin
-    listing = client.get(reverse("organization_settings")).content.decode()
+    listing = client.get(reverse("letters:organization_settings")).content.decode()
     assert "version 2" in listing
     assert "shipped default" in listing  # version 1 is still listed
 
 
 def test_a_paragraph_without_the_org_placeholder_is_refused(client):
     login(client, Role.SYSTEM_ADMIN)
-    form = client.get(reverse("organization_settings")).context["text_form"].initial
+    form = client.get(reverse("letters:organization_settings")).context["text_form"].initial
     data = {f"text-{name}": value for name, value in form.items()}
     data["text-how_made"] = "An expert reviewer decided."
     data["part"] = "paragraphs"
 
-    response = client.post(reverse("organization_settings"), data)
+    response = client.post(reverse("letters:organization_settings"), data)
 
     assert response.status_code == 422
     assert "Keep {org}" in response.content.decode()
@@ -284,7 +305,7 @@ def test_the_organization_details_are_saved(client):
         "org-signatory_name": "Dana Chief, MD",
         "org-signatory_title": "Medical Director",
     }
-    response = client.post(reverse("organization_settings"), data)
+    response = client.post(reverse("letters:organization_settings"), data)
     assert response.status_code == 302
     organization = Organization.objects.get()
     assert organization.short_name == "CIRO"
@@ -294,7 +315,7 @@ def test_the_organization_details_are_saved(client):
 def test_a_huge_upload_is_refused_before_it_is_read(client, settings):
     settings.LETTER_VERIFY_MAX_BYTES = 1024
     response = client.post(
-        reverse("letter_verify"), {"file": upload(b"%PDF-1.7\n" + b"0" * 200_000)}
+        reverse("letters:letter_verify"), {"file": upload(b"%PDF-1.7\n" + b"0" * 200_000)}
     )
     assert response.status_code == 413
     assert "larger than" in response.content.decode()
@@ -302,12 +323,14 @@ def test_a_huge_upload_is_refused_before_it_is_read(client, settings):
 
 def test_while_a_failed_try_waits_for_its_retry_the_panel_says_why(client):
     determination = approved_determination()
-    letter = letters.letter_request(determination=determination, actor=None, enqueue=False)
+    letter = letter_request(determination=determination, actor=None, enqueue=False)
     Letter.objects.filter(pk=letter.pk).update(status=LetterStatus.RENDERING, attempts=2)
-    letters.letter_retry_noted(letter_id=letter.pk, error="SMTPConnectError: busy")
+    letter_retry_noted(letter_id=letter.pk, error="SMTPConnectError: busy")
     login(client, Role.CASE_ADMIN)
 
-    panel = client.get(reverse("case_letters", args=[letter.case.case_number])).content.decode()
+    panel = client.get(
+        reverse("letters:case_letters", args=[letter.case.case_number])
+    ).content.decode()
 
     assert "The last try failed (SMTPConnectError: busy); it is tried again shortly." in panel
     assert "(attempt 2)" in panel

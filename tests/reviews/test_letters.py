@@ -12,15 +12,29 @@ from django.core.exceptions import ValidationError
 from pypdf import PdfReader
 
 from accounts.models import Role
-from cases.models import CaseEvent, CaseStatus, EventType, PartyRole
-from reviews import letters
-from reviews.models import (
-    AssignmentStatus,
-    DeterminationStatus,
-    LetterDelivery,
-    LetterStatus,
-    LetterText,
+from cases.lifecycle.models import CaseEvent, CaseStatus, EventType, PartyRole
+from reviews.assignment.models import AssignmentStatus
+from reviews.determination.citations import CLAIMS_ADMINISTRATOR, EXPERT_REVIEWER, citation_render
+from reviews.determination.models import DeterminationStatus
+from reviews.letters import services as letter_services
+from reviews.letters.models import LetterDelivery, LetterStatus, LetterText
+from reviews.letters.render import (
+    URLRefused,
+    _letter_html_for_pdf,
+    item_line,
+    letter_context,
+    letter_html,
+    letter_pdf,
+    static_file_fetcher,
 )
+from reviews.letters.services import (
+    letter_correct,
+    letter_produce,
+    letter_request,
+    letter_retry,
+    letter_text_update,
+)
+from reviews.organization.services import organization_update
 from tests.factories import (
     LETTER_REVIEWER_FIRST_NAME,
     LETTER_REVIEWER_LAST_NAME,
@@ -28,8 +42,7 @@ from tests.factories import (
     UserFactory,
     approved_determination,
 )
-
-from .letter_utils import body_flat, pdf_info, pdf_text
+from tests.reviews.letter_utils import body_flat, pdf_info, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +50,7 @@ pytestmark = pytest.mark.django_db
 def produce(determination, django_capture_on_commit_callbacks, *, actor=None, **kwargs):
     """Request a letter the way quality review does; the task runs when the request commits."""
     with django_capture_on_commit_callbacks(execute=True):
-        letter = letters.letter_request(determination=determination, actor=actor, **kwargs)
+        letter = letter_request(determination=determination, actor=actor, **kwargs)
     letter.refresh_from_db()
     return letter
 
@@ -65,32 +78,32 @@ def stored(field) -> bytes:
         (
             "mtus",
             "MTUS Chronic Pain Treatment Guidelines Page(s): 103-104",
-            letters.CLAIMS_ADMINISTRATOR,
+            CLAIMS_ADMINISTRATOR,
             "Decision based on MTUS Chronic Pain Treatment Guidelines Page(s): 103-104.",
         ),
         (
             "mtus",
             "MTUS Shoulder Complaints 2004.",
-            letters.EXPERT_REVIEWER,
+            EXPERT_REVIEWER,
             "Decision based on MTUS Shoulder Complaints 2004.",
         ),
         (
             "non_mtus",
             "ODG Low Back 2015",
-            letters.EXPERT_REVIEWER,
+            EXPERT_REVIEWER,
             "The Expert Reviewer based their decision on recommendation(s) outside of the MTUS "
             "Guidelines. Decision based on Non-MTUS Citation ODG Low Back 2015.",
         ),
         (
             "none",
             "",
-            letters.CLAIMS_ADMINISTRATOR,
+            CLAIMS_ADMINISTRATOR,
             "The Claims Administrator did not cite any medical evidence for its decision.",
         ),
     ],
 )
 def test_a_citation_renders_by_its_kind_with_one_final_period(kind, text, by, expected):
-    assert letters.citation_render(kind, text, by=by) == expected
+    assert citation_render(kind, text, by=by) == expected
 
 
 def test_a_modified_request_names_the_original_and_the_authorized_portion():
@@ -99,7 +112,7 @@ def test_a_modified_request_names_the_original_and_the_authorized_portion():
         original_request="Physical therapy 12 sessions.",
         authorized_portion="Physical therapy 6 sessions",
     )
-    assert letters.item_line(item, "Overturned") == (
+    assert item_line(item, "Overturned") == (
         "Physical therapy 12 sessions was the original request. Physical therapy 6 sessions was "
         "authorized by the Claims Administrator. The remaining IMR eligible portion of the "
         "original request, Physical therapy 6 sessions: Overturned"
@@ -112,7 +125,7 @@ def test_the_preview_renders_the_draft_with_the_body_in_the_order_of_the_spec():
     determination.decision_date = None
     determination.save()
 
-    html = letters.letter_html(determination)
+    html = letter_html(determination)
 
     assert 'href="/static/letters/letter.css"' in html
     assert "Not yet mailed" in html
@@ -145,7 +158,7 @@ def test_the_public_letter_is_the_body_only_without_names_or_claim_number():
     determination = approved_determination(attorney=True)
     case = determination.case
 
-    html = letters.letter_html(determination, public=True)
+    html = letter_html(determination, public=True)
 
     assert case.case_number in html
     assert "CLINICAL CASE SUMMARY" in html
@@ -167,7 +180,7 @@ def test_the_party_letter_addresses_the_attorney_and_copies_the_worker_and_emplo
     determination = approved_determination(attorney=True)
     case = determination.case
 
-    context = letters.letter_context(determination, public=False)
+    context = letter_context(determination, public=False)
 
     assert [a.role_label for a in context["addressees"]] == [
         "Attorney for the Injured Worker",
@@ -228,7 +241,7 @@ def test_the_party_pdf_carries_every_part_of_the_spec_in_reading_order(delivered
 
 
 def test_the_overturned_notice_gives_due_dates_counted_from_the_mailing_date(delivered_letter):
-    from cases.deadlines import appeal_due_on, authorization_due_on, reimbursement_due_on
+    from cases.clock.deadlines import appeal_due_on, authorization_due_on, reimbursement_due_on
 
     letter = delivered_letter
     text = body_flat(pdf_text(stored(letter.party_pdf)))
@@ -316,7 +329,7 @@ class RecordingFetcher:
     """Wraps the letter's URL fetcher and records every URL the renderer asked for."""
 
     def __init__(self):
-        self.inner = letters.static_file_fetcher()
+        self.inner = static_file_fetcher()
         self.urls: list[str] = []
         self.refused: list[str] = []
         self._fail_on_errors = False
@@ -325,7 +338,7 @@ class RecordingFetcher:
         self.urls.append(url)
         try:
             return self.inner.fetch(url)
-        except letters.URLRefused:
+        except URLRefused:
             self.refused.append(url)
             raise
 
@@ -351,8 +364,8 @@ def test_user_text_with_html_css_or_urls_prints_literally_and_fetches_nothing():
     determination.case.save()
     fetcher = RecordingFetcher()
 
-    html = letters._letter_html_for_pdf(determination, public=False, letter=None)
-    pdf = letters.letter_pdf(html, url_fetcher=fetcher)
+    html = _letter_html_for_pdf(determination, public=False, letter=None)
+    pdf = letter_pdf(html, url_fetcher=fetcher)
 
     # Only the bundled fonts were read, from our own static folder; nothing else was asked for.
     assert fetcher.refused == []
@@ -375,13 +388,13 @@ def test_user_text_with_html_css_or_urls_prints_literally_and_fetches_nothing():
     ],
 )
 def test_the_url_fetcher_refuses_everything_but_the_letters_static_files(url, settings):
-    fetcher = letters.static_file_fetcher()
-    with pytest.raises(letters.URLRefused):
+    fetcher = static_file_fetcher()
+    with pytest.raises(URLRefused):
         fetcher.fetch(url)
     static = settings.BASE_DIR / "static"
     # Not even our own static files outside the letter's folders, nor a way out of them.
     for path in (static / "css" / "app.css", static / "fonts" / ".." / ".." / "manage.py"):
-        with pytest.raises(letters.URLRefused):
+        with pytest.raises(URLRefused):
             fetcher.fetch(path.as_uri())
     font = fetcher.fetch((static / "fonts" / "DejaVuSerifCondensed.ttf").as_uri())
     assert font.read(4) == b"\x00\x01\x00\x00"
@@ -441,8 +454,8 @@ def test_a_second_run_finds_the_letter_done_and_never_renders_again(delivered_le
     def no_render(*args, **kwargs):
         raise AssertionError("a signed letter was rendered again")
 
-    monkeypatch.setattr(letters, "letter_pdf", no_render)
-    assert letters.letter_produce(letter_id=letter.pk).endswith("already delivered")
+    monkeypatch.setattr(letter_services, "letter_pdf", no_render)
+    assert letter_produce(letter_id=letter.pk).endswith("already delivered")
 
     letter.refresh_from_db()
     assert stored(letter.party_pdf) == before
@@ -498,7 +511,7 @@ def test_after_the_last_try_the_letter_shows_failed_and_a_retry_delivers_it(
     monkeypatch.setattr(EmailMessage, "send", real_send)
     admin = UserFactory(role=Role.CASE_ADMIN)
     with django_capture_on_commit_callbacks(execute=True):
-        letters.letter_retry(letter=letter, actor=admin)
+        letter_retry(letter=letter, actor=admin)
     letter.refresh_from_db()
 
     assert letter.status == LetterStatus.DELIVERED
@@ -514,7 +527,7 @@ def test_a_render_error_marks_the_letter_failed_at_once(
     def broken(*args, **kwargs):
         raise ValueError("layout exploded")
 
-    monkeypatch.setattr(letters, "letter_pdf", broken)
+    monkeypatch.setattr(letter_services, "letter_pdf", broken)
     letter = produce(approved_determination(), django_capture_on_commit_callbacks)
 
     assert letter.status == LetterStatus.FAILED
@@ -525,7 +538,7 @@ def test_a_render_error_marks_the_letter_failed_at_once(
 
 def test_retry_is_refused_for_a_letter_that_did_not_fail(delivered_letter):
     with pytest.raises(ValidationError, match="has not failed"):
-        letters.letter_retry(letter=delivered_letter, actor=None)
+        letter_retry(letter=delivered_letter, actor=None)
 
 
 def test_a_correction_is_a_new_version_and_the_old_one_stays(
@@ -537,9 +550,9 @@ def test_a_correction_is_a_new_version_and_the_old_one_stays(
     mail.outbox.clear()
 
     with pytest.raises(ValidationError, match="what the corrected version changes"):
-        letters.letter_correct(case=first.case, actor=admin, correction_note="  ")
+        letter_correct(case=first.case, actor=admin, correction_note="  ")
     with django_capture_on_commit_callbacks(execute=True):
-        second = letters.letter_correct(
+        second = letter_correct(
             case=first.case, actor=admin, correction_note="Corrected the date of injury."
         )
     second.refresh_from_db()
@@ -560,11 +573,9 @@ def test_a_correction_is_a_new_version_and_the_old_one_stays(
 
 def test_a_second_letter_waits_while_one_is_being_produced():
     determination = approved_determination()
-    letters.letter_request(determination=determination, actor=None, enqueue=False)
+    letter_request(determination=determination, actor=None, enqueue=False)
     with pytest.raises(ValidationError, match="still being produced"):
-        letters.letter_request(
-            determination=determination, actor=None, correction_note="x", enqueue=False
-        )
+        letter_request(determination=determination, actor=None, correction_note="x", enqueue=False)
 
 
 def test_a_draft_determination_cannot_become_a_letter():
@@ -572,7 +583,7 @@ def test_a_draft_determination_cannot_become_a_letter():
     determination.status = DeterminationStatus.SUBMITTED
     determination.save()
     with pytest.raises(ValidationError, match="Only an approved determination"):
-        letters.letter_request(determination=determination, actor=None)
+        letter_request(determination=determination, actor=None)
 
 
 # --- The organization's text ---------------------------------------------------------------
@@ -582,17 +593,17 @@ def test_editing_the_paragraphs_makes_a_new_version_and_letters_keep_theirs(
     delivered_letter, django_capture_on_commit_callbacks
 ):
     admin = UserFactory(role=Role.SYSTEM_ADMIN)
-    letters.organization_update(actor=admin, short_name="CIRO", name="California IRO")
-    text = letters.letter_text_update(
+    organization_update(actor=admin, short_name="CIRO", name="California IRO")
+    text = letter_text_update(
         actor=admin,
         how_made="{org} chose an independent expert reviewer.",
         issues_lead_in="The decisions follow:",
     )
     assert text.version == 2
     assert text.created_by == admin
-    assert letters.letter_text_update(actor=admin, issues_lead_in="The decisions follow:") == text
+    assert letter_text_update(actor=admin, issues_lead_in="The decisions follow:") == text
     with pytest.raises(ValidationError):
-        letters.letter_text_update(actor=admin, how_made="No organization name here.")
+        letter_text_update(actor=admin, how_made="No organization name here.")
 
     second = produce(
         delivered_letter.determination,
@@ -610,7 +621,7 @@ def test_editing_the_paragraphs_makes_a_new_version_and_letters_keep_theirs(
 def test_export_case_lists_each_letter_with_the_hashes_of_its_signed_bytes(delivered_letter):
     import hashlib
 
-    from cases.exports import case_export
+    from cases.casefile.exports import case_export
 
     letters = case_export(delivered_letter.case)["letters"]
     assert len(letters) == 1

@@ -7,14 +7,15 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from reviews.matching import (
+from reviews.assignment.matching import (
     case_facts_load,
     eligible_pairs,
     name_key,
     reviewers_for_case,
     roster_load,
 )
-from reviews.models import Assignment, AssignmentStatus, CaseConflict, LeavePeriod
+from reviews.assignment.models import Assignment, AssignmentStatus, CaseConflict
+from reviews.roster.models import LeavePeriod
 from tests.factories import ready_case, reviewer_with_profile
 
 TODAY = dt.date(2026, 11, 24)
@@ -202,7 +203,7 @@ def test_fast_batch_eligibility_agrees_with_the_full_rules():
     categories = ["injection", "chiropractic", "psych_therapy", "surgery_spine"]
     cases = [ready_case(category=rng.choice(categories)) for _ in range(12)]
     roster = roster_load(today=TODAY)
-    from cases.models import Case
+    from cases.lifecycle.models import Case
 
     loaded = list(Case.objects.filter(pk__in=[c.pk for c in cases]).order_by("pk"))
     loaded = [Case.objects.prefetch_related("parties", "items").get(pk=c.pk) for c in loaded]

@@ -7,17 +7,16 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from cases.models import CaseEvent, CaseStatus, EventType
-from reviews import services
-from reviews.models import (
-    Assignment,
-    AssignmentStatus,
-    Determination,
-    DeterminationStatus,
-    Letter,
-    LetterStatus,
-    QualityReview,
+from cases.lifecycle.models import CaseEvent, CaseStatus, EventType
+from reviews.assignment.models import Assignment, AssignmentStatus
+from reviews.determination.models import Determination, DeterminationStatus, QualityReview
+from reviews.determination.services import (
+    determination_autosave,
+    determination_submit,
+    draft_item_key,
 )
+from reviews.letters.models import Letter, LetterStatus
+from reviews.quality.services import determination_approve, determination_return
 from tests.factories import (
     PASSWORD,
     case_in_review,
@@ -36,7 +35,7 @@ def login(client, user):
 def submitted(reviewer=None, items=1, **case_overrides):
     case, reviewer, determination = case_in_review(reviewer, items=items, **case_overrides)
     determination_fill(determination, outcomes=("upheld",) * items)
-    services.determination_submit(determination=determination, actor=reviewer, password=PASSWORD)
+    determination_submit(determination=determination, actor=reviewer, password=PASSWORD)
     case.refresh_from_db()
     return case, reviewer, Determination.objects.get(pk=determination.pk)
 
@@ -47,7 +46,7 @@ def submitted(reviewer=None, items=1, **case_overrides):
 def test_return_sends_comments_to_the_reviewer_on_the_right_items(quality_reviewer):
     case, reviewer, determination = submitted(items=2)
     first, second = determination.decisions.order_by("item__position")
-    review = services.determination_return(
+    review = determination_return(
         determination=determination,
         actor=quality_reviewer,
         comment="Please cite the page.",
@@ -67,20 +66,20 @@ def test_return_sends_comments_to_the_reviewer_on_the_right_items(quality_review
 
 def test_a_returned_determination_is_edited_and_submitted_again(quality_reviewer):
     case, reviewer, determination = submitted()
-    services.determination_return(
+    determination_return(
         determination=determination, actor=quality_reviewer, comment="Add the page numbers."
     )
     determination.refresh_from_db()
     decision = determination.decisions.get()
-    key = services.draft_item_key(decision.pk, "citation_text")
-    services.determination_autosave(
+    key = draft_item_key(decision.pk, "citation_text")
+    determination_autosave(
         determination=determination,
         actor=reviewer,
         version=determination.version,
         changes={key: decision.citation_text + " Page(s): 114"},
         bases={key: decision.citation_text},
     )
-    services.determination_submit(determination=determination, actor=reviewer, password=PASSWORD)
+    determination_submit(determination=determination, actor=reviewer, password=PASSWORD)
     case.refresh_from_db()
     assert case.status == CaseStatus.SUBMITTED
     events = CaseEvent.objects.filter(case=case, type=EventType.DETERMINATION_SUBMITTED)
@@ -90,7 +89,7 @@ def test_a_returned_determination_is_edited_and_submitted_again(quality_reviewer
 def test_return_needs_a_comment(quality_reviewer):
     _, _, determination = submitted()
     with pytest.raises(ValidationError, match="comment is required"):
-        services.determination_return(
+        determination_return(
             determination=determination, actor=quality_reviewer, comment=" ", item_comments={}
         )
 
@@ -100,9 +99,7 @@ def test_approve_starts_the_letter_and_completes_the_assignment(
 ):
     case, reviewer, determination = submitted()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.determination_approve(
-            determination=determination, actor=quality_reviewer, comment="Clear."
-        )
+        determination_approve(determination=determination, actor=quality_reviewer, comment="Clear.")
     determination.refresh_from_db()
     case.refresh_from_db()
     assert determination.status == DeterminationStatus.APPROVED
@@ -119,12 +116,10 @@ def test_approve_starts_the_letter_and_completes_the_assignment(
 
 def test_every_round_is_kept(quality_reviewer, django_capture_on_commit_callbacks):
     _, reviewer, determination = submitted()
-    services.determination_return(
-        determination=determination, actor=quality_reviewer, comment="Round one."
-    )
-    services.determination_submit(determination=determination, actor=reviewer, password=PASSWORD)
+    determination_return(determination=determination, actor=quality_reviewer, comment="Round one.")
+    determination_submit(determination=determination, actor=reviewer, password=PASSWORD)
     with django_capture_on_commit_callbacks(execute=False):
-        services.determination_approve(determination=determination, actor=quality_reviewer)
+        determination_approve(determination=determination, actor=quality_reviewer)
     rounds = QualityReview.objects.filter(determination=determination)
     assert [(r.number, r.outcome) for r in rounds] == [(1, "returned"), (2, "approved")]
 
@@ -134,13 +129,13 @@ def test_only_a_quality_reviewer_decides_and_only_on_a_submitted_determination(
 ):
     case, reviewer, draft = case_in_review()
     with pytest.raises(ValidationError, match="not waiting for quality review"):
-        services.determination_approve(determination=draft, actor=quality_reviewer)
+        determination_approve(determination=draft, actor=quality_reviewer)
     _, _, determination = submitted(reviewer_with_profile("REV-2"))
     for actor in (case_admin, reviewer):
         with pytest.raises(ValidationError, match="Only a quality reviewer"):
-            services.determination_approve(determination=determination, actor=actor)
+            determination_approve(determination=determination, actor=actor)
         with pytest.raises(ValidationError, match="Only a quality reviewer"):
-            services.determination_return(determination=determination, actor=actor, comment="x")
+            determination_return(determination=determination, actor=actor, comment="x")
 
 
 # --- Pages ------------------------------------------------------------------------------------
@@ -156,7 +151,7 @@ def test_the_queue_lists_submitted_determinations_due_first(client, quality_revi
     sooner_case.save(update_fields=["due_on"])
     draft_case, _, _ = case_in_review(reviewer_with_profile("REV-C"))
     login(client, quality_reviewer)
-    page = client.get(reverse("quality_queue")).content.decode()
+    page = client.get(reverse("quality:quality_queue")).content.decode()
     assert page.index(sooner_case.case_number) < page.index(later_case.case_number)
     assert draft_case.case_number not in page
 
@@ -165,36 +160,42 @@ def test_the_queue_lists_submitted_determinations_due_first(client, quality_revi
 def test_quality_pages_are_for_quality_reviewers_only(client, request, role_fixture):
     case, _, _ = submitted()
     login(client, request.getfixturevalue(role_fixture))
-    assert client.get(reverse("quality_queue")).status_code == 403
-    assert client.get(reverse("quality_review", args=[case.case_number])).status_code == 403
-    assert client.post(reverse("quality_approve", args=[case.case_number])).status_code == 403
+    assert client.get(reverse("quality:quality_queue")).status_code == 403
+    assert client.get(reverse("quality:quality_review", args=[case.case_number])).status_code == 403
+    assert (
+        client.post(reverse("quality:quality_approve", args=[case.case_number])).status_code == 403
+    )
 
 
 def test_return_through_the_page_reaches_the_reviewer_on_the_item(client, quality_reviewer):
     case, reviewer, determination = submitted()
     decision = determination.decisions.get()
     login(client, quality_reviewer)
-    page = client.get(reverse("quality_review", args=[case.case_number])).content.decode()
+    page = client.get(reverse("quality:quality_review", args=[case.case_number])).content.decode()
     assert "lumbar radiculopathy" in page and "Return with comments" in page
     response = client.post(
-        reverse("quality_return", args=[case.case_number]),
+        reverse("quality:quality_return", args=[case.case_number]),
         {"comment": "", f"item-{decision.pk}": "Say which block the records describe."},
     )
-    assert response.url == reverse("quality_queue")
+    assert response.url == reverse("quality:quality_queue")
     client.logout()
     login(client, reviewer)
-    step3 = client.get(reverse("workspace_step", args=[case.case_number, 3])).content.decode()
+    step3 = client.get(
+        reverse("determination:workspace_step", args=[case.case_number, 3])
+    ).content.decode()
     item_html = step3[step3.index(f'id="item-{decision.pk}"') :]
     assert "Quality review asks:" in item_html
     assert "Say which block the records describe." in item_html
-    dashboard = client.get(reverse("reviewer_dashboard")).content.decode()
+    dashboard = client.get(reverse("determination:reviewer_dashboard")).content.decode()
     assert "Returned with comments" in dashboard
 
 
 def test_an_empty_return_is_refused_on_the_page(client, quality_reviewer):
     case, _, _ = submitted()
     login(client, quality_reviewer)
-    response = client.post(reverse("quality_return", args=[case.case_number]), {"comment": ""})
+    response = client.post(
+        reverse("quality:quality_return", args=[case.case_number]), {"comment": ""}
+    )
     assert response.status_code == 400
     assert "write a comment" in response.content.decode()
 
@@ -203,8 +204,8 @@ def test_approve_through_the_page(client, quality_reviewer, django_capture_on_co
     case, _, determination = submitted()
     login(client, quality_reviewer)
     with django_capture_on_commit_callbacks(execute=False):
-        response = client.post(reverse("quality_approve", args=[case.case_number]), {})
-    assert response.url == reverse("quality_queue")
+        response = client.post(reverse("quality:quality_approve", args=[case.case_number]), {})
+    assert response.url == reverse("quality:quality_queue")
     assert Determination.objects.get(pk=determination.pk).status == DeterminationStatus.APPROVED
     case.refresh_from_db()
     assert case.status == CaseStatus.APPROVED
@@ -213,7 +214,7 @@ def test_approve_through_the_page(client, quality_reviewer, django_capture_on_co
 def test_a_draft_has_no_quality_review_page(client, quality_reviewer):
     case, _, _ = case_in_review()
     login(client, quality_reviewer)
-    assert client.get(reverse("quality_review", args=[case.case_number])).status_code == 404
+    assert client.get(reverse("quality:quality_review", args=[case.case_number])).status_code == 404
 
 
 def test_quality_reviewer_cannot_be_a_qr_of_their_own(quality_reviewer):
@@ -221,7 +222,7 @@ def test_quality_reviewer_cannot_be_a_qr_of_their_own(quality_reviewer):
     _, _, determination = submitted()
     Determination.objects.filter(pk=determination.pk).update(reviewer=quality_reviewer)
     with pytest.raises(ValidationError, match="its own author"):
-        services.determination_approve(determination=determination, actor=quality_reviewer)
+        determination_approve(determination=determination, actor=quality_reviewer)
 
 
 def test_queue_query_count_does_not_grow_with_the_determinations(
@@ -233,7 +234,7 @@ def test_queue_query_count_does_not_grow_with_the_determinations(
         for _ in range(count):
             submitted(next(reviewers))
             _, _, determination = submitted(next(reviewers))
-            services.determination_return(
+            determination_return(
                 determination=determination, actor=quality_reviewer, comment="Cite the page."
             )
 
@@ -242,10 +243,10 @@ def test_queue_query_count_does_not_grow_with_the_determinations(
     login(client, quality_reviewer)
     waiting_and_returned(1)
     with django_assert_num_queries(QUEUE_QUERIES):
-        client.get(reverse("quality_queue"))
+        client.get(reverse("quality:quality_queue"))
     waiting_and_returned(3)
     with django_assert_num_queries(QUEUE_QUERIES):
-        page = client.get(reverse("quality_queue")).content.decode()
+        page = client.get(reverse("quality:quality_queue")).content.decode()
     assert page[page.index("Returned, with the reviewer") :].count('class="case-link"') == 4
 
 

@@ -9,9 +9,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from accounts.models import Role, User
-from reviews.matching import reviewers_for_case
-from reviews.models import Affiliation, LeavePeriod, Licence, ReviewerProfile
-from reviews.roster import RosterInvalid, name_split, reviewers_import
+from reviews.assignment.matching import reviewers_for_case
+from reviews.roster.models import Affiliation, LeavePeriod, Licence, ReviewerProfile
+from reviews.roster.services import RosterInvalid, name_split, reviewers_import
 from tests.factories import CaseFactory, DisputedItemFactory, UserFactory
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "reviewers.json"

@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import pkcs12
 from django.core.exceptions import ImproperlyConfigured
 
-from reviews import signing
+from reviews.letters.signing import pdf_sign, pdf_signature_check, signing_material, signing_reset
 from tests.factories import minimal_pdf
 
 
@@ -24,9 +24,9 @@ def own_signing_dir(settings, tmp_path):
     settings.SIGNING_CERT_PATH = str(tmp_path / "signing" / "cert.pem")
     settings.SIGNING_KEY_PASSWORD = ""
     settings.SIGNING_DEV_CERTIFICATE = True
-    signing.signing_reset()
+    signing_reset()
     yield tmp_path / "signing"
-    signing.signing_reset()
+    signing_reset()
 
 
 def _foreign_pair(common_name="Somebody Else"):
@@ -64,22 +64,22 @@ def _foreign_pair(common_name="Somebody Else"):
 
 
 def test_a_development_ec_key_and_certificate_are_made_once_on_first_use(own_signing_dir):
-    material = signing.signing_material()
+    material = signing_material()
 
     key_pem = (own_signing_dir / "key.pem").read_bytes()
     key = serialization.load_pem_private_key(key_pem, password=None)
     assert isinstance(key, ec.EllipticCurvePrivateKey)
     assert key.curve.name == "secp256r1"
     assert (own_signing_dir / "key.pem").stat().st_mode & 0o077 == 0
-    signing.signing_reset()
-    assert signing.signing_material().fingerprint == material.fingerprint  # loaded, not remade
+    signing_reset()
+    assert signing_material().fingerprint == material.fingerprint  # loaded, not remade
     assert (own_signing_dir / "key.pem").read_bytes() == key_pem
 
 
 def test_without_key_files_and_dev_certificates_off_signing_refuses(own_signing_dir, settings):
     settings.SIGNING_DEV_CERTIFICATE = False
     with pytest.raises(ImproperlyConfigured, match="No signing key"):
-        signing.signing_material()
+        signing_material()
     assert not (own_signing_dir / "key.pem").exists()
 
 
@@ -96,8 +96,8 @@ def test_production_loads_a_pkcs12_archive(own_signing_dir, settings, tmp_path):
     settings.SIGNING_PKCS12_PATH = str(tmp_path / "iro.p12")
     settings.SIGNING_PKCS12_PASSWORD = "s3cret"
 
-    signed = signing.pdf_sign(minimal_pdf(), reason="test", signer_name="California IRO")
-    check = signing.pdf_signature_check(signed)
+    signed = pdf_sign(minimal_pdf(), reason="test", signer_name="California IRO")
+    check = pdf_signature_check(signed)
 
     assert check.ok and check.ours
     assert "California IRO Signing" in check.signer_name
@@ -113,14 +113,12 @@ def test_a_wrong_pkcs12_password_says_so(own_signing_dir, settings, tmp_path):
     settings.SIGNING_PKCS12_PATH = str(tmp_path / "x.p12")
     settings.SIGNING_PKCS12_PASSWORD = "wrong"
     with pytest.raises(ImproperlyConfigured, match="could not be loaded"):
-        signing.signing_material()
+        signing_material()
 
 
 def test_a_signed_pdf_is_valid_pades_and_pdfsig_agrees(own_signing_dir, tmp_path):
-    signed = signing.pdf_sign(
-        minimal_pdf(), reason="Final Determination Letter", signer_name="IMR Desk"
-    )
-    check = signing.pdf_signature_check(signed)
+    signed = pdf_sign(minimal_pdf(), reason="Final Determination Letter", signer_name="IMR Desk")
+    check = pdf_signature_check(signed)
 
     assert check.ok and check.ours and check.covers_whole_file
     assert check.problem == ""
@@ -135,11 +133,11 @@ def test_a_signed_pdf_is_valid_pades_and_pdfsig_agrees(own_signing_dir, tmp_path
 
 
 def test_a_changed_byte_in_the_signed_content_is_caught(own_signing_dir):
-    signed = bytearray(signing.pdf_sign(minimal_pdf(), reason="r", signer_name="IMR Desk"))
+    signed = bytearray(pdf_sign(minimal_pdf(), reason="r", signer_name="IMR Desk"))
     index = signed.index(b"/MediaBox")
     signed[index + 11 : index + 12] = b"9" if signed[index + 11 : index + 12] != b"9" else b"8"
 
-    check = signing.pdf_signature_check(bytes(signed))
+    check = pdf_signature_check(bytes(signed))
 
     assert not check.ok
     assert not check.intact
@@ -150,14 +148,14 @@ def test_content_appended_after_signing_is_caught(own_signing_dir):
     from pyhanko.pdf_utils import generic
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
-    signed = signing.pdf_sign(minimal_pdf(), reason="r", signer_name="IMR Desk")
+    signed = pdf_sign(minimal_pdf(), reason="r", signer_name="IMR Desk")
     writer = IncrementalPdfFileWriter(BytesIO(signed))
     writer.root["/PageMode"] = generic.NameObject("/UseOutlines")
     writer.update_root()
     out = BytesIO()
     writer.write(out)
 
-    check = signing.pdf_signature_check(out.getvalue())
+    check = pdf_signature_check(out.getvalue())
 
     assert check.intact and check.valid
     assert not check.covers_whole_file
@@ -166,7 +164,7 @@ def test_content_appended_after_signing_is_caught(own_signing_dir):
 
 
 def test_a_signature_by_another_certificate_is_not_ours(own_signing_dir, settings, tmp_path):
-    signing.signing_material()  # our own pair exists
+    signing_material()  # our own pair exists
     key, certificate = _foreign_pair()
     (tmp_path / "other-key.pem").write_bytes(
         key.private_bytes(
@@ -179,12 +177,12 @@ def test_a_signature_by_another_certificate_is_not_ours(own_signing_dir, setting
     ours = (settings.SIGNING_KEY_PATH, settings.SIGNING_CERT_PATH)
     settings.SIGNING_KEY_PATH = str(tmp_path / "other-key.pem")
     settings.SIGNING_CERT_PATH = str(tmp_path / "other-cert.pem")
-    signing.signing_reset()
-    forged = signing.pdf_sign(minimal_pdf(), reason="r", signer_name="IMR Desk")
+    signing_reset()
+    forged = pdf_sign(minimal_pdf(), reason="r", signer_name="IMR Desk")
     settings.SIGNING_KEY_PATH, settings.SIGNING_CERT_PATH = ours
-    signing.signing_reset()
+    signing_reset()
 
-    check = signing.pdf_signature_check(forged)
+    check = pdf_signature_check(forged)
 
     assert check.intact and check.valid
     assert not check.trusted and not check.ours and not check.ok
@@ -199,6 +197,6 @@ def test_a_signature_by_another_certificate_is_not_ours(own_signing_dir, setting
     ],
 )
 def test_unsigned_or_broken_files_are_answered_not_raised(own_signing_dir, content, problem):
-    check = signing.pdf_signature_check(content)
+    check = pdf_signature_check(content)
     assert not check.ok and not check.signed
     assert problem in check.problem

@@ -6,10 +6,10 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from cases.models import ItemCategory
-from reviews.defaults import CATEGORY_SPECIALTIES
-from reviews.models import CategorySpecialty, Specialty
-from reviews.roster import RosterInvalid, reviewers_import, specialty_table_import
+from cases.lifecycle.models import ItemCategory
+from reviews.roster.defaults import CATEGORY_SPECIALTIES
+from reviews.roster.models import CategorySpecialty, Specialty
+from reviews.roster.services import RosterInvalid, reviewers_import, specialty_table_import
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "specialty-table.json"
 

@@ -6,11 +6,15 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from cases.models import CaseEvent, CaseStatus, EventType
-from cases.services import record_add
-from reviews import services
-from reviews.models import Determination, DeterminationStatus
-from reviews.services import draft_item_key
+from cases.lifecycle.models import CaseEvent, CaseStatus, EventType
+from cases.records.services import record_add
+from reviews.assignment.services import reviewer_assign
+from reviews.determination.models import Determination, DeterminationStatus
+from reviews.determination.services import (
+    determination_autosave,
+    determination_submit,
+    draft_item_key,
+)
 from tests.factories import (
     PASSWORD,
     UserFactory,
@@ -60,9 +64,9 @@ def test_dashboard_lists_own_cases_by_due_date_with_days_left_and_status(client,
     later.save(update_fields=["due_on"])
     sooner = ready_case(due_on=today + dt.timedelta(days=2))
     admin = UserFactory()
-    services.reviewer_assign(case=sooner, reviewer=reviewer, actor=admin)
+    reviewer_assign(case=sooner, reviewer=reviewer, actor=admin)
     login(client, reviewer)
-    page = client.get(reverse("reviewer_dashboard")).content.decode()
+    page = client.get(reverse("determination:reviewer_dashboard")).content.decode()
     table = page[page.index("Open cases") :]
     assert table.index(sooner.case_number) < table.index(later.case_number)
     assert "Waiting for you to accept" in page and "Writing the determination" in page
@@ -73,11 +77,11 @@ def test_dashboard_lists_own_cases_by_due_date_with_days_left_and_status(client,
 def test_dashboard_accept_from_the_new_assignments_panel_still_works(client):
     case = ready_case()
     reviewer = reviewer_with_profile("REV-NEW")
-    assignment = services.reviewer_assign(case=case, reviewer=reviewer, actor=UserFactory())
+    assignment = reviewer_assign(case=case, reviewer=reviewer, actor=UserFactory())
     login(client, reviewer)
-    page = client.get(reverse("reviewer_dashboard")).content.decode()
+    page = client.get(reverse("determination:reviewer_dashboard")).content.decode()
     assert "I attest that I have no conflict" in page
-    client.post(reverse("assignment_accept", args=[assignment.pk]), {"attest": "on"})
+    client.post(reverse("determination:assignment_accept", args=[assignment.pk]), {"attest": "on"})
     case.refresh_from_db()
     assert case.status == CaseStatus.IN_REVIEW
     assert Determination.objects.filter(case=case).exists()
@@ -85,7 +89,7 @@ def test_dashboard_accept_from_the_new_assignments_panel_still_works(client):
 
 def test_the_dashboard_is_for_reviewers_only(client, quality_reviewer):
     login(client, quality_reviewer)
-    assert client.get(reverse("reviewer_dashboard")).status_code == 403
+    assert client.get(reverse("determination:reviewer_dashboard")).status_code == 403
 
 
 # --- Nothing of another reviewer's case, anywhere ---------------------------------------------
@@ -94,17 +98,17 @@ def test_the_dashboard_is_for_reviewers_only(client, quality_reviewer):
 def _probe_urls(case, determination, record):
     number = case.case_number
     return [
-        ("get", reverse("workspace", args=[number])),
-        ("get", reverse("workspace_step", args=[number, 2])),
-        ("get", reverse("workspace_step", args=[number, 5])),
-        ("get", reverse("workspace_preview", args=[number])),
-        ("get", reverse("case_record", args=[number, record.pk])),
-        ("get", reverse("case_detail", args=[number])),
-        ("post", reverse("draft_save", args=[number])),
-        ("post", reverse("warnings_confirm", args=[number])),
-        ("post", reverse("determination_submit", args=[number])),
-        ("post", reverse("workspace_accept", args=[number])),
-        ("post", reverse("workspace_decline", args=[number])),
+        ("get", reverse("determination:workspace", args=[number])),
+        ("get", reverse("determination:workspace_step", args=[number, 2])),
+        ("get", reverse("determination:workspace_step", args=[number, 5])),
+        ("get", reverse("letters:workspace_preview", args=[number])),
+        ("get", reverse("records:case_record", args=[number, record.pk])),
+        ("get", reverse("casefile:case_detail", args=[number])),
+        ("post", reverse("determination:draft_save", args=[number])),
+        ("post", reverse("determination:warnings_confirm", args=[number])),
+        ("post", reverse("determination:determination_submit", args=[number])),
+        ("post", reverse("determination:workspace_accept", args=[number])),
+        ("post", reverse("determination:workspace_decline", args=[number])),
     ]
 
 
@@ -121,14 +125,14 @@ def test_a_reviewer_probing_another_reviewers_case_gets_404_everywhere(client, m
 
 def test_lists_search_and_the_api_show_no_other_reviewers_case(client, mine, theirs):
     their_case = theirs[0]
-    page = client.get(reverse("case_list")).content.decode()
+    page = client.get(reverse("casefile:case_list")).content.decode()
     assert mine[0].case_number in page and their_case.case_number not in page
-    own = client.get(reverse("case_list"), {"q": mine[0].claim_number}).content.decode()
-    assert reverse("case_detail", args=[mine[0].case_number]) in own
+    own = client.get(reverse("casefile:case_list"), {"q": mine[0].claim_number}).content.decode()
+    assert reverse("casefile:case_detail", args=[mine[0].case_number]) in own
     for query in (their_case.case_number, their_case.claim_number, their_case.worker_last_name):
-        found = client.get(reverse("case_list"), {"q": query}).content.decode()
+        found = client.get(reverse("casefile:case_list"), {"q": query}).content.decode()
         # The search box repeats the query; what must not appear is a result.
-        assert reverse("case_detail", args=[their_case.case_number]) not in found
+        assert reverse("casefile:case_detail", args=[their_case.case_number]) not in found
         assert "Their record" not in found
     api = client.get("/api/v1/cases/")
     assert api.status_code == 200
@@ -141,7 +145,9 @@ def test_a_reviewer_of_an_earlier_round_has_no_workspace_in_the_new_one(client, 
     case, reviewer, _, _ = mine
     case.round += 1
     case.save(update_fields=["round"])
-    assert client.get(reverse("workspace", args=[case.case_number])).status_code == 404
+    assert (
+        client.get(reverse("determination:workspace", args=[case.case_number])).status_code == 404
+    )
 
 
 # --- The workspace ----------------------------------------------------------------------------
@@ -149,12 +155,12 @@ def test_a_reviewer_of_an_earlier_round_has_no_workspace_in_the_new_one(client, 
 
 def test_workspace_opens_on_the_first_unfinished_step_with_a_step_bar(client, mine):
     case = mine[0]
-    response = client.get(reverse("workspace", args=[case.case_number]))
-    assert response.url == reverse("workspace_step", args=[case.case_number, 2])
+    response = client.get(reverse("determination:workspace", args=[case.case_number]))
+    assert response.url == reverse("determination:workspace_step", args=[case.case_number, 2])
     page = client.get(response.url).content.decode()
     assert 'aria-current="step"' in page and "Case summary" in page
     assert "The injured worker is a 57 year old female" in page
-    assert 'hx-post="' + reverse("draft_save", args=[case.case_number]) in page
+    assert 'hx-post="' + reverse("determination:draft_save", args=[case.case_number]) in page
     assert "Lumbar sympathetic block" in page  # the disputed item beside the form
     assert "PR-2 progress report" in page
 
@@ -162,10 +168,10 @@ def test_workspace_opens_on_the_first_unfinished_step_with_a_step_bar(client, mi
 def test_an_unaccepted_case_shows_only_the_acceptance_step(client):
     case = ready_case()
     reviewer = reviewer_with_profile("REV-NEW")
-    services.reviewer_assign(case=case, reviewer=reviewer, actor=UserFactory())
+    reviewer_assign(case=case, reviewer=reviewer, actor=UserFactory())
     login(client, reviewer)
-    response = client.get(reverse("workspace_step", args=[case.case_number, 3]))
-    assert response.url == reverse("workspace_step", args=[case.case_number, 1])
+    response = client.get(reverse("determination:workspace_step", args=[case.case_number, 3]))
+    assert response.url == reverse("determination:workspace_step", args=[case.case_number, 1])
     page = client.get(response.url).content.decode()
     assert "I attest that I have no conflict" in page and "Decline the case" in page
 
@@ -173,14 +179,14 @@ def test_an_unaccepted_case_shows_only_the_acceptance_step(client):
 def test_accepting_in_the_workspace_needs_the_attestation(client):
     case = ready_case()
     reviewer = reviewer_with_profile("REV-NEW")
-    services.reviewer_assign(case=case, reviewer=reviewer, actor=UserFactory())
+    reviewer_assign(case=case, reviewer=reviewer, actor=UserFactory())
     login(client, reviewer)
-    url = reverse("workspace_accept", args=[case.case_number])
+    url = reverse("determination:workspace_accept", args=[case.case_number])
     refused = client.post(url, {})
     assert refused.status_code == 400
     assert "Attest that you have no conflict" in refused.content.decode()
     accepted = client.post(url, {"attest": "on"})
-    assert accepted.url == reverse("workspace_step", args=[case.case_number, 2])
+    assert accepted.url == reverse("determination:workspace_step", args=[case.case_number, 2])
     case.refresh_from_db()
     assert case.status == CaseStatus.IN_REVIEW
 
@@ -188,22 +194,22 @@ def test_accepting_in_the_workspace_needs_the_attestation(client):
 def test_declining_in_the_workspace_returns_the_case_to_the_queue(client):
     case = ready_case()
     reviewer = reviewer_with_profile("REV-NEW")
-    services.reviewer_assign(case=case, reviewer=reviewer, actor=UserFactory())
+    reviewer_assign(case=case, reviewer=reviewer, actor=UserFactory())
     login(client, reviewer)
     response = client.post(
-        reverse("workspace_decline", args=[case.case_number]),
+        reverse("determination:workspace_decline", args=[case.case_number]),
         {"reason": "I treated this worker", "conflict": "on"},
     )
-    assert response.url == reverse("reviewer_dashboard")
+    assert response.url == reverse("determination:reviewer_dashboard")
     case.refresh_from_db()
     assert case.status == CaseStatus.RECORDS_COMPLETE
 
 
 def test_opening_a_record_is_recorded_and_marked_in_the_list(client, mine):
     case, reviewer, _, record = mine
-    url = reverse("workspace_step", args=[case.case_number, 2])
+    url = reverse("determination:workspace_step", args=[case.case_number, 2])
     assert "is-opened" not in client.get(url).content.decode()
-    response = client.get(reverse("case_record", args=[case.case_number, record.pk]))
+    response = client.get(reverse("records:case_record", args=[case.case_number, record.pk]))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("inline")
     assert CaseEvent.objects.filter(
@@ -213,14 +219,18 @@ def test_opening_a_record_is_recorded_and_marked_in_the_list(client, mine):
 
 
 def test_the_guideline_search_lists_mtus_first_with_the_evidence_order(client, mine):
-    page = client.get(reverse("guideline_search"), {"q": "knee", "item": "7"}).content.decode()
+    page = client.get(
+        reverse("determination:guideline_search"), {"q": "knee", "item": "7"}
+    ).content.decode()
     assert (
         page.index("MTUS")
         < page.index("ACOEM Practice Guidelines (current")
         < page.index("Official Disability Guidelines")
     )
     assert 'data-item="7"' in page
-    step3 = client.get(reverse("workspace_step", args=[mine[0].case_number, 3])).content.decode()
+    step3 = client.get(
+        reverse("determination:workspace_step", args=[mine[0].case_number, 3])
+    ).content.decode()
     assert "Evidence order (8 CCR 9792.21.1): MTUS first" in step3
 
 
@@ -231,7 +241,7 @@ def test_htmx_autosave_answers_with_the_new_version_and_base(client, mine):
     case, _, determination, _ = mine
     base = determination.clinical_summary
     response = client.post(
-        reverse("draft_save", args=[case.case_number]),
+        reverse("determination:draft_save", args=[case.case_number]),
         {"step": "2", "version": "1", "summary": base + "Typed.", "base:summary": base},
         **HTMX,
     )
@@ -245,7 +255,7 @@ def test_htmx_autosave_answers_with_the_new_version_and_base(client, mine):
 def test_htmx_autosave_conflict_shows_both_texts_and_keeps_the_server_text(client, mine):
     case, reviewer, determination, _ = mine
     base = determination.clinical_summary
-    services.determination_autosave(
+    determination_autosave(
         determination=determination,
         actor=reviewer,
         version=1,
@@ -253,7 +263,7 @@ def test_htmx_autosave_conflict_shows_both_texts_and_keeps_the_server_text(clien
         bases={"summary": base},
     )
     response = client.post(
-        reverse("draft_save", args=[case.case_number]),
+        reverse("determination:draft_save", args=[case.case_number]),
         {"step": "2", "version": "1", "summary": base + "From this tab.", "base:summary": base},
         **HTMX,
     )
@@ -267,14 +277,14 @@ def test_htmx_autosave_conflict_shows_both_texts_and_keeps_the_server_text(clien
 def test_plain_post_conflict_returns_the_page_with_this_windows_text(client, mine):
     case, reviewer, determination, _ = mine
     base = determination.clinical_summary
-    services.determination_autosave(
+    determination_autosave(
         determination=determination,
         actor=reviewer,
         version=1,
         changes={"summary": base + "Other."},
         bases={"summary": base},
     )
-    url = reverse("draft_save", args=[case.case_number])
+    url = reverse("determination:draft_save", args=[case.case_number])
     data = {"step": "2", "version": "1", "summary": base + "Mine.", "base:summary": base}
     response = client.post(url, data)
     assert response.status_code == 409
@@ -290,28 +300,32 @@ def test_plain_save_and_continue_moves_to_the_next_step(client, mine):
     case, _, determination, _ = mine
     key = draft_item_key(determination.decisions.get().pk, "rationale")
     response = client.post(
-        reverse("draft_save", args=[case.case_number]),
+        reverse("determination:draft_save", args=[case.case_number]),
         {"step": "3", "version": "1", key: "Why.", f"base:{key}": "", "then": "next"},
     )
-    assert response.url == reverse("workspace_step", args=[case.case_number, 4])
+    assert response.url == reverse("determination:workspace_step", args=[case.case_number, 4])
     assert determination.decisions.get().rationale == "Why."
 
 
 def test_autosave_after_the_session_ended_answers_401_not_the_login_page(client, mine):
     case = mine[0]
     client.logout()
-    response = client.post(reverse("draft_save", args=[case.case_number]), {"summary": "x"}, **HTMX)
+    response = client.post(
+        reverse("determination:draft_save", args=[case.case_number]), {"summary": "x"}, **HTMX
+    )
     assert response.status_code == 401
 
 
 def test_a_submitted_determination_is_read_only_in_the_workspace(client, mine):
     case, reviewer, determination, _ = mine
     determination_fill(determination)
-    services.determination_submit(determination=determination, actor=reviewer, password=PASSWORD)
-    page = client.get(reverse("workspace_step", args=[case.case_number, 2])).content.decode()
+    determination_submit(determination=determination, actor=reviewer, password=PASSWORD)
+    page = client.get(
+        reverse("determination:workspace_step", args=[case.case_number, 2])
+    ).content.decode()
     assert "read-only" in page and "data-autosave" not in page
     response = client.post(
-        reverse("draft_save", args=[case.case_number]),
+        reverse("determination:draft_save", args=[case.case_number]),
         {"step": "2", "version": "9", "summary": "changed"},
         **HTMX,
     )
@@ -326,7 +340,9 @@ def test_review_step_lists_what_is_missing_and_the_warnings(client, mine):
     case, _, determination, _ = mine
     determination.clinical_summary += " " + case.worker_last_name + " reported pain."
     determination.save()
-    page = client.get(reverse("workspace_step", args=[case.case_number, 4])).content.decode()
+    page = client.get(
+        reverse("determination:workspace_step", args=[case.case_number, 4])
+    ).content.decode()
     assert "choose Upheld or Overturned" in page
     assert f"the worker&#x27;s name “{case.worker_last_name}”" in page
     assert 'type="checkbox" name="confirm"' in page
@@ -336,11 +352,13 @@ def test_confirming_a_warning_is_kept(client, mine):
     case, _, determination, _ = mine
     determination.clinical_summary += " " + case.worker_last_name + " reported pain."
     determination.save()
-    from reviews.warnings import review_warnings
+    from reviews.determination.warnings import review_warnings
 
     (warning,) = review_warnings(determination)
     response = client.post(
-        reverse("warnings_confirm", args=[case.case_number]), {"confirm": [warning.key]}, **HTMX
+        reverse("determination:warnings_confirm", args=[case.case_number]),
+        {"confirm": [warning.key]},
+        **HTMX,
     )
     assert "Confirmed as right" in response.content.decode()
     assert Determination.objects.get(pk=determination.pk).warnings_confirmed == [warning.key]
@@ -349,23 +367,25 @@ def test_confirming_a_warning_is_kept(client, mine):
 def test_preview_renders_the_letter_template_with_a_strict_policy(client, mine):
     case, _, determination, _ = mine
     determination_fill(determination)
-    response = client.get(reverse("workspace_preview", args=[case.case_number]))
+    response = client.get(reverse("letters:workspace_preview", args=[case.case_number]))
     page = response.content.decode()
     assert response.status_code == 200
     assert "CLINICAL CASE SUMMARY" in page and "lumbar radiculopathy" in page
     assert "default-src 'none'" in response["Content-Security-Policy"]
-    step5 = client.get(reverse("workspace_step", args=[case.case_number, 5])).content.decode()
-    assert reverse("workspace_preview", args=[case.case_number]) in step5
+    step5 = client.get(
+        reverse("determination:workspace_step", args=[case.case_number, 5])
+    ).content.decode()
+    assert reverse("letters:workspace_preview", args=[case.case_number]) in step5
 
 
 def test_signing_through_the_page_needs_the_password(client, mine):
     case, _, determination, _ = mine
     determination_fill(determination)
-    url = reverse("determination_submit", args=[case.case_number])
+    url = reverse("determination:determination_submit", args=[case.case_number])
     wrong = client.post(url, {"password": "nope"})
     assert wrong.status_code == 400 and "not your password" in wrong.content.decode()
     right = client.post(url, {"password": PASSWORD})
-    assert right.url == reverse("workspace_step", args=[case.case_number, 6])
+    assert right.url == reverse("determination:workspace_step", args=[case.case_number, 6])
     page = client.get(right.url).content.decode()
     assert "Signed and submitted" in page
     assert Determination.objects.get(pk=determination.pk).status == DeterminationStatus.SUBMITTED
@@ -373,7 +393,9 @@ def test_signing_through_the_page_needs_the_password(client, mine):
 
 def test_the_sign_step_says_what_is_missing_instead_of_offering_the_form(client, mine):
     case = mine[0]
-    page = client.get(reverse("workspace_step", args=[case.case_number, 6])).content.decode()
+    page = client.get(
+        reverse("determination:workspace_step", args=[case.case_number, 6])
+    ).content.decode()
     assert "Not ready to sign yet" in page and 'name="password"' not in page
 
 
@@ -383,14 +405,14 @@ def test_workspace_page_query_count_does_not_grow_with_items(client, django_asse
     login(client, reviewer)
     for step in (2, 3, 4):
         with django_assert_max_num_queries(14):
-            client.get(reverse("workspace_step", args=[case.case_number, step]))
+            client.get(reverse("determination:workspace_step", args=[case.case_number, step]))
 
 
 def test_a_closing_tabs_beacon_is_saved_quietly(client, mine):
     case, _, determination, _ = mine
     base = determination.clinical_summary
     response = client.post(
-        reverse("draft_save", args=[case.case_number]),
+        reverse("determination:draft_save", args=[case.case_number]),
         {
             "step": "2",
             "version": "1",
@@ -419,10 +441,10 @@ def test_dashboard_query_count_does_not_grow_with_finished_cases(client, django_
     # determinations and their decisions (prefetched): the finished rows print the outcome.
     finish_cases(1)
     with django_assert_num_queries(DASHBOARD_QUERIES):
-        client.get(reverse("reviewer_dashboard"))
+        client.get(reverse("determination:reviewer_dashboard"))
     finish_cases(3)
     with django_assert_num_queries(DASHBOARD_QUERIES):
-        page = client.get(reverse("reviewer_dashboard")).content.decode()
+        page = client.get(reverse("determination:reviewer_dashboard")).content.decode()
     assert page[page.index("Finished") :].count("Upheld") == 4
 
 

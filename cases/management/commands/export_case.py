@@ -4,8 +4,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.exports import case_export
-from cases.models import Case
+from cases.casefile.exports import case_export
+from cases.lifecycle.models import Case
 
 
 class Command(BaseCommand):

@@ -5,7 +5,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.intake import IntakeInvalid, cases_import
+from cases.intake.services import cases_import
+from cases.intake.validation import IntakeInvalid
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from reviews.services import assignments_auto
+from reviews.assignment.services import assignments_auto
 
 
 class Command(BaseCommand):

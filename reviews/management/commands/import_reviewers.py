@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reviews.roster import RosterInvalid, reviewers_import
+from reviews.roster.services import RosterInvalid, reviewers_import
 
 
 def json_file_read(path: str) -> Any:

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from reviews.management.commands.import_reviewers import json_file_read, problems_report
-from reviews.roster import RosterInvalid, specialty_table_import
+from reviews.roster.services import RosterInvalid, specialty_table_import
 
 
 class Command(BaseCommand):

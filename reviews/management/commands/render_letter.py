@@ -5,9 +5,10 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.models import Case
-from reviews import letters
-from reviews.models import Determination, DeterminationStatus, Letter, LetterStatus
+from cases.lifecycle.models import Case
+from reviews.determination.models import Determination, DeterminationStatus
+from reviews.letters.models import Letter, LetterStatus
+from reviews.letters.services import TRANSIENT_ERRORS, letter_fail, letter_produce, letter_request
 
 
 class Command(BaseCommand):
@@ -76,14 +77,12 @@ class Command(BaseCommand):
                     f"{case.case_number} has no approved determination to render a letter from."
                 )
             try:
-                pending = letters.letter_request(
-                    determination=determination, actor=None, enqueue=False
-                )
+                pending = letter_request(determination=determination, actor=None, enqueue=False)
             except ValidationError as exc:
                 raise CommandError(" ".join(exc.messages)) from exc
         try:
-            letters.letter_produce(letter_id=pending.pk)
-        except letters.TRANSIENT_ERRORS as exc:
-            letters.letter_fail(letter_id=pending.pk, error=f"{type(exc).__name__}: {exc}")
+            letter_produce(letter_id=pending.pk)
+        except TRANSIENT_ERRORS as exc:
+            letter_fail(letter_id=pending.pk, error=f"{type(exc).__name__}: {exc}")
             raise CommandError(f"The letter could not be produced: {exc}") from exc
         return Letter.objects.select_related("case").get(pk=pending.pk)

@@ -4,9 +4,9 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.models import Case, PartyRole
-from reviews.matching import reviewers_for_case
-from reviews.selectors import case_waits_for_reviewer
+from cases.lifecycle.models import Case, PartyRole
+from reviews.assignment.matching import reviewers_for_case
+from reviews.assignment.selectors import case_waits_for_reviewer
 
 
 def table_format(header: list[str], rows: list[list[str]], *, right: frozenset[int]) -> list[str]:

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reviews.letters import letter_verify
+from reviews.letters.verify import letter_verify
 
 
 class Command(BaseCommand):

@@ -1,0 +1,299 @@
+"""The REST API under /api/v1/ (SPEC section 7): other systems submit applications and records in
+the intake shape and read where their cases stand. Token authentication; every error is JSON,
+`{"errors": [{"path": "$.items[0].category", "message": "..."}]}`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+)
+from rest_framework import exceptions, generics, status
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import APIView
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from accounts.models import CASE_MANAGERS, Role
+from cases.access import case_get_for
+from cases.api.serializers import (
+    CaseExportSerializer,
+    CaseSummarySerializer,
+    ErrorListSerializer,
+    ImportResultSerializer,
+    IntakeCaseSerializer,
+    RecordAddedSerializer,
+    RecordUploadSerializer,
+)
+from cases.casefile.exports import case_export
+from cases.casefile.selectors import case_list_for
+from cases.intake.services import cases_import
+from cases.intake.validation import (
+    IntakeError,
+    IntakeInvalid,
+    key_path,
+    record_upload,
+    record_validate,
+    validation_error_paths,
+)
+from cases.lifecycle.models import CaseStatus, Priority
+from cases.records.services import record_add
+
+# Who may submit applications and records: other systems and the IRO's own administrators.
+SUBMITTER_ROLES = (Role.API_CLIENT, *CASE_MANAGERS)
+
+
+class CanSubmit(BasePermission):
+    message = "Only API clients and case administrators may submit applications and records."
+
+    def has_permission(self, request, view) -> bool:
+        return request.method in SAFE_METHODS or request.user.role in SUBMITTER_ROLES
+
+
+class RequestTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "request_too_large"
+
+
+class BodySizeLimited:
+    """Refuse a request body over settings.API_MAX_BODY_BYTES before it is read."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if request.method in SAFE_METHODS:
+            return
+        try:
+            size = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            size = 0
+        limit = settings.API_MAX_BODY_BYTES
+        if size > limit:
+            raise RequestTooLarge(
+                f"The request body is {size / 1_048_576:.1f} MB; the limit is "
+                f"{limit / 1_048_576:.0f} MB. Send fewer applications or records per request."
+            )
+
+
+def _body(request):
+    # An empty body parses to an empty dict; give intake None so it says nothing was sent.
+    data = request.data
+    return None if request.stream is None else data
+
+
+ERROR_RESPONSES = {
+    400: OpenApiResponse(ErrorListSerializer, description="Invalid input: each problem by path."),
+    401: OpenApiResponse(ErrorListSerializer, description="No valid token."),
+    403: OpenApiResponse(ErrorListSerializer, description="The role may not do this."),
+}
+
+INTAKE_BODY = PolymorphicProxySerializer(
+    component_name="IntakeBody",
+    serializers=[IntakeCaseSerializer, IntakeCaseSerializer(many=True)],
+    resource_type_field_name=None,
+    many=False,
+)
+IMPORT_RESULTS = PolymorphicProxySerializer(
+    component_name="ImportResults",
+    serializers=[ImportResultSerializer, ImportResultSerializer(many=True)],
+    resource_type_field_name=None,
+    many=False,
+)
+
+
+class CaseListCreateView(BodySizeLimited, generics.ListAPIView):
+    serializer_class = CaseSummarySerializer
+    permission_classes = [IsAuthenticated, CanSubmit]
+    parser_classes = [JSONParser]
+
+    def get_queryset(self):
+        params = self.request.query_params
+        return case_list_for(
+            self.request.user, status=params.get("status", ""), priority=params.get("priority", "")
+        )
+
+    @extend_schema(
+        summary="List the cases you may see",
+        description=(
+            "API clients see the cases their system submitted; administrators see every case. "
+            "Ordered by the running deadline, soonest first."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "status",
+                OpenApiTypes.STR,
+                enum=["open", *CaseStatus.values],
+                description="Only cases in this status ('open': not closed).",
+            ),
+            OpenApiParameter("priority", OpenApiTypes.STR, enum=Priority.values),
+        ],
+        responses={200: CaseSummarySerializer(many=True), 401: ERROR_RESPONSES[401]},
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Submit one application or a list of them",
+        description=(
+            "The intake JSON (IntakeCase); records carry the PDF in base64 `content`. "
+            "Idempotent by `application_id`: an application already known is not created again "
+            "and comes back with `created: false` and its current number and status. If any "
+            "application is invalid nothing is created and every problem is listed by path. "
+            "A single object returns a single result, a list returns a list."
+        ),
+        request=INTAKE_BODY,
+        responses={
+            201: OpenApiResponse(IMPORT_RESULTS, description="At least one case was created."),
+            200: OpenApiResponse(IMPORT_RESULTS, description="Every application was known."),
+            **ERROR_RESPONSES,
+            413: OpenApiResponse(ErrorListSerializer, description="The body is too large."),
+        },
+        examples=[
+            OpenApiExample(
+                "Created",
+                value={
+                    "application_id": "A-2016-000123",
+                    "case_number": "CM16-0213037",
+                    "status": "received",
+                    "created": True,
+                },
+                response_only=True,
+                status_codes=["201"],
+            )
+        ],
+    )
+    def post(self, request, *args, **kwargs):
+        payload = _body(request)
+        results = cases_import(payload=payload, actor=request.user, source="api")
+        body = [result.as_dict() for result in results]
+        code = (
+            status.HTTP_201_CREATED
+            if any(result.created for result in results)
+            else status.HTTP_200_OK
+        )
+        return Response(body if isinstance(payload, list) else body[0], status=code)
+
+
+CASE_NUMBER = OpenApiParameter(
+    "case_number",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    description="The case number, e.g. CM16-0213037.",
+)
+
+
+class CaseDetailView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="A case: its intake data and where it stands",
+        description=(
+            "The intake shape plus status, round, clocks, assignment, outcome (once issued) and "
+            "letters. Records are listed with their SHA-256, not their content."
+        ),
+        parameters=[CASE_NUMBER],
+        responses={
+            200: CaseExportSerializer,
+            401: ERROR_RESPONSES[401],
+            404: OpenApiResponse(ErrorListSerializer, description="No such case visible to you."),
+        },
+    )
+    def get(self, request, case_number: str):
+        case = case_get_for(request.user, case_number)
+        return Response(case_export(case, include_content=False, include_reviewer=False))
+
+
+class CaseRecordCreateView(BodySizeLimited, APIView):
+    permission_classes = [IsAuthenticated, CanSubmit]
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        summary="Add a medical record to a case",
+        description="A PDF in base64 `content`, within the size limit, to an open case.",
+        parameters=[CASE_NUMBER],
+        request=RecordUploadSerializer,
+        responses={
+            201: RecordAddedSerializer,
+            **ERROR_RESPONSES,
+            404: OpenApiResponse(ErrorListSerializer, description="No such case visible to you."),
+            413: OpenApiResponse(ErrorListSerializer, description="The body is too large."),
+        },
+    )
+    def post(self, request, case_number: str):
+        case = case_get_for(request.user, case_number)
+        cleaned, errors = record_validate(_body(request))
+        if errors:
+            raise IntakeInvalid(errors)
+        upload = record_upload(cleaned)
+        record = record_add(
+            case=case,
+            actor=request.user,
+            uploaded=upload,
+            title=cleaned["title"],
+            document_date=cleaned["document_date"],
+            kind=cleaned["kind"],
+        )
+        return Response(RecordAddedSerializer(record).data, status=status.HTTP_201_CREATED)
+
+
+# --- errors -------------------------------------------------------------------------------------
+
+
+def _drf_errors(detail, path: str) -> Iterator[IntakeError]:
+    """DRF's nested error detail as one error per message, each at its JSON path."""
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            field_path = (
+                path
+                if key in (api_settings.NON_FIELD_ERRORS_KEY, "__all__")
+                else key_path(path, key)
+            )
+            yield from _drf_errors(value, field_path)
+    elif isinstance(detail, list):
+        for index, value in enumerate(detail):
+            if isinstance(value, dict | list):
+                yield from _drf_errors(value, f"{path}[{index}]")
+            else:
+                yield IntakeError(path, str(value))
+    else:
+        yield IntakeError(path, str(detail))
+
+
+# Errors about the request body as a whole carry the path "$"; the rest (authentication,
+# permission, not found) are not about a place in the body and carry none.
+_BODY_ERRORS = (exceptions.ParseError, exceptions.UnsupportedMediaType, RequestTooLarge)
+
+
+def exception_handler(exc, context):
+    """Every API error as `{"errors": [{"path": ..., "message": ...}]}`."""
+    if isinstance(exc, IntakeInvalid):
+        errors = exc.errors
+        return Response(
+            {"errors": [error.as_dict() for error in errors]}, status=status.HTTP_400_BAD_REQUEST
+        )
+    if isinstance(exc, DjangoValidationError):
+        errors = validation_error_paths(exc, "$")
+        return Response(
+            {"errors": [error.as_dict() for error in errors]}, status=status.HTTP_400_BAD_REQUEST
+        )
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        errors = [error.as_dict() for error in _drf_errors(exc.detail, "$")]
+    else:
+        detail = exc.detail if isinstance(exc, exceptions.APIException) else response.data
+        message = detail.get("detail", detail) if isinstance(detail, dict) else detail
+        path = "$" if isinstance(exc, _BODY_ERRORS) else None
+        errors = [{"path": path, "message": str(message)}]
+    response.data = {"errors": errors}
+    return response

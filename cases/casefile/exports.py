@@ -1,0 +1,193 @@
+"""A case as JSON: the intake shape of SPEC section 7 (so an export can be imported again) plus
+where the case stands: status, round, clocks, assignment, outcome and letters. Used by
+`export_case` and by the API's case detail."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from typing import Any
+
+from cases.intake.validation import NPI_RE, PARTY_KEYS
+from cases.lifecycle.models import Case, Party, PartyRole
+from reviews.assignment.selectors import current_assignment_for
+from reviews.determination.models import Determination, DeterminationStatus
+
+
+def _day(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _party(party: Party | None, role: str) -> dict[str, Any] | None:
+    if party is None:
+        return None
+    data: dict[str, Any] = {"name": party.name}
+    keys = PARTY_KEYS[role]
+    if "npi" in keys and (not party.identifier or NPI_RE.match(party.identifier)):
+        data["npi"] = party.identifier or None
+    elif party.identifier:
+        data["identifier"] = party.identifier
+    if "specialty" in keys:
+        data["specialty"] = party.specialty or None
+    if party.email:
+        data["email"] = party.email
+    if party.address:
+        data["address"] = party.address
+    return data
+
+
+def _record(record, *, include_content: bool) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "title": record.title,
+        "document_date": _day(record.document_date),
+        "kind": record.kind,
+        "filename": record.original_filename or None,
+        "sha256": record.sha256,
+        "size": record.size,
+        "pages": record.pages,
+    }
+    if include_content:
+        with record.file.open("rb") as handle:
+            data["content"] = base64.b64encode(handle.read()).decode("ascii")
+    return data
+
+
+def _issued_determination(case: Case) -> Determination | None:
+    """The current round's determination once it is issued; drafts are nobody's business here."""
+    return (
+        Determination.objects.filter(case=case, round=case.round, status=DeterminationStatus.ISSUED)
+        .prefetch_related("decisions__item")
+        .first()
+    )
+
+
+def _determination(determination: Determination | None) -> dict[str, Any] | None:
+    if determination is None:
+        return None
+    return {
+        "reviewer": {
+            "licensure": list(determination.reviewer_licensure),
+            "certifications": list(determination.reviewer_certifications),
+        },
+        "decision_date": _day(determination.decision_date),
+        "clinical_summary": determination.clinical_summary,
+        "decisions": [
+            {
+                "item": decision.item.position,
+                "outcome": decision.outcome,
+                "citation": {
+                    "kind": decision.citation_kind or "none",
+                    "text": decision.citation_text,
+                },
+                "rationale": decision.rationale,
+            }
+            for decision in determination.decisions.all()
+        ],
+    }
+
+
+def _clocks(case: Case) -> dict[str, Any]:
+    clock = case.clock
+    return {
+        "application_deadline": _day(clock.application_deadline),
+        "filed_late": clock.filed_late,
+        "records_due_on": _day(clock.records_due_on),
+        "records_complete_on": _day(clock.records_complete_on),
+        "records_overdue": clock.records_overdue,
+        "determination_due_on": _day(clock.determination_due_on),
+        "running": clock.running,
+        "due_on": _day(clock.due_on),
+        "days_left": clock.days_left,
+        "overdue": clock.overdue,
+    }
+
+
+def _assignment(case: Case, *, include_reviewer: bool) -> dict[str, Any] | None:
+    assignment = current_assignment_for(case)
+    if assignment is None:
+        return None
+    data: dict[str, Any] = {
+        "status": assignment.status,
+        "assigned_at": assignment.assigned_at.isoformat(),
+    }
+    if include_reviewer:
+        data = {"reviewer": assignment.reviewer.username, **data}
+    return data
+
+
+def case_export(
+    case: Case, *, include_content: bool = False, include_reviewer: bool = False
+) -> dict[str, Any]:
+    """The case in the intake shape plus its standing. `include_content` embeds each record's
+    PDF in base64 (so the export imports again with its records); `include_reviewer` names the
+    assigned reviewer's username, which only internal tools may show (SPEC section 1: the
+    reviewer's identity is confidential)."""
+    determination = _issued_determination(case)
+    data: dict[str, Any] = {
+        "application_id": case.application_id,
+        "case_number": case.case_number,
+        "priority": case.priority,
+        "application_received": _day(case.application_received),
+        "date_assigned": _day(case.date_assigned),
+        "ur_decision_date": _day(case.ur_decision_date),
+        "ur_decision_served_on": _day(case.ur_decision_served_on),
+        "date_of_injury": _day(case.date_of_injury),
+        "claim_number": case.claim_number,
+        "injured_worker": {
+            "first_name": case.worker_first_name,
+            "last_name": case.worker_last_name,
+            "date_of_birth": _day(case.worker_date_of_birth),
+            "age": case.worker_age,
+            "sex": case.worker_sex,
+            "email": case.worker_email or None,
+            "address": case.worker_address or None,
+        },
+    }
+    # One read of the parties (none when the caller prefetched them), not one per role.
+    parties = {party.role: party for party in case.parties.all()}
+    for role in PartyRole.values:
+        data[role] = _party(parties.get(role), role)
+    data.update(
+        {
+            "diagnoses": list(case.diagnoses or []),
+            "items": [
+                {
+                    "description": item.description,
+                    "category": item.category,
+                    "original_request": item.original_request or None,
+                    "authorized_portion": item.authorized_portion or None,
+                    "ur_citation": {"kind": item.ur_citation_kind, "text": item.ur_citation_text},
+                    "formulary_dispute": item.formulary_dispute,
+                }
+                for item in case.items.all()
+            ],
+            "records": [
+                _record(record, include_content=include_content) for record in case.records.all()
+            ],
+            "determination": _determination(determination),
+            "status": case.status,
+            "round": case.round,
+            "clocks": _clocks(case),
+            "assignment": _assignment(case, include_reviewer=include_reviewer),
+            "outcome": determination.outcome if determination else None,
+            "letters": _letters(case),
+        }
+    )
+    return data
+
+
+def _letters(case: Case) -> list[dict[str, Any]]:
+    """Every letter version with the SHA-256 of its signed bytes (SPEC section 7)."""
+    from reviews.letters.models import Letter
+
+    return [
+        {
+            "version": letter.version,
+            "status": letter.status,
+            "mailing_date": letter.mailing_date.isoformat() if letter.mailing_date else None,
+            "signed_at": letter.signed_at.isoformat() if letter.signed_at else None,
+            "party_sha256": letter.party_sha256 or None,
+            "public_sha256": letter.public_sha256 or None,
+        }
+        for letter in Letter.objects.filter(case=case).order_by("version")
+    ]

@@ -1,0 +1,77 @@
+"""Forms of the case pages. They parse and check input; the services decide what may happen."""
+
+from __future__ import annotations
+
+from django import forms
+
+from cases.casefile.selectors import DUE_FILTERS
+from cases.lifecycle.models import (
+    CaseStatus,
+    Priority,
+)
+from cases.lifecycle.services import TERMINATION_REASONS
+
+# --- The case list ----------------------------------------------------------------------------
+
+
+class CaseFilterForm(forms.Form):
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": "Case number, claim number or worker"}
+        ),
+    )
+    status = forms.ChoiceField(
+        label="Status",
+        required=False,
+        choices=[("", "All statuses"), ("open", "Open (not closed)"), *CaseStatus.choices],
+    )
+    priority = forms.ChoiceField(
+        label="Priority", required=False, choices=[("", "Any priority"), *Priority.choices]
+    )
+    due = forms.ChoiceField(
+        label="Due", required=False, choices=[("", "Any due date"), *DUE_FILTERS.items()]
+    )
+
+    def filters(self) -> dict[str, str]:
+        """The filters to apply; a value that is not one of the choices is ignored."""
+        self.is_valid()
+        cleaned = getattr(self, "cleaned_data", {})
+        return {name: cleaned.get(name) or "" for name in ("status", "priority", "due", "q")}
+
+    @property
+    def is_filtered(self) -> bool:
+        return any(self.filters().values())
+
+
+class TerminateForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="Why does the review end?",
+        choices=list(TERMINATION_REASONS.items()),
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label="Note",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="E.g. who told us and when.",
+    )
+    confirm = forms.BooleanField(
+        label="I understand this closes the case and cannot be undone.",
+        error_messages={"required": "Tick the box to confirm the termination."},
+    )
+
+
+class RemandForm(forms.Form):
+    note = forms.CharField(
+        label="Note",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="E.g. the WCAB order and its date.",
+    )
+    confirm = forms.BooleanField(
+        label="Start a new review round with a different reviewer.",
+        error_messages={"required": "Tick the box to confirm the remand."},
+    )

@@ -1,0 +1,359 @@
+"""The case administrators' pages. Views parse input, call one selector or service, and render;
+with htmx they render only the fragment that changed (template partials)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import trigger_client_event
+
+from accounts.permissions import managers_only, signed_in
+from cases.access import case_get_for
+from cases.casefile.forms import CaseFilterForm, RemandForm, TerminateForm
+from cases.casefile.selectors import case_list_for
+from cases.eligibility import services as eligibility
+from cases.eligibility.forms import EligibleForm, IneligibleForm, RecordsCompleteForm
+from cases.eligibility.selectors import eligibility_checks
+from cases.lifecycle import services as lifecycle
+from cases.lifecycle.models import Case, CaseEvent, CaseStatus, EventType
+from cases.lifecycle.services import TERMINATION_REASONS
+from cases.records.forms import RecordAddForm
+from cases.records.services import record_add
+from reviews.assignment.selectors import current_assignment_for
+
+CASES_PER_PAGE = 50
+
+
+def wants_fragment(request) -> bool:
+    """An htmx request for a fragment (a history restore needs the whole page)."""
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+@signed_in
+def home(request):
+    if request.user.is_api_client:
+        return render(request, "cases/api_client_home.html")
+    if request.user.is_reviewer:
+        return redirect("determination:reviewer_dashboard")
+    if request.user.is_quality_reviewer:
+        return redirect("quality:quality_queue")
+    return redirect("casefile:case_list")
+
+
+# --- The case list ----------------------------------------------------------------------------
+
+
+@signed_in
+@require_GET
+def case_list(request):
+    filter_form = CaseFilterForm(request.GET)
+    filters = filter_form.filters()
+    cases = case_list_for(request.user, **filters)
+    page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "filter_form": filter_form,
+        "is_filtered": any(filters.values()),
+        "page": page,
+    }
+    if wants_fragment(request):
+        return render(request, "cases/case_list.html#results", context)
+    return render(request, "cases/case_list.html", context)
+
+
+# --- The case page ----------------------------------------------------------------------------
+
+PANELS = ("header", "clock", "workflow", "records", "history")
+
+
+def _status_label(value: str) -> str:
+    try:
+        return CaseStatus(value).label
+    except ValueError:
+        return value
+
+
+def _date_text(value) -> str:
+    try:
+        return dt.date.fromisoformat(value).strftime("%m/%d/%Y")
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def event_summary(event: CaseEvent) -> list[str]:
+    """The details of an event as short sentences a person reads."""
+    details = event.details or {}
+    lines = []
+    if details.get("from_status") and details.get("to_status"):
+        from_label = _status_label(details["from_status"])
+        lines.append(f"Status: {from_label} → {_status_label(details['to_status'])}")
+    elif details.get("to_status"):
+        lines.append(f"Status: {_status_label(details['to_status'])}")
+    if event.type == EventType.CASE_IMPORTED and details.get("status"):
+        lines.append(f"Imported as {_status_label(details['status']).lower()}")
+    if details.get("source"):
+        lines.append(
+            {"ui": "Entered in IMR Desk", "api": "Submitted over the API"}.get(
+                details["source"], f"Source: {details['source']}"
+            )
+        )
+    if event.type == EventType.ELIGIBILITY_RECORDED:
+        eligible = details.get("eligible")
+        if details.get("late_application"):
+            lines.append("Filed late; accepted anyway" if eligible else "Filed late")
+    if details.get("reasons"):
+        lines.append("Reasons: " + "; ".join(details["reasons"]))
+    if details.get("title"):
+        lines.append(f"Record: {details['title']}")
+    if details.get("pages") is not None and event.type == EventType.RECORD_INSPECTED:
+        lines.append(f"{details['pages']} pages" if details["pages"] else "Pages could not be read")
+    if details.get("size"):
+        lines.append(f"Size: {filesizeformat(details['size'])}")
+    if details.get("date_assigned"):
+        how = "sent electronically" if details.get("electronic") else "mailed"
+        lines.append(f"Notice of assignment dated {_date_text(details['date_assigned'])}, {how}")
+    if details.get("records_due_on"):
+        lines.append(f"Records due {_date_text(details['records_due_on'])}")
+    if details.get("records_complete_on"):
+        lines.append(f"Records complete on {_date_text(details['records_complete_on'])}")
+    if details.get("complete") is False:
+        lines.append("Proceeding without complete records")
+    if details.get("late"):
+        lines.append("Records came after their due date")
+    if details.get("determination_due_on"):
+        lines.append(f"Determination due {_date_text(details['determination_due_on'])}")
+    if event.type == EventType.CASE_TERMINATED and details.get("reason"):
+        lines.append(TERMINATION_REASONS.get(details["reason"], details["reason"]))
+    elif details.get("reason"):
+        lines.append(f"Reason: {details['reason']}")
+    if event.type == EventType.CASE_REMANDED and details.get("round"):
+        lines.append(f"Review round {details['round']}")
+    if details.get("reviewer"):
+        lines.append(f"Reviewer: {details['reviewer']}")
+    if details.get("attested_no_conflict"):
+        lines.append("Attested no conflict of interest")
+    if details.get("conflict"):
+        lines.append("Declared a conflict of interest")
+    if details.get("message"):
+        lines.append(details["message"])
+    if details.get("recipient"):
+        due = f" (due {_date_text(details['due_on'])})" if details.get("due_on") else ""
+        lines.append(f"To {details['recipient']}{due}")
+    if details.get("note"):
+        lines.append(f"Note: {details['note']}")
+    return lines
+
+
+def _history(case: Case) -> list[tuple[CaseEvent, list[str]]]:
+    events = case.events.select_related("actor").order_by("-created_at", "-id")
+    return [(event, event_summary(event)) for event in events]
+
+
+def _workflow_forms(case: Case, **bound) -> dict:
+    """The forms of the actions the case's status allows (bound ones replace fresh ones)."""
+    forms = {}
+    if case.status == CaseStatus.RECEIVED:
+        forms["eligible_form"] = EligibleForm(prefix="eligible", filed_late=case.clock.filed_late)
+        forms["ineligible_form"] = IneligibleForm(prefix="ineligible")
+    if case.status == CaseStatus.AWAITING_RECORDS:
+        forms["complete_form"] = RecordsCompleteForm(prefix="complete")
+    if case.is_open:
+        forms["terminate_form"] = TerminateForm(prefix="terminate")
+    if case.status == CaseStatus.ISSUED:
+        forms["remand_form"] = RemandForm(prefix="remand")
+    forms.update(bound)
+    return forms
+
+
+def _case_context(request, case: Case, *, panel: str | None = None, **bound) -> dict:
+    can_manage = request.user.can_manage_cases
+    context = {"case": case, "clock": case.clock, "can_manage": can_manage}
+    if panel in (None, "workflow"):
+        if case.status == CaseStatus.RECEIVED:
+            context["eligibility_checks"] = eligibility_checks(case)
+        today = timezone.localdate()
+        records_due = case.clock.records_due_on
+        context["may_proceed_without"] = bool(records_due and today > records_due)
+        if can_manage:
+            context.update(_workflow_forms(case, **bound))
+            context["assignment"] = current_assignment_for(case)
+    if panel in (None, "records"):
+        context["records"] = list(case.records.all())
+        context["records_pending"] = any(record.pages is None for record in context["records"])
+    if panel in (None, "record-add") and can_manage and case.is_open:
+        context["record_form"] = bound.get("record_form") or RecordAddForm(prefix="record")
+        context["record_max_bytes"] = settings.RECORD_MAX_UPLOAD_BYTES
+    if panel in (None, "history"):
+        context["history"] = _history(case)
+    return context
+
+
+@signed_in
+@require_GET
+def case_detail(request, case_number: str):
+    case = case_get_for(request.user, case_number)
+    panel = request.GET.get("panel")
+    if wants_fragment(request) and panel in PANELS:
+        context = _case_context(request, case, panel=panel)
+        return render(request, f"cases/case_detail.html#{panel}", context)
+    return render(request, "cases/case_detail.html", _case_context(request, case))
+
+
+def _messages_oob(request) -> str:
+    return render_to_string("cases/partials/messages.html", {"oob": True}, request=request)
+
+
+def _action_done(request, case_number: str, message: str, *, panel: str) -> HttpResponse:
+    """After a change: htmx swaps the panel and tells the other panels to refresh;
+    without JavaScript, back to the case page (post/redirect/get)."""
+    messages.success(request, message)
+    if not wants_fragment(request):
+        return redirect("casefile:case_detail", case_number=case_number)
+    case = case_get_for(request.user, case_number)
+    response = render(
+        request, f"cases/case_detail.html#{panel}", _case_context(request, case, panel=panel)
+    )
+    response.content += _messages_oob(request).encode()
+    return trigger_client_event(response, "case-changed", after="settle")
+
+
+def _action_refused(request, case: Case, *, panel: str, **bound) -> HttpResponse:
+    """A form or the service said no: show why, next to what was typed; nothing changed."""
+    if wants_fragment(request):
+        context = _case_context(request, case, panel=panel, **bound)
+        return render(request, f"cases/case_detail.html#{panel}", context)
+    return render(request, "cases/case_detail.html", _case_context(request, case, **bound))
+
+
+@managers_only
+@require_POST
+def case_record_add(request, case_number: str):
+    case = case_get_for(request.user, case_number)
+    form = RecordAddForm(request.POST, request.FILES, prefix="record")
+    if form.is_valid():
+        record = form.record_data()
+        try:
+            record_add(case=case, actor=request.user, **record)
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            return _action_done(
+                request, case.case_number, f"Record “{record['title']}” added.", panel="record-add"
+            )
+    return _action_refused(request, case, panel="record-add", record_form=form)
+
+
+@managers_only
+@require_POST
+def case_eligibility(request, case_number: str):
+    case = case_get_for(request.user, case_number)
+    finding = request.POST.get("finding")
+    if finding == "eligible":
+        form = EligibleForm(request.POST, prefix="eligible", filed_late=case.clock.filed_late)
+        bound = {"eligible_form": form}
+    elif finding == "ineligible":
+        form = IneligibleForm(request.POST, prefix="ineligible")
+        bound = {"ineligible_form": form}
+    else:
+        return HttpResponseBadRequest("Choose eligible or ineligible.")
+    if form.is_valid():
+        try:
+            if finding == "eligible":
+                case = eligibility.case_eligibility_record(
+                    case=case,
+                    actor=request.user,
+                    eligible=True,
+                    notice_on=form.cleaned_data["notice_on"],
+                    electronic=form.cleaned_data["electronic"],
+                    late_accepted=form.cleaned_data.get("late_accepted", False),
+                )
+                message = (
+                    f"{case.case_number} is eligible. Notice of assignment dated "
+                    f"{case.date_assigned:%m/%d/%Y}; records are due "
+                    f"{case.clock.records_due_on:%m/%d/%Y}."
+                )
+            else:
+                case = eligibility.case_eligibility_record(
+                    case=case, actor=request.user, eligible=False, reasons=form.reason_list()
+                )
+                message = f"{case.case_number} is ineligible and closed."
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return _action_done(request, case.case_number, message, panel="workflow")
+    return _action_refused(request, case, panel="workflow", **bound)
+
+
+@managers_only
+@require_POST
+def case_records_complete(request, case_number: str):
+    case = case_get_for(request.user, case_number)
+    proceed_without = request.POST.get("proceed_without") == "1"
+    form = RecordsCompleteForm(request.POST, prefix="complete")
+    if proceed_without:
+        # Proceeding is decided today, on what was received (8 CCR 9792.10.5).
+        form = RecordsCompleteForm({"complete-on": timezone.localdate()}, prefix="complete")
+    if form.is_valid():
+        try:
+            case = eligibility.case_records_complete(
+                case=case,
+                actor=request.user,
+                on=form.cleaned_data["on"],
+                proceed_without=proceed_without,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            what = "Proceeding without complete records" if proceed_without else "Records complete"
+            message = (
+                f"{what}. The determination is due {case.clock.determination_due_on:%m/%d/%Y}."
+            )
+            return _action_done(request, case.case_number, message, panel="workflow")
+    return _action_refused(request, case, panel="workflow", complete_form=form)
+
+
+@managers_only
+@require_POST
+def case_terminate(request, case_number: str):
+    case = case_get_for(request.user, case_number)
+    form = TerminateForm(request.POST, prefix="terminate")
+    if form.is_valid():
+        try:
+            case = lifecycle.case_terminate(
+                case=case,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            message = f"{case.case_number} is terminated."
+            return _action_done(request, case.case_number, message, panel="workflow")
+    return _action_refused(request, case, panel="workflow", terminate_form=form)
+
+
+@managers_only
+@require_POST
+def case_remand(request, case_number: str):
+    case = case_get_for(request.user, case_number)
+    form = RemandForm(request.POST, prefix="remand")
+    if form.is_valid():
+        try:
+            note = form.cleaned_data["note"]
+            case = lifecycle.case_remand(case=case, actor=request.user, note=note)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            message = f"{case.case_number} is remanded: review round {case.round} starts."
+            return _action_done(request, case.case_number, message, panel="workflow")
+    return _action_refused(request, case, panel="workflow", remand_form=form)

@@ -1,0 +1,192 @@
+"""Writes to the case file. Each function is one business step in one transaction, checks that
+the step is allowed, and records what it did as a case event."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from cases.eligibility.services import _eligible_and_notice
+from cases.intake.validation import (
+    ImportResult,
+    IntakeInvalid,
+    _existing_checks,
+    _validate,
+    record_upload,
+    validation_error_paths,
+)
+from cases.lifecycle import events
+from cases.lifecycle.models import (
+    Case,
+    DisputedItem,
+    Party,
+    PartyRole,
+)
+from cases.lifecycle.services import _case_number_reserve, case_number_next
+from cases.records.models import private_storage
+from cases.records.services import record_add
+
+
+@transaction.atomic
+def case_create(*, data: dict[str, Any], actor=None, source: str = "ui") -> Case:
+    """Create a case from cleaned intake data (cases.intake.intake_validate's output: the intake
+    JSON of SPEC section 7 with dates as `date` objects; records are added separately).
+
+    A case may arrive with its number and a Date Assigned (from another system); otherwise we
+    give the number and the administrator later sends the notice of assignment."""
+    case_number = data.get("case_number")
+    if case_number:
+        if Case.objects.filter(case_number=case_number).exists():
+            raise ValidationError({"case_number": f"Case number {case_number} is already in use."})
+        _case_number_reserve(case_number)
+    else:
+        case_number = case_number_next(year=data["application_received"].year)
+    worker = data["injured_worker"]
+    case = Case(
+        case_number=case_number,
+        application_id=data["application_id"],
+        priority=data.get("priority") or "standard",
+        application_received=data["application_received"],
+        ur_decision_date=data["ur_decision_date"],
+        ur_decision_served_on=data.get("ur_decision_served_on"),
+        date_of_injury=data["date_of_injury"],
+        claim_number=data["claim_number"],
+        worker_first_name=worker["first_name"],
+        worker_last_name=worker["last_name"],
+        worker_date_of_birth=worker.get("date_of_birth"),
+        worker_age=worker.get("age"),
+        worker_sex=worker.get("sex") or "unknown",
+        worker_email=worker.get("email") or "",
+        worker_address=worker.get("address") or "",
+        diagnoses=list(data.get("diagnoses") or []),
+        source=source,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    case.full_clean(exclude=["due_on"])
+    case.save()
+    for role in PartyRole.values:
+        party = data.get(role)
+        if party:
+            obj = Party(
+                case=case,
+                role=role,
+                name=party["name"],
+                identifier=party.get("identifier") or party.get("npi") or "",
+                specialty=party.get("specialty") or "",
+                email=party.get("email") or "",
+                address=party.get("address") or "",
+            )
+            obj.full_clean()
+            obj.save()
+    for position, item in enumerate(data["items"], start=1):
+        citation = item.get("ur_citation") or {"kind": "none", "text": ""}
+        obj = DisputedItem(
+            case=case,
+            position=position,
+            description=item["description"],
+            category=item["category"],
+            original_request=item.get("original_request") or "",
+            authorized_portion=item.get("authorized_portion") or "",
+            ur_citation_kind=citation["kind"],
+            ur_citation_text=citation.get("text") or "",
+            formulary_dispute=bool(item.get("formulary_dispute")),
+        )
+        obj.full_clean()
+        obj.save()
+    events.case_received(case=case, actor=case.created_by, source=source)
+    if data.get("date_assigned"):
+        # The other system already found it eligible and sent the notice of assignment.
+        _eligible_and_notice(
+            case=case,
+            actor=case.created_by,
+            notice_on=data["date_assigned"],
+            electronic=True,
+            reasons=["Found eligible before intake (Date Assigned given)."],
+        )
+    return case
+
+
+def cases_import(
+    *, payload: Any, actor=None, source: str = "import", base_dir: Path | None = None
+) -> list[ImportResult]:
+    """Validate everything, then create every new case (with its records and any legacy
+    determination) in one transaction. An application already known by its application_id is
+    not touched: its result says `created=False` with its current number and status. Raises
+    IntakeInvalid, having written nothing, if anything is wrong. `actor` None means the
+    system itself (import_cases); otherwise it limits what the actor may see and bring."""
+    entries, errors = _validate(payload, base_dir=base_dir, today=None)
+    # Two passes at most: a concurrent request may create one of these applications between
+    # our check and our insert; the second pass then reports it as existing.
+    for attempt in (1, 2):
+        existing, db_errors = _existing_checks(entries, actor=actor)
+        if errors or db_errors:
+            raise IntakeInvalid(errors + db_errors)
+        try:
+            return _cases_write(entries, existing=existing, actor=actor, source=source)
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _cases_write(entries, *, existing, actor, source) -> list[ImportResult]:
+    from reviews.determination.services import determination_import_legacy
+
+    stored_files: list[str] = []
+    results: list[ImportResult] = []
+    try:
+        with transaction.atomic():
+            for path, data in entries:
+                case = existing.get(data["application_id"])
+                if case is not None:
+                    results.append(
+                        ImportResult(case.application_id, case.case_number, case.status, False)
+                    )
+                    continue
+                try:
+                    case = case_create(data=data, actor=actor, source=source)
+                except ValidationError as exc:
+                    raise IntakeInvalid(validation_error_paths(exc, path)) from exc
+                for index, record in enumerate(data["records"]):
+                    upload = record_upload(record)
+                    try:
+                        added = record_add(
+                            case=case,
+                            actor=actor,
+                            uploaded=upload,
+                            title=record["title"],
+                            document_date=record["document_date"],
+                            kind=record["kind"],
+                        )
+                    except ValidationError as exc:
+                        raise IntakeInvalid(
+                            validation_error_paths(exc, f"{path}.records[{index}]")
+                        ) from exc
+                    finally:
+                        upload.close()
+                    stored_files.append(added.file.name)
+                if data["determination"]:
+                    try:
+                        determination_import_legacy(
+                            case=case,
+                            actor=actor,
+                            determination=data["determination"],
+                            source=source,
+                        )
+                    except ValidationError as exc:
+                        raise IntakeInvalid(
+                            validation_error_paths(exc, f"{path}.determination")
+                        ) from exc
+                    case.refresh_from_db()
+                results.append(
+                    ImportResult(case.application_id, case.case_number, case.status, True)
+                )
+    except BaseException:
+        # The rows are rolled back; the stored PDFs are not, so remove them too.
+        for name in stored_files:
+            private_storage.delete(name)
+        raise
+    return results

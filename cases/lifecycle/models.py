@@ -1,0 +1,277 @@
+"""The case file: the application, its parties, the disputed items, the medical records and the
+append-only event log. Rules about what may happen to a case live in services.py and
+lifecycle.py; the clock lives in deadlines.py."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.functional import cached_property
+
+
+class Priority(models.TextChoices):
+    STANDARD = "standard", "Standard"
+    EXPEDITED = "expedited", "Expedited"
+
+
+class CaseStatus(models.TextChoices):
+    RECEIVED = "received", "Received"
+    ELIGIBLE = "eligible", "Eligible"
+    INELIGIBLE = "ineligible", "Ineligible"
+    AWAITING_RECORDS = "awaiting_records", "Awaiting records"
+    RECORDS_COMPLETE = "records_complete", "Records complete"
+    REVIEWER_ASSIGNED = "reviewer_assigned", "Reviewer assigned"
+    IN_REVIEW = "in_review", "In review"
+    SUBMITTED = "submitted", "Submitted"
+    RETURNED = "returned", "Returned to reviewer"
+    APPROVED = "approved", "Approved"
+    ISSUED = "issued", "Issued"
+    TERMINATED = "terminated", "Terminated"
+    REMANDED = "remanded", "Remanded"
+
+
+# States in which nothing more happens to a case (a remand of an issued case starts a new round).
+CLOSED_STATUSES = frozenset({CaseStatus.INELIGIBLE, CaseStatus.ISSUED, CaseStatus.TERMINATED})
+OPEN_STATUSES = frozenset(set(CaseStatus) - CLOSED_STATUSES)
+
+
+class Sex(models.TextChoices):
+    MALE = "male", "Male"
+    FEMALE = "female", "Female"
+    OTHER = "other", "Other"
+    UNKNOWN = "unknown", "Not stated"
+
+
+class ItemCategory(models.TextChoices):
+    """The state's treatment-request categories (SPEC section 7)."""
+
+    DIAGNOSTIC_IMAGING = "diagnostic_imaging", "Diagnostic: imaging"
+    DIAGNOSTIC_EMG = "diagnostic_emg", "Diagnostic: EMG/NCV/NCS"
+    DIAGNOSTIC_LAB = "diagnostic_lab", "Diagnostic: laboratory"
+    DIAGNOSTIC_OTHER = "diagnostic_other", "Diagnostic: other"
+    DME = "dme", "Durable medical equipment"
+    ELECTRICAL_STIMULATION = "electrical_stimulation", "Electrical stimulation"
+    PROSTHETICS_ORTHOTICS = "prosthetics_orthotics", "Prosthetics and orthotics"
+    SUPPLIES = "supplies", "Supplies"
+    EVALUATION_MANAGEMENT = "evaluation_management", "Evaluation and management"
+    DENTAL = "dental", "Dental"
+    HOME_HEALTH = "home_health", "Home health"
+    INJECTION_FACET = "injection_facet", "Injection: facet"
+    INJECTION = "injection", "Injection: other"
+    PHARMACEUTICALS = "pharmaceuticals", "Pharmaceuticals"
+    PROGRAMS = "programs", "Programs (e.g. functional restoration)"
+    PSYCH_EVALUATION = "psych_evaluation", "Psychological evaluation"
+    PSYCH_THERAPY = "psych_therapy", "Psychological therapy"
+    ACUPUNCTURE = "acupuncture", "Acupuncture"
+    CHIROPRACTIC = "chiropractic", "Chiropractic"
+    PT_OT = "pt_ot", "Physical / occupational therapy"
+    REHAB_OTHER = "rehab_other", "Rehabilitation: other"
+    SURGERY_ADJUNCT = "surgery_adjunct", "Surgery: adjunct"
+    SURGERY_ARTHROSCOPIC = "surgery_arthroscopic", "Surgery: arthroscopic"
+    SURGERY_NON_ARTHROSCOPIC = "surgery_non_arthroscopic", "Surgery: non-arthroscopic"
+    SURGERY_SPINE = "surgery_spine", "Surgery: spine"
+    SURGICAL_CONSULT = "surgical_consult", "Surgical consult"
+    THERAPIES_OTHER = "therapies_other", "Therapies: other"
+    TRANSPORTATION = "transportation", "Transportation"
+
+
+class CitationKind(models.TextChoices):
+    MTUS = "mtus", "MTUS"
+    NON_MTUS = "non_mtus", "Non-MTUS"
+    NONE = "none", "No citation"
+
+
+class CaseNumberCounter(models.Model):
+    """The last case number handed out per two-digit year. Numbers only go up: never reused."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"CM{self.year:02d}: {self.last_number}"
+
+
+class Case(models.Model):
+    case_number = models.CharField(max_length=16, unique=True)
+    application_id = models.CharField(max_length=64, unique=True)
+    priority = models.CharField(max_length=16, choices=Priority.choices, default=Priority.STANDARD)
+    status = models.CharField(
+        max_length=32, choices=CaseStatus.choices, default=CaseStatus.RECEIVED, db_index=True
+    )
+    round = models.PositiveSmallIntegerField(
+        default=1, help_text="1 for the first review; each remand starts a new round."
+    )
+
+    application_received = models.DateField()
+    ur_decision_date = models.DateField(
+        help_text="Date of the UR decision (the letter's UR Denial Date)."
+    )
+    ur_decision_served_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When the UR decision was served; the UR date if not known.",
+    )
+    date_of_injury = models.DateField()
+    claim_number = models.CharField(max_length=64, db_index=True)
+
+    # Notice of assignment: the letter's "Date Assigned"; starts the records clock.
+    date_assigned = models.DateField(null=True, blank=True)
+    notice_sent_electronically = models.BooleanField(default=True)
+    records_complete_on = models.DateField(null=True, blank=True)
+    # The deadline the case is running against now (records, then determination). Derived by
+    # deadlines.current_due_on and stored by the services only so lists can sort and filter on it.
+    due_on = models.DateField(null=True, blank=True, db_index=True)
+
+    worker_first_name = models.CharField(max_length=100)
+    worker_last_name = models.CharField(max_length=100, db_index=True)
+    worker_date_of_birth = models.DateField(null=True, blank=True)
+    worker_age = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Age at the date of injury, when the date of birth is not given.",
+    )
+    worker_sex = models.CharField(max_length=16, choices=Sex.choices, default=Sex.UNKNOWN)
+    worker_email = models.EmailField(blank=True)
+    worker_address = models.TextField(blank=True)
+
+    diagnoses = models.JSONField(default=list, blank=True)
+
+    source = models.CharField(max_length=16, default="ui")  # ui, api or import
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["worker_last_name", "worker_first_name"])]
+
+    def __str__(self) -> str:
+        return self.case_number
+
+    @property
+    def worker_name(self) -> str:
+        return f"{self.worker_first_name} {self.worker_last_name}".strip()
+
+    @property
+    def ur_served_on(self):
+        return self.ur_decision_served_on or self.ur_decision_date
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @cached_property
+    def clock(self):
+        from cases.clock.deadlines import case_clock
+
+        return case_clock(self)
+
+    def party(self, role: str):
+        for party in self.parties.all():
+            if party.role == role:
+                return party
+        return None
+
+
+class PartyRole(models.TextChoices):
+    EMPLOYER = "employer", "Employer"
+    CLAIMS_ADMINISTRATOR = "claims_administrator", "Claims administrator"
+    REQUESTING_PROVIDER = "requesting_provider", "Requesting provider"
+    PROVIDER_GROUP = "provider_group", "Provider group"
+    UR_ORGANIZATION = "ur_organization", "UR organization"
+    UR_PHYSICIAN = "ur_physician", "UR physician"
+    ATTORNEY = "attorney", "Worker's attorney"
+
+
+class Party(models.Model):
+    """A party to the case other than the worker: each one a possible conflict of interest."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="parties")
+    role = models.CharField(max_length=32, choices=PartyRole.choices)
+    name = models.CharField(max_length=200)
+    identifier = models.CharField(max_length=64, blank=True, help_text="NPI, FEIN or similar.")
+    specialty = models.CharField(max_length=120, blank=True)
+    email = models.EmailField(blank=True)
+    address = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "role"], name="one_party_per_role")]
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}: {self.name}"
+
+
+class DisputedItem(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveSmallIntegerField()
+    description = models.TextField()
+    category = models.CharField(max_length=40, choices=ItemCategory.choices)
+    original_request = models.TextField(blank=True)
+    authorized_portion = models.TextField(blank=True)
+    ur_citation_kind = models.CharField(max_length=16, choices=CitationKind.choices)
+    ur_citation_text = models.TextField(blank=True)
+    formulary_dispute = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "position"], name="item_position_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.description
+
+    @property
+    def was_modified(self) -> bool:
+        return bool(self.original_request and self.authorized_portion)
+
+
+class EventType(models.TextChoices):
+    CASE_RECEIVED = "case_received", "Application received"
+    CASE_IMPORTED = "case_imported", "Imported from another system"
+    ELIGIBILITY_RECORDED = "eligibility_recorded", "Eligibility recorded"
+    NOTICE_OF_ASSIGNMENT_SENT = "notice_of_assignment_sent", "Notice of assignment sent"
+    RECORD_ADDED = "record_added", "Record added"
+    RECORD_INSPECTED = "record_inspected", "Record inspected"
+    RECORD_OPENED = "record_opened", "Record opened"
+    RECORDS_COMPLETED = "records_completed", "Records marked complete"
+    REVIEWER_ASSIGNED = "reviewer_assigned", "Reviewer assigned"
+    ASSIGNMENT_REFUSED = "assignment_refused", "Assignment refused"
+    REVIEWER_ACCEPTED = "reviewer_accepted", "Reviewer accepted"
+    REVIEWER_DECLINED = "reviewer_declined", "Reviewer declined"
+    DETERMINATION_SUBMITTED = "determination_submitted", "Determination submitted"
+    DETERMINATION_RETURNED = "determination_returned", "Determination returned"
+    DETERMINATION_APPROVED = "determination_approved", "Determination approved"
+    LETTER_ISSUED = "letter_issued", "Letter issued"
+    LETTER_DELIVERED = "letter_delivered", "Letter delivered"
+    CASE_TERMINATED = "case_terminated", "Case terminated"
+    CASE_REMANDED = "case_remanded", "Case remanded"
+    REMINDER_SENT = "reminder_sent", "Reminder sent"
+    ESCALATION_SENT = "escalation_sent", "Escalation sent"
+    TRANSITION_REFUSED = "transition_refused", "Action refused"
+
+
+class CaseEvent(models.Model):
+    """One thing that happened to a case. Append-only: services add events, nothing edits them."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    type = models.CharField(max_length=40, choices=EventType.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.type} {self.created_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        # The log is evidence: an event, once written, is never changed.
+        if self.pk is not None and not self._state.adding:
+            raise ValueError("Case events are append-only.")
+        super().save(*args, **kwargs)

@@ -1,0 +1,70 @@
+"""The case file: the application, its parties, the disputed items, the medical records and the
+append-only event log. Rules about what may happen to a case live in services.py and
+lifecycle.py; the clock lives in deadlines.py."""
+
+import os
+import uuid
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.utils import timezone
+from django.utils.deconstruct import deconstructible
+
+from cases.lifecycle.models import Case
+
+
+class RecordKind(models.TextChoices):
+    UR_DECISION = "ur_decision", "UR decision"
+    APPLICATION = "application", "IMR application"
+    MEDICAL = "medical", "Medical record"
+    OTHER = "other", "Other"
+
+
+# The migrations name this class by its old path; keeping the path keeps them still.
+@deconstructible(path="cases.models.PrivateStorage")
+class PrivateStorage(FileSystemStorage):
+    """Files under settings.PRIVATE_MEDIA_ROOT (read on every use), with no URL of their own."""
+
+    @property
+    def base_location(self):
+        return settings.PRIVATE_MEDIA_ROOT
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    def url(self, name):
+        raise ValueError("Private files have no public URL; serve them through a view.")
+
+
+private_storage = PrivateStorage()
+
+
+def record_upload_to(instance: "MedicalRecord", filename: str) -> str:
+    # The stored name never carries the uploader's file name: it cannot collide or traverse.
+    suffix = PurePosixPath(filename).suffix.lower() or ".pdf"
+    return f"records/{instance.case_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class MedicalRecord(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="records")
+    title = models.CharField(max_length=300)
+    document_date = models.DateField(null=True, blank=True)
+    kind = models.CharField(max_length=16, choices=RecordKind.choices, default=RecordKind.MEDICAL)
+    file = models.FileField(storage=private_storage, upload_to=record_upload_to, max_length=300)
+    original_filename = models.CharField(max_length=255, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    pages = models.PositiveIntegerField(null=True, blank=True)
+    received_at = models.DateTimeField(default=timezone.now)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["document_date", "id"]
+
+    def __str__(self) -> str:
+        return self.title

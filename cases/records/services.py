@@ -1,0 +1,106 @@
+"""Writes to the case file. Each function is one business step in one transaction, checks that
+the step is allowed, and records what it did as a case event."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+
+from cases.lifecycle import events
+from cases.lifecycle.models import (
+    Case,
+)
+from cases.lifecycle.services import case_lock
+from cases.records.models import MedicalRecord, RecordKind
+
+PDF_MAGIC = b"%PDF-"
+
+
+def record_file_check(uploaded: UploadedFile) -> None:
+    """A record must be a PDF by its content (not its name) and within the size limit."""
+    limit = settings.RECORD_MAX_UPLOAD_BYTES
+    if uploaded.size is not None and uploaded.size > limit:
+        raise ValidationError(
+            f"{uploaded.name}: the file is {uploaded.size / 1_048_576:.1f} MB; "
+            f"the limit is {limit / 1_048_576:.0f} MB."
+        )
+    if uploaded.size == 0:
+        raise ValidationError(f"{uploaded.name}: the file is empty.")
+    uploaded.seek(0)
+    head = uploaded.read(1024)
+    uploaded.seek(0)
+    if PDF_MAGIC not in head:
+        raise ValidationError(f"{uploaded.name}: this is not a PDF file (only PDFs are accepted).")
+
+
+@transaction.atomic
+def record_add(
+    *,
+    case: Case,
+    actor,
+    uploaded: UploadedFile,
+    title: str,
+    document_date: dt.date | None = None,
+    kind: str = RecordKind.MEDICAL,
+) -> MedicalRecord:
+    # Read the status under the lock: a case closed a moment ago takes no more records.
+    case = case_lock(case)
+    if not case.is_open:
+        raise ValidationError("Records cannot be added to a closed case.")
+    record_file_check(uploaded)
+    digest = hashlib.sha256()
+    for chunk in uploaded.chunks():
+        digest.update(chunk)
+    uploaded.seek(0)
+    record = MedicalRecord(
+        case=case,
+        title=title.strip(),
+        document_date=document_date,
+        kind=kind,
+        original_filename=(uploaded.name or "")[:255],
+        size=uploaded.size or 0,
+        sha256=digest.hexdigest(),
+        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    # Checked to be a PDF by its content: stored as one, whatever name it was uploaded under
+    # (a name like x.html must never decide how the file is served).
+    record.file.save("record.pdf", uploaded, save=False)
+    try:
+        record.full_clean()
+        record.save()
+    except Exception:
+        record.file.delete(save=False)
+        raise
+    events.record_added(case=case, actor=record.uploaded_by, record=record)
+    from cases.records.tasks import record_inspect
+
+    record_inspect.delay_on_commit(record.pk)
+    return record
+
+
+@transaction.atomic
+def record_inspect_pages(*, record_id: int) -> MedicalRecord | None:
+    """Count a record's pages (printed in the letter's list of documents reviewed). Idempotent."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    record = MedicalRecord.objects.select_for_update().filter(pk=record_id).first()
+    if record is None or record.pages is not None:
+        return record
+    try:
+        with record.file.open("rb") as handle:
+            record.pages = len(PdfReader(handle).pages)
+    except (PdfReadError, ValueError, OSError):
+        record.pages = 0
+    record.save(update_fields=["pages"])
+    events.record_inspected(case=record.case, record=record)
+    return record
+
+
+def record_opened(*, record: MedicalRecord, actor) -> None:
+    events.record_opened(case=record.case, actor=actor, record=record)

@@ -1,0 +1,18 @@
+"""Celery tasks of the case file. Each takes ids, fetches, and calls one service."""
+
+from celery import shared_task
+
+from cases.records.services import record_inspect_pages
+
+
+# Named as before the move, so messages already queued still find it.
+@shared_task(
+    name="cases.tasks.record_inspect",
+    acks_late=True,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def record_inspect(record_id: int) -> int | None:
+    record = record_inspect_pages(record_id=record_id)
+    return record.pages if record else None

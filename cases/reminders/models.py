@@ -1,0 +1,33 @@
+"""The case file: the application, its parties, the disputed items, the medical records and the
+append-only event log. Rules about what may happen to a case live in services.py and
+lifecycle.py; the clock lives in deadlines.py."""
+
+from django.db import models
+from django.utils import timezone
+
+from cases.lifecycle.models import Case
+
+
+class ClockNotice(models.Model):
+    """A reminder or escalation that was sent, so each is sent once (SPEC section 3)."""
+
+    class Kind(models.TextChoices):
+        REVIEWER_DUE_SOON = "reviewer_due_soon", "Reminder: determination due soon"
+        RECORDS_OVERDUE = "records_overdue", "Escalation: records overdue"
+        DETERMINATION_OVERDUE = "determination_overdue", "Escalation: determination overdue"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="clock_notices")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    due_on = models.DateField()
+    recipient = models.EmailField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "kind", "due_on", "recipient"], name="clock_notice_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind} {self.recipient}"

@@ -1,0 +1,92 @@
+"""Reminders and escalations of the statutory clock. Each notice is sent once and recorded."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import Role, User
+from cases.clock.deadlines import business_days_between, case_clock
+from cases.lifecycle import events
+from cases.lifecycle.models import Case, CaseStatus
+from cases.reminders.models import ClockNotice
+
+Kind = ClockNotice.Kind
+# Reviewers are reminded only while the determination is in their hands: once submitted, the
+# quality reviewer holds it and the escalation, if any, goes to the administrators.
+_WITH_REVIEWER = frozenset(
+    {CaseStatus.REVIEWER_ASSIGNED, CaseStatus.IN_REVIEW, CaseStatus.RETURNED}
+)
+
+
+def _notice_send(
+    *, case: Case, kind: str, due_on: dt.date, recipient: str, subject: str, body: str
+) -> bool:
+    """Record the notice first (the unique constraint makes it once-only), then mail it."""
+    try:
+        with transaction.atomic():
+            ClockNotice.objects.create(case=case, kind=kind, due_on=due_on, recipient=recipient)
+            events.clock_notice_sent(
+                case=case,
+                kind=kind,
+                recipient=recipient,
+                due_on=due_on,
+                escalation=kind != Kind.REVIEWER_DUE_SOON,
+            )
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient])
+    except IntegrityError:
+        return False
+    return True
+
+
+def clock_notices_send(*, today: dt.date | None = None) -> int:
+    from reviews.assignment.selectors import current_reviewer_for
+
+    today = today or timezone.localdate()
+    admins = list(
+        User.objects.filter(role=Role.CASE_ADMIN, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    sent = 0
+    cases = Case.objects.filter(due_on__isnull=False).prefetch_related("items")
+    for case in cases.iterator(chunk_size=500):
+        clock = case_clock(case, today=today)
+        if clock.overdue:
+            records = clock.running == "records"
+            kind = Kind.RECORDS_OVERDUE if records else Kind.DETERMINATION_OVERDUE
+            what = "records" if records else "determination"
+            for email in admins:
+                sent += _notice_send(
+                    case=case,
+                    kind=kind,
+                    due_on=clock.due_on,
+                    recipient=email,
+                    subject=f"OVERDUE: {case.case_number} {what} were due {clock.due_on:%m/%d/%Y}",
+                    body=(
+                        f"Case {case.case_number} ({case.get_priority_display()}) is overdue: "
+                        f"the {what} were due on {clock.due_on:%m/%d/%Y}, "
+                        f"{-clock.days_left} day(s) ago. Status: {case.get_status_display()}."
+                    ),
+                )
+        elif clock.running == "determination" and case.status in _WITH_REVIEWER:
+            left = business_days_between(today, clock.due_on)
+            reviewer = current_reviewer_for(case)
+            if reviewer and reviewer.email and left <= settings.REVIEWER_REMINDER_BUSINESS_DAYS:
+                sent += _notice_send(
+                    case=case,
+                    kind=Kind.REVIEWER_DUE_SOON,
+                    due_on=clock.due_on,
+                    recipient=reviewer.email,
+                    subject=f"Reminder: {case.case_number} determination due "
+                    f"{clock.due_on:%m/%d/%Y}",
+                    body=(
+                        f"The determination for case {case.case_number} is due on "
+                        f"{clock.due_on:%m/%d/%Y} ({left} business day(s) from today)."
+                    ),
+                )
+    return sent

@@ -1,0 +1,76 @@
+"""The reviewer side: assignments of cases to expert reviewers and their determinations.
+
+The reviewer's qualification profile, matching, the guided form and the letter build on these."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from cases.lifecycle.models import Case
+
+
+class AssignmentStatus(models.TextChoices):
+    ASSIGNED = "assigned", "Assigned (awaiting acceptance)"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    COMPLETED = "completed", "Completed"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+# Assignments through which a reviewer may see the case.
+VISIBLE_ASSIGNMENT_STATUSES = (
+    AssignmentStatus.ASSIGNED,
+    AssignmentStatus.ACCEPTED,
+    AssignmentStatus.COMPLETED,
+)
+
+
+class Assignment(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assignments")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments"
+    )
+    round = models.PositiveSmallIntegerField(default=1)
+    status = models.CharField(
+        max_length=16, choices=AssignmentStatus.choices, default=AssignmentStatus.ASSIGNED
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assigned_at = models.DateTimeField(default=timezone.now)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.TextField(blank=True)
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-assigned_at"]
+        constraints = [
+            # Concurrency guard: one live assignment per case and round.
+            models.UniqueConstraint(
+                fields=["case", "round"],
+                condition=models.Q(status__in=["assigned", "accepted", "completed"]),
+                name="one_live_assignment_per_round",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} round {self.round}: {self.reviewer}"
+
+
+class CaseConflict(models.Model):
+    """A conflict a reviewer declared for one case (when declining it): remembered for good."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="declared_conflicts")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="declared_conflicts"
+    )
+    reason = models.TextField()
+    declared_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "reviewer"], name="case_conflict_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} conflict: {self.reviewer}"

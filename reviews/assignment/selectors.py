@@ -1,0 +1,64 @@
+"""Reads with rules on the reviewer side."""
+
+from reviews.assignment.models import VISIBLE_ASSIGNMENT_STATUSES, Assignment
+
+
+def current_assignment_for(case) -> Assignment | None:
+    return (
+        Assignment.objects.filter(
+            case=case, round=case.round, status__in=VISIBLE_ASSIGNMENT_STATUSES
+        )
+        .select_related("reviewer")
+        .first()
+    )
+
+
+def current_reviewer_for(case):
+    assignment = current_assignment_for(case)
+    return assignment.reviewer if assignment else None
+
+
+def cases_waiting_for_reviewer():
+    """Cases ready for a reviewer and without one: expedited first, then what is due first."""
+    from django.db.models import F
+
+    from cases.casefile.selectors import expedited_first
+    from cases.lifecycle.models import Case, CaseStatus
+
+    return (
+        Case.objects.filter(status__in=[CaseStatus.RECORDS_COMPLETE, CaseStatus.REMANDED])
+        .prefetch_related("parties", "items")
+        .order_by(expedited_first(), F("due_on").asc(nulls_last=True), "case_number")
+    )
+
+
+def assignments_for_reviewer(user):
+    """A reviewer's own live assignments, what is due first."""
+    from django.db.models import F
+
+    from reviews.assignment.models import AssignmentStatus
+
+    return (
+        Assignment.objects.filter(
+            reviewer=user,
+            status__in=[AssignmentStatus.ASSIGNED, AssignmentStatus.ACCEPTED],
+        )
+        .select_related("case")
+        .prefetch_related("case__items")
+        .order_by(F("case__due_on").asc(nulls_last=True), "case__case_number")
+    )
+
+
+def case_waits_for_reviewer(case) -> bool:
+    from cases.lifecycle.models import CaseStatus
+
+    return case.status in (CaseStatus.RECORDS_COMPLETE, CaseStatus.REMANDED)
+
+
+def expedited_first_on_case():
+    from django.db.models import Case as DbCase
+    from django.db.models import Value, When
+
+    from cases.lifecycle.models import Priority
+
+    return DbCase(When(case__priority=Priority.EXPEDITED, then=Value(0)), default=Value(1))

@@ -1,0 +1,17 @@
+"""Celery tasks of the reviewer side. Each takes ids, fetches, and calls one service."""
+
+from celery import shared_task
+
+from reviews.assignment import notifications
+
+
+# Named as before the move, so messages already queued still find it.
+@shared_task(
+    name="reviews.tasks.assignment_notify",
+    acks_late=True,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def assignment_notify(assignment_id: int) -> bool:
+    return notifications.assignment_notify(assignment_id=assignment_id)

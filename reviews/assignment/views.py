@@ -1,0 +1,74 @@
+"""Pages of the reviewer side: assigning reviewers, the reviewer's queue, the specialty table."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from accounts.models import Role, User
+from accounts.permissions import CASE_MANAGERS, role_required
+from accounts.responses import redirect_after_post
+from cases.access import case_get_for
+from reviews.assignment import services
+from reviews.assignment.matching import reviewers_for_case
+from reviews.assignment.selectors import case_waits_for_reviewer
+
+
+@role_required(*CASE_MANAGERS)
+@require_http_methods(["GET", "POST"])
+def case_assign(request, case_number):
+    case = case_get_for(request.user, case_number)
+    if request.method == "POST":
+        reviewer = User.objects.filter(pk=request.POST.get("reviewer"), role=Role.REVIEWER).first()
+        if reviewer is None:
+            messages.error(request, "Choose a reviewer from the list.")
+            return redirect_after_post(
+                request, reverse("assignment:case_assign", args=[case.case_number])
+            )
+        try:
+            services.reviewer_assign(case=case, reviewer=reviewer, actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect_after_post(
+                request, reverse("assignment:case_assign", args=[case.case_number])
+            )
+        messages.success(
+            request,
+            f"{case.case_number} assigned to {reviewer.get_full_name()}; they have been notified.",
+        )
+        return redirect_after_post(
+            request, reverse("casefile:case_detail", args=[case.case_number])
+        )
+    result = reviewers_for_case(case)
+    return TemplateResponse(
+        request,
+        "reviews/assign.html",
+        {
+            "case": result.case,
+            "result": result,
+            "waiting": case_waits_for_reviewer(case),
+        },
+    )
+
+
+@role_required(*CASE_MANAGERS)
+@require_http_methods(["GET", "POST"])
+def assignments_batch(request):
+    if request.method == "POST":
+        outcome = services.assignments_auto(actor=request.user)
+        if outcome.assigned:
+            messages.success(
+                request, f"{len(outcome.assigned)} case(s) assigned; the reviewers were notified."
+            )
+        for case_number, message in outcome.refused:
+            messages.warning(request, f"{case_number}: {message}")
+        if not outcome.assigned and not outcome.refused:
+            messages.info(request, "No case could be assigned.")
+        return TemplateResponse(
+            request,
+            "reviews/batch.html",
+            {"plan": outcome.plan, "done": True, "refused": outcome.refused},
+        )
+    outcome = services.assignments_auto(actor=request.user, dry_run=True)
+    return TemplateResponse(request, "reviews/batch.html", {"plan": outcome.plan, "done": False})

@@ -1,0 +1,34 @@
+"""The Final Determination Letter (SPEC section 6): its words, the one template that renders
+the preview and both PDFs, signing and storing, delivery, corrections and verification.
+
+A letter version moves queued -> rendering -> signed -> delivered (or failed, with a retry).
+Once signed its bytes never change: a correction is a new version and every version stays."""
+
+from __future__ import annotations
+
+from cases.lifecycle.models import CitationKind
+
+# --- The letter's words ---------------------------------------------------------------------
+
+CLAIMS_ADMINISTRATOR = "The Claims Administrator"
+EXPERT_REVIEWER = "The Expert Reviewer"
+
+
+def _sentence(text: str) -> str:
+    """End with one period: "Page(s): 103-104" gains one, "... 2004." keeps its own."""
+    text = text.strip()
+    return text if text.endswith((".", "?", "!")) else f"{text}."
+
+
+def citation_render(kind: str, text: str, *, by: str) -> str:
+    """A guideline line by its kind (SPEC section 6); `by` names who decided."""
+    if kind == CitationKind.MTUS:
+        return _sentence(f"Decision based on {text.strip()}")
+    if kind == CitationKind.NON_MTUS:
+        return (
+            f"{by} based their decision on recommendation(s) outside of the MTUS Guidelines. "
+            + _sentence(f"Decision based on Non-MTUS Citation {text.strip()}")
+        )
+    if kind == CitationKind.NONE:
+        return f"{by} did not cite any medical evidence for its decision."
+    return "Not yet chosen."

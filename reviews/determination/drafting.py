@@ -1,0 +1,153 @@
+"""Help for writing the clinical case summary (SPEC section 5, step 2): the opening sentence
+drafted from the case facts, and the prompts for what the rest of the summary should cover.
+
+The prompts are guidance beside the text box; nothing here is put into the summary unless the
+reviewer asks for it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from cases.lifecycle.models import Case, Sex
+
+
+def date_written(day: dt.date) -> str:
+    """A date as a letter writes it in prose: "July 22, 2014"."""
+    return f"{day:%B} {day.day}, {day.year}"
+
+
+def age_at_injury(case: Case) -> int | None:
+    """Whole years from the date of birth to the date of injury; the age given at intake when
+    there is no date of birth."""
+    born, injured = case.worker_date_of_birth, case.date_of_injury
+    if born and injured:
+        years = injured.year - born.year
+        if (injured.month, injured.day) < (born.month, born.day):
+            years -= 1
+        return years if years >= 0 else None
+    return case.worker_age
+
+
+def _article(number: int) -> str:
+    # "an 8 year old", "an 11 year old", "an 18 year old", "an 80 year old"; "a" otherwise.
+    return "an" if str(number).startswith("8") or number in (11, 18) else "a"
+
+
+def opening_sentence(case: Case) -> str:
+    """'The injured worker is a 51 year old male, who sustained an industrial injury on July 22,
+    2014.' A fact that is not known is left out and the sentence stays grammatical."""
+    age = age_at_injury(case)
+    sex = case.worker_sex if case.worker_sex in (Sex.MALE, Sex.FEMALE) else ""
+    injury = f"sustained an industrial injury on {date_written(case.date_of_injury)}."
+    if age is not None and sex:
+        return f"The injured worker is {_article(age)} {age} year old {sex}, who {injury}"
+    if age is not None:
+        return f"The injured worker is {age} years old and {injury}"
+    if sex:
+        return f"The injured worker is a {sex} who {injury}"
+    return f"The injured worker {injury}"
+
+
+def _join(words: list[str]) -> str:
+    words = [word.strip() for word in words if word and word.strip()]
+    if len(words) <= 2:
+        return " and ".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+@dataclass(frozen=True)
+class Prompt:
+    key: str
+    label: str
+    hint: str
+    # A sentence the reviewer may insert and complete (never inserted on its own).
+    starter: str
+    covered: bool
+
+
+# Words that suggest a part of the summary is already written. Guidance only: the reviewer
+# decides what the summary needs.
+_COVERAGE = {
+    "diagnoses": re.compile(r"diagnos", re.IGNORECASE),
+    "mechanism": re.compile(
+        r"\b(due to|fell|fall|falling|lifting|lifted|slipped|tripped|struck|twisted|"
+        r"repetitive|mechanism|motor vehicle|while (working|lifting|carrying|pulling|pushing))\b",
+        re.IGNORECASE,
+    ),
+    "treatment": re.compile(
+        r"\b(treatment|therapy|medications?|surgery|injections?|chiropractic|acupuncture)\b",
+        re.IGNORECASE,
+    ),
+    "examination": re.compile(
+        r"\b(exam|examination|progress note|progress report|evaluation|visit|complains?)\b",
+        re.IGNORECASE,
+    ),
+    "request": re.compile(r"\b(request(ed|s)?|plan includes|recommend(ed|s)?)\b", re.IGNORECASE),
+    "ur_action": re.compile(
+        r"\b(utilization review|UR|non-?certified|modified|denied)\b", re.IGNORECASE
+    ),
+}
+
+
+def summary_prompts(case: Case, summary: str) -> list[Prompt]:
+    """What a clinical case summary covers after its opening sentence, in the order the
+    published letters follow, each with a sentence starter drafted from the case facts."""
+    items = list(case.items.all())
+    requested = _join([item.description for item in items]) or "the disputed treatment"
+    ur_verb = "modified" if any(item.was_modified for item in items) else "non-certified"
+    diagnoses = _join(list(case.diagnoses or []))
+    prompts = [
+        (
+            "diagnoses",
+            "Diagnoses",
+            "The diagnoses, as the records give them."
+            + (f" On the application: {diagnoses}." if diagnoses else ""),
+            f"The injured worker was diagnosed as having {diagnoses or '…'}.",
+        ),
+        (
+            "mechanism",
+            "Mechanism of injury",
+            "How the injury happened.",
+            "The injured worker reported … due to ….",
+        ),
+        (
+            "treatment",
+            "Treatment to date",
+            "Treatment and diagnostic studies so far, and how they helped.",
+            "Treatment and diagnostic studies to date have included ….",
+        ),
+        (
+            "examination",
+            "The latest examination",
+            "The most recent progress note: complaints, findings, function.",
+            "A progress note dated … provides the injured worker complains of …. "
+            "Physical exam notes ….",
+        ),
+        (
+            "request",
+            "The request",
+            f"What the provider requested: {requested}.",
+            f"The plan includes {requested}.",
+        ),
+        (
+            "ur_action",
+            "The UR action",
+            f"What utilization review decided on {case.ur_decision_date:%m/%d/%Y}.",
+            f"On {date_written(case.ur_decision_date)}, utilization review {ur_verb} the request "
+            f"for {requested}.",
+        ),
+    ]
+    text = summary or ""
+    # The opening sentence itself says nothing about these parts.
+    text = text.replace(opening_sentence(case), "")
+    return [
+        Prompt(key, label, hint, starter, bool(_COVERAGE[key].search(text)))
+        for key, label, hint, starter in prompts
+    ]
+
+
+def summary_body(case: Case, summary: str) -> str:
+    """The summary without its drafted opening sentence: what the reviewer wrote."""
+    return (summary or "").replace(opening_sentence(case), "", 1).strip()

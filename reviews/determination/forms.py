@@ -1,0 +1,66 @@
+"""Forms of the reviewer's workspace and of quality review. They parse and check input; the
+rules live in services.py."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+
+from reviews.determination.services import ITEM_FIELDS
+
+_DRAFT_KEY = re.compile(rf"^(summary|item-\d+-({'|'.join(ITEM_FIELDS)}))$")
+BASE_PREFIX = "base:"
+
+
+def draft_post_parse(data) -> tuple[int | None, dict[str, str], dict[str, str]]:
+    """A draft form's POST as (version, changes, bases). Each field `<key>` may come with
+    `base:<key>`, the text this window last had from the server (see determination_autosave)."""
+    try:
+        version = int(data.get("version", ""))
+    except ValueError:
+        version = None
+    changes = {key: data.get(key, "") for key in data if _DRAFT_KEY.match(key)}
+    bases = {
+        key[len(BASE_PREFIX) :]: data.get(key, "")
+        for key in data
+        if key.startswith(BASE_PREFIX) and key[len(BASE_PREFIX) :] in changes
+    }
+    return version, changes, bases
+
+
+class AcceptForm(forms.Form):
+    attest = forms.BooleanField(
+        label=(
+            "I attest that I have no conflict of interest with the injured worker, the "
+            "employer, the requesting provider or their group, the UR organization or physician, "
+            "or the claims administrator of this case."
+        ),
+        error_messages={
+            "required": "Attest that you have no conflict of interest, or decline the case."
+        },
+    )
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label="Why you decline",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "Say why you decline the case."},
+    )
+    conflict = forms.BooleanField(
+        label="This is a conflict of interest",
+        required=False,
+        help_text="Remembered for this case: you will not be assigned it again.",
+    )
+
+
+class SubmitForm(forms.Form):
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="Signing needs your password again, even though you are signed in.",
+        error_messages={"required": "Enter your password to sign."},
+    )

@@ -1,0 +1,200 @@
+"""The reviewer side: assignments of cases to expert reviewers and their determinations.
+
+The reviewer's qualification profile, matching, the guided form and the letter build on these."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from cases.lifecycle.models import Case, CitationKind, DisputedItem
+
+
+class Outcome(models.TextChoices):
+    UPHELD = "upheld", "Upheld"
+    OVERTURNED = "overturned", "Overturned"
+
+
+class CaseOutcome(models.TextChoices):
+    UPHELD = "upheld", "Upheld"
+    OVERTURNED = "overturned", "Overturned"
+    PARTIALLY_OVERTURNED = "partially_overturned", "Partially Overturned"
+
+
+class DeterminationStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    RETURNED = "returned", "Returned"
+    APPROVED = "approved", "Approved"
+    ISSUED = "issued", "Issued"
+
+
+class Determination(models.Model):
+    """The reviewer's decision for one round of a case. Credentials are copied at signing so the
+    letter prints what was true then; the reviewer's name is never printed."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="determinations")
+    round = models.PositiveSmallIntegerField(default=1)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="determinations",
+    )
+    reviewer_licensure = models.JSONField(default=list, blank=True)
+    reviewer_certifications = models.JSONField(default=list, blank=True)
+    clinical_summary = models.TextField(blank=True)
+    decision_date = models.DateField(null=True, blank=True)
+    status = models.CharField(
+        max_length=16, choices=DeterminationStatus.choices, default=DeterminationStatus.DRAFT
+    )
+    imported = models.BooleanField(default=False, help_text="Carried over from a legacy system.")
+    # Soft warnings of the review step the reviewer confirmed (codes), kept with the draft.
+    warnings_confirmed = models.JSONField(default=list, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, help_text="Bumped on every save of the draft.")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "round"], name="one_determination_per_round")
+        ]
+
+    def __str__(self) -> str:
+        return f"Determination {self.case} round {self.round}"
+
+    @property
+    def outcome(self) -> str | None:
+        """Derived from the item decisions (SPEC section 5); None until every item is decided."""
+        outcomes = [decision.outcome for decision in self.decisions.all()]
+        if not outcomes or any(not outcome for outcome in outcomes):
+            return None
+        if all(outcome == Outcome.UPHELD for outcome in outcomes):
+            return CaseOutcome.UPHELD
+        if all(outcome == Outcome.OVERTURNED for outcome in outcomes):
+            return CaseOutcome.OVERTURNED
+        return CaseOutcome.PARTIALLY_OVERTURNED
+
+
+class ItemDecision(models.Model):
+    determination = models.ForeignKey(
+        Determination, on_delete=models.CASCADE, related_name="decisions"
+    )
+    item = models.ForeignKey(DisputedItem, on_delete=models.CASCADE, related_name="decisions")
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
+    citation_kind = models.CharField(max_length=16, choices=CitationKind.choices, blank=True)
+    citation_text = models.TextField(blank=True)
+    rationale = models.TextField(blank=True)
+    guideline = models.ForeignKey(
+        "GuidelineSource",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The catalog entry picked, if any; citation_text is what the letter prints.",
+    )
+
+    class Meta:
+        ordering = ["item__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["determination", "item"], name="one_decision_per_item")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item}: {self.outcome or 'undecided'}"
+
+
+# --- Guideline catalog and quality review (SPEC section 5) -----------------------------------
+
+
+class GuidelineFamily(models.TextChoices):
+    """In the evidence order of 8 CCR 9792.21.1: the MTUS first, then other guidelines."""
+
+    MTUS = "mtus", "MTUS (ACOEM-based chapters and Chronic Pain Guidelines)"
+    ACOEM = "acoem", "ACOEM Practice Guidelines (current, outside the MTUS)"
+    ODG = "odg", "Official Disability Guidelines (ODG)"
+    OTHER = "other", "Other peer-reviewed evidence"
+
+
+class GuidelineSource(models.Model):
+    """One citable guideline entry: a chapter, a section with its pages, or a source."""
+
+    family = models.CharField(max_length=16, choices=GuidelineFamily.choices)
+    evidence_rank = models.PositiveSmallIntegerField(
+        help_text="Position in the evidence order (1 = MTUS; lower is stronger)."
+    )
+    title = models.CharField(max_length=200)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    section = models.CharField(max_length=200, blank=True)
+    pages = models.CharField(max_length=40, blank=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["evidence_rank", "title", "section"]
+
+    def __str__(self) -> str:
+        return self.citation_text
+
+    @property
+    def citation_kind(self) -> str:
+        return CitationKind.MTUS if self.family == GuidelineFamily.MTUS else CitationKind.NON_MTUS
+
+    @property
+    def citation_text(self) -> str:
+        text = self.title
+        if self.year:
+            text += f" {self.year}"
+        if self.section:
+            text += f" {self.section}"
+        if self.pages:
+            text += f" Page(s): {self.pages}"
+        return text
+
+
+class QualityOutcome(models.TextChoices):
+    APPROVED = "approved", "Approved for issue"
+    RETURNED = "returned", "Returned to the reviewer"
+
+
+class QualityReview(models.Model):
+    """One round of quality review of a submitted determination; every round is kept."""
+
+    determination = models.ForeignKey(
+        Determination, on_delete=models.CASCADE, related_name="quality_reviews"
+    )
+    number = models.PositiveSmallIntegerField()
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="quality_reviews"
+    )
+    outcome = models.CharField(max_length=16, choices=QualityOutcome.choices)
+    comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["determination", "number"], name="quality_review_round_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.determination} QR {self.number}: {self.outcome}"
+
+
+class ItemComment(models.Model):
+    """A quality reviewer's comment on one item's decision, shown to the reviewer there."""
+
+    quality_review = models.ForeignKey(
+        QualityReview, on_delete=models.CASCADE, related_name="item_comments"
+    )
+    decision = models.ForeignKey(ItemDecision, on_delete=models.CASCADE, related_name="comments")
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["decision__item__position"]
+
+    def __str__(self) -> str:
+        return f"Comment on {self.decision}"

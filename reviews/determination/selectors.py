@@ -1,0 +1,210 @@
+"""Reads with rules on the reviewer side."""
+
+from reviews.assignment.models import VISIBLE_ASSIGNMENT_STATUSES, Assignment
+from reviews.assignment.selectors import expedited_first_on_case
+
+# --- The determination workspace and quality review (SPEC section 5) ---------------------------
+
+
+def outcome_label(outcome) -> str:
+    """A determination's outcome as the pages print it ("Upheld"); empty until decided."""
+    from reviews.determination.models import CaseOutcome
+
+    return CaseOutcome(outcome).label if outcome else ""
+
+
+class ReviewerCase:
+    """One row of a reviewer's dashboard: the assignment, its case and where the draft stands."""
+
+    def __init__(self, assignment, determination):
+        self.assignment = assignment
+        self.case = assignment.case
+        self.determination = determination
+
+    @property
+    def clock(self):
+        return self.case.clock
+
+    @property
+    def stage(self) -> str:
+        """Where the reviewer's work stands, in their words."""
+        if self.case.status == "terminated":
+            return "Review ended (case terminated)"
+        if self.assignment.status == "assigned":
+            return "Waiting for you to accept"
+        status = self.determination.status if self.determination else "draft"
+        return {
+            "draft": "Writing the determination",
+            "returned": "Returned with comments",
+            "submitted": "Submitted for quality review",
+            "approved": "Approved; letter being issued",
+            "issued": "Letter issued",
+        }.get(status, status)
+
+    @property
+    def stage_key(self) -> str:
+        if self.case.status == "terminated":
+            return "closed"
+        if self.assignment.status == "assigned":
+            return "assigned"
+        return self.determination.status if self.determination else "draft"
+
+    @property
+    def outcome_label(self) -> str:
+        return outcome_label(self.determination.outcome if self.determination else None)
+
+    @property
+    def needs_action(self) -> bool:
+        return self.stage_key in ("assigned", "draft", "returned")
+
+
+def reviewer_cases(user) -> list[ReviewerCase]:
+    """A reviewer's own cases of the current round (nobody else's), what is due first;
+    expedited before standard on the same day."""
+    from django.db.models import F
+
+    from reviews.determination.models import Determination
+
+    assignments = list(
+        Assignment.objects.filter(
+            reviewer=user, status__in=VISIBLE_ASSIGNMENT_STATUSES, round=F("case__round")
+        )
+        .select_related("case")
+        .prefetch_related("case__items", "case__parties")
+        .order_by(
+            F("case__due_on").asc(nulls_last=True),
+            expedited_first_on_case(),
+            "case__case_number",
+        )
+    )
+    # The decisions are prefetched: a finished row prints its outcome, derived from them.
+    determinations = {
+        (determination.case_id, determination.round): determination
+        for determination in Determination.objects.filter(
+            reviewer=user, case__in=[a.case_id for a in assignments]
+        ).prefetch_related("decisions")
+    }
+    return [
+        ReviewerCase(assignment, determinations.get((assignment.case_id, assignment.round)))
+        for assignment in assignments
+    ]
+
+
+class Workspace:
+    """What a reviewer's case workspace needs: the case, their live assignment for its round,
+    and the draft (None until they accept)."""
+
+    def __init__(self, case, assignment, determination):
+        self.case = case
+        self.assignment = assignment
+        self.determination = determination
+
+    @property
+    def accepted(self) -> bool:
+        return self.assignment.status in ("accepted", "completed")
+
+    @property
+    def editable(self) -> bool:
+        return bool(
+            self.determination
+            and self.determination.status in ("draft", "returned")
+            and self.assignment.status == "accepted"
+            and self.case.status in ("in_review", "returned")
+        )
+
+
+def workspace_for(user, case_number: str) -> Workspace:
+    """The reviewer's workspace for a case, or 404: a case that is not theirs, or not theirs in
+    this round, looks the same as one that does not exist."""
+    from django.http import Http404
+
+    from cases.access import case_get_for
+    from reviews.determination.models import Determination
+
+    case = case_get_for(user, case_number)
+    assignment = Assignment.objects.filter(
+        case=case, round=case.round, reviewer=user, status__in=VISIBLE_ASSIGNMENT_STATUSES
+    ).first()
+    if assignment is None:
+        raise Http404("No such case.")
+    determination = determination_load(
+        Determination.objects.filter(case=case, round=case.round, reviewer=user)
+    )
+    return Workspace(case, assignment, determination)
+
+
+def determination_load(queryset):
+    """One determination with what the workspace and the review pages read from it."""
+    from django.db.models import Prefetch
+
+    from reviews.determination.models import ItemComment, ItemDecision, QualityReview
+
+    return (
+        queryset.select_related("case", "reviewer")
+        .prefetch_related(
+            Prefetch(
+                "decisions",
+                queryset=ItemDecision.objects.select_related("item", "guideline").order_by(
+                    "item__position"
+                ),
+            ),
+            Prefetch(
+                "quality_reviews",
+                queryset=QualityReview.objects.select_related("reviewer").prefetch_related(
+                    Prefetch(
+                        "item_comments",
+                        queryset=ItemComment.objects.select_related("decision__item"),
+                    )
+                ),
+            ),
+        )
+        .first()
+    )
+
+
+def case_records_for(user, case) -> list:
+    """The case's medical records, each marked `opened` if this user has opened it."""
+    opened = records_opened_by(user, case)
+    records = list(case.records.all())
+    for record in records:
+        record.opened = record.pk in opened
+    return records
+
+
+def records_opened_by(user, case) -> set[int]:
+    """Ids of the case's records this user has opened (from the record_opened events)."""
+    from cases.lifecycle.models import CaseEvent, EventType
+
+    opened = CaseEvent.objects.filter(
+        case=case, type=EventType.RECORD_OPENED, actor=user
+    ).values_list("details__record_id", flat=True)
+    return {int(record_id) for record_id in opened if record_id is not None}
+
+
+def guideline_search(query: str = "", *, limit: int = 60):
+    """Catalog entries matching every word of `query`, in the evidence order of
+    8 CCR 9792.21.1 (MTUS first), grouped by family: [(family label, [entries])]."""
+    from reviews.determination.models import GuidelineFamily, GuidelineSource
+
+    entries = list(GuidelineSource.objects.filter(active=True))
+    words = [word.lower() for word in query.split() if word.strip()]
+    if words:
+        entries = [
+            entry
+            for entry in entries
+            if all(
+                word in f"{entry.citation_text} {entry.get_family_display()}".lower()
+                for word in words
+            )
+        ]
+    # Within a family, the catalog's own order (chapters as the guideline orders them).
+    entries.sort(key=lambda entry: (entry.evidence_rank, entry.pk))
+    groups: dict[str, list] = {}
+    for entry in entries[:limit]:
+        groups.setdefault(entry.family, []).append(entry)
+    labels = dict(GuidelineFamily.choices)
+    return [
+        (family, labels[family], groups[family])
+        for family in GuidelineFamily.values
+        if family in groups
+    ]

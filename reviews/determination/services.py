@@ -1,0 +1,575 @@
+"""Writes on the reviewer side: assignment, acceptance and decline, the specialty table, and
+the determination. Each function is one business step in one transaction and records what it
+did as a case event."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from cases.lifecycle import events
+from cases.lifecycle.models import Case, CaseStatus
+from cases.lifecycle.services import case_lock, case_status_move
+from reviews.assignment.models import (
+    Assignment,
+    AssignmentStatus,
+    CaseConflict,
+)
+
+if TYPE_CHECKING:
+    pass
+
+
+# --- A determination carried over from a legacy system (SPEC section 7) --------------------------
+
+
+@transaction.atomic
+def determination_import_legacy(*, case: Case, actor, determination: dict, source: str):
+    """Record a completed review from another IRO system as issued history: the determination
+    (no reviewer account; licensure and certifications as printed), one decision per item, and
+    the case moved to issued. `determination` is cases.intake's cleaned legacy determination:
+    licensure as full state names, `decision_date` a date, decisions numbering items from 1."""
+    from cases.clock.deadlines import current_due_on
+    from reviews.determination.models import Determination, DeterminationStatus, ItemDecision
+
+    case = case_lock(case)
+    if case.status not in (CaseStatus.RECEIVED, CaseStatus.AWAITING_RECORDS):
+        raise ValidationError(
+            f"{case.case_number} is already {case.get_status_display().lower()} here; a "
+            "legacy determination can only come with a newly imported case."
+        )
+    if Determination.objects.filter(case=case).exists():
+        raise ValidationError(f"{case.case_number} already has a determination.")
+    items = list(case.items.order_by("position"))
+    numbers = sorted(decision["item"] for decision in determination["decisions"])
+    if numbers != list(range(1, len(items) + 1)):
+        raise ValidationError("Each disputed item needs exactly one decision.")
+    reviewer = determination["reviewer"]
+    record = Determination(
+        case=case,
+        round=case.round,
+        reviewer=None,
+        reviewer_licensure=list(reviewer["licensure"]),
+        reviewer_certifications=list(reviewer["certifications"]),
+        clinical_summary=determination["clinical_summary"],
+        decision_date=determination["decision_date"],
+        status=DeterminationStatus.ISSUED,
+        imported=True,
+    )
+    record.full_clean()
+    record.save()
+    for decision in determination["decisions"]:
+        citation = decision["citation"]
+        item_decision = ItemDecision(
+            determination=record,
+            item=items[decision["item"] - 1],
+            outcome=decision["outcome"],
+            citation_kind=citation["kind"],
+            citation_text=citation["text"],
+            rationale=decision["rationale"],
+        )
+        item_decision.full_clean()
+        item_decision.save()
+    # Not a lifecycle transition: the review happened in another system, so there is no
+    # assignment, review or approval here to pass through. The case arrives as issued history.
+    case.status = CaseStatus.ISSUED
+    case.due_on = current_due_on(case)
+    case.save(update_fields=["status", "due_on", "updated_at"])
+    events.case_imported(
+        case=case,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        source=source,
+        status=case.status,
+    )
+    return record
+
+
+# --- The determination: draft, autosave, submit (SPEC section 5) -----------------------------
+
+# A rationale must say something: at least this many characters (about one short sentence).
+MIN_RATIONALE_CHARS = 40
+# The summary needs more than its drafted opening sentence: at least this many characters more.
+MIN_SUMMARY_BODY_CHARS = 40
+# A bound on any one text of the draft, far above a real summary or rationale (~1,500 chars).
+MAX_DRAFT_TEXT_CHARS = 20_000
+ITEM_FIELDS = ("outcome", "citation_kind", "citation_text", "guideline", "rationale")
+_ITEM_KEY = re.compile(rf"^item-(?P<id>\d+)-(?P<name>{'|'.join(ITEM_FIELDS)})$")
+
+
+def draft_item_key(decision_id: int, name: str) -> str:
+    """The name of one field of the draft: "summary", or "item-<decision id>-<field>"."""
+    return f"item-{decision_id}-{name}"
+
+
+def _editable_statuses():
+    from reviews.determination.models import DeterminationStatus
+
+    return (DeterminationStatus.DRAFT, DeterminationStatus.RETURNED)
+
+
+def _credentials_snapshot(reviewer, *, today: dt.date | None = None):
+    """Full names of the states of the reviewer's unexpired licences, and their certifications:
+    what the letter prints (SPEC section 6), as true on the day it is taken."""
+    from reviews.roster.licensure import state_name
+    from reviews.roster.models import ReviewerProfile
+
+    today = today or timezone.localdate()
+    profile = (
+        ReviewerProfile.objects.filter(user=reviewer)
+        .prefetch_related("licences", "certifications")
+        .first()
+    )
+    if profile is None:
+        return [], []
+    states: list[str] = []
+    for licence in profile.licences.all():
+        name = state_name(licence.state) or licence.state
+        if licence.expires > today and name not in states:
+            states.append(name)
+    return states, [specialty.name for specialty in profile.certifications.all()]
+
+
+def _determination_create(*, case: Case, reviewer):
+    """The draft of this round, with the reviewer's credentials, the opening sentence of the
+    summary drafted from the case facts, and one undecided decision per disputed item."""
+    from reviews.determination.drafting import opening_sentence
+    from reviews.determination.models import Determination, ItemDecision
+
+    determination = Determination.objects.filter(case=case, round=case.round).first()
+    if determination is None:
+        licensure, certifications = _credentials_snapshot(reviewer)
+        determination = Determination(
+            case=case,
+            round=case.round,
+            reviewer=reviewer,
+            reviewer_licensure=licensure,
+            reviewer_certifications=certifications,
+            clinical_summary=opening_sentence(case) + " ",
+        )
+        determination.full_clean()
+        determination.save()
+    elif determination.reviewer_id != reviewer.pk:
+        raise ValidationError("This round's determination belongs to another reviewer.")
+    decided = set(determination.decisions.values_list("item_id", flat=True))
+    for item in case.items.all():
+        if item.pk not in decided:
+            ItemDecision.objects.create(determination=determination, item=item)
+    return determination
+
+
+@transaction.atomic
+def determination_draft_get_or_create(*, case: Case, reviewer):
+    """The reviewer's draft for the case's current round, made on first use. Only the reviewer
+    who accepted the case has one."""
+    case = case_lock(case)
+    accepted = Assignment.objects.filter(
+        case=case, round=case.round, reviewer=reviewer, status=AssignmentStatus.ACCEPTED
+    ).exists()
+    if not accepted:
+        raise ValidationError("Accept the case before writing its determination.")
+    return _determination_create(case=case, reviewer=reviewer)
+
+
+def _determination_lock(determination):
+    from reviews.determination.models import Determination
+
+    # Lock the determination row only (PostgreSQL refuses FOR UPDATE on the nullable side of
+    # the reviewer join).
+    return (
+        Determination.objects.select_for_update(of=("self",))
+        .select_related("case", "reviewer")
+        .get(pk=determination.pk)
+    )
+
+
+def _editable_check(determination, actor) -> None:
+    """Only the accepting reviewer changes a draft, and only while it is theirs to change."""
+    if determination.reviewer_id != getattr(actor, "pk", None):
+        raise ValidationError("Only the reviewer assigned to this case can change its draft.")
+    if determination.status not in _editable_statuses():
+        when = determination.submitted_at
+        raise ValidationError(
+            "This determination was submitted"
+            + (f" on {timezone.localtime(when):%m/%d/%Y at %I:%M %p}" if when else "")
+            + "; it is read-only now.",
+            code="read_only",
+        )
+    if determination.case.status not in (CaseStatus.IN_REVIEW, CaseStatus.RETURNED):
+        raise ValidationError(
+            f"The case is {determination.case.get_status_display().lower()}; its determination "
+            "can no longer be changed.",
+            code="read_only",
+        )
+    if not Assignment.objects.filter(
+        case=determination.case,
+        round=determination.round,
+        reviewer=actor,
+        status=AssignmentStatus.ACCEPTED,
+    ).exists():
+        raise ValidationError("You are no longer assigned to this case.", code="read_only")
+
+
+@dataclass(frozen=True)
+class FieldConflict:
+    """One field two windows changed differently: what the server has, and what this window
+    tried to save. Neither is dropped; the reviewer chooses."""
+
+    key: str
+    label: str
+    server_value: str
+    your_value: str
+
+
+class DraftConflict(ValidationError):
+    """The draft changed in another window (or tab) since this one loaded it."""
+
+    def __init__(self, *, conflicts: list[FieldConflict], version: int):
+        self.conflicts = conflicts
+        self.version = version
+        labels = ", ".join(conflict.label for conflict in conflicts)
+        super().__init__(
+            f"{labels}: changed in another window since this one loaded it. Nothing was "
+            "overwritten; choose which text to keep.",
+            code="draft_conflict",
+        )
+
+
+@dataclass(frozen=True)
+class AutosaveResult:
+    version: int
+    # Every field this request carried whose text is now the server's (the client's new base).
+    saved: dict[str, str]
+    # Fields this request changed (empty when everything was already saved).
+    changed: tuple[str, ...]
+    # The client's version was behind: another window had saved other fields in the meantime.
+    merged: bool
+    # Fields this request did not change that another window changed (the client is stale).
+    stale: tuple[str, ...] = ()
+
+
+def _normalize_text(value) -> str:
+    # Browsers send CRLF line ends from a textarea; store and compare them as LF.
+    return str(value if value is not None else "").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _draft_field(determination, decisions: dict, key: str):
+    """(decision or None, field name) for a field key; a key of another draft is refused."""
+    if key == "summary":
+        return None, "clinical_summary"
+    match = _ITEM_KEY.match(key)
+    decision = decisions.get(int(match["id"])) if match else None
+    if decision is None:
+        raise ValidationError(f"The draft has no field {key!r}; reload the page.")
+    return decision, match["name"]
+
+
+def _draft_value(decision, name, determination) -> str:
+    if decision is None:
+        return determination.clinical_summary
+    if name == "guideline":
+        return str(decision.guideline_id or "")
+    return getattr(decision, name)
+
+
+def draft_field_label(decision, name: str) -> str:
+    if decision is None:
+        return "The clinical case summary"
+    what = {
+        "outcome": "decision",
+        "citation_kind": "kind of guideline",
+        "citation_text": "guideline",
+        "guideline": "guideline (catalog entry)",
+        "rationale": "rationale",
+    }[name]
+    return f"Item {decision.item.position} ({decision.item.description}): {what}"
+
+
+def _draft_value_clean(decision, name: str, value: str) -> str:
+    from cases.lifecycle.models import CitationKind
+    from reviews.determination.models import GuidelineSource, Outcome
+
+    if len(value) > MAX_DRAFT_TEXT_CHARS:
+        raise ValidationError(
+            f"A text of the draft may be at most {MAX_DRAFT_TEXT_CHARS:,} characters."
+        )
+    if name == "outcome" and value not in ("", *Outcome.values):
+        raise ValidationError("Choose Upheld or Overturned.")
+    if name == "citation_kind" and value not in ("", *CitationKind.values):
+        raise ValidationError("Choose MTUS, Non-MTUS or no citation.")
+    if (
+        name == "guideline"
+        and value
+        and (not value.isdigit() or not GuidelineSource.objects.filter(pk=int(value)).exists())
+    ):
+        raise ValidationError("That guideline is not in the catalog; search again.")
+    if name == "citation_text":
+        value = " ".join(value.split())
+    return value
+
+
+@transaction.atomic
+def determination_autosave(
+    *,
+    determination,
+    actor,
+    version: int | None,
+    changes: dict[str, str],
+    bases: dict[str, str] | None = None,
+) -> AutosaveResult:
+    """Save what the reviewer typed, field by field, without ever overwriting another window's
+    text.
+
+    `version` is the draft version the client loaded; `bases` holds, per field, the text the
+    client last had from the server. A field the client did not change (value == base) is
+    skipped. A changed field is saved when the server still has the client's base (another
+    window may have changed *other* fields: those are merged), and is a conflict when the
+    server's text moved on: then nothing is saved and DraftConflict carries both texts. Without
+    a base, the client's version must be the current one."""
+    from reviews.determination.models import GuidelineSource
+
+    determination = _determination_lock(determination)
+    _editable_check(determination, actor)
+    decisions = {
+        decision.pk: decision
+        for decision in determination.decisions.select_related("item", "guideline")
+    }
+    bases = bases or {}
+    saved: dict[str, str] = {}
+    apply: list[tuple[object, str, str, str]] = []
+    conflicts: list[FieldConflict] = []
+    stale: list[str] = []
+    for key, raw in changes.items():
+        decision, name = _draft_field(determination, decisions, key)
+        value = _draft_value_clean(decision, name, _normalize_text(raw))
+        base = _normalize_text(bases[key]) if key in bases else None
+        if name == "citation_text" and base is not None:
+            base = " ".join(base.split())
+        current = _draft_value(decision, name, determination)
+        if base is not None and value == base:
+            if value == current:
+                saved[key] = value
+            else:
+                # Not touched here, but changed in another window: the client should know.
+                stale.append(key)
+            continue
+        if value == current:
+            saved[key] = value
+            continue
+        unchanged_since = current == base if base is not None else version == determination.version
+        if unchanged_since:
+            apply.append((decision, name, key, value))
+        else:
+            conflicts.append(
+                FieldConflict(
+                    key=key,
+                    label=draft_field_label(decision, name),
+                    server_value=current,
+                    your_value=value,
+                )
+            )
+    if conflicts:
+        raise DraftConflict(conflicts=conflicts, version=determination.version)
+    merged = version is not None and version != determination.version
+    if apply:
+        touched = {}
+        for decision, name, key, value in apply:
+            if decision is None:
+                determination.clinical_summary = value
+            elif name == "guideline":
+                decision.guideline = GuidelineSource.objects.get(pk=int(value)) if value else None
+                touched[decision.pk] = decision
+            else:
+                setattr(decision, name, value)
+                touched[decision.pk] = decision
+            saved[key] = value
+        for decision in touched.values():
+            decision.full_clean(exclude=["determination", "item"])
+            decision.save()
+        determination.version += 1
+        determination.full_clean(exclude=["case", "reviewer"])
+        determination.save()
+    return AutosaveResult(
+        version=determination.version,
+        saved=saved,
+        changed=tuple(key for _, _, key, _ in apply),
+        merged=merged,
+        stale=tuple(stale),
+    )
+
+
+@dataclass(frozen=True)
+class DraftProblem:
+    """Something that must be done before the determination can be signed."""
+
+    step: int
+    item_id: int | None
+    detail: str  # what is missing, said within its item
+    label: str = ""  # the item it is about ("Item 1 (MRI of the knee)"); empty for the summary
+
+    @property
+    def message(self) -> str:
+        return f"{self.label}: {self.detail}" if self.label else self.detail
+
+
+def determination_problems(determination) -> list[DraftProblem]:
+    """What blocks signing (SPEC section 5, step 4): every item decided with its guideline and
+    a rationale of at least MIN_RATIONALE_CHARS, and a summary beyond its opening sentence."""
+    from reviews.determination.drafting import summary_body
+
+    problems = []
+    body = summary_body(determination.case, determination.clinical_summary)
+    if len(body) < MIN_SUMMARY_BODY_CHARS:
+        problems.append(
+            DraftProblem(
+                2,
+                None,
+                "Write the clinical case summary: after the opening sentence, the diagnoses, "
+                "treatment to date, the latest examination, the request and the UR action.",
+            )
+        )
+    decisions = sorted(determination.decisions.all(), key=lambda d: d.item.position)
+    if not decisions:
+        problems.append(DraftProblem(3, None, "The case has no disputed item to decide."))
+    for number, decision in enumerate(decisions, start=1):
+        label = f"Item {number} ({decision.item.description})"
+        needs = []
+        if not decision.outcome:
+            needs.append("choose Upheld or Overturned.")
+        if not decision.citation_kind:
+            needs.append("name the guideline the decision relies on, or choose None.")
+        elif decision.citation_kind != "none" and not decision.citation_text.strip():
+            needs.append("type the citation.")
+        length = len(decision.rationale.strip())
+        if not length:
+            needs.append("write the rationale.")
+        elif length < MIN_RATIONALE_CHARS:
+            needs.append(
+                f"the rationale is too short ({length} characters; at least {MIN_RATIONALE_CHARS})."
+            )
+        problems += [DraftProblem(3, decision.pk, detail, label) for detail in needs]
+    return problems
+
+
+@transaction.atomic
+def determination_warnings_confirm(*, determination, actor, keys) -> list[str]:
+    """Record which soft warnings of the review step the reviewer confirmed (the full set of
+    ticked boxes). Keys of warnings that no longer stand are dropped."""
+    from reviews.determination.warnings import review_warnings
+
+    determination = _determination_lock(determination)
+    _editable_check(determination, actor)
+    current = {warning.key for warning in review_warnings(determination)}
+    confirmed = sorted(current & {str(key) for key in keys})
+    determination.warnings_confirmed = confirmed
+    determination.save(update_fields=["warnings_confirmed", "updated_at"])
+    return confirmed
+
+
+@transaction.atomic
+def determination_submit(*, determination, actor, password: str, confirmed_warnings=()):
+    """Sign and submit (SPEC section 5, step 6): the assigned reviewer, re-authenticated, with
+    nothing missing and every soft warning confirmed. The draft is read-only afterwards and
+    goes to quality review."""
+    from reviews.determination.warnings import review_warnings
+
+    determination = _determination_lock(determination)
+    _editable_check(determination, actor)
+    problems = determination_problems(determination)
+    if problems:
+        raise ValidationError([problem.message for problem in problems], code="incomplete")
+    confirmed = set(determination.warnings_confirmed) | {str(key) for key in confirmed_warnings}
+    warnings = review_warnings(determination)
+    unconfirmed = [warning for warning in warnings if warning.key not in confirmed]
+    if unconfirmed:
+        raise ValidationError(
+            ["Confirm each warning of the review step before signing:"]
+            + [warning.message for warning in unconfirmed],
+            code="unconfirmed_warnings",
+        )
+    if not password or not actor.check_password(password):
+        raise ValidationError(
+            "That is not your password. Enter the password you sign in with to sign the "
+            "determination.",
+            code="password",
+        )
+    licensure, certifications = _credentials_snapshot(actor)
+    determination.reviewer_licensure = licensure
+    determination.reviewer_certifications = certifications
+    determination.warnings_confirmed = sorted(warning.key for warning in warnings)
+    determination.decision_date = timezone.localdate()
+    determination.status = "submitted"
+    determination.submitted_at = timezone.now()
+    determination.version += 1
+    determination.full_clean(exclude=["case", "reviewer"])
+    determination.save()
+    case, from_status = case_status_move(determination.case, to_status=CaseStatus.SUBMITTED)
+    events.determination_submitted(
+        case=case, actor=actor, determination=determination, from_status=from_status
+    )
+    return determination
+
+
+# --- Accepting or declining the case (SPEC section 5, step 1) ---
+
+
+@transaction.atomic
+def assignment_accept(*, assignment: Assignment, actor, attest_no_conflict: bool) -> Assignment:
+    assignment = Assignment.objects.select_for_update().select_related("case").get(pk=assignment.pk)
+    if assignment.reviewer_id != actor.pk:
+        raise ValidationError("Only the assigned reviewer can accept this case.")
+    if assignment.status != AssignmentStatus.ASSIGNED:
+        raise ValidationError(
+            f"This assignment is already {assignment.get_status_display().lower()}."
+        )
+    if not attest_no_conflict:
+        raise ValidationError(
+            "Attest that you have no conflict of interest with any party, or decline the case."
+        )
+    case, from_status = case_status_move(assignment.case, to_status=CaseStatus.IN_REVIEW)
+    assignment.status = AssignmentStatus.ACCEPTED
+    assignment.responded_at = timezone.now()
+    assignment.save(update_fields=["status", "responded_at"])
+    events.reviewer_accepted(case=case, actor=actor, assignment=assignment, from_status=from_status)
+    # The draft is ready the moment the review starts, with the credentials of that day.
+    _determination_create(case=case, reviewer=actor)
+    return assignment
+
+
+@transaction.atomic
+def assignment_decline(
+    *, assignment: Assignment, actor, reason: str, conflict: bool = False
+) -> Assignment:
+    """The case goes back to the queue and this reviewer is excluded from it; a declared
+    conflict is remembered for the case."""
+    assignment = Assignment.objects.select_for_update().select_related("case").get(pk=assignment.pk)
+    reason = (reason or "").strip()
+    if assignment.reviewer_id != actor.pk:
+        raise ValidationError("Only the assigned reviewer can decline this case.")
+    if assignment.status != AssignmentStatus.ASSIGNED:
+        raise ValidationError(
+            f"This assignment is already {assignment.get_status_display().lower()}."
+        )
+    if not reason:
+        raise ValidationError("Say why you decline the case.")
+    case, from_status = case_status_move(assignment.case, to_status=CaseStatus.RECORDS_COMPLETE)
+    assignment.status = AssignmentStatus.DECLINED
+    assignment.responded_at = timezone.now()
+    assignment.decline_reason = reason
+    assignment.save(update_fields=["status", "responded_at", "decline_reason"])
+    if conflict:
+        CaseConflict.objects.get_or_create(case=case, reviewer=actor, defaults={"reason": reason})
+    events.reviewer_declined(
+        case=case,
+        actor=actor,
+        assignment=assignment,
+        reason=reason,
+        conflict=conflict,
+        from_status=from_status,
+    )
+    return assignment

@@ -1,0 +1,561 @@
+"""Pages of the reviewer side: assigning reviewers, the reviewer's queue, the specialty table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.models import Role
+from accounts.permissions import role_required
+from accounts.responses import redirect_after_post
+from cases.lifecycle.models import CitationKind
+from reviews.assignment.models import Assignment
+from reviews.determination import selectors, services
+from reviews.determination.citations import CLAIMS_ADMINISTRATOR, EXPERT_REVIEWER, citation_render
+from reviews.determination.drafting import age_at_injury, opening_sentence, summary_prompts
+from reviews.determination.forms import AcceptForm, DeclineForm, SubmitForm, draft_post_parse
+from reviews.determination.models import GuidelineSource, Outcome
+from reviews.determination.selectors import (
+    case_records_for,
+    outcome_label,
+    reviewer_cases,
+    workspace_for,
+)
+from reviews.determination.services import (
+    ITEM_FIELDS,
+    DraftConflict,
+    assignment_accept,
+    assignment_decline,
+    determination_autosave,
+    determination_draft_get_or_create,
+    determination_problems,
+    determination_warnings_confirm,
+    draft_item_key,
+)
+from reviews.determination.warnings import review_warnings
+from reviews.organization.services import organization_current
+from reviews.quality.selectors import item_comments_latest
+
+
+@role_required(Role.REVIEWER)
+def reviewer_dashboard(request):
+    """The reviewer's own cases (nobody else's), what is due first, with days left and where
+    each stands; new assignments wait for an answer at the top."""
+    rows = reviewer_cases(request.user)
+    waiting = [row for row in rows if row.stage_key == "assigned"]
+    open_rows = [
+        row for row in rows if row.stage_key in ("assigned", "draft", "returned", "submitted")
+    ]
+    finished = [row for row in rows if row.stage_key in ("approved", "issued", "closed")]
+    return TemplateResponse(
+        request,
+        "reviews/dashboard.html",
+        {
+            "waiting": waiting,
+            "open_rows": open_rows,
+            "finished": finished,
+            "counts": {
+                "open": len(open_rows),
+                "to_do": sum(1 for row in rows if row.needs_action),
+                "returned": sum(1 for row in rows if row.stage_key == "returned"),
+                "overdue": sum(1 for row in open_rows if row.clock.overdue),
+            },
+        },
+    )
+
+
+STEPS = (
+    (1, "Accept"),
+    (2, "Case summary"),
+    (3, "Decisions"),
+    (4, "Review"),
+    (5, "Preview"),
+    (6, "Sign and submit"),
+)
+EVIDENCE_ORDER_NOTE = (
+    "Evidence order (8 CCR 9792.21.1): MTUS first; other guidelines only where the MTUS is "
+    "silent or its recommendation is outweighed."
+)
+
+
+def reviewer_required(view):
+    """Reviewers only. A request whose session has ended gets 401 instead of a redirect to the
+    login page, so the autosave script can say so and keep the text (htmx would otherwise
+    follow the redirect and read the login page as a success)."""
+    guarded = role_required(Role.REVIEWER)(view)
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.htmx and not request.user.is_authenticated:
+            return HttpResponse(
+                "Your session has ended. Sign in again; your text is kept in this window.",
+                status=401,
+            )
+        return guarded(request, *args, **kwargs)
+
+    return wrapper
+
+
+# --- What the templates render ----------------------------------------------------------------
+
+
+@dataclass
+class DraftField:
+    """One field of the draft as the form shows it: its name, the text in the box, and the
+    server's text this window started from (sent back as `base:<key>`)."""
+
+    key: str
+    value: str
+    base: str
+
+    @property
+    def base_name(self) -> str:
+        return f"base:{self.key}"
+
+
+@dataclass
+class ItemRow:
+    number: int
+    decision: object
+    fields: dict[str, DraftField]
+    comments: list = field(default_factory=list)
+    ur_prints_as: str = ""
+    prints_as: str = ""
+    problems: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+
+    @property
+    def item(self):
+        return self.decision.item
+
+
+@dataclass
+class ShownWarning:
+    """A soft warning with whether the reviewer has confirmed it (for this text)."""
+
+    warning: object
+    confirmed: bool
+
+    def __getattr__(self, name):
+        return getattr(self.warning, name)
+
+
+def _draft_fields(determination, *, values=None, bases=None):
+    """The summary field and one row per item, from the server's text unless `values`
+    (what this window typed) and `bases` override it (after a conflict)."""
+    values, bases = values or {}, bases or {}
+
+    def make(key, server):
+        return DraftField(key, values.get(key, server), bases.get(key, server))
+
+    summary = make("summary", determination.clinical_summary)
+    rows = []
+    for number, decision in enumerate(determination.decisions.all(), start=1):
+        fields = {}
+        for name in ITEM_FIELDS:
+            server = (
+                str(decision.guideline_id or "") if name == "guideline" else getattr(decision, name)
+            )
+            fields[name] = make(draft_item_key(decision.pk, name), server)
+        rows.append(ItemRow(number, decision, fields))
+    return summary, rows
+
+
+def _step_states(ws, problems, warnings_open) -> list[dict]:
+    determination = ws.determination
+    submitted = bool(determination and determination.status not in ("draft", "returned"))
+    summary_done = not any(problem.step == 2 for problem in problems)
+    items_done = not any(problem.step == 3 for problem in problems)
+    done = {
+        1: ws.accepted,
+        2: ws.accepted and summary_done,
+        3: ws.accepted and items_done,
+        4: ws.accepted and not problems and not warnings_open,
+        5: submitted,
+        6: submitted,
+    }
+    return [
+        {"number": number, "label": label, "done": done[number], "open": number == 1 or ws.accepted}
+        for number, label in STEPS
+    ]
+
+
+def _workspace_context(request, ws, step: int, **extra) -> dict:
+    determination = ws.determination
+    context = {
+        "ws": ws,
+        "case": ws.case,
+        "clock": ws.case.clock,
+        "assignment": ws.assignment,
+        "determination": determination,
+        "step": step,
+        "step_label": dict(STEPS)[step],
+        "step_template": f"reviews/workspace/step{step}.html",
+        "age_at_injury": age_at_injury(ws.case),
+        "records": case_records_for(request.user, ws.case),
+        "editable": ws.editable,
+        "evidence_order_note": EVIDENCE_ORDER_NOTE,
+        "storage_prefix": f"imr-draft:{request.user.pk}:{ws.case.case_number}:{ws.case.round}:",
+    }
+    problems, warnings, warnings_open = [], [], []
+    if determination is not None:
+        problems = determination_problems(determination)
+        confirmed = set(determination.warnings_confirmed)
+        warnings = [
+            ShownWarning(warning, warning.key in confirmed)
+            for warning in review_warnings(determination)
+        ]
+        warnings_open = [warning for warning in warnings if not warning.confirmed]
+        summary, rows = _draft_fields(
+            determination, values=extra.pop("values", None), bases=extra.pop("bases", None)
+        )
+        comments = item_comments_latest(determination)
+        for row in rows:
+            decision = row.decision
+            row.ur_prints_as = citation_render(
+                decision.item.ur_citation_kind,
+                decision.item.ur_citation_text,
+                by=CLAIMS_ADMINISTRATOR,
+            )
+            if decision.citation_kind:
+                row.prints_as = citation_render(
+                    decision.citation_kind, decision.citation_text, by=EXPERT_REVIEWER
+                )
+            row.comments = comments.get(row.decision.pk, [])
+            row.problems = [p for p in problems if p.item_id == row.decision.pk]
+            row.warnings = [w for w in warnings if w.item_id == row.decision.pk]
+        rounds = list(determination.quality_reviews.all())
+        context.update(
+            {
+                "summary": summary,
+                "rows": rows,
+                "version": determination.version,
+                "problems": problems,
+                "warnings": warnings,
+                "warnings_open": warnings_open,
+                "summary_warnings": [w for w in warnings if w.item_id is None],
+                "quality_rounds": rounds,
+                "last_return": next((r for r in reversed(rounds) if r.outcome == "returned"), None),
+                "outcome": determination.outcome,
+                "outcome_label": outcome_label(determination.outcome),
+            }
+        )
+        if step == 2:
+            opening = opening_sentence(ws.case)
+            context["opening"] = opening
+            context["opening_missing"] = opening not in determination.clinical_summary
+            context["prompts"] = summary_prompts(ws.case, determination.clinical_summary)
+        if step == 3:
+            context["org_short_name"] = organization_current().short_name
+            context["catalog"] = list(GuidelineSource.objects.filter(active=True))
+            context["outcomes"] = Outcome.choices
+            context["citation_kinds"] = CitationKind.choices
+    context["steps"] = _step_states(ws, problems, warnings_open)
+    context.update(extra)
+    return context
+
+
+def _workspace(request, case_number):
+    ws = workspace_for(request.user, case_number)
+    if ws.accepted and ws.determination is None and ws.assignment.status == "accepted":
+        # Cases accepted before drafts were made on acceptance get theirs on first visit.
+        determination_draft_get_or_create(case=ws.case, reviewer=request.user)
+        ws = workspace_for(request.user, case_number)
+    return ws
+
+
+def _render_step(request, ws, step, *, status=200, **extra):
+    context = _workspace_context(request, ws, step, **extra)
+    return TemplateResponse(request, "reviews/workspace/page.html", context, status=status)
+
+
+def _step_url(case_number, step) -> str:
+    return reverse("determination:workspace_step", args=[case_number, step])
+
+
+# --- Pages --------------------------------------------------------------------------------------
+
+
+@reviewer_required
+@require_GET
+def workspace(request, case_number):
+    """The workspace opens where the work is: acceptance, the first unfinished step, or the
+    submitted determination."""
+    ws = _workspace(request, case_number)
+    if not ws.accepted:
+        return redirect(_step_url(case_number, 1))
+    if not ws.editable:
+        return redirect(_step_url(case_number, 6))
+    problems = determination_problems(ws.determination)
+    step = min((problem.step for problem in problems), default=4)
+    return redirect(_step_url(case_number, step))
+
+
+@reviewer_required
+@require_GET
+@never_cache
+def workspace_step(request, case_number, step: int):
+    if step not in dict(STEPS):
+        raise Http404("No such step.")
+    ws = _workspace(request, case_number)
+    if step > 1 and not ws.accepted:
+        messages.info(request, "Accept the case (or decline it) first.")
+        return redirect(_step_url(case_number, 1))
+    context = {}
+    if step == 1 and not ws.accepted:
+        context = {"accept_form": AcceptForm(), "decline_form": DeclineForm()}
+    if step == 6 and ws.editable:
+        context = {"submit_form": SubmitForm()}
+    return _render_step(request, ws, step, **context)
+
+
+@reviewer_required
+@require_POST
+def workspace_accept(request, case_number):
+    ws = workspace_for(request.user, case_number)
+    form = AcceptForm(request.POST)
+    if form.is_valid():
+        try:
+            assignment_accept(assignment=ws.assignment, actor=request.user, attest_no_conflict=True)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, f"You accepted {ws.case.case_number}. Start with the case summary."
+            )
+            return redirect(_step_url(case_number, 2))
+    return _render_step(request, ws, 1, status=400, accept_form=form, decline_form=DeclineForm())
+
+
+@reviewer_required
+@require_POST
+def workspace_decline(request, case_number):
+    ws = workspace_for(request.user, case_number)
+    form = DeclineForm(request.POST)
+    if form.is_valid():
+        try:
+            assignment_decline(
+                assignment=ws.assignment,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                conflict=form.cleaned_data["conflict"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, f"You declined {ws.case.case_number}; it goes back to the queue."
+            )
+            return redirect("determination:reviewer_dashboard")
+    return _render_step(request, ws, 1, status=400, accept_form=AcceptForm(), decline_form=form)
+
+
+# --- Autosave -----------------------------------------------------------------------------------
+
+
+def _saved_at_text() -> str:
+    return timezone.localtime().strftime("%I:%M %p").lstrip("0")
+
+
+@reviewer_required
+@require_POST
+def draft_save(request, case_number):
+    """Autosave (htmx, as the reviewer types) and the plain Save button (without JavaScript):
+    one endpoint, one service. A conflict with another window never overwrites anything."""
+    ws = workspace_for(request.user, case_number)
+    if ws.determination is None:
+        raise Http404("No draft for this case.")
+    step = request.POST.get("step", "2")
+    step = int(step) if step in ("2", "3") else 2
+    version, changes, bases = draft_post_parse(request.POST)
+    fragment = "reviews/workspace/partials/autosave.html"
+    try:
+        result = determination_autosave(
+            determination=ws.determination,
+            actor=request.user,
+            version=version,
+            changes=changes,
+            bases=bases,
+        )
+    except DraftConflict as conflict:
+        if request.htmx:
+            return TemplateResponse(
+                request, fragment, {"conflict": conflict, "version": conflict.version}
+            )
+        # The page comes back with this window's text in the boxes and the server's text as
+        # their base: saving again keeps this window's text, on purpose this time.
+        ws = workspace_for(request.user, case_number)
+        server_bases = {c.key: c.server_value for c in conflict.conflicts}
+        return _render_step(
+            request,
+            ws,
+            step,
+            status=409,
+            values=changes,
+            bases={**bases, **server_bases},
+            conflict=conflict,
+        )
+    except ValidationError as error:
+        if request.htmx:
+            return TemplateResponse(
+                request,
+                fragment,
+                {"error": " ".join(error.messages), "read_only": error.code == "read_only"},
+            )
+        messages.error(request, " ".join(error.messages))
+        return redirect(_step_url(case_number, step))
+    if request.htmx:
+        ws = workspace_for(request.user, case_number)
+        context = _workspace_context(request, ws, step, result=result, saved_at=_saved_at_text())
+        context["version"] = result.version
+        return TemplateResponse(request, fragment, context)
+    if request.POST.get("beacon"):
+        # Sent by a closing tab: nobody reads the answer.
+        return HttpResponse(status=204)
+    if result.changed:
+        messages.success(request, "Saved.")
+    if request.POST.get("then") == "next":
+        return redirect(_step_url(case_number, step + 1))
+    return redirect(_step_url(case_number, step))
+
+
+@role_required(Role.REVIEWER, Role.QUALITY_REVIEWER)
+@require_GET
+def guideline_search(request):
+    """The catalog, searched: matching entries grouped by family in the evidence order."""
+    query = request.GET.get("q", "")[:100]
+    decision = request.GET.get("item", "")
+    return TemplateResponse(
+        request,
+        "reviews/workspace/partials/guideline_results.html",
+        {
+            "groups": selectors.guideline_search(query),
+            "query": query,
+            "decision_id": decision if decision.isdigit() else "",
+            "evidence_order_note": EVIDENCE_ORDER_NOTE,
+        },
+    )
+
+
+# --- Review, preview, submit --------------------------------------------------------------------
+
+
+@reviewer_required
+@require_POST
+def warnings_confirm(request, case_number):
+    ws = workspace_for(request.user, case_number)
+    if ws.determination is None:
+        raise Http404("No draft for this case.")
+    try:
+        determination_warnings_confirm(
+            determination=ws.determination,
+            actor=request.user,
+            keys=request.POST.getlist("confirm"),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    ws = workspace_for(request.user, case_number)
+    if request.htmx:
+        context = _workspace_context(request, ws, 4)
+        response = TemplateResponse(
+            request, "reviews/workspace/step4.html#review-warnings", context
+        ).render()
+        # The step bar shows the review step done once every warning is confirmed.
+        response.content += render_to_string(
+            "reviews/workspace/partials/stepbar.html", {**context, "oob": True}, request=request
+        ).encode()
+        return response
+    return redirect(_step_url(case_number, 4))
+
+
+@reviewer_required
+@require_POST
+def determination_submit(request, case_number):
+    ws = workspace_for(request.user, case_number)
+    if ws.determination is None:
+        raise Http404("No draft for this case.")
+    form = SubmitForm(request.POST)
+    if form.is_valid():
+        try:
+            services.determination_submit(
+                determination=ws.determination,
+                actor=request.user,
+                password=form.cleaned_data["password"],
+                confirmed_warnings=request.POST.getlist("confirm"),
+            )
+        except ValidationError as error:
+            if error.code == "password":
+                form.add_error("password", error)
+            else:
+                form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                f"{ws.case.case_number}: your determination is signed and submitted for quality "
+                "review.",
+            )
+            return redirect(_step_url(case_number, 6))
+    ws = workspace_for(request.user, case_number)
+    return _render_step(request, ws, 6, status=400, submit_form=form)
+
+
+# --- The dashboard's accept and decline buttons ---
+
+
+def _own_assignment(request, assignment_id) -> Assignment:
+    assignment = (
+        Assignment.objects.select_related("case")
+        .filter(pk=assignment_id, reviewer=request.user)
+        .first()
+    )
+    if assignment is None:
+        raise Http404("No such assignment.")
+    return assignment
+
+
+@role_required(Role.REVIEWER)
+@require_POST
+def assignment_accept_view(request, assignment_id):
+    assignment = _own_assignment(request, assignment_id)
+    try:
+        assignment_accept(
+            assignment=assignment,
+            actor=request.user,
+            attest_no_conflict=request.POST.get("attest") == "on",
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"You accepted {assignment.case.case_number}.")
+    return redirect_after_post(request, reverse("determination:reviewer_dashboard"))
+
+
+@role_required(Role.REVIEWER)
+@require_POST
+def assignment_decline_view(request, assignment_id):
+    assignment = _own_assignment(request, assignment_id)
+    try:
+        assignment_decline(
+            assignment=assignment,
+            actor=request.user,
+            reason=request.POST.get("reason", ""),
+            conflict=request.POST.get("conflict") == "on",
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, f"You declined {assignment.case.case_number}; it goes back to the queue."
+        )
+    return redirect_after_post(request, reverse("determination:reviewer_dashboard"))

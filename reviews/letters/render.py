@@ -1,0 +1,383 @@
+"""The Final Determination Letter (SPEC section 6): its words, the one template that renders
+the preview and both PDFs, signing and storing, delivery, corrections and verification.
+
+A letter version moves queued -> rendering -> signed -> delivered (or failed, with a retry).
+Once signed its bytes never change: a correction is a new version and every version stays."""
+
+from __future__ import annotations
+
+import atexit
+import datetime as dt
+import mimetypes
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.db.models import F, prefetch_related_objects
+from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.utils import timezone
+
+from cases.clock.deadlines import appeal_due_on, authorization_due_on, reimbursement_due_on
+from cases.lifecycle.models import Case, PartyRole
+from reviews.determination.citations import CLAIMS_ADMINISTRATOR, EXPERT_REVIEWER, citation_render
+from reviews.determination.models import CaseOutcome, Determination, Outcome
+from reviews.letters.models import Letter, LetterText
+from reviews.organization.models import Organization
+from reviews.organization.services import organization_current
+from reviews.roster.licensure import licensure_display
+
+# The organization's fixed paragraphs, in our own words; a system administrator edits them
+# (each edit is a new version).
+DEFAULT_LETTER_TEXT = {
+    "how_made": (
+        "{org} sent the complete case file to an expert reviewer who is independent of every "
+        "party: the reviewer has no affiliation with the employer, the injured worker, the "
+        "requesting provider or their group, the utilization review organization or physician, "
+        "or the claims administrator. The reviewer has been in active clinical practice for "
+        "more than five years and currently practices at least 24 hours a week. The reviewer "
+        "was chosen for clinical experience, education, background and expertise in the same "
+        "or a similar specialty to those that evaluate or treat the condition and the disputed "
+        "items or services, and is familiar with the governing laws and regulations, including "
+        "the strength-of-evidence hierarchy that applies to Independent Medical Review."
+    ),
+    "summary_lead_in": (
+        "The expert reviewer wrote the following clinical case summary after reviewing the "
+        "whole case file, including all medical records:"
+    ),
+    "issues_lead_in": (
+        "The Final Determination rests on the decisions for the disputed items and services "
+        "set out below:"
+    ),
+    "binding_notice": (
+        "This determination is binding on the employee and the employer (Lab. Code 4610.6). "
+        "It is the final determination of the Administrative Director."
+    ),
+    "appeal_notice": (
+        "Either party may appeal this determination by filing a verified petition with the "
+        "Workers' Compensation Appeals Board within 30 days of the date of service of this "
+        "letter (Lab. Code 4610.6(h); 8 CCR 10575). An appeal is limited to the grounds set "
+        "out in Labor Code section 4610.6(h)."
+    ),
+    "overturned_notice": (
+        "For each item overturned above, the claims administrator must authorize the service "
+        "within 5 working days of receipt of this determination or, if the service was "
+        "already provided, reimburse it within 20 days (8 CCR 9792.10.7)."
+    ),
+}
+
+
+LETTER_TEXT_FIELDS = tuple(DEFAULT_LETTER_TEXT)
+
+
+def letter_text_current() -> LetterText:
+    """The newest version of the organization's paragraphs (version 1 from the defaults)."""
+    text = LetterText.objects.order_by("-version").first()
+    if text is None:
+        text = LetterText.objects.create(version=1, **DEFAULT_LETTER_TEXT)
+    return text
+
+
+def letter_date(value: dt.date | None) -> str:
+    """Dates print MM/DD/YYYY (SPEC section 6)."""
+    return value.strftime("%m/%d/%Y") if value else ""
+
+
+def item_line(item, outcome_label: str) -> str:
+    """The disputed item's line; a request UR modified names what was asked and authorized."""
+    if item.was_modified:
+        original = item.original_request.strip().rstrip(".")
+        authorized = item.authorized_portion.strip().rstrip(".")
+        return (
+            f"{original} was the original request. {authorized} was authorized by the Claims "
+            "Administrator. The remaining IMR eligible portion of the original request, "
+            f"{item.description.strip()}: {outcome_label}"
+        )
+    return f"{item.description.strip()}: {outcome_label}"
+
+
+RECIPIENT_ROLE_LABELS = {
+    "injured_worker": "Injured Worker",
+    PartyRole.ATTORNEY: "Attorney for the Injured Worker",
+    PartyRole.REQUESTING_PROVIDER: "Requesting Provider",
+    PartyRole.CLAIMS_ADMINISTRATOR: "Claims Administrator",
+    PartyRole.EMPLOYER: "Employer",
+}
+
+
+@dataclass(frozen=True)
+class Recipient:
+    role: str
+    role_label: str
+    name: str
+    address: str = ""
+    email: str = ""
+
+
+def letter_recipients(case: Case) -> tuple[list[Recipient], list[Recipient]]:
+    """Addressees (the worker, or their attorney when represented; the requesting provider; the
+    claims administrator) and the cc list (the employer; the worker when the attorney is
+    addressed)."""
+    # Each party is looked up by role: the case's parties are read once from SQL.
+    prefetch_related_objects([case], "parties")
+    attorney = case.party(PartyRole.ATTORNEY)
+    worker = Recipient(
+        role="injured_worker",
+        role_label=RECIPIENT_ROLE_LABELS["injured_worker"],
+        name=case.worker_name,
+        address=case.worker_address,
+        email=case.worker_email,
+    )
+    addressees: list[Recipient] = []
+    cc: list[Recipient] = []
+    if attorney is not None:
+        addressees.append(
+            Recipient(
+                role=PartyRole.ATTORNEY,
+                role_label=RECIPIENT_ROLE_LABELS[PartyRole.ATTORNEY],
+                name=attorney.name,
+                address=attorney.address,
+                email=attorney.email,
+            )
+        )
+        cc.append(worker)
+    else:
+        addressees.append(worker)
+    for role, into in (
+        (PartyRole.REQUESTING_PROVIDER, addressees),
+        (PartyRole.CLAIMS_ADMINISTRATOR, addressees),
+        (PartyRole.EMPLOYER, cc),
+    ):
+        party = case.party(role)
+        if party is not None:
+            into.append(
+                Recipient(
+                    role=role,
+                    role_label=RECIPIENT_ROLE_LABELS[role],
+                    name=party.name,
+                    address=party.address,
+                    email=party.email,
+                )
+            )
+    return addressees, cc
+
+
+def _outcome_label(choices: type[Outcome] | type[CaseOutcome], outcome: str | None) -> str:
+    """An item's or the case's outcome as the letter prints it."""
+    return choices(outcome).label if outcome else "Not yet decided"
+
+
+def letter_context(
+    determination: Determination, *, public: bool, letter: Letter | None = None
+) -> dict:
+    """Everything the letter template prints, from the determination's current data. For a
+    preview (no letter yet) the mailing date reads "Not yet mailed" and the dates the notices
+    count from are today's. The reviewer's name is deliberately not in it."""
+    case = determination.case
+    organization = organization_current()
+    text = letter.letter_text if letter is not None else letter_text_current()
+    today = timezone.localdate()
+    mailing_date = letter.mailing_date if letter is not None else None
+    served_on = mailing_date or today
+    decision_date = determination.decision_date or mailing_date or today
+    decisions = list(determination.decisions.select_related("item").order_by("item__position"))
+    items = []
+    for decision in decisions:
+        outcome_label = _outcome_label(Outcome, decision.outcome)
+        items.append(
+            {
+                "line": item_line(decision.item, outcome_label),
+                "ur_citation": citation_render(
+                    decision.item.ur_citation_kind,
+                    decision.item.ur_citation_text,
+                    by=CLAIMS_ADMINISTRATOR,
+                ),
+                "reviewer_citation": citation_render(
+                    decision.citation_kind, decision.citation_text, by=EXPERT_REVIEWER
+                ),
+                "rationale": decision.rationale.strip(),
+            }
+        )
+    context = {
+        "public": public,
+        "title": f"Final Determination Letter {case.case_number}",
+        "org": organization,
+        "text": text,
+        # Plain replacement, not str.format: an administrator's braces must not be code.
+        "how_made": text.how_made.replace("{org}", organization.name),
+        "case": case,
+        "facts": {
+            "date_assigned": letter_date(case.date_assigned),
+            "date_of_injury": letter_date(case.date_of_injury),
+            "decision_date": letter_date(decision_date),
+            "ur_denial_date": letter_date(case.ur_decision_date),
+            "priority": case.get_priority_display(),
+            "application_received": letter_date(case.application_received),
+        },
+        "licensure": licensure_display(determination.reviewer_licensure),
+        "certifications": ", ".join(determination.reviewer_certifications),
+        "summary": determination.clinical_summary.strip(),
+        "items": items,
+    }
+    if public:
+        return context
+    addressees, cc = letter_recipients(case)
+    employer = case.party(PartyRole.EMPLOYER)
+    context.update(
+        {
+            "mailing_date_text": letter_date(mailing_date) if mailing_date else "Not yet mailed",
+            "addressees": addressees,
+            "cc": cc,
+            "employer_name": employer.name if employer else "",
+            "outcome_label": _outcome_label(CaseOutcome, determination.outcome),
+            "documents": [
+                {
+                    "title": record.title,
+                    "date": letter_date(record.document_date) or "undated",
+                    "pages": record.pages,
+                }
+                for record in case.records.order_by(F("document_date").asc(nulls_last=True), "id")
+            ],
+            "overturned": any(d.outcome == Outcome.OVERTURNED for d in decisions),
+            # 8 CCR 9792.10.7 and Lab. Code 4610.6(h), counted from the mailing date.
+            "authorization_due": letter_date(authorization_due_on(served_on)),
+            "reimbursement_due": letter_date(reimbursement_due_on(served_on)),
+            "appeal_due": letter_date(appeal_due_on(served_on)),
+        }
+    )
+    return context
+
+
+def letter_html(
+    determination: Determination, *, public: bool = False, letter: Letter | None = None
+) -> str:
+    """The letter as an HTML page for the browser (the reviewer's preview), from the same
+    template as the PDF; its stylesheet is linked from the static files."""
+    context = letter_context(determination, public=public, letter=letter)
+    context["stylesheet_href"] = static("letters/letter.css")
+    return render_to_string("letters/letter.html", context)
+
+
+def _letter_html_for_pdf(determination: Determination, *, public: bool, letter: Letter) -> str:
+    # The renderer applies the stylesheet itself (parsed once per process).
+    return render_to_string(
+        "letters/letter.html", letter_context(determination, public=public, letter=letter)
+    )
+
+
+def _letter_html_both(
+    determination: Determination, *, letter: Letter
+) -> tuple[str, str, Organization]:
+    """The party and the public HTML from one reading of the data (the public letter prints
+    a subset of the party letter's context), and the organization they print."""
+    context = letter_context(determination, public=False, letter=letter)
+    party = render_to_string("letters/letter.html", context)
+    public = render_to_string("letters/letter.html", {**context, "public": True})
+    return party, public, context["org"]
+
+
+# --- The PDF (WeasyPrint) -------------------------------------------------------------------
+
+# The only static folders the letter may read from: its stylesheet and the bundled fonts.
+LETTER_STATIC_FOLDERS = ("letters", "fonts")
+
+
+class URLRefused(ValueError):
+    """The letter asked for something other than its own static files."""
+
+
+def _letter_stylesheet_path() -> Path:
+    found = finders.find("letters/letter.css")
+    if not found:
+        raise FileNotFoundError("static/letters/letter.css is missing")
+    return Path(found).resolve()
+
+
+def _static_roots() -> list[Path]:
+    roots = []
+    for base in settings.STATICFILES_DIRS:
+        base_path = Path(base[1] if isinstance(base, tuple) else base)
+        roots.extend((base_path / folder).resolve() for folder in LETTER_STATIC_FOLDERS)
+    return roots
+
+
+def _fetcher_class():
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticFileFetcher(URLFetcher):
+        """Serves the letter's stylesheet and fonts from disk; refuses every other URL, so no
+        text in a letter can make the server fetch anything."""
+
+        def __init__(self):
+            super().__init__(allowed_protocols={"file"}, allow_redirects=False)
+            self.roots = _static_roots()
+
+        def fetch(self, url, headers=None):
+            parts = urlsplit(url)
+            if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+                raise URLRefused(f"The letter fetches nothing from {url[:120]!r}.")
+            path = Path(url2pathname(parts.path)).resolve()
+            if not path.is_file() or not any(path.is_relative_to(root) for root in self.roots):
+                raise URLRefused(f"The letter may not read {url[:120]!r}.")
+            content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(
+                url, body=path.read_bytes(), headers={"Content-Type": content_type}
+            )
+
+    return StaticFileFetcher
+
+
+def static_file_fetcher():
+    """A new URL fetcher that serves only the letter's static files."""
+    return _fetcher_class()()
+
+
+class _Renderer:
+    """WeasyPrint with the letter's stylesheet and fonts parsed once and reused by every
+    render in this process (the stylesheet is the main per-render cost after layout)."""
+
+    def __init__(self, url_fetcher):
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        stylesheet = _letter_stylesheet_path()
+        self.url_fetcher = url_fetcher
+        self.base_url = stylesheet.parent.as_uri() + "/"
+        self.font_config = FontConfiguration()
+        self.stylesheet = CSS(
+            filename=str(stylesheet), url_fetcher=url_fetcher, font_config=self.font_config
+        )
+
+    def pdf(self, html: str) -> bytes:
+        from weasyprint import HTML
+
+        document = HTML(string=html, base_url=self.base_url, url_fetcher=self.url_fetcher)
+        return document.write_pdf(stylesheets=[self.stylesheet], font_config=self.font_config)
+
+
+_renderer_lock = threading.Lock()
+_renderer: _Renderer | None = None
+
+
+@atexit.register
+def _renderer_drop() -> None:
+    # Release WeasyPrint's font configuration while its libraries are still loaded (at
+    # interpreter teardown its finalizer would fail noisily).
+    global _renderer
+    _renderer = None
+
+
+def letter_pdf(html: str, *, url_fetcher=None) -> bytes:
+    """The letter's HTML as unsigned PDF bytes (US Letter, bundled fonts, page numbers). With
+    `url_fetcher`, a fresh renderer that fetches through it (tests watch what is fetched)."""
+    global _renderer
+    with _renderer_lock:
+        if url_fetcher is not None:
+            return _Renderer(url_fetcher).pdf(html)
+        if _renderer is None:
+            _renderer = _Renderer(static_file_fetcher())
+        return _renderer.pdf(html)

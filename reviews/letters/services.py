@@ -1,0 +1,372 @@
+"""The Final Determination Letter (SPEC section 6): its words, the one template that renders
+the preview and both PDFs, signing and storing, delivery, corrections and verification.
+
+A letter version moves queued -> rendering -> signed -> delivered (or failed, with a retry).
+Once signed its bytes never change: a correction is a new version and every version stays."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.lifecycle import events
+from cases.lifecycle.models import Case, CaseStatus
+from cases.lifecycle.services import case_status_set
+from reviews.assignment.models import Assignment, AssignmentStatus
+from reviews.determination.models import Determination, DeterminationStatus
+from reviews.letters.models import Letter, LetterDelivery, LetterStatus, LetterText
+from reviews.letters.render import (
+    LETTER_TEXT_FIELDS,
+    Recipient,
+    _letter_html_both,
+    letter_pdf,
+    letter_recipients,
+    letter_text_current,
+)
+from reviews.organization.models import Organization
+from reviews.organization.services import organization_current
+
+# Errors worth another try (mail server or disk trouble); smtplib's errors are OSErrors.
+TRANSIENT_ERRORS = (OSError,)
+
+
+# --- Producing a letter version: render, sign, store, deliver, issue -----------------------
+
+
+def _signature_reason(letter: Letter, *, public: bool) -> str:
+    which = "public version" if public else "party version"
+    return (
+        f"Final Determination Letter {letter.case.case_number}, version {letter.version} ({which})"
+    )
+
+
+def letter_render_signed(letter: Letter) -> tuple[bytes, bytes]:
+    """Render and sign both versions of a letter (no database writes)."""
+    from reviews.letters.signing import pdf_sign
+
+    party_html, public_html, organization = _letter_html_both(letter.determination, letter=letter)
+    signed = []
+    for public, html in ((False, party_html), (True, public_html)):
+        signed.append(
+            pdf_sign(
+                letter_pdf(html),
+                reason=_signature_reason(letter, public=public),
+                signer_name=organization.name,
+                contact=organization.email,
+            )
+        )
+    return signed[0], signed[1]
+
+
+def _letter_load(letter_id: int, *, lock: bool) -> Letter:
+    queryset = Letter.objects.select_related("case", "determination", "letter_text")
+    if lock:
+        queryset = queryset.select_for_update(of=("self",))
+    return queryset.get(pk=letter_id)
+
+
+def _mailing_date_for(letter: Letter) -> dt.date:
+    # A legacy letter is re-rendered as it was issued: on its decision date.
+    if letter.determination.imported and letter.determination.decision_date:
+        return letter.determination.decision_date
+    return timezone.localdate()
+
+
+def letter_produce(*, letter_id: int) -> str:
+    """Render, sign, store and deliver one letter version; then the case is issued. Idempotent:
+    a second run finds each step done and goes on from where the first stopped. A signed letter
+    is never rendered again. Transient errors (mail server, disk) propagate for the task to
+    retry; the task marks the letter failed after its last try."""
+    with transaction.atomic():
+        letter = _letter_load(letter_id, lock=True)
+        if letter.status == LetterStatus.DELIVERED:
+            return f"{letter} already delivered"
+        letter.attempts += 1
+        letter.error = ""
+        letter.status = LetterStatus.SIGNED if letter.party_sha256 else LetterStatus.RENDERING
+        if not letter.party_sha256:
+            # The date the letter prints is the day it is signed and sent; an earlier failed
+            # try does not keep its date.
+            letter.mailing_date = _mailing_date_for(letter)
+        letter.save(update_fields=["attempts", "error", "status", "mailing_date"])
+    party_pdf = None
+    if not letter.party_sha256:
+        # The slow part runs outside any transaction so the case page and other workers
+        # are not held up; storing re-checks under the lock.
+        party_pdf, public_pdf = letter_render_signed(letter)
+        stored = _letter_store(letter_id=letter_id, party_pdf=party_pdf, public_pdf=public_pdf)
+        if stored.party_sha256 != hashlib.sha256(party_pdf).hexdigest():
+            # Another run stored its own bytes first: mail those, read back from storage.
+            party_pdf = None
+        letter = stored
+    if letter.determination.imported:
+        # Legacy history: the case was issued elsewhere; nothing is mailed from here.
+        return f"{letter} signed"
+    _letter_deliver(letter, party_pdf=party_pdf)
+    return _letter_issue(letter_id=letter_id)
+
+
+def _letter_store(*, letter_id: int, party_pdf: bytes, public_pdf: bytes) -> Letter:
+    with transaction.atomic():
+        letter = _letter_load(letter_id, lock=True)
+        if letter.party_sha256:
+            # Another run signed it first: its bytes stand, ours are dropped.
+            return letter
+        case_number = letter.case.case_number
+        for public, content in ((False, party_pdf), (True, public_pdf)):
+            digest = hashlib.sha256(content).hexdigest()
+            which = "public" if public else "party"
+            name = f"{case_number}-v{letter.version}-{which}-{digest[:12]}.pdf"
+            getattr(letter, f"{which}_pdf").save(name, ContentFile(content), save=False)
+            setattr(letter, f"{which}_sha256", digest)
+        letter.signed_at = timezone.now()
+        letter.status = LetterStatus.SIGNED
+        letter.save(
+            update_fields=[
+                "party_pdf",
+                "party_sha256",
+                "public_pdf",
+                "public_sha256",
+                "signed_at",
+                "status",
+            ]
+        )
+        if letter.determination.imported:
+            events.letter_issued(
+                case=letter.case, actor=letter.created_by, letter=letter, from_status=None
+            )
+    return letter
+
+
+def letter_attachment_name(letter: Letter, *, public: bool = False) -> str:
+    which = "-public" if public else ""
+    return f"{letter.case.case_number}-final-determination-v{letter.version}{which}.pdf"
+
+
+def _delivery_message(letter: Letter, recipient: Recipient, organization: Organization) -> str:
+    case = letter.case
+    lines = [
+        f"Dear {recipient.name},",
+        "",
+        f"{organization.name} has completed the Independent Medical Review of case "
+        f"{case.case_number} (claim number {case.claim_number}). The Final Determination "
+        "Letter is attached as a PDF file, digitally signed by "
+        f"{organization.name}.",
+    ]
+    if letter.version > 1:
+        lines += [
+            "",
+            f"This is version {letter.version} of the letter; it replaces every earlier version.",
+        ]
+        if letter.correction_note:
+            lines.append(f"Correction: {letter.correction_note}")
+    verify_url = settings.SITE_URL.rstrip("/") + reverse("letters:letter_verify")
+    lines += [
+        "",
+        f"Anyone holding the letter can check its signature at {verify_url}",
+        "",
+        organization.name,
+    ]
+    contact = " · ".join(part for part in (organization.phone, organization.email) if part)
+    if contact:
+        lines.append(contact)
+    return "\n".join(lines) + "\n"
+
+
+def _letter_deliver(letter: Letter, *, party_pdf: bytes | None = None) -> None:
+    """E-mail the signed party letter to each addressee with an address, once each: a retry
+    skips those already delivered. (A crash between sending and recording can send one
+    message twice; never none.) `party_pdf`: the stored party bytes, when the caller has
+    them in hand (else they are read back from storage)."""
+    case = letter.case
+    organization = organization_current()
+    addressees, _cc = letter_recipients(case)
+    done = set(letter.deliveries.values_list("email", flat=True))
+    pending: dict[str, Recipient] = {}
+    for recipient in addressees:
+        email = recipient.email.strip().lower()
+        if email and email not in done:
+            pending.setdefault(email, recipient)
+    if not pending:
+        return
+    if party_pdf is None:
+        with letter.party_pdf.open("rb") as stored:
+            party_pdf = stored.read()
+    # One connection to the mail server for all the addressees.
+    with get_connection(fail_silently=False) as connection:
+        for email, recipient in pending.items():
+            message = EmailMessage(
+                subject=f"Final Determination Letter, IMR case {case.case_number}",
+                body=_delivery_message(letter, recipient, organization),
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                to=[recipient.email],
+                connection=connection,
+            )
+            message.attach(letter_attachment_name(letter), party_pdf, "application/pdf")
+            message.send(fail_silently=False)
+            with transaction.atomic():
+                delivery, created = LetterDelivery.objects.get_or_create(
+                    letter=letter,
+                    email=email,
+                    defaults={
+                        "recipient_role": recipient.role,
+                        "recipient_name": recipient.name,
+                    },
+                )
+                if created:
+                    events.letter_delivered(case=case, letter=letter, delivery=delivery)
+
+
+def _letter_issue(*, letter_id: int) -> str:
+    """The letter is out: the case becomes issued (from approved), the determination issued,
+    the round's assignment completed, and the issue recorded. Once."""
+    with transaction.atomic():
+        letter = _letter_load(letter_id, lock=True)
+        if letter.status == LetterStatus.DELIVERED:
+            return f"{letter} already delivered"
+        case = Case.objects.select_for_update().get(pk=letter.case_id)
+        from_status = None
+        if case.status == CaseStatus.APPROVED:
+            from_status = case_status_set(case=case, to_status=CaseStatus.ISSUED)
+        determination = Determination.objects.select_for_update().get(pk=letter.determination_id)
+        if determination.status == DeterminationStatus.APPROVED:
+            determination.status = DeterminationStatus.ISSUED
+            determination.save(update_fields=["status", "updated_at"])
+        Assignment.objects.filter(
+            case=case, round=determination.round, status=AssignmentStatus.ACCEPTED
+        ).update(status=AssignmentStatus.COMPLETED)
+        letter.status = LetterStatus.DELIVERED
+        letter.save(update_fields=["status"])
+        events.letter_issued(
+            case=case, actor=letter.created_by, letter=letter, from_status=from_status
+        )
+    return f"{letter} delivered"
+
+
+def letter_retry_noted(*, letter_id: int, error: str) -> None:
+    """A try failed and another is scheduled: the case page says why it is taking longer."""
+    Letter.objects.filter(pk=letter_id).exclude(status=LetterStatus.DELIVERED).update(
+        error=error[:2000]
+    )
+
+
+def letter_fail(*, letter_id: int, error: str) -> None:
+    """After the task's last try: the case page shows the error and a retry button. A signed
+    letter keeps its bytes (only its delivery failed)."""
+    with transaction.atomic():
+        letter = _letter_load(letter_id, lock=True)
+        if letter.status == LetterStatus.DELIVERED:
+            return
+        letter.status = LetterStatus.FAILED
+        letter.error = error[:2000]
+        letter.save(update_fields=["status", "error"])
+
+
+@transaction.atomic
+def letter_retry(*, letter: Letter, actor) -> Letter:
+    """Queue a failed letter again (the retry button)."""
+    letter = _letter_load(letter.pk, lock=True)
+    if letter.status != LetterStatus.FAILED:
+        raise ValidationError(f"Letter version {letter.version} has not failed; nothing to retry.")
+    letter.status = LetterStatus.QUEUED
+    letter.error = ""
+    letter.save(update_fields=["status", "error"])
+    from reviews.letters.tasks import letter_render
+
+    letter_render.delay_on_commit(letter.pk)
+    return letter
+
+
+@transaction.atomic
+def letter_request(
+    *, determination: Determination, actor, correction_note: str = "", enqueue: bool = True
+) -> Letter:
+    """Queue a new letter version for an approved (or imported, issued) determination; the
+    Celery task renders, signs, stores and delivers it after commit (`enqueue=False` for a
+    caller that produces it itself). A later version of the same determination is a
+    correction: it needs a note saying what changed."""
+    if determination.status not in (DeterminationStatus.APPROVED, DeterminationStatus.ISSUED):
+        raise ValidationError("Only an approved determination can become a letter.")
+    # Lock the case row: two requests at once get consecutive versions, not a clash.
+    Case.objects.select_for_update().get(pk=determination.case_id)
+    letters = Letter.objects.filter(case_id=determination.case_id)
+    if letters.filter(
+        status__in=[LetterStatus.QUEUED, LetterStatus.RENDERING, LetterStatus.FAILED]
+    ).exists():
+        raise ValidationError(
+            "A letter version of this case is still being produced (or failed and waits for a "
+            "retry); finish it before issuing another."
+        )
+    last = letters.aggregate(last=Max("version"))["last"]
+    # A second letter of the same determination is a correction; a remand's new round is not.
+    if letters.filter(determination=determination).exists() and not correction_note.strip():
+        raise ValidationError("Say what the corrected version changes.")
+    letter = Letter(
+        case=determination.case,
+        determination=determination,
+        version=(last or 0) + 1,
+        status=LetterStatus.QUEUED,
+        letter_text=letter_text_current(),
+        correction_note=correction_note.strip(),
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    letter.full_clean(exclude=["party_pdf", "public_pdf"])
+    letter.save()
+    if enqueue:
+        from reviews.letters.tasks import letter_render
+
+        letter_render.delay_on_commit(letter.pk)
+    return letter
+
+
+def letter_correct(*, case: Case, actor, correction_note: str) -> Letter:
+    """Issue a corrected version of the case's letter from its latest determination."""
+    determination = (
+        Determination.objects.filter(case=case, letters__isnull=False).order_by("-round").first()
+    )
+    if determination is None:
+        raise ValidationError(f"{case.case_number} has no letter to correct.")
+    return letter_request(determination=determination, actor=actor, correction_note=correction_note)
+
+
+@transaction.atomic
+def letter_text_update(*, actor, **paragraphs) -> LetterText:
+    """A new version of the organization's paragraphs (versions are never edited: each letter
+    records the one it printed). Returns the current version unchanged when nothing changed."""
+    current = letter_text_current()
+    values = {
+        name: (paragraphs.get(name, getattr(current, name)) or "").strip()
+        for name in LETTER_TEXT_FIELDS
+    }
+    if all(values[name] == getattr(current, name) for name in LETTER_TEXT_FIELDS):
+        return current
+    if "{org}" not in values["how_made"]:
+        raise ValidationError(
+            {"how_made": "Keep {org} where the organization's name goes in this paragraph."}
+        )
+    last = LetterText.objects.select_for_update().aggregate(last=Max("version"))["last"] or 0
+    text = LetterText(version=last + 1, created_by=actor, **values)
+    text.full_clean()
+    text.save()
+    return text
+
+
+# --- Reads --------------------------------------------------------------------------------
+
+
+def letters_for_case(case: Case):
+    return (
+        Letter.objects.filter(case=case)
+        .select_related("letter_text", "created_by")
+        .prefetch_related("deliveries")
+        .order_by("-version")
+    )

@@ -1,0 +1,34 @@
+"""Celery tasks of the reviewer side. Each takes ids, fetches, and calls one service."""
+
+from celery import shared_task
+
+LETTER_MAX_RETRIES = 5
+
+
+# Routed to the "letters" queue by CELERY_TASK_ROUTES (PDF work; its workers are recycled).
+# Named as before the move, so messages already queued still find it.
+@shared_task(
+    name="reviews.tasks.letter_render", bind=True, acks_late=True, max_retries=LETTER_MAX_RETRIES
+)
+def letter_render(self, letter_id: int) -> str:
+    """Render, sign, store and deliver one letter version. Transient errors (mail server,
+    disk) are retried with exponential backoff; after the last try, or at once on any other
+    error, the letter is marked failed and the case page offers a retry."""
+    from reviews.letters.services import (
+        TRANSIENT_ERRORS,
+        letter_fail,
+        letter_produce,
+        letter_retry_noted,
+    )
+
+    try:
+        return letter_produce(letter_id=letter_id)
+    except TRANSIENT_ERRORS as exc:
+        if self.request.retries < self.max_retries:
+            letter_retry_noted(letter_id=letter_id, error=f"{type(exc).__name__}: {exc}")
+            raise self.retry(exc=exc, countdown=min(2**self.request.retries * 5, 300)) from exc
+        letter_fail(letter_id=letter_id, error=f"{type(exc).__name__}: {exc}")
+        raise
+    except Exception as exc:
+        letter_fail(letter_id=letter_id, error=f"{type(exc).__name__}: {exc}")
+        raise

@@ -1,0 +1,26 @@
+from django.urls import path, re_path
+
+from reviews.letters import views
+
+app_name = "letters"
+urlpatterns = [
+    path(
+        "reviews/cases/<str:case_number>/preview/",
+        views.workspace_preview,
+        name="workspace_preview",
+    ),
+    path("cases/<str:case_number>/letters/", views.case_letters, name="case_letters"),
+    path("cases/<str:case_number>/letters/correct/", views.letter_correct, name="letter_correct"),
+    re_path(
+        r"^cases/(?P<case_number>[^/]+)/letters/(?P<version>[0-9]+)/(?P<which>party|public)\.pdf$",
+        views.letter_download,
+        name="letter_download",
+    ),
+    path(
+        "cases/<str:case_number>/letters/<int:version>/retry/",
+        views.letter_retry,
+        name="letter_retry",
+    ),
+    path("verify/", views.letter_verify, name="letter_verify"),
+    path("settings/organization/", views.organization_settings, name="organization_settings"),
+]

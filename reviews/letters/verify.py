@@ -1,0 +1,84 @@
+"""The Final Determination Letter (SPEC section 6): its words, the one template that renders
+the preview and both PDFs, signing and storing, delivery, corrections and verification.
+
+A letter version moves queued -> rendering -> signed -> delivered (or failed, with a retry).
+Once signed its bytes never change: a correction is a new version and every version stays."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.utils import timezone
+
+from reviews.letters.models import Letter, LetterStatus
+from reviews.letters.render import letter_date
+
+# --- Verification (SPEC section 6: anyone holding a letter can check it) -------------------
+
+
+@dataclass
+class VerifyResult:
+    signature_valid: bool
+    intact: bool
+    trusted: bool
+    issued_by_us: bool
+    letter: Letter | None = None
+    public: bool = False
+    superseded_by: Letter | None = None
+    message: str = ""
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """Valid, ours, and the current version."""
+        return self.signature_valid and self.issued_by_us and self.superseded_by is None
+
+
+def letter_verify(pdf: bytes) -> VerifyResult:
+    """Is this a valid letter we signed and issued, and is it still the current version?"""
+    from reviews.letters.signing import pdf_signature_check
+
+    check = pdf_signature_check(pdf)
+    digest = hashlib.sha256(pdf).hexdigest()
+    letter = (
+        Letter.objects.select_related("case")
+        .filter(Q(party_sha256=digest) | Q(public_sha256=digest))
+        .first()
+    )
+    result = VerifyResult(
+        signature_valid=check.ok,
+        intact=check.intact,
+        trusted=check.trusted,
+        issued_by_us=letter is not None,
+        letter=letter,
+        public=letter is not None and letter.public_sha256 == digest,
+    )
+    if check.problem:
+        result.problems.append(check.problem)
+    if letter is None:
+        result.problems.append("It does not match any letter we issued.")
+    else:
+        result.superseded_by = (
+            Letter.objects.filter(case=letter.case, version__gt=letter.version)
+            .filter(status__in=[LetterStatus.SIGNED, LetterStatus.DELIVERED])
+            .order_by("-version")
+            .first()
+        )
+        if result.superseded_by is not None:
+            result.problems.append(
+                f"Version {letter.version} was superseded by version "
+                f"{result.superseded_by.version} signed "
+                f"{letter_date(timezone.localdate(result.superseded_by.signed_at))}."
+            )
+    if result.ok:
+        which = "public" if result.public else "party"
+        result.message = (
+            f"Valid: the {which} version {letter.version} of the Final Determination Letter for "
+            f"case {letter.case.case_number}, signed by us on "
+            f"{letter_date(timezone.localdate(letter.signed_at))}, and the current version."
+        )
+    else:
+        result.message = "Not verified: " + " ".join(result.problems)
+    return result

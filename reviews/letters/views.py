@@ -1,0 +1,357 @@
+"""The reviewer's case workspace: the guided determination of SPEC section 5, step by step.
+
+Every page works as plain forms; htmx autosaves while the reviewer types (see
+static/js/autosave.js) and swaps only the small parts that change (template partials)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.models import Role
+from accounts.permissions import CASE_MANAGERS, role_required
+from cases.access import case_get_for
+from reviews.determination.selectors import workspace_for
+from reviews.determination.views import reviewer_required
+from reviews.letters import services, verify
+from reviews.letters.models import Letter, LetterStatus, LetterText
+from reviews.letters.render import (
+    LETTER_TEXT_FIELDS,
+    RECIPIENT_ROLE_LABELS,
+    letter_html,
+    letter_text_current,
+)
+from reviews.letters.services import letter_attachment_name, letter_text_update, letters_for_case
+from reviews.organization.models import Organization
+from reviews.organization.services import (
+    ORGANIZATION_FIELDS,
+    organization_current,
+    organization_update,
+)
+
+
+@reviewer_required
+@require_GET
+@never_cache
+def workspace_preview(request, case_number):
+    """The letter exactly as it will print (the template the PDF uses), for the preview frame."""
+    ws = workspace_for(request.user, case_number)
+    if ws.determination is None:
+        raise Http404("No draft for this case.")
+    response = HttpResponse(letter_html(ws.determination, public=False))
+    # The letter carries user text: it may load our own styles and fonts, nothing else.
+    response["Content-Security-Policy"] = (
+        "default-src 'none'; style-src 'self' 'unsafe-inline'; font-src 'self'; "
+        "img-src 'self' data:; frame-ancestors 'self'"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+PDF_MAGIC = b"%PDF-"
+
+
+# --- The case page's letter panel --------------------------------------------------------
+
+
+class CorrectionForm(forms.Form):
+    correction_note = forms.CharField(
+        label="What the corrected version changes",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="Recorded with the new version and told to the parties in the e-mail. The "
+        "current version stays on file and retrievable.",
+    )
+
+
+def letters_panel_context(user, case, *, correction_form=None) -> dict:
+    versions = list(letters_for_case(case))
+    for letter in versions:
+        letter.delivery_rows = [
+            {
+                "name": delivery.recipient_name,
+                "role_label": RECIPIENT_ROLE_LABELS.get(
+                    delivery.recipient_role, delivery.recipient_role
+                ),
+                "email": delivery.email,
+                "sent_at": delivery.sent_at,
+            }
+            for delivery in letter.deliveries.all()
+        ]
+    can_manage = user.role in CASE_MANAGERS
+    latest = versions[0] if versions else None
+    may_correct = (
+        can_manage
+        and latest is not None
+        and latest.status in (LetterStatus.SIGNED, LetterStatus.DELIVERED)
+    )
+    return {
+        "case": case,
+        "letters": versions,
+        "can_manage": can_manage,
+        "in_progress": any(
+            letter.status in (LetterStatus.QUEUED, LetterStatus.RENDERING) for letter in versions
+        ),
+        "correction_form": (correction_form or CorrectionForm()) if may_correct else None,
+    }
+
+
+def _panel(request, case, *, correction_form=None, status=200):
+    return TemplateResponse(
+        request,
+        "letters/partials/case_letters.html",
+        letters_panel_context(request.user, case, correction_form=correction_form),
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def case_letters(request, case_number):
+    """The letter panel alone: loaded and polled by htmx while a version is being produced."""
+    case = case_get_for(request.user, case_number)
+    response = _panel(request, case)
+    if request.GET.get("was") == "in_progress" and not response.context_data["in_progress"]:
+        # The letter is out: the case's other panels (status, workflow, history) refresh.
+        response["HX-Trigger"] = "case-changed"
+    return response
+
+
+def _letter_of(case, version: int) -> Letter:
+    letter = Letter.objects.filter(case=case, version=version).select_related("case").first()
+    if letter is None:
+        raise Http404("No such letter version.")
+    return letter
+
+
+@login_required
+@require_GET
+def letter_download(request, case_number, version, which):
+    """A signed letter version as the parties got it, or as the state would publish it."""
+    case = case_get_for(request.user, case_number)
+    letter = _letter_of(case, version)
+    public = which == "public"
+    stored = letter.public_pdf if public else letter.party_pdf
+    if not stored:
+        raise Http404("This letter version is not signed yet.")
+    response = FileResponse(
+        stored.open("rb"),
+        as_attachment=True,
+        filename=letter_attachment_name(letter, public=public),
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@role_required(*CASE_MANAGERS)
+@require_POST
+def letter_retry(request, case_number, version):
+    case = case_get_for(request.user, case_number)
+    letter = _letter_of(case, version)
+    try:
+        services.letter_retry(letter=letter, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Letter version {letter.version} is queued again.")
+    if request.htmx:
+        return _panel(request, case)
+    return redirect("casefile:case_detail", case.case_number)
+
+
+@role_required(*CASE_MANAGERS)
+@require_POST
+def letter_correct(request, case_number):
+    case = case_get_for(request.user, case_number)
+    form = CorrectionForm(request.POST)
+    if form.is_valid():
+        try:
+            letter = services.letter_correct(
+                case=case, actor=request.user, correction_note=form.cleaned_data["correction_note"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                f"Version {letter.version} is being rendered, signed and sent; version "
+                f"{letter.version - 1} stays on file.",
+            )
+            if request.htmx:
+                return _panel(request, case)
+            return redirect("casefile:case_detail", case.case_number)
+    if request.htmx:
+        return _panel(request, case, correction_form=form, status=422)
+    messages.error(
+        request, " ".join(message for errors in form.errors.values() for message in errors)
+    )
+    return redirect("casefile:case_detail", case.case_number)
+
+
+# --- Verification (no login) ---------------------------------------------------------------
+
+
+def _too_large_message(limit: int) -> str:
+    return f"The file is larger than {limit // (1024 * 1024)} MB; a letter is far smaller."
+
+
+class VerifyForm(forms.Form):
+    file = forms.FileField(
+        label="The letter (PDF)",
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.LETTER_VERIFY_MAX_BYTES:
+            raise ValidationError(_too_large_message(settings.LETTER_VERIFY_MAX_BYTES))
+        head = upload.read(1024)
+        upload.seek(0)
+        if PDF_MAGIC not in head:
+            raise ValidationError("This is not a PDF file.")
+        return upload
+
+
+def _content_length(request) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
+@require_http_methods(["GET", "POST"])
+def letter_verify(request):
+    """Anyone holding a letter can check it: signature valid, issued by us, not superseded."""
+    result = None
+    limit = settings.LETTER_VERIFY_MAX_BYTES
+    if request.method == "POST" and _content_length(request) > limit + 64 * 1024:
+        # Refused before the body is read: an anonymous page must not spool huge uploads.
+        return TemplateResponse(
+            request,
+            "letters/verify.html",
+            {
+                "form": VerifyForm(),
+                "result": None,
+                "max_bytes": limit,
+                "refused": _too_large_message(limit),
+            },
+            status=413,
+        )
+    if request.method == "POST":
+        form = VerifyForm(request.POST, request.FILES)
+        if form.is_valid():
+            result = verify.letter_verify(form.cleaned_data["file"].read())
+    else:
+        form = VerifyForm()
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    return TemplateResponse(
+        request,
+        "letters/verify.html",
+        {"form": form, "result": result, "max_bytes": limit},
+        status=status,
+    )
+
+
+# --- Organization settings (system administrators) ----------------------------------------
+
+
+class OrganizationForm(forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = list(ORGANIZATION_FIELDS)
+        widgets = {"address": forms.Textarea(attrs={"rows": 3})}
+        labels = {
+            "short_name": "Short name",
+            "signatory_name": "Signatory name",
+            "signatory_title": "Signatory title",
+        }
+        help_texts = {
+            "short_name": 'Printed in each decision as "<short name> guideline:".',
+            "signatory_name": "Signs for the organization. Never the expert reviewer.",
+        }
+
+
+class LetterTextForm(forms.Form):
+    how_made = forms.CharField(
+        label="How the IMR Final Determination was made",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="{org} is replaced by the organization's name.",
+    )
+    summary_lead_in = forms.CharField(
+        label="Clinical case summary lead-in", widget=forms.Textarea(attrs={"rows": 2})
+    )
+    issues_lead_in = forms.CharField(
+        label="Issues, decisions and rationales lead-in", widget=forms.Textarea(attrs={"rows": 2})
+    )
+    binding_notice = forms.CharField(
+        label="Binding determination notice", widget=forms.Textarea(attrs={"rows": 3})
+    )
+    appeal_notice = forms.CharField(
+        label="Appeal rights notice", widget=forms.Textarea(attrs={"rows": 4})
+    )
+    overturned_notice = forms.CharField(
+        label="Overturned items notice (printed when an item is overturned)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+@role_required(Role.SYSTEM_ADMIN)
+@require_http_methods(["GET", "POST"])
+def organization_settings(request):
+    organization = organization_current()
+    current_text = letter_text_current()
+    organization_form = OrganizationForm(instance=organization, prefix="org")
+    text_form = LetterTextForm(
+        prefix="text",
+        initial={name: getattr(current_text, name) for name in LETTER_TEXT_FIELDS},
+    )
+    status = 200
+    if request.method == "POST":
+        part = request.POST.get("part")
+        if part == "organization":
+            organization_form = OrganizationForm(request.POST, instance=organization, prefix="org")
+            if organization_form.is_valid():
+                organization_update(actor=request.user, **organization_form.cleaned_data)
+                messages.success(request, "Organization details saved; new letters print them.")
+                return redirect("letters:organization_settings")
+        elif part == "paragraphs":
+            text_form = LetterTextForm(request.POST, prefix="text")
+            if text_form.is_valid():
+                try:
+                    text = letter_text_update(actor=request.user, **text_form.cleaned_data)
+                except ValidationError as exc:
+                    for field_name, errors in exc.message_dict.items():
+                        text_form.add_error(field_name, errors)
+                else:
+                    if text.version == current_text.version:
+                        messages.info(request, "Nothing changed; the paragraphs stay as they are.")
+                    else:
+                        messages.success(
+                            request,
+                            f"Saved as version {text.version}. New letters print it; letters "
+                            "already issued keep the version they printed.",
+                        )
+                    return redirect(reverse("letters:organization_settings") + "#paragraphs")
+        status = 422
+    versions = LetterText.objects.select_related("created_by").order_by("-version")
+    return TemplateResponse(
+        request,
+        "letters/organization_settings.html",
+        {
+            "organization_form": organization_form,
+            "text_form": text_form,
+            "current_text": current_text,
+            "versions": versions,
+        },
+        status=status,
+    )

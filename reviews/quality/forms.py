@@ -1,0 +1,56 @@
+"""Forms of the reviewer's workspace and of quality review. They parse and check input; the
+rules live in services.py."""
+
+from __future__ import annotations
+
+from django import forms
+
+
+class ApproveForm(forms.Form):
+    comment = forms.CharField(
+        label="Comment for the file",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ReturnForm(forms.Form):
+    """A general comment and one optional comment per item decision (`item-<decision id>`)."""
+
+    comment = forms.CharField(
+        label="What should the reviewer change?",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, decisions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.decisions = list(decisions)
+        for number, decision in enumerate(self.decisions, start=1):
+            self.fields[f"item-{decision.pk}"] = forms.CharField(
+                label=f"Item {number}: {decision.item.description}",
+                required=False,
+                max_length=4000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def item_fields(self):
+        return [self[f"item-{decision.pk}"] for decision in self.decisions]
+
+    def item_comments(self) -> dict[int, str]:
+        return {
+            decision.pk: self.cleaned_data.get(f"item-{decision.pk}", "")
+            for decision in self.decisions
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if not (cleaned.get("comment") or "").strip() and not any(
+            (cleaned.get(f"item-{decision.pk}") or "").strip() for decision in self.decisions
+        ):
+            raise forms.ValidationError(
+                "Say what the reviewer should change: write a comment, in general or on an item."
+            )
+        return cleaned

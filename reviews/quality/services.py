@@ -1,0 +1,139 @@
+"""Writes on the reviewer side: assignment, acceptance and decline, the specialty table, and
+the determination. Each function is one business step in one transaction and records what it
+did as a case event."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from cases.lifecycle import events
+from cases.lifecycle.models import CaseStatus
+from cases.lifecycle.services import case_status_move
+from reviews.assignment.models import (
+    Assignment,
+    AssignmentStatus,
+)
+from reviews.determination.services import _determination_lock
+
+if TYPE_CHECKING:
+    pass
+
+
+# --- Quality review (SPEC section 5, after step 6) ---------------------------------------------
+
+
+def _quality_check(determination, actor) -> None:
+    from accounts.models import Role
+
+    if getattr(actor, "role", None) != Role.QUALITY_REVIEWER:
+        raise ValidationError("Only a quality reviewer can approve or return a determination.")
+    if determination.reviewer_id == actor.pk:
+        raise ValidationError("A determination cannot be quality-reviewed by its own author.")
+    if determination.status != "submitted":
+        raise ValidationError(
+            f"This determination is {determination.get_status_display().lower()}, not waiting "
+            "for quality review."
+        )
+
+
+def _quality_round(determination, *, actor, outcome: str, comment: str):
+    from django.db.models import Max
+
+    from reviews.determination.models import QualityReview
+
+    last = determination.quality_reviews.aggregate(last=Max("number"))["last"] or 0
+    review = QualityReview(
+        determination=determination,
+        number=last + 1,
+        reviewer=actor,
+        outcome=outcome,
+        comment=comment,
+    )
+    review.full_clean()
+    review.save()
+    return review
+
+
+@transaction.atomic
+def determination_return(
+    *, determination, actor, comment: str, item_comments: dict[int, str] | None = None
+):
+    """Send a submitted determination back to its reviewer with comments (general, and per
+    item, shown on that item). Each round is kept; the reviewer edits and submits again."""
+    from reviews.determination.models import ItemComment, QualityOutcome
+
+    determination = _determination_lock(determination)
+    _quality_check(determination, actor)
+    comment = (comment or "").strip()
+    decisions = {decision.pk: decision for decision in determination.decisions.all()}
+    notes = {}
+    for decision_id, text in (item_comments or {}).items():
+        text = (text or "").strip()
+        if not text:
+            continue
+        decision = decisions.get(int(decision_id))
+        if decision is None:
+            raise ValidationError("A comment names an item of another determination.")
+        notes[decision] = text
+    if not comment and not notes:
+        raise ValidationError("Say what the reviewer should change: a comment is required.")
+    review = _quality_round(
+        determination, actor=actor, outcome=QualityOutcome.RETURNED, comment=comment
+    )
+    for decision, text in notes.items():
+        item_comment = ItemComment(quality_review=review, decision=decision, text=text)
+        item_comment.full_clean()
+        item_comment.save()
+    determination.status = "returned"
+    determination.version += 1
+    determination.save(update_fields=["status", "version", "updated_at"])
+    case, from_status = case_status_move(determination.case, to_status=CaseStatus.RETURNED)
+    events.determination_returned(
+        case=case,
+        actor=actor,
+        determination=determination,
+        quality_review=review,
+        from_status=from_status,
+    )
+    return review
+
+
+@transaction.atomic
+def determination_approve(*, determination, actor, comment: str = ""):
+    """Approve a submitted determination for issue: the case is approved, the reviewer's
+    assignment is complete (it no longer counts against their open cases) and the letter is
+    queued (SPEC section 6)."""
+    from reviews.determination.models import QualityOutcome
+    from reviews.letters.services import letter_request
+
+    determination = _determination_lock(determination)
+    _quality_check(determination, actor)
+    review = _quality_round(
+        determination,
+        actor=actor,
+        outcome=QualityOutcome.APPROVED,
+        comment=(comment or "").strip(),
+    )
+    determination.status = "approved"
+    determination.approved_at = timezone.now()
+    determination.save(update_fields=["status", "approved_at", "updated_at"])
+    Assignment.objects.filter(
+        case_id=determination.case_id,
+        round=determination.round,
+        reviewer_id=determination.reviewer_id,
+        status=AssignmentStatus.ACCEPTED,
+    ).update(status=AssignmentStatus.COMPLETED)
+    case, from_status = case_status_move(determination.case, to_status=CaseStatus.APPROVED)
+    events.determination_approved(
+        case=case,
+        actor=actor,
+        determination=determination,
+        quality_review=review,
+        from_status=from_status,
+    )
+    letter_request(determination=determination, actor=actor)
+    return review

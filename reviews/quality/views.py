@@ -1,0 +1,128 @@
+"""Quality review: the medical director's queue of submitted determinations, and the page on
+which one is read beside the case and approved or returned with comments."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.models import Role
+from accounts.permissions import role_required
+from reviews.determination.citations import CLAIMS_ADMINISTRATOR, EXPERT_REVIEWER, citation_render
+from reviews.determination.selectors import case_records_for, outcome_label
+from reviews.determination.warnings import review_warnings
+from reviews.organization.services import organization_current
+from reviews.quality.forms import ApproveForm, ReturnForm
+from reviews.quality.selectors import (
+    determination_for_quality,
+    determinations_for_quality,
+    determinations_returned,
+)
+from reviews.quality.services import determination_approve, determination_return
+
+
+@role_required(Role.QUALITY_REVIEWER)
+@require_GET
+def quality_queue(request):
+    waiting = list(determinations_for_quality())
+    for determination in waiting:
+        determination.outcome_label = outcome_label(determination.outcome)
+    returned = list(determinations_returned())
+    return TemplateResponse(
+        request,
+        "reviews/quality/queue.html",
+        {"waiting": waiting, "returned": returned},
+    )
+
+
+def _review_context(request, determination, **forms) -> dict:
+    case = determination.case
+    decisions = list(determination.decisions.all())
+    return_form = forms.get("return_form") or ReturnForm(decisions=decisions)
+    for decision in decisions:
+        decision.ur_prints_as = citation_render(
+            decision.item.ur_citation_kind,
+            decision.item.ur_citation_text,
+            by=CLAIMS_ADMINISTRATOR,
+        )
+        decision.prints_as = citation_render(
+            decision.citation_kind, decision.citation_text, by=EXPERT_REVIEWER
+        )
+        decision.comment_field = return_form[f"item-{decision.pk}"]
+    confirmed = set(determination.warnings_confirmed)
+    return {
+        "determination": determination,
+        "case": case,
+        "clock": case.clock,
+        "decisions": decisions,
+        "records": case_records_for(request.user, case),
+        "rounds": list(determination.quality_reviews.all()),
+        "outcome_label": outcome_label(determination.outcome),
+        "confirmed_warnings": [
+            warning for warning in review_warnings(determination) if warning.key in confirmed
+        ],
+        "approve_form": forms.get("approve_form") or ApproveForm(),
+        "return_form": return_form,
+        "org_short_name": organization_current().short_name,
+        "waiting": determination.status == "submitted",
+    }
+
+
+@role_required(Role.QUALITY_REVIEWER)
+@require_GET
+def quality_review(request, case_number):
+    determination = determination_for_quality(request.user, case_number)
+    return TemplateResponse(
+        request, "reviews/quality/review.html", _review_context(request, determination)
+    )
+
+
+@role_required(Role.QUALITY_REVIEWER)
+@require_POST
+def quality_approve(request, case_number):
+    determination = determination_for_quality(request.user, case_number)
+    form = ApproveForm(request.POST)
+    if form.is_valid():
+        try:
+            determination_approve(
+                determination=determination,
+                actor=request.user,
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, f"{determination.case.case_number} approved; the letter is being issued."
+            )
+            return redirect("quality:quality_queue")
+    context = _review_context(request, determination, approve_form=form)
+    return TemplateResponse(request, "reviews/quality/review.html", context, status=400)
+
+
+@role_required(Role.QUALITY_REVIEWER)
+@require_POST
+def quality_return(request, case_number):
+    determination = determination_for_quality(request.user, case_number)
+    form = ReturnForm(request.POST, decisions=list(determination.decisions.all()))
+    if form.is_valid():
+        try:
+            determination_return(
+                determination=determination,
+                actor=request.user,
+                comment=form.cleaned_data["comment"],
+                item_comments=form.item_comments(),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                f"{determination.case.case_number} returned to the reviewer with your comments.",
+            )
+            return redirect("quality:quality_queue")
+    context = _review_context(request, determination, return_form=form)
+    return TemplateResponse(request, "reviews/quality/review.html", context, status=400)

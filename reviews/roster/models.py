@@ -1,0 +1,138 @@
+"""The reviewer side: assignments of cases to expert reviewers and their determinations.
+
+The reviewer's qualification profile, matching, the guided form and the letter build on these."""
+
+from django.conf import settings
+from django.db import models
+
+from cases.lifecycle.models import ItemCategory as CaseItemCategory
+
+# --- The reviewer roster (SPEC section 4) ---------------------------------------------------
+
+
+def specialty_key(name: str) -> str:
+    """Specialty names match case- and punctuation-insensitively, and "and" is "&"
+    ("Physical Medicine and Rehabilitation" is "Physical Medicine & Rehabilitation")."""
+    import re
+
+    text = name.lower().replace("&", " and ")
+    words = re.findall(r"[a-z0-9]+", text)
+    return " ".join(word for word in words if word != "and")
+
+
+class Specialty(models.Model):
+    """The vocabulary of board certifications and specialties (seeded with the state's list)."""
+
+    name = models.CharField(max_length=120, unique=True)
+    key = models.CharField(max_length=120, unique=True, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "specialties"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.key = specialty_key(self.name)
+        super().save(*args, **kwargs)
+
+
+class CategorySpecialty(models.Model):
+    """Which specialties may decide which category of disputed item (editable data)."""
+
+    category = models.CharField(max_length=40, choices=CaseItemCategory.choices, db_index=True)
+    specialty = models.ForeignKey(Specialty, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        ordering = ["category", "specialty__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "specialty"], name="category_specialty_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category}: {self.specialty}"
+
+
+class ReviewerProfile(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviewer_profile"
+    )
+    external_id = models.CharField(max_length=64, unique=True)
+    certifications = models.ManyToManyField(Specialty, blank=True, related_name="reviewers")
+    years_in_practice = models.PositiveSmallIntegerField(default=0)
+    weekly_practice_hours = models.PositiveSmallIntegerField(default=0)
+    max_open_cases = models.PositiveSmallIntegerField(default=10)
+    carried_open_cases = models.PositiveSmallIntegerField(
+        default=0, help_text="Open cases carried over from another system (roster import)."
+    )
+    on_leave = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["user__last_name", "user__first_name"]
+
+    def __str__(self) -> str:
+        return f"{self.external_id} {self.user.get_full_name()}"
+
+    @property
+    def name(self) -> str:
+        return self.user.get_full_name() or self.user.username
+
+
+class Licence(models.Model):
+    profile = models.ForeignKey(ReviewerProfile, on_delete=models.CASCADE, related_name="licences")
+    state = models.CharField(max_length=2, help_text="Two-letter US state code.")
+    number = models.CharField(max_length=40)
+    expires = models.DateField()
+    restricted = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["state"]
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "state", "number"], name="licence_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.state} {self.number}"
+
+
+class AffiliationKind(models.TextChoices):
+    EMPLOYER = "employer", "Employer"
+    CLAIMS_ADMINISTRATOR = "claims_administrator", "Claims administrator"
+    PROVIDER = "provider", "Provider (physician)"
+    PROVIDER_GROUP = "provider_group", "Provider group"
+    UR_ORGANIZATION = "ur_organization", "UR organization"
+    PERSON = "person", "Person"
+
+
+class Affiliation(models.Model):
+    """A declared tie of a reviewer to an organization or person: a possible conflict."""
+
+    profile = models.ForeignKey(
+        ReviewerProfile, on_delete=models.CASCADE, related_name="affiliations"
+    )
+    kind = models.CharField(max_length=32, choices=AffiliationKind.choices)
+    name = models.CharField(max_length=200)
+    identifier = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["kind", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.name}"
+
+
+class LeavePeriod(models.Model):
+    profile = models.ForeignKey(ReviewerProfile, on_delete=models.CASCADE, related_name="leave")
+    starts = models.DateField()
+    ends = models.DateField()
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["starts"]
+
+    def __str__(self) -> str:
+        return f"{self.starts} to {self.ends}"

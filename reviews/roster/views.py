@@ -1,0 +1,69 @@
+"""Pages of the reviewer side: assigning reviewers, the reviewer's queue, the specialty table."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_http_methods
+
+from accounts.permissions import CASE_MANAGERS, role_required
+from cases.lifecycle.models import ItemCategory
+from reviews.roster.selectors import specialty_table_rows
+from reviews.roster.services import category_specialties_set, specialty_add
+
+
+@role_required(*CASE_MANAGERS)
+@require_http_methods(["GET", "POST"])
+def specialty_table(request):
+    errors = {}
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "add_specialty":
+                specialty = specialty_add(name=request.POST.get("name", ""), actor=request.user)
+                messages.success(request, f"'{specialty.name}' added to the specialties.")
+            else:
+                category = request.POST.get("category", "")
+                ids = [int(pk) for pk in request.POST.getlist("specialties") if pk.isdigit()]
+                names = category_specialties_set(
+                    category=category, specialty_ids=ids, actor=request.user
+                )
+                messages.success(
+                    request,
+                    f"{ItemCategory(category).label}: {', '.join(names)}.",
+                )
+                if request.htmx:
+                    return _category_row(request, category)
+        except ValidationError as exc:
+            if request.htmx and action != "add_specialty":
+                return _category_row(
+                    request, request.POST.get("category", ""), error=" ".join(exc.messages)
+                )
+            errors[action or "category"] = " ".join(exc.messages)
+            messages.error(request, " ".join(exc.messages))
+        else:
+            return redirect("roster:specialty_table")
+    specialties, rows = specialty_table_rows()
+    return TemplateResponse(
+        request,
+        "reviews/specialty_table.html",
+        {"rows": rows, "specialties": specialties, "errors": errors},
+    )
+
+
+def _category_row(request, category, error=""):
+    if category not in ItemCategory.values:
+        raise Http404("No such category.")
+    specialties, (row,) = specialty_table_rows(category=category)
+    row["error"] = error
+    return TemplateResponse(
+        request,
+        "reviews/specialty_table.html#category-row",
+        {"row": row, "specialties": specialties},
+    )
+
+
+@role_required(*CASE_MANAGERS)
+def specialty_row(request, category):
+    return _category_row(request, category)

@@ -1,0 +1,140 @@
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from rest_framework.authtoken.models import Token
+
+from accounts.models import Role, User
+from cases.lifecycle.models import Case, CaseEvent, CaseStatus, Party
+from cases.records.models import MedicalRecord
+from reviews.assignment.matching import reviewers_for_case
+from reviews.management.commands.seed_demo import DEMO_PASSWORD
+from reviews.roster.models import ReviewerProfile
+
+pytestmark = pytest.mark.django_db
+
+
+def seed(*args) -> str:
+    out = StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def counts() -> dict[str, int]:
+    return {
+        model.__name__: model.objects.count()
+        for model in (User, Token, ReviewerProfile, Case, Party, MedicalRecord, CaseEvent)
+    }
+
+
+def test_every_demo_login_signs_in_with_its_role(client):
+    seed("--quiet")
+    expected = {
+        "admin": Role.CASE_ADMIN,
+        "reviewer1": Role.REVIEWER,
+        "reviewer2": Role.REVIEWER,
+        "quality": Role.QUALITY_REVIEWER,
+        "sysadmin": Role.SYSTEM_ADMIN,
+        "claims-api": Role.API_CLIENT,
+    }
+    for username, role in expected.items():
+        user = User.objects.get(username=username)
+        assert user.role == role
+        assert user.email
+        assert client.login(username=username, password=DEMO_PASSWORD), username
+        client.logout()
+    sysadmin = User.objects.get(username="sysadmin")
+    assert sysadmin.is_staff and sysadmin.is_superuser
+    assert not User.objects.get(username="admin").is_superuser
+    reviewer = User.objects.get(username="reviewer1")
+    assert reviewer.first_name and reviewer.last_name
+    assert Token.objects.filter(user__username="claims-api").exists()
+
+
+def test_second_run_creates_and_changes_nothing():
+    seed("--quiet")
+    before = counts()
+    statuses = dict(Case.objects.values_list("application_id", "status"))
+    output = seed()
+    assert counts() == before
+    assert dict(Case.objects.values_list("application_id", "status")) == statuses
+    assert "0 login(s) and 0 case(s) created" in output
+
+
+def test_a_changed_password_survives_a_rerun():
+    seed("--quiet")
+    admin = User.objects.get(username="admin")
+    admin.set_password("my own secret 42")
+    admin.save()
+    seed("--quiet")
+    admin.refresh_from_db()
+    assert admin.check_password("my own secret 42")
+    assert not admin.check_password(DEMO_PASSWORD)
+
+
+def test_demo_cases_cover_the_lifecycle_and_the_clock():
+    seed("--quiet")
+    cases = list(Case.objects.prefetch_related("items", "records"))
+    statuses = {case.status for case in cases}
+    assert {
+        CaseStatus.RECEIVED,
+        CaseStatus.AWAITING_RECORDS,
+        CaseStatus.RECORDS_COMPLETE,
+        CaseStatus.INELIGIBLE,
+        CaseStatus.TERMINATED,
+    } <= statuses
+    assert any(case.clock.filed_late for case in cases if case.status == CaseStatus.RECEIVED)
+    assert any(case.clock.running == "records" and case.clock.overdue for case in cases)
+    assert any(case.clock.running == "determination" and case.clock.due_soon for case in cases)
+    assert any(case.priority == "expedited" for case in cases)
+    categories = {item.category for case in cases for item in case.items.all()}
+    assert len(categories) >= 8
+    # Every record is a readable PDF whose pages were counted for the letter's document list.
+    records = [record for case in cases for record in case.records.all()]
+    assert records and all(record.pages and record.pages > 0 for record in records)
+    with records[0].file.open("rb") as handle:
+        assert handle.read(5) == b"%PDF-"
+
+
+def test_demo_cases_carry_their_history_as_events():
+    seed("--quiet")
+    terminated = Case.objects.get(status=CaseStatus.TERMINATED)
+    types = list(terminated.events.values_list("type", flat=True))
+    assert types[0] == "case_received"
+    assert "notice_of_assignment_sent" in types
+    assert types[-1] == "case_terminated"
+
+
+def test_output_lists_the_logins_and_the_api_token():
+    output = seed()
+    token = Token.objects.get(user__username="claims-api")
+    for username in ("admin", "reviewer1", "reviewer2", "quality", "sysadmin", "claims-api"):
+        assert username in output
+    assert DEMO_PASSWORD in output
+    assert token.key in output
+    assert seed("--quiet") == ""
+
+
+def test_demo_reviewers_have_profiles_that_matching_can_use():
+    seed("--quiet")
+    for username in ("reviewer1", "reviewer2"):
+        profile = ReviewerProfile.objects.get(user__username=username)
+        assert profile.licences.exists()
+        assert profile.certifications.exists()
+    # The knee arthroscopy case went to the orthopedic surgeon, who accepted it; the other
+    # reviewer is excluded with reasons (no accepted specialty, and a tie to the UR organization).
+    case = Case.objects.get(application_id="DEMO-0005")
+    assert case.status == "in_review"
+    assert case.assignments.get().reviewer.username == "reviewer1"
+    match = reviewers_for_case(case)
+    reasons = {c.entry.external_id: " ".join(c.reasons) for c in match.excluded}
+    assert match.eligible == []
+    assert "Already reviewed or was offered this case" in reasons["REVIEWER1"]
+    assert "Coastal UR" in reasons["REVIEWER2"]
+
+
+def test_the_spec_example_case_is_imported_as_issued_history():
+    seed("--quiet")
+    case = Case.objects.get(application_id="EXAMPLE-SEED-1")
+    assert case.case_number == "CM15-0046802"
+    assert case.status == CaseStatus.ISSUED
