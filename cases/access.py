@@ -8,7 +8,7 @@ from django.http import Http404
 
 from accounts.models import Role
 from cases.lifecycle.models import Case
-from cases.records.models import MedicalRecord
+from cases.registry import reviewer_side
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
@@ -19,11 +19,7 @@ def cases_visible_to(user) -> QuerySet[Case]:
     if user.role in (Role.CASE_ADMIN, Role.SYSTEM_ADMIN, Role.QUALITY_REVIEWER):
         return Case.objects.all()
     if user.role == Role.REVIEWER:
-        from reviews.assignment.models import VISIBLE_ASSIGNMENT_STATUSES
-
-        return Case.objects.filter(
-            assignments__reviewer=user, assignments__status__in=VISIBLE_ASSIGNMENT_STATUSES
-        ).distinct()
+        return Case.objects.filter(reviewer_side().reviewer_case_scope(user)).distinct()
     if user.role == Role.API_CLIENT:
         return Case.objects.filter(created_by=user)
     return Case.objects.none()
@@ -43,8 +39,8 @@ def case_get_for(user, case_number: str) -> Case:
     return case
 
 
-def record_get_for(user, case: Case, record_id: int) -> MedicalRecord:
-    record = MedicalRecord.objects.filter(case=case, pk=record_id).first()
+def record_get_for(user, case: Case, record_id: int):
+    record = case.records.filter(pk=record_id).first()
     if record is None or not cases_visible_to(user).filter(pk=case.pk).exists():
         raise Http404("No such record.")
     return record

@@ -215,8 +215,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CitationKindEnum": "cases.lifecycle.models.CitationKind",
         "RecordKindEnum": "cases.records.models.RecordKind",
-        "ItemOutcomeEnum": "reviews.determination.models.Outcome",
-        "CaseOutcomeEnum": "reviews.determination.models.CaseOutcome",
+        "ItemOutcomeEnum": "cases.lifecycle.models.Outcome",
+        "CaseOutcomeEnum": "cases.lifecycle.models.CaseOutcome",
     },
 }
 

@@ -10,6 +10,8 @@ echo "== ruff check"
 .venv/bin/ruff check .
 echo "== ruff format --check"
 .venv/bin/ruff format --check .
+echo "== lint-imports (the dependency rule of README's layout)"
+.venv/bin/lint-imports --no-cache
 
 echo "== pytest (database: ${DATABASE_URL:-SQLite under var/}; broker: ${CELERY_BROKER_URL:-filesystem under var/broker})"
 status=0

@@ -5,9 +5,17 @@ their fields to intake's key lists."""
 from rest_framework import serializers
 
 from cases.intake.validation import NPI_RE, WORKER_MAX_AGE, WORKER_MIN_AGE
-from cases.lifecycle.models import Case, CaseStatus, CitationKind, ItemCategory, Priority, Sex
+from cases.lifecycle.models import (
+    Case,
+    CaseOutcome,
+    CaseStatus,
+    CitationKind,
+    ItemCategory,
+    Outcome,
+    Priority,
+    Sex,
+)
 from cases.records.models import RecordKind
-from reviews.determination.models import CaseOutcome, Outcome
 
 
 class CitationSerializer(serializers.Serializer):

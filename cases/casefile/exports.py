@@ -10,8 +10,7 @@ from typing import Any
 
 from cases.intake.validation import NPI_RE, PARTY_KEYS
 from cases.lifecycle.models import Case, Party, PartyRole
-from reviews.assignment.selectors import current_assignment_for
-from reviews.determination.models import Determination, DeterminationStatus
+from cases.registry import reviewer_side
 
 
 def _day(value: dt.date | None) -> str | None:
@@ -52,40 +51,6 @@ def _record(record, *, include_content: bool) -> dict[str, Any]:
     return data
 
 
-def _issued_determination(case: Case) -> Determination | None:
-    """The current round's determination once it is issued; drafts are nobody's business here."""
-    return (
-        Determination.objects.filter(case=case, round=case.round, status=DeterminationStatus.ISSUED)
-        .prefetch_related("decisions__item")
-        .first()
-    )
-
-
-def _determination(determination: Determination | None) -> dict[str, Any] | None:
-    if determination is None:
-        return None
-    return {
-        "reviewer": {
-            "licensure": list(determination.reviewer_licensure),
-            "certifications": list(determination.reviewer_certifications),
-        },
-        "decision_date": _day(determination.decision_date),
-        "clinical_summary": determination.clinical_summary,
-        "decisions": [
-            {
-                "item": decision.item.position,
-                "outcome": decision.outcome,
-                "citation": {
-                    "kind": decision.citation_kind or "none",
-                    "text": decision.citation_text,
-                },
-                "rationale": decision.rationale,
-            }
-            for decision in determination.decisions.all()
-        ],
-    }
-
-
 def _clocks(case: Case) -> dict[str, Any]:
     clock = case.clock
     return {
@@ -102,19 +67,6 @@ def _clocks(case: Case) -> dict[str, Any]:
     }
 
 
-def _assignment(case: Case, *, include_reviewer: bool) -> dict[str, Any] | None:
-    assignment = current_assignment_for(case)
-    if assignment is None:
-        return None
-    data: dict[str, Any] = {
-        "status": assignment.status,
-        "assigned_at": assignment.assigned_at.isoformat(),
-    }
-    if include_reviewer:
-        data = {"reviewer": assignment.reviewer.username, **data}
-    return data
-
-
 def case_export(
     case: Case, *, include_content: bool = False, include_reviewer: bool = False
 ) -> dict[str, Any]:
@@ -122,7 +74,8 @@ def case_export(
     PDF in base64 (so the export imports again with its records); `include_reviewer` names the
     assigned reviewer's username, which only internal tools may show (SPEC section 1: the
     reviewer's identity is confidential)."""
-    determination = _issued_determination(case)
+    # The determination, assignment, outcome and letters belong to the reviewer side.
+    reviewer = reviewer_side().export_sections(case, include_reviewer=include_reviewer)
     data: dict[str, Any] = {
         "application_id": case.application_id,
         "case_number": case.case_number,
@@ -164,30 +117,13 @@ def case_export(
             "records": [
                 _record(record, include_content=include_content) for record in case.records.all()
             ],
-            "determination": _determination(determination),
+            "determination": reviewer["determination"],
             "status": case.status,
             "round": case.round,
             "clocks": _clocks(case),
-            "assignment": _assignment(case, include_reviewer=include_reviewer),
-            "outcome": determination.outcome if determination else None,
-            "letters": _letters(case),
+            "assignment": reviewer["assignment"],
+            "outcome": reviewer["outcome"],
+            "letters": reviewer["letters"],
         }
     )
     return data
-
-
-def _letters(case: Case) -> list[dict[str, Any]]:
-    """Every letter version with the SHA-256 of its signed bytes (SPEC section 7)."""
-    from reviews.letters.models import Letter
-
-    return [
-        {
-            "version": letter.version,
-            "status": letter.status,
-            "mailing_date": letter.mailing_date.isoformat() if letter.mailing_date else None,
-            "signed_at": letter.signed_at.isoformat() if letter.signed_at else None,
-            "party_sha256": letter.party_sha256 or None,
-            "public_sha256": letter.public_sha256 or None,
-        }
-        for letter in Letter.objects.filter(case=case).order_by("version")
-    ]

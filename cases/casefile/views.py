@@ -29,7 +29,7 @@ from cases.lifecycle.models import Case, CaseEvent, CaseStatus, EventType
 from cases.lifecycle.services import TERMINATION_REASONS
 from cases.records.forms import RecordAddForm
 from cases.records.services import record_add
-from reviews.assignment.selectors import current_assignment_for
+from cases.registry import reviewer_side
 
 CASES_PER_PAGE = 50
 
@@ -185,7 +185,7 @@ def _case_context(request, case: Case, *, panel: str | None = None, **bound) -> 
         context["may_proceed_without"] = bool(records_due and today > records_due)
         if can_manage:
             context.update(_workflow_forms(case, **bound))
-            context["assignment"] = current_assignment_for(case)
+            context["assignment"] = reviewer_side().current_assignment(case)
     if panel in (None, "records"):
         context["records"] = list(case.records.all())
         context["records_pending"] = any(record.pages is None for record in context["records"])

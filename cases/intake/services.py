@@ -28,6 +28,7 @@ from cases.lifecycle.models import (
 from cases.lifecycle.services import _case_number_reserve, case_number_next
 from cases.records.models import private_storage
 from cases.records.services import record_add
+from cases.registry import reviewer_side
 
 
 @transaction.atomic
@@ -133,8 +134,6 @@ def cases_import(
 
 
 def _cases_write(entries, *, existing, actor, source) -> list[ImportResult]:
-    from reviews.determination.services import determination_import_legacy
-
     stored_files: list[str] = []
     results: list[ImportResult] = []
     try:
@@ -170,7 +169,7 @@ def _cases_write(entries, *, existing, actor, source) -> list[ImportResult]:
                     stored_files.append(added.file.name)
                 if data["determination"]:
                     try:
-                        determination_import_legacy(
+                        reviewer_side().legacy_determination_import(
                             case=case,
                             actor=actor,
                             determination=data["determination"],

@@ -23,12 +23,20 @@ from django.core.validators import validate_email
 from django.utils import timezone
 
 from cases.access import cases_visible_to
-from cases.lifecycle.models import Case, CitationKind, ItemCategory, Party, PartyRole, Priority, Sex
+from cases.lifecycle.models import (
+    Case,
+    CitationKind,
+    ItemCategory,
+    Outcome,
+    Party,
+    PartyRole,
+    Priority,
+    Sex,
+)
 from cases.lifecycle.services import CASE_NUMBER_FORMAT
 from cases.records.models import MedicalRecord, RecordKind
 from cases.records.services import record_file_check
-from reviews.determination.models import Outcome
-from reviews.roster.licensure import state_name
+from cases.states import state_name
 
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 NPI_RE = re.compile(r"^\d{10}$")

@@ -16,15 +16,14 @@ from cases.intake.forms import IntakeForms, ItemFormSet, RecordFormSet, formset_
 from cases.intake.services import case_create
 from cases.lifecycle.models import Case
 from cases.records.services import record_add
+from cases.registry import reviewer_side
 
 # --- New application (intake) -----------------------------------------------------------------
 
 
 def specialty_names() -> list[str]:
     """The specialty vocabulary, offered as suggestions for the requesting provider."""
-    from reviews.roster.models import Specialty
-
-    return list(Specialty.objects.values_list("name", flat=True))
+    return reviewer_side().specialty_names()
 
 
 def _intake_render(request, intake: IntakeForms, *, submitted: bool, status: int = 200):

@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from cases.clock.deadlines import case_clock
+
 
 class Priority(models.TextChoices):
     STANDARD = "standard", "Standard"
@@ -78,6 +80,19 @@ class CitationKind(models.TextChoices):
     MTUS = "mtus", "MTUS"
     NON_MTUS = "non_mtus", "Non-MTUS"
     NONE = "none", "No citation"
+
+
+# A decision on one item, and the case's outcome derived from them (SPEC section 5): vocabulary
+# the intake of a legacy determination and the export share with the reviewer side.
+class Outcome(models.TextChoices):
+    UPHELD = "upheld", "Upheld"
+    OVERTURNED = "overturned", "Overturned"
+
+
+class CaseOutcome(models.TextChoices):
+    UPHELD = "upheld", "Upheld"
+    OVERTURNED = "overturned", "Overturned"
+    PARTIALLY_OVERTURNED = "partially_overturned", "Partially Overturned"
 
 
 class CaseNumberCounter(models.Model):
@@ -163,7 +178,6 @@ class Case(models.Model):
 
     @cached_property
     def clock(self):
-        from cases.clock.deadlines import case_clock
 
         return case_clock(self)
 

@@ -10,12 +10,18 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
 
 from cases.lifecycle import events
 from cases.lifecycle.models import (
     Case,
 )
 from cases.lifecycle.services import case_lock
+
+# tasks.py imports this module by name (a task calls one service), so this side imports the
+# module, not its names: each resolves at call time.
+from cases.records import tasks
 from cases.records.models import MedicalRecord, RecordKind
 
 PDF_MAGIC = b"%PDF-"
@@ -77,17 +83,14 @@ def record_add(
         record.file.delete(save=False)
         raise
     events.record_added(case=case, actor=record.uploaded_by, record=record)
-    from cases.records.tasks import record_inspect
 
-    record_inspect.delay_on_commit(record.pk)
+    tasks.record_inspect.delay_on_commit(record.pk)
     return record
 
 
 @transaction.atomic
 def record_inspect_pages(*, record_id: int) -> MedicalRecord | None:
     """Count a record's pages (printed in the letter's list of documents reviewed). Idempotent."""
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
     record = MedicalRecord.objects.select_for_update().filter(pk=record_id).first()
     if record is None or record.pages is not None:

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from cases.records.services import record_inspect_pages
+from cases.records import services
 
 
 # Named as before the move, so messages already queued still find it.
@@ -14,5 +14,5 @@ from cases.records.services import record_inspect_pages
     max_retries=5,
 )
 def record_inspect(record_id: int) -> int | None:
-    record = record_inspect_pages(record_id=record_id)
+    record = services.record_inspect_pages(record_id=record_id)
     return record.pages if record else None

@@ -13,6 +13,7 @@ from accounts.models import Role, User
 from cases.clock.deadlines import business_days_between, case_clock
 from cases.lifecycle import events
 from cases.lifecycle.models import Case, CaseStatus
+from cases.registry import reviewer_side
 from cases.reminders.models import ClockNotice
 
 Kind = ClockNotice.Kind
@@ -44,8 +45,6 @@ def _notice_send(
 
 
 def clock_notices_send(*, today: dt.date | None = None) -> int:
-    from reviews.assignment.selectors import current_reviewer_for
-
     today = today or timezone.localdate()
     admins = list(
         User.objects.filter(role=Role.CASE_ADMIN, is_active=True)
@@ -75,7 +74,7 @@ def clock_notices_send(*, today: dt.date | None = None) -> int:
                 )
         elif clock.running == "determination" and case.status in _WITH_REVIEWER:
             left = business_days_between(today, clock.due_on)
-            reviewer = current_reviewer_for(case)
+            reviewer = reviewer_side().current_reviewer(case)
             if reviewer and reviewer.email and left <= settings.REVIEWER_REMINDER_BUSINESS_DAYS:
                 sent += _notice_send(
                     case=case,

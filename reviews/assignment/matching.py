@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from cases.lifecycle.models import Case, PartyRole
+from cases.lifecycle.models import Case, ItemCategory, PartyRole
 from reviews.assignment.models import Assignment, AssignmentStatus, CaseConflict
 from reviews.roster.models import (
     Affiliation,
@@ -398,8 +398,6 @@ def candidate_evaluate(entry: RosterEntry, facts: CaseFacts, roster: Roster) -> 
     for category in facts.categories:
         accepted = roster.category_specialties.get(category, frozenset())
         if not entry.specialty_keys & accepted:
-            from cases.lifecycle.models import ItemCategory
-
             reasons.append(
                 f"No specialty accepted for {ItemCategory(category).label.lower()} items."
             )
@@ -617,6 +615,7 @@ def _unassigned_reason(pairs: list[tuple[int, int]]) -> str:
 def assignment_plan(roster: Roster, facts_list: list[CaseFacts]) -> Plan:
     """The optimal batch: maximum total score within every reviewer's remaining capacity,
     expedited cases first, deterministic ties (OR-Tools min-cost flow)."""
+    # Imported here: OR-Tools loads a native library (about 0.2 s) that only batches need.
     from ortools.graph.python import min_cost_flow
 
     pairs = eligible_pairs(roster, facts_list)

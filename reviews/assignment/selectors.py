@@ -1,6 +1,16 @@
 """Reads with rules on the reviewer side."""
 
-from reviews.assignment.models import VISIBLE_ASSIGNMENT_STATUSES, Assignment
+from django.db.models import Case as DbCase
+from django.db.models import F, Q, Value, When
+
+from cases.casefile.selectors import expedited_first
+from cases.lifecycle.models import Case, CaseStatus, Priority
+from reviews.assignment.models import VISIBLE_ASSIGNMENT_STATUSES, Assignment, AssignmentStatus
+
+
+def reviewer_case_scope(user) -> Q:
+    """The cases a reviewer may see: those offered to them or that they took (any round)."""
+    return Q(assignments__reviewer=user, assignments__status__in=VISIBLE_ASSIGNMENT_STATUSES)
 
 
 def current_assignment_for(case) -> Assignment | None:
@@ -20,10 +30,6 @@ def current_reviewer_for(case):
 
 def cases_waiting_for_reviewer():
     """Cases ready for a reviewer and without one: expedited first, then what is due first."""
-    from django.db.models import F
-
-    from cases.casefile.selectors import expedited_first
-    from cases.lifecycle.models import Case, CaseStatus
 
     return (
         Case.objects.filter(status__in=[CaseStatus.RECORDS_COMPLETE, CaseStatus.REMANDED])
@@ -34,9 +40,6 @@ def cases_waiting_for_reviewer():
 
 def assignments_for_reviewer(user):
     """A reviewer's own live assignments, what is due first."""
-    from django.db.models import F
-
-    from reviews.assignment.models import AssignmentStatus
 
     return (
         Assignment.objects.filter(
@@ -50,15 +53,10 @@ def assignments_for_reviewer(user):
 
 
 def case_waits_for_reviewer(case) -> bool:
-    from cases.lifecycle.models import CaseStatus
 
     return case.status in (CaseStatus.RECORDS_COMPLETE, CaseStatus.REMANDED)
 
 
 def expedited_first_on_case():
-    from django.db.models import Case as DbCase
-    from django.db.models import Value, When
-
-    from cases.lifecycle.models import Priority
 
     return DbCase(When(case__priority=Priority.EXPEDITED, then=Value(0)), default=Value(1))

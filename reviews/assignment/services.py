@@ -15,10 +15,21 @@ from accounts.models import User
 from cases.lifecycle import events
 from cases.lifecycle.models import Case, CaseStatus
 from cases.lifecycle.services import case_status_set, case_transition_check
+
+# tasks.py imports this module by name (a task calls one service), so this side imports the
+# module, not its names: each resolves at call time.
+from reviews.assignment import tasks
+from reviews.assignment.matching import (
+    assignment_plan,
+    candidate_evaluate,
+    case_facts_load,
+    roster_load,
+)
 from reviews.assignment.models import (
     VISIBLE_ASSIGNMENT_STATUSES,
     Assignment,
 )
+from reviews.assignment.selectors import cases_waiting_for_reviewer
 
 if TYPE_CHECKING:
     from reviews.assignment.matching import Plan
@@ -32,7 +43,6 @@ class AssignmentRefused(ValidationError):
 
 
 def _assign_locked(*, case: Case, reviewer, actor, batch: bool, today) -> Assignment:
-    from reviews.assignment.matching import candidate_evaluate, case_facts_load, roster_load
 
     # The row lock makes a second administrator wait here, then find the case taken.
     case = Case.objects.select_for_update().prefetch_related("parties", "items").get(pk=case.pk)
@@ -69,9 +79,8 @@ def _assign_locked(*, case: Case, reviewer, actor, batch: bool, today) -> Assign
         batch=batch,
         from_status=from_status,
     )
-    from reviews.assignment.tasks import assignment_notify
 
-    assignment_notify.delay_on_commit(assignment.pk)
+    tasks.assignment_notify.delay_on_commit(assignment.pk)
     return assignment
 
 
@@ -106,8 +115,6 @@ class BatchResult:
 def assignments_auto(*, actor, dry_run: bool = False, today: dt.date | None = None) -> BatchResult:
     """Assign every waiting case at once, optimally (reviews.matching.assignment_plan). Each
     assignment is then made by reviewer_assign, which re-checks it under the case's lock."""
-    from reviews.assignment.matching import assignment_plan, case_facts_load, roster_load
-    from reviews.assignment.selectors import cases_waiting_for_reviewer
 
     roster = roster_load(today=today)
     cases = list(cases_waiting_for_reviewer())

@@ -6,18 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from cases.lifecycle.models import Case, CitationKind, DisputedItem
-
-
-class Outcome(models.TextChoices):
-    UPHELD = "upheld", "Upheld"
-    OVERTURNED = "overturned", "Overturned"
-
-
-class CaseOutcome(models.TextChoices):
-    UPHELD = "upheld", "Upheld"
-    OVERTURNED = "overturned", "Overturned"
-    PARTIALLY_OVERTURNED = "partially_overturned", "Partially Overturned"
+from cases.lifecycle.models import Case, CaseOutcome, CitationKind, DisputedItem, Outcome
 
 
 class DeterminationStatus(models.TextChoices):

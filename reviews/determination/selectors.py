@@ -1,14 +1,26 @@
 """Reads with rules on the reviewer side."""
 
+from django.db.models import F, Prefetch
+from django.http import Http404
+
+from cases.access import case_get_for
+from cases.lifecycle.models import CaseEvent, CaseOutcome, EventType
 from reviews.assignment.models import VISIBLE_ASSIGNMENT_STATUSES, Assignment
 from reviews.assignment.selectors import expedited_first_on_case
+from reviews.determination.models import (
+    Determination,
+    GuidelineFamily,
+    GuidelineSource,
+    ItemComment,
+    ItemDecision,
+    QualityReview,
+)
 
 # --- The determination workspace and quality review (SPEC section 5) ---------------------------
 
 
 def outcome_label(outcome) -> str:
     """A determination's outcome as the pages print it ("Upheld"); empty until decided."""
-    from reviews.determination.models import CaseOutcome
 
     return CaseOutcome(outcome).label if outcome else ""
 
@@ -61,9 +73,6 @@ class ReviewerCase:
 def reviewer_cases(user) -> list[ReviewerCase]:
     """A reviewer's own cases of the current round (nobody else's), what is due first;
     expedited before standard on the same day."""
-    from django.db.models import F
-
-    from reviews.determination.models import Determination
 
     assignments = list(
         Assignment.objects.filter(
@@ -116,10 +125,6 @@ class Workspace:
 def workspace_for(user, case_number: str) -> Workspace:
     """The reviewer's workspace for a case, or 404: a case that is not theirs, or not theirs in
     this round, looks the same as one that does not exist."""
-    from django.http import Http404
-
-    from cases.access import case_get_for
-    from reviews.determination.models import Determination
 
     case = case_get_for(user, case_number)
     assignment = Assignment.objects.filter(
@@ -135,9 +140,6 @@ def workspace_for(user, case_number: str) -> Workspace:
 
 def determination_load(queryset):
     """One determination with what the workspace and the review pages read from it."""
-    from django.db.models import Prefetch
-
-    from reviews.determination.models import ItemComment, ItemDecision, QualityReview
 
     return (
         queryset.select_related("case", "reviewer")
@@ -173,7 +175,6 @@ def case_records_for(user, case) -> list:
 
 def records_opened_by(user, case) -> set[int]:
     """Ids of the case's records this user has opened (from the record_opened events)."""
-    from cases.lifecycle.models import CaseEvent, EventType
 
     opened = CaseEvent.objects.filter(
         case=case, type=EventType.RECORD_OPENED, actor=user
@@ -184,7 +185,6 @@ def records_opened_by(user, case) -> set[int]:
 def guideline_search(query: str = "", *, limit: int = 60):
     """Catalog entries matching every word of `query`, in the evidence order of
     8 CCR 9792.21.1 (MTUS first), grouped by family: [(family label, [entries])]."""
-    from reviews.determination.models import GuidelineFamily, GuidelineSource
 
     entries = list(GuidelineSource.objects.filter(active=True))
     words = [word.lower() for word in query.split() if word.strip()]
@@ -208,3 +208,16 @@ def guideline_search(query: str = "", *, limit: int = 60):
         for family in GuidelineFamily.values
         if family in groups
     ]
+
+
+def item_comments_latest(determination) -> dict[int, list]:
+    """The quality reviewer's comments of the last returned round, by item decision id: what
+    the reviewer is asked to change now."""
+    rounds = [r for r in determination.quality_reviews.all() if r.outcome == "returned"]
+    if not rounds:
+        return {}
+    latest = max(rounds, key=lambda r: r.number)
+    comments: dict[int, list] = {}
+    for comment in latest.item_comments.all():
+        comments.setdefault(comment.decision_id, []).append(comment)
+    return comments

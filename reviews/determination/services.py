@@ -13,14 +13,25 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from cases.clock.deadlines import current_due_on
 from cases.lifecycle import events
-from cases.lifecycle.models import Case, CaseStatus
+from cases.lifecycle.models import Case, CaseStatus, CitationKind, Outcome
 from cases.lifecycle.services import case_lock, case_status_move
+from cases.states import state_name
 from reviews.assignment.models import (
     Assignment,
     AssignmentStatus,
     CaseConflict,
 )
+from reviews.determination.drafting import opening_sentence, summary_body
+from reviews.determination.models import (
+    Determination,
+    DeterminationStatus,
+    GuidelineSource,
+    ItemDecision,
+)
+from reviews.determination.warnings import review_warnings
+from reviews.roster.models import ReviewerProfile
 
 if TYPE_CHECKING:
     pass
@@ -35,8 +46,6 @@ def determination_import_legacy(*, case: Case, actor, determination: dict, sourc
     (no reviewer account; licensure and certifications as printed), one decision per item, and
     the case moved to issued. `determination` is cases.intake's cleaned legacy determination:
     licensure as full state names, `decision_date` a date, decisions numbering items from 1."""
-    from cases.clock.deadlines import current_due_on
-    from reviews.determination.models import Determination, DeterminationStatus, ItemDecision
 
     case = case_lock(case)
     if case.status not in (CaseStatus.RECEIVED, CaseStatus.AWAITING_RECORDS):
@@ -108,7 +117,6 @@ def draft_item_key(decision_id: int, name: str) -> str:
 
 
 def _editable_statuses():
-    from reviews.determination.models import DeterminationStatus
 
     return (DeterminationStatus.DRAFT, DeterminationStatus.RETURNED)
 
@@ -116,8 +124,6 @@ def _editable_statuses():
 def _credentials_snapshot(reviewer, *, today: dt.date | None = None):
     """Full names of the states of the reviewer's unexpired licences, and their certifications:
     what the letter prints (SPEC section 6), as true on the day it is taken."""
-    from reviews.roster.licensure import state_name
-    from reviews.roster.models import ReviewerProfile
 
     today = today or timezone.localdate()
     profile = (
@@ -138,8 +144,6 @@ def _credentials_snapshot(reviewer, *, today: dt.date | None = None):
 def _determination_create(*, case: Case, reviewer):
     """The draft of this round, with the reviewer's credentials, the opening sentence of the
     summary drafted from the case facts, and one undecided decision per disputed item."""
-    from reviews.determination.drafting import opening_sentence
-    from reviews.determination.models import Determination, ItemDecision
 
     determination = Determination.objects.filter(case=case, round=case.round).first()
     if determination is None:
@@ -177,7 +181,6 @@ def determination_draft_get_or_create(*, case: Case, reviewer):
 
 
 def _determination_lock(determination):
-    from reviews.determination.models import Determination
 
     # Lock the determination row only (PostgreSQL refuses FOR UPDATE on the nullable side of
     # the reviewer join).
@@ -291,8 +294,6 @@ def draft_field_label(decision, name: str) -> str:
 
 
 def _draft_value_clean(decision, name: str, value: str) -> str:
-    from cases.lifecycle.models import CitationKind
-    from reviews.determination.models import GuidelineSource, Outcome
 
     if len(value) > MAX_DRAFT_TEXT_CHARS:
         raise ValidationError(
@@ -331,7 +332,6 @@ def determination_autosave(
     window may have changed *other* fields: those are merged), and is a conflict when the
     server's text moved on: then nothing is saved and DraftConflict carries both texts. Without
     a base, the client's version must be the current one."""
-    from reviews.determination.models import GuidelineSource
 
     determination = _determination_lock(determination)
     _editable_check(determination, actor)
@@ -420,7 +420,6 @@ class DraftProblem:
 def determination_problems(determination) -> list[DraftProblem]:
     """What blocks signing (SPEC section 5, step 4): every item decided with its guideline and
     a rationale of at least MIN_RATIONALE_CHARS, and a summary beyond its opening sentence."""
-    from reviews.determination.drafting import summary_body
 
     problems = []
     body = summary_body(determination.case, determination.clinical_summary)
@@ -460,7 +459,6 @@ def determination_problems(determination) -> list[DraftProblem]:
 def determination_warnings_confirm(*, determination, actor, keys) -> list[str]:
     """Record which soft warnings of the review step the reviewer confirmed (the full set of
     ticked boxes). Keys of warnings that no longer stand are dropped."""
-    from reviews.determination.warnings import review_warnings
 
     determination = _determination_lock(determination)
     _editable_check(determination, actor)
@@ -476,7 +474,6 @@ def determination_submit(*, determination, actor, password: str, confirmed_warni
     """Sign and submit (SPEC section 5, step 6): the assigned reviewer, re-authenticated, with
     nothing missing and every soft warning confirmed. The draft is read-only afterwards and
     goes to quality review."""
-    from reviews.determination.warnings import review_warnings
 
     determination = _determination_lock(determination)
     _editable_check(determination, actor)

@@ -19,15 +19,16 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import Role
 from accounts.permissions import role_required
 from accounts.responses import redirect_after_post
-from cases.lifecycle.models import CitationKind
+from cases.lifecycle.models import CitationKind, Outcome
 from reviews.assignment.models import Assignment
 from reviews.determination import selectors, services
 from reviews.determination.citations import CLAIMS_ADMINISTRATOR, EXPERT_REVIEWER, citation_render
 from reviews.determination.drafting import age_at_injury, opening_sentence, summary_prompts
 from reviews.determination.forms import AcceptForm, DeclineForm, SubmitForm, draft_post_parse
-from reviews.determination.models import GuidelineSource, Outcome
+from reviews.determination.models import GuidelineSource
 from reviews.determination.selectors import (
     case_records_for,
+    item_comments_latest,
     outcome_label,
     reviewer_cases,
     workspace_for,
@@ -45,7 +46,6 @@ from reviews.determination.services import (
 )
 from reviews.determination.warnings import review_warnings
 from reviews.organization.services import organization_current
-from reviews.quality.selectors import item_comments_latest
 
 
 @role_required(Role.REVIEWER)

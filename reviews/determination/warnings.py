@@ -17,9 +17,9 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from cases.lifecycle.models import Case
+from cases.lifecycle.models import Case, Outcome
 from reviews.determination.drafting import date_written
-from reviews.determination.models import Determination, ItemDecision, Outcome
+from reviews.determination.models import Determination, ItemDecision
 
 
 @dataclass(frozen=True)

@@ -23,13 +23,13 @@ from django.templatetags.static import static
 from django.utils import timezone
 
 from cases.clock.deadlines import appeal_due_on, authorization_due_on, reimbursement_due_on
-from cases.lifecycle.models import Case, PartyRole
+from cases.lifecycle.models import Case, CaseOutcome, Outcome, PartyRole
+from cases.states import licensure_display
 from reviews.determination.citations import CLAIMS_ADMINISTRATOR, EXPERT_REVIEWER, citation_render
-from reviews.determination.models import CaseOutcome, Determination, Outcome
+from reviews.determination.models import Determination
 from reviews.letters.models import Letter, LetterText
 from reviews.organization.models import Organization
 from reviews.organization.services import organization_current
-from reviews.roster.licensure import licensure_display
 
 # The organization's fixed paragraphs, in our own words; a system administrator edits them
 # (each edit is a new version).
@@ -306,6 +306,8 @@ def _static_roots() -> list[Path]:
 
 
 def _fetcher_class():
+    # WeasyPrint is imported only where a PDF is made (about 0.35 s): the web process rarely
+    # renders, the worker imports it once (NOTES.md).
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class StaticFileFetcher(URLFetcher):
@@ -341,6 +343,7 @@ class _Renderer:
     render in this process (the stylesheet is the main per-render cost after layout)."""
 
     def __init__(self, url_fetcher):
+        # WeasyPrint imported lazily: see _fetcher_class.
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
@@ -353,6 +356,7 @@ class _Renderer:
         )
 
     def pdf(self, html: str) -> bytes:
+        # WeasyPrint imported lazily: see _fetcher_class.
         from weasyprint import HTML
 
         document = HTML(string=html, base_url=self.base_url, url_fetcher=self.url_fetcher)

@@ -23,6 +23,10 @@ from cases.lifecycle.models import Case, CaseStatus
 from cases.lifecycle.services import case_status_set
 from reviews.assignment.models import Assignment, AssignmentStatus
 from reviews.determination.models import Determination, DeterminationStatus
+
+# tasks.py imports this module by name (a task calls one service), so this side imports the
+# module, not its names: each resolves at call time.
+from reviews.letters import tasks
 from reviews.letters.models import Letter, LetterDelivery, LetterStatus, LetterText
 from reviews.letters.render import (
     LETTER_TEXT_FIELDS,
@@ -32,6 +36,7 @@ from reviews.letters.render import (
     letter_recipients,
     letter_text_current,
 )
+from reviews.letters.signing import pdf_sign
 from reviews.organization.models import Organization
 from reviews.organization.services import organization_current
 
@@ -51,7 +56,6 @@ def _signature_reason(letter: Letter, *, public: bool) -> str:
 
 def letter_render_signed(letter: Letter) -> tuple[bytes, bytes]:
     """Render and sign both versions of a letter (no database writes)."""
-    from reviews.letters.signing import pdf_sign
 
     party_html, public_html, organization = _letter_html_both(letter.determination, letter=letter)
     signed = []
@@ -280,9 +284,8 @@ def letter_retry(*, letter: Letter, actor) -> Letter:
     letter.status = LetterStatus.QUEUED
     letter.error = ""
     letter.save(update_fields=["status", "error"])
-    from reviews.letters.tasks import letter_render
 
-    letter_render.delay_on_commit(letter.pk)
+    tasks.letter_render.delay_on_commit(letter.pk)
     return letter
 
 
@@ -322,9 +325,7 @@ def letter_request(
     letter.full_clean(exclude=["party_pdf", "public_pdf"])
     letter.save()
     if enqueue:
-        from reviews.letters.tasks import letter_render
-
-        letter_render.delay_on_commit(letter.pk)
+        tasks.letter_render.delay_on_commit(letter.pk)
     return letter
 
 

@@ -20,6 +20,11 @@ from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 
+from asn1crypto import cms
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
@@ -69,10 +74,6 @@ def _path(value) -> Path | None:
 def _generate_dev_pair(key_path: Path, cert_path: Path) -> None:
     """An EC P-256 key and a self-signed certificate for development. Written under an exclusive
     lock so two worker processes starting together make one pair, not two."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
 
     key_path.parent.mkdir(parents=True, exist_ok=True)
     with open(key_path.parent / ".generate.lock", "w") as lock_file:
@@ -138,6 +139,8 @@ def _generate_dev_pair(key_path: Path, cert_path: Path) -> None:
 
 
 def _load() -> SigningMaterial:
+    # pyHanko (with asn1crypto and cryptography's backends) is imported where a signature is
+    # made or checked, not by every web process at start-up.
     from pyhanko.sign import signers
 
     pkcs12_path = _path(settings.SIGNING_PKCS12_PATH)
@@ -194,7 +197,7 @@ def _pades_signed_attributes(certificate):
     5.2.2; no signing-time in PAdES). That attribute depends on the certificate alone and
     asn1crypto takes about 2.5 ms to build and encode it, so it is encoded once per process
     and read back from those bytes for each signature: the same attribute, byte for byte."""
-    from asn1crypto import cms
+    # pyHanko imported lazily: see _load.
     from pyhanko.sign.attributes import CMSAttributeProvider, SignedAttributeProviderSpec
     from pyhanko.sign.general import as_signing_certificate_v2, simple_cms_attribute
 
@@ -252,6 +255,7 @@ def pdf_sign(pdf: bytes, *, reason: str, signer_name: str, contact: str = "") ->
 
 
 def _pdf_sign(pdf: bytes, *, reason: str, signer_name: str, contact: str) -> bytes:
+    # pyHanko imported lazily: see _load.
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
@@ -279,6 +283,7 @@ def pdf_signature_check(pdf: bytes) -> SignatureCheck:
 
 
 def _pdf_signature_check(pdf: bytes) -> SignatureCheck:
+    # pyHanko imported lazily: see _load.
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel

@@ -1,6 +1,8 @@
-"""Celery tasks of the reviewer side. Each takes ids, fetches, and calls one service."""
+"""Celery tasks of the letters room. Each takes ids, fetches, and calls one service."""
 
 from celery import shared_task
+
+from reviews.letters import services
 
 LETTER_MAX_RETRIES = 5
 
@@ -14,21 +16,15 @@ def letter_render(self, letter_id: int) -> str:
     """Render, sign, store and deliver one letter version. Transient errors (mail server,
     disk) are retried with exponential backoff; after the last try, or at once on any other
     error, the letter is marked failed and the case page offers a retry."""
-    from reviews.letters.services import (
-        TRANSIENT_ERRORS,
-        letter_fail,
-        letter_produce,
-        letter_retry_noted,
-    )
 
     try:
-        return letter_produce(letter_id=letter_id)
-    except TRANSIENT_ERRORS as exc:
+        return services.letter_produce(letter_id=letter_id)
+    except services.TRANSIENT_ERRORS as exc:
         if self.request.retries < self.max_retries:
-            letter_retry_noted(letter_id=letter_id, error=f"{type(exc).__name__}: {exc}")
+            services.letter_retry_noted(letter_id=letter_id, error=f"{type(exc).__name__}: {exc}")
             raise self.retry(exc=exc, countdown=min(2**self.request.retries * 5, 300)) from exc
-        letter_fail(letter_id=letter_id, error=f"{type(exc).__name__}: {exc}")
+        services.letter_fail(letter_id=letter_id, error=f"{type(exc).__name__}: {exc}")
         raise
     except Exception as exc:
-        letter_fail(letter_id=letter_id, error=f"{type(exc).__name__}: {exc}")
+        services.letter_fail(letter_id=letter_id, error=f"{type(exc).__name__}: {exc}")
         raise

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from reviews.letters.models import Letter, LetterStatus
 from reviews.letters.render import letter_date
+from reviews.letters.signing import pdf_signature_check
 
 # --- Verification (SPEC section 6: anyone holding a letter can check it) -------------------
 
@@ -38,7 +39,6 @@ class VerifyResult:
 
 def letter_verify(pdf: bytes) -> VerifyResult:
     """Is this a valid letter we signed and issued, and is it still the current version?"""
-    from reviews.letters.signing import pdf_signature_check
 
     check = pdf_signature_check(pdf)
     digest = hashlib.sha256(pdf).hexdigest()

@@ -1,28 +1,17 @@
+from django.db.models import F
+from django.http import Http404
+
+from cases.access import case_get_for
 from reviews.assignment.selectors import expedited_first_on_case
+from reviews.determination.models import Determination, DeterminationStatus
 from reviews.determination.selectors import determination_load
 
 """Reads with rules on the reviewer side."""
 
 
-def item_comments_latest(determination) -> dict[int, list]:
-    """The quality reviewer's comments of the last returned round, by item decision id: what
-    the reviewer is asked to change now."""
-    rounds = [r for r in determination.quality_reviews.all() if r.outcome == "returned"]
-    if not rounds:
-        return {}
-    latest = max(rounds, key=lambda r: r.number)
-    comments: dict[int, list] = {}
-    for comment in latest.item_comments.all():
-        comments.setdefault(comment.decision_id, []).append(comment)
-    return comments
-
-
 def determinations_for_quality():
     """Submitted determinations waiting for quality review: what is due first, then the
     longest waiting."""
-    from django.db.models import F
-
-    from reviews.determination.models import Determination, DeterminationStatus
 
     return (
         Determination.objects.filter(status=DeterminationStatus.SUBMITTED, imported=False)
@@ -38,7 +27,6 @@ def determinations_for_quality():
 
 def determinations_returned():
     """Determinations back with their reviewers, for the quality reviewer's overview."""
-    from reviews.determination.models import Determination, DeterminationStatus
 
     return (
         Determination.objects.filter(status=DeterminationStatus.RETURNED)
@@ -51,10 +39,6 @@ def determinations_returned():
 
 def determination_for_quality(user, case_number: str):
     """The current round's determination of a case, once submitted, for a quality reviewer."""
-    from django.http import Http404
-
-    from cases.access import case_get_for
-    from reviews.determination.models import Determination
 
     case = case_get_for(user, case_number)
     determination = determination_load(

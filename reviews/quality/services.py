@@ -4,12 +4,15 @@ did as a case event."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
+from accounts.models import Role
 from cases.lifecycle import events
 from cases.lifecycle.models import CaseStatus
 from cases.lifecycle.services import case_status_move
@@ -17,6 +20,7 @@ from reviews.assignment.models import (
     Assignment,
     AssignmentStatus,
 )
+from reviews.determination.models import ItemComment, QualityOutcome, QualityReview
 from reviews.determination.services import _determination_lock
 
 if TYPE_CHECKING:
@@ -26,8 +30,18 @@ if TYPE_CHECKING:
 # --- Quality review (SPEC section 5, after step 6) ---------------------------------------------
 
 
+# What follows an approval (the letter is requested) belongs to the letters room, which sits
+# above this one: it registers here at start-up (reviews.apps.ReviewsConfig.ready), and the
+# approval runs it inside its own transaction, so both happen or neither.
+_after_approval: list[Callable[..., object]] = []
+
+
+def after_approval_register(follow_up: Callable[..., object]) -> None:
+    if follow_up not in _after_approval:
+        _after_approval.append(follow_up)
+
+
 def _quality_check(determination, actor) -> None:
-    from accounts.models import Role
 
     if getattr(actor, "role", None) != Role.QUALITY_REVIEWER:
         raise ValidationError("Only a quality reviewer can approve or return a determination.")
@@ -41,9 +55,6 @@ def _quality_check(determination, actor) -> None:
 
 
 def _quality_round(determination, *, actor, outcome: str, comment: str):
-    from django.db.models import Max
-
-    from reviews.determination.models import QualityReview
 
     last = determination.quality_reviews.aggregate(last=Max("number"))["last"] or 0
     review = QualityReview(
@@ -64,7 +75,6 @@ def determination_return(
 ):
     """Send a submitted determination back to its reviewer with comments (general, and per
     item, shown on that item). Each round is kept; the reviewer edits and submits again."""
-    from reviews.determination.models import ItemComment, QualityOutcome
 
     determination = _determination_lock(determination)
     _quality_check(determination, actor)
@@ -107,8 +117,6 @@ def determination_approve(*, determination, actor, comment: str = ""):
     """Approve a submitted determination for issue: the case is approved, the reviewer's
     assignment is complete (it no longer counts against their open cases) and the letter is
     queued (SPEC section 6)."""
-    from reviews.determination.models import QualityOutcome
-    from reviews.letters.services import letter_request
 
     determination = _determination_lock(determination)
     _quality_check(determination, actor)
@@ -135,5 +143,6 @@ def determination_approve(*, determination, actor, comment: str = ""):
         quality_review=review,
         from_status=from_status,
     )
-    letter_request(determination=determination, actor=actor)
+    for follow_up in _after_approval:
+        follow_up(determination=determination, actor=actor)
     return review

@@ -3,6 +3,8 @@
 The table is data an administrator edits afterwards (or replaces with import_specialty_table);
 these defaults follow who ordinarily evaluates and treats each kind of request."""
 
+from reviews.roster.models import CategorySpecialty, Specialty, specialty_key
+
 SPECIALTIES = [
     "Addiction Psychiatry",
     "Allergy & Immunology",
@@ -134,7 +136,6 @@ CATEGORY_SPECIALTIES: dict[str, list[str]] = {
 def defaults_ensure() -> None:
     """Put the seed vocabulary and table back where they are missing (the data migration
     seeds them; a flushed test database or a fresh demo may not have them)."""
-    from reviews.roster.models import CategorySpecialty, Specialty, specialty_key
 
     if CategorySpecialty.objects.exists():
         return

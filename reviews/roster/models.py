@@ -2,6 +2,8 @@
 
 The reviewer's qualification profile, matching, the guided form and the letter build on these."""
 
+import re
+
 from django.conf import settings
 from django.db import models
 
@@ -13,7 +15,6 @@ from cases.lifecycle.models import ItemCategory as CaseItemCategory
 def specialty_key(name: str) -> str:
     """Specialty names match case- and punctuation-insensitively, and "and" is "&"
     ("Physical Medicine and Rehabilitation" is "Physical Medicine & Rehabilitation")."""
-    import re
 
     text = name.lower().replace("&", " and ")
     words = re.findall(r"[a-z0-9]+", text)

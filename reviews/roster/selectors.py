@@ -1,11 +1,12 @@
 """Reads with rules on the reviewer side."""
 
+from cases.lifecycle.models import ItemCategory
+from reviews.roster.models import CategorySpecialty, Specialty
+
 
 def specialty_table_rows(*, category: str | None = None) -> tuple[list, list[dict]]:
     """The specialty vocabulary, and one row per category of disputed item (or just
     `category`'s) with the specialties accepted for it (SPEC section 4, rule 2)."""
-    from cases.lifecycle.models import ItemCategory
-    from reviews.roster.models import CategorySpecialty, Specialty
 
     specialties = list(Specialty.objects.all())
     links = CategorySpecialty.objects.values_list("category", "specialty_id")
@@ -25,3 +26,8 @@ def specialty_table_rows(*, category: str | None = None) -> tuple[list, list[dic
         if category is None or value == category
     ]
     return specialties, rows
+
+
+def specialty_names() -> list[str]:
+    """The specialty vocabulary, by name."""
+    return list(Specialty.objects.values_list("name", flat=True))

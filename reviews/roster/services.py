@@ -22,7 +22,7 @@ from django.db import transaction
 
 from accounts.models import Role
 from cases.lifecycle.models import ItemCategory
-from reviews.roster.licensure import state_code
+from cases.states import state_code
 from reviews.roster.models import (
     Affiliation,
     AffiliationKind,

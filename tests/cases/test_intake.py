@@ -1,17 +1,19 @@
 import base64
 import copy
+import dataclasses
 import datetime as dt
 import json
 
 import pytest
 from django.core.exceptions import ValidationError
 
+from cases import registry
 from cases.intake.services import cases_import
 from cases.intake.validation import IntakeInvalid, intake_validate, record_kind_infer
 from cases.lifecycle.models import Case, CaseEvent, CaseStatus, PartyRole
 from cases.records.models import MedicalRecord, RecordKind
+from cases.states import licensure_display, state_code, state_name
 from reviews.determination.models import Determination, ItemDecision
-from reviews.roster.licensure import licensure_display, state_code, state_name
 from tests.factories import CaseFactory, UserFactory, intake_payload, minimal_pdf
 
 
@@ -507,12 +509,12 @@ def test_one_invalid_application_in_a_list_writes_nothing(folder, settings):
 
 @pytest.mark.django_db
 def test_a_failure_while_writing_rolls_back_and_removes_stored_files(folder, settings, monkeypatch):
-    import reviews.determination.services
-
     def refuse(**kwargs):
         raise ValidationError("The legacy system's record is inconsistent.")
 
-    monkeypatch.setattr(reviews.determination.services, "determination_import_legacy", refuse)
+    # The reviewer side stores legacy determinations; it registers how in cases.registry.
+    side = dataclasses.replace(registry.reviewer_side(), legacy_determination_import=refuse)
+    monkeypatch.setattr(registry, "_registered", side)
     payload = [
         intake_payload(
             application_id="A-1", records=[{"title": "PR-2", "file": "records/pr2.pdf"}]

@@ -9,14 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
-from cases.lifecycle.models import CaseEvent, CaseStatus, EventType
+from cases.lifecycle.models import CaseEvent, CaseOutcome, CaseStatus, EventType
 from reviews.determination.drafting import age_at_injury, opening_sentence, summary_prompts
-from reviews.determination.models import (
-    CaseOutcome,
-    Determination,
-    DeterminationStatus,
-    GuidelineSource,
-)
+from reviews.determination.models import Determination, DeterminationStatus, GuidelineSource
 from reviews.determination.services import (
     DraftConflict,
     determination_autosave,

@@ -17,6 +17,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
+from pypdf import PdfWriter
+from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 from rest_framework.authtoken.models import Token
 
 from accounts.models import Role, User
@@ -556,8 +558,6 @@ def _days_ago_for_due_soon(today: dt.date) -> int:
 
 def record_pdf(lines: list[str], pages: int) -> bytes:
     """A small PDF with a few lines of text on each page (Helvetica, no embedded font)."""
-    from pypdf import PdfWriter
-    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
     font = DictionaryObject(
         {

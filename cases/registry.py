@@ -1,0 +1,45 @@
+"""What the case file needs to know from the reviewer side, which sits above it.
+
+`cases` never imports `reviews` (an import-linter contract holds that). Where a case-file feature
+needs a fact the reviewer side owns (who reviews a case, the determination and letters in an
+export, how a legacy determination is stored, the specialty vocabulary), the reviewer side
+registers it here once, at start-up (`reviews.apps.ReviewsConfig.ready`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Q
+
+
+@dataclass(frozen=True)
+class ReviewerSide:
+    # The cases a reviewer may see: those assigned to them (cases.access applies it).
+    reviewer_case_scope: Callable[[Any], Q]
+    # The assignment now in force on a case (or None), shown on the case page.
+    current_assignment: Callable[[Any], Any]
+    # The reviewer now responsible for a case (or None), for reminders.
+    current_reviewer: Callable[[Any], Any]
+    # The export's reviewer-side keys: determination, assignment, outcome, letters.
+    export_sections: Callable[..., dict[str, Any]]
+    # Stores a legacy system's determination as issued history (SPEC section 7).
+    legacy_determination_import: Callable[..., Any]
+    # The specialty vocabulary, suggested for the requesting provider on the intake form.
+    specialty_names: Callable[[], list[str]]
+
+
+_registered: ReviewerSide | None = None
+
+
+def register(side: ReviewerSide) -> None:
+    global _registered
+    _registered = side
+
+
+def reviewer_side() -> ReviewerSide:
+    if _registered is None:
+        raise ImproperlyConfigured("The reviews app registers the reviewer side; it is missing.")
+    return _registered
