@@ -1,20 +1,101 @@
-"""Reads that carry rules: who may see which case, what is due, what the eligibility rules say.
-Views call these; they never build access rules themselves."""
+"""Who may see and do what: the one access policy. Views (through `access_required`), the API,
+template tags, templates (through the `may` context) and commands ask it; nothing else decides.
+
+Two questions, answered here only:
+- what a role may do (`POLICY`, asked with `may(user, ability)`);
+- which cases a user may see (`cases_visible_to`); an object outside that scope is a 404, the
+  same answer as for one that does not exist (Zulip's `access_stream_by_id`), so no one can
+  probe for case numbers.
+A reviewer's scope is the cases assigned to them; the reviewer side owns assignments, so it
+registers that rule (cases.registry), and it is applied here."""
 
 from __future__ import annotations
 
+import enum
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404
+from django.http import Http404, HttpResponse
 
 from accounts.models import Role
 from cases.lifecycle.models import Case
 from cases.registry import reviewer_side
 
 
+class Ability(enum.StrEnum):
+    SEE_CASES = "see_cases"  # the case list, case pages, records and letters, within scope
+    MANAGE_CASES = "manage_cases"  # intake, eligibility, records, assignment, letters, tables
+    REVIEW = "review"  # a reviewer's queue, workspace and determination
+    QUALITY_REVIEW = "quality_review"  # the quality queue: approve or return
+    SEARCH_GUIDELINES = "search_guidelines"  # the guideline catalog
+    EDIT_ORGANIZATION = "edit_organization"  # the organization's name, address, letter text
+    SUBMIT_APPLICATIONS = "submit_applications"  # the API's writes: applications and records
+
+
+_MANAGERS = frozenset({Role.CASE_ADMIN, Role.SYSTEM_ADMIN})
+POLICY: dict[Ability, frozenset[str]] = {
+    Ability.SEE_CASES: frozenset(Role.values),
+    Ability.MANAGE_CASES: _MANAGERS,
+    Ability.REVIEW: frozenset({Role.REVIEWER}),
+    Ability.QUALITY_REVIEW: frozenset({Role.QUALITY_REVIEWER}),
+    Ability.SEARCH_GUIDELINES: frozenset({Role.REVIEWER, Role.QUALITY_REVIEWER}),
+    Ability.EDIT_ORGANIZATION: frozenset({Role.SYSTEM_ADMIN}),
+    Ability.SUBMIT_APPLICATIONS: _MANAGERS | {Role.API_CLIENT},
+}
+
+# What a signed-out htmx request is told (the page shows it and offers to sign in again).
+SESSION_ENDED = "Your session has ended. Sign in again; what you typed is kept in this window."
+
+
+def may(user, ability: Ability) -> bool:
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and user.role in POLICY[ability]
+    )
+
+
+def session_ended(request):
+    """The one answer to a request whose session has ended: a full page goes to the sign-in
+    form and comes back; an htmx request (a panel, an autosave) gets 401 and the page says so,
+    so nothing is swapped in and nothing typed is lost."""
+    if request.htmx:
+        return HttpResponse(SESSION_ENDED, status=401, content_type="text/plain")
+    return redirect_to_login(request.get_full_path())
+
+
+def access_required(ability: Ability = Ability.SEE_CASES):
+    """The view guard: signed in (else `session_ended`) and allowed `ability` (else 403)."""
+
+    def decorator(view):
+        @wraps(view)
+        def guarded(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return session_ended(request)
+            if not may(request.user, ability):
+                raise PermissionDenied("Your role does not allow this.")
+            return view(request, *args, **kwargs)
+
+        return guarded
+
+    return decorator
+
+
+def abilities(request) -> dict:
+    """Template context: `may.<ability>` for the signed-in user (navigation, action forms)."""
+    return {"may": {ability.value: may(request.user, ability) for ability in Ability}}
+
+
+# --- Which cases ----------------------------------------------------------------------------
+
+
 def cases_visible_to(user) -> QuerySet[Case]:
     """Every case a user may see. A reviewer sees only cases assigned to them (current or past
     rounds they took part in); API clients see the cases their system submitted."""
-    if not user.is_authenticated or not user.is_active:
+    if not may(user, Ability.SEE_CASES):
         return Case.objects.none()
     if user.role in (Role.CASE_ADMIN, Role.SYSTEM_ADMIN, Role.QUALITY_REVIEWER):
         return Case.objects.all()

@@ -24,8 +24,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from accounts.models import CASE_MANAGERS, Role
-from cases.access import case_get_for
+from cases.access import Ability, case_get_for, may
 from cases.api.serializers import (
     CaseExportSerializer,
     CaseSummarySerializer,
@@ -50,14 +49,13 @@ from cases.lifecycle.models import CaseStatus, Priority
 from cases.records.services import record_add
 
 # Who may submit applications and records: other systems and the IRO's own administrators.
-SUBMITTER_ROLES = (Role.API_CLIENT, *CASE_MANAGERS)
 
 
 class CanSubmit(BasePermission):
     message = "Only API clients and case administrators may submit applications and records."
 
     def has_permission(self, request, view) -> bool:
-        return request.method in SAFE_METHODS or request.user.role in SUBMITTER_ROLES
+        return request.method in SAFE_METHODS or may(request.user, Ability.SUBMIT_APPLICATIONS)
 
 
 class RequestTooLarge(exceptions.APIException):

@@ -17,8 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
-from accounts.permissions import managers_only, signed_in
-from cases.access import case_get_for
+from cases.access import Ability, access_required, case_get_for, may
 from cases.casefile.forms import CaseFilterForm, RemandForm, TerminateForm
 from cases.casefile.selectors import case_list_for
 from cases.eligibility import services as eligibility
@@ -39,21 +38,21 @@ def wants_fragment(request) -> bool:
     return bool(request.htmx) and not request.htmx.history_restore_request
 
 
-@signed_in
+@access_required()
 def home(request):
-    if request.user.is_api_client:
-        return render(request, "cases/api_client_home.html")
-    if request.user.is_reviewer:
+    if may(request.user, Ability.REVIEW):
         return redirect("determination:reviewer_dashboard")
-    if request.user.is_quality_reviewer:
+    if may(request.user, Ability.QUALITY_REVIEW):
         return redirect("quality:quality_queue")
+    if not may(request.user, Ability.MANAGE_CASES):
+        return render(request, "cases/api_client_home.html")
     return redirect("casefile:case_list")
 
 
 # --- The case list ----------------------------------------------------------------------------
 
 
-@signed_in
+@access_required()
 @require_GET
 def case_list(request):
     filter_form = CaseFilterForm(request.GET)
@@ -175,7 +174,7 @@ def _workflow_forms(case: Case, **bound) -> dict:
 
 
 def _case_context(request, case: Case, *, panel: str | None = None, **bound) -> dict:
-    can_manage = request.user.can_manage_cases
+    can_manage = may(request.user, Ability.MANAGE_CASES)
     context = {"case": case, "clock": case.clock, "can_manage": can_manage}
     if panel in (None, "workflow"):
         if case.status == CaseStatus.RECEIVED:
@@ -197,7 +196,7 @@ def _case_context(request, case: Case, *, panel: str | None = None, **bound) -> 
     return context
 
 
-@signed_in
+@access_required()
 @require_GET
 def case_detail(request, case_number: str):
     case = case_get_for(request.user, case_number)
@@ -234,7 +233,7 @@ def _action_refused(request, case: Case, *, panel: str, **bound) -> HttpResponse
     return render(request, "cases/case_detail.html", _case_context(request, case, **bound))
 
 
-@managers_only
+@access_required(Ability.MANAGE_CASES)
 @require_POST
 def case_record_add(request, case_number: str):
     case = case_get_for(request.user, case_number)
@@ -252,7 +251,7 @@ def case_record_add(request, case_number: str):
     return _action_refused(request, case, panel="record-add", record_form=form)
 
 
-@managers_only
+@access_required(Ability.MANAGE_CASES)
 @require_POST
 def case_eligibility(request, case_number: str):
     case = case_get_for(request.user, case_number)
@@ -293,7 +292,7 @@ def case_eligibility(request, case_number: str):
     return _action_refused(request, case, panel="workflow", **bound)
 
 
-@managers_only
+@access_required(Ability.MANAGE_CASES)
 @require_POST
 def case_records_complete(request, case_number: str):
     case = case_get_for(request.user, case_number)
@@ -321,7 +320,7 @@ def case_records_complete(request, case_number: str):
     return _action_refused(request, case, panel="workflow", complete_form=form)
 
 
-@managers_only
+@access_required(Ability.MANAGE_CASES)
 @require_POST
 def case_terminate(request, case_number: str):
     case = case_get_for(request.user, case_number)
@@ -342,7 +341,7 @@ def case_terminate(request, case_number: str):
     return _action_refused(request, case, panel="workflow", terminate_form=form)
 
 
-@managers_only
+@access_required(Ability.MANAGE_CASES)
 @require_POST
 def case_remand(request, case_number: str):
     case = case_get_for(request.user, case_number)

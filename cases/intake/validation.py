@@ -22,7 +22,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.validators import validate_email
 from django.utils import timezone
 
-from cases.access import cases_visible_to
+from cases.access import Ability, cases_visible_to, may
 from cases.lifecycle.models import (
     Case,
     CitationKind,
@@ -881,7 +881,7 @@ def _existing_checks(
                     f"{number} is already the number of another application ({taken[number]})",
                 )
             )
-        if data["determination"] and actor is not None and not actor.can_manage_cases:
+        if data["determination"] and actor is not None and not may(actor, Ability.MANAGE_CASES):
             # A completed determination becomes a letter the IRO stands behind: only the
             # IRO's own administrators carry one over from a legacy system.
             errors.append(

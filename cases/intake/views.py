@@ -11,7 +11,7 @@ from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.permissions import managers_only
+from cases.access import Ability, access_required
 from cases.intake.forms import IntakeForms, ItemFormSet, RecordFormSet, formset_row
 from cases.intake.services import case_create
 from cases.lifecycle.models import Case
@@ -62,7 +62,7 @@ def _intake_save(intake: IntakeForms, actor) -> Case | None:
     return case
 
 
-@managers_only
+@access_required(Ability.MANAGE_CASES)
 @require_http_methods(["GET", "POST"])
 def case_new(request):
     if request.method == "GET":
@@ -89,7 +89,7 @@ def case_new(request):
     return _intake_render(request, intake, submitted=True)
 
 
-@managers_only
+@access_required(Ability.MANAGE_CASES)
 @require_GET
 def case_new_row(request, kind: str):
     """One more empty disputed item or record row for the intake form (htmx)."""

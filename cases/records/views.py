@@ -6,14 +6,13 @@ from __future__ import annotations
 from django.http import FileResponse, Http404
 from django.views.decorators.http import require_GET
 
-from accounts.permissions import signed_in
-from cases.access import case_get_for, record_get_for
+from cases.access import access_required, case_get_for, record_get_for
 from cases.records.services import record_opened
 
 # --- Record download --------------------------------------------------------------------------
 
 
-@signed_in
+@access_required()
 @require_GET
 def case_record(request, case_number: str, record_id: int):
     case = case_get_for(request.user, case_number)

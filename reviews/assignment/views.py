@@ -7,15 +7,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import Role, User
-from accounts.permissions import CASE_MANAGERS, role_required
 from accounts.responses import redirect_after_post
-from cases.access import case_get_for
+from cases.access import Ability, access_required, case_get_for
 from reviews.assignment import services
 from reviews.assignment.matching import reviewers_for_case
 from reviews.assignment.selectors import case_waits_for_reviewer
 
 
-@role_required(*CASE_MANAGERS)
+@access_required(Ability.MANAGE_CASES)
 @require_http_methods(["GET", "POST"])
 def case_assign(request, case_number):
     case = case_get_for(request.user, case_number)
@@ -52,7 +51,7 @@ def case_assign(request, case_number):
     )
 
 
-@role_required(*CASE_MANAGERS)
+@access_required(Ability.MANAGE_CASES)
 @require_http_methods(["GET", "POST"])
 def assignments_batch(request):
     if request.method == "POST":

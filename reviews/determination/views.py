@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -16,9 +15,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.models import Role
-from accounts.permissions import role_required
 from accounts.responses import redirect_after_post
+from cases.access import Ability, access_required
 from cases.lifecycle.models import CitationKind, Outcome
 from reviews.assignment.models import Assignment
 from reviews.determination import selectors, services
@@ -48,7 +46,7 @@ from reviews.determination.warnings import review_warnings
 from reviews.organization.services import organization_current
 
 
-@role_required(Role.REVIEWER)
+@access_required(Ability.REVIEW)
 def reviewer_dashboard(request):
     """The reviewer's own cases (nobody else's), what is due first, with days left and where
     each stands; new assignments wait for an answer at the top."""
@@ -87,24 +85,6 @@ EVIDENCE_ORDER_NOTE = (
     "Evidence order (8 CCR 9792.21.1): MTUS first; other guidelines only where the MTUS is "
     "silent or its recommendation is outweighed."
 )
-
-
-def reviewer_required(view):
-    """Reviewers only. A request whose session has ended gets 401 instead of a redirect to the
-    login page, so the autosave script can say so and keep the text (htmx would otherwise
-    follow the redirect and read the login page as a success)."""
-    guarded = role_required(Role.REVIEWER)(view)
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if request.htmx and not request.user.is_authenticated:
-            return HttpResponse(
-                "Your session has ended. Sign in again; your text is kept in this window.",
-                status=401,
-            )
-        return guarded(request, *args, **kwargs)
-
-    return wrapper
 
 
 # --- What the templates render ----------------------------------------------------------------
@@ -287,7 +267,7 @@ def _step_url(case_number, step) -> str:
 # --- Pages --------------------------------------------------------------------------------------
 
 
-@reviewer_required
+@access_required(Ability.REVIEW)
 @require_GET
 def workspace(request, case_number):
     """The workspace opens where the work is: acceptance, the first unfinished step, or the
@@ -302,7 +282,7 @@ def workspace(request, case_number):
     return redirect(_step_url(case_number, step))
 
 
-@reviewer_required
+@access_required(Ability.REVIEW)
 @require_GET
 @never_cache
 def workspace_step(request, case_number, step: int):
@@ -320,7 +300,7 @@ def workspace_step(request, case_number, step: int):
     return _render_step(request, ws, step, **context)
 
 
-@reviewer_required
+@access_required(Ability.REVIEW)
 @require_POST
 def workspace_accept(request, case_number):
     ws = workspace_for(request.user, case_number)
@@ -338,7 +318,7 @@ def workspace_accept(request, case_number):
     return _render_step(request, ws, 1, status=400, accept_form=form, decline_form=DeclineForm())
 
 
-@reviewer_required
+@access_required(Ability.REVIEW)
 @require_POST
 def workspace_decline(request, case_number):
     ws = workspace_for(request.user, case_number)
@@ -368,7 +348,7 @@ def _saved_at_text() -> str:
     return timezone.localtime().strftime("%I:%M %p").lstrip("0")
 
 
-@reviewer_required
+@access_required(Ability.REVIEW)
 @require_POST
 def draft_save(request, case_number):
     """Autosave (htmx, as the reviewer types) and the plain Save button (without JavaScript):
@@ -430,7 +410,7 @@ def draft_save(request, case_number):
     return redirect(_step_url(case_number, step))
 
 
-@role_required(Role.REVIEWER, Role.QUALITY_REVIEWER)
+@access_required(Ability.SEARCH_GUIDELINES)
 @require_GET
 def guideline_search(request):
     """The catalog, searched: matching entries grouped by family in the evidence order."""
@@ -451,7 +431,7 @@ def guideline_search(request):
 # --- Review, preview, submit --------------------------------------------------------------------
 
 
-@reviewer_required
+@access_required(Ability.REVIEW)
 @require_POST
 def warnings_confirm(request, case_number):
     ws = workspace_for(request.user, case_number)
@@ -479,7 +459,7 @@ def warnings_confirm(request, case_number):
     return redirect(_step_url(case_number, 4))
 
 
-@reviewer_required
+@access_required(Ability.REVIEW)
 @require_POST
 def determination_submit(request, case_number):
     ws = workspace_for(request.user, case_number)
@@ -524,7 +504,7 @@ def _own_assignment(request, assignment_id) -> Assignment:
     return assignment
 
 
-@role_required(Role.REVIEWER)
+@access_required(Ability.REVIEW)
 @require_POST
 def assignment_accept_view(request, assignment_id):
     assignment = _own_assignment(request, assignment_id)
@@ -541,7 +521,7 @@ def assignment_accept_view(request, assignment_id):
     return redirect_after_post(request, reverse("determination:reviewer_dashboard"))
 
 
-@role_required(Role.REVIEWER)
+@access_required(Ability.REVIEW)
 @require_POST
 def assignment_decline_view(request, assignment_id):
     assignment = _own_assignment(request, assignment_id)

@@ -8,7 +8,6 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
@@ -17,11 +16,8 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import Role
-from accounts.permissions import CASE_MANAGERS, role_required
-from cases.access import case_get_for
+from cases.access import Ability, access_required, case_get_for, may
 from reviews.determination.selectors import workspace_for
-from reviews.determination.views import reviewer_required
 from reviews.letters import services, verify
 from reviews.letters.models import Letter, LetterStatus, LetterText
 from reviews.letters.render import (
@@ -39,7 +35,7 @@ from reviews.organization.services import (
 )
 
 
-@reviewer_required
+@access_required(Ability.REVIEW)
 @require_GET
 @never_cache
 def workspace_preview(request, case_number):
@@ -87,7 +83,7 @@ def letters_panel_context(user, case, *, correction_form=None) -> dict:
             }
             for delivery in letter.deliveries.all()
         ]
-    can_manage = user.role in CASE_MANAGERS
+    can_manage = may(user, Ability.MANAGE_CASES)
     latest = versions[0] if versions else None
     may_correct = (
         can_manage
@@ -114,7 +110,7 @@ def _panel(request, case, *, correction_form=None, status=200):
     )
 
 
-@login_required
+@access_required()
 @require_GET
 def case_letters(request, case_number):
     """The letter panel alone: loaded and polled by htmx while a version is being produced."""
@@ -133,7 +129,7 @@ def _letter_of(case, version: int) -> Letter:
     return letter
 
 
-@login_required
+@access_required()
 @require_GET
 def letter_download(request, case_number, version, which):
     """A signed letter version as the parties got it, or as the state would publish it."""
@@ -153,7 +149,7 @@ def letter_download(request, case_number, version, which):
     return response
 
 
-@role_required(*CASE_MANAGERS)
+@access_required(Ability.MANAGE_CASES)
 @require_POST
 def letter_retry(request, case_number, version):
     case = case_get_for(request.user, case_number)
@@ -169,7 +165,7 @@ def letter_retry(request, case_number, version):
     return redirect("casefile:case_detail", case.case_number)
 
 
-@role_required(*CASE_MANAGERS)
+@access_required(Ability.MANAGE_CASES)
 @require_POST
 def letter_correct(request, case_number):
     case = case_get_for(request.user, case_number)
@@ -305,7 +301,7 @@ class LetterTextForm(forms.Form):
     )
 
 
-@role_required(Role.SYSTEM_ADMIN)
+@access_required(Ability.EDIT_ORGANIZATION)
 @require_http_methods(["GET", "POST"])
 def organization_settings(request):
     organization = organization_current()

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from accounts.models import Role
+from cases.access import Ability, may
 from cases.lifecycle import events
 from cases.lifecycle.models import CaseStatus
 from cases.lifecycle.services import case_status_move
@@ -43,7 +43,7 @@ def after_approval_register(follow_up: Callable[..., object]) -> None:
 
 def _quality_check(determination, actor) -> None:
 
-    if getattr(actor, "role", None) != Role.QUALITY_REVIEWER:
+    if not may(actor, Ability.QUALITY_REVIEW):
         raise ValidationError("Only a quality reviewer can approve or return a determination.")
     if determination.reviewer_id == actor.pk:
         raise ValidationError("A determination cannot be quality-reviewed by its own author.")

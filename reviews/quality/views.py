@@ -9,8 +9,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.models import Role
-from accounts.permissions import role_required
+from cases.access import Ability, access_required
 from reviews.determination.citations import CLAIMS_ADMINISTRATOR, EXPERT_REVIEWER, citation_render
 from reviews.determination.selectors import case_records_for, outcome_label
 from reviews.determination.warnings import review_warnings
@@ -24,7 +23,7 @@ from reviews.quality.selectors import (
 from reviews.quality.services import determination_approve, determination_return
 
 
-@role_required(Role.QUALITY_REVIEWER)
+@access_required(Ability.QUALITY_REVIEW)
 @require_GET
 def quality_queue(request):
     waiting = list(determinations_for_quality())
@@ -71,7 +70,7 @@ def _review_context(request, determination, **forms) -> dict:
     }
 
 
-@role_required(Role.QUALITY_REVIEWER)
+@access_required(Ability.QUALITY_REVIEW)
 @require_GET
 def quality_review(request, case_number):
     determination = determination_for_quality(request.user, case_number)
@@ -80,7 +79,7 @@ def quality_review(request, case_number):
     )
 
 
-@role_required(Role.QUALITY_REVIEWER)
+@access_required(Ability.QUALITY_REVIEW)
 @require_POST
 def quality_approve(request, case_number):
     determination = determination_for_quality(request.user, case_number)
@@ -103,7 +102,7 @@ def quality_approve(request, case_number):
     return TemplateResponse(request, "reviews/quality/review.html", context, status=400)
 
 
-@role_required(Role.QUALITY_REVIEWER)
+@access_required(Ability.QUALITY_REVIEW)
 @require_POST
 def quality_return(request, case_number):
     determination = determination_for_quality(request.user, case_number)

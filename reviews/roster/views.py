@@ -7,13 +7,13 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 
-from accounts.permissions import CASE_MANAGERS, role_required
+from cases.access import Ability, access_required
 from cases.lifecycle.models import ItemCategory
 from reviews.roster.selectors import specialty_table_rows
 from reviews.roster.services import category_specialties_set, specialty_add
 
 
-@role_required(*CASE_MANAGERS)
+@access_required(Ability.MANAGE_CASES)
 @require_http_methods(["GET", "POST"])
 def specialty_table(request):
     errors = {}
@@ -64,6 +64,6 @@ def _category_row(request, category, error=""):
     )
 
 
-@role_required(*CASE_MANAGERS)
+@access_required(Ability.MANAGE_CASES)
 def specialty_row(request, category):
     return _category_row(request, category)

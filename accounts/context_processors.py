@@ -1,5 +1,0 @@
-from accounts.models import Role
-
-
-def roles(request):
-    return {"Role": Role}
