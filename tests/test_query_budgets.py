@@ -1,0 +1,768 @@
+"""Query budgets: every page and API endpoint a user can GET has a pinned query count, and the
+count is the same with a little data and with more of it (more cases in a list, more items,
+records, events and letters on a case, more reviewers in the roster, more rounds of quality
+review). A count that grows with the rows is an N+1 query, which makes a page slow as the
+organization's data grows; the pinned number makes any other regression visible too.
+
+Each budget measures its page twice: once after arranging a SMALL world, once after arranging
+a LARGE one. For a list the LARGE rows come on top of the SMALL ones, for a case page they are
+a second, bigger case. The same people visit both times, so the session and user queries are
+the same. Each page is requested once before it is measured, so what a first visit sets up
+(the organization's row, made on first use) is not counted in one size and not the other.
+
+A route added to the URLconf without a budget here fails test_every_get_route_has_a_budget."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import pytest
+from django.core.files.base import ContentFile
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from accounts.models import Role
+from cases.lifecycle.models import CaseEvent, CaseStatus, EventType, PartyRole
+from cases.records.models import MedicalRecord
+from cases.records.services import record_add
+from reviews.assignment.models import CaseConflict
+from reviews.assignment.services import reviewer_assign
+from reviews.determination.models import (
+    Determination,
+    DeterminationStatus,
+    GuidelineFamily,
+    GuidelineSource,
+)
+from reviews.determination.services import determination_submit
+from reviews.letters.models import Letter, LetterDelivery, LetterStatus, LetterText
+from reviews.letters.render import letter_text_current
+from reviews.quality.services import determination_return
+from reviews.roster.models import CategorySpecialty, Specialty
+from tests.factories import (
+    PASSWORD,
+    CaseFactory,
+    DisputedItemFactory,
+    PartyFactory,
+    UserFactory,
+    approved_determination,
+    case_in_review,
+    determination_fill,
+    minimal_pdf,
+    pdf_upload,
+    ready_case,
+    reviewer_with_profile,
+)
+
+pytestmark = pytest.mark.django_db
+
+SMALL, LARGE = 2, 7
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+# Routes with no budget, and why. Everything else in the URLconf needs one (or is POST only).
+NOT_BUDGETED = {
+    "login": "Django's sign-in form: no data of ours behind it.",
+    "logout": "POST only (Django's LogoutView), and it ends the session.",
+    "api-schema": "The OpenAPI schema is generated from code, not from rows.",
+}
+NOT_BUDGETED_NAMESPACES = {
+    "admin": "Django's admin site: its pages and their queries are Django's.",
+}
+
+# Routes that take only POST: budgets are for pages. test_post_only_routes_refuse_get keeps
+# this list honest: each answers GET with 405 for the role that may post to it.
+POST_ONLY = {
+    "casefile:case_record_add": Role.CASE_ADMIN,
+    "casefile:case_eligibility": Role.CASE_ADMIN,
+    "casefile:case_records_complete": Role.CASE_ADMIN,
+    "casefile:case_terminate": Role.CASE_ADMIN,
+    "casefile:case_remand": Role.CASE_ADMIN,
+    "api:case_records": Role.API_CLIENT,
+    "determination:assignment_accept": Role.REVIEWER,
+    "determination:assignment_decline": Role.REVIEWER,
+    "determination:workspace_accept": Role.REVIEWER,
+    "determination:workspace_decline": Role.REVIEWER,
+    "determination:draft_save": Role.REVIEWER,
+    "determination:warnings_confirm": Role.REVIEWER,
+    "determination:determination_submit": Role.REVIEWER,
+    "quality:quality_approve": Role.QUALITY_REVIEWER,
+    "quality:quality_return": Role.QUALITY_REVIEWER,
+    "letters:letter_correct": Role.CASE_ADMIN,
+    "letters:letter_retry": Role.CASE_ADMIN,
+}
+
+
+# --- The people who visit, and one visit ---------------------------------------------------
+
+
+@dataclass
+class People:
+    case_admin: object
+    system_admin: object
+    reviewer: object
+    quality_reviewer: object
+    api_client: object
+
+
+@pytest.fixture
+def people(db) -> People:
+    return People(
+        case_admin=UserFactory(role=Role.CASE_ADMIN),
+        system_admin=UserFactory(role=Role.SYSTEM_ADMIN),
+        reviewer=reviewer_with_profile(
+            "REV-BUDGET",
+            certifications=("Pain Management", "Anesthesiology"),
+            licences=(("CA", "2030-01-01", False), ("VA", "2030-01-01", False)),
+            max_open_cases=50,
+        ),
+        quality_reviewer=UserFactory(role=Role.QUALITY_REVIEWER),
+        api_client=UserFactory(role=Role.API_CLIENT),
+    )
+
+
+@dataclass
+class Visit:
+    """A GET by `user` (None: nobody signed in); the response must have `status` and, for a
+    page, show every text in `shows` (so the rows arranged are really on it)."""
+
+    user: object
+    url: str
+    headers: dict = field(default_factory=dict)
+    api: bool = False
+    status: int = 200
+    shows: tuple[str, ...] = ()
+
+
+def client_for(visit: Visit):
+    if visit.api:
+        client = APIClient()
+        token, _ = Token.objects.get_or_create(user=visit.user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+    client = Client()
+    if visit.user is not None:
+        client.force_login(visit.user)
+    return client
+
+
+def queries_of(visit: Visit) -> CaptureQueriesContext:
+    client = client_for(visit)
+    client.get(visit.url, **visit.headers)  # what a first visit sets up is not counted
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(visit.url, **visit.headers)
+    assert response.status_code == visit.status, visit.url
+    if visit.shows:
+        content = b"".join(response.streaming_content) if response.streaming else response.content
+        text = content.decode()
+        missing = [shown for shown in visit.shows if shown not in text]
+        assert not missing, f"{visit.url} does not show {missing}"
+    return captured
+
+
+# --- The budgets ----------------------------------------------------------------------------
+
+
+@dataclass
+class Budget:
+    route: str
+    queries: int
+    arrange: Callable[[People, int], Visit]
+    why: str
+
+
+BUDGETS: dict[str, Budget] = {}
+
+
+def budget(route: str, queries: int, *, variant: str = "", why: str = ""):
+    """Register `arrange(people, size) -> Visit` as the budget of `route` (a fragment or a
+    state of the page as `variant`)."""
+
+    def register(arrange):
+        key = f"{route}[{variant}]" if variant else route
+        assert key not in BUDGETS, key
+        BUDGETS[key] = Budget(route, queries, arrange, why)
+        return arrange
+
+    return register
+
+
+# --- What the pages show: builders -----------------------------------------------------------
+
+
+def cases_with_items(size: int, **fields) -> list:
+    """`size` cases, each with `size` disputed items, an employer and a claims administrator."""
+    cases = []
+    for _ in range(size):
+        case = CaseFactory(**fields)
+        for position in range(1, size + 1):
+            DisputedItemFactory(case=case, position=position)
+        for role in (PartyRole.EMPLOYER, PartyRole.CLAIMS_ADMINISTRATOR):
+            PartyFactory(case=case, role=role)
+        cases.append(case)
+    return cases
+
+
+def records_add(case, size: int, *, opened_by=None) -> list:
+    """`size` records on file (the file itself is not read by the pages that list them);
+    each opened once by `opened_by`."""
+    records = []
+    for number in range(1, size + 1):
+        record = MedicalRecord.objects.create(
+            case=case,
+            title=f"Progress report {number}",
+            document_date=dt.date(2026, 10, number),
+            pages=3,
+            size=2048,
+            file=f"records/{case.pk}/report-{number}.pdf",
+        )
+        records.append(record)
+        if opened_by is not None:
+            CaseEvent.objects.create(
+                case=case,
+                type=EventType.RECORD_OPENED,
+                actor=opened_by,
+                details={"record_id": record.pk},
+            )
+    return records
+
+
+def events_add(case, size: int) -> None:
+    """`size` history entries, each by a different person."""
+    for number in range(size):
+        CaseEvent.objects.create(
+            case=case,
+            type=EventType.RECORD_ADDED,
+            actor=UserFactory(),
+            details={"title": f"Event {number}"},
+        )
+
+
+def issued_case(size: int, **case_fields):
+    """An issued case: `size` items decided, `size` records and history entries, an attorney
+    among the parties, and `size` letter versions (the first `size - 1` superseded by
+    corrections), each delivered to `size` recipients. Letters are written as the letter
+    worker leaves them, without rendering a PDF (the pages only list them)."""
+    determination = approved_determination(
+        outcomes=("upheld",) * size,
+        records=[(f"Report {n}", dt.date(2026, 10, n), 2) for n in range(1, size + 1)],
+        attorney=True,
+        **case_fields,
+    )
+    case = determination.case
+    Determination.objects.filter(pk=determination.pk).update(status=DeterminationStatus.ISSUED)
+    case.status = CaseStatus.ISSUED
+    case.save(update_fields=["status"])
+    events_add(case, size)
+    text = letter_text_current()
+    for version in range(1, size + 1):
+        letter = Letter.objects.create(
+            case=case,
+            determination=determination,
+            version=version,
+            status=LetterStatus.DELIVERED,
+            letter_text=text,
+            mailing_date=dt.date(2026, 11, 21),
+            party_sha256=f"{version:064d}",
+            public_sha256=f"{version + 100:064d}",
+            signed_at=timezone.now(),
+            attempts=1,
+            correction_note=f"Correction {version}" if version > 1 else "",
+            created_by=UserFactory(),
+        )
+        letter.party_pdf.save(f"party-{version}.pdf", ContentFile(minimal_pdf()), save=False)
+        letter.public_pdf.save(f"public-{version}.pdf", ContentFile(minimal_pdf()), save=True)
+        for number in range(size):
+            LetterDelivery.objects.create(
+                letter=letter,
+                recipient_role=PartyRole.CLAIMS_ADMINISTRATOR,
+                recipient_name=f"Recipient {number}",
+                email=f"recipient{number}@example.org",
+            )
+    return case
+
+
+def received_case(size: int):
+    """A new application waiting for its eligibility finding: `size` items, records and
+    history entries, and `size` earlier IMRs of the same worker and claim (the prior-IMR
+    check reads their items)."""
+    case = cases_with_items(1)[0]
+    for position in range(2, size + 1):
+        DisputedItemFactory(case=case, position=position, description=f"Item {position}")
+    records_add(case, size)
+    events_add(case, size)
+    for _ in range(size):
+        CaseFactory(
+            claim_number=case.claim_number,
+            worker_last_name=case.worker_last_name,
+            status=CaseStatus.ISSUED,
+        ).items.create(position=1, description="Something else", category="injection")
+    return case
+
+
+def draft_in_review(people: People, size: int, *, rounds: int = 0):
+    """A case the budget reviewer accepted: `size` items decided in the draft, `size` records
+    (each opened), and `rounds` earlier rounds of quality review that returned it with a
+    comment on every item. Returns (case, determination)."""
+    case, reviewer, determination = case_in_review(people.reviewer, items=size)
+    records_add(case, size, opened_by=reviewer)
+    determination_fill(determination, outcomes=("upheld",) * size)
+    for _ in range(rounds):
+        determination_submit(determination=determination, actor=reviewer, password=PASSWORD)
+        determination = Determination.objects.get(pk=determination.pk)
+        determination_return(
+            determination=determination,
+            actor=people.quality_reviewer,
+            comment="Cite the pages.",
+            item_comments={d.pk: "Cite the pages." for d in determination.decisions.all()},
+        )
+        determination = Determination.objects.get(pk=determination.pk)
+    case.refresh_from_db()
+    return case, determination
+
+
+def submitted_for_quality(people: People, size: int):
+    """A determination waiting for quality review: `size` items and records, and `size - 1`
+    earlier rounds that returned it."""
+    case, determination = draft_in_review(people, size, rounds=size - 1)
+    determination_submit(determination=determination, actor=people.reviewer, password=PASSWORD)
+    case.refresh_from_db()
+    return case
+
+
+def roster_add(size: int, *, prefix: str) -> None:
+    """`size` reviewers: some eligible, one with a conflict, one on leave, with several
+    licences and certifications each."""
+    for number in range(size):
+        reviewer_with_profile(
+            f"{prefix}-{number}",
+            certifications=(
+                "Pain Management",
+                "Anesthesiology",
+                "Physical Medicine & Rehabilitation",
+            ),
+            licences=(("CA", "2030-01-01", False), ("NV", "2020-01-01", False)),
+            affiliations=(("employer", "Acme Foods", ""),) if number == 0 else (),
+            on_leave=number == 1,
+        )
+
+
+# --- The case file --------------------------------------------------------------------------
+
+
+@budget("casefile:home", 2, why="session, user; the API client's home lists nothing")
+def _home(people, size):
+    cases_with_items(size, created_by=people.api_client)
+    return Visit(people.api_client, reverse("casefile:home"))
+
+
+@budget("casefile:case_list", 5, why="session, user, count, page of cases, their items")
+def _case_list(people, size):
+    cases = cases_with_items(size)
+    return Visit(people.case_admin, reverse("casefile:case_list"), shows=(cases[-1].case_number,))
+
+
+@budget("casefile:case_list", 5, variant="htmx results", why="as the page")
+def _case_list_htmx(people, size):
+    cases = cases_with_items(size)
+    url = reverse("casefile:case_list") + "?status=open"
+    return Visit(people.case_admin, url, headers=HTMX, shows=(cases[-1].case_number,))
+
+
+CASE_PAGE_WHY = (
+    "session, user, case, parties, items, assignment, records, history with actors, letters, "
+    "their deliveries"
+)
+
+
+@budget("casefile:case_detail", 10, why=CASE_PAGE_WHY)
+def _case_detail(people, size):
+    case = issued_case(size)
+    return Visit(
+        people.case_admin,
+        reverse("casefile:case_detail", args=[case.case_number]),
+        shows=(f"Version {size}", f"Report {size}", f"Disputed treatment number {size}"),
+    )
+
+
+@budget(
+    "casefile:case_detail",
+    11,
+    variant="received",
+    why="as an issued case, less the deliveries, plus the eligibility checks: a UR decision on "
+    "file, the prior IMRs with their cases",
+)
+def _case_detail_received(people, size):
+    case = received_case(size)
+    return Visit(
+        people.case_admin,
+        reverse("casefile:case_detail", args=[case.case_number]),
+        shows=("Eligible", f"Item {size}", f"Progress report {size}"),
+    )
+
+
+# The panels htmx refreshes: session, user, case with parties and items, and the panel's rows.
+CASE_PANELS = {"header": 5, "clock": 5, "workflow": 6, "records": 6, "history": 6}
+
+
+def _case_panel(panel: str, queries: int):
+    why = "session, user, case with parties and items, and the panel's own rows"
+
+    @budget("casefile:case_detail", queries, variant=f"htmx {panel} panel", why=why)
+    def _panel(people, size):
+        case = issued_case(size)
+        url = reverse("casefile:case_detail", args=[case.case_number]) + f"?panel={panel}"
+        return Visit(people.case_admin, url, headers=HTMX, shows=(f"?panel={panel}",))
+
+
+for _panel_name, _panel_queries in CASE_PANELS.items():
+    _case_panel(_panel_name, _panel_queries)
+
+
+@budget(
+    "records:case_record",
+    9,
+    why="session, user, case with parties and items, record, visibility, the case again, "
+    "the record_opened event written",
+)
+def _case_record(people, size):
+    case = cases_with_items(1)[0]
+    records_add(case, size)
+    record = record_add(
+        case=case, actor=people.case_admin, uploaded=pdf_upload("pr2.pdf"), title="PR-2"
+    )
+    url = reverse("records:case_record", args=[case.case_number, record.pk])
+    return Visit(people.case_admin, url)
+
+
+# --- Intake ---------------------------------------------------------------------------------
+
+
+def specialties_add(size: int) -> None:
+    start = Specialty.objects.count()
+    for number in range(start, start + size):
+        specialty = Specialty.objects.create(name=f"Budget Specialty {number}")
+        CategorySpecialty.objects.create(category="injection", specialty=specialty)
+
+
+@budget("intake:case_new", 3, why="session, user, the specialty names")
+def _case_new(people, size):
+    specialties_add(size)
+    return Visit(people.case_admin, reverse("intake:case_new"))
+
+
+@budget("intake:case_new_row", 2, variant="htmx", why="session, user")
+def _case_new_row(people, size):
+    specialties_add(size)
+    url = reverse("intake:case_new_row", args=["items"]) + "?items-TOTAL_FORMS=1"
+    return Visit(people.case_admin, url, headers=HTMX)
+
+
+# --- The API --------------------------------------------------------------------------------
+
+
+@budget("api:cases", 4, why="token with user, count, page of cases, their items")
+def _api_cases(people, size):
+    cases = cases_with_items(size, created_by=people.api_client)
+    return Visit(people.api_client, reverse("api:cases"), api=True, shows=(cases[-1].case_number,))
+
+
+@budget(
+    "api:case",
+    10,
+    why="token with user, case, parties, items, the issued determination with its "
+    "decisions and their items, records, assignment, letters",
+)
+def _api_case(people, size):
+    case = issued_case(size, created_by=people.api_client)
+    url = reverse("api:case", args=[case.case_number])
+    return Visit(people.api_client, url, api=True, shows=(f"Report {size}", f"{size:064d}"))
+
+
+# --- The roster and assignment --------------------------------------------------------------
+
+
+@budget("roster:specialty_table", 4, why="session, user, specialties, category links")
+def _specialty_table(people, size):
+    specialties_add(size)
+    return Visit(people.case_admin, reverse("roster:specialty_table"))
+
+
+@budget("roster:specialty_table_row", 4, variant="htmx", why="session, user, specialties, links")
+def _specialty_row(people, size):
+    specialties_add(size)
+    url = reverse("roster:specialty_table_row", args=["injection"])
+    return Visit(people.case_admin, url, headers=HTMX)
+
+
+@budget(
+    "assignment:case_assign",
+    16,
+    why="session, user, case with parties and items, the roster in six queries, the case "
+    "facts (case, parties, items, its assignments and declared conflicts)",
+)
+def _case_assign(people, size):
+    case = ready_case()
+    roster_add(size, prefix=f"REV-A{size}")
+    CaseConflict.objects.create(case=case, reviewer=people.reviewer, reason="Treated the worker")
+    return Visit(
+        people.case_admin,
+        reverse("assignment:case_assign", args=[case.case_number]),
+        shows=(f"Roe REV-A{size}-{size - 1}",),
+    )
+
+
+@budget(
+    "assignment:assignments_batch",
+    13,
+    why="session, user, the roster in six queries, the waiting cases with parties and items, "
+    "their assignments and declared conflicts",
+)
+def _assignments_batch(people, size):
+    for _ in range(size):
+        ready_case()
+    roster_add(size, prefix=f"REV-B{size}")
+    return Visit(people.case_admin, reverse("assignment:assignments_batch"))
+
+
+# --- The reviewer's side --------------------------------------------------------------------
+
+
+@budget(
+    "determination:reviewer_dashboard",
+    7,
+    why="session, user, assignments with cases, their items and parties, determinations with "
+    "their decisions",
+)
+def _dashboard(people, size):
+    shown = []
+    for number in range(size):
+        if number % 2:
+            case = ready_case()
+            reviewer_assign(case=case, reviewer=people.reviewer, actor=people.case_admin)
+        else:
+            case, _ = draft_in_review(people, 2)
+        shown.append(case.case_number)
+    return Visit(people.reviewer, reverse("determination:reviewer_dashboard"), shows=tuple(shown))
+
+
+@budget("determination:guideline_search", 3, variant="htmx", why="session, user, the catalog")
+def _guideline_search(people, size):
+    for number in range(size):
+        GuidelineSource.objects.create(
+            family=GuidelineFamily.ODG,
+            evidence_rank=3,
+            title=f"Budget guideline {size}-{number}",
+            year=2024,
+        )
+    url = reverse("determination:guideline_search") + "?q=budget"
+    return Visit(people.reviewer, url, headers=HTMX, shows=(f"Budget guideline {size}-0",))
+
+
+@budget(
+    "determination:workspace",
+    9,
+    why="session, user, case with parties and items, assignment, determination with its "
+    "decisions and rounds; then a redirect to the first unfinished step",
+)
+def _workspace(people, size):
+    case, _ = draft_in_review(people, size)
+    url = reverse("determination:workspace", args=[case.case_number])
+    return Visit(people.reviewer, url, status=302)
+
+
+# Every step: session, user, case with parties and items, assignment, the draft with its
+# decisions, rounds and their comments, records opened, records. Step 3 (decisions) adds the
+# organization (its short name prints in the citation) and the guideline catalog.
+WORKSPACE_STEPS = {1: 12, 2: 12, 3: 14, 4: 12, 5: 12, 6: 12}
+
+
+def _workspace_step(step: int, queries: int):
+    why = "the workspace of a draft returned by quality review"
+
+    @budget("determination:workspace_step", queries, variant=f"step {step}", why=why)
+    def _step(people, size):
+        case, _ = draft_in_review(people, size, rounds=size - 1)
+        url = reverse("determination:workspace_step", args=[case.case_number, step])
+        return Visit(people.reviewer, url, shows=(f"Progress report {size}",))
+
+
+for _step_number, _step_queries in WORKSPACE_STEPS.items():
+    _workspace_step(_step_number, _step_queries)
+
+
+@budget(
+    "determination:workspace_step",
+    9,
+    variant="step 1, not yet accepted",
+    why="session, user, case with parties and items, assignment, no draft, records opened, records",
+)
+def _workspace_step_assigned(people, size):
+    case = ready_case()
+    for position in range(2, size + 1):
+        DisputedItemFactory(case=case, position=position, category="injection")
+    records_add(case, size)
+    reviewer_assign(case=case, reviewer=people.reviewer, actor=people.case_admin)
+    url = reverse("determination:workspace_step", args=[case.case_number, 1])
+    return Visit(people.reviewer, url, shows=(f"Progress report {size}",))
+
+
+@budget(
+    "letters:workspace_preview",
+    14,
+    why="the workspace's reads (without the item comments), then the letter's: organization, "
+    "paragraphs, decisions, parties, records",
+)
+def _workspace_preview(people, size):
+    case, _ = draft_in_review(people, size)
+    url = reverse("letters:workspace_preview", args=[case.case_number])
+    return Visit(people.reviewer, url, shows=(f"Progress report {size}",))
+
+
+# --- Quality review -------------------------------------------------------------------------
+
+
+@budget(
+    "quality:quality_queue",
+    8,
+    why="session, user, waiting determinations with decisions, rounds and case items, "
+    "returned ones with case items",
+)
+def _quality_queue(people, size):
+    shown = []
+    for number in range(size):
+        case, _ = draft_in_review(people, 2, rounds=1 if number % 2 else 0)
+        if not number % 2:
+            determination = Determination.objects.get(case=case, round=case.round)
+            determination_submit(
+                determination=determination, actor=people.reviewer, password=PASSWORD
+            )
+        shown.append(case.case_number)
+    return Visit(people.quality_reviewer, reverse("quality:quality_queue"), shows=tuple(shown))
+
+
+@budget(
+    "quality:quality_review",
+    14,
+    why="session, user, case with parties and items, determination with decisions, rounds "
+    "and comments, the items, records opened, records, organization, parties",
+)
+def _quality_review(people, size):
+    case = submitted_for_quality(people, size)
+    url = reverse("quality:quality_review", args=[case.case_number])
+    return Visit(people.quality_reviewer, url, shows=(f"Progress report {size}",))
+
+
+# --- Letters and settings -------------------------------------------------------------------
+
+
+@budget(
+    "letters:case_letters",
+    7,
+    variant="htmx",
+    why="session, user, case with parties and items, letters, their deliveries",
+)
+def _case_letters(people, size):
+    case = issued_case(size)
+    url = reverse("letters:case_letters", args=[case.case_number])
+    return Visit(people.case_admin, url, headers=HTMX, shows=(f"Version {size}",))
+
+
+@budget("letters:letter_download", 6, why="session, user, case with parties and items, the letter")
+def _letter_download(people, size):
+    case = issued_case(size)
+    url = reverse("letters:letter_download", args=[case.case_number, size, "party"])
+    return Visit(people.case_admin, url)
+
+
+@budget("letters:letter_verify", 0, why="nobody signed in: a form and no rows")
+def _letter_verify(people, size):
+    issued_case(size)
+    return Visit(None, reverse("letters:letter_verify"))
+
+
+@budget(
+    "letters:organization_settings",
+    5,
+    why="session, user, organization, current paragraphs, every version with its author",
+)
+def _organization_settings(people, size):
+    current = letter_text_current()
+    for _ in range(size):
+        current = LetterText.objects.create(
+            version=current.version + 1,
+            how_made=current.how_made,
+            summary_lead_in=current.summary_lead_in,
+            issues_lead_in=current.issues_lead_in,
+            binding_notice=current.binding_notice,
+            appeal_notice=current.appeal_notice,
+            overturned_notice=current.overturned_notice,
+            created_by=UserFactory(),
+        )
+    return Visit(
+        people.system_admin,
+        reverse("letters:organization_settings"),
+        shows=(current.created_by.get_full_name(),),
+    )
+
+
+# --- The tests ------------------------------------------------------------------------------
+
+
+def url_patterns(resolver: URLResolver | None = None, prefix: str = "") -> Iterator[tuple]:
+    """(name with its namespace, pattern) of every named route of the URLconf, outside the
+    namespaces that need no budget."""
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            namespace = pattern.namespace
+            if namespace in NOT_BUDGETED_NAMESPACES:
+                continue
+            yield from url_patterns(pattern, f"{prefix}{namespace}:" if namespace else prefix)
+        elif pattern.name:
+            yield prefix + pattern.name, pattern
+
+
+def test_every_get_route_has_a_budget():
+    routes = {name for name, _pattern in url_patterns()}
+    budgeted = {entry.route for entry in BUDGETS.values()}
+    unaccounted = routes - budgeted - set(POST_ONLY) - set(NOT_BUDGETED)
+    assert not unaccounted, f"Routes without a query budget: {sorted(unaccounted)}"
+    # And nothing here names a route that is gone.
+    assert not (budgeted | set(POST_ONLY) | set(NOT_BUDGETED)) - routes
+
+
+def any_kwargs(route: str) -> dict:
+    """Arguments that fit the route's pattern (the 405 comes before any lookup)."""
+    pattern = dict(url_patterns())[route]
+    values = {"case_number": "CM26-0000001", "which": "party", "kind": "items"}
+    return {name: values.get(name, 1) for name in pattern.pattern.regex.groupindex}
+
+
+@pytest.mark.parametrize("route", sorted(POST_ONLY))
+def test_post_only_routes_refuse_get(route):
+    role = POST_ONLY[route]
+    user = UserFactory(role=role)
+    visit = Visit(user, reverse(route, kwargs=any_kwargs(route)), api=route.startswith("api:"))
+    assert client_for(visit).get(visit.url).status_code == 405
+
+
+@pytest.mark.parametrize("key", sorted(BUDGETS))
+def test_query_count_is_pinned_and_does_not_grow_with_the_rows(key, people):
+    entry = BUDGETS[key]
+    small = queries_of(entry.arrange(people, SMALL))
+    large = queries_of(entry.arrange(people, LARGE))
+
+    def listing(captured):
+        return "\n".join(f"  {query['sql'][:300]}" for query in captured.captured_queries)
+
+    assert (len(small), len(large)) == (entry.queries, entry.queries), (
+        f"{key}: {len(small)} queries with {SMALL} rows, {len(large)} with {LARGE}; "
+        f"the budget is {entry.queries} ({entry.why}).\n"
+        f"With {LARGE}:\n{listing(large)}"
+    )
