@@ -426,9 +426,9 @@ for _panel_name, _panel_queries in CASE_PANELS.items():
 
 @budget(
     "records:case_record",
-    9,
-    why="session, user, case with parties and items, record, visibility, the case again, "
-    "the record_opened event written",
+    8,
+    why="session, user, case with parties and items, record (read through the case, so it "
+    "knows its case), visibility, the record_opened event written",
 )
 def _case_record(people, size):
     case = cases_with_items(1)[0]
