@@ -1,4 +1,5 @@
-"""Forms of the case pages. They parse and check input; the services decide what may happen."""
+"""Forms of the eligibility finding and of marking records complete. They parse and check input;
+the services decide what may happen."""
 
 from __future__ import annotations
 

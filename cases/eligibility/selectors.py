@@ -1,5 +1,5 @@
-"""Reads that carry rules: who may see which case, what is due, what the eligibility rules say.
-Views call these; they never build access rules themselves."""
+"""The eligibility screen: each check a case administrator sees before finding a case eligible
+or ineligible, with its result."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""Writes to the case file. Each function is one business step in one transaction, checks that
-the step is allowed, and records what it did as a case event."""
+"""Eligibility findings (with the notice of assignment that starts the records clock) and
+marking the records complete. Each function is one business step in one transaction and
+writes its case event."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Forms of the case pages. They parse and check input; the services decide what may happen."""
+"""Forms of a medical record: the fields the intake form and the case page share, and adding a
+record to a case."""
 
 from __future__ import annotations
 

@@ -1,6 +1,5 @@
-"""The case file: the application, its parties, the disputed items, the medical records and the
-append-only event log. Rules about what may happen to a case live in services.py and
-lifecycle.py; the clock lives in deadlines.py."""
+"""Medical records: PDFs kept outside any URL (PrivateStorage), each with its SHA-256, size and
+page count."""
 
 import os
 import uuid

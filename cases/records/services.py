@@ -1,5 +1,5 @@
-"""Writes to the case file. Each function is one business step in one transaction, checks that
-the step is allowed, and records what it did as a case event."""
+"""Writes of medical records: the upload check, adding a record (its page count follows in a
+Celery task), and recording each opening."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""The case administrators' pages. Views parse input, call one selector or service, and render;
-with htmx they render only the fragment that changed (template partials)."""
+"""Opening a medical record in the browser (each opening is recorded)."""
 
 from __future__ import annotations
 

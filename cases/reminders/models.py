@@ -1,6 +1,4 @@
-"""The case file: the application, its parties, the disputed items, the medical records and the
-append-only event log. Rules about what may happen to a case live in services.py and
-lifecycle.py; the clock lives in deadlines.py."""
+"""Clock notices: each reminder or escalation sent, once per case, kind and due date."""
 
 from django.db import models
 from django.utils import timezone

@@ -1,4 +1,4 @@
-"""Celery tasks of the case file. Each takes ids, fetches, and calls one service."""
+"""Celery beat's task of the reminders room."""
 
 from celery import shared_task
 

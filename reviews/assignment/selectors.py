@@ -1,4 +1,5 @@
-"""Reads with rules on the reviewer side."""
+"""Reads of assignments: the assignment in force, the cases waiting for a reviewer, a reviewer's
+assignments."""
 
 from django.db.models import Case as DbCase
 from django.db.models import F, Q, Value, When

@@ -1,4 +1,4 @@
-"""Celery tasks of the reviewer side. Each takes ids, fetches, and calls one service."""
+"""Celery tasks of the assignment room. Each takes ids, fetches, and calls one service."""
 
 from celery import shared_task
 

@@ -1,4 +1,4 @@
-"""Pages of the reviewer side: assigning reviewers, the reviewer's queue, the specialty table."""
+"""Pages of assignment: the Assign page of a case and the batch assignment."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError

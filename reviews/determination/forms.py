@@ -1,5 +1,5 @@
-"""Forms of the reviewer's workspace and of quality review. They parse and check input; the
-rules live in services.py."""
+"""Forms of the reviewer's workspace. They parse and check input; the services decide what may
+happen."""
 
 from __future__ import annotations
 

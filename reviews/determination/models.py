@@ -1,6 +1,6 @@
-"""The reviewer side: assignments of cases to expert reviewers and their determinations.
-
-The reviewer's qualification profile, matching, the guided form and the letter build on these."""
+"""The determination: one per case round and reviewer, with a decision per disputed item, the
+guideline catalog it cites from, and its quality-review rounds and comments (written by
+quality review, read back by the reviewer)."""
 
 from django.conf import settings
 from django.db import models

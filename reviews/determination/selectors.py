@@ -1,4 +1,5 @@
-"""Reads with rules on the reviewer side."""
+"""Reads of the reviewer side's determination: the reviewer's queue, the workspace, the guideline
+catalog, the comments of the last returned round."""
 
 from django.db.models import F, Prefetch
 from django.http import Http404

@@ -1,6 +1,6 @@
-"""Writes on the reviewer side: assignment, acceptance and decline, the specialty table, and
-the determination. Each function is one business step in one transaction and records what it
-did as a case event."""
+"""Writes of the determination (SPEC section 5): accepting or declining the case, the autosaved
+draft, the review step, submission; and a legacy system's determination. Each function is one
+business step in one transaction and writes its case event."""
 
 from __future__ import annotations
 

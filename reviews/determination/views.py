@@ -1,4 +1,5 @@
-"""Pages of the reviewer side: assigning reviewers, the reviewer's queue, the specialty table."""
+"""The reviewer's pages: the queue of their cases and the case workspace, the guided determination
+of SPEC section 5, step by step."""
 
 from __future__ import annotations
 

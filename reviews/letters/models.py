@@ -1,6 +1,4 @@
-"""The reviewer side: assignments of cases to expert reviewers and their determinations.
-
-The reviewer's qualification profile, matching, the guided form and the letter build on these."""
+"""The letter: its versioned fixed paragraphs, each signed version and each delivery."""
 
 from django.conf import settings
 from django.db import models

@@ -1,8 +1,5 @@
-"""The Final Determination Letter (SPEC section 6): its words, the one template that renders
-the preview and both PDFs, signing and storing, delivery, corrections and verification.
-
-A letter version moves queued -> rendering -> signed -> delivered (or failed, with a retry).
-Once signed its bytes never change: a correction is a new version and every version stays."""
+"""The Final Determination Letter's words and rendering (SPEC section 6): one template for the
+preview and both PDFs, WeasyPrint with a fetcher that serves only our static files."""
 
 from __future__ import annotations
 

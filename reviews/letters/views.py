@@ -1,7 +1,5 @@
-"""The reviewer's case workspace: the guided determination of SPEC section 5, step by step.
-
-Every page works as plain forms; htmx autosaves while the reviewer types (see
-static/js/autosave.js) and swaps only the small parts that change (template partials)."""
+"""Pages of the letters room: the letter preview, the case page's letters panel, downloads,
+retry and correction, the public verification page and the organization's letter settings."""
 
 from __future__ import annotations
 

@@ -1,6 +1,4 @@
-"""The reviewer side: assignments of cases to expert reviewers and their determinations.
-
-The reviewer's qualification profile, matching, the guided form and the letter build on these."""
+"""The organization: name, address and signature block printed on its letters."""
 
 from django.db import models
 

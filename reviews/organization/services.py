@@ -1,8 +1,4 @@
-"""The Final Determination Letter (SPEC section 6): its words, the one template that renders
-the preview and both PDFs, signing and storing, delivery, corrections and verification.
-
-A letter version moves queued -> rendering -> signed -> delivered (or failed, with a retry).
-Once signed its bytes never change: a correction is a new version and every version stays."""
+"""Reading and editing the organization's details."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Forms of the reviewer's workspace and of quality review. They parse and check input; the
-rules live in services.py."""
+"""Forms of quality review: approve, or return with comments."""
 
 from __future__ import annotations
 

@@ -1,3 +1,5 @@
+"""Reads of quality review: the queue of submitted determinations and the returned ones."""
+
 from django.db.models import F
 from django.http import Http404
 

@@ -1,6 +1,5 @@
-"""Writes on the reviewer side: assignment, acceptance and decline, the specialty table, and
-the determination. Each function is one business step in one transaction and records what it
-did as a case event."""
+"""Quality review's writes: return a determination with comments, or approve it for issue. Each
+function is one business step in one transaction and writes its case event."""
 
 from __future__ import annotations
 

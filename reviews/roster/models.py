@@ -1,6 +1,5 @@
-"""The reviewer side: assignments of cases to expert reviewers and their determinations.
-
-The reviewer's qualification profile, matching, the guided form and the letter build on these."""
+"""The roster: reviewers with their licences, certifications, affiliations and leave; the specialty
+vocabulary and the category-to-specialties table."""
 
 import re
 

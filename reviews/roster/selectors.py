@@ -1,4 +1,4 @@
-"""Reads with rules on the reviewer side."""
+"""Reads of the roster: the specialty vocabulary and the category-to-specialties table."""
 
 from cases.lifecycle.models import ItemCategory
 from reviews.roster.models import CategorySpecialty, Specialty

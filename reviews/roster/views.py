@@ -1,4 +1,4 @@
-"""Pages of the reviewer side: assigning reviewers, the reviewer's queue, the specialty table."""
+"""The category-to-specialties table page (SPEC section 4, rule 2)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
