@@ -125,3 +125,13 @@ def record_get_for(user, case: Case, record_id: int):
     if record is None or not cases_visible_to(user).filter(pk=case.pk).exists():
         raise Http404("No such record.")
     return record
+
+
+def own_get_for(user, queryset: QuerySet, **lookup):
+    """A reviewer's own object (their assignment, their draft) on a case they may see, or 404:
+    another reviewer's looks the same as one that does not exist (SPEC section 1: a reviewer
+    sees only what is assigned to them)."""
+    found = queryset.filter(case__in=cases_visible_to(user), reviewer=user, **lookup).first()
+    if found is None:
+        raise Http404("No such case.")
+    return found

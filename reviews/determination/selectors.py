@@ -2,9 +2,8 @@
 catalog, the comments of the last returned round."""
 
 from django.db.models import F, Prefetch
-from django.http import Http404
 
-from cases.access import case_get_for
+from cases.access import case_get_for, own_get_for
 from cases.lifecycle.models import CaseEvent, CaseOutcome, EventType
 from reviews.assignment.models import VISIBLE_ASSIGNMENT_STATUSES, Assignment
 from reviews.assignment.selectors import expedited_first_on_case
@@ -128,11 +127,13 @@ def workspace_for(user, case_number: str) -> Workspace:
     this round, looks the same as one that does not exist."""
 
     case = case_get_for(user, case_number)
-    assignment = Assignment.objects.filter(
-        case=case, round=case.round, reviewer=user, status__in=VISIBLE_ASSIGNMENT_STATUSES
-    ).first()
-    if assignment is None:
-        raise Http404("No such case.")
+    assignment = own_get_for(
+        user,
+        Assignment.objects,
+        case=case,
+        round=case.round,
+        status__in=VISIBLE_ASSIGNMENT_STATUSES,
+    )
     determination = determination_load(
         Determination.objects.filter(case=case, round=case.round, reviewer=user)
     )

@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.responses import redirect_after_post
-from cases.access import Ability, access_required
+from cases.access import Ability, access_required, own_get_for
 from cases.lifecycle.models import CitationKind, Outcome
 from reviews.assignment.models import Assignment
 from reviews.determination import selectors, services
@@ -495,14 +495,7 @@ def determination_submit(request, case_number):
 
 
 def _own_assignment(request, assignment_id) -> Assignment:
-    assignment = (
-        Assignment.objects.select_related("case")
-        .filter(pk=assignment_id, reviewer=request.user)
-        .first()
-    )
-    if assignment is None:
-        raise Http404("No such assignment.")
-    return assignment
+    return own_get_for(request.user, Assignment.objects.select_related("case"), pk=assignment_id)
 
 
 @access_required(Ability.REVIEW)
