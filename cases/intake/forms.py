@@ -6,11 +6,10 @@ import re
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict, ErrorList
 
-from cases.forms import date_field, no_future_date
-from cases.intake.validation import NPI_RE, WORKER_MAX_AGE, WORKER_MIN_AGE
+from cases.forms import date_field
+from cases.intake.validation import WORKER_MAX_AGE, WORKER_MIN_AGE, IntakeError, intake_validate
 from cases.lifecycle.models import (
     Case,
     CitationKind,
@@ -51,44 +50,6 @@ class ApplicationForm(forms.Form):
     date_of_injury = date_field("Date of injury")
     claim_number = forms.CharField(label="Claim number", max_length=64)
 
-    def clean_application_id(self) -> str:
-        application_id = self.cleaned_data["application_id"]
-        existing = (
-            Case.objects.filter(application_id=application_id)
-            .values_list("case_number", flat=True)
-            .first()
-        )
-        if existing:
-            raise ValidationError(
-                f"Application {application_id} is already on file as case {existing}."
-            )
-        return application_id
-
-    def clean(self):
-        cleaned = super().clean()
-        labels = {
-            "application_received": "application received date",
-            "ur_decision_date": "UR decision date",
-            "ur_decision_served_on": "UR decision service date",
-            "date_of_injury": "date of injury",
-        }
-        for name, what in labels.items():
-            try:
-                no_future_date(cleaned.get(name), what)
-            except ValidationError as error:
-                self.add_error(name, error)
-        injury, ur_date = cleaned.get("date_of_injury"), cleaned.get("ur_decision_date")
-        served, received = cleaned.get("ur_decision_served_on"), cleaned.get("application_received")
-        if injury and ur_date and injury > ur_date:
-            self.add_error("date_of_injury", "The injury must come before the UR decision.")
-        if ur_date and served and served < ur_date:
-            self.add_error("ur_decision_served_on", "Service cannot come before the UR decision.")
-        if ur_date and received and received < ur_date:
-            self.add_error(
-                "application_received", "The application cannot come before the UR decision."
-            )
-        return cleaned
-
 
 class WorkerForm(forms.Form):
     first_name = forms.CharField(label="First name", max_length=100)
@@ -101,7 +62,9 @@ class WorkerForm(forms.Form):
         max_value=WORKER_MAX_AGE,
         help_text="Only when the date of birth is not known.",
     )
-    sex = forms.ChoiceField(label="Sex", choices=Sex.choices, widget=forms.RadioSelect)
+    sex = forms.ChoiceField(
+        label="Sex", choices=Sex.choices, required=False, widget=forms.RadioSelect
+    )
     email = forms.EmailField(label="Email", required=False)
     address = forms.CharField(
         label="Mailing address",
@@ -109,17 +72,6 @@ class WorkerForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Where the letter is sent when there is no attorney.",
     )
-
-    def clean(self):
-        cleaned = super().clean()
-        born = cleaned.get("date_of_birth")
-        try:
-            no_future_date(born, "date of birth")
-        except ValidationError as error:
-            self.add_error("date_of_birth", error)
-        if not born and cleaned.get("age") is None and "age" not in self.errors:
-            self.add_error("date_of_birth", "Give the date of birth or the age.")
-        return cleaned
 
 
 class PartyForm(forms.Form):
@@ -133,40 +85,16 @@ class PartyForm(forms.Form):
         self.fields["name"].required = required
         self.fields["identifier"].label = identifier_label
 
-    def clean(self):
-        cleaned = super().clean()
-        given = cleaned.get("identifier") or cleaned.get("email")
-        if not self.required and not cleaned.get("name") and given:
-            self.add_error("name", "Give the name, or leave this party empty.")
-        return cleaned
-
-    def party_data(self) -> dict[str, str] | None:
-        data = self.cleaned_data
-        if not data.get("name"):
-            return None
-        return {
-            "name": data["name"],
-            "identifier": data.get("identifier") or "",
-            "specialty": data.get("specialty") or "",
-            "email": data.get("email") or "",
-            "address": "",
-        }
-
 
 class RequestingProviderForm(PartyForm):
     specialty = forms.CharField(
         label="Specialty",
         max_length=120,
+        required=False,
         help_text="Reviewers with the same specialty are preferred.",
         widget=forms.TextInput(attrs={"list": "specialty-names"}),
     )
     field_order = ["name", "specialty", "identifier", "email"]
-
-    def clean_identifier(self) -> str:
-        npi = re.sub(r"\s+", "", self.cleaned_data.get("identifier") or "")
-        if npi and not NPI_RE.match(npi):
-            raise ValidationError("An NPI is 10 digits.")
-        return npi
 
 
 # role, required, identifier label
@@ -188,10 +116,6 @@ class DiagnosesForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="One per line, as the treating physician states them.",
     )
-
-    def diagnosis_list(self) -> list[str]:
-        text = self.cleaned_data.get("diagnoses") or ""
-        return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 class ItemForm(forms.Form):
@@ -240,41 +164,6 @@ class ItemForm(forms.Form):
         # Needed unless UR cited nothing: not marked optional.
         self.fields["ur_citation_text"].looks_required = True
 
-    def clean(self):
-        cleaned = super().clean()
-        kind, text = cleaned.get("ur_citation_kind"), cleaned.get("ur_citation_text")
-        if kind in (CitationKind.MTUS, CitationKind.NON_MTUS) and not text:
-            self.add_error(
-                "ur_citation_text", "Give the guideline UR cited, or choose “No citation”."
-            )
-        if kind == CitationKind.NONE and text:
-            self.add_error(
-                "ur_citation_kind", "A citation is given: choose MTUS or Non-MTUS for it."
-            )
-        original, authorized = cleaned.get("original_request"), cleaned.get("authorized_portion")
-        if original and not authorized:
-            self.add_error("authorized_portion", "Give what UR authorized, or clear both fields.")
-        if authorized and not original:
-            self.add_error("original_request", "Give the original request, or clear both fields.")
-        # The same rule as intake JSON: the 5-working-day clock is for drug-formulary disputes.
-        category = cleaned.get("category")
-        if cleaned.get("formulary_dispute") and category and category != "pharmaceuticals":
-            self.add_error(
-                "formulary_dispute", "Only a pharmaceuticals item can be a drug-formulary dispute."
-            )
-        return cleaned
-
-    def item_data(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        return {
-            "description": data["description"],
-            "category": data["category"],
-            "original_request": data["original_request"] or None,
-            "authorized_portion": data["authorized_portion"] or None,
-            "ur_citation": {"kind": data["ur_citation_kind"], "text": data["ur_citation_text"]},
-            "formulary_dispute": data["formulary_dispute"],
-        }
-
 
 class BaseItemFormSet(forms.BaseFormSet):
     default_error_messages = {
@@ -309,6 +198,12 @@ def formset_row(formset_class, *, prefix: str, index: int) -> forms.Form:
     )
 
 
+def _raw(form: forms.Form, name: str) -> str:
+    """A field's value as sent, trimmed: intake's rules judge it, not Django's field."""
+    value = form[name].data
+    return value.strip() if isinstance(value, str) else ("" if value is None else value)
+
+
 class IntakeForms:
     """Every part of the intake page, validated together and turned into the data
     `services.case_create` takes (the intake JSON shape with `date` objects)."""
@@ -329,6 +224,7 @@ class IntakeForms:
         self.items = ItemFormSet(data, prefix="items")
         self.records = RecordFormSet(data, files, prefix="records")
         self.files = files or {}
+        self.cleaned: dict[str, Any] | None = None
 
     @property
     def required_parties(self):
@@ -350,10 +246,132 @@ class IntakeForms:
         return [self.application, self.worker, *(form for _, form in self.parties), self.diagnoses]
 
     def is_valid(self) -> bool:
-        # Every part is validated (no short-circuit) so every problem is reported at once.
-        results = [form.is_valid() for form in self._forms()]
-        results += [self.items.is_valid(), self.records.is_valid()]
-        return all(results)
+        """Judge the page with intake's one rule set (cases.intake.validation, the same checks
+        and messages as import_cases and the API), then place each problem on its field."""
+        self._judging_start()
+        cleaned, errors = intake_validate(self.intake_payload())
+        errors += self._application_on_file()
+        self.errors_place(errors)
+        self.cleaned = cleaned[0] if cleaned and not errors else None
+        return self.cleaned is not None
+
+    def _judging_start(self) -> None:
+        """Every part judged, with nothing to report yet (Django's own field checks are not
+        run: the rules are intake's)."""
+        for form in [*self._forms(), *self.items.forms, *self.records.forms]:
+            form.cleaned_data = {}
+            form._errors = ErrorDict()
+        for formset in (self.items, self.records):
+            formset._errors = [form._errors for form in formset.forms]
+            formset._non_form_errors = ErrorList()
+            if not formset.management_form.is_valid():
+                formset._non_form_errors.append("The form is damaged; reload the page.")
+
+    def _application_on_file(self) -> list[IntakeError]:
+        # The JSON door answers a known application_id with the case on file (idempotent
+        # intake); a person typing it gets told the same thing as an error.
+        application_id = _raw(self.application, "application_id")
+        existing = (
+            Case.objects.filter(application_id=application_id)
+            .values_list("case_number", flat=True)
+            .first()
+            if application_id
+            else None
+        )
+        if not existing:
+            return []
+        return [
+            IntakeError(
+                "$.application_id",
+                f"Application {application_id} is already on file as case {existing}.",
+            )
+        ]
+
+    def _item_rows(self) -> list[forms.Form]:
+        return [form for form in self.items.forms if form.has_changed()]
+
+    def _record_rows(self) -> list[forms.Form]:
+        return [form for form in self.records.forms if form.has_changed()]
+
+    def intake_payload(self) -> dict[str, Any]:
+        """What was typed, in the intake JSON shape (SPEC section 7), unjudged."""
+        app, worker = self.application, self.worker
+        age = _raw(worker, "age")
+        payload: dict[str, Any] = {name: _raw(app, name) for name in app.fields}
+        payload["injured_worker"] = {
+            **{name: _raw(worker, name) for name in worker.fields},
+            "age": int(age) if age.isdigit() else (age or None),
+        }
+        for role, form in self.parties:
+            party = {name: _raw(form, name) for name in form.fields}
+            if role == PartyRole.REQUESTING_PROVIDER:
+                party["npi"] = party.pop("identifier")
+            if any(party.values()):
+                payload[str(role)] = party
+        payload["diagnoses"] = [
+            line.strip() for line in _raw(self.diagnoses, "diagnoses").splitlines() if line.strip()
+        ]
+        payload["items"] = [
+            {
+                "description": _raw(form, "description"),
+                "category": _raw(form, "category"),
+                "original_request": _raw(form, "original_request"),
+                "authorized_portion": _raw(form, "authorized_portion"),
+                "ur_citation": {
+                    "kind": _raw(form, "ur_citation_kind"),
+                    "text": _raw(form, "ur_citation_text"),
+                },
+                "formulary_dispute": bool(form["formulary_dispute"].data),
+            }
+            for form in self._item_rows()
+        ]
+        payload["records"] = [
+            {
+                "title": _raw(form, "title"),
+                "document_date": _raw(form, "document_date"),
+                "kind": _raw(form, "kind"),
+                "file": form["file"].data or None,
+            }
+            for form in self._record_rows()
+        ]
+        return payload
+
+    def errors_place(self, errors: list[IntakeError]) -> None:
+        """Each intake problem (by JSON path) next to the field it is about, same message."""
+        for error in errors:
+            form, field = self._error_target(error.path)
+            if form is None:
+                self.items._non_form_errors.append(error.message)
+            else:
+                form.add_error(field, error.message)
+
+    def _error_target(self, path: str) -> tuple[forms.Form | None, str | None]:
+        keys = [k or int(i) for k, i in re.findall(r"\.(\w+)|\[(\d+)\]", path)]
+        head, rest = (keys[0], keys[1:]) if keys else (None, [])
+        if head in self.application.fields:
+            return self.application, head
+        if head == "injured_worker":
+            field = rest[0] if rest and rest[0] in self.worker.fields else None
+            return self.worker, field
+        parties = {str(role): form for role, form in self.parties}
+        if head in parties:
+            form = parties[head]
+            field = {"npi": "identifier"}.get(rest[0], rest[0]) if rest else "name"
+            return form, field if field in form.fields else None
+        if head == "diagnoses":
+            return self.diagnoses, "diagnoses"
+        if head == "items":
+            if not rest:
+                return None, None
+            form = self._item_rows()[rest[0]]
+            tail = "_".join(str(key) for key in rest[1:3])
+            field = "ur_citation_kind" if tail == "ur_citation" else tail
+            return form, field if field in form.fields else None
+        if head == "records" and rest:
+            form = self._record_rows()[rest[0]]
+            field = rest[1] if len(rest) > 1 and rest[1] in form.fields else "file"
+            return form, field
+        return self.application, None
 
     def hold_errors(self) -> None:
         """Show what was typed without judging it yet (the form came back for one more row):
@@ -374,36 +392,8 @@ class IntakeForms:
         return dropped
 
     def case_data(self) -> dict[str, Any]:
-        app = self.application.cleaned_data
-        worker = self.worker.cleaned_data
-        data: dict[str, Any] = {
-            "application_id": app["application_id"],
-            "priority": app["priority"],
-            "application_received": app["application_received"],
-            "ur_decision_date": app["ur_decision_date"],
-            "ur_decision_served_on": app.get("ur_decision_served_on"),
-            "date_of_injury": app["date_of_injury"],
-            "claim_number": app["claim_number"],
-            "injured_worker": {
-                "first_name": worker["first_name"],
-                "last_name": worker["last_name"],
-                "date_of_birth": worker.get("date_of_birth"),
-                "age": worker.get("age"),
-                "sex": worker["sex"],
-                "email": worker.get("email") or "",
-                "address": worker.get("address") or "",
-            },
-            "diagnoses": self.diagnoses.diagnosis_list(),
-            "items": [form.item_data() for form in self.items.forms if form.has_changed()],
-        }
-        for role, form in self.parties:
-            party = form.party_data()
-            if party:
-                data[str(role)] = party
-        return data
-
-    def record_rows(self) -> list[tuple[forms.Form, dict[str, Any]]]:
-        return [(form, form.record_data()) for form in self.records.forms if form.has_changed()]
+        """The judged intake data (with its records), as `services.case_create` takes it."""
+        return self.cleaned
 
     def error_summary(self) -> list[dict[str, str]]:
         """Every problem, in page order, with the id of the field it belongs to."""
@@ -419,7 +409,9 @@ class IntakeForms:
                         target = f"{target}_0"
                     label = f"{section}: {form[name].label}"
                 for error in errors:
-                    found.append({"anchor": target, "text": f"{label}: {error}"})
+                    # Intake's messages are worded to follow the field: "is required".
+                    joint = " " if error.startswith(("is ", "must ")) else ": "
+                    found.append({"anchor": target, "text": f"{label}{joint}{error}"})
 
         collect(self.application, "Application", "section-application")
         collect(self.worker, "Injured worker", "section-worker")

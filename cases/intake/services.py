@@ -31,13 +31,68 @@ from cases.records.services import record_add
 from cases.registry import reviewer_side
 
 
-@transaction.atomic
-def case_create(*, data: dict[str, Any], actor=None, source: str = "ui") -> Case:
-    """Create a case from cleaned intake data (cases.intake.intake_validate's output: the intake
-    JSON of SPEC section 7 with dates as `date` objects; records are added separately).
+def case_create(*, data: dict[str, Any], actor=None, source: str = "ui", path: str = "$") -> Case:
+    """Create a case with its parties, items, records and any legacy determination, in one
+    transaction, from cleaned intake data (`intake_validate`'s output: the intake JSON of SPEC
+    section 7 with dates as `date` objects). Every door (the form, import_cases, the API, the
+    demo seeder) comes through here. Raises IntakeInvalid, naming each problem by its JSON path
+    under `path`, having written nothing (and removed any PDF it stored).
 
     A case may arrive with its number and a Date Assigned (from another system); otherwise we
     give the number and the administrator later sends the notice of assignment."""
+    stored_files: list[str] = []
+    try:
+        with transaction.atomic():
+            case = _case_row_create(data=data, actor=actor, source=source, path=path)
+            for index, record in enumerate(data.get("records") or []):
+                upload = record_upload(record)
+                try:
+                    added = record_add(
+                        case=case,
+                        actor=actor,
+                        uploaded=upload,
+                        title=record["title"],
+                        document_date=record.get("document_date"),
+                        kind=record["kind"],
+                    )
+                except ValidationError as exc:
+                    raise IntakeInvalid(
+                        validation_error_paths(exc, f"{path}.records[{index}]")
+                    ) from exc
+                finally:
+                    if record.get("upload") is None:
+                        upload.close()
+                stored_files.append(added.file.name)
+            if data.get("determination"):
+                try:
+                    reviewer_side().legacy_determination_import(
+                        case=case,
+                        actor=actor,
+                        determination=data["determination"],
+                        source=source,
+                    )
+                except ValidationError as exc:
+                    raise IntakeInvalid(
+                        validation_error_paths(exc, f"{path}.determination")
+                    ) from exc
+                case.refresh_from_db()
+    except BaseException:
+        # The rows are rolled back; the stored PDFs are not, so remove them too.
+        for name in stored_files:
+            private_storage.delete(name)
+        raise
+    return case
+
+
+def _case_row_create(*, data: dict[str, Any], actor, source: str, path: str) -> Case:
+    """The case, its parties and items, and the received event (no records)."""
+    try:
+        return _case_rows_save(data=data, actor=actor, source=source)
+    except ValidationError as exc:
+        raise IntakeInvalid(validation_error_paths(exc, path)) from exc
+
+
+def _case_rows_save(*, data: dict[str, Any], actor, source: str) -> Case:
     case_number = data.get("case_number")
     if case_number:
         if Case.objects.filter(case_number=case_number).exists():
@@ -145,46 +200,14 @@ def _cases_write(entries, *, existing, actor, source) -> list[ImportResult]:
                         ImportResult(case.application_id, case.case_number, case.status, False)
                     )
                     continue
-                try:
-                    case = case_create(data=data, actor=actor, source=source)
-                except ValidationError as exc:
-                    raise IntakeInvalid(validation_error_paths(exc, path)) from exc
-                for index, record in enumerate(data["records"]):
-                    upload = record_upload(record)
-                    try:
-                        added = record_add(
-                            case=case,
-                            actor=actor,
-                            uploaded=upload,
-                            title=record["title"],
-                            document_date=record["document_date"],
-                            kind=record["kind"],
-                        )
-                    except ValidationError as exc:
-                        raise IntakeInvalid(
-                            validation_error_paths(exc, f"{path}.records[{index}]")
-                        ) from exc
-                    finally:
-                        upload.close()
-                    stored_files.append(added.file.name)
-                if data["determination"]:
-                    try:
-                        reviewer_side().legacy_determination_import(
-                            case=case,
-                            actor=actor,
-                            determination=data["determination"],
-                            source=source,
-                        )
-                    except ValidationError as exc:
-                        raise IntakeInvalid(
-                            validation_error_paths(exc, f"{path}.determination")
-                        ) from exc
-                    case.refresh_from_db()
+                case = case_create(data=data, actor=actor, source=source, path=path)
+                stored_files.extend(case.records.values_list("file", flat=True))
                 results.append(
                     ImportResult(case.application_id, case.case_number, case.status, True)
                 )
     except BaseException:
-        # The rows are rolled back; the stored PDFs are not, so remove them too.
+        # A later application failed: the earlier cases' rows are rolled back, their PDFs
+        # are not, so remove them too.
         for name in stored_files:
             private_storage.delete(name)
         raise

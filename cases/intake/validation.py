@@ -546,7 +546,15 @@ class _Checker:
             ),
             "path": None,
             "content": None,
+            "upload": None,
         }
+        if isinstance(record.get("file"), File):
+            # The intake form's door: the browser sent the PDF itself, under the same key.
+            cleaned["upload"] = self.record_upload_check(record["file"], f"{here}.file")
+            if cleaned["upload"] is None:
+                return None
+            cleaned["filename"] = cleaned["filename"] or cleaned["upload"].name
+            return cleaned
         has_file = record.get("file") not in (None, "")
         has_content = record.get("content") not in (None, "")
         if has_file and has_content:
@@ -572,6 +580,14 @@ class _Checker:
                 return None
         self.record_digest_check(record, here, cleaned)
         return cleaned
+
+    def record_upload_check(self, uploaded: File, here: str) -> File | None:
+        try:
+            record_file_check(uploaded)
+        except ValidationError as exc:
+            self.error(here, " ".join(exc.messages))
+            return None
+        return uploaded
 
     def record_path(self, value: Any, here: str) -> Path | None:
         if self.base_dir is None:
@@ -827,6 +843,8 @@ def record_validate(payload: Any, *, today: dt.date | None = None):
 
 def record_upload(record: dict):
     """The cleaned record's bytes as a file object for `record_add`."""
+    if record.get("upload") is not None:
+        return record["upload"]
     if record["content"] is not None:
         return SimpleUploadedFile(
             record["filename"], record["content"], content_type="application/pdf"

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -14,8 +12,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cases.access import Ability, access_required
 from cases.intake.forms import IntakeForms, ItemFormSet, RecordFormSet, formset_row
 from cases.intake.services import case_create
+from cases.intake.validation import IntakeInvalid
 from cases.lifecycle.models import Case
-from cases.records.services import record_add
 from cases.registry import reviewer_side
 
 # --- New application (intake) -----------------------------------------------------------------
@@ -40,26 +38,13 @@ def _intake_render(request, intake: IntakeForms, *, submitted: bool, status: int
 
 
 def _intake_save(intake: IntakeForms, actor) -> Case | None:
-    """Create the case and add its records in one transaction: a record the service refuses
-    rolls the whole intake back, and its message goes next to that record's file."""
-    added = []
+    """Create the case with its records (one service, one transaction); a problem found while
+    writing goes next to its field, like every other intake problem."""
     try:
-        with transaction.atomic():
-            case = case_create(data=intake.case_data(), actor=actor, source="ui")
-            for form, record in intake.record_rows():
-                try:
-                    added.append(record_add(case=case, actor=actor, **record))
-                except ValidationError as error:
-                    form.add_error("file", error)
-                    raise
-    except ValidationError as error:
-        for record in added:
-            # The rolled-back rows are gone; their files on disk must go too.
-            record.file.delete(save=False)
-        if not any(form.errors for form in intake.records.forms):
-            intake.application.add_error(None, ValidationError(error.messages))
+        return case_create(data=intake.case_data(), actor=actor, source="ui")
+    except IntakeInvalid as invalid:
+        intake.errors_place(invalid.errors)
         return None
-    return case
 
 
 @access_required(Ability.MANAGE_CASES)

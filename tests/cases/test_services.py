@@ -18,6 +18,7 @@ from accounts.models import Role
 from cases.clock.deadlines import add_calendar_days
 from cases.eligibility.services import case_eligibility_record, case_records_complete
 from cases.intake.services import case_create
+from cases.intake.validation import IntakeInvalid
 from cases.lifecycle import events
 from cases.lifecycle.models import Case, CaseEvent, CaseNumberCounter, CaseStatus, EventType
 from cases.lifecycle.services import case_remand, case_terminate
@@ -138,17 +139,20 @@ def test_a_number_is_never_reused_even_after_its_case_is_gone(case_admin):
 @pytest.mark.django_db
 def test_an_imported_number_already_in_use_is_refused(case_admin):
     case_create(data=intake_data(case_number="CM16-0213037"), actor=case_admin)
-    with pytest.raises(ValidationError, match="CM16-0213037 is already in use"):
+    with pytest.raises(IntakeInvalid) as refused:
         case_create(data=intake_data(case_number="CM16-0213037"), actor=case_admin)
+    assert [str(error) for error in refused.value.errors] == [
+        "$.case_number: Case number CM16-0213037 is already in use."
+    ]
     assert Case.objects.count() == 1
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("number", ["16-0213037", "CM16-213037", "CMXX-0213037", "cm16-0213037"])
 def test_an_imported_number_of_the_wrong_shape_is_refused(case_admin, number):
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(IntakeInvalid) as refused:
         case_create(data=intake_data(case_number=number), actor=case_admin)
-    assert "case_number" in refused.value.message_dict
+    assert {error.path for error in refused.value.errors} == {"$.case_number"}
     assert Case.objects.count() == 0
     assert not CaseNumberCounter.objects.exists()
 
@@ -195,7 +199,7 @@ def test_case_create_writes_one_case_received_event(case_admin):
 @pytest.mark.django_db
 def test_a_duplicate_application_id_writes_nothing(case_admin):
     case_create(data=intake_data(application_id="A-1"), actor=case_admin)
-    with pytest.raises(ValidationError):
+    with pytest.raises(IntakeInvalid):
         case_create(data=intake_data(application_id="A-1"), actor=case_admin)
     assert Case.objects.count() == 1
     assert CaseEvent.objects.count() == 1

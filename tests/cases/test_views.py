@@ -242,25 +242,28 @@ def test_invalid_intake_creates_nothing_and_says_what_is_wrong(admin_client):
     page = response.content.decode()
     assert "problems to fix: nothing was saved" in page
     assert 'href="#id_application-claim_number"' in page  # the summary links to the field
-    assert "Claim number: This field is required." in page
+    # The form speaks intake's messages, the same as import_cases and the API.
+    assert "Claim number is required" in page
     assert "this is not a PDF file" in page
     assert "choose the file again" in page  # the browser lost the chosen file
     assert 'value="Ana"' in page  # what was typed is kept
 
 
-def test_intake_needs_a_disputed_item_and_a_birth_date_or_age(admin_client):
+def test_intake_needs_a_described_disputed_item_but_not_a_birth_date(admin_client):
+    # As in the JSON door: the age may stand for the date of birth, and neither is required
+    # (the workspace then says "not given"); a disputed item needs its description.
     data = intake_post(
         **{
             "items-TOTAL_FORMS": "1",
             "items-0-description": "",
-            "items-0-category": "",
+            "items-0-category": "diagnostic_imaging",
             "worker-date_of_birth": "",
         }
     )
     page = admin_client.post(reverse("intake:case_new"), data).content.decode()
     assert not Case.objects.exists()
-    assert "Give the date of birth or the age." in page
-    assert "Disputed item 1: Treatment requested: This field is required." in page
+    assert "Disputed item 1: Treatment requested is required" in page
+    assert "Injured worker: Date of birth" not in page
 
 
 def test_intake_refuses_an_application_id_already_on_file(admin_client):
@@ -627,7 +630,7 @@ def test_intake_form_refuses_a_formulary_dispute_on_a_non_drug_item(admin_client
     data = intake_post(**{"items-1-formulary_dispute": "on"})
     response = admin_client.post(reverse("intake:case_new"), data)
     assert response.status_code == 200
-    assert "Only a pharmaceuticals item can be a drug-formulary dispute." in (
+    assert "only a pharmaceuticals item can be a drug-formulary dispute" in (
         response.content.decode()
     )
     assert not Case.objects.exists()

@@ -13,7 +13,6 @@ import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -28,7 +27,7 @@ from cases.intake.services import case_create, cases_import
 from cases.lifecycle.models import Case
 from cases.lifecycle.services import case_terminate
 from cases.records.models import RecordKind
-from cases.records.services import record_add, record_inspect_pages
+from cases.records.services import record_inspect_pages
 from reviews.assignment.services import reviewer_assign
 from reviews.determination.services import assignment_accept
 from reviews.roster.models import ReviewerProfile
@@ -667,21 +666,19 @@ class Command(BaseCommand):
         if Case.objects.filter(application_id=spec.data["application_id"]).exists():
             return False
         with transaction.atomic():
-            case = case_create(data=spec.data, actor=actor, source="ui")
-            for position, record in enumerate(spec.records, start=1):
-                uploaded = SimpleUploadedFile(
-                    f"{spec.data['application_id'].lower()}-{position}.pdf",
-                    record_pdf(record.lines, record.pages),
-                    content_type="application/pdf",
-                )
-                added = record_add(
-                    case=case,
-                    actor=actor,
-                    uploaded=uploaded,
-                    title=record.title,
-                    document_date=today - dt.timedelta(days=record.days_ago),
-                    kind=record.kind,
-                )
+            records = [
+                {
+                    "title": record.title,
+                    "document_date": today - dt.timedelta(days=record.days_ago),
+                    "kind": record.kind,
+                    "filename": f"{spec.data['application_id'].lower()}-{position}.pdf",
+                    "path": None,
+                    "content": record_pdf(record.lines, record.pages),
+                }
+                for position, record in enumerate(spec.records, start=1)
+            ]
+            case = case_create(data={**spec.data, "records": records}, actor=actor, source="ui")
+            for added in case.records.all():
                 # Count pages now so the demo is complete without a worker; the queued
                 # inspection task then finds the work done.
                 record_inspect_pages(record_id=added.pk)

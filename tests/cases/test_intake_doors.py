@@ -1,0 +1,214 @@
+"""The JSON door (import_cases, the API) and the form door judge an application with the same
+rules and the same messages: the same applications go through both."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from cases.intake.forms import IntakeForms
+from cases.intake.services import cases_import
+from cases.intake.validation import intake_validate
+from cases.lifecycle.models import Case
+from tests.factories import CaseFactory
+
+MINIMAL = {
+    "application_id": "A-2016-000900",
+    "priority": "standard",
+    "application_received": "2016-11-03",
+    "ur_decision_date": "2016-11-01",
+    "date_of_injury": "2016-10-13",
+    "claim_number": "05-123456",
+    "injured_worker": {"first_name": "Ana", "last_name": "Ruiz"},
+    "employer": {"name": "Acme Foods Inc."},
+    "claims_administrator": {"name": "Pacific Claims Services"},
+    "requesting_provider": {"name": "Dr. Lee Park", "specialty": "Orthopedic Surgery"},
+    "ur_organization": {"name": "Coastal UR"},
+    "items": [
+        {
+            "description": "MRI of the right shoulder",
+            "category": "diagnostic_imaging",
+            "ur_citation": {"kind": "mtus", "text": "MTUS Shoulder Complaints 2004"},
+        }
+    ],
+}
+
+FULL = {
+    **MINIMAL,
+    "ur_decision_served_on": "2016-11-02",
+    "injured_worker": {
+        "first_name": "Ana",
+        "last_name": "Ruiz",
+        "date_of_birth": "1968-02-01",
+        "sex": "female",
+        "email": "ana@example.org",
+        "address": "1 Main St, Fresno CA",
+    },
+    "requesting_provider": {
+        "name": "Dr. Lee Park",
+        "specialty": "Orthopedic Surgery",
+        "npi": "1234567890",
+        "email": "park@example.org",
+    },
+    "ur_physician": {"name": "Dr. Quinn", "identifier": "A12345"},
+    "attorney": {"name": "Dana Whitfield, Esq."},
+    "diagnoses": ["right shoulder contusion", "rotator cuff strain"],
+    "items": [
+        *MINIMAL["items"],
+        {
+            "description": "Physical therapy",
+            "category": "pt_ot",
+            "original_request": "12 sessions",
+            "authorized_portion": "6 sessions",
+            "ur_citation": {"kind": "non_mtus", "text": "ODG Shoulder"},
+        },
+        {
+            "description": "Tramadol 50 mg",
+            "category": "pharmaceuticals",
+            "formulary_dispute": True,
+            "ur_citation": {"kind": "none", "text": ""},
+        },
+    ],
+}
+
+
+def changed(base: dict, path: str, value) -> dict:
+    """`base` with the value at a dotted path (list indexes as numbers) set, or removed (None)."""
+    payload = copy.deepcopy(base)
+    *parents, last = [int(key) if key.isdigit() else key for key in path.split(".")]
+    target = payload
+    for key in parents:
+        target = target[key]
+    if value is None:
+        target.pop(last, None)
+    else:
+        target[last] = value
+    return payload
+
+
+APPLICATIONS = [
+    ("good minimal", MINIMAL),
+    ("good full", FULL),
+    ("provider without specialty", changed(MINIMAL, "requesting_provider.specialty", None)),
+    ("no date of birth nor age", MINIMAL),
+    ("missing claim number", changed(MINIMAL, "claim_number", None)),
+    ("missing worker name", changed(MINIMAL, "injured_worker.last_name", None)),
+    ("missing employer", changed(MINIMAL, "employer", None)),
+    ("bad date", changed(MINIMAL, "date_of_injury", "2016-02-30")),
+    ("date not ISO", changed(MINIMAL, "ur_decision_date", "11/01/2016")),
+    ("future date", changed(MINIMAL, "application_received", "2999-01-01")),
+    ("received before the UR decision", changed(MINIMAL, "application_received", "2016-10-30")),
+    ("injury after the UR decision", changed(MINIMAL, "date_of_injury", "2016-11-02")),
+    ("bad category", changed(MINIMAL, "items.0.category", "xray")),
+    (
+        "modified request without authorized portion",
+        changed(FULL, "items.1.authorized_portion", None),
+    ),
+    ("formulary dispute on a non-drug item", changed(FULL, "items.0.formulary_dispute", True)),
+    ("citation kind mtus without text", changed(MINIMAL, "items.0.ur_citation.text", None)),
+    ("bad NPI", changed(FULL, "requesting_provider.npi", "12345")),
+    ("worker too young", changed(FULL, "injured_worker.date_of_birth", "2010-01-01")),
+    ("age out of range", changed(MINIMAL, "injured_worker.age", 200)),
+    ("bad email", changed(FULL, "injured_worker.email", "not-an-email")),
+    ("no disputed item", changed(MINIMAL, "items", [])),
+    ("optional party without a name", changed(MINIMAL, "attorney", {"identifier": "SBN 1234"})),
+]
+
+
+def form_post(application: dict) -> dict[str, str]:
+    """The intake page's fields holding the same application."""
+    data = {
+        f"application-{key}": application.get(key, "")
+        for key in (
+            "application_id",
+            "priority",
+            "application_received",
+            "ur_decision_date",
+            "ur_decision_served_on",
+            "date_of_injury",
+            "claim_number",
+        )
+    }
+    for key, value in application["injured_worker"].items():
+        data[f"worker-{key}"] = str(value)
+    for role in (
+        "employer",
+        "claims_administrator",
+        "requesting_provider",
+        "ur_organization",
+        "ur_physician",
+        "provider_group",
+        "attorney",
+    ):
+        for key, value in (application.get(role) or {}).items():
+            data[f"{role}-{'identifier' if key == 'npi' else key}"] = value
+    data["diagnoses-diagnoses"] = "\n".join(application.get("diagnoses", []))
+    items = application["items"]
+    data.update({"items-TOTAL_FORMS": str(len(items)), "items-INITIAL_FORMS": "0"})
+    for index, item in enumerate(items):
+        prefix = f"items-{index}-"
+        for key in ("description", "category", "original_request", "authorized_portion"):
+            data[prefix + key] = item.get(key) or ""
+        data[prefix + "ur_citation_kind"] = item["ur_citation"]["kind"]
+        data[prefix + "ur_citation_text"] = item["ur_citation"].get("text", "")
+        if item.get("formulary_dispute"):
+            data[prefix + "formulary_dispute"] = "on"
+    data.update({"records-TOTAL_FORMS": "0", "records-INITIAL_FORMS": "0"})
+    return data
+
+
+def form_messages(intake: IntakeForms) -> list[str]:
+    forms = [*intake._forms(), *intake.items.forms, *intake.records.forms]
+    messages = [message for form in forms for errors in form.errors.values() for message in errors]
+    messages += list(intake.items.non_form_errors()) + list(intake.records.non_form_errors())
+    return sorted(messages)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "application", [app for _, app in APPLICATIONS], ids=[name for name, _ in APPLICATIONS]
+)
+def test_both_doors_give_the_same_verdict_and_messages(application):
+    _, json_errors = intake_validate(application)
+    intake = IntakeForms(form_post(application))
+
+    form_valid = intake.is_valid()
+
+    assert form_valid == (json_errors == [])
+    assert form_messages(intake) == sorted(error.message for error in json_errors)
+
+
+def test_the_bad_applications_are_refused():
+    # Guard against a table that tests nothing: only the good ones pass.
+    good = {"good minimal", "good full", "provider without specialty", "no date of birth nor age"}
+    for name, application in APPLICATIONS:
+        assert (intake_validate(application)[1] == []) == (name in good), name
+
+
+@pytest.mark.django_db
+def test_both_doors_clean_an_application_to_the_same_data():
+    intake = IntakeForms(form_post(FULL))
+    assert intake.is_valid()
+
+    from_form = intake.case_data()
+    from_json = intake_validate(FULL)[0][0]
+
+    assert from_form == from_json
+    assert from_form["requesting_provider"]["identifier"] == "1234567890"
+
+
+@pytest.mark.django_db
+def test_a_known_application_id_creates_nothing_through_either_door():
+    existing = CaseFactory(application_id=MINIMAL["application_id"])
+
+    results = cases_import(payload=MINIMAL, source="import")
+    intake = IntakeForms(form_post(MINIMAL))
+
+    assert results[0].created is False and results[0].case_number == existing.case_number
+    assert not intake.is_valid()
+    assert form_messages(intake) == [
+        f"Application {MINIMAL['application_id']} is already on file as case "
+        f"{existing.case_number}."
+    ]
+    assert Case.objects.count() == 1
