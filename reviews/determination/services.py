@@ -17,6 +17,7 @@ from cases.clock.deadlines import current_due_on
 from cases.lifecycle import events
 from cases.lifecycle.models import Case, CaseStatus, CitationKind, Outcome
 from cases.lifecycle.services import case_lock, case_status_move
+from cases.lifecycle.status_table import Action, allowed_actions
 from cases.states import state_name
 from reviews.assignment.models import (
     Assignment,
@@ -48,7 +49,7 @@ def determination_import_legacy(*, case: Case, actor, determination: dict, sourc
     licensure as full state names, `decision_date` a date, decisions numbering items from 1."""
 
     case = case_lock(case)
-    if case.status not in (CaseStatus.RECEIVED, CaseStatus.AWAITING_RECORDS):
+    if Action.IMPORT_LEGACY_DETERMINATION not in allowed_actions(case):
         raise ValidationError(
             f"{case.case_number} is already {case.get_status_display().lower()} here; a "
             "legacy determination can only come with a newly imported case."
@@ -203,7 +204,7 @@ def _editable_check(determination, actor) -> None:
             + "; it is read-only now.",
             code="read_only",
         )
-    if determination.case.status not in (CaseStatus.IN_REVIEW, CaseStatus.RETURNED):
+    if Action.EDIT_DETERMINATION not in allowed_actions(determination.case):
         raise ValidationError(
             f"The case is {determination.case.get_status_display().lower()}; its determination "
             "can no longer be changed.",
