@@ -31,6 +31,7 @@ from reviews.determination.models import (
     GuidelineSource,
     ItemDecision,
 )
+from reviews.determination.status_table import DeterminationAction, determination_actions
 from reviews.determination.warnings import review_warnings
 from reviews.roster.models import ReviewerProfile
 
@@ -117,11 +118,6 @@ def draft_item_key(decision_id: int, name: str) -> str:
     return f"item-{decision_id}-{name}"
 
 
-def _editable_statuses():
-
-    return (DeterminationStatus.DRAFT, DeterminationStatus.RETURNED)
-
-
 def _credentials_snapshot(reviewer, *, today: dt.date | None = None):
     """Full names of the states of the reviewer's unexpired licences, and their certifications:
     what the letter prints (SPEC section 6), as true on the day it is taken."""
@@ -196,7 +192,7 @@ def _editable_check(determination, actor) -> None:
     """Only the accepting reviewer changes a draft, and only while it is theirs to change."""
     if determination.reviewer_id != getattr(actor, "pk", None):
         raise ValidationError("Only the reviewer assigned to this case can change its draft.")
-    if determination.status not in _editable_statuses():
+    if DeterminationAction.EDIT not in determination_actions(determination):
         when = determination.submitted_at
         raise ValidationError(
             "This determination was submitted"
@@ -501,7 +497,7 @@ def determination_submit(*, determination, actor, password: str, confirmed_warni
     determination.reviewer_certifications = certifications
     determination.warnings_confirmed = sorted(warning.key for warning in warnings)
     determination.decision_date = timezone.localdate()
-    determination.status = "submitted"
+    determination.status = DeterminationStatus.SUBMITTED
     determination.submitted_at = timezone.now()
     determination.version += 1
     determination.full_clean(exclude=["case", "reviewer"])
