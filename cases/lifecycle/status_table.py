@@ -59,7 +59,6 @@ class Action(models.TextChoices):
     EDIT_DETERMINATION = "edit_determination", "Write the determination"
     REVIEW_QUALITY = "review_quality", "Review the determination's quality"
     ISSUE_LETTER = "issue_letter", "Issue the letter"
-    CORRECT_LETTER = "correct_letter", "Issue a corrected letter"
     REMAND = "remand", "Remand for a new review"
     TERMINATE = "terminate", "Terminate the review"
 
@@ -79,7 +78,8 @@ STATUS_ACTIONS: dict[str, frozenset[Action]] = {
     S.SUBMITTED: frozenset({A.REVIEW_QUALITY}),
     S.RETURNED: frozenset({A.EDIT_DETERMINATION}),
     S.APPROVED: frozenset({A.ISSUE_LETTER}),
-    S.ISSUED: frozenset({A.REMAND, A.CORRECT_LETTER}),
+    # A corrected letter version is the letter's own matter (its status), not the case's.
+    S.ISSUED: frozenset({A.REMAND}),
     S.REMANDED: frozenset({A.ASSIGN_REVIEWER}),
     S.INELIGIBLE: frozenset(),
     S.TERMINATED: frozenset(),
