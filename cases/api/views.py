@@ -161,7 +161,7 @@ class CaseListCreateView(BodySizeLimited, generics.ListAPIView):
                 value={
                     "application_id": "A-2016-000123",
                     "case_number": "CM16-0213037",
-                    "status": "received",
+                    "status": CaseStatus.RECEIVED.value,
                     "created": True,
                 },
                 response_only=True,

@@ -3,15 +3,12 @@ with htmx they render only the fragment that changed (template partials)."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -24,8 +21,9 @@ from cases.eligibility import services as eligibility
 from cases.eligibility.forms import EligibleForm, IneligibleForm, RecordsCompleteForm
 from cases.eligibility.selectors import eligibility_checks
 from cases.lifecycle import services as lifecycle
-from cases.lifecycle.models import Case, CaseEvent, CaseStatus, EventType
-from cases.lifecycle.services import TERMINATION_REASONS
+from cases.lifecycle.history import case_history
+from cases.lifecycle.models import Case, CaseStatus
+from cases.lifecycle.status_table import Action, allowed_actions
 from cases.records.forms import RecordAddForm
 from cases.records.services import record_add
 from cases.registry import reviewer_side
@@ -74,100 +72,17 @@ def case_list(request):
 PANELS = ("header", "clock", "workflow", "records", "history")
 
 
-def _status_label(value: str) -> str:
-    try:
-        return CaseStatus(value).label
-    except ValueError:
-        return value
-
-
-def _date_text(value) -> str:
-    try:
-        return dt.date.fromisoformat(value).strftime("%m/%d/%Y")
-    except (TypeError, ValueError):
-        return str(value)
-
-
-def event_summary(event: CaseEvent) -> list[str]:
-    """The details of an event as short sentences a person reads."""
-    details = event.details or {}
-    lines = []
-    if details.get("from_status") and details.get("to_status"):
-        from_label = _status_label(details["from_status"])
-        lines.append(f"Status: {from_label} → {_status_label(details['to_status'])}")
-    elif details.get("to_status"):
-        lines.append(f"Status: {_status_label(details['to_status'])}")
-    if event.type == EventType.CASE_IMPORTED and details.get("status"):
-        lines.append(f"Imported as {_status_label(details['status']).lower()}")
-    if details.get("source"):
-        lines.append(
-            {"ui": "Entered in IMR Desk", "api": "Submitted over the API"}.get(
-                details["source"], f"Source: {details['source']}"
-            )
-        )
-    if event.type == EventType.ELIGIBILITY_RECORDED:
-        eligible = details.get("eligible")
-        if details.get("late_application"):
-            lines.append("Filed late; accepted anyway" if eligible else "Filed late")
-    if details.get("reasons"):
-        lines.append("Reasons: " + "; ".join(details["reasons"]))
-    if details.get("title"):
-        lines.append(f"Record: {details['title']}")
-    if details.get("pages") is not None and event.type == EventType.RECORD_INSPECTED:
-        lines.append(f"{details['pages']} pages" if details["pages"] else "Pages could not be read")
-    if details.get("size"):
-        lines.append(f"Size: {filesizeformat(details['size'])}")
-    if details.get("date_assigned"):
-        how = "sent electronically" if details.get("electronic") else "mailed"
-        lines.append(f"Notice of assignment dated {_date_text(details['date_assigned'])}, {how}")
-    if details.get("records_due_on"):
-        lines.append(f"Records due {_date_text(details['records_due_on'])}")
-    if details.get("records_complete_on"):
-        lines.append(f"Records complete on {_date_text(details['records_complete_on'])}")
-    if details.get("complete") is False:
-        lines.append("Proceeding without complete records")
-    if details.get("late"):
-        lines.append("Records came after their due date")
-    if details.get("determination_due_on"):
-        lines.append(f"Determination due {_date_text(details['determination_due_on'])}")
-    if event.type == EventType.CASE_TERMINATED and details.get("reason"):
-        lines.append(TERMINATION_REASONS.get(details["reason"], details["reason"]))
-    elif details.get("reason"):
-        lines.append(f"Reason: {details['reason']}")
-    if event.type == EventType.CASE_REMANDED and details.get("round"):
-        lines.append(f"Review round {details['round']}")
-    if details.get("reviewer"):
-        lines.append(f"Reviewer: {details['reviewer']}")
-    if details.get("attested_no_conflict"):
-        lines.append("Attested no conflict of interest")
-    if details.get("conflict"):
-        lines.append("Declared a conflict of interest")
-    if details.get("message"):
-        lines.append(details["message"])
-    if details.get("recipient"):
-        due = f" (due {_date_text(details['due_on'])})" if details.get("due_on") else ""
-        lines.append(f"To {details['recipient']}{due}")
-    if details.get("note"):
-        lines.append(f"Note: {details['note']}")
-    return lines
-
-
-def _history(case: Case) -> list[tuple[CaseEvent, list[str]]]:
-    events = case.events.select_related("actor").order_by("-created_at", "-id")
-    return [(event, event_summary(event)) for event in events]
-
-
-def _workflow_forms(case: Case, **bound) -> dict:
+def _workflow_forms(case: Case, actions: frozenset[Action], **bound) -> dict:
     """The forms of the actions the case's status allows (bound ones replace fresh ones)."""
     forms = {}
-    if case.status == CaseStatus.RECEIVED:
+    if Action.RECORD_ELIGIBILITY in actions:
         forms["eligible_form"] = EligibleForm(prefix="eligible", filed_late=case.clock.filed_late)
         forms["ineligible_form"] = IneligibleForm(prefix="ineligible")
-    if case.status == CaseStatus.AWAITING_RECORDS:
+    if Action.MARK_RECORDS_COMPLETE in actions:
         forms["complete_form"] = RecordsCompleteForm(prefix="complete")
-    if case.is_open:
+    if Action.TERMINATE in actions:
         forms["terminate_form"] = TerminateForm(prefix="terminate")
-    if case.status == CaseStatus.ISSUED:
+    if Action.REMAND in actions:
         forms["remand_form"] = RemandForm(prefix="remand")
     forms.update(bound)
     return forms
@@ -175,24 +90,30 @@ def _workflow_forms(case: Case, **bound) -> dict:
 
 def _case_context(request, case: Case, *, panel: str | None = None, **bound) -> dict:
     can_manage = may(request.user, Ability.MANAGE_CASES)
-    context = {"case": case, "clock": case.clock, "can_manage": can_manage}
+    # Only a case manager acts on the case page; others see where it stands.
+    actions = allowed_actions(case) if can_manage else frozenset()
+    context = {
+        "case": case,
+        "clock": case.clock,
+        "can_manage": can_manage,
+        "actions": actions,
+        "Action": Action,
+        "CaseStatus": CaseStatus,
+    }
     if panel in (None, "workflow"):
         if case.status == CaseStatus.RECEIVED:
             context["eligibility_checks"] = eligibility_checks(case)
-        today = timezone.localdate()
-        records_due = case.clock.records_due_on
-        context["may_proceed_without"] = bool(records_due and today > records_due)
         if can_manage:
-            context.update(_workflow_forms(case, **bound))
+            context.update(_workflow_forms(case, actions, **bound))
             context["assignment"] = reviewer_side().current_assignment(case)
     if panel in (None, "records"):
         context["records"] = list(case.records.all())
         context["records_pending"] = any(record.pages is None for record in context["records"])
-    if panel in (None, "record-add") and can_manage and case.is_open:
+    if panel in (None, "record-add") and Action.ADD_RECORD in actions:
         context["record_form"] = bound.get("record_form") or RecordAddForm(prefix="record")
         context["record_max_bytes"] = settings.RECORD_MAX_UPLOAD_BYTES
     if panel in (None, "history"):
-        context["history"] = _history(case)
+        context["history"] = case_history(case)
     return context
 
 

@@ -16,6 +16,7 @@ from cases.lifecycle.models import (
     CaseStatus,
 )
 from cases.lifecycle.services import case_lock, case_status_set, case_transition_check
+from cases.lifecycle.status_table import Action, allowed_actions
 from cases.records.models import RecordKind
 
 
@@ -112,7 +113,7 @@ def case_records_complete(
         raise ValidationError("Records cannot be complete before the notice of assignment.")
     medical = case.records.exclude(kind=RecordKind.UR_DECISION)
     due = case.clock.records_due_on
-    if proceed_without and due and today <= due:
+    if proceed_without and Action.PROCEED_WITHOUT_RECORDS not in allowed_actions(case, today=today):
         raise ValidationError(
             f"Records are not overdue yet (due {due:%m/%d/%Y}); wait for them or mark them "
             "complete."

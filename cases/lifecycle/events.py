@@ -1,25 +1,99 @@
-"""One function per kind of case event (the append-only log). Called only from services."""
+"""One function per kind of case event (the append-only log). Called only from services.
 
+The reviewer side's objects (assignment, determination, quality review, letter, delivery) and
+the records room's medical record sit in rooms above this one, which it may not import, even
+for type checking; the protocols below name the attributes each event reads from them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Protocol
+
+from accounts.models import User
 from cases.lifecycle.models import Case, CaseEvent, EventType
 
 
-def event_record(*, case: Case, type: str, actor=None, **details) -> CaseEvent:
+class MedicalRecordLike(Protocol):
+    """cases.records.models.MedicalRecord."""
+
+    pk: Any
+    title: str
+    size: int
+    sha256: str
+    pages: int | None
+
+
+class AssignmentLike(Protocol):
+    """reviews.assignment.models.Assignment."""
+
+    pk: Any
+    reviewer: User
+    round: int
+
+
+class DeterminationLike(Protocol):
+    """reviews.determination.models.Determination."""
+
+    pk: Any
+    imported: bool
+    quality_reviews: Any  # its related manager
+
+    @property
+    def outcome(self) -> str | None: ...
+
+
+class QualityReviewLike(Protocol):
+    """reviews.determination.models.QualityReview."""
+
+    number: int
+    comment: str
+    item_comments: Any  # its related manager
+
+
+class LetterLike(Protocol):
+    """reviews.letters.models.Letter."""
+
+    pk: Any
+    version: int
+    mailing_date: dt.date | None
+    party_sha256: str
+    public_sha256: str
+    correction_note: str
+    determination: DeterminationLike
+
+
+class DeliveryLike(Protocol):
+    """reviews.letters.models.LetterDelivery."""
+
+    recipient_role: str
+    email: str
+
+
+def event_record(*, case: Case, type: str, actor: User | None = None, **details: Any) -> CaseEvent:
     if type not in EventType.values:
         raise ValueError(f"Unknown case event type {type!r}")
     return CaseEvent.objects.create(case=case, type=type, actor=actor, details=details)
 
 
-def case_received(*, case, actor, source):
+def case_received(*, case: Case, actor: User | None, source: str) -> CaseEvent:
     return event_record(case=case, type=EventType.CASE_RECEIVED, actor=actor, source=source)
 
 
-def case_imported(*, case, actor, source, status):
+def case_imported(*, case: Case, actor: User | None, source: str, status: str) -> CaseEvent:
     return event_record(
         case=case, type=EventType.CASE_IMPORTED, actor=actor, source=source, status=status
     )
 
 
-def eligibility_recorded(*, case, actor, eligible, reasons, late_application, from_status):
+def eligibility_recorded(
+    *,
+    case: Case,
+    actor: User | None,
+    eligible: bool,
+    reasons: list[str],
+    late_application: bool,
+    from_status: str,
+) -> CaseEvent:
     return event_record(
         case=case,
         type=EventType.ELIGIBILITY_RECORDED,
@@ -32,7 +106,14 @@ def eligibility_recorded(*, case, actor, eligible, reasons, late_application, fr
     )
 
 
-def notice_of_assignment_sent(*, case, actor, electronic, records_due_on, from_status):
+def notice_of_assignment_sent(
+    *,
+    case: Case,
+    actor: User | None,
+    electronic: bool,
+    records_due_on: dt.date,
+    from_status: str,
+) -> CaseEvent:
     return event_record(
         case=case,
         type=EventType.NOTICE_OF_ASSIGNMENT_SENT,
@@ -45,7 +126,7 @@ def notice_of_assignment_sent(*, case, actor, electronic, records_due_on, from_s
     )
 
 
-def record_added(*, case, actor, record):
+def record_added(*, case: Case, actor: User | None, record: MedicalRecordLike) -> CaseEvent:
     return event_record(
         case=case,
         type=EventType.RECORD_ADDED,
@@ -57,7 +138,7 @@ def record_added(*, case, actor, record):
     )
 
 
-def record_inspected(*, case, record):
+def record_inspected(*, case: Case, record: MedicalRecordLike) -> CaseEvent:
     return event_record(
         case=case,
         type=EventType.RECORD_INSPECTED,
@@ -67,7 +148,7 @@ def record_inspected(*, case, record):
     )
 
 
-def record_opened(*, case, actor, record):
+def record_opened(*, case: Case, actor: User | None, record: MedicalRecordLike) -> CaseEvent:
     return event_record(
         case=case,
         type=EventType.RECORD_OPENED,
@@ -77,7 +158,9 @@ def record_opened(*, case, actor, record):
     )
 
 
-def records_completed(*, case, actor, complete, late, from_status):
+def records_completed(
+    *, case: Case, actor: User | None, complete: bool, late: bool, from_status: str
+) -> CaseEvent:
     return event_record(
         case=case,
         type=EventType.RECORDS_COMPLETED,
@@ -91,7 +174,9 @@ def records_completed(*, case, actor, complete, late, from_status):
     )
 
 
-def case_terminated(*, case, actor, reason, note, from_status):
+def case_terminated(
+    *, case: Case, actor: User | None, reason: str, note: str, from_status: str
+) -> CaseEvent:
     return event_record(
         case=case,
         type=EventType.CASE_TERMINATED,
@@ -103,7 +188,7 @@ def case_terminated(*, case, actor, reason, note, from_status):
     )
 
 
-def case_remanded(*, case, actor, note, from_status):
+def case_remanded(*, case: Case, actor: User | None, note: str, from_status: str) -> CaseEvent:
     return event_record(
         case=case,
         type=EventType.CASE_REMANDED,
@@ -115,17 +200,9 @@ def case_remanded(*, case, actor, note, from_status):
     )
 
 
-def transition_refused(*, case, actor, attempted, message):
-    return event_record(
-        case=case,
-        type=EventType.TRANSITION_REFUSED,
-        actor=actor,
-        attempted=attempted,
-        message=message,
-    )
-
-
-def clock_notice_sent(*, case, kind, recipient, due_on, escalation):
+def clock_notice_sent(
+    *, case: Case, kind: str, recipient: str, due_on: dt.date, escalation: bool
+) -> CaseEvent:
     return event_record(
         case=case,
         type=EventType.ESCALATION_SENT if escalation else EventType.REMINDER_SENT,
@@ -135,7 +212,15 @@ def clock_notice_sent(*, case, kind, recipient, due_on, escalation):
     )
 
 
-def reviewer_assigned(*, case, actor, assignment, score, batch, from_status):
+def reviewer_assigned(
+    *,
+    case: Case,
+    actor: User | None,
+    assignment: AssignmentLike,
+    score: int,
+    batch: bool,
+    from_status: str,
+) -> CaseEvent:
     return event_record(
         case=case,
         type=EventType.REVIEWER_ASSIGNED,
@@ -150,7 +235,9 @@ def reviewer_assigned(*, case, actor, assignment, score, batch, from_status):
     )
 
 
-def assignment_refused(*, case, actor, reviewer, reasons):
+def assignment_refused(
+    *, case: Case, actor: User | None, reviewer: User, reasons: list[str]
+) -> CaseEvent:
     """An attempt to assign a reviewer the rules exclude (or a case already taken)."""
     return event_record(
         case=case,
@@ -161,7 +248,9 @@ def assignment_refused(*, case, actor, reviewer, reasons):
     )
 
 
-def reviewer_accepted(*, case, actor, assignment, from_status):
+def reviewer_accepted(
+    *, case: Case, actor: User | None, assignment: AssignmentLike, from_status: str
+) -> CaseEvent:
     return event_record(
         case=case,
         type=EventType.REVIEWER_ACCEPTED,
@@ -173,7 +262,15 @@ def reviewer_accepted(*, case, actor, assignment, from_status):
     )
 
 
-def reviewer_declined(*, case, actor, assignment, reason, conflict, from_status):
+def reviewer_declined(
+    *,
+    case: Case,
+    actor: User | None,
+    assignment: AssignmentLike,
+    reason: str,
+    conflict: bool,
+    from_status: str,
+) -> CaseEvent:
     return event_record(
         case=case,
         type=EventType.REVIEWER_DECLINED,
@@ -186,7 +283,9 @@ def reviewer_declined(*, case, actor, assignment, reason, conflict, from_status)
     )
 
 
-def letter_issued(*, case, actor, letter, from_status):
+def letter_issued(
+    *, case: Case, actor: User | None, letter: LetterLike, from_status: str | None
+) -> CaseEvent:
     """A letter version was signed and stored (and, unless legacy history, delivered)."""
     return event_record(
         case=case,
@@ -204,7 +303,7 @@ def letter_issued(*, case, actor, letter, from_status):
     )
 
 
-def letter_delivered(*, case, letter, delivery):
+def letter_delivered(*, case: Case, letter: LetterLike, delivery: DeliveryLike) -> CaseEvent:
     return event_record(
         case=case,
         type=EventType.LETTER_DELIVERED,
@@ -215,7 +314,13 @@ def letter_delivered(*, case, letter, delivery):
     )
 
 
-def determination_submitted(*, case, actor, determination, from_status):
+def determination_submitted(
+    *,
+    case: Case,
+    actor: User | None,
+    determination: DeterminationLike,
+    from_status: str,
+) -> CaseEvent:
     return event_record(
         case=case,
         type=EventType.DETERMINATION_SUBMITTED,
@@ -228,7 +333,14 @@ def determination_submitted(*, case, actor, determination, from_status):
     )
 
 
-def determination_returned(*, case, actor, determination, quality_review, from_status):
+def determination_returned(
+    *,
+    case: Case,
+    actor: User | None,
+    determination: DeterminationLike,
+    quality_review: QualityReviewLike,
+    from_status: str,
+) -> CaseEvent:
     return event_record(
         case=case,
         type=EventType.DETERMINATION_RETURNED,
@@ -242,7 +354,14 @@ def determination_returned(*, case, actor, determination, quality_review, from_s
     )
 
 
-def determination_approved(*, case, actor, determination, quality_review, from_status):
+def determination_approved(
+    *,
+    case: Case,
+    actor: User | None,
+    determination: DeterminationLike,
+    quality_review: QualityReviewLike,
+    from_status: str,
+) -> CaseEvent:
     return event_record(
         case=case,
         type=EventType.DETERMINATION_APPROVED,

@@ -1,8 +1,14 @@
-"""Which status may follow which (SPEC section 2).
+"""Which status may follow which, and which actions each status allows (SPEC section 2).
 
-Services consult this; nothing else moves a case."""
+Services consult this before they move a case; views and templates ask `allowed_actions` which
+forms to offer. Nothing else decides what a status allows."""
 
-from cases.lifecycle.models import CLOSED_STATUSES, CaseStatus
+import datetime as dt
+
+from django.db import models
+from django.utils import timezone
+
+from cases.lifecycle.models import CLOSED_STATUSES, OPEN_STATUSES, Case, CaseStatus
 
 S = CaseStatus
 
@@ -37,3 +43,69 @@ def refusal_message(from_status: str, to_status: str) -> str:
     return (
         f"A case that is {S(from_status).label.lower()} cannot become {S(to_status).label.lower()}."
     )
+
+
+class Action(models.TextChoices):
+    """What someone may do to a case. TextChoices so templates can name a member
+    (`Action.TERMINATE`) without calling it."""
+
+    RECORD_ELIGIBILITY = "record_eligibility", "Record eligible or ineligible"
+    IMPORT_LEGACY_DETERMINATION = "import_legacy_determination", "Import a legacy determination"
+    ADD_RECORD = "add_record", "Add a record"
+    MARK_RECORDS_COMPLETE = "mark_records_complete", "Mark records complete"
+    PROCEED_WITHOUT_RECORDS = "proceed_without_records", "Proceed without complete records"
+    ASSIGN_REVIEWER = "assign_reviewer", "Assign a reviewer"
+    RESPOND_TO_ASSIGNMENT = "respond_to_assignment", "Accept or decline the assignment"
+    EDIT_DETERMINATION = "edit_determination", "Write the determination"
+    REVIEW_QUALITY = "review_quality", "Review the determination's quality"
+    ISSUE_LETTER = "issue_letter", "Issue the letter"
+    REMAND = "remand", "Remand for a new review"
+    TERMINATE = "terminate", "Terminate the review"
+
+
+A = Action
+
+STATUS_ACTIONS: dict[str, frozenset[Action]] = {
+    # A legacy determination arrives with a newly imported case, before any review here.
+    S.RECEIVED: frozenset({A.RECORD_ELIGIBILITY, A.IMPORT_LEGACY_DETERMINATION}),
+    S.ELIGIBLE: frozenset(),
+    S.AWAITING_RECORDS: frozenset(
+        {A.MARK_RECORDS_COMPLETE, A.PROCEED_WITHOUT_RECORDS, A.IMPORT_LEGACY_DETERMINATION}
+    ),
+    S.RECORDS_COMPLETE: frozenset({A.ASSIGN_REVIEWER}),
+    S.REVIEWER_ASSIGNED: frozenset({A.RESPOND_TO_ASSIGNMENT}),
+    S.IN_REVIEW: frozenset({A.EDIT_DETERMINATION}),
+    S.SUBMITTED: frozenset({A.REVIEW_QUALITY}),
+    S.RETURNED: frozenset({A.EDIT_DETERMINATION}),
+    S.APPROVED: frozenset({A.ISSUE_LETTER}),
+    # A corrected letter version is the letter's own matter (its status), not the case's.
+    S.ISSUED: frozenset({A.REMAND}),
+    S.REMANDED: frozenset({A.ASSIGN_REVIEWER}),
+    S.INELIGIBLE: frozenset(),
+    S.TERMINATED: frozenset(),
+}
+
+# Every open case takes more records, and may be terminated (treatment authorized, or withdrawn).
+for _status in OPEN_STATUSES:
+    STATUS_ACTIONS[_status] = STATUS_ACTIONS[_status] | {A.ADD_RECORD, A.TERMINATE}
+
+
+def records_overdue_now(case: Case, *, today: dt.date | None = None) -> bool:
+    """The records due date has passed (8 CCR 9792.10.5): the review may go on without them."""
+    today = today or timezone.localdate()
+    due = case.clock.records_due_on
+    return bool(due and today > due)
+
+
+def allowed_actions(case: Case, *, today: dt.date | None = None) -> frozenset[Action]:
+    """The actions the case's status allows now. Proceeding without complete records also
+    needs the records to be overdue."""
+    actions = STATUS_ACTIONS.get(case.status, frozenset())
+    if A.PROCEED_WITHOUT_RECORDS in actions and not records_overdue_now(case, today=today):
+        actions = actions - {A.PROCEED_WITHOUT_RECORDS}
+    return actions
+
+
+def statuses_allowing(action: Action) -> frozenset[str]:
+    """The statuses whose table allows `action`, for queries (`status__in=`)."""
+    return frozenset(status for status, actions in STATUS_ACTIONS.items() if action in actions)

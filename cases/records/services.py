@@ -18,6 +18,7 @@ from cases.lifecycle.models import (
     Case,
 )
 from cases.lifecycle.services import case_lock
+from cases.lifecycle.status_table import Action, allowed_actions
 
 # tasks.py imports this module by name (a task calls one service), so this side imports the
 # module, not its names: each resolves at call time.
@@ -56,7 +57,7 @@ def record_add(
 ) -> MedicalRecord:
     # Read the status under the lock: a case closed a moment ago takes no more records.
     case = case_lock(case)
-    if not case.is_open:
+    if Action.ADD_RECORD not in allowed_actions(case):
         raise ValidationError("Records cannot be added to a closed case.")
     record_file_check(uploaded)
     digest = hashlib.sha256()

@@ -5,7 +5,8 @@ from django.db.models import Case as DbCase
 from django.db.models import F, Q, Value, When
 
 from cases.casefile.selectors import expedited_first
-from cases.lifecycle.models import Case, CaseStatus, Priority
+from cases.lifecycle.models import Case, Priority
+from cases.lifecycle.status_table import Action, allowed_actions, statuses_allowing
 from reviews.assignment.models import VISIBLE_ASSIGNMENT_STATUSES, Assignment, AssignmentStatus
 
 
@@ -33,7 +34,7 @@ def cases_waiting_for_reviewer():
     """Cases ready for a reviewer and without one: expedited first, then what is due first."""
 
     return (
-        Case.objects.filter(status__in=[CaseStatus.RECORDS_COMPLETE, CaseStatus.REMANDED])
+        Case.objects.filter(status__in=statuses_allowing(Action.ASSIGN_REVIEWER))
         .prefetch_related("parties", "items")
         .order_by(expedited_first(), F("due_on").asc(nulls_last=True), "case_number")
     )
@@ -55,7 +56,7 @@ def assignments_for_reviewer(user):
 
 def case_waits_for_reviewer(case) -> bool:
 
-    return case.status in (CaseStatus.RECORDS_COMPLETE, CaseStatus.REMANDED)
+    return Action.ASSIGN_REVIEWER in allowed_actions(case)
 
 
 def expedited_first_on_case():

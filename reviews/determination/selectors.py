@@ -4,8 +4,9 @@ catalog, the comments of the last returned round."""
 from django.db.models import F, Prefetch
 
 from cases.access import case_get_for, own_get_for
-from cases.lifecycle.models import CaseEvent, CaseOutcome, EventType
-from reviews.assignment.models import VISIBLE_ASSIGNMENT_STATUSES, Assignment
+from cases.lifecycle.models import CaseEvent, CaseOutcome, CaseStatus, EventType
+from cases.lifecycle.status_table import Action, allowed_actions
+from reviews.assignment.models import VISIBLE_ASSIGNMENT_STATUSES, Assignment, AssignmentStatus
 from reviews.assignment.selectors import expedited_first_on_case
 from reviews.determination.models import (
     Determination,
@@ -13,7 +14,14 @@ from reviews.determination.models import (
     GuidelineSource,
     ItemComment,
     ItemDecision,
+    QualityOutcome,
     QualityReview,
+)
+from reviews.determination.status_table import (
+    STAGES_NEEDING_REVIEWER,
+    DeterminationAction,
+    Stage,
+    determination_actions,
 )
 
 # --- The determination workspace and quality review (SPEC section 5) ---------------------------
@@ -40,26 +48,15 @@ class ReviewerCase:
     @property
     def stage(self) -> str:
         """Where the reviewer's work stands, in their words."""
-        if self.case.status == "terminated":
-            return "Review ended (case terminated)"
-        if self.assignment.status == "assigned":
-            return "Waiting for you to accept"
-        status = self.determination.status if self.determination else "draft"
-        return {
-            "draft": "Writing the determination",
-            "returned": "Returned with comments",
-            "submitted": "Submitted for quality review",
-            "approved": "Approved; letter being issued",
-            "issued": "Letter issued",
-        }.get(status, status)
+        return Stage(self.stage_key).label
 
     @property
-    def stage_key(self) -> str:
-        if self.case.status == "terminated":
-            return "closed"
-        if self.assignment.status == "assigned":
-            return "assigned"
-        return self.determination.status if self.determination else "draft"
+    def stage_key(self) -> Stage:
+        if self.case.status == CaseStatus.TERMINATED:
+            return Stage.CLOSED
+        if self.assignment.status == AssignmentStatus.ASSIGNED:
+            return Stage.ASSIGNED
+        return Stage(self.determination.status if self.determination else Stage.DRAFT)
 
     @property
     def outcome_label(self) -> str:
@@ -67,7 +64,7 @@ class ReviewerCase:
 
     @property
     def needs_action(self) -> bool:
-        return self.stage_key in ("assigned", "draft", "returned")
+        return self.stage_key in STAGES_NEEDING_REVIEWER
 
 
 def reviewer_cases(user) -> list[ReviewerCase]:
@@ -110,15 +107,15 @@ class Workspace:
 
     @property
     def accepted(self) -> bool:
-        return self.assignment.status in ("accepted", "completed")
+        return self.assignment.status in (AssignmentStatus.ACCEPTED, AssignmentStatus.COMPLETED)
 
     @property
     def editable(self) -> bool:
         return bool(
             self.determination
-            and self.determination.status in ("draft", "returned")
-            and self.assignment.status == "accepted"
-            and self.case.status in ("in_review", "returned")
+            and DeterminationAction.EDIT in determination_actions(self.determination)
+            and self.assignment.status == AssignmentStatus.ACCEPTED
+            and Action.EDIT_DETERMINATION in allowed_actions(self.case)
         )
 
 
@@ -215,7 +212,9 @@ def guideline_search(query: str = "", *, limit: int = 60):
 def item_comments_latest(determination) -> dict[int, list]:
     """The quality reviewer's comments of the last returned round, by item decision id: what
     the reviewer is asked to change now."""
-    rounds = [r for r in determination.quality_reviews.all() if r.outcome == "returned"]
+    rounds = [
+        r for r in determination.quality_reviews.all() if r.outcome == QualityOutcome.RETURNED
+    ]
     if not rounds:
         return {}
     latest = max(rounds, key=lambda r: r.number)

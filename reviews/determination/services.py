@@ -17,6 +17,7 @@ from cases.clock.deadlines import current_due_on
 from cases.lifecycle import events
 from cases.lifecycle.models import Case, CaseStatus, CitationKind, Outcome
 from cases.lifecycle.services import case_lock, case_status_move
+from cases.lifecycle.status_table import Action, allowed_actions
 from cases.states import state_name
 from reviews.assignment.models import (
     Assignment,
@@ -30,6 +31,7 @@ from reviews.determination.models import (
     GuidelineSource,
     ItemDecision,
 )
+from reviews.determination.status_table import DeterminationAction, determination_actions
 from reviews.determination.warnings import review_warnings
 from reviews.roster.models import ReviewerProfile
 
@@ -48,7 +50,7 @@ def determination_import_legacy(*, case: Case, actor, determination: dict, sourc
     licensure as full state names, `decision_date` a date, decisions numbering items from 1."""
 
     case = case_lock(case)
-    if case.status not in (CaseStatus.RECEIVED, CaseStatus.AWAITING_RECORDS):
+    if Action.IMPORT_LEGACY_DETERMINATION not in allowed_actions(case):
         raise ValidationError(
             f"{case.case_number} is already {case.get_status_display().lower()} here; a "
             "legacy determination can only come with a newly imported case."
@@ -114,11 +116,6 @@ _ITEM_KEY = re.compile(rf"^item-(?P<id>\d+)-(?P<name>{'|'.join(ITEM_FIELDS)})$")
 def draft_item_key(decision_id: int, name: str) -> str:
     """The name of one field of the draft: "summary", or "item-<decision id>-<field>"."""
     return f"item-{decision_id}-{name}"
-
-
-def _editable_statuses():
-
-    return (DeterminationStatus.DRAFT, DeterminationStatus.RETURNED)
 
 
 def _credentials_snapshot(reviewer, *, today: dt.date | None = None):
@@ -195,7 +192,7 @@ def _editable_check(determination, actor) -> None:
     """Only the accepting reviewer changes a draft, and only while it is theirs to change."""
     if determination.reviewer_id != getattr(actor, "pk", None):
         raise ValidationError("Only the reviewer assigned to this case can change its draft.")
-    if determination.status not in _editable_statuses():
+    if DeterminationAction.EDIT not in determination_actions(determination):
         when = determination.submitted_at
         raise ValidationError(
             "This determination was submitted"
@@ -203,7 +200,7 @@ def _editable_check(determination, actor) -> None:
             + "; it is read-only now.",
             code="read_only",
         )
-    if determination.case.status not in (CaseStatus.IN_REVIEW, CaseStatus.RETURNED):
+    if Action.EDIT_DETERMINATION not in allowed_actions(determination.case):
         raise ValidationError(
             f"The case is {determination.case.get_status_display().lower()}; its determination "
             "can no longer be changed.",
@@ -500,7 +497,7 @@ def determination_submit(*, determination, actor, password: str, confirmed_warni
     determination.reviewer_certifications = certifications
     determination.warnings_confirmed = sorted(warning.key for warning in warnings)
     determination.decision_date = timezone.localdate()
-    determination.status = "submitted"
+    determination.status = DeterminationStatus.SUBMITTED
     determination.submitted_at = timezone.now()
     determination.version += 1
     determination.full_clean(exclude=["case", "reviewer"])

@@ -19,12 +19,12 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.responses import redirect_after_post
 from cases.access import Ability, access_required, own_get_for
 from cases.lifecycle.models import CitationKind, Outcome
-from reviews.assignment.models import Assignment
+from reviews.assignment.models import Assignment, AssignmentStatus
 from reviews.determination import selectors, services
 from reviews.determination.citations import CLAIMS_ADMINISTRATOR, EXPERT_REVIEWER, citation_render
 from reviews.determination.drafting import age_at_injury, opening_sentence, summary_prompts
 from reviews.determination.forms import AcceptForm, DeclineForm, SubmitForm, draft_post_parse
-from reviews.determination.models import GuidelineSource
+from reviews.determination.models import DeterminationStatus, GuidelineSource, QualityOutcome
 from reviews.determination.selectors import (
     case_records_for,
     item_comments_latest,
@@ -43,6 +43,13 @@ from reviews.determination.services import (
     determination_warnings_confirm,
     draft_item_key,
 )
+from reviews.determination.status_table import (
+    STAGES_FINISHED,
+    STAGES_OPEN,
+    DeterminationAction,
+    Stage,
+    determination_actions,
+)
 from reviews.determination.warnings import review_warnings
 from reviews.organization.services import organization_current
 
@@ -52,22 +59,21 @@ def reviewer_dashboard(request):
     """The reviewer's own cases (nobody else's), what is due first, with days left and where
     each stands; new assignments wait for an answer at the top."""
     rows = reviewer_cases(request.user)
-    waiting = [row for row in rows if row.stage_key == "assigned"]
-    open_rows = [
-        row for row in rows if row.stage_key in ("assigned", "draft", "returned", "submitted")
-    ]
-    finished = [row for row in rows if row.stage_key in ("approved", "issued", "closed")]
+    waiting = [row for row in rows if row.stage_key == Stage.ASSIGNED]
+    open_rows = [row for row in rows if row.stage_key in STAGES_OPEN]
+    finished = [row for row in rows if row.stage_key in STAGES_FINISHED]
     return TemplateResponse(
         request,
         "reviews/dashboard.html",
         {
+            "Stage": Stage,
             "waiting": waiting,
             "open_rows": open_rows,
             "finished": finished,
             "counts": {
                 "open": len(open_rows),
                 "to_do": sum(1 for row in rows if row.needs_action),
-                "returned": sum(1 for row in rows if row.stage_key == "returned"),
+                "returned": sum(1 for row in rows if row.stage_key == Stage.RETURNED),
                 "overdue": sum(1 for row in open_rows if row.clock.overdue),
             },
         },
@@ -155,7 +161,9 @@ def _draft_fields(determination, *, values=None, bases=None):
 
 def _step_states(ws, problems, warnings_open) -> list[dict]:
     determination = ws.determination
-    submitted = bool(determination and determination.status not in ("draft", "returned"))
+    submitted = bool(
+        determination and DeterminationAction.EDIT not in determination_actions(determination)
+    )
     summary_done = not any(problem.step == 2 for problem in problems)
     items_done = not any(problem.step == 3 for problem in problems)
     done = {
@@ -180,6 +188,7 @@ def _workspace_context(request, ws, step: int, **extra) -> dict:
         "clock": ws.case.clock,
         "assignment": ws.assignment,
         "determination": determination,
+        "DeterminationStatus": DeterminationStatus,
         "step": step,
         "step_label": dict(STEPS)[step],
         "step_template": f"reviews/workspace/step{step}.html",
@@ -227,7 +236,9 @@ def _workspace_context(request, ws, step: int, **extra) -> dict:
                 "warnings_open": warnings_open,
                 "summary_warnings": [w for w in warnings if w.item_id is None],
                 "quality_rounds": rounds,
-                "last_return": next((r for r in reversed(rounds) if r.outcome == "returned"), None),
+                "last_return": next(
+                    (r for r in reversed(rounds) if r.outcome == QualityOutcome.RETURNED), None
+                ),
                 "outcome": determination.outcome,
                 "outcome_label": outcome_label(determination.outcome),
             }
@@ -249,7 +260,11 @@ def _workspace_context(request, ws, step: int, **extra) -> dict:
 
 def _workspace(request, case_number):
     ws = workspace_for(request.user, case_number)
-    if ws.accepted and ws.determination is None and ws.assignment.status == "accepted":
+    if (
+        ws.accepted
+        and ws.determination is None
+        and ws.assignment.status == AssignmentStatus.ACCEPTED
+    ):
         # Cases accepted before drafts were made on acceptance get theirs on first visit.
         determination_draft_get_or_create(case=ws.case, reviewer=request.user)
         ws = workspace_for(request.user, case_number)

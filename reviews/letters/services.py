@@ -23,6 +23,7 @@ from reviews.determination.models import Determination, DeterminationStatus
 
 # tasks.py imports this module by name (a task calls one service), so this side imports the
 # module, not its names: each resolves at call time.
+from reviews.determination.status_table import DeterminationAction, determination_actions
 from reviews.letters import tasks
 from reviews.letters.models import Letter, LetterDelivery, LetterStatus, LetterText
 from reviews.letters.render import (
@@ -294,7 +295,7 @@ def letter_request(
     Celery task renders, signs, stores and delivers it after commit (`enqueue=False` for a
     caller that produces it itself). A later version of the same determination is a
     correction: it needs a note saying what changed."""
-    if determination.status not in (DeterminationStatus.APPROVED, DeterminationStatus.ISSUED):
+    if DeterminationAction.MAKE_LETTER not in determination_actions(determination):
         raise ValidationError("Only an approved determination can become a letter.")
     # Lock the case row: two requests at once get consecutive versions, not a clash.
     Case.objects.select_for_update().get(pk=determination.case_id)

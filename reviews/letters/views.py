@@ -91,6 +91,7 @@ def letters_panel_context(user, case, *, correction_form=None) -> dict:
     return {
         "case": case,
         "letters": versions,
+        "LetterStatus": LetterStatus,
         "can_manage": can_manage,
         "in_progress": any(
             letter.status in (LetterStatus.QUEUED, LetterStatus.RENDERING) for letter in versions

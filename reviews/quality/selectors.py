@@ -45,7 +45,7 @@ def determination_for_quality(user, case_number: str):
     case = case_get_for(user, case_number)
     determination = determination_load(
         Determination.objects.filter(case=case, round=case.round, imported=False).exclude(
-            status="draft"
+            status=DeterminationStatus.DRAFT
         )
     )
     if determination is None:

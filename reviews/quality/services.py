@@ -19,8 +19,14 @@ from reviews.assignment.models import (
     Assignment,
     AssignmentStatus,
 )
-from reviews.determination.models import ItemComment, QualityOutcome, QualityReview
+from reviews.determination.models import (
+    DeterminationStatus,
+    ItemComment,
+    QualityOutcome,
+    QualityReview,
+)
 from reviews.determination.services import _determination_lock
+from reviews.determination.status_table import DeterminationAction, determination_actions
 
 if TYPE_CHECKING:
     pass
@@ -46,7 +52,7 @@ def _quality_check(determination, actor) -> None:
         raise ValidationError("Only a quality reviewer can approve or return a determination.")
     if determination.reviewer_id == actor.pk:
         raise ValidationError("A determination cannot be quality-reviewed by its own author.")
-    if determination.status != "submitted":
+    if DeterminationAction.QUALITY_REVIEW not in determination_actions(determination):
         raise ValidationError(
             f"This determination is {determination.get_status_display().lower()}, not waiting "
             "for quality review."
@@ -97,7 +103,7 @@ def determination_return(
         item_comment = ItemComment(quality_review=review, decision=decision, text=text)
         item_comment.full_clean()
         item_comment.save()
-    determination.status = "returned"
+    determination.status = DeterminationStatus.RETURNED
     determination.version += 1
     determination.save(update_fields=["status", "version", "updated_at"])
     case, from_status = case_status_move(determination.case, to_status=CaseStatus.RETURNED)
@@ -125,7 +131,7 @@ def determination_approve(*, determination, actor, comment: str = ""):
         outcome=QualityOutcome.APPROVED,
         comment=(comment or "").strip(),
     )
-    determination.status = "approved"
+    determination.status = DeterminationStatus.APPROVED
     determination.approved_at = timezone.now()
     determination.save(update_fields=["status", "approved_at", "updated_at"])
     Assignment.objects.filter(

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from cases.access import Ability, access_required
 from reviews.determination.citations import CLAIMS_ADMINISTRATOR, EXPERT_REVIEWER, citation_render
 from reviews.determination.selectors import case_records_for, outcome_label
+from reviews.determination.status_table import DeterminationAction, determination_actions
 from reviews.determination.warnings import review_warnings
 from reviews.organization.services import organization_current
 from reviews.quality.forms import ApproveForm, ReturnForm
@@ -66,7 +67,7 @@ def _review_context(request, determination, **forms) -> dict:
         "approve_form": forms.get("approve_form") or ApproveForm(),
         "return_form": return_form,
         "org_short_name": organization_current().short_name,
-        "waiting": determination.status == "submitted",
+        "waiting": DeterminationAction.QUALITY_REVIEW in determination_actions(determination),
     }
 
 

@@ -1,0 +1,95 @@
+"""The case history as a person reads it: each event's details in short sentences. Lives beside
+events.py, which writes the details this reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.template.defaultfilters import filesizeformat
+
+from cases.lifecycle.models import Case, CaseEvent, CaseStatus, EventType
+from cases.lifecycle.services import TERMINATION_REASONS
+
+
+def _status_label(value: str) -> str:
+    try:
+        return CaseStatus(value).label
+    except ValueError:
+        return value
+
+
+def _date_text(value: object) -> str:
+    try:
+        return dt.date.fromisoformat(value).strftime("%m/%d/%Y")
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def event_summary(event: CaseEvent) -> list[str]:
+    """The details of an event as short sentences a person reads."""
+    details = event.details or {}
+    lines: list[str] = []
+    if details.get("from_status") and details.get("to_status"):
+        from_label = _status_label(details["from_status"])
+        lines.append(f"Status: {from_label} → {_status_label(details['to_status'])}")
+    elif details.get("to_status"):
+        lines.append(f"Status: {_status_label(details['to_status'])}")
+    if event.type == EventType.CASE_IMPORTED and details.get("status"):
+        lines.append(f"Imported as {_status_label(details['status']).lower()}")
+    if details.get("source"):
+        lines.append(
+            {"ui": "Entered in IMR Desk", "api": "Submitted over the API"}.get(
+                details["source"], f"Source: {details['source']}"
+            )
+        )
+    if event.type == EventType.ELIGIBILITY_RECORDED:
+        eligible = details.get("eligible")
+        if details.get("late_application"):
+            lines.append("Filed late; accepted anyway" if eligible else "Filed late")
+    if details.get("reasons"):
+        lines.append("Reasons: " + "; ".join(details["reasons"]))
+    if details.get("title"):
+        lines.append(f"Record: {details['title']}")
+    if details.get("pages") is not None and event.type == EventType.RECORD_INSPECTED:
+        lines.append(f"{details['pages']} pages" if details["pages"] else "Pages could not be read")
+    if details.get("size"):
+        lines.append(f"Size: {filesizeformat(details['size'])}")
+    if details.get("date_assigned"):
+        how = "sent electronically" if details.get("electronic") else "mailed"
+        lines.append(f"Notice of assignment dated {_date_text(details['date_assigned'])}, {how}")
+    if details.get("records_due_on"):
+        lines.append(f"Records due {_date_text(details['records_due_on'])}")
+    if details.get("records_complete_on"):
+        lines.append(f"Records complete on {_date_text(details['records_complete_on'])}")
+    if details.get("complete") is False:
+        lines.append("Proceeding without complete records")
+    if details.get("late"):
+        lines.append("Records came after their due date")
+    if details.get("determination_due_on"):
+        lines.append(f"Determination due {_date_text(details['determination_due_on'])}")
+    if event.type == EventType.CASE_TERMINATED and details.get("reason"):
+        lines.append(TERMINATION_REASONS.get(details["reason"], details["reason"]))
+    elif details.get("reason"):
+        lines.append(f"Reason: {details['reason']}")
+    if event.type == EventType.CASE_REMANDED and details.get("round"):
+        lines.append(f"Review round {details['round']}")
+    if details.get("reviewer"):
+        lines.append(f"Reviewer: {details['reviewer']}")
+    if details.get("attested_no_conflict"):
+        lines.append("Attested no conflict of interest")
+    if details.get("conflict"):
+        lines.append("Declared a conflict of interest")
+    if details.get("message"):
+        lines.append(details["message"])
+    if details.get("recipient"):
+        due = f" (due {_date_text(details['due_on'])})" if details.get("due_on") else ""
+        lines.append(f"To {details['recipient']}{due}")
+    if details.get("note"):
+        lines.append(f"Note: {details['note']}")
+    return lines
+
+
+def case_history(case: Case) -> list[tuple[CaseEvent, list[str]]]:
+    """The case's events, newest first, each with its summary lines."""
+    events = case.events.select_related("actor").order_by("-created_at", "-id")
+    return [(event, event_summary(event)) for event in events]
