@@ -129,7 +129,7 @@ def case_detail(request, case_number: str):
 
 
 def _messages_oob(request) -> str:
-    return render_to_string("cases/partials/messages.html", {"oob": True}, request=request)
+    return render_to_string("components/messages.html", {"oob": True}, request=request)
 
 
 def _action_done(request, case_number: str, message: str, *, panel: str) -> HttpResponse:

@@ -393,7 +393,7 @@ def test_the_url_fetcher_refuses_everything_but_the_letters_static_files(url, se
         fetcher.fetch(url)
     static = settings.BASE_DIR / "static"
     # Not even our own static files outside the letter's folders, nor a way out of them.
-    for path in (static / "css" / "app.css", static / "fonts" / ".." / ".." / "manage.py"):
+    for path in (static / "css" / "base.css", static / "fonts" / ".." / ".." / "manage.py"):
         with pytest.raises(URLRefused):
             fetcher.fetch(path.as_uri())
     font = fetcher.fetch((static / "fonts" / "DejaVuSerifCondensed.ttf").as_uri())
