@@ -1,39 +1,19 @@
 """The case file: the application, its parties, the disputed items, the medical records and the
-append-only event log. Rules about what may happen to a case live in services.py and
-lifecycle.py; the clock lives in deadlines.py."""
+append-only event log. What each status allows lives in status_table.py; the case's clock in
+clock.py, on the statutory rules of cases.clock."""
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from cases.clock.deadlines import case_clock
-
-
-class Priority(models.TextChoices):
-    STANDARD = "standard", "Standard"
-    EXPEDITED = "expedited", "Expedited"
-
-
-class CaseStatus(models.TextChoices):
-    RECEIVED = "received", "Received"
-    ELIGIBLE = "eligible", "Eligible"
-    INELIGIBLE = "ineligible", "Ineligible"
-    AWAITING_RECORDS = "awaiting_records", "Awaiting records"
-    RECORDS_COMPLETE = "records_complete", "Records complete"
-    REVIEWER_ASSIGNED = "reviewer_assigned", "Reviewer assigned"
-    IN_REVIEW = "in_review", "In review"
-    SUBMITTED = "submitted", "Submitted"
-    RETURNED = "returned", "Returned to reviewer"
-    APPROVED = "approved", "Approved"
-    ISSUED = "issued", "Issued"
-    TERMINATED = "terminated", "Terminated"
-    REMANDED = "remanded", "Remanded"
-
-
-# States in which nothing more happens to a case (a remand of an issued case starts a new round).
-CLOSED_STATUSES = frozenset({CaseStatus.INELIGIBLE, CaseStatus.ISSUED, CaseStatus.TERMINATED})
-OPEN_STATUSES = frozenset(set(CaseStatus) - CLOSED_STATUSES)
+from cases.lifecycle.clock import case_clock
+from cases.lifecycle.statuses import (  # noqa: F401 (the statuses are the Case's vocabulary)
+    CLOSED_STATUSES,
+    OPEN_STATUSES,
+    CaseStatus,
+    Priority,
+)
 
 
 class Sex(models.TextChoices):

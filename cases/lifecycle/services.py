@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from cases.clock.deadlines import current_due_on
 from cases.lifecycle import events
+from cases.lifecycle.clock import current_due_on
 from cases.lifecycle.models import (
     Case,
     CaseNumberCounter,

@@ -10,8 +10,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
-from cases.clock.deadlines import business_days_between, case_clock
+from cases.clock.deadlines import business_days_between
 from cases.lifecycle import events
+from cases.lifecycle.clock import case_clock
 from cases.lifecycle.models import Case, CaseStatus
 from cases.registry import reviewer_side
 from cases.reminders.models import ClockNotice

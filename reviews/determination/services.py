@@ -13,8 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from cases.clock.deadlines import current_due_on
 from cases.lifecycle import events
+from cases.lifecycle.clock import current_due_on
 from cases.lifecycle.models import Case, CaseStatus, CitationKind, Outcome
 from cases.lifecycle.services import case_lock, case_status_move
 from cases.lifecycle.status_table import Action, allowed_actions

@@ -12,14 +12,13 @@ from cases.clock.deadlines import (
     application_filed_late,
     authorization_due_on,
     business_days_between,
-    case_clock,
     determination_due_on,
-    formulary_only,
     holiday_name,
     is_business_day,
     records_due_on,
     reimbursement_due_on,
 )
+from cases.lifecycle.clock import case_clock, formulary_only
 from cases.lifecycle.models import CaseStatus
 from tests.factories import CaseFactory, DisputedItemFactory
 
