@@ -38,13 +38,12 @@ from cases.casefile.exports import case_export
 from cases.casefile.selectors import case_list_for
 from cases.intake.services import cases_import
 from cases.intake.validation import (
-    IntakeError,
     IntakeInvalid,
-    key_path,
     record_upload,
     record_validate,
     validation_error_paths,
 )
+from cases.jsoncheck import JsonError, key_path
 from cases.lifecycle.models import CaseStatus, Priority
 from cases.records.services import record_add
 
@@ -246,7 +245,7 @@ class CaseRecordCreateView(BodySizeLimited, APIView):
 # --- errors -------------------------------------------------------------------------------------
 
 
-def _drf_errors(detail, path: str) -> Iterator[IntakeError]:
+def _drf_errors(detail, path: str) -> Iterator[JsonError]:
     """DRF's nested error detail as one error per message, each at its JSON path."""
     if isinstance(detail, dict):
         for key, value in detail.items():
@@ -261,9 +260,9 @@ def _drf_errors(detail, path: str) -> Iterator[IntakeError]:
             if isinstance(value, dict | list):
                 yield from _drf_errors(value, f"{path}[{index}]")
             else:
-                yield IntakeError(path, str(value))
+                yield JsonError(path, str(value))
     else:
-        yield IntakeError(path, str(detail))
+        yield JsonError(path, str(detail))
 
 
 # Errors about the request body as a whole carry the path "$"; the rest (authentication,
