@@ -30,21 +30,19 @@ from cases.api.serializers import (
     CaseSummarySerializer,
     ErrorListSerializer,
     ImportResultSerializer,
-    IntakeCaseSerializer,
     RecordAddedSerializer,
-    RecordUploadSerializer,
 )
 from cases.casefile.exports import case_export
 from cases.casefile.selectors import case_list_for
+from cases.intake.schema import intake_json_schema, record_json_schema
 from cases.intake.services import cases_import
 from cases.intake.validation import (
-    IntakeError,
     IntakeInvalid,
-    key_path,
     record_upload,
     record_validate,
     validation_error_paths,
 )
+from cases.jsoncheck import JsonError, key_path
 from cases.lifecycle.models import CaseStatus, Priority
 from cases.records.services import record_add
 
@@ -94,12 +92,9 @@ ERROR_RESPONSES = {
     403: OpenApiResponse(ErrorListSerializer, description="The role may not do this."),
 }
 
-INTAKE_BODY = PolymorphicProxySerializer(
-    component_name="IntakeBody",
-    serializers=[IntakeCaseSerializer, IntakeCaseSerializer(many=True)],
-    resource_type_field_name=None,
-    many=False,
-)
+# The request bodies are described by the checker's own tables (cases.intake.schema).
+INTAKE_BODY = {"application/json": intake_json_schema()}
+RECORD_BODY = {"application/json": record_json_schema()}
 IMPORT_RESULTS = PolymorphicProxySerializer(
     component_name="ImportResults",
     serializers=[ImportResultSerializer, ImportResultSerializer(many=True)],
@@ -142,7 +137,7 @@ class CaseListCreateView(BodySizeLimited, generics.ListAPIView):
     @extend_schema(
         summary="Submit one application or a list of them",
         description=(
-            "The intake JSON (IntakeCase); records carry the PDF in base64 `content`. "
+            "The intake JSON (SPEC section 7); records carry the PDF in base64 `content`. "
             "Idempotent by `application_id`: an application already known is not created again "
             "and comes back with `created: false` and its current number and status. If any "
             "application is invalid nothing is created and every problem is listed by path. "
@@ -218,7 +213,7 @@ class CaseRecordCreateView(BodySizeLimited, APIView):
         summary="Add a medical record to a case",
         description="A PDF in base64 `content`, within the size limit, to an open case.",
         parameters=[CASE_NUMBER],
-        request=RecordUploadSerializer,
+        request=RECORD_BODY,
         responses={
             201: RecordAddedSerializer,
             **ERROR_RESPONSES,
@@ -246,7 +241,7 @@ class CaseRecordCreateView(BodySizeLimited, APIView):
 # --- errors -------------------------------------------------------------------------------------
 
 
-def _drf_errors(detail, path: str) -> Iterator[IntakeError]:
+def _drf_errors(detail, path: str) -> Iterator[JsonError]:
     """DRF's nested error detail as one error per message, each at its JSON path."""
     if isinstance(detail, dict):
         for key, value in detail.items():
@@ -261,9 +256,9 @@ def _drf_errors(detail, path: str) -> Iterator[IntakeError]:
             if isinstance(value, dict | list):
                 yield from _drf_errors(value, f"{path}[{index}]")
             else:
-                yield IntakeError(path, str(value))
+                yield JsonError(path, str(value))
     else:
-        yield IntakeError(path, str(detail))
+        yield JsonError(path, str(detail))
 
 
 # Errors about the request body as a whole carry the path "$"; the rest (authentication,

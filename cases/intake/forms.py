@@ -9,7 +9,8 @@ from django import forms
 from django.forms.utils import ErrorDict, ErrorList
 
 from cases.forms import date_field
-from cases.intake.validation import WORKER_MAX_AGE, WORKER_MIN_AGE, IntakeError, intake_validate
+from cases.intake.validation import WORKER_MAX_AGE, WORKER_MIN_AGE, intake_validate
+from cases.jsoncheck import JsonError
 from cases.lifecycle.models import (
     Case,
     CitationKind,
@@ -267,7 +268,7 @@ class IntakeForms:
             if not formset.management_form.is_valid():
                 formset._non_form_errors.append("The form is damaged; reload the page.")
 
-    def _application_on_file(self) -> list[IntakeError]:
+    def _application_on_file(self) -> list[JsonError]:
         # The JSON door answers a known application_id with the case on file (idempotent
         # intake); a person typing it gets told the same thing as an error.
         application_id = _raw(self.application, "application_id")
@@ -281,7 +282,7 @@ class IntakeForms:
         if not existing:
             return []
         return [
-            IntakeError(
+            JsonError(
                 "$.application_id",
                 f"Application {application_id} is already on file as case {existing}.",
             )
@@ -336,7 +337,7 @@ class IntakeForms:
         ]
         return payload
 
-    def errors_place(self, errors: list[IntakeError]) -> None:
+    def errors_place(self, errors: list[JsonError]) -> None:
         """Each intake problem (by JSON path) next to the field it is about, same message."""
         for error in errors:
             form, field = self._error_target(error.path)

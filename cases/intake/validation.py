@@ -7,7 +7,6 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
-import difflib
 import hashlib
 import json
 import re
@@ -19,10 +18,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.validators import validate_email
 from django.utils import timezone
 
 from cases.access import Ability, cases_visible_to, may
+from cases.jsoncheck import Checker, JsonError, key_path
 from cases.lifecycle.models import (
     Case,
     CitationKind,
@@ -38,7 +37,6 @@ from cases.records.models import MedicalRecord, RecordKind
 from cases.records.services import record_file_check
 from cases.states import state_name
 
-DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 NPI_RE = re.compile(r"^\d{10}$")
 WORKER_MIN_AGE, WORKER_MAX_AGE = 14, 110
 
@@ -106,25 +104,12 @@ _UR_DECISION_TITLE = re.compile(
     r"non-?certification)s?\b",
     re.IGNORECASE,
 )
-_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
-
-@dataclass(frozen=True)
-class IntakeError:
-    path: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.message}"
-
-    def as_dict(self) -> dict[str, str]:
-        return {"path": self.path, "message": self.message}
 
 
 class IntakeInvalid(Exception):
     """The payload has problems; nothing was written. `errors` names each one by its JSON path."""
 
-    def __init__(self, errors: list[IntakeError]):
+    def __init__(self, errors: list[JsonError]):
         self.errors = list(errors)
         count = len(self.errors)
         super().__init__(f"{count} problem{'s' if count != 1 else ''} found; nothing was imported.")
@@ -146,13 +131,6 @@ def record_kind_infer(title: str) -> str:
     return RecordKind.UR_DECISION if _UR_DECISION_TITLE.search(title) else RecordKind.MEDICAL
 
 
-def key_path(path: str, key: str | int) -> str:
-    """`$.items` for a plain key, `$["odd key"]` otherwise, `$[0]` for a list index."""
-    if isinstance(key, int):
-        return f"{path}[{key}]"
-    return f"{path}.{key}" if _IDENTIFIER.match(key) else f"{path}[{json.dumps(key)}]"
-
-
 def _max_length(model, field: str) -> int:
     return model._meta.get_field(field).max_length
 
@@ -161,132 +139,20 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-class _Checker:
-    """Walks a payload, collecting every problem instead of stopping at the first."""
+class _Checker(Checker):
+    """Walks a payload of applications with intake's rules on top of the generic checks."""
 
     def __init__(self, *, base_dir: Path | None, today: dt.date):
+        super().__init__()
         self.base_dir = base_dir
         self.today = today
-        self.errors: list[IntakeError] = []
 
-    def error(self, path: str, message: str) -> None:
-        self.errors.append(IntakeError(path, message))
-
-    # --- shapes ---------------------------------------------------------------------------
-
-    def keys(self, obj: dict, path: str, allowed, ignored=()) -> None:
-        """Report unknown keys: a typo must never drop data silently."""
-        for key in obj:
-            if key in allowed or key in ignored:
-                continue
-            hint = difflib.get_close_matches(str(key), list(allowed), n=1, cutoff=0.7)
-            suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
-            self.error(key_path(path, str(key)), f"unknown field{suggestion}")
-
-    def obj(self, parent: dict, key: str, path: str, *, required: bool, what: str):
-        value = parent.get(key)
-        here = key_path(path, key)
-        if value is None:
-            if required:
-                self.error(here, f"is required ({what})")
-            return None
-        if not isinstance(value, dict):
-            self.error(here, f"must be an object ({what})")
-            return None
-        return value
-
-    def array(self, parent: dict, key: str, path: str, *, required: bool, what: str):
-        value = parent.get(key)
-        here = key_path(path, key)
-        if value is None:
-            if required:
-                self.error(here, f"is required ({what})")
-            return None
-        if not isinstance(value, list):
-            self.error(here, f"must be a list ({what})")
-            return None
-        if required and not value:
-            self.error(here, f"must not be empty ({what})")
-        return value
-
-    def text(self, parent: dict, key: str, path: str, *, required=False, max_length=None) -> str:
-        value = parent.get(key)
-        here = key_path(path, key)
-        if value is None:
-            value = ""
-        if not isinstance(value, str):
-            self.error(here, "must be text (a JSON string)")
-            return ""
-        value = value.strip()
-        if required and not value:
-            self.error(here, "is required")
-        if max_length and len(value) > max_length:
-            self.error(here, f"is {len(value)} characters long; the limit is {max_length}")
-        return value
-
-    def choice(self, parent: dict, key: str, path: str, choices, *, required: bool, what: str):
-        value = parent.get(key)
-        here = key_path(path, key)
-        if value is None or value == "":
-            if required:
-                self.error(here, f"is required; use one of: {', '.join(choices)}")
-            return None
-        if not isinstance(value, str) or value not in choices:
-            hint = difflib.get_close_matches(str(value), list(choices), n=1, cutoff=0.6)
-            suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
-            self.error(
-                here,
-                f"{json.dumps(value)} is not {what}{suggestion}; use one of: {', '.join(choices)}",
-            )
-            return None
-        return value
-
-    def date(self, parent: dict, key: str, path: str, *, required=False):
+    def date(self, parent: dict, key: str, path: str, *, required: bool = False):
         """A YYYY-MM-DD date that has happened: every intake date records a past event."""
-        value = parent.get(key)
-        here = key_path(path, key)
-        if value is None or value == "":
-            if required:
-                self.error(here, "is required (a date, YYYY-MM-DD)")
-            return None
-        if not isinstance(value, str) or not DATE_RE.match(value):
-            self.error(here, f"{json.dumps(value)} is not a date in the form YYYY-MM-DD")
-            return None
-        try:
-            day = dt.date.fromisoformat(value)
-        except ValueError:
-            self.error(here, f"{value} is not a real calendar date")
-            return None
-        if day > self.today:
-            self.error(here, f"{value} is in the future")
+        day = super().date(parent, key, path, required=required)
+        if day is not None and day > self.today:
+            self.error(key_path(path, key), f"{day} is in the future")
         return day
-
-    def boolean(self, parent: dict, key: str, path: str) -> bool:
-        value = parent.get(key)
-        if value is None:
-            return False
-        if not isinstance(value, bool):
-            self.error(key_path(path, key), "must be true or false")
-            return False
-        return value
-
-    def email(self, parent: dict, key: str, path: str) -> str:
-        value = self.text(parent, key, path, max_length=254)
-        if value:
-            try:
-                validate_email(value)
-            except ValidationError:
-                self.error(key_path(path, key), f"{value!r} is not an email address")
-        return value
-
-    def strings(self, values: list, path: str) -> list[str]:
-        cleaned = []
-        for index, value in enumerate(values):
-            if not isinstance(value, str) or not value.strip():
-                self.error(f"{path}[{index}]", "must be non-empty text")
-                continue
-            cleaned.append(value.strip())
-        return cleaned
 
     # --- the case ------------------------------------------------------------------------
 
@@ -537,7 +403,7 @@ class _Checker:
         cleaned = {
             "title": title,
             "document_date": self.date(record, "document_date", here),
-            "kind": kind or record_kind_infer(title),
+            "kind": kind or record_kind_infer(title or ""),
             "filename": self.text(
                 record,
                 "filename",
@@ -793,7 +659,7 @@ def _entries(payload: Any) -> list[tuple[str, Any]]:
 
 def _validate(
     payload: Any, *, base_dir: Path | None, today: dt.date | None
-) -> tuple[list[tuple[str, dict]], list[IntakeError]]:
+) -> tuple[list[tuple[str, dict]], list[JsonError]]:
     checker = _Checker(base_dir=base_dir, today=today or timezone.localdate())
     if not isinstance(payload, dict | list):
         checker.error("$", "must be an application object or a list of them")
@@ -824,7 +690,7 @@ def _validate(
 
 def intake_validate(
     payload: Any, *, base_dir: Path | None = None, today: dt.date | None = None
-) -> tuple[list[dict], list[IntakeError]]:
+) -> tuple[list[dict], list[JsonError]]:
     """Check one application or a list of them (SPEC section 7) and return the cleaned data
     (dates as `date` objects, the contract of `cases.services.case_create`) and every problem
     found. Record files are read relative to `base_dir`; without it only base64 `content` is
@@ -857,10 +723,10 @@ def record_upload(record: dict):
 
 def _existing_checks(
     entries: list[tuple[str, dict]], *, actor
-) -> tuple[dict[str, Case], list[IntakeError]]:
+) -> tuple[dict[str, Case], list[JsonError]]:
     """Checks against what is stored: known applications (idempotency), case numbers in use,
     and who may bring a completed determination."""
-    errors: list[IntakeError] = []
+    errors: list[JsonError] = []
     application_ids = [data["application_id"] for _, data in entries if data["application_id"]]
     existing = {
         case.application_id: case
@@ -885,7 +751,7 @@ def _existing_checks(
             if case.pk not in visible:
                 # Another submitter's application: say it exists, but show nothing of it.
                 errors.append(
-                    IntakeError(
+                    JsonError(
                         f"{path}.application_id",
                         "this application was already submitted by another sender",
                     )
@@ -894,7 +760,7 @@ def _existing_checks(
         number = data["case_number"]
         if number and number in taken:
             errors.append(
-                IntakeError(
+                JsonError(
                     f"{path}.case_number",
                     f"{number} is already the number of another application ({taken[number]})",
                 )
@@ -903,7 +769,7 @@ def _existing_checks(
             # A completed determination becomes a letter the IRO stands behind: only the
             # IRO's own administrators carry one over from a legacy system.
             errors.append(
-                IntakeError(
+                JsonError(
                     f"{path}.determination",
                     "only a case administrator may import a completed determination",
                 )
@@ -911,12 +777,12 @@ def _existing_checks(
     return existing, errors
 
 
-def validation_error_paths(exc: ValidationError, path: str) -> list[IntakeError]:
-    """A Django ValidationError's messages as IntakeErrors under `path` (fields as sub-paths)."""
+def validation_error_paths(exc: ValidationError, path: str) -> list[JsonError]:
+    """A Django ValidationError's messages as JsonErrors under `path` (fields as sub-paths)."""
     if hasattr(exc, "error_dict"):
         return [
-            IntakeError(key_path(path, field) if field != "__all__" else path, message)
+            JsonError(key_path(path, field) if field != "__all__" else path, message)
             for field, messages in exc.message_dict.items()
             for message in messages
         ]
-    return [IntakeError(path, message) for message in exc.messages]
+    return [JsonError(path, message) for message in exc.messages]

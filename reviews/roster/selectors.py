@@ -31,3 +31,8 @@ def specialty_table_rows(*, category: str | None = None) -> tuple[list, list[dic
 def specialty_names() -> list[str]:
     """The specialty vocabulary, by name."""
     return list(Specialty.objects.values_list("name", flat=True))
+
+
+def specialty_vocabulary() -> dict:
+    """The specialty vocabulary by match key (case- and punctuation-insensitive name)."""
+    return {specialty.key: specialty for specialty in Specialty.objects.all()}

@@ -9,27 +9,29 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.test import APIClient
 
 from accounts.models import Role
-from cases.api.serializers import (
-    CaseExportSerializer,
-    CitationSerializer,
-    DisputedItemSerializer,
-    InjuredWorkerSerializer,
-    IntakeCaseSerializer,
-    ItemDecisionSerializer,
-    RecordSerializer,
-)
+from cases.api.serializers import CaseExportSerializer
 from cases.api.views import exception_handler
+from cases.intake import schema as intake_schema
+from cases.intake.schema import (
+    CASE_REQUIRED,
+    ITEM_REQUIRED,
+    WORKER_REQUIRED,
+    intake_case_json_schema,
+)
 from cases.intake.services import cases_import
 from cases.intake.validation import (
     CASE_KEYS,
     CITATION_KEYS,
     DECISION_KEYS,
+    DETERMINATION_KEYS,
     ITEM_KEYS,
     PARTY_KEYS,
     RECORD_KEYS,
+    REVIEWER_KEYS,
     WORKER_KEYS,
+    intake_validate,
 )
-from cases.lifecycle.models import Case, CaseStatus
+from cases.lifecycle.models import Case, CaseStatus, ItemCategory
 from cases.records.models import MedicalRecord
 from reviews.assignment.models import Assignment, AssignmentStatus
 from tests.factories import CaseFactory, UserFactory, intake_payload, minimal_pdf
@@ -380,17 +382,79 @@ def test_django_validation_errors_become_paths():
     assert response.data == {"errors": [{"path": "$", "message": "Refused."}]}
 
 
-def test_serializers_document_exactly_the_intake_keys():
-    assert set(IntakeCaseSerializer().fields) == set(CASE_KEYS)
-    assert set(InjuredWorkerSerializer().fields) == set(WORKER_KEYS)
-    assert set(DisputedItemSerializer().fields) == set(ITEM_KEYS)
-    assert set(CitationSerializer().fields) == set(CITATION_KEYS)
-    assert set(ItemDecisionSerializer().fields) == set(DECISION_KEYS)
-    # Over the API a record is sent as content; file paths are import_cases' only.
-    assert set(RecordSerializer().fields) == set(RECORD_KEYS) - {"file"}
-    fields = IntakeCaseSerializer().fields
+def _schema(client) -> dict:
+    response = client.get("/api/v1/schema/", {"format": "json"})
+    assert response.status_code == 200
+    return json.loads(response.content)
+
+
+def _body_schema(schema: dict, path: str) -> dict:
+    return schema["paths"][path]["post"]["requestBody"]["content"]["application/json"]["schema"]
+
+
+@pytest.mark.django_db
+def test_schema_request_bodies_list_exactly_the_intake_keys(client):
+    schema = _schema(client)
+    one, many = _body_schema(schema, CASES_URL)["oneOf"]
+    assert many["items"] == one
+    case = one["properties"]
+    assert list(case) == list(CASE_KEYS)
+    assert list(case["injured_worker"]["properties"]) == list(WORKER_KEYS)
     for role, keys in PARTY_KEYS.items():
-        assert set(fields[role].fields) == set(keys), role
+        assert list(case[role]["properties"]) == list(keys), role
+    item = case["items"]["items"]["properties"]
+    assert list(item) == list(ITEM_KEYS)
+    assert list(item["ur_citation"]["properties"]) == list(CITATION_KEYS)
+    assert list(case["records"]["items"]["properties"]) == list(RECORD_KEYS)
+    determination = case["determination"]["properties"]
+    assert list(determination) == list(DETERMINATION_KEYS)
+    assert list(determination["reviewer"]["properties"]) == list(REVIEWER_KEYS)
+    decision = determination["decisions"]["items"]["properties"]
+    assert list(decision) == list(DECISION_KEYS)
+    assert list(decision["citation"]["properties"]) == list(CITATION_KEYS)
+    record_body = _body_schema(schema, "/api/v1/cases/{case_number}/records/")
+    assert list(record_body["properties"]) == list(RECORD_KEYS)
+    # The choices and sizes are the checker's.
+    assert item["category"]["enum"] == list(ItemCategory.values)
+    assert case["application_id"]["maxLength"] == Case._meta.get_field("application_id").max_length
+
+
+def test_a_key_added_to_a_table_shows_in_the_schema(monkeypatch):
+    monkeypatch.setattr(intake_schema, "ITEM_KEYS", (*ITEM_KEYS, "laterality"))
+    monkeypatch.setattr(intake_schema, "CASE_KEYS", (*CASE_KEYS, "adj_number"))
+
+    case = intake_case_json_schema()
+
+    assert "adj_number" in case["properties"]
+    assert "laterality" in case["properties"]["items"]["items"]["properties"]
+
+
+def _required_by_checker(payload: dict, key: str, path: str) -> bool:
+    _, errors = intake_validate(payload)
+    return any(error.path == path and error.message.startswith("is required") for error in errors)
+
+
+@pytest.mark.parametrize("key", CASE_KEYS)
+def test_schema_requires_what_the_checker_requires_of_a_case(key):
+    payload = intake_payload()
+    payload.pop(key, None)
+    assert _required_by_checker(payload, key, f"$.{key}") == (key in CASE_REQUIRED)
+
+
+@pytest.mark.parametrize("key", WORKER_KEYS)
+def test_schema_requires_what_the_checker_requires_of_the_worker(key):
+    payload = intake_payload()
+    payload["injured_worker"].pop(key, None)
+    path = f"$.injured_worker.{key}"
+    assert _required_by_checker(payload, key, path) == (key in WORKER_REQUIRED)
+
+
+@pytest.mark.parametrize("key", ITEM_KEYS)
+def test_schema_requires_what_the_checker_requires_of_an_item(key):
+    payload = intake_payload()
+    payload["items"][0].pop(key, None)
+    path = f"$.items[0].{key}"
+    assert _required_by_checker(payload, key, path) == (key in ITEM_REQUIRED)
 
 
 @pytest.mark.django_db
@@ -413,7 +477,7 @@ def test_schema_lists_the_api_paths(client):
     ):
         assert path in schema["paths"]
     assert "post" in schema["paths"]["/api/v1/cases/"]
-    assert "IntakeCase" in schema["components"]["schemas"]
+    assert "CaseExport" in schema["components"]["schemas"]
 
 
 def test_schema_generates_without_warnings(tmp_path):

@@ -11,7 +11,8 @@ from django.core.management.base import CommandError
 from accounts.models import Role, User
 from reviews.assignment.matching import reviewers_for_case
 from reviews.roster.models import Affiliation, LeavePeriod, Licence, ReviewerProfile
-from reviews.roster.services import RosterInvalid, name_split, reviewers_import
+from reviews.roster.services import RosterInvalid, reviewers_import
+from reviews.roster.validation import name_split
 from tests.factories import CaseFactory, DisputedItemFactory, UserFactory
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "reviewers.json"
@@ -291,76 +292,76 @@ def _licence(**changes):
 
 
 BAD_ENTRIES = [
-    pytest.param(_without("email"), "$[1].email: is required.", id="missing-field"),
+    pytest.param(_without("email"), "$[1].email: is required", id="missing-field"),
     pytest.param(
         reviewer_payload(years_in_practice="14"),
-        "$[1].years_in_practice: must be a whole number, not text.",
+        "$[1].years_in_practice: must be a whole number, not text",
         id="wrong-type",
     ),
     pytest.param(
         reviewer_payload(max_open_cases=-1),
-        "$[1].max_open_cases: must not be negative (got -1).",
+        "$[1].max_open_cases: must not be negative (got -1)",
         id="negative",
     ),
     pytest.param(
         reviewer_payload(weekly_practice_hours=200),
-        "$[1].weekly_practice_hours: must be at most 168 (got 200).",
+        "$[1].weekly_practice_hours: must be at most 168 (got 200)",
         id="impossible-hours",
     ),
     pytest.param(
         reviewer_payload(on_leave="no"),
-        "$[1].on_leave: must be true or false, not text.",
+        "$[1].on_leave: must be true or false, not text",
         id="not-boolean",
     ),
     pytest.param(
         reviewer_payload(email="jroe@"),
-        "$[1].email: 'jroe@' is not a valid email address.",
+        "$[1].email: 'jroe@' is not an email address",
         id="bad-email",
     ),
     pytest.param(
         _licence(expires="2029-02-30"),
-        "$[1].licences[0].expires: '2029-02-30' is not a real calendar date.",
+        "$[1].licences[0].expires: 2029-02-30 is not a real calendar date",
         id="impossible-date",
     ),
     pytest.param(
         _licence(expires="06/30/2029"),
-        "$[1].licences[0].expires: '06/30/2029' is not a date as YYYY-MM-DD.",
+        '$[1].licences[0].expires: "06/30/2029" is not a date in the form YYYY-MM-DD',
         id="date-shape",
     ),
     pytest.param(
         _licence(state="Cali"),
-        "$[1].licences[0].state: 'Cali' is not a US state name or two-letter code.",
+        "$[1].licences[0].state: 'Cali' is not a US state name or two-letter code",
         id="unknown-state",
     ),
     pytest.param(
         _licence(restricted=None),
-        "$[1].licences[0].restricted: must be true or false, not null.",
+        "$[1].licences[0].restricted: is required (true or false)",
         id="licence-restricted-null",
     ),
     pytest.param(
         reviewer_payload(affiliations=[{"kind": "insurer", "name": "Big Insurance"}]),
-        "$[1].affiliations[0].kind: 'insurer' is not an affiliation kind; use one of employer, "
-        "claims_administrator, provider, provider_group, ur_organization, person.",
+        '$[1].affiliations[0].kind: "insurer" is not an affiliation kind; use one of: '
+        "employer, claims_administrator, provider, provider_group, ur_organization, person",
         id="unknown-affiliation-kind",
     ),
     pytest.param(
         reviewer_payload(affiliations=[{"kind": "employer", "name": ""}]),
-        "$[1].affiliations[0].name: must not be empty.",
+        "$[1].affiliations[0].name: is required",
         id="empty-affiliation-name",
     ),
     pytest.param(
         reviewer_payload(licenses=[]),
-        "$[1].licenses: unknown field 'licenses' (did you mean 'licences'?).",
+        "$[1].licenses: unknown field; did you mean 'licences'?",
         id="unknown-key",
     ),
     pytest.param(
         reviewer_payload(leave=[{"starts": "2027-02-01", "ends": "2027-01-01"}]),
-        "$[1].leave[0].ends: 2027-01-01 is before the start, 2027-02-01.",
+        "$[1].leave[0].ends: 2027-01-01 is before the start, 2027-02-01",
         id="leave-backwards",
     ),
     pytest.param(
         reviewer_payload(certifications="Pain Management"),
-        "$[1].certifications: must be a list, not text.",
+        "$[1].certifications: must be a list (board certifications, by specialty), not text",
         id="certifications-not-list",
     ),
     pytest.param(
@@ -370,10 +371,10 @@ BAD_ENTRIES = [
                 {"state": "ca", "number": "A1", "expires": "2030-06-30", "restricted": False},
             ]
         ),
-        "$[1].licences[1].number: licence CA A1 is listed twice (also at $[1].licences[0]).",
+        "$[1].licences[1].number: licence CA A1 is listed twice (also at $[1].licences[0])",
         id="duplicate-licence",
     ),
-    pytest.param("REV-14", "$[1]: must be an object, not text.", id="entry-not-object"),
+    pytest.param("REV-14", "$[1]: must be an object (a reviewer), not text", id="entry-not-object"),
 ]
 
 
@@ -402,11 +403,11 @@ def test_every_problem_in_a_file_is_reported_at_once():
         ]
     )
 
-    assert "$[0].email: 'nope' is not a valid email address." in problems
-    assert "$[0].years_in_practice: must not be negative (got -3)." in problems
-    assert "$[1].licences[0].state: 'ZZ' is not a US state name or two-letter code." in problems
-    assert "$[1].licences[0].number: is required." in problems
-    assert "$[1].licences[0].expires: is required." in problems
+    assert "$[0].email: 'nope' is not an email address" in problems
+    assert "$[0].years_in_practice: must not be negative (got -3)" in problems
+    assert "$[1].licences[0].state: 'ZZ' is not a US state name or two-letter code" in problems
+    assert "$[1].licences[0].number: is required" in problems
+    assert "$[1].licences[0].expires: is required (a date, YYYY-MM-DD)" in problems
     assert User.objects.count() == 0
 
 
@@ -426,7 +427,7 @@ def test_duplicate_external_id_in_the_file_is_refused():
     )
 
     assert problems == [
-        "$[1].external_id: 'rev-14' repeats the reviewer at $[0]; each reviewer appears once."
+        "$[1].external_id: 'rev-14' repeats the reviewer at $[0]; each reviewer appears once"
     ]
 
 
@@ -438,7 +439,7 @@ def test_sign_in_name_taken_by_another_account_is_refused():
 
     assert problems == [
         "$[0].external_id: the sign-in name 'rev-14' already belongs to another account, "
-        "not to reviewer REV-14."
+        "not to reviewer REV-14"
     ]
 
 
@@ -446,8 +447,8 @@ def test_sign_in_name_taken_by_another_account_is_refused():
 @pytest.mark.parametrize(
     ("payload", "problem"),
     [
-        ({"external_id": "REV-14"}, "$: must be a list of reviewers, not an object."),
-        ([], "$: lists no reviewers."),
+        ({"external_id": "REV-14"}, "$: must be a list of reviewers, not an object"),
+        ([], "$: lists no reviewers"),
     ],
 )
 def test_file_that_is_not_a_roster_is_refused(payload, problem):
@@ -490,9 +491,9 @@ def test_command_reports_each_problem_and_exits_non_zero(tmp_path):
         call_command("import_reviewers", str(path), stdout=io.StringIO(), stderr=err)
 
     problems = err.getvalue().splitlines()
-    assert "$[0].email: 'bad' is not a valid email address." in problems
-    assert "$[0].licences[0].expires: is required." in problems
-    assert "$[1].name: must be text, not a number." in problems
+    assert "$[0].email: 'bad' is not an email address" in problems
+    assert "$[0].licences[0].expires: is required (a date, YYYY-MM-DD)" in problems
+    assert "$[1].name: must be text, not a number" in problems
     assert str(caught.value) == f"{path}: {len(problems)} problems; nothing was imported."
     assert User.objects.count() == 0
 

@@ -94,8 +94,8 @@ def test_unknown_category_slug_is_refused_with_its_path_and_nothing_changes():
     problems = problems_of({"injections": ["Pain Management"], "dental": ["Dentist"]})
 
     assert problems == [
-        "$.injections: 'injections' is not an item category "
-        "(closest: 'injection', 'injection_facet')."
+        "$.injections: \"injections\" is not an item category (did you mean 'injection'?); "
+        f"use one of: {', '.join(ItemCategory.values)}"
     ]
     assert table_now() == before
 
@@ -104,23 +104,26 @@ def test_unknown_category_slug_is_refused_with_its_path_and_nothing_changes():
 @pytest.mark.parametrize(
     ("payload", "problem"),
     [
-        ({"injection": []}, "$.injection: lists no specialty; give at least one."),
-        ({"injection": "Pain Management"}, "$.injection: must be a list, not text."),
+        ({"injection": []}, "$.injection: must not be empty (the specialties accepted for it)"),
+        (
+            {"injection": "Pain Management"},
+            "$.injection: must be a list (the specialties accepted for it), not text",
+        ),
         (
             {"injection": ["Pain Management", "Anesthesiology", 7]},
-            "$.injection[2]: must be text, not a number.",
+            "$.injection[2]: must be text, not a number",
         ),
-        ({"injection": ["Pain Management", "  "]}, "$.injection[1]: must not be empty."),
-        ({"injection": ["&"]}, "$.injection[0]: '&' has no letters or digits."),
+        ({"injection": ["Pain Management", "  "]}, "$.injection[1]: must be non-empty text"),
+        ({"injection": ["&"]}, "$.injection[0]: '&' has no letters or digits"),
         (
             [["injection", "Pain Management"]],
-            "$: must be an object of category -> specialties, not a list.",
+            "$: must be an object of category -> specialties, not a list",
         ),
-        ({}, "$: names no category; the table would be empty."),
+        ({}, "$: names no category; the table would be empty"),
         (
             {"pain mgmt": ["Pain Management"]},
-            "$[\"pain mgmt\"]: 'pain mgmt' is not an item "
-            "category; see the item categories in SPEC section 7.",
+            '$["pain mgmt"]: "pain mgmt" is not an item category; '
+            f"use one of: {', '.join(ItemCategory.values)}",
         ),
     ],
 )
@@ -183,8 +186,9 @@ def test_command_refuses_an_invalid_table(tmp_path):
         call_command("import_specialty_table", str(path), stdout=io.StringIO(), stderr=err)
 
     assert err.getvalue().splitlines() == [
-        "$.injection[1]: must not be empty.",
-        "$.acupunture: 'acupunture' is not an item category (closest: 'acupuncture').",
+        "$.injection[1]: must be non-empty text",
+        "$.acupunture: \"acupunture\" is not an item category (did you mean 'acupuncture'?); "
+        f"use one of: {', '.join(ItemCategory.values)}",
     ]
     assert table_now() == before
 

@@ -31,7 +31,8 @@ from cases.records.services import record_inspect_pages
 from reviews.assignment.services import reviewer_assign
 from reviews.determination.services import assignment_accept
 from reviews.roster.models import ReviewerProfile
-from reviews.roster.services import reviewers_import, username_for
+from reviews.roster.services import reviewers_import
+from reviews.roster.validation import username_for
 
 DEMO_PASSWORD = "imr-demo-2026"
 # records_complete_days_ago for a case whose 30-day determination should fall due in 1-3 days.

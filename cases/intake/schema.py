@@ -1,0 +1,250 @@
+"""The intake JSON's OpenAPI schema, built from the checker's own tables (key lists, choices,
+field sizes, patterns) so that the API documents exactly what cases.intake.validation accepts:
+a key added to a table appears in both. Tests hold the required keys to the checker's."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from cases.intake.validation import (
+    CASE_KEYS,
+    CITATION_KEYS,
+    DECISION_KEYS,
+    DETERMINATION_KEYS,
+    ITEM_KEYS,
+    NPI_RE,
+    PARTY_KEYS,
+    RECORD_KEYS,
+    REQUIRED_PARTIES,
+    REVIEWER_KEYS,
+    WORKER_KEYS,
+    WORKER_MAX_AGE,
+    WORKER_MIN_AGE,
+)
+from cases.jsoncheck import EMAIL_MAX_LENGTH
+from cases.lifecycle.models import (
+    Case,
+    CitationKind,
+    ItemCategory,
+    Outcome,
+    Party,
+    PartyRole,
+    Priority,
+    Sex,
+)
+from cases.lifecycle.services import CASE_NUMBER_FORMAT
+from cases.records.models import MedicalRecord, RecordKind
+
+# The keys the checker requires in each object; every other key of its table is optional.
+CASE_REQUIRED = (
+    "application_id",
+    "priority",
+    "application_received",
+    "ur_decision_date",
+    "date_of_injury",
+    "claim_number",
+    "injured_worker",
+    *REQUIRED_PARTIES,
+    "items",
+)
+WORKER_REQUIRED = ("first_name", "last_name")
+PARTY_REQUIRED = ("name",)
+ITEM_REQUIRED = ("description", "category", "ur_citation")
+CITATION_REQUIRED = ("kind",)
+RECORD_REQUIRED = ("title",)
+DETERMINATION_REQUIRED = DETERMINATION_KEYS
+REVIEWER_REQUIRED = REVIEWER_KEYS
+DECISION_REQUIRED = DECISION_KEYS
+
+
+def _size(model, field: str) -> int:
+    return model._meta.get_field(field).max_length
+
+
+def _text(max_length: int | None = None, **extra) -> dict:
+    return {"type": "string", **({"maxLength": max_length} if max_length else {}), **extra}
+
+
+def _choice(choices, **extra) -> dict:
+    return {"type": "string", "enum": list(choices), **extra}
+
+
+def _date(**extra) -> dict:
+    return {"type": "string", "format": "date", **extra}
+
+
+def _texts(**extra) -> dict:
+    return {"type": "array", "items": {"type": "string", "minLength": 1}, **extra}
+
+
+def _email() -> dict:
+    return _text(EMAIL_MAX_LENGTH, format="email")
+
+
+def _object(keys, required, properties: dict[str, dict], **extra) -> dict:
+    """An object of exactly `keys` (unknown keys are an intake error), in the table's order."""
+    return {
+        "type": "object",
+        "properties": {key: properties.get(key, {}) for key in keys},
+        "required": [key for key in keys if key in required],
+        "additionalProperties": False,
+        **extra,
+    }
+
+
+def _pattern(regex: re.Pattern) -> str:
+    return "^" + re.sub(r"\?P<\w+>", "", regex.pattern).strip("^$") + "$"
+
+
+def _citation(description: str) -> dict:
+    return _object(
+        CITATION_KEYS,
+        CITATION_REQUIRED,
+        {
+            "kind": _choice(CitationKind.values),
+            "text": _text(description="The guideline cited; required for mtus and non_mtus."),
+        },
+        description=description,
+    )
+
+
+def _party(role: str) -> dict:
+    return _object(
+        PARTY_KEYS[role],
+        PARTY_REQUIRED,
+        {
+            "name": _text(_size(Party, "name")),
+            "identifier": _text(_size(Party, "identifier"), description="FEIN or similar."),
+            "npi": _text(pattern=_pattern(NPI_RE), description="Ten digits."),
+            "specialty": _text(_size(Party, "specialty")),
+            "email": _email(),
+            "address": _text(),
+        },
+        description=PartyRole(role).label,
+        nullable=role not in REQUIRED_PARTIES,
+    )
+
+
+def record_json_schema() -> dict[str, Any]:
+    """One medical record as intake (and the API's record upload) takes it."""
+    return _object(
+        RECORD_KEYS,
+        RECORD_REQUIRED,
+        {
+            "title": _text(_size(MedicalRecord, "title")),
+            "document_date": _date(),
+            "kind": _choice(
+                RecordKind.values,
+                description="Inferred from the title when absent (a UR decision, else medical).",
+            ),
+            "file": _text(
+                description="A PDF path relative to the JSON file: import_cases only; over the "
+                "API send content."
+            ),
+            "content": _text(description="The PDF, base64-encoded."),
+            "filename": _text(_size(MedicalRecord, "original_filename")),
+            "sha256": _text(pattern="^[0-9a-fA-F]{64}$", description="Must match the content."),
+        },
+        description="Give file or content, not both.",
+    )
+
+
+def intake_case_json_schema() -> dict[str, Any]:
+    """One IMR application in the intake shape (SPEC section 7)."""
+    worker = _object(
+        WORKER_KEYS,
+        WORKER_REQUIRED,
+        {
+            "first_name": _text(_size(Case, "worker_first_name")),
+            "last_name": _text(_size(Case, "worker_last_name")),
+            "date_of_birth": _date(),
+            "age": {
+                "type": "integer",
+                "minimum": WORKER_MIN_AGE,
+                "maximum": WORKER_MAX_AGE,
+                "description": "Age at the date of injury; may stand for date_of_birth.",
+            },
+            "sex": _choice(Sex.values),
+            "email": _email(),
+            "address": _text(),
+        },
+    )
+    item = _object(
+        ITEM_KEYS,
+        ITEM_REQUIRED,
+        {
+            "description": _text(),
+            "category": _choice(ItemCategory.values),
+            "original_request": _text(description="With authorized_portion when UR modified it."),
+            "authorized_portion": _text(),
+            "ur_citation": _citation("The UR's citation."),
+            "formulary_dispute": {
+                "type": "boolean",
+                "description": "A drug-formulary dispute (pharmaceuticals only).",
+            },
+        },
+    )
+    decision = _object(
+        DECISION_KEYS,
+        DECISION_REQUIRED,
+        {
+            "item": {"type": "integer", "minimum": 1, "description": "The item's number, from 1."},
+            "outcome": _choice(Outcome.values),
+            "citation": _citation("The reviewer's citation."),
+            "rationale": _text(),
+        },
+    )
+    determination = _object(
+        DETERMINATION_KEYS,
+        DETERMINATION_REQUIRED,
+        {
+            "reviewer": _object(
+                REVIEWER_KEYS,
+                REVIEWER_REQUIRED,
+                {
+                    "licensure": _texts(minItems=1, description="State names or two-letter codes."),
+                    "certifications": _texts(minItems=1),
+                },
+            ),
+            "decision_date": _date(),
+            "clinical_summary": _text(),
+            "decisions": {"type": "array", "items": decision, "minItems": 1},
+        },
+        nullable=True,
+        description="A completed review from a legacy system (case administrators only).",
+    )
+    properties = {
+        "application_id": _text(
+            _size(Case, "application_id"),
+            description="Makes intake idempotent: a known id is not created again.",
+        ),
+        "case_number": _text(
+            pattern=_pattern(CASE_NUMBER_FORMAT), nullable=True, description="Assigned if absent."
+        ),
+        "priority": _choice(Priority.values),
+        "application_received": _date(),
+        "date_assigned": _date(nullable=True, description="The notice of assignment, if sent."),
+        "ur_decision_date": _date(),
+        "ur_decision_served_on": _date(nullable=True),
+        "date_of_injury": _date(),
+        "claim_number": _text(_size(Case, "claim_number")),
+        "injured_worker": worker,
+        **{role: _party(role) for role in PartyRole.values},
+        "diagnoses": _texts(),
+        "items": {"type": "array", "items": item, "minItems": 1},
+        "records": {"type": "array", "items": record_json_schema()},
+        "determination": determination,
+    }
+    return _object(
+        CASE_KEYS,
+        CASE_REQUIRED,
+        properties,
+        description="Dates are YYYY-MM-DD and none may be in the future.",
+    )
+
+
+def intake_json_schema() -> dict[str, Any]:
+    """The intake request body: one application, or a list of them."""
+    case = intake_case_json_schema()
+    return {"oneOf": [case, {"type": "array", "items": case, "minItems": 1}]}

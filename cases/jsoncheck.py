@@ -1,0 +1,251 @@
+"""Checking a JSON file whole: every problem is collected with its JSON path (`$.items[0].category`)
+instead of stopping at the first. The generic shapes live here (objects, lists, text, choices,
+dates, booleans, emails, whole numbers, unknown and required keys); the rules of each file stay
+with it: intake's in cases.intake.validation, the roster's and the specialty table's in
+reviews.roster.validation. Pure Python and Django validators only: it imports no room."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DATE_FORMAT = "YYYY-MM-DD"
+EMAIL_MAX_LENGTH = 254
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class JsonError:
+    """One problem in a JSON document, located by its JSON path."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+    def as_dict(self) -> dict[str, str]:
+        return {"path": self.path, "message": self.message}
+
+
+def key_path(path: str, key: str | int) -> str:
+    """`$.items` for a plain key, `$["odd key"]` otherwise, `$[0]` for a list index."""
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    return f"{path}.{key}" if _IDENTIFIER.match(key) else f"{path}[{json.dumps(key)}]"
+
+
+def json_type(value: Any) -> str:
+    """What a JSON value is, in the words a problem names it: "not a number"."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+def closest(word: str, choices: Iterable[str], *, n: int = 1, cutoff: float = 0.6) -> list[str]:
+    """The choices closest to `word`, best first, for a "did you mean" hint."""
+    return difflib.get_close_matches(str(word), list(choices), n=n, cutoff=cutoff)
+
+
+def not_one_of(value: Any, choices: Iterable[str], *, what: str) -> str:
+    """The message for a value outside its choices, with the nearest one and the full list."""
+    choices = list(choices)
+    hint = closest(str(value), choices)
+    suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
+    return f"{json.dumps(value)} is not {what}{suggestion}; use one of: {', '.join(choices)}"
+
+
+def _what(what: str) -> str:
+    return f" ({what})" if what else ""
+
+
+def _given(parent: dict | list, key: str | int) -> Any:
+    return parent[key] if isinstance(parent, list) else parent.get(key)
+
+
+class Checker:
+    """Walks a document, collecting every problem. Each check takes the parent (an object, or a
+    list with an index for key), the key and the parent's path; absent or null is not given."""
+
+    def __init__(self):
+        self.errors: list[JsonError] = []
+
+    def error(self, path: str, message: str) -> None:
+        self.errors.append(JsonError(path, message))
+
+    def keys(self, obj: dict, path: str, allowed: Iterable[str], ignored=()) -> None:
+        """Report unknown keys: a typo must never drop data silently."""
+        allowed = list(allowed)
+        for key in obj:
+            if key in allowed or key in ignored:
+                continue
+            hint = closest(str(key), allowed, cutoff=0.7)
+            suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
+            self.error(key_path(path, str(key)), f"unknown field{suggestion}")
+
+    def missing(self, parent, key, path: str, *, required: bool, what: str) -> bool:
+        """True if the key is not given (absent, null or empty text); reported if required."""
+        if _given(parent, key) not in (None, ""):
+            return False
+        if required:
+            self.error(key_path(path, key), f"is required{_what(what)}")
+        return True
+
+    def mapping(self, value: Any, path: str, *, what: str = "") -> dict | None:
+        if not isinstance(value, dict):
+            self.error(path, f"must be an object{_what(what)}, not {json_type(value)}")
+            return None
+        return value
+
+    def obj(self, parent: dict, key: str, path: str, *, required: bool, what: str = ""):
+        if self.missing(parent, key, path, required=required, what=what):
+            return None
+        return self.mapping(_given(parent, key), key_path(path, key), what=what)
+
+    def array(
+        self,
+        parent: dict,
+        key: str,
+        path: str,
+        *,
+        required: bool,
+        what: str = "",
+        allow_empty: bool | None = None,
+    ):
+        """A list; a required one must not be empty unless `allow_empty`."""
+        if self.missing(parent, key, path, required=required, what=what):
+            return None
+        value, here = _given(parent, key), key_path(path, key)
+        if not isinstance(value, list):
+            self.error(here, f"must be a list{_what(what)}, not {json_type(value)}")
+            return None
+        if not value and required and not allow_empty:
+            self.error(here, f"must not be empty{_what(what)}")
+        return value
+
+    def text(
+        self,
+        parent: dict,
+        key: str,
+        path: str,
+        *,
+        required: bool = False,
+        max_length: int | None = None,
+        numbers: bool = False,
+    ) -> str | None:
+        """Stripped text; "" when not given, None when it has a problem. With `numbers`, a JSON
+        number is taken as its digits (exports often write an NPI or licence number so)."""
+        value = _given(parent, key)
+        here = key_path(path, key)
+        if value is None:
+            value = ""
+        if numbers and isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str):
+            self.error(here, f"must be text, not {json_type(value)}")
+            return None
+        value = value.strip()
+        if required and not value:
+            # A list's entry has no key to require; it is there, but empty.
+            self.error(here, "is required" if isinstance(key, str) else "must be non-empty text")
+            return None
+        if max_length and len(value) > max_length:
+            self.error(here, f"is {len(value)} characters long; the limit is {max_length}")
+            return None
+        return value
+
+    def strings(self, values: list, path: str) -> list[str]:
+        """Each entry of a list as non-empty text."""
+        cleaned = []
+        for index, value in enumerate(values):
+            if not isinstance(value, str) or not value.strip():
+                self.error(key_path(path, index), "must be non-empty text")
+                continue
+            cleaned.append(value.strip())
+        return cleaned
+
+    def choice(self, parent: dict, key: str, path: str, choices, *, required: bool, what: str):
+        if _given(parent, key) in (None, ""):
+            if required:
+                self.error(key_path(path, key), f"is required; use one of: {', '.join(choices)}")
+            return None
+        value = _given(parent, key)
+        if not isinstance(value, str) or value not in choices:
+            self.error(key_path(path, key), not_one_of(value, choices, what=what))
+            return None
+        return value
+
+    def date(self, parent: dict, key: str, path: str, *, required: bool = False):
+        if self.missing(parent, key, path, required=required, what=f"a date, {DATE_FORMAT}"):
+            return None
+        value, here = _given(parent, key), key_path(path, key)
+        if not isinstance(value, str) or not DATE_RE.match(value):
+            self.error(here, f"{json.dumps(value)} is not a date in the form {DATE_FORMAT}")
+            return None
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            self.error(here, f"{value} is not a real calendar date")
+            return None
+
+    def boolean(self, parent: dict, key: str, path: str, *, required: bool = False):
+        """true or false; False when not given (None if required and missing)."""
+        if _given(parent, key) is None:
+            if required:
+                self.error(key_path(path, key), "is required (true or false)")
+                return None
+            return False
+        value = _given(parent, key)
+        if not isinstance(value, bool):
+            self.error(key_path(path, key), f"must be true or false, not {json_type(value)}")
+            return None
+        return value
+
+    def email(self, parent: dict, key: str, path: str, *, required: bool = False) -> str | None:
+        value = self.text(parent, key, path, required=required, max_length=EMAIL_MAX_LENGTH)
+        if value:
+            try:
+                validate_email(value)
+            except ValidationError:
+                self.error(key_path(path, key), f"{value!r} is not an email address")
+                return None
+        return value
+
+    def whole_number(
+        self, parent: dict, key: str, path: str, *, maximum: int, required: bool = False
+    ) -> int | None:
+        """A whole number from 0 to `maximum`."""
+        if _given(parent, key) is None:
+            if required:
+                self.error(key_path(path, key), "is required (a whole number)")
+            return None
+        value, here = _given(parent, key), key_path(path, key)
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.error(here, f"must be a whole number, not {json_type(value)}")
+            return None
+        if value < 0:
+            self.error(here, f"must not be negative (got {value})")
+            return None
+        if value > maximum:
+            self.error(here, f"must be at most {maximum} (got {value})")
+            return None
+        return value
