@@ -11,7 +11,7 @@ from reviews.roster.defaults import CATEGORY_SPECIALTIES
 from reviews.roster.models import CategorySpecialty, Specialty
 from reviews.roster.services import RosterInvalid, reviewers_import, specialty_table_import
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "specialty-table.json"
+EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "specialty-table.json"
 
 
 def table_now() -> dict[str, set[str]]:

@@ -15,7 +15,7 @@ from reviews.roster.services import RosterInvalid, reviewers_import
 from reviews.roster.validation import name_split
 from tests.factories import CaseFactory, DisputedItemFactory, UserFactory
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "reviewers.json"
+EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "reviewers.json"
 
 
 def reviewer_payload(**overrides) -> dict:

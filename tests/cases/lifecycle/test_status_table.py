@@ -14,7 +14,7 @@ from cases.lifecycle.status_table import (
     can_transition,
     statuses_allowing,
 )
-from tests.factories import PASSWORD, CaseFactory
+from tests.factories import CaseFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -101,12 +101,6 @@ def page_markers(case_number):
 def offered_on_page(client, case):
     page = client.get(reverse("casefile:case_detail", args=[case.case_number])).content.decode()
     return {action for action, marker in page_markers(case.case_number).items() if marker in page}
-
-
-@pytest.fixture
-def admin_client(client, case_admin):
-    assert client.login(username=case_admin.username, password=PASSWORD)
-    return client
 
 
 @pytest.mark.parametrize("status", list(S))

@@ -1,0 +1,152 @@
+"""The case list: order, filters and search."""
+
+import datetime as dt
+
+import pytest
+
+from cases.casefile.selectors import case_list_for
+from cases.lifecycle.models import CaseStatus
+from reviews.assignment.models import Assignment, AssignmentStatus
+from tests.factories import CaseFactory
+
+D = dt.date
+S = CaseStatus
+TODAY = D(2026, 11, 24)
+
+
+def numbers(cases) -> list[str]:
+    return [case.case_number for case in cases]
+
+
+def assign(case, reviewer, status=AssignmentStatus.ASSIGNED, round=1):
+    return Assignment.objects.create(case=case, reviewer=reviewer, round=round, status=status)
+
+
+# --- the case list -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def listed(db):
+    """Cases with every kind of clock, as of Tuesday 11/24/2026."""
+    return {
+        "overdue": CaseFactory(
+            case_number="CM26-0000101", status=S.AWAITING_RECORDS, due_on=D(2026, 11, 20)
+        ),
+        "today": CaseFactory(case_number="CM26-0000102", status=S.RECORDS_COMPLETE, due_on=TODAY),
+        "in_a_week": CaseFactory(
+            case_number="CM26-0000103", status=S.IN_REVIEW, due_on=D(2026, 12, 1)
+        ),
+        "in_a_week_expedited": CaseFactory(
+            case_number="CM26-0000104",
+            status=S.IN_REVIEW,
+            priority="expedited",
+            due_on=D(2026, 12, 1),
+        ),
+        "later": CaseFactory(case_number="CM26-0000105", status=S.IN_REVIEW, due_on=D(2026, 12, 2)),
+        "received": CaseFactory(case_number="CM26-0000106", status=S.RECEIVED),
+        "terminated": CaseFactory(case_number="CM26-0000107", status=S.TERMINATED),
+    }
+
+
+def listing(user, **filters):
+    return numbers(case_list_for(user, today=TODAY, **filters))
+
+
+@pytest.mark.django_db
+def test_the_list_puts_what_is_due_first_expedited_first_and_no_clock_last(case_admin, listed):
+    assert listing(case_admin) == [
+        "CM26-0000101",
+        "CM26-0000102",
+        "CM26-0000104",  # expedited before standard on the same due date
+        "CM26-0000103",
+        "CM26-0000105",
+        "CM26-0000106",
+        "CM26-0000107",
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "due, expected",
+    [
+        ("overdue", ["CM26-0000101"]),
+        ("today", ["CM26-0000102"]),
+        ("week", ["CM26-0000102", "CM26-0000104", "CM26-0000103"]),
+        ("none", ["CM26-0000106", "CM26-0000107"]),
+    ],
+)
+def test_the_list_filters_by_due_date(case_admin, listed, due, expected):
+    assert listing(case_admin, due=due) == expected
+
+
+@pytest.mark.django_db
+def test_the_list_filters_by_status_open_and_priority(case_admin, listed):
+    assert listing(case_admin, status=S.IN_REVIEW) == [
+        "CM26-0000104",
+        "CM26-0000103",
+        "CM26-0000105",
+    ]
+    assert "CM26-0000107" not in listing(case_admin, status="open")
+    assert len(listing(case_admin, status="open")) == 6
+    assert listing(case_admin, status=S.TERMINATED) == ["CM26-0000107"]
+    assert listing(case_admin, priority="expedited") == ["CM26-0000104"]
+    assert listing(case_admin, priority="expedited", due="overdue") == []
+
+
+@pytest.mark.django_db
+def test_the_list_shows_a_reviewer_only_their_cases(reviewer, listed):
+    assign(listed["later"], reviewer, AssignmentStatus.ACCEPTED)
+    assert listing(reviewer) == ["CM26-0000105"]
+    assert listing(reviewer, due="overdue") == []
+
+
+@pytest.fixture
+def people(db):
+    return {
+        "ana_ruiz": CaseFactory(
+            case_number="CM26-0000201",
+            claim_number="05-777111",
+            worker_first_name="Ana",
+            worker_last_name="Ruiz",
+        ),
+        "ana_lopez": CaseFactory(
+            case_number="CM26-0000202",
+            claim_number="05-777222",
+            worker_first_name="Ana",
+            worker_last_name="Lopez",
+        ),
+        "maria_ruiz": CaseFactory(
+            case_number="CM26-0000203",
+            claim_number="ADJ-9001",
+            worker_first_name="Maria",
+            worker_last_name="Ruiz",
+        ),
+        "maria_de_la_cruz": CaseFactory(
+            case_number="CM26-0000204",
+            claim_number="ADJ-9002",
+            worker_first_name="Maria",
+            worker_last_name="De La Cruz",
+        ),
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "q, expected",
+    [
+        ("CM26-0000203", ["CM26-0000203"]),
+        ("0000204", ["CM26-0000204"]),
+        ("05-777", ["CM26-0000201", "CM26-0000202"]),
+        ("adj-9002", ["CM26-0000204"]),
+        ("ruiz", ["CM26-0000201", "CM26-0000203"]),
+        ("Ana", ["CM26-0000201", "CM26-0000202"]),
+        ("Ana Ruiz", ["CM26-0000201"]),
+        ("  ana   ruiz ", ["CM26-0000201"]),
+        ("Ruiz Maria", ["CM26-0000203"]),
+        ("Maria De La Cruz", ["CM26-0000204"]),
+        ("Ana Cruz", []),
+        ("nobody", []),
+    ],
+)
+def test_the_list_searches_case_and_claim_numbers_and_worker_names(case_admin, people, q, expected):
+    assert listing(case_admin, q=q) == expected
