@@ -9,18 +9,27 @@ from typing import Any
 
 from cases.intake.validation import (
     CASE_KEYS,
+    CASE_REQUIRED,
     CITATION_KEYS,
+    CITATION_REQUIRED,
     DECISION_KEYS,
+    DECISION_REQUIRED,
     DETERMINATION_KEYS,
+    DETERMINATION_REQUIRED,
     ITEM_KEYS,
+    ITEM_REQUIRED,
     NPI_RE,
     PARTY_KEYS,
+    PARTY_REQUIRED,
     RECORD_KEYS,
+    RECORD_REQUIRED,
     REQUIRED_PARTIES,
     REVIEWER_KEYS,
+    REVIEWER_REQUIRED,
     WORKER_KEYS,
     WORKER_MAX_AGE,
     WORKER_MIN_AGE,
+    WORKER_REQUIRED,
 )
 from cases.jsoncheck import EMAIL_MAX_LENGTH
 from cases.lifecycle.models import (
@@ -35,27 +44,6 @@ from cases.lifecycle.models import (
 )
 from cases.lifecycle.services import CASE_NUMBER_FORMAT
 from cases.records.models import MedicalRecord, RecordKind
-
-# The keys the checker requires in each object; every other key of its table is optional.
-CASE_REQUIRED = (
-    "application_id",
-    "priority",
-    "application_received",
-    "ur_decision_date",
-    "date_of_injury",
-    "claim_number",
-    "injured_worker",
-    *REQUIRED_PARTIES,
-    "items",
-)
-WORKER_REQUIRED = ("first_name", "last_name")
-PARTY_REQUIRED = ("name",)
-ITEM_REQUIRED = ("description", "category", "ur_citation")
-CITATION_REQUIRED = ("kind",)
-RECORD_REQUIRED = ("title",)
-DETERMINATION_REQUIRED = DETERMINATION_KEYS
-REVIEWER_REQUIRED = REVIEWER_KEYS
-DECISION_REQUIRED = DECISION_KEYS
 
 
 def _size(model, field: str) -> int:

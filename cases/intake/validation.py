@@ -99,6 +99,28 @@ DETERMINATION_KEYS = ("reviewer", "decision_date", "clinical_summary", "decision
 REVIEWER_KEYS = ("licensure", "certifications")
 DECISION_KEYS = ("item", "outcome", "citation", "rationale")
 
+# The keys required in each object; every other key of its table is optional. The checker asks
+# these, and the API's schema (cases.intake.schema) states them: one list for both.
+CASE_REQUIRED = (
+    "application_id",
+    "priority",
+    "application_received",
+    "ur_decision_date",
+    "date_of_injury",
+    "claim_number",
+    "injured_worker",
+    *REQUIRED_PARTIES,
+    "items",
+)
+WORKER_REQUIRED = ("first_name", "last_name")
+PARTY_REQUIRED = ("name",)
+ITEM_REQUIRED = ("description", "category", "ur_citation")
+CITATION_REQUIRED = ("kind",)
+RECORD_REQUIRED = ("title",)
+DETERMINATION_REQUIRED = DETERMINATION_KEYS
+REVIEWER_REQUIRED = REVIEWER_KEYS
+DECISION_REQUIRED = DECISION_KEYS
+
 _UR_DECISION_TITLE = re.compile(
     r"\b(ur|utilization\s+review)\b.*\b(decision|denial|determination|modification|"
     r"non-?certification)s?\b",
@@ -166,7 +188,7 @@ class _Checker(Checker):
                 raw,
                 "application_id",
                 path,
-                required=True,
+                required="application_id" in CASE_REQUIRED,
                 max_length=_max_length(Case, "application_id"),
             ),
         }
@@ -179,18 +201,27 @@ class _Checker(Checker):
             )
         data["case_number"] = case_number or None
         data["priority"] = self.choice(
-            raw, "priority", path, Priority.values, required=True, what="a priority"
+            raw,
+            "priority",
+            path,
+            Priority.values,
+            required="priority" in CASE_REQUIRED,
+            what="a priority",
         )
-        for key, required in (
-            ("application_received", True),
-            ("date_assigned", False),
-            ("ur_decision_date", True),
-            ("ur_decision_served_on", False),
-            ("date_of_injury", True),
+        for key in (
+            "application_received",
+            "date_assigned",
+            "ur_decision_date",
+            "ur_decision_served_on",
+            "date_of_injury",
         ):
-            data[key] = self.date(raw, key, path, required=required)
+            data[key] = self.date(raw, key, path, required=key in CASE_REQUIRED)
         data["claim_number"] = self.text(
-            raw, "claim_number", path, required=True, max_length=_max_length(Case, "claim_number")
+            raw,
+            "claim_number",
+            path,
+            required="claim_number" in CASE_REQUIRED,
+            max_length=_max_length(Case, "claim_number"),
         )
         self.case_dates(data, path)
         data["injured_worker"] = self.worker(raw, path, data["date_of_injury"])
@@ -236,7 +267,13 @@ class _Checker(Checker):
 
     def worker(self, raw: dict, path: str, injury: dt.date | None) -> dict:
         here = f"{path}.injured_worker"
-        worker = self.obj(raw, "injured_worker", path, required=True, what="the injured worker")
+        worker = self.obj(
+            raw,
+            "injured_worker",
+            path,
+            required="injured_worker" in CASE_REQUIRED,
+            what="the injured worker",
+        )
         if worker is None:
             return {}
         self.keys(worker, here, WORKER_KEYS)
@@ -245,14 +282,14 @@ class _Checker(Checker):
                 worker,
                 "first_name",
                 here,
-                required=True,
+                required="first_name" in WORKER_REQUIRED,
                 max_length=_max_length(Case, "worker_first_name"),
             ),
             "last_name": self.text(
                 worker,
                 "last_name",
                 here,
-                required=True,
+                required="last_name" in WORKER_REQUIRED,
                 max_length=_max_length(Case, "worker_last_name"),
             ),
             "date_of_birth": self.date(worker, "date_of_birth", here),
@@ -307,7 +344,11 @@ class _Checker(Checker):
             self.error(f"{here}.npi", "differs from identifier; give one of them")
         return {
             "name": self.text(
-                party, "name", here, required=True, max_length=_max_length(Party, "name")
+                party,
+                "name",
+                here,
+                required="name" in PARTY_REQUIRED,
+                max_length=_max_length(Party, "name"),
             ),
             "identifier": identifier or npi,
             "specialty": self.text(
@@ -317,16 +358,23 @@ class _Checker(Checker):
             "address": self.text(party, "address", here),
         }
 
-    def citation(self, parent: dict, key: str, path: str, *, whose: str) -> dict | None:
+    def citation(
+        self, parent: dict, key: str, path: str, *, whose: str, required: bool
+    ) -> dict | None:
         here = key_path(path, key)
         citation = self.obj(
-            parent, key, path, required=True, what=f"{whose} citation: kind and text"
+            parent, key, path, required=required, what=f"{whose} citation: kind and text"
         )
         if citation is None:
             return None
         self.keys(citation, here, CITATION_KEYS)
         kind = self.choice(
-            citation, "kind", here, CitationKind.values, required=True, what="a citation kind"
+            citation,
+            "kind",
+            here,
+            CitationKind.values,
+            required="kind" in CITATION_REQUIRED,
+            what="a citation kind",
         )
         text = self.text(citation, "text", here)
         if kind in (CitationKind.MTUS, CitationKind.NON_MTUS) and not text:
@@ -336,7 +384,9 @@ class _Checker(Checker):
         return {"kind": kind, "text": text}
 
     def items(self, raw: dict, path: str) -> list[dict]:
-        items = self.array(raw, "items", path, required=True, what="the disputed items")
+        items = self.array(
+            raw, "items", path, required="items" in CASE_REQUIRED, what="the disputed items"
+        )
         cleaned = []
         for index, item in enumerate(items or []):
             here = f"{path}.items[{index}]"
@@ -345,7 +395,12 @@ class _Checker(Checker):
                 continue
             self.keys(item, here, ITEM_KEYS)
             category = self.choice(
-                item, "category", here, ItemCategory.values, required=True, what="an item category"
+                item,
+                "category",
+                here,
+                ItemCategory.values,
+                required="category" in ITEM_REQUIRED,
+                what="an item category",
             )
             original = self.text(item, "original_request", here)
             authorized = self.text(item, "authorized_portion", here)
@@ -368,11 +423,19 @@ class _Checker(Checker):
                 )
             cleaned.append(
                 {
-                    "description": self.text(item, "description", here, required=True),
+                    "description": self.text(
+                        item, "description", here, required="description" in ITEM_REQUIRED
+                    ),
                     "category": category,
                     "original_request": original,
                     "authorized_portion": authorized,
-                    "ur_citation": self.citation(item, "ur_citation", here, whose="the UR"),
+                    "ur_citation": self.citation(
+                        item,
+                        "ur_citation",
+                        here,
+                        whose="the UR",
+                        required="ur_citation" in ITEM_REQUIRED,
+                    ),
                     "formulary_dispute": formulary,
                 }
             )
@@ -395,7 +458,11 @@ class _Checker(Checker):
             return None
         self.keys(record, here, RECORD_KEYS, ignored=EXPORT_ONLY_RECORD_KEYS)
         title = self.text(
-            record, "title", here, required=True, max_length=_max_length(MedicalRecord, "title")
+            record,
+            "title",
+            here,
+            required="title" in RECORD_REQUIRED,
+            max_length=_max_length(MedicalRecord, "title"),
         )
         kind = self.choice(
             record, "kind", here, RecordKind.values, required=False, what="a record kind"
@@ -545,7 +612,7 @@ class _Checker(Checker):
             determination,
             "reviewer",
             here,
-            required=True,
+            required="reviewer" in DETERMINATION_REQUIRED,
             what="the reviewer's licensure and certifications",
         )
         licensure, certifications = [], []
@@ -556,11 +623,13 @@ class _Checker(Checker):
                 reviewer,
                 "certifications",
                 f"{here}.reviewer",
-                required=True,
+                required="certifications" in REVIEWER_REQUIRED,
                 what="board certifications or specialties",
             )
             certifications = self.strings(values or [], f"{here}.reviewer.certifications")
-        decided_on = self.date(determination, "decision_date", here, required=True)
+        decided_on = self.date(
+            determination, "decision_date", here, required="decision_date" in DETERMINATION_REQUIRED
+        )
         for key, label in (("application_received", "application"), ("date_assigned", "notice")):
             earlier = case.get(key)
             if decided_on and earlier and decided_on < earlier:
@@ -571,12 +640,23 @@ class _Checker(Checker):
         return {
             "reviewer": {"licensure": licensure, "certifications": certifications},
             "decision_date": decided_on,
-            "clinical_summary": self.text(determination, "clinical_summary", here, required=True),
+            "clinical_summary": self.text(
+                determination,
+                "clinical_summary",
+                here,
+                required="clinical_summary" in DETERMINATION_REQUIRED,
+            ),
             "decisions": self.decisions(determination, here, case["items"], raw.get("items")),
         }
 
     def licensure(self, reviewer: dict, path: str) -> list[str]:
-        values = self.array(reviewer, "licensure", path, required=True, what="states of licensure")
+        values = self.array(
+            reviewer,
+            "licensure",
+            path,
+            required="licensure" in REVIEWER_REQUIRED,
+            what="states of licensure",
+        )
         names: list[str] = []
         for index, value in enumerate(values or []):
             name = state_name(value) if isinstance(value, str) else None
@@ -592,7 +672,11 @@ class _Checker(Checker):
 
     def decisions(self, determination: dict, path: str, items: list, raw_items) -> list[dict]:
         values = self.array(
-            determination, "decisions", path, required=True, what="one decision per item"
+            determination,
+            "decisions",
+            path,
+            required="decisions" in DETERMINATION_REQUIRED,
+            what="one decision per item",
         )
         # Item numbers are checked against the payload's items only when those are all readable.
         count = (
@@ -633,11 +717,19 @@ class _Checker(Checker):
                         "outcome",
                         here,
                         Outcome.values,
-                        required=True,
+                        required="outcome" in DECISION_REQUIRED,
                         what="an outcome",
                     ),
-                    "citation": self.citation(decision, "citation", here, whose="the reviewer's"),
-                    "rationale": self.text(decision, "rationale", here, required=True),
+                    "citation": self.citation(
+                        decision,
+                        "citation",
+                        here,
+                        whose="the reviewer's",
+                        required="citation" in DECISION_REQUIRED,
+                    ),
+                    "rationale": self.text(
+                        decision, "rationale", here, required="rationale" in DECISION_REQUIRED
+                    ),
                 }
             )
         if count is not None and values is not None:

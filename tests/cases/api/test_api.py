@@ -12,23 +12,21 @@ from accounts.models import Role
 from cases.api.serializers import CaseExportSerializer
 from cases.api.views import exception_handler
 from cases.intake import schema as intake_schema
-from cases.intake.schema import (
-    CASE_REQUIRED,
-    ITEM_REQUIRED,
-    WORKER_REQUIRED,
-    intake_case_json_schema,
-)
+from cases.intake.schema import intake_case_json_schema
 from cases.intake.services import cases_import
 from cases.intake.validation import (
     CASE_KEYS,
+    CASE_REQUIRED,
     CITATION_KEYS,
     DECISION_KEYS,
     DETERMINATION_KEYS,
     ITEM_KEYS,
+    ITEM_REQUIRED,
     PARTY_KEYS,
     RECORD_KEYS,
     REVIEWER_KEYS,
     WORKER_KEYS,
+    WORKER_REQUIRED,
     intake_validate,
 )
 from cases.lifecycle.models import Case, CaseStatus, ItemCategory
