@@ -27,6 +27,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 
 logger = logging.getLogger(__name__)
 
@@ -231,9 +233,12 @@ def signing_material() -> SigningMaterial:
     return material
 
 
-def signing_reset() -> None:
-    """Forget the loaded signer (tests that point the settings at other files)."""
-    _cached.clear()
+@receiver(setting_changed)
+def _signing_settings_changed(*, setting: str, **kwargs) -> None:
+    """Forget the loaded signer when its settings change (Django sends this signal when
+    settings are overridden, as tests do), so the next signature loads the new material."""
+    if setting.startswith("SIGNING_"):
+        _cached.clear()
 
 
 def _outside_event_loop(function, *args, **kwargs):

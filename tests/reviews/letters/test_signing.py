@@ -11,7 +11,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import pkcs12
 from django.core.exceptions import ImproperlyConfigured
 
-from reviews.letters.signing import pdf_sign, pdf_signature_check, signing_material, signing_reset
+from reviews.letters import signing
+from reviews.letters.signing import pdf_sign, pdf_signature_check, signing_material
 from tests.factories import minimal_pdf
 
 
@@ -24,9 +25,7 @@ def own_signing_dir(settings, tmp_path):
     settings.SIGNING_CERT_PATH = str(tmp_path / "signing" / "cert.pem")
     settings.SIGNING_KEY_PASSWORD = ""
     settings.SIGNING_DEV_CERTIFICATE = True
-    signing_reset()
     yield tmp_path / "signing"
-    signing_reset()
 
 
 def _foreign_pair(common_name="Somebody Else"):
@@ -71,7 +70,7 @@ def test_a_development_ec_key_and_certificate_are_made_once_on_first_use(own_sig
     assert isinstance(key, ec.EllipticCurvePrivateKey)
     assert key.curve.name == "secp256r1"
     assert (own_signing_dir / "key.pem").stat().st_mode & 0o077 == 0
-    signing_reset()
+    signing._cached.clear()  # as a new process would start
     assert signing_material().fingerprint == material.fingerprint  # loaded, not remade
     assert (own_signing_dir / "key.pem").read_bytes() == key_pem
 
@@ -177,10 +176,8 @@ def test_a_signature_by_another_certificate_is_not_ours(own_signing_dir, setting
     ours = (settings.SIGNING_KEY_PATH, settings.SIGNING_CERT_PATH)
     settings.SIGNING_KEY_PATH = str(tmp_path / "other-key.pem")
     settings.SIGNING_CERT_PATH = str(tmp_path / "other-cert.pem")
-    signing_reset()
     forged = pdf_sign(minimal_pdf(), reason="r", signer_name="IMR Desk")
     settings.SIGNING_KEY_PATH, settings.SIGNING_CERT_PATH = ours
-    signing_reset()
 
     check = pdf_signature_check(forged)
 
