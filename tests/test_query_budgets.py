@@ -14,6 +14,7 @@ A route added to the URLconf without a budget here fails test_every_get_route_ha
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -54,6 +55,7 @@ from tests.factories import (
     approved_determination,
     case_in_review,
     determination_fill,
+    intake_payload,
     minimal_pdf,
     pdf_upload,
     ready_case,
@@ -765,4 +767,46 @@ def test_query_count_is_pinned_and_does_not_grow_with_the_rows(key, people):
         f"{key}: {len(small)} queries with {SMALL} rows, {len(large)} with {LARGE}; "
         f"the budget is {entry.queries} ({entry.why}).\n"
         f"With {LARGE}:\n{listing(large)}"
+    )
+
+
+# --- The API's writes -------------------------------------------------------------------------
+# A write's own inserts grow with what it writes (each item, each record), so each write here
+# sends the same body; what must not grow is what it reads around it as the tables fill up.
+
+API_WRITE_BUDGETS = {
+    "api:cases": 31,
+    "api:case_records": 12,
+}
+
+
+def api_write(people: People, route: str, tag: str, case_number: str):
+    client = client_for(Visit(people.api_client, "", api=True))
+    if route == "api:cases":
+        body = intake_payload(application_id=f"A-BUDGET-{tag}")
+        return client.post(reverse(route), body, format="json")
+    body = {
+        "title": f"Progress report {tag}",
+        "document_date": "2026-11-02",
+        "content": base64.b64encode(minimal_pdf()).decode("ascii"),
+    }
+    return client.post(reverse(route, args=[case_number]), body, format="json")
+
+
+@pytest.mark.parametrize("route", sorted(API_WRITE_BUDGETS))
+def test_api_writes_read_the_same_with_more_rows(route, people, settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    counts = []
+    for size in (SMALL, LARGE):
+        for _ in range(size):
+            CaseFactory(created_by=people.api_client)
+        case = CaseFactory(created_by=people.api_client, status=CaseStatus.AWAITING_RECORDS)
+        api_write(people, route, f"warm-{size}", case.case_number)
+        with CaptureQueriesContext(connection) as captured:
+            response = api_write(people, route, f"{size}", case.case_number)
+        assert response.status_code == 201, response.content
+        counts.append(len(captured))
+    assert counts == [API_WRITE_BUDGETS[route]] * 2, (
+        f"{route}: {counts[0]} queries with {SMALL} cases, {counts[1]} with {LARGE}; "
+        f"the budget is {API_WRITE_BUDGETS[route]}"
     )
