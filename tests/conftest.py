@@ -10,6 +10,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 import pytest
 
 from accounts.models import Role
+from cases.clock.calendars import calendars_forget
 from tests.factories import CaseFactory, DisputedItemFactory, UserFactory
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -22,6 +23,14 @@ CELERY_WORKER_LOG = pytest.StashKey[Path]()
 def _private_media(settings, tmp_path):
     """Records written by a test go to a temporary folder, never to var/."""
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+
+@pytest.fixture(autouse=True)
+def _holiday_calendars():
+    """A test that edits a holiday calendar is rolled back: no other test sees its version."""
+    calendars_forget()
+    yield
+    calendars_forget()
 
 
 @pytest.fixture(autouse=True)
