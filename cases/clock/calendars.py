@@ -78,10 +78,18 @@ _versions: dict[int, Calendar] = {}  # by CalendarVersion id: versions never cha
 _current: dict[str, tuple[float, int]] = {}  # calendar name -> (read at, version id)
 
 
+_generation = [0]  # counts forgets, so a caller can tell that the tables were re-read
+
+
 def calendars_forget() -> None:
     """Re-read which versions are current on next use (after an edit; between tests)."""
     _current.clear()
     _versions.clear()
+    _generation[0] += 1
+
+
+def generation() -> int:
+    return _generation[0]
 
 
 def calendar(name: str) -> Calendar:

@@ -67,7 +67,7 @@ class CaseClock:
         return self.explain.get(key, "")
 
 
-def case_facts(case) -> Facts:
+def case_facts(case, items=None) -> Facts:
     """The calculator's facts from a case. Fields another branch adds (`ur_decision_served_by`,
     `notice_sent_on`, `notice_sent_by`) are read when present; until then the notice's method
     comes from `notice_sent_electronically`."""
@@ -82,7 +82,13 @@ def case_facts(case) -> Facts:
         notice_sent_on=getattr(case, "notice_sent_on", None) or case.date_assigned,
         notice_sent_by=notice_by,
         records_complete_on=case.records_complete_on,
-        formulary_items=tuple(item.formulary_dispute for item in case.items.all()),
+        # The items matter only once the determination clock runs (pages without it keep their
+        # query counts).
+        formulary_items=tuple(
+            item.formulary_dispute for item in (case.items.all() if items is None else items)
+        )
+        if case.records_complete_on
+        else (),
     )
 
 
@@ -97,7 +103,8 @@ def _on(deadline: Deadline | None) -> dt.date | None:
 
 def case_clock(case, *, today: dt.date | None = None) -> CaseClock:
     today = today or timezone.localdate()
-    clocks: Clocks = compute(case_facts(case))
+    items = list(case.items.all()) if case.records_complete_on else []
+    clocks: Clocks = compute(case_facts(case, items))
     records_due = _on(clocks.records_due_on)
     determination_due = _on(clocks.determination_due_on)
     running = None
@@ -116,7 +123,6 @@ def case_clock(case, *, today: dt.date | None = None) -> CaseClock:
             or (not case.records_complete_on and running == "records" and today > records_due)
         )
     )
-    items = list(case.items.all()) if clocks.items else []
     json = clocks.as_json()
     deadlines = {key: getattr(clocks, key) for key in Clocks.DATES if getattr(clocks, key)}
     return CaseClock(
