@@ -195,6 +195,22 @@ LETTER_VERIFY_MAX_BYTES = int(os.environ.get("LETTER_VERIFY_MAX_BYTES", str(10 *
 # How many business days before the determination is due a reviewer is reminded.
 REVIEWER_REMINDER_BUSINESS_DAYS = int(os.environ.get("REVIEWER_REMINDER_BUSINESS_DAYS", "2"))
 
+# The statutory clock's choices where the law leaves one (README, "The statutory clock").
+# How long a process trusts its copy of which holiday-calendar version is current.
+CLOCK_CALENDAR_CACHE_SECONDS = int(os.environ.get("CLOCK_CALENDAR_CACHE_SECONDS", "300"))
+# A service whose method is not known counts as this method: "mail" gives the worker the five
+# days of CCP 1013(a) (UR decision, letter) and the claims administrator the 15 days of a
+# mailed notice (8 CCR 9792.10.5(a)(1)).
+CLOCK_UNKNOWN_UR_SERVICE = os.environ.get("CLOCK_UNKNOWN_UR_SERVICE", "mail")
+CLOCK_UNKNOWN_NOTICE_SERVICE = os.environ.get("CLOCK_UNKNOWN_NOTICE_SERVICE", "mail")
+CLOCK_UNKNOWN_LETTER_SERVICE = os.environ.get("CLOCK_UNKNOWN_LETTER_SERVICE", "mail")
+# 8 CCR 9792.10.7(a) counts from receipt of the determination: a mailed one is taken as
+# received this many calendar days after mailing (CCP 1013(a)'s five days), electronic the same day.
+CLOCK_MAIL_RECEIPT_DAYS = int(os.environ.get("CLOCK_MAIL_RECEIPT_DAYS", "5"))
+# The notice of assignment of an expedited review is due the day the application arrives
+# (standard: one business day, 8 CCR 9792.10.4(b)).
+CLOCK_EXPEDITED_NOTICE_SAME_DAY = os.environ.get("CLOCK_EXPEDITED_NOTICE_SAME_DAY", "1") == "1"
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",

@@ -10,6 +10,8 @@ from urllib.parse import quote, urlsplit, urlunsplit
 import pytest
 
 from accounts.models import Role
+from cases.clock import calendars
+from cases.clock.calendars import calendars_forget
 from tests.factories import CaseFactory, DisputedItemFactory, UserFactory
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -22,6 +24,26 @@ CELERY_WORKER_LOG = pytest.StashKey[Path]()
 def _private_media(settings, tmp_path):
     """Records written by a test go to a temporary folder, never to var/."""
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _holiday_calendars_read(django_db_setup, django_db_blocker):
+    """The holiday tables are read once, as a running server reads them, so a page's pinned
+    query count does not depend on which test ran first."""
+    with django_db_blocker.unblock():
+        calendars.judicial(), calendars.state_offices()
+
+
+@pytest.fixture(autouse=True)
+def _holiday_calendars(django_db_blocker):
+    """A test that edits a holiday calendar is rolled back: the next test reads the tables
+    again (the seeded versions), not the edited version."""
+    generation = calendars.generation()
+    yield
+    if calendars.generation() != generation:
+        calendars_forget()
+        with django_db_blocker.unblock():
+            calendars.judicial(), calendars.state_offices()
 
 
 @pytest.fixture(autouse=True)

@@ -1,112 +1,172 @@
-"""The statutory clock (SPEC section 3). Every rule cites its source.
+"""The statutory clock's rules (SPEC section 3), each citing its source, and the Deadline value
+every computed date comes as: the date, its computation in words, its sources and the
+calendar version it used.
 
-"Days" are calendar days unless a rule says business days. A business day is any day but a
-Saturday, a Sunday or a California state holiday (8 CCR 9792.6.1: holidays of Gov. Code 6700),
-taken from the maintained `holidays` library. When a period counted in calendar days ends on a
-day that is not a business day, it runs to the next business day (Code Civ. Proc. 12a).
-"""
+Two calendars (cases.clock.calendars, on our tables): a period counted in calendar days that
+ends on a Saturday, a Sunday or a judicial holiday runs to the next day that is none of these
+(CCP 12a, 135); working days skip weekends and the holidays state offices keep (Lab. Code
+4600.4(b): CalHR's list)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
+from dataclasses import dataclass
 
-import holidays
+from cases.clock import calendars
+from cases.clock.calendars import day_label
 
-# 8 CCR 9792.10.1(b)(1): the application is due 30 days after service of the UR decision.
+# 8 CCR 9792.10.1(b)(1); Lab. Code 4610.5(h)(1): 30 days after service of the UR decision.
 APPLICATION_DAYS = 30
-# 8 CCR 9792.10.5(a)(1): records are due 15 days after the notice of assignment is mailed,
-# 12 days when it was sent electronically, 24 hours for an expedited review.
+# CCP 1013(a): a period that runs from service by mail is extended five calendar days
+# (applied to the IMR application: Avila v. UC Irvine Medical Center, WCAB 2015).
+MAIL_EXTENSION_DAYS = 5
+# 8 CCR 9792.10.5(a)(1): records 15 days after the notice of assignment is mailed, 12 days
+# when it was sent electronically, 24 hours for an expedited review (the regulation's own
+# periods: no CCP 1013 extension on top).
 RECORDS_DAYS_MAILED = 15
 RECORDS_DAYS_ELECTRONIC = 12
 RECORDS_DAYS_EXPEDITED = 1
 # Lab. Code 4610.6(d): determination 30 days after receipt of the application and complete
-# records; 3 days if expedited; 5 working days when every item is a drug-formulary dispute.
+# records; 3 days if expedited; a drug-formulary dispute 5 working days.
 DETERMINATION_DAYS_STANDARD = 30
 DETERMINATION_DAYS_EXPEDITED = 3
-DETERMINATION_BUSINESS_DAYS_FORMULARY = 5
-# 8 CCR 9792.10.7: an overturned item is authorized within 5 working days, or reimbursed
-# within 20 days when the service was already given.
-AUTHORIZATION_BUSINESS_DAYS = 5
+DETERMINATION_WORKING_DAYS_FORMULARY = 5
+# 8 CCR 9792.10.4(b): the notice of assignment within one business day of the finding.
+NOTICE_WORKING_DAYS = 1
+# 8 CCR 9792.10.7(a)(1): reimbursement for services already given within 20 days after receipt
+# of the determination; (a)(2): authorization of services not yet given within 5 working days.
 REIMBURSEMENT_DAYS = 20
-# Lab. Code 4610.6(h); 8 CCR 10575: appeal by verified petition within 30 days of service.
+AUTHORIZATION_WORKING_DAYS = 5
+# Lab. Code 4610.6(h); 8 CCR 10575: appeal by verified petition within 30 days of service
+# (+5 by mail, CCP 1013(a); Matute v. LAUSD, WCAB 2015).
 APPEAL_DAYS = 30
 
+CCP_12A = "CCP 12a"
+CCP_1013A = "CCP 1013(a)"
+WORKING_DAYS = "Lab. Code 4600.4(b)"
 
-# Commemorative days the library lists for California that are no holiday of Gov. Code 6700:
-# state offices stay open and the clock runs.
-_NOT_HOLIDAYS = frozenset({"Susan B. Anthony Day"})
+
+@dataclass(frozen=True)
+class Deadline:
+    on: dt.date
+    text: str  # the computation in words, ending with its sources
+    sources: tuple[str, ...]
+    calendar: str | None  # the calendar version used ("judicial v1"), None when none was
+
+    def __str__(self) -> str:
+        return f"{self.on:%m/%d/%Y}"
 
 
-@lru_cache(maxsize=64)
-def _california_holidays(year: int) -> dict[dt.date, str]:
-    days = holidays.country_holidays("US", subdiv="CA", years=year, language="en_US")
-    return {day: name for day, name in days.items() if name not in _NOT_HOLIDAYS}
+def _finish(steps: str, sources: list[str]) -> str:
+    return f"{steps}. {'; '.join(sources)}"
+
+
+def days_after(
+    start: dt.date, days: int, *, event: str, sources: tuple[str, ...], mail_days: int = 0
+) -> Deadline:
+    """`days` calendar days (+ `mail_days` for service by mail) after `start`; a last day that
+    is a holiday runs to the next day that is not (CCP 12a, on the judicial calendar)."""
+    cal = calendars.judicial()
+    end = start + dt.timedelta(days=days + mail_days)
+    due, skipped = cal.roll_forward(end)
+    sources = list(sources)
+    text = f"{days} days after {event} {start:%m/%d/%Y}"
+    if mail_days:
+        text += f", +{mail_days} days for service by mail"
+        sources.append(CCP_1013A)
+    if not skipped:
+        return Deadline(
+            due,
+            _finish(f"{text}: due {day_label(due, year=True)}", sources),
+            tuple(sources),
+            cal.label,
+        )
+    parts = []
+    for index, (day, reason) in enumerate(skipped):
+        label = day_label(day, year=index == 0)
+        parts.append(label if reason == "weekend" else f"{label} is {reason}")
+    text += f" is {'; '.join(parts)}: due {day_label(due, year=True)}"
+    sources.append(CCP_12A)
+    return Deadline(due, _finish(text, sources), tuple(sources), cal.label)
+
+
+def working_days_after(
+    start: dt.date, days: int, *, event: str, sources: tuple[str, ...]
+) -> Deadline:
+    """The `days`-th working day after `start` (Lab. Code 4600.4(b): not a Saturday, a Sunday
+    or a state office holiday)."""
+    cal = calendars.state_offices()
+    due = cal.add_working_days(start, days)
+    sources = [*sources, WORKING_DAYS]
+    day, holidays = start, []
+    while day < due:
+        day += calendars.ONE_DAY
+        name = cal.holidays.get(day)
+        if name is not None and day.weekday() < 5:
+            holidays.append(f"{day_label(day)} {name}")
+    unit = "working day" if days == 1 else "working days"
+    text = f"{days} {unit} after {event} {start:%m/%d/%Y}"
+    if holidays:
+        text += f" (not counted: {', '.join(holidays)})"
+    text += f": due {day_label(due, year=True)}"
+    return Deadline(due, _finish(text, sources), tuple(sources), cal.label)
+
+
+def plain_days_after(
+    start: dt.date, days: int, *, period: str, event: str, sources: tuple[str, ...]
+) -> Deadline:
+    """A period that runs through weekends and holidays (24 hours; an expedited review's 3 days);
+    `period` says it in words."""
+    due = start + dt.timedelta(days=days)
+    text = f"{period} after {event} {start:%m/%d/%Y}, weekends and holidays included"
+    text += f": due {day_label(due, year=True)}"
+    return Deadline(due, _finish(text, list(sources)), tuple(sources), None)
+
+
+def same_day(start: dt.date, *, event: str, sources: tuple[str, ...]) -> Deadline:
+    text = f"the day of {event} {start:%m/%d/%Y}: due {day_label(start, year=True)}"
+    return Deadline(start, _finish(text[0].upper() + text[1:], list(sources)), tuple(sources), None)
+
+
+# --- dates only, for callers that need no explanation ------------------------------------------
 
 
 def holiday_name(day: dt.date) -> str | None:
-    return _california_holidays(day.year).get(day)
+    """The state office holiday on `day`, if any."""
+    return calendars.state_offices().holidays.get(day)
 
 
 def is_business_day(day: dt.date) -> bool:
-    return day.weekday() < 5 and holiday_name(day) is None
-
-
-def next_business_day_on_or_after(day: dt.date) -> dt.date:
-    while not is_business_day(day):
-        day += dt.timedelta(days=1)
-    return day
-
-
-def add_calendar_days(start: dt.date, days: int) -> dt.date:
-    """`days` calendar days after `start`; a period ending on a non-business day runs on
-    to the next business day (Code Civ. Proc. 12a)."""
-    return next_business_day_on_or_after(start + dt.timedelta(days=days))
+    return calendars.state_offices().day_off(day) is None
 
 
 def add_business_days(start: dt.date, days: int) -> dt.date:
-    """The `days`-th business day after `start` (the day of the event itself does not count)."""
-    day = start
-    remaining = days
-    while remaining > 0:
-        day += dt.timedelta(days=1)
-        if is_business_day(day):
-            remaining -= 1
-    return day
+    return calendars.state_offices().add_working_days(start, days)
 
 
 def business_days_between(start: dt.date, end: dt.date) -> int:
-    """Business days after `start` up to and including `end` (negative when end is earlier)."""
-    if end == start:
-        return 0
-    sign = 1 if end > start else -1
-    low, high = (start, end) if sign == 1 else (end, start)
-    count = 0
-    day = low
-    while day < high:
-        day += dt.timedelta(days=1)
-        if is_business_day(day):
-            count += 1
-    return sign * count
+    return calendars.state_offices().working_days_between(start, end)
 
 
-def application_deadline(ur_served_on: dt.date) -> dt.date:
-    # 8 CCR 9792.10.1(b)(1)
-    return add_calendar_days(ur_served_on, APPLICATION_DAYS)
+def add_calendar_days(start: dt.date, days: int) -> dt.date:
+    """`days` calendar days after `start`, rolled forward past holidays (CCP 12a)."""
+    return calendars.judicial().roll_forward(start + dt.timedelta(days=days))[0]
 
 
-def application_filed_late(*, ur_served_on: dt.date, received_on: dt.date) -> bool:
-    """A late application is flagged; the administrator decides (8 CCR 9792.10.1(b)(1))."""
-    return received_on > application_deadline(ur_served_on)
+def authorization_due_on(received_on: dt.date) -> dt.date:
+    # 8 CCR 9792.10.7(a)(2): authorize within 5 working days of receipt of the determination.
+    return add_business_days(received_on, AUTHORIZATION_WORKING_DAYS)
 
 
-def records_due_on(*, notice_on: dt.date, expedited: bool, electronic: bool) -> dt.date:
-    # 8 CCR 9792.10.5(a)(1)
-    if expedited:
-        # 24 hours: the next calendar day, whatever day it is.
-        return notice_on + dt.timedelta(days=RECORDS_DAYS_EXPEDITED)
-    days = RECORDS_DAYS_ELECTRONIC if electronic else RECORDS_DAYS_MAILED
-    return add_calendar_days(notice_on, days)
+def reimbursement_due_on(received_on: dt.date) -> dt.date:
+    # 8 CCR 9792.10.7(a)(1): reimburse within 20 days after receipt of the determination.
+    return add_calendar_days(received_on, REIMBURSEMENT_DAYS)
+
+
+def appeal_due_on(served_on: dt.date, *, by_mail: bool = False) -> dt.date:
+    # Lab. Code 4610.6(h); 8 CCR 10575; CCP 1013(a) when served by mail.
+    extra = MAIL_EXTENSION_DAYS if by_mail else 0
+    return add_calendar_days(served_on, APPEAL_DAYS + extra)
 
 
 def determination_due_on(*, clock_start: dt.date, expedited: bool, formulary_only: bool) -> dt.date:
@@ -114,20 +174,5 @@ def determination_due_on(*, clock_start: dt.date, expedited: bool, formulary_onl
     if expedited:
         return clock_start + dt.timedelta(days=DETERMINATION_DAYS_EXPEDITED)
     if formulary_only:
-        return add_business_days(clock_start, DETERMINATION_BUSINESS_DAYS_FORMULARY)
+        return add_business_days(clock_start, DETERMINATION_WORKING_DAYS_FORMULARY)
     return add_calendar_days(clock_start, DETERMINATION_DAYS_STANDARD)
-
-
-def authorization_due_on(served_on: dt.date) -> dt.date:
-    # 8 CCR 9792.10.7(a)(1)
-    return add_business_days(served_on, AUTHORIZATION_BUSINESS_DAYS)
-
-
-def reimbursement_due_on(served_on: dt.date) -> dt.date:
-    # 8 CCR 9792.10.7(a)(2)
-    return add_calendar_days(served_on, REIMBURSEMENT_DAYS)
-
-
-def appeal_due_on(served_on: dt.date) -> dt.date:
-    # Lab. Code 4610.6(h); 8 CCR 10575
-    return add_calendar_days(served_on, APPEAL_DAYS)

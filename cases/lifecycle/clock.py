@@ -1,37 +1,44 @@
 """A case's clock: which statutory deadline runs now, when it falls due and whether it is late,
-computed from the case's facts with the rules of cases.clock.deadlines (SPEC section 3)."""
+computed from the case's facts by the one calculator (cases.clock.calculator, SPEC section 3)
+that `manage.py clock` and the calculator page use too."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from cases.clock.deadlines import (
-    application_deadline,
-    application_filed_late,
-    determination_due_on,
-    records_due_on,
-)
+from cases.clock.calculator import Clocks, Facts, compute
+from cases.clock.deadlines import Deadline
 from cases.lifecycle.statuses import (
     DETERMINATION_CLOCK_STATUSES,
     RECORDS_CLOCK_STATUSES,
-    Priority,
+    CaseStatus,
 )
+
+# 8 CCR 9792.10.4(b): from the day an application arrives, the eligibility finding and the
+# notice of assignment are due (the first-day clock) until the notice is sent.
+NOTICE_CLOCK_STATUSES = frozenset({CaseStatus.RECEIVED, CaseStatus.ELIGIBLE})
 
 
 @dataclass(frozen=True)
 class CaseClock:
     today: dt.date
-    application_deadline: dt.date
+    application_deadline: dt.date | None
     filed_late: bool
     records_due_on: dt.date | None
     records_complete_on: dt.date | None
     records_overdue: bool
     determination_due_on: dt.date | None
-    running: str | None  # "records", "determination" or None when no clock runs
+    running: str | None  # "notice", "records", "determination" or None when no clock runs
     due_on: dt.date | None
+    notice_due_on: dt.date | None = None
+    explain: dict[str, str] = field(default_factory=dict)
+    # (item, its Deadline) for each disputed item once the determination clock has started
+    item_deadlines: tuple = ()
+    first_item: object | None = None  # the item due first
+    deadlines: dict[str, Deadline] = field(default_factory=dict)
 
     @property
     def days_left(self) -> int | None:
@@ -52,34 +59,59 @@ class CaseClock:
     def due_soon(self) -> bool:
         return self.days_left is not None and 0 <= self.days_left <= 3
 
+    @property
+    def running_explain(self) -> str:
+        key = {"notice": "notice_due_on", "records": "records_due_on"}.get(
+            self.running or "", "determination_due_on"
+        )
+        return self.explain.get(key, "")
+
+
+def case_facts(case, items=None) -> Facts:
+    """The calculator's facts from a case. Fields another branch adds (`ur_decision_served_by`,
+    `notice_sent_on`, `notice_sent_by`) are read when present; until then the notice's method
+    comes from `notice_sent_electronically`."""
+    notice_by = getattr(case, "notice_sent_by", "") or (
+        "electronic" if case.notice_sent_electronically else "mail"
+    )
+    return Facts(
+        priority=case.priority,
+        ur_decision_served_on=case.ur_served_on,
+        ur_decision_served_by=getattr(case, "ur_decision_served_by", "") or "",
+        application_received=case.application_received,
+        notice_sent_on=getattr(case, "notice_sent_on", None) or case.date_assigned,
+        notice_sent_by=notice_by,
+        records_complete_on=case.records_complete_on,
+        # The items matter only once the determination clock runs (pages without it keep their
+        # query counts).
+        formulary_items=tuple(
+            item.formulary_dispute for item in (case.items.all() if items is None else items)
+        )
+        if case.records_complete_on
+        else (),
+    )
+
 
 def formulary_only(items) -> bool:
     items = list(items)
     return bool(items) and all(item.formulary_dispute for item in items)
 
 
+def _on(deadline: Deadline | None) -> dt.date | None:
+    return deadline.on if deadline else None
+
+
 def case_clock(case, *, today: dt.date | None = None) -> CaseClock:
     today = today or timezone.localdate()
-    expedited = case.priority == Priority.EXPEDITED
-    records_due = None
-    if case.date_assigned:
-        records_due = records_due_on(
-            notice_on=case.date_assigned,
-            expedited=expedited,
-            electronic=case.notice_sent_electronically,
-        )
-    determination_due = None
-    if case.records_complete_on:
-        # The clock starts on receipt of both the application and the complete records.
-        clock_start = max(case.records_complete_on, case.application_received)
-        determination_due = determination_due_on(
-            clock_start=clock_start,
-            expedited=expedited,
-            formulary_only=formulary_only(case.items.all()),
-        )
+    items = list(case.items.all()) if case.records_complete_on else []
+    clocks: Clocks = compute(case_facts(case, items))
+    records_due = _on(clocks.records_due_on)
+    determination_due = _on(clocks.determination_due_on)
     running = None
     due = None
-    if case.status in RECORDS_CLOCK_STATUSES and records_due:
+    if case.status in NOTICE_CLOCK_STATUSES and clocks.notice_due_on and not case.date_assigned:
+        running, due = "notice", clocks.notice_due_on.on
+    elif case.status in RECORDS_CLOCK_STATUSES and records_due:
         running, due = "records", records_due
     elif case.status in DETERMINATION_CLOCK_STATUSES and determination_due:
         running, due = "determination", determination_due
@@ -91,21 +123,27 @@ def case_clock(case, *, today: dt.date | None = None) -> CaseClock:
             or (not case.records_complete_on and running == "records" and today > records_due)
         )
     )
+    json = clocks.as_json()
+    deadlines = {key: getattr(clocks, key) for key in Clocks.DATES if getattr(clocks, key)}
     return CaseClock(
         today=today,
-        application_deadline=application_deadline(case.ur_served_on),
-        filed_late=application_filed_late(
-            ur_served_on=case.ur_served_on, received_on=case.application_received
-        ),
+        application_deadline=_on(clocks.application_deadline),
+        filed_late=bool(clocks.filed_late),
         records_due_on=records_due,
         records_complete_on=case.records_complete_on,
         records_overdue=records_overdue,
         determination_due_on=determination_due,
         running=running,
         due_on=due,
+        notice_due_on=_on(clocks.notice_due_on),
+        explain=json["explain"],
+        item_deadlines=tuple(zip(items, clocks.items, strict=True)),
+        first_item=items[clocks.first_item] if clocks.first_item is not None else None,
+        deadlines=deadlines,
     )
 
 
 def current_due_on(case) -> dt.date | None:
-    """The deadline stored on the case for sorting (see Case.due_on)."""
+    """The deadline stored on the case for sorting (see Case.due_on), the first-day notice
+    included."""
     return case_clock(case).due_on

@@ -248,7 +248,8 @@ def test_case_detail_is_the_export_without_the_reviewer(api, api_client_user, re
     data = response.json()
     assert data["case_number"] == result.case_number
     assert data["status"] == "received"
-    assert data["clocks"]["application_deadline"] == "2016-12-05"
+    # The UR service method is not held: taken as mail, +5 days (CCP 1013(a)).
+    assert data["clocks"]["application_deadline"] == "2016-12-08"
     assert data["assignment"]["status"] == "assigned"
     assert "reviewer" not in data["assignment"]
     assert reviewer.username not in response.content.decode()

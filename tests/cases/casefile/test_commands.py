@@ -30,7 +30,8 @@ def test_export_prints_the_intake_shape_with_status_clocks_and_outcome(seed_file
     assert data["outcome"] == "upheld"
     assert data["assignment"] is None
     assert data["letters"] == []
-    assert data["clocks"]["application_deadline"] == "2015-04-01"
+    # Service method not held: taken as mail, +5 days (CCP 1013(a)).
+    assert data["clocks"]["application_deadline"] == "2015-04-06"
     assert data["clocks"]["records_due_on"] == "2015-03-30"
     assert data["clocks"]["due_on"] is None and data["clocks"]["overdue"] is False
 

@@ -1,21 +1,19 @@
-"""The statutory clock (SPEC section 3) on real California calendars of 2025 and 2026."""
+"""The statutory clock (SPEC section 3) on the seeded holiday tables of 2025 and 2026."""
 
 import datetime as dt
 
 import pytest
 
+from cases.clock.calculator import calculate
 from cases.clock.deadlines import (
     add_business_days,
     add_calendar_days,
     appeal_due_on,
-    application_deadline,
-    application_filed_late,
     authorization_due_on,
     business_days_between,
     determination_due_on,
     holiday_name,
     is_business_day,
-    records_due_on,
     reimbursement_due_on,
 )
 from cases.lifecycle.clock import case_clock, formulary_only
@@ -23,6 +21,31 @@ from cases.lifecycle.models import CaseStatus
 from tests.factories import CaseFactory, DisputedItemFactory
 
 D = dt.date
+
+pytestmark = pytest.mark.django_db  # the holiday tables are data
+
+
+def application_deadline(served, by="personal"):
+    facts = {"ur_decision_served_on": served.isoformat(), "ur_decision_served_by": by}
+    return D.fromisoformat(calculate(facts)["application_deadline"])
+
+
+def application_filed_late(*, ur_served_on, received_on, by="personal"):
+    facts = {
+        "ur_decision_served_on": ur_served_on.isoformat(),
+        "ur_decision_served_by": by,
+        "application_received": received_on.isoformat(),
+    }
+    return calculate(facts)["filed_late"]
+
+
+def records_due_on(*, notice_on, expedited, electronic):
+    facts = {
+        "priority": "expedited" if expedited else "standard",
+        "notice_sent_on": notice_on.isoformat(),
+        "notice_sent_by": "electronic" if electronic else "mail",
+    }
+    return D.fromisoformat(calculate(facts)["records_due_on"])
 
 
 # --- business days ---------------------------------------------------------------------------
@@ -37,12 +60,11 @@ D = dt.date
         (D(2025, 3, 31), "Cesar Chavez Day"),
         (D(2026, 3, 31), "Cesar Chavez Day"),
         (D(2026, 5, 25), "Memorial Day"),
-        (D(2026, 7, 3), "Independence Day (observed)"),
         (D(2026, 9, 7), "Labor Day"),
         (D(2025, 11, 11), "Veterans Day"),
         (D(2026, 11, 11), "Veterans Day"),
         (D(2026, 11, 26), "Thanksgiving Day"),
-        (D(2026, 11, 27), "Day After Thanksgiving"),
+        (D(2026, 11, 27), "Day after Thanksgiving"),
         (D(2026, 12, 25), "Christmas Day"),
     ],
 )
@@ -86,8 +108,9 @@ def test_commemorative_days_that_close_no_office_are_business_days():
         # Day before Veterans Day.
         (D(2026, 11, 10), D(2026, 11, 12)),
         (D(2025, 11, 10), D(2025, 11, 12)),
-        # Thursday before the observed Independence Day (Friday 07/03/2026).
-        (D(2026, 7, 2), D(2026, 7, 6)),
+        # Independence Day 2026 is a Saturday: state offices get holiday credit, not the
+        # Friday off (CalHR), so Friday 07/03 is a working day.
+        (D(2026, 7, 2), D(2026, 7, 3)),
         # An ordinary Tuesday.
         (D(2026, 11, 17), D(2026, 11, 18)),
     ],
@@ -252,14 +275,24 @@ def clock_case(**fields):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("status", [CaseStatus.RECEIVED, CaseStatus.ELIGIBLE])
-def test_no_clock_runs_before_the_notice_of_assignment(status):
-    clock = case_clock(clock_case(status=status), today=D(2026, 11, 10))
-    assert clock.running is None
-    assert clock.due_on is None
-    assert clock.days_left is None
-    assert not clock.overdue
-    assert clock.application_deadline == D(2026, 11, 19)
+def test_a_new_application_runs_the_first_day_clock_of_the_notice(status):
+    # 8 CCR 9792.10.4(b): the notice of assignment within one business day. Received Monday
+    # 11/02/2026: due Tuesday 11/03.
+    clock = case_clock(clock_case(status=status), today=D(2026, 11, 2))
+    assert clock.running == "notice"
+    assert clock.due_on == clock.notice_due_on == D(2026, 11, 3)
+    assert clock.days_left == 1
+    assert "8 CCR 9792.10.4(b)" in clock.explain["notice_due_on"]
+    # The UR decision's service method is not held: taken as mail, 30 + 5 days (CCP 1013(a)).
+    assert clock.application_deadline == D(2026, 11, 24)
     assert not clock.filed_late
+
+
+@pytest.mark.django_db
+def test_an_expedited_application_owes_its_notice_the_same_day():
+    clock = case_clock(clock_case(priority="expedited"), today=D(2026, 11, 2))
+    assert clock.due_on == D(2026, 11, 2)
+    assert clock.due_today
 
 
 @pytest.mark.django_db
@@ -398,18 +431,28 @@ def test_case_clock_uses_5_business_days_only_when_every_item_is_formulary():
     DisputedItemFactory(case=case, position=1, formulary_dispute=True)
     DisputedItemFactory(case=case, position=2, formulary_dispute=True)
     assert case_clock(case, today=D(2026, 1, 16)).due_on == D(2026, 1, 26)
-    DisputedItemFactory(case=case, position=3, formulary_dispute=False)
-    # One item that is not a formulary dispute: the standard 30 days (02/15 is a Sunday and
-    # 02/16 Presidents' Day).
-    assert case_clock(case, today=D(2026, 1, 16)).due_on == D(2026, 2, 17)
+    third = DisputedItemFactory(case=case, position=3, formulary_dispute=False)
+    # A mixed case: each item has its own date (Lab. Code 4610.6(d)); the case is due on the
+    # earliest, the formulary items'. The other item gets the standard 30 days (02/15 is a
+    # Sunday and 02/16 Presidents' Day).
+    clock = case_clock(case, today=D(2026, 1, 16))
+    assert clock.due_on == D(2026, 1, 26)
+    assert [deadline.on for _, deadline in clock.item_deadlines] == [
+        D(2026, 1, 26),
+        D(2026, 1, 26),
+        D(2026, 2, 17),
+    ]
+    assert clock.item_deadlines[2][0] == third
+    assert clock.first_item.position == 1
 
 
 @pytest.mark.django_db
 def test_case_clock_flags_a_late_application():
-    case = clock_case(application_received=D(2026, 11, 20), ur_decision_date=D(2026, 10, 20))
-    clock = case_clock(case, today=D(2026, 11, 24))
+    # Service method unknown: taken as mail (CLOCK_UNKNOWN_UR_SERVICE), 10/20 + 35 = 11/24.
+    case = clock_case(application_received=D(2026, 11, 25), ur_decision_date=D(2026, 10, 20))
+    clock = case_clock(case, today=D(2026, 11, 25))
     assert clock.filed_late
-    assert clock.application_deadline == D(2026, 11, 19)
+    assert clock.application_deadline == D(2026, 11, 24)
 
 
 @pytest.mark.django_db
@@ -420,5 +463,6 @@ def test_case_clock_counts_from_the_service_date_of_the_ur_decision_when_known()
         ur_decision_served_on=D(2026, 10, 23),
     )
     clock = case_clock(case, today=D(2026, 11, 24))
-    assert clock.application_deadline == D(2026, 11, 23)  # 11/22 is a Sunday
+    # 10/23 + 30 + 5 (taken as mailed) is Friday 11/27, the day after Thanksgiving: Monday.
+    assert clock.application_deadline == D(2026, 11, 30)
     assert not clock.filed_late

@@ -34,19 +34,19 @@ def test_eligibility_checks_of_a_timely_complete_application(case_admin):
     )
     checks = checks_by_label(case)
     assert all(check.ok for check in checks.values()), checks
-    assert "11/19/2026" in checks["Filed within 30 days of the UR decision"].detail
+    assert "11/24/2026" in checks["Filed within 30 days of the UR decision"].detail
     assert checks["Disputed items present"].detail == "1 disputed item(s)."
 
 
 @pytest.mark.django_db
 def test_eligibility_checks_flag_a_late_application_without_ur_decision_or_items(case_admin):
-    case = CaseFactory(application_received=D(2026, 11, 20), ur_decision_date=D(2026, 10, 20))
+    case = CaseFactory(application_received=D(2026, 11, 25), ur_decision_date=D(2026, 10, 20))
     record_add(case=case, actor=case_admin, uploaded=pdf_upload(), title="PR-2")
     checks = checks_by_label(case)
     late = checks["Filed within 30 days of the UR decision"]
     assert not late.ok
     assert "Filed late" in late.detail
-    assert "the deadline was 11/19/2026" in late.detail
+    assert "the deadline was 11/24/2026" in late.detail
     assert not checks["UR decision attached"].ok
     assert not checks["Disputed items present"].ok
 

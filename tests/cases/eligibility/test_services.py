@@ -51,18 +51,18 @@ def test_the_notice_is_dated_today_when_no_date_is_given(case, case_admin):
 
 @pytest.mark.django_db
 def test_a_late_application_must_be_confirmed_before_it_is_eligible(case_admin):
-    late = CaseFactory(application_received=D(2026, 11, 20), ur_decision_date=D(2026, 10, 20))
+    late = CaseFactory(application_received=D(2026, 11, 25), ur_decision_date=D(2026, 10, 20))
     DisputedItemFactory(case=late, position=1)
-    with pytest.raises(ValidationError, match=r"30-day deadline \(11/19/2026\)"):
+    with pytest.raises(ValidationError, match=r"30-day deadline \(11/24/2026\)"):
         case_eligibility_record(
-            case=late, actor=case_admin, eligible=True, notice_on=D(2026, 11, 23)
+            case=late, actor=case_admin, eligible=True, notice_on=D(2026, 11, 25)
         )
     late.refresh_from_db()
     assert late.status == S.RECEIVED
     assert event_types(late) == []
 
     case_eligibility_record(
-        case=late, actor=case_admin, eligible=True, notice_on=D(2026, 11, 23), late_accepted=True
+        case=late, actor=case_admin, eligible=True, notice_on=D(2026, 11, 25), late_accepted=True
     )
     late.refresh_from_db()
     assert late.status == S.AWAITING_RECORDS

@@ -1,0 +1,297 @@
+"""The deadline calculator: the statutory clock from facts alone (SPEC section 3). `manage.py
+clock`, the calculator page and a case's clock (cases.lifecycle.clock) all call `compute`.
+
+Facts (every key optional): priority, ur_decision_served_on, ur_decision_served_by,
+application_received, notice_sent_on, notice_sent_by, records_complete_on,
+items [{formulary_dispute}], letter_mailed_on, letter_sent_by. The result has every key, null
+where its facts are absent, and `explain` with the computation of each date in words."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.conf import settings
+
+from cases.clock import deadlines as rules
+from cases.clock.deadlines import Deadline
+
+PRIORITIES = ("standard", "expedited")
+UR_SERVICE = ("mail", "electronic", "personal")
+NOTICE_SERVICE = ("mail", "electronic")
+LETTER_SERVICE = ("mail", "electronic")
+DATE_KEYS = (
+    "ur_decision_served_on",
+    "application_received",
+    "notice_sent_on",
+    "records_complete_on",
+    "letter_mailed_on",
+)
+METHOD_KEYS = {
+    "ur_decision_served_by": UR_SERVICE,
+    "notice_sent_by": NOTICE_SERVICE,
+    "letter_sent_by": LETTER_SERVICE,
+}
+KNOWN_KEYS = frozenset({"priority", "items", *DATE_KEYS, *METHOD_KEYS})
+
+
+class FactsError(ValueError):
+    """Bad facts; `path` names the place in the JSON ("$.items[0].formulary_dispute")."""
+
+    def __init__(self, path: str, message: str):
+        super().__init__(f"{path}: {message}")
+        self.path = path
+
+
+@dataclass(frozen=True)
+class Facts:
+    priority: str = "standard"
+    ur_decision_served_on: dt.date | None = None
+    ur_decision_served_by: str = ""
+    application_received: dt.date | None = None
+    notice_sent_on: dt.date | None = None
+    notice_sent_by: str = ""
+    records_complete_on: dt.date | None = None
+    formulary_items: tuple[bool, ...] = ()
+    letter_mailed_on: dt.date | None = None
+    letter_sent_by: str = ""
+
+    @property
+    def expedited(self) -> bool:
+        return self.priority == "expedited"
+
+
+@dataclass
+class Clocks:
+    application_deadline: Deadline | None = None
+    filed_late: bool | None = None
+    notice_due_on: Deadline | None = None
+    records_due_on: Deadline | None = None
+    determination_due_on: Deadline | None = None
+    items: list[Deadline | None] = field(default_factory=list)
+    first_item: int | None = None  # index of the item due first
+    appeal_deadline: Deadline | None = None
+    determination_received_on: dt.date | None = None
+    authorization_due_on: Deadline | None = None
+    reimbursement_due_on: Deadline | None = None
+
+    DATES = (
+        "application_deadline",
+        "notice_due_on",
+        "records_due_on",
+        "determination_due_on",
+        "appeal_deadline",
+        "authorization_due_on",
+        "reimbursement_due_on",
+    )
+
+    def as_json(self) -> dict:
+        out: dict = {}
+        explain: dict[str, str] = {}
+        calendars: dict[str, str] = {}
+        for key in self.DATES:
+            deadline = getattr(self, key)
+            out[key] = deadline.on.isoformat() if deadline else None
+            if deadline:
+                explain[key] = deadline.text
+                if deadline.calendar:
+                    calendars[key] = deadline.calendar
+            if key == "application_deadline":
+                out["filed_late"] = self.filed_late
+        out["items"] = []
+        for index, deadline in enumerate(self.items):
+            out["items"].append(
+                {"determination_due_on": deadline.on.isoformat() if deadline else None}
+            )
+            if deadline:
+                explain[f"items[{index}].determination_due_on"] = deadline.text
+        out["explain"] = explain
+        out["calendar_versions"] = calendars
+        return out
+
+
+def _date(value, path: str) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise FactsError(path, "expected a date as YYYY-MM-DD")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise FactsError(path, f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def parse_facts(data, path: str = "$") -> Facts:
+    """Facts from one JSON object; FactsError names the first problem by its JSON path."""
+    if not isinstance(data, dict):
+        raise FactsError(path, "expected an object of facts")
+    unknown = sorted(set(data) - KNOWN_KEYS)
+    if unknown:
+        raise FactsError(f"{path}.{unknown[0]}", "unknown key")
+    values: dict = {key: _date(data.get(key), f"{path}.{key}") for key in DATE_KEYS}
+    priority = data.get("priority") or "standard"
+    if priority not in PRIORITIES:
+        raise FactsError(f"{path}.priority", f"expected one of {', '.join(PRIORITIES)}")
+    for key, allowed in METHOD_KEYS.items():
+        method = data.get(key) or ""
+        if method and method not in allowed:
+            raise FactsError(f"{path}.{key}", f"expected one of {', '.join(allowed)}")
+        values[key] = method
+    items = data.get("items") or []
+    if not isinstance(items, list):
+        raise FactsError(f"{path}.items", "expected a list")
+    formulary = []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise FactsError(f"{path}.items[{index}]", "expected an object")
+        flag = item.get("formulary_dispute", False)
+        if not isinstance(flag, bool):
+            raise FactsError(f"{path}.items[{index}].formulary_dispute", "expected true or false")
+        formulary.append(flag)
+    return Facts(priority=priority, formulary_items=tuple(formulary), **values)
+
+
+def _method(given: str, unknown_setting: str) -> tuple[str, bool]:
+    """The method of service, and whether it was assumed (the settings' choice)."""
+    if given:
+        return given, False
+    return getattr(settings, unknown_setting), True
+
+
+def compute(facts: Facts) -> Clocks:
+    clocks = Clocks()
+    expedited = facts.expedited
+
+    if facts.ur_decision_served_on:
+        method, assumed = _method(facts.ur_decision_served_by, "CLOCK_UNKNOWN_UR_SERVICE")
+        by = "method not given, taken as mail" if assumed and method == "mail" else method
+        clocks.application_deadline = rules.days_after(
+            facts.ur_decision_served_on,
+            rules.APPLICATION_DAYS,
+            event=f"service of the UR decision ({by})",
+            # 8 CCR 9792.10.1(b)(1); CCP 1013(a) by mail (Avila v. UC Irvine, WCAB 2015)
+            sources=("8 CCR 9792.10.1(b)(1)", "Lab. Code 4610.5(h)(1)")
+            + (("Avila v. UC Irvine Medical Center (WCAB 2015)",) if method == "mail" else ()),
+            mail_days=rules.MAIL_EXTENSION_DAYS if method == "mail" else 0,
+        )
+        if facts.application_received:
+            clocks.filed_late = facts.application_received > clocks.application_deadline.on
+
+    if facts.application_received:
+        # 8 CCR 9792.10.4(b): notice of assignment one business day after the finding.
+        if expedited and settings.CLOCK_EXPEDITED_NOTICE_SAME_DAY:
+            clocks.notice_due_on = rules.same_day(
+                facts.application_received,
+                event="receipt of the expedited application",
+                sources=("8 CCR 9792.10.4(b)", "expedited: CLOCK_EXPEDITED_NOTICE_SAME_DAY"),
+            )
+        else:
+            clocks.notice_due_on = rules.working_days_after(
+                facts.application_received,
+                rules.NOTICE_WORKING_DAYS,
+                event="receipt of the application (eligibility finding and notice of assignment)",
+                sources=("8 CCR 9792.10.4(b)",),
+            )
+
+    if facts.notice_sent_on:
+        source = ("8 CCR 9792.10.5(a)(1)",)
+        if expedited:
+            clocks.records_due_on = rules.plain_days_after(
+                facts.notice_sent_on,
+                rules.RECORDS_DAYS_EXPEDITED,
+                period="24 hours",
+                event="the expedited notice of assignment",
+                sources=source,
+            )
+        else:
+            method, assumed = _method(facts.notice_sent_by, "CLOCK_UNKNOWN_NOTICE_SERVICE")
+            mailed = method == "mail"
+            clocks.records_due_on = rules.days_after(
+                facts.notice_sent_on,
+                rules.RECORDS_DAYS_MAILED if mailed else rules.RECORDS_DAYS_ELECTRONIC,
+                event=(
+                    ("the notice mailed" if not assumed else "the notice (method not given: mail)")
+                    if mailed
+                    else "the notice sent electronically"
+                ),
+                sources=source,
+            )
+
+    if facts.records_complete_on:
+        # Lab. Code 4610.6(d): from receipt of the application and the complete records.
+        start = max(facts.records_complete_on, facts.application_received or dt.date.min)
+        event = "receipt of the application and complete records"
+        if expedited:
+            standard = rules.plain_days_after(
+                start,
+                rules.DETERMINATION_DAYS_EXPEDITED,
+                period="3 days",
+                event=event,
+                sources=("Lab. Code 4610.6(d)",),
+            )
+        else:
+            standard = rules.days_after(
+                start,
+                rules.DETERMINATION_DAYS_STANDARD,
+                event=event,
+                sources=("Lab. Code 4610.6(d)",),
+            )
+        formulary = None
+        if not expedited and any(facts.formulary_items):
+            formulary = rules.working_days_after(
+                start,
+                rules.DETERMINATION_WORKING_DAYS_FORMULARY,
+                event=f"{event} (drug-formulary dispute)",
+                sources=("Lab. Code 4610.6(d)",),
+            )
+        clocks.items = [
+            formulary if flag and formulary else standard for flag in facts.formulary_items
+        ]
+        if clocks.items:
+            clocks.first_item = min(range(len(clocks.items)), key=lambda i: clocks.items[i].on)
+            clocks.determination_due_on = clocks.items[clocks.first_item]
+        else:
+            clocks.determination_due_on = standard
+
+    if facts.letter_mailed_on:
+        method, assumed = _method(facts.letter_sent_by, "CLOCK_UNKNOWN_LETTER_SERVICE")
+        mailed = method == "mail"
+        by = (
+            "by mail"
+            if mailed and not assumed
+            else ("method not given, taken as mail" if mailed else "electronically")
+        )
+        clocks.appeal_deadline = rules.days_after(
+            facts.letter_mailed_on,
+            rules.APPEAL_DAYS,
+            event=f"service of the determination ({by})",
+            sources=("Lab. Code 4610.6(h)", "8 CCR 10575")
+            + (("Matute v. LAUSD (WCAB 2015)",) if mailed else ()),
+            mail_days=rules.MAIL_EXTENSION_DAYS if mailed else 0,
+        )
+        # 8 CCR 9792.10.7(a) counts from receipt of the determination.
+        received = facts.letter_mailed_on + dt.timedelta(
+            days=settings.CLOCK_MAIL_RECEIPT_DAYS if mailed else 0
+        )
+        clocks.determination_received_on = received
+        receipt = (
+            f"receipt of the determination (taken as {settings.CLOCK_MAIL_RECEIPT_DAYS} days "
+            "after mailing)"
+            if mailed
+            else "receipt of the determination"
+        )
+        clocks.authorization_due_on = rules.working_days_after(
+            received,
+            rules.AUTHORIZATION_WORKING_DAYS,
+            event=receipt,
+            sources=("8 CCR 9792.10.7(a)(2)",),
+        )
+        clocks.reimbursement_due_on = rules.days_after(
+            received, rules.REIMBURSEMENT_DAYS, event=receipt, sources=("8 CCR 9792.10.7(a)(1)",)
+        )
+    return clocks
+
+
+def calculate(data, path: str = "$") -> dict:
+    """JSON facts in, JSON clocks out (the command's and the page's shape)."""
+    return compute(parse_facts(data, path)).as_json()
