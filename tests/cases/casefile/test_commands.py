@@ -31,7 +31,11 @@ def test_export_prints_the_intake_shape_with_status_clocks_and_outcome(seed_file
     assert data["assignment"] is None
     assert data["letters"] == []
     assert data["clocks"]["application_deadline"] == "2015-04-01"
-    assert data["clocks"]["records_due_on"] == "2015-03-30"
+    # The seed does not say how its notice of 03/16/2015 was sent: not guessed, so the records
+    # get the mailed notice's 15 days (to Tue 03/31, Cesar Chavez Day), not the 12 of e-mail.
+    assert data["notice_sent_on"] == data["date_assigned"] == "2015-03-16"
+    assert data["notice_sent_by"] is None
+    assert data["clocks"]["records_due_on"] == "2015-04-01"
     assert data["clocks"]["due_on"] is None and data["clocks"]["overdue"] is False
 
 

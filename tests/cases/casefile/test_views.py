@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.eligibility.services import case_eligibility_record
-from cases.lifecycle.models import CaseStatus
+from cases.lifecycle.models import CaseStatus, SentBy
 from cases.records.models import MedicalRecord
 from tests.cases.helpers import HTMX, add_record
 from tests.factories import CaseFactory, DisputedItemFactory, pdf_upload
@@ -16,6 +16,7 @@ from tests.factories import CaseFactory, DisputedItemFactory, pdf_upload
 pytestmark = pytest.mark.django_db
 
 LIST_QUERIES = 5
+BY_EMAIL = {"eligible-notice_sent_by": "electronic"}
 
 
 def awaiting_records(case, actor, *, notice_on):
@@ -186,13 +187,17 @@ def test_record_upload_refuses_a_file_over_the_limit(admin_client, case, setting
 def test_eligible_finding_sends_the_notice_and_starts_the_records_clock(admin_client, case):
     response = admin_client.post(
         reverse("casefile:case_eligibility", args=[case.case_number]),
-        {"finding": "eligible", "eligible-notice_on": "2026-11-04", "eligible-electronic": "on"},
+        {
+            "finding": "eligible",
+            "eligible-notice_on": "2026-11-04",
+            "eligible-notice_sent_by": "electronic",
+        },
     )
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.status == CaseStatus.AWAITING_RECORDS
     assert case.date_assigned == dt.date(2026, 11, 4)
-    assert case.notice_sent_electronically is True
+    assert case.notice_sent_by == SentBy.ELECTRONIC
     page = admin_client.get(response["Location"]).content.decode()
     assert "records are due 11/16/2026" in page  # 12 days after an electronic notice
     assert "Status: Received → Eligible" in page  # the history explains the change
@@ -234,7 +239,9 @@ def test_late_application_needs_the_administrators_acceptance(admin_client):
     ).content.decode()
     assert "Filed late" in page and "Accept the late application" in page
 
-    response = admin_client.post(url, {"finding": "eligible", "eligible-notice_on": "2026-11-04"})
+    response = admin_client.post(
+        url, {"finding": "eligible", "eligible-notice_on": "2026-11-04", **BY_EMAIL}
+    )
     assert response.status_code == 200
     assert "The application was filed late: confirm that it is accepted" in (
         response.content.decode()
@@ -244,7 +251,12 @@ def test_late_application_needs_the_administrators_acceptance(admin_client):
 
     response = admin_client.post(
         url,
-        {"finding": "eligible", "eligible-notice_on": "2026-11-04", "eligible-late_accepted": "on"},
+        {
+            "finding": "eligible",
+            "eligible-notice_on": "2026-11-04",
+            "eligible-late_accepted": "on",
+            **BY_EMAIL,
+        },
     )
     assert response.status_code == 302
     late.refresh_from_db()
@@ -256,7 +268,7 @@ def test_service_refusal_is_shown_and_changes_nothing(admin_client):
     no_items = CaseFactory()
     response = admin_client.post(
         reverse("casefile:case_eligibility", args=[no_items.case_number]),
-        {"finding": "eligible", "eligible-notice_on": "2026-11-04"},
+        {"finding": "eligible", "eligible-notice_on": "2026-11-04", **BY_EMAIL},
         **HTMX,
     )
     html = response.content.decode()
