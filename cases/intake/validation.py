@@ -243,7 +243,7 @@ class _Checker(Checker):
         if data["notice_sent_by"] and notice_key is None:
             self.error(
                 f"{path}.notice_sent_by",
-                "is given without the notice's date: give notice_sent_on too",
+                "is given without the date the notice was sent (notice_sent_on)",
             )
         data["claim_number"] = self.text(
             raw,

@@ -61,7 +61,10 @@ def test_an_export_imports_again_as_the_same_case(tmp_path, case_admin):
     (tmp_path / "records" / "pr2.pdf").write_bytes(minimal_pdf(2))
     payload = intake_payload(
         case_number="CM16-0213037",
-        date_assigned="2016-11-09",
+        ur_decision_served_on="2016-11-03",
+        ur_decision_served_by="mail",
+        notice_sent_on="2016-11-09",
+        notice_sent_by="mail",
         records=[
             {"title": "PR-2", "document_date": "2016-10-19", "file": "records/pr2.pdf"},
             {"title": "UR decision", "file": "records/pr2.pdf", "kind": "ur_decision"},
@@ -81,6 +84,9 @@ def test_an_export_imports_again_as_the_same_case(tmp_path, case_admin):
     run("import_cases", str(write_json(tmp_path, payload)))
     first = json.loads(run("export_case", "CM16-0213037")[0])
     assert first["records"][0]["content"]
+    assert first["ur_decision_served_by"] == "mail" and first["notice_sent_by"] == "mail"
+    # The notice's date under both of its names.
+    assert first["notice_sent_on"] == first["date_assigned"] == "2016-11-09"
 
     # A fresh database: the case is gone, its export comes back under a new application id.
     Case.objects.all().delete()
