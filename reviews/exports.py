@@ -69,7 +69,9 @@ def _letters(case: Case) -> list[dict[str, Any]]:
         {
             "version": letter.version,
             "status": letter.status,
-            "mailing_date": letter.mailing_date.isoformat() if letter.mailing_date else None,
+            "mailing_date": _day(letter.mailing_date),
+            "sent_by": letter.sent_by or None,
+            "served_on": _day(letter.served_on),
             "signed_at": letter.signed_at.isoformat() if letter.signed_at else None,
             "party_sha256": letter.party_sha256 or None,
             "public_sha256": letter.public_sha256 or None,

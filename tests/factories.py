@@ -6,7 +6,7 @@ import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import Role, User
-from cases.lifecycle.models import Case, DisputedItem, Party, PartyRole
+from cases.lifecycle.models import Case, DisputedItem, Party, PartyRole, SentBy
 
 PASSWORD = "correct horse battery staple"
 
@@ -63,6 +63,11 @@ class CaseFactory(factory.django.DjangoModelFactory):
     worker_date_of_birth = dt.date(1968, 2, 1)
     worker_sex = "female"
     diagnoses = factory.LazyFunction(lambda: ["right shoulder contusion"])
+    date_assigned = None
+    # A notice that was sent went by e-mail unless a test says otherwise.
+    notice_sent_by = factory.LazyAttribute(
+        lambda case: SentBy.ELECTRONIC if case.date_assigned else ""
+    )
 
 
 class DisputedItemFactory(factory.django.DjangoModelFactory):

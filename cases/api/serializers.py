@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cases.intake.schema import intake_case_json_schema
-from cases.lifecycle.models import Case, CaseOutcome, CaseStatus
+from cases.lifecycle.models import Case, CaseOutcome, CaseStatus, SentBy
 from cases.records.models import RecordKind
 
 
@@ -58,6 +58,10 @@ class LetterSerializer(serializers.Serializer):
     version = serializers.IntegerField()
     status = serializers.CharField()
     mailing_date = serializers.DateField(allow_null=True)
+    sent_by = serializers.ChoiceField(
+        choices=SentBy.choices, allow_null=True, help_text="How the letter was served."
+    )
+    served_on = serializers.DateField(allow_null=True, help_text="The date of service.")
     signed_at = serializers.DateTimeField(allow_null=True)
     party_sha256 = serializers.CharField(allow_null=True)
     public_sha256 = serializers.CharField(allow_null=True)

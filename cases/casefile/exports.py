@@ -82,8 +82,12 @@ def case_export(
         "priority": case.priority,
         "application_received": _day(case.application_received),
         "date_assigned": _day(case.date_assigned),
+        # The same date under its SPEC section 7 name; intake takes both when they agree.
+        "notice_sent_on": _day(case.date_assigned),
+        "notice_sent_by": case.notice_sent_by or None,
         "ur_decision_date": _day(case.ur_decision_date),
         "ur_decision_served_on": _day(case.ur_decision_served_on),
+        "ur_decision_served_by": case.ur_decision_served_by or None,
         "date_of_injury": _day(case.date_of_injury),
         "claim_number": case.claim_number,
         "injured_worker": {

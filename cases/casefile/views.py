@@ -193,7 +193,7 @@ def case_eligibility(request, case_number: str):
                     actor=request.user,
                     eligible=True,
                     notice_on=form.cleaned_data["notice_on"],
-                    electronic=form.cleaned_data["electronic"],
+                    sent_by=form.cleaned_data["notice_sent_by"],
                     late_accepted=form.cleaned_data.get("late_accepted", False),
                 )
                 message = (

@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from cases.forms import date_field, no_future_date
+from cases.lifecycle.models import SentBy
 
 
 class EligibleForm(forms.Form):
@@ -14,10 +15,11 @@ class EligibleForm(forms.Form):
         "Notice of assignment date",
         help_text="The letter's Date Assigned; the records clock starts here.",
     )
-    electronic = forms.BooleanField(
-        label="Notice sent electronically",
-        required=False,
-        initial=True,
+    notice_sent_by = forms.ChoiceField(
+        label="Notice sent by",
+        choices=SentBy.choices,
+        initial=SentBy.ELECTRONIC,
+        widget=forms.RadioSelect,
         help_text="Records are due 12 days after an electronic notice, 15 after a mailed one, "
         "24 hours when expedited (8 CCR 9792.10.5(a)(1)).",
     )

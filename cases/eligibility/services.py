@@ -14,13 +14,14 @@ from cases.lifecycle import events
 from cases.lifecycle.models import (
     Case,
     CaseStatus,
+    SentBy,
 )
 from cases.lifecycle.services import case_lock, case_status_set, case_transition_check
 from cases.lifecycle.status_table import Action, allowed_actions
 from cases.records.models import RecordKind
 
 
-def _eligible_and_notice(*, case, actor, notice_on, electronic, reasons, late_accepted=False):
+def _eligible_and_notice(*, case, actor, notice_on, sent_by, reasons, late_accepted=False):
     from_status = case_status_set(case=case, to_status=CaseStatus.ELIGIBLE)
     events.eligibility_recorded(
         case=case,
@@ -31,13 +32,14 @@ def _eligible_and_notice(*, case, actor, notice_on, electronic, reasons, late_ac
         from_status=from_status,
     )
     case.date_assigned = notice_on
-    case.notice_sent_electronically = electronic
-    case.save(update_fields=["date_assigned", "notice_sent_electronically"])
+    case.notice_sent_by = sent_by
+    case.full_clean(exclude=["due_on"])
+    case.save(update_fields=["date_assigned", "notice_sent_by"])
     from_status = case_status_set(case=case, to_status=CaseStatus.AWAITING_RECORDS)
     events.notice_of_assignment_sent(
         case=case,
         actor=actor,
-        electronic=electronic,
+        sent_by=sent_by,
         records_due_on=case.clock.records_due_on,
         from_status=from_status,
     )
@@ -51,7 +53,7 @@ def case_eligibility_record(
     eligible: bool,
     reasons: list[str] | None = None,
     notice_on: dt.date | None = None,
-    electronic: bool = True,
+    sent_by: str = SentBy.ELECTRONIC,
     late_accepted: bool = False,
 ) -> Case:
     """Record the administrator's finding. Eligible sends the notice of assignment (the letter's
@@ -77,7 +79,7 @@ def case_eligibility_record(
             case=case,
             actor=actor,
             notice_on=notice_on,
-            electronic=electronic,
+            sent_by=sent_by,
             reasons=reasons,
             late_accepted=case.clock.filed_late,
         )

@@ -17,6 +17,8 @@ from cases.lifecycle.models import (
     ItemCategory,
     PartyRole,
     Priority,
+    SentBy,
+    ServedBy,
     Sex,
 )
 from cases.records.forms import RecordFields
@@ -47,6 +49,24 @@ class ApplicationForm(forms.Form):
         required=False,
         help_text="The 30-day application deadline runs from service; "
         "leave empty to use the UR decision date.",
+    )
+    ur_decision_served_by = forms.ChoiceField(
+        label="UR decision served by",
+        required=False,
+        choices=[("", "Not known"), *ServedBy.choices],
+        help_text="Service by mail gives the worker five more days to apply (CCP 1013(a)).",
+    )
+    notice_sent_on = date_field(
+        "Notice of assignment sent",
+        required=False,
+        help_text="Only when the notice was already sent: the case then awaits its records.",
+    )
+    notice_sent_by = forms.ChoiceField(
+        label="Notice sent by",
+        required=False,
+        choices=[("", "Not known"), *SentBy.choices],
+        help_text="Records are due 15 days after a mailed notice, 12 after an electronic one "
+        "(8 CCR 9792.10.5(a)(1)).",
     )
     date_of_injury = date_field("Date of injury")
     claim_number = forms.CharField(label="Claim number", max_length=64)

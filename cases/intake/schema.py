@@ -40,6 +40,8 @@ from cases.lifecycle.models import (
     Party,
     PartyRole,
     Priority,
+    SentBy,
+    ServedBy,
     Sex,
 )
 from cases.lifecycle.services import CASE_NUMBER_FORMAT
@@ -212,9 +214,29 @@ def intake_case_json_schema() -> dict[str, Any]:
         ),
         "priority": _choice(Priority.values),
         "application_received": _date(),
-        "date_assigned": _date(nullable=True, description="The notice of assignment, if sent."),
+        "date_assigned": _date(
+            nullable=True,
+            description="The notice of assignment's date (the letter's Date Assigned), if sent; "
+            "the same field as notice_sent_on.",
+        ),
+        "notice_sent_on": _date(
+            nullable=True,
+            description="The notice of assignment's date, if sent; the same field as "
+            "date_assigned (giving both with different dates is an error).",
+        ),
+        "notice_sent_by": _choice(
+            SentBy.values,
+            nullable=True,
+            description="How the notice of assignment was sent (records are due 15 days after a "
+            "mailed notice, 12 after an electronic one); needs its date.",
+        ),
         "ur_decision_date": _date(),
         "ur_decision_served_on": _date(nullable=True),
+        "ur_decision_served_by": _choice(
+            ServedBy.values,
+            nullable=True,
+            description="How the UR decision was served; absent when not known.",
+        ),
         "date_of_injury": _date(),
         "claim_number": _text(_size(Case, "claim_number")),
         "injured_worker": worker,

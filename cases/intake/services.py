@@ -108,6 +108,7 @@ def _case_rows_save(*, data: dict[str, Any], actor, source: str) -> Case:
         application_received=data["application_received"],
         ur_decision_date=data["ur_decision_date"],
         ur_decision_served_on=data.get("ur_decision_served_on"),
+        ur_decision_served_by=data.get("ur_decision_served_by") or "",
         date_of_injury=data["date_of_injury"],
         claim_number=data["claim_number"],
         worker_first_name=worker["first_name"],
@@ -159,7 +160,8 @@ def _case_rows_save(*, data: dict[str, Any], actor, source: str) -> Case:
             case=case,
             actor=case.created_by,
             notice_on=data["date_assigned"],
-            electronic=True,
+            # Blank when the sender did not say how it went: not guessed.
+            sent_by=data.get("notice_sent_by") or "",
             reasons=["Found eligible before intake (Date Assigned given)."],
         )
     return case

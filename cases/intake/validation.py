@@ -30,6 +30,8 @@ from cases.lifecycle.models import (
     Party,
     PartyRole,
     Priority,
+    SentBy,
+    ServedBy,
     Sex,
 )
 from cases.lifecycle.services import CASE_NUMBER_FORMAT
@@ -68,8 +70,11 @@ CASE_KEYS = (
     "priority",
     "application_received",
     "date_assigned",
+    "notice_sent_on",
+    "notice_sent_by",
     "ur_decision_date",
     "ur_decision_served_on",
+    "ur_decision_served_by",
     "date_of_injury",
     "claim_number",
     "injured_worker",
@@ -120,6 +125,18 @@ RECORD_REQUIRED = ("title",)
 DETERMINATION_REQUIRED = DETERMINATION_KEYS
 REVIEWER_REQUIRED = REVIEWER_KEYS
 DECISION_REQUIRED = DECISION_KEYS
+
+# Words senders use for a method of service, only to hint at the right value; the values
+# themselves are the vocabulary of ServedBy and SentBy.
+_SERVICE_WORDS = {
+    "email": ServedBy.ELECTRONIC,
+    "e-mail": ServedBy.ELECTRONIC,
+    "hand": ServedBy.PERSONAL,
+    "in person": ServedBy.PERSONAL,
+    "post": ServedBy.MAIL,
+    "postal": ServedBy.MAIL,
+    "us mail": ServedBy.MAIL,
+}
 
 _UR_DECISION_TITLE = re.compile(
     r"\b(ur|utilization\s+review)\b.*\b(decision|denial|determination|modification|"
@@ -216,6 +233,18 @@ class _Checker(Checker):
             "date_of_injury",
         ):
             data[key] = self.date(raw, key, path, required=key in CASE_REQUIRED)
+        notice_key = self.notice_date(raw, data, path)
+        data["ur_decision_served_by"] = self.service_method(
+            raw, "ur_decision_served_by", path, ServedBy.values, what="a method of service"
+        )
+        data["notice_sent_by"] = self.service_method(
+            raw, "notice_sent_by", path, SentBy.values, what="a way of sending the notice"
+        )
+        if data["notice_sent_by"] and notice_key is None:
+            self.error(
+                f"{path}.notice_sent_by",
+                "is given without the date the notice was sent (notice_sent_on)",
+            )
         data["claim_number"] = self.text(
             raw,
             "claim_number",
@@ -223,7 +252,7 @@ class _Checker(Checker):
             required="claim_number" in CASE_REQUIRED,
             max_length=_max_length(Case, "claim_number"),
         )
-        self.case_dates(data, path)
+        self.case_dates(data, path, notice_key=notice_key)
         data["injured_worker"] = self.worker(raw, path, data["date_of_injury"])
         for role in PartyRole.values:
             data[role] = self.party(raw, role, path)
@@ -234,7 +263,40 @@ class _Checker(Checker):
         data["determination"] = self.determination(raw, path, data)
         return data
 
-    def case_dates(self, data: dict, path: str) -> None:
+    def notice_date(self, raw: dict, data: dict, path: str) -> str | None:
+        """The notice of assignment's date, given as notice_sent_on or as date_assigned (the
+        letter's Date Assigned: SPEC section 7 takes both for the same date), into
+        data["date_assigned"]. Returns the key the date was given by (None: not given)."""
+        notice_on = self.date(raw, "notice_sent_on", path)
+        assigned = data["date_assigned"]
+        if notice_on and assigned and notice_on != assigned:
+            self.error(
+                f"{path}.notice_sent_on",
+                f"{notice_on} differs from {path}.date_assigned ({assigned}); both are the "
+                "notice of assignment's date: give one of them, or the same date in both",
+            )
+        if notice_on and not assigned:
+            data["date_assigned"] = notice_on
+        for key in ("date_assigned", "notice_sent_on"):
+            if raw.get(key) not in (None, ""):
+                return key
+        return None
+
+    def service_method(self, raw: dict, key: str, path: str, choices, *, what: str):
+        """One of `choices`, optional; a word senders use for one of them gets that as the
+        hint ("email" is electronic service, not a misspelt "mail")."""
+        value = raw.get(key)
+        hint = _SERVICE_WORDS.get(value.strip().lower()) if isinstance(value, str) else None
+        if hint in choices:
+            self.error(
+                key_path(path, key),
+                f"{json.dumps(value)} is not {what} (did you mean '{hint}'?); "
+                f"use one of: {', '.join(choices)}",
+            )
+            return None
+        return self.choice(raw, key, path, choices, required=key in CASE_REQUIRED, what=what)
+
+    def case_dates(self, data: dict, path: str, *, notice_key: str | None) -> None:
         injury, ur = data["date_of_injury"], data["ur_decision_date"]
         received, assigned = data["application_received"], data["date_assigned"]
         served = data["ur_decision_served_on"]
@@ -260,7 +322,7 @@ class _Checker(Checker):
             )
         if assigned and received and assigned < received:
             self.error(
-                f"{path}.date_assigned",
+                f"{path}.{notice_key}",
                 f"the notice of assignment ({assigned}) cannot precede the application "
                 f"({received})",
             )

@@ -68,19 +68,15 @@ class CaseClock:
 
 
 def case_facts(case, items=None) -> Facts:
-    """The calculator's facts from a case. Fields another branch adds (`ur_decision_served_by`,
-    `notice_sent_on`, `notice_sent_by`) are read when present; until then the notice's method
-    comes from `notice_sent_electronically`."""
-    notice_by = getattr(case, "notice_sent_by", "") or (
-        "electronic" if case.notice_sent_electronically else "mail"
-    )
+    """The calculator's facts from a case: a method of service not held stays blank, and the
+    calculator applies the settings for an unknown method (CLOCK_UNKNOWN_*_SERVICE)."""
     return Facts(
         priority=case.priority,
         ur_decision_served_on=case.ur_served_on,
-        ur_decision_served_by=getattr(case, "ur_decision_served_by", "") or "",
+        ur_decision_served_by=case.ur_decision_served_by,
         application_received=case.application_received,
-        notice_sent_on=getattr(case, "notice_sent_on", None) or case.date_assigned,
-        notice_sent_by=notice_by,
+        notice_sent_on=case.notice_sent_on,
+        notice_sent_by=case.notice_sent_by,
         records_complete_on=case.records_complete_on,
         # The items matter only once the determination clock runs (pages without it keep their
         # query counts).

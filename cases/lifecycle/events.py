@@ -110,7 +110,7 @@ def notice_of_assignment_sent(
     *,
     case: Case,
     actor: User | None,
-    electronic: bool,
+    sent_by: str,
     records_due_on: dt.date,
     from_status: str,
 ) -> CaseEvent:
@@ -119,7 +119,7 @@ def notice_of_assignment_sent(
         type=EventType.NOTICE_OF_ASSIGNMENT_SENT,
         actor=actor,
         date_assigned=case.date_assigned.isoformat(),
-        electronic=electronic,
+        sent_by=sent_by,
         records_due_on=records_due_on.isoformat(),
         from_status=from_status,
         to_status=case.status,

@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.template.defaultfilters import filesizeformat
 
-from cases.lifecycle.models import Case, CaseEvent, CaseStatus, EventType
+from cases.lifecycle.models import Case, CaseEvent, CaseStatus, EventType, SentBy
 from cases.lifecycle.services import TERMINATION_REASONS
 
 
@@ -23,6 +23,17 @@ def _date_text(value: object) -> str:
         return dt.date.fromisoformat(value).strftime("%m/%d/%Y")
     except (TypeError, ValueError):
         return str(value)
+
+
+def _notice_how(details: dict) -> str:
+    """How the notice went: `sent_by` since issue 9, a boolean `electronic` in older events."""
+    if "sent_by" in details:
+        sent_by = details["sent_by"]
+    else:
+        sent_by = SentBy.ELECTRONIC if details.get("electronic") else SentBy.MAIL
+    return {SentBy.ELECTRONIC: ", sent electronically", SentBy.MAIL: ", mailed"}.get(
+        sent_by, " (how it was sent is not known)"
+    )
 
 
 def event_summary(event: CaseEvent) -> list[str]:
@@ -55,8 +66,10 @@ def event_summary(event: CaseEvent) -> list[str]:
     if details.get("size"):
         lines.append(f"Size: {filesizeformat(details['size'])}")
     if details.get("date_assigned"):
-        how = "sent electronically" if details.get("electronic") else "mailed"
-        lines.append(f"Notice of assignment dated {_date_text(details['date_assigned'])}, {how}")
+        lines.append(
+            f"Notice of assignment dated {_date_text(details['date_assigned'])}"
+            f"{_notice_how(details)}"
+        )
     if details.get("records_due_on"):
         lines.append(f"Records due {_date_text(details['records_due_on'])}")
     if details.get("records_complete_on"):

@@ -23,6 +23,21 @@ class Sex(models.TextChoices):
     UNKNOWN = "unknown", "Not stated"
 
 
+# How a paper was served. Service by mail extends a period counted from it by five days
+# (CCP 1013(a)); 8 CCR 9792.10.5(a)(1) gives records 15 days after a mailed notice of
+# assignment, 12 after an electronic one.
+class ServedBy(models.TextChoices):
+    MAIL = "mail", "Mail"
+    ELECTRONIC = "electronic", "Electronic"
+    PERSONAL = "personal", "Personal delivery"
+
+
+# How we send a paper: the notice of assignment and the letter.
+class SentBy(models.TextChoices):
+    MAIL = "mail", "Mail"
+    ELECTRONIC = "electronic", "Electronic"
+
+
 class ItemCategory(models.TextChoices):
     """The state's treatment-request categories (SPEC section 7)."""
 
@@ -105,12 +120,24 @@ class Case(models.Model):
         blank=True,
         help_text="When the UR decision was served; the UR date if not known.",
     )
+    ur_decision_served_by = models.CharField(
+        max_length=16,
+        choices=ServedBy.choices,
+        blank=True,
+        help_text="How the UR decision was served; blank when not known.",
+    )
     date_of_injury = models.DateField()
     claim_number = models.CharField(max_length=64, db_index=True)
 
-    # Notice of assignment: the letter's "Date Assigned"; starts the records clock.
+    # Notice of assignment: the letter's "Date Assigned"; starts the records clock. Intake and
+    # the export also call it notice_sent_on (SPEC section 7).
     date_assigned = models.DateField(null=True, blank=True)
-    notice_sent_electronically = models.BooleanField(default=True)
+    notice_sent_by = models.CharField(
+        max_length=16,
+        choices=SentBy.choices,
+        blank=True,
+        help_text="How the notice of assignment was sent; blank when not sent or not known.",
+    )
     records_complete_on = models.DateField(null=True, blank=True)
     # The deadline the case is running against now (records, then determination). Derived by
     # deadlines.current_due_on and stored by the services only so lists can sort and filter on it.
@@ -151,6 +178,10 @@ class Case(models.Model):
     @property
     def ur_served_on(self):
         return self.ur_decision_served_on or self.ur_decision_date
+
+    @property
+    def notice_sent_on(self):
+        return self.date_assigned
 
     @property
     def is_open(self) -> bool:

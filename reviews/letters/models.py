@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from cases.lifecycle.models import Case
+from cases.lifecycle.models import Case, SentBy
 from cases.records.models import private_storage
 from reviews.determination.models import Determination
 
@@ -54,6 +54,15 @@ class Letter(models.Model):
     )
     letter_text = models.ForeignKey(LetterText, on_delete=models.PROTECT, related_name="+")
     mailing_date = models.DateField(null=True, blank=True)
+    # How and when the letter was served, once delivered: an appeal period runs from service,
+    # five days longer for a letter served by mail (CCP 1013(a)).
+    sent_by = models.CharField(
+        max_length=16,
+        choices=SentBy.choices,
+        blank=True,
+        help_text="How the letter was served; blank until delivered, or when not sent from here.",
+    )
+    served_on = models.DateField(null=True, blank=True, help_text="The date of service.")
     party_pdf = models.FileField(
         storage=private_storage, upload_to="letters/", max_length=300, blank=True
     )

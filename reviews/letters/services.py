@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.lifecycle import events
-from cases.lifecycle.models import Case, CaseStatus
+from cases.lifecycle.models import Case, CaseStatus, SentBy
 from cases.lifecycle.services import case_status_set
 from reviews.assignment.models import Assignment, AssignmentStatus
 from reviews.determination.models import Determination, DeterminationStatus
@@ -247,7 +247,11 @@ def _letter_issue(*, letter_id: int) -> str:
             case=case, round=determination.round, status=AssignmentStatus.ACCEPTED
         ).update(status=AssignmentStatus.COMPLETED)
         letter.status = LetterStatus.DELIVERED
-        letter.save(update_fields=["status"])
+        if letter.deliveries.exists():
+            # Letters go out by e-mail only, on the date they print (letter_produce).
+            letter.sent_by = SentBy.ELECTRONIC
+            letter.served_on = letter.mailing_date
+        letter.save(update_fields=["status", "sent_by", "served_on"])
         events.letter_issued(
             case=case, actor=letter.created_by, letter=letter, from_status=from_status
         )

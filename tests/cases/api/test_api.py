@@ -258,6 +258,40 @@ def test_case_detail_is_the_export_without_the_reviewer(api, api_client_user, re
 
 
 @pytest.mark.django_db
+def test_the_api_takes_and_returns_how_the_ur_decision_and_the_notice_were_served(api):
+    payload = intake_payload(
+        ur_decision_served_on="2016-11-03",
+        ur_decision_served_by="electronic",
+        notice_sent_on="2016-11-04",
+        notice_sent_by="mail",
+    )
+    created = post_json(api, CASES_URL, payload)
+    assert created.status_code == 201, created.json()
+    assert created.json()["status"] == CaseStatus.AWAITING_RECORDS
+
+    data = api.get(f"{CASES_URL}{created.json()['case_number']}/").json()
+
+    assert data["ur_decision_served_on"] == "2016-11-03"
+    assert data["ur_decision_served_by"] == "electronic"
+    assert data["notice_sent_on"] == data["date_assigned"] == "2016-11-04"
+    assert data["notice_sent_by"] == "mail"
+
+
+@pytest.mark.django_db
+def test_the_api_names_a_bad_method_of_service_by_its_path(api):
+    response = post_json(api, CASES_URL, intake_payload(ur_decision_served_by="email"))
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {
+            "path": "$.ur_decision_served_by",
+            "message": "\"email\" is not a method of service (did you mean 'electronic'?); "
+            "use one of: mail, electronic, personal",
+        }
+    ]
+    assert not Case.objects.exists()
+
+
+@pytest.mark.django_db
 def test_another_clients_case_is_404(api):
     other = cases_import(
         payload=intake_payload(), actor=UserFactory(role=Role.API_CLIENT), source="api"
@@ -415,6 +449,9 @@ def test_schema_request_bodies_list_exactly_the_intake_keys(client):
     assert list(record_body["properties"]) == list(RECORD_KEYS)
     # The choices and sizes are the checker's.
     assert item["category"]["enum"] == list(ItemCategory.values)
+    assert case["ur_decision_served_by"]["enum"] == ["mail", "electronic", "personal"]
+    assert case["notice_sent_by"]["enum"] == ["mail", "electronic"]
+    assert case["notice_sent_on"]["format"] == "date"
     assert case["application_id"]["maxLength"] == Case._meta.get_field("application_id").max_length
 
 

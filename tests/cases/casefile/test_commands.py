@@ -30,9 +30,13 @@ def test_export_prints_the_intake_shape_with_status_clocks_and_outcome(seed_file
     assert data["outcome"] == "upheld"
     assert data["assignment"] is None
     assert data["letters"] == []
-    # Service method not held: taken as mail, +5 days (CCP 1013(a)).
+    # Service method of the UR decision not held: taken as mail, +5 days (CCP 1013(a)).
     assert data["clocks"]["application_deadline"] == "2015-04-06"
-    assert data["clocks"]["records_due_on"] == "2015-03-30"
+    # The seed does not say how its notice of 03/16/2015 was sent: not guessed, so the records
+    # get the mailed notice's 15 days (to Tue 03/31, Cesar Chavez Day), not the 12 of e-mail.
+    assert data["notice_sent_on"] == data["date_assigned"] == "2015-03-16"
+    assert data["notice_sent_by"] is None
+    assert data["clocks"]["records_due_on"] == "2015-04-01"
     assert data["clocks"]["due_on"] is None and data["clocks"]["overdue"] is False
 
 
@@ -58,7 +62,10 @@ def test_an_export_imports_again_as_the_same_case(tmp_path, case_admin):
     (tmp_path / "records" / "pr2.pdf").write_bytes(minimal_pdf(2))
     payload = intake_payload(
         case_number="CM16-0213037",
-        date_assigned="2016-11-09",
+        ur_decision_served_on="2016-11-03",
+        ur_decision_served_by="mail",
+        notice_sent_on="2016-11-09",
+        notice_sent_by="mail",
         records=[
             {"title": "PR-2", "document_date": "2016-10-19", "file": "records/pr2.pdf"},
             {"title": "UR decision", "file": "records/pr2.pdf", "kind": "ur_decision"},
@@ -78,6 +85,9 @@ def test_an_export_imports_again_as_the_same_case(tmp_path, case_admin):
     run("import_cases", str(write_json(tmp_path, payload)))
     first = json.loads(run("export_case", "CM16-0213037")[0])
     assert first["records"][0]["content"]
+    assert first["ur_decision_served_by"] == "mail" and first["notice_sent_by"] == "mail"
+    # The notice's date under both of its names.
+    assert first["notice_sent_on"] == first["date_assigned"] == "2016-11-09"
 
     # A fresh database: the case is gone, its export comes back under a new application id.
     Case.objects.all().delete()

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.eligibility.services import case_eligibility_record
-from cases.lifecycle.models import CaseStatus
+from cases.lifecycle.models import CaseStatus, SentBy, ServedBy
 from cases.records.models import MedicalRecord
 from tests.cases.helpers import HTMX, add_record
 from tests.factories import CaseFactory, DisputedItemFactory, pdf_upload
@@ -16,6 +16,7 @@ from tests.factories import CaseFactory, DisputedItemFactory, pdf_upload
 pytestmark = pytest.mark.django_db
 
 LIST_QUERIES = 5
+BY_EMAIL = {"eligible-notice_sent_by": "electronic"}
 
 
 def awaiting_records(case, actor, *, notice_on):
@@ -129,6 +130,30 @@ def test_case_page_shows_facts_items_and_clock(admin_client, case):
     assert "Application received" in page  # the history
 
 
+def test_case_facts_say_how_the_ur_decision_was_served_and_how_the_notice_went(
+    admin_client, case, case_admin
+):
+    url = reverse("casefile:case_detail", args=[case.case_number])
+    page = admin_client.get(url).content.decode()
+    assert '<dt>UR decision served by</dt><dd><span class="muted">not known</span></dd>' in page
+    assert '<dt>Notice of assignment sent</dt><dd><span class="muted">not sent</span>' in page
+
+    case.ur_decision_served_by = ServedBy.PERSONAL
+    case.save(update_fields=["ur_decision_served_by"])
+    case_eligibility_record(
+        case=case,
+        actor=case_admin,
+        eligible=True,
+        notice_on=dt.date(2026, 11, 4),
+        sent_by=SentBy.MAIL,
+    )
+    page = admin_client.get(url).content.decode()
+
+    assert "<dt>UR decision served by</dt><dd>Personal delivery</dd>" in page
+    assert "<dt>Notice of assignment sent</dt><dd>11/04/2026 (mail)</dd>" in page
+    assert "Notice of assignment dated 11/04/2026, mailed" in page  # the history
+
+
 def test_overdue_case_says_overdue_on_its_page(admin_client, case, case_admin):
     awaiting_records(case, case_admin, notice_on=timezone.localdate() - dt.timedelta(days=20))
     page = admin_client.get(
@@ -186,16 +211,55 @@ def test_record_upload_refuses_a_file_over_the_limit(admin_client, case, setting
 def test_eligible_finding_sends_the_notice_and_starts_the_records_clock(admin_client, case):
     response = admin_client.post(
         reverse("casefile:case_eligibility", args=[case.case_number]),
-        {"finding": "eligible", "eligible-notice_on": "2026-11-04", "eligible-electronic": "on"},
+        {
+            "finding": "eligible",
+            "eligible-notice_on": "2026-11-04",
+            "eligible-notice_sent_by": "electronic",
+        },
     )
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.status == CaseStatus.AWAITING_RECORDS
     assert case.date_assigned == dt.date(2026, 11, 4)
-    assert case.notice_sent_electronically is True
+    assert case.notice_sent_by == SentBy.ELECTRONIC
     page = admin_client.get(response["Location"]).content.decode()
     assert "records are due 11/16/2026" in page  # 12 days after an electronic notice
     assert "Status: Received → Eligible" in page  # the history explains the change
+
+
+def test_an_eligible_finding_by_mail_gives_the_records_15_days(admin_client, case):
+    form = admin_client.get(reverse("casefile:case_detail", args=[case.case_number]))
+    assert 'name="eligible-notice_sent_by" value="electronic"' in form.content.decode()
+    assert 'type="checkbox" name="eligible-electronic"' not in form.content.decode()
+
+    response = admin_client.post(
+        reverse("casefile:case_eligibility", args=[case.case_number]),
+        {
+            "finding": "eligible",
+            "eligible-notice_on": "2026-11-04",
+            "eligible-notice_sent_by": "mail",
+        },
+    )
+
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.notice_sent_by == SentBy.MAIL
+    assert case.clock.records_due_on == dt.date(2026, 11, 19)  # 8 CCR 9792.10.5(a)(1)
+
+
+def test_an_eligible_finding_must_say_how_the_notice_was_sent(admin_client, case):
+    response = admin_client.post(
+        reverse("casefile:case_eligibility", args=[case.case_number]),
+        {
+            "finding": "eligible",
+            "eligible-notice_on": "2026-11-04",
+            "eligible-notice_sent_by": "fax",
+        },
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    case.refresh_from_db()
+    assert case.status == CaseStatus.RECEIVED and case.notice_sent_by == ""
 
 
 def test_ineligible_finding_closes_the_case_with_its_reasons(admin_client, case):
@@ -234,7 +298,9 @@ def test_late_application_needs_the_administrators_acceptance(admin_client):
     ).content.decode()
     assert "Filed late" in page and "Accept the late application" in page
 
-    response = admin_client.post(url, {"finding": "eligible", "eligible-notice_on": "2026-11-04"})
+    response = admin_client.post(
+        url, {"finding": "eligible", "eligible-notice_on": "2026-11-04", **BY_EMAIL}
+    )
     assert response.status_code == 200
     assert "The application was filed late: confirm that it is accepted" in (
         response.content.decode()
@@ -244,7 +310,12 @@ def test_late_application_needs_the_administrators_acceptance(admin_client):
 
     response = admin_client.post(
         url,
-        {"finding": "eligible", "eligible-notice_on": "2026-11-04", "eligible-late_accepted": "on"},
+        {
+            "finding": "eligible",
+            "eligible-notice_on": "2026-11-04",
+            "eligible-late_accepted": "on",
+            **BY_EMAIL,
+        },
     )
     assert response.status_code == 302
     late.refresh_from_db()
@@ -256,7 +327,7 @@ def test_service_refusal_is_shown_and_changes_nothing(admin_client):
     no_items = CaseFactory()
     response = admin_client.post(
         reverse("casefile:case_eligibility", args=[no_items.case_number]),
-        {"finding": "eligible", "eligible-notice_on": "2026-11-04"},
+        {"finding": "eligible", "eligible-notice_on": "2026-11-04", **BY_EMAIL},
         **HTMX,
     )
     html = response.content.decode()

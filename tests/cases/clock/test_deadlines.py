@@ -17,7 +17,7 @@ from cases.clock.deadlines import (
     reimbursement_due_on,
 )
 from cases.lifecycle.clock import case_clock, formulary_only
-from cases.lifecycle.models import CaseStatus
+from cases.lifecycle.models import CaseStatus, SentBy
 from tests.factories import CaseFactory, DisputedItemFactory
 
 D = dt.date
@@ -312,7 +312,7 @@ def test_records_clock_uses_15_days_for_a_mailed_notice():
     case = clock_case(
         status=CaseStatus.AWAITING_RECORDS,
         date_assigned=D(2026, 11, 4),
-        notice_sent_electronically=False,
+        notice_sent_by=SentBy.MAIL,
     )
     assert case_clock(case, today=D(2026, 11, 10)).due_on == D(2026, 11, 19)
 

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from cases.eligibility.services import case_eligibility_record
-from cases.lifecycle.models import CaseEvent, CaseStatus, EventType
+from cases.lifecycle.models import CaseEvent, CaseStatus, EventType, SentBy
 from tests.cases.helpers import event_types
 from tests.factories import CaseFactory, DisputedItemFactory
 
@@ -26,12 +26,12 @@ def test_eligible_sends_the_notice_and_starts_the_records_clock(case, case_admin
         eligible=True,
         reasons=["Timely; UR decision attached."],
         notice_on=D(2026, 11, 4),
-        electronic=False,
+        sent_by=SentBy.MAIL,
     )
     case.refresh_from_db()
     assert result.status == case.status == S.AWAITING_RECORDS
     assert case.date_assigned == D(2026, 11, 4)
-    assert not case.notice_sent_electronically
+    assert case.notice_sent_by == SentBy.MAIL
     assert case.due_on == D(2026, 11, 19)  # 15 days after a mailed notice
     eligibility = CaseEvent.objects.get(case=case, type=EventType.ELIGIBILITY_RECORDED)
     assert eligibility.details["eligible"] is True
@@ -39,7 +39,7 @@ def test_eligible_sends_the_notice_and_starts_the_records_clock(case, case_admin
     assert eligibility.details["late_application"] is False
     notice = CaseEvent.objects.get(case=case, type=EventType.NOTICE_OF_ASSIGNMENT_SENT)
     assert notice.details["records_due_on"] == "2026-11-19"
-    assert notice.details["electronic"] is False
+    assert notice.details["sent_by"] == SentBy.MAIL
 
 
 @pytest.mark.django_db

@@ -6,7 +6,7 @@ import pytest
 
 from cases.intake.services import case_create
 from cases.intake.validation import IntakeInvalid
-from cases.lifecycle.models import Case, CaseEvent, CaseStatus, EventType
+from cases.lifecycle.models import Case, CaseEvent, CaseStatus, EventType, SentBy
 from tests.cases.helpers import event_types, intake_data
 
 D = dt.date
@@ -64,11 +64,14 @@ def test_a_duplicate_application_id_writes_nothing(case_admin):
 @pytest.mark.django_db
 def test_a_case_arriving_with_date_assigned_awaits_records(case_admin):
     case = case_create(
-        data=intake_data(date_assigned=D(2026, 11, 4)), actor=case_admin, source="import"
+        data=intake_data(date_assigned=D(2026, 11, 4), notice_sent_by=SentBy.ELECTRONIC),
+        actor=case_admin,
+        source="import",
     )
     case.refresh_from_db()
     assert case.status == S.AWAITING_RECORDS
     assert case.date_assigned == D(2026, 11, 4)
+    assert case.notice_sent_by == SentBy.ELECTRONIC
     assert case.due_on == D(2026, 11, 16)  # 12 days after an electronic notice
     assert event_types(case) == [
         EventType.CASE_RECEIVED,

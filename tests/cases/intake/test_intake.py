@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from cases import registry
 from cases.intake.services import cases_import
 from cases.intake.validation import IntakeInvalid, intake_validate, record_kind_infer
-from cases.lifecycle.models import Case, CaseEvent, CaseStatus, PartyRole
+from cases.lifecycle.models import Case, CaseEvent, CaseStatus, PartyRole, SentBy, ServedBy
 from cases.records.models import MedicalRecord, RecordKind
 from cases.states import licensure_display, state_code, state_name
 from reviews.determination.models import Determination, ItemDecision
@@ -100,6 +100,15 @@ BAD_INPUTS = [
     ("date_of_injury", "2016-11-05", "$.date_of_injury", "cannot be after the UR decision"),
     ("application_received", "2016-11-01", "$.application_received", "before the UR decision"),
     ("date_assigned", "2016-11-01", "$.date_assigned", "cannot precede the application"),
+    ("notice_sent_on", "2016-11-01", "$.notice_sent_on", "cannot precede the application"),
+    ("notice_sent_on", "11/09/2016", "$.notice_sent_on", "YYYY-MM-DD"),
+    ("notice_sent_by", "mail", "$.notice_sent_by", "without the date the notice was sent"),
+    ("notice_sent_by", "personal", "$.notice_sent_by", "use one of: mail, electronic"),
+    ("notice_sent_by", "e-mail", "$.notice_sent_by", "did you mean 'electronic'"),
+    ("ur_decision_served_by", "mial", "$.ur_decision_served_by", "did you mean 'mail'"),
+    ("ur_decision_served_by", "email", "$.ur_decision_served_by", "did you mean 'electronic'"),
+    ("ur_decision_served_by", "fax", "$.ur_decision_served_by", "mail, electronic, personal"),
+    ("ur_decision_served_by", True, "$.ur_decision_served_by", "not a method of service"),
     ("case_number", "CM16-12345", "$.case_number", "CM, two-digit year"),
     ("claim_number", 123456, "$.claim_number", "must be text"),
     ("itemz", [], "$.itemz", "did you mean 'items'"),
@@ -478,6 +487,67 @@ def test_a_date_assigned_brings_the_case_to_awaiting_records():
     (result,) = cases_import(payload=intake_payload(date_assigned="2016-11-09"), actor=None)
     assert result.status == CaseStatus.AWAITING_RECORDS
     assert Case.objects.get().date_assigned == dt.date(2016, 11, 9)
+
+
+# --- how the UR decision was served and how the notice was sent ---------------------------------
+
+
+@pytest.mark.django_db
+def test_notice_sent_on_is_the_date_assigned_and_notice_sent_by_how_it_went():
+    payload = intake_payload(
+        notice_sent_on="2016-11-04",
+        notice_sent_by="mail",
+        ur_decision_served_on="2016-11-03",
+        ur_decision_served_by="personal",
+    )
+    (result,) = cases_import(payload=payload, actor=None)
+    case = Case.objects.get()
+    assert result.status == CaseStatus.AWAITING_RECORDS
+    assert case.date_assigned == dt.date(2016, 11, 4)
+    assert case.notice_sent_by == SentBy.MAIL
+    assert case.ur_decision_served_by == ServedBy.PERSONAL
+    notice = CaseEvent.objects.get(case=case, type="notice_of_assignment_sent")
+    assert notice.details["sent_by"] == SentBy.MAIL
+
+
+@pytest.mark.django_db
+def test_a_mailed_notice_gives_the_records_longer_than_an_emailed_one():
+    for application_id, sent_by in (("A-MAIL", "mail"), ("A-EMAIL", "electronic")):
+        payload = intake_payload(
+            application_id=application_id, notice_sent_on="2016-11-04", notice_sent_by=sent_by
+        )
+        cases_import(payload=payload, actor=None)
+    mailed = Case.objects.get(application_id="A-MAIL").clock.records_due_on
+    emailed = Case.objects.get(application_id="A-EMAIL").clock.records_due_on
+    # 8 CCR 9792.10.5(a)(1): 15 days after a mailed notice, 12 after an electronic one.
+    assert emailed == dt.date(2016, 11, 16)
+    assert mailed > emailed
+
+
+@pytest.mark.django_db
+def test_a_method_not_given_is_stored_as_not_known():
+    cases_import(payload=intake_payload(notice_sent_on="2016-11-04"), actor=None)
+    case = Case.objects.get()
+    assert case.ur_decision_served_by == "" and case.notice_sent_by == ""
+    assert case.date_assigned == dt.date(2016, 11, 4)
+
+
+def test_date_assigned_and_notice_sent_on_may_repeat_the_same_date():
+    payload = intake_payload(date_assigned="2016-11-09", notice_sent_on="2016-11-09")
+    cleaned, errors = intake_validate(payload)
+    assert errors == []
+    assert cleaned[0]["date_assigned"] == dt.date(2016, 11, 9)
+
+
+@pytest.mark.django_db
+def test_date_assigned_and_notice_sent_on_that_differ_are_refused_naming_both():
+    payload = intake_payload(date_assigned="2016-11-09", notice_sent_on="2016-11-10")
+    _, errors = intake_validate(payload)
+    assert paths(errors) == ["$.notice_sent_on"]
+    assert "$.date_assigned (2016-11-09)" in message_at(errors, "$.notice_sent_on")
+    with pytest.raises(IntakeInvalid):
+        cases_import(payload=payload, actor=None)
+    assert not Case.objects.exists()
 
 
 @pytest.mark.django_db

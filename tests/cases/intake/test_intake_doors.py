@@ -4,6 +4,7 @@ rules and the same messages: the same applications go through both."""
 from __future__ import annotations
 
 import copy
+import datetime as dt
 
 import pytest
 
@@ -37,6 +38,9 @@ MINIMAL = {
 FULL = {
     **MINIMAL,
     "ur_decision_served_on": "2016-11-02",
+    "ur_decision_served_by": "mail",
+    "notice_sent_on": "2016-11-04",
+    "notice_sent_by": "mail",
     "injured_worker": {
         "first_name": "Ana",
         "last_name": "Ruiz",
@@ -113,6 +117,14 @@ APPLICATIONS = [
     ("bad email", changed(FULL, "injured_worker.email", "not-an-email")),
     ("no disputed item", changed(MINIMAL, "items", [])),
     ("optional party without a name", changed(MINIMAL, "attorney", {"identifier": "SBN 1234"})),
+    ("served in person", changed(MINIMAL, "ur_decision_served_by", "personal")),
+    ("notice sent, how not known", changed(FULL, "notice_sent_by", None)),
+    ("service by fax", changed(FULL, "ur_decision_served_by", "fax")),
+    ("service by 'email'", changed(FULL, "ur_decision_served_by", "email")),
+    ("notice delivered in person", changed(FULL, "notice_sent_by", "personal")),
+    ("notice method without its date", changed(FULL, "notice_sent_on", None)),
+    ("notice before the application", changed(FULL, "notice_sent_on", "2016-11-02")),
+    ("notice date in the future", changed(FULL, "notice_sent_on", "2999-01-01")),
 ]
 
 
@@ -126,6 +138,9 @@ def form_post(application: dict) -> dict[str, str]:
             "application_received",
             "ur_decision_date",
             "ur_decision_served_on",
+            "ur_decision_served_by",
+            "notice_sent_on",
+            "notice_sent_by",
             "date_of_injury",
             "claim_number",
         )
@@ -181,7 +196,14 @@ def test_both_doors_give_the_same_verdict_and_messages(application):
 
 def test_the_bad_applications_are_refused():
     # Guard against a table that tests nothing: only the good ones pass.
-    good = {"good minimal", "good full", "provider without specialty", "no date of birth nor age"}
+    good = {
+        "good minimal",
+        "good full",
+        "provider without specialty",
+        "no date of birth nor age",
+        "served in person",
+        "notice sent, how not known",
+    }
     for name, application in APPLICATIONS:
         assert (intake_validate(application)[1] == []) == (name in good), name
 
@@ -196,6 +218,20 @@ def test_both_doors_clean_an_application_to_the_same_data():
 
     assert from_form == from_json
     assert from_form["requesting_provider"]["identifier"] == "1234567890"
+    assert from_form["date_assigned"] == dt.date(2016, 11, 4)
+    assert (from_form["ur_decision_served_by"], from_form["notice_sent_by"]) == ("mail", "mail")
+
+
+@pytest.mark.django_db
+def test_the_form_offers_the_methods_as_select_boxes_that_start_not_known():
+    application = IntakeForms().application
+    for name, values in (
+        ("ur_decision_served_by", ["", "mail", "electronic", "personal"]),
+        ("notice_sent_by", ["", "mail", "electronic"]),
+    ):
+        field = application.fields[name]
+        assert field.widget.input_type == "select"
+        assert [value for value, _ in field.choices] == values
 
 
 @pytest.mark.django_db

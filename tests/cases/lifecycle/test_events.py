@@ -9,6 +9,7 @@ from accounts.models import Role
 from cases.eligibility.services import case_eligibility_record, case_records_complete
 from cases.intake.services import case_create
 from cases.lifecycle import events
+from cases.lifecycle.history import event_summary
 from cases.lifecycle.models import Case, CaseEvent, CaseStatus, EventType
 from cases.lifecycle.services import case_remand, case_terminate
 from cases.records.services import record_add
@@ -103,3 +104,24 @@ def test_events_are_append_only(case_admin):
 def test_an_unknown_event_type_is_refused(case):
     with pytest.raises(ValueError, match="Unknown case event type"):
         events.event_record(case=case, type="case_vanished")
+
+
+# --- the history's words -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("details", "words"),
+    [
+        ({"sent_by": "mail"}, "Notice of assignment dated 11/04/2026, mailed"),
+        ({"sent_by": "electronic"}, "Notice of assignment dated 11/04/2026, sent electronically"),
+        ({"sent_by": ""}, "Notice of assignment dated 11/04/2026 (how it was sent is not known)"),
+        # Events written before the notice had a method held a boolean; they are never edited.
+        ({"electronic": True}, "Notice of assignment dated 11/04/2026, sent electronically"),
+        ({"electronic": False}, "Notice of assignment dated 11/04/2026, mailed"),
+    ],
+)
+def test_the_history_says_how_the_notice_was_sent(details, words):
+    event = CaseEvent(
+        type=EventType.NOTICE_OF_ASSIGNMENT_SENT, details={"date_assigned": "2026-11-04", **details}
+    )
+    assert words in event_summary(event)

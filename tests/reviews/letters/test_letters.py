@@ -10,9 +10,11 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from pypdf import PdfReader
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 from accounts.models import Role
-from cases.lifecycle.models import CaseEvent, CaseStatus, EventType, PartyRole
+from cases.lifecycle.models import CaseEvent, CaseStatus, EventType, PartyRole, SentBy
 from reviews.assignment.models import AssignmentStatus
 from reviews.determination.citations import CLAIMS_ADMINISTRATOR, EXPERT_REVIEWER, citation_render
 from reviews.determination.models import DeterminationStatus
@@ -630,3 +632,39 @@ def test_export_case_lists_each_letter_with_the_hashes_of_its_signed_bytes(deliv
     with delivered_letter.party_pdf.open("rb") as handle:
         assert entry["party_sha256"] == hashlib.sha256(handle.read()).hexdigest()
     assert entry["public_sha256"] == delivered_letter.public_sha256
+    assert entry["sent_by"] == "electronic"
+    assert entry["served_on"] == entry["mailing_date"] == delivered_letter.mailing_date.isoformat()
+
+
+def test_a_delivered_letter_was_served_electronically_on_its_mailing_date(delivered_letter):
+    # Letters go out by e-mail only; an appeal period is counted from their service.
+    assert delivered_letter.sent_by == SentBy.ELECTRONIC
+    assert delivered_letter.served_on == delivered_letter.mailing_date is not None
+
+
+def test_a_letter_with_nobody_to_email_is_not_recorded_as_served(
+    django_capture_on_commit_callbacks,
+):
+    determination = approved_determination(outcomes=("upheld",))
+    case = determination.case
+    case.worker_email = ""
+    case.save(update_fields=["worker_email"])
+    case.parties.update(email="")
+
+    letter = produce(determination, django_capture_on_commit_callbacks)
+
+    assert letter.status == LetterStatus.DELIVERED and not letter.deliveries.exists()
+    assert letter.sent_by == "" and letter.served_on is None
+
+
+def test_the_api_case_detail_lists_each_letters_service(delivered_letter, case_admin):
+    client = APIClient()
+    token, _ = Token.objects.get_or_create(user=case_admin)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+
+    response = client.get(f"/api/v1/cases/{delivered_letter.case.case_number}/")
+
+    assert response.status_code == 200
+    (entry,) = response.json()["letters"]
+    assert entry["sent_by"] == "electronic"
+    assert entry["served_on"] == delivered_letter.mailing_date.isoformat()
