@@ -7,7 +7,14 @@ import datetime as dt
 
 from django.template.defaultfilters import filesizeformat
 
-from cases.lifecycle.models import Case, CaseEvent, CaseStatus, EventType
+from cases.lifecycle.models import (
+    INELIGIBILITY_SOURCES,
+    Case,
+    CaseEvent,
+    CaseStatus,
+    EventType,
+    IneligibilityReason,
+)
 from cases.lifecycle.services import TERMINATION_REASONS
 
 
@@ -23,6 +30,14 @@ def _date_text(value: object) -> str:
         return dt.date.fromisoformat(value).strftime("%m/%d/%Y")
     except (TypeError, ValueError):
         return str(value)
+
+
+def _ineligibility_reason(code: str) -> str:
+    try:
+        reason = IneligibilityReason(code)
+    except ValueError:
+        return code
+    return f"{reason.label} ({INELIGIBILITY_SOURCES[reason]})"
 
 
 def event_summary(event: CaseEvent) -> list[str]:
@@ -46,6 +61,14 @@ def event_summary(event: CaseEvent) -> list[str]:
         eligible = details.get("eligible")
         if details.get("late_application"):
             lines.append("Filed late; accepted anyway" if eligible else "Filed late")
+        for code in details.get("reason_codes") or []:
+            lines.append(f"Reason: {_ineligibility_reason(code)}")
+        for override in details.get("overrides") or []:
+            lines.append(
+                f"Override of “{override.get('label', override.get('check'))}” "
+                f"({override.get('source', '')}): {override.get('answer_label', '')}. "
+                f"{override.get('reason', '')}".strip()
+            )
     if details.get("reasons"):
         lines.append("Reasons: " + "; ".join(details["reasons"]))
     if details.get("title"):
