@@ -29,6 +29,9 @@ class ReviewerSide:
     legacy_determination_import: Callable[..., Any]
     # The specialty vocabulary, suggested for the requesting provider on the intake form.
     specialty_names: Callable[[], list[str]]
+    # Issued decisions of disputed items, {item id: (decision date, outcome)}, for the
+    # eligibility screen's prior-IMR check (8 CCR 9792.10.3(a)(2)).
+    issued_item_decisions: Callable[[Any], dict[int, tuple[Any, str]]]
 
 
 _registered: ReviewerSide | None = None

@@ -131,6 +131,17 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = RECORD_MAX_UPLOAD_BYTES + 5 * 1024 * 1024
 # A base64 record over the API is 4/3 of its size; the JSON body must fit it.
 API_MAX_BODY_BYTES = RECORD_MAX_UPLOAD_BYTES * 2
 
+# The eligibility screen (cases.eligibility.checks; README "Eligibility"). The checks that block a
+# finding of eligible unless each is overridden with a written reason.
+IMR_ELIGIBILITY_BLOCKING_CHECKS = env_list(
+    "IMR_ELIGIBILITY_BLOCKING_CHECKS",
+    "timely,filed_by,signed,ur_decision_on_file,ur_decision_basis,disputed_items,prior_imr",
+)
+# A prior IMR of the same treatment counts when it was decided this many months before the
+# application (Lab. Code 4610(k)) and its wording is this similar (0 to 1).
+IMR_PRIOR_IMR_MONTHS = int(os.environ.get("IMR_PRIOR_IMR_MONTHS", "12"))
+IMR_PRIOR_IMR_SIMILARITY = float(os.environ.get("IMR_PRIOR_IMR_SIMILARITY", "0.75"))
+
 # Celery: a broker that needs no server by default (kombu's filesystem transport under var/).
 # The filesystem transport ignores the host; naming one keeps kombu from warning on every use.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://localhost/")

@@ -16,6 +16,7 @@ class ReviewsConfig(AppConfig):
             current_reviewer_for,
             reviewer_case_scope,
         )
+        from reviews.determination.selectors import issued_item_decisions
         from reviews.determination.services import determination_import_legacy
         from reviews.exports import export_sections
         from reviews.letters.services import letter_request
@@ -30,6 +31,7 @@ class ReviewsConfig(AppConfig):
                 export_sections=export_sections,
                 legacy_determination_import=determination_import_legacy,
                 specialty_names=specialty_names,
+                issued_item_decisions=issued_item_decisions,
             )
         )
         after_approval_register(letter_request)

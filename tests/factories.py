@@ -58,6 +58,9 @@ class CaseFactory(factory.django.DjangoModelFactory):
     ur_decision_date = dt.date(2026, 10, 20)
     date_of_injury = dt.date(2025, 7, 22)
     claim_number = factory.Sequence(lambda n: f"05-{n:06d}")
+    filed_by = "employee"
+    application_signed = "yes"
+    ur_decision_basis = "medical_necessity"
     worker_first_name = "Ana"
     worker_last_name = factory.Sequence(lambda n: f"Ruiz{n}")
     worker_date_of_birth = dt.date(1968, 2, 1)

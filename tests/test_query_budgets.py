@@ -394,10 +394,10 @@ def _case_detail(people, size):
 
 @budget(
     "casefile:case_detail",
-    11,
+    12,
     variant="received",
     why="as an issued case, less the deliveries, plus the eligibility checks: a UR decision on "
-    "file, the prior IMRs with their cases",
+    "file, the prior IMRs with their cases, and the issued decisions of those items (one query)",
 )
 def _case_detail_received(people, size):
     case = received_case(size)

@@ -90,6 +90,9 @@ def case_export(
         "ur_decision_served_by": case.ur_decision_served_by or None,
         "date_of_injury": _day(case.date_of_injury),
         "claim_number": case.claim_number,
+        "filed_by": case.filed_by,
+        "application_signed": case.application_signed,
+        "ur_decision_basis": case.ur_decision_basis,
         "injured_worker": {
             "first_name": case.worker_first_name,
             "last_name": case.worker_last_name,

@@ -72,11 +72,11 @@ def case_list(request):
 PANELS = ("header", "clock", "workflow", "records", "history")
 
 
-def _workflow_forms(case: Case, actions: frozenset[Action], **bound) -> dict:
+def _workflow_forms(case: Case, actions: frozenset[Action], checks=(), **bound) -> dict:
     """The forms of the actions the case's status allows (bound ones replace fresh ones)."""
     forms = {}
     if Action.RECORD_ELIGIBILITY in actions:
-        forms["eligible_form"] = EligibleForm(prefix="eligible", filed_late=case.clock.filed_late)
+        forms["eligible_form"] = EligibleForm(prefix="eligible", checks=checks)
         forms["ineligible_form"] = IneligibleForm(prefix="ineligible")
     if Action.MARK_RECORDS_COMPLETE in actions:
         forms["complete_form"] = RecordsCompleteForm(prefix="complete")
@@ -101,10 +101,10 @@ def _case_context(request, case: Case, *, panel: str | None = None, **bound) -> 
         "CaseStatus": CaseStatus,
     }
     if panel in (None, "workflow"):
-        if case.status == CaseStatus.RECEIVED:
-            context["eligibility_checks"] = eligibility_checks(case)
+        checks = eligibility_checks(case) if case.status == CaseStatus.RECEIVED else []
+        context["eligibility_checks"] = checks
         if can_manage:
-            context.update(_workflow_forms(case, actions, **bound))
+            context.update(_workflow_forms(case, actions, checks, **bound))
             context["assignment"] = reviewer_side().current_assignment(case)
     if panel in (None, "records"):
         context["records"] = list(case.records.all())
@@ -178,7 +178,8 @@ def case_eligibility(request, case_number: str):
     case = case_get_for(request.user, case_number)
     finding = request.POST.get("finding")
     if finding == "eligible":
-        form = EligibleForm(request.POST, prefix="eligible", filed_late=case.clock.filed_late)
+        checks = eligibility_checks(case) if case.status == CaseStatus.RECEIVED else []
+        form = EligibleForm(request.POST, prefix="eligible", checks=checks)
         bound = {"eligible_form": form}
     elif finding == "ineligible":
         form = IneligibleForm(request.POST, prefix="ineligible")
@@ -194,7 +195,7 @@ def case_eligibility(request, case_number: str):
                     eligible=True,
                     notice_on=form.cleaned_data["notice_on"],
                     sent_by=form.cleaned_data["notice_sent_by"],
-                    late_accepted=form.cleaned_data.get("late_accepted", False),
+                    overrides=form.overrides(),
                 )
                 message = (
                     f"{case.case_number} is eligible. Notice of assignment dated "
@@ -203,7 +204,11 @@ def case_eligibility(request, case_number: str):
                 )
             else:
                 case = eligibility.case_eligibility_record(
-                    case=case, actor=request.user, eligible=False, reasons=form.reason_list()
+                    case=case,
+                    actor=request.user,
+                    eligible=False,
+                    reasons=form.reason_list(),
+                    note=form.cleaned_data["note"],
                 )
                 message = f"{case.case_number} is ineligible and closed."
         except ValidationError as error:

@@ -6,11 +6,17 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from cases.eligibility.services import Override
 from cases.forms import date_field, no_future_date
-from cases.lifecycle.models import SentBy
+from cases.lifecycle.models import INELIGIBILITY_SOURCES, IneligibilityReason, SentBy
+
+ELIGIBLE_FORM_ID = "eligible-form"
 
 
 class EligibleForm(forms.Form):
+    """The eligible finding, with an answer and a written reason for each blocking check that
+    does not pass (the fields sit beside their check on the page, tied to this form by id)."""
+
     notice_on = date_field(
         "Notice of assignment date",
         help_text="The letter's Date Assigned; the records clock starts here.",
@@ -23,20 +29,45 @@ class EligibleForm(forms.Form):
         help_text="Records are due 12 days after an electronic notice, 15 after a mailed one, "
         "24 hours when expedited (8 CCR 9792.10.5(a)(1)).",
     )
-    late_accepted = forms.BooleanField(
-        label="Accept the late application",
-        required=True,
-        error_messages={
-            "required": "The application was filed late: confirm that it is accepted, "
-            "or find it ineligible."
-        },
-    )
 
-    def __init__(self, *args, filed_late: bool, **kwargs):
+    def __init__(self, *args, checks=(), **kwargs):
         kwargs.setdefault("initial", {"notice_on": timezone.localdate()})
         super().__init__(*args, **kwargs)
-        if not filed_late:
-            del self.fields["late_accepted"]
+        self.checks = list(checks)
+        self.override_checks = [check for check in self.checks if check.needs_override]
+        for check in self.override_checks:
+            attrs = {"form": ELIGIBLE_FORM_ID}
+            self.fields[f"{check.key}_answer"] = forms.ChoiceField(
+                label="Finding",
+                choices=check.answer_choices,
+                initial=check.answers[0],
+                required=False,
+                widget=forms.Select(attrs=attrs),
+            )
+            self.fields[f"{check.key}_reason"] = forms.CharField(
+                label="Reason to find it eligible anyway",
+                required=False,
+                widget=forms.Textarea(attrs={**attrs, "rows": 2}),
+                help_text="Recorded in the history with the finding.",
+            )
+
+    def check_rows(self) -> list[tuple]:
+        """Each check with its answer and reason fields (None when it needs no override)."""
+        return [
+            (check, self[f"{check.key}_answer"], self[f"{check.key}_reason"])
+            if check.needs_override
+            else (check, None, None)
+            for check in self.checks
+        ]
+
+    def overrides(self) -> dict[str, Override]:
+        return {
+            check.key: Override(
+                self.cleaned_data.get(f"{check.key}_answer") or check.answers[0],
+                self.cleaned_data.get(f"{check.key}_reason") or "",
+            )
+            for check in self.override_checks
+        }
 
     def clean_notice_on(self):
         value = self.cleaned_data["notice_on"]
@@ -45,14 +76,24 @@ class EligibleForm(forms.Form):
 
 
 class IneligibleForm(forms.Form):
-    reasons = forms.CharField(
+    reasons = forms.MultipleChoiceField(
         label="Reasons",
+        choices=[
+            (reason.value, f"{reason.label} ({INELIGIBILITY_SOURCES[reason]})")
+            for reason in IneligibilityReason
+        ],
+        widget=forms.CheckboxSelectMultiple,
+        help_text="They are recorded and the case is closed.",
+    )
+    note = forms.CharField(
+        label="Note",
+        required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="One per line. They are recorded and the case is closed.",
+        help_text="What the parties should know; required with “Other”.",
     )
 
     def reason_list(self) -> list[str]:
-        return [line.strip() for line in self.cleaned_data["reasons"].splitlines() if line.strip()]
+        return list(self.cleaned_data["reasons"])
 
 
 class RecordsCompleteForm(forms.Form):

@@ -12,14 +12,17 @@ from cases.forms import date_field
 from cases.intake.validation import WORKER_MAX_AGE, WORKER_MIN_AGE, intake_validate
 from cases.jsoncheck import JsonError
 from cases.lifecycle.models import (
+    Answer,
     Case,
     CitationKind,
+    FiledBy,
     ItemCategory,
     PartyRole,
     Priority,
     SentBy,
     ServedBy,
     Sex,
+    UrDecisionBasis,
 )
 from cases.records.forms import RecordFields
 
@@ -70,6 +73,28 @@ class ApplicationForm(forms.Form):
     )
     date_of_injury = date_field("Date of injury")
     claim_number = forms.CharField(label="Claim number", max_length=64)
+    filed_by = forms.ChoiceField(
+        label="Filed by",
+        choices=FiledBy.choices,
+        initial=FiledBy.NOT_STATED,
+        required=False,
+        help_text="Only the employee, their attorney or a designee named after the UR decision "
+        "may file (8 CCR 9792.10.1(b)(2)).",
+    )
+    application_signed = forms.ChoiceField(
+        label="Application signed",
+        choices=Answer.choices,
+        initial=Answer.NOT_STATED,
+        required=False,
+        help_text="The DWC Form IMR must be signed (8 CCR 9792.10.1(b)(1)).",
+    )
+    ur_decision_basis = forms.ChoiceField(
+        label="UR decision based on",
+        choices=UrDecisionBasis.choices,
+        initial=UrDecisionBasis.NOT_STATED,
+        required=False,
+        help_text="IMR decides disputes of medical necessity only (Lab. Code 4610.5(c)).",
+    )
 
 
 class WorkerForm(forms.Form):

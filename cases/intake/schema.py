@@ -33,8 +33,10 @@ from cases.intake.validation import (
 )
 from cases.jsoncheck import EMAIL_MAX_LENGTH
 from cases.lifecycle.models import (
+    Answer,
     Case,
     CitationKind,
+    FiledBy,
     ItemCategory,
     Outcome,
     Party,
@@ -43,6 +45,7 @@ from cases.lifecycle.models import (
     SentBy,
     ServedBy,
     Sex,
+    UrDecisionBasis,
 )
 from cases.lifecycle.services import CASE_NUMBER_FORMAT
 from cases.records.models import MedicalRecord, RecordKind
@@ -239,6 +242,16 @@ def intake_case_json_schema() -> dict[str, Any]:
         ),
         "date_of_injury": _date(),
         "claim_number": _text(_size(Case, "claim_number")),
+        "filed_by": _choice(
+            FiledBy.values, description="8 CCR 9792.10.1(b)(2); not_stated when absent."
+        ),
+        "application_signed": _choice(
+            Answer.values, description="8 CCR 9792.10.1(b)(1); not_stated when absent."
+        ),
+        "ur_decision_basis": _choice(
+            UrDecisionBasis.values,
+            description="Lab. Code 4610.5(c)(1), (3); not_stated when absent.",
+        ),
         "injured_worker": worker,
         **{role: _party(role) for role in PartyRole.values},
         "diagnoses": _texts(),

@@ -20,10 +20,13 @@ from cases.intake.validation import (
 )
 from cases.lifecycle import events
 from cases.lifecycle.models import (
+    Answer,
     Case,
     DisputedItem,
+    FiledBy,
     Party,
     PartyRole,
+    UrDecisionBasis,
 )
 from cases.lifecycle.services import _case_number_reserve, case_number_next
 from cases.records.models import private_storage
@@ -111,6 +114,9 @@ def _case_rows_save(*, data: dict[str, Any], actor, source: str) -> Case:
         ur_decision_served_by=data.get("ur_decision_served_by") or "",
         date_of_injury=data["date_of_injury"],
         claim_number=data["claim_number"],
+        filed_by=data.get("filed_by") or FiledBy.NOT_STATED,
+        application_signed=data.get("application_signed") or Answer.NOT_STATED,
+        ur_decision_basis=data.get("ur_decision_basis") or UrDecisionBasis.NOT_STATED,
         worker_first_name=worker["first_name"],
         worker_last_name=worker["last_name"],
         worker_date_of_birth=worker.get("date_of_birth"),

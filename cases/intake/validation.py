@@ -23,8 +23,10 @@ from django.utils import timezone
 from cases.access import Ability, cases_visible_to, may
 from cases.jsoncheck import Checker, JsonError, key_path
 from cases.lifecycle.models import (
+    Answer,
     Case,
     CitationKind,
+    FiledBy,
     ItemCategory,
     Outcome,
     Party,
@@ -33,6 +35,7 @@ from cases.lifecycle.models import (
     SentBy,
     ServedBy,
     Sex,
+    UrDecisionBasis,
 )
 from cases.lifecycle.services import CASE_NUMBER_FORMAT
 from cases.records.models import MedicalRecord, RecordKind
@@ -77,6 +80,9 @@ CASE_KEYS = (
     "ur_decision_served_by",
     "date_of_injury",
     "claim_number",
+    "filed_by",
+    "application_signed",
+    "ur_decision_basis",
     "injured_worker",
     *PartyRole.values,
     "diagnoses",
@@ -138,6 +144,20 @@ _SERVICE_WORDS = {
     "us mail": ServedBy.MAIL,
 }
 
+# The facts of the application the eligibility screen judges: optional, "not_stated" when absent.
+ELIGIBILITY_FACT_CHOICES: dict[str, tuple[type, str]] = {
+    "filed_by": (FiledBy, "who filed"),
+    "application_signed": (Answer, "yes, no or not_stated"),
+    "ur_decision_basis": (UrDecisionBasis, "a basis of the UR decision"),
+}
+
+# "IMR application", "Application for IMR", "DWC Form IMR": the application form itself, which
+# is not a medical record to decide on (8 CCR 9792.10.6(b)(2); cases.eligibility.services).
+_APPLICATION_TITLE = re.compile(
+    r"\b(imr\s+application|application\s+for\s+(independent\s+medical\s+review|imr)|"
+    r"dwc\s+form\s+imr)\b",
+    re.IGNORECASE,
+)
 _UR_DECISION_TITLE = re.compile(
     r"\b(ur|utilization\s+review)\b.*\b(decision|denial|determination|modification|"
     r"non-?certification)s?\b",
@@ -166,7 +186,10 @@ class ImportResult:
 
 
 def record_kind_infer(title: str) -> str:
-    """A record's kind when the sender gave none: the UR decision if the title says so."""
+    """A record's kind when the sender gave none: the UR decision or the IMR application if the
+    title says so, otherwise a medical record."""
+    if _APPLICATION_TITLE.search(title):
+        return RecordKind.APPLICATION
     return RecordKind.UR_DECISION if _UR_DECISION_TITLE.search(title) else RecordKind.MEDICAL
 
 
@@ -252,6 +275,10 @@ class _Checker(Checker):
             required="claim_number" in CASE_REQUIRED,
             max_length=_max_length(Case, "claim_number"),
         )
+        for key, (choices, what) in ELIGIBILITY_FACT_CHOICES.items():
+            required = key in CASE_REQUIRED
+            given = self.choice(raw, key, path, choices.values, required=required, what=what)
+            data[key] = given or choices.NOT_STATED
         self.case_dates(data, path, notice_key=notice_key)
         data["injured_worker"] = self.worker(raw, path, data["date_of_injury"])
         for role in PartyRole.values:

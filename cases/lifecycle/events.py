@@ -93,16 +93,34 @@ def eligibility_recorded(
     reasons: list[str],
     late_application: bool,
     from_status: str,
+    reason_codes: list[str] | None = None,
+    note: str = "",
+    overrides: list[dict] | None = None,
+    checks: dict[str, str] | None = None,
 ) -> CaseEvent:
+    """The finding. `reason_codes` (IneligibilityReason) and `note` say why a case is
+    ineligible; `overrides` the blocking checks found eligible anyway, each with its reason;
+    `checks` each check's result then. Older events hold free-text `reasons` instead."""
+    details: dict[str, Any] = {}
+    if reasons:
+        details["reasons"] = reasons
+    if reason_codes:
+        details["reason_codes"] = reason_codes
+    if note:
+        details["note"] = note
+    if overrides:
+        details["overrides"] = overrides
+    if checks:
+        details["checks"] = checks
     return event_record(
         case=case,
         type=EventType.ELIGIBILITY_RECORDED,
         actor=actor,
         eligible=eligible,
-        reasons=reasons,
         late_application=late_application,
         from_status=from_status,
         to_status=case.status,
+        **details,
     )
 
 

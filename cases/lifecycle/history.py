@@ -7,7 +7,15 @@ import datetime as dt
 
 from django.template.defaultfilters import filesizeformat
 
-from cases.lifecycle.models import Case, CaseEvent, CaseStatus, EventType, SentBy
+from cases.lifecycle.models import (
+    INELIGIBILITY_SOURCES,
+    Case,
+    CaseEvent,
+    CaseStatus,
+    EventType,
+    IneligibilityReason,
+    SentBy,
+)
 from cases.lifecycle.services import TERMINATION_REASONS
 
 
@@ -36,6 +44,14 @@ def _notice_how(details: dict) -> str:
     )
 
 
+def _ineligibility_reason(code: str) -> str:
+    try:
+        reason = IneligibilityReason(code)
+    except ValueError:
+        return code
+    return f"{reason.label} ({INELIGIBILITY_SOURCES[reason]})"
+
+
 def event_summary(event: CaseEvent) -> list[str]:
     """The details of an event as short sentences a person reads."""
     details = event.details or {}
@@ -57,6 +73,14 @@ def event_summary(event: CaseEvent) -> list[str]:
         eligible = details.get("eligible")
         if details.get("late_application"):
             lines.append("Filed late; accepted anyway" if eligible else "Filed late")
+        for code in details.get("reason_codes") or []:
+            lines.append(f"Reason: {_ineligibility_reason(code)}")
+        for override in details.get("overrides") or []:
+            lines.append(
+                f"Override of “{override.get('label', override.get('check'))}” "
+                f"({override.get('source', '')}): {override.get('answer_label', '')}. "
+                f"{override.get('reason', '')}".strip()
+            )
     if details.get("reasons"):
         lines.append("Reasons: " + "; ".join(details["reasons"]))
     if details.get("title"):

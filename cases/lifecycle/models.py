@@ -90,6 +90,62 @@ class CaseOutcome(models.TextChoices):
     PARTIALLY_OVERTURNED = "partially_overturned", "Partially Overturned"
 
 
+# Facts of the application that the eligibility screen judges (cases.eligibility.checks).
+class FiledBy(models.TextChoices):
+    """Who filed the application. 8 CCR 9792.10.1(b)(2): the employee, their attorney, or a
+    representative the employee designated after the UR decision; never the provider."""
+
+    EMPLOYEE = "employee", "The employee"
+    ATTORNEY = "attorney", "The employee's attorney"
+    DESIGNEE = "designee", "A designee named after the UR decision"
+    PROVIDER = "provider", "The requesting provider"
+    NOT_STATED = "not_stated", "Not stated"
+
+
+class Answer(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    NOT_STATED = "not_stated", "Not stated"
+
+
+class UrDecisionBasis(models.TextChoices):
+    """Lab. Code 4610.5(c)(1), (3): only a decision that modified or denied treatment on medical
+    necessity is subject to IMR."""
+
+    MEDICAL_NECESSITY = "medical_necessity", "Medical necessity"
+    OTHER = "other", "Another ground (liability, missing information, ...)"
+    NOT_STATED = "not_stated", "Not stated"
+
+
+class IneligibilityReason(models.TextChoices):
+    """Why an application is not eligible for IMR; each reason's source is in
+    INELIGIBILITY_SOURCES. Kept here, below the eligibility room, so the history can word old
+    and new findings alike."""
+
+    LATE = "late", "Application filed late"
+    FILED_BY_PROVIDER = "filed_by_provider", "Filed by the provider, not an eligible party"
+    NOT_SIGNED = "not_signed", "Application not signed"
+    NO_UR_DECISION = "no_ur_decision", "No UR decision"
+    NOT_MEDICAL_NECESSITY = "not_medical_necessity", "Not a decision on medical necessity"
+    PRIOR_IMR = "prior_imr", "Prior IMR of the same treatment within 12 months"
+    TREATMENT_AUTHORIZED = "treatment_authorized", "The treatment was authorized"
+    DUPLICATE = "duplicate", "Duplicate application"
+    OTHER = "other", "Other (see the note)"
+
+
+INELIGIBILITY_SOURCES = {
+    IneligibilityReason.LATE: "8 CCR 9792.10.1(b)(1)",
+    IneligibilityReason.FILED_BY_PROVIDER: "8 CCR 9792.10.1(b)(2)",
+    IneligibilityReason.NOT_SIGNED: "8 CCR 9792.10.1(b)(1)",
+    IneligibilityReason.NO_UR_DECISION: "8 CCR 9792.10.1(b)(1)",
+    IneligibilityReason.NOT_MEDICAL_NECESSITY: "Lab. Code 4610.5(c)(1), (3)",
+    IneligibilityReason.PRIOR_IMR: "8 CCR 9792.10.3(a)(2); Lab. Code 4610(k)",
+    IneligibilityReason.TREATMENT_AUTHORIZED: "8 CCR 9792.10.6(a)",
+    IneligibilityReason.DUPLICATE: "8 CCR 9792.10.3(a)(2)",
+    IneligibilityReason.OTHER: "8 CCR 9792.10.3(a)(4)",
+}
+
+
 class CaseNumberCounter(models.Model):
     """The last case number handed out per two-digit year. Numbers only go up: never reused."""
 
@@ -128,6 +184,14 @@ class Case(models.Model):
     )
     date_of_injury = models.DateField()
     claim_number = models.CharField(max_length=64, db_index=True)
+    # What the application says about itself; the eligibility screen judges these.
+    filed_by = models.CharField(max_length=16, choices=FiledBy.choices, default=FiledBy.NOT_STATED)
+    application_signed = models.CharField(
+        max_length=16, choices=Answer.choices, default=Answer.NOT_STATED
+    )
+    ur_decision_basis = models.CharField(
+        max_length=24, choices=UrDecisionBasis.choices, default=UrDecisionBasis.NOT_STATED
+    )
 
     # Notice of assignment: the letter's "Date Assigned"; starts the records clock. Intake and
     # the export also call it notice_sent_on (SPEC section 7).

@@ -10,6 +10,7 @@ from reviews.assignment.models import VISIBLE_ASSIGNMENT_STATUSES, Assignment, A
 from reviews.assignment.selectors import expedited_first_on_case
 from reviews.determination.models import (
     Determination,
+    DeterminationStatus,
     GuidelineFamily,
     GuidelineSource,
     ItemComment,
@@ -222,3 +223,15 @@ def item_comments_latest(determination) -> dict[int, list]:
     for comment in latest.item_comments.all():
         comments.setdefault(comment.decision_id, []).append(comment)
     return comments
+
+
+# --- What the case file's eligibility screen asks (cases.registry) ----------------------------
+
+
+def issued_item_decisions(item_ids) -> dict[int, tuple]:
+    """{item id: (decision date, outcome)} of the given items decided in an issued
+    determination; one query, whatever the number of items."""
+    rows = ItemDecision.objects.filter(
+        item_id__in=item_ids, determination__status=DeterminationStatus.ISSUED
+    ).values_list("item_id", "determination__decision_date", "outcome")
+    return {item_id: (decided_on, outcome) for item_id, decided_on, outcome in rows}

@@ -9,6 +9,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management import call_command
 
+from cases.eligibility.checks import eligibility_checks
+from cases.eligibility.services import Override
 from cases.lifecycle.models import CaseEvent
 from cases.records.services import record_add
 from tests.factories import pdf_upload
@@ -29,6 +31,9 @@ def intake_data(**overrides) -> dict:
         "ur_decision_date": D(2026, 10, 20),
         "date_of_injury": D(2025, 7, 22),
         "claim_number": "05-123456",
+        "filed_by": "employee",
+        "application_signed": "yes",
+        "ur_decision_basis": "medical_necessity",
         "injured_worker": {
             "first_name": "Ana",
             "last_name": "Ruiz",
@@ -84,3 +89,13 @@ def write_json(folder: Path, payload, name="cases.json") -> Path:
     path = folder / name
     path.write_text(json.dumps(payload), encoding="utf-8")
     return path
+
+
+def overrides_for(case) -> dict:
+    """A written reason for every blocking check the case does not pass (most test cases have
+    no UR decision on file): for tests of what comes after the finding, not of the screen."""
+    return {
+        check.key: Override(check.answers[0], "Checked against the paper file.")
+        for check in eligibility_checks(case)
+        if check.needs_override
+    }

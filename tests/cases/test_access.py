@@ -45,7 +45,7 @@ def test_anonymous_visitors_are_sent_to_login(client, url_name, kwargs):
 def test_anonymous_post_to_an_action_is_sent_to_login_and_changes_nothing(client, case):
     response = client.post(
         reverse("casefile:case_eligibility", args=[case.case_number]),
-        {"finding": "ineligible", "ineligible-reasons": "Duplicate"},
+        {"finding": "ineligible", "ineligible-reasons": "duplicate"},
     )
     assert response.status_code == 302
     assert reverse("login") in response["Location"]
@@ -161,7 +161,7 @@ def test_reviewers_cannot_take_in_applications(client, role):
 @pytest.mark.parametrize(
     "url_name, data",
     [
-        ("casefile:case_eligibility", {"finding": "ineligible", "ineligible-reasons": "Duplicate"}),
+        ("casefile:case_eligibility", {"finding": "ineligible", "ineligible-reasons": "duplicate"}),
         ("casefile:case_records_complete", {"complete-on": "2026-11-10"}),
         ("casefile:case_terminate", {"terminate-reason": "withdrawn", "terminate-confirm": "on"}),
         ("casefile:case_remand", {"remand-confirm": "on"}),

@@ -82,12 +82,18 @@ def test_an_export_imports_again_as_the_same_case(tmp_path, case_admin):
         }
     )
     payload["injured_worker"]["email"] = "ana@example.org"
+    payload.update(filed_by="designee", application_signed="no", ur_decision_basis="other")
     run("import_cases", str(write_json(tmp_path, payload)))
     first = json.loads(run("export_case", "CM16-0213037")[0])
     assert first["records"][0]["content"]
     assert first["ur_decision_served_by"] == "mail" and first["notice_sent_by"] == "mail"
     # The notice's date under both of its names.
     assert first["notice_sent_on"] == first["date_assigned"] == "2016-11-09"
+    assert (first["filed_by"], first["application_signed"], first["ur_decision_basis"]) == (
+        "designee",
+        "no",
+        "other",
+    )
 
     # A fresh database: the case is gone, its export comes back under a new application id.
     Case.objects.all().delete()

@@ -10,7 +10,7 @@ from django.utils import timezone
 from cases.eligibility.services import case_eligibility_record
 from cases.lifecycle.models import CaseStatus, SentBy, ServedBy
 from cases.records.models import MedicalRecord
-from tests.cases.helpers import HTMX, add_record
+from tests.cases.helpers import HTMX, add_record, overrides_for
 from tests.factories import CaseFactory, DisputedItemFactory, pdf_upload
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,9 @@ BY_EMAIL = {"eligible-notice_sent_by": "electronic"}
 
 def awaiting_records(case, actor, *, notice_on):
     add_record(case, actor)
-    return case_eligibility_record(case=case, actor=actor, eligible=True, notice_on=notice_on)
+    return case_eligibility_record(
+        case=case, actor=actor, eligible=True, overrides=overrides_for(case), notice_on=notice_on
+    )
 
 
 # --- The case list ----------------------------------------------------------------------------
@@ -146,6 +148,7 @@ def test_case_facts_say_how_the_ur_decision_was_served_and_how_the_notice_went(
         eligible=True,
         notice_on=dt.date(2026, 11, 4),
         sent_by=SentBy.MAIL,
+        overrides=overrides_for(case),
     )
     page = admin_client.get(url).content.decode()
 
@@ -215,6 +218,8 @@ def test_eligible_finding_sends_the_notice_and_starts_the_records_clock(admin_cl
             "finding": "eligible",
             "eligible-notice_on": "2026-11-04",
             "eligible-notice_sent_by": "electronic",
+            "eligible-ur_decision_on_file_answer": "override",
+            "eligible-ur_decision_on_file_reason": "The UR decision is on the paper file.",
         },
     )
     assert response.status_code == 302
@@ -225,6 +230,8 @@ def test_eligible_finding_sends_the_notice_and_starts_the_records_clock(admin_cl
     page = admin_client.get(response["Location"]).content.decode()
     assert "records are due 11/16/2026" in page  # 12 days after an electronic notice
     assert "Status: Received → Eligible" in page  # the history explains the change
+    assert "Override of “UR decision on file”" in page
+    assert "The UR decision is on the paper file." in page
 
 
 def test_an_eligible_finding_by_mail_gives_the_records_15_days(admin_client, case):
@@ -238,6 +245,8 @@ def test_an_eligible_finding_by_mail_gives_the_records_15_days(admin_client, cas
             "finding": "eligible",
             "eligible-notice_on": "2026-11-04",
             "eligible-notice_sent_by": "mail",
+            "eligible-ur_decision_on_file_answer": "override",
+            "eligible-ur_decision_on_file_reason": "The UR decision is on the paper file.",
         },
     )
 
@@ -265,21 +274,27 @@ def test_an_eligible_finding_must_say_how_the_notice_was_sent(admin_client, case
 def test_ineligible_finding_closes_the_case_with_its_reasons(admin_client, case):
     response = admin_client.post(
         reverse("casefile:case_eligibility", args=[case.case_number]),
-        {"finding": "ineligible", "ineligible-reasons": "Not a UR decision\nDuplicate application"},
+        {
+            "finding": "ineligible",
+            "ineligible-reasons": ["no_ur_decision", "duplicate"],
+            "ineligible-note": "Same as CM26-0000001.",
+        },
     )
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.status == CaseStatus.INELIGIBLE
     event = case.events.get(type="eligibility_recorded")
-    assert event.details["reasons"] == ["Not a UR decision", "Duplicate application"]
+    assert event.details["reason_codes"] == ["no_ur_decision", "duplicate"]
+    assert event.details["note"] == "Same as CM26-0000001."
     page = admin_client.get(response["Location"]).content.decode()
-    assert "Reasons: Not a UR decision; Duplicate application" in page
+    assert "Reason: No UR decision (8 CCR 9792.10.1(b)(1))" in page
+    assert "Reason: Duplicate application" in page and "Note: Same as CM26-0000001." in page
 
 
 def test_ineligible_needs_a_reason(admin_client, case):
     response = admin_client.post(
         reverse("casefile:case_eligibility", args=[case.case_number]),
-        {"finding": "ineligible", "ineligible-reasons": "  "},
+        {"finding": "ineligible", "ineligible-note": "  "},
     )
     assert response.status_code == 200
     assert "This field is required" in response.content.decode()
@@ -287,7 +302,7 @@ def test_ineligible_needs_a_reason(admin_client, case):
     assert case.status == CaseStatus.RECEIVED
 
 
-def test_late_application_needs_the_administrators_acceptance(admin_client):
+def test_late_application_needs_a_written_reason_to_be_accepted(admin_client):
     late = CaseFactory(
         ur_decision_date=dt.date(2026, 9, 1), application_received=dt.date(2026, 11, 2)
     )
@@ -296,31 +311,31 @@ def test_late_application_needs_the_administrators_acceptance(admin_client):
     page = admin_client.get(
         reverse("casefile:case_detail", args=[late.case_number])
     ).content.decode()
-    assert "Filed late" in page and "Accept the late application" in page
+    assert "Filed late" in page and 'name="eligible-timely_reason"' in page
 
-    response = admin_client.post(
-        url, {"finding": "eligible", "eligible-notice_on": "2026-11-04", **BY_EMAIL}
-    )
+    post = {
+        "finding": "eligible",
+        "eligible-notice_on": "2026-11-04",
+        **BY_EMAIL,
+        "eligible-ur_decision_on_file_answer": "override",
+        "eligible-ur_decision_on_file_reason": "On the paper file.",
+    }
+    response = admin_client.post(url, post)
     assert response.status_code == 200
-    assert "The application was filed late: confirm that it is accepted" in (
+    assert "Filed within 30 days of the UR decision (fails; 8 CCR 9792.10.1(b)(1))" in (
         response.content.decode()
     )
     late.refresh_from_db()
     assert late.status == CaseStatus.RECEIVED
 
-    response = admin_client.post(
-        url,
-        {
-            "finding": "eligible",
-            "eligible-notice_on": "2026-11-04",
-            "eligible-late_accepted": "on",
-            **BY_EMAIL,
-        },
-    )
+    post.update({"eligible-timely_answer": "override", "eligible-timely_reason": "Mailed late."})
+    response = admin_client.post(url, post)
     assert response.status_code == 302
     late.refresh_from_db()
     assert late.status == CaseStatus.AWAITING_RECORDS
-    assert late.events.get(type="eligibility_recorded").details["late_application"] is True
+    details = late.events.get(type="eligibility_recorded").details
+    assert details["late_application"] is True
+    assert {o["check"]: o["reason"] for o in details["overrides"]}["timely"] == "Mailed late."
 
 
 def test_service_refusal_is_shown_and_changes_nothing(admin_client):
@@ -340,7 +355,7 @@ def test_service_refusal_is_shown_and_changes_nothing(admin_client):
 def test_htmx_action_swaps_its_panel_and_tells_the_others(admin_client, case):
     response = admin_client.post(
         reverse("casefile:case_eligibility", args=[case.case_number]),
-        {"finding": "ineligible", "ineligible-reasons": "Duplicate"},
+        {"finding": "ineligible", "ineligible-reasons": "duplicate"},
         **HTMX,
     )
     html = response.content.decode()

@@ -9,10 +9,11 @@ from django.utils import timezone
 from cases.clock.deadlines import add_calendar_days
 from cases.eligibility.services import case_eligibility_record, case_records_complete
 from cases.intake.services import case_create
+from cases.intake.validation import record_kind_infer
 from cases.lifecycle.models import CaseEvent, CaseStatus, EventType
 from cases.records.models import RecordKind
 from cases.records.services import record_add
-from tests.cases.helpers import intake_data
+from tests.cases.helpers import intake_data, overrides_for
 from tests.factories import pdf_upload
 
 D = dt.date
@@ -22,7 +23,9 @@ NOTICE_ON = D(2026, 11, 4)
 
 def awaiting_records_case(admin, *, notice_on=NOTICE_ON, **intake):
     case = case_create(data=intake_data(**intake), actor=admin)
-    return case_eligibility_record(case=case, actor=admin, eligible=True, notice_on=notice_on)
+    return case_eligibility_record(
+        case=case, actor=admin, eligible=True, overrides=overrides_for(case), notice_on=notice_on
+    )
 
 
 # --- records complete --------------------------------------------------------------------------
@@ -89,7 +92,7 @@ def test_a_review_never_rests_on_the_ur_decision_alone(case_admin, proceed_witho
         title="UR decision",
         kind=RecordKind.UR_DECISION,
     )
-    with pytest.raises(ValidationError, match="UR decision alone"):
+    with pytest.raises(ValidationError, match="UR decision or the application alone"):
         case_records_complete(
             case=case, actor=case_admin, on=D(2026, 11, 10), proceed_without=proceed_without
         )
@@ -100,7 +103,7 @@ def test_a_review_never_rests_on_the_ur_decision_alone(case_admin, proceed_witho
 @pytest.mark.django_db
 def test_records_complete_with_no_record_at_all_is_refused(case_admin):
     case = awaiting_records_case(case_admin)
-    with pytest.raises(ValidationError, match="UR decision alone"):
+    with pytest.raises(ValidationError, match="UR decision or the application alone"):
         case_records_complete(case=case, actor=case_admin, on=D(2026, 11, 10))
 
 
@@ -142,3 +145,33 @@ def test_proceeding_without_records_is_allowed_once_they_are_overdue(case_admin)
     event = CaseEvent.objects.get(case=case, type=EventType.RECORDS_COMPLETED)
     assert event.details["complete"] is False
     assert event.details["late"] is True
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("title", ["IMR application", "Application for IMR"])
+def test_the_application_form_alone_is_not_a_medical_record(case_admin, title):
+    # 8 CCR 9792.10.6(b)(2): like the UR decision, the application is not a record to decide on.
+    case = awaiting_records_case(case_admin, notice_on=D(2026, 10, 1), **old_dates())
+    record_add(
+        case=case,
+        actor=case_admin,
+        uploaded=pdf_upload(),
+        title="UR decision",
+        kind=RecordKind.UR_DECISION,
+    )
+    record_add(
+        case=case,
+        actor=case_admin,
+        uploaded=pdf_upload(),
+        title=title,
+        kind=record_kind_infer(title),
+    )
+    for proceed_without in (False, True):
+        with pytest.raises(ValidationError, match="the application alone"):
+            case_records_complete(
+                case=case, actor=case_admin, on=D(2026, 11, 10), proceed_without=proceed_without
+            )
+    record_add(case=case, actor=case_admin, uploaded=pdf_upload(), title="PR-2 progress report")
+    case_records_complete(case=case, actor=case_admin, on=D(2026, 11, 10))
+    case.refresh_from_db()
+    assert case.status == S.RECORDS_COMPLETE

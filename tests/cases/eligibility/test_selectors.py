@@ -1,28 +1,28 @@
-"""The eligibility checks shown before a finding."""
+"""The eligibility screen: each check's result, and the prior IMR found however reworded."""
 
 import datetime as dt
 
 import pytest
 
+from cases.eligibility.checks import CheckResult
 from cases.eligibility.selectors import eligibility_checks
 from cases.lifecycle.models import CaseStatus
 from cases.records.models import RecordKind
 from cases.records.services import record_add
+from reviews.determination.models import Determination, DeterminationStatus, ItemDecision
 from tests.factories import CaseFactory, DisputedItemFactory, pdf_upload
 
 D = dt.date
 S = CaseStatus
+P, F, N = CheckResult.PASSES, CheckResult.FAILS, CheckResult.NEEDS_FINDING
 
 
-# --- eligibility checks ------------------------------------------------------------------------
-
-
-def checks_by_label(case) -> dict:
-    return {check.label: check for check in eligibility_checks(case)}
+def checks_by_key(case) -> dict:
+    return {check.key: check for check in eligibility_checks(case)}
 
 
 @pytest.mark.django_db
-def test_eligibility_checks_of_a_timely_complete_application(case_admin):
+def test_a_timely_complete_application_passes_every_check(case_admin):
     case = CaseFactory(application_received=D(2026, 11, 19), ur_decision_date=D(2026, 10, 20))
     DisputedItemFactory(case=case, position=1)
     record_add(
@@ -32,51 +32,121 @@ def test_eligibility_checks_of_a_timely_complete_application(case_admin):
         title="UR decision",
         kind=RecordKind.UR_DECISION,
     )
-    checks = checks_by_label(case)
-    assert all(check.ok for check in checks.values()), checks
-    assert "11/24/2026" in checks["Filed within 30 days of the UR decision"].detail
-    assert checks["Disputed items present"].detail == "1 disputed item(s)."
+    checks = checks_by_key(case)
+    assert {key: check.result for key, check in checks.items()} == dict.fromkeys(checks, P)
+    assert "11/24/2026" in checks["timely"].explanation
+    assert checks["timely"].source == "8 CCR 9792.10.1(b)(1)"
 
 
 @pytest.mark.django_db
-def test_eligibility_checks_flag_a_late_application_without_ur_decision_or_items(case_admin):
+def test_the_blocking_checks_come_first(settings):
+    settings.IMR_ELIGIBILITY_BLOCKING_CHECKS = ["prior_imr"]
+    keys = [check.key for check in eligibility_checks(CaseFactory())]
+    assert keys[0] == "prior_imr"
+
+
+@pytest.mark.django_db
+def test_a_late_application_without_ur_decision_or_items_fails():
     case = CaseFactory(application_received=D(2026, 11, 25), ur_decision_date=D(2026, 10, 20))
-    record_add(case=case, actor=case_admin, uploaded=pdf_upload(), title="PR-2")
-    checks = checks_by_label(case)
-    late = checks["Filed within 30 days of the UR decision"]
-    assert not late.ok
-    assert "Filed late" in late.detail
-    assert "the deadline was 11/24/2026" in late.detail
-    assert not checks["UR decision attached"].ok
-    assert not checks["Disputed items present"].ok
+    checks = checks_by_key(case)
+    assert checks["timely"].result == F and "the deadline was 11/24/2026" in (
+        checks["timely"].explanation
+    )
+    assert checks["ur_decision_on_file"].result == F and checks["ur_decision_on_file"].blocks
+    assert checks["disputed_items"].result == F
 
 
 @pytest.mark.django_db
-def test_eligibility_checks_find_a_prior_imr_of_the_same_item():
-    earlier = CaseFactory(claim_number="05-123456", worker_last_name="Ruiz", status=S.ISSUED)
-    DisputedItemFactory(case=earlier, position=1, description="MRI of the right shoulder.")
-    case = CaseFactory(claim_number="05-123456", worker_last_name="RUIZ")
-    DisputedItemFactory(case=case, position=1, description="mri of the RIGHT shoulder")
+@pytest.mark.parametrize(
+    ("field", "key", "values"),
+    [
+        ("filed_by", "filed_by", {"attorney": P, "designee": P, "provider": F, "not_stated": N}),
+        ("application_signed", "signed", {"yes": P, "no": F, "not_stated": N}),
+        (
+            "ur_decision_basis",
+            "ur_decision_basis",
+            {"medical_necessity": P, "other": F, "not_stated": N},
+        ),
+    ],
+)
+def test_each_fact_of_the_application_gives_its_three_results(field, key, values):
+    for value, result in values.items():
+        check = checks_by_key(CaseFactory(**{field: value}))[key]
+        assert check.result == result, value
+        assert check.needs_override == (result != P)
+
+
+def issued_case(*, description, decided_on, **case_fields):
+    earlier = CaseFactory(status=S.ISSUED, **case_fields)
+    item = DisputedItemFactory(case=earlier, position=1, description=description)
+    determination = Determination.objects.create(
+        case=earlier, decision_date=decided_on, status=DeterminationStatus.ISSUED
+    )
+    ItemDecision.objects.create(determination=determination, item=item, outcome="upheld")
+    return earlier
+
+
+@pytest.mark.django_db
+def test_a_prior_imr_of_the_same_treatment_reworded_is_found():
+    earlier = issued_case(
+        description="Magnetic resonance imaging of the right shoulder without contrast",
+        decided_on=D(2026, 3, 1),
+        claim_number="05-123456",
+    )
+    case = CaseFactory(claim_number="05-123456", application_received=D(2026, 11, 2))
+    DisputedItemFactory(case=case, position=1, description="MRI right shoulder w/o contrast")
     DisputedItemFactory(case=case, position=2, description="Physical therapy, 6 visits")
-    prior = checks_by_label(case)["No prior IMR of the same item"]
-    assert not prior.ok
-    assert earlier.case_number in prior.detail
-    assert "Physical therapy" not in prior.detail
+    prior = checks_by_key(case)["prior_imr"]
+    assert prior.result == N and prior.needs_override
+    assert "change_in_facts" in prior.answers
+    (match,) = prior.matches
+    assert match.prior_item.case == earlier and match.item.position == 1
+    assert (match.decided_on, match.outcome, match.score) == (D(2026, 3, 1), "upheld", 1.0)
+    assert earlier.case_number in prior.explanation and "03/01/2026" in prior.explanation
+
+
+@pytest.mark.django_db
+def test_the_same_worker_by_name_and_birth_date_counts_under_another_claim():
+    issued_case(
+        description="MRI of the right shoulder",
+        decided_on=D(2026, 6, 1),
+        claim_number="05-999999",
+        worker_last_name="Ruiz",
+    )
+    case = CaseFactory(claim_number="05-123456", worker_last_name="RUIZ")
+    DisputedItemFactory(case=case, position=1, description="mri right shoulder")
+    assert checks_by_key(case)["prior_imr"].result == N
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "other",
     [
-        {"claim_number": "05-999999", "worker_last_name": "Ruiz"},  # another claim
-        {"claim_number": "05-123456", "worker_last_name": "Lopez"},  # another worker
-        {"claim_number": "05-123456", "worker_last_name": "Ruiz", "status": S.INELIGIBLE},
-        {"claim_number": "05-123456", "worker_last_name": "Ruiz", "status": S.TERMINATED},
+        # decided more than 12 months before the application (11/02/2026)
+        {"decided_on": D(2025, 11, 1), "claim_number": "05-123456"},
+        # another worker on another claim
+        {
+            "decided_on": D(2026, 6, 1),
+            "claim_number": "05-999999",
+            "worker_last_name": "Lopez",
+        },
+        # the other side of the body
+        {"decided_on": D(2026, 6, 1), "claim_number": "05-123456", "left": True},
     ],
 )
-def test_eligibility_checks_ignore_other_claims_workers_and_reviews_that_never_happened(other):
-    earlier = CaseFactory(**other)
-    DisputedItemFactory(case=earlier, position=1, description="MRI of the right shoulder")
+def test_a_prior_imr_outside_the_window_of_another_worker_or_treatment_is_not_found(other):
+    left = other.pop("left", False)
+    description = "MRI of the left shoulder" if left else "MRI of the right shoulder"
+    issued_case(description=description, **other)
     case = CaseFactory(claim_number="05-123456", worker_last_name="Ruiz")
     DisputedItemFactory(case=case, position=1, description="MRI of the right shoulder")
-    assert checks_by_label(case)["No prior IMR of the same item"].ok
+    assert checks_by_key(case)["prior_imr"].result == P
+
+
+@pytest.mark.django_db
+def test_a_case_never_decided_is_no_prior_imr():
+    earlier = CaseFactory(claim_number="05-123456", status=S.IN_REVIEW)
+    DisputedItemFactory(case=earlier, position=1, description="MRI of the right shoulder")
+    case = CaseFactory(claim_number="05-123456")
+    DisputedItemFactory(case=case, position=1, description="MRI of the right shoulder")
+    assert checks_by_key(case)["prior_imr"].result == P

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from cases.eligibility.services import case_eligibility_record
 from cases.lifecycle.models import CaseEvent, CaseStatus, EventType, SentBy
-from tests.cases.helpers import event_types
+from tests.cases.helpers import event_types, overrides_for
 from tests.factories import CaseFactory, DisputedItemFactory
 
 D = dt.date
@@ -24,6 +24,7 @@ def test_eligible_sends_the_notice_and_starts_the_records_clock(case, case_admin
         case=case,
         actor=case_admin,
         eligible=True,
+        overrides=overrides_for(case),
         reasons=["Timely; UR decision attached."],
         notice_on=D(2026, 11, 4),
         sent_by=SentBy.MAIL,
@@ -44,30 +45,39 @@ def test_eligible_sends_the_notice_and_starts_the_records_clock(case, case_admin
 
 @pytest.mark.django_db
 def test_the_notice_is_dated_today_when_no_date_is_given(case, case_admin):
-    case_eligibility_record(case=case, actor=case_admin, eligible=True)
+    case_eligibility_record(
+        case=case, actor=case_admin, eligible=True, overrides=overrides_for(case)
+    )
     case.refresh_from_db()
     assert case.date_assigned == timezone.localdate()
 
 
 @pytest.mark.django_db
-def test_a_late_application_must_be_confirmed_before_it_is_eligible(case_admin):
+def test_a_late_application_needs_a_written_reason_before_it_is_eligible(case_admin):
     late = CaseFactory(application_received=D(2026, 11, 25), ur_decision_date=D(2026, 10, 20))
     DisputedItemFactory(case=late, position=1)
-    with pytest.raises(ValidationError, match=r"30-day deadline \(11/24/2026\)"):
+    overrides = overrides_for(late)
+    without_timely = {key: value for key, value in overrides.items() if key != "timely"}
+    with pytest.raises(ValidationError, match=r"Filed within 30 days of the UR decision \(fails"):
         case_eligibility_record(
-            case=late, actor=case_admin, eligible=True, notice_on=D(2026, 11, 25)
+            case=late,
+            actor=case_admin,
+            eligible=True,
+            overrides=without_timely,
+            notice_on=D(2026, 11, 25),
         )
     late.refresh_from_db()
     assert late.status == S.RECEIVED
     assert event_types(late) == []
 
     case_eligibility_record(
-        case=late, actor=case_admin, eligible=True, notice_on=D(2026, 11, 25), late_accepted=True
+        case=late, actor=case_admin, eligible=True, notice_on=D(2026, 11, 25), overrides=overrides
     )
     late.refresh_from_db()
     assert late.status == S.AWAITING_RECORDS
     event = CaseEvent.objects.get(case=late, type=EventType.ELIGIBILITY_RECORDED)
     assert event.details["late_application"] is True
+    assert "timely" in {override["check"] for override in event.details["overrides"]}
 
 
 @pytest.mark.django_db
@@ -75,7 +85,11 @@ def test_an_application_on_day_30_needs_no_confirmation(case_admin):
     on_time = CaseFactory(application_received=D(2026, 11, 19), ur_decision_date=D(2026, 10, 20))
     DisputedItemFactory(case=on_time, position=1)
     case_eligibility_record(
-        case=on_time, actor=case_admin, eligible=True, notice_on=D(2026, 11, 19)
+        case=on_time,
+        actor=case_admin,
+        eligible=True,
+        overrides=overrides_for(on_time),
+        notice_on=D(2026, 11, 19),
     )
     on_time.refresh_from_db()
     assert on_time.status == S.AWAITING_RECORDS
@@ -86,7 +100,11 @@ def test_a_case_with_no_disputed_item_cannot_be_eligible(case_admin):
     empty = CaseFactory()
     with pytest.raises(ValidationError, match="no disputed item"):
         case_eligibility_record(
-            case=empty, actor=case_admin, eligible=True, notice_on=D(2026, 11, 4)
+            case=empty,
+            actor=case_admin,
+            eligible=True,
+            overrides=overrides_for(empty),
+            notice_on=D(2026, 11, 4),
         )
     empty.refresh_from_db()
     assert empty.status == S.RECEIVED
@@ -96,7 +114,11 @@ def test_a_case_with_no_disputed_item_cannot_be_eligible(case_admin):
 def test_the_notice_cannot_be_dated_before_the_application_was_received(case, case_admin):
     with pytest.raises(ValidationError, match="before the application was received"):
         case_eligibility_record(
-            case=case, actor=case_admin, eligible=True, notice_on=D(2026, 11, 1)
+            case=case,
+            actor=case_admin,
+            eligible=True,
+            overrides=overrides_for(case),
+            notice_on=D(2026, 11, 1),
         )
     case.refresh_from_db()
     assert case.status == S.RECEIVED
@@ -127,20 +149,32 @@ def test_ineligible_closes_the_case_with_its_reasons(case, case_admin):
     event = CaseEvent.objects.get(case=case, type=EventType.ELIGIBILITY_RECORDED)
     assert event.actor == case_admin
     assert event.details["eligible"] is False
-    assert event.details["reasons"] == ["The dispute is not about medical necessity."]
+    # Free text from an older caller is kept as the note, under "other".
+    assert event.details["reason_codes"] == ["other"]
+    assert event.details["note"] == "The dispute is not about medical necessity."
     assert (event.details["from_status"], event.details["to_status"]) == (S.RECEIVED, S.INELIGIBLE)
 
 
 @pytest.mark.django_db
 def test_eligibility_cannot_be_recorded_twice(case, case_admin):
-    case_eligibility_record(case=case, actor=case_admin, eligible=True, notice_on=D(2026, 11, 4))
+    case_eligibility_record(
+        case=case,
+        actor=case_admin,
+        eligible=True,
+        overrides=overrides_for(case),
+        notice_on=D(2026, 11, 4),
+    )
     with pytest.raises(ValidationError, match="awaiting records cannot become ineligible"):
         case_eligibility_record(
             case=case, actor=case_admin, eligible=False, reasons=["Changed my mind"]
         )
     with pytest.raises(ValidationError, match="awaiting records cannot become eligible"):
         case_eligibility_record(
-            case=case, actor=case_admin, eligible=True, notice_on=D(2026, 11, 5)
+            case=case,
+            actor=case_admin,
+            eligible=True,
+            overrides=overrides_for(case),
+            notice_on=D(2026, 11, 5),
         )
     case.refresh_from_db()
     assert case.date_assigned == D(2026, 11, 4)

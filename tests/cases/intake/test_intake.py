@@ -313,6 +313,10 @@ def test_base64_content_is_decoded_and_checked_against_its_sha256():
         ("UR denial letter", RecordKind.UR_DECISION),
         ("PR-2 progress report", RecordKind.MEDICAL),
         ("MRI report of the right shoulder", RecordKind.MEDICAL),
+        ("IMR application", RecordKind.APPLICATION),
+        ("Application for IMR, signed 11/02/2016", RecordKind.APPLICATION),
+        ("Application for Independent Medical Review", RecordKind.APPLICATION),
+        ("DWC Form IMR", RecordKind.APPLICATION),
     ],
 )
 def test_record_kind_is_inferred_from_the_title(title, kind):

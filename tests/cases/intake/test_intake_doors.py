@@ -41,6 +41,9 @@ FULL = {
     "ur_decision_served_by": "mail",
     "notice_sent_on": "2016-11-04",
     "notice_sent_by": "mail",
+    "filed_by": "attorney",
+    "application_signed": "yes",
+    "ur_decision_basis": "medical_necessity",
     "injured_worker": {
         "first_name": "Ana",
         "last_name": "Ruiz",
@@ -125,6 +128,10 @@ APPLICATIONS = [
     ("notice method without its date", changed(FULL, "notice_sent_on", None)),
     ("notice before the application", changed(FULL, "notice_sent_on", "2016-11-02")),
     ("notice date in the future", changed(FULL, "notice_sent_on", "2999-01-01")),
+    ("filed by a provider", changed(FULL, "filed_by", "provider")),
+    ("filer not one of the choices", changed(FULL, "filed_by", "employer")),
+    ("signed not one of the choices", changed(FULL, "application_signed", "true")),
+    ("UR basis not one of the choices", changed(FULL, "ur_decision_basis", "medical necessity")),
 ]
 
 
@@ -143,6 +150,9 @@ def form_post(application: dict) -> dict[str, str]:
             "notice_sent_by",
             "date_of_injury",
             "claim_number",
+            "filed_by",
+            "application_signed",
+            "ur_decision_basis",
         )
     }
     for key, value in application["injured_worker"].items():
@@ -203,6 +213,7 @@ def test_the_bad_applications_are_refused():
         "no date of birth nor age",
         "served in person",
         "notice sent, how not known",
+        "filed by a provider",  # a fact the eligibility screen judges, not intake
     }
     for name, application in APPLICATIONS:
         assert (intake_validate(application)[1] == []) == (name in good), name

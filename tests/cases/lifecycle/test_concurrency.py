@@ -11,7 +11,7 @@ from accounts.models import Role
 from cases.eligibility.services import case_eligibility_record
 from cases.intake.services import case_create
 from cases.lifecycle.models import Case, CaseEvent, EventType
-from tests.cases.helpers import intake_data
+from tests.cases.helpers import intake_data, overrides_for
 from tests.factories import CaseFactory, DisputedItemFactory, UserFactory
 
 D = dt.date
@@ -55,7 +55,11 @@ def test_two_administrators_recording_eligibility_at_once_only_one_succeeds():
 
     results = run_together(
         lambda: case_eligibility_record(
-            case=seen_by_first, actor=first_admin, eligible=True, notice_on=D(2026, 11, 4)
+            case=seen_by_first,
+            actor=first_admin,
+            eligible=True,
+            overrides=overrides_for(seen_by_first),
+            notice_on=D(2026, 11, 4),
         ),
         lambda: case_eligibility_record(
             case=seen_by_second,

@@ -13,7 +13,7 @@ from cases.lifecycle.history import event_summary
 from cases.lifecycle.models import Case, CaseEvent, CaseStatus, EventType
 from cases.lifecycle.services import case_remand, case_terminate
 from cases.records.services import record_add
-from tests.cases.helpers import event_types, intake_data
+from tests.cases.helpers import event_types, intake_data, overrides_for
 from tests.factories import UserFactory, pdf_upload
 
 D = dt.date
@@ -43,7 +43,11 @@ def test_every_transition_writes_exactly_one_event_with_its_states_and_actor(cas
 
     moves = step(
         lambda: case_eligibility_record(
-            case=case, actor=other_admin, eligible=True, notice_on=D(2026, 11, 4)
+            case=case,
+            actor=other_admin,
+            eligible=True,
+            overrides=overrides_for(case),
+            notice_on=D(2026, 11, 4),
         ),
         other_admin,
     )

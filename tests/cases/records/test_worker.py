@@ -13,6 +13,7 @@ from cases.records.models import MedicalRecord
 from cases.records.services import record_add
 from cases.reminders.models import ClockNotice
 from cases.reminders.tasks import clock_reminders_send
+from tests.cases.helpers import overrides_for
 from tests.factories import CaseFactory, DisputedItemFactory, UserFactory, pdf_upload
 
 pytestmark = pytest.mark.worker
@@ -49,7 +50,11 @@ def test_beat_task_escalates_an_overdue_case_once(celery_worker):
     DisputedItemFactory(case=case, position=1)
     # Notice sent 38 days ago electronically: the records were due 12 days after it.
     case = case_eligibility_record(
-        case=case, actor=admin, eligible=True, notice_on=today - dt.timedelta(days=38)
+        case=case,
+        actor=admin,
+        eligible=True,
+        overrides=overrides_for(case),
+        notice_on=today - dt.timedelta(days=38),
     )
     assert case.clock.overdue
 
