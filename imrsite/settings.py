@@ -195,6 +195,13 @@ LETTER_VERIFY_MAX_BYTES = int(os.environ.get("LETTER_VERIFY_MAX_BYTES", str(10 *
 # How many business days before the determination is due a reviewer is reminded.
 REVIEWER_REMINDER_BUSINESS_DAYS = int(os.environ.get("REVIEWER_REMINDER_BUSINESS_DAYS", "2"))
 
+# 8 CCR 9792.10.3(c): business days the parties have to answer a request for information. The
+# regulation counts from their receipt of the request; the request goes by the most efficient
+# means (9792.10.3(b): e-mail or fax), so it is counted from the day it is sent.
+IMR_INFORMATION_RESPONSE_BUSINESS_DAYS = int(
+    os.environ.get("IMR_INFORMATION_RESPONSE_BUSINESS_DAYS", "5")
+)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
