@@ -199,8 +199,10 @@ def case_resume_liability_resolved(*, case: Case, actor, resolved_on: dt.date, n
     case goes back to the screen it left (received), where the finding is made."""
     case = case_lock(case)
     if Action.RESUME_LIABILITY_RESOLVED not in allowed_actions(case):
-        case_transition_check(case=case, to_status=CaseStatus.RECEIVED)
-        raise ValidationError("Only a deferred case resumes when liability is resolved.")
+        raise ValidationError(
+            f"Only a deferred case resumes when liability is resolved; this one is "
+            f"{CaseStatus(case.status).label.lower()}."
+        )
     note = note.strip()
     _resolution_check(case, resolved_on, note)
     from_status = case_status_set(case=case, to_status=CaseStatus.RECEIVED)
