@@ -221,6 +221,12 @@ CLOCK_MAIL_RECEIPT_DAYS = int(os.environ.get("CLOCK_MAIL_RECEIPT_DAYS", "5"))
 # The notice of assignment of an expedited review is due the day the application arrives
 # (standard: one business day, 8 CCR 9792.10.4(b)).
 CLOCK_EXPEDITED_NOTICE_SAME_DAY = os.environ.get("CLOCK_EXPEDITED_NOTICE_SAME_DAY", "1") == "1"
+# 8 CCR 9792.10.3(c): business days the parties have to answer a request for information. The
+# regulation counts from their receipt of the request; the request goes by the most efficient
+# means (9792.10.3(b): e-mail or fax), so it is counted from the day it is sent.
+IMR_INFORMATION_RESPONSE_BUSINESS_DAYS = int(
+    os.environ.get("IMR_INFORMATION_RESPONSE_BUSINESS_DAYS", "5")
+)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

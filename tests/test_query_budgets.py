@@ -85,6 +85,13 @@ POST_ONLY = {
     "casefile:case_records_complete": Role.CASE_ADMIN,
     "casefile:case_terminate": Role.CASE_ADMIN,
     "casefile:case_remand": Role.CASE_ADMIN,
+    "casefile:case_defer": Role.CASE_ADMIN,
+    "casefile:case_liability_resolved": Role.CASE_ADMIN,
+    "casefile:case_information_request": Role.CASE_ADMIN,
+    "casefile:case_information_received": Role.CASE_ADMIN,
+    "casefile:case_information_lapsed": Role.CASE_ADMIN,
+    "casefile:case_expedite": Role.CASE_ADMIN,
+    "casefile:case_consolidate": Role.CASE_ADMIN,
     "api:case_records": Role.API_CLIENT,
     "determination:assignment_accept": Role.REVIEWER,
     "determination:assignment_decline": Role.REVIEWER,
@@ -394,10 +401,12 @@ def _case_detail(people, size):
 
 @budget(
     "casefile:case_detail",
-    12,
+    13,
     variant="received",
     why="as an issued case, less the deliveries, plus the eligibility checks: a UR decision on "
-    "file, the prior IMRs with their cases, and the issued decisions of those items (one query)",
+    "file, the prior IMRs with their cases, the issued decisions of those items (one query); "
+    "and the open duplicate applications (their parties and items are prefetched only when "
+    "there are some)",
 )
 def _case_detail_received(people, size):
     case = received_case(size)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases.casefile import views
+from cases.casefile import screen_views, views
 
 app_name = "casefile"
 urlpatterns = [
@@ -16,4 +16,31 @@ urlpatterns = [
     ),
     path("cases/<str:case_number>/terminate/", views.case_terminate, name="case_terminate"),
     path("cases/<str:case_number>/remand/", views.case_remand, name="case_remand"),
+    path("cases/<str:case_number>/defer/", screen_views.case_defer, name="case_defer"),
+    path(
+        "cases/<str:case_number>/liability-resolved/",
+        screen_views.case_liability_resolved,
+        name="case_liability_resolved",
+    ),
+    path(
+        "cases/<str:case_number>/information/request/",
+        screen_views.case_information_request,
+        name="case_information_request",
+    ),
+    path(
+        "cases/<str:case_number>/information/received/",
+        screen_views.case_information_received,
+        name="case_information_received",
+    ),
+    path(
+        "cases/<str:case_number>/information/lapsed/",
+        screen_views.case_information_lapsed,
+        name="case_information_lapsed",
+    ),
+    path("cases/<str:case_number>/expedite/", screen_views.case_expedite, name="case_expedite"),
+    path(
+        "cases/<str:case_number>/consolidate/",
+        screen_views.case_consolidate,
+        name="case_consolidate",
+    ),
 ]

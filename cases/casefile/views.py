@@ -18,9 +18,23 @@ from cases.access import Ability, access_required, case_get_for, may
 from cases.casefile.forms import CaseFilterForm, RemandForm, TerminateForm
 from cases.casefile.selectors import case_list_for
 from cases.eligibility import services as eligibility
-from cases.eligibility.forms import EligibleForm, IneligibleForm, RecordsCompleteForm
+from cases.eligibility.duplicates import case_duplicates
+from cases.eligibility.forms import (
+    ConsolidateForm,
+    DeferForm,
+    EligibleForm,
+    ExpediteForm,
+    IneligibleForm,
+    InformationLapsedForm,
+    InformationReceivedForm,
+    InformationRequestForm,
+    LiabilityResolvedForm,
+    RecordsCompleteForm,
+)
 from cases.eligibility.selectors import eligibility_checks
+from cases.eligibility.services import information_due_text
 from cases.lifecycle import services as lifecycle
+from cases.lifecycle.expedite import expedited_due_dates
 from cases.lifecycle.history import case_history
 from cases.lifecycle.models import Case, CaseStatus
 from cases.lifecycle.status_table import Action, allowed_actions
@@ -84,6 +98,20 @@ def _workflow_forms(case: Case, actions: frozenset[Action], checks=(), **bound) 
         forms["terminate_form"] = TerminateForm(prefix="terminate")
     if Action.REMAND in actions:
         forms["remand_form"] = RemandForm(prefix="remand")
+    if Action.DEFER_FOR_LIABILITY in actions:
+        forms["defer_form"] = DeferForm(prefix="defer")
+    if Action.RESUME_LIABILITY_RESOLVED in actions:
+        forms["liability_form"] = LiabilityResolvedForm(prefix="liability")
+    if Action.REQUEST_INFORMATION in actions:
+        forms["rfi_form"] = InformationRequestForm(prefix="rfi")
+    if Action.INFORMATION_RECEIVED in actions:
+        forms["rfi_received_form"] = InformationReceivedForm(prefix="rfi_received")
+    if Action.INELIGIBLE_NO_INFORMATION in actions:
+        forms["rfi_lapsed_form"] = InformationLapsedForm(prefix="rfi_lapsed")
+    if Action.CONVERT_TO_EXPEDITED in actions:
+        forms["expedite_form"] = ExpediteForm(prefix="expedite")
+    if Action.CONSOLIDATE in actions:
+        forms["consolidate_form"] = ConsolidateForm(prefix="consolidate")
     forms.update(bound)
     return forms
 
@@ -100,12 +128,22 @@ def _case_context(request, case: Case, *, panel: str | None = None, **bound) -> 
         "Action": Action,
         "CaseStatus": CaseStatus,
     }
+    if case.information_requested_on:
+        # 8 CCR 9792.10.3(b), (c): the open request, its due date and why (workflow and clock).
+        context["information_due_text"] = information_due_text(case.information_requested_on)
+        context["information_missing"] = [
+            lifecycle.MISSING_INFORMATION.get(key, key) for key in case.information_missing
+        ]
     if panel in (None, "workflow"):
         checks = eligibility_checks(case) if case.status == CaseStatus.RECEIVED else []
         context["eligibility_checks"] = checks
+        # 8 CCR 9792.10.4(a): other applications of the same dispute, offered for consolidation.
+        context["duplicates"] = case_duplicates(case) if can_manage else []
         if can_manage:
             context.update(_workflow_forms(case, actions, checks, **bound))
             context["assignment"] = reviewer_side().current_assignment(case)
+    if panel in (None, "clock") and case.expedited_on:
+        context["expedited_due"] = expedited_due_dates(case)
     if panel in (None, "records"):
         context["records"] = list(case.records.all())
         context["records_pending"] = any(record.pages is None for record in context["records"])

@@ -26,6 +26,7 @@ DATE_KEYS = (
     "notice_sent_on",
     "records_complete_on",
     "letter_mailed_on",
+    "expedited_on",
 )
 METHOD_KEYS = {
     "ur_decision_served_by": UR_SERVICE,
@@ -55,6 +56,9 @@ class Facts:
     formulary_items: tuple[bool, ...] = ()
     letter_mailed_on: dt.date | None = None
     letter_sent_by: str = ""
+    # 8 CCR 9792.10.4(c): the day a standard review became expedited on the physician's
+    # certification; the expedited clocks cannot start before it.
+    expedited_on: dt.date | None = None
 
     @property
     def expedited(self) -> bool:
@@ -196,11 +200,16 @@ def compute(facts: Facts) -> Clocks:
     if facts.notice_sent_on:
         source = ("8 CCR 9792.10.5(a)(1)",)
         if expedited:
+            converted = facts.expedited_on and facts.expedited_on > facts.notice_sent_on
             clocks.records_due_on = rules.plain_days_after(
-                facts.notice_sent_on,
+                facts.expedited_on if converted else facts.notice_sent_on,
                 rules.RECORDS_DAYS_EXPEDITED,
                 period="24 hours",
-                event="the expedited notice of assignment",
+                event=(
+                    "the conversion to expedited (8 CCR 9792.10.4(c))"
+                    if converted
+                    else "the expedited notice of assignment"
+                ),
                 sources=source,
             )
         else:
@@ -221,6 +230,8 @@ def compute(facts: Facts) -> Clocks:
         # Lab. Code 4610.6(d): from receipt of the application and the complete records.
         start = max(facts.records_complete_on, facts.application_received or dt.date.min)
         event = "receipt of the application and complete records"
+        if expedited and facts.expedited_on and facts.expedited_on > start:
+            start, event = facts.expedited_on, "the conversion to expedited (8 CCR 9792.10.4(c))"
         if expedited:
             standard = rules.plain_days_after(
                 start,

@@ -9,6 +9,7 @@ from django.utils import timezone
 from cases.eligibility.services import Override
 from cases.forms import date_field, no_future_date
 from cases.lifecycle.models import INELIGIBILITY_SOURCES, IneligibilityReason, SentBy
+from cases.lifecycle.services import MISSING_INFORMATION
 
 ELIGIBLE_FORM_ID = "eligible-form"
 
@@ -102,3 +103,106 @@ class RecordsCompleteForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {"on": timezone.localdate()})
         super().__init__(*args, **kwargs)
+
+
+def _today_initial(kwargs: dict, name: str) -> None:
+    kwargs.setdefault("initial", {name: timezone.localdate()})
+
+
+class DeferForm(forms.Form):
+    deferred_on = date_field(
+        "Deferred on",
+        help_text="The day the claims administrator's dispute of liability was received.",
+    )
+    note = forms.CharField(
+        label="What is disputed",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="E.g. compensability of the injury or of the body part, and where it is "
+        "being resolved (8 CCR 9792.10.3(a)(3), (d)).",
+    )
+
+    def __init__(self, *args, **kwargs):
+        _today_initial(kwargs, "deferred_on")
+        super().__init__(*args, **kwargs)
+
+
+class LiabilityResolvedForm(forms.Form):
+    OUTCOMES = {
+        "resume": "Resolved for the worker: resume the screen",
+        "denied": "Liability found against the worker: close the case",
+    }
+    outcome = forms.ChoiceField(
+        label="How was it resolved?", choices=list(OUTCOMES.items()), widget=forms.RadioSelect
+    )
+    resolved_on = date_field("Resolved on")
+    note = forms.CharField(
+        label="Document of the resolution",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="A WCAB order, a stipulation, or the claims administrator's written "
+        "acceptance of liability, and who sent it.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        _today_initial(kwargs, "resolved_on")
+        super().__init__(*args, **kwargs)
+
+
+class InformationRequestForm(forms.Form):
+    missing = forms.MultipleChoiceField(
+        label="What is missing",
+        choices=list(MISSING_INFORMATION.items()),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    requested_on = date_field(
+        "Requested on",
+        help_text="The parties have 5 business days to answer (8 CCR 9792.10.3(b), (c)).",
+    )
+    note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        _today_initial(kwargs, "requested_on")
+        super().__init__(*args, **kwargs)
+
+
+class InformationReceivedForm(forms.Form):
+    received_on = date_field("Received on")
+    note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        _today_initial(kwargs, "received_on")
+        super().__init__(*args, **kwargs)
+
+
+class InformationLapsedForm(forms.Form):
+    note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ExpediteForm(forms.Form):
+    certified_on = date_field(
+        "Certification received on",
+        help_text="The expedited clocks run from this date (8 CCR 9792.10.4(c)).",
+    )
+    note = forms.CharField(
+        label="Note",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="E.g. the physician and the supporting documentation.",
+    )
+    confirm = forms.BooleanField(
+        label="The treating physician's written certification, with supporting documentation, "
+        "of an imminent and serious threat to the worker's health is on file.",
+        error_messages={"required": "Tick the box: only that certification converts a review."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        _today_initial(kwargs, "certified_on")
+        super().__init__(*args, **kwargs)
+
+
+class ConsolidateForm(forms.Form):
+    duplicate = forms.CharField(widget=forms.HiddenInput)
+    note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    confirm = forms.BooleanField(
+        label="Close the duplicate and decide its items here, in one determination.",
+        error_messages={"required": "Tick the box to confirm the consolidation."},
+    )

@@ -8,16 +8,25 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import NamedTuple
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from cases.clock.deadlines import add_business_days
 from cases.eligibility.checks import OVERRIDE_ANSWERS, eligibility_checks
+from cases.eligibility.duplicates import consolidation_refusal
 from cases.lifecycle import events
-from cases.lifecycle.models import Case, CaseStatus, IneligibilityReason, SentBy
-from cases.lifecycle.services import case_lock, case_status_set, case_transition_check
+from cases.lifecycle.models import Case, CaseStatus, DisputedItem, IneligibilityReason, SentBy
+from cases.lifecycle.services import (
+    MISSING_INFORMATION,
+    case_due_on_refresh,
+    case_lock,
+    case_status_set,
+    case_transition_check,
+)
 from cases.lifecycle.status_table import Action, allowed_actions
-from cases.records.models import RecordKind
+from cases.records.models import MedicalRecord, RecordKind
 
 # Records that are not medical records to decide on: the UR decision and the application form
 # (8 CCR 9792.10.6(b)(2); the documents of 9792.10.5(a)(1)(A) are the physician's reports).
@@ -198,3 +207,306 @@ def case_records_complete(
         from_status=from_status,
     )
     return case
+
+
+# --- The screen waits: a liability dispute, a request for information -------------------------
+
+
+def _no_future(on: dt.date, what: str) -> None:
+    if on > timezone.localdate():
+        raise ValidationError(f"The {what} cannot be in the future.")
+
+
+@transaction.atomic
+def case_defer_for_liability(*, case: Case, actor, deferred_on: dt.date, note: str) -> Case:
+    """8 CCR 9792.10.3(a)(3), (d): the claims administrator asserts a factual or legal basis
+    that precludes its liability (and does not agree the case is eligible): the IMR waits until
+    the dispute is resolved. Only before a finding, while the application is screened."""
+    case = case_lock(case)
+    case_transition_check(case=case, to_status=CaseStatus.DEFERRED)
+    note = note.strip()
+    if not note:
+        raise ValidationError(
+            "Say what the claims administrator disputes (e.g. compensability of the injury, "
+            "the body part) and where it is being resolved."
+        )
+    _no_future(deferred_on, "deferral date")
+    if deferred_on < case.application_received:
+        raise ValidationError("The IMR cannot be deferred before the application was received.")
+    from_status = case_status_set(case=case, to_status=CaseStatus.DEFERRED)
+    case.deferred_on = deferred_on
+    case.save(update_fields=["deferred_on"])
+    events.case_deferred(
+        case=case, actor=actor, deferred_on=deferred_on, note=note, from_status=from_status
+    )
+    return case
+
+
+def _resolution_check(case: Case, resolved_on: dt.date, note: str) -> None:
+    _no_future(resolved_on, "date of the resolution")
+    if case.deferred_on and resolved_on < case.deferred_on:
+        raise ValidationError(
+            f"The dispute cannot be resolved before the IMR was deferred "
+            f"({case.deferred_on:%m/%d/%Y})."
+        )
+    if not note:
+        raise ValidationError(
+            "Name the document that resolves the dispute (a WCAB order, a stipulation, or the "
+            "claims administrator's written acceptance of liability) and who sent it."
+        )
+
+
+@transaction.atomic
+def case_resume_liability_resolved(*, case: Case, actor, resolved_on: dt.date, note: str) -> Case:
+    """The parties report the liability dispute resolved for the worker (9792.10.3(d)): the
+    case goes back to the screen it left (received), where the finding is made."""
+    case = case_lock(case)
+    if Action.RESUME_LIABILITY_RESOLVED not in allowed_actions(case):
+        raise ValidationError(
+            f"Only a deferred case resumes when liability is resolved; this one is "
+            f"{CaseStatus(case.status).label.lower()}."
+        )
+    note = note.strip()
+    _resolution_check(case, resolved_on, note)
+    from_status = case_status_set(case=case, to_status=CaseStatus.RECEIVED)
+    events.liability_resolved(
+        case=case,
+        actor=actor,
+        resolved_on=resolved_on,
+        deferred_on=case.deferred_on,
+        note=note,
+        from_status=from_status,
+    )
+    return case
+
+
+@transaction.atomic
+def case_close_liability_denied(*, case: Case, actor, resolved_on: dt.date, note: str) -> Case:
+    """Liability was found against the worker: there is no treatment for the IMR to decide
+    (9792.10.3(d)). The case is terminated with that reason."""
+    case = case_lock(case)
+    if Action.CLOSE_LIABILITY_DENIED not in allowed_actions(case):
+        raise ValidationError(
+            f"A case that is {CaseStatus(case.status).label.lower()} has no liability dispute "
+            "to close on: defer it first."
+        )
+    note = note.strip()
+    _resolution_check(case, resolved_on, note)
+    from_status = case_status_set(case=case, to_status=CaseStatus.TERMINATED)
+    events.case_terminated(
+        case=case,
+        actor=actor,
+        reason="liability_denied",
+        note=f"Resolved {resolved_on:%m/%d/%Y}. {note}",
+        from_status=from_status,
+    )
+    return case
+
+
+def information_due_on(requested_on: dt.date) -> dt.date:
+    """8 CCR 9792.10.3(c): the parties answer within 5 business days of the request."""
+    return add_business_days(requested_on, settings.IMR_INFORMATION_RESPONSE_BUSINESS_DAYS)
+
+
+def information_due_text(requested_on: dt.date) -> str:
+    """The due date in words, with its rule."""
+    days = settings.IMR_INFORMATION_RESPONSE_BUSINESS_DAYS
+    due = information_due_on(requested_on)
+    return (
+        f"{days} business days after the request of {requested_on:%m/%d/%Y} (weekends and "
+        f"state holidays do not count): due {due:%a %m/%d/%Y}. 8 CCR 9792.10.3(b), (c)."
+    )
+
+
+@transaction.atomic
+def case_information_request(
+    *, case: Case, actor, missing: list[str], requested_on: dt.date, note: str = ""
+) -> Case:
+    """8 CCR 9792.10.3(b): ask the parties for what the screen needs; the screen pauses until
+    it comes or its 5 business days pass (9792.10.3(c))."""
+    case = case_lock(case)
+    case_transition_check(case=case, to_status=CaseStatus.INFORMATION_REQUESTED)
+    missing = list(dict.fromkeys(missing))
+    unknown = [key for key in missing if key not in MISSING_INFORMATION]
+    if not missing or unknown:
+        raise ValidationError("Choose what is missing from the list.")
+    note = note.strip()
+    if "other" in missing and not note:
+        raise ValidationError("Say in the note what other information is missing.")
+    _no_future(requested_on, "request date")
+    if requested_on < case.application_received:
+        raise ValidationError("Information cannot be requested before the application came.")
+    from_status = case_status_set(case=case, to_status=CaseStatus.INFORMATION_REQUESTED)
+    case.information_requested_on = requested_on
+    case.information_due_on = information_due_on(requested_on)
+    case.information_missing = missing
+    # The screen's own clock: the list sorts and filters on it like any deadline.
+    case.due_on = case.information_due_on
+    case.save(
+        update_fields=[
+            "information_requested_on",
+            "information_due_on",
+            "information_missing",
+            "due_on",
+        ]
+    )
+    events.information_requested(
+        case=case,
+        actor=actor,
+        missing=missing,
+        requested_on=requested_on,
+        due_on=case.information_due_on,
+        note=note,
+        from_status=from_status,
+    )
+    return case
+
+
+def _information_closed(case: Case) -> None:
+    # The request is answered or lapsed: its dates stay in the history, not on the case.
+    case.information_requested_on = None
+    case.information_due_on = None
+    case.information_missing = []
+    case.save(
+        update_fields=["information_requested_on", "information_due_on", "information_missing"]
+    )
+
+
+@transaction.atomic
+def case_information_received(*, case: Case, actor, received_on: dt.date, note: str = "") -> Case:
+    """The requested information came: back to the screen for the finding (9792.10.3(c))."""
+    case = case_lock(case)
+    case_transition_check(case=case, to_status=CaseStatus.RECEIVED)
+    if case.status != CaseStatus.INFORMATION_REQUESTED:
+        raise ValidationError("No information was requested for this case.")
+    _no_future(received_on, "date the information came")
+    if received_on < case.information_requested_on:
+        raise ValidationError(
+            f"The information cannot come before it was requested "
+            f"({case.information_requested_on:%m/%d/%Y})."
+        )
+    late = received_on > case.information_due_on
+    from_status = case_status_set(case=case, to_status=CaseStatus.RECEIVED)
+    _information_closed(case)
+    events.information_received(
+        case=case,
+        actor=actor,
+        received_on=received_on,
+        late=late,
+        note=note.strip(),
+        from_status=from_status,
+    )
+    return case
+
+
+INFORMATION_NOT_PROVIDED = "Requested information not provided (8 CCR 9792.10.3(c))"
+
+
+@transaction.atomic
+def case_information_lapsed(*, case: Case, actor, note: str = "") -> Case:
+    """The 5 business days passed without the information: the screen decides on what it has,
+    and the administrator finds the application ineligible for want of it (9792.10.3(c))."""
+    case = case_lock(case)
+    case_transition_check(case=case, to_status=CaseStatus.INELIGIBLE)
+    if Action.INELIGIBLE_NO_INFORMATION not in allowed_actions(case):
+        raise ValidationError(
+            f"The parties have until {case.information_due_on:%m/%d/%Y} to send it "
+            "(8 CCR 9792.10.3(c)); wait, or record it received."
+        )
+    asked = [MISSING_INFORMATION[key] for key in case.information_missing]
+    reasons = [f"{INFORMATION_NOT_PROVIDED}: " + "; ".join(asked)]
+    if note.strip():
+        reasons.append(note.strip())
+    from_status = case_status_set(case=case, to_status=CaseStatus.INELIGIBLE)
+    _information_closed(case)
+    events.eligibility_recorded(
+        case=case,
+        actor=actor,
+        eligible=False,
+        reasons=reasons,
+        late_application=case.clock.filed_late,
+        from_status=from_status,
+    )
+    return case
+
+
+# --- Duplicate applications ----------------------------------------------------------------
+
+
+@transaction.atomic
+def case_consolidate(*, kept: Case, duplicate: Case, actor, note: str = "") -> Case:
+    """8 CCR 9792.10.4(a): decide two eligible applications of one worker (same requesting
+    physician, same date of injury) in a single determination. The kept case takes copies of
+    the duplicate's disputed items and of its records (the same stored files); the duplicate
+    is closed as terminated, linked to the kept case, with everything it held left in place:
+    nothing is moved or deleted, so either file still reads as it did. One event on each."""
+    # Lock both rows in one order, so two people consolidating the pair both ways cannot
+    # deadlock; then check on the locked rows.
+    first, second = sorted([kept, duplicate], key=lambda c: c.pk)
+    locked = {first.pk: case_lock(first), second.pk: case_lock(second)}
+    kept, duplicate = locked[kept.pk], locked[duplicate.pk]
+    refusal = consolidation_refusal(kept, duplicate)
+    if refusal:
+        raise ValidationError(refusal)
+    note = note.strip()
+    position = max((item.position for item in kept.items.all()), default=0)
+    items = list(duplicate.items.all())
+    for offset, item in enumerate(items, start=1):
+        copy = DisputedItem(
+            case=kept,
+            position=position + offset,
+            description=item.description,
+            category=item.category,
+            original_request=item.original_request,
+            authorized_portion=item.authorized_portion,
+            ur_citation_kind=item.ur_citation_kind,
+            ur_citation_text=item.ur_citation_text,
+            formulary_dispute=item.formulary_dispute,
+        )
+        copy.full_clean()
+        copy.save()
+    records = list(duplicate.records.all())
+    for record in records:
+        copy = MedicalRecord(
+            case=kept,
+            title=f"{record.title} (from {duplicate.case_number})"[:300],
+            document_date=record.document_date,
+            kind=record.kind,
+            file=record.file.name,
+            original_filename=record.original_filename,
+            size=record.size,
+            sha256=record.sha256,
+            pages=record.pages,
+            received_at=record.received_at,
+            uploaded_by=record.uploaded_by,
+        )
+        copy.save()
+    # The kept case's clock stands: the items it takes in are decided on its schedule, which
+    # runs no later than the duplicate's (an item's own due date is the clock's matter).
+    kept_status = kept.status
+    case_due_on_refresh(kept)
+    kept.save(update_fields=["due_on", "updated_at"])
+    events.case_consolidated(
+        case=kept,
+        actor=actor,
+        kept=kept,
+        duplicate=duplicate,
+        items=len(items),
+        records=len(records),
+        note=note,
+        from_status=kept_status,
+    )
+    duplicate.consolidated_into = kept
+    duplicate.save(update_fields=["consolidated_into"])
+    from_status = case_status_set(case=duplicate, to_status=CaseStatus.TERMINATED)
+    events.case_consolidated(
+        case=duplicate,
+        actor=actor,
+        kept=kept,
+        duplicate=duplicate,
+        items=len(items),
+        records=len(records),
+        note=note,
+        from_status=from_status,
+    )
+    return kept

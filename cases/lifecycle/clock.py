@@ -31,7 +31,7 @@ class CaseClock:
     records_complete_on: dt.date | None
     records_overdue: bool
     determination_due_on: dt.date | None
-    running: str | None  # "notice", "records", "determination" or None when no clock runs
+    running: str | None  # "notice", "records", "determination", "information" or None
     due_on: dt.date | None
     notice_due_on: dt.date | None = None
     explain: dict[str, str] = field(default_factory=dict)
@@ -78,6 +78,7 @@ def case_facts(case, items=None) -> Facts:
         notice_sent_on=case.notice_sent_on,
         notice_sent_by=case.notice_sent_by,
         records_complete_on=case.records_complete_on,
+        expedited_on=case.expedited_on,
         # The items matter only once the determination clock runs (pages without it keep their
         # query counts).
         formulary_items=tuple(
@@ -111,6 +112,9 @@ def case_clock(case, *, today: dt.date | None = None) -> CaseClock:
         running, due = "records", records_due
     elif case.status in DETERMINATION_CLOCK_STATUSES and determination_due:
         running, due = "determination", determination_due
+    elif case.status == CaseStatus.INFORMATION_REQUESTED and case.information_due_on:
+        # 8 CCR 9792.10.3(b), (c): the parties' five business days to send what is missing.
+        running, due = "information", case.information_due_on
     records_overdue = bool(
         records_due
         and (

@@ -391,3 +391,127 @@ def determination_approved(
         from_status=from_status,
         to_status=case.status,
     )
+
+
+def case_deferred(
+    *, case: Case, actor: User | None, deferred_on: dt.date, note: str, from_status: str
+) -> CaseEvent:
+    """8 CCR 9792.10.3(a)(3), (d): the claims administrator disputes liability."""
+    return event_record(
+        case=case,
+        type=EventType.CASE_DEFERRED,
+        actor=actor,
+        deferred_on=deferred_on.isoformat(),
+        awaiting="liability",
+        note=note,
+        from_status=from_status,
+        to_status=case.status,
+    )
+
+
+def liability_resolved(
+    *,
+    case: Case,
+    actor: User | None,
+    resolved_on: dt.date,
+    deferred_on: dt.date | None,
+    note: str,
+    from_status: str,
+) -> CaseEvent:
+    """The liability dispute was resolved for the worker: the screen resumes."""
+    return event_record(
+        case=case,
+        type=EventType.LIABILITY_RESOLVED,
+        actor=actor,
+        resolved_on=resolved_on.isoformat(),
+        deferred_on=deferred_on.isoformat() if deferred_on else None,
+        note=note,
+        from_status=from_status,
+        to_status=case.status,
+    )
+
+
+def information_requested(
+    *,
+    case: Case,
+    actor: User | None,
+    missing: list[str],
+    requested_on: dt.date,
+    due_on: dt.date,
+    note: str,
+    from_status: str,
+) -> CaseEvent:
+    """8 CCR 9792.10.3(b), (c): what is missing, and the 5 business days to send it."""
+    return event_record(
+        case=case,
+        type=EventType.INFORMATION_REQUESTED,
+        actor=actor,
+        missing=missing,
+        requested_on=requested_on.isoformat(),
+        information_due_on=due_on.isoformat(),
+        note=note,
+        from_status=from_status,
+        to_status=case.status,
+    )
+
+
+def information_received(
+    *, case: Case, actor: User | None, received_on: dt.date, late: bool, note: str, from_status: str
+) -> CaseEvent:
+    return event_record(
+        case=case,
+        type=EventType.INFORMATION_RECEIVED,
+        actor=actor,
+        received_on=received_on.isoformat(),
+        late=late,
+        note=note,
+        from_status=from_status,
+        to_status=case.status,
+    )
+
+
+def case_consolidated(
+    *,
+    case: Case,
+    actor: User | None,
+    kept: Case,
+    duplicate: Case,
+    items: int,
+    records: int,
+    note: str,
+    from_status: str,
+) -> CaseEvent:
+    """8 CCR 9792.10.4(a): written on both cases, each saying which side of it the case is."""
+    return event_record(
+        case=case,
+        type=EventType.CASE_CONSOLIDATED,
+        actor=actor,
+        kept=kept.case_number,
+        duplicate=duplicate.case_number,
+        items=items,
+        records=records,
+        note=note,
+        from_status=from_status,
+        to_status=case.status,
+    )
+
+
+def case_expedited(
+    *,
+    case: Case,
+    actor: User | None,
+    certified_on: dt.date,
+    records_due_on: dt.date | None,
+    determination_due_on: dt.date | None,
+    note: str,
+) -> CaseEvent:
+    """8 CCR 9792.10.4(c): the physician's certification converts the review to expedited."""
+    return event_record(
+        case=case,
+        type=EventType.CASE_EXPEDITED,
+        actor=actor,
+        certified_on=certified_on.isoformat(),
+        records_due_on=records_due_on.isoformat() if records_due_on else None,
+        determination_due_on=determination_due_on.isoformat() if determination_due_on else None,
+        note=note,
+    )

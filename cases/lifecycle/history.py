@@ -16,7 +16,13 @@ from cases.lifecycle.models import (
     IneligibilityReason,
     SentBy,
 )
-from cases.lifecycle.services import TERMINATION_REASONS
+from cases.lifecycle.services import (
+    MISSING_INFORMATION,
+    TERMINATION_REASONS,
+    TERMINATION_REASONS_BY_STEP,
+)
+
+_TERMINATION_WORDS = {**TERMINATION_REASONS, **TERMINATION_REASONS_BY_STEP}
 
 
 def _status_label(value: str) -> str:
@@ -100,12 +106,15 @@ def event_summary(event: CaseEvent) -> list[str]:
         lines.append(f"Records complete on {_date_text(details['records_complete_on'])}")
     if details.get("complete") is False:
         lines.append("Proceeding without complete records")
-    if details.get("late"):
+    lines += _screen_summary(event, details)
+    if details.get("late") and event.type == EventType.INFORMATION_RECEIVED:
+        lines.append("Came after its due date")
+    elif details.get("late"):
         lines.append("Records came after their due date")
     if details.get("determination_due_on"):
         lines.append(f"Determination due {_date_text(details['determination_due_on'])}")
     if event.type == EventType.CASE_TERMINATED and details.get("reason"):
-        lines.append(TERMINATION_REASONS.get(details["reason"], details["reason"]))
+        lines.append(_TERMINATION_WORDS.get(details["reason"], details["reason"]))
     elif details.get("reason"):
         lines.append(f"Reason: {details['reason']}")
     if event.type == EventType.CASE_REMANDED and details.get("round"):
@@ -123,6 +132,45 @@ def event_summary(event: CaseEvent) -> list[str]:
         lines.append(f"To {details['recipient']}{due}")
     if details.get("note"):
         lines.append(f"Note: {details['note']}")
+    return lines
+
+
+def _screen_summary(event: CaseEvent, details: dict) -> list[str]:
+    """Deferral, requests for information, consolidation and conversion to expedited."""
+    lines: list[str] = []
+    if details.get("deferred_on") and event.type == EventType.CASE_DEFERRED:
+        lines.append(
+            f"Deferred on {_date_text(details['deferred_on'])}: the claims administrator disputes "
+            "liability; the IMR waits until the dispute is resolved (8 CCR 9792.10.3(d))"
+        )
+    if details.get("resolved_on"):
+        lines.append(
+            f"Liability dispute resolved on {_date_text(details['resolved_on'])}; "
+            "the eligibility screen resumes"
+        )
+    if details.get("missing"):
+        asked = [MISSING_INFORMATION.get(key, key) for key in details["missing"]]
+        lines.append("Requested: " + "; ".join(asked))
+    if details.get("information_due_on"):
+        lines.append(
+            f"Due {_date_text(details['information_due_on'])}: 5 business days (8 CCR 9792.10.3(c))"
+        )
+    if details.get("received_on"):
+        lines.append(f"Received on {_date_text(details['received_on'])}")
+    if event.type == EventType.CASE_CONSOLIDATED:
+        if details.get("to_status") == CaseStatus.TERMINATED:
+            lines.append(f"Consolidated into {details.get('kept')} (8 CCR 9792.10.4(a))")
+        else:
+            lines.append(
+                f"Took in {details.get('duplicate')}: {details.get('items', 0)} item(s) and "
+                f"{details.get('records', 0)} record(s), decided in one determination "
+                "(8 CCR 9792.10.4(a))"
+            )
+    if details.get("certified_on"):
+        lines.append(
+            f"Physician's certification received {_date_text(details['certified_on'])}: "
+            "expedited review, the clocks run from this date (8 CCR 9792.10.4(c))"
+        )
     return lines
 
 

@@ -203,6 +203,23 @@ class Case(models.Model):
         help_text="How the notice of assignment was sent; blank when not sent or not known.",
     )
     records_complete_on = models.DateField(null=True, blank=True)
+    # 8 CCR 9792.10.3(d): the day the IMR was deferred for a dispute of liability.
+    deferred_on = models.DateField(null=True, blank=True)
+    # 8 CCR 9792.10.3(b), (c): the open request for missing information and its 5 business days.
+    information_requested_on = models.DateField(null=True, blank=True)
+    information_due_on = models.DateField(null=True, blank=True)
+    information_missing = models.JSONField(default=list, blank=True)
+    # 8 CCR 9792.10.4(c): the day the physician's certification converted the review to
+    # expedited; the expedited records and determination clocks run from it.
+    expedited_on = models.DateField(null=True, blank=True)
+    # 8 CCR 9792.10.4(a): a duplicate application closed into the case that decides its items.
+    consolidated_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="consolidated_cases",
+    )
     # The deadline the case is running against now (records, then determination). Derived by
     # deadlines.current_due_on and stored by the services only so lists can sort and filter on it.
     due_on = models.DateField(null=True, blank=True, db_index=True)
@@ -337,6 +354,12 @@ class EventType(models.TextChoices):
     LETTER_DELIVERED = "letter_delivered", "Letter delivered"
     CASE_TERMINATED = "case_terminated", "Case terminated"
     CASE_REMANDED = "case_remanded", "Case remanded"
+    CASE_DEFERRED = "case_deferred", "Deferred for a liability dispute"
+    LIABILITY_RESOLVED = "liability_resolved", "Liability dispute resolved"
+    INFORMATION_REQUESTED = "information_requested", "Missing information requested"
+    INFORMATION_RECEIVED = "information_received", "Requested information received"
+    CASE_CONSOLIDATED = "case_consolidated", "Applications consolidated"
+    CASE_EXPEDITED = "case_expedited", "Converted to expedited review"
     REMINDER_SENT = "reminder_sent", "Reminder sent"
     ESCALATION_SENT = "escalation_sent", "Escalation sent"
     TRANSITION_REFUSED = "transition_refused", "Action refused"

@@ -3,6 +3,7 @@ the step is allowed, and records what it did as a case event."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from django.core.exceptions import ValidationError
@@ -11,12 +12,14 @@ from django.utils import timezone
 
 from cases.lifecycle import events
 from cases.lifecycle.clock import current_due_on
+from cases.lifecycle.expedite import expedited_due_dates
 from cases.lifecycle.models import (
     Case,
     CaseNumberCounter,
     CaseStatus,
+    Priority,
 )
-from cases.lifecycle.status_table import can_transition, refusal_message
+from cases.lifecycle.status_table import Action, allowed_actions, can_transition, refusal_message
 
 CASE_NUMBER_FORMAT = re.compile(r"CM(?P<year>\d{2})-(?P<serial>\d{7})")
 
@@ -49,8 +52,9 @@ def _case_number_reserve(number: str) -> None:
         counter.save(update_fields=["last_number"])
 
 
-def _refresh_due_on(case: Case) -> None:
+def case_due_on_refresh(case: Case) -> None:
     case.__dict__.pop("clock", None)
+    # A review converted to expedited runs from its conversion (8 CCR 9792.10.4(c)).
     case.due_on = current_due_on(case)
 
 
@@ -70,7 +74,7 @@ def case_status_set(*, case: Case, to_status: str) -> str:
     case_transition_check(case=case, to_status=to_status)
     from_status = case.status
     case.status = to_status
-    _refresh_due_on(case)
+    case_due_on_refresh(case)
     case.save(update_fields=["status", "due_on", "updated_at"])
     return from_status
 
@@ -78,6 +82,19 @@ def case_status_set(*, case: Case, to_status: str) -> str:
 TERMINATION_REASONS = {
     "authorized": "The claims administrator authorized the treatment",
     "withdrawn": "The application was withdrawn",
+}
+# 8 CCR 9792.10.3(b): what a request for missing information may ask the parties for.
+MISSING_INFORMATION = {
+    "signed_application": "The signed application (DWC Form IMR)",
+    "ur_decision": "A copy of the UR decision",
+    "physician_certification": "The treating physician's certification for an expedited review",
+    "other": "Other information (see the note)",
+}
+
+# Closures that other steps make, with their own services: not offered by the terminate form.
+TERMINATION_REASONS_BY_STEP = {
+    "liability_denied": "Liability was found against the worker (8 CCR 9792.10.3(d))",
+    "consolidated": "Consolidated into another case (8 CCR 9792.10.4(a))",
 }
 
 
@@ -89,6 +106,43 @@ def case_terminate(*, case: Case, actor, reason: str, note: str = "") -> Case:
     from_status = case_status_set(case=case, to_status=CaseStatus.TERMINATED)
     events.case_terminated(
         case=case, actor=actor, reason=reason, note=note.strip(), from_status=from_status
+    )
+    return case
+
+
+@transaction.atomic
+def case_expedite(*, case: Case, actor, certified_on: dt.date, note: str = "") -> Case:
+    """8 CCR 9792.10.4(c): the treating physician's written certification, with supporting
+    documentation, of an imminent and serious threat to the worker's health converts a regular
+    review to expedited. The clocks run again, expedited, from the day it was received."""
+    case = case_lock(case)
+    if Action.CONVERT_TO_EXPEDITED not in allowed_actions(case):
+        if case.priority == Priority.EXPEDITED:
+            raise ValidationError("The review is already expedited.")
+        raise ValidationError(
+            f"A case that is {CaseStatus(case.status).label.lower()} cannot be converted to "
+            "expedited: the determination is already submitted or the case is closed."
+        )
+    if certified_on > timezone.localdate():
+        raise ValidationError("The certification cannot be received in the future.")
+    if certified_on < case.application_received:
+        raise ValidationError(
+            "The certification converts a review when it comes after the application "
+            f"(received {case.application_received:%m/%d/%Y}; 8 CCR 9792.10.4(c)); an expedited "
+            "application is taken in as expedited."
+        )
+    case.priority = Priority.EXPEDITED
+    case.expedited_on = certified_on
+    case_due_on_refresh(case)
+    case.save(update_fields=["priority", "expedited_on", "due_on", "updated_at"])
+    records_due, determination_due = expedited_due_dates(case)
+    events.case_expedited(
+        case=case,
+        actor=actor,
+        certified_on=certified_on,
+        records_due_on=records_due if case.records_complete_on is None else None,
+        determination_due_on=determination_due,
+        note=note.strip(),
     )
     return case
 

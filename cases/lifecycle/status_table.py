@@ -8,12 +8,20 @@ import datetime as dt
 from django.db import models
 from django.utils import timezone
 
-from cases.lifecycle.models import CLOSED_STATUSES, OPEN_STATUSES, Case, CaseStatus
+from cases.lifecycle.models import CLOSED_STATUSES, OPEN_STATUSES, Case, CaseStatus, Priority
+from cases.lifecycle.statuses import CONVERTIBLE_STATUSES
 
 S = CaseStatus
 
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
-    S.RECEIVED: frozenset({S.ELIGIBLE, S.INELIGIBLE}),
+    # Before a finding the screen may wait: on a liability dispute (8 CCR 9792.10.3(d)) or on
+    # information requested from the parties (9792.10.3(b)).
+    S.RECEIVED: frozenset({S.ELIGIBLE, S.INELIGIBLE, S.DEFERRED, S.INFORMATION_REQUESTED}),
+    # Liability resolved for the worker: the screen resumes where it stopped, before a finding.
+    # Found against the worker: terminated (added below, as from every open state).
+    S.DEFERRED: frozenset({S.RECEIVED}),
+    # The information came (back to the screen), or it did not: ineligible (9792.10.3(c)).
+    S.INFORMATION_REQUESTED: frozenset({S.RECEIVED, S.INELIGIBLE}),
     S.ELIGIBLE: frozenset({S.AWAITING_RECORDS}),
     S.AWAITING_RECORDS: frozenset({S.RECORDS_COMPLETE}),
     S.RECORDS_COMPLETE: frozenset({S.REVIEWER_ASSIGNED}),
@@ -61,18 +69,45 @@ class Action(models.TextChoices):
     ISSUE_LETTER = "issue_letter", "Issue the letter"
     REMAND = "remand", "Remand for a new review"
     TERMINATE = "terminate", "Terminate the review"
+    DEFER_FOR_LIABILITY = "defer_for_liability", "Defer for a liability dispute"
+    RESUME_LIABILITY_RESOLVED = "resume_liability_resolved", "Resume: liability resolved"
+    CLOSE_LIABILITY_DENIED = "close_liability_denied", "Close: liability found against the worker"
+    REQUEST_INFORMATION = "request_information", "Request missing information"
+    INFORMATION_RECEIVED = "information_received", "Information received"
+    INELIGIBLE_NO_INFORMATION = (
+        "ineligible_no_information",
+        "Find ineligible: requested information not provided",
+    )
+    CONSOLIDATE = "consolidate", "Consolidate a duplicate application into this case"
+    CONVERT_TO_EXPEDITED = "convert_to_expedited", "Convert to expedited"
 
 
 A = Action
 
 STATUS_ACTIONS: dict[str, frozenset[Action]] = {
     # A legacy determination arrives with a newly imported case, before any review here.
-    S.RECEIVED: frozenset({A.RECORD_ELIGIBILITY, A.IMPORT_LEGACY_DETERMINATION}),
-    S.ELIGIBLE: frozenset(),
-    S.AWAITING_RECORDS: frozenset(
-        {A.MARK_RECORDS_COMPLETE, A.PROCEED_WITHOUT_RECORDS, A.IMPORT_LEGACY_DETERMINATION}
+    S.RECEIVED: frozenset(
+        {
+            A.RECORD_ELIGIBILITY,
+            A.IMPORT_LEGACY_DETERMINATION,
+            A.DEFER_FOR_LIABILITY,
+            A.REQUEST_INFORMATION,
+        }
     ),
-    S.RECORDS_COMPLETE: frozenset({A.ASSIGN_REVIEWER}),
+    S.DEFERRED: frozenset({A.RESUME_LIABILITY_RESOLVED, A.CLOSE_LIABILITY_DENIED}),
+    S.INFORMATION_REQUESTED: frozenset({A.INFORMATION_RECEIVED, A.INELIGIBLE_NO_INFORMATION}),
+    S.ELIGIBLE: frozenset(),
+    # 8 CCR 9792.10.4(a): eligible applications are consolidated, before a reviewer is assigned
+    # (the kept case's reviewer decides every item in one determination).
+    S.AWAITING_RECORDS: frozenset(
+        {
+            A.MARK_RECORDS_COMPLETE,
+            A.PROCEED_WITHOUT_RECORDS,
+            A.IMPORT_LEGACY_DETERMINATION,
+            A.CONSOLIDATE,
+        }
+    ),
+    S.RECORDS_COMPLETE: frozenset({A.ASSIGN_REVIEWER, A.CONSOLIDATE}),
     S.REVIEWER_ASSIGNED: frozenset({A.RESPOND_TO_ASSIGNMENT}),
     S.IN_REVIEW: frozenset({A.EDIT_DETERMINATION}),
     S.SUBMITTED: frozenset({A.REVIEW_QUALITY}),
@@ -89,6 +124,10 @@ STATUS_ACTIONS: dict[str, frozenset[Action]] = {
 for _status in OPEN_STATUSES:
     STATUS_ACTIONS[_status] = STATUS_ACTIONS[_status] | {A.ADD_RECORD, A.TERMINATE}
 
+# 8 CCR 9792.10.4(c): a standard review converts to expedited until its determination is in.
+for _status in CONVERTIBLE_STATUSES:
+    STATUS_ACTIONS[_status] = STATUS_ACTIONS[_status] | {A.CONVERT_TO_EXPEDITED}
+
 
 def records_overdue_now(case: Case, *, today: dt.date | None = None) -> bool:
     """The records due date has passed (8 CCR 9792.10.5): the review may go on without them."""
@@ -97,12 +136,24 @@ def records_overdue_now(case: Case, *, today: dt.date | None = None) -> bool:
     return bool(due and today > due)
 
 
+def information_overdue_now(case: Case, *, today: dt.date | None = None) -> bool:
+    """The 5 business days to answer a request for information have passed (9792.10.3(c))."""
+    today = today or timezone.localdate()
+    due = case.information_due_on
+    return bool(due and today > due)
+
+
 def allowed_actions(case: Case, *, today: dt.date | None = None) -> frozenset[Action]:
     """The actions the case's status allows now. Proceeding without complete records also
-    needs the records to be overdue."""
+    needs the records to be overdue; the ineligible finding for want of requested information
+    needs the request to be overdue; only a standard review converts to expedited."""
     actions = STATUS_ACTIONS.get(case.status, frozenset())
     if A.PROCEED_WITHOUT_RECORDS in actions and not records_overdue_now(case, today=today):
         actions = actions - {A.PROCEED_WITHOUT_RECORDS}
+    if A.INELIGIBLE_NO_INFORMATION in actions and not information_overdue_now(case, today=today):
+        actions = actions - {A.INELIGIBLE_NO_INFORMATION}
+    if A.CONVERT_TO_EXPEDITED in actions and case.priority != Priority.STANDARD:
+        actions = actions - {A.CONVERT_TO_EXPEDITED}
     return actions
 
 

@@ -11,6 +11,10 @@ class Priority(models.TextChoices):
 
 class CaseStatus(models.TextChoices):
     RECEIVED = "received", "Received"
+    # 8 CCR 9792.10.3(a)(3), (d): a dispute of liability defers the IMR until it is resolved.
+    DEFERRED = "deferred", "Deferred"
+    # 8 CCR 9792.10.3(b), (c): the screen waits for the information requested from the parties.
+    INFORMATION_REQUESTED = "information_requested", "Information requested"
     ELIGIBLE = "eligible", "Eligible"
     INELIGIBLE = "ineligible", "Ineligible"
     AWAITING_RECORDS = "awaiting_records", "Awaiting records"
@@ -28,6 +32,27 @@ class CaseStatus(models.TextChoices):
 # States in which nothing more happens to a case (a remand of an issued case starts a new round).
 CLOSED_STATUSES = frozenset({CaseStatus.INELIGIBLE, CaseStatus.ISSUED, CaseStatus.TERMINATED})
 OPEN_STATUSES = frozenset(set(CaseStatus) - CLOSED_STATUSES)
+
+
+# Statuses of the eligibility screen that wait on the parties (8 CCR 9792.10.3): a requested
+# piece of information (5 business days) or the resolution of a liability dispute (no limit).
+SCREEN_WAITING_STATUSES = frozenset({CaseStatus.DEFERRED, CaseStatus.INFORMATION_REQUESTED})
+
+# 8 CCR 9792.10.4(c): a standard review converts to expedited on the physician's certification,
+# until the determination is submitted (after that there is nothing left to speed up).
+CONVERTIBLE_STATUSES = frozenset(
+    {
+        CaseStatus.RECEIVED,
+        CaseStatus.DEFERRED,
+        CaseStatus.INFORMATION_REQUESTED,
+        CaseStatus.ELIGIBLE,
+        CaseStatus.AWAITING_RECORDS,
+        CaseStatus.RECORDS_COMPLETE,
+        CaseStatus.REVIEWER_ASSIGNED,
+        CaseStatus.IN_REVIEW,
+        CaseStatus.REMANDED,
+    }
+)
 
 
 # 8 CCR 9792.10.5(a): the records clock runs from the notice of assignment until the records

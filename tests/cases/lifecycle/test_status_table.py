@@ -23,22 +23,58 @@ A = Action
 
 # Written out status by status, so a change to the table has to change this too.
 EXPECTED = {
-    S.RECEIVED: {A.RECORD_ELIGIBILITY, A.IMPORT_LEGACY_DETERMINATION, A.ADD_RECORD, A.TERMINATE},
-    S.ELIGIBLE: {A.ADD_RECORD, A.TERMINATE},
-    S.AWAITING_RECORDS: {
-        A.MARK_RECORDS_COMPLETE,
+    S.RECEIVED: {
+        A.RECORD_ELIGIBILITY,
         A.IMPORT_LEGACY_DETERMINATION,
+        A.DEFER_FOR_LIABILITY,
+        A.REQUEST_INFORMATION,
+        A.CONVERT_TO_EXPEDITED,
         A.ADD_RECORD,
         A.TERMINATE,
     },
-    S.RECORDS_COMPLETE: {A.ASSIGN_REVIEWER, A.ADD_RECORD, A.TERMINATE},
-    S.REVIEWER_ASSIGNED: {A.RESPOND_TO_ASSIGNMENT, A.ADD_RECORD, A.TERMINATE},
-    S.IN_REVIEW: {A.EDIT_DETERMINATION, A.ADD_RECORD, A.TERMINATE},
+    S.DEFERRED: {
+        A.RESUME_LIABILITY_RESOLVED,
+        A.CLOSE_LIABILITY_DENIED,
+        A.CONVERT_TO_EXPEDITED,
+        A.ADD_RECORD,
+        A.TERMINATE,
+    },
+    # The ineligible finding for want of the information waits for its due date (below).
+    S.INFORMATION_REQUESTED: {
+        A.INFORMATION_RECEIVED,
+        A.CONVERT_TO_EXPEDITED,
+        A.ADD_RECORD,
+        A.TERMINATE,
+    },
+    S.ELIGIBLE: {A.CONVERT_TO_EXPEDITED, A.ADD_RECORD, A.TERMINATE},
+    S.AWAITING_RECORDS: {
+        A.MARK_RECORDS_COMPLETE,
+        A.IMPORT_LEGACY_DETERMINATION,
+        A.CONSOLIDATE,
+        A.CONVERT_TO_EXPEDITED,
+        A.ADD_RECORD,
+        A.TERMINATE,
+    },
+    S.RECORDS_COMPLETE: {
+        A.ASSIGN_REVIEWER,
+        A.CONSOLIDATE,
+        A.CONVERT_TO_EXPEDITED,
+        A.ADD_RECORD,
+        A.TERMINATE,
+    },
+    S.REVIEWER_ASSIGNED: {
+        A.RESPOND_TO_ASSIGNMENT,
+        A.CONVERT_TO_EXPEDITED,
+        A.ADD_RECORD,
+        A.TERMINATE,
+    },
+    S.IN_REVIEW: {A.EDIT_DETERMINATION, A.CONVERT_TO_EXPEDITED, A.ADD_RECORD, A.TERMINATE},
+    # Once the determination is submitted there is no review left to expedite.
     S.SUBMITTED: {A.REVIEW_QUALITY, A.ADD_RECORD, A.TERMINATE},
     S.RETURNED: {A.EDIT_DETERMINATION, A.ADD_RECORD, A.TERMINATE},
     S.APPROVED: {A.ISSUE_LETTER, A.ADD_RECORD, A.TERMINATE},
     S.ISSUED: {A.REMAND},
-    S.REMANDED: {A.ASSIGN_REVIEWER, A.ADD_RECORD, A.TERMINATE},
+    S.REMANDED: {A.ASSIGN_REVIEWER, A.CONVERT_TO_EXPEDITED, A.ADD_RECORD, A.TERMINATE},
     S.INELIGIBLE: set(),
     S.TERMINATED: set(),
 }
@@ -69,6 +105,21 @@ def test_overdue_records_also_allow_proceeding_without_them():
     assert A.PROCEED_WITHOUT_RECORDS not in allowed_actions(overdue, today=due_day)
 
 
+def test_an_overdue_request_for_information_also_allows_the_ineligible_finding():
+    case = case_in(S.INFORMATION_REQUESTED, information_due_on=dt.date(2026, 11, 9))
+
+    assert A.INELIGIBLE_NO_INFORMATION not in allowed_actions(case, today=dt.date(2026, 11, 9))
+    assert allowed_actions(case, today=dt.date(2026, 11, 10)) == EXPECTED[
+        S.INFORMATION_REQUESTED
+    ] | {A.INELIGIBLE_NO_INFORMATION}
+
+
+def test_only_a_standard_review_is_offered_the_conversion_to_expedited():
+    case = case_in(S.IN_REVIEW, priority="expedited")
+
+    assert allowed_actions(case) == EXPECTED[S.IN_REVIEW] - {A.CONVERT_TO_EXPEDITED}
+
+
 @pytest.mark.parametrize(
     "action, to_status",
     [
@@ -76,6 +127,8 @@ def test_overdue_records_also_allow_proceeding_without_them():
         (A.ASSIGN_REVIEWER, S.REVIEWER_ASSIGNED),
         (A.REMAND, S.REMANDED),
         (A.TERMINATE, S.TERMINATED),
+        (A.DEFER_FOR_LIABILITY, S.DEFERRED),
+        (A.REQUEST_INFORMATION, S.INFORMATION_REQUESTED),
     ],
 )
 def test_an_action_is_offered_exactly_where_its_transition_is_allowed(action, to_status):
@@ -95,6 +148,16 @@ def page_markers(case_number):
         A.ASSIGN_REVIEWER: reverse("assignment:case_assign", args=[case_number]),
         A.TERMINATE: reverse("casefile:case_terminate", args=[case_number]),
         A.REMAND: reverse("casefile:case_remand", args=[case_number]),
+        A.DEFER_FOR_LIABILITY: reverse("casefile:case_defer", args=[case_number]),
+        A.RESUME_LIABILITY_RESOLVED: reverse(
+            "casefile:case_liability_resolved", args=[case_number]
+        ),
+        A.REQUEST_INFORMATION: reverse("casefile:case_information_request", args=[case_number]),
+        A.INFORMATION_RECEIVED: reverse("casefile:case_information_received", args=[case_number]),
+        A.INELIGIBLE_NO_INFORMATION: reverse(
+            "casefile:case_information_lapsed", args=[case_number]
+        ),
+        A.CONVERT_TO_EXPEDITED: reverse("casefile:case_expedite", args=[case_number]),
     }
 
 

@@ -28,6 +28,13 @@ SPEC_STEPS = {
     (S.APPROVED, S.ISSUED),
     (S.ISSUED, S.REMANDED),
     (S.REMANDED, S.REVIEWER_ASSIGNED),  # a new round with a different reviewer
+    # The screen waits (issue 9; 8 CCR 9792.10.3): a liability dispute defers it until resolved,
+    # a request for information pauses it until the answer comes or its days pass.
+    (S.RECEIVED, S.DEFERRED),
+    (S.DEFERRED, S.RECEIVED),
+    (S.RECEIVED, S.INFORMATION_REQUESTED),
+    (S.INFORMATION_REQUESTED, S.RECEIVED),
+    (S.INFORMATION_REQUESTED, S.INELIGIBLE),
 }
 SPEC_ALLOWED = SPEC_STEPS | {(status, S.TERMINATED) for status in OPEN}
 

@@ -1,0 +1,96 @@
+"""Duplicate applications (8 CCR 9792.10.4(a)): the IRO may consolidate two or more eligible
+applications of one employee for a single determination when they involve the same requesting
+physician and the same date of injury. This finds them; case_consolidate (services) joins them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from cases.lifecycle.models import CLOSED_STATUSES, Case, CaseStatus, PartyRole
+from cases.lifecycle.status_table import Action, allowed_actions, statuses_allowing
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    case: Case
+    reasons: list[str]  # what makes it look like the same dispute
+    refusal: str  # why it cannot be consolidated into this case now ("" when it can)
+
+
+def _normalize(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", (text or "").lower()).strip()
+
+
+def _physician_key(case: Case) -> str | None:
+    provider = case.party(PartyRole.REQUESTING_PROVIDER)
+    if provider is None:
+        return None
+    return (
+        f"id:{provider.identifier.strip()}"
+        if provider.identifier.strip()
+        else (f"name:{_normalize(provider.name)}")
+    )
+
+
+def same_physician(one: Case, other: Case) -> bool:
+    mine, theirs = _physician_key(one), _physician_key(other)
+    return mine is not None and mine == theirs
+
+
+def consolidation_refusal(kept: Case, duplicate: Case) -> str:
+    """Why `duplicate` cannot be consolidated into `kept` now; "" when it can."""
+    if kept.pk == duplicate.pk:
+        return "A case cannot be consolidated into itself."
+    if not (
+        kept.claim_number == duplicate.claim_number
+        and kept.worker_last_name.lower() == duplicate.worker_last_name.lower()
+        and kept.date_of_injury == duplicate.date_of_injury
+    ):
+        return "Only applications of the same worker, claim and date of injury are consolidated."
+    if not same_physician(kept, duplicate):
+        return (
+            "The applications must name the same requesting physician (8 CCR 9792.10.4(a)); "
+            "record the requesting provider on both."
+        )
+    statuses = statuses_allowing(Action.CONSOLIDATE)
+    where = " or ".join(sorted(CaseStatus(s).label.lower() for s in statuses))
+    if Action.CONSOLIDATE not in allowed_actions(kept):
+        return f"The case kept must be eligible with no reviewer yet ({where})."
+    if duplicate.status not in statuses:
+        return f"The duplicate must be found eligible first, with no reviewer yet ({where})."
+    return ""
+
+
+def case_duplicates(case: Case) -> list[Duplicate]:
+    """Other open applications of the same worker, claim and date of injury that name the same
+    requesting physician (or where either names none): each with what they share and whether it
+    can be consolidated into this case now. Three queries, whatever their number."""
+    if case.status in CLOSED_STATUSES:
+        return []
+    others = (
+        Case.objects.filter(
+            claim_number=case.claim_number,
+            worker_last_name__iexact=case.worker_last_name,
+            date_of_injury=case.date_of_injury,
+        )
+        .exclude(pk=case.pk)
+        .exclude(status__in=CLOSED_STATUSES)
+        .prefetch_related("parties", "items")
+        .order_by("case_number")
+    )
+    mine = {_normalize(item.description) for item in case.items.all()}
+    found = []
+    for other in others:
+        if _physician_key(case) and _physician_key(other) and not same_physician(case, other):
+            continue  # a different physician's request is a different dispute
+        reasons = ["same worker, claim and date of injury"]
+        if same_physician(case, other):
+            reasons.append("same requesting physician")
+        if other.ur_decision_date == case.ur_decision_date:
+            reasons.append(f"same UR decision date ({case.ur_decision_date:%m/%d/%Y})")
+        shared = [i.description for i in other.items.all() if _normalize(i.description) in mine]
+        if shared:
+            reasons.append("same item: " + "; ".join(shared))
+        found.append(Duplicate(other, reasons, consolidation_refusal(case, other)))
+    return found

@@ -1,0 +1,129 @@
+"""Duplicate applications offered for consolidation (8 CCR 9792.10.4(a))."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from cases.eligibility.duplicates import case_duplicates
+from cases.eligibility.services import case_consolidate
+from cases.lifecycle.history import case_history
+from cases.lifecycle.models import CaseEvent, CaseStatus, EventType, PartyRole
+from tests.cases.helpers import add_record, event_types
+from tests.factories import CaseFactory, DisputedItemFactory, PartyFactory
+
+pytestmark = pytest.mark.django_db
+
+S = CaseStatus
+
+
+def application(status=S.AWAITING_RECORDS, *, physician="NPI-1", item="MRI right shoulder", **kw):
+    fields = dict(
+        claim_number="05-777",
+        worker_last_name="Ruiz",
+        date_of_injury=dt.date(2025, 7, 22),
+        date_assigned=dt.date(2026, 11, 20),
+    )
+    fields.update(kw)
+    case = CaseFactory(status=status, **fields)
+    DisputedItemFactory(case=case, position=1, description=item)
+    if physician:
+        PartyFactory(
+            case=case, role=PartyRole.REQUESTING_PROVIDER, name="Dr. Lee", identifier=physician
+        )
+    return case
+
+
+def test_the_same_dispute_is_found_with_what_it_shares():
+    kept = application()
+    other = application(item="MRI  right shoulder", application_id="A-2")
+
+    [duplicate] = case_duplicates(kept)
+
+    assert duplicate.case == other
+    assert "same requesting physician" in duplicate.reasons
+    assert "same item: MRI  right shoulder" in duplicate.reasons
+    assert duplicate.refusal == ""
+
+
+def test_another_physician_or_injury_or_a_closed_case_is_no_duplicate():
+    kept = application()
+    application(physician="NPI-2")
+    application(date_of_injury=dt.date(2024, 1, 1))
+    application(status=S.TERMINATED)
+
+    assert case_duplicates(kept) == []
+
+
+def test_an_application_not_yet_eligible_is_listed_but_not_consolidated():
+    kept = application()
+    application(status=S.RECEIVED)
+
+    [duplicate] = case_duplicates(kept)
+    assert "must be found eligible first" in duplicate.refusal
+
+
+def test_consolidation_copies_the_items_and_records_and_closes_the_duplicate(case_admin):
+    kept = application()
+    duplicate = application(item="Physical therapy x 12")
+    record = add_record(duplicate, case_admin, title="PR-2 of 11/01")
+
+    case_consolidate(kept=kept, duplicate=duplicate, actor=case_admin, note="Same RFA")
+
+    kept.refresh_from_db()
+    duplicate.refresh_from_db()
+    assert [i.description for i in kept.items.all()] == [
+        "MRI right shoulder",
+        "Physical therapy x 12",
+    ]
+    [copy] = kept.records.all()
+    assert copy.sha256 == record.sha256 and copy.file.name == record.file.name
+    assert copy.title == f"PR-2 of 11/01 (from {duplicate.case_number})"
+    # The duplicate keeps everything it held, closed and linked to the kept case.
+    assert duplicate.items.count() == 1 and duplicate.records.count() == 1
+    assert duplicate.status == S.TERMINATED
+    assert duplicate.consolidated_into == kept
+    assert kept.status == S.AWAITING_RECORDS
+    # One event on each case.
+    assert event_types(kept) == [EventType.CASE_CONSOLIDATED]
+    assert event_types(duplicate)[-1] == EventType.CASE_CONSOLIDATED
+    assert event_types(duplicate).count(EventType.CASE_CONSOLIDATED) == 1
+    kept_event = CaseEvent.objects.get(case=kept)
+    assert kept_event.details["duplicate"] == duplicate.case_number
+    assert kept_event.details["items"] == 1 and kept_event.details["records"] == 1
+    assert (
+        f"Consolidated into {kept.case_number} (8 CCR 9792.10.4(a))"
+        in case_history(duplicate)[0][1]
+    )
+    assert any(
+        line.startswith(f"Took in {duplicate.case_number}") for line in case_history(kept)[0][1]
+    )
+
+
+def test_consolidation_is_refused_with_its_reason(case_admin):
+    kept = application(status=S.IN_REVIEW)
+    duplicate = application()
+    with pytest.raises(ValidationError, match="must be eligible with no reviewer yet"):
+        case_consolidate(kept=kept, duplicate=duplicate, actor=case_admin)
+
+    kept = application(physician="")
+    with pytest.raises(ValidationError, match="same requesting physician"):
+        case_consolidate(kept=kept, duplicate=duplicate, actor=case_admin)
+    assert not CaseEvent.objects.filter(type=EventType.CASE_CONSOLIDATED).exists()
+
+
+def test_the_case_page_offers_and_does_the_consolidation(admin_client):
+    kept = application()
+    duplicate = application()
+    url = reverse("casefile:case_detail", args=[kept.case_number])
+    page = admin_client.get(url).content.decode()
+    assert f"Consolidate {duplicate.case_number} into {kept.case_number}" in page
+
+    admin_client.post(
+        reverse("casefile:case_consolidate", args=[kept.case_number]),
+        {"consolidate-duplicate": duplicate.case_number, "consolidate-confirm": "on"},
+    )
+
+    duplicate.refresh_from_db()
+    assert duplicate.status == S.TERMINATED and duplicate.consolidated_into == kept

@@ -1,0 +1,241 @@
+"""The screen waits: a liability dispute defers the IMR (8 CCR 9792.10.3(a)(3), (d)); a request
+for missing information pauses it for 5 business days (9792.10.3(b), (c))."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from cases.eligibility.services import (
+    case_close_liability_denied,
+    case_defer_for_liability,
+    case_eligibility_record,
+    case_information_lapsed,
+    case_information_received,
+    case_information_request,
+    case_resume_liability_resolved,
+    information_due_on,
+    information_due_text,
+)
+from cases.lifecycle.history import case_history
+from cases.lifecycle.models import CaseEvent, CaseStatus, EventType
+from tests.cases.helpers import event_types, overrides_for
+from tests.factories import CaseFactory
+
+pytestmark = pytest.mark.django_db
+
+D = dt.date
+S = CaseStatus
+
+
+# --- A liability dispute defers the case --------------------------------------------------------
+
+
+def test_a_liability_dispute_defers_a_received_case(case, case_admin):
+    case_defer_for_liability(
+        case=case, actor=case_admin, deferred_on=D(2026, 11, 5), note="Compensability (AOE/COE)"
+    )
+
+    case.refresh_from_db()
+    assert case.status == S.DEFERRED
+    assert case.deferred_on == D(2026, 11, 5)
+    assert case.due_on is None  # no statutory limit: it waits for the resolution
+    assert event_types(case) == [EventType.CASE_DEFERRED]
+    event = CaseEvent.objects.get(case=case)
+    assert event.details["from_status"] == S.RECEIVED
+    lines = case_history(case)[0][1]
+    assert any("8 CCR 9792.10.3(d)" in line and "11/05/2026" in line for line in lines)
+
+
+def test_deferral_needs_what_is_disputed_and_a_received_case(case, case_admin):
+    with pytest.raises(ValidationError, match="what the claims administrator disputes"):
+        case_defer_for_liability(case=case, actor=case_admin, deferred_on=D(2026, 11, 5), note="")
+    awaiting = CaseFactory(status=S.AWAITING_RECORDS)
+    with pytest.raises(ValidationError, match="awaiting records cannot become deferred"):
+        case_defer_for_liability(
+            case=awaiting, actor=case_admin, deferred_on=D(2026, 11, 5), note="AOE/COE"
+        )
+    assert not CaseEvent.objects.exists()
+
+
+def test_liability_resolved_for_the_worker_resumes_the_screen(case, case_admin):
+    case_defer_for_liability(case=case, actor=case_admin, deferred_on=D(2026, 11, 5), note="x")
+
+    case_resume_liability_resolved(
+        case=case, actor=case_admin, resolved_on=D(2026, 11, 20), note="WCAB order of 11/20"
+    )
+
+    case.refresh_from_db()
+    assert case.status == S.RECEIVED
+    assert event_types(case) == [EventType.CASE_DEFERRED, EventType.LIABILITY_RESOLVED]
+    # And the finding is made as for any received case.
+    case_eligibility_record(
+        case=case,
+        actor=case_admin,
+        eligible=True,
+        notice_on=D(2026, 11, 23),
+        overrides=overrides_for(case),
+    )
+    case.refresh_from_db()
+    assert case.status == S.AWAITING_RECORDS
+
+
+def test_a_resolution_is_dated_after_the_deferral_and_names_its_document(case, case_admin):
+    case_defer_for_liability(case=case, actor=case_admin, deferred_on=D(2026, 11, 5), note="x")
+
+    with pytest.raises(ValidationError, match="before the IMR was deferred"):
+        case_resume_liability_resolved(
+            case=case, actor=case_admin, resolved_on=D(2026, 11, 4), note="order"
+        )
+    with pytest.raises(ValidationError, match="Name the document"):
+        case_resume_liability_resolved(
+            case=case, actor=case_admin, resolved_on=D(2026, 11, 6), note=" "
+        )
+    case.refresh_from_db()
+    assert case.status == S.DEFERRED
+
+
+def test_only_a_deferred_case_resumes(case, case_admin):
+    with pytest.raises(ValidationError, match="Only a deferred case resumes"):
+        case_resume_liability_resolved(
+            case=case, actor=case_admin, resolved_on=D(2026, 11, 6), note="order"
+        )
+
+
+def test_liability_found_against_the_worker_closes_the_case(case, case_admin):
+    case_defer_for_liability(case=case, actor=case_admin, deferred_on=D(2026, 11, 5), note="x")
+
+    case_close_liability_denied(
+        case=case, actor=case_admin, resolved_on=D(2026, 11, 20), note="Take-nothing award"
+    )
+
+    case.refresh_from_db()
+    assert case.status == S.TERMINATED
+    terminated = CaseEvent.objects.get(case=case, type=EventType.CASE_TERMINATED)
+    assert terminated.details["reason"] == "liability_denied"
+    assert event_types(case) == [EventType.CASE_DEFERRED, EventType.CASE_TERMINATED]
+    lines = case_history(case)[0][1]
+    assert "Liability was found against the worker (8 CCR 9792.10.3(d))" in lines
+
+
+def test_the_case_page_defers_and_resumes(admin_client, case):
+    url = reverse("casefile:case_detail", args=[case.case_number])
+    assert "Defer for a liability dispute" in admin_client.get(url).content.decode()
+
+    admin_client.post(
+        reverse("casefile:case_defer", args=[case.case_number]),
+        {"defer-deferred_on": "2026-11-05", "defer-note": "Body part disputed"},
+    )
+    page = admin_client.get(url).content.decode()
+    assert "Deferred since" in page and "Resume: liability resolved" in page
+
+    admin_client.post(
+        reverse("casefile:case_liability_resolved", args=[case.case_number]),
+        {
+            "liability-outcome": "resume",
+            "liability-resolved_on": "2026-11-20",
+            "liability-note": "Stipulation",
+        },
+    )
+    case.refresh_from_db()
+    assert case.status == S.RECEIVED
+
+
+# --- A request for missing information --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "requested_on, due_on",
+    [
+        (D(2026, 10, 2), D(2026, 10, 9)),  # Fri: the weekend does not count
+        (D(2026, 11, 5), D(2026, 11, 13)),  # Thu: a weekend and Veterans Day (Wed 11/11)
+        (D(2026, 11, 24), D(2026, 12, 3)),  # Tue: Thanksgiving, the day after, a weekend
+    ],
+)
+def test_the_parties_have_five_business_days(requested_on, due_on):
+    assert information_due_on(requested_on) == due_on
+    assert f"due {due_on:%a %m/%d/%Y}" in information_due_text(requested_on)
+    assert "9792.10.3(b), (c)" in information_due_text(requested_on)
+
+
+def test_the_setting_sets_the_days(settings):
+    settings.IMR_INFORMATION_RESPONSE_BUSINESS_DAYS = 10
+    assert information_due_on(D(2026, 10, 2)) == D(2026, 10, 16)
+
+
+def test_a_request_pauses_the_screen_with_its_due_date(case, case_admin):
+    case_information_request(
+        case=case,
+        actor=case_admin,
+        missing=["ur_decision", "signed_application"],
+        requested_on=D(2026, 11, 5),
+    )
+
+    case.refresh_from_db()
+    assert case.status == S.INFORMATION_REQUESTED
+    assert case.information_due_on == case.due_on == D(2026, 11, 13)
+    assert event_types(case) == [EventType.INFORMATION_REQUESTED]
+    lines = case_history(case)[0][1]
+    assert "Requested: A copy of the UR decision; The signed application (DWC Form IMR)" in lines
+    assert "Due 11/13/2026: 5 business days (8 CCR 9792.10.3(c))" in lines
+
+
+def test_a_request_names_what_is_missing(case, case_admin):
+    with pytest.raises(ValidationError, match="Choose what is missing"):
+        case_information_request(
+            case=case, actor=case_admin, missing=[], requested_on=D(2026, 11, 5)
+        )
+    with pytest.raises(ValidationError, match="what other information"):
+        case_information_request(
+            case=case, actor=case_admin, missing=["other"], requested_on=D(2026, 11, 5)
+        )
+    assert not CaseEvent.objects.exists()
+
+
+def test_the_information_received_returns_the_case_to_the_screen(case, case_admin):
+    case_information_request(
+        case=case, actor=case_admin, missing=["ur_decision"], requested_on=D(2026, 11, 5)
+    )
+
+    case_information_received(case=case, actor=case_admin, received_on=D(2026, 11, 16))
+
+    case.refresh_from_db()
+    assert case.status == S.RECEIVED
+    assert case.information_due_on is None and case.information_missing == []
+    received = CaseEvent.objects.get(case=case, type=EventType.INFORMATION_RECEIVED)
+    assert received.details["late"] is True  # due 11/13
+    assert event_types(case) == [EventType.INFORMATION_REQUESTED, EventType.INFORMATION_RECEIVED]
+
+
+def test_the_ineligible_finding_waits_for_the_due_date(case, case_admin, monkeypatch):
+    case_information_request(
+        case=case, actor=case_admin, missing=["ur_decision"], requested_on=D(2026, 11, 5)
+    )
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a: D(2026, 11, 13))
+    with pytest.raises(ValidationError, match="until 11/13/2026"):
+        case_information_lapsed(case=case, actor=case_admin)
+
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a: D(2026, 11, 16))
+    case_information_lapsed(case=case, actor=case_admin)
+
+    case.refresh_from_db()
+    assert case.status == S.INELIGIBLE
+    finding = CaseEvent.objects.get(case=case, type=EventType.ELIGIBILITY_RECORDED)
+    assert finding.details["reasons"] == [
+        "Requested information not provided (8 CCR 9792.10.3(c)): A copy of the UR decision"
+    ]
+    assert event_types(case) == [EventType.INFORMATION_REQUESTED, EventType.ELIGIBILITY_RECORDED]
+
+
+def test_the_case_page_offers_the_finding_once_the_information_is_overdue(admin_client, case):
+    admin_client.post(
+        reverse("casefile:case_information_request", args=[case.case_number]),
+        {"rfi-missing": ["ur_decision"], "rfi-requested_on": "2026-11-05"},
+    )
+    page = admin_client.get(reverse("casefile:case_detail", args=[case.case_number]))
+    content = page.content.decode()
+    assert "Information due 11/13/2026" in content
+    # Today (the test's clock) is past 11/13/2026.
+    assert "requested information not provided" in content
+    assert reverse("casefile:case_information_lapsed", args=[case.case_number]) in content
