@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/v1/", include("cases.api.urls")),
     path("", include("cases.intake.urls")),
     path("", include("cases.records.urls")),
+    path("", include("cases.clockpages.urls")),
     path("", include("cases.casefile.urls")),
     path("", include("reviews.roster.urls")),
     path("", include("reviews.assignment.urls")),

@@ -1,0 +1,150 @@
+"""The calculator's facts and the holiday edits as forms. The calculator form only turns fields
+into the facts JSON of `manage.py clock`; cases.clock.calculator checks and computes them."""
+
+from __future__ import annotations
+
+from django import forms
+
+from cases.clock.calculator import NOTICE_SERVICE, PRIORITIES, UR_SERVICE
+from cases.clock.models import CalendarName
+
+MAX_ITEMS = 5
+DATE_FORMATS = ["%Y-%m-%d", "%m/%d/%Y"]
+UNKNOWN = ("", "Not known")
+SERVICE_LABELS = {"mail": "Mail", "electronic": "Electronic", "personal": "Personal"}
+
+
+def _date(label: str, help_text: str = "") -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=False,
+        input_formats=DATE_FORMATS,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=help_text,
+    )
+
+
+def _service(label: str, methods: tuple[str, ...], help_text: str) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        required=False,
+        choices=[UNKNOWN, *((method, SERVICE_LABELS[method]) for method in methods)],
+        help_text=help_text,
+    )
+
+
+class CalculatorForm(forms.Form):
+    priority = forms.ChoiceField(
+        label="Priority", choices=[(p, p.capitalize()) for p in PRIORITIES], initial="standard"
+    )
+    expedited_on = _date(
+        "Converted to expedited on", "Only when a standard review became expedited."
+    )
+    ur_decision_served_on = _date("UR decision served on")
+    ur_decision_served_by = _service(
+        "UR decision served by", UR_SERVICE, "Not known counts as mail (five more days)."
+    )
+    application_received = _date("Application received on")
+    notice_sent_on = _date("Notice of assignment sent on")
+    notice_sent_by = _service(
+        "Notice of assignment sent by", NOTICE_SERVICE, "Not known counts as mail (15 days)."
+    )
+    records_complete_on = _date("Records complete on")
+    items = forms.IntegerField(
+        label="Disputed items",
+        required=False,
+        min_value=0,
+        max_value=MAX_ITEMS,
+        initial=1,
+        help_text=f"How many items (up to {MAX_ITEMS}); each has its own due date.",
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    letter_mailed_on = _date("Determination letter served on")
+    letter_sent_by = _service(
+        "Letter sent by", NOTICE_SERVICE, "Not known counts as mail (five more days to appeal)."
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for number in range(1, MAX_ITEMS + 1):
+            self.fields[f"formulary_{number}"] = forms.BooleanField(
+                label=f"Item {number} is a drug-formulary dispute", required=False
+            )
+
+    DATES = (
+        "ur_decision_served_on",
+        "application_received",
+        "notice_sent_on",
+        "records_complete_on",
+        "letter_mailed_on",
+        "expedited_on",
+    )
+    SERVICES = ("ur_decision_served_by", "notice_sent_by", "letter_sent_by")
+
+    def formulary_fields(self) -> list[forms.BoundField]:
+        return [self[f"formulary_{number}"] for number in range(1, MAX_ITEMS + 1)]
+
+    def clean(self):
+        cleaned = super().clean()
+        count = cleaned.get("items") or 0
+        for number in range(count + 1, MAX_ITEMS + 1):
+            if cleaned.get(f"formulary_{number}"):
+                self.add_error(
+                    f"formulary_{number}",
+                    f"Item {number} is marked, but only {count} item(s) are counted: "
+                    "raise the number of items or clear the box.",
+                )
+        return cleaned
+
+    def facts(self) -> dict:
+        """The facts object of `manage.py clock` (keys with no value left out)."""
+        data = self.cleaned_data
+        facts: dict = {"priority": data["priority"]}
+        for key in self.DATES:
+            if data.get(key):
+                facts[key] = data[key].isoformat()
+        for key in self.SERVICES:
+            if data.get(key):
+                facts[key] = data[key]
+        count = data.get("items") or 0
+        if count:
+            facts["items"] = [
+                {"formulary_dispute": bool(data.get(f"formulary_{number}"))}
+                for number in range(1, count + 1)
+            ]
+        return facts
+
+
+class HolidayEditForm(forms.Form):
+    """One change to one calendar: add a holiday, rename one or remove one."""
+
+    ACTIONS = [("add", "Add a holiday"), ("rename", "Rename a holiday"), ("remove", "Remove")]
+
+    calendar = forms.ChoiceField(choices=CalendarName.choices, widget=forms.HiddenInput)
+    action = forms.ChoiceField(label="Change", choices=ACTIONS, initial="add")
+    date = forms.DateField(
+        label="Date",
+        input_formats=DATE_FORMATS,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    name = forms.CharField(
+        label="Name", required=False, max_length=120, help_text="To add or rename."
+    )
+    source = forms.CharField(
+        label="Source",
+        required=False,
+        max_length=200,
+        help_text="The law or list that makes it a holiday (to add).",
+    )
+    note = forms.CharField(
+        label="Why",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Kept with the new version.",
+        error_messages={"required": "Say why the calendar changes; the version keeps it."},
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") in ("add", "rename") and not (cleaned.get("name") or "").strip():
+            self.add_error("name", "Give the holiday's name.")
+        return cleaned

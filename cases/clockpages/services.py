@@ -1,0 +1,121 @@
+"""Edits of a holiday calendar. A calendar is never changed in place (cases.clock.models): each
+edit writes a new version holding the previous version's holidays with the one change, so a
+deadline computed earlier still names the version it used and can be explained later."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from cases.clock.calendars import calendars_forget
+from cases.clock.models import CalendarVersion, Holiday, HolidayCalendar
+from cases.clock.seed import FIRST_YEAR, LAST_YEAR
+
+ADDED_SOURCE = "Added by a system administrator (see the version note)"
+
+# One holiday of a version as the edit sees it: date -> (name, source).
+Days = dict[dt.date, tuple[str, str]]
+
+
+def holiday_add(
+    *, calendar: str, date: dt.date, name: str, source: str = "", note: str, actor
+) -> CalendarVersion:
+    """A new version of `calendar` with the holiday `name` on `date`."""
+    name = name.strip()
+
+    def change(days: Days) -> str:
+        if not name:
+            raise ValidationError({"name": "Give the holiday's name."})
+        if date in days:
+            raise ValidationError(
+                {"date": f"{date:%m/%d/%Y} is already a holiday here: {days[date][0]}."}
+            )
+        days[date] = (name, source.strip() or ADDED_SOURCE)
+        return f"Added {date:%m/%d/%Y} {name}"
+
+    return _version_next(calendar=calendar, date=date, note=note, actor=actor, change=change)
+
+
+def holiday_remove(*, calendar: str, date: dt.date, note: str, actor) -> CalendarVersion:
+    """A new version of `calendar` without the holiday on `date`."""
+
+    def change(days: Days) -> str:
+        if date not in days:
+            raise ValidationError({"date": f"{date:%m/%d/%Y} is not a holiday here."})
+        name, _source = days.pop(date)
+        return f"Removed {date:%m/%d/%Y} {name}"
+
+    return _version_next(calendar=calendar, date=date, note=note, actor=actor, change=change)
+
+
+def holiday_rename(*, calendar: str, date: dt.date, name: str, note: str, actor) -> CalendarVersion:
+    """A new version of `calendar` whose holiday on `date` is called `name`."""
+    name = name.strip()
+
+    def change(days: Days) -> str:
+        if date not in days:
+            raise ValidationError({"date": f"{date:%m/%d/%Y} is not a holiday here."})
+        if not name:
+            raise ValidationError({"name": "Give the holiday's new name."})
+        old, source = days[date]
+        if old == name:
+            raise ValidationError({"name": f"The holiday is already called {name}."})
+        days[date] = (name, source)
+        return f"Renamed {date:%m/%d/%Y} {old} to {name}"
+
+    return _version_next(calendar=calendar, date=date, note=note, actor=actor, change=change)
+
+
+def _version_next(
+    *, calendar: str, date: dt.date, note: str, actor, change: Callable[[Days], str]
+) -> CalendarVersion:
+    """Version N+1 of `calendar`: version N's holidays with `change` applied, in one
+    transaction; then the calculation cache is cleared so the next deadline uses it."""
+    note = note.strip()
+    if not note:
+        raise ValidationError({"note": "Say why the calendar changes; the version keeps it."})
+    # The tables were seeded for these years (cases.clock.seed); outside them the clock falls
+    # back on weekends alone, so a holiday there would be the only one of its year.
+    if not FIRST_YEAR <= date.year <= LAST_YEAR:
+        raise ValidationError(
+            {"date": f"Holidays are kept for {FIRST_YEAR} to {LAST_YEAR}; {date:%m/%d/%Y} is not."}
+        )
+    with transaction.atomic():
+        # The calendar's row is the lock: two edits at once make versions N+1 and N+2.
+        try:
+            table = HolidayCalendar.objects.select_for_update().get(name=calendar)
+        except HolidayCalendar.DoesNotExist:
+            raise ValidationError({"calendar": "There is no such calendar."}) from None
+        current = table.versions.order_by("-number").first()
+        days: Days = {}
+        if current is not None:
+            days = {
+                holiday.date: (holiday.name, holiday.source)
+                for holiday in current.holidays.only("date", "name", "source")
+            }
+        what = change(days)
+        version = CalendarVersion(
+            calendar=table,
+            number=(current.number if current else 0) + 1,
+            created_by=actor,
+            note=f"{what}. {note}",
+        )
+        version.full_clean()
+        version.save()
+        holidays = [
+            Holiday(version=version, date=day, name=name, source=source)
+            for day, (name, source) in sorted(days.items())
+        ]
+        for holiday in holidays:
+            holiday.full_clean(
+                exclude=["version"], validate_unique=False, validate_constraints=False
+            )
+        Holiday.objects.bulk_create(holidays)
+        # Forget now (this process reads the new version at once) and again after the
+        # commit, so no request that read the tables mid-edit keeps the old version.
+        transaction.on_commit(calendars_forget)
+    calendars_forget()
+    return version

@@ -1,0 +1,116 @@
+"""The deadline calculator page: the calculator of `manage.py clock` behind a form."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import Role
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("clock:calculator")
+
+
+@pytest.fixture
+def admin_client(client):
+    client.force_login(UserFactory(role=Role.CASE_ADMIN))
+    return client
+
+
+def test_a_mailed_notice_explains_the_cesar_chavez_day_roll_forward(admin_client):
+    response = admin_client.post(
+        URL, {"priority": "standard", "notice_sent_on": "2025-03-14", "notice_sent_by": "mail"}
+    )
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Tue 04/01/2025" in page
+    assert (
+        "15 days after the notice mailed 03/14/2025 is Sat 03/29/2025; Sun 03/30; "
+        "Mon 03/31 is Cesar Chavez Day: due Tue 04/01/2025"
+    ) in page
+    assert "judicial v1" in page
+
+
+def test_a_mixed_formulary_case_shows_each_items_date(admin_client):
+    # Records complete Mon 03/02/2026: 30 days is Wed 04/01/2026; five working days is
+    # Mon 03/09/2026, so the formulary item is due first.
+    response = admin_client.post(
+        URL,
+        {
+            "priority": "standard",
+            "records_complete_on": "2026-03-02",
+            "items": "3",
+            "formulary_2": "on",
+        },
+    )
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Item 1 (standard)" in page
+    assert "Item 2 (drug-formulary dispute)" in page
+    assert "Item 3 (standard)" in page
+    assert page.count("Wed 04/01/2026") >= 2
+    assert "Mon 03/09/2026" in page
+    assert "Item 2 is due first" in page
+    assert "state_offices v1" in page
+
+
+def test_a_bad_date_is_refused_with_a_message(admin_client):
+    response = admin_client.post(
+        URL, {"priority": "standard", "notice_sent_on": "2025-02-30", "notice_sent_by": "mail"}
+    )
+
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "Enter a valid date." in page
+    assert "nothing was calculated" in page
+    assert 'class="deadlines"' not in page
+
+
+def test_a_formulary_box_beyond_the_item_count_is_refused(admin_client):
+    response = admin_client.post(
+        URL,
+        {
+            "priority": "standard",
+            "records_complete_on": "2026-03-02",
+            "items": "1",
+            "formulary_3": "on",
+        },
+    )
+
+    assert response.status_code == 422
+    assert "Item 3 is marked, but only 1 item(s) are counted" in response.content.decode()
+
+
+def test_htmx_gets_the_calculator_fragment(admin_client):
+    response = admin_client.post(
+        URL, {"priority": "standard", "notice_sent_on": "2025-03-14"}, HTTP_HX_REQUEST="true"
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in page
+    assert 'id="calculator"' in page
+    assert "Tue 04/01/2025" in page
+
+
+@pytest.mark.parametrize("role", [Role.REVIEWER, Role.QUALITY_REVIEWER, Role.API_CLIENT])
+def test_only_case_administrators_use_it(client, role):
+    client.force_login(UserFactory(role=role))
+
+    assert client.get(URL).status_code == 403
+    assert client.post(URL, {"notice_sent_on": "2025-03-14"}).status_code == 403
+
+
+def test_anonymous_goes_to_sign_in(client):
+    response = client.get(URL)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_the_nav_links_to_it_for_case_administrators(admin_client):
+    page = admin_client.get(URL).content.decode()
+
+    assert f'href="{URL}" aria-current="page">Deadline calculator' in page

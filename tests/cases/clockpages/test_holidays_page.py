@@ -1,0 +1,159 @@
+"""The holiday tables: read by administrators, edited by system administrators, each edit a new
+version that later calculations use while the old version stays."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from accounts.models import Role
+from cases.clock.calculator import calculate
+from cases.clock.models import CalendarVersion, Holiday
+from cases.clockpages.services import holiday_add, holiday_remove, holiday_rename
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("clock:holidays")
+NOTICE = {"notice_sent_on": "2025-03-14", "notice_sent_by": "mail"}
+
+
+@pytest.fixture
+def sysadmin():
+    return UserFactory(role=Role.SYSTEM_ADMIN)
+
+
+def versions(calendar: str) -> list[int]:
+    return list(
+        CalendarVersion.objects.filter(calendar__name=calendar)
+        .order_by("number")
+        .values_list("number", flat=True)
+    )
+
+
+def test_the_page_shows_both_calendars_for_the_year_asked(client):
+    client.force_login(UserFactory(role=Role.CASE_ADMIN))
+
+    page = client.get(URL, {"year": "2022"}).content.decode()
+
+    assert "Judicial holidays" in page and "State office holidays" in page
+    assert "Fri 09/23/2022" in page  # Native American Day, judicial since 2022
+    assert "Lincoln Day" in page
+    assert "Change this calendar" not in page  # a case administrator only reads
+
+
+def test_adding_a_holiday_on_the_due_date_moves_it_and_names_the_new_version(client, sysadmin):
+    assert calculate(NOTICE)["records_due_on"] == "2025-04-01"
+    client.force_login(sysadmin)
+
+    response = client.post(
+        URL,
+        {
+            "edit": "judicial",
+            "judicial-calendar": "judicial",
+            "judicial-action": "add",
+            "judicial-date": "2025-04-01",
+            "judicial-name": "Court closure",
+            "judicial-note": "Judicial Council order 25-01",
+        },
+    )
+
+    assert response.status_code == 302
+    assert versions("judicial") == [1, 2]
+    result = calculate(NOTICE)
+    assert result["records_due_on"] == "2025-04-02"
+    assert "Tue 04/01 is Court closure" in result["explain"]["records_due_on"]
+    assert result["calendar_versions"]["records_due_on"] == "judicial v2"
+    # The old version is kept whole, so a deadline that named it can still be explained.
+    old = Holiday.objects.filter(version__calendar__name="judicial", version__number=1)
+    assert not old.filter(date=dt.date(2025, 4, 1)).exists()
+    assert (
+        old.count()
+        == Holiday.objects.filter(version__number=2, version__calendar__name="judicial").count() - 1
+    )
+    page = client.get(response["Location"]).content.decode()
+    assert "Saved as version 2" in page
+    assert "Judicial Council order 25-01" in page
+
+
+def test_remove_and_rename_make_new_versions_with_the_change(sysadmin):
+    renamed = holiday_rename(
+        calendar="state_offices",
+        date=dt.date(2025, 3, 31),
+        name="César Chávez Day",
+        note="CalHR spelling",
+        actor=sysadmin,
+    )
+    removed = holiday_remove(
+        calendar="state_offices", date=dt.date(2025, 3, 31), note="test", actor=sysadmin
+    )
+
+    assert (renamed.number, removed.number) == (2, 3)
+    assert renamed.holidays.get(date=dt.date(2025, 3, 31)).name == "César Chávez Day"
+    assert not removed.holidays.filter(date=dt.date(2025, 3, 31)).exists()
+    assert removed.holidays.count() == renamed.holidays.count() - 1
+    assert removed.created_by == sysadmin
+    assert versions("judicial") == [1]
+
+
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"date": dt.date(2012, 12, 31), "name": "Old", "note": "n"}, "date"),
+        ({"date": dt.date(2025, 3, 31), "name": "Twice", "note": "n"}, "date"),
+        ({"date": dt.date(2025, 4, 1), "name": "  ", "note": "n"}, "name"),
+        ({"date": dt.date(2025, 4, 1), "name": "Day", "note": " "}, "note"),
+    ],
+)
+def test_bad_additions_are_refused_and_change_nothing(sysadmin, change, field):
+    with pytest.raises(ValidationError) as refused:
+        holiday_add(calendar="judicial", actor=sysadmin, **change)
+
+    assert field in refused.value.message_dict
+    assert versions("judicial") == [1]
+
+
+def test_the_page_shows_a_refusal_beside_the_field(client, sysadmin):
+    client.force_login(sysadmin)
+
+    response = client.post(
+        URL,
+        {
+            "edit": "judicial",
+            "judicial-calendar": "judicial",
+            "judicial-action": "add",
+            "judicial-date": "2025-03-31",
+            "judicial-name": "Again",
+            "judicial-note": "test",
+        },
+    )
+
+    assert response.status_code == 422
+    assert "03/31/2025 is already a holiday here: Cesar Chavez Day." in response.content.decode()
+    assert versions("judicial") == [1]
+
+
+@pytest.mark.parametrize("role", [Role.CASE_ADMIN, Role.REVIEWER])
+def test_only_a_system_administrator_edits(client, role):
+    client.force_login(UserFactory(role=role))
+
+    response = client.post(
+        URL,
+        {
+            "edit": "judicial",
+            "judicial-calendar": "judicial",
+            "judicial-action": "remove",
+            "judicial-date": "2025-03-31",
+            "judicial-note": "test",
+        },
+    )
+
+    assert response.status_code == 403
+    assert versions("judicial") == [1]
+
+
+def test_reviewers_cannot_read_the_tables(client):
+    client.force_login(UserFactory(role=Role.REVIEWER))
+
+    assert client.get(URL).status_code == 403
