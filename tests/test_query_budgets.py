@@ -30,6 +30,8 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.models import Role
+from cases.clock.models import CalendarName, CalendarVersion
+from cases.clockpages.services import holiday_add
 from cases.lifecycle.models import CaseEvent, CaseStatus, EventType, PartyRole
 from cases.records.models import MedicalRecord
 from cases.records.services import record_add
@@ -720,6 +722,44 @@ def _organization_settings(people, size):
         reverse("letters:organization_settings"),
         shows=(current.created_by.get_full_name(),),
     )
+
+
+# --- The clock's pages ----------------------------------------------------------------------
+
+
+def holiday_versions_add(size: int) -> str:
+    """`size` more versions of each calendar, each adding an August 2030 day (August has no
+    holidays) by another system administrator; returns the name of the last one added."""
+    name = ""
+    for calendar in CalendarName.values:
+        for _ in range(size):
+            number = CalendarVersion.objects.filter(calendar__name=calendar).count()
+            name = f"Budget day {number}"
+            holiday_add(
+                calendar=calendar,
+                date=dt.date(2030, 8, number),
+                name=name,
+                note="budget",
+                actor=UserFactory(role=Role.SYSTEM_ADMIN),
+            )
+    return name
+
+
+@budget("clock:calculator", 2, why="session, user (the form; nothing is computed on GET)")
+def _calculator(people, size):
+    holiday_versions_add(size)
+    return Visit(people.case_admin, reverse("clock:calculator"), shows=("Calculate",))
+
+
+@budget(
+    "clock:holidays",
+    5,
+    why="session, user, the calendars, every version with its author, the year's holidays",
+)
+def _holidays(people, size):
+    last = holiday_versions_add(size)
+    url = reverse("clock:holidays") + "?year=2030"
+    return Visit(people.system_admin, url, shows=(last, "Change this calendar"))
 
 
 # --- The tests ------------------------------------------------------------------------------
