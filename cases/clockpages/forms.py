@@ -128,7 +128,7 @@ class HolidayEditForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     name = forms.CharField(
-        label="Name", required=False, max_length=120, help_text="To add or rename."
+        label="Name", required=False, max_length=120, help_text="Needed to add or rename."
     )
     source = forms.CharField(
         label="Source",
