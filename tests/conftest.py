@@ -37,13 +37,15 @@ def _holiday_calendars_read(django_db_setup, django_db_blocker):
 @pytest.fixture(autouse=True)
 def _holiday_calendars(django_db_blocker):
     """A test that edits a holiday calendar is rolled back: the next test reads the tables
-    again (the seeded versions), not the edited version."""
+    again (the seeded versions), not the edited version. The re-read happens as the next test
+    starts: this teardown runs before pytest-django rolls the edit back, so reading here would
+    keep the edited version for every later test."""
+    with django_db_blocker.unblock():
+        calendars.judicial(), calendars.state_offices()
     generation = calendars.generation()
     yield
     if calendars.generation() != generation:
         calendars_forget()
-        with django_db_blocker.unblock():
-            calendars.judicial(), calendars.state_offices()
 
 
 @pytest.fixture(autouse=True)

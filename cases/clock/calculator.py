@@ -109,6 +109,8 @@ class Clocks:
             )
             if deadline:
                 explain[f"items[{index}].determination_due_on"] = deadline.text
+                if deadline.calendar:
+                    calendars[f"items[{index}].determination_due_on"] = deadline.calendar
         out["explain"] = explain
         out["calendar_versions"] = calendars
         return out
@@ -163,7 +165,8 @@ def _method(given: str, unknown_setting: str) -> tuple[str, bool]:
 
 
 def compute(facts: Facts) -> Clocks:
-    clocks = Clocks()
+    # One entry per item given, null until its clock starts (records complete).
+    clocks = Clocks(items=[None] * len(facts.formulary_items))
     expedited = facts.expedited
 
     if facts.ur_decision_served_on:
