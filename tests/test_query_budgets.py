@@ -489,9 +489,10 @@ def _api_cases(people, size):
 
 @budget(
     "api:case",
-    10,
+    12,
     why="token with user, case, parties, items, the issued determination with its "
-    "decisions and their items, records, assignment, letters",
+    "decisions and their items, records, assignment, letters; for the clocks, the delivered "
+    "letter with its determination and its decisions",
 )
 def _api_case(people, size):
     case = issued_case(size, created_by=people.api_client)
