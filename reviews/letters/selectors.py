@@ -28,10 +28,11 @@ def letter_service_facts(letter: Letter, *, today: dt.date) -> tuple[dt.date, st
 
 
 def letter_service_for(case) -> LetterService | None:
-    """The newest delivered letter's service, for the case's clock (the appeal and the duties
-    of 8 CCR 9792.10.7); None before a letter is delivered."""
+    """The newest issued letter's service, for the case's clock (the appeal and the duties of
+    8 CCR 9792.10.7): delivered, or signed for a legacy case (issued elsewhere, not sent from
+    here); None before then."""
     letter = (
-        Letter.objects.filter(case=case, status=LetterStatus.DELIVERED)
+        Letter.objects.filter(case=case, status__in=(LetterStatus.DELIVERED, LetterStatus.SIGNED))
         .select_related("determination")
         .prefetch_related("determination__decisions")
         .order_by("-version")
