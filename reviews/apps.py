@@ -19,6 +19,7 @@ class ReviewsConfig(AppConfig):
         from reviews.determination.selectors import issued_item_decisions
         from reviews.determination.services import determination_import_legacy
         from reviews.exports import export_sections
+        from reviews.letters.selectors import letter_service_for
         from reviews.letters.services import letter_request
         from reviews.quality.services import after_approval_register
         from reviews.roster.selectors import specialty_names
@@ -32,6 +33,7 @@ class ReviewsConfig(AppConfig):
                 legacy_determination_import=determination_import_legacy,
                 specialty_names=specialty_names,
                 issued_item_decisions=issued_item_decisions,
+                letter_service=letter_service_for,
             )
         )
         after_approval_register(letter_request)

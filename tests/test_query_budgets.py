@@ -387,11 +387,12 @@ def _case_list_htmx(people, size):
 
 CASE_PAGE_WHY = (
     "session, user, case, parties, items, assignment, records, history with actors, letters, "
-    "their deliveries"
+    "their deliveries; for the clock, the delivered letter with its determination and its "
+    "decisions (the appeal and the duties of 8 CCR 9792.10.7)"
 )
 
 
-@budget("casefile:case_detail", 10, why=CASE_PAGE_WHY)
+@budget("casefile:case_detail", 12, why=CASE_PAGE_WHY)
 def _case_detail(people, size):
     case = issued_case(size)
     return Visit(
@@ -420,11 +421,14 @@ def _case_detail_received(people, size):
 
 
 # The panels htmx refreshes: session, user, case with parties and items, and the panel's rows.
-CASE_PANELS = {"header": 5, "clock": 5, "workflow": 6, "records": 6, "history": 6}
+CASE_PANELS = {"header": 5, "clock": 7, "workflow": 6, "records": 6, "history": 6}
 
 
 def _case_panel(panel: str, queries: int):
-    why = "session, user, case with parties and items, and the panel's own rows"
+    why = (
+        "session, user, case with parties and items, and the panel's own rows (the clock: the "
+        "delivered letter with its determination, and its decisions)"
+    )
 
     @budget("casefile:case_detail", queries, variant=f"htmx {panel} panel", why=why)
     def _panel(people, size):
@@ -487,9 +491,10 @@ def _api_cases(people, size):
 
 @budget(
     "api:case",
-    10,
+    12,
     why="token with user, case, parties, items, the issued determination with its "
-    "decisions and their items, records, assignment, letters",
+    "decisions and their items, records, assignment, letters; for the clocks, the delivered "
+    "letter with its determination and its decisions",
 )
 def _api_case(people, size):
     case = issued_case(size, created_by=people.api_client)

@@ -32,19 +32,57 @@ class ExportRecordSerializer(serializers.Serializer):
     pages = serializers.IntegerField(allow_null=True)
 
 
+class ItemClockSerializer(serializers.Serializer):
+    position = serializers.IntegerField(help_text="The disputed item's position in the case.")
+    determination_due_on = serializers.DateField(
+        allow_null=True, help_text="This item's own due date (Lab. Code 4610.6(d))."
+    )
+    due_first = serializers.BooleanField(help_text="Whether this item is due first.")
+
+
 class ClocksSerializer(serializers.Serializer):
     application_deadline = serializers.DateField()
     filed_late = serializers.BooleanField()
+    notice_due_on = serializers.DateField(
+        allow_null=True,
+        help_text="The eligibility finding and notice of assignment (8 CCR 9792.10.4(b)).",
+    )
     records_due_on = serializers.DateField(allow_null=True)
     records_complete_on = serializers.DateField(allow_null=True)
     records_overdue = serializers.BooleanField()
-    determination_due_on = serializers.DateField(allow_null=True)
+    determination_due_on = serializers.DateField(
+        allow_null=True, help_text="The earliest item's due date."
+    )
+    items = ItemClockSerializer(
+        many=True, help_text="Each item's due date, once the determination clock has started."
+    )
+    appeal_deadline = serializers.DateField(
+        allow_null=True, help_text="From the issued letter's service (Lab. Code 4610.6(h))."
+    )
+    authorization_due_on = serializers.DateField(
+        allow_null=True, help_text="From receipt of the issued letter (8 CCR 9792.10.7(a)(2))."
+    )
+    reimbursement_due_on = serializers.DateField(
+        allow_null=True, help_text="From receipt of the issued letter (8 CCR 9792.10.7(a)(1))."
+    )
     running = serializers.ChoiceField(
-        choices=["records", "determination"], allow_null=True, help_text="Which clock runs now."
+        choices=["notice", "records", "determination", "information"],
+        allow_null=True,
+        help_text="Which clock runs now: the notice of assignment, the records, the "
+        "determination or the information requested.",
     )
     due_on = serializers.DateField(allow_null=True)
     days_left = serializers.IntegerField(allow_null=True)
     overdue = serializers.BooleanField()
+    explain = serializers.DictField(
+        child=serializers.CharField(),
+        help_text='Each date\'s computation in words, by key ("records_due_on", '
+        '"items[0].determination_due_on").',
+    )
+    calendar_versions = serializers.DictField(
+        child=serializers.CharField(),
+        help_text='The holiday-calendar version each date used ("judicial v1").',
+    )
 
 
 class AssignmentSerializer(serializers.Serializer):

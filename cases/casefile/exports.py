@@ -8,6 +8,7 @@ import base64
 import datetime as dt
 from typing import Any
 
+from cases.casefile.selectors import case_clock_with_letter
 from cases.intake.validation import NPI_RE, PARTY_KEYS
 from cases.lifecycle.models import Case, Party, PartyRole
 from cases.registry import reviewer_side
@@ -52,19 +53,42 @@ def _record(record, *, include_content: bool) -> dict[str, Any]:
 
 
 def _clocks(case: Case) -> dict[str, Any]:
-    clock = case.clock
+    """Where the clock stands, each date with its computation in words (`explain`, keyed as the
+    dates are, items as "items[i].determination_due_on") and the holiday-calendar version it
+    used; an issued case adds its letter's appeal and the 8 CCR 9792.10.7 duties."""
+    clock, _letter = case_clock_with_letter(case)
+    deadlines = clock.deadlines
+    first = clock.first_item
     return {
         "application_deadline": _day(clock.application_deadline),
         "filed_late": clock.filed_late,
+        "notice_due_on": _day(clock.notice_due_on),
         "records_due_on": _day(clock.records_due_on),
         "records_complete_on": _day(clock.records_complete_on),
         "records_overdue": clock.records_overdue,
         "determination_due_on": _day(clock.determination_due_on),
+        "items": [
+            {
+                "position": item.position,
+                "determination_due_on": _day(deadline.on if deadline else None),
+                "due_first": item is first,
+            }
+            for item, deadline in clock.item_deadlines
+        ],
+        "appeal_deadline": _day(_on(deadlines.get("appeal_deadline"))),
+        "authorization_due_on": _day(_on(deadlines.get("authorization_due_on"))),
+        "reimbursement_due_on": _day(_on(deadlines.get("reimbursement_due_on"))),
         "running": clock.running,
         "due_on": _day(clock.due_on),
         "days_left": clock.days_left,
         "overdue": clock.overdue,
+        "explain": dict(clock.explain),
+        "calendar_versions": dict(clock.calendar_versions),
     }
+
+
+def _on(deadline) -> dt.date | None:
+    return deadline.on if deadline else None
 
 
 def case_export(

@@ -10,7 +10,9 @@ from django.db.models import F, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from cases.access import cases_visible_to
+from cases.lifecycle.clock import case_clock
 from cases.lifecycle.models import Case, CaseStatus, Priority
+from cases.registry import reviewer_side
 
 
 def expedited_first():
@@ -65,3 +67,13 @@ def case_list_for(
     return cases.order_by(
         F("due_on").asc(nulls_last=True), expedited_first(), "case_number"
     ).prefetch_related("items")
+
+
+def case_clock_with_letter(case: Case):
+    """The case's clock with its issued letter's dates (the appeal and, for overturned items,
+    the authorization and reimbursement duties), and the letter's service or None. Only an
+    issued case asks the reviewer side, so open cases keep their query counts."""
+    service = reviewer_side().letter_service(case) if case.status == CaseStatus.ISSUED else None
+    if service is None:
+        return case.clock, None
+    return case_clock(case, letter=(service.served_on, service.sent_by)), service

@@ -16,7 +16,7 @@ from django_htmx.http import trigger_client_event
 
 from cases.access import Ability, access_required, case_get_for, may
 from cases.casefile.forms import CaseFilterForm, RemandForm, TerminateForm
-from cases.casefile.selectors import case_list_for
+from cases.casefile.selectors import case_clock_with_letter, case_list_for
 from cases.eligibility import services as eligibility
 from cases.eligibility.duplicates import case_duplicates
 from cases.eligibility.forms import (
@@ -120,9 +120,12 @@ def _case_context(request, case: Case, *, panel: str | None = None, **bound) -> 
     can_manage = may(request.user, Ability.MANAGE_CASES)
     # Only a case manager acts on the case page; others see where it stands.
     actions = allowed_actions(case) if can_manage else frozenset()
+    # The issued letter's dates show only in the clock panel (two queries, on issued cases).
+    clock, letter = case_clock_with_letter(case) if panel in (None, "clock") else (case.clock, None)
     context = {
         "case": case,
-        "clock": case.clock,
+        "clock": clock,
+        "letter_overturned": bool(letter and letter.overturned),
         "can_manage": can_manage,
         "actions": actions,
         "Action": Action,

@@ -21,6 +21,22 @@ from cases.lifecycle.statuses import (
 # notice of assignment are due (the first-day clock) until the notice is sent.
 NOTICE_CLOCK_STATUSES = frozenset({CaseStatus.RECEIVED, CaseStatus.ELIGIBLE})
 
+# What each running clock is called wherever it is shown (case list, case page, reminders,
+# dashboards), and whether the thing due reads as plural ("the records were due").
+RUNNING_LABELS = {
+    # 8 CCR 9792.10.4(b): the eligibility finding and the notice, one business day.
+    "notice": "notice of assignment",
+    "records": "records",
+    "determination": "determination",
+    # 8 CCR 9792.10.3(b): the parties' answer to a request for missing information.
+    "information": "information requested",
+}
+_RUNNING_EXPLAIN = {
+    "notice": "notice_due_on",
+    "records": "records_due_on",
+    "determination": "determination_due_on",
+}
+
 
 @dataclass(frozen=True)
 class CaseClock:
@@ -39,6 +55,8 @@ class CaseClock:
     item_deadlines: tuple = ()
     first_item: object | None = None  # the item due first
     deadlines: dict[str, Deadline] = field(default_factory=dict)
+    # {deadline key: calendar version} for each date that used a holiday calendar
+    calendar_versions: dict[str, str] = field(default_factory=dict)
 
     @property
     def days_left(self) -> int | None:
@@ -60,16 +78,26 @@ class CaseClock:
         return self.days_left is not None and 0 <= self.days_left <= 3
 
     @property
+    def running_label(self) -> str:
+        return RUNNING_LABELS.get(self.running or "", "")
+
+    @property
+    def running_plural(self) -> bool:
+        return self.running == "records"
+
+    @property
     def running_explain(self) -> str:
-        key = {"notice": "notice_due_on", "records": "records_due_on"}.get(
-            self.running or "", "determination_due_on"
-        )
-        return self.explain.get(key, "")
+        """The running deadline's computation in words ("" for a request for information,
+        whose 5 business days are counted by the request itself)."""
+        key = _RUNNING_EXPLAIN.get(self.running or "")
+        return self.explain.get(key, "") if key else ""
 
 
-def case_facts(case, items=None) -> Facts:
+def case_facts(case, items=None, letter=None) -> Facts:
     """The calculator's facts from a case: a method of service not held stays blank, and the
-    calculator applies the settings for an unknown method (CLOCK_UNKNOWN_*_SERVICE)."""
+    calculator applies the settings for an unknown method (CLOCK_UNKNOWN_*_SERVICE). `letter`
+    is the issued letter's (date of service, method), which the reviewer side knows."""
+    served_on, sent_by = letter or (None, "")
     return Facts(
         priority=case.priority,
         ur_decision_served_on=case.ur_served_on,
@@ -79,6 +107,8 @@ def case_facts(case, items=None) -> Facts:
         notice_sent_by=case.notice_sent_by,
         records_complete_on=case.records_complete_on,
         expedited_on=case.expedited_on,
+        letter_mailed_on=served_on,
+        letter_sent_by=sent_by or "",
         # The items matter only once the determination clock runs (pages without it keep their
         # query counts).
         formulary_items=tuple(
@@ -98,10 +128,12 @@ def _on(deadline: Deadline | None) -> dt.date | None:
     return deadline.on if deadline else None
 
 
-def case_clock(case, *, today: dt.date | None = None) -> CaseClock:
+def case_clock(case, *, today: dt.date | None = None, letter=None) -> CaseClock:
+    """The case's clock; `letter` (date of service, method) adds the appeal and the
+    authorization and reimbursement duties of an issued letter."""
     today = today or timezone.localdate()
     items = list(case.items.all()) if case.records_complete_on else []
-    clocks: Clocks = compute(case_facts(case, items))
+    clocks: Clocks = compute(case_facts(case, items, letter))
     records_due = _on(clocks.records_due_on)
     determination_due = _on(clocks.determination_due_on)
     running = None
@@ -137,6 +169,7 @@ def case_clock(case, *, today: dt.date | None = None) -> CaseClock:
         due_on=due,
         notice_due_on=_on(clocks.notice_due_on),
         explain=json["explain"],
+        calendar_versions=json["calendar_versions"],
         item_deadlines=tuple(zip(items, clocks.items, strict=True)),
         first_item=items[clocks.first_item] if clocks.first_item is not None else None,
         deadlines=deadlines,

@@ -13,6 +13,10 @@ class ClockNotice(models.Model):
         REVIEWER_DUE_SOON = "reviewer_due_soon", "Reminder: determination due soon"
         RECORDS_OVERDUE = "records_overdue", "Escalation: records overdue"
         DETERMINATION_OVERDUE = "determination_overdue", "Escalation: determination overdue"
+        # 8 CCR 9792.10.4(b): the eligibility finding and notice of assignment, one business day.
+        NOTICE_OVERDUE = "notice_overdue", "Escalation: notice of assignment overdue"
+        # 8 CCR 9792.10.3(b), (c): the parties' 5 business days to send what is missing.
+        INFORMATION_OVERDUE = "information_overdue", "Escalation: information requested overdue"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="clock_notices")
     kind = models.CharField(max_length=32, choices=Kind.choices)

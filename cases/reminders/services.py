@@ -25,6 +25,15 @@ _WITH_REVIEWER = frozenset(
 )
 
 
+# The escalation for each running clock once it is overdue, named as the clock is named.
+_OVERDUE_KINDS = {
+    "notice": Kind.NOTICE_OVERDUE,
+    "records": Kind.RECORDS_OVERDUE,
+    "determination": Kind.DETERMINATION_OVERDUE,
+    "information": Kind.INFORMATION_OVERDUE,
+}
+
+
 def _notice_send(
     *, case: Case, kind: str, due_on: dt.date, recipient: str, subject: str, body: str
 ) -> bool:
@@ -57,20 +66,23 @@ def clock_notices_send(*, today: dt.date | None = None) -> int:
     for case in cases.iterator(chunk_size=500):
         clock = case_clock(case, today=today)
         if clock.overdue:
-            records = clock.running == "records"
-            kind = Kind.RECORDS_OVERDUE if records else Kind.DETERMINATION_OVERDUE
-            what = "records" if records else "determination"
+            kind = _OVERDUE_KINDS[clock.running]
+            what = clock.running_label
+            verb = "were" if clock.running_plural else "was"
+            why = clock.running_explain
             for email in admins:
                 sent += _notice_send(
                     case=case,
                     kind=kind,
                     due_on=clock.due_on,
                     recipient=email,
-                    subject=f"OVERDUE: {case.case_number} {what} were due {clock.due_on:%m/%d/%Y}",
+                    subject=f"OVERDUE: {case.case_number} {what} {verb} due "
+                    f"{clock.due_on:%m/%d/%Y}",
                     body=(
                         f"Case {case.case_number} ({case.get_priority_display()}) is overdue: "
-                        f"the {what} were due on {clock.due_on:%m/%d/%Y}, "
+                        f"the {what} {verb} due on {clock.due_on:%m/%d/%Y}, "
                         f"{-clock.days_left} day(s) ago. Status: {case.get_status_display()}."
+                        + (f"\n\nHow the date was reached: {why}" if why else "")
                     ),
                 )
         elif clock.running == "determination" and case.status in _WITH_REVIEWER:

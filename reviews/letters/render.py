@@ -19,12 +19,13 @@ from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils import timezone
 
-from cases.clock.deadlines import appeal_due_on, authorization_due_on, reimbursement_due_on
+from cases.clock.calculator import Facts, compute
 from cases.lifecycle.models import Case, CaseOutcome, Outcome, PartyRole
 from cases.states import licensure_display
 from reviews.determination.citations import CLAIMS_ADMINISTRATOR, EXPERT_REVIEWER, citation_render
 from reviews.determination.models import Determination
 from reviews.letters.models import Letter, LetterText
+from reviews.letters.selectors import letter_service_facts
 from reviews.organization.models import Organization
 from reviews.organization.services import organization_current
 
@@ -179,7 +180,6 @@ def letter_context(
     text = letter.letter_text if letter is not None else letter_text_current()
     today = timezone.localdate()
     mailing_date = letter.mailing_date if letter is not None else None
-    served_on = mailing_date or today
     decision_date = determination.decision_date or mailing_date or today
     decisions = list(determination.decisions.select_related("item").order_by("item__position"))
     items = []
@@ -240,13 +240,41 @@ def letter_context(
                 for record in case.records.order_by(F("document_date").asc(nulls_last=True), "id")
             ],
             "overturned": any(d.outcome == Outcome.OVERTURNED for d in decisions),
-            # 8 CCR 9792.10.7 and Lab. Code 4610.6(h), counted from the mailing date.
-            "authorization_due": letter_date(authorization_due_on(served_on)),
-            "reimbursement_due": letter_date(reimbursement_due_on(served_on)),
-            "appeal_due": letter_date(appeal_due_on(served_on)),
         }
     )
+    context.update(letter_dates(letter, today=today))
     return context
+
+
+def letter_dates(letter: Letter | None, *, today: dt.date) -> dict[str, str]:
+    """The notices' dates, by the calculator the case page uses: the appeal 30 days after
+    service, +5 by mail (Lab. Code 4610.6(h); CCP 1013(a); Matute v. LAUSD, WCAB 2015); the
+    duties from receipt (8 CCR 9792.10.7(a)(2) 5 working days, (a)(1) 20 days). Before service
+    the mailing date (today for a preview) and the settings for an unknown method apply."""
+    if letter is None:
+        served_on, sent_by = today, ""
+    else:
+        served_on, sent_by = letter_service_facts(letter, today=today)
+    clocks = compute(Facts(letter_mailed_on=served_on, letter_sent_by=sent_by))
+    received = clocks.determination_received_on
+    by_mail = (sent_by or settings.CLOCK_UNKNOWN_LETTER_SERVICE) == "mail"
+    return {
+        "authorization_due": letter_date(clocks.authorization_due_on.on),
+        "reimbursement_due": letter_date(clocks.reimbursement_due_on.on),
+        "appeal_due": letter_date(clocks.appeal_deadline.on),
+        "duties_from": (
+            f"Counted from receipt of this letter (taken as {letter_date(received)}, "
+            f"{settings.CLOCK_MAIL_RECEIPT_DAYS} days after mailing)"
+            if by_mail
+            else "Counted from receipt of this letter"
+        ),
+        "appeal_from": (
+            "Counted from the date of service of this letter, with five days added for "
+            "service by mail (Code Civ. Proc. 1013(a))"
+            if by_mail
+            else "Counted from the date of service of this letter"
+        ),
+    }
 
 
 def letter_html(

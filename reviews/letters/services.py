@@ -99,7 +99,10 @@ def letter_produce(*, letter_id: int) -> str:
             # The date the letter prints is the day it is signed and sent; an earlier failed
             # try does not keep its date.
             letter.mailing_date = _mailing_date_for(letter)
-        letter.save(update_fields=["attempts", "error", "status", "mailing_date"])
+            # The notices count from service by this method, so the letter prints the dates
+            # the case page computes once it is delivered (Lab. Code 4610.6(h); CCP 1013(a)).
+            letter.sent_by = _sending_method(letter)
+        letter.save(update_fields=["attempts", "error", "status", "mailing_date", "sent_by"])
     party_pdf = None
     if not letter.party_sha256:
         # The slow part runs outside any transaction so the case page and other workers
@@ -115,6 +118,16 @@ def letter_produce(*, letter_id: int) -> str:
         return f"{letter} signed"
     _letter_deliver(letter, party_pdf=party_pdf)
     return _letter_issue(letter_id=letter_id)
+
+
+def _sending_method(letter: Letter) -> str:
+    """How the letter will go: by e-mail when an addressee has an address (as _letter_issue
+    records it); a legacy letter or one with no address is not sent from here (blank: the
+    calculator applies CLOCK_UNKNOWN_LETTER_SERVICE)."""
+    if letter.determination.imported:
+        return ""
+    addressees, _cc = letter_recipients(letter.case)
+    return SentBy.ELECTRONIC if any(r.email.strip() for r in addressees) else ""
 
 
 def _letter_store(*, letter_id: int, party_pdf: bytes, public_pdf: bytes) -> Letter:

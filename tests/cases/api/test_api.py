@@ -518,3 +518,20 @@ def test_schema_lists_the_api_paths(client):
 
 def test_schema_generates_without_warnings(tmp_path):
     call_command("spectacular", "--fail-on-warn", "--validate", "--file", str(tmp_path / "s.yml"))
+
+
+@pytest.mark.django_db
+def test_case_detail_clocks_explain_every_date_and_name_their_calendars(api, api_client_user):
+    (result,) = cases_import(payload=intake_payload(), actor=api_client_user)
+
+    clocks = api.get(f"{CASES_URL}{result.case_number}/").json()["clocks"]
+
+    # 8 CCR 9792.10.4(b): received Thu 11/03/2016, the notice is due the next business day.
+    assert clocks["running"] == "notice"
+    assert clocks["notice_due_on"] == clocks["due_on"] == "2016-11-04"
+    assert "8 CCR 9792.10.4(b)" in clocks["explain"]["notice_due_on"]
+    assert "Avila" in clocks["explain"]["application_deadline"]
+    assert set(clocks["calendar_versions"]) == {"application_deadline", "notice_due_on"}
+    assert clocks["calendar_versions"]["application_deadline"].startswith("judicial")
+    assert clocks["calendar_versions"]["notice_due_on"].startswith("state_offices")
+    assert clocks["items"] == []

@@ -195,3 +195,43 @@ def test_closed_cases_get_no_notice(admins, mailoutbox):
         CaseFactory(status=status, date_assigned=D(2026, 11, 4), records_complete_on=None)
     assert clock_notices_send(today=D(2026, 12, 20)) == 0
     assert mailoutbox == []
+
+
+@pytest.mark.django_db
+def test_an_overdue_notice_of_assignment_is_escalated_as_such_with_its_explanation(
+    admins, mailoutbox
+):
+    # Received Mon 11/02/2026: the finding and notice are due Tue 11/03 (8 CCR 9792.10.4(b)).
+    case = CaseFactory(
+        status=S.RECEIVED, application_received=D(2026, 11, 2), due_on=D(2026, 11, 3)
+    )
+
+    sent = clock_notices_send(today=D(2026, 11, 5))
+    again = clock_notices_send(today=D(2026, 11, 6))
+
+    assert (sent, again) == (2, 0)
+    notices = ClockNotice.objects.filter(case=case)
+    assert {notice.kind for notice in notices} == {ClockNotice.Kind.NOTICE_OVERDUE}
+    assert sorted(message.to[0] for message in mailoutbox) == sorted(admins)
+    message = mailoutbox[0]
+    assert message.subject == f"OVERDUE: {case.case_number} notice of assignment was due 11/03/2026"
+    assert "the notice of assignment was due on 11/03/2026, 2 day(s) ago" in message.body
+    assert "8 CCR 9792.10.4(b)" in message.body  # how the date was reached
+    assert "determination" not in message.subject
+
+
+@pytest.mark.django_db
+def test_overdue_information_requested_is_escalated_under_its_own_name(admins, mailoutbox):
+    case = CaseFactory(
+        status=S.INFORMATION_REQUESTED,
+        information_requested_on=D(2026, 11, 2),
+        information_due_on=D(2026, 11, 9),
+        due_on=D(2026, 11, 9),
+    )
+
+    assert clock_notices_send(today=D(2026, 11, 10)) == 2
+    assert clock_notices_send(today=D(2026, 11, 11)) == 0
+
+    kinds = set(ClockNotice.objects.filter(case=case).values_list("kind", flat=True))
+    assert kinds == {ClockNotice.Kind.INFORMATION_OVERDUE}
+    assert "information requested was due 11/09/2026" in mailoutbox[0].subject

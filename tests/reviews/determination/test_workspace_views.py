@@ -449,3 +449,33 @@ def test_dashboard_query_count_does_not_grow_with_finished_cases(client, django_
 
 
 DASHBOARD_QUERIES = 7
+
+
+def test_the_reviewer_sees_each_items_due_date_and_which_is_due_first(client):
+    """Lab. Code 4610.6(d): a drug-formulary item is due in 5 working days, the others in 30;
+    the dashboard, the workspace head and the decisions step show which is first."""
+    case, reviewer, _ = case_in_review(items=2)
+    knee = case.items.get(position=2)
+    knee.formulary_dispute = True
+    knee.save(update_fields=["formulary_dispute"])
+    clock = case.clock
+    first_on = clock.item_deadlines[1][1].on
+    other_on = clock.item_deadlines[0][1].on
+    assert clock.first_item.pk == knee.pk and first_on < other_on
+    login(client, reviewer)
+
+    dashboard = client.get(reverse("determination:reviewer_dashboard")).content.decode()
+    head = client.get(reverse("determination:workspace_step", args=[case.case_number, 1]))
+    decisions = client.get(reverse("determination:workspace_step", args=[case.case_number, 3]))
+
+    for page in (dashboard, head.content.decode()):
+        listed = page[page.index("item-due") :]
+        knee_line = listed[listed.index(knee.description) :]
+        assert knee_line.startswith(f"{knee.description}: due {first_on:%m/%d/%Y} <span")
+        assert knee_line.index("Due first") < knee_line.index("</li>")
+        assert f": due {other_on:%m/%d/%Y}</li>" in listed  # the other item, not marked
+    step = decisions.content.decode()
+    knee_panel = step[step.index(f"Item 2</span> {knee.description}") :]
+    assert f'Due {first_on:%m/%d/%Y} <span class="badge badge--today">Due first' in knee_panel
+    assert "drug-formulary dispute" in knee_panel
+    assert "determination</span>" in dashboard  # the running clock named in the Due column

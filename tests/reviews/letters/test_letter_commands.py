@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 
 from cases.lifecycle.models import Case, CaseEvent, CaseStatus, EventType
 from reviews.letters.models import Letter, LetterStatus
@@ -176,3 +177,22 @@ def test_a_real_worker_renders_signs_and_delivers_the_letter(celery_worker):
         assert f"To: {address}" in mails
     attachment = f'filename="{determination.case.case_number}-final-determination-v1.pdf"'
     assert mails.count(attachment) == 3
+
+
+def test_the_seed_letter_prints_the_appeal_the_case_page_shows(seed_case, tmp_path, admin_client):
+    """A letter whose method of service is not known is taken as mailed
+    (CLOCK_UNKNOWN_LETTER_SERVICE): the appeal runs 30 days + 5 for mail from its date
+    (Lab. Code 4610.6(h); CCP 1013(a); Matute v. LAUSD), and the case page agrees."""
+    render(SEED_CASE, "--out", str(tmp_path / "party.pdf"))
+    text = " ".join(pdf_text((tmp_path / "party.pdf").read_bytes()).split())
+
+    # Mailed Tue 04/14/2015: 35 days is Tue 05/19/2015.
+    assert (
+        "Counted from the date of service of this letter, with five days added for service by "
+        "mail (Code Civ. Proc. 1013(a)), the 30 days for an appeal end on 05/19/2015." in text
+    )
+    page = admin_client.get(reverse("casefile:case_detail", args=[SEED_CASE])).content.decode()
+    assert "Appeal deadline" in page
+    appeal = page[page.index("Appeal deadline") :]
+    assert "05/19/2015" in appeal[:600]
+    assert "Matute" in appeal[:1500]

@@ -14,6 +14,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.models import Role
+from cases.clock.calculator import Facts, compute
 from cases.lifecycle.models import CaseEvent, CaseStatus, EventType, PartyRole, SentBy
 from reviews.assignment.models import AssignmentStatus
 from reviews.determination.citations import CLAIMS_ADMINISTRATOR, EXPERT_REVIEWER, citation_render
@@ -242,19 +243,29 @@ def test_the_party_pdf_carries_every_part_of_the_spec_in_reading_order(delivered
     assert_in_order(text, parts)
 
 
-def test_the_overturned_notice_gives_due_dates_counted_from_the_mailing_date(delivered_letter):
-    from cases.clock.deadlines import appeal_due_on, authorization_due_on, reimbursement_due_on
-
+def test_an_e_mailed_letter_counts_its_notices_from_service_without_the_mail_days(
+    delivered_letter,
+):
     letter = delivered_letter
     text = body_flat(pdf_text(stored(letter.party_pdf)))
 
+    # E-mailed on its mailing date: received that day (8 CCR 9792.10.7(a)), no CCP 1013(a).
     mailed = letter.mailing_date
-    assert f"authorization is due by {authorization_due_on(mailed):%m/%d/%Y}" in text
+    assert (letter.sent_by, letter.served_on) == (SentBy.ELECTRONIC, mailed)
+    clocks = compute(Facts(letter_mailed_on=mailed, letter_sent_by="electronic"))
+    assert clocks.appeal_deadline.on >= mailed + dt.timedelta(days=30)
     assert (
-        f"reimbursement of a service already provided by {reimbursement_due_on(mailed):%m/%d/%Y}"
-        in text
+        f"Counted from receipt of this letter, authorization is due by "
+        f"{clocks.authorization_due_on.on:%m/%d/%Y}" in text
     )
-    assert f"the 30 days for an appeal end on {appeal_due_on(mailed):%m/%d/%Y}" in text
+    assert (
+        "reimbursement of a service already provided by "
+        f"{clocks.reimbursement_due_on.on:%m/%d/%Y}" in text
+    )
+    assert (
+        "Counted from the date of service of this letter, the 30 days for an appeal end on "
+        f"{clocks.appeal_deadline.on:%m/%d/%Y}" in text
+    )
 
 
 def test_a_letter_with_no_overturned_item_has_no_authorization_notice(
