@@ -105,6 +105,25 @@ class LetterSerializer(serializers.Serializer):
     public_sha256 = serializers.CharField(allow_null=True)
 
 
+class ScreenSerializer(serializers.Serializer):
+    """Where the eligibility screen stands besides the status (8 CCR 9792.10.3, 9792.10.4)."""
+
+    deferred_on = serializers.DateField(
+        allow_null=True, help_text="Deferred for a liability dispute since."
+    )
+    information_requested_on = serializers.DateField(allow_null=True)
+    information_due_on = serializers.DateField(
+        allow_null=True, help_text="Missing information due (5 business days)."
+    )
+    information_missing = serializers.ListField(child=serializers.CharField())
+    expedited_on = serializers.DateField(
+        allow_null=True, help_text="Converted to expedited on the physician's certification."
+    )
+    consolidated_into = serializers.CharField(
+        allow_null=True, help_text="The case number this application was consolidated into."
+    )
+
+
 def _intake_field(schema: dict) -> serializers.JSONField:
     """A field the export shares with intake, documented by intake's schema. A class of its own
     because DRF copies declared fields by re-instantiating their class."""
@@ -125,6 +144,7 @@ CaseExportSerializer = type(
         "status": serializers.ChoiceField(choices=CaseStatus.choices),
         "round": serializers.IntegerField(),
         "clocks": ClocksSerializer(),
+        "screen": ScreenSerializer(),
         "assignment": AssignmentSerializer(allow_null=True),
         "outcome": serializers.ChoiceField(choices=CaseOutcome.choices, allow_null=True),
         "letters": LetterSerializer(many=True),

@@ -91,6 +91,22 @@ def _on(deadline) -> dt.date | None:
     return deadline.on if deadline else None
 
 
+def _screen(case: Case) -> dict[str, Any]:
+    """Where the eligibility screen stands besides the status: a deferral for a liability
+    dispute (8 CCR 9792.10.3(a)(3)), a request for information (9792.10.3(b)), the conversion
+    to expedited (9792.10.4(c)), the case it was consolidated into (9792.10.4(a))."""
+    return {
+        "deferred_on": _day(case.deferred_on),
+        "information_requested_on": _day(case.information_requested_on),
+        "information_due_on": _day(case.information_due_on),
+        "information_missing": list(case.information_missing or []),
+        "expedited_on": _day(case.expedited_on),
+        "consolidated_into": (
+            case.consolidated_into.case_number if case.consolidated_into_id else None
+        ),
+    }
+
+
 def case_export(
     case: Case, *, include_content: bool = False, include_reviewer: bool = False
 ) -> dict[str, Any]:
@@ -152,6 +168,7 @@ def case_export(
             "status": case.status,
             "round": case.round,
             "clocks": _clocks(case),
+            "screen": _screen(case),
             "assignment": reviewer["assignment"],
             "outcome": reviewer["outcome"],
             "letters": reviewer["letters"],

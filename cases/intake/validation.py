@@ -92,7 +92,15 @@ CASE_KEYS = (
 )
 # What export_case adds to the intake shape. Accepted and ignored on intake, so that an export
 # can be imported again; the status follows from the data, never from this field.
-EXPORT_ONLY_CASE_KEYS = ("status", "round", "clocks", "assignment", "outcome", "letters")
+EXPORT_ONLY_CASE_KEYS = (
+    "status",
+    "round",
+    "clocks",
+    "screen",
+    "assignment",
+    "outcome",
+    "letters",
+)
 WORKER_KEYS = ("first_name", "last_name", "date_of_birth", "age", "sex", "email", "address")
 ITEM_KEYS = (
     "description",

@@ -6,12 +6,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from cases.casefile.exports import case_export
 from cases.eligibility.duplicates import case_duplicates
 from cases.eligibility.services import case_consolidate
+from cases.intake.validation import intake_validate
 from cases.lifecycle.history import case_history
-from cases.lifecycle.models import CaseEvent, CaseStatus, EventType, PartyRole
+from cases.lifecycle.models import Case, CaseEvent, CaseStatus, EventType, PartyRole
 from tests.cases.helpers import add_record, event_types
-from tests.factories import CaseFactory, DisputedItemFactory, PartyFactory
+from tests.factories import CaseFactory, DisputedItemFactory, PartyFactory, intake_payload
 
 pytestmark = pytest.mark.django_db
 
@@ -127,3 +129,18 @@ def test_the_case_page_offers_and_does_the_consolidation(admin_client):
 
     duplicate.refresh_from_db()
     assert duplicate.status == S.TERMINATED and duplicate.consolidated_into == kept
+
+
+def test_the_export_says_where_a_consolidated_application_went(case_admin):
+    kept = application()
+    duplicate = application(item="Physical therapy x 12")
+    case_consolidate(kept=kept, duplicate=duplicate, actor=case_admin, note="Same RFA")
+
+    exported = case_export(Case.objects.get(pk=duplicate.pk))
+
+    assert exported["status"] == S.TERMINATED
+    assert exported["screen"]["consolidated_into"] == kept.case_number
+    assert case_export(Case.objects.get(pk=kept.pk))["screen"]["consolidated_into"] is None
+    # An export imports again: intake ignores what only the export carries.
+    payload = {**intake_payload(), "screen": exported["screen"]}
+    assert intake_validate(payload, today=dt.date(2026, 12, 1))[1] == []
