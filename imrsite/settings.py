@@ -217,6 +217,12 @@ CLOCK_UNKNOWN_NOTICE_SERVICE = os.environ.get("CLOCK_UNKNOWN_NOTICE_SERVICE", "m
 CLOCK_UNKNOWN_LETTER_SERVICE = os.environ.get("CLOCK_UNKNOWN_LETTER_SERVICE", "mail")
 # 8 CCR 9792.10.7(a) counts from receipt of the determination: a mailed one is taken as
 # received this many calendar days after mailing (CCP 1013(a)'s five days), electronic the same day.
+# 8 CCR 10605(a): service of the determination by any method but personal service extends the
+# 30 days to appeal by 5 days within California (10 elsewhere in the US, 20 abroad: a party
+# outside California may need this raised; the letter is one document for every party).
+CLOCK_APPEAL_SERVICE_EXTENSION_DAYS = int(
+    os.environ.get("CLOCK_APPEAL_SERVICE_EXTENSION_DAYS", "5")
+)
 CLOCK_MAIL_RECEIPT_DAYS = int(os.environ.get("CLOCK_MAIL_RECEIPT_DAYS", "5"))
 # The notice of assignment of an expedited review is due the day the application arrives
 # (standard: one business day, 8 CCR 9792.10.4(b)).

@@ -202,9 +202,21 @@ def compute(facts: Facts) -> Clocks:
 
     if facts.notice_sent_on:
         source = ("8 CCR 9792.10.5(a)(1)",)
+        method, assumed = _method(facts.notice_sent_by, "CLOCK_UNKNOWN_NOTICE_SERVICE")
+        mailed = method == "mail"
+        as_standard = rules.days_after(
+            facts.notice_sent_on,
+            rules.RECORDS_DAYS_MAILED if mailed else rules.RECORDS_DAYS_ELECTRONIC,
+            event=(
+                ("the notice mailed" if not assumed else "the notice (method not given: mail)")
+                if mailed
+                else "the notice sent electronically"
+            ),
+            sources=source,
+        )
         if expedited:
             converted = facts.expedited_on and facts.expedited_on > facts.notice_sent_on
-            clocks.records_due_on = rules.plain_days_after(
+            as_expedited = rules.plain_days_after(
                 facts.expedited_on if converted else facts.notice_sent_on,
                 rules.RECORDS_DAYS_EXPEDITED,
                 period="24 hours",
@@ -215,48 +227,45 @@ def compute(facts: Facts) -> Clocks:
                 ),
                 sources=source,
             )
-        else:
-            method, assumed = _method(facts.notice_sent_by, "CLOCK_UNKNOWN_NOTICE_SERVICE")
-            mailed = method == "mail"
-            clocks.records_due_on = rules.days_after(
-                facts.notice_sent_on,
-                rules.RECORDS_DAYS_MAILED if mailed else rules.RECORDS_DAYS_ELECTRONIC,
-                event=(
-                    ("the notice mailed" if not assumed else "the notice (method not given: mail)")
-                    if mailed
-                    else "the notice sent electronically"
-                ),
-                sources=source,
+            # A conversion shortens a clock, never lengthens it: the earlier date stands.
+            clocks.records_due_on = (
+                as_standard if converted and as_standard.on < as_expedited.on else as_expedited
             )
+        else:
+            clocks.records_due_on = as_standard
 
     if facts.records_complete_on:
         # Lab. Code 4610.6(d): from receipt of the application and the complete records.
         start = max(facts.records_complete_on, facts.application_received or dt.date.min)
         event = "receipt of the application and complete records"
-        if expedited and facts.expedited_on and facts.expedited_on > start:
-            start, event = facts.expedited_on, "the conversion to expedited (8 CCR 9792.10.4(c))"
+        as_standard = rules.days_after(
+            start,
+            rules.DETERMINATION_DAYS_STANDARD,
+            event=event,
+            sources=("Lab. Code 4610.6(d)",),
+        )
         if expedited:
-            standard = rules.plain_days_after(
-                start,
+            converted = facts.expedited_on and facts.expedited_on > start
+            as_expedited = rules.plain_days_after(
+                facts.expedited_on if converted else start,
                 rules.DETERMINATION_DAYS_EXPEDITED,
                 period="3 days",
-                event=event,
+                event=("the conversion to expedited (8 CCR 9792.10.4(c))" if converted else event),
                 sources=("Lab. Code 4610.6(d)",),
+            )
+            # A conversion shortens a clock, never lengthens it: the earlier date stands.
+            standard = (
+                as_standard if converted and as_standard.on < as_expedited.on else as_expedited
             )
         else:
-            standard = rules.days_after(
-                start,
-                rules.DETERMINATION_DAYS_STANDARD,
-                event=event,
-                sources=("Lab. Code 4610.6(d)",),
-            )
+            standard = as_standard
         formulary = None
         if not expedited and any(facts.formulary_items):
             formulary = rules.working_days_after(
                 start,
                 rules.DETERMINATION_WORKING_DAYS_FORMULARY,
                 event=f"{event} (drug-formulary dispute)",
-                sources=("Lab. Code 4610.6(d)",),
+                sources=("Lab. Code 4610.6(d)(1)(A)",),
             )
         clocks.items = [
             formulary if flag and formulary else standard for flag in facts.formulary_items
@@ -275,13 +284,17 @@ def compute(facts: Facts) -> Clocks:
             if mailed and not assumed
             else ("method not given, taken as mail" if mailed else "electronically")
         )
+        # Lab. Code 4610.6(h): 30 days from service; 8 CCR 10605(a) adds 5 calendar days for
+        # service by any method but personal service within California (CCP 1013(a) for mail;
+        # Matute v. LAUSD, WCAB 2015), so a letter e-mailed or mailed gets the same 35 days.
         clocks.appeal_deadline = rules.days_after(
             facts.letter_mailed_on,
             rules.APPEAL_DAYS,
             event=f"service of the determination ({by})",
-            sources=("Lab. Code 4610.6(h)", "8 CCR 10575")
+            sources=("Lab. Code 4610.6(h)", "8 CCR 10575", "8 CCR 10605(a)")
             + (("Matute v. LAUSD (WCAB 2015)",) if mailed else ()),
-            mail_days=rules.MAIL_EXTENSION_DAYS if mailed else 0,
+            mail_days=settings.CLOCK_APPEAL_SERVICE_EXTENSION_DAYS,
+            extension_label="for service other than personal (8 CCR 10605(a))",
         )
         # 8 CCR 9792.10.7(a) counts from receipt of the determination.
         received = facts.letter_mailed_on + dt.timedelta(

@@ -62,7 +62,13 @@ def _finish(steps: str, sources: list[str]) -> str:
 
 
 def days_after(
-    start: dt.date, days: int, *, event: str, sources: tuple[str, ...], mail_days: int = 0
+    start: dt.date,
+    days: int,
+    *,
+    event: str,
+    sources: tuple[str, ...],
+    mail_days: int = 0,
+    extension_label: str = "",
 ) -> Deadline:
     """`days` calendar days (+ `mail_days` for service by mail) after `start`; a last day that
     is a holiday runs to the next day that is not (CCP 12a, on the judicial calendar)."""
@@ -71,7 +77,9 @@ def days_after(
     due, skipped = cal.roll_forward(end)
     sources = list(sources)
     text = f"{days} days after {event} {start:%m/%d/%Y}"
-    if mail_days:
+    if mail_days and extension_label:
+        text += f", +{mail_days} days {extension_label}"
+    elif mail_days:
         text += f", +{mail_days} days for service by mail"
         sources.append(CCP_1013A)
     if not skipped:

@@ -201,8 +201,8 @@ class ItemForm(forms.Form):
     formulary_dispute = forms.BooleanField(
         label="Drug formulary dispute",
         required=False,
-        help_text="When every item is a formulary dispute the determination is due in "
-        "5 working days (Lab. Code 4610.6(d)).",
+        help_text="A drug-formulary item is due 5 working days after the records are "
+        "complete, each on its own clock (Lab. Code 4610.6(d)(1)(A)).",
     )
 
     def __init__(self, *args, **kwargs):

@@ -28,7 +28,7 @@ from cases.lifecycle.models import (
     PartyRole,
     UrDecisionBasis,
 )
-from cases.lifecycle.services import _case_number_reserve, case_number_next
+from cases.lifecycle.services import _case_number_reserve, case_due_on_refresh, case_number_next
 from cases.records.models import private_storage
 from cases.records.services import record_add
 from cases.registry import reviewer_side
@@ -170,6 +170,11 @@ def _case_rows_save(*, data: dict[str, Any], actor, source: str) -> Case:
             sent_by=data.get("notice_sent_by") or "",
             reasons=["Found eligible before intake (Date Assigned given)."],
         )
+    else:
+        # The clock runs from the first day: the finding and the notice of assignment are due
+        # one business day after receipt (8 CCR 9792.10.4(b)); the case list sorts by it.
+        case_due_on_refresh(case)
+        case.save(update_fields=["due_on"])
     return case
 
 

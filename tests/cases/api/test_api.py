@@ -222,7 +222,8 @@ def test_the_list_shows_only_the_clients_own_cases(api, api_client_user, case_ad
         "application_id": "MINE",
         "status": "received",
         "priority": "standard",
-        "due_on": None,
+        # Received Thu 11/03/2016: the finding and notice are due the next business day.
+        "due_on": "2016-11-04",
     }
     assert client_for(case_admin).get(CASES_URL).json()["count"] == 3
 

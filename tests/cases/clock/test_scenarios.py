@@ -241,7 +241,7 @@ def test_an_unknown_method_follows_the_settings(settings):
     )
     assert out["application_deadline"] == "2026-11-19"
     assert out["records_due_on"] == "2026-11-16"
-    assert out["appeal_deadline"] == "2026-12-02"
+    assert out["appeal_deadline"] == "2026-12-07"  # e-mailed: still +5 (8 CCR 10605(a))
     assert not any("CCP 1013(a)" in text for text in out["explain"].values())
 
 
@@ -299,7 +299,7 @@ def test_a_mixed_formulary_case_is_due_on_its_earliest_item():
         "(drug-formulary dispute) 01/16/2026 (not counted: Mon 01/19 Martin Luther King Jr. Day)"
         in (formulary)
     )
-    assert formulary.endswith("due Mon 01/26/2026. Lab. Code 4610.6(d); Lab. Code 4600.4(b)")
+    assert formulary.endswith("due Mon 01/26/2026. Lab. Code 4610.6(d)(1)(A); Lab. Code 4600.4(b)")
     other = out["explain"]["items[0].determination_due_on"]
     assert "Sun 02/15/2026; Mon 02/16 is Presidents' Day: due Tue 02/17/2026" in other
     assert other.endswith("Lab. Code 4610.6(d); CCP 12a")
@@ -318,17 +318,19 @@ def test_the_determination_clock_starts_when_both_application_and_records_are_in
 # --- after the determination ------------------------------------------------------------------
 
 
-def test_the_appeal_deadline_gets_five_more_days_when_the_letter_is_mailed():
+def test_the_appeal_deadline_gets_five_more_days_for_service_other_than_personal():
+    # 8 CCR 10605(a): by mail, fax, e-mail or any method but personal service, +5 days within
+    # California (Matute v. LAUSD for mail).
     mailed = clock(letter_mailed_on="2026-11-02", letter_sent_by="mail")
     assert mailed["appeal_deadline"] == "2026-12-07"
     assert mailed["explain"]["appeal_deadline"] == (
         "30 days after service of the determination (by mail) 11/02/2026, +5 days for service "
-        "by mail: due Mon 12/07/2026. Lab. Code 4610.6(h); 8 CCR 10575; "
-        "Matute v. LAUSD (WCAB 2015); CCP 1013(a)"
+        "other than personal (8 CCR 10605(a)): due Mon 12/07/2026. Lab. Code 4610.6(h); "
+        "8 CCR 10575; 8 CCR 10605(a); Matute v. LAUSD (WCAB 2015)"
     )
     sent = clock(letter_mailed_on="2026-11-02", letter_sent_by="electronic")
-    assert sent["appeal_deadline"] == "2026-12-02"
-    assert "CCP 1013(a)" not in sent["explain"]["appeal_deadline"]
+    assert sent["appeal_deadline"] == "2026-12-07"
+    assert "8 CCR 10605(a)" in sent["explain"]["appeal_deadline"]
 
 
 def test_authorization_and_reimbursement_count_from_receipt_of_the_determination():
@@ -427,3 +429,28 @@ def test_a_new_calendar_version_is_used_and_named():
         in (after["explain"]["application_deadline"])
     )
     assert after["calendar_versions"]["application_deadline"] == f"judicial v{new.number}"
+
+
+def test_a_conversion_to_expedited_never_gives_more_time():
+    # 8 CCR 9792.10.4(c): records complete Sun 11/01/2026, so the standard determination is
+    # due Tue 12/01; converted on 11/30, the expedited 3 days would end 12/03: 12/01 stands.
+    late = clock(
+        priority="expedited",
+        application_received="2026-10-20",
+        records_complete_on="2026-11-01",
+        expedited_on="2026-11-30",
+    )
+    assert late["determination_due_on"] == "2026-12-01"
+    assert (
+        "receipt of the application and complete records"
+        in (late["explain"]["determination_due_on"])
+    )
+    # Converted early, the 3 days from the conversion come first.
+    early = clock(
+        priority="expedited",
+        application_received="2026-10-20",
+        records_complete_on="2026-11-01",
+        expedited_on="2026-11-10",
+    )
+    assert early["determination_due_on"] == "2026-11-13"
+    assert "the conversion to expedited" in early["explain"]["determination_due_on"]

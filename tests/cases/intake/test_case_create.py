@@ -21,7 +21,9 @@ def test_case_create_stores_the_worker_parties_and_items(case_admin):
     case = case_create(data=intake_data(), actor=case_admin)
     case.refresh_from_db()
     assert case.status == S.RECEIVED
-    assert case.due_on is None
+    # Received Mon 11/02/2026: the finding and notice are due one business day later, and the
+    # case list sorts by that from the first day (8 CCR 9792.10.4(b)).
+    assert case.due_on == D(2026, 11, 3)
     assert case.worker_name == "Ana Ruiz"
     assert case.created_by == case_admin
     parties = {party.role: party for party in case.parties.all()}
