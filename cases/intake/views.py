@@ -60,13 +60,15 @@ def _intake_render(
     *,
     draft: IntakeDraft | None,
     submitted: bool,
+    drafts: list[IntakeDraft] | None = None,
     status: int = 200,
 ):
     dropped = intake.dropped_files()
     for form in intake.records.forms:
         form.dropped_file_name = dropped.get(form.prefix, "")
         form.draft_file = intake.draft_files.get(form.prefix)
-    drafts = list(intake_drafts_of(request.user))
+    if drafts is None:
+        drafts = list(intake_drafts_of(request.user))
     context = {
         "intake": intake,
         "draft": draft,
@@ -168,18 +170,19 @@ def case_new(request):
 def _case_new_page(request):
     """The intake form: the draft asked for, else a blank form when starting over, else the
     user's latest draft (the others are listed to continue)."""
+    drafts = list(intake_drafts_of(request.user))
     wanted = request.GET.get("draft")
     if wanted:
         draft = intake_draft_get_for(request.user, wanted)
     elif "new" in request.GET:
         draft = None
     else:
-        draft = intake_drafts_of(request.user).first()
+        draft = drafts[0] if drafts else None
     if draft is None:
-        return _intake_render(request, IntakeForms(), draft=None, submitted=False)
+        return _intake_render(request, IntakeForms(), draft=None, submitted=False, drafts=drafts)
     intake = IntakeForms(draft_form_data(draft.values), draft_files=_draft_files(draft))
     intake.hold_errors()
-    return _intake_render(request, intake, draft=draft, submitted=False)
+    return _intake_render(request, intake, draft=draft, submitted=False, drafts=drafts)
 
 
 # --- The draft: autosave, files, start over ---------------------------------------------------
