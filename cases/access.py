@@ -135,3 +135,14 @@ def own_get_for(user, queryset: QuerySet, **lookup):
     if found is None:
         raise Http404("No such case.")
     return found
+
+
+def owned_get_for(user, queryset: QuerySet, *, owner_field: str = "owner", **lookup):
+    """A user's own object that belongs to no case (an intake draft), or 404: another user's
+    looks the same as one that does not exist."""
+    found = (
+        queryset.filter(**{owner_field: user}, **lookup).first() if user.is_authenticated else None
+    )
+    if found is None:
+        raise Http404("No such draft.")
+    return found

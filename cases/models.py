@@ -1,12 +1,13 @@
 """Django loads the `cases` app's models from this module; each model lives in its room
-(lifecycle, records, reminders, clock) and code imports it from there. The migrations also name
-`cases.models.private_storage` and `cases.models.record_upload_to`."""
+(lifecycle, records, reminders, clock, intake) and code imports it from there. The migrations
+also name `cases.models.private_storage` and `cases.models.record_upload_to`."""
 
 from cases.clock.models import (  # noqa: F401
     CalendarVersion,
     Holiday,
     HolidayCalendar,
 )
+from cases.intake.models import IntakeDraft, IntakeDraftFile  # noqa: F401
 from cases.lifecycle.models import (  # noqa: F401
     Case,
     CaseEvent,

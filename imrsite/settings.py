@@ -29,6 +29,8 @@ if not SECRET_KEY:
     SECRET_KEY = "development-only-secret-key-do-not-use-in-production"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+# A form from a page opened before the last sign-in gets our page, not Django's raw one.
+CSRF_FAILURE_VIEW = "accounts.views.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

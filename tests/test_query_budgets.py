@@ -32,6 +32,7 @@ from rest_framework.test import APIClient
 from accounts.models import Role
 from cases.clock.models import CalendarName, CalendarVersion
 from cases.clockpages.services import holiday_add
+from cases.intake.models import IntakeDraft, IntakeDraftFile
 from cases.lifecycle.models import CaseEvent, CaseStatus, EventType, PartyRole
 from cases.records.models import MedicalRecord
 from cases.records.services import record_add
@@ -106,6 +107,10 @@ POST_ONLY = {
     "quality:quality_return": Role.QUALITY_REVIEWER,
     "letters:letter_correct": Role.CASE_ADMIN,
     "letters:letter_retry": Role.CASE_ADMIN,
+    "intake:draft_save": Role.CASE_ADMIN,
+    "intake:draft_discard": Role.CASE_ADMIN,
+    "intake:draft_file_add": Role.CASE_ADMIN,
+    "intake:draft_file_remove": Role.CASE_ADMIN,
 }
 
 
@@ -467,9 +472,32 @@ def specialties_add(size: int) -> None:
         CategorySpecialty.objects.create(category="injection", specialty=specialty)
 
 
-@budget("intake:case_new", 3, why="session, user, the specialty names")
+def intake_drafts_add(user, size: int) -> None:
+    for number in range(size):
+        draft = IntakeDraft.objects.create(
+            owner=user, values={"worker-last_name": f"Budget {number}", "items-TOTAL_FORMS": "1"}
+        )
+        for row in range(size):
+            IntakeDraftFile.objects.create(
+                draft=draft, row=f"records-{row}", file=f"intake-drafts/{number}-{row}.pdf"
+            )
+
+
+@budget("intake:case_new", 4, why="session, user, the user's drafts, the specialty names")
 def _case_new(people, size):
     specialties_add(size)
+    return Visit(people.case_admin, reverse("intake:case_new"))
+
+
+@budget(
+    "intake:case_new",
+    5,
+    variant="draft",
+    why="session, user, the user's drafts, the open draft's files, the specialty names",
+)
+def _case_new_draft(people, size):
+    specialties_add(size)
+    intake_drafts_add(people.case_admin, size)
     return Visit(people.case_admin, reverse("intake:case_new"))
 
 

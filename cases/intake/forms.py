@@ -6,9 +6,13 @@ import re
 from typing import Any
 
 from django import forms
+from django.core.files import File
 from django.forms.utils import ErrorDict, ErrorList
+from django.urls import reverse
 
 from cases.forms import date_field
+from cases.intake.models import IntakeDraftFile
+from cases.intake.services import DRAFT_MAX_RECORD_ROWS
 from cases.intake.validation import WORKER_MAX_AGE, WORKER_MIN_AGE, intake_validate
 from cases.jsoncheck import JsonError
 from cases.lifecycle.models import (
@@ -229,7 +233,30 @@ ItemFormSet = forms.formset_factory(
 )
 
 
-RecordFormSet = forms.formset_factory(RecordFields, extra=1, max_num=50, validate_max=True)
+class IntakeRecordFields(RecordFields):
+    """A record row of the intake form. With JavaScript, a chosen file is uploaded at once and
+    kept with the draft (views.draft_file_add); the row then shows it instead of the input."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].widget.attrs.update(
+            {
+                "hx-post": reverse("intake:draft_file_add"),
+                "hx-trigger": "change",
+                "hx-target": f"#file-slot-{self.prefix}",
+                "hx-swap": "outerHTML",
+                "hx-encoding": "multipart/form-data",
+                # Only the file and the draft it joins, not the whole form.
+                "hx-params": f"draft,{self.add_prefix('file')}",
+                "hx-sync": "closest form:queue all",
+                "data-no-draft": "",
+            }
+        )
+
+
+RecordFormSet = forms.formset_factory(
+    IntakeRecordFields, extra=1, max_num=DRAFT_MAX_RECORD_ROWS, validate_max=True
+)
 
 
 def formset_row(formset_class, *, prefix: str, index: int) -> forms.Form:
@@ -244,6 +271,48 @@ def formset_row(formset_class, *, prefix: str, index: int) -> forms.Form:
     )
 
 
+# The parts of the intake form, by the prefix of their fields' names.
+DRAFT_PREFIXES = (
+    "application",
+    "worker",
+    *(role for role, _, _ in PARTY_FORMS),
+    "diagnoses",
+    "items",
+    "records",
+)
+_DRAFT_FIELD = re.compile(rf"^({'|'.join(DRAFT_PREFIXES)})-[\w-]+$")
+# A form without its row counts would show no rows: a draft always has them.
+_DRAFT_DEFAULTS = {
+    "items-TOTAL_FORMS": "1",
+    "items-INITIAL_FORMS": "0",
+    "records-TOTAL_FORMS": "1",
+    "records-INITIAL_FORMS": "0",
+}
+
+
+def draft_values(data) -> dict[str, str]:
+    """The intake form's fields in a POST (no files, no token, nothing else), as a draft
+    keeps them."""
+    return {
+        key: data.get(key, "")
+        for key in data
+        if _DRAFT_FIELD.match(key) and not key.endswith("-file")
+    }
+
+
+def draft_changed(data) -> list[str] | None:
+    """The fields a window changed since the server last confirmed (sent by the page's
+    script); None from a plain form post, which carries the whole form."""
+    if "changed" not in data:
+        return None
+    return [key for key in data.getlist("changed") if _DRAFT_FIELD.match(key)]
+
+
+def draft_form_data(values: dict[str, str]) -> dict[str, str]:
+    """A draft's values as the intake form's data."""
+    return {**_DRAFT_DEFAULTS, **values}
+
+
 def _raw(form: forms.Form, name: str) -> str:
     """A field's value as sent, trimmed: intake's rules judge it, not Django's field."""
     value = form[name].data
@@ -254,7 +323,7 @@ class IntakeForms:
     """Every part of the intake page, validated together and turned into the data
     `services.case_create` takes (the intake JSON shape with `date` objects)."""
 
-    def __init__(self, data=None, files=None):
+    def __init__(self, data=None, files=None, *, draft_files=None):
         self.application = ApplicationForm(data, prefix="application")
         self.worker = WorkerForm(data, prefix="worker")
         self.parties = [
@@ -270,6 +339,10 @@ class IntakeForms:
         self.items = ItemFormSet(data, prefix="items")
         self.records = RecordFormSet(data, files, prefix="records")
         self.files = files or {}
+        # Record files kept with the draft, by row ("records-0"): a row without a newly
+        # chosen file uses its kept one.
+        self.draft_files: dict[str, IntakeDraftFile] = dict(draft_files or {})
+        self._opened: list[File] = []
         self.cleaned: dict[str, Any] | None = None
 
     @property
@@ -337,7 +410,29 @@ class IntakeForms:
         return [form for form in self.items.forms if form.has_changed()]
 
     def _record_rows(self) -> list[forms.Form]:
-        return [form for form in self.records.forms if form.has_changed()]
+        return [
+            form
+            for form in self.records.forms
+            if form.has_changed() or form.prefix in self.draft_files
+        ]
+
+    def _record_file(self, form: forms.Form) -> File | None:
+        """The file chosen in this row now, else the one kept with the draft."""
+        if form["file"].data:
+            return form["file"].data
+        kept = self.draft_files.get(form.prefix)
+        if kept is None:
+            return None
+        stored = kept.file.storage.open(kept.file.name, "rb")
+        opened = File(stored.file, name=kept.original_filename)
+        self._opened.append(opened)
+        return opened
+
+    def files_close(self) -> None:
+        """Close the kept files opened for judging and writing."""
+        for opened in self._opened:
+            opened.close()
+        self._opened = []
 
     def intake_payload(self) -> dict[str, Any]:
         """What was typed, in the intake JSON shape (SPEC section 7), unjudged."""
@@ -376,7 +471,7 @@ class IntakeForms:
                 "title": _raw(form, "title"),
                 "document_date": _raw(form, "document_date"),
                 "kind": _raw(form, "kind"),
-                "file": form["file"].data or None,
+                "file": self._record_file(form),
             }
             for form in self._record_rows()
         ]
@@ -433,7 +528,7 @@ class IntakeForms:
         dropped = {}
         for form in self.records.forms:
             uploaded = self.files.get(form.add_prefix("file"))
-            if uploaded:
+            if uploaded and form.prefix not in self.draft_files:
                 dropped[form.prefix] = uploaded.name
         return dropped
 

@@ -3,13 +3,18 @@ the step is allowed, and records what it did as a case event."""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from cases.eligibility.services import _eligible_and_notice
+from cases.intake.models import IntakeDraft, IntakeDraftFile
 from cases.intake.validation import (
     ImportResult,
     IntakeInvalid,
@@ -30,7 +35,7 @@ from cases.lifecycle.models import (
 )
 from cases.lifecycle.services import _case_number_reserve, case_due_on_refresh, case_number_next
 from cases.records.models import private_storage
-from cases.records.services import record_add
+from cases.records.services import record_add, record_file_check
 from cases.registry import reviewer_side
 
 
@@ -225,3 +230,127 @@ def _cases_write(entries, *, existing, actor, source) -> list[ImportResult]:
             private_storage.delete(name)
         raise
     return results
+
+
+# --- The intake form's draft ----------------------------------------------------------------
+
+# What one draft may hold: the form has about 60 fields plus 50 item and 50 record rows.
+DRAFT_MAX_FIELDS = 2_000
+DRAFT_MAX_VALUE = 20_000
+# As many record rows as the form takes (forms.RecordFormSet's max_num).
+DRAFT_MAX_RECORD_ROWS = 50
+DRAFT_RECORD_ROW = re.compile(r"^records-(\d+)$")
+
+
+@dataclass(frozen=True)
+class DraftSaveResult:
+    draft: IntakeDraft
+    # Another window saved since this one's version: only this window's changed fields were
+    # written, the others keep what the other window saved.
+    merged: bool = False
+
+
+def intake_draft_save(
+    *,
+    owner,
+    draft: IntakeDraft | None,
+    values: dict[str, str],
+    changed: list[str] | None = None,
+    version: int | None = None,
+) -> DraftSaveResult:
+    """Keep what the intake form holds (`values`: field name -> text). A new draft when
+    `draft` is None. With `changed` (the fields this window changed since the server last
+    confirmed) and an older `version`, only those fields are written; without them the form's
+    values replace the draft's (a plain form post carries the whole form)."""
+    if len(values) > DRAFT_MAX_FIELDS or any(
+        len(str(value)) > DRAFT_MAX_VALUE for value in values.values()
+    ):
+        raise ValidationError("The form holds more than a draft can keep; reload the page.")
+    with transaction.atomic():
+        if draft is None:
+            draft = IntakeDraft(owner=owner, values=dict(values))
+            draft.full_clean()
+            draft.save()
+            return DraftSaveResult(draft=draft)
+        draft = IntakeDraft.objects.select_for_update().get(pk=draft.pk)
+        merged = changed is not None and version != draft.version
+        if merged:
+            new_values = dict(draft.values)
+            for key in changed:
+                if key in values:
+                    new_values[key] = values[key]
+                else:  # an unticked box is not posted
+                    new_values.pop(key, None)
+        else:
+            new_values = dict(values)
+        if new_values != draft.values:
+            draft.values = new_values
+            draft.version += 1
+            draft.updated_at = timezone.now()
+            draft.full_clean()
+            draft.save()
+    return DraftSaveResult(draft=draft, merged=merged)
+
+
+def intake_draft_file_add(*, draft: IntakeDraft, row: str, uploaded: UploadedFile):
+    """Keep a record file chosen in row `row` ("records-0") with the draft, replacing the one
+    chosen there before. Checked as a record is (a PDF, within the size limit); raises
+    ValidationError with the reason otherwise. Stored privately; it becomes a MedicalRecord
+    only when the case is created."""
+    match = DRAFT_RECORD_ROW.match(row)
+    if match is None or int(match[1]) >= DRAFT_MAX_RECORD_ROWS:
+        raise ValidationError("The form is damaged; reload the page.")
+    record_file_check(uploaded)
+    replaced: list[str] = []
+    stored = IntakeDraftFile(
+        row=row,
+        original_filename=Path(uploaded.name or "record.pdf").name[:255],
+        size=uploaded.size or 0,
+    )
+    try:
+        with transaction.atomic():
+            draft = IntakeDraft.objects.select_for_update().get(pk=draft.pk)
+            for old in draft.files.filter(row=row):
+                replaced.append(old.file.name)
+                old.delete()
+            stored.draft = draft
+            stored.file.save(uploaded.name or "record.pdf", uploaded, save=False)
+            stored.full_clean()
+            stored.save()
+            draft.updated_at = timezone.now()
+            draft.save(update_fields=["updated_at"])
+            transaction.on_commit(lambda: _stored_delete(replaced))
+    except BaseException:
+        if stored.file.name:
+            private_storage.delete(stored.file.name)
+        raise
+    return stored
+
+
+def intake_draft_file_remove(*, draft_file: IntakeDraftFile) -> None:
+    name = draft_file.file.name
+    with transaction.atomic():
+        draft_file.delete()
+        transaction.on_commit(lambda: _stored_delete([name]))
+
+
+def intake_draft_discard(*, draft: IntakeDraft) -> None:
+    """Drop a draft and its files ("Start over", or its case was created)."""
+    with transaction.atomic():
+        names = list(draft.files.values_list("file", flat=True))
+        draft.delete()
+        transaction.on_commit(lambda: _stored_delete(names))
+
+
+def case_create_from_form(*, data: dict[str, Any], actor, draft: IntakeDraft | None = None) -> Case:
+    """The intake form's submission: the case, and its draft gone, in one transaction."""
+    with transaction.atomic():
+        case = case_create(data=data, actor=actor, source="ui")
+        if draft is not None:
+            intake_draft_discard(draft=draft)
+    return case
+
+
+def _stored_delete(names: list[str]) -> None:
+    for name in names:
+        private_storage.delete(name)

@@ -1,0 +1,214 @@
+"""The intake form keeps its work: the draft saved while typing, the files kept with it, the
+draft back after an ended session, and our page for an out-of-date form."""
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from cases.intake.models import IntakeDraft, IntakeDraftFile
+from cases.lifecycle.models import Case
+from tests.cases.helpers import HTMX
+from tests.cases.intake.test_views import intake_post
+from tests.factories import PASSWORD, UserFactory, pdf_upload
+
+pytestmark = pytest.mark.django_db
+
+NEW = reverse("intake:case_new")
+SAVE = reverse("intake:draft_save")
+FILE_ADD = reverse("intake:draft_file_add")
+
+
+def typed(**fields):
+    """What the form's script sends: some fields, as typed so far."""
+    return {
+        "draft": "",
+        "version": "",
+        "items-TOTAL_FORMS": "1",
+        "items-INITIAL_FORMS": "0",
+        "records-TOTAL_FORMS": "1",
+        "records-INITIAL_FORMS": "0",
+        **fields,
+    }
+
+
+def without_files(data: dict) -> dict:
+    return {key: value for key, value in data.items() if not key.endswith("-file")}
+
+
+def test_autosave_keeps_the_typing_and_the_page_resumes_it(admin_client, case_admin):
+    response = admin_client.post(
+        SAVE, typed(**{"worker-last_name": "Ruiz", "diagnoses-diagnoses": "rotator cuff"}), **HTMX
+    )
+
+    draft = IntakeDraft.objects.get()
+    assert response.status_code == 200
+    assert "Saved" in response.content.decode()
+    assert f'value="{draft.pk}"' in response.content.decode()  # the page learns its draft
+    assert draft.owner == case_admin and draft.values["worker-last_name"] == "Ruiz"
+    page = admin_client.get(NEW).content.decode()
+    assert 'value="Ruiz"' in page and "rotator cuff" in page
+    assert "Start over" in page
+
+
+def test_a_window_behind_another_merges_only_its_changed_fields(admin_client):
+    admin_client.post(SAVE, typed(**{"worker-first_name": "Ana", "worker-last_name": ""}), **HTMX)
+    draft = IntakeDraft.objects.get()
+    # Another window (same version 1) saves the last name, then this one the first name.
+    other = typed(**{"worker-first_name": "", "worker-last_name": "Ruiz"})
+    admin_client.post(
+        SAVE, {**other, "draft": draft.pk, "version": 1, "changed": "worker-last_name"}, **HTMX
+    )
+    mine = typed(**{"worker-first_name": "Anna", "worker-last_name": ""})
+    response = admin_client.post(
+        SAVE, {**mine, "draft": draft.pk, "version": 1, "changed": "worker-first_name"}, **HTMX
+    )
+
+    draft.refresh_from_db()
+    assert (draft.values["worker-first_name"], draft.values["worker-last_name"]) == (
+        "Anna",
+        "Ruiz",
+    )
+    assert draft.version == 3
+    assert "also changed in another window" in response.content.decode()
+
+
+def test_plain_save_draft_button_works_without_javascript(admin_client):
+    response = admin_client.post(SAVE, typed(**{"application-claim_number": "05-1"}))
+
+    draft = IntakeDraft.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"{NEW}?draft={draft.pk}"
+    assert 'value="05-1"' in admin_client.get(response["Location"]).content.decode()
+
+
+def test_files_are_kept_across_a_validation_error_and_used_on_submit(
+    admin_client, django_capture_on_commit_callbacks
+):
+    data = intake_post(**{"application-claim_number": ""})
+
+    response = admin_client.post(NEW, data)
+
+    assert response.status_code == 200 and not Case.objects.exists()
+    page = response.content.decode()
+    assert "Claim number" in page and "ur-decision.pdf" in page and "kept with this" in page
+    draft = IntakeDraft.objects.get()
+    kept = draft.files.get()
+    assert (kept.row, kept.original_filename) == ("records-0", "ur-decision.pdf")
+    assert draft.values["worker-last_name"] == "Ruiz"
+
+    # Fixed and sent again: the browser has no file to send, the draft has it.
+    fixed = without_files(intake_post())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(NEW, {**fixed, "draft": draft.pk})
+
+    case = Case.objects.get()
+    assert response.status_code == 302
+    record = case.records.get()
+    assert (record.title, record.original_filename) == ("UR decision", "ur-decision.pdf")
+    assert not IntakeDraft.objects.exists() and not IntakeDraftFile.objects.exists()
+    assert not (settings.PRIVATE_MEDIA_ROOT / kept.file.name).exists()
+
+
+def test_a_file_uploaded_when_chosen_is_listed_and_used(admin_client):
+    response = admin_client.post(
+        FILE_ADD, {"draft": "", "records-0-file": pdf_upload("pr2.pdf")}, **HTMX
+    )
+
+    kept = IntakeDraftFile.objects.get()
+    page = response.content.decode()
+    assert "pr2.pdf" in page and "Remove" in page and f'value="{kept.draft.pk}"' in page
+    data = without_files(intake_post(**{"records-0-title": "PR-2", "records-0-kind": "medical"}))
+    admin_client.post(NEW, {**data, "draft": kept.draft.pk})
+    assert Case.objects.get().records.get().original_filename == "pr2.pdf"
+    assert not IntakeDraft.objects.exists()
+
+
+def test_a_file_that_is_not_a_pdf_is_refused_with_a_message(admin_client):
+    text = SimpleUploadedFile("notes.txt", b"just text", content_type="application/pdf")
+
+    response = admin_client.post(FILE_ADD, {"draft": "", "records-0-file": text}, **HTMX)
+
+    assert "notes.txt: this is not a PDF file" in response.content.decode()
+    assert not IntakeDraftFile.objects.exists()
+
+
+def test_a_kept_file_can_be_removed(admin_client, django_capture_on_commit_callbacks):
+    admin_client.post(FILE_ADD, {"draft": "", "records-0-file": pdf_upload("pr2.pdf")}, **HTMX)
+    kept = IntakeDraftFile.objects.get()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(reverse("intake:draft_file_remove", args=[kept.pk]), **HTMX)
+
+    assert 'type="file"' in response.content.decode()
+    assert not IntakeDraftFile.objects.exists()
+    assert not (settings.PRIVATE_MEDIA_ROOT / kept.file.name).exists()
+
+
+def test_start_over_discards_the_draft(admin_client):
+    admin_client.post(SAVE, typed(**{"worker-last_name": "Ruiz"}), **HTMX)
+    draft = IntakeDraft.objects.get()
+
+    response = admin_client.post(reverse("intake:draft_discard", args=[draft.pk]))
+
+    assert response["Location"] == f"{NEW}?new=1"
+    assert not IntakeDraft.objects.exists()
+    assert 'value="Ruiz"' not in admin_client.get(NEW).content.decode()
+
+
+def test_several_drafts_are_listed_to_continue(admin_client, case_admin):
+    for name in ("Ruiz", "Delgado"):
+        admin_client.post(
+            SAVE, typed(**{"worker-first_name": "Ana", "worker-last_name": name}), **HTMX
+        )
+
+    page = admin_client.get(NEW).content.decode()
+
+    assert "Continue the application of Ana Ruiz started" in page
+    assert 'value="Delgado"' in page  # the latest is open
+
+
+def test_another_users_draft_is_never_visible(admin_client, client):
+    owner = UserFactory()
+    theirs = IntakeDraft.objects.create(owner=owner, values={"worker-last_name": "Secret"})
+    kept = IntakeDraftFile.objects.create(
+        draft=theirs, row="records-0", file="intake-drafts/x.pdf", original_filename="x.pdf"
+    )
+
+    assert admin_client.get(f"{NEW}?draft={theirs.pk}").status_code == 404
+    assert "Secret" not in admin_client.get(NEW).content.decode()
+    remove = reverse("intake:draft_file_remove", args=[kept.pk])
+    assert admin_client.post(remove).status_code == 404
+    assert admin_client.post(reverse("intake:draft_discard", args=[theirs.pk])).status_code == 404
+    # Saving "into" it starts a draft of one's own.
+    admin_client.post(SAVE, typed(draft=theirs.pk, **{"worker-last_name": "Mine"}), **HTMX)
+    theirs.refresh_from_db()
+    assert theirs.values == {"worker-last_name": "Secret"} and theirs.files.exists()
+    assert IntakeDraft.objects.count() == 2
+
+
+def test_an_autosave_after_the_session_ended_gets_401(client):
+    response = client.post(SAVE, typed(**{"worker-last_name": "Ruiz"}), **HTMX)
+
+    assert response.status_code == 401
+    assert "session has ended" in response.content.decode()
+    assert not IntakeDraft.objects.exists()
+
+
+def test_an_out_of_date_form_gets_our_page_not_djangos(case_admin):
+    browser = Client(enforce_csrf_checks=True)
+    assert browser.login(username=case_admin.username, password=PASSWORD)
+    browser.get(NEW)  # the page sets the token cookie
+
+    response = browser.post(
+        NEW,
+        without_files(intake_post(csrfmiddlewaretoken="from-before-signing-in-again")),
+        HTTP_REFERER=f"http://testserver{NEW}?draft=7",
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert "The page was out of date" in page and "another tab" in page
+    assert f'href="http://testserver{NEW}?draft=7"' in page and "Reload the page" in page
+    assert "CSRF verification failed" not in page
+    assert not Case.objects.exists()
