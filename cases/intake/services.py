@@ -169,6 +169,7 @@ def _case_rows_save(*, data: dict[str, Any], actor, source: str) -> Case:
             # Blank when the sender did not say how it went: not guessed.
             sent_by=data.get("notice_sent_by") or "",
             reasons=["Found eligible before intake (Date Assigned given)."],
+            produce_notice=False,
         )
     return case
 
