@@ -35,6 +35,13 @@ class ReviewerSide:
     # The delivered letter's service (served_on, sent_by, overturned) or None: the appeal and
     # the claims administrator's duties on the case's clock (Lab. Code 4610.6(h); 9792.10.7).
     letter_service: Callable[[Any], Any] = lambda case: None
+    # Called inside the eligibility finding's transaction, after its events are written
+    # (case, actor, event, eligible): the letters room queues the notice the finding calls for
+    # (8 CCR 9792.10.4(b) notice of assignment; 9792.10.3(c) written notice of ineligibility).
+    after_eligibility_finding: Callable[..., Any] = lambda **kwargs: None
+    # Where the case's notice of assignment stands, for the case page: None when there is no
+    # notice document, else an object with `served_on`, `sent_by` and `status_label`.
+    notice_of_assignment_state: Callable[[Any], Any] = lambda case: None
 
 
 _registered: ReviewerSide | None = None

@@ -165,13 +165,18 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # PDF work has its own queue (prefetch 1, workers recycled: WeasyPrint grows in memory).
-CELERY_TASK_ROUTES = {"reviews.tasks.letter_render": {"queue": "letters"}}
+CELERY_TASK_ROUTES = {
+    "reviews.tasks.letter_render": {"queue": "letters"},
+    "reviews.tasks.notice_render": {"queue": "letters"},
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "clock-reminders": {
         "task": "cases.tasks.clock_reminders_send",
         "schedule": float(os.environ.get("CLOCK_REMINDER_INTERVAL_SECONDS", "900")),
     },
+    # Notices left queued when the broker was down at their finding (8 CCR 9792.10.4(b)).
+    "notices-queued-sweep": {"task": "reviews.tasks.notices_queued_sweep", "schedule": 120.0},
 }
 
 EMAIL_BACKEND = os.environ.get(

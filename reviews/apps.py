@@ -19,6 +19,7 @@ class ReviewsConfig(AppConfig):
         from reviews.determination.selectors import issued_item_decisions
         from reviews.determination.services import determination_import_legacy
         from reviews.exports import export_sections
+        from reviews.letters.notices import notice_after_finding, notice_of_assignment_state
         from reviews.letters.selectors import letter_service_for
         from reviews.letters.services import letter_request
         from reviews.quality.services import after_approval_register
@@ -34,6 +35,8 @@ class ReviewsConfig(AppConfig):
                 specialty_names=specialty_names,
                 issued_item_decisions=issued_item_decisions,
                 letter_service=letter_service_for,
+                after_eligibility_finding=notice_after_finding,
+                notice_of_assignment_state=notice_of_assignment_state,
             )
         )
         after_approval_register(letter_request)

@@ -9,7 +9,13 @@ from reviews.determination.models import (  # noqa: F401
     ItemDecision,
     QualityReview,
 )
-from reviews.letters.models import Letter, LetterDelivery, LetterText  # noqa: F401
+from reviews.letters.models import (  # noqa: F401
+    Letter,
+    LetterDelivery,
+    LetterText,
+    Notice,
+    NoticeDelivery,
+)
 from reviews.organization.models import Organization  # noqa: F401
 from reviews.roster.models import (  # noqa: F401
     Affiliation,

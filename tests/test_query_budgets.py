@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -45,7 +46,15 @@ from reviews.determination.models import (
     GuidelineSource,
 )
 from reviews.determination.services import determination_submit
-from reviews.letters.models import Letter, LetterDelivery, LetterStatus, LetterText
+from reviews.letters.models import (
+    Letter,
+    LetterDelivery,
+    LetterStatus,
+    LetterText,
+    Notice,
+    NoticeDelivery,
+    NoticeKind,
+)
 from reviews.letters.render import letter_text_current
 from reviews.quality.services import determination_return
 from reviews.roster.models import CategorySpecialty, Specialty
@@ -111,6 +120,7 @@ POST_ONLY = {
     "intake:draft_discard": Role.CASE_ADMIN,
     "intake:draft_file_add": Role.CASE_ADMIN,
     "intake:draft_file_remove": Role.CASE_ADMIN,
+    "letters:notice_retry": Role.CASE_ADMIN,
 }
 
 
@@ -300,7 +310,41 @@ def issued_case(size: int, **case_fields):
                 recipient_name=f"Recipient {number}",
                 email=f"recipient{number}@example.org",
             )
+    notices_add(case, size, text=text)
     return case
+
+
+def notices_add(case, size: int, *, text) -> None:
+    """`size` versions of the notice of assignment, each served to `size` recipients, made
+    from one finding event each (as the letters room leaves them, without a PDF rendered)."""
+    case.date_assigned = dt.date(2026, 11, 3)
+    case.save(update_fields=["date_assigned"])
+    for version in range(1, size + 1):
+        event = CaseEvent.objects.create(
+            case=case, type=EventType.NOTICE_OF_ASSIGNMENT_SENT, details={}
+        )
+        notice = Notice.objects.create(
+            case=case,
+            kind=NoticeKind.NOTICE_OF_ASSIGNMENT,
+            version=version,
+            status=LetterStatus.DELIVERED,
+            event=event,
+            letter_text=text,
+            intended_on=dt.date(2026, 11, 3),
+            mailing_date=dt.date(2026, 11, 4),
+            served_on=dt.date(2026, 11, 4),
+            sent_by="electronic",
+            sha256=hashlib.sha256(minimal_pdf()).hexdigest(),
+            signed_at=timezone.now(),
+        )
+        notice.pdf.save(f"notice-{version}.pdf", ContentFile(minimal_pdf()), save=True)
+        for number in range(size):
+            NoticeDelivery.objects.create(
+                notice=notice,
+                recipient_role=PartyRole.CLAIMS_ADMINISTRATOR,
+                recipient_name=f"Recipient {number}",
+                email=f"recipient{number}@example.org",
+            )
 
 
 def received_case(size: int):
@@ -391,13 +435,14 @@ def _case_list_htmx(people, size):
 
 
 CASE_PAGE_WHY = (
-    "session, user, case, parties, items, assignment, records, history with actors, letters, "
-    "their deliveries; for the clock, the delivered letter with its determination and its "
+    "session, user, case, parties, items, assignment, records, history with actors, notices, "
+    "their deliveries, letters, their deliveries; for the clock, where the notice of "
+    "assignment stands (intended or served), the delivered letter with its determination and its "
     "decisions (the appeal and the duties of 8 CCR 9792.10.7)"
 )
 
 
-@budget("casefile:case_detail", 12, why=CASE_PAGE_WHY)
+@budget("casefile:case_detail", 15, why=CASE_PAGE_WHY)
 def _case_detail(people, size):
     case = issued_case(size)
     return Visit(
@@ -409,10 +454,11 @@ def _case_detail(people, size):
 
 @budget(
     "casefile:case_detail",
-    13,
+    14,
     variant="received",
-    why="as an issued case, less the deliveries, plus the eligibility checks: a UR decision on "
-    "file, the prior IMRs with their cases, the issued decisions of those items (one query); "
+    why="as an issued case, less the deliveries and the notice's state, plus the eligibility "
+    "checks: a UR decision on file, the prior IMRs with their cases, the issued decisions of "
+    "those items (one query); "
     "and the open duplicate applications (their parties and items are prefetched only when "
     "there are some)",
 )
@@ -426,13 +472,14 @@ def _case_detail_received(people, size):
 
 
 # The panels htmx refreshes: session, user, case with parties and items, and the panel's rows.
-CASE_PANELS = {"header": 5, "clock": 7, "workflow": 6, "records": 6, "history": 6}
+CASE_PANELS = {"header": 5, "clock": 8, "workflow": 6, "records": 6, "history": 6}
 
 
 def _case_panel(panel: str, queries: int):
     why = (
-        "session, user, case with parties and items, and the panel's own rows (the clock: the "
-        "delivered letter with its determination, and its decisions)"
+        "session, user, case with parties and items, and the panel's own rows (the clock: "
+        "where the notice of assignment stands, the delivered letter with its determination, "
+        "and its decisions)"
     )
 
     @budget("casefile:case_detail", queries, variant=f"htmx {panel} panel", why=why)
@@ -709,9 +756,10 @@ def _quality_review(people, size):
 
 @budget(
     "letters:case_letters",
-    7,
+    9,
     variant="htmx",
-    why="session, user, case with parties and items, letters, their deliveries",
+    why="session, user, case with parties and items, notices, letters, their deliveries "
+    "(one query for each kind's deliveries)",
 )
 def _case_letters(people, size):
     case = issued_case(size)
@@ -723,6 +771,20 @@ def _case_letters(people, size):
 def _letter_download(people, size):
     case = issued_case(size)
     url = reverse("letters:letter_download", args=[case.case_number, size, "party"])
+    return Visit(people.case_admin, url)
+
+
+@budget(
+    "letters:notice_download",
+    6,
+    why="session, user, case with parties and items, the notice (its bytes checked against "
+    "its SHA-256)",
+)
+def _notice_download(people, size):
+    case = issued_case(size)
+    url = reverse(
+        "letters:notice_download", args=[case.case_number, NoticeKind.NOTICE_OF_ASSIGNMENT, size]
+    )
     return Visit(people.case_admin, url)
 
 

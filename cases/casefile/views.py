@@ -145,6 +145,10 @@ def _case_context(request, case: Case, *, panel: str | None = None, **bound) -> 
         if can_manage:
             context.update(_workflow_forms(case, actions, checks, **bound))
             context["assignment"] = reviewer_side().current_assignment(case)
+    if panel in (None, "clock") and case.date_assigned:
+        # Whether the notice date is the finding's intended date or the notice's actual date
+        # of service (the letters room produces and serves the notice).
+        context["notice_state"] = reviewer_side().notice_of_assignment_state(case)
     if panel in (None, "clock") and case.expedited_on:
         context["expedited_due"] = expedited_due_dates(case)
     if panel in (None, "records"):

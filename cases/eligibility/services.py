@@ -27,6 +27,7 @@ from cases.lifecycle.services import (
 )
 from cases.lifecycle.status_table import Action, allowed_actions
 from cases.records.models import MedicalRecord, RecordKind
+from cases.registry import reviewer_side
 
 # Records that are not medical records to decide on: the UR decision and the application form
 # (8 CCR 9792.10.6(b)(2); the documents of 9792.10.5(a)(1)(A) are the physician's reports).
@@ -41,8 +42,19 @@ class Override(NamedTuple):
 
 
 def _eligible_and_notice(
-    *, case, actor, notice_on, sent_by, reasons, late_accepted=False, overrides=(), checks=None
+    *,
+    case,
+    actor,
+    notice_on,
+    sent_by,
+    reasons,
+    late_accepted=False,
+    overrides=(),
+    checks=None,
+    produce_notice=True,
 ):
+    """`produce_notice=False` when another system already sent the notice (intake's
+    date_assigned): the date stands as given and nothing is sent from here."""
     from_status = case_status_set(case=case, to_status=CaseStatus.ELIGIBLE)
     events.eligibility_recorded(
         case=case,
@@ -59,13 +71,19 @@ def _eligible_and_notice(
     case.full_clean(exclude=["due_on"])
     case.save(update_fields=["date_assigned", "notice_sent_by"])
     from_status = case_status_set(case=case, to_status=CaseStatus.AWAITING_RECORDS)
-    events.notice_of_assignment_sent(
+    event = events.notice_of_assignment_sent(
         case=case,
         actor=actor,
         sent_by=sent_by,
         records_due_on=case.clock.records_due_on,
         from_status=from_status,
     )
+    if produce_notice:
+        # The notice itself: queued in this transaction, rendered and served by the letters
+        # room; its date of service then sets the records clock.
+        reviewer_side().after_eligibility_finding(
+            case=case, actor=actor, event=event, eligible=True
+        )
 
 
 def _overrides_check(checks, overrides: Mapping[str, Override]) -> list[dict]:
@@ -156,7 +174,7 @@ def case_eligibility_record(
         if codes == [IneligibilityReason.OTHER] and not note:
             raise ValidationError("Say in the note why the application is ineligible.")
         from_status = case_status_set(case=case, to_status=CaseStatus.INELIGIBLE)
-        events.eligibility_recorded(
+        event = events.eligibility_recorded(
             case=case,
             actor=actor,
             eligible=False,
@@ -165,6 +183,10 @@ def case_eligibility_record(
             note=note,
             late_application=case.clock.filed_late,
             from_status=from_status,
+        )
+        # 8 CCR 9792.10.3(c): the parties are told in writing, with the reasons.
+        reviewer_side().after_eligibility_finding(
+            case=case, actor=actor, event=event, eligible=False
         )
     return case
 
@@ -419,7 +441,7 @@ def case_information_lapsed(*, case: Case, actor, note: str = "") -> Case:
         reasons.append(note.strip())
     from_status = case_status_set(case=case, to_status=CaseStatus.INELIGIBLE)
     _information_closed(case)
-    events.eligibility_recorded(
+    event = events.eligibility_recorded(
         case=case,
         actor=actor,
         eligible=False,
@@ -427,6 +449,7 @@ def case_information_lapsed(*, case: Case, actor, note: str = "") -> Case:
         late_application=case.clock.filed_late,
         from_status=from_status,
     )
+    reviewer_side().after_eligibility_finding(case=case, actor=actor, event=event, eligible=False)
     return case
 
 

@@ -174,6 +174,7 @@ def _case_rows_save(*, data: dict[str, Any], actor, source: str) -> Case:
             # Blank when the sender did not say how it went: not guessed.
             sent_by=data.get("notice_sent_by") or "",
             reasons=["Found eligible before intake (Date Assigned given)."],
+            produce_notice=False,
         )
     else:
         # The clock runs from the first day: the finding and the notice of assignment are due

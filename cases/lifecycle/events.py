@@ -69,6 +69,17 @@ class DeliveryLike(Protocol):
     email: str
 
 
+class NoticeLike(Protocol):
+    """reviews.letters.models.Notice."""
+
+    pk: Any
+    kind: str
+    version: int
+    sha256: str
+
+    def get_kind_display(self) -> str: ...
+
+
 def event_record(*, case: Case, type: str, actor: User | None = None, **details: Any) -> CaseEvent:
     if type not in EventType.values:
         raise ValueError(f"Unknown case event type {type!r}")
@@ -329,6 +340,50 @@ def letter_delivered(*, case: Case, letter: LetterLike, delivery: DeliveryLike) 
         version=letter.version,
         recipient_role=delivery.recipient_role,
         email=delivery.email,
+    )
+
+
+def notice_delivered(*, case: Case, notice: NoticeLike, delivery: DeliveryLike) -> CaseEvent:
+    return event_record(
+        case=case,
+        type=EventType.NOTICE_DELIVERED,
+        notice_id=notice.pk,
+        kind=notice.kind,
+        document=notice.get_kind_display(),
+        version=notice.version,
+        recipient_role=delivery.recipient_role,
+        email=delivery.email,
+    )
+
+
+def notice_served(
+    *,
+    case: Case,
+    notice: NoticeLike,
+    served_on: dt.date,
+    sent_by: str,
+    intended_on: dt.date,
+    clock_moved: bool,
+    records_due_on: dt.date | None = None,
+) -> CaseEvent:
+    """A notice went out: its date of service. For the notice of assignment, `clock_moved` says
+    the records clock now runs from this date instead of the date the finding intended."""
+    details: dict[str, Any] = {}
+    if records_due_on is not None:
+        details["records_due_on"] = records_due_on.isoformat()
+    return event_record(
+        case=case,
+        type=EventType.NOTICE_SERVED,
+        notice_id=notice.pk,
+        kind=notice.kind,
+        document=notice.get_kind_display(),
+        version=notice.version,
+        sha256=notice.sha256,
+        served_on=served_on.isoformat(),
+        sent_by=sent_by,
+        intended_on=intended_on.isoformat(),
+        clock_moved=clock_moved,
+        **details,
     )
 
 

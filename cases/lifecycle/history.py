@@ -106,6 +106,7 @@ def event_summary(event: CaseEvent) -> list[str]:
         lines.append(f"Records complete on {_date_text(details['records_complete_on'])}")
     if details.get("complete") is False:
         lines.append("Proceeding without complete records")
+    lines += _notice_summary(event, details)
     lines += _screen_summary(event, details)
     if details.get("late") and event.type == EventType.INFORMATION_RECEIVED:
         lines.append("Came after its due date")
@@ -132,6 +133,27 @@ def event_summary(event: CaseEvent) -> list[str]:
         lines.append(f"To {details['recipient']}{due}")
     if details.get("note"):
         lines.append(f"Note: {details['note']}")
+    return lines
+
+
+def _notice_summary(event: CaseEvent, details: dict) -> list[str]:
+    """A notice's delivery and its date of service (which may move the records clock)."""
+    if event.type == EventType.NOTICE_DELIVERED:
+        return [f"{details.get('document', 'Notice')} e-mailed to {details.get('email', '')}"]
+    if event.type != EventType.NOTICE_SERVED:
+        return []
+    how = {SentBy.ELECTRONIC: "electronically", SentBy.MAIL: "by mail"}.get(
+        details.get("sent_by"), "by a method not known"
+    )
+    lines = [
+        f"{details.get('document', 'Notice')} version {details.get('version', 1)} served "
+        f"{how} on {_date_text(details.get('served_on'))}"
+    ]
+    if details.get("clock_moved"):
+        lines.append(
+            f"The finding intended {_date_text(details.get('intended_on'))}; the records clock "
+            "now runs from the date of service (8 CCR 9792.10.5(a)(1))"
+        )
     return lines
 
 

@@ -1,12 +1,14 @@
-"""The letter: its versioned fixed paragraphs, each signed version and each delivery."""
+"""The letter and the case-file notices: the versioned fixed paragraphs, each signed version
+of the Final Determination Letter and of each notice, and each delivery."""
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from cases.lifecycle.models import Case, SentBy
+from cases.lifecycle.models import Case, CaseEvent, SentBy
 from cases.records.models import private_storage
 from reviews.determination.models import Determination
+from reviews.letters.notice_text import DEFAULT_NOTICE_TEXT
 
 
 class LetterText(models.Model):
@@ -20,6 +22,11 @@ class LetterText(models.Model):
     binding_notice = models.TextField()
     appeal_notice = models.TextField()
     overturned_notice = models.TextField()
+    # The case-file notices' paragraphs (8 CCR 9792.10.4(b), 9792.10.5(a); 9792.10.3(c)).
+    assignment_notice = models.TextField(default=DEFAULT_NOTICE_TEXT["assignment_notice"])
+    records_request = models.TextField(default=DEFAULT_NOTICE_TEXT["records_request"])
+    ineligibility_notice = models.TextField(default=DEFAULT_NOTICE_TEXT["ineligibility_notice"])
+    ineligibility_next = models.TextField(default=DEFAULT_NOTICE_TEXT["ineligibility_next"])
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -105,3 +112,79 @@ class LetterDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.letter} to {self.recipient_role}"
+
+
+class NoticeKind(models.TextChoices):
+    """The case-file documents other than the letter. (A proof of service is the next kind.)"""
+
+    NOTICE_OF_ASSIGNMENT = (
+        "notice_of_assignment",
+        "Notice of Assignment and Request for Information",
+    )
+    INELIGIBILITY_NOTICE = "ineligibility_notice", "Notice of Ineligibility"
+
+
+class Notice(models.Model):
+    """One version of a notice a case event calls for, rendered from its template, signed and
+    stored with the SHA-256 of the signed bytes. Once signed its bytes never change; like the
+    letter, a new version is a new row and the old one stays."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="notices")
+    kind = models.CharField(max_length=32, choices=NoticeKind.choices)
+    version = models.PositiveSmallIntegerField(default=1)
+    status = models.CharField(
+        max_length=16, choices=LetterStatus.choices, default=LetterStatus.QUEUED
+    )
+    # The finding it was made from: what the notice says (reasons, note) is read from it.
+    event = models.ForeignKey(CaseEvent, on_delete=models.PROTECT, related_name="+")
+    letter_text = models.ForeignKey(LetterText, on_delete=models.PROTECT, related_name="+")
+    # The date the finding gave (the notice of assignment's intended date) and how it was to go.
+    intended_on = models.DateField()
+    intended_sent_by = models.CharField(max_length=16, choices=SentBy.choices, blank=True)
+    mailing_date = models.DateField(null=True, blank=True, help_text="The date it prints.")
+    sent_by = models.CharField(
+        max_length=16,
+        choices=SentBy.choices,
+        blank=True,
+        help_text="How it was served; blank until served, or when not sent from here.",
+    )
+    served_on = models.DateField(null=True, blank=True, help_text="The date of service.")
+    pdf = models.FileField(
+        storage=private_storage, upload_to="notices/", max_length=300, blank=True
+    )
+    sha256 = models.CharField(max_length=64, blank=True, db_index=True)
+    signed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["case", "kind", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "kind", "version"], name="notice_version_once"),
+            # One notice per finding: the task and a retry can never make a second.
+            models.UniqueConstraint(fields=["event", "kind"], name="notice_once_per_event"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.get_kind_display()} v{self.version}"
+
+
+class NoticeDelivery(models.Model):
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="deliveries")
+    recipient_role = models.CharField(max_length=32)
+    recipient_name = models.CharField(max_length=200)
+    email = models.EmailField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["sent_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["notice", "email"], name="notice_delivery_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.notice} to {self.recipient_role}"

@@ -25,6 +25,7 @@ from cases.states import licensure_display
 from reviews.determination.citations import CLAIMS_ADMINISTRATOR, EXPERT_REVIEWER, citation_render
 from reviews.determination.models import Determination
 from reviews.letters.models import Letter, LetterText
+from reviews.letters.notice_text import DEFAULT_NOTICE_TEXT
 from reviews.letters.selectors import letter_service_facts
 from reviews.organization.models import Organization
 from reviews.organization.services import organization_current
@@ -66,6 +67,8 @@ DEFAULT_LETTER_TEXT = {
         "within 5 working days of receipt of this determination or, if the service was "
         "already provided, reimburse it within 20 days (8 CCR 9792.10.7)."
     ),
+    # The case-file notices' paragraphs (reviews.letters.notices).
+    **DEFAULT_NOTICE_TEXT,
 }
 
 

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from reviews.letters import services
+from reviews.letters import notices, services
 
 LETTER_MAX_RETRIES = 5
 
@@ -28,3 +28,29 @@ def letter_render(self, letter_id: int) -> str:
     except Exception as exc:
         services.letter_fail(letter_id=letter_id, error=f"{type(exc).__name__}: {exc}")
         raise
+
+
+# Routed to the "letters" queue with the letter (PDF work).
+@shared_task(
+    name="reviews.tasks.notice_render", bind=True, acks_late=True, max_retries=LETTER_MAX_RETRIES
+)
+def notice_render(self, notice_id: int) -> str:
+    """Render, sign, store, deliver and serve one notice; retried and failed as the letter."""
+
+    try:
+        return notices.notice_produce(notice_id=notice_id)
+    except notices.TRANSIENT_ERRORS as exc:
+        if self.request.retries < self.max_retries:
+            notices.notice_retry_noted(notice_id=notice_id, error=f"{type(exc).__name__}: {exc}")
+            raise self.retry(exc=exc, countdown=min(2**self.request.retries * 5, 300)) from exc
+        notices.notice_fail(notice_id=notice_id, error=f"{type(exc).__name__}: {exc}")
+        raise
+    except Exception as exc:
+        notices.notice_fail(notice_id=notice_id, error=f"{type(exc).__name__}: {exc}")
+        raise
+
+
+@shared_task(name="reviews.tasks.notices_queued_sweep")
+def notices_queued_sweep() -> int:
+    """Hand the worker the notices left queued when the broker was down at their finding."""
+    return notices.notices_queued_sweep()

@@ -21,6 +21,16 @@ urlpatterns = [
         views.letter_retry,
         name="letter_retry",
     ),
+    re_path(
+        r"^cases/(?P<case_number>[^/]+)/notices/(?P<kind>[a-z_]+)/(?P<version>[0-9]+)\.pdf$",
+        views.notice_download,
+        name="notice_download",
+    ),
+    path(
+        "cases/<str:case_number>/notices/<str:kind>/<int:version>/retry/",
+        views.notice_retry,
+        name="notice_retry",
+    ),
     path("verify/", views.letter_verify, name="letter_verify"),
     path("settings/organization/", views.organization_settings, name="organization_settings"),
 ]

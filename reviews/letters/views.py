@@ -3,6 +3,9 @@ retry and correction, the public verification page and the organization's letter
 
 from __future__ import annotations
 
+import hashlib
+import logging
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -16,8 +19,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cases.access import Ability, access_required, case_get_for, may
 from reviews.determination.selectors import workspace_for
-from reviews.letters import services, verify
-from reviews.letters.models import Letter, LetterStatus, LetterText
+from reviews.letters import notices, services, verify
+from reviews.letters.models import Letter, LetterStatus, LetterText, Notice, NoticeKind
 from reviews.letters.render import (
     LETTER_TEXT_FIELDS,
     RECIPIENT_ROLE_LABELS,
@@ -53,6 +56,8 @@ def workspace_preview(request, case_number):
 
 PDF_MAGIC = b"%PDF-"
 
+logger = logging.getLogger(__name__)
+
 
 # --- The case page's letter panel --------------------------------------------------------
 
@@ -67,8 +72,34 @@ class CorrectionForm(forms.Form):
     )
 
 
+def _notice_rows(case) -> list[Notice]:
+    """The case's notices, each with its deliveries and the addressees it could not reach."""
+    rows = list(notices.notices_for_case(case))
+    if not rows:
+        return rows
+    recipients = notices.notice_recipients(case)
+    for notice in rows:
+        sent = {delivery.email for delivery in notice.deliveries.all()}
+        notice.delivery_rows = [
+            {
+                "name": delivery.recipient_name,
+                "role_label": RECIPIENT_ROLE_LABELS.get(
+                    delivery.recipient_role, delivery.recipient_role
+                ),
+                "email": delivery.email,
+                "sent_at": delivery.sent_at,
+            }
+            for delivery in notice.deliveries.all()
+        ]
+        notice.unreached = (
+            [r for r in recipients if r.email.strip().lower() not in sent] if notice.sha256 else []
+        )
+    return rows
+
+
 def letters_panel_context(user, case, *, correction_form=None) -> dict:
     versions = list(letters_for_case(case))
+    notice_rows = _notice_rows(case)
     for letter in versions:
         letter.delivery_rows = [
             {
@@ -93,8 +124,10 @@ def letters_panel_context(user, case, *, correction_form=None) -> dict:
         "letters": versions,
         "LetterStatus": LetterStatus,
         "can_manage": can_manage,
+        "notices": notice_rows,
         "in_progress": any(
-            letter.status in (LetterStatus.QUEUED, LetterStatus.RENDERING) for letter in versions
+            row.status in (LetterStatus.QUEUED, LetterStatus.RENDERING)
+            for row in [*versions, *notice_rows]
         ),
         "correction_form": (correction_form or CorrectionForm()) if may_correct else None,
     }
@@ -146,6 +179,58 @@ def letter_download(request, case_number, version, which):
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _notice_of(case, kind: str, version: int) -> Notice:
+    notice = (
+        Notice.objects.filter(case=case, kind=kind, version=version).select_related("case").first()
+    )
+    if notice is None or kind not in NoticeKind.values:
+        raise Http404("No such notice.")
+    return notice
+
+
+@access_required()
+@require_GET
+def notice_download(request, case_number, kind, version):
+    """A signed notice as the parties got it. The bytes are checked against the SHA-256
+    recorded when it was signed: a file changed on disk is refused, never served."""
+    case = case_get_for(request.user, case_number)
+    notice = _notice_of(case, kind, version)
+    if not notice.sha256:
+        raise Http404("This notice is not signed yet.")
+    with notice.pdf.open("rb") as stored:
+        content = stored.read()
+    if hashlib.sha256(content).hexdigest() != notice.sha256:
+        logger.error("Stored %s does not match its SHA-256", notice)
+        return HttpResponse(
+            "The stored file does not match the SHA-256 recorded when it was signed; it is "
+            "not served. Tell the system administrator.",
+            status=500,
+            content_type="text/plain; charset=utf-8",
+        )
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{notices.notice_attachment_name(notice)}"'
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@access_required(Ability.MANAGE_CASES)
+@require_POST
+def notice_retry(request, case_number, kind, version):
+    case = case_get_for(request.user, case_number)
+    notice = _notice_of(case, kind, version)
+    try:
+        notices.notice_retry(notice=notice, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"The {notice.get_kind_display()} is queued again.")
+    if request.htmx:
+        return _panel(request, case)
+    return redirect("casefile:case_detail", case.case_number)
 
 
 @access_required(Ability.MANAGE_CASES)
@@ -297,6 +382,26 @@ class LetterTextForm(forms.Form):
     overturned_notice = forms.CharField(
         label="Overturned items notice (printed when an item is overturned)",
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    assignment_notice = forms.CharField(
+        label="Notice of assignment: opening paragraph (8 CCR 9792.10.4(b))",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="{org} is replaced by the organization's name.",
+    )
+    records_request = forms.CharField(
+        label="Notice of assignment: request for information (8 CCR 9792.10.5(a))",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Printed above the list of records the claims administrator must send and "
+        "their due date.",
+    )
+    ineligibility_notice = forms.CharField(
+        label="Notice of ineligibility: opening paragraph (8 CCR 9792.10.3(c))",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Printed above the finding's reasons, each with its citation, and its note.",
+    )
+    ineligibility_next = forms.CharField(
+        label="Notice of ineligibility: what happens next",
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
 
 

@@ -1,0 +1,536 @@
+"""The case-file notices: the Notice of Assignment and Request for Information (8 CCR
+9792.10.4(b), 9792.10.5(a)) and the written notice of ineligibility (8 CCR 9792.10.3(c)).
+
+The eligibility finding queues one (`notice_after_finding`, registered in the case file's
+registry and called inside the finding's transaction); the Celery task `notice_render` renders
+it with the letter's pipeline (same stylesheet, letterhead and fetcher), signs it, stores it with
+the SHA-256 of the signed bytes, e-mails it to every addressee with an address, and records the
+date of service. For the notice of assignment that date, not the finding's, starts the records
+clock. A signed notice is never rendered again."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.db.models import Max, prefetch_related_objects
+from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.utils import timezone
+from kombu.exceptions import OperationalError
+
+from cases.clock.calculator import compute
+from cases.lifecycle import events
+from cases.lifecycle.clock import case_facts
+from cases.lifecycle.models import (
+    INELIGIBILITY_SOURCES,
+    Case,
+    CaseEvent,
+    IneligibilityReason,
+    PartyRole,
+    SentBy,
+)
+from cases.lifecycle.services import case_due_on_refresh
+
+# tasks.py imports this module by name (a task calls one service): this side imports the
+# module, so each name resolves at call time.
+from reviews.letters import tasks
+from reviews.letters.models import LetterStatus, Notice, NoticeDelivery, NoticeKind
+from reviews.letters.render import (
+    RECIPIENT_ROLE_LABELS,
+    Recipient,
+    letter_date,
+    letter_pdf,
+    letter_text_current,
+)
+from reviews.letters.signing import pdf_sign
+from reviews.organization.models import Organization
+from reviews.organization.services import organization_current
+
+logger = logging.getLogger(__name__)
+
+# Errors worth another try (mail server or disk trouble); smtplib's errors are OSErrors.
+TRANSIENT_ERRORS = (OSError,)
+
+TEMPLATES = {
+    NoticeKind.NOTICE_OF_ASSIGNMENT: "letters/notice_of_assignment.html",
+    NoticeKind.INELIGIBILITY_NOTICE: "letters/ineligibility_notice.html",
+}
+
+# 8 CCR 9792.10.5(a)(1)(A)-(D): what the claims administrator must send, in our words.
+RECORDS_REQUESTED = (
+    (
+        "(A)",
+        "All reports of the physician relevant to the employee's current medical condition "
+        "produced within six months before the date of the request for authorization, "
+        "including those named in the request for authorization or in the utilization review "
+        "determination. If the requesting physician has treated the employee for less than "
+        "six months, the reports of any prior treating or referring physician from that "
+        "six-month period.",
+    ),
+    (
+        "(B)",
+        "The Application for Independent Medical Review (DWC Form IMR) that was sent with the "
+        "utilization review determination, without the determination itself or the "
+        "application's instructions.",
+    ),
+    (
+        "(C)",
+        "Other than the written utilization review determination, all information, including "
+        "correspondence, that the claims administrator gave the employee about the "
+        "utilization review decision on the disputed treatment.",
+    ),
+    (
+        "(D)",
+        "Any materials the employee or the employee's provider sent the claims administrator "
+        "in support of the request for the disputed treatment.",
+    ),
+)
+RECORDS_REQUESTED_SOURCE = "8 CCR 9792.10.5(a)(1)(A)-(D)"
+
+
+# --- Who gets a notice -----------------------------------------------------------------------
+
+
+def notice_recipients(case: Case) -> list[Recipient]:
+    """Every party a notice goes to: the employee, their attorney when represented, the
+    employer, the requesting physician and the claims administrator (8 CCR 9792.10.4(b); the
+    claims administrator for the request for records of 9792.10.5(a)). All are addressees."""
+    prefetch_related_objects([case], "parties")
+    recipients = [
+        Recipient(
+            role="injured_worker",
+            role_label=RECIPIENT_ROLE_LABELS["injured_worker"],
+            name=case.worker_name,
+            address=case.worker_address,
+            email=case.worker_email,
+        )
+    ]
+    for role in (
+        PartyRole.ATTORNEY,
+        PartyRole.EMPLOYER,
+        PartyRole.REQUESTING_PROVIDER,
+        PartyRole.CLAIMS_ADMINISTRATOR,
+    ):
+        party = case.party(role)
+        if party is not None:
+            recipients.append(
+                Recipient(
+                    role=role,
+                    role_label=RECIPIENT_ROLE_LABELS[role],
+                    name=party.name,
+                    address=party.address,
+                    email=party.email,
+                )
+            )
+    return recipients
+
+
+def _planned_method(case: Case) -> str:
+    """How the notice will be served: by e-mail when any addressee has an address (as
+    `notice_deliver` does); otherwise it is not sent from here (blank)."""
+    return SentBy.ELECTRONIC if any(r.email.strip() for r in notice_recipients(case)) else ""
+
+
+# --- What a notice says -----------------------------------------------------------------------
+
+
+def _with_org(paragraph: str, organization: Organization) -> str:
+    # Plain replacement, not str.format: an administrator's braces must not be code.
+    return paragraph.replace("{org}", organization.name)
+
+
+def _finding_reasons(event: CaseEvent) -> list[dict[str, str]]:
+    """The reasons of an ineligible finding, each with its source: codes of the vocabulary
+    (with their citations), then free-text reasons of older findings and of a lapsed request
+    for information, which carry their own citation."""
+    details = event.details or {}
+    reasons = []
+    for code in details.get("reason_codes") or []:
+        try:
+            reason = IneligibilityReason(code)
+        except ValueError:
+            reasons.append({"label": code, "source": ""})
+            continue
+        reasons.append({"label": reason.label, "source": INELIGIBILITY_SOURCES[reason]})
+    for text in details.get("reasons") or []:
+        reasons.append({"label": text, "source": ""})
+    return reasons
+
+
+def notice_context(notice: Notice) -> dict:
+    """Everything a notice's template prints. Before it is signed (a preview) the date reads
+    "Not yet sent" and the records due date counts from today."""
+    case = notice.case
+    organization = organization_current()
+    text = notice.letter_text
+    today = timezone.localdate()
+    recipients = notice_recipients(case)
+    provider = case.party(PartyRole.REQUESTING_PROVIDER)
+    employer = case.party(PartyRole.EMPLOYER)
+    administrator = case.party(PartyRole.CLAIMS_ADMINISTRATOR)
+    context = {
+        "title": f"{notice.get_kind_display()} {case.case_number}",
+        "kind": notice.kind,
+        "kind_label": notice.get_kind_display(),
+        "org": organization,
+        "case": case,
+        "addressees": recipients,
+        "mailing_date_text": (
+            letter_date(notice.mailing_date) if notice.mailing_date else "Not yet sent"
+        ),
+        "employer_name": employer.name if employer else "",
+        "provider_name": provider.name if provider else "Not stated",
+        "administrator_name": administrator.name if administrator else "Not stated",
+        "facts": {
+            "date_of_injury": letter_date(case.date_of_injury),
+            "application_received": letter_date(case.application_received),
+            "ur_decision_date": letter_date(case.ur_decision_date),
+            "priority": case.get_priority_display(),
+        },
+        "items": [item.description.strip() for item in case.items.order_by("position")],
+    }
+    if notice.kind == NoticeKind.NOTICE_OF_ASSIGNMENT:
+        sent_on = notice.mailing_date or today
+        sent_by = notice.sent_by or _planned_method(case)
+        facts = dataclasses.replace(
+            case_facts(case), notice_sent_on=sent_on, notice_sent_by=sent_by
+        )
+        records_due = compute(facts).records_due_on
+        context.update(
+            {
+                "assignment_notice": _with_org(text.assignment_notice, organization),
+                "records_request": _with_org(text.records_request, organization),
+                "records_requested": RECORDS_REQUESTED,
+                "records_requested_source": RECORDS_REQUESTED_SOURCE,
+                "records_due": letter_date(records_due.on) if records_due else "",
+                "records_due_how": records_due.text if records_due else "",
+            }
+        )
+    else:
+        details = notice.event.details or {}
+        context.update(
+            {
+                "ineligibility_notice": _with_org(text.ineligibility_notice, organization),
+                "ineligibility_next": _with_org(text.ineligibility_next, organization),
+                "finding_date": letter_date(timezone.localdate(notice.event.created_at)),
+                "reasons": _finding_reasons(notice.event),
+                "note": (details.get("note") or "").strip(),
+            }
+        )
+    return context
+
+
+def notice_html(notice: Notice, *, for_browser: bool = False) -> str:
+    context = notice_context(notice)
+    if for_browser:
+        context["stylesheet_href"] = static("letters/letter.css")
+    return render_to_string(TEMPLATES[NoticeKind(notice.kind)], context)
+
+
+# --- Queued by the finding ------------------------------------------------------------------
+
+
+def _enqueue(notice_id: int) -> None:
+    """Hand the notice to the worker. With the broker down the row stays queued and the sweep
+    (`notices_queued_sweep`, run by beat) hands it over later: the finding is never lost."""
+    try:
+        tasks.notice_render.delay(notice_id)
+    except OperationalError:
+        logger.warning("Broker unavailable; notice %s stays queued for the sweep", notice_id)
+
+
+def notice_after_finding(*, case: Case, actor, event: CaseEvent, eligible: bool) -> Notice:
+    """The eligibility finding calls for a notice: the notice of assignment for an eligible
+    case (8 CCR 9792.10.4(b)), the written notice with reasons for an ineligible one
+    (9792.10.3(c)). Called inside the finding's transaction: the row is saved with the finding
+    and the task is enqueued once it commits. Once per finding."""
+    kind = NoticeKind.NOTICE_OF_ASSIGNMENT if eligible else NoticeKind.INELIGIBILITY_NOTICE
+    existing = Notice.objects.filter(event=event, kind=kind).first()
+    if existing is not None:
+        return existing
+    last = Notice.objects.filter(case=case, kind=kind).aggregate(last=Max("version"))["last"]
+    notice = Notice(
+        case=case,
+        kind=kind,
+        version=(last or 0) + 1,
+        event=event,
+        letter_text=letter_text_current(),
+        intended_on=case.date_assigned if eligible else timezone.localdate(),
+        intended_sent_by=case.notice_sent_by if eligible else "",
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    notice.full_clean(exclude=["pdf"])
+    notice.save()
+    transaction.on_commit(lambda: _enqueue(notice.pk))
+    return notice
+
+
+def notices_queued_sweep(*, older_than: dt.timedelta = dt.timedelta(minutes=2)) -> int:
+    """Enqueue again the notices still queued a while after their finding (the broker was
+    down when it committed). The task is idempotent, so a notice queued twice is made once."""
+    stale = Notice.objects.filter(
+        status=LetterStatus.QUEUED, created_at__lt=timezone.now() - older_than
+    ).values_list("pk", flat=True)
+    count = 0
+    for notice_id in stale:
+        _enqueue(notice_id)
+        count += 1
+    return count
+
+
+# --- Produced by the task: render and sign once, store, deliver, serve ----------------------
+
+
+def _notice_load(notice_id: int, *, lock: bool) -> Notice:
+    queryset = Notice.objects.select_related("case", "letter_text", "event")
+    if lock:
+        queryset = queryset.select_for_update(of=("self",))
+    return queryset.get(pk=notice_id)
+
+
+def notice_attachment_name(notice: Notice) -> str:
+    kind = notice.kind.replace("_", "-")
+    return f"{notice.case.case_number}-{kind}-v{notice.version}.pdf"
+
+
+def notice_render_signed(notice: Notice) -> bytes:
+    """Render and sign a notice (no database writes)."""
+    organization = organization_current()
+    return pdf_sign(
+        letter_pdf(notice_html(notice)),
+        reason=f"{notice.get_kind_display()} {notice.case.case_number}, version {notice.version}",
+        signer_name=organization.name,
+        contact=organization.email,
+    )
+
+
+def notice_produce(*, notice_id: int) -> str:
+    """Render, sign, store, deliver and serve one notice. Idempotent: a second run finds each
+    step done and goes on from where the first stopped; a signed notice is never rendered
+    again. Transient errors propagate for the task to retry."""
+    with transaction.atomic():
+        notice = _notice_load(notice_id, lock=True)
+        if notice.status == LetterStatus.DELIVERED:
+            return f"{notice} already delivered"
+        notice.attempts += 1
+        notice.error = ""
+        notice.status = LetterStatus.SIGNED if notice.sha256 else LetterStatus.RENDERING
+        if not notice.sha256:
+            # It prints the day it is signed and sent; an earlier failed try keeps no date.
+            notice.mailing_date = timezone.localdate()
+        notice.save(update_fields=["attempts", "error", "status", "mailing_date"])
+    pdf = None
+    if not notice.sha256:
+        # The slow part runs outside any transaction; storing re-checks under the lock.
+        pdf = notice_render_signed(notice)
+        stored = _notice_store(notice_id=notice_id, pdf=pdf)
+        if stored.sha256 != hashlib.sha256(pdf).hexdigest():
+            pdf = None  # another run stored its bytes first: mail those
+        notice = stored
+    notice_deliver(notice, pdf=pdf)
+    return notice_serve(notice_id=notice_id)
+
+
+def _notice_store(*, notice_id: int, pdf: bytes) -> Notice:
+    with transaction.atomic():
+        notice = _notice_load(notice_id, lock=True)
+        if notice.sha256:
+            return notice
+        digest = hashlib.sha256(pdf).hexdigest()
+        name = f"{notice.case.case_number}-{notice.kind}-v{notice.version}-{digest[:12]}.pdf"
+        notice.pdf.save(name, ContentFile(pdf), save=False)
+        notice.sha256 = digest
+        notice.signed_at = timezone.now()
+        notice.status = LetterStatus.SIGNED
+        notice.save(update_fields=["pdf", "sha256", "signed_at", "status"])
+    return notice
+
+
+def _delivery_message(notice: Notice, recipient: Recipient, organization: Organization) -> str:
+    case = notice.case
+    lines = [
+        f"Dear {recipient.name},",
+        "",
+        f"{organization.name} sends the attached {notice.get_kind_display()} for Independent "
+        f"Medical Review case {case.case_number} (claim number {case.claim_number}), a PDF "
+        f"file digitally signed by {organization.name}.",
+    ]
+    if notice.kind == NoticeKind.NOTICE_OF_ASSIGNMENT and recipient.role == (
+        PartyRole.CLAIMS_ADMINISTRATOR
+    ):
+        lines += [
+            "",
+            "For the claims administrator it is also the request for the records listed in it "
+            f"({RECORDS_REQUESTED_SOURCE}); the date they are due is printed in the notice.",
+        ]
+    lines += ["", organization.name]
+    contact = " · ".join(part for part in (organization.phone, organization.email) if part)
+    if contact:
+        lines.append(contact)
+    return "\n".join(lines) + "\n"
+
+
+def notice_deliver(notice: Notice, *, pdf: bytes | None = None) -> None:
+    """Send the signed notice to each addressee with an e-mail address, once each: a retry
+    skips those already sent. The one place a notice leaves the system; other methods of
+    service (postal mail, a print queue) belong here beside e-mail. `pdf`: the stored bytes
+    when the caller has them (else read back from storage)."""
+    case = notice.case
+    organization = organization_current()
+    done = set(notice.deliveries.values_list("email", flat=True))
+    pending: dict[str, Recipient] = {}
+    for recipient in notice_recipients(case):
+        email = recipient.email.strip().lower()
+        if email and email not in done:
+            pending.setdefault(email, recipient)
+    if not pending:
+        return
+    if pdf is None:
+        with notice.pdf.open("rb") as stored:
+            pdf = stored.read()
+    with get_connection(fail_silently=False) as connection:
+        for email, recipient in pending.items():
+            message = EmailMessage(
+                subject=f"{notice.get_kind_display()}, IMR case {case.case_number}",
+                body=_delivery_message(notice, recipient, organization),
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                to=[recipient.email],
+                connection=connection,
+            )
+            message.attach(notice_attachment_name(notice), pdf, "application/pdf")
+            message.send(fail_silently=False)
+            with transaction.atomic():
+                delivery, created = NoticeDelivery.objects.get_or_create(
+                    notice=notice,
+                    email=email,
+                    defaults={
+                        "recipient_role": recipient.role,
+                        "recipient_name": recipient.name,
+                    },
+                )
+                if created:
+                    events.notice_delivered(case=case, notice=notice, delivery=delivery)
+
+
+def notice_serve(*, notice_id: int) -> str:
+    """Record the date of service once the notice went out. For the notice of assignment, a
+    date or method other than the finding's moves the case's notice date (the records clock,
+    8 CCR 9792.10.5(a)(1)) and the event says so. A notice nobody could be e-mailed stays
+    signed and unserved: the case page shows it, never silence."""
+    with transaction.atomic():
+        notice = _notice_load(notice_id, lock=True)
+        if notice.status == LetterStatus.DELIVERED:
+            return f"{notice} already delivered"
+        if not notice.deliveries.exists():
+            return f"{notice} signed; no addressee has an e-mail address"
+        notice.status = LetterStatus.DELIVERED
+        notice.served_on = notice.mailing_date
+        notice.sent_by = SentBy.ELECTRONIC
+        notice.save(update_fields=["status", "served_on", "sent_by"])
+        clock_moved, records_due_on = False, None
+        if notice.kind == NoticeKind.NOTICE_OF_ASSIGNMENT:
+            clock_moved, records_due_on = _notice_date_set(notice)
+        events.notice_served(
+            case=notice.case,
+            notice=notice,
+            served_on=notice.served_on,
+            sent_by=notice.sent_by,
+            intended_on=notice.intended_on,
+            clock_moved=clock_moved,
+            records_due_on=records_due_on,
+        )
+    return f"{notice} delivered"
+
+
+def _notice_date_set(notice: Notice) -> tuple[bool, dt.date | None]:
+    """The case's notice date becomes the date of service (with its method). Not when the
+    records were already marked complete before it (the clock it would move has ended)."""
+    case = Case.objects.select_for_update().get(pk=notice.case_id)
+    served = (notice.served_on, notice.sent_by)
+    if (case.date_assigned, case.notice_sent_by) == served:
+        return False, None
+    if case.records_complete_on and case.records_complete_on < notice.served_on:
+        return False, None
+    case.date_assigned, case.notice_sent_by = served
+    case_due_on_refresh(case)
+    case.save(update_fields=["date_assigned", "notice_sent_by", "due_on", "updated_at"])
+    return True, case.clock.records_due_on
+
+
+def notice_retry_noted(*, notice_id: int, error: str) -> None:
+    Notice.objects.filter(pk=notice_id).exclude(status=LetterStatus.DELIVERED).update(
+        error=error[:2000]
+    )
+
+
+def notice_fail(*, notice_id: int, error: str) -> None:
+    """After the task's last try: the case page shows the error and a retry button."""
+    with transaction.atomic():
+        notice = _notice_load(notice_id, lock=True)
+        if notice.status == LetterStatus.DELIVERED:
+            return
+        notice.status = LetterStatus.FAILED
+        notice.error = error[:2000]
+        notice.save(update_fields=["status", "error"])
+
+
+@transaction.atomic
+def notice_retry(*, notice: Notice, actor) -> Notice:
+    """Queue a failed notice again (the retry button). A signed one keeps its bytes."""
+    notice = _notice_load(notice.pk, lock=True)
+    if notice.status != LetterStatus.FAILED:
+        raise ValidationError(f"{notice.get_kind_display()} has not failed; nothing to retry.")
+    notice.status = LetterStatus.QUEUED
+    notice.error = ""
+    notice.save(update_fields=["status", "error"])
+    transaction.on_commit(lambda: _enqueue(notice.pk))
+    return notice
+
+
+# --- Reads --------------------------------------------------------------------------------
+
+
+def notices_for_case(case: Case):
+    return (
+        Notice.objects.filter(case=case)
+        .select_related("letter_text")
+        .prefetch_related("deliveries")
+        .order_by("kind", "-version")
+    )
+
+
+@dataclass(frozen=True)
+class NoticeState:
+    """Where the case's notice of assignment stands, for the case page."""
+
+    status: str
+    status_label: str
+    intended_on: dt.date
+    served_on: dt.date | None
+    sent_by: str
+
+
+def notice_of_assignment_state(case: Case) -> NoticeState | None:
+    notice = (
+        Notice.objects.filter(case=case, kind=NoticeKind.NOTICE_OF_ASSIGNMENT)
+        .order_by("-version")
+        .first()
+    )
+    if notice is None:
+        return None
+    return NoticeState(
+        status=notice.status,
+        status_label=notice.get_status_display(),
+        intended_on=notice.intended_on,
+        served_on=notice.served_on,
+        sent_by=notice.sent_by,
+    )

@@ -1,0 +1,300 @@
+"""The case-file notices: the Notice of Assignment and Request for Information (8 CCR
+9792.10.4(b), 9792.10.5(a)) and the written notice of ineligibility (9792.10.3(c)), produced by
+the letters room's task when the eligibility finding is made."""
+
+import datetime as dt
+import hashlib
+from unittest import mock
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+from kombu.exceptions import OperationalError
+
+from accounts.models import Role
+from cases.eligibility.services import case_eligibility_record
+from cases.lifecycle.models import (
+    Case,
+    CaseEvent,
+    EventType,
+    IneligibilityReason,
+    PartyRole,
+    SentBy,
+)
+from reviews.letters import notices
+from reviews.letters.models import LetterStatus, Notice, NoticeKind
+from reviews.letters.render import LETTER_TEXT_FIELDS, letter_text_current
+from tests.cases.helpers import overrides_for
+from tests.factories import CaseFactory, DisputedItemFactory, PartyFactory, UserFactory
+from tests.reviews.letter_utils import body_flat, pdf_text
+
+pytestmark = pytest.mark.django_db
+D = dt.date
+
+
+@pytest.fixture
+def parties_case(db):
+    """A case with every party a notice goes to, all but the employer with an e-mail address."""
+    case = CaseFactory(
+        worker_first_name="Maria",
+        worker_last_name="Lopez",
+        worker_email="maria@example.org",
+        worker_address="12 Elm St\nFresno, CA 93701",
+        claim_number="05-771234",
+    )
+    DisputedItemFactory(case=case, position=1, description="MRI of the right shoulder")
+    DisputedItemFactory(case=case, position=2, description="Physical therapy, 12 visits")
+    for role, name, email in (
+        (PartyRole.ATTORNEY, "Reyes & Park LLP", "law@example.org"),
+        (PartyRole.EMPLOYER, "Acme Foods Inc.", ""),
+        (PartyRole.REQUESTING_PROVIDER, "Dr. Lee Chen", "chen@example.org"),
+        (PartyRole.CLAIMS_ADMINISTRATOR, "Golden State Claims", "claims@example.org"),
+    ):
+        PartyFactory(case=case, role=role, name=name, email=email)
+    return case
+
+
+def _eligible(case, actor, capture, **kwargs):
+    with capture(execute=True):
+        case_eligibility_record(
+            case=case, actor=actor, eligible=True, overrides=overrides_for(case), **kwargs
+        )
+    return Notice.objects.get(case=case, kind=NoticeKind.NOTICE_OF_ASSIGNMENT)
+
+
+def _pdf(notice) -> bytes:
+    notice.refresh_from_db()
+    with notice.pdf.open("rb") as stored:
+        return stored.read()
+
+
+def test_the_eligible_finding_produces_the_notice_of_assignment_with_the_records_request(
+    parties_case, case_admin, django_capture_on_commit_callbacks
+):
+    today = timezone.localdate()
+    notice = _eligible(parties_case, case_admin, django_capture_on_commit_callbacks)
+
+    notice.refresh_from_db()
+    assert notice.status == LetterStatus.DELIVERED
+    pdf = _pdf(notice)
+    assert notice.sha256 == hashlib.sha256(pdf).hexdigest()
+    raw = pdf_text(pdf)
+    # body_flat drops lines that look like running headers ("Case Number: CM..."): read raw.
+    assert f"Case Number: {parties_case.case_number}" in raw
+    text = body_flat(raw)
+    assert "NOTICE OF ASSIGNMENT AND REQUEST FOR INFORMATION" in text
+    for expected in (
+        "Claim Number: 05-771234",
+        "Maria Lopez",
+        "Date of Injury: 07/22/2025",
+        "Application Received: 11/02/2026",
+        "UR Decision Date: 10/20/2026",
+        f"Date of this notice: {today:%m/%d/%Y}",
+        "Attorney for the Injured Worker: Reyes & Park LLP",
+        "Employer: Acme Foods Inc.",
+        "Requesting Provider: Dr. Lee Chen",
+        "Claims Administrator: Golden State Claims",
+        "MRI of the right shoulder",
+        "Physical therapy, 12 visits",
+        "8 CCR 9792.10.5(a)(1)(A)-(D)",
+        "(A) All reports of the physician relevant",
+        "(B) The Application for Independent Medical Review (DWC Form IMR)",
+        "(C) Other than the written utilization review determination",
+        "(D) Any materials the employee",
+    ):
+        assert expected in text, expected
+    # Served electronically today: the date the notice prints is the case's records due date
+    # (12 days after an electronic notice, 9792.10.5(a)(1)).
+    parties_case = Case.objects.get(pk=parties_case.pk)  # no cached clock
+    assert parties_case.notice_sent_by == SentBy.ELECTRONIC
+    assert f"Records due: {parties_case.clock.records_due_on:%m/%d/%Y}" in text
+    # Every addressee with an address got it; the employer has none and is listed as such.
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "chen@example.org",
+        "claims@example.org",
+        "law@example.org",
+        "maria@example.org",
+    ]
+    assert all(m.attachments[0][2] == "application/pdf" for m in mail.outbox)
+
+
+def test_the_notice_of_ineligibility_prints_the_reasons_with_their_citations_and_what_next(
+    parties_case, case_admin, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        case_eligibility_record(
+            case=parties_case,
+            actor=case_admin,
+            eligible=False,
+            reasons=[IneligibilityReason.LATE, IneligibilityReason.NOT_SIGNED],
+            note="Received 41 days after the UR decision was served.",
+        )
+    notice = Notice.objects.get(case=parties_case, kind=NoticeKind.INELIGIBILITY_NOTICE)
+    assert notice.status == LetterStatus.DELIVERED
+    raw = pdf_text(_pdf(notice))
+    assert f"Case Number: {parties_case.case_number}" in raw
+    text = body_flat(raw)
+    for expected in (
+        "NOTICE OF INELIGIBILITY FOR INDEPENDENT MEDICAL REVIEW",
+        "Claim Number: 05-771234",
+        "(8 CCR 9792.10.3(c))",
+        "Application filed late (8 CCR 9792.10.1(b)(1))",
+        "Application not signed (8 CCR 9792.10.1(b)(1))",
+        "Note: Received 41 days after the UR decision was served.",
+        "WHAT HAPPENS NEXT",
+        "Workers' Compensation Appeals Board",
+        f"Date of the finding: {timezone.localdate():%m/%d/%Y}",
+        "Requesting Provider: Dr. Lee Chen",
+    ):
+        assert expected in text, expected
+    assert not Notice.objects.filter(kind=NoticeKind.NOTICE_OF_ASSIGNMENT).exists()
+
+
+def test_the_task_produces_each_notice_once(
+    parties_case, case_admin, django_capture_on_commit_callbacks
+):
+    notice = _eligible(parties_case, case_admin, django_capture_on_commit_callbacks)
+    sent = len(mail.outbox)
+    events = CaseEvent.objects.filter(case=parties_case).count()
+
+    assert "already delivered" in notices.notice_produce(notice_id=notice.pk)
+    # The finding's hook called again for the same event finds the notice it made.
+    event = notice.event
+    again = notices.notice_after_finding(
+        case=parties_case, actor=case_admin, event=event, eligible=True
+    )
+    assert again.pk == notice.pk
+    assert Notice.objects.filter(case=parties_case).count() == 1
+    assert len(mail.outbox) == sent
+    assert CaseEvent.objects.filter(case=parties_case).count() == events
+
+
+def test_a_signed_notice_is_never_rendered_again(
+    parties_case, case_admin, django_capture_on_commit_callbacks
+):
+    # Every try fails to send (eager Celery retries at once, then marks it failed).
+    with mock.patch.object(notices, "notice_deliver", side_effect=OSError("mail server down")):
+        _eligible(parties_case, case_admin, django_capture_on_commit_callbacks)
+    notice = Notice.objects.get(case=parties_case)
+    assert notice.status == LetterStatus.FAILED and notice.sha256
+    signed = _pdf(notice)
+
+    with mock.patch.object(notices, "notice_render_signed") as render:
+        notices.notice_retry(notice=notice, actor=case_admin)
+        notices.notice_produce(notice_id=notice.pk)
+    render.assert_not_called()
+    notice.refresh_from_db()
+    assert notice.status == LetterStatus.DELIVERED
+    assert _pdf(notice) == signed
+    assert all(m.attachments[0][1] == signed for m in mail.outbox)
+
+
+def test_a_broker_outage_leaves_a_queued_notice_that_the_sweep_hands_over(
+    parties_case, case_admin, django_capture_on_commit_callbacks
+):
+    with mock.patch.object(
+        notices.tasks.notice_render, "delay", side_effect=OperationalError("no broker")
+    ):
+        notice = _eligible(parties_case, case_admin, django_capture_on_commit_callbacks)
+    notice.refresh_from_db()
+    assert notice.status == LetterStatus.QUEUED
+    parties_case.refresh_from_db()
+    assert parties_case.status == "awaiting_records"  # the finding stands
+
+    assert notices.notices_queued_sweep(older_than=dt.timedelta(0)) == 1
+    notice.refresh_from_db()
+    assert notice.status == LetterStatus.DELIVERED
+
+
+def test_the_records_clock_runs_from_the_date_of_service(
+    parties_case, case_admin, django_capture_on_commit_callbacks
+):
+    today = timezone.localdate()
+    intended = today - dt.timedelta(days=3)
+    notice = _eligible(
+        parties_case,
+        case_admin,
+        django_capture_on_commit_callbacks,
+        notice_on=max(intended, parties_case.application_received),
+        sent_by=SentBy.MAIL,
+    )
+    notice.refresh_from_db()
+    parties_case = Case.objects.get(pk=parties_case.pk)  # no cached clock
+    assert notice.intended_on == max(intended, parties_case.application_received)
+    assert notice.served_on == today
+    assert (parties_case.date_assigned, parties_case.notice_sent_by) == (today, SentBy.ELECTRONIC)
+    assert parties_case.due_on == parties_case.clock.records_due_on
+    served = CaseEvent.objects.get(case=parties_case, type=EventType.NOTICE_SERVED)
+    assert served.details["clock_moved"] is True
+    assert served.details["served_on"] == today.isoformat()
+
+
+def test_a_notice_nobody_can_be_emailed_stays_unserved_and_the_case_keeps_the_finding_date(
+    case, case_admin, django_capture_on_commit_callbacks
+):
+    notice = _eligible(
+        case, case_admin, django_capture_on_commit_callbacks, notice_on=D(2026, 11, 3)
+    )
+    notice.refresh_from_db()
+    case.refresh_from_db()
+    assert notice.status == LetterStatus.SIGNED and notice.served_on is None
+    assert case.date_assigned == D(2026, 11, 3)
+    assert not CaseEvent.objects.filter(case=case, type=EventType.NOTICE_SERVED).exists()
+
+
+def test_the_case_page_lists_the_notices_with_download_and_says_which_date(
+    client, parties_case, case_admin, django_capture_on_commit_callbacks
+):
+    notice = _eligible(parties_case, case_admin, django_capture_on_commit_callbacks)
+    notice.refresh_from_db()
+    client.force_login(case_admin)
+    page = client.get(reverse("casefile:case_detail", args=[parties_case.case_number]))
+    html = page.content.decode()
+    assert "Notice of Assignment and Request for Information" in html
+    assert notice.sha256 in html
+    assert "Acme Foods Inc. (Employer): no e-mail address" in html
+    assert "date of service" in html
+    url = reverse(
+        "letters:notice_download",
+        args=[parties_case.case_number, notice.kind, notice.version],
+    )
+    assert url in html
+    download = client.get(url)
+    assert download.status_code == 200
+    assert download.content == _pdf(notice)
+
+
+def test_a_download_whose_bytes_do_not_match_the_stored_hash_is_refused(
+    client, parties_case, case_admin, django_capture_on_commit_callbacks
+):
+    notice = _eligible(parties_case, case_admin, django_capture_on_commit_callbacks)
+    notice.refresh_from_db()
+    with notice.pdf.open("wb") as stored:
+        stored.write(b"%PDF-1.7 tampered")
+    client.force_login(case_admin)
+    url = reverse(
+        "letters:notice_download",
+        args=[parties_case.case_number, notice.kind, notice.version],
+    )
+    response = client.get(url)
+    assert response.status_code == 500
+    assert b"SHA-256" in response.content
+
+
+def test_the_settings_page_edits_the_notice_paragraphs_as_a_new_version(client, db):
+    client.force_login(UserFactory(role=Role.SYSTEM_ADMIN))
+    url = reverse("letters:organization_settings")
+    page = client.get(url).content.decode()
+    assert "Notice of assignment: request for information" in page
+    current = letter_text_current()
+    data = {"part": "paragraphs"}
+    for name in LETTER_TEXT_FIELDS:
+        data[f"text-{name}"] = getattr(current, name)
+    data["text-ineligibility_next"] = "Call {org} with any question."
+    response = client.post(url, data)
+    assert response.status_code == 302
+    newest = letter_text_current()
+    assert newest.version == current.version + 1
+    assert newest.ineligibility_next == "Call {org} with any question."
+    assert newest.records_request == current.records_request
