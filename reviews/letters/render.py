@@ -201,6 +201,8 @@ def letter_context(
         )
     context = {
         "public": public,
+        # No letter yet: the reviewer's preview, which marks what is left to complete.
+        "preview": letter is None,
         "title": f"Final Determination Letter {case.case_number}",
         "org": organization,
         "text": text,
