@@ -83,6 +83,7 @@ NOT_BUDGETED_NAMESPACES = {
 # this list honest: each answers GET with 405 for the role that may post to it.
 POST_ONLY = {
     "casefile:case_record_add": Role.CASE_ADMIN,
+    "casefile:case_record_withdraw": Role.CASE_ADMIN,
     "casefile:case_eligibility": Role.CASE_ADMIN,
     "casefile:case_records_complete": Role.CASE_ADMIN,
     "casefile:case_terminate": Role.CASE_ADMIN,

@@ -8,6 +8,11 @@ urlpatterns = [
     path("cases/", views.case_list, name="case_list"),
     path("cases/<str:case_number>/", views.case_detail, name="case_detail"),
     path("cases/<str:case_number>/records/", views.case_record_add, name="case_record_add"),
+    path(
+        "cases/<str:case_number>/records/<int:record_id>/withdraw/",
+        views.case_record_withdraw,
+        name="case_record_withdraw",
+    ),
     path("cases/<str:case_number>/eligibility/", views.case_eligibility, name="case_eligibility"),
     path(
         "cases/<str:case_number>/records-complete/",

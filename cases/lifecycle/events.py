@@ -176,6 +176,20 @@ def record_opened(*, case: Case, actor: User | None, record: MedicalRecordLike) 
     )
 
 
+def record_withdrawn(
+    *, case: Case, actor: User | None, record: MedicalRecordLike, reason: str
+) -> CaseEvent:
+    return event_record(
+        case=case,
+        type=EventType.RECORD_WITHDRAWN,
+        actor=actor,
+        record_id=record.pk,
+        title=record.title,
+        sha256=record.sha256,
+        reason=reason,
+    )
+
+
 def records_completed(
     *, case: Case, actor: User | None, complete: bool, late: bool, from_status: str
 ) -> CaseEvent:

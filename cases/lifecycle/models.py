@@ -342,6 +342,7 @@ class EventType(models.TextChoices):
     RECORD_ADDED = "record_added", "Record added"
     RECORD_INSPECTED = "record_inspected", "Record inspected"
     RECORD_OPENED = "record_opened", "Record opened"
+    RECORD_WITHDRAWN = "record_withdrawn", "Record withdrawn"
     RECORDS_COMPLETED = "records_completed", "Records marked complete"
     REVIEWER_ASSIGNED = "reviewer_assigned", "Reviewer assigned"
     ASSIGNMENT_REFUSED = "assignment_refused", "Assignment refused"

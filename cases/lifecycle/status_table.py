@@ -60,6 +60,7 @@ class Action(models.TextChoices):
     RECORD_ELIGIBILITY = "record_eligibility", "Record eligible or ineligible"
     IMPORT_LEGACY_DETERMINATION = "import_legacy_determination", "Import a legacy determination"
     ADD_RECORD = "add_record", "Add a record"
+    WITHDRAW_RECORD = "withdraw_record", "Withdraw a record filed by mistake"
     MARK_RECORDS_COMPLETE = "mark_records_complete", "Mark records complete"
     PROCEED_WITHOUT_RECORDS = "proceed_without_records", "Proceed without complete records"
     ASSIGN_REVIEWER = "assign_reviewer", "Assign a reviewer"
@@ -120,9 +121,14 @@ STATUS_ACTIONS: dict[str, frozenset[Action]] = {
     S.TERMINATED: frozenset(),
 }
 
-# Every open case takes more records, and may be terminated (treatment authorized, or withdrawn).
+# Every open case takes more records, withdraws one filed by mistake before the letter is
+# issued, and may be terminated (treatment authorized, or withdrawn).
 for _status in OPEN_STATUSES:
-    STATUS_ACTIONS[_status] = STATUS_ACTIONS[_status] | {A.ADD_RECORD, A.TERMINATE}
+    STATUS_ACTIONS[_status] = STATUS_ACTIONS[_status] | {
+        A.ADD_RECORD,
+        A.WITHDRAW_RECORD,
+        A.TERMINATE,
+    }
 
 # 8 CCR 9792.10.4(c): a standard review converts to expedited until its determination is in.
 for _status in CONVERTIBLE_STATUSES:

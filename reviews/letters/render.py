@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from cases.clock.calculator import Facts, compute
 from cases.lifecycle.models import Case, CaseOutcome, Outcome, PartyRole
+from cases.records.selectors import records_in_file
 from cases.states import licensure_display
 from reviews.determination.citations import CLAIMS_ADMINISTRATOR, EXPERT_REVIEWER, citation_render
 from reviews.determination.models import Determination
@@ -239,7 +240,9 @@ def letter_context(
                     "date": letter_date(record.document_date) or "undated",
                     "pages": record.pages,
                 }
-                for record in case.records.order_by(F("document_date").asc(nulls_last=True), "id")
+                for record in records_in_file(case).order_by(
+                    F("document_date").asc(nulls_last=True), "id"
+                )
             ],
             "overturned": any(d.outcome == Outcome.OVERTURNED for d in decisions),
         }
