@@ -335,6 +335,23 @@ def letter_issued(
     )
 
 
+def letter_amended(
+    *, case: Case, actor: User | None, letter: LetterLike, amends: LetterLike
+) -> CaseEvent:
+    """An amended version was requested (re-authenticated); letter_issued follows once it is
+    signed and served."""
+    return event_record(
+        case=case,
+        type=EventType.LETTER_AMENDED,
+        actor=actor,
+        letter_id=letter.pk,
+        version=letter.version,
+        amends_version=amends.version,
+        amends_mailing_date=amends.mailing_date.isoformat() if amends.mailing_date else None,
+        reason=letter.correction_note,
+    )
+
+
 def letter_delivered(*, case: Case, letter: LetterLike, delivery: DeliveryLike) -> CaseEvent:
     return event_record(
         case=case,

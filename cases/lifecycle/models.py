@@ -353,6 +353,7 @@ class EventType(models.TextChoices):
     DETERMINATION_APPROVED = "determination_approved", "Determination approved"
     LETTER_ISSUED = "letter_issued", "Letter issued"
     LETTER_DELIVERED = "letter_delivered", "Letter delivered"
+    LETTER_AMENDED = "letter_amended", "Amended letter requested"
     CASE_TERMINATED = "case_terminated", "Case terminated"
     CASE_REMANDED = "case_remanded", "Case remanded"
     CASE_DEFERRED = "case_deferred", "Deferred for a liability dispute"

@@ -68,6 +68,7 @@ class Action(models.TextChoices):
     EDIT_DETERMINATION = "edit_determination", "Write the determination"
     REVIEW_QUALITY = "review_quality", "Review the determination's quality"
     ISSUE_LETTER = "issue_letter", "Issue the letter"
+    AMEND_LETTER = "amend_letter", "Issue an amended letter"
     REMAND = "remand", "Remand for a new review"
     TERMINATE = "terminate", "Terminate the review"
     DEFER_FOR_LIABILITY = "defer_for_liability", "Defer for a liability dispute"
@@ -114,8 +115,9 @@ STATUS_ACTIONS: dict[str, frozenset[Action]] = {
     S.SUBMITTED: frozenset({A.REVIEW_QUALITY}),
     S.RETURNED: frozenset({A.EDIT_DETERMINATION}),
     S.APPROVED: frozenset({A.ISSUE_LETTER}),
-    # A corrected letter version is the letter's own matter (its status), not the case's.
-    S.ISSUED: frozenset({A.REMAND}),
+    # Once issued, a fact is corrected only by an amended letter: a new signed version that says
+    # what it corrects, served again to every party (issue 10).
+    S.ISSUED: frozenset({A.REMAND, A.AMEND_LETTER}),
     S.REMANDED: frozenset({A.ASSIGN_REVIEWER}),
     S.INELIGIBLE: frozenset(),
     S.TERMINATED: frozenset(),

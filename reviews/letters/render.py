@@ -26,7 +26,7 @@ from cases.states import licensure_display
 from reviews.determination.citations import CLAIMS_ADMINISTRATOR, EXPERT_REVIEWER, citation_render
 from reviews.determination.models import Determination
 from reviews.letters.models import Letter, LetterText
-from reviews.letters.selectors import letter_service_facts
+from reviews.letters.selectors import letter_amends, letter_service_facts
 from reviews.organization.models import Organization
 from reviews.organization.services import organization_current
 
@@ -222,6 +222,7 @@ def letter_context(
         "certifications": ", ".join(determination.reviewer_certifications),
         "summary": determination.clinical_summary.strip(),
         "items": items,
+        "amendment": _amendment(letter),
     }
     if public:
         return context
@@ -249,6 +250,19 @@ def letter_context(
     )
     context.update(letter_dates(letter, today=today))
     return context
+
+
+def _amendment(letter: Letter | None) -> dict | None:
+    """An amended version prints what it amends and why (issue 10): "This letter amends the
+    letter of <date>: <reason>"."""
+    amends = letter_amends(letter) if letter is not None else None
+    if amends is None:
+        return None
+    return {
+        "date": letter_date(amends.mailing_date) or "an earlier date",
+        "version": amends.version,
+        "reason": letter.correction_note,
+    }
 
 
 def letter_dates(letter: Letter | None, *, today: dt.date) -> dict[str, str]:
