@@ -335,6 +335,16 @@ def letter_issued(
     )
 
 
+def case_facts_edited(
+    *, case: Case, actor: User | None, changes: list[dict], moved: list[dict]
+) -> CaseEvent:
+    """Facts corrected before issue: each field's old and new value, and each deadline the
+    correction moved (from, to)."""
+    return event_record(
+        case=case, type=EventType.FACTS_EDITED, actor=actor, changes=changes, moved=moved
+    )
+
+
 def letter_amended(
     *, case: Case, actor: User | None, letter: LetterLike, amends: LetterLike
 ) -> CaseEvent:

@@ -362,6 +362,7 @@ class EventType(models.TextChoices):
     INFORMATION_RECEIVED = "information_received", "Requested information received"
     CASE_CONSOLIDATED = "case_consolidated", "Applications consolidated"
     CASE_EXPEDITED = "case_expedited", "Converted to expedited review"
+    FACTS_EDITED = "facts_edited", "Case facts corrected"
     REMINDER_SENT = "reminder_sent", "Reminder sent"
     ESCALATION_SENT = "escalation_sent", "Escalation sent"
     TRANSITION_REFUSED = "transition_refused", "Action refused"

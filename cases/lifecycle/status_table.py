@@ -60,6 +60,7 @@ class Action(models.TextChoices):
     RECORD_ELIGIBILITY = "record_eligibility", "Record eligible or ineligible"
     IMPORT_LEGACY_DETERMINATION = "import_legacy_determination", "Import a legacy determination"
     ADD_RECORD = "add_record", "Add a record"
+    EDIT_FACTS = "edit_facts", "Correct the case facts"
     WITHDRAW_RECORD = "withdraw_record", "Withdraw a record filed by mistake"
     MARK_RECORDS_COMPLETE = "mark_records_complete", "Mark records complete"
     PROCEED_WITHOUT_RECORDS = "proceed_without_records", "Proceed without complete records"
@@ -123,12 +124,14 @@ STATUS_ACTIONS: dict[str, frozenset[Action]] = {
     S.TERMINATED: frozenset(),
 }
 
-# Every open case takes more records, withdraws one filed by mistake before the letter is
-# issued, and may be terminated (treatment authorized, or withdrawn).
+# Every open case takes more records, withdraws one filed by mistake and has its facts
+# corrected before the letter is issued (issue 10), and may be terminated (treatment
+# authorized, or withdrawn).
 for _status in OPEN_STATUSES:
     STATUS_ACTIONS[_status] = STATUS_ACTIONS[_status] | {
         A.ADD_RECORD,
         A.WITHDRAW_RECORD,
+        A.EDIT_FACTS,
         A.TERMINATE,
     }
 

@@ -31,6 +31,7 @@ EXPECTED = {
         A.CONVERT_TO_EXPEDITED,
         A.ADD_RECORD,
         A.WITHDRAW_RECORD,
+        A.EDIT_FACTS,
         A.TERMINATE,
     },
     S.DEFERRED: {
@@ -39,6 +40,7 @@ EXPECTED = {
         A.CONVERT_TO_EXPEDITED,
         A.ADD_RECORD,
         A.WITHDRAW_RECORD,
+        A.EDIT_FACTS,
         A.TERMINATE,
     },
     # The ineligible finding for want of the information waits for its due date (below).
@@ -47,9 +49,16 @@ EXPECTED = {
         A.CONVERT_TO_EXPEDITED,
         A.ADD_RECORD,
         A.WITHDRAW_RECORD,
+        A.EDIT_FACTS,
         A.TERMINATE,
     },
-    S.ELIGIBLE: {A.CONVERT_TO_EXPEDITED, A.ADD_RECORD, A.WITHDRAW_RECORD, A.TERMINATE},
+    S.ELIGIBLE: {
+        A.CONVERT_TO_EXPEDITED,
+        A.ADD_RECORD,
+        A.WITHDRAW_RECORD,
+        A.EDIT_FACTS,
+        A.TERMINATE,
+    },
     S.AWAITING_RECORDS: {
         A.MARK_RECORDS_COMPLETE,
         A.IMPORT_LEGACY_DETERMINATION,
@@ -57,6 +66,7 @@ EXPECTED = {
         A.CONVERT_TO_EXPEDITED,
         A.ADD_RECORD,
         A.WITHDRAW_RECORD,
+        A.EDIT_FACTS,
         A.TERMINATE,
     },
     S.RECORDS_COMPLETE: {
@@ -65,6 +75,7 @@ EXPECTED = {
         A.CONVERT_TO_EXPEDITED,
         A.ADD_RECORD,
         A.WITHDRAW_RECORD,
+        A.EDIT_FACTS,
         A.TERMINATE,
     },
     S.REVIEWER_ASSIGNED: {
@@ -72,6 +83,7 @@ EXPECTED = {
         A.CONVERT_TO_EXPEDITED,
         A.ADD_RECORD,
         A.WITHDRAW_RECORD,
+        A.EDIT_FACTS,
         A.TERMINATE,
     },
     S.IN_REVIEW: {
@@ -79,12 +91,13 @@ EXPECTED = {
         A.CONVERT_TO_EXPEDITED,
         A.ADD_RECORD,
         A.WITHDRAW_RECORD,
+        A.EDIT_FACTS,
         A.TERMINATE,
     },
     # Once the determination is submitted there is no review left to expedite.
-    S.SUBMITTED: {A.REVIEW_QUALITY, A.ADD_RECORD, A.WITHDRAW_RECORD, A.TERMINATE},
-    S.RETURNED: {A.EDIT_DETERMINATION, A.ADD_RECORD, A.WITHDRAW_RECORD, A.TERMINATE},
-    S.APPROVED: {A.ISSUE_LETTER, A.ADD_RECORD, A.WITHDRAW_RECORD, A.TERMINATE},
+    S.SUBMITTED: {A.REVIEW_QUALITY, A.ADD_RECORD, A.WITHDRAW_RECORD, A.EDIT_FACTS, A.TERMINATE},
+    S.RETURNED: {A.EDIT_DETERMINATION, A.ADD_RECORD, A.WITHDRAW_RECORD, A.EDIT_FACTS, A.TERMINATE},
+    S.APPROVED: {A.ISSUE_LETTER, A.ADD_RECORD, A.WITHDRAW_RECORD, A.EDIT_FACTS, A.TERMINATE},
     # An issued letter is corrected only by an amended version (issue 10).
     S.ISSUED: {A.REMAND, A.AMEND_LETTER},
     S.REMANDED: {
@@ -92,6 +105,7 @@ EXPECTED = {
         A.CONVERT_TO_EXPEDITED,
         A.ADD_RECORD,
         A.WITHDRAW_RECORD,
+        A.EDIT_FACTS,
         A.TERMINATE,
     },
     S.INELIGIBLE: set(),
