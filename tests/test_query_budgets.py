@@ -421,6 +421,20 @@ def _case_detail_received(people, size):
     )
 
 
+@budget(
+    "casefile:case_facts_edit",
+    5,
+    why="session, user, case with parties and items (the page's forms read them prefetched)",
+)
+def _case_facts_edit(people, size):
+    case = received_case(size)
+    return Visit(
+        people.case_admin,
+        reverse("casefile:case_facts_edit", args=[case.case_number]),
+        shows=("Edit the facts", f"Item {size}"),
+    )
+
+
 # The panels htmx refreshes: session, user, case with parties and items, and the panel's rows.
 CASE_PANELS = {"header": 5, "clock": 7, "workflow": 6, "records": 6, "history": 6}
 

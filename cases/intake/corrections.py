@@ -155,6 +155,8 @@ def case_facts_edit(
             "The facts of a closed case cannot be edited: once the letter is issued, only an "
             "amended letter corrects it."
         )
+    if "date_assigned" in changes and case.date_assigned and not changes["date_assigned"]:
+        raise ValidationError("The notice of assignment was sent: give its date.")
     if "date_assigned" in changes and case.date_assigned is None:
         raise ValidationError(
             "The notice of assignment has not been sent: record eligibility and send it."

@@ -3,12 +3,14 @@ old and new values, and the deadlines a correction moves."""
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from cases.intake.corrections import case_facts_edit
 from cases.intake.services import case_create
 from cases.intake.validation import intake_validate
 from cases.lifecycle.history import case_history
 from cases.lifecycle.models import Case, CaseEvent, CaseStatus, EventType
+from tests.cases.helpers import HTMX
 from tests.factories import intake_payload
 
 pytestmark = pytest.mark.django_db
@@ -83,3 +85,26 @@ def test_an_issued_case_is_corrected_only_by_an_amended_letter(noticed, case_adm
     noticed.save()
     with pytest.raises(ValidationError, match="only an amended letter corrects it"):
         case_facts_edit(case=noticed, actor=case_admin, changes={"claim_number": "X-1"})
+
+
+def test_the_facts_page_edits_by_plain_post_and_htmx(admin_client, noticed):
+    url = reverse("casefile:case_facts_edit", args=[noticed.case_number])
+    page = admin_client.get(url)
+    assert page.status_code == 200 and "05-123456" in page.content.decode()
+
+    refused = admin_client.post(url, {"section": "case", "date_of_injury": "2016-12-01"}, **HTMX)
+    assert "cannot be after the UR decision" in refused.content.decode()
+
+    done = admin_client.post(
+        url,
+        {
+            "section": "case",
+            "claim_number": "05-654321",
+            "notice_sent_by": "mail",
+        },
+    )
+    assert done.status_code == 302
+    noticed.refresh_from_db()
+    assert noticed.claim_number == "05-654321"
+    case_page = admin_client.get(done["Location"]).content.decode()
+    assert "Records due moved from" in case_page

@@ -178,6 +178,7 @@ def page_markers(case_number):
         A.MARK_RECORDS_COMPLETE: "Mark records complete</button>",
         A.PROCEED_WITHOUT_RECORDS: 'name="proceed_without"',
         A.ADD_RECORD: reverse("casefile:case_record_add", args=[case_number]),
+        A.EDIT_FACTS: reverse("casefile:case_facts_edit", args=[case_number]),
         A.ASSIGN_REVIEWER: reverse("assignment:case_assign", args=[case_number]),
         A.TERMINATE: reverse("casefile:case_terminate", args=[case_number]),
         A.REMAND: reverse("casefile:case_remand", args=[case_number]),
