@@ -121,8 +121,12 @@ def case_get_for(user, case_number: str) -> Case:
 
 
 def record_get_for(user, case: Case, record_id: int):
+    """A record of a case the user may see, or 404. A withdrawn record (filed by mistake) opens
+    for case administrators only: to everyone else it looks like one that does not exist."""
     record = case.records.filter(pk=record_id).first()
     if record is None or not cases_visible_to(user).filter(pk=case.pk).exists():
+        raise Http404("No such record.")
+    if record.withdrawn_at is not None and not may(user, Ability.MANAGE_CASES):
         raise Http404("No such record.")
     return record
 

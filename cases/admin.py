@@ -8,6 +8,22 @@ from cases.records.models import MedicalRecord
 from cases.reminders.models import ClockNotice
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For looking up: no add, change or delete. Cases, determinations, letters, assignments and
+    events change only through the services, which check the status table and write the event
+    log; an admin form would go around both (and "Add case" would create a case in any status)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Case numbers are never reused and the file is evidence: nothing is deleted.
+        return False
+
+
 class ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
@@ -33,40 +49,21 @@ class RecordInline(ReadOnlyInline):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(ReadOnlyAdmin):
     list_display = ("case_number", "status", "priority", "worker_last_name", "due_on")
     list_filter = ("status", "priority")
     search_fields = ("case_number", "claim_number", "application_id", "worker_last_name")
     inlines = [PartyInline, ItemInline, RecordInline]
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        # Case numbers are never reused and the file is evidence: nothing is deleted.
-        return False
-
 
 @admin.register(CaseEvent)
-class CaseEventAdmin(admin.ModelAdmin):
+class CaseEventAdmin(ReadOnlyAdmin):
     list_display = ("case", "type", "actor", "created_at")
     list_filter = ("type",)
     search_fields = ("case__case_number",)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ClockNotice)
-class ClockNoticeAdmin(admin.ModelAdmin):
+class ClockNoticeAdmin(ReadOnlyAdmin):
     list_display = ("case", "kind", "due_on", "recipient", "sent_at")
     list_filter = ("kind",)
-
-    def has_change_permission(self, request, obj=None):
-        return False

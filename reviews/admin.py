@@ -1,10 +1,13 @@
 """The roster in Django admin, for system administrators: one page per reviewer with their
-licences, affiliations and leave inline."""
+licences, affiliations and leave inline. Assignments, determinations and letters are shown
+read-only: they change only through the services."""
 
 from django.contrib import admin
 
+from cases.admin import ReadOnlyAdmin, ReadOnlyInline
 from reviews.assignment.models import Assignment, CaseConflict
 from reviews.determination.models import Determination, ItemDecision
+from reviews.letters.models import Letter, LetterDelivery
 from reviews.roster.models import (
     Affiliation,
     CategorySpecialty,
@@ -62,15 +65,11 @@ class CategorySpecialtyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(ReadOnlyAdmin):
     list_display = ("case", "reviewer", "round", "status", "assigned_at", "responded_at")
     list_filter = ("status",)
     search_fields = ("case__case_number", "reviewer__username")
     raw_id_fields = ("case", "reviewer", "assigned_by")
-
-    def has_change_permission(self, request, obj=None):
-        # Assignments change only through the services, which keep the case and its log in step.
-        return False
 
 
 @admin.register(CaseConflict)
@@ -79,19 +78,29 @@ class CaseConflictAdmin(admin.ModelAdmin):
     raw_id_fields = ("case", "reviewer")
 
 
-class ItemDecisionInline(admin.TabularInline):
+class ItemDecisionInline(ReadOnlyInline):
     model = ItemDecision
-    extra = 0
-    can_delete = False
 
 
 @admin.register(Determination)
-class DeterminationAdmin(admin.ModelAdmin):
+class DeterminationAdmin(ReadOnlyAdmin):
     list_display = ("case", "round", "status", "decision_date", "imported")
     list_filter = ("status", "imported")
     search_fields = ("case__case_number",)
     raw_id_fields = ("case", "reviewer")
     inlines = [ItemDecisionInline]
 
-    def has_change_permission(self, request, obj=None):
-        return False
+
+class LetterDeliveryInline(ReadOnlyInline):
+    model = LetterDelivery
+
+
+@admin.register(Letter)
+class LetterAdmin(ReadOnlyAdmin):
+    """Signed bytes never change; a correction is an amended version made on the case page."""
+
+    list_display = ("case", "version", "status", "mailing_date", "signed_at")
+    list_filter = ("status",)
+    search_fields = ("case__case_number", "party_sha256")
+    exclude = ("party_pdf", "public_pdf")
+    inlines = [LetterDeliveryInline]

@@ -93,6 +93,7 @@ NOT_BUDGETED_NAMESPACES = {
 # this list honest: each answers GET with 405 for the role that may post to it.
 POST_ONLY = {
     "casefile:case_record_add": Role.CASE_ADMIN,
+    "casefile:case_record_withdraw": Role.CASE_ADMIN,
     "casefile:case_eligibility": Role.CASE_ADMIN,
     "casefile:case_records_complete": Role.CASE_ADMIN,
     "casefile:case_terminate": Role.CASE_ADMIN,
@@ -468,6 +469,20 @@ def _case_detail_received(people, size):
         people.case_admin,
         reverse("casefile:case_detail", args=[case.case_number]),
         shows=("Eligible", f"Item {size}", f"Progress report {size}"),
+    )
+
+
+@budget(
+    "casefile:case_facts_edit",
+    5,
+    why="session, user, case with parties and items (the page's forms read them prefetched)",
+)
+def _case_facts_edit(people, size):
+    case = received_case(size)
+    return Visit(
+        people.case_admin,
+        reverse("casefile:case_facts_edit", args=[case.case_number]),
+        shows=("Edit the facts", f"Item {size}"),
     )
 
 

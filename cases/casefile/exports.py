@@ -162,7 +162,10 @@ def case_export(
                 for item in case.items.all()
             ],
             "records": [
-                _record(record, include_content=include_content) for record in case.records.all()
+                # A withdrawn record (another patient's) must not come back on re-import.
+                _record(record, include_content=include_content)
+                for record in case.records.all()
+                if not record.withdrawn
             ],
             "determination": reviewer["determination"],
             "status": case.status,

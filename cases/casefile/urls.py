@@ -1,13 +1,23 @@
 from django.urls import path
 
-from cases.casefile import screen_views, views
+from cases.casefile import facts_views, screen_views, views
 
 app_name = "casefile"
 urlpatterns = [
     path("", views.home, name="home"),
     path("cases/", views.case_list, name="case_list"),
     path("cases/<str:case_number>/", views.case_detail, name="case_detail"),
+    path(
+        "cases/<str:case_number>/facts/",
+        facts_views.case_facts_edit_page,
+        name="case_facts_edit",
+    ),
     path("cases/<str:case_number>/records/", views.case_record_add, name="case_record_add"),
+    path(
+        "cases/<str:case_number>/records/<int:record_id>/withdraw/",
+        views.case_record_withdraw,
+        name="case_record_withdraw",
+    ),
     path("cases/<str:case_number>/eligibility/", views.case_eligibility, name="case_eligibility"),
     path(
         "cases/<str:case_number>/records-complete/",

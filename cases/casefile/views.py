@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
-from cases.access import Ability, access_required, case_get_for, may
+from cases.access import Ability, access_required, case_get_for, may, record_get_for
 from cases.casefile.forms import CaseFilterForm, RemandForm, TerminateForm
 from cases.casefile.selectors import case_clock_with_letter, case_list_for
 from cases.eligibility import services as eligibility
@@ -39,7 +39,8 @@ from cases.lifecycle.history import case_history
 from cases.lifecycle.models import Case, CaseStatus
 from cases.lifecycle.status_table import Action, allowed_actions
 from cases.records.forms import RecordAddForm
-from cases.records.services import record_add
+from cases.records.selectors import records_in_file
+from cases.records.services import record_add, record_withdraw
 from cases.registry import reviewer_side
 
 CASES_PER_PAGE = 50
@@ -152,7 +153,9 @@ def _case_context(request, case: Case, *, panel: str | None = None, **bound) -> 
     if panel in (None, "clock") and case.expedited_on:
         context["expedited_due"] = expedited_due_dates(case)
     if panel in (None, "records"):
-        context["records"] = list(case.records.all())
+        # Administrators see a withdrawn record struck through with its reason; no one else
+        # sees it at all.
+        context["records"] = list(case.records.all() if can_manage else records_in_file(case))
         context["records_pending"] = any(record.pages is None for record in context["records"])
     if panel in (None, "record-add") and Action.ADD_RECORD in actions:
         context["record_form"] = bound.get("record_form") or RecordAddForm(prefix="record")
@@ -215,6 +218,30 @@ def case_record_add(request, case_number: str):
                 request, case.case_number, f"Record “{record['title']}” added.", panel="record-add"
             )
     return _action_refused(request, case, panel="record-add", record_form=form)
+
+
+@access_required(Ability.MANAGE_CASES)
+@require_POST
+def case_record_withdraw(request, case_number: str, record_id: int):
+    case = case_get_for(request.user, case_number)
+    record = record_get_for(request.user, case, record_id)
+    try:
+        record_withdraw(record=record, actor=request.user, reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        if not wants_fragment(request):
+            return redirect("casefile:case_detail", case_number=case.case_number)
+        response = render(
+            request, "cases/case_detail.html#records", _case_context(request, case, panel="records")
+        )
+        response.content += _messages_oob(request).encode()
+        return response
+    return _action_done(
+        request,
+        case.case_number,
+        f"Record “{record.title}” withdrawn: kept on file, out of the review and the letter.",
+        panel="records",
+    )
 
 
 @access_required(Ability.MANAGE_CASES)

@@ -119,7 +119,10 @@ def signed(case: Case) -> EligibilityCheck:
 
 def ur_decision_on_file(case: Case) -> EligibilityCheck:
     # 8 CCR 9792.10.1(b)(1): the application comes with a copy of the UR decision.
-    has_ur = any(record.kind == RecordKind.UR_DECISION for record in case.records.all())
+    has_ur = any(
+        record.kind == RecordKind.UR_DECISION and not record.withdrawn
+        for record in case.records.all()
+    )
     result = CheckResult.PASSES if has_ur else CheckResult.FAILS
     text = (
         "A record of kind 'UR decision' is on file."

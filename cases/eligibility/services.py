@@ -27,6 +27,7 @@ from cases.lifecycle.services import (
 )
 from cases.lifecycle.status_table import Action, allowed_actions
 from cases.records.models import MedicalRecord, RecordKind
+from cases.records.selectors import records_in_file
 from cases.registry import reviewer_side
 
 # Records that are not medical records to decide on: the UR decision and the application form
@@ -206,7 +207,7 @@ def case_records_complete(
         raise ValidationError("Records cannot be marked complete on a future date.")
     if case.date_assigned and on < case.date_assigned:
         raise ValidationError("Records cannot be complete before the notice of assignment.")
-    medical = case.records.exclude(kind__in=NOT_MEDICAL_RECORDS)
+    medical = records_in_file(case).exclude(kind__in=NOT_MEDICAL_RECORDS)
     due = case.clock.records_due_on
     if proceed_without and Action.PROCEED_WITHOUT_RECORDS not in allowed_actions(case, today=today):
         raise ValidationError(

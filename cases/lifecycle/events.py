@@ -187,6 +187,20 @@ def record_opened(*, case: Case, actor: User | None, record: MedicalRecordLike) 
     )
 
 
+def record_withdrawn(
+    *, case: Case, actor: User | None, record: MedicalRecordLike, reason: str
+) -> CaseEvent:
+    return event_record(
+        case=case,
+        type=EventType.RECORD_WITHDRAWN,
+        actor=actor,
+        record_id=record.pk,
+        title=record.title,
+        sha256=record.sha256,
+        reason=reason,
+    )
+
+
 def records_completed(
     *, case: Case, actor: User | None, complete: bool, late: bool, from_status: str
 ) -> CaseEvent:
@@ -329,6 +343,33 @@ def letter_issued(
         legacy=letter.determination.imported,
         from_status=from_status,
         to_status=case.status,
+    )
+
+
+def case_facts_edited(
+    *, case: Case, actor: User | None, changes: list[dict], moved: list[dict]
+) -> CaseEvent:
+    """Facts corrected before issue: each field's old and new value, and each deadline the
+    correction moved (from, to)."""
+    return event_record(
+        case=case, type=EventType.FACTS_EDITED, actor=actor, changes=changes, moved=moved
+    )
+
+
+def letter_amended(
+    *, case: Case, actor: User | None, letter: LetterLike, amends: LetterLike
+) -> CaseEvent:
+    """An amended version was requested (re-authenticated); letter_issued follows once it is
+    signed and served."""
+    return event_record(
+        case=case,
+        type=EventType.LETTER_AMENDED,
+        actor=actor,
+        letter_id=letter.pk,
+        version=letter.version,
+        amends_version=amends.version,
+        amends_mailing_date=amends.mailing_date.isoformat() if amends.mailing_date else None,
+        reason=letter.correction_note,
     )
 
 

@@ -114,6 +114,16 @@ def event_summary(event: CaseEvent) -> list[str]:
         lines.append("Records came after their due date")
     if details.get("determination_due_on"):
         lines.append(f"Determination due {_date_text(details['determination_due_on'])}")
+    if event.type == EventType.FACTS_EDITED:
+        for change in details.get("changes") or []:
+            old = _date_text(change["old"]) if change.get("old") not in (None, "") else "(none)"
+            new = _date_text(change["new"]) if change.get("new") not in (None, "") else "(none)"
+            lines.append(f"{change['field']}: {old} → {new}")
+        for move in details.get("moved") or []:
+            lines.append(
+                f"{move['deadline']} moved from {_date_text(move['from'])} to "
+                f"{_date_text(move['to'])}"
+            )
     if event.type == EventType.CASE_TERMINATED and details.get("reason"):
         lines.append(_TERMINATION_WORDS.get(details["reason"], details["reason"]))
     elif details.get("reason"):

@@ -60,6 +60,8 @@ class Action(models.TextChoices):
     RECORD_ELIGIBILITY = "record_eligibility", "Record eligible or ineligible"
     IMPORT_LEGACY_DETERMINATION = "import_legacy_determination", "Import a legacy determination"
     ADD_RECORD = "add_record", "Add a record"
+    EDIT_FACTS = "edit_facts", "Correct the case facts"
+    WITHDRAW_RECORD = "withdraw_record", "Withdraw a record filed by mistake"
     MARK_RECORDS_COMPLETE = "mark_records_complete", "Mark records complete"
     PROCEED_WITHOUT_RECORDS = "proceed_without_records", "Proceed without complete records"
     ASSIGN_REVIEWER = "assign_reviewer", "Assign a reviewer"
@@ -67,6 +69,7 @@ class Action(models.TextChoices):
     EDIT_DETERMINATION = "edit_determination", "Write the determination"
     REVIEW_QUALITY = "review_quality", "Review the determination's quality"
     ISSUE_LETTER = "issue_letter", "Issue the letter"
+    AMEND_LETTER = "amend_letter", "Issue an amended letter"
     REMAND = "remand", "Remand for a new review"
     TERMINATE = "terminate", "Terminate the review"
     DEFER_FOR_LIABILITY = "defer_for_liability", "Defer for a liability dispute"
@@ -113,16 +116,24 @@ STATUS_ACTIONS: dict[str, frozenset[Action]] = {
     S.SUBMITTED: frozenset({A.REVIEW_QUALITY}),
     S.RETURNED: frozenset({A.EDIT_DETERMINATION}),
     S.APPROVED: frozenset({A.ISSUE_LETTER}),
-    # A corrected letter version is the letter's own matter (its status), not the case's.
-    S.ISSUED: frozenset({A.REMAND}),
+    # Once issued, a fact is corrected only by an amended letter: a new signed version that says
+    # what it corrects, served again to every party (issue 10).
+    S.ISSUED: frozenset({A.REMAND, A.AMEND_LETTER}),
     S.REMANDED: frozenset({A.ASSIGN_REVIEWER}),
     S.INELIGIBLE: frozenset(),
     S.TERMINATED: frozenset(),
 }
 
-# Every open case takes more records, and may be terminated (treatment authorized, or withdrawn).
+# Every open case takes more records, withdraws one filed by mistake and has its facts
+# corrected before the letter is issued (issue 10), and may be terminated (treatment
+# authorized, or withdrawn).
 for _status in OPEN_STATUSES:
-    STATUS_ACTIONS[_status] = STATUS_ACTIONS[_status] | {A.ADD_RECORD, A.TERMINATE}
+    STATUS_ACTIONS[_status] = STATUS_ACTIONS[_status] | {
+        A.ADD_RECORD,
+        A.WITHDRAW_RECORD,
+        A.EDIT_FACTS,
+        A.TERMINATE,
+    }
 
 # 8 CCR 9792.10.4(c): a standard review converts to expedited until its determination is in.
 for _status in CONVERTIBLE_STATUSES:

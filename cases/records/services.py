@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
@@ -103,6 +104,31 @@ def record_inspect_pages(*, record_id: int) -> MedicalRecord | None:
         record.pages = 0
     record.save(update_fields=["pages"])
     events.record_inspected(case=record.case, record=record)
+    return record
+
+
+@transaction.atomic
+def record_withdraw(*, record: MedicalRecord, actor, reason: str) -> MedicalRecord:
+    """Withdraw a record filed by mistake (another patient's PDF, a wrong upload): kept on
+    file, hidden from the reviewer and the letter, and the withdrawal is in the history.
+    Before the letter is issued only: a signed letter is corrected by an amended version."""
+    case = case_lock(record.case)
+    record = MedicalRecord.objects.select_for_update().get(pk=record.pk)
+    reason = (reason or "").strip()
+    if Action.WITHDRAW_RECORD not in allowed_actions(case):
+        raise ValidationError(
+            "A record cannot be withdrawn once the case is closed; an issued letter is "
+            "corrected by an amended version."
+        )
+    if record.withdrawn_at is not None:
+        raise ValidationError(f"“{record.title}” is already withdrawn.")
+    if not reason:
+        raise ValidationError("Say why the record is withdrawn (e.g. another patient's record).")
+    record.withdrawn_at = timezone.now()
+    record.withdrawn_reason = reason
+    record.withdrawn_by = actor if getattr(actor, "is_authenticated", False) else None
+    record.save(update_fields=["withdrawn_at", "withdrawn_reason", "withdrawn_by"])
+    events.record_withdrawn(case=case, actor=record.withdrawn_by, record=record, reason=reason)
     return record
 
 

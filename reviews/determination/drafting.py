@@ -148,6 +148,30 @@ def summary_prompts(case: Case, summary: str) -> list[Prompt]:
     ]
 
 
+# The blanks of the starter sentences: "…" (and "..." typed for it). A starter inserted and not
+# completed would print in the letter as "diagnosed as having …": never sent to a party.
+PLACEHOLDER = re.compile(r"…|\.\.\.")
+_PLACEHOLDER_CONTEXT = 30
+
+
+def placeholders_in(text: str) -> list[str]:
+    """Each place a blank is left in `text`, quoted with the words around it so the reviewer
+    finds it ("…reported … due to ….”); blanks close together are one place. Empty when none."""
+    text = text or ""
+    spans: list[list[int]] = []
+    for match in PLACEHOLDER.finditer(text):
+        start = max(0, match.start() - _PLACEHOLDER_CONTEXT)
+        end = min(len(text), match.end() + _PLACEHOLDER_CONTEXT)
+        if spans and start <= spans[-1][1]:
+            spans[-1][1] = end
+        else:
+            spans.append([start, end])
+    return [
+        f"{'…' if start else ''}{' '.join(text[start:end].split())}{'…' if end < len(text) else ''}"
+        for start, end in spans
+    ]
+
+
 def summary_body(case: Case, summary: str) -> str:
     """The summary without its drafted opening sentence: what the reviewer wrote."""
     return (summary or "").replace(opening_sentence(case), "", 1).strip()

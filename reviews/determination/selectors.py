@@ -6,6 +6,7 @@ from django.db.models import F, Prefetch
 from cases.access import case_get_for, own_get_for
 from cases.lifecycle.models import CaseEvent, CaseOutcome, CaseStatus, EventType
 from cases.lifecycle.status_table import Action, allowed_actions
+from cases.records.selectors import records_in_file
 from reviews.assignment.models import VISIBLE_ASSIGNMENT_STATUSES, Assignment, AssignmentStatus
 from reviews.assignment.selectors import expedited_first_on_case
 from reviews.determination.models import (
@@ -167,7 +168,7 @@ def determination_load(queryset):
 def case_records_for(user, case) -> list:
     """The case's medical records, each marked `opened` if this user has opened it."""
     opened = records_opened_by(user, case)
-    records = list(case.records.all())
+    records = list(records_in_file(case))
     for record in records:
         record.opened = record.pk in opened
     return records

@@ -24,7 +24,7 @@ from reviews.assignment.models import (
     AssignmentStatus,
     CaseConflict,
 )
-from reviews.determination.drafting import opening_sentence, summary_body
+from reviews.determination.drafting import opening_sentence, placeholders_in, summary_body
 from reviews.determination.models import (
     Determination,
     DeterminationStatus,
@@ -416,7 +416,8 @@ class DraftProblem:
 
 def determination_problems(determination) -> list[DraftProblem]:
     """What blocks signing (SPEC section 5, step 4): every item decided with its guideline and
-    a rationale of at least MIN_RATIONALE_CHARS, and a summary beyond its opening sentence."""
+    a rationale of at least MIN_RATIONALE_CHARS, a summary beyond its opening sentence, and no
+    starter prompt's blank ("…") left in the summary or a rationale."""
 
     problems = []
     body = summary_body(determination.case, determination.clinical_summary)
@@ -429,6 +430,11 @@ def determination_problems(determination) -> list[DraftProblem]:
                 "treatment to date, the latest examination, the request and the UR action.",
             )
         )
+    # A starter prompt's blank must never reach the letter (issue 10).
+    problems += [
+        DraftProblem(2, None, "Clinical case summary: " + _placeholder_detail(quoted))
+        for quoted in placeholders_in(determination.clinical_summary)
+    ]
     decisions = sorted(determination.decisions.all(), key=lambda d: d.item.position)
     if not decisions:
         problems.append(DraftProblem(3, None, "The case has no disputed item to decide."))
@@ -448,8 +454,13 @@ def determination_problems(determination) -> list[DraftProblem]:
             needs.append(
                 f"the rationale is too short ({length} characters; at least {MIN_RATIONALE_CHARS})."
             )
+        needs += [_placeholder_detail(quoted) for quoted in placeholders_in(decision.rationale)]
         problems += [DraftProblem(3, decision.pk, detail, label) for detail in needs]
     return problems
+
+
+def _placeholder_detail(quoted: str) -> str:
+    return f"complete the starter sentence: replace the … in “{quoted}”."
 
 
 @transaction.atomic

@@ -21,12 +21,13 @@ from django.utils import timezone
 
 from cases.clock.calculator import Facts, compute
 from cases.lifecycle.models import Case, CaseOutcome, Outcome, PartyRole
+from cases.records.selectors import records_in_file
 from cases.states import licensure_display
 from reviews.determination.citations import CLAIMS_ADMINISTRATOR, EXPERT_REVIEWER, citation_render
 from reviews.determination.models import Determination
 from reviews.letters.models import Letter, LetterText
 from reviews.letters.notice_text import DEFAULT_NOTICE_TEXT
-from reviews.letters.selectors import letter_service_facts
+from reviews.letters.selectors import letter_amends, letter_service_facts
 from reviews.organization.models import Organization
 from reviews.organization.services import organization_current
 
@@ -204,6 +205,8 @@ def letter_context(
         )
     context = {
         "public": public,
+        # No letter yet: the reviewer's preview, which marks what is left to complete.
+        "preview": letter is None,
         "title": f"Final Determination Letter {case.case_number}",
         "org": organization,
         "text": text,
@@ -222,6 +225,7 @@ def letter_context(
         "certifications": ", ".join(determination.reviewer_certifications),
         "summary": determination.clinical_summary.strip(),
         "items": items,
+        "amendment": _amendment(letter),
     }
     if public:
         return context
@@ -240,13 +244,28 @@ def letter_context(
                     "date": letter_date(record.document_date) or "undated",
                     "pages": record.pages,
                 }
-                for record in case.records.order_by(F("document_date").asc(nulls_last=True), "id")
+                for record in records_in_file(case).order_by(
+                    F("document_date").asc(nulls_last=True), "id"
+                )
             ],
             "overturned": any(d.outcome == Outcome.OVERTURNED for d in decisions),
         }
     )
     context.update(letter_dates(letter, today=today))
     return context
+
+
+def _amendment(letter: Letter | None) -> dict | None:
+    """An amended version prints what it amends and why (issue 10): "This letter amends the
+    letter of <date>: <reason>"."""
+    amends = letter_amends(letter) if letter is not None else None
+    if amends is None:
+        return None
+    return {
+        "date": letter_date(amends.mailing_date) or "an earlier date",
+        "version": amends.version,
+        "reason": letter.correction_note,
+    }
 
 
 def letter_dates(letter: Letter | None, *, today: dt.date) -> dict[str, str]:

@@ -45,3 +45,21 @@ def letter_service_for(case) -> LetterService | None:
         decision.outcome == Outcome.OVERTURNED for decision in letter.determination.decisions.all()
     )
     return LetterService(served_on=served_on, sent_by=sent_by, overturned=overturned)
+
+
+def letter_amends(letter: Letter) -> Letter | None:
+    """The version an amended letter corrects: the latest earlier signed version of the same
+    determination. None for a first letter, and for a remand's new round (a new review, not an
+    amendment)."""
+    if not letter.correction_note:
+        return None
+    return (
+        Letter.objects.filter(
+            case_id=letter.case_id,
+            determination_id=letter.determination_id,
+            version__lt=letter.version,
+        )
+        .exclude(party_sha256="")
+        .order_by("-version")
+        .first()
+    )

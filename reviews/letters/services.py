@@ -18,6 +18,7 @@ from django.utils import timezone
 from cases.lifecycle import events
 from cases.lifecycle.models import Case, CaseStatus, SentBy
 from cases.lifecycle.services import case_status_set
+from cases.lifecycle.status_table import Action, allowed_actions
 from reviews.assignment.models import Assignment, AssignmentStatus
 from reviews.determination.models import Determination, DeterminationStatus
 
@@ -34,6 +35,7 @@ from reviews.letters.render import (
     letter_recipients,
     letter_text_current,
 )
+from reviews.letters.selectors import letter_amends
 from reviews.letters.signing import pdf_sign
 from reviews.organization.models import Organization
 from reviews.organization.services import organization_current
@@ -183,7 +185,7 @@ def _delivery_message(letter: Letter, recipient: Recipient, organization: Organi
             f"This is version {letter.version} of the letter; it replaces every earlier version.",
         ]
         if letter.correction_note:
-            lines.append(f"Correction: {letter.correction_note}")
+            lines.append(f"It is an amended letter. Correction: {letter.correction_note}")
     verify_url = settings.SITE_URL.rstrip("/") + reverse("letters:letter_verify")
     lines += [
         "",
@@ -344,14 +346,36 @@ def letter_request(
     return letter
 
 
-def letter_correct(*, case: Case, actor, correction_note: str) -> Letter:
-    """Issue a corrected version of the case's letter from its latest determination."""
+@transaction.atomic
+def letter_correct(*, case: Case, actor, correction_note: str, password: str) -> Letter:
+    """Issue an amended version of an issued case's letter (re-authenticated): rendered from
+    the determination and the case as they stand, marked AMENDED with the reason printed, and
+    served again to every party as the first version was. Earlier versions stay on file and
+    verify as superseded."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if Action.AMEND_LETTER not in allowed_actions(case):
+        raise ValidationError(
+            f"A case that is {CaseStatus(case.status).label.lower()} has no issued letter to amend."
+        )
+    if not password or not actor.check_password(password):
+        raise ValidationError(
+            "That is not your password. Enter the password you sign in with to issue an "
+            "amended letter.",
+            code="password",
+        )
     determination = (
         Determination.objects.filter(case=case, letters__isnull=False).order_by("-round").first()
     )
     if determination is None:
         raise ValidationError(f"{case.case_number} has no letter to correct.")
-    return letter_request(determination=determination, actor=actor, correction_note=correction_note)
+    letter = letter_request(
+        determination=determination, actor=actor, correction_note=correction_note
+    )
+    amends = letter_amends(letter)
+    if amends is None:
+        raise ValidationError(f"{case.case_number} has no signed letter to amend.")
+    events.letter_amended(case=case, actor=actor, letter=letter, amends=amends)
+    return letter
 
 
 @transaction.atomic

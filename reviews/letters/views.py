@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.access import Ability, access_required, case_get_for, may
+from cases.lifecycle.status_table import Action, allowed_actions
 from reviews.determination.selectors import workspace_for
 from reviews.letters import notices, services, verify
 from reviews.letters.models import Letter, LetterStatus, LetterText, Notice, NoticeKind
@@ -64,11 +65,16 @@ logger = logging.getLogger(__name__)
 
 class CorrectionForm(forms.Form):
     correction_note = forms.CharField(
-        label="What the corrected version changes",
+        label="What the amended version corrects",
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
-        help_text="Recorded with the new version and told to the parties in the e-mail. The "
-        "current version stays on file and retrievable.",
+        help_text="Printed in the letter (“This letter amends the letter of …: …”) and told to "
+        "the parties in the e-mail. The current version stays on file and retrievable.",
+    )
+    password = forms.CharField(
+        label="Your password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="An amended letter is signed and served again to every party: confirm it is you.",
     )
 
 
@@ -118,6 +124,7 @@ def letters_panel_context(user, case, *, correction_form=None) -> dict:
         can_manage
         and latest is not None
         and latest.status in (LetterStatus.SIGNED, LetterStatus.DELIVERED)
+        and Action.AMEND_LETTER in allowed_actions(case)
     )
     return {
         "case": case,
@@ -257,15 +264,18 @@ def letter_correct(request, case_number):
     if form.is_valid():
         try:
             letter = services.letter_correct(
-                case=case, actor=request.user, correction_note=form.cleaned_data["correction_note"]
+                case=case,
+                actor=request.user,
+                correction_note=form.cleaned_data["correction_note"],
+                password=form.cleaned_data["password"],
             )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(
                 request,
-                f"Version {letter.version} is being rendered, signed and sent; version "
-                f"{letter.version - 1} stays on file.",
+                f"Amended version {letter.version} is being rendered, signed and served again "
+                f"to every party; version {letter.version - 1} stays on file.",
             )
             if request.htmx:
                 return _panel(request, case)

@@ -7,6 +7,7 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from reviews.determination.drafting import PLACEHOLDER
 from reviews.letters.views import letters_panel_context
 
 register = template.Library()
@@ -44,6 +45,22 @@ def letter_paragraphs(value) -> str:
     text = str(value or "").strip().replace("\r\n", "\n")
     paragraphs = [part for part in re.split(r"\n\s*\n", text) if part.strip()]
     return mark_safe("".join(f"<p>{letter_text(part)}</p>" for part in paragraphs))
+
+
+@register.filter
+def placeholders_marked(html, preview: bool = False) -> str:
+    """In the reviewer's preview, each starter prompt's blank ("…") stands out so it is seen
+    before signing (submission refuses it). `html` is already escaped by letter_text."""
+    if not preview:
+        return html
+    return mark_safe(
+        PLACEHOLDER.sub(
+            lambda m: (
+                f'<mark class="placeholder" title="Complete this sentence">{m.group(0)}</mark>'
+            ),
+            str(html),
+        )
+    )
 
 
 @register.inclusion_tag("letters/partials/case_letters.html", takes_context=True)

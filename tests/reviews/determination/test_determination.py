@@ -388,6 +388,28 @@ def test_an_mtus_citation_needs_its_text_but_none_needs_nothing():
     assert determination_problems(determination) == []
 
 
+def test_a_starter_prompt_left_in_the_summary_or_a_rationale_blocks_signing():
+    case, reviewer, determination = case_in_review()
+    determination_fill(determination)
+    starter = next(p for p in summary_prompts(case, "") if p.key == "mechanism").starter
+    determination.clinical_summary += " " + starter
+    determination.save()
+    decision = determination.decisions.get()
+    decision.rationale = "The guideline recommends ... so the request is not medically necessary."
+    decision.save()
+
+    messages = [problem.message for problem in determination_problems(determination)]
+    assert messages == [
+        "Clinical case summary: complete the starter sentence: replace the … in "
+        "“…. The injured worker reported … due to ….”.",
+        f"Item 1 ({decision.item.description}): complete the starter sentence: replace the … "
+        "in “The guideline recommends ... so the request is not medical…”.",
+    ]
+    with pytest.raises(ValidationError, match="complete the starter sentence"):
+        determination_submit(determination=determination, actor=reviewer, password=PASSWORD)
+    assert reload(determination).status == DeterminationStatus.DRAFT
+
+
 # --- Soft warnings ----------------------------------------------------------------------------
 
 

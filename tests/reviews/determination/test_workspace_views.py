@@ -479,3 +479,16 @@ def test_the_reviewer_sees_each_items_due_date_and_which_is_due_first(client):
     assert f'Due {first_on:%m/%d/%Y} <span class="badge badge--today">Due first' in knee_panel
     assert "drug-formulary dispute" in knee_panel
     assert "determination</span>" in dashboard  # the running clock named in the Due column
+
+
+def test_the_review_step_and_the_preview_mark_a_starter_prompt_left_in(client, mine):
+    case, _, determination, _ = mine
+    determination_fill(determination)
+    determination.clinical_summary += " Treatment and diagnostic studies to date have included …."
+    determination.save()
+    step4 = client.get(
+        reverse("determination:workspace_step", args=[case.case_number, 4])
+    ).content.decode()
+    assert "complete the starter sentence" in step4
+    preview = client.get(reverse("letters:workspace_preview", args=[case.case_number]))
+    assert '<mark class="placeholder"' in preview.content.decode()

@@ -10,11 +10,12 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
+from accounts.models import Role
 from cases.lifecycle.models import Case, CaseEvent, CaseStatus, EventType
 from reviews.letters.models import Letter, LetterStatus
 from reviews.letters.services import letter_correct, letter_produce, letter_request
 from reviews.organization.services import organization_current
-from tests.factories import approved_determination
+from tests.factories import PASSWORD, UserFactory, approved_determination
 from tests.reviews.letter_utils import body_segments, pdf_text, shared_path
 
 SEED_CASE = "CM15-0046802"
@@ -133,8 +134,9 @@ def test_verify_letter_exits_0_only_for_a_valid_current_letter_of_ours(tmp_path)
     assert "Valid: the party version 1" in valid.stdout
 
     letter = Letter.objects.get(case=determination.case)
+    admin = UserFactory(role=Role.CASE_ADMIN)
     request = letter_correct(
-        case=determination.case, actor=None, correction_note="Corrected a typo."
+        case=determination.case, actor=admin, correction_note="Corrected a typo.", password=PASSWORD
     )
     letter_produce(letter_id=request.pk)
     superseded = verify(tmp_path / "v1.pdf")

@@ -60,7 +60,7 @@ def test_the_case_page_shows_the_letter_panel_with_downloads(client, delivered):
     )
     assert delivered.party_sha256 in content
     assert "lee.park@example.org" in content
-    assert "Issue a corrected version" in content
+    assert "Issue an amended letter" in content
     assert "every 1s" not in content  # nothing in progress: no polling
 
 
@@ -119,10 +119,10 @@ def test_only_managers_may_retry_or_correct(client, delivered):
     assert client.post(reverse("letters:letter_retry", args=[case_number, 1])).status_code == 403
     assert client.post(reverse("letters:letter_correct", args=[case_number])).status_code == 403
     panel = client.get(reverse("letters:case_letters", args=[case_number])).content.decode()
-    assert "Issue a corrected version" not in panel
+    assert "Issue an amended letter" not in panel
 
 
-def test_a_manager_issues_a_corrected_version(
+def test_a_manager_issues_an_amended_version_with_their_password(
     client, delivered, django_capture_on_commit_callbacks
 ):
     login(client, Role.CASE_ADMIN)
@@ -131,9 +131,18 @@ def test_a_manager_issues_a_corrected_version(
     empty = client.post(url, {"correction_note": ""}, headers={"HX-Request": "true"})
     assert empty.status_code == 422
     assert "This field is required" in empty.content.decode()
+    wrong = client.post(
+        url,
+        {"correction_note": "Claim number corrected.", "password": "not-it"},
+        headers={"HX-Request": "true"},
+    )
+    assert wrong.status_code == 422 and "That is not your password" in wrong.content.decode()
+    assert not Letter.objects.filter(case=delivered.case, version=2).exists()
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, {"correction_note": "Claim number corrected."})
+        response = client.post(
+            url, {"correction_note": "Claim number corrected.", "password": PASSWORD}
+        )
 
     assert response.status_code == 302
     second = Letter.objects.get(case=delivered.case, version=2)
@@ -143,6 +152,7 @@ def test_a_manager_issues_a_corrected_version(
         reverse("letters:case_letters", args=[delivered.case.case_number])
     ).content.decode()
     assert "Version 2" in panel and "Version 1" in panel
+    assert "Amended</span>" in panel and "Superseded</span>" in panel
 
 
 # --- Downloads -----------------------------------------------------------------------------------
@@ -209,7 +219,12 @@ def test_a_letter_we_issued_verifies(client, delivered):
 
 def test_a_superseded_letter_says_so(client, delivered, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        letter_correct(case=delivered.case, actor=None, correction_note="Typo.")
+        letter_correct(
+            case=delivered.case,
+            actor=UserFactory(role=Role.CASE_ADMIN),
+            correction_note="Typo.",
+            password=PASSWORD,
+        )
     response = client.post(
         reverse("letters:letter_verify"), {"file": upload(stored(delivered.party_pdf))}
     )

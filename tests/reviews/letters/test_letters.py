@@ -9,6 +9,8 @@ from io import BytesIO
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from pypdf import PdfReader
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -41,6 +43,7 @@ from reviews.organization.services import organization_update
 from tests.factories import (
     LETTER_REVIEWER_FIRST_NAME,
     LETTER_REVIEWER_LAST_NAME,
+    PASSWORD,
     DisputedItemFactory,
     UserFactory,
     approved_determination,
@@ -563,10 +566,13 @@ def test_a_correction_is_a_new_version_and_the_old_one_stays(
     mail.outbox.clear()
 
     with pytest.raises(ValidationError, match="what the corrected version changes"):
-        letter_correct(case=first.case, actor=admin, correction_note="  ")
+        letter_correct(case=first.case, actor=admin, correction_note="  ", password=PASSWORD)
     with django_capture_on_commit_callbacks(execute=True):
         second = letter_correct(
-            case=first.case, actor=admin, correction_note="Corrected the date of injury."
+            case=first.case,
+            actor=admin,
+            correction_note="Corrected the date of injury.",
+            password=PASSWORD,
         )
     second.refresh_from_db()
     first.refresh_from_db()
@@ -582,6 +588,58 @@ def test_a_correction_is_a_new_version_and_the_old_one_stays(
     issued = CaseEvent.objects.filter(case=first.case, type=EventType.LETTER_ISSUED).last()
     assert issued.details["version"] == 2
     assert issued.details["from_status"] is None  # the case was already issued
+
+
+def test_an_amended_letter_prints_amended_and_its_reason_and_is_served_again(
+    delivered_letter, django_capture_on_commit_callbacks, client
+):
+    first = delivered_letter
+    first_recipients = sorted(first.deliveries.values_list("email", flat=True))
+    admin = UserFactory(role=Role.CASE_ADMIN)
+    with pytest.raises(ValidationError, match="not your password"):
+        letter_correct(case=first.case, actor=admin, correction_note="x", password="wrong")
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        second = letter_correct(
+            case=first.case,
+            actor=admin,
+            correction_note="The date of injury was 07/22/2025, not 07/12/2025.",
+            password=PASSWORD,
+        )
+    second.refresh_from_db()
+
+    text = body_flat(pdf_text(stored(second.party_pdf)))
+    assert "AMENDED" in text
+    assert (
+        f"This letter amends the letter of {first.mailing_date:%m/%d/%Y}: The date of injury "
+        "was 07/22/2025, not 07/12/2025." in text
+    )
+    assert "AMENDED" in pdf_text(stored(second.public_pdf))
+    assert "AMENDED" not in pdf_text(stored(first.party_pdf))
+    # Served again to every party the first version went to.
+    assert sorted(second.deliveries.values_list("email", flat=True)) == first_recipients
+    assert sorted(to for message in mail.outbox for to in message.to) == first_recipients
+    amended = CaseEvent.objects.get(case=first.case, type=EventType.LETTER_AMENDED)
+    assert amended.actor == admin and amended.details["amends_version"] == 1
+    assert amended.details["reason"].startswith("The date of injury")
+
+    # The first version stays downloadable, and verifies as superseded.
+    client.force_login(admin)
+    download = client.get(
+        reverse("letters:letter_download", args=[first.case.case_number, 1, "party"])
+    )
+    assert b"".join(download.streaming_content) == stored(first.party_pdf)
+    upload = SimpleUploadedFile("v1.pdf", stored(first.party_pdf), "application/pdf")
+    page = client.post(reverse("letters:letter_verify"), {"file": upload}).content.decode()
+    assert "Not verified" in page and "Superseded by version 2" in page
+
+
+def test_only_an_issued_case_has_a_letter_to_amend():
+    determination = approved_determination()
+    admin = UserFactory(role=Role.CASE_ADMIN)
+    with pytest.raises(ValidationError, match="no issued letter to amend"):
+        letter_correct(case=determination.case, actor=admin, correction_note="x", password=PASSWORD)
 
 
 def test_a_second_letter_waits_while_one_is_being_produced():

@@ -1,0 +1,81 @@
+"""The case page's "Edit the facts" page: a case administrator corrects the parties, dates,
+items and diagnoses before the letter is issued. Thin: each section's form is read into an
+intake-shaped change and handed to `case_facts_edit`, which applies intake's rules."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django_htmx.http import HttpResponseClientRedirect
+
+from cases.access import Ability, access_required, case_get_for
+from cases.intake.corrections import CASE_FIELDS, PARTY_FIELDS, case_facts_edit
+from cases.lifecycle.models import PartyRole, SentBy, ServedBy
+from cases.lifecycle.status_table import Action, allowed_actions
+
+SECTIONS = ("case", "worker", "party", "diagnoses", "item")
+WORKER_FORM_KEYS = ("first_name", "last_name", "date_of_birth", "sex", "email", "address")
+ITEM_FORM_KEYS = ("description", "original_request", "authorized_portion")
+
+
+def _changes(post) -> dict:
+    """The posted section as intake-shaped changes; an empty box clears an optional fact."""
+    section = post.get("section")
+    if section == "case":
+        return {key: post[key].strip() for key in CASE_FIELDS if key in post}
+    if section == "worker":
+        return {"injured_worker": {k: post[k].strip() for k in WORKER_FORM_KEYS if k in post}}
+    if section == "party":
+        role = post.get("role")
+        if role not in PartyRole.values:
+            raise Http404("No such party.")
+        return {role: {key: post[key].strip() for key in PARTY_FIELDS if key in post}}
+    if section == "diagnoses":
+        lines = [line.strip() for line in post.get("diagnoses", "").splitlines()]
+        return {"diagnoses": [line for line in lines if line]}
+    if section == "item":
+        try:
+            index = int(post.get("index", ""))
+        except ValueError as error:
+            raise Http404("No such item.") from error
+        item = {key: post[key].strip() for key in ITEM_FORM_KEYS if key in post}
+        item["formulary_dispute"] = post.get("formulary_dispute") == "on"
+        return {"items": {index: item}}
+    raise Http404("No such section.")
+
+
+def _context(case, *, errors=(), section: str = "") -> dict:
+    return {
+        "case": case,
+        "parties": {party.role: party for party in case.parties.all()},
+        "party_roles": PartyRole.choices,
+        "items": list(case.items.all()),
+        "served_by": ServedBy.choices,
+        "sent_by": SentBy.choices,
+        "errors": list(errors),
+        "error_section": section,
+        "editable": Action.EDIT_FACTS in allowed_actions(case),
+    }
+
+
+@access_required(Ability.MANAGE_CASES)
+def case_facts_edit_page(request, case_number: str):
+    case = case_get_for(request.user, case_number)
+    if request.method != "POST":
+        return render(request, "cases/case_facts.html", _context(case))
+    section = request.POST.get("section", "")
+    try:
+        result = case_facts_edit(case=case, actor=request.user, changes=_changes(request.POST))
+    except ValidationError as error:
+        context = _context(case, errors=error.messages, section=section)
+        # htmx swaps only a 2xx answer: the refusal is shown in place, nothing was changed.
+        status = 200 if request.htmx else 422
+        return render(request, "cases/case_facts.html", context, status=status)
+    messages.success(request, result.message)
+    case_url = reverse("casefile:case_detail", args=[case.case_number])
+    if request.htmx:
+        return HttpResponseClientRedirect(case_url)
+    return redirect(case_url)
