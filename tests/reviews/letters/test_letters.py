@@ -115,10 +115,25 @@ def test_a_modified_request_names_the_original_and_the_authorized_portion():
         original_request="Physical therapy 12 sessions.",
         authorized_portion="Physical therapy 6 sessions",
     )
+    # The published letters' modified form ends "... original request, <portion> is: <decision>".
     assert item_line(item, "Overturned") == (
         "Physical therapy 12 sessions was the original request. Physical therapy 6 sessions was "
         "authorized by the Claims Administrator. The remaining IMR eligible portion of the "
-        "original request, Physical therapy 6 sessions: Overturned"
+        "original request, Physical therapy 6 sessions is: Overturned"
+    )
+
+
+def test_a_substitute_authorized_leaves_the_whole_original_request_to_decide():
+    item = DisputedItemFactory(
+        description="Lumbar MRI with contrast",
+        original_request="Lumbar MRI with contrast.",
+        authorized_portion="Lumbar X-rays, 3 views",
+        authorization_kind="substitute",
+    )
+    assert item_line(item, "Upheld") == (
+        "Lumbar MRI with contrast was the original request. The Claims Administrator authorized "
+        "Lumbar X-rays, 3 views, leaving the original request IMR eligible. The original "
+        "request, Lumbar MRI with contrast is: Upheld"
     )
 
 
@@ -234,7 +249,8 @@ def test_the_party_pdf_carries_every_part_of_the_spec_in_reading_order(delivered
         "MRI of the right shoulder, undated, 2 pages",
         "NOTICES",
         "binding on the employee and the employer",
-        "authorize the service within 5 working days",
+        "unless an appeal is filed",
+        "authorize a service not yet provided within 5 working days",
         "verified petition",
         "cc:",
         "Sincerely,",
@@ -274,7 +290,8 @@ def test_a_letter_with_no_overturned_item_has_no_authorization_notice(
     letter = produce(approved_determination(), django_capture_on_commit_callbacks)
     text = body_flat(pdf_text(stored(letter.party_pdf)))
     assert "verified petition" in text
-    assert "authorize the service" not in text
+    assert "authorize a service" not in text
+    assert "unless an appeal is filed" not in text
 
 
 def test_pdf_is_us_letter_with_page_numbers_bundled_fonts_and_the_org_as_author(
