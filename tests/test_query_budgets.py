@@ -722,9 +722,9 @@ def _workspace_step_assigned(people, size):
 
 @budget(
     "letters:workspace_preview",
-    14,
+    15,
     why="the workspace's reads (without the item comments), then the letter's: organization, "
-    "paragraphs, decisions, parties, records",
+    "paragraphs, decisions, parties, records, and whether records were complete (one event)",
 )
 def _workspace_preview(people, size):
     case, _ = draft_in_review(people, size)

@@ -26,6 +26,7 @@ class ExportRecordSerializer(serializers.Serializer):
     title = serializers.CharField()
     document_date = serializers.DateField(allow_null=True)
     kind = serializers.ChoiceField(choices=RecordKind.choices)
+    source = serializers.CharField(allow_null=True, help_text="Who sent it, when known.")
     filename = serializers.CharField(allow_null=True)
     sha256 = serializers.CharField()
     size = serializers.IntegerField()
@@ -158,6 +159,7 @@ class RecordAddedSerializer(serializers.Serializer):
     title = serializers.CharField()
     document_date = serializers.DateField(allow_null=True)
     kind = serializers.ChoiceField(choices=RecordKind.choices)
+    source = serializers.CharField(help_text="Who sent it; empty when not known.")
     sha256 = serializers.CharField()
     size = serializers.IntegerField()
 

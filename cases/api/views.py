@@ -234,6 +234,7 @@ class CaseRecordCreateView(BodySizeLimited, APIView):
             title=cleaned["title"],
             document_date=cleaned["document_date"],
             kind=cleaned["kind"],
+            source=cleaned.get("source") or "",
         )
         return Response(RecordAddedSerializer(record).data, status=status.HTTP_201_CREATED)
 

@@ -41,6 +41,7 @@ def _record(record, *, include_content: bool) -> dict[str, Any]:
         "title": record.title,
         "document_date": _day(record.document_date),
         "kind": record.kind,
+        "source": record.source or None,
         "filename": record.original_filename or None,
         "sha256": record.sha256,
         "size": record.size,
@@ -130,6 +131,7 @@ def case_export(
         "ur_decision_served_by": case.ur_decision_served_by or None,
         "date_of_injury": _day(case.date_of_injury),
         "claim_number": case.claim_number,
+        "adj_number": case.adj_number or None,
         "filed_by": case.filed_by,
         "application_signed": case.application_signed,
         "ur_decision_basis": case.ur_decision_basis,
@@ -156,6 +158,8 @@ def case_export(
                     "category": item.category,
                     "original_request": item.original_request or None,
                     "authorized_portion": item.authorized_portion or None,
+                    # Only a modified request has one (SPEC section 7).
+                    "authorization_kind": item.authorization_kind if item.was_modified else None,
                     "ur_citation": {"kind": item.ur_citation_kind, "text": item.ur_citation_text},
                     "formulary_dispute": item.formulary_dispute,
                 }

@@ -17,6 +17,7 @@ from cases.intake.validation import WORKER_MAX_AGE, WORKER_MIN_AGE, intake_valid
 from cases.jsoncheck import JsonError
 from cases.lifecycle.models import (
     Answer,
+    AuthorizationKind,
     Case,
     CitationKind,
     FiledBy,
@@ -77,6 +78,13 @@ class ApplicationForm(forms.Form):
     )
     date_of_injury = date_field("Date of injury")
     claim_number = forms.CharField(label="Claim number", max_length=64)
+    adj_number = forms.CharField(
+        label="ADJ number",
+        max_length=16,
+        required=False,
+        help_text="The EAMS case number at the WCAB, when known (e.g. ADJ9876543); the letter "
+        "prints it for an appeal petition.",
+    )
     filed_by = forms.ChoiceField(
         label="Filed by",
         choices=FiledBy.choices,
@@ -200,7 +208,16 @@ class ItemForm(forms.Form):
         label="Authorized portion",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="What UR authorized, e.g. “6 sessions”. The rest is in dispute.",
+        help_text="What UR authorized, e.g. “6 sessions”, or the substitute it authorized.",
+    )
+    # A checkbox, not a radio with a preset: an added row left alone must stay blank. Intake
+    # takes it as authorization_kind (portion unless ticked).
+    authorization_kind = forms.BooleanField(
+        label="What was authorized is a substitute",
+        required=False,
+        help_text="Ticked: the Claims Administrator authorized something else instead, and the "
+        "review decides the original request. Not ticked: a portion, and the review decides "
+        "the rest.",
     )
     formulary_dispute = forms.BooleanField(
         label="Drug formulary dispute",
@@ -458,6 +475,9 @@ class IntakeForms:
                 "category": _raw(form, "category"),
                 "original_request": _raw(form, "original_request"),
                 "authorized_portion": _raw(form, "authorized_portion"),
+                "authorization_kind": (
+                    AuthorizationKind.SUBSTITUTE if form["authorization_kind"].data else None
+                ),
                 "ur_citation": {
                     "kind": _raw(form, "ur_citation_kind"),
                     "text": _raw(form, "ur_citation_text"),
@@ -471,6 +491,7 @@ class IntakeForms:
                 "title": _raw(form, "title"),
                 "document_date": _raw(form, "document_date"),
                 "kind": _raw(form, "kind"),
+                "source": _raw(form, "source"),
                 "file": self._record_file(form),
             }
             for form in self._record_rows()

@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from cases.intake.validation import (
+    ADJ_NUMBER_RE,
     CASE_KEYS,
     CASE_REQUIRED,
     CITATION_KEYS,
@@ -34,6 +35,7 @@ from cases.intake.validation import (
 from cases.jsoncheck import EMAIL_MAX_LENGTH
 from cases.lifecycle.models import (
     Answer,
+    AuthorizationKind,
     Case,
     CitationKind,
     FiledBy,
@@ -127,6 +129,10 @@ def record_json_schema() -> dict[str, Any]:
         {
             "title": _text(_size(MedicalRecord, "title")),
             "document_date": _date(),
+            "source": _text(
+                _size(MedicalRecord, "source"),
+                description="Who sent the record (the letter lists it), when known.",
+            ),
             "kind": _choice(
                 RecordKind.values,
                 description="Inferred from the title when absent (a UR decision, else medical).",
@@ -170,7 +176,17 @@ def intake_case_json_schema() -> dict[str, Any]:
             "description": _text(),
             "category": _choice(ItemCategory.values),
             "original_request": _text(description="With authorized_portion when UR modified it."),
-            "authorized_portion": _text(),
+            "authorized_portion": _text(
+                description="What the claims administrator authorized: the portion, or the "
+                "substitute when authorization_kind is substitute."
+            ),
+            "authorization_kind": _choice(
+                AuthorizationKind.values,
+                nullable=True,
+                description="portion (default): the rest of the request is decided; substitute: "
+                "the original request is decided whole (needs original_request and "
+                "authorized_portion).",
+            ),
             "ur_citation": _citation("The UR's citation."),
             "formulary_dispute": {
                 "type": "boolean",
@@ -242,6 +258,12 @@ def intake_case_json_schema() -> dict[str, Any]:
         ),
         "date_of_injury": _date(),
         "claim_number": _text(_size(Case, "claim_number")),
+        "adj_number": _text(
+            _size(Case, "adj_number"),
+            pattern=_pattern(ADJ_NUMBER_RE),
+            nullable=True,
+            description="The EAMS case number (ADJ and digits), when known; the letter prints it.",
+        ),
         "filed_by": _choice(
             FiledBy.values, description="8 CCR 9792.10.1(b)(2); not_stated when absent."
         ),

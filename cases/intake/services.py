@@ -26,6 +26,7 @@ from cases.intake.validation import (
 from cases.lifecycle import events
 from cases.lifecycle.models import (
     Answer,
+    AuthorizationKind,
     Case,
     DisputedItem,
     FiledBy,
@@ -62,6 +63,7 @@ def case_create(*, data: dict[str, Any], actor=None, source: str = "ui", path: s
                         title=record["title"],
                         document_date=record.get("document_date"),
                         kind=record["kind"],
+                        source=record.get("source") or "",
                     )
                 except ValidationError as exc:
                     raise IntakeInvalid(
@@ -119,6 +121,7 @@ def _case_rows_save(*, data: dict[str, Any], actor, source: str) -> Case:
         ur_decision_served_by=data.get("ur_decision_served_by") or "",
         date_of_injury=data["date_of_injury"],
         claim_number=data["claim_number"],
+        adj_number=data.get("adj_number") or "",
         filed_by=data.get("filed_by") or FiledBy.NOT_STATED,
         application_signed=data.get("application_signed") or Answer.NOT_STATED,
         ur_decision_basis=data.get("ur_decision_basis") or UrDecisionBasis.NOT_STATED,
@@ -158,6 +161,7 @@ def _case_rows_save(*, data: dict[str, Any], actor, source: str) -> Case:
             category=item["category"],
             original_request=item.get("original_request") or "",
             authorized_portion=item.get("authorized_portion") or "",
+            authorization_kind=item.get("authorization_kind") or AuthorizationKind.PORTION,
             ur_citation_kind=citation["kind"],
             ur_citation_text=citation.get("text") or "",
             formulary_dispute=bool(item.get("formulary_dispute")),

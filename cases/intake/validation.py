@@ -24,6 +24,7 @@ from cases.access import Ability, cases_visible_to, may
 from cases.jsoncheck import Checker, JsonError, key_path
 from cases.lifecycle.models import (
     Answer,
+    AuthorizationKind,
     Case,
     CitationKind,
     FiledBy,
@@ -43,6 +44,8 @@ from cases.records.services import record_file_check
 from cases.states import state_name
 
 NPI_RE = re.compile(r"^\d{10}$")
+# The EAMS case number of the WCAB: ADJ and digits (8 CCR 10575(e) asks an appeal to give it).
+ADJ_NUMBER_RE = re.compile(r"^ADJ\d{1,12}$")
 WORKER_MIN_AGE, WORKER_MAX_AGE = 14, 110
 
 # The parties an application must name: the letter is addressed to the requesting provider and
@@ -80,6 +83,7 @@ CASE_KEYS = (
     "ur_decision_served_by",
     "date_of_injury",
     "claim_number",
+    "adj_number",
     "filed_by",
     "application_signed",
     "ur_decision_basis",
@@ -107,11 +111,21 @@ ITEM_KEYS = (
     "category",
     "original_request",
     "authorized_portion",
+    "authorization_kind",
     "ur_citation",
     "formulary_dispute",
 )
 CITATION_KEYS = ("kind", "text")
-RECORD_KEYS = ("title", "document_date", "kind", "file", "content", "filename", "sha256")
+RECORD_KEYS = (
+    "title",
+    "document_date",
+    "kind",
+    "source",
+    "file",
+    "content",
+    "filename",
+    "sha256",
+)
 # Facts export_case prints about a stored record; on intake they are ignored (sha256 is checked).
 EXPORT_ONLY_RECORD_KEYS = ("size", "pages")
 DETERMINATION_KEYS = ("reviewer", "decision_date", "clinical_summary", "decisions")
@@ -283,6 +297,13 @@ class _Checker(Checker):
             required="claim_number" in CASE_REQUIRED,
             max_length=_max_length(Case, "claim_number"),
         )
+        adj_number = self.text(raw, "adj_number", path, max_length=_max_length(Case, "adj_number"))
+        if adj_number and not ADJ_NUMBER_RE.fullmatch(adj_number):
+            self.error(
+                f"{path}.adj_number",
+                f"{adj_number!r} is not an EAMS case number like ADJ9876543 (ADJ, then digits)",
+            )
+        data["adj_number"] = adj_number
         for key, (choices, what) in ELIGIBILITY_FACT_CHOICES.items():
             required = key in CASE_REQUIRED
             given = self.choice(raw, key, path, choices.values, required=required, what=what)
@@ -512,6 +533,22 @@ class _Checker(Checker):
                     f"{here}.original_request",
                     "is required when authorized_portion is given (UR modified the request)",
                 )
+            kind = self.choice(
+                item,
+                "authorization_kind",
+                here,
+                AuthorizationKind.values,
+                required=False,
+                what="an authorization kind",
+            )
+            # A substitute names the original request (decided whole) and the substitute the
+            # claims administrator authorized instead (SPEC section 6's second item-line form).
+            if kind == AuthorizationKind.SUBSTITUTE and not (original and authorized):
+                self.error(
+                    f"{here}.authorization_kind",
+                    "substitute needs original_request (the request decided) and "
+                    "authorized_portion (the substitute the claims administrator authorized)",
+                )
             formulary = self.boolean(item, "formulary_dispute", here)
             if formulary and category and category != ItemCategory.PHARMACEUTICALS:
                 self.error(
@@ -526,6 +563,7 @@ class _Checker(Checker):
                     "category": category,
                     "original_request": original,
                     "authorized_portion": authorized,
+                    "authorization_kind": kind or AuthorizationKind.PORTION,
                     "ur_citation": self.citation(
                         item,
                         "ur_citation",
@@ -568,6 +606,9 @@ class _Checker(Checker):
             "title": title,
             "document_date": self.date(record, "document_date", here),
             "kind": kind or record_kind_infer(title or ""),
+            "source": self.text(
+                record, "source", here, max_length=_max_length(MedicalRecord, "source")
+            ),
             "filename": self.text(
                 record,
                 "filename",

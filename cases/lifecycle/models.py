@@ -84,6 +84,15 @@ class Outcome(models.TextChoices):
     OVERTURNED = "overturned", "Overturned"
 
 
+class AuthorizationKind(models.TextChoices):
+    """What the claims administrator authorized when UR modified a request: a portion of it (the
+    rest is disputed) or a substitute (the whole original request is disputed); the letter's item
+    line has one form for each (SPEC section 6)."""
+
+    PORTION = "portion", "A portion of the request"
+    SUBSTITUTE = "substitute", "A substitute for the request"
+
+
 class CaseOutcome(models.TextChoices):
     UPHELD = "upheld", "Upheld"
     OVERTURNED = "overturned", "Overturned"
@@ -184,6 +193,11 @@ class Case(models.Model):
     )
     date_of_injury = models.DateField()
     claim_number = models.CharField(max_length=64, db_index=True)
+    # The EAMS case number at the WCAB, when a case is open there: an appeal petition names it
+    # (8 CCR 10575); the party letter prints it.
+    adj_number = models.CharField(
+        "ADJ number", max_length=16, blank=True, help_text="The EAMS case number, e.g. ADJ9876543."
+    )
     # What the application says about itself; the eligibility screen judges these.
     filed_by = models.CharField(max_length=16, choices=FiledBy.choices, default=FiledBy.NOT_STATED)
     application_signed = models.CharField(
@@ -316,6 +330,11 @@ class DisputedItem(models.Model):
     category = models.CharField(max_length=40, choices=ItemCategory.choices)
     original_request = models.TextField(blank=True)
     authorized_portion = models.TextField(blank=True)
+    # With original_request and authorized_portion: whether what was authorized is a portion of
+    # the request or a substitute for it.
+    authorization_kind = models.CharField(
+        max_length=16, choices=AuthorizationKind.choices, default=AuthorizationKind.PORTION
+    )
     ur_citation_kind = models.CharField(max_length=16, choices=CitationKind.choices)
     ur_citation_text = models.TextField(blank=True)
     formulary_dispute = models.BooleanField(default=False)
@@ -332,6 +351,10 @@ class DisputedItem(models.Model):
     @property
     def was_modified(self) -> bool:
         return bool(self.original_request and self.authorized_portion)
+
+    @property
+    def was_substituted(self) -> bool:
+        return self.was_modified and self.authorization_kind == AuthorizationKind.SUBSTITUTE
 
 
 class EventType(models.TextChoices):

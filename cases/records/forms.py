@@ -28,6 +28,12 @@ class RecordFields(forms.Form):
     )
     document_date = date_field("Document date", required=False)
     kind = forms.ChoiceField(label="Kind", choices=RecordKind.choices, initial=RecordKind.MEDICAL)
+    source = forms.CharField(
+        label="Sent by",
+        max_length=200,
+        required=False,
+        help_text="Who sent it, e.g. “Pacific Claims Services”; the letter lists it.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -63,6 +69,7 @@ class RecordFields(forms.Form):
             "title": data["title"],
             "document_date": data.get("document_date"),
             "kind": data["kind"],
+            "source": data.get("source") or "",
         }
 
 

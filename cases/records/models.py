@@ -52,6 +52,9 @@ class MedicalRecord(models.Model):
     title = models.CharField(max_length=300)
     document_date = models.DateField(null=True, blank=True)
     kind = models.CharField(max_length=16, choices=RecordKind.choices, default=RecordKind.MEDICAL)
+    # Who sent the record (the claims administrator, the provider, the worker), when known: the
+    # party letter lists each document reviewed with its source.
+    source = models.CharField(max_length=200, blank=True)
     file = models.FileField(storage=private_storage, upload_to=record_upload_to, max_length=300)
     original_filename = models.CharField(max_length=255, blank=True)
     size = models.PositiveBigIntegerField(default=0)

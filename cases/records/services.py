@@ -55,6 +55,7 @@ def record_add(
     title: str,
     document_date: dt.date | None = None,
     kind: str = RecordKind.MEDICAL,
+    source: str = "",
 ) -> MedicalRecord:
     # Read the status under the lock: a case closed a moment ago takes no more records.
     case = case_lock(case)
@@ -70,6 +71,7 @@ def record_add(
         title=title.strip(),
         document_date=document_date,
         kind=kind,
+        source=source.strip(),
         original_filename=(uploaded.name or "")[:255],
         size=uploaded.size or 0,
         sha256=digest.hexdigest(),

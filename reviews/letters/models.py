@@ -19,14 +19,23 @@ class LetterText(models.Model):
     how_made = models.TextField(help_text="HOW THE IMR FINAL DETERMINATION WAS MADE paragraph.")
     summary_lead_in = models.TextField()
     issues_lead_in = models.TextField()
+    # What each item's decision means, in plain words (Lab. Code 4610.6(d)).
+    item_overturned_plain = models.TextField(default="")
+    item_upheld_plain = models.TextField(default="")
+    documents_not_listed = models.TextField(default="")
+    records_incomplete = models.TextField(default="")
     binding_notice = models.TextField()
     appeal_notice = models.TextField()
+    appeal_grounds = models.TextField(default="", help_text="Lab. Code 4610.6(h)(1)-(5).")
+    appeal_remedy = models.TextField(default="", help_text="Lab. Code 4610.6(i).")
     overturned_notice = models.TextField()
     # The case-file notices' paragraphs (8 CCR 9792.10.4(b), 9792.10.5(a); 9792.10.3(c)).
     assignment_notice = models.TextField(default=DEFAULT_NOTICE_TEXT["assignment_notice"])
     records_request = models.TextField(default=DEFAULT_NOTICE_TEXT["records_request"])
     ineligibility_notice = models.TextField(default=DEFAULT_NOTICE_TEXT["ineligibility_notice"])
     ineligibility_next = models.TextField(default=DEFAULT_NOTICE_TEXT["ineligibility_next"])
+    overturned_exception = models.TextField(default="", help_text="8 CCR 9792.10.7(a).")
+    overturned_penalty = models.TextField(default="", help_text="8 CCR 9792.10.7(b), 9792.12.")
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

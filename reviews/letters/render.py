@@ -20,60 +20,16 @@ from django.templatetags.static import static
 from django.utils import timezone
 
 from cases.clock.calculator import Facts, compute
-from cases.lifecycle.models import Case, CaseOutcome, Outcome, PartyRole
+from cases.lifecycle.models import Case, CaseOutcome, EventType, Outcome, PartyRole
 from cases.records.selectors import records_in_file
 from cases.states import licensure_display
 from reviews.determination.citations import CLAIMS_ADMINISTRATOR, EXPERT_REVIEWER, citation_render
 from reviews.determination.models import Determination
+from reviews.letters.defaults import DEFAULT_LETTER_TEXT
 from reviews.letters.models import Letter, LetterText
-from reviews.letters.notice_text import DEFAULT_NOTICE_TEXT
 from reviews.letters.selectors import letter_amends, letter_service_facts
 from reviews.organization.models import Organization
 from reviews.organization.services import organization_current
-
-# The organization's fixed paragraphs, in our own words; a system administrator edits them
-# (each edit is a new version).
-DEFAULT_LETTER_TEXT = {
-    "how_made": (
-        "{org} sent the complete case file to an expert reviewer who is independent of every "
-        "party: the reviewer has no affiliation with the employer, the injured worker, the "
-        "requesting provider or their group, the utilization review organization or physician, "
-        "or the claims administrator. The reviewer has been in active clinical practice for "
-        "more than five years and currently practices at least 24 hours a week. The reviewer "
-        "was chosen for clinical experience, education, background and expertise in the same "
-        "or a similar specialty to those that evaluate or treat the condition and the disputed "
-        "items or services, and is familiar with the governing laws and regulations, including "
-        "the strength-of-evidence hierarchy that applies to Independent Medical Review."
-    ),
-    "summary_lead_in": (
-        "The expert reviewer wrote the following clinical case summary after reviewing the "
-        "whole case file, including all medical records:"
-    ),
-    "issues_lead_in": (
-        "The Final Determination rests on the decisions for the disputed items and services "
-        "set out below:"
-    ),
-    "binding_notice": (
-        "This determination is binding on the employee and the employer (Lab. Code 4610.6). "
-        "It is the final determination of the Administrative Director."
-    ),
-    "appeal_notice": (
-        "Either party may appeal this determination by filing a verified petition with the "
-        "Workers' Compensation Appeals Board within 30 days of the date of service of this "
-        "letter (Lab. Code 4610.6(h); 8 CCR 10575). An appeal is limited to the grounds set "
-        "out in Labor Code section 4610.6(h)."
-    ),
-    "overturned_notice": (
-        "For each item overturned above, the claims administrator must authorize the service "
-        "within 5 working days of receipt of this determination or, if the service was "
-        "already provided, reimburse it within 20 days (8 CCR 9792.10.7)."
-    ),
-    # The case-file notices' paragraphs (reviews.letters.notices).
-    **DEFAULT_NOTICE_TEXT,
-}
-
-
-LETTER_TEXT_FIELDS = tuple(DEFAULT_LETTER_TEXT)
 
 
 def letter_text_current() -> LetterText:
@@ -90,14 +46,24 @@ def letter_date(value: dt.date | None) -> str:
 
 
 def item_line(item, outcome_label: str) -> str:
-    """The disputed item's line; a request UR modified names what was asked and authorized."""
+    """The disputed item's line, in the published letters' forms (SPEC section 6): a request
+    UR modified names what was asked and what the claims administrator authorized, a portion
+    (the remaining portion is decided) or a substitute (the original request is decided)."""
+    if item.was_substituted:
+        original = item.original_request.strip().rstrip(".")
+        substitute = item.authorized_portion.strip().rstrip(".")
+        return (
+            f"{original} was the original request. The Claims Administrator authorized "
+            f"{substitute}, leaving the original request IMR eligible. The original request, "
+            f"{original} is: {outcome_label}"
+        )
     if item.was_modified:
         original = item.original_request.strip().rstrip(".")
         authorized = item.authorized_portion.strip().rstrip(".")
         return (
             f"{original} was the original request. {authorized} was authorized by the Claims "
             "Administrator. The remaining IMR eligible portion of the original request, "
-            f"{item.description.strip()}: {outcome_label}"
+            f"{item.description.strip()} is: {outcome_label}"
         )
     return f"{item.description.strip()}: {outcome_label}"
 
@@ -192,6 +158,13 @@ def letter_context(
         items.append(
             {
                 "line": item_line(decision.item, outcome_label),
+                "description": decision.item.description.strip(),
+                "outcome_label": outcome_label,
+                # Lab. Code 4610.6(d): what the decision means, in terms a worker understands.
+                "plain": {
+                    Outcome.OVERTURNED: text.item_overturned_plain,
+                    Outcome.UPHELD: text.item_upheld_plain,
+                }.get(decision.outcome, ""),
                 "ur_citation": citation_render(
                     decision.item.ur_citation_kind,
                     decision.item.ur_citation_text,
@@ -243,11 +216,14 @@ def letter_context(
                     "title": record.title,
                     "date": letter_date(record.document_date) or "undated",
                     "pages": record.pages,
+                    "source": record.source,
+                    "received": letter_date(timezone.localdate(record.received_at)),
                 }
                 for record in records_in_file(case).order_by(
                     F("document_date").asc(nulls_last=True), "id"
                 )
             ],
+            "records_incomplete": records_went_on_incomplete(case),
             "overturned": any(d.outcome == Outcome.OVERTURNED for d in decisions),
         }
     )
@@ -266,6 +242,18 @@ def _amendment(letter: Letter | None) -> dict | None:
         "version": amends.version,
         "reason": letter.correction_note,
     }
+
+
+def records_went_on_incomplete(case: Case) -> bool:
+    """Whether the review went on without complete records (the last time records were
+    marked complete, it was by proceeding past their due date)."""
+    last = (
+        case.events.filter(type=EventType.RECORDS_COMPLETED)
+        .order_by("-created_at", "-id")
+        .values_list("details", flat=True)
+        .first()
+    )
+    return bool(last) and last.get("complete") is False
 
 
 def letter_dates(letter: Letter | None, *, today: dt.date) -> dict[str, str]:
@@ -290,11 +278,12 @@ def letter_dates(letter: Letter | None, *, today: dt.date) -> dict[str, str]:
             if by_mail
             else "Counted from receipt of this letter"
         ),
+        # 8 CCR 10605(a): service by mail, e-mail or any way but personal service adds days.
         "appeal_from": (
-            "Counted from the date of service of this letter, with five days added for "
-            "service by mail (Code Civ. Proc. 1013(a))"
-            if by_mail
-            else "Counted from the date of service of this letter"
+            "Counted from the date of service of this letter, with "
+            f"{settings.CLOCK_APPEAL_SERVICE_EXTENSION_DAYS} days added for service other than "
+            "personal service (8 CCR 10605(a)"
+            + ("; Code Civ. Proc. 1013(a))" if by_mail else ")")
         ),
     }
 

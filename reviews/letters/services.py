@@ -26,9 +26,9 @@ from reviews.determination.models import Determination, DeterminationStatus
 # module, not its names: each resolves at call time.
 from reviews.determination.status_table import DeterminationAction, determination_actions
 from reviews.letters import tasks
+from reviews.letters.defaults import LETTER_TEXT_FIELDS
 from reviews.letters.models import Letter, LetterDelivery, LetterStatus, LetterText
 from reviews.letters.render import (
-    LETTER_TEXT_FIELDS,
     Recipient,
     _letter_html_both,
     letter_pdf,

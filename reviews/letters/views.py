@@ -21,9 +21,9 @@ from cases.access import Ability, access_required, case_get_for, may
 from cases.lifecycle.status_table import Action, allowed_actions
 from reviews.determination.selectors import workspace_for
 from reviews.letters import notices, services, verify
+from reviews.letters.defaults import LETTER_TEXT_FIELDS
 from reviews.letters.models import Letter, LetterStatus, LetterText, Notice, NoticeKind
 from reviews.letters.render import (
-    LETTER_TEXT_FIELDS,
     RECIPIENT_ROLE_LABELS,
     letter_html,
     letter_text_current,
@@ -383,15 +383,50 @@ class LetterTextForm(forms.Form):
     issues_lead_in = forms.CharField(
         label="Issues, decisions and rationales lead-in", widget=forms.Textarea(attrs={"rows": 2})
     )
+    item_overturned_plain = forms.CharField(
+        label="What an overturned item means (Lab. Code 4610.6(d))",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    item_upheld_plain = forms.CharField(
+        label="What an upheld item means (Lab. Code 4610.6(d))",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    documents_not_listed = forms.CharField(
+        label="Documents reviewed, when the case file lists none (a case carried over)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    records_incomplete = forms.CharField(
+        label="Documents reviewed, when the review went on without complete records",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     binding_notice = forms.CharField(
         label="Binding determination notice", widget=forms.Textarea(attrs={"rows": 3})
     )
     appeal_notice = forms.CharField(
-        label="Appeal rights notice", widget=forms.Textarea(attrs={"rows": 4})
+        label="Appeal rights notice: where and how to file (Lab. Code 4610.6(h); 8 CCR 10575)",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="The letter adds the appeal's last day, counted by the method of service.",
+    )
+    appeal_grounds = forms.CharField(
+        label="The five grounds for an appeal (Lab. Code 4610.6(h))",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="One ground per line; line breaks print as written.",
+    )
+    appeal_remedy = forms.CharField(
+        label="The remedy on appeal (Lab. Code 4610.6(i))",
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     overturned_notice = forms.CharField(
-        label="Overturned items notice (printed when an item is overturned)",
-        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Overturned items notice (printed when an item is overturned; 8 CCR 9792.10.7)",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="The letter adds the due dates, counted from receipt.",
+    )
+    overturned_exception = forms.CharField(
+        label="Exception: liability disputed on other grounds (8 CCR 9792.10.7(a))",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    overturned_penalty = forms.CharField(
+        label="Penalty (8 CCR 9792.10.7(b), 9792.12)", widget=forms.Textarea(attrs={"rows": 2})
     )
     assignment_notice = forms.CharField(
         label="Notice of assignment: opening paragraph (8 CCR 9792.10.4(b))",

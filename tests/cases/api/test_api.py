@@ -328,6 +328,7 @@ def test_a_record_is_added_to_an_open_case(api, my_case):
         "title": "PR-2 progress report",
         "document_date": "2016-10-19",
         "kind": "medical",
+        "source": "",
         "sha256": record.sha256,
         "size": record.size,
     }

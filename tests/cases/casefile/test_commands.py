@@ -23,7 +23,10 @@ def test_export_prints_the_intake_shape_with_status_clocks_and_outcome(seed_file
         assert data[key] == (
             seed[key]
             if key != "items"
-            else [{**item, "formulary_dispute": False} for item in seed["items"]]
+            else [
+                {**item, "formulary_dispute": False, "authorization_kind": None}
+                for item in seed["items"]
+            ]
         )
     assert data["determination"] == seed["determination"]
     assert data["status"] == "issued" and data["round"] == 1

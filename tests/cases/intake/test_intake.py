@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from cases import registry
+from cases.casefile.exports import case_export
 from cases.intake.services import cases_import
 from cases.intake.validation import IntakeInvalid, intake_validate, record_kind_infer
 from cases.lifecycle.models import Case, CaseEvent, CaseStatus, PartyRole, SentBy, ServedBy
@@ -134,6 +135,15 @@ BAD_INPUTS = [
     ("items.0.ur_citation.kind", "acoem", "$.items[0].ur_citation.kind", "mtus, non_mtus, none"),
     ("items.0.ur_citation.text", "", "$.items[0].ur_citation.text", "kind is mtus"),
     ("items.0.original_request", "MRI both shoulders", "$.items[0].authorized_portion", "modified"),
+    ("adj_number", "ADJ-98765", "$.adj_number", "ADJ, then digits"),
+    ("items.0.authorization_kind", "partial", "$.items[0].authorization_kind", "substitute"),
+    ("items.0.authorization_kind", "substitute", "$.items[0].authorization_kind", "needs"),
+    (
+        "records",
+        [{"title": "PR-2", "source": 3, "content": "JVBERi0xLjQK"}],
+        "$.records[0].source",
+        "",
+    ),
     ("items.0.formulary_dispute", "yes", "$.items[0].formulary_dispute", "true or false"),
     ("items.0.formulary_dispute", True, "$.items[0].formulary_dispute", "pharmaceuticals"),
     ("records", [{"title": "PR-2"}], "$.records[0]", "needs file"),
@@ -664,3 +674,30 @@ def test_intake_payload_is_not_changed_by_validation():
     before = copy.deepcopy(payload)
     intake_validate(payload)
     assert json.dumps(payload, sort_keys=True) == json.dumps(before, sort_keys=True)
+
+
+@pytest.mark.django_db
+def test_the_adj_number_a_substitute_and_a_records_source_are_kept_and_exported():
+    payload = intake_payload(adj_number="ADJ9876543")
+    payload["items"][0].update(
+        original_request="MRI of the right shoulder with contrast",
+        authorized_portion="X-rays of the right shoulder",
+        authorization_kind="substitute",
+    )
+    payload["records"] = [
+        {
+            "title": "PR-2 progress report",
+            "source": "Pacific Claims Services",
+            "content": base64.b64encode(minimal_pdf()).decode(),
+        }
+    ]
+    cases_import(payload=payload, actor=None, source="api")
+
+    case = Case.objects.get()
+    assert case.adj_number == "ADJ9876543"
+    assert case.items.get().was_substituted
+    exported = case_export(case, include_content=True)
+    assert exported["adj_number"] == "ADJ9876543"
+    assert exported["items"][0]["authorization_kind"] == "substitute"
+    assert exported["records"][0]["source"] == "Pacific Claims Services"
+    assert intake_validate(exported)[1] == []

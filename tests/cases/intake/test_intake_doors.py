@@ -44,6 +44,7 @@ FULL = {
     "filed_by": "attorney",
     "application_signed": "yes",
     "ur_decision_basis": "medical_necessity",
+    "adj_number": "ADJ9876543",
     "injured_worker": {
         "first_name": "Ana",
         "last_name": "Ruiz",
@@ -69,6 +70,14 @@ FULL = {
             "original_request": "12 sessions",
             "authorized_portion": "6 sessions",
             "ur_citation": {"kind": "non_mtus", "text": "ODG Shoulder"},
+        },
+        {
+            "description": "MRI of the right shoulder with contrast",
+            "category": "diagnostic_imaging",
+            "original_request": "MRI of the right shoulder with contrast",
+            "authorized_portion": "X-rays of the right shoulder",
+            "authorization_kind": "substitute",
+            "ur_citation": {"kind": "mtus", "text": "MTUS Shoulder Complaints 2004"},
         },
         {
             "description": "Tramadol 50 mg",
@@ -132,6 +141,8 @@ APPLICATIONS = [
     ("filer not one of the choices", changed(FULL, "filed_by", "employer")),
     ("signed not one of the choices", changed(FULL, "application_signed", "true")),
     ("UR basis not one of the choices", changed(FULL, "ur_decision_basis", "medical necessity")),
+    ("ADJ number not ADJ and digits", changed(FULL, "adj_number", "12345")),
+    ("substitute without the substitute", changed(FULL, "items.2.authorized_portion", None)),
 ]
 
 
@@ -153,6 +164,7 @@ def form_post(application: dict) -> dict[str, str]:
             "filed_by",
             "application_signed",
             "ur_decision_basis",
+            "adj_number",
         )
     }
     for key, value in application["injured_worker"].items():
@@ -179,6 +191,8 @@ def form_post(application: dict) -> dict[str, str]:
         data[prefix + "ur_citation_text"] = item["ur_citation"].get("text", "")
         if item.get("formulary_dispute"):
             data[prefix + "formulary_dispute"] = "on"
+        if item.get("authorization_kind") == "substitute":
+            data[prefix + "authorization_kind"] = "on"
     data.update({"records-TOTAL_FORMS": "0", "records-INITIAL_FORMS": "0"})
     return data
 
@@ -231,6 +245,13 @@ def test_both_doors_clean_an_application_to_the_same_data():
     assert from_form["requesting_provider"]["identifier"] == "1234567890"
     assert from_form["date_assigned"] == dt.date(2016, 11, 4)
     assert (from_form["ur_decision_served_by"], from_form["notice_sent_by"]) == ("mail", "mail")
+    assert from_form["adj_number"] == "ADJ9876543"
+    assert [item["authorization_kind"] for item in from_form["items"]] == [
+        "portion",
+        "portion",
+        "substitute",
+        "portion",
+    ]
 
 
 @pytest.mark.django_db

@@ -190,8 +190,9 @@ def test_the_seed_letter_prints_the_appeal_the_case_page_shows(seed_case, tmp_pa
 
     # Mailed Tue 04/14/2015: 35 days is Tue 05/19/2015.
     assert (
-        "Counted from the date of service of this letter, with five days added for service by "
-        "mail (Code Civ. Proc. 1013(a)), the 30 days for an appeal end on 05/19/2015." in text
+        "Counted from the date of service of this letter, with 5 days added for service other "
+        "than personal service (8 CCR 10605(a); Code Civ. Proc. 1013(a)), the 30 days for an "
+        "appeal end on 05/19/2015." in text
     )
     page = admin_client.get(reverse("casefile:case_detail", args=[SEED_CASE])).content.decode()
     assert "Appeal deadline" in page

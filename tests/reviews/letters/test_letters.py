@@ -118,10 +118,25 @@ def test_a_modified_request_names_the_original_and_the_authorized_portion():
         original_request="Physical therapy 12 sessions.",
         authorized_portion="Physical therapy 6 sessions",
     )
+    # The published letters' modified form ends "... original request, <portion> is: <decision>".
     assert item_line(item, "Overturned") == (
         "Physical therapy 12 sessions was the original request. Physical therapy 6 sessions was "
         "authorized by the Claims Administrator. The remaining IMR eligible portion of the "
-        "original request, Physical therapy 6 sessions: Overturned"
+        "original request, Physical therapy 6 sessions is: Overturned"
+    )
+
+
+def test_a_substitute_authorized_leaves_the_whole_original_request_to_decide():
+    item = DisputedItemFactory(
+        description="Lumbar MRI with contrast",
+        original_request="Lumbar MRI with contrast.",
+        authorized_portion="Lumbar X-rays, 3 views",
+        authorization_kind="substitute",
+    )
+    assert item_line(item, "Upheld") == (
+        "Lumbar MRI with contrast was the original request. The Claims Administrator authorized "
+        "Lumbar X-rays, 3 views, leaving the original request IMR eligible. The original "
+        "request, Lumbar MRI with contrast is: Upheld"
     )
 
 
@@ -237,7 +252,8 @@ def test_the_party_pdf_carries_every_part_of_the_spec_in_reading_order(delivered
         "MRI of the right shoulder, undated, 2 pages",
         "NOTICES",
         "binding on the employee and the employer",
-        "authorize the service within 5 working days",
+        "unless an appeal is filed",
+        "authorize a service not yet provided within 5 working days",
         "verified petition",
         "cc:",
         "Sincerely,",
@@ -246,17 +262,18 @@ def test_the_party_pdf_carries_every_part_of_the_spec_in_reading_order(delivered
     assert_in_order(text, parts)
 
 
-def test_an_e_mailed_letter_counts_its_notices_from_service_without_the_mail_days(
+def test_an_e_mailed_letter_counts_receipt_the_same_day_and_the_appeal_with_five_days(
     delivered_letter,
 ):
     letter = delivered_letter
     text = body_flat(pdf_text(stored(letter.party_pdf)))
 
-    # E-mailed on its mailing date: received that day (8 CCR 9792.10.7(a)), no CCP 1013(a).
+    # E-mailed on its mailing date: received that day (8 CCR 9792.10.7(a)); the appeal still
+    # gets 5 days, as for any service but personal service (8 CCR 10605(a)).
     mailed = letter.mailing_date
     assert (letter.sent_by, letter.served_on) == (SentBy.ELECTRONIC, mailed)
     clocks = compute(Facts(letter_mailed_on=mailed, letter_sent_by="electronic"))
-    assert clocks.appeal_deadline.on >= mailed + dt.timedelta(days=30)
+    assert clocks.appeal_deadline.on >= mailed + dt.timedelta(days=35)
     assert (
         f"Counted from receipt of this letter, authorization is due by "
         f"{clocks.authorization_due_on.on:%m/%d/%Y}" in text
@@ -266,7 +283,8 @@ def test_an_e_mailed_letter_counts_its_notices_from_service_without_the_mail_day
         f"{clocks.reimbursement_due_on.on:%m/%d/%Y}" in text
     )
     assert (
-        "Counted from the date of service of this letter, the 30 days for an appeal end on "
+        "Counted from the date of service of this letter, with 5 days added for service other "
+        "than personal service (8 CCR 10605(a)), the 30 days for an appeal end on "
         f"{clocks.appeal_deadline.on:%m/%d/%Y}" in text
     )
 
@@ -277,7 +295,8 @@ def test_a_letter_with_no_overturned_item_has_no_authorization_notice(
     letter = produce(approved_determination(), django_capture_on_commit_callbacks)
     text = body_flat(pdf_text(stored(letter.party_pdf)))
     assert "verified petition" in text
-    assert "authorize the service" not in text
+    assert "authorize a service" not in text
+    assert "unless an appeal is filed" not in text
 
 
 def test_pdf_is_us_letter_with_page_numbers_bundled_fonts_and_the_org_as_author(

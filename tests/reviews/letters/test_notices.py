@@ -23,8 +23,9 @@ from cases.lifecycle.models import (
     SentBy,
 )
 from reviews.letters import notices
+from reviews.letters.defaults import LETTER_TEXT_FIELDS
 from reviews.letters.models import LetterStatus, Notice, NoticeKind
-from reviews.letters.render import LETTER_TEXT_FIELDS, letter_text_current
+from reviews.letters.render import letter_text_current
 from tests.cases.helpers import overrides_for
 from tests.factories import CaseFactory, DisputedItemFactory, PartyFactory, UserFactory
 from tests.reviews.letter_utils import body_flat, pdf_text
