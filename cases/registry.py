@@ -35,6 +35,9 @@ class ReviewerSide:
     # The delivered letter's service (served_on, sent_by, overturned) or None: the appeal and
     # the claims administrator's duties on the case's clock (Lab. Code 4610.6(h); 9792.10.7).
     letter_service: Callable[[Any], Any] = lambda case: None
+    # A served party's e-mail, address or method changed (case, role): the letters room
+    # serves what waited for them.
+    party_service_changed: Callable[[Any, str], None] = lambda case, role: None
 
 
 _registered: ReviewerSide | None = None
