@@ -20,7 +20,7 @@ class ReviewsConfig(AppConfig):
         from reviews.determination.services import determination_import_legacy
         from reviews.exports import export_sections
         from reviews.letters.selectors import letter_service_for
-        from reviews.letters.services import letter_request
+        from reviews.letters.services import letter_party_service_changed, letter_request
         from reviews.quality.services import after_approval_register
         from reviews.roster.selectors import specialty_names
 
@@ -34,6 +34,7 @@ class ReviewsConfig(AppConfig):
                 specialty_names=specialty_names,
                 issued_item_decisions=issued_item_decisions,
                 letter_service=letter_service_for,
+                party_service_changed=letter_party_service_changed,
             )
         )
         after_approval_register(letter_request)

@@ -28,3 +28,13 @@ def letter_render(self, letter_id: int) -> str:
     except Exception as exc:
         services.letter_fail(letter_id=letter_id, error=f"{type(exc).__name__}: {exc}")
         raise
+
+
+@shared_task(name="reviews.tasks.letter_serve", bind=True, acks_late=True, max_retries=5)
+def letter_serve(self, letter_id: int) -> str:
+    """Serve what of an issued letter waited for a party (an address added, a method changed).
+    Transient mail errors are retried; the row stays waiting and the case page shows it."""
+    try:
+        return services.letter_serve_again(letter_id=letter_id)
+    except services.TRANSIENT_ERRORS as exc:
+        raise self.retry(exc=exc, countdown=min(2**self.request.retries * 5, 300)) from exc
