@@ -36,6 +36,7 @@ from cases.lifecycle.models import (
     Answer,
     Case,
     CitationKind,
+    DeliveryMethod,
     FiledBy,
     ItemCategory,
     Outcome,
@@ -102,6 +103,19 @@ def _citation(description: str) -> dict:
     )
 
 
+def _service() -> dict:
+    return {
+        "delivery_method": {
+            **_choice(DeliveryMethod.values),
+            "description": "How papers are served; absent: e-mail with consent, else mail.",
+        },
+        "e_service_consent": {
+            "type": "boolean",
+            "description": "Consent to electronic service (CCP 1010.6(a)(2)).",
+        },
+    }
+
+
 def _party(role: str) -> dict:
     return _object(
         PARTY_KEYS[role],
@@ -113,6 +127,7 @@ def _party(role: str) -> dict:
             "specialty": _text(_size(Party, "specialty")),
             "email": _email(),
             "address": _text(),
+            **_service(),
         },
         description=PartyRole(role).label,
         nullable=role not in REQUIRED_PARTIES,
@@ -161,6 +176,7 @@ def intake_case_json_schema() -> dict[str, Any]:
             "sex": _choice(Sex.values),
             "email": _email(),
             "address": _text(),
+            **_service(),
         },
     )
     item = _object(
