@@ -21,7 +21,7 @@ class ReviewsConfig(AppConfig):
         from reviews.exports import export_sections
         from reviews.letters.notices import notice_after_finding, notice_of_assignment_state
         from reviews.letters.selectors import letter_service_for
-        from reviews.letters.services import letter_request
+        from reviews.letters.services import letter_party_service_changed, letter_request
         from reviews.quality.services import after_approval_register
         from reviews.roster.selectors import specialty_names
 
@@ -37,6 +37,7 @@ class ReviewsConfig(AppConfig):
                 letter_service=letter_service_for,
                 after_eligibility_finding=notice_after_finding,
                 notice_of_assignment_state=notice_of_assignment_state,
+                party_service_changed=letter_party_service_changed,
             )
         )
         after_approval_register(letter_request)

@@ -214,10 +214,12 @@ def ready_case(**overrides):
     return case
 
 
-def _parties_add(case, *, provider: dict, claims_administrator: dict | None = None) -> None:
+def _parties_add(
+    case, *, provider: dict, claims_administrator: dict | None = None, employer: dict | None = None
+) -> None:
     """The parties of a case built here: employer, requesting provider, claims administrator
-    and UR organization; `provider` and `claims_administrator` add fields to theirs."""
-    PartyFactory(case=case, role=PartyRole.EMPLOYER, name="Acme Foods, Inc.")
+    and UR organization; `provider`, `claims_administrator` and `employer` add fields."""
+    PartyFactory(case=case, role=PartyRole.EMPLOYER, name="Acme Foods, Inc.", **(employer or {}))
     PartyFactory(case=case, role=PartyRole.REQUESTING_PROVIDER, name="Dr. Lee Park", **provider)
     PartyFactory(
         case=case,
@@ -248,7 +250,8 @@ def approved_determination(
     **case_overrides,
 ):
     """A case whose determination quality review approved: the case is approved, the reviewer's
-    assignment accepted, the parties have e-mail addresses, one decision per item. The reviewer
+    assignment accepted, every served party has an e-mail address and consented to electronic
+    service (so the letter goes by e-mail only), one decision per item. The reviewer
     has a distinctive name, so tests can show it appears nowhere in the letter."""
     from cases.lifecycle.models import CaseStatus
     from cases.records.models import MedicalRecord
@@ -261,6 +264,7 @@ def approved_determination(
         "records_complete_on": dt.date(2026, 11, 10),
         "worker_email": "ana.worker@example.org",
         "worker_address": "12 Orchard Lane\nFresno, CA 93701",
+        "worker_e_service_consent": True,
     }
     defaults.update(case_overrides)
     case = CaseFactory(**defaults)
@@ -270,8 +274,10 @@ def approved_determination(
             "specialty": "Pain Management",
             "email": "lee.park@example.org",
             "address": "400 Clinic Way\nFresno, CA 93702",
+            "e_service_consent": True,
         },
-        claims_administrator={"email": "claims@example.org"},
+        claims_administrator={"email": "claims@example.org", "e_service_consent": True},
+        employer={"email": "hr@acme.example.org", "e_service_consent": True},
     )
     if attorney:
         PartyFactory(
@@ -279,6 +285,7 @@ def approved_determination(
             role=PartyRole.ATTORNEY,
             name="Morgan Counsel, Esq.",
             email="counsel@example.org",
+            e_service_consent=True,
         )
     for title, document_date, pages in records:
         MedicalRecord.objects.create(

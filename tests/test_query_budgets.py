@@ -47,6 +47,7 @@ from reviews.determination.models import (
 )
 from reviews.determination.services import determination_submit
 from reviews.letters.models import (
+    DeliveryStatus,
     Letter,
     LetterDelivery,
     LetterStatus,
@@ -54,6 +55,7 @@ from reviews.letters.models import (
     Notice,
     NoticeDelivery,
     NoticeKind,
+    PrintBatch,
 )
 from reviews.letters.render import letter_text_current
 from reviews.quality.services import determination_return
@@ -105,6 +107,8 @@ POST_ONLY = {
     "casefile:case_information_lapsed": Role.CASE_ADMIN,
     "casefile:case_expedite": Role.CASE_ADMIN,
     "casefile:case_consolidate": Role.CASE_ADMIN,
+    "casefile:case_party_service": Role.CASE_ADMIN,
+    "letters:print_batch_confirm": Role.CASE_ADMIN,
     "api:case_records": Role.API_CLIENT,
     "determination:assignment_accept": Role.REVIEWER,
     "determination:assignment_decline": Role.REVIEWER,
@@ -307,9 +311,10 @@ def issued_case(size: int, **case_fields):
         for number in range(size):
             LetterDelivery.objects.create(
                 letter=letter,
-                recipient_role=PartyRole.CLAIMS_ADMINISTRATOR,
+                recipient_role=f"recipient_{number}",
                 recipient_name=f"Recipient {number}",
                 email=f"recipient{number}@example.org",
+                served_on=dt.date(2026, 11, 21),
             )
     notices_add(case, size, text=text)
     return case
@@ -803,6 +808,48 @@ def _notice_download(people, size):
     return Visit(people.case_admin, url)
 
 
+def mailings_waiting(size: int) -> PrintBatch:
+    """`size` issued cases with a mailing each waiting to be printed, and a printed batch of
+    `size` more waiting to be posted."""
+    batch = PrintBatch.objects.create(posting_on=dt.date(2026, 11, 23), sha256="0" * 64)
+    batch.pdf.save("batch.pdf", ContentFile(minimal_pdf()), save=True)
+    for number in range(size):
+        letter = issued_case(1).letters.get()
+        for role, status, in_batch in (
+            ("worker_mail", DeliveryStatus.TO_PRINT, None),
+            ("employer_mail", DeliveryStatus.PRINTED, batch),
+        ):
+            LetterDelivery.objects.create(
+                letter=letter,
+                recipient_role=role,
+                recipient_name=f"Posted party {number}",
+                method="mail",
+                status=status,
+                address=f"{number} Main St\nFresno, CA 93701",
+                batch=in_batch,
+            )
+    return batch
+
+
+@budget(
+    "letters:print_queue",
+    7,
+    why="session, user, waiting mailings with letter and case, open batches with their "
+    "printer, each batch's mailings, their letters, their cases",
+)
+def _print_queue(people, size):
+    mailings_waiting(size)
+    return Visit(
+        people.case_admin, reverse("letters:print_queue"), shows=(f"Posted party {size - 1}",)
+    )
+
+
+@budget("letters:print_batch_download", 3, why="session, user, the batch")
+def _print_batch_download(people, size):
+    batch = mailings_waiting(size)
+    return Visit(people.case_admin, reverse("letters:print_batch_download", args=[batch.pk]))
+
+
 @budget("letters:letter_verify", 0, why="nobody signed in: a form and no rows")
 def _letter_verify(people, size):
     issued_case(size)
@@ -901,7 +948,12 @@ def test_every_get_route_has_a_budget():
 def any_kwargs(route: str) -> dict:
     """Arguments that fit the route's pattern (the 405 comes before any lookup)."""
     pattern = dict(url_patterns())[route]
-    values = {"case_number": "CM26-0000001", "which": "party", "kind": "items"}
+    values = {
+        "case_number": "CM26-0000001",
+        "which": "party",
+        "kind": "items",
+        "role": "employer",
+    }
     return {name: values.get(name, 1) for name in pattern.pattern.regex.groupindex}
 
 

@@ -33,6 +33,9 @@ def _party(party: Party | None, role: str) -> dict[str, Any] | None:
         data["email"] = party.email
     if party.address:
         data["address"] = party.address
+    if party.delivery_method:
+        data["delivery_method"] = party.delivery_method
+    data["e_service_consent"] = party.e_service_consent
     return data
 
 
@@ -143,6 +146,8 @@ def case_export(
             "sex": case.worker_sex,
             "email": case.worker_email or None,
             "address": case.worker_address or None,
+            "delivery_method": case.worker_delivery_method or None,
+            "e_service_consent": case.worker_e_service_consent,
         },
     }
     # One read of the parties (none when the caller prefetched them), not one per role.

@@ -7,6 +7,7 @@ from django import forms
 from cases.casefile.selectors import DUE_FILTERS
 from cases.lifecycle.models import (
     CaseStatus,
+    DeliveryMethod,
     Priority,
 )
 from cases.lifecycle.services import TERMINATION_REASONS
@@ -75,3 +76,35 @@ class RemandForm(forms.Form):
         label="Start a new review round with a different reviewer.",
         error_messages={"required": "Tick the box to confirm the remand."},
     )
+
+
+# --- How a party is served -----------------------------------------------------------------
+
+
+class PartyServiceForm(forms.Form):
+    """A served party's e-mail, postal address and delivery method (the parties panel)."""
+
+    email = forms.EmailField(label="E-mail", required=False)
+    address = forms.CharField(
+        label="Postal address", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    delivery_method = forms.ChoiceField(
+        label="Serve by",
+        required=False,
+        choices=[("", "E-mail if consented, else postal mail"), *DeliveryMethod.choices],
+    )
+    e_service_consent = forms.BooleanField(
+        label="Consented to electronic service (CCP 1010.6(a)(2))", required=False
+    )
+
+    @classmethod
+    def for_contact(cls, contact, **kwargs):
+        return cls(
+            initial={
+                "email": contact.email,
+                "address": contact.address,
+                "delivery_method": contact.chosen_method,
+                "e_service_consent": contact.e_service_consent,
+            },
+            **kwargs,
+        )

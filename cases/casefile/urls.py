@@ -26,6 +26,11 @@ urlpatterns = [
     ),
     path("cases/<str:case_number>/terminate/", views.case_terminate, name="case_terminate"),
     path("cases/<str:case_number>/remand/", views.case_remand, name="case_remand"),
+    path(
+        "cases/<str:case_number>/parties/<slug:role>/service/",
+        views.case_party_service,
+        name="case_party_service",
+    ),
     path("cases/<str:case_number>/defer/", screen_views.case_defer, name="case_defer"),
     path(
         "cases/<str:case_number>/liability-resolved/",

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
 from cases.access import Ability, access_required, case_get_for, may, record_get_for
-from cases.casefile.forms import CaseFilterForm, RemandForm, TerminateForm
+from cases.casefile.forms import CaseFilterForm, PartyServiceForm, RemandForm, TerminateForm
 from cases.casefile.selectors import case_clock_with_letter, case_list_for
 from cases.eligibility import services as eligibility
 from cases.eligibility.duplicates import case_duplicates
@@ -34,6 +34,7 @@ from cases.eligibility.forms import (
 from cases.eligibility.selectors import eligibility_checks
 from cases.eligibility.services import information_due_text
 from cases.lifecycle import services as lifecycle
+from cases.lifecycle.delivery import case_service_contacts
 from cases.lifecycle.expedite import expedited_due_dates
 from cases.lifecycle.history import case_history
 from cases.lifecycle.models import Case, CaseStatus
@@ -84,7 +85,7 @@ def case_list(request):
 
 # --- The case page ----------------------------------------------------------------------------
 
-PANELS = ("header", "clock", "workflow", "records", "history")
+PANELS = ("header", "clock", "workflow", "records", "history", "parties")
 
 
 def _workflow_forms(case: Case, actions: frozenset[Action], checks=(), **bound) -> dict:
@@ -162,7 +163,22 @@ def _case_context(request, case: Case, *, panel: str | None = None, **bound) -> 
         context["record_max_bytes"] = settings.RECORD_MAX_UPLOAD_BYTES
     if panel in (None, "history"):
         context["history"] = case_history(case)
+    if panel in (None, "parties"):
+        context["service_contacts"] = _service_contacts(case, can_manage, bound)
     return context
+
+
+def _service_contacts(case: Case, can_manage: bool, bound: dict) -> list:
+    """Each served party with its method, what is missing, and (for a manager) its form."""
+    contacts = []
+    for contact in case_service_contacts(case):
+        form = None
+        if can_manage:
+            form = bound.get(f"service_form_{contact.role}") or PartyServiceForm.for_contact(
+                contact, prefix=f"service-{contact.role}"
+            )
+        contacts.append({"contact": contact, "form": form})
+    return contacts
 
 
 @access_required()
@@ -354,3 +370,22 @@ def case_remand(request, case_number: str):
             message = f"{case.case_number} is remanded: review round {case.round} starts."
             return _action_done(request, case.case_number, message, panel="workflow")
     return _action_refused(request, case, panel="workflow", remand_form=form)
+
+
+@access_required(Ability.MANAGE_CASES)
+@require_POST
+def case_party_service(request, case_number: str, role: str):
+    """Change how a party is served (e-mail, address, method, consent)."""
+    case = case_get_for(request.user, case_number)
+    form = PartyServiceForm(request.POST, prefix=f"service-{role}")
+    if form.is_valid():
+        try:
+            changes = lifecycle.party_service_set(
+                case=case, role=role, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            message = "Service details saved." if changes else "Nothing changed."
+            return _action_done(request, case.case_number, message, panel="parties")
+    return _action_refused(request, case, panel="parties", **{f"service_form_{role}": form})

@@ -20,6 +20,7 @@ from cases.lifecycle.models import (
     AuthorizationKind,
     Case,
     CitationKind,
+    DeliveryMethod,
     FiledBy,
     ItemCategory,
     PartyRole,
@@ -130,12 +131,27 @@ class WorkerForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Where the letter is sent when there is no attorney.",
     )
+    delivery_method = forms.ChoiceField(
+        label="Serve by",
+        required=False,
+        choices=[("", "E-mail if consented, else postal mail"), *DeliveryMethod.choices],
+    )
+    e_service_consent = forms.BooleanField(label="Consented to electronic service", required=False)
 
 
 class PartyForm(forms.Form):
     name = forms.CharField(label="Name", max_length=200, required=False)
     identifier = forms.CharField(label="Identifier", max_length=64, required=False)
     email = forms.EmailField(label="Email", required=False)
+    address = forms.CharField(
+        label="Mailing address", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    delivery_method = forms.ChoiceField(
+        label="Serve by",
+        required=False,
+        choices=[("", "E-mail if consented, else postal mail"), *DeliveryMethod.choices],
+    )
+    e_service_consent = forms.BooleanField(label="Consented to electronic service", required=False)
 
     def __init__(self, *args, required: bool, identifier_label: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -152,7 +168,15 @@ class RequestingProviderForm(PartyForm):
         help_text="Reviewers with the same specialty are preferred.",
         widget=forms.TextInput(attrs={"list": "specialty-names"}),
     )
-    field_order = ["name", "specialty", "identifier", "email"]
+    field_order = [
+        "name",
+        "specialty",
+        "identifier",
+        "email",
+        "address",
+        "delivery_method",
+        "e_service_consent",
+    ]
 
 
 # role, required, identifier label
@@ -459,9 +483,11 @@ class IntakeForms:
         payload["injured_worker"] = {
             **{name: _raw(worker, name) for name in worker.fields},
             "age": int(age) if age.isdigit() else (age or None),
+            "e_service_consent": bool(worker["e_service_consent"].data),
         }
         for role, form in self.parties:
             party = {name: _raw(form, name) for name in form.fields}
+            party["e_service_consent"] = bool(form["e_service_consent"].data)
             if role == PartyRole.REQUESTING_PROVIDER:
                 party["npi"] = party.pop("identifier")
             if any(party.values()):

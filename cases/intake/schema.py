@@ -38,6 +38,7 @@ from cases.lifecycle.models import (
     AuthorizationKind,
     Case,
     CitationKind,
+    DeliveryMethod,
     FiledBy,
     ItemCategory,
     Outcome,
@@ -104,6 +105,19 @@ def _citation(description: str) -> dict:
     )
 
 
+def _service() -> dict:
+    return {
+        "delivery_method": {
+            **_choice(DeliveryMethod.values),
+            "description": "How papers are served; absent: e-mail with consent, else mail.",
+        },
+        "e_service_consent": {
+            "type": "boolean",
+            "description": "Consent to electronic service (CCP 1010.6(a)(2)).",
+        },
+    }
+
+
 def _party(role: str) -> dict:
     return _object(
         PARTY_KEYS[role],
@@ -115,6 +129,7 @@ def _party(role: str) -> dict:
             "specialty": _text(_size(Party, "specialty")),
             "email": _email(),
             "address": _text(),
+            **_service(),
         },
         description=PartyRole(role).label,
         nullable=role not in REQUIRED_PARTIES,
@@ -167,6 +182,7 @@ def intake_case_json_schema() -> dict[str, Any]:
             "sex": _choice(Sex.values),
             "email": _email(),
             "address": _text(),
+            **_service(),
         },
     )
     item = _object(

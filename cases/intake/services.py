@@ -132,6 +132,8 @@ def _case_rows_save(*, data: dict[str, Any], actor, source: str) -> Case:
         worker_sex=worker.get("sex") or "unknown",
         worker_email=worker.get("email") or "",
         worker_address=worker.get("address") or "",
+        worker_delivery_method=worker.get("delivery_method") or "",
+        worker_e_service_consent=bool(worker.get("e_service_consent")),
         diagnoses=list(data.get("diagnoses") or []),
         source=source,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
@@ -149,6 +151,8 @@ def _case_rows_save(*, data: dict[str, Any], actor, source: str) -> Case:
                 specialty=party.get("specialty") or "",
                 email=party.get("email") or "",
                 address=party.get("address") or "",
+                delivery_method=party.get("delivery_method") or "",
+                e_service_consent=bool(party.get("e_service_consent")),
             )
             obj.full_clean()
             obj.save()

@@ -27,6 +27,7 @@ from cases.lifecycle.models import (
     AuthorizationKind,
     Case,
     CitationKind,
+    DeliveryMethod,
     FiledBy,
     ItemCategory,
     Outcome,
@@ -66,6 +67,8 @@ PARTY_KEYS: dict[str, tuple[str, ...]] = {
         *(("specialty",) if role in _PHYSICIAN_ROLES else ()),
         "email",
         "address",
+        "delivery_method",
+        "e_service_consent",
     )
     for role in PartyRole.values
 }
@@ -105,7 +108,17 @@ EXPORT_ONLY_CASE_KEYS = (
     "outcome",
     "letters",
 )
-WORKER_KEYS = ("first_name", "last_name", "date_of_birth", "age", "sex", "email", "address")
+WORKER_KEYS = (
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "age",
+    "sex",
+    "email",
+    "address",
+    "delivery_method",
+    "e_service_consent",
+)
 ITEM_KEYS = (
     "description",
     "category",
@@ -416,6 +429,7 @@ class _Checker(Checker):
             or Sex.UNKNOWN,
             "email": self.email(worker, "email", here),
             "address": self.text(worker, "address", here),
+            **self.service(worker, here),
         }
         age = worker.get("age")
         if age is not None:
@@ -474,7 +488,22 @@ class _Checker(Checker):
             ),
             "email": self.email(party, "email", here),
             "address": self.text(party, "address", here),
+            **self.service(party, here),
         }
+
+    def service(self, raw: dict, here: str) -> dict:
+        """How the party is served: `delivery_method` (email or mail; absent: e-mail with an
+        address and consent, else mail) and `e_service_consent` (CCP 1010.6(a)(2))."""
+        method = self.choice(
+            raw, "delivery_method", here, DeliveryMethod.values, required=False, what="a method"
+        )
+        consent = self.boolean(raw, "e_service_consent", here)
+        if method == DeliveryMethod.EMAIL and not (raw.get("email") and consent):
+            self.error(
+                f"{here}.delivery_method",
+                "email service needs an email address and e_service_consent: true",
+            )
+        return {"delivery_method": method or "", "e_service_consent": bool(consent)}
 
     def citation(
         self, parent: dict, key: str, path: str, *, whose: str, required: bool

@@ -66,6 +66,8 @@ class DeliveryLike(Protocol):
     """reviews.letters.models.LetterDelivery."""
 
     recipient_role: str
+    recipient_name: str
+    method: str
     email: str
 
 
@@ -380,6 +382,8 @@ def letter_delivered(*, case: Case, letter: LetterLike, delivery: DeliveryLike) 
         letter_id=letter.pk,
         version=letter.version,
         recipient_role=delivery.recipient_role,
+        recipient=delivery.recipient_name,
+        method=delivery.method,
         email=delivery.email,
     )
 
@@ -425,6 +429,43 @@ def notice_served(
         intended_on=intended_on.isoformat(),
         clock_moved=clock_moved,
         **details,
+    )
+
+
+def letter_posted(
+    *, case: Case, actor: User | None, letter: LetterLike, served_on: dt.date, recipients: list
+) -> CaseEvent:
+    """The printed copies of a letter were posted: the date of service by mail (CCP 1013a)."""
+    return event_record(
+        case=case,
+        type=EventType.LETTER_POSTED,
+        actor=actor,
+        letter_id=letter.pk,
+        version=letter.version,
+        served_on=served_on.isoformat(),
+        posted_to=recipients,
+    )
+
+
+def party_service_changed(
+    *,
+    case: Case,
+    actor: User | None,
+    role: str,
+    name: str,
+    changes: list[dict],
+    method: str,
+    problem: str,
+) -> CaseEvent:
+    return event_record(
+        case=case,
+        type=EventType.PARTY_SERVICE_CHANGED,
+        actor=actor,
+        role=role,
+        party=name,
+        changes=changes,
+        method=method,
+        problem=problem,
     )
 
 

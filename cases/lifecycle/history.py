@@ -141,6 +141,19 @@ def event_summary(event: CaseEvent) -> list[str]:
     if details.get("recipient"):
         due = f" (due {_date_text(details['due_on'])})" if details.get("due_on") else ""
         lines.append(f"To {details['recipient']}{due}")
+    for change in details.get("changes") or []:
+        lines.append(
+            f"{change.get('field')}: {_change_value(change.get('old'))} → "
+            f"{_change_value(change.get('new'))}"
+        )
+    if event.type == EventType.PARTY_SERVICE_CHANGED and details.get("party"):
+        lines.append(f"Party: {details['party']}")
+        if details.get("problem"):
+            lines.append(f"Cannot be served: {details['problem']}")
+    if details.get("served_on") and event.type == EventType.LETTER_POSTED:
+        lines.append(f"Posted on {_date_text(details['served_on'])}")
+        for name in details.get("posted_to") or []:
+            lines.append(f"To {name}")
     if details.get("note"):
         lines.append(f"Note: {details['note']}")
     return lines
@@ -165,6 +178,14 @@ def _notice_summary(event: CaseEvent, details: dict) -> list[str]:
             "now runs from the date of service (8 CCR 9792.10.5(a)(1))"
         )
     return lines
+
+
+def _change_value(value: object) -> str:
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    return str(value) if value not in (None, "") else "(none)"
 
 
 def _screen_summary(event: CaseEvent, details: dict) -> list[str]:

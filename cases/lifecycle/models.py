@@ -38,6 +38,13 @@ class SentBy(models.TextChoices):
     ELECTRONIC = "electronic", "Electronic"
 
 
+# How a party wants papers served: e-mail only with their consent to electronic service
+# (CCP 1010.6(a)(2)), otherwise postal mail.
+class DeliveryMethod(models.TextChoices):
+    EMAIL = "email", "E-mail"
+    MAIL = "mail", "Postal mail"
+
+
 class ItemCategory(models.TextChoices):
     """The state's treatment-request categories (SPEC section 7)."""
 
@@ -249,6 +256,15 @@ class Case(models.Model):
     worker_sex = models.CharField(max_length=16, choices=Sex.choices, default=Sex.UNKNOWN)
     worker_email = models.EmailField(blank=True)
     worker_address = models.TextField(blank=True)
+    worker_delivery_method = models.CharField(
+        max_length=8,
+        choices=DeliveryMethod.choices,
+        blank=True,
+        help_text="How the worker is served; blank: e-mail with consent, else mail.",
+    )
+    worker_e_service_consent = models.BooleanField(
+        default=False, help_text="The worker consented to electronic service."
+    )
 
     diagnoses = models.JSONField(default=list, blank=True)
 
@@ -314,6 +330,15 @@ class Party(models.Model):
     specialty = models.CharField(max_length=120, blank=True)
     email = models.EmailField(blank=True)
     address = models.TextField(blank=True)
+    delivery_method = models.CharField(
+        max_length=8,
+        choices=DeliveryMethod.choices,
+        blank=True,
+        help_text="How the party is served; blank: e-mail with consent, else mail.",
+    )
+    e_service_consent = models.BooleanField(
+        default=False, help_text="The party consented to electronic service."
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["case", "role"], name="one_party_per_role")]
@@ -379,6 +404,8 @@ class EventType(models.TextChoices):
     NOTICE_DELIVERED = "notice_delivered", "Notice delivered"
     NOTICE_SERVED = "notice_served", "Notice served"
     LETTER_AMENDED = "letter_amended", "Amended letter requested"
+    LETTER_POSTED = "letter_posted", "Letter posted"
+    PARTY_SERVICE_CHANGED = "party_service_changed", "Party's service details changed"
     CASE_TERMINATED = "case_terminated", "Case terminated"
     CASE_REMANDED = "case_remanded", "Case remanded"
     CASE_DEFERRED = "case_deferred", "Deferred for a liability dispute"

@@ -12,14 +12,23 @@ from django.utils import timezone
 
 from cases.lifecycle import events
 from cases.lifecycle.clock import current_due_on
+from cases.lifecycle.delivery import (
+    SERVED_PARTY_ROLES,
+    WORKER_ROLE,
+    delivery_method_for,
+    service_problem,
+)
 from cases.lifecycle.expedite import expedited_due_dates
 from cases.lifecycle.models import (
     Case,
     CaseNumberCounter,
     CaseStatus,
+    DeliveryMethod,
+    Party,
     Priority,
 )
 from cases.lifecycle.status_table import Action, allowed_actions, can_transition, refusal_message
+from cases.registry import reviewer_side
 
 CASE_NUMBER_FORMAT = re.compile(r"CM(?P<year>\d{2})-(?P<serial>\d{7})")
 
@@ -166,3 +175,93 @@ def case_status_move(case: Case, *, to_status: str) -> tuple[Case, str]:
     locked case and its old status, for the caller's event."""
     case = case_lock(case)
     return case, case_status_set(case=case, to_status=to_status)
+
+
+# --- How a party is served --------------------------------------------------------------------
+
+# The worker's service details live on the case; a party's on its row.
+_WORKER_SERVICE_FIELDS = {
+    "email": "worker_email",
+    "address": "worker_address",
+    "delivery_method": "worker_delivery_method",
+    "e_service_consent": "worker_e_service_consent",
+}
+SERVICE_FIELD_LABELS = {
+    "email": "E-mail",
+    "address": "Postal address",
+    "delivery_method": "Delivery method",
+    "e_service_consent": "Consent to electronic service",
+}
+
+
+def party_service_set(
+    *,
+    case: Case,
+    role: str,
+    actor,
+    email: str,
+    address: str,
+    delivery_method: str,
+    e_service_consent: bool,
+) -> list[dict]:
+    """Change how a served party (or the worker) receives the case's papers. One event with each
+    old and new value; then the letters room serves again whatever waited for this party (a
+    letter held for an address). Returns the changes (empty when nothing changed)."""
+    if delivery_method not in ("", *DeliveryMethod.values):
+        raise ValidationError({"delivery_method": "Choose e-mail or postal mail."})
+    if delivery_method == DeliveryMethod.EMAIL and not (email.strip() and e_service_consent):
+        raise ValidationError(
+            {
+                "delivery_method": "E-mail service needs an e-mail address and the party's "
+                "consent to electronic service (CCP 1010.6(a)(2))."
+            }
+        )
+    new = {
+        "email": email.strip(),
+        "address": address.strip(),
+        "delivery_method": delivery_method,
+        "e_service_consent": bool(e_service_consent),
+    }
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        if role == WORKER_ROLE:
+            target, fields, name = case, _WORKER_SERVICE_FIELDS, case.worker_name
+        elif role in SERVED_PARTY_ROLES:
+            target = Party.objects.filter(case=case, role=role).first()
+            if target is None:
+                raise ValidationError("The case has no such party.")
+            fields, name = {key: key for key in new}, target.name
+        else:
+            raise ValidationError("That party is not served with the case's papers.")
+        changes = []
+        for key, value in new.items():
+            old = getattr(target, fields[key])
+            if old != value:
+                changes.append(
+                    {"field": SERVICE_FIELD_LABELS[key], "key": key, "old": old, "new": value}
+                )
+                setattr(target, fields[key], value)
+        if not changes:
+            return []
+        target.full_clean()
+        target.save(update_fields=[fields[key] for key in new])
+        method = delivery_method_for(
+            chosen=new["delivery_method"], email=new["email"], consent=new["e_service_consent"]
+        )
+        events.party_service_changed(
+            case=case,
+            actor=actor,
+            role=role,
+            name=name,
+            changes=changes,
+            method=method,
+            problem=service_problem(
+                method=method,
+                email=new["email"],
+                address=new["address"],
+                consent=new["e_service_consent"],
+            ),
+        )
+        # What waited for this party (held for an address, or by a method now changed).
+        reviewer_side().party_service_changed(case, role)
+    return changes

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from cases.lifecycle.models import Case, CaseEvent, SentBy
+from cases.lifecycle.models import Case, CaseEvent, DeliveryMethod, SentBy
 from cases.records.models import private_storage
 from reviews.determination.models import Determination
 from reviews.letters.notice_text import DEFAULT_NOTICE_TEXT
@@ -106,17 +106,70 @@ class Letter(models.Model):
         return f"{self.case} letter v{self.version}"
 
 
+class DeliveryStatus(models.TextChoices):
+    SENT = "sent", "E-mailed"
+    TO_PRINT = "to_print", "Waiting to be printed"
+    PRINTED = "printed", "Printed, waiting to be posted"
+    POSTED = "posted", "Posted"
+    NO_ADDRESS = "no_address", "Waiting for an address"
+
+
+# Served: the date of service is known (e-mail: the sending date; mail: the posting date).
+SERVED_STATUSES = (DeliveryStatus.SENT, DeliveryStatus.POSTED)
+
+
+class PrintBatch(models.Model):
+    """One print run of the postal mailings: a single PDF with each mailing's letter and its
+    proof of service; confirmed posted on a date, which is the date of service (CCP 1013(a))."""
+
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The date the proofs of service declare; "Confirm posted" with another date re-dates them.
+    posting_on = models.DateField()
+    pdf = models.FileField(storage=private_storage, upload_to="print/", max_length=300)
+    sha256 = models.CharField(max_length=64)
+    posted_on = models.DateField(null=True, blank=True)
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Print batch {self.pk} of {self.created_at:%Y-%m-%d}"
+
+
 class LetterDelivery(models.Model):
+    """One recipient's copy of a letter: by e-mail (served when sent) or by postal mail (queued
+    for printing, served when the batch is posted), or held until the party has an address."""
+
     letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="deliveries")
     recipient_role = models.CharField(max_length=32)
     recipient_name = models.CharField(max_length=200)
-    email = models.EmailField()
+    cc = models.BooleanField(default=False)
+    method = models.CharField(
+        max_length=8, choices=DeliveryMethod.choices, default=DeliveryMethod.EMAIL
+    )
+    status = models.CharField(
+        max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.SENT
+    )
+    email = models.EmailField(blank=True)
+    address = models.TextField(blank=True)
+    batch = models.ForeignKey(
+        PrintBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="mailings"
+    )
+    served_on = models.DateField(null=True, blank=True, help_text="The date of service.")
     sent_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering = ["sent_at"]
+        ordering = ["sent_at", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["letter", "email"], name="letter_delivery_once")
+            models.UniqueConstraint(
+                fields=["letter", "recipient_role"], name="letter_delivery_once_per_recipient"
+            )
         ]
 
     def __str__(self) -> str:
@@ -197,3 +250,20 @@ class NoticeDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.notice} to {self.recipient_role}"
+
+
+class AdOutboxItem(models.Model):
+    """A copy of an issued determination for the Administrative Director, whose determination
+    it is (Lab. Code 4610.6); written out by `export_ad_outbox` (the state's intake channel is
+    outside this system)."""
+
+    letter = models.OneToOneField(Letter, on_delete=models.PROTECT, related_name="ad_outbox")
+    created_at = models.DateTimeField(default=timezone.now)
+    exported_at = models.DateTimeField(null=True, blank=True)
+    exported_as = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"AD copy of {self.letter}"

@@ -20,6 +20,7 @@ from django.templatetags.static import static
 from django.utils import timezone
 
 from cases.clock.calculator import Facts, compute
+from cases.lifecycle.delivery import delivery_method_for, service_problem
 from cases.lifecycle.models import Case, CaseOutcome, EventType, Outcome, PartyRole
 from cases.records.selectors import records_in_file
 from cases.states import licensure_display
@@ -84,6 +85,25 @@ class Recipient:
     name: str
     address: str = ""
     email: str = ""
+    delivery_method: str = ""  # as chosen; blank: e-mail with consent, else mail
+    e_service_consent: bool = False
+
+    @property
+    def method(self) -> str:
+        """How this recipient is served (cases.lifecycle.delivery)."""
+        return delivery_method_for(
+            chosen=self.delivery_method, email=self.email, consent=self.e_service_consent
+        )
+
+    @property
+    def problem(self) -> str:
+        """What is missing to serve this recipient at all ("" when nothing)."""
+        return service_problem(
+            method=self.method,
+            email=self.email,
+            address=self.address,
+            consent=self.e_service_consent,
+        )
 
 
 def letter_recipients(case: Case) -> tuple[list[Recipient], list[Recipient]]:
@@ -99,6 +119,8 @@ def letter_recipients(case: Case) -> tuple[list[Recipient], list[Recipient]]:
         name=case.worker_name,
         address=case.worker_address,
         email=case.worker_email,
+        delivery_method=case.worker_delivery_method,
+        e_service_consent=case.worker_e_service_consent,
     )
     addressees: list[Recipient] = []
     cc: list[Recipient] = []
@@ -110,6 +132,8 @@ def letter_recipients(case: Case) -> tuple[list[Recipient], list[Recipient]]:
                 name=attorney.name,
                 address=attorney.address,
                 email=attorney.email,
+                delivery_method=attorney.delivery_method,
+                e_service_consent=attorney.e_service_consent,
             )
         )
         cc.append(worker)
@@ -129,6 +153,8 @@ def letter_recipients(case: Case) -> tuple[list[Recipient], list[Recipient]]:
                     name=party.name,
                     address=party.address,
                     email=party.email,
+                    delivery_method=party.delivery_method,
+                    e_service_consent=party.e_service_consent,
                 )
             )
     return addressees, cc
@@ -282,8 +308,7 @@ def letter_dates(letter: Letter | None, *, today: dt.date) -> dict[str, str]:
         "appeal_from": (
             "Counted from the date of service of this letter, with "
             f"{settings.CLOCK_APPEAL_SERVICE_EXTENSION_DAYS} days added for service other than "
-            "personal service (8 CCR 10605(a)"
-            + ("; Code Civ. Proc. 1013(a))" if by_mail else ")")
+            "personal service (8 CCR 10605(a)" + ("; Code Civ. Proc. 1013(a))" if by_mail else ")")
         ),
     }
 

@@ -9,14 +9,13 @@ import hashlib
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
 from cases.lifecycle import events
-from cases.lifecycle.models import Case, CaseStatus, SentBy
+from cases.lifecycle.models import Case, CaseStatus, DeliveryMethod, SentBy
 from cases.lifecycle.services import case_status_set
 from cases.lifecycle.status_table import Action, allowed_actions
 from reviews.assignment.models import Assignment, AssignmentStatus
@@ -27,7 +26,14 @@ from reviews.determination.models import Determination, DeterminationStatus
 from reviews.determination.status_table import DeterminationAction, determination_actions
 from reviews.letters import tasks
 from reviews.letters.defaults import LETTER_TEXT_FIELDS
-from reviews.letters.models import Letter, LetterDelivery, LetterStatus, LetterText
+from reviews.letters.delivery import document_serve, letter_service_refresh
+from reviews.letters.models import (
+    AdOutboxItem,
+    DeliveryStatus,
+    Letter,
+    LetterStatus,
+    LetterText,
+)
 from reviews.letters.render import (
     Recipient,
     _letter_html_both,
@@ -123,13 +129,18 @@ def letter_produce(*, letter_id: int) -> str:
 
 
 def _sending_method(letter: Letter) -> str:
-    """How the letter will go: by e-mail when an addressee has an address (as _letter_issue
-    records it); a legacy letter or one with no address is not sent from here (blank: the
-    calculator applies CLOCK_UNKNOWN_LETTER_SERVICE)."""
+    """How the letter will be served, as letter_service_refresh will record it: by mail when
+    any recipient is served by mail (or waits for an address), else electronically. A legacy
+    letter is not sent from here (blank: the calculator applies CLOCK_UNKNOWN_LETTER_SERVICE)."""
     if letter.determination.imported:
         return ""
-    addressees, _cc = letter_recipients(letter.case)
-    return SentBy.ELECTRONIC if any(r.email.strip() for r in addressees) else ""
+    addressees, cc = letter_recipients(letter.case)
+    recipients = [*addressees, *cc]
+    if not recipients:
+        return ""
+    if any(r.method == DeliveryMethod.MAIL for r in recipients):
+        return SentBy.MAIL
+    return SentBy.ELECTRONIC
 
 
 def _letter_store(*, letter_id: int, party_pdf: bytes, public_pdf: bytes) -> Letter:
@@ -200,47 +211,59 @@ def _delivery_message(letter: Letter, recipient: Recipient, organization: Organi
 
 
 def _letter_deliver(letter: Letter, *, party_pdf: bytes | None = None) -> None:
-    """E-mail the signed party letter to each addressee with an address, once each: a retry
-    skips those already delivered. (A crash between sending and recording can send one
-    message twice; never none.) `party_pdf`: the stored party bytes, when the caller has
-    them in hand (else they are read back from storage)."""
+    """Serve the signed party letter on every addressee and cc by their method (e-mail now,
+    postal mail to the print queue, held when a party cannot be served); a retry skips those
+    already served. `party_pdf`: the stored party bytes, when the caller has them in hand (else
+    they are read back from storage, only if an e-mail goes)."""
     case = letter.case
     organization = organization_current()
-    addressees, _cc = letter_recipients(case)
-    done = set(letter.deliveries.values_list("email", flat=True))
-    pending: dict[str, Recipient] = {}
-    for recipient in addressees:
-        email = recipient.email.strip().lower()
-        if email and email not in done:
-            pending.setdefault(email, recipient)
-    if not pending:
-        return
-    if party_pdf is None:
+    addressees, cc = letter_recipients(case)
+
+    def signed_bytes() -> bytes:
+        if party_pdf is not None:
+            return party_pdf
         with letter.party_pdf.open("rb") as stored:
-            party_pdf = stored.read()
-    # One connection to the mail server for all the addressees.
-    with get_connection(fail_silently=False) as connection:
-        for email, recipient in pending.items():
-            message = EmailMessage(
-                subject=f"Final Determination Letter, IMR case {case.case_number}",
-                body=_delivery_message(letter, recipient, organization),
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                to=[recipient.email],
-                connection=connection,
-            )
-            message.attach(letter_attachment_name(letter), party_pdf, "application/pdf")
-            message.send(fail_silently=False)
-            with transaction.atomic():
-                delivery, created = LetterDelivery.objects.get_or_create(
-                    letter=letter,
-                    email=email,
-                    defaults={
-                        "recipient_role": recipient.role,
-                        "recipient_name": recipient.name,
-                    },
-                )
-                if created:
-                    events.letter_delivered(case=case, letter=letter, delivery=delivery)
+            return stored.read()
+
+    document_serve(
+        recipients=[*((r, False) for r in addressees), *((r, True) for r in cc)],
+        deliveries=letter.deliveries,
+        pdf=signed_bytes,
+        attachment_name=letter_attachment_name(letter),
+        subject=f"Final Determination Letter, IMR case {case.case_number}",
+        body_for=lambda recipient: _delivery_message(letter, recipient, organization),
+        on_sent=lambda delivery: events.letter_delivered(
+            case=case, letter=letter, delivery=delivery
+        ),
+    )
+
+
+def letter_serve_again(*, letter_id: int) -> str:
+    """Serve whatever of an issued letter still waits for a party (their address was added or
+    their method changed); then the letter's service is brought up to date."""
+    letter = _letter_load(letter_id, lock=False)
+    if letter.status != LetterStatus.DELIVERED or letter.determination.imported:
+        return f"{letter} is not out yet"
+    _letter_deliver(letter)
+    with transaction.atomic():
+        letter_service_refresh(_letter_load(letter_id, lock=True))
+    return f"{letter} served again"
+
+
+def letter_party_service_changed(case: Case, role: str) -> None:
+    """Registered for cases.lifecycle.services.party_service_set: the newest issued letter's
+    copy for that party, if it still waits (for an address, or for printing by a method no
+    longer chosen), is served again after commit."""
+    letter = (
+        Letter.objects.filter(case=case, status=LetterStatus.DELIVERED).order_by("-version").first()
+    )
+    if letter is None:
+        return
+    waiting = letter.deliveries.filter(
+        recipient_role=role, status__in=(DeliveryStatus.NO_ADDRESS, DeliveryStatus.TO_PRINT)
+    )
+    if waiting.exists():
+        tasks.letter_serve.delay_on_commit(letter.pk)
 
 
 def _letter_issue(*, letter_id: int) -> str:
@@ -262,11 +285,12 @@ def _letter_issue(*, letter_id: int) -> str:
             case=case, round=determination.round, status=AssignmentStatus.ACCEPTED
         ).update(status=AssignmentStatus.COMPLETED)
         letter.status = LetterStatus.DELIVERED
-        if letter.deliveries.exists():
-            # Letters go out by e-mail only, on the date they print (letter_produce).
-            letter.sent_by = SentBy.ELECTRONIC
-            letter.served_on = letter.mailing_date
-        letter.save(update_fields=["status", "sent_by", "served_on"])
+        letter.save(update_fields=["status"])
+        # Served once every recipient is: e-mail when sent, mail when the batch is posted.
+        letter_service_refresh(letter)
+        # Lab. Code 4610.6: the determination is the Administrative Director's; a copy of
+        # each goes to the outbox that export_ad_outbox writes out.
+        AdOutboxItem.objects.get_or_create(letter=letter)
         events.letter_issued(
             case=case, actor=letter.created_by, letter=letter, from_status=from_status
         )

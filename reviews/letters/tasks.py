@@ -54,3 +54,13 @@ def notice_render(self, notice_id: int) -> str:
 def notices_queued_sweep() -> int:
     """Hand the worker the notices left queued when the broker was down at their finding."""
     return notices.notices_queued_sweep()
+
+
+@shared_task(name="reviews.tasks.letter_serve", bind=True, acks_late=True, max_retries=5)
+def letter_serve(self, letter_id: int) -> str:
+    """Serve what of an issued letter waited for a party (an address added, a method changed).
+    Transient mail errors are retried; the row stays waiting and the case page shows it."""
+    try:
+        return services.letter_serve_again(letter_id=letter_id)
+    except services.TRANSIENT_ERRORS as exc:
+        raise self.retry(exc=exc, countdown=min(2**self.request.retries * 5, 300)) from exc

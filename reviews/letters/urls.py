@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from reviews.letters import views
+from reviews.letters import print_views, views
 
 app_name = "letters"
 urlpatterns = [
@@ -32,5 +32,16 @@ urlpatterns = [
         name="notice_retry",
     ),
     path("verify/", views.letter_verify, name="letter_verify"),
+    path("letters/print-queue/", print_views.print_queue_page, name="print_queue"),
+    path(
+        "letters/print-queue/batches/<int:batch_id>.pdf",
+        print_views.print_batch_download,
+        name="print_batch_download",
+    ),
+    path(
+        "letters/print-queue/batches/<int:batch_id>/posted/",
+        print_views.print_batch_confirm,
+        name="print_batch_confirm",
+    ),
     path("settings/organization/", views.organization_settings, name="organization_settings"),
 ]

@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.access import Ability, access_required, case_get_for, may
+from cases.lifecycle.delivery import case_service_problems
 from cases.lifecycle.status_table import Action, allowed_actions
 from reviews.determination.selectors import workspace_for
 from reviews.letters import notices, services, verify
@@ -114,9 +115,18 @@ def letters_panel_context(user, case, *, correction_form=None) -> dict:
                     delivery.recipient_role, delivery.recipient_role
                 ),
                 "email": delivery.email,
+                "address": delivery.address,
+                "method": delivery.get_method_display(),
+                "status": delivery.status,
+                "status_label": delivery.get_status_display(),
+                "served_on": delivery.served_on,
+                "cc": delivery.cc,
                 "sent_at": delivery.sent_at,
             }
             for delivery in letter.deliveries.all()
+        ]
+        letter.waiting_for_address = [
+            row["name"] for row in letter.delivery_rows if row["status"] == "no_address"
         ]
     can_manage = may(user, Ability.MANAGE_CASES)
     latest = versions[0] if versions else None
@@ -129,6 +139,8 @@ def letters_panel_context(user, case, *, correction_form=None) -> dict:
     return {
         "case": case,
         "letters": versions,
+        # A party who cannot be served is a visible problem, never silence.
+        "service_problems": case_service_problems(case) if versions else [],
         "LetterStatus": LetterStatus,
         "can_manage": can_manage,
         "notices": notice_rows,

@@ -84,7 +84,8 @@ def test_render_letter_produces_an_approved_case_synchronously(db, tmp_path, mai
 
     letter = Letter.objects.get(case=determination.case)
     assert letter.status == LetterStatus.DELIVERED
-    assert len(mailoutbox) == 3
+    # The three addressees and the employer (cc), each by e-mail with consent.
+    assert len(mailoutbox) == 4
     with letter.party_pdf.open("rb") as stored:
         assert (tmp_path / "letter.pdf").read_bytes() == stored.read()
 
@@ -174,11 +175,11 @@ def test_a_real_worker_renders_signs_and_delivers_the_letter(celery_worker):
     assert Case.objects.get(pk=determination.case_id).status == CaseStatus.ISSUED
     # The file backend may write several messages to one file: count the messages.
     mails = "".join(celery_worker.mails())
-    assert mails.count("Subject: Final Determination Letter") == 3
+    assert mails.count("Subject: Final Determination Letter") == 4
     for address in ("ana.worker@example.org", "lee.park@example.org", "claims@example.org"):
         assert f"To: {address}" in mails
     attachment = f'filename="{determination.case.case_number}-final-determination-v1.pdf"'
-    assert mails.count(attachment) == 3
+    assert mails.count(attachment) == 4
 
 
 def test_the_seed_letter_prints_the_appeal_the_case_page_shows(seed_case, tmp_path, admin_client):

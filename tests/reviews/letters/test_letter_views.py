@@ -50,7 +50,7 @@ def test_the_case_page_shows_the_letter_panel_with_downloads(client, delivered):
 
     content = response.content.decode()
     assert 'id="letters"' in content
-    assert "Signed and delivered" in content
+    assert "Signed and served" in content
     assert (
         reverse("letters:letter_download", args=[delivered.case.case_number, 1, "party"]) in content
     )
@@ -87,7 +87,7 @@ def test_the_panel_polls_while_the_letter_is_produced_then_tells_the_page(client
     letter_produce(letter_id=letter.pk)
     done = client.get(url + "?was=in_progress", headers={"HX-Request": "true"})
     assert "every 1s" not in done.content.decode()
-    assert "Signed and delivered" in done.content.decode()
+    assert "Signed and served" in done.content.decode()
     assert done.headers["HX-Trigger"] == "case-changed"
 
 

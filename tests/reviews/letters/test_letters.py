@@ -353,7 +353,7 @@ def test_reviewer_name_is_in_no_pdf_text_metadata_signature_or_email(delivered_l
             assert name.encode("utf-16-be") not in pdf
         # The signature names the organization.
         assert b"/Name (IMR Desk Review Organization)" in pdf
-    assert len(mail.outbox) == 3
+    assert len(mail.outbox) == 4
     for message in mail.outbox:
         rendered = message.message().as_string()
         for name in names:
@@ -467,6 +467,8 @@ def test_producing_signs_stores_delivers_and_issues_the_case(delivered_letter):
         "ana.worker@example.org": "injured_worker",
         "lee.park@example.org": PartyRole.REQUESTING_PROVIDER,
         "claims@example.org": PartyRole.CLAIMS_ADMINISTRATOR,
+        # The cc list is served too.
+        "hr@acme.example.org": PartyRole.EMPLOYER,
     }
     message = mail.outbox[0]
     assert message.subject == f"Final Determination Letter, IMR case {case.case_number}"
@@ -475,7 +477,7 @@ def test_producing_signs_stores_delivers_and_issues_the_case(delivered_letter):
     assert mimetype == "application/pdf"
     assert content == stored(letter.party_pdf)
     types = list(CaseEvent.objects.filter(case=case).values_list("type", flat=True))
-    assert types.count(EventType.LETTER_DELIVERED) == 3
+    assert types.count(EventType.LETTER_DELIVERED) == 4
     issued = CaseEvent.objects.get(case=case, type=EventType.LETTER_ISSUED)
     assert issued.details["from_status"] == CaseStatus.APPROVED
     assert issued.details["to_status"] == CaseStatus.ISSUED
@@ -494,7 +496,7 @@ def test_a_second_run_finds_the_letter_done_and_never_renders_again(delivered_le
 
     letter.refresh_from_db()
     assert stored(letter.party_pdf) == before
-    assert len(mail.outbox) == 3
+    assert len(mail.outbox) == 4
     assert CaseEvent.objects.filter(case=letter.case, type=EventType.LETTER_ISSUED).count() == 1
 
 
@@ -518,9 +520,14 @@ def test_a_transient_mail_error_is_retried_and_nobody_gets_the_letter_twice(
     assert letter.status == LetterStatus.DELIVERED
     assert letter.attempts == 3
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
-        ["ana.worker@example.org", "lee.park@example.org", "claims@example.org"]
+        [
+            "ana.worker@example.org",
+            "lee.park@example.org",
+            "claims@example.org",
+            "hr@acme.example.org",
+        ]
     )
-    assert letter.deliveries.count() == 3
+    assert letter.deliveries.count() == 4
 
 
 def test_after_the_last_try_the_letter_shows_failed_and_a_retry_delivers_it(
@@ -601,7 +608,7 @@ def test_a_correction_is_a_new_version_and_the_old_one_stays(
     assert second.party_sha256 != first.party_sha256
     assert stored(first.party_pdf) == first_bytes
     assert first.status == LetterStatus.DELIVERED
-    assert len(mail.outbox) == 3
+    assert len(mail.outbox) == 4
     assert "version 2" in mail.outbox[0].body
     assert "Corrected the date of injury." in mail.outbox[0].body
     issued = CaseEvent.objects.filter(case=first.case, type=EventType.LETTER_ISSUED).last()
@@ -730,7 +737,7 @@ def test_a_delivered_letter_was_served_electronically_on_its_mailing_date(delive
     assert delivered_letter.served_on == delivered_letter.mailing_date is not None
 
 
-def test_a_letter_with_nobody_to_email_is_not_recorded_as_served(
+def test_a_letter_with_nobody_to_email_waits_for_the_post_and_is_not_yet_served(
     django_capture_on_commit_callbacks,
 ):
     determination = approved_determination(outcomes=("upheld",))
@@ -741,8 +748,17 @@ def test_a_letter_with_nobody_to_email_is_not_recorded_as_served(
 
     letter = produce(determination, django_capture_on_commit_callbacks)
 
-    assert letter.status == LetterStatus.DELIVERED and not letter.deliveries.exists()
-    assert letter.sent_by == "" and letter.served_on is None
+    statuses = dict(letter.deliveries.values_list("recipient_role", "status"))
+    # Addressed parties with a postal address go to the print queue; the others wait.
+    assert statuses == {
+        "injured_worker": "to_print",
+        PartyRole.REQUESTING_PROVIDER: "to_print",
+        PartyRole.CLAIMS_ADMINISTRATOR: "no_address",
+        PartyRole.EMPLOYER: "no_address",
+    }
+    assert not mail.outbox
+    assert letter.status == LetterStatus.DELIVERED
+    assert letter.sent_by == SentBy.MAIL and letter.served_on is None
 
 
 def test_the_api_case_detail_lists_each_letters_service(delivered_letter, case_admin):

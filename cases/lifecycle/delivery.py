@@ -1,0 +1,116 @@
+"""How each party is served and what stands in the way: the one rule that the case page's
+parties panel, the letters room and intake share. Pure functions of the stored facts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import prefetch_related_objects
+
+from cases.lifecycle.models import Case, DeliveryMethod, Party, PartyRole
+
+# The worker is on the case itself, not a Party row; this is their role on every paper.
+WORKER_ROLE = "injured_worker"
+WORKER_ROLE_LABEL = "Injured worker"
+
+# The parties served with the case's papers (8 CCR 9792.10.4(b) for the notice; the letter's
+# addressees and cc list): the worker, their attorney, the requesting provider, the claims
+# administrator and the employer.
+SERVED_PARTY_ROLES = (
+    PartyRole.ATTORNEY,
+    PartyRole.REQUESTING_PROVIDER,
+    PartyRole.CLAIMS_ADMINISTRATOR,
+    PartyRole.EMPLOYER,
+)
+
+
+def delivery_method_for(*, chosen: str, email: str, consent: bool) -> str:
+    """The method a party is served by: e-mail only with an address and consent to electronic
+    service (CCP 1010.6(a)(2)); postal mail when chosen, or when e-mail is not possible."""
+    if chosen != DeliveryMethod.MAIL and email.strip() and consent:
+        return DeliveryMethod.EMAIL
+    return DeliveryMethod.MAIL
+
+
+def service_problem(*, method: str, email: str, address: str, consent: bool) -> str:
+    """What is missing for a party to be served at all ("" when nothing is)."""
+    if method == DeliveryMethod.EMAIL or address.strip():
+        return ""
+    if email.strip() and not consent:
+        return (
+            "no postal address, and the e-mail address cannot be used without consent to "
+            "electronic service"
+        )
+    return "no postal address and no e-mail address"
+
+
+@dataclass(frozen=True)
+class ServiceContact:
+    """One served party: who, where, and how."""
+
+    role: str
+    role_label: str
+    name: str
+    email: str
+    address: str
+    chosen_method: str
+    e_service_consent: bool
+
+    @property
+    def method(self) -> str:
+        return delivery_method_for(
+            chosen=self.chosen_method, email=self.email, consent=self.e_service_consent
+        )
+
+    @property
+    def method_label(self) -> str:
+        return DeliveryMethod(self.method).label
+
+    @property
+    def problem(self) -> str:
+        return service_problem(
+            method=self.method,
+            email=self.email,
+            address=self.address,
+            consent=self.e_service_consent,
+        )
+
+
+def worker_contact(case: Case) -> ServiceContact:
+    return ServiceContact(
+        role=WORKER_ROLE,
+        role_label=WORKER_ROLE_LABEL,
+        name=case.worker_name,
+        email=case.worker_email,
+        address=case.worker_address,
+        chosen_method=case.worker_delivery_method,
+        e_service_consent=case.worker_e_service_consent,
+    )
+
+
+def party_contact(party: Party, *, role_label: str | None = None) -> ServiceContact:
+    return ServiceContact(
+        role=party.role,
+        role_label=role_label or party.get_role_display(),
+        name=party.name,
+        email=party.email,
+        address=party.address,
+        chosen_method=party.delivery_method,
+        e_service_consent=party.e_service_consent,
+    )
+
+
+def case_service_contacts(case: Case) -> list[ServiceContact]:
+    """The worker and each served party on file, in the order the papers list them."""
+    prefetch_related_objects([case], "parties")
+    contacts = [worker_contact(case)]
+    for role in SERVED_PARTY_ROLES:
+        party = case.party(role)
+        if party is not None:
+            contacts.append(party_contact(party))
+    return contacts
+
+
+def case_service_problems(case: Case) -> list[ServiceContact]:
+    """The served parties who cannot be served as things stand: a visible problem."""
+    return [contact for contact in case_service_contacts(case) if contact.problem]

@@ -1,0 +1,131 @@
+"""The print queue: every postal mailing waiting to be printed, printing a batch (one PDF with
+each letter and its proof of service) and confirming a batch posted (the date of service)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cases.access import Ability, access_required
+from reviews.letters.delivery import (
+    print_batch_make,
+    print_batch_posted,
+    print_batches_open,
+    print_queue,
+)
+from reviews.letters.models import PrintBatch
+from reviews.letters.render import RECIPIENT_ROLE_LABELS
+
+
+class PrintBatchForm(forms.Form):
+    posting_on = forms.DateField(
+        label="To be posted on",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The date the proofs of service declare; you confirm it once posted.",
+    )
+
+
+class PostedForm(forms.Form):
+    posted_on = forms.DateField(
+        label="Posted on",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The date of service (CCP 1013(a)); another date than the printed one "
+        "re-dates the proofs of service: print them again.",
+    )
+
+
+def _page(request, *, batch_form=None, posted_forms=None, status=200):
+    today = timezone.localdate()
+    mailings = [
+        {
+            "row": row,
+            "role_label": RECIPIENT_ROLE_LABELS.get(row.recipient_role, row.recipient_role),
+        }
+        for row in print_queue()
+    ]
+    batches = []
+    for batch in print_batches_open():
+        form = (posted_forms or {}).get(batch.pk) or PostedForm(
+            initial={"posted_on": batch.posting_on}, prefix=f"batch-{batch.pk}"
+        )
+        batches.append({"batch": batch, "mailings": list(batch.mailings.all()), "form": form})
+    return TemplateResponse(
+        request,
+        "letters/print_queue.html",
+        {
+            "current": "print_queue",
+            "mailings": mailings,
+            "batches": batches,
+            "batch_form": batch_form or PrintBatchForm(initial={"posting_on": today}),
+        },
+        status=status,
+    )
+
+
+@access_required(Ability.MANAGE_CASES)
+@require_http_methods(["GET", "POST"])
+def print_queue_page(request):
+    """GET: what waits to be printed and the batches waiting to be posted. POST: print a batch."""
+    if request.method == "GET":
+        return _page(request)
+    form = PrintBatchForm(request.POST)
+    if form.is_valid():
+        try:
+            batch = print_batch_make(actor=request.user, posting_on=form.cleaned_data["posting_on"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            count = batch.mailings.count()
+            messages.success(
+                request,
+                f"Batch {batch.pk} printed: {count} mailing{'s' if count != 1 else ''}. "
+                "Download it, post it, then confirm the date it was posted.",
+            )
+            return redirect("letters:print_queue")
+    return _page(request, batch_form=form, status=400)
+
+
+@access_required(Ability.MANAGE_CASES)
+@require_POST
+def print_batch_confirm(request, batch_id: int):
+    batch = PrintBatch.objects.filter(pk=batch_id).first()
+    if batch is None:
+        raise Http404("No such batch.")
+    form = PostedForm(request.POST, prefix=f"batch-{batch.pk}")
+    if form.is_valid():
+        try:
+            print_batch_posted(
+                batch=batch, actor=request.user, posted_on=form.cleaned_data["posted_on"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                f"Batch {batch.pk} posted on {form.cleaned_data['posted_on']:%m/%d/%Y}: "
+                "that is each mailing's date of service.",
+            )
+            return redirect("letters:print_queue")
+    return _page(request, posted_forms={batch.pk: form}, status=400)
+
+
+@access_required(Ability.MANAGE_CASES)
+@require_GET
+def print_batch_download(request, batch_id: int):
+    batch = PrintBatch.objects.filter(pk=batch_id).first()
+    if batch is None or not batch.pdf:
+        raise Http404("No such batch.")
+    response = FileResponse(
+        batch.pdf.open("rb"),
+        as_attachment=True,
+        filename=f"print-batch-{batch.pk}.pdf",
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,67 @@
+"""How each party is served: the default, the panel's form, and the problem it shows."""
+
+import pytest
+from django.urls import reverse
+
+from cases.lifecycle.delivery import case_service_problems, delivery_method_for
+from cases.lifecycle.models import CaseEvent, DeliveryMethod, EventType, PartyRole
+from tests.factories import CaseFactory, PartyFactory
+
+
+def test_email_only_with_an_address_and_consent_else_mail():
+    assert delivery_method_for(chosen="", email="a@b.org", consent=True) == DeliveryMethod.EMAIL
+    assert delivery_method_for(chosen="", email="a@b.org", consent=False) == DeliveryMethod.MAIL
+    assert delivery_method_for(chosen="", email="", consent=True) == DeliveryMethod.MAIL
+    assert delivery_method_for(chosen="mail", email="a@b.org", consent=True) == "mail"
+
+
+@pytest.mark.django_db
+def test_a_party_without_a_usable_address_is_a_problem_on_the_parties_panel(admin_client):
+    case = CaseFactory(worker_address="1 Main St\nFresno, CA 93701")
+    PartyFactory(case=case, role=PartyRole.EMPLOYER, name="Acme Foods Inc.", email="hr@acme.test")
+    problems = case_service_problems(case)
+    assert [(p.name, p.problem) for p in problems] == [
+        (
+            "Acme Foods Inc.",
+            "no postal address, and the e-mail address cannot be used without consent to "
+            "electronic service",
+        )
+    ]
+    page = admin_client.get(reverse("casefile:case_detail", args=[case.case_number]))
+    assert "Acme Foods Inc.</strong> (Employer) cannot be served" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_administrator_changes_how_a_party_is_served_with_an_event_of_old_and_new(
+    admin_client,
+):
+    case = CaseFactory(worker_address="1 Main St\nFresno, CA 93701")
+    PartyFactory(case=case, role=PartyRole.EMPLOYER, name="Acme Foods Inc.")
+    url = reverse("casefile:case_party_service", args=[case.case_number, "employer"])
+    refused = admin_client.post(
+        url, {"service-employer-delivery_method": "email", "service-employer-email": "x@y.org"}
+    )
+    assert "consent to electronic service" in refused.content.decode()
+    response = admin_client.post(
+        url,
+        {
+            "service-employer-email": "hr@acme.test",
+            "service-employer-delivery_method": "email",
+            "service-employer-e_service_consent": "on",
+        },
+    )
+    assert response.status_code == 302
+    party = case.parties.get()
+    assert (party.email, party.delivery_method, party.e_service_consent) == (
+        "hr@acme.test",
+        "email",
+        True,
+    )
+    event = CaseEvent.objects.get(case=case, type=EventType.PARTY_SERVICE_CHANGED)
+    changes = {c["key"]: (c["old"], c["new"]) for c in event.details["changes"]}
+    assert changes == {
+        "email": ("", "hr@acme.test"),
+        "delivery_method": ("", "email"),
+        "e_service_consent": (False, True),
+    }
+    assert case_service_problems(case) == []

@@ -1,0 +1,177 @@
+"""Delivery to every party by their method: e-mail, the print queue with its proofs of service,
+a party who cannot be served, the date of service, and the Administrative Director's copy."""
+
+import datetime as dt
+import json
+from io import BytesIO
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from cases.clock.calculator import Facts, compute
+from cases.lifecycle.models import CaseStatus, PartyRole, SentBy
+from cases.lifecycle.services import party_service_set
+from reviews.letters.delivery import print_batch_make
+from reviews.letters.models import AdOutboxItem, DeliveryStatus, PrintBatch
+from reviews.letters.services import letter_request
+from tests.factories import PASSWORD, approved_determination
+from tests.reviews.letter_utils import pdf_text
+
+pytestmark = pytest.mark.django_db
+
+
+def pages(pdf: bytes) -> int:
+    return len(PdfReader(BytesIO(pdf)).pages)
+
+
+def stored(field) -> bytes:
+    with field.open("rb") as handle:
+        return handle.read()
+
+
+@pytest.fixture
+def mixed_letter(django_capture_on_commit_callbacks):
+    """A represented worker's letter: the attorney and the claims administrator by e-mail with
+    consent, the worker (cc) with no consent and the provider who chose mail by post, and the
+    employer (cc) with neither an e-mail nor a postal address."""
+    determination = approved_determination(attorney=True)
+    case = determination.case
+    case.worker_e_service_consent = False
+    case.save(update_fields=["worker_e_service_consent"])
+    case.parties.filter(role=PartyRole.REQUESTING_PROVIDER).update(delivery_method="mail")
+    case.parties.filter(role=PartyRole.EMPLOYER).update(email="", e_service_consent=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        letter = letter_request(determination=determination, actor=None)
+    letter.refresh_from_db()
+    return letter
+
+
+@pytest.fixture
+def admin(client, case_admin):
+    assert client.login(username=case_admin.username, password=PASSWORD)
+    return client
+
+
+def test_every_addressee_and_cc_gets_a_delivery_by_their_method(mixed_letter):
+    rows = {
+        row.recipient_role: (row.method, row.status, row.cc)
+        for row in mixed_letter.deliveries.all()
+    }
+    assert rows == {
+        PartyRole.ATTORNEY: ("email", DeliveryStatus.SENT, False),
+        PartyRole.REQUESTING_PROVIDER: ("mail", DeliveryStatus.TO_PRINT, False),
+        PartyRole.CLAIMS_ADMINISTRATOR: ("email", DeliveryStatus.SENT, False),
+        "injured_worker": ("mail", DeliveryStatus.TO_PRINT, True),
+        PartyRole.EMPLOYER: ("mail", DeliveryStatus.NO_ADDRESS, True),
+    }
+    assert sorted(m.to[0] for m in mail.outbox) == ["claims@example.org", "counsel@example.org"]
+    # Not served until every copy is: the mailed ones wait for the post.
+    assert (mixed_letter.sent_by, mixed_letter.served_on) == (SentBy.MAIL, None)
+
+
+def test_a_party_without_an_address_shows_on_the_case_and_blocks_nothing_else(mixed_letter, admin):
+    case = mixed_letter.case
+    case.refresh_from_db()
+    assert case.status == CaseStatus.ISSUED
+    page = admin.get(reverse("casefile:case_detail", args=[case.case_number])).content.decode()
+    # On the letters panel and on the parties panel, naming the party and what is missing.
+    assert page.count("Acme Foods, Inc.</strong> (Employer) cannot be served") == 2
+    assert "no postal address and no e-mail address" in page
+    assert "Waiting for an address" in page
+    assert AdOutboxItem.objects.filter(letter=mixed_letter).exists()
+
+
+def test_the_print_batch_is_each_signed_letter_and_its_proof_of_service(mixed_letter, admin):
+    queue = admin.get(reverse("letters:print_queue")).content.decode()
+    case = mixed_letter.case
+    for name in (case.worker_name, "Dr. Lee Park"):
+        assert name in queue
+    assert "Acme Foods" not in queue
+
+    response = admin.post(
+        reverse("letters:print_queue"), {"posting_on": timezone.localdate().isoformat()}
+    )
+    assert response.status_code == 302
+    batch = PrintBatch.objects.get()
+    pdf = stored(batch.pdf)
+    letter_pages = pages(stored(mixed_letter.party_pdf))
+    text = pdf_text(pdf)
+    reader = PdfReader(BytesIO(pdf))
+    proof_at = [
+        n for n, page in enumerate(reader.pages) if "PROOF OF SERVICE" in page.extract_text()
+    ]
+    # Two mailings: each is the letter's pages followed by its one-page proof of service.
+    assert proof_at == [letter_pages, 2 * letter_pages + 1]
+    assert pages(pdf) == 2 * (letter_pages + 1)
+    for name in (case.worker_name, "Dr. Lee Park", "Morgan Counsel, Esq.", "12 Orchard Lane"):
+        assert name in text
+    assert "deposited with the United States Postal Service" in text
+    assert "postage fully prepaid" in text
+    # The letter's own bytes went in unchanged (never rendered again).
+    assert pdf_text(stored(mixed_letter.party_pdf)).strip() in text
+    download = admin.get(reverse("letters:print_batch_download", args=[batch.pk]))
+    assert b"".join(download.streaming_content) == pdf
+
+
+def test_confirming_posted_sets_service_and_the_appeal_deadline_counts_plus_five(
+    mixed_letter, admin, case_admin, django_capture_on_commit_callbacks
+):
+    case = mixed_letter.case
+    today = timezone.localdate()
+    batch = print_batch_make(actor=case_admin, posting_on=today)
+    response = admin.post(
+        reverse("letters:print_batch_confirm", args=[batch.pk]),
+        {f"batch-{batch.pk}-posted_on": today.isoformat()},
+    )
+    assert response.status_code == 302
+    served = dict(mixed_letter.deliveries.values_list("recipient_role", "served_on"))
+    assert served["injured_worker"] == served[PartyRole.REQUESTING_PROVIDER] == today
+    mixed_letter.refresh_from_db()
+    assert mixed_letter.served_on is None  # the employer still waits for an address
+
+    # The administrator adds the employer's address: its copy goes to the print queue.
+    with django_capture_on_commit_callbacks(execute=True):
+        party_service_set(
+            case=case,
+            role=PartyRole.EMPLOYER,
+            actor=case_admin,
+            email="",
+            address="1 Industrial Way\nFresno, CA 93706",
+            delivery_method="",
+            e_service_consent=False,
+        )
+    employer = mixed_letter.deliveries.get(recipient_role=PartyRole.EMPLOYER)
+    assert employer.status == DeliveryStatus.TO_PRINT
+    second = print_batch_make(actor=case_admin, posting_on=today)
+    admin.post(
+        reverse("letters:print_batch_confirm", args=[second.pk]),
+        {f"batch-{second.pk}-posted_on": today.isoformat()},
+    )
+    mixed_letter.refresh_from_db()
+    assert (mixed_letter.served_on, mixed_letter.sent_by) == (today, SentBy.MAIL)
+    # The mailing date stays as printed; the appeal counts from service, +5 by mail.
+    appeal = compute(Facts(letter_mailed_on=today, letter_sent_by="mail")).appeal_deadline.on
+    assert appeal >= today + dt.timedelta(days=35)
+    page = admin.get(reverse("casefile:case_detail", args=[case.case_number])).content.decode()
+    assert appeal.strftime("%m/%d/%Y") in page
+    assert "cannot be served" not in page
+
+
+def test_the_ad_outbox_command_writes_each_letter_once(mixed_letter, tmp_path):
+    tmp_path = tmp_path / "outbox"
+    call_command("export_ad_outbox", str(tmp_path))
+    stem = f"{mixed_letter.case.case_number}-v1"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{stem}.json", f"{stem}.pdf"]
+    data = json.loads((tmp_path / f"{stem}.json").read_text())
+    assert data["format"] == "imr-desk/ad-copy/1"
+    assert data["pdf"] == {"file": f"{stem}.pdf", "sha256": mixed_letter.party_sha256}
+    assert (tmp_path / f"{stem}.pdf").read_bytes() == stored(mixed_letter.party_pdf)
+
+    again = tmp_path / "again"
+    call_command("export_ad_outbox", str(again))
+    assert list(again.iterdir()) == []
+    assert AdOutboxItem.objects.get().exported_as == stem
