@@ -137,10 +137,12 @@ API_MAX_BODY_BYTES = RECORD_MAX_UPLOAD_BYTES * 2
 # finding of eligible unless each is overridden with a written reason.
 IMR_ELIGIBILITY_BLOCKING_CHECKS = env_list(
     "IMR_ELIGIBILITY_BLOCKING_CHECKS",
-    "timely,filed_by,signed,ur_decision_on_file,ur_decision_basis,disputed_items,prior_imr",
+    "timely,filed_by,signed,ur_decision_on_file,ur_decision_basis,disputed_items,prior_imr,"
+    "liability,information,duplicates",
 )
-# A prior IMR of the same treatment counts when it was decided this many months before the
-# application (Lab. Code 4610(k)) and its wording is this similar (0 to 1).
+# A prior IMR of the same treatment counts when it was decided within this many months before
+# this application was received (our setting: 8 CCR 9792.10.3(a)(2) speaks of "any previous
+# application"; Lab. Code 4610(k)) and its wording is this similar (0 to 1).
 IMR_PRIOR_IMR_MONTHS = int(os.environ.get("IMR_PRIOR_IMR_MONTHS", "12"))
 IMR_PRIOR_IMR_SIMILARITY = float(os.environ.get("IMR_PRIOR_IMR_SIMILARITY", "0.75"))
 
@@ -263,6 +265,8 @@ SPECTACULAR_SETTINGS = {
         "RecordKindEnum": "cases.records.models.RecordKind",
         "ItemOutcomeEnum": "cases.lifecycle.models.Outcome",
         "CaseOutcomeEnum": "cases.lifecycle.models.CaseOutcome",
+        # application_signed and liability_disputed: yes, no or not_stated.
+        "AnswerEnum": ["yes", "no", "not_stated"],
     },
 }
 

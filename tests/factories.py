@@ -61,6 +61,7 @@ class CaseFactory(factory.django.DjangoModelFactory):
     filed_by = "employee"
     application_signed = "yes"
     ur_decision_basis = "medical_necessity"
+    liability_disputed = "no"
     worker_first_name = "Ana"
     worker_last_name = factory.Sequence(lambda n: f"Ruiz{n}")
     worker_date_of_birth = dt.date(1968, 2, 1)

@@ -138,6 +138,8 @@ def case_export(
         "filed_by": case.filed_by,
         "application_signed": case.application_signed,
         "ur_decision_basis": case.ur_decision_basis,
+        "liability_disputed": case.liability_disputed,
+        "designated_on": _day(case.designated_on),
         "injured_worker": {
             "first_name": case.worker_first_name,
             "last_name": case.worker_last_name,

@@ -140,10 +140,13 @@ def _case_context(request, case: Case, *, panel: str | None = None, **bound) -> 
             lifecycle.MISSING_INFORMATION.get(key, key) for key in case.information_missing
         ]
     if panel in (None, "workflow"):
-        checks = eligibility_checks(case) if case.status == CaseStatus.RECEIVED else []
+        # 8 CCR 9792.10.4(a): other applications of the same dispute, offered for consolidation
+        # (and judged by the screen's duplicate check, which reuses them).
+        screening = case.status == CaseStatus.RECEIVED
+        duplicates = case_duplicates(case) if can_manage or screening else []
+        context["duplicates"] = duplicates if can_manage else []
+        checks = eligibility_checks(case, duplicates_found=duplicates) if screening else []
         context["eligibility_checks"] = checks
-        # 8 CCR 9792.10.4(a): other applications of the same dispute, offered for consolidation.
-        context["duplicates"] = case_duplicates(case) if can_manage else []
         if can_manage:
             context.update(_workflow_forms(case, actions, checks, **bound))
             context["assignment"] = reviewer_side().current_assignment(case)

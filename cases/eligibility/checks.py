@@ -11,9 +11,21 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
+from cases.eligibility.duplicates import Duplicate, case_duplicates
 from cases.eligibility.similarity import treatment_similarity
-from cases.lifecycle.models import Answer, Case, CaseStatus, DisputedItem, FiledBy, UrDecisionBasis
+from cases.lifecycle.models import (
+    Answer,
+    Case,
+    CaseEvent,
+    CaseStatus,
+    DisputedItem,
+    EventType,
+    FiledBy,
+    Priority,
+    UrDecisionBasis,
+)
 from cases.records.models import RecordKind
 from cases.registry import reviewer_side
 
@@ -29,10 +41,16 @@ class CheckResult(models.TextChoices):
 OVERRIDE = "override"
 CHANGE_IN_FACTS = "change_in_facts"
 NOT_SAME_TREATMENT = "not_same_treatment"
+# The duplicate check's (8 CCR 9792.10.4(a)): consolidate once both are eligible, or say why
+# the other application is another dispute.
+CONSOLIDATE = "consolidate"
+NOT_SAME_DISPUTE = "not_same_dispute"
 OVERRIDE_ANSWERS = {
     OVERRIDE: "Eligible despite this check",
     CHANGE_IN_FACTS: "Documented change in the facts",
     NOT_SAME_TREATMENT: "Not the same treatment",
+    CONSOLIDATE: "Eligible: consolidate the duplicate into this case next",
+    NOT_SAME_DISPUTE: "Not the same dispute",
 }
 
 
@@ -97,10 +115,29 @@ def filed_by(case: Case) -> EligibilityCheck:
     # 8 CCR 9792.10.1(b)(2): the employee, their attorney or a designee named after the UR
     # decision may file; the provider may not.
     who = FiledBy(case.filed_by)
+    ur_on = case.ur_decision_date
     if who == FiledBy.PROVIDER:
         result, text = CheckResult.FAILS, "Filed by the requesting provider, who may not file."
     elif who == FiledBy.NOT_STATED:
         result, text = CheckResult.NEEDS_FINDING, "The application does not say who filed it."
+    elif who == FiledBy.DESIGNEE and case.designated_on is None:
+        result = CheckResult.NEEDS_FINDING
+        text = (
+            "Filed by a designee, but the date of the designation is not on file: it must be "
+            f"made after the UR decision of {ur_on:%m/%d/%Y}."
+        )
+    elif who == FiledBy.DESIGNEE and case.designated_on < ur_on:
+        result = CheckResult.FAILS
+        text = (
+            f"Filed by a designee named {case.designated_on:%m/%d/%Y}, before the UR decision "
+            f"of {ur_on:%m/%d/%Y}: only a designation made after the decision counts."
+        )
+    elif who == FiledBy.DESIGNEE:
+        result = CheckResult.PASSES
+        text = (
+            f"Filed by a designee named {case.designated_on:%m/%d/%Y}, after the UR decision "
+            f"of {ur_on:%m/%d/%Y}."
+        )
     else:
         result, text = CheckResult.PASSES, f"Filed by {who.label.lower()}."
     return _check("filed_by", "Filed by an eligible party", "8 CCR 9792.10.1(b)(2)", result, text)
@@ -231,6 +268,11 @@ def prior_imr(case: Case) -> EligibilityCheck:
     else:
         result = CheckResult.PASSES
         text = f"No IMR of this worker decided in the {months} months before covers these items."
+    since = _months_before(case.application_received, months)
+    text += (
+        f" The window is counted back from this application's receipt "
+        f"({case.application_received:%m/%d/%Y}): decisions from {since:%m/%d/%Y} on count."
+    )
     return _check(
         "prior_imr",
         f"No prior IMR of the same treatment within {months} months",
@@ -239,6 +281,128 @@ def prior_imr(case: Case) -> EligibilityCheck:
         text,
         answers=(CHANGE_IN_FACTS, NOT_SAME_TREATMENT),
         matches=tuple(matches),
+    )
+
+
+def _liability_resolution(case: Case) -> CaseEvent | None:
+    # One query, and only for a case that was ever deferred.
+    if case.deferred_on is None:
+        return None
+    return (
+        CaseEvent.objects.filter(case=case, type=EventType.LIABILITY_RESOLVED)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def liability(case: Case) -> EligibilityCheck:
+    # 8 CCR 9792.10.3(a)(3): the claims administrator's assertion that a factual or legal basis
+    # precludes its liability; (d): unless it agrees the case is eligible, the IMR is deferred
+    # until the dispute is resolved.
+    resolution = _liability_resolution(case)
+    if resolution is not None:
+        details = resolution.details
+        resolved_on = dt.date.fromisoformat(details["resolved_on"])
+        result = CheckResult.PASSES
+        text = (
+            f"The liability dispute (deferred {case.deferred_on:%m/%d/%Y}) was resolved for the "
+            f"worker on {resolved_on:%m/%d/%Y}: {details.get('note') or 'no document named'}."
+        )
+    else:
+        result, text = {
+            Answer.NO: (CheckResult.PASSES, "The claims administrator does not dispute liability."),
+            Answer.YES: (
+                CheckResult.FAILS,
+                "The claims administrator disputes liability: defer the IMR until the dispute is "
+                "resolved (the action is on this page), unless it agrees the case is eligible.",
+            ),
+            Answer.NOT_STATED: (
+                CheckResult.NEEDS_FINDING,
+                "Not known whether the claims administrator disputes liability for the injury or "
+                "the body part: read its response, or request the information.",
+            ),
+        }[Answer(case.liability_disputed)]
+    return _check("liability", "Liability not disputed", "8 CCR 9792.10.3(a)(3), (d)", result, text)
+
+
+def information(case: Case) -> EligibilityCheck:
+    # 8 CCR 9792.10.3(b): information requested from the parties; (c): they answer within
+    # 5 business days, and the finding follows on what has arrived.
+    due = case.information_due_on
+    if case.information_requested_on is None or due is None:
+        result, text = CheckResult.PASSES, "No request for information is open."
+    elif timezone.localdate() > due:
+        result = CheckResult.FAILS
+        text = (
+            f"The information requested {case.information_requested_on:%m/%d/%Y} was due "
+            f"{due:%m/%d/%Y} and has not arrived: find the application ineligible for want of "
+            "it, or record it received."
+        )
+    else:
+        result = CheckResult.NEEDS_FINDING
+        text = (
+            f"Information requested {case.information_requested_on:%m/%d/%Y} is due "
+            f"{due:%m/%d/%Y}: record it received before the finding."
+        )
+    return _check(
+        "information",
+        "Requested information has arrived",
+        "8 CCR 9792.10.3(b), (c)",
+        result,
+        text,
+    )
+
+
+def duplicates(case: Case, found: list[Duplicate] | None = None) -> EligibilityCheck:
+    # 8 CCR 9792.10.4(a): two or more eligible applications of one employee, same requesting
+    # physician and date of injury, may be consolidated in a single determination.
+    found = case_duplicates(case) if found is None else found
+    if found:
+        result = CheckResult.NEEDS_FINDING
+        text = (
+            "Possible duplicate application(s): "
+            + "; ".join(f"{d.case.case_number} ({', '.join(d.reasons)})" for d in found)
+            + ". Consolidate once both are eligible, or say why it is not the same dispute."
+        )
+    else:
+        result, text = CheckResult.PASSES, "No other open application of the same dispute."
+    return _check(
+        "duplicates",
+        "No duplicate application of the same dispute",
+        "8 CCR 9792.10.4(a)",
+        result,
+        text,
+        answers=(CONSOLIDATE, NOT_SAME_DISPUTE),
+    )
+
+
+def certification(case: Case) -> EligibilityCheck:
+    # 8 CCR 9792.10.4(c): an expedited review rests on the treating physician's written
+    # certification, with supporting documentation, of an imminent and serious threat to the
+    # worker's health (9792.6.1(j)).
+    if case.priority != Priority.EXPEDITED:
+        result, text = CheckResult.PASSES, "A standard review: no certification is needed."
+    elif case.expedited_on is not None:
+        result = CheckResult.PASSES
+        text = f"Converted to expedited on the certification received {case.expedited_on:%m/%d/%Y}."
+    elif any(
+        record.kind == RecordKind.CERTIFICATION and not record.withdrawn
+        for record in case.records.all()
+    ):
+        result = CheckResult.PASSES
+        text = "A record of kind 'physician's certification' is on file."
+    else:
+        result = CheckResult.NEEDS_FINDING
+        text = (
+            "Expedited, but no physician's certification is on file: upload it (kind "
+            "'physician's certification') or review the case on the standard clock."
+        )
+    return _check(
+        "certification",
+        "Physician's certification for an expedited review",
+        "8 CCR 9792.10.4(c)",
+        result,
+        text,
     )
 
 
@@ -251,10 +415,19 @@ CHECKS: list[Callable[[Case], EligibilityCheck]] = [
     ur_decision_basis,
     disputed_items,
     prior_imr,
+    liability,
+    information,
+    duplicates,
+    certification,
 ]
 
 
-def eligibility_checks(case: Case) -> list[EligibilityCheck]:
-    """Every check of the case, the blocking ones first (in CHECKS order within each)."""
-    checks = [check(case) for check in CHECKS]
+def eligibility_checks(
+    case: Case, *, duplicates_found: list[Duplicate] | None = None
+) -> list[EligibilityCheck]:
+    """Every check of the case, the blocking ones first (in CHECKS order within each).
+    `duplicates_found`: case_duplicates(case) when the caller has it already."""
+    checks = [
+        check(case, duplicates_found) if check is duplicates else check(case) for check in CHECKS
+    ]
     return sorted(checks, key=lambda check: not check.blocks)

@@ -33,6 +33,8 @@ CASE_FIELDS = {
     "filed_by": "filed_by",
     "application_signed": "application_signed",
     "ur_decision_basis": "ur_decision_basis",
+    "liability_disputed": "liability_disputed",
+    "designated_on": "designated_on",
 }
 WORKER_FIELDS = {
     "first_name": "worker_first_name",

@@ -94,6 +94,12 @@ class ApplicationForm(forms.Form):
         help_text="Only the employee, their attorney or a designee named after the UR decision "
         "may file (8 CCR 9792.10.1(b)(2)).",
     )
+    designated_on = date_field(
+        "Designee named on",
+        required=False,
+        help_text="Only when a designee filed: the designation must come after the UR decision "
+        "(8 CCR 9792.10.1(b)(2)).",
+    )
     application_signed = forms.ChoiceField(
         label="Application signed",
         choices=Answer.choices,
@@ -107,6 +113,14 @@ class ApplicationForm(forms.Form):
         initial=UrDecisionBasis.NOT_STATED,
         required=False,
         help_text="IMR decides disputes of medical necessity only (Lab. Code 4610.5(c)).",
+    )
+    liability_disputed = forms.ChoiceField(
+        label="Liability disputed",
+        choices=Answer.choices,
+        initial=Answer.NOT_STATED,
+        required=False,
+        help_text="Does the claims administrator dispute liability for the injury or body part? "
+        "Then the IMR is deferred (8 CCR 9792.10.3(a)(3), (d)).",
     )
 
 

@@ -290,6 +290,12 @@ def intake_case_json_schema() -> dict[str, Any]:
             UrDecisionBasis.values,
             description="Lab. Code 4610.5(c)(1), (3); not_stated when absent.",
         ),
+        "liability_disputed": _choice(
+            Answer.values,
+            description="Whether the claims administrator disputes liability "
+            "(8 CCR 9792.10.3(a)(3), (d)); not_stated when absent.",
+        ),
+        "designated_on": _date(nullable=True),
         "injured_worker": worker,
         **{role: _party(role) for role in PartyRole.values},
         "diagnoses": _texts(),

@@ -125,6 +125,8 @@ def _case_rows_save(*, data: dict[str, Any], actor, source: str) -> Case:
         filed_by=data.get("filed_by") or FiledBy.NOT_STATED,
         application_signed=data.get("application_signed") or Answer.NOT_STATED,
         ur_decision_basis=data.get("ur_decision_basis") or UrDecisionBasis.NOT_STATED,
+        liability_disputed=data.get("liability_disputed") or Answer.NOT_STATED,
+        designated_on=data.get("designated_on"),
         worker_first_name=worker["first_name"],
         worker_last_name=worker["last_name"],
         worker_date_of_birth=worker.get("date_of_birth"),

@@ -90,6 +90,8 @@ CASE_KEYS = (
     "filed_by",
     "application_signed",
     "ur_decision_basis",
+    "liability_disputed",
+    "designated_on",
     "injured_worker",
     *PartyRole.values,
     "diagnoses",
@@ -184,6 +186,7 @@ ELIGIBILITY_FACT_CHOICES: dict[str, tuple[type, str]] = {
     "filed_by": (FiledBy, "who filed"),
     "application_signed": (Answer, "yes, no or not_stated"),
     "ur_decision_basis": (UrDecisionBasis, "a basis of the UR decision"),
+    "liability_disputed": (Answer, "yes, no or not_stated"),
 }
 
 # "IMR application", "Application for IMR", "DWC Form IMR": the application form itself, which
@@ -193,6 +196,9 @@ _APPLICATION_TITLE = re.compile(
     r"dwc\s+form\s+imr)\b",
     re.IGNORECASE,
 )
+# "Physician's certification", "Certification for expedited review" (8 CCR 9792.10.4(c)); not
+# a UR "non-certification", which is a UR decision (matched first).
+_CERTIFICATION_TITLE = re.compile(r"(?<![-\w])(?<!non )certification\b", re.IGNORECASE)
 _UR_DECISION_TITLE = re.compile(
     r"\b(ur|utilization\s+review)\b.*\b(decision|denial|determination|modification|"
     r"non-?certification)s?\b",
@@ -221,11 +227,13 @@ class ImportResult:
 
 
 def record_kind_infer(title: str) -> str:
-    """A record's kind when the sender gave none: the UR decision or the IMR application if the
-    title says so, otherwise a medical record."""
+    """A record's kind when the sender gave none: the UR decision, the IMR application or the
+    physician's certification if the title says so, otherwise a medical record."""
     if _APPLICATION_TITLE.search(title):
         return RecordKind.APPLICATION
-    return RecordKind.UR_DECISION if _UR_DECISION_TITLE.search(title) else RecordKind.MEDICAL
+    if _UR_DECISION_TITLE.search(title):
+        return RecordKind.UR_DECISION
+    return RecordKind.CERTIFICATION if _CERTIFICATION_TITLE.search(title) else RecordKind.MEDICAL
 
 
 def _max_length(model, field: str) -> int:
@@ -289,6 +297,7 @@ class _Checker(Checker):
             "ur_decision_date",
             "ur_decision_served_on",
             "date_of_injury",
+            "designated_on",
         ):
             data[key] = self.date(raw, key, path, required=key in CASE_REQUIRED)
         notice_key = self.notice_date(raw, data, path)
@@ -321,6 +330,14 @@ class _Checker(Checker):
             required = key in CASE_REQUIRED
             given = self.choice(raw, key, path, choices.values, required=required, what=what)
             data[key] = given or choices.NOT_STATED
+        if data["designated_on"] and data["filed_by"] != FiledBy.DESIGNEE:
+            # The date of a designation belongs to an application a designee filed; the
+            # screen judges whether it came after the UR decision (8 CCR 9792.10.1(b)(2)).
+            self.error(
+                f"{path}.designated_on",
+                "is given, but filed_by is not 'designee': only a designee's application has a "
+                "date of designation",
+            )
         self.case_dates(data, path, notice_key=notice_key)
         data["injured_worker"] = self.worker(raw, path, data["date_of_injury"])
         for role in PartyRole.values:

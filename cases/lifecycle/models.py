@@ -213,6 +213,13 @@ class Case(models.Model):
     ur_decision_basis = models.CharField(
         max_length=24, choices=UrDecisionBasis.choices, default=UrDecisionBasis.NOT_STATED
     )
+    # 8 CCR 9792.10.3(a)(3), (d): whether the claims administrator disputes liability.
+    liability_disputed = models.CharField(
+        max_length=16, choices=Answer.choices, default=Answer.NOT_STATED
+    )
+    # 8 CCR 9792.10.1(b)(2): when the employee named the designee who filed (after the UR
+    # decision); only for filed_by == designee.
+    designated_on = models.DateField(null=True, blank=True)
 
     # Notice of assignment: the letter's "Date Assigned"; starts the records clock. Intake and
     # the export also call it notice_sent_on (SPEC section 7).

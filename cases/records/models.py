@@ -18,6 +18,9 @@ class RecordKind(models.TextChoices):
     UR_DECISION = "ur_decision", "UR decision"
     APPLICATION = "application", "IMR application"
     MEDICAL = "medical", "Medical record"
+    # 8 CCR 9792.10.4(c): the treating physician's written certification of an imminent and
+    # serious threat to the worker's health, which makes (or keeps) a review expedited.
+    CERTIFICATION = "certification", "Physician's certification (expedited)"
     OTHER = "other", "Other"
 
 

@@ -34,6 +34,7 @@ def intake_data(**overrides) -> dict:
         "filed_by": "employee",
         "application_signed": "yes",
         "ur_decision_basis": "medical_necessity",
+        "liability_disputed": "no",
         "injured_worker": {
             "first_name": "Ana",
             "last_name": "Ruiz",

@@ -201,11 +201,12 @@ def demo_cases(today: dt.date) -> list[DemoCase]:
             "ur_decision_date": ago(ur),
             "diagnoses": [],
             "items": [],
-            # Signed by the worker, on a UR decision of medical necessity: the eligibility
-            # screen passes them (each demo case carries its UR decision).
+            # Signed by the worker, on a UR decision of medical necessity, liability accepted:
+            # the eligibility screen passes them (each demo case carries its UR decision).
             "filed_by": "employee",
             "application_signed": "yes",
             "ur_decision_basis": "medical_necessity",
+            "liability_disputed": "no",
         }
         data.update(fields)
         return data

@@ -60,7 +60,8 @@ def test_a_late_application_without_ur_decision_or_items_fails():
 @pytest.mark.parametrize(
     ("field", "key", "values"),
     [
-        ("filed_by", "filed_by", {"attorney": P, "designee": P, "provider": F, "not_stated": N}),
+        ("filed_by", "filed_by", {"attorney": P, "designee": N, "provider": F, "not_stated": N}),
+        ("liability_disputed", "liability", {"no": P, "yes": F, "not_stated": N}),
         ("application_signed", "signed", {"yes": P, "no": F, "not_stated": N}),
         (
             "ur_decision_basis",
