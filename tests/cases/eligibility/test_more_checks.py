@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from cases.casefile.exports import case_export
 from cases.eligibility.checks import CONSOLIDATE, NOT_SAME_DISPUTE, CheckResult
 from cases.eligibility.selectors import eligibility_checks
 from cases.eligibility.services import (
@@ -17,7 +18,7 @@ from cases.eligibility.services import (
     case_eligibility_record,
     case_resume_liability_resolved,
 )
-from cases.intake.validation import record_kind_infer
+from cases.intake.validation import intake_validate, record_kind_infer
 from cases.lifecycle.models import CaseEvent, CaseStatus, PartyRole
 from cases.lifecycle.services import case_expedite
 from cases.records.models import RecordKind
@@ -194,3 +195,13 @@ def test_the_case_page_lists_the_new_checks_with_their_overrides(admin_client):
     assert 'name="eligible-liability_reason"' in html
     assert 'name="eligible-duplicates_answer"' in html
     assert "Not the same dispute" in html
+
+
+def test_the_export_carries_the_new_facts_and_imports_again():
+    case = CaseFactory(filed_by="designee", designated_on=D(2026, 10, 25), liability_disputed="yes")
+    DisputedItemFactory(case=case, position=1)
+    exported = case_export(case)
+    assert exported["liability_disputed"] == "yes"
+    assert exported["designated_on"] == "2026-10-25"
+    cleaned, errors = intake_validate(exported)
+    assert not [e for e in errors if e.path.endswith(("designated_on", "liability_disputed"))]

@@ -149,6 +149,14 @@ APPLICATIONS = [
     ("filer not one of the choices", changed(FULL, "filed_by", "employer")),
     ("signed not one of the choices", changed(FULL, "application_signed", "true")),
     ("UR basis not one of the choices", changed(FULL, "ur_decision_basis", "medical necessity")),
+    ("liability disputed", changed(FULL, "liability_disputed", "yes")),
+    ("liability not one of the choices", changed(FULL, "liability_disputed", "maybe")),
+    (
+        "designee with the date of designation",
+        changed(changed(FULL, "filed_by", "designee"), "designated_on", "2016-10-25"),
+    ),
+    ("date of designation without a designee", changed(FULL, "designated_on", "2016-10-25")),
+    ("date of designation in the future", changed(FULL, "designated_on", "2999-01-01")),
     ("ADJ number not ADJ and digits", changed(FULL, "adj_number", "12345")),
     ("substitute without the substitute", changed(FULL, "items.2.authorized_portion", None)),
 ]
@@ -172,6 +180,8 @@ def form_post(application: dict) -> dict[str, str]:
             "filed_by",
             "application_signed",
             "ur_decision_basis",
+            "liability_disputed",
+            "designated_on",
             "adj_number",
         )
     }
@@ -236,6 +246,8 @@ def test_the_bad_applications_are_refused():
         "served in person",
         "notice sent, how not known",
         "filed by a provider",  # a fact the eligibility screen judges, not intake
+        "liability disputed",  # likewise: the screen defers it
+        "designee with the date of designation",
     }
     for name, application in APPLICATIONS:
         assert (intake_validate(application)[1] == []) == (name in good), name
