@@ -3,12 +3,14 @@ into the facts JSON of `manage.py clock`; cases.clock.calculator checks and comp
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 
 from cases.clock.calculator import NOTICE_SERVICE, PRIORITIES, UR_SERVICE
 from cases.clock.models import CalendarName
 
-MAX_ITEMS = 5
+MAX_ITEMS = 50
 DATE_FORMATS = ["%Y-%m-%d", "%m/%d/%Y"]
 UNKNOWN = ("", "Not known")
 SERVICE_LABELS = {"mail": "Mail", "electronic": "Electronic", "personal": "Personal"}
@@ -51,25 +53,25 @@ class CalculatorForm(forms.Form):
     )
     records_complete_on = _date("Records complete on")
     items = forms.IntegerField(
-        label="Disputed items",
+        label="Number of items",
         required=False,
         min_value=0,
         max_value=MAX_ITEMS,
         initial=1,
-        help_text=f"How many items (up to {MAX_ITEMS}); each has its own due date.",
+        help_text=f"How many disputed items (up to {MAX_ITEMS}); each has its own due date.",
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    formulary_items = forms.CharField(
+        label="Formulary items",
+        required=False,
+        max_length=400,
+        help_text="The numbers of the drug-formulary disputes, e.g. 1, 3, 7 (five working days: "
+        "Lab. Code 4610.6(d)(1)(A)); empty when there are none.",
     )
     letter_mailed_on = _date("Determination letter served on")
     letter_sent_by = _service(
         "Letter sent by", NOTICE_SERVICE, "Not known counts as mail (five more days to appeal)."
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for number in range(1, MAX_ITEMS + 1):
-            self.fields[f"formulary_{number}"] = forms.BooleanField(
-                label=f"Item {number} is a drug-formulary dispute", required=False
-            )
 
     DATES = (
         "ur_decision_served_on",
@@ -81,19 +83,33 @@ class CalculatorForm(forms.Form):
     )
     SERVICES = ("ur_decision_served_by", "notice_sent_by", "letter_sent_by")
 
-    def formulary_fields(self) -> list[forms.BoundField]:
-        return [self[f"formulary_{number}"] for number in range(1, MAX_ITEMS + 1)]
+    def clean_formulary_items(self) -> list[int]:
+        """ "1, 3, 7" (commas or spaces) as sorted item numbers, each a whole number from 1."""
+        text = self.cleaned_data.get("formulary_items") or ""
+        numbers = set()
+        for part in re.split(r"[,\s;]+", text.strip()):
+            if not part:
+                continue
+            if not part.isdigit() or int(part) < 1:
+                raise forms.ValidationError(
+                    f"{part!r} is not an item number: list the formulary items by number, "
+                    "separated by commas, e.g. 1, 3, 7."
+                )
+            numbers.add(int(part))
+        return sorted(numbers)
 
     def clean(self):
         cleaned = super().clean()
         count = cleaned.get("items") or 0
-        for number in range(count + 1, MAX_ITEMS + 1):
-            if cleaned.get(f"formulary_{number}"):
-                self.add_error(
-                    f"formulary_{number}",
-                    f"Item {number} is marked, but only {count} item(s) are counted: "
-                    "raise the number of items or clear the box.",
-                )
+        beyond = [n for n in cleaned.get("formulary_items") or [] if n > count]
+        if beyond and "items" not in self.errors:
+            listed = ", ".join(str(n) for n in beyond)
+            self.add_error(
+                "formulary_items",
+                f"Item {listed} {'is' if len(beyond) == 1 else 'are'} listed as formulary, but "
+                f"only {count} item(s) are counted: raise the number of items or remove "
+                f"{'it' if len(beyond) == 1 else 'them'}.",
+            )
         return cleaned
 
     def facts(self) -> dict:
@@ -107,10 +123,10 @@ class CalculatorForm(forms.Form):
             if data.get(key):
                 facts[key] = data[key]
         count = data.get("items") or 0
+        formulary = set(data.get("formulary_items") or [])
         if count:
             facts["items"] = [
-                {"formulary_dispute": bool(data.get(f"formulary_{number}"))}
-                for number in range(1, count + 1)
+                {"formulary_dispute": number in formulary} for number in range(1, count + 1)
             ]
         return facts
 

@@ -1,5 +1,9 @@
 """The deadline calculator page: the calculator of `manage.py clock` behind a form."""
 
+import html
+import json
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -41,7 +45,7 @@ def test_a_mixed_formulary_case_shows_each_items_date(admin_client):
             "priority": "standard",
             "records_complete_on": "2026-03-02",
             "items": "3",
-            "formulary_2": "on",
+            "formulary_items": "2",
         },
     )
 
@@ -68,19 +72,67 @@ def test_a_bad_date_is_refused_with_a_message(admin_client):
     assert 'class="deadlines"' not in page
 
 
-def test_a_formulary_box_beyond_the_item_count_is_refused(admin_client):
+def test_a_formulary_item_beyond_the_item_count_is_refused(admin_client):
     response = admin_client.post(
         URL,
         {
             "priority": "standard",
             "records_complete_on": "2026-03-02",
-            "items": "1",
-            "formulary_3": "on",
+            "items": "5",
+            "formulary_items": "1, 7, 9",
         },
     )
 
     assert response.status_code == 422
-    assert "Item 3 is marked, but only 1 item(s) are counted" in response.content.decode()
+    page = response.content.decode()
+    assert "Item 7, 9 are listed as formulary, but only 5 item(s) are counted" in page
+    assert 'class="deadlines"' not in page
+
+
+@pytest.mark.parametrize("text", ["1, two", "0", "-3", "1.5"])
+def test_formulary_items_that_are_not_item_numbers_are_refused(admin_client, text):
+    response = admin_client.post(
+        URL,
+        {
+            "priority": "standard",
+            "records_complete_on": "2026-03-02",
+            "items": "3",
+            "formulary_items": text,
+        },
+    )
+
+    assert response.status_code == 422
+    assert "is not an item number" in response.content.decode()
+
+
+def test_fifty_items_with_formulary_ones_and_the_json_kept_in_step(admin_client):
+    response = admin_client.post(
+        URL,
+        {
+            "priority": "standard",
+            "records_complete_on": "2026-03-02",
+            "items": "50",
+            "formulary_items": "1, 3 7;50 3",
+        },
+    )
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Item 50 (drug-formulary dispute)" in page
+    assert "Item 49 (standard)" in page
+    facts = json.loads(
+        html.unescape(re.search(r'<pre class="calc__json">(.*?)</pre>', page, re.S)[1])
+    )
+    formulary = [n for n, item in enumerate(facts["items"], 1) if item["formulary_dispute"]]
+    assert len(facts["items"]) == 50
+    assert formulary == [1, 3, 7, 50]
+
+
+def test_more_than_fifty_items_are_refused(admin_client):
+    response = admin_client.post(URL, {"priority": "standard", "items": "51"})
+
+    assert response.status_code == 422
+    assert "less than or equal to 50" in response.content.decode()
 
 
 def test_htmx_gets_the_calculator_fragment(admin_client):
