@@ -205,3 +205,30 @@ def test_the_export_carries_the_new_facts_and_imports_again():
     assert exported["designated_on"] == "2026-10-25"
     cleaned, errors = intake_validate(exported)
     assert not [e for e in errors if e.path.endswith(("designated_on", "liability_disputed"))]
+
+
+def test_without_js_the_new_checks_are_answered_on_the_page_and_recorded(admin_client):
+    case = application(liability_disputed="not_stated")
+    other = application()
+    url = reverse("casefile:case_eligibility", args=[case.case_number])
+    post = {
+        "finding": "eligible",
+        "eligible-notice_on": "2026-11-04",
+        "eligible-notice_sent_by": "electronic",
+        "eligible-ur_decision_on_file_answer": "override",
+        "eligible-ur_decision_on_file_reason": "The UR decision is on the paper file.",
+        "eligible-liability_answer": "override",
+        "eligible-liability_reason": "The carrier's response accepts the shoulder.",
+    }
+    refused = admin_client.post(url, post)
+    assert refused.status_code != 302
+    assert "No duplicate application of the same dispute" in refused.content.decode()
+
+    post["eligible-duplicates_answer"] = CONSOLIDATE
+    post["eligible-duplicates_reason"] = f"Same RFA as {other.case_number}; consolidate it."
+    response = admin_client.post(url, post)
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == S.AWAITING_RECORDS
+    page = admin_client.get(response["Location"]).content.decode()
+    assert f"Same RFA as {other.case_number}; consolidate it." in page
