@@ -6,6 +6,7 @@ is checked in the text pdftotext extracts from the rendered PDF."""
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from cases.clock.calculator import Facts, compute
 from cases.lifecycle.models import AuthorizationKind, CaseEvent, EventType, SentBy
@@ -160,7 +161,7 @@ def test_the_header_gives_the_adj_number_and_the_documents_their_source_and_date
 ):
     party, public = party_and_public_text(modified_items)
     record = modified_items.case.records.get()
-    received = record.received_at.date()
+    received = timezone.localtime(record.received_at).date()  # the letter prints local dates
 
     # 8 CCR 10575(e): an appeal petition gives the ADJ number; the identifiers carry it.
     case = modified_items.case
