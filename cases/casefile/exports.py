@@ -88,6 +88,12 @@ def _clocks(case: Case) -> dict[str, Any]:
         "overdue": clock.overdue,
         "explain": dict(clock.explain),
         "calendar_versions": dict(clock.calendar_versions),
+        # The deadline stored on the case as it was computed (kept until recomputed).
+        "stored_due_on": {
+            "on": _day(case.due_on),
+            "explain": case.due_on_explain or None,
+            "calendar_version": case.due_on_calendar or None,
+        },
     }
 
 

@@ -19,6 +19,7 @@ from cases.eligibility.duplicates import consolidation_refusal
 from cases.lifecycle import events
 from cases.lifecycle.models import Case, CaseStatus, DisputedItem, IneligibilityReason, SentBy
 from cases.lifecycle.services import (
+    DUE_ON_FIELDS,
     MISSING_INFORMATION,
     case_due_on_refresh,
     case_lock,
@@ -364,13 +365,13 @@ def case_information_request(
     case.information_due_on = information_due_on(requested_on)
     case.information_missing = missing
     # The screen's own clock: the list sorts and filters on it like any deadline.
-    case.due_on = case.information_due_on
+    case_due_on_refresh(case)
     case.save(
         update_fields=[
             "information_requested_on",
             "information_due_on",
             "information_missing",
-            "due_on",
+            *DUE_ON_FIELDS,
         ]
     )
     events.information_requested(
@@ -509,7 +510,7 @@ def case_consolidate(*, kept: Case, duplicate: Case, actor, note: str = "") -> C
     # runs no later than the duplicate's (an item's own due date is the clock's matter).
     kept_status = kept.status
     case_due_on_refresh(kept)
-    kept.save(update_fields=["due_on", "updated_at"])
+    kept.save(update_fields=[*DUE_ON_FIELDS, "updated_at"])
     events.case_consolidated(
         case=kept,
         actor=actor,

@@ -57,6 +57,9 @@ class CaseClock:
     deadlines: dict[str, Deadline] = field(default_factory=dict)
     # {deadline key: calendar version} for each date that used a holiday calendar
     calendar_versions: dict[str, str] = field(default_factory=dict)
+    # The running deadline with its computation and calendar version (what the case stores
+    # beside due_on), None when no clock runs.
+    running_deadline: Deadline | None = None
 
     @property
     def days_left(self) -> int | None:
@@ -137,16 +140,17 @@ def case_clock(case, *, today: dt.date | None = None, letter=None) -> CaseClock:
     records_due = _on(clocks.records_due_on)
     determination_due = _on(clocks.determination_due_on)
     running = None
-    due = None
+    running_deadline = None
     if case.status in NOTICE_CLOCK_STATUSES and clocks.notice_due_on and not case.date_assigned:
-        running, due = "notice", clocks.notice_due_on.on
+        running, running_deadline = "notice", clocks.notice_due_on
     elif case.status in RECORDS_CLOCK_STATUSES and records_due:
-        running, due = "records", records_due
+        running, running_deadline = "records", clocks.records_due_on
     elif case.status in DETERMINATION_CLOCK_STATUSES and determination_due:
-        running, due = "determination", determination_due
+        running, running_deadline = "determination", clocks.determination_due_on
     elif case.status == CaseStatus.INFORMATION_REQUESTED and case.information_due_on:
         # 8 CCR 9792.10.3(b), (c): the parties' five business days to send what is missing.
-        running, due = "information", case.information_due_on
+        running, running_deadline = "information", Deadline(case.information_due_on, "", (), None)
+    due = running_deadline.on if running_deadline else None
     records_overdue = bool(
         records_due
         and (
@@ -173,6 +177,7 @@ def case_clock(case, *, today: dt.date | None = None, letter=None) -> CaseClock:
         item_deadlines=tuple(zip(items, clocks.items, strict=True)),
         first_item=items[clocks.first_item] if clocks.first_item is not None else None,
         deadlines=deadlines,
+        running_deadline=running_deadline,
     )
 
 
