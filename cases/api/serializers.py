@@ -138,6 +138,11 @@ class ScreenSerializer(serializers.Serializer):
     consolidated_into = serializers.CharField(
         allow_null=True, help_text="The case number this application was consolidated into."
     )
+    screen_resumed_on = serializers.DateField(
+        allow_null=True,
+        help_text="The screen came back to received after a request for information or a "
+        "deferral; the finding and notice run from it (8 CCR 9792.10.4(b)).",
+    )
 
 
 def _intake_field(schema: dict) -> serializers.JSONField:

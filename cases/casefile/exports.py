@@ -111,6 +111,7 @@ def _screen(case: Case) -> dict[str, Any]:
         "information_due_on": _day(case.information_due_on),
         "information_missing": list(case.information_missing or []),
         "expedited_on": _day(case.expedited_on),
+        "screen_resumed_on": _day(case.screen_resumed_on),
         "consolidated_into": (
             case.consolidated_into.case_number if case.consolidated_into_id else None
         ),

@@ -292,7 +292,10 @@ def case_resume_liability_resolved(*, case: Case, actor, resolved_on: dt.date, n
         )
     note = note.strip()
     _resolution_check(case, resolved_on, note)
+    # 8 CCR 9792.10.4(b): the finding and notice run again from the day the screen resumes.
+    case.screen_resumed_on = resolved_on
     from_status = case_status_set(case=case, to_status=CaseStatus.RECEIVED)
+    case.save(update_fields=["screen_resumed_on"])
     events.liability_resolved(
         case=case,
         actor=actor,
@@ -410,7 +413,10 @@ def case_information_received(*, case: Case, actor, received_on: dt.date, note: 
             f"({case.information_requested_on:%m/%d/%Y})."
         )
     late = received_on > case.information_due_on
+    # 8 CCR 9792.10.4(b): the finding and notice run again from the day the screen resumes.
+    case.screen_resumed_on = received_on
     from_status = case_status_set(case=case, to_status=CaseStatus.RECEIVED)
+    case.save(update_fields=["screen_resumed_on"])
     _information_closed(case)
     events.information_received(
         case=case,

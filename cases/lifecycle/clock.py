@@ -110,6 +110,7 @@ def case_facts(case, items=None, letter=None) -> Facts:
         notice_sent_by=case.notice_sent_by,
         records_complete_on=case.records_complete_on,
         expedited_on=case.expedited_on,
+        screen_resumed_on=case.screen_resumed_on,
         letter_mailed_on=served_on,
         letter_sent_by=sent_by or "",
         # The items matter only once the determination clock runs (pages without it keep their

@@ -193,3 +193,18 @@ def test_the_command_has_help():
     assert done.returncode == 0, done.stderr
     text = " ".join(done.stdout.split())
     assert "from a JSON facts object or a list of them (FILE, or - for standard input)" in text
+
+
+def test_the_screen_resumed_moves_the_notice_clock(tmp_path):
+    path = tmp_path / "facts.json"
+    path.write_text(
+        json.dumps({"application_received": "2026-11-02", "screen_resumed_on": "2026-11-12"})
+    )
+    result = run_clock(path)
+    assert result["notice_due_on"] == "2026-11-13"
+    assert result["explain"]["notice_due_on"].startswith(
+        "1 working day after the screen resumed 11/12/2026"
+    )
+    # Without it (the key is optional), one business day after the receipt.
+    path.write_text(json.dumps({"application_received": "2026-11-02"}))
+    assert run_clock(path)["notice_due_on"] == "2026-11-03"

@@ -239,3 +239,34 @@ def test_the_case_page_offers_the_finding_once_the_information_is_overdue(admin_
     # Today (the test's clock) is past 11/13/2026.
     assert "requested information not provided" in content
     assert reverse("casefile:case_information_lapsed", args=[case.case_number]) in content
+
+
+# --- After a pause, the notice clock runs from the day the screen resumed (9792.10.4(b)) --------
+
+
+def test_information_received_restarts_the_notice_clock_from_that_day(case, case_admin):
+    case_information_request(
+        case=case, actor=case_admin, missing=["ur_decision"], requested_on=D(2026, 11, 5)
+    )
+    case_information_received(case=case, actor=case_admin, received_on=D(2026, 11, 12))
+
+    case.refresh_from_db()
+    assert case.screen_resumed_on == D(2026, 11, 12)
+    # Not one business day after the receipt of 11/02: one after the screen resumed.
+    assert case.due_on == D(2026, 11, 13)
+    assert case.due_on_explain.startswith("1 working day after the screen resumed 11/12/2026")
+    assert "8 CCR 9792.10.4(b)" in case.due_on_explain
+    assert case.clock.running == "notice"
+    assert case.clock.explain["notice_due_on"] == case.due_on_explain
+
+
+def test_liability_resolved_restarts_the_notice_clock_from_that_day(case, case_admin):
+    case_defer_for_liability(case=case, actor=case_admin, deferred_on=D(2026, 11, 5), note="x")
+    case_resume_liability_resolved(
+        case=case, actor=case_admin, resolved_on=D(2026, 11, 20), note="WCAB order of 11/20"
+    )
+
+    case.refresh_from_db()
+    assert case.screen_resumed_on == D(2026, 11, 20)
+    assert case.due_on == D(2026, 11, 23)  # Fri 11/20 -> Mon 11/23
+    assert case.due_on_explain.startswith("1 working day after the screen resumed 11/20/2026")
