@@ -136,6 +136,31 @@ def same_day(start: dt.date, *, event: str, sources: tuple[str, ...]) -> Deadlin
     return Deadline(start, _finish(text[0].upper() + text[1:], list(sources)), tuple(sources), None)
 
 
+def information_due(requested_on: dt.date, days: int) -> Deadline:
+    """8 CCR 9792.10.3(b), (c): the parties' business days to send the missing information,
+    counted on the working-day calendar like any other (Lab. Code 4600.4(b))."""
+    return working_days_after(
+        requested_on,
+        days,
+        event="the request for information",
+        sources=("8 CCR 9792.10.3(b), (c)",),
+    )
+
+
+# 8 CCR 9792.10.3(a)(3), (d): a deferral waits for the liability dispute, with no limit.
+DEFERRAL_SOURCE = "8 CCR 9792.10.3(a)(3), (d)"
+
+
+def deferral_text(deferred_on: dt.date, today: dt.date) -> str:
+    """A deferred case's clock in words: "Deferred since 11/05/2026, 12 days. 8 CCR ..." """
+    days = (today - deferred_on).days
+    unit = "day" if days == 1 else "days"
+    return (
+        f"Deferred since {deferred_on:%m/%d/%Y}, {days} {unit}, awaiting the resolution of the "
+        f"liability dispute (no statutory limit). {DEFERRAL_SOURCE}"
+    )
+
+
 # --- dates only, for callers that need no explanation ------------------------------------------
 
 

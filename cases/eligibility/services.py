@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from cases.clock.deadlines import add_business_days
+from cases.clock.deadlines import information_due
 from cases.eligibility.checks import OVERRIDE_ANSWERS, eligibility_checks
 from cases.eligibility.duplicates import consolidation_refusal
 from cases.lifecycle import events
@@ -332,17 +332,12 @@ def case_close_liability_denied(*, case: Case, actor, resolved_on: dt.date, note
 
 def information_due_on(requested_on: dt.date) -> dt.date:
     """8 CCR 9792.10.3(c): the parties answer within 5 business days of the request."""
-    return add_business_days(requested_on, settings.IMR_INFORMATION_RESPONSE_BUSINESS_DAYS)
+    return information_due(requested_on, settings.IMR_INFORMATION_RESPONSE_BUSINESS_DAYS).on
 
 
 def information_due_text(requested_on: dt.date) -> str:
-    """The due date in words, with its rule."""
-    days = settings.IMR_INFORMATION_RESPONSE_BUSINESS_DAYS
-    due = information_due_on(requested_on)
-    return (
-        f"{days} business days after the request of {requested_on:%m/%d/%Y} (weekends and "
-        f"state holidays do not count): due {due:%a %m/%d/%Y}. 8 CCR 9792.10.3(b), (c)."
-    )
+    """The due date in words, with its rule (the calculator's explanation)."""
+    return information_due(requested_on, settings.IMR_INFORMATION_RESPONSE_BUSINESS_DAYS).text
 
 
 @transaction.atomic
