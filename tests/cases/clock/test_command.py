@@ -10,6 +10,8 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
 
+from cases.clock.calculator import calculate
+
 pytestmark = pytest.mark.django_db  # the holiday tables are data
 
 DATES = (
@@ -208,3 +210,18 @@ def test_the_screen_resumed_moves_the_notice_clock(tmp_path):
     # Without it (the key is optional), one business day after the receipt.
     path.write_text(json.dumps({"application_received": "2026-11-02"}))
     assert run_clock(path)["notice_due_on"] == "2026-11-03"
+
+
+@pytest.mark.parametrize("count", [0, 1, 3])
+def test_a_list_is_written_as_it_goes_byte_for_byte_as_one_dump(tmp_path, count):
+    data = [EVERYTHING, CESAR_CHAVEZ, {}][:count]
+    out = io.StringIO()
+    call_command("clock", write(tmp_path, data), stdout=out)
+    assert out.getvalue() == json.dumps([calculate(each) for each in data], indent=2) + "\n"
+
+
+def test_a_bad_object_late_in_a_list_writes_nothing(tmp_path):
+    out = io.StringIO()
+    with pytest.raises(CommandError, match=r"\$\[2\]\.priority"):
+        call_command("clock", write(tmp_path, [{}, {}, {"priority": "urgent"}]), stdout=out)
+    assert out.getvalue() == ""
