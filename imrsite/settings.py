@@ -242,6 +242,9 @@ CLOCK_EXPEDITED_NOTICE_SAME_DAY = os.environ.get("CLOCK_EXPEDITED_NOTICE_SAME_DA
 IMR_INFORMATION_RESPONSE_BUSINESS_DAYS = int(
     os.environ.get("IMR_INFORMATION_RESPONSE_BUSINESS_DAYS", "5")
 )
+# 8 CCR 9792.10.3(a)(3), (d): a deferral for a liability dispute has no limit of its own; after
+# this many days the case page and the reminders flag it to be looked at again.
+IMR_DEFERRAL_REVIEW_DAYS = int(os.environ.get("IMR_DEFERRAL_REVIEW_DAYS", "30"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

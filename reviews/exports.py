@@ -75,6 +75,8 @@ def _letters(case: Case) -> list[dict[str, Any]]:
             "signed_at": letter.signed_at.isoformat() if letter.signed_at else None,
             "party_sha256": letter.party_sha256 or None,
             "public_sha256": letter.public_sha256 or None,
+            # The holiday-calendar versions of the dates the letter printed.
+            "calendar_versions": dict(letter.calendar_versions),
         }
         for letter in Letter.objects.filter(case=case).order_by("version")
     ]

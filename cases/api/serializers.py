@@ -41,6 +41,12 @@ class ItemClockSerializer(serializers.Serializer):
     due_first = serializers.BooleanField(help_text="Whether this item is due first.")
 
 
+class StoredDueOnSerializer(serializers.Serializer):
+    on = serializers.DateField(allow_null=True)
+    explain = serializers.CharField(allow_null=True)
+    calendar_version = serializers.CharField(allow_null=True)
+
+
 class ClocksSerializer(serializers.Serializer):
     application_deadline = serializers.DateField()
     filed_late = serializers.BooleanField()
@@ -84,6 +90,10 @@ class ClocksSerializer(serializers.Serializer):
         child=serializers.CharField(),
         help_text='The holiday-calendar version each date used ("judicial v1").',
     )
+    stored_due_on = StoredDueOnSerializer(
+        help_text="The deadline stored on the case as it was computed, with its explanation and "
+        "calendar version; kept until the case's clock is recomputed."
+    )
 
 
 class AssignmentSerializer(serializers.Serializer):
@@ -104,6 +114,11 @@ class LetterSerializer(serializers.Serializer):
     signed_at = serializers.DateTimeField(allow_null=True)
     party_sha256 = serializers.CharField(allow_null=True)
     public_sha256 = serializers.CharField(allow_null=True)
+    calendar_versions = serializers.DictField(
+        child=serializers.CharField(),
+        help_text="The holiday-calendar version of each date the letter printed, set when it "
+        "was rendered.",
+    )
 
 
 class ScreenSerializer(serializers.Serializer):
@@ -122,6 +137,11 @@ class ScreenSerializer(serializers.Serializer):
     )
     consolidated_into = serializers.CharField(
         allow_null=True, help_text="The case number this application was consolidated into."
+    )
+    screen_resumed_on = serializers.DateField(
+        allow_null=True,
+        help_text="The screen came back to received after a request for information or a "
+        "deferral; the finding and notice run from it (8 CCR 9792.10.4(b)).",
     )
 
 

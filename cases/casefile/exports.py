@@ -88,6 +88,12 @@ def _clocks(case: Case) -> dict[str, Any]:
         "overdue": clock.overdue,
         "explain": dict(clock.explain),
         "calendar_versions": dict(clock.calendar_versions),
+        # The deadline stored on the case as it was computed (kept until recomputed).
+        "stored_due_on": {
+            "on": _day(case.due_on),
+            "explain": case.due_on_explain or None,
+            "calendar_version": case.due_on_calendar or None,
+        },
     }
 
 
@@ -105,6 +111,7 @@ def _screen(case: Case) -> dict[str, Any]:
         "information_due_on": _day(case.information_due_on),
         "information_missing": list(case.information_missing or []),
         "expedited_on": _day(case.expedited_on),
+        "screen_resumed_on": _day(case.screen_resumed_on),
         "consolidated_into": (
             case.consolidated_into.case_number if case.consolidated_into_id else None
         ),

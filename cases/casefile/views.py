@@ -132,6 +132,7 @@ def _case_context(request, case: Case, *, panel: str | None = None, **bound) -> 
         "actions": actions,
         "Action": Action,
         "CaseStatus": CaseStatus,
+        "deferral_review_days": settings.IMR_DEFERRAL_REVIEW_DAYS,
     }
     if case.information_requested_on:
         # 8 CCR 9792.10.3(b), (c): the open request, its due date and why (workflow and clock).

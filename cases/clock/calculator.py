@@ -2,7 +2,7 @@
 clock`, the calculator page and a case's clock (cases.lifecycle.clock) all call `compute`.
 
 Facts (every key optional): priority, ur_decision_served_on, ur_decision_served_by,
-application_received, notice_sent_on, notice_sent_by, records_complete_on,
+application_received, screen_resumed_on, notice_sent_on, notice_sent_by, records_complete_on,
 items [{formulary_dispute}], letter_mailed_on, letter_sent_by. The result has every key, null
 where its facts are absent, and `explain` with the computation of each date in words."""
 
@@ -27,6 +27,7 @@ DATE_KEYS = (
     "records_complete_on",
     "letter_mailed_on",
     "expedited_on",
+    "screen_resumed_on",
 )
 METHOD_KEYS = {
     "ur_decision_served_by": UR_SERVICE,
@@ -59,6 +60,9 @@ class Facts:
     # 8 CCR 9792.10.4(c): the day a standard review became expedited on the physician's
     # certification; the expedited clocks cannot start before it.
     expedited_on: dt.date | None = None
+    # 8 CCR 9792.10.4(b): the day the screen came back to received after a request for
+    # information or a liability deferral; the finding and notice run from it.
+    screen_resumed_on: dt.date | None = None
 
     @property
     def expedited(self) -> bool:
@@ -185,18 +189,32 @@ def compute(facts: Facts) -> Clocks:
             clocks.filed_late = facts.application_received > clocks.application_deadline.on
 
     if facts.application_received:
-        # 8 CCR 9792.10.4(b): notice of assignment one business day after the finding.
+        # 8 CCR 9792.10.4(b): notice of assignment one business day after the finding. A screen
+        # paused (a request for information, a liability deferral) runs again from the day it
+        # resumed, not from the original receipt.
+        resumed = bool(
+            facts.screen_resumed_on and facts.screen_resumed_on > facts.application_received
+        )
+        start = facts.screen_resumed_on if resumed else facts.application_received
         if expedited and settings.CLOCK_EXPEDITED_NOTICE_SAME_DAY:
             clocks.notice_due_on = rules.same_day(
-                facts.application_received,
-                event="receipt of the expedited application",
+                start,
+                event=(
+                    "the expedited screen resumed"
+                    if resumed
+                    else "receipt of the expedited application"
+                ),
                 sources=("8 CCR 9792.10.4(b)", "expedited: CLOCK_EXPEDITED_NOTICE_SAME_DAY"),
             )
         else:
             clocks.notice_due_on = rules.working_days_after(
-                facts.application_received,
+                start,
                 rules.NOTICE_WORKING_DAYS,
-                event="receipt of the application (eligibility finding and notice of assignment)",
+                event=(
+                    "the screen resumed"
+                    if resumed
+                    else "receipt of the application (eligibility finding and notice of assignment)"
+                ),
                 sources=("8 CCR 9792.10.4(b)",),
             )
 

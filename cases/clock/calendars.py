@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from cases.clock.models import CalendarName, CalendarVersion
-from cases.clock.seed import FIRST_YEAR, LAST_YEAR, SEED_RULES
+from cases.clock.seed import FIRST_YEAR, LAST_YEAR, RULES_LAST_YEAR, SEED_RULES
 
 ONE_DAY = dt.timedelta(days=1)
 WEEKDAY = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -24,12 +24,26 @@ WEEKDAY = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 class Calendar:
     name: str
     version: int
+    # The tables' holidays and, after their last year, those the seed rules give (so a date
+    # past the tables never silently skips its holidays).
     holidays: dict[dt.date, str]
+    tables_last_year: int = LAST_YEAR
 
     @property
     def label(self) -> str:
         """The version a deadline records: "judicial v3"."""
         return f"{self.name} v{self.version}"
+
+    def label_through(self, last: dt.date) -> str:
+        """The label of a computation whose days run to `last`: past the tables' last year
+        it names the rules too ("judicial v3 + judicial rules (beyond the tables)")."""
+        if last.year > self.tables_last_year:
+            return f"{self.label} + {self.rules_label}"
+        return self.label
+
+    @property
+    def rules_label(self) -> str:
+        return f"{self.name} rules (beyond the tables)"
 
     def day_off(self, day: dt.date) -> str | None:
         """Why `day` is no working day (a holiday's name, "weekend"), or None."""
@@ -107,21 +121,27 @@ def calendar(name: str) -> Calendar:
     if version is None:
         # A database emptied after the seed migration (a flush): the seed rules themselves,
         # labelled version 0, so no deadline is computed on weekends alone.
-        days = {
-            day: holiday
-            for y in range(FIRST_YEAR, LAST_YEAR + 1)
-            for day, holiday, _ in SEED_RULES[name](y)
-        }
+        days = _rules(name, FIRST_YEAR, LAST_YEAR)
         _versions[0 if name == CalendarName.JUDICIAL else -1] = fallback = Calendar(
-            str(name), 0, days
+            str(name), 0, {**days, **_rules(name, LAST_YEAR + 1, RULES_LAST_YEAR)}
         )
         _current[name] = (now, 0 if name == CalendarName.JUDICIAL else -1)
         return fallback
     if version.id not in _versions:
         days = dict(version.holidays.values_list("date", "name"))
-        _versions[version.id] = Calendar(name=name, version=version.number, holidays=days)
+        # Past the tables' last year, the seed rules (labelled as such by label_through).
+        last = max((day.year for day in days), default=LAST_YEAR)
+        days.update(_rules(name, last + 1, RULES_LAST_YEAR))
+        _versions[version.id] = Calendar(
+            name=name, version=version.number, holidays=days, tables_last_year=last
+        )
     _current[name] = (now, version.id)
     return _versions[version.id]
+
+
+def _rules(name: str, first: int, last: int) -> dict[dt.date, str]:
+    """The seed rules' holidays of `first` through `last` (cases.clock.seed)."""
+    return {day: holiday for y in range(first, last + 1) for day, holiday, _ in SEED_RULES[name](y)}
 
 
 def judicial() -> Calendar:

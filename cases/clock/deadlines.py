@@ -57,6 +57,14 @@ class Deadline:
         return f"{self.on:%m/%d/%Y}"
 
 
+def _beyond(cal: calendars.Calendar, due: dt.date) -> list[str]:
+    """A date past the tables' last year counts the holidays the seed rules give; the
+    explanation says so (the tables, not the rules, are what an administrator edits)."""
+    if due.year <= cal.tables_last_year:
+        return []
+    return [f"holidays after {cal.tables_last_year} from the {cal.rules_label}"]
+
+
 def _finish(steps: str, sources: list[str]) -> str:
     return f"{steps}. {'; '.join(sources)}"
 
@@ -76,6 +84,7 @@ def days_after(
     end = start + dt.timedelta(days=days + mail_days)
     due, skipped = cal.roll_forward(end)
     sources = list(sources)
+    sources += _beyond(cal, due)
     text = f"{days} days after {event} {start:%m/%d/%Y}"
     if mail_days and extension_label:
         text += f", +{mail_days} days {extension_label}"
@@ -87,15 +96,15 @@ def days_after(
             due,
             _finish(f"{text}: due {day_label(due, year=True)}", sources),
             tuple(sources),
-            cal.label,
+            cal.label_through(due),
         )
     parts = []
     for index, (day, reason) in enumerate(skipped):
         label = day_label(day, year=index == 0)
         parts.append(label if reason == "weekend" else f"{label} is {reason}")
     text += f" is {'; '.join(parts)}: due {day_label(due, year=True)}"
-    sources.append(CCP_12A)
-    return Deadline(due, _finish(text, sources), tuple(sources), cal.label)
+    sources.insert(len(sources) - len(_beyond(cal, due)), CCP_12A)
+    return Deadline(due, _finish(text, sources), tuple(sources), cal.label_through(due))
 
 
 def working_days_after(
@@ -105,7 +114,7 @@ def working_days_after(
     or a state office holiday)."""
     cal = calendars.state_offices()
     due = cal.add_working_days(start, days)
-    sources = [*sources, WORKING_DAYS]
+    sources = [*sources, WORKING_DAYS, *_beyond(cal, due)]
     day, holidays = start, []
     while day < due:
         day += calendars.ONE_DAY
@@ -117,7 +126,7 @@ def working_days_after(
     if holidays:
         text += f" (not counted: {', '.join(holidays)})"
     text += f": due {day_label(due, year=True)}"
-    return Deadline(due, _finish(text, sources), tuple(sources), cal.label)
+    return Deadline(due, _finish(text, sources), tuple(sources), cal.label_through(due))
 
 
 def plain_days_after(
@@ -134,6 +143,31 @@ def plain_days_after(
 def same_day(start: dt.date, *, event: str, sources: tuple[str, ...]) -> Deadline:
     text = f"the day of {event} {start:%m/%d/%Y}: due {day_label(start, year=True)}"
     return Deadline(start, _finish(text[0].upper() + text[1:], list(sources)), tuple(sources), None)
+
+
+def information_due(requested_on: dt.date, days: int) -> Deadline:
+    """8 CCR 9792.10.3(b), (c): the parties' business days to send the missing information,
+    counted on the working-day calendar like any other (Lab. Code 4600.4(b))."""
+    return working_days_after(
+        requested_on,
+        days,
+        event="the request for information",
+        sources=("8 CCR 9792.10.3(b), (c)",),
+    )
+
+
+# 8 CCR 9792.10.3(a)(3), (d): a deferral waits for the liability dispute, with no limit.
+DEFERRAL_SOURCE = "8 CCR 9792.10.3(a)(3), (d)"
+
+
+def deferral_text(deferred_on: dt.date, today: dt.date) -> str:
+    """A deferred case's clock in words: "Deferred since 11/05/2026, 12 days. 8 CCR ..." """
+    days = (today - deferred_on).days
+    unit = "day" if days == 1 else "days"
+    return (
+        f"Deferred since {deferred_on:%m/%d/%Y}, {days} {unit}, awaiting the resolution of the "
+        f"liability dispute (no statutory limit). {DEFERRAL_SOURCE}"
+    )
 
 
 # --- dates only, for callers that need no explanation ------------------------------------------

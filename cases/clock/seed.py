@@ -20,8 +20,11 @@ from __future__ import annotations
 import datetime as dt
 
 FIRST_YEAR, LAST_YEAR = 2013, 2036
+# Years past the tables are computed from these rules (cases.clock.calendars) and the holiday
+# editor may add them as a new version, up to this year.
+RULES_LAST_YEAR = 2100
 JUNETEENTH_FIRST_YEAR = 2023  # Gov. Code 6700 as amended (AB 1655); check the table
-NATIVE_AMERICAN_DAY_JUDICIAL = (2015,) + tuple(range(2022, LAST_YEAR + 1))
+NATIVE_AMERICAN_DAY_JUDICIAL = (2015,) + tuple(range(2022, RULES_LAST_YEAR + 1))
 COLUMBUS_DAY_JUDICIAL_LAST_YEAR = 2021
 
 GOV_6700 = "Gov. Code 6700"

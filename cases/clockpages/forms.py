@@ -47,6 +47,10 @@ class CalculatorForm(forms.Form):
         "UR decision served by", UR_SERVICE, "Not known counts as mail (five more days)."
     )
     application_received = _date("Application received on")
+    screen_resumed_on = _date(
+        "Screen resumed on",
+        "Only when the screen paused (information requested, liability deferred) and resumed.",
+    )
     notice_sent_on = _date("Notice of assignment sent on")
     notice_sent_by = _service(
         "Notice of assignment sent by", NOTICE_SERVICE, "Not known counts as mail (15 days)."
@@ -80,6 +84,7 @@ class CalculatorForm(forms.Form):
         "records_complete_on",
         "letter_mailed_on",
         "expedited_on",
+        "screen_resumed_on",
     )
     SERVICES = ("ur_decision_served_by", "notice_sent_by", "letter_sent_by")
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from cases.clock.models import CalendarName, CalendarVersion, Holiday, HolidayCalendar
+from cases.clock.seed import LAST_YEAR, SEED_RULES
 
 # What each calendar is for, in the words of the law it serves.
 PURPOSES = {
@@ -30,6 +31,8 @@ class CalendarTable:
     current: CalendarVersion | None = None
     holidays: list[Holiday] = field(default_factory=list)
     versions: list[CalendarVersion] = field(default_factory=list)
+    # A year past the tables: its holidays come from the seed rules until its first edit.
+    from_rules: bool = False
 
 
 def calendar_tables(year: int) -> list[CalendarTable]:
@@ -54,4 +57,12 @@ def calendar_tables(year: int) -> list[CalendarTable]:
             by_id[version.id] = table
     for holiday in Holiday.objects.filter(version_id__in=by_id, date__year=year).order_by("date"):
         by_id[holiday.version_id].holidays.append(holiday)
+    for table in tables.values():
+        if not table.holidays and year > LAST_YEAR and table.name in SEED_RULES:
+            # Unsaved rows: what the clock counts for a year the tables do not hold yet.
+            table.from_rules = True
+            table.holidays = [
+                Holiday(date=day, name=name, source=source)
+                for day, name, source in SEED_RULES[table.name](year)
+            ]
     return list(tables.values())

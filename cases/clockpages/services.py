@@ -12,7 +12,7 @@ from django.db import transaction
 
 from cases.clock.calendars import calendars_forget
 from cases.clock.models import CalendarVersion, Holiday, HolidayCalendar
-from cases.clock.seed import FIRST_YEAR, LAST_YEAR
+from cases.clock.seed import FIRST_YEAR, LAST_YEAR, RULES_LAST_YEAR, SEED_RULES
 
 ADDED_SOURCE = "Added by a system administrator (see the version note)"
 
@@ -77,11 +77,15 @@ def _version_next(
     note = note.strip()
     if not note:
         raise ValidationError({"note": "Say why the calendar changes; the version keeps it."})
-    # The tables were seeded for these years (cases.clock.seed); outside them the clock falls
-    # back on weekends alone, so a holiday there would be the only one of its year.
-    if not FIRST_YEAR <= date.year <= LAST_YEAR:
+    # The tables were seeded from FIRST_YEAR (cases.clock.seed); a year past their last is
+    # first filled from the seed rules in the same new version, so the edit is never the only
+    # holiday of its year.
+    if not FIRST_YEAR <= date.year <= RULES_LAST_YEAR:
         raise ValidationError(
-            {"date": f"Holidays are kept for {FIRST_YEAR} to {LAST_YEAR}; {date:%m/%d/%Y} is not."}
+            {
+                "date": f"Holidays are kept for {FIRST_YEAR} to {RULES_LAST_YEAR}; "
+                f"{date:%m/%d/%Y} is not."
+            }
         )
     with transaction.atomic():
         # The calendar's row is the lock: two edits at once make versions N+1 and N+2.
@@ -96,12 +100,13 @@ def _version_next(
                 holiday.date: (holiday.name, holiday.source)
                 for holiday in current.holidays.only("date", "name", "source")
             }
+        extended = _years_extend(calendar, days, date.year)
         what = change(days)
         version = CalendarVersion(
             calendar=table,
             number=(current.number if current else 0) + 1,
             created_by=actor,
-            note=f"{what}. {note}",
+            note=f"{extended}{what}. {note}",
         )
         version.full_clean()
         version.save()
@@ -119,3 +124,16 @@ def _version_next(
         transaction.on_commit(calendars_forget)
     calendars_forget()
     return version
+
+
+def _years_extend(calendar: str, days: Days, year: int) -> str:
+    """Fill the years after the tables' last one through `year` from the seed rules (what the
+    clock already counted for them); returns the note's words for it, or ""."""
+    last = max((day.year for day in days), default=LAST_YEAR)
+    if year <= last:
+        return ""
+    for each in range(last + 1, year + 1):
+        for day, name, source in SEED_RULES[calendar](each):
+            days.setdefault(day, (name, source))
+    years = str(year) if year == last + 1 else f"{last + 1}-{year}"
+    return f"Extended with {years} from the {calendar} rules. "

@@ -20,7 +20,7 @@ from cases.access import Ability, access_required, may
 from cases.clock.calculator import Clocks, FactsError, compute, parse_facts
 from cases.clock.deadlines import Deadline
 from cases.clock.models import CalendarName
-from cases.clock.seed import FIRST_YEAR, LAST_YEAR
+from cases.clock.seed import FIRST_YEAR, RULES_LAST_YEAR
 from cases.clockpages.forms import CalculatorForm, HolidayEditForm
 from cases.clockpages.selectors import calendar_tables
 from cases.clockpages.services import holiday_add, holiday_remove, holiday_rename
@@ -104,12 +104,13 @@ def calculator(request):
 
 
 def _year(value: str | None) -> int:
-    """The year asked for, or this year; the tables hold FIRST_YEAR to LAST_YEAR."""
+    """The year asked for, or this year; the tables hold FIRST_YEAR on, and a year past their
+    last shows (and on its first edit stores) what the seed rules give."""
     try:
         year = int(value or "")
     except ValueError:
         year = timezone.localdate().year
-    return min(max(year, FIRST_YEAR), LAST_YEAR)
+    return min(max(year, FIRST_YEAR), RULES_LAST_YEAR)
 
 
 SERVICES = {"add": holiday_add, "rename": holiday_rename, "remove": holiday_remove}
@@ -169,7 +170,7 @@ def holidays(request):
         {
             "sections": sections,
             "year": year,
-            "years": range(FIRST_YEAR, LAST_YEAR + 1),
+            "years": range(FIRST_YEAR, max(year, timezone.localdate().year) + 12),
             "may_edit": may(request.user, Ability.EDIT_ORGANIZATION),
         },
         status=status,

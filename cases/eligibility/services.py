@@ -13,12 +13,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from cases.clock.deadlines import add_business_days
+from cases.clock.deadlines import information_due
 from cases.eligibility.checks import OVERRIDE_ANSWERS, eligibility_checks
 from cases.eligibility.duplicates import consolidation_refusal
 from cases.lifecycle import events
 from cases.lifecycle.models import Case, CaseStatus, DisputedItem, IneligibilityReason, SentBy
 from cases.lifecycle.services import (
+    DUE_ON_FIELDS,
     MISSING_INFORMATION,
     case_due_on_refresh,
     case_lock,
@@ -291,7 +292,10 @@ def case_resume_liability_resolved(*, case: Case, actor, resolved_on: dt.date, n
         )
     note = note.strip()
     _resolution_check(case, resolved_on, note)
+    # 8 CCR 9792.10.4(b): the finding and notice run again from the day the screen resumes.
+    case.screen_resumed_on = resolved_on
     from_status = case_status_set(case=case, to_status=CaseStatus.RECEIVED)
+    case.save(update_fields=["screen_resumed_on"])
     events.liability_resolved(
         case=case,
         actor=actor,
@@ -328,17 +332,12 @@ def case_close_liability_denied(*, case: Case, actor, resolved_on: dt.date, note
 
 def information_due_on(requested_on: dt.date) -> dt.date:
     """8 CCR 9792.10.3(c): the parties answer within 5 business days of the request."""
-    return add_business_days(requested_on, settings.IMR_INFORMATION_RESPONSE_BUSINESS_DAYS)
+    return information_due(requested_on, settings.IMR_INFORMATION_RESPONSE_BUSINESS_DAYS).on
 
 
 def information_due_text(requested_on: dt.date) -> str:
-    """The due date in words, with its rule."""
-    days = settings.IMR_INFORMATION_RESPONSE_BUSINESS_DAYS
-    due = information_due_on(requested_on)
-    return (
-        f"{days} business days after the request of {requested_on:%m/%d/%Y} (weekends and "
-        f"state holidays do not count): due {due:%a %m/%d/%Y}. 8 CCR 9792.10.3(b), (c)."
-    )
+    """The due date in words, with its rule (the calculator's explanation)."""
+    return information_due(requested_on, settings.IMR_INFORMATION_RESPONSE_BUSINESS_DAYS).text
 
 
 @transaction.atomic
@@ -364,13 +363,13 @@ def case_information_request(
     case.information_due_on = information_due_on(requested_on)
     case.information_missing = missing
     # The screen's own clock: the list sorts and filters on it like any deadline.
-    case.due_on = case.information_due_on
+    case_due_on_refresh(case)
     case.save(
         update_fields=[
             "information_requested_on",
             "information_due_on",
             "information_missing",
-            "due_on",
+            *DUE_ON_FIELDS,
         ]
     )
     events.information_requested(
@@ -409,7 +408,10 @@ def case_information_received(*, case: Case, actor, received_on: dt.date, note: 
             f"({case.information_requested_on:%m/%d/%Y})."
         )
     late = received_on > case.information_due_on
+    # 8 CCR 9792.10.4(b): the finding and notice run again from the day the screen resumes.
+    case.screen_resumed_on = received_on
     from_status = case_status_set(case=case, to_status=CaseStatus.RECEIVED)
+    case.save(update_fields=["screen_resumed_on"])
     _information_closed(case)
     events.information_received(
         case=case,
@@ -509,7 +511,7 @@ def case_consolidate(*, kept: Case, duplicate: Case, actor, note: str = "") -> C
     # runs no later than the duplicate's (an item's own due date is the clock's matter).
     kept_status = kept.status
     case_due_on_refresh(kept)
-    kept.save(update_fields=["due_on", "updated_at"])
+    kept.save(update_fields=[*DUE_ON_FIELDS, "updated_at"])
     events.case_consolidated(
         case=kept,
         actor=actor,

@@ -34,7 +34,12 @@ from cases.lifecycle.models import (
     PartyRole,
     UrDecisionBasis,
 )
-from cases.lifecycle.services import _case_number_reserve, case_due_on_refresh, case_number_next
+from cases.lifecycle.services import (
+    DUE_ON_FIELDS,
+    _case_number_reserve,
+    case_due_on_refresh,
+    case_number_next,
+)
 from cases.records.models import private_storage
 from cases.records.services import record_add, record_file_check
 from cases.registry import reviewer_side
@@ -190,7 +195,7 @@ def _case_rows_save(*, data: dict[str, Any], actor, source: str) -> Case:
         # The clock runs from the first day: the finding and the notice of assignment are due
         # one business day after receipt (8 CCR 9792.10.4(b)); the case list sorts by it.
         case_due_on_refresh(case)
-        case.save(update_fields=["due_on"])
+        case.save(update_fields=list(DUE_ON_FIELDS))
     return case
 
 

@@ -7,10 +7,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.utils import timezone
 
 from cases.clock.calculator import Clocks, Facts, compute
-from cases.clock.deadlines import Deadline
+from cases.clock.deadlines import Deadline, deferral_text, information_due
 from cases.lifecycle.statuses import (
     DETERMINATION_CLOCK_STATUSES,
     RECORDS_CLOCK_STATUSES,
@@ -35,6 +36,7 @@ _RUNNING_EXPLAIN = {
     "notice": "notice_due_on",
     "records": "records_due_on",
     "determination": "determination_due_on",
+    "information": "information_due_on",
 }
 
 
@@ -57,6 +59,14 @@ class CaseClock:
     deadlines: dict[str, Deadline] = field(default_factory=dict)
     # {deadline key: calendar version} for each date that used a holiday calendar
     calendar_versions: dict[str, str] = field(default_factory=dict)
+    # The running deadline with its computation and calendar version (what the case stores
+    # beside due_on), None when no clock runs.
+    running_deadline: Deadline | None = None
+    # A case deferred for a liability dispute (8 CCR 9792.10.3(a)(3), (d)) runs no statutory
+    # clock: its clock is the deferral in words, flagged after IMR_DEFERRAL_REVIEW_DAYS.
+    deferred_text: str = ""
+    deferred_days: int | None = None
+    deferral_review: bool = False
 
     @property
     def days_left(self) -> int | None:
@@ -87,8 +97,7 @@ class CaseClock:
 
     @property
     def running_explain(self) -> str:
-        """The running deadline's computation in words ("" for a request for information,
-        whose 5 business days are counted by the request itself)."""
+        """The running deadline's computation in words."""
         key = _RUNNING_EXPLAIN.get(self.running or "")
         return self.explain.get(key, "") if key else ""
 
@@ -107,6 +116,7 @@ def case_facts(case, items=None, letter=None) -> Facts:
         notice_sent_by=case.notice_sent_by,
         records_complete_on=case.records_complete_on,
         expedited_on=case.expedited_on,
+        screen_resumed_on=case.screen_resumed_on,
         letter_mailed_on=served_on,
         letter_sent_by=sent_by or "",
         # The items matter only once the determination clock runs (pages without it keep their
@@ -137,16 +147,21 @@ def case_clock(case, *, today: dt.date | None = None, letter=None) -> CaseClock:
     records_due = _on(clocks.records_due_on)
     determination_due = _on(clocks.determination_due_on)
     running = None
-    due = None
+    running_deadline = None
     if case.status in NOTICE_CLOCK_STATUSES and clocks.notice_due_on and not case.date_assigned:
-        running, due = "notice", clocks.notice_due_on.on
+        running, running_deadline = "notice", clocks.notice_due_on
     elif case.status in RECORDS_CLOCK_STATUSES and records_due:
-        running, due = "records", records_due
+        running, running_deadline = "records", clocks.records_due_on
     elif case.status in DETERMINATION_CLOCK_STATUSES and determination_due:
-        running, due = "determination", determination_due
+        running, running_deadline = "determination", clocks.determination_due_on
     elif case.status == CaseStatus.INFORMATION_REQUESTED and case.information_due_on:
         # 8 CCR 9792.10.3(b), (c): the parties' five business days to send what is missing.
-        running, due = "information", case.information_due_on
+        running, running_deadline = "information", _information_deadline(case)
+    due = running_deadline.on if running_deadline else None
+    deferred_text, deferral_review = "", False
+    if case.status == CaseStatus.DEFERRED and case.deferred_on:
+        deferred_text = deferral_text(case.deferred_on, today)
+        deferral_review = (today - case.deferred_on).days >= settings.IMR_DEFERRAL_REVIEW_DAYS
     records_overdue = bool(
         records_due
         and (
@@ -157,6 +172,13 @@ def case_clock(case, *, today: dt.date | None = None, letter=None) -> CaseClock:
     )
     json = clocks.as_json()
     deadlines = {key: getattr(clocks, key) for key in Clocks.DATES if getattr(clocks, key)}
+    if running == "information":
+        deadlines["information_due_on"] = running_deadline
+        json["explain"]["information_due_on"] = running_deadline.text
+        if running_deadline.calendar:
+            json["calendar_versions"]["information_due_on"] = running_deadline.calendar
+    if deferred_text:
+        json["explain"]["deferred"] = deferred_text
     return CaseClock(
         today=today,
         application_deadline=_on(clocks.application_deadline),
@@ -173,6 +195,28 @@ def case_clock(case, *, today: dt.date | None = None, letter=None) -> CaseClock:
         item_deadlines=tuple(zip(items, clocks.items, strict=True)),
         first_item=items[clocks.first_item] if clocks.first_item is not None else None,
         deadlines=deadlines,
+        running_deadline=running_deadline,
+        deferred_text=deferred_text,
+        deferred_days=(today - case.deferred_on).days if deferred_text else None,
+        deferral_review=deferral_review,
+    )
+
+
+def _information_deadline(case) -> Deadline:
+    """The request's due date as the request stored it, explained by the calculator; if the
+    working-day calendar changed since, the stored date stands and the text says so."""
+    deadline = information_due(
+        case.information_requested_on or case.information_due_on,
+        settings.IMR_INFORMATION_RESPONSE_BUSINESS_DAYS,
+    )
+    if deadline.on == case.information_due_on:
+        return deadline
+    return Deadline(
+        case.information_due_on,
+        f"Due {case.information_due_on:%m/%d/%Y} as the request stated it (the current "
+        f"calendar gives {deadline.on:%m/%d/%Y}: {deadline.text})",
+        deadline.sources,
+        deadline.calendar,
     )
 
 

@@ -152,6 +152,8 @@ def notice_of_assignment_sent(
         date_assigned=case.date_assigned.isoformat(),
         sent_by=sent_by,
         records_due_on=records_due_on.isoformat(),
+        # The holiday-calendar version the new date used (each deadline records its version).
+        records_due_on_calendar=case.clock.calendar_versions.get("records_due_on"),
         from_status=from_status,
         to_status=case.status,
     )
@@ -214,6 +216,7 @@ def records_completed(
         complete=complete,
         late=late,
         determination_due_on=case.clock.determination_due_on.isoformat(),
+        determination_due_on_calendar=case.clock.calendar_versions.get("determination_due_on"),
         from_status=from_status,
         to_status=case.status,
     )
@@ -410,12 +413,14 @@ def notice_served(
     intended_on: dt.date,
     clock_moved: bool,
     records_due_on: dt.date | None = None,
+    records_due_on_calendar: str | None = None,
 ) -> CaseEvent:
     """A notice went out: its date of service. For the notice of assignment, `clock_moved` says
     the records clock now runs from this date instead of the date the finding intended."""
     details: dict[str, Any] = {}
     if records_due_on is not None:
         details["records_due_on"] = records_due_on.isoformat()
+        details["records_due_on_calendar"] = records_due_on_calendar
     return event_record(
         case=case,
         type=EventType.NOTICE_SERVED,
@@ -650,5 +655,13 @@ def case_expedited(
         certified_on=certified_on.isoformat(),
         records_due_on=records_due_on.isoformat() if records_due_on else None,
         determination_due_on=determination_due_on.isoformat() if determination_due_on else None,
+        # An expedited period runs through holidays (no calendar: null), a standard one that
+        # still stands after the conversion names its version.
+        records_due_on_calendar=case.clock.calendar_versions.get("records_due_on")
+        if records_due_on
+        else None,
+        determination_due_on_calendar=case.clock.calendar_versions.get("determination_due_on")
+        if determination_due_on
+        else None,
         note=note,
     )

@@ -251,6 +251,14 @@ class Case(models.Model):
     # The deadline the case is running against now (records, then determination). Derived by
     # deadlines.current_due_on and stored by the services only so lists can sort and filter on it.
     due_on = models.DateField(null=True, blank=True, db_index=True)
+    # The stored due date's computation in words and the holiday-calendar version it used
+    # ("state_offices v2"), kept with it so the date can be explained as it was computed even
+    # after a calendar is edited; both change only when the services recompute due_on.
+    due_on_explain = models.TextField(blank=True)
+    due_on_calendar = models.CharField(max_length=120, blank=True)
+    # 8 CCR 9792.10.4(b): the day the screen came back to received after a request for
+    # information or a liability deferral; the finding and notice run from it, not from receipt.
+    screen_resumed_on = models.DateField(null=True, blank=True)
 
     worker_first_name = models.CharField(max_length=100)
     worker_last_name = models.CharField(max_length=100, db_index=True)

@@ -11,7 +11,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.lifecycle import events
-from cases.lifecycle.clock import current_due_on
 from cases.lifecycle.delivery import (
     SERVED_PARTY_ROLES,
     WORKER_ROLE,
@@ -61,10 +60,19 @@ def _case_number_reserve(number: str) -> None:
         counter.save(update_fields=["last_number"])
 
 
+# What case_due_on_refresh sets: a save after it names these in its update_fields.
+DUE_ON_FIELDS = ("due_on", "due_on_explain", "due_on_calendar")
+
+
 def case_due_on_refresh(case: Case) -> None:
+    """Store the running deadline (Case.due_on, for lists to sort on) with its computation in
+    words and the calendar version it used; they keep that version until recomputed here."""
     case.__dict__.pop("clock", None)
     # A review converted to expedited runs from its conversion (8 CCR 9792.10.4(c)).
-    case.due_on = current_due_on(case)
+    deadline = case.clock.running_deadline
+    case.due_on = deadline.on if deadline else None
+    case.due_on_explain = deadline.text if deadline else ""
+    case.due_on_calendar = (deadline.calendar or "") if deadline else ""
 
 
 def case_lock(case: Case) -> Case:
@@ -84,7 +92,7 @@ def case_status_set(*, case: Case, to_status: str) -> str:
     from_status = case.status
     case.status = to_status
     case_due_on_refresh(case)
-    case.save(update_fields=["status", "due_on", "updated_at"])
+    case.save(update_fields=["status", *DUE_ON_FIELDS, "updated_at"])
     return from_status
 
 
@@ -143,7 +151,7 @@ def case_expedite(*, case: Case, actor, certified_on: dt.date, note: str = "") -
     case.priority = Priority.EXPEDITED
     case.expedited_on = certified_on
     case_due_on_refresh(case)
-    case.save(update_fields=["priority", "expedited_on", "due_on", "updated_at"])
+    case.save(update_fields=["priority", "expedited_on", *DUE_ON_FIELDS, "updated_at"])
     records_due, determination_due = expedited_due_dates(case)
     events.case_expedited(
         case=case,

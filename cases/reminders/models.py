@@ -17,6 +17,8 @@ class ClockNotice(models.Model):
         NOTICE_OVERDUE = "notice_overdue", "Escalation: notice of assignment overdue"
         # 8 CCR 9792.10.3(b), (c): the parties' 5 business days to send what is missing.
         INFORMATION_OVERDUE = "information_overdue", "Escalation: information requested overdue"
+        # 8 CCR 9792.10.3(a)(3), (d): a deferral has no limit; IMR_DEFERRAL_REVIEW_DAYS flags it.
+        DEFERRAL_REVIEW = "deferral_review", "Reminder: deferral to look at again"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="clock_notices")
     kind = models.CharField(max_length=32, choices=Kind.choices)

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
-from cases.clock.deadlines import business_days_between
+from cases.clock.deadlines import business_days_between, deferral_text
 from cases.lifecycle import events
 from cases.lifecycle.clock import case_clock
 from cases.lifecycle.models import Case, CaseStatus
@@ -46,7 +46,7 @@ def _notice_send(
                 kind=kind,
                 recipient=recipient,
                 due_on=due_on,
-                escalation=kind != Kind.REVIEWER_DUE_SOON,
+                escalation=kind not in (Kind.REVIEWER_DUE_SOON, Kind.DEFERRAL_REVIEW),
             )
             send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient])
     except IntegrityError:
@@ -101,4 +101,32 @@ def clock_notices_send(*, today: dt.date | None = None) -> int:
                         f"{clock.due_on:%m/%d/%Y} ({left} business day(s) from today)."
                     ),
                 )
+    sent += _deferrals_flag(today=today, admins=admins)
+    return sent
+
+
+def _deferrals_flag(*, today: dt.date, admins: list[str]) -> int:
+    """A case deferred for a liability dispute (8 CCR 9792.10.3(a)(3), (d)) runs no clock; once
+    it has waited IMR_DEFERRAL_REVIEW_DAYS the administrators are told, once per deferral."""
+    days = settings.IMR_DEFERRAL_REVIEW_DAYS
+    sent = 0
+    deferred = Case.objects.filter(
+        status=CaseStatus.DEFERRED, deferred_on__lte=today - dt.timedelta(days=days)
+    )
+    for case in deferred.iterator(chunk_size=500):
+        for email in admins:
+            sent += _notice_send(
+                case=case,
+                kind=Kind.DEFERRAL_REVIEW,
+                # Once per deferral: the day it became due for a look.
+                due_on=case.deferred_on + dt.timedelta(days=days),
+                recipient=email,
+                subject=f"Look again: {case.case_number} deferred since "
+                f"{case.deferred_on:%m/%d/%Y}",
+                body=(
+                    f"Case {case.case_number}: {deferral_text(case.deferred_on, today)}\n\n"
+                    f"Deferrals are flagged after {days} days (IMR_DEFERRAL_REVIEW_DAYS): ask the "
+                    "parties where the liability dispute stands."
+                ),
+            )
     return sent

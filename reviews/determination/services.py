@@ -14,9 +14,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.lifecycle import events
-from cases.lifecycle.clock import current_due_on
 from cases.lifecycle.models import Case, CaseStatus, CitationKind, Outcome
-from cases.lifecycle.services import case_lock, case_status_move
+from cases.lifecycle.services import (
+    DUE_ON_FIELDS,
+    case_due_on_refresh,
+    case_lock,
+    case_status_move,
+)
 from cases.lifecycle.status_table import Action, allowed_actions
 from cases.states import state_name
 from reviews.assignment.models import (
@@ -90,8 +94,8 @@ def determination_import_legacy(*, case: Case, actor, determination: dict, sourc
     # Not a lifecycle transition: the review happened in another system, so there is no
     # assignment, review or approval here to pass through. The case arrives as issued history.
     case.status = CaseStatus.ISSUED
-    case.due_on = current_due_on(case)
-    case.save(update_fields=["status", "due_on", "updated_at"])
+    case_due_on_refresh(case)
+    case.save(update_fields=["status", *DUE_ON_FIELDS, "updated_at"])
     events.case_imported(
         case=case,
         actor=actor if getattr(actor, "is_authenticated", False) else None,

@@ -79,6 +79,9 @@ class Letter(models.Model):
         help_text="How the letter was served; blank until delivered, or when not sent from here.",
     )
     served_on = models.DateField(null=True, blank=True, help_text="The date of service.")
+    # The holiday-calendar versions of the dates the letter printed ({"appeal_deadline":
+    # "judicial v2", ...}), set when it is rendered: later calendar edits do not change them.
+    calendar_versions = models.JSONField(default=dict, blank=True)
     party_pdf = models.FileField(
         storage=private_storage, upload_to="letters/", max_length=300, blank=True
     )

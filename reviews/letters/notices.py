@@ -38,7 +38,7 @@ from cases.lifecycle.models import (
     PartyRole,
     SentBy,
 )
-from cases.lifecycle.services import case_due_on_refresh
+from cases.lifecycle.services import DUE_ON_FIELDS, case_due_on_refresh
 
 # tasks.py imports this module by name (a task calls one service): this side imports the
 # module, so each name resolves at call time.
@@ -436,9 +436,9 @@ def notice_serve(*, notice_id: int) -> str:
         notice.served_on = notice.mailing_date
         notice.sent_by = SentBy.ELECTRONIC
         notice.save(update_fields=["status", "served_on", "sent_by"])
-        clock_moved, records_due_on = False, None
+        clock_moved, records_due_on, records_calendar = False, None, None
         if notice.kind == NoticeKind.NOTICE_OF_ASSIGNMENT:
-            clock_moved, records_due_on = _notice_date_set(notice)
+            clock_moved, records_due_on, records_calendar = _notice_date_set(notice)
         events.notice_served(
             case=notice.case,
             notice=notice,
@@ -447,23 +447,24 @@ def notice_serve(*, notice_id: int) -> str:
             intended_on=notice.intended_on,
             clock_moved=clock_moved,
             records_due_on=records_due_on,
+            records_due_on_calendar=records_calendar,
         )
     return f"{notice} delivered"
 
 
-def _notice_date_set(notice: Notice) -> tuple[bool, dt.date | None]:
+def _notice_date_set(notice: Notice) -> tuple[bool, dt.date | None, str | None]:
     """The case's notice date becomes the date of service (with its method). Not when the
     records were already marked complete before it (the clock it would move has ended)."""
     case = Case.objects.select_for_update().get(pk=notice.case_id)
     served = (notice.served_on, notice.sent_by)
     if (case.date_assigned, case.notice_sent_by) == served:
-        return False, None
+        return False, None, None
     if case.records_complete_on and case.records_complete_on < notice.served_on:
-        return False, None
+        return False, None, None
     case.date_assigned, case.notice_sent_by = served
     case_due_on_refresh(case)
-    case.save(update_fields=["date_assigned", "notice_sent_by", "due_on", "updated_at"])
-    return True, case.clock.records_due_on
+    case.save(update_fields=["date_assigned", "notice_sent_by", *DUE_ON_FIELDS, "updated_at"])
+    return True, case.clock.records_due_on, case.clock.calendar_versions.get("records_due_on")
 
 
 def notice_retry_noted(*, notice_id: int, error: str) -> None:

@@ -298,6 +298,16 @@ def letter_dates(letter: Letter | None, *, today: dt.date) -> dict[str, str]:
         "authorization_due": letter_date(clocks.authorization_due_on.on),
         "reimbursement_due": letter_date(clocks.reimbursement_due_on.on),
         "appeal_due": letter_date(clocks.appeal_deadline.on),
+        # The holiday-calendar version each printed date used; the letter stores them.
+        "calendar_versions": {
+            key: deadline.calendar
+            for key, deadline in (
+                ("appeal_deadline", clocks.appeal_deadline),
+                ("authorization_due_on", clocks.authorization_due_on),
+                ("reimbursement_due_on", clocks.reimbursement_due_on),
+            )
+            if deadline.calendar
+        },
         "duties_from": (
             f"Counted from receipt of this letter (taken as {letter_date(received)}, "
             f"{settings.CLOCK_MAIL_RECEIPT_DAYS} days after mailing)"
@@ -332,13 +342,14 @@ def _letter_html_for_pdf(determination: Determination, *, public: bool, letter: 
 
 def _letter_html_both(
     determination: Determination, *, letter: Letter
-) -> tuple[str, str, Organization]:
+) -> tuple[str, str, Organization, dict[str, str]]:
     """The party and the public HTML from one reading of the data (the public letter prints
-    a subset of the party letter's context), and the organization they print."""
+    a subset of the party letter's context), the organization they print and the calendar
+    versions of the dates they print."""
     context = letter_context(determination, public=False, letter=letter)
     party = render_to_string("letters/letter.html", context)
     public = render_to_string("letters/letter.html", {**context, "public": True})
-    return party, public, context["org"]
+    return party, public, context["org"], context["calendar_versions"]
 
 
 # --- The PDF (WeasyPrint) -------------------------------------------------------------------

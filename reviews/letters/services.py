@@ -61,9 +61,13 @@ def _signature_reason(letter: Letter, *, public: bool) -> str:
 
 
 def letter_render_signed(letter: Letter) -> tuple[bytes, bytes]:
-    """Render and sign both versions of a letter (no database writes)."""
+    """Render and sign both versions of a letter (no database writes; the calendar versions of
+    the dates it printed are set on `letter` for _letter_store to keep)."""
 
-    party_html, public_html, organization = _letter_html_both(letter.determination, letter=letter)
+    party_html, public_html, organization, calendars = _letter_html_both(
+        letter.determination, letter=letter
+    )
+    letter.calendar_versions = calendars
     signed = []
     for public, html in ((False, party_html), (True, public_html)):
         signed.append(
@@ -116,7 +120,12 @@ def letter_produce(*, letter_id: int) -> str:
         # The slow part runs outside any transaction so the case page and other workers
         # are not held up; storing re-checks under the lock.
         party_pdf, public_pdf = letter_render_signed(letter)
-        stored = _letter_store(letter_id=letter_id, party_pdf=party_pdf, public_pdf=public_pdf)
+        stored = _letter_store(
+            letter_id=letter_id,
+            party_pdf=party_pdf,
+            public_pdf=public_pdf,
+            calendar_versions=letter.calendar_versions,
+        )
         if stored.party_sha256 != hashlib.sha256(party_pdf).hexdigest():
             # Another run stored its own bytes first: mail those, read back from storage.
             party_pdf = None
@@ -143,7 +152,9 @@ def _sending_method(letter: Letter) -> str:
     return SentBy.ELECTRONIC
 
 
-def _letter_store(*, letter_id: int, party_pdf: bytes, public_pdf: bytes) -> Letter:
+def _letter_store(
+    *, letter_id: int, party_pdf: bytes, public_pdf: bytes, calendar_versions: dict[str, str]
+) -> Letter:
     with transaction.atomic():
         letter = _letter_load(letter_id, lock=True)
         if letter.party_sha256:
@@ -158,8 +169,10 @@ def _letter_store(*, letter_id: int, party_pdf: bytes, public_pdf: bytes) -> Let
             setattr(letter, f"{which}_sha256", digest)
         letter.signed_at = timezone.now()
         letter.status = LetterStatus.SIGNED
+        letter.calendar_versions = calendar_versions
         letter.save(
             update_fields=[
+                "calendar_versions",
                 "party_pdf",
                 "party_sha256",
                 "public_pdf",

@@ -5,7 +5,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.clock.calculator import FactsError, calculate
+from cases.clock.calculator import FactsError, calculate, compute, parse_facts
 
 
 class Command(BaseCommand):
@@ -29,10 +29,28 @@ class Command(BaseCommand):
         except json.JSONDecodeError as error:
             raise CommandError(f"{file} is not JSON: {error}") from None
         try:
-            if isinstance(data, list):
-                result = [calculate(facts, f"$[{index}]") for index, facts in enumerate(data)]
-            else:
-                result = calculate(data)
+            if not isinstance(data, list):
+                self.stdout.write(json.dumps(calculate(data), indent=2))
+                return
+            # Every object is checked before anything is written, so bad input still exits
+            # with no output; the results are then written as they are computed, never all
+            # held at once.
+            facts = [parse_facts(each, f"$[{index}]") for index, each in enumerate(data)]
         except FactsError as error:
             raise CommandError(str(error)) from None
-        self.stdout.write(json.dumps(result, indent=2))
+        del data
+        self._write_list(facts)
+
+    def _write_list(self, facts: list) -> None:
+        """The JSON list as json.dumps(results, indent=2) writes it, one object at a time."""
+        out = self.stdout
+        if not facts:
+            out.write("[]")
+            return
+        out.write("[", ending="\n")
+        last = len(facts) - 1
+        for index, each in enumerate(facts):
+            text = json.dumps(compute(each).as_json(), indent=2)
+            out.write("  " + text.replace("\n", "\n  "), ending=",\n" if index < last else "\n")
+            facts[index] = None  # let it go
+        out.write("]")

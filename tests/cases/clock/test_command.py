@@ -10,6 +10,8 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
 
+from cases.clock.calculator import calculate
+
 pytestmark = pytest.mark.django_db  # the holiday tables are data
 
 DATES = (
@@ -193,3 +195,33 @@ def test_the_command_has_help():
     assert done.returncode == 0, done.stderr
     text = " ".join(done.stdout.split())
     assert "from a JSON facts object or a list of them (FILE, or - for standard input)" in text
+
+
+def test_the_screen_resumed_moves_the_notice_clock(tmp_path):
+    path = tmp_path / "facts.json"
+    path.write_text(
+        json.dumps({"application_received": "2026-11-02", "screen_resumed_on": "2026-11-12"})
+    )
+    result = run_clock(path)
+    assert result["notice_due_on"] == "2026-11-13"
+    assert result["explain"]["notice_due_on"].startswith(
+        "1 working day after the screen resumed 11/12/2026"
+    )
+    # Without it (the key is optional), one business day after the receipt.
+    path.write_text(json.dumps({"application_received": "2026-11-02"}))
+    assert run_clock(path)["notice_due_on"] == "2026-11-03"
+
+
+@pytest.mark.parametrize("count", [0, 1, 3])
+def test_a_list_is_written_as_it_goes_byte_for_byte_as_one_dump(tmp_path, count):
+    data = [EVERYTHING, CESAR_CHAVEZ, {}][:count]
+    out = io.StringIO()
+    call_command("clock", write(tmp_path, data), stdout=out)
+    assert out.getvalue() == json.dumps([calculate(each) for each in data], indent=2) + "\n"
+
+
+def test_a_bad_object_late_in_a_list_writes_nothing(tmp_path):
+    out = io.StringIO()
+    with pytest.raises(CommandError, match=r"\$\[2\]\.priority"):
+        call_command("clock", write(tmp_path, [{}, {}, {"priority": "urgent"}]), stdout=out)
+    assert out.getvalue() == ""

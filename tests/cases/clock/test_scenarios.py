@@ -454,3 +454,22 @@ def test_a_conversion_to_expedited_never_gives_more_time():
     )
     assert early["determination_due_on"] == "2026-11-13"
     assert "the conversion to expedited" in early["explain"]["determination_due_on"]
+
+
+# --- Past the holiday tables (issue 9): the seed rules, said so --------------------------------
+
+
+def test_a_period_ending_on_new_years_day_2037_rolls_to_the_next_business_day():
+    # 30 days after 12/02/2036 is Thu 01/01/2037, New Year's Day: past the tables (2036).
+    result = calculate({"ur_decision_served_on": "2036-12-02", "ur_decision_served_by": "personal"})
+    assert result["application_deadline"] == "2037-01-02"
+    text = result["explain"]["application_deadline"]
+    assert "Thu 01/01/2037 is New Year's Day" in text
+    assert "holidays after 2036 from the judicial rules (beyond the tables)" in text
+    assert result["calendar_versions"]["application_deadline"].endswith(
+        "+ judicial rules (beyond the tables)"
+    )
+    # Working days too: 1 working day after Wed 12/31/2036 skips New Year's Day.
+    notice = calculate({"application_received": "2036-12-31"})
+    assert notice["notice_due_on"] == "2037-01-02"
+    assert "state_offices rules (beyond the tables)" in notice["explain"]["notice_due_on"]

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from cases.clock.calculator import calculate
+from cases.clock.calendars import judicial
 from cases.clock.models import CalendarVersion, Holiday
 from cases.clockpages.services import holiday_add, holiday_remove, holiday_rename
 from tests.factories import UserFactory
@@ -157,3 +158,24 @@ def test_reviewers_cannot_read_the_tables(client):
     client.force_login(UserFactory(role=Role.REVIEWER))
 
     assert client.get(URL).status_code == 403
+
+
+def test_a_year_past_the_tables_is_added_from_the_rules_as_a_new_version():
+    admin = UserFactory(role=Role.SYSTEM_ADMIN)
+    before = judicial()
+    assert before.tables_last_year == 2036
+    version = holiday_add(
+        calendar="judicial",
+        date=dt.date(2037, 8, 14),
+        name="A new holiday",
+        note="The Legislature added a day.",
+        actor=admin,
+    )
+    assert version.note.startswith("Extended with 2037 from the judicial rules. Added 08/14/2037")
+    days = set(
+        Holiday.objects.filter(version=version, date__year=2037).values_list("name", flat=True)
+    )
+    assert {"New Year's Day", "Lincoln Day", "Native American Day", "A new holiday"} <= days
+    after = judicial()
+    assert after.tables_last_year == 2037
+    assert after.label_through(dt.date(2037, 12, 1)) == after.label

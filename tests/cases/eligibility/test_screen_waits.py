@@ -18,6 +18,7 @@ from cases.eligibility.services import (
     information_due_on,
     information_due_text,
 )
+from cases.lifecycle.clock import case_clock
 from cases.lifecycle.history import case_history
 from cases.lifecycle.models import CaseEvent, CaseStatus, EventType
 from tests.cases.helpers import event_types, overrides_for
@@ -239,3 +240,71 @@ def test_the_case_page_offers_the_finding_once_the_information_is_overdue(admin_
     # Today (the test's clock) is past 11/13/2026.
     assert "requested information not provided" in content
     assert reverse("casefile:case_information_lapsed", args=[case.case_number]) in content
+
+
+# --- After a pause, the notice clock runs from the day the screen resumed (9792.10.4(b)) --------
+
+
+def test_information_received_restarts_the_notice_clock_from_that_day(case, case_admin):
+    case_information_request(
+        case=case, actor=case_admin, missing=["ur_decision"], requested_on=D(2026, 11, 5)
+    )
+    case_information_received(case=case, actor=case_admin, received_on=D(2026, 11, 12))
+
+    case.refresh_from_db()
+    assert case.screen_resumed_on == D(2026, 11, 12)
+    # Not one business day after the receipt of 11/02: one after the screen resumed.
+    assert case.due_on == D(2026, 11, 13)
+    assert case.due_on_explain.startswith("1 working day after the screen resumed 11/12/2026")
+    assert "8 CCR 9792.10.4(b)" in case.due_on_explain
+    assert case.clock.running == "notice"
+    assert case.clock.explain["notice_due_on"] == case.due_on_explain
+
+
+def test_liability_resolved_restarts_the_notice_clock_from_that_day(case, case_admin):
+    case_defer_for_liability(case=case, actor=case_admin, deferred_on=D(2026, 11, 5), note="x")
+    case_resume_liability_resolved(
+        case=case, actor=case_admin, resolved_on=D(2026, 11, 20), note="WCAB order of 11/20"
+    )
+
+    case.refresh_from_db()
+    assert case.screen_resumed_on == D(2026, 11, 20)
+    assert case.due_on == D(2026, 11, 23)  # Fri 11/20 -> Mon 11/23
+    assert case.due_on_explain.startswith("1 working day after the screen resumed 11/20/2026")
+
+
+# --- Every date explains itself, pauses included ---------------------------------------------
+
+
+def test_the_information_clock_explains_itself_with_its_calendar(case, case_admin):
+    case_information_request(
+        case=case, actor=case_admin, missing=["ur_decision"], requested_on=D(2026, 11, 5)
+    )
+    case.refresh_from_db()
+    clock = case.clock
+    assert clock.running == "information"
+    assert clock.due_on == D(2026, 11, 13)  # Veterans Day 11/11 not counted
+    text = clock.explain["information_due_on"]
+    assert text.startswith("5 working days after the request for information 11/05/2026")
+    assert "Wed 11/11 Veterans Day" in text and "8 CCR 9792.10.3(b), (c)" in text
+    assert clock.calendar_versions["information_due_on"].startswith("state_offices v")
+    assert clock.running_explain == text
+    assert case.due_on_explain == text
+    assert case.due_on_calendar == clock.calendar_versions["information_due_on"]
+
+
+def test_a_deferred_case_shows_how_long_it_has_waited(case, case_admin, admin_client, settings):
+    settings.IMR_DEFERRAL_REVIEW_DAYS = 30
+    case_defer_for_liability(case=case, actor=case_admin, deferred_on=D(2026, 11, 5), note="x")
+    case.refresh_from_db()
+    clock = case_clock(case, today=D(2026, 11, 17))
+    assert clock.deferred_text.startswith("Deferred since 11/05/2026, 12 days")
+    assert "8 CCR 9792.10.3(a)(3)" in clock.deferred_text
+    assert clock.explain["deferred"] == clock.deferred_text
+    assert clock.deferred_days == 12 and not clock.deferral_review
+    assert case_clock(case, today=D(2026, 12, 5)).deferral_review
+
+    page = admin_client.get(reverse("casefile:case_detail", args=[case.case_number]))
+    text = page.content.decode()
+    assert "Deferred since 11/05/2026" in text
+    assert "8 CCR 9792.10.3(a)(3)" in text

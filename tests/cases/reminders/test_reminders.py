@@ -235,3 +235,19 @@ def test_overdue_information_requested_is_escalated_under_its_own_name(admins, m
     kinds = set(ClockNotice.objects.filter(case=case).values_list("kind", flat=True))
     assert kinds == {ClockNotice.Kind.INFORMATION_OVERDUE}
     assert "information requested was due 11/09/2026" in mailoutbox[0].subject
+
+
+@pytest.mark.django_db
+def test_a_long_deferral_is_flagged_once_after_the_setting(admins, mailoutbox, settings):
+    settings.IMR_DEFERRAL_REVIEW_DAYS = 30
+    case = CaseFactory(status=S.DEFERRED, deferred_on=D(2026, 11, 5))
+    assert clock_notices_send(today=D(2026, 12, 4)) == 0  # 29 days
+    assert clock_notices_send(today=D(2026, 12, 5)) == 2  # 30 days: each admin once
+    assert clock_notices_send(today=D(2026, 12, 20)) == 0
+    notice = ClockNotice.objects.get(case=case, recipient=admins[0])
+    assert notice.kind == ClockNotice.Kind.DEFERRAL_REVIEW
+    assert notice.due_on == D(2026, 12, 5)
+    assert mailoutbox[0].subject == f"Look again: {case.case_number} deferred since 11/05/2026"
+    assert "Deferred since 11/05/2026, 30 days" in mailoutbox[0].body
+    assert "8 CCR 9792.10.3(a)(3)" in mailoutbox[0].body
+    assert CaseEvent.objects.filter(case=case, type=EventType.REMINDER_SENT).count() == 2
