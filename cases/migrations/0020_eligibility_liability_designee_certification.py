@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0017_event_types_delivery'),
+        ('cases', '0019_clock_notice_deferral_review'),
     ]
 
     operations = [
