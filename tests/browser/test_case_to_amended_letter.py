@@ -7,15 +7,33 @@ superseding the first."""
 import datetime as dt
 import re
 import subprocess
+from io import BytesIO
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
+from cases.eligibility.services import case_records_complete
 from cases.intake.models import IntakeDraft
-from cases.lifecycle.models import Case
+from cases.lifecycle.models import Case, CaseStatus
+from reviews.assignment.services import reviewer_assign
+from reviews.determination.models import Determination
+from reviews.determination.services import (
+    assignment_accept,
+    determination_problems,
+    determination_submit,
+)
+from reviews.letters.models import Letter, LetterStatus
+from reviews.quality.services import determination_approve
 from tests.browser.test_reviewer_flow import sign_in
-from tests.factories import UserFactory, minimal_pdf
+from tests.factories import (
+    PASSWORD,
+    UserFactory,
+    determination_fill,
+    minimal_pdf,
+    reviewer_with_profile,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -117,3 +135,80 @@ def test_a_case_goes_from_intake_to_an_amended_letter(
     assert case.claim_number == "05-771234"
     assert case.records.get().pages == 2
     shot(page, artifacts, "1-case-created")
+
+    # 2. Eligible: a reason beside each blocking check that does not pass, then the notice.
+    checks = page.get_by_role("list", name="Eligibility checks")
+    expect(checks).to_be_visible()
+    reasons = page.get_by_label("Reason to find it eligible anyway")
+    overridden = reasons.count()
+    for index in range(overridden):
+        reasons.nth(index).fill("Confirmed by telephone with the claims administrator.")
+    shot(page, artifacts, "2-eligibility")
+    page.get_by_role("button", name="Record eligible and send the notice").click()
+    # Celery runs eagerly here: the notice is rendered, signed and e-mailed once the finding
+    # commits, and the letters panel lists it.
+    notice = page.locator("#notice-notice_of_assignment-v1")
+    expect(notice).to_contain_text("Notice of Assignment", timeout=15_000)
+    page.reload()
+    expect(notice).to_contain_text("Signed and served", timeout=15_000)
+    expect(
+        notice.get_by_role("link", name=re.compile("Download the Notice of Assignment"))
+    ).to_be_visible()
+    case.refresh_from_db()
+    assert case.status == CaseStatus.AWAITING_RECORDS, case.status
+    shot(page, artifacts, "2-notice")
+
+    # 3. To an issued letter. The records, reviewer and quality steps run through their
+    # services: the reviewer's pages are driven by test_reviewer_flow.py, and this test is
+    # about what the case administrator does before and after them.
+    records_complete = case_records_complete(case=case, actor=admin)
+    reviewer = reviewer_with_profile(
+        "REV-E2E", certifications=("Pain Management", "Anesthesiology")
+    )
+    assignment = reviewer_assign(case=records_complete, reviewer=reviewer, actor=admin)
+    assignment_accept(assignment=assignment, actor=reviewer, attest_no_conflict=True)
+    case.refresh_from_db()
+    determination = determination_fill(Determination.objects.get(case=case, round=case.round))
+    determination_submit(
+        determination=determination,
+        actor=reviewer,
+        password=PASSWORD,
+        confirmed_warnings=[problem.key for problem in determination_problems(determination)],
+    )
+    # Approval queues the letter; Celery is eager, so it is rendered, signed, e-mailed to the
+    # parties who consented and put in the print queue for the worker once this commits.
+    determination_approve(determination=determination, actor=UserFactory(role="quality_reviewer"))
+    first = Letter.objects.get(case=case, version=1)
+    assert first.status == LetterStatus.DELIVERED, (first.status, first.error)
+    page.reload()
+    panel = page.locator("#letters")
+    expect(panel).to_contain_text("Signed and served")
+    shot(page, artifacts, "3-letter")
+
+    page.goto(f"{base}/letters/print-queue/")
+    waiting = page.get_by_role("row", name=re.compile(case.case_number))
+    expect(waiting).to_have_count(1)
+    expect(waiting).to_contain_text(f"{WORKER[0]} {WORKER[1]}")
+    expect(waiting).to_contain_text("88 Vineyard Road")
+    shot(page, artifacts, "3-print-queue")
+    page.get_by_role("button", name="Print a batch").click()
+    expect(page.get_by_text(re.compile(r"Batch \d+ printed: 1 mailing\."))).to_be_visible()
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name=re.compile(r"Download batch \d+")).click()
+    batch_pdf = download_info.value.path().read_bytes()
+    with first.party_pdf.open("rb") as stored:
+        letter_pages = len(PdfReader(BytesIO(stored.read())).pages)
+    reader = PdfReader(BytesIO(batch_pdf))
+    # One mailing: the letter's own pages, then its one-page proof of service.
+    assert len(reader.pages) == letter_pages + 1
+    assert "PROOF OF SERVICE" in reader.pages[-1].extract_text()
+    text = pdf_text(batch_pdf)
+    assert f"{WORKER[0]} {WORKER[1]}" in text
+    assert "88 Vineyard Road" in text
+    shot(page, artifacts, "3-batch-printed")
+    page.get_by_role("button", name="Confirm posted").click()
+    expect(page.get_by_text(re.compile(r"Batch \d+ posted on"))).to_be_visible()
+    expect(page.get_by_text("No batch is waiting to be posted.")).to_be_visible()
+    first.refresh_from_db()
+    assert first.served_on == today
+    shot(page, artifacts, "3-posted")
