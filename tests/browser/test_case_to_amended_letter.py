@@ -168,6 +168,21 @@ def test_a_case_goes_from_intake_to_an_amended_letter(
     assignment = reviewer_assign(case=records_complete, reviewer=reviewer, actor=admin)
     assignment_accept(assignment=assignment, actor=reviewer, attest_no_conflict=True)
     case.refresh_from_db()
+
+    # 4a. A fact corrected before issue, on the facts page: the claim number was mistyped.
+    page.reload()
+    page.get_by_role("link", name="Edit the facts").click()
+    claim = page.get_by_label("Claim number")
+    expect(claim).to_have_value("05-771234")
+    claim.fill("05-771243")
+    page.get_by_role("button", name="Save the dates").click()
+    expect(page.get_by_label("Claim number")).to_have_value("05-771243")
+    page.wait_for_load_state("networkidle")
+    case.refresh_from_db()
+    assert case.claim_number == "05-771243"
+    shot(page, artifacts, "4-facts-corrected")
+    page.goto(f"{base}/cases/{case.case_number}/")
+
     determination = determination_fill(Determination.objects.get(case=case, round=case.round))
     determination_submit(
         determination=determination,
@@ -212,3 +227,42 @@ def test_a_case_goes_from_intake_to_an_amended_letter(
     first.refresh_from_db()
     assert first.served_on == today
     shot(page, artifacts, "3-posted")
+
+    assert "05-771243" in pdf_text(batch_pdf)  # the letter prints the corrected claim number
+
+    # 4b. After issue the facts are closed; an amended version, with its reason and the
+    # administrator's password, from the letters panel.
+    page.goto(f"{base}/cases/{case.case_number}/")
+    expect(page.get_by_role("link", name="Edit the facts")).to_have_count(0)
+    panel = page.locator("#letters")
+    panel.get_by_text("Issue an amended letter").click()
+    reason = "The requesting provider's specialty was left out of the first version."
+    panel.get_by_label("What the amended version corrects").fill(reason)
+    panel.get_by_label("Your password").fill(PASSWORD)
+    shot(page, artifacts, "4-amend-form")
+    panel.get_by_role("button", name="Issue amended version 2").click()
+    expect(panel).to_contain_text("Version 2", timeout=15_000)
+    page.reload()
+    expect(panel.locator(".badge", has_text="Superseded")).to_be_visible()
+    expect(panel.locator(".badge", has_text="Amended")).to_be_visible()
+    shot(page, artifacts, "4-amended")
+    second = Letter.objects.get(case=case, version=2)
+    assert second.status == LetterStatus.DELIVERED, (second.status, second.error)
+    download = page.request.get(f"{base}/cases/{case.case_number}/letters/2/party.pdf")
+    assert download.ok
+    amended_text = pdf_text(download.body())
+    assert "AMENDED" in amended_text
+    assert " ".join(reason.split()) in " ".join(amended_text.split())
+
+    # The verification page (no login needed) reports the first version superseded.
+    with first.party_pdf.open("rb") as stored:
+        first_pdf = tmp_path / "letter-v1.pdf"
+        first_pdf.write_bytes(stored.read())
+    verify = context.browser.new_page()
+    verify.goto(f"{base}/verify/")
+    verify.locator("input[type=file]").set_input_files(str(first_pdf))
+    verify.get_by_role("button", name="Verify").click()
+    result = verify.get_by_role("status", name="Not verified")
+    expect(result).to_contain_text("Superseded by version 2")
+    verify.screenshot(path=str(artifacts / "case-to-amended-4-verify.png"), full_page=True)
+    verify.close()
