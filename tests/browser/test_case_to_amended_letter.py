@@ -141,6 +141,11 @@ def test_a_case_goes_from_intake_to_an_amended_letter(
     expect(checks).to_be_visible()
     reasons = page.get_by_label("Reason to find it eligible anyway")
     overridden = reasons.count()
+    # The one record is a PR-2, so "UR decision on file" fails; the finding overrides it.
+    assert overridden == 1
+    expect(page.locator("#check-ur_decision_on_file, .check--fail").first).to_contain_text(
+        "UR decision on file"
+    )
     for index in range(overridden):
         reasons.nth(index).fill("Confirmed by telephone with the claims administrator.")
     shot(page, artifacts, "2-eligibility")
