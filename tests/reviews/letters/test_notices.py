@@ -36,11 +36,13 @@ D = dt.date
 
 @pytest.fixture
 def parties_case(db):
-    """A case with every party a notice goes to, all but the employer with an e-mail address."""
+    """A case with every party a notice goes to, all but the employer with an e-mail address and
+    consent to electronic service; the employer has no address at all."""
     case = CaseFactory(
         worker_first_name="Maria",
         worker_last_name="Lopez",
         worker_email="maria@example.org",
+        worker_e_service_consent=True,
         worker_address="12 Elm St\nFresno, CA 93701",
         claim_number="05-771234",
     )
@@ -52,8 +54,21 @@ def parties_case(db):
         (PartyRole.REQUESTING_PROVIDER, "Dr. Lee Chen", "chen@example.org"),
         (PartyRole.CLAIMS_ADMINISTRATOR, "Golden State Claims", "claims@example.org"),
     ):
-        PartyFactory(case=case, role=role, name=name, email=email)
+        PartyFactory(
+            case=case,
+            role=role,
+            name=name,
+            email=email,
+            e_service_consent=bool(email),
+            address="" if not email else "1 Main St\nFresno, CA 93701",
+        )
     return case
+
+
+def _employer_by_email(case):
+    case.parties.filter(role=PartyRole.EMPLOYER).update(
+        email="hr@acme.example.org", e_service_consent=True
+    )
 
 
 def _eligible(case, actor, capture, **kwargs):
@@ -73,6 +88,7 @@ def _pdf(notice) -> bytes:
 def test_the_eligible_finding_produces_the_notice_of_assignment_with_the_records_request(
     parties_case, case_admin, django_capture_on_commit_callbacks
 ):
+    _employer_by_email(parties_case)
     today = timezone.localdate()
     notice = _eligible(parties_case, case_admin, django_capture_on_commit_callbacks)
 
@@ -110,10 +126,11 @@ def test_the_eligible_finding_produces_the_notice_of_assignment_with_the_records
     parties_case = Case.objects.get(pk=parties_case.pk)  # no cached clock
     assert parties_case.notice_sent_by == SentBy.ELECTRONIC
     assert f"Records due: {parties_case.clock.records_due_on:%m/%d/%Y}" in text
-    # Every addressee with an address got it; the employer has none and is listed as such.
+    # Every addressee got it by e-mail (each consented, the employer too here).
     assert sorted(m.to[0] for m in mail.outbox) == [
         "chen@example.org",
         "claims@example.org",
+        "hr@acme.example.org",
         "law@example.org",
         "maria@example.org",
     ]
@@ -211,6 +228,7 @@ def test_a_broker_outage_leaves_a_queued_notice_that_the_sweep_hands_over(
 def test_the_records_clock_runs_from_the_date_of_service(
     parties_case, case_admin, django_capture_on_commit_callbacks
 ):
+    _employer_by_email(parties_case)
     today = timezone.localdate()
     intended = today - dt.timedelta(days=3)
     notice = _eligible(
@@ -239,7 +257,8 @@ def test_a_notice_nobody_can_be_emailed_stays_unserved_and_the_case_keeps_the_fi
     )
     notice.refresh_from_db()
     case.refresh_from_db()
-    assert notice.status == LetterStatus.SIGNED and notice.served_on is None
+    # Handed to the print queue (nobody has an e-mail address): not served until posted.
+    assert notice.status == LetterStatus.DELIVERED and notice.served_on is None
     assert case.date_assigned == D(2026, 11, 3)
     assert not CaseEvent.objects.filter(case=case, type=EventType.NOTICE_SERVED).exists()
 
@@ -254,7 +273,7 @@ def test_the_case_page_lists_the_notices_with_download_and_says_which_date(
     html = page.content.decode()
     assert "Notice of Assignment and Request for Information" in html
     assert notice.sha256 in html
-    assert "Acme Foods Inc. (Employer): no e-mail address" in html
+    assert "Acme Foods Inc. (Employer): no usable address" in html
     assert "date of service" in html
     url = reverse(
         "letters:notice_download",
