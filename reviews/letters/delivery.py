@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
+from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone
 from pypdf import PdfReader, PdfWriter
@@ -165,7 +166,10 @@ def print_batches_open():
     return (
         PrintBatch.objects.filter(posted_on=None)
         .select_related("created_by")
-        .prefetch_related("mailings__letter__case", "notice_mailings__notice__case")
+        .prefetch_related(
+            Prefetch("mailings", LetterDelivery.objects.select_related("letter__case")),
+            Prefetch("notice_mailings", NoticeDelivery.objects.select_related("notice__case")),
+        )
         .order_by("created_at")
     )
 
