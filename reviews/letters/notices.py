@@ -44,6 +44,7 @@ from reviews.letters import tasks
 from reviews.letters.delivery import document_serve
 from reviews.letters.models import LetterStatus, Notice, NoticeKind
 from reviews.letters.notice_service import notice_service_refresh
+from reviews.letters.pipeline import document_fail, document_retry_noted
 from reviews.letters.render import (
     RECIPIENT_ROLE_LABELS,
     Recipient,
@@ -432,20 +433,12 @@ def notice_serve(*, notice_id: int) -> str:
 
 
 def notice_retry_noted(*, notice_id: int, error: str) -> None:
-    Notice.objects.filter(pk=notice_id).exclude(status=LetterStatus.DELIVERED).update(
-        error=error[:2000]
-    )
+    document_retry_noted(Notice, pk=notice_id, error=error)
 
 
 def notice_fail(*, notice_id: int, error: str) -> None:
     """After the task's last try: the case page shows the error and a retry button."""
-    with transaction.atomic():
-        notice = _notice_load(notice_id, lock=True)
-        if notice.status == LetterStatus.DELIVERED:
-            return
-        notice.status = LetterStatus.FAILED
-        notice.error = error[:2000]
-        notice.save(update_fields=["status", "error"])
+    document_fail(_notice_load, pk=notice_id, error=error)
 
 
 @transaction.atomic
