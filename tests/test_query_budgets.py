@@ -347,7 +347,7 @@ def notices_add(case, size: int, *, text) -> None:
         for number in range(size):
             NoticeDelivery.objects.create(
                 notice=notice,
-                recipient_role=PartyRole.CLAIMS_ADMINISTRATOR,
+                recipient_role=f"{PartyRole.CLAIMS_ADMINISTRATOR}_{number}",
                 recipient_name=f"Recipient {number}",
                 email=f"recipient{number}@example.org",
             )
@@ -834,8 +834,9 @@ def mailings_waiting(size: int) -> PrintBatch:
 @budget(
     "letters:print_queue",
     7,
-    why="session, user, waiting mailings with letter and case, open batches with their "
-    "printer, each batch's mailings, their letters, their cases",
+    why="session, user, waiting letter mailings and notice mailings with their document and "
+    "case, open batches with their printer, the batches' letter mailings and notice mailings "
+    "with their document and case",
 )
 def _print_queue(people, size):
     mailings_waiting(size)

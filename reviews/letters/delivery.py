@@ -4,7 +4,7 @@ is confirmed posted, with a proof of service per CCP 1013a(3)), and a recipient 
 served held "waiting for an address" until the case administrator fixes it.
 
 `document_serve` takes a signed PDF, its recipients and the document's delivery rows, so any
-signed document of the case (the letter today; the notices later) is served the same way."""
+signed document of the case (the letter and the notices) is served the same way."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
+from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone
 from pypdf import PdfReader, PdfWriter
@@ -29,8 +30,11 @@ from reviews.letters.models import (
     DeliveryStatus,
     Letter,
     LetterDelivery,
+    Notice,
+    NoticeDelivery,
     PrintBatch,
 )
+from reviews.letters.notice_service import notice_service_refresh
 from reviews.letters.render import RECIPIENT_ROLE_LABELS, Recipient, letter_date, letter_pdf
 from reviews.letters.signing import pdf_sign
 from reviews.organization.services import organization_current
@@ -130,13 +134,31 @@ def letter_service_refresh(letter: Letter) -> Letter:
 # --- The print queue ---------------------------------------------------------------------
 
 
-def print_queue():
-    """Every postal mailing waiting to be printed, oldest case first."""
+def _queue_order(row) -> tuple:
+    document = row.document
+    return (document.case.case_number, type(row).__name__, document.pk, row.pk)
+
+
+def _print_querysets():
+    """The waiting mailings of each kind of document: letters and notices."""
     return (
-        LetterDelivery.objects.filter(status=DeliveryStatus.TO_PRINT)
-        .select_related("letter__case")
-        .order_by("letter__case__case_number", "letter__version", "id")
+        LetterDelivery.objects.filter(status=DeliveryStatus.TO_PRINT).select_related(
+            "letter__case"
+        ),
+        NoticeDelivery.objects.filter(status=DeliveryStatus.TO_PRINT).select_related(
+            "notice__case"
+        ),
     )
+
+
+def print_queue() -> list:
+    """Every postal mailing waiting to be printed (letters and notices), oldest case first."""
+    return sorted((row for queryset in _print_querysets() for row in queryset), key=_queue_order)
+
+
+def batch_mailings(batch: PrintBatch) -> list:
+    """The mailings of a batch, letters and notices, in print order (uses prefetched rows)."""
+    return sorted([*batch.mailings.all(), *batch.notice_mailings.all()], key=_queue_order)
 
 
 def print_batches_open():
@@ -144,36 +166,52 @@ def print_batches_open():
     return (
         PrintBatch.objects.filter(posted_on=None)
         .select_related("created_by")
-        .prefetch_related("mailings__letter__case")
+        .prefetch_related(
+            Prefetch("mailings", LetterDelivery.objects.select_related("letter__case")),
+            Prefetch("notice_mailings", NoticeDelivery.objects.select_related("notice__case")),
+        )
         .order_by("created_at")
     )
 
 
-def _proof_of_service_pdf(
-    letter: Letter, mailings: list[LetterDelivery], *, declarant, on: dt.date
-) -> bytes:
-    """A signed proof of service by mail of one letter (CCP 1013a(3)): the document, the
+def _document_title(document: Letter | Notice) -> str:
+    if isinstance(document, Notice):
+        return (
+            f"{document.get_kind_display()}, Independent Medical Review case "
+            f"{document.case.case_number}, version {document.version}, dated "
+            f"{letter_date(document.mailing_date)}"
+        )
+    return (
+        f"Final Determination Letter, Independent Medical Review case "
+        f"{document.case.case_number}, version {document.version}, dated "
+        f"{letter_date(document.mailing_date)}"
+    )
+
+
+def _document_pdf(document: Letter | Notice):
+    """The stored signed bytes that are printed (the party version of a letter)."""
+    return document.pdf if isinstance(document, Notice) else document.party_pdf
+
+
+def _proof_of_service_pdf(document: Letter | Notice, mailings: list, *, declarant, on) -> bytes:
+    """A signed proof of service by mail of one document (CCP 1013a(3)): the document, the
     declarant, the business practice, each person served by mail as on the envelope, and the
     date and place of deposit; the recipients served by e-mail are listed with their address
     and date."""
     organization = organization_current()
     electronic = [
         row
-        for row in letter.deliveries.all()
+        for row in document.deliveries.all()
         if row.method == DeliveryMethod.EMAIL and row.status == DeliveryStatus.SENT
     ]
     declarant_name = declarant.get_full_name() or declarant.username
+    title = _document_title(document)
     html = render_to_string(
         "letters/proof_of_service.html",
         {
             "org": organization,
-            "letter": letter,
-            "case": letter.case,
-            "document_title": (
-                f"Final Determination Letter, Independent Medical Review case "
-                f"{letter.case.case_number}, version {letter.version}, dated "
-                f"{letter_date(letter.mailing_date)}"
-            ),
+            "case": document.case,
+            "document_title": title,
             "declarant": declarant_name,
             "on_text": letter_date(on),
             "by_mail": [
@@ -188,29 +226,34 @@ def _proof_of_service_pdf(
     )
     return pdf_sign(
         letter_pdf(html),
-        reason=f"Proof of service, {letter.case.case_number} letter version {letter.version}",
+        reason=f"Proof of service, {title}",
         signer_name=organization.name,
         contact=organization.email,
     )
 
 
-def _batch_pdf(mailings: list[LetterDelivery], *, declarant, on: dt.date) -> bytes:
-    """One PDF to print: for each mailing, the stored signed letter (never rendered again)
-    followed by its letter's proof of service."""
-    by_letter: dict[int, list[LetterDelivery]] = {}
+def _by_document(mailings: list) -> dict[tuple[str, int], list]:
+    grouped: dict[tuple[str, int], list] = {}
     for row in mailings:
-        by_letter.setdefault(row.letter_id, []).append(row)
-    proofs: dict[int, bytes] = {}
-    letters: dict[int, bytes] = {}
-    for letter_id, rows in by_letter.items():
-        letter = rows[0].letter
-        proofs[letter_id] = _proof_of_service_pdf(letter, rows, declarant=declarant, on=on)
-        with letter.party_pdf.open("rb") as stored:
-            letters[letter_id] = stored.read()
+        grouped.setdefault((type(row.document).__name__, row.document.pk), []).append(row)
+    return grouped
+
+
+def _batch_pdf(mailings: list, *, declarant, on: dt.date) -> bytes:
+    """One PDF to print: for each mailing, the stored signed document (never rendered again)
+    followed by its document's proof of service."""
+    proofs: dict[tuple[str, int], bytes] = {}
+    documents: dict[tuple[str, int], bytes] = {}
+    for key, rows in _by_document(mailings).items():
+        document = rows[0].document
+        proofs[key] = _proof_of_service_pdf(document, rows, declarant=declarant, on=on)
+        with _document_pdf(document).open("rb") as stored:
+            documents[key] = stored.read()
     writer = PdfWriter()
     for row in mailings:
-        writer.append(PdfReader(BytesIO(letters[row.letter_id])))
-        writer.append(PdfReader(BytesIO(proofs[row.letter_id])))
+        key = (type(row.document).__name__, row.document.pk)
+        writer.append(PdfReader(BytesIO(documents[key])))
+        writer.append(PdfReader(BytesIO(proofs[key])))
     out = BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -228,23 +271,26 @@ def print_batch_make(*, actor, posting_on: dt.date) -> PrintBatch:
     if posting_on < timezone.localdate():
         raise ValidationError({"posting_on": "A batch cannot be posted before it is printed."})
     with transaction.atomic():
-        mailings = list(print_queue().select_for_update(of=("self",)))
+        locked = [list(queryset.select_for_update(of=("self",))) for queryset in _print_querysets()]
+        mailings = sorted((row for rows in locked for row in rows), key=_queue_order)
         if not mailings:
             raise ValidationError("Nothing is waiting to be printed.")
         content = _batch_pdf(mailings, declarant=actor, on=posting_on)
         batch = PrintBatch(created_by=actor, posting_on=posting_on)
         _batch_store(batch, content)
         batch.save()
-        LetterDelivery.objects.filter(pk__in=[row.pk for row in mailings]).update(
-            status=DeliveryStatus.PRINTED, batch=batch
-        )
+        for model, rows in zip((LetterDelivery, NoticeDelivery), locked, strict=True):
+            model.objects.filter(pk__in=[row.pk for row in rows]).update(
+                status=DeliveryStatus.PRINTED, batch=batch
+            )
     return batch
 
 
 def print_batch_posted(*, batch: PrintBatch, actor, posted_on: dt.date) -> PrintBatch:
     """The batch was posted on `posted_on`: each mailing is served that day (CCP 1013(a):
-    service by mail is complete on deposit), and each letter whose recipients are all served
-    now has its date of service. A date other than the one the proofs declare re-dates them."""
+    service by mail is complete on deposit), and each letter or notice whose recipients are all
+    served now has its date of service (for the notice of assignment, the records clock runs
+    from it). A date other than the one the proofs declare re-dates them."""
     if posted_on > timezone.localdate():
         raise ValidationError({"posted_on": "A batch cannot be confirmed posted in the future."})
     if posted_on < timezone.localtime(batch.created_at).date():
@@ -253,10 +299,12 @@ def print_batch_posted(*, batch: PrintBatch, actor, posted_on: dt.date) -> Print
         batch = PrintBatch.objects.select_for_update().get(pk=batch.pk)
         if batch.posted_on:
             raise ValidationError(f"This batch was confirmed posted on {batch.posted_on:%m/%d/%Y}.")
-        mailings = list(
-            batch.mailings.select_related("letter__case").order_by(
-                "letter__case__case_number", "letter__version", "id"
-            )
+        mailings = sorted(
+            [
+                *batch.mailings.select_related("letter__case"),
+                *batch.notice_mailings.select_related("notice__case"),
+            ],
+            key=_queue_order,
         )
         if posted_on != batch.posting_on:
             # The proofs must declare the actual date of deposit: print them again.
@@ -266,10 +314,16 @@ def print_batch_posted(*, batch: PrintBatch, actor, posted_on: dt.date) -> Print
         batch.posted_by = actor
         batch.save()
         batch.mailings.update(status=DeliveryStatus.POSTED, served_on=posted_on)
-        letters: dict[int, list[LetterDelivery]] = {}
-        for row in mailings:
-            letters.setdefault(row.letter_id, []).append(row)
-        for rows in letters.values():
+        batch.notice_mailings.update(status=DeliveryStatus.POSTED, served_on=posted_on)
+        for rows in _by_document(mailings).values():
+            if isinstance(rows[0], NoticeDelivery):
+                notice = (
+                    Notice.objects.select_related("case")
+                    .select_for_update(of=("self",))
+                    .get(pk=rows[0].notice_id)
+                )
+                notice_service_refresh(notice)
+                continue
             letter = Letter.objects.select_related("case").get(pk=rows[0].letter_id)
             letter_service_refresh(letter)
             events.letter_posted(

@@ -178,6 +178,10 @@ class LetterDelivery(models.Model):
     def __str__(self) -> str:
         return f"{self.letter} to {self.recipient_role}"
 
+    @property
+    def document(self) -> Letter:
+        return self.letter
+
 
 class NoticeKind(models.TextChoices):
     """The case-file documents other than the letter. (A proof of service is the next kind.)"""
@@ -239,20 +243,41 @@ class Notice(models.Model):
 
 
 class NoticeDelivery(models.Model):
+    """One recipient's copy of a notice, served as the letter's copies are (LetterDelivery):
+    by e-mail, by postal mail through the print queue, or held until the party has an address."""
+
     notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="deliveries")
     recipient_role = models.CharField(max_length=32)
     recipient_name = models.CharField(max_length=200)
-    email = models.EmailField()
+    cc = models.BooleanField(default=False)
+    method = models.CharField(
+        max_length=8, choices=DeliveryMethod.choices, default=DeliveryMethod.EMAIL
+    )
+    status = models.CharField(
+        max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.SENT
+    )
+    email = models.EmailField(blank=True)
+    address = models.TextField(blank=True)
+    batch = models.ForeignKey(
+        PrintBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="notice_mailings"
+    )
+    served_on = models.DateField(null=True, blank=True, help_text="The date of service.")
     sent_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering = ["sent_at"]
+        ordering = ["sent_at", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["notice", "email"], name="notice_delivery_once")
+            models.UniqueConstraint(
+                fields=["notice", "recipient_role"], name="notice_delivery_once_per_recipient"
+            )
         ]
 
     def __str__(self) -> str:
         return f"{self.notice} to {self.recipient_role}"
+
+    @property
+    def document(self) -> Notice:
+        return self.notice
 
 
 class AdOutboxItem(models.Model):

@@ -16,10 +16,8 @@ import hashlib
 import logging
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Max, prefetch_related_objects
 from django.template.loader import render_to_string
@@ -34,16 +32,19 @@ from cases.lifecycle.models import (
     INELIGIBILITY_SOURCES,
     Case,
     CaseEvent,
+    DeliveryMethod,
     IneligibilityReason,
     PartyRole,
     SentBy,
 )
-from cases.lifecycle.services import DUE_ON_FIELDS, case_due_on_refresh
 
 # tasks.py imports this module by name (a task calls one service): this side imports the
 # module, so each name resolves at call time.
 from reviews.letters import tasks
-from reviews.letters.models import LetterStatus, Notice, NoticeDelivery, NoticeKind
+from reviews.letters.delivery import document_serve
+from reviews.letters.models import LetterStatus, Notice, NoticeKind
+from reviews.letters.notice_service import notice_service_refresh
+from reviews.letters.pipeline import document_fail, document_retry_noted
 from reviews.letters.render import (
     RECIPIENT_ROLE_LABELS,
     Recipient,
@@ -112,6 +113,8 @@ def notice_recipients(case: Case) -> list[Recipient]:
             name=case.worker_name,
             address=case.worker_address,
             email=case.worker_email,
+            delivery_method=case.worker_delivery_method,
+            e_service_consent=case.worker_e_service_consent,
         )
     ]
     for role in (
@@ -129,15 +132,20 @@ def notice_recipients(case: Case) -> list[Recipient]:
                     name=party.name,
                     address=party.address,
                     email=party.email,
+                    delivery_method=party.delivery_method,
+                    e_service_consent=party.e_service_consent,
                 )
             )
     return recipients
 
 
 def _planned_method(case: Case) -> str:
-    """How the notice will be served: by e-mail when any addressee has an address (as
-    `notice_deliver` does); otherwise it is not sent from here (blank)."""
-    return SentBy.ELECTRONIC if any(r.email.strip() for r in notice_recipients(case)) else ""
+    """How the notice will be served, as `notice_service_refresh` will record it: by mail when
+    any addressee is served by mail (or waits for an address), else electronically."""
+    recipients = notice_recipients(case)
+    if any(r.method == DeliveryMethod.MAIL for r in recipients):
+        return SentBy.MAIL
+    return SentBy.ELECTRONIC
 
 
 # --- What a notice says -----------------------------------------------------------------------
@@ -380,108 +388,57 @@ def _delivery_message(notice: Notice, recipient: Recipient, organization: Organi
 
 
 def notice_deliver(notice: Notice, *, pdf: bytes | None = None) -> None:
-    """Send the signed notice to each addressee with an e-mail address, once each: a retry
-    skips those already sent. The one place a notice leaves the system; other methods of
-    service (postal mail, a print queue) belong here beside e-mail. `pdf`: the stored bytes
-    when the caller has them (else read back from storage)."""
+    """Serve the signed notice on every addressee by their method, as the letter is served
+    (`document_serve`): e-mail now, postal mail to the print queue (served when the batch is
+    confirmed posted, with a proof of service), and a party who cannot be served held as a
+    problem on the case page. A retry skips those already served. `pdf`: the stored bytes when
+    the caller has them (else read back from storage, only if an e-mail goes)."""
     case = notice.case
     organization = organization_current()
-    done = set(notice.deliveries.values_list("email", flat=True))
-    pending: dict[str, Recipient] = {}
-    for recipient in notice_recipients(case):
-        email = recipient.email.strip().lower()
-        if email and email not in done:
-            pending.setdefault(email, recipient)
-    if not pending:
-        return
-    if pdf is None:
+
+    def signed_bytes() -> bytes:
+        if pdf is not None:
+            return pdf
         with notice.pdf.open("rb") as stored:
-            pdf = stored.read()
-    with get_connection(fail_silently=False) as connection:
-        for email, recipient in pending.items():
-            message = EmailMessage(
-                subject=f"{notice.get_kind_display()}, IMR case {case.case_number}",
-                body=_delivery_message(notice, recipient, organization),
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                to=[recipient.email],
-                connection=connection,
-            )
-            message.attach(notice_attachment_name(notice), pdf, "application/pdf")
-            message.send(fail_silently=False)
-            with transaction.atomic():
-                delivery, created = NoticeDelivery.objects.get_or_create(
-                    notice=notice,
-                    email=email,
-                    defaults={
-                        "recipient_role": recipient.role,
-                        "recipient_name": recipient.name,
-                    },
-                )
-                if created:
-                    events.notice_delivered(case=case, notice=notice, delivery=delivery)
+            return stored.read()
+
+    document_serve(
+        recipients=[(recipient, False) for recipient in notice_recipients(case)],
+        deliveries=notice.deliveries,
+        pdf=signed_bytes,
+        attachment_name=notice_attachment_name(notice),
+        subject=f"{notice.get_kind_display()}, IMR case {case.case_number}",
+        body_for=lambda recipient: _delivery_message(notice, recipient, organization),
+        on_sent=lambda delivery: events.notice_delivered(
+            case=case, notice=notice, delivery=delivery
+        ),
+    )
 
 
 def notice_serve(*, notice_id: int) -> str:
-    """Record the date of service once the notice went out. For the notice of assignment, a
-    date or method other than the finding's moves the case's notice date (the records clock,
-    8 CCR 9792.10.5(a)(1)) and the event says so. A notice nobody could be e-mailed stays
-    signed and unserved: the case page shows it, never silence."""
+    """The notice is out of our hands (e-mailed, queued for printing, or held for a party's
+    address): it is delivered, and served once every recipient is (`notice_service_refresh`:
+    at once when all went by e-mail, else when the print batch is confirmed posted). For the
+    notice of assignment the date of service moves the records clock. A party who cannot be
+    served keeps the notice unserved: the case page shows it, never silence."""
     with transaction.atomic():
         notice = _notice_load(notice_id, lock=True)
         if notice.status == LetterStatus.DELIVERED:
             return f"{notice} already delivered"
-        if not notice.deliveries.exists():
-            return f"{notice} signed; no addressee has an e-mail address"
         notice.status = LetterStatus.DELIVERED
-        notice.served_on = notice.mailing_date
-        notice.sent_by = SentBy.ELECTRONIC
-        notice.save(update_fields=["status", "served_on", "sent_by"])
-        clock_moved, records_due_on, records_calendar = False, None, None
-        if notice.kind == NoticeKind.NOTICE_OF_ASSIGNMENT:
-            clock_moved, records_due_on, records_calendar = _notice_date_set(notice)
-        events.notice_served(
-            case=notice.case,
-            notice=notice,
-            served_on=notice.served_on,
-            sent_by=notice.sent_by,
-            intended_on=notice.intended_on,
-            clock_moved=clock_moved,
-            records_due_on=records_due_on,
-            records_due_on_calendar=records_calendar,
-        )
+        notice.save(update_fields=["status"])
+        if not notice_service_refresh(notice):
+            return f"{notice} delivered; waiting for service by mail or for an address"
     return f"{notice} delivered"
 
 
-def _notice_date_set(notice: Notice) -> tuple[bool, dt.date | None, str | None]:
-    """The case's notice date becomes the date of service (with its method). Not when the
-    records were already marked complete before it (the clock it would move has ended)."""
-    case = Case.objects.select_for_update().get(pk=notice.case_id)
-    served = (notice.served_on, notice.sent_by)
-    if (case.date_assigned, case.notice_sent_by) == served:
-        return False, None, None
-    if case.records_complete_on and case.records_complete_on < notice.served_on:
-        return False, None, None
-    case.date_assigned, case.notice_sent_by = served
-    case_due_on_refresh(case)
-    case.save(update_fields=["date_assigned", "notice_sent_by", *DUE_ON_FIELDS, "updated_at"])
-    return True, case.clock.records_due_on, case.clock.calendar_versions.get("records_due_on")
-
-
 def notice_retry_noted(*, notice_id: int, error: str) -> None:
-    Notice.objects.filter(pk=notice_id).exclude(status=LetterStatus.DELIVERED).update(
-        error=error[:2000]
-    )
+    document_retry_noted(Notice, pk=notice_id, error=error)
 
 
 def notice_fail(*, notice_id: int, error: str) -> None:
     """After the task's last try: the case page shows the error and a retry button."""
-    with transaction.atomic():
-        notice = _notice_load(notice_id, lock=True)
-        if notice.status == LetterStatus.DELIVERED:
-            return
-        notice.status = LetterStatus.FAILED
-        notice.error = error[:2000]
-        notice.save(update_fields=["status", "error"])
+    document_fail(_notice_load, pk=notice_id, error=error)
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cases.access import Ability, access_required
 from reviews.letters.delivery import (
+    batch_mailings,
     print_batch_make,
     print_batch_posted,
     print_batches_open,
@@ -54,7 +55,7 @@ def _page(request, *, batch_form=None, posted_forms=None, status=200):
         form = (posted_forms or {}).get(batch.pk) or PostedForm(
             initial={"posted_on": batch.posting_on}, prefix=f"batch-{batch.pk}"
         )
-        batches.append({"batch": batch, "mailings": list(batch.mailings.all()), "form": form})
+        batches.append({"batch": batch, "mailings": batch_mailings(batch), "form": form})
     return TemplateResponse(
         request,
         "letters/print_queue.html",
@@ -81,7 +82,7 @@ def print_queue_page(request):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            count = batch.mailings.count()
+            count = batch.mailings.count() + batch.notice_mailings.count()
             messages.success(
                 request,
                 f"Batch {batch.pk} printed: {count} mailing{'s' if count != 1 else ''}. "

@@ -34,6 +34,7 @@ from reviews.letters.models import (
     LetterStatus,
     LetterText,
 )
+from reviews.letters.pipeline import document_fail, document_retry_noted
 from reviews.letters.render import (
     Recipient,
     _letter_html_both,
@@ -312,21 +313,13 @@ def _letter_issue(*, letter_id: int) -> str:
 
 def letter_retry_noted(*, letter_id: int, error: str) -> None:
     """A try failed and another is scheduled: the case page says why it is taking longer."""
-    Letter.objects.filter(pk=letter_id).exclude(status=LetterStatus.DELIVERED).update(
-        error=error[:2000]
-    )
+    document_retry_noted(Letter, pk=letter_id, error=error)
 
 
 def letter_fail(*, letter_id: int, error: str) -> None:
     """After the task's last try: the case page shows the error and a retry button. A signed
     letter keeps its bytes (only its delivery failed)."""
-    with transaction.atomic():
-        letter = _letter_load(letter_id, lock=True)
-        if letter.status == LetterStatus.DELIVERED:
-            return
-        letter.status = LetterStatus.FAILED
-        letter.error = error[:2000]
-        letter.save(update_fields=["status", "error"])
+    document_fail(_letter_load, pk=letter_id, error=error)
 
 
 @transaction.atomic

@@ -7,27 +7,39 @@ from reviews.letters import notices, services
 LETTER_MAX_RETRIES = 5
 
 
+def _produce_with_retries(task, *, produce, retry_noted, fail, transient) -> str:
+    """The body of a document task (the letter's, a notice's): `produce()`; a transient error
+    (mail server, disk) is noted and retried with exponential backoff; after the last try, or
+    at once on any other error, the document is failed (`fail(error)`) and the case page offers
+    a retry."""
+    try:
+        return produce()
+    except transient as exc:
+        error = f"{type(exc).__name__}: {exc}"
+        if task.request.retries < task.max_retries:
+            retry_noted(error)
+            raise task.retry(exc=exc, countdown=min(2**task.request.retries * 5, 300)) from exc
+        fail(error)
+        raise
+    except Exception as exc:
+        fail(f"{type(exc).__name__}: {exc}")
+        raise
+
+
 # Routed to the "letters" queue by CELERY_TASK_ROUTES (PDF work; its workers are recycled).
 # Named as before the move, so messages already queued still find it.
 @shared_task(
     name="reviews.tasks.letter_render", bind=True, acks_late=True, max_retries=LETTER_MAX_RETRIES
 )
 def letter_render(self, letter_id: int) -> str:
-    """Render, sign, store and deliver one letter version. Transient errors (mail server,
-    disk) are retried with exponential backoff; after the last try, or at once on any other
-    error, the letter is marked failed and the case page offers a retry."""
-
-    try:
-        return services.letter_produce(letter_id=letter_id)
-    except services.TRANSIENT_ERRORS as exc:
-        if self.request.retries < self.max_retries:
-            services.letter_retry_noted(letter_id=letter_id, error=f"{type(exc).__name__}: {exc}")
-            raise self.retry(exc=exc, countdown=min(2**self.request.retries * 5, 300)) from exc
-        services.letter_fail(letter_id=letter_id, error=f"{type(exc).__name__}: {exc}")
-        raise
-    except Exception as exc:
-        services.letter_fail(letter_id=letter_id, error=f"{type(exc).__name__}: {exc}")
-        raise
+    """Render, sign, store and deliver one letter version; retried, then failed."""
+    return _produce_with_retries(
+        self,
+        produce=lambda: services.letter_produce(letter_id=letter_id),
+        retry_noted=lambda error: services.letter_retry_noted(letter_id=letter_id, error=error),
+        fail=lambda error: services.letter_fail(letter_id=letter_id, error=error),
+        transient=services.TRANSIENT_ERRORS,
+    )
 
 
 # Routed to the "letters" queue with the letter (PDF work).
@@ -36,18 +48,13 @@ def letter_render(self, letter_id: int) -> str:
 )
 def notice_render(self, notice_id: int) -> str:
     """Render, sign, store, deliver and serve one notice; retried and failed as the letter."""
-
-    try:
-        return notices.notice_produce(notice_id=notice_id)
-    except notices.TRANSIENT_ERRORS as exc:
-        if self.request.retries < self.max_retries:
-            notices.notice_retry_noted(notice_id=notice_id, error=f"{type(exc).__name__}: {exc}")
-            raise self.retry(exc=exc, countdown=min(2**self.request.retries * 5, 300)) from exc
-        notices.notice_fail(notice_id=notice_id, error=f"{type(exc).__name__}: {exc}")
-        raise
-    except Exception as exc:
-        notices.notice_fail(notice_id=notice_id, error=f"{type(exc).__name__}: {exc}")
-        raise
+    return _produce_with_retries(
+        self,
+        produce=lambda: notices.notice_produce(notice_id=notice_id),
+        retry_noted=lambda error: notices.notice_retry_noted(notice_id=notice_id, error=error),
+        fail=lambda error: notices.notice_fail(notice_id=notice_id, error=error),
+        transient=notices.TRANSIENT_ERRORS,
+    )
 
 
 @shared_task(name="reviews.tasks.notices_queued_sweep")

@@ -23,7 +23,14 @@ from cases.lifecycle.status_table import Action, allowed_actions
 from reviews.determination.selectors import workspace_for
 from reviews.letters import notices, services, verify
 from reviews.letters.defaults import LETTER_TEXT_FIELDS
-from reviews.letters.models import Letter, LetterStatus, LetterText, Notice, NoticeKind
+from reviews.letters.models import (
+    DeliveryStatus,
+    Letter,
+    LetterStatus,
+    LetterText,
+    Notice,
+    NoticeKind,
+)
 from reviews.letters.render import (
     RECIPIENT_ROLE_LABELS,
     letter_html,
@@ -79,28 +86,35 @@ class CorrectionForm(forms.Form):
     )
 
 
+def _delivery_rows(deliveries) -> list[dict]:
+    return [
+        {
+            "name": delivery.recipient_name,
+            "role_label": RECIPIENT_ROLE_LABELS.get(
+                delivery.recipient_role, delivery.recipient_role
+            ),
+            "email": delivery.email,
+            "address": delivery.address,
+            "method": delivery.get_method_display(),
+            "status": delivery.status,
+            "status_label": delivery.get_status_display(),
+            "served_on": delivery.served_on,
+            "cc": delivery.cc,
+            "sent_at": delivery.sent_at,
+        }
+        for delivery in deliveries
+    ]
+
+
 def _notice_rows(case) -> list[Notice]:
-    """The case's notices, each with its deliveries and the addressees it could not reach."""
+    """The case's notices, each with its deliveries (by e-mail or by mail, as the letter's) and
+    the parties it waits on for an address: a visible problem, never silence."""
     rows = list(notices.notices_for_case(case))
-    if not rows:
-        return rows
-    recipients = notices.notice_recipients(case)
     for notice in rows:
-        sent = {delivery.email for delivery in notice.deliveries.all()}
-        notice.delivery_rows = [
-            {
-                "name": delivery.recipient_name,
-                "role_label": RECIPIENT_ROLE_LABELS.get(
-                    delivery.recipient_role, delivery.recipient_role
-                ),
-                "email": delivery.email,
-                "sent_at": delivery.sent_at,
-            }
-            for delivery in notice.deliveries.all()
+        notice.delivery_rows = _delivery_rows(notice.deliveries.all())
+        notice.unreached = [
+            row for row in notice.delivery_rows if row["status"] == DeliveryStatus.NO_ADDRESS
         ]
-        notice.unreached = (
-            [r for r in recipients if r.email.strip().lower() not in sent] if notice.sha256 else []
-        )
     return rows
 
 
@@ -108,23 +122,7 @@ def letters_panel_context(user, case, *, correction_form=None) -> dict:
     versions = list(letters_for_case(case))
     notice_rows = _notice_rows(case)
     for letter in versions:
-        letter.delivery_rows = [
-            {
-                "name": delivery.recipient_name,
-                "role_label": RECIPIENT_ROLE_LABELS.get(
-                    delivery.recipient_role, delivery.recipient_role
-                ),
-                "email": delivery.email,
-                "address": delivery.address,
-                "method": delivery.get_method_display(),
-                "status": delivery.status,
-                "status_label": delivery.get_status_display(),
-                "served_on": delivery.served_on,
-                "cc": delivery.cc,
-                "sent_at": delivery.sent_at,
-            }
-            for delivery in letter.deliveries.all()
-        ]
+        letter.delivery_rows = _delivery_rows(letter.deliveries.all())
         letter.waiting_for_address = [
             row["name"] for row in letter.delivery_rows if row["status"] == "no_address"
         ]

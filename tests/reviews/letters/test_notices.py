@@ -4,6 +4,7 @@ the letters room's task when the eligibility finding is made."""
 
 import datetime as dt
 import hashlib
+from io import BytesIO
 from unittest import mock
 
 import pytest
@@ -11,6 +12,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError
+from pypdf import PdfReader
 
 from accounts.models import Role
 from cases.eligibility.services import case_eligibility_record
@@ -24,7 +26,7 @@ from cases.lifecycle.models import (
 )
 from reviews.letters import notices
 from reviews.letters.defaults import LETTER_TEXT_FIELDS
-from reviews.letters.models import LetterStatus, Notice, NoticeKind
+from reviews.letters.models import DeliveryStatus, LetterStatus, Notice, NoticeKind, PrintBatch
 from reviews.letters.render import letter_text_current
 from tests.cases.helpers import overrides_for
 from tests.factories import CaseFactory, DisputedItemFactory, PartyFactory, UserFactory
@@ -36,11 +38,13 @@ D = dt.date
 
 @pytest.fixture
 def parties_case(db):
-    """A case with every party a notice goes to, all but the employer with an e-mail address."""
+    """A case with every party a notice goes to, all but the employer with an e-mail address and
+    consent to electronic service; the employer has no address at all."""
     case = CaseFactory(
         worker_first_name="Maria",
         worker_last_name="Lopez",
         worker_email="maria@example.org",
+        worker_e_service_consent=True,
         worker_address="12 Elm St\nFresno, CA 93701",
         claim_number="05-771234",
     )
@@ -52,8 +56,21 @@ def parties_case(db):
         (PartyRole.REQUESTING_PROVIDER, "Dr. Lee Chen", "chen@example.org"),
         (PartyRole.CLAIMS_ADMINISTRATOR, "Golden State Claims", "claims@example.org"),
     ):
-        PartyFactory(case=case, role=role, name=name, email=email)
+        PartyFactory(
+            case=case,
+            role=role,
+            name=name,
+            email=email,
+            e_service_consent=bool(email),
+            address="" if not email else "1 Main St\nFresno, CA 93701",
+        )
     return case
+
+
+def _employer_by_email(case):
+    case.parties.filter(role=PartyRole.EMPLOYER).update(
+        email="hr@acme.example.org", e_service_consent=True
+    )
 
 
 def _eligible(case, actor, capture, **kwargs):
@@ -73,6 +90,7 @@ def _pdf(notice) -> bytes:
 def test_the_eligible_finding_produces_the_notice_of_assignment_with_the_records_request(
     parties_case, case_admin, django_capture_on_commit_callbacks
 ):
+    _employer_by_email(parties_case)
     today = timezone.localdate()
     notice = _eligible(parties_case, case_admin, django_capture_on_commit_callbacks)
 
@@ -110,10 +128,11 @@ def test_the_eligible_finding_produces_the_notice_of_assignment_with_the_records
     parties_case = Case.objects.get(pk=parties_case.pk)  # no cached clock
     assert parties_case.notice_sent_by == SentBy.ELECTRONIC
     assert f"Records due: {parties_case.clock.records_due_on:%m/%d/%Y}" in text
-    # Every addressee with an address got it; the employer has none and is listed as such.
+    # Every addressee got it by e-mail (each consented, the employer too here).
     assert sorted(m.to[0] for m in mail.outbox) == [
         "chen@example.org",
         "claims@example.org",
+        "hr@acme.example.org",
         "law@example.org",
         "maria@example.org",
     ]
@@ -211,6 +230,7 @@ def test_a_broker_outage_leaves_a_queued_notice_that_the_sweep_hands_over(
 def test_the_records_clock_runs_from_the_date_of_service(
     parties_case, case_admin, django_capture_on_commit_callbacks
 ):
+    _employer_by_email(parties_case)
     today = timezone.localdate()
     intended = today - dt.timedelta(days=3)
     notice = _eligible(
@@ -239,7 +259,8 @@ def test_a_notice_nobody_can_be_emailed_stays_unserved_and_the_case_keeps_the_fi
     )
     notice.refresh_from_db()
     case.refresh_from_db()
-    assert notice.status == LetterStatus.SIGNED and notice.served_on is None
+    # Handed to the print queue (nobody has an e-mail address): not served until posted.
+    assert notice.status == LetterStatus.DELIVERED and notice.served_on is None
     assert case.date_assigned == D(2026, 11, 3)
     assert not CaseEvent.objects.filter(case=case, type=EventType.NOTICE_SERVED).exists()
 
@@ -254,7 +275,7 @@ def test_the_case_page_lists_the_notices_with_download_and_says_which_date(
     html = page.content.decode()
     assert "Notice of Assignment and Request for Information" in html
     assert notice.sha256 in html
-    assert "Acme Foods Inc. (Employer): no e-mail address" in html
+    assert "Acme Foods Inc. (Employer): no usable address" in html
     assert "date of service" in html
     url = reverse(
         "letters:notice_download",
@@ -299,3 +320,66 @@ def test_the_settings_page_edits_the_notice_paragraphs_as_a_new_version(client, 
     assert newest.version == current.version + 1
     assert newest.ineligibility_next == "Call {org} with any question."
     assert newest.records_request == current.records_request
+
+
+def test_a_notice_to_a_party_served_by_mail_goes_through_the_print_queue_and_its_posting(
+    client, parties_case, case_admin, django_capture_on_commit_callbacks
+):
+    # The employer has a postal address and no e-mail: the notice is posted to it.
+    parties_case.parties.filter(role=PartyRole.EMPLOYER).update(
+        address="500 Industrial Way\nFresno, CA 93706"
+    )
+    today = timezone.localdate()
+    intended = max(today - dt.timedelta(days=3), parties_case.application_received)
+    notice = _eligible(
+        parties_case,
+        case_admin,
+        django_capture_on_commit_callbacks,
+        notice_on=intended,
+        sent_by=SentBy.ELECTRONIC,
+    )
+    notice.refresh_from_db()
+    assert notice.status == LetterStatus.DELIVERED and notice.served_on is None
+    employer = notice.deliveries.get(recipient_role=PartyRole.EMPLOYER)
+    assert (employer.method, employer.status) == ("mail", DeliveryStatus.TO_PRINT)
+    assert notice.deliveries.filter(status=DeliveryStatus.SENT).count() == 4
+    parties_case = Case.objects.get(pk=parties_case.pk)
+    assert parties_case.date_assigned == intended  # not served yet: the finding's date
+
+    client.force_login(case_admin)
+    queue = client.get(reverse("letters:print_queue")).content.decode()
+    assert "Acme Foods Inc." in queue
+    assert "Notice of Assignment and Request for Information v1" in queue
+    response = client.post(reverse("letters:print_queue"), {"posting_on": today.isoformat()})
+    assert response.status_code == 302
+    batch = PrintBatch.objects.get()
+    with batch.pdf.open("rb") as handle:
+        pdf = handle.read()
+    notice_pages = len(PdfReader(BytesIO(_pdf(notice))).pages)
+    assert len(PdfReader(BytesIO(pdf)).pages) == notice_pages + 1
+    text = pdf_text(pdf)
+    assert "Records due:" in text  # the notice itself
+    proof = body_flat(text[text.index("PROOF OF SERVICE") :])
+    for expected in (
+        "Notice of Assignment and Request for Information, Independent Medical Review case "
+        f"{parties_case.case_number}",
+        "Acme Foods Inc.",
+        "500 Industrial Way",
+        "claims@example.org",
+    ):
+        assert expected in proof, expected
+
+    response = client.post(
+        reverse("letters:print_batch_confirm", args=[batch.pk]),
+        {f"batch-{batch.pk}-posted_on": today.isoformat()},
+    )
+    assert response.status_code == 302
+    notice.refresh_from_db()
+    assert (notice.served_on, notice.sent_by) == (today, SentBy.MAIL)
+    parties_case = Case.objects.get(pk=parties_case.pk)  # no cached clock
+    assert (parties_case.date_assigned, parties_case.notice_sent_by) == (today, SentBy.MAIL)
+    served = CaseEvent.objects.get(case=parties_case, type=EventType.NOTICE_SERVED)
+    assert served.details["clock_moved"] is True
+    assert served.details["sent_by"] == SentBy.MAIL
+    assert served.details["records_due_on"] == parties_case.clock.records_due_on.isoformat()
+    assert parties_case.clock.records_due_on > today
