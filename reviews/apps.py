@@ -8,36 +8,6 @@ class ReviewsConfig(AppConfig):
     def ready(self):
         """Register what the rooms below need from the rooms above them (the case file from the
         reviewer side; quality review from the letters room), so no import points upward."""
-        # Imported here: the rooms' modules import models, which exist only once the app
-        # registry is ready (Django's AppConfig.ready contract).
-        from cases import registry
-        from reviews.assignment.selectors import (
-            current_assignment_for,
-            current_reviewer_for,
-            reviewer_case_scope,
-        )
-        from reviews.determination.selectors import issued_item_decisions
-        from reviews.determination.services import determination_import_legacy
-        from reviews.exports import export_sections
-        from reviews.letters.notices import notice_after_finding, notice_of_assignment_state
-        from reviews.letters.selectors import letter_service_for
-        from reviews.letters.services import letter_party_service_changed, letter_request
-        from reviews.quality.services import after_approval_register
-        from reviews.roster.selectors import specialty_names
+        from reviews.registrations import register  # cycle: app loading; models exist only now
 
-        registry.register(
-            registry.ReviewerSide(
-                reviewer_case_scope=reviewer_case_scope,
-                current_assignment=current_assignment_for,
-                current_reviewer=current_reviewer_for,
-                export_sections=export_sections,
-                legacy_determination_import=determination_import_legacy,
-                specialty_names=specialty_names,
-                issued_item_decisions=issued_item_decisions,
-                letter_service=letter_service_for,
-                after_eligibility_finding=notice_after_finding,
-                notice_of_assignment_state=notice_of_assignment_state,
-                party_service_changed=letter_party_service_changed,
-            )
-        )
-        after_approval_register(letter_request)
+        register()

@@ -29,6 +29,14 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import fields, signers
+from pyhanko.sign.attributes import CMSAttributeProvider, SignedAttributeProviderSpec
+from pyhanko.sign.general import as_signing_certificate_v2, simple_cms_attribute
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.status import SignatureCoverageLevel
+from pyhanko_certvalidator import ValidationContext
 
 logger = logging.getLogger(__name__)
 
@@ -141,9 +149,6 @@ def _generate_dev_pair(key_path: Path, cert_path: Path) -> None:
 
 
 def _load() -> SigningMaterial:
-    # pyHanko (with asn1crypto and cryptography's backends) is imported where a signature is
-    # made or checked, not by every web process at start-up.
-    from pyhanko.sign import signers
 
     pkcs12_path = _path(settings.SIGNING_PKCS12_PATH)
     if pkcs12_path is not None:
@@ -199,9 +204,6 @@ def _pades_signed_attributes(certificate):
     5.2.2; no signing-time in PAdES). That attribute depends on the certificate alone and
     asn1crypto takes about 2.5 ms to build and encode it, so it is encoded once per process
     and read back from those bytes for each signature: the same attribute, byte for byte."""
-    # pyHanko imported lazily: see _load.
-    from pyhanko.sign.attributes import CMSAttributeProvider, SignedAttributeProviderSpec
-    from pyhanko.sign.general import as_signing_certificate_v2, simple_cms_attribute
 
     encoded = simple_cms_attribute(
         "signing_certificate_v2", as_signing_certificate_v2(certificate)
@@ -260,9 +262,6 @@ def pdf_sign(pdf: bytes, *, reason: str, signer_name: str, contact: str = "") ->
 
 
 def _pdf_sign(pdf: bytes, *, reason: str, signer_name: str, contact: str) -> bytes:
-    # pyHanko imported lazily: see _load.
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.sign import fields, signers
 
     material = signing_material()
     metadata = signers.PdfSignatureMetadata(
@@ -288,11 +287,6 @@ def pdf_signature_check(pdf: bytes) -> SignatureCheck:
 
 
 def _pdf_signature_check(pdf: bytes) -> SignatureCheck:
-    # pyHanko imported lazily: see _load.
-    from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko.sign.validation.status import SignatureCoverageLevel
-    from pyhanko_certvalidator import ValidationContext
 
     def refused(problem: str, **flags) -> SignatureCheck:
         values = dict(
