@@ -88,32 +88,31 @@ def case_list(request):
 PANELS = ("header", "clock", "workflow", "records", "history", "parties")
 
 
+# Each action the status table allows that takes a form on the case page: the action, the
+# template's name for the form, the form and its prefix (eligibility has two forms, below).
+_ACTION_FORMS = (
+    (Action.MARK_RECORDS_COMPLETE, "complete_form", RecordsCompleteForm, "complete"),
+    (Action.TERMINATE, "terminate_form", TerminateForm, "terminate"),
+    (Action.REMAND, "remand_form", RemandForm, "remand"),
+    (Action.DEFER_FOR_LIABILITY, "defer_form", DeferForm, "defer"),
+    (Action.RESUME_LIABILITY_RESOLVED, "liability_form", LiabilityResolvedForm, "liability"),
+    (Action.REQUEST_INFORMATION, "rfi_form", InformationRequestForm, "rfi"),
+    (Action.INFORMATION_RECEIVED, "rfi_received_form", InformationReceivedForm, "rfi_received"),
+    (Action.INELIGIBLE_NO_INFORMATION, "rfi_lapsed_form", InformationLapsedForm, "rfi_lapsed"),
+    (Action.CONVERT_TO_EXPEDITED, "expedite_form", ExpediteForm, "expedite"),
+    (Action.CONSOLIDATE, "consolidate_form", ConsolidateForm, "consolidate"),
+)
+
+
 def _workflow_forms(case: Case, actions: frozenset[Action], checks=(), **bound) -> dict:
     """The forms of the actions the case's status allows (bound ones replace fresh ones)."""
     forms = {}
     if Action.RECORD_ELIGIBILITY in actions:
         forms["eligible_form"] = EligibleForm(prefix="eligible", checks=checks)
         forms["ineligible_form"] = IneligibleForm(prefix="ineligible")
-    if Action.MARK_RECORDS_COMPLETE in actions:
-        forms["complete_form"] = RecordsCompleteForm(prefix="complete")
-    if Action.TERMINATE in actions:
-        forms["terminate_form"] = TerminateForm(prefix="terminate")
-    if Action.REMAND in actions:
-        forms["remand_form"] = RemandForm(prefix="remand")
-    if Action.DEFER_FOR_LIABILITY in actions:
-        forms["defer_form"] = DeferForm(prefix="defer")
-    if Action.RESUME_LIABILITY_RESOLVED in actions:
-        forms["liability_form"] = LiabilityResolvedForm(prefix="liability")
-    if Action.REQUEST_INFORMATION in actions:
-        forms["rfi_form"] = InformationRequestForm(prefix="rfi")
-    if Action.INFORMATION_RECEIVED in actions:
-        forms["rfi_received_form"] = InformationReceivedForm(prefix="rfi_received")
-    if Action.INELIGIBLE_NO_INFORMATION in actions:
-        forms["rfi_lapsed_form"] = InformationLapsedForm(prefix="rfi_lapsed")
-    if Action.CONVERT_TO_EXPEDITED in actions:
-        forms["expedite_form"] = ExpediteForm(prefix="expedite")
-    if Action.CONSOLIDATE in actions:
-        forms["consolidate_form"] = ConsolidateForm(prefix="consolidate")
+    for action, name, form_class, prefix in _ACTION_FORMS:
+        if action in actions:
+            forms[name] = form_class(prefix=prefix)
     forms.update(bound)
     return forms
 
