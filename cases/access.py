@@ -1,11 +1,14 @@
 """Who may see and do what: the one access policy. Views (through `access_required`), the API,
 template tags, templates (through the `may` context) and commands ask it; nothing else decides.
 
-Two questions, answered here only:
+Three questions, answered here only:
 - what a role may do (`POLICY`, asked with `may(user, ability)`);
 - which cases a user may see (`cases_visible_to`); an object outside that scope is a 404, the
   same answer as for one that does not exist (Zulip's `access_stream_by_id`), so no one can
-  probe for case numbers.
+  probe for case numbers;
+- whose names a user may read in a case's history (`history_audience`): the reviewer's
+  identity is confidential (Lab. Code 4610.6(f)), so the parties never learn it and each
+  round's reviewer never learns another round's.
 A reviewer's scope is the cases assigned to them; the reviewer side owns assignments, so it
 registers that rule (cases.registry), and it is applied here."""
 
@@ -20,6 +23,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 
 from accounts.models import Role
+from cases.lifecycle.history import Audience, HistoryEntry, case_history
 from cases.lifecycle.models import Case
 from cases.registry import reviewer_side
 
@@ -32,6 +36,8 @@ class Ability(enum.StrEnum):
     SEARCH_GUIDELINES = "search_guidelines"  # the guideline catalog
     EDIT_ORGANIZATION = "edit_organization"  # the organization's name, address, letter text
     SUBMIT_APPLICATIONS = "submit_applications"  # the API's writes: applications and records
+    KNOW_REVIEWERS = "know_reviewers"  # every reviewer's name (Lab. Code 4610.6(f): not parties)
+    KNOW_STAFF = "know_staff"  # the IRO's staff by name (parties see their role only)
 
 
 _MANAGERS = frozenset({Role.CASE_ADMIN, Role.SYSTEM_ADMIN})
@@ -43,6 +49,10 @@ POLICY: dict[Ability, frozenset[str]] = {
     Ability.SEARCH_GUIDELINES: frozenset({Role.REVIEWER, Role.QUALITY_REVIEWER}),
     Ability.EDIT_ORGANIZATION: frozenset({Role.SYSTEM_ADMIN}),
     Ability.SUBMIT_APPLICATIONS: _MANAGERS | {Role.API_CLIENT},
+    # Lab. Code 4610.6(f): the reviewer's identity is kept from the parties; a reviewer knows
+    # only themselves, so the reviewers of two rounds of a remanded case never meet.
+    Ability.KNOW_REVIEWERS: _MANAGERS | {Role.QUALITY_REVIEWER},
+    Ability.KNOW_STAFF: _MANAGERS | {Role.QUALITY_REVIEWER, Role.REVIEWER},
 }
 
 # What a signed-out htmx request is told (the page shows it and offers to sign in again).
@@ -150,3 +160,23 @@ def owned_get_for(user, queryset: QuerySet, *, owner_field: str = "owner", **loo
     if found is None:
         raise Http404("No such draft.")
     return found
+
+
+# --- Whose names ----------------------------------------------------------------------------
+
+
+def history_audience(user) -> Audience:
+    """Whose names `user` may read in a case's history (Lab. Code 4610.6(f)): managers and
+    quality reviewers every name; a reviewer the staff and themselves, never another reviewer;
+    a party (an API client) nobody but themselves, each other person by role."""
+    return Audience(
+        username=getattr(user, "username", "") or "",
+        email=getattr(user, "email", "") or "",
+        knows_reviewers=may(user, Ability.KNOW_REVIEWERS),
+        knows_staff=may(user, Ability.KNOW_STAFF),
+    )
+
+
+def case_history_for(user, case: Case) -> list[HistoryEntry]:
+    """The case's history as `user` may read it (the case page's history panel)."""
+    return case_history(case, history_audience(user))

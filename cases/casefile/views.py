@@ -14,7 +14,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
-from cases.access import Ability, access_required, case_get_for, may, record_get_for
+from cases.access import (
+    Ability,
+    access_required,
+    case_get_for,
+    case_history_for,
+    may,
+    record_get_for,
+)
 from cases.casefile.forms import CaseFilterForm, PartyServiceForm, RemandForm, TerminateForm
 from cases.casefile.selectors import case_clock_with_letter, case_list_for
 from cases.eligibility import services as eligibility
@@ -36,7 +43,6 @@ from cases.eligibility.services import information_due_text
 from cases.lifecycle import services as lifecycle
 from cases.lifecycle.delivery import case_service_contacts
 from cases.lifecycle.expedite import expedited_due_dates
-from cases.lifecycle.history import case_history
 from cases.lifecycle.models import Case, CaseStatus
 from cases.lifecycle.status_table import Action, allowed_actions
 from cases.records.forms import RecordAddForm
@@ -165,7 +171,7 @@ def _case_context(request, case: Case, *, panel: str | None = None, **bound) -> 
         context["record_form"] = bound.get("record_form") or RecordAddForm(prefix="record")
         context["record_max_bytes"] = settings.RECORD_MAX_UPLOAD_BYTES
     if panel in (None, "history"):
-        context["history"] = case_history(case)
+        context["history"] = case_history_for(request.user, case)
     if panel in (None, "parties"):
         context["service_contacts"] = _service_contacts(case, can_manage, bound)
     return context

@@ -997,6 +997,13 @@ def record_upload(record: dict):
 # --- writing --------------------------------------------------------------------------------
 
 
+# What a sender is told about a number or an application id that is already on file: that it is
+# taken, nothing more (whose it is, its application id or status would leak another sender's
+# case).
+APPLICATION_ID_IN_USE = "this application_id is already on file; it cannot be submitted again"
+CASE_NUMBER_IN_USE = "{} is already in use; leave case_number out and IMR Desk numbers the case"
+
+
 def _existing_checks(
     entries: list[tuple[str, dict]], *, actor
 ) -> tuple[dict[str, Case], list[JsonError]]:
@@ -1018,29 +1025,20 @@ def _existing_checks(
         else {case.pk for case in existing.values()}
     )
     numbers = [data["case_number"] for _, data in entries if data["case_number"]]
-    taken = dict(
-        Case.objects.filter(case_number__in=numbers).values_list("case_number", "application_id")
-    )
+    taken = set(Case.objects.filter(case_number__in=numbers).values_list("case_number", flat=True))
     for path, data in entries:
         case = existing.get(data["application_id"])
         if case is not None:
             if case.pk not in visible:
-                # Another submitter's application: say it exists, but show nothing of it.
-                errors.append(
-                    JsonError(
-                        f"{path}.application_id",
-                        "this application was already submitted by another sender",
-                    )
-                )
+                # Another sender's application: the one unavoidable fact (the id is taken) and
+                # nothing of the case, the same words whoever holds it.
+                errors.append(JsonError(f"{path}.application_id", APPLICATION_ID_IN_USE))
             continue
         number = data["case_number"]
         if number and number in taken:
-            errors.append(
-                JsonError(
-                    f"{path}.case_number",
-                    f"{number} is already the number of another application ({taken[number]})",
-                )
-            )
+            # Nothing of the case that holds the number (not its application id): the same
+            # words for a sender's own case and another's, so numbers cannot be probed.
+            errors.append(JsonError(f"{path}.case_number", CASE_NUMBER_IN_USE.format(number)))
         if data["determination"] and actor is not None and not may(actor, Ability.MANAGE_CASES):
             # A completed determination becomes a letter the IRO stands behind: only the
             # IRO's own administrators carry one over from a legacy system.

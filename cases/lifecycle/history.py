@@ -4,9 +4,12 @@ events.py, which writes the details this reads."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.template.defaultfilters import filesizeformat
 
+from accounts.models import Role
 from cases.lifecycle.models import (
     INELIGIBILITY_SOURCES,
     Case,
@@ -23,6 +26,45 @@ from cases.lifecycle.services import (
 )
 
 _TERMINATION_WORDS = {**TERMINATION_REASONS, **TERMINATION_REASONS_BY_STEP}
+
+# Lab. Code 4610.6(f): the reviewer's identity is confidential; said where a name is left out.
+REVIEWER_CONFIDENTIAL = "the reviewer's identity is confidential (Lab. Code 4610.6(f))"
+# The reminder sent to the reviewer of the round (cases.reminders ClockNotice.Kind).
+_REVIEWER_REMINDER = "reviewer_due_soon"
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who reads a case's history, and so whose names it may show. cases.access decides it for
+    each reader (`history_audience`); this module only applies it."""
+
+    # The reader: their own name and e-mail are always theirs to see.
+    username: str = ""
+    email: str = ""
+    # Every reviewer by name (the IRO's managers and quality reviewers); otherwise a reviewer
+    # sees only themselves: not the parties (Lab. Code 4610.6(f)), not another round's reviewer.
+    knows_reviewers: bool = True
+    # The IRO's other staff by name; the parties see their role only.
+    knows_staff: bool = True
+
+    def knows_reviewer(self, username: str) -> bool:
+        return self.knows_reviewers or (bool(username) and username == self.username)
+
+    def actor_label(self, actor) -> str:
+        """Who did it, as this reader may be told."""
+        if actor is None:
+            return "IMR Desk"
+        name = actor.get_full_name() or actor.username
+        if actor.username == self.username:
+            return name
+        if actor.role == Role.REVIEWER:
+            return name if self.knows_reviewers else "a reviewer"
+        if self.knows_staff:
+            return name
+        return Role(actor.role).label.lower() if actor.role in Role.values else "IMR Desk"
+
+# Internal readers (commands, tests): every name.
+EVERY_NAME = Audience()
 
 
 def _status_label(value: str) -> str:
@@ -58,9 +100,9 @@ def _ineligibility_reason(code: str) -> str:
     return f"{reason.label} ({INELIGIBILITY_SOURCES[reason]})"
 
 
-def event_summary(event: CaseEvent) -> list[str]:
-    """The details of an event as short sentences a person reads."""
-    details = event.details or {}
+def event_summary(event: CaseEvent, audience: Audience = EVERY_NAME) -> list[str]:
+    """The details of an event as short sentences `audience` may read."""
+    details = _details_for(event, audience)
     lines: list[str] = []
     if details.get("from_status") and details.get("to_status"):
         from_label = _status_label(details["from_status"])
@@ -132,6 +174,14 @@ def event_summary(event: CaseEvent) -> list[str]:
         lines.append(f"Review round {details['round']}")
     if details.get("reviewer"):
         lines.append(f"Reviewer: {details['reviewer']}")
+    elif details.get("reviewer_withheld"):
+        lines.append(
+            {
+                EventType.REVIEWER_ASSIGNED: "A reviewer was assigned",
+                EventType.ASSIGNMENT_REFUSED: "A reviewer could not be assigned",
+            }.get(event.type, "A reviewer")
+            + f"; {REVIEWER_CONFIDENTIAL}"
+        )
     if details.get("attested_no_conflict"):
         lines.append("Attested no conflict of interest")
     if details.get("conflict"):
@@ -157,6 +207,37 @@ def event_summary(event: CaseEvent) -> list[str]:
     if details.get("note"):
         lines.append(f"Note: {details['note']}")
     return lines
+
+
+def _details_for(event: CaseEvent, audience: Audience) -> dict:
+    """The event's details less what names a person this reader may not know: a reviewer
+    (by name, by e-mail, or in their own words, which may name them or their conflict), the
+    staff a reminder went to, and quality review's notes to a reviewer."""
+    details = dict(event.details or {})
+    reviewer = details.get("reviewer")
+    if reviewer and not audience.knows_reviewer(reviewer):
+        del details["reviewer"]
+        details["reviewer_withheld"] = True
+        # An assignment refused says why in words that name the reviewer.
+        details.pop("reasons", None)
+    by_unknown_reviewer = (
+        event.actor is not None
+        and event.actor.role == Role.REVIEWER
+        and not audience.knows_reviewer(event.actor.username)
+    )
+    if by_unknown_reviewer and event.type == EventType.REVIEWER_DECLINED:
+        details.pop("reason", None)
+    quality = (EventType.DETERMINATION_RETURNED, EventType.DETERMINATION_APPROVED)
+    if event.type in quality and not audience.knows_reviewers:
+        details.pop("note", None)
+    if event.type in (EventType.REMINDER_SENT, EventType.ESCALATION_SENT):
+        recipient = details.get("recipient", "")
+        if details.get("kind") == _REVIEWER_REMINDER:
+            if not (audience.knows_reviewers or recipient == audience.email):
+                details["recipient"] = "the reviewer"
+        elif not audience.knows_staff:
+            details["recipient"] = "the case administrators"
+    return details
 
 
 def _notice_summary(event: CaseEvent, details: dict) -> list[str]:
@@ -227,7 +308,18 @@ def _screen_summary(event: CaseEvent, details: dict) -> list[str]:
     return lines
 
 
-def case_history(case: Case) -> list[tuple[CaseEvent, list[str]]]:
-    """The case's events, newest first, each with its summary lines."""
+class HistoryEntry(NamedTuple):
+    event: CaseEvent
+    lines: list[str]
+    # Who did it, as the reader may be told (Audience.actor_label).
+    actor: str
+
+
+def case_history(case: Case, audience: Audience = EVERY_NAME) -> list[HistoryEntry]:
+    """The case's events, newest first, each with its summary lines as `audience` may read
+    them (cases.access.history_audience decides the audience of a user)."""
     events = case.events.select_related("actor").order_by("-created_at", "-id")
-    return [(event, event_summary(event)) for event in events]
+    return [
+        HistoryEntry(event, event_summary(event, audience), audience.actor_label(event.actor))
+        for event in events
+    ]

@@ -303,6 +303,55 @@ def test_another_clients_case_is_404(api):
     assert api.get(f"{CASES_URL}CM99-0000001/").status_code == 404
 
 
+@pytest.mark.django_db
+def test_a_case_number_of_another_sender_reveals_nothing_of_their_case(api, api_client_user):
+    # Given another sender's case (application A-THEIRS) and one of the client's own
+    theirs = CaseFactory(
+        case_number="CM16-0213037",
+        application_id="A-THEIRS",
+        created_by=UserFactory(role=Role.API_CLIENT),
+    )
+    mine = CaseFactory(case_number="CM16-0213038", created_by=api_client_user)
+    answers = []
+    for number in (theirs.case_number, mine.case_number):
+        # When the client submits a new application with the number taken
+        response = post_json(
+            api, CASES_URL, intake_payload(application_id=f"A-NEW-{number}", case_number=number)
+        )
+        assert response.status_code == 400
+        answers.append(response.json()["errors"])
+    # Then neither answer names the other sender's application, and both read alike
+    assert "A-THEIRS" not in str(answers[0])
+    assert answers[0][0]["message"].replace(theirs.case_number, "#") == answers[1][0][
+        "message"
+    ].replace(mine.case_number, "#")
+    # And reading, or adding a record to, the other sender's case is the answer for no case
+    missing = "CM99-0000001"
+    for number in (theirs.case_number, missing):
+        assert api.get(f"{CASES_URL}{number}/").json() == {
+            "errors": [{"path": None, "message": "No such case."}]
+        }
+        response = post_json(api, f"{CASES_URL}{number}/records/", {"title": "PR-2"})
+        assert (response.status_code, response.json()) == (
+            404,
+            {"errors": [{"path": None, "message": "No such case."}]},
+        )
+
+
+@pytest.mark.django_db
+def test_another_senders_application_id_is_refused_without_its_case(api):
+    cases_import(
+        payload=intake_payload(application_id="A-THEIRS"),
+        actor=UserFactory(role=Role.API_CLIENT),
+        source="api",
+    )
+    response = post_json(api, CASES_URL, intake_payload(application_id="A-THEIRS"))
+    assert response.status_code == 400
+    (error,) = response.json()["errors"]
+    assert error["path"] == "$.application_id"
+    assert "CM" not in error["message"] and "another" not in error["message"]
+
+
 # --- record upload ----------------------------------------------------------------------------
 
 

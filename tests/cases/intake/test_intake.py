@@ -620,9 +620,7 @@ def test_a_case_number_in_use_by_another_application_is_refused():
     CaseFactory(case_number="CM16-0213037")
     with pytest.raises(IntakeInvalid) as caught:
         cases_import(payload=intake_payload(case_number="CM16-0213037"), actor=None)
-    assert "already the number of another application" in message_at(
-        caught.value.errors, "$.case_number"
-    )
+    assert "CM16-0213037 is already in use" in message_at(caught.value.errors, "$.case_number")
     assert Case.objects.count() == 1
 
 
