@@ -63,6 +63,7 @@ class Audience:
             return name
         return Role(actor.role).label.lower() if actor.role in Role.values else "IMR Desk"
 
+
 # Internal readers (commands, tests): every name.
 EVERY_NAME = Audience()
 

@@ -33,7 +33,9 @@ def test_withdrawing_needs_a_reason_and_writes_an_event(case, case_admin):
     assert record.withdrawn_by == case_admin and record.file.storage.exists(record.file.name)
     event = CaseEvent.objects.get(case=case, type=EventType.RECORD_WITHDRAWN)
     assert event.actor == case_admin and event.details["reason"] == REASON
-    (lines,) = [lines for e, lines, _actor in case_history(case) if e.type == EventType.RECORD_WITHDRAWN]
+    (lines,) = [
+        lines for e, lines, _actor in case_history(case) if e.type == EventType.RECORD_WITHDRAWN
+    ]
     assert lines == ["Record: PR-2 of J. Smith", f"Reason: {REASON}"]
     with pytest.raises(ValidationError, match="already withdrawn"):
         record_withdraw(record=record, actor=case_admin, reason=REASON)

@@ -1,0 +1,449 @@
+"""The exhaustive access test: every URL pattern of the URLconf (walked from `get_resolver()`,
+not a hand list), for every role and for a visitor who is not signed in, on objects the
+visitor may see and on objects they may not, against one declarative table (RULES, keyed by
+URL name). A POST to every URL by a role that may not write there answers as a refusal and
+changes nothing. The API's routes are in the same URLconf and the same table; they are asked
+with the API's token, and every path of the OpenAPI schema must be one of them.
+
+A route added to the URLconf without a row in RULES fails test_every_route_has_a_rule, which
+says which row to add.
+
+The world: two cases of the IRO, "mine" and "theirs". Reviewer A reviews mine (submitted to
+quality review), reviewer B theirs; API client 1 sent mine, API client 2 theirs. An issued
+case of reviewer A and client 1 carries a letter and a notice; theirs has its own, a record
+and reviewer B's assignment. Each manager has an intake draft with a kept file; a print
+batch waits to be posted."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db.models import Count
+from django.test import Client
+from django.urls import URLResolver, get_resolver, resolve, reverse
+from drf_spectacular.generators import SchemaGenerator
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from accounts.models import Role
+from cases.intake.models import IntakeDraft, IntakeDraftFile
+from cases.lifecycle.models import Case, CaseEvent
+from cases.records.models import MedicalRecord
+from cases.records.services import record_add
+from reviews.assignment.models import Assignment
+from reviews.determination.models import Determination
+from reviews.determination.services import determination_submit
+from reviews.letters.models import Letter, LetterDelivery, Notice, PrintBatch
+from tests.factories import (
+    PASSWORD,
+    UserFactory,
+    case_in_review,
+    determination_fill,
+    pdf_upload,
+    reviewer_with_profile,
+)
+from tests.test_query_budgets import issued_case, mailings_waiting
+
+pytestmark = pytest.mark.django_db
+
+ANONYMOUS = "anonymous"
+CASE_ADMIN, SYSTEM_ADMIN = Role.CASE_ADMIN.value, Role.SYSTEM_ADMIN.value
+REVIEWER, QUALITY_REVIEWER = Role.REVIEWER.value, Role.QUALITY_REVIEWER.value
+API_CLIENT = Role.API_CLIENT.value
+VISITORS = (ANONYMOUS, *Role.values)
+
+EVERY_ROLE = frozenset(Role.values)
+MANAGERS = frozenset({CASE_ADMIN, SYSTEM_ADMIN})
+NOBODY: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who may do what at one URL. `get`: the roles answered 200 (or a redirect that is not
+    the sign-in page) on their own objects; None for a route that takes only POST (405 to a
+    GET). `post`: the roles whose POST may change something; everyone else's is refused and
+    changes nothing. `case`: which of the visitor's cases fills `case_number` ("review": the
+    case in quality review; "issued": the case with a letter). `anonymous`: what a visitor
+    who is not signed in gets ("login": sent to sign in, or 401 from the API; "open")."""
+
+    get: frozenset[str] | None
+    post: frozenset[str] = NOBODY
+    case: str = "review"
+    anonymous: str = "login"
+
+
+def page(roles, *, post=NOBODY, case="review", anonymous="login") -> Rule:
+    return Rule(frozenset(roles), frozenset(post), case, anonymous)
+
+
+def action(roles, *, case="review") -> Rule:
+    """A route that takes only POST."""
+    return Rule(None, frozenset(roles), case)
+
+
+RULES: dict[str, Rule] = {
+    # Signing in and out: Django's views.
+    "login": page(EVERY_ROLE, anonymous="open"),
+    "logout": Rule(None, EVERY_ROLE, anonymous="open"),
+    # The OpenAPI schema describes the API to integrators; it holds no case data.
+    "api-schema": page(EVERY_ROLE, anonymous="open"),
+    # The case file: every role within its scope (SPEC section 1); managers act on it.
+    "casefile:home": page(EVERY_ROLE),
+    "casefile:case_list": page(EVERY_ROLE),
+    "casefile:case_detail": page(EVERY_ROLE),
+    "casefile:case_facts_edit": page(MANAGERS, post=MANAGERS),
+    "casefile:case_record_add": action(MANAGERS),
+    "casefile:case_record_withdraw": action(MANAGERS),
+    "casefile:case_eligibility": action(MANAGERS),
+    "casefile:case_records_complete": action(MANAGERS),
+    "casefile:case_terminate": action(MANAGERS),
+    "casefile:case_remand": action(MANAGERS, case="issued"),
+    "casefile:case_party_service": action(MANAGERS),
+    "casefile:case_defer": action(MANAGERS),
+    "casefile:case_liability_resolved": action(MANAGERS),
+    "casefile:case_information_request": action(MANAGERS),
+    "casefile:case_information_received": action(MANAGERS),
+    "casefile:case_information_lapsed": action(MANAGERS),
+    "casefile:case_expedite": action(MANAGERS),
+    "casefile:case_consolidate": action(MANAGERS),
+    "records:case_record": page(EVERY_ROLE),
+    "clock:calculator": page(MANAGERS),
+    "clock:holidays": page(MANAGERS, post=MANAGERS),
+    # Intake: managers, each on their own drafts.
+    "intake:case_new": page(MANAGERS, post=MANAGERS),
+    "intake:case_new_row": page(MANAGERS),
+    "intake:draft_save": action(MANAGERS),
+    "intake:draft_discard": action(MANAGERS),
+    "intake:draft_file_add": action(MANAGERS),
+    "intake:draft_file_remove": action(MANAGERS),
+    # The reviewer side.
+    "roster:specialty_table": page(MANAGERS, post=MANAGERS),
+    "roster:specialty_table_row": page(MANAGERS, post=MANAGERS),
+    "assignment:case_assign": page(MANAGERS, post=MANAGERS),
+    "assignment:assignments_batch": page(MANAGERS, post=MANAGERS),
+    "determination:reviewer_dashboard": page({REVIEWER}),
+    "determination:assignment_accept": action({REVIEWER}),
+    "determination:assignment_decline": action({REVIEWER}),
+    "determination:guideline_search": page({REVIEWER, QUALITY_REVIEWER}),
+    "determination:workspace": page({REVIEWER}),
+    "determination:workspace_step": page({REVIEWER}),
+    "determination:workspace_accept": action({REVIEWER}),
+    "determination:workspace_decline": action({REVIEWER}),
+    "determination:draft_save": action({REVIEWER}),
+    "determination:warnings_confirm": action({REVIEWER}),
+    "determination:determination_submit": action({REVIEWER}),
+    "quality:quality_queue": page({QUALITY_REVIEWER}),
+    "quality:quality_review": page({QUALITY_REVIEWER}),
+    "quality:quality_approve": action({QUALITY_REVIEWER}),
+    "quality:quality_return": action({QUALITY_REVIEWER}),
+    "letters:workspace_preview": page({REVIEWER}),
+    "letters:case_letters": page(EVERY_ROLE, case="issued"),
+    "letters:letter_correct": action(MANAGERS, case="issued"),
+    "letters:letter_download": page(EVERY_ROLE, case="issued"),
+    "letters:letter_retry": action(MANAGERS, case="issued"),
+    "letters:notice_download": page(EVERY_ROLE, case="issued"),
+    "letters:notice_retry": action(MANAGERS, case="issued"),
+    # Anyone holding a letter checks it is genuine; it reads and writes nothing of a case.
+    "letters:letter_verify": page(EVERY_ROLE, anonymous="open"),
+    "letters:print_queue": page(MANAGERS),
+    "letters:print_batch_download": page(MANAGERS),
+    "letters:print_batch_confirm": action(MANAGERS),
+    "letters:organization_settings": page({SYSTEM_ADMIN}, post={SYSTEM_ADMIN}),
+    # The API (token): reads for every signed-in role within its scope; writes for senders.
+    "api:cases": page(EVERY_ROLE, post=MANAGERS | {API_CLIENT}),
+    "api:case": page(EVERY_ROLE),
+    "api:case_records": action(MANAGERS | {API_CLIENT}),
+}
+# Namespaces with a rule of their own, not walked route by route.
+NAMESPACES_NOT_WALKED = {
+    "admin": "Django's admin site: its own is_staff check (tests/test_admin.py).",
+}
+
+SIGN_IN = reverse("login")
+ALLOWED = {200, 302}
+DENIED = {403, 404}
+
+
+def routes(resolver: URLResolver | None = None, prefix: str = ""):
+    """(name with its namespace, pattern) of every named route, recursively."""
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace in NAMESPACES_NOT_WALKED:
+                continue
+            namespace = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
+            yield from routes(pattern, namespace)
+        elif pattern.name:
+            yield prefix + pattern.name, pattern
+
+
+ROUTES = dict(routes())
+
+
+def test_every_route_has_a_rule():
+    missing = sorted(set(ROUTES) - set(RULES))
+    assert not missing, (
+        f"Routes without an access rule: {missing}. Add a row to RULES in "
+        "tests/test_access_walk.py saying who may see it and who may post to it."
+    )
+    assert not set(RULES) - set(ROUTES), (
+        f"Rules for routes that are gone: {set(RULES) - set(ROUTES)}"
+    )
+
+
+def test_every_api_path_of_the_schema_is_walked():
+    """The OpenAPI schema's paths (what an API client is told exists) are routes of the walk."""
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    walked = set()
+    for path in schema["paths"]:
+        match = resolve(re.sub(r"\{[^}]+\}", "CM26-0000001", path))
+        walked.add(f"{match.namespace}:{match.url_name}")
+    assert walked and walked <= set(RULES), walked - set(RULES)
+
+
+# --- The world ---------------------------------------------------------------------------------
+
+
+@dataclass
+class World:
+    users: dict  # role -> the visitor of that role (the reviewer is reviewer A)
+    reviewer_b: object
+    mine: dict  # "review" / "issued" -> a case of reviewer A and API client 1
+    theirs: Case  # reviewer B's, sent by API client 2
+    records: dict  # case pk -> a record of it
+    assignments: dict  # reviewer A's and B's: "mine" / "theirs"
+    drafts: dict  # manager role -> (their intake draft, its kept file)
+    batch: PrintBatch
+
+
+def world_build() -> World:
+    users = {role: UserFactory(role=role) for role in Role.values}
+    reviewer_a = reviewer_with_profile("REV-A", first_name="Ada", last_name="Alpha")
+    reviewer_b = reviewer_with_profile("REV-B", first_name="Bea", last_name="Beta")
+    users[REVIEWER] = reviewer_a
+    client_b = UserFactory(role=Role.API_CLIENT)
+    admin = users[CASE_ADMIN]
+
+    review, _, determination = case_in_review(reviewer_a)
+    determination_fill(determination)
+    determination_submit(determination=determination, actor=reviewer_a, password=PASSWORD)
+    theirs, _, _ = case_in_review(reviewer_b)
+    issued = issued_case(1)
+    Assignment.objects.filter(case=issued).update(reviewer=reviewer_a)
+    Determination.objects.filter(case=issued).update(reviewer=reviewer_a)
+    Case.objects.filter(pk__in=[review.pk, issued.pk]).update(created_by=users[API_CLIENT])
+    Case.objects.filter(pk=theirs.pk).update(created_by=client_b)
+    records = {
+        case.pk: record_add(case=case, actor=admin, uploaded=pdf_upload(), title="PR-2")
+        for case in (review, theirs)
+    }
+    records[issued.pk] = issued.records.first()
+    drafts = {}
+    for role in MANAGERS:
+        draft = IntakeDraft.objects.create(owner=users[role], values={"claim_number": "C-1"})
+        kept = IntakeDraftFile.objects.create(
+            draft=draft, row="records-0", file=pdf_upload(), original_filename="pr2.pdf", size=1
+        )
+        drafts[role] = (draft, kept)
+    return World(
+        users=users,
+        reviewer_b=reviewer_b,
+        mine={"review": Case.objects.get(pk=review.pk), "issued": issued},
+        theirs=Case.objects.get(pk=theirs.pk),
+        records=records,
+        assignments={
+            "mine": Assignment.objects.get(case=review, reviewer=reviewer_a),
+            "theirs": Assignment.objects.get(case=theirs, reviewer=reviewer_b),
+        },
+        drafts=drafts,
+        batch=mailings_waiting(1),
+    )
+
+
+@pytest.fixture
+def world(settings, tmp_path) -> World:
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    return world_build()
+
+
+def kwargs_for(world: World, name: str, role: str, *, foreign: bool) -> dict | None:
+    """The URL's arguments for `role` on its own objects, or (foreign) on objects it may not
+    see; None when the route has nothing that is another's for this role."""
+    rule = RULES[name]
+    wanted = ROUTES[name].pattern.regex.groupindex
+    scoped = {"case_number", "assignment_id"} if role in (REVIEWER, API_CLIENT) else set()
+    if role in MANAGERS:
+        scoped = {"pk"}
+    if foreign and not scoped & set(wanted):
+        return None
+    case = world.theirs if foreign else world.mine[rule.case]
+    draft_owner = role if role in MANAGERS else CASE_ADMIN
+    if foreign:
+        draft_owner = next(iter(MANAGERS - {role}))
+    draft, kept = world.drafts[draft_owner]
+    values = {
+        "case_number": case.case_number,
+        "record_id": world.records[case.pk].pk,
+        "assignment_id": world.assignments["theirs" if foreign else "mine"].pk,
+        "step": 1,
+        "version": 1,
+        "which": "party",
+        "kind": "items" if name.startswith("intake:") else "notice_of_assignment",
+        "batch_id": world.batch.pk,
+        "category": "injection",
+        "role": "employer",
+        "pk": kept.pk if name == "intake:draft_file_remove" else draft.pk,
+    }
+    return {key: values[key] for key in wanted}
+
+
+def client_of(world: World, role: str, name: str):
+    user = world.users.get(role)
+    if name.startswith("api:"):
+        client = APIClient()
+        if user is not None:
+            token, _ = Token.objects.get_or_create(user=user)
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def fingerprint() -> dict:
+    """Rows of the main tables, and where each case, assignment and determination stands."""
+    counts = {
+        model.__name__: model.objects.count()
+        for model in (
+            Case,
+            CaseEvent,
+            MedicalRecord,
+            Assignment,
+            Determination,
+            Letter,
+            LetterDelivery,
+            Notice,
+            PrintBatch,
+            IntakeDraft,
+            IntakeDraftFile,
+            get_user_model(),
+        )
+    }
+    return {
+        **counts,
+        "cases": sorted(Case.objects.values_list("pk", "status", "round")),
+        "assignments": sorted(Assignment.objects.values_list("pk", "status")),
+        "determinations": sorted(Determination.objects.values_list("pk", "status")),
+        "drafts": sorted(IntakeDraft.objects.annotate(n=Count("files")).values_list("pk", "n")),
+    }
+
+
+def refused(response, *, role: str, name: str, post_only_get: bool = False) -> bool:
+    """A refusal: 403 or 404 (the same for "not yours" and "does not exist"); a visitor not
+    signed in is sent to sign in (the API: 401); 405 where the method is wrong anyway."""
+    code = response.status_code
+    if post_only_get and code == 405:
+        return True
+    if role == ANONYMOUS:
+        if name.startswith("api:"):
+            return code in (401, 403)
+        return code == 302 and response["Location"].startswith(SIGN_IN)
+    return code in DENIED
+
+
+def answered(response) -> bool:
+    """Allowed: the page, or a redirect that is not to the sign-in page."""
+    code = response.status_code
+    return code == 200 or (code == 302 and not response["Location"].startswith(SIGN_IN))
+
+
+def names_shown(world: World, role: str, response) -> list[str]:
+    """Names of reviewers the page shows that this visitor may not know (Lab. Code 4610.6(f)):
+    a party no reviewer, reviewer A not reviewer B."""
+    hidden = {API_CLIENT: (world.users[REVIEWER], world.reviewer_b), REVIEWER: (world.reviewer_b,)}
+    if role not in hidden or response.streaming or response.status_code != 200:
+        return []
+    text = response.content.decode(errors="replace")
+    return [
+        name
+        for reviewer in hidden[role]
+        for name in (reviewer.get_full_name(), reviewer.username, reviewer.email)
+        if name in text
+    ]
+
+
+def _get_problem(world: World, name: str, role: str, *, foreign: bool) -> str | None:
+    kwargs = kwargs_for(world, name, role, foreign=foreign)
+    if kwargs is None:
+        return None
+    rule = RULES[name]
+    url = reverse(name, kwargs=kwargs)
+    response = client_of(world, role, name).get(url)
+    if role == ANONYMOUS and rule.anonymous == "open":
+        ok = response.status_code in (200, 302, 405)
+    elif foreign:
+        ok = refused(response, role=role, name=name, post_only_get=rule.get is None)
+    elif rule.get is None:
+        ok = response.status_code == 405 or (
+            role not in rule.post and refused(response, role=role, name=name)
+        )
+    elif role in rule.get:
+        ok = answered(response)
+        named = names_shown(world, role, response)
+        if named:
+            return f"GET {url} ({name}) as {role} names a reviewer it may not know: {named}"
+    else:
+        ok = refused(response, role=role, name=name)
+    if ok:
+        return None
+    where = "another's objects" if foreign else "its own objects"
+    return f"GET {url} ({name}) as {role} on {where}: {response.status_code}"
+
+
+def _post_problem(world: World, name: str, role: str, *, foreign: bool) -> str | None:
+    rule = RULES[name]
+    if rule.anonymous == "open" and not rule.post:
+        return None  # sign-in and the letter check: a POST there writes nothing of a case
+    if name == "logout":
+        return None  # ends the session: nothing else
+    if not foreign and role in rule.post:
+        return None  # a permitted write (each room's own tests cover it)
+    kwargs = kwargs_for(world, name, role, foreign=foreign)
+    if kwargs is None:
+        return None
+    url = reverse(name, kwargs=kwargs)
+    before = fingerprint()
+    client = client_of(world, role, name)
+    if name.startswith("api:"):
+        response = client.post(url, {}, format="json")
+    else:
+        response = client.post(url, {})
+    changed = fingerprint() != before
+    if rule.get is not None and role in rule.get and not foreign:
+        # A page this role reads but may not write: whatever it answers, nothing changes.
+        ok = response.status_code < 500
+    else:
+        get_only = rule.get is not None and not rule.post
+        ok = refused(response, role=role, name=name) or (get_only and response.status_code == 405)
+    if ok and not changed:
+        return None
+    what = "changed rows" if changed else f"answered {response.status_code}"
+    where = "another's objects" if foreign else "its own objects"
+    return f"POST {url} ({name}) as {role} on {where}: {what}"
+
+
+@pytest.mark.parametrize("role", VISITORS)
+def test_every_route_answers_each_visitor_as_the_table_says(world, role):
+    """GET and POST every route on the visitor's own objects and on another's: the answers the
+    table expects, and no POST that may not write changes a row."""
+    problems = []
+    for name in ROUTES:
+        for foreign in (False, True):
+            problems.append(_get_problem(world, name, role, foreign=foreign))
+            problems.append(_post_problem(world, name, role, foreign=foreign))
+    problems = [problem for problem in problems if problem]
+    assert not problems, "\n".join(problems)
