@@ -63,7 +63,9 @@ def test_a_correction_records_old_and_new_values_and_the_deadline_it_moved(notic
     ]
     moved = f"Records due moved from {records_due:%m/%d/%Y} to {new_due:%m/%d/%Y}"
     assert moved + "." in result.message
-    (lines,) = [lines for e, lines in case_history(noticed) if e.type == EventType.FACTS_EDITED]
+    (lines,) = [
+        entry.lines for entry in case_history(noticed) if entry.event.type == EventType.FACTS_EDITED
+    ]
     assert "claim_number: 05-123456 → 05-654321" in lines and moved in lines
 
 
