@@ -13,7 +13,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from cases.intake.validation import PARTY_KEYS, intake_validate
+from cases.intake.validation import intake_validate
+from cases.intake.validation.keys import PARTY_KEYS
 from cases.lifecycle import events
 from cases.lifecycle.models import Case, DisputedItem, Party, PartyRole
 from cases.lifecycle.services import case_due_on_refresh, case_lock
