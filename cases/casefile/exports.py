@@ -9,7 +9,7 @@ import datetime as dt
 from typing import Any
 
 from cases.casefile.selectors import case_clock_with_letter
-from cases.intake.validation import NPI_RE, PARTY_KEYS
+from cases.intake.validation.keys import NPI_RE, PARTY_KEYS
 from cases.lifecycle.models import Case, Party, PartyRole
 from cases.registry import reviewer_side
 

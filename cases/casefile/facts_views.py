@@ -1,6 +1,7 @@
 """The case page's "Edit the facts" page: a case administrator corrects the parties, dates,
-items and diagnoses before the letter is issued. Thin: each section's form is read into an
-intake-shaped change and handed to `case_facts_edit`, which applies intake's rules."""
+items (edited, added, removed), diagnoses and, within the law, the priority before the letter
+is issued. Thin: each section's form is read into an intake-shaped change and handed to
+`case_facts_edit`, which applies intake's rules."""
 
 from __future__ import annotations
 
@@ -13,19 +14,59 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from cases.access import Ability, access_required, case_get_for
 from cases.intake.corrections import CASE_FIELDS, PARTY_FIELDS, case_facts_edit
-from cases.lifecycle.models import PartyRole, SentBy, ServedBy
+from cases.intake.validation.keys import PARTY_KEYS
+from cases.lifecycle.models import (
+    AuthorizationKind,
+    CitationKind,
+    ItemCategory,
+    PartyRole,
+    Priority,
+    SentBy,
+    ServedBy,
+    Sex,
+)
 from cases.lifecycle.status_table import Action, allowed_actions
 
-SECTIONS = ("case", "worker", "party", "diagnoses", "item")
 WORKER_FORM_KEYS = ("first_name", "last_name", "date_of_birth", "sex", "email", "address")
-ITEM_FORM_KEYS = ("description", "original_request", "authorized_portion")
+ITEM_FORM_KEYS = ("description", "category", "original_request", "authorized_portion")
+# The roles whose party has a specialty (intake's PARTY_KEYS give it to the physicians).
+SPECIALTY_ROLES = tuple(role for role in PartyRole.values if "specialty" in PARTY_KEYS[role])
+
+
+def _item(post) -> dict:
+    """An item form as an intake item."""
+    item = {key: post[key].strip() for key in ITEM_FORM_KEYS if key in post}
+    item["authorization_kind"] = (
+        AuthorizationKind.SUBSTITUTE
+        if post.get("authorization_kind") == AuthorizationKind.SUBSTITUTE
+        else AuthorizationKind.PORTION
+    )
+    if "ur_citation_kind" in post:
+        item["ur_citation"] = {
+            "kind": post["ur_citation_kind"].strip(),
+            "text": post.get("ur_citation_text", "").strip(),
+        }
+    item["formulary_dispute"] = post.get("formulary_dispute") == "on"
+    return item
+
+
+def _index(post) -> int:
+    try:
+        return int(post.get("index", ""))
+    except ValueError as error:
+        raise Http404("No such item.") from error
 
 
 def _changes(post) -> dict:
     """The posted section as intake-shaped changes; an empty box clears an optional fact."""
     section = post.get("section")
     if section == "case":
-        return {key: post[key].strip() for key in CASE_FIELDS if key in post}
+        changes = {key: post[key].strip() for key in CASE_FIELDS if key in post}
+        if "records_complete_on" in post:
+            changes["records_complete_on"] = post["records_complete_on"].strip()
+        return changes
+    if section == "priority":
+        return {"priority": post.get("priority", "").strip()}
     if section == "worker":
         return {"injured_worker": {k: post[k].strip() for k in WORKER_FORM_KEYS if k in post}}
     if section == "party":
@@ -37,27 +78,42 @@ def _changes(post) -> dict:
         lines = [line.strip() for line in post.get("diagnoses", "").splitlines()]
         return {"diagnoses": [line for line in lines if line]}
     if section == "item":
-        try:
-            index = int(post.get("index", ""))
-        except ValueError as error:
-            raise Http404("No such item.") from error
-        item = {key: post[key].strip() for key in ITEM_FORM_KEYS if key in post}
-        item["formulary_dispute"] = post.get("formulary_dispute") == "on"
-        return {"items": {index: item}}
+        return {"items": {_index(post): _item(post)}}
+    if section == "item_add":
+        return {"items_add": [_item(post)]}
+    if section == "item_remove":
+        return {"items_remove": [_index(post)]}
     raise Http404("No such section.")
 
 
 def _context(case, *, errors=(), section: str = "") -> dict:
+    actions = allowed_actions(case)
+    parties = {party.role: party for party in case.parties.all()}
     return {
         "case": case,
-        "parties": {party.role: party for party in case.parties.all()},
-        "party_roles": PartyRole.choices,
+        # Every role, so a party left out at intake can be added; the empty ones last.
+        "party_forms": sorted(
+            (
+                (role, label, parties.get(role), role in SPECIALTY_ROLES)
+                for role, label in PartyRole.choices
+            ),
+            key=lambda row: row[2] is None,
+        ),
         "items": list(case.items.all()),
         "served_by": ServedBy.choices,
         "sent_by": SentBy.choices,
+        "item_categories": ItemCategory.choices,
+        "citation_kinds": CitationKind.choices,
+        "sexes": Sex.choices,
         "errors": list(errors),
         "error_section": section,
-        "editable": Action.EDIT_FACTS in allowed_actions(case),
+        "editable": Action.EDIT_FACTS in actions,
+        "items_changeable": Action.CHANGE_ITEMS in actions,
+        "convertible": Action.CONVERT_TO_EXPEDITED in actions,
+        # An expedited application typed in by mistake is corrected before its notice only.
+        "standard_correctable": case.priority == Priority.EXPEDITED
+        and not case.expedited_on
+        and not case.date_assigned,
     }
 
 

@@ -193,6 +193,16 @@ def case_eligibility_record(
     return case
 
 
+def records_complete_date_check(case: Case, on: dt.date) -> None:
+    """The day records were complete has happened, and came after the notice of assignment that
+    asked for them (8 CCR 9792.10.5(a)); the determination clock runs from it (Lab. Code
+    4610.6(d)). Marking records complete and correcting that day both ask this."""
+    if on > timezone.localdate():
+        raise ValidationError("Records cannot be marked complete on a future date.")
+    if case.date_assigned and on < case.date_assigned:
+        raise ValidationError("Records cannot be complete before the notice of assignment.")
+
+
 @transaction.atomic
 def case_records_complete(
     *, case: Case, actor, on: dt.date | None = None, proceed_without: bool = False
@@ -204,10 +214,7 @@ def case_records_complete(
     case_transition_check(case=case, to_status=CaseStatus.RECORDS_COMPLETE)
     on = on or timezone.localdate()
     today = timezone.localdate()
-    if on > today:
-        raise ValidationError("Records cannot be marked complete on a future date.")
-    if case.date_assigned and on < case.date_assigned:
-        raise ValidationError("Records cannot be complete before the notice of assignment.")
+    records_complete_date_check(case, on)
     medical = records_in_file(case).exclude(kind__in=NOT_MEDICAL_RECORDS)
     due = case.clock.records_due_on
     if proceed_without and Action.PROCEED_WITHOUT_RECORDS not in allowed_actions(case, today=today):

@@ -1,8 +1,12 @@
-"""Correcting a case's facts before the letter is issued (issue 10): parties, dates, items and
-diagnoses. A corrected fact obeys the same rules as intake: the case is put back into the intake
-shape of SPEC section 7 with the change applied and checked by intake's one checker
-(`intake_validate`), so an edit is refused with intake's own message. Each edit writes one event
-with the old and new value of every field it changed, and says which deadline moved."""
+"""Correcting a case's facts before the letter is issued (issue 10): parties, dates (with the day
+records were complete), items (edited, added, removed) and diagnoses. A corrected fact obeys the
+same rules as intake: the case is put back into the intake shape of SPEC section 7 with the
+change applied and checked by intake's one checker (`intake_validate`), so an edit is refused
+with intake's own message. Each edit writes one event with the old and new value of every field
+it changed, and says which deadline moved. The priority is not a plain fact: a standard review
+becomes expedited only through the conversion on the physician's certification (8 CCR
+9792.10.4(c), `case_expedite`), and an expedited review is made standard only to correct intake
+before the notice of assignment went out."""
 
 from __future__ import annotations
 
@@ -13,9 +17,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from cases.intake.validation import PARTY_KEYS, intake_validate
+from cases.eligibility.services import records_complete_date_check
+from cases.intake.validation import intake_validate
+from cases.intake.validation.keys import PARTY_KEYS
 from cases.lifecycle import events
-from cases.lifecycle.models import Case, DisputedItem, Party, PartyRole
+from cases.lifecycle.models import Case, DisputedItem, ItemCategory, Party, PartyRole, Priority
 from cases.lifecycle.services import case_due_on_refresh, case_lock
 from cases.lifecycle.status_table import Action, allowed_actions
 
@@ -30,6 +36,7 @@ CASE_FIELDS = {
     "ur_decision_served_by": "ur_decision_served_by",
     "date_of_injury": "date_of_injury",
     "claim_number": "claim_number",
+    "adj_number": "adj_number",
     "filed_by": "filed_by",
     "application_signed": "application_signed",
     "ur_decision_basis": "ur_decision_basis",
@@ -51,6 +58,7 @@ ITEM_FIELDS = (
     "category",
     "original_request",
     "authorized_portion",
+    "authorization_kind",
     "formulary_dispute",
 )
 # The deadlines the case's clock computes from these facts, as the case page names them.
@@ -60,6 +68,9 @@ DEADLINE_LABELS = {
     "records_due_on": "Records due",
     "determination_due_on": "Determination due",
 }
+
+
+_UNCHANGED = object()
 
 
 @dataclass(frozen=True)
@@ -116,15 +127,20 @@ def _without_empty(value):
     return value
 
 
-def _merged(shape: dict, changes: dict) -> dict:
+def _merged(shape: dict, changes: dict, *, adding: list, removing: list) -> dict:
+    """The case's intake shape with the changes applied: items edited in place, the removed
+    ones left out and the added ones last."""
     merged = dict(shape)
+    items = [dict(item) for item in merged.get("items", [])]
+    for index, item_changes in changes.get("items", {}).items():
+        items[index].update(item_changes)
+    merged["items"] = [item for index, item in enumerate(items) if index not in removing] + [
+        dict(item) for item in adding
+    ]
     for key, value in changes.items():
         if key == "items":
-            items = [dict(item) for item in merged.get("items", [])]
-            for index, item_changes in value.items():
-                items[index].update(item_changes)
-            merged["items"] = items
-        elif isinstance(value, dict):
+            continue
+        if isinstance(value, dict):
             merged[key] = {**merged.get(key, {}), **value}
         else:
             merged[key] = value
@@ -138,6 +154,72 @@ def _deadlines(case: Case) -> dict[str, str | None]:
     return {key: due.get(key) for key in DEADLINE_LABELS}
 
 
+def _item_text(item: dict) -> str:
+    """An added or removed item as the history names it."""
+    category = item.get("category")
+    label = ItemCategory(category).label if category in ItemCategory.values else category
+    return f"{item.get('description') or ''} ({label})" if label else item.get("description")
+
+
+def _priority_check(case: Case, new: str | None) -> None:
+    if new in (None, "") or new == case.priority:
+        return
+    if new == Priority.EXPEDITED:
+        # 8 CCR 9792.10.4(c): the conversion rests on the treating physician's certification.
+        raise ValidationError(
+            "A standard review becomes expedited only on the treating physician's written "
+            "certification (8 CCR 9792.10.4(c)): use “Convert to expedited” on the case page "
+            "with the date the certification came; the expedited clocks run from that date."
+        )
+    if new != Priority.STANDARD:
+        return  # intake's checker names the unknown priority
+    if case.expedited_on:
+        raise ValidationError(
+            "This review was converted to expedited on the physician's certification (8 CCR "
+            "9792.10.4(c)); no rule turns an expedited review back into a regular one."
+        )
+    if case.date_assigned:
+        raise ValidationError(
+            "The notice of assignment went out for an expedited review; no rule turns an "
+            "expedited review back into a regular one (8 CCR 9792.10.4(c) converts only the "
+            "other way). Only an application typed in as expedited by mistake is corrected, "
+            "before its notice."
+        )
+
+
+def _records_complete_on(case: Case, value) -> dt.date:
+    """The corrected day records were complete (the determination clock's start)."""
+    if case.records_complete_on is None:
+        raise ValidationError(
+            "Records are not marked complete yet: mark them complete on the case page."
+        )
+    if value in (None, ""):
+        raise ValidationError("Records were marked complete: give the day they were.")
+    try:
+        on = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+    except ValueError as error:
+        raise ValidationError(f"{value!r} is not a date (YYYY-MM-DD).") from error
+    records_complete_date_check(case, on)
+    return on
+
+
+def _item_list_check(case: Case, *, count: int, adding: list, removing: list) -> None:
+    if Action.CHANGE_ITEMS not in allowed_actions(case):
+        raise ValidationError(
+            "Disputed items are added or removed before a reviewer is assigned, in the first "
+            "review only: the reviewer is matched to the items and decides each one. Correct "
+            "an item's words instead."
+        )
+    if any(not isinstance(index, int) or not 0 <= index < count for index in removing):
+        raise ValidationError("No such disputed item.")
+    if count - len(removing) + len(adding) < 1:
+        # 8 CCR 9792.10.6(a): a review whose every item is authorized ends by termination.
+        raise ValidationError(
+            "A case keeps at least one disputed item. If the claims administrator authorized "
+            "every item, terminate the review instead (8 CCR 9792.10.6(a))."
+        )
+
+
 def _record(changes: list, field: str, old, new) -> None:
     old, new = _json(old), _json(new)
     if (old or None) != (new or None):
@@ -149,26 +231,40 @@ def case_facts_edit(
     *, case: Case, actor, changes: dict[str, Any], today: dt.date | None = None
 ) -> FactsEdited:
     """Apply `changes` (intake-shaped: case keys, `injured_worker`, a party role, `diagnoses`,
-    or `items` as {index: {field: value}}) if the whole case still passes intake's rules.
-    Before issue only: an issued letter is corrected by an amended version."""
+    `items` as {index: {field: value}}, `items_add` as a list of intake items, `items_remove`
+    as a list of indexes; and `records_complete_on`) if the whole case still passes intake's
+    rules. Before issue only: an issued letter is corrected by an amended version."""
     case = case_lock(case)
     if Action.EDIT_FACTS not in allowed_actions(case):
         raise ValidationError(
             "The facts of a closed case cannot be edited: once the letter is issued, only an "
-            "amended letter corrects it."
+            "amended letter corrects it (“Issue a corrected version” on the case page: a new "
+            "version marked Amended, served again to every party)."
         )
+    changes = dict(changes)
+    adding = list(changes.pop("items_add", None) or [])
+    removing = sorted(set(changes.pop("items_remove", None) or []))
+    records_complete = changes.pop("records_complete_on", _UNCHANGED)
+    _priority_check(case, changes.get("priority"))
     if "date_assigned" in changes and case.date_assigned and not changes["date_assigned"]:
         raise ValidationError("The notice of assignment was sent: give its date.")
     if "date_assigned" in changes and case.date_assigned is None:
         raise ValidationError(
             "The notice of assignment has not been sent: record eligibility and send it."
         )
+    count = case.items.count()
     if "items" in changes and any(
-        not isinstance(index, int) or not 0 <= index < case.items.count()
+        not isinstance(index, int) or not 0 <= index < count or index in removing
         for index in changes["items"]
     ):
         raise ValidationError("No such disputed item.")
-    cleaned, errors = intake_validate(_merged(case_intake_shape(case), changes), today=today)
+    if adding or removing:
+        _item_list_check(case, count=count, adding=adding, removing=removing)
+    if records_complete is not _UNCHANGED:
+        records_complete = _records_complete_on(case, records_complete)
+    shape = case_intake_shape(case)
+    merged = _merged(shape, changes, adding=adding, removing=removing)
+    cleaned, errors = intake_validate(merged, today=today)
     if errors:
         raise ValidationError([f"{error.path}: {error.message}" for error in errors])
     data = cleaned[0]
@@ -187,9 +283,9 @@ def case_facts_edit(
         setattr(case, field, new)
     _record(changed, "diagnoses", "; ".join(case.diagnoses or []), "; ".join(data["diagnoses"]))
     case.diagnoses = list(data["diagnoses"])
-    case.full_clean(exclude=["due_on"])
-    case_due_on_refresh(case)
-    case.save()
+    if records_complete is not _UNCHANGED:
+        _record(changed, "records_complete_on", case.records_complete_on, records_complete)
+        case.records_complete_on = records_complete
 
     for role in PartyRole.values:
         new = data.get(role)
@@ -198,29 +294,18 @@ def case_facts_edit(
             continue
         party = party or Party(case=case, role=role)
         for key in PARTY_FIELDS:
-            value = (new.get(key) or "") if key != "identifier" else (new.get("identifier") or "")
+            value = new.get(key) or ""
             _record(changed, f"{role}.{key}", getattr(party, key), value)
             setattr(party, key, value)
         party.full_clean()
         party.save()
 
-    for index, (item, new) in enumerate(zip(case.items.all(), data["items"], strict=True)):
-        for key in ITEM_FIELDS:
-            value = new.get(key)
-            value = bool(value) if key == "formulary_dispute" else (value or "")
-            _record(changed, f"items[{index}].{key}", getattr(item, key), value)
-            setattr(item, key, value)
-        citation = new["ur_citation"]
-        _record(
-            changed, f"items[{index}].ur_citation.kind", item.ur_citation_kind, citation["kind"]
-        )
-        _record(
-            changed, f"items[{index}].ur_citation.text", item.ur_citation_text, citation["text"]
-        )
-        item.ur_citation_kind, item.ur_citation_text = citation["kind"], citation["text"] or ""
-        item.full_clean()
-        DisputedItem.save(item)
+    _items_apply(case, data["items"], shape=shape, removing=removing, changed=changed)
 
+    # The clock reads the items too: the deadlines are compared once every change is in.
+    case.full_clean(exclude=["due_on"])
+    case_due_on_refresh(case)
+    case.save()
     after = _deadlines(case)
     moved = [
         {"deadline": label, "from": before[key], "to": after[key]}
@@ -230,3 +315,47 @@ def case_facts_edit(
     if changed:
         events.case_facts_edited(case=case, actor=actor, changes=changed, moved=moved)
     return FactsEdited(changes=changed, moved=moved)
+
+
+def _item_values(item: DisputedItem, new: dict) -> None:
+    for key in ITEM_FIELDS:
+        value = new.get(key)
+        setattr(item, key, bool(value) if key == "formulary_dispute" else (value or ""))
+    item.ur_citation_kind = new["ur_citation"]["kind"]
+    item.ur_citation_text = new["ur_citation"]["text"] or ""
+
+
+def _items_apply(case: Case, cleaned: list, *, shape: dict, removing: list, changed: list):
+    """The items as `cleaned` holds them: the kept ones in order (edited), then the added ones;
+    the removed ones deleted and the positions closed up."""
+    items = list(case.items.all())
+    for index in removing:
+        _record(changed, f"items[{index}]", _item_text(shape["items"][index]), None)
+        items[index].delete()
+    kept = [(index, item) for index, item in enumerate(items) if index not in removing]
+    for position, ((index, item), new) in enumerate(
+        zip(kept, cleaned[: len(kept)], strict=True), start=1
+    ):
+        for key in ITEM_FIELDS:
+            old = getattr(item, key)
+            value = new.get(key)
+            value = bool(value) if key == "formulary_dispute" else (value or "")
+            _record(changed, f"items[{index}].{key}", old, value)
+        citation = new["ur_citation"]
+        _record(
+            changed, f"items[{index}].ur_citation.kind", item.ur_citation_kind, citation["kind"]
+        )
+        _record(
+            changed, f"items[{index}].ur_citation.text", item.ur_citation_text, citation["text"]
+        )
+        _item_values(item, new)
+        # Ascending, so the position below is already free (item_position_unique).
+        item.position = position
+        item.full_clean()
+        item.save()
+    for position, new in enumerate(cleaned[len(kept) :], start=len(kept) + 1):
+        item = DisputedItem(case=case, position=position)
+        _item_values(item, new)
+        item.full_clean()
+        item.save()
+        _record(changed, f"items[{position - 1}]", None, _item_text(new))

@@ -13,7 +13,8 @@ from django.urls import reverse
 from cases.forms import date_field
 from cases.intake.models import IntakeDraftFile
 from cases.intake.services import DRAFT_MAX_RECORD_ROWS
-from cases.intake.validation import WORKER_MAX_AGE, WORKER_MIN_AGE, intake_validate
+from cases.intake.validation import intake_validate
+from cases.intake.validation.keys import WORKER_MAX_AGE, WORKER_MIN_AGE
 from cases.jsoncheck import JsonError
 from cases.lifecycle.models import (
     Answer,

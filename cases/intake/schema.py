@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from cases.intake.validation import (
+from cases.intake.validation.keys import (
     ADJ_NUMBER_RE,
     CASE_KEYS,
     CASE_REQUIRED,

@@ -18,8 +18,8 @@ from cases.intake.models import IntakeDraft, IntakeDraftFile
 from cases.intake.validation import (
     ImportResult,
     IntakeInvalid,
-    _existing_checks,
-    _validate,
+    existing_checks,
+    payload_validate,
     record_upload,
     validation_error_paths,
 )
@@ -207,11 +207,11 @@ def cases_import(
     not touched: its result says `created=False` with its current number and status. Raises
     IntakeInvalid, having written nothing, if anything is wrong. `actor` None means the
     system itself (import_cases); otherwise it limits what the actor may see and bring."""
-    entries, errors = _validate(payload, base_dir=base_dir, today=None)
+    entries, errors = payload_validate(payload, base_dir=base_dir, today=None)
     # Two passes at most: a concurrent request may create one of these applications between
     # our check and our insert; the second pass then reports it as existing.
     for attempt in (1, 2):
-        existing, db_errors = _existing_checks(entries, actor=actor)
+        existing, db_errors = existing_checks(entries, actor=actor)
         if errors or db_errors:
             raise IntakeInvalid(errors + db_errors)
         try:

@@ -396,6 +396,38 @@ class DisputedItem(models.Model):
     def was_substituted(self) -> bool:
         return self.was_modified and self.authorization_kind == AuthorizationKind.SUBSTITUTE
 
+    @property
+    def authorization_note(self) -> str:
+        """What UR modified, in the words of the letter's item line (SPEC section 6): a portion
+        authorized leaves the rest IMR eligible; a substitute authorized leaves the original
+        request IMR eligible. Empty for a request UR did not modify."""
+        if not self.was_modified:
+            return ""
+        original = self.original_request.strip().rstrip(".")
+        authorized = self.authorized_portion.strip().rstrip(".")
+        if self.was_substituted:
+            return (
+                f"{original} was the original request. The Claims Administrator authorized "
+                f"{authorized}, leaving the original request IMR eligible."
+            )
+        return (
+            f"{original} was the original request. {authorized} was authorized by the Claims "
+            "Administrator."
+        )
+
+    @property
+    def decided_part(self) -> str:
+        """What the reviewer decides: the original request (a substitute was authorized), the
+        remaining portion (a portion was), or the request itself."""
+        if self.was_substituted:
+            return f"the original request, {self.original_request.strip().rstrip('.')}"
+        if self.was_modified:
+            return (
+                f"the remaining IMR eligible portion of the original request, "
+                f"{self.description.strip()}"
+            )
+        return self.description.strip()
+
 
 class EventType(models.TextChoices):
     CASE_RECEIVED = "case_received", "Application received"

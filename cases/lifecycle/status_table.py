@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 
 from cases.lifecycle.models import CLOSED_STATUSES, OPEN_STATUSES, Case, CaseStatus, Priority
-from cases.lifecycle.statuses import CONVERTIBLE_STATUSES
+from cases.lifecycle.statuses import CONVERTIBLE_STATUSES, ITEM_LIST_STATUSES
 
 S = CaseStatus
 
@@ -61,6 +61,7 @@ class Action(models.TextChoices):
     IMPORT_LEGACY_DETERMINATION = "import_legacy_determination", "Import a legacy determination"
     ADD_RECORD = "add_record", "Add a record"
     EDIT_FACTS = "edit_facts", "Correct the case facts"
+    CHANGE_ITEMS = "change_items", "Add or remove a disputed item"
     WITHDRAW_RECORD = "withdraw_record", "Withdraw a record filed by mistake"
     MARK_RECORDS_COMPLETE = "mark_records_complete", "Mark records complete"
     PROCEED_WITHOUT_RECORDS = "proceed_without_records", "Proceed without complete records"
@@ -139,6 +140,11 @@ for _status in OPEN_STATUSES:
 for _status in CONVERTIBLE_STATUSES:
     STATUS_ACTIONS[_status] = STATUS_ACTIONS[_status] | {A.CONVERT_TO_EXPEDITED}
 
+# Items are added or removed until a reviewer is assigned, in the first round only (a remand
+# reviews the items the issued letter decided).
+for _status in ITEM_LIST_STATUSES:
+    STATUS_ACTIONS[_status] = STATUS_ACTIONS[_status] | {A.CHANGE_ITEMS}
+
 
 def records_overdue_now(case: Case, *, today: dt.date | None = None) -> bool:
     """The records due date has passed (8 CCR 9792.10.5): the review may go on without them."""
@@ -157,7 +163,8 @@ def information_overdue_now(case: Case, *, today: dt.date | None = None) -> bool
 def allowed_actions(case: Case, *, today: dt.date | None = None) -> frozenset[Action]:
     """The actions the case's status allows now. Proceeding without complete records also
     needs the records to be overdue; the ineligible finding for want of requested information
-    needs the request to be overdue; only a standard review converts to expedited."""
+    needs the request to be overdue; only a standard review converts to expedited; items are
+    added or removed in the first round only."""
     actions = STATUS_ACTIONS.get(case.status, frozenset())
     if A.PROCEED_WITHOUT_RECORDS in actions and not records_overdue_now(case, today=today):
         actions = actions - {A.PROCEED_WITHOUT_RECORDS}
@@ -165,6 +172,8 @@ def allowed_actions(case: Case, *, today: dt.date | None = None) -> frozenset[Ac
         actions = actions - {A.INELIGIBLE_NO_INFORMATION}
     if A.CONVERT_TO_EXPEDITED in actions and case.priority != Priority.STANDARD:
         actions = actions - {A.CONVERT_TO_EXPEDITED}
+    if A.CHANGE_ITEMS in actions and case.round > 1:
+        actions = actions - {A.CHANGE_ITEMS}
     return actions
 
 

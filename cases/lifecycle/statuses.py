@@ -55,6 +55,20 @@ CONVERTIBLE_STATUSES = frozenset(
 )
 
 
+# The disputed items are added to or removed from the case until a reviewer is assigned: the
+# reviewer is matched to the items and decides each one (the draft holds a decision per item).
+ITEM_LIST_STATUSES = frozenset(
+    {
+        CaseStatus.RECEIVED,
+        CaseStatus.DEFERRED,
+        CaseStatus.INFORMATION_REQUESTED,
+        CaseStatus.ELIGIBLE,
+        CaseStatus.AWAITING_RECORDS,
+        CaseStatus.RECORDS_COMPLETE,
+    }
+)
+
+
 # 8 CCR 9792.10.5(a): the records clock runs from the notice of assignment until the records
 # are complete; Lab. Code 4610.6(d): the determination clock runs from complete records until
 # the determination is issued (a remand starts it again).

@@ -49,23 +49,12 @@ def letter_date(value: dt.date | None) -> str:
 def item_line(item, outcome_label: str) -> str:
     """The disputed item's line, in the published letters' forms (SPEC section 6): a request
     UR modified names what was asked and what the claims administrator authorized, a portion
-    (the remaining portion is decided) or a substitute (the original request is decided)."""
-    if item.was_substituted:
-        original = item.original_request.strip().rstrip(".")
-        substitute = item.authorized_portion.strip().rstrip(".")
-        return (
-            f"{original} was the original request. The Claims Administrator authorized "
-            f"{substitute}, leaving the original request IMR eligible. The original request, "
-            f"{original} is: {outcome_label}"
-        )
+    (the remaining portion is decided) or a substitute (the original request is decided). The
+    workspace and quality review describe the item with the same words
+    (`DisputedItem.authorization_note`, `decided_part`)."""
     if item.was_modified:
-        original = item.original_request.strip().rstrip(".")
-        authorized = item.authorized_portion.strip().rstrip(".")
-        return (
-            f"{original} was the original request. {authorized} was authorized by the Claims "
-            "Administrator. The remaining IMR eligible portion of the original request, "
-            f"{item.description.strip()} is: {outcome_label}"
-        )
+        part = item.decided_part
+        return f"{item.authorization_note} {part[0].upper()}{part[1:]} is: {outcome_label}"
     return f"{item.description.strip()}: {outcome_label}"
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -381,83 +382,106 @@ class OrganizationForm(forms.ModelForm):
         }
 
 
+@dataclass(frozen=True)
+class Paragraph:
+    """One of the organization's versioned paragraphs as the settings page edits and lists it."""
+
+    name: str  # the LetterText field
+    label: str
+    rows: int
+    help_text: str = ""
+
+
+# Every paragraph of LetterText, in the order the settings page shows them: the form's fields and
+# each version's listing are made from this table (a paragraph added to LETTER_TEXT_FIELDS
+# without a row here fails at start-up, so none is left out of the page).
+LETTER_PARAGRAPHS = (
+    Paragraph(
+        "how_made",
+        "How the IMR Final Determination was made",
+        8,
+        "{org} is replaced by the organization's name.",
+    ),
+    Paragraph("summary_lead_in", "Clinical case summary lead-in", 2),
+    Paragraph("issues_lead_in", "Issues, decisions and rationales lead-in", 2),
+    Paragraph("item_overturned_plain", "What an overturned item means (Lab. Code 4610.6(d))", 2),
+    Paragraph("item_upheld_plain", "What an upheld item means (Lab. Code 4610.6(d))", 2),
+    Paragraph(
+        "documents_not_listed",
+        "Documents reviewed, when the case file lists none (a case carried over)",
+        2,
+    ),
+    Paragraph(
+        "records_incomplete",
+        "Documents reviewed, when the review went on without complete records",
+        3,
+    ),
+    Paragraph("binding_notice", "Binding determination notice", 3),
+    Paragraph(
+        "appeal_notice",
+        "Appeal rights notice: where and how to file (Lab. Code 4610.6(h); 8 CCR 10575)",
+        4,
+        "The letter adds the appeal's last day, counted by the method of service.",
+    ),
+    Paragraph(
+        "appeal_grounds",
+        "The five grounds for an appeal (Lab. Code 4610.6(h))",
+        8,
+        "One ground per line; line breaks print as written.",
+    ),
+    Paragraph("appeal_remedy", "The remedy on appeal (Lab. Code 4610.6(i))", 3),
+    Paragraph(
+        "overturned_notice",
+        "Overturned items notice (printed when an item is overturned; 8 CCR 9792.10.7)",
+        4,
+        "The letter adds the due dates, counted from receipt.",
+    ),
+    Paragraph(
+        "overturned_exception",
+        "Exception: liability disputed on other grounds (8 CCR 9792.10.7(a))",
+        2,
+    ),
+    Paragraph("overturned_penalty", "Penalty (8 CCR 9792.10.7(b), 9792.12)", 2),
+    Paragraph(
+        "assignment_notice",
+        "Notice of assignment: opening paragraph (8 CCR 9792.10.4(b))",
+        4,
+        "{org} is replaced by the organization's name.",
+    ),
+    Paragraph(
+        "records_request",
+        "Notice of assignment: request for information (8 CCR 9792.10.5(a))",
+        4,
+        "Printed above the list of records the claims administrator must send and their due date.",
+    ),
+    Paragraph(
+        "ineligibility_notice",
+        "Notice of ineligibility: opening paragraph (8 CCR 9792.10.3(c))",
+        4,
+        "Printed above the finding's reasons, each with its citation, and its note.",
+    ),
+    Paragraph("ineligibility_next", "Notice of ineligibility: what happens next", 4),
+)
+if {paragraph.name for paragraph in LETTER_PARAGRAPHS} != set(LETTER_TEXT_FIELDS):
+    raise ImproperlyConfigured("LETTER_PARAGRAPHS must name every field of LETTER_TEXT_FIELDS.")
+
+
 class LetterTextForm(forms.Form):
-    how_made = forms.CharField(
-        label="How the IMR Final Determination was made",
-        widget=forms.Textarea(attrs={"rows": 8}),
-        help_text="{org} is replaced by the organization's name.",
-    )
-    summary_lead_in = forms.CharField(
-        label="Clinical case summary lead-in", widget=forms.Textarea(attrs={"rows": 2})
-    )
-    issues_lead_in = forms.CharField(
-        label="Issues, decisions and rationales lead-in", widget=forms.Textarea(attrs={"rows": 2})
-    )
-    item_overturned_plain = forms.CharField(
-        label="What an overturned item means (Lab. Code 4610.6(d))",
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    item_upheld_plain = forms.CharField(
-        label="What an upheld item means (Lab. Code 4610.6(d))",
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    documents_not_listed = forms.CharField(
-        label="Documents reviewed, when the case file lists none (a case carried over)",
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    records_incomplete = forms.CharField(
-        label="Documents reviewed, when the review went on without complete records",
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    binding_notice = forms.CharField(
-        label="Binding determination notice", widget=forms.Textarea(attrs={"rows": 3})
-    )
-    appeal_notice = forms.CharField(
-        label="Appeal rights notice: where and how to file (Lab. Code 4610.6(h); 8 CCR 10575)",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="The letter adds the appeal's last day, counted by the method of service.",
-    )
-    appeal_grounds = forms.CharField(
-        label="The five grounds for an appeal (Lab. Code 4610.6(h))",
-        widget=forms.Textarea(attrs={"rows": 8}),
-        help_text="One ground per line; line breaks print as written.",
-    )
-    appeal_remedy = forms.CharField(
-        label="The remedy on appeal (Lab. Code 4610.6(i))",
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    overturned_notice = forms.CharField(
-        label="Overturned items notice (printed when an item is overturned; 8 CCR 9792.10.7)",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="The letter adds the due dates, counted from receipt.",
-    )
-    overturned_exception = forms.CharField(
-        label="Exception: liability disputed on other grounds (8 CCR 9792.10.7(a))",
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    overturned_penalty = forms.CharField(
-        label="Penalty (8 CCR 9792.10.7(b), 9792.12)", widget=forms.Textarea(attrs={"rows": 2})
-    )
-    assignment_notice = forms.CharField(
-        label="Notice of assignment: opening paragraph (8 CCR 9792.10.4(b))",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="{org} is replaced by the organization's name.",
-    )
-    records_request = forms.CharField(
-        label="Notice of assignment: request for information (8 CCR 9792.10.5(a))",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Printed above the list of records the claims administrator must send and "
-        "their due date.",
-    )
-    ineligibility_notice = forms.CharField(
-        label="Notice of ineligibility: opening paragraph (8 CCR 9792.10.3(c))",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Printed above the finding's reasons, each with its citation, and its note.",
-    )
-    ineligibility_next = forms.CharField(
-        label="Notice of ineligibility: what happens next",
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
+    """One text box per row of LETTER_PARAGRAPHS."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for paragraph in LETTER_PARAGRAPHS:
+            self.fields[paragraph.name] = forms.CharField(
+                label=paragraph.label,
+                widget=forms.Textarea(attrs={"rows": paragraph.rows}),
+                help_text=paragraph.help_text,
+            )
+
+
+def letter_text_listing(version: LetterText) -> list[tuple[str, str]]:
+    """A saved version's paragraphs as (label, text), in the page's order."""
+    return [(paragraph.label, getattr(version, paragraph.name)) for paragraph in LETTER_PARAGRAPHS]
 
 
 @access_required(Ability.EDIT_ORGANIZATION)
@@ -498,7 +522,10 @@ def organization_settings(request):
                         )
                     return redirect(reverse("letters:organization_settings") + "#paragraphs")
         status = 422
-    versions = LetterText.objects.select_related("created_by").order_by("-version")
+    versions = [
+        (version, letter_text_listing(version))
+        for version in LetterText.objects.select_related("created_by").order_by("-version")
+    ]
     return TemplateResponse(
         request,
         "letters/organization_settings.html",

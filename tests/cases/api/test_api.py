@@ -14,7 +14,8 @@ from cases.api.views import exception_handler
 from cases.intake import schema as intake_schema
 from cases.intake.schema import intake_case_json_schema
 from cases.intake.services import cases_import
-from cases.intake.validation import (
+from cases.intake.validation import intake_validate
+from cases.intake.validation.keys import (
     CASE_KEYS,
     CASE_REQUIRED,
     CITATION_KEYS,
@@ -27,7 +28,6 @@ from cases.intake.validation import (
     REVIEWER_KEYS,
     WORKER_KEYS,
     WORKER_REQUIRED,
-    intake_validate,
 )
 from cases.lifecycle.models import Case, CaseStatus, ItemCategory
 from cases.records.models import MedicalRecord

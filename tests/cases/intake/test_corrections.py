@@ -1,6 +1,8 @@
 """Correcting case facts before issue (issue 10): the same rules as intake, an event with the
 old and new values, and the deadlines a correction moves."""
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -110,3 +112,233 @@ def test_the_facts_page_edits_by_plain_post_and_htmx(admin_client, noticed):
     assert noticed.claim_number == "05-654321"
     case_page = admin_client.get(done["Location"]).content.decode()
     assert "Records due moved from" in case_page
+
+
+# --- Items added and removed, the records-complete date, the priority -------------------------
+
+DRUG = {
+    "description": "Tramadol ER 100 mg #30",
+    "category": "pharmaceuticals",
+    "formulary_dispute": True,
+    "ur_citation": {"kind": "mtus", "text": "MTUS Chronic Pain Medical Treatment Guidelines"},
+}
+
+
+@pytest.fixture
+def records_complete(noticed):
+    """The noticed case with its records complete on 11/21/2016: the determination clock runs."""
+    noticed.records_complete_on = dt.date(2016, 11, 21)
+    noticed.status = CaseStatus.RECORDS_COMPLETE
+    noticed.save()
+    return Case.objects.get(pk=noticed.pk)
+
+
+def test_an_item_is_added_through_intakes_rules_with_an_event(noticed, case_admin):
+    with pytest.raises(ValidationError) as refused:
+        case_facts_edit(
+            case=noticed, actor=case_admin, changes={"items_add": [{**DRUG, "category": "dme"}]}
+        )
+    assert refused.value.messages == [
+        "$.items[1].formulary_dispute: only a pharmaceuticals item can be a drug-formulary dispute"
+    ]
+    assert noticed.items.count() == 1
+
+    result = case_facts_edit(case=noticed, actor=case_admin, changes={"items_add": [DRUG]})
+
+    added = noticed.items.get(position=2)
+    assert added.description == "Tramadol ER 100 mg #30" and added.formulary_dispute
+    assert added.ur_citation_kind == "mtus"
+    assert result.changes == [
+        {"field": "items[1]", "old": None, "new": "Tramadol ER 100 mg #30 (Pharmaceuticals)"}
+    ]
+    event = CaseEvent.objects.get(case=noticed, type=EventType.FACTS_EDITED)
+    assert event.details["changes"] == result.changes
+    (lines,) = [lines for e, lines, _ in case_history(noticed) if e.type == EventType.FACTS_EDITED]
+    assert "items[1]: (none) → Tramadol ER 100 mg #30 (Pharmaceuticals)" in lines
+
+
+def test_adding_and_removing_an_item_says_which_deadline_it_moved(records_complete, case_admin):
+    standard_due = records_complete.clock.determination_due_on
+
+    added = case_facts_edit(case=records_complete, actor=case_admin, changes={"items_add": [DRUG]})
+
+    case = Case.objects.get(pk=records_complete.pk)
+    # Lab. Code 4610.6(d)(1)(A): a drug-formulary dispute is decided within 5 working days,
+    # and the case is due on its earliest item.
+    formulary_due = case.clock.determination_due_on
+    assert formulary_due < standard_due and case.due_on == formulary_due
+    assert added.moved == [
+        {
+            "deadline": "Determination due",
+            "from": standard_due.isoformat(),
+            "to": formulary_due.isoformat(),
+        }
+    ]
+    assert f"Determination due moved from {standard_due:%m/%d/%Y}" in added.message
+
+    removed = case_facts_edit(case=case, actor=case_admin, changes={"items_remove": [1]})
+
+    case = Case.objects.get(pk=case.pk)
+    assert [item.description for item in case.items.all()] == [
+        "MRI of the right shoulder without contrast"
+    ]
+    assert case.clock.determination_due_on == standard_due == case.due_on
+    assert removed.changes == [
+        {"field": "items[1]", "old": "Tramadol ER 100 mg #30 (Pharmaceuticals)", "new": None}
+    ]
+    assert removed.moved[0]["to"] == standard_due.isoformat()
+
+
+def test_removing_the_first_item_closes_up_the_positions(noticed, case_admin):
+    case_facts_edit(case=noticed, actor=case_admin, changes={"items_add": [DRUG]})
+    case_facts_edit(case=noticed, actor=case_admin, changes={"items_remove": [0]})
+    (item,) = noticed.items.all()
+    assert (item.position, item.description) == (1, "Tramadol ER 100 mg #30")
+
+
+def test_a_case_keeps_at_least_one_item(noticed, case_admin):
+    with pytest.raises(ValidationError, match="keeps at least one disputed item"):
+        case_facts_edit(case=noticed, actor=case_admin, changes={"items_remove": [0]})
+    assert noticed.items.count() == 1
+
+
+def test_items_are_not_added_once_a_reviewer_is_assigned_or_in_a_later_round(noticed, case_admin):
+    noticed.status = CaseStatus.REVIEWER_ASSIGNED
+    noticed.save()
+    with pytest.raises(ValidationError, match="before a reviewer is assigned"):
+        case_facts_edit(case=noticed, actor=case_admin, changes={"items_add": [DRUG]})
+    noticed.status, noticed.round = CaseStatus.RECORDS_COMPLETE, 2
+    noticed.save()
+    with pytest.raises(ValidationError, match="before a reviewer is assigned"):
+        case_facts_edit(case=noticed, actor=case_admin, changes={"items_remove": [0]})
+    # The item's words are still corrected.
+    case_facts_edit(
+        case=noticed, actor=case_admin, changes={"items": {0: {"description": "MRI, right"}}}
+    )
+    assert noticed.items.get().description == "MRI, right"
+
+
+def test_the_records_complete_date_is_corrected_and_moves_the_determination(
+    records_complete, case_admin
+):
+    due = records_complete.clock.determination_due_on
+    with pytest.raises(ValidationError, match="before the notice of assignment"):
+        case_facts_edit(
+            case=records_complete,
+            actor=case_admin,
+            changes={"records_complete_on": "2016-11-01"},
+        )
+
+    result = case_facts_edit(
+        case=records_complete, actor=case_admin, changes={"records_complete_on": "2016-11-28"}
+    )
+
+    case = Case.objects.get(pk=records_complete.pk)
+    assert case.records_complete_on == dt.date(2016, 11, 28)
+    # Lab. Code 4610.6(d): 30 days from complete records; a week later, a week later due.
+    assert case.clock.determination_due_on == due + dt.timedelta(days=7)
+    assert {"field": "records_complete_on", "old": "2016-11-21", "new": "2016-11-28"} in (
+        result.changes
+    )
+    assert result.moved[0]["deadline"] == "Determination due"
+
+
+def test_records_not_yet_complete_have_no_date_to_correct(noticed, case_admin):
+    with pytest.raises(ValidationError, match="not marked complete yet"):
+        case_facts_edit(
+            case=noticed, actor=case_admin, changes={"records_complete_on": "2016-11-28"}
+        )
+
+
+def test_standard_to_expedited_is_refused_and_points_to_the_conversion(noticed, case_admin):
+    with pytest.raises(ValidationError, match="Convert to expedited") as refused:
+        case_facts_edit(case=noticed, actor=case_admin, changes={"priority": "expedited"})
+    assert "9792.10.4(c)" in refused.value.messages[0]
+    noticed.refresh_from_db()
+    assert noticed.priority == "standard"
+
+
+def test_expedited_goes_back_to_standard_only_as_an_intake_correction_before_the_notice(
+    case_admin,
+):
+    (data,), errors = intake_validate(intake_payload(priority="expedited"))
+    assert not errors
+    typed_wrong = case_create(data=data, actor=case_admin)
+    assert typed_wrong.date_assigned is None
+
+    case_facts_edit(case=typed_wrong, actor=case_admin, changes={"priority": "standard"})
+
+    assert Case.objects.get(pk=typed_wrong.pk).priority == "standard"
+
+    (data,), _ = intake_validate(
+        intake_payload(
+            application_id="APP-2",
+            priority="expedited",
+            date_assigned="2016-11-04",
+            notice_sent_by="electronic",
+        )
+    )
+    noticed = case_create(data=data, actor=case_admin)
+    with pytest.raises(ValidationError, match="no rule turns an expedited review back"):
+        case_facts_edit(case=noticed, actor=case_admin, changes={"priority": "standard"})
+
+
+def test_a_closed_case_points_to_the_corrected_version(noticed, case_admin):
+    noticed.status = CaseStatus.ISSUED
+    noticed.save()
+    with pytest.raises(ValidationError, match="Issue a corrected version"):
+        case_facts_edit(case=noticed, actor=case_admin, changes={"items_add": [DRUG]})
+
+
+def test_the_facts_page_adds_and_removes_items_and_parties(admin_client, noticed):
+    url = reverse("casefile:case_facts_edit", args=[noticed.case_number])
+    page = admin_client.get(url).content.decode()
+    assert "Add a disputed item" in page and "(none on the application)" in page
+
+    added = admin_client.post(
+        url,
+        {
+            "section": "item_add",
+            "description": "Tramadol ER 100 mg #30",
+            "category": "pharmaceuticals",
+            "ur_citation_kind": "none",
+            "ur_citation_text": "",
+            "original_request": "Lumbar MRI with contrast",
+            "authorized_portion": "Lumbar X-rays, 3 views",
+            "authorization_kind": "substitute",
+        },
+    )
+    assert added.status_code == 302
+    item = noticed.items.get(position=2)
+    assert item.was_substituted and item.ur_citation_kind == "none"
+
+    removed = admin_client.post(url, {"section": "item_remove", "index": "0"}, **HTMX)
+    assert removed.status_code == 200 and removed["HX-Redirect"]
+    assert [i.description for i in noticed.items.all()] == ["Tramadol ER 100 mg #30"]
+    page = admin_client.get(url).content.decode()
+    assert "Remove item 1" not in page  # the last item stays
+
+    refused = admin_client.post(url, {"section": "item_remove", "index": "0"})
+    assert refused.status_code == 422
+    assert "keeps at least one disputed item" in refused.content.decode()
+
+    attorney = admin_client.post(
+        url, {"section": "party", "role": "attorney", "name": "Ruth Alvarez, Esq."}
+    )
+    assert attorney.status_code == 302
+    assert noticed.party("attorney").name == "Ruth Alvarez, Esq."
+
+
+def test_the_facts_page_refuses_a_plain_priority_edit_and_points_to_the_conversion(
+    admin_client, noticed
+):
+    url = reverse("casefile:case_facts_edit", args=[noticed.case_number])
+    page = admin_client.get(url).content.decode()
+    assert "Convert to expedited" in page and 'name="priority"' not in page
+
+    refused = admin_client.post(url, {"section": "priority", "priority": "expedited"})
+
+    assert refused.status_code == 422
+    assert "Convert to expedited" in refused.content.decode()
+    noticed.refresh_from_db()
+    assert noticed.priority == "standard"

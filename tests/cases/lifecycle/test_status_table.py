@@ -32,6 +32,7 @@ EXPECTED = {
         A.ADD_RECORD,
         A.WITHDRAW_RECORD,
         A.EDIT_FACTS,
+        A.CHANGE_ITEMS,
         A.TERMINATE,
     },
     S.DEFERRED: {
@@ -41,6 +42,7 @@ EXPECTED = {
         A.ADD_RECORD,
         A.WITHDRAW_RECORD,
         A.EDIT_FACTS,
+        A.CHANGE_ITEMS,
         A.TERMINATE,
     },
     # The ineligible finding for want of the information waits for its due date (below).
@@ -50,6 +52,7 @@ EXPECTED = {
         A.ADD_RECORD,
         A.WITHDRAW_RECORD,
         A.EDIT_FACTS,
+        A.CHANGE_ITEMS,
         A.TERMINATE,
     },
     S.ELIGIBLE: {
@@ -57,6 +60,7 @@ EXPECTED = {
         A.ADD_RECORD,
         A.WITHDRAW_RECORD,
         A.EDIT_FACTS,
+        A.CHANGE_ITEMS,
         A.TERMINATE,
     },
     S.AWAITING_RECORDS: {
@@ -67,6 +71,7 @@ EXPECTED = {
         A.ADD_RECORD,
         A.WITHDRAW_RECORD,
         A.EDIT_FACTS,
+        A.CHANGE_ITEMS,
         A.TERMINATE,
     },
     S.RECORDS_COMPLETE: {
@@ -76,6 +81,7 @@ EXPECTED = {
         A.ADD_RECORD,
         A.WITHDRAW_RECORD,
         A.EDIT_FACTS,
+        A.CHANGE_ITEMS,
         A.TERMINATE,
     },
     S.REVIEWER_ASSIGNED: {

@@ -492,3 +492,55 @@ def test_the_review_step_and_the_preview_mark_a_starter_prompt_left_in(client, m
     assert "complete the starter sentence" in step4
     preview = client.get(reverse("letters:workspace_preview", args=[case.case_number]))
     assert '<mark class="placeholder"' in preview.content.decode()
+
+
+SUBSTITUTE_NOTE = (
+    "Lumbar MRI with contrast was the original request. The Claims Administrator authorized "
+    "Lumbar X-rays, 3 views, leaving the original request IMR eligible."
+)
+
+
+def test_a_substitute_item_is_described_as_the_letter_prints_it_everywhere(
+    client, mine, quality_reviewer
+):
+    case, reviewer, determination, _ = mine
+    case.items.update(
+        original_request="Lumbar MRI with contrast",
+        authorized_portion="Lumbar X-rays, 3 views",
+        authorization_kind="substitute",
+    )
+    determination_fill(determination)
+
+    def shown(url):
+        # The letter holds compounds ("X-rays") together with a word joiner.
+        return " ".join(client.get(url).content.decode().replace("\u2060", "").split())
+
+    step3 = shown(reverse("determination:workspace_step", args=[case.case_number, 3]))
+    step6 = shown(reverse("determination:workspace_step", args=[case.case_number, 6]))
+    preview = shown(reverse("letters:workspace_preview", args=[case.case_number]))
+    for page in (step3, step6):
+        assert SUBSTITUTE_NOTE in page
+        assert "Decide the original request, Lumbar MRI with contrast." in page
+        assert "remaining portion" not in page and "Authorized:" not in page
+    assert SUBSTITUTE_NOTE + " The original request, Lumbar MRI with contrast is:" in preview
+
+    determination_submit(determination=determination, actor=reviewer, password=PASSWORD)
+    login(client, quality_reviewer)
+    quality = shown(reverse("quality:quality_review", args=[case.case_number]))
+    assert SUBSTITUTE_NOTE in quality and "remaining portion" not in quality
+
+
+def test_a_portion_item_keeps_the_remaining_portion_wording(client, mine):
+    case, _, determination, _ = mine
+    case.items.update(
+        original_request="Physical therapy 12 sessions", authorized_portion="Physical therapy 6"
+    )
+    step3 = " ".join(
+        client.get(reverse("determination:workspace_step", args=[case.case_number, 3]))
+        .content.decode()
+        .split()
+    )
+    assert (
+        "Physical therapy 12 sessions was the original request. Physical therapy 6 was "
+        "authorized by the Claims Administrator. Decide the remaining IMR eligible portion"
+    ) in step3

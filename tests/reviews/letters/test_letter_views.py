@@ -4,9 +4,11 @@ public verification page, and the organization's letter settings."""
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.html import escape
 
 from accounts.models import Role
 from reviews.letters.models import Letter, LetterStatus, LetterText
+from reviews.letters.render import letter_text_current
 from reviews.letters.services import (
     letter_correct,
     letter_fail,
@@ -350,3 +352,18 @@ def test_while_a_failed_try_waits_for_its_retry_the_panel_says_why(client):
     assert "The last try failed (SMTPConnectError: busy); it is tried again shortly." in panel
     assert "(attempt 2)" in panel
     assert "every 1s" in panel
+
+
+def test_each_version_lists_every_paragraph_it_holds(client):
+    login(client, Role.SYSTEM_ADMIN)
+    current = letter_text_current()
+    page = client.get(reverse("letters:organization_settings")).content.decode()
+    # The listing once showed ten of the paragraphs: the appeal's grounds and remedy, the
+    # plain-words lines and the overturned items' exception and penalty were left out.
+    for label in (
+        "The five grounds for an appeal (Lab. Code 4610.6(h))",
+        "Penalty (8 CCR 9792.10.7(b), 9792.12)",
+        "What an upheld item means (Lab. Code 4610.6(d))",
+    ):
+        assert page.count(label) == 2  # the form's label and the version's listing
+    assert page.count(escape(current.appeal_remedy)) == 2  # its box and its listing

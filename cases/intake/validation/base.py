@@ -1,0 +1,33 @@
+"""The intake checker's base: the generic JSON checks (cases.jsoncheck) with intake's own
+notion of a date (one that has happened), and small helpers the subject checks share."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from cases.jsoncheck import Checker, key_path
+
+
+def max_length_of(model, field: str) -> int:
+    return model._meta.get_field(field).max_length
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+class IntakeCheckerBase(Checker):
+    """Walks a payload of applications with intake's rules on top of the generic checks."""
+
+    def __init__(self, *, base_dir: Path | None, today: dt.date):
+        super().__init__()
+        self.base_dir = base_dir
+        self.today = today
+
+    def date(self, parent: dict, key: str, path: str, *, required: bool = False):
+        """A YYYY-MM-DD date that has happened: every intake date records a past event."""
+        day = super().date(parent, key, path, required=required)
+        if day is not None and day > self.today:
+            self.error(key_path(path, key), f"{day} is in the future")
+        return day
