@@ -198,6 +198,13 @@ def draft_save(request):
     """Autosave (htmx, debounced as the user types) and the plain "Save draft" button: one
     endpoint, one service. A window that saves after another merges field by field."""
     draft = _posted_draft(request)
+    if draft is None and request.htmx and request.POST.get("draft", "").isdigit():
+        # The draft this page saved to is gone: its case was just created (an autosave still
+        # on its way as the form was submitted) or it was discarded in another window. Making
+        # a new draft here would leave a stray copy of a submitted application; the page
+        # forgets the old id instead, and the next change it sends starts a new draft.
+        context = {"draft": None, "gone": True}
+        return render(request, "cases/case_new.html#draft-state", context)
     try:
         version = int(request.POST.get("version", ""))
     except ValueError:

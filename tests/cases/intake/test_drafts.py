@@ -156,6 +156,26 @@ def test_start_over_discards_the_draft(admin_client):
     assert 'value="Ruiz"' not in admin_client.get(NEW).content.decode()
 
 
+def test_an_autosave_arriving_after_its_draft_is_gone_makes_no_stray_copy(admin_client):
+    """The form was submitted (its draft became the case) while an autosave was on its way:
+    the late autosave must not bring the submitted application back as a new draft."""
+    admin_client.post(SAVE, typed(**{"worker-last_name": "Ruiz"}), **HTMX)
+    draft = IntakeDraft.objects.get()
+    admin_client.post(reverse("intake:draft_discard", args=[draft.pk]))
+
+    late = typed(**{"worker-last_name": "Ruiz"}) | {"draft": str(draft.pk), "version": "1"}
+    response = admin_client.post(SAVE, late, **HTMX)
+
+    assert response.status_code == 200
+    assert not IntakeDraft.objects.exists()
+    page = response.content.decode()
+    assert "starts a new draft" in page
+    assert 'id="draft-id" value=""' in page  # the page forgets the old draft
+    # What the user types next starts a new draft.
+    admin_client.post(SAVE, typed(**{"worker-last_name": "Ruiz"}), **HTMX)
+    assert IntakeDraft.objects.count() == 1
+
+
 def test_several_drafts_are_listed_to_continue(admin_client, case_admin):
     for name in ("Ruiz", "Delgado"):
         admin_client.post(
@@ -180,8 +200,13 @@ def test_another_users_draft_is_never_visible(admin_client, client):
     remove = reverse("intake:draft_file_remove", args=[kept.pk])
     assert admin_client.post(remove).status_code == 404
     assert admin_client.post(reverse("intake:draft_discard", args=[theirs.pk])).status_code == 404
-    # Saving "into" it starts a draft of one's own.
-    admin_client.post(SAVE, typed(draft=theirs.pk, **{"worker-last_name": "Mine"}), **HTMX)
+    # Saving "into" it writes nothing there (answered as a draft that is gone); the next
+    # change starts a draft of one's own.
+    answer = admin_client.post(
+        SAVE, typed(draft=theirs.pk, **{"worker-last_name": "Mine"}), **HTMX
+    ).content.decode()
+    assert "Secret" not in answer and 'id="draft-id" value=""' in answer
+    admin_client.post(SAVE, typed(**{"worker-last_name": "Mine"}), **HTMX)
     theirs.refresh_from_db()
     assert theirs.values == {"worker-last_name": "Secret"} and theirs.files.exists()
     assert IntakeDraft.objects.count() == 2
