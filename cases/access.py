@@ -32,6 +32,8 @@ class Ability(enum.StrEnum):
     SEARCH_GUIDELINES = "search_guidelines"  # the guideline catalog
     EDIT_ORGANIZATION = "edit_organization"  # the organization's name, address, letter text
     SUBMIT_APPLICATIONS = "submit_applications"  # the API's writes: applications and records
+    SEARCH_AUDIT_LOG = "search_audit_log"  # the audit log: search and CSV export
+    SEE_CASE_READERS = "see_case_readers"  # the case page's "Who read this case"
 
 
 _MANAGERS = frozenset({Role.CASE_ADMIN, Role.SYSTEM_ADMIN})
@@ -43,6 +45,11 @@ POLICY: dict[Ability, frozenset[str]] = {
     Ability.SEARCH_GUIDELINES: frozenset({Role.REVIEWER, Role.QUALITY_REVIEWER}),
     Ability.EDIT_ORGANIZATION: frozenset({Role.SYSTEM_ADMIN}),
     Ability.SUBMIT_APPLICATIONS: _MANAGERS | {Role.API_CLIENT},
+    # 45 CFR 164.312(b): the audit log is reviewed by the system administrator.
+    Ability.SEARCH_AUDIT_LOG: frozenset({Role.SYSTEM_ADMIN}),
+    # Who read a case names its readers, reviewers among them (Lab. Code 4610.6(f) keeps the
+    # reviewer's identity confidential): the IRO's own staff only, not reviewers or API clients.
+    Ability.SEE_CASE_READERS: _MANAGERS | {Role.QUALITY_REVIEWER},
 }
 
 # What a signed-out htmx request is told (the page shows it and offers to sign in again).
