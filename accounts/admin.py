@@ -3,9 +3,12 @@ keeps its actor (45 CFR 164.312(b); the log must say who did what, years later).
 change writes the changed fields to the audit log."""
 
 from django.contrib import admin, messages
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.shortcuts import redirect
 from django.urls import reverse
+from rest_framework.authtoken.admin import TokenAdmin
+from rest_framework.authtoken.models import TokenProxy
 
 from accounts.models import User
 from audit.admin import AuditedModelAdmin
@@ -34,3 +37,18 @@ class RoleUserAdmin(AuditedModelAdmin, UserAdmin):
         """The delete page says why there is none and leads back to the user."""
         messages.error(request, NEVER_DELETED)
         return redirect(reverse("admin:accounts_user_change", args=[object_id]))
+
+
+# Django's and DRF's own admin pages for groups and API tokens, with their changes audited too.
+admin.site.unregister(Group)
+admin.site.unregister(TokenProxy)
+
+
+@admin.register(Group)
+class AuditedGroupAdmin(AuditedModelAdmin, GroupAdmin):
+    pass
+
+
+@admin.register(TokenProxy)
+class AuditedTokenAdmin(AuditedModelAdmin, TokenAdmin):
+    pass

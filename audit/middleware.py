@@ -34,11 +34,18 @@ class AuditMiddleware:
         if match.namespace == "admin":
             details["page"] = match.url_name
         details.update(getattr(request, "_audit_notes", {}))
+        case_number = match.kwargs.get("case_number", "")
+        if not case_number:
+            answered = _case_numbers_answered(response)
+            if len(answered) == 1:
+                case_number = answered[0]
+            elif answered:
+                details["case_numbers"] = answered
         audit_record(
             request,
             action,
             kind=rule.kind,
-            case_number=match.kwargs.get("case_number") or _case_number_answered(response),
+            case_number=case_number,
             object_id=match.kwargs.get(rule.object_arg, "") if rule.object_arg else "",
             status_code=response.status_code,
             details=details,
@@ -46,9 +53,10 @@ class AuditMiddleware:
         return response
 
 
-def _case_number_answered(response) -> str:
-    """The case an API write created, from its answer (`{"case_number": ...}`)."""
+def _case_numbers_answered(response) -> list[str]:
+    """The cases an API write created, from its answer (`{"case_number": ...}` or a list)."""
     data = getattr(response, "data", None)
-    if isinstance(data, dict):
-        return str(data.get("case_number") or "")
-    return ""
+    rows = data if isinstance(data, list) else [data]
+    return [
+        str(row["case_number"]) for row in rows if isinstance(row, dict) and row.get("case_number")
+    ]

@@ -35,7 +35,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.models import Role
-from audit.models import AuditEvent
+from audit.models import AuditAction, AuditEvent, AuditKind
 from cases.clock.models import CalendarName, CalendarVersion
 from cases.clockpages.services import holiday_add
 from cases.intake.models import IntakeDraft, IntakeDraftFile
@@ -259,11 +259,15 @@ def records_add(case, size: int, *, opened_by=None) -> list:
         )
         records.append(record)
         if opened_by is not None:
-            CaseEvent.objects.create(
-                case=case,
-                type=EventType.RECORD_OPENED,
+            # Opened as the audit log records it (audit.routes: records:case_record).
+            AuditEvent.objects.create(
                 actor=opened_by,
-                details={"record_id": record.pk},
+                username=opened_by.username,
+                action=AuditAction.DOWNLOAD,
+                kind=AuditKind.RECORD,
+                case_number=case.case_number,
+                object_id=str(record.pk),
+                status_code=200,
             )
     return records
 
