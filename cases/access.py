@@ -38,6 +38,8 @@ class Ability(enum.StrEnum):
     SUBMIT_APPLICATIONS = "submit_applications"  # the API's writes: applications and records
     KNOW_REVIEWERS = "know_reviewers"  # every reviewer's name (Lab. Code 4610.6(f): not parties)
     KNOW_STAFF = "know_staff"  # the IRO's staff by name (parties see their role only)
+    SEARCH_AUDIT_LOG = "search_audit_log"  # the audit log: search and CSV export
+    SEE_CASE_READERS = "see_case_readers"  # the case page's "Who read this case"
 
 
 _MANAGERS = frozenset({Role.CASE_ADMIN, Role.SYSTEM_ADMIN})
@@ -53,6 +55,11 @@ POLICY: dict[Ability, frozenset[str]] = {
     # only themselves, so the reviewers of two rounds of a remanded case never meet.
     Ability.KNOW_REVIEWERS: _MANAGERS | {Role.QUALITY_REVIEWER},
     Ability.KNOW_STAFF: _MANAGERS | {Role.QUALITY_REVIEWER, Role.REVIEWER},
+    # 45 CFR 164.312(b): the audit log is reviewed by the system administrator.
+    Ability.SEARCH_AUDIT_LOG: frozenset({Role.SYSTEM_ADMIN}),
+    # Who read a case names its readers, reviewers among them (Lab. Code 4610.6(f) keeps the
+    # reviewer's identity confidential): the IRO's own staff only, not reviewers or API clients.
+    Ability.SEE_CASE_READERS: _MANAGERS | {Role.QUALITY_REVIEWER},
 }
 
 # What a signed-out htmx request is told (the page shows it and offers to sign in again).

@@ -45,7 +45,9 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "pgtrigger",
     "accounts",
+    "audit",
     "cases",
     "reviews",
 ]
@@ -57,6 +59,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication, so it knows who; it sees the answer of everything inside it.
+    "audit.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -245,6 +249,14 @@ IMR_INFORMATION_RESPONSE_BUSINESS_DAYS = int(
 # 8 CCR 9792.10.3(a)(3), (d): a deferral for a liability dispute has no limit of its own; after
 # this many days the case page and the reminders flag it to be looked at again.
 IMR_DEFERRAL_REVIEW_DAYS = int(os.environ.get("IMR_DEFERRAL_REVIEW_DAYS", "30"))
+
+# --- The audit log (README "Audit log"; 45 CFR 164.312(b)) ----------------------------------
+# How many proxies of ours stand in front of the application. 0: the address audited is the
+# connection's (REMOTE_ADDR). N: the address the outermost of our N proxies saw, N hops from the
+# right of X-Forwarded-For (what a client writes further left is not trusted).
+AUDIT_TRUSTED_PROXIES = int(os.environ.get("AUDIT_TRUSTED_PROXIES", "0"))
+# The audit search page shows this many events a page; the CSV export has them all.
+AUDIT_EVENTS_PER_PAGE = int(os.environ.get("AUDIT_EVENTS_PER_PAGE", "100"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

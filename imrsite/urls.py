@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("cases.records.urls")),
     path("", include("cases.clockpages.urls")),
     path("", include("cases.casefile.urls")),
+    path("", include("cases.auditlog.urls")),
     path("", include("reviews.roster.urls")),
     path("", include("reviews.assignment.urls")),
     path("", include("reviews.determination.urls")),

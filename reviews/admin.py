@@ -1,9 +1,11 @@
 """The roster in Django admin, for system administrators: one page per reviewer with their
-licences, affiliations and leave inline. Assignments, determinations and letters are shown
-read-only: they change only through the services."""
+licences, affiliations and leave inline; each change is written to the audit log with its
+fields. Assignments, declared conflicts, determinations and letters are shown read-only: they
+change only through the services, which check the rules and write the case's events."""
 
 from django.contrib import admin
 
+from audit.admin import AuditedModelAdmin
 from cases.admin import ReadOnlyAdmin, ReadOnlyInline
 from reviews.assignment.models import Assignment, CaseConflict
 from reviews.determination.models import Determination, ItemDecision
@@ -34,7 +36,7 @@ class LeaveInline(admin.TabularInline):
 
 
 @admin.register(ReviewerProfile)
-class ReviewerProfileAdmin(admin.ModelAdmin):
+class ReviewerProfileAdmin(AuditedModelAdmin):
     list_display = (
         "external_id",
         "name",
@@ -53,13 +55,13 @@ class ReviewerProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(Specialty)
-class SpecialtyAdmin(admin.ModelAdmin):
+class SpecialtyAdmin(AuditedModelAdmin):
     list_display = ("name", "key")
     search_fields = ("name",)
 
 
 @admin.register(CategorySpecialty)
-class CategorySpecialtyAdmin(admin.ModelAdmin):
+class CategorySpecialtyAdmin(AuditedModelAdmin):
     list_display = ("category", "specialty")
     list_filter = ("category",)
 
@@ -73,7 +75,10 @@ class AssignmentAdmin(ReadOnlyAdmin):
 
 
 @admin.register(CaseConflict)
-class CaseConflictAdmin(admin.ModelAdmin):
+class CaseConflictAdmin(ReadOnlyAdmin):
+    """Declared by the reviewer when declining, kept for good: deleting one would let the
+    matching offer that reviewer the case again."""
+
     list_display = ("case", "reviewer", "declared_at")
     raw_id_fields = ("case", "reviewer")
 

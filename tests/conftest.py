@@ -8,8 +8,11 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import pytest
+from django.db.backends.sqlite3.base import DatabaseOperations as SQLiteOperations
 
 from accounts.models import Role
+from audit import triggers
+from audit.triggers import sqlite_trigger_sql
 from cases.clock import calendars
 from cases.clock.calendars import calendars_forget
 from tests.factories import CaseFactory, DisputedItemFactory, UserFactory
@@ -24,6 +27,29 @@ CELERY_WORKER_LOG = pytest.StashKey[Path]()
 def _private_media(settings, tmp_path):
     """Records written by a test go to a temporary folder, never to var/."""
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _append_only_tables_flushable():
+    """The tests of a real worker or a browser empty the database after each test (Django's
+    flush). PostgreSQL's TRUNCATE passes the append-only triggers (they refuse row updates and
+    deletes); SQLite's flush is a DELETE, which they refuse. So, in tests only, SQLite's flush
+    lifts them for its DELETEs and puts them back in the same transaction."""
+    original = SQLiteOperations.sql_flush
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        statements = original(
+            self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+        )
+        protected = [table for table in triggers.protected_tables() if table in tables]
+        lifted = [sqlite_trigger_sql(table) for table in protected]
+        drops = [f'DROP TRIGGER IF EXISTS "{name}"' for pairs in lifted for name, _sql in pairs]
+        creates = [sql for pairs in lifted for _name, sql in pairs]
+        return [*drops, *statements, *creates]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(SQLiteOperations, "sql_flush", sql_flush)
+        yield
 
 
 @pytest.fixture(scope="session", autouse=True)

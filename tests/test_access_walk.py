@@ -110,6 +110,9 @@ RULES: dict[str, Rule] = {
     "casefile:case_expedite": action(MANAGERS),
     "casefile:case_consolidate": action(MANAGERS),
     "records:case_record": page(EVERY_ROLE),
+    # The audit log (45 CFR 164.312(b)): the system administrator reviews it.
+    "auditlog:search": page({SYSTEM_ADMIN}),
+    "auditlog:export": page({SYSTEM_ADMIN}),
     "clock:calculator": page(MANAGERS),
     "clock:holidays": page(MANAGERS, post=MANAGERS),
     # Intake: managers, each on their own drafts.

@@ -22,6 +22,7 @@ from cases.access import (
     may,
     record_get_for,
 )
+from cases.auditlog.selectors import case_readers_shown
 from cases.casefile.forms import CaseFilterForm, PartyServiceForm, RemandForm, TerminateForm
 from cases.casefile.selectors import case_clock_with_letter, case_list_for
 from cases.eligibility import services as eligibility
@@ -174,6 +175,12 @@ def _case_context(request, case: Case, *, panel: str | None = None, **bound) -> 
         context["history"] = case_history_for(request.user, case)
     if panel in (None, "parties"):
         context["service_contacts"] = _service_contacts(case, can_manage, bound)
+    # Who read the case (the audit log), for the IRO's own staff: it names reviewers.
+    context["readers"] = (
+        case_readers_shown(case.case_number)
+        if panel is None and may(request.user, Ability.SEE_CASE_READERS)
+        else None
+    )
     return context
 
 

@@ -181,16 +181,6 @@ def record_inspected(*, case: Case, record: MedicalRecordLike) -> CaseEvent:
     )
 
 
-def record_opened(*, case: Case, actor: User | None, record: MedicalRecordLike) -> CaseEvent:
-    return event_record(
-        case=case,
-        type=EventType.RECORD_OPENED,
-        actor=actor,
-        record_id=record.pk,
-        title=record.title,
-    )
-
-
 def record_withdrawn(
     *, case: Case, actor: User | None, record: MedicalRecordLike, reason: str
 ) -> CaseEvent:

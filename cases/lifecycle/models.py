@@ -2,6 +2,7 @@
 append-only event log. What each status allows lives in status_table.py; the case's clock in
 clock.py, on the statutory rules of cases.clock."""
 
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -472,14 +473,19 @@ class CaseEvent(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     type = models.CharField(max_length=40, choices=EventType.choices)
+    # PROTECT: users are deactivated, never deleted, so every event keeps its actor.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     details = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
+        # Append-only in the database too (PostgreSQL here; SQLite by audit.triggers).
+        triggers = [
+            pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.type} {self.created_at:%Y-%m-%d %H:%M}"

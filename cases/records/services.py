@@ -132,7 +132,3 @@ def record_withdraw(*, record: MedicalRecord, actor, reason: str) -> MedicalReco
     record.save(update_fields=["withdrawn_at", "withdrawn_reason", "withdrawn_by"])
     events.record_withdrawn(case=case, actor=record.withdrawn_by, record=record, reason=reason)
     return record
-
-
-def record_opened(*, record: MedicalRecord, actor) -> None:
-    events.record_opened(case=record.case, actor=actor, record=record)

@@ -1,4 +1,5 @@
-"""Opening a medical record in the browser (each opening is recorded)."""
+"""Opening a medical record in the browser (each opening is written to the audit log by
+the audit middleware: audit.routes)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ from django.http import FileResponse, Http404
 from django.views.decorators.http import require_GET
 
 from cases.access import access_required, case_get_for, record_get_for
-from cases.records.services import record_opened
 
 # --- Record download --------------------------------------------------------------------------
 
@@ -20,7 +20,6 @@ def case_record(request, case_number: str, record_id: int):
         handle = record.file.open("rb")
     except FileNotFoundError as error:
         raise Http404("The file of this record is missing.") from error
-    record_opened(record=record, actor=request.user)
     filename = record.original_filename or f"{record.title}.pdf"
     response = FileResponse(
         handle, content_type="application/pdf", as_attachment=False, filename=filename

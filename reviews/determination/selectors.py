@@ -3,8 +3,10 @@ catalog, the comments of the last returned round."""
 
 from django.db.models import F, Prefetch
 
+from audit.models import AuditKind
+from audit.selectors import objects_read_by
 from cases.access import case_get_for, own_get_for
-from cases.lifecycle.models import CaseEvent, CaseOutcome, CaseStatus, EventType
+from cases.lifecycle.models import CaseOutcome, CaseStatus
 from cases.lifecycle.status_table import Action, allowed_actions
 from cases.records.selectors import records_in_file
 from reviews.assignment.models import VISIBLE_ASSIGNMENT_STATUSES, Assignment, AssignmentStatus
@@ -175,12 +177,9 @@ def case_records_for(user, case) -> list:
 
 
 def records_opened_by(user, case) -> set[int]:
-    """Ids of the case's records this user has opened (from the record_opened events)."""
-
-    opened = CaseEvent.objects.filter(
-        case=case, type=EventType.RECORD_OPENED, actor=user
-    ).values_list("details__record_id", flat=True)
-    return {int(record_id) for record_id in opened if record_id is not None}
+    """Ids of the case's records this user has opened (from the audit log)."""
+    opened = objects_read_by(user, case_number=case.case_number, kind=AuditKind.RECORD)
+    return {int(record_id) for record_id in opened if record_id.isdigit()}
 
 
 def guideline_search(query: str = "", *, limit: int = 60):

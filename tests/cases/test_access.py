@@ -4,7 +4,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Role
-from cases.lifecycle.models import CaseEvent, CaseStatus
+from audit.models import AuditEvent, AuditKind
+from cases.lifecycle.models import CaseStatus
 from cases.records.models import MedicalRecord
 from cases.records.services import record_add
 from reviews.assignment.models import Assignment
@@ -134,7 +135,9 @@ def test_reviewer_cannot_download_a_record_of_a_case_not_assigned(
 ):
     url = reverse("records:case_record", args=[case.case_number, record.pk])
     assert signed_in(client, reviewer).get(url).status_code == 404
-    assert not CaseEvent.objects.filter(type="record_opened").exists()
+    # The probe is in the audit log, as a refusal: nothing was opened.
+    (probe,) = AuditEvent.objects.filter(kind=AuditKind.RECORD, actor=reviewer)
+    assert probe.status_code == 404
 
     Assignment.objects.create(case=case, reviewer=reviewer, assigned_by=case_admin)
     response = client.get(url)

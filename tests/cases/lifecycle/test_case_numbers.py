@@ -4,6 +4,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.db import DatabaseError, transaction
 
 from cases.intake.services import case_create
 from cases.intake.validation import IntakeInvalid
@@ -54,9 +55,13 @@ def test_a_number_already_taken_by_a_case_is_skipped(case_admin):
 
 
 @pytest.mark.django_db
-def test_a_number_is_never_reused_even_after_its_case_is_gone(case_admin):
+def test_a_case_cannot_be_deleted_and_its_number_is_never_reused(case_admin):
     case_create(data=intake_data(), actor=case_admin)
-    case_create(data=intake_data(), actor=case_admin).delete()
+    second = case_create(data=intake_data(), actor=case_admin)
+    # Its events are append-only in the database: deleting the case would delete them.
+    with pytest.raises(DatabaseError), transaction.atomic():
+        second.delete()
+    assert Case.objects.filter(pk=second.pk).exists()
     assert case_create(data=intake_data(), actor=case_admin).case_number == ("CM26-0000003")
     assert CaseNumberCounter.objects.get(year=26).last_number == 3
 

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from cases.lifecycle.models import CaseEvent
+from audit.models import AuditAction, AuditEvent, AuditKind
 from cases.records.services import record_inspect_pages
 from reviews.assignment.models import Assignment
 from tests.cases.helpers import HTMX, add_record
@@ -26,8 +26,13 @@ def test_record_download_opens_the_pdf_inline_and_records_the_opening(
     assert "pr2.pdf" in response["Content-Disposition"]
     assert "no-store" in response["Cache-Control"]
     assert b"".join(response.streaming_content).startswith(b"%PDF-")
-    opened = CaseEvent.objects.get(type="record_opened")
-    assert opened.actor == case_admin and opened.details["record_id"] == record.pk
+    opened = AuditEvent.objects.get(kind=AuditKind.RECORD)
+    assert (opened.actor, opened.action, opened.case_number, opened.object_id) == (
+        case_admin,
+        AuditAction.DOWNLOAD,
+        case.case_number,
+        str(record.pk),
+    )
 
 
 def test_record_pages_show_counting_until_inspected(admin_client, case, case_admin):

@@ -1,0 +1,45 @@
+"""The audit log in Django admin: read-only, like every record that is evidence. The audit
+search page (/audit/) is the administrators' way in; this is for looking one event up.
+
+`AuditedModelAdmin` is the base of every admin page that may still change something (the
+roster, users): each add, change or delete names its changed fields in the request's audit row."""
+
+from django.contrib import admin
+
+from audit.models import AuditEvent
+from audit.services import audit_note
+
+
+class AuditedModelAdmin(admin.ModelAdmin):
+    """An editable admin page whose changes are written to the audit log with their fields."""
+
+    def log_addition(self, request, obj, message):
+        audit_note(request, model=obj._meta.label, object=str(obj.pk), added=message)
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        audit_note(request, model=obj._meta.label, object=str(obj.pk), changed=message)
+        return super().log_change(request, obj, message)
+
+    def log_deletions(self, request, queryset):
+        deleted = [str(obj.pk) for obj in queryset]
+        audit_note(request, model=queryset.model._meta.label, deleted=deleted)
+        return super().log_deletions(request, queryset)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "username", "role", "action", "kind", "case_number", "route")
+    list_filter = ("action", "kind")
+    search_fields = ("case_number", "username")
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # 45 CFR 164.312(b): the audit log is evidence; nothing is deleted.
+        return False

@@ -1,0 +1,93 @@
+"""The audit log: who read or changed what, when, from where (45 CFR 164.312(b), audit controls).
+
+Append-only in the database, not only in Python: on PostgreSQL a trigger (django-pgtrigger's
+`Protect`) refuses UPDATE and DELETE; on SQLite the same triggers are installed after every
+migrate (`audit.triggers`). An actor is never deleted (users are deactivated): the actor's
+foreign key protects the user, and the username and role are copied as they were."""
+
+from __future__ import annotations
+
+import pgtrigger
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class AuditAction(models.TextChoices):
+    READ = "read", "Read"
+    SEARCH = "search", "Search"
+    DOWNLOAD = "download", "Download"
+    CHANGE = "change", "Change"
+    SIGN_IN = "sign_in", "Sign-in"
+    SIGN_IN_FAILED = "sign_in_failed", "Failed sign-in"
+    SIGN_OUT = "sign_out", "Sign-out"
+    LOCKED_OUT = "locked_out", "Locked out"
+    SECOND_FACTOR = "second_factor", "Second factor"
+    SECOND_FACTOR_FAILED = "second_factor_failed", "Failed second factor"
+
+
+# The actions that read medical information (the case page's "Who read this case").
+READ_ACTIONS = (AuditAction.READ, AuditAction.SEARCH, AuditAction.DOWNLOAD)
+
+
+class AuditKind(models.TextChoices):
+    CASE = "case", "Case"
+    CASE_LIST = "case_list", "Case list"
+    INTAKE = "intake", "Intake form"
+    RECORD = "record", "Medical record"
+    WORKSPACE = "workspace", "Reviewer's workspace"
+    QUALITY = "quality", "Quality review"
+    LETTER = "letter", "Letter"
+    LETTER_PREVIEW = "letter_preview", "Letter preview"
+    NOTICE = "notice", "Notice"
+    PRINT = "print", "Print queue"
+    API = "api", "API endpoint"
+    ADMIN = "admin", "Admin page"
+    SETTINGS = "settings", "Settings"
+    AUDIT_LOG = "audit_log", "Audit log"
+    SESSION = "session", "Session"
+    PAGE = "page", "Page"
+
+
+class AuditEvent(models.Model):
+    """One read or change of medical information, or one sign-in event. Never edited."""
+
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # PROTECT: a user who appears in the log cannot be deleted, only deactivated.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Copied as they were: the username tried for a failed sign-in, the role at the time.
+    username = models.CharField(max_length=150, blank=True)
+    role = models.CharField(max_length=32, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    client = models.CharField(max_length=300, blank=True)
+    action = models.CharField(max_length=24, choices=AuditAction.choices)
+    kind = models.CharField(max_length=24, choices=AuditKind.choices)
+    case_number = models.CharField(max_length=40, blank=True, db_index=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    route = models.CharField(max_length=120, blank=True)
+    method = models.CharField(max_length=10, blank=True)
+    path = models.CharField(max_length=500, blank=True)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["case_number", "created_at"], name="audit_case_time"),
+            models.Index(fields=["actor", "created_at"], name="audit_actor_time"),
+        ]
+        triggers = [
+            pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+        ]
+
+    def __str__(self) -> str:
+        who = self.username or "nobody signed in"
+        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {who} {self.action} {self.kind}"
+
+    def save(self, *args, **kwargs):
+        # The log is evidence (45 CFR 164.312(b)): an event, once written, is never changed.
+        if self.pk is not None and not self._state.adding:
+            raise ValueError("Audit events are append-only.")
+        super().save(*args, **kwargs)

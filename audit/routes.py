@@ -1,0 +1,143 @@
+"""What each URL of the site reads or changes, for the audit log: the one table the audit
+middleware consults. Every named route is here, or in a namespace below, or explicitly not
+medical information with the reason (tests/audit/test_routes.py walks the URLconf: a new URL
+without a line here fails it; at run time an unknown route is still audited, as a page).
+
+A GET (or HEAD) of an audited route is recorded as `read` (or the route's own read action:
+a download, a search); any other method as `change`. A route whose reads show no medical
+information but whose writes change settings has `read=None`: only its changes are recorded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from audit.models import AuditAction, AuditKind
+
+
+@dataclass(frozen=True)
+class Audited:
+    kind: AuditKind
+    read: AuditAction | None = AuditAction.READ
+    # The URL argument that names the object read (a record's id, a letter's version).
+    object_arg: str = ""
+
+
+@dataclass(frozen=True)
+class NotAudited:
+    why: str
+
+
+_CASE = Audited(AuditKind.CASE)
+_WORKSPACE = Audited(AuditKind.WORKSPACE)
+_QUALITY = Audited(AuditKind.QUALITY)
+_INTAKE = Audited(AuditKind.INTAKE)
+_SETTINGS = Audited(AuditKind.SETTINGS, read=None)
+_API = Audited(AuditKind.API)
+
+ROUTES: dict[str, Audited | NotAudited] = {
+    # Sign-ins are recorded from Django's signals (audit.signals), with the username tried.
+    "login": NotAudited("sign-in: recorded from Django's user_logged_in/user_login_failed"),
+    "logout": NotAudited("sign-out: recorded from Django's user_logged_out"),
+    "api-schema": NotAudited("the OpenAPI schema is generated from code and names no case"),
+    # The API: every read and write, with the endpoint and the case.
+    "api:cases": _API,
+    "api:case": _API,
+    "api:case_records": _API,
+    # Intake: the form's drafts hold the application as typed (names, treatment).
+    "intake:case_new": _INTAKE,
+    "intake:case_new_row": NotAudited("an empty row of the intake form"),
+    "intake:draft_save": _INTAKE,
+    "intake:draft_discard": _INTAKE,
+    "intake:draft_file_add": _INTAKE,
+    "intake:draft_file_remove": _INTAKE,
+    "records:case_record": Audited(
+        AuditKind.RECORD, read=AuditAction.DOWNLOAD, object_arg="record_id"
+    ),
+    "clock:calculator": NotAudited("the deadline calculator works on dates typed in, no case"),
+    "clock:holidays": _SETTINGS,
+    "casefile:home": NotAudited("a redirect to the user's own start page"),
+    # Searching the list by a worker's name reads medical information: the query is kept.
+    "casefile:case_list": Audited(AuditKind.CASE_LIST, read=AuditAction.SEARCH),
+    "casefile:case_detail": _CASE,
+    "casefile:case_facts_edit": _CASE,
+    "casefile:case_record_add": _CASE,
+    "casefile:case_record_withdraw": Audited(AuditKind.RECORD, object_arg="record_id"),
+    "casefile:case_eligibility": _CASE,
+    "casefile:case_records_complete": _CASE,
+    "casefile:case_terminate": _CASE,
+    "casefile:case_remand": _CASE,
+    "casefile:case_party_service": _CASE,
+    "casefile:case_defer": _CASE,
+    "casefile:case_liability_resolved": _CASE,
+    "casefile:case_information_request": _CASE,
+    "casefile:case_information_received": _CASE,
+    "casefile:case_information_lapsed": _CASE,
+    "casefile:case_expedite": _CASE,
+    "casefile:case_consolidate": _CASE,
+    "auditlog:search": Audited(AuditKind.AUDIT_LOG, read=AuditAction.SEARCH),
+    "auditlog:export": Audited(AuditKind.AUDIT_LOG, read=AuditAction.DOWNLOAD),
+    "roster:specialty_table": _SETTINGS,
+    "roster:specialty_table_row": _SETTINGS,
+    "assignment:case_assign": _CASE,
+    "assignment:assignments_batch": Audited(AuditKind.CASE_LIST),
+    "determination:reviewer_dashboard": Audited(AuditKind.CASE_LIST),
+    "determination:assignment_accept": Audited(AuditKind.WORKSPACE, object_arg="assignment_id"),
+    "determination:assignment_decline": Audited(AuditKind.WORKSPACE, object_arg="assignment_id"),
+    "determination:guideline_search": NotAudited("the guideline catalog names no case"),
+    "determination:workspace": _WORKSPACE,
+    "determination:workspace_step": Audited(AuditKind.WORKSPACE, object_arg="step"),
+    "determination:workspace_accept": _WORKSPACE,
+    "determination:workspace_decline": _WORKSPACE,
+    "determination:draft_save": _WORKSPACE,
+    "determination:warnings_confirm": _WORKSPACE,
+    "determination:determination_submit": _WORKSPACE,
+    "quality:quality_queue": Audited(AuditKind.CASE_LIST),
+    "quality:quality_review": _QUALITY,
+    "quality:quality_approve": _QUALITY,
+    "quality:quality_return": _QUALITY,
+    "letters:workspace_preview": Audited(AuditKind.LETTER_PREVIEW),
+    "letters:case_letters": Audited(AuditKind.LETTER),
+    "letters:letter_correct": Audited(AuditKind.LETTER),
+    "letters:letter_download": Audited(
+        AuditKind.LETTER, read=AuditAction.DOWNLOAD, object_arg="version"
+    ),
+    "letters:letter_retry": Audited(AuditKind.LETTER, object_arg="version"),
+    "letters:notice_download": Audited(
+        AuditKind.NOTICE, read=AuditAction.DOWNLOAD, object_arg="version"
+    ),
+    "letters:notice_retry": Audited(AuditKind.NOTICE, object_arg="version"),
+    "letters:letter_verify": NotAudited(
+        "anyone holding a letter checks its signature; the answer names no one"
+    ),
+    # The print queue lists the parties' names and postal addresses.
+    "letters:print_queue": Audited(AuditKind.PRINT),
+    "letters:print_batch_download": Audited(
+        AuditKind.PRINT, read=AuditAction.DOWNLOAD, object_arg="batch_id"
+    ),
+    "letters:print_batch_confirm": Audited(AuditKind.PRINT, object_arg="batch_id"),
+    "letters:organization_settings": _SETTINGS,
+}
+
+# Whole namespaces: every page of Django's admin site, read or change, with the object's id.
+NAMESPACES: dict[str, Audited] = {
+    "admin": Audited(AuditKind.ADMIN, object_arg="object_id"),
+}
+# Pages of those namespaces that are not medical information.
+NAMESPACE_EXCEPTIONS: dict[str, NotAudited] = {
+    "admin:login": NotAudited("sign-in: recorded from Django's signals"),
+    "admin:logout": NotAudited("sign-out: recorded from Django's signals"),
+    "admin:jsi18n": NotAudited("the admin's JavaScript translations"),
+}
+
+# A route missing from this table is still audited (and the URLconf test fails).
+UNKNOWN = Audited(AuditKind.PAGE)
+
+
+def route_rule(view_name: str) -> Audited | NotAudited:
+    """What the route `view_name` ("namespace:name") reads or changes."""
+    if view_name in ROUTES:
+        return ROUTES[view_name]
+    if view_name in NAMESPACE_EXCEPTIONS:
+        return NAMESPACE_EXCEPTIONS[view_name]
+    namespace = view_name.split(":", 1)[0] if ":" in view_name else ""
+    return NAMESPACES.get(namespace, UNKNOWN)

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from django import forms
+
+
+class AuditSearchForm(forms.Form):
+    case_number = forms.CharField(label="Case number", required=False, max_length=40)
+    username = forms.CharField(label="User (username)", required=False, max_length=150)
+    since = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label="To (included)", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and since > until:
+            raise forms.ValidationError("The first day comes after the last: swap them.")
+        return cleaned
+
+    def filters(self) -> dict:
+        """The filters to apply; none when the form does not validate (the errors show)."""
+        if not self.is_valid():
+            return {}
+        return {name: self.cleaned_data.get(name) for name in self.fields}

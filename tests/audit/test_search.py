@@ -1,0 +1,135 @@
+"""The system administrator searches the audit log by case, user and dates and exports it as
+CSV; the case page shows who read the case to the IRO's own staff only."""
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Role
+from audit.models import AuditAction, AuditEvent, AuditKind
+from reviews.assignment.models import Assignment
+from tests.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def at(day: str) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.fromisoformat(f"{day}T10:00"))
+
+
+def read(user, case_number: str, day: str, kind=AuditKind.CASE) -> AuditEvent:
+    return AuditEvent.objects.create(
+        actor=user,
+        username=user.username,
+        role=user.role,
+        action=AuditAction.READ,
+        kind=kind,
+        case_number=case_number,
+        created_at=at(day),
+        ip_address="192.0.2.9",
+    )
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+@pytest.fixture
+def log():
+    ana = UserFactory(username="ana", role=Role.CASE_ADMIN)
+    bo = UserFactory(username="bo", role=Role.REVIEWER)
+    read(ana, "CM26-0000001", "2026-03-01")
+    read(bo, "CM26-0000001", "2026-03-05")
+    read(bo, "CM26-0000002", "2026-03-09")
+    return ana, bo
+
+
+def shown(response) -> list[tuple[str, str]]:
+    return [(e.username, e.case_number) for e in response.context["page"].object_list]
+
+
+def test_search_by_case_user_and_dates(log):
+    client = signed_in(UserFactory(role=Role.SYSTEM_ADMIN))
+    url = reverse("auditlog:search")
+    by_case = client.get(url, {"case_number": "cm26-0000001"})
+    assert shown(by_case) == [("bo", "CM26-0000001"), ("ana", "CM26-0000001")]
+    assert shown(client.get(url, {"username": "bo"})) == [
+        ("bo", "CM26-0000002"),
+        ("bo", "CM26-0000001"),
+    ]
+    # Both ends of the range are whole days, included.
+    between = client.get(url, {"since": "2026-03-05", "until": "2026-03-09"})
+    assert shown(between) == [("bo", "CM26-0000002"), ("bo", "CM26-0000001")]
+    reversed_range = client.get(url, {"since": "2026-03-09", "until": "2026-03-01"})
+    assert "The first day comes after the last" in reversed_range.content.decode()
+
+
+def test_the_csv_export_streams_what_the_search_found(log):
+    client = signed_in(UserFactory(role=Role.SYSTEM_ADMIN))
+    response = client.get(reverse("auditlog:export"), {"username": "bo"})
+    assert response.streaming and response["Content-Type"] == "text/csv"
+    assert response["Content-Disposition"].startswith('attachment; filename="audit-log-')
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert [(row["User"], row["Case"], row["Address"]) for row in rows] == [
+        ("bo", "CM26-0000002", "192.0.2.9"),
+        ("bo", "CM26-0000001", "192.0.2.9"),
+    ]
+    assert rows[0]["When"].startswith("2026-03-09T10:00")
+    # The export itself is in the log.
+    assert AuditEvent.objects.filter(action=AuditAction.DOWNLOAD, kind=AuditKind.AUDIT_LOG)
+
+
+def test_a_cell_is_never_a_spreadsheet_formula():
+    user = UserFactory(role=Role.SYSTEM_ADMIN)
+    AuditEvent.objects.create(
+        username="=HYPERLINK(1)", action=AuditAction.SIGN_IN_FAILED, kind=AuditKind.SESSION
+    )
+    body = b"".join(signed_in(user).get(reverse("auditlog:export")).streaming_content).decode()
+    assert "'=HYPERLINK(1)" in body
+
+
+@pytest.mark.parametrize(
+    "role", [Role.CASE_ADMIN, Role.REVIEWER, Role.QUALITY_REVIEWER, Role.API_CLIENT]
+)
+def test_only_the_system_administrator_reads_the_log(role):
+    client = signed_in(UserFactory(role=role))
+    assert client.get(reverse("auditlog:search")).status_code == 403
+    assert client.get(reverse("auditlog:export")).status_code == 403
+
+
+def readers_panel(user, case) -> str | None:
+    page = signed_in(user).get(reverse("casefile:case_detail", args=[case.case_number]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    if "Who read this case" not in html:
+        return None
+    return html[html.index('id="readers"') :]
+
+
+@pytest.mark.parametrize("role", [Role.CASE_ADMIN, Role.SYSTEM_ADMIN, Role.QUALITY_REVIEWER])
+def test_the_case_page_shows_who_read_the_case(role, case):
+    reader = UserFactory(username="dr-reader", role=Role.REVIEWER)
+    read(reader, case.case_number, "2026-03-05", kind=AuditKind.RECORD)
+    read(reader, "CM26-9999999", "2026-03-06")  # another case: not here
+    panel = readers_panel(UserFactory(role=role), case)
+    assert panel is not None
+    assert "dr-reader" in panel and "Expert reviewer" in panel
+    assert "03/05/2026" in panel and "Read: Medical record" in panel
+    assert "03/06/2026" not in panel
+
+
+def test_reviewers_and_api_clients_do_not_see_who_read_the_case(case, reviewer):
+    read(UserFactory(username="dr-other"), case.case_number, "2026-03-05")
+    Assignment.objects.create(case=case, reviewer=reviewer, assigned_by=UserFactory())
+    assert readers_panel(reviewer, case) is None
+    client_user = UserFactory(role=Role.API_CLIENT)
+    case.created_by = client_user
+    case.save(update_fields=["created_by"])
+    assert readers_panel(client_user, case) is None
