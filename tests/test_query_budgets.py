@@ -108,6 +108,7 @@ POST_ONLY = {
     "casefile:case_expedite": Role.CASE_ADMIN,
     "casefile:case_consolidate": Role.CASE_ADMIN,
     "casefile:case_party_service": Role.CASE_ADMIN,
+    "casefile:case_follow_up_retry": Role.CASE_ADMIN,
     "letters:print_batch_confirm": Role.CASE_ADMIN,
     "api:case_records": Role.API_CLIENT,
     "determination:assignment_accept": Role.REVIEWER,
@@ -444,11 +445,12 @@ CASE_PAGE_WHY = (
     "session, user, case, parties, items, assignment, records, history with actors, notices, "
     "their deliveries, letters, their deliveries; for the clock, where the notice of "
     "assignment stands (intended or served), the delivered letter with its determination and its "
-    "decisions (the appeal and the duties of 8 CCR 9792.10.7)"
+    "decisions (the appeal and the duties of 8 CCR 9792.10.7); the case's open follow-ups "
+    "(work waiting for the task queue, stuck or failed), for the page and for the letters panel"
 )
 
 
-@budget("casefile:case_detail", 15, why=CASE_PAGE_WHY)
+@budget("casefile:case_detail", 17, why=CASE_PAGE_WHY)
 def _case_detail(people, size):
     case = issued_case(size)
     return Visit(
@@ -460,9 +462,10 @@ def _case_detail(people, size):
 
 @budget(
     "casefile:case_detail",
-    14,
+    15,
     variant="received",
-    why="as an issued case, less the deliveries and the notice's state, plus the eligibility "
+    why="as an issued case, less the deliveries, the notice's state and the letters panel's "
+    "follow-ups, plus the eligibility "
     "checks: a UR decision on file, the prior IMRs with their cases, the issued decisions of "
     "those items (one query); "
     "and the open duplicate applications (their parties and items are prefetched only when "
@@ -492,7 +495,15 @@ def _case_facts_edit(people, size):
 
 
 # The panels htmx refreshes: session, user, case with parties and items, and the panel's rows.
-CASE_PANELS = {"header": 5, "clock": 8, "workflow": 6, "records": 6, "history": 6}
+# The records panel and the follow-ups panel read the case's open follow-ups (one query).
+CASE_PANELS = {
+    "header": 5,
+    "clock": 8,
+    "workflow": 6,
+    "follow-ups": 6,
+    "records": 7,
+    "history": 6,
+}
 
 
 def _case_panel(panel: str, queries: int):
@@ -776,10 +787,10 @@ def _quality_review(people, size):
 
 @budget(
     "letters:case_letters",
-    9,
+    10,
     variant="htmx",
     why="session, user, case with parties and items, notices, letters, their deliveries "
-    "(one query for each kind's deliveries)",
+    "(one query for each kind's deliveries), the case's open follow-ups (waiting, stuck, failed)",
 )
 def _case_letters(people, size):
     case = issued_case(size)
@@ -986,9 +997,11 @@ def test_query_count_is_pinned_and_does_not_grow_with_the_rows(key, people):
 # A write's own inserts grow with what it writes (each item, each record), so each write here
 # sends the same body; what must not grow is what it reads around it as the tables fill up.
 
+# A record's page count is an outbox follow-up: its row is written with the record (select,
+# savepoint, insert, release) and, tasks being eager here, marked running and done.
 API_WRITE_BUDGETS = {
     "api:cases": 32,
-    "api:case_records": 12,
+    "api:case_records": 16,
 }
 
 

@@ -84,7 +84,7 @@ def _assign_locked(*, case: Case, reviewer, actor, batch: bool, today) -> Assign
         task=tasks.assignment_notify.name,
         args=[assignment.pk],
         case=case,
-        what=f"{reviewer.get_full_name() or reviewer.username} will be told of the case by e-mail",
+        what="The reviewer will be told of the case by e-mail",
     )
     return assignment
 
