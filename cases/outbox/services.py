@@ -110,15 +110,22 @@ def follow_ups_relay(*, now: dt.datetime | None = None) -> dict[str, int]:
     stuck OUTBOX_MAX_REQUEUES times is failed for an administrator to retry."""
     now = now or timezone.now()
     published = requeued = failed = 0
-    waiting = FollowUp.objects.filter(state=FollowUpState.WAITING, next_attempt_at__lte=now)
-    for follow_up_id in waiting.values_list("pk", flat=True):
+    # Read both lists first: what this run publishes is not stuck in the same run.
+    waiting = list(
+        FollowUp.objects.filter(state=FollowUpState.WAITING, next_attempt_at__lte=now).values_list(
+            "pk", flat=True
+        )
+    )
+    stuck_before = now - dt.timedelta(seconds=settings.OUTBOX_STUCK_AFTER_SECONDS)
+    stuck = list(
+        FollowUp.objects.filter(
+            state__in=(FollowUpState.QUEUED, FollowUpState.RUNNING),
+            state_changed_at__lt=stuck_before,
+        )
+    )
+    for follow_up_id in waiting:
         if follow_up_publish(follow_up_id):
             published += 1
-    stuck_before = now - dt.timedelta(seconds=settings.OUTBOX_STUCK_AFTER_SECONDS)
-    stuck = FollowUp.objects.filter(
-        state__in=(FollowUpState.QUEUED, FollowUpState.RUNNING),
-        state_changed_at__lt=stuck_before,
-    )
     for follow_up in stuck:
         if follow_up.requeues >= settings.OUTBOX_MAX_REQUEUES:
             failed += FollowUp.objects.filter(pk=follow_up.pk, state=follow_up.state).update(
