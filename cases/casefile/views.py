@@ -176,7 +176,7 @@ def _case_context(request, case: Case, *, panel: str | None = None, **bound) -> 
         context["records_waiting_for_queue"] = {
             row.args[0]
             for row in follow_ups
-            if row.task == record_inspect.name and row.state == FollowUpState.WAITING
+            if row.task == record_inspect.name and row.waiting_for_queue
         }
     if panel in (None, "record-add") and Action.ADD_RECORD in actions:
         context["record_form"] = bound.get("record_form") or RecordAddForm(prefix="record")

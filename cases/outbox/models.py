@@ -63,6 +63,12 @@ class FollowUp(models.Model):
         return f"{self.task}{self.args} ({self.state})"
 
     @property
+    def waiting_for_queue(self) -> bool:
+        """The broker refused it (down): what the user is told waits for the task queue. A row
+        just committed is waiting too, for the moment its publishing takes."""
+        return self.state == FollowUpState.WAITING and self.publish_failures > 0
+
+    @property
     def message_id(self) -> str:
         """The task id of every message of this row: a delivery finds its row by it."""
         return f"followup-{self.pk}"
