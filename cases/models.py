@@ -1,6 +1,6 @@
 """Django loads the `cases` app's models from this module; each model lives in its room
-(lifecycle, records, reminders, clock, intake) and code imports it from there. The migrations
-also name `cases.models.private_storage` and `cases.models.record_upload_to`."""
+(lifecycle, records, reminders, clock, intake, outbox) and code imports it from there. The
+migrations also name `cases.models.private_storage` and `cases.models.record_upload_to`."""
 
 from cases.clock.models import (  # noqa: F401
     CalendarVersion,
@@ -15,6 +15,7 @@ from cases.lifecycle.models import (  # noqa: F401
     DisputedItem,
     Party,
 )
+from cases.outbox.models import FollowUp  # noqa: F401
 from cases.records.models import (  # noqa: F401
     MedicalRecord,
     PrivateStorage,

@@ -62,6 +62,8 @@ MIDDLEWARE = [
     # After authentication, so it knows who; it sees the answer of everything inside it.
     "audit.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the messages: an action whose follow-up waits for the task queue says so.
+    "cases.outbox.middleware.FollowUpDelayMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -166,6 +168,26 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
         "polling_interval": 0.1,
     }
+
+# --- No lost work: the outbox, its relay and the stuck-work sweep (README, "No lost work") ---
+# How often beat runs the relay, which publishes follow-ups the broker could not take and
+# re-queues stuck ones.
+OUTBOX_RELAY_INTERVAL_SECONDS = float(os.environ.get("OUTBOX_RELAY_INTERVAL_SECONDS", "30"))
+# A follow-up queued or running this long without finishing is stuck (its worker was killed,
+# or a broker restarted empty) and is queued again. Far above the slowest task (a letter
+# renders in well under a second; a task's own retries wait at most 5 minutes between tries).
+OUTBOX_STUCK_AFTER_SECONDS = int(os.environ.get("OUTBOX_STUCK_AFTER_SECONDS", "900"))
+# After this many re-queues of the same stuck work it is failed and shown with a retry button
+# (work that kills its worker every time must not loop for ever).
+OUTBOX_MAX_REQUEUES = int(os.environ.get("OUTBOX_MAX_REQUEUES", "3"))
+# Redis transport: a message a worker took but never acknowledged (the whole worker was
+# killed) is given to another worker after this many seconds (kombu's default: 1 hour). Longer
+# than any task's countdown (at most 5 minutes), or a task waiting to retry would be delivered
+# twice; the outbox's stuck sweep (above) usually re-queues the work first.
+CELERY_VISIBILITY_TIMEOUT_SECONDS = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT_SECONDS", "1800"))
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT_SECONDS}
+
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -181,8 +203,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cases.tasks.clock_reminders_send",
         "schedule": float(os.environ.get("CLOCK_REMINDER_INTERVAL_SECONDS", "900")),
     },
-    # Notices left queued when the broker was down at their finding (8 CCR 9792.10.4(b)).
-    "notices-queued-sweep": {"task": "reviews.tasks.notices_queued_sweep", "schedule": 120.0},
+    # Follow-ups the broker could not take, and stuck ones (README, "No lost work").
+    "follow-ups-relay": {
+        "task": "cases.tasks.follow_ups_relay",
+        "schedule": OUTBOX_RELAY_INTERVAL_SECONDS,
+    },
 }
 
 EMAIL_BACKEND = os.environ.get(

@@ -223,103 +223,149 @@ class CeleryWorker:
                 self.process.wait(timeout=5)
 
 
+class CeleryWorkers:
+    """Starts real `celery -A imrsite worker` processes on the test database and a broker of
+    their own (one broker for all the workers of a test)."""
+
+    def __init__(self, request, settings, tmp_path, monkeypatch):
+        from django.db import connection
+
+        self.request = request
+        self.settings = settings
+        self.tmp_path = tmp_path
+        self.monkeypatch = monkeypatch
+        self.workers: list[CeleryWorker] = []
+        self.mail_dir = tmp_path / "mail"
+        self.env: dict | None = None
+        self.saved_conf: dict = {}
+        try:
+            connection.ensure_connection()
+        except Exception as error:
+            _service_missing("The database", error)
+        self.database_url = _database_url(connection.settings_dict)
+
+    def use_broker(self, broker_url: str | None = None) -> str:
+        """Point this process's Celery app and the workers at a broker nobody else uses: a
+        temporary folder for the filesystem transport, or database 15 of the Redis server in
+        `broker_url` (default: CELERY_BROKER_URL). Returns the broker's URL."""
+        from imrsite.celery import app
+
+        broker_url = broker_url or self.settings.CELERY_BROKER_URL
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "imrsite.settings",
+            "DATABASE_URL": self.database_url,
+            "PRIVATE_MEDIA_ROOT": str(Path(self.settings.PRIVATE_MEDIA_ROOT).resolve()),
+            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_FILE_PATH": str(self.mail_dir),
+            "PYTHONUNBUFFERED": "1",
+        }
+        conf_overrides: dict = {}
+        if broker_url.startswith(("redis://", "rediss://")):
+            import redis
+
+            parts = urlsplit(broker_url)
+            broker_url = urlunsplit(parts._replace(path="/15"))
+            try:
+                redis.Redis.from_url(broker_url, socket_connect_timeout=3).flushdb()
+            except redis.RedisError as error:
+                _service_missing(f"Redis ({broker_url})", error)
+            env["CELERY_BROKER_URL"] = broker_url
+            # Celery reads CELERY_BROKER_URL from the environment before its own configuration.
+            self.monkeypatch.setenv("CELERY_BROKER_URL", broker_url)
+            conf_overrides["broker_url"] = broker_url
+            conf_overrides["broker_transport_options"] = {
+                "visibility_timeout": self.settings.CELERY_VISIBILITY_TIMEOUT_SECONDS
+            }
+        elif broker_url.startswith("filesystem://"):
+            broker_dir = self.tmp_path / "broker"
+            for sub in ("queue", "processed", "control"):
+                (broker_dir / sub).mkdir(parents=True, exist_ok=True)
+            env["CELERY_FS_BROKER_DIR"] = str(broker_dir)
+            # Settings read CELERY_FS_BROKER_DIR at import: point this process's app at it too.
+            conf_overrides["broker_transport_options"] = {
+                **self.settings.CELERY_BROKER_TRANSPORT_OPTIONS,
+                "data_folder_in": str(broker_dir / "queue"),
+                "data_folder_out": str(broker_dir / "queue"),
+                "processed_folder": str(broker_dir / "processed"),
+                "control_folder": str(broker_dir / "control"),
+            }
+        else:
+            pytest.fail(f"No worker test support for the broker {broker_url}")
+        if not self.saved_conf:
+            self.saved_conf = {
+                key: app.conf.get(key) for key in ("broker_url", "broker_transport_options")
+            }
+        app.conf.update(conf_overrides)
+        _broker_pools_reset(app)
+        self.env = env
+        return broker_url
+
+    def start(self, *, queues: str = "default", env: dict | None = None) -> CeleryWorker:
+        """A new worker on `queues`, its log attached to the report when the test fails;
+        `env` adds to (or overrides) the environment it starts with."""
+        if self.env is None:
+            self.use_broker()
+        number = len(self.workers) + 1
+        log_path = self.tmp_path / f"celery-worker-{number}.log"
+        self.request.node.stash[CELERY_WORKER_LOG] = log_path
+        with open(log_path, "wb") as log_file:
+            process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "imrsite",
+                    "worker",
+                    "--pool=solo",
+                    f"--queues={queues}",
+                    "--loglevel=INFO",
+                    f"--hostname=test-{os.getpid()}-{number}@%h",
+                    "--without-gossip",
+                    "--without-mingle",
+                    "--without-heartbeat",
+                ],
+                cwd=self.settings.BASE_DIR,
+                env={**self.env, **(env or {})},
+                stdin=subprocess.DEVNULL,
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        worker = CeleryWorker(process, log_path, self.mail_dir)
+        self.workers.append(worker)
+        worker.wait_for(lambda: " ready." in worker.log(), what="the worker to be ready")
+        return worker
+
+    def close(self) -> None:
+        from imrsite.celery import app
+
+        for worker in self.workers:
+            worker.stop()
+        if self.saved_conf:
+            app.conf.update(self.saved_conf)
+            _broker_pools_reset(app)
+
+
 @pytest.fixture
-def celery_worker(request, transactional_db, settings, tmp_path, monkeypatch):
+def celery_workers(request, transactional_db, settings, tmp_path, monkeypatch):
+    """Real Celery workers for a test marked `worker`, started by `celery_workers.start()`.
+    They share the test database (committed data: hence transactional_db), the test's private
+    media folder and a broker of their own; mail they send goes to files in `worker.mail_dir`."""
+    workers = CeleryWorkers(request, settings, tmp_path, monkeypatch)
+    try:
+        yield workers
+    finally:
+        workers.close()
+
+
+@pytest.fixture
+def celery_worker(request, celery_workers):
     """Starts a real Celery worker for a test marked `worker` (optionally
-    `@pytest.mark.worker(queues="letters")`, default queue `default`).
-
-    The worker shares the test database (committed data: hence transactional_db), the test's
-    private media folder, and a broker nobody else uses: a temporary folder for the filesystem
-    transport, or database 15 of the Redis server in CELERY_BROKER_URL. Mail it sends goes to
-    files in `worker.mail_dir`."""
-    from django.db import connection
-
-    from imrsite.celery import app
-
+    `@pytest.mark.worker(queues="letters")`, default queue `default`), on a broker nobody else
+    uses: a temporary folder for the filesystem transport, or database 15 of the Redis server in
+    CELERY_BROKER_URL."""
     marker = request.node.get_closest_marker("worker")
     queues = (marker.kwargs.get("queues") if marker else None) or "default"
-
-    try:
-        connection.ensure_connection()
-    except Exception as error:
-        _service_missing("The database", error)
-
-    mail_dir = tmp_path / "mail"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "imrsite.settings",
-        "DATABASE_URL": _database_url(connection.settings_dict),
-        "PRIVATE_MEDIA_ROOT": str(Path(settings.PRIVATE_MEDIA_ROOT).resolve()),
-        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-        "EMAIL_FILE_PATH": str(mail_dir),
-        "PYTHONUNBUFFERED": "1",
-    }
-    broker_url = settings.CELERY_BROKER_URL
-    conf_overrides: dict = {}
-    if broker_url.startswith(("redis://", "rediss://")):
-        import redis
-
-        parts = urlsplit(broker_url)
-        broker_url = urlunsplit(parts._replace(path="/15"))
-        try:
-            redis.Redis.from_url(broker_url, socket_connect_timeout=3).flushdb()
-        except redis.RedisError as error:
-            _service_missing(f"Redis ({broker_url})", error)
-        env["CELERY_BROKER_URL"] = broker_url
-        # Celery reads CELERY_BROKER_URL from the environment before its own configuration.
-        monkeypatch.setenv("CELERY_BROKER_URL", broker_url)
-        conf_overrides["broker_url"] = broker_url
-    elif broker_url.startswith("filesystem://"):
-        broker_dir = tmp_path / "broker"
-        for sub in ("queue", "processed", "control"):
-            (broker_dir / sub).mkdir(parents=True)
-        env["CELERY_FS_BROKER_DIR"] = str(broker_dir)
-        # Settings read CELERY_FS_BROKER_DIR at import: point this process's app at it too.
-        conf_overrides["broker_transport_options"] = {
-            **settings.CELERY_BROKER_TRANSPORT_OPTIONS,
-            "data_folder_in": str(broker_dir / "queue"),
-            "data_folder_out": str(broker_dir / "queue"),
-            "processed_folder": str(broker_dir / "processed"),
-            "control_folder": str(broker_dir / "control"),
-        }
-    else:
-        pytest.fail(f"No worker test support for the broker {broker_url}")
-
-    saved = {key: app.conf.get(key) for key in conf_overrides}
-    app.conf.update(conf_overrides)
-    _broker_pools_reset(app)
-
-    log_path = tmp_path / "celery-worker.log"
-    request.node.stash[CELERY_WORKER_LOG] = log_path
-    with open(log_path, "wb") as log_file:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "imrsite",
-                "worker",
-                "--pool=solo",
-                f"--queues={queues}",
-                "--loglevel=INFO",
-                f"--hostname=test-{os.getpid()}@%h",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-            ],
-            cwd=settings.BASE_DIR,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    worker = CeleryWorker(process, log_path, mail_dir)
-    try:
-        worker.wait_for(lambda: " ready." in worker.log(), what="the worker to be ready")
-        yield worker
-    finally:
-        worker.stop()
-        app.conf.update(saved)
-        _broker_pools_reset(app)
+    return celery_workers.start(queues=queues)

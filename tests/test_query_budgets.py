@@ -113,6 +113,7 @@ POST_ONLY = {
     "casefile:case_expedite": Role.CASE_ADMIN,
     "casefile:case_consolidate": Role.CASE_ADMIN,
     "casefile:case_party_service": Role.CASE_ADMIN,
+    "casefile:case_follow_up_retry": Role.CASE_ADMIN,
     "letters:print_batch_confirm": Role.CASE_ADMIN,
     "api:case_records": Role.API_CLIENT,
     "determination:assignment_accept": Role.REVIEWER,
@@ -453,11 +454,13 @@ CASE_PAGE_WHY = (
     "session, user, case, parties, items, assignment, records, history with actors, notices, "
     "their deliveries, letters, their deliveries; for the clock, where the notice of "
     "assignment stands (intended or served), the delivered letter with its determination and its "
-    "decisions (the appeal and the duties of 8 CCR 9792.10.7); who read the case (the audit log)"
+    "decisions (the appeal and the duties of 8 CCR 9792.10.7); who read the case (the audit log); "
+    "the case's open follow-ups (work waiting for the task queue, stuck or failed), for the page "
+    "and for the letters panel; the audit row"
 )
 
 
-@budget("casefile:case_detail", 17, why=CASE_PAGE_WHY)
+@budget("casefile:case_detail", 19, why=CASE_PAGE_WHY)
 def _case_detail(people, size):
     case = issued_case(size)
     return Visit(
@@ -469,9 +472,10 @@ def _case_detail(people, size):
 
 @budget(
     "casefile:case_detail",
-    16,
+    17,
     variant="received",
-    why="as an issued case, less the deliveries and the notice's state, plus the eligibility "
+    why="as an issued case, less the deliveries, the notice's state and the letters panel's "
+    "follow-ups, plus the eligibility "
     "checks: a UR decision on file, the prior IMRs with their cases, the issued decisions of "
     "those items (one query); "
     "and the open duplicate applications (their parties and items are prefetched only when "
@@ -501,7 +505,15 @@ def _case_facts_edit(people, size):
 
 
 # The panels htmx refreshes: session, user, case with parties and items, and the panel's rows.
-CASE_PANELS = {"header": 6, "clock": 9, "workflow": 7, "records": 7, "history": 7}
+# The records panel and the follow-ups panel read the case's open follow-ups (one query).
+CASE_PANELS = {
+    "header": 6,
+    "clock": 9,
+    "workflow": 7,
+    "follow-ups": 7,
+    "records": 8,
+    "history": 7,
+}
 
 
 def _case_panel(panel: str, queries: int):
@@ -816,10 +828,11 @@ def _quality_review(people, size):
 
 @budget(
     "letters:case_letters",
-    10,
+    11,
     variant="htmx",
     why="session, user, case with parties and items, notices, letters, their deliveries "
-    "(one query for each kind's deliveries)",
+    "(one query for each kind's deliveries), the case's open follow-ups (waiting, stuck, failed), "
+    "the audit row",
 )
 def _case_letters(people, size):
     case = issued_case(size)
@@ -1026,9 +1039,11 @@ def test_query_count_is_pinned_and_does_not_grow_with_the_rows(key, people):
 # A write's own inserts grow with what it writes (each item, each record), so each write here
 # sends the same body; what must not grow is what it reads around it as the tables fill up.
 
+# A record's page count is an outbox follow-up: its row is written with the record (select,
+# savepoint, insert, release) and, tasks being eager here, marked running and done.
 API_WRITE_BUDGETS = {
     "api:cases": 33,
-    "api:case_records": 13,
+    "api:case_records": 17,
 }
 
 

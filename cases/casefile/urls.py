@@ -8,6 +8,11 @@ urlpatterns = [
     path("cases/", views.case_list, name="case_list"),
     path("cases/<str:case_number>/", views.case_detail, name="case_detail"),
     path(
+        "cases/<str:case_number>/follow-ups/<int:follow_up_id>/retry/",
+        views.case_follow_up_retry,
+        name="case_follow_up_retry",
+    ),
+    path(
         "cases/<str:case_number>/facts/",
         facts_views.case_facts_edit_page,
         name="case_facts_edit",

@@ -46,9 +46,13 @@ from cases.lifecycle.delivery import case_service_contacts
 from cases.lifecycle.expedite import expedited_due_dates
 from cases.lifecycle.models import Case, CaseStatus
 from cases.lifecycle.status_table import Action, allowed_actions
+from cases.outbox.models import FollowUp, FollowUpState
+from cases.outbox.selectors import follow_up_retryable, follow_ups_open_for
+from cases.outbox.services import follow_up_retry
 from cases.records.forms import RecordAddForm
 from cases.records.selectors import records_in_file
 from cases.records.services import record_add, record_withdraw
+from cases.records.tasks import record_inspect
 from cases.registry import reviewer_side
 
 CASES_PER_PAGE = 50
@@ -92,7 +96,7 @@ def case_list(request):
 
 # --- The case page ----------------------------------------------------------------------------
 
-PANELS = ("header", "clock", "workflow", "records", "history", "parties")
+PANELS = ("header", "clock", "workflow", "follow-ups", "records", "history", "parties")
 
 
 # Each action the status table allows that takes a form on the case page: the action, the
@@ -163,11 +167,24 @@ def _case_context(request, case: Case, *, panel: str | None = None, **bound) -> 
         context["notice_state"] = reviewer_side().notice_of_assignment_state(case)
     if panel in (None, "clock") and case.expedited_on:
         context["expedited_due"] = expedited_due_dates(case)
+    if panel in (None, "follow-ups", "records"):
+        # Work the case's changes asked for that is not done: waiting for the task queue,
+        # stuck, failed (README, "No lost work"). Administrators see it with a retry.
+        follow_ups = follow_ups_open_for(case)
+        context["follow_ups"] = follow_ups if can_manage else []
+        context["follow_ups_moving"] = any(
+            row.state in (FollowUpState.QUEUED, FollowUpState.RUNNING) for row in follow_ups
+        )
     if panel in (None, "records"):
         # Administrators see a withdrawn record struck through with its reason; no one else
         # sees it at all.
         context["records"] = list(case.records.all() if can_manage else records_in_file(case))
         context["records_pending"] = any(record.pages is None for record in context["records"])
+        context["records_waiting_for_queue"] = {
+            row.args[0]
+            for row in follow_ups
+            if row.task == record_inspect.name and row.waiting_for_queue
+        }
     if panel in (None, "record-add") and Action.ADD_RECORD in actions:
         context["record_form"] = bound.get("record_form") or RecordAddForm(prefix="record")
         context["record_max_bytes"] = settings.RECORD_MAX_UPLOAD_BYTES
@@ -250,6 +267,21 @@ def case_record_add(request, case_number: str):
                 request, case.case_number, f"Record “{record['title']}” added.", panel="record-add"
             )
     return _action_refused(request, case, panel="record-add", record_form=form)
+
+
+@access_required(Ability.MANAGE_CASES)
+@require_POST
+def case_follow_up_retry(request, case_number: str, follow_up_id: int):
+    """An administrator pushes stuck, failed or waiting work to the task queue again."""
+    case = case_get_for(request.user, case_number)
+    follow_up = FollowUp.objects.filter(case=case, pk=follow_up_id).first()
+    if follow_up is None or not follow_up_retryable(follow_up):
+        messages.error(request, "That work is done or on its way; nothing to retry.")
+        return redirect("casefile:case_detail", case_number=case.case_number)
+    follow_up_retry(follow_up=follow_up)
+    return _action_done(
+        request, case.case_number, f"{follow_up.what} once a worker takes it.", panel="follow-ups"
+    )
 
 
 @access_required(Ability.MANAGE_CASES)

@@ -1,5 +1,5 @@
 """Writes of medical records: the upload check, adding a record (its page count follows in a
-Celery task), and recording each opening."""
+Celery task, recorded in the outbox with the record), and recording each opening."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from cases.lifecycle.models import (
 )
 from cases.lifecycle.services import case_lock
 from cases.lifecycle.status_table import Action, allowed_actions
+from cases.outbox.services import follow_up_add
 
 # tasks.py imports this module by name (a task calls one service), so this side imports the
 # module, not its names: each resolves at call time.
@@ -88,7 +89,12 @@ def record_add(
         raise
     events.record_added(case=case, actor=record.uploaded_by, record=record)
 
-    tasks.record_inspect.delay_on_commit(record.pk)
+    follow_up_add(
+        task=tasks.record_inspect.name,
+        args=[record.pk],
+        case=case,
+        what=f"The pages of “{record.title}” will be counted",
+    )
     return record
 
 

@@ -2,12 +2,14 @@
 
 from celery import shared_task
 
+from cases.outbox.tasks import FollowUpTask
 from cases.records import services
 
 
 # Named as before the move, so messages already queued still find it.
 @shared_task(
     name="cases.tasks.record_inspect",
+    base=FollowUpTask,
     acks_late=True,
     autoretry_for=(OSError,),
     retry_backoff=True,

@@ -14,6 +14,7 @@ from accounts.models import User
 from cases.lifecycle import events
 from cases.lifecycle.models import Case, CaseStatus
 from cases.lifecycle.services import case_status_set, case_transition_check
+from cases.outbox.services import follow_up_add
 
 # tasks.py imports this module by name (a task calls one service), so this side imports the
 # module, not its names: each resolves at call time.
@@ -79,7 +80,12 @@ def _assign_locked(*, case: Case, reviewer, actor, batch: bool, today) -> Assign
         from_status=from_status,
     )
 
-    tasks.assignment_notify.delay_on_commit(assignment.pk)
+    follow_up_add(
+        task=tasks.assignment_notify.name,
+        args=[assignment.pk],
+        case=case,
+        what="The reviewer will be told of the case by e-mail",
+    )
     return assignment
 
 

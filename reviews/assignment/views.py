@@ -34,7 +34,8 @@ def case_assign(request, case_number):
             )
         messages.success(
             request,
-            f"{case.case_number} assigned to {reviewer.get_full_name()}; they have been notified.",
+            f"{case.case_number} assigned to {reviewer.get_full_name()}; "
+            "they are notified by e-mail.",
         )
         return redirect_after_post(
             request, reverse("casefile:case_detail", args=[case.case_number])

@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-import logging
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -23,7 +22,6 @@ from django.db.models import Max, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils import timezone
-from kombu.exceptions import OperationalError
 
 from cases.clock.calculator import compute
 from cases.lifecycle import events
@@ -37,6 +35,9 @@ from cases.lifecycle.models import (
     PartyRole,
     SentBy,
 )
+from cases.outbox.models import FollowUp
+from cases.outbox.selectors import follow_up_for, follow_up_retryable
+from cases.outbox.services import follow_up_add
 
 # tasks.py imports this module by name (a task calls one service): this side imports the
 # module, so each name resolves at call time.
@@ -55,8 +56,6 @@ from reviews.letters.render import (
 from reviews.letters.signing import pdf_sign
 from reviews.organization.models import Organization
 from reviews.organization.services import organization_current
-
-logger = logging.getLogger(__name__)
 
 # Errors worth another try (mail server or disk trouble); smtplib's errors are OSErrors.
 TRANSIENT_ERRORS = (OSError,)
@@ -247,13 +246,31 @@ def notice_html(notice: Notice, *, for_browser: bool = False) -> str:
 # --- Queued by the finding ------------------------------------------------------------------
 
 
-def _enqueue(notice_id: int) -> None:
-    """Hand the notice to the worker. With the broker down the row stays queued and the sweep
-    (`notices_queued_sweep`, run by beat) hands it over later: the finding is never lost."""
-    try:
-        tasks.notice_render.delay(notice_id)
-    except OperationalError:
-        logger.warning("Broker unavailable; notice %s stays queued for the sweep", notice_id)
+def _notice_render_queue(notice: Notice, *, again: bool = False) -> None:
+    """Record the rendering in the outbox with the finding: with the broker down the finding
+    stands and the relay hands the notice over later (README, "No lost work")."""
+    follow_up_add(
+        task=tasks.notice_render.name,
+        args=[notice.pk],
+        case=notice.case,
+        what=f"The {notice.get_kind_display()} will be rendered, signed and sent",
+        again=again,
+    )
+
+
+def notice_follow_up(notice: Notice) -> FollowUp | None:
+    return follow_up_for(tasks.notice_render.name, [notice.pk])
+
+
+def notice_retryable(notice: Notice, follow_up: FollowUp | None) -> bool:
+    """Failed, or not yet delivered while its work is stuck or waits for the task queue."""
+    if notice.status == LetterStatus.FAILED:
+        return True
+    return (
+        notice.status != LetterStatus.DELIVERED
+        and follow_up is not None
+        and follow_up_retryable(follow_up)
+    )
 
 
 def notice_after_finding(*, case: Case, actor, event: CaseEvent, eligible: bool) -> Notice:
@@ -278,21 +295,8 @@ def notice_after_finding(*, case: Case, actor, event: CaseEvent, eligible: bool)
     )
     notice.full_clean(exclude=["pdf"])
     notice.save()
-    transaction.on_commit(lambda: _enqueue(notice.pk))
+    _notice_render_queue(notice)
     return notice
-
-
-def notices_queued_sweep(*, older_than: dt.timedelta = dt.timedelta(minutes=2)) -> int:
-    """Enqueue again the notices still queued a while after their finding (the broker was
-    down when it committed). The task is idempotent, so a notice queued twice is made once."""
-    stale = Notice.objects.filter(
-        status=LetterStatus.QUEUED, created_at__lt=timezone.now() - older_than
-    ).values_list("pk", flat=True)
-    count = 0
-    for notice_id in stale:
-        _enqueue(notice_id)
-        count += 1
-    return count
 
 
 # --- Produced by the task: render and sign once, store, deliver, serve ----------------------
@@ -443,14 +447,17 @@ def notice_fail(*, notice_id: int, error: str) -> None:
 
 @transaction.atomic
 def notice_retry(*, notice: Notice, actor) -> Notice:
-    """Queue a failed notice again (the retry button). A signed one keeps its bytes."""
+    """Queue a failed or stuck notice again (the retry button). A signed one keeps its bytes."""
     notice = _notice_load(notice.pk, lock=True)
-    if notice.status != LetterStatus.FAILED:
-        raise ValidationError(f"{notice.get_kind_display()} has not failed; nothing to retry.")
-    notice.status = LetterStatus.QUEUED
-    notice.error = ""
-    notice.save(update_fields=["status", "error"])
-    transaction.on_commit(lambda: _enqueue(notice.pk))
+    if not notice_retryable(notice, notice_follow_up(notice)):
+        raise ValidationError(
+            f"{notice.get_kind_display()} has neither failed nor stuck; nothing to retry."
+        )
+    if notice.status == LetterStatus.FAILED:
+        notice.status = LetterStatus.QUEUED
+        notice.error = ""
+        notice.save(update_fields=["status", "error"])
+    _notice_render_queue(notice, again=True)
     return notice
 
 

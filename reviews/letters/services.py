@@ -18,6 +18,9 @@ from cases.lifecycle import events
 from cases.lifecycle.models import Case, CaseStatus, DeliveryMethod, SentBy
 from cases.lifecycle.services import case_status_set
 from cases.lifecycle.status_table import Action, allowed_actions
+from cases.outbox.models import FollowUp
+from cases.outbox.selectors import follow_up_for, follow_up_retryable
+from cases.outbox.services import follow_up_add
 from reviews.assignment.models import Assignment, AssignmentStatus
 from reviews.determination.models import Determination, DeterminationStatus
 
@@ -277,7 +280,12 @@ def letter_party_service_changed(case: Case, role: str) -> None:
         recipient_role=role, status__in=(DeliveryStatus.NO_ADDRESS, DeliveryStatus.TO_PRINT)
     )
     if waiting.exists():
-        tasks.letter_serve.delay_on_commit(letter.pk)
+        follow_up_add(
+            task=tasks.letter_serve.name,
+            args=[letter.pk],
+            case=case,
+            what=f"Letter version {letter.version} will be served on the party waiting for it",
+        )
 
 
 def _letter_issue(*, letter_id: int) -> str:
@@ -322,17 +330,46 @@ def letter_fail(*, letter_id: int, error: str) -> None:
     document_fail(_letter_load, pk=letter_id, error=error)
 
 
+def _letter_render_queue(letter: Letter, *, again: bool = False) -> None:
+    follow_up_add(
+        task=tasks.letter_render.name,
+        args=[letter.pk],
+        case=letter.case,
+        what=f"Letter version {letter.version} will be rendered, signed and sent",
+        again=again,
+    )
+
+
+def letter_follow_up(letter: Letter) -> FollowUp | None:
+    """The outbox row of the letter's rendering (waiting for the queue, stuck, failed)."""
+    return follow_up_for(tasks.letter_render.name, [letter.pk])
+
+
+def letter_retryable(letter: Letter, follow_up: FollowUp | None) -> bool:
+    """Failed, or queued or rendering while its work is stuck or waits for the task queue."""
+    if letter.status == LetterStatus.FAILED:
+        return True
+    return (
+        letter.status in (LetterStatus.QUEUED, LetterStatus.RENDERING, LetterStatus.SIGNED)
+        and follow_up is not None
+        and follow_up_retryable(follow_up)
+    )
+
+
 @transaction.atomic
 def letter_retry(*, letter: Letter, actor) -> Letter:
-    """Queue a failed letter again (the retry button)."""
+    """Queue a failed or stuck letter again (the retry button). A letter already signed keeps
+    its bytes: only its delivery is tried again (letter_produce never renders it twice)."""
     letter = _letter_load(letter.pk, lock=True)
-    if letter.status != LetterStatus.FAILED:
-        raise ValidationError(f"Letter version {letter.version} has not failed; nothing to retry.")
-    letter.status = LetterStatus.QUEUED
-    letter.error = ""
-    letter.save(update_fields=["status", "error"])
-
-    tasks.letter_render.delay_on_commit(letter.pk)
+    if not letter_retryable(letter, letter_follow_up(letter)):
+        raise ValidationError(
+            f"Letter version {letter.version} has neither failed nor stuck; nothing to retry."
+        )
+    if letter.status == LetterStatus.FAILED:
+        letter.status = LetterStatus.QUEUED
+        letter.error = ""
+        letter.save(update_fields=["status", "error"])
+    _letter_render_queue(letter, again=True)
     return letter
 
 
@@ -372,7 +409,7 @@ def letter_request(
     letter.full_clean(exclude=["party_pdf", "public_pdf"])
     letter.save()
     if enqueue:
-        tasks.letter_render.delay_on_commit(letter.pk)
+        _letter_render_queue(letter)
     return letter
 
 

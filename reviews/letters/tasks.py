@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from cases.outbox.tasks import FollowUpTask
 from reviews.letters import notices, services
 
 LETTER_MAX_RETRIES = 5
@@ -29,7 +30,11 @@ def _produce_with_retries(task, *, produce, retry_noted, fail, transient) -> str
 # Routed to the "letters" queue by CELERY_TASK_ROUTES (PDF work; its workers are recycled).
 # Named as before the move, so messages already queued still find it.
 @shared_task(
-    name="reviews.tasks.letter_render", bind=True, acks_late=True, max_retries=LETTER_MAX_RETRIES
+    name="reviews.tasks.letter_render",
+    base=FollowUpTask,
+    bind=True,
+    acks_late=True,
+    max_retries=LETTER_MAX_RETRIES,
 )
 def letter_render(self, letter_id: int) -> str:
     """Render, sign, store and deliver one letter version; retried, then failed."""
@@ -44,7 +49,11 @@ def letter_render(self, letter_id: int) -> str:
 
 # Routed to the "letters" queue with the letter (PDF work).
 @shared_task(
-    name="reviews.tasks.notice_render", bind=True, acks_late=True, max_retries=LETTER_MAX_RETRIES
+    name="reviews.tasks.notice_render",
+    base=FollowUpTask,
+    bind=True,
+    acks_late=True,
+    max_retries=LETTER_MAX_RETRIES,
 )
 def notice_render(self, notice_id: int) -> str:
     """Render, sign, store, deliver and serve one notice; retried and failed as the letter."""
@@ -57,13 +66,9 @@ def notice_render(self, notice_id: int) -> str:
     )
 
 
-@shared_task(name="reviews.tasks.notices_queued_sweep")
-def notices_queued_sweep() -> int:
-    """Hand the worker the notices left queued when the broker was down at their finding."""
-    return notices.notices_queued_sweep()
-
-
-@shared_task(name="reviews.tasks.letter_serve", bind=True, acks_late=True, max_retries=5)
+@shared_task(
+    name="reviews.tasks.letter_serve", base=FollowUpTask, bind=True, acks_late=True, max_retries=5
+)
 def letter_serve(self, letter_id: int) -> str:
     """Serve what of an issued letter waited for a party (an address added, a method changed).
     Transient mail errors are retried; the row stays waiting and the case page shows it."""

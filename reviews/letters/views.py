@@ -21,8 +21,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cases.access import Ability, access_required, case_get_for, may
 from cases.lifecycle.delivery import case_service_problems
 from cases.lifecycle.status_table import Action, allowed_actions
+from cases.outbox.models import follow_up_key
+from cases.outbox.selectors import follow_ups_open_for
 from reviews.determination.selectors import workspace_for
-from reviews.letters import notices, services, verify
+from reviews.letters import notices, services, tasks, verify
 from reviews.letters.defaults import LETTER_TEXT_FIELDS
 from reviews.letters.models import (
     DeliveryStatus,
@@ -128,6 +130,17 @@ def letters_panel_context(user, case, *, correction_form=None) -> dict:
             row["name"] for row in letter.delivery_rows if row["status"] == "no_address"
         ]
     can_manage = may(user, Ability.MANAGE_CASES)
+    # Each version's and notice's rendering as the outbox sees it: waiting for the task queue,
+    # stuck (a worker stopped mid-render), failed; the retry is offered for each of those.
+    follow_ups = (
+        {row.key: row for row in follow_ups_open_for(case)} if versions or notice_rows else {}
+    )
+    for letter in versions:
+        letter.follow_up = follow_ups.get(follow_up_key(tasks.letter_render.name, [letter.pk]))
+        letter.retryable = services.letter_retryable(letter, letter.follow_up)
+    for notice in notice_rows:
+        notice.follow_up = follow_ups.get(follow_up_key(tasks.notice_render.name, [notice.pk]))
+        notice.retryable = notices.notice_retryable(notice, notice.follow_up)
     latest = versions[0] if versions else None
     may_correct = (
         can_manage
@@ -245,7 +258,7 @@ def notice_retry(request, case_number, kind, version):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"The {notice.get_kind_display()} is queued again.")
+        messages.success(request, f"The {notice.get_kind_display()} is handed to the worker again.")
     if request.htmx:
         return _panel(request, case)
     return redirect("casefile:case_detail", case.case_number)
@@ -261,7 +274,7 @@ def letter_retry(request, case_number, version):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"Letter version {letter.version} is queued again.")
+        messages.success(request, f"Letter version {letter.version} is handed to the worker again.")
     if request.htmx:
         return _panel(request, case)
     return redirect("casefile:case_detail", case.case_number)

@@ -579,7 +579,7 @@ def test_a_render_error_marks_the_letter_failed_at_once(
 
 
 def test_retry_is_refused_for_a_letter_that_did_not_fail(delivered_letter):
-    with pytest.raises(ValidationError, match="has not failed"):
+    with pytest.raises(ValidationError, match="has neither failed nor stuck"):
         letter_retry(letter=delivered_letter, actor=None)
 
 

@@ -24,6 +24,8 @@ from cases.lifecycle.models import (
     PartyRole,
     SentBy,
 )
+from cases.outbox.models import FollowUpState
+from cases.outbox.services import follow_ups_relay
 from reviews.letters import notices
 from reviews.letters.defaults import LETTER_TEXT_FIELDS
 from reviews.letters.models import DeliveryStatus, LetterStatus, Notice, NoticeKind, PrintBatch
@@ -210,21 +212,24 @@ def test_a_signed_notice_is_never_rendered_again(
     assert all(m.attachments[0][1] == signed for m in mail.outbox)
 
 
-def test_a_broker_outage_leaves_a_queued_notice_that_the_sweep_hands_over(
+def test_a_broker_outage_leaves_a_queued_notice_that_the_relay_hands_over(
     parties_case, case_admin, django_capture_on_commit_callbacks
 ):
     with mock.patch.object(
-        notices.tasks.notice_render, "delay", side_effect=OperationalError("no broker")
+        notices.tasks.notice_render, "apply_async", side_effect=OperationalError("no broker")
     ):
         notice = _eligible(parties_case, case_admin, django_capture_on_commit_callbacks)
     notice.refresh_from_db()
     assert notice.status == LetterStatus.QUEUED
+    assert notices.notice_follow_up(notice).state == FollowUpState.WAITING
     parties_case.refresh_from_db()
     assert parties_case.status == "awaiting_records"  # the finding stands
 
-    assert notices.notices_queued_sweep(older_than=dt.timedelta(0)) == 1
+    later = timezone.now() + dt.timedelta(minutes=10)
+    assert follow_ups_relay(now=later)["published"] == 1
     notice.refresh_from_db()
     assert notice.status == LetterStatus.DELIVERED
+    assert notices.notice_follow_up(notice).state == FollowUpState.DONE
 
 
 def test_the_records_clock_runs_from_the_date_of_service(
