@@ -32,6 +32,7 @@ class Ability(enum.StrEnum):
     SEARCH_GUIDELINES = "search_guidelines"  # the guideline catalog
     EDIT_ORGANIZATION = "edit_organization"  # the organization's name, address, letter text
     SUBMIT_APPLICATIONS = "submit_applications"  # the API's writes: applications and records
+    SEE_INTEGRITY = "see_integrity"  # the stored files' integrity findings (/integrity/)
 
 
 _MANAGERS = frozenset({Role.CASE_ADMIN, Role.SYSTEM_ADMIN})
@@ -43,6 +44,7 @@ POLICY: dict[Ability, frozenset[str]] = {
     Ability.SEARCH_GUIDELINES: frozenset({Role.REVIEWER, Role.QUALITY_REVIEWER}),
     Ability.EDIT_ORGANIZATION: frozenset({Role.SYSTEM_ADMIN}),
     Ability.SUBMIT_APPLICATIONS: _MANAGERS | {Role.API_CLIENT},
+    Ability.SEE_INTEGRITY: frozenset({Role.SYSTEM_ADMIN}),
 }
 
 # What a signed-out htmx request is told (the page shows it and offers to sign in again).

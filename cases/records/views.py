@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.http import FileResponse, Http404
 from django.views.decorators.http import require_GET
 
 from cases.access import access_required, case_get_for, record_get_for
+from cases.integrity.responses import stored_file_response
 from cases.records.services import record_opened
 
 # --- Record download --------------------------------------------------------------------------
@@ -16,17 +16,11 @@ from cases.records.services import record_opened
 def case_record(request, case_number: str, record_id: int):
     case = case_get_for(request.user, case_number)
     record = record_get_for(request.user, case, record_id)
-    try:
-        handle = record.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404("The file of this record is missing.") from error
-    record_opened(record=record, actor=request.user)
     filename = record.original_filename or f"{record.title}.pdf"
-    response = FileResponse(
-        handle, content_type="application/pdf", as_attachment=False, filename=filename
-    )
-    # Medical records: never kept in a shared cache or the browser's disk cache. No
-    # "CSP: sandbox" here: Chromium and Safari then refuse to show the PDF at all; the file
-    # was checked to be a PDF on upload and nosniff is set site-wide.
-    response["Cache-Control"] = "private, no-store"
+    # Checked against its SHA-256 before a byte is served (cases.integrity). No "CSP: sandbox"
+    # here: Chromium and Safari then refuse to show the PDF at all; the file was checked to be
+    # a PDF on upload and nosniff is set site-wide.
+    response = stored_file_response(request, record, "file", filename=filename, as_attachment=False)
+    if response.status_code == 200:
+        record_opened(record=record, actor=request.user)
     return response
