@@ -598,7 +598,9 @@ def _api_cases(people, size):
 def _api_case(people, size):
     case = issued_case(size, created_by=people.api_client)
     url = reverse("api:case", args=[case.case_number])
-    return Visit(people.api_client, url, api=True, shows=(f"Report {size}", f"{size:064d}"))
+    # The last letter version's party SHA-256 (issued_case: the hash of its content).
+    party = hashlib.sha256(minimal_pdf() + f"% party {size}\n".encode()).hexdigest()
+    return Visit(people.api_client, url, api=True, shows=(f"Report {size}", party))
 
 
 # --- The roster and assignment --------------------------------------------------------------

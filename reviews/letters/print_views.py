@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.access import Ability, access_required
-from cases.integrity.responses import stored_file_response
+from cases.integrity.responses import integrity_refused, stored_file_response
+from cases.integrity.stored import StoredFileCorrupt
 from reviews.letters.delivery import (
     batch_mailings,
     print_batch_make,
@@ -82,6 +83,9 @@ def print_queue_page(request):
             batch = print_batch_make(actor=request.user, posting_on=form.cleaned_data["posting_on"])
         except ValidationError as error:
             form.add_error(None, error)
+        except StoredFileCorrupt as error:
+            # A changed or missing signed document is never printed (cases.integrity).
+            return integrity_refused(request, error)
         else:
             count = batch.mailings.count() + batch.notice_mailings.count()
             messages.success(

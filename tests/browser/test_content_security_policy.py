@@ -29,9 +29,9 @@ def test_no_page_violates_the_policy_and_autosave_still_works(page, live_server,
     violations = []
     page.on(
         "console",
-        lambda message: violations.append(message.text)
-        if "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
     )
     page.on("pageerror", lambda error: violations.append(f"page error: {error}"))
     case, reviewer, _determination = case_in_review()

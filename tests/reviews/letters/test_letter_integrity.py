@@ -68,6 +68,18 @@ def test_a_changed_letter_is_not_copied_to_the_administrative_director(letter, t
     assert not list((tmp_path / "ad").glob("*.pdf"))
 
 
+def test_a_changed_letter_is_not_printed(client, case_admin, letter):
+    client.force_login(case_admin)
+    _append(letter.party_pdf)
+    response = client.post(
+        reverse("letters:print_queue"), {"posting_on": timezone.localdate().isoformat()}
+    )
+    assert response.status_code == 500
+    assert "failed its integrity check" in response.content.decode()
+    assert not PrintBatch.objects.exists()
+    assert "sysadmin@example.org" in mail.outbox[0].to
+
+
 def test_a_changed_print_batch_is_not_downloaded(client, case_admin, letter):
     client.force_login(case_admin)
     batch = print_batch_make(actor=case_admin, posting_on=timezone.localdate())
