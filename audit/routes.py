@@ -62,6 +62,9 @@ ROUTES: dict[str, Audited | NotAudited] = {
     "casefile:case_facts_edit": _CASE,
     "casefile:case_record_add": _CASE,
     "casefile:case_record_withdraw": Audited(AuditKind.RECORD, object_arg="record_id"),
+    "casefile:case_follow_up_retry": _CASE,
+    # The integrity findings name cases and files whose stored copy failed its SHA-256.
+    "integrity:integrity": Audited(AuditKind.SETTINGS),
     "casefile:case_eligibility": _CASE,
     "casefile:case_records_complete": _CASE,
     "casefile:case_terminate": _CASE,

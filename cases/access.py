@@ -40,6 +40,7 @@ class Ability(enum.StrEnum):
     KNOW_STAFF = "know_staff"  # the IRO's staff by name (parties see their role only)
     SEARCH_AUDIT_LOG = "search_audit_log"  # the audit log: search and CSV export
     SEE_CASE_READERS = "see_case_readers"  # the case page's "Who read this case"
+    SEE_INTEGRITY = "see_integrity"  # the stored files' integrity findings (/integrity/)
 
 
 _MANAGERS = frozenset({Role.CASE_ADMIN, Role.SYSTEM_ADMIN})
@@ -60,6 +61,7 @@ POLICY: dict[Ability, frozenset[str]] = {
     # Who read a case names its readers, reviewers among them (Lab. Code 4610.6(f) keeps the
     # reviewer's identity confidential): the IRO's own staff only, not reviewers or API clients.
     Ability.SEE_CASE_READERS: _MANAGERS | {Role.QUALITY_REVIEWER},
+    Ability.SEE_INTEGRITY: frozenset({Role.SYSTEM_ADMIN}),
 }
 
 # What a signed-out htmx request is told (the page shows it and offers to sign in again).

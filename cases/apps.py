@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = "Case file"
+
+    def ready(self):
+        """The records room's stored files join the integrity checks."""
+        from cases.records.files import stored_kinds_register  # cycle: models exist only now
+
+        stored_kinds_register()

@@ -8,6 +8,7 @@ from cases.clock.models import (  # noqa: F401
     HolidayCalendar,
 )
 from cases.intake.models import IntakeDraft, IntakeDraftFile  # noqa: F401
+from cases.integrity.models import IntegrityCheckRun, IntegrityFinding  # noqa: F401
 from cases.lifecycle.models import (  # noqa: F401
     Case,
     CaseEvent,

@@ -8,5 +8,12 @@ app = Celery("imrsite")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 # Tasks live in the rooms that own the work (the Celery docs' `tasks.py` per package).
 app.autodiscover_tasks(
-    ["cases.outbox", "cases.records", "cases.reminders", "reviews.assignment", "reviews.letters"]
+    [
+        "cases.integrity",
+        "cases.outbox",
+        "cases.records",
+        "cases.reminders",
+        "reviews.assignment",
+        "reviews.letters",
+    ]
 )

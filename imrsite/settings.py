@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("IMR_VAR_DIR", BASE_DIR / "var"))
@@ -65,6 +66,8 @@ MIDDLEWARE = [
     # After the messages: an action whose follow-up waits for the task queue says so.
     "cases.outbox.middleware.FollowUpDelayMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "imrsite.middleware.NoStoreMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -310,13 +313,83 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# --- Production settings (README "Production settings") --------------------------------------
+# `DEBUG=0 SECRET_KEY=... ALLOWED_HOSTS=... manage.py check --deploy --fail-level WARNING` passes
+# with these defaults (tests/test_production_settings.py runs it). Each can be turned off for a
+# trial over plain HTTP, never in production.
 if not DEBUG:
-    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
-    CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
+    # Behind the TLS-terminating proxy, which says the original scheme in X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Cookies only over HTTPS (the session cookie is the sign-in; the CSRF cookie guards forms).
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
+# Plain-HTTP requests are redirected to HTTPS. Health checks that speak plain HTTP to the app
+# (docker-compose's opens a TCP connection only) are not affected; a proxy must send
+# X-Forwarded-Proto: https or every request loops.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# HSTS: browsers refuse plain HTTP to this host for a year (and its subdomains: a subdomain
+# over HTTP could set cookies for this one). Preload is off by default: the preload list is
+# hard to leave and binds every subdomain of the registered domain, which the organization, not
+# this application, decides; so Django's preload warning (security.W021) is silenced unless it
+# is turned on. Off while DEBUG is on (a browser would remember it for localhost).
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
-X_FRAME_OPTIONS = "SAMEORIGIN"
+# No page may be framed by another site; the two frames of our own pages (the letter preview,
+# the record viewer) allow their own origin by a decorator on their views.
+X_FRAME_OPTIONS = "DENY"
+# Addresses carry case numbers: other sites get no Referer from us.
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Secrets come from the environment only: SECRET_KEY (above), DATABASE_URL, the signing key's
+# passwords (below), the SMTP password and BACKUP_ENCRYPTION_KEY. None has a production default.
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+
+# --- Content Security Policy (django-csp 4; README "Production settings") ----------------------
+# Every page: our own scripts, styles, fonts and images only; no inline script and no eval (htmx
+# is configured in base.html not to need them); no inline style either (the two that were are
+# stylesheets now); no plugin; not framed by anyone (two views allow their own origin); forms
+# post only to us. The letter preview sets a stricter policy of its own, which this leaves as is.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# --- No-store (README "Production settings") ----------------------------------------------
+# Every answer to a signed-in request and every API answer carries medical information or may:
+# imrsite.middleware.NoStoreMiddleware marks it Cache-Control: no-store (static files, served by
+# WhiteNoise before it, are not).
+
+# --- Integrity of stored files (README "Integrity") -------------------------------------------
+# Besides the active system administrators, who else is e-mailed when a stored file fails.
+INTEGRITY_ALERT_EMAILS = env_list("INTEGRITY_ALERT_EMAILS", "")
+# How often beat re-checks every stored file against its SHA-256 (default: daily).
+INTEGRITY_CHECK_INTERVAL_SECONDS = int(os.environ.get("INTEGRITY_CHECK_INTERVAL_SECONDS", "86400"))
+CELERY_BEAT_SCHEDULE["stored-files-verify"] = {
+    "task": "cases.tasks.stored_files_verify",
+    "schedule": float(INTEGRITY_CHECK_INTERVAL_SECONDS),
+}
+
+# --- Backups (README "Backups") -------------------------------------------------------------
+# The key `manage.py backup` encrypts with and `restore` decrypts with (Fernet, 32 bytes in
+# URL-safe base64: `manage.py backup --new-key` prints one). Kept apart from the backups.
+BACKUP_ENCRYPTION_KEY = os.environ.get("BACKUP_ENCRYPTION_KEY", "")
 
 LOGGING = {
     "version": 1,

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("cases.intake.urls")),
     path("", include("cases.records.urls")),
     path("", include("cases.clockpages.urls")),
+    path("", include("cases.integrity.urls")),
     path("", include("cases.casefile.urls")),
     path("", include("cases.auditlog.urls")),
     path("", include("reviews.roster.urls")),

@@ -11,6 +11,7 @@ from reviews.assignment.selectors import (
 from reviews.determination.selectors import issued_item_decisions
 from reviews.determination.services import determination_import_legacy
 from reviews.exports import export_sections
+from reviews.letters.files import stored_kinds_register
 from reviews.letters.notices import notice_after_finding, notice_of_assignment_state
 from reviews.letters.selectors import letter_service_for
 from reviews.letters.services import letter_party_service_changed, letter_request
@@ -35,3 +36,4 @@ def register() -> None:
         )
     )
     after_approval_register(letter_request)
+    stored_kinds_register()

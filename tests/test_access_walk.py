@@ -31,6 +31,7 @@ from rest_framework.test import APIClient
 from accounts.models import Role
 from cases.intake.models import IntakeDraft, IntakeDraftFile
 from cases.lifecycle.models import Case, CaseEvent
+from cases.outbox.models import FollowUp
 from cases.records.models import MedicalRecord
 from cases.records.services import record_add
 from reviews.assignment.models import Assignment
@@ -109,6 +110,9 @@ RULES: dict[str, Rule] = {
     "casefile:case_information_lapsed": action(MANAGERS),
     "casefile:case_expedite": action(MANAGERS),
     "casefile:case_consolidate": action(MANAGERS),
+    "casefile:case_follow_up_retry": action(MANAGERS),
+    # The stored files' integrity findings: the system administrator.
+    "integrity:integrity": page({SYSTEM_ADMIN}),
     "records:case_record": page(EVERY_ROLE),
     # The audit log (45 CFR 164.312(b)): the system administrator reviews it.
     "auditlog:search": page({SYSTEM_ADMIN}),
@@ -299,6 +303,8 @@ def kwargs_for(world: World, name: str, role: str, *, foreign: bool) -> dict | N
         "category": "injection",
         "role": "employer",
         "pk": kept.pk if name == "intake:draft_file_remove" else draft.pk,
+        # The record's page count, the follow-up its upload left (cases.outbox).
+        "follow_up_id": FollowUp.objects.filter(case=case).values_list("pk", flat=True).first(),
     }
     return {key: values[key] for key in wanted}
 

@@ -39,6 +39,7 @@ from audit.models import AuditAction, AuditEvent, AuditKind
 from cases.clock.models import CalendarName, CalendarVersion
 from cases.clockpages.services import holiday_add
 from cases.intake.models import IntakeDraft, IntakeDraftFile
+from cases.integrity.models import IntegrityCheckRun, IntegrityFinding
 from cases.lifecycle.models import CaseEvent, CaseStatus, EventType, PartyRole
 from cases.records.models import MedicalRecord
 from cases.records.services import record_add
@@ -302,6 +303,9 @@ def issued_case(size: int, **case_fields):
     events_add(case, size)
     text = letter_text_current()
     for version in range(1, size + 1):
+        # Each copy's recorded SHA-256 is its content's: a download checks it (cases.integrity).
+        party = minimal_pdf() + f"% party {version}\n".encode()
+        public = minimal_pdf() + f"% public {version}\n".encode()
         letter = Letter.objects.create(
             case=case,
             determination=determination,
@@ -309,15 +313,15 @@ def issued_case(size: int, **case_fields):
             status=LetterStatus.DELIVERED,
             letter_text=text,
             mailing_date=dt.date(2026, 11, 21),
-            party_sha256=f"{version:064d}",
-            public_sha256=f"{version + 100:064d}",
+            party_sha256=hashlib.sha256(party).hexdigest(),
+            public_sha256=hashlib.sha256(public).hexdigest(),
             signed_at=timezone.now(),
             attempts=1,
             correction_note=f"Correction {version}" if version > 1 else "",
             created_by=UserFactory(),
         )
-        letter.party_pdf.save(f"party-{version}.pdf", ContentFile(minimal_pdf()), save=False)
-        letter.public_pdf.save(f"public-{version}.pdf", ContentFile(minimal_pdf()), save=True)
+        letter.party_pdf.save(f"party-{version}.pdf", ContentFile(party), save=False)
+        letter.public_pdf.save(f"public-{version}.pdf", ContentFile(public), save=True)
         for number in range(size):
             LetterDelivery.objects.create(
                 letter=letter,
@@ -646,7 +650,9 @@ def _api_cases(people, size):
 def _api_case(people, size):
     case = issued_case(size, created_by=people.api_client)
     url = reverse("api:case", args=[case.case_number])
-    return Visit(people.api_client, url, api=True, shows=(f"Report {size}", f"{size:064d}"))
+    # The last letter version's party SHA-256 (issued_case: the hash of its content).
+    party = hashlib.sha256(minimal_pdf() + f"% party {size}\n".encode()).hexdigest()
+    return Visit(people.api_client, url, api=True, shows=(f"Report {size}", party))
 
 
 # --- The roster and assignment --------------------------------------------------------------
@@ -864,7 +870,10 @@ def _notice_download(people, size):
 def mailings_waiting(size: int) -> PrintBatch:
     """`size` issued cases with a mailing each waiting to be printed, and a printed batch of
     `size` more waiting to be posted."""
-    batch = PrintBatch.objects.create(posting_on=dt.date(2026, 11, 23), sha256="0" * 64)
+    # Its recorded SHA-256 is its content's: a download checks it (cases.integrity).
+    batch = PrintBatch.objects.create(
+        posting_on=dt.date(2026, 11, 23), sha256=hashlib.sha256(minimal_pdf()).hexdigest()
+    )
     batch.pdf.save("batch.pdf", ContentFile(minimal_pdf()), save=True)
     for number in range(size):
         letter = issued_case(1).letters.get()
@@ -932,6 +941,38 @@ def _organization_settings(people, size):
         people.system_admin,
         reverse("letters:organization_settings"),
         shows=(current.created_by.get_full_name(),),
+    )
+
+
+# --- File integrity -------------------------------------------------------------------------
+
+
+@budget(
+    "integrity:integrity",
+    5,
+    why="session, user, the findings with their case, actor and run, the latest checks, the "
+    "audit row",
+)
+def _integrity(people, size):
+    run = IntegrityCheckRun.objects.create(files_checked=size, problems=size)
+    for number in range(size):
+        case = CaseFactory()
+        IntegrityFinding.objects.create(
+            source="download" if number % 2 else "check",
+            run=None if number % 2 else run,
+            problem="mismatch",
+            kind="Medical record",
+            object_id=number + 1,
+            case=case,
+            path=f"records/{case.pk}/budget-{size}-{number}.pdf",
+            expected_sha256="0" * 64,
+            actual_sha256="1" * 64,
+            actor=UserFactory() if number % 2 else None,
+        )
+    return Visit(
+        people.system_admin,
+        reverse("integrity:integrity"),
+        shows=(f"budget-{size}-{size - 1}.pdf",),
     )
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from cases.casefile.selectors import case_clock_with_letter
 from cases.intake.validation.keys import NPI_RE, PARTY_KEYS
+from cases.integrity.stored import stored_file_bytes
 from cases.lifecycle.models import Case, Party, PartyRole
 from cases.registry import reviewer_side
 
@@ -51,8 +52,8 @@ def _record(record, *, include_content: bool) -> dict[str, Any]:
         "pages": record.pages,
     }
     if include_content:
-        with record.file.open("rb") as handle:
-            data["content"] = base64.b64encode(handle.read()).decode("ascii")
+        # An export carries only bytes that match their SHA-256 (cases.integrity).
+        data["content"] = base64.b64encode(stored_file_bytes(record, "file")).decode("ascii")
     return data
 
 

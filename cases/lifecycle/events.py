@@ -655,3 +655,27 @@ def case_expedited(
         else None,
         note=note,
     )
+
+
+def file_integrity_failed(
+    *,
+    case: Case,
+    actor: User | None,
+    kind: str,
+    object_id: int,
+    problem: str,
+    expected_sha256: str,
+    actual_sha256: str,
+) -> CaseEvent:
+    """A stored file of the case (a record, a letter, a notice) is missing or changed on disk:
+    it was not served (45 CFR 164.312(c)(1))."""
+    return event_record(
+        case=case,
+        type=EventType.FILE_INTEGRITY_FAILED,
+        actor=actor,
+        kind=kind,
+        object_id=object_id,
+        problem=problem,
+        expected_sha256=expected_sha256,
+        actual_sha256=actual_sha256,
+    )

@@ -466,6 +466,7 @@ class EventType(models.TextChoices):
     REMINDER_SENT = "reminder_sent", "Reminder sent"
     ESCALATION_SENT = "escalation_sent", "Escalation sent"
     TRANSITION_REFUSED = "transition_refused", "Action refused"
+    FILE_INTEGRITY_FAILED = "file_integrity_failed", "Stored file failed its integrity check"
 
 
 class CaseEvent(models.Model):

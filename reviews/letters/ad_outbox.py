@@ -19,6 +19,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from cases.integrity.stored import stored_file_bytes
 from reviews.letters.models import AdOutboxItem
 
 AD_COPY_FORMAT = "imr-desk/ad-copy/1"
@@ -74,8 +75,8 @@ def ad_outbox_export(directory: Path) -> list[str]:
         for item in pending:
             letter = item.letter
             stem = f"{letter.case.case_number}-v{letter.version}"
-            with letter.party_pdf.open("rb") as stored:
-                (directory / f"{stem}.pdf").write_bytes(stored.read())
+            # Only the signed bytes as stored (checked against their SHA-256).
+            (directory / f"{stem}.pdf").write_bytes(stored_file_bytes(letter, "party_pdf"))
             metadata = ad_copy_metadata(item, pdf_name=f"{stem}.pdf")
             (directory / f"{stem}.json").write_text(json.dumps(metadata, indent=2) + "\n")
             item.exported_at = timezone.now()

@@ -23,6 +23,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from pypdf import PdfReader, PdfWriter
 
+from cases.integrity.stored import stored_file_bytes
 from cases.lifecycle import events
 from cases.lifecycle.models import DeliveryMethod, SentBy
 from reviews.letters.models import (
@@ -247,8 +248,8 @@ def _batch_pdf(mailings: list, *, declarant, on: dt.date) -> bytes:
     for key, rows in _by_document(mailings).items():
         document = rows[0].document
         proofs[key] = _proof_of_service_pdf(document, rows, declarant=declarant, on=on)
-        with _document_pdf(document).open("rb") as stored:
-            documents[key] = stored.read()
+        # The signed bytes as stored, checked against their SHA-256 (cases.integrity).
+        documents[key] = stored_file_bytes(document, _document_pdf(document).field.name)
     writer = PdfWriter()
     for row in mailings:
         key = (type(row.document).__name__, row.document.pk)

@@ -24,6 +24,7 @@ from django.templatetags.static import static
 from django.utils import timezone
 
 from cases.clock.calculator import compute
+from cases.integrity.stored import stored_file_bytes
 from cases.lifecycle import events
 from cases.lifecycle.clock import case_facts
 from cases.lifecycle.models import (
@@ -403,8 +404,7 @@ def notice_deliver(notice: Notice, *, pdf: bytes | None = None) -> None:
     def signed_bytes() -> bytes:
         if pdf is not None:
             return pdf
-        with notice.pdf.open("rb") as stored:
-            return stored.read()
+        return stored_file_bytes(notice, "pdf")
 
     document_serve(
         recipients=[(recipient, False) for recipient in notice_recipients(case)],

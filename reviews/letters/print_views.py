@@ -6,13 +6,15 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.access import Ability, access_required
+from cases.integrity.responses import integrity_refused, stored_file_response
+from cases.integrity.stored import StoredFileCorrupt
 from reviews.letters.delivery import (
     batch_mailings,
     print_batch_make,
@@ -81,6 +83,9 @@ def print_queue_page(request):
             batch = print_batch_make(actor=request.user, posting_on=form.cleaned_data["posting_on"])
         except ValidationError as error:
             form.add_error(None, error)
+        except StoredFileCorrupt as error:
+            # A changed or missing signed document is never printed (cases.integrity).
+            return integrity_refused(request, error)
         else:
             count = batch.mailings.count() + batch.notice_mailings.count()
             messages.success(
@@ -122,11 +127,5 @@ def print_batch_download(request, batch_id: int):
     batch = PrintBatch.objects.filter(pk=batch_id).first()
     if batch is None or not batch.pdf:
         raise Http404("No such batch.")
-    response = FileResponse(
-        batch.pdf.open("rb"),
-        as_attachment=True,
-        filename=f"print-batch-{batch.pk}.pdf",
-        content_type="application/pdf",
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    # The batch with its proofs of service, checked against its SHA-256 (cases.integrity).
+    return stored_file_response(request, batch, "pdf", filename=f"print-batch-{batch.pk}.pdf")

@@ -14,6 +14,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
+from cases.integrity.stored import stored_file_bytes
 from cases.lifecycle import events
 from cases.lifecycle.models import Case, CaseStatus, DeliveryMethod, SentBy
 from cases.lifecycle.services import case_status_set
@@ -239,8 +240,7 @@ def _letter_deliver(letter: Letter, *, party_pdf: bytes | None = None) -> None:
     def signed_bytes() -> bytes:
         if party_pdf is not None:
             return party_pdf
-        with letter.party_pdf.open("rb") as stored:
-            return stored.read()
+        return stored_file_bytes(letter, "party_pdf")
 
     document_serve(
         recipients=[*((r, False) for r in addressees), *((r, True) for r in cc)],

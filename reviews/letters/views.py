@@ -3,22 +3,22 @@ retry and correction, the public verification page and the organization's letter
 
 from __future__ import annotations
 
-import hashlib
-import logging
 from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ImproperlyConfigured, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.access import Ability, access_required, case_get_for, may
+from cases.integrity.responses import stored_file_response
 from cases.lifecycle.delivery import case_service_problems
 from cases.lifecycle.status_table import Action, allowed_actions
 from cases.outbox.models import follow_up_key
@@ -51,6 +51,7 @@ from reviews.organization.services import (
 @access_required(Ability.REVIEW)
 @require_GET
 @never_cache
+@xframe_options_sameorigin  # the workspace's preview frame; every other page is DENY
 def workspace_preview(request, case_number):
     """The letter exactly as it will print (the template the PDF uses), for the preview frame."""
     ws = workspace_for(request.user, case_number)
@@ -67,8 +68,6 @@ def workspace_preview(request, case_number):
 
 
 PDF_MAGIC = b"%PDF-"
-
-logger = logging.getLogger(__name__)
 
 
 # --- The case page's letter panel --------------------------------------------------------
@@ -195,21 +194,20 @@ def _letter_of(case, version: int) -> Letter:
 @access_required()
 @require_GET
 def letter_download(request, case_number, version, which):
-    """A signed letter version as the parties got it, or as the state would publish it."""
+    """A signed letter version as the parties got it, or as the state would publish it (checked
+    against its SHA-256, cases.integrity)."""
     case = case_get_for(request.user, case_number)
     letter = _letter_of(case, version)
     public = which == "public"
     stored = letter.public_pdf if public else letter.party_pdf
     if not stored:
         raise Http404("This letter version is not signed yet.")
-    response = FileResponse(
-        stored.open("rb"),
-        as_attachment=True,
+    return stored_file_response(
+        request,
+        letter,
+        "public_pdf" if public else "party_pdf",
         filename=letter_attachment_name(letter, public=public),
-        content_type="application/pdf",
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def _notice_of(case, kind: str, version: int) -> Notice:
@@ -224,28 +222,14 @@ def _notice_of(case, kind: str, version: int) -> Notice:
 @access_required()
 @require_GET
 def notice_download(request, case_number, kind, version):
-    """A signed notice as the parties got it. The bytes are checked against the SHA-256
-    recorded when it was signed: a file changed on disk is refused, never served."""
+    """A signed notice as the parties got it (checked against its SHA-256, cases.integrity)."""
     case = case_get_for(request.user, case_number)
     notice = _notice_of(case, kind, version)
     if not notice.sha256:
         raise Http404("This notice is not signed yet.")
-    with notice.pdf.open("rb") as stored:
-        content = stored.read()
-    if hashlib.sha256(content).hexdigest() != notice.sha256:
-        logger.error("Stored %s does not match its SHA-256", notice)
-        return HttpResponse(
-            "The stored file does not match the SHA-256 recorded when it was signed; it is "
-            "not served. Tell the system administrator.",
-            status=500,
-            content_type="text/plain; charset=utf-8",
-        )
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{notices.notice_attachment_name(notice)}"'
+    return stored_file_response(
+        request, notice, "pdf", filename=notices.notice_attachment_name(notice)
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @access_required(Ability.MANAGE_CASES)

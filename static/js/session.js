@@ -1,4 +1,5 @@
-/* One answer to an ended session for every htmx request (cases.access.session_ended): the
+/* The site-wide script (no inline script anywhere: the Content Security Policy forbids it).
+   One answer to an ended session for every htmx request (cases.access.session_ended): the
    server says 401 and nothing is swapped; this shows the page-wide notice with a link that
    signs in again and comes back here. Parts that keep their own work (the determination's
    autosave) handle their 401 themselves and stop it before it reaches this listener. */
@@ -16,5 +17,24 @@
     }
     notice.hidden = false;
     notice.focus();
+  });
+
+  /* Any other refused or unreachable htmx request: the page-wide "could not be updated". */
+  function showUpdateError() {
+    var notice = document.getElementById("htmx-error");
+    if (notice) { notice.hidden = false; }
+  }
+  document.addEventListener("htmx:responseError", function (event) {
+    var xhr = event.detail.xhr;
+    if (!xhr || xhr.status !== 401) { showUpdateError(); }
+  });
+  document.addEventListener("htmx:sendError", showUpdateError);
+
+  /* A message's dismiss button (components/messages.html). */
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest(".message__dismiss");
+    if (!button) { return; }
+    var message = button.closest(".message");
+    if (message) { message.remove(); }
   });
 })();

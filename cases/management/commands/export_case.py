@@ -5,6 +5,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from cases.casefile.exports import case_export
+from cases.integrity.stored import StoredFileCorrupt
 from cases.lifecycle.models import Case
 
 
@@ -32,5 +33,10 @@ class Command(BaseCommand):
         )
         if case is None:
             raise CommandError(f"No case {number}.")
-        data = case_export(case, include_content=not options["no_content"], include_reviewer=True)
+        try:
+            data = case_export(
+                case, include_content=not options["no_content"], include_reviewer=True
+            )
+        except StoredFileCorrupt as error:
+            raise CommandError(f"Not exported: {error} (see /integrity/).") from error
         self.stdout.write(json.dumps(data, indent=2, ensure_ascii=False))

@@ -289,7 +289,7 @@ def test_the_case_page_lists_the_notices_with_download_and_says_which_date(
     assert url in html
     download = client.get(url)
     assert download.status_code == 200
-    assert download.content == _pdf(notice)
+    assert b"".join(download.streaming_content) == _pdf(notice)
 
 
 def test_a_download_whose_bytes_do_not_match_the_stored_hash_is_refused(

@@ -1,0 +1,9 @@
+from celery import shared_task
+
+from cases.integrity.checks import stored_files_verify
+
+
+# Idempotent: a second run only checks again. One run at a time is enough (beat's interval).
+@shared_task(name="cases.tasks.stored_files_verify", acks_late=True)
+def stored_files_verify_task() -> int:
+    return stored_files_verify().run.problems

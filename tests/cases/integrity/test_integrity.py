@@ -1,0 +1,134 @@
+"""Stored files are checked against their recorded SHA-256 at every download and by the
+periodic check; a file changed or gone on disk is refused loudly and reported."""
+
+import logging
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import reverse
+
+from accounts.models import Role
+from cases.integrity.models import IntegrityCheckRun, IntegrityFinding
+from cases.integrity.tasks import stored_files_verify_task
+from cases.lifecycle.models import CaseEvent, EventType
+from tests.cases.helpers import add_record
+from tests.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sysadmin():
+    return UserFactory(role=Role.SYSTEM_ADMIN, email="sysadmin@example.org")
+
+
+def _path(record) -> Path:
+    return Path(record.file.path)
+
+
+def _tamper(record) -> None:
+    path = _path(record)
+    path.write_bytes(path.read_bytes().replace(b"%%EOF", b"%%EOF\n% changed on disk\n"))
+
+
+def test_an_intact_record_is_served(admin_client, case, case_admin, sysadmin):
+    record = add_record(case, case_admin)
+    response = admin_client.get(reverse("records:case_record", args=[case.case_number, record.pk]))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == _path(record).read_bytes()
+    assert not IntegrityFinding.objects.exists() and not mail.outbox
+
+
+def test_a_record_changed_on_disk_is_refused_reported_and_logged(
+    admin_client, case, case_admin, sysadmin, caplog
+):
+    record = add_record(case, case_admin)
+    _tamper(record)
+    url = reverse("records:case_record", args=[case.case_number, record.pk])
+    with caplog.at_level(logging.ERROR, logger="cases.integrity"):
+        response = admin_client.get(url)
+
+    assert response.status_code == 500
+    page = response.content.decode()
+    assert "failed its integrity check" in page
+    assert "%PDF" not in page
+    # The administrator is told by e-mail, the case history says so, the log has it at ERROR.
+    (message,) = mail.outbox
+    assert message.to == ["sysadmin@example.org"]
+    assert record.sha256 in message.body and case.case_number in message.body
+    event = CaseEvent.objects.get(case=case, type=EventType.FILE_INTEGRITY_FAILED)
+    assert event.actor == case_admin
+    assert event.details["object_id"] == record.pk and event.details["problem"] == "mismatch"
+    assert any(
+        r.levelno == logging.ERROR and record.sha256 in r.getMessage() for r in caplog.records
+    )
+    finding = IntegrityFinding.objects.get()
+    assert finding.source == "download" and finding.actor == case_admin
+    # Opening a refused file is not recorded as a read of it.
+    assert not CaseEvent.objects.filter(type=EventType.RECORD_OPENED).exists()
+
+
+def test_a_missing_record_file_is_refused_the_same_way(admin_client, case, case_admin, sysadmin):
+    record = add_record(case, case_admin)
+    _path(record).unlink()
+    response = admin_client.get(reverse("records:case_record", args=[case.case_number, record.pk]))
+    assert response.status_code == 500
+    assert "missing from the file store" in response.content.decode()
+    assert IntegrityFinding.objects.get().problem == "missing"
+    assert len(mail.outbox) == 1
+
+
+def test_the_periodic_check_reports_every_bad_file_in_one_mail_and_on_the_page(
+    client, case, case_admin, sysadmin
+):
+    good = add_record(case, case_admin, title="Good")
+    changed = add_record(case, case_admin, title="Changed")
+    gone = add_record(case, case_admin, title="Gone")
+    _tamper(changed)
+    _path(gone).unlink()
+
+    assert stored_files_verify_task() == 2
+
+    run = IntegrityCheckRun.objects.get()
+    assert run.files_checked == 3 and run.problems == 2 and run.finished_at is not None
+    problems = {f.object_id: f.problem for f in IntegrityFinding.objects.filter(run=run)}
+    assert problems == {changed.pk: "mismatch", gone.pk: "missing"}
+    assert good.pk not in problems
+    (message,) = mail.outbox
+    assert "2 stored file(s)" in message.subject and message.to == ["sysadmin@example.org"]
+
+    assert client.login(username=sysadmin.username, password=PASSWORD)
+    page = client.get(reverse("integrity:integrity")).content.decode()
+    assert changed.file.name in page and gone.file.name in page
+    assert good.file.name not in page
+    assert "Found by the periodic check" in page
+
+
+def test_only_system_administrators_see_the_integrity_page(client, case_admin):
+    assert client.login(username=case_admin.username, password=PASSWORD)
+    assert client.get(reverse("integrity:integrity")).status_code == 403
+
+
+def test_verify_files_exits_non_zero_and_names_each_bad_file(case, case_admin, sysadmin):
+    record = add_record(case, case_admin)
+    call_command("verify_files", stdout=StringIO())  # all intact: no error
+    _tamper(record)
+    with pytest.raises(CommandError, match="1 failed"):
+        call_command("verify_files", stdout=StringIO())
+
+
+def test_an_export_refuses_a_changed_record(case, case_admin, sysadmin):
+    record = add_record(case, case_admin)
+    _tamper(record)
+    with pytest.raises(CommandError, match="Not exported"):
+        call_command("export_case", case.case_number, stdout=StringIO())
+    assert IntegrityFinding.objects.get().object_id == record.pk
+
+
+def test_the_beat_schedule_runs_the_check(settings):
+    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "cases.tasks.stored_files_verify" in tasks
