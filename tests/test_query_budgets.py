@@ -27,10 +27,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from accounts.models import Role
+from accounts.tokens import api_token_create, api_token_revoke
 from cases.clock.models import CalendarName, CalendarVersion
 from cases.clockpages.services import holiday_add
 from cases.intake.models import IntakeDraft, IntakeDraftFile
@@ -66,6 +65,7 @@ from tests.factories import (
     DisputedItemFactory,
     PartyFactory,
     UserFactory,
+    api_client_for,
     approved_determination,
     case_in_review,
     determination_fill,
@@ -86,6 +86,11 @@ NOT_BUDGETED = {
     "login": "Django's sign-in form: no data of ours behind it.",
     "logout": "POST only (Django's LogoutView), and it ends the session.",
     "api-schema": "The OpenAPI schema is generated from code, not from rows.",
+    "account:password_change": "Django's password form: the user's own row only.",
+    "account:password_change_done": "A fixed page.",
+    "account:second_factor": "The user's own second factor: a count of their recovery codes.",
+    "account:second_factor_setup": "The user's own authenticator app being set up.",
+    "account:second_factor_verify": "The second-factor step of signing in: no data of ours.",
 }
 NOT_BUDGETED_NAMESPACES = {
     "admin": "Django's admin site: its pages and their queries are Django's.",
@@ -126,6 +131,7 @@ POST_ONLY = {
     "intake:draft_file_add": Role.CASE_ADMIN,
     "intake:draft_file_remove": Role.CASE_ADMIN,
     "letters:notice_retry": Role.CASE_ADMIN,
+    "api_tokens:api_token_revoke": Role.SYSTEM_ADMIN,
 }
 
 
@@ -172,10 +178,7 @@ class Visit:
 
 def client_for(visit: Visit):
     if visit.api:
-        client = APIClient()
-        token, _ = Token.objects.get_or_create(user=visit.user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-        return client
+        return api_client_for(visit.user)
     client = Client()
     if visit.user is not None:
         client.force_login(visit.user)
@@ -879,6 +882,23 @@ def _organization_settings(people, size):
         people.system_admin,
         reverse("letters:organization_settings"),
         shows=(current.created_by.get_full_name(),),
+    )
+
+
+# --- API tokens -------------------------------------------------------------------------------
+
+
+@budget("api_tokens:api_tokens", 4, why="session, user, API clients for the form, the tokens")
+def api_tokens_page(people: People, size: int) -> Visit:
+    for number in range(size):
+        client = UserFactory(role=Role.API_CLIENT)
+        token, _key = api_token_create(user=client, name=f"Claims system {size}-{number}")
+        if number % 2:
+            api_token_revoke(token=token, actor=people.system_admin)
+    return Visit(
+        people.system_admin,
+        reverse("api_tokens:api_tokens"),
+        shows=(f"Claims system {size}-{size - 1}",),
     )
 
 
