@@ -3,6 +3,9 @@ session for staff who have given their second factor. API clients never use a se
 
 from __future__ import annotations
 
+from django.conf import settings
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, SessionAuthentication
 
@@ -43,3 +46,23 @@ class StaffSessionAuthentication(SessionAuthentication):
         if user.is_api_client or second_factor_missing(request._request, user):
             return None
         return result
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    """The token as the OpenAPI schema describes it: `Authorization: Token <key>`."""
+
+    target_class = ApiTokenAuthentication
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return build_bearer_security_scheme_object(
+            header_name="Authorization", token_prefix=ApiTokenAuthentication.keyword
+        )
+
+
+class StaffSessionScheme(OpenApiAuthenticationExtension):
+    target_class = StaffSessionAuthentication
+    name = "cookieAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "apiKey", "in": "cookie", "name": settings.SESSION_COOKIE_NAME}
