@@ -2,13 +2,17 @@
 keeps its actor (45 CFR 164.312(b); the log must say who did what, years later). Each add or
 change writes the changed fields to the audit log."""
 
+from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.shortcuts import redirect
 from django.urls import reverse
-from rest_framework.authtoken.admin import TokenAdmin
-from rest_framework.authtoken.models import TokenProxy
+from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
 from audit.admin import AuditedModelAdmin
@@ -39,9 +43,14 @@ class RoleUserAdmin(AuditedModelAdmin, UserAdmin):
         return redirect(reverse("admin:accounts_user_change", args=[object_id]))
 
 
-# Django's and DRF's own admin pages for groups and API tokens, with their changes audited too.
+# Django's own admin page for groups, with its changes audited too. (API tokens have their own
+# page, /settings/api-tokens/: accounts.tokens.)
 admin.site.unregister(Group)
-admin.site.unregister(TokenProxy)
+admin.site.unregister(AccessAttempt)
+admin.site.unregister(AccessLog)
+admin.site.unregister(AccessFailureLog)
+admin.site.unregister(TOTPDevice)
+admin.site.unregister(StaticDevice)
 
 
 @admin.register(Group)
@@ -49,6 +58,41 @@ class AuditedGroupAdmin(AuditedModelAdmin, GroupAdmin):
     pass
 
 
-@admin.register(TokenProxy)
-class AuditedTokenAdmin(AuditedModelAdmin, TokenAdmin):
+@admin.register(AccessAttempt)
+class AuditedAccessAttemptAdmin(AuditedModelAdmin, AccessAttemptAdmin):
+    """Unlocking an account (README "Authentication") deletes its failed attempts: audited."""
+
+
+class _ReadOnly:
+    """Sign-in records are evidence (45 CFR 164.312(b)): read, never changed here."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AccessLog)
+class ReadOnlyAccessLogAdmin(_ReadOnly, AccessLogAdmin):
+    pass
+
+
+@admin.register(AccessFailureLog)
+class ReadOnlyAccessFailureLogAdmin(_ReadOnly, AccessFailureLogAdmin):
+    pass
+
+
+# A lost phone: an administrator removes the user's device, who enrols again at the next
+# sign-in (README "Authentication"). Audited like every user change.
+@admin.register(TOTPDevice)
+class AuditedTOTPDeviceAdmin(AuditedModelAdmin, TOTPDeviceAdmin):
+    pass
+
+
+@admin.register(StaticDevice)
+class AuditedStaticDeviceAdmin(AuditedModelAdmin, StaticDeviceAdmin):
     pass

@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 
 
 class Role(models.TextChoices):
@@ -9,6 +10,10 @@ class Role(models.TextChoices):
     SYSTEM_ADMIN = "system_admin", "System administrator"
     API_CLIENT = "api_client", "API client"
 
+
+# Every role that people sign in with must give a second factor (README "Authentication");
+# the API client role is a system with a token and never signs in to the web pages.
+SECOND_FACTOR_ROLES = tuple(role for role in Role if role != Role.API_CLIENT)
 
 # Who takes cases in and moves them along: case administrators and system administrators.
 CASE_MANAGERS = (Role.CASE_ADMIN, Role.SYSTEM_ADMIN)
@@ -43,3 +48,44 @@ class User(AbstractUser):
     def can_manage_cases(self) -> bool:
         """Case administrators and system administrators take cases in and move them along."""
         return self.role in CASE_MANAGERS
+
+    @property
+    def needs_second_factor(self) -> bool:
+        return self.role in SECOND_FACTOR_ROLES
+
+
+class ApiToken(models.Model):
+    """A token an API client sends as `Authorization: Token <key>`. Only the SHA-256 of the key
+    is stored (the key is shown once, when made); it belongs to one API-client user, expires,
+    and can be revoked (HIPAA 45 CFR 164.312(d): person or entity authentication)."""
+
+    user = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        related_name="api_tokens",
+        limit_choices_to={"role": Role.API_CLIENT},
+    )
+    name = models.CharField(max_length=100, help_text="What uses it, e.g. the claims system.")
+    # The first characters of the key, so a token can be told apart in lists and logs.
+    prefix = models.CharField(max_length=12)
+    key_sha256 = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()

@@ -1,7 +1,12 @@
 """Responses every room's views share."""
 
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django_htmx.http import HttpResponseClientRedirect
+
+# What a signed-out htmx request is told (the page shows it and offers to sign in again).
+SESSION_ENDED = "Your session has ended. Sign in again; what you typed is kept in this window."
 
 
 def redirect_after_post(request, url: str):
@@ -10,3 +15,13 @@ def redirect_after_post(request, url: str):
     if request.htmx:
         return HttpResponseClientRedirect(url)
     return redirect(url)
+
+
+def session_ended(request, login_url: str | None = None):
+    """The one answer to a request whose session has ended (or is not verified yet): a full
+    page goes to the sign-in form (or the second-factor step) and comes back; an htmx request (a
+    panel, an autosave) gets 401 and the page says so, so nothing is swapped in and nothing
+    typed is lost."""
+    if getattr(request, "htmx", False):
+        return HttpResponse(SESSION_ENDED, status=401, content_type="text/plain")
+    return redirect_to_login(request.get_full_path(), login_url)

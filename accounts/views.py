@@ -1,7 +1,27 @@
 """Pages every room shares that are not any room's."""
 
-from django.shortcuts import render
+import django_otp
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+from accounts import second_factor
+from accounts.events import (
+    PASSWORD_CHANGED,
+    SECOND_FACTOR_FAILED,
+    SECOND_FACTOR_VERIFIED,
+    auth_event,
+)
+from accounts.reauth import ReauthForm, reauth_record
+from accounts.second_factor import is_enrolled, is_verified
 
 
 def csrf_failure(request, reason: str = ""):
@@ -14,3 +34,143 @@ def csrf_failure(request, reason: str = ""):
     ):
         back = ""
     return render(request, "csrf_failure.html", {"back": back}, status=403)
+
+
+# --- The second factor and the password (README "Authentication") --------------------------
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code",
+        max_length=16,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+
+def _next_url(request) -> str:
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+def _signed_in(request):
+    return None if request.user.is_authenticated else redirect_to_login(request.get_full_path())
+
+
+@require_http_methods(["GET", "POST"])
+def second_factor_setup(request):
+    """Enrol an authenticator app: its QR code and key, then its first code. Ten recovery codes
+    are shown once, on the page that answers the confirmation."""
+    if (answer := _signed_in(request)) is not None:
+        return answer
+    user = request.user
+    if is_enrolled(user) and not is_verified(request):
+        return redirect(f"{reverse('account:second_factor_verify')}?{request.GET.urlencode()}")
+    device = second_factor.totp_device_start(user)
+    form = CodeForm(request.POST or None)
+    if form.is_valid():
+        codes = second_factor.totp_enrol_confirm(request, device, form.cleaned_data["code"])
+        if codes is not None:
+            reauth_record(request)
+            return render(
+                request,
+                "accounts/recovery_codes.html",
+                {"codes": codes, "next": _next_url(request), "enrolled": True},
+            )
+        form.add_error("code", "That code is not right. Enter the code your app shows now.")
+    return render(
+        request,
+        "accounts/second_factor_setup.html",
+        {
+            "form": form,
+            "qr_svg": second_factor.totp_qr_svg(device),
+            "secret": second_factor.totp_secret(device),
+            "next": _next_url(request),
+            "replacing": is_enrolled(user),
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def second_factor_verify(request):
+    """After the password: a code from the app, or a recovery code."""
+    if (answer := _signed_in(request)) is not None:
+        return answer
+    user = request.user
+    if not is_enrolled(user):
+        return redirect(f"{reverse('account:second_factor_setup')}?{request.GET.urlencode()}")
+    if is_verified(request):
+        return redirect(_next_url(request))
+    form = CodeForm(request.POST or None)
+    if form.is_valid():
+        device = django_otp.match_token(user, form.cleaned_data["code"].replace(" ", ""))
+        if device is not None:
+            django_otp.login(request, device)
+            reauth_record(request)
+            auth_event(SECOND_FACTOR_VERIFIED, request=request, user=user, device=device.name)
+            if isinstance(device, StaticDevice):
+                left = device.token_set.count()
+                messages.warning(
+                    request,
+                    f"You signed in with a recovery code; {left} left. Make new ones on "
+                    "“Second factor” if you are running short.",
+                )
+            return redirect(_next_url(request))
+        auth_event(SECOND_FACTOR_FAILED, request=request, user=user)
+        form.add_error(
+            "code",
+            "That code is not right (or was used already). Enter the code your app shows now, "
+            "or one of your recovery codes.",
+        )
+    return render(
+        request,
+        "accounts/second_factor_verify.html",
+        {"form": form, "next": _next_url(request)},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def recovery_codes(request):
+    """The second factor's page for a verified user: new recovery codes (shown once), or a new
+    authenticator app."""
+    if (answer := _signed_in(request)) is not None:
+        return answer
+    if not request.user.needs_second_factor:
+        raise PermissionDenied("API clients have no second factor.")
+    if request.method == "POST":
+        form = ReauthForm(request.POST, request=request)
+        if form.is_valid():
+            codes = second_factor.recovery_codes_issue(request.user, request=request)
+            return render(
+                request, "accounts/recovery_codes.html", {"codes": codes, "enrolled": False}
+            )
+    else:
+        form = ReauthForm(request=request)
+    left = StaticToken.objects.filter(device__user=request.user).count()
+    return render(
+        request,
+        "accounts/second_factor.html",
+        {"form": form, "left": left, "enrolled": is_enrolled(request.user)},
+        status=400 if form.is_bound else 200,
+    )
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("account:password_change_done")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        auth_event(PASSWORD_CHANGED, request=self.request, user=self.request.user)
+        return response
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "accounts/password_change_done.html"

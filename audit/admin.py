@@ -23,7 +23,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
 
     def log_deletions(self, request, queryset):
         deleted = [str(obj.pk) for obj in queryset]
-        audit_note(request, model=queryset.model._meta.label, deleted=deleted)
+        audit_note(request, model=self.model._meta.label, deleted=deleted)
         return super().log_deletions(request, queryset)
 
 

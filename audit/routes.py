@@ -39,6 +39,15 @@ ROUTES: dict[str, Audited | NotAudited] = {
     "login": NotAudited("sign-in: recorded from Django's user_logged_in/user_login_failed"),
     "logout": NotAudited("sign-out: recorded from Django's user_logged_out"),
     "api-schema": NotAudited("the OpenAPI schema is generated from code and names no case"),
+    # One's own account: its changes are recorded as authentication events (accounts.events).
+    "account:password_change": NotAudited("own password: recorded by accounts.events"),
+    "account:password_change_done": NotAudited("a confirmation page"),
+    "account:second_factor": NotAudited("own second factor: recorded by accounts.events"),
+    "account:second_factor_setup": NotAudited("own second factor: recorded by accounts.events"),
+    "account:second_factor_verify": NotAudited("own second factor: recorded by accounts.events"),
+    # API tokens open the API's medical information: every change is recorded.
+    "api_tokens:api_tokens": _SETTINGS,
+    "api_tokens:api_token_revoke": _SETTINGS,
     # The API: every read and write, with the endpoint and the case.
     "api:cases": _API,
     "api:case": _API,

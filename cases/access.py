@@ -17,12 +17,14 @@ from __future__ import annotations
 import enum
 from functools import wraps
 
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404, HttpResponse
+from django.http import Http404
 
 from accounts.models import Role
+
+# The answer to an ended session is accounts' (the second-factor step gives it too); views ask here.
+from accounts.responses import SESSION_ENDED, session_ended  # noqa: F401
 from cases.lifecycle.history import Audience, HistoryEntry, case_history
 from cases.lifecycle.models import Case
 from cases.registry import reviewer_side
@@ -30,6 +32,7 @@ from cases.registry import reviewer_side
 
 class Ability(enum.StrEnum):
     SEE_CASES = "see_cases"  # the case list, case pages, records and letters, within scope
+    MANAGE_API_TOKENS = "manage_api_tokens"  # API clients' tokens: create, list, revoke
     MANAGE_CASES = "manage_cases"  # intake, eligibility, records, assignment, letters, tables
     REVIEW = "review"  # a reviewer's queue, workspace and determination
     QUALITY_REVIEW = "quality_review"  # the quality queue: approve or return
@@ -51,6 +54,7 @@ POLICY: dict[Ability, frozenset[str]] = {
     Ability.QUALITY_REVIEW: frozenset({Role.QUALITY_REVIEWER}),
     Ability.SEARCH_GUIDELINES: frozenset({Role.REVIEWER, Role.QUALITY_REVIEWER}),
     Ability.EDIT_ORGANIZATION: frozenset({Role.SYSTEM_ADMIN}),
+    Ability.MANAGE_API_TOKENS: frozenset({Role.SYSTEM_ADMIN}),
     Ability.SUBMIT_APPLICATIONS: _MANAGERS | {Role.API_CLIENT},
     # Lab. Code 4610.6(f): the reviewer's identity is kept from the parties; a reviewer knows
     # only themselves, so the reviewers of two rounds of a remanded case never meet.
@@ -64,9 +68,6 @@ POLICY: dict[Ability, frozenset[str]] = {
     Ability.SEE_INTEGRITY: frozenset({Role.SYSTEM_ADMIN}),
 }
 
-# What a signed-out htmx request is told (the page shows it and offers to sign in again).
-SESSION_ENDED = "Your session has ended. Sign in again; what you typed is kept in this window."
-
 
 def may(user, ability: Ability) -> bool:
     return bool(
@@ -75,15 +76,6 @@ def may(user, ability: Ability) -> bool:
         and user.is_active
         and user.role in POLICY[ability]
     )
-
-
-def session_ended(request):
-    """The one answer to a request whose session has ended: a full page goes to the sign-in
-    form and comes back; an htmx request (a panel, an autosave) gets 401 and the page says so,
-    so nothing is swapped in and nothing typed is lost."""
-    if request.htmx:
-        return HttpResponse(SESSION_ENDED, status=401, content_type="text/plain")
-    return redirect_to_login(request.get_full_path())
 
 
 def access_required(ability: Ability = Ability.SEE_CASES):

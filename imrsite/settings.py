@@ -1,5 +1,6 @@
 """IMR Desk settings: one module, every deployment difference comes from the environment."""
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -44,9 +45,12 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "pgtrigger",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     "audit",
     "cases",
@@ -69,6 +73,12 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "imrsite.middleware.NoStoreMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Authentication (README "Authentication"): the inactivity timeout, then the second factor
+    # (both answer htmx as an ended session, so they come after HtmxMiddleware), then axes,
+    # which turns a lock-out into our sign-in page.
+    "accounts.session_timeout.SessionTimeoutMiddleware",
+    "accounts.second_factor.SecondFactorMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "imrsite.urls"
@@ -109,6 +119,47 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "casefile:home"
 LOGOUT_REDIRECT_URL = "login"
+
+# --- Authentication (README "Authentication"; HIPAA 45 CFR 164.312(a)(2)(iii), (d)) -----------
+# Argon2id first: new passwords and every password at its next sign-in are hashed with it; the
+# others stay only to read (and upgrade) hashes made before.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# axes checks a sign-in before the password (lock-out), then Django's own backend.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lock-out: this many failed sign-ins for one username from one address lock that pair for the
+# cool-off (minutes); a system administrator can unlock sooner (Admin, "Access attempts").
+AXES_FAILURE_LIMIT = int(os.environ.get("IMR_SIGNIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_MINUTES = int(os.environ.get("IMR_SIGNIN_COOLOFF_MINUTES", "15"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=AXES_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.signin.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# Behind a proxy, the client's address is the first of X-Forwarded-For (set it to 0 without one).
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("IMR_PROXY_COUNT", "0")) or None
+AXES_VERBOSE = False
+# A second factor (TOTP or a recovery code) for every role but the API client.
+IMR_REQUIRE_SECOND_FACTOR = env_bool("IMR_REQUIRE_SECOND_FACTOR", True)
+# The name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = os.environ.get("IMR_TOTP_ISSUER", "IMR Desk")
+# A session ends after this many minutes without a request, and this many hours after sign-in
+# whatever happens (the cookie's age too). Drafts are saved on the server, so nothing is lost.
+IMR_SESSION_IDLE_MINUTES = int(os.environ.get("IMR_SESSION_IDLE_MINUTES", "15"))
+IMR_SESSION_MAX_HOURS = int(os.environ.get("IMR_SESSION_MAX_HOURS", "12"))
+SESSION_COOKIE_AGE = IMR_SESSION_MAX_HOURS * 3600
+# Approving a determination and amending a letter ask for the password (and the second factor)
+# unless the user gave them within this many minutes.
+IMR_REAUTH_MINUTES = int(os.environ.get("IMR_REAUTH_MINUTES", "5"))
+# How long a new API token lasts unless its creator says otherwise.
+IMR_API_TOKEN_DAYS = int(os.environ.get("IMR_API_TOKEN_DAYS", "90"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -288,8 +339,8 @@ AUDIT_EVENTS_PER_PAGE = int(os.environ.get("AUDIT_EVENTS_PER_PAGE", "100"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "accounts.api_auth.ApiTokenAuthentication",
+        "accounts.api_auth.StaffSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -399,6 +450,8 @@ LOGGING = {
     "loggers": {
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # axes logs every sign-in at INFO; the auth events (imr.auth) already say what matters.
+        "axes": {"level": "WARNING"},
         # A letter signed by someone else is an answer on the verification page, not a fault:
         # pyHanko would log a path-building traceback for it.
         "pyhanko.sign.validation.generic_cms": {"level": "ERROR"},

@@ -9,13 +9,15 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 import pytest
 from django.db.backends.sqlite3.base import DatabaseOperations as SQLiteOperations
+from django.http import HttpRequest
+from django.test import Client
 
 from accounts.models import Role
 from audit import triggers
 from audit.triggers import sqlite_trigger_sql
 from cases.clock import calendars
 from cases.clock.calendars import calendars_forget
-from tests.factories import CaseFactory, DisputedItemFactory, UserFactory
+from tests.factories import CaseFactory, DisputedItemFactory, UserFactory, second_factor_given
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -118,6 +120,31 @@ def case(db):
     case = CaseFactory()
     DisputedItemFactory(case=case, position=1)
     return case
+
+
+@pytest.fixture(autouse=True)
+def _signed_in_with_second_factor(monkeypatch):
+    """`client.force_login` and `client.login` sign in as the sign-in page does with both
+    factors: staff get a confirmed authenticator app and a verified session (which also counts
+    as a fresh re-authentication, as the real second-factor step does). The sign-in page's own
+    steps are tested through the page (tests/accounts). `login` also passes the request that
+    django-axes needs to count failures."""
+    force_login, login = Client.force_login, Client.login
+
+    def force_login_verified(self, user, backend=None):
+        force_login(self, user, backend)
+        second_factor_given(self, user)
+
+    def login_verified(self, **credentials):
+        request = HttpRequest()
+        request.META["REMOTE_ADDR"] = "127.0.0.1"
+        signed_in = login(self, request=request, **credentials)
+        if signed_in:
+            second_factor_given(self)
+        return signed_in
+
+    monkeypatch.setattr(Client, "force_login", force_login_verified)
+    monkeypatch.setattr(Client, "login", login_verified)
 
 
 @pytest.fixture(autouse=True)

@@ -1,11 +1,19 @@
 """Factories for test data. Each builds a valid object with the fewest arguments."""
 
 import datetime as dt
+import time
 
 import factory
+from django.contrib.auth import SESSION_KEY
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.test import APIClient
 
 from accounts.models import Role, User
+from accounts.reauth import REAUTH_AT
+from accounts.tokens import api_token_create
 from cases.lifecycle.models import Case, DisputedItem, Party, PartyRole, SentBy
 
 PASSWORD = "correct horse battery staple"
@@ -45,6 +53,58 @@ class UserFactory(factory.django.DjangoModelFactory):
     def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+
+def totp_device_for(user) -> TOTPDevice:
+    """The user's confirmed authenticator app (made once)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="Test app", confirmed=True)
+
+
+def second_factor_given(client, user=None) -> None:
+    """Mark a signed-in test client's session as the second-factor step leaves it: verified
+    with the user's app, just re-authenticated. API clients have no second factor."""
+    session = client.session
+    if user is None:
+        user = User.objects.get(pk=session[SESSION_KEY])
+    if not user.needs_second_factor:
+        return
+    session[DEVICE_ID_SESSION_KEY] = totp_device_for(user).persistent_id
+    session[REAUTH_AT] = time.time()
+    session.save()
+
+
+def totp_code_now(user) -> str:
+    """The code the user's authenticator app shows now."""
+    device = totp_device_for(user)
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits):06d}"
+
+
+def totp_code_fresh(user) -> str:
+    """The code of the moment, accepted even if the user gave it already in this 30 s step (a
+    code works once; a person would wait for the next, a browser test forgets the last use)."""
+    device = totp_device_for(user)
+    device.last_t = -1
+    device.save(update_fields=["last_t"])
+    return totp_code_now(user)
+
+
+def api_token_for(user) -> str:
+    """A new API token's key for an API-client user."""
+    return api_token_create(user=user, name="Test token")[1]
+
+
+def api_client_for(user) -> APIClient:
+    """An API client as `user` would call: API clients with a token, staff with their
+    (verified) session, nobody with nothing."""
+    client = APIClient()
+    if user is None:
+        return client
+    if user.role == Role.API_CLIENT:
+        client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_for(user)}")
+    else:
+        client.force_login(user)
+    return client
 
 
 class CaseFactory(factory.django.DjangoModelFactory):

@@ -25,10 +25,9 @@ from django.db.models import Count
 from django.test import Client
 from django.urls import URLResolver, get_resolver, resolve, reverse
 from drf_spectacular.generators import SchemaGenerator
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
-from accounts.models import Role
+from accounts.models import ApiToken, Role
+from accounts.tokens import api_token_create
 from cases.intake.models import IntakeDraft, IntakeDraftFile
 from cases.lifecycle.models import Case, CaseEvent
 from cases.outbox.models import FollowUp
@@ -41,6 +40,7 @@ from reviews.letters.models import Letter, LetterDelivery, Notice, PrintBatch
 from tests.factories import (
     PASSWORD,
     UserFactory,
+    api_client_for,
     case_in_review,
     determination_fill,
     pdf_upload,
@@ -58,6 +58,7 @@ VISITORS = (ANONYMOUS, *Role.values)
 
 EVERY_ROLE = frozenset(Role.values)
 MANAGERS = frozenset({CASE_ADMIN, SYSTEM_ADMIN})
+STAFF = EVERY_ROLE - {API_CLIENT}
 NOBODY: frozenset[str] = frozenset()
 
 
@@ -91,10 +92,20 @@ RULES: dict[str, Rule] = {
     "logout": Rule(None, EVERY_ROLE, anonymous="open"),
     # The OpenAPI schema describes the API to integrators; it holds no case data.
     "api-schema": page(EVERY_ROLE, anonymous="open"),
+    # One's own account: the password, the second factor (staff roles; API clients have no
+    # web sign-in).
+    "account:password_change": page(STAFF, post=STAFF),
+    "account:password_change_done": page(STAFF),
+    "account:second_factor": page(STAFF),
+    "account:second_factor_setup": page(STAFF, post=STAFF),
+    "account:second_factor_verify": page(STAFF, post=STAFF),
+    # API tokens: the system administrator issues and revokes them.
+    "api_tokens:api_tokens": page({SYSTEM_ADMIN}, post={SYSTEM_ADMIN}),
+    "api_tokens:api_token_revoke": action({SYSTEM_ADMIN}),
     # The case file: every role within its scope (SPEC section 1); managers act on it.
-    "casefile:home": page(EVERY_ROLE),
-    "casefile:case_list": page(EVERY_ROLE),
-    "casefile:case_detail": page(EVERY_ROLE),
+    "casefile:home": page(STAFF),
+    "casefile:case_list": page(STAFF),
+    "casefile:case_detail": page(STAFF),
     "casefile:case_facts_edit": page(MANAGERS, post=MANAGERS),
     "casefile:case_record_add": action(MANAGERS),
     "casefile:case_record_withdraw": action(MANAGERS),
@@ -113,7 +124,7 @@ RULES: dict[str, Rule] = {
     "casefile:case_follow_up_retry": action(MANAGERS),
     # The stored files' integrity findings: the system administrator.
     "integrity:integrity": page({SYSTEM_ADMIN}),
-    "records:case_record": page(EVERY_ROLE),
+    "records:case_record": page(STAFF),
     # The audit log (45 CFR 164.312(b)): the system administrator reviews it.
     "auditlog:search": page({SYSTEM_ADMIN}),
     "auditlog:export": page({SYSTEM_ADMIN}),
@@ -147,11 +158,11 @@ RULES: dict[str, Rule] = {
     "quality:quality_approve": action({QUALITY_REVIEWER}),
     "quality:quality_return": action({QUALITY_REVIEWER}),
     "letters:workspace_preview": page({REVIEWER}),
-    "letters:case_letters": page(EVERY_ROLE, case="issued"),
+    "letters:case_letters": page(STAFF, case="issued"),
     "letters:letter_correct": action(MANAGERS, case="issued"),
-    "letters:letter_download": page(EVERY_ROLE, case="issued"),
+    "letters:letter_download": page(STAFF, case="issued"),
     "letters:letter_retry": action(MANAGERS, case="issued"),
-    "letters:notice_download": page(EVERY_ROLE, case="issued"),
+    "letters:notice_download": page(STAFF, case="issued"),
     "letters:notice_retry": action(MANAGERS, case="issued"),
     # Anyone holding a letter checks it is genuine; it reads and writes nothing of a case.
     "letters:letter_verify": page(EVERY_ROLE, anonymous="open"),
@@ -248,6 +259,7 @@ def world_build() -> World:
         for case in (review, theirs)
     }
     records[issued.pk] = issued.records.first()
+    api_token_create(user=users[API_CLIENT], name="Claims system")
     drafts = {}
     for role in MANAGERS:
         draft = IntakeDraft.objects.create(owner=users[role], values={"claim_number": "C-1"})
@@ -305,6 +317,7 @@ def kwargs_for(world: World, name: str, role: str, *, foreign: bool) -> dict | N
         "pk": kept.pk if name == "intake:draft_file_remove" else draft.pk,
         # The record's page count, the follow-up its upload left (cases.outbox).
         "follow_up_id": FollowUp.objects.filter(case=case).values_list("pk", flat=True).first(),
+        "token_id": ApiToken.objects.values_list("pk", flat=True).first(),
     }
     return {key: values[key] for key in wanted}
 
@@ -312,10 +325,7 @@ def kwargs_for(world: World, name: str, role: str, *, foreign: bool) -> dict | N
 def client_of(world: World, role: str, name: str):
     user = world.users.get(role)
     if name.startswith("api:"):
-        client = APIClient()
-        if user is not None:
-            token, _ = Token.objects.get_or_create(user=user)
-            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client = api_client_for(user)
         return client
     client = Client()
     if user is not None:
@@ -361,6 +371,9 @@ def refused(response, *, role: str, name: str, post_only_get: bool = False) -> b
         if name.startswith("api:"):
             return code in (401, 403)
         return code == 302 and response["Location"].startswith(SIGN_IN)
+    if role == API_CLIENT and not name.startswith("api:"):
+        # An API client has no web session: one it holds anyway is ended (sent to sign in).
+        return code in DENIED or (code == 302 and response["Location"].startswith(SIGN_IN))
     return code in DENIED
 
 

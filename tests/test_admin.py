@@ -31,7 +31,12 @@ READ_ONLY = (
 EDITABLE = {
     "accounts.User",
     "auth.Group",
-    "authtoken.TokenProxy",
+    # Unlocking an account locked by failed sign-ins (README "Authentication") clears its
+    # attempts here.
+    "axes.AccessAttempt",
+    # A lost phone: the administrator removes the user's second-factor devices.
+    "otp_totp.TOTPDevice",
+    "otp_static.StaticDevice",
     "reviews.ReviewerProfile",
     "reviews.Specialty",
     "reviews.CategorySpecialty",

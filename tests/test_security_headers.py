@@ -7,7 +7,6 @@ import re
 import pytest
 from django.test import Client
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
 from accounts.models import Role
 from reviews.determination.models import Determination
@@ -17,6 +16,7 @@ from tests.cases.helpers import add_record
 from tests.factories import (
     PASSWORD,
     UserFactory,
+    api_token_for,
     approved_determination,
     case_in_review,
     determination_fill,
@@ -162,8 +162,8 @@ def test_every_signed_in_answer_and_every_api_answer_is_no_store(world):
     assert missing.status_code == 404 and "no-store" in missing["Cache-Control"]
     # The API: with a token, and even refused without one.
     api = Client()
-    token = Token.objects.create(user=world[Role.API_CLIENT])
-    listed = api.get(reverse("api:cases"), HTTP_AUTHORIZATION=f"Token {token.key}")
+    key = api_token_for(world[Role.API_CLIENT])
+    listed = api.get(reverse("api:cases"), HTTP_AUTHORIZATION=f"Token {key}")
     assert listed.status_code == 200 and "no-store" in listed["Cache-Control"]
     refused = Client().get(reverse("api:cases"))
     assert refused.status_code in (401, 403) and "no-store" in refused["Cache-Control"]

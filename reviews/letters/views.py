@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.reauth import ReauthForm
 from cases.access import Ability, access_required, case_get_for, may
 from cases.integrity.responses import stored_file_response
 from cases.lifecycle.delivery import case_service_problems
@@ -73,7 +74,12 @@ PDF_MAGIC = b"%PDF-"
 # --- The case page's letter panel --------------------------------------------------------
 
 
-class CorrectionForm(forms.Form):
+class CorrectionForm(ReauthForm):
+    """An amended letter is signed and served again: the password every time, and the second
+    factor when the user has one (accounts.reauth)."""
+
+    reauth_always = True
+
     correction_note = forms.CharField(
         label="What the amended version corrects",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -120,7 +126,8 @@ def _notice_rows(case) -> list[Notice]:
     return rows
 
 
-def letters_panel_context(user, case, *, correction_form=None) -> dict:
+def letters_panel_context(request, case, *, correction_form=None) -> dict:
+    user = request.user
     versions = list(letters_for_case(case))
     notice_rows = _notice_rows(case)
     for letter in versions:
@@ -159,7 +166,9 @@ def letters_panel_context(user, case, *, correction_form=None) -> dict:
             row.status in (LetterStatus.QUEUED, LetterStatus.RENDERING)
             for row in [*versions, *notice_rows]
         ),
-        "correction_form": (correction_form or CorrectionForm()) if may_correct else None,
+        "correction_form": (correction_form or CorrectionForm(request=request))
+        if may_correct
+        else None,
     }
 
 
@@ -167,7 +176,7 @@ def _panel(request, case, *, correction_form=None, status=200):
     return TemplateResponse(
         request,
         "letters/partials/case_letters.html",
-        letters_panel_context(request.user, case, correction_form=correction_form),
+        letters_panel_context(request, case, correction_form=correction_form),
         status=status,
     )
 
@@ -268,7 +277,7 @@ def letter_retry(request, case_number, version):
 @require_POST
 def letter_correct(request, case_number):
     case = case_get_for(request.user, case_number)
-    form = CorrectionForm(request.POST)
+    form = CorrectionForm(request.POST, request=request)
     if form.is_valid():
         try:
             letter = services.letter_correct(

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from django import forms
 
+from accounts.reauth import ReauthForm
 
-class ApproveForm(forms.Form):
+
+class ApproveForm(ReauthForm):
+    """Approval issues the organization's signed letter: re-authenticated (accounts.reauth)."""
+
     comment = forms.CharField(
         label="Comment for the file",
         required=False,

@@ -64,7 +64,7 @@ def _review_context(request, determination, **forms) -> dict:
         "confirmed_warnings": [
             warning for warning in review_warnings(determination) if warning.key in confirmed
         ],
-        "approve_form": forms.get("approve_form") or ApproveForm(),
+        "approve_form": forms.get("approve_form") or ApproveForm(request=request),
         "return_form": return_form,
         "org_short_name": organization_current().short_name,
         "waiting": DeterminationAction.QUALITY_REVIEW in determination_actions(determination),
@@ -84,7 +84,7 @@ def quality_review(request, case_number):
 @require_POST
 def quality_approve(request, case_number):
     determination = determination_for_quality(request.user, case_number)
-    form = ApproveForm(request.POST)
+    form = ApproveForm(request.POST, request=request)
     if form.is_valid():
         try:
             determination_approve(

@@ -65,7 +65,7 @@ def placeholders_marked(html, preview: bool = False) -> str:
 
 @register.inclusion_tag("letters/partials/case_letters.html", takes_context=True)
 def case_letters_panel(context, case):
-    return letters_panel_context(context["request"].user, case) | {
+    return letters_panel_context(context["request"], case) | {
         "request": context["request"],
         "csrf_token": context.get("csrf_token"),
     }

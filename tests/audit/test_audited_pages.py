@@ -6,7 +6,6 @@ import base64
 import pytest
 from django.test import Client
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.models import Role
@@ -20,6 +19,7 @@ from tests.factories import (
     PASSWORD,
     CaseFactory,
     UserFactory,
+    api_token_for,
     case_in_review,
     determination_fill,
     intake_payload,
@@ -136,8 +136,7 @@ def test_the_quality_page(quality_reviewer):
 
 def api_client(user) -> APIClient:
     client = APIClient(REMOTE_ADDR=ADDRESS, HTTP_USER_AGENT="claims-system/2.1")
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_for(user)}")
     return client
 
 

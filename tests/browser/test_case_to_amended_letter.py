@@ -33,6 +33,7 @@ from tests.factories import (
     determination_fill,
     minimal_pdf,
     reviewer_with_profile,
+    totp_code_fresh,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -250,6 +251,7 @@ def test_a_case_goes_from_intake_to_an_amended_letter(
     reason = "The requesting provider's specialty was left out of the first version."
     panel.get_by_label("What the amended version corrects").fill(reason)
     panel.get_by_label("Your password").fill(PASSWORD)
+    panel.get_by_label("Code from your authenticator app").fill(totp_code_fresh(admin))
     shot(page, artifacts, "4-amend-form")
     panel.get_by_role("button", name="Issue amended version 2").click()
     expect(panel).to_contain_text("Version 2", timeout=15_000)

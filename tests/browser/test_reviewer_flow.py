@@ -17,6 +17,8 @@ from tests.factories import (
     pdf_upload,
     ready_case,
     reviewer_with_profile,
+    totp_code_fresh,
+    totp_device_for,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -30,10 +32,15 @@ RATIONALE = (
 
 
 def sign_in(page, base_url, user):
+    """The sign-in form, then the second factor: the code the user's app would show."""
+    totp_device_for(user)
     page.goto(f"{base_url}/login/")
     page.get_by_label("Username").fill(user.username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name=re.compile("Sign in", re.IGNORECASE)).click()
+    expect(page.get_by_role("heading", name="Enter your code")).to_be_visible()
+    page.get_by_label("Code").fill(totp_code_fresh(user))
+    page.get_by_role("button", name="Continue").click()
 
 
 def shot(page, artifacts, name):

@@ -60,8 +60,9 @@ def test_login_page_names_the_product_and_signs_in(client, case_admin):
     response = client.post(
         reverse("login"), {"username": case_admin.username, "password": PASSWORD}
     )
+    # The password is the first step: a staff user sets up the second factor next.
     assert response.status_code == 302
-    assert response["Location"] == reverse("casefile:home")
+    assert response["Location"] == (f"{reverse('account:second_factor_setup')}?next=%2F")
 
 
 def test_wrong_password_says_so(client, case_admin):

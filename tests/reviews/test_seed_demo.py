@@ -1,10 +1,13 @@
+import re
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from rest_framework.authtoken.models import Token
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import Role, User
+from accounts.models import ApiToken, Role, User
+from accounts.second_factor import totp_secret
+from accounts.tokens import key_hash
 from cases.lifecycle.models import Case, CaseEvent, CaseStatus, Party
 from cases.records.models import MedicalRecord
 from reviews.assignment.matching import reviewers_for_case
@@ -23,7 +26,7 @@ def seed(*args) -> str:
 def counts() -> dict[str, int]:
     return {
         model.__name__: model.objects.count()
-        for model in (User, Token, ReviewerProfile, Case, Party, MedicalRecord, CaseEvent)
+        for model in (User, ApiToken, ReviewerProfile, Case, Party, MedicalRecord, CaseEvent)
     }
 
 
@@ -48,7 +51,7 @@ def test_every_demo_login_signs_in_with_its_role(client):
     assert not User.objects.get(username="admin").is_superuser
     reviewer = User.objects.get(username="reviewer1")
     assert reviewer.first_name and reviewer.last_name
-    assert Token.objects.filter(user__username="claims-api").exists()
+    assert ApiToken.objects.filter(user__username="claims-api").exists()
 
 
 def test_second_run_creates_and_changes_nothing():
@@ -105,13 +108,22 @@ def test_demo_cases_carry_their_history_as_events():
     assert types[-1] == "case_terminated"
 
 
-def test_output_lists_the_logins_and_the_api_token():
+def test_output_lists_the_logins_the_second_factors_and_the_api_token():
     output = seed()
-    token = Token.objects.get(user__username="claims-api")
+    token = ApiToken.objects.get(user__username="claims-api")
     for username in ("admin", "reviewer1", "reviewer2", "quality", "sysadmin", "claims-api"):
         assert username in output
     assert DEMO_PASSWORD in output
-    assert token.key in output
+    # The key is printed once; only its hash is stored.
+    key = re.search(r"imr_[A-Za-z0-9_-]+", output).group(0)
+    assert token.key_sha256 == key_hash(key)
+    # Every staff login has a confirmed app, its key printed, and recovery codes.
+    for username in ("admin", "reviewer1", "quality", "sysadmin"):
+        device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+        assert f"{username}: app key {totp_secret(device)}" in output
+    assert not TOTPDevice.objects.filter(user__username="claims-api").exists()
+    again = seed()
+    assert key not in again and "api_token_create claims-api" in again
     assert seed("--quiet") == ""
 
 

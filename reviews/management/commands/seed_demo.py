@@ -16,11 +16,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from pypdf import PdfWriter
 from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
-from rest_framework.authtoken.models import Token
 
 from accounts.models import Role, User
+from accounts.second_factor import DEVICE_NAME, is_enrolled, recovery_codes_issue, totp_secret
+from accounts.tokens import api_token_create
 from cases.clock.deadlines import determination_due_on
 from cases.eligibility.services import case_eligibility_record, case_records_complete
 from cases.intake.services import case_create, cases_import
@@ -602,6 +604,8 @@ class Command(BaseCommand):
         parser.add_argument("--quiet", action="store_true", help="Print nothing.")
 
     def handle(self, *args, quiet: bool = False, **options):
+        self.api_key = ""
+        self.second_factors: dict[str, tuple[str, list[str]]] = {}
         today = timezone.localdate()
         users_created = self.reviewers_ensure(today) + self.users_ensure()
         admin = User.objects.get(username="admin")
@@ -665,9 +669,18 @@ class Command(BaseCommand):
                 user.set_password(DEMO_PASSWORD)
                 user.save(update_fields=["password"])
                 created_count += 1
-            if spec.role == Role.API_CLIENT:
-                Token.objects.get_or_create(user=user)
+            if spec.role == Role.API_CLIENT and created:
+                # The key is printed now only: just its hash is kept.
+                self.api_key = api_token_create(user=user, name="Demo claims system")[1]
+            elif spec.role != Role.API_CLIENT and not is_enrolled(user):
+                self.second_factors[user.username] = self.second_factor_ensure(user)
         return created_count
+
+    def second_factor_ensure(self, user) -> tuple[str, list[str]]:
+        """A confirmed authenticator app for a demo login (the second factor is required), so
+        a tester can add its key to an app or use `manage.py totp_code`; and its recovery codes."""
+        device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=True)
+        return totp_secret(device), recovery_codes_issue(user)
 
     def case_ensure(self, spec: DemoCase, *, actor, today: dt.date) -> bool:
         if Case.objects.filter(application_id=spec.data["application_id"]).exists():
@@ -743,8 +756,19 @@ class Command(BaseCommand):
                     cell.ljust(width) for cell, width in zip(row, widths, strict=True)
                 ).rstrip()
             )
-        token = Token.objects.filter(user__username="claims-api").first()
-        if token is not None:
-            lines.append(f"API token of claims-api: {token.key}")
-            lines.append("  use it as the header  Authorization: Token <key>  on /api/v1/")
+        lines.append(
+            "Second factor (TOTP) after the password: the code of the moment is printed by  "
+            ".venv/bin/python manage.py totp_code USERNAME  (DEBUG only)"
+        )
+        for username, (secret, codes) in self.second_factors.items():
+            lines.append(
+                f"  {username}: app key {secret}; recovery codes {', '.join(codes[:3])}, ..."
+            )
+        if self.api_key:
+            lines.append(f"API token of claims-api (shown once, hash kept): {self.api_key}")
+        else:
+            lines.append(
+                "API token: make one with  .venv/bin/python manage.py api_token_create claims-api"
+            )
+        lines.append("  use it as the header  Authorization: Token <key>  on /api/v1/")
         return "\n".join(lines)

@@ -4,7 +4,6 @@ import json
 import pytest
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.management import call_command
-from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import ValidationError
 from rest_framework.test import APIClient
 
@@ -32,17 +31,13 @@ from cases.intake.validation.keys import (
 from cases.lifecycle.models import Case, CaseStatus, ItemCategory
 from cases.records.models import MedicalRecord
 from reviews.assignment.models import Assignment, AssignmentStatus
-from tests.factories import CaseFactory, UserFactory, intake_payload, minimal_pdf
+from tests.factories import CaseFactory, UserFactory, api_client_for, intake_payload, minimal_pdf
 
 CASES_URL = "/api/v1/cases/"
 
 
 def client_for(user) -> APIClient:
-    client = APIClient()
-    if user is not None:
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
+    return api_client_for(user)
 
 
 def post_json(client, url, payload):

@@ -17,7 +17,13 @@ from reviews.letters.services import (
     letter_retry_noted,
 )
 from reviews.organization.models import Organization
-from tests.factories import PASSWORD, UserFactory, approved_determination, minimal_pdf
+from tests.factories import (
+    PASSWORD,
+    UserFactory,
+    approved_determination,
+    minimal_pdf,
+    totp_code_now,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -127,7 +133,7 @@ def test_only_managers_may_retry_or_correct(client, delivered):
 def test_a_manager_issues_an_amended_version_with_their_password(
     client, delivered, django_capture_on_commit_callbacks
 ):
-    login(client, Role.CASE_ADMIN)
+    manager = login(client, Role.CASE_ADMIN)
     url = reverse("letters:letter_correct", args=[delivered.case.case_number])
 
     empty = client.post(url, {"correction_note": ""}, headers={"HX-Request": "true"})
@@ -143,7 +149,12 @@ def test_a_manager_issues_an_amended_version_with_their_password(
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            url, {"correction_note": "Claim number corrected.", "password": PASSWORD}
+            url,
+            {
+                "correction_note": "Claim number corrected.",
+                "password": PASSWORD,
+                "otp_token": totp_code_now(manager),
+            },
         )
 
     assert response.status_code == 302

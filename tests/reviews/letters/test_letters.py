@@ -12,8 +12,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from pypdf import PdfReader
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from accounts.models import Role
 from cases.clock.calculator import Facts, compute
@@ -46,6 +44,7 @@ from tests.factories import (
     PASSWORD,
     DisputedItemFactory,
     UserFactory,
+    api_client_for,
     approved_determination,
 )
 from tests.reviews.letter_utils import body_flat, pdf_info, pdf_text
@@ -762,9 +761,7 @@ def test_a_letter_with_nobody_to_email_waits_for_the_post_and_is_not_yet_served(
 
 
 def test_the_api_case_detail_lists_each_letters_service(delivered_letter, case_admin):
-    client = APIClient()
-    token, _ = Token.objects.get_or_create(user=case_admin)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client = api_client_for(case_admin)
 
     response = client.get(f"/api/v1/cases/{delivered_letter.case.case_number}/")
 

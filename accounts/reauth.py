@@ -1,0 +1,82 @@
+"""Re-authentication before an act that binds the organization (approving a determination,
+which issues the signed letter; issuing an amended letter): the password, and the second factor
+when the user has one, unless given within IMR_REAUTH_MINUTES (HIPAA 45 CFR 164.312(d))."""
+
+from __future__ import annotations
+
+import time
+
+import django_otp
+from django import forms
+from django.conf import settings
+
+from accounts.events import REAUTH_FAILED, REAUTHENTICATED, auth_event
+from accounts.second_factor import is_enrolled, is_verified
+
+REAUTH_AT = "imr_reauth_at"
+
+
+def reauth_record(request) -> None:
+    request.session[REAUTH_AT] = time.time()
+
+
+def reauth_fresh(request) -> bool:
+    at = request.session.get(REAUTH_AT)
+    return at is not None and time.time() - at <= settings.IMR_REAUTH_MINUTES * 60
+
+
+class ReauthForm(forms.Form):
+    """A form whose action needs re-authentication. Pass `request`. The password and code fields
+    are there unless the user re-authenticated within the last minutes (`reauth_always` keeps
+    them always); the code field only for users with a second factor."""
+
+    reauth_always = False
+
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    otp_token = forms.CharField(
+        label="Code from your authenticator app (or a recovery code)",
+        max_length=16,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "size": 10}
+        ),
+    )
+
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+        user = request.user
+        self.reauth_needed = self.reauth_always or not reauth_fresh(request)
+        if not self.reauth_needed:
+            del self.fields["password"]
+            del self.fields["otp_token"]
+        elif not (is_verified(request) or is_enrolled(user)):
+            del self.fields["otp_token"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.reauth_needed or "password" in self.errors:
+            return cleaned
+        user = self.request.user
+        if not user.check_password(cleaned.get("password", "")):
+            auth_event(REAUTH_FAILED, request=self.request, user=user, reason="password")
+            self.add_error(None, "That is not your password. Enter the password you sign in with.")
+            return cleaned
+        if "otp_token" in self.fields:
+            if "otp_token" in self.errors:
+                return cleaned
+            code = cleaned.get("otp_token", "").replace(" ", "")
+            if django_otp.match_token(user, code) is None:
+                auth_event(REAUTH_FAILED, request=self.request, user=user, reason="code")
+                self.add_error(
+                    "otp_token",
+                    "That code is not right (or was used already). Enter the code your app "
+                    "shows now.",
+                )
+                return cleaned
+        reauth_record(self.request)
+        auth_event(REAUTHENTICATED, request=self.request, user=user)
+        return cleaned

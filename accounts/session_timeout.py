@@ -1,0 +1,65 @@
+"""Sessions end after a while without a request and after a fixed time since sign-in, decided
+on the server from timestamps in the session (HIPAA 45 CFR 164.312(a)(2)(iii): automatic
+logoff), not by the cookie's age alone. Drafts are saved on the server as they are typed
+(the reviewer's determination, the intake form), so a timeout loses nothing."""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
+
+from accounts.events import SESSION_TIMED_OUT, auth_event
+
+LAST_ACTIVITY = "imr_last_activity"
+SIGNED_IN_AT = "imr_signed_in_at"
+# The last activity is written at most this often (seconds): a page's requests do not each
+# save the session.
+ACTIVITY_PRECISION = 30
+
+
+@receiver(user_logged_in, dispatch_uid="accounts.session_started")
+def _session_started(sender, request, user, **kwargs):
+    now = time.time()
+    request.session[SIGNED_IN_AT] = now
+    request.session[LAST_ACTIVITY] = now
+
+
+def session_expired(session, now: float) -> str:
+    """Why the session is over ("idle", "max_age") or ""."""
+    last = session.get(LAST_ACTIVITY)
+    started = session.get(SIGNED_IN_AT)
+    if last is not None and now - last > settings.IMR_SESSION_IDLE_MINUTES * 60:
+        return "idle"
+    if started is not None and now - started > settings.IMR_SESSION_MAX_HOURS * 3600:
+        return "max_age"
+    return ""
+
+
+class SessionTimeoutMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = time.time()
+            why = session_expired(request.session, now)
+            if why:
+                user = request.user
+                logout(request)
+                auth_event(SESSION_TIMED_OUT, request=request, user=user, reason=why)
+                messages.info(
+                    request,
+                    f"You were signed out after {settings.IMR_SESSION_IDLE_MINUTES} minutes "
+                    "without activity. Your drafts are saved; sign in to go on."
+                    if why == "idle"
+                    else f"You were signed out {settings.IMR_SESSION_MAX_HOURS} hours after "
+                    "signing in. Your drafts are saved; sign in to go on.",
+                )
+            elif now - request.session.get(LAST_ACTIVITY, 0) >= ACTIVITY_PRECISION:
+                request.session[LAST_ACTIVITY] = now
+        return self.get_response(request)

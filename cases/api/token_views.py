@@ -1,0 +1,63 @@
+"""The API clients' tokens: a system administrator makes one (its key shown once), sees each
+token's client, expiry and last use, and revokes it (README "Authentication")."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.models import ApiToken, Role, User
+from accounts.tokens import api_token_create, api_token_revoke
+from cases.access import Ability, access_required
+
+
+class TokenForm(forms.Form):
+    user = forms.ModelChoiceField(
+        label="API client",
+        queryset=User.objects.filter(role=Role.API_CLIENT, is_active=True).order_by("username"),
+    )
+    name = forms.CharField(label="What uses it", max_length=100)
+    days = forms.IntegerField(
+        label="Days it lasts", min_value=1, max_value=3650, initial=settings.IMR_API_TOKEN_DAYS
+    )
+
+
+@access_required(Ability.MANAGE_API_TOKENS)
+@require_http_methods(["GET", "POST"])
+def api_tokens(request):
+    form = TokenForm(request.POST or None)
+    new_key = None
+    if form.is_valid():
+        try:
+            token, new_key = api_token_create(
+                user=form.cleaned_data["user"],
+                name=form.cleaned_data["name"],
+                days=form.cleaned_data["days"],
+                actor=request.user,
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            form = TokenForm()
+    tokens = ApiToken.objects.select_related("user", "created_by", "revoked_by")
+    return TemplateResponse(
+        request,
+        "accounts/api_tokens.html",
+        {"form": form, "tokens": tokens, "new_key": new_key},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@access_required(Ability.MANAGE_API_TOKENS)
+@require_POST
+def api_token_revoke_view(request, token_id: int):
+    token = get_object_or_404(ApiToken.objects.select_related("user"), pk=token_id)
+    api_token_revoke(token=token, actor=request.user, request=request)
+    messages.success(request, f"Token “{token.name}” of {token.user.username} is revoked.")
+    return redirect("api_tokens:api_tokens")

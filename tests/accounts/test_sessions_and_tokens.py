@@ -1,0 +1,175 @@
+"""The inactivity timeout (the reviewer's draft survives it), re-authentication before
+approval, and hashed API tokens with expiry and revocation."""
+
+import datetime as dt
+import time
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import ApiToken, Role
+from accounts.reauth import REAUTH_AT
+from accounts.session_timeout import LAST_ACTIVITY, SIGNED_IN_AT
+from accounts.tokens import api_token_create, key_hash
+from reviews.determination.models import Determination, DeterminationStatus
+from reviews.determination.services import determination_submit
+from tests.factories import (
+    PASSWORD,
+    UserFactory,
+    case_in_review,
+    determination_fill,
+    totp_code_now,
+)
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def session_age(client, key, seconds):
+    session = client.session
+    session[key] = time.time() - seconds
+    session.save()
+
+
+# --- Inactivity timeout -----------------------------------------------------------------------
+
+
+def test_a_draft_typed_before_the_timeout_is_there_after_signing_in_again():
+    case, reviewer, determination = case_in_review()
+    client = Client()
+    client.force_login(reviewer)
+    save = reverse("determination:draft_save", args=[case.case_number])
+    base = determination.clinical_summary
+    typed = client.post(
+        save,
+        {"step": "2", "version": "1", "summary": base + " Typed.", "base:summary": base},
+        **HTMX,
+    )
+    assert typed.status_code == 200
+
+    session_age(client, LAST_ACTIVITY, 16 * 60)
+    assert client.post(save, {"summary": "x"}, **HTMX).status_code == 401
+    page = client.get(reverse("determination:workspace_step", args=[case.case_number, 2]))
+    assert page.status_code == 302 and page.url.startswith(reverse("login"))
+    assert "_auth_user_id" not in client.session
+
+    client.force_login(reviewer)
+    step = client.get(reverse("determination:workspace_step", args=[case.case_number, 2]))
+    assert (base + " Typed.") in step.content.decode()
+
+
+def test_activity_keeps_the_session_and_the_absolute_age_ends_it(client, case_admin):
+    client.force_login(case_admin)
+    session_age(client, LAST_ACTIVITY, 14 * 60)
+    assert client.get(reverse("casefile:case_list")).status_code == 200
+    assert client.get(reverse("casefile:case_list")).status_code == 200
+    session_age(client, SIGNED_IN_AT, 13 * 3600)
+    assert client.get(reverse("casefile:case_list")).status_code == 302
+
+
+# --- Re-authentication before approval --------------------------------------------------------
+
+
+def submitted():
+    case, reviewer, determination = case_in_review()
+    determination_fill(determination)
+    determination_submit(determination=determination, actor=reviewer, password=PASSWORD)
+    return case, determination
+
+
+def test_approval_asks_again_for_the_password_and_code_after_five_minutes(quality_reviewer):
+    case, determination = submitted()
+    client = Client()
+    client.force_login(quality_reviewer)
+    session_age(client, REAUTH_AT, 6 * 60)
+    url = reverse("quality:quality_approve", args=[case.case_number])
+    page = client.get(reverse("quality:quality_review", args=[case.case_number])).content.decode()
+    assert 'name="password"' in page and 'name="otp_token"' in page
+
+    refused = client.post(url, {"comment": "Fine.", "password": "wrong", "otp_token": "1"})
+    assert refused.status_code == 400 and "not your password" in refused.content.decode()
+    no_code = client.post(url, {"comment": "Fine.", "password": PASSWORD})
+    assert no_code.status_code == 400
+    # The comment typed comes back with the form.
+    assert "Fine.</textarea>" in no_code.content.decode()
+    assert Determination.objects.get(pk=determination.pk).status == DeterminationStatus.SUBMITTED
+
+    approved = client.post(
+        url,
+        {"comment": "Fine.", "password": PASSWORD, "otp_token": totp_code_now(quality_reviewer)},
+    )
+    assert approved.status_code == 302
+    assert Determination.objects.get(pk=determination.pk).status != DeterminationStatus.SUBMITTED
+
+
+def test_within_five_minutes_of_signing_in_approval_asks_nothing_more(quality_reviewer):
+    case, determination = submitted()
+    client = Client()
+    client.force_login(quality_reviewer)
+    page = client.get(reverse("quality:quality_review", args=[case.case_number])).content.decode()
+    assert 'name="password"' not in page
+    url = reverse("quality:quality_approve", args=[case.case_number])
+    assert client.post(url, {"comment": ""}).status_code == 302
+
+
+# --- API tokens -------------------------------------------------------------------------------
+
+
+def test_a_token_is_stored_hashed_and_works_until_revoked_or_expired(api_client_user):
+    token, key = api_token_create(user=api_client_user, name="Claims system")
+    assert not ApiToken.objects.filter(key_sha256=key).exists()
+    assert token.key_sha256 == key_hash(key)
+    client = Client(HTTP_AUTHORIZATION=f"Token {key}")
+    assert client.get("/api/v1/cases/").status_code == 200
+    token.refresh_from_db()
+    assert token.last_used_at is not None
+    assert token.expires_at.date() == (timezone.now() + dt.timedelta(days=90)).date()
+
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now())
+    expired = client.get("/api/v1/cases/")
+    assert (
+        expired.status_code == 401
+        and "expired or revoked" in expired.json()["errors"][0]["message"]
+    )
+
+    _, other = api_token_create(user=api_client_user, name="Second")
+    admin = UserFactory(role=Role.SYSTEM_ADMIN)
+    page = Client()
+    page.force_login(admin)
+    listing = page.get(reverse("api_tokens:api_tokens")).content.decode()
+    assert "Second" in listing and other not in listing
+    second = ApiToken.objects.get(name="Second")
+    page.post(reverse("api_tokens:api_token_revoke", args=[second.pk]))
+    assert Client(HTTP_AUTHORIZATION=f"Token {other}").get("/api/v1/cases/").status_code == 401
+
+
+def test_an_administrator_makes_a_token_and_sees_its_key_once(api_client_user):
+    admin = UserFactory(role=Role.SYSTEM_ADMIN)
+    client = Client()
+    client.force_login(admin)
+    made = client.post(
+        reverse("api_tokens:api_tokens"),
+        {"user": api_client_user.pk, "name": "Claims system", "days": "30"},
+    ).content.decode()
+    token = ApiToken.objects.get(name="Claims system")
+    assert token.prefix in made and "not shown again" in made
+    assert token.expires_at.date() == (timezone.now() + dt.timedelta(days=30)).date()
+    assert "not shown again" not in client.get(reverse("api_tokens:api_tokens")).content.decode()
+    staff = UserFactory(role=Role.CASE_ADMIN)
+    refused = client.post(
+        reverse("api_tokens:api_tokens"), {"user": staff.pk, "name": "x", "days": "30"}
+    )
+    assert refused.status_code == 400
+    other = Client()
+    other.force_login(staff)
+    assert other.get(reverse("api_tokens:api_tokens")).status_code == 403
+
+
+def test_the_command_prints_a_key_that_works(api_client_user, capsys):
+    call_command("api_token_create", api_client_user.username, "--name", "Cron")
+    key = capsys.readouterr().out.strip()
+    assert Client(HTTP_AUTHORIZATION=f"Token {key}").get("/api/v1/cases/").status_code == 200

@@ -1,0 +1,182 @@
+"""Signing in: Argon2, the lock-out after repeated failures, the second factor, API clients."""
+
+import re
+
+import pytest
+from axes.models import AccessAttempt
+from django.contrib.auth.hashers import make_password
+from django.test import Client
+from django.urls import reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.models import Role, User
+from accounts.signin import API_CLIENT_REFUSED
+from tests.factories import PASSWORD, UserFactory, api_token_for, totp_code_now, totp_device_for
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def sign_in(client, user, password=PASSWORD, ip="10.0.0.1", next_url=""):
+    data = {"username": user.username, "password": password}
+    if next_url:
+        data["next"] = next_url
+    return client.post(reverse("login"), data, REMOTE_ADDR=ip)
+
+
+# --- Argon2 -----------------------------------------------------------------------------------
+
+
+def test_an_old_pbkdf2_hash_becomes_argon2_at_sign_in(settings):
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.Argon2PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
+    user = UserFactory(role=Role.CASE_ADMIN)
+    User.objects.filter(pk=user.pk).update(password=make_password(PASSWORD, hasher="pbkdf2_sha256"))
+    sign_in(Client(), user)
+    assert User.objects.get(pk=user.pk).password.startswith("argon2$argon2id$")
+
+
+# --- Lock-out ---------------------------------------------------------------------------------
+
+
+def test_five_failures_lock_the_account_at_that_address_even_for_the_right_password():
+    user = UserFactory(role=Role.CASE_ADMIN)
+    client = Client()
+    for _ in range(4):
+        assert "do not match" in sign_in(client, user, "wrong").content.decode()
+    fifth = sign_in(client, user, "wrong")
+    assert fifth.status_code == 429
+    right = sign_in(client, user)
+    page = right.content.decode()
+    assert right.status_code == 429
+    assert re.search(
+        r"Too many failed sign-ins for this account\. Try again after \d\d:\d\d or ask an "
+        r"administrator",
+        page,
+    )
+    assert "_auth_user_id" not in client.session
+    # The same username from another address is not locked (username and address together).
+    assert sign_in(Client(), user, ip="10.0.0.2").status_code == 302
+
+
+def test_an_administrator_unlocks_the_account_and_it_signs_in(settings):
+    settings.AXES_FAILURE_LIMIT = 2
+    user = UserFactory(role=Role.CASE_ADMIN)
+    for _ in range(2):
+        sign_in(Client(), user, "wrong")
+    assert sign_in(Client(), user).status_code == 429
+    admin = UserFactory(role=Role.SYSTEM_ADMIN, is_staff=True, is_superuser=True)
+    client = Client()
+    client.force_login(admin)
+    attempt = AccessAttempt.objects.get(username=user.username)
+    listing = client.get(reverse("admin:axes_accessattempt_changelist")).content.decode()
+    assert user.username in listing
+    client.post(reverse("admin:axes_accessattempt_delete", args=[attempt.pk]), {"post": "yes"})
+    assert sign_in(Client(), user).status_code == 302
+
+
+# --- API clients ------------------------------------------------------------------------------
+
+
+def test_an_api_client_cannot_sign_in_to_the_web_pages(api_client_user):
+    response = sign_in(Client(), api_client_user)
+    assert response.status_code == 200
+    assert API_CLIENT_REFUSED in response.content.decode()
+
+
+def test_an_api_client_session_is_refused_by_the_api(api_client_user):
+    client = Client()
+    client.force_login(api_client_user)
+    assert client.get("/api/v1/cases/").status_code == 401
+    token_client = Client(HTTP_AUTHORIZATION=f"Token {api_token_for(api_client_user)}")
+    assert token_client.get("/api/v1/cases/").status_code == 200
+
+
+# --- The second factor ------------------------------------------------------------------------
+
+
+def test_the_first_sign_in_sets_up_an_app_with_a_qr_code_and_ten_recovery_codes():
+    user = UserFactory(role=Role.REVIEWER)
+    client = Client()
+    response = sign_in(client, user, next_url="/reviews/")
+    assert response.url.startswith(reverse("account:second_factor_setup"))
+    # Until the app is confirmed, the pages are closed (htmx as an ended session).
+    assert client.get(reverse("casefile:case_list")).url.startswith(
+        reverse("account:second_factor_setup")
+    )
+    assert client.get(reverse("casefile:case_list"), **HTMX).status_code == 401
+    setup = client.get(response.url).content.decode()
+    assert "<svg" in setup and "otpauth" not in setup.split("<svg")[0]
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    secret = re.search(r'class="totp-secret">([A-Z2-7 ]+)<', setup).group(1)
+    assert len(secret.replace(" ", "")) == 32
+
+    wrong = client.post(response.url, {"code": "000000", "next": "/reviews/"})
+    assert wrong.status_code == 400 and "not right" in wrong.content.decode()
+    # A wrong code makes the device wait before the next try (django-otp's throttle, doubling
+    # with each failure); a person takes longer than that to type the next code.
+    device.refresh_from_db()
+    device.throttle_reset()
+    code = f"{totp(device.bin_key):06d}"
+    done = client.post(response.url, {"code": code, "next": "/reviews/"})
+    codes = re.findall(r"<li><code>(\w+)</code></li>", done.content.decode())
+    assert len(codes) == 10 and "not shown again" in done.content.decode()
+    assert client.get(reverse("casefile:case_list")).status_code == 200
+
+
+def test_the_next_sign_in_asks_for_the_code_and_takes_a_recovery_code_once():
+    user = UserFactory(role=Role.QUALITY_REVIEWER)
+    totp_device_for(user)
+    client = Client()
+    response = sign_in(client, user)
+    verify = reverse("account:second_factor_verify")
+    assert response.url.startswith(verify)
+    assert client.post(verify, {"code": "123456"}).status_code == 400
+    totp_device_for(user).throttle_reset()
+    assert client.get(reverse("quality:quality_queue")).status_code == 302
+    ok = client.post(verify, {"code": totp_code_now(user), "next": "/quality/"})
+    assert ok.url == "/quality/"
+    assert client.get(reverse("quality:quality_queue")).status_code == 200
+
+    codes = re.findall(
+        r"<li><code>(\w+)</code></li>",
+        client.post(reverse("account:second_factor"), {}).content.decode(),
+    )
+    assert len(codes) == 10
+    for attempt, expected in ((1, 302), (2, 400)):
+        other = Client()
+        sign_in(other, user)
+        answer = other.post(verify, {"code": codes[0]})
+        assert answer.status_code == expected, attempt
+
+
+def test_with_the_setting_off_the_password_is_enough(settings):
+    settings.IMR_REQUIRE_SECOND_FACTOR = False
+    user = UserFactory(role=Role.CASE_ADMIN)
+    client = Client()
+    assert sign_in(client, user).url == reverse("casefile:home")
+    assert client.get(reverse("casefile:case_list")).status_code == 200
+
+
+# --- Password change --------------------------------------------------------------------------
+
+
+def test_every_user_changes_their_password_from_the_header(client, reviewer):
+    client.force_login(reviewer)
+    page = client.get(reverse("casefile:home"), follow=True).content.decode()
+    assert f'href="{reverse("account:password_change")}"' in page
+    response = client.post(
+        reverse("account:password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a much longer passphrase 2026",
+            "new_password2": "a much longer passphrase 2026",
+        },
+    )
+    assert response.url == reverse("account:password_change_done")
+    reviewer.refresh_from_db()
+    assert reviewer.check_password("a much longer passphrase 2026")
