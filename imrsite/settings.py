@@ -170,6 +170,10 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "reviews.tasks.letter_render": {"queue": "letters"},
     "reviews.tasks.notice_render": {"queue": "letters"},
+    # Print batches and proofs of service (a held copy served late renders one): PDF work too.
+    "reviews.tasks.print_batch_render": {"queue": "letters"},
+    "reviews.tasks.party_copies_serve": {"queue": "letters"},
+    "reviews.tasks.letter_serve": {"queue": "letters"},
 }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
@@ -179,6 +183,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Notices left queued when the broker was down at their finding (8 CCR 9792.10.4(b)).
     "notices-queued-sweep": {"task": "reviews.tasks.notices_queued_sweep", "schedule": 120.0},
+    # Print batches left queued (broker down at "Print batch") or stuck preparing.
+    "print-batches-sweep": {
+        "task": "reviews.tasks.print_batches_sweep",
+        "schedule": float(os.environ.get("PRINT_BATCH_SWEEP_SECONDS", "120")),
+    },
 }
 
 EMAIL_BACKEND = os.environ.get(

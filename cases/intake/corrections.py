@@ -16,7 +16,9 @@ from django.db import transaction
 from cases.intake.validation import PARTY_KEYS, intake_validate
 from cases.lifecycle import events
 from cases.lifecycle.models import Case, DisputedItem, Party, PartyRole
+from cases.lifecycle.delivery import WORKER_ROLE
 from cases.lifecycle.services import case_due_on_refresh, case_lock
+from cases.registry import reviewer_side
 from cases.lifecycle.status_table import Action, allowed_actions
 
 # Intake key -> Case field, for the facts of the application itself.
@@ -138,6 +140,15 @@ def _deadlines(case: Case) -> dict[str, str | None]:
     return {key: due.get(key) for key in DEADLINE_LABELS}
 
 
+def _service_changed_roles(changed: list[dict]) -> set[str]:
+    roles = set()
+    for change in changed:
+        owner, _, key = change["field"].partition(".")
+        if key in ("email", "address"):
+            roles.add(WORKER_ROLE if owner == "injured_worker" else owner)
+    return roles
+
+
 def _record(changes: list, field: str, old, new) -> None:
     old, new = _json(old), _json(new)
     if (old or None) != (new or None):
@@ -229,4 +240,7 @@ def case_facts_edit(
     ]
     if changed:
         events.case_facts_edited(case=case, actor=actor, changes=changed, moved=moved)
+    # A party given an e-mail or an address: the copies held for them go out now.
+    for role in sorted(_service_changed_roles(changed)):
+        reviewer_side().party_service_changed(case, role)
     return FactsEdited(changes=changed, moved=moved)

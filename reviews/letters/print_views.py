@@ -1,26 +1,30 @@
 """The print queue: every postal mailing waiting to be printed, printing a batch (one PDF with
-each letter and its proof of service) and confirming a batch posted (the date of service)."""
+each document and its proof of service, prepared by a Celery task whose progress the page polls)
+and confirming a batch posted (the date of service)."""
 
 from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.access import Ability, access_required
-from reviews.letters.delivery import (
+from reviews.letters.models import PrintBatch, PrintBatchStatus
+from reviews.letters.print_batches import (
     batch_mailings,
+    print_batch_get,
     print_batch_make,
     print_batch_posted,
+    print_batch_retry,
     print_batches_open,
     print_queue,
 )
-from reviews.letters.models import PrintBatch
+from reviews.letters.proofs import StoredFileAltered, stored_bytes_checked
 from reviews.letters.render import RECIPIENT_ROLE_LABELS
 
 
@@ -82,11 +86,12 @@ def print_queue_page(request):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            count = batch.mailings.count() + batch.notice_mailings.count()
+            count = batch.total
             messages.success(
                 request,
-                f"Batch {batch.pk} printed: {count} mailing{'s' if count != 1 else ''}. "
-                "Download it, post it, then confirm the date it was posted.",
+                f"Batch {batch.pk} of {count} mailing{'s' if count != 1 else ''} is being "
+                "prepared with each proof of service. Download it when it is ready, post it, "
+                "then confirm the date it was posted.",
             )
             return redirect("letters:print_queue")
     return _page(request, batch_form=form, status=400)
@@ -118,15 +123,47 @@ def print_batch_confirm(request, batch_id: int):
 
 @access_required(Ability.MANAGE_CASES)
 @require_GET
-def print_batch_download(request, batch_id: int):
-    batch = PrintBatch.objects.filter(pk=batch_id).first()
-    if batch is None or not batch.pdf:
-        raise Http404("No such batch.")
-    response = FileResponse(
-        batch.pdf.open("rb"),
-        as_attachment=True,
-        filename=f"print-batch-{batch.pk}.pdf",
-        content_type="application/pdf",
+def print_batch_status(request, batch_id: int):
+    """One batch's panel: polled by htmx while the task prepares it, then its download and
+    confirm form (or, if it failed, the retry)."""
+    batch = _batch_of(batch_id)
+    return TemplateResponse(
+        request,
+        "letters/print_queue.html#batch",
+        {"entry": _batch_entry(batch), "PrintBatchStatus": PrintBatchStatus},
     )
+
+
+@access_required(Ability.MANAGE_CASES)
+@require_POST
+def print_batch_retry_view(request, batch_id: int):
+    batch = _batch_of(batch_id)
+    try:
+        print_batch_retry(batch=batch, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Batch {batch.pk} is queued again.")
+    return redirect("letters:print_queue")
+
+
+@access_required(Ability.MANAGE_CASES)
+@require_GET
+def print_batch_download(request, batch_id: int):
+    """The batch's PDF once ready, checked against the SHA-256 recorded when it was joined."""
+    batch = PrintBatch.objects.filter(pk=batch_id).first()
+    if batch is None or batch.status != PrintBatchStatus.READY or not batch.pdf:
+        raise Http404("No such batch, or it is not ready yet.")
+    try:
+        content = stored_bytes_checked(batch.pdf, batch.sha256)
+    except StoredFileAltered:
+        return HttpResponse(
+            "The stored batch does not match the SHA-256 recorded when it was made; it is not "
+            "served. Tell the system administrator.",
+            status=500,
+            content_type="text/plain; charset=utf-8",
+        )
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="print-batch-{batch.pk}.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from reviews.letters import notices, services
+from reviews.letters import held_copies, notices, print_batches, services
 
 LETTER_MAX_RETRIES = 5
 
@@ -61,6 +61,44 @@ def notice_render(self, notice_id: int) -> str:
 def notices_queued_sweep() -> int:
     """Hand the worker the notices left queued when the broker was down at their finding."""
     return notices.notices_queued_sweep()
+
+
+# Routed to the "letters" queue (it prepares proofs of service and joins PDFs).
+@shared_task(
+    name="reviews.tasks.print_batch_render",
+    bind=True,
+    acks_late=True,
+    max_retries=LETTER_MAX_RETRIES,
+)
+def print_batch_render(self, batch_id: int) -> str:
+    """Prepare one print batch: the proofs of service, then the joined PDF; retried on a
+    transient error (disk), then failed: the print queue offers a retry."""
+    return _produce_with_retries(
+        self,
+        produce=lambda: print_batches.print_batch_render(batch_id=batch_id),
+        retry_noted=lambda error: print_batches.print_batch_retry_noted(
+            batch_id=batch_id, error=error
+        ),
+        fail=lambda error: print_batches.print_batch_fail(batch_id=batch_id, error=error),
+        transient=(OSError,),
+    )
+
+
+@shared_task(name="reviews.tasks.print_batches_sweep")
+def print_batches_sweep() -> int:
+    """Hand the worker the print batches left queued (broker down) or stuck preparing."""
+    return print_batches.print_batches_sweep()
+
+
+# Routed to the "letters" queue (it may render proofs of service).
+@shared_task(name="reviews.tasks.party_copies_serve", bind=True, acks_late=True, max_retries=5)
+def party_copies_serve(self, case_id: int, role: str) -> str:
+    """Serve the copies held for a party once they have an address or e-mail. Transient mail
+    errors are retried; the copies stay held and the case page shows them."""
+    try:
+        return held_copies.party_copies_serve(case_id=case_id, role=role)
+    except services.TRANSIENT_ERRORS as exc:
+        raise self.retry(exc=exc, countdown=min(2**self.request.retries * 5, 300)) from exc
 
 
 @shared_task(name="reviews.tasks.letter_serve", bind=True, acks_late=True, max_retries=5)

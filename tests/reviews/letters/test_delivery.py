@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from cases.clock.calculator import Facts, compute
 from cases.lifecycle.models import CaseStatus, PartyRole, SentBy
 from cases.lifecycle.services import party_service_set
-from reviews.letters.delivery import print_batch_make
+from reviews.letters.print_batches import print_batch_make
 from reviews.letters.models import AdOutboxItem, DeliveryStatus, PrintBatch
 from reviews.letters.services import letter_request
 from tests.factories import PASSWORD, approved_determination
@@ -85,16 +85,19 @@ def test_a_party_without_an_address_shows_on_the_case_and_blocks_nothing_else(mi
     assert AdOutboxItem.objects.filter(letter=mixed_letter).exists()
 
 
-def test_the_print_batch_is_each_signed_letter_and_its_proof_of_service(mixed_letter, admin):
+def test_the_print_batch_is_each_signed_letter_and_its_proof_of_service(
+    mixed_letter, admin, django_capture_on_commit_callbacks
+):
     queue = admin.get(reverse("letters:print_queue")).content.decode()
     case = mixed_letter.case
     for name in (case.worker_name, "Dr. Lee Park"):
         assert name in queue
     assert "Acme Foods" not in queue
 
-    response = admin.post(
-        reverse("letters:print_queue"), {"posting_on": timezone.localdate().isoformat()}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin.post(
+            reverse("letters:print_queue"), {"posting_on": timezone.localdate().isoformat()}
+        )
     assert response.status_code == 302
     batch = PrintBatch.objects.get()
     pdf = stored(batch.pdf)
@@ -114,7 +117,7 @@ def test_the_print_batch_is_each_signed_letter_and_its_proof_of_service(mixed_le
     # The letter's own bytes went in unchanged (never rendered again).
     assert pdf_text(stored(mixed_letter.party_pdf)).strip() in text
     download = admin.get(reverse("letters:print_batch_download", args=[batch.pk]))
-    assert b"".join(download.streaming_content) == pdf
+    assert download.content == pdf
 
 
 def test_confirming_posted_sets_service_and_the_appeal_deadline_counts_plus_five(
@@ -122,7 +125,8 @@ def test_confirming_posted_sets_service_and_the_appeal_deadline_counts_plus_five
 ):
     case = mixed_letter.case
     today = timezone.localdate()
-    batch = print_batch_make(actor=case_admin, posting_on=today)
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = print_batch_make(actor=case_admin, posting_on=today)
     response = admin.post(
         reverse("letters:print_batch_confirm", args=[batch.pk]),
         {f"batch-{batch.pk}-posted_on": today.isoformat()},
@@ -146,7 +150,8 @@ def test_confirming_posted_sets_service_and_the_appeal_deadline_counts_plus_five
         )
     employer = mixed_letter.deliveries.get(recipient_role=PartyRole.EMPLOYER)
     assert employer.status == DeliveryStatus.TO_PRINT
-    second = print_batch_make(actor=case_admin, posting_on=today)
+    with django_capture_on_commit_callbacks(execute=True):
+        second = print_batch_make(actor=case_admin, posting_on=today)
     admin.post(
         reverse("letters:print_batch_confirm", args=[second.pk]),
         {f"batch-{second.pk}-posted_on": today.isoformat()},

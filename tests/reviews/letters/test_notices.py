@@ -350,7 +350,8 @@ def test_a_notice_to_a_party_served_by_mail_goes_through_the_print_queue_and_its
     queue = client.get(reverse("letters:print_queue")).content.decode()
     assert "Acme Foods Inc." in queue
     assert "Notice of Assignment and Request for Information v1" in queue
-    response = client.post(reverse("letters:print_queue"), {"posting_on": today.isoformat()})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("letters:print_queue"), {"posting_on": today.isoformat()})
     assert response.status_code == 302
     batch = PrintBatch.objects.get()
     with batch.pdf.open("rb") as handle:
@@ -365,9 +366,12 @@ def test_a_notice_to_a_party_served_by_mail_goes_through_the_print_queue_and_its
         f"{parties_case.case_number}",
         "Acme Foods Inc.",
         "500 Industrial Way",
-        "claims@example.org",
+        "by U.S. mail",
     ):
         assert expected in proof, expected
+    # The copies e-mailed have their own proofs of electronic service, not this one.
+    assert "claims@example.org" not in proof
+    assert notice.deliveries.get(recipient_role=PartyRole.CLAIMS_ADMINISTRATOR).proofs.exists()
 
     response = client.post(
         reverse("letters:print_batch_confirm", args=[batch.pk]),
