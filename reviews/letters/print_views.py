@@ -54,12 +54,9 @@ def _page(request, *, batch_form=None, posted_forms=None, status=200):
         }
         for row in print_queue()
     ]
-    batches = []
-    for batch in print_batches_open():
-        form = (posted_forms or {}).get(batch.pk) or PostedForm(
-            initial={"posted_on": batch.posting_on}, prefix=f"batch-{batch.pk}"
-        )
-        batches.append({"batch": batch, "mailings": batch_mailings(batch), "form": form})
+    batches = [
+        _batch_entry(batch, (posted_forms or {}).get(batch.pk)) for batch in print_batches_open()
+    ]
     return TemplateResponse(
         request,
         "letters/print_queue.html",
@@ -68,9 +65,28 @@ def _page(request, *, batch_form=None, posted_forms=None, status=200):
             "mailings": mailings,
             "batches": batches,
             "batch_form": batch_form or PrintBatchForm(initial={"posting_on": today}),
+            "PrintBatchStatus": PrintBatchStatus,
         },
         status=status,
     )
+
+
+def _batch_entry(batch: PrintBatch, form=None) -> dict:
+    return {
+        "batch": batch,
+        "mailings": batch_mailings(batch),
+        "form": form
+        or PostedForm(initial={"posted_on": batch.posting_on}, prefix=f"batch-{batch.pk}"),
+        "working": batch.status in (PrintBatchStatus.QUEUED, PrintBatchStatus.RENDERING),
+        "percent": round(100 * batch.done / batch.total) if batch.total else 0,
+    }
+
+
+def _batch_of(batch_id: int) -> PrintBatch:
+    batch = print_batch_get(batch_id)
+    if batch is None:
+        raise Http404("No such batch.")
+    return batch
 
 
 @access_required(Ability.MANAGE_CASES)
