@@ -56,6 +56,8 @@ from reviews.letters.models import (
     NoticeDelivery,
     NoticeKind,
     PrintBatch,
+    PrintBatchStatus,
+    ProofOfService,
 )
 from reviews.letters.render import letter_text_current
 from reviews.quality.services import determination_return
@@ -109,6 +111,7 @@ POST_ONLY = {
     "casefile:case_consolidate": Role.CASE_ADMIN,
     "casefile:case_party_service": Role.CASE_ADMIN,
     "letters:print_batch_confirm": Role.CASE_ADMIN,
+    "letters:print_batch_retry": Role.CASE_ADMIN,
     "api:case_records": Role.API_CLIENT,
     "determination:assignment_accept": Role.REVIEWER,
     "determination:assignment_decline": Role.REVIEWER,
@@ -442,13 +445,14 @@ def _case_list_htmx(people, size):
 
 CASE_PAGE_WHY = (
     "session, user, case, parties, items, assignment, records, history with actors, notices, "
-    "their deliveries, letters, their deliveries; for the clock, where the notice of "
-    "assignment stands (intended or served), the delivered letter with its determination and its "
+    "their deliveries, letters, their deliveries, the proofs of service with their copies and "
+    "documents; for the clock, where the notice of assignment stands (intended or served, from "
+    "its copies), the delivered letter with its determination and its "
     "decisions (the appeal and the duties of 8 CCR 9792.10.7)"
 )
 
 
-@budget("casefile:case_detail", 15, why=CASE_PAGE_WHY)
+@budget("casefile:case_detail", 17, why=CASE_PAGE_WHY)
 def _case_detail(people, size):
     case = issued_case(size)
     return Visit(
@@ -492,13 +496,13 @@ def _case_facts_edit(people, size):
 
 
 # The panels htmx refreshes: session, user, case with parties and items, and the panel's rows.
-CASE_PANELS = {"header": 5, "clock": 8, "workflow": 6, "records": 6, "history": 6}
+CASE_PANELS = {"header": 5, "clock": 9, "workflow": 6, "records": 6, "history": 6}
 
 
 def _case_panel(panel: str, queries: int):
     why = (
         "session, user, case with parties and items, and the panel's own rows (the clock: "
-        "where the notice of assignment stands, the delivered letter with its determination, "
+        "where the notice of assignment stands with its copies, the delivered letter with its determination, "
         "and its decisions)"
     )
 
@@ -776,10 +780,11 @@ def _quality_review(people, size):
 
 @budget(
     "letters:case_letters",
-    9,
+    10,
     variant="htmx",
     why="session, user, case with parties and items, notices, letters, their deliveries "
-    "(one query for each kind's deliveries)",
+    "(one query for each kind's deliveries), the proofs of service with their copies and "
+    "documents",
 )
 def _case_letters(people, size):
     case = issued_case(size)
@@ -811,8 +816,15 @@ def _notice_download(people, size):
 def mailings_waiting(size: int) -> PrintBatch:
     """`size` issued cases with a mailing each waiting to be printed, and a printed batch of
     `size` more waiting to be posted."""
-    batch = PrintBatch.objects.create(posting_on=dt.date(2026, 11, 23), sha256="0" * 64)
-    batch.pdf.save("batch.pdf", ContentFile(minimal_pdf()), save=True)
+    content = minimal_pdf()
+    batch = PrintBatch.objects.create(
+        posting_on=dt.date(2026, 11, 23),
+        sha256=hashlib.sha256(content).hexdigest(),
+        status=PrintBatchStatus.READY,
+        total=size,
+        done=size,
+    )
+    batch.pdf.save("batch.pdf", ContentFile(content), save=True)
     for number in range(size):
         letter = issued_case(1).letters.get()
         for role, status, in_batch in (
@@ -845,10 +857,63 @@ def _print_queue(people, size):
     )
 
 
-@budget("letters:print_batch_download", 3, why="session, user, the batch")
+@budget(
+    "letters:print_batch_download",
+    3,
+    why="session, user, the batch (its bytes checked against its SHA-256)",
+)
 def _print_batch_download(people, size):
     batch = mailings_waiting(size)
     return Visit(people.case_admin, reverse("letters:print_batch_download", args=[batch.pk]))
+
+
+@budget(
+    "letters:print_batch_status",
+    5,
+    why="session, user, the batch with its printer, its letter mailings and notice mailings "
+    "with their document and case",
+)
+def _print_batch_status(people, size):
+    batch = mailings_waiting(size)
+    PrintBatch.objects.filter(pk=batch.pk).update(status=PrintBatchStatus.RENDERING, done=1)
+    return Visit(
+        people.case_admin,
+        reverse("letters:print_batch_status", args=[batch.pk]),
+        headers=HTMX,
+        shows=(f"Posted party {size - 1}", "every 1s"),
+    )
+
+
+@budget(
+    "letters:proof_download",
+    7,
+    why="session, user, case with parties and items, the proof with its copy and document "
+    "(its bytes checked against its SHA-256)",
+)
+def _proof_download(people, size):
+    case = issued_case(size)
+    letter = case.letters.order_by("-version").first()
+    copy = LetterDelivery.objects.create(
+        letter=letter,
+        recipient_role="employer",
+        recipient_name="Served party",
+        method="email",
+        status=DeliveryStatus.SENT,
+        email="hr@example.org",
+        served_on=dt.date(2026, 11, 23),
+    )
+    content = minimal_pdf()
+    proof = ProofOfService(
+        case=case,
+        letter_delivery=copy,
+        method="email",
+        served_on=dt.date(2026, 11, 23),
+        declarant="Pat Declarant",
+        sha256=hashlib.sha256(content).hexdigest(),
+    )
+    proof.pdf.save("proof.pdf", ContentFile(content), save=True)
+    url = reverse("letters:proof_download", args=[case.case_number, proof.pk])
+    return Visit(people.case_admin, url)
 
 
 @budget("letters:letter_verify", 0, why="nobody signed in: a form and no rows")

@@ -164,7 +164,7 @@ def letters_panel_context(user, case, *, correction_form=None) -> dict:
                 ),
                 "law": PROOF_LAW.get(proof.method, ""),
             }
-            for proof in proofs_for_case(case)
+            for proof in (proofs_for_case(case) if versions or notice_rows else [])
         ],
         "in_progress": any(
             row.status in (LetterStatus.QUEUED, LetterStatus.RENDERING)
