@@ -183,7 +183,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Notices left queued when the broker was down at their finding (8 CCR 9792.10.4(b)).
     "notices-queued-sweep": {"task": "reviews.tasks.notices_queued_sweep", "schedule": 120.0},
-    # Print batches left queued (broker down at "Print batch") or stuck preparing.
+    # Print batches: those left queued (broker down at "Print a batch") or stuck preparing are
+    # handed to the worker again this often (seconds).
     "print-batches-sweep": {
         "task": "reviews.tasks.print_batches_sweep",
         "schedule": float(os.environ.get("PRINT_BATCH_SWEEP_SECONDS", "120")),
