@@ -9,8 +9,8 @@ from typing import Any
 from cases.lifecycle.models import Case
 from reviews.assignment.selectors import current_assignment_for
 from reviews.determination.models import Determination, DeterminationStatus
-from reviews.letters.service_status import service_status
 from reviews.letters.models import Letter
+from reviews.letters.service_status import service_status
 
 
 def _day(value) -> str | None:

@@ -11,9 +11,9 @@ from reviews.assignment.selectors import (
 from reviews.determination.selectors import issued_item_decisions
 from reviews.determination.services import determination_import_legacy
 from reviews.exports import export_sections
+from reviews.letters.held_copies import party_copies_changed
 from reviews.letters.notices import notice_after_finding, notice_of_assignment_state
 from reviews.letters.selectors import letter_service_for
-from reviews.letters.held_copies import party_copies_changed
 from reviews.letters.services import letter_request
 from reviews.quality.services import after_approval_register
 from reviews.roster.selectors import specialty_names

@@ -502,8 +502,8 @@ CASE_PANELS = {"header": 5, "clock": 9, "workflow": 6, "records": 6, "history": 
 def _case_panel(panel: str, queries: int):
     why = (
         "session, user, case with parties and items, and the panel's own rows (the clock: "
-        "where the notice of assignment stands with its copies, the delivered letter with its determination, "
-        "and its decisions)"
+        "where the notice of assignment stands with its copies, the delivered letter with its "
+        "determination, and its decisions)"
     )
 
     @budget("casefile:case_detail", queries, variant=f"htmx {panel} panel", why=why)
@@ -590,9 +590,10 @@ def _api_cases(people, size):
 
 @budget(
     "api:case",
-    12,
+    13,
     why="token with user, case, parties, items, the issued determination with its "
-    "decisions and their items, records, assignment, letters; for the clocks, the delivered "
+    "decisions and their items, records, assignment, letters with their copies (the service "
+    "each says); for the clocks, the delivered "
     "letter with its determination and its decisions",
 )
 def _api_case(people, size):

@@ -15,11 +15,11 @@ from django.db import transaction
 
 from cases.intake.validation import PARTY_KEYS, intake_validate
 from cases.lifecycle import events
-from cases.lifecycle.models import Case, DisputedItem, Party, PartyRole
 from cases.lifecycle.delivery import WORKER_ROLE
+from cases.lifecycle.models import Case, DisputedItem, Party, PartyRole
 from cases.lifecycle.services import case_due_on_refresh, case_lock
-from cases.registry import reviewer_side
 from cases.lifecycle.status_table import Action, allowed_actions
+from cases.registry import reviewer_side
 
 # Intake key -> Case field, for the facts of the application itself.
 CASE_FIELDS = {

@@ -8,36 +8,21 @@ signed document of the case (the letter and the notices) is served the same way.
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 from collections.abc import Callable, Iterable
-from io import BytesIO
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import Prefetch
-from django.template.loader import render_to_string
 from django.utils import timezone
-from pypdf import PdfReader, PdfWriter
 
-from cases.lifecycle import events
 from cases.lifecycle.models import DeliveryMethod, SentBy
 from reviews.letters.models import (
     SERVED_STATUSES,
     DeliveryStatus,
     Letter,
     LetterDelivery,
-    Notice,
-    NoticeDelivery,
-    PrintBatch,
 )
-from reviews.letters.notice_service import notice_service_refresh
-from reviews.letters.render import RECIPIENT_ROLE_LABELS, Recipient, letter_date, letter_pdf
-from reviews.letters.signing import pdf_sign
-from reviews.organization.services import organization_current
+from reviews.letters.render import Recipient
 
 # Rows that a new try may change: nothing has gone out for them yet.
 _OPEN_STATUSES = (DeliveryStatus.NO_ADDRESS, DeliveryStatus.TO_PRINT)

@@ -37,9 +37,7 @@ _WAITING = (DeliveryStatus.NO_ADDRESS, DeliveryStatus.TO_PRINT)
 
 
 def _waiting(model, owner: str, role: str):
-    return model.objects.filter(
-        **{owner: OuterRef("pk")}, recipient_role=role, status__in=_WAITING
-    )
+    return model.objects.filter(**{owner: OuterRef("pk")}, recipient_role=role, status__in=_WAITING)
 
 
 def _documents_waiting_for(case_id: int, role: str) -> tuple[list[Notice], list[Letter]]:
@@ -113,9 +111,7 @@ def party_copies_serve(*, case_id: int, role: str) -> str:
         services.letter_deliver(letter)
         proofs_of_electronic_service_make(letter)
         with transaction.atomic():
-            letter_service_refresh(
-                Letter.objects.select_for_update(of=("self",)).get(pk=letter.pk)
-            )
+            letter_service_refresh(Letter.objects.select_for_update(of=("self",)).get(pk=letter.pk))
         for row in letter.deliveries.filter(recipient_role=role):
             name = row.recipient_name
             if row.status != before.get(row.pk) and row.status != DeliveryStatus.NO_ADDRESS:

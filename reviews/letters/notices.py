@@ -46,7 +46,6 @@ from reviews.letters.models import LetterStatus, Notice, NoticeKind
 from reviews.letters.notice_service import notice_service_refresh
 from reviews.letters.pipeline import document_fail, document_retry_noted
 from reviews.letters.proofs import proofs_of_electronic_service_make
-from reviews.letters.service_status import service_status
 from reviews.letters.render import (
     RECIPIENT_ROLE_LABELS,
     Recipient,
@@ -54,6 +53,7 @@ from reviews.letters.render import (
     letter_pdf,
     letter_text_current,
 )
+from reviews.letters.service_status import service_status
 from reviews.letters.signing import pdf_sign
 from reviews.organization.models import Organization
 from reviews.organization.services import organization_current

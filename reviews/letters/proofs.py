@@ -206,4 +206,3 @@ def proof_attachment_name(proof: ProofOfService) -> str:
         f"{proof.case.case_number}-proof-of-service-{kind}-v{document.version}-"
         f"{proof.delivery.recipient_role.replace('_', '-')}.pdf"
     )
-

@@ -35,9 +35,7 @@ def service_status(document) -> ServiceStatus | None:
             return ServiceStatus(f"Served on {dates[0]:%m/%d/%Y}", "served")
         return ServiceStatus(f"Served; the last copy on {dates[-1]:%m/%d/%Y}", "served")
     # On the print queue or in a print batch: each copy's own line says which.
-    by_post = sum(
-        row.status in (DeliveryStatus.TO_PRINT, DeliveryStatus.PRINTED) for row in rows
-    )
+    by_post = sum(row.status in (DeliveryStatus.TO_PRINT, DeliveryStatus.PRINTED) for row in rows)
     held = sum(row.status == DeliveryStatus.NO_ADDRESS for row in rows)
     parts = []
     if by_post:

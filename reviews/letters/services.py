@@ -29,7 +29,6 @@ from reviews.letters.defaults import LETTER_TEXT_FIELDS
 from reviews.letters.delivery import document_serve, letter_service_refresh
 from reviews.letters.models import (
     AdOutboxItem,
-    DeliveryStatus,
     Letter,
     LetterStatus,
     LetterText,

@@ -15,10 +15,8 @@ from pypdf import PdfReader
 from cases.clock.calculator import Facts, compute
 from cases.lifecycle.models import CaseStatus, PartyRole, SentBy
 from cases.lifecycle.services import party_service_set
-from reviews.letters.print_batches import print_batch_make
 from reviews.letters.models import AdOutboxItem, DeliveryStatus, PrintBatch
-from reviews.letters.services import letter_request
-from tests.factories import PASSWORD, approved_determination
+from reviews.letters.print_batches import print_batch_make
 from tests.reviews.letter_utils import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -31,29 +29,6 @@ def pages(pdf: bytes) -> int:
 def stored(field) -> bytes:
     with field.open("rb") as handle:
         return handle.read()
-
-
-@pytest.fixture
-def mixed_letter(django_capture_on_commit_callbacks):
-    """A represented worker's letter: the attorney and the claims administrator by e-mail with
-    consent, the worker (cc) with no consent and the provider who chose mail by post, and the
-    employer (cc) with neither an e-mail nor a postal address."""
-    determination = approved_determination(attorney=True)
-    case = determination.case
-    case.worker_e_service_consent = False
-    case.save(update_fields=["worker_e_service_consent"])
-    case.parties.filter(role=PartyRole.REQUESTING_PROVIDER).update(delivery_method="mail")
-    case.parties.filter(role=PartyRole.EMPLOYER).update(email="", e_service_consent=False)
-    with django_capture_on_commit_callbacks(execute=True):
-        letter = letter_request(determination=determination, actor=None)
-    letter.refresh_from_db()
-    return letter
-
-
-@pytest.fixture
-def admin(client, case_admin):
-    assert client.login(username=case_admin.username, password=PASSWORD)
-    return client
 
 
 def test_every_addressee_and_cc_gets_a_delivery_by_their_method(mixed_letter):

@@ -29,42 +29,11 @@ from reviews.letters.defaults import LETTER_TEXT_FIELDS
 from reviews.letters.models import DeliveryStatus, LetterStatus, Notice, NoticeKind, PrintBatch
 from reviews.letters.render import letter_text_current
 from tests.cases.helpers import overrides_for
-from tests.factories import CaseFactory, DisputedItemFactory, PartyFactory, UserFactory
+from tests.factories import UserFactory
 from tests.reviews.letter_utils import body_flat, pdf_text
 
 pytestmark = pytest.mark.django_db
 D = dt.date
-
-
-@pytest.fixture
-def parties_case(db):
-    """A case with every party a notice goes to, all but the employer with an e-mail address and
-    consent to electronic service; the employer has no address at all."""
-    case = CaseFactory(
-        worker_first_name="Maria",
-        worker_last_name="Lopez",
-        worker_email="maria@example.org",
-        worker_e_service_consent=True,
-        worker_address="12 Elm St\nFresno, CA 93701",
-        claim_number="05-771234",
-    )
-    DisputedItemFactory(case=case, position=1, description="MRI of the right shoulder")
-    DisputedItemFactory(case=case, position=2, description="Physical therapy, 12 visits")
-    for role, name, email in (
-        (PartyRole.ATTORNEY, "Reyes & Park LLP", "law@example.org"),
-        (PartyRole.EMPLOYER, "Acme Foods Inc.", ""),
-        (PartyRole.REQUESTING_PROVIDER, "Dr. Lee Chen", "chen@example.org"),
-        (PartyRole.CLAIMS_ADMINISTRATOR, "Golden State Claims", "claims@example.org"),
-    ):
-        PartyFactory(
-            case=case,
-            role=role,
-            name=name,
-            email=email,
-            e_service_consent=bool(email),
-            address="" if not email else "1 Main St\nFresno, CA 93701",
-        )
-    return case
 
 
 def _employer_by_email(case):

@@ -34,8 +34,7 @@ from reviews.letters.print_batches import (
 from reviews.letters.services import letter_correct
 from tests.factories import PASSWORD, PartyFactory
 from tests.reviews.letter_utils import pdf_text
-from tests.reviews.letters.test_delivery import admin, mixed_letter  # noqa: F401 (fixtures)
-from tests.reviews.letters.test_notices import _eligible, parties_case  # noqa: F401 (fixtures)
+from tests.reviews.letters.test_notices import _eligible
 
 pytestmark = pytest.mark.django_db
 
@@ -275,9 +274,10 @@ def test_held_copies_of_the_letter_and_its_amendment_go_out_once_the_party_has_a
             e_service_consent=True,
         )
     # Both versions' copies went to the employer now, each with its proof of service.
-    assert sorted(m.subject for m in mail.outbox if m.to == ["hr@acme.example.org"]) == [
-        f"Final Determination Letter, IMR case {case.case_number}"
-    ] * 2
+    assert (
+        sorted(m.subject for m in mail.outbox if m.to == ["hr@acme.example.org"])
+        == [f"Final Determination Letter, IMR case {case.case_number}"] * 2
+    )
     for letter in (mixed_letter, amended):
         copy = letter.deliveries.get(recipient_role=PartyRole.EMPLOYER)
         assert copy.status == DeliveryStatus.SENT
@@ -333,9 +333,7 @@ def test_a_letter_with_copies_waiting_says_so_and_each_copy_its_own_service(
     assert mixed_letter.status == LetterStatus.DELIVERED
     page = case_page(admin, mixed_letter.case)
     today = timezone.localdate().strftime("%m/%d/%Y")
-    assert (
-        "Signed, 2 copies waiting to be posted, 1 copy waiting for an address, 2 served" in page
-    )
+    assert "Signed, 2 copies waiting to be posted, 1 copy waiting for an address, 2 served" in page
     assert "Delivered" not in page
     assert f"Served on {today} (e-mailed)" in page
     assert "Waiting to be printed" in page
