@@ -40,8 +40,8 @@ class PostedForm(forms.Form):
     posted_on = forms.DateField(
         label="Posted on",
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="The date of service (CCP 1013(a)); another date than the printed one "
-        "re-dates the proofs of service: print them again.",
+        help_text="The date of service (CCP 1013(a)). Another date than the one the proofs "
+        "declare makes them again for that date (CCP 1013a(3)) and joins the batch again",
     )
 
 
