@@ -127,6 +127,12 @@ ROUTES: dict[str, Audited | NotAudited] = {
         AuditKind.PRINT, read=AuditAction.DOWNLOAD, object_arg="batch_id"
     ),
     "letters:print_batch_confirm": Audited(AuditKind.PRINT, object_arg="batch_id"),
+    "letters:print_batch_status": Audited(AuditKind.PRINT, object_arg="batch_id"),
+    "letters:print_batch_retry": Audited(AuditKind.PRINT, object_arg="batch_id"),
+    # A proof of service names the parties served and their addresses.
+    "letters:proof_download": Audited(
+        AuditKind.LETTER, read=AuditAction.DOWNLOAD, object_arg="proof_id"
+    ),
     "letters:organization_settings": _SETTINGS,
 }
 

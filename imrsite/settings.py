@@ -250,6 +250,10 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "reviews.tasks.letter_render": {"queue": "letters"},
     "reviews.tasks.notice_render": {"queue": "letters"},
+    # Print batches and proofs of service (a held copy served late renders one): PDF work too.
+    "reviews.tasks.print_batch_render": {"queue": "letters"},
+    "reviews.tasks.party_copies_serve": {"queue": "letters"},
+    "reviews.tasks.letter_serve": {"queue": "letters"},
 }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {

@@ -10,6 +10,7 @@ from cases.lifecycle.models import Case
 from reviews.assignment.selectors import current_assignment_for
 from reviews.determination.models import Determination, DeterminationStatus
 from reviews.letters.models import Letter
+from reviews.letters.service_status import service_status
 
 
 def _day(value) -> str | None:
@@ -69,6 +70,9 @@ def _letters(case: Case) -> list[dict[str, Any]]:
         {
             "version": letter.version,
             "status": letter.status,
+            # What is true of its copies ("Served on ...", "Signed, 2 copies waiting to be
+            # posted"), never a bare "delivered".
+            "service": (service.text if (service := service_status(letter)) else None),
             "mailing_date": _day(letter.mailing_date),
             "sent_by": letter.sent_by or None,
             "served_on": _day(letter.served_on),
@@ -78,7 +82,9 @@ def _letters(case: Case) -> list[dict[str, Any]]:
             # The holiday-calendar versions of the dates the letter printed.
             "calendar_versions": dict(letter.calendar_versions),
         }
-        for letter in Letter.objects.filter(case=case).order_by("version")
+        for letter in Letter.objects.filter(case=case)
+        .prefetch_related("deliveries")
+        .order_by("version")
     ]
 
 

@@ -46,7 +46,7 @@ from tests.factories import (
     pdf_upload,
     reviewer_with_profile,
 )
-from tests.test_query_budgets import issued_case, mailings_waiting
+from tests.test_query_budgets import issued_case, mailings_waiting, proof_served
 
 pytestmark = pytest.mark.django_db
 
@@ -169,6 +169,9 @@ RULES: dict[str, Rule] = {
     "letters:print_queue": page(MANAGERS),
     "letters:print_batch_download": page(MANAGERS),
     "letters:print_batch_confirm": action(MANAGERS),
+    "letters:print_batch_status": page(MANAGERS),
+    "letters:print_batch_retry": action(MANAGERS),
+    "letters:proof_download": page(STAFF, case="issued"),
     "letters:organization_settings": page({SYSTEM_ADMIN}, post={SYSTEM_ADMIN}),
     # The API (token): reads for every signed-in role within its scope; writes for senders.
     "api:cases": page(EVERY_ROLE, post=MANAGERS | {API_CLIENT}),
@@ -235,6 +238,7 @@ class World:
     assignments: dict  # reviewer A's and B's: "mine" / "theirs"
     drafts: dict  # manager role -> (their intake draft, its kept file)
     batch: PrintBatch
+    proof: object  # a proof of service of the issued case's letter
 
 
 def world_build() -> World:
@@ -279,6 +283,7 @@ def world_build() -> World:
         },
         drafts=drafts,
         batch=mailings_waiting(1),
+        proof=proof_served(issued),
     )
 
 
@@ -312,6 +317,7 @@ def kwargs_for(world: World, name: str, role: str, *, foreign: bool) -> dict | N
         "which": "party",
         "kind": "items" if name.startswith("intake:") else "notice_of_assignment",
         "batch_id": world.batch.pk,
+        "proof_id": world.proof.pk,
         "category": "injection",
         "role": "employer",
         "pk": kept.pk if name == "intake:draft_file_remove" else draft.pk,

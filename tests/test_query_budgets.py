@@ -61,6 +61,8 @@ from reviews.letters.models import (
     NoticeDelivery,
     NoticeKind,
     PrintBatch,
+    PrintBatchStatus,
+    ProofOfService,
 )
 from reviews.letters.render import letter_text_current
 from reviews.quality.services import determination_return
@@ -121,6 +123,7 @@ POST_ONLY = {
     "casefile:case_party_service": Role.CASE_ADMIN,
     "casefile:case_follow_up_retry": Role.CASE_ADMIN,
     "letters:print_batch_confirm": Role.CASE_ADMIN,
+    "letters:print_batch_retry": Role.CASE_ADMIN,
     "api:case_records": Role.API_CLIENT,
     "determination:assignment_accept": Role.REVIEWER,
     "determination:assignment_decline": Role.REVIEWER,
@@ -438,10 +441,10 @@ def roster_add(size: int, *, prefix: str) -> None:
 # --- The case file --------------------------------------------------------------------------
 
 
-@budget("casefile:home", 2, why="session, user; the API client's home lists nothing")
+@budget("casefile:home", 2, why="session, user; a redirect to the user's start page")
 def _home(people, size):
-    cases_with_items(size, created_by=people.api_client)
-    return Visit(people.api_client, reverse("casefile:home"))
+    cases_with_items(size)
+    return Visit(people.case_admin, reverse("casefile:home"), status=302)
 
 
 @budget("casefile:case_list", 6, why="session, user, count, page of cases, their items")
@@ -459,15 +462,16 @@ def _case_list_htmx(people, size):
 
 CASE_PAGE_WHY = (
     "session, user, case, parties, items, assignment, records, history with actors, notices, "
-    "their deliveries, letters, their deliveries; for the clock, where the notice of "
-    "assignment stands (intended or served), the delivered letter with its determination and its "
+    "their deliveries, letters, their deliveries, the proofs of service with their copies and "
+    "documents; for the clock, where the notice of assignment stands (intended or served, from "
+    "its copies), the delivered letter with its determination and its "
     "decisions (the appeal and the duties of 8 CCR 9792.10.7); who read the case (the audit log); "
     "the case's open follow-ups (work waiting for the task queue, stuck or failed), for the page "
     "and for the letters panel; the audit row"
 )
 
 
-@budget("casefile:case_detail", 19, why=CASE_PAGE_WHY)
+@budget("casefile:case_detail", 21, why=CASE_PAGE_WHY)
 def _case_detail(people, size):
     case = issued_case(size)
     return Visit(
@@ -515,7 +519,7 @@ def _case_facts_edit(people, size):
 # The records panel and the follow-ups panel read the case's open follow-ups (one query).
 CASE_PANELS = {
     "header": 6,
-    "clock": 9,
+    "clock": 10,
     "workflow": 7,
     "follow-ups": 7,
     "records": 8,
@@ -526,8 +530,8 @@ CASE_PANELS = {
 def _case_panel(panel: str, queries: int):
     why = (
         "session, user, case with parties and items, and the panel's own rows (the clock: "
-        "where the notice of assignment stands, the delivered letter with its determination, "
-        "and its decisions)"
+        "where the notice of assignment stands with its copies, the delivered letter with its "
+        "determination, and its decisions)"
     )
 
     @budget("casefile:case_detail", queries, variant=f"htmx {panel} panel", why=why)
@@ -645,9 +649,10 @@ def _api_cases(people, size):
 
 @budget(
     "api:case",
-    13,
+    14,
     why="token with user, case, parties, items, the issued determination with its "
-    "decisions and their items, records, assignment, letters; for the clocks, the delivered "
+    "decisions and their items, records, assignment, letters with their copies (the service "
+    "each says), the audit row; for the clocks, the delivered "
     "letter with its determination and its decisions",
 )
 def _api_case(people, size):
@@ -837,11 +842,11 @@ def _quality_review(people, size):
 
 @budget(
     "letters:case_letters",
-    11,
+    12,
     variant="htmx",
     why="session, user, case with parties and items, notices, letters, their deliveries "
-    "(one query for each kind's deliveries), the case's open follow-ups (waiting, stuck, failed), "
-    "the audit row",
+    "(one query for each kind's deliveries), the proofs of service with their copies and "
+    "documents, the case's open follow-ups (waiting, stuck, failed), the audit row",
 )
 def _case_letters(people, size):
     case = issued_case(size)
@@ -873,11 +878,15 @@ def _notice_download(people, size):
 def mailings_waiting(size: int) -> PrintBatch:
     """`size` issued cases with a mailing each waiting to be printed, and a printed batch of
     `size` more waiting to be posted."""
-    # Its recorded SHA-256 is its content's: a download checks it (cases.integrity).
+    content = minimal_pdf()
     batch = PrintBatch.objects.create(
-        posting_on=dt.date(2026, 11, 23), sha256=hashlib.sha256(minimal_pdf()).hexdigest()
+        posting_on=dt.date(2026, 11, 23),
+        sha256=hashlib.sha256(content).hexdigest(),
+        status=PrintBatchStatus.READY,
+        total=size,
+        done=size,
     )
-    batch.pdf.save("batch.pdf", ContentFile(minimal_pdf()), save=True)
+    batch.pdf.save("batch.pdf", ContentFile(content), save=True)
     for number in range(size):
         letter = issued_case(1).letters.get()
         for role, status, in_batch in (
@@ -910,10 +919,68 @@ def _print_queue(people, size):
     )
 
 
-@budget("letters:print_batch_download", 4, why="session, user, the batch")
+@budget(
+    "letters:print_batch_download",
+    4,
+    why="session, user, the batch (its bytes checked against its SHA-256), the audit row",
+)
 def _print_batch_download(people, size):
     batch = mailings_waiting(size)
     return Visit(people.case_admin, reverse("letters:print_batch_download", args=[batch.pk]))
+
+
+@budget(
+    "letters:print_batch_status",
+    6,
+    why="session, user, the batch with its printer, its letter mailings and notice mailings "
+    "with their document and case, the audit row",
+)
+def _print_batch_status(people, size):
+    batch = mailings_waiting(size)
+    PrintBatch.objects.filter(pk=batch.pk).update(status=PrintBatchStatus.RENDERING, done=1)
+    return Visit(
+        people.case_admin,
+        reverse("letters:print_batch_status", args=[batch.pk]),
+        headers=HTMX,
+        shows=(f"Posted party {size - 1}", "every 1s"),
+    )
+
+
+@budget(
+    "letters:proof_download",
+    8,
+    why="session, user, case with parties and items, the proof with its copy and document "
+    "(its bytes checked against its SHA-256), the audit row",
+)
+def _proof_download(people, size):
+    proof = proof_served(issued_case(size))
+    url = reverse("letters:proof_download", args=[proof.case.case_number, proof.pk])
+    return Visit(people.case_admin, url)
+
+
+def proof_served(case) -> ProofOfService:
+    """A signed proof of electronic service of the case's last letter, to the employer."""
+    letter = case.letters.order_by("-version").first()
+    copy = LetterDelivery.objects.create(
+        letter=letter,
+        recipient_role="employer",
+        recipient_name="Served party",
+        method="email",
+        status=DeliveryStatus.SENT,
+        email="hr@example.org",
+        served_on=dt.date(2026, 11, 23),
+    )
+    content = minimal_pdf()
+    proof = ProofOfService(
+        case=case,
+        letter_delivery=copy,
+        method="email",
+        served_on=dt.date(2026, 11, 23),
+        declarant="Pat Declarant",
+        sha256=hashlib.sha256(content).hexdigest(),
+    )
+    proof.pdf.save("proof.pdf", ContentFile(content), save=True)
+    return proof
 
 
 @budget("letters:letter_verify", 0, why="nobody signed in: a form and no rows")
@@ -984,8 +1051,8 @@ def _integrity(people, size):
 
 @budget(
     "api_tokens:api_tokens",
-    5,
-    why="session, user, API clients for the form, the tokens, the audit row",
+    4,
+    why="session, user, API clients for the form, the tokens",
 )
 def api_tokens_page(people: People, size: int) -> Visit:
     for number in range(size):

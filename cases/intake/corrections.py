@@ -21,9 +21,11 @@ from cases.eligibility.services import records_complete_date_check
 from cases.intake.validation import intake_validate
 from cases.intake.validation.keys import PARTY_KEYS
 from cases.lifecycle import events
+from cases.lifecycle.delivery import WORKER_ROLE
 from cases.lifecycle.models import Case, DisputedItem, ItemCategory, Party, PartyRole, Priority
 from cases.lifecycle.services import case_due_on_refresh, case_lock
 from cases.lifecycle.status_table import Action, allowed_actions
+from cases.registry import reviewer_side
 
 # Intake key -> Case field, for the facts of the application itself.
 CASE_FIELDS = {
@@ -220,6 +222,15 @@ def _item_list_check(case: Case, *, count: int, adding: list, removing: list) ->
         )
 
 
+def _service_changed_roles(changed: list[dict]) -> set[str]:
+    roles = set()
+    for change in changed:
+        owner, _, key = change["field"].partition(".")
+        if key in ("email", "address"):
+            roles.add(WORKER_ROLE if owner == "injured_worker" else owner)
+    return roles
+
+
 def _record(changes: list, field: str, old, new) -> None:
     old, new = _json(old), _json(new)
     if (old or None) != (new or None):
@@ -314,6 +325,9 @@ def case_facts_edit(
     ]
     if changed:
         events.case_facts_edited(case=case, actor=actor, changes=changed, moved=moved)
+    # A party given an e-mail or an address: the copies held for them go out now.
+    for role in sorted(_service_changed_roles(changed)):
+        reviewer_side().party_service_changed(case, role)
     return FactsEdited(changes=changed, moved=moved)
 
 

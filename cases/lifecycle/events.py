@@ -442,6 +442,14 @@ def letter_posted(
     )
 
 
+def held_copies_served(*, case: Case, role: str, name: str, copies: list[dict]) -> CaseEvent:
+    """Copies held for a party with no usable address went out once one was added: each
+    {"document", "method", "status", "email", "address"}."""
+    return event_record(
+        case=case, type=EventType.HELD_COPIES_SERVED, role=role, party=name, copies=copies
+    )
+
+
 def party_service_changed(
     *,
     case: Case,

@@ -242,7 +242,18 @@ def _details_for(event: CaseEvent, audience: Audience) -> dict:
 
 
 def _notice_summary(event: CaseEvent, details: dict) -> list[str]:
-    """A notice's delivery and its date of service (which may move the records clock)."""
+    """A notice's delivery and its date of service (which may move the records clock); the
+    copies held for a party's address and sent once it was added."""
+    if event.type == EventType.HELD_COPIES_SERVED:
+        return [
+            f"{copy.get('document', 'Document')} to {details.get('party', '')}: "
+            + (
+                f"e-mailed to {copy.get('email', '')}"
+                if copy.get("method") == "email"
+                else "put on the print queue, to be posted"
+            )
+            for copy in details.get("copies") or []
+        ]
     if event.type == EventType.NOTICE_DELIVERED:
         return [f"{details.get('document', 'Notice')} e-mailed to {details.get('email', '')}"]
     if event.type != EventType.NOTICE_SERVED:

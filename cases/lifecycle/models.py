@@ -454,6 +454,7 @@ class EventType(models.TextChoices):
     LETTER_AMENDED = "letter_amended", "Amended letter requested"
     LETTER_POSTED = "letter_posted", "Letter posted"
     PARTY_SERVICE_CHANGED = "party_service_changed", "Party's service details changed"
+    HELD_COPIES_SERVED = "held_copies_served", "Held copies served"
     CASE_TERMINATED = "case_terminated", "Case terminated"
     CASE_REMANDED = "case_remanded", "Case remanded"
     CASE_DEFERRED = "case_deferred", "Deferred for a liability dispute"

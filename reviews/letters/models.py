@@ -52,7 +52,9 @@ class LetterStatus(models.TextChoices):
     QUEUED = "queued", "Queued"
     RENDERING = "rendering", "Rendering"
     SIGNED = "signed", "Signed"
-    DELIVERED = "delivered", "Delivered"
+    # Out of production: each copy e-mailed, queued for the post or held for an address. Never
+    # shown as such: pages say what is true of its copies (reviews.letters.service_status).
+    DELIVERED = "delivered", "Out for service"
     FAILED = "failed", "Failed"
 
 
@@ -112,7 +114,7 @@ class Letter(models.Model):
 class DeliveryStatus(models.TextChoices):
     SENT = "sent", "E-mailed"
     TO_PRINT = "to_print", "Waiting to be printed"
-    PRINTED = "printed", "Printed, waiting to be posted"
+    PRINTED = "printed", "In a print batch, waiting to be posted"
     POSTED = "posted", "Posted"
     NO_ADDRESS = "no_address", "Waiting for an address"
 
@@ -121,9 +123,17 @@ class DeliveryStatus(models.TextChoices):
 SERVED_STATUSES = (DeliveryStatus.SENT, DeliveryStatus.POSTED)
 
 
+class PrintBatchStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RENDERING = "rendering", "Preparing"
+    READY = "ready", "Ready to print"
+    FAILED = "failed", "Failed"
+
+
 class PrintBatch(models.Model):
-    """One print run of the postal mailings: a single PDF with each mailing's letter and its
-    proof of service; confirmed posted on a date, which is the date of service (CCP 1013(a))."""
+    """One print run of the postal mailings: a single PDF with each mailing's stored document and
+    its stored proof of service, joined by a Celery task (`print_batch_render`); confirmed posted
+    on a date, which is the date of service (CCP 1013(a))."""
 
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
@@ -131,8 +141,20 @@ class PrintBatch(models.Model):
     )
     # The date the proofs of service declare; "Confirm posted" with another date re-dates them.
     posting_on = models.DateField()
-    pdf = models.FileField(storage=private_storage, upload_to="print/", max_length=300)
-    sha256 = models.CharField(max_length=64)
+    status = models.CharField(
+        max_length=16, choices=PrintBatchStatus.choices, default=PrintBatchStatus.QUEUED
+    )
+    # Progress of the task: proofs made of `total` mailings; the page polls it.
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    # When it was last handed to the worker, and when the worker last took it: the beat sweep
+    # hands over again a batch left queued (the broker was down) or preparing (a worker died).
+    queued_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    pdf = models.FileField(storage=private_storage, upload_to="print/", max_length=300, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
     posted_on = models.DateField(null=True, blank=True)
     posted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -278,6 +300,55 @@ class NoticeDelivery(models.Model):
     @property
     def document(self) -> Notice:
         return self.notice
+
+
+class ProofOfService(models.Model):
+    """The signed proof of service of one served copy (CCP 1013a(3) by mail; CCP 1013b
+    electronically), rendered by the letter's pipeline and stored with the SHA-256 of the signed
+    bytes, never rendered again. A mailed copy's proof is made by its print batch for the date it
+    declares; posted on another date, that proof is superseded (kept) by one for the real date."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="proofs_of_service")
+    letter_delivery = models.ForeignKey(
+        LetterDelivery, null=True, blank=True, on_delete=models.PROTECT, related_name="proofs"
+    )
+    notice_delivery = models.ForeignKey(
+        NoticeDelivery, null=True, blank=True, on_delete=models.PROTECT, related_name="proofs"
+    )
+    method = models.CharField(max_length=8, choices=DeliveryMethod.choices)
+    served_on = models.DateField(help_text="The date of service it declares.")
+    declarant = models.CharField(max_length=200)
+    batch = models.ForeignKey(
+        PrintBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="proofs"
+    )
+    pdf = models.FileField(storage=private_storage, upload_to="proofs/", max_length=300)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    signed_at = models.DateTimeField(default=timezone.now)
+    superseded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["signed_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(letter_delivery__isnull=True)
+                ^ models.Q(notice_delivery__isnull=True),
+                name="proof_of_one_copy",
+            ),
+            # One proof per copy and date: a retried task never signs a second.
+            models.UniqueConstraint(
+                fields=["letter_delivery", "served_on"], name="proof_once_per_letter_copy_date"
+            ),
+            models.UniqueConstraint(
+                fields=["notice_delivery", "served_on"], name="proof_once_per_notice_copy_date"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Proof of service of {self.delivery}"
+
+    @property
+    def delivery(self) -> LetterDelivery | NoticeDelivery:
+        return self.letter_delivery or self.notice_delivery
 
 
 class AdOutboxItem(models.Model):

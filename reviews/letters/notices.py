@@ -47,6 +47,7 @@ from reviews.letters.delivery import document_serve
 from reviews.letters.models import LetterStatus, Notice, NoticeKind
 from reviews.letters.notice_service import notice_service_refresh
 from reviews.letters.pipeline import document_fail, document_retry_noted
+from reviews.letters.proofs import proofs_of_electronic_service_make
 from reviews.letters.render import (
     RECIPIENT_ROLE_LABELS,
     Recipient,
@@ -54,6 +55,7 @@ from reviews.letters.render import (
     letter_pdf,
     letter_text_current,
 )
+from reviews.letters.service_status import service_status
 from reviews.letters.signing import pdf_sign
 from reviews.organization.models import Organization
 from reviews.organization.services import organization_current
@@ -350,6 +352,8 @@ def notice_produce(*, notice_id: int) -> str:
             pdf = None  # another run stored its bytes first: mail those
         notice = stored
     notice_deliver(notice, pdf=pdf)
+    # CCP 1013b: each e-mailed copy's proof of service, before the notice counts as out.
+    proofs_of_electronic_service_make(notice)
     return notice_serve(notice_id=notice_id)
 
 
@@ -487,14 +491,17 @@ class NoticeState:
 def notice_of_assignment_state(case: Case) -> NoticeState | None:
     notice = (
         Notice.objects.filter(case=case, kind=NoticeKind.NOTICE_OF_ASSIGNMENT)
+        .prefetch_related("deliveries")
         .order_by("-version")
         .first()
     )
     if notice is None:
         return None
+    service = service_status(notice)
     return NoticeState(
         status=notice.status,
-        status_label=notice.get_status_display(),
+        # What is true of its copies, never a bare "delivered".
+        status_label=service.text if service else notice.get_status_display(),
         intended_on=notice.intended_on,
         served_on=notice.served_on,
         sent_by=notice.sent_by,

@@ -1,5 +1,6 @@
 """The print queue: every postal mailing waiting to be printed, printing a batch (one PDF with
-each letter and its proof of service) and confirming a batch posted (the date of service)."""
+each document and its proof of service, prepared by a Celery task whose progress the page polls)
+and confirming a batch posted (the date of service)."""
 
 from __future__ import annotations
 
@@ -15,14 +16,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cases.access import Ability, access_required
 from cases.integrity.responses import integrity_refused, stored_file_response
 from cases.integrity.stored import StoredFileCorrupt
-from reviews.letters.delivery import (
+from reviews.letters.models import PrintBatch, PrintBatchStatus
+from reviews.letters.print_batches import (
     batch_mailings,
+    print_batch_get,
     print_batch_make,
     print_batch_posted,
+    print_batch_retry,
     print_batches_open,
     print_queue,
 )
-from reviews.letters.models import PrintBatch
 from reviews.letters.render import RECIPIENT_ROLE_LABELS
 
 
@@ -38,8 +41,8 @@ class PostedForm(forms.Form):
     posted_on = forms.DateField(
         label="Posted on",
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="The date of service (CCP 1013(a)); another date than the printed one "
-        "re-dates the proofs of service: print them again.",
+        help_text="The date of service (CCP 1013(a)). Another date than the one the proofs "
+        "declare makes them again for that date (CCP 1013a(3)) and joins the batch again",
     )
 
 
@@ -52,12 +55,9 @@ def _page(request, *, batch_form=None, posted_forms=None, status=200):
         }
         for row in print_queue()
     ]
-    batches = []
-    for batch in print_batches_open():
-        form = (posted_forms or {}).get(batch.pk) or PostedForm(
-            initial={"posted_on": batch.posting_on}, prefix=f"batch-{batch.pk}"
-        )
-        batches.append({"batch": batch, "mailings": batch_mailings(batch), "form": form})
+    batches = [
+        _batch_entry(batch, (posted_forms or {}).get(batch.pk)) for batch in print_batches_open()
+    ]
     return TemplateResponse(
         request,
         "letters/print_queue.html",
@@ -66,9 +66,28 @@ def _page(request, *, batch_form=None, posted_forms=None, status=200):
             "mailings": mailings,
             "batches": batches,
             "batch_form": batch_form or PrintBatchForm(initial={"posting_on": today}),
+            "PrintBatchStatus": PrintBatchStatus,
         },
         status=status,
     )
+
+
+def _batch_entry(batch: PrintBatch, form=None) -> dict:
+    return {
+        "batch": batch,
+        "mailings": batch_mailings(batch),
+        "form": form
+        or PostedForm(initial={"posted_on": batch.posting_on}, prefix=f"batch-{batch.pk}"),
+        "working": batch.status in (PrintBatchStatus.QUEUED, PrintBatchStatus.RENDERING),
+        "percent": round(100 * batch.done / batch.total) if batch.total else 0,
+    }
+
+
+def _batch_of(batch_id: int) -> PrintBatch:
+    batch = print_batch_get(batch_id)
+    if batch is None:
+        raise Http404("No such batch.")
+    return batch
 
 
 @access_required(Ability.MANAGE_CASES)
@@ -87,11 +106,12 @@ def print_queue_page(request):
             # A changed or missing signed document is never printed (cases.integrity).
             return integrity_refused(request, error)
         else:
-            count = batch.mailings.count() + batch.notice_mailings.count()
+            count = batch.total
             messages.success(
                 request,
-                f"Batch {batch.pk} printed: {count} mailing{'s' if count != 1 else ''}. "
-                "Download it, post it, then confirm the date it was posted.",
+                f"Batch {batch.pk} of {count} mailing{'s' if count != 1 else ''} is being "
+                "prepared with each proof of service. Download it when it is ready, post it, "
+                "then confirm the date it was posted.",
             )
             return redirect("letters:print_queue")
     return _page(request, batch_form=form, status=400)
@@ -123,9 +143,36 @@ def print_batch_confirm(request, batch_id: int):
 
 @access_required(Ability.MANAGE_CASES)
 @require_GET
+def print_batch_status(request, batch_id: int):
+    """One batch's panel: polled by htmx while the task prepares it, then its download and
+    confirm form (or, if it failed, the retry)."""
+    batch = _batch_of(batch_id)
+    return TemplateResponse(
+        request,
+        "letters/print_queue.html#batch",
+        {"entry": _batch_entry(batch), "PrintBatchStatus": PrintBatchStatus},
+    )
+
+
+@access_required(Ability.MANAGE_CASES)
+@require_POST
+def print_batch_retry_view(request, batch_id: int):
+    batch = _batch_of(batch_id)
+    try:
+        print_batch_retry(batch=batch, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Batch {batch.pk} is queued again.")
+    return redirect("letters:print_queue")
+
+
+@access_required(Ability.MANAGE_CASES)
+@require_GET
 def print_batch_download(request, batch_id: int):
+    """The batch's PDF once ready, checked against the SHA-256 recorded when it was joined
+    (cases.integrity)."""
     batch = PrintBatch.objects.filter(pk=batch_id).first()
-    if batch is None or not batch.pdf:
-        raise Http404("No such batch.")
-    # The batch with its proofs of service, checked against its SHA-256 (cases.integrity).
+    if batch is None or batch.status != PrintBatchStatus.READY or not batch.pdf:
+        raise Http404("No such batch, or it is not ready yet.")
     return stored_file_response(request, batch, "pdf", filename=f"print-batch-{batch.pk}.pdf")

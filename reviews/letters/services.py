@@ -33,12 +33,12 @@ from reviews.letters.defaults import LETTER_TEXT_FIELDS
 from reviews.letters.delivery import document_serve, letter_service_refresh
 from reviews.letters.models import (
     AdOutboxItem,
-    DeliveryStatus,
     Letter,
     LetterStatus,
     LetterText,
 )
 from reviews.letters.pipeline import document_fail, document_retry_noted
+from reviews.letters.proofs import proofs_of_electronic_service_make
 from reviews.letters.render import (
     Recipient,
     _letter_html_both,
@@ -138,7 +138,9 @@ def letter_produce(*, letter_id: int) -> str:
     if letter.determination.imported:
         # Legacy history: the case was issued elsewhere; nothing is mailed from here.
         return f"{letter} signed"
-    _letter_deliver(letter, party_pdf=party_pdf)
+    letter_deliver(letter, party_pdf=party_pdf)
+    # CCP 1013b: each e-mailed copy's proof of service, before the letter counts as out.
+    proofs_of_electronic_service_make(letter)
     return _letter_issue(letter_id=letter_id)
 
 
@@ -228,7 +230,7 @@ def _delivery_message(letter: Letter, recipient: Recipient, organization: Organi
     return "\n".join(lines) + "\n"
 
 
-def _letter_deliver(letter: Letter, *, party_pdf: bytes | None = None) -> None:
+def letter_deliver(letter: Letter, *, party_pdf: bytes | None = None) -> None:
     """Serve the signed party letter on every addressee and cc by their method (e-mail now,
     postal mail to the print queue, held when a party cannot be served); a retry skips those
     already served. `party_pdf`: the stored party bytes, when the caller has them in hand (else
@@ -261,31 +263,11 @@ def letter_serve_again(*, letter_id: int) -> str:
     letter = _letter_load(letter_id, lock=False)
     if letter.status != LetterStatus.DELIVERED or letter.determination.imported:
         return f"{letter} is not out yet"
-    _letter_deliver(letter)
+    letter_deliver(letter)
+    proofs_of_electronic_service_make(letter)
     with transaction.atomic():
         letter_service_refresh(_letter_load(letter_id, lock=True))
     return f"{letter} served again"
-
-
-def letter_party_service_changed(case: Case, role: str) -> None:
-    """Registered for cases.lifecycle.services.party_service_set: the newest issued letter's
-    copy for that party, if it still waits (for an address, or for printing by a method no
-    longer chosen), is served again after commit."""
-    letter = (
-        Letter.objects.filter(case=case, status=LetterStatus.DELIVERED).order_by("-version").first()
-    )
-    if letter is None:
-        return
-    waiting = letter.deliveries.filter(
-        recipient_role=role, status__in=(DeliveryStatus.NO_ADDRESS, DeliveryStatus.TO_PRINT)
-    )
-    if waiting.exists():
-        follow_up_add(
-            task=tasks.letter_serve.name,
-            args=[letter.pk],
-            case=case,
-            what=f"Letter version {letter.version} will be served on the party waiting for it",
-        )
 
 
 def _letter_issue(*, letter_id: int) -> str:

@@ -3,7 +3,7 @@
 from celery import shared_task
 
 from cases.outbox.tasks import FollowUpTask
-from reviews.letters import notices, services
+from reviews.letters import held_copies, notices, print_batches, services
 
 LETTER_MAX_RETRIES = 5
 
@@ -64,6 +64,47 @@ def notice_render(self, notice_id: int) -> str:
         fail=lambda error: notices.notice_fail(notice_id=notice_id, error=error),
         transient=notices.TRANSIENT_ERRORS,
     )
+
+
+# Routed to the "letters" queue (it prepares proofs of service and joins PDFs). An outbox
+# follow-up (cases.outbox): queued in the request's transaction, relayed when the broker is back,
+# re-queued when a worker died preparing it.
+@shared_task(
+    name="reviews.tasks.print_batch_render",
+    base=FollowUpTask,
+    bind=True,
+    acks_late=True,
+    max_retries=LETTER_MAX_RETRIES,
+)
+def print_batch_render(self, batch_id: int) -> str:
+    """Prepare one print batch: the proofs of service, then the joined PDF; retried on a
+    transient error (disk), then failed: the print queue offers a retry."""
+    return _produce_with_retries(
+        self,
+        produce=lambda: print_batches.print_batch_render(batch_id=batch_id),
+        retry_noted=lambda error: print_batches.print_batch_retry_noted(
+            batch_id=batch_id, error=error
+        ),
+        fail=lambda error: print_batches.print_batch_fail(batch_id=batch_id, error=error),
+        transient=(OSError,),
+    )
+
+
+# Routed to the "letters" queue (it may render proofs of service).
+@shared_task(
+    name="reviews.tasks.party_copies_serve",
+    base=FollowUpTask,
+    bind=True,
+    acks_late=True,
+    max_retries=5,
+)
+def party_copies_serve(self, case_id: int, role: str) -> str:
+    """Serve the copies held for a party once they have an address or e-mail. Transient mail
+    errors are retried; the copies stay held and the case page shows them."""
+    try:
+        return held_copies.party_copies_serve(case_id=case_id, role=role)
+    except services.TRANSIENT_ERRORS as exc:
+        raise self.retry(exc=exc, countdown=min(2**self.request.retries * 5, 300)) from exc
 
 
 @shared_task(

@@ -39,6 +39,21 @@ urlpatterns = [
         name="print_batch_download",
     ),
     path(
+        "letters/print-queue/batches/<int:batch_id>/",
+        print_views.print_batch_status,
+        name="print_batch_status",
+    ),
+    path(
+        "letters/print-queue/batches/<int:batch_id>/retry/",
+        print_views.print_batch_retry_view,
+        name="print_batch_retry",
+    ),
+    path(
+        "cases/<str:case_number>/proofs/<int:proof_id>.pdf",
+        views.proof_download,
+        name="proof_download",
+    ),
+    path(
         "letters/print-queue/batches/<int:batch_id>/posted/",
         print_views.print_batch_confirm,
         name="print_batch_confirm",

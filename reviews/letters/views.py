@@ -35,11 +35,19 @@ from reviews.letters.models import (
     Notice,
     NoticeKind,
 )
+from reviews.letters.proofs import (
+    PROOF_LAW,
+    document_label,
+    proof_attachment_name,
+    proof_of,
+    proofs_for_case,
+)
 from reviews.letters.render import (
     RECIPIENT_ROLE_LABELS,
     letter_html,
     letter_text_current,
 )
+from reviews.letters.service_status import copy_status, service_status
 from reviews.letters.services import letter_attachment_name, letter_text_update, letters_for_case
 from reviews.organization.models import Organization
 from reviews.organization.services import (
@@ -105,7 +113,7 @@ def _delivery_rows(deliveries) -> list[dict]:
             "address": delivery.address,
             "method": delivery.get_method_display(),
             "status": delivery.status,
-            "status_label": delivery.get_status_display(),
+            "status_label": copy_status(delivery),
             "served_on": delivery.served_on,
             "cc": delivery.cc,
             "sent_at": delivery.sent_at,
@@ -120,6 +128,7 @@ def _notice_rows(case) -> list[Notice]:
     rows = list(notices.notices_for_case(case))
     for notice in rows:
         notice.delivery_rows = _delivery_rows(notice.deliveries.all())
+        notice.service = service_status(notice)
         notice.unreached = [
             row for row in notice.delivery_rows if row["status"] == DeliveryStatus.NO_ADDRESS
         ]
@@ -132,6 +141,7 @@ def letters_panel_context(request, case, *, correction_form=None) -> dict:
     notice_rows = _notice_rows(case)
     for letter in versions:
         letter.delivery_rows = _delivery_rows(letter.deliveries.all())
+        letter.service = service_status(letter)
         letter.waiting_for_address = [
             row["name"] for row in letter.delivery_rows if row["status"] == "no_address"
         ]
@@ -162,6 +172,18 @@ def letters_panel_context(request, case, *, correction_form=None) -> dict:
         "LetterStatus": LetterStatus,
         "can_manage": can_manage,
         "notices": notice_rows,
+        # Each served copy's signed proof of service (CCP 1013a(3); CCP 1013b).
+        "proofs": [
+            {
+                "proof": proof,
+                "document": document_label(proof.delivery.document),
+                "role_label": RECIPIENT_ROLE_LABELS.get(
+                    proof.delivery.recipient_role, proof.delivery.recipient_role
+                ),
+                "law": PROOF_LAW.get(proof.method, ""),
+            }
+            for proof in (proofs_for_case(case) if versions or notice_rows else [])
+        ],
         "in_progress": any(
             row.status in (LetterStatus.QUEUED, LetterStatus.RENDERING)
             for row in [*versions, *notice_rows]
@@ -239,6 +261,19 @@ def notice_download(request, case_number, kind, version):
     return stored_file_response(
         request, notice, "pdf", filename=notices.notice_attachment_name(notice)
     )
+
+
+@access_required()
+@require_GET
+def proof_download(request, case_number, proof_id):
+    """A copy's signed proof of service, its bytes checked against the SHA-256 recorded when it
+    was signed: a file changed on disk is refused, never served."""
+    case = case_get_for(request.user, case_number)
+    proof = proof_of(case, proof_id)
+    if proof is None:
+        raise Http404("No such proof of service.")
+    # Checked against the SHA-256 recorded when it was signed (cases.integrity).
+    return stored_file_response(request, proof, "pdf", filename=proof_attachment_name(proof))
 
 
 @access_required(Ability.MANAGE_CASES)

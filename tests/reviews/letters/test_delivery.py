@@ -15,10 +15,8 @@ from pypdf import PdfReader
 from cases.clock.calculator import Facts, compute
 from cases.lifecycle.models import CaseStatus, PartyRole, SentBy
 from cases.lifecycle.services import party_service_set
-from reviews.letters.delivery import print_batch_make
 from reviews.letters.models import AdOutboxItem, DeliveryStatus, PrintBatch
-from reviews.letters.services import letter_request
-from tests.factories import PASSWORD, approved_determination
+from reviews.letters.print_batches import print_batch_make
 from tests.reviews.letter_utils import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -31,29 +29,6 @@ def pages(pdf: bytes) -> int:
 def stored(field) -> bytes:
     with field.open("rb") as handle:
         return handle.read()
-
-
-@pytest.fixture
-def mixed_letter(django_capture_on_commit_callbacks):
-    """A represented worker's letter: the attorney and the claims administrator by e-mail with
-    consent, the worker (cc) with no consent and the provider who chose mail by post, and the
-    employer (cc) with neither an e-mail nor a postal address."""
-    determination = approved_determination(attorney=True)
-    case = determination.case
-    case.worker_e_service_consent = False
-    case.save(update_fields=["worker_e_service_consent"])
-    case.parties.filter(role=PartyRole.REQUESTING_PROVIDER).update(delivery_method="mail")
-    case.parties.filter(role=PartyRole.EMPLOYER).update(email="", e_service_consent=False)
-    with django_capture_on_commit_callbacks(execute=True):
-        letter = letter_request(determination=determination, actor=None)
-    letter.refresh_from_db()
-    return letter
-
-
-@pytest.fixture
-def admin(client, case_admin):
-    assert client.login(username=case_admin.username, password=PASSWORD)
-    return client
 
 
 def test_every_addressee_and_cc_gets_a_delivery_by_their_method(mixed_letter):
@@ -85,16 +60,19 @@ def test_a_party_without_an_address_shows_on_the_case_and_blocks_nothing_else(mi
     assert AdOutboxItem.objects.filter(letter=mixed_letter).exists()
 
 
-def test_the_print_batch_is_each_signed_letter_and_its_proof_of_service(mixed_letter, admin):
+def test_the_print_batch_is_each_signed_letter_and_its_proof_of_service(
+    mixed_letter, admin, django_capture_on_commit_callbacks
+):
     queue = admin.get(reverse("letters:print_queue")).content.decode()
     case = mixed_letter.case
     for name in (case.worker_name, "Dr. Lee Park"):
         assert name in queue
     assert "Acme Foods" not in queue
 
-    response = admin.post(
-        reverse("letters:print_queue"), {"posting_on": timezone.localdate().isoformat()}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin.post(
+            reverse("letters:print_queue"), {"posting_on": timezone.localdate().isoformat()}
+        )
     assert response.status_code == 302
     batch = PrintBatch.objects.get()
     pdf = stored(batch.pdf)
@@ -122,7 +100,8 @@ def test_confirming_posted_sets_service_and_the_appeal_deadline_counts_plus_five
 ):
     case = mixed_letter.case
     today = timezone.localdate()
-    batch = print_batch_make(actor=case_admin, posting_on=today)
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = print_batch_make(actor=case_admin, posting_on=today)
     response = admin.post(
         reverse("letters:print_batch_confirm", args=[batch.pk]),
         {f"batch-{batch.pk}-posted_on": today.isoformat()},
@@ -146,7 +125,8 @@ def test_confirming_posted_sets_service_and_the_appeal_deadline_counts_plus_five
         )
     employer = mixed_letter.deliveries.get(recipient_role=PartyRole.EMPLOYER)
     assert employer.status == DeliveryStatus.TO_PRINT
-    second = print_batch_make(actor=case_admin, posting_on=today)
+    with django_capture_on_commit_callbacks(execute=True):
+        second = print_batch_make(actor=case_admin, posting_on=today)
     admin.post(
         reverse("letters:print_batch_confirm", args=[second.pk]),
         {f"batch-{second.pk}-posted_on": today.isoformat()},

@@ -14,8 +14,8 @@ from cases.integrity.models import IntegrityFinding
 from cases.integrity.stored import StoredFileCorrupt
 from cases.lifecycle.models import CaseEvent, EventType, PartyRole
 from reviews.letters.ad_outbox import ad_outbox_export
-from reviews.letters.delivery import print_batch_make
-from reviews.letters.models import LetterStatus, PrintBatch
+from reviews.letters.models import LetterStatus, PrintBatch, PrintBatchStatus
+from reviews.letters.print_batches import print_batch_make
 from reviews.letters.services import letter_request
 from tests.factories import UserFactory, approved_determination
 
@@ -68,21 +68,37 @@ def test_a_changed_letter_is_not_copied_to_the_administrative_director(letter, t
     assert not list((tmp_path / "ad").glob("*.pdf"))
 
 
-def test_a_changed_letter_is_not_printed(client, case_admin, letter):
+def test_a_changed_letter_is_not_printed(
+    client, case_admin, letter, django_capture_on_commit_callbacks
+):
     client.force_login(case_admin)
     _append(letter.party_pdf)
-    response = client.post(
-        reverse("letters:print_queue"), {"posting_on": timezone.localdate().isoformat()}
-    )
-    assert response.status_code == 500
-    assert "failed its integrity check" in response.content.decode()
-    assert not PrintBatch.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("letters:print_queue"), {"posting_on": timezone.localdate().isoformat()}
+        )
+    # The batch is prepared by the worker, which refuses the changed letter: the batch fails
+    # with the reason, nothing is joined, and the administrators are told.
+    assert response.status_code == 302
+    batch = PrintBatch.objects.get()
+    assert batch.status == PrintBatchStatus.FAILED and not batch.pdf
+    assert "SHA-256" in batch.error or "integrity" in batch.error
     assert "sysadmin@example.org" in mail.outbox[0].to
+    page = client.get(reverse("letters:print_queue")).content.decode()
+    assert "Retry" in page
 
 
-def test_a_changed_print_batch_is_not_downloaded(client, case_admin, letter):
+def _batch_made(actor, capture) -> PrintBatch:
+    with capture(execute=True):
+        batch = print_batch_make(actor=actor, posting_on=timezone.localdate())
+    return PrintBatch.objects.get(pk=batch.pk)
+
+
+def test_a_changed_print_batch_is_not_downloaded(
+    client, case_admin, letter, django_capture_on_commit_callbacks
+):
     client.force_login(case_admin)
-    batch = print_batch_make(actor=case_admin, posting_on=timezone.localdate())
+    batch = _batch_made(case_admin, django_capture_on_commit_callbacks)
     url = reverse("letters:print_batch_download", args=[batch.pk])
     assert client.get(url).status_code == 200
     _append(batch.pdf)
@@ -90,8 +106,10 @@ def test_a_changed_print_batch_is_not_downloaded(client, case_admin, letter):
     assert IntegrityFinding.objects.get().kind == "Print batch"
 
 
-def test_the_periodic_check_covers_letters_and_batches(case_admin, letter):
-    batch = print_batch_make(actor=case_admin, posting_on=timezone.localdate())
+def test_the_periodic_check_covers_letters_and_batches(
+    case_admin, letter, django_capture_on_commit_callbacks
+):
+    batch = _batch_made(case_admin, django_capture_on_commit_callbacks)
     assert stored_files_verify().run.problems == 0
     _append(letter.public_pdf)
     _append(PrintBatch.objects.get(pk=batch.pk).pdf)

@@ -4,6 +4,7 @@ public verification page, and the organization's letter settings."""
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
 from accounts.models import Role
@@ -58,7 +59,8 @@ def test_the_case_page_shows_the_letter_panel_with_downloads(client, delivered):
 
     content = response.content.decode()
     assert 'id="letters"' in content
-    assert "Signed and served" in content
+    # Every copy was e-mailed: the letter says it is served, and on what day.
+    assert f"Served on {timezone.localdate():%m/%d/%Y}" in content
     assert (
         reverse("letters:letter_download", args=[delivered.case.case_number, 1, "party"]) in content
     )
@@ -95,7 +97,7 @@ def test_the_panel_polls_while_the_letter_is_produced_then_tells_the_page(client
     letter_produce(letter_id=letter.pk)
     done = client.get(url + "?was=in_progress", headers={"HX-Request": "true"})
     assert "every 1s" not in done.content.decode()
-    assert "Signed and served" in done.content.decode()
+    assert f"Served on {timezone.localdate():%m/%d/%Y}" in done.content.decode()
     assert done.headers["HX-Trigger"] == "case-changed"
 
 

@@ -31,42 +31,11 @@ from reviews.letters.defaults import LETTER_TEXT_FIELDS
 from reviews.letters.models import DeliveryStatus, LetterStatus, Notice, NoticeKind, PrintBatch
 from reviews.letters.render import letter_text_current
 from tests.cases.helpers import overrides_for
-from tests.factories import CaseFactory, DisputedItemFactory, PartyFactory, UserFactory
+from tests.factories import UserFactory
 from tests.reviews.letter_utils import body_flat, pdf_text
 
 pytestmark = pytest.mark.django_db
 D = dt.date
-
-
-@pytest.fixture
-def parties_case(db):
-    """A case with every party a notice goes to, all but the employer with an e-mail address and
-    consent to electronic service; the employer has no address at all."""
-    case = CaseFactory(
-        worker_first_name="Maria",
-        worker_last_name="Lopez",
-        worker_email="maria@example.org",
-        worker_e_service_consent=True,
-        worker_address="12 Elm St\nFresno, CA 93701",
-        claim_number="05-771234",
-    )
-    DisputedItemFactory(case=case, position=1, description="MRI of the right shoulder")
-    DisputedItemFactory(case=case, position=2, description="Physical therapy, 12 visits")
-    for role, name, email in (
-        (PartyRole.ATTORNEY, "Reyes & Park LLP", "law@example.org"),
-        (PartyRole.EMPLOYER, "Acme Foods Inc.", ""),
-        (PartyRole.REQUESTING_PROVIDER, "Dr. Lee Chen", "chen@example.org"),
-        (PartyRole.CLAIMS_ADMINISTRATOR, "Golden State Claims", "claims@example.org"),
-    ):
-        PartyFactory(
-            case=case,
-            role=role,
-            name=name,
-            email=email,
-            e_service_consent=bool(email),
-            address="" if not email else "1 Main St\nFresno, CA 93701",
-        )
-    return case
 
 
 def _employer_by_email(case):
@@ -355,7 +324,8 @@ def test_a_notice_to_a_party_served_by_mail_goes_through_the_print_queue_and_its
     queue = client.get(reverse("letters:print_queue")).content.decode()
     assert "Acme Foods Inc." in queue
     assert "Notice of Assignment and Request for Information v1" in queue
-    response = client.post(reverse("letters:print_queue"), {"posting_on": today.isoformat()})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("letters:print_queue"), {"posting_on": today.isoformat()})
     assert response.status_code == 302
     batch = PrintBatch.objects.get()
     with batch.pdf.open("rb") as handle:
@@ -370,9 +340,12 @@ def test_a_notice_to_a_party_served_by_mail_goes_through_the_print_queue_and_its
         f"{parties_case.case_number}",
         "Acme Foods Inc.",
         "500 Industrial Way",
-        "claims@example.org",
+        "by U.S. mail",
     ):
         assert expected in proof, expected
+    # The copies e-mailed have their own proofs of electronic service, not this one.
+    assert "claims@example.org" not in proof
+    assert notice.deliveries.get(recipient_role=PartyRole.CLAIMS_ADMINISTRATOR).proofs.exists()
 
     response = client.post(
         reverse("letters:print_batch_confirm", args=[batch.pk]),

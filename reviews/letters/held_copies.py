@@ -1,0 +1,121 @@
+"""Copies held for a party: a notice or letter already issued whose copy for a party could not be
+served (no usable address), or waits for the print queue by a method the party no longer uses.
+Once the case administrator gives the party an address or an e-mail (the party's service details
+on the case page, or a correction of the case facts), every such copy of every issued document
+(the notices, the letter, an amended letter) is served by the party's method: e-mailed (served
+when sent, with its proof of service, CCP 1013b) or put on the print queue (served when posted,
+CCP 1013a(3)); one case event says what went out, and the case's problem clears."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+
+from cases.lifecycle import events
+from cases.lifecycle.models import Case
+from cases.outbox.services import follow_up_add
+from reviews.letters import notices, services, tasks
+from reviews.letters.delivery import letter_service_refresh
+from reviews.letters.models import (
+    DeliveryStatus,
+    Letter,
+    LetterDelivery,
+    LetterStatus,
+    Notice,
+    NoticeDelivery,
+)
+from reviews.letters.notice_service import notice_service_refresh
+from reviews.letters.proofs import document_label, proofs_of_electronic_service_make
+from reviews.letters.render import RECIPIENT_ROLE_LABELS
+
+# A copy that nothing has gone out for yet: held for an address, or waiting to be printed.
+_WAITING = (DeliveryStatus.NO_ADDRESS, DeliveryStatus.TO_PRINT)
+
+
+def _waiting(model, owner: str, role: str):
+    return model.objects.filter(**{owner: OuterRef("pk")}, recipient_role=role, status__in=_WAITING)
+
+
+def _documents_waiting_for(case_id: int, role: str) -> tuple[list[Notice], list[Letter]]:
+    """The issued notices and letters of the case with a copy for `role` still waiting."""
+    notice_rows = list(
+        Notice.objects.filter(case_id=case_id, status=LetterStatus.DELIVERED)
+        .filter(Exists(_waiting(NoticeDelivery, "notice", role)))
+        .select_related("case", "letter_text", "event", "created_by")
+        .order_by("kind", "version")
+    )
+    letter_rows = list(
+        Letter.objects.filter(
+            case_id=case_id, status=LetterStatus.DELIVERED, determination__imported=False
+        )
+        .filter(Exists(_waiting(LetterDelivery, "letter", role)))
+        .select_related("case", "determination", "letter_text", "created_by")
+        .order_by("version")
+    )
+    return notice_rows, letter_rows
+
+
+def party_copies_changed(case: Case, role: str) -> None:
+    """Registered for cases.lifecycle.services.party_service_set and the facts correction:
+    when the party has copies waiting, the task that serves them is recorded in the same
+    transaction (cases.outbox) and runs once the change commits and the broker takes it."""
+    notice_rows, letter_rows = _documents_waiting_for(case.pk, role)
+    if notice_rows or letter_rows:
+        with transaction.atomic():
+            follow_up_add(
+                task=tasks.party_copies_serve.name,
+                args=[case.pk, role],
+                case=case,
+                what="The copies held for a party will be served",
+            )
+
+
+def _copy_entry(document, row) -> dict:
+    return {
+        "document": document_label(document),
+        "method": row.method,
+        "status": row.status,
+        "email": row.email,
+        "address": row.address,
+    }
+
+
+def party_copies_serve(*, case_id: int, role: str) -> str:
+    """Serve every waiting copy for `role` of the case's issued documents by the party's method
+    as it stands now; a copy still without a usable address stays held. Each e-mailed copy gets
+    its proof of service; each document whose copies are now all served gets its date of
+    service (for the notice of assignment the records clock runs from it). One case event lists
+    the copies that went out."""
+    notice_rows, letter_rows = _documents_waiting_for(case_id, role)
+    went_out: list[dict] = []
+    name = ""
+    for notice in notice_rows:
+        before = {row.pk: row.status for row in notice.deliveries.filter(recipient_role=role)}
+        notices.notice_deliver(notice)
+        proofs_of_electronic_service_make(notice)
+        with transaction.atomic():
+            locked = Notice.objects.select_related("case").select_for_update(of=("self",))
+            notice_service_refresh(locked.get(pk=notice.pk))
+        for row in notice.deliveries.filter(recipient_role=role):
+            name = row.recipient_name
+            if row.status != before.get(row.pk) and row.status != DeliveryStatus.NO_ADDRESS:
+                went_out.append(_copy_entry(notice, row))
+    for letter in letter_rows:
+        before = {row.pk: row.status for row in letter.deliveries.filter(recipient_role=role)}
+        services.letter_deliver(letter)
+        proofs_of_electronic_service_make(letter)
+        with transaction.atomic():
+            letter_service_refresh(Letter.objects.select_for_update(of=("self",)).get(pk=letter.pk))
+        for row in letter.deliveries.filter(recipient_role=role):
+            name = row.recipient_name
+            if row.status != before.get(row.pk) and row.status != DeliveryStatus.NO_ADDRESS:
+                went_out.append(_copy_entry(letter, row))
+    if not went_out:
+        return f"Nothing went out for {role} of case {case_id}"
+    events.held_copies_served(
+        case=Case.objects.get(pk=case_id),
+        role=role,
+        name=name or RECIPIENT_ROLE_LABELS.get(role, role),
+        copies=went_out,
+    )
+    return f"{len(went_out)} copies went out for {role} of case {case_id}"

@@ -1,0 +1,270 @@
+"""The print queue: the postal mailings waiting to be printed, the print batch (one PDF with each
+mailing's stored document followed by its stored proof of service, joined by the Celery task
+`print_batch_render`) and its confirmation as posted, which is each mailing's date of service
+(CCP 1013(a): service by mail is complete on deposit).
+
+"Print batch" records the batch, takes its mailings and writes the task's outbox row
+(cases.outbox) in the request's transaction; the relay hands it to the worker when the broker is
+back, and again when a worker died preparing it: a batch is never lost between the page and the
+worker."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from io import BytesIO
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+from pypdf import PdfReader, PdfWriter
+
+from cases.integrity.stored import stored_file_bytes
+from cases.lifecycle import events
+from cases.outbox.services import follow_up_add
+from reviews.letters import tasks
+
+# tasks.py imports this module by name (a task calls one service), so this side imports the
+# module, not its names.
+from reviews.letters.delivery import letter_service_refresh
+from reviews.letters.models import (
+    DeliveryStatus,
+    Letter,
+    LetterDelivery,
+    Notice,
+    NoticeDelivery,
+    PrintBatch,
+    PrintBatchStatus,
+    ProofOfService,
+)
+from reviews.letters.notice_service import notice_service_refresh
+from reviews.letters.proofs import batch_declarant, proof_make
+
+
+def _queue_order(row) -> tuple:
+    document = row.document
+    return (document.case.case_number, type(row).__name__, document.pk, row.pk)
+
+
+def _print_querysets():
+    """The waiting mailings of each kind of document: letters and notices."""
+    return (
+        LetterDelivery.objects.filter(status=DeliveryStatus.TO_PRINT).select_related(
+            "letter__case"
+        ),
+        NoticeDelivery.objects.filter(status=DeliveryStatus.TO_PRINT).select_related(
+            "notice__case"
+        ),
+    )
+
+
+def print_queue() -> list:
+    """Every postal mailing waiting to be printed (letters and notices), oldest case first."""
+    return sorted((row for queryset in _print_querysets() for row in queryset), key=_queue_order)
+
+
+def batch_mailings(batch: PrintBatch) -> list:
+    """The mailings of a batch, letters and notices, in print order (uses prefetched rows)."""
+    return sorted([*batch.mailings.all(), *batch.notice_mailings.all()], key=_queue_order)
+
+
+def _batches_with_mailings():
+    return (
+        PrintBatch.objects.select_related("created_by")
+        .prefetch_related(
+            Prefetch("mailings", LetterDelivery.objects.select_related("letter__case")),
+            Prefetch("notice_mailings", NoticeDelivery.objects.select_related("notice__case")),
+        )
+        .order_by("created_at")
+    )
+
+
+def print_batches_open():
+    """Batches not yet confirmed posted, and any posted one whose proofs are being re-dated."""
+    return _batches_with_mailings().filter(~Q(status=PrintBatchStatus.READY) | Q(posted_on=None))
+
+
+def print_batch_get(batch_id: int) -> PrintBatch | None:
+    return _batches_with_mailings().filter(pk=batch_id).first()
+
+
+def _enqueue(batch: PrintBatch, *, again: bool = False) -> None:
+    """The batch's preparation, recorded in the caller's transaction (cases.outbox)."""
+    follow_up_add(
+        task=tasks.print_batch_render.name,
+        args=[batch.pk],
+        what=f"Print batch {batch.pk} will be prepared",
+        again=again,
+    )
+
+
+def print_batch_make(*, actor, posting_on: dt.date) -> PrintBatch:
+    """Take every waiting mailing into a new batch, to be declared by `actor` as posted on
+    `posting_on`; the task prepares each proof of service and joins the PDF after commit.
+    The mailings wait in the batch until it is confirmed posted."""
+    if posting_on < timezone.localdate():
+        raise ValidationError({"posting_on": "A batch cannot be posted before it is printed."})
+    with transaction.atomic():
+        locked = [list(queryset.select_for_update(of=("self",))) for queryset in _print_querysets()]
+        count = sum(len(rows) for rows in locked)
+        if not count:
+            raise ValidationError("Nothing is waiting to be printed.")
+        batch = PrintBatch.objects.create(
+            created_by=actor, posting_on=posting_on, total=count, status=PrintBatchStatus.QUEUED
+        )
+        for model, rows in zip((LetterDelivery, NoticeDelivery), locked, strict=True):
+            model.objects.filter(pk__in=[row.pk for row in rows]).update(
+                status=DeliveryStatus.PRINTED, batch=batch
+            )
+        _enqueue(batch)
+    return batch
+
+
+def _mailings_of(batch: PrintBatch) -> list:
+    return sorted(
+        [
+            *batch.mailings.select_related("letter__case"),
+            *batch.notice_mailings.select_related("notice__case"),
+        ],
+        key=_queue_order,
+    )
+
+
+def _document_bytes(document: Letter | Notice) -> bytes:
+    """The stored signed bytes that are printed (the party version of a letter), checked
+    against the SHA-256 recorded when they were signed."""
+    if isinstance(document, Notice):
+        return stored_file_bytes(document, "pdf")
+    return stored_file_bytes(document, "party_pdf")
+
+
+def print_batch_render(*, batch_id: int) -> str:
+    """Prepare a batch: each mailing's proof of service (stored, signed once; a retry reuses
+    those made), progress recorded after each, then one PDF of each stored document followed by
+    its stored proof. Idempotent: a ready batch is left alone."""
+    with transaction.atomic():
+        batch = PrintBatch.objects.select_for_update().get(pk=batch_id)
+        if batch.status == PrintBatchStatus.READY:
+            return f"{batch} already ready"
+        batch.status = PrintBatchStatus.RENDERING
+        batch.attempts += 1
+        batch.error = ""
+        batch.started_at = timezone.now()
+        batch.save(update_fields=["status", "attempts", "error", "started_at"])
+    mailings = _mailings_of(batch)
+    declarant = batch_declarant(batch)
+    proofs: list[ProofOfService] = []
+    for done, row in enumerate(mailings, start=1):
+        proofs.append(proof_make(row, on=batch.posting_on, declarant=declarant, batch=batch))
+        PrintBatch.objects.filter(pk=batch.pk).update(done=done, total=len(mailings))
+    writer = PdfWriter()
+    documents: dict[tuple[str, int], bytes] = {}
+    for row, proof in zip(mailings, proofs, strict=True):
+        key = (type(row.document).__name__, row.document.pk)
+        if key not in documents:
+            documents[key] = _document_bytes(row.document)
+        writer.append(PdfReader(BytesIO(documents[key])))
+        writer.append(PdfReader(BytesIO(stored_file_bytes(proof, "pdf"))))
+    out = BytesIO()
+    writer.write(out)
+    content = out.getvalue()
+    digest = hashlib.sha256(content).hexdigest()
+    with transaction.atomic():
+        batch = PrintBatch.objects.select_for_update().get(pk=batch_id)
+        if batch.status == PrintBatchStatus.READY:
+            return f"{batch} already ready"
+        name = f"batch-{batch.pk}-{batch.posting_on:%Y%m%d}-{digest[:12]}.pdf"
+        batch.pdf.save(name, ContentFile(content), save=False)
+        batch.sha256 = digest
+        batch.status = PrintBatchStatus.READY
+        batch.done = batch.total = len(mailings)
+        batch.save(update_fields=["pdf", "sha256", "status", "done", "total"])
+    return f"{batch} ready: {len(mailings)} mailings"
+
+
+def print_batch_retry_noted(*, batch_id: int, error: str) -> None:
+    PrintBatch.objects.filter(pk=batch_id).exclude(status=PrintBatchStatus.READY).update(
+        error=error[:2000]
+    )
+
+
+def print_batch_fail(*, batch_id: int, error: str) -> None:
+    """After the task's last try: the print queue shows the error and a retry button."""
+    PrintBatch.objects.filter(pk=batch_id).exclude(status=PrintBatchStatus.READY).update(
+        status=PrintBatchStatus.FAILED, error=error[:2000]
+    )
+
+
+def print_batch_retry(*, batch: PrintBatch, actor) -> PrintBatch:
+    """Queue a failed batch again (the retry button); proofs already made are kept."""
+    with transaction.atomic():
+        batch = PrintBatch.objects.select_for_update().get(pk=batch.pk)
+        if batch.status != PrintBatchStatus.FAILED:
+            raise ValidationError(f"Batch {batch.pk} has not failed; nothing to retry.")
+        batch.status = PrintBatchStatus.QUEUED
+        batch.error = ""
+        batch.queued_at = timezone.now()
+        batch.save(update_fields=["status", "error", "queued_at"])
+        _enqueue(batch, again=True)
+    return batch
+
+
+def _by_document(mailings: list) -> dict[tuple[str, int], list]:
+    grouped: dict[tuple[str, int], list] = {}
+    for row in mailings:
+        grouped.setdefault((type(row.document).__name__, row.document.pk), []).append(row)
+    return grouped
+
+
+def print_batch_posted(*, batch: PrintBatch, actor, posted_on: dt.date) -> PrintBatch:
+    """The batch was posted on `posted_on`: each mailing is served that day (CCP 1013(a):
+    service by mail is complete on deposit), and each letter or notice whose recipients are all
+    served now has its date of service (for the notice of assignment, the records clock runs
+    from it). Posted on another date than its proofs declare, those proofs are superseded and
+    the task makes new ones for the real date (CCP 1013a(3)) and joins the batch again."""
+    if posted_on > timezone.localdate():
+        raise ValidationError({"posted_on": "A batch cannot be confirmed posted in the future."})
+    if posted_on < timezone.localtime(batch.created_at).date():
+        raise ValidationError({"posted_on": "A batch cannot be posted before it was printed."})
+    with transaction.atomic():
+        batch = PrintBatch.objects.select_for_update().get(pk=batch.pk)
+        if batch.posted_on:
+            raise ValidationError(f"This batch was confirmed posted on {batch.posted_on:%m/%d/%Y}.")
+        if batch.status != PrintBatchStatus.READY:
+            raise ValidationError(
+                f"Batch {batch.pk} is not ready to print yet: it cannot have been posted."
+            )
+        mailings = _mailings_of(batch)
+        if posted_on != batch.posting_on:
+            batch.proofs.filter(superseded_at=None).update(superseded_at=timezone.now())
+            batch.posting_on = posted_on
+            batch.status = PrintBatchStatus.QUEUED
+            batch.queued_at = timezone.now()
+            batch.done = 0
+            _enqueue(batch)
+        batch.posted_on = posted_on
+        batch.posted_by = actor
+        batch.save()
+        batch.mailings.update(status=DeliveryStatus.POSTED, served_on=posted_on)
+        batch.notice_mailings.update(status=DeliveryStatus.POSTED, served_on=posted_on)
+        for rows in _by_document(mailings).values():
+            if isinstance(rows[0], NoticeDelivery):
+                notice = (
+                    Notice.objects.select_related("case")
+                    .select_for_update(of=("self",))
+                    .get(pk=rows[0].notice_id)
+                )
+                notice_service_refresh(notice)
+                continue
+            letter = Letter.objects.select_related("case").get(pk=rows[0].letter_id)
+            letter_service_refresh(letter)
+            events.letter_posted(
+                case=letter.case,
+                actor=actor,
+                letter=letter,
+                served_on=posted_on,
+                recipients=[row.recipient_name for row in rows],
+            )
+    return batch

@@ -1,0 +1,57 @@
+"""What is true of a signed document's service, said in words for every page that shows it: a
+document is not "delivered" while copies wait for the post or for an address. Served copies
+count from their date of service (CCP 1013(a) by mail on deposit; CCP 1010.6(a)(3) by e-mail
+when sent)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reviews.letters.models import SERVED_STATUSES, DeliveryStatus, LetterStatus
+
+
+def _copies(count: int) -> str:
+    return f"{count} cop{'y' if count == 1 else 'ies'}"
+
+
+@dataclass(frozen=True)
+class ServiceStatus:
+    text: str
+    # "served": every copy served; "waiting": copies for the post; "held": a copy has no address.
+    tone: str
+
+
+def service_status(document) -> ServiceStatus | None:
+    """The service of a document that is out of production (LetterStatus.DELIVERED), from its
+    copies (uses prefetched `deliveries`): "Served on 03/04/2025" once every copy is, else
+    "Signed, 2 copies waiting to be posted, 1 served". None before then."""
+    if document.status != LetterStatus.DELIVERED:
+        return None
+    rows = list(document.deliveries.all())
+    served = [row.served_on for row in rows if row.status in SERVED_STATUSES and row.served_on]
+    if rows and len(served) == len(rows):
+        dates = sorted(set(served))
+        if len(dates) == 1:
+            return ServiceStatus(f"Served on {dates[0]:%m/%d/%Y}", "served")
+        return ServiceStatus(f"Served; the last copy on {dates[-1]:%m/%d/%Y}", "served")
+    # On the print queue or in a print batch: each copy's own line says which.
+    by_post = sum(row.status in (DeliveryStatus.TO_PRINT, DeliveryStatus.PRINTED) for row in rows)
+    held = sum(row.status == DeliveryStatus.NO_ADDRESS for row in rows)
+    parts = []
+    if by_post:
+        parts.append(f"{_copies(by_post)} waiting to be posted")
+    if held:
+        parts.append(f"{_copies(held)} waiting for an address")
+    if served:
+        parts.append(f"{len(served)} served")
+    if not parts:
+        return ServiceStatus("Signed, not sent from here", "waiting")
+    return ServiceStatus("Signed, " + ", ".join(parts), "held" if held else "waiting")
+
+
+def copy_status(row) -> str:
+    """One copy's status: "Served on 03/04/2025 (e-mailed)", "Waiting to be printed", ..."""
+    if row.status in SERVED_STATUSES and row.served_on:
+        how = "e-mailed" if row.status == DeliveryStatus.SENT else "posted"
+        return f"Served on {row.served_on:%m/%d/%Y} ({how})"
+    return row.get_status_display()
