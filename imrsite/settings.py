@@ -133,6 +133,25 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = RECORD_MAX_UPLOAD_BYTES + 5 * 1024 * 1024
 # A base64 record over the API is 4/3 of its size; the JSON body must fit it.
 API_MAX_BODY_BYTES = RECORD_MAX_UPLOAD_BYTES * 2
 
+# Hostile input: the limits on a record's PDF (cases.records.pdfcheck; README "Hostile input").
+# The most pages a record may have. A claim's whole medical file rarely passes a few hundred
+# pages, and a record over this is better sent in parts; 3,000 pages count in about 0.5 s and
+# 50 MB, so the counting limits below leave a wide margin for honest files.
+RECORD_MAX_PAGES = int(os.environ.get("RECORD_MAX_PAGES", "3000"))
+# The page count runs in a child process with this much address space and this much time; a
+# 12 MB PDF of 100,000 pages (340 MB, 10 s uncapped) stops at the memory limit.
+RECORD_PAGE_COUNT_MEMORY_BYTES = int(
+    os.environ.get("RECORD_PAGE_COUNT_MEMORY_BYTES", str(256 * 1024 * 1024))
+)
+RECORD_PAGE_COUNT_SECONDS = float(os.environ.get("RECORD_PAGE_COUNT_SECONDS", "30"))
+# Celery's own limits on the counting task, a backstop behind the child's: soft (the task
+# records "could not be counted") and hard (the worker process is replaced).
+RECORD_COUNT_TASK_SOFT_SECONDS = int(RECORD_PAGE_COUNT_SECONDS) + 15
+RECORD_COUNT_TASK_HARD_SECONDS = int(RECORD_PAGE_COUNT_SECONDS) + 30
+# The largest offset and page size the API's lists take (larger values are clamped).
+API_MAX_PAGE_SIZE = int(os.environ.get("API_MAX_PAGE_SIZE", "500"))
+API_MAX_OFFSET = 1_000_000_000
+
 # The eligibility screen (cases.eligibility.checks; README "Eligibility"). The checks that block a
 # finding of eligible unless each is overridden with a written reason.
 IMR_ELIGIBILITY_BLOCKING_CHECKS = env_list(
@@ -170,6 +189,9 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "reviews.tasks.letter_render": {"queue": "letters"},
     "reviews.tasks.notice_render": {"queue": "letters"},
+    # Counting a record's pages reads a file a sender chose: its own queue and worker, never
+    # beside letters (README "Hostile input").
+    "cases.tasks.record_inspect": {"queue": "records"},
 }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {

@@ -200,7 +200,8 @@ class CeleryWorker:
 @pytest.fixture
 def celery_worker(request, transactional_db, settings, tmp_path, monkeypatch):
     """Starts a real Celery worker for a test marked `worker` (optionally
-    `@pytest.mark.worker(queues="letters")`, default queue `default`).
+    `@pytest.mark.worker(queues="letters")`, default queues `default` and `records`: production
+    runs `records` in a worker of its own, one process here is enough to run its tasks).
 
     The worker shares the test database (committed data: hence transactional_db), the test's
     private media folder, and a broker nobody else uses: a temporary folder for the filesystem
@@ -211,7 +212,7 @@ def celery_worker(request, transactional_db, settings, tmp_path, monkeypatch):
     from imrsite.celery import app
 
     marker = request.node.get_closest_marker("worker")
-    queues = (marker.kwargs.get("queues") if marker else None) or "default"
+    queues = (marker.kwargs.get("queues") if marker else None) or "default,records"
 
     try:
         connection.ensure_connection()
