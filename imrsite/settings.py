@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Hostile input: a NUL character in an address, a parameter or a form is refused.
+    "imrsite.middleware.NulCharacterRefusal",
 ]
 
 ROOT_URLCONF = "imrsite.urls"
@@ -129,6 +131,8 @@ STORAGES = {
 # Medical records live outside every public URL; only a view serves them, after an access check.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
 RECORD_MAX_UPLOAD_BYTES = int(os.environ.get("RECORD_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
+# The web forms' fields besides files (files stream to disk); the API reads its JSON bodies under
+# API_MAX_BODY_BYTES instead (cases.api.views.BodySizeLimited).
 DATA_UPLOAD_MAX_MEMORY_SIZE = RECORD_MAX_UPLOAD_BYTES + 5 * 1024 * 1024
 # A base64 record over the API is 4/3 of its size; the JSON body must fit it.
 API_MAX_BODY_BYTES = RECORD_MAX_UPLOAD_BYTES * 2
@@ -276,7 +280,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "cases.api.views.exception_handler",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    # LimitOffsetPagination with the limit and offset clamped (a huge number is no 500).
+    "DEFAULT_PAGINATION_CLASS": "cases.api.pagination.ClampedLimitOffsetPagination",
     "PAGE_SIZE": 50,
 }
 SPECTACULAR_SETTINGS = {

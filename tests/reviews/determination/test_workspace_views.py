@@ -492,3 +492,16 @@ def test_the_review_step_and_the_preview_mark_a_starter_prompt_left_in(client, m
     assert "complete the starter sentence" in step4
     preview = client.get(reverse("letters:workspace_preview", args=[case.case_number]))
     assert '<mark class="placeholder"' in preview.content.decode()
+
+
+def test_submitting_an_incomplete_draft_shows_what_is_missing(client, mine):
+    """Posted straight to the sign step (an old tab, a crafted request): the page lists what is
+    missing, as the review step does, and nothing is signed."""
+    case, _, determination, _ = mine
+    response = client.post(
+        reverse("determination:determination_submit", args=[case.case_number]),
+        {"password": PASSWORD},
+    )
+    assert response.status_code == 400
+    assert "choose Upheld or Overturned" in response.content.decode()
+    assert Determination.objects.get(pk=determination.pk).status == DeterminationStatus.DRAFT
