@@ -43,7 +43,7 @@ from cases.intake.validation import (
     record_validate,
     validation_error_paths,
 )
-from cases.jsoncheck import JsonError, key_path
+from cases.jsoncheck import JsonError, key_path, not_one_of
 from cases.lifecycle.models import CaseStatus, Priority
 from cases.records.services import record_add
 
@@ -120,9 +120,20 @@ class CaseListCreateView(BodySizeLimited, generics.ListAPIView):
 
     def get_queryset(self):
         params = self.request.query_params
-        return case_list_for(
-            self.request.user, status=params.get("status", ""), priority=params.get("priority", "")
-        )
+        status_filter, priority = params.get("status", ""), params.get("priority", "")
+        # A filter that is not one of its values is an error, not "every case": a sender's typo
+        # must not look like an answer.
+        errors = [
+            JsonError(f"?{name}", not_one_of(value, choices, what=f"a {name}"))
+            for name, value, choices in (
+                ("status", status_filter, ["open", *CaseStatus.values]),
+                ("priority", priority, Priority.values),
+            )
+            if value and value not in choices
+        ]
+        if errors:
+            raise IntakeInvalid(errors)
+        return case_list_for(self.request.user, status=status_filter, priority=priority)
 
     @extend_schema(
         summary="List the cases you may see",
@@ -139,7 +150,13 @@ class CaseListCreateView(BodySizeLimited, generics.ListAPIView):
             ),
             OpenApiParameter("priority", OpenApiTypes.STR, enum=Priority.values),
         ],
-        responses={200: CaseSummarySerializer(many=True), 401: ERROR_RESPONSES[401]},
+        responses={
+            200: CaseSummarySerializer(many=True),
+            400: OpenApiResponse(
+                ErrorListSerializer, description="A filter is not one of its values."
+            ),
+            401: ERROR_RESPONSES[401],
+        },
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
