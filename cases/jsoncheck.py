@@ -23,6 +23,16 @@ EMAIL_MAX_LENGTH = 254
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
+# PostgreSQL stores no NUL character in text or jsonb (psycopg refuses it, a 500 before this
+# rule): every text input refuses it with a message, in JSON as in forms and addresses.
+NUL = "\x00"
+NUL_MESSAGE = "contains a NUL character (\\u0000), which no field accepts; remove it"
+
+
+def has_nul(text: str) -> bool:
+    return NUL in text
+
+
 @dataclass(frozen=True)
 class JsonError:
     """One problem in a JSON document, located by its JSON path."""
@@ -91,6 +101,21 @@ class Checker:
 
     def error(self, path: str, message: str) -> None:
         self.errors.append(JsonError(path, message))
+
+    def no_nul(self, value: Any, path: str) -> None:
+        """Report every text (a key or a value, at any depth) that holds a NUL character."""
+        if isinstance(value, str):
+            if has_nul(value):
+                self.error(path, NUL_MESSAGE)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                here = key_path(path, str(key).replace(NUL, "\\u0000"))
+                if isinstance(key, str) and has_nul(key):
+                    self.error(here, f"the field's name {NUL_MESSAGE}")
+                self.no_nul(item, here)
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                self.no_nul(item, key_path(path, index))
 
     def keys(self, obj: dict, path: str, allowed: Iterable[str], ignored=()) -> None:
         """Report unknown keys: a typo must never drop data silently."""

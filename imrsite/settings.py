@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "accounts.session_timeout.SessionTimeoutMiddleware",
     "accounts.second_factor.SecondFactorMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Hostile input: a NUL character in an address, a parameter or a form is refused.
+    "imrsite.middleware.NulCharacterRefusal",
 ]
 
 ROOT_URLCONF = "imrsite.urls"
@@ -189,9 +191,30 @@ STORAGES = {
 # Medical records live outside every public URL; only a view serves them, after an access check.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
 RECORD_MAX_UPLOAD_BYTES = int(os.environ.get("RECORD_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
+# The web forms' fields besides files (files stream to disk); the API reads its JSON bodies under
+# API_MAX_BODY_BYTES instead (cases.api.views.BodySizeLimited).
 DATA_UPLOAD_MAX_MEMORY_SIZE = RECORD_MAX_UPLOAD_BYTES + 5 * 1024 * 1024
 # A base64 record over the API is 4/3 of its size; the JSON body must fit it.
 API_MAX_BODY_BYTES = RECORD_MAX_UPLOAD_BYTES * 2
+
+# Hostile input: the limits on a record's PDF (cases.records.pdfcheck; README "Hostile input").
+# The most pages a record may have. A claim's whole medical file rarely passes a few hundred
+# pages, and a record over this is better sent in parts; 3,000 pages count in about 0.5 s and
+# 50 MB, so the counting limits below leave a wide margin for honest files.
+RECORD_MAX_PAGES = int(os.environ.get("RECORD_MAX_PAGES", "3000"))
+# The page count runs in a child process with this much address space and this much time; a
+# 12 MB PDF of 100,000 pages (340 MB, 10 s uncapped) stops at the memory limit.
+RECORD_PAGE_COUNT_MEMORY_BYTES = int(
+    os.environ.get("RECORD_PAGE_COUNT_MEMORY_BYTES", str(256 * 1024 * 1024))
+)
+RECORD_PAGE_COUNT_SECONDS = float(os.environ.get("RECORD_PAGE_COUNT_SECONDS", "30"))
+# Celery's own limits on the counting task, a backstop behind the child's: soft (the task
+# records "could not be counted") and hard (the worker process is replaced).
+RECORD_COUNT_TASK_SOFT_SECONDS = int(RECORD_PAGE_COUNT_SECONDS) + 15
+RECORD_COUNT_TASK_HARD_SECONDS = int(RECORD_PAGE_COUNT_SECONDS) + 30
+# The largest offset and page size the API's lists take (larger values are clamped).
+API_MAX_PAGE_SIZE = int(os.environ.get("API_MAX_PAGE_SIZE", "500"))
+API_MAX_OFFSET = 1_000_000_000
 
 # The eligibility screen (cases.eligibility.checks; README "Eligibility"). The checks that block a
 # finding of eligible unless each is overridden with a written reason.
@@ -254,6 +277,9 @@ CELERY_TASK_ROUTES = {
     "reviews.tasks.print_batch_render": {"queue": "letters"},
     "reviews.tasks.party_copies_serve": {"queue": "letters"},
     "reviews.tasks.letter_serve": {"queue": "letters"},
+    # Counting a record's pages reads a file a sender chose: its own queue and worker, never
+    # beside letters (README "Hostile input").
+    "cases.tasks.record_inspect": {"queue": "records"},
 }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
@@ -349,7 +375,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "cases.api.views.exception_handler",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    # LimitOffsetPagination with the limit and offset clamped (a huge number is no 500).
+    "DEFAULT_PAGINATION_CLASS": "cases.api.pagination.ClampedLimitOffsetPagination",
     "PAGE_SIZE": 50,
 }
 SPECTACULAR_SETTINGS = {

@@ -30,3 +30,9 @@ urlpatterns = [
     path("", include("reviews.quality.urls")),
     path("", include("reviews.letters.urls")),
 ]
+
+# Every answer under /api/ is JSON, even where Django answers before the API's views run.
+handler400 = "imrsite.errors.bad_request"
+handler403 = "imrsite.errors.permission_denied"
+handler404 = "imrsite.errors.page_not_found"
+handler500 = "imrsite.errors.server_error"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make run`: installs what is missing, migrates, loads the demo data, then runs the web server,
-# a Celery worker and Celery beat together. Ctrl-C (or SIGTERM) stops all three.
+# two Celery workers (the records' own, and one for the rest) and Celery beat together. Ctrl-C
+# (or SIGTERM) stops them all.
 #   HOST, PORT  where the web server listens (default 127.0.0.1:8000)
 # Everything else comes from the environment as described in the README (SQLite under var/ and
 # the filesystem broker under var/broker by default).
@@ -36,7 +37,7 @@ stop_all() {
   fi
   stopping=1
   echo
-  echo "run: stopping the web server, worker and beat (a few seconds; Ctrl-C again to kill them)"
+  echo "run: stopping the web server, workers and beat (a few seconds; Ctrl-C again to kill them)"
   # Celery's main process stops its own pool (a warm shutdown finishes the task in hand);
   # runserver's reloader does not stop its child, so its whole group is signalled.
   for i in "${!groups[@]}"; do
@@ -68,19 +69,24 @@ start() { # start ONLY_LEADER COMMAND...: ONLY_LEADER=1 signals just the main pr
 }
 
 start 0 "$PY" manage.py runserver "$HOST:$PORT"
-start 1 "$PY" -m celery -A imrsite worker -Q default,letters -c 2 --loglevel=INFO
+start 1 "$PY" -m celery -A imrsite worker -Q default,letters -c 2 --loglevel=INFO \
+  --hostname "main@%h"
+# Records sent by others are read by a worker of their own (README "Hostile input"): one
+# process, recycled after every 100 counts, never beside the letters.
+start 1 "$PY" -m celery -A imrsite worker -Q records -c 1 --max-tasks-per-child 100 \
+  --loglevel=INFO --hostname "records@%h"
 start 1 "$PY" -m celery -A imrsite beat --loglevel=INFO --schedule var/celerybeat-schedule
 
 cat <<EOF
 
-IMR Desk is starting at http://$HOST:$PORT/  (web server, Celery worker and beat)
+IMR Desk is starting at http://$HOST:$PORT/  (web server, Celery workers and beat)
 $logins
 
 Press Ctrl-C to stop everything.
 
 EOF
 
-# Runs until Ctrl-C, or until one of the three exits on its own (then the others are stopped).
+# Runs until Ctrl-C, or until one of them exits on its own (then the others are stopped).
 status=0
 wait -n || status=$?
 if [ "$stopping" = 0 ]; then

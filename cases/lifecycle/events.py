@@ -21,6 +21,7 @@ class MedicalRecordLike(Protocol):
     size: int
     sha256: str
     pages: int | None
+    pages_problem: str
 
 
 class AssignmentLike(Protocol):
@@ -178,6 +179,7 @@ def record_inspected(*, case: Case, record: MedicalRecordLike) -> CaseEvent:
         record_id=record.pk,
         title=record.title,
         pages=record.pages,
+        problem=record.pages_problem,
     )
 
 

@@ -135,7 +135,11 @@ def event_summary(event: CaseEvent, audience: Audience = EVERY_NAME) -> list[str
     if details.get("title"):
         lines.append(f"Record: {details['title']}")
     if details.get("pages") is not None and event.type == EventType.RECORD_INSPECTED:
-        lines.append(f"{details['pages']} pages" if details["pages"] else "Pages could not be read")
+        lines.append(
+            f"{details['pages']} pages"
+            if details["pages"]
+            else f"Pages could not be counted: {details.get('problem') or 'the PDF is unreadable.'}"
+        )
     if details.get("size"):
         lines.append(f"Size: {filesizeformat(details['size'])}")
     if details.get("date_assigned"):

@@ -63,6 +63,9 @@ class MedicalRecord(models.Model):
     size = models.PositiveBigIntegerField(default=0)
     sha256 = models.CharField(max_length=64, blank=True)
     pages = models.PositiveIntegerField(null=True, blank=True)
+    # Why the pages could not be counted (then pages is 0): a file over the page limit, or one
+    # that needs more memory or time than counting may take (cases.records.pdfcheck).
+    pages_problem = models.CharField(max_length=300, blank=True)
     received_at = models.DateTimeField(default=timezone.now)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from pathlib import Path
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
-from pypdf import PdfReader
-from pypdf.errors import PdfReadError
 
 from cases.lifecycle import events
 from cases.lifecycle.models import (
@@ -26,12 +26,13 @@ from cases.outbox.services import follow_up_add
 # module, not its names: each resolves at call time.
 from cases.records import tasks
 from cases.records.models import MedicalRecord, RecordKind
-
-PDF_MAGIC = b"%PDF-"
+from cases.records.pdfcheck import PageCount, pdf_page_count, pdf_problem
 
 
 def record_file_check(uploaded: UploadedFile) -> None:
-    """A record must be a PDF by its content (not its name) and within the size limit."""
+    """A record must be a readable, unencrypted PDF by its content (not its name), within the
+    size and page limits (cases.records.pdfcheck). Every door (the web, the API, import_cases)
+    calls this before anything is stored."""
     limit = settings.RECORD_MAX_UPLOAD_BYTES
     if uploaded.size is not None and uploaded.size > limit:
         raise ValidationError(
@@ -40,11 +41,9 @@ def record_file_check(uploaded: UploadedFile) -> None:
         )
     if uploaded.size == 0:
         raise ValidationError(f"{uploaded.name}: the file is empty.")
-    uploaded.seek(0)
-    head = uploaded.read(1024)
-    uploaded.seek(0)
-    if PDF_MAGIC not in head:
-        raise ValidationError(f"{uploaded.name}: this is not a PDF file (only PDFs are accepted).")
+    problem = pdf_problem(uploaded, max_pages=settings.RECORD_MAX_PAGES)
+    if problem:
+        raise ValidationError(f"{uploaded.name}: {problem}")
 
 
 @transaction.atomic
@@ -98,19 +97,37 @@ def record_add(
     return record
 
 
-@transaction.atomic
 def record_inspect_pages(*, record_id: int) -> MedicalRecord | None:
-    """Count a record's pages (printed in the letter's list of documents reviewed). Idempotent."""
-
-    record = MedicalRecord.objects.select_for_update().filter(pk=record_id).first()
+    """Count a record's pages (printed in the letter's list of documents reviewed), in a child
+    process with a memory and a time limit; a file that cannot be counted within them is marked
+    "could not be counted" with the reason. Idempotent. The count runs outside any transaction:
+    it may take seconds and must hold no lock meanwhile."""
+    record = MedicalRecord.objects.filter(pk=record_id).first()
     if record is None or record.pages is not None:
         return record
     try:
-        with record.file.open("rb") as handle:
-            record.pages = len(PdfReader(handle).pages)
-    except (PdfReadError, ValueError, OSError):
-        record.pages = 0
-    record.save(update_fields=["pages"])
+        count = pdf_page_count(
+            Path(record.file.path),
+            max_pages=settings.RECORD_MAX_PAGES,
+            memory_bytes=settings.RECORD_PAGE_COUNT_MEMORY_BYTES,
+            seconds=settings.RECORD_PAGE_COUNT_SECONDS,
+        )
+    except SoftTimeLimitExceeded:
+        count = PageCount(None, "counting the pages took longer than the task's time limit.")
+    return record_pages_record(record_id=record_id, count=count)
+
+
+@transaction.atomic
+def record_pages_record(*, record_id: int, count: PageCount) -> MedicalRecord | None:
+    """Store a page count (0 pages and the problem when it could not be counted), once."""
+    record = MedicalRecord.objects.select_for_update().filter(pk=record_id).first()
+    if record is None or record.pages is not None:
+        return record
+    record.pages = count.pages or 0
+    record.pages_problem = count.problem[
+        : MedicalRecord._meta.get_field("pages_problem").max_length
+    ]
+    record.save(update_fields=["pages", "pages_problem"])
     events.record_inspected(case=record.case, record=record)
     return record
 

@@ -491,7 +491,9 @@ def determination_submit(request, case_number):
                 confirmed_warnings=request.POST.getlist("confirm"),
             )
         except ValidationError as error:
-            if error.code == "password":
+            # An incomplete draft raises a list of problems, which has no single code.
+            codes = {getattr(item, "code", None) for item in error.error_list}
+            if "password" in codes:
                 form.add_error("password", error)
             else:
                 form.add_error(None, error)

@@ -190,7 +190,7 @@ def test_a_redis_outage_loses_no_work_and_each_follow_up_runs_once(
         "requeued": 1,
         "failed": 0,
     }
-    worker = celery_workers.start(queues="default,letters")
+    worker = celery_workers.start(queues="default,letters,records")
 
     def all_done():
         return not FollowUp.objects.exclude(state=FollowUpState.DONE).exists()

@@ -549,3 +549,16 @@ def test_a_portion_item_keeps_the_remaining_portion_wording(client, mine):
         "Physical therapy 12 sessions was the original request. Physical therapy 6 was "
         "authorized by the Claims Administrator. Decide the remaining IMR eligible portion"
     ) in step3
+
+
+def test_submitting_an_incomplete_draft_shows_what_is_missing(client, mine):
+    """Posted straight to the sign step (an old tab, a crafted request): the page lists what is
+    missing, as the review step does, and nothing is signed."""
+    case, _, determination, _ = mine
+    response = client.post(
+        reverse("determination:determination_submit", args=[case.case_number]),
+        {"password": PASSWORD},
+    )
+    assert response.status_code == 400
+    assert "choose Upheld or Overturned" in response.content.decode()
+    assert Determination.objects.get(pk=determination.pk).status == DeterminationStatus.DRAFT

@@ -518,3 +518,12 @@ def test_command_has_help():
     from reviews.management.commands.import_reviewers import Command
 
     assert "external_id" in Command.help and "nothing" in Command.help
+
+
+@pytest.mark.django_db
+def test_a_nul_character_in_a_roster_is_refused_by_path():
+    payload = reviewer_payload()
+    payload["name"] = "Jane\x00 Roe"
+    errors = problems_of([payload])
+    assert any(error.startswith("$[0].name: contains a NUL character") for error in errors), errors
+    assert not ReviewerProfile.objects.exists()

@@ -1,0 +1,243 @@
+"""Hostile input over the API and the web: NUL characters, huge paging numbers, a record near
+the size limit, and errors that are always JSON under /api/."""
+
+import base64
+import io
+import json
+
+import pytest
+from django.core.exceptions import RequestDataTooBig
+from django.urls import reverse
+from pypdf import PdfWriter
+from pypdf.generic import DecodedStreamObject, NameObject
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from cases.intake.services import cases_import
+from cases.lifecycle.models import Case
+from cases.records.models import MedicalRecord
+from imrsite.errors import bad_request, server_error
+from tests.factories import CaseFactory, intake_payload, minimal_pdf
+
+CASES_URL = "/api/v1/cases/"
+NUL_MESSAGE = "contains a NUL character (\\u0000), which no field accepts"
+
+
+@pytest.fixture
+def api(api_client_user):
+    token, _ = Token.objects.get_or_create(user=api_client_user)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+@pytest.fixture
+def my_case(api_client_user):
+    (result,) = cases_import(payload=intake_payload(), actor=api_client_user, source="api")
+    return Case.objects.get(case_number=result.case_number)
+
+
+def post_json(client, url, payload):
+    return client.post(url, data=json.dumps(payload), content_type="application/json")
+
+
+def padded_pdf(total_bytes: int) -> bytes:
+    """One page whose content stream is a comment padding the file to about `total_bytes`."""
+    writer = PdfWriter()
+    page = writer.add_blank_page(width=612, height=792)
+    stream = DecodedStreamObject()
+    stream.set_data(b"%" + b"x" * (total_bytes - 1000) + b"\n")
+    page[NameObject("/Contents")] = writer._add_object(stream)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+# --- NUL characters -------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_nul_in_any_text_of_an_application_is_refused_by_path(api):
+    payload = intake_payload()
+    payload["claim_number"] = "05-123\x00456"
+    payload["items"][0]["description"] = "Lumbar\u0000 block"
+    payload["injured_worker"]["first\x00name"] = "Ana"
+    response = post_json(api, CASES_URL, payload)
+    assert response.status_code == 400
+    errors = {error["path"]: error["message"] for error in response.json()["errors"]}
+    assert NUL_MESSAGE in errors["$.claim_number"]
+    assert NUL_MESSAGE in errors["$.items[0].description"]
+    assert NUL_MESSAGE in errors['$.injured_worker["first\\\\u0000name"]']
+    assert not Case.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_nul_in_a_record_upload_is_refused(api, my_case):
+    response = post_json(
+        api,
+        f"{CASES_URL}{my_case.case_number}/records/",
+        {"title": "PR-2\x00", "content": base64.b64encode(minimal_pdf()).decode()},
+    )
+    assert response.status_code == 400
+    (error,) = response.json()["errors"]
+    assert error["path"] == "$.title" and NUL_MESSAGE in error["message"]
+    assert not MedicalRecord.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"{CASES_URL}?status=open%00",
+        f"{CASES_URL}?priority=%00",
+        f"{CASES_URL}?q%00=x",
+        f"{CASES_URL}CM16-0000001%00/",
+    ],
+)
+def test_a_nul_in_an_api_address_or_parameter_is_a_json_400(api, url):
+    response = api.get(url)
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert "contains a NUL character" in response.json()["errors"][0]["message"]
+
+
+@pytest.mark.django_db
+def test_a_nul_in_the_case_list_search_shows_a_message(admin_client):
+    response = admin_client.get(reverse("casefile:case_list"), {"q": "Ruiz\x00"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "The parameter “q” contains a NUL character" in page
+    assert "Nothing was saved or changed" in page
+
+
+@pytest.mark.django_db
+def test_a_nul_in_a_posted_form_field_read_without_a_form_shows_a_message(admin_client):
+    case = CaseFactory()
+    response = admin_client.post(
+        reverse("casefile:case_terminate", args=[case.case_number]),
+        {"terminate-reason": "withdrawn", "terminate-note": "x\x00"},
+    )
+    assert response.status_code == 400
+    assert "contains a NUL character" in response.content.decode()
+    case.refresh_from_db()
+    assert case.status != "terminated"
+
+
+# --- paging ---------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query",
+    ["limit=99999999999999999999", "offset=99999999999999999999", "limit=1&offset=0"],
+)
+def test_paging_numbers_of_any_size_are_clamped_never_a_500(api, my_case, query):
+    response = api.get(f"{CASES_URL}?{query}")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["count"] == 1
+    assert len(body["results"]) <= 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("query", "path"),
+    [
+        ("limit=-1", "?limit"),
+        ("offset=-1", "?offset"),
+        ("limit=abc", "?limit"),
+        ("offset=1e9", "?offset"),
+        ("limit=0", "?limit"),
+        ("offset=", "?offset"),
+    ],
+)
+def test_paging_numbers_that_are_not_whole_numbers_are_a_json_400(api, my_case, query, path):
+    response = api.get(f"{CASES_URL}?{query}")
+    assert response.status_code == 400
+    (error,) = response.json()["errors"]
+    assert error["path"] == path and "must be a whole number" in error["message"]
+
+
+@pytest.mark.django_db
+def test_a_filter_that_is_not_one_of_its_values_is_a_json_400(api, my_case):
+    response = api.get(f"{CASES_URL}?status=recieved")
+    assert response.status_code == 400
+    (error,) = response.json()["errors"]
+    assert error["path"] == "?status"
+    assert "did you mean 'received'?" in error["message"]
+
+
+@pytest.mark.django_db
+def test_a_huge_limit_is_clamped_to_the_largest_page(api, my_case, settings):
+    response = api.get(f"{CASES_URL}?limit=99999999999999999999")
+    assert [case["case_number"] for case in response.json()["results"]] == [my_case.case_number]
+
+
+# --- size -----------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_45_mb_record_within_the_50_mb_limit_is_accepted(
+    api, my_case, django_capture_on_commit_callbacks
+):
+    content = padded_pdf(45 * 1024 * 1024)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_json(
+            api,
+            f"{CASES_URL}{my_case.case_number}/records/",
+            {"title": "Complete medical file", "content": base64.b64encode(content).decode()},
+        )
+    assert response.status_code == 201, response.content[:500]
+    record = MedicalRecord.objects.get()
+    assert record.size == len(content) > 45_000_000
+    assert record.pages == 1
+
+
+@pytest.mark.django_db
+def test_a_body_over_the_limit_is_a_json_413(api, my_case, settings):
+    settings.API_MAX_BODY_BYTES = 1000
+    response = post_json(
+        api,
+        f"{CASES_URL}{my_case.case_number}/records/",
+        {"title": "Big", "content": base64.b64encode(padded_pdf(5000)).decode()},
+    )
+    assert response.status_code == 413
+    assert response["Content-Type"] == "application/json"
+    assert "the limit is" in response.json()["errors"][0]["message"]
+    assert not MedicalRecord.objects.exists()
+
+
+def test_a_body_django_refuses_to_read_is_a_json_413_under_the_api(rf):
+    # Where Django itself refuses the body (RequestDataTooBig), before any API view runs.
+    request = rf.post(CASES_URL, data="{}", content_type="application/json")
+    response = bad_request(request, RequestDataTooBig("too big"))
+    assert response.status_code == 413
+    assert json.loads(response.content)["errors"][0]["path"] == "$"
+
+
+# --- every API error is JSON ----------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_api_errors_are_json(api, client):
+    cases = [
+        (api.get("/api/v1/no-such-thing/"), 404),
+        (api.get(f"{CASES_URL}CM99-9999999/"), 404),
+        (api.delete(CASES_URL), 405),
+        (api.post(CASES_URL, data="x", content_type="text/plain"), 415),
+        (api.post(CASES_URL, data="{not json", content_type="application/json"), 400),
+        (client.get(CASES_URL), 401),
+    ]
+    for response, status in cases:
+        assert response.status_code == status
+        assert response["Content-Type"] == "application/json"
+        assert response.json()["errors"][0]["message"]
+
+
+def test_a_server_error_under_the_api_is_json(rf):
+    response = server_error(rf.get("/api/v1/cases/"))
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/json"
+    assert "nothing was changed" in json.loads(response.content)["errors"][0]["message"]
+    page = server_error(rf.get("/cases/"))
+    assert page.status_code == 500 and page["Content-Type"].startswith("text/html")
