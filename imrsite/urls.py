@@ -23,4 +23,11 @@ urlpatterns = [
     path("", include("reviews.determination.urls")),
     path("", include("reviews.quality.urls")),
     path("", include("reviews.letters.urls")),
+    path("", include("ops.urls")),
 ]
+
+# Our error pages (ops.errors): the site's templates, JSON on /api/ paths.
+handler400 = "ops.errors.bad_request"
+handler403 = "ops.errors.permission_denied"
+handler404 = "ops.errors.page_not_found"
+handler500 = "ops.errors.server_error"
