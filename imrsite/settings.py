@@ -54,10 +54,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Health and metrics (ops): latency by view (django-prometheus: first and last of the
     # chain), then the request id and access log, then our error pages in DEBUG, outside
-    # CommonMiddleware so that its APPEND_SLASH redirect still comes first.
+    # CommonMiddleware so that its APPEND_SLASH redirect still comes first; the health probes
+    # answer before CommonMiddleware checks the Host header (probes ask by IP address).
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "ops.middleware.RequestLogMiddleware",
     "ops.middleware.DebugErrorPagesMiddleware",
+    "ops.middleware.HealthProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

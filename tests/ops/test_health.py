@@ -121,3 +121,13 @@ def test_liveness_checks_nothing_but_the_process(client, settings, django_assert
         response = client.get(reverse("ops:live"))
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
+
+
+def test_the_probes_answer_a_host_outside_allowed_hosts(client, settings, tmp_path):
+    # A container check or a load balancer asks by the machine's address.
+    fs_broker(settings, tmp_path)
+    settings.ALLOWED_HOSTS = ["imr.example.org"]
+    assert client.get(reverse("ops:live"), HTTP_HOST="10.0.0.7:8000").status_code == 200
+    assert client.get(reverse("ops:health"), HTTP_HOST="10.0.0.7:8000").status_code == 200
+    # Every other page still refuses it.
+    assert client.get(reverse("login"), HTTP_HOST="10.0.0.7:8000").status_code == 400
