@@ -39,6 +39,10 @@ ROUTES: dict[str, Audited | NotAudited] = {
     "login": NotAudited("sign-in: recorded from Django's user_logged_in/user_login_failed"),
     "logout": NotAudited("sign-out: recorded from Django's user_logged_out"),
     "api-schema": NotAudited("the OpenAPI schema is generated from code and names no case"),
+    # Operations: probes and counts, no case named (ops).
+    "ops:health": NotAudited("the health probe: whether each part answers, no case"),
+    "ops:live": NotAudited("the liveness probe: nothing read"),
+    "ops:metrics": NotAudited("counts for Prometheus: totals by status and outcome, no case"),
     # One's own account: its changes are recorded as authentication events (accounts.events).
     "account:password_change": NotAudited("own password: recorded by accounts.events"),
     "account:password_change_done": NotAudited("a confirmation page"),

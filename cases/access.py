@@ -96,8 +96,11 @@ def access_required(ability: Ability = Ability.SEE_CASES):
 
 
 def abilities(request) -> dict:
-    """Template context: `may.<ability>` for the signed-in user (navigation, action forms)."""
-    return {"may": {ability.value: may(request.user, ability) for ability in Ability}}
+    """Template context: `may.<ability>` for the signed-in user (navigation, action forms).
+    An error page for a request refused before the authentication middleware ran (a bad Host
+    header) has no user: it may nothing."""
+    user = getattr(request, "user", None)
+    return {"may": {ability.value: may(user, ability) for ability in Ability}}
 
 
 # --- Which cases ----------------------------------------------------------------------------

@@ -53,11 +53,20 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "accounts",
     "audit",
+    "ops",
     "cases",
     "reviews",
 ]
 
 MIDDLEWARE = [
+    # Health and metrics (ops): latency by view (django-prometheus: first and last of the
+    # chain), then the request id and access log, then our error pages in DEBUG, outside
+    # CommonMiddleware so that its APPEND_SLASH redirect still comes first; the health probes
+    # answer before CommonMiddleware checks the Host header (probes ask by IP address).
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "ops.middleware.RequestLogMiddleware",
+    "ops.middleware.DebugErrorPagesMiddleware",
+    "ops.middleware.HealthProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -81,6 +90,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     # Hostile input: a NUL character in an address, a parameter or a form is refused.
     "imrsite.middleware.NulCharacterRefusal",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "imrsite.urls"
@@ -473,10 +483,39 @@ CELERY_BEAT_SCHEDULE["stored-files-verify"] = {
 # URL-safe base64: `manage.py backup --new-key` prints one). Kept apart from the backups.
 BACKUP_ENCRYPTION_KEY = os.environ.get("BACKUP_ENCRYPTION_KEY", "")
 
+# --- Health, metrics, logs and error pages (ops; README "Health and metrics", "Error pages") ---
+# Log lines as JSON (one object a line, for a log collector) or as text; text while DEBUG is on.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json").strip().lower()
+if LOG_FORMAT not in {"json", "text"}:
+    raise RuntimeError("LOG_FORMAT must be json or text")
+# /metrics answers these addresses or networks (comma-separated) and, from anywhere, a request
+# with `Authorization: Bearer <METRICS_TOKEN>` (empty: no token is accepted). Never public.
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", "127.0.0.1,::1")
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+# How long the health check waits for the broker before calling it down (seconds).
+HEALTH_BROKER_TIMEOUT = float(os.environ.get("HEALTH_BROKER_TIMEOUT", "1.0"))
+# Our 404 and 500 pages even while DEBUG is on (Django's debug 404 lists every URL); off gives
+# Django's debug pages. A staff user still gets Django's debug 404 while DEBUG is on.
+IMR_DEBUG_ERROR_PAGES = env_bool("IMR_DEBUG_ERROR_PAGES", True)
+# While DEBUG is on, show Django's traceback page for a server error instead of ours.
+IMR_DEBUG_TRACEBACKS = env_bool("IMR_DEBUG_TRACEBACKS", False)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Every record carries the id of the request (or of the request that queued the task).
+    "filters": {"request_id": {"()": "ops.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "ops.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "weasyprint": {"level": "WARNING"},
@@ -486,5 +525,8 @@ LOGGING = {
         # A letter signed by someone else is an answer on the verification page, not a fault:
         # pyHanko would log a path-building traceback for it.
         "pyhanko.sign.validation.generic_cms": {"level": "ERROR"},
+        # runserver's own request lines carry the query string (which may hold names); the
+        # access log (imr.access) has one line per request without it.
+        "django.server": {"level": "WARNING"},
     },
 }

@@ -29,10 +29,11 @@ urlpatterns = [
     path("", include("reviews.determination.urls")),
     path("", include("reviews.quality.urls")),
     path("", include("reviews.letters.urls")),
+    path("", include("ops.urls")),
 ]
 
-# Every answer under /api/ is JSON, even where Django answers before the API's views run.
-handler400 = "imrsite.errors.bad_request"
-handler403 = "imrsite.errors.permission_denied"
-handler404 = "imrsite.errors.page_not_found"
-handler500 = "imrsite.errors.server_error"
+# Our error pages (ops.errors): the site's templates, JSON on /api/ paths.
+handler400 = "ops.errors.bad_request"
+handler403 = "ops.errors.permission_denied"
+handler404 = "ops.errors.page_not_found"
+handler500 = "ops.errors.server_error"

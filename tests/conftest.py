@@ -392,8 +392,8 @@ def celery_worker(request, celery_workers):
     """Starts a real Celery worker for a test marked `worker` (optionally
     `@pytest.mark.worker(queues="letters")`, default queues `default` and `records`:
     production runs `records` in a worker of its own, one process here is enough), on a broker
-    nobody else uses: a temporary folder for the filesystem transport, or database 15 of the Redis server in
-    CELERY_BROKER_URL."""
+    nobody else uses: a temporary folder for the filesystem transport, or database 15 of the
+    Redis server in CELERY_BROKER_URL."""
     marker = request.node.get_closest_marker("worker")
     queues = (marker.kwargs.get("queues") if marker else None) or "default,records"
     return celery_workers.start(queues=queues)

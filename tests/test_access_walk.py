@@ -173,6 +173,12 @@ RULES: dict[str, Rule] = {
     "letters:print_batch_retry": action(MANAGERS),
     "letters:proof_download": page(STAFF, case="issued"),
     "letters:organization_settings": page({SYSTEM_ADMIN}, post={SYSTEM_ADMIN}),
+    # Health checks for load balancers and containers: no sign-in, nothing of a case.
+    "ops:health": page(EVERY_ROLE, anonymous="open"),
+    "ops:live": page(EVERY_ROLE, anonymous="open"),
+    # Prometheus: by network address (the test client is loopback, allowed by default) or by
+    # bearer token, not by role; aggregate counts only (tests/ops/test_metrics.py: refusals).
+    "ops:metrics": page(EVERY_ROLE, anonymous="open"),
     # The API (token): reads for every signed-in role within its scope; writes for senders.
     "api:cases": page(EVERY_ROLE, post=MANAGERS | {API_CLIENT}),
     "api:case": page(EVERY_ROLE),

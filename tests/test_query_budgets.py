@@ -1105,6 +1105,28 @@ def _holidays(people, size):
     return Visit(people.system_admin, url, shows=(last, "Change this calendar"))
 
 
+@budget("ops:health", 1, why="nobody signed in: the database check's SELECT 1, and no rows")
+def _health(people, size):
+    issued_case(size)
+    return Visit(None, reverse("ops:health"), shows=('"status": "ok"',))
+
+
+@budget("ops:live", 0, why="nobody signed in: the process answers, nothing is read")
+def _live(people, size):
+    return Visit(None, reverse("ops:live"), shows=('"status": "ok"',))
+
+
+@budget(
+    "ops:metrics",
+    2,
+    why="from loopback, no session: letters by status, issued determinations by outcome",
+)
+def _metrics(people, size):
+    issued_case(size)
+    issued = float(Letter.objects.filter(signed_at__isnull=False).count())
+    return Visit(None, reverse("ops:metrics"), shows=(f"imr_letters_issued_total {issued}",))
+
+
 # --- The tests ------------------------------------------------------------------------------
 
 

@@ -10,14 +10,13 @@ from django.core.exceptions import RequestDataTooBig
 from django.urls import reverse
 from pypdf import PdfWriter
 from pypdf.generic import DecodedStreamObject, NameObject
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from cases.intake.services import cases_import
 from cases.lifecycle.models import Case
 from cases.records.models import MedicalRecord
-from imrsite.errors import bad_request, server_error
-from tests.factories import CaseFactory, intake_payload, minimal_pdf
+from ops.errors import bad_request, server_error
+from tests.factories import CaseFactory, api_token_for, intake_payload, minimal_pdf
 
 CASES_URL = "/api/v1/cases/"
 NUL_MESSAGE = "contains a NUL character (\\u0000), which no field accepts"
@@ -25,9 +24,8 @@ NUL_MESSAGE = "contains a NUL character (\\u0000), which no field accepts"
 
 @pytest.fixture
 def api(api_client_user):
-    token, _ = Token.objects.get_or_create(user=api_client_user)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_for(api_client_user)}")
     return client
 
 
@@ -238,6 +236,6 @@ def test_a_server_error_under_the_api_is_json(rf):
     response = server_error(rf.get("/api/v1/cases/"))
     assert response.status_code == 500
     assert response["Content-Type"] == "application/json"
-    assert "nothing was changed" in json.loads(response.content)["errors"][0]["message"]
+    assert "went wrong on our side" in json.loads(response.content)["errors"][0]["message"]
     page = server_error(rf.get("/cases/"))
     assert page.status_code == 500 and page["Content-Type"].startswith("text/html")

@@ -8,7 +8,6 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import (
     content_type_conformance,
     negative_data_rejection,
@@ -19,7 +18,7 @@ from schemathesis.checks import (
 
 from cases.intake.services import cases_import
 from imrsite.wsgi import application
-from tests.factories import intake_payload
+from tests.factories import api_token_for, intake_payload
 
 # Loaded once, at collection: the schema view needs no database.
 schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", application)
@@ -40,7 +39,7 @@ def _connection_kept_open():
 def token(api_client_user) -> str:
     # One case of the client's own, so reads of a case find something.
     cases_import(payload=intake_payload(), actor=api_client_user, source="api")
-    return Token.objects.get_or_create(user=api_client_user)[0].key
+    return api_token_for(api_client_user)
 
 
 # The checks that hold for this API. Left out: positive_data_acceptance, since the schema cannot

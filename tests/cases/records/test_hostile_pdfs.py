@@ -17,14 +17,13 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from pypdf import PdfWriter
 from pypdf.generic import NameObject, NumberObject
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from cases.intake.services import cases_import
 from cases.lifecycle.models import Case, CaseEvent, EventType
 from cases.records.models import MedicalRecord
 from cases.records.services import record_add
-from tests.factories import intake_payload, minimal_pdf
+from tests.factories import api_token_for, intake_payload, minimal_pdf
 
 
 def stored_files(settings) -> list[Path]:
@@ -130,9 +129,8 @@ def test_the_api_refuses_a_hostile_file_with_a_json_error(
 ):
     (result,) = cases_import(payload=intake_payload(), actor=api_client_user, source="api")
     case = Case.objects.get(case_number=result.case_number)
-    token, _ = Token.objects.get_or_create(user=api_client_user)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_for(api_client_user)}")
     response = client.post(
         f"/api/v1/cases/{case.case_number}/records/",
         data=json.dumps({"title": "Report", "content": base64.b64encode(content).decode()}),

@@ -1,0 +1,98 @@
+"""The site's error pages (handler400, 403, 404, 500 in imrsite.urls): our templates with a
+way forward, and JSON in the API's shape (`{"errors": [{"path", "message"}]}`) for /api/
+paths. Each response is marked, so DebugErrorPagesMiddleware knows it from Django's debug
+pages."""
+
+import logging
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.template import loader
+
+from ops import requestid
+
+logger = logging.getLogger(__name__)
+
+API_PREFIX = "/api/"
+_MARK = "imr_error_page"
+
+MESSAGES = {
+    400: "The request could not be understood.",
+    403: "You do not have permission to do this.",
+    404: "Not found.",
+    500: "Something went wrong on our side; it has been logged.",
+}
+
+
+def _mark(response: HttpResponse) -> HttpResponse:
+    setattr(response, _MARK, True)
+    return response
+
+
+def is_error_page(response: HttpResponse) -> bool:
+    return getattr(response, _MARK, False)
+
+
+def _request_id(request) -> str | None:
+    return getattr(request, "request_id", None) or requestid.request_id_get()
+
+
+def _api_error(request, status: int) -> HttpResponse | None:
+    if not request.path.startswith(API_PREFIX):
+        return None
+    body = {"errors": [{"path": None, "message": MESSAGES[status]}]}
+    if status == 500:
+        body["request_id"] = _request_id(request)
+    return _mark(JsonResponse(body, status=status))
+
+
+def bad_request(request, exception=None, template_name="400.html"):
+    if isinstance(exception, RequestDataTooBig):
+        # A body Django would not read (README "Hostile input"): the API's documented 413.
+        if request.path.startswith(API_PREFIX):
+            limit = settings.API_MAX_BODY_BYTES / 1_048_576
+            body = {
+                "errors": [
+                    {
+                        "path": "$",
+                        "message": f"The request body is over the limit of {limit:.0f} MB. Send "
+                        "fewer applications or records per request.",
+                    }
+                ]
+            }
+            return _mark(JsonResponse(body, status=413))
+        context = {"message": "What you sent is too large to be read."}
+        return _mark(render(request, template_name, context, status=400))
+    response = _api_error(request, 400)
+    return response or _mark(render(request, template_name, status=400))
+
+
+def permission_denied(request, exception=None, template_name="403.html"):
+    response = _api_error(request, 403)
+    return response or _mark(render(request, template_name, status=403))
+
+
+def page_not_found(request, exception=None, template_name="404.html"):
+    response = _api_error(request, 404)
+    return response or _mark(render(request, template_name, status=404))
+
+
+def server_error(request, template_name="500.html"):
+    """Rendered without the request's context: the fault may be the database, which the
+    context processors (the signed-in user, what they may do) would ask again."""
+    response = _api_error(request, 500)
+    if response is not None:
+        return response
+    context = {"request_id": _request_id(request)}
+    try:
+        html = loader.get_template(template_name).render(context)
+    except Exception:
+        # The page itself failed (a template or static-file fault): a plain answer, logged.
+        logger.exception("The 500 page could not be rendered")
+        html = (
+            "<!doctype html><title>Server error</title><h1>Something went wrong</h1>"
+            f"<p>It has been logged (request {context['request_id']}). <a href='/'>Home</a></p>"
+        )
+    return _mark(HttpResponse(html, status=500))

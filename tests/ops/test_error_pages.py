@@ -1,0 +1,109 @@
+"""Our pages for 400, 403, 404 and 500, with a way forward, also while DEBUG is on (no URL
+list, no traceback unless asked for); JSON in the API's shape on /api/ paths."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import Role
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+URL_LIST = "Using the URLconf"  # what Django's debug 404 page says above its list of URLs
+
+
+@pytest.fixture(params=[False, True], ids=["production", "debug"])
+def debug(request, settings):
+    settings.DEBUG = request.param
+    return request.param
+
+
+def test_an_unknown_url_shows_our_page_and_no_url_list(client, debug):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "Page not found" in html
+    assert URL_LIST not in html and "api/v1/" not in html
+    assert f'href="{reverse("login")}"' in html  # a way forward: sign in
+
+
+def test_a_signed_in_user_is_offered_their_start_page(client, case_admin, debug):
+    client.force_login(case_admin)
+    response = client.get("/cases/CM26-9999999/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "Page not found" in html and URL_LIST not in html
+    assert f'href="{reverse("casefile:home")}"' in html
+
+
+def test_staff_still_get_djangos_debug_404_while_debug_is_on(client, settings):
+    settings.DEBUG = True
+    client.force_login(UserFactory(role=Role.SYSTEM_ADMIN, is_staff=True))
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert URL_LIST in response.content.decode()
+
+
+def test_the_setting_off_gives_djangos_debug_pages(client, settings):
+    settings.DEBUG = True
+    settings.IMR_DEBUG_ERROR_PAGES = False
+    assert URL_LIST in client.get("/no-such-page/").content.decode()
+
+
+def test_a_forbidden_page_shows_our_403(client, reviewer, debug):
+    client.force_login(reviewer)
+    response = client.get(reverse("intake:case_new"))
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "Not allowed" in html and "Expert reviewer" in html
+    assert f'href="{reverse("casefile:home")}"' in html
+
+
+def test_a_bad_host_gets_our_400_not_djangos_settings_page(client, debug):
+    response = client.get("/", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "The request could not be understood" in html
+    assert "SECRET_KEY" not in html and "Traceback" not in html
+
+
+def test_a_views_own_400_answer_is_kept(client, case_admin, case, settings):
+    settings.DEBUG = True
+    client.force_login(case_admin)
+    response = client.post(reverse("casefile:case_eligibility", args=[case.case_number]), {})
+    assert response.status_code == 400
+    assert "The request could not be understood" not in response.content.decode()
+
+
+@pytest.mark.urls("tests.ops.urls")
+def test_a_failing_view_shows_our_500_with_the_request_id(client, debug):
+    client.raise_request_exception = False
+    response = client.get("/boom/")
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "Something went wrong on our side" in html
+    assert response["X-Request-ID"] in html
+    assert "Traceback" not in html and "RuntimeError" not in html
+    assert f'href="{reverse("login")}"' in html
+
+
+@pytest.mark.urls("tests.ops.urls")
+def test_tracebacks_come_back_only_when_asked_for(client, settings):
+    settings.DEBUG = True
+    settings.IMR_DEBUG_TRACEBACKS = True
+    client.raise_request_exception = False
+    response = client.get("/boom/")
+    assert response.status_code == 500
+    assert "a fault in a view" in response.content.decode()
+
+
+@pytest.mark.urls("tests.ops.urls")
+def test_api_paths_get_json_errors(client, debug):
+    client.raise_request_exception = False
+    missing = client.get("/api/v1/no-such-thing/")
+    assert missing.status_code == 404
+    assert missing.json() == {"errors": [{"path": None, "message": "Not found."}]}
+    failed = client.get("/api/v1/boom/")
+    assert failed.status_code == 500
+    assert failed.json()["errors"][0]["path"] is None
+    assert failed.json()["request_id"] == failed["X-Request-ID"]
