@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -70,7 +70,9 @@ def home(request):
     if may(request.user, Ability.QUALITY_REVIEW):
         return redirect("quality:quality_queue")
     if not may(request.user, Ability.MANAGE_CASES):
-        return render(request, "cases/api_client_home.html")
+        # API clients have no web session (accounts.second_factor ends one); no other role
+        # lands here.
+        raise PermissionDenied("Your role has no start page here.")
     return redirect("casefile:case_list")
 
 

@@ -90,11 +90,17 @@ def test_home_sends_case_admins_to_the_list_and_reviewers_to_their_queue(
         assert response["Location"] == reverse(page)
 
 
-def test_home_tells_an_api_client_to_use_the_api(client, api_client_user):
-    response = signed_in(client, api_client_user).get(reverse("casefile:home"))
-    assert response.status_code == 200
-    page = response.content.decode()
-    assert "/api/v1/" in page and "/api/v1/schema/" in page
+def test_an_api_client_has_no_web_pages(client, api_client_user):
+    """Least privilege: an API client uses the API only. A web session it holds anyway is ended
+    at its first page (sent to sign in), and the sign-in form says why it cannot sign in."""
+    for url in (reverse("casefile:home"), reverse("clock:calculator")):
+        response = signed_in(client, api_client_user).get(url)
+        assert response.status_code == 302 and response["Location"].startswith("/login/")
+    assert "_auth_user_id" not in client.session
+    page = client.post(
+        reverse("login"), {"username": api_client_user.username, "password": PASSWORD}
+    ).content.decode()
+    assert "cannot sign in to the web pages" in page
 
 
 def test_header_links_follow_the_role(client, case_admin, reviewer):

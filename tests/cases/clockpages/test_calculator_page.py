@@ -147,7 +147,7 @@ def test_htmx_gets_the_calculator_fragment(admin_client):
     assert "Tue 04/01/2025" in page
 
 
-@pytest.mark.parametrize("role", [Role.REVIEWER, Role.QUALITY_REVIEWER, Role.API_CLIENT])
+@pytest.mark.parametrize("role", [Role.REVIEWER, Role.QUALITY_REVIEWER])
 def test_only_case_administrators_use_it(client, role):
     client.force_login(UserFactory(role=role))
 

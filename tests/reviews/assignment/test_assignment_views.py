@@ -83,7 +83,7 @@ def test_htmx_assign_redirects_the_browser(admin_client):
     )
 
 
-@pytest.mark.parametrize("role", [Role.REVIEWER, Role.QUALITY_REVIEWER, Role.API_CLIENT])
+@pytest.mark.parametrize("role", [Role.REVIEWER, Role.QUALITY_REVIEWER])
 def test_only_case_managers_reach_assignment_pages(client, role):
     case = ready_case()
     login(client, UserFactory(role=role))
