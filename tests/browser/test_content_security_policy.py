@@ -9,16 +9,10 @@ from playwright.sync_api import expect
 
 from accounts.models import Role
 from cases.records.services import record_add
-from tests.factories import PASSWORD, UserFactory, case_in_review, pdf_upload
+from tests.browser.test_reviewer_flow import sign_in
+from tests.factories import UserFactory, case_in_review, pdf_upload
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, base_url, user):
-    page.goto(f"{base_url}/login/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name=re.compile("Sign in", re.IGNORECASE)).click()
 
 
 def sign_out(page):

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from cases.intake.models import IntakeDraft
 from tests.browser.test_reviewer_flow import sign_in
-from tests.factories import UserFactory
+from tests.factories import UserFactory, minimal_pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,7 +31,7 @@ def test_intake_typing_survives_an_ended_session_and_comes_back_in_a_new_page(
 
     # A chosen record file goes up at once and is listed with the draft.
     pdf = tmp_path / "ur-decision.pdf"
-    pdf.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    pdf.write_bytes(minimal_pdf())  # a real PDF: a record is checked by parsing
     page.locator("#id_records-0-file").set_input_files(str(pdf))
     expect(page.locator("#file-slot-records-0")).to_contain_text("ur-decision.pdf")
 
