@@ -40,8 +40,9 @@ SORTS = {
     "status": ("status", "case_number"),
 }
 
+
 def sort_valid(sort: str) -> str:
-    """The sort as asked if it is one of SORTS (optionally with "-"), else "" (what is due first)."""
+    """The sort as asked if it is one of SORTS (with "-": descending), else "" (due first)."""
     return sort if sort.removeprefix("-") in SORTS else ""
 
 

@@ -241,9 +241,13 @@ def issued_item_decisions(item_ids) -> dict[int, tuple]:
 def issued_outcomes(case_ids) -> dict[int, str]:
     """{case id: outcome} of the given cases' latest issued determinations (SPEC section 5: upheld,
     overturned or partially overturned, from the item decisions); one query for a page of cases."""
-    rows = ItemDecision.objects.filter(
-        determination__case_id__in=case_ids, determination__status=DeterminationStatus.ISSUED
-    ).order_by().values_list("determination__case_id", "determination__round", "outcome")
+    rows = (
+        ItemDecision.objects.filter(
+            determination__case_id__in=case_ids, determination__status=DeterminationStatus.ISSUED
+        )
+        .order_by()
+        .values_list("determination__case_id", "determination__round", "outcome")
+    )
     latest: dict[int, tuple[int, list[str]]] = {}
     for case_id, round_, outcome in rows:
         kept = latest.get(case_id)
@@ -253,4 +257,3 @@ def issued_outcomes(case_ids) -> dict[int, str]:
             kept[1].append(outcome)
     outcomes = {case_id: case_outcome(found) for case_id, (_, found) in latest.items()}
     return {case_id: outcome for case_id, outcome in outcomes.items() if outcome}
-
