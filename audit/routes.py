@@ -71,6 +71,8 @@ ROUTES: dict[str, Audited | NotAudited] = {
     "casefile:home": NotAudited("a redirect to the user's own start page"),
     # Searching the list by a worker's name reads medical information: the query is kept.
     "casefile:case_list": Audited(AuditKind.CASE_LIST, read=AuditAction.SEARCH),
+    # The case list as CSV: workers' names and claim numbers leave the system.
+    "casefile:case_list_csv": Audited(AuditKind.CASE_LIST, read=AuditAction.DOWNLOAD),
     "casefile:case_detail": _CASE,
     "casefile:case_facts_edit": _CASE,
     "casefile:case_record_add": _CASE,

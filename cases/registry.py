@@ -35,6 +35,9 @@ class ReviewerSide:
     # The delivered letter's service (served_on, sent_by, overturned) or None: the appeal and
     # the claims administrator's duties on the case's clock (Lab. Code 4610.6(h); 9792.10.7).
     letter_service: Callable[[Any], Any] = lambda case: None
+    # The outcome of each issued case among the given case ids, {case id: CaseOutcome value}
+    # (the latest issued round's), in one query: the case list's outcome column.
+    issued_outcomes: Callable[[Any], dict[int, str]] = lambda case_ids: {}
     # Called inside the eligibility finding's transaction, after its events are written
     # (case, actor, event, eligible): the letters room queues the notice the finding calls for
     # (8 CCR 9792.10.4(b) notice of assignment; 9792.10.3(c) written notice of ineligibility).

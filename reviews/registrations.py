@@ -8,7 +8,7 @@ from reviews.assignment.selectors import (
     current_reviewer_for,
     reviewer_case_scope,
 )
-from reviews.determination.selectors import issued_item_decisions
+from reviews.determination.selectors import issued_item_decisions, issued_outcomes
 from reviews.determination.services import determination_import_legacy
 from reviews.exports import export_sections
 from reviews.letters.files import stored_kinds_register
@@ -30,6 +30,7 @@ def register() -> None:
             legacy_determination_import=determination_import_legacy,
             specialty_names=specialty_names,
             issued_item_decisions=issued_item_decisions,
+            issued_outcomes=issued_outcomes,
             letter_service=letter_service_for,
             after_eligibility_finding=notice_after_finding,
             notice_of_assignment_state=notice_of_assignment_state,

@@ -105,6 +105,7 @@ RULES: dict[str, Rule] = {
     # The case file: every role within its scope (SPEC section 1); managers act on it.
     "casefile:home": page(STAFF),
     "casefile:case_list": page(STAFF),
+    "casefile:case_list_csv": page(STAFF),
     "casefile:case_detail": page(STAFF),
     "casefile:case_facts_edit": page(MANAGERS, post=MANAGERS),
     "casefile:case_record_add": action(MANAGERS),

@@ -447,7 +447,12 @@ def _home(people, size):
     return Visit(people.case_admin, reverse("casefile:home"), status=302)
 
 
-@budget("casefile:case_list", 6, why="session, user, count, page of cases, their items")
+@budget(
+    "casefile:case_list",
+    6,
+    why="session, user, count, page of (open) cases, their items, the audit row; no outcomes "
+    "asked when no case on the page is issued",
+)
 def _case_list(people, size):
     cases = cases_with_items(size)
     return Visit(people.case_admin, reverse("casefile:case_list"), shows=(cases[-1].case_number,))
@@ -458,6 +463,30 @@ def _case_list_htmx(people, size):
     cases = cases_with_items(size)
     url = reverse("casefile:case_list") + "?status=open"
     return Visit(people.case_admin, url, headers=HTMX, shows=(cases[-1].case_number,))
+
+
+@budget(
+    "casefile:case_list",
+    7,
+    variant="closed cases with their outcomes",
+    why="as the page, and the issued determinations' decisions (the outcome column)",
+)
+def _case_list_closed(people, size):
+    cases = [issued_case(2) for _ in range(size)]
+    url = reverse("casefile:case_list") + "?status=closed&sort=-case"
+    return Visit(people.case_admin, url, shows=(cases[-1].case_number, "Upheld"))
+
+
+@budget(
+    "casefile:case_list_csv",
+    3,
+    why="session, user, the audit row; the cases (and the outcomes of the issued ones) are read "
+    "in chunks as the CSV streams, after the answer",
+)
+def _case_list_csv(people, size):
+    cases = cases_with_items(size)
+    url = reverse("casefile:case_list_csv") + "?sort=case"
+    return Visit(people.case_admin, url, shows=(cases[-1].case_number,))
 
 
 CASE_PAGE_WHY = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from cases.casefile.selectors import DUE_FILTERS
+from cases.casefile.selectors import DUE_FILTERS, sort_valid
 from cases.lifecycle.models import (
     CaseStatus,
     DeliveryMethod,
@@ -14,8 +14,13 @@ from cases.lifecycle.services import TERMINATION_REASONS
 
 # --- The case list ----------------------------------------------------------------------------
 
+DEFAULT_STATUS = "open"
+
 
 class CaseFilterForm(forms.Form):
+    """The case list's filters. Open cases unless the status asks for closed ones ("closed",
+    "all" or a closed status); the sort is one of the selector's SORTS or what is due first."""
+
     q = forms.CharField(
         label="Search",
         required=False,
@@ -27,7 +32,12 @@ class CaseFilterForm(forms.Form):
     status = forms.ChoiceField(
         label="Status",
         required=False,
-        choices=[("", "All statuses"), ("open", "Open (not closed)"), *CaseStatus.choices],
+        choices=[
+            (DEFAULT_STATUS, "Open cases"),
+            ("closed", "Closed cases (issued, ineligible, terminated)"),
+            ("all", "All cases"),
+            *CaseStatus.choices,
+        ],
     )
     priority = forms.ChoiceField(
         label="Priority", required=False, choices=[("", "Any priority"), *Priority.choices]
@@ -36,15 +46,31 @@ class CaseFilterForm(forms.Form):
         label="Due", required=False, choices=[("", "Any due date"), *DUE_FILTERS.items()]
     )
 
+    def __init__(self, data=None, **kwargs):
+        # No status (or one that is not a choice) is the open cases, and the filter shows it.
+        if data is not None:
+            data = data.copy()
+            valid = {value for value, _ in self.base_fields["status"].choices}
+            if data.get("status") not in valid:
+                data["status"] = DEFAULT_STATUS
+        super().__init__(data, **kwargs)
+
     def filters(self) -> dict[str, str]:
         """The filters to apply; a value that is not one of the choices is ignored."""
         self.is_valid()
         cleaned = getattr(self, "cleaned_data", {})
-        return {name: cleaned.get(name) or "" for name in ("status", "priority", "due", "q")}
+        filters = {name: cleaned.get(name) or "" for name in ("status", "priority", "due", "q")}
+        filters["status"] = filters["status"] or DEFAULT_STATUS
+        filters["sort"] = sort_valid(self.data.get("sort", "") if self.data else "")
+        return filters
 
     @property
     def is_filtered(self) -> bool:
-        return any(self.filters().values())
+        """Narrowed beyond the default (the open cases); the sort narrows nothing."""
+        filters = self.filters()
+        return filters["status"] != DEFAULT_STATUS or any(
+            filters[name] for name in ("priority", "due", "q")
+        )
 
 
 class TerminateForm(forms.Form):

@@ -4,6 +4,7 @@ Views call these; they never build access rules themselves."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.db.models import Case as DbCase
 from django.db.models import F, Q, QuerySet, Value, When
@@ -11,7 +12,8 @@ from django.utils import timezone
 
 from cases.access import cases_visible_to
 from cases.lifecycle.clock import case_clock
-from cases.lifecycle.models import Case, CaseStatus, Priority
+from cases.lifecycle.models import CLOSED_STATUSES, Case, CaseStatus, Priority
+from cases.lifecycle.services import CASE_NUMBER_FORMAT
 from cases.registry import reviewer_side
 
 
@@ -28,6 +30,27 @@ DUE_FILTERS = {
 }
 
 
+# The columns the case list sorts by (`?sort=name`, `?sort=-name` for descending): the only
+# values taken, so a request cannot order by an arbitrary column. Each ends with the case number
+# so pages do not overlap.
+SORTS = {
+    "case": ("case_number",),
+    "received": ("application_received", "case_number"),
+    "due": ("due_on", "case_number"),
+    "status": ("status", "case_number"),
+}
+
+
+def sort_valid(sort: str) -> str:
+    """The sort as asked if it is one of SORTS (with "-": descending), else "" (due first)."""
+    return sort if sort.removeprefix("-") in SORTS else ""
+
+
+def search_words(q: str) -> list[str]:
+    """The words of a name search: "Delgado, Maria" and "maria delgado" give the same words."""
+    return [word for word in re.split(r"[\s,]+", q) if word]
+
+
 def case_list_for(
     user,
     *,
@@ -35,15 +58,17 @@ def case_list_for(
     priority: str = "",
     due: str = "",
     q: str = "",
+    sort: str = "",
     today: dt.date | None = None,
 ) -> QuerySet[Case]:
-    """The case list: filtered, searched, what is due first (no clock last)."""
+    """The case list: filtered, searched, what is due first (no clock last) unless sorted by one
+    of SORTS. `status` is a status, "open", "closed", or "" / "all" for every case."""
     today = today or timezone.localdate()
     cases = cases_visible_to(user)
     if status == "open":
-        cases = cases.exclude(
-            status__in=[CaseStatus.INELIGIBLE, CaseStatus.ISSUED, CaseStatus.TERMINATED]
-        )
+        cases = cases.exclude(status__in=CLOSED_STATUSES)
+    elif status == "closed":
+        cases = cases.filter(status__in=CLOSED_STATUSES)
     elif status in CaseStatus.values:
         cases = cases.filter(status=status)
     if priority in ("standard", "expedited"):
@@ -57,16 +82,26 @@ def case_list_for(
     elif due == "none":
         cases = cases.filter(due_on__isnull=True)
     q = q.strip()
-    if q:
-        # A name search narrows with each word ("Ana Ruiz" is Ana Ruiz, not every Ana and
-        # every Ruiz): every word must be in the worker's first or last name.
+    if CASE_NUMBER_FORMAT.fullmatch(q.upper()):
+        # A whole case number ("cm26-0000101" too) is an exact match: an index lookup, not a scan.
+        cases = cases.filter(case_number=q.upper())
+    elif q:
+        # A name search narrows with each word, in any order ("Delgado, Maria", "maria delgado"):
+        # every word must be in the worker's first or last name.
         name = Q()
-        for word in q.split():
+        for word in search_words(q):
             name &= Q(worker_last_name__icontains=word) | Q(worker_first_name__icontains=word)
         cases = cases.filter(Q(case_number__icontains=q) | Q(claim_number__icontains=q) | name)
-    return cases.order_by(
-        F("due_on").asc(nulls_last=True), expedited_first(), "case_number"
-    ).prefetch_related("items")
+    return cases.order_by(*_ordering(sort_valid(sort))).prefetch_related("items")
+
+
+def _ordering(sort: str) -> tuple:
+    if not sort:
+        return (F("due_on").asc(nulls_last=True), expedited_first(), "case_number")
+    descending = sort.startswith("-")
+    first, *rest = SORTS[sort.removeprefix("-")]
+    term = F(first).desc(nulls_last=True) if descending else F(first).asc(nulls_last=True)
+    return (term, *rest)
 
 
 def case_clock_with_letter(case: Case):

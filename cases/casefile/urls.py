@@ -6,6 +6,7 @@ app_name = "casefile"
 urlpatterns = [
     path("", views.home, name="home"),
     path("cases/", views.case_list, name="case_list"),
+    path("cases/export.csv", views.case_list_csv, name="case_list_csv"),
     path("cases/<str:case_number>/", views.case_detail, name="case_detail"),
     path(
         "cases/<str:case_number>/follow-ups/<int:follow_up_id>/retry/",

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -24,7 +24,8 @@ from cases.access import (
 )
 from cases.auditlog.selectors import case_readers_shown
 from cases.casefile.forms import CaseFilterForm, PartyServiceForm, RemandForm, TerminateForm
-from cases.casefile.selectors import case_clock_with_letter, case_list_for
+from cases.casefile.list_csv import case_list_rows, outcomes_for
+from cases.casefile.selectors import SORTS, case_clock_with_letter, case_list_for
 from cases.eligibility import services as eligibility
 from cases.eligibility.duplicates import case_duplicates
 from cases.eligibility.forms import (
@@ -79,6 +80,25 @@ def home(request):
 # --- The case list ----------------------------------------------------------------------------
 
 
+SORT_ARIA = {"": "ascending", "-": "descending"}
+
+
+def _sort_headers(sort: str) -> dict[str, dict[str, str]]:
+    """For each sortable column: the sort its header link asks for (the other direction when it
+    is the sorted column) and its aria-sort."""
+    headers = {}
+    for key in SORTS:
+        if sort.removeprefix("-") == key:
+            descending = sort.startswith("-")
+            headers[key] = {
+                "next": key if descending else f"-{key}",
+                "aria": "descending" if descending else "ascending",
+            }
+        else:
+            headers[key] = {"next": key, "aria": ""}
+    return headers
+
+
 @access_required()
 @require_GET
 def case_list(request):
@@ -86,14 +106,31 @@ def case_list(request):
     filters = filter_form.filters()
     cases = case_list_for(request.user, **filters)
     page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
+    outcomes = outcomes_for(page.object_list)
+    for case in page.object_list:
+        case.outcome_label = outcomes.get(case.pk, "")
     context = {
         "filter_form": filter_form,
-        "is_filtered": any(filters.values()),
+        "is_filtered": filter_form.is_filtered,
         "page": page,
+        "sort": filters["sort"],
+        "sort_headers": _sort_headers(filters["sort"]),
     }
     if wants_fragment(request):
         return render(request, "cases/case_list.html#results", context)
     return render(request, "cases/case_list.html", context)
+
+
+@access_required()
+@require_GET
+def case_list_csv(request):
+    """The current view of the case list (its filters and sort, every page) as CSV."""
+    filters = CaseFilterForm(request.GET).filters()
+    cases = case_list_for(request.user, **filters)
+    response = StreamingHttpResponse(case_list_rows(cases), content_type="text/csv")
+    day = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="cases-{day}.csv"'
+    return response
 
 
 # --- The case page ----------------------------------------------------------------------------

@@ -17,6 +17,18 @@ class DeterminationStatus(models.TextChoices):
     ISSUED = "issued", "Issued"
 
 
+def case_outcome(outcomes: list[str]) -> str | None:
+    """The case's outcome from its item decisions (SPEC section 5); None until every item is
+    decided."""
+    if not outcomes or any(not outcome for outcome in outcomes):
+        return None
+    if all(outcome == Outcome.UPHELD for outcome in outcomes):
+        return CaseOutcome.UPHELD
+    if all(outcome == Outcome.OVERTURNED for outcome in outcomes):
+        return CaseOutcome.OVERTURNED
+    return CaseOutcome.PARTIALLY_OVERTURNED
+
+
 class Determination(models.Model):
     """The reviewer's decision for one round of a case. Credentials are copied at signing so the
     letter prints what was true then; the reviewer's name is never printed."""
@@ -57,14 +69,7 @@ class Determination(models.Model):
     @property
     def outcome(self) -> str | None:
         """Derived from the item decisions (SPEC section 5); None until every item is decided."""
-        outcomes = [decision.outcome for decision in self.decisions.all()]
-        if not outcomes or any(not outcome for outcome in outcomes):
-            return None
-        if all(outcome == Outcome.UPHELD for outcome in outcomes):
-            return CaseOutcome.UPHELD
-        if all(outcome == Outcome.OVERTURNED for outcome in outcomes):
-            return CaseOutcome.OVERTURNED
-        return CaseOutcome.PARTIALLY_OVERTURNED
+        return case_outcome([decision.outcome for decision in self.decisions.all()])
 
 
 class ItemDecision(models.Model):

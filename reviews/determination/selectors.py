@@ -20,6 +20,7 @@ from reviews.determination.models import (
     ItemDecision,
     QualityOutcome,
     QualityReview,
+    case_outcome,
 )
 from reviews.determination.status_table import (
     STAGES_NEEDING_REVIEWER,
@@ -235,3 +236,24 @@ def issued_item_decisions(item_ids) -> dict[int, tuple]:
         item_id__in=item_ids, determination__status=DeterminationStatus.ISSUED
     ).values_list("item_id", "determination__decision_date", "outcome")
     return {item_id: (decided_on, outcome) for item_id, decided_on, outcome in rows}
+
+
+def issued_outcomes(case_ids) -> dict[int, str]:
+    """{case id: outcome} of the given cases' latest issued determinations (SPEC section 5: upheld,
+    overturned or partially overturned, from the item decisions); one query for a page of cases."""
+    rows = (
+        ItemDecision.objects.filter(
+            determination__case_id__in=case_ids, determination__status=DeterminationStatus.ISSUED
+        )
+        .order_by()
+        .values_list("determination__case_id", "determination__round", "outcome")
+    )
+    latest: dict[int, tuple[int, list[str]]] = {}
+    for case_id, round_, outcome in rows:
+        kept = latest.get(case_id)
+        if kept is None or round_ > kept[0]:
+            latest[case_id] = (round_, [outcome])
+        elif round_ == kept[0]:
+            kept[1].append(outcome)
+    outcomes = {case_id: case_outcome(found) for case_id, (_, found) in latest.items()}
+    return {case_id: outcome for case_id, outcome in outcomes.items() if outcome}

@@ -150,3 +150,24 @@ def people(db):
 )
 def test_the_list_searches_case_and_claim_numbers_and_worker_names(case_admin, people, q, expected):
     assert listing(case_admin, q=q) == expected
+
+
+@pytest.mark.django_db
+def test_the_list_sorts_by_a_whitelisted_column_only(case_admin, listed):
+    assert listing(case_admin, sort="-case")[:2] == ["CM26-0000107", "CM26-0000106"]
+    assert listing(case_admin, sort="status")[:2] == ["CM26-0000101", "CM26-0000103"]
+    assert listing(case_admin, sort="due")[-2:] == ["CM26-0000106", "CM26-0000107"]  # no clock
+    assert listing(case_admin, sort="worker_ssn") == listing(case_admin)  # ignored
+
+
+@pytest.mark.django_db
+def test_the_list_separates_open_and_closed_cases(case_admin, listed):
+    assert "CM26-0000107" not in listing(case_admin, status="open")
+    assert listing(case_admin, status="closed") == ["CM26-0000107"]
+    assert len(listing(case_admin, status="all")) == 7
+
+
+@pytest.mark.django_db
+def test_a_whole_case_number_is_an_exact_match(case_admin, listed):
+    assert listing(case_admin, q="cm26-0000101") == ["CM26-0000101"]
+    assert listing(case_admin, q="CM26-000010") == numbers(case_list_for(case_admin, today=TODAY))

@@ -10,6 +10,7 @@ from django.utils import timezone
 from cases.eligibility.services import case_eligibility_record
 from cases.lifecycle.models import CaseStatus, SentBy, ServedBy
 from cases.records.models import MedicalRecord
+from reviews.determination.models import Determination, DeterminationStatus, ItemDecision
 from tests.cases.helpers import HTMX, add_record, overrides_for
 from tests.factories import CaseFactory, DisputedItemFactory, pdf_upload
 
@@ -57,21 +58,99 @@ def test_list_filters_and_search_return_the_right_rows(admin_client, case_admin)
             case.case_number for case in (expedited, standard, closed) if case.case_number in page
         }
 
-    assert shown() == {expedited.case_number, standard.case_number, closed.case_number}
+    open_cases = {expedited.case_number, standard.case_number}
+    assert shown() == open_cases  # closed cases only when asked for
+    assert shown(status="all") == {*open_cases, closed.case_number}
+    assert shown(status="closed") == {closed.case_number}
     assert shown(priority="expedited") == {expedited.case_number}
-    assert shown(status="open") == {expedited.case_number, standard.case_number}
+    assert shown(status="open") == open_cases
     assert shown(status="terminated") == {closed.case_number}
     assert shown(q="777001") == {expedited.case_number}
     assert shown(q="maria gonzalez") == {standard.case_number}
     assert shown(q=standard.case_number) == {standard.case_number}
-    assert shown(due="none", status="open") == {expedited.case_number, standard.case_number}
+    assert shown(q=closed.case_number.lower(), status="all") == {closed.case_number}
+    assert shown(due="none", status="open") == open_cases
     assert shown(due="overdue") == set()
     assert shown(status="not-a-status") == shown()  # a bad value is ignored, not an error
 
 
+def test_list_shows_open_cases_by_default_and_says_so_in_the_filter(admin_client):
+    CaseFactory(status=CaseStatus.ISSUED)
+    page = admin_client.get(reverse("casefile:case_list")).content.decode()
+    assert '<option value="open" selected>Open cases</option>' in page
+    assert "No open cases" in page  # the issued case is hidden
+    page = admin_client.get(reverse("casefile:case_list"), {"status": "all"}).content.decode()
+    assert '<option value="all" selected>All cases</option>' in page
+
+
+@pytest.mark.parametrize("query", ["Delgado, Maria", "Maria Delgado", "delgado maria", "DELGADO"])
+def test_list_finds_a_worker_by_name_in_any_order(admin_client, query):
+    maria = CaseFactory(worker_first_name="Maria", worker_last_name="Delgado")
+    other = CaseFactory(worker_first_name="Maria", worker_last_name="Ruiz")
+    page = admin_client.get(reverse("casefile:case_list"), {"q": query}).content.decode()
+    assert maria.case_number in page
+    assert other.case_number not in page
+
+
+def test_list_sorts_by_a_column_and_marks_it(admin_client):
+    old = CaseFactory(application_received=dt.date(2026, 1, 5))
+    new = CaseFactory(application_received=dt.date(2026, 3, 5))
+    url = reverse("casefile:case_list")
+
+    page = admin_client.get(url, {"sort": "received"}).content.decode()
+    assert page.index(old.case_number) < page.index(new.case_number)
+    assert 'aria-sort="ascending"' in page
+    assert "sort=-received" in page  # the header's link turns the order around
+
+    page = admin_client.get(url, {"sort": "-received"}).content.decode()
+    assert page.index(new.case_number) < page.index(old.case_number)
+    assert 'aria-sort="descending"' in page
+
+    # A column not on the whitelist is ignored: what is due first, nothing marked.
+    page = admin_client.get(url, {"sort": "worker_ssn"}).content.decode()
+    assert "aria-sort" not in page and old.case_number in page
+
+
+def test_list_shows_the_outcome_of_an_issued_case(admin_client, reviewer):
+    case = CaseFactory(status=CaseStatus.ISSUED)
+    upheld, overturned = DisputedItemFactory(case=case), DisputedItemFactory(case=case)
+    determination = Determination.objects.create(
+        case=case, reviewer=reviewer, status=DeterminationStatus.ISSUED
+    )
+    ItemDecision.objects.create(determination=determination, item=upheld, outcome="upheld")
+    ItemDecision.objects.create(determination=determination, item=overturned, outcome="overturned")
+
+    page = admin_client.get(reverse("casefile:case_list"), {"status": "closed"}).content.decode()
+    assert "Partially Overturned" in page
+
+
+def test_list_exports_the_current_view_as_csv(admin_client):
+    CaseFactory(worker_first_name="Maria", worker_last_name="Delgado", claim_number="=HYPERLINK(1)")
+    CaseFactory(worker_first_name="Ana", worker_last_name="Ruiz")
+    CaseFactory(worker_first_name="Maria", worker_last_name="Closed", status=CaseStatus.TERMINATED)
+
+    response = admin_client.get(reverse("casefile:case_list_csv"), {"q": "maria"})
+
+    assert response.streaming
+    assert response["Content-Type"] == "text/csv"
+    assert "attachment" in response["Content-Disposition"]
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    assert lines[0].startswith("Case number,Worker last name,Worker first name")
+    assert len(lines) == 2  # Maria Delgado only: open cases, the search applied
+    assert "Delgado" in lines[1]
+    assert "'=HYPERLINK(1)" in lines[1]  # a formula is written as text
+
+
+def test_list_links_its_csv_export_with_the_filters(admin_client):
+    CaseFactory(worker_last_name="Delgado")
+    params = {"q": "delgado", "page": 1, "sort": "due"}
+    page = admin_client.get(reverse("casefile:case_list"), params).content.decode()
+    assert reverse("casefile:case_list_csv") + "?q=delgado&amp;sort=due" in page
+
+
 def test_list_says_what_to_do_when_empty(admin_client):
     page = admin_client.get(reverse("casefile:case_list")).content.decode()
-    assert "No cases yet" in page and reverse("intake:case_new") in page
+    assert "No open cases" in page and reverse("intake:case_new") in page
     page = admin_client.get(reverse("casefile:case_list"), {"q": "nobody"}).content.decode()
     assert "No cases match these filters" in page
 
