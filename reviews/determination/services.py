@@ -23,6 +23,7 @@ from cases.lifecycle.services import (
 )
 from cases.lifecycle.status_table import Action, allowed_actions
 from cases.states import state_name
+from reviews.assignment.services import decline_announce
 from reviews.assignment.models import (
     Assignment,
     AssignmentStatus,
@@ -581,4 +582,6 @@ def assignment_decline(
         conflict=conflict,
         from_status=from_status,
     )
+    # The administrators are told of every decline (an expedited one as urgent).
+    decline_announce(assignment=assignment)
     return assignment
