@@ -191,9 +191,7 @@ def notifications(request):
         raise PermissionDenied("API clients have no web pages.")
     if request.method == "POST":
         one = request.POST.get("id", "")
-        marked = notifications_read(
-            request.user, ids=[int(one)] if one.isdigit() else None
-        )
+        marked = notifications_read(request.user, ids=[int(one)] if one.isdigit() else None)
         messages.success(request, f"{marked} notification(s) marked read.")
         return redirect_after_post(request, reverse("account:notifications"))
     page = Paginator(

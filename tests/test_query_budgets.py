@@ -730,9 +730,7 @@ def _case_assign_assigned(people, size):
 )
 def _notifications(people, size):
     notify_many(people.case_admin, size)
-    return Visit(
-        people.case_admin, reverse("account:notifications"), shows=(f"Notice {size - 1}",)
-    )
+    return Visit(people.case_admin, reverse("account:notifications"), shows=(f"Notice {size - 1}",))
 
 
 @budget(

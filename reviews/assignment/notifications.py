@@ -123,9 +123,7 @@ def acceptance_escalation_notify(*, assignment_id: int) -> bool:
         return False
     case = assignment.case
     urgent = case.priority == Priority.EXPEDITED
-    link = settings.SITE_URL.rstrip("/") + reverse(
-        "casefile:case_detail", args=[case.case_number]
-    )
+    link = settings.SITE_URL.rstrip("/") + reverse("casefile:case_detail", args=[case.case_number])
     assigned = timezone.localtime(assignment.assigned_at)
     send_mail(
         ("URGENT: " if urgent else "")

@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from cases.outbox.tasks import FollowUpTask
+
 # services imports this module too: both by module name, each name resolved at call time.
 from reviews.assignment import notifications, services
 
@@ -20,20 +21,23 @@ def assignment_notify(assignment_id: int) -> bool:
     return notifications.assignment_notify(assignment_id=assignment_id)
 
 
-@shared_task(base=FollowUpTask, acks_late=True, autoretry_for=(OSError,), retry_backoff=True,
-             max_retries=5)
+@shared_task(
+    base=FollowUpTask, acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5
+)
 def unassignment_notify(assignment_id: int) -> bool:
     return notifications.unassignment_notify(assignment_id=assignment_id)
 
 
-@shared_task(base=FollowUpTask, acks_late=True, autoretry_for=(OSError,), retry_backoff=True,
-             max_retries=5)
+@shared_task(
+    base=FollowUpTask, acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5
+)
 def decline_notify(assignment_id: int) -> bool:
     return notifications.decline_notify(assignment_id=assignment_id)
 
 
-@shared_task(base=FollowUpTask, acks_late=True, autoretry_for=(OSError,), retry_backoff=True,
-             max_retries=5)
+@shared_task(
+    base=FollowUpTask, acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5
+)
 def acceptance_escalation_notify(assignment_id: int) -> bool:
     return notifications.acceptance_escalation_notify(assignment_id=assignment_id)
 

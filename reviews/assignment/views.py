@@ -109,9 +109,7 @@ def case_unassign(request, case_number):
             f"{case.case_number}: the reviewer was unassigned and notified; the case waits "
             "for a reviewer again.",
         )
-    return redirect_after_post(
-        request, reverse("casefile:case_detail", args=[case.case_number])
-    )
+    return redirect_after_post(request, reverse("casefile:case_detail", args=[case.case_number]))
 
 
 @access_required(Ability.MANAGE_CASES)

@@ -23,12 +23,12 @@ from cases.lifecycle.services import (
 )
 from cases.lifecycle.status_table import Action, allowed_actions
 from cases.states import state_name
-from reviews.assignment.services import decline_announce
 from reviews.assignment.models import (
     Assignment,
     AssignmentStatus,
     CaseConflict,
 )
+from reviews.assignment.services import decline_announce
 from reviews.determination.drafting import opening_sentence, placeholders_in, summary_body
 from reviews.determination.models import (
     Determination,
