@@ -23,6 +23,8 @@ class User(AbstractUser):
     """A person or system that signs in. One role each: the role decides what they may see."""
 
     role = models.CharField(max_length=32, choices=Role.choices, default=Role.CASE_ADMIN)
+    # Kept with the user (accounts.notifications), so the header's bell costs no query per page.
+    notifications_unread = models.PositiveIntegerField(default=0)
 
     @property
     def is_case_admin(self) -> bool:
@@ -89,3 +91,22 @@ class ApiToken(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class Notification(models.Model):
+    """An in-app notice beside the e-mail: a reminder, an escalation, a decline, an unassignment.
+    Shown under the header's bell until read (accounts.notifications)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    text = models.CharField(max_length=500)
+    link = models.CharField(max_length=500, blank=True)
+    urgent = models.BooleanField(default=False)
+    created = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        indexes = [models.Index(fields=["user", "-created"], name="notification_user_created")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.text[:40]}"

@@ -13,4 +13,5 @@ urlpatterns = [
         views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("notifications/", views.notifications, name="notifications"),
 ]

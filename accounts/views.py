@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,7 +21,11 @@ from accounts.events import (
     SECOND_FACTOR_VERIFIED,
     auth_event,
 )
+from accounts.models import Notification
+from accounts.notifications import PAGE_SIZE as NOTIFICATIONS_PAGE_SIZE
+from accounts.notifications import notifications_read
 from accounts.reauth import ReauthForm, reauth_record
+from accounts.responses import redirect_after_post
 from accounts.second_factor import is_enrolled, is_verified
 
 
@@ -174,3 +179,23 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
     template_name = "accounts/password_change_done.html"
+
+
+@require_http_methods(["GET", "POST"])
+def notifications(request):
+    """The user's in-app notifications, newest first, 25 a page (accounts.notifications). A
+    POST marks one (`id`) or all of them read."""
+    if (answer := _signed_in(request)) is not None:
+        return answer
+    if request.user.is_api_client:
+        raise PermissionDenied("API clients have no web pages.")
+    if request.method == "POST":
+        one = request.POST.get("id", "")
+        marked = notifications_read(request.user, ids=[int(one)] if one.isdigit() else None)
+        messages.success(request, f"{marked} notification(s) marked read.")
+        return redirect_after_post(request, reverse("account:notifications"))
+    page = Paginator(
+        Notification.objects.filter(user=request.user).order_by("-created", "-pk"),
+        NOTIFICATIONS_PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
+    return render(request, "accounts/notifications.html", {"page": page})

@@ -49,6 +49,9 @@ ROUTES: dict[str, Audited | NotAudited] = {
     "account:second_factor": NotAudited("own second factor: recorded by accounts.events"),
     "account:second_factor_setup": NotAudited("own second factor: recorded by accounts.events"),
     "account:second_factor_verify": NotAudited("own second factor: recorded by accounts.events"),
+    "account:notifications": NotAudited(
+        "own notifications: a case number and what happened to it, no medical information"
+    ),
     # API tokens open the API's medical information: every change is recorded.
     "api_tokens:api_tokens": _SETTINGS,
     "api_tokens:api_token_revoke": _SETTINGS,
@@ -97,6 +100,7 @@ ROUTES: dict[str, Audited | NotAudited] = {
     "roster:specialty_table": _SETTINGS,
     "roster:specialty_table_row": _SETTINGS,
     "assignment:case_assign": _CASE,
+    "assignment:case_unassign": _CASE,
     "assignment:assignments_batch": Audited(AuditKind.CASE_LIST),
     "determination:reviewer_dashboard": Audited(AuditKind.CASE_LIST),
     "determination:assignment_accept": Audited(AuditKind.WORKSPACE, object_arg="assignment_id"),

@@ -530,3 +530,19 @@ LOGGING = {
         "django.server": {"level": "WARNING"},
     },
 }
+
+# --- Assignment levers: acceptance escalation (README "Assigning reviewers") -----------------
+# A reviewer who has not accepted (or declined) an assignment within this time is escalated to
+# the case administrators, once per assignment. Standard reviews: business days after the
+# assignment (the same time of day); expedited ones, whose whole review takes 3 days
+# (Lab. Code 4610.6(d)), hours.
+ACCEPT_ESCALATION_BUSINESS_DAYS = int(os.environ.get("ACCEPT_ESCALATION_BUSINESS_DAYS", "1"))
+ACCEPT_ESCALATION_EXPEDITED_HOURS = int(os.environ.get("ACCEPT_ESCALATION_EXPEDITED_HOURS", "4"))
+# How often beat looks for assignments waiting too long.
+ACCEPT_ESCALATION_INTERVAL_SECONDS = float(
+    os.environ.get("ACCEPT_ESCALATION_INTERVAL_SECONDS", "900")
+)
+CELERY_BEAT_SCHEDULE["assignment-acceptance-escalate"] = {
+    "task": "reviews.assignment.tasks.acceptances_escalate",
+    "schedule": ACCEPT_ESCALATION_INTERVAL_SECONDS,
+}

@@ -99,6 +99,7 @@ RULES: dict[str, Rule] = {
     "account:second_factor": page(STAFF),
     "account:second_factor_setup": page(STAFF, post=STAFF),
     "account:second_factor_verify": page(STAFF, post=STAFF),
+    "account:notifications": page(STAFF, post=STAFF),
     # API tokens: the system administrator issues and revokes them.
     "api_tokens:api_tokens": page({SYSTEM_ADMIN}, post={SYSTEM_ADMIN}),
     "api_tokens:api_token_revoke": action({SYSTEM_ADMIN}),
@@ -142,6 +143,7 @@ RULES: dict[str, Rule] = {
     "roster:specialty_table": page(MANAGERS, post=MANAGERS),
     "roster:specialty_table_row": page(MANAGERS, post=MANAGERS),
     "assignment:case_assign": page(MANAGERS, post=MANAGERS),
+    "assignment:case_unassign": action(MANAGERS),
     "assignment:assignments_batch": page(MANAGERS, post=MANAGERS),
     "determination:reviewer_dashboard": page({REVIEWER}),
     "determination:assignment_accept": action({REVIEWER}),

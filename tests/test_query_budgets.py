@@ -33,6 +33,7 @@ from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.models import Role
+from accounts.notifications import notifications_read, notify
 from accounts.tokens import api_token_create, api_token_revoke
 from audit.models import AuditAction, AuditEvent, AuditKind
 from cases.clock.models import CalendarName, CalendarVersion
@@ -125,6 +126,7 @@ POST_ONLY = {
     "letters:print_batch_confirm": Role.CASE_ADMIN,
     "letters:print_batch_retry": Role.CASE_ADMIN,
     "api:case_records": Role.API_CLIENT,
+    "assignment:case_unassign": Role.CASE_ADMIN,
     "determination:assignment_accept": Role.REVIEWER,
     "determination:assignment_decline": Role.REVIEWER,
     "determination:workspace_accept": Role.REVIEWER,
@@ -419,6 +421,13 @@ def submitted_for_quality(people: People, size: int):
     determination_submit(determination=determination, actor=people.reviewer, password=PASSWORD)
     case.refresh_from_db()
     return case
+
+
+def notify_many(user, size: int) -> None:
+    """`size` notifications for `user`, some of them read."""
+    for number in range(size):
+        notify([user], text=f"Notice {number}", link="/cases/", urgent=number % 2 == 0)
+    notifications_read(user, ids=user.notifications.values_list("pk", flat=True)[:1])
 
 
 def roster_add(size: int, *, prefix: str) -> None:
@@ -723,6 +732,34 @@ def _case_assign(people, size):
         reverse("assignment:case_assign", args=[case.case_number]),
         shows=(f"Roe REV-A{size}-{size - 1}",),
     )
+
+
+@budget(
+    "assignment:case_assign",
+    18,
+    variant="assigned",
+    why="as the Assign page, and the assignment in force (to unassign or reassign it); a "
+    "search and a page of 25 filter what the roster read",
+)
+def _case_assign_assigned(people, size):
+    case = ready_case()
+    roster_add(size, prefix=f"REV-C{size}")
+    reviewer_assign(case=case, reviewer=people.reviewer, actor=people.case_admin)
+    return Visit(
+        people.case_admin,
+        reverse("assignment:case_assign", args=[case.case_number]) + f"?q=REV-C{size}",
+        shows=("Unassign or reassign", f"Roe REV-C{size}-{size - 1}"),
+    )
+
+
+@budget(
+    "account:notifications",
+    4,
+    why="session, user (with the unread count the bell shows), the count, one page",
+)
+def _notifications(people, size):
+    notify_many(people.case_admin, size)
+    return Visit(people.case_admin, reverse("account:notifications"), shows=(f"Notice {size - 1}",))
 
 
 @budget(

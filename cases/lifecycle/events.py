@@ -323,6 +323,47 @@ def reviewer_declined(
     )
 
 
+def reviewer_unassigned(
+    *,
+    case: Case,
+    actor: User | None,
+    assignment: AssignmentLike,
+    reason: str,
+    reassigned: bool,
+    draft_discarded: bool,
+    from_status: str,
+) -> CaseEvent:
+    """An administrator took the case back from its reviewer (to reassign it, or to wait)."""
+    return event_record(
+        case=case,
+        type=EventType.REVIEWER_UNASSIGNED,
+        actor=actor,
+        assignment_id=assignment.pk,
+        reviewer=assignment.reviewer.username,
+        round=assignment.round,
+        reason=reason,
+        reassigned=reassigned,
+        draft_discarded=draft_discarded,
+        from_status=from_status,
+        to_status=case.status,
+    )
+
+
+def acceptance_escalated(
+    *, case: Case, assignment: AssignmentLike, recipients: list[str], due_at: str
+) -> CaseEvent:
+    """The reviewer had not accepted in time: the administrators were told (once)."""
+    return event_record(
+        case=case,
+        type=EventType.ESCALATION_SENT,
+        kind="acceptance_overdue",
+        assignment_id=assignment.pk,
+        reviewer=assignment.reviewer.username,
+        recipient=", ".join(recipients),
+        accept_by=due_at,
+    )
+
+
 def letter_issued(
     *, case: Case, actor: User | None, letter: LetterLike, from_status: str | None
 ) -> CaseEvent:

@@ -184,9 +184,19 @@ def event_summary(event: CaseEvent, audience: Audience = EVERY_NAME) -> list[str
             {
                 EventType.REVIEWER_ASSIGNED: "A reviewer was assigned",
                 EventType.ASSIGNMENT_REFUSED: "A reviewer could not be assigned",
+                EventType.REVIEWER_UNASSIGNED: "The reviewer was unassigned",
             }.get(event.type, "A reviewer")
             + f"; {REVIEWER_CONFIDENTIAL}"
         )
+    if event.type == EventType.REVIEWER_UNASSIGNED:
+        if details.get("reassigned"):
+            lines.append("The case goes to another reviewer")
+        else:
+            lines.append("The case waits for a reviewer again")
+        if details.get("draft_discarded"):
+            lines.append("The unsubmitted draft was discarded")
+    if details.get("kind") == "acceptance_overdue" and details.get("accept_by"):
+        lines.append(f"Not accepted by {details['accept_by']}")
     if details.get("attested_no_conflict"):
         lines.append("Attested no conflict of interest")
     if details.get("conflict"):
@@ -231,6 +241,9 @@ def _details_for(event: CaseEvent, audience: Audience) -> dict:
         and not audience.knows_reviewer(event.actor.username)
     )
     if by_unknown_reviewer and event.type == EventType.REVIEWER_DECLINED:
+        details.pop("reason", None)
+    # An administrator's reason for unassigning may name the reviewer (Lab. Code 4610.6(f)).
+    if event.type == EventType.REVIEWER_UNASSIGNED and not audience.knows_reviewers:
         details.pop("reason", None)
     quality = (EventType.DETERMINATION_RETURNED, EventType.DETERMINATION_APPROVED)
     if event.type in quality and not audience.knows_reviewers:

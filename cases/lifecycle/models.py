@@ -444,6 +444,7 @@ class EventType(models.TextChoices):
     ASSIGNMENT_REFUSED = "assignment_refused", "Assignment refused"
     REVIEWER_ACCEPTED = "reviewer_accepted", "Reviewer accepted"
     REVIEWER_DECLINED = "reviewer_declined", "Reviewer declined"
+    REVIEWER_UNASSIGNED = "reviewer_unassigned", "Reviewer unassigned"
     DETERMINATION_SUBMITTED = "determination_submitted", "Determination submitted"
     DETERMINATION_RETURNED = "determination_returned", "Determination returned"
     DETERMINATION_APPROVED = "determination_approved", "Determination approved"

@@ -26,7 +26,9 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     S.AWAITING_RECORDS: frozenset({S.RECORDS_COMPLETE}),
     S.RECORDS_COMPLETE: frozenset({S.REVIEWER_ASSIGNED}),
     S.REVIEWER_ASSIGNED: frozenset({S.IN_REVIEW, S.RECORDS_COMPLETE}),
-    S.IN_REVIEW: frozenset({S.SUBMITTED}),
+    # An administrator may take the case back from its reviewer before the determination is
+    # submitted (unassign or reassign): it waits for a reviewer again.
+    S.IN_REVIEW: frozenset({S.SUBMITTED, S.RECORDS_COMPLETE}),
     S.SUBMITTED: frozenset({S.RETURNED, S.APPROVED}),
     S.RETURNED: frozenset({S.SUBMITTED}),
     S.APPROVED: frozenset({S.ISSUED}),
@@ -67,6 +69,7 @@ class Action(models.TextChoices):
     PROCEED_WITHOUT_RECORDS = "proceed_without_records", "Proceed without complete records"
     ASSIGN_REVIEWER = "assign_reviewer", "Assign a reviewer"
     RESPOND_TO_ASSIGNMENT = "respond_to_assignment", "Accept or decline the assignment"
+    UNASSIGN_REVIEWER = "unassign_reviewer", "Unassign or reassign the reviewer"
     EDIT_DETERMINATION = "edit_determination", "Write the determination"
     REVIEW_QUALITY = "review_quality", "Review the determination's quality"
     ISSUE_LETTER = "issue_letter", "Issue the letter"
@@ -112,8 +115,8 @@ STATUS_ACTIONS: dict[str, frozenset[Action]] = {
         }
     ),
     S.RECORDS_COMPLETE: frozenset({A.ASSIGN_REVIEWER, A.CONSOLIDATE}),
-    S.REVIEWER_ASSIGNED: frozenset({A.RESPOND_TO_ASSIGNMENT}),
-    S.IN_REVIEW: frozenset({A.EDIT_DETERMINATION}),
+    S.REVIEWER_ASSIGNED: frozenset({A.RESPOND_TO_ASSIGNMENT, A.UNASSIGN_REVIEWER}),
+    S.IN_REVIEW: frozenset({A.EDIT_DETERMINATION, A.UNASSIGN_REVIEWER}),
     S.SUBMITTED: frozenset({A.REVIEW_QUALITY}),
     S.RETURNED: frozenset({A.EDIT_DETERMINATION}),
     S.APPROVED: frozenset({A.ISSUE_LETTER}),

@@ -7,9 +7,11 @@ import datetime as dt
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role, User
+from accounts.notifications import notify
 from cases.clock.deadlines import business_days_between, deferral_text
 from cases.lifecycle import events
 from cases.lifecycle.clock import case_clock
@@ -35,12 +37,20 @@ _OVERDUE_KINDS = {
 
 
 def _notice_send(
-    *, case: Case, kind: str, due_on: dt.date, recipient: str, subject: str, body: str
+    *, case: Case, kind: str, due_on: dt.date, user: User, subject: str, body: str
 ) -> bool:
-    """Record the notice first (the unique constraint makes it once-only), then mail it."""
+    """Record the notice first (the unique constraint makes it once-only), then mail it; the
+    same words wait in the app under the recipient's bell (accounts.notifications)."""
+    recipient = user.email
     try:
         with transaction.atomic():
             ClockNotice.objects.create(case=case, kind=kind, due_on=due_on, recipient=recipient)
+            notify(
+                [user],
+                text=subject,
+                link=reverse("casefile:case_detail", args=[case.case_number]),
+                urgent=kind not in (Kind.REVIEWER_DUE_SOON, Kind.DEFERRAL_REVIEW),
+            )
             events.clock_notice_sent(
                 case=case,
                 kind=kind,
@@ -56,11 +66,7 @@ def _notice_send(
 
 def clock_notices_send(*, today: dt.date | None = None) -> int:
     today = today or timezone.localdate()
-    admins = list(
-        User.objects.filter(role=Role.CASE_ADMIN, is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
-    )
+    admins = list(User.objects.filter(role=Role.CASE_ADMIN, is_active=True).exclude(email=""))
     sent = 0
     cases = Case.objects.filter(due_on__isnull=False).prefetch_related("items")
     for case in cases.iterator(chunk_size=500):
@@ -70,12 +76,12 @@ def clock_notices_send(*, today: dt.date | None = None) -> int:
             what = clock.running_label
             verb = "were" if clock.running_plural else "was"
             why = clock.running_explain
-            for email in admins:
+            for admin in admins:
                 sent += _notice_send(
                     case=case,
                     kind=kind,
                     due_on=clock.due_on,
-                    recipient=email,
+                    user=admin,
                     subject=f"OVERDUE: {case.case_number} {what} {verb} due "
                     f"{clock.due_on:%m/%d/%Y}",
                     body=(
@@ -93,7 +99,7 @@ def clock_notices_send(*, today: dt.date | None = None) -> int:
                     case=case,
                     kind=Kind.REVIEWER_DUE_SOON,
                     due_on=clock.due_on,
-                    recipient=reviewer.email,
+                    user=reviewer,
                     subject=f"Reminder: {case.case_number} determination due "
                     f"{clock.due_on:%m/%d/%Y}",
                     body=(
@@ -105,7 +111,7 @@ def clock_notices_send(*, today: dt.date | None = None) -> int:
     return sent
 
 
-def _deferrals_flag(*, today: dt.date, admins: list[str]) -> int:
+def _deferrals_flag(*, today: dt.date, admins: list[User]) -> int:
     """A case deferred for a liability dispute (8 CCR 9792.10.3(a)(3), (d)) runs no clock; once
     it has waited IMR_DEFERRAL_REVIEW_DAYS the administrators are told, once per deferral."""
     days = settings.IMR_DEFERRAL_REVIEW_DAYS
@@ -114,13 +120,13 @@ def _deferrals_flag(*, today: dt.date, admins: list[str]) -> int:
         status=CaseStatus.DEFERRED, deferred_on__lte=today - dt.timedelta(days=days)
     )
     for case in deferred.iterator(chunk_size=500):
-        for email in admins:
+        for admin in admins:
             sent += _notice_send(
                 case=case,
                 kind=Kind.DEFERRAL_REVIEW,
                 # Once per deferral: the day it became due for a look.
                 due_on=case.deferred_on + dt.timedelta(days=days),
-                recipient=email,
+                user=admin,
                 subject=f"Look again: {case.case_number} deferred since "
                 f"{case.deferred_on:%m/%d/%Y}",
                 body=(

@@ -369,6 +369,56 @@ def pair_score(entry: RosterEntry, facts: CaseFacts, today: dt.date) -> tuple[in
     return score, exact, days
 
 
+@dataclass(frozen=True)
+class ScorePart:
+    """One part of a match score, as the Assign page shows it."""
+
+    label: str
+    points: int
+    out_of: int
+    why: str
+
+
+def score_parts(entry: RosterEntry, facts: CaseFacts, today: dt.date) -> list[ScorePart]:
+    """The score of an eligible pair broken down: the same terms pair_score adds (rounded each,
+    so their sum may differ from the score by one)."""
+    exact = bool(facts.provider_specialty_key) and (
+        facts.provider_specialty_key in entry.specialty_keys
+    )
+    days = spare_days(entry, facts.due_on, today)
+    load_share = entry.open_cases / entry.max_open_cases if entry.max_open_cases else 1
+    return [
+        ScorePart(
+            "Specialty match",
+            SCORE_SPECIALTY if exact else 0,
+            SCORE_SPECIALTY,
+            "same specialty as the requesting provider"
+            if exact
+            else "not the requesting provider's specialty",
+        ),
+        ScorePart(
+            "Load",
+            round(SCORE_LOAD * (1 - load_share)),
+            SCORE_LOAD,
+            f"{entry.open_cases} of {entry.max_open_cases} open cases",
+        ),
+        ScorePart(
+            "Spare days",
+            round(SCORE_SPARE_DAYS * min(days, SPARE_DAYS_CAP) / SPARE_DAYS_CAP),
+            SCORE_SPARE_DAYS,
+            f"{days} day(s) before the case is due (full marks at {SPARE_DAYS_CAP})"
+            if facts.due_on
+            else "no due date yet: full marks",
+        ),
+        ScorePart(
+            "Conflicts",
+            0,
+            0,
+            "none found (a conflict of interest excludes a reviewer, it is not weighed)",
+        ),
+    ]
+
+
 @dataclass
 class Candidate:
     entry: RosterEntry
@@ -377,6 +427,7 @@ class Candidate:
     score: int = 0
     exact_specialty: bool = False
     spare_days: int = 0
+    score_parts: list[ScorePart] = field(default_factory=list)
 
     @property
     def rank_key(self):
@@ -450,6 +501,7 @@ def candidate_evaluate(entry: RosterEntry, facts: CaseFacts, roster: Roster) -> 
         score=score,
         exact_specialty=exact,
         spare_days=days,
+        score_parts=score_parts(entry, facts, today),
     )
 
 
@@ -476,6 +528,22 @@ class MatchResult:
                 for c in self.excluded
             ],
         }
+
+
+def candidates_matching(candidates: list[Candidate], query: str) -> list[Candidate]:
+    """The candidates whose name, reviewer id or a specialty holds every word of `query`."""
+    words = query.casefold().split()
+    if not words:
+        return candidates
+    return [
+        c
+        for c in candidates
+        if all(
+            word
+            in " ".join((c.entry.name, c.entry.external_id, *c.entry.specialty_names)).casefold()
+            for word in words
+        )
+    ]
 
 
 def _case_for_matching(case: Case) -> Case:

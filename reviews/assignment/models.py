@@ -39,6 +39,14 @@ class Assignment(models.Model):
     responded_at = models.DateTimeField(null=True, blank=True)
     decline_reason = models.TextField(blank=True)
     notified_at = models.DateTimeField(null=True, blank=True)
+    # An administrator's unassignment or reassignment (status WITHDRAWN): who, when and why.
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    end_reason = models.TextField(blank=True)
+    # The administrators were told the reviewer had not accepted in time (sent once).
+    escalated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-assigned_at"]

@@ -6,7 +6,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from reviews.assignment.models import Assignment, AssignmentStatus
+from accounts.models import Role, User
+from cases.lifecycle.models import Priority
+from reviews.assignment.models import Assignment, AssignmentStatus, CaseConflict
 
 
 def assignment_notify(*, assignment_id: int) -> bool:
@@ -41,4 +43,98 @@ def assignment_notify(*, assignment_id: int) -> bool:
         )
         assignment.notified_at = timezone.now()
         assignment.save(update_fields=["notified_at"])
+    return True
+
+
+def _admin_emails() -> list[str]:
+    return list(
+        User.objects.filter(role=Role.CASE_ADMIN, is_active=True)
+        .exclude(email="")
+        .order_by("pk")
+        .values_list("email", flat=True)
+    )
+
+
+def unassignment_notify(*, assignment_id: int) -> bool:
+    """Tell the old reviewer the case was taken back. The outbox runs it once."""
+    assignment = (
+        Assignment.objects.select_related("case", "reviewer").filter(pk=assignment_id).first()
+    )
+    if (
+        assignment is None
+        or assignment.status != AssignmentStatus.WITHDRAWN
+        or not assignment.reviewer.email
+    ):
+        return False
+    case = assignment.case
+    send_mail(
+        f"IMR case {case.case_number} is no longer assigned to you",
+        (
+            f"Case {case.case_number} has been taken back by the case administrators and is no "
+            "longer assigned to you; nothing more is needed from you on it.\n\n"
+            f"Reason: {assignment.end_reason}\n"
+        ),
+        settings.DEFAULT_FROM_EMAIL,
+        [assignment.reviewer.email],
+    )
+    return True
+
+
+def decline_notify(*, assignment_id: int) -> bool:
+    """Tell the case administrators a reviewer declined; an expedited case's decline is marked
+    urgent in the subject. The reviewer's name stays out of the mail: the link leads to it."""
+    assignment = Assignment.objects.select_related("case").filter(pk=assignment_id).first()
+    recipients = _admin_emails()
+    if assignment is None or assignment.status != AssignmentStatus.DECLINED or not recipients:
+        return False
+    case = assignment.case
+    urgent = case.priority == Priority.EXPEDITED
+    link = settings.SITE_URL.rstrip("/") + reverse(
+        "assignment:case_assign", args=[case.case_number]
+    )
+    send_mail(
+        ("URGENT: " if urgent else "")
+        + f"{case.case_number}: the reviewer declined ({case.get_priority_display()})",
+        (
+            f"The reviewer assigned to case {case.case_number} declined it"
+            f"{' (a conflict of interest was declared)' if _conflict(assignment) else ''}. "
+            "The case is waiting for a reviewer again"
+            + (", and an expedited review runs on hours, not days" if urgent else "")
+            + f".\n\nAssign another reviewer:\n{link}\n"
+        ),
+        settings.DEFAULT_FROM_EMAIL,
+        recipients,
+    )
+    return True
+
+
+def _conflict(assignment: Assignment) -> bool:
+    return CaseConflict.objects.filter(
+        case_id=assignment.case_id, reviewer_id=assignment.reviewer_id
+    ).exists()
+
+
+def acceptance_escalation_notify(*, assignment_id: int) -> bool:
+    """Tell the case administrators a reviewer has not accepted in time (escalated once, by
+    reviews.assignment.services.acceptances_escalate)."""
+    assignment = Assignment.objects.select_related("case").filter(pk=assignment_id).first()
+    recipients = _admin_emails()
+    if assignment is None or assignment.escalated_at is None or not recipients:
+        return False
+    case = assignment.case
+    urgent = case.priority == Priority.EXPEDITED
+    link = settings.SITE_URL.rstrip("/") + reverse("casefile:case_detail", args=[case.case_number])
+    assigned = timezone.localtime(assignment.assigned_at)
+    send_mail(
+        ("URGENT: " if urgent else "")
+        + f"{case.case_number}: the reviewer has not accepted the assignment",
+        (
+            f"Case {case.case_number} ({case.get_priority_display()}) was assigned on "
+            f"{assigned:%m/%d/%Y %H:%M} and the reviewer has neither accepted nor declined it. "
+            "Remind the reviewer, or unassign and reassign the case:\n"
+            f"{link}\n"
+        ),
+        settings.DEFAULT_FROM_EMAIL,
+        recipients,
+    )
     return True

@@ -7,13 +7,18 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Role, User
+from accounts.notifications import notify
+from cases.clock.deadlines import add_business_days
 from cases.lifecycle import events
-from cases.lifecycle.models import Case, CaseStatus
-from cases.lifecycle.services import case_status_set, case_transition_check
+from cases.lifecycle.models import Case, CaseStatus, Priority
+from cases.lifecycle.services import case_lock, case_status_set, case_transition_check
 from cases.outbox.services import follow_up_add
 
 # tasks.py imports this module by name (a task calls one service), so this side imports the
@@ -28,11 +33,16 @@ from reviews.assignment.matching import (
 from reviews.assignment.models import (
     VISIBLE_ASSIGNMENT_STATUSES,
     Assignment,
+    AssignmentStatus,
 )
 from reviews.assignment.selectors import cases_waiting_for_reviewer
 
 if TYPE_CHECKING:
     from reviews.assignment.matching import Plan
+
+
+# Before the determination is submitted, an administrator may take the case back.
+UNASSIGNABLE_STATUSES = (CaseStatus.REVIEWER_ASSIGNED, CaseStatus.IN_REVIEW)
 
 
 # --- Assignment (SPEC section 4) --------------------------------------------------------------
@@ -145,3 +155,170 @@ def assignments_auto(*, actor, dry_run: bool = False, today: dt.date | None = No
             except ValidationError as exc:
                 refused.append((planned.case_number, " ".join(exc.messages)))
     return BatchResult(plan=plan, assigned=assigned, refused=refused)
+
+
+# --- Unassigning and reassigning (an administrator's lever) -----------------------------------
+
+
+class UnassignRefused(ValidationError):
+    """The case has no reviewer to take back, or its determination is already submitted."""
+
+
+def reviewer_unassign(
+    *, case: Case, actor, reason: str, new_reviewer=None, today: dt.date | None = None
+) -> Assignment | None:
+    """Take the case back from its reviewer before the determination is submitted: the
+    assignment ends (withdrawn, with who, when and why), an unsubmitted draft is discarded, the
+    old reviewer is told (e-mail through the outbox, and in the app), and the case waits for a
+    reviewer again, or goes straight to `new_reviewer` (checked by the same rules as any
+    assignment; refused, nothing changes). Returns the new assignment, if any."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise UnassignRefused("Say why the reviewer is unassigned.")
+    with transaction.atomic():
+        case = case_lock(case)
+        current = (
+            Assignment.objects.select_for_update()
+            .select_related("reviewer")
+            .filter(
+                case=case,
+                round=case.round,
+                status__in=[AssignmentStatus.ASSIGNED, AssignmentStatus.ACCEPTED],
+            )
+            .first()
+        )
+        if current is None or case.status not in UNASSIGNABLE_STATUSES:
+            raise UnassignRefused(
+                f"{case.case_number} has no reviewer to unassign "
+                f"({case.get_status_display().lower()})."
+            )
+        if new_reviewer is not None and new_reviewer.pk == current.reviewer_id:
+            raise UnassignRefused("Choose a different reviewer to reassign the case to.")
+        now = timezone.now()
+        current.status = AssignmentStatus.WITHDRAWN
+        current.ended_at = now
+        current.ended_by = actor
+        current.end_reason = reason
+        current.save(update_fields=["status", "ended_at", "ended_by", "end_reason"])
+        # A draft never submitted is the old reviewer's alone; the next reviewer starts afresh.
+        discarded, _ = case.determinations.filter(round=case.round).delete()
+        from_status = case_status_set(case=case, to_status=CaseStatus.RECORDS_COMPLETE)
+        events.reviewer_unassigned(
+            case=case,
+            actor=actor,
+            assignment=current,
+            reason=reason,
+            reassigned=new_reviewer is not None,
+            draft_discarded=bool(discarded),
+            from_status=from_status,
+        )
+        notify(
+            [current.reviewer],
+            text=f"{case.case_number} is no longer assigned to you.",
+            link=reverse("determination:reviewer_dashboard"),
+        )
+        follow_up_add(
+            task=tasks.unassignment_notify.name,
+            args=[current.pk],
+            case=case,
+            what="The reviewer will be told by e-mail that the case was taken back",
+        )
+        new_assignment = None
+        if new_reviewer is not None:
+            # In this transaction: a refused reassignment undoes the unassignment too.
+            new_assignment = _assign_locked(
+                case=case, reviewer=new_reviewer, actor=actor, batch=False, today=today
+            )
+    return new_assignment
+
+
+# --- Declines and acceptance escalations: the administrators are told ----------------------------
+
+
+def _administrators():
+    return list(User.objects.filter(role=Role.CASE_ADMIN, is_active=True).order_by("pk"))
+
+
+def decline_announce(*, assignment: Assignment) -> None:
+    """Called in the decline's transaction: every case administrator is told in the app, and by
+    e-mail through the outbox; an expedited case's decline is urgent."""
+    case = assignment.case
+    urgent = case.priority == Priority.EXPEDITED
+    notify(
+        _administrators(),
+        text=f"{case.case_number}: the reviewer declined; the case needs a reviewer again.",
+        link=reverse("assignment:case_assign", args=[case.case_number]),
+        urgent=urgent,
+    )
+    follow_up_add(
+        task=tasks.decline_notify.name,
+        args=[assignment.pk],
+        case=case,
+        what="The case administrators will be told of the decline by e-mail",
+    )
+
+
+def accept_by(assignment: Assignment) -> dt.datetime:
+    """When the reviewer should have answered: ACCEPT_ESCALATION_EXPEDITED_HOURS after an
+    expedited assignment, ACCEPT_ESCALATION_BUSINESS_DAYS business days after a standard one
+    (the same time of day)."""
+    assigned = timezone.localtime(assignment.assigned_at)
+    if assignment.case.priority == Priority.EXPEDITED:
+        return assigned + dt.timedelta(hours=settings.ACCEPT_ESCALATION_EXPEDITED_HOURS)
+    day = add_business_days(assigned.date(), settings.ACCEPT_ESCALATION_BUSINESS_DAYS)
+    return assigned + dt.timedelta(days=(day - assigned.date()).days)
+
+
+def acceptances_escalate(*, now: dt.datetime | None = None) -> int:
+    """Run by beat: each assignment still waiting for the reviewer's answer past `accept_by` is
+    escalated to the case administrators, once (Assignment.escalated_at). An accepted,
+    declined or withdrawn assignment, or a case no longer waiting on it, is not."""
+    now = now or timezone.now()
+    earliest = now - dt.timedelta(hours=settings.ACCEPT_ESCALATION_EXPEDITED_HOURS)
+    waiting = (
+        Assignment.objects.filter(
+            status=AssignmentStatus.ASSIGNED,
+            escalated_at__isnull=True,
+            case__status=CaseStatus.REVIEWER_ASSIGNED,
+            assigned_at__lte=earliest,
+        )
+        .select_related("case", "reviewer")
+        .order_by("assigned_at")
+    )
+    admins = None
+    sent = 0
+    for assignment in waiting.iterator(chunk_size=500):
+        due = accept_by(assignment)
+        if due > now:
+            continue
+        if admins is None:
+            admins = _administrators()
+        with transaction.atomic():
+            # Once: only the row still unescalated and still waiting is marked.
+            marked = Assignment.objects.filter(
+                pk=assignment.pk, escalated_at__isnull=True, status=AssignmentStatus.ASSIGNED
+            ).update(escalated_at=now)
+            if not marked:
+                continue
+            case = assignment.case
+            due_text = f"{timezone.localtime(due):%m/%d/%Y %H:%M}"
+            events.acceptance_escalated(
+                case=case,
+                assignment=assignment,
+                recipients=[admin.email for admin in admins if admin.email],
+                due_at=due_text,
+            )
+            notify(
+                admins,
+                text=f"{case.case_number}: the reviewer has not accepted (due {due_text}).",
+                link=reverse("casefile:case_detail", args=[case.case_number]),
+                urgent=case.priority == Priority.EXPEDITED,
+            )
+            follow_up_add(
+                task=tasks.acceptance_escalation_notify.name,
+                args=[assignment.pk],
+                case=case,
+                what="The case administrators will be told by e-mail",
+            )
+            sent += 1
+    return sent

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -9,9 +10,13 @@ from django.views.decorators.http import require_http_methods
 from accounts.models import Role, User
 from accounts.responses import redirect_after_post
 from cases.access import Ability, access_required, case_get_for
+from cases.lifecycle.status_table import Action, allowed_actions
 from reviews.assignment import services
-from reviews.assignment.matching import reviewers_for_case
-from reviews.assignment.selectors import case_waits_for_reviewer
+from reviews.assignment.matching import candidates_matching, reviewers_for_case
+from reviews.assignment.selectors import case_waits_for_reviewer, current_assignment_for
+
+# Reviewers a page on the Assign page, eligible and excluded alike.
+ASSIGN_PAGE_SIZE = 25
 
 
 @access_required(Ability.MANAGE_CASES)
@@ -41,15 +46,70 @@ def case_assign(request, case_number):
             request, reverse("casefile:case_detail", args=[case.case_number])
         )
     result = reviewers_for_case(case)
+    query = request.GET.get("q", "").strip()
+    eligible = candidates_matching(result.eligible, query)
+    excluded = candidates_matching(result.excluded, query)
+    unassignable = Action.UNASSIGN_REVIEWER in allowed_actions(result.case)
     return TemplateResponse(
         request,
         "reviews/assign.html",
         {
             "case": result.case,
             "result": result,
+            "query": query,
+            "eligible_page": Paginator(eligible, ASSIGN_PAGE_SIZE).get_page(
+                request.GET.get("page")
+            ),
+            "excluded_page": Paginator(excluded, ASSIGN_PAGE_SIZE).get_page(
+                request.GET.get("excluded_page")
+            ),
+            "excluded_open": "excluded_page" in request.GET,
             "waiting": case_waits_for_reviewer(case),
+            "current": current_assignment_for(result.case) if unassignable else None,
+            "unassignable": unassignable,
+            # Reassigning offers the eligible reviewers (the current one is excluded: rule 5).
+            "reassign_to": result.eligible,
         },
     )
+
+
+@access_required(Ability.MANAGE_CASES)
+@require_http_methods(["POST"])
+def case_unassign(request, case_number):
+    """Unassign the case's reviewer (with a reason), or reassign it to another in one step."""
+    case = case_get_for(request.user, case_number)
+    back = reverse("assignment:case_assign", args=[case.case_number])
+    new_reviewer = None
+    if request.POST.get("reviewer"):
+        new_reviewer = User.objects.filter(
+            pk=request.POST.get("reviewer"), role=Role.REVIEWER
+        ).first()
+        if new_reviewer is None:
+            messages.error(request, "Choose a reviewer from the list.")
+            return redirect_after_post(request, back)
+    try:
+        services.reviewer_unassign(
+            case=case,
+            actor=request.user,
+            reason=request.POST.get("reason", ""),
+            new_reviewer=new_reviewer,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect_after_post(request, back)
+    if new_reviewer is not None:
+        messages.success(
+            request,
+            f"{case.case_number} reassigned to {new_reviewer.get_full_name()}; both reviewers "
+            "are notified.",
+        )
+    else:
+        messages.success(
+            request,
+            f"{case.case_number}: the reviewer was unassigned and notified; the case waits "
+            "for a reviewer again.",
+        )
+    return redirect_after_post(request, reverse("casefile:case_detail", args=[case.case_number]))
 
 
 @access_required(Ability.MANAGE_CASES)

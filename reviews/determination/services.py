@@ -28,6 +28,7 @@ from reviews.assignment.models import (
     AssignmentStatus,
     CaseConflict,
 )
+from reviews.assignment.services import decline_announce
 from reviews.determination.drafting import opening_sentence, placeholders_in, summary_body
 from reviews.determination.models import (
     Determination,
@@ -581,4 +582,6 @@ def assignment_decline(
         conflict=conflict,
         from_status=from_status,
     )
+    # The administrators are told of every decline (an expedited one as urgent).
+    decline_announce(assignment=assignment)
     return assignment

@@ -86,6 +86,7 @@ EXPECTED = {
     },
     S.REVIEWER_ASSIGNED: {
         A.RESPOND_TO_ASSIGNMENT,
+        A.UNASSIGN_REVIEWER,
         A.CONVERT_TO_EXPEDITED,
         A.ADD_RECORD,
         A.WITHDRAW_RECORD,
@@ -94,6 +95,7 @@ EXPECTED = {
     },
     S.IN_REVIEW: {
         A.EDIT_DETERMINATION,
+        A.UNASSIGN_REVIEWER,
         A.CONVERT_TO_EXPEDITED,
         A.ADD_RECORD,
         A.WITHDRAW_RECORD,
@@ -185,7 +187,9 @@ def page_markers(case_number):
         A.PROCEED_WITHOUT_RECORDS: 'name="proceed_without"',
         A.ADD_RECORD: reverse("casefile:case_record_add", args=[case_number]),
         A.EDIT_FACTS: reverse("casefile:case_facts_edit", args=[case_number]),
-        A.ASSIGN_REVIEWER: reverse("assignment:case_assign", args=[case_number]),
+        A.ASSIGN_REVIEWER: reverse("assignment:case_assign", args=[case_number]) + '"',
+        A.UNASSIGN_REVIEWER: reverse("assignment:case_assign", args=[case_number])
+        + "#unassign-heading",
         A.TERMINATE: reverse("casefile:case_terminate", args=[case_number]),
         A.REMAND: reverse("casefile:case_remand", args=[case_number]),
         A.DEFER_FOR_LIABILITY: reverse("casefile:case_defer", args=[case_number]),

@@ -22,6 +22,7 @@ SPEC_STEPS = {
     (S.REVIEWER_ASSIGNED, S.IN_REVIEW),
     (S.REVIEWER_ASSIGNED, S.RECORDS_COMPLETE),  # the reviewer declines
     (S.IN_REVIEW, S.SUBMITTED),
+    (S.IN_REVIEW, S.RECORDS_COMPLETE),  # an administrator unassigns the reviewer
     (S.SUBMITTED, S.RETURNED),
     (S.SUBMITTED, S.APPROVED),
     (S.RETURNED, S.SUBMITTED),
@@ -93,4 +94,5 @@ def test_ineligible_and_terminated_are_final():
 
 def test_a_decline_returns_the_case_to_records_complete():
     assert can_transition(S.REVIEWER_ASSIGNED, S.RECORDS_COMPLETE)
-    assert not can_transition(S.IN_REVIEW, S.RECORDS_COMPLETE)
+    # Once submitted, the case is not taken back from its reviewer.
+    assert not can_transition(S.SUBMITTED, S.RECORDS_COMPLETE)

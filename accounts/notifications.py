@@ -1,0 +1,40 @@
+"""In-app notifications: written beside each e-mail a person is sent (reminders, escalations,
+declines, unassignments), counted on the user's row for the header's bell, read on their page."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import Notification, User
+
+PAGE_SIZE = 25
+
+
+def notify(users: Iterable[User], *, text: str, link: str = "", urgent: bool = False) -> int:
+    """One notification for each user; their unread count goes up by one."""
+    ids = sorted({user.pk for user in users})
+    if not ids:
+        return 0
+    with transaction.atomic():
+        Notification.objects.bulk_create(
+            Notification(user_id=pk, text=text[:500], link=link, urgent=urgent) for pk in ids
+        )
+        User.objects.filter(pk__in=ids).update(notifications_unread=F("notifications_unread") + 1)
+    return len(ids)
+
+
+def notifications_read(user: User, *, ids: Iterable[int] | None = None) -> int:
+    """Mark the user's notifications read (these `ids`, or all); the unread count follows."""
+    with transaction.atomic():
+        unread = Notification.objects.filter(user=user, read_at__isnull=True)
+        if ids is not None:
+            unread = unread.filter(pk__in=list(ids))
+        marked = unread.update(read_at=timezone.now())
+        left = Notification.objects.filter(user=user, read_at__isnull=True).count()
+        User.objects.filter(pk=user.pk).update(notifications_unread=left)
+        user.notifications_unread = left
+    return marked

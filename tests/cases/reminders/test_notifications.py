@@ -1,0 +1,48 @@
+"""Reminders and escalations also wait in the app, under the recipient's bell, once each."""
+
+import datetime as dt
+
+import pytest
+
+from accounts.models import Notification, Role
+from cases.lifecycle.models import CaseStatus
+from cases.reminders.services import clock_notices_send
+from reviews.assignment.models import Assignment, AssignmentStatus
+from tests.factories import CaseFactory, DisputedItemFactory, UserFactory
+
+D = dt.date
+pytestmark = pytest.mark.django_db
+
+
+def test_an_escalation_is_an_urgent_notification_for_each_admin_once(case_admin):
+    second = UserFactory(role=Role.CASE_ADMIN, username="admin2")
+    case = CaseFactory(
+        status=CaseStatus.AWAITING_RECORDS, date_assigned=D(2026, 11, 4), due_on=D(2026, 11, 16)
+    )
+    DisputedItemFactory(case=case, position=1)
+    clock_notices_send(today=D(2026, 11, 20))
+    clock_notices_send(today=D(2026, 11, 21))
+    notes = Notification.objects.filter(user__in=[case_admin, second])
+    assert notes.count() == 2
+    assert all(n.urgent and case.case_number in n.text for n in notes)
+    assert notes[0].link == f"/cases/{case.case_number}/"
+    case_admin.refresh_from_db()
+    assert case_admin.notifications_unread == 1
+
+
+def test_a_reviewer_reminder_is_a_plain_notification(reviewer, settings):
+    settings.REVIEWER_REMINDER_BUSINESS_DAYS = 2
+    case = CaseFactory(
+        status=CaseStatus.IN_REVIEW,
+        date_assigned=D(2026, 11, 4),
+        records_complete_on=D(2026, 11, 10),
+        due_on=D(2026, 12, 10),
+    )
+    DisputedItemFactory(case=case, position=1)
+    Assignment.objects.create(
+        case=case, reviewer=reviewer, round=1, status=AssignmentStatus.ACCEPTED
+    )
+    clock_notices_send(today=D(2026, 12, 8))
+    note = Notification.objects.get(user=reviewer)
+    assert not note.urgent
+    assert note.text.startswith(f"Reminder: {case.case_number} determination due 12/10/2026")

@@ -1,0 +1,273 @@
+"""Assignment levers: unassign and reassign with a reason, escalation of an assignment not
+accepted in time, administrators told of every decline, and the Assign page's search, pages and
+score breakdown."""
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Notification, Role
+from cases.access import case_history_for
+from cases.lifecycle.models import CaseEvent, CaseStatus, EventType, Priority
+from reviews.assignment.models import Assignment, AssignmentStatus
+from reviews.assignment.services import acceptances_escalate, reviewer_assign
+from reviews.determination.models import Determination
+from reviews.determination.services import assignment_decline
+from tests.factories import (
+    PASSWORD,
+    UserFactory,
+    case_in_review,
+    ready_case,
+    reviewer_with_profile,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin(case_admin):
+    case_admin.email = "admin@iro.example"
+    case_admin.save(update_fields=["email"])
+    return case_admin
+
+
+@pytest.fixture
+def admin_client(client, admin):
+    client.login(username=admin.username, password=PASSWORD)
+    return client
+
+
+def _assigned(admin, **case_overrides):
+    case = ready_case(**case_overrides)
+    reviewer = reviewer_with_profile("REV-OLD", last_name="Old")
+    assignment = reviewer_assign(case=case, reviewer=reviewer, actor=admin)
+    return case, reviewer, assignment
+
+
+# --- Unassign and reassign ----------------------------------------------------------------------
+
+
+def test_unassign_ends_the_assignment_tells_the_reviewer_and_the_case_waits_again(
+    admin, admin_client, django_capture_on_commit_callbacks
+):
+    case, reviewer, assignment = _assigned(admin)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse("assignment:case_unassign", args=[case.case_number]),
+            {"reason": "Out sick this week"},
+            follow=True,
+        )
+    assert "the reviewer was unassigned and notified" in response.content.decode()
+    assignment.refresh_from_db()
+    case.refresh_from_db()
+    assert assignment.status == AssignmentStatus.WITHDRAWN
+    assert assignment.end_reason == "Out sick this week"
+    assert assignment.ended_by == admin and assignment.ended_at is not None
+    assert case.status == CaseStatus.RECORDS_COMPLETE
+    assert [m.to for m in mail.outbox] == [[reviewer.email]]
+    assert "no longer assigned to you" in mail.outbox[0].subject
+    reviewer.refresh_from_db()
+    assert reviewer.notifications_unread == 1
+    assert Notification.objects.get(user=reviewer).text.endswith("no longer assigned to you.")
+    event = CaseEvent.objects.get(case=case, type=EventType.REVIEWER_UNASSIGNED)
+    assert event.details["reason"] == "Out sick this week"
+
+
+def test_reassign_goes_straight_to_the_new_reviewer(admin, admin_client):
+    case, old, _ = _assigned(admin)
+    new = reviewer_with_profile("REV-NEW", last_name="New")
+    response = admin_client.post(
+        reverse("assignment:case_unassign", args=[case.case_number]),
+        {"reason": "Workload", "reviewer": new.pk},
+        follow=True,
+    )
+    assert "reassigned to Jane New" in response.content.decode()
+    case.refresh_from_db()
+    assert case.status == CaseStatus.REVIEWER_ASSIGNED
+    live = Assignment.objects.get(case=case, status=AssignmentStatus.ASSIGNED)
+    assert live.reviewer == new
+
+
+def test_reassign_to_an_excluded_reviewer_changes_nothing(admin, admin_client):
+    case, old, assignment = _assigned(admin)
+    conflicted = reviewer_with_profile(
+        "REV-CONFLICT", last_name="Conflicted", affiliations=(("employer", "Acme Foods", ""),)
+    )
+    response = admin_client.post(
+        reverse("assignment:case_unassign", args=[case.case_number]),
+        {"reason": "Workload", "reviewer": conflicted.pk},
+        follow=True,
+    )
+    assert "affiliated with the employer" in response.content.decode()
+    assignment.refresh_from_db()
+    assert assignment.status == AssignmentStatus.ASSIGNED
+    assert not CaseEvent.objects.filter(case=case, type=EventType.REVIEWER_UNASSIGNED).exists()
+
+
+def test_unassign_needs_a_reason(admin, admin_client):
+    case, _, assignment = _assigned(admin)
+    response = admin_client.post(
+        reverse("assignment:case_unassign", args=[case.case_number]), {"reason": " "}, follow=True
+    )
+    assert "Say why the reviewer is unassigned." in response.content.decode()
+    assignment.refresh_from_db()
+    assert assignment.status == AssignmentStatus.ASSIGNED
+
+
+def test_unassigning_an_accepted_reviewer_discards_the_unsubmitted_draft(admin, admin_client):
+    case, reviewer, determination = case_in_review()
+    admin_client.post(
+        reverse("assignment:case_unassign", args=[case.case_number]), {"reason": "Too slow"}
+    )
+    case.refresh_from_db()
+    assert case.status == CaseStatus.RECORDS_COMPLETE
+    assert not Determination.objects.filter(pk=determination.pk).exists()
+
+
+def test_the_parties_history_hides_who_was_unassigned_and_why(admin, admin_client):
+    case, reviewer, _ = _assigned(admin)
+    admin_client.post(
+        reverse("assignment:case_unassign", args=[case.case_number]),
+        {"reason": "Dr Old is on leave"},
+    )
+    other = UserFactory(role=Role.REVIEWER, username="another")
+    for_admin = " ".join(" ".join(e.lines) for e in case_history_for(admin, case))
+    assert "Dr Old is on leave" in for_admin
+    assert "The case waits for a reviewer again" in for_admin
+    for_other = " ".join(" ".join(e.lines) for e in case_history_for(other, case))
+    assert "Dr Old is on leave" not in for_other
+    assert reviewer.username not in for_other
+
+
+def test_a_reviewer_cannot_unassign(client, admin):
+    case, reviewer, assignment = _assigned(admin)
+    client.login(username=reviewer.username, password=PASSWORD)
+    response = client.post(
+        reverse("assignment:case_unassign", args=[case.case_number]), {"reason": "no"}
+    )
+    assert response.status_code == 403
+    assignment.refresh_from_db()
+    assert assignment.status == AssignmentStatus.ASSIGNED
+
+
+# --- Declines and escalations -------------------------------------------------------------------
+
+
+def test_every_administrator_is_told_of_a_decline_an_expedited_one_urgent(
+    admin, django_capture_on_commit_callbacks
+):
+    case, reviewer, assignment = _assigned(admin, priority=Priority.EXPEDITED)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assignment_decline(assignment=assignment, actor=reviewer, reason="Travelling")
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["admin@iro.example"]
+    assert mail.outbox[0].subject.startswith("URGENT: ")
+    note = Notification.objects.get(user=admin)
+    assert note.urgent and "declined" in note.text
+
+
+def test_a_standard_decline_is_not_urgent(admin, django_capture_on_commit_callbacks):
+    case, reviewer, assignment = _assigned(admin)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assignment_decline(assignment=assignment, actor=reviewer, reason="Travelling")
+    assert not mail.outbox[0].subject.startswith("URGENT")
+    assert not Notification.objects.get(user=admin).urgent
+
+
+def test_an_expedited_assignment_not_accepted_in_4_hours_is_escalated_once(
+    admin, settings, django_capture_on_commit_callbacks
+):
+    settings.ACCEPT_ESCALATION_EXPEDITED_HOURS = 4
+    case, reviewer, assignment = _assigned(admin, priority=Priority.EXPEDITED)
+    assigned = assignment.assigned_at
+    mail.outbox.clear()
+    assert acceptances_escalate(now=assigned + dt.timedelta(hours=3, minutes=59)) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert acceptances_escalate(now=assigned + dt.timedelta(hours=4, minutes=1)) == 1
+    assert acceptances_escalate(now=assigned + dt.timedelta(hours=9)) == 0
+    assert [m.subject for m in mail.outbox] == [
+        f"URGENT: {case.case_number}: the reviewer has not accepted the assignment"
+    ]
+    assert Notification.objects.filter(user=admin).count() == 1
+    assignment.refresh_from_db()
+    assert assignment.escalated_at is not None
+    assert CaseEvent.objects.filter(case=case, type=EventType.ESCALATION_SENT).count() == 1
+
+
+def test_a_standard_assignment_waits_one_business_day(admin, settings):
+    settings.ACCEPT_ESCALATION_BUSINESS_DAYS = 1
+    case, reviewer, assignment = _assigned(admin)
+    # Monday 10:00: due Tuesday 10:00.
+    monday = timezone.make_aware(dt.datetime(2026, 11, 30, 10, 0))
+    Assignment.objects.filter(pk=assignment.pk).update(assigned_at=monday)
+    assert acceptances_escalate(now=monday + dt.timedelta(hours=23)) == 0
+    assert acceptances_escalate(now=monday + dt.timedelta(hours=24, minutes=1)) == 1
+
+
+def test_an_accepted_or_unassigned_assignment_is_not_escalated(admin, admin_client):
+    case, reviewer, assignment = _assigned(admin, priority=Priority.EXPEDITED)
+    admin_client.post(
+        reverse("assignment:case_unassign", args=[case.case_number]), {"reason": "Moved"}
+    )
+    later = assignment.assigned_at + dt.timedelta(days=3)
+    assert acceptances_escalate(now=later) == 0
+    _, _, determination = case_in_review(priority=Priority.EXPEDITED)
+    assert acceptances_escalate(now=timezone.now() + dt.timedelta(days=3)) == 0
+
+
+# --- In-app notifications -----------------------------------------------------------------------
+
+
+def test_the_bell_counts_unread_and_the_page_marks_them_read(admin, admin_client):
+    case, reviewer, assignment = _assigned(admin)
+    assignment_decline(assignment=assignment, actor=reviewer, reason="Travelling")
+    page = admin_client.get(reverse("casefile:case_list")).content.decode()
+    assert 'class="site-bell__count">1<' in page
+    listing = admin_client.get(reverse("account:notifications")).content.decode()
+    assert "the reviewer declined" in listing and "unread" in listing
+    admin_client.post(reverse("account:notifications"))
+    admin.refresh_from_db()
+    assert admin.notifications_unread == 0
+    page = admin_client.get(reverse("casefile:case_list")).content.decode()
+    assert 'class="site-bell__count">0<' in page
+
+
+def test_a_user_sees_only_their_own_notifications(admin, client):
+    case, reviewer, assignment = _assigned(admin)
+    assignment_decline(assignment=assignment, actor=reviewer, reason="Travelling")
+    client.login(username=reviewer.username, password=PASSWORD)
+    assert "declined" not in client.get(reverse("account:notifications")).content.decode()
+    client.post(reverse("account:notifications"), {"id": Notification.objects.get().pk})
+    assert Notification.objects.get().read_at is None
+
+
+# --- The Assign page ----------------------------------------------------------------------------
+
+
+def test_the_assign_page_searches_pages_and_breaks_each_score_down(admin_client):
+    case = ready_case()
+    for n in range(27):
+        reviewer_with_profile(f"REV-{n:02}", last_name=f"Able{n:02}")
+    reviewer_with_profile("REV-X", last_name="Zed", certifications=("Cardiology",))
+    url = reverse("assignment:case_assign", args=[case.case_number])
+    page = admin_client.get(url).content.decode()
+    eligible, excluded = page.split('id="excluded-heading"')
+    assert "Eligible reviewers (27)" in eligible
+    assert eligible.count("Assign</button>") == 25
+    assert "Page 1 of 2" in eligible
+    assert "Specialty match" in eligible and "Load</strong>: 30 of 30" in eligible
+    assert "Excluded (1)" in excluded and "Jane Zed" in excluded
+    second = admin_client.get(url, {"page": 2}).content.decode().split('id="excluded-heading"')[0]
+    assert second.count("Assign</button>") == 2
+    found = admin_client.get(url, {"q": "able03"}).content.decode()
+    eligible, excluded = found.split('id="excluded-heading"')
+    assert "Jane Able03" in eligible and eligible.count("Assign</button>") == 1
+    assert "Excluded (0" in excluded
+    by_specialty = admin_client.get(url, {"q": "cardiology"}).content.decode()
+    assert "Eligible reviewers (0" in by_specialty and "Jane Zed" in by_specialty
