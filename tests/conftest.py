@@ -477,7 +477,7 @@ class S3Bucket:
             Bucket=name, CreateBucketConfiguration={"LocationConstraint": S3_REGION}
         )
 
-    def keys(self) -> list[str]:
+    def object_names(self) -> list[str]:
         pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=self.name)
         return sorted(entry["Key"] for page in pages for entry in page.get("Contents", ()))
 

@@ -64,7 +64,7 @@ def test_a_record_uploaded_on_the_case_page_goes_to_the_bucket_and_a_worker_coun
     record = MedicalRecord.objects.get(case=case)
 
     # In the bucket, encrypted at rest by the store, and not on this machine's disk.
-    assert s3_bucket.keys() == [record.file.name]
+    assert s3_bucket.object_names() == [record.file.name]
     assert s3_bucket.get(record.file.name) == minimal_pdf(3)
     assert s3_bucket.head(record.file.name)["ServerSideEncryption"] == "AES256"
     assert _local_files(settings) == []
@@ -88,7 +88,7 @@ def test_a_letter_is_rendered_signed_and_served_from_the_bucket_and_a_changed_co
         letter_request(determination=determination, actor=None)
     letter = Letter.objects.get()
     assert letter.status in (LetterStatus.SIGNED, LetterStatus.DELIVERED)
-    assert {letter.party_pdf.name, letter.public_pdf.name} <= set(s3_bucket.keys())
+    assert {letter.party_pdf.name, letter.public_pdf.name} <= set(s3_bucket.object_names())
     assert _local_files(settings) == []
 
     _signed_in(client, Role.CASE_ADMIN)
@@ -115,7 +115,7 @@ def test_a_backup_of_the_bucket_restores_into_a_new_bucket_and_database(
     record = add_record(determination.case, determination.case.created_by, title="MRI report")
     with django_capture_on_commit_callbacks(execute=True):
         letter_request(determination=determination, actor=None)
-    stored = {key: s3_bucket.get(key) for key in s3_bucket.keys()}
+    stored = {key: s3_bucket.get(key) for key in s3_bucket.object_names()}
     assert record.file.name in stored and len(stored) >= 3
 
     archive = tmp_path / "imr.backup"
@@ -146,7 +146,7 @@ def test_a_backup_of_the_bucket_restores_into_a_new_bucket_and_database(
     result = manage("restore", str(archive))
     assert result.returncode == 0, result.stderr + result.stdout
     assert "stored files match their recorded SHA-256" in result.stdout
-    assert {key: restored_bucket.get(key) for key in restored_bucket.keys()} == stored
+    assert {key: restored_bucket.get(key) for key in restored_bucket.object_names()} == stored
 
     # The restored site reads its records and letters from the new bucket.
     inventory = manage(
