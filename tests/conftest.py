@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
+import boto3
 import pytest
 from django.db.backends.sqlite3.base import DatabaseOperations as SQLiteOperations
 from django.http import HttpRequest
@@ -18,6 +19,7 @@ from audit import triggers
 from audit.triggers import sqlite_trigger_sql
 from cases.clock import calendars
 from cases.clock.calendars import calendars_forget
+from imrsite.settings import private_storage_config
 from tests.factories import CaseFactory, DisputedItemFactory, UserFactory, second_factor_given
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -454,8 +456,6 @@ class S3Bucket:
     (STORAGE_BACKEND=s3 and the AWS_* variables) and a boto3 client to look inside it."""
 
     def __init__(self, endpoint: str, name: str):
-        import boto3
-
         self.endpoint = endpoint
         self.name = name
         self.env = {
@@ -495,8 +495,6 @@ class S3Bucket:
 def s3_bucket(request, s3_server, settings):
     """The site's private files go to a new bucket on the test S3 server for this test (as
     STORAGE_BACKEND=s3 configures them); nothing is written to the local private folder."""
-    from imrsite.settings import private_storage_config
-
     name = re.sub(r"[^a-z0-9-]", "-", f"imr-{os.getpid()}-{request.node.name}".lower())[:55]
     bucket = S3Bucket(s3_server, name.strip("-") + "-" + os.urandom(3).hex())
     settings.STORAGES = {**settings.STORAGES, "private": private_storage_config(bucket.env)}
