@@ -19,8 +19,7 @@ from cases.lifecycle.models import (  # noqa: F401
 from cases.outbox.models import FollowUp  # noqa: F401
 from cases.records.models import (  # noqa: F401
     MedicalRecord,
-    PrivateStorage,
-    private_storage,
     record_upload_to,
 )
+from cases.records.storage import PrivateStorage, private_storage  # noqa: F401
 from cases.reminders.models import ClockNotice  # noqa: F401

@@ -29,7 +29,10 @@ from pathlib import Path, PurePosixPath
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
+from django.core.files import File
 from django.db import connection
+
+from cases.records.storage import private_storage, stored_names
 
 MAGIC = b"IMRDESK-BACKUP-1\n"
 CHUNK_BYTES = 1024 * 1024
@@ -219,6 +222,54 @@ def signing_files() -> dict[str, Path]:
     return {name: Path(path) for name, path in candidates.items() if path and Path(path).is_file()}
 
 
+class _HashingReader(io.RawIOBase):
+    """Reads `source` through, keeping the SHA-256 and the size of what was read."""
+
+    def __init__(self, source):
+        self._source = source
+        self.digest = hashlib.sha256()
+        self.size = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, target) -> int:
+        chunk = self._source.read(len(target))
+        n = len(chunk)
+        target[:n] = chunk
+        self.digest.update(chunk)
+        self.size += n
+        return n
+
+
+def _add_stored(tar: tarfile.TarFile, manifest: dict, name: str) -> int:
+    """Stream one stored file into the archive under files/NAME, hashed as it is read."""
+    member = "files/" + name
+    info = tarfile.TarInfo(member)
+    info.size = private_storage.size(name)
+    with private_storage.open(name, "rb") as handle:
+        reader = _HashingReader(handle)
+        tar.addfile(info, io.BufferedReader(reader, CHUNK_BYTES))
+    if reader.size != info.size:
+        raise BackupError(f"The stored file {name} changed while it was being backed up.")
+    manifest["members"][member] = {"sha256": reader.digest.hexdigest(), "size": reader.size}
+    return reader.size
+
+
+def _restore_stored(handle, name: PurePosixPath) -> str:
+    """Put one archived file back into the store under its own name; returns its SHA-256."""
+    with tempfile.SpooledTemporaryFile(max_size=CHUNK_BYTES * 8) as copy:
+        digest = hashlib.sha256()
+        while chunk := handle.read(CHUNK_BYTES):
+            digest.update(chunk)
+            copy.write(chunk)
+        copy.seek(0)
+        saved = private_storage.save(name.as_posix(), File(copy, name=name.name))
+    if saved != name.as_posix():
+        raise BackupError(f"The file store already holds {name}; a restore never overwrites.")
+    return digest.hexdigest()
+
+
 @dataclass
 class BackupSummary:
     path: Path
@@ -233,7 +284,6 @@ def backup_write(dest: Path) -> BackupSummary:
     key = backup_key()
     if dest.exists():
         raise BackupError(f"{dest} exists; a backup never overwrites a file.")
-    store = Path(settings.PRIVATE_MEDIA_ROOT)
     partial = dest.with_name(dest.name + ".partial")
     with tempfile.TemporaryDirectory(prefix="imr-backup-") as tmp:
         db_member = _database_dump(Path(tmp))
@@ -256,11 +306,11 @@ def backup_write(dest: Path) -> BackupSummary:
                     tar.add(path, arcname=member, recursive=False)
 
                 add(Path(tmp) / db_member, db_member)
-                if store.is_dir():
-                    for path in sorted(p for p in store.rglob("*") if p.is_file()):
-                        add(path, "files/" + path.relative_to(store).as_posix())
-                        summary.files += 1
-                        summary.bytes += path.stat().st_size
+                # The file store through the storage API: a local folder or a shared bucket.
+                for name in stored_names(private_storage):
+                    size = _add_stored(tar, manifest, name)
+                    summary.files += 1
+                    summary.bytes += size
                 for member, path in signing_files().items():
                     add(path, member)
                     summary.signing.append(member)
@@ -331,9 +381,11 @@ def backup_restore(source: Path) -> RestoreSummary:
         raise BackupError(
             "The database is not empty: restore into a new database (a fresh DATABASE_URL)."
         )
-    store = Path(settings.PRIVATE_MEDIA_ROOT)
-    if store.is_dir() and any(store.iterdir()):
-        raise BackupError(f"The file store {store} is not empty: restore into a new folder.")
+    if next(stored_names(private_storage), None) is not None:
+        raise BackupError(
+            "The file store is not empty: restore into a new folder (PRIVATE_MEDIA_ROOT) or a "
+            "new bucket (AWS_STORAGE_BUCKET_NAME)."
+        )
     signing_targets = {
         "signing/pkcs12": settings.SIGNING_PKCS12_PATH,
         "signing/key": settings.SIGNING_KEY_PATH,
@@ -352,8 +404,9 @@ def backup_restore(source: Path) -> RestoreSummary:
                     manifest = json.loads(handle.read())
                     continue
                 if name.parts[0] == "files":
-                    target = store.joinpath(*name.parts[1:])
+                    hashes[info.name] = _restore_stored(handle, PurePosixPath(*name.parts[1:]))
                     files += 1
+                    continue
                 elif name.parts[0] == "signing":
                     if not signing_targets.get(info.name):
                         raise BackupError(

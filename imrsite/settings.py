@@ -200,6 +200,47 @@ STORAGES = {
 }
 # Medical records live outside every public URL; only a view serves them, after an access check.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
+
+
+# --- Object storage: more than one machine (README, "More than one machine") ---
+# Where records, letters, notices, proofs, print batches and intake drafts are kept (the
+# "private" storage every FileField uses, through cases.records.storage.private_storage):
+# "local", this machine's disk under PRIVATE_MEDIA_ROOT (one host), or "s3", a bucket of an
+# S3-compatible object store (AWS S3, MinIO, ...) that every web and worker host shares.
+def private_storage_config(environ) -> dict:
+    """The "private" entry of STORAGES for this environment (tests pass one of their own)."""
+    if environ.get("STORAGE_BACKEND", "local") != "s3":
+        return {"BACKEND": "cases.records.storage.PrivateFileSystemStorage"}
+    # Server-side encryption of every object: "AES256" (keys held by the store; MinIO needs
+    # its KMS key set) by default, "aws:kms" with AWS_S3_SSE_KMS_KEY_ID, or "" for none.
+    sse = environ.get("AWS_S3_SERVER_SIDE_ENCRYPTION", "AES256")
+    object_parameters = {"ServerSideEncryption": sse} if sse else {}
+    if environ.get("AWS_S3_SSE_KMS_KEY_ID"):
+        object_parameters["SSEKMSKeyId"] = environ["AWS_S3_SSE_KMS_KEY_ID"]
+    return {
+        "BACKEND": "cases.records.storage.PrivateS3Storage",
+        "OPTIONS": {
+            "bucket_name": environ["AWS_STORAGE_BUCKET_NAME"],
+            # Empty for AWS itself; the store's address otherwise (http://minio:9000).
+            "endpoint_url": environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": environ.get("AWS_S3_REGION_NAME") or None,
+            # Empty: boto3 finds the credentials itself (an instance role, ~/.aws).
+            "access_key": environ.get("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": environ.get("AWS_SECRET_ACCESS_KEY") or None,
+            # A folder inside the bucket, so one bucket can hold several sites' files.
+            "location": environ.get("AWS_LOCATION", ""),
+            # Stored names are unique (a record's is random): never replace an existing object.
+            "file_overwrite": False,
+            # No ACL of the objects' own: the bucket is private and its policy rules.
+            "default_acl": None,
+            "object_parameters": object_parameters,
+            # A file read from the bucket is held in memory up to this size, then on disk.
+            "max_memory_size": int(environ.get("AWS_S3_MAX_MEMORY_SIZE", str(8 * 1024 * 1024))),
+        },
+    }
+
+
+STORAGES["private"] = private_storage_config(os.environ)
 RECORD_MAX_UPLOAD_BYTES = int(os.environ.get("RECORD_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
 # The web forms' fields besides files (files stream to disk); the API reads its JSON bodies under
 # API_MAX_BODY_BYTES instead (cases.api.views.BodySizeLimited).

@@ -20,7 +20,7 @@ from django.core.files.base import ContentFile
 from django.db import connection
 from kombu import Connection
 
-from cases.records.models import private_storage
+from cases.records.storage import private_storage
 
 logger = logging.getLogger(__name__)
 

@@ -1,12 +1,14 @@
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
+import boto3
 import pytest
 from django.db.backends.sqlite3.base import DatabaseOperations as SQLiteOperations
 from django.http import HttpRequest
@@ -17,6 +19,7 @@ from audit import triggers
 from audit.triggers import sqlite_trigger_sql
 from cases.clock import calendars
 from cases.clock.calendars import calendars_forget
+from imrsite.settings import private_storage_config
 from tests.factories import CaseFactory, DisputedItemFactory, UserFactory, second_factor_given
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -397,3 +400,102 @@ def celery_worker(request, celery_workers):
     marker = request.node.get_closest_marker("worker")
     queues = (marker.kwargs.get("queues") if marker else None) or "default,records"
     return celery_workers.start(queues=queues)
+
+
+# --- Object storage: a real S3-protocol server for the tests of the S3 path ---------------------
+
+S3_ACCESS_KEY = "imr-test"
+S3_SECRET_KEY = "imr-test-secret"
+S3_REGION = "us-west-1"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory):
+    """moto's S3 server (moto[server]) in a process of its own on a free port, for the whole
+    run: the S3 API over HTTP, as MinIO or AWS speak it. Yields its endpoint URL."""
+    port = _free_port()
+    log_path = tmp_path_factory.mktemp("s3") / "moto.log"
+    with open(log_path, "wb") as log_file:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+            stdin=subprocess.DEVNULL,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    endpoint = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail(f"moto's S3 server did not start: {log_path.read_text()[-2000:]}")
+            time.sleep(0.1)
+    try:
+        yield endpoint
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=5)
+
+
+class S3Bucket:
+    """A new, empty bucket on the test S3 server: the environment that points the site at it
+    (STORAGE_BACKEND=s3 and the AWS_* variables) and a boto3 client to look inside it."""
+
+    def __init__(self, endpoint: str, name: str):
+        self.endpoint = endpoint
+        self.name = name
+        self.env = {
+            "STORAGE_BACKEND": "s3",
+            "AWS_STORAGE_BUCKET_NAME": name,
+            "AWS_S3_ENDPOINT_URL": endpoint,
+            "AWS_S3_REGION_NAME": S3_REGION,
+            "AWS_ACCESS_KEY_ID": S3_ACCESS_KEY,
+            "AWS_SECRET_ACCESS_KEY": S3_SECRET_KEY,
+        }
+        self.client = boto3.client(
+            "s3",
+            endpoint_url=endpoint,
+            region_name=S3_REGION,
+            aws_access_key_id=S3_ACCESS_KEY,
+            aws_secret_access_key=S3_SECRET_KEY,
+        )
+        self.client.create_bucket(
+            Bucket=name, CreateBucketConfiguration={"LocationConstraint": S3_REGION}
+        )
+
+    def object_names(self) -> list[str]:
+        pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=self.name)
+        return sorted(entry["Key"] for page in pages for entry in page.get("Contents", ()))
+
+    def get(self, key: str) -> bytes:
+        return self.client.get_object(Bucket=self.name, Key=key)["Body"].read()
+
+    def head(self, key: str) -> dict:
+        return self.client.head_object(Bucket=self.name, Key=key)
+
+    def put(self, key: str, body: bytes) -> None:
+        self.client.put_object(Bucket=self.name, Key=key, Body=body)
+
+
+@pytest.fixture
+def s3_bucket(request, s3_server, settings):
+    """The site's private files go to a new bucket on the test S3 server for this test (as
+    STORAGE_BACKEND=s3 configures them); nothing is written to the local private folder."""
+    name = re.sub(r"[^a-z0-9-]", "-", f"imr-{os.getpid()}-{request.node.name}".lower())[:55]
+    bucket = S3Bucket(s3_server, name.strip("-") + "-" + os.urandom(3).hex())
+    settings.STORAGES = {**settings.STORAGES, "private": private_storage_config(bucket.env)}
+    return bucket

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from cases.records.models import private_storage
+from cases.records.storage import private_storage
 
 
 def intake_draft_file_upload_to(instance: IntakeDraftFile, filename: str) -> str:

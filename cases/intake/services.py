@@ -40,8 +40,8 @@ from cases.lifecycle.services import (
     case_due_on_refresh,
     case_number_next,
 )
-from cases.records.models import private_storage
 from cases.records.services import record_add, record_file_check
+from cases.records.storage import private_storage
 from cases.registry import reviewer_side
 
 

@@ -1,17 +1,15 @@
-"""Medical records: PDFs kept outside any URL (PrivateStorage), each with its SHA-256, size and
-page count."""
+"""Medical records: PDFs kept outside any URL (the private storage, cases.records.storage), each
+with its SHA-256, size and page count."""
 
-import os
 import uuid
 from pathlib import PurePosixPath
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils import timezone
-from django.utils.deconstruct import deconstructible
 
 from cases.lifecycle.models import Case
+from cases.records.storage import private_storage
 
 
 class RecordKind(models.TextChoices):
@@ -22,26 +20,6 @@ class RecordKind(models.TextChoices):
     # serious threat to the worker's health, which makes (or keeps) a review expedited.
     CERTIFICATION = "certification", "Physician's certification (expedited)"
     OTHER = "other", "Other"
-
-
-# The migrations name this class by its old path; keeping the path keeps them still.
-@deconstructible(path="cases.models.PrivateStorage")
-class PrivateStorage(FileSystemStorage):
-    """Files under settings.PRIVATE_MEDIA_ROOT (read on every use), with no URL of their own."""
-
-    @property
-    def base_location(self):
-        return settings.PRIVATE_MEDIA_ROOT
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    def url(self, name):
-        raise ValueError("Private files have no public URL; serve them through a view.")
-
-
-private_storage = PrivateStorage()
 
 
 def record_upload_to(instance: "MedicalRecord", filename: str) -> str:

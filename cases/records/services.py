@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from pathlib import Path
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -27,6 +26,7 @@ from cases.outbox.services import follow_up_add
 from cases.records import tasks
 from cases.records.models import MedicalRecord, RecordKind
 from cases.records.pdfcheck import PageCount, pdf_page_count, pdf_problem
+from cases.records.storage import local_copy
 
 
 def record_file_check(uploaded: UploadedFile) -> None:
@@ -106,12 +106,16 @@ def record_inspect_pages(*, record_id: int) -> MedicalRecord | None:
     if record is None or record.pages is not None:
         return record
     try:
-        count = pdf_page_count(
-            Path(record.file.path),
-            max_pages=settings.RECORD_MAX_PAGES,
-            memory_bytes=settings.RECORD_PAGE_COUNT_MEMORY_BYTES,
-            seconds=settings.RECORD_PAGE_COUNT_SECONDS,
-        )
+        # The child process reads a path: a copy on this machine's disk, wherever the store is.
+        with local_copy(record.file.storage, record.file.name, suffix=".pdf") as path:
+            count = pdf_page_count(
+                path,
+                max_pages=settings.RECORD_MAX_PAGES,
+                memory_bytes=settings.RECORD_PAGE_COUNT_MEMORY_BYTES,
+                seconds=settings.RECORD_PAGE_COUNT_SECONDS,
+            )
+    except FileNotFoundError:
+        count = PageCount(None, "the stored file is missing.")
     except SoftTimeLimitExceeded:
         count = PageCount(None, "counting the pages took longer than the task's time limit.")
     return record_pages_record(record_id=record_id, count=count)

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils import timezone
 
 from cases.lifecycle.models import Case, CaseEvent, DeliveryMethod, SentBy
-from cases.records.models import private_storage
+from cases.records.storage import private_storage
 from reviews.determination.models import Determination
 from reviews.letters.notice_text import DEFAULT_NOTICE_TEXT
 

@@ -13,10 +13,10 @@ from imrsite.backup import BackupError, backup_restore
 class Command(BaseCommand):
     help = (
         "Restore an archive written by `backup` into the configured database (DATABASE_URL, "
-        "which must be empty: a new database), the file store (PRIVATE_MEDIA_ROOT, empty) and "
-        "the signing key's paths. Each member is checked against the manifest's SHA-256, then "
-        "every stored file against the SHA-256 the restored database records for it; exits 1 "
-        "on any difference. README: 'Backups'."
+        "which must be empty: a new database), the file store (PRIVATE_MEDIA_ROOT or the "
+        "bucket, empty) and the signing key's paths. Each member is checked against the "
+        "manifest's SHA-256, then every stored file against the SHA-256 the restored database "
+        "records for it; exits 1 on any difference. README: 'Backups'."
     )
 
     def add_arguments(self, parser):
