@@ -714,9 +714,10 @@ def _assignments_batch(people, size):
 
 @budget(
     "determination:reviewer_dashboard",
-    8,
-    why="session, user, assignments with cases, their items and parties, determinations with "
-    "their decisions",
+    9,
+    why="session, user, the open assignments with cases, one page of the finished ones, their "
+    "items, the new ones' parties, determinations (no summary text) with their decisions' "
+    "outcomes (no rationale)",
 )
 def _dashboard(people, size):
     shown = []
