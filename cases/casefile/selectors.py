@@ -12,6 +12,7 @@ from django.utils import timezone
 from cases.access import cases_visible_to
 from cases.lifecycle.clock import case_clock
 from cases.lifecycle.models import Case, CaseStatus, Priority
+from cases.lifecycle.services import CASE_NUMBER_FORMAT
 from cases.registry import reviewer_side
 
 
@@ -57,8 +58,13 @@ def case_list_for(
     elif due == "none":
         cases = cases.filter(due_on__isnull=True)
     q = q.strip()
-    if q:
-        # A name search narrows with each word ("Ana Ruiz" is Ana Ruiz, not every Ana and
+    if CASE_NUMBER_FORMAT.fullmatch(q.upper()):
+        # A whole case number finds that case through its unique index, not a scan of every
+        # case's columns (306 ms at 200,000 cases, issue 12).
+        cases = cases.filter(case_number=q.upper())
+    elif q:
+        # Substring searches use the trigram indexes of migration 'case_search_trigram' on
+        # PostgreSQL (UPPER(column) gin_trgm_ops, what icontains compares). A name search narrows with each word ("Ana Ruiz" is Ana Ruiz, not every Ana and
         # every Ruiz): every word must be in the worker's first or last name.
         name = Q()
         for word in q.split():

@@ -118,7 +118,8 @@ def reviewer_cases(user, *, finished_page: int = 1) -> ReviewerDashboard:
     waiting = [a.case for a in open_assignments if a.status == AssignmentStatus.ASSIGNED]
     prefetch_related_objects(waiting, "parties")
     decisions = Prefetch(
-        "decisions", queryset=ItemDecision.objects.only("id", "determination_id", "outcome").order_by()
+        "decisions",
+        queryset=ItemDecision.objects.only("id", "determination_id", "outcome").order_by(),
     )
     determinations = {
         (determination.case_id, determination.round): determination

@@ -470,9 +470,7 @@ def test_the_finished_history_is_paged_most_recent_first(client, monkeypatch):
         case, _, determination = case_in_review(reviewer)
         determination_fill(determination)
         determination.decisions.update(rationale="A rationale only the workspace shows.")
-        Determination.objects.filter(pk=determination.pk).update(
-            status=DeterminationStatus.ISSUED
-        )
+        Determination.objects.filter(pk=determination.pk).update(status=DeterminationStatus.ISSUED)
         Assignment.objects.filter(case=case).update(status=AssignmentStatus.COMPLETED)
         numbers.append(case.case_number)
     url = reverse("determination:reviewer_dashboard")
