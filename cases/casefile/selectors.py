@@ -64,8 +64,9 @@ def case_list_for(
         cases = cases.filter(case_number=q.upper())
     elif q:
         # Substring searches use the trigram indexes of migration 'case_search_trigram' on
-        # PostgreSQL (UPPER(column) gin_trgm_ops, what icontains compares). A name search narrows with each word ("Ana Ruiz" is Ana Ruiz, not every Ana and
-        # every Ruiz): every word must be in the worker's first or last name.
+        # PostgreSQL (UPPER(column) gin_trgm_ops, what icontains compares). A name search
+        # narrows with each word ("Ana Ruiz" is Ana Ruiz, not every Ana and every Ruiz):
+        # every word must be in the worker's first or last name.
         name = Q()
         for word in q.split():
             name &= Q(worker_last_name__icontains=word) | Q(worker_first_name__icontains=word)

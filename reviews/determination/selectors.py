@@ -90,9 +90,9 @@ class ReviewerDashboard:
 def reviewer_cases(user, *, finished_page: int = 1) -> ReviewerDashboard:
     """A reviewer's own cases of the current round (nobody else's): every open one, what is due
     first (expedited before standard on the same day), then one page of the finished ones, the
-    most recent first. Queries are constant in the number of rows: list columns only, no
-    rationale or summary text, the decisions' outcomes only (their model ordering joins the items, which
-    scanned every item in the database, so the prefetch orders by nothing)."""
+    most recent first. Queries are constant in the number of rows: no rationale or summary
+    text, the decisions' outcomes only (their model ordering joins the items, which scanned
+    every item in the database, so the prefetch orders by nothing)."""
 
     finished_page = max(1, finished_page)
     mine = Assignment.objects.filter(reviewer=user, round=F("case__round")).select_related("case")

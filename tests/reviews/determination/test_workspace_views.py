@@ -444,7 +444,7 @@ def test_dashboard_query_count_does_not_grow_with_finished_cases(client, django_
             )
 
     # The session, the user, the open assignments, a page of finished ones, their cases' items,
-    # the determinations and their decisions' outcomes (prefetched): the finished rows print the outcome.
+    # the determinations and their decisions' outcomes (prefetched): finished rows print it.
     finish_cases(1)
     with django_assert_num_queries(DASHBOARD_QUERIES):
         client.get(reverse("determination:reviewer_dashboard"))
