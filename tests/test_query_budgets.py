@@ -703,6 +703,7 @@ def _case_assign(people, size):
 @budget(
     "assignment:assignments_batch",
     14,
+    variant="plan",
     why="session, user, the roster in six queries, the waiting cases with parties and items, "
     "their assignments and declared conflicts",
 )
@@ -710,7 +711,18 @@ def _assignments_batch(people, size):
     for _ in range(size):
         ready_case()
     roster_add(size, prefix=f"REV-B{size}")
-    return Visit(people.case_admin, reverse("assignment:assignments_batch"))
+    return Visit(people.case_admin, reverse("assignment:assignments_batch") + "?plan=1")
+
+
+@budget(
+    "assignment:assignments_batch",
+    4,
+    why="session, user, the count of waiting cases (the plan is worked out on request)",
+)
+def _assignments_batch_waiting(people, size):
+    for _ in range(size):
+        ready_case()
+    return Visit(people.case_admin, reverse("assignment:assignments_batch"), shows=("waiting",))
 
 
 # --- The reviewer's side --------------------------------------------------------------------

@@ -11,7 +11,7 @@ from accounts.responses import redirect_after_post
 from cases.access import Ability, access_required, case_get_for
 from reviews.assignment import services
 from reviews.assignment.matching import reviewers_for_case
-from reviews.assignment.selectors import case_waits_for_reviewer
+from reviews.assignment.selectors import case_waits_for_reviewer, cases_waiting_for_reviewer
 
 
 @access_required(Ability.MANAGE_CASES)
@@ -70,5 +70,15 @@ def assignments_batch(request):
             "reviews/batch.html",
             {"plan": outcome.plan, "done": True, "refused": outcome.refused},
         )
-    outcome = services.assignments_auto(actor=request.user, dry_run=True)
-    return TemplateResponse(request, "reviews/batch.html", {"plan": outcome.plan, "done": False})
+    # The optimal plan (the whole roster, the matching, OR-Tools) takes about a second at
+    # 2,000 reviewers: it is worked out when the administrator asks for it, not on every visit.
+    if request.GET.get("plan"):
+        outcome = services.assignments_auto(actor=request.user, dry_run=True)
+        return TemplateResponse(
+            request, "reviews/batch.html", {"plan": outcome.plan, "done": False}
+        )
+    return TemplateResponse(
+        request,
+        "reviews/batch.html",
+        {"plan": None, "waiting": cases_waiting_for_reviewer().count(), "done": False},
+    )
