@@ -123,7 +123,7 @@ def main() -> int:
     parser.add_argument("--reviewers", type=int, default=2_000)
     parser.add_argument("--cases", type=int, default=1_000)
     args = parser.parse_args()
-    where = roster_data.bench_django_setup(NAME, args.database_url)
+    where = roster_data.bench_django_setup(NAME, args.database_url, create=args.create_database)
 
     from cases.lifecycle.models import Case, CaseStatus
     from reviews.assignment.matching import (

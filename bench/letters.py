@@ -2,7 +2,9 @@
 stored and delivered PDF, against the bare WeasyPrint render and headless Chromium.
 
     .venv/bin/python bench/letters.py [--repeat 15] [--letters 500] [--max-tasks-per-child 0]
-                                      [--database-url URL] [--skip-chromium] [--skip-worker]
+                                      [--database-url URL [--create-database]]
+                                      [--redis-url redis://127.0.0.1:6379/N]
+                                      [--skip-chromium] [--skip-worker]
 
 For the seed-sized letter (the real letter of shared/seed/, one item) and a 21-item letter,
 measured in one run on this machine:
@@ -13,8 +15,9 @@ measured in one run on this machine:
   their SHA-256, e-mail the three addressees through Django's locmem backend, events, case issued);
 - Chromium: the same two HTML documents printed by Debian's chromium with Playwright's page.pdf;
 - throughput: --letters seed-sized letters through a real `celery -A imrsite worker -Q letters
-  -c 2` over Redis (database 14, flushed first), letters per second and the worker processes'
-  RSS sampled every 0.25 s.
+  -c 2` over the Redis database --redis-url (or $BENCH_REDIS_URL) names, letters per second
+  and the worker processes' RSS sampled every 0.25 s. Only the benchmark's own queue is
+  cleared there (its key "letters"); nothing else in that Redis database is touched.
 Medians of --repeat runs after a warm-up. Not a test: nothing here runs in the test suite.
 """
 
@@ -37,7 +40,6 @@ from bench.chromium_pdf import ChromiumPrinter, chromium_cpu_seconds, descendant
 NAME = "letters"
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_VAR = ROOT / "var" / "bench"
-REDIS_URL = "redis://127.0.0.1:6379/14"
 PIPELINE_AIM = 1.3  # the pipeline within 1.3x of the bare render
 
 
@@ -317,7 +319,9 @@ def report_letter(result: dict) -> list[str]:
 # --- A real worker ------------------------------------------------------------------------------
 
 
-def worker_throughput(data: Letters, count: int, max_tasks_per_child: int) -> list[str]:
+def worker_throughput(
+    data: Letters, count: int, max_tasks_per_child: int, redis_url: str
+) -> list[str]:
     import redis
     from django.conf import settings
     from django.db import connection
@@ -327,19 +331,21 @@ def worker_throughput(data: Letters, count: int, max_tasks_per_child: int) -> li
     from reviews.letters.services import letter_request
     from reviews.letters.tasks import letter_render
 
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3)
+    client = redis.Redis.from_url(redis_url, socket_connect_timeout=3)
     try:
-        client.flushdb()
+        # Letters left queued by an earlier run that stopped early; the rest of the database
+        # is not ours.
+        client.delete("letters")
     except redis.RedisError as exc:
         raise SystemExit(
-            f"Redis is not reachable at {REDIS_URL} ({exc}); start it: redis-server --daemonize "
+            f"Redis is not reachable at {redis_url} ({exc}); start it: redis-server --daemonize "
             'yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no'
         ) from exc
     import kombu.pools
 
     # Celery reads CELERY_BROKER_URL from the environment before its configuration.
-    os.environ["CELERY_BROKER_URL"] = REDIS_URL
-    app.conf.broker_url = REDIS_URL
+    os.environ["CELERY_BROKER_URL"] = redis_url
+    app.conf.broker_url = redis_url
     app.conf.broker_transport_options = {}
     kombu.pools.reset()
     app._pool = None
@@ -360,7 +366,7 @@ def worker_throughput(data: Letters, count: int, max_tasks_per_child: int) -> li
     env = {
         **os.environ,
         "DATABASE_URL": os.environ["DATABASE_URL"],
-        "CELERY_BROKER_URL": REDIS_URL,
+        "CELERY_BROKER_URL": redis_url,
         "PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT),
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(mail_dir),
@@ -483,9 +489,17 @@ def main() -> int:
         default=0,
         help="Recycle each worker process after this many letters (0: never).",
     )
+    parser.add_argument(
+        "--redis-url",
+        default=os.environ.get("BENCH_REDIS_URL") or None,
+        help="The Redis database the worker's queue uses (default: $BENCH_REDIS_URL); "
+        "needed unless --skip-worker.",
+    )
     parser.add_argument("--skip-chromium", action="store_true")
     parser.add_argument("--skip-worker", action="store_true")
     args = parser.parse_args()
+    if not args.skip_worker and not args.redis_url:
+        parser.error("--redis-url (or BENCH_REDIS_URL) is needed for the worker; or --skip-worker")
 
     private = BENCH_VAR / "letters-private"
     shutil.rmtree(private, ignore_errors=True)
@@ -494,7 +508,7 @@ def main() -> int:
     # Playwright's sync API keeps an event loop in this thread; the ORM calls here are
     # ordinary synchronous ones.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    where = roster_data.bench_django_setup(NAME, args.database_url)
+    where = roster_data.bench_django_setup(NAME, args.database_url, create=args.create_database)
     # Measured as production runs (and as the worker below): DEBUG off, so no SQL query log
     # and no template debug information.
     from django.conf import settings
@@ -527,7 +541,11 @@ def main() -> int:
         print("\n".join(report_letter(result)))
         print()
     if not args.skip_worker:
-        print("\n".join(worker_throughput(data, args.letters, args.max_tasks_per_child)))
+        print(
+            "\n".join(
+                worker_throughput(data, args.letters, args.max_tasks_per_child, args.redis_url)
+            )
+        )
     shutil.rmtree(private, ignore_errors=True)
     roster_data.bench_broker_clean(NAME)
     return 0

@@ -32,46 +32,73 @@ def bench_arguments(description: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument(
         "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL") or None,
         help=(
-            "Run on this database instead of a throwaway SQLite file under var/bench/. It is "
-            "DROPPED and created again, so its name must contain 'bench' "
-            "(e.g. postgres://postgres@127.0.0.1:5432/imr_bench)."
+            "Run on this database (default: $BENCH_DATABASE_URL, else a throwaway SQLite file "
+            "under var/bench/). It is migrated and used as it is, never dropped or emptied; it "
+            "must hold no case yet, unless the benchmark says it can reuse its own data."
+        ),
+    )
+    parser.add_argument(
+        "--create-database",
+        action="store_true",
+        help=(
+            "Create the PostgreSQL database --database-url names first (it must not exist; "
+            "its name must contain 'bench'). Nothing ever drops it: drop it yourself."
         ),
     )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="RNG seed for the data.")
     return parser
 
 
-def _postgres_recreate(url: str) -> None:
-    """Drop and create the database named in `url`, through the server's `postgres` database."""
+def _postgres_create(url: str) -> None:
+    """Create the database named in `url`, through the server's `postgres` database. Never
+    drops one: a name that exists already is refused."""
     import psycopg
 
     parts = urlsplit(url)
     name = parts.path.lstrip("/")
     if "bench" not in name:
         raise SystemExit(
-            f"Refusing to drop database {name!r}: a benchmark database's name must contain 'bench'."
+            f"Refusing to create database {name!r}: a benchmark database's name must contain "
+            "'bench'."
         )
     admin_url = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
     with psycopg.connect(admin_url, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", (name,)
+        ).fetchone()
+        if exists:
+            raise SystemExit(
+                f"Database {name!r} exists already; a benchmark never drops a database. Drop "
+                "it yourself, or pass it without --create-database to run on it as it is."
+            )
         connection.execute(f'CREATE DATABASE "{name}"')
 
 
-def bench_django_setup(name: str, database_url: str | None) -> str:
-    """Point Django at a fresh database for the benchmark `name`, migrate it, and return a
-    one-line description of where it is."""
+def bench_django_setup(
+    name: str,
+    database_url: str | None,
+    *,
+    create: bool = False,
+    reuse: bool = False,
+) -> str:
+    """Point Django at the benchmark's database, migrate it, and return a one-line description
+    of where it is. With no URL: a fresh SQLite file of the benchmark's own under var/bench/.
+    A URL handed in is used as it is and never dropped or emptied (`create`: make it first);
+    it must hold no case, unless `reuse` (the benchmark reuses the data it made before)."""
     sys.path.insert(0, str(ROOT))
     BENCH_VAR.mkdir(parents=True, exist_ok=True)
+    handed = bool(database_url)
     if database_url:
         if database_url.startswith(("postgres://", "postgresql://")):
-            _postgres_recreate(database_url)
+            if create:
+                _postgres_create(database_url)
             where = f"PostgreSQL {urlsplit(database_url).path.lstrip('/')}"
         elif database_url.startswith("sqlite:"):
-            path = Path(urlsplit(database_url).path)
-            for stale in path.parent.glob(path.name + "*"):
-                stale.unlink()
-            where = f"SQLite {path}"
+            if create:
+                raise SystemExit("--create-database is for PostgreSQL; SQLite creates its file.")
+            where = f"SQLite {urlsplit(database_url).path}"
         else:
             raise SystemExit(f"Unsupported database URL {database_url!r}.")
     else:
@@ -100,7 +127,16 @@ def bench_django_setup(name: str, database_url: str | None) -> str:
     logging.getLogger("kombu.connection").setLevel(logging.ERROR)
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
-    return f"{where} (migrated in {time.perf_counter() - started:.1f} s)"
+    migrated = time.perf_counter() - started
+    if handed and not reuse:
+        from cases.lifecycle.models import Case
+
+        if Case.objects.exists():
+            raise SystemExit(
+                f"{where} holds cases already; a benchmark adds its own data to an empty "
+                "database and never empties one. Pass an empty database."
+            )
+    return f"{where} (migrated in {migrated:.1f} s)"
 
 
 def bench_broker_clean(name: str) -> None:

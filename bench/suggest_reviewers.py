@@ -32,7 +32,7 @@ def main() -> int:
     )
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
-    where = roster_data.bench_django_setup(NAME, args.database_url)
+    where = roster_data.bench_django_setup(NAME, args.database_url, create=args.create_database)
 
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

@@ -458,16 +458,16 @@ def _home(people, size):
 
 @budget(
     "casefile:case_list",
-    6,
-    why="session, user, count, page of (open) cases, their items, the audit row; no outcomes "
-    "asked when no case on the page is issued",
+    5,
+    why="session, user, page of (open) cases (one row more than a page: no count), their items, "
+    "the audit row; no outcomes asked when no case on the page is issued",
 )
 def _case_list(people, size):
     cases = cases_with_items(size)
     return Visit(people.case_admin, reverse("casefile:case_list"), shows=(cases[-1].case_number,))
 
 
-@budget("casefile:case_list", 6, variant="htmx results", why="as the page")
+@budget("casefile:case_list", 5, variant="htmx results", why="as the page")
 def _case_list_htmx(people, size):
     cases = cases_with_items(size)
     url = reverse("casefile:case_list") + "?status=open"
@@ -476,7 +476,7 @@ def _case_list_htmx(people, size):
 
 @budget(
     "casefile:case_list",
-    7,
+    6,
     variant="closed cases with their outcomes",
     why="as the page, and the issued determinations' decisions (the outcome column)",
 )
@@ -765,6 +765,7 @@ def _notifications(people, size):
 @budget(
     "assignment:assignments_batch",
     14,
+    variant="plan",
     why="session, user, the roster in six queries, the waiting cases with parties and items, "
     "their assignments and declared conflicts",
 )
@@ -772,7 +773,18 @@ def _assignments_batch(people, size):
     for _ in range(size):
         ready_case()
     roster_add(size, prefix=f"REV-B{size}")
-    return Visit(people.case_admin, reverse("assignment:assignments_batch"))
+    return Visit(people.case_admin, reverse("assignment:assignments_batch") + "?plan=1")
+
+
+@budget(
+    "assignment:assignments_batch",
+    4,
+    why="session, user, the count of waiting cases (the plan is worked out on request)",
+)
+def _assignments_batch_waiting(people, size):
+    for _ in range(size):
+        ready_case()
+    return Visit(people.case_admin, reverse("assignment:assignments_batch"), shows=("waiting",))
 
 
 # --- The reviewer's side --------------------------------------------------------------------
@@ -780,9 +792,10 @@ def _assignments_batch(people, size):
 
 @budget(
     "determination:reviewer_dashboard",
-    8,
-    why="session, user, assignments with cases, their items and parties, determinations with "
-    "their decisions",
+    9,
+    why="session, user, the open assignments with cases, one page of the finished ones, their "
+    "items, the new ones' parties, determinations (no summary text) with their decisions' "
+    "outcomes (no rationale)",
 )
 def _dashboard(people, size):
     shown = []

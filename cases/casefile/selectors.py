@@ -83,10 +83,13 @@ def case_list_for(
         cases = cases.filter(due_on__isnull=True)
     q = q.strip()
     if CASE_NUMBER_FORMAT.fullmatch(q.upper()):
-        # A whole case number ("cm26-0000101" too) is an exact match: an index lookup, not a scan.
+        # A whole case number ("cm26-0000101" too) finds that case through its unique index, not
+        # a scan of every case's columns (306 ms at 200,000 cases, issue 12).
         cases = cases.filter(case_number=q.upper())
     elif q:
-        # A name search narrows with each word, in any order ("Delgado, Maria", "maria delgado"):
+        # Substring searches use the trigram indexes of migration 'case_search_trigram' on
+        # PostgreSQL (UPPER(column) gin_trgm_ops, what icontains compares). A name search
+        # narrows with each word, in any order ("Delgado, Maria", "maria delgado"):
         # every word must be in the worker's first or last name.
         name = Q()
         for word in search_words(q):

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -14,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
+from accounts.paging import LookaheadPage
 from cases.access import (
     Ability,
     access_required,
@@ -105,7 +105,8 @@ def case_list(request):
     filter_form = CaseFilterForm(request.GET)
     filters = filter_form.filters()
     cases = case_list_for(request.user, **filters)
-    page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
+    # No COUNT(*) of the whole list on every page (accounts.paging).
+    page = LookaheadPage(cases, CASES_PER_PAGE, request.GET.get("page"))
     outcomes = outcomes_for(page.object_list)
     for case in page.object_list:
         case.outcome_label = outcomes.get(case.pk, "")

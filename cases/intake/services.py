@@ -39,13 +39,22 @@ from cases.lifecycle.services import (
     _case_number_reserve,
     case_due_on_refresh,
     case_number_next,
+    case_numbers_next,
+    case_numbers_reserve,
 )
 from cases.records.services import record_add, record_file_check
 from cases.records.storage import private_storage
 from cases.registry import reviewer_side
 
 
-def case_create(*, data: dict[str, Any], actor=None, source: str = "ui", path: str = "$") -> Case:
+def case_create(
+    *,
+    data: dict[str, Any],
+    actor=None,
+    source: str = "ui",
+    path: str = "$",
+    case_number: str | None = None,
+) -> Case:
     """Create a case with its parties, items, records and any legacy determination, in one
     transaction, from cleaned intake data (`intake_validate`'s output: the intake JSON of SPEC
     section 7 with dates as `date` objects). Every door (the form, import_cases, the API, the
@@ -53,11 +62,14 @@ def case_create(*, data: dict[str, Any], actor=None, source: str = "ui", path: s
     under `path`, having written nothing (and removed any PDF it stored).
 
     A case may arrive with its number and a Date Assigned (from another system); otherwise we
-    give the number and the administrator later sends the notice of assignment."""
+    give the number and the administrator later sends the notice of assignment. `case_number`
+    is one already taken from the counter for it (case_numbers_next, an import's block)."""
     stored_files: list[str] = []
     try:
         with transaction.atomic():
-            case = _case_row_create(data=data, actor=actor, source=source, path=path)
+            case = _case_row_create(
+                data=data, actor=actor, source=source, path=path, case_number=case_number
+            )
             for index, record in enumerate(data.get("records") or []):
                 upload = record_upload(record)
                 try:
@@ -99,20 +111,24 @@ def case_create(*, data: dict[str, Any], actor=None, source: str = "ui", path: s
     return case
 
 
-def _case_row_create(*, data: dict[str, Any], actor, source: str, path: str) -> Case:
+def _case_row_create(
+    *, data: dict[str, Any], actor, source: str, path: str, case_number: str | None
+) -> Case:
     """The case, its parties and items, and the received event (no records)."""
     try:
-        return _case_rows_save(data=data, actor=actor, source=source)
+        return _case_rows_save(data=data, actor=actor, source=source, allocated=case_number)
     except ValidationError as exc:
         raise IntakeInvalid(validation_error_paths(exc, path)) from exc
 
 
-def _case_rows_save(*, data: dict[str, Any], actor, source: str) -> Case:
+def _case_rows_save(*, data: dict[str, Any], actor, source: str, allocated: str | None) -> Case:
     case_number = data.get("case_number")
     if case_number:
         if Case.objects.filter(case_number=case_number).exists():
             raise ValidationError({"case_number": f"Case number {case_number} is already in use."})
         _case_number_reserve(case_number)
+    elif allocated:
+        case_number = allocated
     else:
         case_number = case_number_next(year=data["application_received"].year)
     worker = data["injured_worker"]
@@ -227,6 +243,8 @@ def _cases_write(entries, *, existing, actor, source) -> list[ImportResult]:
     results: list[ImportResult] = []
     try:
         with transaction.atomic():
+            new = [data for _path, data in entries if data["application_id"] not in existing]
+            numbers = _case_numbers_for(new)
             for path, data in entries:
                 case = existing.get(data["application_id"])
                 if case is not None:
@@ -234,7 +252,10 @@ def _cases_write(entries, *, existing, actor, source) -> list[ImportResult]:
                         ImportResult(case.application_id, case.case_number, case.status, False)
                     )
                     continue
-                case = case_create(data=data, actor=actor, source=source, path=path)
+                number = None if data.get("case_number") else numbers[data["application_id"]]
+                case = case_create(
+                    data=data, actor=actor, source=source, path=path, case_number=number
+                )
                 stored_files.extend(case.records.values_list("file", flat=True))
                 results.append(
                     ImportResult(case.application_id, case.case_number, case.status, True)
@@ -246,6 +267,21 @@ def _cases_write(entries, *, existing, actor, source) -> list[ImportResult]:
             private_storage.delete(name)
         raise
     return results
+
+
+def _case_numbers_for(new: list[dict[str, Any]]) -> dict[str, str]:
+    """The numbers of an import's new cases, by application id, taken in one block per year
+    (in the file's order), after moving the counter past any number a case brings."""
+    case_numbers_reserve(data["case_number"] for data in new if data.get("case_number"))
+    by_year: dict[int, list[str]] = {}
+    for data in new:
+        if not data.get("case_number"):
+            by_year.setdefault(data["application_received"].year, []).append(data["application_id"])
+    numbers: dict[str, str] = {}
+    for year, application_ids in by_year.items():
+        block = case_numbers_next(year=year, count=len(application_ids))
+        numbers.update(zip(application_ids, block, strict=True))
+    return numbers
 
 
 # --- The intake form's draft ----------------------------------------------------------------

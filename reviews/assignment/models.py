@@ -50,6 +50,17 @@ class Assignment(models.Model):
 
     class Meta:
         ordering = ["-assigned_at"]
+        indexes = [
+            # A reviewer's open assignments: their load on the Assign and batch pages and the
+            # open rows of their dashboard read only these few (about 4,600 of 188,000).
+            models.Index(
+                fields=["reviewer", "status"],
+                condition=models.Q(status__in=["assigned", "accepted"]),
+                name="assignment_open_by_reviewer",
+            ),
+            # A reviewer's finished history, most recent first (their dashboard's page).
+            models.Index(fields=["reviewer", "-assigned_at"], name="assignment_by_reviewer_recent"),
+        ]
         constraints = [
             # Concurrency guard: one live assignment per case and round.
             models.UniqueConstraint(

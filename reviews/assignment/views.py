@@ -13,7 +13,11 @@ from cases.access import Ability, access_required, case_get_for
 from cases.lifecycle.status_table import Action, allowed_actions
 from reviews.assignment import services
 from reviews.assignment.matching import candidates_matching, reviewers_for_case
-from reviews.assignment.selectors import case_waits_for_reviewer, current_assignment_for
+from reviews.assignment.selectors import (
+    case_waits_for_reviewer,
+    cases_waiting_for_reviewer,
+    current_assignment_for,
+)
 
 # Reviewers a page on the Assign page, eligible and excluded alike.
 ASSIGN_PAGE_SIZE = 25
@@ -130,5 +134,15 @@ def assignments_batch(request):
             "reviews/batch.html",
             {"plan": outcome.plan, "done": True, "refused": outcome.refused},
         )
-    outcome = services.assignments_auto(actor=request.user, dry_run=True)
-    return TemplateResponse(request, "reviews/batch.html", {"plan": outcome.plan, "done": False})
+    # The optimal plan (the whole roster, the matching, OR-Tools) takes about a second at
+    # 2,000 reviewers: it is worked out when the administrator asks for it, not on every visit.
+    if request.GET.get("plan"):
+        outcome = services.assignments_auto(actor=request.user, dry_run=True)
+        return TemplateResponse(
+            request, "reviews/batch.html", {"plan": outcome.plan, "done": False}
+        )
+    return TemplateResponse(
+        request,
+        "reviews/batch.html",
+        {"plan": None, "waiting": cases_waiting_for_reviewer().count(), "done": False},
+    )

@@ -62,6 +62,11 @@ class Determination(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["case", "round"], name="one_determination_per_round")
         ]
+        indexes = [
+            # The quality queue and the returned list read a few hundred of the determinations
+            # by status; without it, two scans of every determination (issue 12).
+            models.Index(fields=["status"], name="determination_status")
+        ]
 
     def __str__(self) -> str:
         return f"Determination {self.case} round {self.round}"

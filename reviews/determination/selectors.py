@@ -1,7 +1,7 @@
 """Reads of the reviewer side's determination: the reviewer's queue, the workspace, the guideline
 catalog, the comments of the last returned round."""
 
-from django.db.models import F, Prefetch
+from django.db.models import F, Prefetch, prefetch_related_objects
 
 from audit.models import AuditKind
 from audit.selectors import objects_read_by
@@ -72,33 +72,74 @@ class ReviewerCase:
         return self.stage_key in STAGES_NEEDING_REVIEWER
 
 
-def reviewer_cases(user) -> list[ReviewerCase]:
-    """A reviewer's own cases of the current round (nobody else's), what is due first;
-    expedited before standard on the same day."""
+# The finished history is paged: the busiest reviewer has thousands of finished cases, and the
+# dashboard is for the work still to do (issue 12's profile: 1.3 s and 657 KB at 1,877 cases).
+FINISHED_PAGE_SIZE = 25
 
-    assignments = list(
-        Assignment.objects.filter(
-            reviewer=user, status__in=VISIBLE_ASSIGNMENT_STATUSES, round=F("case__round")
-        )
-        .select_related("case")
-        .prefetch_related("case__items", "case__parties")
-        .order_by(
+
+class ReviewerDashboard:
+    """The reviewer's open rows (all of them: bounded by their capacity) and one page of their
+    finished history, the most recent first."""
+
+    def __init__(self, rows, finished, finished_page, finished_more):
+        self.rows = rows
+        self.finished = finished
+        self.finished_page = finished_page
+        self.finished_more = finished_more
+
+
+def reviewer_cases(user, *, finished_page: int = 1) -> ReviewerDashboard:
+    """A reviewer's own cases of the current round (nobody else's): every open one, what is due
+    first (expedited before standard on the same day), then one page of the finished ones, the
+    most recent first. Queries are constant in the number of rows: no rationale or summary
+    text, the decisions' outcomes only (their model ordering joins the items, which scanned
+    every item in the database, so the prefetch orders by nothing)."""
+
+    finished_page = max(1, finished_page)
+    mine = Assignment.objects.filter(reviewer=user, round=F("case__round")).select_related("case")
+    open_assignments = list(
+        mine.filter(status__in=(AssignmentStatus.ASSIGNED, AssignmentStatus.ACCEPTED)).order_by(
             F("case__due_on").asc(nulls_last=True),
             expedited_first_on_case(),
             "case__case_number",
         )
     )
-    # The decisions are prefetched: a finished row prints its outcome, derived from them.
+    start = (finished_page - 1) * FINISHED_PAGE_SIZE
+    finished_assignments = list(
+        mine.filter(status=AssignmentStatus.COMPLETED).order_by("-assigned_at", "-pk")[
+            start : start + FINISHED_PAGE_SIZE + 1
+        ]
+    )
+    finished_more = len(finished_assignments) > FINISHED_PAGE_SIZE
+    finished_assignments = finished_assignments[:FINISHED_PAGE_SIZE]
+    assignments = open_assignments + finished_assignments
+    cases = [assignment.case for assignment in assignments]
+    prefetch_related_objects(cases, "items")
+    # Parties only for the new assignments: the reviewer checks them for a conflict.
+    waiting = [a.case for a in open_assignments if a.status == AssignmentStatus.ASSIGNED]
+    prefetch_related_objects(waiting, "parties")
+    decisions = Prefetch(
+        "decisions",
+        queryset=ItemDecision.objects.only("id", "determination_id", "outcome").order_by(),
+    )
     determinations = {
         (determination.case_id, determination.round): determination
         for determination in Determination.objects.filter(
-            reviewer=user, case__in=[a.case_id for a in assignments]
-        ).prefetch_related("decisions")
+            reviewer=user, case__in=[case.pk for case in cases]
+        )
+        .only("id", "case_id", "round", "status", "decision_date")
+        .prefetch_related(decisions)
     }
-    return [
-        ReviewerCase(assignment, determinations.get((assignment.case_id, assignment.round)))
-        for assignment in assignments
-    ]
+
+    def row(assignment):
+        return ReviewerCase(assignment, determinations.get((assignment.case_id, assignment.round)))
+
+    return ReviewerDashboard(
+        rows=[row(a) for a in open_assignments],
+        finished=[row(a) for a in finished_assignments],
+        finished_page=finished_page,
+        finished_more=finished_more,
+    )
 
 
 class Workspace:

@@ -58,10 +58,16 @@ from reviews.organization.services import organization_current
 def reviewer_dashboard(request):
     """The reviewer's own cases (nobody else's), what is due first, with days left and where
     each stands; new assignments wait for an answer at the top."""
-    rows = reviewer_cases(request.user)
+    try:
+        finished_page = int(request.GET.get("finished", "1"))
+    except ValueError:
+        finished_page = 1
+    dashboard = reviewer_cases(request.user, finished_page=finished_page)
+    rows = dashboard.rows
     waiting = [row for row in rows if row.stage_key == Stage.ASSIGNED]
     open_rows = [row for row in rows if row.stage_key in STAGES_OPEN]
-    finished = [row for row in rows if row.stage_key in STAGES_FINISHED]
+    # A terminated case's open assignment ends its review: it shows with the finished ones.
+    closed = [row for row in rows if row.stage_key in STAGES_FINISHED]
     return TemplateResponse(
         request,
         "reviews/dashboard.html",
@@ -69,7 +75,9 @@ def reviewer_dashboard(request):
             "Stage": Stage,
             "waiting": waiting,
             "open_rows": open_rows,
-            "finished": finished,
+            "finished": closed + dashboard.finished,
+            "finished_page": dashboard.finished_page,
+            "finished_more": dashboard.finished_more,
             "counts": {
                 "open": len(open_rows),
                 "to_do": sum(1 for row in rows if row.needs_action),

@@ -1,24 +1,50 @@
 """Reads of quality review: the queue of submitted determinations and the returned ones."""
 
-from django.db.models import F
+from django.db.models import F, Prefetch
 from django.http import Http404
 
 from cases.access import case_get_for
 from reviews.assignment.selectors import expedited_first_on_case
-from reviews.determination.models import Determination, DeterminationStatus
+from reviews.determination.models import (
+    Determination,
+    DeterminationStatus,
+    ItemDecision,
+    QualityReview,
+)
 from reviews.determination.selectors import determination_load
 
 """Reads with rules on the reviewer side."""
 
 
+# A queue row prints none of a determination's long texts; they stay in the database.
+LIST_DEFERRED = (
+    "clinical_summary",
+    "reviewer_licensure",
+    "reviewer_certifications",
+    "warnings_confirmed",
+)
+
+
 def determinations_for_quality():
     """Submitted determinations waiting for quality review: what is due first, then the
-    longest waiting."""
+    longest waiting. A list row's columns only: the decisions' outcomes (no rationale, and no
+    join to the items their model ordering would add), the rounds without their comments."""
 
     return (
         Determination.objects.filter(status=DeterminationStatus.SUBMITTED, imported=False)
+        .defer(*LIST_DEFERRED)
         .select_related("case", "reviewer")
-        .prefetch_related("decisions", "quality_reviews", "case__items")
+        .prefetch_related(
+            Prefetch(
+                "decisions",
+                queryset=ItemDecision.objects.only("id", "determination_id", "outcome").order_by(),
+            ),
+            Prefetch(
+                "quality_reviews",
+                queryset=QualityReview.objects.only("id", "determination_id").order_by(),
+            ),
+            "case__items",
+        )
         .order_by(
             F("case__due_on").asc(nulls_last=True),
             expedited_first_on_case(),
@@ -32,10 +58,11 @@ def determinations_returned():
 
     return (
         Determination.objects.filter(status=DeterminationStatus.RETURNED)
+        .defer(*LIST_DEFERRED)
         .select_related("case", "reviewer")
         # Each row shows the case's clock, which reads its disputed items.
         .prefetch_related("case__items")
-        .order_by("case__due_on", "updated_at")
+        .order_by("case__due_on", "updated_at", "pk")
     )
 
 

@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.paging import LookaheadPage
 from cases.access import Ability, access_required
 from reviews.determination.citations import CLAIMS_ADMINISTRATOR, EXPERT_REVIEWER, citation_render
 from reviews.determination.selectors import case_records_for, outcome_label
@@ -23,14 +24,19 @@ from reviews.quality.selectors import (
 )
 from reviews.quality.services import determination_approve, determination_return
 
+QUEUE_PAGE_SIZE = 50
+
 
 @access_required(Ability.QUALITY_REVIEW)
 @require_GET
 def quality_queue(request):
-    waiting = list(determinations_for_quality())
+    # Paged, each list by its own page number: no list reads every row, none counts them.
+    waiting = LookaheadPage(determinations_for_quality(), QUEUE_PAGE_SIZE, request.GET.get("page"))
     for determination in waiting:
         determination.outcome_label = outcome_label(determination.outcome)
-    returned = list(determinations_returned())
+    returned = LookaheadPage(
+        determinations_returned(), QUEUE_PAGE_SIZE, request.GET.get("returned")
+    )
     return TemplateResponse(
         request,
         "reviews/quality/queue.html",

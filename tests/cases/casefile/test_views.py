@@ -17,7 +17,7 @@ from tests.factories import CaseFactory, DisputedItemFactory, pdf_upload
 pytestmark = pytest.mark.django_db
 
 # ... and the audit log's row for the search (audit.routes).
-LIST_QUERIES = 6
+LIST_QUERIES = 5
 BY_EMAIL = {"eligible-notice_sent_by": "electronic"}
 
 
@@ -174,9 +174,21 @@ def test_list_filter_form_works_without_javascript_and_with_htmx(admin_client):
 def test_list_paginates_fifty_a_page(admin_client):
     CaseFactory.create_batch(51)
     first = admin_client.get(reverse("casefile:case_list")).content.decode()
-    assert "51 cases" in first and "Page 1 of 2" in first
+    # No count of the whole list: a page says whether more follow (issue 12).
+    assert "Cases 1–50, more on the next page" in first and "Page 1" in first
+    assert first.count('class="case-link"') == 50
     second = admin_client.get(reverse("casefile:case_list"), {"page": 2}).content.decode()
     assert second.count('class="case-link"') == 1
+    assert "51 cases, showing 51–51" in second and "Next" not in second
+
+
+def test_a_whole_case_number_finds_that_case_only(admin_client):
+    wanted, other = CaseFactory.create_batch(2)
+    html = admin_client.get(
+        reverse("casefile:case_list"), {"q": wanted.case_number.lower()}
+    ).content.decode()
+    assert wanted.case_number in html and other.case_number not in html
+    assert "1 case matching the filters" in " ".join(html.split())
 
 
 def test_list_query_count_does_not_grow_with_the_cases(admin_client, django_assert_num_queries):
@@ -186,7 +198,8 @@ def test_list_query_count_does_not_grow_with_the_cases(admin_client, django_asse
             DisputedItemFactory(case=case)
             DisputedItemFactory(case=case)
 
-    # The session, the user, the count, the page of cases, their disputed items (prefetched).
+    # The session, the user, the page of cases (one row more than a page, no count), their
+    # disputed items (prefetched).
     make_cases(2)
     with django_assert_num_queries(LIST_QUERIES):
         admin_client.get(reverse("casefile:case_list"))

@@ -7,6 +7,8 @@ from io import StringIO
 import pytest
 from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from cases.lifecycle.models import Case, CaseStatus
 from cases.records.models import MedicalRecord
@@ -64,6 +66,21 @@ def test_import_prints_one_line_per_case_with_records_read_beside_the_file(tmp_p
         f"A-2 {numbers['A-2']} awaiting_records",
     ]
     assert MedicalRecord.objects.get().case.application_id == "A-1"
+
+
+@pytest.mark.django_db
+def test_an_import_numbers_its_cases_in_file_order_with_one_counter_update(tmp_path):
+    """The counter row is updated once per import, not once per case: per case, an import of
+    10,000 cases slowed from 2.5 ms to 14 ms a case on PostgreSQL (issue 12). Numbers still
+    follow the file's order and pass any number a case brings."""
+    payload = [intake_payload(application_id="A-1", case_number="CM16-0000100")]
+    payload += [intake_payload(application_id=f"A-{n}") for n in range(2, 7)]
+    with CaptureQueriesContext(connection) as queries:
+        out, _ = run("import_cases", str(write_json(tmp_path, payload)))
+    updates = [q["sql"] for q in queries if q["sql"].startswith('UPDATE "cases_casenumbercounter"')]
+    assert len(updates) == 2  # past the brought number, then one block for the five
+    numbers = [line.split()[1] for line in out.splitlines()]
+    assert numbers == ["CM16-0000100"] + [f"CM16-{serial:07d}" for serial in range(101, 106)]
 
 
 @pytest.mark.django_db

@@ -100,7 +100,11 @@ def test_batch_page_shows_the_plan_then_assigns(admin_client):
     case = ready_case()
     nobody = ready_case(category="dental")
     reviewer_with_profile("REV-1")
+    # The plan is worked out when asked for, not on every visit.
     page = admin_client.get(reverse("assignment:assignments_batch")).content.decode()
+    assert "2 cases waiting for a reviewer" in page and "Work out the plan" in page
+    assert case.case_number not in page
+    page = admin_client.get(reverse("assignment:assignments_batch"), {"plan": 1}).content.decode()
     assert case.case_number in page and "Assign all 1" in page
     assert nobody.case_number in page and "No eligible reviewer" in page
     assert not Assignment.objects.exists()

@@ -9,7 +9,9 @@ from django.urls import reverse
 from audit.models import AuditEvent, AuditKind
 from cases.lifecycle.models import CaseStatus
 from cases.records.services import record_add
+from reviews.assignment.models import Assignment, AssignmentStatus
 from reviews.assignment.services import reviewer_assign
+from reviews.determination import selectors
 from reviews.determination.models import Determination, DeterminationStatus
 from reviews.determination.services import (
     determination_autosave,
@@ -441,8 +443,8 @@ def test_dashboard_query_count_does_not_grow_with_finished_cases(client, django_
                 status=DeterminationStatus.APPROVED
             )
 
-    # The session, the user, the assignments, their cases' items and parties, the
-    # determinations and their decisions (prefetched): the finished rows print the outcome.
+    # The session, the user, the open assignments, a page of finished ones, their cases' items,
+    # the determinations and their decisions' outcomes (prefetched): finished rows print it.
     finish_cases(1)
     with django_assert_num_queries(DASHBOARD_QUERIES):
         client.get(reverse("determination:reviewer_dashboard"))
@@ -452,8 +454,35 @@ def test_dashboard_query_count_does_not_grow_with_finished_cases(client, django_
     assert page[page.index("Finished") :].count("Upheld") == 4
 
 
-# ... and the audit log's row for the read (audit.routes).
+# ... and the audit log's row for the read (audit.routes). No new assignment here, so no query
+# for parties (only a new assignment lists them).
 DASHBOARD_QUERIES = 8
+
+
+def test_the_finished_history_is_paged_most_recent_first(client, monkeypatch):
+    """The busiest reviewer has thousands of finished cases: the dashboard shows a page of
+    them, the most recent first, with a link to older ones, and no decision's rationale."""
+    monkeypatch.setattr(selectors, "FINISHED_PAGE_SIZE", 2)
+    reviewer = reviewer_with_profile("REV-PAGE", max_open_cases=10)
+    login(client, reviewer)
+    numbers = []
+    for _ in range(3):
+        case, _, determination = case_in_review(reviewer)
+        determination_fill(determination)
+        determination.decisions.update(rationale="A rationale only the workspace shows.")
+        Determination.objects.filter(pk=determination.pk).update(status=DeterminationStatus.ISSUED)
+        Assignment.objects.filter(case=case).update(status=AssignmentStatus.COMPLETED)
+        numbers.append(case.case_number)
+    url = reverse("determination:reviewer_dashboard")
+    first = client.get(url).content.decode()
+    finished = first[first.index('id="finished-title"') :]
+    assert numbers[2] in finished and numbers[1] in finished and numbers[0] not in finished
+    assert "Older finished cases" in finished
+    assert "A rationale only the workspace shows." not in first
+    second = client.get(url + "?finished=2").content.decode()
+    finished = second[second.index('id="finished-title"') :]
+    assert numbers[0] in finished and numbers[2] not in finished
+    assert "Newer finished cases" in finished and "Older finished cases" not in finished
 
 
 def test_the_reviewer_sees_each_items_due_date_and_which_is_due_first(client):

@@ -16,6 +16,7 @@ from reviews.determination.services import (
     draft_item_key,
 )
 from reviews.letters.models import Letter, LetterStatus
+from reviews.quality import views as quality_views
 from reviews.quality.services import determination_approve, determination_return
 from tests.factories import (
     PASSWORD,
@@ -154,6 +155,24 @@ def test_the_queue_lists_submitted_determinations_due_first(client, quality_revi
     page = client.get(reverse("quality:quality_queue")).content.decode()
     assert page.index(sooner_case.case_number) < page.index(later_case.case_number)
     assert draft_case.case_number not in page
+
+
+def test_the_queue_is_paged_and_shows_no_rationale(client, quality_reviewer, monkeypatch):
+    monkeypatch.setattr(quality_views, "QUEUE_PAGE_SIZE", 1)
+    today = dt.date.today()
+    first_case, _, first = submitted(reviewer_with_profile("REV-P1"))
+    second_case, _, _ = submitted(reviewer_with_profile("REV-P2"))
+    first_case.due_on = today + dt.timedelta(days=1)
+    first_case.save(update_fields=["due_on"])
+    second_case.due_on = today + dt.timedelta(days=9)
+    second_case.save(update_fields=["due_on"])
+    first.decisions.update(rationale="Rationale read only on the review page.")
+    login(client, quality_reviewer)
+    page = client.get(reverse("quality:quality_queue")).content.decode()
+    assert first_case.case_number in page and second_case.case_number not in page
+    assert "Next" in page and "Rationale read only on the review page." not in page
+    page = client.get(reverse("quality:quality_queue"), {"page": 2}).content.decode()
+    assert second_case.case_number in page and first_case.case_number not in page
 
 
 @pytest.mark.parametrize("role_fixture", ["reviewer", "case_admin"])

@@ -1,0 +1,503 @@
+"""Benchmark: the pages under load at a real IRO's size, against a trivial page (the floor).
+
+    .venv/bin/python bench/load.py --database-url postgres://postgres@127.0.0.1:5432/imr_load_bench
+                                   [--create-database] [--reuse] [--cases 200000]
+                                   [--reviewers 2000] [--seconds 10] [--clients 1,20]
+                                   [--workers 2] [--port 8765]
+
+1. Data (skipped with --reuse when the database holds this benchmark's data already): the
+   roster of bench/roster_data.py (--reviewers) and --cases cases made by it, then moved along
+   in bulk: about 90% issued (assignment completed, determination issued with a clinical
+   summary and a decision per item with its rationale), 0.5% submitted (the quality queue),
+   2.5% being written, 0.5% waiting for the reviewer to accept, the rest (about 6.5%) waiting
+   for a reviewer. Who reviewed what is skewed as real workloads are: the busiest reviewer
+   has about 2% of all cases, the median one a few dozen.
+2. A server: gunicorn with --workers sync workers, DEBUG off, on 127.0.0.1:--port, serving
+   imrsite through bench/load_wsgi.py, which adds one trivial page (/bench/floor/: signed-in
+   user, no query of ours) behind the same middleware: the floor every page is compared with.
+3. The load: for each page and each number of concurrent clients (--clients), threads with
+   http.client (one request at a time each, no think time) for --seconds; p50 and p95 of the
+   response time, requests per second, and the ratio of the page's p50 and p95 to the floor's
+   at the same concurrency, the floor measured in the same run. Sessions are made in the
+   database as signing in with the second factor leaves them; the API uses a token.
+
+The aim (issue 12): every page within 3x of the floor at 20 clients and p95 under 150 ms on
+this machine. The figures are printed; the run fails only when a page answers with an error.
+The database is never dropped or emptied: pass an empty one (or --create-database); with
+--reuse the data this benchmark made before is used as it is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import http.client
+import os
+import random
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import roster_data  # noqa: E402
+
+NAME = "load"
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_VAR = ROOT / "var" / "bench"
+CHUNK = 10_000
+RATIONALE = (
+    "The MTUS Chronic Pain Medical Treatment Guidelines recommend this treatment only when "
+    "there is documented functional improvement and a reduction in the dependency on continued "
+    "medical treatment. The records reviewed show the injured worker's pain levels and function "
+    "over the last three visits; "
+) * 4
+SUMMARY = (
+    "The injured worker is a warehouse employee who sustained a lifting injury to the low back. "
+    "Treatment to date has included physical therapy, medications and a home exercise program. "
+) * 8
+
+
+# --- The data ----------------------------------------------------------------------------------
+
+
+def world_build(cases: int, reviewers: int, seed: int) -> None:
+    """The roster and `cases` cases in the mix the module's docstring gives, in bulk."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from accounts.models import Role, User
+    from cases.lifecycle.models import Case, CaseNumberCounter, CaseStatus, DisputedItem
+    from reviews.assignment.models import Assignment, AssignmentStatus
+    from reviews.determination.models import Determination, DeterminationStatus, ItemDecision
+
+    data = roster_data.BenchData(seed=seed)
+    started = time.perf_counter()
+    data.reviewers_add(reviewers)
+    reviewer_ids = list(
+        User.objects.filter(role=Role.REVIEWER).order_by("pk").values_list("pk", flat=True)
+    )
+    print(f"  {len(reviewer_ids):,} reviewers in {time.perf_counter() - started:.0f} s")
+    rng = random.Random(seed + 1)
+    now = timezone.now()
+    outcomes = ["upheld", "upheld", "upheld", "overturned"]
+    made = 0
+    while made < cases:
+        count = min(CHUNK, cases - made)
+        chunk_started = time.perf_counter()
+        ids = data.cases_add(count)
+        items: dict[int, list[int]] = {}
+        for case_id, item_id in DisputedItem.objects.filter(case_id__in=ids).values_list(
+            "case_id", "pk"
+        ):
+            items.setdefault(case_id, []).append(item_id)
+        by_status: dict[str, list[int]] = {}
+        assignments, determinations = [], []
+        for case_id in ids:
+            roll = rng.random()
+            if roll < 0.065:
+                continue  # waiting for a reviewer, as made
+            # Skewed: the busiest reviewers take the most (index ~ u**3).
+            reviewer_id = reviewer_ids[int(len(reviewer_ids) * rng.random() ** 3)]
+            if roll < 0.07:
+                status, a_status, d_status = CaseStatus.REVIEWER_ASSIGNED, "assigned", None
+            elif roll < 0.095:
+                status, a_status, d_status = CaseStatus.IN_REVIEW, "accepted", "draft"
+            elif roll < 0.10:
+                status, a_status, d_status = CaseStatus.SUBMITTED, "accepted", "submitted"
+            else:
+                status, a_status, d_status = CaseStatus.ISSUED, "completed", "issued"
+            by_status.setdefault(status, []).append(case_id)
+            assigned_at = now - dt.timedelta(days=rng.randint(1, 1500), minutes=rng.randint(0, 999))
+            assignments.append(
+                Assignment(
+                    case_id=case_id,
+                    reviewer_id=reviewer_id,
+                    status=AssignmentStatus(a_status),
+                    assigned_at=assigned_at,
+                    responded_at=None if a_status == "assigned" else assigned_at,
+                )
+            )
+            if d_status:
+                determinations.append(
+                    Determination(
+                        case_id=case_id,
+                        reviewer_id=reviewer_id,
+                        status=DeterminationStatus(d_status),
+                        clinical_summary=SUMMARY,
+                        decision_date=assigned_at.date() if d_status == "issued" else None,
+                        submitted_at=assigned_at if d_status != "draft" else None,
+                        approved_at=assigned_at if d_status == "issued" else None,
+                    )
+                )
+        with transaction.atomic():
+            Assignment.objects.bulk_create(assignments, batch_size=2_000)
+            made_determinations = Determination.objects.bulk_create(
+                determinations, batch_size=2_000
+            )
+            ItemDecision.objects.bulk_create(
+                [
+                    ItemDecision(
+                        determination=determination,
+                        item_id=item_id,
+                        outcome=rng.choice(outcomes) if determination.status != "draft" else "",
+                        citation_kind="mtus",
+                        citation_text="MTUS Chronic Pain Medical Treatment Guidelines",
+                        rationale=RATIONALE,
+                    )
+                    for determination in made_determinations
+                    for item_id in items.get(determination.case_id, ())
+                ],
+                batch_size=2_000,
+            )
+            for status, case_ids in by_status.items():
+                Case.objects.filter(pk__in=case_ids).update(status=status)
+        made += count
+        print(
+            f"  {made:,} of {cases:,} cases ({time.perf_counter() - chunk_started:.0f} s "
+            "for the last chunk)",
+            flush=True,
+        )
+    # The counter past the numbers made here, as case_create keeps it.
+    CaseNumberCounter.objects.update_or_create(year=26, defaults={"last_number": cases})
+
+
+def world_analyze() -> None:
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+
+
+# --- Who visits, and what ------------------------------------------------------------------------
+
+
+@dataclass
+class Page:
+    label: str
+    path: str
+    cookie: str = ""
+    token: str = ""
+
+
+def session_for(user) -> str:
+    """A session as signing in with the second factor leaves it; returns the cookie header."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.session_timeout import LAST_ACTIVITY, SIGNED_IN_AT
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Bench app", confirmed=True)
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    # A long run stays signed in: the idle clock restarts with each request.
+    session[SIGNED_IN_AT] = session[LAST_ACTIVITY] = time.time()
+    session.create()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
+def pages_build() -> list[Page]:
+    from django.db.models import Count
+    from django.urls import reverse
+
+    from accounts.models import Role, User
+    from accounts.tokens import api_token_create
+    from cases.lifecycle.models import Case, CaseStatus
+    from reviews.assignment.models import Assignment
+
+    def user(username: str, role: str):
+        found, _ = User.objects.get_or_create(
+            username=username, defaults={"role": role, "first_name": "Bench", "last_name": role}
+        )
+        return found
+
+    admin = session_for(user("bench-admin", Role.CASE_ADMIN))
+    quality = session_for(user("bench-quality", Role.QUALITY_REVIEWER))
+    api_user = user("bench-api", Role.API_CLIENT)
+    _token, key = api_token_create(user=api_user, name="load bench")
+    loads = list(
+        Assignment.objects.values("reviewer_id")
+        .annotate(cases=Count("pk"))
+        .order_by("-cases", "reviewer_id")
+        .values_list("reviewer_id", "cases")
+    )
+    busiest_id, busiest_cases = loads[0]
+    median_id, median_cases = loads[len(loads) // 2]
+    busiest = session_for(User.objects.get(pk=busiest_id))
+    median = session_for(User.objects.get(pk=median_id))
+    waiting = (
+        Case.objects.filter(status=CaseStatus.RECORDS_COMPLETE).order_by("due_on", "pk").first()
+    )
+    in_review = Case.objects.filter(status=CaseStatus.IN_REVIEW).order_by("pk").first()
+    worker = Case.objects.order_by("pk").values_list("worker_last_name", flat=True)[0]
+    number = Case.objects.order_by("-pk").values_list("case_number", flat=True)[0]
+    case_list = reverse("casefile:case_list")
+    return [
+        Page("floor (trivial view)", "/bench/floor/", admin),
+        Page("case list (default)", case_list, admin),
+        Page("case list, status filter", case_list + "?status=submitted", admin),
+        Page("case list, search by worker name", f"{case_list}?q={worker}", admin),
+        Page("case list, search by case number", f"{case_list}?q={number}", admin),
+        Page("case list, page 50", case_list + "?page=50", admin),
+        Page("case page", reverse("casefile:case_detail", args=[in_review.case_number]), admin),
+        Page(
+            "Assign page (suggest reviewers)",
+            reverse("assignment:case_assign", args=[waiting.case_number]),
+            admin,
+        ),
+        Page("batch assignment page", reverse("assignment:assignments_batch"), admin),
+        Page(
+            f"reviewer dashboard, busiest ({busiest_cases:,} cases)",
+            reverse("determination:reviewer_dashboard"),
+            busiest,
+        ),
+        Page(
+            f"reviewer dashboard, median ({median_cases:,} cases)",
+            reverse("determination:reviewer_dashboard"),
+            median,
+        ),
+        Page("quality queue", reverse("quality:quality_queue"), quality),
+        Page("API case list", reverse("api:cases"), token=key),
+    ]
+
+
+# --- The server -------------------------------------------------------------------------------
+
+
+# The server's settings, also this process's (its sessions must be signed with the same key).
+SERVER_ENV = {
+    "DEBUG": "false",
+    "SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
+    "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    # Plain HTTP on loopback: no redirect to HTTPS.
+    "SECURE_SSL_REDIRECT": "false",
+    "LOG_LEVEL": "WARNING",
+    # The static files' manifest, collected by this benchmark into a folder of its own.
+    "STATIC_ROOT": str(BENCH_VAR / "load-static"),
+}
+
+
+def server_start(port: int, workers: int) -> subprocess.Popen:
+    log_path = BENCH_VAR / "load-gunicorn.log"
+    env = {**os.environ, **SERVER_ENV, "PYTHONPATH": str(ROOT)}
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    command = [
+        str(Path(sys.executable).parent / "gunicorn"),
+        "bench.load_wsgi",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--backlog",
+        "256",
+        "--timeout",
+        "120",
+    ]
+    log_file = open(log_path, "wb")  # noqa: SIM115 (closed with the process, below)
+    process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while True:
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise SystemExit(f"gunicorn did not start; see {log_path}")
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", "/health/live/")
+            connection.getresponse().read()
+            return process
+        except OSError:
+            time.sleep(0.2)
+
+
+def server_stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+# --- The load ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    p50: float  # ms
+    p95: float
+    rate: float  # requests per second
+    count: int
+    errors: list[str]
+
+
+def request_once(connection: http.client.HTTPConnection, page: Page) -> int:
+    headers = {"Host": "127.0.0.1"}
+    if page.cookie:
+        headers["Cookie"] = page.cookie
+    if page.token:
+        headers["Authorization"] = f"Token {page.token}"
+    connection.request("GET", page.path, headers=headers)
+    response = connection.getresponse()
+    response.read()
+    if response.getheader("connection", "").lower() == "close":
+        connection.close()
+    return response.status
+
+
+def measure(port: int, page: Page, clients: int, seconds: float) -> Result:
+    """`clients` threads each requesting the page back to back for `seconds`."""
+    times: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    start = threading.Barrier(clients + 1)
+    stop_at = [0.0]
+
+    def client() -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        mine, bad = [], []
+        start.wait()
+        while time.perf_counter() < stop_at[0]:
+            began = time.perf_counter()
+            try:
+                status = request_once(connection, page)
+            except (OSError, http.client.HTTPException) as exc:
+                connection.close()
+                bad.append(f"{type(exc).__name__}: {exc}")
+                continue
+            mine.append((time.perf_counter() - began) * 1000)
+            if status != 200:
+                bad.append(f"HTTP {status}")
+        connection.close()
+        with lock:
+            times.extend(mine)
+            errors.extend(bad)
+
+    threads = [threading.Thread(target=client, daemon=True) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    stop_at[0] = time.perf_counter() + seconds
+    began = time.perf_counter()
+    start.wait()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - began
+    if not times:
+        return Result(0, 0, 0, 0, errors or ["no response"])
+    return Result(
+        p50=statistics.median(times),
+        p95=roster_data.percentile(times, 0.95),
+        rate=len(times) / elapsed,
+        count=len(times),
+        errors=errors,
+    )
+
+
+def report(pages: list[Page], results: dict[tuple[str, int], Result], clients: list[int]) -> None:
+    head = f"{'page':<44}"
+    for count in clients:
+        head += f" | {count:>2} client{'s' if count > 1 else ' '}: p50 / p95 ms   x floor   req/s"
+    print(head)
+    print("-" * len(head))
+    for page in pages:
+        line = f"{page.label:<44}"
+        for count in clients:
+            result = results[(page.label, count)]
+            floor = results[(pages[0].label, count)]
+            ratio = result.p50 / floor.p50 if floor.p50 else 0
+            line += (
+                f" | {result.p50:>9.1f} / {result.p95:>7.1f}   {ratio:>6.1f}x  {result.rate:>6.1f}"
+            )
+        print(line)
+
+
+def main() -> int:
+    parser = roster_data.bench_arguments(__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=200_000)
+    parser.add_argument("--reviewers", type=int, default=2_000)
+    parser.add_argument("--seconds", type=float, default=10.0, help="Load per page and count.")
+    parser.add_argument("--clients", default="1,20", help="Concurrent clients, comma-separated.")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers.")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="Use the cases this benchmark made in the database before (no new data).",
+    )
+    args = parser.parse_args()
+    if not args.database_url and args.cases > 50_000:
+        parser.error("give a PostgreSQL --database-url (or BENCH_DATABASE_URL) for this size")
+    clients = [int(part) for part in args.clients.split(",") if part.strip()]
+    os.environ.update(SERVER_ENV)
+    where = roster_data.bench_django_setup(
+        NAME, args.database_url, create=args.create_database, reuse=args.reuse
+    )
+    from cases.lifecycle.models import Case
+
+    print("load benchmark: the pages at size, against a trivial page behind the same middleware")
+    print(f"machine:  {roster_data.machine_line()}")
+    print(f"database: {where}")
+    existing = Case.objects.count()
+    if existing == 0:
+        print(f"data: {args.cases:,} cases and {args.reviewers:,} reviewers")
+        world_build(args.cases, args.reviewers, args.seed)
+    else:
+        print(f"data: {existing:,} cases made by an earlier run (--reuse)")
+    world_analyze()
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+    pages = pages_build()
+    from django.db import connection
+
+    connection.close()
+    server = server_start(args.port, args.workers)
+    results: dict[tuple[str, int], Result] = {}
+    failures = []
+    try:
+        print(
+            f"server: gunicorn, {args.workers} sync workers, DEBUG off; {args.seconds:g} s per "
+            "page and client count after one warm-up request"
+        )
+        print()
+        for page in pages:
+            warm = http.client.HTTPConnection("127.0.0.1", args.port, timeout=120)
+            request_once(warm, page)
+            warm.close()
+            for count in clients:
+                result = measure(args.port, page, count, args.seconds)
+                results[(page.label, count)] = result
+                if result.errors:
+                    failures.append(f"{page.label} at {count}: {result.errors[0]}")
+    finally:
+        server_stop(server)
+    report(pages, results, clients)
+    print()
+    print("aim (issue 12): within 3x of the floor at 20 clients, p95 under 150 ms")
+    for failure in failures:
+        print(f"ERROR {failure}")
+    roster_data.bench_broker_clean(NAME)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
