@@ -34,7 +34,7 @@ from reviews.reports.selectors import (
 
 
 def month_parse(text: str) -> Period:
-    """"YYYY-MM" as the month's period; ValueError otherwise."""
+    """ "YYYY-MM" as the month's period; ValueError otherwise."""
     try:
         year, month = (int(part) for part in text.split("-"))
         return Period.month(year, month)

@@ -295,8 +295,7 @@ def weekly_flow(period: Period) -> Table:
         "served_on",
     )
     rows = [
-        [f"{week:%m/%d/%Y}", received.get(week, 0), letters.get(week, 0)]
-        for week in _weeks(period)
+        [f"{week:%m/%d/%Y}", received.get(week, 0), letters.get(week, 0)] for week in _weeks(period)
     ]
     return Table(
         "weekly",
@@ -325,7 +324,13 @@ def turnaround(period: Period) -> Table:
         .values_list("case__records_complete_on", "decision_date")
     )
     median = statistics.median(days) if days else None
-    buckets = [("0-3", 0, 3), ("4-7", 4, 7), ("8-14", 8, 14), ("15-30", 15, 30), ("over 30", 31, None)]
+    buckets = [
+        ("0-3", 0, 3),
+        ("4-7", 4, 7),
+        ("8-14", 8, 14),
+        ("15-30", 15, 30),
+        ("over 30", 31, None),
+    ]
     rows = [
         [label, sum(1 for day in days if day >= low and (high is None or day <= high))]
         for label, low, high in buckets
@@ -366,8 +371,13 @@ def _outcomes(period: Period, key: str, labels: dict, **filters) -> list[list]:
         if not decided:
             continue
         rows.append(
-            [labels.get(value, value or "Not stated"), decided, upheld, overturned,
-             _rate(overturned, decided)]
+            [
+                labels.get(value, value or "Not stated"),
+                decided,
+                upheld,
+                overturned,
+                _rate(overturned, decided),
+            ]
         )
     rows.sort(key=lambda row: (-row[1], row[0]))
     return rows

@@ -9,6 +9,7 @@ import io
 import subprocess
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -179,7 +180,9 @@ def _client(role=Role.CASE_ADMIN):
 
 
 def test_the_page_draws_each_chart_with_its_table_and_csv_link(world):
-    response = _client().get(reverse("reports:dashboard"), {"start": "2026-11-01", "end": "2026-11-30"})
+    response = _client().get(
+        reverse("reports:dashboard"), {"start": "2026-11-01", "end": "2026-11-30"}
+    )
     page = response.content.decode()
     assert response.status_code == 200
     assert "11/01/2026 to 11/30/2026" in page
@@ -193,7 +196,12 @@ def test_the_page_draws_each_chart_with_its_table_and_csv_link(world):
 def test_a_chart_downloads_as_csv(world):
     response = _client().get(
         reverse("reports:dashboard"),
-        {"start": "2026-11-01", "end": "2026-11-30", "format": "csv", "chart": "outcomes_drug_class"},
+        {
+            "start": "2026-11-01",
+            "end": "2026-11-30",
+            "format": "csv",
+            "chart": "outcomes_drug_class",
+        },
     )
     assert response["Content-Type"].startswith("text/csv")
     assert "outcomes_drug_class-20261101-20261130.csv" in response["Content-Disposition"]
@@ -209,9 +217,11 @@ def test_the_default_period_is_the_last_30_days_and_a_bad_one_says_so(world):
     page = _client().get(reverse("reports:dashboard")).content.decode()
     start = today - dt.timedelta(days=29)
     assert f"{start:%m/%d/%Y} to {today:%m/%d/%Y}" in page
-    page = _client().get(
-        reverse("reports:dashboard"), {"start": "2026-11-30", "end": "2026-11-01"}
-    ).content.decode()
+    page = (
+        _client()
+        .get(reverse("reports:dashboard"), {"start": "2026-11-30", "end": "2026-11-01"})
+        .content.decode()
+    )
     assert "start comes after its end" in page
 
 
@@ -242,7 +252,14 @@ def test_the_monthly_report_as_csv(world):
     assert ["Determination letters served", "1"] in rows
     # Lab. Code 4610.6(d): 17 days is on time, 46 days is late.
     assert ["Standard", "1", "1", "0", "50.0%"] in rows
-    assert any(row[:2] == ["Timeliness: determinations decided within the statutory time", "Lab. Code 4610.6(d); 8 CCR 9792.10.6"] for row in rows)
+    assert any(
+        row[:2]
+        == [
+            "Timeliness: determinations decided within the statutory time",
+            "Lab. Code 4610.6(d); 8 CCR 9792.10.6",
+        ]
+        for row in rows
+    )
     assert ["Opioids", "1", "0", "1", "100.0%"] in rows
 
 
@@ -262,3 +279,15 @@ def test_the_monthly_report_downloads_as_csv_and_pdf(world):
     assert "Required by Lab. Code 4610.6(d)" in text
     assert "Opioids" in text
     assert client.get(url, {"month": "November"}).status_code == 404
+
+
+def test_the_monthly_report_command_writes_both_files(world, tmp_path):
+    out = io.StringIO()
+    call_command("ad_monthly_report", "2026-11", str(tmp_path / "reports"), stdout=out)
+    csv_path = tmp_path / "reports" / "ad-monthly-report-2026-11.csv"
+    pdf_path = tmp_path / "reports" / "ad-monthly-report-2026-11.pdf"
+    assert out.getvalue().split() == [str(csv_path), str(pdf_path)]
+    assert "Applications received,4" in csv_path.read_text()
+    assert pdf_path.read_bytes().startswith(b"%PDF")
+    with pytest.raises(CommandError, match="not a month"):
+        call_command("ad_monthly_report", "2026-13", str(tmp_path))
