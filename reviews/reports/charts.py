@@ -21,14 +21,11 @@ class Bar:
     value: float
     y: int
     width: int
+    text: str  # the value as the table shows it
 
     @property
     def text_y(self) -> int:
         return self.y + BAR_HEIGHT - 2
-
-    @property
-    def value_text(self) -> str:
-        return f"{self.value:g}"
 
 
 @dataclass(frozen=True)
@@ -49,9 +46,10 @@ class BarChart:
         return f"0 0 {self.width} {self.height}"
 
 
-def bar_chart(title: str, points: list[tuple[str, float]]) -> BarChart:
-    """Horizontal bars, one per (label, value), the longest bar the largest value."""
-    largest = max((value for _, value in points), default=0)
+def bar_chart(title: str, points: list[tuple[str, float, str]]) -> BarChart:
+    """Horizontal bars, one per (label, value, value as shown), the longest bar the largest
+    value."""
+    largest = max((value for _, value, _ in points), default=0)
     room = WIDTH - LABEL_WIDTH - VALUE_WIDTH
     bars = [
         Bar(
@@ -59,7 +57,8 @@ def bar_chart(title: str, points: list[tuple[str, float]]) -> BarChart:
             value=value,
             y=4 + index * ROW_HEIGHT,
             width=round(room * value / largest) if largest else 0,
+            text=text,
         )
-        for index, (label, value) in enumerate(points)
+        for index, (label, value, text) in enumerate(points)
     ]
     return BarChart(title=title, bars=bars, height=8 + ROW_HEIGHT * max(len(bars), 1))

@@ -76,12 +76,17 @@ class Table:
     source: str = ""  # the law that asks for the number, cited on the page and in the report
     summary: dict[str, object] = field(default_factory=dict)
 
-    def chart_points(self) -> list[tuple[str, float]]:
+    def chart_points(self) -> list[tuple[str, float, str]]:
+        """(label, value, value as shown) per row; a rate ("50.0%") is measured as its number."""
         if self.value_column is None:
             return []
-        return [
-            (str(row[self.label_column]), float(row[self.value_column] or 0)) for row in self.rows
-        ]
+        points = []
+        for row in self.rows:
+            cell = row[self.value_column]
+            text = str(cell) if cell not in (None, "") else "0"
+            value = float(text.rstrip("%")) if text.endswith("%") else float(cell or 0)
+            points.append((str(row[self.label_column]), value, text))
+        return points
 
 
 def _rate(part: int, whole: int) -> str:
@@ -255,6 +260,7 @@ def reviewer_load(limit: int | None = None) -> Table:
         "Reviewer load against capacity",
         ["Reviewer", "Open cases", "Capacity", "Load", "Leave"],
         rows,
+        value_column=3,
         note="Open cases as of today (assigned or accepted, and cases carried over from another "
         "system) against each reviewer's maximum in the roster; busiest first"
         + (f", the first {limit} (the CSV has every reviewer)." if limit else "."),
@@ -392,9 +398,9 @@ def outcomes_by_category(period: Period) -> Table:
         "Outcomes by treatment category",
         ["Category", *_OUTCOME_COLUMNS],
         _outcomes(period, "item__category", dict(ItemCategory.choices)),
-        value_column=3,
+        value_column=4,
         note="Disputed items decided in determinations issued in the period; the bars show "
-        "the overturned items.",
+        "the share overturned.",
         source="Lab. Code 4610.6(d); 8 CCR 9792.10.6",
     )
 
@@ -409,7 +415,7 @@ def outcomes_by_specialty(period: Period) -> Table:
             "determination__reviewer__reviewer_profile__certifications__name",
             {None: "No specialty on the roster"},
         ),
-        value_column=3,
+        value_column=4,
         note="By the specialties of the reviewer in the roster; a reviewer certified in two "
         "specialties counts under each.",
     )
@@ -426,7 +432,7 @@ def outcomes_by_drug_class(period: Period) -> Table:
             {**dict(DrugClass.choices), "": "Not stated"},
             item__category=ItemCategory.PHARMACEUTICALS,
         ),
-        value_column=3,
+        value_column=4,
         note="Pharmaceuticals items decided in the period, by the drug class set at intake.",
     )
 

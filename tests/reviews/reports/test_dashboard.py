@@ -191,6 +191,12 @@ def test_the_page_draws_each_chart_with_its_table_and_csv_link(world):
     assert "<script>" not in page
     assert "format=csv&amp;chart=outcomes_drug_class" in page
     assert "Opioids" in page
+    # The outcome charts measure the share overturned; the load chart each reviewer's load.
+    drugs = page.split('id="chart-outcomes_drug_class"', 1)[1].split("</svg>", 1)[0]
+    assert ">100.0%</text>" in drugs and ">0.0%</text>" in drugs
+    assert 'width="0"' in drugs  # NSAIDs: none overturned, no bar
+    load = page.split('id="chart-load"', 1)[1].split("</svg>", 1)[0]
+    assert ">40.0%</text>" in load
 
 
 def test_a_chart_downloads_as_csv(world):
