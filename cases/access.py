@@ -44,6 +44,7 @@ class Ability(enum.StrEnum):
     SEARCH_AUDIT_LOG = "search_audit_log"  # the audit log: search and CSV export
     SEE_CASE_READERS = "see_case_readers"  # the case page's "Who read this case"
     SEE_INTEGRITY = "see_integrity"  # the stored files' integrity findings (/integrity/)
+    SEE_DASHBOARD = "see_dashboard"  # the operations dashboard and the monthly report
 
 
 _MANAGERS = frozenset({Role.CASE_ADMIN, Role.SYSTEM_ADMIN})
@@ -66,6 +67,9 @@ POLICY: dict[Ability, frozenset[str]] = {
     # reviewer's identity confidential): the IRO's own staff only, not reviewers or API clients.
     Ability.SEE_CASE_READERS: _MANAGERS | {Role.QUALITY_REVIEWER},
     Ability.SEE_INTEGRITY: frozenset({Role.SYSTEM_ADMIN}),
+    # The operation's numbers: the managers run it, the medical director (the quality
+    # reviewer) reads them; they name reviewers (load) but no case or party.
+    Ability.SEE_DASHBOARD: _MANAGERS | {Role.QUALITY_REVIEWER},
 }
 
 

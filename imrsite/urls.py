@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("reviews.determination.urls")),
     path("", include("reviews.quality.urls")),
     path("", include("reviews.letters.urls")),
+    path("", include("reviews.reports.urls")),
     path("", include("ops.urls")),
 ]
 

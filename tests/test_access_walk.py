@@ -124,6 +124,10 @@ RULES: dict[str, Rule] = {
     "casefile:case_expedite": action(MANAGERS),
     "casefile:case_consolidate": action(MANAGERS),
     "casefile:case_follow_up_retry": action(MANAGERS),
+    # The operations dashboard and the monthly report: managers; the medical director (the
+    # quality reviewer) reads them.
+    "reports:dashboard": page(MANAGERS | {QUALITY_REVIEWER}),
+    "reports:monthly_report": page(MANAGERS | {QUALITY_REVIEWER}),
     # The stored files' integrity findings: the system administrator.
     "integrity:integrity": page({SYSTEM_ADMIN}),
     "records:case_record": page(STAFF),

@@ -43,13 +43,14 @@ from cases.integrity.models import IntegrityCheckRun, IntegrityFinding
 from cases.lifecycle.models import CaseEvent, CaseStatus, EventType, PartyRole
 from cases.records.models import MedicalRecord
 from cases.records.services import record_add
-from reviews.assignment.models import CaseConflict
+from reviews.assignment.models import Assignment, CaseConflict
 from reviews.assignment.services import reviewer_assign
 from reviews.determination.models import (
     Determination,
     DeterminationStatus,
     GuidelineFamily,
     GuidelineSource,
+    ItemDecision,
 )
 from reviews.determination.services import determination_submit
 from reviews.letters.models import (
@@ -1123,6 +1124,100 @@ def _integrity(people, size):
         reverse("integrity:integrity"),
         shows=(f"budget-{size}-{size - 1}.pdf",),
     )
+
+
+# --- The operations dashboard and the monthly report ------------------------------------------
+
+
+def operations_add(people: People, size: int) -> None:
+    """For the dashboard and the report: `size` issued determinations in the period, each with
+    `size` decided items (pharmaceuticals of a drug class among them) and a served letter;
+    `size` open cases due soon, each assigned to its own reviewer; `size` eligibility
+    findings, ineligible with reasons."""
+    today = timezone.localdate()
+    text = letter_text_current()
+    for number in range(size):
+        reviewer = reviewer_with_profile(
+            f"REV-OPS-{size}-{number}", certifications=("Pain Management",)
+        )
+        case = CaseFactory(
+            status=CaseStatus.ISSUED,
+            application_received=today - dt.timedelta(days=20),
+            date_assigned=today - dt.timedelta(days=19),
+            records_complete_on=today - dt.timedelta(days=15),
+        )
+        determination = Determination.objects.create(
+            case=case,
+            reviewer=reviewer,
+            status=DeterminationStatus.ISSUED,
+            decision_date=today - dt.timedelta(days=2),
+        )
+        for position in range(1, size + 1):
+            item = DisputedItemFactory(
+                case=case, position=position, category="pharmaceuticals", drug_class="opioids"
+            )
+            ItemDecision.objects.create(
+                determination=determination, item=item, outcome="overturned"
+            )
+        Letter.objects.create(
+            case=case,
+            determination=determination,
+            version=1,
+            status=LetterStatus.DELIVERED,
+            letter_text=text,
+            served_on=today - dt.timedelta(days=1),
+        )
+        CaseEvent.objects.create(
+            case=case,
+            type=EventType.ELIGIBILITY_RECORDED,
+            details={"eligible": False, "reason_codes": ["late", "duplicate"]},
+        )
+        due = CaseFactory(
+            status=CaseStatus.IN_REVIEW,
+            application_received=today - dt.timedelta(days=10),
+            date_assigned=today - dt.timedelta(days=9),
+            records_complete_on=today - dt.timedelta(days=8),
+            due_on=today + dt.timedelta(days=number % 3),
+        )
+        Assignment.objects.create(case=due, reviewer=reviewer, status="accepted")
+
+
+@budget(
+    "reports:dashboard",
+    14,
+    why="session, user; one grouped query each: stages, at risk by clock, at risk by reviewer "
+    "(and the reviewers' names), reviewer load, applications and letters per week (two), "
+    "days to decision, outcomes by category, specialty and drug class (three), eligibility",
+)
+def _reports_dashboard(people, size):
+    operations_add(people, size)
+    return Visit(
+        people.case_admin,
+        reverse("reports:dashboard"),
+        shows=("Opioids", f"REV-OPS-{size}-{size - 1}"),
+    )
+
+
+@budget("reports:dashboard", 3, variant="csv", why="session, user, the chart's grouped query")
+def _reports_dashboard_csv(people, size):
+    operations_add(people, size)
+    url = reverse("reports:dashboard") + "?format=csv&chart=outcomes_drug_class"
+    return Visit(people.case_admin, url, shows=("Opioids",))
+
+
+@budget(
+    "reports:monthly_report",
+    13,
+    why="session, user; volumes (received, findings, decided, served: four), eligibility, "
+    "timeliness (determinations with their cases, the cases' items; the holiday calendars "
+    "are cached from the first visit), days to decision, outcomes by category, specialty and "
+    "drug class (three)",
+)
+def _reports_monthly(people, size):
+    operations_add(people, size)
+    month = f"{timezone.localdate() - dt.timedelta(days=2):%Y-%m}"  # the decisions' month
+    url = reverse("reports:monthly_report") + f"?month={month}&format=csv"
+    return Visit(people.case_admin, url, shows=("Opioids",))
 
 
 # --- API tokens -------------------------------------------------------------------------------

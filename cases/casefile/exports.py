@@ -177,6 +177,7 @@ def case_export(
                     "authorization_kind": item.authorization_kind if item.was_modified else None,
                     "ur_citation": {"kind": item.ur_citation_kind, "text": item.ur_citation_text},
                     "formulary_dispute": item.formulary_dispute,
+                    "drug_class": item.drug_class or None,
                 }
                 for item in case.items.all()
             ],

@@ -18,6 +18,7 @@ from cases.intake.validation.keys import PARTY_KEYS
 from cases.lifecycle.models import (
     AuthorizationKind,
     CitationKind,
+    DrugClass,
     ItemCategory,
     PartyRole,
     Priority,
@@ -47,6 +48,7 @@ def _item(post) -> dict:
             "text": post.get("ur_citation_text", "").strip(),
         }
     item["formulary_dispute"] = post.get("formulary_dispute") == "on"
+    item["drug_class"] = post.get("drug_class", "").strip() or None
     return item
 
 
@@ -103,6 +105,7 @@ def _context(case, *, errors=(), section: str = "") -> dict:
         "served_by": ServedBy.choices,
         "sent_by": SentBy.choices,
         "item_categories": ItemCategory.choices,
+        "drug_classes": DrugClass.choices,
         "citation_kinds": CitationKind.choices,
         "sexes": Sex.choices,
         "errors": list(errors),

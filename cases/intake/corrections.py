@@ -62,6 +62,7 @@ ITEM_FIELDS = (
     "authorized_portion",
     "authorization_kind",
     "formulary_dispute",
+    "drug_class",
 )
 # The deadlines the case's clock computes from these facts, as the case page names them.
 DEADLINE_LABELS = {

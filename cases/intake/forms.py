@@ -22,6 +22,7 @@ from cases.lifecycle.models import (
     Case,
     CitationKind,
     DeliveryMethod,
+    DrugClass,
     FiledBy,
     ItemCategory,
     PartyRole,
@@ -263,6 +264,12 @@ class ItemForm(forms.Form):
         required=False,
         help_text="A drug-formulary item is due 5 working days after the records are "
         "complete, each on its own clock (Lab. Code 4610.6(d)(1)(A)).",
+    )
+    drug_class = forms.ChoiceField(
+        label="Drug class",
+        required=False,
+        choices=[("", "Not a pharmaceutical / not stated"), *DrugClass.choices],
+        help_text="Pharmaceuticals only: counted by class in the Administrative Director's report.",
     )
 
     def __init__(self, *args, **kwargs):
@@ -524,6 +531,7 @@ class IntakeForms:
                     "text": _raw(form, "ur_citation_text"),
                 },
                 "formulary_dispute": bool(form["formulary_dispute"].data),
+                "drug_class": _raw(form, "drug_class") or None,
             }
             for form in self._item_rows()
         ]

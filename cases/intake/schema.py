@@ -39,6 +39,7 @@ from cases.lifecycle.models import (
     Case,
     CitationKind,
     DeliveryMethod,
+    DrugClass,
     FiledBy,
     ItemCategory,
     Outcome,
@@ -208,6 +209,11 @@ def intake_case_json_schema() -> dict[str, Any]:
                 "type": "boolean",
                 "description": "A drug-formulary dispute (pharmaceuticals only).",
             },
+            "drug_class": _choice(
+                DrugClass.values,
+                nullable=True,
+                description="The drug class of a pharmaceuticals item (pharmaceuticals only).",
+            ),
         },
     )
     decision = _object(

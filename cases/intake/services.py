@@ -192,6 +192,7 @@ def _case_rows_save(*, data: dict[str, Any], actor, source: str, allocated: str 
             ur_citation_kind=citation["kind"],
             ur_citation_text=citation.get("text") or "",
             formulary_dispute=bool(item.get("formulary_dispute")),
+            drug_class=item.get("drug_class") or "",
         )
         obj.full_clean()
         obj.save()

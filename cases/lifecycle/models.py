@@ -79,6 +79,22 @@ class ItemCategory(models.TextChoices):
     TRANSPORTATION = "transportation", "Transportation"
 
 
+class DrugClass(models.TextChoices):
+    """The drug class of a pharmaceuticals item, so the dashboard and the Administrative
+    Director's report can count pharmaceuticals by class (DWC's annual IMR report breaks them
+    down so). Optional: an item of another category has none."""
+
+    OPIOIDS = "opioids", "Opioids"
+    NSAIDS = "nsaids", "NSAIDs"
+    MUSCLE_RELAXANTS = "muscle_relaxants", "Muscle relaxants"
+    ANTICONVULSANTS = "anticonvulsants", "Anticonvulsants"
+    ANTIDEPRESSANTS = "antidepressants", "Antidepressants"
+    TOPICAL_ANALGESICS = "topical_analgesics", "Topical analgesics"
+    SLEEP_AIDS = "sleep_aids", "Sleep aids"
+    PROTON_PUMP_INHIBITORS = "proton_pump_inhibitors", "Proton-pump inhibitors"
+    OTHER = "other", "Other"
+
+
 class CitationKind(models.TextChoices):
     MTUS = "mtus", "MTUS"
     NON_MTUS = "non_mtus", "Non-MTUS"
@@ -379,6 +395,8 @@ class DisputedItem(models.Model):
     ur_citation_kind = models.CharField(max_length=16, choices=CitationKind.choices)
     ur_citation_text = models.TextField(blank=True)
     formulary_dispute = models.BooleanField(default=False)
+    # Pharmaceuticals only (the intake rules refuse it on another category).
+    drug_class = models.CharField(max_length=32, choices=DrugClass.choices, blank=True)
 
     class Meta:
         ordering = ["position"]

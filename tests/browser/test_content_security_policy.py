@@ -34,7 +34,8 @@ def test_no_page_violates_the_policy_and_autosave_still_works(page, live_server,
     sysadmin = UserFactory(role=Role.SYSTEM_ADMIN)
     base = live_server.url
 
-    # The case administrator: the list (htmx search), the case page, the print queue.
+    # The case administrator: the list (htmx search), the case page, the print queue, the
+    # dashboard.
     sign_in(page, base, admin)
     page.goto(f"{base}/cases/")
     page.get_by_role("searchbox").first.fill(case.case_number)
@@ -43,6 +44,10 @@ def test_no_page_violates_the_policy_and_autosave_still_works(page, live_server,
     expect(page.get_by_role("heading", name=re.compile(case.case_number))).to_be_visible()
     page.goto(f"{base}/letters/print-queue/")
     expect(page.get_by_role("heading", name="Print queue")).to_be_visible()
+    # The operations dashboard: its charts are SVG drawn on the server (no script, no style).
+    page.goto(f"{base}/dashboard/")
+    expect(page.get_by_role("heading", name="Operations dashboard")).to_be_visible()
+    expect(page.locator("svg.bar-chart").first).to_be_visible()
     sign_out(page)
 
     # The system administrator's pages.

@@ -78,11 +78,11 @@ def test_logout_is_a_post_button_in_the_header(client, case_admin):
     assert client.get(reverse("casefile:case_list")).status_code == 302
 
 
-def test_home_sends_case_admins_to_the_list_and_reviewers_to_their_queue(
+def test_home_sends_case_admins_to_the_dashboard_and_reviewers_to_their_queue(
     client, case_admin, reviewer
 ):
     for user, page in (
-        (case_admin, "casefile:case_list"),
+        (case_admin, "reports:dashboard"),
         (reviewer, "determination:reviewer_dashboard"),
     ):
         response = signed_in(client, user).get(reverse("casefile:home"))

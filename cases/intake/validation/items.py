@@ -13,7 +13,7 @@ from cases.intake.validation.keys import (
     ITEM_REQUIRED,
 )
 from cases.jsoncheck import key_path
-from cases.lifecycle.models import AuthorizationKind, CitationKind, ItemCategory
+from cases.lifecycle.models import AuthorizationKind, CitationKind, DrugClass, ItemCategory
 
 
 class ItemChecks(IntakeCheckerBase):
@@ -98,6 +98,11 @@ class ItemChecks(IntakeCheckerBase):
                     f"{here}.formulary_dispute",
                     "only a pharmaceuticals item can be a drug-formulary dispute",
                 )
+            drug_class = self.choice(
+                item, "drug_class", here, DrugClass.values, required=False, what="a drug class"
+            )
+            if drug_class and category and category != ItemCategory.PHARMACEUTICALS:
+                self.error(f"{here}.drug_class", "only a pharmaceuticals item has a drug class")
             cleaned.append(
                 {
                     "description": self.text(
@@ -115,6 +120,7 @@ class ItemChecks(IntakeCheckerBase):
                         required="ur_citation" in ITEM_REQUIRED,
                     ),
                     "formulary_dispute": formulary,
+                    "drug_class": drug_class or "",
                 }
             )
         return cleaned

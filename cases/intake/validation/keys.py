@@ -93,6 +93,7 @@ ITEM_KEYS = (
     "authorization_kind",
     "ur_citation",
     "formulary_dispute",
+    "drug_class",
 )
 CITATION_KEYS = ("kind", "text")
 RECORD_KEYS = (

@@ -24,7 +24,7 @@ def test_export_prints_the_intake_shape_with_status_clocks_and_outcome(seed_file
             seed[key]
             if key != "items"
             else [
-                {**item, "formulary_dispute": False, "authorization_kind": None}
+                {**item, "formulary_dispute": False, "authorization_kind": None, "drug_class": None}
                 for item in seed["items"]
             ]
         )

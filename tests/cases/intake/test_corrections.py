@@ -329,6 +329,30 @@ def test_the_facts_page_adds_and_removes_items_and_parties(admin_client, noticed
     assert noticed.party("attorney").name == "Ruth Alvarez, Esq."
 
 
+def test_the_facts_page_sets_a_pharmaceuticals_drug_class(admin_client, noticed):
+    url = reverse("casefile:case_facts_edit", args=[noticed.case_number])
+    assert "Proton-pump inhibitors" in admin_client.get(url).content.decode()
+    item = {
+        "description": "Tramadol ER 100 mg #30",
+        "category": "pharmaceuticals",
+        "ur_citation_kind": "none",
+        "ur_citation_text": "",
+    }
+    added = admin_client.post(url, {"section": "item_add", **item, "drug_class": "opioids"})
+    assert added.status_code == 302
+    assert noticed.items.get(position=2).drug_class == "opioids"
+    changed = admin_client.post(
+        url, {"section": "item", "index": "1", **item, "drug_class": "muscle_relaxants"}
+    )
+    assert changed.status_code == 302
+    assert noticed.items.get(position=2).get_drug_class_display() == "Muscle relaxants"
+    refused = admin_client.post(
+        url, {"section": "item", "index": "1", **item, "category": "dme", "drug_class": "nsaids"}
+    )
+    assert refused.status_code == 422
+    assert "only a pharmaceuticals item has a drug class" in refused.content.decode()
+
+
 def test_the_facts_page_refuses_a_plain_priority_edit_and_points_to_the_conversion(
     admin_client, noticed
 ):

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 
 from cases import registry
 from cases.casefile.exports import case_export
-from cases.intake.services import cases_import
+from cases.intake.services import case_create, cases_import
 from cases.intake.validation import IntakeInvalid, intake_validate, record_kind_infer
 from cases.lifecycle.models import Case, CaseEvent, CaseStatus, PartyRole, SentBy, ServedBy
 from cases.records.models import MedicalRecord, RecordKind
@@ -241,6 +241,26 @@ def test_a_formulary_dispute_on_a_drug_is_accepted():
     payload["items"][0].update(category="pharmaceuticals", formulary_dispute=True)
     cleaned, errors = intake_validate(payload)
     assert errors == [] and cleaned[0]["items"][0]["formulary_dispute"] is True
+
+
+@pytest.mark.django_db
+def test_a_drug_class_is_kept_on_a_pharmaceutical_and_refused_elsewhere(case_admin):
+    payload = intake_payload()
+    payload["items"][0].update(category="pharmaceuticals", drug_class="opioids")
+    cleaned, errors = intake_validate(payload)
+    assert errors == [] and cleaned[0]["items"][0]["drug_class"] == "opioids"
+    case = case_create(data=cleaned[0], actor=case_admin)
+    assert case.items.get(position=1).get_drug_class_display() == "Opioids"
+    assert case_export(case)["items"][0]["drug_class"] == "opioids"
+
+    payload["items"][0].update(category="dme")
+    _, errors = intake_validate(payload)
+    assert [str(error) for error in errors] == [
+        "$.items[0].drug_class: only a pharmaceuticals item has a drug class"
+    ]
+    payload["items"][0].update(category="pharmaceuticals", drug_class="aspirin")
+    _, errors = intake_validate(payload)
+    assert "$.items[0].drug_class" in str(errors[0])
 
 
 def test_export_only_fields_are_accepted_and_ignored():

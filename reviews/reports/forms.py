@@ -1,0 +1,50 @@
+"""The dashboard's period (GET parameters start and end, default the last 30 days) and the
+monthly report's month."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+
+from reviews.reports.selectors import Period
+
+# The dashboard's default period: the last 30 days, today included.
+DEFAULT_DAYS = 30
+# The longest period the dashboard counts at once (the weekly chart has a bar per week).
+MAX_DAYS = 3 * 366
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, data, *, today: dt.date):
+        self.today = today
+        super().__init__(data)
+
+    def clean(self):
+        cleaned = super().clean()
+        end = cleaned.get("end") or self.today
+        start = cleaned.get("start") or end - dt.timedelta(days=DEFAULT_DAYS - 1)
+        if start > end:
+            raise forms.ValidationError("The period's start comes after its end.")
+        if (end - start).days >= MAX_DAYS:
+            raise forms.ValidationError("Choose a period of at most three years.")
+        cleaned["period"] = Period(start, end)
+        return cleaned
+
+    def period(self) -> Period:
+        """The period asked for, or the default when the dates do not make one."""
+        if self.is_valid():
+            return self.cleaned_data["period"]
+        return Period(self.today - dt.timedelta(days=DEFAULT_DAYS - 1), self.today)
+
+
+def last_month(today: dt.date) -> str:
+    first = today.replace(day=1) - dt.timedelta(days=1)
+    return f"{first:%Y-%m}"

@@ -1,0 +1,528 @@
+"""The operation's numbers for the dashboard and the Administrative Director's report. Each is
+one aggregate query (GROUP BY in SQL), so a page costs the same queries with ten cases or
+200,000; what Python adds is a median over one column and the sums of a few grouped rows.
+
+Every table is a `Table`: a title, its column heads and rows, the chart's label and value
+columns, the source in law where the number is one the law asks for. The page draws each as a
+bar chart and a table, the CSV download writes the same rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db.models import Case as When_
+from django.db.models import CharField, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, TruncWeek
+
+from cases.lifecycle.clock import NOTICE_CLOCK_STATUSES, RUNNING_LABELS
+from cases.lifecycle.models import (
+    Case,
+    CaseEvent,
+    CaseStatus,
+    DrugClass,
+    EventType,
+    IneligibilityReason,
+    ItemCategory,
+    Outcome,
+)
+from cases.lifecycle.statuses import (
+    DETERMINATION_CLOCK_STATUSES,
+    OPEN_STATUSES,
+    RECORDS_CLOCK_STATUSES,
+)
+from reviews.assignment.matching import OPEN_ASSIGNMENT_STATUSES
+from reviews.assignment.models import Assignment
+from reviews.determination.models import Determination, DeterminationStatus, ItemDecision
+from reviews.letters.models import Letter, LetterStatus
+from reviews.roster.models import ReviewerProfile
+
+# A case is "at risk" when its running deadline falls within this many days (the case list's
+# "due soon", cases.lifecycle.clock.CaseClock.due_soon).
+DUE_SOON_DAYS = 3
+
+
+@dataclass(frozen=True)
+class Period:
+    """The days counted, both included."""
+
+    start: dt.date
+    end: dt.date
+
+    @property
+    def label(self) -> str:
+        return f"{self.start:%m/%d/%Y} to {self.end:%m/%d/%Y}"
+
+    @classmethod
+    def month(cls, year: int, month: int) -> Period:
+        start = dt.date(year, month, 1)
+        following = dt.date(year + month // 12, month % 12 + 1, 1)
+        return cls(start, following - dt.timedelta(days=1))
+
+
+@dataclass
+class Table:
+    name: str  # the key of ?chart= and of the CSV file
+    title: str
+    columns: list[str]
+    rows: list[list]
+    # The column the chart labels its bars with and the one it measures (None: no chart).
+    label_column: int = 0
+    value_column: int | None = 1
+    note: str = ""
+    source: str = ""  # the law that asks for the number, cited on the page and in the report
+    summary: dict[str, object] = field(default_factory=dict)
+
+    def chart_points(self) -> list[tuple[str, float, str]]:
+        """(label, value, value as shown) per row; a rate ("50.0%") is measured as its number."""
+        if self.value_column is None:
+            return []
+        points = []
+        for row in self.rows:
+            cell = row[self.value_column]
+            text = str(cell) if cell not in (None, "") else "0"
+            value = float(text.rstrip("%")) if text.endswith("%") else float(cell or 0)
+            points.append((str(row[self.label_column]), value, text))
+        return points
+
+
+def _rate(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.1f}%" if whole else ""
+
+
+# --- Queues --------------------------------------------------------------------------------
+
+
+def cases_by_stage(period: Period) -> Table:
+    """Cases whose application arrived in the period, by where each stands now."""
+    counts = dict(
+        Case.objects.filter(application_received__range=(period.start, period.end))
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("id"))
+    )
+    rows = [[label, counts.get(value, 0)] for value, label in CaseStatus.choices]
+    return Table(
+        "stages",
+        "Cases by stage",
+        ["Stage", "Cases"],
+        rows,
+        note="Applications received in the period, by their status today.",
+    )
+
+
+def _running_clock():
+    """The clock that runs in each status, as SQL (the same rule as case_clock's `running`);
+    the stored `due_on` is that clock's deadline (cases.lifecycle.clock.current_due_on)."""
+    return When_(
+        When(
+            status__in=NOTICE_CLOCK_STATUSES,
+            date_assigned__isnull=True,
+            then=Value("notice"),
+        ),
+        When(status__in=RECORDS_CLOCK_STATUSES, then=Value("records")),
+        When(status__in=DETERMINATION_CLOCK_STATUSES, then=Value("determination")),
+        When(status=CaseStatus.INFORMATION_REQUESTED, then=Value("information")),
+        default=Value(""),
+        output_field=CharField(),
+    )
+
+
+def _current_reviewer():
+    return Subquery(
+        Assignment.objects.filter(case=OuterRef("pk"), status__in=OPEN_ASSIGNMENT_STATUSES)
+        .order_by("-assigned_at")
+        .values("reviewer_id")[:1],
+        output_field=IntegerField(),
+    )
+
+
+def _at_risk(today: dt.date):
+    return (
+        Case.objects.filter(
+            status__in=OPEN_STATUSES,
+            due_on__isnull=False,
+            due_on__lte=today + dt.timedelta(days=DUE_SOON_DAYS),
+        )
+        .order_by()
+        .annotate(
+            clock_name=_running_clock(),
+            overdue=When_(
+                When(due_on__lt=today, then=Value(1)), default=Value(0), output_field=IntegerField()
+            ),
+        )
+        .exclude(clock_name="")
+    )
+
+
+def at_risk_by_clock(today: dt.date) -> Table:
+    """Open cases due within DUE_SOON_DAYS or overdue, by the clock that runs (as of today: a
+    case that went late before the period is still late, so no period applies)."""
+    counts = Counter()
+    for clock_name, overdue, n in (
+        _at_risk(today).values_list("clock_name", "overdue").annotate(n=Count("id"))
+    ):
+        counts[(clock_name, overdue)] += n
+    rows = [
+        [RUNNING_LABELS[key].capitalize(), counts[(key, 0)], counts[(key, 1)]]
+        for key in ("notice", "records", "determination", "information")
+    ]
+    for row in rows:
+        row.append(row[1] + row[2])
+    return Table(
+        "at_risk_clock",
+        "Due in the next 3 days and overdue, by clock",
+        ["Clock", "Due in 3 days", "Overdue", "Total"],
+        rows,
+        value_column=3,
+        note="Open cases as of today, by the statutory clock now running (8 CCR 9792.10.4(b) "
+        "notice, 9792.10.5(a) records, Lab. Code 4610.6(d) determination, 9792.10.3(b) "
+        "information requested).",
+        source="Lab. Code 4610.6(d); 8 CCR 9792.10.4(b), 9792.10.5(a)",
+    )
+
+
+def _names(user_ids) -> dict[int, str]:
+    users = get_user_model().objects.filter(pk__in=[pk for pk in user_ids if pk])
+    return {user.pk: user.get_full_name() or user.username for user in users}
+
+
+def at_risk_by_reviewer(today: dt.date) -> Table:
+    """The at-risk cases by the reviewer now assigned (none: not yet assigned)."""
+    grouped = list(
+        _at_risk(today)
+        .annotate(reviewer_id=_current_reviewer())
+        .values_list("reviewer_id", "overdue")
+        .annotate(n=Count("id"))
+    )
+    names = _names({reviewer for reviewer, _, _ in grouped})
+    counts: dict[str, list[int]] = {}
+    for reviewer, overdue, n in grouped:
+        name = names.get(reviewer, "No reviewer assigned")
+        counts.setdefault(name, [0, 0])[overdue] += n
+    rows = [[name, soon, late, soon + late] for name, (soon, late) in counts.items()]
+    rows.sort(key=lambda row: (-row[3], row[0]))
+    return Table(
+        "at_risk_reviewer",
+        "Due in the next 3 days and overdue, by reviewer",
+        ["Reviewer", "Due in 3 days", "Overdue", "Total"],
+        rows,
+        value_column=3,
+        note="Open cases as of today; a case whose review has not started has no reviewer.",
+    )
+
+
+def reviewer_load(limit: int | None = None) -> Table:
+    """Open assignments (awaiting acceptance or accepted) and cases carried from another
+    system, per reviewer, against the roster's capacity (max_open_cases); busiest first."""
+    open_count = Subquery(
+        Assignment.objects.filter(reviewer=OuterRef("user_id"), status__in=OPEN_ASSIGNMENT_STATUSES)
+        .order_by()
+        .values("reviewer")
+        .annotate(n=Count("id"))
+        .values("n"),
+        output_field=IntegerField(),
+    )
+    profiles = (
+        ReviewerProfile.objects.annotate(
+            open_cases=Coalesce(open_count, 0) + F("carried_open_cases")
+        )
+        .order_by("-open_cases", "external_id")
+        .values_list(
+            "external_id",
+            "user__first_name",
+            "user__last_name",
+            "user__username",
+            "open_cases",
+            "max_open_cases",
+            "on_leave",
+        )
+    )
+    if limit is not None:
+        profiles = profiles[:limit]
+    rows = []
+    for external_id, first, last, username, open_cases, capacity, on_leave in profiles:
+        name = f"{first} {last}".strip() or username
+        rows.append(
+            [
+                f"{name} ({external_id})",
+                open_cases,
+                capacity,
+                _rate(open_cases, capacity),
+                "on leave" if on_leave else "",
+            ]
+        )
+    return Table(
+        "load",
+        "Reviewer load against capacity",
+        ["Reviewer", "Open cases", "Capacity", "Load", "Leave"],
+        rows,
+        value_column=3,
+        note="Open cases as of today (assigned or accepted, and cases carried over from another "
+        "system) against each reviewer's maximum in the roster; busiest first"
+        + (f", the first {limit} (the CSV has every reviewer)." if limit else "."),
+    )
+
+
+# --- Flow ----------------------------------------------------------------------------------
+
+
+def _weeks(period: Period) -> list[dt.date]:
+    monday = period.start - dt.timedelta(days=period.start.weekday())
+    weeks = []
+    while monday <= period.end:
+        weeks.append(monday)
+        monday += dt.timedelta(days=7)
+    return weeks
+
+
+def _by_week(queryset, date_field: str) -> dict[dt.date, int]:
+    counted = queryset.order_by().annotate(week=TruncWeek(date_field)).values_list("week")
+    result = {}
+    for week, n in counted.annotate(n=Count("id")):
+        day = week.date() if isinstance(week, dt.datetime) else week
+        result[day] = result.get(day, 0) + n
+    return result
+
+
+def weekly_flow(period: Period) -> Table:
+    """Applications received and letters served, per week (weeks start on Monday)."""
+    received = _by_week(
+        Case.objects.filter(application_received__range=(period.start, period.end)),
+        "application_received",
+    )
+    letters = _by_week(
+        Letter.objects.filter(
+            status=LetterStatus.DELIVERED, served_on__range=(period.start, period.end)
+        ),
+        "served_on",
+    )
+    rows = [
+        [f"{week:%m/%d/%Y}", received.get(week, 0), letters.get(week, 0)] for week in _weeks(period)
+    ]
+    return Table(
+        "weekly",
+        "Applications in and letters out, per week",
+        ["Week of", "Applications received", "Letters served"],
+        rows,
+        note="Letters: each determination letter served in the week (a corrected version "
+        "counts again).",
+    )
+
+
+def _issued_determinations(period: Period):
+    return Determination.objects.filter(
+        status=DeterminationStatus.ISSUED,
+        imported=False,
+        decision_date__range=(period.start, period.end),
+    )
+
+
+def turnaround(period: Period) -> Table:
+    """Days from records complete to the decision, for determinations issued in the period."""
+    days = sorted(
+        (decided - complete).days
+        for complete, decided in _issued_determinations(period)
+        .filter(case__records_complete_on__isnull=False)
+        .values_list("case__records_complete_on", "decision_date")
+    )
+    median = statistics.median(days) if days else None
+    buckets = [
+        ("0-3", 0, 3),
+        ("4-7", 4, 7),
+        ("8-14", 8, 14),
+        ("15-30", 15, 30),
+        ("over 30", 31, None),
+    ]
+    rows = [
+        [label, sum(1 for day in days if day >= low and (high is None or day <= high))]
+        for label, low, high in buckets
+    ]
+    return Table(
+        "turnaround",
+        "Days from records complete to decision",
+        ["Calendar days", "Determinations"],
+        rows,
+        note="Determinations decided in the period; the median is "
+        + (f"{median:g} days." if median is not None else "not known (none decided)."),
+        source="Lab. Code 4610.6(d)",
+        summary={"median_days": median, "decided": len(days)},
+    )
+
+
+# --- Outcomes ------------------------------------------------------------------------------
+
+
+def _outcomes(period: Period, key: str, labels: dict, **filters) -> list[list]:
+    grouped = (
+        ItemDecision.objects.filter(
+            determination__status=DeterminationStatus.ISSUED,
+            determination__imported=False,
+            determination__decision_date__range=(period.start, period.end),
+            **filters,
+        )
+        .order_by()
+        .values_list(key)
+        .annotate(
+            upheld=Count("id", filter=Q(outcome=Outcome.UPHELD)),
+            overturned=Count("id", filter=Q(outcome=Outcome.OVERTURNED)),
+        )
+    )
+    rows = []
+    for value, upheld, overturned in grouped:
+        decided = upheld + overturned
+        if not decided:
+            continue
+        rows.append(
+            [
+                labels.get(value, value or "Not stated"),
+                decided,
+                upheld,
+                overturned,
+                _rate(overturned, decided),
+            ]
+        )
+    rows.sort(key=lambda row: (-row[1], row[0]))
+    return rows
+
+
+_OUTCOME_COLUMNS = ["Decided items", "Upheld", "Overturned", "Overturned rate"]
+
+
+def outcomes_by_category(period: Period) -> Table:
+    return Table(
+        "outcomes_category",
+        "Outcomes by treatment category",
+        ["Category", *_OUTCOME_COLUMNS],
+        _outcomes(period, "item__category", dict(ItemCategory.choices)),
+        value_column=4,
+        note="Disputed items decided in determinations issued in the period; the bars show "
+        "the share overturned.",
+        source="Lab. Code 4610.6(d); 8 CCR 9792.10.6",
+    )
+
+
+def outcomes_by_specialty(period: Period) -> Table:
+    return Table(
+        "outcomes_specialty",
+        "Outcomes by reviewer specialty",
+        ["Specialty", *_OUTCOME_COLUMNS],
+        _outcomes(
+            period,
+            "determination__reviewer__reviewer_profile__certifications__name",
+            {None: "No specialty on the roster"},
+        ),
+        value_column=4,
+        note="By the specialties of the reviewer in the roster; a reviewer certified in two "
+        "specialties counts under each.",
+    )
+
+
+def outcomes_by_drug_class(period: Period) -> Table:
+    return Table(
+        "outcomes_drug_class",
+        "Pharmaceuticals by drug class",
+        ["Drug class", *_OUTCOME_COLUMNS],
+        _outcomes(
+            period,
+            "item__drug_class",
+            {**dict(DrugClass.choices), "": "Not stated"},
+            item__category=ItemCategory.PHARMACEUTICALS,
+        ),
+        value_column=4,
+        note="Pharmaceuticals items decided in the period, by the drug class set at intake.",
+    )
+
+
+# --- Eligibility ---------------------------------------------------------------------------
+
+
+def eligibility(period: Period) -> tuple[Table, Table]:
+    """The eligibility findings recorded in the period: eligible and ineligible, and each
+    reason of an ineligible finding (a finding may give several)."""
+    findings = CaseEvent.objects.filter(
+        type=EventType.ELIGIBILITY_RECORDED,
+        created_at__date__range=(period.start, period.end),
+    ).order_by()
+    eligible_count = 0
+    ineligible_count = 0
+    reasons: Counter = Counter()
+    for eligible, codes in findings.values_list("details__eligible", "details__reason_codes"):
+        if eligible:
+            eligible_count += 1
+            continue
+        ineligible_count += 1
+        for code in codes or [IneligibilityReason.OTHER]:
+            reasons[code] += 1
+    total = eligible_count + ineligible_count
+    rates = Table(
+        "eligibility",
+        "Eligibility findings",
+        ["Finding", "Applications", "Rate"],
+        [
+            ["Eligible", eligible_count, _rate(eligible_count, total)],
+            ["Ineligible", ineligible_count, _rate(ineligible_count, total)],
+        ],
+        source="8 CCR 9792.10.3",
+        summary={"findings": total},
+    )
+    labels = dict(IneligibilityReason.choices)
+    reason_rows = [
+        [labels[code], reasons.get(code, 0), _rate(reasons.get(code, 0), ineligible_count)]
+        for code in IneligibilityReason.values
+    ]
+    reason_table = Table(
+        "ineligibility_reasons",
+        "Reasons for ineligibility",
+        ["Reason", "Findings", "Share of ineligible"],
+        reason_rows,
+        note="A finding may give more than one reason.",
+        source="8 CCR 9792.10.3(a)",
+    )
+    return rates, reason_table
+
+
+# --- The dashboard -------------------------------------------------------------------------
+
+
+# How many reviewers the page's load chart shows (the CSV has them all).
+LOAD_ROWS_SHOWN = 25
+
+
+def dashboard_tables(period: Period, today: dt.date) -> list[Table]:
+    rates, reasons = eligibility(period)
+    return [
+        cases_by_stage(period),
+        at_risk_by_clock(today),
+        at_risk_by_reviewer(today),
+        reviewer_load(LOAD_ROWS_SHOWN),
+        weekly_flow(period),
+        turnaround(period),
+        outcomes_by_category(period),
+        outcomes_by_specialty(period),
+        outcomes_by_drug_class(period),
+        rates,
+        reasons,
+    ]
+
+
+def dashboard_table(name: str, period: Period, today: dt.date) -> Table | None:
+    """One chart's table for its CSV: all rows (the load chart's CSV has every reviewer)."""
+    builders = {
+        "stages": lambda: cases_by_stage(period),
+        "at_risk_clock": lambda: at_risk_by_clock(today),
+        "at_risk_reviewer": lambda: at_risk_by_reviewer(today),
+        "load": lambda: reviewer_load(),
+        "weekly": lambda: weekly_flow(period),
+        "turnaround": lambda: turnaround(period),
+        "outcomes_category": lambda: outcomes_by_category(period),
+        "outcomes_specialty": lambda: outcomes_by_specialty(period),
+        "outcomes_drug_class": lambda: outcomes_by_drug_class(period),
+        "eligibility": lambda: eligibility(period)[0],
+        "ineligibility_reasons": lambda: eligibility(period)[1],
+    }
+    builder = builders.get(name)
+    return builder() if builder else None

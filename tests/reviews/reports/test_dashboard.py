@@ -1,0 +1,299 @@
+"""The operations dashboard and the Administrative Director's monthly report, on a small known
+data set: each number as the page, the CSV and the PDF show it."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import subprocess
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Role
+from cases.lifecycle.models import CaseEvent, CaseStatus, EventType
+from reviews.assignment.models import Assignment, AssignmentStatus
+from reviews.determination.models import Determination, DeterminationStatus, ItemDecision
+from reviews.letters.models import Letter, LetterStatus
+from reviews.letters.render import letter_text_current
+from reviews.reports.monthly import monthly_report, report_csv
+from reviews.reports.selectors import Period, dashboard_table
+from tests.factories import CaseFactory, DisputedItemFactory, UserFactory, reviewer_with_profile
+
+pytestmark = pytest.mark.django_db
+
+NOVEMBER = Period(dt.date(2026, 11, 1), dt.date(2026, 11, 30))
+
+
+def _at(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
+
+
+def _issued(case, reviewer, decided_on, decisions):
+    determination = Determination.objects.create(
+        case=case,
+        reviewer=reviewer,
+        status=DeterminationStatus.ISSUED,
+        decision_date=decided_on,
+    )
+    for position, (category, drug_class, outcome) in enumerate(decisions, start=1):
+        item = DisputedItemFactory(
+            case=case, position=position, category=category, drug_class=drug_class
+        )
+        ItemDecision.objects.create(determination=determination, item=item, outcome=outcome)
+    return determination
+
+
+def _finding(case, day, *, eligible, codes=()):
+    details = {"eligible": eligible}
+    if codes:
+        details["reason_codes"] = list(codes)
+    CaseEvent.objects.create(
+        case=case, type=EventType.ELIGIBILITY_RECORDED, created_at=_at(day), details=details
+    )
+
+
+@pytest.fixture
+def world():
+    """November 2026: four applications in (two the week of 11/02, two the week of 11/09),
+    two determinations issued (17 days, on time; 46 days, late), one letter served, three
+    eligibility findings (one eligible; two ineligible, both late, one also unsigned)."""
+    today = timezone.localdate()
+    pain = reviewer_with_profile(
+        "REV-P", certifications=("Pain Management",), max_open_cases=5, carried_open_cases=1
+    )
+    ortho = reviewer_with_profile("REV-O", certifications=("Orthopedic Surgery",))
+    issued = CaseFactory(
+        status=CaseStatus.ISSUED,
+        application_received=dt.date(2026, 11, 2),
+        date_assigned=dt.date(2026, 11, 2),
+        records_complete_on=dt.date(2026, 11, 3),
+    )
+    determination = _issued(
+        issued,
+        pain,
+        dt.date(2026, 11, 20),
+        [
+            ("pharmaceuticals", "opioids", "overturned"),
+            ("pharmaceuticals", "nsaids", "upheld"),
+            ("diagnostic_imaging", "", "upheld"),
+        ],
+    )
+    Letter.objects.create(
+        case=issued,
+        determination=determination,
+        version=1,
+        status=LetterStatus.DELIVERED,
+        letter_text=letter_text_current(),
+        served_on=dt.date(2026, 11, 21),
+    )
+    older = CaseFactory(
+        status=CaseStatus.ISSUED,
+        application_received=dt.date(2026, 10, 1),
+        date_assigned=dt.date(2026, 10, 2),
+        records_complete_on=dt.date(2026, 10, 10),
+    )
+    _issued(older, ortho, dt.date(2026, 11, 25), [("pt_ot", "", "overturned")])
+    ineligible = CaseFactory(
+        status=CaseStatus.INELIGIBLE, application_received=dt.date(2026, 11, 3)
+    )
+    CaseFactory(
+        status=CaseStatus.AWAITING_RECORDS,
+        application_received=dt.date(2026, 11, 10),
+        date_assigned=dt.date(2026, 11, 10),
+        due_on=today - dt.timedelta(days=1),
+    )
+    in_review = CaseFactory(
+        status=CaseStatus.IN_REVIEW,
+        application_received=dt.date(2026, 11, 10),
+        date_assigned=dt.date(2026, 11, 10),
+        records_complete_on=dt.date(2026, 11, 11),
+        due_on=today + dt.timedelta(days=2),
+    )
+    Assignment.objects.create(case=in_review, reviewer=pain, status=AssignmentStatus.ACCEPTED)
+    CaseFactory(status=CaseStatus.RECEIVED, application_received=dt.date(2026, 9, 1))
+    _finding(issued, dt.date(2026, 11, 2), eligible=True)
+    _finding(ineligible, dt.date(2026, 11, 4), eligible=False, codes=("late", "not_signed"))
+    _finding(older, dt.date(2026, 11, 5), eligible=False, codes=("late",))
+    _finding(older, dt.date(2026, 10, 5), eligible=True)  # before the period
+    return today
+
+
+def _rows(name, today):
+    return {row[0]: row[1:] for row in dashboard_table(name, NOVEMBER, today).rows}
+
+
+def test_the_numbers_of_a_known_month(world):
+    today = world
+    stages = _rows("stages", today)
+    assert stages["Issued"] == [1]
+    assert stages["Ineligible"] == [1]
+    assert stages["Awaiting records"] == [1]
+    assert stages["In review"] == [1]
+    assert stages["Received"] == [0]  # the September application is outside the period
+
+    by_clock = _rows("at_risk_clock", today)
+    assert by_clock["Records"] == [0, 1, 1]  # overdue
+    assert by_clock["Determination"] == [1, 0, 1]  # due in two days
+    by_reviewer = _rows("at_risk_reviewer", today)
+    assert by_reviewer["Jane Roe REV-P"] == [1, 0, 1]
+    assert by_reviewer["No reviewer assigned"] == [0, 1, 1]
+
+    load = _rows("load", today)
+    assert load["Jane Roe REV-P (REV-P)"] == [2, 5, "40.0%", ""]  # one open, one carried
+
+    weekly = _rows("weekly", today)
+    assert weekly["11/02/2026"] == [2, 0]
+    assert weekly["11/09/2026"] == [2, 0]
+    assert weekly["11/16/2026"] == [0, 1]
+
+    turnaround = dashboard_table("turnaround", NOVEMBER, today)
+    assert turnaround.summary == {"median_days": 31.5, "decided": 2}
+    assert "median is 31.5 days" in turnaround.note
+
+    category = _rows("outcomes_category", today)
+    assert category["Pharmaceuticals"] == [2, 1, 1, "50.0%"]
+    assert category["Diagnostic: imaging"] == [1, 1, 0, "0.0%"]
+    assert category["Physical / occupational therapy"] == [1, 0, 1, "100.0%"]
+    specialty = _rows("outcomes_specialty", today)
+    assert specialty["Pain Management"] == [3, 2, 1, "33.3%"]
+    assert specialty["Orthopedic Surgery"] == [1, 0, 1, "100.0%"]
+    drugs = _rows("outcomes_drug_class", today)
+    assert drugs == {"Opioids": [1, 0, 1, "100.0%"], "NSAIDs": [1, 1, 0, "0.0%"]}
+
+    eligibility = _rows("eligibility", today)
+    assert eligibility == {"Eligible": [1, "33.3%"], "Ineligible": [2, "66.7%"]}
+    reasons = _rows("ineligibility_reasons", today)
+    assert reasons["Application filed late"] == [2, "100.0%"]
+    assert reasons["Application not signed"] == [1, "50.0%"]
+    assert reasons["Duplicate application"] == [0, "0.0%"]
+
+
+def _client(role=Role.CASE_ADMIN):
+    client = Client()
+    client.force_login(UserFactory(role=role))
+    return client
+
+
+def test_the_page_draws_each_chart_with_its_table_and_csv_link(world):
+    response = _client().get(
+        reverse("reports:dashboard"), {"start": "2026-11-01", "end": "2026-11-30"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "11/01/2026 to 11/30/2026" in page
+    assert page.count('<svg class="bar-chart"') >= 10
+    assert "style=" not in page.split("<main", 1)[1]
+    assert "<script>" not in page
+    assert "format=csv&amp;chart=outcomes_drug_class" in page
+    assert "Opioids" in page
+    # The outcome charts measure the share overturned; the load chart each reviewer's load.
+    drugs = page.split('id="chart-outcomes_drug_class"', 1)[1].split("</svg>", 1)[0]
+    assert ">100.0%</text>" in drugs and ">0.0%</text>" in drugs
+    assert 'width="0"' in drugs  # NSAIDs: none overturned, no bar
+    load = page.split('id="chart-load"', 1)[1].split("</svg>", 1)[0]
+    assert ">40.0%</text>" in load
+
+
+def test_a_chart_downloads_as_csv(world):
+    response = _client().get(
+        reverse("reports:dashboard"),
+        {
+            "start": "2026-11-01",
+            "end": "2026-11-30",
+            "format": "csv",
+            "chart": "outcomes_drug_class",
+        },
+    )
+    assert response["Content-Type"].startswith("text/csv")
+    assert "outcomes_drug_class-20261101-20261130.csv" in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == ["Drug class", "Decided items", "Upheld", "Overturned", "Overturned rate"]
+    assert ["Opioids", "1", "0", "1", "100.0%"] in rows
+    missing = _client().get(reverse("reports:dashboard"), {"format": "csv", "chart": "nothing"})
+    assert missing.status_code == 404
+
+
+def test_the_default_period_is_the_last_30_days_and_a_bad_one_says_so(world):
+    today = world
+    page = _client().get(reverse("reports:dashboard")).content.decode()
+    start = today - dt.timedelta(days=29)
+    assert f"{start:%m/%d/%Y} to {today:%m/%d/%Y}" in page
+    page = (
+        _client()
+        .get(reverse("reports:dashboard"), {"start": "2026-11-30", "end": "2026-11-01"})
+        .content.decode()
+    )
+    assert "start comes after its end" in page
+
+
+def test_the_case_administrators_home_is_the_dashboard():
+    assert _client().get(reverse("casefile:home"))["Location"] == reverse("reports:dashboard")
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        (Role.CASE_ADMIN, 200),
+        (Role.SYSTEM_ADMIN, 200),
+        (Role.QUALITY_REVIEWER, 200),
+        (Role.REVIEWER, 403),
+    ],
+)
+def test_who_sees_the_dashboard(role, status):
+    assert _client(role).get(reverse("reports:dashboard")).status_code == status
+    assert _client(role).get(reverse("reports:monthly_report")).status_code == status
+
+
+def test_the_monthly_report_as_csv(world):
+    text = report_csv(monthly_report(NOVEMBER))
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == ["IMR monthly report to the Administrative Director", "November 2026"]
+    assert ["Applications received", "4"] in rows
+    assert ["Determinations issued", "2"] in rows
+    assert ["Determination letters served", "1"] in rows
+    # Lab. Code 4610.6(d): 17 days is on time, 46 days is late.
+    assert ["Standard", "1", "1", "0", "50.0%"] in rows
+    assert any(
+        row[:2]
+        == [
+            "Timeliness: determinations decided within the statutory time",
+            "Lab. Code 4610.6(d); 8 CCR 9792.10.6",
+        ]
+        for row in rows
+    )
+    assert ["Opioids", "1", "0", "1", "100.0%"] in rows
+
+
+def test_the_monthly_report_downloads_as_csv_and_pdf(world):
+    client = _client()
+    url = reverse("reports:monthly_report")
+    response = client.get(url, {"month": "2026-11", "format": "csv"})
+    assert 'filename="ad-monthly-report-2026-11.csv"' in response["Content-Disposition"]
+    assert "Applications received,4" in response.content.decode()
+    response = client.get(url, {"month": "2026-11", "format": "pdf"})
+    assert response["Content-Type"] == "application/pdf"
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=response.content, capture_output=True, check=True
+    ).stdout.decode()
+    assert "INDEPENDENT MEDICAL REVIEW MONTHLY REPORT" in text
+    assert "November 2026" in text
+    assert "Required by Lab. Code 4610.6(d)" in text
+    assert "Opioids" in text
+    assert client.get(url, {"month": "November"}).status_code == 404
+
+
+def test_the_monthly_report_command_writes_both_files(world, tmp_path):
+    out = io.StringIO()
+    call_command("ad_monthly_report", "2026-11", str(tmp_path / "reports"), stdout=out)
+    csv_path = tmp_path / "reports" / "ad-monthly-report-2026-11.csv"
+    pdf_path = tmp_path / "reports" / "ad-monthly-report-2026-11.pdf"
+    assert out.getvalue().split() == [str(csv_path), str(pdf_path)]
+    assert "Applications received,4" in csv_path.read_text()
+    assert pdf_path.read_bytes().startswith(b"%PDF")
+    with pytest.raises(CommandError, match="not a month"):
+        call_command("ad_monthly_report", "2026-13", str(tmp_path))
