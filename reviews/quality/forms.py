@@ -17,6 +17,12 @@ class ApproveForm(ReauthForm):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
+    def __init__(self, *args, **kwargs):
+        # Its own ids: the return form on the same page has a `comment` too, and two
+        # id="id_comment" would tie the return form's label to this box.
+        kwargs.setdefault("auto_id", "approve_%s")
+        super().__init__(*args, **kwargs)
+
 
 class ReturnForm(forms.Form):
     """A general comment and one optional comment per item decision (`item-<decision id>`)."""
