@@ -2,6 +2,7 @@
 items, resubmission, approval that starts the letter, and every round kept."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -192,6 +193,9 @@ def test_return_through_the_page_reaches_the_reviewer_on_the_item(client, qualit
     login(client, quality_reviewer)
     page = client.get(reverse("quality:quality_review", args=[case.case_number])).content.decode()
     assert "lumbar radiculopathy" in page and "Return with comments" in page
+    # Each label points at its own box: no id is used twice on the page.
+    ids = re.findall(r'\bid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
     response = client.post(
         reverse("quality:quality_return", args=[case.case_number]),
         {"comment": "", f"item-{decision.pk}": "Say which block the records describe."},
