@@ -1,0 +1,67 @@
+"""An automated accessibility check (axe-core 4.14.1, vendored under tests/browser/vendor with its
+licence) of the pages used all day: the sign-in page, the dashboard, the case list, a case page
+and the reviewer's workspace. No violation of impact "serious" or "critical" is allowed. axe is
+injected into the page, which the site's Content Security Policy forbids: this module's browser
+context bypasses the policy (the policy itself is tested in test_content_security_policy)."""
+
+from pathlib import Path
+
+import pytest
+
+from accounts.models import Role
+from tests.browser.test_reviewer_flow import sign_in
+from tests.factories import UserFactory, case_in_review
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+BLOCKING = {"serious", "critical"}
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "bypass_csp": True}
+
+
+def violations(page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate("async () => (await axe.run(document)).violations")
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in found
+        if v["impact"] in BLOCKING
+    ]
+
+
+def test_the_daily_pages_have_no_serious_accessibility_violations(
+    page, live_server, reference_data
+):
+    base = live_server.url
+    case, reviewer, _ = case_in_review()
+    problems = {}
+
+    page.goto(f"{base}/login/")
+    problems["sign-in"] = violations(page)
+
+    admin = UserFactory(role=Role.CASE_ADMIN)
+    sign_in(page, base, admin)
+    for name, path in (
+        ("dashboard", "/dashboard/"),
+        ("case list", "/cases/"),
+        ("case page", f"/cases/{case.case_number}/"),
+    ):
+        page.goto(base + path)
+        problems[name] = violations(page)
+    page.context.clear_cookies()
+
+    sign_in(page, base, reviewer)
+    page.goto(f"{base}/reviews/cases/{case.case_number}/")
+    problems["workspace"] = violations(page)
+
+    assert not any(problems.values()), {k: v for k, v in problems.items() if v}
+
+
+def test_the_check_finds_a_planted_violation(page):
+    """The check itself works: an image without a text alternative is a critical violation."""
+    page.set_content('<html lang="en"><title>t</title><body><img src="x.png"></body></html>')
+    assert any(problem.startswith("image-alt (critical)") for problem in violations(page))
