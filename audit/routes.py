@@ -79,6 +79,12 @@ ROUTES: dict[str, Audited | NotAudited] = {
     "casefile:case_list": Audited(AuditKind.CASE_LIST, read=AuditAction.SEARCH),
     # The case list as CSV: workers' names and claim numbers leave the system.
     "casefile:case_list_csv": Audited(AuditKind.CASE_LIST, read=AuditAction.DOWNLOAD),
+    # Bulk actions on checked cases: a CSV of them leaves the system, or their reviewers are
+    # reminded (a change, with the case numbers posted).
+    "casefile:case_list_bulk": Audited(AuditKind.CASE_LIST),
+    # A saved view keeps the list's filters, a worker's name searched among them.
+    "casefile:saved_view_save": Audited(AuditKind.CASE_LIST),
+    "casefile:saved_view_delete": Audited(AuditKind.CASE_LIST),
     "casefile:case_detail": _CASE,
     "casefile:case_facts_edit": _CASE,
     "casefile:case_record_add": _CASE,

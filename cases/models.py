@@ -1,7 +1,9 @@
 """Django loads the `cases` app's models from this module; each model lives in its room
-(lifecycle, records, reminders, clock, intake, outbox) and code imports it from there. The
-migrations also name `cases.models.private_storage` and `cases.models.record_upload_to`."""
+(lifecycle, records, reminders, clock, intake, outbox, casefile) and code imports it from
+there. The migrations also name `cases.models.private_storage` and
+`cases.models.record_upload_to`."""
 
+from cases.casefile.models import SavedView  # noqa: F401
 from cases.clock.models import (  # noqa: F401
     CalendarVersion,
     Holiday,

@@ -107,6 +107,10 @@ RULES: dict[str, Rule] = {
     "casefile:home": page(STAFF),
     "casefile:case_list": page(STAFF),
     "casefile:case_list_csv": page(STAFF),
+    # Each user's own saved views of the list; bulk actions are the managers'.
+    "casefile:saved_view_save": action(STAFF),
+    "casefile:saved_view_delete": action(STAFF),
+    "casefile:case_list_bulk": action(MANAGERS),
     "casefile:case_detail": page(STAFF),
     "casefile:case_facts_edit": page(MANAGERS, post=MANAGERS),
     "casefile:case_record_add": action(MANAGERS),

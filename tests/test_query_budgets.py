@@ -124,6 +124,9 @@ POST_ONLY = {
     "casefile:case_consolidate": Role.CASE_ADMIN,
     "casefile:case_party_service": Role.CASE_ADMIN,
     "casefile:case_follow_up_retry": Role.CASE_ADMIN,
+    "casefile:case_list_bulk": Role.CASE_ADMIN,
+    "casefile:saved_view_save": Role.CASE_ADMIN,
+    "casefile:saved_view_delete": Role.CASE_ADMIN,
     "letters:print_batch_confirm": Role.CASE_ADMIN,
     "letters:print_batch_retry": Role.CASE_ADMIN,
     "api:case_records": Role.API_CLIENT,
@@ -459,16 +462,21 @@ def _home(people, size):
 
 @budget(
     "casefile:case_list",
-    5,
+    6,
     why="session, user, page of (open) cases (one row more than a page: no count), their items, "
-    "the audit row; no outcomes asked when no case on the page is issued",
+    "the user's saved views, the audit row; no outcomes asked when no case on the page is issued",
 )
 def _case_list(people, size):
     cases = cases_with_items(size)
     return Visit(people.case_admin, reverse("casefile:case_list"), shows=(cases[-1].case_number,))
 
 
-@budget("casefile:case_list", 5, variant="htmx results", why="as the page")
+@budget(
+    "casefile:case_list",
+    5,
+    variant="htmx results",
+    why="as the page, without the saved views (the fragment does not show them)",
+)
 def _case_list_htmx(people, size):
     cases = cases_with_items(size)
     url = reverse("casefile:case_list") + "?status=open"
@@ -477,7 +485,7 @@ def _case_list_htmx(people, size):
 
 @budget(
     "casefile:case_list",
-    6,
+    7,
     variant="closed cases with their outcomes",
     why="as the page, and the issued determinations' decisions (the outcome column)",
 )

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django import forms
+from django.http import QueryDict
 
 from cases.casefile.selectors import DUE_FILTERS, sort_valid
 from cases.lifecycle.models import (
@@ -64,6 +67,14 @@ class CaseFilterForm(forms.Form):
         filters["sort"] = sort_valid(self.data.get("sort", "") if self.data else "")
         return filters
 
+    def query(self) -> str:
+        """The filters and sort as a query string, only the known names with their valid values
+        (what a saved view keeps); the defaults are left out."""
+        filters = self.filters()
+        if filters["status"] == DEFAULT_STATUS:
+            del filters["status"]
+        return urlencode({name: value for name, value in filters.items() if value})
+
     @property
     def is_filtered(self) -> bool:
         """Narrowed beyond the default (the open cases); the sort narrows nothing."""
@@ -71,6 +82,55 @@ class CaseFilterForm(forms.Form):
         return filters["status"] != DEFAULT_STATUS or any(
             filters[name] for name in ("priority", "due", "q")
         )
+
+
+class SavedViewForm(forms.Form):
+    """Save the list's current filters and sort under a name."""
+
+    name = forms.CharField(label="Name of this view", max_length=80)
+    query = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
+
+    def __init__(self, *args, owner=None, **kwargs):
+        self.owner = owner
+        super().__init__(*args, **kwargs)
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if self.owner is not None and self.owner.saved_views.filter(name=name).exists():
+            raise forms.ValidationError("You have a view with this name already.")
+        return name
+
+    def clean_query(self) -> str:
+        # Only the filters the list knows, with valid values, are kept.
+        return CaseFilterForm(QueryDict(self.cleaned_data["query"])).query()
+
+
+BULK_EXPORT, BULK_REMIND = "export", "remind"
+
+
+class BulkActionForm(forms.Form):
+    """An action on the cases checked in the list (their case numbers)."""
+
+    action = forms.ChoiceField(
+        choices=[(BULK_EXPORT, "Export selected as CSV"), (BULK_REMIND, "Send a reminder")]
+    )
+    case = forms.MultipleChoiceField(required=False)
+
+    def __init__(self, data=None, **kwargs):
+        super().__init__(data, **kwargs)
+        # Any case number is a choice here; the selector keeps those the user may act on.
+        numbers = data.getlist("case") if data is not None else []
+        self.fields["case"].choices = [(number, number) for number in numbers]
+
+    def clean_case(self) -> list[str]:
+        numbers = self.cleaned_data["case"]
+        if not numbers:
+            raise forms.ValidationError("Select at least one case.")
+        return numbers[:MAX_SELECTED]
+
+
+# A page of the list is 50 cases; a selection is a page at most (with room to spare).
+MAX_SELECTED = 200
 
 
 class TerminateForm(forms.Form):

@@ -98,6 +98,16 @@ def case_list_for(
     return cases.order_by(*_ordering(sort_valid(sort))).prefetch_related("items")
 
 
+def cases_selected_for(user, numbers: list[str]) -> QuerySet[Case]:
+    """The selected cases the user may act on (cases.access), by case number; the others are
+    left out as if they did not exist."""
+    return (
+        cases_visible_to(user)
+        .filter(case_number__in=[number.upper() for number in numbers])
+        .order_by("case_number")
+    )
+
+
 def _ordering(sort: str) -> tuple:
     if not sort:
         return (F("due_on").asc(nulls_last=True), expedited_first(), "case_number")

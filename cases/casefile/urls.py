@@ -1,12 +1,15 @@
 from django.urls import path
 
-from cases.casefile import facts_views, screen_views, views
+from cases.casefile import facts_views, list_views, screen_views, views
 
 app_name = "casefile"
 urlpatterns = [
     path("", views.home, name="home"),
     path("cases/", views.case_list, name="case_list"),
     path("cases/export.csv", views.case_list_csv, name="case_list_csv"),
+    path("cases/selected/", list_views.case_list_bulk, name="case_list_bulk"),
+    path("cases/views/save/", list_views.saved_view_save, name="saved_view_save"),
+    path("cases/views/delete/", list_views.saved_view_delete, name="saved_view_delete"),
     path("cases/<str:case_number>/", views.case_detail, name="case_detail"),
     path(
         "cases/<str:case_number>/follow-ups/<int:follow_up_id>/retry/",

@@ -23,8 +23,15 @@ from cases.access import (
     record_get_for,
 )
 from cases.auditlog.selectors import case_readers_shown
-from cases.casefile.forms import CaseFilterForm, PartyServiceForm, RemandForm, TerminateForm
+from cases.casefile.forms import (
+    CaseFilterForm,
+    PartyServiceForm,
+    RemandForm,
+    SavedViewForm,
+    TerminateForm,
+)
 from cases.casefile.list_csv import case_list_rows, outcomes_for
+from cases.casefile.models import SavedView
 from cases.casefile.selectors import SORTS, case_clock_with_letter, case_list_for
 from cases.eligibility import services as eligibility
 from cases.eligibility.duplicates import case_duplicates
@@ -114,6 +121,12 @@ def case_list(request):
         case.outcome_label = outcomes.get(case.pk, "")
     context = {
         "filter_form": filter_form,
+        "query": filter_form.query(),
+        # The user's own saved views (the whole page only; evaluated where it shows them).
+        "saved_views": SavedView.objects.filter(owner=request.user),
+        "saved_view_form": SavedViewForm(),
+        # "Select all on this page": a round trip, no script (the CSP allows none inline).
+        "select_all": request.GET.get("select") == "all",
         "is_filtered": filter_form.is_filtered,
         "page": page,
         "sort": filters["sort"],

@@ -19,6 +19,8 @@ class ClockNotice(models.Model):
         INFORMATION_OVERDUE = "information_overdue", "Escalation: information requested overdue"
         # 8 CCR 9792.10.3(a)(3), (d): a deferral has no limit; IMR_DEFERRAL_REVIEW_DAYS flags it.
         DEFERRAL_REVIEW = "deferral_review", "Reminder: deferral to look at again"
+        # A case administrator's reminder from the case list, once per due date.
+        REVIEWER_REMINDED = "reviewer_reminded", "Reminder from a case administrator"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="clock_notices")
     kind = models.CharField(max_length=32, choices=Kind.choices)

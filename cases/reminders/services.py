@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -36,6 +37,10 @@ _OVERDUE_KINDS = {
 }
 
 
+# Reminders, not escalations: not marked urgent, recorded as reminders in the history.
+_REMINDERS = frozenset({Kind.REVIEWER_DUE_SOON, Kind.DEFERRAL_REVIEW, Kind.REVIEWER_REMINDED})
+
+
 def _notice_send(
     *, case: Case, kind: str, due_on: dt.date, user: User, subject: str, body: str
 ) -> bool:
@@ -49,19 +54,47 @@ def _notice_send(
                 [user],
                 text=subject,
                 link=reverse("casefile:case_detail", args=[case.case_number]),
-                urgent=kind not in (Kind.REVIEWER_DUE_SOON, Kind.DEFERRAL_REVIEW),
+                urgent=kind not in _REMINDERS,
             )
             events.clock_notice_sent(
                 case=case,
                 kind=kind,
                 recipient=recipient,
                 due_on=due_on,
-                escalation=kind not in (Kind.REVIEWER_DUE_SOON, Kind.DEFERRAL_REVIEW),
+                escalation=kind not in _REMINDERS,
             )
             send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient])
     except IntegrityError:
         return False
     return True
+
+
+class Reminded(enum.StrEnum):
+    SENT = "sent"
+    NO_REVIEWER = "no_reviewer"  # not in a reviewer's hands (none assigned, or submitted)
+    ALREADY = "already"  # reminded already for this due date
+
+
+def reviewer_remind(case: Case, *, today: dt.date | None = None) -> Reminded:
+    """A case administrator's reminder to the case's reviewer, through the same sending as the
+    scheduled ones (recorded, in-app and by e-mail), once per due date."""
+    reviewer = reviewer_side().current_reviewer(case) if case.status in _WITH_REVIEWER else None
+    if reviewer is None or not reviewer.email:
+        return Reminded.NO_REVIEWER
+    due_on = case.due_on or today or timezone.localdate()
+    due_text = f"due {case.due_on:%m/%d/%Y}" if case.due_on else "waiting for you"
+    sent = _notice_send(
+        case=case,
+        kind=Kind.REVIEWER_REMINDED,
+        due_on=due_on,
+        user=reviewer,
+        subject=f"Reminder: {case.case_number} determination {due_text}",
+        body=(
+            f"A case administrator reminds you of case {case.case_number}: the determination "
+            f"is {due_text}."
+        ),
+    )
+    return Reminded.SENT if sent else Reminded.ALREADY
 
 
 def clock_notices_send(*, today: dt.date | None = None) -> int:

@@ -16,8 +16,8 @@ from tests.factories import CaseFactory, DisputedItemFactory, pdf_upload
 
 pytestmark = pytest.mark.django_db
 
-# ... and the audit log's row for the search (audit.routes).
-LIST_QUERIES = 5
+# ... the user's saved views, and the audit log's row for the search (audit.routes).
+LIST_QUERIES = 6
 BY_EMAIL = {"eligible-notice_sent_by": "electronic"}
 
 

@@ -1,0 +1,106 @@
+"""The case list's saved views (each user's own) and its bulk actions (case administrators)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import QueryDict, StreamingHttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from cases.access import Ability, access_required
+from cases.casefile.forms import BULK_EXPORT, BulkActionForm, CaseFilterForm, SavedViewForm
+from cases.casefile.list_csv import case_list_rows
+from cases.casefile.models import SavedView
+from cases.casefile.selectors import cases_selected_for
+from cases.reminders.services import Reminded, reviewer_remind
+
+
+def _back_to_list(query: str):
+    """The case list with `query`'s filters and sort (only the names the list knows)."""
+    query = CaseFilterForm(QueryDict(query)).query()
+    return redirect(reverse("casefile:case_list") + (f"?{query}" if query else ""))
+
+
+@access_required()
+@require_POST
+def saved_view_save(request):
+    form = SavedViewForm(request.POST, owner=request.user)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, f"The view was not saved: {error}")
+        return _back_to_list(request.POST.get("query", ""))
+    SavedView.objects.create(
+        owner=request.user, name=form.cleaned_data["name"], query=form.cleaned_data["query"]
+    )
+    messages.success(request, f"View “{form.cleaned_data['name']}” saved.")
+    return _back_to_list(form.cleaned_data["query"])
+
+
+@access_required()
+@require_POST
+def saved_view_delete(request):
+    # Only one's own: another user's view looks like one that does not exist.
+    view_id = request.POST.get("view", "")
+    view = (
+        SavedView.objects.filter(owner=request.user, pk=view_id).first()
+        if view_id.isdigit()
+        else None
+    )
+    if view is None:
+        messages.error(request, "No such saved view.")
+    else:
+        view.delete()
+        messages.success(request, f"View “{view.name}” deleted.")
+    return redirect("casefile:case_list")
+
+
+@access_required(Ability.MANAGE_CASES)
+@require_POST
+def case_list_bulk(request):
+    """Export or remind for the cases checked on the list. Cases the user may not act on
+    (cases.access) are left out and counted."""
+    form = BulkActionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Select at least one case and an action.")
+        return _back_to_list(request.POST.get("query", ""))
+    numbers = form.cleaned_data["case"]
+    cases = cases_selected_for(request.user, numbers)
+    if form.cleaned_data["action"] == BULK_EXPORT:
+        response = StreamingHttpResponse(case_list_rows(cases), content_type="text/csv")
+        day = timezone.localdate().isoformat()
+        response["Content-Disposition"] = f'attachment; filename="cases-selected-{day}.csv"'
+        return response
+    outcomes: dict[Reminded, int] = dict.fromkeys(Reminded, 0)
+    found = 0
+    for case in cases:
+        found += 1
+        # Each case's reminder is recorded with its event, or not at all.
+        with transaction.atomic():
+            outcomes[reviewer_remind(case)] += 1
+    messages.info(request, _reminders_report(outcomes, refused=len(set(numbers)) - found))
+    return _back_to_list(request.POST.get("query", ""))
+
+
+def _cases(count: int) -> str:
+    return f"{count} case{'s' if count != 1 else ''}"
+
+
+def _reminders_report(outcomes: dict[Reminded, int], *, refused: int) -> str:
+    """ "Reminders sent for 3 cases; 1 case has no reviewer to remind"."""
+    parts = [f"Reminders sent for {_cases(outcomes[Reminded.SENT])}"]
+    if outcomes[Reminded.NO_REVIEWER]:
+        count = outcomes[Reminded.NO_REVIEWER]
+        parts.append(
+            f"{_cases(count)} {'has' if count == 1 else 'have'} no reviewer to remind "
+            "(none assigned, or the determination is submitted)"
+        )
+    if outcomes[Reminded.ALREADY]:
+        count = outcomes[Reminded.ALREADY]
+        parts.append(f"{_cases(count)} already reminded for this due date")
+    if refused:
+        parts.append(f"{_cases(refused)} not found or not yours to act on")
+    return "; ".join(parts) + "."

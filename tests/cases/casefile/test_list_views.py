@@ -1,0 +1,155 @@
+"""The case list's saved views (each user's own) and its bulk actions (export, remind)."""
+
+import csv
+import io
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from cases.casefile.models import SavedView
+from cases.lifecycle.models import CaseStatus, EventType
+from tests.factories import PASSWORD, CaseFactory, UserFactory, case_in_review
+
+pytestmark = pytest.mark.django_db
+
+LIST = reverse("casefile:case_list")
+BULK = reverse("casefile:case_list_bulk")
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+def shown_messages(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+# --- Saved views ------------------------------------------------------------------------------
+
+
+def test_a_saved_view_is_listed_and_opens_its_filters(admin_client, case_admin):
+    closed = CaseFactory(status=CaseStatus.TERMINATED)
+    response = admin_client.post(
+        reverse("casefile:saved_view_save"),
+        {"name": "Closed, newest", "query": "status=closed&sort=-case&page=3&bogus=1"},
+        follow=True,
+    )
+
+    view = SavedView.objects.get(owner=case_admin)
+    # Only the list's own filters are kept (no page, nothing unknown).
+    assert view.query == "status=closed&sort=-case"
+    page = response.content.decode()
+    assert "Closed, newest" in page
+    assert f'href="{LIST}?status=closed&amp;sort=-case"' in page
+    assert closed.case_number in page  # the redirect opened the view
+
+
+def test_saved_views_are_ones_own(admin_client, case_admin):
+    other = UserFactory(role="case_admin")
+    theirs = SavedView.objects.create(owner=other, name="Their queue", query="due=overdue")
+
+    page = admin_client.get(LIST).content.decode()
+    assert "Their queue" not in page
+
+    response = admin_client.post(
+        reverse("casefile:saved_view_delete"), {"view": theirs.pk}, follow=True
+    )
+    assert SavedView.objects.filter(pk=theirs.pk).exists()
+    assert "No such saved view." in shown_messages(response)
+
+
+def test_deleting_ones_own_view(admin_client, case_admin):
+    mine = SavedView.objects.create(owner=case_admin, name="Expedited", query="priority=expedited")
+
+    response = admin_client.post(
+        reverse("casefile:saved_view_delete"), {"view": mine.pk}, follow=True
+    )
+
+    assert not SavedView.objects.filter(pk=mine.pk).exists()
+    assert "View “Expedited” deleted." in shown_messages(response)
+
+
+def test_a_name_used_twice_is_refused(admin_client, case_admin):
+    SavedView.objects.create(owner=case_admin, name="Mine", query="")
+    response = admin_client.post(
+        reverse("casefile:saved_view_save"), {"name": "Mine", "query": "due=week"}, follow=True
+    )
+    assert SavedView.objects.filter(owner=case_admin).count() == 1
+    assert any("name already" in text for text in shown_messages(response))
+
+
+def test_a_reviewer_saves_views_too(reviewer):
+    client = signed_in(reviewer)
+    client.post(reverse("casefile:saved_view_save"), {"name": "Late", "query": "due=overdue"})
+    assert SavedView.objects.get(owner=reviewer).query == "due=overdue"
+
+
+# --- Bulk actions -----------------------------------------------------------------------------
+
+
+def test_select_all_checks_every_case_on_the_page(admin_client):
+    cases = [CaseFactory() for _ in range(3)]
+    plain = admin_client.get(LIST).content.decode()
+    selected = admin_client.get(LIST, {"select": "all"}).content.decode()
+
+    assert plain.count(" checked>") == 0
+    assert selected.count(" checked>") == len(cases)
+
+
+def test_export_selected_gives_only_those_cases(admin_client):
+    chosen, other = CaseFactory(), CaseFactory()
+    response = admin_client.post(BULK, {"action": "export", "case": [chosen.case_number]})
+
+    assert response["Content-Type"] == "text/csv"
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    numbers = [row[0] for row in rows[1:]]
+    assert numbers == [chosen.case_number]
+    assert other.case_number not in numbers
+
+
+def test_reminders_go_to_each_assigned_reviewer_and_are_reported(admin_client):
+    in_review, reviewer, _ = case_in_review()
+    waiting = CaseFactory()
+
+    response = admin_client.post(
+        BULK,
+        {"action": "remind", "case": [in_review.case_number, waiting.case_number, "CM99-9999999"]},
+        follow=True,
+    )
+
+    assert shown_messages(response) == [
+        "Reminders sent for 1 case; 1 case has no reviewer to remind (none assigned, or the "
+        "determination is submitted); 1 case not found or not yours to act on."
+    ]
+    assert [message.to for message in mail.outbox] == [[reviewer.email]]
+    assert in_review.events.filter(type=EventType.REMINDER_SENT).count() == 1
+    assert not waiting.events.filter(type=EventType.REMINDER_SENT).exists()
+
+    again = admin_client.post(
+        BULK, {"action": "remind", "case": [in_review.case_number]}, follow=True
+    )
+    assert shown_messages(again) == [
+        "Reminders sent for 0 cases; 1 case already reminded for this due date."
+    ]
+    assert len(mail.outbox) == 1
+
+
+def test_bulk_actions_are_the_case_administrators():
+    case, reviewer, _ = case_in_review()
+    client = signed_in(reviewer)
+
+    response = client.post(BULK, {"action": "remind", "case": [case.case_number]})
+
+    assert response.status_code == 403
+    assert not mail.outbox
+    assert "Send a reminder" not in client.get(LIST).content.decode()
+
+
+def test_no_case_selected_is_explained(admin_client):
+    CaseFactory()
+    response = admin_client.post(BULK, {"action": "remind"}, follow=True)
+    assert shown_messages(response) == ["Select at least one case and an action."]
