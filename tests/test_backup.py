@@ -44,12 +44,12 @@ print(json.dumps({
 """
 
 
-def _fresh_database(tmp_path: Path):
+def fresh_database(tmp_path: Path, suffix: str = "restore"):
     """A new, empty database of the kind the tests run on: its URL and how to drop it."""
     db = connection.settings_dict
     if connection.vendor == "sqlite":
-        return f"sqlite:///{tmp_path / 'restored.sqlite3'}", lambda: None
-    name = f"{db['NAME']}_restore"
+        return f"sqlite:///{tmp_path / f'{suffix}.sqlite3'}", lambda: None
+    name = f"{db['NAME']}_{suffix}"
     with connection.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
         cursor.execute(f'CREATE DATABASE "{name}"')
@@ -100,7 +100,7 @@ def test_a_backup_restores_into_a_fresh_database_with_every_case_record_and_lett
     # Encrypted at rest: neither the PDFs nor the case number can be read from it.
     assert b"%PDF" not in raw and case.case_number.encode() not in raw
 
-    url, drop = _fresh_database(tmp_path)
+    url, drop = fresh_database(tmp_path)
     restored = tmp_path / "restored"
     env = {
         **os.environ,

@@ -24,6 +24,7 @@ from reviews.letters.signing import pdf_signature_check
 from tests.cases.helpers import add_record
 from tests.conftest import S3Bucket
 from tests.factories import PASSWORD, UserFactory, approved_determination, minimal_pdf, pdf_upload
+from tests.test_backup import fresh_database
 
 pytestmark = pytest.mark.storage
 
@@ -108,7 +109,7 @@ def test_a_letter_is_rendered_signed_and_served_from_the_bucket_and_a_changed_co
 
 @pytest.mark.django_db(transaction=True)
 def test_a_backup_of_the_bucket_restores_into_a_new_bucket_and_database(
-    s3_bucket, s3_server, tmp_path, settings, django_capture_on_commit_callbacks
+    s3_bucket, s3_server, tmp_path, settings, django_capture_on_commit_callbacks, request
 ):
     settings.BACKUP_ENCRYPTION_KEY = backup_key_new()
     determination = approved_determination()
@@ -133,11 +134,17 @@ def test_a_backup_of_the_bucket_restores_into_a_new_bucket_and_database(
         "BACKUP_ENCRYPTION_KEY": settings.BACKUP_ENCRYPTION_KEY,
     }
 
-    def manage(*args, database="restored.sqlite3"):
+    # A new database of the kind the tests run on (a backup restores into its own kind).
+    restored_url, restored_drop = fresh_database(tmp_path, "s3_restore")
+    again_url, again_drop = fresh_database(tmp_path, "s3_again")
+    request.addfinalizer(restored_drop)
+    request.addfinalizer(again_drop)
+
+    def manage(*args, database=restored_url):
         return subprocess.run(
             [sys.executable, "manage.py", *args],
             cwd=ROOT,
-            env={**env, "DATABASE_URL": f"sqlite:///{tmp_path / database}"},
+            env={**env, "DATABASE_URL": database},
             capture_output=True,
             text=True,
             timeout=120,
@@ -162,6 +169,6 @@ def test_a_backup_of_the_bucket_restores_into_a_new_bucket_and_database(
     ]
 
     # A restore never writes into a bucket that already holds files, even with a new database.
-    again = manage("restore", str(archive), database="again.sqlite3")
+    again = manage("restore", str(archive), database=again_url)
     assert again.returncode != 0
     assert "The file store is not empty" in again.stderr + again.stdout
