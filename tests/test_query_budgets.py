@@ -721,9 +721,11 @@ def _specialty_row(people, size):
 
 @budget(
     "assignment:case_assign",
-    17,
-    why="session, user, case with parties and items, the roster in six queries, the case "
-    "facts (case, parties, items, its assignments and declared conflicts)",
+    26,
+    why="session, user, case with parties and items, the case facts (case, parties, items, "
+    "its assignments and declared conflicts), the reviewers who may be eligible (SQL "
+    "pre-filter) and their roster in six queries, the count of the excluded, one page of "
+    "them and its roster in six queries",
 )
 def _case_assign(people, size):
     case = ready_case()
@@ -738,10 +740,10 @@ def _case_assign(people, size):
 
 @budget(
     "assignment:case_assign",
-    18,
+    28,
     variant="assigned",
-    why="as the Assign page, and the assignment in force (to unassign or reassign it); a "
-    "search and a page of 25 filter what the roster read",
+    why="as the Assign page, the assignment in force (to unassign or reassign it), and the "
+    "search's count of the excluded it matches",
 )
 def _case_assign_assigned(people, size):
     case = ready_case()

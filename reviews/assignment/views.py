@@ -13,7 +13,7 @@ from accounts.responses import redirect_after_post
 from cases.access import Ability, access_required, case_get_for
 from cases.lifecycle.status_table import Action, allowed_actions
 from reviews.assignment import services
-from reviews.assignment.matching import candidates_matching, reviewers_for_case
+from reviews.assignment.matching import assign_page_candidates, candidates_matching
 from reviews.assignment.models import PlanRun, PlanRunStatus
 from reviews.assignment.selectors import (
     case_waits_for_reviewer,
@@ -51,10 +51,14 @@ def case_assign(request, case_number):
         return redirect_after_post(
             request, reverse("casefile:case_detail", args=[case.case_number])
         )
-    result = reviewers_for_case(case)
     query = request.GET.get("q", "").strip()
+    result = assign_page_candidates(
+        case,
+        query=query,
+        excluded_page=request.GET.get("excluded_page"),
+        page_size=ASSIGN_PAGE_SIZE,
+    )
     eligible = candidates_matching(result.eligible, query)
-    excluded = candidates_matching(result.excluded, query)
     unassignable = Action.UNASSIGN_REVIEWER in allowed_actions(result.case)
     return TemplateResponse(
         request,
@@ -66,9 +70,7 @@ def case_assign(request, case_number):
             "eligible_page": Paginator(eligible, ASSIGN_PAGE_SIZE).get_page(
                 request.GET.get("page")
             ),
-            "excluded_page": Paginator(excluded, ASSIGN_PAGE_SIZE).get_page(
-                request.GET.get("excluded_page")
-            ),
+            "excluded_page": result.excluded_page,
             "excluded_open": "excluded_page" in request.GET,
             "waiting": case_waits_for_reviewer(case),
             "current": current_assignment_for(result.case) if unassignable else None,
