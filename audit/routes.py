@@ -111,6 +111,8 @@ ROUTES: dict[str, Audited | NotAudited] = {
     "assignment:case_assign": _CASE,
     "assignment:case_unassign": _CASE,
     "assignment:assignments_batch": Audited(AuditKind.CASE_LIST),
+    "assignment:assignments_plan": Audited(AuditKind.CASE_LIST),
+    "assignment:assignments_plan_status": Audited(AuditKind.CASE_LIST),
     "determination:reviewer_dashboard": Audited(AuditKind.CASE_LIST),
     "determination:assignment_accept": Audited(AuditKind.WORKSPACE, object_arg="assignment_id"),
     "determination:assignment_decline": Audited(AuditKind.WORKSPACE, object_arg="assignment_id"),

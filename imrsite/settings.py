@@ -587,3 +587,8 @@ CELERY_BEAT_SCHEDULE["assignment-acceptance-escalate"] = {
     "task": "reviews.assignment.tasks.acceptances_escalate",
     "schedule": ACCEPT_ESCALATION_INTERVAL_SECONDS,
 }
+
+# --- Batch assignment plan in the background (README "Assigning reviewers") ------------------
+# A worked-out batch plan may be assigned for this many minutes (and only while no assignment
+# has changed since); after that the page marks it stale and asks for it to be worked out again.
+ASSIGNMENT_PLAN_FRESH_MINUTES = int(os.environ.get("ASSIGNMENT_PLAN_FRESH_MINUTES", "10"))

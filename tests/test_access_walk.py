@@ -33,7 +33,7 @@ from cases.lifecycle.models import Case, CaseEvent
 from cases.outbox.models import FollowUp
 from cases.records.models import MedicalRecord
 from cases.records.services import record_add
-from reviews.assignment.models import Assignment
+from reviews.assignment.models import Assignment, PlanRun
 from reviews.determination.models import Determination
 from reviews.determination.services import determination_submit
 from reviews.letters.models import Letter, LetterDelivery, Notice, PrintBatch
@@ -153,6 +153,8 @@ RULES: dict[str, Rule] = {
     "assignment:case_assign": page(MANAGERS, post=MANAGERS),
     "assignment:case_unassign": action(MANAGERS),
     "assignment:assignments_batch": page(MANAGERS, post=MANAGERS),
+    "assignment:assignments_plan": action(MANAGERS),
+    "assignment:assignments_plan_status": page(MANAGERS),
     "determination:reviewer_dashboard": page({REVIEWER}),
     "determination:assignment_accept": action({REVIEWER}),
     "determination:assignment_decline": action({REVIEWER}),
@@ -341,6 +343,9 @@ def kwargs_for(world: World, name: str, role: str, *, foreign: bool) -> dict | N
         # The record's page count, the follow-up its upload left (cases.outbox).
         "follow_up_id": FollowUp.objects.filter(case=case).values_list("pk", flat=True).first(),
         "token_id": ApiToken.objects.values_list("pk", flat=True).first(),
+        "run_id": (
+            PlanRun.objects.values_list("pk", flat=True).first() or PlanRun.objects.create().pk
+        ),
     }
     return {key: values[key] for key in wanted}
 

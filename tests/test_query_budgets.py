@@ -43,8 +43,8 @@ from cases.integrity.models import IntegrityCheckRun, IntegrityFinding
 from cases.lifecycle.models import CaseEvent, CaseStatus, EventType, PartyRole
 from cases.records.models import MedicalRecord
 from cases.records.services import record_add
-from reviews.assignment.models import Assignment, CaseConflict
-from reviews.assignment.services import reviewer_assign
+from reviews.assignment.models import Assignment, CaseConflict, PlanRun
+from reviews.assignment.services import plan_work_out, reviewer_assign
 from reviews.determination.models import (
     Determination,
     DeterminationStatus,
@@ -131,6 +131,7 @@ POST_ONLY = {
     "letters:print_batch_retry": Role.CASE_ADMIN,
     "api:case_records": Role.API_CLIENT,
     "assignment:case_unassign": Role.CASE_ADMIN,
+    "assignment:assignments_plan": Role.CASE_ADMIN,
     "determination:assignment_accept": Role.REVIEWER,
     "determination:assignment_decline": Role.REVIEWER,
     "determination:workspace_accept": Role.REVIEWER,
@@ -728,9 +729,11 @@ def _specialty_row(people, size):
 
 @budget(
     "assignment:case_assign",
-    17,
-    why="session, user, case with parties and items, the roster in six queries, the case "
-    "facts (case, parties, items, its assignments and declared conflicts)",
+    26,
+    why="session, user, case with parties and items, the case facts (case, parties, items, "
+    "its assignments and declared conflicts), the reviewers who may be eligible (SQL "
+    "pre-filter) and their roster in six queries, the count of the excluded, one page of "
+    "them and its roster in six queries",
 )
 def _case_assign(people, size):
     case = ready_case()
@@ -745,10 +748,10 @@ def _case_assign(people, size):
 
 @budget(
     "assignment:case_assign",
-    18,
+    28,
     variant="assigned",
-    why="as the Assign page, and the assignment in force (to unassign or reassign it); a "
-    "search and a page of 25 filter what the roster read",
+    why="as the Assign page, the assignment in force (to unassign or reassign it), and the "
+    "search's count of the excluded it matches",
 )
 def _case_assign_assigned(people, size):
     case = ready_case()
@@ -773,27 +776,50 @@ def _notifications(people, size):
 
 @budget(
     "assignment:assignments_batch",
-    14,
+    6,
     variant="plan",
-    why="session, user, the roster in six queries, the waiting cases with parties and items, "
-    "their assignments and declared conflicts",
+    why="session, user, the latest plan run with its creator (the plan as stored JSON), "
+    "whether assignments changed since it, the count of waiting cases",
 )
 def _assignments_batch(people, size):
     for _ in range(size):
         ready_case()
     roster_add(size, prefix=f"REV-B{size}")
-    return Visit(people.case_admin, reverse("assignment:assignments_batch") + "?plan=1")
+    run = PlanRun.objects.create(created_by=people.case_admin)
+    plan_work_out(run_id=run.pk)
+    return Visit(
+        people.case_admin,
+        reverse("assignment:assignments_batch"),
+        shows=("Plan (", "Assign these"),
+    )
 
 
 @budget(
     "assignment:assignments_batch",
-    4,
-    why="session, user, the count of waiting cases (the plan is worked out on request)",
+    5,
+    why="session, user, the latest plan run (none yet), the count of waiting cases",
 )
 def _assignments_batch_waiting(people, size):
     for _ in range(size):
         ready_case()
     return Visit(people.case_admin, reverse("assignment:assignments_batch"), shows=("waiting",))
+
+
+@budget(
+    "assignment:assignments_plan_status",
+    5,
+    why="session, user, the plan run with its creator, the count of waiting cases",
+)
+def _assignments_plan_status(people, size):
+    for _ in range(size):
+        ready_case()
+    run = PlanRun.objects.create(created_by=people.case_admin, progress="Loading the roster")
+    return Visit(
+        people.case_admin,
+        reverse("assignment:assignments_plan_status", args=[run.pk]),
+        headers=HTMX,
+        shows=("Loading the roster", "every 1s"),
+    )
 
 
 # --- The reviewer's side --------------------------------------------------------------------

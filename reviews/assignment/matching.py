@@ -16,8 +16,10 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.core.paginator import Page, Paginator
+from django.db.models import Case as DbCase
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, Concat, Trim
 from django.utils import timezone
 
 from cases.lifecycle.models import Case, ItemCategory, PartyRole
@@ -125,6 +127,24 @@ class Roster:
     specialty_labels: dict[str, str]  # key -> display name
 
 
+def _open_assignments():
+    """A profile's open assignments, counted from the open ones only, through the partial index
+    assignment_open_by_reviewer: a filtered aggregate over every assignment ever made read all
+    of them (467 ms at 188,000 assignments, of which about 4,600 are open)."""
+    return Coalesce(
+        Subquery(
+            Assignment.objects.filter(
+                reviewer_id=OuterRef("user_id"), status__in=OPEN_ASSIGNMENT_STATUSES
+            )
+            .order_by()
+            .values("reviewer_id")
+            .annotate(open_count=Count("pk"))
+            .values("open_count")
+        ),
+        0,
+    )
+
+
 def roster_load(*, today: dt.date | None = None, user_ids=None) -> Roster:
     """The whole active roster (or the given reviewers) in six queries, whatever its size.
 
@@ -138,23 +158,7 @@ def roster_load(*, today: dt.date | None = None, user_ids=None) -> Roster:
         profiles = profiles.filter(user_id__in=user_ids)
         of_roster &= Q(profile__user_id__in=user_ids)
     rows = (
-        # Counted per reviewer from the open assignments only, through the partial index
-        # assignment_open_by_reviewer: a filtered aggregate over every assignment ever made
-        # read all of them (467 ms at 188,000 assignments, of which about 4,600 are open).
-        profiles.annotate(
-            open_assignments=Coalesce(
-                Subquery(
-                    Assignment.objects.filter(
-                        reviewer_id=OuterRef("user_id"), status__in=OPEN_ASSIGNMENT_STATUSES
-                    )
-                    .order_by()
-                    .values("reviewer_id")
-                    .annotate(open_count=Count("pk"))
-                    .values("open_count")
-                ),
-                0,
-            )
-        )
+        profiles.annotate(open_assignments=_open_assignments())
         .order_by("external_id")
         .values_list(
             "pk",
@@ -766,3 +770,123 @@ def _plan_from(roster, facts_list, pairs, chosen: dict[int, int]) -> Plan:
         else:
             unassigned.append((facts.case_number, _unassigned_reason(pairs[c])))
     return Plan(assignments=assignments, unassigned=unassigned)
+
+
+# --- The Assign page: a SQL pre-filter before the rules -------------------------------------
+
+
+@dataclass
+class AssignPage:
+    case: Case
+    eligible: list[Candidate]  # every eligible reviewer, ranked
+    excluded_total: int  # every active reviewer the rules exclude
+    excluded_page: Page  # one page of them (Candidates, each with every reason)
+
+
+def _certified_for(category: str):
+    """A profile holds a certification accepted for `category` (rule 2)."""
+    through = ReviewerProfile.certifications.through
+    return Exists(
+        through.objects.filter(
+            reviewerprofile_id=OuterRef("pk"),
+            specialty_id__in=CategorySpecialty.objects.filter(category=category).values(
+                "specialty_id"
+            ),
+        )
+    )
+
+
+def _may_be_eligible(facts: CaseFacts, today: dt.date) -> Q:
+    """The rules SQL can answer exactly (1, 2, 3, the leave flag and rule 6's capacity): a
+    reviewer outside this cannot be eligible. The others (affiliations, conflicts, earlier
+    rounds, leave periods) are checked in Python by candidate_evaluate."""
+    condition = Q(
+        Exists(
+            Licence.objects.filter(profile_id=OuterRef("pk"), expires__gt=today, restricted=False)
+        ),
+        years_in_practice__gt=MIN_YEARS_EXCLUSIVE,
+        weekly_practice_hours__gte=MIN_WEEKLY_HOURS,
+        on_leave=False,
+        max_open_cases__gt=F("carried_open_cases") + F("open_assignments"),
+    )
+    for category in sorted(facts.categories):
+        condition &= Q(_certified_for(category))
+    return condition
+
+
+def _matching_words(query: str) -> Q:
+    """As candidates_matching: every word in the name, the reviewer id or a specialty's name."""
+    through = ReviewerProfile.certifications.through
+    condition = Q()
+    for word in query.split():
+        condition &= (
+            Q(display_name__icontains=word)
+            | Q(external_id__icontains=word)
+            | Q(
+                Exists(
+                    through.objects.filter(
+                        reviewerprofile_id=OuterRef("pk"), specialty__name__icontains=word
+                    )
+                )
+            )
+        )
+    return condition
+
+
+def assign_page_candidates(
+    case: Case,
+    *,
+    query: str = "",
+    excluded_page: str | int | None = None,
+    page_size: int = 25,
+    today: dt.date | None = None,
+) -> AssignPage:
+    """The Assign page's reviewers without evaluating the whole roster in Python: SQL keeps
+    the reviewers who may be eligible (active, licensed, certified for every item's category,
+    in practice, below capacity: with 2,000 reviewers, a few dozen), the rules then rank them.
+    The excluded reviewers are every other active one; only the page shown is evaluated, for
+    its reasons. The answers are reviewers_for_case's (tests hold them to it)."""
+    today = today or timezone.localdate()
+    case = _case_for_matching(case)
+    (facts,) = case_facts_load([case])
+    active = ReviewerProfile.objects.filter(user__is_active=True).annotate(
+        open_assignments=_open_assignments(),
+        # As RosterEntry.name: the full name, or the username when there is none.
+        display_name=DbCase(
+            When(user__first_name="", user__last_name="", then=F("user__username")),
+            default=Trim(Concat(F("user__first_name"), Value(" "), F("user__last_name"))),
+        ),
+    )
+    possible = list(active.filter(_may_be_eligible(facts, today)).values_list("user_id", flat=True))
+    roster = roster_load(today=today, user_ids=possible)
+    eligible = []
+    for entry in roster.entries:
+        candidate = candidate_evaluate(entry, facts, roster)
+        if candidate.eligible:
+            eligible.append(candidate)
+    eligible.sort(key=lambda c: c.rank_key)
+    eligible_ids = [c.entry.user_id for c in eligible]
+    excluded = active.exclude(user_id__in=eligible_ids)
+    excluded_total = excluded.count()
+    if query.strip():
+        excluded = excluded.filter(_matching_words(query.casefold()))
+    paginator = Paginator(
+        excluded.order_by("display_name", "external_id").values_list("user_id", flat=True),
+        page_size,
+    )
+    if not query.strip():
+        paginator.count = excluded_total  # the same rows: not counted twice
+    page = paginator.get_page(excluded_page)
+    shown = list(page.object_list)
+    if shown:
+        page_roster = roster_load(today=today, user_ids=shown)
+        by_user = {
+            entry.user_id: candidate_evaluate(entry, facts, page_roster)
+            for entry in page_roster.entries
+        }
+        page.object_list = [by_user[user_id] for user_id in shown]
+    else:
+        page.object_list = []
+    return AssignPage(
+        case=case, eligible=eligible, excluded_total=excluded_total, excluded_page=page
+    )

@@ -91,3 +91,36 @@ class CaseConflict(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} conflict: {self.reviewer}"
+
+
+class PlanRunStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Working out"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"
+
+
+class PlanRun(models.Model):
+    """One working-out of the batch plan by a Celery task (`plan_work_out`): the batch page
+    polls it while it runs, then offers its plan for assignment while it is fresh."""
+
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(
+        max_length=16, choices=PlanRunStatus.choices, default=PlanRunStatus.QUEUED
+    )
+    # What the task is doing now, in a sentence the page shows.
+    progress = models.CharField(max_length=200, blank=True)
+    # The plan: {"assignments": [{case_id, case, priority, reviewer_id, external_id, name,
+    # score}], "unassigned": [{case, reason}], "total_score"}.
+    plan = models.JSONField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Plan run {self.pk} ({self.status})"

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -34,6 +35,8 @@ from reviews.assignment.models import (
     VISIBLE_ASSIGNMENT_STATUSES,
     Assignment,
     AssignmentStatus,
+    PlanRun,
+    PlanRunStatus,
 )
 from reviews.assignment.selectors import cases_waiting_for_reviewer
 
@@ -122,7 +125,7 @@ def reviewer_assign(
 
 @dataclass
 class BatchResult:
-    plan: Plan
+    plan: Plan | None  # None when a stored plan run was assigned
     assigned: list[Assignment]
     refused: list[tuple[str, str]]  # (case number, message)
 
@@ -155,6 +158,120 @@ def assignments_auto(*, actor, dry_run: bool = False, today: dt.date | None = No
             except ValidationError as exc:
                 refused.append((planned.case_number, " ".join(exc.messages)))
     return BatchResult(plan=plan, assigned=assigned, refused=refused)
+
+
+# --- The batch plan, worked out in the background --------------------------------------------
+
+
+def plan_run_start(*, actor) -> PlanRun:
+    """Record a plan run and hand it to the task queue (through the outbox, in this
+    transaction: with the broker down the run waits and is sent when it is back)."""
+    with transaction.atomic():
+        run = PlanRun.objects.create(created_by=actor, progress="Waiting for a worker")
+        follow_up_add(
+            task=tasks.plan_work_out.name,
+            args=[run.pk],
+            what="The batch plan will be worked out",
+        )
+    return run
+
+
+def _plan_progress(run: PlanRun, text: str) -> None:
+    run.progress = text
+    PlanRun.objects.filter(pk=run.pk).update(progress=text)
+
+
+def _plan_json(plan: Plan) -> dict:
+    data = plan.as_dict()
+    for row, planned in zip(data["assignments"], plan.assignments, strict=True):
+        row["case_id"] = planned.case_id
+        row["reviewer_id"] = planned.entry.user_id
+    return data
+
+
+def plan_work_out(*, run_id: int, today: dt.date | None = None) -> bool:
+    """The task's work: the whole roster, the waiting cases, the optimal plan, stored on the run
+    with its progress along the way. A failure is recorded on the run for the page to show."""
+    run = PlanRun.objects.filter(pk=run_id).first()
+    if run is None or run.status in (PlanRunStatus.READY, PlanRunStatus.FAILED):
+        return False
+    PlanRun.objects.filter(pk=run.pk).update(status=PlanRunStatus.RUNNING)
+    try:
+        _plan_progress(run, "Loading the reviewer roster")
+        roster = roster_load(today=today)
+        _plan_progress(run, "Loading the cases waiting for a reviewer")
+        cases = list(cases_waiting_for_reviewer())
+        facts = case_facts_load(cases)
+        _plan_progress(
+            run,
+            f"Matching {len(cases)} case{'s' if len(cases) != 1 else ''} against "
+            f"{len(roster.entries)} reviewer{'s' if len(roster.entries) != 1 else ''}",
+        )
+        plan = assignment_plan(roster, facts)
+    except Exception as exc:
+        PlanRun.objects.filter(pk=run.pk).update(
+            status=PlanRunStatus.FAILED,
+            error=f"{type(exc).__name__}: {exc}",
+            progress="",
+            finished_at=timezone.now(),
+        )
+        raise
+    PlanRun.objects.filter(pk=run.pk).update(
+        status=PlanRunStatus.READY,
+        plan=_plan_json(plan),
+        progress="",
+        finished_at=timezone.now(),
+    )
+    return True
+
+
+def plan_run_stale(run: PlanRun, *, now: dt.datetime | None = None) -> str:
+    """Why a ready plan may no longer be assigned (empty while it is fresh): it is older than
+    ASSIGNMENT_PLAN_FRESH_MINUTES, or an assignment was made, answered or ended after it was
+    asked for (the roster's loads and the waiting cases it matched have changed)."""
+    now = now or timezone.now()
+    minutes = settings.ASSIGNMENT_PLAN_FRESH_MINUTES
+    if now - run.created_at > dt.timedelta(minutes=minutes):
+        return f"This plan is more than {minutes} minutes old."
+    since = run.created_at
+    if Assignment.objects.filter(
+        Q(assigned_at__gt=since) | Q(responded_at__gt=since) | Q(ended_at__gt=since)
+    ).exists():
+        return "Assignments have changed since this plan was worked out."
+    return ""
+
+
+class PlanStale(ValidationError):
+    """The plan is too old, or assignments changed after it: work it out again."""
+
+
+def plan_run_assign(*, run: PlanRun, actor, today: dt.date | None = None) -> BatchResult:
+    """Assign a ready, fresh plan's pairs. Each is made by reviewer_assign, which checks it
+    again against the current rules under the case's lock; a pair the rules now refuse is
+    reported, not made."""
+    if run.status != PlanRunStatus.READY:
+        raise PlanStale("This plan is not ready; work it out first.")
+    stale = plan_run_stale(run)
+    if stale:
+        raise PlanStale(f"{stale} Work out the plan again before assigning.")
+    rows = run.plan["assignments"]
+    cases = Case.objects.in_bulk([row["case_id"] for row in rows])
+    reviewers = User.objects.filter(role=Role.REVIEWER).in_bulk(
+        [row["reviewer_id"] for row in rows]
+    )
+    assigned, refused = [], []
+    for row in rows:
+        case, reviewer = cases.get(row["case_id"]), reviewers.get(row["reviewer_id"])
+        if case is None or reviewer is None:
+            refused.append((row["case"], "The case or the reviewer no longer exists."))
+            continue
+        try:
+            assigned.append(
+                reviewer_assign(case=case, reviewer=reviewer, actor=actor, batch=True, today=today)
+            )
+        except ValidationError as exc:
+            refused.append((row["case"], " ".join(exc.messages)))
+    return BatchResult(plan=None, assigned=assigned, refused=refused)
 
 
 # --- Unassigning and reassigning (an administrator's lever) -----------------------------------

@@ -42,6 +42,13 @@ def acceptance_escalation_notify(assignment_id: int) -> bool:
     return notifications.acceptance_escalation_notify(assignment_id=assignment_id)
 
 
+# Unrouted: the default queue. No automatic retry: a failure is shown on the batch page with
+# a button to work the plan out again.
+@shared_task(base=FollowUpTask, acks_late=True)
+def plan_work_out(run_id: int) -> bool:
+    return services.plan_work_out(run_id=run_id)
+
+
 @shared_task(name="reviews.assignment.tasks.acceptances_escalate", acks_late=True)
 def acceptances_escalate() -> int:
     """Run by beat: assignments not accepted in time are escalated to the administrators, once."""

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -12,7 +13,8 @@ from accounts.responses import redirect_after_post
 from cases.access import Ability, access_required, case_get_for
 from cases.lifecycle.status_table import Action, allowed_actions
 from reviews.assignment import services
-from reviews.assignment.matching import candidates_matching, reviewers_for_case
+from reviews.assignment.matching import assign_page_candidates, candidates_matching
+from reviews.assignment.models import PlanRun, PlanRunStatus
 from reviews.assignment.selectors import (
     case_waits_for_reviewer,
     cases_waiting_for_reviewer,
@@ -49,10 +51,14 @@ def case_assign(request, case_number):
         return redirect_after_post(
             request, reverse("casefile:case_detail", args=[case.case_number])
         )
-    result = reviewers_for_case(case)
     query = request.GET.get("q", "").strip()
+    result = assign_page_candidates(
+        case,
+        query=query,
+        excluded_page=request.GET.get("excluded_page"),
+        page_size=ASSIGN_PAGE_SIZE,
+    )
     eligible = candidates_matching(result.eligible, query)
-    excluded = candidates_matching(result.excluded, query)
     unassignable = Action.UNASSIGN_REVIEWER in allowed_actions(result.case)
     return TemplateResponse(
         request,
@@ -64,9 +70,7 @@ def case_assign(request, case_number):
             "eligible_page": Paginator(eligible, ASSIGN_PAGE_SIZE).get_page(
                 request.GET.get("page")
             ),
-            "excluded_page": Paginator(excluded, ASSIGN_PAGE_SIZE).get_page(
-                request.GET.get("excluded_page")
-            ),
+            "excluded_page": result.excluded_page,
             "excluded_open": "excluded_page" in request.GET,
             "waiting": case_waits_for_reviewer(case),
             "current": current_assignment_for(result.case) if unassignable else None,
@@ -116,33 +120,61 @@ def case_unassign(request, case_number):
     return redirect_after_post(request, reverse("casefile:case_detail", args=[case.case_number]))
 
 
+def _plan_panel_context(run: PlanRun | None) -> dict:
+    working = run is not None and run.status in (PlanRunStatus.QUEUED, PlanRunStatus.RUNNING)
+    stale = services.plan_run_stale(run) if run and run.status == PlanRunStatus.READY else ""
+    return {
+        "run": run,
+        "working": working,
+        "stale": stale,
+        "waiting": cases_waiting_for_reviewer().count(),
+    }
+
+
 @access_required(Ability.MANAGE_CASES)
 @require_http_methods(["GET", "POST"])
 def assignments_batch(request):
+    """The latest plan run (worked out by a task on request) and, on POST, its assignment."""
     if request.method == "POST":
-        outcome = services.assignments_auto(actor=request.user)
+        run = get_object_or_404(PlanRun, pk=request.POST.get("run") or 0)
+        try:
+            outcome = services.plan_run_assign(run=run, actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect_after_post(request, reverse("assignment:assignments_batch"))
         if outcome.assigned:
             messages.success(
                 request, f"{len(outcome.assigned)} case(s) assigned; the reviewers were notified."
             )
-        for case_number, message in outcome.refused:
-            messages.warning(request, f"{case_number}: {message}")
         if not outcome.assigned and not outcome.refused:
             messages.info(request, "No case could be assigned.")
         return TemplateResponse(
             request,
             "reviews/batch.html",
-            {"plan": outcome.plan, "done": True, "refused": outcome.refused},
+            {
+                "run": run,
+                "done": True,
+                "assigned": len(outcome.assigned),
+                "refused": outcome.refused,
+            },
         )
-    # The optimal plan (the whole roster, the matching, OR-Tools) takes about a second at
-    # 2,000 reviewers: it is worked out when the administrator asks for it, not on every visit.
-    if request.GET.get("plan"):
-        outcome = services.assignments_auto(actor=request.user, dry_run=True)
-        return TemplateResponse(
-            request, "reviews/batch.html", {"plan": outcome.plan, "done": False}
-        )
-    return TemplateResponse(
-        request,
-        "reviews/batch.html",
-        {"plan": None, "waiting": cases_waiting_for_reviewer().count(), "done": False},
-    )
+    run = PlanRun.objects.select_related("created_by").first()
+    return TemplateResponse(request, "reviews/batch.html", _plan_panel_context(run))
+
+
+@access_required(Ability.MANAGE_CASES)
+@require_http_methods(["POST"])
+def assignments_plan(request):
+    """Work out the batch plan: a plan run, handed to the task queue in this request."""
+    services.plan_run_start(actor=request.user)
+    return redirect_after_post(request, reverse("assignment:assignments_batch"))
+
+
+@access_required(Ability.MANAGE_CASES)
+@require_http_methods(["GET"])
+def assignments_plan_status(request, run_id):
+    """The plan panel of one run, polled by the batch page while the run works out."""
+    run = get_object_or_404(PlanRun.objects.select_related("created_by"), pk=run_id)
+    if not request.headers.get("HX-Request"):
+        return redirect(reverse("assignment:assignments_batch"))
+    return TemplateResponse(request, "reviews/partials/batch_plan.html", _plan_panel_context(run))

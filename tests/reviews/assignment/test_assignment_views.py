@@ -96,23 +96,6 @@ def test_only_case_managers_reach_assignment_pages(client, role):
         assert client.post(url, {}).status_code == 403
 
 
-def test_batch_page_shows_the_plan_then_assigns(admin_client):
-    case = ready_case()
-    nobody = ready_case(category="dental")
-    reviewer_with_profile("REV-1")
-    # The plan is worked out when asked for, not on every visit.
-    page = admin_client.get(reverse("assignment:assignments_batch")).content.decode()
-    assert "2 cases waiting for a reviewer" in page and "Work out the plan" in page
-    assert case.case_number not in page
-    page = admin_client.get(reverse("assignment:assignments_batch"), {"plan": 1}).content.decode()
-    assert case.case_number in page and "Assign all 1" in page
-    assert nobody.case_number in page and "No eligible reviewer" in page
-    assert not Assignment.objects.exists()
-    response = admin_client.post(reverse("assignment:assignments_batch"))
-    assert "1 case(s) assigned" in response.content.decode()
-    assert Assignment.objects.filter(case=case).count() == 1
-
-
 def test_reviewer_accepts_with_attestation_from_the_queue(client, case_admin):
     from reviews.assignment.services import reviewer_assign
 

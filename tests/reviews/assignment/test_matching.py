@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from reviews.assignment.matching import (
+    assign_page_candidates,
     case_facts_load,
     eligible_pairs,
     name_key,
@@ -213,3 +214,39 @@ def test_fast_batch_eligibility_agrees_with_the_full_rules():
         full = reviewers_for_case(case, today=TODAY, roster=roster)
         assert [roster.entries[i].external_id for i, _ in case_pairs] == eligible_ids(full)
         assert [score for _, score in case_pairs] == [c.score for c in full.eligible]
+
+
+def test_assign_page_prefilter_agrees_with_the_full_rules():
+    """The Assign page's SQL pre-filter ranks the same eligible reviewers as the rules over the
+    whole roster, and pages every other reviewer as excluded, each with the same reasons."""
+    rng = random.Random(11)
+    specialties = ["Pain Management", "Chiropractic", "Psychiatry", "Orthopedic Surgery"]
+    for n in range(30):
+        reviewer_with_profile(
+            f"P{n:02d}",
+            certifications=rng.sample(specialties, rng.randint(1, 2)),
+            years_in_practice=rng.choice([4, 8, 20]),
+            weekly_practice_hours=rng.choice([20, 30]),
+            carried_open_cases=rng.choice([0, 2, 10]),
+            licences=rng.choice([(("CA", "2030-01-01", False),), (("CA", "2026-01-01", False),)]),
+            affiliations=rng.choice([(), (("employer", "Acme Foods", ""),)]),
+        )
+    LeavePeriod.objects.create(
+        profile=reviewer_with_profile("LEAVE").reviewer_profile,
+        starts=TODAY - dt.timedelta(days=1),
+        ends=TODAY + dt.timedelta(days=3),
+    )
+    for category in ["injection", "chiropractic", "psych_therapy"]:
+        case = ready_case(category=category)
+        full = reviewers_for_case(case, today=TODAY)
+        page = assign_page_candidates(case, today=TODAY, page_size=100)
+        assert [c.entry.external_id for c in page.eligible] == eligible_ids(full)
+        assert [c.score for c in page.eligible] == [c.score for c in full.eligible]
+        assert page.excluded_total == len(full.excluded)
+        shown = {c.entry.external_id: c.reasons for c in page.excluded_page.object_list}
+        assert shown == {c.entry.external_id: c.reasons for c in full.excluded}
+        assert "On leave." in shown["LEAVE"]
+    # A search keeps only the excluded reviewers it matches, paged.
+    page = assign_page_candidates(case, today=TODAY, query="p0", page_size=3)
+    assert all(c.entry.external_id.startswith("P0") for c in page.excluded_page.object_list)
+    assert len(page.excluded_page.object_list) <= 3

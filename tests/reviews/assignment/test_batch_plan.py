@@ -1,0 +1,139 @@
+"""The batch plan worked out by a Celery task: progress on the page, then the plan to assign
+while it is fresh; stale and failed runs."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from reviews.assignment import services
+from reviews.assignment.models import Assignment, PlanRun, PlanRunStatus
+from tests.factories import ready_case, reviewer_with_profile
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+BATCH = "assignment:assignments_batch"
+
+
+@pytest.fixture
+def admin_client(client, case_admin):
+    client.force_login(case_admin)
+    return client
+
+
+def test_work_out_the_plan_in_the_background_then_assign_it(
+    admin_client, django_capture_on_commit_callbacks
+):
+    case = ready_case()
+    nobody = ready_case(category="dental")
+    reviewer_with_profile("REV-1")
+    page = admin_client.get(reverse(BATCH)).content.decode()
+    assert "2 cases waiting for a reviewer" in page and "Work out the plan" in page
+    assert case.case_number not in page
+
+    # Eagerly, the task runs once the request's transaction commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(reverse("assignment:assignments_plan"))
+    assert response.status_code == 302
+    run = PlanRun.objects.get()
+    assert run.status == PlanRunStatus.READY and run.created_by is not None
+    page = admin_client.get(reverse(BATCH)).content.decode()
+    assert case.case_number in page and "Assign these 1" in page
+    assert nobody.case_number in page and "No eligible reviewer" in page
+    assert "every 1s" not in page  # nothing polls once the plan is ready
+    assert not Assignment.objects.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(reverse(BATCH), {"run": run.pk})
+    page = response.content.decode()
+    assert "1 case(s) assigned" in page and "Done: 1 assigned of 1 planned" in page
+    assert Assignment.objects.filter(case=case).count() == 1
+    # That assignment made the plan stale: it cannot be assigned a second time.
+    page = admin_client.get(reverse(BATCH)).content.decode()
+    assert "Stale" in page and "Assign these" not in page
+
+
+def test_running_plan_is_polled_with_its_progress(admin_client):
+    ready_case()
+    run = PlanRun.objects.create(status=PlanRunStatus.RUNNING, progress="Loading the roster")
+    page = admin_client.get(reverse(BATCH)).content.decode()
+    status_url = reverse("assignment:assignments_plan_status", args=[run.pk])
+    assert f'hx-get="{status_url}"' in page and 'hx-trigger="every 1s"' in page
+    assert "Loading the roster" in page and "Work out the plan" not in page
+
+    services.plan_work_out(run_id=run.pk)  # what the worker does
+    panel = admin_client.get(status_url, **HTMX).content.decode()
+    assert "Plan (" in panel and "every 1s" not in panel
+    # Without htmx the status URL sends the visitor to the page.
+    assert admin_client.get(status_url).status_code == 302
+
+
+def test_old_plan_is_stale_and_cannot_be_assigned(admin_client, settings):
+    case = ready_case()
+    reviewer_with_profile("REV-1")
+    settings.ASSIGNMENT_PLAN_FRESH_MINUTES = 10
+    run = PlanRun.objects.create()
+    services.plan_work_out(run_id=run.pk)
+    PlanRun.objects.filter(pk=run.pk).update(created_at=timezone.now() - dt.timedelta(minutes=11))
+    page = admin_client.get(reverse(BATCH)).content.decode()
+    assert "more than 10 minutes old" in page and "Assign these" not in page
+    assert "Work out the plan again" in page
+    response = admin_client.post(reverse(BATCH), {"run": run.pk}, follow=True)
+    assert "Work out the plan again before assigning" in response.content.decode()
+    assert not Assignment.objects.filter(case=case).exists()
+
+
+def test_assigning_a_fresh_plan_rechecks_each_pair(admin_client, case_admin):
+    case = ready_case()
+    reviewer = reviewer_with_profile("REV-1")
+    run = PlanRun.objects.create()
+    services.plan_work_out(run_id=run.pk)
+    # The reviewer went on leave after the plan was worked out: the rules now refuse the pair.
+    reviewer.reviewer_profile.on_leave = True
+    reviewer.reviewer_profile.save()
+    page = admin_client.post(reverse(BATCH), {"run": run.pk}).content.decode()
+    assert "1 refused at the last check" in page and case.case_number in page
+    assert not Assignment.objects.filter(case=case).exists()
+
+
+def test_failed_run_shows_its_error_and_a_retry(
+    admin_client, monkeypatch, django_capture_on_commit_callbacks
+):
+    ready_case()
+    reviewer_with_profile("REV-1")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("The assignment solver failed (status 3).")
+
+    monkeypatch.setattr(services, "assignment_plan", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(reverse("assignment:assignments_plan"))
+    run = PlanRun.objects.get()
+    assert run.status == PlanRunStatus.FAILED
+    page = admin_client.get(reverse(BATCH)).content.decode()
+    assert "could not be worked out" in page and "solver failed (status 3)" in page
+    assert "Retry" in page and "Assign these" not in page
+
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(reverse("assignment:assignments_plan"))
+    assert PlanRun.objects.first().status == PlanRunStatus.READY
+    assert "Assign these 1" in admin_client.get(reverse(BATCH)).content.decode()
+
+
+@pytest.mark.worker
+def test_a_real_worker_works_out_the_plan(celery_worker, case_admin):
+    case = ready_case()
+    reviewer_with_profile("REV-1")
+    run = services.plan_run_start(actor=case_admin)
+
+    def ready():
+        current = PlanRun.objects.get(pk=run.pk)
+        return current.status in (PlanRunStatus.READY, PlanRunStatus.FAILED) and current
+
+    current = celery_worker.wait_for(ready, what="the plan to be worked out")
+    assert current.status == PlanRunStatus.READY, current.error
+    assert [row["case"] for row in current.plan["assignments"]] == [case.case_number]
+    assert current.plan["assignments"][0]["external_id"] == "REV-1"
