@@ -121,15 +121,15 @@ class CaseListCreateView(BodySizeLimited, generics.ListAPIView):
     def get_queryset(self):
         params = self.request.query_params
         status_filter, priority = params.get("status", ""), params.get("priority", "")
-        # A filter that is not one of its values is an error, not "every case": a sender's typo
-        # must not look like an answer.
+        # A filter that is not one of its values (an empty one too: leave it out for every
+        # case) is an error, not "every case": a sender's typo must not look like an answer.
         errors = [
             JsonError(f"?{name}", not_one_of(value, choices, what=f"a {name}"))
             for name, value, choices in (
                 ("status", status_filter, ["open", *CaseStatus.values]),
                 ("priority", priority, Priority.values),
             )
-            if value and value not in choices
+            if name in params and value not in choices
         ]
         if errors:
             raise IntakeInvalid(errors)

@@ -163,6 +163,9 @@ def test_a_filter_that_is_not_one_of_its_values_is_a_json_400(api, my_case):
     (error,) = response.json()["errors"]
     assert error["path"] == "?status"
     assert "did you mean 'received'?" in error["message"]
+    # An empty filter is not "every case" either (schemathesis found it answered 200).
+    empty = api.get(f"{CASES_URL}?priority=")
+    assert empty.status_code == 400 and empty.json()["errors"][0]["path"] == "?priority"
 
 
 @pytest.mark.django_db
