@@ -60,6 +60,7 @@
 
   var prefix = form.getAttribute("data-storage-prefix");
   var leavingTo = null;
+  var leavingResent = false;
   var status = document.getElementById("save-status");
 
   function keyOf(element) { return element.getAttribute("data-draft-key"); }
@@ -148,13 +149,21 @@
     var xhr = event.detail.xhr;
     if (event.detail.successful) {
       forgetSaved();
-      if (leavingTo && !dirty() && !document.querySelector("#draft-conflict [data-conflict-key]")) {
+      var conflict = document.querySelector("#draft-conflict [data-conflict-key]");
+      if (!conflict && dirty()) {
+        // Text typed while this save was on its way is not in it: the status must not say
+        // "Saved" for it (its own save follows, or is sent now when leaving).
+        show("Not saved yet…", "pending");
+        if (leavingTo && !leavingResent) { leavingResent = true; save(); return; }
+      } else if (leavingTo && !conflict) {
         window.location.href = leavingTo;
       }
       leavingTo = null;
+      leavingResent = false;
       return;
     }
     leavingTo = null;
+    leavingResent = false;
     // Our own message instead of the page-wide error banner.
     event.stopPropagation();
     var retry = ' <button type="button" class="button button--quiet" data-save-retry>Retry now</button>';

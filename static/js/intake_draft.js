@@ -125,6 +125,8 @@
       Object.keys(changed).forEach(function (name) {
         if (changed[name] <= sentUpTo) delete changed[name];
       });
+      // Typed while this save was on its way: not in it, so the status must not say "Saved".
+      if (Object.keys(changed).length) show("Not saved yet…", "pending");
       // A draft begun by this save: what is still unsaved moves to its key.
       if (draftId()) { try { localStorage.removeItem(prefix + "new"); } catch (error) { /* */ } }
       remember();

@@ -227,3 +227,46 @@ def test_a_second_tab_gets_a_choice_and_a_lost_connection_keeps_the_text(
     assert Determination.objects.get(pk=determination.pk).clinical_summary.endswith(
         "Typed while offline. Typed after the session ended."
     )
+
+
+def test_text_typed_while_a_save_is_on_its_way_is_never_shown_as_saved(
+    page, live_server, reference_data
+):
+    reviewer = reviewer_with_profile("REV-RACE")
+    case, _, determination = case_in_review(reviewer)
+    sign_in(page, live_server.url, reviewer)
+    page.goto(f"{live_server.url}/reviews/cases/{case.case_number}/step/2/")
+    box = page.get_by_label("The summary as the letter prints it")
+    status = page.locator("#save-status")
+    # What the status line says once each save's answer has been handled.
+    page.evaluate(
+        """() => { window.statusAfterSave = [];
+        document.addEventListener("htmx:afterRequest", () => setTimeout(() =>
+          window.statusAfterSave.push(document.getElementById("save-status").textContent), 0)); }"""
+    )
+
+    # The first save is held on its way while more text is typed.
+    held = []
+
+    def hold_the_first(route):
+        if held:
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.route(re.compile(r"/draft/$"), hold_the_first)
+    box.press("Control+End")
+    box.press_sequentially(" First part.", delay=2)
+    page.wait_for_function(
+        "() => document.getElementById('save-status').textContent.includes('Saving')"
+    )
+    box.press_sequentially(" Second part.", delay=2)
+    held[0].continue_()
+    # Its answer covers only the first part: the status must not claim the rest is saved.
+    page.wait_for_function("() => window.statusAfterSave.length > 0")
+    first = page.evaluate("() => window.statusAfterSave[0]")
+    assert "Not saved yet" in first and "Saved" not in first
+    # The second part's own save follows, and then it is saved.
+    expect(status).to_contain_text("Saved", timeout=10_000)
+    summary = Determination.objects.get(pk=determination.pk).clinical_summary
+    assert summary.endswith("First part. Second part.")
