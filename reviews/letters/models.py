@@ -167,11 +167,11 @@ class PrintBatch(models.Model):
         return f"Print batch {self.pk} of {self.created_at:%Y-%m-%d}"
 
 
-class LetterDelivery(models.Model):
-    """One recipient's copy of a letter: by e-mail (served when sent) or by postal mail (queued
-    for printing, served when the batch is posted), or held until the party has an address."""
+class ServedCopy(models.Model):
+    """What every served copy records, of a letter or of a notice: the recipient, the method
+    (e-mail with consent to electronic service, or postal mail), where it went and the date of
+    service."""
 
-    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="deliveries")
     recipient_role = models.CharField(max_length=32)
     recipient_name = models.CharField(max_length=200)
     cc = models.BooleanField(default=False)
@@ -183,14 +183,24 @@ class LetterDelivery(models.Model):
     )
     email = models.EmailField(blank=True)
     address = models.TextField(blank=True)
-    batch = models.ForeignKey(
-        PrintBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="mailings"
-    )
     served_on = models.DateField(null=True, blank=True, help_text="The date of service.")
     sent_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        abstract = True
         ordering = ["sent_at", "id"]
+
+
+class LetterDelivery(ServedCopy):
+    """One recipient's copy of a letter: by e-mail (served when sent) or by postal mail (queued
+    for printing, served when the batch is posted), or held until the party has an address."""
+
+    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="deliveries")
+    batch = models.ForeignKey(
+        PrintBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="mailings"
+    )
+
+    class Meta(ServedCopy.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["letter", "recipient_role"], name="letter_delivery_once_per_recipient"
@@ -264,30 +274,16 @@ class Notice(models.Model):
         return f"{self.case} {self.get_kind_display()} v{self.version}"
 
 
-class NoticeDelivery(models.Model):
+class NoticeDelivery(ServedCopy):
     """One recipient's copy of a notice, served as the letter's copies are (LetterDelivery):
     by e-mail, by postal mail through the print queue, or held until the party has an address."""
 
     notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="deliveries")
-    recipient_role = models.CharField(max_length=32)
-    recipient_name = models.CharField(max_length=200)
-    cc = models.BooleanField(default=False)
-    method = models.CharField(
-        max_length=8, choices=DeliveryMethod.choices, default=DeliveryMethod.EMAIL
-    )
-    status = models.CharField(
-        max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.SENT
-    )
-    email = models.EmailField(blank=True)
-    address = models.TextField(blank=True)
     batch = models.ForeignKey(
         PrintBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="notice_mailings"
     )
-    served_on = models.DateField(null=True, blank=True, help_text="The date of service.")
-    sent_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
-        ordering = ["sent_at", "id"]
+    class Meta(ServedCopy.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["notice", "recipient_role"], name="notice_delivery_once_per_recipient"

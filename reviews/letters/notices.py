@@ -15,7 +15,6 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max, prefetch_related_objects
@@ -37,7 +36,7 @@ from cases.lifecycle.models import (
     SentBy,
 )
 from cases.outbox.models import FollowUp
-from cases.outbox.selectors import follow_up_for, follow_up_retryable
+from cases.outbox.selectors import follow_up_for
 from cases.outbox.services import follow_up_add
 
 # tasks.py imports this module by name (a task calls one service): this side imports the
@@ -46,7 +45,12 @@ from reviews.letters import tasks
 from reviews.letters.delivery import document_serve
 from reviews.letters.models import LetterStatus, Notice, NoticeKind
 from reviews.letters.notice_service import notice_service_refresh
-from reviews.letters.pipeline import document_fail, document_retry_noted
+from reviews.letters.pipeline import (
+    document_fail,
+    document_retry,
+    document_retry_noted,
+    document_retryable,
+)
 from reviews.letters.proofs import proofs_of_electronic_service_make
 from reviews.letters.render import (
     RECIPIENT_ROLE_LABELS,
@@ -266,14 +270,8 @@ def notice_follow_up(notice: Notice) -> FollowUp | None:
 
 
 def notice_retryable(notice: Notice, follow_up: FollowUp | None) -> bool:
-    """Failed, or not yet delivered while its work is stuck or waits for the task queue."""
-    if notice.status == LetterStatus.FAILED:
-        return True
-    return (
-        notice.status != LetterStatus.DELIVERED
-        and follow_up is not None
-        and follow_up_retryable(follow_up)
-    )
+    """Failed, or not yet out for service while its work is stuck or waits for the task queue."""
+    return document_retryable(notice, follow_up)
 
 
 def notice_after_finding(*, case: Case, actor, event: CaseEvent, eligible: bool) -> Notice:
@@ -452,17 +450,13 @@ def notice_fail(*, notice_id: int, error: str) -> None:
 @transaction.atomic
 def notice_retry(*, notice: Notice, actor) -> Notice:
     """Queue a failed or stuck notice again (the retry button). A signed one keeps its bytes."""
-    notice = _notice_load(notice.pk, lock=True)
-    if not notice_retryable(notice, notice_follow_up(notice)):
-        raise ValidationError(
-            f"{notice.get_kind_display()} has neither failed nor stuck; nothing to retry."
-        )
-    if notice.status == LetterStatus.FAILED:
-        notice.status = LetterStatus.QUEUED
-        notice.error = ""
-        notice.save(update_fields=["status", "error"])
-    _notice_render_queue(notice, again=True)
-    return notice
+    return document_retry(
+        _notice_load,
+        pk=notice.pk,
+        follow_up_of=notice_follow_up,
+        queue=_notice_render_queue,
+        name=lambda document: document.get_kind_display(),
+    )
 
 
 # --- Reads --------------------------------------------------------------------------------

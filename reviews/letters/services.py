@@ -20,7 +20,7 @@ from cases.lifecycle.models import Case, CaseStatus, DeliveryMethod, SentBy
 from cases.lifecycle.services import case_status_set
 from cases.lifecycle.status_table import Action, allowed_actions
 from cases.outbox.models import FollowUp
-from cases.outbox.selectors import follow_up_for, follow_up_retryable
+from cases.outbox.selectors import follow_up_for
 from cases.outbox.services import follow_up_add
 from reviews.assignment.models import Assignment, AssignmentStatus
 from reviews.determination.models import Determination, DeterminationStatus
@@ -37,7 +37,12 @@ from reviews.letters.models import (
     LetterStatus,
     LetterText,
 )
-from reviews.letters.pipeline import document_fail, document_retry_noted
+from reviews.letters.pipeline import (
+    document_fail,
+    document_retry,
+    document_retry_noted,
+    document_retryable,
+)
 from reviews.letters.proofs import proofs_of_electronic_service_make
 from reviews.letters.render import (
     Recipient,
@@ -328,31 +333,21 @@ def letter_follow_up(letter: Letter) -> FollowUp | None:
 
 
 def letter_retryable(letter: Letter, follow_up: FollowUp | None) -> bool:
-    """Failed, or queued or rendering while its work is stuck or waits for the task queue."""
-    if letter.status == LetterStatus.FAILED:
-        return True
-    return (
-        letter.status in (LetterStatus.QUEUED, LetterStatus.RENDERING, LetterStatus.SIGNED)
-        and follow_up is not None
-        and follow_up_retryable(follow_up)
-    )
+    """Failed, or not yet out for service while its work is stuck or waits for the task queue."""
+    return document_retryable(letter, follow_up)
 
 
 @transaction.atomic
 def letter_retry(*, letter: Letter, actor) -> Letter:
     """Queue a failed or stuck letter again (the retry button). A letter already signed keeps
     its bytes: only its delivery is tried again (letter_produce never renders it twice)."""
-    letter = _letter_load(letter.pk, lock=True)
-    if not letter_retryable(letter, letter_follow_up(letter)):
-        raise ValidationError(
-            f"Letter version {letter.version} has neither failed nor stuck; nothing to retry."
-        )
-    if letter.status == LetterStatus.FAILED:
-        letter.status = LetterStatus.QUEUED
-        letter.error = ""
-        letter.save(update_fields=["status", "error"])
-    _letter_render_queue(letter, again=True)
-    return letter
+    return document_retry(
+        _letter_load,
+        pk=letter.pk,
+        follow_up_of=letter_follow_up,
+        queue=_letter_render_queue,
+        name=lambda document: f"Letter version {document.version}",
+    )
 
 
 @transaction.atomic
