@@ -69,6 +69,10 @@ ROUTES: dict[str, Audited | NotAudited] = {
     "intake:draft_discard": _INTAKE,
     "intake:draft_file_add": _INTAKE,
     "intake:draft_file_remove": _INTAKE,
+    # Bulk import: the upload makes cases; a run's page names the cases it made.
+    "intake:import_new": _INTAKE,
+    "intake:import_run": _INTAKE,
+    "intake:import_run_resume": _INTAKE,
     "records:case_record": Audited(
         AuditKind.RECORD, read=AuditAction.DOWNLOAD, object_arg="record_id"
     ),

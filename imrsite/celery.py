@@ -10,6 +10,7 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks(
     [
         "cases.integrity",
+        "cases.intake",
         "cases.outbox",
         "cases.records",
         "cases.reminders",

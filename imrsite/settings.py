@@ -592,3 +592,7 @@ CELERY_BEAT_SCHEDULE["assignment-acceptance-escalate"] = {
 # A worked-out batch plan may be assigned for this many minutes (and only while no assignment
 # has changed since); after that the page marks it stale and asks for it to be worked out again.
 ASSIGNMENT_PLAN_FRESH_MINUTES = int(os.environ.get("ASSIGNMENT_PLAN_FRESH_MINUTES", "10"))
+# Bulk import in the browser (cases.intake.imports): the largest intake file taken, and how long
+# a run may go without progress before the administrator is offered to resume it.
+IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("IMPORT_MAX_UPLOAD_BYTES", str(200 * 1024 * 1024)))
+IMPORT_RUN_STUCK_MINUTES = int(os.environ.get("IMPORT_RUN_STUCK_MINUTES", "5"))

@@ -28,7 +28,7 @@ from drf_spectacular.generators import SchemaGenerator
 
 from accounts.models import ApiToken, Role
 from accounts.tokens import api_token_create
-from cases.intake.models import IntakeDraft, IntakeDraftFile
+from cases.intake.models import ImportRun, IntakeDraft, IntakeDraftFile
 from cases.lifecycle.models import Case, CaseEvent
 from cases.outbox.models import FollowUp
 from cases.records.models import MedicalRecord
@@ -147,6 +147,10 @@ RULES: dict[str, Rule] = {
     "intake:draft_discard": action(MANAGERS),
     "intake:draft_file_add": action(MANAGERS),
     "intake:draft_file_remove": action(MANAGERS),
+    # Bulk import: the administrators' shared intake work.
+    "intake:import_new": page(MANAGERS, post=MANAGERS),
+    "intake:import_run": page(MANAGERS),
+    "intake:import_run_resume": action(MANAGERS),
     # The reviewer side.
     "roster:specialty_table": page(MANAGERS, post=MANAGERS),
     "roster:specialty_table_row": page(MANAGERS, post=MANAGERS),
@@ -343,6 +347,10 @@ def kwargs_for(world: World, name: str, role: str, *, foreign: bool) -> dict | N
         # The record's page count, the follow-up its upload left (cases.outbox).
         "follow_up_id": FollowUp.objects.filter(case=case).values_list("pk", flat=True).first(),
         "token_id": ApiToken.objects.values_list("pk", flat=True).first(),
+        "import_id": (
+            ImportRun.objects.values_list("pk", flat=True).first()
+            or ImportRun.objects.create(original_filename="walk.json", sha256="0" * 64).pk
+        ),
         "run_id": (
             PlanRun.objects.values_list("pk", flat=True).first() or PlanRun.objects.create().pk
         ),

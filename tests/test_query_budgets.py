@@ -38,7 +38,14 @@ from accounts.tokens import api_token_create, api_token_revoke
 from audit.models import AuditAction, AuditEvent, AuditKind
 from cases.clock.models import CalendarName, CalendarVersion
 from cases.clockpages.services import holiday_add
-from cases.intake.models import IntakeDraft, IntakeDraftFile
+from cases.intake.models import (
+    ImportRow,
+    ImportRowOutcome,
+    ImportRun,
+    ImportRunStatus,
+    IntakeDraft,
+    IntakeDraftFile,
+)
 from cases.integrity.models import IntegrityCheckRun, IntegrityFinding
 from cases.lifecycle.models import CaseEvent, CaseStatus, EventType, PartyRole
 from cases.records.models import MedicalRecord
@@ -147,6 +154,7 @@ POST_ONLY = {
     "intake:draft_discard": Role.CASE_ADMIN,
     "intake:draft_file_add": Role.CASE_ADMIN,
     "intake:draft_file_remove": Role.CASE_ADMIN,
+    "intake:import_run_resume": Role.CASE_ADMIN,
     "letters:notice_retry": Role.CASE_ADMIN,
     "api_tokens:api_token_revoke": Role.SYSTEM_ADMIN,
 }
@@ -684,6 +692,76 @@ def _case_new_row(people, size):
     specialties_add(size)
     url = reverse("intake:case_new_row", args=["items"]) + "?items-TOTAL_FORMS=1"
     return Visit(people.case_admin, url, headers=HTMX)
+
+
+def import_runs_add(user, size: int, *, status=ImportRunStatus.FINISHED) -> ImportRun:
+    """`size` runs; the last with `size` cases made and `size` applications refused."""
+    for number in range(size):
+        run = ImportRun.objects.create(
+            created_by=user,
+            original_filename=f"budget-{number}.json",
+            sha256="0" * 64,
+            status=status,
+            total=2 * size,
+            done=2 * size,
+            failed=size,
+        )
+    for position in range(size):
+        ImportRow.objects.create(
+            run=run,
+            path=f"$[{2 * position}]",
+            position=2 * position,
+            application_id=f"APP-{position}",
+            outcome=ImportRowOutcome.CREATED,
+            case=CaseFactory(),
+        )
+        ImportRow.objects.create(
+            run=run,
+            path=f"$[{2 * position + 1}]",
+            position=2 * position + 1,
+            outcome=ImportRowOutcome.REFUSED,
+            reasons=[f"$[{2 * position + 1}].items: is required"],
+        )
+    return run
+
+
+@budget(
+    "intake:import_new", 4, why="session, user, the latest runs with their uploaders, the audit"
+)
+def _import_new(people, size):
+    import_runs_add(people.case_admin, size)
+    return Visit(people.case_admin, reverse("intake:import_new"), shows=("budget-0.json",))
+
+
+@budget(
+    "intake:import_run",
+    7,
+    why="session, user, the run with its uploader, its refused rows, its made rows with "
+    "their cases, the count of cases made, the audit",
+)
+def _import_run(people, size):
+    run = import_runs_add(people.case_admin, size)
+    return Visit(
+        people.case_admin,
+        reverse("intake:import_run", args=[run.pk]),
+        shows=("Refused (", "is required"),
+    )
+
+
+@budget(
+    "intake:import_run",
+    4,
+    variant="htmx",
+    why="session, user, the run with its uploader (the progress panel, while it runs), the audit",
+)
+def _import_run_progress(people, size):
+    run = import_runs_add(people.case_admin, size, status=ImportRunStatus.RUNNING)
+    return Visit(
+        people.case_admin,
+        reverse("intake:import_run", args=[run.pk]),
+        headers=HTMX,
+        shows=("every 1s",),
+    )
 
 
 # --- The API --------------------------------------------------------------------------------

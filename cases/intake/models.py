@@ -73,3 +73,88 @@ class IntakeDraftFile(models.Model):
 
     def __str__(self) -> str:
         return self.original_filename
+
+
+def import_run_upload_to(instance: ImportRun, filename: str) -> str:
+    # The stored name never carries the uploader's file name (kept in original_filename).
+    return f"imports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.json"
+
+
+class ImportRunStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting for a worker"
+    RUNNING = "running", "Importing"
+    FINISHED = "finished", "Finished"
+    FAILED = "failed", "Failed"
+
+
+class ImportRun(models.Model):
+    """One intake file uploaded in the browser and imported case by case by a Celery task
+    (`import_run_work`): the import page polls it while it runs, then shows what it made and
+    what it refused. Each row's outcome is an ImportRow, written with its case in one
+    transaction, so a resumed run skips what is done."""
+
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    file = models.FileField(storage=private_storage, upload_to=import_run_upload_to, max_length=300)
+    sha256 = models.CharField(max_length=64)
+    original_filename = models.CharField(max_length=255)
+    status = models.CharField(
+        max_length=16, choices=ImportRunStatus.choices, default=ImportRunStatus.QUEUED
+    )
+    # Applications in the file; rows done so far (made, already on file, or refused); refused.
+    total = models.PositiveIntegerField(null=True, blank=True)
+    done = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    # Why the whole file could not be read (not JSON, not applications); rows have their own.
+    error = models.TextField(blank=True)
+    # Touched by the task after every row: a "running" run untouched for longer than
+    # IMPORT_RUN_STUCK_MINUTES has lost its worker and may be resumed.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Import run {self.pk} ({self.status})"
+
+    @property
+    def working(self) -> bool:
+        return self.status in (ImportRunStatus.QUEUED, ImportRunStatus.RUNNING)
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.done / self.total) if self.total else 0
+
+
+class ImportRowOutcome(models.TextChoices):
+    CREATED = "created", "Case created"
+    EXISTING = "existing", "Already on file"
+    REFUSED = "refused", "Refused"
+
+
+class ImportRow(models.Model):
+    """What became of one application of an import run's file."""
+
+    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="rows")
+    # The application's JSON path in the file: "$[3]" (or "$" for a file of one).
+    path = models.CharField(max_length=32)
+    position = models.PositiveIntegerField()
+    application_id = models.CharField(max_length=64, blank=True)
+    outcome = models.CharField(max_length=16, choices=ImportRowOutcome.choices)
+    case = models.ForeignKey(
+        "cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Each problem as "<JSON path>: <message>", the words import_cases prints.
+    reasons = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "position"], name="import_row_once_per_run")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.path} {self.outcome}"

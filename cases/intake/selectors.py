@@ -1,11 +1,17 @@
-"""Reads of intake: a case administrator's own drafts of the intake form."""
+"""Reads of intake: a case administrator's own drafts of the intake form, the bulk imports."""
 
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 
 from cases.access import owned_get_for
-from cases.intake.models import IntakeDraft, IntakeDraftFile
+from cases.intake.models import (
+    ImportRowOutcome,
+    ImportRun,
+    IntakeDraft,
+    IntakeDraftFile,
+)
 
 
 def intake_drafts_of(user) -> QuerySet[IntakeDraft]:
@@ -27,3 +33,32 @@ def intake_draft_file_get_for(user, pk) -> IntakeDraftFile:
     return owned_get_for(
         user, IntakeDraftFile.objects.select_related("draft"), owner_field="draft__owner", pk=pk
     )
+
+
+# The import page shows this many of a run's made cases by name; the rest are counted.
+IMPORT_ROWS_SHOWN = 500
+
+
+def import_runs_recent(limit: int = 10) -> QuerySet[ImportRun]:
+    """The latest bulk imports, any administrator's (they share the intake work)."""
+    return ImportRun.objects.select_related("created_by").order_by("-created_at", "-pk")[:limit]
+
+
+def import_run_get(pk: int) -> ImportRun:
+    return get_object_or_404(ImportRun.objects.select_related("created_by"), pk=pk)
+
+
+def import_run_outcome(run: ImportRun) -> dict:
+    """What a finished (or stopped) run made and refused, for its page: every refused row with
+    its reasons, the first IMPORT_ROWS_SHOWN made or found cases with their links."""
+    rows = run.rows.select_related("case")
+    refused = list(rows.filter(outcome=ImportRowOutcome.REFUSED))
+    made = list(rows.exclude(outcome=ImportRowOutcome.REFUSED)[:IMPORT_ROWS_SHOWN])
+    created = rows.filter(outcome=ImportRowOutcome.CREATED).count()
+    return {
+        "refused_rows": refused,
+        "made_rows": made,
+        "made_count": run.done - run.failed,
+        "created_count": created,
+        "existing_count": run.done - run.failed - created,
+    }

@@ -113,8 +113,12 @@ class PlanRun(models.Model):
     )
     # What the task is doing now, in a sentence the page shows.
     progress = models.CharField(max_length=200, blank=True)
+    # The case numbers an administrator selected on the case list ("Assign…"): the plan is
+    # worked out for those only. Empty: every case waiting for a reviewer.
+    case_numbers = models.JSONField(default=list, blank=True)
     # The plan: {"assignments": [{case_id, case, priority, reviewer_id, external_id, name,
-    # score}], "unassigned": [{case, reason}], "total_score"}.
+    # score}], "unassigned": [{case, reason}], "total_score"}; for a selection also
+    # "left_out": [{case, reason}], the selected cases not ready for assignment.
     plan = models.JSONField(null=True, blank=True)
     error = models.TextField(blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -163,17 +163,52 @@ def assignments_auto(*, actor, dry_run: bool = False, today: dt.date | None = No
 # --- The batch plan, worked out in the background --------------------------------------------
 
 
-def plan_run_start(*, actor) -> PlanRun:
+# The most cases one selection on the case list may plan (a page of the list at most).
+PLAN_SELECTION_MAX = 500
+
+
+def plan_run_start(*, actor, case_numbers: list[str] | None = None) -> PlanRun:
     """Record a plan run and hand it to the task queue (through the outbox, in this
-    transaction: with the broker down the run waits and is sent when it is back)."""
+    transaction: with the broker down the run waits and is sent when it is back). With
+    `case_numbers` (a selection on the case list) the plan covers those cases only."""
+    selection = list(dict.fromkeys(case_numbers or []))[:PLAN_SELECTION_MAX]
     with transaction.atomic():
-        run = PlanRun.objects.create(created_by=actor, progress="Waiting for a worker")
+        run = PlanRun.objects.create(
+            created_by=actor, progress="Waiting for a worker", case_numbers=selection
+        )
         follow_up_add(
             task=tasks.plan_work_out.name,
             args=[run.pk],
-            what="The batch plan will be worked out",
+            what=(
+                f"The plan for {len(selection)} selected case{'s' if len(selection) != 1 else ''}"
+                " will be worked out"
+                if selection
+                else "The batch plan will be worked out"
+            ),
         )
     return run
+
+
+def _selection_left_out(run: PlanRun, cases: list[Case]) -> list[dict]:
+    """The selected cases not in the plan's reach, each with why: not ready for a reviewer
+    (its status), or no such case."""
+    planned = {case.case_number for case in cases}
+    statuses = dict(
+        Case.objects.filter(case_number__in=run.case_numbers)
+        .exclude(case_number__in=planned)
+        .values_list("case_number", "status")
+    )
+    left_out = []
+    for number in run.case_numbers:
+        if number in planned:
+            continue
+        if number in statuses:
+            label = CaseStatus(statuses[number]).label
+            reason = f"Not ready for assignment: the case is {label.lower()}."
+        else:
+            reason = "No such case."
+        left_out.append({"case": number, "reason": reason, "exists": number in statuses})
+    return left_out
 
 
 def _plan_progress(run: PlanRun, text: str) -> None:
@@ -200,7 +235,11 @@ def plan_work_out(*, run_id: int, today: dt.date | None = None) -> bool:
         _plan_progress(run, "Loading the reviewer roster")
         roster = roster_load(today=today)
         _plan_progress(run, "Loading the cases waiting for a reviewer")
-        cases = list(cases_waiting_for_reviewer())
+        waiting = cases_waiting_for_reviewer()
+        if run.case_numbers:
+            waiting = waiting.filter(case_number__in=run.case_numbers)
+        cases = list(waiting)
+        left_out = _selection_left_out(run, cases) if run.case_numbers else []
         facts = case_facts_load(cases)
         _plan_progress(
             run,
@@ -216,9 +255,12 @@ def plan_work_out(*, run_id: int, today: dt.date | None = None) -> bool:
             finished_at=timezone.now(),
         )
         raise
+    plan_json = _plan_json(plan)
+    if run.case_numbers:
+        plan_json["left_out"] = left_out
     PlanRun.objects.filter(pk=run.pk).update(
         status=PlanRunStatus.READY,
-        plan=_plan_json(plan),
+        plan=plan_json,
         progress="",
         finished_at=timezone.now(),
     )

@@ -165,8 +165,16 @@ def assignments_batch(request):
 @access_required(Ability.MANAGE_CASES)
 @require_http_methods(["POST"])
 def assignments_plan(request):
-    """Work out the batch plan: a plan run, handed to the task queue in this request."""
-    services.plan_run_start(actor=request.user)
+    """Work out the batch plan: a plan run, handed to the task queue in this request. With
+    case numbers (the case list's "Assign…" on a selection) the plan covers those only."""
+    numbers = [number for number in request.POST.getlist("case") if number]
+    if request.POST.get("action") == "assign" and not numbers:
+        # The case list's bulk form, with nothing checked.
+        messages.error(request, "Select at least one case to assign.")
+        query = request.POST.get("query", "")
+        list_url = reverse("casefile:case_list") + (f"?{query}" if query else "")
+        return redirect_after_post(request, list_url)
+    services.plan_run_start(actor=request.user, case_numbers=numbers)
     return redirect_after_post(request, reverse("assignment:assignments_batch"))
 
 

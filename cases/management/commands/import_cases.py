@@ -1,10 +1,10 @@
 """import_cases FILE: take in applications from the intake JSON of SPEC section 7."""
 
-import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from cases.intake.imports import IntakeFileUnreadable, intake_file_parse
 from cases.intake.services import cases_import
 from cases.intake.validation import IntakeInvalid
 
@@ -24,19 +24,17 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         path = Path(options["file"])
         try:
-            text = path.read_text(encoding="utf-8")
+            raw = path.read_bytes()
         except FileNotFoundError as exc:
             raise CommandError(f"{path}: no such file.") from exc
         except IsADirectoryError as exc:
             raise CommandError(f"{path} is a folder, not a JSON file.") from exc
-        except (OSError, UnicodeDecodeError) as exc:
+        except OSError as exc:
             raise CommandError(f"{path} cannot be read: {exc}") from exc
         try:
-            payload = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise CommandError(
-                f"{path} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}."
-            ) from exc
+            payload = intake_file_parse(raw)
+        except IntakeFileUnreadable as exc:
+            raise CommandError(f"{path} {exc}") from exc
         try:
             results = cases_import(
                 payload=payload, actor=None, source="import", base_dir=path.resolve().parent

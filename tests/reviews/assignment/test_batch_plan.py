@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from reviews.assignment import services
 from reviews.assignment.models import Assignment, PlanRun, PlanRunStatus
-from tests.factories import ready_case, reviewer_with_profile
+from tests.factories import CaseFactory, ready_case, reviewer_with_profile
 
 pytestmark = pytest.mark.django_db
 
@@ -137,3 +137,49 @@ def test_a_real_worker_works_out_the_plan(celery_worker, case_admin):
     assert current.status == PlanRunStatus.READY, current.error
     assert [row["case"] for row in current.plan["assignments"]] == [case.case_number]
     assert current.plan["assignments"][0]["external_id"] == "REV-1"
+
+
+def test_assign_on_a_selection_of_the_case_list_plans_those_cases_only(
+    admin_client, django_capture_on_commit_callbacks
+):
+    selected = ready_case()
+    not_selected = ready_case()
+    not_ready = CaseFactory()  # just received: not ready for a reviewer
+    reviewer_with_profile("REV-1")
+    page = admin_client.get(reverse("casefile:case_list")).content.decode()
+    plan_url = reverse("assignment:assignments_plan")
+    assert f'value="assign" formaction="{plan_url}"' in page and "Assign…" in page
+
+    # The case list's bulk form, posted by its "Assign…" button.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            plan_url,
+            {
+                "action": "assign",
+                "case": [selected.case_number, not_ready.case_number, "CM99-0000001"],
+                "query": "status=",
+            },
+        )
+    assert response["Location"] == reverse(BATCH)
+    run = PlanRun.objects.get()
+    assert [row["case"] for row in run.plan["assignments"]] == [selected.case_number]
+    page = admin_client.get(reverse(BATCH)).content.decode()
+    assert "For the 3 cases selected on the case list; 2 left out" in page
+    assert f"{not_ready.case_number}</a></td><td>Not ready for assignment: the case is" in page
+    assert "CM99-0000001</td><td>No such case." in page
+    assert not_selected.case_number not in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(reverse(BATCH), {"run": run.pk})
+    assert list(Assignment.objects.values_list("case", flat=True)) == [selected.pk]
+
+
+def test_assign_with_nothing_selected_goes_back_to_the_list(admin_client):
+    ready_case()
+    response = admin_client.post(
+        reverse("assignment:assignments_plan"), {"action": "assign", "query": "priority=expedited"}
+    )
+    assert response["Location"] == reverse("casefile:case_list") + "?priority=expedited"
+    assert not PlanRun.objects.exists()
+    page = admin_client.get(response["Location"]).content.decode()
+    assert "Select at least one case to assign." in page

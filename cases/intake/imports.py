@@ -1,0 +1,252 @@
+"""Bulk import in the browser: an intake file (the JSON import_cases reads, SPEC section 7)
+uploaded by a case administrator, stored privately, and imported case by case by a Celery task
+with its progress on the run. Unlike import_cases (all or nothing), each application stands on
+its own: a refused one is named with its reasons and nothing of it is written; the others are
+made. The rules are intake's own (cases.intake.validation, case_create)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from cases.intake import tasks
+from cases.intake.models import ImportRow, ImportRowOutcome, ImportRun, ImportRunStatus
+from cases.intake.services import case_create
+from cases.intake.validation import IntakeInvalid, existing_checks, payload_validate
+from cases.integrity.stored import StoredFileCorrupt, stored_file_bytes
+from cases.jsoncheck import JsonError
+from cases.outbox.services import follow_up_add
+from cases.records.storage import private_storage
+
+# An error's application: "$[12].items[0].category" belongs to "$[12]".
+_ROW_OF_PATH = re.compile(r"^\$(\[\d+\])?")
+
+
+class IntakeFileUnreadable(ValueError):
+    """The file is not UTF-8 JSON; the message says where, after the file's name."""
+
+
+def intake_file_parse(raw: bytes) -> Any:
+    """The payload of an intake file's bytes (import_cases and the import page read it so).
+    Raises IntakeFileUnreadable with what is wrong, worded to follow the file's name."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise IntakeFileUnreadable(f"cannot be read: {exc}") from exc
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise IntakeFileUnreadable(
+            f"is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}."
+        ) from exc
+
+
+def _applications(payload: Any) -> list[tuple[str, Any]]:
+    if isinstance(payload, list):
+        return [(f"$[{index}]", entry) for index, entry in enumerate(payload)]
+    return [("$", payload)]
+
+
+def import_run_start(*, actor, uploaded: UploadedFile) -> ImportRun:
+    """Store an uploaded intake file, record its run and hand it to the task queue (through
+    the outbox, in this transaction). Raises ValidationError, storing nothing, when the file is
+    too large, not JSON, or holds no application."""
+    limit = settings.IMPORT_MAX_UPLOAD_BYTES
+    if (uploaded.size or 0) > limit:
+        raise ValidationError(
+            f"The file is {uploaded.size / 1_048_576:.1f} MB; the limit is "
+            f"{limit / 1_048_576:.0f} MB. Split it into smaller files."
+        )
+    raw = uploaded.read()
+    name = Path(uploaded.name or "import.json").name[:255]
+    try:
+        payload = intake_file_parse(raw)
+    except IntakeFileUnreadable as exc:
+        raise ValidationError(f"{name} {exc}") from exc
+    if not isinstance(payload, dict | list) or payload == []:
+        raise ValidationError(
+            f"{name} holds no application: give one application object or a list of them "
+            "(SPEC section 7)."
+        )
+    run = ImportRun(
+        created_by=actor,
+        original_filename=name,
+        sha256=hashlib.sha256(raw).hexdigest(),
+        total=len(payload) if isinstance(payload, list) else 1,
+    )
+    try:
+        with transaction.atomic():
+            run.file.save("import.json", ContentFile(raw), save=False)
+            run.full_clean()
+            run.save()
+            follow_up_add(
+                task=tasks.import_run_work.name,
+                args=[run.pk],
+                what=f"The cases of {name} will be imported",
+            )
+    except BaseException:
+        if run.file.name:
+            private_storage.delete(run.file.name)
+        raise
+    return run
+
+
+def import_run_stuck(run: ImportRun, *, now: dt.datetime | None = None) -> bool:
+    """A run nobody has worked on for IMPORT_RUN_STUCK_MINUTES (its worker died, or the
+    broker lost its message): the administrator may resume it."""
+    if not run.working:
+        return False
+    last = run.heartbeat_at or run.created_at
+    limit = dt.timedelta(minutes=settings.IMPORT_RUN_STUCK_MINUTES)
+    return (now or timezone.now()) - last > limit
+
+
+def import_run_resume(*, run: ImportRun, actor) -> ImportRun:
+    """Send a stuck run to the task queue again. The task skips the rows already done (each
+    row's outcome is written with its case), and an application already on file is never made
+    twice (its application_id)."""
+    with transaction.atomic():
+        run = ImportRun.objects.select_for_update().get(pk=run.pk)
+        if not import_run_stuck(run):
+            raise ValidationError("This import is not stuck: it is finished or still working.")
+        run.status = ImportRunStatus.QUEUED
+        run.heartbeat_at = timezone.now()
+        run.save(update_fields=["status", "heartbeat_at"])
+        follow_up_add(
+            task=tasks.import_run_work.name,
+            args=[run.pk],
+            what=f"The import of {run.original_filename} will be resumed",
+            again=True,
+        )
+    return run
+
+
+def _run_fail(run: ImportRun, error: str) -> None:
+    ImportRun.objects.filter(pk=run.pk).update(
+        status=ImportRunStatus.FAILED, error=error, finished_at=timezone.now()
+    )
+
+
+def import_run_work(*, run_id: int) -> bool:
+    """The task's work: read the stored file, check every application with intake's rules,
+    then make each valid new one, row by row, each row's outcome with its case in one
+    transaction. A row already done (a resumed run) is skipped. Returns False when there was
+    nothing to do."""
+    run = ImportRun.objects.select_related("created_by").filter(pk=run_id).first()
+    if run is None or not run.working:
+        return False
+    ImportRun.objects.filter(pk=run.pk).update(
+        status=ImportRunStatus.RUNNING, heartbeat_at=timezone.now()
+    )
+    try:
+        payload = intake_file_parse(stored_file_bytes(run, "file"))
+    except IntakeFileUnreadable as exc:
+        _run_fail(run, f"{run.original_filename} {exc}")
+        return False
+    except StoredFileCorrupt as exc:
+        _run_fail(run, f"The stored file cannot be read: {exc}")
+        return False
+    entries, errors = payload_validate(payload, base_dir=None, today=None)
+    applications = _applications(payload)
+    if isinstance(payload, list):
+        # Problems of the file as a whole ("$"): not one application's.
+        whole = [str(error) for error in errors if error.path == "$"]
+        if whole or not applications:
+            _run_fail(run, "; ".join(whole) or "The file holds no application.")
+            return False
+    by_row: dict[str, list[JsonError]] = {}
+    for error in errors:
+        by_row.setdefault(_ROW_OF_PATH.match(error.path)[0], []).append(error)
+    valid = dict(entries)
+    done = set(run.rows.values_list("position", flat=True))
+    ImportRun.objects.filter(pk=run.pk).update(total=len(applications))
+    for position, (path, raw) in enumerate(applications):
+        if position not in done:
+            _row_import(
+                run,
+                position=position,
+                path=path,
+                raw=raw,
+                data=valid.get(path),
+                errors=by_row.get(path, []),
+            )
+    ImportRun.objects.filter(pk=run.pk).update(
+        status=ImportRunStatus.FINISHED, finished_at=timezone.now(), heartbeat_at=timezone.now()
+    )
+    return True
+
+
+def _row_import(
+    run: ImportRun, *, position: int, path: str, raw: Any, data: dict | None, errors: list
+) -> None:
+    """One application: its case made (or found on file) or its refusal, and the run's
+    progress, in one transaction under the run's lock (a second worker on the same run waits,
+    then finds the row done)."""
+    actor = run.created_by
+    application_id = (data or {}).get("application_id") or (
+        raw.get("application_id") if isinstance(raw, dict) else ""
+    )
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            ImportRun.objects.select_for_update().filter(pk=run.pk).first()
+            if ImportRow.objects.filter(run=run, position=position).exists():
+                return
+            row = ImportRow(
+                run=run,
+                path=path,
+                position=position,
+                application_id=str(application_id or "")[:64],
+                outcome=ImportRowOutcome.REFUSED,
+            )
+            if errors or data is None:
+                row.reasons = [str(error) for error in errors]
+            else:
+                _row_case(row, data=data, actor=actor)
+                if row.outcome == ImportRowOutcome.CREATED:
+                    stored = list(row.case.records.values_list("file", flat=True))
+            row.save()
+            refused = row.outcome == ImportRowOutcome.REFUSED
+            ImportRun.objects.filter(pk=run.pk).update(
+                done=F("done") + 1,
+                failed=F("failed") + (1 if refused else 0),
+                heartbeat_at=timezone.now(),
+            )
+    except BaseException:
+        # The case's rows are rolled back with the row's outcome; its PDFs are not.
+        for name in stored:
+            private_storage.delete(name)
+        raise
+
+
+def _row_case(row: ImportRow, *, data: dict, actor) -> None:
+    entry = [(row.path, data)]
+    existing, problems = existing_checks(entry, actor=actor)
+    if not problems and not existing:
+        try:
+            row.case = case_create(data=data, actor=actor, source="import", path=row.path)
+            row.outcome = ImportRowOutcome.CREATED
+            return
+        except IntakeInvalid as exc:
+            problems = exc.errors
+        except IntegrityError:
+            # Made a moment ago by another door (the API, import_cases): look again.
+            existing, problems = existing_checks(entry, actor=actor)
+    if problems:
+        row.reasons = [str(problem) for problem in problems]
+        return
+    case = existing[data["application_id"]]
+    row.case = case
+    row.outcome = ImportRowOutcome.EXISTING

@@ -1,0 +1,183 @@
+"""Bulk import in the browser: the upload, the run worked case by case (eagerly here; by a real
+worker in test_import_worker.py), its progress on the page, refused rows with their reasons
+and nothing of them written, and a stuck run resumed without making a case twice."""
+
+import base64
+import datetime as dt
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.intake import imports
+from cases.intake.models import ImportRow, ImportRowOutcome, ImportRun, ImportRunStatus
+from cases.lifecycle.models import Case
+from cases.outbox.models import FollowUp
+from cases.records.models import MedicalRecord
+from tests.factories import intake_payload, minimal_pdf
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def admin_client(client, case_admin):
+    client.force_login(case_admin)
+    return client
+
+
+def intake_file(payload, name="applications.json") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, json.dumps(payload).encode(), content_type="application/json")
+
+
+def three_applications():
+    """The first valid with a record, the second refused (no items), the third valid."""
+    record = {
+        "title": "PR-2 progress report",
+        "document_date": "2016-10-20",
+        "content": base64.b64encode(minimal_pdf()).decode(),
+    }
+    return [
+        intake_payload(application_id="A-1", records=[record]),
+        intake_payload(application_id="A-2", items=[], records=[record]),
+        intake_payload(application_id="A-3", claim_number="05-999"),
+    ]
+
+
+def upload(admin_client, payload, django_capture_on_commit_callbacks, name="applications.json"):
+    # Eagerly, the task runs once the upload's transaction commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        return admin_client.post(reverse("intake:import_new"), {"file": intake_file(payload, name)})
+
+
+def test_an_upload_imports_each_application_and_refuses_the_invalid_one_with_its_reason(
+    admin_client, django_capture_on_commit_callbacks
+):
+    page = admin_client.get(reverse("casefile:case_list")).content.decode()
+    assert reverse("intake:import_new") in page  # where an administrator looks
+
+    response = upload(admin_client, three_applications(), django_capture_on_commit_callbacks)
+    run = ImportRun.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("intake:import_run", args=[run.pk])
+    assert (run.status, run.total, run.done, run.failed) == (ImportRunStatus.FINISHED, 3, 3, 1)
+    assert run.file.name.startswith("imports/") and run.original_filename == "applications.json"
+
+    made = {case.application_id: case for case in Case.objects.all()}
+    assert set(made) == {"A-1", "A-3"}
+    assert made["A-1"].source == "import" and made["A-1"].records.count() == 1
+    # Nothing of the refused application: no case, and its record's PDF not kept.
+    assert MedicalRecord.objects.count() == 1
+
+    page = admin_client.get(response["Location"]).content.decode()
+    assert "Finished: 2 cases created, 0 already on file, 1 refused" in page
+    assert "Refused (1)" in page and "$[1].items" in page and "A-2" in page
+    for case in made.values():
+        assert reverse("casefile:case_detail", args=[case.case_number]) in page
+    assert "every 1s" not in page  # nothing polls once it is finished
+
+
+def test_the_page_polls_while_the_run_works_and_shows_its_progress(admin_client, case_admin):
+    run = ImportRun.objects.create(
+        created_by=case_admin,
+        original_filename="big.json",
+        sha256="0" * 64,
+        status=ImportRunStatus.RUNNING,
+        total=40,
+        done=12,
+        failed=2,
+        heartbeat_at=timezone.now(),
+    )
+    url = reverse("intake:import_run", args=[run.pk])
+    page = admin_client.get(url).content.decode()
+    assert f'hx-get="{url}"' in page and 'hx-trigger="every 1s"' in page
+    assert "12 of 40 applications done" in page and "2 refused so far" in page
+    assert "Resume" not in page  # it is moving
+
+    panel = admin_client.get(url, **HTMX).content.decode()
+    assert panel.lstrip().startswith('<div id="import-progress"') and "<html" not in panel
+
+
+def test_applications_already_on_file_are_not_imported_again(
+    admin_client, django_capture_on_commit_callbacks
+):
+    upload(admin_client, [intake_payload(application_id="A-1")], django_capture_on_commit_callbacks)
+    first = Case.objects.get()
+    upload(
+        admin_client,
+        [intake_payload(application_id="A-1"), intake_payload(application_id="A-9")],
+        django_capture_on_commit_callbacks,
+    )
+    second = ImportRun.objects.first()
+    assert Case.objects.count() == 2
+    assert list(second.rows.values_list("outcome", "case")) == [
+        (ImportRowOutcome.EXISTING, first.pk),
+        (ImportRowOutcome.CREATED, Case.objects.get(application_id="A-9").pk),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [(b"{not json", "is not valid JSON"), (b"[]", "holds no application"), (b"", "not valid JSON")],
+)
+def test_a_file_that_is_not_applications_is_refused_at_once_and_not_kept(
+    admin_client, content, said
+):
+    uploaded = SimpleUploadedFile("bad.json", content, content_type="application/json")
+    response = admin_client.post(reverse("intake:import_new"), {"file": uploaded})
+    assert response.status_code == 400 and said in response.content.decode()
+    assert not ImportRun.objects.exists() and not FollowUp.objects.exists()
+
+
+def test_a_stuck_run_is_resumed_where_it_stopped_and_makes_no_case_twice(
+    admin_client, case_admin, settings, django_capture_on_commit_callbacks
+):
+    settings.IMPORT_RUN_STUCK_MINUTES = 5
+    payload = [intake_payload(application_id=f"A-{n}", claim_number=f"05-{n}") for n in range(3)]
+    run = imports.import_run_start(actor=case_admin, uploaded=intake_file(payload))
+    # A worker made the first case, then died: the run still says "running".
+    imports._row_import(
+        run,
+        position=0,
+        path="$[0]",
+        raw=payload[0],
+        data=imports.payload_validate(payload, base_dir=None, today=None)[0][0][1],
+        errors=[],
+    )
+    ImportRun.objects.filter(pk=run.pk).update(
+        status=ImportRunStatus.RUNNING, heartbeat_at=timezone.now() - dt.timedelta(minutes=6)
+    )
+    url = reverse("intake:import_run", args=[run.pk])
+    page = admin_client.get(url).content.decode()
+    assert "Stuck" in page and "1 of 3 applications done" in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(reverse("intake:import_run_resume", args=[run.pk]))
+    assert response.status_code == 302
+    run.refresh_from_db()
+    assert (run.status, run.done, run.failed) == (ImportRunStatus.FINISHED, 3, 0)
+    assert Case.objects.filter(application_id="A-0").count() == 1 and Case.objects.count() == 3
+    assert list(ImportRow.objects.values_list("position", flat=True)) == [0, 1, 2]
+    # A finished run is not stuck: resuming it again changes nothing.
+    response = admin_client.post(reverse("intake:import_run_resume", args=[run.pk]), follow=True)
+    assert "not stuck" in response.content.decode()
+
+
+def test_the_task_sent_twice_does_nothing_the_second_time(case_admin):
+    run = imports.import_run_start(
+        actor=case_admin, uploaded=intake_file([intake_payload(application_id="A-1")])
+    )
+    assert imports.import_run_work(run_id=run.pk) is True
+    assert imports.import_run_work(run_id=run.pk) is False
+    assert Case.objects.count() == 1
+
+
+def test_a_file_that_is_not_a_list_of_objects_fails_the_run_with_the_reason(case_admin):
+    run = imports.import_run_start(actor=case_admin, uploaded=intake_file(["not an object"]))
+    imports.import_run_work(run_id=run.pk)
+    run.refresh_from_db()
+    assert run.status == ImportRunStatus.FINISHED and run.failed == 1
+    assert run.rows.get().reasons == ["$[0]: must be an object (one application)"]
