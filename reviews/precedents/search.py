@@ -3,7 +3,8 @@
 PostgreSQL: the items' generated `search` tsvector (description weight A, citation B,
 rationale C, 'english' configuration; GIN index; added by migration 0018 on PostgreSQL only),
 matched with `websearch_to_tsquery` (every word, stemmed; "quoted phrases" and -exclusions as a
-search box takes them), ranked by `ts_rank` and highlighted by `ts_headline`.
+search box takes them), ranked by `ts_rank`; `ts_headline` tells which words of an item matched
+(in any form: "blocks" for "block") and those are highlighted.
 
 SQLite (the development default) has no tsvector: a simpler fallback finds items where every
 word of the query appears (case-insensitive LIKE) in the description, citation or rationale,
@@ -11,7 +12,7 @@ ranks them by how many of the three fields match each word (description 3, citat
 rationale 1, after the weights above) and highlights the words in Python. No stemming there:
 "block" finds "blocks" (a substring), "blocks" does not find "block".
 
-Either way the marked text comes back with two private-use characters around each match and
+Either way the words are marked in the stored text with two private-use characters, and
 `marked_html` escapes everything else before it turns them into <mark>, so no text of a
 letter can reach the page as markup."""
 
@@ -29,8 +30,9 @@ from django.contrib.postgres.search import (
     SearchVectorField,
 )
 from django.db import connection
-from django.db.models import Case, F, Q, QuerySet, Value, When
+from django.db.models import Case, F, Q, QuerySet, TextField, Value, When
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Concat
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -38,7 +40,7 @@ from reviews.precedents.models import PrecedentItem
 
 CONFIG = "english"
 MARK_START, MARK_STOP = "\ue000", "\ue001"
-# The rationale's excerpt: about as long as ts_headline's default (15 to 35 words).
+# The rationale's excerpt, in words (ts_headline's default fragment is 15 to 35).
 EXCERPT_WORDS = 35
 # The similar-items query keeps this many distinct words of the description and citation.
 SIMILAR_WORDS = 16
@@ -95,8 +97,8 @@ def search_items(
 ) -> QuerySet[PrecedentItem]:
     """The items matching `query` (every word with match="all", any word with "any") and the
     filters, best first (then the latest decision), each with its decision and a `rank`. With
-    `highlight` on PostgreSQL, each also carries `description_marked` and `rationale_marked`
-    from ts_headline; `highlight_items` turns either backend's result into HTML. An empty
+    `highlight` on PostgreSQL, each also carries `matched_marked` from ts_headline (which
+    words matched); `highlight_items` turns either backend's result into HTML. An empty
     query lists every item the filters keep, latest decision first. Lazy: page it by slicing."""
     items = PrecedentItem.objects.select_related("decision")
     items = (filters or PrecedentFilters()).apply(items)
@@ -123,24 +125,24 @@ def _search_postgresql(items, query, words, match, highlight, latest):
     items = items.annotate(search_vector=vector).filter(search_vector=search_query)
     items = items.annotate(rank=SearchRank(vector, search_query))
     if highlight:
+        # ts_headline says which words of the text matched (stemmed: "blocks" for "block");
+        # its own output is not shown, as its parser drops anything that looks like a tag.
         items = items.annotate(
-            description_marked=SearchHeadline(
-                "description",
+            matched_marked=SearchHeadline(
+                Concat(
+                    "description",
+                    Value(" "),
+                    "citation",
+                    Value(" "),
+                    "rationale",
+                    output_field=TextField(),
+                ),
                 search_query,
                 config=CONFIG,
                 start_sel=MARK_START,
                 stop_sel=MARK_STOP,
                 highlight_all=True,
-            ),
-            rationale_marked=SearchHeadline(
-                "rationale",
-                search_query,
-                config=CONFIG,
-                start_sel=MARK_START,
-                stop_sel=MARK_STOP,
-                max_words=EXCERPT_WORDS,
-                min_words=15,
-            ),
+            )
         )
     return items.order_by("-rank", *latest)
 
@@ -207,20 +209,22 @@ def _excerpt(text: str, words: list[str]) -> str:
     return excerpt
 
 
+def _matched_words(marked: str) -> list[str]:
+    found = re.findall(f"{MARK_START}(.*?){MARK_STOP}", marked or "", flags=re.DOTALL)
+    return list(dict.fromkeys(word.lower() for word in found if word.strip()))
+
+
 def highlight_items(items: Iterable[PrecedentItem], query: str) -> None:
-    """Set `description_html` (the whole description) and `rationale_html` (an excerpt) on
-    each item, the query's words in <mark>, everything else escaped: from ts_headline where
-    search_items(highlight=True) asked PostgreSQL, else in Python."""
-    words = query_words(query)
+    """Set `description_html` (the whole description) and `rationale_html` (an excerpt around
+    the first match) on each item, the matched words in <mark>, everything else escaped. The
+    words are those ts_headline marked where search_items(highlight=True) asked PostgreSQL,
+    else the query's own words."""
+    query_word_list = query_words(query)
     for item in items:
-        description = getattr(item, "description_marked", None)
-        rationale = getattr(item, "rationale_marked", None)
-        if description is None:
-            description = _mark_words(item.description, words)
-        if rationale is None:
-            rationale = _mark_words(_excerpt(item.rationale, words), words)
-        item.description_html = marked_html(description)
-        item.rationale_html = marked_html(rationale)
+        marked = getattr(item, "matched_marked", None)
+        words = _matched_words(marked) if marked is not None else query_word_list
+        item.description_html = marked_html(_mark_words(item.description, words))
+        item.rationale_html = marked_html(_mark_words(_excerpt(item.rationale, words), words))
 
 
 # --- Similar items (the reviewer's panel, quality's consistency check) ---------------------

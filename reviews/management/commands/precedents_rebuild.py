@@ -24,4 +24,5 @@ class Command(BaseCommand):
             # Rounds in order: a remanded case's later round replaces the earlier one.
             precedent_record_determination(determination)
             count += 1
-        self.stdout.write(f"{count} issued determinations recorded in the precedent library")
+        noun = "determination" if count == 1 else "determinations"
+        self.stdout.write(f"{count} issued {noun} recorded in the precedent library")
