@@ -122,7 +122,8 @@ def _search_postgresql(items, query, words, match, highlight, latest):
     vector = RawSQL(
         f'"{PrecedentItem._meta.db_table}"."search"', [], output_field=SearchVectorField()
     )
-    items = items.annotate(search_vector=vector).filter(search_vector=search_query)
+    # An alias, not an annotation: the tsvector is matched, never read back.
+    items = items.alias(search_vector=vector).filter(search_vector=search_query)
     items = items.annotate(rank=SearchRank(vector, search_query))
     if highlight:
         # ts_headline says which words of the text matched (stemmed: "blocks" for "block");
