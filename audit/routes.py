@@ -46,6 +46,10 @@ ROUTES: dict[str, Audited | NotAudited] = {
     # The operations dashboard and the monthly report: totals and reviewer loads, no case.
     "reports:dashboard": NotAudited("the dashboard's totals name no case, party or record"),
     "reports:monthly_report": NotAudited("the monthly report's totals name no case or party"),
+    # The precedent library: public letter text (no names), but by case number, so each
+    # search and export is kept with its query.
+    "precedents:precedent_search": Audited(AuditKind.PAGE, read=AuditAction.SEARCH),
+    "precedents:precedent_search_csv": Audited(AuditKind.PAGE, read=AuditAction.DOWNLOAD),
     # One's own account: its changes are recorded as authentication events (accounts.events).
     "account:password_change": NotAudited("own password: recorded by accounts.events"),
     "account:password_change_done": NotAudited("a confirmation page"),

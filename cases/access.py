@@ -45,6 +45,7 @@ class Ability(enum.StrEnum):
     SEE_CASE_READERS = "see_case_readers"  # the case page's "Who read this case"
     SEE_INTEGRITY = "see_integrity"  # the stored files' integrity findings (/integrity/)
     SEE_DASHBOARD = "see_dashboard"  # the operations dashboard and the monthly report
+    SEARCH_PRECEDENTS = "search_precedents"  # the precedent library: decisions' public text
 
 
 _MANAGERS = frozenset({Role.CASE_ADMIN, Role.SYSTEM_ADMIN})
@@ -70,6 +71,9 @@ POLICY: dict[Ability, frozenset[str]] = {
     # The operation's numbers: the managers run it, the medical director (the quality
     # reviewer) reads them; they name reviewers (load) but no case or party.
     Ability.SEE_DASHBOARD: _MANAGERS | {Role.QUALITY_REVIEWER},
+    # The public text of every decision (no names, no claim numbers): every staff role; the
+    # link to a case follows cases_visible_to.
+    Ability.SEARCH_PRECEDENTS: frozenset(Role.values) - {Role.API_CLIENT},
 }
 
 

@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("cases.auditlog.urls")),
     path("", include("reviews.roster.urls")),
     path("", include("reviews.assignment.urls")),
+    path("", include("reviews.precedents.urls")),
     path("", include("reviews.determination.urls")),
     path("", include("reviews.quality.urls")),
     path("", include("reviews.letters.urls")),

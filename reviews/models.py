@@ -1,5 +1,6 @@
 """Django loads the `reviews` app's models from this module; each model lives in its room
-(roster, assignment, determination, organization, letters) and code imports it from there."""
+(roster, assignment, precedents, determination, organization, letters) and code imports it
+from there."""
 
 from reviews.assignment.models import Assignment, CaseConflict  # noqa: F401
 from reviews.determination.models import (  # noqa: F401
@@ -17,6 +18,7 @@ from reviews.letters.models import (  # noqa: F401
     NoticeDelivery,
 )
 from reviews.organization.models import Organization  # noqa: F401
+from reviews.precedents.models import PrecedentDecision, PrecedentItem  # noqa: F401
 from reviews.roster.models import (  # noqa: F401
     Affiliation,
     CategorySpecialty,

@@ -132,6 +132,9 @@ RULES: dict[str, Rule] = {
     # quality reviewer) reads them.
     "reports:dashboard": page(MANAGERS | {QUALITY_REVIEWER}),
     "reports:monthly_report": page(MANAGERS | {QUALITY_REVIEWER}),
+    # The precedent library: every staff role (the public text; the case link by scope).
+    "precedents:precedent_search": page(STAFF),
+    "precedents:precedent_search_csv": page(STAFF),
     # The stored files' integrity findings: the system administrator.
     "integrity:integrity": page({SYSTEM_ADMIN}),
     "records:case_record": page(STAFF),

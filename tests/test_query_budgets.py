@@ -74,6 +74,7 @@ from reviews.letters.models import (
     ProofOfService,
 )
 from reviews.letters.render import letter_text_current
+from reviews.precedents.services import PrecedentItemText, precedent_record
 from reviews.quality.services import determination_return
 from reviews.roster.models import CategorySpecialty, Specialty
 from tests.factories import (
@@ -1330,6 +1331,76 @@ def _reports_monthly(people, size):
     month = f"{timezone.localdate() - dt.timedelta(days=2):%Y-%m}"  # the decisions' month
     url = reverse("reports:monthly_report") + f"?month={month}&format=csv"
     return Visit(people.case_admin, url, shows=("Opioids",))
+
+
+# --- Precedent library ------------------------------------------------------------------------
+
+
+def precedents_add(size: int) -> list[str]:
+    """`size` issued decisions of our own cases, two items each, and `size` published ones."""
+    numbers = []
+    for number in range(size):
+        case = CaseFactory(status=CaseStatus.ISSUED)
+        for source, key, linked in (
+            ("issued", case.case_number, case),
+            ("published", f"CM14-{size:03d}{number:04d}", None),
+        ):
+            precedent_record(
+                case_number=key,
+                source=source,
+                case=linked,
+                decided_on=dt.date(2026, 1, 1) + dt.timedelta(days=number),
+                reviewer_specialty="Pain Management",
+                items=[
+                    PrecedentItemText(
+                        description=f"Lumbar sympathetic block {position}",
+                        category="injection",
+                        outcome="upheld",
+                        citation="MTUS Chronic Pain Treatment Guidelines Page(s): 114",
+                        rationale="The block is not supported without documented relief.",
+                    )
+                    for position in (1, 2)
+                ],
+            )
+            numbers.append(key)
+    return numbers
+
+
+PRECEDENTS_WHY = (
+    "session, user, the specialty names (the filter), the page of items with their decisions "
+    "(one row more than a page: no count), which of their cases the user may open, the audit row"
+)
+
+
+@budget("precedents:precedent_search", 6, why=PRECEDENTS_WHY)
+def _precedent_search(people, size):
+    numbers = precedents_add(size)
+    url = reverse("precedents:precedent_search") + "?q=sympathetic+block&category=injection"
+    return Visit(people.case_admin, url, shows=(numbers[-1], "<mark>"))
+
+
+@budget(
+    "precedents:precedent_search",
+    6,
+    variant="htmx results, a reviewer's scope",
+    why="as the page; the reviewer's case scope is a subquery of the same query",
+)
+def _precedent_search_htmx(people, size):
+    numbers = precedents_add(size)
+    url = reverse("precedents:precedent_search") + "?q=block&outcome=upheld"
+    return Visit(people.reviewer, url, headers=HTMX, shows=(numbers[-1],))
+
+
+@budget(
+    "precedents:precedent_search_csv",
+    4,
+    why="session, user, the specialty names (the form), the audit row; the items stream after "
+    "the answer",
+)
+def _precedent_search_csv(people, size):
+    numbers = precedents_add(size)
+    url = reverse("precedents:precedent_search_csv") + "?q=block"
+    return Visit(people.case_admin, url, shows=(numbers[0],))
 
 
 # --- API tokens -------------------------------------------------------------------------------

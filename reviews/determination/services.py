@@ -38,6 +38,7 @@ from reviews.determination.models import (
 )
 from reviews.determination.status_table import DeterminationAction, determination_actions
 from reviews.determination.warnings import review_warnings
+from reviews.precedents.services import precedent_record_determination
 from reviews.roster.models import ReviewerProfile
 
 if TYPE_CHECKING:
@@ -103,6 +104,8 @@ def determination_import_legacy(*, case: Case, actor, determination: dict, sourc
         source=source,
         status=case.status,
     )
+    # Issued history joins the precedent library as an issued letter does.
+    precedent_record_determination(record)
     return record
 
 

@@ -55,6 +55,7 @@ from reviews.letters.selectors import letter_amends
 from reviews.letters.signing import pdf_sign
 from reviews.organization.models import Organization
 from reviews.organization.services import organization_current
+from reviews.precedents.services import precedent_record_determination
 
 # Errors worth another try (mail server or disk trouble); smtplib's errors are OSErrors.
 TRANSIENT_ERRORS = (OSError,)
@@ -300,6 +301,9 @@ def _letter_issue(*, letter_id: int) -> str:
         # Lab. Code 4610.6: the determination is the Administrative Director's; a copy of
         # each goes to the outbox that export_ad_outbox writes out.
         AdOutboxItem.objects.get_or_create(letter=letter)
+        # The precedent library: the decision's public text, searchable by the staff (an
+        # amended version brings it up to date).
+        precedent_record_determination(determination)
         events.letter_issued(
             case=case, actor=letter.created_by, letter=letter, from_status=from_status
         )

@@ -1,0 +1,256 @@
+"""Full-text search of the precedent items: the one place that knows the database.
+
+PostgreSQL: the items' generated `search` tsvector (description weight A, citation B,
+rationale C, 'english' configuration; GIN index; added by migration 0018 on PostgreSQL only),
+matched with `websearch_to_tsquery` (every word, stemmed; "quoted phrases" and -exclusions as a
+search box takes them), ranked by `ts_rank`; `ts_headline` tells which words of an item matched
+(in any form: "blocks" for "block") and those are highlighted.
+
+SQLite (the development default) has no tsvector: a simpler fallback finds items where every
+word of the query appears (case-insensitive LIKE) in the description, citation or rationale,
+ranks them by how many of the three fields match each word (description 3, citation 2,
+rationale 1, after the weights above) and highlights the words in Python. No stemming there:
+"block" finds "blocks" (a substring), "blocks" does not find "block".
+
+Either way the words are marked in the stored text with two private-use characters, and
+`marked_html` escapes everything else before it turns them into <mark>, so no text of a
+letter can reach the page as markup."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVectorField,
+)
+from django.db import connection
+from django.db.models import Case, F, Q, QuerySet, TextField, Value, When
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Concat
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from reviews.precedents.models import PrecedentItem
+
+CONFIG = "english"
+MARK_START, MARK_STOP = "\ue000", "\ue001"
+# The rationale's excerpt, in words (ts_headline's default fragment is 15 to 35).
+EXCERPT_WORDS = 35
+# The similar-items query keeps this many distinct words of the description and citation.
+SIMILAR_WORDS = 16
+_WORD = re.compile(r"\w+")
+_FIELD_WEIGHTS = (("description", 3), ("citation", 2), ("rationale", 1))
+
+
+@dataclass(frozen=True)
+class PrecedentFilters:
+    """What the library's filters narrow to; blank (None) is any."""
+
+    category: str = ""
+    outcome: str = ""
+    guideline_source: str = ""
+    specialty: str = ""
+    priority: str = ""
+    decided_from: dt.date | None = None
+    decided_to: dt.date | None = None
+
+    def apply(self, items: QuerySet[PrecedentItem]) -> QuerySet[PrecedentItem]:
+        if self.category:
+            items = items.filter(category=self.category)
+        if self.outcome:
+            items = items.filter(outcome=self.outcome)
+        if self.guideline_source:
+            items = items.filter(guideline_source=self.guideline_source)
+        if self.specialty:
+            # The specialty line as printed may name more than one (or a close variant).
+            items = items.filter(decision__reviewer_specialty__icontains=self.specialty)
+        if self.priority:
+            items = items.filter(decision__priority=self.priority)
+        if self.decided_from:
+            items = items.filter(decision__decided_on__gte=self.decided_from)
+        if self.decided_to:
+            items = items.filter(decision__decided_on__lte=self.decided_to)
+        return items
+
+
+def query_words(query: str) -> list[str]:
+    """The query's words, lower case, each once, in order."""
+    return list(dict.fromkeys(word.lower() for word in _WORD.findall(query or "")))
+
+
+def is_postgresql() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def search_items(
+    query: str = "",
+    filters: PrecedentFilters | None = None,
+    *,
+    match: str = "all",
+    highlight: bool = False,
+) -> QuerySet[PrecedentItem]:
+    """The items matching `query` (every word with match="all", any word with "any") and the
+    filters, best first (then the latest decision), each with its decision and a `rank`. With
+    `highlight` on PostgreSQL, each also carries `matched_marked` from ts_headline (which
+    words matched); `highlight_items` turns either backend's result into HTML. An empty
+    query lists every item the filters keep, latest decision first. Lazy: page it by slicing."""
+    items = PrecedentItem.objects.select_related("decision")
+    items = (filters or PrecedentFilters()).apply(items)
+    latest = (F("decision__decided_on").desc(nulls_last=True), "-decision_id", "position")
+    words = query_words(query)
+    if not words:
+        return items.annotate(rank=Value(0.0)).order_by(*latest)
+    if match == "any":
+        words = words[:SIMILAR_WORDS]
+    if is_postgresql():
+        return _search_postgresql(items, query, words, match, highlight, latest)
+    return _search_like(items, words, match, latest)
+
+
+def _search_postgresql(items, query, words, match, highlight, latest):
+    if match == "any":
+        # Words only (\w+), joined with OR: nothing of the user's reaches tsquery syntax.
+        search_query = SearchQuery(" | ".join(words), search_type="raw", config=CONFIG)
+    else:
+        search_query = SearchQuery(query, search_type="websearch", config=CONFIG)
+    vector = RawSQL(
+        f'"{PrecedentItem._meta.db_table}"."search"', [], output_field=SearchVectorField()
+    )
+    # An alias, not an annotation: the tsvector is matched, never read back.
+    items = items.alias(search_vector=vector).filter(search_vector=search_query)
+    items = items.annotate(rank=SearchRank(vector, search_query))
+    if highlight:
+        # ts_headline says which words of the text matched (stemmed: "blocks" for "block");
+        # its own output is not shown, as its parser drops anything that looks like a tag.
+        items = items.annotate(
+            matched_marked=SearchHeadline(
+                Concat(
+                    "description",
+                    Value(" "),
+                    "citation",
+                    Value(" "),
+                    "rationale",
+                    output_field=TextField(),
+                ),
+                search_query,
+                config=CONFIG,
+                start_sel=MARK_START,
+                stop_sel=MARK_STOP,
+                highlight_all=True,
+            )
+        )
+    return items.order_by("-rank", *latest)
+
+
+def _search_like(items, words, match, latest):
+    def anywhere(word: str) -> Q:
+        return (
+            Q(description__icontains=word)
+            | Q(citation__icontains=word)
+            | Q(rationale__icontains=word)
+        )
+
+    condition = Q()
+    for word in words:
+        condition = (condition | anywhere(word)) if match == "any" else (condition & anywhere(word))
+    rank = sum(
+        (
+            Case(When(**{f"{field}__icontains": word}, then=Value(weight)), default=Value(0))
+            for word in words
+            for field, weight in _FIELD_WEIGHTS
+        ),
+        Value(0),
+    )
+    items = items.filter(condition).annotate(rank=rank)
+    return items.order_by("-rank", *latest)
+
+
+# --- Highlighting --------------------------------------------------------------------------
+
+
+def marked_html(marked: str) -> SafeString:
+    """Text with MARK_START/MARK_STOP around matches as HTML: everything escaped, the marks
+    turned into <mark>."""
+    html = escape(marked)
+    html = html.replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>")
+    # Escaped above: the only markup is our own <mark> tags.
+    return mark_safe(html)
+
+
+def _mark_words(text: str, words: list[str]) -> str:
+    if not words:
+        return text
+    pattern = re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE)
+    return pattern.sub(lambda found: f"{MARK_START}{found.group(0)}{MARK_STOP}", text)
+
+
+def _excerpt(text: str, words: list[str]) -> str:
+    """About EXCERPT_WORDS words of `text` around its first match (its start if none)."""
+    tokens = text.split()
+    if len(tokens) <= EXCERPT_WORDS:
+        return text
+    first = 0
+    lowered = [token.lower() for token in tokens]
+    for index, token in enumerate(lowered):
+        if any(word in token for word in words):
+            first = index
+            break
+    start = max(0, min(first - 5, len(tokens) - EXCERPT_WORDS))
+    excerpt = " ".join(tokens[start : start + EXCERPT_WORDS])
+    if start > 0:
+        excerpt = "… " + excerpt
+    if start + EXCERPT_WORDS < len(tokens):
+        excerpt += " …"
+    return excerpt
+
+
+def _matched_words(marked: str) -> list[str]:
+    found = re.findall(f"{MARK_START}(.*?){MARK_STOP}", marked or "", flags=re.DOTALL)
+    return list(dict.fromkeys(word.lower() for word in found if word.strip()))
+
+
+def highlight_items(items: Iterable[PrecedentItem], query: str) -> None:
+    """Set `description_html` (the whole description) and `rationale_html` (an excerpt around
+    the first match) on each item, the matched words in <mark>, everything else escaped. The
+    words are those ts_headline marked where search_items(highlight=True) asked PostgreSQL,
+    else the query's own words."""
+    query_word_list = query_words(query)
+    for item in items:
+        marked = getattr(item, "matched_marked", None)
+        words = _matched_words(marked) if marked is not None else query_word_list
+        item.description_html = marked_html(_mark_words(item.description, words))
+        item.rationale_html = marked_html(_mark_words(_excerpt(item.rationale, words), words))
+
+
+# --- Similar items (the reviewer's panel, quality's consistency check) ---------------------
+
+
+def similar_items(
+    *,
+    description: str,
+    category: str = "",
+    citation: str = "",
+    exclude_case_number: str = "",
+    limit: int = 5,
+) -> list[PrecedentItem]:
+    """The prior items most like one being decided: the same category first, then by text
+    similarity of the description and the guideline citation (any of their words, ranked by
+    the same backend as the library's search). `exclude_case_number` leaves out the case
+    itself. Each item has its decision (outcome, date, case) loaded."""
+    items = search_items(f"{description} {citation}", match="any")
+    if not query_words(f"{description} {citation}"):
+        return []
+    if exclude_case_number:
+        items = items.exclude(decision__case_number=exclude_case_number)
+    if category:
+        same = Case(When(category=category, then=Value(1)), default=Value(0))
+        items = items.annotate(same_category=same).order_by(
+            "-same_category", "-rank", F("decision__decided_on").desc(nulls_last=True), "pk"
+        )
+    return list(items[:limit])

@@ -1,0 +1,49 @@
+"""The precedent library's page (/precedents/) and its CSV. Views parse, call one selector,
+render; with htmx the results fragment only."""
+
+from __future__ import annotations
+
+from django.http import StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from cases.access import Ability, access_required
+from reviews.precedents.forms import PrecedentSearchForm
+from reviews.precedents.search import is_postgresql
+from reviews.precedents.selectors import precedent_csv_rows, precedent_page
+
+
+def _wants_fragment(request) -> bool:
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+@access_required(Ability.SEARCH_PRECEDENTS)
+@require_GET
+def precedent_search(request):
+    form = PrecedentSearchForm(request.GET)
+    query = form.query_text()
+    page = precedent_page(request.user, query, form.filters(), request.GET.get("page"))
+    context = {
+        "form": form,
+        "query": query,
+        "page": page,
+        "csv_query": form.query(),
+        "is_filtered": form.is_filtered,
+        "stemmed": is_postgresql(),
+    }
+    if _wants_fragment(request):
+        return render(request, "reviews/precedents/search.html#results", context)
+    return render(request, "reviews/precedents/search.html", context)
+
+
+@access_required(Ability.SEARCH_PRECEDENTS)
+@require_GET
+def precedent_search_csv(request):
+    """Every item the current search and filters find (all pages), as CSV."""
+    form = PrecedentSearchForm(request.GET)
+    rows = precedent_csv_rows(form.query_text(), form.filters())
+    response = StreamingHttpResponse(rows, content_type="text/csv")
+    day = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="precedents-{day}.csv"'
+    return response

@@ -1,0 +1,180 @@
+"""The precedent library's search (reviews.precedents.search): every word matches, ranked,
+filtered, highlighted with everything else escaped; the similar items of one being decided.
+Runs on the default SQLite (the LIKE fallback) and on PostgreSQL (DATABASE_URL=postgres://...:
+tsvector, ts_rank, ts_headline) alike."""
+
+import datetime as dt
+
+import pytest
+
+from reviews.precedents.models import PrecedentDecision, PrecedentItem
+from reviews.precedents.search import (
+    PrecedentFilters,
+    highlight_items,
+    search_items,
+    similar_items,
+)
+from reviews.precedents.services import guideline_source_of
+from tests.reviews.precedents.helpers import precedent_add
+
+pytestmark = pytest.mark.django_db
+
+
+def numbers(items) -> list[str]:
+    return [item.decision.case_number for item in items]
+
+
+def test_every_word_must_match_in_any_of_the_three_texts():
+    precedent_add("CM15-0000001", {"description": "Lumbar sympathetic block"})
+    precedent_add(
+        "CM15-0000002",
+        {"description": "Acupuncture x6", "rationale": "A sympathetic response is not shown."},
+    )
+    precedent_add("CM15-0000003", {"description": "Knee MRI", "rationale": "No red flags."})
+
+    assert set(numbers(search_items("sympathetic"))) == {"CM15-0000001", "CM15-0000002"}
+    assert numbers(search_items("sympathetic block")) == ["CM15-0000001"]
+    assert numbers(search_items("Chronic Pain knee")) == ["CM15-0000003"]
+    assert numbers(search_items("sympathetic knee")) == []
+
+
+def test_a_match_in_the_description_ranks_above_one_in_the_rationale():
+    precedent_add(
+        "CM15-0000010",
+        {"description": "Physical therapy", "rationale": "An epidural injection is not shown."},
+        decided_on=dt.date(2025, 6, 1),
+    )
+    precedent_add("CM15-0000011", {"description": "Epidural injection L4-5"}, decided_on=None)
+
+    assert numbers(search_items("epidural injection")) == ["CM15-0000011", "CM15-0000010"]
+
+
+def test_without_words_every_item_is_listed_latest_decision_first():
+    precedent_add("CM15-0000020", decided_on=dt.date(2024, 1, 1))
+    precedent_add("CM15-0000021", decided_on=dt.date(2025, 1, 1))
+
+    assert numbers(search_items("")) == ["CM15-0000021", "CM15-0000020"]
+
+
+def test_each_filter_narrows_the_results():
+    precedent_add(
+        "CM15-0000030",
+        {"category": "pharmaceuticals", "outcome": "overturned", "guideline_source": "odg"},
+        priority="expedited",
+        specialty="Internal Medicine, Pain Management",
+        decided_on=dt.date(2025, 2, 1),
+    )
+    precedent_add("CM15-0000031", specialty="Orthopaedic Surgery", decided_on=dt.date(2024, 2, 1))
+
+    def found(**filters) -> list[str]:
+        return numbers(search_items("block", PrecedentFilters(**filters)))
+
+    assert found(category="pharmaceuticals") == ["CM15-0000030"]
+    assert found(outcome="upheld") == ["CM15-0000031"]
+    assert found(guideline_source="odg") == ["CM15-0000030"]
+    assert found(specialty="Pain Management") == ["CM15-0000030"]
+    assert found(priority="standard") == ["CM15-0000031"]
+    assert found(decided_from=dt.date(2025, 1, 1)) == ["CM15-0000030"]
+    assert found(decided_to=dt.date(2024, 12, 31)) == ["CM15-0000031"]
+
+
+def test_matched_words_are_marked_and_the_rest_is_escaped():
+    precedent_add(
+        "CM15-0000040",
+        {
+            "description": "<script>alert(1)</script> block & more",
+            "rationale": "The <b>block</b> is not supported.",
+        },
+    )
+    items = list(search_items("block", highlight=True))
+    highlight_items(items, "block")
+
+    description, rationale = items[0].description_html, items[0].rationale_html
+    assert "<script>" not in description and "&lt;script&gt;" in description
+    assert "<mark>block</mark>" in description and "&amp;" in description
+    assert "<b>" not in rationale and "&lt;b&gt;" in rationale
+    assert "<mark>block</mark>" in rationale
+
+
+def test_a_long_rationale_shows_an_excerpt_around_the_match():
+    before = " ".join(f"early{n}" for n in range(80))
+    after = " ".join(f"late{n}" for n in range(80))
+    precedent_add("CM15-0000050", {"rationale": f"{before} the neuroma is excised. {after}"})
+    items = list(search_items("neuroma", highlight=True))
+    highlight_items(items, "neuroma")
+
+    rationale = str(items[0].rationale_html)
+    assert "<mark>neuroma</mark>" in rationale
+    assert rationale.startswith("…") and rationale.endswith("…")
+    assert "early0 " not in rationale and "late79" not in rationale
+
+
+def test_recording_a_case_number_again_replaces_its_items():
+    precedent_add("CM15-0000060", {"description": "First"}, {"description": "Second"})
+    precedent_add("CM15-0000060", {"description": "Only", "outcome": "overturned"})
+
+    decision = PrecedentDecision.objects.get(case_number="CM15-0000060")
+    assert [item.description for item in decision.items.all()] == ["Only"]
+    assert decision.outcome == "overturned"
+    assert PrecedentItem.objects.count() == 1
+
+
+def test_a_published_letter_never_replaces_a_decision_issued_here():
+    precedent_add("CM15-0000061", {"description": "Ours"}, source="issued")
+    precedent_add("CM15-0000061", {"description": "Theirs"}, source="published")
+
+    decision = PrecedentDecision.objects.get(case_number="CM15-0000061")
+    assert decision.source == "issued"
+    assert [item.description for item in decision.items.all()] == ["Ours"]
+
+
+@pytest.mark.parametrize(
+    "kind, text, expected",
+    [
+        ("mtus", "ACOEM chapter 12", "mtus"),
+        ("non_mtus", "Official Disability Guidelines (ODG) Pain chapter", "odg"),
+        ("non_mtus", "ACOEM Practice Guidelines 3rd edition", "acoem"),
+        ("non_mtus", "A peer-reviewed trial", "other"),
+        ("none", "", "other"),
+        ("", "MTUS Chronic Pain Treatment Guidelines Page(s): 114", "mtus"),
+    ],
+)
+def test_a_citation_is_grouped_by_the_guideline_it_rests_on(kind, text, expected):
+    assert guideline_source_of(kind, text) == expected
+
+
+def test_similar_items_put_the_same_category_first_then_the_closest_text():
+    precedent_add(
+        "CM15-0000070",
+        {"description": "Lumbar sympathetic block", "category": "injection_facet"},
+    )
+    precedent_add(
+        "CM15-0000071",
+        {
+            "description": "Stellate ganglion block",
+            "category": "injection",
+            "outcome": "overturned",
+        },
+    )
+    precedent_add(
+        "CM15-0000072",
+        {"description": "Lumbar sympathetic block, epidurography", "category": "injection"},
+    )
+    precedent_add(
+        "CM15-0000073",
+        {"description": "Knee brace", "category": "dme", "citation": "", "rationale": "Not shown."},
+    )
+    precedent_add("CM15-0000074", {"description": "Lumbar sympathetic block"})
+
+    similar = similar_items(
+        description="Left lumbar sympathetic block",
+        category="injection",
+        citation="MTUS Chronic Pain Treatment Guidelines",
+        exclude_case_number="CM15-0000074",
+    )
+
+    found = numbers(similar)
+    assert found[:2] == ["CM15-0000072", "CM15-0000071"]
+    assert "CM15-0000070" in found[2:]
+    assert "CM15-0000074" not in found
+    assert similar_items(description="", category="injection") == []
