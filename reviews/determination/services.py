@@ -514,17 +514,6 @@ def determination_warning_replace(*, determination, actor, key: str) -> Autosave
     )
 
 
-def determination_identifiers_unconfirmed(determination) -> list:
-    """Names and identifiers in the public letter's texts that the reviewer has not confirmed
-    (SPEC section 6: the public letter names no one)."""
-    confirmed = set(determination.warnings_confirmed)
-    return [
-        warning
-        for warning in review_warnings(determination)
-        if warning.is_identifier and warning.key not in confirmed
-    ]
-
-
 @transaction.atomic
 def determination_submit(*, determination, actor, password: str, confirmed_warnings=()):
     """Sign and submit (SPEC section 5, step 6): the assigned reviewer, re-authenticated, with

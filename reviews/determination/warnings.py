@@ -130,9 +130,14 @@ def _identifier_warnings(
     return found
 
 
-def identifier_warnings(warnings: list[ReviewWarning]) -> list[ReviewWarning]:
-    """The warnings about a name or identifier in the public letter's texts."""
-    return [warning for warning in warnings if warning.is_identifier]
+def identifiers_unconfirmed(determination, warnings=None) -> list[ReviewWarning]:
+    """Names and identifiers in the public letter's texts the reviewer has not confirmed: the
+    letter is not issued while one stands (SPEC section 6: the public letter names no one).
+    `warnings`: review_warnings(determination), when the caller has them already."""
+    confirmed = set(determination.warnings_confirmed)
+    if warnings is None:
+        warnings = review_warnings(determination)
+    return [w for w in warnings if w.is_identifier and w.key not in confirmed]
 
 
 def _item_label(decision: ItemDecision, number: int) -> str:

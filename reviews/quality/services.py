@@ -27,9 +27,9 @@ from reviews.determination.models import (
 )
 from reviews.determination.services import (
     _determination_lock,
-    determination_identifiers_unconfirmed,
 )
 from reviews.determination.status_table import DeterminationAction, determination_actions
+from reviews.determination.warnings import identifiers_unconfirmed
 
 if TYPE_CHECKING:
     pass
@@ -130,7 +130,7 @@ def determination_approve(*, determination, actor, comment: str = ""):
     _quality_check(determination, actor)
     # Approval issues the public letter, which names no one (SPEC section 6): a name or
     # identifier the reviewer has not confirmed (a text changed, a party added) goes back.
-    unconfirmed = determination_identifiers_unconfirmed(determination)
+    unconfirmed = identifiers_unconfirmed(determination)
     if unconfirmed:
         raise ValidationError(
             [

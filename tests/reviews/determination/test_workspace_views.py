@@ -109,6 +109,7 @@ def _probe_urls(case, determination, record):
         ("get", reverse("casefile:case_detail", args=[number])),
         ("post", reverse("determination:draft_save", args=[number])),
         ("post", reverse("determination:warnings_confirm", args=[number])),
+        ("post", reverse("determination:warning_replace", args=[number])),
         ("post", reverse("determination:determination_submit", args=[number])),
         ("post", reverse("determination:workspace_accept", args=[number])),
         ("post", reverse("determination:workspace_decline", args=[number])),
