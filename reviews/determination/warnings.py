@@ -118,7 +118,7 @@ def _identifier_warnings(
                 item_id=item_id,
                 message=(
                     f"{where} contains {identifier.what}{times}. The public letter the state "
-                    f"publishes names no one (SPEC section 6): replace it with "
+                    f"publishes names no one: replace it with "
                     f"“{identifier.replacement}”, or confirm it must stay."
                 ),
                 subject=text,
