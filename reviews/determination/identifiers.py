@@ -175,7 +175,9 @@ def person_pattern(first: str, last: str) -> re.Pattern | None:
     lasts = last.split()
     if first and lasts:
         full_last = _phrase(lasts)
-        forms.append(rf"{_TITLE}(?i:{re.escape(first)})(?:\s+[\w.'-]+)?\s+{full_last}")
+        # A middle name or initial is written with a capital ("Ana M. Ruiz").
+        middle = r"(?:\s+[A-Z][\w'-]*\.?)?"
+        forms.append(rf"{_TITLE}(?i:{re.escape(first)}){middle}\s+{full_last}")
         forms.append(rf"{full_last},\s*(?i:{re.escape(first)})")
     if lasts and len(re.sub(r"\W", "", last)) >= MIN_NAME_PART:
         body = r"\s+".join(_word(part) for part in lasts)

@@ -114,6 +114,9 @@ def named_case(db):
         ("Ana Ruiz reported pain.", "worker", "Ana Ruiz", "the injured worker"),
         ("Per the file, Ruiz, Ana reported pain.", "worker", "Ruiz, Ana", "the injured worker"),
         ("Later ms. RUIZ reported pain.", "worker", "ms. RUIZ", "the injured worker"),
+        ("Seen: Ana M. Ruiz, age 51.", "worker", "Ana M. Ruiz", "the injured worker"),
+        # A lower-case word between is no middle name: the surname alone is the hit.
+        ("Ana and Ruiz met.", "worker", "Ruiz", "the injured worker"),
         ("Dr. Park requested the block.", "party-requesting_provider", "Dr. Park", ""),
         ("Dr. Lee Park requested it.", "party-requesting_provider", "Dr. Lee Park", ""),
         ("Park, Lee requested it.", "party-requesting_provider", "Park, Lee", ""),
