@@ -131,6 +131,7 @@ ROUTES: dict[str, Audited | NotAudited] = {
     "determination:workspace_decline": _WORKSPACE,
     "determination:draft_save": _WORKSPACE,
     "determination:warnings_confirm": _WORKSPACE,
+    "determination:warning_replace": _WORKSPACE,
     "determination:determination_submit": _WORKSPACE,
     "quality:quality_queue": Audited(AuditKind.CASE_LIST),
     "quality:quality_review": _QUALITY,

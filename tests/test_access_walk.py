@@ -172,6 +172,7 @@ RULES: dict[str, Rule] = {
     "determination:workspace_decline": action({REVIEWER}),
     "determination:draft_save": action({REVIEWER}),
     "determination:warnings_confirm": action({REVIEWER}),
+    "determination:warning_replace": action({REVIEWER}),
     "determination:determination_submit": action({REVIEWER}),
     "quality:quality_queue": page({QUALITY_REVIEWER}),
     "quality:quality_review": page({QUALITY_REVIEWER}),

@@ -146,6 +146,7 @@ POST_ONLY = {
     "determination:workspace_decline": Role.REVIEWER,
     "determination:draft_save": Role.REVIEWER,
     "determination:warnings_confirm": Role.REVIEWER,
+    "determination:warning_replace": Role.REVIEWER,
     "determination:determination_submit": Role.REVIEWER,
     "quality:quality_approve": Role.QUALITY_REVIEWER,
     "quality:quality_return": Role.QUALITY_REVIEWER,
@@ -949,9 +950,10 @@ def _workspace(people, size):
 
 
 # Every step: session, user, case with parties and items, assignment, the draft with its
-# decisions, rounds and their comments, records opened, records. Step 3 (decisions) adds the
-# organization (its short name prints in the citation) and the guideline catalog.
-WORKSPACE_STEPS = {1: 13, 2: 13, 3: 15, 4: 13, 5: 13, 6: 13}
+# decisions, rounds and their comments, records opened, records, and the records' sources for
+# the names the public letter must not print. Step 3 (decisions) adds the organization (its
+# short name prints in the citation) and the guideline catalog.
+WORKSPACE_STEPS = {1: 14, 2: 14, 3: 16, 4: 14, 5: 14, 6: 14}
 
 
 def _workspace_step(step: int, queries: int):
@@ -986,9 +988,10 @@ def _workspace_step_assigned(people, size):
 
 @budget(
     "letters:workspace_preview",
-    16,
+    15,
     why="the workspace's reads (without the item comments), then the letter's: organization, "
-    "paragraphs, decisions, parties, records, and whether records were complete (one event)",
+    "paragraphs, decisions, records, and whether records were complete (one event); the "
+    "parties come with the case",
 )
 def _workspace_preview(people, size):
     case, _ = draft_in_review(people, size)
@@ -1020,9 +1023,10 @@ def _quality_queue(people, size):
 
 @budget(
     "quality:quality_review",
-    15,
+    14,
     why="session, user, case with parties and items, determination with decisions, rounds "
-    "and comments, the items, records opened, records, organization, parties",
+    "and comments, the items, records opened, records, organization, the records' sources "
+    "(names the public letter must not print)",
 )
 def _quality_review(people, size):
     case = submitted_for_quality(people, size)

@@ -13,6 +13,11 @@ from dataclasses import dataclass
 from cases.lifecycle.models import Case, Sex
 
 
+def draft_item_key(decision_id: int, name: str) -> str:
+    """The name of one field of the draft: "summary", or "item-<decision id>-<field>"."""
+    return f"item-{decision_id}-{name}"
+
+
 def date_written(day: dt.date) -> str:
     """A date as a letter writes it in prose: "July 22, 2014"."""
     return f"{day:%B} {day.day}, {day.year}"

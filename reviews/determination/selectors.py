@@ -180,6 +180,9 @@ def workspace_for(user, case_number: str) -> Workspace:
     determination = determination_load(
         Determination.objects.filter(case=case, round=case.round, reviewer=user)
     )
+    if determination is not None:
+        # The case as loaded here, parties prefetched: the review step's warnings read them.
+        determination.case = case
     return Workspace(case, assignment, determination)
 
 

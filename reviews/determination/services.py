@@ -29,7 +29,12 @@ from reviews.assignment.models import (
     CaseConflict,
 )
 from reviews.assignment.services import decline_announce
-from reviews.determination.drafting import opening_sentence, placeholders_in, summary_body
+from reviews.determination.drafting import (
+    opening_sentence,
+    placeholders_in,
+    summary_body,
+)
+from reviews.determination.identifiers import case_identifiers, hits_replaced, identifier_hits
 from reviews.determination.models import (
     Determination,
     DeterminationStatus,
@@ -119,11 +124,6 @@ MIN_SUMMARY_BODY_CHARS = 40
 MAX_DRAFT_TEXT_CHARS = 20_000
 ITEM_FIELDS = ("outcome", "citation_kind", "citation_text", "guideline", "rationale")
 _ITEM_KEY = re.compile(rf"^item-(?P<id>\d+)-(?P<name>{'|'.join(ITEM_FIELDS)})$")
-
-
-def draft_item_key(decision_id: int, name: str) -> str:
-    """The name of one field of the draft: "summary", or "item-<decision id>-<field>"."""
-    return f"item-{decision_id}-{name}"
 
 
 def _credentials_snapshot(reviewer, *, today: dt.date | None = None):
@@ -483,6 +483,38 @@ def determination_warnings_confirm(*, determination, actor, keys) -> list[str]:
     determination.warnings_confirmed = confirmed
     determination.save(update_fields=["warnings_confirmed", "updated_at"])
     return confirmed
+
+
+@transaction.atomic
+def determination_warning_replace(*, determination, actor, key: str) -> AutosaveResult:
+    """Replace a name or identifier the review step found (the warning `key`) with its neutral
+    words, at every place it occurs in that one text, through the draft's autosave (version,
+    conflicts). A key that no longer stands (the text changed since) changes nothing."""
+
+    determination = _determination_lock(determination)
+    _editable_check(determination, actor)
+    warning = next(
+        (w for w in review_warnings(determination) if w.key == str(key) and w.is_identifier),
+        None,
+    )
+    if warning is None:
+        raise ValidationError(
+            "That warning no longer stands: its text changed since the page was loaded. "
+            "Nothing was replaced; look at the list again.",
+            code="stale_warning",
+        )
+    identifiers = case_identifiers(determination.case)
+    code = warning.code.rsplit(":", 1)[-1]
+    hits = [
+        hit for hit in identifier_hits(identifiers, warning.subject) if hit.identifier.code == code
+    ]
+    return determination_autosave(
+        determination=determination,
+        actor=actor,
+        version=None,
+        changes={warning.field: hits_replaced(warning.subject, hits)},
+        bases={warning.field: warning.subject},
+    )
 
 
 @transaction.atomic

@@ -37,6 +37,11 @@ urlpatterns = [
         name="warnings_confirm",
     ),
     path(
+        "reviews/cases/<str:case_number>/warnings/replace/",
+        views.warning_replace,
+        name="warning_replace",
+    ),
+    path(
         "reviews/cases/<str:case_number>/submit/",
         views.determination_submit,
         name="determination_submit",

@@ -22,7 +22,12 @@ from cases.lifecycle.models import CitationKind, Outcome
 from reviews.assignment.models import Assignment, AssignmentStatus
 from reviews.determination import selectors, services
 from reviews.determination.citations import CLAIMS_ADMINISTRATOR, EXPERT_REVIEWER, citation_render
-from reviews.determination.drafting import age_at_injury, opening_sentence, summary_prompts
+from reviews.determination.drafting import (
+    age_at_injury,
+    draft_item_key,
+    opening_sentence,
+    summary_prompts,
+)
 from reviews.determination.forms import AcceptForm, DeclineForm, SubmitForm, draft_post_parse
 from reviews.determination.models import DeterminationStatus, GuidelineSource, QualityOutcome
 from reviews.determination.selectors import (
@@ -41,7 +46,6 @@ from reviews.determination.services import (
     determination_draft_get_or_create,
     determination_problems,
     determination_warnings_confirm,
-    draft_item_key,
 )
 from reviews.determination.status_table import (
     STAGES_FINISHED,
@@ -469,17 +473,48 @@ def warnings_confirm(request, case_number):
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    ws = workspace_for(request.user, case_number)
     if request.htmx:
-        context = _workspace_context(request, ws, 4)
-        response = TemplateResponse(
-            request, "reviews/workspace/step4.html#review-warnings", context
-        ).render()
-        # The step bar shows the review step done once every warning is confirmed.
-        response.content += render_to_string(
-            "reviews/workspace/partials/stepbar.html", {**context, "oob": True}, request=request
-        ).encode()
-        return response
+        return _warnings_response(request, case_number)
+    return redirect(_step_url(case_number, 4))
+
+
+def _warnings_response(request, case_number, **extra):
+    """The review step's warnings (htmx: the list and the step bar), else step 4 again."""
+    ws = workspace_for(request.user, case_number)
+    context = _workspace_context(request, ws, 4, **extra)
+    response = TemplateResponse(
+        request, "reviews/workspace/step4.html#review-warnings", context
+    ).render()
+    # The step bar shows the review step done once every warning is confirmed.
+    response.content += render_to_string(
+        "reviews/workspace/partials/stepbar.html", {**context, "oob": True}, request=request
+    ).encode()
+    return response
+
+
+@access_required(Ability.REVIEW)
+@require_POST
+def warning_replace(request, case_number):
+    """One click: a name or identifier the review step found is replaced by its neutral words
+    in that text (every place it occurs there), through the draft's autosave."""
+    ws = workspace_for(request.user, case_number)
+    if ws.determination is None:
+        raise Http404("No draft for this case.")
+    error = ""
+    try:
+        result = services.determination_warning_replace(
+            determination=ws.determination,
+            actor=request.user,
+            key=request.POST.get("warning", "")[:200],
+        )
+    except ValidationError as exc:
+        error = " ".join(exc.messages)
+    if request.htmx:
+        return _warnings_response(request, case_number, replace_error=error)
+    if error:
+        messages.error(request, error)
+    elif result.changed:
+        messages.success(request, "Replaced. The draft is saved.")
     return redirect(_step_url(case_number, 4))
 
 

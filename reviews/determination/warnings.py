@@ -3,8 +3,9 @@ that the reviewer may know to be right, so they confirm each one instead of bein
 
 - a rationale that does not state its conclusion;
 - an outcome the rationale's conclusion contradicts (Overturned, "not medically necessary");
-- the worker's name, the claim number or the date of birth in the summary or a rationale:
-  those are printed in the public letter the state publishes.
+- a name the case file knows or an identifier (identifiers.py) in the summary or a rationale:
+  those are printed in the public letter the state publishes, so each offers a neutral
+  replacement (determination_warning_replace).
 
 A confirmation is kept as the warning's key, which carries a digest of the text it is about:
 once that text changes, the old confirmation no longer matches and the reviewer confirms again.
@@ -12,13 +13,19 @@ The checks are plain text patterns, so they are hints, never proof."""
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass
 
-from cases.lifecycle.models import Case, Outcome
-from reviews.determination.drafting import date_written
+from cases.lifecycle.models import Outcome
+from reviews.determination.drafting import draft_item_key
+from reviews.determination.identifiers import (
+    Excerpt,
+    Hit,
+    case_identifiers,
+    hit_excerpt,
+    identifier_hits,
+)
 from reviews.determination.models import Determination, ItemDecision
 
 
@@ -28,11 +35,19 @@ class ReviewWarning:
     item_id: int | None  # the ItemDecision it is about; None for the summary
     message: str
     subject: str  # the text it is about, digested into the key
+    # A name or identifier: the draft field it is in, its neutral words, where it occurs.
+    field: str = ""
+    replacement: str = ""
+    excerpts: tuple[Excerpt, ...] = ()
 
     @property
     def key(self) -> str:
         digest = hashlib.sha256(self.subject.encode()).hexdigest()[:16]
         return f"{self.code}#{digest}"
+
+    @property
+    def is_identifier(self) -> bool:
+        return self.code.startswith("phi:")
 
     @property
     def step(self) -> int:
@@ -85,80 +100,44 @@ def rationale_conclusion(rationale: str) -> Conclusion | None:
 # --- Identifying details ----------------------------------------------------------------------
 
 
-def _dob_forms(born: dt.date) -> list[str]:
-    return [
-        f"{born:%m/%d/%Y}",
-        f"{born.month}/{born.day}/{born.year}",
-        f"{born:%m-%d-%Y}",
-        f"{born.month}-{born.day}-{born.year}",
-        f"{born:%m/%d/%y}",
-        born.isoformat(),
-        date_written(born),
-        f"{born:%b} {born.day}, {born.year}",
-        f"{born:%b}. {born.day}, {born.year}",
-        f"{born.day} {born:%B} {born.year}",
-    ]
-
-
-def _identifier_patterns(case: Case) -> list[tuple[str, str, re.Pattern]]:
-    """(kind, what it is, pattern) for each identifying detail of the worker."""
-    patterns = []
-    names = []
-    for name in (case.worker_first_name, case.worker_last_name):
-        name = (name or "").strip()
-        if len(name) >= 2 and name.lower() not in (n.lower() for n in names):
-            names.append(name)
-    for name in names:
-        patterns.append(
-            (
-                "name",
-                f"the worker's name “{name}”",
-                re.compile(rf"(?<![\w]){re.escape(name)}(?![\w])", re.IGNORECASE),
-            )
-        )
-    claim = (case.claim_number or "").strip()
-    if claim:
-        forms = [re.escape(claim)]
-        digits = re.sub(r"\D", "", claim)
-        if len(digits) >= 6 and digits != claim:
-            forms.append(re.escape(digits))
-        patterns.append(
-            (
-                "claim",
-                f"the claim number {claim}",
-                re.compile(rf"(?<![\w-])(?:{'|'.join(forms)})(?![\w])", re.IGNORECASE),
-            )
-        )
-    if case.worker_date_of_birth:
-        forms = "|".join(re.escape(form) for form in _dob_forms(case.worker_date_of_birth))
-        patterns.append(
-            (
-                "dob",
-                f"the date of birth ({case.worker_date_of_birth:%m/%d/%Y})",
-                re.compile(rf"(?<![\w/-])(?:{forms})(?![\w/-]|,\d)", re.IGNORECASE),
-            )
-        )
-    return patterns
-
-
 def _identifier_warnings(
-    case: Case, *, text: str, where: str, code_where: str, item_id: int | None
+    identifiers, *, text: str, where: str, code_where: str, item_id: int | None, field: str
 ) -> list[ReviewWarning]:
+    """One warning per identifier found in the text, with every place it occurs: confirming
+    it, or replacing it, covers all of them."""
+    by_code: dict[str, list[Hit]] = {}
+    for hit in identifier_hits(identifiers, text):
+        by_code.setdefault(hit.identifier.code, []).append(hit)
     found = []
-    for kind, what, pattern in _identifier_patterns(case):
-        if pattern.search(text or ""):
-            found.append(
-                ReviewWarning(
-                    code=f"phi:{code_where}:{kind}",
-                    item_id=item_id,
-                    message=(
-                        f"{where} contains {what}. It is printed in the public letter; "
-                        "write “the injured worker” instead unless it must stay."
-                    ),
-                    subject=text,
-                )
+    for code, hits in by_code.items():
+        identifier = hits[0].identifier
+        times = f" ({len(hits)} times)" if len(hits) > 1 else ""
+        found.append(
+            ReviewWarning(
+                code=f"phi:{code_where}:{code}",
+                item_id=item_id,
+                message=(
+                    f"{where} contains {identifier.what}{times}. The public letter the state "
+                    f"publishes names no one: replace it with "
+                    f"“{identifier.replacement}”, or confirm it must stay."
+                ),
+                subject=text,
+                field=field,
+                replacement=identifier.replacement,
+                excerpts=tuple(hit_excerpt(text, hit) for hit in hits),
             )
+        )
     return found
+
+
+def identifiers_unconfirmed(determination, warnings=None) -> list[ReviewWarning]:
+    """Names and identifiers in the public letter's texts the reviewer has not confirmed: the
+    letter is not issued while one stands (SPEC section 6: the public letter names no one).
+    `warnings`: review_warnings(determination), when the caller has them already."""
+    confirmed = set(determination.warnings_confirmed)
+    if warnings is None:
+        warnings = review_warnings(determination)
+    return [w for w in warnings if w.is_identifier and w.key not in confirmed]
 
 
 def _item_label(decision: ItemDecision, number: int) -> str:
@@ -168,12 +147,14 @@ def _item_label(decision: ItemDecision, number: int) -> str:
 def review_warnings(determination: Determination) -> list[ReviewWarning]:
     """Every soft warning for the draft as it stands, summary first, then item by item."""
     case = determination.case
+    identifiers = case_identifiers(case)
     found = _identifier_warnings(
-        case,
+        identifiers,
         text=determination.clinical_summary,
         where="The clinical case summary",
         code_where="summary",
         item_id=None,
+        field="summary",
     )
     decisions = sorted(determination.decisions.all(), key=lambda d: d.item.position)
     for number, decision in enumerate(decisions, start=1):
@@ -219,10 +200,11 @@ def review_warnings(determination: Determination) -> list[ReviewWarning]:
                 )
             )
         found += _identifier_warnings(
-            case,
-            text=rationale,
+            identifiers,
+            text=decision.rationale,
             where=f"{label}: the rationale",
             code_where=f"item{decision.pk}",
             item_id=decision.pk,
+            field=draft_item_key(decision.pk, "rationale"),
         )
     return found

@@ -77,4 +77,6 @@ def determination_for_quality(user, case_number: str):
     )
     if determination is None:
         raise Http404("No determination to review.")
+    # The case as loaded here, parties prefetched: the identifier warnings read them.
+    determination.case = case
     return determination

@@ -25,8 +25,11 @@ from reviews.determination.models import (
     QualityOutcome,
     QualityReview,
 )
-from reviews.determination.services import _determination_lock
+from reviews.determination.services import (
+    _determination_lock,
+)
 from reviews.determination.status_table import DeterminationAction, determination_actions
+from reviews.determination.warnings import identifiers_unconfirmed
 
 if TYPE_CHECKING:
     pass
@@ -125,6 +128,19 @@ def determination_approve(*, determination, actor, comment: str = ""):
 
     determination = _determination_lock(determination)
     _quality_check(determination, actor)
+    # Approval issues the public letter, which names no one (SPEC section 6): a name or
+    # identifier the reviewer has not confirmed (a text changed, a party added) goes back.
+    unconfirmed = identifiers_unconfirmed(determination)
+    if unconfirmed:
+        raise ValidationError(
+            [
+                "The letter cannot be issued: the public letter would name someone, and the "
+                "reviewer has not confirmed it. Return the determination so the reviewer "
+                "replaces or confirms it:"
+            ]
+            + [warning.message for warning in unconfirmed],
+            code="unconfirmed_identifiers",
+        )
     review = _quality_round(
         determination,
         actor=actor,

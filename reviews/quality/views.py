@@ -14,7 +14,7 @@ from cases.access import Ability, access_required
 from reviews.determination.citations import CLAIMS_ADMINISTRATOR, EXPERT_REVIEWER, citation_render
 from reviews.determination.selectors import case_records_for, outcome_label
 from reviews.determination.status_table import DeterminationAction, determination_actions
-from reviews.determination.warnings import review_warnings
+from reviews.determination.warnings import identifiers_unconfirmed, review_warnings
 from reviews.organization.services import organization_current
 from reviews.quality.forms import ApproveForm, ReturnForm
 from reviews.quality.selectors import (
@@ -59,6 +59,7 @@ def _review_context(request, determination, **forms) -> dict:
         )
         decision.comment_field = return_form[f"item-{decision.pk}"]
     confirmed = set(determination.warnings_confirmed)
+    warnings = review_warnings(determination)
     return {
         "determination": determination,
         "case": case,
@@ -67,9 +68,8 @@ def _review_context(request, determination, **forms) -> dict:
         "records": case_records_for(request.user, case),
         "rounds": list(determination.quality_reviews.all()),
         "outcome_label": outcome_label(determination.outcome),
-        "confirmed_warnings": [
-            warning for warning in review_warnings(determination) if warning.key in confirmed
-        ],
+        "confirmed_warnings": [warning for warning in warnings if warning.key in confirmed],
+        "unconfirmed_identifiers": identifiers_unconfirmed(determination, warnings),
         "approve_form": forms.get("approve_form") or ApproveForm(request=request),
         "return_form": return_form,
         "org_short_name": organization_current().short_name,

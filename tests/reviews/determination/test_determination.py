@@ -10,7 +10,12 @@ from django.db import connection
 from django.utils import timezone
 
 from cases.lifecycle.models import CaseEvent, CaseOutcome, CaseStatus, EventType
-from reviews.determination.drafting import age_at_injury, opening_sentence, summary_prompts
+from reviews.determination.drafting import (
+    age_at_injury,
+    draft_item_key,
+    opening_sentence,
+    summary_prompts,
+)
 from reviews.determination.models import Determination, DeterminationStatus, GuidelineSource
 from reviews.determination.services import (
     DraftConflict,
@@ -19,7 +24,6 @@ from reviews.determination.services import (
     determination_problems,
     determination_submit,
     determination_warnings_confirm,
-    draft_item_key,
 )
 from reviews.determination.warnings import rationale_conclusion, review_warnings
 from tests.factories import (
@@ -460,8 +464,8 @@ def test_a_consistent_draft_has_no_warning():
 @pytest.mark.parametrize(
     ("text", "kind"),
     [
-        ("Ms. Ruiz reported ankle pain.", "name"),
-        ("ANA was seen on 02/19/2015.", "name"),
+        ("Ms. Ruiz reported ankle pain.", "worker"),
+        ("RUIZ, ANA was seen on 02/19/2015.", "worker"),
         ("See claim {claim} for the history.", "claim"),
         ("Born 02/01/1968, she reported pain.", "dob"),
         ("Born 1968-02-01.", "dob"),
@@ -493,7 +497,7 @@ def test_identifying_details_in_a_rationale_are_flagged_on_that_item():
     decision.rationale = "Mr. Delgado's records show no relief, so it is not medically necessary."
     decision.save()
     (warning,) = review_warnings(determination)
-    assert warning.code == f"phi:item{decision.pk}:name" and warning.item_id == decision.pk
+    assert warning.code == f"phi:item{decision.pk}:worker" and warning.item_id == decision.pk
 
 
 # --- Signing ----------------------------------------------------------------------------------

@@ -12,11 +12,11 @@ from cases.records.services import record_add
 from reviews.assignment.models import Assignment, AssignmentStatus
 from reviews.assignment.services import reviewer_assign
 from reviews.determination import selectors
+from reviews.determination.drafting import draft_item_key
 from reviews.determination.models import Determination, DeterminationStatus
 from reviews.determination.services import (
     determination_autosave,
     determination_submit,
-    draft_item_key,
 )
 from tests.factories import (
     PASSWORD,
@@ -109,6 +109,7 @@ def _probe_urls(case, determination, record):
         ("get", reverse("casefile:case_detail", args=[number])),
         ("post", reverse("determination:draft_save", args=[number])),
         ("post", reverse("determination:warnings_confirm", args=[number])),
+        ("post", reverse("determination:warning_replace", args=[number])),
         ("post", reverse("determination:determination_submit", args=[number])),
         ("post", reverse("determination:workspace_accept", args=[number])),
         ("post", reverse("determination:workspace_decline", args=[number])),
@@ -349,7 +350,7 @@ def test_review_step_lists_what_is_missing_and_the_warnings(client, mine):
         reverse("determination:workspace_step", args=[case.case_number, 4])
     ).content.decode()
     assert "choose Upheld or Overturned" in page
-    assert f"the worker&#x27;s name “{case.worker_last_name}”" in page
+    assert f"the worker&#x27;s name “{case.worker_name}”" in page
     assert 'type="checkbox" name="confirm"' in page
 
 
@@ -409,8 +410,9 @@ def test_workspace_page_query_count_does_not_grow_with_items(client, django_asse
     case, _, determination = case_in_review(reviewer, items=6)
     login(client, reviewer)
     for step in (2, 3, 4):
-        # The step's reads and the audit log's row for them.
-        with django_assert_max_num_queries(15):
+        # The step's reads and the audit log's row for them; the records' sources are read
+        # once for the names the public letter must not print.
+        with django_assert_max_num_queries(16):
             client.get(reverse("determination:workspace_step", args=[case.case_number, step]))
 
 

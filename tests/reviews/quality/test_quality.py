@@ -10,11 +10,11 @@ from django.urls import reverse
 
 from cases.lifecycle.models import CaseEvent, CaseStatus, EventType
 from reviews.assignment.models import Assignment, AssignmentStatus
+from reviews.determination.drafting import draft_item_key
 from reviews.determination.models import Determination, DeterminationStatus, QualityReview
 from reviews.determination.services import (
     determination_autosave,
     determination_submit,
-    draft_item_key,
 )
 from reviews.letters.models import Letter, LetterStatus
 from reviews.quality import views as quality_views

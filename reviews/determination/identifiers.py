@@ -1,0 +1,428 @@
+"""What in a text of the determination would name someone in the public letter: every name the
+case file knows (the worker, each party, the sources of the records) and identifier patterns
+(social security, ADJ, claim and phone numbers, street addresses, dates of birth, e-mail).
+
+The state publishes the letter's body with no names and no claim number (SPEC section 6, the
+public letter), so each hit offers a neutral replacement. The checks are text patterns: hints,
+never proof; warnings.py turns hits into the review step's warnings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from cases.lifecycle.models import Case, PartyRole
+from reviews.determination.drafting import date_written
+
+# A name part shorter than this is too common to flag alone ("Li", "Ng").
+MIN_NAME_PART = 3
+EXCERPT_CHARS = 40
+
+
+@dataclass(frozen=True)
+class Identifier:
+    code: str  # stable within the case: "worker", "party-employer", "phone"...
+    what: str  # "the worker's name “Ana Ruiz”"
+    replacement: str  # "the injured worker", "[phone number removed]"
+    pattern: re.Pattern
+
+
+@dataclass(frozen=True)
+class Hit:
+    identifier: Identifier
+    start: int
+    end: int
+    found: str
+
+
+# --- Names ------------------------------------------------------------------------------------
+
+_TITLE = r"(?:(?i:dr|mr|mrs|ms|miss|mx)\.?\s+)?"
+_CREDENTIALS = re.compile(
+    r"(?:,?\s+(?:M\.?D|D\.?O|D\.?C|Ph\.?D|N\.?P|P\.?A(?:-C)?|Esq|Jr|Sr|II|III|IV)\.?)+\s*$",
+    re.IGNORECASE,
+)
+_LEADING_TITLE = re.compile(r"^(?:dr|mr|mrs|ms|miss|mx)\.?\s+", re.IGNORECASE)
+_CORPORATE = r"(?:Inc|LLC|LLP|L\.L\.C|Corp|Corporation|Co|Company|Ltd|P\.?C|APC|A\.P\.C)\.?"
+_CORPORATE_TAIL = re.compile(rf",?\s+{_CORPORATE}\s*$", re.IGNORECASE)
+_ORGANIZATION_WORDS = re.compile(
+    r"\b(?:inc|llc|llp|corp|company|group|clinic|center|centre|hospital|medical|services?|"
+    r"offices?|law|associates|partners|insurance|health|healthcare|institute|network|"
+    r"pharmacy|imaging|therapy|care|county|city|state|district|university)\b",
+    re.IGNORECASE,
+)
+# Surnames that are also everyday words: flagged alone only when written like a name.
+_COMMON_WORDS = frozenset(
+    [
+        "young",
+        "long",
+        "brown",
+        "white",
+        "black",
+        "green",
+        "gray",
+        "grey",
+        "hall",
+        "king",
+        "rose",
+        "bush",
+        "may",
+        "hope",
+        "will",
+        "cook",
+        "wood",
+        "stone",
+        "price",
+        "power",
+        "rich",
+        "best",
+        "little",
+        "sharp",
+        "strong",
+        "wise",
+        "moody",
+        "bright",
+        "fair",
+        "park",
+        "counsel",
+        "bell",
+        "hill",
+        "lane",
+        "field",
+        "case",
+        "page",
+        "mark",
+        "frank",
+        "grant",
+        "chase",
+        "hunt",
+        "miles",
+        "rice",
+    ]
+)
+# Words of a record source that only name a role ("the provider", "claims administrator").
+_ROLE_WORDS = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "injured",
+        "worker",
+        "employee",
+        "applicant",
+        "patient",
+        "claims",
+        "claim",
+        "administrator",
+        "adjuster",
+        "insurer",
+        "carrier",
+        "employer",
+        "requesting",
+        "treating",
+        "primary",
+        "physician",
+        "provider",
+        "doctor",
+        "attorney",
+        "ur",
+        "utilization",
+        "review",
+        "organization",
+        "reviewer",
+        "defense",
+        "applicant's",
+        "worker's",
+        "unknown",
+        "other",
+        "self",
+    ]
+)
+
+PERSON_ROLES = {
+    PartyRole.REQUESTING_PROVIDER: "the requesting physician",
+    PartyRole.UR_PHYSICIAN: "the UR physician",
+    PartyRole.ATTORNEY: "the attorney",
+}
+ORGANIZATION_ROLES = {
+    PartyRole.EMPLOYER: "the employer",
+    PartyRole.CLAIMS_ADMINISTRATOR: "the claims administrator",
+    PartyRole.PROVIDER_GROUP: "the treating facility",
+    PartyRole.UR_ORGANIZATION: "the UR organization",
+}
+
+
+def _word(part: str) -> str:
+    """One name part, matched case-insensitively unless it is an everyday word."""
+    if part.lower() in _COMMON_WORDS:
+        return rf"(?-i:{re.escape(part[0].upper())})(?i:{re.escape(part[1:])})"
+    return rf"(?i:{re.escape(part)})"
+
+
+def _phrase(words: list[str]) -> str:
+    return r"\s+".join(rf"(?i:{re.escape(word)})" for word in words)
+
+
+def _bounded(body: str) -> re.Pattern:
+    return re.compile(rf"(?<![\w@.])(?:{body})(?![\w@])")
+
+
+def person_pattern(first: str, last: str) -> re.Pattern | None:
+    """First Last (a middle name or initial allowed), "Last, First", and Last alone when it has
+    at least MIN_NAME_PART letters; a title (Dr., Ms.) goes with the name."""
+    forms = []
+    lasts = last.split()
+    if first and lasts:
+        full_last = _phrase(lasts)
+        # A middle name or initial is written with a capital ("Ana M. Ruiz").
+        middle = r"(?:\s+[A-Z][\w'-]*\.?)?"
+        forms.append(rf"{_TITLE}(?i:{re.escape(first)}){middle}\s+{full_last}")
+        forms.append(rf"{full_last},\s*(?i:{re.escape(first)})")
+    if lasts and len(re.sub(r"\W", "", last)) >= MIN_NAME_PART:
+        body = r"\s+".join(_word(part) for part in lasts)
+        forms.append(rf"{_TITLE}{body}")
+    return _bounded("|".join(forms)) if forms else None
+
+
+def _person_parts(name: str) -> tuple[str, str]:
+    """(first, last) of a printed name: "Dr. Lee Park, M.D." gives ("Lee", "Park")."""
+    name = _CREDENTIALS.sub("", _LEADING_TITLE.sub("", name.strip())).strip(" ,")
+    if "," in name:  # "Park, Lee"
+        last, _, first = name.partition(",")
+        return first.strip().split(" ")[0], last.strip()
+    words = name.split()
+    if len(words) == 1:
+        return "", words[0]
+    return words[0], words[-1]
+
+
+def organization_pattern(name: str) -> re.Pattern | None:
+    core = _CORPORATE_TAIL.sub("", name.strip()).strip(" ,")
+    words = core.split()
+    if not words or len(re.sub(r"\W", "", core)) < MIN_NAME_PART:
+        return None
+    return _bounded(rf"{_phrase(words)}(?:,?\s+(?i:{_CORPORATE}))?")
+
+
+def _looks_like_person(name: str) -> bool:
+    return bool(_LEADING_TITLE.match(name.strip())) or not _ORGANIZATION_WORDS.search(name)
+
+
+def _normal(name: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", name.lower()).split())
+
+
+# --- Identifier patterns ------------------------------------------------------------------------
+
+_MONTHS = r"(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_ANY_DATE = (
+    rf"(?:\d{{1,2}}[/-]\d{{1,2}}[/-]\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}}|{_MONTHS}\s+\d{{1,2}},?\s+\d{{4}}"
+    rf"|\d{{1,2}}\s+{_MONTHS}\s+\d{{4}})"
+)
+_BIRTH_LABEL = r"(?:(?i:dob|d\.o\.b\.|date\s+of\s+birth|born(?:\s+on)?)\s*:?\s*)"
+_STREET = (
+    r"(?:Street|St|Avenue|Ave|Boulevard|Blvd|Road|Rd|Drive|Dr|Lane|Ln|Way|Court|Ct|Place|Pl|"
+    r"Circle|Cir|Parkway|Pkwy|Highway|Hwy|Terrace|Trail|Plaza)"
+)
+
+PATTERNS = (
+    Identifier(
+        "ssn",
+        "a social security number",
+        "[social security number removed]",
+        re.compile(
+            r"(?<![\w-])\d{3}([- ])\d{2}\1\d{4}(?![\w-])"
+            r"|(?i:ssn|social\s+security\s+(?:number|no\.?))\s*[:#]?\s*\d{9}(?!\w)"
+        ),
+    ),
+    Identifier(
+        "email",
+        "an e-mail address",
+        "[e-mail address removed]",
+        re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
+    ),
+    Identifier(
+        "phone",
+        "a phone number",
+        "[phone number removed]",
+        re.compile(
+            r"(?<![\w-])(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}(?![\w-])"
+        ),
+    ),
+    Identifier(
+        "address",
+        "a street address",
+        "[street address removed]",
+        re.compile(
+            rf"(?<![\w-])\d{{1,6}}\s+(?:[NSEW]\.?\s+)?(?:[A-Z][\w'-]*\.?\s+){{1,4}}{_STREET}\b\.?"
+            r"(?:,?\s+(?:Suite|Ste\.?|Apt\.?|Unit|#)\s*\w+)?"
+        ),
+    ),
+    Identifier(
+        "adj",
+        "an ADJ (EAMS case) number",
+        "[ADJ number removed]",
+        re.compile(r"(?<!\w)(?i:adj)\s?-?\d{6,9}(?!\w)"),
+    ),
+    Identifier(
+        "claim-number",
+        "a claim number",
+        "[claim number removed]",
+        # Only the number after "claim no." is the hit; the words stay.
+        re.compile(
+            r"(?i:claim)\s*(?i:no\.?|number|#)\s*:?\s*(?P<id>(?=[\w-]*\d)[A-Za-z0-9][\w-]{4,})"
+        ),
+    ),
+    Identifier(
+        "birth-date",
+        "a date of birth",
+        "[date of birth removed]",
+        re.compile(rf"(?<!\w){_BIRTH_LABEL}{_ANY_DATE}(?![\w/-])"),
+    ),
+)
+
+
+def _dob_forms(born: dt.date) -> list[str]:
+    return [
+        f"{born:%m/%d/%Y}",
+        f"{born.month}/{born.day}/{born.year}",
+        f"{born:%m-%d-%Y}",
+        f"{born.month}-{born.day}-{born.year}",
+        f"{born:%m/%d/%y}",
+        born.isoformat(),
+        date_written(born),
+        f"{born:%b} {born.day}, {born.year}",
+        f"{born:%b}. {born.day}, {born.year}",
+        f"{born.day} {born:%B} {born.year}",
+    ]
+
+
+def case_identifiers(case: Case) -> list[Identifier]:
+    """Everything of this case to look for, the most specific first (a hit that overlaps an
+    earlier one is left to it). Reads the case's parties and records (one query each)."""
+    found: list[Identifier] = []
+    seen: set[str] = set()
+
+    def person(code, what, replacement, first, last):
+        key = _normal(f"{first} {last}")
+        if not key or key in seen:
+            return
+        pattern = person_pattern(first, last)
+        if pattern is not None:
+            seen.add(key)
+            found.append(Identifier(code, what, replacement, pattern))
+
+    def organization(code, what, replacement, name):
+        key = _normal(_CORPORATE_TAIL.sub("", name))
+        if not key or key in seen:
+            return
+        pattern = organization_pattern(name)
+        if pattern is not None:
+            seen.add(key)
+            found.append(Identifier(code, what, replacement, pattern))
+
+    worker_first = (case.worker_first_name or "").strip()
+    worker_last = (case.worker_last_name or "").strip()
+    person(
+        "worker",
+        f"the worker's name “{f'{worker_first} {worker_last}'.strip()}”",
+        "the injured worker",
+        worker_first,
+        worker_last,
+    )
+    for party in case.parties.all():
+        name = (party.name or "").strip()
+        role = party.get_role_display().lower()
+        code = f"party-{party.role}"
+        if party.role in PERSON_ROLES and _looks_like_person(name):
+            first, last = _person_parts(name)
+            person(code, f"the {role}'s name “{name}”", PERSON_ROLES[party.role], first, last)
+        else:
+            replacement = ORGANIZATION_ROLES.get(party.role) or PERSON_ROLES.get(party.role, "")
+            organization(code, f"the {role}'s name “{name}”", replacement, name)
+    for record in case.records.all():
+        source = (record.source or "").strip()
+        words = set(_normal(source).split())
+        if not words or words <= _ROLE_WORDS:
+            continue
+        code, what = f"record-{record.pk}", f"the name “{source}” (a record's source)"
+        if _looks_like_person(source) and len(source.split()) <= 4:
+            first, last = _person_parts(source)
+            person(code, what, "the treating physician", first, last)
+        else:
+            organization(code, what, "the treating facility", source)
+
+    claim = (case.claim_number or "").strip()
+    if claim:
+        forms = [re.escape(claim)]
+        digits = re.sub(r"\D", "", claim)
+        if len(digits) >= 6 and digits != claim:
+            forms.append(re.escape(digits))
+        found.append(
+            Identifier(
+                "claim",
+                f"the claim number {claim}",
+                "[claim number removed]",
+                re.compile(rf"(?<![\w-])(?i:{'|'.join(forms)})(?![\w])"),
+            )
+        )
+    if case.worker_date_of_birth:
+        forms = "|".join(re.escape(form) for form in _dob_forms(case.worker_date_of_birth))
+        found.append(
+            Identifier(
+                "dob",
+                f"the date of birth ({case.worker_date_of_birth:%m/%d/%Y})",
+                "[date of birth removed]",
+                re.compile(rf"(?<![\w/-]){_BIRTH_LABEL}?(?i:{forms})(?![\w/-]|,\d)"),
+            )
+        )
+    return found + list(PATTERNS)
+
+
+def identifier_hits(identifiers: list[Identifier], text: str) -> list[Hit]:
+    """Every hit in the text, in the order of the text; overlapping hits go to the identifier
+    listed first (the worker's name before a generic pattern)."""
+    hits: list[Hit] = []
+    for identifier in identifiers:
+        for match in identifier.pattern.finditer(text or ""):
+            group = "id" if "id" in identifier.pattern.groupindex else 0
+            start, end = match.span(group)
+            if start == end or any(h.start < end and start < h.end for h in hits):
+                continue
+            hits.append(Hit(identifier, start, end, text[start:end]))
+    return sorted(hits, key=lambda hit: hit.start)
+
+
+def _at_sentence_start(text: str, start: int) -> bool:
+    before = text[:start].rstrip(' \t"“(')
+    return not before or before[-1] in ".!?\n:"
+
+
+def hits_replaced(text: str, hits: list[Hit]) -> str:
+    """The text with each hit replaced by its neutral words ("The injured worker" at the start
+    of a sentence), from the end so the offsets hold."""
+    for hit in sorted(hits, key=lambda hit: hit.start, reverse=True):
+        words = hit.identifier.replacement
+        if words[:1].islower() and _at_sentence_start(text, hit.start):
+            words = words[0].upper() + words[1:]
+        text = text[: hit.start] + words + text[hit.end :]
+    return text
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    before: str
+    found: str
+    after: str
+
+
+def hit_excerpt(text: str, hit: Hit) -> Excerpt:
+    """A few words either side of the hit, cut at a space, with … where the text goes on."""
+    start, end = max(0, hit.start - EXCERPT_CHARS), min(len(text), hit.end + EXCERPT_CHARS)
+    before, after = text[start : hit.start], text[hit.end : end]
+    if start > 0:
+        before = "…" + (before.split(" ", 1)[-1] if " " in before else before)
+    if end < len(text):
+        after = (after.rsplit(" ", 1)[0] if " " in after else after) + "…"
+    return Excerpt(before, hit.found, after)

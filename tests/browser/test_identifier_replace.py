@@ -1,0 +1,37 @@
+"""The public letter names no one (issue 13), in a real browser: on the review step, a name
+found in the summary is shown where it is, and one click puts neutral words in its place."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from reviews.determination.models import Determination
+from tests.browser.test_reviewer_flow import shot, sign_in
+from tests.factories import case_in_review, determination_fill
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_click_replaces_the_workers_name_on_the_review_step(
+    page, live_server, reference_data, artifacts
+):
+    case, reviewer, determination = case_in_review(
+        worker_first_name="Luis", worker_last_name="Delgado"
+    )
+    determination_fill(determination)
+    determination.clinical_summary += " Mr. Delgado walks with a cane."
+    determination.save()
+    sign_in(page, live_server.url, reviewer)
+    page.goto(f"{live_server.url}/reviews/cases/{case.case_number}/step/4/")
+
+    warnings = page.locator("#review-warnings")
+    expect(warnings.locator("mark", has_text="Mr. Delgado")).to_be_visible()
+    shot(page, artifacts, "identifier-before")
+    warnings.get_by_role("button", name="Replace with “the injured worker”").click()
+
+    expect(warnings.get_by_text(re.compile("the worker.s name"))).to_have_count(0)
+    expect(warnings.get_by_text("No warnings")).to_be_visible()
+    shot(page, artifacts, "identifier-after")
+    summary = Determination.objects.get(pk=determination.pk).clinical_summary
+    assert summary.endswith(" The injured worker walks with a cane.")

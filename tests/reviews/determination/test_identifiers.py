@@ -1,0 +1,332 @@
+"""The public letter names no one (issue 13): the detector of names and identifiers in the
+summary and rationales, its one-click neutral replacement on the review step, and the letter
+held back (submission, quality approval) while a hit stands unconfirmed."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from cases.lifecycle.models import PartyRole
+from cases.records.models import MedicalRecord
+from reviews.determination.drafting import draft_item_key
+from reviews.determination.identifiers import (
+    PATTERNS,
+    case_identifiers,
+    hits_replaced,
+    identifier_hits,
+)
+from reviews.determination.models import Determination, DeterminationStatus
+from reviews.determination.services import (
+    determination_submit,
+    determination_warning_replace,
+    determination_warnings_confirm,
+)
+from reviews.determination.warnings import review_warnings
+from reviews.quality.services import determination_approve
+from tests.factories import (
+    PASSWORD,
+    PartyFactory,
+    case_in_review,
+    determination_fill,
+    reviewer_with_profile,
+)
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def _hits(text, identifiers=PATTERNS):
+    return [(hit.identifier.code, hit.found) for hit in identifier_hits(list(identifiers), text)]
+
+
+# --- The patterns (no database) ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "found"),
+    [
+        ("SSN 123-45-6789 is on file.", "ssn", "123-45-6789"),
+        (
+            "Her social security number 123456789 was sent.",
+            "ssn",
+            "social security number 123456789",
+        ),
+        ("Write to ana.ruiz@example.org today.", "email", "ana.ruiz@example.org"),
+        ("Call (559) 555-0142 for results.", "phone", "(559) 555-0142"),
+        ("Call 559-555-0142 for results.", "phone", "559-555-0142"),
+        ("She lives at 12 Orchard Lane, Fresno.", "address", "12 Orchard Lane"),
+        (
+            "Seen at 400 N. Clinic Way Suite 210 on Monday.",
+            "address",
+            "400 N. Clinic Way Suite 210",
+        ),
+        ("The WCAB case ADJ9876543 is open.", "adj", "ADJ9876543"),
+        ("Under claim no. 05-998877 the knee was accepted.", "claim-number", "05-998877"),
+        ("DOB: 02/01/1968, right-handed.", "birth-date", "DOB: 02/01/1968"),
+        ("She was born on March 3, 1970 in Fresno.", "birth-date", "born on March 3, 1970"),
+    ],
+)
+def test_each_identifier_pattern_finds_its_kind(text, code, found):
+    (hit,) = identifier_hits(list(PATTERNS), text)
+    assert (hit.identifier.code, hit.found) == (code, found)
+    # The offsets point at the hit in the text.
+    assert text[hit.start : hit.end] == found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Physical therapy 2 times per week for 6 weeks; 12 visits so far.",
+        "The injury of 07/22/2014 involved L4-5 and L5-S1.",
+        "MTUS Chronic Pain Medical Treatment Guidelines 2009 Page(s): 114.",
+        "VAS pain 7/10, range of motion 90-120 degrees, 1-2 tablets twice daily.",
+        "The claim was accepted for the lumbar spine.",
+    ],
+)
+def test_clinical_text_is_not_an_identifier(text):
+    assert _hits(text) == []
+
+
+# --- Names the case file knows ---------------------------------------------------------------
+
+
+@pytest.fixture
+def named_case(db):
+    """Ana Ruiz's case: the factory's employer, provider (Dr. Lee Park), claims administrator and
+    UR organization, plus an attorney, a UR physician with a two-letter surname and a record
+    from a treating facility."""
+    case, reviewer, determination = case_in_review(
+        worker_first_name="Ana", worker_last_name="Ruiz", claim_number="05-123456"
+    )
+    PartyFactory(case=case, role=PartyRole.ATTORNEY, name="Morgan Counsel, Esq.")
+    PartyFactory(case=case, role=PartyRole.UR_PHYSICIAN, name="Wei Li, M.D.")
+    record = MedicalRecord.objects.create(
+        case=case, title="PR-2", source="Valley Orthopedic Center", file="records/x.pdf"
+    )
+    MedicalRecord.objects.create(
+        case=case, title="UR letter", source="Claims administrator", file="records/y.pdf"
+    )
+    return case, reviewer, determination, record
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "found", "replacement"),
+    [
+        ("Ana Ruiz reported pain.", "worker", "Ana Ruiz", "the injured worker"),
+        ("Per the file, Ruiz, Ana reported pain.", "worker", "Ruiz, Ana", "the injured worker"),
+        ("Later ms. RUIZ reported pain.", "worker", "ms. RUIZ", "the injured worker"),
+        ("Seen: Ana M. Ruiz, age 51.", "worker", "Ana M. Ruiz", "the injured worker"),
+        # A lower-case word between is no middle name: the surname alone is the hit.
+        ("Ana and Ruiz met.", "worker", "Ruiz", "the injured worker"),
+        ("Dr. Park requested the block.", "party-requesting_provider", "Dr. Park", ""),
+        ("Dr. Lee Park requested it.", "party-requesting_provider", "Dr. Lee Park", ""),
+        ("Park, Lee requested it.", "party-requesting_provider", "Park, Lee", ""),
+        ("She works at Acme Foods, Inc. as a cook.", "party-employer", "Acme Foods, Inc.", ""),
+        ("Pacific Claims Services denied it.", "party-claims_administrator", "", ""),
+        ("Mr. Counsel filed the application.", "party-attorney", "Mr. Counsel", ""),
+        ("Wei Li modified the request.", "party-ur_physician", "Wei Li", "the UR physician"),
+        ("Coastal UR modified the request.", "party-ur_organization", "Coastal UR", ""),
+        ("Seen at Valley Orthopedic Center.", "record", "Valley Orthopedic Center", ""),
+    ],
+)
+def test_each_name_of_the_case_file_is_found(named_case, text, code, found, replacement):
+    case, _, _, record = named_case
+    hits = identifier_hits(case_identifiers(case), text)
+    assert len(hits) == 1
+    (hit,) = hits
+    assert hit.identifier.code.startswith(code)
+    if found:
+        assert hit.found == found == text[hit.start : hit.end]
+    if replacement:
+        assert hit.identifier.replacement == replacement
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A short surname alone (Li) and an everyday word that is a surname (park, counsel).
+        "Li was not documented; the patient walks in the park with legal counsel.",
+        # A word that merely contains a name; a role word as a record's source.
+        "An analgesic helped; the claims administrator denied it.",
+    ],
+)
+def test_short_parts_and_everyday_words_are_not_names(named_case, text):
+    case = named_case[0]
+    assert identifier_hits(case_identifiers(case), text) == []
+
+
+def test_replacement_is_neutral_and_starts_a_sentence_capitalized(named_case):
+    case = named_case[0]
+    text = "Ms. Ruiz reported pain; Dr. Park saw Ruiz. Call 559-555-0142."
+    hits = identifier_hits(case_identifiers(case), text)
+    assert hits_replaced(text, hits) == (
+        "The injured worker reported pain; the requesting physician saw the injured worker. "
+        "Call [phone number removed]."
+    )
+
+
+def test_each_hit_is_a_warning_of_its_text_with_where_it_is(named_case):
+    case, _, determination, _ = named_case
+    determination_fill(determination)
+    decision = determination.decisions.get()
+    decision.rationale = (
+        "Dr. Park asked again; Ruiz, Ana has no relief, so not medically necessary."
+    )
+    decision.save()
+    determination.clinical_summary += " Ana Ruiz and ana ruiz again."
+    determination.save()
+    warnings = {w.code: w for w in review_warnings(determination) if w.is_identifier}
+    summary = warnings["phi:summary:worker"]
+    assert summary.field == "summary" and "(2 times)" in summary.message
+    assert [e.found for e in summary.excerpts] == ["Ana Ruiz", "ana ruiz"]
+    item = warnings[f"phi:item{decision.pk}:worker"]
+    assert item.field == draft_item_key(decision.pk, "rationale") and item.item_id == decision.pk
+    assert item.excerpts[0].before.endswith("asked again; ")
+    assert f"phi:item{decision.pk}:party-requesting_provider" in warnings
+
+
+# --- The replacement on the review step ---------------------------------------------------------
+
+
+def _login(client, user):
+    assert client.login(username=user.username, password=PASSWORD)
+
+
+def _summary_warning(determination):
+    fresh = Determination.objects.get(pk=determination.pk)
+    return next(w for w in review_warnings(fresh) if w.code == "phi:summary:worker")
+
+
+def test_one_click_replaces_the_name_and_the_warning_goes(client, named_case):
+    case, reviewer, determination, _ = named_case
+    determination.clinical_summary += " Ms. Ruiz reported pain. Ruiz walks with a cane."
+    determination.save()
+    warning = _summary_warning(determination)
+    _login(client, reviewer)
+    response = client.post(
+        reverse("determination:warning_replace", args=[case.case_number]),
+        {"warning": warning.key},
+        **HTMX,
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "the worker&#x27;s name" not in page
+    fresh = Determination.objects.get(pk=determination.pk)
+    assert fresh.clinical_summary.endswith(
+        " The injured worker reported pain. The injured worker walks with a cane."
+    )
+    assert fresh.version == determination.version + 1
+
+
+def test_without_javascript_the_replacement_returns_to_the_review_step(client, named_case):
+    case, reviewer, determination, _ = named_case
+    determination.clinical_summary += " Call 559-555-0142."
+    determination.save()
+    fresh = Determination.objects.get(pk=determination.pk)
+    (warning,) = [w for w in review_warnings(fresh) if w.is_identifier]
+    _login(client, reviewer)
+    response = client.post(
+        reverse("determination:warning_replace", args=[case.case_number]),
+        {"warning": warning.key},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0].endswith("/step/4/")
+    assert "Replaced. The draft is saved." in response.content.decode()
+    assert Determination.objects.get(pk=determination.pk).clinical_summary.endswith(
+        " Call [phone number removed]."
+    )
+
+
+@pytest.mark.parametrize("key", ["", "phi:summary:worker#0000000000000000", "x" * 500])
+def test_a_stale_or_bogus_warning_changes_nothing(client, named_case, key):
+    case, reviewer, determination, _ = named_case
+    determination.clinical_summary += " Ms. Ruiz reported pain."
+    determination.save()
+    before = Determination.objects.get(pk=determination.pk)
+    _login(client, reviewer)
+    response = client.post(
+        reverse("determination:warning_replace", args=[case.case_number]),
+        {"warning": key},
+        **HTMX,
+    )
+    assert "That warning no longer stands" in response.content.decode()
+    after = Determination.objects.get(pk=determination.pk)
+    assert (after.clinical_summary, after.version) == (before.clinical_summary, before.version)
+
+
+def test_a_warning_that_is_not_a_name_has_no_replacement(named_case):
+    _, reviewer, determination, _ = named_case
+    determination_fill(determination, rationale="There is limited evidence for this procedure.")
+    (warning,) = review_warnings(Determination.objects.get(pk=determination.pk))
+    assert warning.code.startswith("conclusion:")
+    with pytest.raises(ValidationError, match="no longer stands"):
+        determination_warning_replace(determination=determination, actor=reviewer, key=warning.key)
+
+
+def test_another_reviewer_cannot_replace_in_a_draft_not_theirs(client, named_case):
+    case, _, determination, _ = named_case
+    determination.clinical_summary += " Ms. Ruiz reported pain."
+    determination.save()
+    warning = _summary_warning(determination)
+    other = reviewer_with_profile("REV-OTHER")
+    case_in_review(other, claim_number="88-111111")
+    _login(client, other)
+    response = client.post(
+        reverse("determination:warning_replace", args=[case.case_number]),
+        {"warning": warning.key},
+    )
+    assert response.status_code == 404
+    with pytest.raises(ValidationError, match="Only the reviewer assigned"):
+        determination_warning_replace(determination=determination, actor=other, key=warning.key)
+    assert "Ms. Ruiz" in Determination.objects.get(pk=determination.pk).clinical_summary
+
+
+def test_the_review_step_shows_the_hit_marked_with_its_replace_button(client, named_case):
+    case, reviewer, determination, _ = named_case
+    determination.clinical_summary += " Seen by Dr. Park at Valley Orthopedic Center."
+    determination.save()
+    _login(client, reviewer)
+    page = client.get(
+        reverse("determination:workspace_step", args=[case.case_number, 4])
+    ).content.decode()
+    assert "<mark>Dr. Park</mark>" in page
+    assert "Replace with “the requesting physician”" in page
+    assert "Replace with “the treating facility”" in page
+    step2 = client.get(
+        reverse("determination:workspace_step", args=[case.case_number, 2])
+    ).content.decode()
+    assert "<mark>Dr. Park</mark>" in step2 and "Replace or confirm it on the review step" in step2
+
+
+# --- Held back until confirmed ------------------------------------------------------------------
+
+
+def test_submission_waits_for_every_hit_and_a_confirmed_one_passes(named_case):
+    _, reviewer, determination, _ = named_case
+    determination_fill(determination)
+    determination.clinical_summary += " Her phone is 559-555-0142."
+    determination.save()
+    with pytest.raises(ValidationError, match="a phone number"):
+        determination_submit(determination=determination, actor=reviewer, password=PASSWORD)
+    (warning,) = review_warnings(Determination.objects.get(pk=determination.pk))
+    determination_warnings_confirm(determination=determination, actor=reviewer, keys=[warning.key])
+    determination_submit(determination=determination, actor=reviewer, password=PASSWORD)
+    assert Determination.objects.get(pk=determination.pk).status == DeterminationStatus.SUBMITTED
+
+
+def test_approval_refuses_a_hit_the_reviewer_never_confirmed(client, named_case, quality_reviewer):
+    case, reviewer, determination, _ = named_case
+    determination_fill(determination)
+    determination.clinical_summary += " Treated by Dr. Osei."
+    determination.save()
+    determination_submit(determination=determination, actor=reviewer, password=PASSWORD)
+    # The UR physician's name corrected after signing: the submitted text now names them.
+    case.parties.filter(role=PartyRole.UR_PHYSICIAN).update(name="Kwame Osei")
+    fresh = Determination.objects.get(pk=determination.pk)
+    with pytest.raises(ValidationError, match="The letter cannot be issued"):
+        determination_approve(determination=fresh, actor=quality_reviewer)
+    _login(client, quality_reviewer)
+    response = client.post(reverse("quality:quality_approve", args=[case.case_number]), {})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "The letter cannot be issued" in page and "Kwame Osei" in page
+    assert Determination.objects.get(pk=determination.pk).status == DeterminationStatus.SUBMITTED
