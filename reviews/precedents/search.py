@@ -1,7 +1,7 @@
 """Full-text search of the precedent items: the one place that knows the database.
 
 PostgreSQL: the items' generated `search` tsvector (description weight A, citation B,
-rationale C, 'english' configuration; GIN index; added by migration 0018 on PostgreSQL only),
+rationale C, 'english' configuration; GIN index; added by migration 0019 on PostgreSQL only),
 matched with `websearch_to_tsquery` (every word, stemmed; "quoted phrases" and -exclusions as a
 search box takes them), ranked by `ts_rank`; `ts_headline` tells which words of an item matched
 (in any form: "blocks" for "block") and those are highlighted.

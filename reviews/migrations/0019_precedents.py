@@ -37,8 +37,8 @@ def search_column_remove(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0029_alter_clocknotice_kind_savedview'),
-        ('reviews', '0017_planrun'),
+        ('cases', '0030_importrun_importrow'),
+        ('reviews', '0018_planrun_case_numbers'),
     ]
 
     operations = [
