@@ -473,9 +473,10 @@ def _home(people, size):
 
 @budget(
     "casefile:case_list",
-    6,
-    why="session, user, page of (open) cases (one row more than a page: no count), their items, "
-    "the user's saved views, the audit row; no outcomes asked when no case on the page is issued",
+    5,
+    why="session, user, page of (open) cases (one row more than a page: no count; no items: a "
+    "row's clock is the stored due date), the user's saved views, the audit row; no outcomes "
+    "asked when no case on the page is issued",
 )
 def _case_list(people, size):
     cases = cases_with_items(size)
@@ -484,7 +485,7 @@ def _case_list(people, size):
 
 @budget(
     "casefile:case_list",
-    5,
+    4,
     variant="htmx results",
     why="as the page, without the saved views (the fragment does not show them)",
 )
@@ -496,7 +497,7 @@ def _case_list_htmx(people, size):
 
 @budget(
     "casefile:case_list",
-    7,
+    6,
     variant="closed cases with their outcomes",
     why="as the page, and the issued determinations' decisions (the outcome column)",
 )
@@ -769,7 +770,7 @@ def _import_run_progress(people, size):
 # --- The API --------------------------------------------------------------------------------
 
 
-@budget("api:cases", 5, why="token with user, count, page of cases, their items")
+@budget("api:cases", 4, why="token with user, count, page of cases (the stored due date only)")
 def _api_cases(people, size):
     cases = cases_with_items(size, created_by=people.api_client)
     return Visit(people.api_client, reverse("api:cases"), api=True, shows=(cases[-1].case_number,))
@@ -1004,9 +1005,9 @@ def _workspace_preview(people, size):
 
 @budget(
     "quality:quality_queue",
-    9,
+    8,
     why="session, user, waiting determinations with decisions, rounds and case items, "
-    "returned ones with case items",
+    "returned ones (a row's clock is the stored due date: no items)",
 )
 def _quality_queue(people, size):
     shown = []

@@ -40,33 +40,15 @@ _RUNNING_EXPLAIN = {
 }
 
 
-@dataclass(frozen=True)
-class CaseClock:
+class ClockReading:
+    """What a clock reads as on a page (days left, late, due soon, the running clock's name),
+    from `today`, `due_on` and `running`: the same words whether the clock was computed
+    (CaseClock) or read from what the services stored (ListClock)."""
+
     today: dt.date
-    application_deadline: dt.date | None
-    filed_late: bool
-    records_due_on: dt.date | None
-    records_complete_on: dt.date | None
-    records_overdue: bool
-    determination_due_on: dt.date | None
-    running: str | None  # "notice", "records", "determination", "information" or None
     due_on: dt.date | None
-    notice_due_on: dt.date | None = None
-    explain: dict[str, str] = field(default_factory=dict)
-    # (item, its Deadline) for each disputed item once the determination clock has started
-    item_deadlines: tuple = ()
-    first_item: object | None = None  # the item due first
-    deadlines: dict[str, Deadline] = field(default_factory=dict)
-    # {deadline key: calendar version} for each date that used a holiday calendar
-    calendar_versions: dict[str, str] = field(default_factory=dict)
-    # The running deadline with its computation and calendar version (what the case stores
-    # beside due_on), None when no clock runs.
-    running_deadline: Deadline | None = None
-    # A case deferred for a liability dispute (8 CCR 9792.10.3(a)(3), (d)) runs no statutory
-    # clock: its clock is the deferral in words, flagged after IMR_DEFERRAL_REVIEW_DAYS.
-    deferred_text: str = ""
-    deferred_days: int | None = None
-    deferral_review: bool = False
+    running: str | None
+    explain: dict[str, str]
 
     @property
     def days_left(self) -> int | None:
@@ -100,6 +82,77 @@ class CaseClock:
         """The running deadline's computation in words."""
         key = _RUNNING_EXPLAIN.get(self.running or "")
         return self.explain.get(key, "") if key else ""
+
+
+@dataclass(frozen=True)
+class CaseClock(ClockReading):
+    today: dt.date
+    application_deadline: dt.date | None
+    filed_late: bool
+    records_due_on: dt.date | None
+    records_complete_on: dt.date | None
+    records_overdue: bool
+    determination_due_on: dt.date | None
+    running: str | None  # "notice", "records", "determination", "information" or None
+    due_on: dt.date | None
+    notice_due_on: dt.date | None = None
+    explain: dict[str, str] = field(default_factory=dict)
+    # (item, its Deadline) for each disputed item once the determination clock has started
+    item_deadlines: tuple = ()
+    first_item: object | None = None  # the item due first
+    deadlines: dict[str, Deadline] = field(default_factory=dict)
+    # {deadline key: calendar version} for each date that used a holiday calendar
+    calendar_versions: dict[str, str] = field(default_factory=dict)
+    # The running deadline with its computation and calendar version (what the case stores
+    # beside due_on), None when no clock runs.
+    running_deadline: Deadline | None = None
+    # A case deferred for a liability dispute (8 CCR 9792.10.3(a)(3), (d)) runs no statutory
+    # clock: its clock is the deferral in words, flagged after IMR_DEFERRAL_REVIEW_DAYS.
+    deferred_text: str = ""
+    deferred_days: int | None = None
+    deferral_review: bool = False
+
+
+# Which clock runs in each status (as case_clock decides it; the status sets are disjoint).
+_RUNNING_BY_STATUS = {
+    **dict.fromkeys(NOTICE_CLOCK_STATUSES, "notice"),
+    **dict.fromkeys(RECORDS_CLOCK_STATUSES, "records"),
+    **dict.fromkeys(DETERMINATION_CLOCK_STATUSES, "determination"),
+    CaseStatus.INFORMATION_REQUESTED: "information",
+}
+
+
+@dataclass(frozen=True)
+class ListClock(ClockReading):
+    """A list row's clock (the case list, the quality queue), read from the running deadline
+    the services stored on the case (Case.due_on, kept by case_due_on_refresh whenever the
+    facts or the status change) instead of computing every row's statutory deadlines again.
+    It reads as case_clock does (tests hold it to it); the computation in words stays on the
+    case page."""
+
+    today: dt.date
+    due_on: dt.date | None
+    running: str | None
+    explain: dict[str, str] = field(default_factory=dict)
+    deferred_text: str = ""
+    deferred_days: int | None = None
+    deferral_review: bool = False
+
+
+def list_clock(case, *, today: dt.date | None = None) -> ListClock:
+    today = today or timezone.localdate()
+    running = _RUNNING_BY_STATUS.get(case.status) if case.due_on else None
+    if case.status == CaseStatus.DEFERRED and case.deferred_on:
+        # 8 CCR 9792.10.3(a)(3), (d): a deferral runs no statutory clock; as case_clock says it.
+        return ListClock(
+            today=today,
+            due_on=None,
+            running=None,
+            deferred_text=deferral_text(case.deferred_on, today),
+            deferred_days=(today - case.deferred_on).days,
+            deferral_review=(today - case.deferred_on).days >= settings.IMR_DEFERRAL_REVIEW_DAYS,
+        )
+    return ListClock(today=today, due_on=case.due_on if running else None, running=running)
 
 
 def case_facts(case, items=None, letter=None) -> Facts:

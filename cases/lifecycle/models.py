@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from cases.lifecycle.clock import case_clock
+from cases.lifecycle.clock import case_clock, list_clock
 from cases.lifecycle.statuses import (  # noqa: F401 (the statuses are the Case's vocabulary)
     CLOSED_STATUSES,
     OPEN_STATUSES,
@@ -334,6 +334,11 @@ class Case(models.Model):
     def clock(self):
 
         return case_clock(self)
+
+    @cached_property
+    def list_clock(self):
+        """The clock a list row shows, from the stored running deadline (due_on)."""
+        return list_clock(self)
 
     def party(self, role: str):
         for party in self.parties.all():

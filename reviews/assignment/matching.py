@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Case as DbCase
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Count, Exists, F, Lookup, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Concat, Trim
+from django.db.models.lookups import In
 from django.utils import timezone
 
 from cases.lifecycle.models import Case, ItemCategory, PartyRole
@@ -145,6 +146,23 @@ def _open_assignments():
     )
 
 
+class _AnyOf(Lookup):
+    """`column = ANY(%s)` with the ids as one array parameter on PostgreSQL; `IN (...)`
+    elsewhere. A list of hundreds of ids (the Assign page's possible reviewers) costs Django
+    and psycopg a parameter each in every query that names it: a third of roster_load's time
+    at 2,000 reviewers (issue 12)."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        return In(self.lhs, self.rhs).as_sql(compiler, connection)
+
+    def as_postgresql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", [*lhs_params, list(self.rhs)]
+
+
 def roster_load(*, today: dt.date | None = None, user_ids=None) -> Roster:
     """The whole active roster (or the given reviewers) in six queries, whatever its size.
 
@@ -155,8 +173,8 @@ def roster_load(*, today: dt.date | None = None, user_ids=None) -> Roster:
     profiles = ReviewerProfile.objects.filter(user__is_active=True)
     if user_ids is not None:
         user_ids = list(user_ids)
-        profiles = profiles.filter(user_id__in=user_ids)
-        of_roster &= Q(profile__user_id__in=user_ids)
+        profiles = profiles.filter(_AnyOf(F("user_id"), user_ids))
+        of_roster &= Q(_AnyOf(F("profile__user_id"), user_ids))
     rows = (
         profiles.annotate(open_assignments=_open_assignments())
         .order_by("external_id")
@@ -187,8 +205,8 @@ def roster_load(*, today: dt.date | None = None, user_ids=None) -> Roster:
     through = ReviewerProfile.certifications.through
     for profile_id, key, name in (
         through.objects.filter(
+            Q(_AnyOf(F("reviewerprofile__user_id"), user_ids)) if user_ids is not None else Q(),
             reviewerprofile__user__is_active=True,
-            **({"reviewerprofile__user_id__in": user_ids} if user_ids is not None else {}),
         )
         .order_by("specialty__name")
         .values_list("reviewerprofile_id", "specialty__key", "specialty__name")
@@ -866,7 +884,7 @@ def assign_page_candidates(
             eligible.append(candidate)
     eligible.sort(key=lambda c: c.rank_key)
     eligible_ids = [c.entry.user_id for c in eligible]
-    excluded = active.exclude(user_id__in=eligible_ids)
+    excluded = active.exclude(_AnyOf(F("user_id"), eligible_ids))
     excluded_total = excluded.count()
     if query.strip():
         excluded = excluded.filter(_matching_words(query.casefold()))

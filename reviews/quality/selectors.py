@@ -60,8 +60,6 @@ def determinations_returned():
         Determination.objects.filter(status=DeterminationStatus.RETURNED)
         .defer(*LIST_DEFERRED)
         .select_related("case", "reviewer")
-        # Each row shows the case's clock, which reads its disputed items.
-        .prefetch_related("case__items")
         .order_by("case__due_on", "updated_at", "pk")
     )
 
