@@ -592,3 +592,10 @@ CELERY_BEAT_SCHEDULE["assignment-acceptance-escalate"] = {
 # A worked-out batch plan may be assigned for this many minutes (and only while no assignment
 # has changed since); after that the page marks it stale and asks for it to be worked out again.
 ASSIGNMENT_PLAN_FRESH_MINUTES = int(os.environ.get("ASSIGNMENT_PLAN_FRESH_MINUTES", "10"))
+
+# --- Consistency flags for quality review (README "Precedents") -----------------------------
+# An item decided against at least this many closely similar prior items under the same
+# guideline source, of which at least this percentage were decided the other way, is flagged
+# for the medical director when the determination is submitted (it never blocks approval).
+CONSISTENCY_FLAG_MIN_SIMILAR = int(os.environ.get("CONSISTENCY_FLAG_MIN_SIMILAR", "5"))
+CONSISTENCY_FLAG_MIN_PERCENT = int(os.environ.get("CONSISTENCY_FLAG_MIN_PERCENT", "75"))
