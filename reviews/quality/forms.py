@@ -76,8 +76,8 @@ class FlagForm(forms.Form):
         ],
         widget=forms.RadioSelect,
         error_messages={
-            "required": 'Choose "consistent" or "returned" for the flag.',
-            "invalid_choice": 'Choose "consistent" or "returned" for the flag.',
+            "required": "Choose “consistent” or “returned” for the flag.",
+            "invalid_choice": "Choose “consistent” or “returned” for the flag.",
         },
     )
     note = forms.CharField(

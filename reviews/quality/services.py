@@ -174,7 +174,7 @@ def consistency_flag_resolve(
             f"This flag was already recorded as {flag.get_resolution_display().lower()}."
         )
     if resolution not in FLAG_RESOLUTIONS:
-        raise ValidationError('Choose "consistent" or "returned" for the flag.')
+        raise ValidationError("Choose “consistent” or “returned” for the flag.")
     return _flag_record(flag, actor=actor, resolution=resolution, note=(note or "").strip())
 
 

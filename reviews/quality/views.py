@@ -60,8 +60,9 @@ def _review_context(request, determination, **forms) -> dict:
     for decision in decisions:
         decision.flags = flags.get(decision.pk, [])
         for flag in decision.flags:
-            if flag.resolution == FlagResolution.OPEN:
-                flag.form = flag_forms.get(flag.pk) or FlagForm(flag_id=flag.pk)
+            flag.form = flag_forms.get(flag.pk)
+            if flag.form is None and flag.resolution == FlagResolution.OPEN:
+                flag.form = FlagForm(flag_id=flag.pk)
         decision.ur_prints_as = citation_render(
             decision.item.ur_citation_kind,
             decision.item.ur_citation_text,
