@@ -84,7 +84,7 @@ def test_the_panel_shows_the_precedents_their_outcome_citation_and_rationale(cli
     assert case.case_number not in text.split('id="similar-')[1]  # the case itself left out
     assert "ODG Low Back 2019" in text
     assert "Two prior blocks each gave 60% relief for six weeks." in text
-    assert 'data-precedent-cite data-item="%d" data-kind="non_mtus"' % decision.pk in text
+    assert f'data-precedent-cite data-item="{decision.pk}" data-kind="non_mtus"' in text
     assert 'data-kind="mtus" data-text="MTUS Chronic Pain Treatment Guidelines' in text
 
 
