@@ -1,15 +1,16 @@
 """The prior items most like one being decided: the reviewer's panel in the workspace and the
 consistency check at submission. Beside search.py (the library's search), on the same data.
 
-What "similar" means, on both databases alike: the same item category first, then the most
-words shared with the item's description (and, less, with its guideline citation). The
-rationale is not compared: two letters explaining different requests in the same words are
-not similar decisions, and leaving it out keeps the query small.
+What "similar" means, on both databases alike: a description sharing a word with the item's,
+the same item category first, then the most words shared with the item's description (and,
+less, of the guideline citation with its citation). The rationale is not compared: two
+letters explaining different requests in the same words are not similar decisions, and
+leaving it out keeps the query small.
 
-PostgreSQL: the items' `search` tsvector, matched with an OR of the words restricted to the
-description's and citation's weights (`word:AB`), ranked by `ts_rank` (A above B). SQLite
-(the development default): any word in the description or citation (LIKE), ranked by how
-many words each has (description 2, citation 1).
+PostgreSQL: the items' `search` tsvector, matched with an OR of the description's words
+restricted to the description's weight (`word:A`), ranked by `ts_rank` with the citation's
+words at the citation's weight (`word:B`) too. SQLite (the development default): any word in
+the description (LIKE), ranked by the words found (in the description 2, in the citation 1).
 
 "Closely similar" (the consistency flag) is stricter, and decided in Python on the candidates
 either database gives: the same category, the same guideline source, and descriptions
@@ -77,32 +78,40 @@ def _latest():
 def _text_ranked(
     items: QuerySet[PrecedentItem], description: str, citation: str
 ) -> QuerySet[PrecedentItem] | None:
-    """The items sharing a word with the description or citation, each with a `rank`; None
-    when neither has a word to compare."""
+    """The items whose description shares a word with this description, each with a `rank`
+    (the shared description words, and less, the words their citation shares with this
+    citation); None when the description has no word to compare. The citation only ranks:
+    most citations share "MTUS", "guidelines", "chronic", "pain", which would match nearly
+    every item and make the query rank them all."""
     description_words = words_of(description)[:MAX_WORDS]
-    citation_words = [word for word in words_of(citation) if word not in description_words][
-        : max(0, MAX_WORDS - len(description_words))
-    ]
-    if not description_words and not citation_words:
+    citation_words = words_of(citation)[:MAX_WORDS]
+    if not description_words:
         return None
     if is_postgresql():
-        terms = [f"{word}:AB" for word in description_words] + [
-            f"{word}:B" for word in citation_words
-        ]
-        query = SearchQuery(" | ".join(terms), search_type="raw", config=CONFIG)
+        match = SearchQuery(
+            " | ".join(f"{word}:A" for word in description_words),
+            search_type="raw",
+            config=CONFIG,
+        )
+        ranking = SearchQuery(
+            " | ".join(
+                [f"{word}:A" for word in description_words]
+                + [f"{word}:B" for word in citation_words]
+            ),
+            search_type="raw",
+            config=CONFIG,
+        )
         vector = RawSQL(
             f'"{PrecedentItem._meta.db_table}"."search"', [], output_field=SearchVectorField()
         )
         return (
             items.annotate(search_vector=vector)
-            .filter(search_vector=query)
-            .annotate(rank=SearchRank(vector, query))
+            .filter(search_vector=match)
+            .annotate(rank=SearchRank(vector, ranking))
         )
     condition = Q()
     for word in description_words:
-        condition |= Q(description__icontains=word) | Q(citation__icontains=word)
-    for word in citation_words:
-        condition |= Q(citation__icontains=word)
+        condition |= Q(description__icontains=word)
     rank = sum(
         (
             Case(When(description__icontains=word, then=Value(2)), default=Value(0))
