@@ -75,6 +75,18 @@ def _latest():
     return (F("decision__decided_on").desc(nulls_last=True), "-decision_id", "position")
 
 
+def _order_key(item: PrecedentItem) -> tuple:
+    """The order of _latest() after the rank, for items already fetched."""
+    decided = item.decision.decided_on
+    return (
+        -item.rank,
+        decided is None,
+        -(decided.toordinal() if decided else 0),
+        -item.decision_id,
+        item.position,
+    )
+
+
 def _text_ranked(
     items: QuerySet[PrecedentItem], description: str, citation: str
 ) -> QuerySet[PrecedentItem] | None:
@@ -147,6 +159,15 @@ def similar_precedents(
     if ranked is None:
         return []
     order = ["-rank", *_latest()]
+    if category and is_postgresql():
+        # The same category's best, then the others' best, as one UNION ALL under one LIMIT:
+        # PostgreSQL stops before the second part when the first fills the panel, so only
+        # the category's matches are ranked, not every item sharing a word.
+        same = ranked.filter(category=category).order_by(*order)[:limit]
+        others = ranked.exclude(category=category).order_by(*order)[:limit]
+        found = list(same.union(others, all=True)[:limit])
+        # SQL promises no order of a UNION's rows: put them in the panel's order here.
+        return sorted(found, key=lambda item: (item.category != category, *_order_key(item)))
     if category:
         same = Case(When(category=category, then=Value(1)), default=Value(0))
         ranked = ranked.annotate(same_category=same)
