@@ -133,10 +133,13 @@ ROUTES: dict[str, Audited | NotAudited] = {
     "determination:warnings_confirm": _WORKSPACE,
     "determination:warning_replace": _WORKSPACE,
     "determination:determination_submit": _WORKSPACE,
+    # Other cases' public text, but asked for this case's item (its description).
+    "determination:item_similar": Audited(AuditKind.WORKSPACE, object_arg="decision_id"),
     "quality:quality_queue": Audited(AuditKind.CASE_LIST),
     "quality:quality_review": _QUALITY,
     "quality:quality_approve": _QUALITY,
     "quality:quality_return": _QUALITY,
+    "quality:quality_flag_resolve": Audited(AuditKind.QUALITY, object_arg="flag_id"),
     "letters:workspace_preview": Audited(AuditKind.LETTER_PREVIEW),
     "letters:case_letters": Audited(AuditKind.LETTER),
     "letters:letter_correct": Audited(AuditKind.LETTER),

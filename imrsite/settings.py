@@ -596,3 +596,10 @@ ASSIGNMENT_PLAN_FRESH_MINUTES = int(os.environ.get("ASSIGNMENT_PLAN_FRESH_MINUTE
 # a run may go without progress before the administrator is offered to resume it.
 IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("IMPORT_MAX_UPLOAD_BYTES", str(200 * 1024 * 1024)))
 IMPORT_RUN_STUCK_MINUTES = int(os.environ.get("IMPORT_RUN_STUCK_MINUTES", "5"))
+
+# --- Consistency flags for quality review (README "Precedents") -----------------------------
+# An item decided against at least this many closely similar prior items under the same
+# guideline source, of which at least this percentage were decided the other way, is flagged
+# for the medical director when the determination is submitted (it never blocks approval).
+CONSISTENCY_FLAG_MIN_SIMILAR = int(os.environ.get("CONSISTENCY_FLAG_MIN_SIMILAR", "5"))
+CONSISTENCY_FLAG_MIN_PERCENT = int(os.environ.get("CONSISTENCY_FLAG_MIN_PERCENT", "75"))

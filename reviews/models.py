@@ -4,6 +4,7 @@ from there."""
 
 from reviews.assignment.models import Assignment, CaseConflict  # noqa: F401
 from reviews.determination.models import (  # noqa: F401
+    ConsistencyFlag,
     Determination,
     GuidelineSource,
     ItemComment,

@@ -34,7 +34,7 @@ from cases.outbox.models import FollowUp
 from cases.records.models import MedicalRecord
 from cases.records.services import record_add
 from reviews.assignment.models import Assignment, PlanRun
-from reviews.determination.models import Determination
+from reviews.determination.models import ConsistencyFlag, Determination, ItemDecision
 from reviews.determination.services import determination_submit
 from reviews.letters.models import Letter, LetterDelivery, Notice, PrintBatch
 from tests.factories import (
@@ -174,10 +174,13 @@ RULES: dict[str, Rule] = {
     "determination:warnings_confirm": action({REVIEWER}),
     "determination:warning_replace": action({REVIEWER}),
     "determination:determination_submit": action({REVIEWER}),
+    # The similar decisions of one item (issue 13): the workspace's reviewer only.
+    "determination:item_similar": page({REVIEWER}),
     "quality:quality_queue": page({QUALITY_REVIEWER}),
     "quality:quality_review": page({QUALITY_REVIEWER}),
     "quality:quality_approve": action({QUALITY_REVIEWER}),
     "quality:quality_return": action({QUALITY_REVIEWER}),
+    "quality:quality_flag_resolve": action({QUALITY_REVIEWER}),
     "letters:workspace_preview": page({REVIEWER}),
     "letters:case_letters": page(STAFF, case="issued"),
     "letters:letter_correct": action(MANAGERS, case="issued"),
@@ -320,6 +323,23 @@ def world(settings, tmp_path) -> World:
     return world_build()
 
 
+def _flag_of(case) -> ConsistencyFlag:
+    """A consistency flag on the case's determination (made once, as a submission would)."""
+    decision = ItemDecision.objects.filter(
+        determination__case=case, determination__round=case.round
+    ).first()
+    flag = ConsistencyFlag.objects.filter(decision=decision).first()
+    return flag or ConsistencyFlag.objects.create(
+        determination=decision.determination,
+        decision=decision,
+        outcome="upheld",
+        majority_outcome="overturned",
+        majority_count=5,
+        similar_count=5,
+        guideline_source="mtus",
+    )
+
+
 def kwargs_for(world: World, name: str, role: str, *, foreign: bool) -> dict | None:
     """The URL's arguments for `role` on its own objects, or (foreign) on objects it may not
     see; None when the route has nothing that is another's for this role."""
@@ -358,6 +378,12 @@ def kwargs_for(world: World, name: str, role: str, *, foreign: bool) -> dict | N
         "run_id": (
             PlanRun.objects.values_list("pk", flat=True).first() or PlanRun.objects.create().pk
         ),
+        "decision_id": ItemDecision.objects.filter(
+            determination__case=case, determination__round=case.round
+        )
+        .values_list("pk", flat=True)
+        .first(),
+        "flag_id": _flag_of(case).pk if "flag_id" in wanted else None,
     }
     return {key: values[key] for key in wanted}
 
@@ -397,6 +423,7 @@ def fingerprint() -> dict:
         "cases": sorted(Case.objects.values_list("pk", "status", "round")),
         "assignments": sorted(Assignment.objects.values_list("pk", "status")),
         "determinations": sorted(Determination.objects.values_list("pk", "status")),
+        "flags": sorted(ConsistencyFlag.objects.values_list("pk", "resolution")),
         "drafts": sorted(IntakeDraft.objects.annotate(n=Count("files")).values_list("pk", "n")),
     }
 

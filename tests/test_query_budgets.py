@@ -150,6 +150,7 @@ POST_ONLY = {
     "determination:determination_submit": Role.REVIEWER,
     "quality:quality_approve": Role.QUALITY_REVIEWER,
     "quality:quality_return": Role.QUALITY_REVIEWER,
+    "quality:quality_flag_resolve": Role.QUALITY_REVIEWER,
     "letters:letter_correct": Role.CASE_ADMIN,
     "letters:letter_retry": Role.CASE_ADMIN,
     "intake:draft_save": Role.CASE_ADMIN,
@@ -987,6 +988,60 @@ def _workspace_step_assigned(people, size):
     return Visit(people.reviewer, url, shows=(f"Progress report {size}",))
 
 
+def similar_precedents_add(size: int) -> list[str]:
+    """`size` published decisions like the budget case's first item (a lumbar sympathetic
+    block), upheld and overturned."""
+    numbers = []
+    for number in range(size):
+        key = f"CM15-{size:03d}{number:04d}"
+        precedent_record(
+            case_number=key,
+            source="published",
+            decided_on=dt.date(2025, 1, 1) + dt.timedelta(days=number),
+            items=[
+                PrecedentItemText(
+                    description=f"Lumbar sympathetic block, level {number}",
+                    category="injection",
+                    outcome="upheld" if number % 2 else "overturned",
+                    citation="MTUS Chronic Pain Medical Treatment Guidelines Page(s): 103",
+                    rationale="The block is not supported without documented relief.",
+                    guideline_source="mtus",
+                )
+            ],
+        )
+        numbers.append(key)
+    return numbers
+
+
+SIMILAR_WHY = (
+    "session, user, the item decision (the reviewer's own, of a case they may see), their "
+    "assignment of the round, the similar items with their decisions (one query), the audit row"
+)
+
+
+@budget("determination:item_similar", 6, variant="htmx", why=SIMILAR_WHY)
+def _item_similar(people, size):
+    case, determination = draft_in_review(people, size)
+    numbers = similar_precedents_add(size)
+    decision = determination.decisions.order_by("item__position").first()
+    url = reverse("determination:item_similar", args=[case.case_number, decision.pk])
+    return Visit(people.reviewer, url, headers=HTMX, shows=(numbers[-1], "similar items upheld"))
+
+
+@budget(
+    "determination:item_similar",
+    6,
+    variant="page, without JavaScript",
+    why=SIMILAR_WHY,
+)
+def _item_similar_page(people, size):
+    case, determination = draft_in_review(people, size)
+    numbers = similar_precedents_add(size)
+    decision = determination.decisions.order_by("item__position").first()
+    url = reverse("determination:item_similar", args=[case.case_number, decision.pk])
+    return Visit(people.reviewer, url, shows=(numbers[-1], "Similar decisions"))
+
+
 @budget(
     "letters:workspace_preview",
     15,
@@ -1005,9 +1060,9 @@ def _workspace_preview(people, size):
 
 @budget(
     "quality:quality_queue",
-    8,
-    why="session, user, waiting determinations with decisions, rounds and case items, "
-    "returned ones (a row's clock is the stored due date: no items)",
+    9,
+    why="session, user, waiting determinations with decisions, rounds, open consistency "
+    "flags and case items, returned ones (a row's clock is the stored due date: no items)",
 )
 def _quality_queue(people, size):
     shown = []
@@ -1024,10 +1079,10 @@ def _quality_queue(people, size):
 
 @budget(
     "quality:quality_review",
-    14,
+    15,
     why="session, user, case with parties and items, determination with decisions, rounds "
-    "and comments, the items, records opened, records, organization, the records' sources "
-    "(names the public letter must not print)",
+    "and comments, the items, consistency flags, records opened, records, organization, the "
+    "records' sources (names the public letter must not print)",
 )
 def _quality_review(people, size):
     case = submitted_for_quality(people, size)

@@ -576,6 +576,35 @@ def determination_approved(
     )
 
 
+class ConsistencyFlagLike(Protocol):
+    """reviews.determination.models.ConsistencyFlag."""
+
+    pk: Any
+    determination_id: Any
+    resolution: str
+    note: str
+    majority_outcome: str
+    majority_count: int
+    similar_count: int
+
+
+def consistency_recorded(
+    *, case: Case, actor: User | None, flag: ConsistencyFlagLike, item_position: int
+) -> CaseEvent:
+    """Quality review recorded what it made of a consistency flag (issue 13)."""
+    return event_record(
+        case=case,
+        type=EventType.CONSISTENCY_RECORDED,
+        actor=actor,
+        determination_id=flag.determination_id,
+        flag_id=flag.pk,
+        item=item_position,
+        resolution=flag.resolution,
+        majority=f"{flag.majority_count} of {flag.similar_count} {flag.majority_outcome}",
+        note=flag.note,
+    )
+
+
 def case_deferred(
     *, case: Case, actor: User | None, deferred_on: dt.date, note: str, from_status: str
 ) -> CaseEvent:

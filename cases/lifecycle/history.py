@@ -219,6 +219,12 @@ def event_summary(event: CaseEvent, audience: Audience = EVERY_NAME) -> list[str
         lines.append(f"Posted on {_date_text(details['served_on'])}")
         for name in details.get("posted_to") or []:
             lines.append(f"To {name}")
+    if event.type == EventType.CONSISTENCY_RECORDED:
+        said = {"consistent": "consistent: the decision stands", "returned": "returned"}
+        lines.append(
+            f"Item {details.get('item')} against its precedents "
+            f"({details.get('majority')}): {said.get(details.get('resolution'), '')}"
+        )
     if details.get("note"):
         lines.append(f"Note: {details['note']}")
     return lines
@@ -245,7 +251,11 @@ def _details_for(event: CaseEvent, audience: Audience) -> dict:
     # An administrator's reason for unassigning may name the reviewer (Lab. Code 4610.6(f)).
     if event.type == EventType.REVIEWER_UNASSIGNED and not audience.knows_reviewers:
         details.pop("reason", None)
-    quality = (EventType.DETERMINATION_RETURNED, EventType.DETERMINATION_APPROVED)
+    quality = (
+        EventType.DETERMINATION_RETURNED,
+        EventType.DETERMINATION_APPROVED,
+        EventType.CONSISTENCY_RECORDED,
+    )
     if event.type in quality and not audience.knows_reviewers:
         details.pop("note", None)
     if event.type in (EventType.REMINDER_SENT, EventType.ESCALATION_SENT):

@@ -471,6 +471,7 @@ class EventType(models.TextChoices):
     DETERMINATION_SUBMITTED = "determination_submitted", "Determination submitted"
     DETERMINATION_RETURNED = "determination_returned", "Determination returned"
     DETERMINATION_APPROVED = "determination_approved", "Determination approved"
+    CONSISTENCY_RECORDED = "consistency_recorded", "Consistency flag looked at"
     LETTER_ISSUED = "letter_issued", "Letter issued"
     LETTER_DELIVERED = "letter_delivered", "Letter delivered"
     NOTICE_DELIVERED = "notice_delivered", "Notice delivered"

@@ -197,3 +197,60 @@ class ItemComment(models.Model):
 
     def __str__(self) -> str:
         return f"Comment on {self.decision}"
+
+
+# --- Consistency with precedents (issue 13) --------------------------------------------------
+
+
+class FlagResolution(models.TextChoices):
+    OPEN = "open", "Not yet looked at"
+    CONSISTENT = "consistent", "Consistent: the decision stands"
+    RETURNED = "returned", "Returned to the reviewer"
+
+
+class ConsistencyFlag(models.Model):
+    """An item decided against the clear majority of closely similar prior items under the
+    same guideline source, found when the determination was submitted
+    (reviews.determination.consistency). It never blocks approval; the medical director
+    records what they made of it, and that is kept."""
+
+    determination = models.ForeignKey(
+        Determination, on_delete=models.CASCADE, related_name="consistency_flags"
+    )
+    decision = models.ForeignKey(
+        ItemDecision, on_delete=models.CASCADE, related_name="consistency_flags"
+    )
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    majority_outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    majority_count = models.PositiveIntegerField()
+    similar_count = models.PositiveIntegerField()
+    guideline_source = models.CharField(max_length=16)
+    # The precedents as they read at submission (a later import or amended letter does not
+    # change what the director was shown): case number, item, outcome, citation, rationale.
+    precedents = models.JSONField(default=list)
+    resolution = models.CharField(
+        max_length=16, choices=FlagResolution.choices, default=FlagResolution.OPEN
+    )
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(fields=["determination", "resolution"], name="consistency_flag_open")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.decision}: against {self.majority_count} of {self.similar_count}"
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.majority_count / self.similar_count) if self.similar_count else 0

@@ -2,10 +2,11 @@
 catalog, the comments of the last returned round."""
 
 from django.db.models import F, Prefetch, prefetch_related_objects
+from django.http import Http404
 
 from audit.models import AuditKind
 from audit.selectors import objects_read_by
-from cases.access import case_get_for, own_get_for
+from cases.access import case_get_for, cases_visible_to, own_get_for
 from cases.lifecycle.models import CaseOutcome, CaseStatus
 from cases.lifecycle.status_table import Action, allowed_actions
 from cases.records.selectors import records_in_file
@@ -301,3 +302,31 @@ def issued_outcomes(case_ids) -> dict[int, str]:
             kept[1].append(outcome)
     outcomes = {case_id: case_outcome(found) for case_id, (_, found) in latest.items()}
     return {case_id: outcome for case_id, outcome in outcomes.items() if outcome}
+
+
+def item_decision_for(user, case_number: str, decision_id: int) -> ItemDecision:
+    """One item decision of the user's own determination of a case's current round, with its
+    item and case, for the similar-items panel; or 404, the same for a decision that is not
+    theirs as for one that does not exist (the workspace's rule, in two queries)."""
+
+    decision = (
+        ItemDecision.objects.select_related("item", "guideline", "determination__case")
+        .filter(
+            pk=decision_id,
+            determination__reviewer=user,
+            determination__case__case_number=case_number,
+            determination__case__in=cases_visible_to(user),
+            determination__round=F("determination__case__round"),
+        )
+        .first()
+    )
+    if decision is None or not (
+        Assignment.objects.filter(
+            case_id=decision.determination.case_id,
+            round=decision.determination.round,
+            reviewer=user,
+            status__in=VISIBLE_ASSIGNMENT_STATUSES,
+        ).exists()
+    ):
+        raise Http404("No such item.")
+    return decision

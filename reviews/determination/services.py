@@ -29,6 +29,7 @@ from reviews.assignment.models import (
     CaseConflict,
 )
 from reviews.assignment.services import decline_announce
+from reviews.determination.consistency import consistency_flags_compute
 from reviews.determination.drafting import (
     opening_sentence,
     placeholders_in,
@@ -554,6 +555,8 @@ def determination_submit(*, determination, actor, password: str, confirmed_warni
     determination.full_clean(exclude=["case", "reviewer"])
     determination.save()
     case, from_status = case_status_move(determination.case, to_status=CaseStatus.SUBMITTED)
+    # Issue 13: items against the clear majority of their precedents, for quality review.
+    consistency_flags_compute(determination)
     events.determination_submitted(
         case=case, actor=actor, determination=determination, from_status=from_status
     )

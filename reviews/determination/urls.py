@@ -32,6 +32,11 @@ urlpatterns = [
     ),
     path("reviews/cases/<str:case_number>/draft/", views.draft_save, name="draft_save"),
     path(
+        "reviews/cases/<str:case_number>/items/<int:decision_id>/similar/",
+        views.item_similar,
+        name="item_similar",
+    ),
+    path(
         "reviews/cases/<str:case_number>/warnings/",
         views.warnings_confirm,
         name="warnings_confirm",

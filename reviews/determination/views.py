@@ -56,6 +56,8 @@ from reviews.determination.status_table import (
 )
 from reviews.determination.warnings import review_warnings
 from reviews.organization.services import organization_current
+from reviews.precedents.models import GuidelineSourceKind
+from reviews.precedents.similar import similar_panel
 
 
 @access_required(Ability.REVIEW)
@@ -454,6 +456,44 @@ def guideline_search(request):
             "evidence_order_note": EVIDENCE_ORDER_NOTE,
         },
     )
+
+
+# --- Similar decisions (issue 13) ---------------------------------------------------------------
+
+
+@access_required(Ability.REVIEW)
+@require_GET
+def item_similar(request, case_number, decision_id: int):
+    """The prior items most like one disputed item, loaded into step 3 when the item comes
+    into view (htmx), or as a page of its own without JavaScript. Copying a precedent's
+    citation is the reviewer's click; nothing here changes the draft."""
+    decision = selectors.item_decision_for(request.user, case_number, decision_id)
+    item = decision.item
+    determination = decision.determination
+    panel = similar_panel(
+        description=item.description,
+        category=item.category,
+        # The reviewer's own guideline once chosen, until then the one UR cited.
+        citation=decision.citation_text or item.ur_citation_text,
+        exclude_case_number=case_number,
+    )
+    for precedent in panel.items:
+        precedent.copy_kind = (
+            CitationKind.MTUS
+            if precedent.guideline_source == GuidelineSourceKind.MTUS
+            else CitationKind.NON_MTUS
+        )
+    context = {
+        "case": determination.case,
+        "decision": decision,
+        "item": item,
+        "panel": panel,
+        "copyable": DeterminationAction.EDIT in determination_actions(determination),
+    }
+    template = "reviews/workspace/similar.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#panel"
+    return TemplateResponse(request, template, context)
 
 
 # --- Review, preview, submit --------------------------------------------------------------------

@@ -63,3 +63,31 @@ class ReturnForm(forms.Form):
                 "Say what the reviewer should change: write a comment, in general or on an item."
             )
         return cleaned
+
+
+class FlagForm(forms.Form):
+    """What the medical director made of one consistency flag (issue 13)."""
+
+    resolution = forms.ChoiceField(
+        label="Your finding",
+        choices=[
+            ("consistent", "Consistent: the decision stands against its precedents"),
+            ("returned", "Returned: the reviewer should look again"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose “consistent” or “returned” for the flag.",
+            "invalid_choice": "Choose “consistent” or “returned” for the flag.",
+        },
+    )
+    note = forms.CharField(
+        label="Note for the file",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, flag_id: int, **kwargs):
+        # Several flags on one page: each form's own ids.
+        kwargs.setdefault("auto_id", f"flag{flag_id}_%s")
+        super().__init__(*args, **kwargs)

@@ -6,8 +6,10 @@ from django.http import Http404
 from cases.access import case_get_for
 from reviews.assignment.selectors import expedited_first_on_case
 from reviews.determination.models import (
+    ConsistencyFlag,
     Determination,
     DeterminationStatus,
+    FlagResolution,
     ItemDecision,
     QualityReview,
 )
@@ -42,6 +44,14 @@ def determinations_for_quality():
             Prefetch(
                 "quality_reviews",
                 queryset=QualityReview.objects.only("id", "determination_id").order_by(),
+            ),
+            # Issue 13: the open consistency flags, stored at submission (none recomputed here).
+            Prefetch(
+                "consistency_flags",
+                queryset=ConsistencyFlag.objects.filter(resolution=FlagResolution.OPEN)
+                .only("id", "determination_id")
+                .order_by(),
+                to_attr="open_flags",
             ),
             "case__items",
         )
@@ -78,3 +88,15 @@ def determination_for_quality(user, case_number: str):
     # The case as loaded here, parties prefetched: the identifier warnings read them.
     determination.case = case
     return determination
+
+
+def consistency_flags_by_decision(determination) -> dict[int, list[ConsistencyFlag]]:
+    """The determination's consistency flags (open and recorded), by item decision, in one
+    query; each with who recorded it."""
+
+    flags: dict[int, list[ConsistencyFlag]] = {}
+    for flag in ConsistencyFlag.objects.filter(determination=determination).select_related(
+        "resolved_by"
+    ):
+        flags.setdefault(flag.decision_id, []).append(flag)
+    return flags

@@ -20,7 +20,9 @@ from reviews.assignment.models import (
     AssignmentStatus,
 )
 from reviews.determination.models import (
+    ConsistencyFlag,
     DeterminationStatus,
+    FlagResolution,
     ItemComment,
     QualityOutcome,
     QualityReview,
@@ -117,7 +119,66 @@ def determination_return(
         quality_review=review,
         from_status=from_status,
     )
+    # A consistency flag still open goes back with the determination: "returned" (issue 13).
+    open_flags = determination.consistency_flags.filter(resolution=FlagResolution.OPEN)
+    for flag in open_flags.select_related("decision__item"):
+        flag.determination = determination
+        _flag_record(
+            flag,
+            actor=actor,
+            resolution=FlagResolution.RETURNED,
+            note="Returned with the determination.",
+        )
     return review
+
+
+# --- Consistency flags (issue 13) -------------------------------------------------------------
+
+FLAG_RESOLUTIONS = (FlagResolution.CONSISTENT, FlagResolution.RETURNED)
+
+
+def _flag_record(flag: ConsistencyFlag, *, actor, resolution: str, note: str) -> ConsistencyFlag:
+    flag.resolution = resolution
+    flag.resolved_by = actor
+    flag.resolved_at = timezone.now()
+    flag.note = note
+    flag.full_clean()
+    flag.save(update_fields=["resolution", "resolved_by", "resolved_at", "note"])
+    events.consistency_recorded(
+        case=flag.determination.case,
+        actor=actor,
+        flag=flag,
+        item_position=flag.decision.item.position,
+    )
+    return flag
+
+
+@transaction.atomic
+def consistency_flag_resolve(
+    *, flag: ConsistencyFlag, actor, resolution: str, note: str = ""
+) -> ConsistencyFlag:
+    """The medical director's word on a consistency flag: "consistent" (the decision stands
+    against its precedents) or "returned" (sent back, usually with the determination). Never
+    blocks approval; recorded once, with a case event."""
+
+    determination = _determination_lock(flag.determination)
+    if not may(actor, Ability.QUALITY_REVIEW):
+        raise ValidationError("Only a quality reviewer can record a consistency flag.")
+    if determination.reviewer_id == actor.pk:
+        raise ValidationError("A determination cannot be quality-reviewed by its own author.")
+    flag = (
+        ConsistencyFlag.objects.select_for_update(of=("self",))
+        .select_related("decision__item")
+        .get(pk=flag.pk)
+    )
+    flag.determination = determination
+    if flag.resolution != FlagResolution.OPEN:
+        raise ValidationError(
+            f"This flag was already recorded as {flag.get_resolution_display().lower()}."
+        )
+    if resolution not in FLAG_RESOLUTIONS:
+        raise ValidationError("Choose “consistent” or “returned” for the flag.")
+    return _flag_record(flag, actor=actor, resolution=resolution, note=(note or "").strip())
 
 
 @transaction.atomic

@@ -5,24 +5,31 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.paging import LookaheadPage
 from cases.access import Ability, access_required
 from reviews.determination.citations import CLAIMS_ADMINISTRATOR, EXPERT_REVIEWER, citation_render
+from reviews.determination.models import ConsistencyFlag, FlagResolution
 from reviews.determination.selectors import case_records_for, outcome_label
 from reviews.determination.status_table import DeterminationAction, determination_actions
 from reviews.determination.warnings import identifiers_unconfirmed, review_warnings
 from reviews.organization.services import organization_current
-from reviews.quality.forms import ApproveForm, ReturnForm
+from reviews.quality.forms import ApproveForm, FlagForm, ReturnForm
 from reviews.quality.selectors import (
+    consistency_flags_by_decision,
     determination_for_quality,
     determinations_for_quality,
     determinations_returned,
 )
-from reviews.quality.services import determination_approve, determination_return
+from reviews.quality.services import (
+    consistency_flag_resolve,
+    determination_approve,
+    determination_return,
+)
 
 QUEUE_PAGE_SIZE = 50
 
@@ -48,7 +55,14 @@ def _review_context(request, determination, **forms) -> dict:
     case = determination.case
     decisions = list(determination.decisions.all())
     return_form = forms.get("return_form") or ReturnForm(decisions=decisions)
+    flags = consistency_flags_by_decision(determination)
+    flag_forms = forms.get("flag_forms") or {}
     for decision in decisions:
+        decision.flags = flags.get(decision.pk, [])
+        for flag in decision.flags:
+            flag.form = flag_forms.get(flag.pk)
+            if flag.form is None and flag.resolution == FlagResolution.OPEN:
+                flag.form = FlagForm(flag_id=flag.pk)
         decision.ur_prints_as = citation_render(
             decision.item.ur_citation_kind,
             decision.item.ur_citation_text,
@@ -74,6 +88,9 @@ def _review_context(request, determination, **forms) -> dict:
         "return_form": return_form,
         "org_short_name": organization_current().short_name,
         "waiting": DeterminationAction.QUALITY_REVIEW in determination_actions(determination),
+        "open_flags": sum(
+            flag.resolution == FlagResolution.OPEN for found in flags.values() for flag in found
+        ),
     }
 
 
@@ -131,4 +148,34 @@ def quality_return(request, case_number):
             )
             return redirect("quality:quality_queue")
     context = _review_context(request, determination, return_form=form)
+    return TemplateResponse(request, "reviews/quality/review.html", context, status=400)
+
+
+@access_required(Ability.QUALITY_REVIEW)
+@require_POST
+def quality_flag_resolve(request, case_number, flag_id):
+    """Record "consistent" or "returned" on one consistency flag (issue 13)."""
+    determination = determination_for_quality(request.user, case_number)
+    flag = get_object_or_404(ConsistencyFlag, pk=flag_id, determination=determination)
+    form = FlagForm(request.POST, flag_id=flag.pk)
+    if form.is_valid():
+        try:
+            flag = consistency_flag_resolve(
+                flag=flag,
+                actor=request.user,
+                resolution=form.cleaned_data["resolution"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                f"The flag on item {flag.decision.item.position} is recorded as "
+                f"{flag.get_resolution_display().lower()}.",
+            )
+            return redirect(
+                reverse("quality:quality_review", args=[case_number]) + f"#item-{flag.decision_id}"
+            )
+    context = _review_context(request, determination, flag_forms={flag.pk: form})
     return TemplateResponse(request, "reviews/quality/review.html", context, status=400)

@@ -240,6 +240,27 @@
       return;
     }
 
+    // A precedent's citation (the similar-decisions panel): filled in and saved like a
+    // catalog pick, only on the reviewer's click; not a catalog entry, so none is linked.
+    var cite = event.target.closest("[data-precedent-cite]");
+    if (cite) {
+      var citeItem = cite.getAttribute("data-item");
+      var citeKind = document.getElementById("kind-" + citeItem);
+      var citeText = document.getElementById("ctext-" + citeItem);
+      var citeGuideline = document.getElementById("guideline-" + citeItem);
+      if (!citeKind || !citeText || !citeGuideline) return;
+      citeKind.value = cite.getAttribute("data-kind");
+      citeText.value = cite.getAttribute("data-text");
+      citeGuideline.value = "";
+      [citeKind, citeGuideline, citeText].forEach(function (element) { remember(keyOf(element)); });
+      syncKind();
+      var citeStatus = document.getElementById("similar-status-" + citeItem);
+      if (citeStatus) citeStatus.textContent = "Copied the citation of " + cite.getAttribute("data-from") + " into this item's guideline; you can edit it.";
+      save();
+      citeText.focus();
+      return;
+    }
+
     var pick = event.target.closest("[data-guideline-pick]");
     if (pick) {
       var item = pick.getAttribute("data-item");

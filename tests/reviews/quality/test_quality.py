@@ -261,8 +261,9 @@ def test_queue_query_count_does_not_grow_with_the_determinations(
                 determination=determination, actor=quality_reviewer, comment="Cite the page."
             )
 
-    # The session, the user, the waiting determinations with their decisions, rounds and
-    # case items, the returned ones (a row's clock is the stored due date: no items).
+    # The session, the user, the waiting determinations with their decisions, rounds, open
+    # consistency flags and case items, the returned ones (a row's clock is the stored due
+    # date: no items).
     login(client, quality_reviewer)
     waiting_and_returned(1)
     with django_assert_num_queries(QUEUE_QUERIES):
@@ -274,4 +275,4 @@ def test_queue_query_count_does_not_grow_with_the_determinations(
 
 
 # ... and the audit log's row for the read (audit.routes).
-QUEUE_QUERIES = 8
+QUEUE_QUERIES = 9

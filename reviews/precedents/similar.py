@@ -1,0 +1,276 @@
+"""The prior items most like one being decided: the reviewer's panel in the workspace and the
+consistency check at submission. Beside search.py (the library's search), on the same data.
+
+What "similar" means, on both databases alike: a description sharing a word with the item's,
+the same item category first, then the most words shared with the item's description (and,
+less, of the guideline citation with its citation). The rationale is not compared: two
+letters explaining different requests in the same words are not similar decisions, and
+leaving it out keeps the query small.
+
+PostgreSQL: the items' `search` tsvector, matched with an OR of the description's words
+restricted to the description's weight (`word:A`), ranked by `ts_rank` with the citation's
+words at the citation's weight (`word:B`) too. SQLite (the development default): any word in
+the description (LIKE), ranked by the words found (in the description 2, in the citation 1).
+
+"Closely similar" (the consistency flag) is stricter, and decided in Python on the candidates
+either database gives: the same category, the same guideline source, and descriptions
+sharing at least CLOSE_WORD_SHARE of their words (Jaccard: shared words over all words)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.db.models import Case, F, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
+
+from cases.lifecycle.models import Outcome
+from reviews.precedents.models import PrecedentItem
+from reviews.precedents.search import CONFIG, is_postgresql
+
+# The panel shows this many items per disputed item.
+PANEL_SIZE = 5
+# The words of a description and citation the query keeps (a long description's first ones).
+MAX_WORDS = 16
+# The consistency check reads this many candidates (same category and guideline source,
+# best text match first) before deciding which are closely similar.
+CLOSE_CANDIDATES = 50
+# Descriptions sharing at least this share of their words are closely similar.
+CLOSE_WORD_SHARE = 0.5
+# Letters and digits only: nothing of the text reaches tsquery syntax (no "_", ":", "&").
+_WORD = re.compile(r"[^\W_]+")
+# Words every item shares, which say nothing of what was requested.
+_IGNORED = frozenset(
+    {
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "by",
+        "for",
+        "in",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "with",
+        "without",
+        "x",
+        "per",
+        "mg",
+    }
+)
+
+
+def words_of(text: str) -> list[str]:
+    """The text's words that say what it is: lower case, each once, in order."""
+    found = (word.lower() for word in _WORD.findall(text or ""))
+    return list(dict.fromkeys(word for word in found if word not in _IGNORED))
+
+
+def _latest():
+    return (F("decision__decided_on").desc(nulls_last=True), "-decision_id", "position")
+
+
+def _order_key(item: PrecedentItem) -> tuple:
+    """The order of _latest() after the rank, for items already fetched."""
+    decided = item.decision.decided_on
+    return (
+        -item.rank,
+        decided is None,
+        -(decided.toordinal() if decided else 0),
+        -item.decision_id,
+        item.position,
+    )
+
+
+def _text_ranked(
+    items: QuerySet[PrecedentItem], description: str, citation: str
+) -> QuerySet[PrecedentItem] | None:
+    """The items whose description shares a word with this description, each with a `rank`
+    (the shared description words, and less, the words their citation shares with this
+    citation); None when the description has no word to compare. The citation only ranks:
+    most citations share "MTUS", "guidelines", "chronic", "pain", which would match nearly
+    every item and make the query rank them all."""
+    description_words = words_of(description)[:MAX_WORDS]
+    citation_words = words_of(citation)[:MAX_WORDS]
+    if not description_words:
+        return None
+    if is_postgresql():
+        match = SearchQuery(
+            " | ".join(f"{word}:A" for word in description_words),
+            search_type="raw",
+            config=CONFIG,
+        )
+        ranking = SearchQuery(
+            " | ".join(
+                [f"{word}:A" for word in description_words]
+                + [f"{word}:B" for word in citation_words]
+            ),
+            search_type="raw",
+            config=CONFIG,
+        )
+        vector = RawSQL(
+            f'"{PrecedentItem._meta.db_table}"."search"', [], output_field=SearchVectorField()
+        )
+        return (
+            items.annotate(search_vector=vector)
+            .filter(search_vector=match)
+            .annotate(rank=SearchRank(vector, ranking))
+        )
+    condition = Q()
+    for word in description_words:
+        condition |= Q(description__icontains=word)
+    rank = sum(
+        (
+            Case(When(description__icontains=word, then=Value(2)), default=Value(0))
+            for word in description_words
+        ),
+        Value(0),
+    ) + sum(
+        (
+            Case(When(citation__icontains=word, then=Value(1)), default=Value(0))
+            for word in citation_words
+        ),
+        Value(0),
+    )
+    return items.filter(condition).annotate(rank=rank)
+
+
+def similar_precedents(
+    *,
+    description: str,
+    category: str = "",
+    citation: str = "",
+    exclude_case_number: str = "",
+    limit: int = PANEL_SIZE,
+) -> list[PrecedentItem]:
+    """The `limit` prior items most like this one, in one query: the same category first,
+    then the best text match, then the latest decision. `exclude_case_number` leaves out the
+    case itself (an earlier round's letter is not a precedent for it). Each item comes with
+    its decision."""
+    items = PrecedentItem.objects.select_related("decision")
+    if exclude_case_number:
+        items = items.exclude(decision__case_number=exclude_case_number)
+    ranked = _text_ranked(items, description, citation)
+    if ranked is None:
+        return []
+    order = ["-rank", *_latest()]
+    if category and is_postgresql():
+        # The same category's best, then the others' best, as one UNION ALL under one LIMIT:
+        # PostgreSQL stops before the second part when the first fills the panel, so only
+        # the category's matches are ranked, not every item sharing a word.
+        same = ranked.filter(category=category).order_by(*order)[:limit]
+        others = ranked.exclude(category=category).order_by(*order)[:limit]
+        found = list(same.union(others, all=True)[:limit])
+        # SQL promises no order of a UNION's rows: put them in the panel's order here.
+        return sorted(found, key=lambda item: (item.category != category, *_order_key(item)))
+    if category:
+        same = Case(When(category=category, then=Value(1)), default=Value(0))
+        ranked = ranked.annotate(same_category=same)
+        order = ["-same_category", *order]
+    return list(ranked.order_by(*order)[:limit])
+
+
+@dataclass(frozen=True)
+class SimilarPanel:
+    """The similar items of one disputed item and how they were decided."""
+
+    items: list[PrecedentItem]
+
+    @property
+    def upheld(self) -> int:
+        return sum(1 for item in self.items if item.outcome == Outcome.UPHELD)
+
+    @property
+    def total(self) -> int:
+        return len(self.items)
+
+    @property
+    def share_text(self) -> str:
+        """ "4 of 5 similar items upheld" """
+        noun = "item" if self.total == 1 else "items"
+        return f"{self.upheld} of {self.total} similar {noun} upheld"
+
+
+def similar_panel(
+    *,
+    description: str,
+    category: str = "",
+    citation: str = "",
+    exclude_case_number: str = "",
+    limit: int = PANEL_SIZE,
+) -> SimilarPanel:
+    """The reviewer's panel for one item: its most similar prior items (one query)."""
+    return SimilarPanel(
+        similar_precedents(
+            description=description,
+            category=category,
+            citation=citation,
+            exclude_case_number=exclude_case_number,
+            limit=limit,
+        )
+    )
+
+
+def word_share(first: str, second: str) -> float:
+    """Shared words over all words of two descriptions (0 to 1)."""
+    one, two = set(words_of(first)), set(words_of(second))
+    if not one or not two:
+        return 0.0
+    return len(one & two) / len(one | two)
+
+
+def close_precedents(
+    *,
+    description: str,
+    category: str,
+    guideline_source: str,
+    exclude_case_number: str = "",
+) -> list[PrecedentItem]:
+    """The prior items closely similar to this one (the consistency check, one query): the
+    same category and guideline source, descriptions sharing at least CLOSE_WORD_SHARE of
+    their words; the best text match first."""
+    items = PrecedentItem.objects.select_related("decision").filter(
+        category=category, guideline_source=guideline_source
+    )
+    if exclude_case_number:
+        items = items.exclude(decision__case_number=exclude_case_number)
+    ranked = _text_ranked(items, description, "")
+    if ranked is None:
+        return []
+    candidates = ranked.order_by("-rank", *_latest())[:CLOSE_CANDIDATES]
+    return [
+        item for item in candidates if word_share(description, item.description) >= CLOSE_WORD_SHARE
+    ]
+
+
+@dataclass(frozen=True)
+class Majority:
+    """How closely similar prior items were decided, against one decision."""
+
+    outcome: str  # the majority's outcome
+    count: int  # items decided that way
+    total: int  # closely similar items
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.count / self.total) if self.total else 0
+
+
+def majority_against(
+    outcome: str, precedents: list[PrecedentItem], *, min_similar: int, min_percent: int
+) -> Majority | None:
+    """The clear majority of `precedents` decided the other way from `outcome`, or None: at
+    least `min_similar` precedents, at least `min_percent` of them the other way."""
+    total = len(precedents)
+    if not outcome or total < min_similar:
+        return None
+    other = Outcome.OVERTURNED if outcome == Outcome.UPHELD else Outcome.UPHELD
+    against = sum(1 for item in precedents if item.outcome == other)
+    if against * 100 < min_percent * total:
+        return None
+    return Majority(outcome=other, count=against, total=total)
