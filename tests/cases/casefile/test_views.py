@@ -177,9 +177,11 @@ def test_list_paginates_fifty_a_page(admin_client):
     # No count of the whole list: a page says whether more follow (issue 12).
     assert "Cases 1–50, more on the next page" in first and "Page 1" in first
     assert first.count('class="case-link"') == 50
+    assert 'href="/cases/?page=2" hx-get="/cases/?page=2"' in " ".join(first.split())
     second = admin_client.get(reverse("casefile:case_list"), {"page": 2}).content.decode()
     assert second.count('class="case-link"') == 1
     assert "51 cases, showing 51–51" in second and "Next" not in second
+    assert 'href="/cases/?page=1" hx-get="/cases/?page=1"' in " ".join(second.split())
 
 
 def test_a_whole_case_number_finds_that_case_only(admin_client):
