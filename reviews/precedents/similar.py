@@ -21,13 +21,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.contrib.postgres.search import SearchQuery
 from django.db.models import Case, F, Q, QuerySet, Value, When
-from django.db.models.expressions import RawSQL
 
 from cases.lifecycle.models import Outcome
 from reviews.precedents.models import PrecedentItem
-from reviews.precedents.search import CONFIG, is_postgresql
+from reviews.precedents.search import CONFIG, is_postgresql, ranked_candidates
 
 # The panel shows this many items per disputed item.
 PANEL_SIZE = 5
@@ -113,14 +112,7 @@ def _text_ranked(
             search_type="raw",
             config=CONFIG,
         )
-        vector = RawSQL(
-            f'"{PrecedentItem._meta.db_table}"."search"', [], output_field=SearchVectorField()
-        )
-        return (
-            items.annotate(search_vector=vector)
-            .filter(search_vector=match)
-            .annotate(rank=SearchRank(vector, ranking))
-        )
+        return ranked_candidates(items, match, ranking=ranking)
     condition = Q()
     for word in description_words:
         condition |= Q(description__icontains=word)
