@@ -32,6 +32,10 @@ from reviews.precedents.search import CONFIG, is_postgresql, ranked_candidates
 PANEL_SIZE = 5
 # The words of a description and citation the query keeps (a long description's first ones).
 MAX_WORDS = 16
+# PostgreSQL ranks at most this many items sharing a description word (search.py's
+# RANK_CANDIDATES, smaller: the panel shows five, and reading and ranking the candidates was
+# half of its time at 1,000,000 decisions, bench/README.md).
+SIMILAR_CANDIDATES = 300
 # The consistency check reads this many candidates (same category and guideline source,
 # best text match first) before deciding which are closely similar.
 CLOSE_CANDIDATES = 50
@@ -112,7 +116,7 @@ def _text_ranked(
             search_type="raw",
             config=CONFIG,
         )
-        return ranked_candidates(items, match, ranking=ranking)
+        return ranked_candidates(items, match, SIMILAR_CANDIDATES, ranking=ranking)
     condition = Q()
     for word in description_words:
         condition |= Q(description__icontains=word)
