@@ -159,8 +159,13 @@ def similar_precedents(
         # The same category's best, then the others' best, as one UNION ALL under one LIMIT:
         # PostgreSQL stops before the second part when the first fills the panel, so only
         # the category's matches are ranked, not every item sharing a word.
-        same = ranked.filter(category=category).order_by(*order)[:limit]
-        others = ranked.exclude(category=category).order_by(*order)[:limit]
+        # Each part finds its own SIMILAR_CANDIDATES (the category in the candidates' query),
+        # so the category's part ranks the category's matches, not the few of them among a
+        # sample of every category's.
+        same = _text_ranked(items.filter(category=category), description, citation)
+        others = _text_ranked(items.exclude(category=category), description, citation)
+        same = same.order_by(*order)[:limit]
+        others = others.order_by(*order)[:limit]
         found = list(same.union(others, all=True)[:limit])
         # SQL promises no order of a UNION's rows: put them in the panel's order here.
         return sorted(found, key=lambda item: (item.category != category, *_order_key(item)))
