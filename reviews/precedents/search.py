@@ -31,7 +31,7 @@ from django.contrib.postgres.search import (
 )
 from django.db import connection
 from django.db.models import Case, F, Q, QuerySet, TextField, Value, When
-from django.db.models.expressions import RawSQL
+from django.db.models.expressions import Expression
 from django.db.models.functions import Concat
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -44,6 +44,11 @@ MARK_START, MARK_STOP = "\ue000", "\ue001"
 EXCERPT_WORDS = 35
 # The similar-items query keeps this many distinct words of the description and citation.
 SIMILAR_WORDS = 16
+# PostgreSQL ranks at most this many matching items (the first the GIN index finds): ranking
+# every match of a common word ("norco": 96,000 of 1.9 million items, "pain": most of them)
+# read each one's tsvector and took seconds (bench/README.md, "bench/precedents.py"). A query
+# matching more ranks a sample of its matches; more words or a filter narrow it.
+RANK_CANDIDATES = 1_000
 _WORD = re.compile(r"\w+")
 _FIELD_WEIGHTS = (("description", 3), ("citation", 2), ("rationale", 1))
 
@@ -94,12 +99,14 @@ def search_items(
     *,
     match: str = "all",
     highlight: bool = False,
+    at_most: int | None = RANK_CANDIDATES,
 ) -> QuerySet[PrecedentItem]:
     """The items matching `query` (every word with match="all", any word with "any") and the
     filters, best first (then the latest decision), each with its decision and a `rank`. With
     `highlight` on PostgreSQL, each also carries `matched_marked` from ts_headline (which
     words matched); `highlight_items` turns either backend's result into HTML. An empty
-    query lists every item the filters keep, latest decision first. Lazy: page it by slicing."""
+    query lists every item the filters keep, latest decision first. Lazy: page it by slicing.
+    On PostgreSQL at most `at_most` matches are ranked (None: all of them, for the CSV)."""
     items = PrecedentItem.objects.select_related("decision")
     items = (filters or PrecedentFilters()).apply(items)
     latest = (F("decision__decided_on").desc(nulls_last=True), "-decision_id", "position")
@@ -109,22 +116,17 @@ def search_items(
     if match == "any":
         words = words[:SIMILAR_WORDS]
     if is_postgresql():
-        return _search_postgresql(items, query, words, match, highlight, latest)
+        return _search_postgresql(items, query, words, match, highlight, latest, at_most)
     return _search_like(items, words, match, latest)
 
 
-def _search_postgresql(items, query, words, match, highlight, latest):
+def _search_postgresql(items, query, words, match, highlight, latest, at_most):
     if match == "any":
         # Words only (\w+), joined with OR: nothing of the user's reaches tsquery syntax.
         search_query = SearchQuery(" | ".join(words), search_type="raw", config=CONFIG)
     else:
         search_query = SearchQuery(query, search_type="websearch", config=CONFIG)
-    vector = RawSQL(
-        f'"{PrecedentItem._meta.db_table}"."search"', [], output_field=SearchVectorField()
-    )
-    # An alias, not an annotation: the tsvector is matched, never read back.
-    items = items.alias(search_vector=vector).filter(search_vector=search_query)
-    items = items.annotate(rank=SearchRank(vector, search_query))
+    items = ranked_candidates(items, search_query, at_most)
     if highlight:
         # ts_headline says which words of the text matched (stemmed: "blocks" for "block");
         # its own output is not shown, as its parser drops anything that looks like a tag.
@@ -146,6 +148,55 @@ def _search_postgresql(items, query, words, match, highlight, latest):
             )
         )
     return items.order_by("-rank", *latest)
+
+
+class SearchColumn(Expression):
+    """The items' `search` column (PostgreSQL only; the model does not declare it), named by
+    the alias the table has in the query that compiles it: a subquery on the same table (the
+    candidates below) calls it U0, and a fixed table name there would read the outer row."""
+
+    output_field = SearchVectorField()
+
+    def as_sql(self, compiler, connection):
+        alias = next(iter(compiler.query.alias_map))
+        return (
+            f"{compiler.quote_name_unless_alias(alias)}.{connection.ops.quote_name('search')}",
+            [],
+        )
+
+
+def search_vector() -> SearchColumn:
+    return SearchColumn()
+
+
+def ranked_candidates(
+    items: QuerySet[PrecedentItem],
+    search_query: SearchQuery,
+    at_most: int | None = RANK_CANDIDATES,
+    *,
+    ranking: SearchQuery | None = None,
+) -> QuerySet[PrecedentItem]:
+    """The items (filters applied) matching `search_query`, at most `at_most` of them
+    (the first found: the planner reads the GIN index, or the table itself for a word most
+    items have), each with its decision and a `rank` (PostgreSQL) by `ranking` (default:
+    the query itself). Only they are ranked."""
+    vector = search_vector()
+    ranking = ranking or search_query
+    # An alias, not an annotation: the tsvector is matched, never read back.
+    if at_most is None:
+        matching = items.alias(search_vector=vector).filter(search_vector=search_query)
+        return matching.annotate(rank=SearchRank(vector, ranking))
+    candidates = (
+        items.alias(search_vector=vector)
+        .filter(search_vector=search_query)
+        .order_by()
+        .values("pk")[:at_most]
+    )
+    return (
+        PrecedentItem.objects.select_related("decision")
+        .filter(pk__in=candidates)
+        .annotate(rank=SearchRank(vector, ranking))
+    )
 
 
 def _search_like(items, words, match, latest):

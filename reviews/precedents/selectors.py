@@ -83,8 +83,9 @@ def _row(item: PrecedentItem) -> list[str]:
 
 def precedent_csv_rows(query: str, filters: PrecedentFilters) -> Iterator[str]:
     """The CSV lines of every item the search finds (header first), in rank order, read in
-    chunks as the response streams; the public text only."""
+    chunks as the response streams; the public text only. Every match is ranked (no
+    RANK_CANDIDATES sample): an export is all of the search."""
     writer = csv.writer(_Echo())
     yield writer.writerow(CSV_HEADER)
-    for item in search_items(query, filters).iterator(chunk_size=CSV_CHUNK):
+    for item in search_items(query, filters, at_most=None).iterator(chunk_size=CSV_CHUNK):
         yield writer.writerow(_row(item))

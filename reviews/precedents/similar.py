@@ -21,18 +21,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.contrib.postgres.search import SearchQuery
 from django.db.models import Case, F, Q, QuerySet, Value, When
-from django.db.models.expressions import RawSQL
 
 from cases.lifecycle.models import Outcome
 from reviews.precedents.models import PrecedentItem
-from reviews.precedents.search import CONFIG, is_postgresql
+from reviews.precedents.search import CONFIG, is_postgresql, ranked_candidates
 
 # The panel shows this many items per disputed item.
 PANEL_SIZE = 5
 # The words of a description and citation the query keeps (a long description's first ones).
 MAX_WORDS = 16
+# PostgreSQL ranks at most this many items sharing a description word (search.py's
+# RANK_CANDIDATES, smaller: the panel shows five, and reading and ranking the candidates was
+# half of its time at 1,000,000 decisions, bench/README.md).
+SIMILAR_CANDIDATES = 300
 # The consistency check reads this many candidates (same category and guideline source,
 # best text match first) before deciding which are closely similar.
 CLOSE_CANDIDATES = 50
@@ -113,14 +116,7 @@ def _text_ranked(
             search_type="raw",
             config=CONFIG,
         )
-        vector = RawSQL(
-            f'"{PrecedentItem._meta.db_table}"."search"', [], output_field=SearchVectorField()
-        )
-        return (
-            items.annotate(search_vector=vector)
-            .filter(search_vector=match)
-            .annotate(rank=SearchRank(vector, ranking))
-        )
+        return ranked_candidates(items, match, SIMILAR_CANDIDATES, ranking=ranking)
     condition = Q()
     for word in description_words:
         condition |= Q(description__icontains=word)
@@ -163,8 +159,13 @@ def similar_precedents(
         # The same category's best, then the others' best, as one UNION ALL under one LIMIT:
         # PostgreSQL stops before the second part when the first fills the panel, so only
         # the category's matches are ranked, not every item sharing a word.
-        same = ranked.filter(category=category).order_by(*order)[:limit]
-        others = ranked.exclude(category=category).order_by(*order)[:limit]
+        # Each part finds its own SIMILAR_CANDIDATES (the category in the candidates' query),
+        # so the category's part ranks the category's matches, not the few of them among a
+        # sample of every category's.
+        same = _text_ranked(items.filter(category=category), description, citation)
+        others = _text_ranked(items.exclude(category=category), description, citation)
+        same = same.order_by(*order)[:limit]
+        others = others.order_by(*order)[:limit]
         found = list(same.union(others, all=True)[:limit])
         # SQL promises no order of a UNION's rows: put them in the panel's order here.
         return sorted(found, key=lambda item: (item.category != category, *_order_key(item)))
