@@ -449,3 +449,9 @@ def determination_fill(determination, *, outcomes=("upheld",), rationale=COMPLET
         )
         decision.save()
     return determination
+
+
+def login(client, user):
+    """The test client signed in as `user` with the factories' password."""
+    assert client.login(username=user.username, password=PASSWORD)
+    return client

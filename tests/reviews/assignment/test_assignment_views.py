@@ -7,7 +7,7 @@ from accounts.models import Role
 from cases.lifecycle.models import CaseEvent, CaseStatus, EventType
 from reviews.assignment.models import Assignment, CaseConflict
 from reviews.roster.models import CategorySpecialty, Specialty
-from tests.factories import PASSWORD, UserFactory, ready_case, reviewer_with_profile
+from tests.factories import PASSWORD, UserFactory, login, ready_case, reviewer_with_profile
 
 pytestmark = pytest.mark.django_db
 
@@ -15,11 +15,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def admin_client(client, case_admin):
     client.login(username=case_admin.username, password=PASSWORD)
-    return client
-
-
-def login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
     return client
 
 

@@ -12,6 +12,7 @@ from tests.factories import (
     UserFactory,
     case_in_review,
     determination_fill,
+    login,
     reviewer_with_profile,
 )
 from tests.reviews.precedents.helpers import precedent_add
@@ -19,11 +20,6 @@ from tests.reviews.precedents.helpers import precedent_add
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-def login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ from tests.factories import (
     UserFactory,
     case_in_review,
     determination_fill,
+    login,
     pdf_upload,
     ready_case,
     reviewer_with_profile,
@@ -31,11 +32,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-def login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 @pytest.fixture

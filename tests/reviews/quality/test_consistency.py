@@ -24,17 +24,13 @@ from tests.factories import (
     PASSWORD,
     case_in_review,
     determination_fill,
+    login,
     reviewer_with_profile,
 )
 from tests.reviews.precedents.helpers import precedent_add
 
 pytestmark = pytest.mark.django_db
 _REVIEWERS = itertools.count(1)
-
-
-def login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def precedents_add(overturned: int, upheld: int, **item) -> list[str]:

@@ -23,15 +23,11 @@ from tests.factories import (
     PASSWORD,
     case_in_review,
     determination_fill,
+    login,
     reviewer_with_profile,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def submitted(reviewer=None, items=1, **case_overrides):
