@@ -248,6 +248,7 @@ def pages_build() -> list[Page]:
     return [
         Page("floor (trivial view)", "/bench/floor/", admin),
         Page("case list (default)", case_list, admin),
+        Page("operations dashboard", reverse("reports:dashboard"), admin),
         Page("case list, status filter", case_list + "?status=submitted", admin),
         Page("case list, search by worker name", f"{case_list}?q={worker}", admin),
         Page("case list, search by case number", f"{case_list}?q={number}", admin),
@@ -443,6 +444,13 @@ def main() -> int:
         action="store_true",
         help="Use the cases this benchmark made in the database before (no new data).",
     )
+    parser.add_argument("--data-only", action="store_true", help="Build the data and stop.")
+    parser.add_argument(
+        "--pages",
+        default="",
+        help="Only the pages whose label contains one of these comma-separated words "
+        "(the floor is always measured).",
+    )
     args = parser.parse_args()
     if not args.database_url and args.cases > 50_000:
         parser.error("give a PostgreSQL --database-url (or BENCH_DATABASE_URL) for this size")
@@ -463,10 +471,15 @@ def main() -> int:
     else:
         print(f"data: {existing:,} cases made by an earlier run (--reuse)")
     world_analyze()
+    if args.data_only:
+        return 0
     from django.core.management import call_command
 
     call_command("collectstatic", interactive=False, verbosity=0)
     pages = pages_build()
+    wanted = [word.strip() for word in args.pages.split(",") if word.strip()]
+    if wanted:
+        pages = pages[:1] + [p for p in pages[1:] if any(w in p.label for w in wanted)]
     from django.db import connection
 
     connection.close()
