@@ -599,6 +599,10 @@ ASSIGNMENT_PLAN_FRESH_MINUTES = int(os.environ.get("ASSIGNMENT_PLAN_FRESH_MINUTE
 # a run may go without progress before the administrator is offered to resume it.
 IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("IMPORT_MAX_UPLOAD_BYTES", str(200 * 1024 * 1024)))
 IMPORT_RUN_STUCK_MINUTES = int(os.environ.get("IMPORT_RUN_STUCK_MINUTES", "5"))
+# The operations dashboard's charts are computed at most this often per period and kept in the
+# cache (Django's default, in each process's memory); the page says when they were taken and
+# offers "Refresh now". 0 computes them on every request.
+DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "60"))
 
 # --- Consistency flags for quality review (README "Precedents") -----------------------------
 # An item decided against at least this many closely similar prior items under the same

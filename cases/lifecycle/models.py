@@ -309,7 +309,12 @@ class Case(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["worker_last_name", "worker_first_name"])]
+        indexes = [
+            models.Index(fields=["worker_last_name", "worker_first_name"]),
+            # The dashboard's and the monthly report's periods count cases by the day the
+            # application arrived; without it each chart scans every case (issue 12).
+            models.Index(fields=["application_received"], name="case_received"),
+        ]
 
     def __str__(self) -> str:
         return self.case_number

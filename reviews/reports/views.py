@@ -16,7 +16,7 @@ from cases.access import Ability, access_required
 from reviews.reports.charts import bar_chart
 from reviews.reports.forms import PeriodForm, last_month
 from reviews.reports.monthly import month_parse, monthly_report, report_csv, report_pdf
-from reviews.reports.selectors import dashboard_table, dashboard_tables
+from reviews.reports.selectors import dashboard_snapshot, dashboard_table
 
 
 def _csv_response(text: str, filename: str) -> HttpResponse:
@@ -42,8 +42,8 @@ def dashboard(request):
         return _csv_response(
             out.getvalue(), f"{table.name}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.csv"
         )
-    tables = dashboard_tables(period, today)
-    charts = [(table, bar_chart(table.title, table.chart_points())) for table in tables]
+    snapshot = dashboard_snapshot(period, today, fresh=request.GET.get("fresh") == "1")
+    charts = [(table, bar_chart(table.title, table.chart_points())) for table in snapshot.tables]
     return TemplateResponse(
         request,
         "reports/dashboard.html",
@@ -52,6 +52,7 @@ def dashboard(request):
             "period": period,
             "today": today,
             "charts": charts,
+            "taken_at": snapshot.taken_at,
             "query": {"start": period.start.isoformat(), "end": period.end.isoformat()},
             "report_month": last_month(today),
         },

@@ -231,6 +231,44 @@ def test_the_default_period_is_the_last_30_days_and_a_bad_one_says_so(world):
     assert "start comes after its end" in page
 
 
+def _stages(page: str) -> str:
+    return page.split('id="chart-stages"', 1)[1].split("</table>", 1)[0]
+
+
+def test_the_figures_are_kept_a_minute_and_refresh_on_demand(world):
+    """At volume each chart is an aggregate over the period's cases: the page computes them at
+    most once a minute per period, says when, and recomputes on "Refresh now"."""
+    period = {"start": "2026-11-01", "end": "2026-11-30"}
+    first = _client().get(reverse("reports:dashboard"), period).content.decode()
+    assert "Figures as of" in first and "fresh=1" in first
+    CaseFactory(application_received=dt.date(2026, 11, 5), status=CaseStatus.SUBMITTED)
+    again = _client().get(reverse("reports:dashboard"), period).content.decode()
+    assert _stages(again) == _stages(first)
+    fresh = _client().get(reverse("reports:dashboard"), {**period, "fresh": "1"}).content.decode()
+    assert _stages(fresh) != _stages(first)
+    # The new figures are the ones kept from then on.
+    later = _client().get(reverse("reports:dashboard"), period).content.decode()
+    assert _stages(later) == _stages(fresh)
+
+
+def test_the_at_risk_chart_shows_the_25_reviewers_with_most_and_the_csv_all(settings):
+    today = timezone.localdate()
+    for index in range(27):
+        reviewer = reviewer_with_profile(f"REV-{index:02d}")
+        case = CaseFactory(
+            status=CaseStatus.IN_REVIEW,
+            due_on=today + dt.timedelta(days=1),
+            date_assigned=today,
+        )
+        Assignment.objects.create(case=case, reviewer=reviewer, status=AssignmentStatus.ACCEPTED)
+    page = _client().get(reverse("reports:dashboard")).content.decode()
+    chart = page.split('id="chart-at_risk_reviewer"', 1)[1].split("</section>", 1)[0]
+    assert chart.count("<tr>") == 1 + 25
+    assert "The 25 with the most of 27 (the CSV has every one)." in chart
+    rows = dashboard_table("at_risk_reviewer", NOVEMBER, today).rows
+    assert len(rows) == 27
+
+
 def test_the_case_administrators_home_is_the_dashboard():
     assert _client().get(reverse("casefile:home"))["Location"] == reverse("reports:dashboard")
 
