@@ -36,6 +36,7 @@ from reviews.determination.selectors import (
     item_comments_latest,
     outcome_label,
     reviewer_cases,
+    reviewer_rows_prepare,
     workspace_for,
 )
 from reviews.determination.services import (
@@ -60,8 +61,10 @@ from reviews.organization.services import organization_current
 from reviews.precedents.models import GuidelineSourceKind
 from reviews.precedents.similar import similar_panel
 
-# How many open cases the reviewer's dashboard draws a page (issue 12: at most their capacity).
+# How many open cases the reviewer's dashboard draws a page, and how many new assignments it
+# draws as cards (issue 12: both are at most the reviewer's capacity in practice).
 OPEN_PAGE_SIZE = 50
+WAITING_SHOWN = 10
 
 
 @access_required(Ability.REVIEW)
@@ -82,15 +85,19 @@ def reviewer_dashboard(request):
     # first OPEN_PAGE_SIZE due, each with its computed clock and items' deadlines; the counts
     # read the stored deadline of every open case.
     open_page = Paginator(open_rows, OPEN_PAGE_SIZE).get_page(request.GET.get("open"))
+    finished = closed + dashboard.finished
+    waiting_shown = waiting[:WAITING_SHOWN]
+    reviewer_rows_prepare([*waiting_shown, *open_page.object_list, *finished], waiting_shown)
     return TemplateResponse(
         request,
         "reviews/dashboard.html",
         {
             "Stage": Stage,
-            "waiting": waiting,
+            "waiting": waiting_shown,
+            "waiting_more": len(waiting) - len(waiting_shown),
             "open_rows": open_page.object_list,
             "open_page": open_page,
-            "finished": closed + dashboard.finished,
+            "finished": finished,
             "finished_page": dashboard.finished_page,
             "finished_more": dashboard.finished_more,
             "counts": {

@@ -86,6 +86,22 @@ def test_dashboard_accept_from_the_new_assignments_panel_still_works(client):
     assert Determination.objects.filter(case=case).exists()
 
 
+def test_new_assignments_beyond_the_cards_shown_are_named_and_listed(client, monkeypatch):
+    monkeypatch.setattr(views, "WAITING_SHOWN", 1)
+    reviewer = reviewer_with_profile("REV-NEW2", max_open_cases=5)
+    admin = UserFactory()
+    cases = [ready_case() for _ in range(2)]
+    for case in cases:
+        reviewer_assign(case=case, reviewer=reviewer, actor=admin)
+    login(client, reviewer)
+    page = client.get(reverse("determination:reviewer_dashboard")).content.decode()
+    assert page.count("I attest that I have no conflict") == 1
+    assert "1 more new assignment, due later" in page
+    table = page[page.index('id="current-title"') :]
+    assert all(case.case_number in table for case in cases)
+    assert table.count("Accept or decline") == 2
+
+
 def test_the_dashboard_is_for_reviewers_only(client, quality_reviewer):
     login(client, quality_reviewer)
     assert client.get(reverse("determination:reviewer_dashboard")).status_code == 403
