@@ -299,6 +299,10 @@ class Case(models.Model):
     )
 
     diagnoses = models.JSONField(default=list, blank=True)
+    # Other people the case file names (family members, witnesses): the names the identifier
+    # check looks for in the public letter's texts beside the worker's and the parties'. One
+    # name a string; corrected on "Edit the facts" (cases.intake.corrections).
+    other_names = models.JSONField(default=list, blank=True)
 
     source = models.CharField(max_length=16, default="ui")  # ui, api or import
     created_by = models.ForeignKey(

@@ -17,8 +17,20 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db.models import Case as When_
-from django.db.models import CharField, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import (
+    CharField,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, TruncWeek
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from cases.lifecycle.clock import NOTICE_CLOCK_STATUSES, RUNNING_LABELS
@@ -41,6 +53,7 @@ from reviews.assignment.matching import OPEN_ASSIGNMENT_STATUSES
 from reviews.assignment.models import Assignment
 from reviews.determination.models import Determination, DeterminationStatus, ItemDecision
 from reviews.letters.models import Letter, LetterStatus
+from reviews.reports.models import ReportRun, ReportRunStatus
 from reviews.roster.models import ReviewerProfile
 
 # A case is "at risk" when its running deadline falls within this many days (the case list's
@@ -558,3 +571,21 @@ def dashboard_table(name: str, period: Period, today: dt.date) -> Table | None:
     }
     builder = builders.get(name)
     return builder() if builder else None
+
+
+# --- The monthly report's runs (reviews.reports.runs) ----------------------------------------
+
+
+def report_runs_recent(limit: int = 10) -> QuerySet[ReportRun]:
+    """The latest monthly report runs, whoever asked (the managers share the reporting)."""
+    return ReportRun.objects.select_related("created_by").order_by("-created_at", "-pk")[:limit]
+
+
+def report_run_get(pk: int) -> ReportRun:
+    return get_object_or_404(ReportRun.objects.select_related("created_by"), pk=pk)
+
+
+def report_run_latest(month: dt.date) -> ReportRun | None:
+    """The month's latest done run, else its latest run of any state (None: never asked)."""
+    runs = ReportRun.objects.filter(month=month).order_by("-created_at", "-pk")
+    return runs.filter(status=ReportRunStatus.DONE).first() or runs.first()
