@@ -32,7 +32,12 @@ from cases.casefile.forms import (
 )
 from cases.casefile.list_csv import case_list_rows, outcomes_for
 from cases.casefile.models import SavedView
-from cases.casefile.selectors import SORTS, case_clock_with_letter, case_list_for
+from cases.casefile.selectors import (
+    CASE_LIST_COLUMNS,
+    SORTS,
+    case_clock_with_letter,
+    case_list_for,
+)
 from cases.eligibility import services as eligibility
 from cases.eligibility.duplicates import case_duplicates
 from cases.eligibility.forms import (
@@ -113,7 +118,7 @@ def _sort_headers(sort: str) -> dict[str, dict[str, str]]:
 def case_list(request):
     filter_form = CaseFilterForm(request.GET)
     filters = filter_form.filters()
-    cases = case_list_for(request.user, **filters)
+    cases = case_list_for(request.user, **filters).only(*CASE_LIST_COLUMNS)
     # No COUNT(*) of the whole list on every page (accounts.paging).
     page = LookaheadPage(cases, CASES_PER_PAGE, request.GET.get("page"))
     outcomes = outcomes_for(page.object_list)

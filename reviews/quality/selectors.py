@@ -4,6 +4,8 @@ from django.db.models import F, Prefetch
 from django.http import Http404
 
 from cases.access import case_get_for
+from cases.casefile.selectors import CASE_LIST_COLUMNS
+from cases.lifecycle.models import DisputedItem
 from reviews.assignment.selectors import expedited_first_on_case
 from reviews.determination.models import (
     ConsistencyFlag,
@@ -18,12 +20,19 @@ from reviews.determination.selectors import determination_load
 """Reads with rules on the reviewer side."""
 
 
-# A queue row prints none of a determination's long texts; they stay in the database.
-LIST_DEFERRED = (
-    "clinical_summary",
-    "reviewer_licensure",
-    "reviewer_certifications",
-    "warnings_confirmed",
+# What a queue row prints, and nothing more: none of a determination's long texts, and the
+# case's and the reviewer's few columns a row shows (not the fifty-odd of a whole case).
+QUEUE_COLUMNS = (
+    "id",
+    "case_id",
+    "reviewer_id",
+    "status",
+    "submitted_at",
+    "updated_at",
+    *(f"case__{name}" for name in CASE_LIST_COLUMNS),
+    "reviewer__username",
+    "reviewer__first_name",
+    "reviewer__last_name",
 )
 
 
@@ -34,8 +43,8 @@ def determinations_for_quality():
 
     return (
         Determination.objects.filter(status=DeterminationStatus.SUBMITTED, imported=False)
-        .defer(*LIST_DEFERRED)
         .select_related("case", "reviewer")
+        .only(*QUEUE_COLUMNS)
         .prefetch_related(
             Prefetch(
                 "decisions",
@@ -53,7 +62,10 @@ def determinations_for_quality():
                 .order_by(),
                 to_attr="open_flags",
             ),
-            "case__items",
+            Prefetch(
+                "case__items",
+                queryset=DisputedItem.objects.only("id", "case_id", "position", "description"),
+            ),
         )
         .order_by(
             F("case__due_on").asc(nulls_last=True),
@@ -68,8 +80,8 @@ def determinations_returned():
 
     return (
         Determination.objects.filter(status=DeterminationStatus.RETURNED)
-        .defer(*LIST_DEFERRED)
         .select_related("case", "reviewer")
+        .only(*QUEUE_COLUMNS)
         .order_by("case__due_on", "updated_at", "pk")
     )
 
