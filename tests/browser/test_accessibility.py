@@ -1,14 +1,17 @@
 """An automated accessibility check (axe-core 4.14.1, vendored under tests/browser/vendor with its
-licence) of the pages used all day: the sign-in page, the dashboard, the case list, a case page
-and the reviewer's workspace. No violation of impact "serious" or "critical" is allowed. axe is
+licence) of the pages used all day: the sign-in page, the dashboard, the case list, a case page,
+the bulk import, a monthly report's progress, the precedent library and the reviewer's
+workspace. No violation of impact "serious" or "critical" is allowed. axe is
 injected into the page, which the site's Content Security Policy forbids: this module's browser
 context bypasses the policy (the policy itself is tested in test_content_security_policy)."""
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
 
 from accounts.models import Role
+from reviews.reports.models import ReportRun, ReportRunStatus
 from tests.browser.test_reviewer_flow import sign_in
 from tests.factories import UserFactory, case_in_review
 
@@ -44,11 +47,22 @@ def test_the_daily_pages_have_no_serious_accessibility_violations(
     problems["sign-in"] = violations(page)
 
     admin = UserFactory(role=Role.CASE_ADMIN)
+    report = ReportRun.objects.create(
+        month=dt.date(2026, 10, 1),
+        created_by=admin,
+        status=ReportRunStatus.RUNNING,
+        steps_done=3,
+        steps_total=9,
+        step="Outcomes by treatment category",
+    )
     sign_in(page, base, admin)
     for name, path in (
         ("dashboard", "/dashboard/"),
         ("case list", "/cases/"),
         ("case page", f"/cases/{case.case_number}/"),
+        ("bulk import", "/cases/import/"),
+        ("report progress", f"/dashboard/monthly-reports/{report.pk}/"),
+        ("precedent library", "/precedents/?q=epidural"),
     ):
         page.goto(base + path)
         problems[name] = violations(page)
