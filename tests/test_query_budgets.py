@@ -811,11 +811,12 @@ def _specialty_row(people, size):
 
 @budget(
     "assignment:case_assign",
-    26,
+    22,
     why="session, user, case with parties and items, the case facts (case, parties, items, "
     "its assignments and declared conflicts), the reviewers who may be eligible (SQL "
-    "pre-filter) and their roster in six queries, the count of the excluded, one page of "
-    "them and its roster in six queries",
+    "pre-filter, with their load and specialty match) with their affiliations and the leave "
+    "not over yet, the count of active reviewers, one page of the excluded, and the roster "
+    "of both pages shown (eligible and excluded) in six queries",
 )
 def _case_assign(people, size):
     case = ready_case()
@@ -830,10 +831,11 @@ def _case_assign(people, size):
 
 @budget(
     "assignment:case_assign",
-    28,
+    25,
     variant="assigned",
-    why="as the Assign page, the assignment in force (to unassign or reassign it), and the "
-    "search's count of the excluded it matches",
+    why="as the Assign page, the assignment in force (to unassign or reassign it), and for "
+    "the search the specialties of those who may be eligible and the count of the excluded it "
+    "matches",
 )
 def _case_assign_assigned(people, size):
     case = ready_case()
