@@ -811,12 +811,12 @@ def _specialty_row(people, size):
 
 @budget(
     "assignment:case_assign",
-    22,
+    21,
     why="session, user, case with parties and items, the case facts (case, parties, items, "
     "its assignments and declared conflicts), the reviewers who may be eligible (SQL "
     "pre-filter, with their load and specialty match) with their affiliations and the leave "
-    "not over yet, the count of active reviewers, one page of the excluded, and the roster "
-    "of both pages shown (eligible and excluded) in six queries",
+    "not over yet, the ids of the active reviewers in order of name (the excluded are those "
+    "not eligible), and the roster of both pages shown (eligible and excluded) in six queries",
 )
 def _case_assign(people, size):
     case = ready_case()
@@ -831,11 +831,10 @@ def _case_assign(people, size):
 
 @budget(
     "assignment:case_assign",
-    25,
+    23,
     variant="assigned",
     why="as the Assign page, the assignment in force (to unassign or reassign it), and for "
-    "the search the specialties of those who may be eligible and the count of the excluded it "
-    "matches",
+    "the search the specialties of those who may be eligible",
 )
 def _case_assign_assigned(people, size):
     case = ready_case()

@@ -17,8 +17,20 @@ import re
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Lookup,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models import Case as DbCase
-from django.db.models import Count, Exists, F, Lookup, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Concat, Trim
 from django.db.models.lookups import In
 from django.utils import timezone
@@ -897,9 +909,8 @@ def _affiliated_with_a_party(affiliations, facts: CaseFacts) -> bool:
 def _eligible_ranked(possible, facts: CaseFacts, today: dt.date) -> list[RankedReviewer]:
     """Every eligible reviewer, ranked as reviewers_for_case ranks them, in three queries: the
     reviewers SQL keeps as possibly eligible (`possible`) with what ranking needs (load, exact
-    specialty),
-    their affiliations, and the leave periods not over yet. The remaining rules (4, 5 and leave
-    periods of rule 6) and the score are worked out on those plain rows."""
+    specialty), their affiliations, and the leave periods not over yet. The remaining rules (4,
+    5 and leave periods of rule 6) and the score are worked out on those plain rows."""
     provider = facts.provider_specialty_key
     through = ReviewerProfile.certifications.through
     exact = (
@@ -924,15 +935,19 @@ def _eligible_ranked(possible, facts: CaseFacts, today: dt.date) -> list[RankedR
         )
     )
     affiliations: dict[int, list[tuple[str, str]]] = {}
-    for profile_id, name, identifier in Affiliation.objects.filter(
-        _AnyOf(F("profile_id"), [row[0] for row in rows])
-    ).values_list("profile_id", "name", "identifier"):
+    for profile_id, name, identifier in (
+        Affiliation.objects.filter(_AnyOf(F("profile_id"), [row[0] for row in rows]))
+        .order_by()  # the model's order (kind, name) is a sort nothing here needs
+        .values_list("profile_id", "name", "identifier")
+    ):
         affiliations.setdefault(profile_id, []).append((identifier_key(identifier), name_key(name)))
     # Periods over before today neither hold the reviewer now nor take spare days.
     leave: dict[int, list[tuple[dt.date, dt.date]]] = {}
-    for profile_id, starts, ends in LeavePeriod.objects.filter(
-        ends__gte=today, profile__user__is_active=True
-    ).values_list("profile_id", "starts", "ends"):
+    for profile_id, starts, ends in (
+        LeavePeriod.objects.filter(ends__gte=today, profile__user__is_active=True)
+        .order_by()
+        .values_list("profile_id", "starts", "ends")
+    ):
         leave.setdefault(profile_id, []).append((starts, ends))
     unavailable = facts.previous_reviewer_ids | facts.declared_conflicts.keys()  # rules 4, 5
     eligible = []
@@ -1029,18 +1044,28 @@ def assign_page_candidates(
     eligible_shown = Paginator(_ranked_matching(eligible, query, possible), page_size).get_page(
         eligible_page
     )
-    # Every active reviewer not eligible; counted without the eligible ids.
-    excluded_total = ReviewerProfile.objects.filter(user__is_active=True).count() - len(eligible)
-    excluded = active.exclude(_AnyOf(F("user_id"), [reviewer.user_id for reviewer in eligible]))
+    # The excluded are every other active reviewer, in order of name: the ids of all active
+    # reviewers in that order (with whether the search matches each) in one query, the eligible
+    # left out here. Excluding hundreds of eligible ids in SQL cost more than reading the ids.
+    listing = active.order_by("display_name", "external_id")
     if query.strip():
-        excluded = excluded.filter(_matching_words(query.casefold()))
-    paginator = Paginator(
-        excluded.order_by("display_name", "external_id").values_list("user_id", flat=True),
-        page_size,
-    )
-    if not query.strip():
-        paginator.count = excluded_total  # the same rows: not counted twice
-    excluded_shown = paginator.get_page(excluded_page)
+        listing = listing.annotate(
+            matching=ExpressionWrapper(
+                _matching_words(query.casefold()), output_field=BooleanField()
+            )
+        )
+    else:
+        listing = listing.annotate(matching=Value(True))
+    eligible_ids = {reviewer.user_id for reviewer in eligible}
+    excluded = [
+        (user_id, matching)
+        for user_id, matching in listing.values_list("user_id", "matching")
+        if user_id not in eligible_ids
+    ]
+    excluded_total = len(excluded)
+    excluded_shown = Paginator(
+        [user_id for user_id, matching in excluded if matching], page_size
+    ).get_page(excluded_page)
     excluded_ids = list(excluded_shown.object_list)
     # Both pages' reviewers in one roster load, each evaluated by the full rules.
     shown_ids = [reviewer.user_id for reviewer in eligible_shown.object_list] + excluded_ids
