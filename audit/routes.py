@@ -46,6 +46,10 @@ ROUTES: dict[str, Audited | NotAudited] = {
     # The operations dashboard and the monthly report: totals and reviewer loads, no case.
     "reports:dashboard": NotAudited("the dashboard's totals name no case, party or record"),
     "reports:monthly_report": NotAudited("the monthly report's totals name no case or party"),
+    "reports:report_run_request": NotAudited("asks for the monthly report: totals, no case"),
+    "reports:report_run": NotAudited("the monthly report's progress: no case or party"),
+    "reports:report_run_retry": NotAudited("asks for the monthly report again: no case"),
+    "reports:report_run_download": NotAudited("the monthly report's totals name no case or party"),
     # The precedent library: public letter text (no names), but by case number, so each
     # search and export is kept with its query.
     "precedents:precedent_search": Audited(AuditKind.PAGE, read=AuditAction.SEARCH),

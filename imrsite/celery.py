@@ -16,5 +16,6 @@ app.autodiscover_tasks(
         "cases.reminders",
         "reviews.assignment",
         "reviews.letters",
+        "reviews.reports",
     ]
 )

@@ -183,7 +183,10 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en-us"
 # The statutory clock runs on California time.
 TIME_ZONE = "America/Los_Angeles"
-USE_I18N = True
+# English only: the product has no translation catalogues. Off, Django's number and date
+# formatting skip the active-language lookup each value made (about a third of the time a
+# list page or the dashboard spent rendering); the formats are en-us's either way.
+USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "/static/"
@@ -328,6 +331,8 @@ CELERY_TASK_ROUTES = {
     "reviews.tasks.print_batch_render": {"queue": "letters"},
     "reviews.tasks.party_copies_serve": {"queue": "letters"},
     "reviews.tasks.letter_serve": {"queue": "letters"},
+    # The monthly report renders its PDF with WeasyPrint as the letters do.
+    "reviews.reports.tasks.report_run_work": {"queue": "letters"},
     # Counting a record's pages reads a file a sender chose: its own queue and worker, never
     # beside letters (README "Hostile input").
     "cases.tasks.record_inspect": {"queue": "records"},
@@ -596,6 +601,13 @@ ASSIGNMENT_PLAN_FRESH_MINUTES = int(os.environ.get("ASSIGNMENT_PLAN_FRESH_MINUTE
 # a run may go without progress before the administrator is offered to resume it.
 IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("IMPORT_MAX_UPLOAD_BYTES", str(200 * 1024 * 1024)))
 IMPORT_RUN_STUCK_MINUTES = int(os.environ.get("IMPORT_RUN_STUCK_MINUTES", "5"))
+# The operations dashboard's charts are computed at most this often per period and kept in the
+# cache (Django's default, in each process's memory); the page says when they were taken and
+# offers "Refresh now". 0 computes them on every request.
+DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "60"))
+# A monthly report run (reviews.reports.runs) untouched this long has lost its worker: its page
+# offers "Try again". Far above a month's counting and rendering (seconds).
+REPORT_RUN_STUCK_MINUTES = int(os.environ.get("REPORT_RUN_STUCK_MINUTES", "10"))
 
 # --- Consistency flags for quality review (README "Precedents") -----------------------------
 # An item decided against at least this many closely similar prior items under the same

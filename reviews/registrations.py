@@ -17,6 +17,7 @@ from reviews.letters.notices import notice_after_finding, notice_of_assignment_s
 from reviews.letters.selectors import letter_service_for
 from reviews.letters.services import letter_request
 from reviews.quality.services import after_approval_register
+from reviews.reports.files import stored_kinds_register as report_files_register
 from reviews.roster.selectors import specialty_names
 
 
@@ -39,3 +40,4 @@ def register() -> None:
     )
     after_approval_register(letter_request)
     stored_kinds_register()
+    report_files_register()

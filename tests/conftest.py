@@ -10,6 +10,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 import boto3
 import pytest
+from django.core.cache import cache
 from django.db.backends.sqlite3.base import DatabaseOperations as SQLiteOperations
 from django.http import HttpRequest
 from django.test import Client
@@ -26,6 +27,13 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 # The log of a test's real Celery worker, attached to the report when the test fails.
 CELERY_WORKER_LOG = pytest.StashKey[Path]()
+
+
+@pytest.fixture(autouse=True)
+def _cache_cleared():
+    """Each test starts with an empty cache (the dashboard keeps its figures there for a
+    minute; the next test's data is another operation's)."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

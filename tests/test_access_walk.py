@@ -16,6 +16,7 @@ batch waits to be posted."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -37,6 +38,7 @@ from reviews.assignment.models import Assignment, PlanRun
 from reviews.determination.models import ConsistencyFlag, Determination, ItemDecision
 from reviews.determination.services import determination_submit
 from reviews.letters.models import Letter, LetterDelivery, Notice, PrintBatch
+from reviews.reports.models import ReportRun
 from tests.factories import (
     PASSWORD,
     UserFactory,
@@ -132,6 +134,10 @@ RULES: dict[str, Rule] = {
     # quality reviewer) reads them.
     "reports:dashboard": page(MANAGERS | {QUALITY_REVIEWER}),
     "reports:monthly_report": page(MANAGERS | {QUALITY_REVIEWER}),
+    "reports:report_run_request": action(MANAGERS | {QUALITY_REVIEWER}),
+    "reports:report_run": page(MANAGERS | {QUALITY_REVIEWER}),
+    "reports:report_run_retry": action(MANAGERS | {QUALITY_REVIEWER}),
+    "reports:report_run_download": page(MANAGERS | {QUALITY_REVIEWER}),
     # The precedent library: every staff role (the public text; the case link by scope).
     "precedents:precedent_search": page(STAFF),
     "precedents:precedent_search_csv": page(STAFF),
@@ -378,6 +384,10 @@ def kwargs_for(world: World, name: str, role: str, *, foreign: bool) -> dict | N
         "run_id": (
             PlanRun.objects.values_list("pk", flat=True).first() or PlanRun.objects.create().pk
         ),
+        "report_id": (
+            ReportRun.objects.values_list("pk", flat=True).first()
+            or ReportRun.objects.create(month=dt.date(2026, 11, 1)).pk
+        ),
         "decision_id": ItemDecision.objects.filter(
             determination__case=case, determination__round=case.round
         )
@@ -413,6 +423,7 @@ def fingerprint() -> dict:
             LetterDelivery,
             Notice,
             PrintBatch,
+            ReportRun,
             IntakeDraft,
             IntakeDraftFile,
             get_user_model(),

@@ -1,7 +1,7 @@
 """The case page's "Edit the facts" page: a case administrator corrects the parties, dates,
-items (edited, added, removed), diagnoses and, within the law, the priority before the letter
-is issued. Thin: each section's form is read into an intake-shaped change and handed to
-`case_facts_edit`, which applies intake's rules."""
+items (edited, added, removed), diagnoses, other names in the case file and, within the law,
+the priority before the letter is issued. Thin: each section's form is read into an
+intake-shaped change and handed to `case_facts_edit`, which applies intake's rules."""
 
 from __future__ import annotations
 
@@ -79,6 +79,8 @@ def _changes(post) -> dict:
     if section == "diagnoses":
         lines = [line.strip() for line in post.get("diagnoses", "").splitlines()]
         return {"diagnoses": [line for line in lines if line]}
+    if section == "other_names":
+        return {"other_names": post.get("other_names", "").splitlines()}
     if section == "item":
         return {"items": {_index(post): _item(post)}}
     if section == "item_add":

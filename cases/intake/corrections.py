@@ -1,9 +1,11 @@
 """Correcting a case's facts before the letter is issued (issue 10): parties, dates (with the day
-records were complete), items (edited, added, removed) and diagnoses. A corrected fact obeys the
-same rules as intake: the case is put back into the intake shape of SPEC section 7 with the
-change applied and checked by intake's one checker (`intake_validate`), so an edit is refused
-with intake's own message. Each edit writes one event with the old and new value of every field
-it changed, and says which deadline moved. The priority is not a plain fact: a standard review
+records were complete), items (edited, added, removed), diagnoses, and the other people's names
+the case file knows (family members, witnesses: the identifier check looks for them). A
+corrected fact obeys the same rules as intake: the case is put back into the intake shape of
+SPEC section 7 with the change applied and checked by intake's one checker (`intake_validate`),
+so an edit is refused with intake's own message (other names are not an intake key: checked by
+`other_names_clean`). Each edit writes one event with the old and new value of every field it
+changed, and says which deadline moved. The priority is not a plain fact: a standard review
 becomes expedited only through the conversion on the physician's certification (8 CCR
 9792.10.4(c), `case_expedite`), and an expedited review is made standard only to correct intake
 before the notice of assignment went out."""
@@ -74,6 +76,40 @@ DEADLINE_LABELS = {
 
 
 _UNCHANGED = object()
+
+# Other names in the case file (Case.other_names): how many, and how long each may be (as a
+# party's name).
+OTHER_NAMES_MAX = 30
+OTHER_NAME_MAX_CHARS = 200
+
+
+def other_names_clean(lines: list[str]) -> list[str]:
+    """The other people's names as typed, one a line: blank lines dropped, a name given twice
+    kept once. ValidationError names each line that is not a name."""
+    if not isinstance(lines, list) or not all(isinstance(line, str) for line in lines):
+        raise ValidationError("Other names: give one name a line.")
+    names: list[str] = []
+    seen: set[str] = set()
+    problems = []
+    for number, line in enumerate(lines, start=1):
+        name = " ".join(line.split())
+        if not name:
+            continue
+        if len(name) > OTHER_NAME_MAX_CHARS:
+            problems.append(
+                f"Other names, line {number}: at most {OTHER_NAME_MAX_CHARS} characters "
+                "(one name a line)."
+            )
+        elif not any(char.isalpha() for char in name):
+            problems.append(f"Other names, line {number}: “{name}” is not a name.")
+        elif name.casefold() not in seen:
+            seen.add(name.casefold())
+            names.append(name)
+    if len(names) > OTHER_NAMES_MAX:
+        problems.append(f"Other names: at most {OTHER_NAMES_MAX} names.")
+    if problems:
+        raise ValidationError(problems)
+    return names
 
 
 @dataclass(frozen=True)
@@ -244,8 +280,9 @@ def case_facts_edit(
 ) -> FactsEdited:
     """Apply `changes` (intake-shaped: case keys, `injured_worker`, a party role, `diagnoses`,
     `items` as {index: {field: value}}, `items_add` as a list of intake items, `items_remove`
-    as a list of indexes; and `records_complete_on`) if the whole case still passes intake's
-    rules. Before issue only: an issued letter is corrected by an amended version."""
+    as a list of indexes; and `records_complete_on`, and `other_names` as a list of lines) if
+    the whole case still passes intake's rules. Before issue only: an issued letter is
+    corrected by an amended version."""
     case = case_lock(case)
     if Action.EDIT_FACTS not in allowed_actions(case):
         raise ValidationError(
@@ -257,6 +294,9 @@ def case_facts_edit(
     adding = list(changes.pop("items_add", None) or [])
     removing = sorted(set(changes.pop("items_remove", None) or []))
     records_complete = changes.pop("records_complete_on", _UNCHANGED)
+    other_names = changes.pop("other_names", _UNCHANGED)
+    if other_names is not _UNCHANGED:
+        other_names = other_names_clean(other_names)
     _priority_check(case, changes.get("priority"))
     if "date_assigned" in changes and case.date_assigned and not changes["date_assigned"]:
         raise ValidationError("The notice of assignment was sent: give its date.")
@@ -295,6 +335,9 @@ def case_facts_edit(
         setattr(case, field, new)
     _record(changed, "diagnoses", "; ".join(case.diagnoses or []), "; ".join(data["diagnoses"]))
     case.diagnoses = list(data["diagnoses"])
+    if other_names is not _UNCHANGED:
+        _record(changed, "other_names", "; ".join(case.other_names or []), "; ".join(other_names))
+        case.other_names = other_names
     if records_complete is not _UNCHANGED:
         _record(changed, "records_complete_on", case.records_complete_on, records_complete)
         case.records_complete_on = records_complete

@@ -11,19 +11,19 @@ import hashlib
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from cases.intake import tasks
 from cases.intake.models import ImportRow, ImportRowOutcome, ImportRun, ImportRunStatus
-from cases.intake.services import case_create
+from cases.intake.services import case_bulk_ready, case_create, cases_create_bulk
 from cases.intake.validation import IntakeInvalid, existing_checks, payload_validate
 from cases.integrity.stored import StoredFileCorrupt, stored_file_bytes
 from cases.jsoncheck import JsonError
@@ -51,6 +51,21 @@ def intake_file_parse(raw: bytes) -> Any:
         raise IntakeFileUnreadable(
             f"is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}."
         ) from exc
+
+
+# Rows of a run written in one transaction, their new cases together (cases_create_bulk).
+IMPORT_CHUNK_ROWS = 100
+
+
+class _Application(NamedTuple):
+    """One application of a run's file: where it is, what it says, and what intake made of it
+    (its cleaned data, or None, and its problems)."""
+
+    position: int
+    path: str
+    raw: Any
+    data: dict | None
+    errors: list[JsonError]
 
 
 def _applications(payload: Any) -> list[tuple[str, Any]]:
@@ -172,20 +187,127 @@ def import_run_work(*, run_id: int) -> bool:
     valid = dict(entries)
     done = set(run.rows.values_list("position", flat=True))
     ImportRun.objects.filter(pk=run.pk).update(total=len(applications))
-    for position, (path, raw) in enumerate(applications):
-        if position not in done:
-            _row_import(
-                run,
-                position=position,
-                path=path,
-                raw=raw,
-                data=valid.get(path),
-                errors=by_row.get(path, []),
-            )
+    waiting = [
+        _Application(position, path, raw, valid.get(path), by_row.get(path, []))
+        for position, (path, raw) in enumerate(applications)
+        if position not in done
+    ]
+    for start in range(0, len(waiting), IMPORT_CHUNK_ROWS):
+        _rows_import(run, waiting[start : start + IMPORT_CHUNK_ROWS])
     ImportRun.objects.filter(pk=run.pk).update(
         status=ImportRunStatus.FINISHED, finished_at=timezone.now(), heartbeat_at=timezone.now()
     )
     return True
+
+
+def _rows_import(run: ImportRun, chunk: list[_Application]) -> None:
+    """A chunk of applications in one transaction, new cases written together; if writing it
+    fails (an application the database refuses, a case another door made a moment ago), the
+    chunk is rolled back and done again row by row, so one bad application takes none of the
+    others with it."""
+    try:
+        _rows_import_together(run, chunk)
+    except (IntakeInvalid, DatabaseError):
+        for application in chunk:
+            _row_import(
+                run,
+                position=application.position,
+                path=application.path,
+                raw=application.raw,
+                data=application.data,
+                errors=application.errors,
+            )
+
+
+def _rows_import_together(run: ImportRun, chunk: list[_Application]) -> None:
+    """The chunk's outcomes and cases, and the run's progress, in one transaction under the
+    run's lock (a second worker on the same run waits, then finds the rows done). The cases
+    are made as _row_import makes them one by one, numbered in the file's order."""
+    actor = run.created_by
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            ImportRun.objects.select_for_update().filter(pk=run.pk).first()
+            done = set(
+                ImportRow.objects.filter(
+                    run=run, position__in=[application.position for application in chunk]
+                ).values_list("position", flat=True)
+            )
+            chunk = [application for application in chunk if application.position not in done]
+            if not chunk:
+                return
+            checked = [
+                (application.path, application.data)
+                for application in chunk
+                if application.data is not None and not application.errors
+            ]
+            existing, problems = existing_checks(checked, actor=actor)
+            problems_by_row: dict[str, list[JsonError]] = {}
+            for problem in problems:
+                problems_by_row.setdefault(_ROW_OF_PATH.match(problem.path)[0], []).append(problem)
+            rows: list[ImportRow] = []
+            # New cases that are only their own rows, waiting to be written together.
+            batch: list[tuple[ImportRow, dict]] = []
+
+            def batch_write() -> None:
+                if not batch:
+                    return
+                cases = cases_create_bulk(
+                    batch=[(row.path, data, None) for row, data in batch],
+                    actor=actor,
+                    source="import",
+                )
+                for (row, _data), case in zip(batch, cases, strict=True):
+                    row.case, row.outcome = case, ImportRowOutcome.CREATED
+                batch.clear()
+
+            for application in chunk:
+                row = _row_new(run, application)
+                rows.append(row)
+                data = application.data
+                if application.errors or data is None:
+                    row.reasons = [str(error) for error in application.errors]
+                elif row.path in problems_by_row:
+                    row.reasons = [str(problem) for problem in problems_by_row[row.path]]
+                elif data["application_id"] in existing:
+                    row.case = existing[data["application_id"]]
+                    row.outcome = ImportRowOutcome.EXISTING
+                elif case_bulk_ready(data):
+                    batch.append((row, data))
+                else:
+                    # Its number after those of the rows before it, as one by one.
+                    batch_write()
+                    row.case = case_create(data=data, actor=actor, source="import", path=row.path)
+                    row.outcome = ImportRowOutcome.CREATED
+                    stored.extend(row.case.records.values_list("file", flat=True))
+            batch_write()
+            ImportRow.objects.bulk_create(rows)
+            refused = sum(row.outcome == ImportRowOutcome.REFUSED for row in rows)
+            ImportRun.objects.filter(pk=run.pk).update(
+                done=F("done") + len(rows),
+                failed=F("failed") + refused,
+                heartbeat_at=timezone.now(),
+            )
+    except BaseException:
+        # The cases' rows are rolled back with the rows' outcomes; their PDFs are not.
+        for name in stored:
+            private_storage.delete(name)
+        raise
+
+
+def _row_new(run: ImportRun, application: _Application) -> ImportRow:
+    """An application's outcome, refused until its case is made or found."""
+    raw = application.raw
+    application_id = (application.data or {}).get("application_id") or (
+        raw.get("application_id") if isinstance(raw, dict) else ""
+    )
+    return ImportRow(
+        run=run,
+        path=application.path,
+        position=application.position,
+        application_id=str(application_id or "")[:64],
+        outcome=ImportRowOutcome.REFUSED,
+    )
 
 
 def _row_import(
@@ -195,22 +317,13 @@ def _row_import(
     progress, in one transaction under the run's lock (a second worker on the same run waits,
     then finds the row done)."""
     actor = run.created_by
-    application_id = (data or {}).get("application_id") or (
-        raw.get("application_id") if isinstance(raw, dict) else ""
-    )
     stored: list[str] = []
     try:
         with transaction.atomic():
             ImportRun.objects.select_for_update().filter(pk=run.pk).first()
             if ImportRow.objects.filter(run=run, position=position).exists():
                 return
-            row = ImportRow(
-                run=run,
-                path=path,
-                position=position,
-                application_id=str(application_id or "")[:64],
-                outcome=ImportRowOutcome.REFUSED,
-            )
+            row = _row_new(run, _Application(position, path, raw, data, errors))
             if errors or data is None:
                 row.reasons = [str(error) for error in errors]
             else:

@@ -22,7 +22,13 @@ def integrity_refused(request, error: StoredFileCorrupt) -> HttpResponse:
 
 
 def stored_file_response(
-    request, obj: Any, file_field: str, *, filename: str, as_attachment: bool = True
+    request,
+    obj: Any,
+    file_field: str,
+    *,
+    filename: str,
+    as_attachment: bool = True,
+    content_type: str = "application/pdf",
 ) -> HttpResponse:
     """The stored file of `obj` after its SHA-256 matched the recorded one, or the refusal."""
     try:
@@ -30,7 +36,7 @@ def stored_file_response(
     except StoredFileCorrupt as error:
         return integrity_refused(request, error)
     response = FileResponse(
-        handle, as_attachment=as_attachment, filename=filename, content_type="application/pdf"
+        handle, as_attachment=as_attachment, filename=filename, content_type=content_type
     )
     # Medical information: never kept in a shared cache or the browser's disk cache.
     response["Cache-Control"] = "private, no-store"

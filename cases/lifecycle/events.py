@@ -84,13 +84,34 @@ class NoticeLike(Protocol):
 
 
 def event_record(*, case: Case, type: str, actor: User | None = None, **details: Any) -> CaseEvent:
+    event = _event_new(case=case, type=type, actor=actor, details=details)
+    event.save(force_insert=True)
+    return event
+
+
+def _event_new(*, case: Case, type: str, actor: User | None, details: dict) -> CaseEvent:
     if type not in EventType.values:
         raise ValueError(f"Unknown case event type {type!r}")
-    return CaseEvent.objects.create(case=case, type=type, actor=actor, details=details)
+    return CaseEvent(case=case, type=type, actor=actor, details=details)
 
 
 def case_received(*, case: Case, actor: User | None, source: str) -> CaseEvent:
     return event_record(case=case, type=EventType.CASE_RECEIVED, actor=actor, source=source)
+
+
+def cases_received(*, cases: list[Case], source: str) -> list[CaseEvent]:
+    """case_received for each of many new cases (an import's batch), in one INSERT."""
+    return CaseEvent.objects.bulk_create(
+        [
+            _event_new(
+                case=case,
+                type=EventType.CASE_RECEIVED,
+                actor=case.created_by,
+                details={"source": source},
+            )
+            for case in cases
+        ]
+    )
 
 
 def case_imported(*, case: Case, actor: User | None, source: str, status: str) -> CaseEvent:

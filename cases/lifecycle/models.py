@@ -299,6 +299,10 @@ class Case(models.Model):
     )
 
     diagnoses = models.JSONField(default=list, blank=True)
+    # Other people the case file names (family members, witnesses): the names the identifier
+    # check looks for in the public letter's texts beside the worker's and the parties'. One
+    # name a string; corrected on "Edit the facts" (cases.intake.corrections).
+    other_names = models.JSONField(default=list, blank=True)
 
     source = models.CharField(max_length=16, default="ui")  # ui, api or import
     created_by = models.ForeignKey(
@@ -309,7 +313,12 @@ class Case(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["worker_last_name", "worker_first_name"])]
+        indexes = [
+            models.Index(fields=["worker_last_name", "worker_first_name"]),
+            # The dashboard's and the monthly report's periods count cases by the day the
+            # application arrived; without it each chart scans every case (issue 12).
+            models.Index(fields=["application_received"], name="case_received"),
+        ]
 
     def __str__(self) -> str:
         return self.case_number

@@ -1,5 +1,6 @@
 """What in a text of the determination would name someone in the public letter: every name the
-case file knows (the worker, each party, the sources of the records) and identifier patterns
+case file knows (the worker, each party, the sources of the records, the other names the case
+administrator recorded: family members, witnesses) and identifier patterns
 (social security, ADJ, claim and phone numbers, street addresses, dates of birth, e-mail).
 
 The state publishes the letter's body with no names and no claim number (SPEC section 6, the
@@ -9,6 +10,7 @@ never proof; warnings.py turns hits into the review step's warnings."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass
 
@@ -145,6 +147,9 @@ PERSON_ROLES = {
     PartyRole.UR_PHYSICIAN: "the UR physician",
     PartyRole.ATTORNEY: "the attorney",
 }
+# The neutral words for another person the case file names: most are the worker's family (the
+# spouse, a parent, a child who cares for the worker); the reviewer may edit the words.
+OTHER_PERSON = "a family member"
 ORGANIZATION_ROLES = {
     PartyRole.EMPLOYER: "the employer",
     PartyRole.CLAIMS_ADMINISTRATOR: "the claims administrator",
@@ -168,18 +173,21 @@ def _bounded(body: str) -> re.Pattern:
     return re.compile(rf"(?<![\w@.])(?:{body})(?![\w@])")
 
 
-def person_pattern(first: str, last: str) -> re.Pattern | None:
+def person_pattern(
+    first: str, last: str, *, full: bool = True, alone: bool = True
+) -> re.Pattern | None:
     """First Last (a middle name or initial allowed), "Last, First", and Last alone when it has
-    at least MIN_NAME_PART letters; a title (Dr., Ms.) goes with the name."""
+    at least MIN_NAME_PART letters; a title (Dr., Ms.) goes with the name. `full` or `alone`
+    False leaves those forms out."""
     forms = []
     lasts = last.split()
-    if first and lasts:
+    if full and first and lasts:
         full_last = _phrase(lasts)
         # A middle name or initial is written with a capital ("Ana M. Ruiz").
         middle = r"(?:\s+[A-Z][\w'-]*\.?)?"
         forms.append(rf"{_TITLE}(?i:{re.escape(first)}){middle}\s+{full_last}")
         forms.append(rf"{full_last},\s*(?i:{re.escape(first)})")
-    if lasts and len(re.sub(r"\W", "", last)) >= MIN_NAME_PART:
+    if alone and lasts and len(re.sub(r"\W", "", last)) >= MIN_NAME_PART:
         body = r"\s+".join(_word(part) for part in lasts)
         forms.append(rf"{_TITLE}{body}")
     return _bounded("|".join(forms)) if forms else None
@@ -300,7 +308,8 @@ def _dob_forms(born: dt.date) -> list[str]:
 
 def case_identifiers(case: Case) -> list[Identifier]:
     """Everything of this case to look for, the most specific first (a hit that overlaps an
-    earlier one is left to it). Reads the case's parties and records (one query each)."""
+    earlier one is left to it). Reads the case's parties and records (one query each); the
+    other names are the case's own field."""
     found: list[Identifier] = []
     seen: set[str] = set()
 
@@ -353,6 +362,26 @@ def case_identifiers(case: Case) -> list[Identifier]:
         else:
             organization(code, what, "the treating facility", source)
 
+    # Other people the case file names (family members, witnesses). Their full names are looked
+    # for before anyone's surname alone: a spouse often shares the worker's surname, and
+    # "Carlos Ruiz" is then one hit of his, not "Carlos" and the worker's "Ruiz". A bare
+    # surname shared with the worker stays the worker's (listed first).
+    named_first: list[Identifier] = []
+    for name in case.other_names or []:
+        key = _normal(name)
+        if not key or key in seen:
+            continue
+        seen.add(key)
+        first, last = _person_parts(name)
+        code = f"other-{hashlib.sha256(key.encode()).hexdigest()[:8]}"
+        what = f"the name “{name}” (other names in the case file)"
+        for pattern, into in (
+            (person_pattern(first, last, alone=False), named_first),
+            (person_pattern(first, last, full=False), found),
+        ):
+            if pattern is not None:
+                into.append(Identifier(code, what, OTHER_PERSON, pattern))
+
     claim = (case.claim_number or "").strip()
     if claim:
         forms = [re.escape(claim)]
@@ -377,7 +406,7 @@ def case_identifiers(case: Case) -> list[Identifier]:
                 re.compile(rf"(?<![\w/-]){_BIRTH_LABEL}?(?i:{forms})(?![\w/-]|,\d)"),
             )
         )
-    return found + list(PATTERNS)
+    return named_first + found + list(PATTERNS)
 
 
 def identifier_hits(identifiers: list[Identifier], text: str) -> list[Hit]:

@@ -65,7 +65,10 @@ class Determination(models.Model):
         indexes = [
             # The quality queue and the returned list read a few hundred of the determinations
             # by status; without it, two scans of every determination (issue 12).
-            models.Index(fields=["status"], name="determination_status")
+            models.Index(fields=["status"], name="determination_status"),
+            # The dashboard's outcome and turnaround charts and the monthly report take the
+            # determinations decided in a period.
+            models.Index(fields=["decision_date"], name="determination_decided"),
         ]
 
     def __str__(self) -> str:

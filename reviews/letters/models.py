@@ -106,6 +106,8 @@ class Letter(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["case", "version"], name="letter_version_once")
         ]
+        # The dashboard's letters per week (issue 12).
+        indexes = [models.Index(fields=["served_on"], name="letter_served_on")]
 
     def __str__(self) -> str:
         return f"{self.case} letter v{self.version}"

@@ -2,13 +2,14 @@
 timeliness (decided within the statutory time, Lab. Code 4610.6(d)), outcomes by treatment
 category and reviewer specialty, pharmaceuticals by drug class. As CSV (one section per table)
 and as PDF through the letters' WeasyPrint renderer. `manage.py ad_monthly_report YYYY-MM DEST`
-and the dashboard's download make the same file."""
+and the dashboard's background run (reviews.reports.runs) make the same file."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
@@ -120,22 +121,35 @@ class MonthlyReport:
         return f"ad-monthly-report-{self.period.start:%Y-%m}"
 
 
-def monthly_report(period: Period) -> MonthlyReport:
-    rates, reasons = eligibility(period)
-    return MonthlyReport(
-        period=period,
-        tables=[
-            volumes(period),
-            rates,
-            reasons,
-            timeliness(period),
-            turnaround(period),
-            outcomes_by_category(period),
-            outcomes_by_specialty(period),
-            outcomes_by_drug_class(period),
-        ],
-        made_at=timezone.now(),
-    )
+def _eligibility(period: Period) -> list[Table]:
+    return list(eligibility(period))
+
+
+# The report's sections in order, each with the name its progress shows while it is counted
+# (reviews.reports.runs) and the function that counts its tables.
+SECTIONS: list[tuple[str, Callable[[Period], Table | list[Table]]]] = [
+    ("Volumes", volumes),
+    ("Eligibility findings and reasons", _eligibility),
+    ("Timeliness", timeliness),
+    ("Days from records complete to decision", turnaround),
+    ("Outcomes by treatment category", outcomes_by_category),
+    ("Outcomes by reviewer specialty", outcomes_by_specialty),
+    ("Pharmaceuticals by drug class", outcomes_by_drug_class),
+]
+
+
+def monthly_report(
+    period: Period, *, on_section: Callable[[int, str], None] | None = None
+) -> MonthlyReport:
+    """Every section counted in turn; `on_section(position, name)` is told before each (the
+    background run records its progress so)."""
+    tables: list[Table] = []
+    for position, (name, count) in enumerate(SECTIONS):
+        if on_section is not None:
+            on_section(position, name)
+        counted = count(period)
+        tables.extend(counted if isinstance(counted, list) else [counted])
+    return MonthlyReport(period=period, tables=tables, made_at=timezone.now())
 
 
 def table_csv_rows(table: Table) -> list[list]:

@@ -13,10 +13,25 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db.models import Case as When_
-from django.db.models import CharField, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import (
+    CharField,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, TruncWeek
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from cases.lifecycle.clock import NOTICE_CLOCK_STATUSES, RUNNING_LABELS
 from cases.lifecycle.models import (
@@ -38,6 +53,7 @@ from reviews.assignment.matching import OPEN_ASSIGNMENT_STATUSES
 from reviews.assignment.models import Assignment
 from reviews.determination.models import Determination, DeterminationStatus, ItemDecision
 from reviews.letters.models import Letter, LetterStatus
+from reviews.reports.models import ReportRun, ReportRunStatus
 from reviews.roster.models import ReviewerProfile
 
 # A case is "at risk" when its running deadline falls within this many days (the case list's
@@ -190,8 +206,9 @@ def _names(user_ids) -> dict[int, str]:
     return {user.pk: user.get_full_name() or user.username for user in users}
 
 
-def at_risk_by_reviewer(today: dt.date) -> Table:
-    """The at-risk cases by the reviewer now assigned (none: not yet assigned)."""
+def at_risk_by_reviewer(today: dt.date, limit: int | None = None) -> Table:
+    """The at-risk cases by the reviewer now assigned (none: not yet assigned), most first;
+    the first `limit` rows (the CSV has them all)."""
     grouped = list(
         _at_risk(today)
         .annotate(reviewer_id=_current_reviewer())
@@ -205,13 +222,19 @@ def at_risk_by_reviewer(today: dt.date) -> Table:
         counts.setdefault(name, [0, 0])[overdue] += n
     rows = [[name, soon, late, soon + late] for name, (soon, late) in counts.items()]
     rows.sort(key=lambda row: (-row[3], row[0]))
+    shown = rows if limit is None else rows[:limit]
     return Table(
         "at_risk_reviewer",
         "Due in the next 3 days and overdue, by reviewer",
         ["Reviewer", "Due in 3 days", "Overdue", "Total"],
-        rows,
+        shown,
         value_column=3,
-        note="Open cases as of today; a case whose review has not started has no reviewer.",
+        note="Open cases as of today; a case whose review has not started has no reviewer."
+        + (
+            f" The {limit} with the most of {len(rows)} (the CSV has every one)."
+            if len(shown) < len(rows)
+            else ""
+        ),
     )
 
 
@@ -488,8 +511,30 @@ def eligibility(period: Period) -> tuple[Table, Table]:
 # --- The dashboard -------------------------------------------------------------------------
 
 
-# How many reviewers the page's load chart shows (the CSV has them all).
+# How many reviewers the page's load and at-risk charts show (their CSVs have them all).
 LOAD_ROWS_SHOWN = 25
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The dashboard's tables as computed at `taken_at`."""
+
+    taken_at: dt.datetime
+    tables: list[Table]
+
+
+def dashboard_snapshot(period: Period, today: dt.date, *, fresh: bool = False) -> Snapshot:
+    """The dashboard's tables, computed at most once every DASHBOARD_CACHE_SECONDS per period
+    (and day) and kept in the cache: each chart is an aggregate over the period's cases, which
+    at a real IRO's volume is tens of thousands of rows, and the page is open all day on every
+    administrator's screen. The page says when the figures were taken; `fresh` recomputes."""
+    key = f"reports:dashboard:{period.start}:{period.end}:{today}"
+    snapshot = None if fresh else cache.get(key)
+    if snapshot is None:
+        snapshot = Snapshot(timezone.now(), dashboard_tables(period, today))
+        if settings.DASHBOARD_CACHE_SECONDS > 0:
+            cache.set(key, snapshot, settings.DASHBOARD_CACHE_SECONDS)
+    return snapshot
 
 
 def dashboard_tables(period: Period, today: dt.date) -> list[Table]:
@@ -497,7 +542,7 @@ def dashboard_tables(period: Period, today: dt.date) -> list[Table]:
     return [
         cases_by_stage(period),
         at_risk_by_clock(today),
-        at_risk_by_reviewer(today),
+        at_risk_by_reviewer(today, LOAD_ROWS_SHOWN),
         reviewer_load(LOAD_ROWS_SHOWN),
         weekly_flow(period),
         turnaround(period),
@@ -526,3 +571,21 @@ def dashboard_table(name: str, period: Period, today: dt.date) -> Table | None:
     }
     builder = builders.get(name)
     return builder() if builder else None
+
+
+# --- The monthly report's runs (reviews.reports.runs) ----------------------------------------
+
+
+def report_runs_recent(limit: int = 10) -> QuerySet[ReportRun]:
+    """The latest monthly report runs, whoever asked (the managers share the reporting)."""
+    return ReportRun.objects.select_related("created_by").order_by("-created_at", "-pk")[:limit]
+
+
+def report_run_get(pk: int) -> ReportRun:
+    return get_object_or_404(ReportRun.objects.select_related("created_by"), pk=pk)
+
+
+def report_run_latest(month: dt.date) -> ReportRun | None:
+    """The month's latest done run, else its latest run of any state (None: never asked)."""
+    runs = ReportRun.objects.filter(month=month).order_by("-created_at", "-pk")
+    return runs.filter(status=ReportRunStatus.DONE).first() or runs.first()

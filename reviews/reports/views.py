@@ -1,22 +1,37 @@
 """The operations dashboard (the case administrator's home) and the Administrative Director's
-monthly report download. Thin: the numbers are reviews.reports.selectors', the report is
-reviews.reports.monthly's."""
+monthly report, made in the background with its progress on its own page. Thin: the numbers
+are reviews.reports.selectors', the report is reviews.reports.monthly's, its runs
+reviews.reports.runs'."""
 
 from __future__ import annotations
 
 import csv
 import io
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
+from accounts.responses import redirect_after_post
 from cases.access import Ability, access_required
+from cases.integrity.responses import stored_file_response
 from reviews.reports.charts import bar_chart
 from reviews.reports.forms import PeriodForm, last_month
-from reviews.reports.monthly import month_parse, monthly_report, report_csv, report_pdf
-from reviews.reports.selectors import dashboard_table, dashboard_tables
+from reviews.reports.models import ReportRun, ReportRunStatus
+from reviews.reports.monthly import month_parse
+from reviews.reports.runs import report_run_request, report_run_retry, report_run_stuck
+from reviews.reports.selectors import (
+    dashboard_snapshot,
+    dashboard_table,
+    report_run_get,
+    report_run_latest,
+    report_runs_recent,
+)
 
 
 def _csv_response(text: str, filename: str) -> HttpResponse:
@@ -42,8 +57,8 @@ def dashboard(request):
         return _csv_response(
             out.getvalue(), f"{table.name}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.csv"
         )
-    tables = dashboard_tables(period, today)
-    charts = [(table, bar_chart(table.title, table.chart_points())) for table in tables]
+    snapshot = dashboard_snapshot(period, today, fresh=request.GET.get("fresh") == "1")
+    charts = [(table, bar_chart(table.title, table.chart_points())) for table in snapshot.tables]
     return TemplateResponse(
         request,
         "reports/dashboard.html",
@@ -52,24 +67,110 @@ def dashboard(request):
             "period": period,
             "today": today,
             "charts": charts,
+            "taken_at": snapshot.taken_at,
             "query": {"start": period.start.isoformat(), "end": period.end.isoformat()},
             "report_month": last_month(today),
+            "report_runs": report_runs_recent(limit=3),
         },
     )
+
+
+def _run_file(request, run: ReportRun, file_format: str):
+    """A done run's stored PDF or CSV, checked against the SHA-256 recorded when it was made
+    (cases.integrity)."""
+    if file_format == "pdf":
+        return stored_file_response(request, run, "pdf", filename=f"{run.file_stem}.pdf")
+    if file_format == "csv":
+        return stored_file_response(
+            request,
+            run,
+            "csv",
+            filename=f"{run.file_stem}.csv",
+            content_type="text/csv; charset=utf-8",
+        )
+    raise Http404("Ask for format=pdf or format=csv.")
 
 
 @access_required(Ability.SEE_DASHBOARD)
 @require_GET
 def monthly_report_download(request):
-    """The monthly report for `month` (YYYY-MM; default last month) as CSV or PDF."""
+    """The latest report made for `month` (YYYY-MM; default last month) as CSV or PDF: the
+    stored files of its done run. Not made yet: the run's page while it works, else the
+    dashboard, where it is asked for."""
     today = timezone.localdate()
     try:
         period = month_parse(request.GET.get("month") or last_month(today))
     except ValueError as error:
         raise Http404(str(error)) from error
-    report = monthly_report(period)
-    if request.GET.get("format") == "pdf":
-        response = HttpResponse(report_pdf(report), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{report.file_stem}.pdf"'
-        return response
-    return _csv_response(report_csv(report), f"{report.file_stem}.csv")
+    run = report_run_latest(period.start)
+    if run is None:
+        messages.info(
+            request,
+            f"The monthly report for {period.start:%B %Y} has not been made yet: make it "
+            'under "Monthly report to the Administrative Director".',
+        )
+        return redirect("reports:dashboard")
+    if run.status != ReportRunStatus.DONE:
+        return redirect("reports:report_run", report_id=run.pk)
+    return _run_file(request, run, request.GET.get("format") or "csv")
+
+
+@access_required(Ability.SEE_DASHBOARD)
+@require_POST
+def report_run_request_view(request):
+    """Ask for a month's report: its run (made now, or the one already working or done) is
+    counted in the background; its page shows the progress."""
+    try:
+        run, made = report_run_request(
+            actor=request.user,
+            month=request.POST.get("month", ""),
+            again=request.POST.get("again") == "1",
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect_after_post(request, reverse("reports:dashboard"))
+    if not made and run.status == ReportRunStatus.DONE:
+        messages.info(
+            request,
+            f"The report for {run.month_label} was made on "
+            f"{timezone.localtime(run.finished_at):%m/%d/%Y at %I:%M %p}; make it again to "
+            "count what changed since.",
+        )
+    return redirect_after_post(request, reverse("reports:report_run", args=[run.pk]))
+
+
+@access_required(Ability.SEE_DASHBOARD)
+@require_GET
+def report_run(request, report_id: int):
+    """One run: its progress while it works (htmx polls the panel), then its files."""
+    run = report_run_get(report_id)
+    context = {
+        "run": run,
+        "stuck": report_run_stuck(run),
+        "runs": report_runs_recent(),
+    }
+    template = "reports/report_run.html#progress" if request.htmx else "reports/report_run.html"
+    return TemplateResponse(request, template, context)
+
+
+@access_required(Ability.SEE_DASHBOARD)
+@require_POST
+def report_run_retry_view(request, report_id: int):
+    run = report_run_get(report_id)
+    try:
+        report_run_retry(run=run, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.info(request, f"The report for {run.month_label} is being made again.")
+    return redirect_after_post(request, reverse("reports:report_run", args=[run.pk]))
+
+
+@access_required(Ability.SEE_DASHBOARD)
+@require_GET
+def report_run_download(request, report_id: int):
+    """One run's PDF or CSV (`format`); a run not done yet answers with its page."""
+    run = report_run_get(report_id)
+    if run.status != ReportRunStatus.DONE:
+        return redirect("reports:report_run", report_id=run.pk)
+    return _run_file(request, run, request.GET.get("format", ""))

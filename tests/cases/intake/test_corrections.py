@@ -366,3 +366,56 @@ def test_the_facts_page_refuses_a_plain_priority_edit_and_points_to_the_conversi
     assert "Convert to expedited" in refused.content.decode()
     noticed.refresh_from_db()
     assert noticed.priority == "standard"
+
+
+# --- Other names in the case file (issue 13: the identifier check looks for them) -------------
+
+
+def test_the_facts_page_keeps_other_names_one_a_line_with_an_event(admin_client, noticed):
+    url = reverse("casefile:case_facts_edit", args=[noticed.case_number])
+    assert "Other names in the case file" in admin_client.get(url).content.decode()
+
+    typed = "Carlos Ruiz\n\n  Maria   Delgado \ncarlos ruiz\r\n"
+    done = admin_client.post(url, {"section": "other_names", "other_names": typed})
+    assert done.status_code == 302
+    noticed.refresh_from_db()
+    assert noticed.other_names == ["Carlos Ruiz", "Maria Delgado"]  # blanks and twice dropped
+    event = CaseEvent.objects.get(case=noticed, type=EventType.FACTS_EDITED)
+    assert event.details["changes"] == [
+        {"field": "other_names", "old": "", "new": "Carlos Ruiz; Maria Delgado"}
+    ]
+    # The textarea shows one a line (&#10; is a line break inside it).
+    assert "Carlos Ruiz&#10;Maria Delgado</textarea>" in admin_client.get(url).content.decode()
+
+    admin_client.post(url, {"section": "other_names", "other_names": ""})
+    noticed.refresh_from_db()
+    assert noticed.other_names == []
+
+
+@pytest.mark.parametrize(
+    ("lines", "said"),
+    [
+        (
+            ["Carlos Ruiz", "x" * 201],
+            "Other names, line 2: at most 200 characters (one name a line).",
+        ),
+        (["12345"], "Other names, line 1: “12345” is not a name."),
+        ([f"Person {n}" for n in range(31)], "Other names: at most 30 names."),
+    ],
+)
+def test_other_names_that_are_not_names_are_refused_and_nothing_changes(
+    noticed, case_admin, lines, said
+):
+    with pytest.raises(ValidationError) as refused:
+        case_facts_edit(case=noticed, actor=case_admin, changes={"other_names": lines})
+    assert refused.value.messages == [said]
+    noticed.refresh_from_db()
+    assert noticed.other_names == []
+    assert not CaseEvent.objects.filter(case=noticed, type=EventType.FACTS_EDITED).exists()
+
+
+def test_the_facts_page_shows_why_other_names_were_refused(admin_client, noticed):
+    url = reverse("casefile:case_facts_edit", args=[noticed.case_number])
+    refused = admin_client.post(url, {"section": "other_names", "other_names": "Ana\n%%%"})
+    assert refused.status_code == 422
+    assert "Other names, line 2: “%%%” is not a name." in refused.content.decode()

@@ -330,3 +330,53 @@ def test_approval_refuses_a_hit_the_reviewer_never_confirmed(client, named_case,
     assert response.status_code == 400
     assert "The letter cannot be issued" in page and "Kwame Osei" in page
     assert Determination.objects.get(pk=determination.pk).status == DeterminationStatus.SUBMITTED
+
+
+# --- Other names in the case file ---------------------------------------------------------------
+
+
+def test_a_family_member_named_in_a_rationale_is_flagged_and_replaced(client, named_case):
+    case, reviewer, determination, _ = named_case
+    case.other_names = ["Carlos Ruiz", "Maria Delgado"]
+    case.save()
+    determination_fill(determination)
+    decision = determination.decisions.get()
+    decision.rationale = (
+        "Her husband Carlos Ruiz drives her; Ms. Delgado, her sister, helps at home. "
+        "Ruiz reports no relief."
+    )
+    decision.save()
+    fresh = Determination.objects.get(pk=determination.pk)
+    warnings = [w for w in review_warnings(fresh) if w.item_id == decision.pk and w.is_identifier]
+    # The spouse's full name is his, though he shares the worker's surname; the bare surname
+    # stays the worker's.
+    by_found = {e.found: w for w in warnings for e in w.excerpts}
+    assert set(by_found) == {"Carlos Ruiz", "Ms. Delgado", "Ruiz"}
+    assert by_found["Carlos Ruiz"].replacement == "a family member"
+    assert "other names in the case file" in by_found["Carlos Ruiz"].message
+    assert by_found["Ruiz"].replacement == "the injured worker"
+
+    _login(client, reviewer)
+    for found in ("Carlos Ruiz", "Ms. Delgado"):
+        current = Determination.objects.get(pk=determination.pk)
+        warning = next(w for w in review_warnings(current) for e in w.excerpts if e.found == found)
+        response = client.post(
+            reverse("determination:warning_replace", args=[case.case_number]),
+            {"warning": warning.key},
+            **HTMX,
+        )
+        assert response.status_code == 200
+    assert Determination.objects.get(pk=determination.pk).decisions.get().rationale == (
+        "Her husband a family member drives her; a family member, her sister, helps at home. "
+        "Ruiz reports no relief."
+    )
+
+
+def test_a_first_name_alone_among_other_names_is_looked_for(named_case):
+    case = named_case[0]
+    case.other_names = ["Lupe", "Ana Ruiz"]  # the worker's own name is hers, not a relative's
+    hits = identifier_hits(case_identifiers(case), "Lupe brings Ana Ruiz to visits.")
+    assert [(hit.found, hit.identifier.replacement) for hit in hits] == [
+        ("Lupe", "a family member"),
+        ("Ana Ruiz", "the injured worker"),
+    ]

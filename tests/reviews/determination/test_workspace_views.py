@@ -11,7 +11,7 @@ from cases.lifecycle.models import CaseStatus
 from cases.records.services import record_add
 from reviews.assignment.models import Assignment, AssignmentStatus
 from reviews.assignment.services import reviewer_assign
-from reviews.determination import selectors
+from reviews.determination import selectors, views
 from reviews.determination.drafting import draft_item_key
 from reviews.determination.models import Determination, DeterminationStatus
 from reviews.determination.services import (
@@ -84,6 +84,22 @@ def test_dashboard_accept_from_the_new_assignments_panel_still_works(client):
     case.refresh_from_db()
     assert case.status == CaseStatus.IN_REVIEW
     assert Determination.objects.filter(case=case).exists()
+
+
+def test_new_assignments_beyond_the_cards_shown_are_named_and_listed(client, monkeypatch):
+    monkeypatch.setattr(views, "WAITING_SHOWN", 1)
+    reviewer = reviewer_with_profile("REV-NEW2", max_open_cases=5)
+    admin = UserFactory()
+    cases = [ready_case() for _ in range(2)]
+    for case in cases:
+        reviewer_assign(case=case, reviewer=reviewer, actor=admin)
+    login(client, reviewer)
+    page = client.get(reverse("determination:reviewer_dashboard")).content.decode()
+    assert page.count("I attest that I have no conflict") == 1
+    assert "1 more new assignment, due later" in page
+    table = page[page.index('id="current-title"') :]
+    assert all(case.case_number in table for case in cases)
+    assert table.count("Accept or decline") == 2
 
 
 def test_the_dashboard_is_for_reviewers_only(client, quality_reviewer):
@@ -481,6 +497,29 @@ def test_the_finished_history_is_paged_most_recent_first(client, monkeypatch):
     finished = second[second.index('id="finished-title"') :]
     assert numbers[0] in finished and numbers[2] not in finished
     assert "Newer finished cases" in finished and "Older finished cases" not in finished
+
+
+def test_open_cases_are_paged_due_first_and_counted_whole(client, monkeypatch):
+    """A page draws a bounded number of open cases (each with its computed clock), the ones
+    due first; the counts above cover every open case."""
+    monkeypatch.setattr(views, "OPEN_PAGE_SIZE", 2)
+    reviewer = reviewer_with_profile("REV-OPEN", max_open_cases=10)
+    cases = [case_in_review(reviewer)[0] for _ in range(3)]
+    today = dt.date.today()
+    for days, case in zip((-2, 5, 9), cases, strict=True):
+        case.due_on = today + dt.timedelta(days=days)
+        case.save(update_fields=["due_on"])
+    login(client, reviewer)
+    url = reverse("determination:reviewer_dashboard")
+    first = client.get(url).content.decode()
+    table = first[first.index('id="current-title"') :]
+    assert cases[0].case_number in table and cases[2].case_number not in table
+    assert "Open cases 1–2 of 3" in table and "Due later" in table
+    assert "<strong>3</strong> open" in first
+    second = client.get(url + "?open=2").content.decode()
+    table = second[second.index('id="current-title"') :]
+    assert cases[2].case_number in table and cases[0].case_number not in table
+    assert "Due sooner" in table
 
 
 def test_the_reviewer_sees_each_items_due_date_and_which_is_due_first(client):

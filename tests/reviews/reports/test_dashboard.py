@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import subprocess
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -15,112 +14,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
-from cases.lifecycle.models import CaseEvent, CaseStatus, EventType
+from cases.lifecycle.models import CaseStatus
 from reviews.assignment.models import Assignment, AssignmentStatus
-from reviews.determination.models import Determination, DeterminationStatus, ItemDecision
-from reviews.letters.models import Letter, LetterStatus
-from reviews.letters.render import letter_text_current
 from reviews.reports.monthly import monthly_report, report_csv
-from reviews.reports.selectors import Period, dashboard_table
-from tests.factories import CaseFactory, DisputedItemFactory, UserFactory, reviewer_with_profile
+from reviews.reports.selectors import dashboard_table
+from tests.factories import CaseFactory, UserFactory, reviewer_with_profile
+from tests.reviews.reports.known_month import NOVEMBER
 
 pytestmark = pytest.mark.django_db
-
-NOVEMBER = Period(dt.date(2026, 11, 1), dt.date(2026, 11, 30))
-
-
-def _at(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
-
-
-def _issued(case, reviewer, decided_on, decisions):
-    determination = Determination.objects.create(
-        case=case,
-        reviewer=reviewer,
-        status=DeterminationStatus.ISSUED,
-        decision_date=decided_on,
-    )
-    for position, (category, drug_class, outcome) in enumerate(decisions, start=1):
-        item = DisputedItemFactory(
-            case=case, position=position, category=category, drug_class=drug_class
-        )
-        ItemDecision.objects.create(determination=determination, item=item, outcome=outcome)
-    return determination
-
-
-def _finding(case, day, *, eligible, codes=()):
-    details = {"eligible": eligible}
-    if codes:
-        details["reason_codes"] = list(codes)
-    CaseEvent.objects.create(
-        case=case, type=EventType.ELIGIBILITY_RECORDED, created_at=_at(day), details=details
-    )
-
-
-@pytest.fixture
-def world():
-    """November 2026: four applications in (two the week of 11/02, two the week of 11/09),
-    two determinations issued (17 days, on time; 46 days, late), one letter served, three
-    eligibility findings (one eligible; two ineligible, both late, one also unsigned)."""
-    today = timezone.localdate()
-    pain = reviewer_with_profile(
-        "REV-P", certifications=("Pain Management",), max_open_cases=5, carried_open_cases=1
-    )
-    ortho = reviewer_with_profile("REV-O", certifications=("Orthopedic Surgery",))
-    issued = CaseFactory(
-        status=CaseStatus.ISSUED,
-        application_received=dt.date(2026, 11, 2),
-        date_assigned=dt.date(2026, 11, 2),
-        records_complete_on=dt.date(2026, 11, 3),
-    )
-    determination = _issued(
-        issued,
-        pain,
-        dt.date(2026, 11, 20),
-        [
-            ("pharmaceuticals", "opioids", "overturned"),
-            ("pharmaceuticals", "nsaids", "upheld"),
-            ("diagnostic_imaging", "", "upheld"),
-        ],
-    )
-    Letter.objects.create(
-        case=issued,
-        determination=determination,
-        version=1,
-        status=LetterStatus.DELIVERED,
-        letter_text=letter_text_current(),
-        served_on=dt.date(2026, 11, 21),
-    )
-    older = CaseFactory(
-        status=CaseStatus.ISSUED,
-        application_received=dt.date(2026, 10, 1),
-        date_assigned=dt.date(2026, 10, 2),
-        records_complete_on=dt.date(2026, 10, 10),
-    )
-    _issued(older, ortho, dt.date(2026, 11, 25), [("pt_ot", "", "overturned")])
-    ineligible = CaseFactory(
-        status=CaseStatus.INELIGIBLE, application_received=dt.date(2026, 11, 3)
-    )
-    CaseFactory(
-        status=CaseStatus.AWAITING_RECORDS,
-        application_received=dt.date(2026, 11, 10),
-        date_assigned=dt.date(2026, 11, 10),
-        due_on=today - dt.timedelta(days=1),
-    )
-    in_review = CaseFactory(
-        status=CaseStatus.IN_REVIEW,
-        application_received=dt.date(2026, 11, 10),
-        date_assigned=dt.date(2026, 11, 10),
-        records_complete_on=dt.date(2026, 11, 11),
-        due_on=today + dt.timedelta(days=2),
-    )
-    Assignment.objects.create(case=in_review, reviewer=pain, status=AssignmentStatus.ACCEPTED)
-    CaseFactory(status=CaseStatus.RECEIVED, application_received=dt.date(2026, 9, 1))
-    _finding(issued, dt.date(2026, 11, 2), eligible=True)
-    _finding(ineligible, dt.date(2026, 11, 4), eligible=False, codes=("late", "not_signed"))
-    _finding(older, dt.date(2026, 11, 5), eligible=False, codes=("late",))
-    _finding(older, dt.date(2026, 10, 5), eligible=True)  # before the period
-    return today
 
 
 def _rows(name, today):
@@ -231,6 +132,44 @@ def test_the_default_period_is_the_last_30_days_and_a_bad_one_says_so(world):
     assert "start comes after its end" in page
 
 
+def _stages(page: str) -> str:
+    return page.split('id="chart-stages"', 1)[1].split("</table>", 1)[0]
+
+
+def test_the_figures_are_kept_a_minute_and_refresh_on_demand(world):
+    """At volume each chart is an aggregate over the period's cases: the page computes them at
+    most once a minute per period, says when, and recomputes on "Refresh now"."""
+    period = {"start": "2026-11-01", "end": "2026-11-30"}
+    first = _client().get(reverse("reports:dashboard"), period).content.decode()
+    assert "Figures as of" in first and "fresh=1" in first
+    CaseFactory(application_received=dt.date(2026, 11, 5), status=CaseStatus.SUBMITTED)
+    again = _client().get(reverse("reports:dashboard"), period).content.decode()
+    assert _stages(again) == _stages(first)
+    fresh = _client().get(reverse("reports:dashboard"), {**period, "fresh": "1"}).content.decode()
+    assert _stages(fresh) != _stages(first)
+    # The new figures are the ones kept from then on.
+    later = _client().get(reverse("reports:dashboard"), period).content.decode()
+    assert _stages(later) == _stages(fresh)
+
+
+def test_the_at_risk_chart_shows_the_25_reviewers_with_most_and_the_csv_all(settings):
+    today = timezone.localdate()
+    for index in range(27):
+        reviewer = reviewer_with_profile(f"REV-{index:02d}")
+        case = CaseFactory(
+            status=CaseStatus.IN_REVIEW,
+            due_on=today + dt.timedelta(days=1),
+            date_assigned=today,
+        )
+        Assignment.objects.create(case=case, reviewer=reviewer, status=AssignmentStatus.ACCEPTED)
+    page = _client().get(reverse("reports:dashboard")).content.decode()
+    chart = page.split('id="chart-at_risk_reviewer"', 1)[1].split("</section>", 1)[0]
+    assert chart.count("<tr>") == 1 + 25
+    assert "The 25 with the most of 27 (the CSV has every one)." in chart
+    rows = dashboard_table("at_risk_reviewer", NOVEMBER, today).rows
+    assert len(rows) == 27
+
+
 def test_the_case_administrators_home_is_the_dashboard():
     assert _client().get(reverse("casefile:home"))["Location"] == reverse("reports:dashboard")
 
@@ -246,7 +185,6 @@ def test_the_case_administrators_home_is_the_dashboard():
 )
 def test_who_sees_the_dashboard(role, status):
     assert _client(role).get(reverse("reports:dashboard")).status_code == status
-    assert _client(role).get(reverse("reports:monthly_report")).status_code == status
 
 
 def test_the_monthly_report_as_csv(world):
@@ -267,24 +205,6 @@ def test_the_monthly_report_as_csv(world):
         for row in rows
     )
     assert ["Opioids", "1", "0", "1", "100.0%"] in rows
-
-
-def test_the_monthly_report_downloads_as_csv_and_pdf(world):
-    client = _client()
-    url = reverse("reports:monthly_report")
-    response = client.get(url, {"month": "2026-11", "format": "csv"})
-    assert 'filename="ad-monthly-report-2026-11.csv"' in response["Content-Disposition"]
-    assert "Applications received,4" in response.content.decode()
-    response = client.get(url, {"month": "2026-11", "format": "pdf"})
-    assert response["Content-Type"] == "application/pdf"
-    text = subprocess.run(
-        ["pdftotext", "-layout", "-", "-"], input=response.content, capture_output=True, check=True
-    ).stdout.decode()
-    assert "INDEPENDENT MEDICAL REVIEW MONTHLY REPORT" in text
-    assert "November 2026" in text
-    assert "Required by Lab. Code 4610.6(d)" in text
-    assert "Opioids" in text
-    assert client.get(url, {"month": "November"}).status_code == 404
 
 
 def test_the_monthly_report_command_writes_both_files(world, tmp_path):

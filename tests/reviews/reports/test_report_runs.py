@@ -1,0 +1,302 @@
+"""The monthly report made in the background: asked for on the dashboard, counted section by
+section by the task (eagerly here; by a real worker in test_report_run_worker.py) with its
+progress on the run's page, its PDF and CSV stored with their SHA-256 and downloaded from
+there; a month already made reused or made again; a stuck or failed run tried again; a bad
+month refused with nothing made."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html
+import subprocess
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Role
+from cases.outbox.models import FollowUp
+from reviews.reports import runs
+from reviews.reports.models import ReportRun, ReportRunStatus
+from reviews.reports.monthly import SECTIONS, monthly_report
+from reviews.reports.selectors import Period
+from tests.factories import UserFactory
+from tests.test_query_budgets import operations_add
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+NOVEMBER = dt.date(2026, 11, 1)
+
+
+@pytest.fixture
+def admin():
+    return UserFactory(role=Role.CASE_ADMIN, first_name="Dana", last_name="Counts")
+
+
+def _client(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _ask(client, capture=None, **data):
+    url = reverse("reports:report_run_request")
+    if capture is None:
+        return client.post(url, data)
+    # Eagerly, the task runs once the request's transaction commits.
+    with capture(execute=True):
+        return client.post(url, data)
+
+
+def _pdf_text(content: bytes) -> str:
+    return subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True
+    ).stdout.decode()
+
+
+def _body(response) -> bytes:
+    return b"".join(response.streaming_content)
+
+
+def _running(admin, *, minutes_ago: int = 0) -> ReportRun:
+    return ReportRun.objects.create(
+        month=NOVEMBER,
+        created_by=admin,
+        status=ReportRunStatus.RUNNING,
+        steps_total=runs.REPORT_STEPS,
+        steps_done=3,
+        step="Timeliness",
+        heartbeat_at=timezone.now() - dt.timedelta(minutes=minutes_ago),
+    )
+
+
+def test_asked_on_the_dashboard_the_report_is_made_in_the_background_and_downloaded(
+    world, admin, django_capture_on_commit_callbacks
+):
+    client = _client(admin)
+    dashboard = client.get(reverse("reports:dashboard")).content.decode()
+    assert f'action="{reverse("reports:report_run_request")}"' in dashboard
+
+    response = _ask(client, django_capture_on_commit_callbacks, month="2026-11")
+    run = ReportRun.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("reports:report_run", args=[run.pk])
+    assert (run.month, run.status, run.created_by) == (NOVEMBER, ReportRunStatus.DONE, admin)
+    assert run.steps_done == run.steps_total == len(SECTIONS) + 2
+    assert run.pdf.name.startswith("reports/2026-11/") and run.csv.name.endswith(".csv")
+    assert FollowUp.objects.get().task == "reviews.reports.tasks.report_run_work"
+
+    page = client.get(response["Location"]).content.decode()
+    assert "Monthly report for November 2026" in page and "every 1s" not in page
+    download = reverse("reports:report_run_download", args=[run.pk])
+    assert f"{download}?format=pdf" in page and f"{download}?format=csv" in page
+    assert "Dana Counts" in page  # who asked, in the list of runs
+
+    csv_response = client.get(download, {"format": "csv"})
+    assert csv_response["Content-Type"] == "text/csv; charset=utf-8"
+    assert 'filename="ad-monthly-report-2026-11.csv"' in csv_response["Content-Disposition"]
+    csv_bytes = _body(csv_response)
+    assert b"Applications received,4" in csv_bytes
+    assert hashlib.sha256(csv_bytes).hexdigest() == run.csv_sha256
+
+    pdf_bytes = _body(client.get(download, {"format": "pdf"}))
+    assert hashlib.sha256(pdf_bytes).hexdigest() == run.pdf_sha256
+    text = _pdf_text(pdf_bytes)
+    assert "INDEPENDENT MEDICAL REVIEW MONTHLY REPORT" in text and "November 2026" in text
+    assert "Required by Lab. Code 4610.6(d)" in text and "Opioids" in text
+
+    # The old address serves the month's latest made report.
+    old = client.get(reverse("reports:monthly_report"), {"month": "2026-11", "format": "pdf"})
+    assert _body(old) == pdf_bytes
+    assert client.get(download, {"format": "xlsx"}).status_code == 404
+
+
+def test_a_month_asked_again_reuses_its_run_until_it_is_made_again(
+    world, admin, django_capture_on_commit_callbacks
+):
+    client = _client(admin)
+    first = _ask(client, month="2026-11")  # queued: nothing runs it here
+    second = _ask(_client(UserFactory(role=Role.SYSTEM_ADMIN)), month="2026-11")
+    run = ReportRun.objects.get()
+    assert first["Location"] == second["Location"] == reverse("reports:report_run", args=[run.pk])
+    assert run.status == ReportRunStatus.QUEUED
+    page = client.get(first["Location"]).content.decode()
+    assert "Waiting for a worker" in page and 'hx-trigger="every 1s"' in page
+
+    runs.report_run_work(run_id=run.pk)
+    response = _ask(client, month="2026-11", follow=False)
+    assert response["Location"] == reverse("reports:report_run", args=[run.pk])
+    page = client.get(response["Location"]).content.decode()
+    assert "make it again to count what changed since" in page and "Make it again" in page
+
+    again = _ask(client, django_capture_on_commit_callbacks, month="2026-11", again="1")
+    newer = ReportRun.objects.first()
+    assert newer.pk != run.pk and again["Location"].endswith(f"/{newer.pk}/")
+    assert newer.status == ReportRunStatus.DONE and ReportRun.objects.count() == 2
+    # The month's address now serves the newer report.
+    old = client.get(reverse("reports:monthly_report"), {"month": "2026-11", "format": "csv"})
+    assert hashlib.sha256(_body(old)).hexdigest() == newer.csv_sha256
+
+
+def test_the_page_polls_while_the_run_counts_and_shows_where_it_is(admin):
+    run = _running(admin)
+    url = reverse("reports:report_run", args=[run.pk])
+    page = _client(admin).get(url).content.decode()
+    assert f'hx-get="{url}"' in page and 'hx-trigger="every 1s"' in page
+    assert "3 of 9 steps done" in page and "Counting: Timeliness" in page
+    assert "Try again" not in page and "Download PDF" not in page  # moving, and not done
+
+    panel = _client(admin).get(url, **HTMX).content.decode()
+    assert panel.lstrip().startswith('<div id="report-progress"') and "<html" not in panel
+    # A file asked for before it is made: the run's page.
+    download = reverse("reports:report_run_download", args=[run.pk])
+    assert _client(admin).get(download, {"format": "pdf"})["Location"] == url
+    old = _client(admin).get(reverse("reports:monthly_report"), {"month": "2026-11"})
+    assert old["Location"] == url
+
+
+def test_a_stuck_run_is_tried_again_from_the_start(
+    world, admin, settings, django_capture_on_commit_callbacks
+):
+    settings.REPORT_RUN_STUCK_MINUTES = 10
+    run = _running(admin, minutes_ago=11)
+    client = _client(admin)
+    url = reverse("reports:report_run", args=[run.pk])
+    page = client.get(url).content.decode()
+    assert "Stuck" in page and "Try again" in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reports:report_run_retry", args=[run.pk]))
+    assert response["Location"] == url
+    run.refresh_from_db()
+    assert run.status == ReportRunStatus.DONE and run.steps_done == run.steps_total
+    response = client.post(reverse("reports:report_run_retry", args=[run.pk]), follow=True)
+    assert "has not failed and is not stuck" in response.content.decode()
+
+
+def test_a_run_moving_recently_is_not_stuck(admin, settings):
+    settings.REPORT_RUN_STUCK_MINUTES = 10
+    assert not runs.report_run_stuck(_running(admin, minutes_ago=9))
+
+
+def test_a_failed_run_says_why_and_is_tried_again(
+    world, admin, monkeypatch, django_capture_on_commit_callbacks
+):
+    def broken(report):
+        raise RuntimeError("the letter fonts are missing")
+
+    monkeypatch.setattr(runs, "report_pdf", broken)
+    run, made = runs.report_run_request(actor=admin, month="2026-11")
+    with pytest.raises(RuntimeError):
+        runs.report_run_work(run_id=run.pk)
+    run.refresh_from_db()
+    assert made and run.status == ReportRunStatus.FAILED and not run.pdf
+    client = _client(admin)
+    page = client.get(reverse("reports:report_run", args=[run.pk])).content.decode()
+    assert "RuntimeError: the letter fonts are missing" in page and "Try again" in page
+    assert "every 1s" not in page
+
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reports:report_run_retry", args=[run.pk]))
+    run.refresh_from_db()
+    assert run.status == ReportRunStatus.DONE and run.error == ""
+
+
+@pytest.mark.parametrize(
+    ("month", "said"),
+    [
+        ("November", "'November' is not a month: give it as YYYY-MM"),
+        ("2026-13", "'2026-13' is not a month"),
+        ("", "'' is not a month"),
+        ("2999-01", "January 2999 has not begun"),
+    ],
+)
+def test_a_bad_month_is_refused_with_a_clear_error_and_nothing_is_made(admin, month, said):
+    response = _client(admin).post(
+        reverse("reports:report_run_request"), {"month": month}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("reports:dashboard")
+    assert said in html.unescape(response.content.decode())
+    assert not ReportRun.objects.exists() and not FollowUp.objects.exists()
+
+
+def test_the_task_sent_twice_does_nothing_the_second_time(world, admin):
+    run, _ = runs.report_run_request(actor=admin, month="2026-11")
+    assert runs.report_run_work(run_id=run.pk) is True
+    run.refresh_from_db()
+    stored = (run.pdf.name, run.csv.name)
+    assert runs.report_run_work(run_id=run.pk) is False
+    run.refresh_from_db()
+    assert (run.pdf.name, run.csv.name) == stored
+
+
+def test_a_stored_report_that_changed_is_not_served(world, admin):
+    run, _ = runs.report_run_request(actor=admin, month="2026-11")
+    runs.report_run_work(run_id=run.pk)
+    ReportRun.objects.filter(pk=run.pk).update(pdf_sha256="0" * 64)
+    response = _client(admin).get(
+        reverse("reports:report_run_download", args=[run.pk]), {"format": "pdf"}
+    )
+    assert response.status_code == 500 and b"%PDF" not in response.content
+
+
+def test_the_old_address_for_a_month_never_made_sends_to_the_dashboard(admin):
+    response = _client(admin).get(
+        reverse("reports:monthly_report"), {"month": "2026-10"}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("reports:dashboard")
+    assert "The monthly report for October 2026 has not been made yet" in response.content.decode()
+    bad = _client(admin).get(reverse("reports:monthly_report"), {"month": "Oct"})
+    assert bad.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("role", "allowed"),
+    [
+        (Role.CASE_ADMIN, True),
+        (Role.SYSTEM_ADMIN, True),
+        (Role.QUALITY_REVIEWER, True),  # the medical director reads the dashboard
+        (Role.REVIEWER, False),
+        (Role.API_CLIENT, False),
+    ],
+)
+def test_who_may_ask_for_watch_and_download_the_report(world, admin, role, allowed):
+    run, _ = runs.report_run_request(actor=admin, month="2026-11")
+    runs.report_run_work(run_id=run.pk)
+    client = _client(UserFactory(role=role))
+    page = client.get(reverse("reports:report_run", args=[run.pk]))
+    download = client.get(reverse("reports:report_run_download", args=[run.pk]), {"format": "csv"})
+    asked = client.post(reverse("reports:report_run_request"), {"month": "2026-10"})
+    if allowed:
+        assert (page.status_code, download.status_code, asked.status_code) == (200, 200, 302)
+        assert ReportRun.objects.filter(month=dt.date(2026, 10, 1)).exists()
+    else:
+        assert page.status_code in (302, 403) and download.status_code in (302, 403)
+        assert asked.status_code in (302, 403)
+        assert not ReportRun.objects.filter(month=dt.date(2026, 10, 1)).exists()
+        assert b"Applications received" not in download.content
+
+
+def test_counting_the_report_costs_the_same_queries_with_few_and_many_rows():
+    """The run's work is outside any page's budget: its counting is pinned here instead."""
+    today = timezone.localdate()
+    decided = today - dt.timedelta(days=2)  # operations_add's decisions
+    period = Period.month(decided.year, decided.month)
+
+    def counted() -> int:
+        monthly_report(period)  # the holiday calendars are cached from the first count
+        with CaptureQueriesContext(connection) as captured:
+            report = monthly_report(period)
+        assert report.tables[0].rows[3][1] > 0  # determinations issued: the rows are counted
+        return len(captured.captured_queries)
+
+    operations_add(None, 2)
+    small = counted()
+    operations_add(None, 7)
+    assert (small, counted()) == (11, 11)
