@@ -814,11 +814,12 @@ def _specialty_row(people, size):
 
 @budget(
     "assignment:case_assign",
-    26,
+    21,
     why="session, user, case with parties and items, the case facts (case, parties, items, "
     "its assignments and declared conflicts), the reviewers who may be eligible (SQL "
-    "pre-filter) and their roster in six queries, the count of the excluded, one page of "
-    "them and its roster in six queries",
+    "pre-filter, with their load and specialty match) with their affiliations and the leave "
+    "not over yet, the ids of the active reviewers in order of name (the excluded are those "
+    "not eligible), and the roster of both pages shown (eligible and excluded) in six queries",
 )
 def _case_assign(people, size):
     case = ready_case()
@@ -833,10 +834,10 @@ def _case_assign(people, size):
 
 @budget(
     "assignment:case_assign",
-    28,
+    23,
     variant="assigned",
-    why="as the Assign page, the assignment in force (to unassign or reassign it), and the "
-    "search's count of the excluded it matches",
+    why="as the Assign page, the assignment in force (to unassign or reassign it), and for "
+    "the search the specialties of those who may be eligible",
 )
 def _case_assign_assigned(people, size):
     case = ready_case()

@@ -17,8 +17,20 @@ import re
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Lookup,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models import Case as DbCase
-from django.db.models import Count, Exists, F, Lookup, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Concat, Trim
 from django.db.models.lookups import In
 from django.utils import timezone
@@ -212,7 +224,8 @@ def roster_load(*, today: dt.date | None = None, user_ids=None) -> Roster:
         .values_list("reviewerprofile_id", "specialty__key", "specialty__name")
     ):
         certifications.setdefault(profile_id, []).append((key, name))
-    kind_labels = dict(AffiliationKind.choices)
+    # As they read mid-sentence, once per kind rather than once per affiliation.
+    kind_labels = {kind: _in_sentence(str(label)) for kind, label in AffiliationKind.choices}
     affiliations: dict[int, list[tuple[str, str, str]]] = {}
     for profile_id, kind, name, identifier in Affiliation.objects.filter(of_roster).values_list(
         "profile_id", "kind", "name", "identifier"
@@ -221,7 +234,7 @@ def roster_load(*, today: dt.date | None = None, user_ids=None) -> Roster:
             (
                 identifier_key(identifier),
                 name_key(name),
-                f"{_in_sentence(str(kind_labels.get(kind, kind)))} '{name}'",
+                f"{kind_labels.get(kind) or _in_sentence(kind)} '{name}'",
             )
         )
     leave_periods: dict[int, list[tuple[dt.date, dt.date]]] = {}
@@ -375,12 +388,16 @@ def conflicts_between(entry: RosterEntry, facts: CaseFacts) -> list[str]:
 
 def spare_days(entry: RosterEntry, due_on: dt.date | None, today: dt.date) -> int:
     """Working window before the case is due, less any leave in it."""
+    return _spare_days(entry.leave, due_on, today)
+
+
+def _spare_days(leave, due_on: dt.date | None, today: dt.date) -> int:
     if due_on is None:
         return SPARE_DAYS_CAP
     days = (due_on - today).days
     if days <= 0:
         return 0
-    for starts, ends in entry.leave:
+    for starts, ends in leave:
         overlap_start = max(starts, today + dt.timedelta(days=1))
         overlap_end = min(ends, due_on)
         if overlap_end >= overlap_start:
@@ -394,13 +411,16 @@ def pair_score(entry: RosterEntry, facts: CaseFacts, today: dt.date) -> tuple[in
         facts.provider_specialty_key in entry.specialty_keys
     )
     days = spare_days(entry, facts.due_on, today)
-    load_share = entry.open_cases / entry.max_open_cases if entry.max_open_cases else 1
-    score = round(
+    return _score(exact, entry.open_cases, entry.max_open_cases, days), exact, days
+
+
+def _score(exact: bool, open_cases: int, max_open_cases: int, days: int) -> int:
+    load_share = open_cases / max_open_cases if max_open_cases else 1
+    return round(
         SCORE_SPECIALTY * exact
         + SCORE_LOAD * (1 - load_share)
         + SCORE_SPARE_DAYS * min(days, SPARE_DAYS_CAP) / SPARE_DAYS_CAP
     )
-    return score, exact, days
 
 
 @dataclass(frozen=True)
@@ -461,7 +481,15 @@ class Candidate:
     score: int = 0
     exact_specialty: bool = False
     spare_days: int = 0
-    score_parts: list[ScorePart] = field(default_factory=list)
+    # For the score's parts, worked out only when shown (a page shows 25 of hundreds).
+    facts: CaseFacts | None = field(default=None, repr=False, compare=False)
+    today: dt.date | None = field(default=None, repr=False, compare=False)
+
+    @functools.cached_property
+    def score_parts(self) -> list[ScorePart]:
+        if not self.eligible or self.facts is None:
+            return []
+        return score_parts(self.entry, self.facts, self.today)
 
     @property
     def rank_key(self):
@@ -535,7 +563,8 @@ def candidate_evaluate(entry: RosterEntry, facts: CaseFacts, roster: Roster) -> 
         score=score,
         exact_specialty=exact,
         spare_days=days,
-        score_parts=score_parts(entry, facts, today),
+        facts=facts,
+        today=today,
     )
 
 
@@ -790,13 +819,28 @@ def _plan_from(roster, facts_list, pairs, chosen: dict[int, int]) -> Plan:
     return Plan(assignments=assignments, unassigned=unassigned)
 
 
-# --- The Assign page: a SQL pre-filter before the rules -------------------------------------
+# --- The Assign page: the cheap rules in SQL, only the page shown evaluated in full --------
+
+
+@dataclass(frozen=True, slots=True)
+class RankedReviewer:
+    """An eligible reviewer as the Assign page ranks them: what the ranking, the search and the
+    reassign list need. Only the reviewers on the page shown are evaluated in full (reasons and
+    the score's parts, as candidate_evaluate gives them)."""
+
+    user_id: int
+    profile_id: int
+    external_id: str
+    name: str
+    score: int
+    rank_key: tuple
 
 
 @dataclass
 class AssignPage:
     case: Case
-    eligible: list[Candidate]  # every eligible reviewer, ranked
+    eligible: list[RankedReviewer]  # every eligible reviewer, ranked
+    eligible_page: Page  # one page of those matching the search (Candidates, in full)
     excluded_total: int  # every active reviewer the rules exclude
     excluded_page: Page  # one page of them (Candidates, each with every reason)
 
@@ -817,7 +861,7 @@ def _certified_for(category: str):
 def _may_be_eligible(facts: CaseFacts, today: dt.date) -> Q:
     """The rules SQL can answer exactly (1, 2, 3, the leave flag and rule 6's capacity): a
     reviewer outside this cannot be eligible. The others (affiliations, conflicts, earlier
-    rounds, leave periods) are checked in Python by candidate_evaluate."""
+    rounds, leave periods) are checked in Python over the reviewers this keeps."""
     condition = Q(
         Exists(
             Licence.objects.filter(profile_id=OuterRef("pk"), expires__gt=today, restricted=False)
@@ -851,19 +895,139 @@ def _matching_words(query: str) -> Q:
     return condition
 
 
+def _affiliated_with_a_party(affiliations, facts: CaseFacts) -> bool:
+    """Whether conflicts_between would find anything, for (identifier key, name key) pairs."""
+    for ident, key in affiliations:
+        if ident and ident in facts.parties_by_identifier:
+            return True
+        for party_ident, _party in facts.parties_by_name.get(key, ()):
+            if not (ident and party_ident):
+                return True
+    return False
+
+
+def _eligible_ranked(possible, facts: CaseFacts, today: dt.date) -> list[RankedReviewer]:
+    """Every eligible reviewer, ranked as reviewers_for_case ranks them, in three queries: the
+    reviewers SQL keeps as possibly eligible (`possible`) with what ranking needs (load, exact
+    specialty), their affiliations, and the leave periods not over yet. The remaining rules (4,
+    5 and leave periods of rule 6) and the score are worked out on those plain rows."""
+    provider = facts.provider_specialty_key
+    through = ReviewerProfile.certifications.through
+    exact = (
+        Exists(through.objects.filter(reviewerprofile_id=OuterRef("pk"), specialty__key=provider))
+        if provider
+        else Value(False)
+    )
+    rows = list(
+        possible.annotate(exact_specialty=exact)
+        .order_by()
+        .values_list(
+            "pk",
+            "user_id",
+            "external_id",
+            "user__first_name",
+            "user__last_name",
+            "user__username",
+            "max_open_cases",
+            "carried_open_cases",
+            "open_assignments",
+            "exact_specialty",
+        )
+    )
+    affiliations: dict[int, list[tuple[str, str]]] = {}
+    for profile_id, name, identifier in (
+        Affiliation.objects.filter(_AnyOf(F("profile_id"), [row[0] for row in rows]))
+        .order_by()  # the model's order (kind, name) is a sort nothing here needs
+        .values_list("profile_id", "name", "identifier")
+    ):
+        affiliations.setdefault(profile_id, []).append((identifier_key(identifier), name_key(name)))
+    # Periods over before today neither hold the reviewer now nor take spare days.
+    leave: dict[int, list[tuple[dt.date, dt.date]]] = {}
+    for profile_id, starts, ends in (
+        LeavePeriod.objects.filter(ends__gte=today, profile__user__is_active=True)
+        .order_by()
+        .values_list("profile_id", "starts", "ends")
+    ):
+        leave.setdefault(profile_id, []).append((starts, ends))
+    unavailable = facts.previous_reviewer_ids | facts.declared_conflicts.keys()  # rules 4, 5
+    eligible = []
+    for (
+        profile_id,
+        user_id,
+        external_id,
+        first_name,
+        last_name,
+        username,
+        max_open_cases,
+        carried_open_cases,
+        open_assignments,
+        exact_specialty,
+    ) in rows:
+        held = leave.get(profile_id, ())
+        if (
+            user_id in unavailable
+            or any(starts <= today <= ends for starts, ends in held)  # rule 6
+            or _affiliated_with_a_party(affiliations.get(profile_id, ()), facts)  # rule 4
+        ):
+            continue
+        exact = bool(exact_specialty)
+        open_cases = carried_open_cases + open_assignments
+        days = _spare_days(held, facts.due_on, today)
+        eligible.append(
+            RankedReviewer(
+                user_id=user_id,
+                profile_id=profile_id,
+                external_id=external_id,
+                name=f"{first_name} {last_name}".strip() or username,
+                score=_score(exact, open_cases, max_open_cases, days),
+                rank_key=(not exact, open_cases, -days, external_id),
+            )
+        )
+    eligible.sort(key=lambda reviewer: reviewer.rank_key)
+    return eligible
+
+
+def _ranked_matching(eligible: list[RankedReviewer], query: str, possible) -> list[RankedReviewer]:
+    """As candidates_matching over the ranked reviewers, with the specialties of those who may
+    be eligible (`possible`, a queryset of profiles) read for it: one query, whether or not
+    anyone is eligible."""
+    words = query.casefold().split()
+    if not words:
+        return eligible
+    through = ReviewerProfile.certifications.through
+    specialties: dict[int, list[str]] = {}
+    for profile_id, name in through.objects.filter(
+        reviewerprofile_id__in=possible.values("pk")
+    ).values_list("reviewerprofile_id", "specialty__name"):
+        specialties.setdefault(profile_id, []).append(name)
+    return [
+        reviewer
+        for reviewer in eligible
+        if all(
+            word
+            in " ".join(
+                (reviewer.name, reviewer.external_id, *specialties.get(reviewer.profile_id, ()))
+            ).casefold()
+            for word in words
+        )
+    ]
+
+
 def assign_page_candidates(
     case: Case,
     *,
     query: str = "",
+    eligible_page: str | int | None = None,
     excluded_page: str | int | None = None,
     page_size: int = 25,
     today: dt.date | None = None,
 ) -> AssignPage:
     """The Assign page's reviewers without evaluating the whole roster in Python: SQL keeps
     the reviewers who may be eligible (active, licensed, certified for every item's category,
-    in practice, below capacity: with 2,000 reviewers, a few dozen), the rules then rank them.
-    The excluded reviewers are every other active one; only the page shown is evaluated, for
-    its reasons. The answers are reviewers_for_case's (tests hold them to it)."""
+    in practice, below capacity), the other rules and the score run on plain rows of those, and
+    only the reviewers on the pages shown (eligible and excluded) are loaded and evaluated in
+    full. The excluded reviewers are every other active one. The answers are
+    reviewers_for_case's (tests hold them to it)."""
     today = today or timezone.localdate()
     case = _case_for_matching(case)
     (facts,) = case_facts_load([case])
@@ -875,36 +1039,54 @@ def assign_page_candidates(
             default=Trim(Concat(F("user__first_name"), Value(" "), F("user__last_name"))),
         ),
     )
-    possible = list(active.filter(_may_be_eligible(facts, today)).values_list("user_id", flat=True))
-    roster = roster_load(today=today, user_ids=possible)
-    eligible = []
-    for entry in roster.entries:
-        candidate = candidate_evaluate(entry, facts, roster)
-        if candidate.eligible:
-            eligible.append(candidate)
-    eligible.sort(key=lambda c: c.rank_key)
-    eligible_ids = [c.entry.user_id for c in eligible]
-    excluded = active.exclude(_AnyOf(F("user_id"), eligible_ids))
-    excluded_total = excluded.count()
-    if query.strip():
-        excluded = excluded.filter(_matching_words(query.casefold()))
-    paginator = Paginator(
-        excluded.order_by("display_name", "external_id").values_list("user_id", flat=True),
-        page_size,
+    possible = active.filter(_may_be_eligible(facts, today))
+    eligible = _eligible_ranked(possible, facts, today)
+    eligible_shown = Paginator(_ranked_matching(eligible, query, possible), page_size).get_page(
+        eligible_page
     )
-    if not query.strip():
-        paginator.count = excluded_total  # the same rows: not counted twice
-    page = paginator.get_page(excluded_page)
-    shown = list(page.object_list)
-    if shown:
-        page_roster = roster_load(today=today, user_ids=shown)
-        by_user = {
-            entry.user_id: candidate_evaluate(entry, facts, page_roster)
-            for entry in page_roster.entries
-        }
-        page.object_list = [by_user[user_id] for user_id in shown]
+    # The excluded are every other active reviewer, in order of name: the ids of all active
+    # reviewers in that order (with whether the search matches each) in one query, the eligible
+    # left out here. Excluding hundreds of eligible ids in SQL cost more than reading the ids.
+    listing = active.order_by("display_name", "external_id")
+    if query.strip():
+        listing = listing.annotate(
+            matching=ExpressionWrapper(
+                _matching_words(query.casefold()), output_field=BooleanField()
+            )
+        )
     else:
-        page.object_list = []
+        listing = listing.annotate(matching=Value(True))
+    eligible_ids = {reviewer.user_id for reviewer in eligible}
+    excluded = [
+        (user_id, matching)
+        for user_id, matching in listing.values_list("user_id", "matching")
+        if user_id not in eligible_ids
+    ]
+    excluded_total = len(excluded)
+    excluded_shown = Paginator(
+        [user_id for user_id, matching in excluded if matching], page_size
+    ).get_page(excluded_page)
+    excluded_ids = list(excluded_shown.object_list)
+    # Both pages' reviewers in one roster load, each evaluated by the full rules.
+    shown_ids = [reviewer.user_id for reviewer in eligible_shown.object_list] + excluded_ids
+    by_user = {}
+    if shown_ids:
+        roster = roster_load(today=today, user_ids=shown_ids)
+        by_user = {
+            entry.user_id: candidate_evaluate(entry, facts, roster) for entry in roster.entries
+        }
+    eligible_shown.object_list = [
+        by_user[reviewer.user_id]
+        for reviewer in eligible_shown.object_list
+        if reviewer.user_id in by_user
+    ]
+    excluded_shown.object_list = [
+        by_user[user_id] for user_id in excluded_ids if user_id in by_user
+    ]
     return AssignPage(
-        case=case, eligible=eligible, excluded_total=excluded_total, excluded_page=page
+        case=case,
+        eligible=eligible,
+        eligible_page=eligible_shown,
+        excluded_total=excluded_total,
+        excluded_page=excluded_shown,
     )

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -13,7 +12,7 @@ from accounts.responses import redirect_after_post
 from cases.access import Ability, access_required, case_get_for
 from cases.lifecycle.status_table import Action, allowed_actions
 from reviews.assignment import services
-from reviews.assignment.matching import assign_page_candidates, candidates_matching
+from reviews.assignment.matching import assign_page_candidates
 from reviews.assignment.models import PlanRun, PlanRunStatus
 from reviews.assignment.selectors import (
     case_waits_for_reviewer,
@@ -55,10 +54,10 @@ def case_assign(request, case_number):
     result = assign_page_candidates(
         case,
         query=query,
+        eligible_page=request.GET.get("page"),
         excluded_page=request.GET.get("excluded_page"),
         page_size=ASSIGN_PAGE_SIZE,
     )
-    eligible = candidates_matching(result.eligible, query)
     unassignable = Action.UNASSIGN_REVIEWER in allowed_actions(result.case)
     return TemplateResponse(
         request,
@@ -67,15 +66,14 @@ def case_assign(request, case_number):
             "case": result.case,
             "result": result,
             "query": query,
-            "eligible_page": Paginator(eligible, ASSIGN_PAGE_SIZE).get_page(
-                request.GET.get("page")
-            ),
+            "eligible_page": result.eligible_page,
             "excluded_page": result.excluded_page,
             "excluded_open": "excluded_page" in request.GET,
             "waiting": case_waits_for_reviewer(case),
             "current": current_assignment_for(result.case) if unassignable else None,
             "unassignable": unassignable,
-            # Reassigning offers the eligible reviewers (the current one is excluded: rule 5).
+            # Reassigning offers the eligible reviewers (the current one is excluded: rule 5),
+            # ranked, each with its score.
             "reassign_to": result.eligible,
         },
     )

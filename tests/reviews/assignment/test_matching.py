@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from reviews.assignment.matching import (
     assign_page_candidates,
+    candidates_matching,
     case_facts_load,
     eligible_pairs,
     name_key,
@@ -229,24 +230,58 @@ def test_assign_page_prefilter_agrees_with_the_full_rules():
             weekly_practice_hours=rng.choice([20, 30]),
             carried_open_cases=rng.choice([0, 2, 10]),
             licences=rng.choice([(("CA", "2030-01-01", False),), (("CA", "2026-01-01", False),)]),
-            affiliations=rng.choice([(), (("employer", "Acme Foods", ""),)]),
+            affiliations=rng.choice(
+                [
+                    (),
+                    (("employer", "Acme Foods", ""),),
+                    # The requesting provider by identifier; a namesake with another one.
+                    (("provider", "Lee Park MD", "1234567890"),),
+                    (("provider", "Lee Park", "9999999999"),),
+                ]
+            ),
         )
     LeavePeriod.objects.create(
         profile=reviewer_with_profile("LEAVE").reviewer_profile,
         starts=TODAY - dt.timedelta(days=1),
         ends=TODAY + dt.timedelta(days=3),
     )
+    # Leave ahead, before the case is due: fewer spare days, a lower score and rank.
+    LeavePeriod.objects.create(
+        profile=reviewer_with_profile("AHEAD").reviewer_profile,
+        starts=TODAY + dt.timedelta(days=2),
+        ends=TODAY + dt.timedelta(days=9),
+    )
+    declined = reviewer_with_profile("DECLINED")
+    conflicted = reviewer_with_profile("DECLARED")
     for category in ["injection", "chiropractic", "psych_therapy"]:
         case = ready_case(category=category)
+        Assignment.objects.create(
+            case=case, reviewer=declined, round=1, status=AssignmentStatus.DECLINED
+        )
+        CaseConflict.objects.create(case=case, reviewer=conflicted, reason="Treated the worker")
         full = reviewers_for_case(case, today=TODAY)
         page = assign_page_candidates(case, today=TODAY, page_size=100)
-        assert [c.entry.external_id for c in page.eligible] == eligible_ids(full)
-        assert [c.score for c in page.eligible] == [c.score for c in full.eligible]
+        assert [r.external_id for r in page.eligible] == eligible_ids(full)
+        assert [r.score for r in page.eligible] == [c.score for c in full.eligible]
+        # The page shown is evaluated in full: the same reasons and score's parts.
+        assert [(c.entry.external_id, c.reasons, c.score_parts) for c in page.eligible_page] == [
+            (c.entry.external_id, c.reasons, c.score_parts) for c in full.eligible
+        ]
         assert page.excluded_total == len(full.excluded)
         shown = {c.entry.external_id: c.reasons for c in page.excluded_page.object_list}
         assert shown == {c.entry.external_id: c.reasons for c in full.excluded}
         assert "On leave." in shown["LEAVE"]
-    # A search keeps only the excluded reviewers it matches, paged.
+    # A search keeps only the reviewers it matches, eligible and excluded, each paged.
     page = assign_page_candidates(case, today=TODAY, query="p0", page_size=3)
     assert all(c.entry.external_id.startswith("P0") for c in page.excluded_page.object_list)
     assert len(page.excluded_page.object_list) <= 3
+    full = reviewers_for_case(case, today=TODAY)
+    for query in ["p0", "psychiatry", "roe p1", "nobody"]:
+        matching = [c.entry.external_id for c in candidates_matching(full.eligible, query)]
+        pages = [
+            assign_page_candidates(case, today=TODAY, query=query, eligible_page=n, page_size=2)
+            for n in range(1, max(1, (len(matching) + 1) // 2) + 1)
+        ]
+        assert pages[0].eligible_page.paginator.count == len(matching)
+        shown = [c.entry.external_id for page in pages for c in page.eligible_page.object_list]
+        assert shown == matching
