@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import (
@@ -197,6 +198,34 @@ def ranked_candidates(
         .filter(pk__in=candidates)
         .annotate(rank=SearchRank(vector, ranking))
     )
+
+
+@contextmanager
+def rows_read_in_order():
+    """Within it (PostgreSQL), the planner reads rows (a table or b-tree scan that stops at
+    the LIMIT) instead of building bitmaps: `enable_bitmapscan` off, then reset. For the
+    similar items' OR of a description's common words ("lumbar", "injection"), which most
+    rows of a category share, a bitmap is every such item in the GIN index (hundreds of
+    thousands) before the first row is read; read in order, the first SIMILAR_CANDIDATES
+    sharing a word are a few hundred rows in (bench/README.md). No-op on SQLite."""
+    if not is_postgresql():
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_bitmapscan = off")
+    try:
+        yield
+    except BaseException:
+        # In a transaction the error has aborted it, and its rollback undoes the SET.
+        if not connection.in_atomic_block:
+            _bitmaps_back()
+        raise
+    _bitmaps_back()
+
+
+def _bitmaps_back() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("RESET enable_bitmapscan")
 
 
 def _search_like(items, words, match, latest):
