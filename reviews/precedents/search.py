@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import (
@@ -30,7 +30,7 @@ from django.contrib.postgres.search import (
     SearchRank,
     SearchVectorField,
 )
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.db.models import Case, F, Q, QuerySet, TextField, Value, When
 from django.db.models.expressions import Expression
 from django.db.models.functions import Concat
@@ -216,8 +216,9 @@ def rows_read_in_order():
     try:
         yield
     except BaseException:
-        # In a transaction the error has aborted it, and its rollback undoes the SET.
-        if not connection.in_atomic_block:
+        # A database error inside a transaction has aborted it (the RESET fails there), and
+        # the transaction's rollback undoes the SET.
+        with suppress(DatabaseError):
             _bitmaps_back()
         raise
     _bitmaps_back()
