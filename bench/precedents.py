@@ -3,6 +3,7 @@
     .venv/bin/python bench/precedents.py --database-url postgres://postgres@127.0.0.1:5432/imr_prec_bench
                                          [--create-database] [--reuse] [--decisions 1000000]
                                          [--queries 200] [--letters 2000] [--skip-pages]
+                                         [--parts queries,sizes,import,pages]
 
 1. Data (skipped with --reuse when the database holds this benchmark's decisions already):
    --decisions published decisions generated in SQL (INSERT ... SELECT over generate_series,
@@ -52,10 +53,17 @@ from bench import precedent_data as vocab  # noqa: E402
 from bench import roster_data  # noqa: E402
 
 NAME = "precedents"
+# What a run measures (--parts), in this order.
+PARTS = ("queries", "sizes", "import", "pages")
 ROOT = Path(__file__).resolve().parent.parent
 CHUNK = 50_000
 LOADERS = 2
 GIN_INDEX = "precedent_item_search"
+# The GIN indexes of the items (migrations 0019 and 0021), dropped for the load, built after.
+GIN_INDEXES = {
+    GIN_INDEX: "gin (search)",
+    "precedent_item_category_search": "gin (category, search)",
+}
 STATIC_ROOT = ROOT / "var" / "bench" / "precedents-static"
 # Items a decision has: 1 (45%), 2 (30%), 3 (17%), 4 (8%).
 ITEM_COUNT_SQL = "1 + (h >= 45)::int + (h >= 75)::int + (h >= 92)::int"
@@ -187,7 +195,8 @@ def library_build(decisions: int, start: int = 1) -> float:
     parameters = vocabulary_parameters()
     began = time.perf_counter()
     with connection.cursor() as cursor:
-        cursor.execute(f"DROP INDEX IF EXISTS {GIN_INDEX}")
+        for name in GIN_INDEXES:
+            cursor.execute(f"DROP INDEX IF EXISTS {name}")
     last = start + decisions - 1
     chunks = [(low, min(low + CHUNK - 1, last)) for low in range(start, last + 1, CHUNK)]
     done = [0]
@@ -227,17 +236,19 @@ def library_build(decisions: int, start: int = 1) -> float:
 
 
 def gin_index_build() -> float:
-    """The items' GIN index, as migration 0018 makes it (built once over the loaded rows)."""
+    """The items' GIN indexes, as migrations 0019 and 0021 make them (built once over the loaded
+    rows)."""
     from django.db import connection
 
     began = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute("SET maintenance_work_mem = '1GB'")
-        cursor.execute(
-            f"CREATE INDEX IF NOT EXISTS {GIN_INDEX} ON reviews_precedentitem USING gin (search)"
-        )
+        for name, how in GIN_INDEXES.items():
+            cursor.execute(
+                f"CREATE INDEX IF NOT EXISTS {name} ON reviews_precedentitem USING {how}"
+            )
     took = time.perf_counter() - began
-    print(f"  GIN index built in {took:.0f} s", flush=True)
+    print(f"  GIN indexes built in {took:.0f} s", flush=True)
     return took
 
 
@@ -435,7 +446,7 @@ def sizes_print() -> None:
         )
     print()
     for name, size in indexes:
-        marker = "  <- the full-text GIN index" if name == GIN_INDEX else ""
+        marker = "  <- a full-text GIN index" if name in GIN_INDEXES else ""
         print(f"  index {name:<46} {size / mib:>8.0f} MiB{marker}")
 
 
@@ -749,6 +760,11 @@ def main() -> int:
     parser.add_argument("--queries", type=int, default=200, help="Different queries per kind.")
     parser.add_argument("--letters", type=int, default=2_000, help="Letters for the import.")
     parser.add_argument("--skip-pages", action="store_true", help="No page measurements.")
+    parser.add_argument(
+        "--parts",
+        default=",".join(PARTS),
+        help=f"Which parts to run, comma-separated, of {','.join(PARTS)} (default: all).",
+    )
     parser.add_argument("--data-only", action="store_true", help="Build the data and stop.")
     parser.add_argument(
         "--reuse",
@@ -756,6 +772,11 @@ def main() -> int:
         help="Use the decisions this benchmark made in the database before (no new data).",
     )
     args = parser.parse_args()
+    parts = {part.strip() for part in args.parts.split(",") if part.strip()}
+    if parts - set(PARTS):
+        parser.error(f"--parts: unknown {', '.join(sorted(parts - set(PARTS)))}")
+    if args.skip_pages:
+        parts.discard("pages")
     if not args.database_url or not args.database_url.startswith(("postgres://", "postgresql://")):
         parser.error("give a PostgreSQL --database-url (or BENCH_DATABASE_URL)")
     from bench.load import SERVER_ENV
@@ -792,16 +813,18 @@ def main() -> int:
     )
     failures: list[str] = []
     print()
-    print(f"queries in process, {args.queries} different ones each, after 3 warm-up calls:")
-    rows = queries_measure(user, rng, args.queries)
-    table_print(rows, rows[0][0])
-    print()
-    sizes_print()
-    print()
-    if args.letters:
+    if "queries" in parts:
+        print(f"queries in process, {args.queries} different ones each, after 3 warm-up calls:")
+        rows = queries_measure(user, rng, args.queries)
+        table_print(rows, rows[0][0])
+        print()
+    if "sizes" in parts:
+        sizes_print()
+        print()
+    if args.letters and "import" in parts:
         failures += import_measure(args.database_url, args.letters, rng)
         print()
-    if not args.skip_pages:
+    if "pages" in parts:
         from django.core.management import call_command
 
         call_command("collectstatic", interactive=False, verbosity=0)

@@ -239,19 +239,26 @@ class Budget:
     queries: int
     arrange: Callable[[People, int], Visit]
     why: str
+    # More on PostgreSQL (a planner setting around a query, with the reason in `why`).
+    postgresql_extra: int = 0
+
+    def expected(self) -> int:
+        return self.queries + (self.postgresql_extra if connection.vendor == "postgresql" else 0)
 
 
 BUDGETS: dict[str, Budget] = {}
 
 
-def budget(route: str, queries: int, *, variant: str = "", why: str = ""):
+def budget(
+    route: str, queries: int, *, variant: str = "", why: str = "", postgresql_extra: int = 0
+):
     """Register `arrange(people, size) -> Visit` as the budget of `route` (a fragment or a
     state of the page as `variant`)."""
 
     def register(arrange):
         key = f"{route}[{variant}]" if variant else route
         assert key not in BUDGETS, key
-        BUDGETS[key] = Budget(route, queries, arrange, why)
+        BUDGETS[key] = Budget(route, queries, arrange, why, postgresql_extra)
         return arrange
 
     return register
@@ -1019,11 +1026,13 @@ def similar_precedents_add(size: int) -> list[str]:
 
 SIMILAR_WHY = (
     "session, user, the item decision (the reviewer's own, of a case they may see), their "
-    "assignment of the round, the similar items with their decisions (one query), the audit row"
+    "assignment of the round, the similar items with their decisions (one query), the audit row; "
+    "on PostgreSQL bitmap scans turned off and back on around the similar items' query "
+    "(reviews.precedents.search.rows_read_in_order)"
 )
 
 
-@budget("determination:item_similar", 6, variant="htmx", why=SIMILAR_WHY)
+@budget("determination:item_similar", 6, variant="htmx", why=SIMILAR_WHY, postgresql_extra=2)
 def _item_similar(people, size):
     case, determination = draft_in_review(people, size)
     numbers = similar_precedents_add(size)
@@ -1037,6 +1046,7 @@ def _item_similar(people, size):
     6,
     variant="page, without JavaScript",
     why=SIMILAR_WHY,
+    postgresql_extra=2,
 )
 def _item_similar_page(people, size):
     case, determination = draft_in_review(people, size)
@@ -1680,9 +1690,10 @@ def test_query_count_is_pinned_and_does_not_grow_with_the_rows(key, people):
     def listing(captured):
         return "\n".join(f"  {query['sql'][:300]}" for query in captured.captured_queries)
 
-    assert (len(small), len(large)) == (entry.queries, entry.queries), (
+    expected = entry.expected()
+    assert (len(small), len(large)) == (expected, expected), (
         f"{key}: {len(small)} queries with {SMALL} rows, {len(large)} with {LARGE}; "
-        f"the budget is {entry.queries} ({entry.why}).\n"
+        f"the budget is {expected} ({entry.why}).\n"
         f"With {LARGE}:\n{listing(large)}"
     )
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import (
@@ -29,7 +30,7 @@ from django.contrib.postgres.search import (
     SearchRank,
     SearchVectorField,
 )
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.db.models import Case, F, Q, QuerySet, TextField, Value, When
 from django.db.models.expressions import Expression
 from django.db.models.functions import Concat
@@ -197,6 +198,35 @@ def ranked_candidates(
         .filter(pk__in=candidates)
         .annotate(rank=SearchRank(vector, ranking))
     )
+
+
+@contextmanager
+def rows_read_in_order():
+    """Within it (PostgreSQL), the planner reads rows (a table or b-tree scan that stops at
+    the LIMIT) instead of building bitmaps: `enable_bitmapscan` off, then reset. For the
+    similar items' OR of a description's common words ("lumbar", "injection"), which most
+    rows of a category share, a bitmap is every such item in the GIN index (hundreds of
+    thousands) before the first row is read; read in order, the first SIMILAR_CANDIDATES
+    sharing a word are a few hundred rows in (bench/README.md). No-op on SQLite."""
+    if not is_postgresql():
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_bitmapscan = off")
+    try:
+        yield
+    except BaseException:
+        # A database error inside a transaction has aborted it (the RESET fails there), and
+        # the transaction's rollback undoes the SET.
+        with suppress(DatabaseError):
+            _bitmaps_back()
+        raise
+    _bitmaps_back()
+
+
+def _bitmaps_back() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("RESET enable_bitmapscan")
 
 
 def _search_like(items, words, match, latest):

@@ -25,8 +25,13 @@ from django.contrib.postgres.search import SearchQuery
 from django.db.models import Case, F, Q, QuerySet, Value, When
 
 from cases.lifecycle.models import Outcome
-from reviews.precedents.models import PrecedentItem
-from reviews.precedents.search import CONFIG, is_postgresql, ranked_candidates
+from reviews.precedents.models import PrecedentDecision, PrecedentItem
+from reviews.precedents.search import (
+    CONFIG,
+    is_postgresql,
+    ranked_candidates,
+    rows_read_in_order,
+)
 
 # The panel shows this many items per disputed item.
 PANEL_SIZE = 5
@@ -90,6 +95,14 @@ def _order_key(item: PrecedentItem) -> tuple:
     )
 
 
+def _excluding_case(items: QuerySet[PrecedentItem], case_number: str) -> QuerySet[PrecedentItem]:
+    """The items not of this case's decision. Through the decision's id (one lookup of the
+    case number, PostgreSQL hashes it), not a join: a join checks each candidate's decision."""
+    if not case_number:
+        return items
+    return items.exclude(decision__in=PrecedentDecision.objects.filter(case_number=case_number))
+
+
 def _text_ranked(
     items: QuerySet[PrecedentItem], description: str, citation: str
 ) -> QuerySet[PrecedentItem] | None:
@@ -148,9 +161,7 @@ def similar_precedents(
     then the best text match, then the latest decision. `exclude_case_number` leaves out the
     case itself (an earlier round's letter is not a precedent for it). Each item comes with
     its decision."""
-    items = PrecedentItem.objects.select_related("decision")
-    if exclude_case_number:
-        items = items.exclude(decision__case_number=exclude_case_number)
+    items = _excluding_case(PrecedentItem.objects.select_related("decision"), exclude_case_number)
     ranked = _text_ranked(items, description, citation)
     if ranked is None:
         return []
@@ -166,7 +177,9 @@ def similar_precedents(
         others = _text_ranked(items.exclude(category=category), description, citation)
         same = same.order_by(*order)[:limit]
         others = others.order_by(*order)[:limit]
-        found = list(same.union(others, all=True)[:limit])
+        # Read in order (search.rows_read_in_order): the category's first items sharing a word.
+        with rows_read_in_order():
+            found = list(same.union(others, all=True)[:limit])
         # SQL promises no order of a UNION's rows: put them in the panel's order here.
         return sorted(found, key=lambda item: (item.category != category, *_order_key(item)))
     if category:
@@ -238,12 +251,12 @@ def close_precedents(
     items = PrecedentItem.objects.select_related("decision").filter(
         category=category, guideline_source=guideline_source
     )
-    if exclude_case_number:
-        items = items.exclude(decision__case_number=exclude_case_number)
+    items = _excluding_case(items, exclude_case_number)
     ranked = _text_ranked(items, description, "")
     if ranked is None:
         return []
-    candidates = ranked.order_by("-rank", *_latest())[:CLOSE_CANDIDATES]
+    with rows_read_in_order():
+        candidates = list(ranked.order_by("-rank", *_latest())[:CLOSE_CANDIDATES])
     return [
         item for item in candidates if word_share(description, item.description) >= CLOSE_WORD_SHARE
     ]

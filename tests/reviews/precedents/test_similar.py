@@ -6,6 +6,7 @@ default SQLite (LIKE) and on PostgreSQL (DATABASE_URL=postgres://...: the tsvect
 import datetime as dt
 
 import pytest
+from django.db import connection
 
 from reviews.precedents.similar import (
     close_precedents,
@@ -140,3 +141,15 @@ def test_the_clear_majority_the_other_way_needs_enough_items_and_share():
     assert majority_against("upheld", four_of_five, min_similar=5, min_percent=85) is None
     three_of_four = [_Item("overturned")] * 3 + [_Item("upheld")]
     assert majority_against("upheld", three_of_four, min_similar=4, min_percent=75).percent == 75
+
+
+def test_the_panel_leaves_the_connection_planning_as_before():
+    # On PostgreSQL the panel's query runs with bitmap scans off (search.rows_read_in_order);
+    # the library's searches after it on the same connection must plan as usual.
+    precedent_add("CM15-0001400", {"description": "Lumbar sympathetic block"})
+
+    assert numbers(similar_panel(description="Lumbar sympathetic block").items) == ["CM15-0001400"]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW enable_bitmapscan")
+            assert cursor.fetchone()[0] == "on"
