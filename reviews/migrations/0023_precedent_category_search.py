@@ -26,7 +26,7 @@ def index_remove(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reviews", "0020_consistencyflag"),
+        ("reviews", "0022_reportrun"),
     ]
 
     operations = [
