@@ -71,8 +71,9 @@ def report_run_request(
             with transaction.atomic():
                 run.save()
         except IntegrityError:
-            # Another administrator asked for the same month a moment ago: theirs is the run.
-            return ReportRun.objects.get(month=period.start, status__in=WORKING_STATUSES), False
+            # Another administrator asked for the same month a moment ago: theirs is the run
+            # (working, or already done by now).
+            return ReportRun.objects.filter(month=period.start).first() or latest, False
         _enqueue(run)
     return run, True
 
@@ -109,35 +110,47 @@ def report_run_retry(*, run: ReportRun, actor) -> ReportRun:
         run.error = ""
         run.heartbeat_at = now
         run.started_at = run.finished_at = None
-        run.save(
-            update_fields=[
-                "status",
-                "steps_done",
-                "step",
-                "error",
-                "heartbeat_at",
-                "started_at",
-                "finished_at",
-            ]
-        )
+        try:
+            with transaction.atomic():
+                run.save(
+                    update_fields=[
+                        "status",
+                        "steps_done",
+                        "step",
+                        "error",
+                        "heartbeat_at",
+                        "started_at",
+                        "finished_at",
+                    ]
+                )
+        except IntegrityError as exc:
+            # Another administrator asked for the month, or retried another of its runs, a
+            # moment ago (one run per month works at a time).
+            raise ValidationError(
+                f"The report for {run.month_label} is being made again already: reload the page."
+            ) from exc
         _enqueue(run, again=True)
     return run
 
 
-def _progress(run: ReportRun, done: int, step: str) -> None:
-    ReportRun.objects.filter(pk=run.pk, status=ReportRunStatus.RUNNING).update(
-        steps_done=done, step=step, heartbeat_at=timezone.now()
-    )
+def _attempt(run: ReportRun, started: dt.datetime):
+    """The run while this attempt is its current one: a retried run's earlier worker, still
+    alive, writes nothing over the attempt that replaced it."""
+    return ReportRun.objects.filter(pk=run.pk, status=ReportRunStatus.RUNNING, started_at=started)
 
 
-def _store(run: ReportRun, *, stem: str, pdf: bytes, csv: bytes) -> bool:
+def _progress(run: ReportRun, started: dt.datetime, done: int, step: str) -> None:
+    _attempt(run, started).update(steps_done=done, step=step, heartbeat_at=timezone.now())
+
+
+def _store(run: ReportRun, *, started: dt.datetime, stem: str, pdf: bytes, csv: bytes) -> bool:
     """Both files and the run done, in one transaction under the run's lock: a second worker on
     the same run (a re-sent message) finds it done and keeps nothing of its own."""
     stored: list[str] = []
     try:
         with transaction.atomic():
             locked = ReportRun.objects.select_for_update().get(pk=run.pk)
-            if locked.status != ReportRunStatus.RUNNING:
+            if locked.status != ReportRunStatus.RUNNING or locked.started_at != started:
                 return False
             locked.pdf.save(f"{stem}.pdf", ContentFile(pdf), save=False)
             stored.append(locked.pdf.name)
@@ -178,15 +191,15 @@ def report_run_work(*, run_id: int) -> bool:
     period = Period.month(run.month.year, run.month.month)
     try:
         report = monthly_report(
-            period, on_section=lambda position, name: _progress(run, position, name)
+            period, on_section=lambda position, name: _progress(run, now, position, name)
         )
-        _progress(run, len(SECTIONS), "Writing the PDF")
+        _progress(run, now, len(SECTIONS), "Writing the PDF")
         pdf = report_pdf(report)
-        _progress(run, len(SECTIONS) + 1, "Storing the files")
+        _progress(run, now, len(SECTIONS) + 1, "Storing the files")
         csv = report_csv(report).encode("utf-8")
-        return _store(run, stem=run.file_stem, pdf=pdf, csv=csv)
+        return _store(run, started=now, stem=run.file_stem, pdf=pdf, csv=csv)
     except Exception as exc:
-        ReportRun.objects.filter(pk=run.pk, status=ReportRunStatus.RUNNING).update(
+        _attempt(run, now).update(
             status=ReportRunStatus.FAILED,
             error=f"{type(exc).__name__}: {exc}"[:2000],
             step="",

@@ -12,6 +12,7 @@ import html
 import subprocess
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -224,6 +225,37 @@ def test_a_bad_month_is_refused_with_a_clear_error_and_nothing_is_made(admin, mo
     assert response.redirect_chain[-1][0] == reverse("reports:dashboard")
     assert said in html.unescape(response.content.decode())
     assert not ReportRun.objects.exists() and not FollowUp.objects.exists()
+
+
+def test_a_retried_runs_earlier_worker_writes_nothing_over_the_new_attempt(
+    world, admin, monkeypatch
+):
+    """The run looked stuck and was tried again while its first worker was still alive: when
+    that worker fails (or finishes) afterwards, the new attempt is left to its own worker."""
+    run, _ = runs.report_run_request(actor=admin, month="2026-11")
+
+    def overtaken(report):
+        # Meanwhile the run was retried and a second worker started on it.
+        ReportRun.objects.filter(pk=run.pk).update(started_at=timezone.now())
+        raise RuntimeError("the first worker's late failure")
+
+    monkeypatch.setattr(runs, "report_pdf", overtaken)
+    with pytest.raises(RuntimeError):
+        runs.report_run_work(run_id=run.pk)
+    run.refresh_from_db()
+    assert run.status == ReportRunStatus.RUNNING and run.error == ""
+
+
+def test_two_administrators_retrying_the_same_month_get_a_message_not_an_error(admin):
+    first = _running(admin, minutes_ago=60)
+    ReportRun.objects.filter(pk=first.pk).update(status=ReportRunStatus.FAILED)
+    second = ReportRun.objects.create(
+        month=NOVEMBER, created_by=admin, status=ReportRunStatus.FAILED, steps_total=9
+    )
+    runs.report_run_retry(run=second, actor=admin)
+    with pytest.raises(ValidationError, match="being made again already"):
+        runs.report_run_retry(run=first, actor=admin)
+    assert ReportRun.objects.get(pk=first.pk).status == ReportRunStatus.FAILED
 
 
 def test_the_task_sent_twice_does_nothing_the_second_time(world, admin):
