@@ -81,6 +81,9 @@ _UNCHANGED = object()
 # party's name).
 OTHER_NAMES_MAX = 30
 OTHER_NAME_MAX_CHARS = 200
+# A name given as one word is looked for only from this many letters (a shorter one would flag
+# every "Li" or "Bo" in a rationale): reviews.determination.identifiers.MIN_NAME_PART.
+OTHER_NAME_MIN_LETTERS = 3
 
 
 def other_names_clean(lines: list[str]) -> list[str]:
@@ -102,6 +105,16 @@ def other_names_clean(lines: list[str]) -> list[str]:
             )
         elif not any(char.isalpha() for char in name):
             problems.append(f"Other names, line {number}: “{name}” is not a name.")
+        elif name.startswith(","):
+            problems.append(
+                f"Other names, line {number}: “{name}” has no family name; write it as "
+                "“First Last” or “Last, First”."
+            )
+        elif len(name.split()) == 1 and sum(c.isalpha() for c in name) < OTHER_NAME_MIN_LETTERS:
+            problems.append(
+                f"Other names, line {number}: “{name}” is too short to look for alone; give "
+                "the full name."
+            )
         elif name.casefold() not in seen:
             seen.add(name.casefold())
             names.append(name)

@@ -400,6 +400,15 @@ def test_the_facts_page_keeps_other_names_one_a_line_with_an_event(admin_client,
             "Other names, line 2: at most 200 characters (one name a line).",
         ),
         (["12345"], "Other names, line 1: “12345” is not a name."),
+        (
+            ["Ana Ruiz", "Li"],
+            "Other names, line 2: “Li” is too short to look for alone; give the full name.",
+        ),
+        (
+            [", Ana"],
+            "Other names, line 1: “, Ana” has no family name; write it as “First Last” or "
+            "“Last, First”.",
+        ),
         ([f"Person {n}" for n in range(31)], "Other names: at most 30 names."),
     ],
 )

@@ -6,10 +6,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from cases.intake.corrections import OTHER_NAME_MIN_LETTERS, other_names_clean
 from cases.lifecycle.models import PartyRole
 from cases.records.models import MedicalRecord
 from reviews.determination.drafting import draft_item_key
 from reviews.determination.identifiers import (
+    MIN_NAME_PART,
     PATTERNS,
     case_identifiers,
     hits_replaced,
@@ -380,3 +382,14 @@ def test_a_first_name_alone_among_other_names_is_looked_for(named_case):
         ("Lupe", "a family member"),
         ("Ana Ruiz", "the injured worker"),
     ]
+
+
+def test_every_other_name_the_facts_page_takes_is_looked_for(named_case):
+    """The facts page refuses the names the check could not look for (too short alone, no
+    family name); whatever it takes, the check builds a pattern for."""
+    case = named_case[0]
+    for name in ("Tomas Vega", "Vega, Tomas", "Dr. Bo Li", "Lupe", "Marta E. Solis-Ortiz"):
+        assert other_names_clean([name]) == [name]
+        case.other_names = [name]
+        assert any(f"“{name}”" in i.what for i in case_identifiers(case)), name
+    assert OTHER_NAME_MIN_LETTERS == MIN_NAME_PART
