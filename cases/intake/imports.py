@@ -200,99 +200,109 @@ def import_run_work(*, run_id: int) -> bool:
     return True
 
 
+def _alone(application: _Application) -> bool:
+    """An application written on its own, not with its chunk: a new case with more than its
+    own rows (records to store, a legacy determination), whose writing may take long; a
+    chunk's transaction (and its lock on the run) stays short, and the run's progress moves."""
+    data = application.data
+    return data is not None and not application.errors and not case_bulk_ready(data)
+
+
 def _rows_import(run: ImportRun, chunk: list[_Application]) -> None:
-    """A chunk of applications in one transaction, new cases written together; if writing it
-    fails (an application the database refuses, a case another door made a moment ago), the
-    chunk is rolled back and done again row by row, so one bad application takes none of the
-    others with it."""
-    try:
-        _rows_import_together(run, chunk)
-    except (IntakeInvalid, DatabaseError):
-        for application in chunk:
-            _row_import(
-                run,
-                position=application.position,
-                path=application.path,
-                raw=application.raw,
-                data=application.data,
-                errors=application.errors,
-            )
+    """A chunk of applications, in the file's order: the runs of plain ones each in one
+    transaction, their new cases written together; an application with records alone. If
+    writing a run of them fails (an application the database refuses, a case another door
+    made a moment ago), it is rolled back and done again row by row, so one bad application
+    takes none of the others with it."""
+    together: list[_Application] = []
+
+    def together_import() -> None:
+        if not together:
+            return
+        try:
+            _rows_import_together(run, together)
+        except (IntakeInvalid, DatabaseError):
+            for application in together:
+                _application_import(run, application)
+        together.clear()
+
+    for application in chunk:
+        if _alone(application):
+            together_import()
+            _application_import(run, application)
+        else:
+            together.append(application)
+    together_import()
+
+
+def _application_import(run: ImportRun, application: _Application) -> None:
+    _row_import(
+        run,
+        position=application.position,
+        path=application.path,
+        raw=application.raw,
+        data=application.data,
+        errors=application.errors,
+    )
 
 
 def _rows_import_together(run: ImportRun, chunk: list[_Application]) -> None:
     """The chunk's outcomes and cases, and the run's progress, in one transaction under the
     run's lock (a second worker on the same run waits, then finds the rows done). The cases
-    are made as _row_import makes them one by one, numbered in the file's order."""
+    are made as _row_import makes them one by one, numbered in the file's order. Plain
+    applications only: their cases are their own rows, no file to store."""
     actor = run.created_by
-    stored: list[str] = []
-    try:
-        with transaction.atomic():
-            ImportRun.objects.select_for_update().filter(pk=run.pk).first()
-            done = set(
-                ImportRow.objects.filter(
-                    run=run, position__in=[application.position for application in chunk]
-                ).values_list("position", flat=True)
+    with transaction.atomic():
+        ImportRun.objects.select_for_update().filter(pk=run.pk).first()
+        done = set(
+            ImportRow.objects.filter(
+                run=run, position__in=[application.position for application in chunk]
+            ).values_list("position", flat=True)
+        )
+        chunk = [application for application in chunk if application.position not in done]
+        if not chunk:
+            return
+        checked = [
+            (application.path, application.data)
+            for application in chunk
+            if application.data is not None and not application.errors
+        ]
+        existing, problems = existing_checks(checked, actor=actor)
+        problems_by_row: dict[str, list[JsonError]] = {}
+        for problem in problems:
+            problems_by_row.setdefault(_ROW_OF_PATH.match(problem.path)[0], []).append(problem)
+        rows: list[ImportRow] = []
+        # The new cases, written together once every row is sorted.
+        batch: list[tuple[ImportRow, dict]] = []
+        for application in chunk:
+            row = _row_new(run, application)
+            rows.append(row)
+            data = application.data
+            if application.errors or data is None:
+                row.reasons = [str(error) for error in application.errors]
+            elif row.path in problems_by_row:
+                row.reasons = [str(problem) for problem in problems_by_row[row.path]]
+            elif data["application_id"] in existing:
+                row.case = existing[data["application_id"]]
+                row.outcome = ImportRowOutcome.EXISTING
+            else:
+                # Plain applications only (_rows_import sends the others alone).
+                batch.append((row, data))
+        if batch:
+            cases = cases_create_bulk(
+                batch=[(row.path, data, None) for row, data in batch],
+                actor=actor,
+                source="import",
             )
-            chunk = [application for application in chunk if application.position not in done]
-            if not chunk:
-                return
-            checked = [
-                (application.path, application.data)
-                for application in chunk
-                if application.data is not None and not application.errors
-            ]
-            existing, problems = existing_checks(checked, actor=actor)
-            problems_by_row: dict[str, list[JsonError]] = {}
-            for problem in problems:
-                problems_by_row.setdefault(_ROW_OF_PATH.match(problem.path)[0], []).append(problem)
-            rows: list[ImportRow] = []
-            # New cases that are only their own rows, waiting to be written together.
-            batch: list[tuple[ImportRow, dict]] = []
-
-            def batch_write() -> None:
-                if not batch:
-                    return
-                cases = cases_create_bulk(
-                    batch=[(row.path, data, None) for row, data in batch],
-                    actor=actor,
-                    source="import",
-                )
-                for (row, _data), case in zip(batch, cases, strict=True):
-                    row.case, row.outcome = case, ImportRowOutcome.CREATED
-                batch.clear()
-
-            for application in chunk:
-                row = _row_new(run, application)
-                rows.append(row)
-                data = application.data
-                if application.errors or data is None:
-                    row.reasons = [str(error) for error in application.errors]
-                elif row.path in problems_by_row:
-                    row.reasons = [str(problem) for problem in problems_by_row[row.path]]
-                elif data["application_id"] in existing:
-                    row.case = existing[data["application_id"]]
-                    row.outcome = ImportRowOutcome.EXISTING
-                elif case_bulk_ready(data):
-                    batch.append((row, data))
-                else:
-                    # Its number after those of the rows before it, as one by one.
-                    batch_write()
-                    row.case = case_create(data=data, actor=actor, source="import", path=row.path)
-                    row.outcome = ImportRowOutcome.CREATED
-                    stored.extend(row.case.records.values_list("file", flat=True))
-            batch_write()
-            ImportRow.objects.bulk_create(rows)
-            refused = sum(row.outcome == ImportRowOutcome.REFUSED for row in rows)
-            ImportRun.objects.filter(pk=run.pk).update(
-                done=F("done") + len(rows),
-                failed=F("failed") + refused,
-                heartbeat_at=timezone.now(),
-            )
-    except BaseException:
-        # The cases' rows are rolled back with the rows' outcomes; their PDFs are not.
-        for name in stored:
-            private_storage.delete(name)
-        raise
+            for (row, _data), case in zip(batch, cases, strict=True):
+                row.case, row.outcome = case, ImportRowOutcome.CREATED
+        ImportRow.objects.bulk_create(rows)
+        refused = sum(row.outcome == ImportRowOutcome.REFUSED for row in rows)
+        ImportRun.objects.filter(pk=run.pk).update(
+            done=F("done") + len(rows),
+            failed=F("failed") + refused,
+            heartbeat_at=timezone.now(),
+        )
 
 
 def _row_new(run: ImportRun, application: _Application) -> ImportRow:

@@ -194,3 +194,31 @@ def test_a_run_that_dies_mid_file_keeps_its_chunks_and_a_resume_finishes_it(
     assert (died.status, died.done, died.failed) == (ImportRunStatus.FINISHED, 5, 0)
     assert Case.objects.count() == 5
     assert list(died.rows.values_list("position", flat=True)) == list(range(5))
+
+
+def test_an_application_with_more_than_its_own_rows_is_written_alone_in_file_order(
+    case_admin, monkeypatch
+):
+    """A new case with a Date Assigned (or records, or a legacy determination) is written on
+    its own, between the plain ones before and after it, each part committed in turn: the
+    chunk's transaction stays short and the run's progress moves."""
+    monkeypatch.setattr(imports, "IMPORT_CHUNK_ROWS", 5)
+    payload = applications(5)
+    payload[2]["date_assigned"] = payload[2]["application_received"]
+    together = []
+    original = imports._rows_import_together
+    monkeypatch.setattr(
+        imports,
+        "_rows_import_together",
+        lambda run, chunk: (together.append([a.position for a in chunk]), original(run, chunk)),
+    )
+    done = import_run(case_admin, payload)
+    assert (done.status, done.done, done.failed) == (ImportRunStatus.FINISHED, 5, 0)
+    assert together == [[0, 1], [3, 4]]
+    made = list(
+        done.rows.order_by("position").values_list("case__application_id", "case__case_number")
+    )
+    assert [application for application, _ in made] == [f"A-{n}" for n in range(5)]
+    numbers = [number for _, number in made]
+    assert numbers == sorted(numbers)
+    assert Case.objects.get(application_id="A-2").date_assigned is not None
