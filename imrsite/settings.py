@@ -605,6 +605,16 @@ IMPORT_RUN_STUCK_MINUTES = int(os.environ.get("IMPORT_RUN_STUCK_MINUTES", "5"))
 # cache (Django's default, in each process's memory); the page says when they were taken and
 # offers "Refresh now". 0 computes them on every request.
 DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "60"))
+# Django's cache: each process's own memory by default; CACHE_URL (redis://host:6379/2, a
+# database of its own, never the broker's) shares it between every web process and host, so a
+# "Refresh now" on one is what the others show.
+if os.environ.get("CACHE_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["CACHE_URL"],
+        }
+    }
 # A monthly report run (reviews.reports.runs) untouched this long has lost its worker: its page
 # offers "Try again". Far above a month's counting and rendering (seconds).
 REPORT_RUN_STUCK_MINUTES = int(os.environ.get("REPORT_RUN_STUCK_MINUTES", "10"))

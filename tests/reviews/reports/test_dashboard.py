@@ -8,6 +8,8 @@ import datetime as dt
 import io
 
 import pytest
+import redis
+from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
@@ -18,6 +20,7 @@ from cases.lifecycle.models import CaseStatus
 from reviews.assignment.models import Assignment, AssignmentStatus
 from reviews.reports.monthly import monthly_report, report_csv
 from reviews.reports.selectors import dashboard_table
+from tests.conftest import _service_missing
 from tests.factories import CaseFactory, UserFactory, reviewer_with_profile
 from tests.reviews.reports.known_month import NOVEMBER
 
@@ -217,3 +220,28 @@ def test_the_monthly_report_command_writes_both_files(world, tmp_path):
     assert pdf_path.read_bytes().startswith(b"%PDF")
     with pytest.raises(CommandError, match="not a month"):
         call_command("ad_monthly_report", "2026-13", str(tmp_path))
+
+
+def test_with_a_shared_cache_every_web_process_reads_the_figures_one_took(settings, world):
+    """CACHE_URL: the kept figures live in Redis, so another web process (here: a second
+    connection, as another gunicorn worker or host has) finds them and shows the same time."""
+    url = "redis://127.0.0.1:6379/13"
+    other_process = redis.Redis.from_url(url, socket_connect_timeout=1)
+    try:
+        other_process.ping()
+    except redis.RedisError as error:
+        _service_missing(f"Redis ({url})", error)
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    }
+    cache.clear()
+    try:
+        period = {"start": "2026-11-01", "end": "2026-11-30"}
+        page = _client().get(reverse("reports:dashboard"), period).content.decode()
+        kept = [key for key in other_process.scan_iter("*reports:dashboard:2026-11-01*")]
+        assert len(kept) == 1
+        taken = page.split("Figures as of ", 1)[1].split(" (", 1)[0]
+        again = _client().get(reverse("reports:dashboard"), period).content.decode()
+        assert f"Figures as of {taken} (" in again
+    finally:
+        cache.clear()
