@@ -1057,6 +1057,23 @@ def _item_similar_page(people, size):
 
 
 @budget(
+    "determination:case_similar",
+    8,
+    variant="htmx, three items",
+    why="session, user, the item decisions (the reviewer's own, of a case they may see), their "
+    "assignment of the round, one query of similar items per disputed item (a case has a few), "
+    "the audit row; on PostgreSQL bitmap scans turned off and back on around each item's query",
+    postgresql_extra=6,
+)
+def _case_similar(people, size):
+    # Three items whatever the size: the precedents grow, the case's items do not.
+    case, determination = draft_in_review(people, 3)
+    numbers = similar_precedents_add(size)
+    url = reverse("determination:case_similar", args=[case.case_number])
+    return Visit(people.reviewer, url, headers=HTMX, shows=(numbers[-1], "hx-swap-oob"))
+
+
+@budget(
     "letters:workspace_preview",
     15,
     why="the workspace's reads (without the item comments), then the letter's: organization, "

@@ -308,29 +308,42 @@ def issued_outcomes(case_ids) -> dict[int, str]:
     return {case_id: outcome for case_id, outcome in outcomes.items() if outcome}
 
 
+def _own_item_decisions(user, case_number: str):
+    """The item decisions of the user's own determination of a case's current round, with
+    their item and case (not yet checked against the assignment: _assigned_to)."""
+    return ItemDecision.objects.select_related("item", "guideline", "determination__case").filter(
+        determination__reviewer=user,
+        determination__case__case_number=case_number,
+        determination__case__in=cases_visible_to(user),
+        determination__round=F("determination__case__round"),
+    )
+
+
+def _assigned_to(user, determination) -> bool:
+    """Whether the user holds a visible assignment of the determination's case and round."""
+    return Assignment.objects.filter(
+        case_id=determination.case_id,
+        round=determination.round,
+        reviewer=user,
+        status__in=VISIBLE_ASSIGNMENT_STATUSES,
+    ).exists()
+
+
 def item_decision_for(user, case_number: str, decision_id: int) -> ItemDecision:
     """One item decision of the user's own determination of a case's current round, with its
     item and case, for the similar-items panel; or 404, the same for a decision that is not
     theirs as for one that does not exist (the workspace's rule, in two queries)."""
-
-    decision = (
-        ItemDecision.objects.select_related("item", "guideline", "determination__case")
-        .filter(
-            pk=decision_id,
-            determination__reviewer=user,
-            determination__case__case_number=case_number,
-            determination__case__in=cases_visible_to(user),
-            determination__round=F("determination__case__round"),
-        )
-        .first()
-    )
-    if decision is None or not (
-        Assignment.objects.filter(
-            case_id=decision.determination.case_id,
-            round=decision.determination.round,
-            reviewer=user,
-            status__in=VISIBLE_ASSIGNMENT_STATUSES,
-        ).exists()
-    ):
+    decision = _own_item_decisions(user, case_number).filter(pk=decision_id).first()
+    if decision is None or not _assigned_to(user, decision.determination):
         raise Http404("No such item.")
     return decision
+
+
+def item_decisions_for(user, case_number: str) -> list[ItemDecision]:
+    """Every item decision of the user's own determination of a case's current round, in the
+    items' order, for the similar-items panels of step 3 in one request; or 404 as
+    item_decision_for (two queries whatever the number of items)."""
+    decisions = list(_own_item_decisions(user, case_number).order_by("item__position"))
+    if not decisions or not _assigned_to(user, decisions[0].determination):
+        raise Http404("No such case.")
+    return decisions

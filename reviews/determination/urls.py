@@ -32,6 +32,11 @@ urlpatterns = [
     ),
     path("reviews/cases/<str:case_number>/draft/", views.draft_save, name="draft_save"),
     path(
+        "reviews/cases/<str:case_number>/similar/",
+        views.case_similar,
+        name="case_similar",
+    ),
+    path(
         "reviews/cases/<str:case_number>/items/<int:decision_id>/similar/",
         views.item_similar,
         name="item_similar",

@@ -59,7 +59,7 @@ from reviews.determination.status_table import (
 from reviews.determination.warnings import review_warnings
 from reviews.organization.services import organization_current
 from reviews.precedents.models import GuidelineSourceKind
-from reviews.precedents.similar import similar_panel
+from reviews.precedents.similar import SimilarPanel, similar_panel
 
 # How many open cases the reviewer's dashboard draws a page, and how many new assignments it
 # draws as cards (issue 12: both are at most the reviewer's capacity in practice).
@@ -477,21 +477,16 @@ def guideline_search(request):
 # --- Similar decisions (issue 13) ---------------------------------------------------------------
 
 
-@access_required(Ability.REVIEW)
-@require_GET
-def item_similar(request, case_number, decision_id: int):
-    """The prior items most like one disputed item, loaded into step 3 when the item comes
-    into view (htmx), or as a page of its own without JavaScript. Copying a precedent's
-    citation is the reviewer's click; nothing here changes the draft."""
-    decision = selectors.item_decision_for(request.user, case_number, decision_id)
+def _similar_panel_for(decision) -> SimilarPanel:
+    """The panel of one item decision, each precedent with the citation kind its "Use this
+    citation" button fills in."""
     item = decision.item
-    determination = decision.determination
     panel = similar_panel(
         description=item.description,
         category=item.category,
         # The reviewer's own guideline once chosen, until then the one UR cited.
         citation=decision.citation_text or item.ur_citation_text,
-        exclude_case_number=case_number,
+        exclude_case_number=decision.determination.case.case_number,
     )
     for precedent in panel.items:
         precedent.copy_kind = (
@@ -499,16 +494,45 @@ def item_similar(request, case_number, decision_id: int):
             if precedent.guideline_source == GuidelineSourceKind.MTUS
             else CitationKind.NON_MTUS
         )
+    return panel
+
+
+@access_required(Ability.REVIEW)
+@require_GET
+def item_similar(request, case_number, decision_id: int):
+    """The prior items most like one disputed item, as a page of its own (the link step 3
+    shows without JavaScript), or the panel alone for htmx. Copying a precedent's citation is
+    the reviewer's click; nothing here changes the draft."""
+    decision = selectors.item_decision_for(request.user, case_number, decision_id)
+    determination = decision.determination
     context = {
         "case": determination.case,
         "decision": decision,
-        "item": item,
-        "panel": panel,
+        "item": decision.item,
+        "panel": _similar_panel_for(decision),
         "copyable": DeterminationAction.EDIT in determination_actions(determination),
     }
     template = "reviews/workspace/similar.html"
     if request.htmx and not request.htmx.history_restore_request:
         template += "#panel"
+    return TemplateResponse(request, template, context)
+
+
+@access_required(Ability.REVIEW)
+@require_GET
+def case_similar(request, case_number):
+    """Every item's panel in one request, loaded by step 3 once the page is shown: each one
+    swapped into its item's place (htmx out-of-band); without htmx, a page of them all."""
+    decisions = selectors.item_decisions_for(request.user, case_number)
+    determination = decisions[0].determination
+    context = {
+        "case": determination.case,
+        "rows": [(decision, _similar_panel_for(decision)) for decision in decisions],
+        "copyable": DeterminationAction.EDIT in determination_actions(determination),
+    }
+    template = "reviews/workspace/similar_all.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#panels"
     return TemplateResponse(request, template, context)
 
 

@@ -53,16 +53,56 @@ def similar_url(case, decision) -> str:
     return reverse("determination:item_similar", args=[case.case_number, decision.pk])
 
 
-def test_step_three_loads_each_items_panel_when_it_comes_into_view(client, mine):
+def case_similar_url(case) -> str:
+    return reverse("determination:case_similar", args=[case.case_number])
+
+
+def test_step_three_loads_every_items_panel_in_one_request_after_the_page(client, mine):
     case, _, determination = mine
     decision = determination.decisions.get()
 
     page = client.get(reverse("determination:workspace_step", args=[case.case_number, 3]))
 
     text = page.content.decode()
-    assert f'hx-get="{similar_url(case, decision)}" hx-trigger="revealed"' in text
-    # Not in the page itself: the panel's query runs in its own request.
+    assert f'hx-get="{case_similar_url(case)}" hx-trigger="load" hx-swap="none"' in text
+    # Until it comes (or without JavaScript), the item's place links to its panel's page.
+    slot = text.split(f'id="similar-slot-{decision.pk}"')[1].split("</div>")[0]
+    assert f'href="{similar_url(case, decision)}"' in slot
+    # Not in the page itself: the panels' queries run in their own request.
     assert "CM15-0002001" not in text
+
+
+def test_the_one_request_puts_each_items_panel_in_its_place(client):
+    case, reviewer, determination = case_in_review(items=2)
+    precedent_add("CM15-0002001", {"description": "Lumbar sympathetic block"})
+    precedent_add(
+        "CM15-0002002",
+        {"description": "MRI of the left knee", "outcome": "overturned"},
+    )
+    login(client, reviewer)
+    block, knee = determination.decisions.order_by("item__position")
+
+    response = client.get(case_similar_url(case), **HTMX)
+
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "<html" not in text
+    first = text.split(f'<div id="similar-slot-{block.pk}" hx-swap-oob="innerHTML">')[1]
+    first = first.split("similar-slot-")[0]
+    second = text.split(f'<div id="similar-slot-{knee.pk}" hx-swap-oob="innerHTML">')[1]
+    assert "CM15-0002001" in first and "1 of 1 similar item upheld" in first
+    assert "CM15-0002002" in second and "0 of 1 similar item upheld" in second
+    assert "CM15-0002002" not in first and "CM15-0002001" not in second
+
+
+def test_without_javascript_every_items_panel_is_one_page(client, mine):
+    case, _, determination = mine
+    response = client.get(case_similar_url(case))
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" in text and "2 of 3 similar items upheld" in text
+    assert "hx-swap-oob" not in text
+    assert reverse("determination:workspace_step", args=[case.case_number, 3]) in text
 
 
 def test_the_panel_shows_the_precedents_their_outcome_citation_and_rationale(client, mine):
@@ -124,6 +164,8 @@ def test_only_the_cases_reviewer_sees_the_panel(client, mine):
     )
     login(client, other_reviewer)
     assert client.get(url).status_code == 404
+    assert client.get(case_similar_url(case), **HTMX).status_code == 404
     for role in (Role.QUALITY_REVIEWER, Role.CASE_ADMIN):
         client.force_login(UserFactory(role=role))
         assert client.get(url).status_code == 403
+        assert client.get(case_similar_url(case)).status_code == 403
