@@ -1011,7 +1011,7 @@ def similar_precedents_add(size: int) -> list[str]:
             decided_on=dt.date(2025, 1, 1) + dt.timedelta(days=number),
             items=[
                 PrecedentItemText(
-                    description=f"Lumbar sympathetic block, level {number}",
+                    description=f"Lumbar sympathetic block, level L{number}",
                     category="injection",
                     outcome="upheld" if number % 2 else "overturned",
                     citation="MTUS Chronic Pain Medical Treatment Guidelines Page(s): 103",
@@ -1027,12 +1027,13 @@ def similar_precedents_add(size: int) -> list[str]:
 SIMILAR_WHY = (
     "session, user, the item decision (the reviewer's own, of a case they may see), their "
     "assignment of the round, the similar items with their decisions (one query), the audit row; "
-    "on PostgreSQL bitmap scans turned off and back on around the similar items' query "
-    "(reviews.precedents.search.rows_read_in_order)"
+    "on PostgreSQL the similar items ranked in SQL, then read with their decisions, bitmap scans "
+    "turned off and back on around the ranking (reviews.precedents.search.similar_item_ranks, "
+    "rows_read_in_order)"
 )
 
 
-@budget("determination:item_similar", 6, variant="htmx", why=SIMILAR_WHY, postgresql_extra=2)
+@budget("determination:item_similar", 6, variant="htmx", why=SIMILAR_WHY, postgresql_extra=3)
 def _item_similar(people, size):
     case, determination = draft_in_review(people, size)
     numbers = similar_precedents_add(size)
@@ -1046,7 +1047,7 @@ def _item_similar(people, size):
     6,
     variant="page, without JavaScript",
     why=SIMILAR_WHY,
-    postgresql_extra=2,
+    postgresql_extra=3,
 )
 def _item_similar_page(people, size):
     case, determination = draft_in_review(people, size)
@@ -1062,8 +1063,9 @@ def _item_similar_page(people, size):
     variant="htmx, three items",
     why="session, user, the item decisions (the reviewer's own, of a case they may see), their "
     "assignment of the round, one query of similar items per disputed item (a case has a few), "
-    "the audit row; on PostgreSQL bitmap scans turned off and back on around each item's query",
-    postgresql_extra=6,
+    "the audit row; on PostgreSQL each item's ranking with bitmap scans turned off and back on "
+    "around it, then the rows of the items ranked (none for the two knee items: nothing like them)",
+    postgresql_extra=7,
 )
 def _case_similar(people, size):
     # Three items whatever the size: the precedents grow, the case's items do not.

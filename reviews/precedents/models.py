@@ -2,9 +2,10 @@
 the public letter reads (SPEC section 6): no names, no claim numbers. Lab. Code 4610.6(f) keeps
 the reviewer's identity confidential, so a decision keeps the reviewer's specialty only.
 
-On PostgreSQL each item also has a `search` column (a generated tsvector with a GIN index),
-added by the migration's PostgreSQL-only SQL and read by `reviews.precedents.search`; the model
-does not declare it, so the same model works on SQLite (README "Precedents")."""
+On PostgreSQL each item also has a `search` column (a generated tsvector with a GIN index) and
+a narrower `similar_search` (description and citation only, in a b-tree by category for the
+similar-items panel), added by migrations 0019 and 0024's PostgreSQL-only SQL and read by
+`reviews.precedents.search`; the model declares neither, so the same model works on SQLite (README "Precedents")."""
 
 from django.db import models
 from django.utils import timezone

@@ -200,6 +200,69 @@ def ranked_candidates(
     )
 
 
+def _similar_part_sql(category_test: str, *, other_category: bool) -> str:
+    """One part of similar_item_ranks' query. The first `candidates` items matching, read
+    from the index precedent_item_similar alone (migration 0024: the category's items, newest
+    decision first, with their narrow `similar_search`), each ranked as it is read; those tied
+    with the best `limit` ranks are joined to their decisions for the order's dates; the best
+    `limit` of them."""
+    item = PrecedentItem._meta.db_table
+    decision = PrecedentItem._meta.get_field("decision").related_model._meta.db_table
+    other = "TRUE" if other_category else "FALSE"
+    return f"""
+    (SELECT best.id, best.rank, {other}
+       FROM (SELECT found.id, found.decision_id, found.position, found.rank
+               FROM (SELECT i.id, i.decision_id, i.position,
+                            ts_rank(i.similar_search,
+                                    to_tsquery(%(config)s::regconfig, %(ranking)s)) AS rank
+                       FROM {item} i
+                      WHERE i.similar_search @@ to_tsquery(%(config)s::regconfig, %(match)s)
+                        AND {category_test}
+                        AND i.decision_id NOT IN (
+                            SELECT id FROM {decision} WHERE case_number = %(case_number)s)
+                      LIMIT %(candidates)s) found
+              ORDER BY found.rank DESC
+              FETCH FIRST (%(limit)s) ROWS WITH TIES) best
+       JOIN {decision} d ON d.id = best.decision_id
+      ORDER BY best.rank DESC, d.decided_on DESC NULLS LAST, best.decision_id DESC,
+               best.position
+      LIMIT %(limit)s)"""
+
+
+def similar_item_ranks(
+    *,
+    match: str,
+    ranking: str,
+    category: str,
+    exclude_case_number: str,
+    candidates: int,
+    limit: int,
+) -> list[tuple[int, float, bool]]:
+    """PostgreSQL: (item id, rank, of another category) of the `limit` items most like one
+    being decided, in one statement: `match` and `ranking` are raw tsquery text (words and
+    weights, no operators but "|"); the same category's best first, then, only if they do not
+    fill `limit`, the other categories' best (UNION ALL under one LIMIT stops before the
+    second part). Written as SQL, not the ORM: building and compiling the ORM's union was
+    about 10 ms of a panel's 25 (bench/README.md), more than the query itself."""
+    same = "i.category = %(category)s" if category else "TRUE"
+    parts = [_similar_part_sql(same, other_category=False)]
+    if category:
+        parts.append(_similar_part_sql("i.category <> %(category)s", other_category=True))
+    sql = parts[0] if len(parts) == 1 else " UNION ALL ".join(parts) + " LIMIT %(limit)s"
+    params = {
+        "config": CONFIG,
+        "match": match,
+        "ranking": ranking,
+        "category": category,
+        "case_number": exclude_case_number,
+        "candidates": candidates,
+        "limit": limit,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(pk, rank, bool(other)) for pk, rank, other in cursor.fetchall()]
+
+
 @contextmanager
 def rows_read_in_order():
     """Within it (PostgreSQL), the planner reads rows (a table or b-tree scan that stops at

@@ -7,9 +7,11 @@ less, of the guideline citation with its citation). The rationale is not compare
 letters explaining different requests in the same words are not similar decisions, and
 leaving it out keeps the query small.
 
-PostgreSQL: the items' `search` tsvector, matched with an OR of the description's words
-restricted to the description's weight (`word:A`), ranked by `ts_rank` with the citation's
-words at the citation's weight (`word:B`) too. SQLite (the development default): any word in
+PostgreSQL: the items' `similar_search` tsvector (description A, citation B; migration 0024),
+matched with an OR of the description's words restricted to the description's weight
+(`word:A`), ranked by `ts_rank` with the citation's words at the citation's weight (`word:B`)
+too, among the first SIMILAR_CANDIDATES matches of the category, newest decision first, read
+from an index alone (search.similar_item_ranks). SQLite (the development default): any word in
 the description (LIKE), ranked by the words found (in the description 2, in the citation 1).
 
 "Closely similar" (the consistency flag) is stricter, and decided in Python on the candidates
@@ -31,6 +33,7 @@ from reviews.precedents.search import (
     is_postgresql,
     ranked_candidates,
     rows_read_in_order,
+    similar_item_ranks,
 )
 
 # The panel shows this many items per disputed item.
@@ -157,36 +160,55 @@ def similar_precedents(
     exclude_case_number: str = "",
     limit: int = PANEL_SIZE,
 ) -> list[PrecedentItem]:
-    """The `limit` prior items most like this one, in one query: the same category first,
+    """The `limit` prior items most like this one (one query; two on PostgreSQL): the same
+    category first,
     then the best text match, then the latest decision. `exclude_case_number` leaves out the
     case itself (an earlier round's letter is not a precedent for it). Each item comes with
     its decision."""
+    if is_postgresql():
+        return _similar_on_postgresql(description, category, citation, exclude_case_number, limit)
     items = _excluding_case(PrecedentItem.objects.select_related("decision"), exclude_case_number)
     ranked = _text_ranked(items, description, citation)
     if ranked is None:
         return []
     order = ["-rank", *_latest()]
-    if category and is_postgresql():
-        # The same category's best, then the others' best, as one UNION ALL under one LIMIT:
-        # PostgreSQL stops before the second part when the first fills the panel, so only
-        # the category's matches are ranked, not every item sharing a word.
-        # Each part finds its own SIMILAR_CANDIDATES (the category in the candidates' query),
-        # so the category's part ranks the category's matches, not the few of them among a
-        # sample of every category's.
-        same = _text_ranked(items.filter(category=category), description, citation)
-        others = _text_ranked(items.exclude(category=category), description, citation)
-        same = same.order_by(*order)[:limit]
-        others = others.order_by(*order)[:limit]
-        # Read in order (search.rows_read_in_order): the category's first items sharing a word.
-        with rows_read_in_order():
-            found = list(same.union(others, all=True)[:limit])
-        # SQL promises no order of a UNION's rows: put them in the panel's order here.
-        return sorted(found, key=lambda item: (item.category != category, *_order_key(item)))
     if category:
         same = Case(When(category=category, then=Value(1)), default=Value(0))
         ranked = ranked.annotate(same_category=same)
         order = ["-same_category", *order]
     return list(ranked.order_by(*order)[:limit])
+
+
+def _similar_on_postgresql(
+    description: str, category: str, citation: str, exclude_case_number: str, limit: int
+) -> list[PrecedentItem]:
+    """similar_precedents on PostgreSQL: the items' `search` tsvector matched with an OR of the
+    description's words at the description's weight (`word:A`), ranked with the citation's
+    words at the citation's weight (`word:B`) too; the same category's best first (one
+    statement, search.similar_item_ranks), then their whole rows and decisions (one query)."""
+    description_words = words_of(description)[:MAX_WORDS]
+    citation_words = words_of(citation)[:MAX_WORDS]
+    if not description_words:
+        return []
+    match = [f"{word}:A" for word in description_words]
+    # Read in order (search.rows_read_in_order): the category's first items sharing a word.
+    with rows_read_in_order():
+        ranks = similar_item_ranks(
+            match=" | ".join(match),
+            ranking=" | ".join(match + [f"{word}:B" for word in citation_words]),
+            category=category,
+            exclude_case_number=exclude_case_number,
+            candidates=SIMILAR_CANDIDATES,
+            limit=limit,
+        )
+    found = PrecedentItem.objects.select_related("decision").in_bulk([pk for pk, _, _ in ranks])
+    items = []
+    for pk, rank, other_category in ranks:
+        item = found[pk]
+        item.rank, item.other_category = rank, other_category
+        items.append(item)
+    # SQL promises no order of a UNION's rows: put them in the panel's order here.
+    return sorted(items, key=lambda item: (item.other_category, *_order_key(item)))
 
 
 @dataclass(frozen=True)
