@@ -5,7 +5,8 @@ the reviewer's identity confidential, so a decision keeps the reviewer's special
 On PostgreSQL each item also has a `search` column (a generated tsvector with a GIN index) and
 a narrower `similar_search` (description and citation only, in a b-tree by category for the
 similar-items panel), added by migrations 0019 and 0024's PostgreSQL-only SQL and read by
-`reviews.precedents.search`; the model declares neither, so the same model works on SQLite (README "Precedents")."""
+`reviews.precedents.search`; the model declares neither, so the same model works on SQLite
+(README "Precedents")."""
 
 from django.db import models
 from django.utils import timezone
