@@ -308,14 +308,36 @@ def issued_outcomes(case_ids) -> dict[int, str]:
     return {case_id: outcome for case_id, outcome in outcomes.items() if outcome}
 
 
+_SIMILAR_PANEL_FIELDS = (
+    "citation_text",
+    "determination_id",
+    "item_id",
+    "item__position",
+    "item__description",
+    "item__category",
+    "item__ur_citation_text",
+    "determination__case_id",
+    "determination__round",
+    "determination__status",
+    "determination__reviewer_id",
+    "determination__case__case_number",
+    "determination__case__round",
+)
+
+
 def _own_item_decisions(user, case_number: str):
     """The item decisions of the user's own determination of a case's current round, with
     their item and case (not yet checked against the assignment: _assigned_to)."""
-    return ItemDecision.objects.select_related("item", "guideline", "determination__case").filter(
-        determination__reviewer=user,
-        determination__case__case_number=case_number,
-        determination__case__in=cases_visible_to(user),
-        determination__round=F("determination__case__round"),
+    return (
+        ItemDecision.objects.select_related("item", "determination__case")
+        # What the panels show and compare: not the case file's every column.
+        .only(*_SIMILAR_PANEL_FIELDS)
+        .filter(
+            determination__reviewer=user,
+            determination__case__case_number=case_number,
+            determination__case__in=cases_visible_to(user),
+            determination__round=F("determination__case__round"),
+        )
     )
 
 

@@ -370,31 +370,3 @@ def highlight_items(items: Iterable[PrecedentItem], query: str) -> None:
         words = _matched_words(marked) if marked is not None else query_word_list
         item.description_html = marked_html(_mark_words(item.description, words))
         item.rationale_html = marked_html(_mark_words(_excerpt(item.rationale, words), words))
-
-
-# --- Similar items (the reviewer's panel, quality's consistency check) ---------------------
-
-
-def similar_items(
-    *,
-    description: str,
-    category: str = "",
-    citation: str = "",
-    exclude_case_number: str = "",
-    limit: int = 5,
-) -> list[PrecedentItem]:
-    """The prior items most like one being decided: the same category first, then by text
-    similarity of the description and the guideline citation (any of their words, ranked by
-    the same backend as the library's search). `exclude_case_number` leaves out the case
-    itself. Each item has its decision (outcome, date, case) loaded."""
-    items = search_items(f"{description} {citation}", match="any")
-    if not query_words(f"{description} {citation}"):
-        return []
-    if exclude_case_number:
-        items = items.exclude(decision__case_number=exclude_case_number)
-    if category:
-        same = Case(When(category=category, then=Value(1)), default=Value(0))
-        items = items.annotate(same_category=same).order_by(
-            "-same_category", "-rank", F("decision__decided_on").desc(nulls_last=True), "pk"
-        )
-    return list(items[:limit])

@@ -12,9 +12,9 @@ from reviews.precedents.search import (
     PrecedentFilters,
     highlight_items,
     search_items,
-    similar_items,
 )
 from reviews.precedents.services import guideline_source_of
+from reviews.precedents.similar import similar_precedents
 from tests.reviews.precedents.helpers import precedent_add
 
 pytestmark = pytest.mark.django_db
@@ -143,7 +143,7 @@ def test_a_citation_is_grouped_by_the_guideline_it_rests_on(kind, text, expected
     assert guideline_source_of(kind, text) == expected
 
 
-def test_similar_items_put_the_same_category_first_then_the_closest_text():
+def test_similar_precedents_put_the_same_category_first_then_the_closest_text():
     precedent_add(
         "CM15-0000070",
         {"description": "Lumbar sympathetic block", "category": "injection_facet"},
@@ -166,7 +166,7 @@ def test_similar_items_put_the_same_category_first_then_the_closest_text():
     )
     precedent_add("CM15-0000074", {"description": "Lumbar sympathetic block"})
 
-    similar = similar_items(
+    similar = similar_precedents(
         description="Left lumbar sympathetic block",
         category="injection",
         citation="MTUS Chronic Pain Treatment Guidelines",
@@ -177,4 +177,4 @@ def test_similar_items_put_the_same_category_first_then_the_closest_text():
     assert found[:2] == ["CM15-0000072", "CM15-0000071"]
     assert "CM15-0000070" in found[2:]
     assert "CM15-0000074" not in found
-    assert similar_items(description="", category="injection") == []
+    assert similar_precedents(description="", category="injection") == []
