@@ -1063,9 +1063,9 @@ def _item_similar_page(people, size):
     variant="htmx, three items",
     why="session, user, the item decisions (the reviewer's own, of a case they may see), their "
     "assignment of the round, one query of similar items per disputed item (a case has a few), "
-    "the audit row; on PostgreSQL each item's ranking with bitmap scans turned off and back on "
-    "around it, then the rows of the items ranked (none for the two knee items: nothing like them)",
-    postgresql_extra=7,
+    "the audit row; on PostgreSQL bitmap scans turned off and back on around the items' "
+    "rankings, then one read of every item kept",
+    postgresql_extra=3,
 )
 def _case_similar(people, size):
     # Three items whatever the size: the precedents grow, the case's items do not.

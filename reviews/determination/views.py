@@ -59,7 +59,7 @@ from reviews.determination.status_table import (
 from reviews.determination.warnings import review_warnings
 from reviews.organization.services import organization_current
 from reviews.precedents.models import GuidelineSourceKind
-from reviews.precedents.similar import SimilarPanel, similar_panel
+from reviews.precedents.similar import SimilarAsk, SimilarPanel, similar_panels
 
 # How many open cases the reviewer's dashboard draws a page, and how many new assignments it
 # draws as cards (issue 12: both are at most the reviewer's capacity in practice).
@@ -477,24 +477,29 @@ def guideline_search(request):
 # --- Similar decisions (issue 13) ---------------------------------------------------------------
 
 
-def _similar_panel_for(decision) -> SimilarPanel:
-    """The panel of one item decision, each precedent with the citation kind its "Use this
+def _similar_panels_for(decisions) -> list[SimilarPanel]:
+    """The panels of item decisions, each precedent with the citation kind its "Use this
     citation" button fills in."""
-    item = decision.item
-    panel = similar_panel(
-        description=item.description,
-        category=item.category,
-        # The reviewer's own guideline once chosen, until then the one UR cited.
-        citation=decision.citation_text or item.ur_citation_text,
-        exclude_case_number=decision.determination.case.case_number,
+    panels = similar_panels(
+        [
+            SimilarAsk(
+                description=decision.item.description,
+                category=decision.item.category,
+                # The reviewer's own guideline once chosen, until then the one UR cited.
+                citation=decision.citation_text or decision.item.ur_citation_text,
+                exclude_case_number=decision.determination.case.case_number,
+            )
+            for decision in decisions
+        ]
     )
-    for precedent in panel.items:
-        precedent.copy_kind = (
-            CitationKind.MTUS
-            if precedent.guideline_source == GuidelineSourceKind.MTUS
-            else CitationKind.NON_MTUS
-        )
-    return panel
+    for panel in panels:
+        for precedent in panel.items:
+            precedent.copy_kind = (
+                CitationKind.MTUS
+                if precedent.guideline_source == GuidelineSourceKind.MTUS
+                else CitationKind.NON_MTUS
+            )
+    return panels
 
 
 @access_required(Ability.REVIEW)
@@ -509,7 +514,7 @@ def item_similar(request, case_number, decision_id: int):
         "case": determination.case,
         "decision": decision,
         "item": decision.item,
-        "panel": _similar_panel_for(decision),
+        "panel": _similar_panels_for([decision])[0],
         "copyable": DeterminationAction.EDIT in determination_actions(determination),
     }
     template = "reviews/workspace/similar.html"
@@ -527,7 +532,7 @@ def case_similar(request, case_number):
     determination = decisions[0].determination
     context = {
         "case": determination.case,
-        "rows": [(decision, _similar_panel_for(decision)) for decision in decisions],
+        "rows": list(zip(decisions, _similar_panels_for(decisions), strict=True)),
         "copyable": DeterminationAction.EDIT in determination_actions(determination),
     }
     template = "reviews/workspace/similar_all.html"

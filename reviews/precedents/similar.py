@@ -20,6 +20,7 @@ sharing at least CLOSE_WORD_SHARE of their words (Jaccard: shared words over all
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass
 
@@ -166,7 +167,8 @@ def similar_precedents(
     case itself (an earlier round's letter is not a precedent for it). Each item comes with
     its decision."""
     if is_postgresql():
-        return _similar_on_postgresql(description, category, citation, exclude_case_number, limit)
+        ask = SimilarAsk(description, category, citation, exclude_case_number)
+        return _similar_many_on_postgresql([ask], limit)[0]
     items = _excluding_case(PrecedentItem.objects.select_related("decision"), exclude_case_number)
     ranked = _text_ranked(items, description, citation)
     if ranked is None:
@@ -179,36 +181,55 @@ def similar_precedents(
     return list(ranked.order_by(*order)[:limit])
 
 
-def _similar_on_postgresql(
-    description: str, category: str, citation: str, exclude_case_number: str, limit: int
-) -> list[PrecedentItem]:
-    """similar_precedents on PostgreSQL: the items' `search` tsvector matched with an OR of the
-    description's words at the description's weight (`word:A`), ranked with the citation's
-    words at the citation's weight (`word:B`) too; the same category's best first (one
-    statement, search.similar_item_ranks), then their whole rows and decisions (one query)."""
-    description_words = words_of(description)[:MAX_WORDS]
-    citation_words = words_of(citation)[:MAX_WORDS]
+@dataclass(frozen=True)
+class SimilarAsk:
+    """One item to find similar prior items for: its description, category and guideline
+    citation, and the case to leave out."""
+
+    description: str
+    category: str = ""
+    citation: str = ""
+    exclude_case_number: str = ""
+
+
+def _ranks_on_postgresql(ask: SimilarAsk, limit: int) -> list[tuple[int, float, bool]]:
+    """The items' `similar_search` matched with an OR of the description's words at the
+    description's weight (`word:A`), ranked with the citation's words at the citation's
+    weight (`word:B`) too; the same category's best first (search.similar_item_ranks)."""
+    description_words = words_of(ask.description)[:MAX_WORDS]
+    citation_words = words_of(ask.citation)[:MAX_WORDS]
     if not description_words:
         return []
     match = [f"{word}:A" for word in description_words]
+    return similar_item_ranks(
+        match=" | ".join(match),
+        ranking=" | ".join(match + [f"{word}:B" for word in citation_words]),
+        category=ask.category,
+        exclude_case_number=ask.exclude_case_number,
+        candidates=SIMILAR_CANDIDATES,
+        limit=limit,
+    )
+
+
+def _similar_many_on_postgresql(asks: list[SimilarAsk], limit: int) -> list[list[PrecedentItem]]:
+    """similar_precedents on PostgreSQL for several items: one ranking statement each, then
+    every kept item's whole row and decision in one query."""
     # Read in order (search.rows_read_in_order): the category's first items sharing a word.
     with rows_read_in_order():
-        ranks = similar_item_ranks(
-            match=" | ".join(match),
-            ranking=" | ".join(match + [f"{word}:B" for word in citation_words]),
-            category=category,
-            exclude_case_number=exclude_case_number,
-            candidates=SIMILAR_CANDIDATES,
-            limit=limit,
-        )
-    found = PrecedentItem.objects.select_related("decision").in_bulk([pk for pk, _, _ in ranks])
-    items = []
-    for pk, rank, other_category in ranks:
-        item = found[pk]
-        item.rank, item.other_category = rank, other_category
-        items.append(item)
-    # SQL promises no order of a UNION's rows: put them in the panel's order here.
-    return sorted(items, key=lambda item: (item.other_category, *_order_key(item)))
+        ranked = [_ranks_on_postgresql(ask, limit) for ask in asks]
+    ids = {pk for ranks in ranked for pk, _, _ in ranks}
+    rows = PrecedentItem.objects.select_related("decision").in_bulk(ids) if ids else {}
+    found = []
+    for ranks in ranked:
+        items = []
+        for pk, rank, other_category in ranks:
+            # Its own copy: one precedent can be similar to two items, at different ranks.
+            item = copy.copy(rows[pk])
+            item.rank, item.other_category = rank, other_category
+            items.append(item)
+        # SQL promises no order of a UNION's rows: put them in the panel's order here.
+        found.append(sorted(items, key=lambda item: (item.other_category, *_order_key(item))))
+    return found
 
 
 @dataclass(frozen=True)
@@ -240,16 +261,30 @@ def similar_panel(
     exclude_case_number: str = "",
     limit: int = PANEL_SIZE,
 ) -> SimilarPanel:
-    """The reviewer's panel for one item: its most similar prior items (one query)."""
-    return SimilarPanel(
-        similar_precedents(
-            description=description,
-            category=category,
-            citation=citation,
-            exclude_case_number=exclude_case_number,
-            limit=limit,
+    """The reviewer's panel for one item: its most similar prior items."""
+    return similar_panels(
+        [SimilarAsk(description, category, citation, exclude_case_number)], limit=limit
+    )[0]
+
+
+def similar_panels(asks: list[SimilarAsk], *, limit: int = PANEL_SIZE) -> list[SimilarPanel]:
+    """The panels of several items (step 3's items, in one request), in their order: on
+    PostgreSQL one ranking statement per item and one read of every item kept; on SQLite one
+    query per item."""
+    if is_postgresql():
+        return [SimilarPanel(items) for items in _similar_many_on_postgresql(asks, limit)]
+    return [
+        SimilarPanel(
+            similar_precedents(
+                description=ask.description,
+                category=ask.category,
+                citation=ask.citation,
+                exclude_case_number=ask.exclude_case_number,
+                limit=limit,
+            )
         )
-    )
+        for ask in asks
+    ]
 
 
 def word_share(first: str, second: str) -> float:

@@ -95,6 +95,19 @@ def test_the_one_request_puts_each_items_panel_in_its_place(client):
     assert "CM15-0002002" not in first and "CM15-0002001" not in second
 
 
+def test_a_precedent_like_two_items_shows_in_both_panels(client):
+    case, reviewer, determination = case_in_review(items=2)
+    precedent_add("CM15-0002009", {"description": "Lumbar sympathetic block, left knee"})
+    login(client, reviewer)
+    block, knee = determination.decisions.order_by("item__position")
+
+    text = client.get(case_similar_url(case), **HTMX).content.decode()
+
+    first = text.split(f'id="similar-slot-{block.pk}"')[1].split("similar-slot-")[0]
+    second = text.split(f'id="similar-slot-{knee.pk}"')[1]
+    assert "CM15-0002009" in first and "CM15-0002009" in second
+
+
 def test_without_javascript_every_items_panel_is_one_page(client, mine):
     case, _, determination = mine
     response = client.get(case_similar_url(case))
