@@ -48,6 +48,13 @@ def test_the_reviewer_copies_a_precedents_citation_into_the_item(
     panel.locator("summary", has_text="Read the rationale of CM15-0004001").click()
     expect(panel.get_by_text("Two prior blocks each gave 60% relief")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    # Every step's name shows whole in the step bar (two a row on a phone).
+    cut = page.evaluate(
+        "[...document.querySelectorAll('.stepbar__step')].filter(step => "
+        "step.querySelector('.stepbar__label').getBoundingClientRect().right > "
+        "step.getBoundingClientRect().right + 1).length"
+    )
+    assert cut == 0
     page.screenshot(path=str(artifacts / "similar-decisions-phone.png"), full_page=True)
 
     panel.get_by_role("button", name=re.compile("Use this citation from CM15-0004001")).click()
