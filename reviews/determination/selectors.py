@@ -1,6 +1,9 @@
 """Reads of the reviewer side's determination: the reviewer's queue, the workspace, the guideline
 catalog, the comments of the last returned round."""
 
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
 from django.db.models import F, Prefetch, prefetch_related_objects
 from django.http import Http404
 
@@ -24,7 +27,9 @@ from reviews.determination.models import (
     case_outcome,
 )
 from reviews.determination.status_table import (
+    STAGES_FINISHED,
     STAGES_NEEDING_REVIEWER,
+    STAGES_OPEN,
     DeterminationAction,
     Stage,
     determination_actions,
@@ -78,15 +83,26 @@ class ReviewerCase:
 FINISHED_PAGE_SIZE = 25
 
 
-class ReviewerDashboard:
-    """The reviewer's open rows (all of them: bounded by their capacity) and one page of their
-    finished history, the most recent first."""
+# The open cases are bounded by the reviewer's capacity, but a page is bounded regardless: the
+# first OPEN_PAGE_SIZE due, each with its computed clock and items' deadlines, and at most
+# WAITING_SHOWN new assignments as cards (the others are in the open list).
+OPEN_PAGE_SIZE = 50
+WAITING_SHOWN = 10
 
-    def __init__(self, rows, finished, finished_page, finished_more):
-        self.rows = rows
-        self.finished = finished
-        self.finished_page = finished_page
-        self.finished_more = finished_more
+
+@dataclass
+class ReviewerDashboard:
+    """What a reviewer's dashboard shows: the new assignments drawn as cards, one page of the
+    open cases, one page of the finished history (the most recent first), and the counts of
+    every open case."""
+
+    waiting: list[ReviewerCase]
+    waiting_more: int
+    open_page: Page
+    finished: list[ReviewerCase]
+    finished_page: int
+    finished_more: bool
+    counts: dict[str, int]
 
 
 def reviewer_rows_prepare(rows, waiting) -> None:
@@ -97,7 +113,35 @@ def reviewer_rows_prepare(rows, waiting) -> None:
     prefetch_related_objects([row.case for row in waiting], "parties")
 
 
-def reviewer_cases(user, *, finished_page: int = 1) -> ReviewerDashboard:
+def reviewer_dashboard(user, *, open_page=1, finished_page: int = 1) -> ReviewerDashboard:
+    """A reviewer's dashboard (nobody else's cases): every open case counted (the counts read
+    each one's stored deadline), one page of them drawn, what is due first; a terminated
+    case's open assignment ends its review, so it shows with the finished ones."""
+    rows, finished, finished_page, finished_more = _reviewer_rows(user, finished_page)
+    waiting = [row for row in rows if row.stage_key == Stage.ASSIGNED]
+    open_rows = [row for row in rows if row.stage_key in STAGES_OPEN]
+    closed = [row for row in rows if row.stage_key in STAGES_FINISHED]
+    page = Paginator(open_rows, OPEN_PAGE_SIZE).get_page(open_page)
+    finished = closed + finished
+    waiting_shown = waiting[:WAITING_SHOWN]
+    reviewer_rows_prepare([*waiting_shown, *page.object_list, *finished], waiting_shown)
+    return ReviewerDashboard(
+        waiting=waiting_shown,
+        waiting_more=len(waiting) - len(waiting_shown),
+        open_page=page,
+        finished=finished,
+        finished_page=finished_page,
+        finished_more=finished_more,
+        counts={
+            "open": len(open_rows),
+            "to_do": sum(1 for row in rows if row.needs_action),
+            "returned": sum(1 for row in rows if row.stage_key == Stage.RETURNED),
+            "overdue": sum(1 for row in open_rows if row.case.list_clock.overdue),
+        },
+    )
+
+
+def _reviewer_rows(user, finished_page: int) -> tuple[list, list, int, bool]:
     """A reviewer's own cases of the current round (nobody else's): every open one, what is due
     first (expedited before standard on the same day), then one page of the finished ones, the
     most recent first. Queries are constant in the number of rows: no rationale or summary
@@ -139,11 +183,11 @@ def reviewer_cases(user, *, finished_page: int = 1) -> ReviewerDashboard:
     def row(assignment):
         return ReviewerCase(assignment, determinations.get((assignment.case_id, assignment.round)))
 
-    return ReviewerDashboard(
-        rows=[row(a) for a in open_assignments],
-        finished=[row(a) for a in finished_assignments],
-        finished_page=finished_page,
-        finished_more=finished_more,
+    return (
+        [row(a) for a in open_assignments],
+        [row(a) for a in finished_assignments],
+        finished_page,
+        finished_more,
     )
 
 

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
@@ -35,8 +34,6 @@ from reviews.determination.selectors import (
     case_records_for,
     item_comments_latest,
     outcome_label,
-    reviewer_cases,
-    reviewer_rows_prepare,
     workspace_for,
 )
 from reviews.determination.services import (
@@ -50,8 +47,6 @@ from reviews.determination.services import (
     determination_warnings_confirm,
 )
 from reviews.determination.status_table import (
-    STAGES_FINISHED,
-    STAGES_OPEN,
     DeterminationAction,
     Stage,
     determination_actions,
@@ -61,13 +56,9 @@ from reviews.organization.services import organization_current
 from reviews.precedents.models import GuidelineSourceKind
 from reviews.precedents.similar import SimilarAsk, SimilarPanel, similar_panels
 
-# How many open cases the reviewer's dashboard draws a page, and how many new assignments it
-# draws as cards (issue 12: both are at most the reviewer's capacity in practice).
-OPEN_PAGE_SIZE = 50
-WAITING_SHOWN = 10
-
 
 @access_required(Ability.REVIEW)
+@require_GET
 def reviewer_dashboard(request):
     """The reviewer's own cases (nobody else's), what is due first, with days left and where
     each stands; new assignments wait for an answer at the top."""
@@ -75,37 +66,22 @@ def reviewer_dashboard(request):
         finished_page = int(request.GET.get("finished", "1"))
     except ValueError:
         finished_page = 1
-    dashboard = reviewer_cases(request.user, finished_page=finished_page)
-    rows = dashboard.rows
-    waiting = [row for row in rows if row.stage_key == Stage.ASSIGNED]
-    open_rows = [row for row in rows if row.stage_key in STAGES_OPEN]
-    # A terminated case's open assignment ends its review: it shows with the finished ones.
-    closed = [row for row in rows if row.stage_key in STAGES_FINISHED]
-    # Open cases are bounded by the reviewer's capacity, but a page is bounded regardless: the
-    # first OPEN_PAGE_SIZE due, each with its computed clock and items' deadlines; the counts
-    # read the stored deadline of every open case.
-    open_page = Paginator(open_rows, OPEN_PAGE_SIZE).get_page(request.GET.get("open"))
-    finished = closed + dashboard.finished
-    waiting_shown = waiting[:WAITING_SHOWN]
-    reviewer_rows_prepare([*waiting_shown, *open_page.object_list, *finished], waiting_shown)
+    dashboard = selectors.reviewer_dashboard(
+        request.user, open_page=request.GET.get("open"), finished_page=finished_page
+    )
     return TemplateResponse(
         request,
         "reviews/dashboard.html",
         {
             "Stage": Stage,
-            "waiting": waiting_shown,
-            "waiting_more": len(waiting) - len(waiting_shown),
-            "open_rows": open_page.object_list,
-            "open_page": open_page,
-            "finished": finished,
+            "waiting": dashboard.waiting,
+            "waiting_more": dashboard.waiting_more,
+            "open_rows": dashboard.open_page.object_list,
+            "open_page": dashboard.open_page,
+            "finished": dashboard.finished,
             "finished_page": dashboard.finished_page,
             "finished_more": dashboard.finished_more,
-            "counts": {
-                "open": len(open_rows),
-                "to_do": sum(1 for row in rows if row.needs_action),
-                "returned": sum(1 for row in rows if row.stage_key == Stage.RETURNED),
-                "overdue": sum(1 for row in open_rows if row.case.list_clock.overdue),
-            },
+            "counts": dashboard.counts,
         },
     )
 

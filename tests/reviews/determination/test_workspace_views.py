@@ -11,7 +11,7 @@ from cases.lifecycle.models import CaseStatus
 from cases.records.services import record_add
 from reviews.assignment.models import Assignment, AssignmentStatus
 from reviews.assignment.services import reviewer_assign
-from reviews.determination import selectors, views
+from reviews.determination import selectors
 from reviews.determination.drafting import draft_item_key
 from reviews.determination.models import Determination, DeterminationStatus
 from reviews.determination.services import (
@@ -87,7 +87,7 @@ def test_dashboard_accept_from_the_new_assignments_panel_still_works(client):
 
 
 def test_new_assignments_beyond_the_cards_shown_are_named_and_listed(client, monkeypatch):
-    monkeypatch.setattr(views, "WAITING_SHOWN", 1)
+    monkeypatch.setattr(selectors, "WAITING_SHOWN", 1)
     reviewer = reviewer_with_profile("REV-NEW2", max_open_cases=5)
     admin = UserFactory()
     cases = [ready_case() for _ in range(2)]
@@ -502,7 +502,7 @@ def test_the_finished_history_is_paged_most_recent_first(client, monkeypatch):
 def test_open_cases_are_paged_due_first_and_counted_whole(client, monkeypatch):
     """A page draws a bounded number of open cases (each with its computed clock), the ones
     due first; the counts above cover every open case."""
-    monkeypatch.setattr(views, "OPEN_PAGE_SIZE", 2)
+    monkeypatch.setattr(selectors, "OPEN_PAGE_SIZE", 2)
     reviewer = reviewer_with_profile("REV-OPEN", max_open_cases=10)
     cases = [case_in_review(reviewer)[0] for _ in range(3)]
     today = dt.date.today()
