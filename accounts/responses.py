@@ -3,10 +3,23 @@
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django_htmx.http import HttpResponseClientRedirect
 
 # What a signed-out htmx request is told (the page shows it and offers to sign in again).
 SESSION_ENDED = "Your session has ended. Sign in again; what you typed is kept in this window."
+
+
+def wants_fragment(request) -> bool:
+    """An htmx request for a fragment (a history restore needs the whole page)."""
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+def page_or_fragment(request, template: str, fragment: str, context: dict) -> TemplateResponse:
+    """The whole page, or for htmx (not a history restore) its partial `fragment` alone."""
+    if wants_fragment(request):
+        template = f"{template}#{fragment}"
+    return TemplateResponse(request, template, context)
 
 
 def redirect_after_post(request, url: str):

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
 from accounts.paging import LookaheadPage
+from accounts.responses import wants_fragment
 from cases.access import (
     Ability,
     access_required,
@@ -69,11 +70,6 @@ from cases.records.tasks import record_inspect
 from cases.registry import reviewer_side
 
 CASES_PER_PAGE = 50
-
-
-def wants_fragment(request) -> bool:
-    """An htmx request for a fragment (a history restore needs the whole page)."""
-    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 @access_required()

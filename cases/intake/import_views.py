@@ -10,7 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.responses import redirect_after_post
+from accounts.responses import page_or_fragment, redirect_after_post
 from cases.access import Ability, access_required
 from cases.intake.imports import import_run_resume, import_run_start, import_run_stuck
 from cases.intake.selectors import (
@@ -53,8 +53,7 @@ def import_run(request, import_id: int):
     context = {"run": run, "stuck": import_run_stuck(run), "rows_shown": IMPORT_ROWS_SHOWN}
     if not run.working:
         context.update(import_run_outcome(run))
-    template = "cases/import_run.html#progress" if request.htmx else "cases/import_run.html"
-    return TemplateResponse(request, template, context)
+    return page_or_fragment(request, "cases/import_run.html", "progress", context)
 
 
 @access_required(Ability.MANAGE_CASES)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.responses import redirect_after_post
+from accounts.responses import page_or_fragment, redirect_after_post
 from cases.access import Ability, access_required, own_get_for
 from cases.lifecycle.models import CitationKind, Outcome
 from reviews.assignment.models import Assignment, AssignmentStatus
@@ -493,10 +493,7 @@ def item_similar(request, case_number, decision_id: int):
         "panel": _similar_panels_for([decision])[0],
         "copyable": DeterminationAction.EDIT in determination_actions(determination),
     }
-    template = "reviews/workspace/similar.html"
-    if request.htmx and not request.htmx.history_restore_request:
-        template += "#panel"
-    return TemplateResponse(request, template, context)
+    return page_or_fragment(request, "reviews/workspace/similar.html", "panel", context)
 
 
 @access_required(Ability.REVIEW)
@@ -511,10 +508,7 @@ def case_similar(request, case_number):
         "rows": list(zip(decisions, _similar_panels_for(decisions), strict=True)),
         "copyable": DeterminationAction.EDIT in determination_actions(determination),
     }
-    template = "reviews/workspace/similar_all.html"
-    if request.htmx and not request.htmx.history_restore_request:
-        template += "#panels"
-    return TemplateResponse(request, template, context)
+    return page_or_fragment(request, "reviews/workspace/similar_all.html", "panels", context)
 
 
 # --- Review, preview, submit --------------------------------------------------------------------

@@ -8,14 +8,11 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from accounts.responses import wants_fragment
 from cases.access import Ability, access_required
 from reviews.precedents.forms import PrecedentSearchForm
 from reviews.precedents.search import is_postgresql
 from reviews.precedents.selectors import precedent_csv_rows, precedent_page
-
-
-def _wants_fragment(request) -> bool:
-    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 @access_required(Ability.SEARCH_PRECEDENTS)
@@ -32,7 +29,7 @@ def precedent_search(request):
         "is_filtered": form.is_filtered,
         "stemmed": is_postgresql(),
     }
-    if _wants_fragment(request):
+    if wants_fragment(request):
         return render(request, "reviews/precedents/search.html#results", context)
     return render(request, "reviews/precedents/search.html", context)
 

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.responses import redirect_after_post
+from accounts.responses import page_or_fragment, redirect_after_post
 from cases.access import Ability, access_required
 from cases.integrity.responses import stored_file_response
 from reviews.reports.charts import bar_chart
@@ -149,8 +149,7 @@ def report_run(request, report_id: int):
         "stuck": report_run_stuck(run),
         "runs": report_runs_recent(),
     }
-    template = "reports/report_run.html#progress" if request.htmx else "reports/report_run.html"
-    return TemplateResponse(request, template, context)
+    return page_or_fragment(request, "reports/report_run.html", "progress", context)
 
 
 @access_required(Ability.SEE_DASHBOARD)
