@@ -92,6 +92,10 @@ class Table:
     source: str = ""  # the law that asks for the number, cited on the page and in the report
     summary: dict[str, object] = field(default_factory=dict)
 
+    def labelled_rows(self) -> list[list[tuple[str, object]]]:
+        """Each row's cells with their column's name (a phone shows each row as a card)."""
+        return [list(zip(self.columns, row, strict=False)) for row in self.rows]
+
     def chart_points(self) -> list[tuple[str, float, str]]:
         """(label, value, value as shown) per row; a rate ("50.0%") is measured as its number."""
         if self.value_column is None:
