@@ -66,11 +66,12 @@ GIN_INDEXES = {
     "precedent_item_category_search": "gin (category, search)",
 }
 # The items' search indexes, dropped for the load and built after: the GIN ones and the
-# similar-items panel's b-tree (migration 0024).
+# similar-items panel's b-tree (migrations 0024 and 0025).
 SEARCH_INDEXES = {
     **GIN_INDEXES,
     "precedent_item_similar": (
-        "btree (category, decision_id DESC) INCLUDE (id, position, similar_search)"
+        "btree (category, decision_id DESC) "
+        "INCLUDE (id, position, outcome, guideline_source, similar_search)"
     ),
 }
 STATIC_ROOT = ROOT / "var" / "bench" / "precedents-static"
@@ -245,7 +246,7 @@ def library_build(decisions: int, start: int = 1) -> float:
 
 
 def search_indexes_build() -> float:
-    """The items' search indexes, as migrations 0019, 0023 and 0024 make them (built once over
+    """The items' search indexes, as migrations 0019, 0023, 0024 and 0025 make them (built once over
     the loaded rows)."""
     from django.db import connection
 

@@ -32,7 +32,7 @@ from django.contrib.postgres.search import (
 )
 from django.db import DatabaseError, connection
 from django.db.models import Case, F, Q, QuerySet, TextField, Value, When
-from django.db.models.expressions import Expression
+from django.db.models.expressions import Expression, RawSQL
 from django.db.models.functions import Concat
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -50,6 +50,18 @@ SIMILAR_WORDS = 16
 # read each one's tsvector and took seconds (bench/README.md, "bench/precedents.py"). A query
 # matching more ranks a sample of its matches; more words or a filter narrow it.
 RANK_CANDIDATES = 1_000
+# With a category (and at most the outcome and guideline source beside it), PostgreSQL first
+# looks for those matches among the category's newest NEWEST_WINDOW items, in their
+# description and citation, read from the index precedent_item_similar alone (migration
+# 0025): a query whose words most of the category's items share ("physical therapy lumbar")
+# finds them there in a few thousand index entries, where the GIN index builds a bitmap of
+# every match first (130,000 of them, 80-130 ms, bench/README.md). A query the window cannot
+# fill (rarer words, or words found only in rationales) is answered from the GIN index, as
+# any other search.
+NEWEST_WINDOW = 20_000
+# websearch_to_tsquery's exclusion ("-word"): an item whose description lacks the word may
+# hold it in its rationale, so the window (which reads no rationale) is not used.
+_EXCLUSION = re.compile(r"(?:^|\s)-")
 _WORD = re.compile(r"\w+")
 _FIELD_WEIGHTS = (("description", 3), ("citation", 2), ("rationale", 1))
 
@@ -84,6 +96,14 @@ class PrecedentFilters:
             items = items.filter(decision__decided_on__lte=self.decided_to)
         return items
 
+    @property
+    def in_newest_window(self) -> bool:
+        """Whether the newest-items window can answer these filters: a category, and beside
+        it at most the outcome and the guideline source (what precedent_item_similar holds)."""
+        return bool(self.category) and not (
+            self.specialty or self.priority or self.decided_from or self.decided_to
+        )
+
 
 def query_words(query: str) -> list[str]:
     """The query's words, lower case, each once, in order."""
@@ -108,8 +128,8 @@ def search_items(
     words matched); `highlight_items` turns either backend's result into HTML. An empty
     query lists every item the filters keep, latest decision first. Lazy: page it by slicing.
     On PostgreSQL at most `at_most` matches are ranked (None: all of them, for the CSV)."""
-    items = PrecedentItem.objects.select_related("decision")
-    items = (filters or PrecedentFilters()).apply(items)
+    filters = filters or PrecedentFilters()
+    items = filters.apply(PrecedentItem.objects.select_related("decision"))
     latest = (F("decision__decided_on").desc(nulls_last=True), "-decision_id", "position")
     words = query_words(query)
     if not words:
@@ -117,17 +137,20 @@ def search_items(
     if match == "any":
         words = words[:SIMILAR_WORDS]
     if is_postgresql():
-        return _search_postgresql(items, query, words, match, highlight, latest, at_most)
+        return _search_postgresql(items, filters, query, words, match, highlight, latest, at_most)
     return _search_like(items, words, match, latest)
 
 
-def _search_postgresql(items, query, words, match, highlight, latest, at_most):
+def _search_postgresql(items, filters, query, words, match, highlight, latest, at_most):
     if match == "any":
         # Words only (\w+), joined with OR: nothing of the user's reaches tsquery syntax.
         search_query = SearchQuery(" | ".join(words), search_type="raw", config=CONFIG)
     else:
         search_query = SearchQuery(query, search_type="websearch", config=CONFIG)
-    items = ranked_candidates(items, search_query, at_most)
+    if at_most is not None and filters.in_newest_window and not _EXCLUSION.search(query):
+        items = newest_first_candidates(items, filters, search_query, at_most)
+    else:
+        items = ranked_candidates(items, search_query, at_most)
     if highlight:
         # ts_headline says which words of the text matched (stemmed: "blocks" for "block");
         # its own output is not shown, as its parser drops anything that looks like a tag.
@@ -197,6 +220,67 @@ def ranked_candidates(
         PrecedentItem.objects.select_related("decision")
         .filter(pk__in=candidates)
         .annotate(rank=SearchRank(vector, ranking))
+    )
+
+
+def newest_first_candidates(
+    items: QuerySet[PrecedentItem],
+    filters: PrecedentFilters,
+    search_query: SearchQuery,
+    at_most: int,
+) -> QuerySet[PrecedentItem]:
+    """ranked_candidates for filters in the newest window (PrecedentFilters.in_newest_window),
+    in one statement: the first `at_most` items matching in their description and citation
+    among the category's NEWEST_WINDOW newest, read from precedent_item_similar alone (its
+    `similar_search` holds the description's and citation's words at their positions, so
+    every word or phrase found there is found in `search` too); only when the window holds
+    fewer than `at_most`, the first `at_most` of all matches from the GIN index instead (a
+    one-time filter: the other part is never run)."""
+    vector = search_vector()
+    everywhere = (
+        items.alias(search_vector=vector)
+        .filter(search_vector=search_query)
+        .order_by()
+        .values("pk")[:at_most]
+    )
+    everywhere_sql, everywhere_params = everywhere.query.sql_with_params()
+    compiler = everywhere.query.get_compiler(connection=connection)
+    query_sql, query_params = compiler.compile(search_query.resolve_expression(everywhere.query))
+    tests, test_params = [], []
+    for column, value in (
+        ("outcome", filters.outcome),
+        ("guideline_source", filters.guideline_source),
+    ):
+        if value:
+            tests.append(f"w.{column} = %s AND ")
+            test_params.append(value)
+    sql = f"""
+    WITH newest AS MATERIALIZED (
+        SELECT w.id
+          FROM (SELECT i.id, i.outcome, i.guideline_source, i.similar_search
+                  FROM {PrecedentItem._meta.db_table} i
+                 WHERE i.category = %s
+                 ORDER BY i.decision_id DESC
+                 LIMIT %s) w
+         WHERE {"".join(tests)}w.similar_search @@ {query_sql}
+         LIMIT %s)
+    SELECT id FROM newest WHERE (SELECT count(*) FROM newest) >= %s
+    UNION ALL
+    SELECT found.* FROM ({everywhere_sql}) found WHERE (SELECT count(*) FROM newest) < %s"""
+    params = (
+        filters.category,
+        NEWEST_WINDOW,
+        *test_params,
+        *query_params,
+        at_most,
+        at_most,
+        *everywhere_params,
+        at_most,
+    )
+    return (
+        PrecedentItem.objects.select_related("decision")
+        .filter(pk__in=RawSQL(sql, params))
+        .annotate(rank=SearchRank(vector, search_query))
     )
 
 

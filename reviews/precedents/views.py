@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 from accounts.responses import wants_fragment
 from cases.access import Ability, access_required
 from reviews.precedents.forms import PrecedentSearchForm
-from reviews.precedents.search import is_postgresql
+from reviews.precedents.search import RANK_CANDIDATES, is_postgresql
 from reviews.precedents.selectors import precedent_csv_rows, precedent_page
 
 
@@ -28,6 +28,7 @@ def precedent_search(request):
         "csv_query": form.query(),
         "is_filtered": form.is_filtered,
         "stemmed": is_postgresql(),
+        "ranked_at_most": f"{RANK_CANDIDATES:,}",
     }
     if wants_fragment(request):
         return render(request, "reviews/precedents/search.html#results", context)

@@ -6,7 +6,9 @@ tsvector, ts_rank, ts_headline) alike."""
 import datetime as dt
 
 import pytest
+from django.db import connection
 
+from reviews.precedents import search
 from reviews.precedents.models import PrecedentDecision, PrecedentItem
 from reviews.precedents.search import (
     PrecedentFilters,
@@ -76,6 +78,58 @@ def test_each_filter_narrows_the_results():
     assert found(priority="standard") == ["CM15-0000031"]
     assert found(decided_from=dt.date(2025, 1, 1)) == ["CM15-0000030"]
     assert found(decided_to=dt.date(2024, 12, 31)) == ["CM15-0000031"]
+
+
+def test_with_a_category_a_word_found_only_in_a_rationale_is_still_found():
+    # On PostgreSQL a category search looks among the category's newest items' descriptions
+    # and citations first (search.newest_first_candidates); what it cannot find there, the
+    # whole index answers.
+    precedent_add("CM15-0000040", {"description": "Knee MRI", "rationale": "Xylophone notes."})
+    precedent_add("CM15-0000041", {"description": "Knee MRI", "category": "diagnostic_imaging"})
+
+    assert numbers(search_items("xylophone", PrecedentFilters(category="injection"))) == [
+        "CM15-0000040"
+    ]
+    assert numbers(search_items("knee", PrecedentFilters(category="injection"))) == ["CM15-0000040"]
+
+
+def _three_blocks() -> None:
+    """Three decisions with a "block" item, the oldest recorded first; their decision dates
+    the same, so the rank and then the newest decision order them."""
+    for number in ("CM15-0000050", "CM15-0000051", "CM15-0000052"):
+        precedent_add(number, {"description": "Lumbar sympathetic block"})
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the window is PostgreSQL's")
+def test_with_a_category_the_newest_matches_are_ranked(monkeypatch):
+    _three_blocks()
+    in_category = PrecedentFilters(category="injection", outcome="upheld")
+
+    # The category's two newest hold two matches: those are the two ranked.
+    assert numbers(search_items("block", in_category, at_most=2)) == [
+        "CM15-0000052",
+        "CM15-0000051",
+    ]
+    # A window of one item cannot fill two: the first two of all matches instead.
+    monkeypatch.setattr(search, "NEWEST_WINDOW", 1)
+    assert len(search_items("block", in_category, at_most=2)) == 2
+    assert "CM15-0000050" in numbers(search_items("block", in_category, at_most=2))
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="-word is websearch syntax")
+def test_with_a_category_an_excluded_word_in_a_rationale_leaves_the_item_out():
+    _three_blocks()
+    precedent_add(
+        "CM15-0000053",
+        {"description": "Lumbar sympathetic block", "rationale": "Not medically necessary."},
+    )
+    in_category = PrecedentFilters(category="injection")
+
+    assert numbers(search_items("block -necessary", in_category, at_most=3)) == [
+        "CM15-0000052",
+        "CM15-0000051",
+        "CM15-0000050",
+    ]
 
 
 def test_matched_words_are_marked_and_the_rest_is_escaped():
