@@ -137,9 +137,6 @@ ROUTES: dict[str, Audited | NotAudited] = {
     "determination:warnings_confirm": _WORKSPACE,
     "determination:warning_replace": _WORKSPACE,
     "determination:determination_submit": _WORKSPACE,
-    # Other cases' public text, but asked for this case's item (its description).
-    "determination:item_similar": Audited(AuditKind.WORKSPACE, object_arg="decision_id"),
-    "determination:case_similar": _WORKSPACE,
     "quality:quality_queue": Audited(AuditKind.CASE_LIST),
     "quality:quality_review": _QUALITY,
     "quality:quality_approve": _QUALITY,

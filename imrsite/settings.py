@@ -619,6 +619,13 @@ if os.environ.get("CACHE_URL"):
 # offers "Try again". Far above a month's counting and rendering (seconds).
 REPORT_RUN_STUCK_MINUTES = int(os.environ.get("REPORT_RUN_STUCK_MINUTES", "10"))
 
+# --- Precedents (README "Precedents") ------------------------------------------------------
+# Step 3 of the workspace shows, beside each disputed item, how the most similar prior items
+# were decided (issue 13). An organization that keeps precedents out of its reviewers' sight
+# while they decide (against anchoring on earlier outcomes) turns it off; the library and the
+# consistency flags stay.
+IMR_SIMILAR_PANELS = env_bool("IMR_SIMILAR_PANELS", True)
+
 # --- Consistency flags for quality review (README "Precedents") -----------------------------
 # An item decided against at least this many closely similar prior items under the same
 # guideline source, of which at least this percentage were decided the other way, is flagged

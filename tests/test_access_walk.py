@@ -181,8 +181,6 @@ RULES: dict[str, Rule] = {
     "determination:warning_replace": action({REVIEWER}),
     "determination:determination_submit": action({REVIEWER}),
     # The similar decisions of one item (issue 13): the workspace's reviewer only.
-    "determination:item_similar": page({REVIEWER}),
-    "determination:case_similar": page({REVIEWER}),
     "quality:quality_queue": page({QUALITY_REVIEWER}),
     "quality:quality_review": page({QUALITY_REVIEWER}),
     "quality:quality_approve": action({QUALITY_REVIEWER}),

@@ -419,13 +419,13 @@ def received_case(size: int):
     return case
 
 
-def draft_in_review(people: People, size: int, *, rounds: int = 0):
-    """A case the budget reviewer accepted: `size` items decided in the draft, `size` records
-    (each opened), and `rounds` earlier rounds of quality review that returned it with a
-    comment on every item. Returns (case, determination)."""
-    case, reviewer, determination = case_in_review(people.reviewer, items=size)
+def draft_in_review(people: People, size: int, *, rounds: int = 0, items: int = 0):
+    """A case the budget reviewer accepted: `size` items (or `items`) decided in the draft,
+    `size` records (each opened), and `rounds` earlier rounds of quality review that returned
+    it with a comment on every item. Returns (case, determination)."""
+    case, reviewer, determination = case_in_review(people.reviewer, items=items or size)
     records_add(case, size, opened_by=reviewer)
-    determination_fill(determination, outcomes=("upheld",) * size)
+    determination_fill(determination, outcomes=("upheld",) * (items or size))
     for _ in range(rounds):
         determination_submit(determination=determination, actor=reviewer, password=PASSWORD)
         determination = Determination.objects.get(pk=determination.pk)
@@ -964,9 +964,8 @@ def _workspace(people, size):
 
 # Every step: session, user, case with parties and items, assignment, the draft with its
 # decisions, rounds and their comments, records opened, records, and the records' sources for
-# the names the public letter must not print. Step 3 (decisions) adds the organization (its
-# short name prints in the citation) and the guideline catalog.
-WORKSPACE_STEPS = {1: 14, 2: 14, 3: 16, 4: 14, 5: 14, 6: 14}
+# the names the public letter must not print. Step 3 (decisions) has its own budget below.
+WORKSPACE_STEPS = {1: 14, 2: 14, 4: 14, 5: 14, 6: 14}
 
 
 def _workspace_step(step: int, queries: int):
@@ -981,6 +980,25 @@ def _workspace_step(step: int, queries: int):
 
 for _step_number, _step_queries in WORKSPACE_STEPS.items():
     _workspace_step(_step_number, _step_queries)
+
+
+@budget(
+    "determination:workspace_step",
+    19,
+    variant="step 3, three items",
+    why="the workspace of a draft returned by quality review, with the organization (its short "
+    "name prints in the citation), the guideline catalog and one query of similar prior items "
+    "per disputed item (a case has a few: three here whatever the size, while its records, its "
+    "rounds and the precedents grow); on PostgreSQL bitmap scans turned off and back on around "
+    "the items' rankings, then one read of every precedent kept "
+    "(reviews.precedents.search.similar_item_ranks, rows_read_in_order)",
+    postgresql_extra=3,
+)
+def _workspace_step_three(people, size):
+    case, _ = draft_in_review(people, size, rounds=size - 1, items=3)
+    numbers = similar_precedents_add(size)
+    url = reverse("determination:workspace_step", args=[case.case_number, 3])
+    return Visit(people.reviewer, url, shows=(f"Progress report {size}", numbers[-1]))
 
 
 @budget(
@@ -1022,57 +1040,6 @@ def similar_precedents_add(size: int) -> list[str]:
         )
         numbers.append(key)
     return numbers
-
-
-SIMILAR_WHY = (
-    "session, user, the item decision (the reviewer's own, of a case they may see), their "
-    "assignment of the round, the similar items with their decisions (one query), the audit row; "
-    "on PostgreSQL the similar items ranked in SQL, then read with their decisions, bitmap scans "
-    "turned off and back on around the ranking (reviews.precedents.search.similar_item_ranks, "
-    "rows_read_in_order)"
-)
-
-
-@budget("determination:item_similar", 6, variant="htmx", why=SIMILAR_WHY, postgresql_extra=3)
-def _item_similar(people, size):
-    case, determination = draft_in_review(people, size)
-    numbers = similar_precedents_add(size)
-    decision = determination.decisions.order_by("item__position").first()
-    url = reverse("determination:item_similar", args=[case.case_number, decision.pk])
-    return Visit(people.reviewer, url, headers=HTMX, shows=(numbers[-1], "similar items upheld"))
-
-
-@budget(
-    "determination:item_similar",
-    6,
-    variant="page, without JavaScript",
-    why=SIMILAR_WHY,
-    postgresql_extra=3,
-)
-def _item_similar_page(people, size):
-    case, determination = draft_in_review(people, size)
-    numbers = similar_precedents_add(size)
-    decision = determination.decisions.order_by("item__position").first()
-    url = reverse("determination:item_similar", args=[case.case_number, decision.pk])
-    return Visit(people.reviewer, url, shows=(numbers[-1], "Similar decisions"))
-
-
-@budget(
-    "determination:case_similar",
-    8,
-    variant="htmx, three items",
-    why="session, user, the item decisions (the reviewer's own, of a case they may see), their "
-    "assignment of the round, one query of similar items per disputed item (a case has a few), "
-    "the audit row; on PostgreSQL bitmap scans turned off and back on around the items' "
-    "rankings, then one read of every item kept",
-    postgresql_extra=3,
-)
-def _case_similar(people, size):
-    # Three items whatever the size: the precedents grow, the case's items do not.
-    case, determination = draft_in_review(people, 3)
-    numbers = similar_precedents_add(size)
-    url = reverse("determination:case_similar", args=[case.case_number])
-    return Visit(people.reviewer, url, headers=HTMX, shows=(numbers[-1], "hx-swap-oob"))
 
 
 @budget(

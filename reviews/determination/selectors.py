@@ -5,11 +5,10 @@ from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
 from django.db.models import F, Prefetch, prefetch_related_objects
-from django.http import Http404
 
 from audit.models import AuditKind
 from audit.selectors import objects_read_by
-from cases.access import case_get_for, cases_visible_to, own_get_for
+from cases.access import case_get_for, own_get_for
 from cases.lifecycle.models import CaseOutcome, CaseStatus
 from cases.lifecycle.status_table import Action, allowed_actions
 from cases.records.selectors import records_in_file
@@ -350,66 +349,3 @@ def issued_outcomes(case_ids) -> dict[int, str]:
             kept[1].append(outcome)
     outcomes = {case_id: case_outcome(found) for case_id, (_, found) in latest.items()}
     return {case_id: outcome for case_id, outcome in outcomes.items() if outcome}
-
-
-_SIMILAR_PANEL_FIELDS = (
-    "citation_text",
-    "determination_id",
-    "item_id",
-    "item__position",
-    "item__description",
-    "item__category",
-    "item__ur_citation_text",
-    "determination__case_id",
-    "determination__round",
-    "determination__status",
-    "determination__reviewer_id",
-    "determination__case__case_number",
-    "determination__case__round",
-)
-
-
-def _own_item_decisions(user, case_number: str):
-    """The item decisions of the user's own determination of a case's current round, with
-    their item and case (not yet checked against the assignment: _assigned_to)."""
-    return (
-        ItemDecision.objects.select_related("item", "determination__case")
-        # What the panels show and compare: not the case file's every column.
-        .only(*_SIMILAR_PANEL_FIELDS)
-        .filter(
-            determination__reviewer=user,
-            determination__case__case_number=case_number,
-            determination__case__in=cases_visible_to(user),
-            determination__round=F("determination__case__round"),
-        )
-    )
-
-
-def _assigned_to(user, determination) -> bool:
-    """Whether the user holds a visible assignment of the determination's case and round."""
-    return Assignment.objects.filter(
-        case_id=determination.case_id,
-        round=determination.round,
-        reviewer=user,
-        status__in=VISIBLE_ASSIGNMENT_STATUSES,
-    ).exists()
-
-
-def item_decision_for(user, case_number: str, decision_id: int) -> ItemDecision:
-    """One item decision of the user's own determination of a case's current round, with its
-    item and case, for the similar-items panel; or 404, the same for a decision that is not
-    theirs as for one that does not exist (the workspace's rule, in two queries)."""
-    decision = _own_item_decisions(user, case_number).filter(pk=decision_id).first()
-    if decision is None or not _assigned_to(user, decision.determination):
-        raise Http404("No such item.")
-    return decision
-
-
-def item_decisions_for(user, case_number: str) -> list[ItemDecision]:
-    """Every item decision of the user's own determination of a case's current round, in the
-    items' order, for the similar-items panels of step 3 in one request; or 404 as
-    item_decision_for (two queries whatever the number of items)."""
-    decisions = list(_own_item_decisions(user, case_number).order_by("item__position"))
-    if not decisions or not _assigned_to(user, decisions[0].determination):
-        raise Http404("No such case.")
-    return decisions

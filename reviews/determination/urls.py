@@ -32,16 +32,6 @@ urlpatterns = [
     ),
     path("reviews/cases/<str:case_number>/draft/", views.draft_save, name="draft_save"),
     path(
-        "reviews/cases/<str:case_number>/similar/",
-        views.case_similar,
-        name="case_similar",
-    ),
-    path(
-        "reviews/cases/<str:case_number>/items/<int:decision_id>/similar/",
-        views.item_similar,
-        name="item_similar",
-    ),
-    path(
         "reviews/cases/<str:case_number>/warnings/",
         views.warnings_confirm,
         name="warnings_confirm",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -16,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.responses import page_or_fragment, redirect_after_post
+from accounts.responses import redirect_after_post
 from cases.access import Ability, access_required, own_get_for
 from cases.lifecycle.models import CitationKind, Outcome
 from reviews.assignment.models import Assignment, AssignmentStatus
@@ -259,6 +260,14 @@ def _workspace_context(request, ws, step: int, **extra) -> dict:
             context["catalog"] = list(GuidelineSource.objects.filter(active=True))
             context["outcomes"] = Outcome.choices
             context["citation_kinds"] = CitationKind.choices
+            context["similar_shown"] = ws.editable and settings.IMR_SIMILAR_PANELS
+            if context["similar_shown"]:
+                # How the most similar prior items were decided, beside each item (issue 13),
+                # with the page: one ranking statement per item, a few ms each at 1,000,000
+                # decisions (bench/README.md).
+                panels = _similar_panels_for(ws.case, [row.decision for row in rows])
+                for row, panel in zip(rows, panels, strict=True):
+                    row.similar = panel
     context["steps"] = _step_states(ws, problems, warnings_open)
     context.update(extra)
     return context
@@ -453,9 +462,9 @@ def guideline_search(request):
 # --- Similar decisions (issue 13) ---------------------------------------------------------------
 
 
-def _similar_panels_for(decisions) -> list[SimilarPanel]:
-    """The panels of item decisions, each precedent with the citation kind its "Use this
-    citation" button fills in."""
+def _similar_panels_for(case, decisions) -> list[SimilarPanel]:
+    """The panels of a case's item decisions (the case itself left out), each precedent with
+    the citation kind its "Use this citation" button fills in."""
     panels = similar_panels(
         [
             SimilarAsk(
@@ -463,7 +472,7 @@ def _similar_panels_for(decisions) -> list[SimilarPanel]:
                 category=decision.item.category,
                 # The reviewer's own guideline once chosen, until then the one UR cited.
                 citation=decision.citation_text or decision.item.ur_citation_text,
-                exclude_case_number=decision.determination.case.case_number,
+                exclude_case_number=case.case_number,
             )
             for decision in decisions
         ]
@@ -476,39 +485,6 @@ def _similar_panels_for(decisions) -> list[SimilarPanel]:
                 else CitationKind.NON_MTUS
             )
     return panels
-
-
-@access_required(Ability.REVIEW)
-@require_GET
-def item_similar(request, case_number, decision_id: int):
-    """The prior items most like one disputed item, as a page of its own (the link step 3
-    shows without JavaScript), or the panel alone for htmx. Copying a precedent's citation is
-    the reviewer's click; nothing here changes the draft."""
-    decision = selectors.item_decision_for(request.user, case_number, decision_id)
-    determination = decision.determination
-    context = {
-        "case": determination.case,
-        "decision": decision,
-        "item": decision.item,
-        "panel": _similar_panels_for([decision])[0],
-        "copyable": DeterminationAction.EDIT in determination_actions(determination),
-    }
-    return page_or_fragment(request, "reviews/workspace/similar.html", "panel", context)
-
-
-@access_required(Ability.REVIEW)
-@require_GET
-def case_similar(request, case_number):
-    """Every item's panel in one request, loaded by step 3 once the page is shown: each one
-    swapped into its item's place (htmx out-of-band); without htmx, a page of them all."""
-    decisions = selectors.item_decisions_for(request.user, case_number)
-    determination = decisions[0].determination
-    context = {
-        "case": determination.case,
-        "rows": list(zip(decisions, _similar_panels_for(decisions), strict=True)),
-        "copyable": DeterminationAction.EDIT in determination_actions(determination),
-    }
-    return page_or_fragment(request, "reviews/workspace/similar_all.html", "panels", context)
 
 
 # --- Review, preview, submit --------------------------------------------------------------------

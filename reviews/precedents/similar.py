@@ -268,7 +268,7 @@ def similar_panel(
 
 
 def similar_panels(asks: list[SimilarAsk], *, limit: int = PANEL_SIZE) -> list[SimilarPanel]:
-    """The panels of several items (step 3's items, in one request), in their order: on
+    """The panels of several items (step 3's items, with its page), in their order: on
     PostgreSQL one ranking statement per item and one read of every item kept; on SQLite one
     query per item."""
     if is_postgresql():

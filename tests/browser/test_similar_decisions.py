@@ -1,5 +1,5 @@
 """The similar decisions beside an item, in a real browser on a phone (390 px): the panels
-load once the page is shown (every item's in one request), the rationale opens in place,
+come with step 3's page, the rationale opens in place,
 and "Use this citation" fills the item's guideline and saves it, only when the reviewer
 clicks."""
 
