@@ -837,9 +837,7 @@ def main() -> int:
         table_print(page_rows, page_rows[0][0])
         alone = statistics.median(page_rows[3][1])
         both = statistics.median(page_rows[4][1])
-        print(
-            f"step 3 with its panels / without them (medians): {both / alone:.2f}x (aim 1.5x)"
-        )
+        print(f"step 3 with its panels / without them (medians): {both / alone:.2f}x (aim 1.5x)")
         print()
     print("aim (issue 13): p95 under 100 ms for each query; the page with the panel within 1.5x")
     for failure in dict.fromkeys(failures):
