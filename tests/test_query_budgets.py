@@ -990,13 +990,16 @@ for _step_number, _step_queries in WORKSPACE_STEPS.items():
     "name prints in the citation), the guideline catalog and one query of similar prior items "
     "per disputed item (a case has a few: three here whatever the size, while its records, its "
     "rounds and the precedents grow); on PostgreSQL bitmap scans turned off and back on around "
-    "the items' rankings, then one read of every precedent kept "
+    "the items' rankings among their category's newest, each of the two knee MRIs (which no "
+    "precedent is like) asked again of the GIN indexes, then one read of every precedent kept "
     "(reviews.precedents.search.similar_item_ranks, rows_read_in_order)",
-    postgresql_extra=3,
+    postgresql_extra=5,
 )
 def _workspace_step_three(people, size):
     case, _ = draft_in_review(people, size, rounds=size - 1, items=3)
-    numbers = similar_precedents_add(size)
+    # At least five like the first item whatever the size: its category's newest fill its
+    # panel in both worlds.
+    numbers = similar_precedents_add(size + 5)
     url = reverse("determination:workspace_step", args=[case.case_number, 3])
     return Visit(people.reviewer, url, shows=(f"Progress report {size}", numbers[-1]))
 

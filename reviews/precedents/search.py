@@ -284,24 +284,33 @@ def newest_first_candidates(
     )
 
 
-def _similar_part_sql(category_test: str, *, other_category: bool) -> str:
-    """One part of similar_item_ranks' query. The first `candidates` items matching, read
-    from the index precedent_item_similar alone (migration 0024: the category's items, newest
-    decision first, with their narrow `similar_search`), each ranked as it is read; those tied
-    with the best `limit` ranks are joined to their decisions for the order's dates; the best
-    `limit` of them."""
+def _similar_part_sql(category_test: str, *, other_category: bool, in_window: bool) -> str:
+    """One part of similar_item_ranks' query: the first `candidates` items whose description
+    shares a word, each ranked as it is read; those tied with the best `limit` ranks are
+    joined to their decisions for the order's dates; the best `limit` of them. `in_window`:
+    among the category's `window` newest, read in order from the index precedent_item_similar
+    alone (migrations 0024 and 0025: the category's items, newest decision first, with their
+    narrow `similar_search`); else wherever the GIN indexes find them (the description's
+    words are the `search` column's weight A too)."""
     item = PrecedentItem._meta.db_table
     decision = PrecedentItem._meta.get_field("decision").related_model._meta.db_table
     other = "TRUE" if other_category else "FALSE"
+    match = "to_tsquery(%(config)s::regconfig, %(match)s)"
+    if in_window:
+        source = f"""(SELECT id, decision_id, position, similar_search FROM {item}
+                              WHERE {category_test} ORDER BY decision_id DESC
+                              LIMIT %(window)s) i
+                      WHERE i.similar_search @@ {match}"""
+    else:
+        source = f"""{item} i
+                      WHERE i.search @@ {match} AND {category_test}"""
     return f"""
     (SELECT best.id, best.rank, {other}
        FROM (SELECT found.id, found.decision_id, found.position, found.rank
                FROM (SELECT i.id, i.decision_id, i.position,
                             ts_rank(i.similar_search,
                                     to_tsquery(%(config)s::regconfig, %(ranking)s)) AS rank
-                       FROM {item} i
-                      WHERE i.similar_search @@ to_tsquery(%(config)s::regconfig, %(match)s)
-                        AND {category_test}
+                       FROM {source}
                         AND i.decision_id NOT IN (
                             SELECT id FROM {decision} WHERE case_number = %(case_number)s)
                       LIMIT %(candidates)s) found
@@ -321,18 +330,25 @@ def similar_item_ranks(
     exclude_case_number: str,
     candidates: int,
     limit: int,
+    window: int | None = None,
 ) -> list[tuple[int, float, bool]]:
     """PostgreSQL: (item id, rank, of another category) of the `limit` items most like one
     being decided, in one statement: `match` and `ranking` are raw tsquery text (words and
-    weights, no operators but "|"); the same category's best first, then, only if they do not
+    weights, no operators but "|"). With a `window` (and a category): the category's best
+    among its `window` newest items only (read in order: run it with bitmap scans off,
+    rows_read_in_order). Without: the same category's best first, then, only if they do not
     fill `limit`, the other categories' best (UNION ALL under one LIMIT stops before the
-    second part). Written as SQL, not the ORM: building and compiling the ORM's union was
-    about 10 ms of a panel's 25 (bench/README.md), more than the query itself."""
-    same = "i.category = %(category)s" if category else "TRUE"
-    parts = [_similar_part_sql(same, other_category=False)]
-    if category:
-        parts.append(_similar_part_sql("i.category <> %(category)s", other_category=True))
-    sql = parts[0] if len(parts) == 1 else " UNION ALL ".join(parts) + " LIMIT %(limit)s"
+    second part), from the GIN indexes. Written as SQL, not the ORM: building and compiling
+    the ORM's union was about 10 ms of a panel's 25 (bench/README.md), more than the query
+    itself."""
+    if window is not None and category:
+        sql = _similar_part_sql("category = %(category)s", other_category=False, in_window=True)
+    elif category:
+        same = _similar_part_sql("category = %(category)s", other_category=False, in_window=False)
+        other = _similar_part_sql("category <> %(category)s", other_category=True, in_window=False)
+        sql = f"{same} UNION ALL {other} LIMIT %(limit)s"
+    else:
+        sql = _similar_part_sql("TRUE", other_category=False, in_window=False)
     params = {
         "config": CONFIG,
         "match": match,
@@ -341,6 +357,7 @@ def similar_item_ranks(
         "case_number": exclude_case_number,
         "candidates": candidates,
         "limit": limit,
+        "window": window,
     }
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

@@ -45,6 +45,9 @@ MAX_WORDS = 16
 # RANK_CANDIDATES, smaller: the panel shows five, and reading and ranking the candidates was
 # half of its time at 1,000,000 decisions, bench/README.md).
 SIMILAR_CANDIDATES = 300
+# PostgreSQL looks for them first among the category's this many newest items (an index
+# alone, in order); where those hold fewer than PANEL_SIZE alike, the GIN indexes answer.
+SIMILAR_WINDOW = 20_000
 # The consistency check reads this many candidates (same category and guideline source,
 # best text match first) before deciding which are closely similar.
 CLOSE_CANDIDATES = 50
@@ -192,10 +195,13 @@ class SimilarAsk:
     exclude_case_number: str = ""
 
 
-def _ranks_on_postgresql(ask: SimilarAsk, limit: int) -> list[tuple[int, float, bool]]:
+def _ranks_on_postgresql(
+    ask: SimilarAsk, limit: int, window: int | None = None
+) -> list[tuple[int, float, bool]]:
     """The items' `similar_search` matched with an OR of the description's words at the
     description's weight (`word:A`), ranked with the citation's words at the citation's
-    weight (`word:B`) too; the same category's best first (search.similar_item_ranks)."""
+    weight (`word:B`) too; the same category's best first, among its `window` newest when
+    given (search.similar_item_ranks)."""
     description_words = words_of(ask.description)[:MAX_WORDS]
     citation_words = words_of(ask.citation)[:MAX_WORDS]
     if not description_words:
@@ -208,15 +214,27 @@ def _ranks_on_postgresql(ask: SimilarAsk, limit: int) -> list[tuple[int, float, 
         exclude_case_number=ask.exclude_case_number,
         candidates=SIMILAR_CANDIDATES,
         limit=limit,
+        window=window,
     )
 
 
 def _similar_many_on_postgresql(asks: list[SimilarAsk], limit: int) -> list[list[PrecedentItem]]:
-    """similar_precedents on PostgreSQL for several items: one ranking statement each, then
-    every kept item's whole row and decision in one query."""
-    # Read in order (search.rows_read_in_order): the category's first items sharing a word.
+    """similar_precedents on PostgreSQL for several items: one ranking statement each (two
+    for an item whose category's newest hold fewer than `limit` alike), then every kept
+    item's whole row and decision in one query."""
+    # First the category's newest SIMILAR_WINDOW items, read in order from an index alone
+    # (search.rows_read_in_order): for most items the category's first items sharing a word.
     with rows_read_in_order():
-        ranked = [_ranks_on_postgresql(ask, limit) for ask in asks]
+        ranked = [
+            _ranks_on_postgresql(ask, limit, SIMILAR_WINDOW) if ask.category else [] for ask in asks
+        ]
+    # Fewer than `limit` there (the words rare in the category, or a small category): the GIN
+    # indexes find the category's older ones, then the other categories' (bitmap scans on).
+    # Read in order, a miss was the whole category, then every other item: seconds.
+    ranked = [
+        ranks if len(ranks) >= limit else _ranks_on_postgresql(ask, limit)
+        for ask, ranks in zip(asks, ranked, strict=True)
+    ]
     ids = {pk for ranks in ranked for pk, _, _ in ranks}
     rows = PrecedentItem.objects.select_related("decision").in_bulk(ids) if ids else {}
     found = []

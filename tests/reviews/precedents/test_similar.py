@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.db import connection
 
+from reviews.precedents import similar
 from reviews.precedents.similar import (
     close_precedents,
     majority_against,
@@ -43,6 +44,23 @@ def test_the_same_category_comes_first_then_the_closest_wording():
     # Both injections before the facet injection, the closer wording first; the brace shares
     # no word and is not similar at all.
     assert numbers(similar) == ["CM15-0001003", "CM15-0001002", "CM15-0001001"]
+
+
+def test_items_older_than_the_categorys_newest_are_still_found(monkeypatch):
+    # PostgreSQL looks among the category's newest first (SIMILAR_WINDOW of them, one here:
+    # the knee MRI); fewer than five alike there, the GIN indexes find the older ones and
+    # then the other categories'.
+    precedent_add("CM15-0001005", {"description": "Lumbar sympathetic block, right"})
+    precedent_add(
+        "CM15-0001006",
+        {"description": "Lumbar sympathetic block", "category": "injection_facet"},
+    )
+    precedent_add("CM15-0001007", {"description": "Knee MRI"})
+    monkeypatch.setattr(similar, "SIMILAR_WINDOW", 1)
+
+    found = similar_precedents(description="Lumbar sympathetic block", category="injection")
+
+    assert numbers(found) == ["CM15-0001005", "CM15-0001006"]
 
 
 def test_the_case_itself_is_left_out():
