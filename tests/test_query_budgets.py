@@ -920,10 +920,11 @@ def _assignments_plan_status(people, size):
 
 @budget(
     "determination:reviewer_dashboard",
-    9,
-    why="session, user, the open assignments with cases, one page of the finished ones, their "
-    "items, the new ones' parties, determinations (no summary text) with their decisions' "
-    "outcomes (no rationale)",
+    10,
+    why="session, user, the open assignments as a few columns each (their stage and stored "
+    "deadline, counted), the ids of one page of finished ones, the rows drawn (a page) with "
+    "their cases, their items, the new ones' parties, determinations (no summary text) with "
+    "their decisions' outcomes (no rationale)",
 )
 def _dashboard(people, size):
     shown = []

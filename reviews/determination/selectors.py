@@ -4,11 +4,12 @@ catalog, the comments of the last returned round."""
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import F, Prefetch, prefetch_related_objects
+from django.db.models import F, OuterRef, Prefetch, Subquery, prefetch_related_objects
 
 from audit.models import AuditKind
 from audit.selectors import objects_read_by
 from cases.access import case_get_for, own_get_for
+from cases.lifecycle.clock import list_clock
 from cases.lifecycle.models import CaseOutcome, CaseStatus
 from cases.lifecycle.status_table import Action, allowed_actions
 from cases.records.selectors import records_in_file
@@ -43,6 +44,17 @@ def outcome_label(outcome) -> str:
     return CaseOutcome(outcome).label if outcome else ""
 
 
+def stage_of(case_status: str, assignment_status: str, determination_status: str | None) -> Stage:
+    """Where a reviewer's work on a case stands: a terminated case's review is over, an
+    assignment not yet accepted waits for them, past that the draft's status (a draft until
+    one exists)."""
+    if case_status == CaseStatus.TERMINATED:
+        return Stage.CLOSED
+    if assignment_status == AssignmentStatus.ASSIGNED:
+        return Stage.ASSIGNED
+    return Stage(determination_status or Stage.DRAFT)
+
+
 class ReviewerCase:
     """One row of a reviewer's dashboard: the assignment, its case and where the draft stands."""
 
@@ -62,11 +74,11 @@ class ReviewerCase:
 
     @property
     def stage_key(self) -> Stage:
-        if self.case.status == CaseStatus.TERMINATED:
-            return Stage.CLOSED
-        if self.assignment.status == AssignmentStatus.ASSIGNED:
-            return Stage.ASSIGNED
-        return Stage(self.determination.status if self.determination else Stage.DRAFT)
+        return stage_of(
+            self.case.status,
+            self.assignment.status,
+            self.determination.status if self.determination else None,
+        )
 
     @property
     def outcome_label(self) -> str:
@@ -113,59 +125,109 @@ def reviewer_rows_prepare(rows, waiting) -> None:
 
 
 def reviewer_dashboard(user, *, open_page=1, finished_page: int = 1) -> ReviewerDashboard:
-    """A reviewer's dashboard (nobody else's cases): every open case counted (the counts read
-    each one's stored deadline), one page of them drawn, what is due first; a terminated
-    case's open assignment ends its review, so it shows with the finished ones."""
-    rows, finished, finished_page, finished_more = _reviewer_rows(user, finished_page)
-    waiting = [row for row in rows if row.stage_key == Stage.ASSIGNED]
-    open_rows = [row for row in rows if row.stage_key in STAGES_OPEN]
-    closed = [row for row in rows if row.stage_key in STAGES_FINISHED]
-    page = Paginator(open_rows, OPEN_PAGE_SIZE).get_page(open_page)
-    finished = closed + finished
-    waiting_shown = waiting[:WAITING_SHOWN]
-    reviewer_rows_prepare([*waiting_shown, *page.object_list, *finished], waiting_shown)
+    """A reviewer's dashboard (nobody else's cases): every open case counted from a few
+    columns each (its stage, its stored deadline), only the rows the page draws loaded whole,
+    what is due first; a terminated case's open assignment ends its review, so it shows with
+    the finished ones. Queries and model rows are constant in the number of open cases (the
+    busiest reviewer's dashboard loaded all of them: issue 12)."""
+    current = _current_assignments(user)
+    by_stage: dict[Stage, list[int]] = {}
+    overdue = 0
+    for row in current:
+        by_stage.setdefault(row.stage, []).append(row.assignment_id)
+        overdue += row.stage in STAGES_OPEN and list_clock(row).overdue
+    open_ids = [row.assignment_id for row in current if row.stage in STAGES_OPEN]
+    waiting_ids = by_stage.get(Stage.ASSIGNED, [])
+    closed_ids = [row.assignment_id for row in current if row.stage in STAGES_FINISHED]
+    page = Paginator(open_ids, OPEN_PAGE_SIZE).get_page(open_page)
+    finished_page = max(1, finished_page)
+    finished_ids = list(
+        _mine(user)
+        .filter(status=AssignmentStatus.COMPLETED)
+        .order_by("-assigned_at", "-pk")
+        .values_list("pk", flat=True)[
+            (finished_page - 1) * FINISHED_PAGE_SIZE : finished_page * FINISHED_PAGE_SIZE + 1
+        ]
+    )
+    finished_more = len(finished_ids) > FINISHED_PAGE_SIZE
+    waiting_shown = waiting_ids[:WAITING_SHOWN]
+    rows = _reviewer_rows(
+        user, [*waiting_shown, *page.object_list, *closed_ids, *finished_ids[:FINISHED_PAGE_SIZE]]
+    )
+    waiting = [rows[pk] for pk in waiting_shown]
+    page.object_list = [rows[pk] for pk in page.object_list]
+    finished = [rows[pk] for pk in [*closed_ids, *finished_ids[:FINISHED_PAGE_SIZE]]]
+    reviewer_rows_prepare([*waiting, *page.object_list, *finished], waiting)
     return ReviewerDashboard(
-        waiting=waiting_shown,
-        waiting_more=len(waiting) - len(waiting_shown),
+        waiting=waiting,
+        waiting_more=len(waiting_ids) - len(waiting_shown),
         open_page=page,
         finished=finished,
         finished_page=finished_page,
         finished_more=finished_more,
         counts={
-            "open": len(open_rows),
-            "to_do": sum(1 for row in rows if row.needs_action),
-            "returned": sum(1 for row in rows if row.stage_key == Stage.RETURNED),
-            "overdue": sum(1 for row in open_rows if row.case.list_clock.overdue),
+            "open": len(open_ids),
+            "to_do": sum(len(by_stage.get(stage, [])) for stage in STAGES_NEEDING_REVIEWER),
+            "returned": len(by_stage.get(Stage.RETURNED, [])),
+            "overdue": overdue,
         },
     )
 
 
-def _reviewer_rows(user, finished_page: int) -> tuple[list, list, int, bool]:
-    """A reviewer's own cases of the current round (nobody else's): every open one, what is due
-    first (expedited before standard on the same day), then one page of the finished ones, the
-    most recent first. Queries are constant in the number of rows: no rationale or summary
-    text, the decisions' outcomes only (their model ordering joins the items, which scanned
-    every item in the database, so the prefetch orders by nothing)."""
+def _mine(user):
+    """The user's own assignments of their cases' current rounds."""
+    return Assignment.objects.filter(reviewer=user, round=F("case__round"))
 
-    finished_page = max(1, finished_page)
-    mine = Assignment.objects.filter(reviewer=user, round=F("case__round")).select_related("case")
-    open_assignments = list(
-        mine.filter(status__in=(AssignmentStatus.ASSIGNED, AssignmentStatus.ACCEPTED)).order_by(
+
+@dataclass(frozen=True)
+class _CurrentAssignment:
+    """What the dashboard counts of one open assignment: its stage, and what the list's
+    clock reads (Case.list_clock's columns)."""
+
+    assignment_id: int
+    stage: Stage
+    status: str
+    due_on: object
+    deferred_on: object
+
+
+def _current_assignments(user) -> list[_CurrentAssignment]:
+    """Every open assignment of the user's, what is due first (expedited before standard on
+    the same day), as a few columns each (one query whatever their number)."""
+    draft_status = Determination.objects.filter(
+        case_id=OuterRef("case_id"), round=OuterRef("round"), reviewer=user
+    ).values("status")[:1]
+    rows = (
+        _mine(user)
+        .filter(status__in=(AssignmentStatus.ASSIGNED, AssignmentStatus.ACCEPTED))
+        .order_by(
             F("case__due_on").asc(nulls_last=True),
             expedited_first_on_case(),
             "case__case_number",
         )
+        .annotate(draft_status=Subquery(draft_status))
+        .values_list(
+            "pk", "status", "draft_status", "case__status", "case__due_on", "case__deferred_on"
+        )
     )
-    start = (finished_page - 1) * FINISHED_PAGE_SIZE
-    finished_assignments = list(
-        mine.filter(status=AssignmentStatus.COMPLETED).order_by("-assigned_at", "-pk")[
-            start : start + FINISHED_PAGE_SIZE + 1
-        ]
-    )
-    finished_more = len(finished_assignments) > FINISHED_PAGE_SIZE
-    finished_assignments = finished_assignments[:FINISHED_PAGE_SIZE]
-    assignments = open_assignments + finished_assignments
-    cases = [assignment.case for assignment in assignments]
+    return [
+        _CurrentAssignment(
+            assignment_id=pk,
+            stage=stage_of(case_status, status, draft),
+            status=case_status,
+            due_on=due_on,
+            deferred_on=deferred_on,
+        )
+        for pk, status, draft, case_status, due_on, deferred_on in rows
+    ]
+
+
+def _reviewer_rows(user, assignment_ids: list[int]) -> dict[int, ReviewerCase]:
+    """The rows a dashboard page draws, whole, by assignment id: the assignment with its
+    case, and the reviewer's draft of that round (no rationale or summary text; the
+    decisions' outcomes only, their model ordering joins the items, which scanned every item
+    in the database, so the prefetch orders by nothing)."""
+    assignments = Assignment.objects.select_related("case").in_bulk(assignment_ids)
     decisions = Prefetch(
         "decisions",
         queryset=ItemDecision.objects.only("id", "determination_id", "outcome").order_by(),
@@ -173,21 +235,15 @@ def _reviewer_rows(user, finished_page: int) -> tuple[list, list, int, bool]:
     determinations = {
         (determination.case_id, determination.round): determination
         for determination in Determination.objects.filter(
-            reviewer=user, case__in=[case.pk for case in cases]
+            reviewer=user, case__in={a.case_id for a in assignments.values()}
         )
         .only("id", "case_id", "round", "status", "decision_date")
         .prefetch_related(decisions)
     }
-
-    def row(assignment):
-        return ReviewerCase(assignment, determinations.get((assignment.case_id, assignment.round)))
-
-    return (
-        [row(a) for a in open_assignments],
-        [row(a) for a in finished_assignments],
-        finished_page,
-        finished_more,
-    )
+    return {
+        pk: ReviewerCase(assignment, determinations.get((assignment.case_id, assignment.round)))
+        for pk, assignment in assignments.items()
+    }
 
 
 class Workspace:

@@ -462,8 +462,9 @@ def test_dashboard_query_count_does_not_grow_with_finished_cases(client, django_
                 status=DeterminationStatus.APPROVED
             )
 
-    # The session, the user, the open assignments, a page of finished ones, their cases' items,
-    # the determinations and their decisions' outcomes (prefetched): finished rows print it.
+    # The session, the user, the open assignments (a few columns each), the ids of a page of
+    # finished ones, the rows drawn with their cases, their items, the determinations and their
+    # decisions' outcomes (prefetched): finished rows print it.
     finish_cases(1)
     with django_assert_num_queries(DASHBOARD_QUERIES):
         client.get(reverse("determination:reviewer_dashboard"))
@@ -475,7 +476,7 @@ def test_dashboard_query_count_does_not_grow_with_finished_cases(client, django_
 
 # ... and the audit log's row for the read (audit.routes). No new assignment here, so no query
 # for parties (only a new assignment lists them).
-DASHBOARD_QUERIES = 8
+DASHBOARD_QUERIES = 9
 
 
 def test_the_finished_history_is_paged_most_recent_first(client, monkeypatch):
