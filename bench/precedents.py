@@ -60,10 +60,10 @@ ROOT = Path(__file__).resolve().parent.parent
 CHUNK = 50_000
 LOADERS = 2
 GIN_INDEX = "precedent_item_search"
-# The GIN indexes of the items (migrations 0019 and 0023).
+# The GIN indexes of the items (migrations 0019, 0023 and 0025).
 GIN_INDEXES = {
     GIN_INDEX: "gin (search)",
-    "precedent_item_category_search": "gin (category, search)",
+    "precedent_item_category_search": "gin (category, outcome, search)",
 }
 # The items' search indexes, dropped for the load and built after: the GIN ones and the
 # similar-items panel's b-tree (migrations 0024 and 0025).
