@@ -26,8 +26,8 @@
    `manage.py import_decisions FOLDER` (a subprocess, as run by hand), timed at half and the
    full count: decisions per second, and whether the rate is flat over the count.
 5. Pages (not with --skip-pages), through Django's test client with DEBUG off: the library's
-   page for (a) and (b), and the workspace's step 3 alone vs the step 3 page plus the one
-   request that loads its items' panels; the aim is within 1.5x.
+   page for (a) and (b), and the workspace's step 3 with its items' panels and without them
+   (IMR_SIMILAR_PANELS off), request by request in turn; the aim is within 1.5x.
 
 The aim (issue 13): p95 under 100 ms for each query on this machine. The figures are printed;
 the run fails only when something answers with an error. The database is never dropped or
