@@ -260,14 +260,6 @@ def _workspace_context(request, ws, step: int, **extra) -> dict:
             context["catalog"] = list(GuidelineSource.objects.filter(active=True))
             context["outcomes"] = Outcome.choices
             context["citation_kinds"] = CitationKind.choices
-            context["similar_shown"] = ws.editable and settings.IMR_SIMILAR_PANELS
-            if context["similar_shown"]:
-                # How the most similar prior items were decided, beside each item (issue 13),
-                # with the page: one ranking statement per item, a few ms each at 1,000,000
-                # decisions (bench/README.md).
-                panels = _similar_panels_for(ws.case, [row.decision for row in rows])
-                for row, panel in zip(rows, panels, strict=True):
-                    row.similar = panel
     context["steps"] = _step_states(ws, problems, warnings_open)
     context.update(extra)
     return context
@@ -287,7 +279,16 @@ def _workspace(request, case_number):
 
 
 def _render_step(request, ws, step, *, status=200, **extra):
+    """A step's whole page. Step 3's shows, beside each item, how the most similar prior items
+    were decided (issue 13): one ranking statement per item, a few ms each at 1,000,000
+    decisions (bench/README.md); never for the fragments that answer an autosave."""
     context = _workspace_context(request, ws, step, **extra)
+    if step == 3 and ws.editable and settings.IMR_SIMILAR_PANELS:
+        rows = context["rows"]
+        panels = _similar_panels_for(ws.case, [row.decision for row in rows])
+        for row, panel in zip(rows, panels, strict=True):
+            row.similar = panel
+        context["similar_shown"] = True
     return TemplateResponse(request, "reviews/workspace/page.html", context, status=status)
 
 

@@ -59,9 +59,10 @@ RANK_CANDIDATES = 1_000
 # fill (rarer words, or words found only in rationales) is answered from the GIN index, as
 # any other search.
 NEWEST_WINDOW = 20_000
-# websearch_to_tsquery's exclusion ("-word"): an item whose description lacks the word may
-# hold it in its rationale, so the window (which reads no rationale) is not used.
-_EXCLUSION = re.compile(r"(?:^|\s)-")
+# websearch_to_tsquery's exclusion ("-word", also right after a quote or a parenthesis: any
+# "-" not inside a word, as "L4-5" is): an item whose description lacks the word may hold it
+# in its rationale, so the window (which reads no rationale) is not used.
+_EXCLUSION = re.compile(r"(?<!\w)-")
 _WORD = re.compile(r"\w+")
 _FIELD_WEIGHTS = (("description", 3), ("citation", 2), ("rationale", 1))
 

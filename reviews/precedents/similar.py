@@ -10,9 +10,12 @@ leaving it out keeps the query small.
 PostgreSQL: the items' `similar_search` tsvector (description A, citation B; migration 0024),
 matched with an OR of the description's words restricted to the description's weight
 (`word:A`), ranked by `ts_rank` with the citation's words at the citation's weight (`word:B`)
-too, among the first SIMILAR_CANDIDATES matches of the category, newest decision first, read
-from an index alone (search.similar_item_ranks). SQLite (the development default): any word in
-the description (LIKE), ranked by the words found (in the description 2, in the citation 1).
+too, among the first SIMILAR_CANDIDATES matches of the category's SIMILAR_WINDOW newest items,
+newest decision first, read from an index alone (search.similar_item_ranks). Where those hold
+fewer than PANEL_SIZE alike, the GIN indexes find the category's older ones and then the other
+categories' (the first SIMILAR_CANDIDATES each finds), beside those the window found. SQLite
+(the development default): any word in the description (LIKE), ranked by the words found (in
+the description 2, in the citation 1).
 
 "Closely similar" (the consistency flag) is stricter, and decided in Python on the candidates
 either database gives: the same category, the same guideline source, and descriptions
@@ -164,9 +167,9 @@ def similar_precedents(
     exclude_case_number: str = "",
     limit: int = PANEL_SIZE,
 ) -> list[PrecedentItem]:
-    """The `limit` prior items most like this one (one query; two on PostgreSQL): the same
-    category first,
-    then the best text match, then the latest decision. `exclude_case_number` leaves out the
+    """The `limit` prior items most like this one (one query; on PostgreSQL two to four, see
+    _similar_many_on_postgresql): the same category first, then the best text match, then the
+    latest decision. `exclude_case_number` leaves out the
     case itself (an earlier round's letter is not a precedent for it). Each item comes with
     its decision."""
     if is_postgresql():
@@ -231,8 +234,10 @@ def _similar_many_on_postgresql(asks: list[SimilarAsk], limit: int) -> list[list
     # Fewer than `limit` there (the words rare in the category, or a small category): the GIN
     # indexes find the category's older ones, then the other categories' (bitmap scans on).
     # Read in order, a miss was the whole category, then every other item: seconds.
+    # Those the window found stay candidates: the GIN indexes' 300 are the first they find,
+    # which need not include the newest.
     ranked = [
-        ranks if len(ranks) >= limit else _ranks_on_postgresql(ask, limit)
+        ranks if len(ranks) >= limit else _ranks_merged(ranks, _ranks_on_postgresql(ask, limit))
         for ask, ranks in zip(asks, ranked, strict=True)
     ]
     ids = {pk for ranks in ranked for pk, _, _ in ranks}
@@ -246,8 +251,16 @@ def _similar_many_on_postgresql(asks: list[SimilarAsk], limit: int) -> list[list
             item.rank, item.other_category = rank, other_category
             items.append(item)
         # SQL promises no order of a UNION's rows: put them in the panel's order here.
-        found.append(sorted(items, key=lambda item: (item.other_category, *_order_key(item))))
+        items.sort(key=lambda item: (item.other_category, *_order_key(item)))
+        found.append(items[:limit])
     return found
+
+
+def _ranks_merged(window: list, everywhere: list) -> list:
+    """The window's ranks and the GIN indexes', each item once (the panel's order and its
+    `limit` are applied once their dates are read)."""
+    seen = {pk for pk, _, _ in window}
+    return window + [ranks for ranks in everywhere if ranks[0] not in seen]
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,11 @@ itself left out, a button to copy a precedent's citation while the draft can be 
 none when the organization turns the panels off (IMR_SIMILAR_PANELS)."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from reviews.determination.drafting import draft_item_key
 from reviews.determination.services import determination_submit
 from tests.factories import (
     PASSWORD,
@@ -101,15 +104,38 @@ def test_a_precedent_like_two_items_shows_in_both_panels(client):
     assert "CM15-0002009" in panel_of(text, knee)
 
 
-def test_a_submitted_determination_shows_no_panels(client, mine):
+def precedents_read(queries) -> int:
+    return sum("reviews_precedentitem" in query["sql"] for query in queries.captured_queries)
+
+
+def test_a_submitted_determination_shows_no_panels_and_ranks_none(client, mine):
     case, reviewer, determination = mine
     determination_fill(determination)
     determination_submit(determination=determination, actor=reviewer, password=PASSWORD)
 
-    text = step_three(client, case)
+    with CaptureQueriesContext(connection) as queries:
+        text = step_three(client, case)
 
     assert "How similar items were decided" not in text
-    assert "data-precedent-cite" not in text
+    assert "CM15-0002001" not in text
+    assert precedents_read(queries) == 0
+
+
+def test_an_autosave_of_step_three_ranks_no_precedent(client, mine):
+    # The answer to an autosave is the save's status, not the page: no panel to compute.
+    case, _, determination = mine
+    key = draft_item_key(determination.decisions.get().pk, "rationale")
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(
+            reverse("determination:draft_save", args=[case.case_number]),
+            {"step": "3", "version": "1", key: "Why.", f"base:{key}": ""},
+            HTTP_HX_REQUEST="true",
+        )
+
+    assert response.status_code == 200
+    assert determination.decisions.get().rationale == "Why."
+    assert precedents_read(queries) == 0
 
 
 def test_no_precedent_yet_says_so(client):

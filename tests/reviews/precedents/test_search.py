@@ -125,11 +125,12 @@ def test_with_a_category_an_excluded_word_in_a_rationale_leaves_the_item_out():
     )
     in_category = PrecedentFilters(category="injection")
 
-    assert numbers(search_items("block -necessary", in_category, at_most=3)) == [
-        "CM15-0000052",
-        "CM15-0000051",
-        "CM15-0000050",
-    ]
+    for query in ("block -necessary", '"sympathetic block"-necessary', "block (-necessary)"):
+        assert numbers(search_items(query, in_category, at_most=3)) == [
+            "CM15-0000052",
+            "CM15-0000051",
+            "CM15-0000050",
+        ], query
 
 
 def test_matched_words_are_marked_and_the_rest_is_escaped():
