@@ -10,7 +10,7 @@ from audit.models import AuditKind
 from audit.selectors import objects_read_by
 from cases.access import case_get_for, own_get_for
 from cases.lifecycle.clock import list_clock
-from cases.lifecycle.models import CaseOutcome, CaseStatus
+from cases.lifecycle.models import CaseOutcome, CaseStatus, CitationKind
 from cases.lifecycle.status_table import Action, allowed_actions
 from cases.records.selectors import records_in_file
 from reviews.assignment.models import VISIBLE_ASSIGNMENT_STATUSES, Assignment, AssignmentStatus
@@ -34,6 +34,8 @@ from reviews.determination.status_table import (
     Stage,
     determination_actions,
 )
+from reviews.precedents.models import GuidelineSourceKind
+from reviews.precedents.similar import SimilarAsk, SimilarPanel, similar_panels
 
 # --- The determination workspace and quality review (SPEC section 5) ---------------------------
 
@@ -405,3 +407,32 @@ def issued_outcomes(case_ids) -> dict[int, str]:
             kept[1].append(outcome)
     outcomes = {case_id: case_outcome(found) for case_id, (_, found) in latest.items()}
     return {case_id: outcome for case_id, outcome in outcomes.items() if outcome}
+
+
+# --- Similar decisions (issue 13) ---------------------------------------------------------------
+
+
+def similar_panels_for(case, decisions) -> list[SimilarPanel]:
+    """Step 3's panels for a case's item decisions (the case itself left out): how the most
+    similar prior items were decided, each precedent with the citation kind its "Use this
+    citation" button fills in (MTUS for a precedent resting on the MTUS, else Non-MTUS)."""
+    panels = similar_panels(
+        [
+            SimilarAsk(
+                description=decision.item.description,
+                category=decision.item.category,
+                # The reviewer's own guideline once chosen, until then the one UR cited.
+                citation=decision.citation_text or decision.item.ur_citation_text,
+                exclude_case_number=case.case_number,
+            )
+            for decision in decisions
+        ]
+    )
+    for panel in panels:
+        for precedent in panel.items:
+            precedent.copy_kind = (
+                CitationKind.MTUS
+                if precedent.guideline_source == GuidelineSourceKind.MTUS
+                else CitationKind.NON_MTUS
+            )
+    return panels

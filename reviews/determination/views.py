@@ -54,8 +54,6 @@ from reviews.determination.status_table import (
 )
 from reviews.determination.warnings import review_warnings
 from reviews.organization.services import organization_current
-from reviews.precedents.models import GuidelineSourceKind
-from reviews.precedents.similar import SimilarAsk, SimilarPanel, similar_panels
 
 
 @access_required(Ability.REVIEW)
@@ -285,7 +283,7 @@ def _render_step(request, ws, step, *, status=200, **extra):
     context = _workspace_context(request, ws, step, **extra)
     if step == 3 and ws.editable and settings.IMR_SIMILAR_PANELS:
         rows = context["rows"]
-        panels = _similar_panels_for(ws.case, [row.decision for row in rows])
+        panels = selectors.similar_panels_for(ws.case, [row.decision for row in rows])
         for row, panel in zip(rows, panels, strict=True):
             row.similar = panel
         context["similar_shown"] = True
@@ -458,34 +456,6 @@ def guideline_search(request):
             "evidence_order_note": EVIDENCE_ORDER_NOTE,
         },
     )
-
-
-# --- Similar decisions (issue 13) ---------------------------------------------------------------
-
-
-def _similar_panels_for(case, decisions) -> list[SimilarPanel]:
-    """The panels of a case's item decisions (the case itself left out), each precedent with
-    the citation kind its "Use this citation" button fills in."""
-    panels = similar_panels(
-        [
-            SimilarAsk(
-                description=decision.item.description,
-                category=decision.item.category,
-                # The reviewer's own guideline once chosen, until then the one UR cited.
-                citation=decision.citation_text or decision.item.ur_citation_text,
-                exclude_case_number=case.case_number,
-            )
-            for decision in decisions
-        ]
-    )
-    for panel in panels:
-        for precedent in panel.items:
-            precedent.copy_kind = (
-                CitationKind.MTUS
-                if precedent.guideline_source == GuidelineSourceKind.MTUS
-                else CitationKind.NON_MTUS
-            )
-    return panels
 
 
 # --- Review, preview, submit --------------------------------------------------------------------

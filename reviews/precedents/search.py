@@ -211,16 +211,34 @@ def ranked_candidates(
     if at_most is None:
         matching = items.alias(search_vector=vector).filter(search_vector=search_query)
         return matching.annotate(rank=SearchRank(vector, ranking))
-    candidates = (
-        items.alias(search_vector=vector)
+    return (
+        PrecedentItem.objects.select_related("decision")
+        .filter(pk__in=_first_matching_ids(items, search_query, at_most))
+        .annotate(rank=SearchRank(vector, ranking))
+    )
+
+
+def _first_matching_ids(
+    items: QuerySet[PrecedentItem], search_query: SearchQuery, at_most: int
+) -> QuerySet[PrecedentItem]:
+    """The ids of the first `at_most` items matching `search_query` in whatever order the
+    planner reads them (a subquery: the tsvector is matched, never read back)."""
+    return (
+        items.alias(search_vector=search_vector())
         .filter(search_vector=search_query)
         .order_by()
         .values("pk")[:at_most]
     )
+
+
+def _category_newest_sql(columns: str, category: str, window: str) -> str:
+    """A category's `window` newest items (their `columns`), in the order of the index
+    precedent_item_similar (category, decision id descending), which holds every column read
+    here (migrations 0024 and 0025): an index-only scan that stops at the window. `category`
+    and `window` are the statement's placeholders for them."""
     return (
-        PrecedentItem.objects.select_related("decision")
-        .filter(pk__in=candidates)
-        .annotate(rank=SearchRank(vector, ranking))
+        f"(SELECT {columns} FROM {PrecedentItem._meta.db_table} WHERE category = {category} "
+        f"ORDER BY decision_id DESC LIMIT {window})"
     )
 
 
@@ -237,13 +255,7 @@ def newest_first_candidates(
     every word or phrase found there is found in `search` too); only when the window holds
     fewer than `at_most`, the first `at_most` of all matches from the GIN index instead (a
     one-time filter: the other part is never run)."""
-    vector = search_vector()
-    everywhere = (
-        items.alias(search_vector=vector)
-        .filter(search_vector=search_query)
-        .order_by()
-        .values("pk")[:at_most]
-    )
+    everywhere = _first_matching_ids(items, search_query, at_most)
     everywhere_sql, everywhere_params = everywhere.query.sql_with_params()
     compiler = everywhere.query.get_compiler(connection=connection)
     query_sql, query_params = compiler.compile(search_query.resolve_expression(everywhere.query))
@@ -255,14 +267,11 @@ def newest_first_candidates(
         if value:
             tests.append(f"w.{column} = %s AND ")
             test_params.append(value)
+    newest = _category_newest_sql("id, outcome, guideline_source, similar_search", "%s", "%s")
     sql = f"""
     WITH newest AS MATERIALIZED (
         SELECT w.id
-          FROM (SELECT i.id, i.outcome, i.guideline_source, i.similar_search
-                  FROM {PrecedentItem._meta.db_table} i
-                 WHERE i.category = %s
-                 ORDER BY i.decision_id DESC
-                 LIMIT %s) w
+          FROM {newest} w
          WHERE {"".join(tests)}w.similar_search @@ {query_sql}
          LIMIT %s)
     SELECT id FROM newest WHERE (SELECT count(*) FROM newest) >= %s
@@ -281,30 +290,33 @@ def newest_first_candidates(
     return (
         PrecedentItem.objects.select_related("decision")
         .filter(pk__in=RawSQL(sql, params))
-        .annotate(rank=SearchRank(vector, search_query))
+        .annotate(rank=SearchRank(search_vector(), search_query))
     )
 
 
-def _similar_part_sql(category_test: str, *, other_category: bool, in_window: bool) -> str:
-    """One part of similar_item_ranks' query: the first `candidates` items whose description
-    shares a word, each ranked as it is read; those tied with the best `limit` ranks are
-    joined to their decisions for the order's dates; the best `limit` of them. `in_window`:
-    among the category's `window` newest, read in order from the index precedent_item_similar
-    alone (migrations 0024 and 0025: the category's items, newest decision first, with their
-    narrow `similar_search`); else wherever the GIN indexes find them (the description's
-    words are the `search` column's weight A too)."""
+_SIMILAR_MATCH = "to_tsquery(%(config)s::regconfig, %(match)s)"
+# Where a part of similar_item_ranks' query finds its candidates: the category's `window`
+# newest, read in order from the index precedent_item_similar alone; or wherever the GIN
+# indexes find them (the description's words are the `search` column's weight A too), in the
+# categories a test keeps.
+_SIMILAR_IN_WINDOW = (
+    _category_newest_sql("id, decision_id, position, similar_search", "%(category)s", "%(window)s")
+    + f" i WHERE i.similar_search @@ {_SIMILAR_MATCH}"
+)
+
+
+def _similar_in_index(category_test: str) -> str:
     item = PrecedentItem._meta.db_table
+    return f"{item} i WHERE i.search @@ {_SIMILAR_MATCH} AND {category_test}"
+
+
+def _similar_part_sql(source: str, *, other_category: bool) -> str:
+    """One part of similar_item_ranks' query: the first `candidates` items of `source`
+    (_SIMILAR_IN_WINDOW or _similar_in_index) whose description shares a word, each ranked as
+    it is read; those tied with the best `limit` ranks are joined to their decisions for the
+    order's dates; the best `limit` of them."""
     decision = PrecedentItem._meta.get_field("decision").related_model._meta.db_table
     other = "TRUE" if other_category else "FALSE"
-    match = "to_tsquery(%(config)s::regconfig, %(match)s)"
-    if in_window:
-        source = f"""(SELECT id, decision_id, position, similar_search FROM {item}
-                              WHERE {category_test} ORDER BY decision_id DESC
-                              LIMIT %(window)s) i
-                      WHERE i.similar_search @@ {match}"""
-    else:
-        source = f"""{item} i
-                      WHERE i.search @@ {match} AND {category_test}"""
     return f"""
     (SELECT best.id, best.rank, {other}
        FROM (SELECT found.id, found.decision_id, found.position, found.rank
@@ -343,13 +355,16 @@ def similar_item_ranks(
     the ORM's union was about 10 ms of a panel's 25 (bench/README.md), more than the query
     itself."""
     if window is not None and category:
-        sql = _similar_part_sql("category = %(category)s", other_category=False, in_window=True)
+        sql = _similar_part_sql(_SIMILAR_IN_WINDOW, other_category=False)
     elif category:
-        same = _similar_part_sql("category = %(category)s", other_category=False, in_window=False)
-        other = _similar_part_sql("category <> %(category)s", other_category=True, in_window=False)
-        sql = f"{same} UNION ALL {other} LIMIT %(limit)s"
+        same = _similar_in_index("category = %(category)s")
+        other = _similar_in_index("category <> %(category)s")
+        sql = (
+            f"{_similar_part_sql(same, other_category=False)} UNION ALL "
+            f"{_similar_part_sql(other, other_category=True)} LIMIT %(limit)s"
+        )
     else:
-        sql = _similar_part_sql("TRUE", other_category=False, in_window=False)
+        sql = _similar_part_sql(_similar_in_index("TRUE"), other_category=False)
     params = {
         "config": CONFIG,
         "match": match,

@@ -300,8 +300,8 @@ def similar_panel(
 
 def similar_panels(asks: list[SimilarAsk], *, limit: int = PANEL_SIZE) -> list[SimilarPanel]:
     """The panels of several items (step 3's items, with its page), in their order: on
-    PostgreSQL one ranking statement per item and one read of every item kept; on SQLite one
-    query per item."""
+    PostgreSQL one ranking statement per item (two where its category's newest hold fewer
+    than `limit` alike) and one read of every item kept; on SQLite one query per item."""
     if is_postgresql():
         return [SimilarPanel(items) for items in _similar_many_on_postgresql(asks, limit)]
     return [
