@@ -6,21 +6,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from django.db.models import Case as DbCase
-from django.db.models import F, Q, QuerySet, Value, When
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from cases.access import cases_visible_to
 from cases.lifecycle.clock import case_clock
-from cases.lifecycle.models import CLOSED_STATUSES, Case, CaseStatus, Priority
+from cases.lifecycle.models import CLOSED_STATUSES, Case, CaseStatus, expedited_first
 from cases.lifecycle.services import CASE_NUMBER_FORMAT
 from cases.registry import reviewer_side
-
-
-def expedited_first():
-    """An ordering term that puts expedited cases before standard ones."""
-    return DbCase(When(priority=Priority.EXPEDITED, then=Value(0)), default=Value(1))
-
 
 DUE_FILTERS = {
     "overdue": "Overdue",

@@ -14,6 +14,7 @@ from cases.lifecycle.statuses import (  # noqa: F401 (the statuses are the Case'
     OPEN_STATUSES,
     CaseStatus,
     Priority,
+    expedited_first,
 )
 
 
@@ -318,6 +319,18 @@ class Case(models.Model):
             # The dashboard's and the monthly report's periods count cases by the day the
             # application arrived; without it each chart scans every case (issue 12).
             models.Index(fields=["application_received"], name="case_received"),
+            # The case list's default view (cases.casefile.selectors.case_list_for): the open
+            # cases, what is due first, expedited first within a day. In this order the first
+            # page is the index's first rows; by due date alone it read past the due dates of
+            # closed cases and sorted a whole day's cases (19 ms at 200,000 cases, issue 12).
+            # Ascending is NULLS LAST on PostgreSQL, as the list orders (no clock last).
+            models.Index(
+                models.F("due_on"),
+                expedited_first(),
+                models.F("case_number"),
+                name="case_open_due_first",
+                condition=~models.Q(status__in=sorted(CLOSED_STATUSES)),
+            ),
         ]
 
     def __str__(self) -> str:

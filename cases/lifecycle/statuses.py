@@ -9,6 +9,13 @@ class Priority(models.TextChoices):
     EXPEDITED = "expedited", "Expedited"
 
 
+def expedited_first():
+    """An ordering term that puts expedited cases before standard ones."""
+    return models.Case(
+        models.When(priority=Priority.EXPEDITED, then=models.Value(0)), default=models.Value(1)
+    )
+
+
 class CaseStatus(models.TextChoices):
     RECEIVED = "received", "Received"
     # 8 CCR 9792.10.3(a)(3), (d): a dispute of liability defers the IMR until it is resolved.

@@ -4,8 +4,7 @@ assignments."""
 from django.db.models import Case as DbCase
 from django.db.models import F, Q, Value, When
 
-from cases.casefile.selectors import expedited_first
-from cases.lifecycle.models import Case, Priority
+from cases.lifecycle.models import Case, Priority, expedited_first
 from cases.lifecycle.status_table import Action, allowed_actions, statuses_allowing
 from reviews.assignment.models import VISIBLE_ASSIGNMENT_STATUSES, Assignment, AssignmentStatus
 
