@@ -1,0 +1,123 @@
+"""The rows of the quality queue and of a reviewer's open cases, written in Python for the same
+reason as the case list's (cases/templatetags/case_rows.py): fifty a page, each about half a
+millisecond as template markup (issue 12). The markup is the one the templates drew;
+tests/reviews/test_review_rows.py holds it."""
+
+from __future__ import annotations
+
+from html import escape
+
+from django import template
+from django.template.defaultfilters import pluralize
+from django.utils import dateformat, timezone
+from django.utils.safestring import SafeString, mark_safe
+
+from cases.templatetags.case_badges import clock_badge, clock_row_class, us_date
+from cases.templatetags.case_rows import case_number_path, disputed_items_line
+from reviews.determination.status_table import Stage
+
+register = template.Library()
+
+_EXPEDITED = '<br><span class="badge badge--expedited">Expedited</span>'
+_FIRST_CLASS = ' class="item-due--first"'
+_DUE_FIRST = ' <span class="badge badge--today">Due first</span>'
+_FLAG_TITLE = "Decided against the clear majority of closely similar precedents"
+# What the button of an open case says, by where the reviewer's work stands.
+_OPEN_ACTION = {
+    Stage.ASSIGNED: "Accept or decline",
+    Stage.DRAFT: "Continue",
+    Stage.RETURNED: "Revise",
+}
+
+
+def _expedited(case) -> str:
+    return _EXPEDITED if case.priority == "expedited" else ""
+
+
+@register.simple_tag
+def quality_queue_row(determination) -> SafeString:
+    """A submitted determination waiting for quality review: its case and items, the outcome
+    (the view puts `outcome_label` on it), its open consistency flags, the reviewer and the
+    rounds before, when it was submitted and the case's stored clock."""
+    case = determination.case
+    clock = case.list_clock
+    number = escape(case.case_number)
+    review = escape(case_number_path("quality:quality_review", case.case_number))
+    flags = determination.open_flags
+    flag_link = (
+        f'<br><a class="badge badge--flag" href="{review}#flag-{flags[0].pk}" '
+        f'title="{_FLAG_TITLE}">{len(flags)} consistency flag{pluralize(len(flags))}</a>'
+        if flags
+        else ""
+    )
+    rounds = len(determination.quality_reviews.all())
+    resubmitted = (
+        f'<br><span class="small muted">resubmitted after {rounds} round{pluralize(rounds)}</span>'
+        if rounds
+        else ""
+    )
+    reviewer = determination.reviewer
+    submitted = (
+        dateformat.format(timezone.localtime(determination.submitted_at), "m/d/Y g:i A")
+        if determination.submitted_at
+        else ""
+    )
+    return mark_safe(
+        f'<tr class="{clock_row_class(clock)}">'
+        f'<td data-label="Case"><a class="case-link" href="{review}">{number}</a>'
+        f"{_expedited(case)}</td>"
+        f'<td data-label="Disputed items">{disputed_items_line(case)}</td>'
+        f'<td data-label="Outcome">{escape(determination.outcome_label or "—")}{flag_link}</td>'
+        f'<td data-label="Reviewer">{escape(reviewer.get_full_name() or reviewer.username)}'
+        f"{resubmitted}</td>"
+        f'<td data-label="Submitted" class="nowrap">{submitted}</td>'
+        f'<td data-label="Days left">{clock_badge(clock)}</td>'
+        f'<td class="num"><a class="button button--primary" href="{review}">Review'
+        f'<span class="visually-hidden"> {number}</span></a></td>'
+        "</tr>"
+    )
+
+
+def _item_due_list(clock) -> str:
+    """Each disputed item's own determination due date, the first marked (Lab. Code
+    4610.6(d)), when the case has more than one (as components/item_due_list.html)."""
+    if len(clock.item_deadlines) <= 1:
+        return ""
+    lines = []
+    for item, deadline in clock.item_deadlines:
+        first = item == clock.first_item
+        lines.append(
+            f"<li{_FIRST_CLASS if first else ''}>{escape(item.description)}: "
+            f"due {us_date(deadline.on)}{_DUE_FIRST if first else ''}</li>"
+        )
+    return f'<ul class="item-due plain-list small">{"".join(lines)}</ul>'
+
+
+@register.simple_tag
+def reviewer_open_row(row) -> SafeString:
+    """One of a reviewer's open cases (reviews.determination.selectors.ReviewerCase): its items,
+    where the work stands, the running deadline with each item's own, and what to do next."""
+    case = row.case
+    clock = row.clock
+    number = escape(case.case_number)
+    workspace = escape(case_number_path("determination:workspace", case.case_number))
+    stage_key = row.stage_key
+    running = (
+        f' <span class="muted small">{escape(clock.running_label)}</span>' if clock.running else ""
+    )
+    primary = " button--primary" if row.needs_action else ""
+    return mark_safe(
+        f'<tr class="{clock_row_class(clock)}">'
+        f'<td data-label="Case"><a class="case-link" href="{workspace}">{number}</a>'
+        f"{_expedited(case)}</td>"
+        f'<td data-label="Disputed items">{disputed_items_line(case)}</td>'
+        f'<td data-label="Where it stands"><span class="badge stage stage--{escape(stage_key)}">'
+        f"{escape(Stage(stage_key).label)}</span></td>"
+        f'<td data-label="Due"><span class="nowrap">{us_date(clock.due_on) or "—"}</span>'
+        f"{running}{_item_due_list(clock)}</td>"
+        f'<td data-label="Days left">{clock_badge(clock)}</td>'
+        f'<td class="num"><a class="button{primary} dash-open" href="{workspace}">'
+        f"{_OPEN_ACTION.get(stage_key, 'View')}"
+        f'<span class="visually-hidden"> {number}</span></a></td>'
+        "</tr>"
+    )

@@ -1,0 +1,108 @@
+"""The quality queue's and a reviewer's open-case rows (reviews/templatetags/review_rows.py),
+drawn in Python for speed: what each row tells its reader, with every value escaped."""
+
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.lifecycle.models import DisputedItem
+from reviews.determination.models import Determination
+from reviews.determination.services import determination_submit
+from reviews.quality.services import determination_return
+from tests.factories import (
+    PASSWORD,
+    UserFactory,
+    case_in_review,
+    determination_fill,
+    login,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def row_of(page: str, case_number: str) -> str:
+    """The table row of `case_number` on a page."""
+    rows = re.findall(r"<tr\b.*?</tr>", page, flags=re.S)
+    (found,) = [row for row in rows if f">{case_number}</a>" in row]
+    return found
+
+
+def submitted_twice(quality_reviewer):
+    """A two-item expedited case, submitted, returned once, and submitted again."""
+    case, reviewer, determination = case_in_review(items=2, priority="expedited")
+    DisputedItem.objects.filter(case=case, position=2).update(description="Knee <MRI> & X-ray")
+    determination_fill(determination, outcomes=("upheld", "overturned"))
+    determination_submit(determination=determination, actor=reviewer, password=PASSWORD)
+    determination_return(
+        determination=Determination.objects.get(pk=determination.pk),
+        actor=quality_reviewer,
+        comment="Cite the guideline's page.",
+    )
+    determination_submit(
+        determination=Determination.objects.get(pk=determination.pk),
+        actor=reviewer,
+        password=PASSWORD,
+    )
+    return case, reviewer, Determination.objects.get(pk=determination.pk)
+
+
+def test_a_queue_row_shows_the_items_outcome_reviewer_rounds_and_where_to_review(
+    client, quality_reviewer
+):
+    case, reviewer, determination = submitted_twice(quality_reviewer)
+    login(client, quality_reviewer)
+    page = client.get(reverse("quality:quality_queue")).content.decode()
+    row = row_of(page, case.case_number)
+
+    review = reverse("quality:quality_review", args=[case.case_number])
+    assert f'<a class="case-link" href="{review}">{case.case_number}</a>' in row
+    assert '<br><span class="badge badge--expedited">Expedited</span>' in row
+    items = row.split('data-label="Disputed items">')[1].split("</td>")[0]
+    assert items.endswith("; Knee &lt;MRI&gt; &amp; X-ray")
+    assert '<td data-label="Outcome">Partially Overturned</td>' in row
+    assert reviewer.get_full_name() in row
+    assert "resubmitted after 1 round</span>" in row
+    submitted_at = timezone.localtime(determination.submitted_at)
+    assert f'class="nowrap">{submitted_at:%m/%d/%Y} ' in row
+    assert f'href="{review}">Review<span class="visually-hidden"> {case.case_number}</span>' in row
+
+
+def test_a_reviewers_open_row_says_where_the_work_stands_and_each_items_due_date(client):
+    case, reviewer, _ = case_in_review(items=2)
+    DisputedItem.objects.filter(case=case, position=2).update(description="Knee <MRI>")
+    login(client, reviewer)
+    page = client.get(reverse("determination:reviewer_dashboard")).content.decode()
+    row = row_of(page, case.case_number)
+
+    workspace = reverse("determination:workspace", args=[case.case_number])
+    assert '<span class="badge stage stage--draft">Writing the determination</span>' in row
+    assert (
+        f'<a class="button button--primary dash-open" href="{workspace}">Continue'
+        f'<span class="visually-hidden"> {case.case_number}</span></a>'
+    ) in row
+    # Two items: each with its own due date (Lab. Code 4610.6(d)), the first marked.
+    items_due = re.findall(r"<li( class=\"item-due--first\")?>(.*?)</li>", row)
+    assert len(items_due) == 2
+    assert any("Knee &lt;MRI&gt;: due " in text for _, text in items_due)
+    assert sum(1 for first, _ in items_due if first) == 1
+    assert '<span class="badge badge--today">Due first</span>' in row
+
+
+def test_an_assignment_not_yet_accepted_asks_to_accept_or_decline(client):
+    from reviews.assignment.services import reviewer_assign
+    from tests.factories import ready_case, reviewer_with_profile
+
+    reviewer = reviewer_with_profile(
+        "REV-ROW",
+        certifications=("Pain Management", "Anesthesiology"),
+        licences=(("CA", "2030-01-01", False),),
+    )
+    case = ready_case()
+    reviewer_assign(case=case, reviewer=reviewer, actor=UserFactory(role="case_admin"))
+    login(client, reviewer)
+    page = client.get(reverse("determination:reviewer_dashboard")).content.decode()
+    row = row_of(page, case.case_number)
+    assert '<span class="badge stage stage--assigned">Waiting for you to accept</span>' in row
+    assert ">Accept or decline<span" in row
