@@ -155,6 +155,20 @@ def test_the_figures_are_kept_a_minute_and_refresh_on_demand(world):
     assert _stages(later) == _stages(fresh)
 
 
+def test_each_period_draws_its_own_charts(world):
+    # The drawn charts are kept with the figures, by period: another period never shows them.
+    CaseFactory(application_received=dt.date(2026, 11, 5), status=CaseStatus.SUBMITTED)
+    november = {"start": "2026-11-01", "end": "2026-11-30"}
+    october = {"start": "2026-10-01", "end": "2026-10-31"}
+    first = _client().get(reverse("reports:dashboard"), november).content.decode()
+    other = _client().get(reverse("reports:dashboard"), october).content.decode()
+    assert _stages(other) != _stages(first)
+    assert "end=2026-10-31&amp;format=csv&amp;chart=stages" in other
+    again = _client().get(reverse("reports:dashboard"), november).content.decode()
+    assert _stages(again) == _stages(first)
+    assert "end=2026-11-30&amp;format=csv&amp;chart=stages" in again
+
+
 def test_the_at_risk_chart_shows_the_25_reviewers_with_most_and_the_csv_all(settings):
     today = timezone.localdate()
     for index in range(27):
