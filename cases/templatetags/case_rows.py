@@ -43,10 +43,10 @@ def case_number_path(viewname: str, number: str, *rest) -> str:
     return f"{before}{number}{after}"
 
 
-def disputed_items_line(case) -> str:
-    """The case's disputed items on one line, separated by semicolons, escaped (as
+def disputed_items_line(descriptions) -> str:
+    """A case's disputed items' descriptions on one line, separated by semicolons, escaped (as
     components/disputed_items.html draws them)."""
-    return "; ".join(escape(item.description) for item in case.items.all())
+    return "; ".join(escape(description) for description in descriptions)
 
 
 @register.simple_tag

@@ -24,6 +24,7 @@ from reviews.quality.selectors import (
     determination_for_quality,
     determinations_for_quality,
     determinations_returned,
+    queue_rows_prepare,
 )
 from reviews.quality.services import (
     consistency_flag_resolve,
@@ -39,8 +40,7 @@ QUEUE_PAGE_SIZE = 50
 def quality_queue(request):
     # Paged, each list by its own page number: no list reads every row, none counts them.
     waiting = LookaheadPage(determinations_for_quality(), QUEUE_PAGE_SIZE, request.GET.get("page"))
-    for determination in waiting:
-        determination.outcome_label = outcome_label(determination.outcome)
+    queue_rows_prepare(waiting.object_list)
     returned = LookaheadPage(
         determinations_returned(), QUEUE_PAGE_SIZE, request.GET.get("returned")
     )

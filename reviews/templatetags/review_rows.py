@@ -36,21 +36,22 @@ def _expedited(case) -> str:
 
 @register.simple_tag
 def quality_queue_row(determination) -> SafeString:
-    """A submitted determination waiting for quality review: its case and items, the outcome
-    (the view puts `outcome_label` on it), its open consistency flags, the reviewer and the
-    rounds before, when it was submitted and the case's stored clock."""
+    """A submitted determination waiting for quality review: its case and items, the outcome,
+    its open consistency flags, the reviewer and the rounds before (what
+    reviews.quality.selectors.queue_rows_prepare put on it), when it was submitted and the
+    case's stored clock."""
     case = determination.case
     clock = case.list_clock
     number = escape(case.case_number)
     review = escape(case_number_path("quality:quality_review", case.case_number))
-    flags = determination.open_flags
+    flags = determination.open_flag_ids
     flag_link = (
-        f'<br><a class="badge badge--flag" href="{review}#flag-{flags[0].pk}" '
+        f'<br><a class="badge badge--flag" href="{review}#flag-{flags[0]}" '
         f'title="{_FLAG_TITLE}">{len(flags)} consistency flag{pluralize(len(flags))}</a>'
         if flags
         else ""
     )
-    rounds = len(determination.quality_reviews.all())
+    rounds = determination.rounds
     resubmitted = (
         f'<br><span class="small muted">resubmitted after {rounds} round{pluralize(rounds)}</span>'
         if rounds
@@ -66,7 +67,8 @@ def quality_queue_row(determination) -> SafeString:
         f'<tr class="{clock_row_class(clock)}">'
         f'<td data-label="Case"><a class="case-link" href="{review}">{number}</a>'
         f"{_expedited(case)}</td>"
-        f'<td data-label="Disputed items">{disputed_items_line(case)}</td>'
+        f'<td data-label="Disputed items">{disputed_items_line(determination.item_descriptions)}'
+        "</td>"
         f'<td data-label="Outcome">{escape(determination.outcome_label or "—")}{flag_link}</td>'
         f'<td data-label="Reviewer">{escape(reviewer.get_full_name() or reviewer.username)}'
         f"{resubmitted}</td>"
@@ -110,7 +112,8 @@ def reviewer_open_row(row) -> SafeString:
         f'<tr class="{clock_row_class(clock)}">'
         f'<td data-label="Case"><a class="case-link" href="{workspace}">{number}</a>'
         f"{_expedited(case)}</td>"
-        f'<td data-label="Disputed items">{disputed_items_line(case)}</td>'
+        f'<td data-label="Disputed items">'
+        f"{disputed_items_line(item.description for item in case.items.all())}</td>"
         f'<td data-label="Where it stands"><span class="badge stage stage--{escape(stage_key)}">'
         f"{escape(Stage(stage_key).label)}</span></td>"
         f'<td data-label="Due"><span class="nowrap">{us_date(clock.due_on) or "—"}</span>'
