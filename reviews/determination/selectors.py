@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
 from django.db.models import F, OuterRef, Prefetch, Subquery, prefetch_related_objects
+from django.utils import timezone
 
 from audit.models import AuditKind
 from audit.selectors import objects_read_by
@@ -60,10 +61,12 @@ def stage_of(case_status: str, assignment_status: str, determination_status: str
 class ReviewerCase:
     """One row of a reviewer's dashboard: the assignment, its case and where the draft stands."""
 
-    def __init__(self, assignment, determination):
+    def __init__(self, assignment, determination, outcome: str | None = None):
         self.assignment = assignment
         self.case = assignment.case
         self.determination = determination
+        # The determination's outcome, from its decisions' outcomes (read as values).
+        self.outcome = outcome
 
     @property
     def clock(self):
@@ -84,7 +87,7 @@ class ReviewerCase:
 
     @property
     def outcome_label(self) -> str:
-        return outcome_label(self.determination.outcome if self.determination else None)
+        return outcome_label(self.outcome)
 
     @property
     def needs_action(self) -> bool:
@@ -135,9 +138,11 @@ def reviewer_dashboard(user, *, open_page=1, finished_page: int = 1) -> Reviewer
     current = _current_assignments(user)
     by_stage: dict[Stage, list[int]] = {}
     overdue = 0
+    # One local date for every row (looking it up was a third of the counting's time).
+    today = timezone.localdate()
     for row in current:
         by_stage.setdefault(row.stage, []).append(row.assignment_id)
-        overdue += row.stage in STAGES_OPEN and list_clock(row).overdue
+        overdue += row.stage in STAGES_OPEN and list_clock(row, today=today).overdue
     open_ids = [row.assignment_id for row in current if row.stage in STAGES_OPEN]
     waiting_ids = by_stage.get(Stage.ASSIGNED, [])
     closed_ids = [row.assignment_id for row in current if row.stage in STAGES_FINISHED]
@@ -226,26 +231,30 @@ def _current_assignments(user) -> list[_CurrentAssignment]:
 
 def _reviewer_rows(user, assignment_ids: list[int]) -> dict[int, ReviewerCase]:
     """The rows a dashboard page draws, whole, by assignment id: the assignment with its
-    case, and the reviewer's draft of that round (no rationale or summary text; the
-    decisions' outcomes only, their model ordering joins the items, which scanned every item
-    in the database, so the prefetch orders by nothing)."""
+    case, and the reviewer's draft of that round (no rationale or summary text) with its
+    outcome from the decisions' outcomes, read as values (prefetched as model rows they cost
+    a queryset and instances per row; their model ordering joins the items, which scanned
+    every item in the database)."""
     assignments = Assignment.objects.select_related("case").in_bulk(assignment_ids)
-    decisions = Prefetch(
-        "decisions",
-        queryset=ItemDecision.objects.only("id", "determination_id", "outcome").order_by(),
-    )
     determinations = {
         (determination.case_id, determination.round): determination
         for determination in Determination.objects.filter(
             reviewer=user, case__in={a.case_id for a in assignments.values()}
-        )
-        .only("id", "case_id", "round", "status", "decision_date")
-        .prefetch_related(decisions)
+        ).only("id", "case_id", "round", "status", "decision_date")
     }
-    return {
-        pk: ReviewerCase(assignment, determinations.get((assignment.case_id, assignment.round)))
-        for pk, assignment in assignments.items()
-    }
+    outcomes: dict[int, list[str]] = {}
+    for determination_id, outcome in (
+        ItemDecision.objects.filter(determination_id__in=[d.pk for d in determinations.values()])
+        .order_by()
+        .values_list("determination_id", "outcome")
+    ):
+        outcomes.setdefault(determination_id, []).append(outcome)
+    rows = {}
+    for pk, assignment in assignments.items():
+        determination = determinations.get((assignment.case_id, assignment.round))
+        outcome = case_outcome(outcomes.get(determination.pk, [])) if determination else None
+        rows[pk] = ReviewerCase(assignment, determination, outcome)
+    return rows
 
 
 class Workspace:

@@ -1,7 +1,7 @@
-"""The rows of the quality queue and of a reviewer's open cases, written in Python for the same
-reason as the case list's (cases/templatetags/case_rows.py): fifty a page, each about half a
-millisecond as template markup (issue 12). The markup is the one the templates drew;
-tests/reviews/test_review_rows.py holds it."""
+"""The rows of the quality queue and of a reviewer's open and finished cases, written in Python
+for the same reason as the case list's (cases/templatetags/case_rows.py): fifty a page, each
+about half a millisecond as template markup (issue 12). The markup is the one the templates
+drew; tests/reviews/test_review_rows.py holds it."""
 
 from __future__ import annotations
 
@@ -95,6 +95,17 @@ def _item_due_list(clock) -> str:
     return f'<ul class="item-due plain-list small">{"".join(lines)}</ul>'
 
 
+def _stage_badge(stage_key: str) -> str:
+    return (
+        f'<span class="badge stage stage--{escape(stage_key)}">'
+        f"{escape(Stage(stage_key).label)}</span>"
+    )
+
+
+def _items_of(case) -> str:
+    return disputed_items_line(item.description for item in case.items.all())
+
+
 @register.simple_tag
 def reviewer_open_row(row) -> SafeString:
     """One of a reviewer's open cases (reviews.determination.selectors.ReviewerCase): its items,
@@ -112,10 +123,8 @@ def reviewer_open_row(row) -> SafeString:
         f'<tr class="{clock_row_class(clock)}">'
         f'<td data-label="Case"><a class="case-link" href="{workspace}">{number}</a>'
         f"{_expedited(case)}</td>"
-        f'<td data-label="Disputed items">'
-        f"{disputed_items_line(item.description for item in case.items.all())}</td>"
-        f'<td data-label="Where it stands"><span class="badge stage stage--{escape(stage_key)}">'
-        f"{escape(Stage(stage_key).label)}</span></td>"
+        f'<td data-label="Disputed items">{_items_of(case)}</td>'
+        f'<td data-label="Where it stands">{_stage_badge(stage_key)}</td>'
         f'<td data-label="Due"><span class="nowrap">{us_date(clock.due_on) or "—"}</span>'
         f"{running}{_item_due_list(clock)}</td>"
         f'<td data-label="Days left">{clock_badge(clock)}</td>'
@@ -123,4 +132,21 @@ def reviewer_open_row(row) -> SafeString:
         f"{_OPEN_ACTION.get(stage_key, 'View')}"
         f'<span class="visually-hidden"> {number}</span></a></td>'
         "</tr>"
+    )
+
+
+@register.simple_tag
+def reviewer_finished_row(row) -> SafeString:
+    """One of a reviewer's finished cases: its items, where it ended, when it was decided and
+    the outcome."""
+    case = row.case
+    workspace = escape(case_number_path("determination:workspace", case.case_number))
+    decided = us_date(row.determination.decision_date) if row.determination else ""
+    return mark_safe(
+        f'<tr><td data-label="Case"><a class="case-link" href="{workspace}">'
+        f"{escape(case.case_number)}</a></td>"
+        f'<td data-label="Disputed items">{_items_of(case)}</td>'
+        f'<td data-label="Where it stands">{_stage_badge(row.stage_key)}</td>'
+        f'<td data-label="Decided">{decided or "—"}</td>'
+        f'<td data-label="Outcome">{escape(row.outcome_label or "—")}</td></tr>'
     )

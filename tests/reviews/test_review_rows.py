@@ -106,3 +106,18 @@ def test_an_assignment_not_yet_accepted_asks_to_accept_or_decline(client):
     row = row_of(page, case.case_number)
     assert '<span class="badge stage stage--assigned">Waiting for you to accept</span>' in row
     assert ">Accept or decline<span" in row
+
+
+def test_a_finished_row_says_how_it_ended_and_its_outcome(client):
+    case, reviewer, determination = case_in_review(items=2)
+    determination_fill(determination, outcomes=("upheld", "upheld"))
+    Determination.objects.filter(pk=determination.pk).update(status="approved")
+    login(client, reviewer)
+    page = client.get(reverse("determination:reviewer_dashboard")).content.decode()
+    row = row_of(page[page.index('id="finished-title"') :], case.case_number)
+
+    workspace = reverse("determination:workspace", args=[case.case_number])
+    assert row.startswith(f'<tr><td data-label="Case"><a class="case-link" href="{workspace}">')
+    assert '<span class="badge stage stage--approved">Approved; letter being issued</span>' in row
+    assert '<td data-label="Decided">—</td>' in row
+    assert '<td data-label="Outcome">Upheld</td>' in row

@@ -464,7 +464,7 @@ def test_dashboard_query_count_does_not_grow_with_finished_cases(client, django_
 
     # The session, the user, the open assignments (a few columns each), the ids of a page of
     # finished ones, the rows drawn with their cases, their items, the determinations and their
-    # decisions' outcomes (prefetched): finished rows print it.
+    # decisions' outcomes (as values): finished rows print it.
     finish_cases(1)
     with django_assert_num_queries(DASHBOARD_QUERIES):
         client.get(reverse("determination:reviewer_dashboard"))
