@@ -120,6 +120,7 @@ def cases_selected_for(user, numbers: list[str]) -> QuerySet[Case]:
 
 def _ordering(sort: str) -> tuple:
     if not sort:
+        # The order of index case_open_due_first (cases.lifecycle.models): change both together.
         return (F("due_on").asc(nulls_last=True), expedited_first(), "case_number")
     descending = sort.startswith("-")
     first, *rest = SORTS[sort.removeprefix("-")]

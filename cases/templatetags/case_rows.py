@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 from html import escape
+from urllib.parse import quote
 
 from django import template
-from django.urls import get_script_prefix, reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import SafeString, mark_safe
 
 from cases.templatetags.case_badges import (
@@ -30,8 +32,8 @@ _STAND_IN = "CM00-0000000"
 
 
 @lru_cache(maxsize=64)
-def _path_around(viewname: str, script_prefix: str, *rest) -> tuple[str, str]:
-    path = reverse(viewname, args=[_STAND_IN, *rest])
+def _path_around(viewname: str, script_prefix: str, urlconf, *rest) -> tuple[str, str]:
+    path = reverse(viewname, urlconf=urlconf, args=[_STAND_IN, *rest])
     before, _, after = path.partition(_STAND_IN)
     return before, after
 
@@ -39,8 +41,9 @@ def _path_around(viewname: str, script_prefix: str, *rest) -> tuple[str, str]:
 def case_number_path(viewname: str, number: str, *rest) -> str:
     """The path of a page whose first argument is the case number (more arguments, if any, the
     same for every row), as reverse(viewname) gives it, with one reversal a page, not a row."""
-    before, after = _path_around(viewname, get_script_prefix(), *rest)
-    return f"{before}{number}{after}"
+    before, after = _path_around(viewname, get_script_prefix(), get_urlconf(), *rest)
+    # Quoted as reverse quotes an argument (a case number never needs it: CASE_NUMBER_FORMAT).
+    return f"{before}{quote(number, safe=RFC3986_SUBDELIMS + '/~:@')}{after}"
 
 
 def disputed_items_line(descriptions) -> str:

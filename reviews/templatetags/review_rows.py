@@ -1,7 +1,7 @@
 """The rows of the quality queue and of a reviewer's open and finished cases, written in Python
 for the same reason as the case list's (cases/templatetags/case_rows.py): fifty a page, each
 about half a millisecond as template markup (issue 12). The markup is the one the templates
-drew; tests/reviews/test_review_rows.py holds it."""
+drew; tests/reviews/test_review_rows.py checks what each row shows and that it is escaped."""
 
 from __future__ import annotations
 
@@ -28,6 +28,11 @@ _OPEN_ACTION = {
     Stage.DRAFT: "Continue",
     Stage.RETURNED: "Revise",
 }
+
+
+def _name_of(user) -> str:
+    """A user's full name, else their username (an imported determination has no user)."""
+    return (user.get_full_name() or user.username) if user else ""
 
 
 def _expedited(case) -> str:
@@ -70,7 +75,7 @@ def quality_queue_row(determination) -> SafeString:
         f'<td data-label="Disputed items">{disputed_items_line(determination.item_descriptions)}'
         "</td>"
         f'<td data-label="Outcome">{escape(determination.outcome_label or "—")}{flag_link}</td>'
-        f'<td data-label="Reviewer">{escape(reviewer.get_full_name() or reviewer.username)}'
+        f'<td data-label="Reviewer">{escape(_name_of(reviewer))}'
         f"{resubmitted}</td>"
         f'<td data-label="Submitted" class="nowrap">{submitted}</td>'
         f'<td data-label="Days left">{clock_badge(clock)}</td>'

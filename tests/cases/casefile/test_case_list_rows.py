@@ -112,3 +112,7 @@ def test_links_follow_the_script_prefix_as_reverse_does():
     finally:
         clear_script_prefix()
     assert 'href="/cases/CM26-0000123/"' in row(listed())
+    # Quoted as reverse quotes it, should a number ever hold such a character.
+    assert case_number_path("casefile:case_detail", "CM26 01?") == reverse(
+        "casefile:case_detail", args=["CM26 01?"]
+    )
