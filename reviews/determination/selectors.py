@@ -232,9 +232,7 @@ def _current_assignments(user) -> list[_CurrentAssignment]:
 def _reviewer_rows(user, assignment_ids: list[int]) -> dict[int, ReviewerCase]:
     """The rows a dashboard page draws, whole, by assignment id: the assignment with its
     case, and the reviewer's draft of that round (no rationale or summary text) with its
-    outcome from the decisions' outcomes, read as values (prefetched as model rows they cost
-    a queryset and instances per row; their model ordering joins the items, which scanned
-    every item in the database)."""
+    outcome (determination_outcomes)."""
     assignments = Assignment.objects.select_related("case").in_bulk(assignment_ids)
     determinations = {
         (determination.case_id, determination.round): determination
@@ -242,19 +240,28 @@ def _reviewer_rows(user, assignment_ids: list[int]) -> dict[int, ReviewerCase]:
             reviewer=user, case__in={a.case_id for a in assignments.values()}
         ).only("id", "case_id", "round", "status", "decision_date")
     }
-    outcomes: dict[int, list[str]] = {}
-    for determination_id, outcome in (
-        ItemDecision.objects.filter(determination_id__in=[d.pk for d in determinations.values()])
-        .order_by()
-        .values_list("determination_id", "outcome")
-    ):
-        outcomes.setdefault(determination_id, []).append(outcome)
+    outcomes = determination_outcomes([d.pk for d in determinations.values()])
     rows = {}
     for pk, assignment in assignments.items():
         determination = determinations.get((assignment.case_id, assignment.round))
-        outcome = case_outcome(outcomes.get(determination.pk, [])) if determination else None
+        outcome = outcomes.get(determination.pk) if determination else None
         rows[pk] = ReviewerCase(assignment, determination, outcome)
     return rows
+
+
+def determination_outcomes(determination_ids) -> dict[int, str | None]:
+    """{determination id: its outcome} (Determination.outcome: None until every item is
+    decided) from its decisions' outcomes, in one query of values for a page of rows. Their
+    model ordering joins the items, which scanned every item in the database, and prefetched
+    as model rows they cost a queryset and instances per row (issue 12)."""
+    found: dict[int, list[str]] = {pk: [] for pk in determination_ids}
+    for determination_id, outcome in (
+        ItemDecision.objects.filter(determination_id__in=list(found))
+        .order_by()
+        .values_list("determination_id", "outcome")
+    ):
+        found[determination_id].append(outcome)
+    return {pk: case_outcome(outcomes) for pk, outcomes in found.items()}
 
 
 class Workspace:

@@ -8,23 +8,19 @@ from __future__ import annotations
 import csv
 import io
 
-from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
-from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.responses import page_or_fragment, redirect_after_post
 from cases.access import Ability, access_required
 from cases.integrity.responses import stored_file_response
-from reviews.reports.charts import bar_chart
+from reviews.reports.charts import charts_drawn
 from reviews.reports.forms import PeriodForm, last_month
 from reviews.reports.models import ReportRun, ReportRunStatus
 from reviews.reports.monthly import month_parse
@@ -70,32 +66,13 @@ def dashboard(request):
             "form": form,
             "period": period,
             "today": today,
-            "charts": _charts_drawn(snapshot, query),
+            "charts": charts_drawn(snapshot, query),
             "taken_at": snapshot.taken_at,
             "query": query,
             "report_month": last_month(today),
             "report_runs": report_runs_recent(limit=3),
         },
     )
-
-
-def _charts_drawn(snapshot, query: dict[str, str]) -> SafeString:
-    """The snapshot's charts as HTML (SVG, table, CSV link each), drawn once per snapshot and
-    kept as long as it is: the same for every administrator, and eleven charts of template
-    work were most of the page's time (33 of 53 ms in process at 200,000 cases, issue 12)."""
-    key = (
-        f"reports:dashboard:charts:{query['start']}:{query['end']}:{snapshot.taken_at.isoformat()}"
-    )
-    html = cache.get(key)
-    if html is None:
-        charts = [
-            (table, bar_chart(table.title, table.chart_points())) for table in snapshot.tables
-        ]
-        html = render_to_string("reports/partials/charts.html", {"charts": charts, "query": query})
-        if settings.DASHBOARD_CACHE_SECONDS > 0:
-            cache.set(key, str(html), settings.DASHBOARD_CACHE_SECONDS)
-    # Our own template's output, kept as text.
-    return mark_safe(html)
 
 
 def _run_file(request, run: ReportRun, file_format: str):

@@ -12,13 +12,12 @@ from django.template.defaultfilters import pluralize
 from django.utils import dateformat, timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from cases.templatetags.case_badges import clock_badge, clock_row_class, us_date
+from cases.templatetags.case_badges import clock_badge, clock_row_class, priority_badge, us_date
 from cases.templatetags.case_rows import case_number_path, disputed_items_line
 from reviews.determination.status_table import Stage
 
 register = template.Library()
 
-_EXPEDITED = '<br><span class="badge badge--expedited">Expedited</span>'
 _FIRST_CLASS = ' class="item-due--first"'
 _DUE_FIRST = ' <span class="badge badge--today">Due first</span>'
 _FLAG_TITLE = "Decided against the clear majority of closely similar precedents"
@@ -35,8 +34,14 @@ def _name_of(user) -> str:
     return (user.get_full_name() or user.username) if user else ""
 
 
-def _expedited(case) -> str:
-    return _EXPEDITED if case.priority == "expedited" else ""
+def _case_cell(case, href: str, *, expedited: bool = True) -> str:
+    """A row's first cell: the case number linking to `href` (escaped), and below it the
+    expedited badge when `expedited` asks for it and the case is."""
+    badge = f"<br>{priority_badge(case)}" if expedited and case.priority == "expedited" else ""
+    return (
+        f'<td data-label="Case"><a class="case-link" href="{href}">'
+        f"{escape(case.case_number)}</a>{badge}</td>"
+    )
 
 
 @register.simple_tag
@@ -69,9 +74,7 @@ def quality_queue_row(determination) -> SafeString:
         else ""
     )
     return mark_safe(
-        f'<tr class="{clock_row_class(clock)}">'
-        f'<td data-label="Case"><a class="case-link" href="{review}">{number}</a>'
-        f"{_expedited(case)}</td>"
+        f'<tr class="{clock_row_class(clock)}">{_case_cell(case, review)}'
         f'<td data-label="Disputed items">{disputed_items_line(determination.item_descriptions)}'
         "</td>"
         f'<td data-label="Outcome">{escape(determination.outcome_label or "—")}{flag_link}</td>'
@@ -125,9 +128,7 @@ def reviewer_open_row(row) -> SafeString:
     )
     primary = " button--primary" if row.needs_action else ""
     return mark_safe(
-        f'<tr class="{clock_row_class(clock)}">'
-        f'<td data-label="Case"><a class="case-link" href="{workspace}">{number}</a>'
-        f"{_expedited(case)}</td>"
+        f'<tr class="{clock_row_class(clock)}">{_case_cell(case, workspace)}'
         f'<td data-label="Disputed items">{_items_of(case)}</td>'
         f'<td data-label="Where it stands">{_stage_badge(stage_key)}</td>'
         f'<td data-label="Due"><span class="nowrap">{us_date(clock.due_on) or "—"}</span>'
@@ -148,8 +149,7 @@ def reviewer_finished_row(row) -> SafeString:
     workspace = escape(case_number_path("determination:workspace", case.case_number))
     decided = us_date(row.determination.decision_date) if row.determination else ""
     return mark_safe(
-        f'<tr><td data-label="Case"><a class="case-link" href="{workspace}">'
-        f"{escape(case.case_number)}</a></td>"
+        f"<tr>{_case_cell(case, workspace, expedited=False)}"
         f'<td data-label="Disputed items">{_items_of(case)}</td>'
         f'<td data-label="Where it stands">{_stage_badge(row.stage_key)}</td>'
         f'<td data-label="Decided">{decided or "—"}</td>'
