@@ -76,7 +76,7 @@ def test_the_open_cases_first_page_is_read_in_order_from_their_index(case_admin,
     sql, params = page.query.sql_with_params()
     with connection.cursor() as cursor:
         # A handful of rows: make every other way dearer than the ordered index scan.
-        for way in ("seqscan", "bitmapscan", "sort"):
+        for way in ("seqscan", "bitmapscan", "sort", "incremental_sort"):
             cursor.execute(f"SET LOCAL enable_{way} = off")
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(line for (line,) in cursor.fetchall())
