@@ -108,9 +108,14 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "cases.access.abilities",
             ],
+            # {% form_field %}: one form field as every form draws it (imrsite/form_fields.py).
+            "libraries": {"form_fields": "imrsite.form_fields"},
         },
     },
 ]
+
+# Form widgets drawn by Jinja2 where Django ships its templates for it (imrsite/form_renderer.py).
+FORM_RENDERER = "imrsite.form_renderer.WidgetRenderer"
 
 # SQLite under var/ by default; PostgreSQL in production (DATABASE_URL=postgres://...).
 DATABASES = {

@@ -125,6 +125,8 @@ def test_the_case_page_shows_who_read_the_case(role, case):
     assert panel is not None
     assert "dr-reader" in panel and "Expert reviewer" in panel
     assert "03/05/2026" in panel and "Read: Medical record" in panel
+    # When, in California's time, for the eye and for the machine.
+    assert '<time datetime="2026-03-05T10:00:00-08:00">03/05/2026 10:00 AM</time>' in panel
     assert "03/06/2026" not in panel
 
 
