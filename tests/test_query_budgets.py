@@ -821,12 +821,13 @@ def _specialty_row(people, size):
 
 @budget(
     "assignment:case_assign",
-    21,
+    22,
     why="session, user, case with parties and items, the case facts (case, parties, items, "
     "its assignments and declared conflicts), the reviewers who may be eligible (SQL "
-    "pre-filter, with their load and specialty match) with their affiliations and the leave "
-    "not over yet, the ids of the active reviewers in order of name (the excluded are those "
-    "not eligible), and the roster of both pages shown (eligible and excluded) in six queries",
+    "pre-filter, with their specialty match), their open assignments, the affiliations of "
+    "those below capacity and the leave not over yet, the ids of the active reviewers in "
+    "order of name (the excluded are those not eligible), and the roster of both pages shown "
+    "(eligible and excluded) in six queries",
 )
 def _case_assign(people, size):
     case = ready_case()
@@ -841,7 +842,7 @@ def _case_assign(people, size):
 
 @budget(
     "assignment:case_assign",
-    23,
+    24,
     variant="assigned",
     why="as the Assign page, the assignment in force (to unassign or reassign it), and for "
     "the search the specialties of those who may be eligible",

@@ -140,6 +140,22 @@ class Roster:
     specialty_labels: dict[str, str]  # key -> display name
 
 
+def _open_assignments_by_reviewer(user_ids: list[int]) -> dict[int, int]:
+    """{reviewer's user id: their open assignments} for these reviewers, in one aggregate over
+    their open assignments only (the partial index assignment_open_by_reviewer). For the
+    Assign page's possible reviewers this is cheaper than the correlated count per reviewer,
+    which the database ran twice for each (in the capacity test and in the row)."""
+    return dict(
+        Assignment.objects.filter(
+            _AnyOf(F("reviewer_id"), user_ids), status__in=OPEN_ASSIGNMENT_STATUSES
+        )
+        .order_by()
+        .values("reviewer_id")
+        .annotate(open_count=Count("pk"))
+        .values_list("reviewer_id", "open_count")
+    )
+
+
 def _open_assignments():
     """A profile's open assignments, counted from the open ones only, through the partial index
     assignment_open_by_reviewer: a filtered aggregate over every assignment ever made read all
@@ -184,10 +200,8 @@ def roster_load(*, today: dt.date | None = None, user_ids=None) -> Roster:
     of_roster = Q(profile__user__is_active=True)
     profiles = ReviewerProfile.objects.filter(user__is_active=True)
     if user_ids is not None:
-        user_ids = list(user_ids)
-        profiles = profiles.filter(_AnyOf(F("user_id"), user_ids))
-        of_roster &= Q(_AnyOf(F("profile__user_id"), user_ids))
-    rows = (
+        profiles = profiles.filter(_AnyOf(F("user_id"), list(user_ids)))
+    rows = list(
         profiles.annotate(open_assignments=_open_assignments())
         .order_by("external_id")
         .values_list(
@@ -206,6 +220,10 @@ def roster_load(*, today: dt.date | None = None, user_ids=None) -> Roster:
             "open_assignments",
         )
     )
+    if user_ids is not None:
+        # A few reviewers (the Assign page's shown ones): their rows by profile id, without
+        # the joins to the users that choosing the whole roster takes.
+        of_roster = Q(_AnyOf(F("profile_id"), [row[0] for row in rows]))
     # Each related list keeps its model's ordering (licences by state, certifications by name,
     # affiliations by kind and name, leave by start), as the prefetched relations did.
     licences: dict[int, list[tuple[dt.date, bool]]] = {}
@@ -217,8 +235,9 @@ def roster_load(*, today: dt.date | None = None, user_ids=None) -> Roster:
     through = ReviewerProfile.certifications.through
     for profile_id, key, name in (
         through.objects.filter(
-            Q(_AnyOf(F("reviewerprofile__user_id"), user_ids)) if user_ids is not None else Q(),
-            reviewerprofile__user__is_active=True,
+            Q(_AnyOf(F("reviewerprofile_id"), [row[0] for row in rows]))
+            if user_ids is not None
+            else Q(reviewerprofile__user__is_active=True)
         )
         .order_by("specialty__name")
         .values_list("reviewerprofile_id", "specialty__key", "specialty__name")
@@ -859,8 +878,8 @@ def _certified_for(category: str):
 
 
 def _may_be_eligible(facts: CaseFacts, today: dt.date) -> Q:
-    """The rules SQL can answer exactly (1, 2, 3, the leave flag and rule 6's capacity): a
-    reviewer outside this cannot be eligible. The others (affiliations, conflicts, earlier
+    """The rules SQL can answer exactly (1, 2, 3 and the leave flag): a reviewer outside this
+    cannot be eligible. The others (rule 6's capacity, affiliations, conflicts, earlier
     rounds, leave periods) are checked in Python over the reviewers this keeps."""
     condition = Q(
         Exists(
@@ -869,7 +888,6 @@ def _may_be_eligible(facts: CaseFacts, today: dt.date) -> Q:
         years_in_practice__gt=MIN_YEARS_EXCLUSIVE,
         weekly_practice_hours__gte=MIN_WEEKLY_HOURS,
         on_leave=False,
-        max_open_cases__gt=F("carried_open_cases") + F("open_assignments"),
     )
     for category in sorted(facts.categories):
         condition &= Q(_certified_for(category))
@@ -907,10 +925,11 @@ def _affiliated_with_a_party(affiliations, facts: CaseFacts) -> bool:
 
 
 def _eligible_ranked(possible, facts: CaseFacts, today: dt.date) -> list[RankedReviewer]:
-    """Every eligible reviewer, ranked as reviewers_for_case ranks them, in three queries: the
-    reviewers SQL keeps as possibly eligible (`possible`) with what ranking needs (load, exact
-    specialty), their affiliations, and the leave periods not over yet. The remaining rules (4,
-    5 and leave periods of rule 6) and the score are worked out on those plain rows."""
+    """Every eligible reviewer, ranked as reviewers_for_case ranks them, in four queries: the
+    reviewers SQL keeps as possibly eligible (`possible`) with what ranking needs (exact
+    specialty), every reviewer's open assignments, the affiliations of those below capacity,
+    and the leave periods not over yet. The remaining rules (4, 5, and 6's capacity and leave
+    periods) and the score are worked out on those plain rows."""
     provider = facts.provider_specialty_key
     through = ReviewerProfile.certifications.through
     exact = (
@@ -930,10 +949,17 @@ def _eligible_ranked(possible, facts: CaseFacts, today: dt.date) -> list[RankedR
             "user__username",
             "max_open_cases",
             "carried_open_cases",
-            "open_assignments",
             "exact_specialty",
+            named=True,
         )
     )
+    # Rule 6's capacity: the open cases carried over and assigned here, below the maximum.
+    open_counts = _open_assignments_by_reviewer([row.user_id for row in rows])
+    rows = [
+        row
+        for row in rows
+        if row.max_open_cases > row.carried_open_cases + open_counts.get(row.user_id, 0)
+    ]
     affiliations: dict[int, list[tuple[str, str]]] = {}
     for profile_id, name, identifier in (
         Affiliation.objects.filter(_AnyOf(F("profile_id"), [row[0] for row in rows]))
@@ -960,7 +986,6 @@ def _eligible_ranked(possible, facts: CaseFacts, today: dt.date) -> list[RankedR
         username,
         max_open_cases,
         carried_open_cases,
-        open_assignments,
         exact_specialty,
     ) in rows:
         held = leave.get(profile_id, ())
@@ -971,7 +996,7 @@ def _eligible_ranked(possible, facts: CaseFacts, today: dt.date) -> list[RankedR
         ):
             continue
         exact = bool(exact_specialty)
-        open_cases = carried_open_cases + open_assignments
+        open_cases = carried_open_cases + open_counts.get(user_id, 0)
         days = _spare_days(held, facts.due_on, today)
         eligible.append(
             RankedReviewer(
@@ -1024,7 +1049,8 @@ def assign_page_candidates(
 ) -> AssignPage:
     """The Assign page's reviewers without evaluating the whole roster in Python: SQL keeps
     the reviewers who may be eligible (active, licensed, certified for every item's category,
-    in practice, below capacity), the other rules and the score run on plain rows of those, and
+    in practice, not on leave), capacity, the other rules and the score run on plain rows of
+    those, and
     only the reviewers on the pages shown (eligible and excluded) are loaded and evaluated in
     full. The excluded reviewers are every other active one. The answers are
     reviewers_for_case's (tests hold them to it)."""
@@ -1032,7 +1058,6 @@ def assign_page_candidates(
     case = _case_for_matching(case)
     (facts,) = case_facts_load([case])
     active = ReviewerProfile.objects.filter(user__is_active=True).annotate(
-        open_assignments=_open_assignments(),
         # As RosterEntry.name: the full name, or the username when there is none.
         display_name=DbCase(
             When(user__first_name="", user__last_name="", then=F("user__username")),
