@@ -40,11 +40,13 @@ def _day_start(day: dt.date) -> dt.datetime:
 
 def case_readers(case_number: str, *, limit: int = CASE_READERS_SHOWN) -> list[AuditEvent]:
     """The latest reads of a case by someone signed in (page, records, letters, API):
-    who, in which role, when, what."""
+    who, in which role, when, what (those columns only: the case page lists up to 50)."""
     return list(
         AuditEvent.objects.filter(
             case_number=case_number, action__in=READ_ACTIONS, actor__isnull=False
-        ).order_by("-created_at", "-id")[:limit]
+        )
+        .only("created_at", "username", "role", "action", "kind", "object_id")
+        .order_by("-created_at", "-id")[:limit]
     )
 
 
