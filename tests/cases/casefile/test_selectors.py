@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from cases.casefile.selectors import CASE_LIST_COLUMNS, case_list_for
-from cases.lifecycle.models import CaseStatus
+from cases.lifecycle.models import CLOSED_STATUSES, CaseStatus
 from reviews.assignment.models import Assignment, AssignmentStatus
 from tests.factories import CaseFactory
 
@@ -82,6 +82,27 @@ def test_the_open_cases_first_page_is_read_in_order_from_their_index(case_admin,
         plan = "\n".join(line for (line,) in cursor.fetchall())
     assert "case_open_due_first" in plan
     assert "Sort" not in plan
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL index (pg_trgm)")
+def test_the_open_cases_have_a_trigram_index_of_their_own_for_the_search():
+    # Issue 12: a name search of the open cases (the list's default) is served by migration
+    # 0035's index of the open cases only: through 0027's indexes of every case, "White" read
+    # 1,816 cases to keep 189 at 200,000 cases (4.2 ms; 0.4 ms through this one, measured with
+    # bench/load.py's data). The planner uses it only if its predicate is the list's "open", so
+    # a change to the closed statuses without a new index fails here.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'case_open_search_trgm'")
+        (definition,) = cursor.fetchone()
+    searched = definition.split(" WHERE ")[0]
+    for column in ("case_number", "claim_number", "worker_last_name", "worker_first_name"):
+        assert f"upper(({column})::text) gin_trgm_ops" in searched
+    predicate = definition.split(" WHERE ")[1]
+    assert predicate.startswith("(NOT")
+    assert {status for status in CaseStatus.values if f"'{status}'" in predicate} == set(
+        CLOSED_STATUSES
+    )
 
 
 @pytest.mark.django_db
