@@ -3,10 +3,10 @@ Django templates.
 
 A page of forms (the case page draws 27 fields) spent about a third of its template time in
 the widget templates under Django's template engine; Django ships the same templates for
-Jinja2, which draws them several times faster with the same markup (issue 12: the case page
-went from 28.5 to 24.5 ms at 200,000 cases). The admin's widgets (related-object wrappers, date
-pickers) exist only as Django templates, so a name Jinja2 does not have is drawn by Django's
-engine, as the default renderer would."""
+Jinja2, which draws them several times faster with the same markup (issue 12: this change
+alone took the case page from 28.5 to 24.5 ms at 200,000 cases). The admin's widgets
+(related-object wrappers, date pickers) exist only as Django templates, so a name Jinja2 does
+not have is drawn by Django's engine, as the default renderer would."""
 
 from __future__ import annotations
 

@@ -108,8 +108,12 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "cases.access.abilities",
             ],
-            # {% form_field %}: one form field as every form draws it (imrsite/form_fields.py).
-            "libraries": {"form_fields": "imrsite.form_fields"},
+            # {% form_field %}: one form field as every form draws it (imrsite/form_fields.py);
+            # {% nav_links %}: the main navigation's links (imrsite/navigation.py).
+            "libraries": {
+                "form_fields": "imrsite.form_fields",
+                "navigation": "imrsite.navigation",
+            },
         },
     },
 ]

@@ -93,3 +93,29 @@ def test_a_lost_file_is_named_escaped_and_the_wrapper_takes_extra_classes():
     assert "You had chosen “scan&lt;1&gt;.pdf”" in html
     assert html.index("You had chosen") < html.index('type="file"')
     assert "You had chosen" not in _draw(_Form()["record"])
+
+
+def test_choices_with_an_error_and_an_optional_legend_say_both():
+    class Choices(forms.Form):
+        method = forms.ChoiceField(
+            choices=[("mail", "Mail")], widget=forms.RadioSelect, required=False
+        )
+
+    form = Choices(data={"method": "fax"})
+    form.is_valid()
+    html = _squash(_draw(form["method"]))
+    assert html.startswith('<div class="field field--error">')
+    assert '<legend class="label">Method <span class="optional">(optional)</span></legend>' in html
+    error = html.index('<p class="field-error" id="id_method_error">')
+    assert html.index("</legend>") < error < html.index('type="radio"')
+    assert "Select a valid choice. fax is not one of the available choices." in html
+    assert 'aria-describedby="id_method_error"' in html
+
+
+def test_a_checkbox_error_comes_before_the_box():
+    form = _Form(data={})
+    form.is_valid()
+    html = _draw(form["confirm"])
+    error = html.index('<p class="field-error" id="id_confirm_error">')
+    assert error < html.index('<div class="checkbox">')
+    assert "This field is required." in html

@@ -220,10 +220,11 @@ def roster_load(*, today: dt.date | None = None, user_ids=None) -> Roster:
             "open_assignments",
         )
     )
+    profile_ids = [row[0] for row in rows]
     if user_ids is not None:
         # A few reviewers (the Assign page's shown ones): their rows by profile id, without
         # the joins to the users that choosing the whole roster takes.
-        of_roster = Q(_AnyOf(F("profile_id"), [row[0] for row in rows]))
+        of_roster = Q(_AnyOf(F("profile_id"), profile_ids))
     # Each related list keeps its model's ordering (licences by state, certifications by name,
     # affiliations by kind and name, leave by start), as the prefetched relations did.
     licences: dict[int, list[tuple[dt.date, bool]]] = {}
@@ -235,7 +236,7 @@ def roster_load(*, today: dt.date | None = None, user_ids=None) -> Roster:
     through = ReviewerProfile.certifications.through
     for profile_id, key, name in (
         through.objects.filter(
-            Q(_AnyOf(F("reviewerprofile_id"), [row[0] for row in rows]))
+            Q(_AnyOf(F("reviewerprofile_id"), profile_ids))
             if user_ids is not None
             else Q(reviewerprofile__user__is_active=True)
         )
@@ -927,7 +928,7 @@ def _affiliated_with_a_party(affiliations, facts: CaseFacts) -> bool:
 def _eligible_ranked(possible, facts: CaseFacts, today: dt.date) -> list[RankedReviewer]:
     """Every eligible reviewer, ranked as reviewers_for_case ranks them, in four queries: the
     reviewers SQL keeps as possibly eligible (`possible`) with what ranking needs (exact
-    specialty), every reviewer's open assignments, the affiliations of those below capacity,
+    specialty), those reviewers' open assignments, the affiliations of those below capacity,
     and the leave periods not over yet. The remaining rules (4, 5, and 6's capacity and leave
     periods) and the score are worked out on those plain rows."""
     provider = facts.provider_specialty_key
@@ -1050,9 +1051,8 @@ def assign_page_candidates(
     """The Assign page's reviewers without evaluating the whole roster in Python: SQL keeps
     the reviewers who may be eligible (active, licensed, certified for every item's category,
     in practice, not on leave), capacity, the other rules and the score run on plain rows of
-    those, and
-    only the reviewers on the pages shown (eligible and excluded) are loaded and evaluated in
-    full. The excluded reviewers are every other active one. The answers are
+    those, and only the reviewers on the pages shown (eligible and excluded) are loaded and
+    evaluated in full. The excluded reviewers are every other active one. The answers are
     reviewers_for_case's (tests hold them to it)."""
     today = today or timezone.localdate()
     case = _case_for_matching(case)
