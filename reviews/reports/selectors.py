@@ -29,7 +29,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, TruncWeek
+from django.db.models.functions import TruncWeek
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -49,7 +49,7 @@ from cases.lifecycle.statuses import (
     OPEN_STATUSES,
     RECORDS_CLOCK_STATUSES,
 )
-from reviews.assignment.matching import OPEN_ASSIGNMENT_STATUSES
+from reviews.assignment.matching import OPEN_ASSIGNMENT_STATUSES, open_assignments_count
 from reviews.assignment.models import Assignment
 from reviews.determination.models import Determination, DeterminationStatus, ItemDecision
 from reviews.letters.models import Letter, LetterStatus
@@ -245,17 +245,9 @@ def at_risk_by_reviewer(today: dt.date, limit: int | None = None) -> Table:
 def reviewer_load(limit: int | None = None) -> Table:
     """Open assignments (awaiting acceptance or accepted) and cases carried from another
     system, per reviewer, against the roster's capacity (max_open_cases); busiest first."""
-    open_count = Subquery(
-        Assignment.objects.filter(reviewer=OuterRef("user_id"), status__in=OPEN_ASSIGNMENT_STATUSES)
-        .order_by()
-        .values("reviewer")
-        .annotate(n=Count("id"))
-        .values("n"),
-        output_field=IntegerField(),
-    )
     profiles = (
         ReviewerProfile.objects.annotate(
-            open_cases=Coalesce(open_count, 0) + F("carried_open_cases")
+            open_cases=open_assignments_count() + F("carried_open_cases")
         )
         .order_by("-open_cases", "external_id")
         .values_list(
