@@ -821,9 +821,9 @@ def _specialty_row(people, size):
 
 @budget(
     "assignment:case_assign",
-    22,
-    why="session, user, case with parties and items, the case facts (case, parties, items, "
-    "its assignments and declared conflicts), the reviewers who may be eligible (SQL "
+    19,
+    why="session, user, case with parties and items (read once: matching reuses them), the "
+    "case facts (its assignments and declared conflicts), the reviewers who may be eligible (SQL "
     "pre-filter, with their specialty match), their open assignments, the affiliations of "
     "those below capacity and the leave not over yet, the ids of the active reviewers in "
     "order of name (the excluded are those not eligible), and the roster of both pages shown "
@@ -842,7 +842,7 @@ def _case_assign(people, size):
 
 @budget(
     "assignment:case_assign",
-    24,
+    21,
     variant="assigned",
     why="as the Assign page, the assignment in force (to unassign or reassign it), and for "
     "the search the specialties of those who may be eligible",

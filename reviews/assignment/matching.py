@@ -30,6 +30,7 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    prefetch_related_objects,
 )
 from django.db.models import Case as DbCase
 from django.db.models.functions import Coalesce, Concat, Trim
@@ -1059,7 +1060,9 @@ def assign_page_candidates(
     evaluated in full. The excluded reviewers are every other active one. The answers are
     reviewers_for_case's (tests hold them to it)."""
     today = today or timezone.localdate()
-    case = _case_for_matching(case)
+    # The page's case was read in this request (case_get_for prefetches its parties and
+    # items): those are reused, read only if missing; three queries fewer than reading again.
+    prefetch_related_objects([case], "parties", "items")
     (facts,) = case_facts_load([case])
     active = ReviewerProfile.objects.filter(user__is_active=True).annotate(
         # As RosterEntry.name: the full name, or the username when there is none.
