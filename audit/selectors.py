@@ -38,15 +38,18 @@ def _day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def case_readers(case_number: str, *, limit: int = CASE_READERS_SHOWN) -> list[AuditEvent]:
+def case_readers(case_number: str, *, limit: int = CASE_READERS_SHOWN) -> list:
     """The latest reads of a case by someone signed in (page, records, letters, API):
-    who, in which role, when, what (those columns only: the case page lists up to 50)."""
+    who, in which role, when, what, as plain rows with those names (the case page lists up
+    to 50; model instances cost half its time)."""
     return list(
         AuditEvent.objects.filter(
             case_number=case_number, action__in=READ_ACTIONS, actor__isnull=False
         )
-        .only("created_at", "username", "role", "action", "kind", "object_id")
-        .order_by("-created_at", "-id")[:limit]
+        .order_by("-created_at", "-id")
+        .values_list("created_at", "username", "role", "action", "kind", "object_id", named=True)[
+            :limit
+        ]
     )
 
 

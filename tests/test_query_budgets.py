@@ -534,14 +534,14 @@ CASE_PAGE_WHY = (
     "session, user, case, parties, items, assignment, records, history with actors, notices, "
     "their deliveries, letters, their deliveries, the proofs of service with their copies and "
     "documents; for the clock, where the notice of assignment stands (intended or served, from "
-    "its copies), the delivered letter with its determination and its "
-    "decisions (the appeal and the duties of 8 CCR 9792.10.7); who read the case (the audit log); "
-    "the case's open follow-ups (work waiting for the task queue, stuck or failed), for the page "
-    "and for the letters panel; the audit row"
+    "the same notices and copies, read once), the delivered letter with its determination and "
+    "its decisions (the appeal and the duties of 8 CCR 9792.10.7); who read the case (the audit "
+    "log); the case's open follow-ups (work waiting for the task queue, stuck or failed), read "
+    "once for the page and its letters panel; the audit row"
 )
 
 
-@budget("casefile:case_detail", 21, why=CASE_PAGE_WHY)
+@budget("casefile:case_detail", 18, why=CASE_PAGE_WHY)
 def _case_detail(people, size):
     case = issued_case(size)
     return Visit(

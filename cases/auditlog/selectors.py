@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
-from django.utils import dateformat, timezone
+from dataclasses import dataclass
+
+from django.utils import timezone
 
 from accounts.models import Role
 from audit.models import AuditAction, AuditKind
 from audit.selectors import case_readers
+from cases.templatetags.case_badges import us_datetime
 
 
-def case_readers_shown(case_number: str) -> list:
+@dataclass(frozen=True)
+class ReadShown:
+    """One read of a case as the readers table prints it."""
+
+    username: str
+    role_label: str
+    what: str
+    object_id: str
+    when_iso: str
+    when_text: str
+
+
+def case_readers_shown(case_number: str) -> list[ReadShown]:
     """Who read the case, each with the name of the role they had then (copied into the
     event when it was written), what was read in words and when, in local time. The words come
     from dicts built once: get_FOO_display flattens the choices on every call, and the page
@@ -17,11 +32,14 @@ def case_readers_shown(case_number: str) -> list:
     roles = dict(Role.choices)
     actions = dict(AuditAction.choices)
     kinds = dict(AuditKind.choices)
-    reads = case_readers(case_number)
-    for read in reads:
-        read.role_label = roles.get(read.role, read.role)
-        read.what = f"{actions.get(read.action, read.action)}: {kinds.get(read.kind, read.kind)}"
-        local = timezone.localtime(read.created_at)
-        read.when_iso = local.isoformat()
-        read.when_text = dateformat.format(local, "m/d/Y g:i A")
-    return reads
+    return [
+        ReadShown(
+            username=read.username,
+            role_label=roles.get(read.role, read.role),
+            what=f"{actions.get(read.action, read.action)}: {kinds.get(read.kind, read.kind)}",
+            object_id=read.object_id,
+            when_iso=timezone.localtime(read.created_at).isoformat(),
+            when_text=us_datetime(read.created_at),
+        )
+        for read in case_readers(case_number)
+    ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 
 from cases.lifecycle.models import Case
@@ -29,13 +30,22 @@ def follow_up_retryable(follow_up: FollowUp, *, now: dt.datetime | None = None) 
 
 def follow_ups_open_for(case: Case) -> list[FollowUp]:
     """The case's follow-ups not done yet (waiting for the queue, queued, running, stuck,
-    failed), each marked `stuck` and `retryable` for the case page."""
-    rows = list(case.follow_ups.exclude(state=FollowUpState.DONE))
-    now = timezone.now()
-    for row in rows:
-        row.stuck = follow_up_stuck(row, now=now)
-        row.retryable = follow_up_retryable(row, now=now)
-    return rows
+    failed), each marked `stuck` and `retryable` for the case page. Read once per case object:
+    the case page and its letters panel both show them."""
+    if not hasattr(case, "follow_ups_open"):
+        prefetch_related_objects(
+            [case],
+            Prefetch(
+                "follow_ups",
+                queryset=FollowUp.objects.exclude(state=FollowUpState.DONE),
+                to_attr="follow_ups_open",
+            ),
+        )
+        now = timezone.now()
+        for row in case.follow_ups_open:
+            row.stuck = follow_up_stuck(row, now=now)
+            row.retryable = follow_up_retryable(row, now=now)
+    return case.follow_ups_open
 
 
 def follow_up_for(task: str, args: list) -> FollowUp | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import template
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -84,3 +85,16 @@ def us_date(value) -> str:
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
         return ""
     return f"{value.month:02d}/{value.day:02d}/{value.year}"
+
+
+@register.filter
+def us_datetime(value) -> str:
+    """A moment in local time to the minute as the pages print it (MM/DD/YYYY h:MM AM, what
+    |date:"m/d/Y g:i A" prints), without Django's general formatter: the readers table prints
+    fifty, the history one a row."""
+    if not isinstance(value, dt.datetime):
+        return ""
+    local = value if timezone.is_naive(value) else timezone.localtime(value)
+    hour = local.hour % 12 or 12
+    noon = "AM" if local.hour < 12 else "PM"
+    return f"{local.month:02d}/{local.day:02d}/{local.year} {hour}:{local.minute:02d} {noon}"

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max, prefetch_related_objects
+from django.db.models import Max, Prefetch, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils import timezone
@@ -462,13 +462,20 @@ def notice_retry(*, notice: Notice, actor) -> Notice:
 # --- Reads --------------------------------------------------------------------------------
 
 
-def notices_for_case(case: Case):
-    return (
-        Notice.objects.filter(case=case)
-        .select_related("letter_text")
-        .prefetch_related("deliveries")
-        .order_by("kind", "-version")
+def notices_for_case(case: Case) -> list[Notice]:
+    """The case's notices, each kind's newest version first, with their deliveries. Read once
+    per case object: the case page's clock panel and its letters panel both show them."""
+    prefetch_related_objects(
+        [case],
+        Prefetch(
+            "notices",
+            queryset=Notice.objects.select_related("letter_text")
+            .prefetch_related("deliveries")
+            .order_by("kind", "-version"),
+            to_attr="notices_read",
+        ),
     )
+    return case.notices_read
 
 
 @dataclass(frozen=True)
@@ -483,11 +490,9 @@ class NoticeState:
 
 
 def notice_of_assignment_state(case: Case) -> NoticeState | None:
-    notice = (
-        Notice.objects.filter(case=case, kind=NoticeKind.NOTICE_OF_ASSIGNMENT)
-        .prefetch_related("deliveries")
-        .order_by("-version")
-        .first()
+    notice = next(
+        (row for row in notices_for_case(case) if row.kind == NoticeKind.NOTICE_OF_ASSIGNMENT),
+        None,
     )
     if notice is None:
         return None

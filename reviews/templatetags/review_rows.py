@@ -9,10 +9,15 @@ from html import escape
 
 from django import template
 from django.template.defaultfilters import pluralize
-from django.utils import dateformat, timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from cases.templatetags.case_badges import clock_badge, clock_row_class, priority_badge, us_date
+from cases.templatetags.case_badges import (
+    clock_badge,
+    clock_row_class,
+    priority_badge,
+    us_date,
+    us_datetime,
+)
 from cases.templatetags.case_rows import case_number_path, disputed_items_line
 from reviews.determination.status_table import Stage
 
@@ -68,11 +73,7 @@ def quality_queue_row(determination) -> SafeString:
         else ""
     )
     reviewer = determination.reviewer
-    submitted = (
-        dateformat.format(timezone.localtime(determination.submitted_at), "m/d/Y g:i A")
-        if determination.submitted_at
-        else ""
-    )
+    submitted = us_datetime(determination.submitted_at)
     return mark_safe(
         f'<tr class="{clock_row_class(clock)}">{_case_cell(case, review)}'
         f'<td data-label="Disputed items">{disputed_items_line(determination.item_descriptions)}'

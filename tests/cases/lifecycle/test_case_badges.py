@@ -78,3 +78,25 @@ def test_status_and_priority_badges():
 def test_us_date_prints_dates_and_nothing_else():
     assert render("{{ day|us_date }}", day=dt.date(2026, 1, 5)) == "01/05/2026"
     assert render("{{ day|us_date|default:'—' }}", day=None) == "—"
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        dt.datetime(2026, 3, 5, 8, 0, tzinfo=dt.UTC),  # 12:00 AM in California
+        dt.datetime(2026, 3, 5, 18, 7, tzinfo=dt.UTC),  # 10:07 AM
+        dt.datetime(2026, 3, 5, 20, 0, tzinfo=dt.UTC),  # 12:00 PM
+        dt.datetime(2026, 3, 6, 7, 59, tzinfo=dt.UTC),  # 11:59 PM, the day before in UTC
+        dt.datetime(2026, 3, 8, 10, 30, tzinfo=dt.UTC),  # 3:30 AM, daylight time began at 2
+        dt.datetime(2026, 11, 1, 9, 15, tzinfo=dt.UTC),  # 1:15 AM, standard time again
+    ],
+)
+def test_us_datetime_prints_local_time_as_the_date_filter_does(moment):
+    printed = render("{{ moment|us_datetime }}", moment=moment)
+    assert printed == render('{{ moment|date:"m/d/Y g:i A" }}', moment=moment)
+    assert printed.endswith(("AM", "PM")) and printed[:2] in ("03", "11")
+
+
+def test_us_datetime_prints_nothing_for_a_date_or_nothing():
+    assert render("{{ day|us_datetime|default:'—' }}", day=dt.date(2026, 1, 5)) == "—"
+    assert render("{{ day|us_datetime|default:'—' }}", day=None) == "—"
