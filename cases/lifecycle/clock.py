@@ -155,6 +155,30 @@ def list_clock(case, *, today: dt.date | None = None) -> ListClock:
     return ListClock(today=today, due_on=case.due_on if running else None, running=running)
 
 
+# The case's columns case_clock reads (and its items' ITEM_CLOCK_COLUMNS): a page that computes
+# many cases' clocks reads these, not the fifty-odd columns of a whole case (issue 12).
+# tests/cases/lifecycle/test_list_clock.py computes the clock from them alone in every state.
+CLOCK_COLUMNS = (
+    "id",
+    "status",
+    "priority",
+    "application_received",
+    "ur_decision_date",
+    "ur_decision_served_on",
+    "ur_decision_served_by",
+    "date_assigned",
+    "notice_sent_by",
+    "records_complete_on",
+    "expedited_on",
+    "screen_resumed_on",
+    "information_requested_on",
+    "information_due_on",
+    "deferred_on",
+    "due_on",
+)
+ITEM_CLOCK_COLUMNS = ("id", "case_id", "position", "description", "formulary_dispute")
+
+
 def case_facts(case, items=None, letter=None) -> Facts:
     """The calculator's facts from a case: a method of service not held stays blank, and the
     calculator applies the settings for an unknown method (CLOCK_UNKNOWN_*_SERVICE). `letter`

@@ -10,8 +10,8 @@ from django.utils import timezone
 from audit.models import AuditKind
 from audit.selectors import objects_read_by
 from cases.access import case_get_for, own_get_for
-from cases.lifecycle.clock import list_clock
-from cases.lifecycle.models import CaseOutcome, CaseStatus, CitationKind
+from cases.lifecycle.clock import CLOCK_COLUMNS, ITEM_CLOCK_COLUMNS, list_clock
+from cases.lifecycle.models import CaseOutcome, CaseStatus, CitationKind, DisputedItem
 from cases.lifecycle.status_table import Action, allowed_actions
 from cases.records.selectors import records_in_file
 from reviews.assignment.models import VISIBLE_ASSIGNMENT_STATUSES, Assignment, AssignmentStatus
@@ -122,16 +122,19 @@ class ReviewerDashboard:
 
 
 def reviewer_rows_prepare(rows, waiting) -> None:
-    """Reads what the rows a page draws print: their cases' items, and the parties of the new
-    assignments drawn as cards (the reviewer checks them for a conflict). Two queries,
-    whatever the number of open cases."""
-    prefetch_related_objects([row.case for row in rows], "items")
+    """Reads what the rows a page draws print: their cases' items (what the rows and the
+    clock read of them), and the parties of the new assignments drawn as cards (the reviewer
+    checks them for a conflict). Two queries, whatever the number of open cases."""
+    prefetch_related_objects(
+        [row.case for row in rows],
+        Prefetch("items", DisputedItem.objects.only(*ITEM_CLOCK_COLUMNS)),
+    )
     prefetch_related_objects([row.case for row in waiting], "parties")
 
 
 def reviewer_dashboard(user, *, open_page=1, finished_page: int = 1) -> ReviewerDashboard:
     """A reviewer's dashboard (nobody else's cases): every open case counted from a few
-    columns each (its stage, its stored deadline), only the rows the page draws loaded whole,
+    columns each (its stage, its stored deadline), only the rows the page draws read (ROW_COLUMNS),
     what is due first; a terminated case's open assignment ends its review, so it shows with
     the finished ones. Queries and model rows are constant in the number of open cases (the
     busiest reviewer's dashboard loaded all of them: issue 12)."""
@@ -229,11 +232,25 @@ def _current_assignments(user) -> list[_CurrentAssignment]:
     ]
 
 
+# What a dashboard row reads of its assignment and its case: the case number and what its
+# computed clock reads (CLOCK_COLUMNS), not the fifty-odd columns of a whole case (issue 12).
+ROW_COLUMNS = (
+    "id",
+    "case_id",
+    "round",
+    "status",
+    "case__case_number",
+    *(f"case__{name}" for name in CLOCK_COLUMNS),
+)
+
+
 def _reviewer_rows(user, assignment_ids: list[int]) -> dict[int, ReviewerCase]:
-    """The rows a dashboard page draws, whole, by assignment id: the assignment with its
-    case, and the reviewer's draft of that round (no rationale or summary text) with its
-    outcome (determination_outcomes)."""
-    assignments = Assignment.objects.select_related("case").in_bulk(assignment_ids)
+    """The rows a dashboard page draws, by assignment id: the assignment with its case (the
+    columns the rows print, ROW_COLUMNS), and the reviewer's draft of that round (no
+    rationale or summary text) with its outcome (determination_outcomes)."""
+    assignments = (
+        Assignment.objects.select_related("case").only(*ROW_COLUMNS).in_bulk(assignment_ids)
+    )
     determinations = {
         (determination.case_id, determination.round): determination
         for determination in Determination.objects.filter(

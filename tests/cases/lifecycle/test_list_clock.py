@@ -1,10 +1,14 @@
 """A list row's clock (Case.list_clock) is read from the running deadline the services store
 (Case.due_on); it must read exactly as the computed clock (case_clock) on every day, in every
-status the services leave a case in."""
+status the services leave a case in. And a case read as CLOCK_COLUMNS only (a reviewer's
+dashboard rows) computes the same clock as a whole case, without another query."""
 
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.db.models import Prefetch
+from django.test.utils import CaptureQueriesContext
 
 from cases.eligibility.services import (
     case_defer_for_liability,
@@ -12,8 +16,8 @@ from cases.eligibility.services import (
     case_information_request,
 )
 from cases.intake.services import case_create
-from cases.lifecycle.clock import case_clock, list_clock
-from cases.lifecycle.models import Case
+from cases.lifecycle.clock import CLOCK_COLUMNS, ITEM_CLOCK_COLUMNS, case_clock, list_clock
+from cases.lifecycle.models import Case, DisputedItem
 from tests.cases.helpers import add_record, intake_data, overrides_for
 from tests.factories import case_in_review
 
@@ -49,6 +53,24 @@ def assert_reads_as_computed(case: Case) -> None:
         listed = list_clock(case, today=today)
         for name in READINGS:
             assert getattr(listed, name) == getattr(computed, name), (case.status, today, name)
+    assert_computes_from_clock_columns(case)
+
+
+def assert_computes_from_clock_columns(case: Case) -> None:
+    whole = Case.objects.get(pk=case.pk)
+    narrow = (
+        Case.objects.only(*CLOCK_COLUMNS)
+        .prefetch_related(Prefetch("items", DisputedItem.objects.only(*ITEM_CLOCK_COLUMNS)))
+        .get(pk=case.pk)
+    )
+    today = case.application_received + dt.timedelta(days=9)
+    expected = case_clock(whole, today=today)
+    with CaptureQueriesContext(connection) as queries:
+        computed = case_clock(narrow, today=today)
+        descriptions = [item.description for item, _deadline in computed.item_deadlines]
+    assert not queries.captured_queries, case.status
+    assert computed == expected, case.status
+    assert descriptions == [item.description for item in whole.items.all()][: len(descriptions)]
 
 
 def test_a_new_application_runs_the_notice_clock(case_admin):
