@@ -1,6 +1,7 @@
 """The case list: order, filters and search."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -82,6 +83,19 @@ def test_the_open_cases_first_page_is_read_in_order_from_their_index(case_admin,
         plan = "\n".join(line for (line,) in cursor.fetchall())
     assert "case_open_due_first" in plan
     assert "Sort" not in plan
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's covering index")
+def test_the_open_cases_index_holds_every_column_a_list_row_reads():
+    # Issue 12: with every column of CASE_LIST_COLUMNS in the index, a page of open cases is
+    # read from the index alone (page 50: 3.1 ms of SQL reading table rows, 0.3 ms without). A
+    # column added to the rows without the index would read the table again and fail here.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'case_open_due_first'")
+        (definition,) = cursor.fetchone()
+    held = set(re.findall(r"\w+", definition.split(" WHERE ")[0]))
+    assert set(CASE_LIST_COLUMNS) <= held, set(CASE_LIST_COLUMNS) - held
 
 
 @pytest.mark.django_db
