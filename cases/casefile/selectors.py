@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cases.access import cases_visible_to
@@ -44,6 +45,11 @@ def search_words(q: str) -> list[str]:
     return [word for word in re.split(r"[\s,]+", q) if word]
 
 
+# A trigram index finds a substring of at least three characters; a shorter one is looked for
+# row by row.
+TRIGRAM = 3
+
+
 def case_list_for(
     user,
     *,
@@ -75,6 +81,7 @@ def case_list_for(
     elif due == "none":
         cases = cases.filter(due_on__isnull=True)
     q = q.strip()
+    by_match = False
     if CASE_NUMBER_FORMAT.fullmatch(q.upper()):
         # A whole case number ("cm26-0000101" too) finds that case through its unique index, not
         # a scan of every case's columns (306 ms at 200,000 cases, issue 12).
@@ -88,8 +95,9 @@ def case_list_for(
         for word in search_words(q):
             name &= Q(worker_last_name__icontains=word) | Q(worker_first_name__icontains=word)
         cases = cases.filter(Q(case_number__icontains=q) | Q(claim_number__icontains=q) | name)
+        by_match = min(len(word) for word in [q, *search_words(q)]) >= TRIGRAM
     # No row reads its items: the list shows the stored running deadline (Case.list_clock).
-    return cases.order_by(*_ordering(sort_valid(sort)))
+    return cases.order_by(*_ordering(sort_valid(sort), by_match=by_match))
 
 
 # What a case-list row prints (and its stored clock reads): the page reads these columns only,
@@ -118,8 +126,18 @@ def cases_selected_for(user, numbers: list[str]) -> QuerySet[Case]:
     )
 
 
-def _ordering(sort: str) -> tuple:
+def _ordering(sort: str, *, by_match: bool = False) -> tuple:
+    """The list's order: `sort` (one of SORTS), else what is due first. `by_match`: the same
+    order, written so that PostgreSQL reads a search's few matches through the trigram index
+    and sorts them. Walking the open cases in order (case_open_due_first, which holds the
+    searched columns) and testing each one took 2.3 ms for "White" at 200,000 cases, where
+    the trigram index took 0.3 ms; a search with a word under three characters, which no
+    trigram index serves, still walks them in order (14 ms sorting every open case for "A")."""
     if not sort:
+        if by_match:
+            # The date no case is due on sorts last, as NULLS LAST does.
+            due = Coalesce(F("due_on"), Value(dt.date.max))
+            return (due.asc(), expedited_first(), "case_number")
         # The order of index case_open_due_first (cases.lifecycle.models): change both together.
         return (F("due_on").asc(nulls_last=True), expedited_first(), "case_number")
     descending = sort.startswith("-")
