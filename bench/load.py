@@ -3,7 +3,7 @@
     .venv/bin/python bench/load.py --database-url postgres://postgres@127.0.0.1:5432/imr_load_bench
                                    [--create-database] [--reuse] [--cases 200000]
                                    [--reviewers 2000] [--seconds 10] [--clients 1,20]
-                                   [--workers 2] [--port 8765]
+                                   [--workers 2] [--port 8765] [--client auto|wrk|python]
 
 1. Data (skipped with --reuse when the database holds this benchmark's data already): the
    roster of bench/roster_data.py (--reviewers) and --cases cases made by it, then moved along
@@ -15,11 +15,15 @@
 2. A server: gunicorn with --workers sync workers, DEBUG off, on 127.0.0.1:--port, serving
    imrsite through bench/load_wsgi.py, which adds one trivial page (/bench/floor/: signed-in
    user, no query of ours) behind the same middleware: the floor every page is compared with.
-3. The load: for each page and each number of concurrent clients (--clients), threads with
-   http.client (one request at a time each, no think time) for --seconds; p50 and p95 of the
-   response time, requests per second, and the ratio of the page's p50 and p95 to the floor's
-   at the same concurrency, the floor measured in the same run. Sessions are made in the
-   database as signing in with the second factor leaves them; the API uses a token.
+3. The load: for each page and each number of concurrent clients (--clients), wrk (as issue
+   12 measured; bench/load_wrk.lua prints its figures) or, without wrk or with --client
+   python, threads with http.client: one request at a time per client, no think time, for
+   --seconds; p50 and p95 of the response time, requests per second, and the ratio of the
+   page's p50 to the floor's at the same concurrency, the floor measured in the same run.
+   The Python client's own work shares the machine's cores with the server, the more so the
+   faster the page: it slows the floor most and so flatters the ratios at 20 clients.
+   Sessions are made in the database as signing in with the second factor leaves them; the
+   API uses a token.
 
 The aim (issue 12): every page within 3x of the floor at 20 clients and p95 under 150 ms on
 this machine. The figures are printed; the run fails only when a page answers with an error.
@@ -33,6 +37,7 @@ import datetime as dt
 import http.client
 import os
 import random
+import shutil
 import signal
 import statistics
 import subprocess
@@ -413,6 +418,42 @@ def measure(port: int, page: Page, clients: int, seconds: float) -> Result:
     )
 
 
+WRK_SCRIPT = Path(__file__).with_name("load_wrk.lua")
+
+
+def measure_wrk(port: int, page: Page, clients: int, seconds: float) -> Result:
+    """wrk (as issue 12 measured): `clients` connections, each one request at a time, for
+    `seconds`; its Lua script prints the figures."""
+    command = [
+        "wrk",
+        f"--threads={min(clients, 2)}",
+        f"--connections={clients}",
+        f"--duration={max(1, round(seconds))}s",
+        "--timeout=120s",
+        f"--script={WRK_SCRIPT}",
+        "--header=Host: 127.0.0.1",
+    ]
+    if page.cookie:
+        command.append(f"--header=Cookie: {page.cookie}")
+    if page.token:
+        command.append(f"--header=Authorization: Token {page.token}")
+    command.append(f"http://127.0.0.1:{port}{page.path}")
+    run = subprocess.run(command, capture_output=True, text=True, check=False)
+    line = next((row for row in run.stdout.splitlines() if row.startswith("LOAD ")), None)
+    if run.returncode or line is None:
+        return Result(0, 0, 0, 0, [f"wrk: {(run.stderr or run.stdout).strip()[:200]}"])
+    p50, p95, count, elapsed, bad_status, bad_socket = line.split()[1:]
+    errors = [f"{bad_status} responses not 200"] if int(bad_status) else []
+    errors += [f"{bad_socket} socket errors"] if int(bad_socket) else []
+    return Result(
+        p50=int(p50) / 1000,
+        p95=int(p95) / 1000,
+        rate=int(count) / float(elapsed),
+        count=int(count),
+        errors=errors,
+    )
+
+
 def report(pages: list[Page], results: dict[tuple[str, int], Result], clients: list[int]) -> None:
     head = f"{'page':<44}"
     for count in clients:
@@ -440,6 +481,13 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers.")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument(
+        "--client",
+        choices=("auto", "wrk", "python"),
+        default="auto",
+        help="The load: wrk (issue 12's method; apt-get install wrk), Python threads, or "
+        "wrk when it is installed (auto).",
+    )
+    parser.add_argument(
         "--reuse",
         action="store_true",
         help="Use the cases this benchmark made in the database before (no new data).",
@@ -455,6 +503,12 @@ def main() -> int:
     if not args.database_url and args.cases > 50_000:
         parser.error("give a PostgreSQL --database-url (or BENCH_DATABASE_URL) for this size")
     clients = [int(part) for part in args.clients.split(",") if part.strip()]
+    client = args.client
+    if client == "auto":
+        client = "wrk" if shutil.which("wrk") else "python"
+    elif client == "wrk" and not shutil.which("wrk"):
+        parser.error("wrk is not installed (apt-get install wrk), or use --client python")
+    load = measure_wrk if client == "wrk" else measure
     os.environ.update(SERVER_ENV)
     where = roster_data.bench_django_setup(
         NAME, args.database_url, create=args.create_database, reuse=args.reuse
@@ -491,13 +545,21 @@ def main() -> int:
             f"server: gunicorn, {args.workers} sync workers, DEBUG off; {args.seconds:g} s per "
             "page and client count after one warm-up request"
         )
+        print(
+            "load:   "
+            + (
+                "wrk (C, on this machine)"
+                if client == "wrk"
+                else "Python threads with http.client (on this machine)"
+            )
+        )
         print()
         for page in pages:
             warm = http.client.HTTPConnection("127.0.0.1", args.port, timeout=120)
             request_once(warm, page)
             warm.close()
             for count in clients:
-                result = measure(args.port, page, count, args.seconds)
+                result = load(args.port, page, count, args.seconds)
                 results[(page.label, count)] = result
                 if result.errors:
                     failures.append(f"{page.label} at {count}: {result.errors[0]}")
