@@ -4,6 +4,7 @@
                                    [--create-database] [--reuse] [--cases 200000]
                                    [--reviewers 2000] [--seconds 10] [--clients 1,20]
                                    [--workers 2] [--port 8765] [--client auto|wrk|python]
+                                   [--rounds 5]
 
 1. Data (skipped with --reuse when the database holds this benchmark's data already): the
    roster of bench/roster_data.py (--reviewers) and --cases cases made by it, then moved along
@@ -19,8 +20,9 @@
    12 measured; bench/load_wrk.lua prints its figures) or, without wrk or with --client
    python, threads with http.client: one request at a time per client, no think time, for
    --seconds; p50 and p95 of the response time, requests per second, and the ratio of the
-   page's p50 to the floor's at the same concurrency, the floor measured again just before
-   each page (the VM's speed drifts over a run; the table's last lines show how far).
+   page's p50 to the floor's at the same concurrency: each page alternates with the floor in
+   --rounds slices and the ratio is the median of the slices' ratios (the VM's speed drifts
+   within minutes; the table's last lines show how far the floor moved).
    The Python client's own work shares the machine's cores with the server, the more so the
    faster the page: it slows the floor most and so flatters the ratios at 20 clients.
    Sessions are made in the database as signing in with the second factor leaves them; the
@@ -355,6 +357,8 @@ class Result:
     rate: float  # requests per second
     count: int
     errors: list[str]
+    # The p50 as a multiple of the floor's (alternated); None for the floor itself.
+    ratio: float | None = None
 
 
 def request_once(connection: http.client.HTTPConnection, page: Page) -> int:
@@ -455,14 +459,39 @@ def measure_wrk(port: int, page: Page, clients: int, seconds: float) -> Result:
     )
 
 
+def alternated(load, port, page, floor, clients, seconds, rounds) -> tuple[Result, Result]:
+    """The page and the floor in `rounds` alternating slices of seconds / rounds each. The VM's
+    speed drifts within minutes (the floor's p50 at 20 clients moved 2-fold within one run),
+    so each slice of the page is compared with the floor's slice just before it. Returns the
+    page's result (medians of the slices' p50 and p95, with `ratio` the median of the slices'
+    ratios) and the floor's (medians of its slices)."""
+    pages, floors = [], []
+    for _ in range(rounds):
+        floors.append(load(port, floor, clients, seconds / rounds))
+        pages.append(load(port, page, clients, seconds / rounds))
+    ratios = [p.p50 / f.p50 for p, f in zip(pages, floors, strict=True) if f.p50 and p.p50]
+
+    def merged(results: list[Result], **extra) -> Result:
+        return Result(
+            p50=statistics.median(r.p50 for r in results),
+            p95=statistics.median(r.p95 for r in results),
+            rate=statistics.median(r.rate for r in results),
+            count=sum(r.count for r in results),
+            errors=[error for r in results for error in r.errors],
+            **extra,
+        )
+
+    return merged(pages, ratio=statistics.median(ratios) if ratios else 0.0), merged(floors)
+
+
 def report(
     pages: list[Page],
     results: dict[tuple[str, int], Result],
     floors: dict[tuple[str, int], Result],
     clients: list[int],
 ) -> None:
-    """The table: each page's p50 as a multiple of the floor measured just before it (the
-    first row is the floor's own first run)."""
+    """The table: each page's p50 as a multiple of the floor's, slice by slice (alternated);
+    the first row is the floor's own run; the last lines, the floor's slices beside the pages."""
     head = f"{'page':<44}"
     for count in clients:
         head += f" | {count:>2} client{'s' if count > 1 else ' '}: p50 / p95 ms   x floor   req/s"
@@ -472,8 +501,7 @@ def report(
         line = f"{page.label:<44}"
         for count in clients:
             result = results[(page.label, count)]
-            floor = floors.get((page.label, count), results[(pages[0].label, count)])
-            ratio = result.p50 / floor.p50 if floor.p50 else 0
+            ratio = result.ratio if result.ratio is not None else 1.0
             line += (
                 f" | {result.p50:>9.1f} / {result.p95:>7.1f}   {ratio:>6.1f}x  {result.rate:>6.1f}"
             )
@@ -495,6 +523,12 @@ def main() -> int:
     parser.add_argument("--clients", default="1,20", help="Concurrent clients, comma-separated.")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers.")
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=5,
+        help="Slices of --seconds in which each page alternates with the floor.",
+    )
     parser.add_argument(
         "--client",
         choices=("auto", "wrk", "python"),
@@ -559,7 +593,8 @@ def main() -> int:
     try:
         print(
             f"server: gunicorn, {args.workers} sync workers, DEBUG off; {args.seconds:g} s per "
-            "page and client count after one warm-up request"
+            f"page and client count after one warm-up request, in {args.rounds} slices "
+            "alternating with the floor"
         )
         print(
             "load:   "
@@ -576,12 +611,12 @@ def main() -> int:
             request_once(warm, page)
             warm.close()
             for count in clients:
-                # The floor again just before each page: the VM's speed drifts over a run
-                # (the floor's p50 moved 2.4-fold between runs minutes apart), and a page is
-                # compared with the floor of its own minute.
-                if page is not floor:
-                    floors[(page.label, count)] = load(args.port, floor, count, args.seconds)
-                result = load(args.port, page, count, args.seconds)
+                if page is floor:
+                    result = load(args.port, page, count, args.seconds)
+                else:
+                    result, floors[(page.label, count)] = alternated(
+                        load, args.port, page, floor, count, args.seconds, args.rounds
+                    )
                 results[(page.label, count)] = result
                 if result.errors:
                     failures.append(f"{page.label} at {count}: {result.errors[0]}")
