@@ -119,16 +119,23 @@ def test_a_search_is_sorted_unless_a_word_is_too_short_for_the_trigram_index(
     assert ("Sort" not in plan) is walks
 
 
+def _index_definition(name: str) -> tuple[str, str]:
+    """A PostgreSQL index's definition: what it holds, and its predicate."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [name])
+        (definition,) = cursor.fetchone()
+    held, _where, predicate = definition.partition(" WHERE ")
+    return held, predicate
+
+
 @pytest.mark.django_db
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's covering index")
 def test_the_open_cases_index_holds_every_column_a_list_row_reads():
     # Issue 12: with every column of CASE_LIST_COLUMNS in the index, a page of open cases is
     # read from the index alone (page 50: 3.1 ms of SQL reading table rows, 0.3 ms without). A
     # column added to the rows without the index would read the table again and fail here.
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'case_open_due_first'")
-        (definition,) = cursor.fetchone()
-    held = set(re.findall(r"\w+", definition.split(" WHERE ")[0]))
+    keys, _predicate = _index_definition("case_open_due_first")
+    held = set(re.findall(r"\w+", keys))
     assert set(CASE_LIST_COLUMNS) <= held, set(CASE_LIST_COLUMNS) - held
 
 
@@ -140,13 +147,9 @@ def test_the_open_cases_have_a_trigram_index_of_their_own_for_the_search():
     # 1,816 cases to keep 189 at 200,000 cases (4.2 ms; 0.4 ms through this one, measured with
     # bench/load.py's data). The planner uses it only if its predicate is the list's "open", so
     # a change to the closed statuses without a new index fails here.
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'case_open_search_trgm'")
-        (definition,) = cursor.fetchone()
-    searched = definition.split(" WHERE ")[0]
+    searched, predicate = _index_definition("case_open_search_trgm")
     for column in ("case_number", "claim_number", "worker_last_name", "worker_first_name"):
         assert f"upper(({column})::text) gin_trgm_ops" in searched
-    predicate = definition.split(" WHERE ")[1]
     assert predicate.startswith("(NOT")
     assert {status for status in CaseStatus.values if f"'{status}'" in predicate} == set(
         CLOSED_STATUSES
