@@ -100,22 +100,6 @@ def case_list_for(
     return cases.order_by(*_ordering(sort_valid(sort), by_match=by_match))
 
 
-# What a case-list row prints (and its stored clock reads): the page reads these columns only,
-# not the fifty-odd of a whole case.
-CASE_LIST_COLUMNS = (
-    "id",
-    "case_number",
-    "worker_last_name",
-    "worker_first_name",
-    "claim_number",
-    "priority",
-    "status",
-    "application_received",
-    "due_on",
-    "deferred_on",
-)
-
-
 def cases_selected_for(user, numbers: list[str]) -> QuerySet[Case]:
     """The selected cases the user may act on (cases.access), by case number; the others are
     left out as if they did not exist."""

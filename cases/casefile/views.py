@@ -33,12 +33,7 @@ from cases.casefile.forms import (
 )
 from cases.casefile.list_csv import case_list_rows, outcomes_for
 from cases.casefile.models import SavedView
-from cases.casefile.selectors import (
-    CASE_LIST_COLUMNS,
-    SORTS,
-    case_clock_with_letter,
-    case_list_for,
-)
+from cases.casefile.selectors import SORTS, case_clock_with_letter, case_list_for
 from cases.eligibility import services as eligibility
 from cases.eligibility.duplicates import case_duplicates
 from cases.eligibility.forms import (
@@ -58,7 +53,7 @@ from cases.eligibility.services import information_due_text
 from cases.lifecycle import services as lifecycle
 from cases.lifecycle.delivery import case_service_contacts
 from cases.lifecycle.expedite import expedited_due_dates
-from cases.lifecycle.models import Case, CaseStatus
+from cases.lifecycle.models import CASE_LIST_COLUMNS, Case, CaseStatus
 from cases.lifecycle.status_table import Action, allowed_actions
 from cases.outbox.models import FollowUp, FollowUpState
 from cases.outbox.selectors import follow_up_retryable, follow_ups_open_for

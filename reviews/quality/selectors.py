@@ -6,8 +6,7 @@ from django.db.models import F
 from django.http import Http404
 
 from cases.access import case_get_for
-from cases.casefile.selectors import CASE_LIST_COLUMNS
-from cases.lifecycle.models import DisputedItem
+from cases.lifecycle.models import CASE_LIST_COLUMNS, DisputedItem
 from reviews.assignment.selectors import expedited_first_on_case
 from reviews.determination.models import (
     ConsistencyFlag,

@@ -6,8 +6,8 @@ import re
 import pytest
 from django.db import connection
 
-from cases.casefile.selectors import CASE_LIST_COLUMNS, case_list_for
-from cases.lifecycle.models import CLOSED_STATUSES, CaseStatus
+from cases.casefile.selectors import case_list_for
+from cases.lifecycle.models import CASE_LIST_COLUMNS, CLOSED_STATUSES, CaseStatus
 from reviews.assignment.models import Assignment, AssignmentStatus
 from tests.factories import CaseFactory
 
