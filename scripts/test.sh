@@ -13,6 +13,9 @@ echo "== ruff format --check"
 echo "== lint-imports (the dependency rule of README's layout)"
 .venv/bin/lint-imports --no-cache
 
+echo "== makemigrations --check (every model change has its migration)"
+.venv/bin/python manage.py makemigrations --check --dry-run
+
 echo "== pytest (database: ${DATABASE_URL:-SQLite under var/}; broker: ${CELERY_BROKER_URL:-filesystem under var/broker})"
 status=0
 .venv/bin/pytest "$@" || status=$?
