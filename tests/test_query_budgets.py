@@ -825,18 +825,39 @@ def _specialty_row(people, size):
     why="session, user, case with parties and items (read once: matching reuses them), the "
     "case facts (its assignments and declared conflicts), the reviewers who may be eligible (SQL "
     "pre-filter, with their specialty match), their open assignments, the affiliations of "
-    "those below capacity and the leave not over yet, the ids of the active reviewers in "
-    "order of name (the excluded are those not eligible), and the roster of both pages shown "
-    "(eligible and excluded) in six queries",
+    "those below capacity and the leave not over yet, the number of active reviewers (the "
+    "excluded are those not eligible; their list is read when the panel is opened), and the "
+    "roster of the eligible page shown in six queries",
 )
 def _case_assign(people, size):
     case = ready_case()
-    roster_add(size, prefix=f"REV-A{size}")
+    # Two more: the first two are excluded (a conflict, on leave), the rest eligible.
+    roster_add(size + 2, prefix=f"REV-A{size}")
     CaseConflict.objects.create(case=case, reviewer=people.reviewer, reason="Treated the worker")
     return Visit(
         people.case_admin,
         reverse("assignment:case_assign", args=[case.case_number]),
-        shows=(f"Roe REV-A{size}-{size - 1}",),
+        shows=(f"Roe REV-A{size}-{size + 1}</strong>",),
+    )
+
+
+@budget(
+    "assignment:case_assign",
+    19,
+    variant="excluded",
+    why="as the Assign page, with the ids of the active reviewers in order of name in place "
+    "of their number, and both pages' reviewers (eligible and excluded) in the roster's six "
+    "queries; htmx draws the excluded panel alone",
+)
+def _case_assign_excluded(people, size):
+    case = ready_case()
+    roster_add(size, prefix=f"REV-E{size}")
+    CaseConflict.objects.create(case=case, reviewer=people.reviewer, reason="Treated the worker")
+    return Visit(
+        people.case_admin,
+        reverse("assignment:case_assign", args=[case.case_number]) + "?excluded_page=1",
+        headers=HTMX,
+        shows=("Treated the worker", f"Roe REV-E{size}-0</strong>", f"Roe REV-E{size}-1</strong>"),
     )
 
 

@@ -870,7 +870,8 @@ class AssignPage:
     eligible: list[RankedReviewer]  # every eligible reviewer, ranked
     eligible_page: Page  # one page of those matching the search (Candidates, in full)
     excluded_total: int  # every active reviewer the rules exclude
-    excluded_page: Page  # one page of them (Candidates, each with every reason)
+    # One page of them (Candidates, each with every reason); None when not asked for.
+    excluded_page: Page | None
 
 
 def _certified_for(category: str):
@@ -1047,6 +1048,30 @@ def _ranked_matching(eligible: list[RankedReviewer], query: str, possible) -> li
     ]
 
 
+def _evaluate_shown(
+    eligible_shown: Page, excluded_shown: Page | None, facts, today: dt.date
+) -> None:
+    """Both pages' reviewers (ranked reviewers, user ids) in one roster load, each evaluated by
+    the full rules: the pages then hold Candidates."""
+    excluded_ids = list(excluded_shown.object_list) if excluded_shown is not None else []
+    shown_ids = [reviewer.user_id for reviewer in eligible_shown.object_list] + excluded_ids
+    by_user = {}
+    if shown_ids:
+        roster = roster_load(today=today, user_ids=shown_ids)
+        by_user = {
+            entry.user_id: candidate_evaluate(entry, facts, roster) for entry in roster.entries
+        }
+    eligible_shown.object_list = [
+        by_user[reviewer.user_id]
+        for reviewer in eligible_shown.object_list
+        if reviewer.user_id in by_user
+    ]
+    if excluded_shown is not None:
+        excluded_shown.object_list = [
+            by_user[user_id] for user_id in excluded_ids if user_id in by_user
+        ]
+
+
 def assign_page_candidates(
     case: Case,
     *,
@@ -1055,13 +1080,17 @@ def assign_page_candidates(
     excluded_page: str | int | None = None,
     page_size: int = 25,
     today: dt.date | None = None,
+    with_excluded: bool = True,
 ) -> AssignPage:
     """The Assign page's reviewers without evaluating the whole roster in Python: SQL keeps
     the reviewers who may be eligible (active, licensed, certified for every item's category,
     in practice, not on leave), capacity, the other rules and the score run on plain rows of
     those, and only the reviewers on the pages shown (eligible and excluded) are loaded and
     evaluated in full. The excluded reviewers are every other active one. The answers are
-    reviewers_for_case's (tests hold them to it)."""
+    reviewers_for_case's (tests hold them to it).
+
+    Without `with_excluded` (no search, the excluded panel still closed) only their number is
+    read: the page fetches their list when the user opens the panel (issue 12)."""
     today = today or timezone.localdate()
     # The page's case was read in this request (case_get_for prefetches its parties and
     # items): those are reused, read only if missing; three queries fewer than reading again.
@@ -1079,6 +1108,16 @@ def assign_page_candidates(
     eligible_shown = Paginator(_ranked_matching(eligible, query, possible), page_size).get_page(
         eligible_page
     )
+    if not with_excluded and not query.strip():
+        # Every eligible reviewer is an active one: the others are the excluded.
+        _evaluate_shown(eligible_shown, None, facts, today)
+        return AssignPage(
+            case=case,
+            eligible=eligible,
+            eligible_page=eligible_shown,
+            excluded_total=active.count() - len(eligible),
+            excluded_page=None,
+        )
     # The excluded are every other active reviewer, in order of name: the ids of all active
     # reviewers in that order (with whether the search matches each) in one query, the eligible
     # left out here. Excluding hundreds of eligible ids in SQL cost more than reading the ids.
@@ -1101,23 +1140,7 @@ def assign_page_candidates(
     excluded_shown = Paginator(
         [user_id for user_id, matching in excluded if matching], page_size
     ).get_page(excluded_page)
-    excluded_ids = list(excluded_shown.object_list)
-    # Both pages' reviewers in one roster load, each evaluated by the full rules.
-    shown_ids = [reviewer.user_id for reviewer in eligible_shown.object_list] + excluded_ids
-    by_user = {}
-    if shown_ids:
-        roster = roster_load(today=today, user_ids=shown_ids)
-        by_user = {
-            entry.user_id: candidate_evaluate(entry, facts, roster) for entry in roster.entries
-        }
-    eligible_shown.object_list = [
-        by_user[reviewer.user_id]
-        for reviewer in eligible_shown.object_list
-        if reviewer.user_id in by_user
-    ]
-    excluded_shown.object_list = [
-        by_user[user_id] for user_id in excluded_ids if user_id in by_user
-    ]
+    _evaluate_shown(eligible_shown, excluded_shown, facts, today)
     return AssignPage(
         case=case,
         eligible=eligible,

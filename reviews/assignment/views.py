@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import Role, User
-from accounts.responses import redirect_after_post
+from accounts.responses import redirect_after_post, wants_fragment
 from cases.access import Ability, access_required, case_get_for
 from cases.lifecycle.status_table import Action, allowed_actions
 from reviews.assignment import services
@@ -51,13 +51,23 @@ def case_assign(request, case_number):
             request, reverse("casefile:case_detail", args=[case.case_number])
         )
     query = request.GET.get("q", "").strip()
+    # The excluded panel is closed until asked for: its list is read when the user opens it
+    # (htmx fetches the panel alone) or follows its link, or with a search (issue 12).
+    excluded_asked = "excluded_page" in request.GET
     result = assign_page_candidates(
         case,
         query=query,
         eligible_page=request.GET.get("page"),
         excluded_page=request.GET.get("excluded_page"),
         page_size=ASSIGN_PAGE_SIZE,
+        with_excluded=excluded_asked,
     )
+    if excluded_asked and wants_fragment(request):
+        return TemplateResponse(
+            request,
+            "reviews/assign.html#excluded",
+            {"case": result.case, "result": result, "query": query},
+        )
     unassignable = Action.UNASSIGN_REVIEWER in allowed_actions(result.case)
     return TemplateResponse(
         request,
@@ -67,8 +77,7 @@ def case_assign(request, case_number):
             "result": result,
             "query": query,
             "eligible_page": result.eligible_page,
-            "excluded_page": result.excluded_page,
-            "excluded_open": "excluded_page" in request.GET,
+            "excluded_open": excluded_asked,
             "waiting": case_waits_for_reviewer(case),
             "current": current_assignment_for(result.case) if unassignable else None,
             "unassignable": unassignable,

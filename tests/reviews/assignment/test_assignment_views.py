@@ -24,15 +24,28 @@ def test_assign_page_ranks_eligible_and_explains_every_exclusion(admin_client):
     reviewer_with_profile(
         "REV-CONFLICT", last_name="Conflicted", affiliations=(("employer", "Acme Foods", ""),)
     )
-    response = admin_client.get(reverse("assignment:case_assign", args=[case.case_number]))
+    url = reverse("assignment:case_assign", args=[case.case_number])
+    response = admin_client.get(url)
     assert response.status_code == 200
     page = response.content.decode()
     eligible, excluded = page.split('id="excluded-heading"')
     assert "Jane Good" in eligible and "Assign</button>" in eligible
-    assert "Jane Conflicted" in excluded
-    assert "Conflict: affiliated with the employer" in excluded
-    # An excluded reviewer has no button: the page offers no override.
-    assert excluded.count("Assign</button>") == 0
+    # The closed panel counts the excluded; their list is read when it is opened.
+    assert "Excluded (1)" in excluded and "Jane Conflicted" not in excluded
+    assert f'hx-get="{url}?excluded_page=1"' in page
+    assert 'href="?excluded_page=1#excluded-heading"' in excluded
+    for opened in (
+        admin_client.get(url, {"excluded_page": 1}, HTTP_HX_REQUEST="true"),  # htmx: the list
+        admin_client.get(url, {"excluded_page": 1}),  # the link: the page, the panel open
+    ):
+        excluded = opened.content.decode().split('id="excluded-heading"')[-1]
+        assert "Jane Conflicted" in excluded
+        assert "Conflict: affiliated with the employer" in excluded
+        # An excluded reviewer has no button: the page offers no override.
+        assert excluded.count("Assign</button>") == 0
+    fragment = admin_client.get(url, {"excluded_page": 1}, HTTP_HX_REQUEST="true")
+    assert "<html" not in fragment.content.decode() and "Jane Good" not in fragment.content.decode()
+    assert "<details open" in opened.content.decode()
 
 
 def test_one_click_assigns_and_the_case_page_names_the_reviewer(admin_client):

@@ -262,7 +262,9 @@ def test_the_assign_page_searches_pages_and_breaks_each_score_down(admin_client)
     assert eligible.count("Assign</button>") == 25
     assert "Page 1 of 2" in eligible
     assert "Specialty match" in eligible and "Load</strong>: 30 of 30" in eligible
-    assert "Excluded (1)" in excluded and "Jane Zed" in excluded
+    assert "Excluded (1)" in excluded and "Jane Zed" not in excluded  # read when opened
+    opened = admin_client.get(url, {"excluded_page": 1}).content.decode()
+    assert "Excluded (1)" in opened and "Jane Zed" in opened.split('id="excluded-heading"')[1]
     second = admin_client.get(url, {"page": 2}).content.decode().split('id="excluded-heading"')[0]
     assert second.count("Assign</button>") == 2
     found = admin_client.get(url, {"q": "able03"}).content.decode()
