@@ -50,7 +50,7 @@ from cases.integrity.models import IntegrityCheckRun, IntegrityFinding
 from cases.lifecycle.models import CaseEvent, CaseStatus, EventType, PartyRole
 from cases.records.models import MedicalRecord
 from cases.records.services import record_add
-from reviews.assignment.models import Assignment, CaseConflict, PlanRun
+from reviews.assignment.models import Assignment, AssignmentStatus, CaseConflict, PlanRun
 from reviews.assignment.services import plan_work_out, reviewer_assign
 from reviews.determination.models import (
     Determination,
@@ -942,11 +942,11 @@ def _assignments_plan_status(people, size):
 
 @budget(
     "determination:reviewer_dashboard",
-    10,
+    9,
     why="session, user, the open assignments as a few columns each (their stage and stored "
-    "deadline, counted), the ids of one page of finished ones, the rows drawn (a page) with "
-    "their cases, their items, the new ones' parties, determinations (no summary text) with "
-    "their decisions' outcomes (no rationale)",
+    "deadline, counted), the rows drawn (a page) with their cases, their items, the new "
+    "ones' parties, determinations (no summary text) with their decisions' outcomes (no "
+    "rationale); the finished history is fetched when reached",
 )
 def _dashboard(people, size):
     shown = []
@@ -958,6 +958,34 @@ def _dashboard(people, size):
             case, _ = draft_in_review(people, 2)
         shown.append(case.case_number)
     return Visit(people.reviewer, reverse("determination:reviewer_dashboard"), shows=tuple(shown))
+
+
+@budget(
+    "determination:reviewer_dashboard",
+    9,
+    variant="finished",
+    why="session, user, the open assignments as a few columns each (which ones a terminated "
+    "case ended), the ids of one page of finished ones, the rows drawn with their cases, "
+    "their items, determinations (no summary text) with their decisions' outcomes (no "
+    "rationale); htmx draws the finished panel alone",
+)
+def _dashboard_finished(people, size):
+    shown = []
+    for number in range(size):
+        case, determination = draft_in_review(people, 2)
+        # Approved (the assignment still open), or issued with the assignment completed.
+        Determination.objects.filter(pk=determination.pk).update(
+            status=DeterminationStatus.ISSUED if number % 2 else DeterminationStatus.APPROVED
+        )
+        if number % 2:
+            Assignment.objects.filter(case=case).update(status=AssignmentStatus.COMPLETED)
+        shown.append(case.case_number)
+    return Visit(
+        people.reviewer,
+        reverse("determination:reviewer_dashboard") + "?finished=1",
+        headers=HTMX,
+        shows=tuple(shown),
+    )
 
 
 @budget("determination:guideline_search", 3, variant="htmx", why="session, user, the catalog")

@@ -107,18 +107,26 @@ WAITING_SHOWN = 10
 
 
 @dataclass
+class FinishedPage:
+    """A page of a reviewer's finished work: the reviews a terminated case ended (still open
+    assignments), then one page of completed ones, the most recent first."""
+
+    rows: list[ReviewerCase]
+    number: int
+    more: bool
+
+
+@dataclass
 class ReviewerDashboard:
     """What a reviewer's dashboard shows: the new assignments drawn as cards, one page of the
-    open cases, one page of the finished history (the most recent first), and the counts of
-    every open case."""
+    open cases, the counts of every open case, and a page of the finished history when it is
+    asked for (None: the page fetches it when the reviewer reaches it, issue 12)."""
 
     waiting: list[ReviewerCase]
     waiting_more: int
     open_page: Page
-    finished: list[ReviewerCase]
-    finished_page: int
-    finished_more: bool
     counts: dict[str, int]
+    finished: FinishedPage | None
 
 
 def reviewer_rows_prepare(rows, waiting) -> None:
@@ -132,12 +140,12 @@ def reviewer_rows_prepare(rows, waiting) -> None:
     prefetch_related_objects([row.case for row in waiting], "parties")
 
 
-def reviewer_dashboard(user, *, open_page=1, finished_page: int = 1) -> ReviewerDashboard:
+def reviewer_dashboard(user, *, open_page=1, finished_page: int | None = None) -> ReviewerDashboard:
     """A reviewer's dashboard (nobody else's cases): every open case counted from a few
     columns each (its stage, its stored deadline), only the rows the page draws read (ROW_COLUMNS),
-    what is due first; a terminated case's open assignment ends its review, so it shows with
-    the finished ones. Queries and model rows are constant in the number of open cases (the
-    busiest reviewer's dashboard loaded all of them: issue 12)."""
+    what is due first. Queries and model rows are constant in the number of open cases (the
+    busiest reviewer's dashboard loaded all of them: issue 12). The finished history is read
+    only for `finished_page` (reviewer_finished)."""
     current = _current_assignments(user)
     by_stage: dict[Stage, list[int]] = {}
     overdue = 0
@@ -148,40 +156,50 @@ def reviewer_dashboard(user, *, open_page=1, finished_page: int = 1) -> Reviewer
         overdue += row.stage in STAGES_OPEN and list_clock(row, today=today).overdue
     open_ids = [row.assignment_id for row in current if row.stage in STAGES_OPEN]
     waiting_ids = by_stage.get(Stage.ASSIGNED, [])
-    closed_ids = [row.assignment_id for row in current if row.stage in STAGES_FINISHED]
     page = Paginator(open_ids, OPEN_PAGE_SIZE).get_page(open_page)
-    finished_page = max(1, finished_page)
-    finished_ids = list(
-        _mine(user)
-        .filter(status=AssignmentStatus.COMPLETED)
-        .order_by("-assigned_at", "-pk")
-        .values_list("pk", flat=True)[
-            (finished_page - 1) * FINISHED_PAGE_SIZE : finished_page * FINISHED_PAGE_SIZE + 1
-        ]
-    )
-    finished_more = len(finished_ids) > FINISHED_PAGE_SIZE
     waiting_shown = waiting_ids[:WAITING_SHOWN]
-    rows = _reviewer_rows(
-        user, [*waiting_shown, *page.object_list, *closed_ids, *finished_ids[:FINISHED_PAGE_SIZE]]
-    )
+    rows = _reviewer_rows(user, [*waiting_shown, *page.object_list])
     waiting = [rows[pk] for pk in waiting_shown]
     page.object_list = [rows[pk] for pk in page.object_list]
-    finished = [rows[pk] for pk in [*closed_ids, *finished_ids[:FINISHED_PAGE_SIZE]]]
-    reviewer_rows_prepare([*waiting, *page.object_list, *finished], waiting)
+    reviewer_rows_prepare([*waiting, *page.object_list], waiting)
     return ReviewerDashboard(
         waiting=waiting,
         waiting_more=len(waiting_ids) - len(waiting_shown),
         open_page=page,
-        finished=finished,
-        finished_page=finished_page,
-        finished_more=finished_more,
         counts={
             "open": len(open_ids),
             "to_do": sum(len(by_stage.get(stage, [])) for stage in STAGES_NEEDING_REVIEWER),
             "returned": len(by_stage.get(Stage.RETURNED, [])),
             "overdue": overdue,
         },
+        finished=(
+            None
+            if finished_page is None
+            else reviewer_finished(user, page=finished_page, current=current)
+        ),
     )
+
+
+def reviewer_finished(user, *, page: int = 1, current=None) -> FinishedPage:
+    """A page of the reviewer's finished work: a terminated case's open assignment ends its
+    review, so it shows first on every page; then FINISHED_PAGE_SIZE completed ones, the most
+    recent first. `current` is _current_assignments(user) when the caller has it."""
+    current = _current_assignments(user) if current is None else current
+    closed_ids = [row.assignment_id for row in current if row.stage in STAGES_FINISHED]
+    page = max(1, page)
+    finished_ids = list(
+        _mine(user)
+        .filter(status=AssignmentStatus.COMPLETED)
+        .order_by("-assigned_at", "-pk")
+        .values_list("pk", flat=True)[
+            (page - 1) * FINISHED_PAGE_SIZE : page * FINISHED_PAGE_SIZE + 1
+        ]
+    )
+    shown_ids = [*closed_ids, *finished_ids[:FINISHED_PAGE_SIZE]]
+    rows = _reviewer_rows(user, shown_ids)
+    shown = [rows[pk] for pk in shown_ids]
+    reviewer_rows_prepare(shown, [])
+    return FinishedPage(rows=shown, number=page, more=len(finished_ids) > FINISHED_PAGE_SIZE)
 
 
 def _mine(user):

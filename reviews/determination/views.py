@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.responses import redirect_after_post
+from accounts.responses import redirect_after_post, wants_fragment
 from cases.access import Ability, access_required, own_get_for
 from cases.lifecycle.models import CitationKind, Outcome
 from reviews.assignment.models import Assignment, AssignmentStatus
@@ -60,11 +60,21 @@ from reviews.organization.services import organization_current
 @require_GET
 def reviewer_dashboard(request):
     """The reviewer's own cases (nobody else's), what is due first, with days left and where
-    each stands; new assignments wait for an answer at the top."""
-    try:
-        finished_page = int(request.GET.get("finished", "1"))
-    except ValueError:
-        finished_page = 1
+    each stands; new assignments wait for an answer at the top. The finished history is read
+    when asked for: htmx fetches it alone when the reviewer reaches it, its link shows the
+    page with it (issue 12)."""
+    finished_page = None
+    if "finished" in request.GET:
+        try:
+            finished_page = int(request.GET["finished"])
+        except ValueError:
+            finished_page = 1
+        if wants_fragment(request):
+            return TemplateResponse(
+                request,
+                "reviews/dashboard.html#finished",
+                {"finished": selectors.reviewer_finished(request.user, page=finished_page)},
+            )
     dashboard = selectors.reviewer_dashboard(
         request.user, open_page=request.GET.get("open"), finished_page=finished_page
     )
@@ -78,8 +88,6 @@ def reviewer_dashboard(request):
             "open_rows": dashboard.open_page.object_list,
             "open_page": dashboard.open_page,
             "finished": dashboard.finished,
-            "finished_page": dashboard.finished_page,
-            "finished_more": dashboard.finished_more,
             "counts": dashboard.counts,
         },
     )
