@@ -191,6 +191,8 @@ class Page:
     path: str
     cookie: str = ""
     token: str = ""
+    # An htmx request (HX-Request): a panel the page fetches on demand.
+    htmx: bool = False
 
 
 def session_for(user) -> str:
@@ -267,6 +269,12 @@ def pages_build() -> list[Page]:
             reverse("assignment:case_assign", args=[waiting.case_number]),
             admin,
         ),
+        Page(
+            "Assign page, excluded panel opened (htmx)",
+            reverse("assignment:case_assign", args=[waiting.case_number]) + "?excluded_page=1",
+            admin,
+            htmx=True,
+        ),
         Page("batch assignment page", reverse("assignment:assignments_batch"), admin),
         Page(
             f"reviewer dashboard, busiest ({busiest_cases:,} cases)",
@@ -277,6 +285,12 @@ def pages_build() -> list[Page]:
             f"reviewer dashboard, median ({median_cases:,} cases)",
             reverse("determination:reviewer_dashboard"),
             median,
+        ),
+        Page(
+            "reviewer dashboard, median, finished panel (htmx)",
+            reverse("determination:reviewer_dashboard") + "?finished=1",
+            median,
+            htmx=True,
         ),
         Page("quality queue", reverse("quality:quality_queue"), quality),
         Page("API case list", reverse("api:cases"), token=key),
@@ -367,6 +381,8 @@ def request_once(connection: http.client.HTTPConnection, page: Page) -> int:
         headers["Cookie"] = page.cookie
     if page.token:
         headers["Authorization"] = f"Token {page.token}"
+    if page.htmx:
+        headers["HX-Request"] = "true"
     connection.request("GET", page.path, headers=headers)
     response = connection.getresponse()
     response.read()
@@ -442,6 +458,8 @@ def measure_wrk(port: int, page: Page, clients: int, seconds: float) -> Result:
         command.append(f"--header=Cookie: {page.cookie}")
     if page.token:
         command.append(f"--header=Authorization: Token {page.token}")
+    if page.htmx:
+        command.append("--header=HX-Request: true")
     command.append(f"http://127.0.0.1:{port}{page.path}")
     run = subprocess.run(command, capture_output=True, text=True, check=False)
     line = next((row for row in run.stdout.splitlines() if row.startswith("LOAD ")), None)

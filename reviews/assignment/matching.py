@@ -1049,23 +1049,26 @@ def _ranked_matching(eligible: list[RankedReviewer], query: str, possible) -> li
 
 
 def _evaluate_shown(
-    eligible_shown: Page, excluded_shown: Page | None, facts, today: dt.date
+    facts, today: dt.date, *, eligible_shown: Page | None, excluded_shown: Page | None
 ) -> None:
-    """Both pages' reviewers (ranked reviewers, user ids) in one roster load, each evaluated by
-    the full rules: the pages then hold Candidates."""
+    """The pages' reviewers (ranked reviewers; user ids) in one roster load, each evaluated by
+    the full rules: the pages then hold Candidates. A page not given is left as it is."""
+    eligible_ids = (
+        [reviewer.user_id for reviewer in eligible_shown.object_list]
+        if eligible_shown is not None
+        else []
+    )
     excluded_ids = list(excluded_shown.object_list) if excluded_shown is not None else []
-    shown_ids = [reviewer.user_id for reviewer in eligible_shown.object_list] + excluded_ids
     by_user = {}
-    if shown_ids:
-        roster = roster_load(today=today, user_ids=shown_ids)
+    if eligible_ids or excluded_ids:
+        roster = roster_load(today=today, user_ids=eligible_ids + excluded_ids)
         by_user = {
             entry.user_id: candidate_evaluate(entry, facts, roster) for entry in roster.entries
         }
-    eligible_shown.object_list = [
-        by_user[reviewer.user_id]
-        for reviewer in eligible_shown.object_list
-        if reviewer.user_id in by_user
-    ]
+    if eligible_shown is not None:
+        eligible_shown.object_list = [
+            by_user[user_id] for user_id in eligible_ids if user_id in by_user
+        ]
     if excluded_shown is not None:
         excluded_shown.object_list = [
             by_user[user_id] for user_id in excluded_ids if user_id in by_user
@@ -1081,6 +1084,7 @@ def assign_page_candidates(
     page_size: int = 25,
     today: dt.date | None = None,
     with_excluded: bool = True,
+    with_eligible: bool = True,
 ) -> AssignPage:
     """The Assign page's reviewers without evaluating the whole roster in Python: SQL keeps
     the reviewers who may be eligible (active, licensed, certified for every item's category,
@@ -1090,7 +1094,8 @@ def assign_page_candidates(
     reviewers_for_case's (tests hold them to it).
 
     Without `with_excluded` (no search, the excluded panel still closed) only their number is
-    read: the page fetches their list when the user opens the panel (issue 12)."""
+    read: the page fetches their list when the user opens the panel (issue 12). Without
+    `with_eligible` (that panel alone) the eligible are ranked, not loaded in full."""
     today = today or timezone.localdate()
     # The page's case was read in this request (case_get_for prefetches its parties and
     # items): those are reused, read only if missing; three queries fewer than reading again.
@@ -1110,7 +1115,7 @@ def assign_page_candidates(
     )
     if not with_excluded and not query.strip():
         # Every eligible reviewer is an active one: the others are the excluded.
-        _evaluate_shown(eligible_shown, None, facts, today)
+        _evaluate_shown(facts, today, eligible_shown=eligible_shown, excluded_shown=None)
         return AssignPage(
             case=case,
             eligible=eligible,
@@ -1140,7 +1145,12 @@ def assign_page_candidates(
     excluded_shown = Paginator(
         [user_id for user_id, matching in excluded if matching], page_size
     ).get_page(excluded_page)
-    _evaluate_shown(eligible_shown, excluded_shown, facts, today)
+    _evaluate_shown(
+        facts,
+        today,
+        eligible_shown=eligible_shown if with_eligible else None,
+        excluded_shown=excluded_shown,
+    )
     return AssignPage(
         case=case,
         eligible=eligible,

@@ -54,6 +54,7 @@ def case_assign(request, case_number):
     # The excluded panel is closed until asked for: its list is read when the user opens it
     # (htmx fetches the panel alone) or follows its link, or with a search (issue 12).
     excluded_asked = "excluded_page" in request.GET
+    panel_alone = excluded_asked and wants_fragment(request)
     result = assign_page_candidates(
         case,
         query=query,
@@ -61,12 +62,19 @@ def case_assign(request, case_number):
         excluded_page=request.GET.get("excluded_page"),
         page_size=ASSIGN_PAGE_SIZE,
         with_excluded=excluded_asked,
+        with_eligible=not panel_alone,
     )
-    if excluded_asked and wants_fragment(request):
+    if panel_alone:
         return TemplateResponse(
             request,
             "reviews/assign.html#excluded",
-            {"case": result.case, "result": result, "query": query},
+            {
+                "case": result.case,
+                "result": result,
+                "query": query,
+                "excluded_open": True,
+                "fragment": True,
+            },
         )
     unassignable = Action.UNASSIGN_REVIEWER in allowed_actions(result.case)
     return TemplateResponse(

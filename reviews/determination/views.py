@@ -55,6 +55,9 @@ from reviews.determination.status_table import (
 from reviews.determination.warnings import review_warnings
 from reviews.organization.services import organization_current
 
+# The last page of finished cases a link may ask for (25 a page: far past any history).
+FINISHED_PAGES_MAX = 100_000
+
 
 @access_required(Ability.REVIEW)
 @require_GET
@@ -66,14 +69,19 @@ def reviewer_dashboard(request):
     finished_page = None
     if "finished" in request.GET:
         try:
-            finished_page = int(request.GET["finished"])
+            # A page number past any history (its offset too large for the database) is
+            # read as the last page there could be.
+            finished_page = min(max(int(request.GET["finished"]), 1), FINISHED_PAGES_MAX)
         except ValueError:
             finished_page = 1
         if wants_fragment(request):
             return TemplateResponse(
                 request,
                 "reviews/dashboard.html#finished",
-                {"finished": selectors.reviewer_finished(request.user, page=finished_page)},
+                {
+                    "finished": selectors.reviewer_finished(request.user, page=finished_page),
+                    "fragment": True,
+                },
             )
     dashboard = selectors.reviewer_dashboard(
         request.user, open_page=request.GET.get("open"), finished_page=finished_page

@@ -1,6 +1,6 @@
 """Panels read when the user asks for them (issue 12), in a real browser: the Assign page's
-excluded reviewers load when the panel is opened, a reviewer's finished cases when they
-reach them, each without a page load."""
+excluded reviewers and a reviewer's finished cases load when their panel is opened, in
+place, once."""
 
 import re
 
@@ -32,9 +32,11 @@ def test_the_excluded_reviewers_load_when_their_panel_is_opened(
     sign_in(page, live_server.url, admin)
     page.goto(f"{live_server.url}/cases/{case.case_number}/assign/")
     expect(page.get_by_role("row", name=re.compile("REV-OK"))).to_be_visible()
-    panel = page.locator("details", has=page.locator("#excluded-heading"))
+    panel = page.locator("#excluded-panel")
     expect(panel.locator("summary")).to_contain_text("Excluded (1)")
     expect(page.get_by_text("Jane Tied")).to_have_count(0)
+    fetches = []
+    page.on("request", lambda request: "excluded_page" in request.url and fetches.append(request))
     page.evaluate("window.__same_page = true")
     with page.expect_response(re.compile(r"excluded_page=1")) as fetched:
         panel.locator("summary").click()
@@ -42,16 +44,21 @@ def test_the_excluded_reviewers_load_when_their_panel_is_opened(
     row = panel.get_by_role("row", name=re.compile("Jane Tied"))
     expect(row).to_contain_text("Conflict: affiliated with the employer")
     expect(row.get_by_role("button")).to_have_count(0)  # no override
-    # Opened in place: the page was not reloaded.
+    expect(page.locator("#excluded-status")).to_have_text(re.compile("1 excluded reviewer listed"))
+    # Opened in place: the page was not reloaded, and the summary clicked keeps the focus.
     assert page.evaluate("window.__same_page") is True
+    expect(page.locator("#excluded-summary")).to_be_focused()
     page.screenshot(path=str(artifacts / "assign-excluded-opened.png"), full_page=True)
-    # Closed and opened again, it is not fetched twice.
-    panel.locator("summary").click()
-    panel.locator("summary").click()
+    # Closed and opened again, it is not fetched again.
+    page.locator("#excluded-summary").click()
+    expect(row).to_be_hidden()
+    page.locator("#excluded-summary").click()
     expect(row).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    assert len(fetches) == 1
 
 
-def test_the_finished_cases_load_when_the_reviewer_reaches_them(
+def test_the_finished_cases_load_when_the_reviewer_opens_them(
     page, live_server, reference_data, artifacts
 ):
     reviewer = reviewer_with_profile("REV-DONE", max_open_cases=10)
@@ -60,16 +67,27 @@ def test_the_finished_cases_load_when_the_reviewer_reaches_them(
     determination_fill(determination, outcomes=("upheld", "overturned"))
     Determination.objects.filter(pk=determination.pk).update(status=DeterminationStatus.APPROVED)
     sign_in(page, live_server.url, reviewer)
-    url = f"{live_server.url}/reviews/"
-    # The page comes without the history; htmx fetches it when the reviewer reaches it.
-    assert "Show your finished cases" in page.request.get(url).text()
-    finished = page.locator("#finished")
+    fetches = []
+    page.on("request", lambda request: "finished=1" in request.url and fetches.append(request))
+    page.goto(f"{live_server.url}/reviews/")
+    expect(page.get_by_role("row", name=re.compile(open_case.case_number))).to_be_visible()
+    panel = page.locator("#finished-panel")
+    expect(panel.get_by_role("row")).to_have_count(0)
+    page.wait_for_load_state("networkidle")
+    assert fetches == []  # the history is not read until it is opened
+    page.evaluate("window.__same_page = true")
     with page.expect_response(re.compile(r"finished=1")) as fetched:
-        page.goto(url)
-        expect(page.get_by_role("row", name=re.compile(open_case.case_number))).to_be_visible()
-        finished.scroll_into_view_if_needed()
+        page.locator("#finished-summary").click()
     assert fetched.value.ok
-    row = finished.get_by_role("row", name=re.compile(done.case_number))
+    row = panel.get_by_role("row", name=re.compile(done.case_number))
     expect(row).to_contain_text("Approved; letter being issued")
     expect(row).to_contain_text("Partially Overturned")
-    page.screenshot(path=str(artifacts / "dashboard-finished-loaded.png"), full_page=True)
+    expect(page.locator("#finished-status")).to_have_text("1 finished case listed below.")
+    assert page.evaluate("window.__same_page") is True
+    expect(page.locator("#finished-summary")).to_be_focused()
+    page.screenshot(path=str(artifacts / "dashboard-finished-opened.png"), full_page=True)
+    page.locator("#finished-summary").click()
+    page.locator("#finished-summary").click()
+    expect(row).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    assert len(fetches) == 1

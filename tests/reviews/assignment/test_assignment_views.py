@@ -45,7 +45,11 @@ def test_assign_page_ranks_eligible_and_explains_every_exclusion(admin_client):
         assert excluded.count("Assign</button>") == 0
     fragment = admin_client.get(url, {"excluded_page": 1}, HTTP_HX_REQUEST="true")
     assert "<html" not in fragment.content.decode() and "Jane Good" not in fragment.content.decode()
-    assert "<details open" in opened.content.decode()
+    assert '<details id="excluded-panel" open' in opened.content.decode()
+    # The fragment is the whole panel, open, with its count, and says what it listed.
+    assert '<details id="excluded-panel" open' in fragment.content.decode()
+    assert "Excluded (1)" in fragment.content.decode()
+    assert "1 excluded reviewer listed below" in fragment.content.decode()
 
 
 def test_one_click_assigns_and_the_case_page_names_the_reviewer(admin_client):

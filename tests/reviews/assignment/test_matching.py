@@ -271,6 +271,11 @@ def test_assign_page_prefilter_agrees_with_the_full_rules():
         shown = {c.entry.external_id: c.reasons for c in page.excluded_page.object_list}
         assert shown == {c.entry.external_id: c.reasons for c in full.excluded}
         assert "On leave." in shown["LEAVE"]
+        # The closed panel counts the excluded without listing them: the same number.
+        closed = assign_page_candidates(case, today=TODAY, page_size=100, with_excluded=False)
+        assert closed.excluded_page is None
+        assert closed.excluded_total == len(full.excluded) > 0
+        assert [c.entry.external_id for c in closed.eligible_page] == eligible_ids(full)
     # A search keeps only the reviewers it matches, eligible and excluded, each paged.
     page = assign_page_candidates(case, today=TODAY, query="p0", page_size=3)
     assert all(c.entry.external_id.startswith("P0") for c in page.excluded_page.object_list)
