@@ -26,7 +26,9 @@
    The Python client's own work shares the machine's cores with the server, the more so the
    faster the page: it slows the floor most and so flatters the ratios at 20 clients.
    Sessions are made in the database as signing in with the second factor leaves them; the
-   API uses a token.
+   API uses a token. The two panels pages fetch when opened (the Assign page's excluded
+   reviewers, a reviewer's finished cases) are measured as requests of their own, with
+   htmx's HX-Request header.
 
 The aim (issue 12): every page within 3x of the floor at 20 clients and p95 under 150 ms on
 this machine. The figures are printed; the run fails only when a page answers with an error.

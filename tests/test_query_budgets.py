@@ -946,7 +946,7 @@ def _assignments_plan_status(people, size):
     why="session, user, the open assignments as a few columns each (their stage and stored "
     "deadline, counted), the rows drawn (a page) with their cases, their items, the new "
     "ones' parties, determinations (no summary text) with their decisions' outcomes (no "
-    "rationale); the finished history is fetched when reached",
+    "rationale); the finished history is fetched when its panel is opened",
 )
 def _dashboard(people, size):
     shown = []

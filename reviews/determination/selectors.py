@@ -120,7 +120,7 @@ class FinishedPage:
 class ReviewerDashboard:
     """What a reviewer's dashboard shows: the new assignments drawn as cards, one page of the
     open cases, the counts of every open case, and a page of the finished history when it is
-    asked for (None: the page fetches it when the reviewer reaches it, issue 12)."""
+    asked for (None: the page fetches it when the reviewer opens its panel, issue 12)."""
 
     waiting: list[ReviewerCase]
     waiting_more: int

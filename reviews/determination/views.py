@@ -64,7 +64,7 @@ FINISHED_PAGES_MAX = 100_000
 def reviewer_dashboard(request):
     """The reviewer's own cases (nobody else's), what is due first, with days left and where
     each stands; new assignments wait for an answer at the top. The finished history is read
-    when asked for: htmx fetches it alone when the reviewer reaches it, its link shows the
+    when asked for: htmx fetches its panel when the reviewer opens it, its link shows the
     page with it (issue 12)."""
     finished_page = None
     if "finished" in request.GET:

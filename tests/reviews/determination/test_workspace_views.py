@@ -463,8 +463,8 @@ def test_dashboard_query_count_does_not_grow_with_finished_cases(client, django_
             )
 
     # The dashboard: the session, the user, the open assignments (a few columns each; every
-    # case here is finished, so no row is drawn). The finished history, fetched alone when
-    # the reviewer reaches it: those and the ids of a page of finished cases, the rows drawn
+    # case here is finished, so no row is drawn). The finished history, fetched when its
+    # panel is opened: those and the ids of a page of finished cases, the rows drawn
     # with their cases, their items, the determinations and their decisions' outcomes (as
     # values): finished rows print it.
     url = reverse("determination:reviewer_dashboard")
