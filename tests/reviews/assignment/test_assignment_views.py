@@ -52,6 +52,17 @@ def test_assign_page_ranks_eligible_and_explains_every_exclusion(admin_client):
     assert "1 excluded reviewer listed below" in fragment.content.decode()
 
 
+def test_with_nobody_excluded_the_panel_says_so_without_a_fetch(admin_client):
+    case = ready_case()
+    reviewer_with_profile("REV-ONLY", last_name="Only")
+    page = admin_client.get(reverse("assignment:case_assign", args=[case.case_number]))
+    html = page.content.decode()
+    excluded = html.split('id="excluded-heading"')[1]
+    assert "Excluded (0)" in excluded and "Nobody is excluded." in excluded
+    assert "Show every excluded reviewer" not in excluded
+    assert '<details id="excluded-panel">' in html  # closed, and nothing to fetch
+
+
 def test_one_click_assigns_and_the_case_page_names_the_reviewer(admin_client):
     case = ready_case()
     reviewer = reviewer_with_profile("REV-1", last_name="Roe")
