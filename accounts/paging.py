@@ -5,6 +5,10 @@ with previous and next links instead of "Page 3 of 8,001"."""
 
 from __future__ import annotations
 
+# The last page number a link may ask for: far past any list, and its offset still one the
+# database takes (a number in the digits made an OFFSET out of range: an error, not a page).
+LAST_PAGE = 1_000_000
+
 
 class LookaheadPage:
     """Quacks like the parts of Django's Page the templates use (object_list, number,
@@ -15,7 +19,7 @@ class LookaheadPage:
             number = int(number)
         except (TypeError, ValueError):
             number = 1
-        self.number = max(1, number)
+        self.number = min(max(1, number), LAST_PAGE)
         self.per_page = per_page
         start = (self.number - 1) * per_page
         rows = list(queryset[start : start + per_page + 1])

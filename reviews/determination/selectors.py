@@ -7,6 +7,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import F, OuterRef, Prefetch, Subquery, prefetch_related_objects
 from django.utils import timezone
 
+from accounts.paging import LookaheadPage
 from audit.models import AuditKind
 from audit.selectors import objects_read_by
 from cases.access import case_get_for, own_get_for
@@ -107,16 +108,6 @@ WAITING_SHOWN = 10
 
 
 @dataclass
-class FinishedPage:
-    """A page of a reviewer's finished work: the reviews a terminated case ended (still open
-    assignments), then one page of completed ones, the most recent first."""
-
-    rows: list[ReviewerCase]
-    number: int
-    more: bool
-
-
-@dataclass
 class ReviewerDashboard:
     """What a reviewer's dashboard shows: the new assignments drawn as cards, one page of the
     open cases, the counts of every open case, and a page of the finished history when it is
@@ -126,7 +117,7 @@ class ReviewerDashboard:
     waiting_more: int
     open_page: Page
     counts: dict[str, int]
-    finished: FinishedPage | None
+    finished: LookaheadPage | None
 
 
 def reviewer_rows_prepare(rows, waiting) -> None:
@@ -140,7 +131,7 @@ def reviewer_rows_prepare(rows, waiting) -> None:
     prefetch_related_objects([row.case for row in waiting], "parties")
 
 
-def reviewer_dashboard(user, *, open_page=1, finished_page: int | None = None) -> ReviewerDashboard:
+def reviewer_dashboard(user, *, open_page=1, finished_page=None) -> ReviewerDashboard:
     """A reviewer's dashboard (nobody else's cases): every open case counted from a few
     columns each (its stage, its stored deadline), only the rows the page draws read (ROW_COLUMNS),
     what is due first. Queries and model rows are constant in the number of open cases (the
@@ -180,26 +171,26 @@ def reviewer_dashboard(user, *, open_page=1, finished_page: int | None = None) -
     )
 
 
-def reviewer_finished(user, *, page: int = 1, current=None) -> FinishedPage:
-    """A page of the reviewer's finished work: a terminated case's open assignment ends its
-    review, so it shows first on every page; then FINISHED_PAGE_SIZE completed ones, the most
-    recent first. `current` is _current_assignments(user) when the caller has it."""
+def reviewer_finished(user, *, page=1, current=None) -> LookaheadPage:
+    """A page of the reviewer's finished work (`page` as a link gives it): a terminated case's
+    open assignment ends its review, so it shows first on every page; then FINISHED_PAGE_SIZE
+    completed ones, the most recent first. `current` is _current_assignments(user) when the
+    caller has it."""
     current = _current_assignments(user) if current is None else current
     closed_ids = [row.assignment_id for row in current if row.stage in STAGES_FINISHED]
-    page = max(1, page)
-    finished_ids = list(
+    completed = LookaheadPage(
         _mine(user)
         .filter(status=AssignmentStatus.COMPLETED)
         .order_by("-assigned_at", "-pk")
-        .values_list("pk", flat=True)[
-            (page - 1) * FINISHED_PAGE_SIZE : page * FINISHED_PAGE_SIZE + 1
-        ]
+        .values_list("pk", flat=True),
+        FINISHED_PAGE_SIZE,
+        page,
     )
-    shown_ids = [*closed_ids, *finished_ids[:FINISHED_PAGE_SIZE]]
+    shown_ids = [*closed_ids, *completed.object_list]
     rows = _reviewer_rows(user, shown_ids)
-    shown = [rows[pk] for pk in shown_ids]
-    reviewer_rows_prepare(shown, [])
-    return FinishedPage(rows=shown, number=page, more=len(finished_ids) > FINISHED_PAGE_SIZE)
+    completed.object_list = [rows[pk] for pk in shown_ids]
+    reviewer_rows_prepare(completed.object_list, [])
+    return completed
 
 
 def _mine(user):

@@ -55,9 +55,6 @@ from reviews.determination.status_table import (
 from reviews.determination.warnings import review_warnings
 from reviews.organization.services import organization_current
 
-# The last page of finished cases a link may ask for (25 a page: far past any history).
-FINISHED_PAGES_MAX = 100_000
-
 
 @access_required(Ability.REVIEW)
 @require_GET
@@ -66,23 +63,16 @@ def reviewer_dashboard(request):
     each stands; new assignments wait for an answer at the top. The finished history is read
     when asked for: htmx fetches its panel when the reviewer opens it, its link shows the
     page with it (issue 12)."""
-    finished_page = None
-    if "finished" in request.GET:
-        try:
-            # A page number past any history (its offset too large for the database) is
-            # read as the last page there could be.
-            finished_page = min(max(int(request.GET["finished"]), 1), FINISHED_PAGES_MAX)
-        except ValueError:
-            finished_page = 1
-        if wants_fragment(request):
-            return TemplateResponse(
-                request,
-                "reviews/dashboard.html#finished",
-                {
-                    "finished": selectors.reviewer_finished(request.user, page=finished_page),
-                    "fragment": True,
-                },
-            )
+    finished_page = request.GET.get("finished")
+    if finished_page is not None and wants_fragment(request):
+        return TemplateResponse(
+            request,
+            "reviews/dashboard.html#finished",
+            {
+                "finished": selectors.reviewer_finished(request.user, page=finished_page),
+                "fragment": True,
+            },
+        )
     dashboard = selectors.reviewer_dashboard(
         request.user, open_page=request.GET.get("open"), finished_page=finished_page
     )

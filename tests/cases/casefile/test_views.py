@@ -184,6 +184,15 @@ def test_list_paginates_fifty_a_page(admin_client):
     assert 'href="/cases/?page=1" hx-get="/cases/?page=1"' in " ".join(second.split())
 
 
+def test_a_page_number_past_any_list_shows_the_first_page(admin_client):
+    """A page number in the digits (a mistyped or forged link) would make an offset the
+    database refuses: it shows the first page, as any page past the end does."""
+    CaseFactory.create_batch(2)
+    response = admin_client.get(reverse("casefile:case_list"), {"page": "9" * 25})
+    assert response.status_code == 200
+    assert response.content.decode().count('class="case-link"') == 2
+
+
 def test_a_whole_case_number_finds_that_case_only(admin_client):
     wanted, other = CaseFactory.create_batch(2)
     html = admin_client.get(
