@@ -550,7 +550,7 @@ METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 # How long the health check waits for the broker before calling it down (seconds).
 HEALTH_BROKER_TIMEOUT = float(os.environ.get("HEALTH_BROKER_TIMEOUT", "1.0"))
 # Our 404 and 500 pages even while DEBUG is on (Django's debug 404 lists every URL); off gives
-# Django's debug pages. A staff user still gets Django's debug 404 while DEBUG is on.
+# Django's debug pages (for every user: a staff user too).
 IMR_DEBUG_ERROR_PAGES = env_bool("IMR_DEBUG_ERROR_PAGES", True)
 # While DEBUG is on, show Django's traceback page for a server error instead of ours.
 IMR_DEBUG_TRACEBACKS = env_bool("IMR_DEBUG_TRACEBACKS", False)

@@ -74,9 +74,10 @@ def _user_id(request) -> int | None:
 class DebugErrorPagesMiddleware:
     """While DEBUG is on, Django answers an unknown URL with a page that lists every URL of the
     site, and an error with its traceback. With IMR_DEBUG_ERROR_PAGES (the default) those are
-    replaced by our pages, as in production: a staff user still gets Django's 404 page, and
-    IMR_DEBUG_TRACEBACKS=1 brings back the traceback. Our own error pages carry a mark, so
-    only Django's debug responses are replaced."""
+    replaced by our pages, as in production, for every user (issue 12: our own error pages,
+    also in development); IMR_DEBUG_TRACEBACKS=1 brings back the traceback, and
+    IMR_DEBUG_ERROR_PAGES=false every debug page. Our own error pages carry a mark, so only
+    Django's debug responses are replaced."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -106,9 +107,6 @@ class DebugErrorPagesMiddleware:
                 return None
             return errors.bad_request(request, None)
         if response.status_code == 404:
-            user = getattr(request, "user", None)
-            if user is not None and user.is_staff:
-                return None
             return errors.page_not_found(request, None)
         if settings.IMR_DEBUG_TRACEBACKS:
             return None
