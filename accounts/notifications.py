@@ -1,5 +1,6 @@
-"""In-app notifications: written beside each e-mail a person is sent (reminders, escalations,
-declines, unassignments), counted on the user's row for the header's bell, read on their page."""
+"""In-app notifications: written beside each e-mail a person is sent (assignments, reminders,
+escalations, declines, unassignments), counted on the user's row for the header's bell, read
+on their page."""
 
 from __future__ import annotations
 

@@ -93,6 +93,16 @@ def _assign_locked(*, case: Case, reviewer, actor, batch: bool, today) -> Assign
         from_status=from_status,
     )
 
+    # In the app beside the e-mail; urgent when expedited: its whole review takes 3 days
+    # (Lab. Code 4610.6(d)).
+    due = f", due {case.due_on:%m/%d/%Y}" if case.due_on else ""
+    notify(
+        [reviewer],
+        text=f"New case for you: {case.case_number} ({case.get_priority_display()}{due}). "
+        "Accept or decline it.",
+        link=reverse("determination:workspace", args=[case.case_number]),
+        urgent=case.priority == Priority.EXPEDITED,
+    )
     follow_up_add(
         task=tasks.assignment_notify.name,
         args=[assignment.pk],

@@ -52,7 +52,7 @@ class DeclineForm(forms.Form):
     conflict = forms.BooleanField(
         label="This is a conflict of interest",
         required=False,
-        help_text="Remembered for this case: you will not be assigned it again.",
+        help_text="Kept with the case: administrators see it as the reason you were not matched.",
     )
 
 

@@ -71,8 +71,9 @@ def test_unassign_ends_the_assignment_tells_the_reviewer_and_the_case_waits_agai
     assert [m.to for m in mail.outbox] == [[reviewer.email]]
     assert "no longer assigned to you" in mail.outbox[0].subject
     reviewer.refresh_from_db()
-    assert reviewer.notifications_unread == 1
-    assert Notification.objects.get(user=reviewer).text.endswith("no longer assigned to you.")
+    assert reviewer.notifications_unread == 2  # the assignment, then this
+    latest = Notification.objects.filter(user=reviewer).latest("pk")
+    assert latest.text.endswith("no longer assigned to you.")
     event = CaseEvent.objects.get(case=case, type=EventType.REVIEWER_UNASSIGNED)
     assert event.details["reason"] == "Out sick this week"
 
@@ -243,8 +244,10 @@ def test_a_user_sees_only_their_own_notifications(admin, client):
     assignment_decline(assignment=assignment, actor=reviewer, reason="Travelling")
     client.login(username=reviewer.username, password=PASSWORD)
     assert "declined" not in client.get(reverse("account:notifications")).content.decode()
-    client.post(reverse("account:notifications"), {"id": Notification.objects.get().pk})
-    assert Notification.objects.get().read_at is None
+    declined = Notification.objects.get(user=admin)
+    client.post(reverse("account:notifications"), {"id": declined.pk})
+    declined.refresh_from_db()
+    assert declined.read_at is None
 
 
 # --- The Assign page ----------------------------------------------------------------------------
@@ -273,3 +276,32 @@ def test_the_assign_page_searches_pages_and_breaks_each_score_down(admin_client)
     assert "Excluded (0" in excluded
     by_specialty = admin_client.get(url, {"q": "cardiology"}).content.decode()
     assert "Eligible reviewers (0" in by_specialty and "Jane Zed" in by_specialty
+
+
+# --- What the people concerned are told ----------------------------------------------------------
+
+
+def test_a_new_assignment_is_announced_in_the_reviewers_app_urgent_when_expedited(admin):
+    case, reviewer, _ = _assigned(admin, priority=Priority.EXPEDITED)
+    reviewer.refresh_from_db()
+    assert reviewer.notifications_unread == 1
+    notice = Notification.objects.get(user=reviewer)
+    assert notice.text.startswith(f"New case for you: {case.case_number} (Expedited")
+    assert notice.link == reverse("determination:workspace", args=[case.case_number])
+    assert notice.urgent
+
+
+def test_the_unassign_form_says_the_reviewer_will_not_be_offered_the_case_again(
+    admin, admin_client
+):
+    case, reviewer, _ = _assigned(admin)
+    page = admin_client.get(reverse("assignment:case_assign", args=[case.case_number]))
+    assert "They will not be offered this case again" in page.content.decode()
+    admin_client.post(
+        reverse("assignment:case_unassign", args=[case.case_number]), {"reason": "Travel"}
+    )
+    # As it said: the excluded reviewers, opened, give the reason.
+    page = admin_client.get(
+        reverse("assignment:case_assign", args=[case.case_number]), {"excluded_page": 1}
+    )
+    assert "Already reviewed or was offered this case." in page.content.decode()
