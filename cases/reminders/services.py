@@ -8,6 +8,7 @@ import enum
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 
@@ -120,7 +121,8 @@ def clock_notices_send(*, today: dt.date | None = None) -> int:
                     body=(
                         f"Case {case.case_number} ({case.get_priority_display()}) is overdue: "
                         f"the {what} {verb} due on {clock.due_on:%m/%d/%Y}, "
-                        f"{-clock.days_left} day(s) ago. Status: {case.get_status_display()}."
+                        f"{-clock.days_left} day{pluralize(-clock.days_left)} ago. "
+                        f"Status: {case.get_status_display()}."
                         + (f"\n\nHow the date was reached: {why}" if why else "")
                     ),
                 )
@@ -137,7 +139,8 @@ def clock_notices_send(*, today: dt.date | None = None) -> int:
                     f"{clock.due_on:%m/%d/%Y}",
                     body=(
                         f"The determination for case {case.case_number} is due on "
-                        f"{clock.due_on:%m/%d/%Y} ({left} business day(s) from today)."
+                        f"{clock.due_on:%m/%d/%Y} ({left} business day{pluralize(left)} from "
+                        "today)."
                     ),
                 )
     sent += _deferrals_flag(today=today, admins=admins)

@@ -35,6 +35,7 @@ from django.db.models import (
 from django.db.models import Case as DbCase
 from django.db.models.functions import Coalesce, Concat, Trim
 from django.db.models.lookups import In
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from cases.lifecycle.models import Case, ItemCategory, PartyRole
@@ -488,7 +489,7 @@ def score_parts(entry: RosterEntry, facts: CaseFacts, today: dt.date) -> list[Sc
             "Spare days",
             round(SCORE_SPARE_DAYS * min(days, SPARE_DAYS_CAP) / SPARE_DAYS_CAP),
             SCORE_SPARE_DAYS,
-            f"{days} day(s) before the case is due (full marks at {SPARE_DAYS_CAP})"
+            f"{days} day{pluralize(days)} before the case is due (full marks at {SPARE_DAYS_CAP})"
             if facts.due_on
             else "no due date yet: full marks",
         ),
@@ -583,7 +584,7 @@ def candidate_evaluate(entry: RosterEntry, facts: CaseFacts, roster: Roster) -> 
         fit.append("Specialty accepted for every disputed item.")
     fit.append(f"{entry.open_cases} of {entry.max_open_cases} open cases.")
     if facts.due_on:
-        fit.append(f"{days} spare day(s) before the case is due.")
+        fit.append(f"{days} spare day{pluralize(days)} before the case is due.")
     return Candidate(
         entry=entry,
         eligible=True,

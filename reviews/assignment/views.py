@@ -85,7 +85,9 @@ def case_assign(request, case_number):
             "result": result,
             "query": query,
             "eligible_page": result.eligible_page,
-            "excluded_open": excluded_asked,
+            # A search opens the panel on the excluded reviewers it found (the one searched for
+            # may be excluded, and why is the answer).
+            "excluded_open": excluded_asked or bool(query and result.excluded_page),
             "waiting": case_waits_for_reviewer(case),
             "current": current_assignment_for(result.case) if unassignable else None,
             "unassignable": unassignable,

@@ -66,7 +66,7 @@ def test_an_overdue_case_escalates_to_each_active_case_admin_once(admins, mailou
     assert case.case_number in message.subject
     assert "OVERDUE" in message.subject
     assert "11/16/2026" in message.body
-    assert "4 day(s) ago" in message.body
+    assert "4 days ago" in message.body
     notices = ClockNotice.objects.filter(case=case)
     assert sorted(notices.values_list("recipient", flat=True)) == sorted(admins)
     assert {(n.kind, n.due_on) for n in notices} == {
@@ -215,7 +215,7 @@ def test_an_overdue_notice_of_assignment_is_escalated_as_such_with_its_explanati
     assert sorted(message.to[0] for message in mailoutbox) == sorted(admins)
     message = mailoutbox[0]
     assert message.subject == f"OVERDUE: {case.case_number} notice of assignment was due 11/03/2026"
-    assert "the notice of assignment was due on 11/03/2026, 2 day(s) ago" in message.body
+    assert "the notice of assignment was due on 11/03/2026, 2 days ago" in message.body
     assert "8 CCR 9792.10.4(b)" in message.body  # how the date was reached
     assert "determination" not in message.subject
 

@@ -29,7 +29,7 @@ def test_assign_page_ranks_eligible_and_explains_every_exclusion(admin_client):
     assert response.status_code == 200
     page = response.content.decode()
     eligible, excluded = page.split('id="excluded-heading"')
-    assert "Jane Good" in eligible and "Assign</button>" in eligible
+    assert "Jane Good" in eligible and '>Assign<span class="visually-hidden">' in eligible
     # The closed panel counts the excluded; their list is read when it is opened.
     assert "Excluded (1)" in excluded and "Jane Conflicted" not in excluded
     assert f'hx-get="{url}?excluded_page=1"' in page
@@ -42,7 +42,7 @@ def test_assign_page_ranks_eligible_and_explains_every_exclusion(admin_client):
         assert "Jane Conflicted" in excluded
         assert "Conflict: affiliated with the employer" in excluded
         # An excluded reviewer has no button: the page offers no override.
-        assert excluded.count("Assign</button>") == 0
+        assert excluded.count('>Assign<span class="visually-hidden">') == 0
     fragment = admin_client.get(url, {"excluded_page": 1}, HTTP_HX_REQUEST="true")
     assert "<html" not in fragment.content.decode() and "Jane Good" not in fragment.content.decode()
     assert '<details id="excluded-panel" open' in opened.content.decode()

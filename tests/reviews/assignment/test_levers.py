@@ -26,6 +26,9 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
+# An eligible reviewer's Assign button (it names the reviewer for a screen reader).
+ASSIGN_BUTTON = '>Assign<span class="visually-hidden">'
+
 
 @pytest.fixture
 def admin(case_admin):
@@ -262,20 +265,24 @@ def test_the_assign_page_searches_pages_and_breaks_each_score_down(admin_client)
     page = admin_client.get(url).content.decode()
     eligible, excluded = page.split('id="excluded-heading"')
     assert "Eligible reviewers (27)" in eligible
-    assert eligible.count("Assign</button>") == 25
+    assert eligible.count(ASSIGN_BUTTON) == 25
     assert "Page 1 of 2" in eligible
     assert "Specialty match" in eligible and "Load</strong>: 30 of 30" in eligible
     assert "Excluded (1)" in excluded and "Jane Zed" not in excluded  # read when opened
     opened = admin_client.get(url, {"excluded_page": 1}).content.decode()
     assert "Excluded (1)" in opened and "Jane Zed" in opened.split('id="excluded-heading"')[1]
     second = admin_client.get(url, {"page": 2}).content.decode().split('id="excluded-heading"')[0]
-    assert second.count("Assign</button>") == 2
+    assert second.count(ASSIGN_BUTTON) == 2
     found = admin_client.get(url, {"q": "able03"}).content.decode()
     eligible, excluded = found.split('id="excluded-heading"')
-    assert "Jane Able03" in eligible and eligible.count("Assign</button>") == 1
-    assert "Excluded (0" in excluded
+    assert "Jane Able03" in eligible and eligible.count(ASSIGN_BUTTON) == 1
+    # Each button names its reviewer for a screen reader.
+    assert '>Assign<span class="visually-hidden"> Jane Able03</span></button>' in eligible
+    assert "Excluded (0" in excluded and '<details id="excluded-panel" open>' not in excluded
     by_specialty = admin_client.get(url, {"q": "cardiology"}).content.decode()
     assert "Eligible reviewers (0" in by_specialty and "Jane Zed" in by_specialty
+    # The one searched for is excluded: the panel is open on them, with why.
+    assert '<details id="excluded-panel" open>' in by_specialty
 
 
 # --- What the people concerned are told ----------------------------------------------------------
