@@ -2,19 +2,36 @@
 menu opens as a list, and a case row shows its status and due date rather than cutting them off."""
 
 import datetime as dt
+import hashlib
 import re
 
 import pytest
+from django.core.files.base import ContentFile
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import Role
+from cases.lifecycle.models import CaseEvent, EventType
+from reviews.assignment.models import PlanRun
+from reviews.assignment.services import plan_work_out
+from reviews.letters.models import (
+    DeliveryStatus,
+    LetterStatus,
+    Notice,
+    NoticeDelivery,
+    NoticeKind,
+)
+from reviews.letters.render import letter_text_current
 from tests.browser.test_reviewer_flow import sign_in
 from tests.factories import (
     CaseFactory,
     UserFactory,
+    api_token_for,
     case_in_review,
     determination_fill,
+    minimal_pdf,
     ready_case,
+    reviewer_with_profile,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,6 +42,39 @@ PHONE = {"width": 390, "height": 844}
 def scroll_width(page) -> int:
     """The page's width including what only scrolling sideways would show."""
     return page.evaluate("document.documentElement.scrollWidth")
+
+
+def on_screen(locator) -> bool:
+    """The element lies within the phone's width, not beyond its right or left edge."""
+    box = locator.bounding_box()
+    return box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+
+
+def notice_with_copies_held(case, copies: int) -> Notice:
+    """A signed notice of assignment whose `copies` copies all wait for an address."""
+    event = CaseEvent.objects.create(
+        case=case, type=EventType.NOTICE_OF_ASSIGNMENT_SENT, details={}
+    )
+    notice = Notice.objects.create(
+        case=case,
+        kind=NoticeKind.NOTICE_OF_ASSIGNMENT,
+        status=LetterStatus.DELIVERED,
+        event=event,
+        letter_text=letter_text_current(),
+        intended_on=dt.date(2026, 11, 3),
+        sha256=hashlib.sha256(minimal_pdf()).hexdigest(),
+        signed_at=timezone.now(),
+    )
+    notice.pdf.save("notice.pdf", ContentFile(minimal_pdf()), save=True)
+    for number in range(copies):
+        NoticeDelivery.objects.create(
+            notice=notice,
+            recipient_role=f"employer_{number}",
+            recipient_name=f"Recipient {number}",
+            method="mail",
+            status=DeliveryStatus.NO_ADDRESS,
+        )
+    return notice
 
 
 def test_on_a_phone_the_header_fits_and_a_case_row_shows_status_and_due_date(
@@ -128,3 +178,141 @@ def test_on_a_phone_the_working_pages_fit_the_screen(page, live_server, referenc
         page.wait_for_load_state("networkidle")
         assert scroll_width(page) <= PHONE["width"], f"step {step}"
         page.screenshot(path=str(artifacts / f"narrow-step-{step}.png"), full_page=True)
+
+
+def test_on_a_phone_the_notice_badge_batch_plan_and_settings_fit_the_screen(
+    page, live_server, reference_data, artifacts
+):
+    """A long notice badge wraps, the batch plan is cards with its score in view, the specialty
+    chips stay in their card and an API token's Revoke is on screen; the two "Work out…"
+    buttons stand apart at every width."""
+    case = ready_case()
+    other = ready_case()
+    notice_with_copies_held(case, copies=4)
+    reviewer_with_profile("REV-1", first_name="Bartholomew", last_name="Featherstonehaugh-Smythe")
+    run = PlanRun.objects.create(case_numbers=[case.case_number, other.case_number])
+    plan_work_out(run_id=run.pk)
+    api_token_for(UserFactory(role=Role.API_CLIENT, username="claims-intake-integration-client"))
+    admin = UserFactory(role=Role.SYSTEM_ADMIN)
+    page.set_viewport_size(PHONE)
+    sign_in(page, live_server.url, admin)
+
+    page.goto(f"{live_server.url}/cases/{case.case_number}/")
+    badge = page.locator("#notices .badge", has_text="4 copies waiting for an address")
+    expect(badge).to_be_visible()
+    assert scroll_width(page) <= PHONE["width"]
+    assert on_screen(badge)
+    badge.screenshot(path=str(artifacts / "narrow-notice-badge.png"))
+
+    page.goto(f"{live_server.url}/assignments/batch/")
+    plan = page.locator("table", has=page.get_by_role("link", name=case.case_number))
+    expect(plan).to_be_visible()
+    assert scroll_width(page) <= PHONE["width"]
+    score = plan.locator('td[data-label="Score"]').first
+    expect(score).to_be_visible()
+    assert on_screen(score)
+    page.screenshot(path=str(artifacts / "narrow-batch-plan.png"), full_page=True)
+    for width in (PHONE["width"], 1440):
+        page.set_viewport_size({"width": width, "height": 900})
+        again = page.get_by_role("button", name=re.compile("Work out again")).bounding_box()
+        every = page.get_by_role("button", name=re.compile("for every waiting case")).bounding_box()
+        assert every["y"] - (again["y"] + again["height"]) >= 8, width
+    page.set_viewport_size(PHONE)
+
+    page.goto(f"{live_server.url}/settings/specialties/")
+    expect(page.get_by_role("heading", name="Specialties by category")).to_be_visible()
+    assert scroll_width(page) <= PHONE["width"]
+    assert on_screen(page.locator(".specialty-table .chip").first)
+    page.screenshot(path=str(artifacts / "narrow-specialties.png"))
+
+    page.goto(f"{live_server.url}/settings/api-tokens/")
+    revoke = page.get_by_role("button", name="Revoke")
+    expect(revoke).to_be_visible()
+    assert scroll_width(page) <= PHONE["width"]
+    assert on_screen(revoke)
+    page.screenshot(path=str(artifacts / "narrow-api-tokens.png"), full_page=True)
+
+
+def test_on_a_phone_the_case_list_sorts_from_a_visible_row_not_the_hidden_header(
+    page, live_server, reference_data, artifacts
+):
+    """The table is cards on a phone and its header hidden: a "Sort by" row carries the
+    header's sort links, and nothing in the hidden header takes the keyboard's focus."""
+    first = ready_case(due_on=dt.date(2026, 12, 20))
+    second = ready_case(due_on=dt.date(2026, 12, 10))
+    admin = UserFactory(role=Role.CASE_ADMIN)
+    page.set_viewport_size(PHONE)
+    sign_in(page, live_server.url, admin)
+    page.goto(f"{live_server.url}/cases/")
+    cards = page.locator("table.case-table tbody tr")
+    expect(cards.first).to_contain_text(second.case_number)  # what is due first
+
+    sort_row = page.get_by_role("navigation", name="Sort the cases")
+    expect(sort_row).to_be_visible()
+    assert on_screen(sort_row)
+    sort_row.get_by_role("link", name="Case").click()
+    expect(page).to_have_url(re.compile(r"sort=case"))
+    expect(cards.first).to_contain_text(first.case_number)
+    sort_row.get_by_role("link", name="Case (sorted ascending)").click()
+    expect(page).to_have_url(re.compile(r"sort=-case"))
+    expect(cards.first).to_contain_text(second.case_number)
+    expect(sort_row.get_by_role("link", name="Case (sorted descending)")).to_be_visible()
+    page.screenshot(path=str(artifacts / "narrow-case-list-sorted.png"), full_page=True)
+
+    # Every focusable element of the hidden header is either not rendered (so out of the tab
+    # order) or a control one can see: none shows only 1x1 px, clipped, off the screen's edge.
+    invisible = page.evaluate(
+        """() => [...document.querySelectorAll('table.case-table thead *')]
+            .filter(el => el.tabIndex >= 0 && el.checkVisibility())
+            .filter(el => {
+              let {left, top, right, bottom} = el.getBoundingClientRect();
+              for (let up = el.parentElement; up; up = up.parentElement) {
+                if (getComputedStyle(up).overflow === 'visible') continue;
+                const clip = up.getBoundingClientRect();
+                left = Math.max(left, clip.left);
+                top = Math.max(top, clip.top);
+                right = Math.min(right, clip.right);
+                bottom = Math.min(bottom, clip.bottom);
+              }
+              return right - left < 2 || bottom - top < 2 || left < 0;
+            })
+            .map(el => el.outerHTML)"""
+    )
+    assert invisible == []
+    assert scroll_width(page) <= PHONE["width"]
+
+    # On a laptop the header sorts, says how with aria-sort, and the phone's row is gone.
+    page.set_viewport_size({"width": 1440, "height": 900})
+    expect(sort_row).to_be_hidden()
+    header = page.get_by_role("columnheader", name=re.compile("^Case"))
+    expect(header).to_have_attribute("aria-sort", "descending")
+    expect(header.get_by_role("link")).to_be_visible()
+
+
+def test_on_a_phone_each_dashboard_chart_fits_with_proportional_bars_and_readable_values(
+    page, live_server, reference_data, artifacts
+):
+    """At 390 px a chart is drawn to the screen's width, not in a frame that scrolls sideways:
+    a bar at 50% is half the one at 100%, and every label and value is on the screen."""
+    from tests.reviews.reports.known_month import known_month
+
+    known_month()
+    page.set_viewport_size(PHONE)
+    sign_in(page, live_server.url, UserFactory(role=Role.CASE_ADMIN))
+    page.goto(f"{live_server.url}/dashboard/?start=2026-11-01&end=2026-11-30")
+    chart = page.locator("#chart-outcomes_category svg:visible")
+    expect(chart).to_have_count(1)
+    assert on_screen(chart)
+    frame = page.locator("#chart-outcomes_category .bar-chart__frame")
+    assert frame.evaluate("el => el.scrollWidth <= el.clientWidth")
+    bars = chart.locator("rect")
+    widths = [bars.nth(index).bounding_box()["width"] for index in range(bars.count())]
+    # Pharmaceuticals 50.0%, Diagnostic: imaging 0.0%, Physical / occupational therapy 100.0%.
+    assert widths[2] > PHONE["width"] / 2
+    assert abs(widths[0] - widths[2] / 2) <= 1 and widths[1] == 0
+    for text in chart.locator("text").all():
+        assert on_screen(text), text.text_content()
+        assert text.bounding_box()["height"] >= 11, text.text_content()
+    expect(chart.locator("text", has_text="100.0%")).to_be_visible()
+    assert scroll_width(page) <= PHONE["width"]
+    page.screenshot(path=str(artifacts / "narrow-dashboard-charts.png"), full_page=True)
