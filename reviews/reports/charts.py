@@ -13,61 +13,101 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
-# The chart's geometry in SVG user units (the picture scales to the page's width).
+# The chart's geometry in SVG user units (the picture scales to the page's width). Wide: the label,
+# the bar and its value on one line. Narrow (a phone): the label above a bar that has the whole
+# width but the value's room, so at 390 px the bars keep their proportions and the labels and
+# values their size (about 12 px), with nothing to scroll.
 WIDTH = 640
 LABEL_WIDTH = 240
 VALUE_WIDTH = 60
 ROW_HEIGHT = 22
 BAR_HEIGHT = 14
+NARROW_WIDTH = 320
+NARROW_VALUE_WIDTH = 52
+NARROW_ROW_HEIGHT = 38
 
 
 @dataclass(frozen=True)
 class Bar:
     label: str
     value: float
+    text: str  # the value as the table shows it
+    label_x: int
+    label_y: int
+    x: int
     y: int
     width: int
-    text: str  # the value as the table shows it
-
-    @property
-    def text_y(self) -> int:
-        return self.y + BAR_HEIGHT - 2
+    value_x: int
+    value_y: int
 
 
 @dataclass(frozen=True)
 class BarChart:
     title: str
     bars: list[Bar]
+    width: int
     height: int
-    width: int = WIDTH
-    label_width: int = LABEL_WIDTH
     bar_height: int = BAR_HEIGHT
-
-    @property
-    def value_x(self) -> int:
-        return self.width - VALUE_WIDTH + 6
 
     @property
     def view_box(self) -> str:
         return f"0 0 {self.width} {self.height}"
 
 
+def _label(label: str) -> str:
+    return label if len(label) <= 38 else label[:37] + "…"
+
+
 def bar_chart(title: str, points: list[tuple[str, float, str]]) -> BarChart:
     """Horizontal bars, one per (label, value, value as shown), the longest bar the largest
-    value."""
+    value; the label left of its bar, the value at the right edge."""
     largest = max((value for _, value, _ in points), default=0)
     room = WIDTH - LABEL_WIDTH - VALUE_WIDTH
-    bars = [
-        Bar(
-            label=label if len(label) <= 38 else label[:37] + "…",
-            value=value,
-            y=4 + index * ROW_HEIGHT,
-            width=round(room * value / largest) if largest else 0,
-            text=text,
+    bars = []
+    for index, (label, value, text) in enumerate(points):
+        y = 4 + index * ROW_HEIGHT
+        bars.append(
+            Bar(
+                label=_label(label),
+                value=value,
+                text=text,
+                label_x=0,
+                label_y=y + BAR_HEIGHT - 2,
+                x=LABEL_WIDTH,
+                y=y,
+                width=round(room * value / largest) if largest else 0,
+                value_x=WIDTH - VALUE_WIDTH + 6,
+                value_y=y + BAR_HEIGHT - 2,
+            )
         )
-        for index, (label, value, text) in enumerate(points)
-    ]
-    return BarChart(title=title, bars=bars, height=8 + ROW_HEIGHT * max(len(bars), 1))
+    return BarChart(title, bars, WIDTH, 8 + ROW_HEIGHT * max(len(bars), 1))
+
+
+def bar_chart_narrow(title: str, points: list[tuple[str, float, str]]) -> BarChart:
+    """The same bars for a narrow screen: each label on its own line above its bar, the value
+    just past the bar's end."""
+    largest = max((value for _, value, _ in points), default=0)
+    room = NARROW_WIDTH - NARROW_VALUE_WIDTH
+    bars = []
+    for index, (label, value, text) in enumerate(points):
+        y = 4 + index * NARROW_ROW_HEIGHT
+        width = round(room * value / largest) if largest else 0
+        bar_y = y + 16
+        bars.append(
+            Bar(
+                label=_label(label),
+                value=value,
+                text=text,
+                label_x=0,
+                label_y=y + 12,
+                x=0,
+                y=bar_y,
+                width=width,
+                value_x=width + 4,
+                value_y=bar_y + BAR_HEIGHT - 2,
+            )
+        )
+    return BarChart(title, bars, NARROW_WIDTH, 4 + NARROW_ROW_HEIGHT * max(len(bars), 1))
 
 
 def charts_drawn(snapshot, query: dict[str, str]) -> SafeString:
@@ -82,7 +122,9 @@ def charts_drawn(snapshot, query: dict[str, str]) -> SafeString:
     html = cache.get(key)
     if html is None:
         charts = [
-            (table, bar_chart(table.title, table.chart_points())) for table in snapshot.tables
+            (table, bar_chart(table.title, points), bar_chart_narrow(table.title, points))
+            for table in snapshot.tables
+            for points in [table.chart_points()]
         ]
         html = render_to_string("reports/partials/charts.html", {"charts": charts, "query": query})
         if settings.DASHBOARD_CACHE_SECONDS > 0:

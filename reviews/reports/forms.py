@@ -44,6 +44,28 @@ class PeriodForm(forms.Form):
             return self.cleaned_data["period"]
         return Period(self.today - dt.timedelta(days=DEFAULT_DAYS - 1), self.today)
 
+    def problem(self) -> str:
+        """What is wrong with the dates asked for and that the default period is shown instead
+        ("" when nothing is)."""
+        if self.is_valid():
+            return ""
+        said = [
+            f"“{str(self.data.get(name, ''))[:40]}” is not a date for “{self.fields[name].label}”: "
+            "give it as YYYY-MM-DD."
+            for name in ("start", "end")
+            if name in self.errors
+        ]
+        said.extend(self.non_field_errors())
+        return " ".join(said) + f" Showing the last {DEFAULT_DAYS} days."
+
+    def showing(self) -> PeriodForm:
+        """The form as the page shows it: the dates of the period counted, the default
+        period's when none or no good one was asked for."""
+        period = self.period()
+        return PeriodForm(
+            {"start": period.start.isoformat(), "end": period.end.isoformat()}, today=self.today
+        )
+
 
 def last_month(today: dt.date) -> str:
     first = today.replace(day=1) - dt.timedelta(days=1)

@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from cases.lifecycle.clock import case_clock
-from cases.lifecycle.models import Case, CaseEvent, EventType, Priority
+from cases.lifecycle.models import Case, Priority
 from reviews.letters.models import Letter, LetterStatus
 from reviews.letters.render import letter_pdf
 from reviews.organization.services import organization_current
@@ -27,11 +27,16 @@ from reviews.reports.selectors import (
     _issued_determinations,
     _rate,
     eligibility,
+    eligibility_findings,
     outcomes_by_category,
     outcomes_by_drug_class,
     outcomes_by_specialty,
     turnaround,
 )
+
+# Independent Medical Review began on January 1, 2013 (Lab. Code 4610.5, added by SB 863): no
+# month before it has a review to report.
+FIRST_MONTH = dt.date(2013, 1, 1)
 
 
 def month_parse(text: str) -> Period:
@@ -43,6 +48,15 @@ def month_parse(text: str) -> Period:
         raise ValueError(f"{text!r} is not a month in the form YYYY-MM.") from error
 
 
+def month_check(period: Period) -> None:
+    """ValueError, saying why, for a month before IMR began (FIRST_MONTH)."""
+    if period.start < FIRST_MONTH:
+        raise ValueError(
+            f"{period.start:%B %Y} is before Independent Medical Review began "
+            f"(Lab. Code 4610.5, {FIRST_MONTH:%B %Y}): choose {FIRST_MONTH:%B %Y} or later."
+        )
+
+
 def volumes(period: Period) -> Table:
     received = Case.objects.filter(
         application_received__range=(period.start, period.end)
@@ -50,10 +64,7 @@ def volumes(period: Period) -> Table:
         total=Count("id"),
         expedited=Count("id", filter=Q(priority=Priority.EXPEDITED)),
     )
-    findings = CaseEvent.objects.filter(
-        type=EventType.ELIGIBILITY_RECORDED,
-        created_at__date__range=(period.start, period.end),
-    ).count()
+    found = eligibility_findings(period).values("case_id").distinct().count()
     decided = _issued_determinations(period).count()
     served = Letter.objects.filter(
         status=LetterStatus.DELIVERED, served_on__range=(period.start, period.end)
@@ -65,7 +76,7 @@ def volumes(period: Period) -> Table:
         [
             ["Applications received", received["total"]],
             ["of which expedited", received["expedited"]],
-            ["Eligibility findings", findings],
+            ["Applications with an eligibility finding", found],
             ["Determinations issued", decided],
             ["Determination letters served", served],
         ],

@@ -20,7 +20,14 @@ from cases.outbox.services import follow_up_add
 from cases.records.storage import private_storage
 from reviews.reports import tasks
 from reviews.reports.models import WORKING_STATUSES, ReportRun, ReportRunStatus
-from reviews.reports.monthly import SECTIONS, month_parse, monthly_report, report_csv, report_pdf
+from reviews.reports.monthly import (
+    SECTIONS,
+    month_check,
+    month_parse,
+    monthly_report,
+    report_csv,
+    report_pdf,
+)
 from reviews.reports.selectors import Period
 
 # The sections, then the PDF, then storing both files.
@@ -39,6 +46,10 @@ def report_month(text: str, *, today: dt.date) -> Period:
         raise ValidationError(
             f"{period.start:%B %Y} has not begun: choose this month or an earlier one."
         )
+    try:
+        month_check(period)
+    except ValueError as error:
+        raise ValidationError(str(error)) from error
     return period
 
 

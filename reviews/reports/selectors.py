@@ -20,6 +20,7 @@ from django.db.models import Case as When_
 from django.db.models import (
     CharField,
     Count,
+    DateField,
     F,
     IntegerField,
     OuterRef,
@@ -29,7 +30,8 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import TruncWeek
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, Coalesce, TruncDate, TruncWeek
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -89,6 +91,8 @@ class Table:
     label_column: int = 0
     value_column: int | None = 1
     note: str = ""
+    # What the dashboard's bars measure, said beside the chart only (the report draws none).
+    chart_note: str = ""
     source: str = ""  # the law that asks for the number, cited on the page and in the report
     summary: dict[str, object] = field(default_factory=dict)
 
@@ -198,10 +202,11 @@ def at_risk_by_clock(today: dt.date) -> Table:
         ["Clock", "Due in 3 days", "Overdue", "Total"],
         rows,
         value_column=3,
-        note="Open cases as of today, by the statutory clock now running (8 CCR 9792.10.4(b) "
-        "notice, 9792.10.5(a) records, Lab. Code 4610.6(d) determination, 9792.10.3(b) "
-        "information requested).",
-        source="Lab. Code 4610.6(d); 8 CCR 9792.10.4(b), 9792.10.5(a)",
+        # Each clock's law is cited once, in `source` (the page prints it after the note).
+        note="Open cases as of today, by the statutory clock now running: the notice of "
+        "assignment, the records, the determination, or information requested.",
+        source="8 CCR 9792.10.4(b) notice, 9792.10.5(a) records, 9792.10.3(b) information; "
+        "Lab. Code 4610.6(d) determination",
     )
 
 
@@ -409,6 +414,7 @@ def _outcomes(period: Period, key: str, labels: dict, **filters) -> list[list]:
 
 
 _OUTCOME_COLUMNS = ["Decided items", "Upheld", "Overturned", "Overturned rate"]
+_OVERTURNED_BARS = "The bars show the share overturned."
 
 
 def outcomes_by_category(period: Period) -> Table:
@@ -418,8 +424,8 @@ def outcomes_by_category(period: Period) -> Table:
         ["Category", *_OUTCOME_COLUMNS],
         _outcomes(period, "item__category", dict(ItemCategory.choices)),
         value_column=4,
-        note="Disputed items decided in determinations issued in the period; the bars show "
-        "the share overturned.",
+        note="Disputed items decided in determinations issued in the period.",
+        chart_note=_OVERTURNED_BARS,
         source="Lab. Code 4610.6(d); 8 CCR 9792.10.6",
     )
 
@@ -437,6 +443,7 @@ def outcomes_by_specialty(period: Period) -> Table:
         value_column=4,
         note="By the specialties of the reviewer in the roster; a reviewer certified in two "
         "specialties counts under each.",
+        chart_note=_OVERTURNED_BARS,
     )
 
 
@@ -453,40 +460,81 @@ def outcomes_by_drug_class(period: Period) -> Table:
         ),
         value_column=4,
         note="Pharmaceuticals items decided in the period, by the drug class set at intake.",
+        chart_note=_OVERTURNED_BARS,
     )
 
 
 # --- Eligibility ---------------------------------------------------------------------------
 
 
+def _finding_date():
+    """The date of an eligibility finding as the administrator dated it, not the moment it was
+    typed in: an eligible finding by the notice of assignment's Date Assigned given with it
+    (the notice event written right after it, cases.eligibility.services._eligible_and_notice;
+    intake's date from another system), an ineligible one by the day it was recorded (the
+    finding date its notice to the parties prints, reviews.letters.notices)."""
+    date_assigned = Subquery(
+        CaseEvent.objects.filter(
+            case=OuterRef("case"),
+            type=EventType.NOTICE_OF_ASSIGNMENT_SENT,
+            pk__gt=OuterRef("pk"),
+        )
+        .order_by("pk")
+        .annotate(on=Cast(KeyTextTransform("date_assigned", "details"), DateField()))
+        .values("on")[:1],
+        output_field=DateField(),
+    )
+    return Coalesce(
+        When_(When(details__eligible=True, then=date_assigned), output_field=DateField()),
+        TruncDate("created_at"),
+        output_field=DateField(),
+    )
+
+
+def eligibility_findings(period: Period) -> QuerySet[CaseEvent]:
+    """The eligibility findings dated in the period (`found_on`), one query. A finding is never
+    dated after the day it is recorded (the notice date may not be in the future), so only
+    those recorded since the period began are read."""
+    since = timezone.make_aware(dt.datetime.combine(period.start, dt.time.min))
+    return (
+        CaseEvent.objects.filter(type=EventType.ELIGIBILITY_RECORDED, created_at__gte=since)
+        .annotate(found_on=_finding_date())
+        .filter(found_on__range=(period.start, period.end))
+        .order_by()
+    )
+
+
 def eligibility(period: Period) -> tuple[Table, Table]:
-    """The eligibility findings recorded in the period: eligible and ineligible, and each
-    reason of an ineligible finding (a finding may give several)."""
-    findings = CaseEvent.objects.filter(
-        type=EventType.ELIGIBILITY_RECORDED,
-        created_at__date__range=(period.start, period.end),
-    ).order_by()
-    eligible_count = 0
-    ineligible_count = 0
+    """Applications by their latest eligibility finding dated in the period (a case found
+    eligible twice, or ineligible then eligible, counts once, by the later finding), and the
+    reasons of those found ineligible (a finding may give several)."""
+    latest: dict[int, tuple[bool, list]] = {}
+    rows = eligibility_findings(period).order_by("case_id", "found_on", "pk")
+    for case_id, eligible, codes in rows.values_list(
+        "case_id", "details__eligible", "details__reason_codes"
+    ):
+        latest[case_id] = (bool(eligible), codes)  # the later finding replaces the earlier
+    eligible_count = sum(1 for eligible, _ in latest.values() if eligible)
+    ineligible_count = len(latest) - eligible_count
     reasons: Counter = Counter()
-    for eligible, codes in findings.values_list("details__eligible", "details__reason_codes"):
-        if eligible:
-            eligible_count += 1
-            continue
-        ineligible_count += 1
-        for code in codes or [IneligibilityReason.OTHER]:
-            reasons[code] += 1
+    for eligible, codes in latest.values():
+        if not eligible:
+            for code in codes or [IneligibilityReason.OTHER]:
+                reasons[code] += 1
     total = eligible_count + ineligible_count
     rates = Table(
         "eligibility",
         "Eligibility findings",
-        ["Finding", "Applications", "Rate"],
+        ["Latest finding in the period", "Applications", "Rate"],
         [
             ["Eligible", eligible_count, _rate(eligible_count, total)],
             ["Ineligible", ineligible_count, _rate(ineligible_count, total)],
         ],
+        note="Each application once, by its latest finding dated in the period (an eligible "
+        "finding is dated by its notice of assignment, an ineligible one by the day it was "
+        "recorded).",
         source="8 CCR 9792.10.3",
-        summary={"findings": total},
+        summary={"applications": total},
     )
     labels = dict(IneligibilityReason.choices)
     reason_rows = [
@@ -496,9 +544,10 @@ def eligibility(period: Period) -> tuple[Table, Table]:
     reason_table = Table(
         "ineligibility_reasons",
         "Reasons for ineligibility",
-        ["Reason", "Findings", "Share of ineligible"],
+        ["Reason", "Applications found ineligible", "Share of ineligible"],
         reason_rows,
-        note="A finding may give more than one reason.",
+        note="Applications whose latest finding in the period is ineligible; a finding may give "
+        "more than one reason.",
         source="8 CCR 9792.10.3(a)",
     )
     return rates, reason_table

@@ -23,7 +23,7 @@ from cases.integrity.responses import stored_file_response
 from reviews.reports.charts import charts_drawn
 from reviews.reports.forms import PeriodForm, last_month
 from reviews.reports.models import ReportRun, ReportRunStatus
-from reviews.reports.monthly import month_parse
+from reviews.reports.monthly import FIRST_MONTH, month_check, month_parse
 from reviews.reports.runs import report_run_request, report_run_retry, report_run_stuck
 from reviews.reports.selectors import (
     dashboard_snapshot,
@@ -63,13 +63,15 @@ def dashboard(request):
         request,
         "reports/dashboard.html",
         {
-            "form": form,
+            "form": form.showing(),
+            "period_problem": form.problem(),
             "period": period,
             "today": today,
             "charts": charts_drawn(snapshot, query),
             "taken_at": snapshot.taken_at,
             "query": query,
             "report_month": last_month(today),
+            "first_report_month": f"{FIRST_MONTH:%Y-%m}",
             "report_runs": report_runs_recent(limit=3),
         },
     )
@@ -100,6 +102,7 @@ def monthly_report_download(request):
     today = timezone.localdate()
     try:
         period = month_parse(request.GET.get("month") or last_month(today))
+        month_check(period)
     except ValueError as error:
         raise Http404(str(error)) from error
     run = report_run_latest(period.start)

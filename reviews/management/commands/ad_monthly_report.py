@@ -5,7 +5,13 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reviews.reports.monthly import month_parse, monthly_report, report_csv, report_pdf
+from reviews.reports.monthly import (
+    month_check,
+    month_parse,
+    monthly_report,
+    report_csv,
+    report_pdf,
+)
 
 
 class Command(BaseCommand):
@@ -27,6 +33,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         try:
             period = month_parse(options["month"])
+            month_check(period)
         except ValueError as error:
             raise CommandError(str(error)) from error
         dest = Path(options["dest"])

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
 import io
+import subprocess
 
 import pytest
 import redis
@@ -16,12 +18,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
-from cases.lifecycle.models import CaseStatus
+from cases.eligibility.services import case_eligibility_record
+from cases.lifecycle.models import Case, CaseEvent, CaseStatus, EventType
 from reviews.assignment.models import Assignment, AssignmentStatus
-from reviews.reports.monthly import monthly_report, report_csv
-from reviews.reports.selectors import dashboard_table
+from reviews.reports.monthly import MonthlyReport, monthly_report, report_csv, report_pdf
+from reviews.reports.selectors import Period, Table, dashboard_table, eligibility
+from tests.cases.helpers import overrides_for
 from tests.conftest import _service_missing
-from tests.factories import CaseFactory, UserFactory, reviewer_with_profile
+from tests.factories import CaseFactory, DisputedItemFactory, UserFactory, reviewer_with_profile
 from tests.reviews.reports.known_month import NOVEMBER
 
 pytestmark = pytest.mark.django_db
@@ -75,6 +79,52 @@ def test_the_numbers_of_a_known_month(world):
     assert reasons["Application filed late"] == [2, "100.0%"]
     assert reasons["Application not signed"] == [1, "50.0%"]
     assert reasons["Duplicate application"] == [0, "0.0%"]
+
+
+def test_a_finding_counts_in_the_period_it_is_dated_not_the_day_it_was_typed_in(case_admin):
+    """Found eligible today with the notice of assignment dated 40 days ago: the finding
+    belongs to that month, in the dashboard and in the Administrative Director's report."""
+    today = timezone.localdate()
+    dated = today - dt.timedelta(days=40)
+    case = CaseFactory(
+        application_received=dated - dt.timedelta(days=1),
+        ur_decision_date=dated - dt.timedelta(days=10),
+    )
+    DisputedItemFactory(case=case, position=1)
+    case_eligibility_record(
+        case=case, actor=case_admin, eligible=True, overrides=overrides_for(case), notice_on=dated
+    )
+    then = Period.month(dated.year, dated.month)
+    recent = Period(today - dt.timedelta(days=29), today)
+    assert eligibility(then)[0].rows[0] == ["Eligible", 1, "100.0%"]
+    assert eligibility(recent)[0].rows[0] == ["Eligible", 0, ""]
+    rows = list(csv.reader(io.StringIO(report_csv(monthly_report(then)))))
+    assert ["Applications with an eligibility finding", "1"] in rows
+    assert ["Eligible", "1", "100.0%"] in rows
+    rows = list(csv.reader(io.StringIO(report_csv(monthly_report(recent)))))
+    assert ["Applications with an eligibility finding", "0"] in rows
+
+
+def test_an_application_found_twice_in_the_period_counts_once_by_its_latest_finding(world):
+    # The application found ineligible on 11/04 is found eligible on 11/20 (on appeal, say).
+    ineligible = Case.objects.get(status=CaseStatus.INELIGIBLE)
+    CaseEvent.objects.create(
+        case=ineligible,
+        type=EventType.ELIGIBILITY_RECORDED,
+        created_at=timezone.make_aware(dt.datetime(2026, 11, 20, 12)),
+        details={"eligible": True},
+    )
+    rates = dashboard_table("eligibility", NOVEMBER, world)
+    assert rates.columns == ["Latest finding in the period", "Applications", "Rate"]
+    assert {row[0]: row[1:] for row in rates.rows} == {
+        "Eligible": [2, "66.7%"],
+        "Ineligible": [1, "33.3%"],
+    }
+    reasons = _rows("ineligibility_reasons", world)
+    assert reasons["Application filed late"] == [1, "100.0%"]
+    assert reasons["Application not signed"] == [0, "0.0%"]
+    rows = list(csv.reader(io.StringIO(report_csv(monthly_report(NOVEMBER)))))
+    assert ["Applications with an eligibility finding", "3"] in rows
 
 
 def _client(role=Role.CASE_ADMIN):
@@ -133,6 +183,42 @@ def test_the_default_period_is_the_last_30_days_and_a_bad_one_says_so(world):
         .content.decode()
     )
     assert "start comes after its end" in page
+
+
+def _period_fields(page: str) -> str:
+    return page.split('id="period-title"', 1)[1].split("</form>", 1)[0]
+
+
+def test_the_period_fields_show_the_dates_counted(world):
+    today = world
+    start = today - dt.timedelta(days=29)
+    fields = _period_fields(_client().get(reverse("reports:dashboard")).content.decode())
+    assert f'name="start" value="{start.isoformat()}"' in fields
+    assert f'name="end" value="{today.isoformat()}"' in fields
+    fields = _period_fields(
+        _client().get(reverse("reports:dashboard"), {"start": "2026-11-03"}).content.decode()
+    )
+    assert 'name="start" value="2026-11-03"' in fields
+    assert f'name="end" value="{today.isoformat()}"' in fields
+
+
+@pytest.mark.parametrize(
+    ("asked", "said"),
+    [
+        ({"start": "garbage"}, "“garbage” is not a date for “From”: give it as YYYY-MM-DD."),
+        ({"start": "2026-11-01", "end": "2026-02-30"}, "“2026-02-30” is not a date for “To”"),
+        ({"start": "2026-11-30", "end": "2026-11-01"}, "The period's start comes after its end."),
+    ],
+)
+def test_dates_that_make_no_period_say_so_and_the_default_is_counted(world, asked, said):
+    today = world
+    start = today - dt.timedelta(days=29)
+    page = html.unescape(_client().get(reverse("reports:dashboard"), asked).content.decode())
+    assert f"{said}" in page and "Showing the last 30 days." in page
+    assert f"{start:%m/%d/%Y} to {today:%m/%d/%Y}" in page
+    fields = _period_fields(page)
+    assert f'name="start" value="{start.isoformat()}"' in fields
+    assert f'name="end" value="{today.isoformat()}"' in fields
 
 
 def _stages(page: str) -> str:
@@ -234,6 +320,46 @@ def test_the_monthly_report_command_writes_both_files(world, tmp_path):
     assert pdf_path.read_bytes().startswith(b"%PDF")
     with pytest.raises(CommandError, match="not a month"):
         call_command("ad_monthly_report", "2026-13", str(tmp_path))
+    with pytest.raises(CommandError, match="January 1999 is before Independent Medical Review"):
+        call_command("ad_monthly_report", "1999-01", str(tmp_path / "early"))
+    assert not (tmp_path / "early").exists()
+
+
+def _pdf_pages(pdf: bytes) -> list[str]:
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+    return text.split("\f")
+
+
+def test_only_the_dashboard_which_draws_bars_speaks_of_bars(world):
+    report = monthly_report(NOVEMBER)
+    text = "".join(_pdf_pages(report_pdf(report)))
+    assert "Outcomes by treatment category" in text
+    assert "bars" not in text
+    assert "bars" not in report_csv(report)
+    page = (
+        _client()
+        .get(reverse("reports:dashboard"), {"start": "2026-11-01", "end": "2026-11-30"})
+        .content.decode()
+    )
+    chart = page.split('id="chart-outcomes_category"', 1)[1].split("</section>", 1)[0]
+    assert "The bars show the share overturned." in chart
+
+
+@pytest.mark.parametrize("rows_before", range(20, 28))
+def test_a_section_heading_never_ends_a_page_of_the_report_alone(world, rows_before):
+    """Whatever comes before it, "Timeliness" starts on the page its table starts on (with
+    24 or 25 rows before it, it used to sit alone at the foot of page 1)."""
+    before = Table(
+        "before", "Before", ["Row", "Count"], [[f"row {n}", n] for n in range(rows_before)]
+    )
+    report = monthly_report(NOVEMBER)
+    timeliness = next(table for table in report.tables if table.name == "timeliness")
+    report = MonthlyReport(NOVEMBER, [before, timeliness], report.made_at)
+    (page,) = [page for page in _pdf_pages(report_pdf(report)) if timeliness.title in page]
+    assert "Required by Lab. Code 4610.6(d)" in page
+    assert "On-time rate" in page and "Standard" in page
 
 
 def test_with_a_shared_cache_every_web_process_reads_the_figures_one_took(settings, world):

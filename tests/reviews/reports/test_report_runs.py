@@ -216,6 +216,8 @@ def test_a_failed_run_says_why_and_is_tried_again(
         ("2026-13", "'2026-13' is not a month"),
         ("", "'' is not a month"),
         ("2999-01", "January 2999 has not begun"),
+        ("1999-01", "January 1999 is before Independent Medical Review began"),
+        ("2012-12", "choose January 2013 or later"),
     ],
 )
 def test_a_bad_month_is_refused_with_a_clear_error_and_nothing_is_made(admin, month, said):
