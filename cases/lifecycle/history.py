@@ -178,7 +178,8 @@ def event_summary(event: CaseEvent, audience: Audience = EVERY_NAME) -> list[str
     if event.type == EventType.CASE_REMANDED and details.get("round"):
         lines.append(f"Review round {details['round']}")
     if details.get("reviewer"):
-        lines.append(f"Reviewer: {details['reviewer']}")
+        # By name; an event recorded before names were kept says the username.
+        lines.append(f"Reviewer: {details.get('reviewer_name') or details['reviewer']}")
     elif details.get("reviewer_withheld"):
         lines.append(
             {
@@ -238,6 +239,7 @@ def _details_for(event: CaseEvent, audience: Audience) -> dict:
     reviewer = details.get("reviewer")
     if reviewer and not audience.knows_reviewer(reviewer):
         del details["reviewer"]
+        details.pop("reviewer_name", None)
         details["reviewer_withheld"] = True
         # An assignment refused says why in words that name the reviewer.
         details.pop("reasons", None)

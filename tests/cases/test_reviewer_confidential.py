@@ -116,5 +116,5 @@ def test_the_iro_reads_every_reviewer_by_name(client, remanded, role):
     page = page_of(client, UserFactory(role=role), case)
     for reviewer in (first, declining, second):
         assert reviewer.get_full_name() in page
-        assert f"Reviewer: {reviewer.username}" in page
+        assert f"Reviewer: {reviewer.get_full_name()}" in page
     assert "Carol Conflicted treated this worker in 2015" in page
