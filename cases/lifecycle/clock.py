@@ -112,6 +112,17 @@ class CaseClock(ClockReading):
     deferred_days: int | None = None
     deferral_review: bool = False
 
+    @property
+    def items_due_first(self) -> tuple:
+        """The items marked "Due first" (Lab. Code 4610.6(d): each item has its own date): those
+        due on the earliest of the items' dates while another is due later. Items due the same
+        day are all marked, and none when every item shares one date."""
+        dates = {deadline.on for _, deadline in self.item_deadlines}
+        if len(dates) < 2:
+            return ()
+        first = min(dates)
+        return tuple(item for item, deadline in self.item_deadlines if deadline.on == first)
+
 
 # Which clock runs in each status (as case_clock decides it; the status sets are disjoint).
 _RUNNING_BY_STATUS = {

@@ -95,8 +95,9 @@ def _item_due_list(clock) -> str:
     if len(clock.item_deadlines) <= 1:
         return ""
     lines = []
+    due_first = clock.items_due_first
     for item, deadline in clock.item_deadlines:
-        first = item == clock.first_item
+        first = item in due_first
         lines.append(
             f"<li{_FIRST_CLASS if first else ''}>{escape(item.description)}: "
             f"due {us_date(deadline.on)}{_DUE_FIRST if first else ''}</li>"
