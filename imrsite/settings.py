@@ -573,6 +573,9 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's own handlers (a console one while DEBUG is on) would print each of its
+        # records a second time beside ours: its records go to the root's handler only.
+        "django": {"handlers": [], "propagate": True},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
         # axes logs every sign-in at INFO; the auth events (imr.auth) already say what matters.

@@ -125,3 +125,16 @@ def test_a_task_logs_with_the_id_of_the_request_that_queued_it(celery_worker):
     celery_worker.task_outcome(result)
     succeeded = [line for line in celery_worker.log().splitlines() if result.id in line]
     assert any("[req-worker-42]" in line and "succeeded" in line for line in succeeded)
+
+
+def test_djangos_records_are_written_once_by_the_sites_handler():
+    """A 403's "Forbidden" line (django.request) was printed twice while DEBUG was on: by
+    Django's own console handler and by ours. Only ours writes it now (pytest's own capture
+    handlers left aside)."""
+    writers = []
+    logger = logging.getLogger("django.request")
+    while logger is not None:
+        writers += [h for h in logger.handlers if not type(h).__module__.startswith("_pytest")]
+        logger = logger.parent if logger.propagate else None
+    assert len(writers) == 1
+    assert any(isinstance(found, RequestIdFilter) for found in writers[0].filters)
