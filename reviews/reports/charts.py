@@ -58,56 +58,37 @@ def _label(label: str) -> str:
     return label if len(label) <= 38 else label[:37] + "…"
 
 
-def bar_chart(title: str, points: list[tuple[str, float, str]]) -> BarChart:
+def bar_chart(
+    title: str, points: list[tuple[str, float, str]], *, narrow: bool = False
+) -> BarChart:
     """Horizontal bars, one per (label, value, value as shown), the longest bar the largest
-    value; the label left of its bar, the value at the right edge."""
+    value. Wide: the label left of its bar, the value at the right edge. `narrow` (a phone):
+    each label on its own line above its bar, the value just past the bar's end."""
     largest = max((value for _, value, _ in points), default=0)
-    room = WIDTH - LABEL_WIDTH - VALUE_WIDTH
+    if narrow:
+        width, row, room = NARROW_WIDTH, NARROW_ROW_HEIGHT, NARROW_WIDTH - NARROW_VALUE_WIDTH
+    else:
+        width, row, room = WIDTH, ROW_HEIGHT, WIDTH - LABEL_WIDTH - VALUE_WIDTH
     bars = []
     for index, (label, value, text) in enumerate(points):
-        y = 4 + index * ROW_HEIGHT
+        top = 4 + index * row
+        length = round(room * value / largest) if largest else 0
+        bar_y = top + 16 if narrow else top
         bars.append(
             Bar(
                 label=_label(label),
                 value=value,
                 text=text,
                 label_x=0,
-                label_y=y + BAR_HEIGHT - 2,
-                x=LABEL_WIDTH,
-                y=y,
-                width=round(room * value / largest) if largest else 0,
-                value_x=WIDTH - VALUE_WIDTH + 6,
-                value_y=y + BAR_HEIGHT - 2,
-            )
-        )
-    return BarChart(title, bars, WIDTH, 8 + ROW_HEIGHT * max(len(bars), 1))
-
-
-def bar_chart_narrow(title: str, points: list[tuple[str, float, str]]) -> BarChart:
-    """The same bars for a narrow screen: each label on its own line above its bar, the value
-    just past the bar's end."""
-    largest = max((value for _, value, _ in points), default=0)
-    room = NARROW_WIDTH - NARROW_VALUE_WIDTH
-    bars = []
-    for index, (label, value, text) in enumerate(points):
-        y = 4 + index * NARROW_ROW_HEIGHT
-        width = round(room * value / largest) if largest else 0
-        bar_y = y + 16
-        bars.append(
-            Bar(
-                label=_label(label),
-                value=value,
-                text=text,
-                label_x=0,
-                label_y=y + 12,
-                x=0,
+                label_y=top + 12 if narrow else top + BAR_HEIGHT - 2,
+                x=0 if narrow else LABEL_WIDTH,
                 y=bar_y,
-                width=width,
-                value_x=width + 4,
+                width=length,
+                value_x=length + 4 if narrow else WIDTH - VALUE_WIDTH + 6,
                 value_y=bar_y + BAR_HEIGHT - 2,
             )
         )
-    return BarChart(title, bars, NARROW_WIDTH, 4 + NARROW_ROW_HEIGHT * max(len(bars), 1))
+    return BarChart(title, bars, width, (4 if narrow else 8) + row * max(len(bars), 1))
 
 
 def charts_drawn(snapshot, query: dict[str, str]) -> SafeString:
@@ -122,7 +103,7 @@ def charts_drawn(snapshot, query: dict[str, str]) -> SafeString:
     html = cache.get(key)
     if html is None:
         charts = [
-            (table, bar_chart(table.title, points), bar_chart_narrow(table.title, points))
+            (table, bar_chart(table.title, points), bar_chart(table.title, points, narrow=True))
             for table in snapshot.tables
             for points in [table.chart_points()]
         ]
