@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
@@ -88,9 +89,11 @@ def home(request):
 SORT_ARIA = {"": "ascending", "-": "descending"}
 
 
-def _sort_headers(sort: str) -> dict[str, dict[str, str]]:
+def _sort_headers(request, sort: str) -> dict[str, dict[str, str]]:
     """For each sortable column: the sort its header link asks for (the other direction when it
-    is the sorted column) and its aria-sort."""
+    is the sorted column), its aria-sort, and the link (the list with this query, that sort,
+    the first page): reversed once here, not twice in each of the eight links drawn."""
+    path = reverse("casefile:case_list")
     headers = {}
     for key in SORTS:
         if sort.removeprefix("-") == key:
@@ -101,6 +104,10 @@ def _sort_headers(sort: str) -> dict[str, dict[str, str]]:
             }
         else:
             headers[key] = {"next": key, "aria": ""}
+        query = request.GET.copy()
+        query["sort"] = headers[key]["next"]
+        query.pop("page", None)
+        headers[key]["href"] = f"{path}?{query.urlencode()}"
     return headers
 
 
@@ -126,7 +133,7 @@ def case_list(request):
         "is_filtered": filter_form.is_filtered,
         "page": page,
         "sort": filters["sort"],
-        "sort_headers": _sort_headers(filters["sort"]),
+        "sort_headers": _sort_headers(request, filters["sort"]),
     }
     if wants_fragment(request):
         return render(request, "cases/case_list.html#results", context)
