@@ -63,7 +63,7 @@ def _clocks(case: Case) -> dict[str, Any]:
     used; an issued case adds its letter's appeal and the 8 CCR 9792.10.7 duties."""
     clock, _letter = case_clock_with_letter(case)
     deadlines = clock.deadlines
-    first = clock.first_item
+    due_first = clock.items_due_first
     return {
         "application_deadline": _day(clock.application_deadline),
         "filed_late": clock.filed_late,
@@ -76,7 +76,7 @@ def _clocks(case: Case) -> dict[str, Any]:
             {
                 "position": item.position,
                 "determination_due_on": _day(deadline.on if deadline else None),
-                "due_first": item is first,
+                "due_first": item in due_first,
             }
             for item, deadline in clock.item_deadlines
         ],

@@ -83,6 +83,21 @@ class Clocks:
     authorization_due_on: Deadline | None = None
     reimbursement_due_on: Deadline | None = None
 
+    @property
+    def items_due_first(self) -> tuple[int, ...]:
+        """The items marked "due first" (Lab. Code 4610.6(d): each disputed item has its own
+        date), by index: those due on the earliest of the items' dates while another is due
+        later; none when every item shares one date (one marked would seem to come sooner)."""
+        dates = {deadline.on for deadline in self.items if deadline is not None}
+        if len(dates) < 2:
+            return ()
+        first = min(dates)
+        return tuple(
+            index
+            for index, deadline in enumerate(self.items)
+            if deadline is not None and deadline.on == first
+        )
+
     DATES = (
         "application_deadline",
         "notice_due_on",

@@ -56,8 +56,9 @@ def _rows(clocks: Clocks, facts: dict) -> list[ResultRow]:
         note = ""
         if key == "application_deadline" and clocks.filed_late is not None:
             note = "Filed late" if clocks.filed_late else "Filed in time"
-        if key == "determination_due_on" and clocks.first_item is not None:
-            note = f"Item {clocks.first_item + 1} is due first"
+        if key == "determination_due_on" and clocks.items_due_first:
+            first = [f"Item {index + 1}" for index in clocks.items_due_first]
+            note = f"{' and '.join(first)} {'is' if len(first) == 1 else 'are'} due first"
         rows.append(ResultRow(key, label, deadline, note))
         if key == "determination_due_on":
             for index, item in enumerate(clocks.items):

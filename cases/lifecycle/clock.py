@@ -100,6 +100,9 @@ class CaseClock(ClockReading):
     # (item, its Deadline) for each disputed item once the determination clock has started
     item_deadlines: tuple = ()
     first_item: object | None = None  # the item due first
+    # The items marked "Due first" (Clocks.items_due_first): every item due on the earliest
+    # date while another is due later, none when all share one date.
+    items_due_first: tuple = ()
     deadlines: dict[str, Deadline] = field(default_factory=dict)
     # {deadline key: calendar version} for each date that used a holiday calendar
     calendar_versions: dict[str, str] = field(default_factory=dict)
@@ -111,17 +114,6 @@ class CaseClock(ClockReading):
     deferred_text: str = ""
     deferred_days: int | None = None
     deferral_review: bool = False
-
-    @property
-    def items_due_first(self) -> tuple:
-        """The items marked "Due first" (Lab. Code 4610.6(d): each item has its own date): those
-        due on the earliest of the items' dates while another is due later. Items due the same
-        day are all marked, and none when every item shares one date."""
-        dates = {deadline.on for _, deadline in self.item_deadlines}
-        if len(dates) < 2:
-            return ()
-        first = min(dates)
-        return tuple(item for item, deadline in self.item_deadlines if deadline.on == first)
 
 
 # Which clock runs in each status (as case_clock decides it; the status sets are disjoint).
@@ -282,6 +274,7 @@ def case_clock(case, *, today: dt.date | None = None, letter=None) -> CaseClock:
         calendar_versions=json["calendar_versions"],
         item_deadlines=tuple(zip(items, clocks.items, strict=True)),
         first_item=items[clocks.first_item] if clocks.first_item is not None else None,
+        items_due_first=tuple(items[index] for index in clocks.items_due_first),
         deadlines=deadlines,
         running_deadline=running_deadline,
         deferred_text=deferred_text,

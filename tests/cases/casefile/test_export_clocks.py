@@ -46,3 +46,22 @@ def test_export_clocks_give_each_item_its_due_date_and_every_date_its_explanatio
         "determination_due_on",
     }
     assert clocks["appeal_deadline"] is None and clocks["authorization_due_on"] is None
+
+
+def test_items_due_the_same_day_are_all_or_none_due_first_as_on_the_pages():
+    case = CaseFactory(
+        status=CaseStatus.RECORDS_COMPLETE,
+        application_received=dt.date(2025, 2, 10),
+        date_assigned=dt.date(2025, 2, 11),
+        records_complete_on=dt.date(2025, 3, 3),
+    )
+    for position in (1, 2):
+        DisputedItemFactory(case=case, position=position)
+    assert [item["due_first"] for item in case_export(case)["clocks"]["items"]] == [False, False]
+    DisputedItemFactory(case=case, position=3, formulary_dispute=True)
+    case = type(case).objects.get(pk=case.pk)  # read again: the case keeps the items it read
+    assert [item["due_first"] for item in case_export(case)["clocks"]["items"]] == [
+        False,
+        False,
+        True,
+    ]

@@ -166,3 +166,14 @@ def test_the_nav_links_to_it_for_case_administrators(admin_client):
     page = admin_client.get(URL).content.decode()
 
     assert f'href="{URL}" aria-current="page">Deadline calculator' in page
+
+
+def test_items_due_the_same_day_are_not_one_due_first(admin_client):
+    # Two standard items: both due 30 days after the records, so neither is "due first".
+    response = admin_client.post(
+        URL,
+        {"priority": "standard", "records_complete_on": "2026-03-02", "items": "2"},
+    )
+    page = response.content.decode()
+    assert page.count("Wed 04/01/2026") >= 2
+    assert "due first" not in page
