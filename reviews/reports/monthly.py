@@ -39,22 +39,24 @@ from reviews.reports.selectors import (
 FIRST_MONTH = dt.date(2013, 1, 1)
 
 
+class MonthBeforeReview(ValueError):
+    """A month before Independent Medical Review began (FIRST_MONTH): nothing to report."""
+
+
 def month_parse(text: str) -> Period:
-    """ "YYYY-MM" as the month's period; ValueError otherwise."""
+    """ "YYYY-MM" as the month's period; ValueError otherwise, MonthBeforeReview (saying why)
+    for a month before IMR began: every way of asking for a report reads the month here."""
     try:
         year, month = (int(part) for part in text.split("-"))
-        return Period.month(year, month)
+        period = Period.month(year, month)
     except (ValueError, TypeError) as error:
         raise ValueError(f"{text!r} is not a month in the form YYYY-MM.") from error
-
-
-def month_check(period: Period) -> None:
-    """ValueError, saying why, for a month before IMR began (FIRST_MONTH)."""
     if period.start < FIRST_MONTH:
-        raise ValueError(
+        raise MonthBeforeReview(
             f"{period.start:%B %Y} is before Independent Medical Review began "
             f"(Lab. Code 4610.5, {FIRST_MONTH:%B %Y}): choose {FIRST_MONTH:%B %Y} or later."
         )
+    return period
 
 
 def volumes(period: Period) -> Table:

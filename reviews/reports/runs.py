@@ -22,7 +22,7 @@ from reviews.reports import tasks
 from reviews.reports.models import WORKING_STATUSES, ReportRun, ReportRunStatus
 from reviews.reports.monthly import (
     SECTIONS,
-    month_check,
+    MonthBeforeReview,
     month_parse,
     monthly_report,
     report_csv,
@@ -38,6 +38,8 @@ def report_month(text: str, *, today: dt.date) -> Period:
     """The month asked for ("YYYY-MM"), or ValidationError saying what is wrong with it."""
     try:
         period = month_parse(text.strip())
+    except MonthBeforeReview as error:
+        raise ValidationError(str(error)) from error
     except ValueError as error:
         raise ValidationError(
             f"{text!r} is not a month: give it as YYYY-MM, for example {today:%Y-%m}."
@@ -46,10 +48,6 @@ def report_month(text: str, *, today: dt.date) -> Period:
         raise ValidationError(
             f"{period.start:%B %Y} has not begun: choose this month or an earlier one."
         )
-    try:
-        month_check(period)
-    except ValueError as error:
-        raise ValidationError(str(error)) from error
     return period
 
 

@@ -212,7 +212,7 @@ def at_risk_by_clock(today: dt.date) -> Table:
 
 def _names(user_ids) -> dict[int, str]:
     users = get_user_model().objects.filter(pk__in=[pk for pk in user_ids if pk])
-    return {user.pk: user.get_full_name() or user.username for user in users}
+    return {user.pk: user.display_name for user in users}
 
 
 def at_risk_by_reviewer(today: dt.date, limit: int | None = None) -> Table:
@@ -509,7 +509,9 @@ def eligibility(period: Period) -> tuple[Table, Table]:
     eligible twice, or ineligible then eligible, counts once, by the later finding), and the
     reasons of those found ineligible (a finding may give several)."""
     latest: dict[int, tuple[bool, list]] = {}
-    rows = eligibility_findings(period).order_by("case_id", "found_on", "pk")
+    # In the order they were recorded: a later finding replaces an earlier one, whatever
+    # their dates (an eligible finding may carry a notice date before an ineligible one's).
+    rows = eligibility_findings(period).order_by("case_id", "pk")
     for case_id, eligible, codes in rows.values_list(
         "case_id", "details__eligible", "details__reason_codes"
     ):

@@ -6,7 +6,6 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from reviews.reports.monthly import (
-    month_check,
     month_parse,
     monthly_report,
     report_csv,
@@ -33,7 +32,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         try:
             period = month_parse(options["month"])
-            month_check(period)
         except ValueError as error:
             raise CommandError(str(error)) from error
         dest = Path(options["dest"])

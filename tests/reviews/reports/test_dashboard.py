@@ -127,6 +127,26 @@ def test_an_application_found_twice_in_the_period_counts_once_by_its_latest_find
     assert ["Applications with an eligibility finding", "3"] in rows
 
 
+def test_the_later_recorded_finding_counts_even_when_it_is_dated_earlier(world):
+    # Found ineligible on 11/04; found eligible on 11/25 with the notice of assignment dated
+    # 11/03 (the date the administrator gave): the eligible finding replaces the other.
+    ineligible = Case.objects.get(status=CaseStatus.INELIGIBLE)
+    CaseEvent.objects.create(
+        case=ineligible,
+        type=EventType.ELIGIBILITY_RECORDED,
+        created_at=timezone.make_aware(dt.datetime(2026, 11, 25, 12)),
+        details={"eligible": True},
+    )
+    CaseEvent.objects.create(
+        case=ineligible,
+        type=EventType.NOTICE_OF_ASSIGNMENT_SENT,
+        created_at=timezone.make_aware(dt.datetime(2026, 11, 25, 12)),
+        details={"date_assigned": "2026-11-03"},
+    )
+    rates = dashboard_table("eligibility", NOVEMBER, world)
+    assert {row[0]: row[1] for row in rates.rows} == {"Eligible": 2, "Ineligible": 1}
+
+
 def _client(role=Role.CASE_ADMIN):
     client = Client()
     client.force_login(UserFactory(role=role))
