@@ -27,6 +27,12 @@ class User(AbstractUser):
     notifications_unread = models.PositiveIntegerField(default=0)
 
     @property
+    def display_name(self) -> str:
+        """How pages, rows and the case history name a person: the full name, else the
+        username."""
+        return self.get_full_name() or self.username
+
+    @property
     def is_case_admin(self) -> bool:
         return self.role == Role.CASE_ADMIN
 

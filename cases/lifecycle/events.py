@@ -89,12 +89,6 @@ def event_record(*, case: Case, type: str, actor: User | None = None, **details:
     return event
 
 
-def _name_of(user: User) -> str:
-    """A person as the history names them: their full name as it was then, else the username
-    (the history withholds both where the reader may not know them, Lab. Code 4610.6(f))."""
-    return user.get_full_name() or user.username
-
-
 def _event_new(*, case: Case, type: str, actor: User | None, details: dict) -> CaseEvent:
     if type not in EventType.values:
         raise ValueError(f"Unknown case event type {type!r}")
@@ -294,7 +288,9 @@ def reviewer_assigned(
         actor=actor,
         assignment_id=assignment.pk,
         reviewer=assignment.reviewer.username,
-        reviewer_name=_name_of(assignment.reviewer),
+        # The name as it was then, for the history (withheld with the username where the
+        # reader may not know the reviewer: Lab. Code 4610.6(f)).
+        reviewer_name=assignment.reviewer.display_name,
         round=assignment.round,
         score=score,
         batch=batch,
@@ -312,7 +308,7 @@ def assignment_refused(
         type=EventType.ASSIGNMENT_REFUSED,
         actor=actor,
         reviewer=reviewer.username,
-        reviewer_name=_name_of(reviewer),
+        reviewer_name=reviewer.display_name,
         reasons=reasons,
     )
 
@@ -369,7 +365,7 @@ def reviewer_unassigned(
         actor=actor,
         assignment_id=assignment.pk,
         reviewer=assignment.reviewer.username,
-        reviewer_name=_name_of(assignment.reviewer),
+        reviewer_name=assignment.reviewer.display_name,
         round=assignment.round,
         reason=reason,
         reassigned=reassigned,
@@ -389,7 +385,7 @@ def acceptance_escalated(
         kind="acceptance_overdue",
         assignment_id=assignment.pk,
         reviewer=assignment.reviewer.username,
-        reviewer_name=_name_of(assignment.reviewer),
+        reviewer_name=assignment.reviewer.display_name,
         recipient=", ".join(recipients),
         accept_by=due_at,
     )

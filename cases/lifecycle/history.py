@@ -54,7 +54,7 @@ class Audience:
         """Who did it, as this reader may be told."""
         if actor is None:
             return "IMR Desk"
-        name = actor.get_full_name() or actor.username
+        name = actor.display_name
         if actor.username == self.username:
             return name
         if actor.role == Role.REVIEWER:

@@ -62,7 +62,7 @@ def document_label(document: Letter | Notice) -> str:
 
 
 def _person_name(user) -> str:
-    return (user.get_full_name() or user.username) if user else ""
+    return user.display_name if user else ""
 
 
 def electronic_declarant(document: Letter | Notice) -> str:

@@ -79,7 +79,7 @@ class ReviewerProfile(models.Model):
 
     @property
     def name(self) -> str:
-        return self.user.get_full_name() or self.user.username
+        return self.user.display_name
 
 
 class Licence(models.Model):

@@ -36,7 +36,7 @@ _OPEN_ACTION = {
 
 def _name_of(user) -> str:
     """A user's full name, else their username (an imported determination has no user)."""
-    return (user.get_full_name() or user.username) if user else ""
+    return user.display_name if user else ""
 
 
 def _case_cell(case, href: str, *, expedited: bool = True) -> str:

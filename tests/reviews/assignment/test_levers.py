@@ -110,6 +110,11 @@ def test_reassign_to_an_excluded_reviewer_changes_nothing(admin, admin_client):
     assignment.refresh_from_db()
     assert assignment.status == AssignmentStatus.ASSIGNED
     assert not CaseEvent.objects.filter(case=case, type=EventType.REVIEWER_UNASSIGNED).exists()
+    # Nobody is told of what did not happen: the old reviewer has only their assignment's notice.
+    assert not Notification.objects.filter(user=conflicted).exists()
+    assert list(Notification.objects.filter(user=old).values_list("text", flat=True)) == [
+        f"New case for you: {case.case_number} (Standard, due 12/10/2026). Accept or decline it."
+    ]
 
 
 def test_unassign_needs_a_reason(admin, admin_client):
