@@ -505,8 +505,8 @@ def eligibility_findings(period: Period) -> QuerySet[CaseEvent]:
 
 
 def eligibility(period: Period) -> tuple[Table, Table]:
-    """Applications by their latest eligibility finding dated in the period (a case found
-    eligible twice, or ineligible then eligible, counts once, by the later finding), and the
+    """Applications by the last recorded of their eligibility findings dated in the period (a
+    case found eligible twice, or ineligible then eligible, counts once), and the
     reasons of those found ineligible (a finding may give several)."""
     latest: dict[int, tuple[bool, list]] = {}
     # In the order they were recorded: a later finding replaces an earlier one, whatever
@@ -515,7 +515,7 @@ def eligibility(period: Period) -> tuple[Table, Table]:
     for case_id, eligible, codes in rows.values_list(
         "case_id", "details__eligible", "details__reason_codes"
     ):
-        latest[case_id] = (bool(eligible), codes)  # the later finding replaces the earlier
+        latest[case_id] = (bool(eligible), codes)
     eligible_count = sum(1 for eligible, _ in latest.values() if eligible)
     ineligible_count = len(latest) - eligible_count
     reasons: Counter = Counter()

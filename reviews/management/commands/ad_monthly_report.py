@@ -5,12 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reviews.reports.monthly import (
-    month_parse,
-    monthly_report,
-    report_csv,
-    report_pdf,
-)
+from reviews.reports.monthly import month_parse, monthly_report, report_csv, report_pdf
 
 
 class Command(BaseCommand):

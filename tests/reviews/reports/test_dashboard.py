@@ -105,15 +105,29 @@ def test_a_finding_counts_in_the_period_it_is_dated_not_the_day_it_was_typed_in(
     assert ["Applications with an eligibility finding", "0"] in rows
 
 
-def test_an_application_found_twice_in_the_period_counts_once_by_its_latest_finding(world):
-    # The application found ineligible on 11/04 is found eligible on 11/20 (on appeal, say).
+def _found_eligible_again(*, recorded_on: int, date_assigned: str | None = None) -> None:
+    """The world's ineligible application (found so on 11/04) found eligible, recorded on that
+    day of November; with the notice of assignment's Date Assigned when given."""
     ineligible = Case.objects.get(status=CaseStatus.INELIGIBLE)
+    recorded_at = timezone.make_aware(dt.datetime(2026, 11, recorded_on, 12))
     CaseEvent.objects.create(
         case=ineligible,
         type=EventType.ELIGIBILITY_RECORDED,
-        created_at=timezone.make_aware(dt.datetime(2026, 11, 20, 12)),
+        created_at=recorded_at,
         details={"eligible": True},
     )
+    if date_assigned:
+        CaseEvent.objects.create(
+            case=ineligible,
+            type=EventType.NOTICE_OF_ASSIGNMENT_SENT,
+            created_at=recorded_at,
+            details={"date_assigned": date_assigned},
+        )
+
+
+def test_an_application_found_twice_in_the_period_counts_once_by_its_latest_finding(world):
+    # The application found ineligible on 11/04 is found eligible on 11/20 (on appeal, say).
+    _found_eligible_again(recorded_on=20)
     rates = dashboard_table("eligibility", NOVEMBER, world)
     assert rates.columns == ["Latest finding in the period", "Applications", "Rate"]
     assert {row[0]: row[1:] for row in rates.rows} == {
@@ -130,19 +144,7 @@ def test_an_application_found_twice_in_the_period_counts_once_by_its_latest_find
 def test_the_later_recorded_finding_counts_even_when_it_is_dated_earlier(world):
     # Found ineligible on 11/04; found eligible on 11/25 with the notice of assignment dated
     # 11/03 (the date the administrator gave): the eligible finding replaces the other.
-    ineligible = Case.objects.get(status=CaseStatus.INELIGIBLE)
-    CaseEvent.objects.create(
-        case=ineligible,
-        type=EventType.ELIGIBILITY_RECORDED,
-        created_at=timezone.make_aware(dt.datetime(2026, 11, 25, 12)),
-        details={"eligible": True},
-    )
-    CaseEvent.objects.create(
-        case=ineligible,
-        type=EventType.NOTICE_OF_ASSIGNMENT_SENT,
-        created_at=timezone.make_aware(dt.datetime(2026, 11, 25, 12)),
-        details={"date_assigned": "2026-11-03"},
-    )
+    _found_eligible_again(recorded_on=25, date_assigned="2026-11-03")
     rates = dashboard_table("eligibility", NOVEMBER, world)
     assert {row[0]: row[1] for row in rates.rows} == {"Eligible": 2, "Ineligible": 1}
 
