@@ -152,6 +152,9 @@ def case_eligibility_record(
         checks = eligibility_checks(case)
         recorded = _overrides_check(checks, overrides or {})
         notice_on = notice_on or timezone.localdate()
+        # The notice is the letter's Date Assigned and starts the records clock (8 CCR
+        # 9792.10.5(a)): it is dated the day it goes out or earlier, never ahead.
+        _no_future(notice_on, "notice of assignment date")
         if notice_on < case.application_received:
             raise ValidationError(
                 "The notice of assignment cannot be dated before the application was received."

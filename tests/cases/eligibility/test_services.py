@@ -126,6 +126,24 @@ def test_the_notice_cannot_be_dated_before_the_application_was_received(case, ca
 
 
 @pytest.mark.django_db
+def test_the_notice_cannot_be_dated_in_the_future(case, case_admin):
+    """Refused by the service itself, whoever calls it (the form says so too)."""
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    with pytest.raises(ValidationError, match="notice of assignment date cannot be in the future"):
+        case_eligibility_record(
+            case=case,
+            actor=case_admin,
+            eligible=True,
+            overrides=overrides_for(case),
+            notice_on=tomorrow,
+        )
+    case.refresh_from_db()
+    assert case.status == S.RECEIVED
+    assert case.date_assigned is None
+    assert not CaseEvent.objects.filter(case=case).exists()
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("reasons", [None, [], ["", "   "]])
 def test_ineligible_needs_a_reason(case, case_admin, reasons):
     with pytest.raises(ValidationError, match="at least one reason"):
