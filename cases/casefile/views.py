@@ -154,7 +154,16 @@ def case_list_csv(request):
 
 # --- The case page ----------------------------------------------------------------------------
 
-PANELS = ("header", "clock", "workflow", "follow-ups", "records", "history", "parties")
+PANELS = (
+    "header",
+    "clock",
+    "workflow",
+    "follow-ups",
+    "records",
+    "history",
+    "parties",
+    "readers",
+)
 
 
 # Each action the status table allows that takes a form on the case page: the action, the
@@ -250,11 +259,12 @@ def _case_context(request, case: Case, *, panel: str | None = None, **bound) -> 
         context["history"] = case_history_for(request.user, case)
     if panel in (None, "parties"):
         context["service_contacts"] = _service_contacts(case, can_manage, bound)
-    # Who read the case (the audit log), for the IRO's own staff: it names reviewers.
+    # Who read the case (the audit log), for the IRO's own staff: it names reviewers. Read when
+    # its closed panel is opened (its own request, or ?readers=1 without JavaScript).
+    context["show_readers"] = may(request.user, Ability.SEE_CASE_READERS)
+    opened = panel == "readers" or (panel is None and request.GET.get("readers") == "1")
     context["readers"] = (
-        case_readers_shown(case.case_number)
-        if panel is None and may(request.user, Ability.SEE_CASE_READERS)
-        else None
+        case_readers_shown(case.case_number) if context["show_readers"] and opened else None
     )
     return context
 

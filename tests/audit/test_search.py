@@ -107,22 +107,32 @@ def test_only_the_system_administrator_reads_the_log(role):
             assert answer.status_code == 403
 
 
-def readers_panel(user, case) -> str | None:
-    page = signed_in(user).get(reverse("casefile:case_detail", args=[case.case_number]))
+def readers_panel(user, case, opened: str = "htmx") -> str | None:
+    """The "Who read this case" panel as the user gets it: opened in place (its own htmx
+    request), opened without JavaScript (?readers=1), or as the page first shows it (closed)."""
+    client = signed_in(user)
+    url = reverse("casefile:case_detail", args=[case.case_number])
+    if opened == "htmx":
+        page = client.get(url + "?panel=readers", HTTP_HX_REQUEST="true")
+    elif opened == "link":
+        page = client.get(url + "?readers=1")
+    else:
+        page = client.get(url)
     assert page.status_code == 200
     html = page.content.decode()
     if "Who read this case" not in html:
         return None
-    return html[html.index('id="readers"') :]
+    return html[html.index('id="readers-panel"') :]
 
 
 @pytest.mark.parametrize("role", [Role.CASE_ADMIN, Role.SYSTEM_ADMIN, Role.QUALITY_REVIEWER])
-def test_the_case_page_shows_who_read_the_case(role, case):
+@pytest.mark.parametrize("opened", ["htmx", "link"])
+def test_the_case_page_shows_who_read_the_case(role, opened, case):
     reader = UserFactory(username="dr-reader", role=Role.REVIEWER)
     read(reader, case.case_number, "2026-03-05", kind=AuditKind.RECORD)
     read(reader, "CM26-9999999", "2026-03-06")  # another case: not here
-    panel = readers_panel(UserFactory(role=role), case)
-    assert panel is not None
+    panel = readers_panel(UserFactory(role=role), case, opened)
+    assert panel is not None and panel.startswith('id="readers-panel" open')
     assert "dr-reader" in panel and "Expert reviewer" in panel
     assert "03/05/2026" in panel and "Read: Medical record" in panel
     # When, in California's time, for the eye and for the machine.
@@ -130,10 +140,22 @@ def test_the_case_page_shows_who_read_the_case(role, case):
     assert "03/06/2026" not in panel
 
 
+def test_who_read_the_case_is_read_only_when_its_panel_is_opened(case):
+    """The audit log is not read for every view of the case page: the panel starts closed,
+    with the address that opens it in place and a link that opens it without JavaScript."""
+    read(UserFactory(username="dr-reader", role=Role.REVIEWER), case.case_number, "2026-03-05")
+    panel = readers_panel(UserFactory(role=Role.CASE_ADMIN), case, opened="")
+    assert panel is not None
+    assert "dr-reader" not in panel and " open" not in panel.split(">", 1)[0]
+    assert f'hx-get="/cases/{case.case_number}/?panel=readers"' in panel
+    assert 'href="?readers=1#readers"' in panel
+
+
 def test_reviewers_and_api_clients_do_not_see_who_read_the_case(case, reviewer):
     read(UserFactory(username="dr-other"), case.case_number, "2026-03-05")
     Assignment.objects.create(case=case, reviewer=reviewer, assigned_by=UserFactory())
-    assert readers_panel(reviewer, case) is None
+    for opened in ("", "htmx", "link"):
+        assert readers_panel(reviewer, case, opened) is None
     # An API client reads its cases through the API only, which has no such panel.
     client_user = UserFactory(role=Role.API_CLIENT)
     case.created_by = client_user

@@ -91,3 +91,35 @@ def test_the_finished_cases_load_when_the_reviewer_opens_them(
     expect(row).to_be_visible()
     page.wait_for_load_state("networkidle")
     assert len(fetches) == 1
+
+
+def test_who_read_the_case_loads_when_its_panel_is_opened(
+    page, live_server, reference_data, artifacts
+):
+    case = ready_case()
+    admin = UserFactory(role="case_admin", username="desk-admin")
+    sign_in(page, live_server.url, admin)
+    fetches = []
+    page.on("request", lambda request: "panel=readers" in request.url and fetches.append(request))
+    page.goto(f"{live_server.url}/cases/{case.case_number}/")
+    panel = page.locator("#readers-panel")
+    expect(panel.locator("summary")).to_contain_text("Who read this case")
+    expect(panel.get_by_role("row")).to_have_count(0)
+    page.wait_for_load_state("networkidle")
+    assert fetches == []  # the audit log is not read until the panel is opened
+    page.evaluate("window.__same_page = true")
+    with page.expect_response(re.compile(r"panel=readers")) as fetched:
+        page.locator("#readers-summary").click()
+    assert fetched.value.ok
+    # The administrator's own opening of the page is in the log, named and dated.
+    row = panel.get_by_role("row", name=re.compile("desk-admin"))
+    expect(row.first).to_contain_text("Case administrator")
+    expect(page.locator("#readers-status")).to_have_text(re.compile(r"\d+ reads? listed below"))
+    assert page.evaluate("window.__same_page") is True
+    expect(page.locator("#readers-summary")).to_be_focused()
+    page.screenshot(path=str(artifacts / "case-readers-opened.png"), full_page=True)
+    page.locator("#readers-summary").click()
+    page.locator("#readers-summary").click()
+    expect(row.first).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    assert len(fetches) == 1
