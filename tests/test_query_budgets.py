@@ -625,7 +625,9 @@ for _panel_name, _panel_queries in CASE_PANELS.items():
 def _case_readers_panel(people, size):
     case = issued_case(size)
     url = reverse("casefile:case_detail", args=[case.case_number]) + "?panel=readers"
-    return Visit(people.case_admin, url, headers=HTMX, shows=("Who read this case",))
+    return Visit(
+        people.case_admin, url, headers=HTMX, shows=('id="readers-panel" open', "Read: Case")
+    )
 
 
 @budget(

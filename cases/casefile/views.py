@@ -289,6 +289,7 @@ def case_detail(request, case_number: str):
     panel = request.GET.get("panel")
     if wants_fragment(request) and panel in PANELS:
         context = _case_context(request, case, panel=panel)
+        context["fragment"] = True
         return render(request, f"cases/case_detail.html#{panel}", context)
     return render(request, "cases/case_detail.html", _case_context(request, case))
 
