@@ -12,7 +12,9 @@
    summary and a decision per item with its rationale), 0.5% submitted (the quality queue),
    2.5% being written, 0.5% waiting for the reviewer to accept, the rest (about 6.5%) waiting
    for a reviewer. Who reviewed what is skewed as real workloads are: the busiest reviewer
-   has about 2% of all cases, the median one a few dozen.
+   has about 2% of all cases, the median one a few dozen. A reviewer's open cases stay within
+   their capacity (rule 6: the product never assigns past it): an open case the skew gives to
+   a reviewer already full goes to the next reviewer with room.
 2. A server: gunicorn with --workers sync workers, DEBUG off, on 127.0.0.1:--port, serving
    imrsite through bench/load_wsgi.py, which adds one trivial page (/bench/floor/: signed-in
    user, no query of ours) behind the same middleware: the floor every page is compared with.
@@ -26,9 +28,9 @@
    The Python client's own work shares the machine's cores with the server, the more so the
    faster the page: it slows the floor most and so flatters the ratios at 20 clients.
    Sessions are made in the database as signing in with the second factor leaves them; the
-   API uses a token. The two panels pages fetch when opened (the Assign page's excluded
-   reviewers, a reviewer's finished cases) are measured as requests of their own, with
-   htmx's HX-Request header.
+   API uses a token. The three panels pages fetch when opened (the Assign page's excluded
+   reviewers, a reviewer's finished cases, who read a case) are measured as requests of
+   their own, with htmx's HX-Request header.
 
 The aim (issue 12): every page within 3x of the floor at 20 clients and p95 under 150 ms on
 this machine. The figures are printed; the run fails only when a page answers with an error.
@@ -75,6 +77,21 @@ SUMMARY = (
 # --- The data ----------------------------------------------------------------------------------
 
 
+def _reviewer_with_room(room: dict[int, int], reviewer_ids: list[int], wanted: int) -> int:
+    """`wanted` if below capacity, else the next reviewer in the roster's order who is; one
+    open case is taken from their room."""
+    start = reviewer_ids.index(wanted)
+    for step in range(len(reviewer_ids)):
+        reviewer_id = reviewer_ids[(start + step) % len(reviewer_ids)]
+        if room.get(reviewer_id, 0) > 0:
+            room[reviewer_id] -= 1
+            return reviewer_id
+    raise SystemExit(
+        "More open cases than the roster can hold (rule 6): give more --reviewers for this "
+        "many --cases."
+    )
+
+
 def world_build(cases: int, reviewers: int, seed: int) -> None:
     """The roster and `cases` cases in the mix the module's docstring gives, in bulk."""
     from django.db import transaction
@@ -84,6 +101,7 @@ def world_build(cases: int, reviewers: int, seed: int) -> None:
     from cases.lifecycle.models import Case, CaseNumberCounter, CaseStatus, DisputedItem
     from reviews.assignment.models import Assignment, AssignmentStatus
     from reviews.determination.models import Determination, DeterminationStatus, ItemDecision
+    from reviews.roster.models import ReviewerProfile
 
     data = roster_data.BenchData(seed=seed)
     started = time.perf_counter()
@@ -91,6 +109,13 @@ def world_build(cases: int, reviewers: int, seed: int) -> None:
     reviewer_ids = list(
         User.objects.filter(role=Role.REVIEWER).order_by("pk").values_list("pk", flat=True)
     )
+    # Rule 6: the open cases a reviewer may still take (active reviewers only).
+    room = {
+        user_id: max_open - carried
+        for user_id, max_open, carried in ReviewerProfile.objects.filter(
+            user__is_active=True
+        ).values_list("user_id", "max_open_cases", "carried_open_cases")
+    }
     print(f"  {len(reviewer_ids):,} reviewers in {time.perf_counter() - started:.0f} s")
     rng = random.Random(seed + 1)
     now = timezone.now()
@@ -113,6 +138,8 @@ def world_build(cases: int, reviewers: int, seed: int) -> None:
                 continue  # waiting for a reviewer, as made
             # Skewed: the busiest reviewers take the most (index ~ u**3).
             reviewer_id = reviewer_ids[int(len(reviewer_ids) * rng.random() ** 3)]
+            if roll < 0.10:  # open: within capacity, else the next reviewer with room
+                reviewer_id = _reviewer_with_room(room, reviewer_ids, reviewer_id)
             if roll < 0.07:
                 status, a_status, d_status = CaseStatus.REVIEWER_ASSIGNED, "assigned", None
             elif roll < 0.095:
@@ -266,6 +293,12 @@ def pages_build() -> list[Page]:
         Page("case list, search by case number", f"{case_list}?q={number}", admin),
         Page("case list, page 50", case_list + "?page=50", admin),
         Page("case page", reverse("casefile:case_detail", args=[in_review.case_number]), admin),
+        Page(
+            "case page, readers panel opened (htmx)",
+            reverse("casefile:case_detail", args=[in_review.case_number]) + "?panel=readers",
+            admin,
+            htmx=True,
+        ),
         Page(
             "Assign page (suggest reviewers)",
             reverse("assignment:case_assign", args=[waiting.case_number]),
