@@ -6,7 +6,8 @@ from django.db.models import F
 from django.http import Http404
 
 from cases.access import case_get_for
-from cases.lifecycle.models import CASE_LIST_COLUMNS, DisputedItem
+from cases.lifecycle.models import CASE_LIST_COLUMNS, CaseStatus, DisputedItem
+from cases.lifecycle.statuses import CLOSED_STATUSES
 from reviews.assignment.selectors import expedited_first_on_case
 from reviews.determination.models import (
     ConsistencyFlag,
@@ -43,10 +44,16 @@ QUEUE_COLUMNS = (
 def determinations_for_quality():
     """Submitted determinations waiting for quality review: what is due first, then the
     longest waiting. A list row's columns only (what else a row prints, queue_rows_prepare
-    reads for the page shown)."""
+    reads for the page shown). Only cases still waiting for it: a review terminated after
+    submission (treatment authorized, or withdrawn) leaves the queue, nothing is left to
+    approve. The case's status also lets PostgreSQL start from the few submitted cases."""
 
     return (
-        Determination.objects.filter(status=DeterminationStatus.SUBMITTED, imported=False)
+        Determination.objects.filter(
+            status=DeterminationStatus.SUBMITTED,
+            imported=False,
+            case__status=CaseStatus.SUBMITTED,
+        )
         .select_related("case", "reviewer")
         .only(*QUEUE_COLUMNS)
         .order_by(
@@ -93,10 +100,12 @@ def queue_rows_prepare(determinations) -> None:
 
 
 def determinations_returned():
-    """Determinations back with their reviewers, for the quality reviewer's overview."""
+    """Determinations back with their reviewers, for the quality reviewer's overview (not
+    those of a review that ended meanwhile)."""
 
     return (
         Determination.objects.filter(status=DeterminationStatus.RETURNED)
+        .exclude(case__status__in=CLOSED_STATUSES)
         .select_related("case", "reviewer")
         .only(*QUEUE_COLUMNS)
         .order_by("case__due_on", "updated_at", "pk")

@@ -8,7 +8,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from accounts.models import Role
 from cases.lifecycle.models import CaseEvent, CaseStatus, EventType
+from cases.lifecycle.services import case_terminate
 from reviews.assignment.models import Assignment, AssignmentStatus
 from reviews.determination.drafting import draft_item_key
 from reviews.determination.models import Determination, DeterminationStatus, QualityReview
@@ -21,6 +23,7 @@ from reviews.quality import views as quality_views
 from reviews.quality.services import determination_approve, determination_return
 from tests.factories import (
     PASSWORD,
+    UserFactory,
     case_in_review,
     determination_fill,
     login,
@@ -152,6 +155,33 @@ def test_the_queue_lists_submitted_determinations_due_first(client, quality_revi
     page = client.get(reverse("quality:quality_queue")).content.decode()
     assert page.index(sooner_case.case_number) < page.index(later_case.case_number)
     assert draft_case.case_number not in page
+
+
+def test_a_review_terminated_after_submission_leaves_the_quality_queues(client, quality_reviewer):
+    """Treatment authorized or the application withdrawn once the determination is in: the
+    case is closed and nothing is left to approve or to send back."""
+    admin = UserFactory(role=Role.CASE_ADMIN)
+    kept, _, _ = submitted(reviewer_with_profile("REV-KEPT"))
+    ended, _, ended_determination = submitted(reviewer_with_profile("REV-ENDED"))
+    back, _, back_determination = submitted(reviewer_with_profile("REV-BACK"))
+    determination_return(
+        determination=back_determination, actor=quality_reviewer, comment="Cite the page."
+    )
+    back_kept, _, back_kept_determination = submitted(reviewer_with_profile("REV-BACK2"))
+    determination_return(
+        determination=back_kept_determination, actor=quality_reviewer, comment="Cite it."
+    )
+    case_terminate(case=ended, actor=admin, reason="authorized")
+    case_terminate(case=back, actor=admin, reason="withdrawn")
+    login(client, quality_reviewer)
+    page = client.get(reverse("quality:quality_queue")).content.decode()
+    assert kept.case_number in page and back_kept.case_number in page
+    assert ended.case_number not in page and back.case_number not in page
+    # Its determination stays as it was submitted (the record), and cannot be approved.
+    ended_determination.refresh_from_db()
+    assert ended_determination.status == DeterminationStatus.SUBMITTED
+    with pytest.raises(ValidationError):
+        determination_approve(determination=ended_determination, actor=quality_reviewer)
 
 
 def test_the_queue_is_paged_and_shows_no_rationale(client, quality_reviewer, monkeypatch):
