@@ -6,7 +6,8 @@ from django.db.models import F
 from django.http import Http404
 
 from cases.access import case_get_for
-from cases.lifecycle.models import CASE_LIST_COLUMNS, CaseStatus, DisputedItem
+from cases.lifecycle.models import CASE_LIST_COLUMNS, DisputedItem
+from cases.lifecycle.status_table import Action, statuses_allowing
 from cases.lifecycle.statuses import CLOSED_STATUSES
 from reviews.assignment.selectors import expedited_first_on_case
 from reviews.determination.models import (
@@ -52,7 +53,7 @@ def determinations_for_quality():
         Determination.objects.filter(
             status=DeterminationStatus.SUBMITTED,
             imported=False,
-            case__status=CaseStatus.SUBMITTED,
+            case__status__in=statuses_allowing(Action.REVIEW_QUALITY),
         )
         .select_related("case", "reviewer")
         .only(*QUEUE_COLUMNS)

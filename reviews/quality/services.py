@@ -15,6 +15,7 @@ from cases.access import Ability, may
 from cases.lifecycle import events
 from cases.lifecycle.models import CaseStatus
 from cases.lifecycle.services import case_status_move
+from cases.lifecycle.status_table import Action, allowed_actions
 from reviews.assignment.models import (
     Assignment,
     AssignmentStatus,
@@ -51,6 +52,15 @@ def after_approval_register(follow_up: Callable[..., object]) -> None:
         _after_approval.append(follow_up)
 
 
+def quality_review_waiting(determination) -> bool:
+    """Whether a quality reviewer's decision is awaited: the determination is submitted and its
+    case still waits for quality review (a review terminated after submission, treatment
+    authorized or application withdrawn, waits for nothing)."""
+    return DeterminationAction.QUALITY_REVIEW in determination_actions(
+        determination
+    ) and Action.REVIEW_QUALITY in allowed_actions(determination.case)
+
+
 def _quality_check(determination, actor) -> None:
 
     if not may(actor, Ability.QUALITY_REVIEW):
@@ -61,6 +71,12 @@ def _quality_check(determination, actor) -> None:
         raise ValidationError(
             f"This determination is {determination.get_status_display().lower()}, not waiting "
             "for quality review."
+        )
+    if not quality_review_waiting(determination):
+        raise ValidationError(
+            f"The case is {determination.case.get_status_display().lower()}: the review has "
+            "ended, and its determination is kept as submitted. Nothing is left to approve "
+            "or return."
         )
 
 

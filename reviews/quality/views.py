@@ -12,10 +12,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.paging import LookaheadPage
 from cases.access import Ability, access_required
+from cases.lifecycle.statuses import CLOSED_STATUSES
 from reviews.determination.citations import CLAIMS_ADMINISTRATOR, EXPERT_REVIEWER, citation_render
 from reviews.determination.models import ConsistencyFlag, FlagResolution
 from reviews.determination.selectors import case_records_for, outcome_label
-from reviews.determination.status_table import DeterminationAction, determination_actions
 from reviews.determination.warnings import identifiers_unconfirmed, review_warnings
 from reviews.organization.services import organization_current
 from reviews.quality.forms import ApproveForm, FlagForm, ReturnForm
@@ -30,6 +30,7 @@ from reviews.quality.services import (
     consistency_flag_resolve,
     determination_approve,
     determination_return,
+    quality_review_waiting,
 )
 
 QUEUE_PAGE_SIZE = 50
@@ -87,7 +88,8 @@ def _review_context(request, determination, **forms) -> dict:
         "approve_form": forms.get("approve_form") or ApproveForm(request=request),
         "return_form": return_form,
         "org_short_name": organization_current().short_name,
-        "waiting": DeterminationAction.QUALITY_REVIEW in determination_actions(determination),
+        "waiting": quality_review_waiting(determination),
+        "case_closed": case.status in CLOSED_STATUSES,
         "open_flags": sum(
             flag.resolution == FlagResolution.OPEN for found in flags.values() for flag in found
         ),

@@ -177,11 +177,22 @@ def test_a_review_terminated_after_submission_leaves_the_quality_queues(client, 
     page = client.get(reverse("quality:quality_queue")).content.decode()
     assert kept.case_number in page and back_kept.case_number in page
     assert ended.case_number not in page and back.case_number not in page
-    # Its determination stays as it was submitted (the record), and cannot be approved.
+    # Its determination stays as it was submitted (the record). Its page offers no decision
+    # and says why; approving or returning it anyway is refused with the same reason.
     ended_determination.refresh_from_db()
     assert ended_determination.status == DeterminationStatus.SUBMITTED
-    with pytest.raises(ValidationError):
+    review = client.get(reverse("quality:quality_review", args=[ended.case_number]))
+    html = review.content.decode()
+    assert "The case is terminated: the review has ended" in html
+    assert f"Approve {ended.case_number}" not in html and "Return with comments" not in html
+    with pytest.raises(ValidationError, match="the review has ended"):
         determination_approve(determination=ended_determination, actor=quality_reviewer)
+    with pytest.raises(ValidationError, match="the review has ended"):
+        determination_return(
+            determination=ended_determination, actor=quality_reviewer, comment="Cite it."
+        )
+    ended_determination.refresh_from_db()
+    assert ended_determination.status == DeterminationStatus.SUBMITTED
 
 
 def test_the_queue_is_paged_and_shows_no_rationale(client, quality_reviewer, monkeypatch):
