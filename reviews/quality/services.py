@@ -52,13 +52,27 @@ def after_approval_register(follow_up: Callable[..., object]) -> None:
         _after_approval.append(follow_up)
 
 
+def quality_review_refusal(determination) -> str:
+    """Why no quality decision can be made on the determination now; '' when one is awaited:
+    the determination is submitted and its case still waits for quality review (a review
+    terminated after submission, treatment authorized or application withdrawn, waits for
+    nothing)."""
+    if DeterminationAction.QUALITY_REVIEW not in determination_actions(determination):
+        return (
+            f"This determination is {determination.get_status_display().lower()}, not waiting "
+            "for quality review."
+        )
+    if Action.REVIEW_QUALITY not in allowed_actions(determination.case):
+        return (
+            f"The case is {determination.case.get_status_display().lower()}: the review has "
+            "ended, and its determination is kept as submitted. Nothing is left to approve "
+            "or return."
+        )
+    return ""
+
+
 def quality_review_waiting(determination) -> bool:
-    """Whether a quality reviewer's decision is awaited: the determination is submitted and its
-    case still waits for quality review (a review terminated after submission, treatment
-    authorized or application withdrawn, waits for nothing)."""
-    return DeterminationAction.QUALITY_REVIEW in determination_actions(
-        determination
-    ) and Action.REVIEW_QUALITY in allowed_actions(determination.case)
+    return not quality_review_refusal(determination)
 
 
 def _quality_check(determination, actor) -> None:
@@ -67,17 +81,9 @@ def _quality_check(determination, actor) -> None:
         raise ValidationError("Only a quality reviewer can approve or return a determination.")
     if determination.reviewer_id == actor.pk:
         raise ValidationError("A determination cannot be quality-reviewed by its own author.")
-    if DeterminationAction.QUALITY_REVIEW not in determination_actions(determination):
-        raise ValidationError(
-            f"This determination is {determination.get_status_display().lower()}, not waiting "
-            "for quality review."
-        )
-    if not quality_review_waiting(determination):
-        raise ValidationError(
-            f"The case is {determination.case.get_status_display().lower()}: the review has "
-            "ended, and its determination is kept as submitted. Nothing is left to approve "
-            "or return."
-        )
+    refusal = quality_review_refusal(determination)
+    if refusal:
+        raise ValidationError(refusal)
 
 
 def _quality_round(determination, *, actor, outcome: str, comment: str):

@@ -30,6 +30,7 @@ from reviews.quality.services import (
     consistency_flag_resolve,
     determination_approve,
     determination_return,
+    quality_review_refusal,
     quality_review_waiting,
 )
 
@@ -105,10 +106,22 @@ def quality_review(request, case_number):
     )
 
 
+def _decision_refused(request, determination):
+    """A decision posted on a determination no longer waiting (a page open since the review
+    ended or was decided): back to its page, saying why, so a reload does not post again."""
+    refusal = quality_review_refusal(determination)
+    if not refusal:
+        return None
+    messages.error(request, refusal)
+    return redirect("quality:quality_review", determination.case.case_number)
+
+
 @access_required(Ability.QUALITY_REVIEW)
 @require_POST
 def quality_approve(request, case_number):
     determination = determination_for_quality(request.user, case_number)
+    if refused := _decision_refused(request, determination):
+        return refused
     form = ApproveForm(request.POST, request=request)
     if form.is_valid():
         try:
@@ -132,6 +145,8 @@ def quality_approve(request, case_number):
 @require_POST
 def quality_return(request, case_number):
     determination = determination_for_quality(request.user, case_number)
+    if refused := _decision_refused(request, determination):
+        return refused
     form = ReturnForm(request.POST, decisions=list(determination.decisions.all()))
     if form.is_valid():
         try:

@@ -107,6 +107,13 @@ def test_who_read_the_case_loads_when_its_panel_is_opened(
     expect(panel.locator("summary")).to_contain_text("Who read this case")
     expect(panel).not_to_have_attribute("open", "")
     expect(panel.locator("tr")).to_have_count(0)  # not drawn, not merely hidden
+    # With JavaScript, opening shows "Loading…" until the rows come, not the link that stands in
+    # for the fetch without it (which would reload the page).
+    shown = panel.evaluate(
+        "p => [...p.querySelectorAll('p')].filter(x => getComputedStyle(x).display !== 'none')"
+        ".map(x => x.textContent.trim())"
+    )
+    assert shown == ["Loading…"]
     page.wait_for_load_state("networkidle")
     assert fetches == []  # the audit log is not read until the panel is opened
     page.evaluate("window.__same_page = true")

@@ -191,6 +191,16 @@ def test_a_review_terminated_after_submission_leaves_the_quality_queues(client, 
         determination_return(
             determination=ended_determination, actor=quality_reviewer, comment="Cite it."
         )
+    # A page open since the review ended: its decision goes back to the page, which says why.
+    for route, data in (
+        ("quality:quality_approve", {"password": PASSWORD}),
+        ("quality:quality_return", {"comment": "Cite it."}),
+    ):
+        answer = client.post(reverse(route, args=[ended.case_number]), data)
+        assert answer.status_code == 302
+        assert answer["Location"] == reverse("quality:quality_review", args=[ended.case_number])
+        shown = client.get(answer["Location"]).content.decode()
+        assert shown.count("the review has ended") == 2  # the message, and the page's own line
     ended_determination.refresh_from_db()
     assert ended_determination.status == DeterminationStatus.SUBMITTED
 
