@@ -78,6 +78,19 @@ SUMMARY = (
 # --- The data ----------------------------------------------------------------------------------
 
 
+def _reviewer_room(**profiles) -> dict[int, int]:
+    """Rule 6: the open cases each reviewer (user id) may hold here, their maximum less those
+    carried from elsewhere; `profiles` filters the roster."""
+    from reviews.roster.models import ReviewerProfile
+
+    return {
+        user_id: max_open - carried
+        for user_id, max_open, carried in ReviewerProfile.objects.filter(**profiles).values_list(
+            "user_id", "max_open_cases", "carried_open_cases"
+        )
+    }
+
+
 def _reviewer_with_room(room: dict[int, int], reviewer_ids: list[int], wanted: int) -> int:
     """`wanted` if below capacity, else the next reviewer in the roster's order who is; one
     open case is taken from their room."""
@@ -102,7 +115,6 @@ def world_build(cases: int, reviewers: int, seed: int) -> None:
     from cases.lifecycle.models import Case, CaseNumberCounter, CaseStatus, DisputedItem
     from reviews.assignment.models import Assignment, AssignmentStatus
     from reviews.determination.models import Determination, DeterminationStatus, ItemDecision
-    from reviews.roster.models import ReviewerProfile
 
     data = roster_data.BenchData(seed=seed)
     started = time.perf_counter()
@@ -110,13 +122,7 @@ def world_build(cases: int, reviewers: int, seed: int) -> None:
     reviewer_ids = list(
         User.objects.filter(role=Role.REVIEWER).order_by("pk").values_list("pk", flat=True)
     )
-    # Rule 6: the open cases a reviewer may still take (active reviewers only).
-    room = {
-        user_id: max_open - carried
-        for user_id, max_open, carried in ReviewerProfile.objects.filter(
-            user__is_active=True
-        ).values_list("user_id", "max_open_cases", "carried_open_cases")
-    }
+    room = _reviewer_room(user__is_active=True)  # what each active reviewer may still take
     print(f"  {len(reviewer_ids):,} reviewers in {time.perf_counter() - started:.0f} s")
     rng = random.Random(seed + 1)
     now = timezone.now()
@@ -258,7 +264,6 @@ def pages_build() -> list[Page]:
     from cases.lifecycle.models import Case, CaseStatus
     from reviews.assignment.matching import OPEN_ASSIGNMENT_STATUSES
     from reviews.assignment.models import Assignment
-    from reviews.roster.models import ReviewerProfile
 
     def user(username: str, role: str):
         found, _ = User.objects.get_or_create(
@@ -284,12 +289,7 @@ def pages_build() -> list[Page]:
         .annotate(cases=Count("pk"))
         .values_list("reviewer_id", "cases")
     )
-    room = {
-        user_id: max_open - carried
-        for user_id, max_open, carried in ReviewerProfile.objects.values_list(
-            "user_id", "max_open_cases", "carried_open_cases"
-        )
-    }
+    room = _reviewer_room()
     busiest_id, busiest_cases = next(
         (user_id, cases)
         for user_id, cases in loads

@@ -8,7 +8,6 @@ from django.http import Http404
 from cases.access import case_get_for
 from cases.lifecycle.models import CASE_LIST_COLUMNS, DisputedItem
 from cases.lifecycle.status_table import Action, statuses_allowing
-from cases.lifecycle.statuses import CLOSED_STATUSES
 from reviews.assignment.selectors import expedited_first_on_case
 from reviews.determination.models import (
     ConsistencyFlag,
@@ -101,12 +100,12 @@ def queue_rows_prepare(determinations) -> None:
 
 
 def determinations_returned():
-    """Determinations back with their reviewers, for the quality reviewer's overview (not
-    those of a review that ended meanwhile)."""
+    """Determinations back with their reviewers, for the quality reviewer's overview: only
+    where the case lets its reviewer write again (not a review that ended meanwhile)."""
 
     return (
         Determination.objects.filter(status=DeterminationStatus.RETURNED)
-        .exclude(case__status__in=CLOSED_STATUSES)
+        .filter(case__status__in=statuses_allowing(Action.EDIT_DETERMINATION))
         .select_related("case", "reviewer")
         .only(*QUEUE_COLUMNS)
         .order_by("case__due_on", "updated_at", "pk")

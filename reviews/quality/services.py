@@ -71,10 +71,6 @@ def quality_review_refusal(determination) -> str:
     return ""
 
 
-def quality_review_waiting(determination) -> bool:
-    return not quality_review_refusal(determination)
-
-
 def _quality_check(determination, actor) -> None:
 
     if not may(actor, Ability.QUALITY_REVIEW):

@@ -12,7 +12,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.paging import LookaheadPage
 from cases.access import Ability, access_required
-from cases.lifecycle.statuses import CLOSED_STATUSES
 from reviews.determination.citations import CLAIMS_ADMINISTRATOR, EXPERT_REVIEWER, citation_render
 from reviews.determination.models import ConsistencyFlag, FlagResolution
 from reviews.determination.selectors import case_records_for, outcome_label
@@ -31,7 +30,6 @@ from reviews.quality.services import (
     determination_approve,
     determination_return,
     quality_review_refusal,
-    quality_review_waiting,
 )
 
 QUEUE_PAGE_SIZE = 50
@@ -55,6 +53,7 @@ def quality_queue(request):
 
 def _review_context(request, determination, **forms) -> dict:
     case = determination.case
+    refusal = quality_review_refusal(determination)
     decisions = list(determination.decisions.all())
     return_form = forms.get("return_form") or ReturnForm(decisions=decisions)
     flags = consistency_flags_by_decision(determination)
@@ -89,8 +88,9 @@ def _review_context(request, determination, **forms) -> dict:
         "approve_form": forms.get("approve_form") or ApproveForm(request=request),
         "return_form": return_form,
         "org_short_name": organization_current().short_name,
-        "waiting": quality_review_waiting(determination),
-        "case_closed": case.status in CLOSED_STATUSES,
+        # Why no decision can be made now ('' while one is awaited), the services' words.
+        "refusal": refusal,
+        "waiting": not refusal,
         "open_flags": sum(
             flag.resolution == FlagResolution.OPEN for found in flags.values() for flag in found
         ),

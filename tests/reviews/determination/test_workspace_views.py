@@ -472,6 +472,7 @@ def test_dashboard_query_count_does_not_grow_with_finished_cases(client, django_
     with django_assert_num_queries(DASHBOARD_QUERIES):
         page = client.get(url).content.decode()
     assert "Upheld" not in page and f'hx-get="{url}?finished=1"' in page
+    assert 'href="?finished=1#finished"' in page  # the same, without JavaScript
     with django_assert_num_queries(FINISHED_QUERIES):
         client.get(url, {"finished": 1}, HTTP_HX_REQUEST="true")
     finish_cases(3)
