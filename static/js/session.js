@@ -30,6 +30,24 @@
   });
   document.addEventListener("htmx:sendError", showUpdateError);
 
+  /* A panel read on demand (components/panel_on_demand.html) that the user closed again
+     before its rows came: the answer replaces the panel with an open one; it is put in
+     closed, as the user left it, its rows there for the next opening. */
+  var closedBeforeAnswer = {};
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    if (target && target.tagName === "DETAILS" && target.id && !target.open) {
+      closedBeforeAnswer[target.id] = true;
+    }
+  });
+  document.addEventListener("htmx:load", function (event) {
+    var panel = event.detail.elt;
+    if (panel && panel.tagName === "DETAILS" && closedBeforeAnswer[panel.id]) {
+      delete closedBeforeAnswer[panel.id];
+      panel.open = false;
+    }
+  });
+
   /* A message's dismiss button (components/messages.html). */
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest(".message__dismiss");

@@ -133,3 +133,31 @@ def test_who_read_the_case_loads_when_its_panel_is_opened(
     expect(row.first).to_be_visible()
     page.wait_for_load_state("networkidle")
     assert len(fetches) == 1
+
+
+def test_a_panel_closed_before_its_rows_come_stays_closed(
+    page, live_server, reference_data, artifacts
+):
+    case = ready_case()
+    admin = UserFactory(role="case_admin", username="desk-admin")
+    sign_in(page, live_server.url, admin)
+    held = []
+    page.route(re.compile(r"panel=readers"), lambda route: held.append(route))  # the answer waits for the test
+    page.goto(f"{live_server.url}/cases/{case.case_number}/")
+    panel = page.locator("#readers-panel")
+    page.locator("#readers-summary").click()
+    expect(panel).to_have_attribute("open", "")
+    expect(panel.get_by_text("Loading…")).to_be_visible()
+    page.locator("#readers-summary").click()  # closed again before the rows came
+    expect(panel).not_to_have_attribute("open", "")
+    assert len(held) == 1
+    with page.expect_response(re.compile(r"panel=readers")):
+        held[0].continue_()
+    expect(page.locator("#readers-status")).to_have_text("1 read listed below.")
+    # The rows are in, the panel as the user left it: closed. Opening it shows them unfetched.
+    expect(panel).not_to_have_attribute("open", "")
+    row = panel.get_by_role("row", name=re.compile("desk-admin"))
+    expect(row.first).to_be_hidden()
+    page.locator("#readers-summary").click()
+    expect(row.first).to_be_visible()
+    assert len(held) == 1
