@@ -21,6 +21,7 @@ from django.db.models import (
     CharField,
     Count,
     DateField,
+    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -469,11 +470,14 @@ def outcomes_by_drug_class(period: Period) -> Table:
 
 def _finding_date():
     """The date of an eligibility finding as the administrator dated it, not the moment it was
-    typed in: an eligible finding by the notice of assignment's Date Assigned given with it
-    (the notice event written right after it, cases.eligibility.services._eligible_and_notice;
-    intake's date from another system), an ineligible one by the day it was recorded (the
-    finding date its notice to the parties prints, reviews.letters.notices)."""
-    date_assigned = Subquery(
+    typed in. An eligible finding is dated by the notice of assignment's Date Assigned given
+    with it (8 CCR 9792.10.3; the notice event written right after it,
+    cases.eligibility.services._eligible_and_notice; intake's date from another system): the
+    case's latest eligible finding by the case's Date Assigned as it stands now, corrections
+    included (cases.intake.corrections), an earlier one by its own notice. An ineligible
+    finding is dated by the day it was recorded (the finding date its notice to the parties
+    prints, reviews.letters.notices)."""
+    notice_date = Subquery(
         CaseEvent.objects.filter(
             case=OuterRef("case"),
             type=EventType.NOTICE_OF_ASSIGNMENT_SENT,
@@ -484,20 +488,44 @@ def _finding_date():
         .values("on")[:1],
         output_field=DateField(),
     )
+    found_eligible_later = Exists(
+        CaseEvent.objects.filter(
+            case=OuterRef("case"),
+            type=EventType.ELIGIBILITY_RECORDED,
+            details__eligible=True,
+            pk__gt=OuterRef("pk"),
+        )
+    )
     return Coalesce(
-        When_(When(details__eligible=True, then=date_assigned), output_field=DateField()),
+        When_(
+            When(
+                Q(details__eligible=True) & ~Q(found_eligible_later),
+                then=F("case__date_assigned"),
+            ),
+            output_field=DateField(),
+        ),
+        When_(When(details__eligible=True, then=notice_date), output_field=DateField()),
         TruncDate("created_at"),
         output_field=DateField(),
     )
 
 
 def eligibility_findings(period: Period) -> QuerySet[CaseEvent]:
-    """The eligibility findings dated in the period (`found_on`), one query. A finding is never
-    dated after the day it is recorded (the notice date may not be in the future), so only
-    those recorded since the period began are read."""
+    """The eligibility findings dated in the period (`found_on`), one query. A finding is
+    dated on or before the day it is recorded (a notice date may not be in the future), unless
+    a correction moved the case's Date Assigned later; that correction was made on or after
+    the date it gave. So only two kinds of finding are read: those recorded since the period
+    began, and those of cases whose facts were corrected since then (each by its index)."""
     since = timezone.make_aware(dt.datetime.combine(period.start, dt.time.min))
+    findings = CaseEvent.objects.filter(type=EventType.ELIGIBILITY_RECORDED).order_by()
+    corrected = CaseEvent.objects.filter(type=EventType.FACTS_EDITED, created_at__gte=since)
+    candidates = (
+        findings.filter(created_at__gte=since)
+        .values("pk")
+        .union(findings.filter(case_id__in=corrected.values("case_id")).values("pk"))
+    )
     return (
-        CaseEvent.objects.filter(type=EventType.ELIGIBILITY_RECORDED, created_at__gte=since)
+        CaseEvent.objects.filter(pk__in=candidates)
         .annotate(found_on=_finding_date())
         .filter(found_on__range=(period.start, period.end))
         .order_by()

@@ -142,7 +142,9 @@ def test_a_panel_closed_before_its_rows_come_stays_closed(
     admin = UserFactory(role="case_admin", username="desk-admin")
     sign_in(page, live_server.url, admin)
     held = []
-    page.route(re.compile(r"panel=readers"), lambda route: held.append(route))  # the answer waits for the test
+    page.route(
+        re.compile(r"panel=readers"), lambda route: held.append(route)
+    )  # the answer waits for the test
     page.goto(f"{live_server.url}/cases/{case.case_number}/")
     panel = page.locator("#readers-panel")
     page.locator("#readers-summary").click()

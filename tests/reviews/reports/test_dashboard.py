@@ -19,13 +19,22 @@ from django.utils import timezone
 
 from accounts.models import Role
 from cases.eligibility.services import case_eligibility_record
+from cases.intake.corrections import case_facts_edit
+from cases.intake.services import case_create
+from cases.intake.validation import intake_validate
 from cases.lifecycle.models import Case, CaseEvent, CaseStatus, EventType
 from reviews.assignment.models import Assignment, AssignmentStatus
 from reviews.reports.monthly import MonthlyReport, monthly_report, report_csv, report_pdf
 from reviews.reports.selectors import Period, Table, dashboard_table, eligibility
 from tests.cases.helpers import overrides_for
 from tests.conftest import _service_missing
-from tests.factories import CaseFactory, DisputedItemFactory, UserFactory, reviewer_with_profile
+from tests.factories import (
+    CaseFactory,
+    DisputedItemFactory,
+    UserFactory,
+    intake_payload,
+    reviewer_with_profile,
+)
 from tests.reviews.reports.known_month import NOVEMBER
 
 pytestmark = pytest.mark.django_db
@@ -103,6 +112,39 @@ def test_a_finding_counts_in_the_period_it_is_dated_not_the_day_it_was_typed_in(
     assert ["Eligible", "1", "100.0%"] in rows
     rows = list(csv.reader(io.StringIO(report_csv(monthly_report(recent)))))
     assert ["Applications with an eligibility finding", "0"] in rows
+
+
+def test_a_corrected_date_assigned_moves_the_eligible_finding_to_its_period(
+    case_admin, monkeypatch
+):
+    """Found eligible on 10/28 with the notice dated that day, then the Date Assigned corrected
+    to 11/02 (the notice went out later than typed): the finding counts in November, as
+    corrected, though it was recorded in October; and no longer in October."""
+    recorded_at = timezone.make_aware(dt.datetime(2026, 10, 28, 12))
+    (data,), errors = intake_validate(
+        intake_payload(
+            application_received="2026-10-20",
+            ur_decision_date="2026-10-15",
+            date_of_injury="2026-09-01",
+            date_assigned="2026-10-28",
+            notice_sent_by="electronic",
+        )
+    )
+    assert not errors
+    field = CaseEvent._meta.get_field("created_at")
+    monkeypatch.setattr(field, "default", lambda: recorded_at)
+    case = case_create(data=data, actor=case_admin)
+    monkeypatch.undo()
+    october, november = Period.month(2026, 10), Period.month(2026, 11)
+    assert eligibility(october)[0].rows[0] == ["Eligible", 1, "100.0%"]
+    assert eligibility(november)[0].rows[0] == ["Eligible", 0, ""]
+
+    case_facts_edit(case=case, actor=case_admin, changes={"date_assigned": "2026-11-02"})
+
+    assert eligibility(october)[0].rows[0] == ["Eligible", 0, ""]
+    assert eligibility(november)[0].rows[0] == ["Eligible", 1, "100.0%"]
+    rows = list(csv.reader(io.StringIO(report_csv(monthly_report(november)))))
+    assert ["Applications with an eligibility finding", "1"] in rows
 
 
 def _found_eligible_again(*, recorded_on: int, date_assigned: str | None = None) -> None:
