@@ -48,6 +48,22 @@
     }
   });
 
+  /* A sort link that belongs to a filter form (cases/case_list_sort_link.html): the sort is
+     put in the form's sort field and the form submitted, so what was typed in the search goes
+     with it, and the form's requests replace one another (hx-sync): a search still under way
+     when the link is clicked cannot answer after the sort and put the old order back. */
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-sort-form]");
+    if (!link || !window.htmx || event.button !== 0 ||
+        event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) { return; }
+    var form = document.getElementById(link.dataset.sortForm);
+    var field = form && form.querySelector("input[name=sort]");
+    if (!field) { return; }
+    event.preventDefault();
+    field.value = link.dataset.sort;
+    form.requestSubmit();
+  });
+
   /* A message's dismiss button (components/messages.html). */
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest(".message__dismiss");

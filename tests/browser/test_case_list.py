@@ -1,0 +1,53 @@
+"""The case list as a work queue in a real browser: what the user asked for last is what the
+list shows."""
+
+import contextlib
+import datetime as dt
+import re
+
+import pytest
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import expect
+
+from accounts.models import Role
+from tests.browser.test_reviewer_flow import sign_in
+from tests.factories import UserFactory, ready_case
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_sort_clicked_while_a_search_is_under_way_is_the_order_shown(
+    page, live_server, reference_data, artifacts
+):
+    """Typed in the search, then a column header clicked at once: leaving the search box also
+    asks for the list (its change). However the answers come back, the list shows the search
+    sorted by the column clicked, and the URL says so."""
+    first = ready_case(due_on=dt.date(2026, 12, 20), worker_last_name="Delgado")
+    second = ready_case(due_on=dt.date(2026, 12, 10), worker_last_name="Delgado")
+    other = ready_case(due_on=dt.date(2026, 12, 1), worker_last_name="Park")
+    sign_in(page, live_server.url, UserFactory(role=Role.CASE_ADMIN))
+    page.goto(f"{live_server.url}/cases/")
+    rows = page.locator("table.case-table tbody tr")
+    expect(rows.first).to_contain_text(other.case_number)  # what is due first
+
+    held = []  # the list's answers, let go by the test in the worst order
+    page.route(re.compile(r"/cases/\?"), lambda route: held.append(route))
+    page.get_by_label("Search").fill("Delgado")
+    page.wait_for_timeout(400)  # the search's own request, after its 300 ms pause
+    page.locator("thead").get_by_role("link", name="Case").click()
+    page.wait_for_timeout(300)
+    sorted_asks = [route for route in held if "sort=case" in route.request.url]
+    assert sorted_asks, [route.request.url for route in held]
+    assert "q=Delgado" in sorted_asks[-1].request.url  # the search typed goes with the sort
+    # The sort's answer first, then the earlier ones (a slow search answering last).
+    for route in [sorted_asks[-1], *(route for route in held if route is not sorted_asks[-1])]:
+        # A request the page has given up (replaced by a later one) cannot be let go.
+        with contextlib.suppress(PlaywrightError):
+            route.continue_()
+    page.wait_for_load_state("networkidle")
+    expect(page).to_have_url(re.compile(r"q=Delgado.*sort=case|sort=case.*q=Delgado"))
+    expect(rows).to_have_count(2)
+    expect(rows.first).to_contain_text(first.case_number)  # by case number, not by due date
+    expect(rows.nth(1)).to_contain_text(second.case_number)
+    expect(page.locator("thead th[aria-sort=ascending]")).to_contain_text("Case")
+    page.screenshot(path=str(artifacts / "case-list-sorted-after-search.png"), full_page=True)
