@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.http import HttpResponseClientRedirect, reselect, reswap, retarget
 
 from cases.access import Ability, access_required, case_get_for
 from cases.intake.corrections import CASE_FIELDS, PARTY_FIELDS, case_facts_edit
@@ -90,7 +90,19 @@ def _changes(post) -> dict:
     raise Http404("No such section.")
 
 
-def _context(case, *, errors=(), section: str = "") -> dict:
+def _refusal_slot(post) -> str:
+    """The id of the place beside the form posted where its refusal is said
+    (cases/partials/facts_refusal.html): each party's and item's form has its own; an item's
+    removal is said at the item."""
+    section = post.get("section", "")
+    if section == "party":
+        return f"refusal-party-{post.get('role', '')}"
+    if section in ("item", "item_remove"):
+        return f"refusal-item-{_index(post)}"
+    return f"refusal-{section}"
+
+
+def _context(case, *, errors=()) -> dict:
     actions = allowed_actions(case)
     parties = {party.role: party for party in case.parties.all()}
     return {
@@ -111,7 +123,6 @@ def _context(case, *, errors=(), section: str = "") -> dict:
         "citation_kinds": CitationKind.choices,
         "sexes": Sex.choices,
         "errors": list(errors),
-        "error_section": section,
         "editable": Action.EDIT_FACTS in actions,
         "items_changeable": Action.CHANGE_ITEMS in actions,
         "convertible": Action.CONVERT_TO_EXPEDITED in actions,
@@ -127,14 +138,21 @@ def case_facts_edit_page(request, case_number: str):
     case = case_get_for(request.user, case_number)
     if request.method != "POST":
         return render(request, "cases/case_facts.html", _context(case))
-    section = request.POST.get("section", "")
     try:
         result = case_facts_edit(case=case, actor=request.user, changes=_changes(request.POST))
     except ValidationError as error:
-        context = _context(case, errors=error.messages, section=section)
-        # htmx swaps only a 2xx answer: the refusal is shown in place, nothing was changed.
-        status = 200 if request.htmx else 422
-        return render(request, "cases/case_facts.html", context, status=status)
+        if request.htmx:
+            # Only the refusal, swapped in beside the form posted: the page is not drawn again,
+            # so every value typed stays as typed to be put right (htmx swaps a 2xx answer).
+            slot = _refusal_slot(request.POST)
+            response = render(
+                request,
+                "cases/partials/facts_refusal.html",
+                {"slot": slot, "refusal_slot": slot, "errors": error.messages},
+            )
+            return reselect(retarget(reswap(response, "outerHTML"), f"#{slot}"), f"#{slot}")
+        context = _context(case, errors=error.messages)
+        return render(request, "cases/case_facts.html", context, status=422)
     messages.success(request, result.message)
     case_url = reverse("casefile:case_detail", args=[case.case_number])
     if request.htmx:

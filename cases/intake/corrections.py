@@ -13,6 +13,7 @@ before the notice of assignment went out."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +25,7 @@ from cases.intake.validation import intake_validate
 from cases.intake.validation.keys import PARTY_KEYS
 from cases.lifecycle import events
 from cases.lifecycle.delivery import WORKER_ROLE
+from cases.lifecycle.history import fact_label
 from cases.lifecycle.models import Case, DisputedItem, ItemCategory, Party, PartyRole, Priority
 from cases.lifecycle.services import case_due_on_refresh, case_lock
 from cases.lifecycle.status_table import Action, allowed_actions
@@ -134,11 +136,19 @@ class FactsEdited:
     def message(self) -> str:
         if not self.changes:
             return "Nothing changed."
-        fields = ", ".join(change["field"] for change in self.changes)
+        fields = ", ".join(fact_label(change["field"]) for change in self.changes)
         text = f"Corrected {fields}."
         for move in self.moved:
             text += f" {move['deadline']} moved from {_date(move['from'])} to {_date(move['to'])}."
         return text
+
+
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def _us_dates(text: str) -> str:
+    """Intake's message with its dates as the pages print them (11/04/2016, not 2016-11-04)."""
+    return _ISO_DATE.sub(r"\2/\3/\1", text)
 
 
 def _date(value: str | None) -> str:
@@ -331,7 +341,9 @@ def case_facts_edit(
     merged = _merged(shape, changes, adding=adding, removing=removing)
     cleaned, errors = intake_validate(merged, today=today)
     if errors:
-        raise ValidationError([f"{error.path}: {error.message}" for error in errors])
+        raise ValidationError(
+            [f"{fact_label(error.path)}: {_us_dates(error.message)}" for error in errors]
+        )
     data = cleaned[0]
     before = _deadlines(case)
     changed: list[dict] = []

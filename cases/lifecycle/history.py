@@ -17,6 +17,7 @@ from cases.lifecycle.models import (
     CaseStatus,
     EventType,
     IneligibilityReason,
+    PartyRole,
     SentBy,
 )
 from cases.lifecycle.services import (
@@ -73,6 +74,70 @@ def _status_label(value: str) -> str:
         return CaseStatus(value).label
     except ValueError:
         return value
+
+
+# A corrected fact as the facts page labels it: the intake key of the case's own facts.
+_FACT_LABELS = {
+    "priority": "Priority",
+    "application_received": "Application received",
+    "date_assigned": "Notice of assignment dated (Date Assigned)",
+    "notice_sent_by": "Notice sent by",
+    "ur_decision_date": "UR decision date",
+    "ur_decision_served_on": "UR decision served on",
+    "ur_decision_served_by": "UR decision served by",
+    "date_of_injury": "Date of injury",
+    "claim_number": "Claim number",
+    "adj_number": "EAMS case number (ADJ)",
+    "filed_by": "Filed by",
+    "application_signed": "Application signed",
+    "ur_decision_basis": "UR decision basis",
+    "liability_disputed": "Liability disputed",
+    "designated_on": "Designated on",
+    "records_complete_on": "Records complete on",
+    "diagnoses": "Diagnoses",
+    "other_names": "Other names in the case file",
+}
+_PART_LABELS = {
+    "first_name": "first name",
+    "last_name": "last name",
+    "date_of_birth": "date of birth",
+    "age": "age",
+    "sex": "sex",
+    "email": "e-mail",
+    "address": "address",
+    "name": "name",
+    "identifier": "identifier",
+    "specialty": "specialty",
+    "npi": "NPI",
+    "description": "description",
+    "category": "category",
+    "original_request": "original request",
+    "authorized_portion": "authorized portion",
+    "authorization_kind": "authorization kind",
+    "formulary_dispute": "drug-formulary dispute",
+    "drug_class": "drug class",
+    "ur_citation": "UR citation",
+}
+
+
+def fact_label(path: str) -> str:
+    """A fact of the case named as the facts page names it, from its intake path ("$." and all:
+    "date_assigned", "injured_worker.first_name", "employer.name", "items[1].description"),
+    items counted from 1. A path not known is given as it is."""
+    path = path.removeprefix("$").removeprefix(".")
+    head, _, rest = path.partition(".")
+    part = _PART_LABELS.get(rest.split(".")[0], rest) if rest else ""
+    if head in _FACT_LABELS and not rest:
+        return _FACT_LABELS[head]
+    if head == "injured_worker":
+        return f"Injured worker's {part}" if part else "Injured worker"
+    if head in PartyRole.values:
+        party = PartyRole(head).label
+        return f"{party}'s {part}" if part else party
+    if head.startswith("items[") and head.endswith("]") and head[6:-1].isdigit():
+        item = f"Item {int(head[6:-1]) + 1}"
+        return f"{item}'s {part}" if part else item
+    return path
 
 
 def _date_text(value: object) -> str:
@@ -165,7 +230,7 @@ def event_summary(event: CaseEvent, audience: Audience = EVERY_NAME) -> list[str
         for change in details.get("changes") or []:
             old = _date_text(change["old"]) if change.get("old") not in (None, "") else "(none)"
             new = _date_text(change["new"]) if change.get("new") not in (None, "") else "(none)"
-            lines.append(f"{change['field']}: {old} → {new}")
+            lines.append(f"{fact_label(change['field'])}: {old} → {new}")
         for move in details.get("moved") or []:
             lines.append(
                 f"{move['deadline']} moved from {_date_text(move['from'])} to "

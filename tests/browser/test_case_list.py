@@ -51,3 +51,26 @@ def test_a_sort_clicked_while_a_search_is_under_way_is_the_order_shown(
     expect(rows.nth(1)).to_contain_text(second.case_number)
     expect(page.locator("thead th[aria-sort=ascending]")).to_contain_text("Case")
     page.screenshot(path=str(artifacts / "case-list-sorted-after-search.png"), full_page=True)
+
+
+def test_a_refused_correction_keeps_what_was_typed_and_says_why_beside_it(
+    page, live_server, reference_data, artifacts
+):
+    """From a QA pass: a correction refused by intake's rules redrew the page from the stored
+    facts, so the valid changes typed with the wrong one were gone."""
+    case = ready_case(adj_number="ADJ1111111")
+    sign_in(page, live_server.url, UserFactory(role=Role.CASE_ADMIN))
+    page.goto(f"{live_server.url}/cases/{case.case_number}/facts/")
+    dates = page.locator("form").filter(has=page.locator("input[name=date_of_injury]"))
+    dates.get_by_label("EAMS case number (ADJ)").fill("ADJ2222222")
+    dates.get_by_label("Date of injury").fill("2026-12-01")  # after the UR decision
+    dates.get_by_role("button", name="Save the dates").click()
+    refusal = dates.get_by_role("alert")
+    expect(refusal).to_contain_text("Nothing was changed")
+    expect(refusal).to_contain_text("Date of injury: the injury (12/01/2026) cannot be after")
+    expect(dates.get_by_label("EAMS case number (ADJ)")).to_have_value("ADJ2222222")
+    expect(dates.get_by_label("Date of injury")).to_have_value("2026-12-01")
+    expect(dates.get_by_role("button", name="Save the dates")).to_be_focused()
+    page.screenshot(path=str(artifacts / "facts-refused-in-place.png"), full_page=True)
+    case.refresh_from_db()
+    assert case.adj_number == "ADJ1111111"

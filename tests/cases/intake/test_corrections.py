@@ -68,14 +68,14 @@ def test_a_correction_records_old_and_new_values_and_the_deadline_it_moved(notic
     (lines,) = [
         entry.lines for entry in case_history(noticed) if entry.event.type == EventType.FACTS_EDITED
     ]
-    assert "claim_number: 05-123456 → 05-654321" in lines and moved in lines
+    assert "Claim number: 05-123456 → 05-654321" in lines and moved in lines
 
 
 def test_a_correction_is_refused_with_intakes_message_and_nothing_changes(noticed, case_admin):
     with pytest.raises(ValidationError) as refused:
         case_facts_edit(case=noticed, actor=case_admin, changes={"date_of_injury": "2016-12-01"})
     assert refused.value.messages == [
-        "$.date_of_injury: the injury (2016-12-01) cannot be after the UR decision (2016-11-03)"
+        "Date of injury: the injury (12/01/2016) cannot be after the UR decision (11/03/2016)"
     ]
     with pytest.raises(ValidationError, match="is not a way of sending the notice"):
         case_facts_edit(case=noticed, actor=case_admin, changes={"notice_sent_by": "fax"})
@@ -97,7 +97,22 @@ def test_the_facts_page_edits_by_plain_post_and_htmx(admin_client, noticed):
     assert page.status_code == 200 and "05-123456" in page.content.decode()
 
     refused = admin_client.post(url, {"section": "case", "date_of_injury": "2016-12-01"}, **HTMX)
-    assert "cannot be after the UR decision" in refused.content.decode()
+    # Only the refusal, put beside the form posted: the page is not drawn again, so what was
+    # typed in the form stays as typed.
+    assert refused["HX-Retarget"] == "#refusal-case" and refused["HX-Reselect"] == "#refusal-case"
+    assert refused["HX-Reswap"] == "outerHTML"
+    shown = refused.content.decode()
+    assert 'id="refusal-case"' in shown and 'role="alert"' in shown
+    assert "Date of injury: the injury (12/01/2016) cannot be after the UR decision" in shown
+    assert "<form" not in shown
+    plain = admin_client.post(url, {"section": "case", "date_of_injury": "2016-12-01"})
+    assert plain.status_code == 422 and "cannot be after the UR decision" in plain.content.decode()
+    refused = admin_client.post(
+        url, {"section": "party", "role": "employer", "name": "", "email": "x"}, **HTMX
+    )
+    assert refused["HX-Retarget"] == "#refusal-party-employer"
+    page = admin_client.get(url).content.decode()
+    assert 'id="refusal-party-employer"' in page and 'id="refusal-item-0"' in page
 
     done = admin_client.post(
         url,
@@ -139,7 +154,7 @@ def test_an_item_is_added_through_intakes_rules_with_an_event(noticed, case_admi
             case=noticed, actor=case_admin, changes={"items_add": [{**DRUG, "category": "dme"}]}
         )
     assert refused.value.messages == [
-        "$.items[1].formulary_dispute: only a pharmaceuticals item can be a drug-formulary dispute"
+        "Item 2's drug-formulary dispute: only a pharmaceuticals item can be a drug-formulary dispute"
     ]
     assert noticed.items.count() == 1
 
