@@ -39,3 +39,15 @@ def notifications_read(user: User, *, ids: Iterable[int] | None = None) -> int:
         User.objects.filter(pk=user.pk).update(notifications_unread=left)
         user.notifications_unread = left
     return marked
+
+
+def notifications_settled(user: User, *, link: str) -> int:
+    """The user's unread notifications that point at `link` are read: what they asked of the
+    user is no longer theirs to do (a case declined or taken back), and their link would lead
+    nowhere. The unread count follows."""
+    ids = list(
+        Notification.objects.filter(user=user, link=link, read_at__isnull=True).values_list(
+            "pk", flat=True
+        )
+    )
+    return notifications_read(user, ids=ids) if ids else 0

@@ -14,4 +14,9 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("notifications/", views.notifications, name="notifications"),
+    path(
+        "notifications/<int:notification_id>/",
+        views.notification_open,
+        name="notification_open",
+    ),
 ]

@@ -8,6 +8,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -192,10 +193,28 @@ def notifications(request):
     if request.method == "POST":
         one = request.POST.get("id", "")
         marked = notifications_read(request.user, ids=[int(one)] if one.isdigit() else None)
-        messages.success(request, f"{marked} notification(s) marked read.")
+        messages.success(request, f"{marked} notification{'' if marked == 1 else 's'} marked read.")
         return redirect_after_post(request, reverse("account:notifications"))
     page = Paginator(
         Notification.objects.filter(user=request.user).order_by("-created", "-pk"),
         NOTIFICATIONS_PAGE_SIZE,
     ).get_page(request.GET.get("page"))
     return render(request, "accounts/notifications.html", {"page": page})
+
+
+@require_http_methods(["GET"])
+def notification_open(request, notification_id: int):
+    """A notification's link, followed: the notification is read (the bell counts one fewer)
+    and the user goes where it points; one without a link, or pointing off this site, leads
+    back to the list."""
+    if (answer := _signed_in(request)) is not None:
+        return answer
+    note = Notification.objects.filter(pk=notification_id, user=request.user).first()
+    if note is None:
+        raise Http404("No such notification.")
+    notifications_read(request.user, ids=[note.pk])
+    if note.link and url_has_allowed_host_and_scheme(
+        note.link, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(note.link)
+    return redirect("account:notifications")

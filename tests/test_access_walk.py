@@ -27,7 +27,7 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, resolve, reverse
 from drf_spectacular.generators import SchemaGenerator
 
-from accounts.models import ApiToken, Role
+from accounts.models import ApiToken, Notification, Role
 from accounts.tokens import api_token_create
 from cases.intake.models import ImportRun, IntakeDraft, IntakeDraftFile
 from cases.lifecycle.models import Case, CaseEvent
@@ -102,6 +102,8 @@ RULES: dict[str, Rule] = {
     "account:second_factor_setup": page(STAFF, post=STAFF),
     "account:second_factor_verify": page(STAFF, post=STAFF),
     "account:notifications": page(STAFF, post=STAFF),
+    # Following one of one's own notifications (another's is not found: its own test).
+    "account:notification_open": page(STAFF),
     # API tokens: the system administrator issues and revokes them.
     "api_tokens:api_tokens": page({SYSTEM_ADMIN}, post={SYSTEM_ADMIN}),
     "api_tokens:api_token_revoke": action({SYSTEM_ADMIN}),
@@ -345,6 +347,14 @@ def _flag_of(case) -> ConsistencyFlag:
     )
 
 
+def _notification_of(user) -> int:
+    """One of the user's notifications (made if they have none); any id for nobody."""
+    if user is None:
+        return 1
+    found = Notification.objects.filter(user=user).values_list("pk", flat=True).first()
+    return found or Notification.objects.create(user=user, text="Walk", link="/cases/").pk
+
+
 def kwargs_for(world: World, name: str, role: str, *, foreign: bool) -> dict | None:
     """The URL's arguments for `role` on its own objects, or (foreign) on objects it may not
     see; None when the route has nothing that is another's for this role."""
@@ -393,6 +403,9 @@ def kwargs_for(world: World, name: str, role: str, *, foreign: bool) -> dict | N
         .values_list("pk", flat=True)
         .first(),
         "flag_id": _flag_of(case).pk if "flag_id" in wanted else None,
+        "notification_id": _notification_of(world.users.get(role))
+        if "notification_id" in wanted
+        else None,
     }
     return {key: values[key] for key in wanted}
 

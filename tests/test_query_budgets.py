@@ -905,6 +905,19 @@ def _notifications(people, size):
 
 
 @budget(
+    "account:notification_open",
+    9,
+    why="session, user, the notification; marking it read in a savepoint (the update, the "
+    "unread left, the bell's count); the audit row; then a redirect to where it points",
+)
+def _notification_open(people, size):
+    notify_many(people.case_admin, size)
+    latest = people.case_admin.notifications.latest("pk")
+    url = reverse("account:notification_open", args=[latest.pk])
+    return Visit(people.case_admin, url, status=302)
+
+
+@budget(
     "assignment:assignments_batch",
     6,
     variant="plan",

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role, User
-from accounts.notifications import notify
+from accounts.notifications import notifications_settled, notify
 from cases.clock.deadlines import add_business_days
 from cases.lifecycle import events
 from cases.lifecycle.models import Case, CaseStatus, Priority
@@ -381,6 +381,9 @@ def reviewer_unassign(
             draft_discarded=bool(discarded),
             from_status=from_status,
         )
+        notifications_settled(
+            current.reviewer, link=reverse("determination:workspace", args=[case.case_number])
+        )
         notify(
             [current.reviewer],
             text=f"{case.case_number} is no longer assigned to you.",
@@ -413,6 +416,10 @@ def decline_announce(*, assignment: Assignment) -> None:
     e-mail through the outbox; an expedited case's decline is urgent."""
     case = assignment.case
     urgent = case.priority == Priority.EXPEDITED
+    # The reviewer's "New case for you" is answered: its link no longer opens the case for them.
+    notifications_settled(
+        assignment.reviewer, link=reverse("determination:workspace", args=[case.case_number])
+    )
     notify(
         _administrators(),
         text=f"{case.case_number}: the reviewer declined; the case needs a reviewer again.",

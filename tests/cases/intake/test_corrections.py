@@ -154,7 +154,8 @@ def test_an_item_is_added_through_intakes_rules_with_an_event(noticed, case_admi
             case=noticed, actor=case_admin, changes={"items_add": [{**DRUG, "category": "dme"}]}
         )
     assert refused.value.messages == [
-        "Item 2's drug-formulary dispute: only a pharmaceuticals item can be a drug-formulary dispute"
+        "Item 2's drug-formulary dispute: "
+        "only a pharmaceuticals item can be a drug-formulary dispute"
     ]
     assert noticed.items.count() == 1
 

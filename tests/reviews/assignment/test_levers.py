@@ -74,9 +74,12 @@ def test_unassign_ends_the_assignment_tells_the_reviewer_and_the_case_waits_agai
     assert [m.to for m in mail.outbox] == [[reviewer.email]]
     assert "no longer assigned to you" in mail.outbox[0].subject
     reviewer.refresh_from_db()
-    assert reviewer.notifications_unread == 2  # the assignment, then this
-    latest = Notification.objects.filter(user=reviewer).latest("pk")
-    assert latest.text.endswith("no longer assigned to you.")
+    # The assignment's "New case for you" is read (its link no longer opens the case for
+    # them); this one waits.
+    assert reviewer.notifications_unread == 1
+    first, latest = Notification.objects.filter(user=reviewer).order_by("pk")
+    assert first.text.startswith("New case for you") and first.read_at is not None
+    assert latest.text.endswith("no longer assigned to you.") and latest.read_at is None
     event = CaseEvent.objects.get(case=case, type=EventType.REVIEWER_UNASSIGNED)
     assert event.details["reason"] == "Out sick this week"
 
@@ -245,6 +248,28 @@ def test_the_bell_counts_unread_and_the_page_marks_them_read(admin, admin_client
     assert admin.notifications_unread == 0
     page = admin_client.get(reverse("casefile:case_list")).content.decode()
     assert 'class="site-bell__count">0<' in page
+
+
+def test_following_a_notification_marks_it_read_and_goes_where_it_points(admin, admin_client):
+    case, reviewer, assignment = _assigned(admin)
+    assignment_decline(assignment=assignment, actor=reviewer, reason="Travelling")
+    declined = Notification.objects.get(user=admin)
+    listing = admin_client.get(reverse("account:notifications")).content.decode()
+    opener = reverse("account:notification_open", args=[declined.pk])
+    assert f'href="{opener}"' in listing
+    followed = admin_client.get(opener)
+    assert followed.status_code == 302
+    assert followed["Location"] == reverse("assignment:case_assign", args=[case.case_number])
+    declined.refresh_from_db()
+    admin.refresh_from_db()
+    assert declined.read_at is not None and admin.notifications_unread == 0
+    # The reviewer's own "New case for you" was answered by the decline: read, not a dead end.
+    reviewer.refresh_from_db()
+    assert reviewer.notifications_unread == 0
+    # Another user's notification is not theirs to open.
+    other = UserFactory(role=Role.CASE_ADMIN)
+    admin_client.force_login(other)
+    assert admin_client.get(opener).status_code == 404
 
 
 def test_a_user_sees_only_their_own_notifications(admin, client):
