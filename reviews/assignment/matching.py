@@ -346,16 +346,34 @@ class CaseFacts:
     parties_by_name: dict[str, list[tuple[str, str]]]  # name key -> [(identifier key, label)]
     previous_reviewer_ids: frozenset[int]
     declared_conflicts: dict[int, str]  # user id -> reason
+    # user id -> how they had the case before (the latest), as the Assign page says it
+    previous_reviewer_notes: dict[int, str]
+
+
+def _previous_note(status: str, round_: int, declined: str, ended: str) -> str:
+    """How a reviewer had the case before, for the administrator (rule 5's reason): the
+    decline's or the unassignment's reason in their words."""
+    if status == AssignmentStatus.DECLINED:
+        return f"declined it: “{declined}”" if declined.strip() else "declined it"
+    if status == AssignmentStatus.WITHDRAWN:
+        return f"was taken off it: “{ended}”" if ended.strip() else "was taken off it"
+    if status == AssignmentStatus.COMPLETED:
+        return f"reviewed it in round {round_}"
+    return "has it now"
 
 
 def case_facts_load(cases: list[Case]) -> list[CaseFacts]:
     """The facts matching needs for each case, in a fixed number of queries."""
     case_ids = [case.pk for case in cases]
-    previous: dict[int, set[int]] = {}
-    for case_id, reviewer_id in Assignment.objects.filter(case_id__in=case_ids).values_list(
-        "case_id", "reviewer_id"
+    previous: dict[int, dict[int, str]] = {}
+    for case_id, reviewer_id, status, round_, declined, ended in (
+        Assignment.objects.filter(case_id__in=case_ids)
+        .order_by("assigned_at", "pk")  # the latest last: it is the one said
+        .values_list("case_id", "reviewer_id", "status", "round", "decline_reason", "end_reason")
     ):
-        previous.setdefault(case_id, set()).add(reviewer_id)
+        previous.setdefault(case_id, {})[reviewer_id] = _previous_note(
+            status, round_, declined, ended
+        )
     conflicts: dict[int, dict[int, str]] = {}
     for case_id, reviewer_id, reason in CaseConflict.objects.filter(
         case_id__in=case_ids
@@ -389,8 +407,9 @@ def case_facts_load(cases: list[Case]) -> list[CaseFacts]:
                 provider_specialty_key=provider_specialty,
                 parties_by_identifier=by_identifier,
                 parties_by_name=by_name,
-                previous_reviewer_ids=frozenset(previous.get(case.pk, ())),
+                previous_reviewer_ids=frozenset(previous.get(case.pk, {})),
                 declared_conflicts=conflicts.get(case.pk, {}),
+                previous_reviewer_notes=previous.get(case.pk, {}),
             )
         )
     return facts
@@ -562,7 +581,12 @@ def candidate_evaluate(entry: RosterEntry, facts: CaseFacts, roster: Roster) -> 
     # Rule 5: a remand (or a decline) needs a different reviewer.
     declared = entry.user_id in facts.declared_conflicts
     if entry.user_id in facts.previous_reviewer_ids and not declared:
-        reasons.append("Already reviewed or was offered this case.")
+        note = facts.previous_reviewer_notes.get(entry.user_id)
+        reasons.append(
+            f"Already reviewed or was offered this case ({note})."
+            if note
+            else "Already reviewed or was offered this case."
+        )
     # Rule 6: available and below their maximum open cases.
     if entry.on_leave_now:
         reasons.append("On leave.")

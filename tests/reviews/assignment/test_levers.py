@@ -341,4 +341,6 @@ def test_the_unassign_form_says_the_reviewer_will_not_be_offered_the_case_again(
     page = admin_client.get(
         reverse("assignment:case_assign", args=[case.case_number]), {"excluded_page": 1}
     )
-    assert "Already reviewed or was offered this case." in page.content.decode()
+    assert "Already reviewed or was offered this case (was taken off it: “Travel”)." in (
+        page.content.decode()
+    )

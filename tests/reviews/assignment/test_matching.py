@@ -130,12 +130,20 @@ def test_declared_conflict_and_previous_reviewers_are_excluded(case_admin):
     conflicted = reviewer_with_profile("DECLARED")
     reviewer_with_profile("FRESH")
     Assignment.objects.create(
-        case=case, reviewer=declined, round=1, status=AssignmentStatus.DECLINED
+        case=case,
+        reviewer=declined,
+        round=1,
+        status=AssignmentStatus.DECLINED,
+        decline_reason="Travelling that week",
     )
     CaseConflict.objects.create(case=case, reviewer=conflicted, reason="Treated the worker")
     result = reviewers_for_case(case, today=TODAY)
     assert eligible_ids(result) == ["FRESH"]
-    assert "Already reviewed or was offered" in excluded_reasons(result, "DECLINED")
+    # The administrator reads the reviewer's own reason for declining where they assign again.
+    assert (
+        "Already reviewed or was offered this case (declined it: “Travelling that week”)."
+        in excluded_reasons(result, "DECLINED")
+    )
     assert "Treated the worker" in excluded_reasons(result, "DECLARED")
 
 
