@@ -646,9 +646,15 @@ class MatchResult:
         }
 
 
+def search_words(query: str) -> list[str]:
+    """The words of a search for reviewers, folded: commas part words as spaces do, so a name
+    typed as a list prints it ("Park, Helen") finds what "helen park" finds."""
+    return [word for word in re.split(r"[\s,]+", query.casefold()) if word]
+
+
 def candidates_matching(candidates: list[Candidate], query: str) -> list[Candidate]:
     """The candidates whose name, reviewer id or a specialty holds every word of `query`."""
-    words = query.casefold().split()
+    words = search_words(query)
     if not words:
         return candidates
     return [
@@ -933,7 +939,7 @@ def _matching_words(query: str) -> Q:
     """As candidates_matching: every word in the name, the reviewer id or a specialty's name."""
     through = ReviewerProfile.certifications.through
     condition = Q()
-    for word in query.split():
+    for word in search_words(query):
         condition &= (
             Q(display_name__icontains=word)
             | Q(external_id__icontains=word)
@@ -1051,7 +1057,7 @@ def _ranked_matching(eligible: list[RankedReviewer], query: str, possible) -> li
     """As candidates_matching over the ranked reviewers, with the specialties of those who may
     be eligible (`possible`, a queryset of profiles) read for it: one query, whether or not
     anyone is eligible."""
-    words = query.casefold().split()
+    words = search_words(query)
     if not words:
         return eligible
     through = ReviewerProfile.certifications.through
@@ -1138,7 +1144,7 @@ def assign_page_candidates(
     eligible_shown = Paginator(_ranked_matching(eligible, query, possible), page_size).get_page(
         eligible_page
     )
-    if not with_excluded and not query.strip():
+    if not with_excluded and not search_words(query):
         # Every eligible reviewer is an active one: the others are the excluded.
         _evaluate_shown(facts, today, eligible_shown=eligible_shown, excluded_shown=None)
         return AssignPage(
@@ -1152,7 +1158,7 @@ def assign_page_candidates(
     # reviewers in that order (with whether the search matches each) in one query, the eligible
     # left out here. Excluding hundreds of eligible ids in SQL cost more than reading the ids.
     listing = active.order_by("display_name", "external_id")
-    if query.strip():
+    if search_words(query):
         listing = listing.annotate(
             matching=ExpressionWrapper(
                 _matching_words(query.casefold()), output_field=BooleanField()

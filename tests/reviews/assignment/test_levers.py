@@ -306,6 +306,10 @@ def test_the_assign_page_searches_pages_and_breaks_each_score_down(admin_client)
     found = admin_client.get(url, {"q": "able03"}).content.decode()
     eligible, excluded = found.split('id="excluded-heading"')
     assert "Jane Able03" in eligible and eligible.count(ASSIGN_BUTTON) == 1
+    # A name typed as lists print it, last name first with a comma, finds the same reviewer.
+    listed = admin_client.get(url, {"q": "Able03, Jane"}).content.decode()
+    assert listed.split('id="excluded-heading"')[0].count(ASSIGN_BUTTON) == 1
+    assert "Jane Able03" in listed
     # Each button names its reviewer for a screen reader.
     assert '>Assign<span class="visually-hidden"> Jane Able03</span></button>' in eligible
     assert "Excluded (0" in excluded and '<details id="excluded-panel" open>' not in excluded
