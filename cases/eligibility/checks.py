@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from cases.eligibility.duplicates import Duplicate, case_duplicates
@@ -201,7 +202,11 @@ def disputed_items(case: Case) -> EligibilityCheck:
     # 8 CCR 9792.10.3(a): the Administrative Director decides on the disputed treatment named.
     count = len(case.items.all())
     result = CheckResult.PASSES if count else CheckResult.FAILS
-    text = f"{count} disputed item(s)." if count else "The application names no disputed item."
+    text = (
+        f"{count} disputed item{pluralize(count)}."
+        if count
+        else "The application names no disputed item."
+    )
     return _check("disputed_items", "Disputed items present", "8 CCR 9792.10.3(a)", result, text)
 
 
@@ -360,7 +365,7 @@ def duplicates(case: Case, found: list[Duplicate] | None = None) -> EligibilityC
     if found:
         result = CheckResult.NEEDS_FINDING
         text = (
-            "Possible duplicate application(s): "
+            f"Possible duplicate application{pluralize(len(found))}: "
             + "; ".join(f"{d.case.case_number} ({', '.join(d.reasons)})" for d in found)
             + ". Consolidate once both are eligible, or say why it is not the same dispute."
         )

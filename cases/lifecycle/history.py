@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.template.defaultfilters import filesizeformat
+from django.template.defaultfilters import filesizeformat, pluralize
 
 from accounts.models import Role
 from cases.lifecycle.models import (
@@ -201,7 +201,7 @@ def event_summary(event: CaseEvent, audience: Audience = EVERY_NAME) -> list[str
         lines.append(f"Record: {details['title']}")
     if details.get("pages") is not None and event.type == EventType.RECORD_INSPECTED:
         lines.append(
-            f"{details['pages']} pages"
+            f"{details['pages']} page{pluralize(details['pages'])}"
             if details["pages"]
             else f"Pages could not be counted: {details.get('problem') or 'the PDF is unreadable.'}"
         )
@@ -402,8 +402,9 @@ def _screen_summary(event: CaseEvent, details: dict) -> list[str]:
             lines.append(f"Consolidated into {details.get('kept')} (8 CCR 9792.10.4(a))")
         else:
             lines.append(
-                f"Took in {details.get('duplicate')}: {details.get('items', 0)} item(s) and "
-                f"{details.get('records', 0)} record(s), decided in one determination "
+                f"Took in {details.get('duplicate')}: {details.get('items', 0)} "
+                f"item{pluralize(details.get('items', 0))} and {details.get('records', 0)} "
+                f"record{pluralize(details.get('records', 0))}, decided in one determination "
                 "(8 CCR 9792.10.4(a))"
             )
     if details.get("certified_on"):

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -161,7 +162,10 @@ def assignments_batch(request):
             return redirect_after_post(request, reverse("assignment:assignments_batch"))
         if outcome.assigned:
             messages.success(
-                request, f"{len(outcome.assigned)} case(s) assigned; the reviewers were notified."
+                request,
+                f"{len(outcome.assigned)} case{pluralize(len(outcome.assigned))} assigned; "
+                f"the reviewer{pluralize(len(outcome.assigned))} "
+                f"{pluralize(len(outcome.assigned), 'was,were')} notified.",
             )
         if not outcome.assigned and not outcome.refused:
             messages.info(request, "No case could be assigned.")
