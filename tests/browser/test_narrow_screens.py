@@ -316,3 +316,25 @@ def test_on_a_phone_each_dashboard_chart_fits_with_proportional_bars_and_readabl
     expect(chart.locator("text", has_text="100.0%")).to_be_visible()
     assert scroll_width(page) <= PHONE["width"]
     page.screenshot(path=str(artifacts / "narrow-dashboard-charts.png"), full_page=True)
+
+
+def test_on_a_phone_who_read_the_case_is_cards_with_nothing_cut_off(
+    page, live_server, reference_data, artifacts
+):
+    """From a QA pass: the readers table was wider than its frame at 390 px, its last column
+    cut off with nothing to say it scrolled."""
+    case = ready_case()
+    admin = UserFactory(role=Role.CASE_ADMIN, username="desk-admin")
+    page.set_viewport_size(PHONE)
+    sign_in(page, live_server.url, admin)
+    page.goto(f"{live_server.url}/cases/{case.case_number}/")
+    with page.expect_response(re.compile(r"panel=readers")):
+        page.locator("#readers-summary").click()
+    card = page.locator(".readers-table tbody tr").first
+    expect(card).to_contain_text("desk-admin")
+    what = card.locator("td[data-label=What]")
+    expect(what).to_be_visible()
+    assert on_screen(what)
+    frame = page.locator("#readers-panel .table-wrap")
+    assert frame.evaluate("el => el.scrollWidth <= el.clientWidth")
+    card.screenshot(path=str(artifacts / "narrow-case-readers.png"))

@@ -48,7 +48,8 @@ def test_work_out_the_plan_in_the_background_then_assign_it(
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(reverse(BATCH), {"run": run.pk})
     page = response.content.decode()
-    assert "1 case assigned; the reviewer was notified" in page and "Done: 1 assigned of 1 planned" in page
+    assert "1 case assigned; the reviewer was notified" in page
+    assert "Done: 1 assigned of 1 planned" in page
     assert Assignment.objects.filter(case=case).count() == 1
     # That assignment made the plan stale: it cannot be assigned a second time.
     page = admin_client.get(reverse(BATCH)).content.decode()
