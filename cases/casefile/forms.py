@@ -97,7 +97,9 @@ class SavedViewForm(forms.Form):
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
         if self.owner is not None and self.owner.saved_views.filter(name=name).exists():
-            raise forms.ValidationError("You have a view with this name already.")
+            raise forms.ValidationError(
+                f"you have a view named “{name}” already; choose another name or delete that one"
+            )
         return name
 
     def clean_query(self) -> str:

@@ -79,7 +79,10 @@ def test_a_name_used_twice_is_refused(admin_client, case_admin):
         reverse("casefile:saved_view_save"), {"name": "Mine", "query": "due=week"}, follow=True
     )
     assert SavedView.objects.filter(owner=case_admin).count() == 1
-    assert any("name already" in text for text in shown_messages(response))
+    assert (
+        "The view was not saved: you have a view named “Mine” already; choose another name or "
+        "delete that one" in shown_messages(response)
+    )
 
 
 def test_a_reviewer_saves_views_too(reviewer):
