@@ -63,6 +63,9 @@ ROUTES: dict[str, Audited | NotAudited] = {
     "account:notifications": NotAudited(
         "own notifications: a case number and what happened to it, no medical information"
     ),
+    "account:notification_open": NotAudited(
+        "one's own notification marked read, then a redirect to the page it names (audited there)"
+    ),
     # API tokens open the API's medical information: every change is recorded.
     "api_tokens:api_tokens": _SETTINGS,
     "api_tokens:api_token_revoke": _SETTINGS,

@@ -906,9 +906,9 @@ def _notifications(people, size):
 
 @budget(
     "account:notification_open",
-    9,
+    8,
     why="session, user, the notification; marking it read in a savepoint (the update, the "
-    "unread left, the bell's count); the audit row; then a redirect to where it points",
+    "unread left, the bell's count); then a redirect to where it points (audited there)",
 )
 def _notification_open(people, size):
     notify_many(people.case_admin, size)
