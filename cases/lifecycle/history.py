@@ -272,7 +272,9 @@ def event_summary(event: CaseEvent, audience: Audience = EVERY_NAME) -> list[str
     if details.get("recipient"):
         due = f" (due {_date_text(details['due_on'])})" if details.get("due_on") else ""
         lines.append(f"To {details['recipient']}{due}")
-    for change in details.get("changes") or []:
+    # Other events' changes (a correction's are said above, by the facts' names).
+    others = event.type != EventType.FACTS_EDITED
+    for change in (details.get("changes") or []) if others else ():
         lines.append(
             f"{change.get('field')}: {_change_value(change.get('old'))} → "
             f"{_change_value(change.get('new'))}"

@@ -69,6 +69,7 @@ def test_a_correction_records_old_and_new_values_and_the_deadline_it_moved(notic
         entry.lines for entry in case_history(noticed) if entry.event.type == EventType.FACTS_EDITED
     ]
     assert "Claim number: 05-123456 → 05-654321" in lines and moved in lines
+    assert not any(line.startswith("claim_number") for line in lines)  # said once, by name
 
 
 def test_a_correction_is_refused_with_intakes_message_and_nothing_changes(noticed, case_admin):
@@ -170,7 +171,7 @@ def test_an_item_is_added_through_intakes_rules_with_an_event(noticed, case_admi
     event = CaseEvent.objects.get(case=noticed, type=EventType.FACTS_EDITED)
     assert event.details["changes"] == result.changes
     (lines,) = [lines for e, lines, _ in case_history(noticed) if e.type == EventType.FACTS_EDITED]
-    assert "items[1]: (none) → Tramadol ER 100 mg #30 (Pharmaceuticals)" in lines
+    assert "Item 2: (none) → Tramadol ER 100 mg #30 (Pharmaceuticals)" in lines
 
 
 def test_adding_and_removing_an_item_says_which_deadline_it_moved(records_complete, case_admin):
