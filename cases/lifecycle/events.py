@@ -415,9 +415,19 @@ def case_facts_edited(
     *, case: Case, actor: User | None, changes: list[dict], moved: list[dict]
 ) -> CaseEvent:
     """Facts corrected before issue: each field's old and new value, and each deadline the
-    correction moved (from, to)."""
+    correction moved (from, to). A corrected Date Assigned is also kept at the top
+    (`date_assigned`), where the monthly report's dating of eligibility findings reads it
+    (reviews.reports.selectors._finding_date)."""
+    corrected = {
+        change["field"]: change["new"] for change in changes if change["field"] == "date_assigned"
+    }
     return event_record(
-        case=case, type=EventType.FACTS_EDITED, actor=actor, changes=changes, moved=moved
+        case=case,
+        type=EventType.FACTS_EDITED,
+        actor=actor,
+        changes=changes,
+        moved=moved,
+        **corrected,
     )
 
 

@@ -472,36 +472,33 @@ def _finding_date():
     """The date of an eligibility finding as the administrator dated it, not the moment it was
     typed in. An eligible finding is dated by the notice of assignment's Date Assigned given
     with it (8 CCR 9792.10.3; the notice event written right after it,
-    cases.eligibility.services._eligible_and_notice; intake's date from another system): the
-    case's latest eligible finding by the case's Date Assigned as it stands now, corrections
-    included (cases.intake.corrections), an earlier one by its own notice. An ineligible
-    finding is dated by the day it was recorded (the finding date its notice to the parties
-    prints, reviews.letters.notices)."""
-    notice_date = Subquery(
-        CaseEvent.objects.filter(
-            case=OuterRef("case"),
-            type=EventType.NOTICE_OF_ASSIGNMENT_SENT,
-            pk__gt=OuterRef("pk"),
+    cases.eligibility.services._eligible_and_notice; intake's date from another system), as
+    corrected since on the facts page: the latest correction's date (the `date_assigned` a
+    facts_edited event keeps at its top) moves the case's latest eligible finding; an earlier
+    one keeps its notice's date. The notice's service, which also sets the case's Date Assigned
+    (reviews.letters.notice_service), does not move it. An ineligible finding is dated by the
+    day it was recorded (the finding date its notice to the parties prints,
+    reviews.letters.notices)."""
+
+    def date_in(events):
+        return Subquery(
+            events.annotate(
+                on=Cast(KeyTextTransform("date_assigned", "details"), DateField())
+            ).values("on")[:1],
+            output_field=DateField(),
         )
-        .order_by("pk")
-        .annotate(on=Cast(KeyTextTransform("date_assigned", "details"), DateField()))
-        .values("on")[:1],
-        output_field=DateField(),
+
+    after = CaseEvent.objects.filter(case=OuterRef("case"), pk__gt=OuterRef("pk"))
+    notice_date = date_in(after.filter(type=EventType.NOTICE_OF_ASSIGNMENT_SENT).order_by("pk"))
+    corrected_date = date_in(
+        after.filter(type=EventType.FACTS_EDITED, details__has_key="date_assigned").order_by("-pk")
     )
     found_eligible_later = Exists(
-        CaseEvent.objects.filter(
-            case=OuterRef("case"),
-            type=EventType.ELIGIBILITY_RECORDED,
-            details__eligible=True,
-            pk__gt=OuterRef("pk"),
-        )
+        after.filter(type=EventType.ELIGIBILITY_RECORDED, details__eligible=True)
     )
     return Coalesce(
         When_(
-            When(
-                Q(details__eligible=True) & ~Q(found_eligible_later),
-                then=F("case__date_assigned"),
-            ),
+            When(Q(details__eligible=True) & ~Q(found_eligible_later), then=corrected_date),
             output_field=DateField(),
         ),
         When_(When(details__eligible=True, then=notice_date), output_field=DateField()),
@@ -513,12 +510,14 @@ def _finding_date():
 def eligibility_findings(period: Period) -> QuerySet[CaseEvent]:
     """The eligibility findings dated in the period (`found_on`), one query. A finding is
     dated on or before the day it is recorded (a notice date may not be in the future), unless
-    a correction moved the case's Date Assigned later; that correction was made on or after
-    the date it gave. So only two kinds of finding are read: those recorded since the period
-    began, and those of cases whose facts were corrected since then (each by its index)."""
+    a correction moved its Date Assigned later; that correction was made on or after the date
+    it gave. So only two kinds of finding are read: those recorded since the period began, and
+    those of cases corrected since then (each by its index)."""
     since = timezone.make_aware(dt.datetime.combine(period.start, dt.time.min))
     findings = CaseEvent.objects.filter(type=EventType.ELIGIBILITY_RECORDED).order_by()
-    corrected = CaseEvent.objects.filter(type=EventType.FACTS_EDITED, created_at__gte=since)
+    corrected = CaseEvent.objects.filter(
+        type=EventType.FACTS_EDITED, created_at__gte=since, details__has_key="date_assigned"
+    )
     candidates = (
         findings.filter(created_at__gte=since)
         .values("pk")

@@ -138,6 +138,11 @@ def test_a_corrected_date_assigned_moves_the_eligible_finding_to_its_period(
     october, november = Period.month(2026, 10), Period.month(2026, 11)
     assert eligibility(october)[0].rows[0] == ["Eligible", 1, "100.0%"]
     assert eligibility(november)[0].rows[0] == ["Eligible", 0, ""]
+    # The notice's service sets the case's Date Assigned too (reviews.letters.notice_service):
+    # that is not a correction of the date given with the finding, which stays in October.
+    Case.objects.filter(pk=case.pk).update(date_assigned=dt.date(2026, 11, 5))
+    assert eligibility(october)[0].rows[0] == ["Eligible", 1, "100.0%"]
+    case.refresh_from_db()
 
     case_facts_edit(case=case, actor=case_admin, changes={"date_assigned": "2026-11-02"})
 
