@@ -209,6 +209,8 @@ def notification_open(request, notification_id: int):
     back to the list."""
     if (answer := _signed_in(request)) is not None:
         return answer
+    if request.user.is_api_client:
+        raise PermissionDenied("API clients have no web pages.")
     note = Notification.objects.filter(pk=notification_id, user=request.user).first()
     if note is None:
         raise Http404("No such notification.")

@@ -96,6 +96,7 @@ _FACT_LABELS = {
     "records_complete_on": "Records complete on",
     "diagnoses": "Diagnoses",
     "other_names": "Other names in the case file",
+    "notice_sent_on": "Notice of assignment dated (Date Assigned)",
 }
 _PART_LABELS = {
     "first_name": "first name",
@@ -117,6 +118,8 @@ _PART_LABELS = {
     "formulary_dispute": "drug-formulary dispute",
     "drug_class": "drug class",
     "ur_citation": "UR citation",
+    "kind": "kind",
+    "text": "text",
 }
 
 
@@ -126,7 +129,8 @@ def fact_label(path: str) -> str:
     items counted from 1. A path not known is given as it is."""
     path = path.removeprefix("$").removeprefix(".")
     head, _, rest = path.partition(".")
-    part = _PART_LABELS.get(rest.split(".")[0], rest) if rest else ""
+    # "ur_citation.kind": "UR citation kind"; one word each from the labels.
+    part = " ".join(_PART_LABELS.get(word, word) for word in rest.split(".")) if rest else ""
     if head in _FACT_LABELS and not rest:
         return _FACT_LABELS[head]
     if head == "injured_worker":
@@ -134,6 +138,8 @@ def fact_label(path: str) -> str:
     if head in PartyRole.values:
         party = PartyRole(head).label
         return f"{party}'s {part}" if part else party
+    if head.startswith("diagnoses[") and head.endswith("]") and head[10:-1].isdigit():
+        return f"Diagnosis {int(head[10:-1]) + 1}"
     if head.startswith("items[") and head.endswith("]") and head[6:-1].isdigit():
         item = f"Item {int(head[6:-1]) + 1}"
         return f"{item}'s {part}" if part else item
@@ -228,8 +234,8 @@ def event_summary(event: CaseEvent, audience: Audience = EVERY_NAME) -> list[str
         lines.append(f"Determination due {_date_text(details['determination_due_on'])}")
     if event.type == EventType.FACTS_EDITED:
         for change in details.get("changes") or []:
-            old = _date_text(change["old"]) if change.get("old") not in (None, "") else "(none)"
-            new = _date_text(change["new"]) if change.get("new") not in (None, "") else "(none)"
+            old = _date_text(_change_value(change.get("old")))
+            new = _date_text(_change_value(change.get("new")))
             lines.append(f"{fact_label(change['field'])}: {old} → {new}")
         for move in details.get("moved") or []:
             lines.append(

@@ -54,14 +54,22 @@
      when the link is clicked cannot answer after the sort and put the old order back. */
   document.addEventListener("click", function (event) {
     var link = event.target.closest && event.target.closest("a[data-sort-form]");
-    if (!link || !window.htmx || event.button !== 0 ||
+    if (!link || !window.htmx || event.defaultPrevented || event.button !== 0 ||
         event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) { return; }
     var form = document.getElementById(link.dataset.sortForm);
     var field = form && form.querySelector("input[name=sort]");
     if (!field) { return; }
     event.preventDefault();
     field.value = link.dataset.sort;
-    form.requestSubmit();
+    if (form.requestSubmit) { form.requestSubmit(); } else { htmx.trigger(form, "submit"); }
+  });
+
+  /* The facts page's refusals (cases/partials/facts_refusal.html), each said beside its form:
+     one form sent again clears them all, so only the latest answer shows. */
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var page = event.target.closest && event.target.closest("#case-facts");
+    if (!page) { return; }
+    page.querySelectorAll(".facts-refusal").forEach(function (slot) { slot.replaceChildren(); });
   });
 
   /* A message's dismiss button (components/messages.html). */

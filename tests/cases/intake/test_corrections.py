@@ -445,3 +445,31 @@ def test_the_facts_page_shows_why_other_names_were_refused(admin_client, noticed
     refused = admin_client.post(url, {"section": "other_names", "other_names": "Ana\n%%%"})
     assert refused.status_code == 422
     assert "Other names, line 2: “%%%” is not a name." in refused.content.decode()
+
+
+def test_the_history_names_each_corrected_fact_as_the_page_does(noticed, case_admin):
+    CaseEvent.objects.create(
+        case=noticed,
+        type=EventType.FACTS_EDITED,
+        actor=case_admin,
+        details={
+            "changes": [
+                {"field": "items[0].formulary_dispute", "old": False, "new": True},
+                {"field": "items[0].ur_citation.kind", "old": "mtus", "new": "other"},
+                {"field": "items[0].ur_citation.text", "old": "MTUS", "new": "ODG"},
+                {"field": "employer.name", "old": "Acme", "new": ""},
+                {"field": "injured_worker.date_of_birth", "old": "1968-02-01", "new": "1968-02-11"},
+            ],
+            "moved": [],
+        },
+    )
+    (lines,) = [
+        entry.lines for entry in case_history(noticed) if entry.event.type == EventType.FACTS_EDITED
+    ]
+    assert lines == [
+        "Item 1's drug-formulary dispute: no → yes",
+        "Item 1's UR citation kind: mtus → other",
+        "Item 1's UR citation text: MTUS → ODG",
+        "Employer's name: Acme → (none)",
+        "Injured worker's date of birth: 02/01/1968 → 02/11/1968",
+    ]
