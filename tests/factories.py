@@ -197,6 +197,16 @@ def intake_payload(**overrides) -> dict:
     return payload
 
 
+def case_taken_in(actor, **overrides):
+    """A case taken in through intake's rules and case_create, from intake_payload(**overrides)."""
+    from cases.intake.services import case_create
+    from cases.intake.validation import intake_validate
+
+    (data,), errors = intake_validate(intake_payload(**overrides))
+    assert not errors, errors
+    return case_create(data=data, actor=actor)
+
+
 def reviewer_with_profile(
     external_id: str,
     *,

@@ -20,8 +20,6 @@ from django.utils import timezone
 from accounts.models import Role
 from cases.eligibility.services import case_eligibility_record
 from cases.intake.corrections import case_facts_edit
-from cases.intake.services import case_create
-from cases.intake.validation import intake_validate
 from cases.lifecycle.models import Case, CaseEvent, CaseStatus, EventType
 from reviews.assignment.models import Assignment, AssignmentStatus
 from reviews.reports.monthly import MonthlyReport, monthly_report, report_csv, report_pdf
@@ -32,7 +30,7 @@ from tests.factories import (
     CaseFactory,
     DisputedItemFactory,
     UserFactory,
-    intake_payload,
+    case_taken_in,
     reviewer_with_profile,
 )
 from tests.reviews.reports.known_month import NOVEMBER
@@ -121,19 +119,16 @@ def test_a_corrected_date_assigned_moves_the_eligible_finding_to_its_period(
     to 11/02 (the notice went out later than typed): the finding counts in November, as
     corrected, though it was recorded in October; and no longer in October."""
     recorded_at = timezone.make_aware(dt.datetime(2026, 10, 28, 12))
-    (data,), errors = intake_validate(
-        intake_payload(
-            application_received="2026-10-20",
-            ur_decision_date="2026-10-15",
-            date_of_injury="2026-09-01",
-            date_assigned="2026-10-28",
-            notice_sent_by="electronic",
-        )
-    )
-    assert not errors
     field = CaseEvent._meta.get_field("created_at")
     monkeypatch.setattr(field, "default", lambda: recorded_at)
-    case = case_create(data=data, actor=case_admin)
+    case = case_taken_in(
+        case_admin,
+        application_received="2026-10-20",
+        ur_decision_date="2026-10-15",
+        date_of_injury="2026-09-01",
+        date_assigned="2026-10-28",
+        notice_sent_by="electronic",
+    )
     monkeypatch.undo()
     october, november = Period.month(2026, 10), Period.month(2026, 11)
     assert eligibility(october)[0].rows[0] == ["Eligible", 1, "100.0%"]
