@@ -7,6 +7,7 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
@@ -41,6 +42,21 @@ class RoleUserAdmin(AuditedModelAdmin, UserAdmin):
         """The delete page says why there is none and leads back to the user."""
         messages.error(request, NEVER_DELETED)
         return redirect(reverse("admin:accounts_user_change", args=[object_id]))
+
+
+_admin_login = admin.site.login
+
+
+def _admin_login_or_refused(request, extra_context=None):
+    """Django's admin answers a signed-in user who is not staff with its sign-in form, to sign
+    in as someone else; here they get the app's own 403 page, as on any other page they may not
+    see (ops.errors). Signed out, the form is as Django has it."""
+    if request.user.is_authenticated and not admin.site.has_permission(request):
+        raise PermissionDenied("Django's admin site is for the system administrators.")
+    return _admin_login(request, extra_context)
+
+
+admin.site.login = _admin_login_or_refused
 
 
 # Django's own admin page for groups, with its changes audited too. (API tokens have their own

@@ -108,3 +108,16 @@ def test_api_paths_get_json_errors(client, debug):
     assert failed.status_code == 500
     assert failed.json()["errors"][0]["path"] is None
     assert failed.json()["request_id"] == failed["X-Request-ID"]
+
+
+def test_django_admin_refuses_a_signed_in_user_who_is_not_staff_with_our_403(
+    client, reviewer, debug
+):
+    """From a QA pass: a reviewer opening /admin/ got Django's admin sign-in form."""
+    client.force_login(reviewer)
+    response = client.get("/admin/", follow=True)
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "Not allowed" in html and "Expert reviewer" in html
+    client.logout()
+    assert client.get("/admin/login/").status_code == 200  # signed out: Django's sign-in
