@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.paging import LookaheadPage
 from cases.access import Ability, access_required
@@ -106,6 +107,11 @@ def quality_review(request, case_number):
     )
 
 
+def _go(request, url: str):
+    """A redirect; for the approval sent by htmx, the browser's own (HX-Redirect)."""
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
 def _decision_refused(request, determination):
     """A decision posted on a determination no longer waiting (a page open since the review
     ended or was decided): back to its page, saying why, so a reload does not post again."""
@@ -113,7 +119,7 @@ def _decision_refused(request, determination):
     if not refusal:
         return None
     messages.error(request, refusal)
-    return redirect("quality:quality_review", determination.case.case_number)
+    return _go(request, reverse("quality:quality_review", args=[determination.case.case_number]))
 
 
 @access_required(Ability.QUALITY_REVIEW)
@@ -136,9 +142,12 @@ def quality_approve(request, case_number):
             messages.success(
                 request, f"{determination.case.case_number} approved; the letter is being issued."
             )
-            return redirect("quality:quality_queue")
+            return _go(request, reverse("quality:quality_queue"))
     context = _review_context(request, determination, approve_form=form)
-    return TemplateResponse(request, "reviews/quality/review.html", context, status=400)
+    # Sent by htmx, only the approval form is swapped (hx-select): the comments typed on the
+    # items for a return stay as typed (htmx swaps a 2xx answer).
+    status = 200 if request.htmx else 400
+    return TemplateResponse(request, "reviews/quality/review.html", context, status=status)
 
 
 @access_required(Ability.QUALITY_REVIEW)

@@ -323,3 +323,25 @@ def test_queue_query_count_does_not_grow_with_the_determinations(
 
 # ... and the audit log's row for the read (audit.routes).
 QUEUE_QUERIES = 9
+
+
+def test_a_refused_approval_sent_by_htmx_redraws_the_approval_form_alone(
+    client, quality_reviewer, django_capture_on_commit_callbacks
+):
+    """From a QA pass: a refused approval redrew the whole page, so the comments typed on the
+    items for a return were lost. With htmx only the approval form is swapped."""
+    case, _, determination = submitted()
+    login(client, quality_reviewer)
+    url = reverse("quality:quality_approve", args=[case.case_number])
+    page = client.get(reverse("quality:quality_review", args=[case.case_number])).content.decode()
+    assert 'hx-select="#approve-form"' in page and 'id="approve-form"' in page
+    Determination.objects.filter(pk=determination.pk).update(reviewer=quality_reviewer)
+    refused = client.post(url, {"comment": "Fine as written"}, HTTP_HX_REQUEST="true")
+    assert refused.status_code == 200  # swapped in place, the reason with the form
+    assert "its own author" in refused.content.decode()
+    assert "Fine as written" in refused.content.decode()  # what was typed comes back
+    assert Determination.objects.get(pk=determination.pk).status == DeterminationStatus.SUBMITTED
+    Determination.objects.filter(pk=determination.pk).update(reviewer=UserFactory(role="reviewer"))
+    with django_capture_on_commit_callbacks(execute=False):
+        done = client.post(url, {}, HTTP_HX_REQUEST="true")
+    assert done["HX-Redirect"] == reverse("quality:quality_queue")
