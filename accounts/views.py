@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render, resolve_url
+from django.template.defaultfilters import pluralize
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
@@ -193,7 +194,7 @@ def notifications(request):
     if request.method == "POST":
         one = request.POST.get("id", "")
         marked = notifications_read(request.user, ids=[int(one)] if one.isdigit() else None)
-        messages.success(request, f"{marked} notification{'' if marked == 1 else 's'} marked read.")
+        messages.success(request, f"{marked} notification{pluralize(marked)} marked read.")
         return redirect_after_post(request, reverse("account:notifications"))
     page = Paginator(
         Notification.objects.filter(user=request.user).order_by("-created", "-pk"),

@@ -416,11 +416,13 @@ def case_facts_edited(
 ) -> CaseEvent:
     """Facts corrected before issue: each field's old and new value, and each deadline the
     correction moved (from, to). A corrected Date Assigned is also kept at the top
-    (`date_assigned`), where the monthly report's dating of eligibility findings reads it
-    (reviews.reports.selectors._finding_date)."""
-    corrected = {
-        change["field"]: change["new"] for change in changes if change["field"] == "date_assigned"
-    }
+    (`date_assigned_corrected`), where the monthly report's dating of eligibility findings reads
+    it with one key lookup (reviews.reports.selectors._finding_date); the history says it once,
+    from `changes`."""
+    corrected = next(
+        ({"date_assigned_corrected": c["new"]} for c in changes if c["field"] == "date_assigned"),
+        {},
+    )
     return event_record(
         case=case,
         type=EventType.FACTS_EDITED,

@@ -232,11 +232,14 @@ def event_summary(event: CaseEvent, audience: Audience = EVERY_NAME) -> list[str
         lines.append("Records came after their due date")
     if details.get("determination_due_on"):
         lines.append(f"Determination due {_date_text(details['determination_due_on'])}")
+    # Each changed value, old → new (a correction's facts named as the facts page names them,
+    # a party's service details as recorded).
+    label = fact_label if event.type == EventType.FACTS_EDITED else str
+    for change in details.get("changes") or []:
+        old = _date_text(_change_value(change.get("old")))
+        new = _date_text(_change_value(change.get("new")))
+        lines.append(f"{label(change.get('field'))}: {old} → {new}")
     if event.type == EventType.FACTS_EDITED:
-        for change in details.get("changes") or []:
-            old = _date_text(_change_value(change.get("old")))
-            new = _date_text(_change_value(change.get("new")))
-            lines.append(f"{fact_label(change['field'])}: {old} → {new}")
         for move in details.get("moved") or []:
             lines.append(
                 f"{move['deadline']} moved from {_date_text(move['from'])} to "
@@ -278,13 +281,6 @@ def event_summary(event: CaseEvent, audience: Audience = EVERY_NAME) -> list[str
     if details.get("recipient"):
         due = f" (due {_date_text(details['due_on'])})" if details.get("due_on") else ""
         lines.append(f"To {details['recipient']}{due}")
-    # Other events' changes (a correction's are said above, by the facts' names).
-    others = event.type != EventType.FACTS_EDITED
-    for change in (details.get("changes") or []) if others else ():
-        lines.append(
-            f"{change.get('field')}: {_change_value(change.get('old'))} → "
-            f"{_change_value(change.get('new'))}"
-        )
     if event.type == EventType.PARTY_SERVICE_CHANGED and details.get("party"):
         lines.append(f"Party: {details['party']}")
         if details.get("problem"):

@@ -38,6 +38,7 @@ from django.db.models.lookups import In
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
+from cases.casefile.selectors import search_words as name_search_words
 from cases.lifecycle.models import Case, ItemCategory, PartyRole
 from reviews.assignment.models import Assignment, AssignmentStatus, CaseConflict
 from reviews.roster.models import (
@@ -647,9 +648,9 @@ class MatchResult:
 
 
 def search_words(query: str) -> list[str]:
-    """The words of a search for reviewers, folded: commas part words as spaces do, so a name
-    typed as a list prints it ("Park, Helen") finds what "helen park" finds."""
-    return [word for word in re.split(r"[\s,]+", query.casefold()) if word]
+    """The words of a search for reviewers, folded, split as the case list splits a name search
+    ("Park, Helen" finds what "helen park" finds)."""
+    return name_search_words(query.casefold())
 
 
 def candidates_matching(candidates: list[Candidate], query: str) -> list[Candidate]:

@@ -9,9 +9,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.paging import LookaheadPage
+from accounts.responses import redirect_after_post
 from cases.access import Ability, access_required
 from reviews.determination.citations import CLAIMS_ADMINISTRATOR, EXPERT_REVIEWER, citation_render
 from reviews.determination.models import ConsistencyFlag, FlagResolution
@@ -107,11 +107,6 @@ def quality_review(request, case_number):
     )
 
 
-def _go(request, url: str):
-    """A redirect; for the approval sent by htmx, the browser's own (HX-Redirect)."""
-    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
-
-
 def _decision_refused(request, determination):
     """A decision posted on a determination no longer waiting (a page open since the review
     ended or was decided): back to its page, saying why, so a reload does not post again."""
@@ -119,7 +114,9 @@ def _decision_refused(request, determination):
     if not refusal:
         return None
     messages.error(request, refusal)
-    return _go(request, reverse("quality:quality_review", args=[determination.case.case_number]))
+    return redirect_after_post(
+        request, reverse("quality:quality_review", args=[determination.case.case_number])
+    )
 
 
 @access_required(Ability.QUALITY_REVIEW)
@@ -142,7 +139,7 @@ def quality_approve(request, case_number):
             messages.success(
                 request, f"{determination.case.case_number} approved; the letter is being issued."
             )
-            return _go(request, reverse("quality:quality_queue"))
+            return redirect_after_post(request, reverse("quality:quality_queue"))
     context = _review_context(request, determination, approve_form=form)
     # Sent by htmx, only the approval form is swapped (hx-select): the comments typed on the
     # items for a return stay as typed (htmx swaps a 2xx answer).

@@ -473,25 +473,30 @@ def _finding_date():
     typed in. An eligible finding is dated by the notice of assignment's Date Assigned given
     with it (8 CCR 9792.10.3; the notice event written right after it,
     cases.eligibility.services._eligible_and_notice; intake's date from another system), as
-    corrected since on the facts page: the latest correction's date (the `date_assigned` a
-    facts_edited event keeps at its top) moves the case's latest eligible finding; an earlier
-    one keeps its notice's date. The notice's service, which also sets the case's Date Assigned
-    (reviews.letters.notice_service), does not move it. An ineligible finding is dated by the
-    day it was recorded (the finding date its notice to the parties prints,
-    reviews.letters.notices)."""
+    corrected since on the facts page: the latest correction's date (the
+    `date_assigned_corrected` a facts_edited event keeps at its top) moves the case's latest
+    eligible finding; an earlier one keeps its notice's date. The notice's service, which also
+    sets the case's Date Assigned (reviews.letters.notice_service), does not move it. An
+    ineligible finding is dated by the day it was recorded (the finding date its notice to the
+    parties prints, reviews.letters.notices)."""
 
-    def date_in(events):
+    def date_in(events, key: str):
         return Subquery(
-            events.annotate(
-                on=Cast(KeyTextTransform("date_assigned", "details"), DateField())
-            ).values("on")[:1],
+            events.annotate(on=Cast(KeyTextTransform(key, "details"), DateField())).values("on")[
+                :1
+            ],
             output_field=DateField(),
         )
 
     after = CaseEvent.objects.filter(case=OuterRef("case"), pk__gt=OuterRef("pk"))
-    notice_date = date_in(after.filter(type=EventType.NOTICE_OF_ASSIGNMENT_SENT).order_by("pk"))
+    notice_date = date_in(
+        after.filter(type=EventType.NOTICE_OF_ASSIGNMENT_SENT).order_by("pk"), "date_assigned"
+    )
     corrected_date = date_in(
-        after.filter(type=EventType.FACTS_EDITED, details__has_key="date_assigned").order_by("-pk")
+        after.filter(
+            type=EventType.FACTS_EDITED, details__has_key="date_assigned_corrected"
+        ).order_by("-pk"),
+        "date_assigned_corrected",
     )
     found_eligible_later = Exists(
         after.filter(type=EventType.ELIGIBILITY_RECORDED, details__eligible=True)
@@ -516,7 +521,9 @@ def eligibility_findings(period: Period) -> QuerySet[CaseEvent]:
     since = timezone.make_aware(dt.datetime.combine(period.start, dt.time.min))
     findings = CaseEvent.objects.filter(type=EventType.ELIGIBILITY_RECORDED).order_by()
     corrected = CaseEvent.objects.filter(
-        type=EventType.FACTS_EDITED, created_at__gte=since, details__has_key="date_assigned"
+        type=EventType.FACTS_EDITED,
+        created_at__gte=since,
+        details__has_key="date_assigned_corrected",
     )
     candidates = (
         findings.filter(created_at__gte=since)

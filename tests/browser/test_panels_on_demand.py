@@ -94,12 +94,17 @@ def test_the_finished_cases_load_when_the_reviewer_opens_them(
     assert len(fetches) == 1
 
 
+def _a_case_and_its_administrator(page, live_server):
+    """A case ready to assign, and an administrator ("desk-admin") signed in to read it."""
+    case = ready_case()
+    sign_in(page, live_server.url, UserFactory(role="case_admin", username="desk-admin"))
+    return case
+
+
 def test_who_read_the_case_loads_when_its_panel_is_opened(
     page, live_server, reference_data, artifacts
 ):
-    case = ready_case()
-    admin = UserFactory(role="case_admin", username="desk-admin")
-    sign_in(page, live_server.url, admin)
+    case = _a_case_and_its_administrator(page, live_server)
     fetches = []
     page.on("request", lambda request: "panel=readers" in request.url and fetches.append(request))
     page.goto(f"{live_server.url}/cases/{case.case_number}/")
@@ -138,13 +143,9 @@ def test_who_read_the_case_loads_when_its_panel_is_opened(
 def test_a_panel_closed_before_its_rows_come_stays_closed(
     page, live_server, reference_data, artifacts
 ):
-    case = ready_case()
-    admin = UserFactory(role="case_admin", username="desk-admin")
-    sign_in(page, live_server.url, admin)
-    held = []
-    page.route(
-        re.compile(r"panel=readers"), lambda route: held.append(route)
-    )  # the answer waits for the test
+    case = _a_case_and_its_administrator(page, live_server)
+    held = []  # the panel's answer, held until the test lets it go
+    page.route(re.compile(r"panel=readers"), lambda route: held.append(route))
     page.goto(f"{live_server.url}/cases/{case.case_number}/")
     panel = page.locator("#readers-panel")
     page.locator("#readers-summary").click()

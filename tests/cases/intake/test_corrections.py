@@ -473,3 +473,12 @@ def test_the_history_names_each_corrected_fact_as_the_page_does(noticed, case_ad
         "Employer's name: Acme → (none)",
         "Injured worker's date of birth: 02/01/1968 → 02/11/1968",
     ]
+
+
+def test_a_corrected_date_assigned_is_said_once_in_the_history(noticed, case_admin):
+    case_facts_edit(case=noticed, actor=case_admin, changes={"date_assigned": "2016-11-07"})
+    (lines,) = [
+        entry.lines for entry in case_history(noticed) if entry.event.type == EventType.FACTS_EDITED
+    ]
+    dated = [line for line in lines if "11/07/2016" in line]
+    assert dated == ["Notice of assignment dated (Date Assigned): 11/04/2016 → 11/07/2016"]
