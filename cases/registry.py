@@ -48,6 +48,9 @@ class ReviewerSide:
     # A served party's e-mail, address or method changed (case, role): the letters room
     # serves what waited for them.
     party_service_changed: Callable[[Any, str], None] = lambda case, role: None
+    # Where a reviewer works on a case (their workspace), for the links of their reminders;
+    # None where there is no reviewer side, and the case page is linked instead.
+    reviewer_case_url: Callable[[Any], str | None] = lambda case: None
 
 
 _registered: ReviewerSide | None = None

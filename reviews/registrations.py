@@ -2,6 +2,8 @@
 points upward: the case file's needs (cases.registry) and quality review's follow-up (the
 letter request). Called once from ReviewsConfig.ready."""
 
+from django.urls import reverse
+
 from cases import registry
 from reviews.assignment.selectors import (
     current_assignment_for,
@@ -21,6 +23,10 @@ from reviews.reports.files import stored_kinds_register as report_files_register
 from reviews.roster.selectors import specialty_names
 
 
+def _workspace_url(case) -> str:
+    return reverse("determination:workspace", args=[case.case_number])
+
+
 def register() -> None:
     registry.register(
         registry.ReviewerSide(
@@ -36,6 +42,9 @@ def register() -> None:
             after_eligibility_finding=notice_after_finding,
             notice_of_assignment_state=notice_of_assignment_state,
             party_service_changed=party_copies_changed,
+            reviewer_case_url=lambda case: reverse(
+                "determination:workspace", args=[case.case_number]
+            ),
         )
     )
     after_approval_register(letter_request)

@@ -40,6 +40,15 @@ _OVERDUE_KINDS = {
 
 # Reminders, not escalations: not marked urgent, recorded as reminders in the history.
 _REMINDERS = frozenset({Kind.REVIEWER_DUE_SOON, Kind.DEFERRAL_REVIEW, Kind.REVIEWER_REMINDED})
+# Sent to the case's reviewer: their link opens the workspace, where the determination is written.
+_TO_REVIEWER = frozenset({Kind.REVIEWER_DUE_SOON, Kind.REVIEWER_REMINDED})
+
+
+def _notice_link(case: Case, kind: str) -> str:
+    case_page = reverse("casefile:case_detail", args=[case.case_number])
+    if kind in _TO_REVIEWER:
+        return reviewer_side().reviewer_case_url(case) or case_page
+    return case_page
 
 
 def _notice_send(
@@ -54,7 +63,7 @@ def _notice_send(
             notify(
                 [user],
                 text=subject,
-                link=reverse("casefile:case_detail", args=[case.case_number]),
+                link=_notice_link(case, kind),
                 urgent=kind not in _REMINDERS,
             )
             events.clock_notice_sent(

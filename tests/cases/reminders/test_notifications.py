@@ -6,7 +6,7 @@ import pytest
 
 from accounts.models import Notification, Role
 from cases.lifecycle.models import CaseStatus
-from cases.reminders.services import clock_notices_send
+from cases.reminders.services import Reminded, clock_notices_send, reviewer_remind
 from reviews.assignment.models import Assignment, AssignmentStatus
 from tests.factories import CaseFactory, DisputedItemFactory, UserFactory
 
@@ -46,3 +46,13 @@ def test_a_reviewer_reminder_is_a_plain_notification(reviewer, settings):
     note = Notification.objects.get(user=reviewer)
     assert not note.urgent
     assert note.text.startswith(f"Reminder: {case.case_number} determination due 12/10/2026")
+    # The reviewer's link opens their workspace, where the determination is written.
+    assert note.link == f"/reviews/cases/{case.case_number}/"
+
+
+def test_a_reminder_from_an_administrator_links_the_reviewer_to_the_workspace(reviewer):
+    case = CaseFactory(status=CaseStatus.REVIEWER_ASSIGNED, due_on=D(2026, 12, 10))
+    Assignment.objects.create(case=case, reviewer=reviewer, round=1)
+    assert reviewer_remind(case) == Reminded.SENT
+    note = Notification.objects.get(user=reviewer)
+    assert note.link == f"/reviews/cases/{case.case_number}/"

@@ -149,7 +149,8 @@ def test_the_page_polls_while_the_run_counts_and_shows_where_it_is(admin):
     url = reverse("reports:report_run", args=[run.pk])
     page = _client(admin).get(url).content.decode()
     assert f'hx-get="{url}"' in page and 'hx-trigger="every 1s"' in page
-    assert "3 of 9 steps done" in page and "Counting: Timeliness" in page
+    # The bar counts the steps done; the line names the one under way, the next in turn.
+    assert "3 of 9 steps done" in page and "Now on step 4: Timeliness." in page
     assert "Try again" not in page and "Download PDF" not in page  # moving, and not done
 
     panel = _client(admin).get(url, **HTMX).content.decode()
