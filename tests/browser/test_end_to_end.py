@@ -188,9 +188,18 @@ def test_one_case_from_intake_to_a_verified_letter_on_the_dashboard(
     # 6. Quality review returns it once, with a comment.
     sign_in(page, base, quality)
     page.goto(f"{base}/quality/{number}/")
-    # The comment on item 2, shown to the reviewer on that item. (The general comment box
-    # shares its id with the approve form's comment, so its label points at the wrong box.)
-    page.get_by_label("Comment for the reviewer on this item").nth(1).fill(QUALITY_ASKS)
+    # The comment on item 2, shown to the reviewer on that item.
+    item_comment = page.get_by_label("Comment for the reviewer on this item").nth(1)
+    item_comment.fill(QUALITY_ASKS)
+    # An approval tried by mistake, with a wrong password, is refused in its own form (htmx):
+    # the comment typed for the return stays where it was typed.
+    approve = page.locator("#approve-form")
+    approve.get_by_label("Your password").fill("not-my-password")
+    approve.get_by_role("button", name=f"Approve {number}").click()
+    expect(approve.get_by_text("That is not your password.")).to_be_visible()
+    expect(item_comment).to_have_value(QUALITY_ASKS)
+    case.refresh_from_db()
+    assert case.status == CaseStatus.SUBMITTED, case.status
     shot(page, artifacts, "6-return")
     page.get_by_role("button", name="Return with comments").click()
     page.wait_for_load_state("networkidle")
