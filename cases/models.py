@@ -16,6 +16,7 @@ from cases.lifecycle.models import (  # noqa: F401
     CaseEvent,
     CaseNumberCounter,
     DisputedItem,
+    EligibilityFinding,
     Party,
 )
 from cases.outbox.models import FollowUp  # noqa: F401

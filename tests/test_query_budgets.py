@@ -94,6 +94,7 @@ from tests.factories import (
     ready_case,
     reviewer_with_profile,
 )
+from tests.reviews.reports.known_month import finding_recorded
 
 pytestmark = pytest.mark.django_db
 
@@ -1422,11 +1423,7 @@ def operations_add(people: People, size: int) -> None:
             letter_text=text,
             served_on=today - dt.timedelta(days=1),
         )
-        CaseEvent.objects.create(
-            case=case,
-            type=EventType.ELIGIBILITY_RECORDED,
-            details={"eligible": False, "reason_codes": ["late", "duplicate"]},
-        )
+        finding_recorded(case, today, eligible=False, codes=("late", "duplicate"))
         due = CaseFactory(
             status=CaseStatus.IN_REVIEW,
             application_received=today - dt.timedelta(days=10),

@@ -9,8 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Protocol
 
+from django.db.models import DateField, F, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
 from accounts.models import User
-from cases.lifecycle.models import Case, CaseEvent, EventType
+from cases.lifecycle.models import Case, CaseEvent, EligibilityFinding, EventType
 
 
 class MedicalRecordLike(Protocol):
@@ -147,7 +151,7 @@ def eligibility_recorded(
         details["overrides"] = overrides
     if checks:
         details["checks"] = checks
-    return event_record(
+    event = event_record(
         case=case,
         type=EventType.ELIGIBILITY_RECORDED,
         actor=actor,
@@ -157,6 +161,12 @@ def eligibility_recorded(
         to_status=case.status,
         **details,
     )
+    # Dated by the day it is recorded until a notice of assignment dates it (below).
+    recorded_on = timezone.localtime(event.created_at).date()
+    EligibilityFinding.objects.create(
+        event=event, case=case, eligible=eligible, recorded_on=recorded_on, found_on=recorded_on
+    )
+    return event
 
 
 def notice_of_assignment_sent(
@@ -167,6 +177,12 @@ def notice_of_assignment_sent(
     records_due_on: dt.date,
     from_status: str,
 ) -> CaseEvent:
+    # The notice's Date Assigned dates the eligible findings it follows (8 CCR 9792.10.3,
+    # 9792.10.4(b)); a Date Assigned corrected before it stands.
+    EligibilityFinding.objects.filter(case=case, eligible=True, notice_on__isnull=True).update(
+        notice_on=case.date_assigned,
+        found_on=Coalesce(F("corrected_on"), Value(case.date_assigned), output_field=DateField()),
+    )
     return event_record(
         case=case,
         type=EventType.NOTICE_OF_ASSIGNMENT_SENT,
@@ -416,13 +432,28 @@ def case_facts_edited(
 ) -> CaseEvent:
     """Facts corrected before issue: each field's old and new value, and each deadline the
     correction moved (from, to). A corrected Date Assigned is also kept at the top
-    (`date_assigned_corrected`), where the monthly report's dating of eligibility findings reads
-    it with one key lookup (reviews.reports.selectors._finding_date); the history says it once,
-    from `changes`."""
+    (`date_assigned_corrected`), and it re-dates the finding it belongs to for the state's
+    reports (EligibilityFinding); the history says it once, from `changes`."""
     corrected = next(
         ({"date_assigned_corrected": c["new"]} for c in changes if c["field"] == "date_assigned"),
         {},
     )
+    if corrected:
+        # The corrected date re-dates the finding it belongs to: the case's latest eligible one.
+        # (The notice's service, which also sets the Date Assigned, does not come here.)
+        new = corrected["date_assigned_corrected"]
+        on = dt.date.fromisoformat(new) if new else None
+        latest = (
+            EligibilityFinding.objects.filter(case=case, eligible=True)
+            .order_by("-event_id")
+            .values_list("pk", flat=True)[:1]
+        )
+        EligibilityFinding.objects.filter(pk__in=list(latest)).update(
+            corrected_on=on,
+            found_on=Coalesce(
+                Value(on), F("notice_on"), F("recorded_on"), output_field=DateField()
+            ),
+        )
     return event_record(
         case=case,
         type=EventType.FACTS_EDITED,

@@ -568,3 +568,29 @@ class CaseEvent(models.Model):
         if self.pk is not None and not self._state.adding:
             raise ValueError("Case events are append-only.")
         super().save(*args, **kwargs)
+
+
+class EligibilityFinding(models.Model):
+    """Each eligibility finding (8 CCR 9792.10.3) with the date the state's reports count it
+    under, kept beside its event by cases.lifecycle.events as the events are written, so a
+    month's findings are one index read (issue 12: dating each finding from the events took a
+    subquery per finding, seconds for a month a year back).
+
+    `found_on` is the date as the administrator dated the finding: an eligible finding's by its
+    notice of assignment's Date Assigned (`notice_on`, the first notice after it), as corrected
+    since on the facts page (`corrected_on`); an ineligible one's by the day it was recorded
+    (the finding date its notice to the parties prints). The event stays the record; this row
+    is derived from the case's events and made again from them by the migration that added it."""
+
+    event = models.OneToOneField(
+        CaseEvent, on_delete=models.CASCADE, primary_key=True, related_name="finding"
+    )
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="eligibility_findings")
+    eligible = models.BooleanField()
+    recorded_on = models.DateField()
+    notice_on = models.DateField(null=True, blank=True)
+    corrected_on = models.DateField(null=True, blank=True)
+    found_on = models.DateField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {'eligible' if self.eligible else 'ineligible'} {self.found_on}"

@@ -20,8 +20,6 @@ from django.db.models import Case as When_
 from django.db.models import (
     CharField,
     Count,
-    DateField,
-    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -31,18 +29,16 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast, Coalesce, TruncDate, TruncWeek
+from django.db.models.functions import TruncWeek
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from cases.lifecycle.clock import NOTICE_CLOCK_STATUSES, RUNNING_LABELS
 from cases.lifecycle.models import (
     Case,
-    CaseEvent,
     CaseStatus,
     DrugClass,
-    EventType,
+    EligibilityFinding,
     IneligibilityReason,
     ItemCategory,
     Outcome,
@@ -468,74 +464,15 @@ def outcomes_by_drug_class(period: Period) -> Table:
 # --- Eligibility ---------------------------------------------------------------------------
 
 
-def _finding_date():
-    """The date of an eligibility finding as the administrator dated it, not the moment it was
-    typed in. An eligible finding is dated by the notice of assignment's Date Assigned given
-    with it (8 CCR 9792.10.3; the notice event written right after it,
-    cases.eligibility.services._eligible_and_notice; intake's date from another system), as
-    corrected since on the facts page: the latest correction's date (the
-    `date_assigned_corrected` a facts_edited event keeps at its top) moves the case's latest
-    eligible finding; an earlier one keeps its notice's date. The notice's service, which also
-    sets the case's Date Assigned (reviews.letters.notice_service), does not move it. An
-    ineligible finding is dated by the day it was recorded (the finding date its notice to the
-    parties prints, reviews.letters.notices)."""
-
-    def date_in(events, key: str):
-        return Subquery(
-            events.annotate(on=Cast(KeyTextTransform(key, "details"), DateField())).values("on")[
-                :1
-            ],
-            output_field=DateField(),
-        )
-
-    after = CaseEvent.objects.filter(case=OuterRef("case"), pk__gt=OuterRef("pk"))
-    notice_date = date_in(
-        after.filter(type=EventType.NOTICE_OF_ASSIGNMENT_SENT).order_by("pk"), "date_assigned"
-    )
-    corrected_date = date_in(
-        after.filter(
-            type=EventType.FACTS_EDITED, details__has_key="date_assigned_corrected"
-        ).order_by("-pk"),
-        "date_assigned_corrected",
-    )
-    found_eligible_later = Exists(
-        after.filter(type=EventType.ELIGIBILITY_RECORDED, details__eligible=True)
-    )
-    return Coalesce(
-        When_(
-            When(Q(details__eligible=True) & ~Q(found_eligible_later), then=corrected_date),
-            output_field=DateField(),
-        ),
-        When_(When(details__eligible=True, then=notice_date), output_field=DateField()),
-        TruncDate("created_at"),
-        output_field=DateField(),
-    )
-
-
-def eligibility_findings(period: Period) -> QuerySet[CaseEvent]:
-    """The eligibility findings dated in the period (`found_on`), one query. A finding is
-    dated on or before the day it is recorded (a notice date may not be in the future), unless
-    a correction moved its Date Assigned later; that correction was made on or after the date
-    it gave. So only two kinds of finding are read: those recorded since the period began, and
-    those of cases corrected since then (each by its index)."""
-    since = timezone.make_aware(dt.datetime.combine(period.start, dt.time.min))
-    findings = CaseEvent.objects.filter(type=EventType.ELIGIBILITY_RECORDED).order_by()
-    corrected = CaseEvent.objects.filter(
-        type=EventType.FACTS_EDITED,
-        created_at__gte=since,
-        details__has_key="date_assigned_corrected",
-    )
-    candidates = (
-        findings.filter(created_at__gte=since)
-        .values("pk")
-        .union(findings.filter(case_id__in=corrected.values("case_id")).values("pk"))
-    )
-    return (
-        CaseEvent.objects.filter(pk__in=candidates)
-        .annotate(found_on=_finding_date())
-        .filter(found_on__range=(period.start, period.end))
-        .order_by()
-    )
+def eligibility_findings(period: Period) -> QuerySet[EligibilityFinding]:
+    """The eligibility findings dated in the period, one index read. Each is dated as the
+    administrator dated it, not the moment it was typed in (cases.lifecycle.models
+    .EligibilityFinding): an eligible finding by its notice of assignment's Date Assigned
+    (8 CCR 9792.10.3, 9792.10.4(b)), as corrected since on the facts page; an ineligible one by
+    the day it was recorded (the finding date its notice to the parties prints,
+    reviews.letters.notices). The notice's service, which also sets the case's Date Assigned
+    (reviews.letters.notice_service), does not move it."""
+    return EligibilityFinding.objects.filter(found_on__range=(period.start, period.end)).order_by()
 
 
 def eligibility(period: Period) -> tuple[Table, Table]:
@@ -545,9 +482,9 @@ def eligibility(period: Period) -> tuple[Table, Table]:
     latest: dict[int, tuple[bool, list]] = {}
     # In the order they were recorded: a later finding replaces an earlier one, whatever
     # their dates (an eligible finding may carry a notice date before an ineligible one's).
-    rows = eligibility_findings(period).order_by("case_id", "pk")
+    rows = eligibility_findings(period).order_by("case_id", "event_id")
     for case_id, eligible, codes in rows.values_list(
-        "case_id", "details__eligible", "details__reason_codes"
+        "case_id", "eligible", "event__details__reason_codes"
     ):
         latest[case_id] = (bool(eligible), codes)
     eligible_count = sum(1 for eligible, _ in latest.values() if eligible)

@@ -3,11 +3,13 @@ report's tests count (the `world` fixture in conftest.py)."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 from django.utils import timezone
 
-from cases.lifecycle.models import CaseEvent, CaseStatus, EventType
+from cases.lifecycle import events
+from cases.lifecycle.models import CaseEvent, CaseStatus
 from reviews.assignment.models import Assignment, AssignmentStatus
 from reviews.determination.models import Determination, DeterminationStatus, ItemDecision
 from reviews.letters.models import Letter, LetterStatus
@@ -37,13 +39,43 @@ def _issued(case, reviewer, decided_on, decisions):
     return determination
 
 
-def _finding(case, day, *, eligible, codes=()):
-    details = {"eligible": eligible}
-    if codes:
-        details["reason_codes"] = list(codes)
-    CaseEvent.objects.create(
-        case=case, type=EventType.ELIGIBILITY_RECORDED, created_at=_at(day), details=details
-    )
+@contextlib.contextmanager
+def events_written_at(at: dt.datetime):
+    """Case events written meanwhile carry `at` as the moment they were written."""
+    field = CaseEvent._meta.get_field("created_at")
+    default, field.default = field.default, lambda: at
+    # Django keeps the default it read first (Field._get_default): forget it both ways.
+    field.__dict__.pop("_get_default", None)
+    try:
+        yield
+    finally:
+        field.default = default
+        field.__dict__.pop("_get_default", None)
+
+
+def finding_recorded(case, day, *, eligible, codes=(), date_assigned=None) -> None:
+    """A finding recorded on `day`, as the eligibility screen writes it (its event and its
+    report row, cases.lifecycle.events); with the notice of assignment dated `date_assigned`
+    when given."""
+    with events_written_at(_at(day)):
+        events.eligibility_recorded(
+            case=case,
+            actor=None,
+            eligible=eligible,
+            reasons=[],
+            late_application="late" in codes,
+            from_status=case.status,
+            reason_codes=list(codes),
+        )
+        if date_assigned:
+            case.date_assigned = date_assigned
+            events.notice_of_assignment_sent(
+                case=case,
+                actor=None,
+                sent_by="electronic",
+                records_due_on=date_assigned + dt.timedelta(days=15),
+                from_status=case.status,
+            )
 
 
 def known_month():
@@ -104,8 +136,8 @@ def known_month():
     )
     Assignment.objects.create(case=in_review, reviewer=pain, status=AssignmentStatus.ACCEPTED)
     CaseFactory(status=CaseStatus.RECEIVED, application_received=dt.date(2026, 9, 1))
-    _finding(issued, dt.date(2026, 11, 2), eligible=True)
-    _finding(ineligible, dt.date(2026, 11, 4), eligible=False, codes=("late", "not_signed"))
-    _finding(older, dt.date(2026, 11, 5), eligible=False, codes=("late",))
-    _finding(older, dt.date(2026, 10, 5), eligible=True)  # before the period
+    finding_recorded(issued, dt.date(2026, 11, 2), eligible=True)
+    finding_recorded(ineligible, dt.date(2026, 11, 4), eligible=False, codes=("late", "not_signed"))
+    finding_recorded(older, dt.date(2026, 11, 5), eligible=False, codes=("late",))
+    finding_recorded(older, dt.date(2026, 10, 5), eligible=True)  # before the period
     return today

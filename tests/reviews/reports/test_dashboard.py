@@ -6,11 +6,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import html
+import importlib
 import io
 import subprocess
 
 import pytest
 import redis
+from django.apps import apps as django_apps
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.test import Client
@@ -20,7 +22,8 @@ from django.utils import timezone
 from accounts.models import Role
 from cases.eligibility.services import case_eligibility_record
 from cases.intake.corrections import case_facts_edit
-from cases.lifecycle.models import Case, CaseEvent, CaseStatus, EventType
+from cases.lifecycle import events as case_events
+from cases.lifecycle.models import Case, CaseStatus, EligibilityFinding
 from reviews.assignment.models import Assignment, AssignmentStatus
 from reviews.reports.monthly import MonthlyReport, monthly_report, report_csv, report_pdf
 from reviews.reports.selectors import Period, Table, dashboard_table, eligibility
@@ -33,9 +36,10 @@ from tests.factories import (
     case_taken_in,
     reviewer_with_profile,
 )
-from tests.reviews.reports.known_month import NOVEMBER
+from tests.reviews.reports.known_month import NOVEMBER, events_written_at, finding_recorded
 
 pytestmark = pytest.mark.django_db
+D = dt.date
 
 
 def _rows(name, today):
@@ -112,24 +116,19 @@ def test_a_finding_counts_in_the_period_it_is_dated_not_the_day_it_was_typed_in(
     assert ["Applications with an eligibility finding", "0"] in rows
 
 
-def test_a_corrected_date_assigned_moves_the_eligible_finding_to_its_period(
-    case_admin, monkeypatch
-):
+def test_a_corrected_date_assigned_moves_the_eligible_finding_to_its_period(case_admin):
     """Found eligible on 10/28 with the notice dated that day, then the Date Assigned corrected
     to 11/02 (the notice went out later than typed): the finding counts in November, as
     corrected, though it was recorded in October; and no longer in October."""
-    recorded_at = timezone.make_aware(dt.datetime(2026, 10, 28, 12))
-    field = CaseEvent._meta.get_field("created_at")
-    monkeypatch.setattr(field, "default", lambda: recorded_at)
-    case = case_taken_in(
-        case_admin,
-        application_received="2026-10-20",
-        ur_decision_date="2026-10-15",
-        date_of_injury="2026-09-01",
-        date_assigned="2026-10-28",
-        notice_sent_by="electronic",
-    )
-    monkeypatch.undo()
+    with events_written_at(timezone.make_aware(dt.datetime(2026, 10, 28, 12))):
+        case = case_taken_in(
+            case_admin,
+            application_received="2026-10-20",
+            ur_decision_date="2026-10-15",
+            date_of_injury="2026-09-01",
+            date_assigned="2026-10-28",
+            notice_sent_by="electronic",
+        )
     october, november = Period.month(2026, 10), Period.month(2026, 11)
     assert eligibility(october)[0].rows[0] == ["Eligible", 1, "100.0%"]
     assert eligibility(november)[0].rows[0] == ["Eligible", 0, ""]
@@ -151,20 +150,12 @@ def _found_eligible_again(*, recorded_on: int, date_assigned: str | None = None)
     """The world's ineligible application (found so on 11/04) found eligible, recorded on that
     day of November; with the notice of assignment's Date Assigned when given."""
     ineligible = Case.objects.get(status=CaseStatus.INELIGIBLE)
-    recorded_at = timezone.make_aware(dt.datetime(2026, 11, recorded_on, 12))
-    CaseEvent.objects.create(
-        case=ineligible,
-        type=EventType.ELIGIBILITY_RECORDED,
-        created_at=recorded_at,
-        details={"eligible": True},
+    finding_recorded(
+        ineligible,
+        dt.date(2026, 11, recorded_on),
+        eligible=True,
+        date_assigned=dt.date.fromisoformat(date_assigned) if date_assigned else None,
     )
-    if date_assigned:
-        CaseEvent.objects.create(
-            case=ineligible,
-            type=EventType.NOTICE_OF_ASSIGNMENT_SENT,
-            created_at=recorded_at,
-            details={"date_assigned": date_assigned},
-        )
 
 
 def test_an_application_found_twice_in_the_period_counts_once_by_its_latest_finding(world):
@@ -449,3 +440,43 @@ def test_with_a_shared_cache_every_web_process_reads_the_figures_one_took(settin
         assert f"Figures as of {taken} (" in again
     finally:
         cache.clear()
+
+
+def test_findings_recorded_before_their_dates_were_kept_are_dated_alike_by_the_migration(
+    case_admin,
+):
+    """The migration that added the findings' dates replays each case's events: an eligible
+    finding with its notice, one whose Date Assigned was corrected after the notice, a case
+    found ineligible then eligible, and an ineligible one get the dates the events functions
+    gave them as they were written."""
+    migration = importlib.import_module("cases.migrations.0037_eligibility_finding_dates")
+    noticed, corrected, twice, ineligible = (CaseFactory() for _ in range(4))
+    finding_recorded(noticed, dt.date(2026, 10, 28), eligible=True, date_assigned=D(2026, 10, 27))
+    finding_recorded(corrected, dt.date(2026, 10, 28), eligible=True, date_assigned=D(2026, 10, 28))
+    with events_written_at(timezone.make_aware(dt.datetime(2026, 11, 3, 9))):
+        case_events.case_facts_edited(
+            case=corrected,
+            actor=case_admin,
+            changes=[{"field": "date_assigned", "old": "2026-10-28", "new": "2026-11-02"}],
+            moved=[],
+        )
+    finding_recorded(twice, dt.date(2026, 11, 4), eligible=False, codes=("late",))
+    finding_recorded(twice, dt.date(2026, 11, 20), eligible=True, date_assigned=D(2026, 11, 19))
+    finding_recorded(ineligible, dt.date(2026, 11, 6), eligible=False, codes=("not_signed",))
+    columns = ("event_id", "case_id", "eligible", "recorded_on", "notice_on", "corrected_on")
+    kept = list(EligibilityFinding.objects.order_by("event_id").values_list(*columns, "found_on"))
+    assert [row[-1] for row in kept] == [
+        D(2026, 10, 27),  # by its notice
+        D(2026, 11, 2),  # by the corrected Date Assigned
+        D(2026, 11, 4),  # ineligible: the day recorded
+        D(2026, 11, 19),  # found eligible later: by its own notice
+        D(2026, 11, 6),
+    ]
+
+    EligibilityFinding.objects.all().delete()
+    migration.findings_from_events(django_apps, None)
+
+    assert (
+        list(EligibilityFinding.objects.order_by("event_id").values_list(*columns, "found_on"))
+        == kept
+    )
