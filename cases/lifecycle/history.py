@@ -4,12 +4,13 @@ events.py, which writes the details this reads."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.template.defaultfilters import filesizeformat, pluralize
 
-from accounts.models import Role
+from accounts.models import Role, User
 from cases.lifecycle.models import (
     INELIGIBILITY_SOURCES,
     Case,
@@ -172,8 +173,11 @@ def _ineligibility_reason(code: str) -> str:
     return f"{reason.label} ({INELIGIBILITY_SOURCES[reason]})"
 
 
-def event_summary(event: CaseEvent, audience: Audience = EVERY_NAME) -> list[str]:
-    """The details of an event as short sentences `audience` may read."""
+def event_summary(
+    event: CaseEvent, audience: Audience = EVERY_NAME, names: Mapping[str, str] | None = None
+) -> list[str]:
+    """The details of an event as short sentences `audience` may read. `names`: reviewers'
+    names by username, for events recorded before the name was kept with them."""
     details = _details_for(event, audience)
     lines: list[str] = []
     if details.get("from_status") and details.get("to_status"):
@@ -252,8 +256,11 @@ def event_summary(event: CaseEvent, audience: Audience = EVERY_NAME) -> list[str
     if event.type == EventType.CASE_REMANDED and details.get("round"):
         lines.append(f"Review round {details['round']}")
     if details.get("reviewer"):
-        # By name; an event recorded before names were kept says the username.
-        lines.append(f"Reviewer: {details.get('reviewer_name') or details['reviewer']}")
+        # By name: the name as it was then, else (an event recorded before names were kept
+        # with it) as it is now, else (a user since removed) the username.
+        username = details["reviewer"]
+        name = details.get("reviewer_name") or (names or {}).get(username) or username
+        lines.append(f"Reviewer: {name}")
     elif details.get("reviewer_withheld"):
         lines.append(
             {
@@ -429,8 +436,25 @@ class HistoryEntry(NamedTuple):
 def case_history(case: Case, audience: Audience = EVERY_NAME) -> list[HistoryEntry]:
     """The case's events, newest first, each with its summary lines as `audience` may read
     them (cases.access.history_audience decides the audience of a user)."""
-    events = case.events.select_related("actor").order_by("-created_at", "-id")
+    events = list(case.events.select_related("actor").order_by("-created_at", "-id"))
+    names = _names_not_kept(events)
     return [
-        HistoryEntry(event, event_summary(event, audience), audience.actor_label(event.actor))
+        HistoryEntry(
+            event, event_summary(event, audience, names), audience.actor_label(event.actor)
+        )
         for event in events
     ]
+
+
+def _names_not_kept(events: list[CaseEvent]) -> dict[str, str]:
+    """The names of the reviewers that events recorded before names were kept with them name by
+    username only: one query, and none when every event has its name."""
+    usernames = {
+        event.details["reviewer"]
+        for event in events
+        if (event.details or {}).get("reviewer") and not event.details.get("reviewer_name")
+    }
+    if not usernames:
+        return {}
+    found = User.objects.filter(username__in=usernames)
+    return {user.username: user.display_name for user in found}

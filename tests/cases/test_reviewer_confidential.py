@@ -10,7 +10,7 @@ from django.urls import reverse
 from accounts.models import Role
 from cases.access import case_history_for
 from cases.lifecycle import events
-from cases.lifecycle.models import Case, CaseStatus
+from cases.lifecycle.models import Case, CaseStatus, EventType
 from cases.lifecycle.services import case_remand
 from reviews.assignment.models import Assignment, AssignmentStatus
 from reviews.assignment.services import reviewer_assign
@@ -118,3 +118,20 @@ def test_the_iro_reads_every_reviewer_by_name(client, remanded, role):
         assert reviewer.get_full_name() in page
         assert f"Reviewer: {reviewer.get_full_name()}" in page
     assert "Carol Conflicted treated this worker in 2015" in page
+
+
+def test_an_event_recorded_before_names_were_kept_names_the_reviewer(client, remanded):
+    """Events written before the reviewer's name was kept with them hold the username alone:
+    the IRO reads the name as it is now (a user since removed by their username); the parties
+    still read neither."""
+    case, sender, first, declining, second, admin = remanded
+    for username in (first.username, "rev-since-removed"):
+        events.event_record(
+            case=case, type=EventType.REVIEWER_ASSIGNED, actor=admin, reviewer=username, round=1
+        )
+    page = page_of(client, admin, case)
+    assert page.count(f"Reviewer: {first.get_full_name()}") == 2
+    assert "Reviewer: rev-since-removed" in page
+    text = history_text(sender, case)
+    for name in [*names_of(first), "rev-since-removed"]:
+        assert name not in text
