@@ -23,7 +23,7 @@ from accounts.models import Role
 from cases.eligibility.services import case_eligibility_record
 from cases.intake.corrections import case_facts_edit
 from cases.lifecycle import events as case_events
-from cases.lifecycle.models import Case, CaseStatus, EligibilityFinding
+from cases.lifecycle.models import Case, CaseStatus, EligibilityFinding, EventType
 from reviews.assignment.models import Assignment, AssignmentStatus
 from reviews.reports.monthly import MonthlyReport, monthly_report, report_csv, report_pdf
 from reviews.reports.selectors import Period, Table, dashboard_table, eligibility
@@ -442,14 +442,9 @@ def test_with_a_shared_cache_every_web_process_reads_the_figures_one_took(settin
         cache.clear()
 
 
-def test_findings_recorded_before_their_dates_were_kept_are_dated_alike_by_the_migration(
-    case_admin,
-):
-    """The migration that added the findings' dates replays each case's events: an eligible
-    finding with its notice, one whose Date Assigned was corrected after the notice, a case
-    found ineligible then eligible, and an ineligible one get the dates the events functions
-    gave them as they were written."""
-    migration = importlib.import_module("cases.migrations.0037_eligibility_finding_dates")
+def _findings_of_four_kinds(case_admin):
+    """An eligible finding with its notice, one whose Date Assigned was corrected after the
+    notice, a case found ineligible then eligible, and an ineligible one."""
     noticed, corrected, twice, ineligible = (CaseFactory() for _ in range(4))
     finding_recorded(noticed, dt.date(2026, 10, 28), eligible=True, date_assigned=D(2026, 10, 27))
     finding_recorded(corrected, dt.date(2026, 10, 28), eligible=True, date_assigned=D(2026, 10, 28))
@@ -463,8 +458,32 @@ def test_findings_recorded_before_their_dates_were_kept_are_dated_alike_by_the_m
     finding_recorded(twice, dt.date(2026, 11, 4), eligible=False, codes=("late",))
     finding_recorded(twice, dt.date(2026, 11, 20), eligible=True, date_assigned=D(2026, 11, 19))
     finding_recorded(ineligible, dt.date(2026, 11, 6), eligible=False, codes=("not_signed",))
-    columns = ("event_id", "case_id", "eligible", "recorded_on", "notice_on", "corrected_on")
-    kept = list(EligibilityFinding.objects.order_by("event_id").values_list(*columns, "found_on"))
+    return noticed, corrected, twice, ineligible
+
+
+_FINDING_COLUMNS = (
+    "event_id",
+    "case_id",
+    "eligible",
+    "recorded_on",
+    "notice_on",
+    "corrected_on",
+    "found_on",
+)
+
+
+def _findings_kept() -> list[tuple]:
+    return list(EligibilityFinding.objects.order_by("event_id").values_list(*_FINDING_COLUMNS))
+
+
+def test_findings_recorded_before_their_dates_were_kept_are_dated_alike_by_the_migration(
+    case_admin,
+):
+    """The migration that added the findings' dates replays each case's events: the findings
+    get the dates the events functions gave them as they were written."""
+    migration = importlib.import_module("cases.migrations.0037_eligibility_finding_dates")
+    _findings_of_four_kinds(case_admin)
+    kept = _findings_kept()
     assert [row[-1] for row in kept] == [
         D(2026, 10, 27),  # by its notice
         D(2026, 11, 2),  # by the corrected Date Assigned
@@ -476,7 +495,46 @@ def test_findings_recorded_before_their_dates_were_kept_are_dated_alike_by_the_m
     EligibilityFinding.objects.all().delete()
     migration.findings_from_events(django_apps, None)
 
-    assert (
-        list(EligibilityFinding.objects.order_by("event_id").values_list(*columns, "found_on"))
-        == kept
+    assert _findings_kept() == kept
+
+
+def test_the_findings_check_names_each_finding_that_differs_from_its_events_and_repairs_it(
+    case_admin,
+):
+    """`manage.py eligibility_findings` replays the events and compares: a finding row lost,
+    one dated differently and one that belongs to no finding are each named by case number,
+    the command fails, and with --repair the rows are made again from the events (so the
+    monthly report counts them as the events say)."""
+    noticed, corrected, twice, ineligible = _findings_of_four_kinds(case_admin)
+    kept = _findings_kept()
+    out = io.StringIO()
+    call_command("eligibility_findings", stdout=out)
+    assert out.getvalue().strip() == "0 eligibility findings differ from their events"
+
+    EligibilityFinding.objects.filter(case=noticed).delete()
+    EligibilityFinding.objects.filter(case=corrected).update(found_on=D(2026, 10, 28))
+    stray = case_events.event_record(case=ineligible, type=EventType.REMINDER_SENT)
+    EligibilityFinding.objects.create(
+        event=stray,
+        case=ineligible,
+        eligible=True,
+        recorded_on=D(2026, 11, 7),
+        found_on=D(2026, 11, 7),
     )
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="3 eligibility findings differ"):
+        call_command("eligibility_findings", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert f"{noticed.case_number} event {kept[0][0]}: missing, counts on 2026-10-27" in lines
+    assert (
+        f"{corrected.case_number} event {kept[1][0]}: dated differently: "
+        "found_on 2026-10-28 → 2026-11-02"
+    ) in lines
+    assert f"{ineligible.case_number} event {stray.pk}: not a finding" in lines
+    assert _findings_kept() != kept  # the check alone changes nothing
+
+    out = io.StringIO()
+    call_command("eligibility_findings", "--repair", stdout=out)
+    assert "3 eligibility findings differ from their events, made again from them" in out.getvalue()
+    assert _findings_kept() == kept
+    call_command("eligibility_findings", stdout=io.StringIO())
