@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 
 from django.utils import timezone
 
@@ -29,15 +29,8 @@ class FindingDates:
     found_on: dt.date | None = None
 
     def as_tuple(self) -> tuple:
-        return (
-            self.event_id,
-            self.case_id,
-            self.eligible,
-            self.recorded_on,
-            self.notice_on,
-            self.corrected_on,
-            self.found_on,
-        )
+        """The fields in their order, as the table's columns are read to compare."""
+        return astuple(self)
 
 
 def findings_replayed(

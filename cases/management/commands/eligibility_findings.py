@@ -1,21 +1,16 @@
 """eligibility_findings [--repair]: the dates the state's reports count each eligibility
 finding under, compared with the case events they come from."""
 
+from dataclasses import fields
+
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from cases.lifecycle.findings import FINDING_EVENT_TYPES, FindingDates, findings_replayed
 from cases.lifecycle.models import Case, CaseEvent, EligibilityFinding
 
-_COLUMNS = (
-    "event_id",
-    "case_id",
-    "eligible",
-    "recorded_on",
-    "notice_on",
-    "corrected_on",
-    "found_on",
-)
+# The stored columns, in the order FindingDates.as_tuple gives them.
+_COLUMNS = tuple(field.name for field in fields(FindingDates))
 CHUNK = 5000
 
 

@@ -4,6 +4,7 @@ data set: each number as the page, the CSV and the PDF show it."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import html
 import importlib
@@ -23,6 +24,7 @@ from accounts.models import Role
 from cases.eligibility.services import case_eligibility_record
 from cases.intake.corrections import case_facts_edit
 from cases.lifecycle import events as case_events
+from cases.lifecycle.findings import FindingDates
 from cases.lifecycle.models import Case, CaseStatus, EligibilityFinding, EventType
 from reviews.assignment.models import Assignment, AssignmentStatus
 from reviews.reports.monthly import MonthlyReport, monthly_report, report_csv, report_pdf
@@ -461,15 +463,7 @@ def _findings_of_four_kinds(case_admin):
     return noticed, corrected, twice, ineligible
 
 
-_FINDING_COLUMNS = (
-    "event_id",
-    "case_id",
-    "eligible",
-    "recorded_on",
-    "notice_on",
-    "corrected_on",
-    "found_on",
-)
+_FINDING_COLUMNS = tuple(field.name for field in dataclasses.fields(FindingDates))
 
 
 def _findings_kept() -> list[tuple]:
