@@ -42,9 +42,7 @@ def register() -> None:
             after_eligibility_finding=notice_after_finding,
             notice_of_assignment_state=notice_of_assignment_state,
             party_service_changed=party_copies_changed,
-            reviewer_case_url=lambda case: reverse(
-                "determination:workspace", args=[case.case_number]
-            ),
+            reviewer_case_url=_workspace_url,
         )
     )
     after_approval_register(letter_request)

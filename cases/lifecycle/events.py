@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Protocol
 
-from django.db.models import DateField, F, Value
+from django.db import transaction
+from django.db.models import DateField, F, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -124,6 +125,7 @@ def case_imported(*, case: Case, actor: User | None, source: str, status: str) -
     )
 
 
+@transaction.atomic
 def eligibility_recorded(
     *,
     case: Case,
@@ -169,6 +171,7 @@ def eligibility_recorded(
     return event
 
 
+@transaction.atomic
 def notice_of_assignment_sent(
     *,
     case: Case,
@@ -427,40 +430,33 @@ def letter_issued(
     )
 
 
+@transaction.atomic
 def case_facts_edited(
     *, case: Case, actor: User | None, changes: list[dict], moved: list[dict]
 ) -> CaseEvent:
     """Facts corrected before issue: each field's old and new value, and each deadline the
-    correction moved (from, to). A corrected Date Assigned is also kept at the top
-    (`date_assigned_corrected`), and it re-dates the finding it belongs to for the state's
-    reports (EligibilityFinding); the history says it once, from `changes`."""
-    corrected = next(
-        ({"date_assigned_corrected": c["new"]} for c in changes if c["field"] == "date_assigned"),
-        {},
-    )
+    correction moved (from, to). A corrected Date Assigned re-dates the finding it belongs to
+    for the state's reports (EligibilityFinding; cases.lifecycle.findings reads it from
+    `changes` alike)."""
+    corrected = [change for change in changes if change["field"] == "date_assigned"]
     if corrected:
         # The corrected date re-dates the finding it belongs to: the case's latest eligible one.
         # (The notice's service, which also sets the Date Assigned, does not come here.)
-        new = corrected["date_assigned_corrected"]
+        new = corrected[-1]["new"]
         on = dt.date.fromisoformat(new) if new else None
         latest = (
             EligibilityFinding.objects.filter(case=case, eligible=True)
             .order_by("-event_id")
-            .values_list("pk", flat=True)[:1]
+            .values("pk")[:1]
         )
-        EligibilityFinding.objects.filter(pk__in=list(latest)).update(
+        EligibilityFinding.objects.filter(pk=Subquery(latest)).update(
             corrected_on=on,
             found_on=Coalesce(
                 Value(on), F("notice_on"), F("recorded_on"), output_field=DateField()
             ),
         )
     return event_record(
-        case=case,
-        type=EventType.FACTS_EDITED,
-        actor=actor,
-        changes=changes,
-        moved=moved,
-        **corrected,
+        case=case, type=EventType.FACTS_EDITED, actor=actor, changes=changes, moved=moved
     )
 
 

@@ -65,11 +65,19 @@ def findings_replayed(
                 if finding.eligible and finding.notice_on is None:
                     finding.notice_on = notice_on
                     finding.found_on = finding.corrected_on or notice_on
-        elif type_ == "facts_edited" and "date_assigned_corrected" in details:
-            # A corrected Date Assigned re-dates the case's latest eligible finding.
+        elif type_ == "facts_edited":
+            # A corrected Date Assigned re-dates the case's latest eligible finding. Read from
+            # the event's list of changes, which every facts_edited event has kept since
+            # corrections began (the copy at its top, `date_assigned_corrected`, came later and
+            # had another name before).
+            corrected = [
+                change
+                for change in details.get("changes") or []
+                if change.get("field") == "date_assigned"
+            ]
             eligible = [finding for finding in case_findings if finding.eligible]
-            if eligible:
-                new = details["date_assigned_corrected"]
+            if corrected and eligible:
+                new = corrected[-1].get("new")
                 latest = eligible[-1]
                 latest.corrected_on = dt.date.fromisoformat(new) if new else None
                 latest.found_on = latest.corrected_on or latest.notice_on or latest.recorded_on

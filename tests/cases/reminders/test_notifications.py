@@ -30,7 +30,7 @@ def test_an_escalation_is_an_urgent_notification_for_each_admin_once(case_admin)
     assert case_admin.notifications_unread == 1
 
 
-def test_a_reviewer_reminder_is_a_plain_notification(reviewer, settings):
+def test_a_reviewer_reminder_is_a_plain_notification(client, reviewer, settings):
     settings.REVIEWER_REMINDER_BUSINESS_DAYS = 2
     case = CaseFactory(
         status=CaseStatus.IN_REVIEW,
@@ -48,11 +48,22 @@ def test_a_reviewer_reminder_is_a_plain_notification(reviewer, settings):
     assert note.text.startswith(f"Reminder: {case.case_number} determination due 12/10/2026")
     # The reviewer's link opens their workspace, where the determination is written.
     assert note.link == f"/reviews/cases/{case.case_number}/"
+    client.force_login(reviewer)
+    page = client.get(note.link, follow=True)
+    assert page.status_code == 200
+    assert f"<h1>{case.case_number} " in page.content.decode()
+    assert "Determination" in page.content.decode()
+    assert page.redirect_chain[-1][0].startswith(note.link)  # a step of the workspace
 
 
-def test_a_reminder_from_an_administrator_links_the_reviewer_to_the_workspace(reviewer):
+def test_a_reminder_from_an_administrator_links_the_reviewer_to_the_workspace(client, reviewer):
     case = CaseFactory(status=CaseStatus.REVIEWER_ASSIGNED, due_on=D(2026, 12, 10))
     Assignment.objects.create(case=case, reviewer=reviewer, round=1)
     assert reviewer_remind(case) == Reminded.SENT
     note = Notification.objects.get(user=reviewer)
     assert note.link == f"/reviews/cases/{case.case_number}/"
+    # Not accepted yet: the workspace asks them to accept or decline.
+    client.force_login(reviewer)
+    page = client.get(note.link, follow=True)
+    assert page.status_code == 200
+    assert "Accept" in page.content.decode()

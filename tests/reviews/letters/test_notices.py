@@ -19,6 +19,7 @@ from cases.eligibility.services import case_eligibility_record
 from cases.lifecycle.models import (
     Case,
     CaseEvent,
+    EligibilityFinding,
     EventType,
     IneligibilityReason,
     PartyRole,
@@ -361,3 +362,7 @@ def test_a_notice_to_a_party_served_by_mail_goes_through_the_print_queue_and_its
     assert served.details["sent_by"] == SentBy.MAIL
     assert served.details["records_due_on"] == parties_case.clock.records_due_on.isoformat()
     assert parties_case.clock.records_due_on > today
+    # The service moved the case's Date Assigned, not the finding's date in the state's reports:
+    # that is the Date Assigned given with the finding (only a correction moves it).
+    finding = EligibilityFinding.objects.get(case=parties_case)
+    assert (finding.notice_on, finding.found_on) == (intended, intended) != (today, today)

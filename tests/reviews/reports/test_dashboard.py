@@ -28,7 +28,13 @@ from cases.lifecycle.findings import FindingDates
 from cases.lifecycle.models import Case, CaseStatus, EligibilityFinding, EventType
 from reviews.assignment.models import Assignment, AssignmentStatus
 from reviews.reports.monthly import MonthlyReport, monthly_report, report_csv, report_pdf
-from reviews.reports.selectors import Period, Table, dashboard_table, eligibility
+from reviews.reports.selectors import (
+    Period,
+    Table,
+    dashboard_table,
+    eligibility,
+    eligibility_findings,
+)
 from tests.cases.helpers import overrides_for
 from tests.conftest import _service_missing
 from tests.factories import (
@@ -134,11 +140,8 @@ def test_a_corrected_date_assigned_moves_the_eligible_finding_to_its_period(case
     october, november = Period.month(2026, 10), Period.month(2026, 11)
     assert eligibility(october)[0].rows[0] == ["Eligible", 1, "100.0%"]
     assert eligibility(november)[0].rows[0] == ["Eligible", 0, ""]
-    # The notice's service sets the case's Date Assigned too (reviews.letters.notice_service):
-    # that is not a correction of the date given with the finding, which stays in October.
-    Case.objects.filter(pk=case.pk).update(date_assigned=dt.date(2026, 11, 5))
-    assert eligibility(october)[0].rows[0] == ["Eligible", 1, "100.0%"]
-    case.refresh_from_db()
+    # (The notice's service, which sets the case's Date Assigned too, does not move it:
+    # tests/reviews/letters/test_notices.py, the notice served by mail.)
 
     case_facts_edit(case=case, actor=case_admin, changes={"date_assigned": "2026-11-02"})
 
@@ -444,10 +447,10 @@ def test_with_a_shared_cache_every_web_process_reads_the_figures_one_took(settin
         cache.clear()
 
 
-def _findings_of_four_kinds(case_admin):
+def _findings_of_kinds(case_admin):
     """An eligible finding with its notice, one whose Date Assigned was corrected after the
-    notice, a case found ineligible then eligible, and an ineligible one."""
-    noticed, corrected, twice, ineligible = (CaseFactory() for _ in range(4))
+    notice, and an ineligible one."""
+    noticed, corrected, ineligible = (CaseFactory() for _ in range(3))
     finding_recorded(noticed, dt.date(2026, 10, 28), eligible=True, date_assigned=D(2026, 10, 27))
     finding_recorded(corrected, dt.date(2026, 10, 28), eligible=True, date_assigned=D(2026, 10, 28))
     with events_written_at(timezone.make_aware(dt.datetime(2026, 11, 3, 9))):
@@ -457,10 +460,8 @@ def _findings_of_four_kinds(case_admin):
             changes=[{"field": "date_assigned", "old": "2026-10-28", "new": "2026-11-02"}],
             moved=[],
         )
-    finding_recorded(twice, dt.date(2026, 11, 4), eligible=False, codes=("late",))
-    finding_recorded(twice, dt.date(2026, 11, 20), eligible=True, date_assigned=D(2026, 11, 19))
     finding_recorded(ineligible, dt.date(2026, 11, 6), eligible=False, codes=("not_signed",))
-    return noticed, corrected, twice, ineligible
+    return noticed, corrected, ineligible
 
 
 _FINDING_COLUMNS = tuple(field.name for field in dataclasses.fields(FindingDates))
@@ -476,20 +477,55 @@ def test_findings_recorded_before_their_dates_were_kept_are_dated_alike_by_the_m
     """The migration that added the findings' dates replays each case's events: the findings
     get the dates the events functions gave them as they were written."""
     migration = importlib.import_module("cases.migrations.0037_eligibility_finding_dates")
-    _findings_of_four_kinds(case_admin)
+    _findings_of_kinds(case_admin)
     kept = _findings_kept()
     assert [row[-1] for row in kept] == [
         D(2026, 10, 27),  # by its notice
         D(2026, 11, 2),  # by the corrected Date Assigned
-        D(2026, 11, 4),  # ineligible: the day recorded
-        D(2026, 11, 19),  # found eligible later: by its own notice
-        D(2026, 11, 6),
+        D(2026, 11, 6),  # ineligible: the day recorded
     ]
 
     EligibilityFinding.objects.all().delete()
     migration.findings_from_events(django_apps, None)
 
     assert _findings_kept() == kept
+
+
+@pytest.mark.parametrize(
+    "top",
+    [
+        {},  # the first corrections: the list of changes alone
+        {"date_assigned": "2026-11-02"},  # then a copy at the top under the field's name
+        {"date_assigned_corrected": "2026-11-02"},  # then under a name of its own
+    ],
+)
+def test_the_migration_reads_a_correction_in_every_shape_it_was_recorded_in(case_admin, top):
+    """Date Assigned corrections recorded before the findings' dates were kept moved the
+    finding in the monthly report then; the migration dates it by them whatever the shape of
+    their event (each has kept the list of changes)."""
+    migration = importlib.import_module("cases.migrations.0037_eligibility_finding_dates")
+    case = CaseFactory()
+    finding_recorded(case, dt.date(2026, 10, 28), eligible=True, date_assigned=D(2026, 10, 28))
+    with events_written_at(timezone.make_aware(dt.datetime(2026, 11, 3, 9))):
+        case_events.event_record(
+            case=case,
+            type=EventType.FACTS_EDITED,
+            actor=case_admin,
+            changes=[{"field": "date_assigned", "old": "2026-10-28", "new": "2026-11-02"}],
+            moved=[],
+            **top,
+        )
+    EligibilityFinding.objects.all().delete()
+
+    migration.findings_from_events(django_apps, None)
+
+    finding = EligibilityFinding.objects.get(case=case)
+    assert (finding.notice_on, finding.corrected_on, finding.found_on) == (
+        D(2026, 10, 28),
+        D(2026, 11, 2),
+        D(2026, 11, 2),
+    )
+    assert eligibility_findings(Period(D(2026, 11, 1), D(2026, 11, 30))).get() == finding
 
 
 def test_the_findings_check_names_each_finding_that_differs_from_its_events_and_repairs_it(
@@ -499,7 +535,7 @@ def test_the_findings_check_names_each_finding_that_differs_from_its_events_and_
     one dated differently and one that belongs to no finding are each named by case number,
     the command fails, and with --repair the rows are made again from the events (so the
     monthly report counts them as the events say)."""
-    noticed, corrected, twice, ineligible = _findings_of_four_kinds(case_admin)
+    noticed, corrected, ineligible = _findings_of_kinds(case_admin)
     kept = _findings_kept()
     out = io.StringIO()
     call_command("eligibility_findings", stdout=out)
