@@ -16,7 +16,7 @@
   }
 
   function clock() {
-    return new Date().toLocaleTimeString([], { hour: "numeric", minute: "2-digit" });
+    return window.imrTime(Date.now(), false);
   }
 
   // After signing in again (which rotates the CSRF token), retries must use the new token.
@@ -55,6 +55,21 @@
   form.querySelectorAll("input[type=search]").forEach(function (box) {
     ["input", "change"].forEach(function (type) {
       box.addEventListener(type, function (event) { event.stopPropagation(); });
+    });
+  });
+
+  // A field that takes the focus lies clear of the sticky Save bar, whole when it fits above
+  // it (WCAG 2.4.11): the browser shows only the caret's line of a text box, which may leave
+  // the box under the bar. (reviews.css keeps the bar's height free when the page scrolls.)
+  form.addEventListener("focusin", function (event) {
+    var bar = form.querySelector(".ws-savebar");
+    var field = event.target;
+    if (!bar || bar.contains(field)) return;
+    window.requestAnimationFrame(function () {
+      var box = field.getBoundingClientRect();
+      var barTop = bar.getBoundingClientRect().top;
+      var below = box.bottom - barTop;
+      if (below > 0) window.scrollBy(0, Math.min(below + 8, Math.max(box.top - 8, 0)));
     });
   });
 
@@ -328,7 +343,7 @@
     restoredAt = Math.max(restoredAt || 0, saved.at || 0);
   });
   if (restored.length) {
-    var when = new Date(restoredAt).toLocaleString([], { dateStyle: "short", timeStyle: "short" });
+    var when = window.imrTime(restoredAt, true);
     var notice = document.createElement("div");
     notice.className = "message message--warning ws-restored";
     notice.setAttribute("role", "alert");

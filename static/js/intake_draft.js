@@ -27,7 +27,7 @@
   }
 
   function clock() {
-    return new Date().toLocaleTimeString([], { hour: "numeric", minute: "2-digit" });
+    return window.imrTime(Date.now(), false);
   }
 
   function draftId() {
@@ -190,7 +190,7 @@
       changed[name] = ++counter;
     });
     if (restored) {
-      var when = new Date(saved.at).toLocaleString([], { dateStyle: "short", timeStyle: "short" });
+      var when = window.imrTime(saved.at, true);
       var notice = document.createElement("div");
       notice.className = "message message--warning";
       notice.setAttribute("role", "alert");

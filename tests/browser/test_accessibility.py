@@ -79,3 +79,46 @@ def test_the_check_finds_a_planted_violation(page):
     """The check itself works: an image without a text alternative is a critical violation."""
     page.set_content('<html lang="en"><title>t</title><body><img src="x.png"></body></html>')
     assert any(problem.startswith("image-alt (critical)") for problem in violations(page))
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_field_reached_with_the_tab_key_is_never_under_the_save_bar(
+    page, live_server, reference_data, width
+):
+    """WCAG 2.4.11 (focus not obscured): tabbing through the decisions of two items, each field
+    that takes the focus is scrolled clear of the sticky Save bar, at a desk and on a phone (a
+    text box taller than the room above the bar with its first lines in view)."""
+    page.set_viewport_size({"width": width, "height": 800})
+    case, reviewer, _ = case_in_review(items=2)
+    sign_in(page, live_server.url, reviewer)
+    page.goto(f"{live_server.url}/reviews/cases/{case.case_number}/step/3/")
+    bar = page.locator(".ws-savebar")
+    page.locator(".ws-form").first.focus()
+    hidden, reached = [], 0
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            """async () => {
+                // After the page's own scrolling, a frame after the focus moved.
+                const frame = () => new Promise((done) => requestAnimationFrame(done));
+                await frame();
+                await frame();
+                const el = document.activeElement;
+                if (!el || !el.closest('.ws-form') || el.closest('.ws-savebar')) return null;
+                const box = el.getBoundingClientRect();
+                const label = el.labels && el.labels[0] ? el.labels[0].textContent : el.name;
+                return {top: box.top, bottom: box.bottom, label: (label || el.tagName).trim()};
+            }"""
+        )
+        if focused is None:
+            continue
+        reached += 1
+        bar_top = bar.bounding_box()["y"]
+        if focused["bottom"] - focused["top"] < bar_top:
+            clear = focused["top"] >= 0 and focused["bottom"] <= bar_top + 1
+        else:  # a box taller than the room above the bar: its top line in view, to type in
+            clear = 0 <= focused["top"] < bar_top - 40
+        if not clear:
+            hidden.append(focused["label"][:40])
+    assert reached > 10
+    assert not hidden, f"under the save bar at {width} px: {hidden}"

@@ -5,6 +5,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from cases.records.services import record_add
@@ -22,6 +23,12 @@ from tests.factories import (
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    # A computer far from the IRO: the times the scripts print are still California's.
+    return {**browser_context_args, "timezone_id": "Asia/Tokyo"}
 
 RATIONALE = (
     "Sympathetic blocks are supported for complex regional pain syndrome only when a prior "
@@ -41,6 +48,14 @@ def sign_in(page, base_url, user):
     expect(page.get_by_role("heading", name="Enter your code")).to_be_visible()
     page.get_by_label("Code").fill(totp_code_fresh(user))
     page.get_by_role("button", name="Continue").click()
+
+
+def _pacific_times(pattern: str) -> str:
+    """This minute and the two before it at the IRO's time, as a regular expression's choice."""
+    now = timezone.localtime()
+    return "|".join(
+        re.escape((now - dt.timedelta(minutes=back)).strftime(pattern)) for back in range(3)
+    )
 
 
 def shot(page, artifacts, name):
@@ -204,6 +219,8 @@ def test_a_second_tab_gets_a_choice_and_a_lost_connection_keeps_the_text(
     box.press_sequentially(" Typed while offline.", delay=2)
     status = page.locator("#save-status")
     expect(status).to_contain_text("connection was lost", timeout=10_000)
+    # At the IRO's time (Pacific), as every time the pages print, not the computer's (UTC).
+    expect(status).to_contain_text(re.compile(f"Not saved at ({_pacific_times('%-I:%M %p')}):"))
     expect(box).to_have_value(re.compile("Typed while offline.$"))
     context.set_offline(False)
     status.get_by_role("button", name="Retry now").click()
@@ -222,7 +239,9 @@ def test_a_second_tab_gets_a_choice_and_a_lost_connection_keeps_the_text(
     again = context.new_page()
     sign_in(again, live_server.url, reviewer)
     again.goto(url)
-    expect(again.get_by_text("Restored text you typed on this computer")).to_be_visible()
+    restored = again.get_by_text("Restored text you typed on this computer")
+    expect(restored).to_be_visible()
+    expect(restored).to_contain_text(re.compile(f"\\(({_pacific_times('%m/%d/%Y, %-I:%M %p')})\\)"))
     expect(again.locator("#save-status")).to_contain_text("Saved", timeout=10_000)
     assert Determination.objects.get(pk=determination.pk).clinical_summary.endswith(
         "Typed while offline. Typed after the session ended."
