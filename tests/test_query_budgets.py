@@ -618,10 +618,10 @@ for _panel_name, _panel_queries in CASE_PANELS.items():
 
 @budget(
     "casefile:case_detail",
-    7,
+    8,
     variant="htmx readers panel",
     why="session, user, case, its parties and its items, the latest reads of the case (the audit "
-    "log, read only when the panel is opened), the audit row",
+    "log, read only when the panel is opened) and the names of their readers, the audit row",
 )
 def _case_readers_panel(people, size):
     case = issued_case(size)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from accounts.models import Role
+from accounts.models import Role, User
 from audit.models import AuditAction, AuditKind
 from audit.selectors import case_readers
 from cases.templatetags.case_badges import us_datetime
@@ -17,6 +17,8 @@ class ReadShown:
     """One read of a case as the readers table prints it."""
 
     username: str
+    # The name the user has now ("" for a login since removed); the username is the record.
+    name: str
     role_label: str
     what: str
     object_id: str
@@ -28,18 +30,27 @@ def case_readers_shown(case_number: str) -> list[ReadShown]:
     """Who read the case, each with the name of the role they had then (copied into the
     event when it was written), what was read in words and when, in local time. The words come
     from dicts built once: get_FOO_display flattens the choices on every call, and the page
-    lists up to 50 reads (issue 12)."""
+    lists up to 50 reads (issue 12). Each reader is named as the case history names people,
+    by the name they have now, read in one query, beside the username the log kept."""
     roles = dict(Role.choices)
     actions = dict(AuditAction.choices)
     kinds = dict(AuditKind.choices)
+    reads = list(case_readers(case_number))
+    names = {
+        user.username: user.get_full_name()
+        for user in User.objects.filter(username__in={read.username for read in reads}).only(
+            "username", "first_name", "last_name"
+        )
+    }
     return [
         ReadShown(
             username=read.username,
+            name=names.get(read.username, ""),
             role_label=roles.get(read.role, read.role),
             what=f"{actions.get(read.action, read.action)}: {kinds.get(read.kind, read.kind)}",
             object_id=read.object_id,
             when_iso=timezone.localtime(read.created_at).isoformat(),
             when_text=us_datetime(read.created_at),
         )
-        for read in case_readers(case_number)
+        for read in reads
     ]

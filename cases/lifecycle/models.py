@@ -463,6 +463,21 @@ class DisputedItem(models.Model):
         return bool(self.original_request and self.authorized_portion)
 
     @property
+    def ur_citation_shown(self) -> str:
+        """UR's citation as the case page and the workspace show it: the guideline cited, with
+        whether it is in the MTUS where its name does not already say so ("MTUS ACOEM ...",
+        "ODG Low Back (Non-MTUS)")."""
+        if self.ur_citation_kind == CitationKind.NONE:
+            return "UR cited no medical evidence"
+        label = CitationKind(self.ur_citation_kind).label
+        text = self.ur_citation_text.strip()
+        if not text:
+            return label
+        if text.casefold().startswith(label.casefold()):
+            return text
+        return f"{text} ({label})"
+
+    @property
     def was_substituted(self) -> bool:
         return self.was_modified and self.authorization_kind == AuthorizationKind.SUBSTITUTE
 

@@ -331,6 +331,8 @@ def weekly_flow(period: Period) -> Table:
         rows,
         note="Letters: each determination letter served in the week (a corrected version "
         "counts again).",
+        chart_note="The bars show the applications received; the table gives the letters "
+        "served beside them.",
     )
 
 

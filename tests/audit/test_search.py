@@ -128,12 +128,17 @@ def readers_panel(user, case, opened: str = "htmx") -> str | None:
 @pytest.mark.parametrize("role", [Role.CASE_ADMIN, Role.SYSTEM_ADMIN, Role.QUALITY_REVIEWER])
 @pytest.mark.parametrize("opened", ["htmx", "link"])
 def test_the_case_page_shows_who_read_the_case(role, opened, case):
-    reader = UserFactory(username="dr-reader", role=Role.REVIEWER)
+    reader = UserFactory(
+        username="dr-reader", role=Role.REVIEWER, first_name="Rita", last_name="Reader"
+    )
     read(reader, case.case_number, "2026-03-05", kind=AuditKind.RECORD)
     read(reader, "CM26-9999999", "2026-03-06")  # another case: not here
     panel = readers_panel(UserFactory(role=role), case, opened)
     assert panel is not None and panel.startswith('id="readers-panel" open')
-    assert "dr-reader" in panel and "Expert reviewer" in panel
+    # By name, as the history names people, with the login the log kept.
+    assert 'Rita Reader <span class="muted">(dr-reader)</span>' in panel
+    assert "Expert reviewer" in panel
+    assert "The only read of this case, its records and letters, in the audit log" in panel
     assert "03/05/2026" in panel and "Read: Medical record" in panel
     # When, in California's time, for the eye and for the machine.
     assert '<time datetime="2026-03-05T10:00:00-08:00">03/05/2026 10:00 AM</time>' in panel

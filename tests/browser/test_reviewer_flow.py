@@ -30,6 +30,7 @@ def browser_context_args(browser_context_args):
     # A computer far from the IRO: the times the scripts print are still California's.
     return {**browser_context_args, "timezone_id": "Asia/Tokyo"}
 
+
 RATIONALE = (
     "Sympathetic blocks are supported for complex regional pain syndrome only when a prior "
     "block gave lasting relief with improved function. The records describe a prior block with "

@@ -580,3 +580,23 @@ def test_remand_is_refused_for_a_case_not_issued(admin_client, case):
     assert "cannot become remanded" in response.content.decode()
     case.refresh_from_db()
     assert case.status == CaseStatus.RECEIVED and case.round == 1
+
+
+def test_the_case_page_names_each_items_ur_citation_once_with_whether_it_is_mtus(admin_client):
+    """UR's citation as cited, with whether it is in the MTUS where its name does not say so
+    already (not "MTUS: MTUS ACOEM ...")."""
+    case = CaseFactory()
+    for position, kind, text in (
+        (1, "mtus", "MTUS ACOEM Low Back Complaints, Chapter 12"),
+        (2, "non_mtus", "ODG Low Back, Lumbar & Thoracic (Acute & Chronic)"),
+        (3, "none", ""),
+    ):
+        DisputedItemFactory(
+            case=case, position=position, ur_citation_kind=kind, ur_citation_text=text
+        )
+    page = admin_client.get(reverse("casefile:case_detail", args=[case.case_number]))
+    text = page.content.decode()
+    assert "<dd>MTUS ACOEM Low Back Complaints, Chapter 12</dd>" in text
+    assert "<dd>ODG Low Back, Lumbar &amp; Thoracic (Acute &amp; Chronic) (Non-MTUS)</dd>" in text
+    assert "<dd>UR cited no medical evidence</dd>" in text
+    assert "MTUS: MTUS" not in text

@@ -211,6 +211,10 @@ def test_the_page_draws_each_chart_with_its_table_and_csv_link(world):
     assert 'width="0"' in drugs  # NSAIDs: none overturned, no bar
     load = page.split('id="chart-load"', 1)[1].split("</svg>", 1)[0]
     assert ">40.0%</text>" in load
+    # The weekly chart's bars are the applications; it says so, and the letters are in its table.
+    weekly = page.split('id="chart-weekly"', 1)[1].split("</section>", 1)[0]
+    assert "The bars show the applications received" in weekly
+    assert ">Letters served</th>" in weekly
 
 
 def test_a_chart_downloads_as_csv(world):
