@@ -306,7 +306,15 @@ def test_a_facts_correction_adding_the_address_puts_the_held_notice_on_the_print
     notice = _eligible(parties_case, case_admin, django_capture_on_commit_callbacks)
     held = notice.deliveries.get(recipient_role=PartyRole.EMPLOYER)
     assert held.status == DeliveryStatus.NO_ADDRESS
-    assert "Not served: add an address for" in case_page(admin, parties_case)
+    page = case_page(admin, parties_case)
+    assert "Not served: add an address under “Service of papers” for" in page
+    # The employer's own row says it cannot be served, not "By postal mail" with no address.
+    service = page.split("<h3>Service of papers</h3>", 1)[1]
+    employer = service.split("<dt>Employer</dt>", 1)[1].split("</dd>", 1)[0]
+    assert "Cannot be served as things stand" in employer and "By postal mail" not in employer
+    # The notice: the Date Assigned given with the finding, until the date of service.
+    assert "<dt>Date Assigned at the finding</dt>" in page
+    assert "the date of service replaces it once every copy is served" in page
 
     with django_capture_on_commit_callbacks(execute=True):
         case_facts_edit(
@@ -322,7 +330,7 @@ def test_a_facts_correction_adding_the_address_puts_the_held_notice_on_the_print
         "Notice of Assignment and Request for Information v1"
     )
     page = case_page(admin, parties_case)
-    assert "Not served: add an address for" not in page
+    assert "Not served: add an address under “Service of papers” for" not in page
     assert "put on the print queue, to be posted" in page
     assert "Acme Foods Inc." in admin.get(reverse("letters:print_queue")).content.decode()
 
