@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from django.db.models import F, Q, QuerySet, Value
+from django.db.models import Case as DbCase
+from django.db.models import F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -27,11 +28,21 @@ DUE_FILTERS = {
 # The columns the case list sorts by (`?sort=name`, `?sort=-name` for descending): the only
 # values taken, so a request cannot order by an arbitrary column. Each ends with the case number
 # so pages do not overlap.
+def _workflow_step():
+    """A case's status as its place in the workflow (CaseStatus's order: received, the
+    screen, records, review, issued), so the list sorts by where cases stand, not by the
+    alphabet of the statuses' codes."""
+    return DbCase(
+        *(When(status=status, then=Value(place)) for place, status in enumerate(CaseStatus)),
+        output_field=IntegerField(),
+    )
+
+
 SORTS = {
     "case": ("case_number",),
     "received": ("application_received", "case_number"),
     "due": ("due_on", "case_number"),
-    "status": ("status", "case_number"),
+    "status": (_workflow_step(), "case_number"),
 }
 
 
@@ -126,7 +137,8 @@ def _ordering(sort: str, *, by_match: bool = False) -> tuple:
         return (F("due_on").asc(nulls_last=True), expedited_first(), "case_number")
     descending = sort.startswith("-")
     first, *rest = SORTS[sort.removeprefix("-")]
-    term = F(first).desc(nulls_last=True) if descending else F(first).asc(nulls_last=True)
+    column = F(first) if isinstance(first, str) else first
+    term = column.desc(nulls_last=True) if descending else column.asc(nulls_last=True)
     return (term, *rest)
 
 
