@@ -28,9 +28,7 @@ class CaseFilterForm(forms.Form):
         label="Search",
         required=False,
         max_length=100,
-        widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": "Case number, claim number or worker"}
-        ),
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Case, claim or worker"}),
     )
     status = forms.ChoiceField(
         label="Status",

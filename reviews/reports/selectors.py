@@ -273,7 +273,7 @@ def reviewer_load(limit: int | None = None) -> Table:
                 open_cases,
                 capacity,
                 _rate(open_cases, capacity),
-                "on leave" if on_leave else "",
+                "on leave" if on_leave else "no",
             ]
         )
     return Table(

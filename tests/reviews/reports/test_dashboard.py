@@ -71,7 +71,7 @@ def test_the_numbers_of_a_known_month(world):
     assert by_reviewer["No reviewer assigned"] == [0, 1, 1]
 
     load = _rows("load", today)
-    assert load["Jane Roe REV-P (REV-P)"] == [2, 5, "40.0%", ""]  # one open, one carried
+    assert load["Jane Roe REV-P (REV-P)"] == [2, 5, "40.0%", "no"]  # one open, one carried
 
     weekly = _rows("weekly", today)
     assert weekly["11/02/2026"] == [2, 0]
