@@ -62,6 +62,18 @@ class User(AbstractUser):
         return self.role in SECOND_FACTOR_ROLES
 
 
+def display_names(usernames) -> dict[str, str]:
+    """Each user's name as the pages show it now (User.display_name), by username, in one
+    query: for records that kept a username only (the audit log, older case events). A
+    username no user has any more is left out."""
+    if not usernames:
+        return {}
+    found = User.objects.filter(username__in=set(usernames)).only(
+        "username", "first_name", "last_name"
+    )
+    return {user.username: user.display_name for user in found}
+
+
 class ApiToken(models.Model):
     """A token an API client sends as `Authorization: Token <key>`. Only the SHA-256 of the key
     is stored (the key is shown once, when made); it belongs to one API-client user, expires,

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import Role, display_names
 from audit.models import AuditAction, AuditKind
 from audit.selectors import case_readers
 from cases.templatetags.case_badges import us_datetime
@@ -17,7 +17,8 @@ class ReadShown:
     """One read of a case as the readers table prints it."""
 
     username: str
-    # The name the user has now ("" for a login since removed); the username is the record.
+    # The name the user has now (the username for a login since removed or with no name); the
+    # username is the record.
     name: str
     role_label: str
     what: str
@@ -36,16 +37,11 @@ def case_readers_shown(case_number: str) -> list[ReadShown]:
     actions = dict(AuditAction.choices)
     kinds = dict(AuditKind.choices)
     reads = list(case_readers(case_number))
-    names = {
-        user.username: user.get_full_name()
-        for user in User.objects.filter(username__in={read.username for read in reads}).only(
-            "username", "first_name", "last_name"
-        )
-    }
+    names = display_names({read.username for read in reads})
     return [
         ReadShown(
             username=read.username,
-            name=names.get(read.username, ""),
+            name=names.get(read.username, read.username),
             role_label=roles.get(read.role, read.role),
             what=f"{actions.get(read.action, read.action)}: {kinds.get(read.kind, read.kind)}",
             object_id=read.object_id,

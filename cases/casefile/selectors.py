@@ -25,9 +25,6 @@ DUE_FILTERS = {
 }
 
 
-# The columns the case list sorts by (`?sort=name`, `?sort=-name` for descending): the only
-# values taken, so a request cannot order by an arbitrary column. Each ends with the case number
-# so pages do not overlap.
 def _workflow_step():
     """A case's status as its place in the workflow (CaseStatus's order: received, the
     screen, records, review, issued), so the list sorts by where cases stand, not by the
@@ -38,6 +35,9 @@ def _workflow_step():
     )
 
 
+# The columns the case list sorts by (`?sort=name`, `?sort=-name` for descending): the only
+# values taken, so a request cannot order by an arbitrary column. Each ends with the case number
+# so pages do not overlap.
 SORTS = {
     "case": ("case_number",),
     "received": ("application_received", "case_number"),

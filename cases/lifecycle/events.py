@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User
+from cases.lifecycle.findings import date_assigned_corrected
 from cases.lifecycle.models import Case, CaseEvent, EligibilityFinding, EventType
 
 
@@ -436,14 +437,11 @@ def case_facts_edited(
 ) -> CaseEvent:
     """Facts corrected before issue: each field's old and new value, and each deadline the
     correction moved (from, to). A corrected Date Assigned re-dates the finding it belongs to
-    for the state's reports (EligibilityFinding; cases.lifecycle.findings reads it from
-    `changes` alike)."""
-    corrected = [change for change in changes if change["field"] == "date_assigned"]
+    for the state's reports (EligibilityFinding), as cases.lifecycle.findings replays it."""
+    corrected, on = date_assigned_corrected(changes)
     if corrected:
         # The corrected date re-dates the finding it belongs to: the case's latest eligible one.
         # (The notice's service, which also sets the Date Assigned, does not come here.)
-        new = corrected[-1]["new"]
-        on = dt.date.fromisoformat(new) if new else None
         latest = (
             EligibilityFinding.objects.filter(case=case, eligible=True)
             .order_by("-event_id")

@@ -33,6 +33,16 @@ class FindingDates:
         return astuple(self)
 
 
+def date_assigned_corrected(changes: list[dict]) -> tuple[bool, dt.date | None]:
+    """Whether a facts correction's list of changes corrects the Date Assigned, and to what
+    (None: cleared). Every facts_edited event has kept this list since corrections began."""
+    corrected = [change for change in changes or [] if change.get("field") == "date_assigned"]
+    if not corrected:
+        return False, None
+    new = corrected[-1].get("new")
+    return True, dt.date.fromisoformat(new) if new else None
+
+
 def findings_replayed(
     events: Iterable[tuple[int, int, str, dt.datetime, dict]],
 ) -> Iterator[FindingDates]:
@@ -66,19 +76,12 @@ def findings_replayed(
                     finding.notice_on = notice_on
                     finding.found_on = finding.corrected_on or notice_on
         elif type_ == "facts_edited":
-            # A corrected Date Assigned re-dates the case's latest eligible finding. Read from
-            # the event's list of changes, which every facts_edited event has kept since
-            # corrections began (the copy at its top, `date_assigned_corrected`, came later and
-            # had another name before).
-            corrected = [
-                change
-                for change in details.get("changes") or []
-                if change.get("field") == "date_assigned"
-            ]
+            # A corrected Date Assigned re-dates the case's latest eligible finding (from the
+            # list of changes: the copy some events kept at their top had two names in turn).
+            corrected, on = date_assigned_corrected(details.get("changes"))
             eligible = [finding for finding in case_findings if finding.eligible]
             if corrected and eligible:
-                new = corrected[-1].get("new")
                 latest = eligible[-1]
-                latest.corrected_on = dt.date.fromisoformat(new) if new else None
+                latest.corrected_on = on
                 latest.found_on = latest.corrected_on or latest.notice_on or latest.recorded_on
     yield from case_findings

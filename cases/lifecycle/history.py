@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 from django.template.defaultfilters import filesizeformat, pluralize
 
-from accounts.models import Role, User
+from accounts.models import Role, display_names
 from cases.lifecycle.models import (
     INELIGIBILITY_SOURCES,
     Case,
@@ -449,12 +449,10 @@ def case_history(case: Case, audience: Audience = EVERY_NAME) -> list[HistoryEnt
 def _names_not_kept(events: list[CaseEvent]) -> dict[str, str]:
     """The names of the reviewers that events recorded before names were kept with them name by
     username only: one query, and none when every event has its name."""
-    usernames = {
-        event.details["reviewer"]
-        for event in events
-        if (event.details or {}).get("reviewer") and not event.details.get("reviewer_name")
-    }
-    if not usernames:
-        return {}
-    found = User.objects.filter(username__in=usernames)
-    return {user.username: user.display_name for user in found}
+    return display_names(
+        {
+            event.details["reviewer"]
+            for event in events
+            if (event.details or {}).get("reviewer") and not event.details.get("reviewer_name")
+        }
+    )
