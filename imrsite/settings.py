@@ -114,6 +114,9 @@ TEMPLATES = [
                 "form_fields": "imrsite.form_fields",
                 "navigation": "imrsite.navigation",
             },
+            # {% url %} and {% static %} with fixed links worked out once (imrsite/fixed_links.py),
+            # in every template without {% load static %} (which would load Django's own).
+            "builtins": ["imrsite.fixed_links"],
         },
     },
 ]

@@ -28,13 +28,22 @@ def _days(count: int) -> str:
     return f"{count} day" if count == 1 else f"{count} days"
 
 
-@register.simple_tag
-def status_badge(case) -> SafeString:
+def _status_markup(status: str) -> SafeString:
     return format_html(
         '<span class="badge badge--status badge--{}">{}</span>',
-        case.status,
-        _STATUS_LABELS.get(case.status, case.status),
+        status,
+        _STATUS_LABELS.get(status, status),
     )
+
+
+# Each status's badge, drawn once: a list draws one a row (issue 12).
+_STATUS_BADGES = {status: _status_markup(status) for status in _STATUS_LABELS}
+
+
+@register.simple_tag
+def status_badge(case) -> SafeString:
+    badge = _STATUS_BADGES.get(case.status)
+    return badge if badge is not None else _status_markup(case.status)
 
 
 @register.simple_tag
@@ -45,11 +54,12 @@ def priority_badge(case) -> SafeString:
 @register.simple_tag
 def clock_row_class(clock) -> str:
     """A row's class: late, or due today or within three days."""
-    if clock.overdue:
+    days_left = clock.days_left
+    if days_left is None:
+        return ""
+    if days_left < 0:
         return "is-overdue"
-    if clock.due_today or clock.due_soon:
-        return "is-due-soon"
-    return ""
+    return "is-due-soon" if days_left <= 3 else ""
 
 
 @register.simple_tag
@@ -66,16 +76,19 @@ def clock_badge(clock) -> SafeString:
         )
     if clock.due_on is None:
         return _NO_CLOCK
-    if clock.overdue:
-        return format_html(
-            '<span class="clock clock--overdue"><strong>Overdue</strong> by {}</span>',
-            _days(-clock.days_left),
+    # From here on the words are numbers and constants: nothing to escape (a list draws one
+    # badge a row, and format_html's escaping of each number was a third of the badge).
+    days_left = clock.days_left
+    if days_left < 0:
+        return mark_safe(
+            '<span class="clock clock--overdue"><strong>Overdue</strong> by '
+            f"{_days(-days_left)}</span>"
         )
-    if clock.due_today:
+    if days_left == 0:
         return _DUE_TODAY
-    if clock.due_soon:
-        return format_html('<span class="clock clock--soon">{} left</span>', _days(clock.days_left))
-    return format_html('<span class="clock">{} days left</span>', clock.days_left)
+    if days_left <= 3:
+        return mark_safe(f'<span class="clock clock--soon">{_days(days_left)} left</span>')
+    return mark_safe(f'<span class="clock">{days_left} days left</span>')
 
 
 @register.filter
