@@ -6,14 +6,20 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from django.db.models import Case as DbCase
-from django.db.models import F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cases.access import cases_visible_to
 from cases.lifecycle.clock import case_clock
-from cases.lifecycle.models import CLOSED_STATUSES, Case, CaseStatus, expedited_first
+from cases.lifecycle.models import (
+    CLOSED_STATUSES,
+    Case,
+    CaseStatus,
+    due_or_earliest,
+    expedited_first,
+    workflow_step,
+)
 from cases.lifecycle.services import CASE_NUMBER_FORMAT
 from cases.registry import reviewer_side
 
@@ -25,24 +31,19 @@ DUE_FILTERS = {
 }
 
 
-def _workflow_step():
-    """A case's status as its place in the workflow (CaseStatus's order: received, the
-    screen, records, review, issued), so the list sorts by where cases stand, not by the
-    alphabet of the statuses' codes."""
-    return DbCase(
-        *(When(status=status, then=Value(place)) for place, status in enumerate(CaseStatus)),
-        output_field=IntegerField(),
-    )
-
+# The one column of SORTS that may be empty: a case with no clock running sorts last either way.
+_DUE = F("due_on")
 
 # The columns the case list sorts by (`?sort=name`, `?sort=-name` for descending): the only
 # values taken, so a request cannot order by an arbitrary column. Each ends with the case number
-# so pages do not overlap.
+# so pages do not overlap. Descending turns every term around, so that one index
+# (cases.lifecycle.models: case_by_received, case_by_step, the case number's own) serves both
+# directions; the due date keeps no clock last both ways (case_by_due, case_by_due_latest).
 SORTS = {
-    "case": ("case_number",),
-    "received": ("application_received", "case_number"),
-    "due": ("due_on", "case_number"),
-    "status": (_workflow_step(), "case_number"),
+    "case": (F("case_number"),),
+    "received": (F("application_received"), F("case_number")),
+    "due": (_DUE, F("case_number")),
+    "status": (workflow_step(), F("case_number")),
 }
 
 
@@ -107,8 +108,13 @@ def case_list_for(
             name &= Q(worker_last_name__icontains=word) | Q(worker_first_name__icontains=word)
         cases = cases.filter(Q(case_number__icontains=q) | Q(claim_number__icontains=q) | name)
         by_match = min(len(word) for word in [q, *search_words(q)]) >= TRIGRAM
+    sort = sort_valid(sort)
+    if status in CaseStatus.values and sort.removeprefix("-") == "status":
+        # One status: every row's step is the same, so the order is the case number's, read
+        # from its index (not a sort of every issued case: 306 ms at 200,000 cases).
+        sort = sort.replace("status", "case")
     # No row reads its items: the list shows the stored running deadline (Case.list_clock).
-    return cases.order_by(*_ordering(sort_valid(sort), by_match=by_match))
+    return cases.order_by(*_ordering(sort, by_match=by_match))
 
 
 def cases_selected_for(user, numbers: list[str]) -> QuerySet[Case]:
@@ -136,10 +142,17 @@ def _ordering(sort: str, *, by_match: bool = False) -> tuple:
         # The order of index case_open_due_first (cases.lifecycle.models): change both together.
         return (F("due_on").asc(nulls_last=True), expedited_first(), "case_number")
     descending = sort.startswith("-")
-    first, *rest = SORTS[sort.removeprefix("-")]
-    column = F(first) if isinstance(first, str) else first
-    term = column.desc(nulls_last=True) if descending else column.asc(nulls_last=True)
-    return (term, *rest)
+    return tuple(_directed(term, descending) for term in SORTS[sort.removeprefix("-")])
+
+
+def _directed(term, descending: bool):
+    """`term` in the sort's direction; every term turned around when descending, so that a
+    backward index scan serves it (DESC is NULLS FIRST on PostgreSQL, so no NULLS LAST on
+    columns that are never empty). The due date keeps no clock last: NULLS LAST is
+    PostgreSQL's own ascending order, and descending counts no clock as the earliest day."""
+    if term == _DUE:
+        return due_or_earliest().desc() if descending else term.asc(nulls_last=True)
+    return term.desc() if descending else term.asc()
 
 
 def case_clock_with_letter(case: Case):

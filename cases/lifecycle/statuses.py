@@ -36,6 +36,19 @@ class CaseStatus(models.TextChoices):
     REMANDED = "remanded", "Remanded"
 
 
+def workflow_step():
+    """A case's status as its place in the workflow (CaseStatus's order: received, the screen,
+    records, review, issued), so a list sorts by where cases stand, not by the alphabet of the
+    statuses' codes. Never null: every status has its place. Index case_by_step holds it."""
+    return models.Case(
+        *(
+            models.When(status=status, then=models.Value(place))
+            for place, status in enumerate(CaseStatus)
+        ),
+        output_field=models.IntegerField(),
+    )
+
+
 # States in which nothing more happens to a case (a remand of an issued case starts a new round).
 CLOSED_STATUSES = frozenset({CaseStatus.INELIGIBLE, CaseStatus.ISSUED, CaseStatus.TERMINATED})
 OPEN_STATUSES = frozenset(set(CaseStatus) - CLOSED_STATUSES)

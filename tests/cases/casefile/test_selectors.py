@@ -6,7 +6,7 @@ import re
 import pytest
 from django.db import connection
 
-from cases.casefile.selectors import case_list_for
+from cases.casefile.selectors import SORTS, case_list_for
 from cases.lifecycle.models import CASE_LIST_COLUMNS, CLOSED_STATUSES, CaseStatus
 from reviews.assignment.models import Assignment, AssignmentStatus
 from tests.factories import CaseFactory
@@ -257,9 +257,67 @@ def test_the_list_sorts_by_a_whitelisted_column_only(case_admin, listed):
         "CM26-0000105",
         "CM26-0000107",
     ]
-    assert listing(case_admin, sort="-status", status="all")[:2] == ["CM26-0000107", "CM26-0000103"]
+    assert listing(case_admin, sort="-status", status="all")[:2] == ["CM26-0000107", "CM26-0000105"]
     assert listing(case_admin, sort="due")[-2:] == ["CM26-0000106", "CM26-0000107"]  # no clock
     assert listing(case_admin, sort="worker_ssn") == listing(case_admin)  # ignored
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("sort", ["case", "received", "status"])
+def test_a_descending_sort_is_the_ascending_one_turned_around(case_admin, listed, sort):
+    ascending = listing(case_admin, sort=sort, status="all")
+    assert listing(case_admin, sort=f"-{sort}", status="all") == ascending[::-1]
+
+
+@pytest.mark.django_db
+def test_cases_with_no_clock_stay_last_whichever_way_the_due_date_sorts(case_admin, listed):
+    # 106 (received) and 107 (terminated) have no clock running.
+    assert listing(case_admin, sort="due", status="all") == [
+        "CM26-0000101",
+        "CM26-0000102",
+        "CM26-0000103",
+        "CM26-0000104",
+        "CM26-0000105",
+        "CM26-0000106",
+        "CM26-0000107",
+    ]
+    assert listing(case_admin, sort="-due", status="all") == [
+        "CM26-0000105",
+        "CM26-0000104",
+        "CM26-0000103",
+        "CM26-0000102",
+        "CM26-0000101",
+        "CM26-0000107",
+        "CM26-0000106",
+    ]
+
+
+@pytest.mark.django_db
+def test_sorting_one_status_by_status_lists_its_cases_by_number(case_admin, listed):
+    assert listing(case_admin, status=S.IN_REVIEW, sort="status") == [
+        "CM26-0000103",
+        "CM26-0000104",
+        "CM26-0000105",
+    ]
+    assert listing(case_admin, status=S.IN_REVIEW, sort="-status") == [
+        "CM26-0000105",
+        "CM26-0000104",
+        "CM26-0000103",
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's query plan")
+@pytest.mark.parametrize("status", ["open", "all", "closed", S.IN_REVIEW])
+@pytest.mark.parametrize("sort", [*SORTS, *(f"-{sort}" for sort in SORTS)])
+def test_every_sort_of_the_list_is_read_in_order_from_an_index(case_admin, listed, status, sort):
+    # Issue 12: descending sorts, which an index read backwards serves only when every term
+    # turns around, sorted every case (100-390 ms of SQL at 200,000 cases); ascending ones
+    # sorted each day's or each status's cases (13-38 ms). Told not to sort, PostgreSQL sorts
+    # anyway only if no index gives the order.
+    page = case_list_for(case_admin, status=status, sort=sort)[:51]
+    plan = _plan_without_sorting(*page.query.sql_with_params())
+    assert "Sort" not in plan, plan
 
 
 @pytest.mark.django_db
