@@ -536,6 +536,19 @@ CELERY_BEAT_SCHEDULE["stored-files-verify"] = {
     "schedule": float(INTEGRITY_CHECK_INTERVAL_SECONDS),
 }
 
+# The dates the monthly report and the dashboard count eligibility findings under are kept beside
+# their events and checked against them by beat (README "Dashboard and reports"): how often
+# (default: daily), and whether a finding that differs is made again from its events (default:
+# yes; the events are the record) or only reported.
+ELIGIBILITY_FINDINGS_CHECK_INTERVAL_SECONDS = int(
+    os.environ.get("ELIGIBILITY_FINDINGS_CHECK_INTERVAL_SECONDS", "86400")
+)
+ELIGIBILITY_FINDINGS_REPAIR = env_bool("ELIGIBILITY_FINDINGS_REPAIR", True)
+CELERY_BEAT_SCHEDULE["eligibility-findings-check"] = {
+    "task": "cases.tasks.eligibility_findings_check",
+    "schedule": float(ELIGIBILITY_FINDINGS_CHECK_INTERVAL_SECONDS),
+}
+
 # --- Backups (README "Backups") -------------------------------------------------------------
 # The key `manage.py backup` encrypts with and `restore` decrypts with (Fernet, 32 bytes in
 # URL-safe base64: `manage.py backup --new-key` prints one). Kept apart from the backups.

@@ -27,7 +27,9 @@ def integrity_recipients() -> list[str]:
     return sorted(set(addresses))
 
 
-def _mail(subject: str, body: str) -> None:
+def integrity_mail(subject: str, body: str) -> None:
+    """E-mail the system administrators (and INTEGRITY_ALERT_EMAILS); a mail server that is
+    down is logged, never raised: what was found stands."""
     recipients = integrity_recipients()
     if not recipients:
         logger.error("No system administrator has an e-mail address to tell: %s", subject)
@@ -101,7 +103,7 @@ def integrity_failure_report(
             actual_sha256=actual,
         )
     if mail:
-        _mail(
+        integrity_mail(
             f"IMR Desk: a stored file failed its integrity check ({kind} {object_id})",
             "A stored file no longer matches the SHA-256 recorded when it was stored. It was "
             "not served.\n\n"
@@ -116,7 +118,7 @@ def integrity_run_report(run: IntegrityCheckRun, findings: Sequence[IntegrityFin
     if not findings:
         return
     lines = "\n".join(_line(finding) for finding in findings)
-    _mail(
+    integrity_mail(
         f"IMR Desk: {len(findings)} stored file(s) failed the integrity check",
         f"The check of {run.started_at:%Y-%m-%d %H:%M} read {run.files_checked} stored files. "
         f"These no longer match the SHA-256 recorded when they were stored, or are missing:\n\n"

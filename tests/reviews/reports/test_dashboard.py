@@ -20,9 +20,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Role
+from accounts.models import Notification, Role
 from cases.eligibility.services import case_eligibility_record
 from cases.intake.corrections import case_facts_edit
+from cases.integrity import findings as findings_check
+from cases.integrity.tasks import eligibility_findings_check_task
 from cases.lifecycle import events as case_events
 from cases.lifecycle.findings import FindingDates
 from cases.lifecycle.models import Case, CaseStatus, EligibilityFinding, EventType
@@ -572,3 +574,87 @@ def test_the_findings_check_names_each_finding_that_differs_from_its_events_and_
     assert "3 eligibility findings differ from their events, made again from them" in out.getvalue()
     assert _findings_kept() == kept
     call_command("eligibility_findings", stdout=io.StringIO())
+
+
+def _findings_drifted(noticed, corrected):
+    """Two stored findings no longer as their events say: one lost, one dated back a week."""
+    EligibilityFinding.objects.filter(case=noticed).delete()
+    EligibilityFinding.objects.filter(case=corrected).update(found_on=D(2026, 10, 28))
+
+
+def test_beat_checks_the_findings_daily_repairs_them_and_tells_the_system_administrators(
+    case_admin, mailoutbox, settings
+):
+    """Beat's daily run makes each finding that differs again from its events, so November's
+    report counts them as the events say, and the system administrators are told (a bell in
+    the app and an e-mail naming each case); a run with nothing to mend tells nobody."""
+    settings.ELIGIBILITY_FINDINGS_REPAIR = True
+    sysadmin = UserFactory(role=Role.SYSTEM_ADMIN, email="sysadmin@example.org")
+    noticed, corrected, _ineligible = _findings_of_kinds(case_admin)
+    kept = _findings_kept()
+    assert eligibility_findings_check_task() == 0
+    assert mailoutbox == [] and not Notification.objects.exists()
+
+    _findings_drifted(noticed, corrected)
+    november = Period(D(2026, 11, 1), D(2026, 11, 30))
+    assert eligibility_findings(november).count() == 1  # the corrected one counts in October
+
+    assert eligibility_findings_check_task() == 2
+    assert _findings_kept() == kept
+    assert eligibility_findings(november).count() == 2
+    (message,) = mailoutbox
+    assert message.to == ["sysadmin@example.org"]
+    assert "2 eligibility finding(s) differed" in message.subject
+    assert f"- {noticed.case_number} event {kept[0][0]}: missing, counts on 2026-10-27" in (
+        message.body
+    )
+    assert f"{corrected.case_number} event {kept[1][0]}: dated differently" in message.body
+    assert "were made again from the events" in message.body
+    (bell,) = Notification.objects.filter(user=sysadmin)
+    assert "2 eligibility finding(s)" in bell.text and not bell.urgent
+
+    assert eligibility_findings_check_task() == 0  # nothing left: told once
+    assert len(mailoutbox) == 1
+
+
+def test_with_repair_off_beat_only_reports_and_the_stored_dates_stand(
+    case_admin, mailoutbox, settings
+):
+    settings.ELIGIBILITY_FINDINGS_REPAIR = False
+    sysadmin = UserFactory(role=Role.SYSTEM_ADMIN, email="sysadmin@example.org")
+    noticed, corrected, _ineligible = _findings_of_kinds(case_admin)
+    _findings_drifted(noticed, corrected)
+    drifted = _findings_kept()
+
+    assert eligibility_findings_check_task() == 2
+    assert _findings_kept() == drifted
+    assert "manage.py eligibility_findings --repair" in mailoutbox[0].body
+    assert Notification.objects.get(user=sysadmin).urgent
+
+
+def test_a_finding_written_while_the_check_sweeps_is_not_taken_for_a_difference(
+    case_admin, mailoutbox, monkeypatch
+):
+    """The sweep reads the rows and the events without locks, so a finding written between
+    its two reads looks missing; each case it names is compared again with the case locked,
+    and only what still differs is reported or repaired."""
+    noticed, _corrected, _ineligible = _findings_of_kinds(case_admin)
+    UserFactory(role=Role.SYSTEM_ADMIN, email="sysadmin@example.org")
+    kept = _findings_kept()
+    compared = findings_check._compared
+
+    def sweep_then_look_again(case_ids=None):
+        if case_ids is None:  # the sweep, as if it read the events before the row was written
+            return [findings_check.FindingDifference("missing", kept[0], None)]
+        assert case_ids == {noticed.pk}
+        return compared(case_ids)
+
+    monkeypatch.setattr(findings_check, "_compared", sweep_then_look_again)
+    assert eligibility_findings_check_task() == 0
+    assert _findings_kept() == kept
+    assert mailoutbox == [] and not Notification.objects.exists()
+
+
+def test_the_beat_schedule_runs_the_findings_check(settings):
+    schedule = {entry["task"]: entry for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert schedule["cases.tasks.eligibility_findings_check"]["schedule"] == 86400.0
