@@ -1143,9 +1143,10 @@ def _workspace_preview(people, size):
 
 @budget(
     "quality:quality_queue",
-    9,
+    10,
     why="session, user, waiting determinations with decisions, rounds, open consistency "
-    "flags and case items, returned ones (a row's clock is the stored due date: no items)",
+    "flags, case items and reviewers (read for the page shown), returned ones (a row's clock "
+    "is the stored due date: no items)",
 )
 def _quality_queue(people, size):
     shown = []

@@ -66,6 +66,17 @@ class Determination(models.Model):
             # The quality queue and the returned list read a few hundred of the determinations
             # by status; without it, two scans of every determination (issue 12).
             models.Index(fields=["status"], name="determination_status"),
+            # The quality queue's waiting list (reviews.quality.selectors): the submitted
+            # determinations with every column it reads from them, so PostgreSQL joins them to
+            # their cases from this small index alone (an index-only scan) rather than a table
+            # page per determination: 2.7 to 0.4 ms for 1,002 waiting at 200,000 cases. Not
+            # `updated_at`, which each autosave changes (the draft's row stays a HOT update).
+            models.Index(
+                fields=["status"],
+                include=["id", "case", "reviewer", "submitted_at"],
+                condition=models.Q(status=DeterminationStatus.SUBMITTED, imported=False),
+                name="determination_awaiting_quality",
+            ),
             # The dashboard's outcome and turnaround charts and the monthly report take the
             # determinations decided in a period.
             models.Index(fields=["decision_date"], name="determination_decided"),
