@@ -29,7 +29,7 @@ logger = logging.getLogger("cases.integrity")
 # The stored columns, in the order FindingDates.as_tuple gives them.
 COLUMNS = tuple(field.name for field in fields(FindingDates))
 CHUNK = 5000
-# Lines listed in one alert; the rest are counted (the command lists every one).
+# Lines listed in one alert and logged; the rest are counted (the command lists every one).
 ALERT_LINES = 50
 
 
@@ -119,7 +119,10 @@ def _repair(differing: list[FindingDifference]) -> None:
 def eligibility_findings_check(*, repair: bool) -> FindingsCheck:
     """Compare every stored finding with its events; with `repair`, make each that differs
     again from them (in one transaction, its cases locked)."""
-    suspects = {difference.case_id for difference in _compared()}
+    # In a transaction, so PostgreSQL streams both reads through plain server-side cursors
+    # (outside one, each would be a WITH HOLD cursor the server builds whole first).
+    with transaction.atomic():
+        suspects = {difference.case_id for difference in _compared()}
     differing: list[FindingDifference] = []
     if suspects:
         with transaction.atomic():
@@ -148,8 +151,10 @@ def eligibility_findings_scheduled() -> int:
         return 0
     count = len(check.differing)
     lines = list(check.lines())
-    for line in lines:
+    for line in lines[:ALERT_LINES]:
         logger.error("Eligibility finding differs from its events: %s", line)
+    if count > ALERT_LINES:
+        logger.error("%d more eligibility findings differ from their events", count - ALERT_LINES)
     done = (
         "They were made again from the events, so the monthly report and the dashboard count "
         "them as the events say."

@@ -1,8 +1,8 @@
 """Each eligibility finding's date for the state's reports, worked out again from a case's
 events (cases.lifecycle.models.EligibilityFinding is kept as the events are written, by
 cases.lifecycle.events; this replays the same rule over events already written). Used by the
-migration that made the table and by `manage.py eligibility_findings`, which compares the table
-with the events and, asked to, makes it again from them.
+migration that made the table and by cases.integrity.findings (`manage.py eligibility_findings`
+and beat's daily check), which compares the table with the events and makes it again from them.
 
 Plain rows in, plain rows out: no model is imported here, so a migration may call it."""
 

@@ -622,7 +622,8 @@ class EligibilityFinding(models.Model):
     notice of assignment's Date Assigned (`notice_on`, the first notice after it), as corrected
     since on the facts page (`corrected_on`); an ineligible one's by the day it was recorded
     (the finding date its notice to the parties prints). The event stays the record; this row
-    is derived from the case's events and made again from them by the migration that added it."""
+    is derived from the case's events and made again from them by the migration that added it;
+    cases.integrity.findings checks it against them daily (beat) and repairs what differs."""
 
     event = models.OneToOneField(
         CaseEvent, on_delete=models.CASCADE, primary_key=True, related_name="finding"

@@ -16,7 +16,9 @@ import redis
 from django.apps import apps as django_apps
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -653,6 +655,24 @@ def test_a_finding_written_while_the_check_sweeps_is_not_taken_for_a_difference(
     assert eligibility_findings_check_task() == 0
     assert _findings_kept() == kept
     assert mailoutbox == [] and not Notification.objects.exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's row locks")
+def test_the_cases_the_sweep_names_are_compared_again_with_their_rows_locked(case_admin):
+    """What the sweep found is only believed once each case it named is read again under the
+    lock every writer of a finding holds: the lock comes first, then the second comparison."""
+    noticed, corrected, _ineligible = _findings_of_kinds(case_admin)
+    _findings_drifted(noticed, corrected)
+    with CaptureQueriesContext(connection) as captured:
+        check = findings_check.eligibility_findings_check(repair=False)
+    assert {d.case_id for d in check.differing} == {noticed.pk, corrected.pk}
+    queries = [query["sql"] for query in captured.captured_queries]
+    lock = next(
+        n for n, sql in enumerate(queries) if sql.endswith("FOR UPDATE") and "cases_case" in sql
+    )
+    assert str(noticed.pk) in queries[lock] and str(corrected.pk) in queries[lock]
+    again = [sql for sql in queries[lock + 1 :] if "cases_eligibilityfinding" in sql]
+    assert again and all(str(corrected.pk) in sql for sql in again)
 
 
 def test_the_beat_schedule_runs_the_findings_check(settings):
