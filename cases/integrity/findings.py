@@ -18,9 +18,8 @@ from dataclasses import dataclass, fields
 from django.conf import settings
 from django.db import transaction
 
-from accounts.models import Role, User
 from accounts.notifications import notify
-from cases.integrity.report import integrity_mail
+from cases.integrity.report import integrity_mail, system_administrators
 from cases.lifecycle.findings import FINDING_EVENT_TYPES, FindingDates, findings_replayed
 from cases.lifecycle.models import Case, CaseEvent, EligibilityFinding
 
@@ -166,8 +165,7 @@ def eligibility_findings_scheduled() -> int:
         f"{count} eligibility finding(s) were stored with dates that differ from their case "
         f"events. {done}"
     )
-    admins = User.objects.filter(role=Role.SYSTEM_ADMIN, is_active=True)
-    notify(admins, text=summary, urgent=not check.repaired)
+    notify(system_administrators(), text=summary, urgent=not check.repaired)
     shown = "\n".join(f"- {line}" for line in lines[:ALERT_LINES])
     more = f"\n- and {count - ALERT_LINES} more" if count > ALERT_LINES else ""
     integrity_mail(

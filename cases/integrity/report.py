@@ -20,9 +20,14 @@ from cases.lifecycle.models import Case
 logger = logging.getLogger("cases.integrity")
 
 
+def system_administrators():
+    """The active system administrators: who is told when stored data fails a check."""
+    return User.objects.filter(role=Role.SYSTEM_ADMIN, is_active=True)
+
+
 def integrity_recipients() -> list[str]:
     """The active system administrators' addresses and any set in INTEGRITY_ALERT_EMAILS."""
-    admins = User.objects.filter(role=Role.SYSTEM_ADMIN, is_active=True).exclude(email="")
+    admins = system_administrators().exclude(email="")
     addresses = [*admins.values_list("email", flat=True), *settings.INTEGRITY_ALERT_EMAILS]
     return sorted(set(addresses))
 
