@@ -5,15 +5,21 @@ import django.db.models.functions.comparison
 from django.conf import settings
 from django.db import migrations, models
 
+from imrsite.migration_operations import AddIndexWithoutLocking, RemoveIndexWithoutLocking
+
 
 class Migration(migrations.Migration):
+    # The indexes are built and dropped without blocking writes to cases (CONCURRENTLY on
+    # PostgreSQL), which cannot run in a transaction.
+    atomic = False
+
     dependencies = [
         ("cases", "0037_eligibility_finding_dates"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
-        migrations.RemoveIndex(
+        RemoveIndexWithoutLocking(
             model_name="case",
             name="case_received",
         ),
@@ -22,11 +28,11 @@ class Migration(migrations.Migration):
             name="due_on",
             field=models.DateField(blank=True, null=True),
         ),
-        migrations.AddIndex(
+        AddIndexWithoutLocking(
             model_name="case",
             index=models.Index(fields=["due_on", "case_number"], name="case_by_due"),
         ),
-        migrations.AddIndex(
+        AddIndexWithoutLocking(
             model_name="case",
             index=models.Index(
                 django.db.models.functions.comparison.Coalesce(
@@ -36,13 +42,13 @@ class Migration(migrations.Migration):
                 name="case_by_due_latest",
             ),
         ),
-        migrations.AddIndex(
+        AddIndexWithoutLocking(
             model_name="case",
             index=models.Index(
                 fields=["application_received", "case_number"], name="case_by_received"
             ),
         ),
-        migrations.AddIndex(
+        AddIndexWithoutLocking(
             model_name="case",
             index=models.Index(
                 models.Case(
@@ -67,7 +73,7 @@ class Migration(migrations.Migration):
                 name="case_by_step",
             ),
         ),
-        migrations.AddIndex(
+        AddIndexWithoutLocking(
             model_name="case",
             index=models.Index(
                 models.Case(

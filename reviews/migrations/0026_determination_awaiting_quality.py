@@ -3,8 +3,13 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from imrsite.migration_operations import AddIndexWithoutLocking
+
 
 class Migration(migrations.Migration):
+    # The index is built without blocking writes to determinations (CONCURRENTLY on
+    # PostgreSQL), which cannot run in a transaction.
+    atomic = False
 
     dependencies = [
         ('cases', '0038_case_list_sort_indexes'),
@@ -13,7 +18,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddIndexWithoutLocking(
             model_name='determination',
             index=models.Index(condition=models.Q(('imported', False), ('status', 'submitted')), fields=['status'], include=('id', 'case', 'reviewer', 'submitted_at'), name='determination_awaiting_quality'),
         ),
