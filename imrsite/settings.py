@@ -23,6 +23,31 @@ def env_list(name: str, default: str) -> list[str]:
     return [part.strip() for part in os.environ.get(name, default).split(",") if part.strip()]
 
 
+def env_daily_at(name: str, default: str) -> tuple[int, int]:
+    """A time of day as HH:MM (24-hour, California time: CELERY_TIMEZONE), as (hour, minute)."""
+    value = os.environ.get(name, default).strip()
+    try:
+        at = dt.time.fromisoformat(value)
+    except ValueError:
+        raise RuntimeError(
+            f"{name} must be a time of day as HH:MM, such as 02:30; got {value!r}"
+        ) from None
+    return at.hour, at.minute
+
+
+def beat_daily_or_every(at_name: str, at_default: str, every_name: str):
+    """A whole-table check's beat schedule: daily at a quiet hour (`at_name`, HH:MM), or every
+    so many seconds when `every_name` is set (a deployment that wants it more often). A fixed
+    interval counts from beat's start, so it lands in the office's busiest hours as often as not."""
+    from celery.schedules import crontab
+
+    every = os.environ.get(every_name, "").strip()
+    if every:
+        return float(every)
+    hour, minute = env_daily_at(at_name, at_default)
+    return crontab(hour=hour, minute=minute)
+
+
 DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
@@ -534,24 +559,26 @@ CONTENT_SECURITY_POLICY = {
 # --- Integrity of stored files (README "Integrity") -------------------------------------------
 # Besides the active system administrators, who else is e-mailed when a stored file fails.
 INTEGRITY_ALERT_EMAILS = env_list("INTEGRITY_ALERT_EMAILS", "")
-# How often beat re-checks every stored file against its SHA-256 (default: daily).
-INTEGRITY_CHECK_INTERVAL_SECONDS = int(os.environ.get("INTEGRITY_CHECK_INTERVAL_SECONDS", "86400"))
+# When beat re-checks every stored file against its SHA-256: daily at INTEGRITY_CHECK_AT
+# (California time; it reads every file), or every INTEGRITY_CHECK_INTERVAL_SECONDS when set.
 CELERY_BEAT_SCHEDULE["stored-files-verify"] = {
     "task": "cases.tasks.stored_files_verify",
-    "schedule": float(INTEGRITY_CHECK_INTERVAL_SECONDS),
+    "schedule": beat_daily_or_every(
+        "INTEGRITY_CHECK_AT", "01:30", "INTEGRITY_CHECK_INTERVAL_SECONDS"
+    ),
 }
 
 # The dates the monthly report and the dashboard count eligibility findings under are kept beside
-# their events and checked against them by beat (README "Dashboard and reports"): how often
-# (default: daily), and whether a finding that differs is made again from its events (default:
-# yes; the events are the record) or only reported.
-ELIGIBILITY_FINDINGS_CHECK_INTERVAL_SECONDS = int(
-    os.environ.get("ELIGIBILITY_FINDINGS_CHECK_INTERVAL_SECONDS", "86400")
-)
+# their events and checked against them by beat (README "Dashboard and reports"): when (daily
+# at ELIGIBILITY_FINDINGS_CHECK_AT, California time, an hour after the files' check; or every
+# ELIGIBILITY_FINDINGS_CHECK_INTERVAL_SECONDS when set), and whether a finding that differs is
+# made again from its events (default: yes; the events are the record) or only reported.
 ELIGIBILITY_FINDINGS_REPAIR = env_bool("ELIGIBILITY_FINDINGS_REPAIR", True)
 CELERY_BEAT_SCHEDULE["eligibility-findings-check"] = {
     "task": "cases.tasks.eligibility_findings_check",
-    "schedule": float(ELIGIBILITY_FINDINGS_CHECK_INTERVAL_SECONDS),
+    "schedule": beat_daily_or_every(
+        "ELIGIBILITY_FINDINGS_CHECK_AT", "02:30", "ELIGIBILITY_FINDINGS_CHECK_INTERVAL_SECONDS"
+    ),
 }
 
 # --- Backups (README "Backups") -------------------------------------------------------------

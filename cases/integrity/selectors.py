@@ -7,11 +7,20 @@ PAGE_FINDINGS = 200
 PAGE_RUNS = 10
 
 
+def schedule_said(schedule) -> str:
+    """When beat runs a check, as the page says it: a number of seconds, or a daily crontab
+    (imrsite.settings.beat_daily_or_every)."""
+    if isinstance(schedule, int | float):
+        return f"every {schedule / 3600:g} hours"
+    (hour,), (minute,) = schedule.hour, schedule.minute
+    return f"daily at {hour:02d}:{minute:02d}, California time"
+
+
 def integrity_overview() -> dict:
     return {
         "findings": list(
             IntegrityFinding.objects.select_related("case", "actor", "run")[:PAGE_FINDINGS]
         ),
         "runs": list(IntegrityCheckRun.objects.all()[:PAGE_RUNS]),
-        "interval_hours": round(settings.INTEGRITY_CHECK_INTERVAL_SECONDS / 3600, 1),
+        "schedule": schedule_said(settings.CELERY_BEAT_SCHEDULE["stored-files-verify"]["schedule"]),
     }

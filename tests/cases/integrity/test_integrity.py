@@ -129,6 +129,36 @@ def test_an_export_refuses_a_changed_record(case, case_admin, sysadmin):
     assert IntegrityFinding.objects.get().object_id == record.pk
 
 
-def test_the_beat_schedule_runs_the_check(settings):
-    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert "cases.tasks.stored_files_verify" in tasks
+def test_beat_checks_the_files_daily_at_a_quiet_hour_and_the_page_says_when(
+    client, settings, sysadmin
+):
+    schedule = {
+        entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()
+    }
+    verify = schedule["cases.tasks.stored_files_verify"]
+    # 01:30 California time (CELERY_TIMEZONE), not every 24 hours from whenever beat started.
+    assert (verify.hour, verify.minute) == ({1}, {30})
+    assert client.login(username=sysadmin.username, password=PASSWORD)
+    page = client.get(reverse("integrity:integrity")).content.decode()
+    assert "The periodic check runs daily at 01:30, California time" in page
+    settings.CELERY_BEAT_SCHEDULE = {
+        **settings.CELERY_BEAT_SCHEDULE,
+        "stored-files-verify": {"task": "cases.tasks.stored_files_verify", "schedule": 21600.0},
+    }
+    page = client.get(reverse("integrity:integrity")).content.decode()
+    assert "The periodic check runs every 6 hours" in page
+
+
+def test_a_check_runs_on_an_interval_when_one_is_set_and_a_bad_time_is_refused(monkeypatch):
+    from imrsite.settings import beat_daily_or_every
+
+    monkeypatch.delenv("CHECK_EVERY", raising=False)
+    monkeypatch.setenv("CHECK_AT", "23:05")
+    daily = beat_daily_or_every("CHECK_AT", "01:30", "CHECK_EVERY")
+    assert (daily.hour, daily.minute) == ({23}, {5})
+    monkeypatch.setenv("CHECK_EVERY", "600")
+    assert beat_daily_or_every("CHECK_AT", "01:30", "CHECK_EVERY") == 600.0
+    monkeypatch.delenv("CHECK_EVERY")
+    monkeypatch.setenv("CHECK_AT", "2:30am")
+    with pytest.raises(RuntimeError, match="CHECK_AT must be a time of day as HH:MM"):
+        beat_daily_or_every("CHECK_AT", "01:30", "CHECK_EVERY")
