@@ -837,13 +837,12 @@ def _specialty_row(people, size):
 
 @budget(
     "assignment:case_assign",
-    19,
+    10,
     why="session, user, case with parties and items (read once: matching reuses them), the "
-    "case facts (its assignments and declared conflicts), the reviewers who may be eligible (SQL "
-    "pre-filter, with their specialty match), their open assignments, the affiliations of "
-    "those below capacity and the leave not over yet, the number of active reviewers (the "
-    "excluded are those not eligible; their list is read when the panel is opened), and the "
-    "roster of the eligible page shown in six queries",
+    "case facts (its assignments and declared conflicts), the roster's version (the roster "
+    "itself is this process's copy while the version holds: read on the first visit, not "
+    "counted), the open assignments of the reviewers who may be eligible, and the audit row; "
+    "the excluded reviewers' list is read when the panel is opened",
 )
 def _case_assign(people, size):
     case = ready_case()
@@ -859,11 +858,10 @@ def _case_assign(people, size):
 
 @budget(
     "assignment:case_assign",
-    19,
+    11,
     variant="excluded",
-    why="as the Assign page, with the ids of the active reviewers in order of name in place "
-    "of their number, and both pages' reviewers (eligible and excluded) in the roster's six "
-    "queries; htmx draws the excluded panel alone",
+    why="as the Assign page, and the open assignments of the excluded reviewers shown (those "
+    "of the eligible are read already); htmx draws the excluded panel alone",
 )
 def _case_assign_excluded(people, size):
     case = ready_case()
@@ -879,10 +877,10 @@ def _case_assign_excluded(people, size):
 
 @budget(
     "assignment:case_assign",
-    21,
+    12,
     variant="assigned",
-    why="as the Assign page, the assignment in force (to unassign or reassign it), and for "
-    "the search the specialties of those who may be eligible",
+    why="as the Assign page with the excluded panel (a search opens it on what it found), "
+    "and the assignment in force (to unassign or reassign it)",
 )
 def _case_assign_assigned(people, size):
     case = ready_case()

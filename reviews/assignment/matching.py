@@ -16,24 +16,16 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-from django.core.paginator import Page, Paginator
 from django.db.models import (
-    BooleanField,
     Count,
-    Exists,
-    ExpressionWrapper,
     F,
     IntegerField,
     Lookup,
     OuterRef,
     Q,
     Subquery,
-    Value,
-    When,
-    prefetch_related_objects,
 )
-from django.db.models import Case as DbCase
-from django.db.models.functions import Coalesce, Concat, Trim
+from django.db.models.functions import Coalesce
 from django.db.models.lookups import In
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
@@ -130,6 +122,8 @@ class RosterEntry:
     on_leave_now: bool
     leave: tuple[tuple[dt.date, dt.date], ...]
     affiliations: tuple[tuple[str, str, str], ...]  # (identifier key, name key, label)
+    # Of open_cases, those carried over from another system (the rest are assignments here).
+    carried_open_cases: int = 0
 
     @property
     def remaining_capacity(self) -> int:
@@ -144,7 +138,7 @@ class Roster:
     specialty_labels: dict[str, str]  # key -> display name
 
 
-def _open_assignments_by_reviewer(user_ids: list[int]) -> dict[int, int]:
+def open_assignments_by_reviewer(user_ids: list[int]) -> dict[int, int]:
     """{reviewer's user id: their open assignments} for these reviewers, in one aggregate over
     their open assignments only (the partial index assignment_open_by_reviewer). For the
     Assign page's possible reviewers this is cheaper than the correlated count per reviewer,
@@ -315,6 +309,7 @@ def roster_load(*, today: dt.date | None = None, user_ids=None) -> Roster:
                 weekly_practice_hours=weekly_practice_hours,
                 max_open_cases=max_open_cases,
                 open_cases=carried_open_cases + open_assignments,
+                carried_open_cases=carried_open_cases,
                 on_leave_now=on_leave or any(starts <= today <= ends for starts, ends in leave),
                 leave=leave,
                 affiliations=tuple(affiliations.get(profile_id, ())),
@@ -460,10 +455,11 @@ def pair_score(entry: RosterEntry, facts: CaseFacts, today: dt.date) -> tuple[in
         facts.provider_specialty_key in entry.specialty_keys
     )
     days = spare_days(entry, facts.due_on, today)
-    return _score(exact, entry.open_cases, entry.max_open_cases, days), exact, days
+    return score_of(exact, entry.open_cases, entry.max_open_cases, days), exact, days
 
 
-def _score(exact: bool, open_cases: int, max_open_cases: int, days: int) -> int:
+def score_of(exact: bool, open_cases: int, max_open_cases: int, days: int) -> int:
+    """The match score (0-100) of an eligible pair from its terms."""
     load_share = open_cases / max_open_cases if max_open_cases else 1
     return round(
         SCORE_SPECIALTY * exact
@@ -877,316 +873,3 @@ def _plan_from(roster, facts_list, pairs, chosen: dict[int, int]) -> Plan:
         else:
             unassigned.append((facts.case_number, _unassigned_reason(pairs[c])))
     return Plan(assignments=assignments, unassigned=unassigned)
-
-
-# --- The Assign page: the cheap rules in SQL, only the page shown evaluated in full --------
-
-
-@dataclass(frozen=True, slots=True)
-class RankedReviewer:
-    """An eligible reviewer as the Assign page ranks them: what the ranking, the search and the
-    reassign list need. Only the reviewers on the page shown are evaluated in full (reasons and
-    the score's parts, as candidate_evaluate gives them)."""
-
-    user_id: int
-    profile_id: int
-    external_id: str
-    name: str
-    score: int
-    rank_key: tuple
-
-
-@dataclass
-class AssignPage:
-    case: Case
-    eligible: list[RankedReviewer]  # every eligible reviewer, ranked
-    eligible_page: Page  # one page of those matching the search (Candidates, in full)
-    excluded_total: int  # every active reviewer the rules exclude
-    # One page of them (Candidates, each with every reason); None when not asked for.
-    excluded_page: Page | None
-
-
-def _certified_for(category: str):
-    """A profile holds a certification accepted for `category` (rule 2)."""
-    through = ReviewerProfile.certifications.through
-    return Exists(
-        through.objects.filter(
-            reviewerprofile_id=OuterRef("pk"),
-            specialty_id__in=CategorySpecialty.objects.filter(category=category).values(
-                "specialty_id"
-            ),
-        )
-    )
-
-
-def _may_be_eligible(facts: CaseFacts, today: dt.date) -> Q:
-    """The rules SQL can answer exactly (1, 2, 3 and the leave flag): a reviewer outside this
-    cannot be eligible. The others (rule 6's capacity, affiliations, conflicts, earlier
-    rounds, leave periods) are checked in Python over the reviewers this keeps."""
-    condition = Q(
-        Exists(
-            Licence.objects.filter(profile_id=OuterRef("pk"), expires__gt=today, restricted=False)
-        ),
-        years_in_practice__gt=MIN_YEARS_EXCLUSIVE,
-        weekly_practice_hours__gte=MIN_WEEKLY_HOURS,
-        on_leave=False,
-    )
-    for category in sorted(facts.categories):
-        condition &= Q(_certified_for(category))
-    return condition
-
-
-def _matching_words(query: str) -> Q:
-    """As candidates_matching: every word in the name, the reviewer id or a specialty's name."""
-    through = ReviewerProfile.certifications.through
-    condition = Q()
-    for word in search_words(query):
-        condition &= (
-            Q(display_name__icontains=word)
-            | Q(external_id__icontains=word)
-            | Q(
-                Exists(
-                    through.objects.filter(
-                        reviewerprofile_id=OuterRef("pk"), specialty__name__icontains=word
-                    )
-                )
-            )
-        )
-    return condition
-
-
-def _affiliated_with_a_party(affiliations, facts: CaseFacts) -> bool:
-    """Whether conflicts_between would find anything, for (identifier key, name key) pairs."""
-    for ident, key in affiliations:
-        if ident and ident in facts.parties_by_identifier:
-            return True
-        for party_ident, _party in facts.parties_by_name.get(key, ()):
-            if not (ident and party_ident):
-                return True
-    return False
-
-
-def _eligible_ranked(possible, facts: CaseFacts, today: dt.date) -> list[RankedReviewer]:
-    """Every eligible reviewer, ranked as reviewers_for_case ranks them, in four queries: the
-    reviewers SQL keeps as possibly eligible (`possible`) with what ranking needs (exact
-    specialty), those reviewers' open assignments, the affiliations of those below capacity,
-    and the leave periods not over yet. The remaining rules (4, 5, and 6's capacity and leave
-    periods) and the score are worked out on those plain rows."""
-    provider = facts.provider_specialty_key
-    through = ReviewerProfile.certifications.through
-    exact = (
-        Exists(through.objects.filter(reviewerprofile_id=OuterRef("pk"), specialty__key=provider))
-        if provider
-        else Value(False)
-    )
-    rows = list(
-        possible.annotate(exact_specialty=exact)
-        .order_by()
-        .values_list(
-            "pk",
-            "user_id",
-            "external_id",
-            "user__first_name",
-            "user__last_name",
-            "user__username",
-            "max_open_cases",
-            "carried_open_cases",
-            "exact_specialty",
-            named=True,
-        )
-    )
-    # Rule 6's capacity: the open cases carried over and assigned here, below the maximum.
-    open_counts = _open_assignments_by_reviewer([row.user_id for row in rows])
-    rows = [
-        row
-        for row in rows
-        if row.max_open_cases > row.carried_open_cases + open_counts.get(row.user_id, 0)
-    ]
-    affiliations: dict[int, list[tuple[str, str]]] = {}
-    for profile_id, name, identifier in (
-        Affiliation.objects.filter(_AnyOf(F("profile_id"), [row[0] for row in rows]))
-        .order_by()  # the model's order (kind, name) is a sort nothing here needs
-        .values_list("profile_id", "name", "identifier")
-    ):
-        affiliations.setdefault(profile_id, []).append((identifier_key(identifier), name_key(name)))
-    # Periods over before today neither hold the reviewer now nor take spare days.
-    leave: dict[int, list[tuple[dt.date, dt.date]]] = {}
-    for profile_id, starts, ends in (
-        LeavePeriod.objects.filter(ends__gte=today, profile__user__is_active=True)
-        .order_by()
-        .values_list("profile_id", "starts", "ends")
-    ):
-        leave.setdefault(profile_id, []).append((starts, ends))
-    unavailable = facts.previous_reviewer_ids | facts.declared_conflicts.keys()  # rules 4, 5
-    eligible = []
-    for (
-        profile_id,
-        user_id,
-        external_id,
-        first_name,
-        last_name,
-        username,
-        max_open_cases,
-        carried_open_cases,
-        exact_specialty,
-    ) in rows:
-        held = leave.get(profile_id, ())
-        if (
-            user_id in unavailable
-            or any(starts <= today <= ends for starts, ends in held)  # rule 6
-            or _affiliated_with_a_party(affiliations.get(profile_id, ()), facts)  # rule 4
-        ):
-            continue
-        exact = bool(exact_specialty)
-        open_cases = carried_open_cases + open_counts.get(user_id, 0)
-        days = _spare_days(held, facts.due_on, today)
-        eligible.append(
-            RankedReviewer(
-                user_id=user_id,
-                profile_id=profile_id,
-                external_id=external_id,
-                name=f"{first_name} {last_name}".strip() or username,
-                score=_score(exact, open_cases, max_open_cases, days),
-                rank_key=(not exact, open_cases, -days, external_id),
-            )
-        )
-    eligible.sort(key=lambda reviewer: reviewer.rank_key)
-    return eligible
-
-
-def _ranked_matching(eligible: list[RankedReviewer], query: str, possible) -> list[RankedReviewer]:
-    """As candidates_matching over the ranked reviewers, with the specialties of those who may
-    be eligible (`possible`, a queryset of profiles) read for it: one query, whether or not
-    anyone is eligible."""
-    words = search_words(query)
-    if not words:
-        return eligible
-    through = ReviewerProfile.certifications.through
-    specialties: dict[int, list[str]] = {}
-    for profile_id, name in through.objects.filter(
-        reviewerprofile_id__in=possible.values("pk")
-    ).values_list("reviewerprofile_id", "specialty__name"):
-        specialties.setdefault(profile_id, []).append(name)
-    return [
-        reviewer
-        for reviewer in eligible
-        if all(
-            word
-            in " ".join(
-                (reviewer.name, reviewer.external_id, *specialties.get(reviewer.profile_id, ()))
-            ).casefold()
-            for word in words
-        )
-    ]
-
-
-def _evaluate_shown(
-    facts, today: dt.date, *, eligible_shown: Page | None, excluded_shown: Page | None
-) -> None:
-    """The pages' reviewers (ranked reviewers; user ids) in one roster load, each evaluated by
-    the full rules: the pages then hold Candidates. A page not given is left as it is."""
-    eligible_ids = (
-        [reviewer.user_id for reviewer in eligible_shown.object_list]
-        if eligible_shown is not None
-        else []
-    )
-    excluded_ids = list(excluded_shown.object_list) if excluded_shown is not None else []
-    by_user = {}
-    if eligible_ids or excluded_ids:
-        roster = roster_load(today=today, user_ids=eligible_ids + excluded_ids)
-        by_user = {
-            entry.user_id: candidate_evaluate(entry, facts, roster) for entry in roster.entries
-        }
-    if eligible_shown is not None:
-        eligible_shown.object_list = [
-            by_user[user_id] for user_id in eligible_ids if user_id in by_user
-        ]
-    if excluded_shown is not None:
-        excluded_shown.object_list = [
-            by_user[user_id] for user_id in excluded_ids if user_id in by_user
-        ]
-
-
-def assign_page_candidates(
-    case: Case,
-    *,
-    query: str = "",
-    eligible_page: str | int | None = None,
-    excluded_page: str | int | None = None,
-    page_size: int = 25,
-    today: dt.date | None = None,
-    with_excluded: bool = True,
-    with_eligible: bool = True,
-) -> AssignPage:
-    """The Assign page's reviewers without evaluating the whole roster in Python: SQL keeps
-    the reviewers who may be eligible (active, licensed, certified for every item's category,
-    in practice, not on leave), capacity, the other rules and the score run on plain rows of
-    those, and only the reviewers on the pages shown (eligible and excluded) are loaded and
-    evaluated in full. The excluded reviewers are every other active one. The answers are
-    reviewers_for_case's (tests hold them to it).
-
-    Without `with_excluded` (no search, the excluded panel still closed) only their number is
-    read: the page fetches their list when the user opens the panel (issue 12). Without
-    `with_eligible` (that panel alone) the eligible are ranked, not loaded in full."""
-    today = today or timezone.localdate()
-    # The page's case was read in this request (case_get_for prefetches its parties and
-    # items): those are reused, read only if missing; three queries fewer than reading again.
-    prefetch_related_objects([case], "parties", "items")
-    (facts,) = case_facts_load([case])
-    active = ReviewerProfile.objects.filter(user__is_active=True).annotate(
-        # As RosterEntry.name: the full name, or the username when there is none.
-        display_name=DbCase(
-            When(user__first_name="", user__last_name="", then=F("user__username")),
-            default=Trim(Concat(F("user__first_name"), Value(" "), F("user__last_name"))),
-        ),
-    )
-    possible = active.filter(_may_be_eligible(facts, today))
-    eligible = _eligible_ranked(possible, facts, today)
-    eligible_shown = Paginator(_ranked_matching(eligible, query, possible), page_size).get_page(
-        eligible_page
-    )
-    if not with_excluded and not search_words(query):
-        # Every eligible reviewer is an active one: the others are the excluded.
-        _evaluate_shown(facts, today, eligible_shown=eligible_shown, excluded_shown=None)
-        return AssignPage(
-            case=case,
-            eligible=eligible,
-            eligible_page=eligible_shown,
-            excluded_total=active.count() - len(eligible),
-            excluded_page=None,
-        )
-    # The excluded are every other active reviewer, in order of name: the ids of all active
-    # reviewers in that order (with whether the search matches each) in one query, the eligible
-    # left out here. Excluding hundreds of eligible ids in SQL cost more than reading the ids.
-    listing = active.order_by("display_name", "external_id")
-    if search_words(query):
-        listing = listing.annotate(
-            matching=ExpressionWrapper(
-                _matching_words(query.casefold()), output_field=BooleanField()
-            )
-        )
-    else:
-        listing = listing.annotate(matching=Value(True))
-    eligible_ids = {reviewer.user_id for reviewer in eligible}
-    excluded = [
-        (user_id, matching)
-        for user_id, matching in listing.values_list("user_id", "matching")
-        if user_id not in eligible_ids
-    ]
-    excluded_total = len(excluded)
-    excluded_shown = Paginator(
-        [user_id for user_id, matching in excluded if matching], page_size
-    ).get_page(excluded_page)
-    _evaluate_shown(
-        facts,
-        today,
-        eligible_shown=eligible_shown if with_eligible else None,
-        excluded_shown=excluded_shown,
-    )
-    return AssignPage(
-        case=case,
-        eligible=eligible,
-        eligible_page=eligible_shown,
-        excluded_total=excluded_total,
-        excluded_page=excluded_shown,
-    )

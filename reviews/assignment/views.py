@@ -13,7 +13,7 @@ from accounts.responses import redirect_after_post, wants_fragment
 from cases.access import Ability, access_required, case_get_for
 from cases.lifecycle.status_table import Action, allowed_actions
 from reviews.assignment import services
-from reviews.assignment.matching import assign_page_candidates
+from reviews.assignment.assign_page import assign_page_candidates
 from reviews.assignment.models import PlanRun, PlanRunStatus
 from reviews.assignment.selectors import (
     case_waits_for_reviewer,

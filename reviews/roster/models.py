@@ -136,3 +136,22 @@ class LeavePeriod(models.Model):
 
     def __str__(self) -> str:
         return f"{self.starts} to {self.ends}"
+
+
+class RosterVersion(models.Model):
+    """One row whose `version` the database changes, to a value never used before, whenever a
+    table the roster is read from changes: the profiles, their licences, certifications,
+    affiliations and leave, the specialty vocabulary and table, and the reviewers' names,
+    e-mail and activity on their accounts (triggers of migration reviews 0027, on PostgreSQL
+    and SQLite alike, so a bulk update or a change made outside Django counts too). A copy of
+    the roster kept in memory is the roster for as long as this still reads the version it was
+    made at (reviews.assignment.roster_snapshot). A rolled-back change's value is never used
+    again (a sequence on PostgreSQL, a random 64-bit number on SQLite), so a copy made inside a
+    transaction that did not commit never matches. A table emptied outside Django (a flush)
+    can take the row with it: with no row nothing is kept."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    version = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"roster version {self.version}"

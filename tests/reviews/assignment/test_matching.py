@@ -7,8 +7,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from reviews.assignment.assign_page import assign_page_candidates
 from reviews.assignment.matching import (
-    assign_page_candidates,
     candidates_matching,
     case_facts_load,
     eligible_pairs,

@@ -1,0 +1,94 @@
+"""The Assign page reads the roster from this process's copy: every change to the roster, however
+it is made, shows on the next page; a change that did not commit never does."""
+
+import datetime as dt
+
+import pytest
+from django.db import transaction
+from django.urls import reverse
+
+from accounts.models import User
+from reviews.assignment.assign_page import assign_page_candidates
+from reviews.assignment.roster_snapshot import roster_snapshot, roster_version
+from reviews.roster.models import CategorySpecialty, LeavePeriod, Licence, ReviewerProfile
+from tests.factories import PASSWORD, ready_case, reviewer_with_profile
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def assign(client, case_admin):
+    """The Assign page's eligible part, as text, for a case any reviewer here is qualified for."""
+    client.login(username=case_admin.username, password=PASSWORD)
+    url = reverse("assignment:case_assign", args=[ready_case().case_number])
+
+    def eligible() -> str:
+        page = client.get(url).content.decode()
+        return page.split('id="excluded-heading"')[0]
+
+    return eligible
+
+
+def test_changes_made_in_bulk_or_outside_django_show_on_the_next_page(assign):
+    reviewer_with_profile("REV-ONE", last_name="One")
+    reviewer_with_profile("REV-TWO", last_name="Two")
+    assert "Jane One" in assign() and "Jane Two" in assign()
+    # An update of many rows at once (no model signal): the licence lapsed yesterday.
+    Licence.objects.filter(profile__external_id="REV-ONE").update(
+        expires=dt.date.today() - dt.timedelta(days=1)
+    )
+    assert "Jane One" not in assign()
+    User.objects.filter(username="rev-two").update(last_name="Twofold")
+    page = assign()
+    assert "Jane Twofold" in page and "Jane Two<" not in page
+    # A leave period made with bulk_create, and a reviewer added.
+    LeavePeriod.objects.bulk_create(
+        [
+            LeavePeriod(
+                profile=ReviewerProfile.objects.get(external_id="REV-TWO"),
+                starts=dt.date.today() - dt.timedelta(days=1),
+                ends=dt.date.today() + dt.timedelta(days=5),
+            )
+        ]
+    )
+    reviewer_with_profile("REV-THREE", last_name="Three")
+    page = assign()
+    assert "Jane Twofold" not in page and "Jane Three" in page
+    # The specialty table: the category no longer accepts Pain Management.
+    CategorySpecialty.objects.filter(specialty__name="Pain Management").delete()
+    assert "Jane Three" not in assign()
+
+
+def test_a_change_that_is_rolled_back_leaves_no_copy_behind(assign):
+    reviewer_with_profile("REV-ONE", last_name="One")
+    assert "Jane One" in assign()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        ReviewerProfile.objects.filter(external_id="REV-ONE").update(on_leave=True)
+        # Read inside the change: this page is made from the roster as the change has it.
+        assert "Jane One" not in assign()
+        raise RuntimeError("the change is abandoned")
+    assert "Jane One" in assign()
+
+
+def test_signing_in_does_not_count_as_a_roster_change(client):
+    reviewer = reviewer_with_profile("REV-ONE", last_name="One")
+    before = roster_version()
+    assert client.login(username=reviewer.username, password=PASSWORD)  # sets last_login
+    assert roster_version() == before
+    User.objects.filter(pk=reviewer.pk).update(is_active=False)
+    assert roster_version() != before
+
+
+def test_the_copy_is_read_again_for_a_new_day():
+    reviewer_with_profile("REV-ONE", licences=(("CA", "2026-11-25", False),))
+    case = ready_case()
+    today = dt.date(2026, 11, 24)
+    first = roster_snapshot(today)
+    assert roster_snapshot(today) is first  # the roster has not changed: the same copy
+    on_the_day = assign_page_candidates(case, today=today)
+    assert [r.external_id for r in on_the_day.eligible] == ["REV-ONE"]
+    # The next day the licence has lapsed (it must be valid after today): excluded, by reason.
+    next_day = assign_page_candidates(case, today=today + dt.timedelta(days=1))
+    assert next_day.eligible == []
+    (excluded,) = next_day.excluded_page.object_list
+    assert "No active, unrestricted licence" in " ".join(excluded.reasons)
