@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from accounts.models import Role
-from cases.lifecycle.models import CaseEvent, CaseStatus, EventType
+from accounts.models import Role, User
+from cases.lifecycle.models import Case, CaseEvent, CaseStatus, EventType
 from reviews.assignment.models import Assignment, CaseConflict
 from reviews.roster.models import CategorySpecialty, Specialty
 from tests.factories import PASSWORD, UserFactory, login, ready_case, reviewer_with_profile
@@ -195,3 +195,61 @@ def test_adding_a_specialty_that_exists_under_another_spelling_is_refused(admin_
         {"action": "add_specialty", "name": "Hyperbaric Medicine"},
     )
     assert Specialty.objects.filter(name="Hyperbaric Medicine").exists()
+
+
+def _rows(html: str) -> list[str]:
+    import re
+
+    return re.findall(r"<tr><td.*?</tr>", html, flags=re.S)
+
+
+def test_assign_page_rows_show_rank_score_parts_and_reasons_with_every_value_escaped(
+    admin_client,
+):
+    """The rows drawn in Python (reviews/templatetags/assign_rows.py): what each tells the
+    administrator, the form that assigns, and every value escaped."""
+    case = ready_case()
+    reviewer_with_profile("REV-<1>", first_name="Ann", last_name="O'Neil <b>")
+    reviewer_with_profile("REV-2", first_name="Bo", last_name="Second")
+    reviewer_with_profile(
+        "REV-3", first_name="Cy", last_name="Tied", affiliations=(("employer", "Acme Foods", ""),)
+    )
+    url = reverse("assignment:case_assign", args=[case.case_number])
+    page = admin_client.get(url).content.decode()
+    eligible = page.split('id="excluded-heading"')[0]
+    # Equal in specialty, load and spare days: ranked by reviewer id ("REV-2" before "REV-<").
+    second, first = _rows(eligible)
+    assert '<td data-label="#">2</td>' in first and '<td data-label="#">1</td>' in second
+    assert "<strong>Ann O&#x27;Neil &lt;b&gt;</strong>" in first and "<b>" not in first
+    assert "REV-&lt;1&gt; · Pain Management" in first
+    assert 'aria-label="Match score ' in first
+    assert "<li><strong>Specialty match</strong>: " in first
+    assert "<li><strong>Conflicts</strong>: excluded if any · none found" in first
+    # The form assigns this reviewer, with the page's CSRF token; the first is the primary one.
+    reviewer = User.objects.get(username="rev-<1>")
+    assert f'<input type="hidden" name="reviewer" value="{reviewer.pk}">' in first
+    assert 'name="csrfmiddlewaretoken" value="' in first
+    assert f'action="{url}" hx-post="{url}"' in first
+    assert 'class="button">Assign<span class="visually-hidden"> Ann O&#x27;Neil' in first
+    assert 'class="button button--primary">Assign<span class="visually-hidden"> Bo Second' in second
+    # A search: no primary button, and the rank is within what was found.
+    found = admin_client.get(url, {"q": "second"}).content.decode().split('id="excluded-heading"')
+    (row,) = _rows(found[0])
+    assert '<td data-label="#">1</td>' in row and "button--primary" not in row
+    # The excluded panel: every reason, escaped.
+    panel = admin_client.get(url, {"excluded_page": 1}, HTTP_HX_REQUEST="true").content.decode()
+    (excluded,) = _rows(panel)
+    assert "<strong>Cy Tied</strong>" in excluded
+    assert (
+        "<li>Conflict: affiliated with the employer &#x27;Acme Foods, Inc.&#x27; "
+        "(declared: employer &#x27;Acme Foods&#x27;).</li>"
+    ) in excluded
+
+
+def test_assign_page_offers_no_assign_button_when_the_case_is_not_waiting(admin_client):
+    case = ready_case()
+    reviewer_with_profile("REV-1", last_name="Only")
+    Case.objects.filter(pk=case.pk).update(status=CaseStatus.ELIGIBLE)
+    page = admin_client.get(reverse("assignment:case_assign", args=[case.case_number]))
+    (row,) = _rows(page.content.decode().split('id="excluded-heading"')[0])
+    assert "<strong>Jane Only</strong>" in row and "<form" not in row
