@@ -37,8 +37,8 @@ from reviews.roster.models import ReviewerProfile, RosterVersion
 class RosterSnapshot:
     version: int | None
     today: dt.date
-    # Every active reviewer; each entry's open cases are those when it was read: see
-    # with_open_cases.
+    # Every active reviewer; each entry's open cases are the carried ones only: with_open_cases
+    # gives them with their open assignments now.
     roster: Roster
     by_user: dict[int, RosterEntry]
     # In the database's order of display name, then reviewer id (its collation, as a list
@@ -101,7 +101,7 @@ def roster_version() -> int | None:
 def _snapshot_read(version: int | None, today: dt.date) -> RosterSnapshot:
     # Read after the version: a change committed in between is in the copy and gives the
     # next use a new version, so it is read again; never the other way round.
-    roster = roster_load(today=today)
+    roster = roster_load(today=today, with_assignments=False)
     by_user = {entry.user_id: entry for entry in roster.entries}
     order = _by_display_name()
     by_name = [by_user[user_id] for user_id in order if user_id in by_user]

@@ -2,14 +2,17 @@
 it is made, shows on the next page; a change that did not commit never does."""
 
 import datetime as dt
+import importlib
+import re
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
 from reviews.assignment.assign_page import assign_page_candidates
-from reviews.assignment.roster_snapshot import roster_snapshot, roster_version
+from reviews.assignment.roster_snapshot import _snapshot_read, roster_snapshot, roster_version
 from reviews.roster.models import CategorySpecialty, LeavePeriod, Licence, ReviewerProfile
 from tests.factories import PASSWORD, ready_case, reviewer_with_profile
 
@@ -92,3 +95,28 @@ def test_the_copy_is_read_again_for_a_new_day():
     assert next_day.eligible == []
     (excluded,) = next_day.excluded_page.object_list
     assert "No active, unrestricted licence" in " ".join(excluded.reasons)
+
+
+def test_every_table_the_copy_is_read_from_has_a_trigger():
+    """A table the roster comes to be read from without a trigger would leave the copy stale
+    after a change to it: migration reviews 0027 (or a later one) must watch it."""
+    reviewer_with_profile("REV-ONE", affiliations=(("employer", "Acme Foods", ""),))
+    version = roster_version()
+    with CaptureQueriesContext(connection) as captured:
+        _snapshot_read(version, dt.date(2026, 11, 24))
+    read = {
+        table
+        for query in captured.captured_queries
+        for table in re.findall(r'(?:FROM|JOIN) "(\w+)"', query["sql"])
+    }
+    watched = importlib.import_module("reviews.migrations.0027_roster_version")
+    assert read and read <= {*watched.ROSTER_TABLES, watched.USER_TABLE}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="TRUNCATE is PostgreSQL's")
+def test_emptying_a_roster_table_with_truncate_changes_the_version():
+    reviewer_with_profile("REV-ONE")
+    before = roster_version()
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE reviews_leaveperiod")
+    assert roster_version() != before
