@@ -12,33 +12,25 @@ from django.contrib.postgres.operations import AddIndexConcurrently, RemoveIndex
 from django.db.migrations.operations import AddIndex, RemoveIndex
 
 
-def _concurrently(schema_editor) -> bool:
-    return schema_editor.connection.vendor == "postgresql"
+class _ConcurrentlyWherePossible:
+    """CONCURRENTLY (the parent class's way) on PostgreSQL, else the plain operation's way."""
 
+    plain: type
 
-class AddIndexWithoutLocking(AddIndexConcurrently):
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if _concurrently(schema_editor):
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-        else:
-            AddIndex.database_forwards(self, app_label, schema_editor, from_state, to_state)
+        if schema_editor.connection.vendor == "postgresql":
+            return super().database_forwards(app_label, schema_editor, from_state, to_state)
+        return self.plain.database_forwards(self, app_label, schema_editor, from_state, to_state)
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if _concurrently(schema_editor):
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
-        else:
-            AddIndex.database_backwards(self, app_label, schema_editor, from_state, to_state)
+        if schema_editor.connection.vendor == "postgresql":
+            return super().database_backwards(app_label, schema_editor, from_state, to_state)
+        return self.plain.database_backwards(self, app_label, schema_editor, from_state, to_state)
 
 
-class RemoveIndexWithoutLocking(RemoveIndexConcurrently):
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if _concurrently(schema_editor):
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-        else:
-            RemoveIndex.database_forwards(self, app_label, schema_editor, from_state, to_state)
+class AddIndexWithoutLocking(_ConcurrentlyWherePossible, AddIndexConcurrently):
+    plain = AddIndex
 
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if _concurrently(schema_editor):
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
-        else:
-            RemoveIndex.database_backwards(self, app_label, schema_editor, from_state, to_state)
+
+class RemoveIndexWithoutLocking(_ConcurrentlyWherePossible, RemoveIndexConcurrently):
+    plain = RemoveIndex
