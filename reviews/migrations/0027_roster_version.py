@@ -1,8 +1,12 @@
+import time
+
 from django.db import migrations, models
 
 # The roster's version (reviews.roster.models.RosterVersion): a trigger on every table the
 # roster is read from gives the one row a value never used before. The tables are those
-# reviews.assignment.matching.roster_load reads; a new one needs its trigger here too.
+# reviews.assignment.matching.roster_load reads; a new one needs its trigger too. On SQLite the
+# triggers are installed after every migrate (reviews.roster.version_triggers); here, on
+# PostgreSQL.
 ROSTER_TABLES = [
     "reviews_reviewerprofile",
     "reviews_reviewerprofile_certifications",
@@ -12,12 +16,11 @@ ROSTER_TABLES = [
     "reviews_specialty",
     "reviews_categoryspecialty",
 ]
-# On the accounts, only what the roster shows of them: a sign-in (last_login) changes nothing.
+# Of the accounts, only what the roster shows: a sign-in (last_login) changes nothing.
 USER_TABLE = "accounts_user"
 USER_COLUMNS = ["first_name", "last_name", "username", "email", "is_active"]
 
 POSTGRESQL_FUNCTION = """
-CREATE SEQUENCE IF NOT EXISTS reviews_roster_version_seq;
 CREATE OR REPLACE FUNCTION reviews_roster_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO reviews_rosterversion (id, version)
@@ -26,46 +29,33 @@ BEGIN
     RETURN NULL;
 END $$;
 """
-SQLITE_BUMP = "INSERT OR REPLACE INTO reviews_rosterversion (id, version) VALUES (1, random());"
 
 
 def _postgresql() -> list[str]:
-    statements = [POSTGRESQL_FUNCTION]
-    # Once a statement (a bulk insert of a thousand certifications is one change), TRUNCATE too.
+    # Started at the clock, in microseconds: a sequence made again (this migration reversed
+    # and applied again) never gives a number the one before it gave.
+    statements = [
+        "CREATE SEQUENCE IF NOT EXISTS reviews_roster_version_seq "
+        f"START WITH {int(time.time() * 1_000_000)};",
+        POSTGRESQL_FUNCTION,
+    ]
+    # BEFORE each statement, once (a bulk insert of a thousand certifications is one change),
+    # TRUNCATE too: the version's row is locked before any row the statement changes, so two
+    # transactions changing the roster wait for each other at their first change to it, and
+    # never each hold a row the other then wants.
     for table in ROSTER_TABLES:
         statements.append(
-            f"CREATE TRIGGER reviews_roster_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
-            f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION reviews_roster_changed();"
+            f"CREATE TRIGGER reviews_roster_changed BEFORE INSERT OR UPDATE OR DELETE OR "
+            f"TRUNCATE ON {table} FOR EACH STATEMENT EXECUTE FUNCTION reviews_roster_changed();"
         )
     statements.append(
-        f"CREATE TRIGGER reviews_roster_changed AFTER INSERT OR DELETE OR TRUNCATE "
-        f"ON {USER_TABLE} FOR EACH STATEMENT EXECUTE FUNCTION reviews_roster_changed();"
+        f"CREATE TRIGGER reviews_roster_changed BEFORE INSERT OR DELETE OR TRUNCATE OR "
+        f"UPDATE OF {', '.join(USER_COLUMNS)} ON {USER_TABLE} "
+        "FOR EACH STATEMENT EXECUTE FUNCTION reviews_roster_changed();"
     )
-    changed = " OR ".join(f"OLD.{column} IS DISTINCT FROM NEW.{column}" for column in USER_COLUMNS)
     statements.append(
-        f"CREATE TRIGGER reviews_roster_changed_user AFTER UPDATE ON {USER_TABLE} "
-        f"FOR EACH ROW WHEN ({changed}) EXECUTE FUNCTION reviews_roster_changed();"
-    )
-    return statements
-
-
-def _sqlite() -> list[str]:
-    statements = []
-    for table in ROSTER_TABLES:
-        for operation in ("INSERT", "UPDATE", "DELETE"):
-            statements.append(
-                f"CREATE TRIGGER reviews_roster_changed_{table}_{operation.lower()} "
-                f"AFTER {operation} ON {table} BEGIN {SQLITE_BUMP} END;"
-            )
-    for operation in ("INSERT", "DELETE"):
-        statements.append(
-            f"CREATE TRIGGER reviews_roster_changed_user_{operation.lower()} "
-            f"AFTER {operation} ON {USER_TABLE} BEGIN {SQLITE_BUMP} END;"
-        )
-    changed = " OR ".join(f"OLD.{column} IS NOT NEW.{column}" for column in USER_COLUMNS)
-    statements.append(
-        f"CREATE TRIGGER reviews_roster_changed_user_update AFTER UPDATE OF "
-        f"{', '.join(USER_COLUMNS)} ON {USER_TABLE} WHEN {changed} BEGIN {SQLITE_BUMP} END;"
+        "INSERT INTO reviews_rosterversion (id, version) "
+        "VALUES (1, nextval('reviews_roster_version_seq'));"
     )
     return statements
 
@@ -74,12 +64,8 @@ def triggers_install(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
         statements = _postgresql()
-        statements.append(
-            "INSERT INTO reviews_rosterversion (id, version) "
-            "VALUES (1, nextval('reviews_roster_version_seq'));"
-        )
     elif vendor == "sqlite":
-        statements = [*_sqlite(), SQLITE_BUMP]
+        statements = ["INSERT INTO reviews_rosterversion (id, version) VALUES (1, random());"]
     else:
         raise RuntimeError(f"No roster version triggers for {vendor}.")
     for statement in statements:
@@ -87,21 +73,21 @@ def triggers_install(apps, schema_editor):
 
 
 def triggers_remove(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
+    connection = schema_editor.connection
+    if connection.vendor == "postgresql":
         for table in [*ROSTER_TABLES, USER_TABLE]:
             schema_editor.execute(f"DROP TRIGGER IF EXISTS reviews_roster_changed ON {table};")
-        schema_editor.execute(
-            f"DROP TRIGGER IF EXISTS reviews_roster_changed_user ON {USER_TABLE};"
-        )
         schema_editor.execute("DROP FUNCTION IF EXISTS reviews_roster_changed();")
         schema_editor.execute("DROP SEQUENCE IF EXISTS reviews_roster_version_seq;")
-    elif vendor == "sqlite":
-        operations = ("insert", "update", "delete")
-        names = [f"reviews_roster_changed_{t}_{o}" for t in ROSTER_TABLES for o in operations]
-        names += [f"reviews_roster_changed_user_{o}" for o in operations]
+    elif connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                "AND name LIKE 'reviews_roster_changed%'"
+            )
+            names = [name for (name,) in cursor.fetchall()]
         for name in names:
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {name};")
+            schema_editor.execute(f'DROP TRIGGER IF EXISTS "{name}";')
 
 
 class Migration(migrations.Migration):

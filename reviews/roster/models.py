@@ -142,13 +142,17 @@ class RosterVersion(models.Model):
     """One row whose `version` the database changes, to a value never used before, whenever a
     table the roster is read from changes: the profiles, their licences, certifications,
     affiliations and leave, the specialty vocabulary and table, and the reviewers' names,
-    e-mail and activity on their accounts (triggers of migration reviews 0027, on PostgreSQL
-    and SQLite alike, so a bulk update or a change made outside Django counts too). A copy of
-    the roster kept in memory is the roster for as long as this still reads the version it was
-    made at (reviews.assignment.roster_snapshot). A rolled-back change's value is never used
-    again (a sequence on PostgreSQL, a random 64-bit number on SQLite), so a copy made inside a
-    transaction that did not commit never matches. A table emptied outside Django (a flush)
-    can take the row with it: with no row nothing is kept."""
+    e-mail and activity on their accounts (a bulk update or a change made outside Django
+    counts too; a sign-in does not). On PostgreSQL triggers of migration reviews 0027 take a
+    sequence's next value before each statement (the sequence started at the clock, so a
+    value never comes back); on SQLite, reviews.roster.version_triggers with random().
+
+    A copy of the roster kept in memory is the roster for as long as this still reads the
+    version it was made at (reviews.assignment.roster_snapshot). A rolled-back change's value
+    is never used again, so a copy made inside a transaction that did not commit never
+    matches. A table emptied by a flush can take the row with it: with no row nothing is kept.
+    A database restored from a backup carries the backup's version: restart the processes
+    (README, "Backups")."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
     version = models.BigIntegerField()

@@ -25,6 +25,7 @@ from reviews.roster.models import (
     LeavePeriod,
     Licence,
     ReviewerProfile,
+    RosterVersion,
     Specialty,
     specialty_key,
 )
@@ -67,6 +68,13 @@ _STATUSES = ("created", "updated", "unchanged")
 _PROFILE_FIELDS = ("years_in_practice", "weekly_practice_hours", "max_open_cases", "on_leave")
 
 
+def _roster_version_lock() -> None:
+    """Lock the roster version's row before the profiles: a change to the roster takes it
+    first (its triggers lock it before each statement's rows), so an import that locked the
+    profiles before it could deadlock with a change to one of them made meanwhile."""
+    list(RosterVersion.objects.select_for_update().filter(pk=1).values_list("pk"))
+
+
 def reviewers_import(*, payload: Any, actor=None) -> list[RosterResult]:
     """Create or update every reviewer in the roster file (idempotent by external_id).
 
@@ -77,6 +85,7 @@ def reviewers_import(*, payload: Any, actor=None) -> list[RosterResult]:
         raise RosterInvalid(errors)
     results = []
     with transaction.atomic():
+        _roster_version_lock()
         existing = {
             profile.external_id: profile
             for profile in ReviewerProfile.objects.select_for_update(of=("self",))

@@ -1,8 +1,8 @@
 """The rows of the Assign page's reviewers, eligible and excluded, written in Python for the same
 reason as the case list's (cases/templatetags/case_rows.py): 25 a page, each with its score's
 parts or every reason, about half the page's time as template markup (issue 12). The markup is
-the one the template drew; tests/reviews/test_review_rows.py checks what each row shows and
-that it is escaped."""
+the one the template drew; tests/reviews/assignment/test_assignment_views.py checks what each
+row shows and that it is escaped."""
 
 from __future__ import annotations
 
@@ -37,10 +37,12 @@ def eligible_reviewer_row(context, candidate, number: int, first: bool) -> SafeS
     name = escape(entry.name)
     parts = "".join(_score_part(part) for part in candidate.score_parts)
     action = ""
-    if context.get("waiting"):
-        url = escape(context["assign_url"])
-        page = context["eligible_page"]
-        primary = " button--primary" if first and page.number == 1 and not context["query"] else ""
+    url = context.get("assign_url")
+    if context.get("waiting") and url:
+        url = escape(url)
+        page = context.get("eligible_page")
+        first_page = page is None or page.number == 1
+        primary = " button--primary" if first and first_page and not context.get("query") else ""
         action = (
             f'<form method="post" action="{url}" hx-post="{url}" hx-disabled-elt="find button">'
             f"{_csrf_input(context)}"

@@ -2,18 +2,26 @@
 it is made, shows on the next page; a change that did not commit never does."""
 
 import datetime as dt
-import importlib
 import re
+import threading
+import time
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
 from reviews.assignment.assign_page import assign_page_candidates
 from reviews.assignment.roster_snapshot import _snapshot_read, roster_snapshot, roster_version
-from reviews.roster.models import CategorySpecialty, LeavePeriod, Licence, ReviewerProfile
+from reviews.roster.models import (
+    CategorySpecialty,
+    LeavePeriod,
+    Licence,
+    ReviewerProfile,
+    Specialty,
+)
+from reviews.roster.version_triggers import USER_COLUMNS, sqlite_roster_version_install
 from tests.factories import PASSWORD, ready_case, reviewer_with_profile
 
 pytestmark = pytest.mark.django_db
@@ -97,20 +105,65 @@ def test_the_copy_is_read_again_for_a_new_day():
     assert "No active, unrestricted licence" in " ".join(excluded.reasons)
 
 
+def _triggered_tables() -> set[str]:
+    """The tables that carry a roster version trigger in this database."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON t.tgrelid = c.oid "
+                "WHERE t.tgname LIKE 'reviews_roster_changed%%'"
+            )
+        else:
+            cursor.execute(
+                "SELECT tbl_name FROM sqlite_master WHERE type = 'trigger' "
+                "AND name LIKE 'reviews_roster_changed%'"
+            )
+        return {table for (table,) in cursor.fetchall()}
+
+
 def test_every_table_the_copy_is_read_from_has_a_trigger():
-    """A table the roster comes to be read from without a trigger would leave the copy stale
-    after a change to it: migration reviews 0027 (or a later one) must watch it."""
+    """A table (or an account's column) the roster comes to be read from without a trigger
+    would leave the copy stale after a change to it."""
     reviewer_with_profile("REV-ONE", affiliations=(("employer", "Acme Foods", ""),))
     version = roster_version()
     with CaptureQueriesContext(connection) as captured:
         _snapshot_read(version, dt.date(2026, 11, 24))
-    read = {
-        table
-        for query in captured.captured_queries
-        for table in re.findall(r'(?:FROM|JOIN) "(\w+)"', query["sql"])
-    }
-    watched = importlib.import_module("reviews.migrations.0027_roster_version")
-    assert read and read <= {*watched.ROSTER_TABLES, watched.USER_TABLE}
+    sql = "\n".join(query["sql"] for query in captured.captured_queries)
+    read = set(re.findall(r'(?:FROM|JOIN) "(\w+)"', sql))
+    assert read and read <= _triggered_tables()
+    account_columns = set(re.findall(r'"accounts_user"\."(\w+)"', sql)) - {"id"}
+    assert account_columns and account_columns <= set(USER_COLUMNS)
+
+
+def test_adding_a_certification_or_ignoring_conflicts_counts_as_a_change(assign):
+    """Django writes these as INSERT OR IGNORE on SQLite, which must not skip the change."""
+    reviewer_with_profile("REV-ONE", last_name="One", certifications=("Psychiatry",))
+    assert "Jane One" not in assign()
+    profile = ReviewerProfile.objects.get(external_id="REV-ONE")
+    profile.certifications.add(Specialty.objects.get(name="Pain Management"))
+    assert "Jane One" in assign()
+    table = CategorySpecialty.objects.filter(specialty__name="Pain Management")
+    rows = [CategorySpecialty(category=row.category, specialty=row.specialty) for row in table]
+    table.delete()
+    assert "Jane One" not in assign()
+    CategorySpecialty.objects.bulk_create(rows, ignore_conflicts=True)
+    assert "Jane One" in assign()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's triggers are reinstalled")
+def test_sqlite_triggers_come_back_after_every_migrate():
+    """SQLite drops a table's triggers when a migration rebuilds it: post_migrate puts them
+    back."""
+    with connection.cursor() as cursor:
+        cursor.execute('DROP TRIGGER "reviews_roster_changed_reviews_licence_update"')
+    assert "reviews_licence" in _triggered_tables()  # its insert and delete triggers remain
+    sqlite_roster_version_install()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' "
+            "AND name = 'reviews_roster_changed_reviews_licence_update'"
+        )
+        assert cursor.fetchone() == (1,)
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="TRUNCATE is PostgreSQL's")
@@ -120,3 +173,46 @@ def test_emptying_a_roster_table_with_truncate_changes_the_version():
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE reviews_leaveperiod")
     assert roster_version() != before
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's row locks")
+@pytest.mark.django_db(transaction=True)
+def test_two_changes_to_the_roster_at_once_wait_for_each_other_and_both_land():
+    """The version's row is locked before each statement's rows: one change waits for the
+    other at its first statement, and never holds a row the other then needs (a deadlock,
+    one of them lost, when the row was locked after)."""
+    first = reviewer_with_profile("REV-A", last_name="Able")
+    second = reviewer_with_profile("REV-B", last_name="Baker")
+    first_changed = threading.Event()
+
+    def one():
+        with transaction.atomic():
+            User.objects.filter(pk=first.pk).update(email="able@example.org")
+            first_changed.set()
+            time.sleep(0.5)  # the other is waiting by now
+            User.objects.filter(pk=second.pk).update(first_name="Bea")
+        return "done"
+
+    def other():
+        first_changed.wait(timeout=10)
+        with transaction.atomic():
+            User.objects.filter(pk=second.pk).update(last_name="Baxter")
+        return "done"
+
+    results = [None, None]
+
+    def run(index, action):
+        try:
+            results[index] = action()
+        except Exception as error:  # reported to the test
+            results[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=pair) for pair in enumerate((one, other))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert results == ["done", "done"]
+    assert User.objects.get(pk=second.pk).get_full_name() == "Bea Baxter"
