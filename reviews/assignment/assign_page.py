@@ -20,6 +20,7 @@ from reviews.assignment.matching import (
     RosterEntry,
     candidate_evaluate,
     case_facts_load,
+    conflicts_between,
     open_assignments_by_reviewer,
     score_of,
     search_words,
@@ -52,17 +53,6 @@ class AssignPage:
     excluded_page: Page | None
 
 
-def _affiliated_with_a_party(entry: RosterEntry, facts: CaseFacts) -> bool:
-    """Whether conflicts_between would find anything (rule 4), without wording it."""
-    for ident, key, _label in entry.affiliations:
-        if ident and ident in facts.parties_by_identifier:
-            return True
-        for party_ident, _party in facts.parties_by_name.get(key, ()):
-            if not (ident and party_ident):
-                return True
-    return False
-
-
 def _eligible_ranked(
     possible: list[RosterEntry], open_counts: dict[int, int], facts: CaseFacts, today: dt.date
 ) -> list[RankedReviewer]:
@@ -77,7 +67,7 @@ def _eligible_ranked(
         if (
             open_cases >= entry.max_open_cases  # rule 6
             or entry.user_id in unavailable
-            or _affiliated_with_a_party(entry, facts)  # rule 4
+            or conflicts_between(entry, facts)  # rule 4
         ):
             continue
         exact = bool(provider) and provider in entry.specialty_keys

@@ -656,20 +656,18 @@ def search_words(query: str) -> list[str]:
     return name_search_words(query.casefold())
 
 
+def search_text(entry: RosterEntry) -> str:
+    """What a search for reviewers looks in: the name, the reviewer id and the specialties'
+    names, folded."""
+    return " ".join((entry.name, entry.external_id, *entry.specialty_names)).casefold()
+
+
 def candidates_matching(candidates: list[Candidate], query: str) -> list[Candidate]:
     """The candidates whose name, reviewer id or a specialty holds every word of `query`."""
     words = search_words(query)
     if not words:
         return candidates
-    return [
-        c
-        for c in candidates
-        if all(
-            word
-            in " ".join((c.entry.name, c.entry.external_id, *c.entry.specialty_names)).casefold()
-            for word in words
-        )
-    ]
+    return [c for c in candidates if all(word in search_text(c.entry) for word in words)]
 
 
 def _case_for_matching(case: Case) -> Case:

@@ -29,6 +29,7 @@ from reviews.assignment.matching import (
     RosterEntry,
     open_assignments_by_reviewer,
     roster_load,
+    search_text,
 )
 from reviews.roster.models import ReviewerProfile, RosterVersion
 
@@ -47,7 +48,7 @@ class RosterSnapshot:
     # Licensed, in practice long and much enough, not on leave today (rules 1, 3 and 6's
     # leave): the only ones who may be eligible for any case.
     practising: tuple[RosterEntry, ...]
-    # What a search for reviewers looks in: name, reviewer id, specialties; folded.
+    # What a search for reviewers looks in (matching.search_text), by user id.
     search_text: dict[int, str]
     _certified: dict[str, frozenset[int]] = field(default_factory=dict)
 
@@ -124,12 +125,7 @@ def _snapshot_read(version: int | None, today: dt.date) -> RosterSnapshot:
             and entry.weekly_practice_hours >= MIN_WEEKLY_HOURS
             and not entry.on_leave_now
         ),
-        search_text={
-            entry.user_id: " ".join(
-                (entry.name, entry.external_id, *entry.specialty_names)
-            ).casefold()
-            for entry in roster.entries
-        },
+        search_text={entry.user_id: search_text(entry) for entry in roster.entries},
     )
 
 

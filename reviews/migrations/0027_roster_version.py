@@ -6,7 +6,10 @@ from django.db import migrations, models
 # roster is read from gives the one row a value never used before. The tables are those
 # reviews.assignment.matching.roster_load reads; a new one needs its trigger too. On SQLite the
 # triggers are installed after every migrate (reviews.roster.version_triggers); here, on
-# PostgreSQL.
+# PostgreSQL. The lists are written out here, not imported from that module: a migration keeps
+# what it did when it ran, and a later table gets a migration of its own (the trigger test of
+# tests/reviews/assignment/test_roster_snapshot.py reads the database's triggers, so either
+# list falling behind fails it).
 ROSTER_TABLES = [
     "reviews_reviewerprofile",
     "reviews_reviewerprofile_certifications",
