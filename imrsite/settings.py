@@ -657,6 +657,11 @@ CELERY_BEAT_SCHEDULE["assignment-acceptance-escalate"] = {
 # A worked-out batch plan may be assigned for this many minutes (and only while no assignment
 # has changed since); after that the page marks it stale and asks for it to be worked out again.
 ASSIGNMENT_PLAN_FRESH_MINUTES = int(os.environ.get("ASSIGNMENT_PLAN_FRESH_MINUTES", "10"))
+# The Assign page's copy of the roster (reviews/assignment/roster_snapshot.py) is read again on
+# every change the database's triggers see, and besides at least this often: a write made with
+# the triggers off (pg_restore --disable-triggers, session_replication_role = replica) shows
+# within this time instead of at the next restart. 0 keeps no copy: every page reads the roster.
+ROSTER_COPY_MAX_AGE_SECONDS = int(os.environ.get("ROSTER_COPY_MAX_AGE_SECONDS", "600"))
 # Bulk import in the browser (cases.intake.imports): the largest intake file taken, and how long
 # a run may go without progress before the administrator is offered to resume it.
 IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("IMPORT_MAX_UPLOAD_BYTES", str(200 * 1024 * 1024)))

@@ -6,7 +6,9 @@ renewed). The database keeps a version of it (reviews.roster.models.RosterVersio
 on every table the roster is read from give it a value never used before); each use reads the
 version, one row, and a copy made at another version, or for another day (licences expire and
 leave begins by the day), is read again. So the copy is the roster as the database has it now,
-read less often: nothing about a reviewer is older than the last change.
+read less often: nothing about a reviewer is older than the last change. A write the triggers
+do not see (made with them off, as a restore can) shows once the copy is older than
+settings.ROSTER_COPY_MAX_AGE_SECONDS, when it is read again whatever the version says.
 
 Assignments change by the minute and are not part of it: each use reads the open cases of the
 reviewers it needs (`with_open_cases`), as the case's facts (parties, earlier rounds, declared
@@ -16,8 +18,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import time
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Case as DbCase
 from django.db.models import F, Value, When
 from django.db.models.functions import Concat, Trim
@@ -50,6 +54,8 @@ class RosterSnapshot:
     practising: tuple[RosterEntry, ...]
     # What a search for reviewers looks in (matching.search_text), by user id.
     search_text: dict[int, str]
+    # When it was read (time.monotonic()), for its age (settings.ROSTER_COPY_MAX_AGE_SECONDS).
+    read_at: float = 0.0
     _certified: dict[str, frozenset[int]] = field(default_factory=dict)
 
     def certified_for(self, category: str) -> frozenset[int]:
@@ -102,6 +108,7 @@ def roster_version() -> int | None:
 def _snapshot_read(version: int | None, today: dt.date) -> RosterSnapshot:
     # Read after the version: a change committed in between is in the copy and gives the
     # next use a new version, so it is read again; never the other way round.
+    read_at = time.monotonic()
     roster = roster_load(today=today, with_assignments=False)
     by_user = {entry.user_id: entry for entry in roster.entries}
     order = _by_display_name()
@@ -126,6 +133,7 @@ def _snapshot_read(version: int | None, today: dt.date) -> RosterSnapshot:
             and not entry.on_leave_now
         ),
         search_text={entry.user_id: search_text(entry) for entry in roster.entries},
+        read_at=read_at,
     )
 
 
@@ -135,23 +143,21 @@ _kept: RosterSnapshot | None = None
 
 def roster_snapshot(today: dt.date) -> RosterSnapshot:
     """The active roster for `today`, from this process's copy when the database's roster has
-    not changed since it was read (one query), else read again (and kept)."""
+    not changed since it was read (one query) and the copy is not too old, else read again
+    (and kept)."""
     global _kept
     version = roster_version()
+    max_age = settings.ROSTER_COPY_MAX_AGE_SECONDS
     kept = _kept
     if (
         version is not None
         and kept is not None
-        and (kept.version, kept.today)
-        == (
-            version,
-            today,
-        )
+        and (kept.version, kept.today) == (version, today)
+        and time.monotonic() - kept.read_at < max_age
     ):
         return kept
     snapshot = _snapshot_read(version, today)
-    if version is not None:
-        _kept = snapshot
+    _kept = snapshot if version is not None and max_age > 0 else None
     return snapshot
 
 

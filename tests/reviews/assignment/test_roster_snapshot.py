@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
+from reviews.assignment import roster_snapshot as snapshot_module
 from reviews.assignment.assign_page import assign_page_candidates
 from reviews.assignment.roster_snapshot import _snapshot_read, roster_snapshot, roster_version
 from reviews.roster.models import (
@@ -19,6 +20,7 @@ from reviews.roster.models import (
     LeavePeriod,
     Licence,
     ReviewerProfile,
+    RosterVersion,
     Specialty,
 )
 from reviews.roster.version_triggers import USER_COLUMNS, sqlite_roster_version_install
@@ -103,6 +105,34 @@ def test_the_copy_is_read_again_for_a_new_day():
     assert next_day.eligible == []
     (excluded,) = next_day.excluded_page.object_list
     assert "No active, unrestricted licence" in " ".join(excluded.reasons)
+
+
+def _renamed_behind_the_triggers_back(username: str, last_name: str) -> None:
+    """A write the version's triggers do not see, as a restore made with them off leaves it:
+    the version is the one from before the write."""
+    before = roster_version()
+    User.objects.filter(username=username).update(last_name=last_name)
+    RosterVersion.objects.filter(pk=1).update(version=before)
+
+
+def test_a_write_the_triggers_did_not_see_shows_once_the_copy_is_old(assign, settings, monkeypatch):
+    settings.ROSTER_COPY_MAX_AGE_SECONDS = 600
+    reviewer_with_profile("REV-ONE", last_name="One")
+    assert "Jane One<" in assign()
+    _renamed_behind_the_triggers_back("rev-one", "Oneill")
+    assert "Jane One<" in assign()  # the copy, nine minutes old at most, is still used
+    read_at = time.monotonic()
+    monkeypatch.setattr(snapshot_module.time, "monotonic", lambda: read_at + 601)
+    page = assign()
+    assert "Jane Oneill" in page and "Jane One<" not in page
+
+
+def test_with_no_copy_kept_every_page_reads_the_roster(assign, settings):
+    settings.ROSTER_COPY_MAX_AGE_SECONDS = 0
+    reviewer_with_profile("REV-ONE", last_name="One")
+    assert "Jane One<" in assign()
+    _renamed_behind_the_triggers_back("rev-one", "Oneill")
+    assert "Jane Oneill" in assign()
 
 
 def _triggered_tables() -> set[str]:
