@@ -42,6 +42,9 @@ class ReviewerSide:
     # (case, actor, event, eligible): the letters room queues the notice the finding calls for
     # (8 CCR 9792.10.4(b) notice of assignment; 9792.10.3(c) written notice of ineligibility).
     after_eligibility_finding: Callable[..., Any] = lambda **kwargs: None
+    # How the notice of assignment the finding produces will be served (a SentBy value, from
+    # the parties' service; None: electronically), for the records clock it starts.
+    notice_planned_method: Callable[[Any], str | None] = lambda case: None
     # Where the case's notice of assignment stands, for the case page: None when there is no
     # notice document, else an object with `served_on`, `sent_by` and `status_label`.
     notice_of_assignment_state: Callable[[Any], Any] = lambda case: None

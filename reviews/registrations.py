@@ -15,7 +15,11 @@ from reviews.determination.services import determination_import_legacy
 from reviews.exports import export_sections
 from reviews.letters.files import stored_kinds_register
 from reviews.letters.held_copies import party_copies_changed
-from reviews.letters.notices import notice_after_finding, notice_of_assignment_state
+from reviews.letters.notices import (
+    notice_after_finding,
+    notice_of_assignment_state,
+    notice_planned_method,
+)
 from reviews.letters.selectors import letter_service_for
 from reviews.letters.services import letter_request
 from reviews.quality.services import after_approval_register
@@ -41,6 +45,7 @@ def register() -> None:
             letter_service=letter_service_for,
             after_eligibility_finding=notice_after_finding,
             notice_of_assignment_state=notice_of_assignment_state,
+            notice_planned_method=notice_planned_method,
             party_service_changed=party_copies_changed,
             reviewer_case_url=_workspace_url,
         )

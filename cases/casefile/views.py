@@ -186,7 +186,11 @@ def _workflow_forms(case: Case, actions: frozenset[Action], checks=(), **bound) 
     """The forms of the actions the case's status allows (bound ones replace fresh ones)."""
     forms = {}
     if Action.RECORD_ELIGIBILITY in actions:
-        forms["eligible_form"] = EligibleForm(prefix="eligible", checks=checks)
+        forms["eligible_form"] = EligibleForm(
+            prefix="eligible",
+            checks=checks,
+            notice_method_text=eligibility.notice_method_text(case),
+        )
         forms["ineligible_form"] = IneligibleForm(prefix="ineligible")
     for action, name, form_class, prefix in _ACTION_FORMS:
         if action in actions:
@@ -384,7 +388,12 @@ def case_eligibility(request, case_number: str):
     finding = request.POST.get("finding")
     if finding == "eligible":
         checks = eligibility_checks(case) if case.status == CaseStatus.RECEIVED else []
-        form = EligibleForm(request.POST, prefix="eligible", checks=checks)
+        form = EligibleForm(
+            request.POST,
+            prefix="eligible",
+            checks=checks,
+            notice_method_text=eligibility.notice_method_text(case),
+        )
         bound = {"eligible_form": form}
     elif finding == "ineligible":
         form = IneligibleForm(request.POST, prefix="ineligible")
@@ -399,7 +408,6 @@ def case_eligibility(request, case_number: str):
                     actor=request.user,
                     eligible=True,
                     notice_on=form.cleaned_data["notice_on"],
-                    sent_by=form.cleaned_data["notice_sent_by"],
                     overrides=form.overrides(),
                 )
                 message = (

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from cases.eligibility.services import Override
 from cases.forms import date_field, no_future_date
-from cases.lifecycle.models import INELIGIBILITY_SOURCES, IneligibilityReason, SentBy
+from cases.lifecycle.models import INELIGIBILITY_SOURCES, IneligibilityReason
 from cases.lifecycle.services import MISSING_INFORMATION
 
 ELIGIBLE_FORM_ID = "eligible-form"
@@ -22,18 +22,12 @@ class EligibleForm(forms.Form):
         "Notice of assignment date",
         help_text="The letter's Date Assigned; the records clock starts here.",
     )
-    notice_sent_by = forms.ChoiceField(
-        label="Notice sent by",
-        choices=SentBy.choices,
-        initial=SentBy.ELECTRONIC,
-        widget=forms.RadioSelect,
-        help_text="Records are due 12 days after an electronic notice, 15 after a mailed one, "
-        "24 hours when expedited (8 CCR 9792.10.5(a)(1)).",
-    )
 
-    def __init__(self, *args, checks=(), **kwargs):
+    def __init__(self, *args, checks=(), notice_method_text="", **kwargs):
         kwargs.setdefault("initial", {"notice_on": timezone.localdate()})
         super().__init__(*args, **kwargs)
+        # How the notice goes is the parties' service, not a choice (services.notice_method).
+        self.notice_method_text = notice_method_text
         self.checks = list(checks)
         self.override_checks = [check for check in self.checks if check.needs_override]
         for check in self.override_checks:

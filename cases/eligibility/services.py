@@ -43,6 +43,28 @@ class Override(NamedTuple):
     reason: str
 
 
+def notice_method(case: Case) -> str:
+    """How the notice of assignment an eligible finding sends will be served (SentBy): by mail
+    when any party is served by mail or waits for an address, else electronically. The parties'
+    service decides it, not a choice at the finding: 8 CCR 9792.10.5(a)(1) gives the records 15
+    days after a mailed notice and 12 after an electronic one, and the notice prints its due
+    date by how it goes, so the case's clock counts the same way from the finding on."""
+    return reviewer_side().notice_planned_method(case) or SentBy.ELECTRONIC
+
+
+def notice_method_text(case: Case) -> str:
+    """The finding's notice, how it goes and when the records fall due, in words for the form."""
+    if notice_method(case) == SentBy.MAIL:
+        return (
+            "The notice goes by mail (a party is served by mail or has no usable address): "
+            "records are due 15 days after it, 24 hours if expedited (8 CCR 9792.10.5(a)(1))."
+        )
+    return (
+        "The notice goes electronically (every party consented to e-service): records are "
+        "due 12 days after it, 24 hours if expedited (8 CCR 9792.10.5(a)(1))."
+    )
+
+
 def _eligible_and_notice(
     *,
     case,
@@ -135,11 +157,12 @@ def case_eligibility_record(
     reasons: list[str] | None = None,
     note: str = "",
     notice_on: dt.date | None = None,
-    sent_by: str = SentBy.ELECTRONIC,
+    sent_by: str | None = None,
     overrides: Mapping[str, Override] | None = None,
 ) -> Case:
     """Record the administrator's finding. Eligible sends the notice of assignment (the letter's
-    Date Assigned) and starts the records clock; a blocking check that does not pass must be
+    Date Assigned) and starts the records clock, by how the notice goes (notice_method; a
+    `sent_by` given that says otherwise is refused); a blocking check that does not pass must be
     overridden with a written reason. Ineligible closes the case with its reasons (codes of
     IneligibilityReason) and a note."""
     case = case_lock(case)
@@ -159,11 +182,17 @@ def case_eligibility_record(
             raise ValidationError(
                 "The notice of assignment cannot be dated before the application was received."
             )
+        planned = notice_method(case)
+        if sent_by is not None and sent_by != planned:
+            raise ValidationError(
+                f"The notice goes {'by mail' if planned == SentBy.MAIL else 'electronically'}, "
+                "by the parties' service, not as given: " + notice_method_text(case)
+            )
         _eligible_and_notice(
             case=case,
             actor=actor,
             notice_on=notice_on,
-            sent_by=sent_by,
+            sent_by=planned,
             reasons=reasons,
             late_accepted=case.clock.filed_late,
             overrides=recorded,

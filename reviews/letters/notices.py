@@ -145,9 +145,11 @@ def notice_recipients(case: Case) -> list[Recipient]:
     return recipients
 
 
-def _planned_method(case: Case) -> str:
-    """How the notice will be served, as `notice_service_refresh` will record it: by mail when
-    any addressee is served by mail (or waits for an address), else electronically."""
+def notice_planned_method(case: Case) -> str:
+    """How the case's notice will be served, as `notice_service_refresh` will record it: by mail
+    when any addressee is served by mail (or waits for an address), else electronically. The
+    eligibility finding dates the records clock by it (8 CCR 9792.10.5(a)(1)), so the case page
+    and the notice give the same records due date from the start."""
     recipients = notice_recipients(case)
     if any(r.method == DeliveryMethod.MAIL for r in recipients):
         return SentBy.MAIL
@@ -214,7 +216,7 @@ def notice_context(notice: Notice) -> dict:
     }
     if notice.kind == NoticeKind.NOTICE_OF_ASSIGNMENT:
         sent_on = notice.mailing_date or today
-        sent_by = notice.sent_by or _planned_method(case)
+        sent_by = notice.sent_by or notice_planned_method(case)
         facts = dataclasses.replace(
             case_facts(case), notice_sent_on=sent_on, notice_sent_by=sent_by
         )

@@ -26,7 +26,7 @@ from accounts.tokens import api_token_create
 from cases.clock.deadlines import determination_due_on
 from cases.eligibility.services import case_eligibility_record, case_records_complete
 from cases.intake.services import case_create, cases_import
-from cases.lifecycle.models import Case, SentBy
+from cases.lifecycle.models import Case
 from cases.lifecycle.services import case_terminate
 from cases.records.models import RecordKind
 from cases.records.services import record_inspect_pages
@@ -137,8 +137,8 @@ class DemoCase:
 
     data: dict
     records: list[DemoRecord] = field(default_factory=list)
+    # The notice goes as the parties are served (cases.eligibility.services.notice_method).
     notice_days_ago: int | None = None
-    notice_sent_by: str = SentBy.ELECTRONIC
     records_complete_days_ago: int | None = None
     ineligible_reasons: list[str] = field(default_factory=list)
     terminated: tuple[str, str] | None = None
@@ -354,7 +354,6 @@ def demo_cases(today: dt.date) -> list[DemoCase]:
                 ),
             ],
             notice_days_ago=3,
-            notice_sent_by=SentBy.MAIL,
         ),
         DemoCase(
             # Records complete about four weeks ago: the 30-day determination is due in 1-3 days.
@@ -712,7 +711,6 @@ class Command(BaseCommand):
                     actor=actor,
                     eligible=True,
                     notice_on=today - dt.timedelta(days=spec.notice_days_ago),
-                    sent_by=spec.notice_sent_by,
                 )
             if spec.records_complete_days_ago is not None:
                 days_ago = spec.records_complete_days_ago

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +19,6 @@ pytestmark = pytest.mark.django_db
 
 # ... the user's saved views, and the audit log's row for the search (audit.routes).
 LIST_QUERIES = 5
-BY_EMAIL = {"eligible-notice_sent_by": "electronic"}
 
 
 def awaiting_records(case, actor, *, notice_on):
@@ -315,62 +315,69 @@ def test_record_upload_refuses_a_file_over_the_limit(admin_client, case, setting
     assert not MedicalRecord.objects.exists()
 
 
+ELIGIBLE_ON_NOV_4 = {
+    "finding": "eligible",
+    "eligible-notice_on": "2026-11-04",
+    "eligible-ur_decision_on_file_answer": "override",
+    "eligible-ur_decision_on_file_reason": "The UR decision is on the paper file.",
+}
+
+
+def _every_party_by_email(case) -> None:
+    case.worker_email, case.worker_e_service_consent = "worker@example.org", True
+    case.save(update_fields=["worker_email", "worker_e_service_consent"])
+    for party in case.parties.all():
+        party.email, party.e_service_consent = f"{party.role}@example.org", True
+        party.save(update_fields=["email", "e_service_consent"])
+
+
 def test_eligible_finding_sends_the_notice_and_starts_the_records_clock(admin_client, case):
+    # Nobody here has consented to e-service: the notice goes by mail, and the form says so.
+    form = admin_client.get(reverse("casefile:case_detail", args=[case.case_number]))
+    assert "The notice goes by mail" in form.content.decode()
+    assert 'name="eligible-notice_sent_by"' not in form.content.decode()
     response = admin_client.post(
-        reverse("casefile:case_eligibility", args=[case.case_number]),
-        {
-            "finding": "eligible",
-            "eligible-notice_on": "2026-11-04",
-            "eligible-notice_sent_by": "electronic",
-            "eligible-ur_decision_on_file_answer": "override",
-            "eligible-ur_decision_on_file_reason": "The UR decision is on the paper file.",
-        },
+        reverse("casefile:case_eligibility", args=[case.case_number]), ELIGIBLE_ON_NOV_4
     )
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.status == CaseStatus.AWAITING_RECORDS
     assert case.date_assigned == dt.date(2026, 11, 4)
-    assert case.notice_sent_by == SentBy.ELECTRONIC
+    assert case.notice_sent_by == SentBy.MAIL
     page = admin_client.get(response["Location"]).content.decode()
-    assert "records are due 11/16/2026" in page  # 12 days after an electronic notice
+    assert "records are due 11/19/2026" in page  # 15 days after a mailed notice
     assert "Status: Received → Eligible" in page  # the history explains the change
     assert "Override of “UR decision on file”" in page
     assert "The UR decision is on the paper file." in page
 
 
-def test_an_eligible_finding_by_mail_gives_the_records_15_days(admin_client, case):
+def test_an_eligible_finding_with_every_party_served_by_email_gives_the_records_12_days(
+    admin_client, case
+):
+    _every_party_by_email(case)
     form = admin_client.get(reverse("casefile:case_detail", args=[case.case_number]))
-    assert 'name="eligible-notice_sent_by" value="electronic"' in form.content.decode()
-    assert 'type="checkbox" name="eligible-electronic"' not in form.content.decode()
-
+    assert "The notice goes electronically" in form.content.decode()
     response = admin_client.post(
-        reverse("casefile:case_eligibility", args=[case.case_number]),
-        {
-            "finding": "eligible",
-            "eligible-notice_on": "2026-11-04",
-            "eligible-notice_sent_by": "mail",
-            "eligible-ur_decision_on_file_answer": "override",
-            "eligible-ur_decision_on_file_reason": "The UR decision is on the paper file.",
-        },
+        reverse("casefile:case_eligibility", args=[case.case_number]), ELIGIBLE_ON_NOV_4
     )
-
     assert response.status_code == 302
     case.refresh_from_db()
-    assert case.notice_sent_by == SentBy.MAIL
-    assert case.clock.records_due_on == dt.date(2026, 11, 19)  # 8 CCR 9792.10.5(a)(1)
+    assert case.notice_sent_by == SentBy.ELECTRONIC
+    assert case.clock.records_due_on == dt.date(2026, 11, 16)  # 8 CCR 9792.10.5(a)(1)
 
 
-def test_an_eligible_finding_must_say_how_the_notice_was_sent(admin_client, case):
-    response = admin_client.post(
-        reverse("casefile:case_eligibility", args=[case.case_number]),
-        {
-            "finding": "eligible",
-            "eligible-notice_on": "2026-11-04",
-            "eligible-notice_sent_by": "fax",
-        },
-    )
-    assert response.status_code == 200
-    assert "Select a valid choice" in response.content.decode()
+def test_a_notice_method_other_than_the_parties_service_is_refused(case, case_admin):
+    """How the notice goes is not a choice: it is mailed to a party served by mail, and the
+    notice prints the records due date by that; a caller saying otherwise changes nothing."""
+    with pytest.raises(ValidationError, match="The notice goes by mail"):
+        case_eligibility_record(
+            case=case,
+            actor=case_admin,
+            eligible=True,
+            notice_on=dt.date(2026, 11, 4),
+            sent_by=SentBy.ELECTRONIC,
+            overrides=overrides_for(case),
+        )
     case.refresh_from_db()
     assert case.status == CaseStatus.RECEIVED and case.notice_sent_by == ""
 
@@ -420,7 +427,6 @@ def test_late_application_needs_a_written_reason_to_be_accepted(admin_client):
     post = {
         "finding": "eligible",
         "eligible-notice_on": "2026-11-04",
-        **BY_EMAIL,
         "eligible-ur_decision_on_file_answer": "override",
         "eligible-ur_decision_on_file_reason": "On the paper file.",
     }
@@ -446,7 +452,7 @@ def test_service_refusal_is_shown_and_changes_nothing(admin_client):
     no_items = CaseFactory()
     response = admin_client.post(
         reverse("casefile:case_eligibility", args=[no_items.case_number]),
-        {"finding": "eligible", "eligible-notice_on": "2026-11-04", **BY_EMAIL},
+        {"finding": "eligible", "eligible-notice_on": "2026-11-04"},
         **HTMX,
     )
     html = response.content.decode()

@@ -214,7 +214,6 @@ def test_without_js_the_new_checks_are_answered_on_the_page_and_recorded(admin_c
     post = {
         "finding": "eligible",
         "eligible-notice_on": "2026-11-04",
-        "eligible-notice_sent_by": "electronic",
         "eligible-ur_decision_on_file_answer": "override",
         "eligible-ur_decision_on_file_reason": "The UR decision is on the paper file.",
         "eligible-liability_answer": "override",

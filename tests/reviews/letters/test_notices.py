@@ -213,7 +213,6 @@ def test_the_records_clock_runs_from_the_date_of_service(
         case_admin,
         django_capture_on_commit_callbacks,
         notice_on=max(intended, parties_case.application_received),
-        sent_by=SentBy.MAIL,
     )
     notice.refresh_from_db()
     parties_case = Case.objects.get(pk=parties_case.pk)  # no cached clock
@@ -307,11 +306,7 @@ def test_a_notice_to_a_party_served_by_mail_goes_through_the_print_queue_and_its
     today = timezone.localdate()
     intended = max(today - dt.timedelta(days=3), parties_case.application_received)
     notice = _eligible(
-        parties_case,
-        case_admin,
-        django_capture_on_commit_callbacks,
-        notice_on=intended,
-        sent_by=SentBy.ELECTRONIC,
+        parties_case, case_admin, django_capture_on_commit_callbacks, notice_on=intended
     )
     notice.refresh_from_db()
     assert notice.status == LetterStatus.DELIVERED and notice.served_on is None
@@ -320,6 +315,14 @@ def test_a_notice_to_a_party_served_by_mail_goes_through_the_print_queue_and_its
     assert notice.deliveries.filter(status=DeliveryStatus.SENT).count() == 4
     parties_case = Case.objects.get(pk=parties_case.pk)
     assert parties_case.date_assigned == intended  # not served yet: the finding's date
+    # From a QA pass: the case counted 12 days (an electronic notice, as chosen at the finding)
+    # while the notice, mailed to the employer, printed 15 until the posting was confirmed.
+    # The parties' service decides it from the finding on (8 CCR 9792.10.5(a)(1)).
+    assert parties_case.notice_sent_by == SentBy.MAIL
+    assert parties_case.clock.deadlines["records_due_on"].text.startswith(
+        "15 days after the notice mailed"
+    )
+    assert "15 days after the notice mailed" in body_flat(pdf_text(_pdf(notice)))
 
     client.force_login(case_admin)
     queue = client.get(reverse("letters:print_queue")).content.decode()
