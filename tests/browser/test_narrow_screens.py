@@ -20,13 +20,16 @@ from reviews.letters.models import (
     Notice,
     NoticeDelivery,
     NoticeKind,
+    ProofOfService,
 )
 from reviews.letters.render import letter_text_current
+from reviews.letters.services import letter_request
 from tests.browser.test_reviewer_flow import sign_in
 from tests.factories import (
     CaseFactory,
     UserFactory,
     api_token_for,
+    approved_determination,
     case_in_review,
     determination_fill,
     minimal_pdf,
@@ -338,3 +341,23 @@ def test_on_a_phone_who_read_the_case_is_cards_with_nothing_cut_off(
     frame = page.locator("#readers-panel .table-wrap")
     assert frame.evaluate("el => el.scrollWidth <= el.clientWidth")
     card.screenshot(path=str(artifacts / "narrow-case-readers.png"))
+
+
+def test_on_a_phone_the_proofs_of_service_wrap_their_hashes(
+    page, live_server, reference_data, artifacts
+):
+    """From a QA pass: once a letter was served, each proof's SHA-256 (64 characters, no
+    space) made the case page 558 px wide, cut off and scrolling sideways at 390 px."""
+    determination = approved_determination(attorney=True)
+    letter_request(determination=determination, actor=None)  # rendered and e-mailed at once
+    case = determination.case
+    assert ProofOfService.objects.filter(case=case).exists()
+    admin = UserFactory(role=Role.CASE_ADMIN)
+    page.set_viewport_size(PHONE)
+    sign_in(page, live_server.url, admin)
+    page.goto(f"{live_server.url}/cases/{case.case_number}/")
+    proof = page.locator("#proofs .proof").first
+    expect(proof).to_contain_text("SHA-256")
+    assert on_screen(proof.locator("code"))
+    assert scroll_width(page) <= PHONE["width"]
+    page.locator("#proofs").screenshot(path=str(artifacts / "narrow-case-proofs.png"))
