@@ -34,6 +34,9 @@ from cases.lifecycle.models import (
 )
 from cases.records.forms import RecordFields
 
+# An intake problem about a whole record row ("$.records[2]"), not one of its fields.
+_RECORD_ITSELF = re.compile(r"\$\.records\[\d+\]")
+
 # --- The intake form --------------------------------------------------------------------------
 
 
@@ -548,11 +551,17 @@ class IntakeForms:
         return payload
 
     def errors_place(self, errors: list[JsonError]) -> None:
-        """Each intake problem (by JSON path) next to the field it is about, same message."""
+        """Each intake problem (by JSON path) next to the field it is about, same message; a
+        record row with no file says so in the form's words (intake's own are the JSON's:
+        a path beside the file or base64 content)."""
         for error in errors:
             form, field = self._error_target(error.path)
             if form is None:
                 self.items._non_form_errors.append(error.message)
+            elif _RECORD_ITSELF.fullmatch(error.path) and not (
+                form["file"].data or form.prefix in self.draft_files
+            ):
+                form.add_error("file", "choose the record's PDF file (only a PDF is kept)")
             else:
                 form.add_error(field, error.message)
 

@@ -133,6 +133,19 @@ def test_a_file_that_is_not_a_pdf_is_refused_with_a_message(admin_client):
     assert not IntakeDraftFile.objects.exists()
 
 
+def test_a_record_whose_file_was_not_kept_asks_for_a_pdf_in_the_forms_words(admin_client):
+    """From a QA pass: the file slot said "Not kept: not a PDF", then Create case said
+    "needs file (a PDF path relative to the JSON file) or content (the PDF in base64)"."""
+    text = SimpleUploadedFile("notes.txt", b"just text", content_type="application/pdf")
+    admin_client.post(FILE_ADD, {"draft": "", "records-0-file": text}, **HTMX)  # not kept
+    data = intake_post(**{"records-0-title": "PR-2", "records-0-kind": "medical"})
+    response = admin_client.post(NEW, without_files(data))
+    page = response.content.decode()
+    assert response.status_code == 200 and not Case.objects.exists()
+    assert "choose the record&#x27;s PDF file (only a PDF is kept)" in page
+    assert "JSON" not in page and "base64" not in page
+
+
 def test_a_kept_file_can_be_removed(admin_client, django_capture_on_commit_callbacks):
     admin_client.post(FILE_ADD, {"draft": "", "records-0-file": pdf_upload("pr2.pdf")}, **HTMX)
     kept = IntakeDraftFile.objects.get()
