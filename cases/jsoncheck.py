@@ -84,6 +84,16 @@ def not_one_of(value: Any, choices: Iterable[str], *, what: str) -> str:
     return f"{json.dumps(value)} is not {what}{suggestion}; use one of: {', '.join(choices)}"
 
 
+# The list of codes a message for a JSON sender ends with (not_one_of, `choice`).
+_CODES_LIST = re.compile(r"; use one of: [^;]*$")
+
+
+def form_message(message: str) -> str:
+    """A checker's message for a person at a form: they pick from the form's own list, so the
+    codes a JSON sender needs ("use one of: diagnostic_imaging, ...") are left out."""
+    return _CODES_LIST.sub("; choose one from the list", message)
+
+
 def _what(what: str) -> str:
     return f" ({what})" if what else ""
 

@@ -39,9 +39,13 @@ class ItemChecks(IntakeCheckerBase):
         )
         text = self.text(citation, "text", here)
         if kind in (CitationKind.MTUS, CitationKind.NON_MTUS) and not text:
-            self.error(f"{here}.text", f"is required when kind is {kind} (the guideline cited)")
+            label = CitationKind(kind).label
+            self.error(
+                f"{here}.text",
+                f"is required when the citation is {label} (kind {kind}): the guideline cited",
+            )
         if kind == CitationKind.NONE and text:
-            self.error(f"{here}.text", "must be empty when kind is none (nothing was cited)")
+            self.error(f"{here}.text", "must be empty when nothing was cited (kind none)")
         return {"kind": kind, "text": text}
 
     def items(self, raw: dict, path: str) -> list[dict]:

@@ -307,6 +307,29 @@ def test_a_closed_case_points_to_the_corrected_version(noticed, case_admin):
         case_facts_edit(case=noticed, actor=case_admin, changes={"items_add": [DRUG]})
 
 
+def test_an_item_added_without_its_category_or_guideline_says_so_in_plain_words(
+    admin_client, noticed
+):
+    """From a QA pass: the facts page answered with the category codes a JSON sender needs
+    ("use one of: diagnostic_imaging, ...") and "is required when kind is mtus"."""
+    url = reverse("casefile:case_facts_edit", args=[noticed.case_number])
+    refused = admin_client.post(
+        url,
+        {
+            "section": "item_add",
+            "description": "Lumbar MRI repeat",
+            "category": "",
+            "ur_citation_kind": "mtus",
+            "ur_citation_text": "",
+        },
+    )
+    page = refused.content.decode()
+    assert refused.status_code == 422 and noticed.items.count() == 1
+    assert "Item 2&#x27;s category: is required; choose one from the list" in page
+    assert "is required when the citation is MTUS (kind mtus): the guideline cited" in page
+    assert "diagnostic_imaging" not in page.split("Nothing was changed")[1].split("</ul>")[0]
+
+
 def test_the_facts_page_adds_and_removes_items_and_parties(admin_client, noticed):
     url = reverse("casefile:case_facts_edit", args=[noticed.case_number])
     page = admin_client.get(url).content.decode()

@@ -146,6 +146,13 @@ def test_a_record_whose_file_was_not_kept_asks_for_a_pdf_in_the_forms_words(admi
     assert "JSON" not in page and "base64" not in page
 
 
+def test_the_form_names_a_missing_category_without_the_json_codes(admin_client):
+    data = intake_post(**{"items-0-category": ""})
+    page = admin_client.post(NEW, data).content.decode()
+    assert "is required; choose one from the list" in page
+    assert "use one of" not in page
+
+
 def test_a_kept_file_can_be_removed(admin_client, django_capture_on_commit_callbacks):
     admin_client.post(FILE_ADD, {"draft": "", "records-0-file": pdf_upload("pr2.pdf")}, **HTMX)
     kept = IntakeDraftFile.objects.get()
