@@ -769,3 +769,19 @@ def test_the_api_case_detail_lists_each_letters_service(delivered_letter, case_a
     (entry,) = response.json()["letters"]
     assert entry["sent_by"] == "electronic"
     assert entry["served_on"] == delivered_letter.mailing_date.isoformat()
+
+
+def test_the_signature_never_stands_alone_on_the_last_page():
+    """From a QA pass: a letter's page 4 held only "Sincerely, Medical Director, ...", its copies
+    list ending page 3. The list goes over with the signature instead."""
+    for spacer in ("8.0in", "8.6in"):  # the copies list fits on page 1, the signature not
+        html = (
+            f'<html><body><div class="letter"><div style="height: {spacer}"></div>'
+            '<p class="cc"><span class="label">cc:</span><br>Acme Foods (Employer)'
+            "<br>Golden State Claims (Claims Administrator)</p>"
+            '<div class="signature"><p>Sincerely,</p><p>Medical Director<br>Independent '
+            "Medical Review<br>IMR Desk Review Organization</p></div></div></body></html>"
+        )
+        pages = [page.extract_text() for page in PdfReader(BytesIO(letter_pdf(html))).pages]
+        last = pages[-1]
+        assert "Sincerely" in last and "cc:" in last and "Golden State Claims" in last, spacer
