@@ -133,7 +133,7 @@ BAD_INPUTS = [
     ("items.0.description", DELETE, "$.items[0].description", "is required"),
     ("items.0.ur_citation", DELETE, "$.items[0].ur_citation", "is required"),
     ("items.0.ur_citation.kind", "acoem", "$.items[0].ur_citation.kind", "mtus, non_mtus, none"),
-    ("items.0.ur_citation.text", "", "$.items[0].ur_citation.text", "kind is mtus"),
+    ("items.0.ur_citation.text", "", "$.items[0].ur_citation.text", "the citation is MTUS"),
     ("items.0.original_request", "MRI both shoulders", "$.items[0].authorized_portion", "modified"),
     ("adj_number", "ADJ-98765", "$.adj_number", "ADJ, then digits"),
     ("items.0.authorization_kind", "partial", "$.items[0].authorization_kind", "substitute"),

@@ -11,6 +11,7 @@ import pytest
 from cases.intake.forms import IntakeForms
 from cases.intake.services import cases_import
 from cases.intake.validation import intake_validate
+from cases.jsoncheck import form_message
 from cases.lifecycle.models import Case
 from tests.factories import CaseFactory
 
@@ -227,13 +228,15 @@ def form_messages(intake: IntakeForms) -> list[str]:
     "application", [app for _, app in APPLICATIONS], ids=[name for name, _ in APPLICATIONS]
 )
 def test_both_doors_give_the_same_verdict_and_messages(application):
+    """The same messages, the form's without the list of codes a JSON sender needs (a person
+    picks from the form's own list: form_message)."""
     _, json_errors = intake_validate(application)
     intake = IntakeForms(form_post(application))
 
     form_valid = intake.is_valid()
 
     assert form_valid == (json_errors == [])
-    assert form_messages(intake) == sorted(error.message for error in json_errors)
+    assert form_messages(intake) == sorted(form_message(error.message) for error in json_errors)
 
 
 def test_the_bad_applications_are_refused():
