@@ -54,7 +54,11 @@ def notice_method(case: Case) -> str:
 
 def notice_method_text(case: Case) -> str:
     """The finding's notice, how it goes and when the records fall due, in words for the form."""
-    if notice_method(case) == SentBy.MAIL:
+    return _notice_method_words(notice_method(case))
+
+
+def _notice_method_words(method: str) -> str:
+    if method == SentBy.MAIL:
         return (
             "The notice goes by mail (a party is served by mail or has no usable address): "
             "records are due 15 days after it, 24 hours if expedited (8 CCR 9792.10.5(a)(1))."
@@ -185,8 +189,8 @@ def case_eligibility_record(
         planned = notice_method(case)
         if sent_by is not None and sent_by != planned:
             raise ValidationError(
-                f"The notice goes {'by mail' if planned == SentBy.MAIL else 'electronically'}, "
-                "by the parties' service, not as given: " + notice_method_text(case)
+                "How the notice goes is the parties' service, not a choice. "
+                + _notice_method_words(planned)
             )
         _eligible_and_notice(
             case=case,

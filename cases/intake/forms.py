@@ -482,6 +482,10 @@ class IntakeForms:
             if form.has_changed() or form.prefix in self.draft_files
         ]
 
+    def _record_file_chosen(self, form: forms.Form) -> bool:
+        """Whether the row has a file: chosen now, or kept with the draft."""
+        return bool(form["file"].data) or form.prefix in self.draft_files
+
     def _record_file(self, form: forms.Form) -> File | None:
         """The file chosen in this row now, else the one kept with the draft."""
         if form["file"].data:
@@ -558,9 +562,7 @@ class IntakeForms:
             form, field = self._error_target(error.path)
             if form is None:
                 self.items._non_form_errors.append(form_message(error.message))
-            elif _RECORD_ITSELF.fullmatch(error.path) and not (
-                form["file"].data or form.prefix in self.draft_files
-            ):
+            elif _RECORD_ITSELF.fullmatch(error.path) and not self._record_file_chosen(form):
                 form.add_error("file", "choose the record's PDF file (only a PDF is kept)")
             else:
                 form.add_error(field, form_message(error.message))
