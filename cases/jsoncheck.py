@@ -35,10 +35,25 @@ def has_nul(text: str) -> bool:
 
 @dataclass(frozen=True)
 class JsonError:
-    """One problem in a JSON document, located by its JSON path."""
+    """One problem in a JSON document, located by its JSON path. A value outside a fixed list
+    carries that list apart from the problem: a JSON sender is told the codes to use, a person at
+    a form (who picks from the form's own list) is not."""
 
     path: str
-    message: str
+    problem: str
+    choices: tuple[str, ...] = ()
+
+    @property
+    def message(self) -> str:
+        """The problem for a JSON or API sender, with the codes to use."""
+        if not self.choices:
+            return self.problem
+        return f"{self.problem}; use one of: {', '.join(self.choices)}"
+
+    @property
+    def form_message(self) -> str:
+        """The problem for a person at a form: the choices are the form's own list."""
+        return f"{self.problem}; choose one from the list" if self.choices else self.problem
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}"
@@ -76,22 +91,12 @@ def closest(word: str, choices: Iterable[str], *, n: int = 1, cutoff: float = 0.
     return difflib.get_close_matches(str(word), list(choices), n=n, cutoff=cutoff)
 
 
-def not_one_of(value: Any, choices: Iterable[str], *, what: str) -> str:
-    """The message for a value outside its choices, with the nearest one and the full list."""
-    choices = list(choices)
+def not_one_of(path: str, value: Any, choices: Iterable[str], *, what: str) -> JsonError:
+    """A value outside its choices, with the nearest one as a hint and the full list."""
+    choices = tuple(choices)
     hint = closest(str(value), choices)
     suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
-    return f"{json.dumps(value)} is not {what}{suggestion}; use one of: {', '.join(choices)}"
-
-
-# The list of codes a message for a JSON sender ends with (not_one_of, `choice`).
-_CODES_LIST = re.compile(r"; use one of: [^;]*$")
-
-
-def form_message(message: str) -> str:
-    """A checker's message for a person at a form: they pick from the form's own list, so the
-    codes a JSON sender needs ("use one of: diagnostic_imaging, ...") are left out."""
-    return _CODES_LIST.sub("; choose one from the list", message)
+    return JsonError(path, f"{json.dumps(value)} is not {what}{suggestion}", choices)
 
 
 def _what(what: str) -> str:
@@ -109,8 +114,8 @@ class Checker:
     def __init__(self):
         self.errors: list[JsonError] = []
 
-    def error(self, path: str, message: str) -> None:
-        self.errors.append(JsonError(path, message))
+    def error(self, path: str, message: str, choices: Iterable[str] = ()) -> None:
+        self.errors.append(JsonError(path, message, tuple(choices)))
 
     def no_nul(self, value: Any, path: str) -> None:
         """Report every text (a key or a value, at any depth) that holds a NUL character."""
@@ -221,11 +226,11 @@ class Checker:
     def choice(self, parent: dict, key: str, path: str, choices, *, required: bool, what: str):
         if _given(parent, key) in (None, ""):
             if required:
-                self.error(key_path(path, key), f"is required; use one of: {', '.join(choices)}")
+                self.error(key_path(path, key), "is required", choices)
             return None
         value = _given(parent, key)
         if not isinstance(value, str) or value not in choices:
-            self.error(key_path(path, key), not_one_of(value, choices, what=what))
+            self.errors.append(not_one_of(key_path(path, key), value, choices, what=what))
             return None
         return value
 

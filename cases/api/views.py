@@ -124,7 +124,7 @@ class CaseListCreateView(BodySizeLimited, generics.ListAPIView):
         # A filter that is not one of its values (an empty one too: leave it out for every
         # case) is an error, not "every case": a sender's typo must not look like an answer.
         errors = [
-            JsonError(f"?{name}", not_one_of(value, choices, what=f"a {name}"))
+            not_one_of(f"?{name}", value, choices, what=f"a {name}")
             for name, value, choices in (
                 ("status", status_filter, ["open", *CaseStatus.values]),
                 ("priority", priority, Priority.values),

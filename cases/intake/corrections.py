@@ -23,7 +23,6 @@ from django.db import transaction
 from cases.eligibility.services import records_complete_date_check
 from cases.intake.validation import intake_validate
 from cases.intake.validation.keys import PARTY_KEYS
-from cases.jsoncheck import form_message
 from cases.lifecycle import events
 from cases.lifecycle.delivery import WORKER_ROLE
 from cases.lifecycle.history import fact_label
@@ -343,10 +342,7 @@ def case_facts_edit(
     cleaned, errors = intake_validate(merged, today=today)
     if errors:
         raise ValidationError(
-            [
-                f"{fact_label(error.path)}: {_us_dates(form_message(error.message))}"
-                for error in errors
-            ]
+            [f"{fact_label(error.path)}: {_us_dates(error.form_message)}" for error in errors]
         )
     data = cleaned[0]
     before = _deadlines(case)

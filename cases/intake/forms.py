@@ -15,7 +15,7 @@ from cases.intake.models import IntakeDraftFile
 from cases.intake.services import DRAFT_MAX_RECORD_ROWS
 from cases.intake.validation import intake_validate
 from cases.intake.validation.keys import WORKER_MAX_AGE, WORKER_MIN_AGE
-from cases.jsoncheck import JsonError, form_message
+from cases.jsoncheck import JsonError
 from cases.lifecycle.models import (
     Answer,
     AuthorizationKind,
@@ -561,11 +561,11 @@ class IntakeForms:
         for error in errors:
             form, field = self._error_target(error.path)
             if form is None:
-                self.items._non_form_errors.append(form_message(error.message))
+                self.items._non_form_errors.append(error.form_message)
             elif _RECORD_ITSELF.fullmatch(error.path) and not self._record_file_chosen(form):
                 form.add_error("file", "choose the record's PDF file (only a PDF is kept)")
             else:
-                form.add_error(field, form_message(error.message))
+                form.add_error(field, error.form_message)
 
     def _error_target(self, path: str) -> tuple[forms.Form | None, str | None]:
         keys = [k or int(i) for k, i in re.findall(r"\.(\w+)|\[(\d+)\]", path)]

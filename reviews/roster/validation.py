@@ -411,7 +411,9 @@ def specialty_table_validate(payload: Any) -> tuple[dict[str, list[str]], list[J
     for slug in payload:
         here = key_path("$", slug)
         if slug not in ItemCategory.values:
-            check.error(here, not_one_of(slug, ItemCategory.values, what="an item category"))
+            check.errors.append(
+                not_one_of(here, slug, ItemCategory.values, what="an item category")
+            )
         names = check.array(
             payload, slug, "$", required=True, what="the specialties accepted for it"
         )

@@ -54,8 +54,8 @@ class DateChecks(IntakeCheckerBase):
         if hint in choices:
             self.error(
                 key_path(path, key),
-                f"{json.dumps(value)} is not {what} (did you mean '{hint}'?); "
-                f"use one of: {', '.join(choices)}",
+                f"{json.dumps(value)} is not {what} (did you mean '{hint}'?)",
+                choices,
             )
             return None
         return self.choice(raw, key, path, choices, required=key in CASE_REQUIRED, what=what)

@@ -11,7 +11,6 @@ import pytest
 from cases.intake.forms import IntakeForms
 from cases.intake.services import cases_import
 from cases.intake.validation import intake_validate
-from cases.jsoncheck import form_message
 from cases.lifecycle.models import Case
 from tests.factories import CaseFactory
 
@@ -236,7 +235,7 @@ def test_both_doors_give_the_same_verdict_and_messages(application):
     form_valid = intake.is_valid()
 
     assert form_valid == (json_errors == [])
-    assert form_messages(intake) == sorted(form_message(error.message) for error in json_errors)
+    assert form_messages(intake) == sorted(error.form_message for error in json_errors)
 
 
 def test_the_bad_applications_are_refused():

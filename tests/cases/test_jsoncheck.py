@@ -1,0 +1,32 @@
+"""A value outside a fixed list: a JSON sender is told the codes, a person at a form is not."""
+
+from cases.jsoncheck import Checker, not_one_of
+
+
+def test_a_choice_outside_its_list_names_the_codes_for_json_and_not_for_a_form():
+    error = not_one_of("$.priority", "urgnet", ["standard", "expedited"], what="a priority")
+
+    assert str(error) == ('$.priority: "urgnet" is not a priority; use one of: standard, expedited')
+    assert error.as_dict()["message"].endswith("use one of: standard, expedited")
+    assert error.form_message == '"urgnet" is not a priority; choose one from the list'
+
+
+def test_a_missing_choice_is_required_with_its_codes_for_json_and_plain_for_a_form():
+    check = Checker()
+
+    check.choice(
+        {}, "category", "$.items[0]", ["pharmaceutical", "surgery"], required=True, what=""
+    )
+
+    (error,) = check.errors
+    assert error.message == "is required; use one of: pharmaceutical, surgery"
+    assert error.form_message == "is required; choose one from the list"
+
+
+def test_a_problem_without_choices_reads_the_same_at_both_doors():
+    check = Checker()
+
+    check.error("$.claim_number", "must be text")
+
+    (error,) = check.errors
+    assert error.message == error.form_message == "must be text"
