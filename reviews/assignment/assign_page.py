@@ -22,6 +22,7 @@ from reviews.assignment.matching import (
     case_facts_load,
     conflicts_between,
     open_assignments_by_reviewer,
+    rank_key,
     score_of,
     search_words,
     spare_days,
@@ -79,7 +80,7 @@ def _eligible_ranked(
                 external_id=entry.external_id,
                 name=entry.name,
                 score=score_of(exact, open_cases, entry.max_open_cases, days),
-                rank_key=(not exact, open_cases, -days, entry.external_id),
+                rank_key=rank_key(exact, open_cases, entry.max_open_cases, days, entry.external_id),
             )
         )
     eligible.sort(key=lambda reviewer: reviewer.rank_key)

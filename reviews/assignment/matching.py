@@ -1,9 +1,10 @@
 """Who may review a case, and how well they fit (SPEC section 4).
 
 Eligibility is six hard rules, each failure with a reason a person can read. Among the eligible,
-reviewers rank by: exact specialty match with the requesting provider, then lower load, then
-more spare days before the case is due. The same facts give each pair a match score (0-100) that
-batch assignment maximizes.
+reviewers rank by: exact specialty match with the requesting provider, then lower load (the
+share of their maximum open cases in use), then more spare days before the case is due. The same
+facts give each pair a match score (0-100) that batch assignment maximizes; its load part weighs
+the same share the ranking compares.
 
 The roster is read once, in a fixed number of queries, into plain objects (`Roster`), so
 evaluating one case or a thousand costs no more queries as the roster grows.
@@ -465,14 +466,28 @@ def pair_score(entry: RosterEntry, facts: CaseFacts, today: dt.date) -> tuple[in
     return score_of(exact, entry.open_cases, entry.max_open_cases, days), exact, days
 
 
+def load_share(open_cases: int, max_open_cases: int) -> float:
+    """A reviewer's load: the share of their maximum open cases in use (2 of 8 is lighter than
+    2 of 5). Equal shares compare equal (2/8 and 1/4 are the same float)."""
+    return open_cases / max_open_cases if max_open_cases else 1
+
+
 def score_of(exact: bool, open_cases: int, max_open_cases: int, days: int) -> int:
     """The match score (0-100) of an eligible pair from its terms."""
-    load_share = open_cases / max_open_cases if max_open_cases else 1
     return round(
         SCORE_SPECIALTY * exact
-        + SCORE_LOAD * (1 - load_share)
+        + SCORE_LOAD * (1 - load_share(open_cases, max_open_cases))
         + SCORE_SPARE_DAYS * min(days, SPARE_DAYS_CAP) / SPARE_DAYS_CAP
     )
+
+
+def rank_key(
+    exact: bool, open_cases: int, max_open_cases: int, days: int, external_id: str
+) -> tuple:
+    """Where an eligible pair ranks (SPEC section 4): exact specialty first, then lower load by
+    the measure the score's load part uses (a share of capacity, not a count), then more spare
+    days, then the roster's id for a fixed order."""
+    return (not exact, load_share(open_cases, max_open_cases), -days, external_id)
 
 
 @dataclass(frozen=True)
@@ -492,7 +507,7 @@ def score_parts(entry: RosterEntry, facts: CaseFacts, today: dt.date) -> list[Sc
         facts.provider_specialty_key in entry.specialty_keys
     )
     days = spare_days(entry, facts.due_on, today)
-    load_share = entry.open_cases / entry.max_open_cases if entry.max_open_cases else 1
+    share = load_share(entry.open_cases, entry.max_open_cases)
     return [
         ScorePart(
             "Specialty match",
@@ -504,7 +519,7 @@ def score_parts(entry: RosterEntry, facts: CaseFacts, today: dt.date) -> list[Sc
         ),
         ScorePart(
             "Load",
-            round(SCORE_LOAD * (1 - load_share)),
+            round(SCORE_LOAD * (1 - share)),
             SCORE_LOAD,
             f"{entry.open_cases} of {entry.max_open_cases} open cases",
         ),
@@ -545,11 +560,13 @@ class Candidate:
 
     @property
     def rank_key(self):
-        return (
-            not self.exact_specialty,
-            self.entry.open_cases,
-            -self.spare_days,
-            self.entry.external_id,
+        entry = self.entry
+        return rank_key(
+            self.exact_specialty,
+            entry.open_cases,
+            entry.max_open_cases,
+            self.spare_days,
+            entry.external_id,
         )
 
 
@@ -791,8 +808,8 @@ def eligible_pairs(roster: Roster, facts_list: list[CaseFacts]) -> list[list[tup
         for i in pool:
             entry = entries[i]
             score, exact, days = pair_score(entry, facts, roster.today)
-            rank_key = (not exact, entry.open_cases, -days, entry.external_id)
-            candidates.append((rank_key, i, score))
+            key = rank_key(exact, entry.open_cases, entry.max_open_cases, days, entry.external_id)
+            candidates.append((key, i, score))
         candidates.sort()
         result.append([(i, score) for _key, i, score in candidates])
     return result

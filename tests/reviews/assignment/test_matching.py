@@ -173,6 +173,25 @@ def test_ranking_specialty_match_then_load_then_spare_days():
     assert "Same specialty as the requesting provider (Anesthesiology)" in reasons
 
 
+def test_load_ranks_by_share_of_capacity_on_every_path_as_the_score_weighs_it():
+    """From a QA pass: 2 open cases of 5 ranked above 3 of 8 (a raw count), though the score's
+    load part, which batch assignment maximizes, gave the second more points."""
+    case = ready_case(due_on=dt.date(2026, 12, 14))
+    reviewer_with_profile("SMALL", max_open_cases=5, carried_open_cases=2)
+    reviewer_with_profile("LARGE", max_open_cases=8, carried_open_cases=3)
+
+    result = reviewers_for_case(case, today=TODAY)
+    page = assign_page_candidates(case, today=TODAY)
+    (facts,) = case_facts_load([case])
+    (pairs,) = eligible_pairs(roster_load(today=TODAY), [facts])
+
+    assert eligible_ids(result) == ["LARGE", "SMALL"]
+    scores = [candidate.score for candidate in result.eligible]
+    assert scores == sorted(scores, reverse=True) and scores[0] > scores[1]
+    assert [reviewer.external_id for reviewer in page.eligible] == ["LARGE", "SMALL"]
+    assert [score for _, score in pairs] == scores
+
+
 def test_open_assignments_count_toward_load():
     case = ready_case()
     other = ready_case()
