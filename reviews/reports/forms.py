@@ -7,12 +7,16 @@ import datetime as dt
 
 from django import forms
 
+from reviews.reports.monthly import FIRST_MONTH
 from reviews.reports.selectors import Period
 
 # The dashboard's default period: the last 30 days, today included.
 DEFAULT_DAYS = 30
 # The longest period the dashboard counts at once (the weekly chart has a bar per week).
 MAX_DAYS = 3 * 366
+# How far ahead a period may end: a period ending later has nothing more to count (and the
+# calendar's last week, in 9999, has no Monday after it).
+MAX_DAYS_AHEAD = 366
 
 
 class PeriodForm(forms.Form):
@@ -31,6 +35,16 @@ class PeriodForm(forms.Form):
         cleaned = super().clean()
         end = cleaned.get("end") or self.today
         start = cleaned.get("start") or end - dt.timedelta(days=DEFAULT_DAYS - 1)
+        latest = self.today + dt.timedelta(days=MAX_DAYS_AHEAD)
+        if start < FIRST_MONTH:
+            raise forms.ValidationError(
+                f"The period cannot start before {FIRST_MONTH:%m/%d/%Y}, when Independent "
+                "Medical Review began (Lab. Code 4610.5)."
+            )
+        if end > latest:
+            raise forms.ValidationError(
+                f"The period cannot end after {latest:%m/%d/%Y}, a year from today."
+            )
         if start > end:
             raise forms.ValidationError("The period's start comes after its end.")
         if (end - start).days >= MAX_DAYS:
