@@ -1,7 +1,9 @@
 """Pages of assignment: the Assign page of a case and the batch assignment."""
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
@@ -25,12 +27,27 @@ from reviews.assignment.selectors import (
 ASSIGN_PAGE_SIZE = 25
 
 
+def _posted(request, name: str, queryset):
+    """The row the form names by its id, or None when it names none: no value, no such row, or
+    not an id at all (a form edited by hand: a message, not a server error)."""
+    try:
+        return forms.ModelChoiceField(queryset=queryset, required=False).clean(
+            request.POST.get(name)
+        )
+    except ValidationError:
+        return None
+
+
+def _posted_reviewer(request):
+    return _posted(request, "reviewer", User.objects.filter(role=Role.REVIEWER))
+
+
 @access_required(Ability.MANAGE_CASES)
 @require_http_methods(["GET", "POST"])
 def case_assign(request, case_number):
     case = case_get_for(request.user, case_number)
     if request.method == "POST":
-        reviewer = User.objects.filter(pk=request.POST.get("reviewer"), role=Role.REVIEWER).first()
+        reviewer = _posted_reviewer(request)
         if reviewer is None:
             messages.error(request, "Choose a reviewer from the list.")
             return redirect_after_post(
@@ -107,9 +124,7 @@ def case_unassign(request, case_number):
     back = reverse("assignment:case_assign", args=[case.case_number])
     new_reviewer = None
     if request.POST.get("reviewer"):
-        new_reviewer = User.objects.filter(
-            pk=request.POST.get("reviewer"), role=Role.REVIEWER
-        ).first()
+        new_reviewer = _posted_reviewer(request)
         if new_reviewer is None:
             messages.error(request, "Choose a reviewer from the list.")
             return redirect_after_post(request, back)
@@ -154,7 +169,9 @@ def _plan_panel_context(run: PlanRun | None) -> dict:
 def assignments_batch(request):
     """The latest plan run (worked out by a task on request) and, on POST, its assignment."""
     if request.method == "POST":
-        run = get_object_or_404(PlanRun, pk=request.POST.get("run") or 0)
+        run = _posted(request, "run", PlanRun.objects.all())
+        if run is None:
+            raise Http404("No such plan.")
         try:
             outcome = services.plan_run_assign(run=run, actor=request.user)
         except ValidationError as exc:

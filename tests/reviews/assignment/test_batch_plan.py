@@ -184,3 +184,15 @@ def test_assign_with_nothing_selected_goes_back_to_the_list(admin_client):
     assert not PlanRun.objects.exists()
     page = admin_client.get(response["Location"]).content.decode()
     assert "Select at least one case to assign." in page
+
+
+@pytest.mark.parametrize("run", ["abc", "", "99999"])
+def test_assigning_a_plan_that_is_not_one_answers_not_found_and_assigns_nothing(admin_client, run):
+    """A plan id that is not a number (a form edited by hand) was a server error."""
+    ready_case()
+    reviewer_with_profile("REV-1")
+
+    response = admin_client.post(reverse(BATCH), {"run": run})
+
+    assert response.status_code == 404
+    assert not Assignment.objects.exists()

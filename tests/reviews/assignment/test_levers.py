@@ -120,6 +120,27 @@ def test_reassign_to_an_excluded_reviewer_changes_nothing(admin, admin_client):
     ]
 
 
+@pytest.mark.parametrize("reviewer", ["abc", "7x", "99999"])
+def test_a_reviewer_that_is_not_one_of_the_list_is_refused_with_a_message(
+    admin, admin_client, reviewer
+):
+    """From a QA pass: a reviewer value that was not a number (a form edited by hand) was a
+    server error on reassigning and on assigning; it is refused as an unknown one is."""
+    case, _, assignment = _assigned(admin)
+    for name, data in (
+        ("case_unassign", {"reason": "Workload", "reviewer": reviewer}),
+        ("case_assign", {"reviewer": reviewer}),
+    ):
+        response = admin_client.post(
+            reverse(f"assignment:{name}", args=[case.case_number]), data, follow=True
+        )
+        assert response.status_code == 200
+        assert "Choose a reviewer from the list." in response.content.decode()
+    assignment.refresh_from_db()
+    assert assignment.status == AssignmentStatus.ASSIGNED
+    assert not CaseEvent.objects.filter(case=case, type=EventType.REVIEWER_UNASSIGNED).exists()
+
+
 def test_unassign_needs_a_reason(admin, admin_client):
     case, _, assignment = _assigned(admin)
     response = admin_client.post(
