@@ -18,6 +18,8 @@ from cases.lifecycle.services import TERMINATION_REASONS
 # --- The case list ----------------------------------------------------------------------------
 
 DEFAULT_STATUS = "open"
+# No column the list searches is longer (worker names are 100 characters at most).
+SEARCH_MAX_LENGTH = 100
 
 
 class CaseFilterForm(forms.Form):
@@ -27,8 +29,13 @@ class CaseFilterForm(forms.Form):
     q = forms.CharField(
         label="Search",
         required=False,
-        max_length=100,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Case, claim or worker"}),
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "placeholder": "Case, claim or worker",
+                "maxlength": SEARCH_MAX_LENGTH,
+            }
+        ),
     )
     status = forms.ChoiceField(
         label="Status",
@@ -55,6 +62,11 @@ class CaseFilterForm(forms.Form):
             if data.get("status") not in valid:
                 data["status"] = DEFAULT_STATUS
         super().__init__(data, **kwargs)
+
+    def clean_q(self) -> str:
+        # A longer search (a URL edited by hand) is searched as its first 100 characters, which
+        # nothing holds: "no cases match", never every case as if it had not been asked.
+        return self.cleaned_data["q"][:SEARCH_MAX_LENGTH]
 
     def filters(self) -> dict[str, str]:
         """The filters to apply; a value that is not one of the choices is ignored."""
@@ -85,7 +97,11 @@ class CaseFilterForm(forms.Form):
 class SavedViewForm(forms.Form):
     """Save the list's current filters and sort under a name."""
 
-    name = forms.CharField(label="Name of this view", max_length=80)
+    name = forms.CharField(
+        label="Name of this view",
+        max_length=80,
+        error_messages={"required": "give the view a name"},
+    )
     query = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
 
     def __init__(self, *args, owner=None, **kwargs):
@@ -94,9 +110,14 @@ class SavedViewForm(forms.Form):
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
-        if self.owner is not None and self.owner.saved_views.filter(name=name).exists():
+        # One name once, whatever its capitals: "Expedited new" and "expedited new" would look
+        # like the same view in the list.
+        same = None
+        if self.owner is not None:
+            same = self.owner.saved_views.filter(name__iexact=name).values_list("name").first()
+        if same is not None:
             raise forms.ValidationError(
-                f"you have a view named “{name}” already; choose another name or delete that one"
+                f"you have a view named “{same[0]}” already; choose another name or delete that one"
             )
         return name
 

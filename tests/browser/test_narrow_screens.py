@@ -361,3 +361,24 @@ def test_on_a_phone_the_proofs_of_service_wrap_their_hashes(
     assert on_screen(proof.locator("code"))
     assert scroll_width(page) <= PHONE["width"]
     page.locator("#proofs").screenshot(path=str(artifacts / "narrow-case-proofs.png"))
+
+
+def test_on_a_phone_a_saved_view_named_in_one_long_word_wraps(
+    page, live_server, reference_data, artifacts
+):
+    """From a QA pass: a saved view named in one 80-character word made the case list 870 px
+    wide at 390 px, and the message after deleting it 857 px."""
+    ready_case()
+    admin = UserFactory(role=Role.CASE_ADMIN)
+    name = "Expedited" * 8 + "CasesDue"
+    page.set_viewport_size(PHONE)
+    sign_in(page, live_server.url, admin)
+    page.goto(f"{live_server.url}/cases/")
+    page.get_by_label("Name of this view").fill(name)
+    page.get_by_role("button", name="Save this view").click()
+    expect(page.locator(".saved-views")).to_contain_text(name)
+    assert scroll_width(page) <= PHONE["width"]
+    page.locator(".saved-views").screenshot(path=str(artifacts / "narrow-saved-view.png"))
+    page.locator(".saved-views").get_by_role("button").first.click()
+    expect(page.locator(".messages-region")).to_contain_text("deleted")
+    assert scroll_width(page) <= PHONE["width"]

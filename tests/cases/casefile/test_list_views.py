@@ -73,16 +73,25 @@ def test_deleting_ones_own_view(admin_client, case_admin):
     assert "View “Expedited” deleted." in shown_messages(response)
 
 
-def test_a_name_used_twice_is_refused(admin_client, case_admin):
+@pytest.mark.parametrize("again", ["Mine", "mine", "MINE"])
+def test_a_name_used_twice_is_refused_whatever_its_capitals(admin_client, case_admin, again):
     SavedView.objects.create(owner=case_admin, name="Mine", query="")
     response = admin_client.post(
-        reverse("casefile:saved_view_save"), {"name": "Mine", "query": "due=week"}, follow=True
+        reverse("casefile:saved_view_save"), {"name": again, "query": "due=week"}, follow=True
     )
     assert SavedView.objects.filter(owner=case_admin).count() == 1
     assert (
         "The view was not saved: you have a view named “Mine” already; choose another name or "
         "delete that one" in shown_messages(response)
     )
+
+
+def test_a_view_without_a_name_says_so_in_a_sentence(admin_client, case_admin):
+    response = admin_client.post(
+        reverse("casefile:saved_view_save"), {"name": " ", "query": "due=week"}, follow=True
+    )
+    assert not SavedView.objects.filter(owner=case_admin).exists()
+    assert "The view was not saved: give the view a name" in shown_messages(response)
 
 
 def test_a_reviewer_saves_views_too(reviewer):
