@@ -34,6 +34,7 @@ from django.utils import timezone
 
 from cases.casefile.selectors import search_words as name_search_words
 from cases.lifecycle.models import Case, ItemCategory, PartyRole
+from cases.textsearch import fold
 from reviews.assignment.models import Assignment, AssignmentStatus, CaseConflict
 from reviews.roster.models import (
     Affiliation,
@@ -668,15 +669,15 @@ class MatchResult:
 
 
 def search_words(query: str) -> list[str]:
-    """The words of a search for reviewers, folded, split as the case list splits a name search
-    ("Park, Helen" finds what "helen park" finds)."""
-    return name_search_words(query.casefold())
+    """The words of a search for reviewers, folded and split as the case list's name search
+    ("Park, Helen" finds what "helen park" finds, "Perez" what "Pérez" finds)."""
+    return name_search_words(query)
 
 
 def search_text(entry: RosterEntry) -> str:
     """What a search for reviewers looks in: the name, the reviewer id and the specialties'
-    names, folded."""
-    return " ".join((entry.name, entry.external_id, *entry.specialty_names)).casefold()
+    names, folded (cases.textsearch)."""
+    return fold(" ".join((entry.name, entry.external_id, *entry.specialty_names)))
 
 
 def candidates_matching(candidates: list[Candidate], query: str) -> list[Candidate]:

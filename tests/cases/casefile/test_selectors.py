@@ -119,6 +119,27 @@ def test_a_search_is_sorted_unless_a_word_is_too_short_for_the_trigram_index(
     assert ("Sort" not in plan) is walks
 
 
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's query plan")
+def test_a_name_search_compares_the_folded_names_as_their_trigram_indexes_hold_them(
+    case_admin, listed
+):
+    """A trigram index serves a search only if the query compares the very expression indexed
+    (migration 0039): the plan's condition on each name is the indexes' expression. (With a
+    few rows the planner reads them all; bench/load.py's 200,000 cases read the index.)"""
+    cases = case_list_for(case_admin, q="Garcia Maria").only(*CASE_LIST_COLUMNS)
+    sql, params = cases[:51].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(line for (line,) in cursor.fetchall())
+    held, _predicate = _index_definition("case_open_search_trgm")
+    for column in ("worker_last_name", "worker_first_name"):
+        expression = f"imr_search_fold(({column})::text)"
+        assert f"{expression} ~~ '%garcia%'" in plan and f"{expression} ~~ '%maria%'" in plan
+        assert f"{expression} gin_trgm_ops" in held
+        assert f"{expression} gin_trgm_ops" in _index_definition(f"case_{column}_fold_trgm")[0]
+
+
 def _index_definition(name: str) -> tuple[str, str]:
     """A PostgreSQL index's definition: what it holds, and its predicate."""
     with connection.cursor() as cursor:
@@ -148,8 +169,11 @@ def test_the_open_cases_have_a_trigram_index_of_their_own_for_the_search():
     # bench/load.py's data). The planner uses it only if its predicate is the list's "open", so
     # a change to the closed statuses without a new index fails here.
     searched, predicate = _index_definition("case_open_search_trgm")
-    for column in ("case_number", "claim_number", "worker_last_name", "worker_first_name"):
+    for column in ("case_number", "claim_number"):
         assert f"upper(({column})::text) gin_trgm_ops" in searched
+    # The names folded, as the search compares them (migration 0039, cases.textsearch).
+    for column in ("worker_last_name", "worker_first_name"):
+        assert f"imr_search_fold(({column})::text) gin_trgm_ops" in searched
     assert predicate.startswith("(NOT")
     assert {status for status in CaseStatus.values if f"'{status}'" in predicate} == set(
         CLOSED_STATUSES
@@ -218,6 +242,18 @@ def people(db):
             worker_first_name="Maria",
             worker_last_name="De La Cruz",
         ),
+        "jose_garcia": CaseFactory(
+            case_number="CM26-0000205",
+            claim_number="ADJ-9003",
+            worker_first_name="José",
+            worker_last_name="García",
+        ),
+        "sean_obrien": CaseFactory(
+            case_number="CM26-0000206",
+            claim_number="ADJ-9004",
+            worker_first_name="Seán",
+            worker_last_name="O'Brien",
+        ),
     }
 
 
@@ -237,6 +273,14 @@ def people(db):
         ("Maria De La Cruz", ["CM26-0000204"]),
         ("Ana Cruz", []),
         ("nobody", []),
+        # From a QA pass: "Garcia" found no "García", "OBrien" no "O'Brien".
+        ("Garcia", ["CM26-0000205"]),
+        ("jose garcia", ["CM26-0000205"]),
+        ("GARCÍA, José", ["CM26-0000205"]),
+        ("OBrien", ["CM26-0000206"]),
+        ("o’brien", ["CM26-0000206"]),
+        ("Sean O'Brien", ["CM26-0000206"]),
+        ("Muñoz", []),
     ],
 )
 def test_the_list_searches_case_and_claim_numbers_and_worker_names(case_admin, people, q, expected):

@@ -340,6 +340,16 @@ def test_the_assign_page_searches_pages_and_breaks_each_score_down(admin_client)
     assert '<details id="excluded-panel" open>' in by_specialty
 
 
+def test_the_assign_page_search_finds_a_name_without_its_accents(admin_client):
+    case = ready_case()
+    reviewer_with_profile("REV-P", first_name="Inés", last_name="Pérez")
+    reviewer_with_profile("REV-O", last_name="Other")
+    url = reverse("assignment:case_assign", args=[case.case_number])
+    for q in ("perez", "Ines Perez", "PÉREZ, Inés"):
+        eligible = admin_client.get(url, {"q": q}).content.decode().split('id="excluded-heading"')
+        assert eligible[0].count(ASSIGN_BUTTON) == 1 and "Inés Pérez" in eligible[0], q
+
+
 # --- What the people concerned are told ----------------------------------------------------------
 
 

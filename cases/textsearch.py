@@ -1,0 +1,43 @@
+"""Names as a search compares them: without accents, apostrophes or capitals, so "Garcia" finds
+"García" and "OBrien" finds "O'Brien" (a name heard on the phone or read off a fax rarely keeps
+its marks). `fold` is the rule in Python; the database applies the same rule as the function
+`imr_search_fold` (PostgreSQL: unaccent, created by migration cases 0039 and indexed there for
+the case list; SQLite: `fold` itself, registered on each connection), so a folded column is
+compared with folded words. Pure Python and Django's ORM: it imports no room."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from django.db.models import CharField, Func
+
+SQL_FUNCTION = "imr_search_fold"
+
+# Apostrophes a name may be typed with: straight, typographic, modifier letter, backtick.
+APOSTROPHES = "'\u2019\u02bc`"
+# Letters that carry no separable accent, spelt out as PostgreSQL's unaccent spells them.
+_SPELT_OUT = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "đ": "d", "ł": "l"})
+_NO_APOSTROPHES = str.maketrans("", "", APOSTROPHES)
+
+
+def fold(text: str) -> str:
+    """`text` lower-cased, without accents or apostrophes: "O’Brien-García" -> "obrien-garcia"."""
+    if text is None:
+        return None
+    decomposed = unicodedata.normalize("NFKD", text.lower().translate(_SPELT_OUT))
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return bare.translate(_NO_APOSTROPHES)
+
+
+class SearchFold(Func):
+    """fold() in SQL: `imr_search_fold(column)`."""
+
+    function = SQL_FUNCTION
+    output_field = CharField()
+
+
+def sqlite_register(sender, connection, **kwargs) -> None:
+    """connection_created: give a SQLite connection the function (PostgreSQL's is made by the
+    migration)."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(SQL_FUNCTION, 1, fold, deterministic=True)
