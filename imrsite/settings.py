@@ -420,6 +420,9 @@ LETTER_VERIFY_MAX_BYTES = int(os.environ.get("LETTER_VERIFY_MAX_BYTES", str(10 *
 
 # How many business days before the determination is due a reviewer is reminded.
 REVIEWER_REMINDER_BUSINESS_DAYS = int(os.environ.get("REVIEWER_REMINDER_BUSINESS_DAYS", "2"))
+# More new escalations than this for one administrator in one run of the reminders (a bulk
+# import of old applications) come as one digest, an e-mail and a notification, not one each.
+ADMIN_ALERTS_DIGEST_AFTER = int(os.environ.get("ADMIN_ALERTS_DIGEST_AFTER", "5"))
 
 # The statutory clock's choices where the law leaves one (README, "The statutory clock").
 # How long a process trusts its copy of which holiday-calendar version is current.

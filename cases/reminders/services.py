@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -11,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from accounts.models import Role, User
 from accounts.notifications import notify
@@ -107,34 +109,43 @@ def reviewer_remind(case: Case, *, today: dt.date | None = None) -> Reminded:
     return Reminded.SENT if sent else Reminded.ALREADY
 
 
+@dataclass(frozen=True)
+class Alert:
+    """One case's escalation (or deferral flag) for the administrators, worded for one e-mail
+    of its own; a digest lists its `line`."""
+
+    case: Case
+    kind: str
+    due_on: dt.date
+    subject: str
+    body: str
+    line: str
+
+
+# What a digest of each group of alerts says and where its notification leads: the case list
+# showing those cases.
+_DIGESTS = {
+    "overdue": ("OVERDUE: {n} cases newly overdue", {"due": "overdue"}),
+    "deferral": ("Look again: {n} deferred cases", {"status": CaseStatus.DEFERRED}),
+}
+# A digest's e-mail lists this many cases at most; the case list it links to shows them all.
+DIGEST_LINES = 500
+
+
 def clock_notices_send(*, today: dt.date | None = None) -> int:
+    """The reminders and escalations due today, each sent once and recorded. A reviewer is
+    reminded case by case; an administrator gets each new escalation on its own, or, past
+    ADMIN_ALERTS_DIGEST_AFTER in one run (a bulk import of old applications), one digest per
+    group (cases.reminders.services._digest_send)."""
     today = today or timezone.localdate()
     admins = list(User.objects.filter(role=Role.CASE_ADMIN, is_active=True).exclude(email=""))
     sent = 0
+    overdue: list[Alert] = []
     cases = Case.objects.filter(due_on__isnull=False).prefetch_related("items")
     for case in cases.iterator(chunk_size=500):
         clock = case_clock(case, today=today)
         if clock.overdue:
-            kind = _OVERDUE_KINDS[clock.running]
-            what = clock.running_label
-            verb = "were" if clock.running_plural else "was"
-            why = clock.running_explain
-            for admin in admins:
-                sent += _notice_send(
-                    case=case,
-                    kind=kind,
-                    due_on=clock.due_on,
-                    user=admin,
-                    subject=f"OVERDUE: {case.case_number} {what} {verb} due "
-                    f"{clock.due_on:%m/%d/%Y}",
-                    body=(
-                        f"Case {case.case_number} ({case.get_priority_display()}) is overdue: "
-                        f"the {what} {verb} due on {clock.due_on:%m/%d/%Y}, "
-                        f"{-clock.days_left} day{pluralize(-clock.days_left)} ago. "
-                        f"Status: {case.get_status_display()}."
-                        + (f"\n\nHow the date was reached: {why}" if why else "")
-                    ),
-                )
+            overdue.append(_overdue_alert(case, clock))
         elif clock.running == "determination" and case.status in _WITH_REVIEWER:
             left = business_days_between(today, clock.due_on)
             reviewer = reviewer_side().current_reviewer(case)
@@ -152,32 +163,135 @@ def clock_notices_send(*, today: dt.date | None = None) -> int:
                         "today)."
                     ),
                 )
-    sent += _deferrals_flag(today=today, admins=admins)
+    deferrals = _deferral_alerts(today=today)
+    for admin in admins:
+        sent += _alerts_send(admin, overdue, group="overdue")
+        sent += _alerts_send(admin, deferrals, group="deferral")
     return sent
 
 
-def _deferrals_flag(*, today: dt.date, admins: list[User]) -> int:
+def _overdue_alert(case: Case, clock) -> Alert:
+    what = clock.running_label
+    verb = "were" if clock.running_plural else "was"
+    why = clock.running_explain
+    ago = f"{-clock.days_left} day{pluralize(-clock.days_left)} ago"
+    return Alert(
+        case=case,
+        kind=_OVERDUE_KINDS[clock.running],
+        due_on=clock.due_on,
+        subject=f"OVERDUE: {case.case_number} {what} {verb} due {clock.due_on:%m/%d/%Y}",
+        body=(
+            f"Case {case.case_number} ({case.get_priority_display()}) is overdue: the {what} "
+            f"{verb} due on {clock.due_on:%m/%d/%Y}, {ago}. "
+            f"Status: {case.get_status_display()}."
+            + (f"\n\nHow the date was reached: {why}" if why else "")
+        ),
+        line=(
+            f"{case.case_number} ({case.get_priority_display()}): the {what} {verb} due "
+            f"{clock.due_on:%m/%d/%Y}, {ago}. Status: {case.get_status_display()}."
+        ),
+    )
+
+
+def _deferral_alerts(*, today: dt.date) -> list[Alert]:
     """A case deferred for a liability dispute (8 CCR 9792.10.3(a)(3), (d)) runs no clock; once
     it has waited IMR_DEFERRAL_REVIEW_DAYS the administrators are told, once per deferral."""
     days = settings.IMR_DEFERRAL_REVIEW_DAYS
-    sent = 0
     deferred = Case.objects.filter(
         status=CaseStatus.DEFERRED, deferred_on__lte=today - dt.timedelta(days=days)
     )
-    for case in deferred.iterator(chunk_size=500):
-        for admin in admins:
-            sent += _notice_send(
-                case=case,
-                kind=Kind.DEFERRAL_REVIEW,
-                # Once per deferral: the day it became due for a look.
-                due_on=case.deferred_on + dt.timedelta(days=days),
+    return [
+        Alert(
+            case=case,
+            kind=Kind.DEFERRAL_REVIEW,
+            # Once per deferral: the day it became due for a look.
+            due_on=case.deferred_on + dt.timedelta(days=days),
+            subject=f"Look again: {case.case_number} deferred since {case.deferred_on:%m/%d/%Y}",
+            body=(
+                f"Case {case.case_number}: {deferral_text(case.deferred_on, today)}\n\n"
+                f"Deferrals are flagged after {days} days (IMR_DEFERRAL_REVIEW_DAYS): ask the "
+                "parties where the liability dispute stands."
+            ),
+            line=f"{case.case_number}: {deferral_text(case.deferred_on, today)}",
+        )
+        for case in deferred.iterator(chunk_size=500)
+    ]
+
+
+def _alerts_send(admin: User, alerts: list[Alert], *, group: str) -> int:
+    """An administrator's alerts of one group not sent to them yet: each on its own, or one
+    digest when there are more than ADMIN_ALERTS_DIGEST_AFTER (2,647 cases overdue at once
+    were 2,647 e-mails and notifications, burying a decline under them)."""
+    if not alerts:
+        return 0
+    sent_before = _sent_before(admin, alerts)
+    fresh = [a for a in alerts if (a.case.pk, a.kind, a.due_on) not in sent_before]
+    if len(fresh) <= settings.ADMIN_ALERTS_DIGEST_AFTER:
+        return sum(
+            _notice_send(
+                case=alert.case,
+                kind=alert.kind,
+                due_on=alert.due_on,
                 user=admin,
-                subject=f"Look again: {case.case_number} deferred since "
-                f"{case.deferred_on:%m/%d/%Y}",
-                body=(
-                    f"Case {case.case_number}: {deferral_text(case.deferred_on, today)}\n\n"
-                    f"Deferrals are flagged after {days} days (IMR_DEFERRAL_REVIEW_DAYS): ask the "
-                    "parties where the liability dispute stands."
-                ),
+                subject=alert.subject,
+                body=alert.body,
             )
+            for alert in fresh
+        )
+    return _digest_send(admin, fresh, group=group)
+
+
+def _sent_before(admin: User, alerts: list[Alert]) -> set[tuple[int, str, dt.date]]:
+    """(case, kind, due date) of the alerts already sent to the administrator, read a thousand
+    cases at a time (each run of the reminders finds every overdue case again)."""
+    ids = sorted({alert.case.pk for alert in alerts})
+    kinds = {alert.kind for alert in alerts}
+    sent = set()
+    for start in range(0, len(ids), 1000):
+        sent.update(
+            ClockNotice.objects.filter(
+                recipient=admin.email, kind__in=kinds, case_id__in=ids[start : start + 1000]
+            ).values_list("case_id", "kind", "due_on")
+        )
     return sent
+
+
+def _digest_send(admin: User, alerts: list[Alert], *, group: str) -> int:
+    """One e-mail and one notification for many alerts, each still recorded once on its case
+    (ClockNotice, and the history's event). All or nothing: if the mail cannot go, nothing is
+    recorded and the next run tries again; if another run recorded one of them meanwhile, the
+    unique constraint undoes this digest and the next run sends what is left."""
+    title, filters = _DIGESTS[group]
+    subject = title.format(n=f"{len(alerts):,}")
+    link = f"{reverse('casefile:case_list')}?{urlencode(filters)}"
+    listed = [alert.line for alert in alerts[:DIGEST_LINES]]
+    more = len(alerts) - len(listed)
+    body = "\n".join(
+        [
+            f"{subject} since the last reminders (each is recorded in its case's history):",
+            "",
+            *listed,
+            *([f"... and {more:,} more."] if more else []),
+            "",
+            f"The case list shows them all: {settings.SITE_URL.rstrip('/')}{link}",
+        ]
+    )
+    escalation = group != "deferral"
+    try:
+        with transaction.atomic():
+            for alert in alerts:
+                ClockNotice.objects.create(
+                    case=alert.case, kind=alert.kind, due_on=alert.due_on, recipient=admin.email
+                )
+                events.clock_notice_sent(
+                    case=alert.case,
+                    kind=alert.kind,
+                    recipient=admin.email,
+                    due_on=alert.due_on,
+                    escalation=escalation,
+                )
+            notify([admin], text=subject, link=link, urgent=escalation)
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [admin.email])
+    except IntegrityError:
+        return 0
+    return len(alerts)

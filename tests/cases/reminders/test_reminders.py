@@ -2,10 +2,11 @@
 recorded (cases/reminders.py)."""
 
 import datetime as dt
+from smtplib import SMTPException
 
 import pytest
 
-from accounts.models import Role
+from accounts.models import Notification, Role
 from cases.lifecycle.models import CaseEvent, CaseStatus, EventType
 from cases.reminders.models import ClockNotice
 from cases.reminders.services import clock_notices_send
@@ -251,3 +252,78 @@ def test_a_long_deferral_is_flagged_once_after_the_setting(admins, mailoutbox, s
     assert "Deferred since 11/05/2026, 30 days" in mailoutbox[0].body
     assert "8 CCR 9792.10.3(a)(3)" in mailoutbox[0].body
     assert CaseEvent.objects.filter(case=case, type=EventType.REMINDER_SENT).count() == 2
+
+
+@pytest.mark.django_db
+def test_many_new_escalations_come_as_one_digest_each_still_recorded_on_its_case(
+    admins, mailoutbox, settings
+):
+    """From a QA pass: importing 3,000 old applications made 2,647 "OVERDUE" e-mails and
+    notifications for each administrator, burying a decline on page 106 of the bell."""
+    settings.ADMIN_ALERTS_DIGEST_AFTER = 5
+    cases = [records_overdue_case() for _ in range(7)]
+
+    assert clock_notices_send(today=D(2026, 11, 20)) == 14
+
+    assert sorted(message.to[0] for message in mailoutbox) == sorted(admins)
+    message = mailoutbox[0]
+    assert message.subject == "OVERDUE: 7 cases newly overdue"
+    for case in cases:
+        assert (
+            f"{case.case_number} (Standard): the records were due 11/16/2026, 4 days ago."
+            in message.body
+        )
+    assert "/cases/?due=overdue" in message.body
+    notes = Notification.objects.filter(user__email=admins[0])
+    assert [(n.text, n.link, n.urgent) for n in notes] == [
+        ("OVERDUE: 7 cases newly overdue", "/cases/?due=overdue", True)
+    ]
+    for case in cases:
+        assert ClockNotice.objects.filter(case=case).count() == 2
+        assert CaseEvent.objects.filter(case=case, type=EventType.ESCALATION_SENT).count() == 2
+
+    # Each once: a later run sends nothing again, and one more overdue case comes on its own.
+    assert clock_notices_send(today=D(2026, 11, 21)) == 0
+    late = records_overdue_case()
+    assert clock_notices_send(today=D(2026, 11, 21)) == 2
+    assert mailoutbox[-1].subject == f"OVERDUE: {late.case_number} records were due 11/16/2026"
+
+
+@pytest.mark.django_db
+def test_a_digest_that_cannot_be_mailed_records_nothing_and_goes_next_run(
+    admins, mailoutbox, settings, monkeypatch
+):
+    settings.ADMIN_ALERTS_DIGEST_AFTER = 1
+    for _ in range(3):
+        records_overdue_case()
+
+    def refused(*args, **kwargs):
+        raise SMTPException("the mail server is down")
+
+    monkeypatch.setattr("cases.reminders.services.send_mail", refused)
+    with pytest.raises(SMTPException):
+        clock_notices_send(today=D(2026, 11, 20))
+    assert not ClockNotice.objects.exists() and not Notification.objects.exists()
+    assert not CaseEvent.objects.filter(type=EventType.ESCALATION_SENT).exists()
+
+    monkeypatch.undo()
+    assert clock_notices_send(today=D(2026, 11, 20)) == 6
+    assert [message.subject for message in mailoutbox] == ["OVERDUE: 3 cases newly overdue"] * 2
+
+
+@pytest.mark.django_db
+def test_many_long_deferrals_come_as_one_digest_leading_to_the_deferred_cases(
+    admins, mailoutbox, settings
+):
+    settings.IMR_DEFERRAL_REVIEW_DAYS = 30
+    settings.ADMIN_ALERTS_DIGEST_AFTER = 2
+    for _ in range(3):
+        CaseFactory(status=S.DEFERRED, deferred_on=D(2026, 11, 5))
+
+    assert clock_notices_send(today=D(2026, 12, 5)) == 6
+
+    assert mailoutbox[0].subject == "Look again: 3 deferred cases"
+    assert "Deferred since 11/05/2026, 30 days" in mailoutbox[0].body
+    note = Notification.objects.filter(user__email=admins[0]).get()
+    assert note.link == "/cases/?status=deferred" and not note.urgent
+    assert CaseEvent.objects.filter(type=EventType.REMINDER_SENT).count() == 6
