@@ -1,9 +1,12 @@
 """Names as a search compares them: without accents, apostrophes or capitals, so "Garcia" finds
 "García" and "OBrien" finds "O'Brien" (a name heard on the phone or read off a fax rarely keeps
-its marks). `fold` is the rule in Python; the database applies the same rule as the function
+its marks). `fold` is the rule in Python; the database applies it as the function
 `imr_search_fold` (PostgreSQL: unaccent, created by migration cases 0039 and indexed there for
-the case list; SQLite: `fold` itself, registered on each connection), so a folded column is
-compared with folded words. Pure Python and Django's ORM: it imports no room."""
+the case list; SQLite: `fold` itself, registered on each connection). A search folds both the
+column and the words it looks for in the database (`SearchFold(Value(word))`, a constant the
+planner folds once), so the two sides never follow different rules: PostgreSQL's unaccent
+knows letters NFKD leaves alone (ı, ð, þ, ħ). Pure Python and Django's ORM: it imports no
+room."""
 
 from __future__ import annotations
 
@@ -13,8 +16,10 @@ from django.db.models import CharField, Func
 
 SQL_FUNCTION = "imr_search_fold"
 
-# Apostrophes a name may be typed with: straight, typographic, modifier letter, backtick.
-APOSTROPHES = "'\u2019\u02bc`"
+# Apostrophes a name may be typed with: straight, typographic (both), modifier letters (ʼ, the
+# ʻokina), backtick, acute accent (from a Spanish keyboard), prime. The migration's SQL
+# function drops the same ones.
+APOSTROPHES = "'\u2019\u2018\u02bc\u02bb`\u00b4\u2032"
 # Letters that carry no separable accent, spelt out as PostgreSQL's unaccent spells them.
 _SPELT_OUT = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "đ": "d", "ł": "l"})
 _NO_APOSTROPHES = str.maketrans("", "", APOSTROPHES)
@@ -22,11 +27,10 @@ _NO_APOSTROPHES = str.maketrans("", "", APOSTROPHES)
 
 def fold(text: str) -> str:
     """`text` lower-cased, without accents or apostrophes: "O’Brien-García" -> "obrien-garcia"."""
-    if text is None:
-        return None
-    decomposed = unicodedata.normalize("NFKD", text.lower().translate(_SPELT_OUT))
+    # Apostrophes first: NFKD makes the acute accent a space and a mark.
+    decomposed = unicodedata.normalize("NFKD", text.translate(_NO_APOSTROPHES))
     bare = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return bare.translate(_NO_APOSTROPHES)
+    return bare.lower().translate(_SPELT_OUT)
 
 
 class SearchFold(Func):
@@ -40,4 +44,8 @@ def sqlite_register(sender, connection, **kwargs) -> None:
     """connection_created: give a SQLite connection the function (PostgreSQL's is made by the
     migration)."""
     if connection.vendor == "sqlite":
-        connection.connection.create_function(SQL_FUNCTION, 1, fold, deterministic=True)
+        connection.connection.create_function(SQL_FUNCTION, 1, _fold_sql, deterministic=True)
+
+
+def _fold_sql(text: str | None) -> str | None:
+    return None if text is None else fold(text)

@@ -13,6 +13,8 @@ from django.db import migrations
 
 FUNCTION = "imr_search_fold"
 NAMES = ("worker_last_name", "worker_first_name")
+# The apostrophes cases.textsearch.APOSTROPHES drops, frozen as they were when this ran.
+APOSTROPHES = "'\u2019\u2018\u02bc\u02bb`\u00b4\u2032"
 NUMBERS = ("case_number", "claim_number")
 OPEN_INDEX = "case_open_search_trgm"
 # The closed statuses as 0034 froze them (cases.lifecycle.statuses.CLOSED_STATUSES).
@@ -39,11 +41,22 @@ def forwards(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     schema_editor.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
+    # Wherever the extension lives (the first schema of the search path, or one an
+    # administrator chose), named in full: the function must not depend on the search path.
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT quote_ident(n.nspname) FROM pg_extension e "
+            "JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'unaccent'"
+        )
+        (schema,) = cursor.fetchone()
+    dictionary = f"{schema}.unaccent".replace("'", "''")
+    # Dropped first, as fold drops them before it takes the accents off.
+    apostrophes = APOSTROPHES.replace("'", "''")
     schema_editor.execute(
         f"CREATE OR REPLACE FUNCTION {FUNCTION}(text) RETURNS text "
         "LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS "
-        "$$ SELECT lower(translate(public.unaccent('public.unaccent'::regdictionary, $1), "
-        "'''\u2019\u02bc`', '')) $$"
+        f"$$ SELECT lower({schema}.unaccent('{dictionary}'::regdictionary, "
+        f"translate($1, '{apostrophes}', ''))) $$"
     )
     for column in NAMES:
         schema_editor.execute(f"DROP INDEX IF EXISTS case_{column}_trgm")

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from cases.lifecycle.models import Case, PartyRole
+from cases.textsearch import APOSTROPHES, fold
 from reviews.determination.drafting import date_written
 
 # A name part shorter than this is too common to flag alone ("Li", "Ng").
@@ -158,15 +159,60 @@ ORGANIZATION_ROLES = {
 }
 
 
+# A name as it is typed: with or without its accents ("Astrom" for "Åström", also decomposed),
+# apostrophes ("OBrien", "O’Brien" for "O'Brien") and hyphens ("Ng Astrom", "Ng‐Astrom" for
+# "Ng-Astrom"). From a QA pass: the public letter printed "Ms. Ng-Astrom" and "Mr. O’Brien",
+# which only the exact spellings were flagged for.
+_APOSTROPHES = APOSTROPHES
+_DASHES = "-\u2010\u2011\u2012\u2013\u2014\u00ad"
+_MARKS = "[\u0300-\u036f]*"
+
+
+def _letter_forms() -> dict[str, str]:
+    """Each letter a name may hold, with the letters it is typed as (Å: a, å, á, ...)."""
+    forms: dict[str, set[str]] = {}
+    for code in range(0x41, 0x250):
+        char = chr(code)
+        base = fold(char)
+        if char.isalpha() and len(base) == 1 and base.isascii() and base.isalpha():
+            forms.setdefault(base, set()).update({char, base, base.upper()})
+    return {base: "".join(sorted(chars)) for base, chars in forms.items()}
+
+
+_LETTER_FORMS = _letter_forms()
+
+
+def _typed(text: str, *, capital_first: bool = False) -> str:
+    """A regular expression for `text` as people type it (above). `capital_first`: the first
+    letter must be a capital, with or without its accent."""
+    out = []
+    for index, char in enumerate(text):
+        base = fold(char)
+        if char in _APOSTROPHES:
+            out.append(f"[{re.escape(_APOSTROPHES)}]?")
+        elif char in _DASHES:
+            out.append(rf"[\s{re.escape(_DASHES)}]?")
+        elif len(base) == 1 and base in _LETTER_FORMS:
+            forms = _LETTER_FORMS[base]
+            if capital_first and index == 0:
+                forms = "".join(form for form in forms if form.isupper())
+            out.append(f"[{re.escape(forms)}]{_MARKS}")
+        elif len(base) > 1:  # ß, æ, œ: as written or spelt out
+            out.append(f"(?:{re.escape(char)}|{re.escape(base)})")
+        else:
+            out.append(re.escape(char))
+    return "".join(out)
+
+
 def _word(part: str) -> str:
     """One name part, matched case-insensitively unless it is an everyday word."""
     if part.lower() in _COMMON_WORDS:
-        return rf"(?-i:{re.escape(part[0].upper())})(?i:{re.escape(part[1:])})"
-    return rf"(?i:{re.escape(part)})"
+        return rf"(?-i:{_typed(part[0], capital_first=True)})(?i:{_typed(part[1:])})"
+    return rf"(?i:{_typed(part)})"
 
 
 def _phrase(words: list[str]) -> str:
-    return r"\s+".join(rf"(?i:{re.escape(word)})" for word in words)
+    return r"\s+".join(rf"(?i:{_typed(word)})" for word in words)
 
 
 def _bounded(body: str) -> re.Pattern:
@@ -185,8 +231,8 @@ def person_pattern(
         full_last = _phrase(lasts)
         # A middle name or initial is written with a capital ("Ana M. Ruiz").
         middle = r"(?:\s+[A-Z][\w'-]*\.?)?"
-        forms.append(rf"{_TITLE}(?i:{re.escape(first)}){middle}\s+{full_last}")
-        forms.append(rf"{full_last},\s*(?i:{re.escape(first)})")
+        forms.append(rf"{_TITLE}(?i:{_typed(first)}){middle}\s+{full_last}")
+        forms.append(rf"{full_last},\s*(?i:{_typed(first)})")
     if alone and lasts and len(re.sub(r"\W", "", last)) >= MIN_NAME_PART:
         body = r"\s+".join(_word(part) for part in lasts)
         forms.append(rf"{_TITLE}{body}")

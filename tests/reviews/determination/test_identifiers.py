@@ -393,3 +393,30 @@ def test_every_other_name_the_facts_page_takes_is_looked_for(named_case):
         case.other_names = [name]
         assert any(f"“{name}”" in i.what for i in case_identifiers(case)), name
     assert OTHER_NAME_MIN_LETTERS == MIN_NAME_PART
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "text", "found"),
+    [
+        ("Zoë", "Ng-Åström", "Ms. Ng-Astrom reports pain.", "Ms. Ng-Astrom"),
+        ("Zoë", "Ng-Åström", "Ms. Ng Astrom was examined.", "Ms. Ng Astrom"),
+        ("Zoë", "Ng-Åström", "Zoe Ng-Astrom signed.", "Zoe Ng-Astrom"),
+        (
+            "Zoë",
+            "Ng-Åström",
+            "Seen: Ms. Ng\u2010\u00c5stro\u0308m.",
+            "Ms. Ng\u2010\u00c5stro\u0308m",
+        ),
+        ("Luis", "O'Brien", "Mr. O’Brien returned.", "Mr. O’Brien"),
+        ("Luis", "O'Brien", "Mr. OBrien returned.", "Mr. OBrien"),
+        ("José", "García", "JOSE GARCIA was seen.", "JOSE GARCIA"),
+        ("Jose", "Garcia", "Mr. García was seen.", "Mr. García"),
+    ],
+)
+def test_the_workers_name_is_found_as_people_type_it(db, first, last, text, found):
+    """From a QA pass: the public letter printed "Ms. Ng-Astrom", "Zoe Ng-Astrom" and
+    "Mr. O’Brien" (the worker Zoë Ng-Åström, Luis O'Brien) with "No warnings": only the exact
+    spellings were flagged."""
+    case, _, _ = case_in_review(worker_first_name=first, worker_last_name=last)
+    hits = identifier_hits(case_identifiers(case), text)
+    assert [(hit.identifier.code, hit.found) for hit in hits] == [("worker", found)]
