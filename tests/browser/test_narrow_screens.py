@@ -14,6 +14,7 @@ from accounts.models import Role
 from cases.lifecycle.models import CaseEvent, EventType
 from reviews.assignment.models import PlanRun
 from reviews.assignment.services import plan_work_out
+from reviews.determination.services import determination_submit
 from reviews.letters.models import (
     DeliveryStatus,
     LetterStatus,
@@ -26,6 +27,7 @@ from reviews.letters.render import letter_text_current
 from reviews.letters.services import letter_request
 from tests.browser.test_reviewer_flow import sign_in
 from tests.factories import (
+    PASSWORD,
     CaseFactory,
     UserFactory,
     api_token_for,
@@ -382,3 +384,24 @@ def test_on_a_phone_a_saved_view_named_in_one_long_word_wraps(
     page.locator(".saved-views").get_by_role("button").first.click()
     expect(page.locator(".messages-region")).to_contain_text("deleted")
     assert scroll_width(page) <= PHONE["width"]
+
+
+def test_on_a_phone_the_quality_review_wraps_a_long_word_of_the_reviewer(
+    page, live_server, reference_data, artifacts
+):
+    """From a QA pass: a pasted 160-character accession number in the summary made the
+    quality review page 2,330 px wide at 390 px (1,870 px at 1440 px, over the facts panel)."""
+    case, reviewer, determination = case_in_review()
+    determination_fill(determination)
+    determination.clinical_summary += " Accession: " + "ab12" * 40 + "."
+    determination.save()
+    determination_submit(determination=determination, actor=reviewer, password=PASSWORD)
+    director = UserFactory(role=Role.QUALITY_REVIEWER)
+    page.set_viewport_size(PHONE)
+    sign_in(page, live_server.url, director)
+    page.goto(f"{live_server.url}/quality/{case.case_number}/")
+    expect(page.locator("#summary-title")).to_be_visible()
+    assert scroll_width(page) <= PHONE["width"]
+    page.set_viewport_size({"width": 1440, "height": 900})
+    assert scroll_width(page) <= 1440
+    page.screenshot(path=str(artifacts / "quality-long-word.png"))

@@ -785,3 +785,14 @@ def test_the_signature_never_stands_alone_on_the_last_page():
         pages = [page.extract_text() for page in PdfReader(BytesIO(letter_pdf(html))).pages]
         last = pages[-1]
         assert "Sincerely" in last and "cc:" in last and "Golden State Claims" in last, spacer
+
+
+def test_a_word_longer_than_the_line_breaks_onto_the_next_and_prints_whole():
+    """From a QA pass: a 300-character word (a pasted accession number) ran off the right edge
+    of the signed letter; pdftotext recovered 118 of its characters."""
+    word = "".join(f"{n:03d}AB" for n in range(60))  # 300 characters, no space or hyphen
+    html = f'<html><body><div class="letter"><p>Imaging: {word} reviewed.</p></div></body></html>'
+    (page,) = PdfReader(BytesIO(letter_pdf(html))).pages
+    text = page.extract_text()
+    assert word in "".join(text.split())
+    assert text.count("\n") >= 4  # broken over several lines, not one line off the paper
