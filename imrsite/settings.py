@@ -395,6 +395,9 @@ EMAIL_BACKEND = os.environ.get(
 )
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+# Seconds an SMTP connection may stall before it counts as failed: a mail is sent inside the
+# transaction that records it, so a server that never answers must not hold those rows.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 # Where the file-based backend (EMAIL_BACKEND=...filebased.EmailBackend) writes messages.
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 # The address people use to reach the site, for links in e-mail.

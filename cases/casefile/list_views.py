@@ -15,6 +15,7 @@ from cases.casefile.forms import BULK_EXPORT, BulkActionForm, CaseFilterForm, Sa
 from cases.casefile.list_csv import case_list_rows
 from cases.casefile.models import SavedView
 from cases.casefile.selectors import cases_selected_for
+from cases.jsoncheck import row_id
 from cases.reminders.services import Reminded, reviewer_remind
 
 
@@ -44,10 +45,10 @@ def saved_view_save(request):
 @require_POST
 def saved_view_delete(request):
     # Only one's own: another user's view looks like one that does not exist.
-    view_id = request.POST.get("view", "")
+    view_id = row_id(request.POST.get("view"))
     view = (
         SavedView.objects.filter(owner=request.user, pk=view_id).first()
-        if view_id.isdigit()
+        if view_id is not None
         else None
     )
     if view is None:

@@ -95,7 +95,7 @@ class CalculatorForm(forms.Form):
         for part in re.split(r"[,\s;]+", text.strip()):
             if not part:
                 continue
-            if not part.isdigit() or int(part) < 1:
+            if not (part.isascii() and part.isdigit()) or int(part) < 1:
                 raise forms.ValidationError(
                     f"{part!r} is not an item number: list the formulary items by number, "
                     "separated by commas, e.g. 1, 3, 7."

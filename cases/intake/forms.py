@@ -511,7 +511,7 @@ class IntakeForms:
         payload: dict[str, Any] = {name: _raw(app, name) for name in app.fields}
         payload["injured_worker"] = {
             **{name: _raw(worker, name) for name in worker.fields},
-            "age": int(age) if age.isdigit() else (age or None),
+            "age": int(age) if age.isascii() and age.isdigit() else (age or None),
             "e_service_consent": bool(worker["e_service_consent"].data),
         }
         for role, form in self.parties:

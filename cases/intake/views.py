@@ -40,6 +40,7 @@ from cases.intake.services import (
     intake_draft_save,
 )
 from cases.intake.validation import IntakeInvalid
+from cases.jsoncheck import row_id
 from cases.lifecycle.models import Case
 from cases.registry import reviewer_side
 
@@ -88,10 +89,10 @@ def _draft_files(draft: IntakeDraft | None) -> dict:
 def _posted_draft(request) -> IntakeDraft | None:
     """The draft a form post belongs to. One that is gone (its case was created in another
     tab) or not the user's starts a new draft: nobody writes to another's."""
-    wanted = request.POST.get("draft", "")
-    if not wanted.isdigit():
+    wanted = row_id(request.POST.get("draft"))
+    if wanted is None:
         return None
-    return intake_drafts_of(request.user).filter(pk=int(wanted)).first()
+    return intake_drafts_of(request.user).filter(pk=wanted).first()
 
 
 def _fresh_uploads(request) -> list[tuple[str, object]]:
@@ -198,7 +199,7 @@ def draft_save(request):
     """Autosave (htmx, debounced as the user types) and the plain "Save draft" button: one
     endpoint, one service. A window that saves after another merges field by field."""
     draft = _posted_draft(request)
-    if draft is None and request.htmx and request.POST.get("draft", "").isdigit():
+    if draft is None and request.htmx and row_id(request.POST.get("draft")) is not None:
         # The draft this page saved to is gone: its case was just created (an autosave still
         # on its way as the form was submitted) or it was discarded in another window. Making
         # a new draft here would leave a stray copy of a submitted application; the page

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -23,7 +24,12 @@ from cases.lifecycle.models import Case, CaseStatus
 from cases.registry import reviewer_side
 from cases.reminders.models import ClockNotice
 
+logger = logging.getLogger(__name__)
+
 Kind = ClockNotice.Kind
+# What a failed send raises (smtplib's errors are OSErrors): it fails that recipient's notice,
+# not the others'.
+_MAIL_FAILED = OSError
 # Reviewers are reminded only while the determination is in their hands: once submitted, the
 # quality reviewer holds it and the escalation, if any, goes to the administrators.
 _WITH_REVIEWER = frozenset(
@@ -140,6 +146,7 @@ def clock_notices_send(*, today: dt.date | None = None) -> int:
     today = today or timezone.localdate()
     admins = list(User.objects.filter(role=Role.CASE_ADMIN, is_active=True).exclude(email=""))
     sent = 0
+    failed: list[OSError] = []
     overdue: list[Alert] = []
     cases = Case.objects.filter(due_on__isnull=False).prefetch_related("items")
     for case in cases.iterator(chunk_size=500):
@@ -150,23 +157,36 @@ def clock_notices_send(*, today: dt.date | None = None) -> int:
             left = business_days_between(today, clock.due_on)
             reviewer = reviewer_side().current_reviewer(case)
             if reviewer and reviewer.email and left <= settings.REVIEWER_REMINDER_BUSINESS_DAYS:
-                sent += _notice_send(
-                    case=case,
-                    kind=Kind.REVIEWER_DUE_SOON,
-                    due_on=clock.due_on,
-                    user=reviewer,
-                    subject=f"Reminder: {case.case_number} determination due "
-                    f"{clock.due_on:%m/%d/%Y}",
-                    body=(
-                        f"The determination for case {case.case_number} is due on "
-                        f"{clock.due_on:%m/%d/%Y} ({left} business day{pluralize(left)} from "
-                        "today)."
-                    ),
-                )
+                try:
+                    sent += _notice_send(
+                        case=case,
+                        kind=Kind.REVIEWER_DUE_SOON,
+                        due_on=clock.due_on,
+                        user=reviewer,
+                        subject=f"Reminder: {case.case_number} determination due "
+                        f"{clock.due_on:%m/%d/%Y}",
+                        body=(
+                            f"The determination for case {case.case_number} is due on "
+                            f"{clock.due_on:%m/%d/%Y} ({left} business day{pluralize(left)} "
+                            "from today)."
+                        ),
+                    )
+                except _MAIL_FAILED as error:
+                    logger.warning("reminder to %s not sent: %s", reviewer.email, error)
+                    failed.append(error)
     deferrals = _deferral_alerts(today=today)
     for admin in admins:
-        sent += _alerts_send(admin, overdue, group="overdue")
-        sent += _alerts_send(admin, deferrals, group="deferral")
+        for alerts, group in ((overdue, "overdue"), (deferrals, "deferral")):
+            try:
+                sent += _alerts_send(admin, alerts, group=group)
+            except _MAIL_FAILED as error:
+                # Nothing of this administrator's group was recorded: the next run sends it.
+                # The other administrators are not held up by one address or mailbox.
+                logger.warning("clock alerts to %s not sent: %s", admin.email, error)
+                failed.append(error)
+    if failed:
+        # The run still fails, so the task's failure shows, once everyone else was told.
+        raise failed[0]
     return sent
 
 
@@ -293,5 +313,7 @@ def _digest_send(admin: User, alerts: list[Alert], *, group: str) -> int:
             notify([admin], text=subject, link=link, urgent=escalation)
             send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [admin.email])
     except IntegrityError:
+        # Another run recorded one of them meanwhile: the next run sends what is left.
+        logger.info("clock alerts digest to %s overlapped another run; left to the next", admin)
         return 0
     return len(alerts)

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from cases.jsoncheck import row_id
 from cases.lifecycle import events
 from cases.lifecycle.models import Case, CaseStatus, CitationKind, Outcome
 from cases.lifecycle.services import (
@@ -312,7 +313,7 @@ def _draft_value_clean(decision, name: str, value: str) -> str:
     if (
         name == "guideline"
         and value
-        and (not value.isdigit() or not GuidelineSource.objects.filter(pk=int(value)).exists())
+        and (row_id(value) is None or not GuidelineSource.objects.filter(pk=row_id(value)).exists())
     ):
         raise ValidationError("That guideline is not in the catalog; search again.")
     if name == "citation_text":

@@ -34,7 +34,8 @@ class PeriodForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         end = cleaned.get("end") or self.today
-        start = cleaned.get("start") or end - dt.timedelta(days=DEFAULT_DAYS - 1)
+        # A start not given is the default's, never before IMR began (an end in January 2013).
+        start = cleaned.get("start") or max(end - dt.timedelta(days=DEFAULT_DAYS - 1), FIRST_MONTH)
         latest = self.today + dt.timedelta(days=MAX_DAYS_AHEAD)
         if start < FIRST_MONTH:
             raise forms.ValidationError(

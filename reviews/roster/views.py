@@ -8,6 +8,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 
 from cases.access import Ability, access_required
+from cases.jsoncheck import row_id
 from cases.lifecycle.models import ItemCategory
 from reviews.roster.selectors import specialty_table_rows
 from reviews.roster.services import category_specialties_set, specialty_add
@@ -25,7 +26,8 @@ def specialty_table(request):
                 messages.success(request, f"'{specialty.name}' added to the specialties.")
             else:
                 category = request.POST.get("category", "")
-                ids = [int(pk) for pk in request.POST.getlist("specialties") if pk.isdigit()]
+                posted = (row_id(pk) for pk in request.POST.getlist("specialties"))
+                ids = [pk for pk in posted if pk is not None]
                 names = category_specialties_set(
                     category=category, specialty_ids=ids, actor=request.user
                 )

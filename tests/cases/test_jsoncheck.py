@@ -1,6 +1,6 @@
 """A value outside a fixed list: a JSON sender is told the codes, a person at a form is not."""
 
-from cases.jsoncheck import Checker, not_one_of
+from cases.jsoncheck import Checker, not_one_of, row_id
 
 
 def test_a_choice_outside_its_list_names_the_codes_for_json_and_not_for_a_form():
@@ -30,3 +30,11 @@ def test_a_problem_without_choices_reads_the_same_at_both_doors():
 
     (error,) = check.errors
     assert error.message == error.form_message == "must be text"
+
+
+def test_a_row_id_is_ascii_digits_only():
+    """From a review: "²".isdigit() is true and int("²") a ValueError, a server error where a
+    form's id was checked with isdigit()."""
+    assert row_id("42") == 42
+    for bad in ("²", "٣", "4 2", "-1", "", None, "9" * 5000, "0x1"):
+        assert row_id(bad) is None, bad

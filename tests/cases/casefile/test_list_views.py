@@ -94,6 +94,14 @@ def test_a_view_without_a_name_says_so_in_a_sentence(admin_client, case_admin):
     assert "The view was not saved: give the view a name" in shown_messages(response)
 
 
+@pytest.mark.parametrize("view", ["²", "9" * 5000, "abc"])
+def test_deleting_a_view_that_is_not_an_id_says_so(admin_client, case_admin, view):
+    SavedView.objects.create(owner=case_admin, name="Mine", query="")
+    response = admin_client.post(reverse("casefile:saved_view_delete"), {"view": view}, follow=True)
+    assert response.status_code == 200 and "No such saved view." in shown_messages(response)
+    assert SavedView.objects.filter(owner=case_admin).count() == 1
+
+
 def test_a_reviewer_saves_views_too(reviewer):
     client = signed_in(reviewer)
     client.post(reverse("casefile:saved_view_save"), {"name": "Late", "query": "due=overdue"})

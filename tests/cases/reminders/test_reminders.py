@@ -2,12 +2,13 @@
 recorded (cases/reminders.py)."""
 
 import datetime as dt
-from smtplib import SMTPException
+from smtplib import SMTPRecipientsRefused
 
 import pytest
 
 from accounts.models import Notification, Role
 from cases.lifecycle.models import CaseEvent, CaseStatus, EventType
+from cases.reminders import services
 from cases.reminders.models import ClockNotice
 from cases.reminders.services import clock_notices_send
 from reviews.assignment.models import Assignment, AssignmentStatus
@@ -290,25 +291,34 @@ def test_many_new_escalations_come_as_one_digest_each_still_recorded_on_its_case
 
 
 @pytest.mark.django_db
-def test_a_digest_that_cannot_be_mailed_records_nothing_and_goes_next_run(
+def test_a_digest_that_cannot_be_mailed_records_nothing_and_holds_no_one_else_up(
     admins, mailoutbox, settings, monkeypatch
 ):
+    """All or nothing for each administrator: a mail refused for one (a deleted mailbox, the
+    server down) records nothing of theirs, so the next run sends it; the others are told."""
     settings.ADMIN_ALERTS_DIGEST_AFTER = 1
     for _ in range(3):
         records_overdue_case()
+    refused_to, told = admins
+    sent = services.send_mail
 
-    def refused(*args, **kwargs):
-        raise SMTPException("the mail server is down")
+    def refusing(subject, body, sender, recipients):
+        if recipients == [refused_to]:
+            raise SMTPRecipientsRefused({refused_to: (550, b"no such mailbox")})
+        return sent(subject, body, sender, recipients)
 
-    monkeypatch.setattr("cases.reminders.services.send_mail", refused)
-    with pytest.raises(SMTPException):
+    monkeypatch.setattr(services, "send_mail", refusing)
+    with pytest.raises(SMTPRecipientsRefused):
         clock_notices_send(today=D(2026, 11, 20))
-    assert not ClockNotice.objects.exists() and not Notification.objects.exists()
-    assert not CaseEvent.objects.filter(type=EventType.ESCALATION_SENT).exists()
+    assert not ClockNotice.objects.filter(recipient=refused_to).exists()
+    assert not Notification.objects.filter(user__email=refused_to).exists()
+    assert ClockNotice.objects.filter(recipient=told).count() == 3
+    assert [message.to for message in mailoutbox] == [[told]]
 
     monkeypatch.undo()
-    assert clock_notices_send(today=D(2026, 11, 20)) == 6
-    assert [message.subject for message in mailoutbox] == ["OVERDUE: 3 cases newly overdue"] * 2
+    assert clock_notices_send(today=D(2026, 11, 20)) == 3
+    assert [message.to for message in mailoutbox] == [[told], [refused_to]]
+    assert mailoutbox[-1].subject == "OVERDUE: 3 cases newly overdue"
 
 
 @pytest.mark.django_db

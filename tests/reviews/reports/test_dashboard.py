@@ -253,6 +253,16 @@ def test_the_default_period_is_the_last_30_days_and_a_bad_one_says_so(world):
     assert "start comes after its end" in page
 
 
+def test_an_end_alone_early_in_2013_counts_from_the_day_imr_began(world):
+    """From a review: with no start, the default's 30 days reached back before 2013 and the
+    page said "cannot start before 01/01/2013" of a date nobody gave."""
+    page = html.unescape(
+        _client().get(reverse("reports:dashboard"), {"end": "2013-01-10"}).content.decode()
+    )
+    assert "cannot start before" not in page
+    assert "01/01/2013 to 01/10/2013" in page
+
+
 def test_a_chart_csv_for_dates_out_of_range_counts_the_default_period(world):
     today = world
     response = _client().get(
