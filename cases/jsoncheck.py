@@ -33,6 +33,40 @@ def has_nul(text: str) -> bool:
     return NUL in text
 
 
+# How deep a document's lists and objects may nest. An intake file is five levels deep; a body
+# nested thousands deep overflowed the parser's (and the checker's) recursion: a server error.
+MAX_DEPTH = 32
+TOO_DEEP = f"nests lists or objects more than {MAX_DEPTH} levels deep"
+
+
+class JsonTooDeep(ValueError):
+    """A document nested deeper than MAX_DEPTH."""
+
+
+def json_loads(text: str | bytes) -> Any:
+    """json.loads, refusing a document nested deeper than MAX_DEPTH (JsonTooDeep) as it would
+    refuse bad syntax (json.JSONDecodeError): every JSON a sender gives goes through here."""
+    try:
+        value = json.loads(text)
+    except RecursionError as exc:
+        raise JsonTooDeep(TOO_DEEP) from exc
+    if too_deep(value):
+        raise JsonTooDeep(TOO_DEEP)
+    return value
+
+
+def too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
+    """Whether lists and objects nest deeper than `limit` (read without recursion)."""
+    stack = [(value, 1)] if isinstance(value, dict | list) else []
+    while stack:
+        node, depth = stack.pop()
+        children = node.values() if isinstance(node, dict) else node
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
+
+
 @dataclass(frozen=True)
 class JsonError:
     """One problem in a JSON document, located by its JSON path. A value outside a fixed list

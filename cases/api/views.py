@@ -43,7 +43,7 @@ from cases.intake.validation import (
     record_validate,
     validation_error_paths,
 )
-from cases.jsoncheck import JsonError, key_path, not_one_of
+from cases.jsoncheck import TOO_DEEP, JsonError, key_path, not_one_of, too_deep
 from cases.lifecycle.models import CaseStatus, Priority
 from cases.records.services import record_add
 
@@ -60,6 +60,20 @@ class CanSubmit(BasePermission):
 class RequestTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_code = "request_too_large"
+
+
+class IntakeJSONParser(JSONParser):
+    """DRF's JSON parser, refusing a body nested deeper than cases.jsoncheck.MAX_DEPTH as it
+    refuses bad syntax (a body 5,000 levels deep overflowed the parser: a server error)."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            data = super().parse(stream, media_type, parser_context)
+        except RecursionError as exc:
+            raise exceptions.ParseError(f"JSON parse error - {TOO_DEEP}") from exc
+        if too_deep(data):
+            raise exceptions.ParseError(f"JSON parse error - {TOO_DEEP}")
+        return data
 
 
 class BodySizeLimited:
@@ -116,7 +130,7 @@ IMPORT_RESULTS = PolymorphicProxySerializer(
 class CaseListCreateView(BodySizeLimited, generics.ListAPIView):
     serializer_class = CaseSummarySerializer
     permission_classes = [IsAuthenticated, CanSubmit]
-    parser_classes = [JSONParser]
+    parser_classes = [IntakeJSONParser]
 
     def get_queryset(self):
         params = self.request.query_params
@@ -234,7 +248,7 @@ class CaseDetailView(APIView):
 
 class CaseRecordCreateView(BodySizeLimited, APIView):
     permission_classes = [IsAuthenticated, CanSubmit]
-    parser_classes = [JSONParser]
+    parser_classes = [IntakeJSONParser]
 
     @extend_schema(
         summary="Add a medical record to a case",

@@ -26,7 +26,7 @@ from cases.intake.models import ImportRow, ImportRowOutcome, ImportRun, ImportRu
 from cases.intake.services import case_bulk_ready, case_create, cases_create_bulk
 from cases.intake.validation import IntakeInvalid, existing_checks, payload_validate
 from cases.integrity.stored import StoredFileCorrupt, stored_file_bytes
-from cases.jsoncheck import JsonError
+from cases.jsoncheck import JsonError, JsonTooDeep, json_loads
 from cases.outbox.services import follow_up_add
 from cases.records.storage import private_storage
 
@@ -46,11 +46,13 @@ def intake_file_parse(raw: bytes) -> Any:
     except UnicodeDecodeError as exc:
         raise IntakeFileUnreadable(f"cannot be read: {exc}") from exc
     try:
-        return json.loads(text)
+        return json_loads(text)
     except json.JSONDecodeError as exc:
         raise IntakeFileUnreadable(
             f"is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}."
         ) from exc
+    except JsonTooDeep as exc:
+        raise IntakeFileUnreadable(f"{exc}: an intake file is a list of applications.") from exc
 
 
 # Rows of a run written in one transaction, their new cases together (cases_create_bulk).

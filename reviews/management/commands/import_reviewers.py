@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from cases.jsoncheck import JsonTooDeep, json_loads
 from reviews.roster.services import RosterInvalid, reviewers_import
 
 
@@ -18,11 +19,13 @@ def json_file_read(path: str) -> Any:
     except (OSError, UnicodeDecodeError) as exc:
         raise CommandError(f"{path}: cannot be read ({exc}).") from None
     try:
-        return json.loads(text)
+        return json_loads(text)
     except json.JSONDecodeError as exc:
         raise CommandError(
             f"{path}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})."
         ) from None
+    except JsonTooDeep as exc:
+        raise CommandError(f"{path}: {exc}.") from None
 
 
 def problems_report(command: BaseCommand, path: str, error: RosterInvalid) -> CommandError:

@@ -150,6 +150,18 @@ def test_records_arrive_in_base64_with_the_application(api):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("depth", [5000, 40])
+def test_a_body_nested_too_deep_is_400_and_changes_nothing(api, depth):
+    """From a QA pass: a 10 KB body nested 5,000 levels deep was a server error."""
+    body = '{"items":' + "[" * depth + "]" * depth + "}"
+    response = api.post(CASES_URL, data=body, content_type="application/json")
+    assert response.status_code == 400
+    (error,) = response.json()["errors"]
+    assert error["path"] == "$" and "more than 32 levels deep" in error["message"]
+    assert not Case.objects.exists()
+
+
+@pytest.mark.django_db
 def test_malformed_json_and_an_empty_body_are_400(api):
     response = api.post(CASES_URL, data="{nope", content_type="application/json")
     assert response.status_code == 400

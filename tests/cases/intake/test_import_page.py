@@ -121,7 +121,14 @@ def test_applications_already_on_file_are_not_imported_again(
 
 @pytest.mark.parametrize(
     ("content", "said"),
-    [(b"{not json", "is not valid JSON"), (b"[]", "holds no application"), (b"", "not valid JSON")],
+    [
+        (b"{not json", "is not valid JSON"),
+        (b"[]", "holds no application"),
+        (b"", "not valid JSON"),
+        # From a QA pass: nested 5,000 deep, a server error (RecursionError); 40 deep parses.
+        (b'{"items":' + b"[" * 5000 + b"]" * 5000 + b"}", "more than 32 levels deep"),
+        (b"[" * 40 + b"]" * 40, "more than 32 levels deep"),
+    ],
 )
 def test_a_file_that_is_not_applications_is_refused_at_once_and_not_kept(
     admin_client, content, said
