@@ -10,20 +10,12 @@
 (function () {
   "use strict";
 
-  function cookie(name) {
-    var match = document.cookie.match("(?:^|; )" + name + "=([^;]*)");
-    return match ? decodeURIComponent(match[1]) : null;
-  }
-
   function clock() {
     return window.imrTime(Date.now(), false);
   }
 
-  // After signing in again (which rotates the CSRF token), retries must use the new token.
-  document.addEventListener("htmx:configRequest", function (event) {
-    var token = cookie("csrftoken");
-    if (token) event.detail.headers["X-CSRFToken"] = token;
-  });
+  // After signing in again, retries use the new CSRF token: session.js puts it in every
+  // request.
 
   // A submitted determination: nothing of it needs keeping in the browser.
   document.querySelectorAll("[data-clear-drafts]").forEach(function (element) {

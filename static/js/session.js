@@ -5,6 +5,33 @@
    autosave) handle their 401 themselves and stop it before it reaches this listener. */
 (function () {
   "use strict";
+
+  /* Signing in again (in another tab, after a session ended) rotates the CSRF token; a page
+     opened before still holds the old one in its forms' hidden field, which Django reads before
+     the header, so every save and submission was refused (403) until the page was reloaded.
+     Each request and each submission carries the token the browser holds now. */
+  function csrfTokenNow() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    if (!match) { return null; }
+    var token = decodeURIComponent(match[1]);
+    document.querySelectorAll('input[name="csrfmiddlewaretoken"]').forEach(function (input) {
+      input.value = token;
+    });
+    return token;
+  }
+  document.addEventListener("htmx:configRequest", function (event) {
+    var token = csrfTokenNow();
+    if (!token) { return; }
+    event.detail.headers["X-CSRFToken"] = token;
+    var data = event.detail.formData;
+    if (data && data.has("csrfmiddlewaretoken")) {
+      data.set("csrfmiddlewaretoken", token);
+    } else if (event.detail.parameters && "csrfmiddlewaretoken" in event.detail.parameters) {
+      event.detail.parameters.csrfmiddlewaretoken = token;
+    }
+  });
+  document.addEventListener("submit", csrfTokenNow, true);
+
   document.addEventListener("htmx:responseError", function (event) {
     var xhr = event.detail.xhr;
     if (!xhr || xhr.status !== 401) { return; }

@@ -290,3 +290,36 @@ def test_text_typed_while_a_save_is_on_its_way_is_never_shown_as_saved(
     expect(status).to_contain_text("Saved", timeout=10_000)
     summary = Determination.objects.get(pk=determination.pk).clinical_summary
     assert summary.endswith("First part. Second part.")
+
+
+def test_after_signing_in_again_in_another_tab_retry_saves_in_the_first(
+    page, context, live_server, reference_data
+):
+    """From a QA pass: "Sign in again (opens a new tab), then retry" never worked: the page's
+    forms kept the old CSRF token, which Django reads before the header, so every retry and
+    all further typing were refused until the page was reloaded."""
+    reviewer = reviewer_with_profile("REV-AGAIN")
+    case, _, determination = case_in_review(reviewer)
+    sign_in(page, live_server.url, reviewer)
+    page.goto(f"{live_server.url}/reviews/cases/{case.case_number}/step/2/")
+    box = page.get_by_label("The summary as the letter prints it")
+    status = page.locator("#save-status")
+    context.clear_cookies(name="sessionid")
+    box.press("Control+End")
+    box.press_sequentially(" Typed after the session ended.", delay=2)
+    expect(status).to_contain_text("session has ended", timeout=10_000)
+
+    other = context.new_page()
+    sign_in(other, live_server.url, reviewer)
+    expect(other.get_by_role("heading", level=1)).to_be_visible()
+    other.close()
+    status.get_by_role("button", name="Retry now").click()
+    expect(status).to_contain_text("Saved", timeout=10_000)
+    assert Determination.objects.get(pk=determination.pk).clinical_summary.endswith(
+        "Typed after the session ended."
+    )
+    # Typing on, and a plain submission, carry the new token too.
+    box.press_sequentially(" And more.", delay=2)
+    expect(status).to_contain_text("Saved", timeout=10_000)
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page).to_have_url(re.compile("/step/3/"))
