@@ -304,7 +304,8 @@ def _draft_value_clean(decision, name: str, value: str) -> str:
 
     if len(value) > MAX_DRAFT_TEXT_CHARS:
         raise ValidationError(
-            f"A text of the draft may be at most {MAX_DRAFT_TEXT_CHARS:,} characters."
+            f"{draft_field_label(decision, name)} is {len(value):,} characters long; a text of "
+            f"the draft may be at most {MAX_DRAFT_TEXT_CHARS:,}. Shorten it to save it."
         )
     if name == "outcome" and value not in ("", *Outcome.values):
         raise ValidationError("Choose Upheld or Overturned.")

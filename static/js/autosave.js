@@ -155,6 +155,16 @@
     if (event.detail.elt !== form) return;
     var xhr = event.detail.xhr;
     if (event.detail.successful) {
+      if (status && status.querySelector(".save-status--error")) {
+        // The server refused what was sent (too long, say): its reason stays on screen and
+        // the text stays here and in this browser; leaving waits until it is saved.
+        status.querySelector(".save-status--error").insertAdjacentText(
+          "beforeend", " Your text is kept here and in this browser."
+        );
+        leavingTo = null;
+        leavingResent = false;
+        return;
+      }
       forgetSaved();
       var conflict = document.querySelector("#draft-conflict [data-conflict-key]");
       if (!conflict && dirty()) {

@@ -323,3 +323,28 @@ def test_after_signing_in_again_in_another_tab_retry_saves_in_the_first(
     expect(status).to_contain_text("Saved", timeout=10_000)
     page.get_by_role("button", name="Save and continue").click()
     expect(page).to_have_url(re.compile("/step/3/"))
+
+
+def test_a_text_over_the_limit_says_why_it_is_not_saved_and_stays(
+    page, live_server, reference_data
+):
+    """From a QA pass: a 25,000-character summary was refused by the server, whose reason the
+    page replaced with "Not saved yet…" for good; the step tabs then did nothing, silently."""
+    reviewer = reviewer_with_profile("REV-LONG")
+    case, _, determination = case_in_review(reviewer)
+    before = determination.clinical_summary
+    sign_in(page, live_server.url, reviewer)
+    page.goto(f"{live_server.url}/reviews/cases/{case.case_number}/step/2/")
+    box = page.get_by_label("The summary as the letter prints it")
+    status = page.locator("#save-status")
+    box.fill("Word " * 5000 + "end")
+    expect(status).to_contain_text(
+        "The clinical case summary is 25,003 characters long; a text of the draft may be at "
+        "most 20,000. Shorten it to save it. Your text is kept here and in this browser.",
+        timeout=10_000,
+    )
+    page.wait_for_timeout(1500)  # no later answer puts "Not saved yet" over the reason
+    expect(status).to_contain_text("Shorten it to save it")
+    assert Determination.objects.get(pk=determination.pk).clinical_summary == before
+    box.fill("A summary of a sensible length.")
+    expect(status).to_contain_text("Saved", timeout=10_000)
