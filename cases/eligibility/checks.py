@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
@@ -29,6 +29,7 @@ from cases.lifecycle.models import (
 )
 from cases.records.models import RecordKind
 from cases.registry import reviewer_side
+from cases.textsearch import SearchFold
 
 
 class CheckResult(models.TextChoices):
@@ -229,14 +230,21 @@ def prior_imr_items(case: Case) -> list[PriorImrMatch]:
     if not mine:
         return []
     same_worker = Q(case__claim_number=case.claim_number)
+    items = DisputedItem.objects.all()
     if case.worker_date_of_birth:
+        # The name as a search compares it (cases.textsearch): "Garcia" is the "García" of an
+        # earlier application typed elsewhere. The date of birth's index finds the few.
+        items = items.alias(
+            last_folded=SearchFold("case__worker_last_name"),
+            first_folded=SearchFold("case__worker_first_name"),
+        )
         same_worker |= Q(
-            case__worker_last_name__iexact=case.worker_last_name,
-            case__worker_first_name__iexact=case.worker_first_name,
+            last_folded=SearchFold(Value(case.worker_last_name)),
+            first_folded=SearchFold(Value(case.worker_first_name)),
             case__worker_date_of_birth=case.worker_date_of_birth,
         )
     others = list(
-        DisputedItem.objects.filter(same_worker)
+        items.filter(same_worker)
         .exclude(case=case)
         .filter(case__status__in=[CaseStatus.ISSUED, CaseStatus.REMANDED])
         .select_related("case")

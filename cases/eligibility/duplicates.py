@@ -7,8 +7,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.db.models import Value
+
 from cases.lifecycle.models import CLOSED_STATUSES, Case, CaseStatus, PartyRole
 from cases.lifecycle.status_table import Action, allowed_actions, statuses_allowing
+from cases.textsearch import SearchFold, fold
 
 
 @dataclass(frozen=True)
@@ -44,7 +47,7 @@ def consolidation_refusal(kept: Case, duplicate: Case) -> str:
         return "A case cannot be consolidated into itself."
     if not (
         kept.claim_number == duplicate.claim_number
-        and kept.worker_last_name.lower() == duplicate.worker_last_name.lower()
+        and fold(kept.worker_last_name) == fold(duplicate.worker_last_name)
         and kept.date_of_injury == duplicate.date_of_injury
     ):
         return "Only applications of the same worker, claim and date of injury are consolidated."
@@ -69,9 +72,11 @@ def case_duplicates(case: Case) -> list[Duplicate]:
     if case.status in CLOSED_STATUSES:
         return []
     others = (
-        Case.objects.filter(
+        Case.objects.alias(last_folded=SearchFold("worker_last_name"))
+        .filter(
             claim_number=case.claim_number,
-            worker_last_name__iexact=case.worker_last_name,
+            # The name as a search compares it (cases.textsearch): "Garcia" and "García".
+            last_folded=SearchFold(Value(case.worker_last_name)),
             date_of_injury=case.date_of_injury,
         )
         .exclude(pk=case.pk)

@@ -49,6 +49,15 @@ def test_the_same_dispute_is_found_with_what_it_shares():
     assert duplicate.refusal == ""
 
 
+def test_the_same_worker_typed_without_accents_is_the_same_dispute():
+    kept = application(worker_last_name="Núñez")
+    other = application(worker_last_name="NUNEZ", application_id="A-2")
+
+    [duplicate] = case_duplicates(kept)
+
+    assert duplicate.case == other and duplicate.refusal == ""
+
+
 def test_another_physician_or_injury_or_a_closed_case_is_no_duplicate():
     kept = application()
     application(physician="NPI-2")

@@ -107,14 +107,25 @@ def test_a_prior_imr_of_the_same_treatment_reworded_is_found():
 
 
 @pytest.mark.django_db
-def test_the_same_worker_by_name_and_birth_date_counts_under_another_claim():
+@pytest.mark.parametrize(
+    ("before", "now"),
+    # From a review: the same worker typed without the accents or apostrophe an earlier
+    # application had was another worker, and the prior IMR went unseen.
+    [
+        (("Ana", "Ruiz"), ("ANA", "RUIZ")),
+        (("José", "García"), ("Jose", "Garcia")),
+        (("Seán", "O'Brien"), ("Sean", "O’Brien")),
+    ],
+)
+def test_the_same_worker_by_name_and_birth_date_counts_under_another_claim(before, now):
     issued_case(
         description="MRI of the right shoulder",
         decided_on=D(2026, 6, 1),
         claim_number="05-999999",
-        worker_last_name="Ruiz",
+        worker_first_name=before[0],
+        worker_last_name=before[1],
     )
-    case = CaseFactory(claim_number="05-123456", worker_last_name="RUIZ")
+    case = CaseFactory(claim_number="05-123456", worker_first_name=now[0], worker_last_name=now[1])
     DisputedItemFactory(case=case, position=1, description="mri right shoulder")
     assert checks_by_key(case)["prior_imr"].result == N
 
