@@ -154,8 +154,10 @@ def summary_prompts(case: Case, summary: str) -> list[Prompt]:
 
 
 # The blanks of the starter sentences: "…" (and "..." typed for it). A starter inserted and not
-# completed would print in the letter as "diagnosed as having …": never sent to a party.
-PLACEHOLDER = re.compile(r"…|\.\.\.")
+# completed would print in the letter as "diagnosed as having …": never sent to a party. Words
+# left out of a quotation are written "[…]" or "[...]", as legal writing marks them, and are no
+# blank (from a QA pass: an elided MTUS quotation could not be signed).
+PLACEHOLDER = re.compile(r"(?<!\[)(?:…|\.\.\.)(?!\])")
 _PLACEHOLDER_CONTEXT = 30
 
 

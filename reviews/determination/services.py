@@ -471,7 +471,10 @@ def determination_problems(determination) -> list[DraftProblem]:
 
 
 def _placeholder_detail(quoted: str) -> str:
-    return f"complete the starter sentence: replace the … in “{quoted}”."
+    return (
+        f"complete the starter sentence: replace the … in “{quoted}” (words left out of a "
+        "quotation are written […])."
+    )
 
 
 @transaction.atomic

@@ -403,15 +403,32 @@ def test_a_starter_prompt_left_in_the_summary_or_a_rationale_blocks_signing():
     decision.save()
 
     messages = [problem.message for problem in determination_problems(determination)]
+    omitted = " (words left out of a quotation are written […])."
     assert messages == [
         "Clinical case summary: complete the starter sentence: replace the … in "
-        "“…. The injured worker reported … due to ….”.",
+        "“…. The injured worker reported … due to ….”" + omitted,
         f"Item 1 ({decision.item.description}): complete the starter sentence: replace the … "
-        "in “The guideline recommends ... so the request is not medical…”.",
+        "in “The guideline recommends ... so the request is not medical…”" + omitted,
     ]
     with pytest.raises(ValidationError, match="complete the starter sentence"):
         determination_submit(determination=determination, actor=reviewer, password=PASSWORD)
     assert reload(determination).status == DeterminationStatus.DRAFT
+
+
+@pytest.mark.parametrize("omission", ["[…]", "[...]"])
+def test_words_left_out_of_a_quotation_in_brackets_are_no_blank(omission):
+    """From a QA pass: any ellipsis blocked signing as an unfinished starter sentence, so an
+    elided guideline quotation could not be signed."""
+    case, reviewer, determination = case_in_review()
+    determination_fill(determination)
+    decision = determination.decisions.get()
+    decision.rationale = (
+        f"The MTUS states that imaging is indicated {omission} when red flags are present; none "
+        "are documented, so the request is not medically necessary."
+    )
+    decision.save()
+
+    assert determination_problems(determination) == []
 
 
 # --- Soft warnings ----------------------------------------------------------------------------
