@@ -257,14 +257,21 @@ class Checker:
             return None
         return value
 
-    def strings(self, values: list, path: str) -> list[str]:
-        """Each entry of a list as non-empty text."""
+    def strings(self, values: list, path: str, *, max_length: int | None = None) -> list[str]:
+        """Each entry of a list as non-empty text (of at most `max_length` characters)."""
         cleaned = []
         for index, value in enumerate(values):
             if not isinstance(value, str) or not value.strip():
                 self.error(key_path(path, index), "must be non-empty text")
                 continue
-            cleaned.append(value.strip())
+            value = value.strip()
+            if max_length and len(value) > max_length:
+                self.error(
+                    key_path(path, index),
+                    f"is {len(value)} characters long; the limit is {max_length}",
+                )
+                continue
+            cleaned.append(value)
         return cleaned
 
     def choice(self, parent: dict, key: str, path: str, choices, *, required: bool, what: str):

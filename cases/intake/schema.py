@@ -8,17 +8,22 @@ import re
 from typing import Any
 
 from cases.intake.validation.keys import (
+    ADDRESS_MAX,
     ADJ_NUMBER_RE,
     CASE_KEYS,
     CASE_REQUIRED,
     CITATION_KEYS,
     CITATION_REQUIRED,
+    CITATION_TEXT_MAX,
     DECISION_KEYS,
     DECISION_REQUIRED,
     DETERMINATION_KEYS,
     DETERMINATION_REQUIRED,
+    DIAGNOSES_MAX,
+    DIAGNOSIS_MAX,
     ITEM_KEYS,
     ITEM_REQUIRED,
+    ITEM_TEXT_MAX,
     NPI_RE,
     PARTY_KEYS,
     PARTY_REQUIRED,
@@ -100,7 +105,10 @@ def _citation(description: str) -> dict:
         CITATION_REQUIRED,
         {
             "kind": _choice(CitationKind.values),
-            "text": _text(description="The guideline cited; required for mtus and non_mtus."),
+            "text": _text(
+                CITATION_TEXT_MAX,
+                description="The guideline cited; required for mtus and non_mtus.",
+            ),
         },
         description=description,
     )
@@ -129,7 +137,7 @@ def _party(role: str) -> dict:
             "npi": _text(pattern=_pattern(NPI_RE), description="Ten digits."),
             "specialty": _text(_size(Party, "specialty")),
             "email": _email(),
-            "address": _text(),
+            "address": _text(ADDRESS_MAX),
             **_service(),
         },
         description=PartyRole(role).label,
@@ -182,7 +190,7 @@ def intake_case_json_schema() -> dict[str, Any]:
             },
             "sex": _choice(Sex.values),
             "email": _email(),
-            "address": _text(),
+            "address": _text(ADDRESS_MAX),
             **_service(),
         },
     )
@@ -190,12 +198,15 @@ def intake_case_json_schema() -> dict[str, Any]:
         ITEM_KEYS,
         ITEM_REQUIRED,
         {
-            "description": _text(),
+            "description": _text(ITEM_TEXT_MAX),
             "category": _choice(ItemCategory.values),
-            "original_request": _text(description="With authorized_portion when UR modified it."),
+            "original_request": _text(
+                ITEM_TEXT_MAX, description="With authorized_portion when UR modified it."
+            ),
             "authorized_portion": _text(
+                ITEM_TEXT_MAX,
                 description="What the claims administrator authorized: the portion, or the "
-                "substitute when authorization_kind is substitute."
+                "substitute when authorization_kind is substitute.",
             ),
             "authorization_kind": _choice(
                 AuthorizationKind.values,
@@ -304,7 +315,11 @@ def intake_case_json_schema() -> dict[str, Any]:
         "designated_on": _date(nullable=True),
         "injured_worker": worker,
         **{role: _party(role) for role in PartyRole.values},
-        "diagnoses": _texts(),
+        "diagnoses": {
+            "type": "array",
+            "items": {"type": "string", "minLength": 1, "maxLength": DIAGNOSIS_MAX},
+            "maxItems": DIAGNOSES_MAX,
+        },
         "items": {"type": "array", "items": item, "minItems": 1},
         "records": {"type": "array", "items": record_json_schema()},
         "determination": determination,

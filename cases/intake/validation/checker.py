@@ -18,6 +18,8 @@ from cases.intake.validation.keys import (
     ADJ_NUMBER_RE,
     CASE_KEYS,
     CASE_REQUIRED,
+    DIAGNOSES_MAX,
+    DIAGNOSIS_MAX,
     ELIGIBILITY_FACT_CHOICES,
     EXPORT_ONLY_CASE_KEYS,
 )
@@ -135,7 +137,17 @@ class IntakeChecker(DateChecks, PartyChecks, ItemChecks, RecordChecks, Determina
         for role in PartyRole.values:
             data[role] = self.party(raw, role, path)
         diagnoses = self.array(raw, "diagnoses", path, required=False, what="diagnoses as text")
-        data["diagnoses"] = self.strings(diagnoses, f"{path}.diagnoses") if diagnoses else []
+        if diagnoses and len(diagnoses) > DIAGNOSES_MAX:
+            self.error(
+                f"{path}.diagnoses",
+                f"names {len(diagnoses)} diagnoses; the limit is {DIAGNOSES_MAX}",
+            )
+            diagnoses = []
+        data["diagnoses"] = (
+            self.strings(diagnoses, f"{path}.diagnoses", max_length=DIAGNOSIS_MAX)
+            if diagnoses
+            else []
+        )
         data["items"] = self.items(raw, path)
         data["records"] = self.records(raw, path)
         data["determination"] = self.determination(raw, path, data)

@@ -9,8 +9,10 @@ from cases.intake.validation.keys import (
     CASE_REQUIRED,
     CITATION_KEYS,
     CITATION_REQUIRED,
+    CITATION_TEXT_MAX,
     ITEM_KEYS,
     ITEM_REQUIRED,
+    ITEM_TEXT_MAX,
 )
 from cases.jsoncheck import key_path
 from cases.lifecycle.models import AuthorizationKind, CitationKind, DrugClass, ItemCategory
@@ -37,7 +39,7 @@ class ItemChecks(IntakeCheckerBase):
             required="kind" in CITATION_REQUIRED,
             what="a citation kind",
         )
-        text = self.text(citation, "text", here)
+        text = self.text(citation, "text", here, max_length=CITATION_TEXT_MAX)
         if kind in (CitationKind.MTUS, CitationKind.NON_MTUS) and not text:
             label = CitationKind(kind).label
             self.error(
@@ -67,8 +69,8 @@ class ItemChecks(IntakeCheckerBase):
                 required="category" in ITEM_REQUIRED,
                 what="an item category",
             )
-            original = self.text(item, "original_request", here)
-            authorized = self.text(item, "authorized_portion", here)
+            original = self.text(item, "original_request", here, max_length=ITEM_TEXT_MAX)
+            authorized = self.text(item, "authorized_portion", here, max_length=ITEM_TEXT_MAX)
             # A modified request names both what was asked and what UR authorized (SPEC section 6).
             if original and not authorized:
                 self.error(
@@ -110,7 +112,11 @@ class ItemChecks(IntakeCheckerBase):
             cleaned.append(
                 {
                     "description": self.text(
-                        item, "description", here, required="description" in ITEM_REQUIRED
+                        item,
+                        "description",
+                        here,
+                        required="description" in ITEM_REQUIRED,
+                        max_length=ITEM_TEXT_MAX,
                     ),
                     "category": category,
                     "original_request": original,

@@ -13,6 +13,16 @@ NPI_RE = re.compile(r"^\d{10}$")
 ADJ_NUMBER_RE = re.compile(r"^ADJ\d{1,12}$")
 WORKER_MIN_AGE, WORKER_MAX_AGE = 14, 110
 
+# The longest free texts of an application, generous for any real one (from a QA pass: a 10 MB
+# diagnosis was taken and its case page was 10 MB): an item's description, original request and
+# authorized portion; the guideline a citation names (the form's limit); each diagnosis, and how
+# many; an address.
+ITEM_TEXT_MAX = 1_000
+CITATION_TEXT_MAX = 500
+DIAGNOSIS_MAX = 500
+DIAGNOSES_MAX = 50
+ADDRESS_MAX = 500
+
 # The parties an application must name: the letter is addressed to the requesting provider and
 # the claims administrator, names the employer, and every party is checked for conflicts.
 REQUIRED_PARTIES = (

@@ -8,6 +8,7 @@ from typing import Any
 
 from cases.intake.validation.base import IntakeCheckerBase, max_length_of
 from cases.intake.validation.keys import (
+    ADDRESS_MAX,
     CASE_REQUIRED,
     NPI_RE,
     PARTY_KEYS,
@@ -57,7 +58,7 @@ class PartyChecks(IntakeCheckerBase):
             "sex": self.choice(worker, "sex", here, Sex.values, required=False, what="a sex")
             or Sex.UNKNOWN,
             "email": self.email(worker, "email", here),
-            "address": self.text(worker, "address", here),
+            "address": self.text(worker, "address", here, max_length=ADDRESS_MAX),
             **self.service(worker, here),
         }
         age = worker.get("age")
@@ -116,7 +117,7 @@ class PartyChecks(IntakeCheckerBase):
                 party, "specialty", here, max_length=max_length_of(Party, "specialty")
             ),
             "email": self.email(party, "email", here),
-            "address": self.text(party, "address", here),
+            "address": self.text(party, "address", here, max_length=ADDRESS_MAX),
             **self.service(party, here),
         }
 

@@ -127,6 +127,12 @@ BAD_INPUTS = [
     ("requesting_provider.npi", "12345", "$.requesting_provider.npi", "ten digits"),
     ("attorney", {"firm": "X"}, "$.attorney.name", "is required"),
     ("diagnoses", ["ok", 3], "$.diagnoses[1]", "non-empty text"),
+    # From a QA pass: a 10 MB diagnosis was taken, and its case page was 10 MB.
+    ("diagnoses", ["x" * 501], "$.diagnoses[0]", "501 characters long; the limit is 500"),
+    ("diagnoses", ["Lumbar strain"] * 51, "$.diagnoses", "names 51 diagnoses; the limit is 50"),
+    ("items.0.description", "x" * 1001, "$.items[0].description", "the limit is 1000"),
+    ("items.0.ur_citation.text", "x" * 501, "$.items[0].ur_citation.text", "the limit is 500"),
+    ("injured_worker.address", "x" * 501, "$.injured_worker.address", "the limit is 500"),
     ("items", [], "$.items", "must not be empty"),
     ("items", {"description": "MRI"}, "$.items", "must be a list"),
     ("items.0.category", "xray", "$.items[0].category", "diagnostic_imaging"),
