@@ -13,10 +13,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     STATIC_ROOT=/app/staticfiles
 
 # WeasyPrint needs Pango and HarfBuzz's subsetter (2-2.6x slower renders without it);
-# poppler-utils gives pdftotext and pdfsig; DejaVu is the fallback font.
+# poppler-utils gives pdftotext and pdfsig; DejaVu is the fallback font, Noto CJK prints
+# Chinese, Japanese and Korean.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils fonts-dejavu-core \
+        fonts-noto-cjk \
     && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system --gid 10001 imr \

@@ -9,8 +9,10 @@ cd "$(dirname "$0")/.."
 
 # WeasyPrint needs Pango and HarfBuzz's subsetter (without it renders are 2-2.6x slower);
 # poppler-utils gives pdftotext/pdfsig; redis-server is the production broker the tests also use.
+# Noto CJK prints Chinese, Japanese and Korean in a letter (a worker's name as the application
+# gives it), which no other font here has: without it they printed as empty boxes.
 APT_PACKAGES=(make libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils fonts-dejavu-core
-  redis-server)
+  fonts-noto-cjk redis-server)
 with_browser=${WITH_BROWSER:-auto}
 if [ "$with_browser" = "auto" ]; then
   with_browser=0

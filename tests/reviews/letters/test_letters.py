@@ -796,3 +796,17 @@ def test_a_word_longer_than_the_line_breaks_onto_the_next_and_prints_whole():
     text = page.extract_text()
     assert word in "".join(text.split())
     assert text.count("\n") >= 4  # broken over several lines, not one line off the paper
+
+
+def test_chinese_japanese_and_korean_print_as_letters_not_empty_boxes(caplog):
+    """From a QA pass: a worker named 지민 김 and a rationale quoting 中文 printed as empty boxes
+    (only DejaVu was installed); bootstrap and the image install Noto CJK."""
+    html = (
+        '<html><body><div class="letter"><p>Worker: 지민 김 (金智敏), 中文, テスト; '
+        "José García.</p></div></body></html>"
+    )
+    with caplog.at_level("WARNING", logger="weasyprint"):
+        pdf = letter_pdf(html)
+    assert not [record for record in caplog.records if ".notdef" in record.getMessage()]
+    (page,) = PdfReader(BytesIO(pdf)).pages
+    assert "지민 김 (金智敏), 中文, テスト" in page.extract_text()
