@@ -42,9 +42,12 @@ def follow_ups_open_for(case: Case) -> list[FollowUp]:
             ),
         )
         now = timezone.now()
+        limit = dt.timedelta(seconds=settings.OUTBOX_STUCK_AFTER_SECONDS)
         for row in case.follow_ups_open:
             row.stuck = follow_up_stuck(row, now=now)
             row.retryable = follow_up_retryable(row, now=now)
+            # When queued or running work counts as stuck and is queued again by itself.
+            row.stuck_at = row.state_changed_at + limit
     return case.follow_ups_open
 
 

@@ -101,6 +101,27 @@ def test_a_second_delivery_of_done_work_does_nothing(admin_client, case, _upload
     assert follow_up.runs == 1
 
 
+def test_work_under_way_says_when_it_will_be_queued_again_if_a_worker_stopped(
+    admin_client, case, settings, _upload
+):
+    """From a QA pass: a letter whose worker was killed showed "Running", with no Retry and no
+    word of what would happen, for the 15 minutes before it counted as stuck."""
+    settings.OUTBOX_STUCK_AFTER_SECONDS = 900
+    with mock.patch.object(record_tasks.record_inspect, "apply_async"):  # taken, never run
+        _upload(admin_client, case)
+    follow_up = FollowUp.objects.get(case=case)
+    since = timezone.localtime(follow_up.state_changed_at)
+    again = since + dt.timedelta(seconds=900)
+
+    page = admin_client.get(reverse("casefile:case_detail", args=[case.case_number]))
+
+    text = " ".join(page.content.decode().split())
+    assert (
+        f"Since {since:%-I:%M %p}. If a worker stopped, it is queued again by itself at "
+        f"{again:%-I:%M %p}, and a Retry button shows then."
+    ) in text
+
+
 def test_stuck_work_is_queued_again_then_failed_for_an_administrator(
     admin_client, case, settings, _upload, django_capture_on_commit_callbacks
 ):
