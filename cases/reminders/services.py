@@ -131,8 +131,17 @@ class Alert:
 # What a digest of each group of alerts says and where its notification leads: the case list
 # showing those cases.
 _DIGESTS = {
-    "overdue": ("OVERDUE: {n} cases newly overdue", {"due": "overdue"}),
-    "deferral": ("Look again: {n} deferred cases", {"status": CaseStatus.DEFERRED}),
+    "overdue": (
+        "OVERDUE: {n} cases",
+        "These cases are overdue, and you had not been told of them",
+        {"due": "overdue"},
+    ),
+    "deferral": (
+        "Look again: {n} deferred cases",
+        "These cases have been deferred long enough to look at again, and you had not been "
+        "told of them",
+        {"status": CaseStatus.DEFERRED},
+    ),
 }
 # A digest's e-mail lists this many cases at most; the case list it links to shows them all.
 DIGEST_LINES = 500
@@ -281,14 +290,14 @@ def _digest_send(admin: User, alerts: list[Alert], *, group: str) -> int:
     (ClockNotice, and the history's event). All or nothing: if the mail cannot go, nothing is
     recorded and the next run tries again; if another run recorded one of them meanwhile, the
     unique constraint undoes this digest and the next run sends what is left."""
-    title, filters = _DIGESTS[group]
+    title, intro, filters = _DIGESTS[group]
     subject = title.format(n=f"{len(alerts):,}")
     link = f"{reverse('casefile:case_list')}?{urlencode(filters)}"
     listed = [alert.line for alert in alerts[:DIGEST_LINES]]
     more = len(alerts) - len(listed)
     body = "\n".join(
         [
-            f"{subject} since the last reminders (each is recorded in its case's history):",
+            f"{intro} (each is recorded in its case's history):",
             "",
             *listed,
             *([f"... and {more:,} more."] if more else []),

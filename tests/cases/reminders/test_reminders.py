@@ -268,7 +268,8 @@ def test_many_new_escalations_come_as_one_digest_each_still_recorded_on_its_case
 
     assert sorted(message.to[0] for message in mailoutbox) == sorted(admins)
     message = mailoutbox[0]
-    assert message.subject == "OVERDUE: 7 cases newly overdue"
+    assert message.subject == "OVERDUE: 7 cases"
+    assert message.body.startswith("These cases are overdue, and you had not been told of them")
     for case in cases:
         assert (
             f"{case.case_number} (Standard): the records were due 11/16/2026, 4 days ago."
@@ -277,7 +278,7 @@ def test_many_new_escalations_come_as_one_digest_each_still_recorded_on_its_case
     assert "/cases/?due=overdue" in message.body
     notes = Notification.objects.filter(user__email=admins[0])
     assert [(n.text, n.link, n.urgent) for n in notes] == [
-        ("OVERDUE: 7 cases newly overdue", "/cases/?due=overdue", True)
+        ("OVERDUE: 7 cases", "/cases/?due=overdue", True)
     ]
     for case in cases:
         assert ClockNotice.objects.filter(case=case).count() == 2
@@ -318,7 +319,7 @@ def test_a_digest_that_cannot_be_mailed_records_nothing_and_holds_no_one_else_up
     monkeypatch.undo()
     assert clock_notices_send(today=D(2026, 11, 20)) == 3
     assert [message.to for message in mailoutbox] == [[told], [refused_to]]
-    assert mailoutbox[-1].subject == "OVERDUE: 3 cases newly overdue"
+    assert mailoutbox[-1].subject == "OVERDUE: 3 cases"
 
 
 @pytest.mark.django_db
