@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -34,9 +34,15 @@ def saved_view_save(request):
             for error in errors:
                 messages.error(request, f"The view was not saved: {error}")
         return _back_to_list(request.POST.get("query", ""))
-    SavedView.objects.create(
-        owner=request.user, name=form.cleaned_data["name"], query=form.cleaned_data["query"]
-    )
+    try:
+        with transaction.atomic():
+            SavedView.objects.create(
+                owner=request.user, name=form.cleaned_data["name"], query=form.cleaned_data["query"]
+            )
+    except IntegrityError:
+        # The same name saved a moment ago (a double click, another tab): already there.
+        messages.info(request, f"View “{form.cleaned_data['name']}” is saved already.")
+        return _back_to_list(form.cleaned_data["query"])
     messages.success(request, f"View “{form.cleaned_data['name']}” saved.")
     return _back_to_list(form.cleaned_data["query"])
 

@@ -8,6 +8,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
+from cases.casefile.forms import SavedViewForm
 from cases.casefile.models import SavedView
 from cases.lifecycle.models import CaseStatus, EventType
 from tests.factories import PASSWORD, CaseFactory, UserFactory, case_in_review
@@ -84,6 +85,21 @@ def test_a_name_used_twice_is_refused_whatever_its_capitals(admin_client, case_a
         "The view was not saved: you have a view named “Mine” already; choose another name or "
         "delete that one" in shown_messages(response)
     )
+
+
+def test_a_view_saved_twice_at_once_is_saved_once_without_an_error(
+    admin_client, case_admin, monkeypatch
+):
+    """Two posts of one name at once (a double click) both pass the form's check; the second
+    meets the unique constraint, which was a server error."""
+    SavedView.objects.create(owner=case_admin, name="Mine", query="")
+    monkeypatch.setattr(SavedViewForm, "clean_name", lambda form: "Mine")
+    response = admin_client.post(
+        reverse("casefile:saved_view_save"), {"name": "Mine", "query": "due=week"}, follow=True
+    )
+    assert response.status_code == 200
+    assert "View “Mine” is saved already." in shown_messages(response)
+    assert SavedView.objects.filter(owner=case_admin).count() == 1
 
 
 def test_a_view_without_a_name_says_so_in_a_sentence(admin_client, case_admin):
