@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         # Connects the receivers that turn Django's and axes's sign-in signals into auth events.
-        from accounts import events, session_timeout  # noqa: F401
+        from accounts import events, session_timeout  # noqa: F401  # cycle: models exist only now

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -13,6 +14,11 @@ from django.utils import timezone
 from accounts.models import Notification, User
 
 PAGE_SIZE = 25
+
+
+def site_link(path: str) -> str:
+    """A page's address as an e-mail gives it: the path on SITE_URL."""
+    return settings.SITE_URL.rstrip("/") + path
 
 
 def notify(users: Iterable[User], *, text: str, link: str = "", urgent: bool = False) -> int:

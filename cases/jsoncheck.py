@@ -10,7 +10,7 @@ import datetime as dt
 import difflib
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,8 +46,14 @@ class JsonTooDeep(ValueError):
 def json_loads(text: str | bytes) -> Any:
     """json.loads, refusing a document nested deeper than MAX_DEPTH (JsonTooDeep) as it would
     refuse bad syntax (json.JSONDecodeError): every JSON a sender gives goes through here."""
+    return depth_checked(lambda: json.loads(text))
+
+
+def depth_checked(parse: Callable[[], Any]) -> Any:
+    """What `parse` gives, or JsonTooDeep when it nests deeper than MAX_DEPTH: a parser that
+    ran out of recursion, or a document it could read but no checker should walk."""
     try:
-        value = json.loads(text)
+        value = parse()
     except RecursionError as exc:
         raise JsonTooDeep(TOO_DEEP) from exc
     if too_deep(value):

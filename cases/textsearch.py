@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import unicodedata
 
-from django.db.models import CharField, Func
+from django.db.models import CharField, Func, Value
+from django.db.models.lookups import Contains, Exact
 
 SQL_FUNCTION = "imr_search_fold"
 
@@ -38,6 +39,17 @@ class SearchFold(Func):
 
     function = SQL_FUNCTION
     output_field = CharField()
+
+
+def folded_contains(column: str, word: str) -> Contains:
+    """`column` folded holds `word` folded, both by the database (a condition for filter() or
+    Q): the trigram indexes of the folded names serve it."""
+    return Contains(SearchFold(column), SearchFold(Value(word)))
+
+
+def folded_equals(column: str, text: str) -> Exact:
+    """`column` folded is `text` folded, both by the database: "Garcia" is "García"."""
+    return Exact(SearchFold(column), SearchFold(Value(text)))
 
 
 def sqlite_register(sender, connection, **kwargs) -> None:

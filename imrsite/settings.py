@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -39,8 +40,6 @@ def beat_daily_or_every(at_name: str, at_default: str, every_name: str):
     """A whole-table check's beat schedule: daily at a quiet hour (`at_name`, HH:MM), or every
     so many seconds when `every_name` is set (a deployment that wants it more often). A fixed
     interval counts from beat's start, so it lands in the office's busiest hours as often as not."""
-    from celery.schedules import crontab
-
     every = os.environ.get(every_name, "").strip()
     if every:
         return float(every)

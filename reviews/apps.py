@@ -1,4 +1,7 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+from reviews.roster.version_triggers import sqlite_roster_version_install
 
 
 class ReviewsConfig(AppConfig):
@@ -8,10 +11,7 @@ class ReviewsConfig(AppConfig):
     def ready(self):
         """Register what the rooms below need from the rooms above them (the case file from the
         reviewer side; quality review from the letters room), so no import points upward."""
-        from django.db.models.signals import post_migrate
-
         from reviews.registrations import register  # cycle: app loading; models exist only now
-        from reviews.roster.version_triggers import sqlite_roster_version_install
 
         register()
         # The roster version's triggers on SQLite, after every migrate (a rebuilt table loses

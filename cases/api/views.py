@@ -43,7 +43,7 @@ from cases.intake.validation import (
     record_validate,
     validation_error_paths,
 )
-from cases.jsoncheck import TOO_DEEP, JsonError, key_path, not_one_of, too_deep
+from cases.jsoncheck import JsonError, JsonTooDeep, depth_checked, key_path, not_one_of
 from cases.lifecycle.models import CaseStatus, Priority
 from cases.records.services import record_add
 
@@ -68,12 +68,11 @@ class IntakeJSONParser(JSONParser):
 
     def parse(self, stream, media_type=None, parser_context=None):
         try:
-            data = super().parse(stream, media_type, parser_context)
-        except RecursionError as exc:
-            raise exceptions.ParseError(f"JSON parse error - {TOO_DEEP}") from exc
-        if too_deep(data):
-            raise exceptions.ParseError(f"JSON parse error - {TOO_DEEP}")
-        return data
+            return depth_checked(
+                lambda: super(IntakeJSONParser, self).parse(stream, media_type, parser_context)
+            )
+        except JsonTooDeep as exc:
+            raise exceptions.ParseError(f"JSON parse error - {exc}") from exc
 
 
 class BodySizeLimited:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q, Value
+from django.db.models import Q
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
@@ -29,7 +29,7 @@ from cases.lifecycle.models import (
 )
 from cases.records.models import RecordKind
 from cases.registry import reviewer_side
-from cases.textsearch import SearchFold
+from cases.textsearch import folded_equals
 
 
 class CheckResult(models.TextChoices):
@@ -230,21 +230,16 @@ def prior_imr_items(case: Case) -> list[PriorImrMatch]:
     if not mine:
         return []
     same_worker = Q(case__claim_number=case.claim_number)
-    items = DisputedItem.objects.all()
     if case.worker_date_of_birth:
         # The name as a search compares it (cases.textsearch): "Garcia" is the "García" of an
         # earlier application typed elsewhere. The date of birth's index finds the few.
-        items = items.alias(
-            last_folded=SearchFold("case__worker_last_name"),
-            first_folded=SearchFold("case__worker_first_name"),
-        )
         same_worker |= Q(
-            last_folded=SearchFold(Value(case.worker_last_name)),
-            first_folded=SearchFold(Value(case.worker_first_name)),
+            folded_equals("case__worker_last_name", case.worker_last_name),
+            folded_equals("case__worker_first_name", case.worker_first_name),
             case__worker_date_of_birth=case.worker_date_of_birth,
         )
     others = list(
-        items.filter(same_worker)
+        DisputedItem.objects.filter(same_worker)
         .exclude(case=case)
         .filter(case__status__in=[CaseStatus.ISSUED, CaseStatus.REMANDED])
         .select_related("case")

@@ -7,11 +7,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.db.models import Value
-
 from cases.lifecycle.models import CLOSED_STATUSES, Case, CaseStatus, PartyRole
 from cases.lifecycle.status_table import Action, allowed_actions, statuses_allowing
-from cases.textsearch import SearchFold, fold
+from cases.textsearch import fold, folded_equals
 
 
 @dataclass(frozen=True)
@@ -72,11 +70,10 @@ def case_duplicates(case: Case) -> list[Duplicate]:
     if case.status in CLOSED_STATUSES:
         return []
     others = (
-        Case.objects.alias(last_folded=SearchFold("worker_last_name"))
-        .filter(
-            claim_number=case.claim_number,
+        Case.objects.filter(
             # The name as a search compares it (cases.textsearch): "Garcia" and "García".
-            last_folded=SearchFold(Value(case.worker_last_name)),
+            folded_equals("worker_last_name", case.worker_last_name),
+            claim_number=case.claim_number,
             date_of_injury=case.date_of_injury,
         )
         .exclude(pk=case.pk)

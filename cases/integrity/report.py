@@ -13,6 +13,7 @@ from django.core.mail import send_mail
 from django.urls import reverse
 
 from accounts.models import Role, User
+from accounts.notifications import site_link
 from cases.integrity.models import IntegrityCheckRun, IntegrityFinding, IntegrityProblem
 from cases.lifecycle import events
 from cases.lifecycle.models import Case
@@ -47,7 +48,7 @@ def integrity_mail(subject: str, body: str) -> None:
 
 
 def _page_url() -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("integrity:integrity")
+    return site_link(reverse("integrity:integrity"))
 
 
 def _line(finding: IntegrityFinding) -> str:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from accounts.models import Role, User
-from accounts.notifications import notify
+from accounts.notifications import notify, site_link
 from cases.clock.deadlines import business_days_between, deferral_text
 from cases.lifecycle import events
 from cases.lifecycle.clock import case_clock
@@ -59,29 +59,34 @@ def _notice_link(case: Case, kind: str) -> str:
     return case_page
 
 
+def _notice_record(*, case: Case, kind: str, due_on: dt.date, recipient: str) -> None:
+    """That the notice was sent: its row (the unique constraint makes it once-only) and the
+    case history's event. Raises IntegrityError when it was recorded before."""
+    ClockNotice.objects.create(case=case, kind=kind, due_on=due_on, recipient=recipient)
+    events.clock_notice_sent(
+        case=case,
+        kind=kind,
+        recipient=recipient,
+        due_on=due_on,
+        escalation=kind not in _REMINDERS,
+    )
+
+
 def _notice_send(
     *, case: Case, kind: str, due_on: dt.date, user: User, subject: str, body: str
 ) -> bool:
-    """Record the notice first (the unique constraint makes it once-only), then mail it; the
-    same words wait in the app under the recipient's bell (accounts.notifications)."""
-    recipient = user.email
+    """Record the notice first, then mail it; the same words wait in the app under the
+    recipient's bell (accounts.notifications)."""
     try:
         with transaction.atomic():
-            ClockNotice.objects.create(case=case, kind=kind, due_on=due_on, recipient=recipient)
+            _notice_record(case=case, kind=kind, due_on=due_on, recipient=user.email)
             notify(
                 [user],
                 text=subject,
                 link=_notice_link(case, kind),
                 urgent=kind not in _REMINDERS,
             )
-            events.clock_notice_sent(
-                case=case,
-                kind=kind,
-                recipient=recipient,
-                due_on=due_on,
-                escalation=kind not in _REMINDERS,
-            )
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient])
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
     except IntegrityError:
         return False
     return True
@@ -302,24 +307,17 @@ def _digest_send(admin: User, alerts: list[Alert], *, group: str) -> int:
             *listed,
             *([f"... and {more:,} more."] if more else []),
             "",
-            f"The case list shows them all: {settings.SITE_URL.rstrip('/')}{link}",
+            f"The case list shows them all: {site_link(link)}",
         ]
     )
-    escalation = group != "deferral"
     try:
         with transaction.atomic():
             for alert in alerts:
-                ClockNotice.objects.create(
+                _notice_record(
                     case=alert.case, kind=alert.kind, due_on=alert.due_on, recipient=admin.email
                 )
-                events.clock_notice_sent(
-                    case=alert.case,
-                    kind=alert.kind,
-                    recipient=admin.email,
-                    due_on=alert.due_on,
-                    escalation=escalation,
-                )
-            notify([admin], text=subject, link=link, urgent=escalation)
+            urgent = any(alert.kind not in _REMINDERS for alert in alerts)
+            notify([admin], text=subject, link=link, urgent=urgent)
             send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [admin.email])
     except IntegrityError:
         # Another run recorded one of them meanwhile: the next run sends what is left.

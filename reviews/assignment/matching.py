@@ -31,6 +31,7 @@ from django.db.models.functions import Coalesce
 from django.db.models.lookups import In
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
+from ortools.graph.python import min_cost_flow
 
 from cases.casefile.selectors import search_words as name_search_words
 from cases.lifecycle.models import Case, ItemCategory, PartyRole
@@ -825,9 +826,6 @@ def _unassigned_reason(pairs: list[tuple[int, int]]) -> str:
 def assignment_plan(roster: Roster, facts_list: list[CaseFacts]) -> Plan:
     """The optimal batch: maximum total score within every reviewer's remaining capacity,
     expedited cases first, deterministic ties (OR-Tools min-cost flow)."""
-    # Imported here: OR-Tools loads a native library (about 0.2 s) that only batches need.
-    from ortools.graph.python import min_cost_flow
-
     pairs = eligible_pairs(roster, facts_list)
     n_cases, n_reviewers = len(facts_list), len(roster.entries)
     source, sink = 0, 1 + n_cases + n_reviewers

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role, User
+from accounts.notifications import site_link
 from cases.lifecycle.models import Priority
 from reviews.assignment.models import Assignment, AssignmentStatus, CaseConflict
 
@@ -29,7 +30,7 @@ def assignment_notify(*, assignment_id: int) -> bool:
             return False
         case = assignment.case
         due = case.due_on.strftime("%m/%d/%Y") if case.due_on else "not set"
-        link = settings.SITE_URL.rstrip("/") + reverse("determination:reviewer_dashboard")
+        link = site_link(reverse("determination:reviewer_dashboard"))
         send_mail(
             f"New IMR case for you: {case.case_number}",
             (
@@ -89,9 +90,7 @@ def decline_notify(*, assignment_id: int) -> bool:
         return False
     case = assignment.case
     urgent = case.priority == Priority.EXPEDITED
-    link = settings.SITE_URL.rstrip("/") + reverse(
-        "assignment:case_assign", args=[case.case_number]
-    )
+    link = site_link(reverse("assignment:case_assign", args=[case.case_number]))
     send_mail(
         ("URGENT: " if urgent else "")
         + f"{case.case_number}: the reviewer declined ({case.get_priority_display()})",
@@ -123,7 +122,7 @@ def acceptance_escalation_notify(*, assignment_id: int) -> bool:
         return False
     case = assignment.case
     urgent = case.priority == Priority.EXPEDITED
-    link = settings.SITE_URL.rstrip("/") + reverse("casefile:case_detail", args=[case.case_number])
+    link = site_link(reverse("casefile:case_detail", args=[case.case_number]))
     assigned = timezone.localtime(assignment.assigned_at)
     send_mail(
         ("URGENT: " if urgent else "")

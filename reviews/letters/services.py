@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -14,6 +13,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.notifications import site_link
 from cases.integrity.stored import stored_file_bytes
 from cases.lifecycle import events
 from cases.lifecycle.models import Case, CaseStatus, DeliveryMethod, SentBy
@@ -223,7 +223,7 @@ def _delivery_message(letter: Letter, recipient: Recipient, organization: Organi
         ]
         if letter.correction_note:
             lines.append(f"It is an amended letter. Correction: {letter.correction_note}")
-    verify_url = settings.SITE_URL.rstrip("/") + reverse("letters:letter_verify")
+    verify_url = site_link(reverse("letters:letter_verify"))
     lines += [
         "",
         f"Anyone holding the letter can check its signature at {verify_url}",
