@@ -14,11 +14,15 @@ from cases.outbox.models import FollowUp, FollowUpState, follow_up_key
 STUCK_STATES = (FollowUpState.QUEUED, FollowUpState.RUNNING)
 
 
+def follow_up_stuck_at(follow_up: FollowUp) -> dt.datetime:
+    """When queued or running work counts as stuck (and is queued again by itself)."""
+    return follow_up.state_changed_at + dt.timedelta(seconds=settings.OUTBOX_STUCK_AFTER_SECONDS)
+
+
 def follow_up_stuck(follow_up: FollowUp, *, now: dt.datetime | None = None) -> bool:
     """Taken (or queued) longer than OUTBOX_STUCK_AFTER_SECONDS without finishing."""
     now = now or timezone.now()
-    limit = dt.timedelta(seconds=settings.OUTBOX_STUCK_AFTER_SECONDS)
-    return follow_up.state in STUCK_STATES and follow_up.state_changed_at < now - limit
+    return follow_up.state in STUCK_STATES and follow_up_stuck_at(follow_up) < now
 
 
 def follow_up_retryable(follow_up: FollowUp, *, now: dt.datetime | None = None) -> bool:
@@ -42,12 +46,10 @@ def follow_ups_open_for(case: Case) -> list[FollowUp]:
             ),
         )
         now = timezone.now()
-        limit = dt.timedelta(seconds=settings.OUTBOX_STUCK_AFTER_SECONDS)
         for row in case.follow_ups_open:
             row.stuck = follow_up_stuck(row, now=now)
             row.retryable = follow_up_retryable(row, now=now)
-            # When queued or running work counts as stuck and is queued again by itself.
-            row.stuck_at = row.state_changed_at + limit
+            row.stuck_at = follow_up_stuck_at(row)
     return case.follow_ups_open
 
 

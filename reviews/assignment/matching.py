@@ -33,7 +33,9 @@ from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from ortools.graph.python import min_cost_flow
 
-from cases.casefile.selectors import search_words as name_search_words
+# A search for reviewers splits and folds its words as the case list's name search does ("Park,
+# Helen" finds what "helen park" finds, "Perez" what "Pérez" finds).
+from cases.casefile.selectors import search_words
 from cases.lifecycle.models import Case, ItemCategory, PartyRole
 from cases.textsearch import fold
 from reviews.assignment.models import Assignment, AssignmentStatus, CaseConflict
@@ -667,12 +669,6 @@ class MatchResult:
                 for c in self.excluded
             ],
         }
-
-
-def search_words(query: str) -> list[str]:
-    """The words of a search for reviewers, folded and split as the case list's name search
-    ("Park, Helen" finds what "helen park" finds, "Perez" what "Pérez" finds)."""
-    return name_search_words(query)
 
 
 def search_text(entry: RosterEntry) -> str:

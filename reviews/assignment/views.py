@@ -1,6 +1,5 @@
 """Pages of assignment: the Assign page of a case and the batch assignment."""
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.models import Role, User
 from accounts.responses import redirect_after_post, wants_fragment
 from cases.access import Ability, access_required, case_get_for
+from cases.jsoncheck import row_id
 from cases.lifecycle.status_table import Action, allowed_actions
 from reviews.assignment import services
 from reviews.assignment.assign_page import assign_page_candidates
@@ -30,12 +30,8 @@ ASSIGN_PAGE_SIZE = 25
 def _posted(request, name: str, queryset):
     """The row the form names by its id, or None when it names none: no value, no such row, or
     not an id at all (a form edited by hand: a message, not a server error)."""
-    try:
-        return forms.ModelChoiceField(queryset=queryset, required=False).clean(
-            request.POST.get(name)
-        )
-    except ValidationError:
-        return None
+    pk = row_id(request.POST.get(name))
+    return queryset.filter(pk=pk).first() if pk is not None else None
 
 
 def _posted_reviewer(request):

@@ -163,7 +163,6 @@ ORGANIZATION_ROLES = {
 # apostrophes ("OBrien", "O’Brien" for "O'Brien") and hyphens ("Ng Astrom", "Ng‐Astrom" for
 # "Ng-Astrom"). From a QA pass: the public letter printed "Ms. Ng-Astrom" and "Mr. O’Brien",
 # which only the exact spellings were flagged for.
-_APOSTROPHES = APOSTROPHES
 _DASHES = "-\u2010\u2011\u2012\u2013\u2014\u00ad"
 _MARKS = "[\u0300-\u036f]*"
 
@@ -188,8 +187,8 @@ def _typed(text: str, *, capital_first: bool = False) -> str:
     out = []
     for index, char in enumerate(text):
         base = fold(char)
-        if char in _APOSTROPHES:
-            out.append(f"[{re.escape(_APOSTROPHES)}]?")
+        if char in APOSTROPHES:
+            out.append(f"[{re.escape(APOSTROPHES)}]?")
         elif char in _DASHES:
             out.append(rf"[\s{re.escape(_DASHES)}]?")
         elif len(base) == 1 and base in _LETTER_FORMS:
