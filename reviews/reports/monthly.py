@@ -165,10 +165,6 @@ def monthly_report(
     return MonthlyReport(period=period, tables=tables, made_at=timezone.now())
 
 
-def table_csv_rows(table: Table) -> list[list]:
-    return [table.columns, *table.rows]
-
-
 def report_csv(report: MonthlyReport) -> str:
     """One section per table: its title (with the law it answers), its heads, its rows."""
     out = io.StringIO()
@@ -178,7 +174,7 @@ def report_csv(report: MonthlyReport) -> str:
     for table in report.tables:
         writer.writerow([])
         writer.writerow([table.title, table.source])
-        writer.writerows(table_csv_rows(table))
+        writer.writerows(table.csv_rows())
         if table.note:
             writer.writerow([table.note])
     return out.getvalue()

@@ -83,7 +83,7 @@ class Table:
     name: str  # the key of ?chart= and of the CSV file
     title: str
     columns: list[str]
-    rows: list[list]
+    rows: list[list]  # a date cell stays a date: shown as 11/02/2026, written to CSV as ISO
     # The column the chart labels its bars with and the one it measures (None: no chart).
     label_column: int = 0
     value_column: int | None = 1
@@ -93,21 +93,37 @@ class Table:
     source: str = ""  # the law that asks for the number, cited on the page and in the report
     summary: dict[str, object] = field(default_factory=dict)
 
+    def shown_rows(self) -> list[list]:
+        """The rows as a reader sees them: dates as MM/DD/YYYY, as the letters print them."""
+        return [[_shown(cell) for cell in row] for row in self.rows]
+
+    def csv_rows(self) -> list[list]:
+        """The heads and rows for a spreadsheet: dates in ISO 8601, as the case list's CSV."""
+        return [self.columns, *([_written(cell) for cell in row] for row in self.rows)]
+
     def labelled_rows(self) -> list[list[tuple[str, object]]]:
         """Each row's cells with their column's name (a phone shows each row as a card)."""
-        return [list(zip(self.columns, row, strict=False)) for row in self.rows]
+        return [list(zip(self.columns, row, strict=False)) for row in self.shown_rows()]
 
     def chart_points(self) -> list[tuple[str, float, str]]:
         """(label, value, value as shown) per row; a rate ("50.0%") is measured as its number."""
         if self.value_column is None:
             return []
         points = []
-        for row in self.rows:
+        for row in self.shown_rows():
             cell = row[self.value_column]
             text = str(cell) if cell not in (None, "") else "0"
             value = float(text.rstrip("%")) if text.endswith("%") else float(cell or 0)
             points.append((str(row[self.label_column]), value, text))
         return points
+
+
+def _shown(cell):
+    return f"{cell:%m/%d/%Y}" if isinstance(cell, dt.date) else cell
+
+
+def _written(cell):
+    return cell.isoformat() if isinstance(cell, dt.date) else cell
 
 
 def _rate(part: int, whole: int) -> str:
@@ -321,9 +337,7 @@ def weekly_flow(period: Period) -> Table:
         ),
         "served_on",
     )
-    rows = [
-        [f"{week:%m/%d/%Y}", received.get(week, 0), letters.get(week, 0)] for week in _weeks(period)
-    ]
+    rows = [[week, received.get(week, 0), letters.get(week, 0)] for week in _weeks(period)]
     return Table(
         "weekly",
         "Applications in and letters out, per week",

@@ -52,8 +52,7 @@ def dashboard(request):
             raise Http404("No such chart.")
         out = io.StringIO()
         writer = csv.writer(out)
-        writer.writerow(table.columns)
-        writer.writerows(table.rows)
+        writer.writerows(table.csv_rows())
         return _csv_response(
             out.getvalue(), f"{table.name}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.csv"
         )

@@ -55,7 +55,7 @@ D = dt.date
 
 
 def _rows(name, today):
-    return {row[0]: row[1:] for row in dashboard_table(name, NOVEMBER, today).rows}
+    return {row[0]: row[1:] for row in dashboard_table(name, NOVEMBER, today).shown_rows()}
 
 
 def test_the_numbers_of_a_known_month(world):
@@ -238,6 +238,20 @@ def test_a_chart_downloads_as_csv(world):
     assert ["Opioids", "1", "0", "1", "100.0%"] in rows
     missing = _client().get(reverse("reports:dashboard"), {"format": "csv", "chart": "nothing"})
     assert missing.status_code == 404
+
+
+def test_the_weekly_csv_gives_its_weeks_in_iso_and_the_page_as_the_letters_print_them(world):
+    """From a review: the weekly CSV gave "11/02/2026" while the case list's CSV gives ISO dates,
+    so a spreadsheet joining the two read one column as text."""
+    november = {"start": "2026-11-01", "end": "2026-11-30"}
+    response = _client().get(
+        reverse("reports:dashboard"), {**november, "format": "csv", "chart": "weekly"}
+    )
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == ["Week of", "Applications received", "Letters served"]
+    assert ["2026-11-02", "2", "0"] in rows and ["2026-11-16", "0", "1"] in rows
+    page = _client().get(reverse("reports:dashboard"), november).content.decode()
+    assert '<td data-label="Week of">11/02/2026</td>' in page
 
 
 def test_the_default_period_is_the_last_30_days_and_a_bad_one_says_so(world):
