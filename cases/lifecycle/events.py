@@ -281,15 +281,22 @@ def case_remanded(*, case: Case, actor: User | None, note: str, from_status: str
     )
 
 
-def clock_notice_sent(
+def _clock_notice_event(
     *, case: Case, kind: str, recipient: str, due_on: dt.date, escalation: bool
 ) -> CaseEvent:
-    return event_record(
+    return _event_new(
         case=case,
         type=EventType.ESCALATION_SENT if escalation else EventType.REMINDER_SENT,
-        kind=kind,
-        recipient=recipient,
-        due_on=due_on.isoformat(),
+        actor=None,
+        details={"kind": kind, "recipient": recipient, "due_on": due_on.isoformat()},
+    )
+
+
+def clock_notices_sent(notices: list[dict]) -> list[CaseEvent]:
+    """That reminders or escalations were sent, one event each, a thousand to an INSERT (a
+    digest records thousands); each notice has a case, kind, recipient, due_on and escalation."""
+    return CaseEvent.objects.bulk_create(
+        [_clock_notice_event(**notice) for notice in notices], batch_size=1000
     )
 
 

@@ -59,16 +59,13 @@ def _notice_link(case: Case, kind: str) -> str:
     return case_page
 
 
-def _notice_record(*, case: Case, kind: str, due_on: dt.date, recipient: str) -> None:
-    """That the notice was sent: its row (the unique constraint makes it once-only) and the
-    case history's event. Raises IntegrityError when it was recorded before."""
-    ClockNotice.objects.create(case=case, kind=kind, due_on=due_on, recipient=recipient)
-    events.clock_notice_sent(
-        case=case,
-        kind=kind,
-        recipient=recipient,
-        due_on=due_on,
-        escalation=kind not in _REMINDERS,
+def _notices_record(notices: list[dict]) -> None:
+    """That the notices were sent (each a case, kind, due_on and recipient): their rows (the
+    unique constraint makes each once-only) and each case history's event, a thousand to an
+    INSERT (a digest records thousands). Raises IntegrityError when one was recorded before."""
+    ClockNotice.objects.bulk_create([ClockNotice(**notice) for notice in notices], batch_size=1000)
+    events.clock_notices_sent(
+        [{**notice, "escalation": notice["kind"] not in _REMINDERS} for notice in notices]
     )
 
 
@@ -79,7 +76,8 @@ def _notice_send(
     recipient's bell (accounts.notifications)."""
     try:
         with transaction.atomic():
-            _notice_record(case=case, kind=kind, due_on=due_on, recipient=user.email)
+            notice = {"case": case, "kind": kind, "due_on": due_on, "recipient": user.email}
+            _notices_record([notice])
             notify(
                 [user],
                 text=subject,
@@ -312,10 +310,12 @@ def _digest_send(admin: User, alerts: list[Alert], *, group: str) -> int:
     )
     try:
         with transaction.atomic():
-            for alert in alerts:
-                _notice_record(
-                    case=alert.case, kind=alert.kind, due_on=alert.due_on, recipient=admin.email
-                )
+            _notices_record(
+                [
+                    {"case": a.case, "kind": a.kind, "due_on": a.due_on, "recipient": admin.email}
+                    for a in alerts
+                ]
+            )
             urgent = any(alert.kind not in _REMINDERS for alert in alerts)
             notify([admin], text=subject, link=link, urgent=urgent)
             send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [admin.email])

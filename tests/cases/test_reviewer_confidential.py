@@ -44,12 +44,16 @@ def remanded():
     assignment = reviewer_assign(case=case, reviewer=second, actor=admin)
     assignment_accept(assignment=assignment, actor=second, attest_no_conflict=True)
     case.refresh_from_db()
-    events.clock_notice_sent(
-        case=case,
-        kind="reviewer_due_soon",
-        recipient=second.email,
-        due_on=dt.date(2026, 12, 1),
-        escalation=False,
+    events.clock_notices_sent(
+        [
+            {
+                "case": case,
+                "kind": "reviewer_due_soon",
+                "recipient": second.email,
+                "due_on": dt.date(2026, 12, 1),
+                "escalation": False,
+            }
+        ]
     )
     return case, sender, first, declining, second, admin
 

@@ -5,6 +5,8 @@ import datetime as dt
 from smtplib import SMTPRecipientsRefused
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Notification, Role
 from cases.lifecycle.models import CaseEvent, CaseStatus, EventType
@@ -289,6 +291,24 @@ def test_many_new_escalations_come_as_one_digest_each_still_recorded_on_its_case
     late = records_overdue_case()
     assert clock_notices_send(today=D(2026, 11, 21)) == 2
     assert mailoutbox[-1].subject == f"OVERDUE: {late.case_number} records were due 11/16/2026"
+
+
+@pytest.mark.django_db
+def test_a_digest_records_its_cases_in_one_insert_each_not_one_per_case(admins, settings):
+    """From a review: a digest of 2,600 cases wrote 5,200 rows one by one for each
+    administrator, in one transaction; now its notices, then its events, go a thousand to a
+    statement."""
+    settings.ADMIN_ALERTS_DIGEST_AFTER = 5
+    cases = [records_overdue_case() for _ in range(12)]
+    notices, history = ClockNotice._meta.db_table, CaseEvent._meta.db_table
+    with CaptureQueriesContext(connection) as run:
+        assert clock_notices_send(today=D(2026, 11, 20)) == 24
+    inserts = [q["sql"] for q in run.captured_queries if q["sql"].startswith("INSERT")]
+    assert sum(f'INTO "{notices}"' in sql for sql in inserts) == len(admins)
+    assert sum(f'INTO "{history}"' in sql for sql in inserts) == len(admins)
+    for case in cases:
+        assert ClockNotice.objects.filter(case=case).count() == 2
+        assert CaseEvent.objects.filter(case=case, type=EventType.ESCALATION_SENT).count() == 2
 
 
 @pytest.mark.django_db
