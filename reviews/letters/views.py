@@ -92,8 +92,9 @@ class CorrectionForm(ReauthForm):
         label="What the amended version corrects",
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
-        help_text="Printed in the letter (“This letter amends the letter of …: …”) and told to "
-        "the parties in the e-mail. The current version stays on file and retrievable.",
+        help_text="Printed in the parties' letter (“This letter amends the letter of …: …”) and "
+        "told to them in the e-mail; the public version says only that it amends. The current "
+        "version stays on file and retrievable.",
     )
     password = forms.CharField(
         label="Your password",
@@ -194,12 +195,11 @@ def letters_panel_context(request, case, *, correction_form=None) -> dict:
     }
 
 
-def _panel(request, case, *, correction_form=None, status=200):
+def _panel(request, case, *, correction_form=None):
     return TemplateResponse(
         request,
         "letters/partials/case_letters.html",
         letters_panel_context(request, case, correction_form=correction_form),
-        status=status,
     )
 
 
@@ -333,7 +333,9 @@ def letter_correct(request, case_number):
                 return _panel(request, case)
             return redirect("casefile:case_detail", case.case_number)
     if request.htmx:
-        return _panel(request, case, correction_form=form, status=422)
+        # The panel again with the refusal beside the fields and the reason as typed: htmx
+        # swaps only a 2xx answer, so a 422 would leave the form without its message.
+        return _panel(request, case, correction_form=form)
     messages.error(
         request, " ".join(message for errors in form.errors.values() for message in errors)
     )

@@ -261,6 +261,13 @@ def test_a_case_goes_from_intake_to_an_amended_letter(
     panel.get_by_text("Issue an amended letter").click()
     reason = "The requesting provider's specialty was left out of the first version."
     panel.get_by_label("What the amended version corrects").fill(reason)
+    # A wrong password is said beside the form, the reason kept as typed.
+    panel.get_by_label("Your password").fill("not-my-password")
+    panel.get_by_label("Code from your authenticator app").fill(totp_code_fresh(admin))
+    panel.get_by_role("button", name="Issue amended version 2").click()
+    expect(panel).to_contain_text("That is not your password")
+    expect(panel.get_by_label("What the amended version corrects")).to_have_value(reason)
+    expect(page.get_by_text("The page could not be updated")).to_be_hidden()
     panel.get_by_label("Your password").fill(PASSWORD)
     panel.get_by_label("Code from your authenticator app").fill(totp_code_fresh(admin))
     shot(page, artifacts, "4-amend-form")
