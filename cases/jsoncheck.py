@@ -33,6 +33,25 @@ def has_nul(text: str) -> bool:
     return NUL in text
 
 
+# A JSON escape may name half of a UTF-16 pair alone ("\ud800"): that is no character, UTF-8
+# cannot encode it and the database refused it (a server error, and an import stuck on it).
+# Forms cannot send one (their bytes are decoded as UTF-8, with replacement).
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+SURROGATE_MESSAGE = (
+    "contains half of a UTF-16 surrogate pair (\\ud800-\\udfff) without its other half, "
+    "which is no character; send the whole character"
+)
+
+
+def unstorable_problem(text: str) -> str | None:
+    """Why no field can store the text (a NUL, a lone surrogate), or None."""
+    if has_nul(text):
+        return NUL_MESSAGE
+    if _LONE_SURROGATE.search(text):
+        return SURROGATE_MESSAGE
+    return None
+
+
 # How deep a document's lists and objects may nest. An intake file is five levels deep; a body
 # nested thousands deep overflowed the parser's (and the checker's) recursion: a server error.
 MAX_DEPTH = 32
@@ -167,20 +186,23 @@ class Checker:
     def error(self, path: str, message: str, choices: Iterable[str] = ()) -> None:
         self.errors.append(JsonError(path, message, tuple(choices)))
 
-    def no_nul(self, value: Any, path: str) -> None:
-        """Report every text (a key or a value, at any depth) that holds a NUL character."""
+    def storable_text(self, value: Any, path: str) -> None:
+        """Report every text (a key or a value, at any depth) no field can store: a NUL
+        character or a lone surrogate (unstorable_problem)."""
         if isinstance(value, str):
-            if has_nul(value):
-                self.error(path, NUL_MESSAGE)
+            problem = unstorable_problem(value)
+            if problem:
+                self.error(path, problem)
         elif isinstance(value, dict):
             for key, item in value.items():
-                here = key_path(path, str(key).replace(NUL, "\\u0000"))
-                if isinstance(key, str) and has_nul(key):
-                    self.error(here, f"the field's name {NUL_MESSAGE}")
-                self.no_nul(item, here)
+                here = key_path(path, str(key))  # json.dumps escapes what cannot print
+                problem = unstorable_problem(key) if isinstance(key, str) else None
+                if problem:
+                    self.error(here, f"the field's name {problem}")
+                self.storable_text(item, here)
         elif isinstance(value, list):
             for index, item in enumerate(value):
-                self.no_nul(item, key_path(path, index))
+                self.storable_text(item, key_path(path, index))
 
     def keys(self, obj: dict, path: str, allowed: Iterable[str], ignored=()) -> None:
         """Report unknown keys: a typo must never drop data silently."""

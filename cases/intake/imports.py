@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 import re
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -17,7 +18,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import (
+    DatabaseError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    transaction,
+)
 from django.db.models import F
 from django.utils import timezone
 
@@ -29,6 +36,8 @@ from cases.integrity.stored import StoredFileCorrupt, stored_file_bytes
 from cases.jsoncheck import JsonError, JsonTooDeep, json_loads
 from cases.outbox.services import follow_up_add
 from cases.records.storage import private_storage
+
+logger = logging.getLogger(__name__)
 
 # An error's application: "$[12].items[0].category" belongs to "$[12]".
 _ROW_OF_PATH = re.compile(r"^\$(\[\d+\])?")
@@ -42,9 +51,13 @@ def intake_file_parse(raw: bytes) -> Any:
     """The payload of an intake file's bytes (import_cases and the import page read it so).
     Raises IntakeFileUnreadable with what is wrong, worded to follow the file's name."""
     try:
-        text = raw.decode("utf-8")
+        # A byte-order mark, which some editors write at the start of UTF-8, is not the JSON.
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise IntakeFileUnreadable(f"cannot be read: {exc}") from exc
+        raise IntakeFileUnreadable(
+            f"is not UTF-8 text (byte 0x{raw[exc.start]:02X} at position {exc.start:,}): save "
+            "it as UTF-8 and upload it again."
+        ) from exc
     try:
         return json_loads(text)
     except json.JSONDecodeError as exc:
@@ -54,6 +67,10 @@ def intake_file_parse(raw: bytes) -> Any:
     except JsonTooDeep as exc:
         raise IntakeFileUnreadable(f"{exc}: an intake file is a list of applications.") from exc
 
+
+# Faults that pass (the database or the file store away a moment, a worker out of memory):
+# the run is left to Resume.
+_PASSING_FAULTS = (OperationalError, InterfaceError, OSError, MemoryError)
 
 # Rows of a run written in one transaction, their new cases together (cases_create_bulk).
 IMPORT_CHUNK_ROWS = 100
@@ -194,8 +211,24 @@ def import_run_work(*, run_id: int) -> bool:
         for position, (path, raw) in enumerate(applications)
         if position not in done
     ]
-    for start in range(0, len(waiting), IMPORT_CHUNK_ROWS):
-        _rows_import(run, waiting[start : start + IMPORT_CHUNK_ROWS])
+    try:
+        for start in range(0, len(waiting), IMPORT_CHUNK_ROWS):
+            _rows_import(run, waiting[start : start + IMPORT_CHUNK_ROWS])
+    except _PASSING_FAULTS:
+        raise  # left running: the stuck check offers Resume, and the rows done stay done
+    except Exception as exc:
+        # A fault that would come again on every Resume (an application no rule foresaw):
+        # the run says so and ends, instead of being stuck for good.
+        logger.exception("import run %s stopped", run.pk)
+        done = ImportRun.objects.values_list("done", flat=True).get(pk=run.pk)
+        _run_fail(
+            run,
+            f"Stopped after {done:,} of {len(applications):,} applications: one could not be "
+            f"imported ({type(exc).__name__}: {exc}). The applications before it are done; "
+            "import the file again without it, or send it to support with this message "
+            "(applications already made are found, not made twice).",
+        )
+        return False
     ImportRun.objects.filter(pk=run.pk).update(
         status=ImportRunStatus.FINISHED, finished_at=timezone.now(), heartbeat_at=timezone.now()
     )

@@ -168,7 +168,7 @@ def roster_validate(payload: Any) -> tuple[list[dict], list[JsonError]]:
     The clean form has two-letter state codes, dates, Specialty objects, and the name split
     into first and last name; it is meaningful only when there are no problems."""
     check = Checker()
-    check.no_nul(payload, "$")
+    check.storable_text(payload, "$")
     if not isinstance(payload, list):
         check.error("$", f"must be a list of reviewers, not {json_type(payload)}")
         return [], check.errors
@@ -400,7 +400,7 @@ def specialty_table_validate(payload: Any) -> tuple[dict[str, list[str]], list[J
     Returns the table in clean form (category -> distinct specialty names, in file order) and
     every problem found."""
     check = Checker()
-    check.no_nul(payload, "$")
+    check.storable_text(payload, "$")
     if not isinstance(payload, dict):
         check.error("$", f"must be an object of category -> specialties, not {json_type(payload)}")
         return {}, check.errors

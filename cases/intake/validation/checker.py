@@ -165,7 +165,7 @@ def payload_validate(
     payload: Any, *, base_dir: Path | None, today: dt.date | None
 ) -> tuple[list[tuple[str, dict]], list[JsonError]]:
     checker = IntakeChecker(base_dir=base_dir, today=today or timezone.localdate())
-    checker.no_nul(payload, "$")
+    checker.storable_text(payload, "$")
     if not isinstance(payload, dict | list):
         checker.error("$", "must be an application object or a list of them")
         return [], checker.errors
@@ -208,6 +208,6 @@ def record_validate(payload: Any, *, today: dt.date | None = None):
     """Check one record sent on its own (the API's record upload): title, document_date, kind,
     content. Returns (cleaned record or None, errors)."""
     checker = IntakeChecker(base_dir=None, today=today or timezone.localdate())
-    checker.no_nul(payload, "$")
+    checker.storable_text(payload, "$")
     cleaned = checker.record(payload, "$")
     return cleaned, checker.errors

@@ -51,6 +51,13 @@ def padded_pdf(total_bytes: int) -> bytes:
     return out.getvalue()
 
 
+def _messages_by_path(response) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for error in response.json()["errors"]:
+        errors[error["path"]] = f"{errors.get(error['path'], '')} | {error['message']}"
+    return errors
+
+
 # --- NUL characters -------------------------------------------------------------------------
 
 
@@ -62,10 +69,12 @@ def test_a_nul_in_any_text_of_an_application_is_refused_by_path(api):
     payload["injured_worker"]["first\x00name"] = "Ana"
     response = post_json(api, CASES_URL, payload)
     assert response.status_code == 400
-    errors = {error["path"]: error["message"] for error in response.json()["errors"]}
+    errors = _messages_by_path(response)
     assert NUL_MESSAGE in errors["$.claim_number"]
     assert NUL_MESSAGE in errors["$.items[0].description"]
-    assert NUL_MESSAGE in errors['$.injured_worker["first\\\\u0000name"]']
+    # The key's path as the unknown-field message gives it, escaped once.
+    assert NUL_MESSAGE in errors['$.injured_worker["first\\u0000name"]']
+    assert "unknown field" in errors['$.injured_worker["first\\u0000name"]']
     assert not Case.objects.exists()
 
 
@@ -79,6 +88,33 @@ def test_a_nul_in_a_record_upload_is_refused(api, my_case):
     assert response.status_code == 400
     (error,) = response.json()["errors"]
     assert error["path"] == "$.title" and NUL_MESSAGE in error["message"]
+    assert not MedicalRecord.objects.exists()
+
+
+@pytest.mark.django_db
+def test_half_a_surrogate_pair_in_an_application_or_a_record_is_refused_by_path(api, my_case):
+    """From a QA pass: "\\ud800" is valid JSON but no character; the database refused it, a
+    500 with no JSON and no request id."""
+    payload = intake_payload()
+    payload["injured_worker"]["first_name"] = "\ud800"
+    payload["claim_number"] = "05-\udfff"
+    payload["items"][0]["half\udbff"] = "x"
+    response = post_json(api, CASES_URL, payload)
+    assert response.status_code == 400
+    errors = _messages_by_path(response)
+    assert "half of a UTF-16 surrogate pair" in errors["$.injured_worker.first_name"]
+    assert "half of a UTF-16 surrogate pair" in errors["$.claim_number"]
+    assert "the field's name contains half of a UTF-16" in errors['$.items[0]["half\\udbff"]']
+    assert Case.objects.count() == 1  # my_case only
+
+    record = post_json(
+        api,
+        f"{CASES_URL}{my_case.case_number}/records/",
+        {"title": "PR-2 \ud800", "content": base64.b64encode(minimal_pdf()).decode()},
+    )
+    assert record.status_code == 400
+    (error,) = record.json()["errors"]
+    assert error["path"] == "$.title" and "surrogate" in error["message"]
     assert not MedicalRecord.objects.exists()
 
 

@@ -139,6 +139,69 @@ def test_a_file_that_is_not_applications_is_refused_at_once_and_not_kept(
     assert not ImportRun.objects.exists() and not FollowUp.objects.exists()
 
 
+def test_a_file_not_in_utf8_says_so_plainly_and_one_with_a_byte_order_mark_is_read(
+    admin_client, django_capture_on_commit_callbacks
+):
+    """From a QA pass: "'utf-8' codec can't decode byte 0xe9 in position 222" and "Unexpected
+    UTF-8 BOM (decode using utf-8-sig)" were Python's words, not the user's."""
+    latin1 = json.dumps([intake_payload(application_id="A-1")]).replace("Ruiz", "Ruíz")
+    uploaded = SimpleUploadedFile("latin1.json", latin1.encode("latin-1"))
+    response = admin_client.post(reverse("intake:import_new"), {"file": uploaded})
+    assert response.status_code == 400
+    assert "is not UTF-8 text (byte 0xED at position" in response.content.decode()
+    assert "save it as UTF-8 and upload it again" in response.content.decode()
+
+    with_bom = b"\xef\xbb\xbf" + json.dumps([intake_payload(application_id="A-1")]).encode()
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            reverse("intake:import_new"), {"file": SimpleUploadedFile("bom.json", with_bom)}
+        )
+    run = ImportRun.objects.get()
+    assert (run.status, run.done, run.failed) == (ImportRunStatus.FINISHED, 1, 0)
+
+
+def test_half_a_surrogate_pair_refuses_its_application_and_the_run_finishes(case_admin):
+    """From a QA pass: "\\ud800" in one application crashed the worker on every Resume; the
+    run stayed "Importing, 0 of 1" and then "Stuck" for good."""
+    payload = [
+        intake_payload(application_id="A-1", claim_number="05-\ud800"),
+        intake_payload(application_id="A-2"),
+    ]
+    run = imports.import_run_start(actor=case_admin, uploaded=intake_file(payload))
+    imports.import_run_work(run_id=run.pk)
+    run.refresh_from_db()
+    assert (run.status, run.done, run.failed) == (ImportRunStatus.FINISHED, 2, 1)
+    (refused,) = run.rows.filter(outcome=ImportRowOutcome.REFUSED)
+    assert refused.reasons[0].startswith("$[0].claim_number: contains half of a UTF-16")
+    assert list(Case.objects.values_list("application_id", flat=True)) == ["A-2"]
+
+
+def test_a_fault_no_rule_foresaw_ends_the_run_saying_where_it_stopped(
+    admin_client, case_admin, monkeypatch
+):
+    """A fault that would come again on every Resume fails the run with its reason (it was
+    stuck for good); the applications before it stay made."""
+    payload = [intake_payload(application_id=f"A-{n}", claim_number=f"05-{n}") for n in range(3)]
+    run = imports.import_run_start(actor=case_admin, uploaded=intake_file(payload))
+    made = imports._rows_import_together
+
+    def failing_on_the_second_chunk(run, chunk):
+        if chunk[0].position == 1:
+            raise ValueError("an application no rule foresaw")
+        made(run, chunk)
+
+    monkeypatch.setattr(imports, "IMPORT_CHUNK_ROWS", 1)
+    monkeypatch.setattr(imports, "_rows_import_together", failing_on_the_second_chunk)
+    assert imports.import_run_work(run_id=run.pk) is False
+    run.refresh_from_db()
+    assert run.status == ImportRunStatus.FAILED
+    assert run.error.startswith("Stopped after 1 of 3 applications: one could not be imported")
+    assert "ValueError: an application no rule foresaw" in run.error
+    assert list(Case.objects.values_list("application_id", flat=True)) == ["A-0"]
+    page = admin_client.get(reverse("intake:import_run", args=[run.pk])).content.decode()
+    assert "Failed" in page and "Stopped after 1 of 3 applications" in page
+
+
 def test_a_stuck_run_is_resumed_where_it_stopped_and_makes_no_case_twice(
     admin_client, case_admin, settings, django_capture_on_commit_callbacks
 ):
