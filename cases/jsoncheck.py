@@ -10,6 +10,7 @@ import datetime as dt
 import difflib
 import json
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -50,6 +51,22 @@ def unstorable_problem(text: str) -> str | None:
     if _LONE_SURROGATE.search(text):
         return SURROGATE_MESSAGE
     return None
+
+
+def visible_strip(text: str) -> str:
+    """The text without what surrounds it unseen: whitespace, and format characters such as a
+    zero-width space, a word joiner or a byte-order mark (a name of "\u200b" printed as
+    nothing, and passed "is required"). Inside the text they stay: joiners shape scripts."""
+    start, end = 0, len(text)
+    while start < end and _unseen(text[start]):
+        start += 1
+    while end > start and _unseen(text[end - 1]):
+        end -= 1
+    return text[start:end]
+
+
+def _unseen(character: str) -> bool:
+    return character.isspace() or unicodedata.category(character) == "Cf"
 
 
 # How deep a document's lists and objects may nest. An intake file is five levels deep; a body
@@ -264,8 +281,8 @@ class Checker:
         max_length: int | None = None,
         numbers: bool = False,
     ) -> str | None:
-        """Stripped text; "" when not given, None when it has a problem. With `numbers`, a JSON
-        number is taken as its digits (exports often write an NPI or licence number so)."""
+        """Stripped text (visible_strip); "" when not given, None when it has a problem. With
+        `numbers`, a JSON number is taken as its digits (exports often write an NPI so)."""
         value = _given(parent, key)
         here = key_path(path, key)
         if value is None:
@@ -275,7 +292,7 @@ class Checker:
         if not isinstance(value, str):
             self.error(here, f"must be text, not {json_type(value)}")
             return None
-        value = value.strip()
+        value = visible_strip(value)
         if required and not value:
             # A list's entry has no key to require; it is there, but empty.
             self.error(here, "is required" if isinstance(key, str) else "must be non-empty text")
@@ -289,10 +306,10 @@ class Checker:
         """Each entry of a list as non-empty text (of at most `max_length` characters)."""
         cleaned = []
         for index, value in enumerate(values):
-            if not isinstance(value, str) or not value.strip():
+            value = visible_strip(value) if isinstance(value, str) else ""
+            if not value:
                 self.error(key_path(path, index), "must be non-empty text")
                 continue
-            value = value.strip()
             if max_length and len(value) > max_length:
                 self.error(
                     key_path(path, index),

@@ -84,6 +84,15 @@ class PartyChecks(IntakeCheckerBase):
                     f"{here}.date_of_birth",
                     f"{birth} makes the worker {years} years old at the injury ({injury})",
                 )
+            elif cleaned["age"] is not None and cleaned["age"] != years:
+                # The age stands for the date of birth (SPEC 7); given both, the letter's
+                # opening ("a 57 year old") and the export would disagree.
+                self.error(
+                    f"{here}.age",
+                    f"is {cleaned['age']}, but the date of birth {birth} makes the worker "
+                    f"{years} at the injury ({injury}); give the date of birth alone, or an "
+                    "age that agrees",
+                )
         return cleaned
 
     def party(self, raw: dict, role: str, path: str) -> dict | None:

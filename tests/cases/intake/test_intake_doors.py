@@ -134,6 +134,12 @@ APPLICATIONS = [
     ("unknown delivery method", changed(FULL, "injured_worker.delivery_method", "fax")),
     ("worker too young", changed(FULL, "injured_worker.date_of_birth", "2010-01-01")),
     ("age out of range", changed(MINIMAL, "injured_worker.age", 200)),
+    # From a QA pass: both were taken, and the export's age and the letter's disagreed.
+    ("age disagreeing with the date of birth", changed(FULL, "injured_worker.age", 20)),
+    ("age agreeing with the date of birth", changed(FULL, "injured_worker.age", 48)),
+    # From a QA pass: zero-width characters printed as nothing and passed "is required".
+    ("worker name of zero-width spaces", changed(MINIMAL, "injured_worker.first_name", "\u200b")),
+    ("item described unseen", changed(MINIMAL, "items.0.description", "\u200b\u2060 \ufeff")),
     ("bad email", changed(FULL, "injured_worker.email", "not-an-email")),
     ("no disputed item", changed(MINIMAL, "items", [])),
     ("optional party without a name", changed(MINIMAL, "attorney", {"identifier": "SBN 1234"})),
@@ -250,6 +256,7 @@ def test_the_bad_applications_are_refused():
         "filed by a provider",  # a fact the eligibility screen judges, not intake
         "liability disputed",  # likewise: the screen defers it
         "designee with the date of designation",
+        "age agreeing with the date of birth",
     }
     for name, application in APPLICATIONS:
         assert (intake_validate(application)[1] == []) == (name in good), name
@@ -302,3 +309,21 @@ def test_a_known_application_id_creates_nothing_through_either_door():
         f"{existing.case_number}."
     ]
     assert Case.objects.count() == 1
+
+
+def test_an_unseen_name_is_required_and_an_age_must_agree_with_the_birth_date():
+    errors = {
+        str(error)
+        for name in (
+            "worker name of zero-width spaces",
+            "item described unseen",
+            "age disagreeing with the date of birth",
+        )
+        for error in intake_validate(dict(APPLICATIONS)[name])[1]
+    }
+    assert errors == {
+        "$.injured_worker.first_name: is required",
+        "$.items[0].description: is required",
+        "$.injured_worker.age: is 20, but the date of birth 1968-02-01 makes the worker 48 at "
+        "the injury (2016-10-13); give the date of birth alone, or an age that agrees",
+    }
