@@ -8,6 +8,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from cases.jsoncheck import EARLIEST_DATE
+
 
 class DateInput(forms.DateInput):
     """The browser's date picker; it sends ISO dates whatever the user's locale."""
@@ -24,6 +26,9 @@ def date_field(label: str, *, required: bool = True, help_text: str = "", **kwar
     )
 
 
-def no_future_date(value: dt.date | None, what: str) -> None:
+def past_date_check(value: dt.date | None, what: str) -> None:
+    """A date of something that happened: not in the future, not before EARLIEST_DATE."""
     if value and value > timezone.localdate():
         raise ValidationError(f"The {what} cannot be in the future.")
+    if value and value < EARLIEST_DATE:
+        raise ValidationError(f"The {what} cannot be before {EARLIEST_DATE:%m/%d/%Y}.")

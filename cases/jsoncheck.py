@@ -20,6 +20,9 @@ from django.core.validators import validate_email
 
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DATE_FORMAT = "YYYY-MM-DD"
+# No date a case records comes before this one (a worker's birth is the earliest): a record
+# dated 01/01/1800 was taken, and its letter would have listed it so.
+EARLIEST_DATE = dt.date(1900, 1, 1)
 EMAIL_MAX_LENGTH = 254
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 

@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from cases.eligibility.services import Override
-from cases.forms import date_field, no_future_date
+from cases.forms import date_field, past_date_check
 from cases.lifecycle.models import INELIGIBILITY_SOURCES, IneligibilityReason
 from cases.lifecycle.services import MISSING_INFORMATION
 
@@ -66,7 +66,7 @@ class EligibleForm(forms.Form):
 
     def clean_notice_on(self):
         value = self.cleaned_data["notice_on"]
-        no_future_date(value, "notice of assignment date")
+        past_date_check(value, "notice of assignment date")
         return value
 
 

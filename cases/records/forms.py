@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from cases.forms import date_field, no_future_date
+from cases.forms import date_field, past_date_check
 from cases.records.models import RecordKind
 from cases.records.services import record_file_check
 
@@ -50,7 +50,7 @@ class RecordFields(forms.Form):
 
     def clean_document_date(self):
         value = self.cleaned_data.get("document_date")
-        no_future_date(value, "document date")
+        past_date_check(value, "document date")
         return value
 
     def clean(self):

@@ -226,3 +226,42 @@ def test_a_pdf_with_more_pages_than_it_declares_is_not_counted_past_the_limit(
     )
     assert record.pages == 0
     assert record.pages_problem == "the PDF has 5 pages; the limit is 3."
+
+
+@pytest.mark.django_db
+def test_a_record_dated_before_1900_is_refused_at_the_case_page_and_the_api(
+    admin_client, case, api_client_user
+):
+    """From a QA pass: a record dated 01/01/1800 was taken (only the future was refused), and
+    the letter would list it so."""
+    response = admin_client.post(
+        reverse("casefile:case_record_add", args=[case.case_number]),
+        {
+            "record-file": SimpleUploadedFile("report.pdf", minimal_pdf()),
+            "record-title": "Report",
+            "record-kind": "medical",
+            "record-document_date": "1800-01-01",
+        },
+    )
+    assert "The document date cannot be before 01/01/1900." in response.content.decode()
+
+    (result,) = cases_import(payload=intake_payload(), actor=api_client_user, source="api")
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_token_for(api_client_user)}")
+    refused = api.post(
+        f"/api/v1/cases/{result.case_number}/records/",
+        data=json.dumps(
+            {
+                "title": "Report",
+                "document_date": "1800-01-01",
+                "content": base64.b64encode(minimal_pdf()).decode(),
+            }
+        ),
+        content_type="application/json",
+    )
+    assert refused.status_code == 400
+    assert refused.json()["errors"][0] == {
+        "path": "$.document_date",
+        "message": "1800-01-01 is before 1900",
+    }
+    assert not MedicalRecord.objects.exists()
