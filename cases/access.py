@@ -86,6 +86,16 @@ def may(user, ability: Ability) -> bool:
     )
 
 
+def roles_allowed(ability: Ability) -> str:
+    """Who may, in words: "case administrators, system administrators and API clients"."""
+    labels = [Role(role).label for role in Role.values if role in POLICY[ability]]
+    # In a sentence: "case administrators", but "API clients" keeps its capitals.
+    names = [
+        f"{label if label[:2].isupper() else label[0].lower() + label[1:]}s" for label in labels
+    ]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
 def access_required(ability: Ability = Ability.SEE_CASES):
     """The view guard: signed in (else `session_ended`) and allowed `ability` (else 403)."""
 

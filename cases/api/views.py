@@ -25,7 +25,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from cases.access import Ability, case_get_for, may
+from cases.access import Ability, case_get_for, may, roles_allowed
 from cases.api.serializers import (
     CaseExportSerializer,
     CaseSummarySerializer,
@@ -51,7 +51,9 @@ from cases.records.services import record_add
 
 
 class CanSubmit(BasePermission):
-    message = "Only API clients and case administrators may submit applications and records."
+    message = (
+        f"Only {roles_allowed(Ability.SUBMIT_APPLICATIONS)} may submit applications and records."
+    )
 
     def has_permission(self, request, view) -> bool:
         return request.method in SAFE_METHODS or may(request.user, Ability.SUBMIT_APPLICATIONS)

@@ -104,10 +104,16 @@ class RecordChecks(IntakeCheckerBase):
             self.error(here, "give either file or content, not both")
             return None
         if not has_file and not has_content:
-            self.error(
-                here,
-                "needs file (a PDF path relative to the JSON file) or content (the PDF in base64)",
-            )
+            if record.get("content") == "":
+                self.error(f"{here}.content", "is empty; give the PDF in base64")
+            elif record.get("file") == "":
+                self.error(f"{here}.file", "is empty; give the PDF's path")
+            else:
+                self.error(
+                    here,
+                    "needs file (a PDF path relative to the JSON file) or content (the PDF in "
+                    "base64)",
+                )
             return None
         if has_file:
             cleaned["path"] = self.record_path(record["file"], f"{here}.file")

@@ -79,7 +79,10 @@ def test_a_wrong_token_is_401():
 def test_reviewers_may_not_submit(role):
     response = post_json(client_for(UserFactory(role=role)), CASES_URL, intake_payload())
     assert response.status_code == 403
-    assert "Only API clients and case administrators" in response.json()["errors"][0]["message"]
+    assert response.json()["errors"][0]["message"] == (
+        "Only case administrators, system administrators and API clients may submit "
+        "applications and records."
+    )
     assert not Case.objects.exists()
 
 

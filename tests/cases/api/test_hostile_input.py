@@ -278,3 +278,15 @@ def test_a_server_error_under_the_api_is_json(rf):
     assert "went wrong on our side" in json.loads(response.content)["errors"][0]["message"]
     page = server_error(rf.get("/cases/"))
     assert page.status_code == 500 and page["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.django_db
+def test_an_empty_record_content_is_named_as_empty(api, my_case):
+    """From a QA pass: "content": "" was told it "needs file ... or content"."""
+    response = post_json(
+        api, f"{CASES_URL}{my_case.case_number}/records/", {"title": "PR-2", "content": ""}
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {"path": "$.content", "message": "is empty; give the PDF in base64"}
+    ]
