@@ -20,6 +20,7 @@ from django.core.validators import validate_email
 
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DATE_FORMAT = "YYYY-MM-DD"
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 # No date a case records comes before this one (a worker's birth is the earliest): a record
 # dated 01/01/1800 was taken, and its letter would have listed it so.
 EARLIEST_DATE = dt.date(1900, 1, 1)
@@ -131,8 +132,10 @@ class JsonError:
 
     @property
     def form_message(self) -> str:
-        """The problem for a person at a form: the choices are the form's own list."""
-        return f"{self.problem}; choose one from the list" if self.choices else self.problem
+        """The problem for a person at a form: the choices are the form's own list, and the
+        dates as the form's pages print them (MM/DD/YYYY; a JSON sender wrote them in ISO)."""
+        problem = _ISO_DATE.sub(r"\2/\3/\1", self.problem)
+        return f"{problem}; choose one from the list" if self.choices else problem
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}"

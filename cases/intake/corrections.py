@@ -13,7 +13,6 @@ before the notice of assignment went out."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -141,14 +140,6 @@ class FactsEdited:
         for move in self.moved:
             text += f" {move['deadline']} moved from {_date(move['from'])} to {_date(move['to'])}."
         return text
-
-
-_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
-
-
-def _us_dates(text: str) -> str:
-    """Intake's message with its dates as the pages print them (11/04/2016, not 2016-11-04)."""
-    return _ISO_DATE.sub(r"\2/\3/\1", text)
 
 
 def _date(value: str | None) -> str:
@@ -342,7 +333,7 @@ def case_facts_edit(
     cleaned, errors = intake_validate(merged, today=today)
     if errors:
         raise ValidationError(
-            [f"{fact_label(error.path)}: {_us_dates(error.form_message)}" for error in errors]
+            [f"{fact_label(error.path)}: {error.form_message}" for error in errors]
         )
     data = cleaned[0]
     before = _deadlines(case)

@@ -327,3 +327,16 @@ def test_an_unseen_name_is_required_and_an_age_must_agree_with_the_birth_date():
         "$.injured_worker.age: is 20, but the date of birth 1968-02-01 makes the worker 48 at "
         "the injury (2016-10-13); give the date of birth alone, or an age that agrees",
     }
+
+
+@pytest.mark.django_db
+def test_the_form_door_says_its_dates_as_its_pages_print_them():
+    """From a QA pass: the form said "2999-01-01 is in the future" where every page prints
+    01/01/2999; a JSON sender, who wrote ISO, is still answered in ISO."""
+    application = dict(APPLICATIONS)["future date"]
+    assert [str(error) for error in intake_validate(application)[1]] == [
+        "$.application_received: 2999-01-01 is in the future"
+    ]
+    intake = IntakeForms(form_post(application))
+    assert not intake.is_valid()
+    assert form_messages(intake) == ["01/01/2999 is in the future"]
