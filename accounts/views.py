@@ -1,5 +1,7 @@
 """Pages every room shares that are not any room's."""
 
+import time
+
 import django_otp
 from django import forms
 from django.conf import settings
@@ -69,21 +71,36 @@ def _signed_in(request):
     return None if request.user.is_authenticated else redirect_to_login(request.get_full_path())
 
 
+# A replacement of the app may go on this long after the password and code that opened it
+# (scanning a code with a new phone takes a while); then they are asked for again.
+REPLACING_APP_AT = "imr_replacing_app_at"
+REPLACING_APP_MINUTES = 15
+
+
 @require_http_methods(["GET", "POST"])
 def second_factor_setup(request):
     """Enrol an authenticator app: its QR code and key, then its first code. Ten recovery codes
-    are shown once, on the page that answers the confirmation."""
+    are shown once, on the page that answers the confirmation. Replacing the app asks first for
+    the password and the current code (or a recovery code), unless given in the last minutes:
+    a session left open must not be able to swap the second factor (and the new app's first
+    code is no re-authentication)."""
     if (answer := _signed_in(request)) is not None:
         return answer
     user = request.user
-    if is_enrolled(user) and not is_verified(request):
+    replacing = is_enrolled(user)
+    if replacing and not is_verified(request):
         return redirect(f"{reverse('account:second_factor_verify')}?{request.GET.urlencode()}")
+    if replacing and not _replacing_app_opened(request):
+        return _replacing_app_open(request)
     device = second_factor.totp_device_start(user)
     form = CodeForm(request.POST or None)
     if form.is_valid():
         codes = second_factor.totp_enrol_confirm(request, device, form.cleaned_data["code"])
         if codes is not None:
-            reauth_record(request)
+            if replacing:
+                request.session.pop(REPLACING_APP_AT, None)
+            else:
+                reauth_record(request)  # the sign-in's password, and now its first code
             return render(
                 request,
                 "accounts/recovery_codes.html",
@@ -98,8 +115,27 @@ def second_factor_setup(request):
             "qr_svg": second_factor.totp_qr_svg(device),
             "secret": second_factor.totp_secret(device),
             "next": _next_url(request),
-            "replacing": is_enrolled(user),
+            "replacing": replacing,
         },
+        status=400 if form.is_bound else 200,
+    )
+
+
+def _replacing_app_opened(request) -> bool:
+    at = request.session.get(REPLACING_APP_AT)
+    return at is not None and time.time() - at <= REPLACING_APP_MINUTES * 60
+
+
+def _replacing_app_open(request):
+    """The password and the current code, before a new app's key is shown."""
+    form = ReauthForm(request.POST or None, request=request)
+    if not form.reauth_needed or form.is_valid():  # given in the last minutes, or now
+        request.session[REPLACING_APP_AT] = time.time()
+        return redirect(request.get_full_path())
+    return render(
+        request,
+        "accounts/second_factor_replace.html",
+        {"form": form, "next": _next_url(request)},
         status=400 if form.is_bound else 200,
     )
 

@@ -1,6 +1,7 @@
 """Signing in: Argon2, the lock-out after repeated failures, the second factor, API clients."""
 
 import re
+import time
 
 import pytest
 from axes.models import AccessAttempt
@@ -11,8 +12,16 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Role, User
+from accounts.reauth import REAUTH_AT, reauth_fresh
 from accounts.signin import API_CLIENT_REFUSED
-from tests.factories import PASSWORD, UserFactory, api_token_for, totp_code_now, totp_device_for
+from tests.factories import (
+    PASSWORD,
+    UserFactory,
+    api_token_for,
+    totp_code_fresh,
+    totp_code_now,
+    totp_device_for,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -180,3 +189,36 @@ def test_every_user_changes_their_password_from_the_header(client, reviewer):
     assert response.url == reverse("account:password_change_done")
     reviewer.refresh_from_db()
     assert reviewer.check_password("a much longer passphrase 2026")
+
+
+def test_a_new_app_is_set_up_only_after_the_password_and_the_current_code():
+    """From a security review: on a session left open, the setup page swapped the app with no
+    password, issued new recovery codes and counted as a re-authentication, which then let a
+    quality approval (which signs and issues the letter) through with no password at all."""
+    user = UserFactory(role=Role.QUALITY_REVIEWER)
+    old = totp_device_for(user)
+    client = Client()
+    sign_in(client, user)
+    client.post(reverse("account:second_factor_verify"), {"code": totp_code_now(user)})
+    session = client.session
+    session[REAUTH_AT] = time.time() - 3600  # signed in an hour ago
+    session.save()
+    setup = reverse("account:second_factor_setup")
+
+    page = client.get(setup).content.decode()
+    assert "First confirm it is you" in page and "totp-secret" not in page
+    assert not TOTPDevice.objects.filter(user=user, confirmed=False).exists()
+    refused = client.post(setup, {"code": totp_code_now(user)})
+    assert refused.status_code == 400 and "This field is required" in refused.content.decode()
+    assert list(TOTPDevice.objects.filter(user=user)) == [old]
+    assert not reauth_fresh(refused.wsgi_request)
+
+    old.throttle_reset()
+    opened = client.post(setup, {"password": PASSWORD, "otp_token": totp_code_fresh(user)})
+    assert opened.status_code == 302 and opened.url == setup
+    page = client.get(setup).content.decode()
+    assert "Set up a new authenticator app" in page and "totp-secret" in page
+    new = TOTPDevice.objects.get(user=user, confirmed=False)
+    done = client.post(setup, {"code": f"{totp(new.bin_key):06d}"})
+    assert len(re.findall(r"<li><code>(\w+)</code></li>", done.content.decode())) == 10
+    assert list(TOTPDevice.objects.filter(user=user)) == [new]
