@@ -195,6 +195,15 @@ def _workflow_forms(case: Case, actions: frozenset[Action], checks=(), **bound) 
     for action, name, form_class, prefix in _ACTION_FORMS:
         if action in actions:
             forms[name] = form_class(prefix=prefix)
+    # A form sent from a page out of date (a second tab) for an action the case no longer
+    # offers: the panel does not draw it, so its refusal is said at the top of the panel.
+    forms["refused_elsewhere"] = [
+        message
+        for name, form in bound.items()
+        if name not in forms
+        for errors in form.errors.values()
+        for message in errors
+    ]
     forms.update(bound)
     return forms
 

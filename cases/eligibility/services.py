@@ -477,6 +477,12 @@ def case_information_lapsed(*, case: Case, actor, note: str = "") -> Case:
     case = case_lock(case)
     case_transition_check(case=case, to_status=CaseStatus.INELIGIBLE)
     if Action.INELIGIBLE_NO_INFORMATION not in allowed_actions(case):
+        if case.information_due_on is None:
+            # A page from before the request was answered or withdrawn (a second tab).
+            raise ValidationError(
+                "No request for information is waiting on this case (8 CCR 9792.10.3(c)): "
+                "it was answered, or never made. Reload the case to see where it stands."
+            )
         raise ValidationError(
             f"The parties have until {case.information_due_on:%m/%d/%Y} to send it "
             "(8 CCR 9792.10.3(c)); wait, or record it received."

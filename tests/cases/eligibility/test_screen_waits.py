@@ -229,6 +229,26 @@ def test_the_ineligible_finding_waits_for_the_due_date(case, case_admin, monkeyp
     assert event_types(case) == [EventType.INFORMATION_REQUESTED, EventType.ELIGIBILITY_RECORDED]
 
 
+def test_a_finding_posted_from_a_page_after_the_information_came_is_refused_in_words(
+    admin_client, case, case_admin
+):
+    """From a security review: posted from a second tab once the request was answered, the
+    finding was a server error (it formatted a due date that was gone)."""
+    case_information_request(
+        case=case, actor=case_admin, missing=["ur_decision"], requested_on=D(2026, 11, 5)
+    )
+    case_information_received(case=case, actor=case_admin, received_on=D(2026, 11, 10))
+    response = admin_client.post(
+        reverse("casefile:case_information_lapsed", args=[case.case_number]),
+        {"rfi_lapsed-note": "no reply"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "No request for information is waiting on this case" in response.content.decode()
+    case.refresh_from_db()
+    assert case.status == S.RECEIVED
+
+
 def test_the_case_page_offers_the_finding_once_the_information_is_overdue(admin_client, case):
     admin_client.post(
         reverse("casefile:case_information_request", args=[case.case_number]),
