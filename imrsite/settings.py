@@ -106,6 +106,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "imrsite.middleware.NoStoreMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Our page in an empty 405's body: inside CommonMiddleware (the new Content-Length), CSRF
+    # (the page's token gets its cookie) and the messages (the page shows them as read).
+    "ops.middleware.MethodNotAllowedPageMiddleware",
     # Authentication (README "Authentication"): the inactivity timeout, then the second factor
     # (both answer htmx as an ended session, so they come after HtmxMiddleware), then axes,
     # which turns a lock-out into our sign-in page.

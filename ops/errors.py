@@ -1,7 +1,7 @@
-"""The site's error pages (handler400, 403, 404, 500 in imrsite.urls): our templates with a
-way forward, and JSON in the API's shape (`{"errors": [{"path", "message"}]}`) for /api/
-paths. Each response is marked, so DebugErrorPagesMiddleware knows it from Django's debug
-pages."""
+"""The site's error pages (handler400, 403, 404, 500 in imrsite.urls; the 405's body, put in
+by MethodNotAllowedPageMiddleware): our templates with a way forward, and JSON in the API's
+shape (`{"errors": [{"path", "message"}]}`) for /api/ paths. Each response is marked, so
+DebugErrorPagesMiddleware knows it from Django's debug pages."""
 
 import logging
 
@@ -10,6 +10,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.urls import NoReverseMatch, reverse
 
 from ops import requestid
 
@@ -77,6 +78,28 @@ def permission_denied(request, exception=None, template_name="403.html"):
 def page_not_found(request, exception=None, template_name="404.html"):
     response = _api_error(request, 404)
     return response or _mark(render(request, template_name, status=404))
+
+
+def method_not_allowed(request, response: HttpResponse) -> HttpResponse:
+    """A form's address opened directly: our page as the body of Django's empty 405, whose
+    status and Allow header stay."""
+    context = {"case_url": _case_url(request)}
+    response.content = loader.render_to_string("405.html", context, request)
+    return _mark(response)
+
+
+def _case_url(request) -> str | None:
+    """The case page, when the address lies under it (/cases/<number>/...). Built from our own
+    URLconf, never from the Referer: no way off the site."""
+    match = request.resolver_match
+    case_number = match.kwargs.get("case_number") if match else None
+    if not case_number:
+        return None
+    try:
+        url = reverse("casefile:case_detail", args=[case_number])
+    except NoReverseMatch:
+        return None
+    return url if request.path.startswith(url) else None
 
 
 def server_error(request, template_name="500.html"):

@@ -1,9 +1,10 @@
-"""The request id and the access log; our error pages while DEBUG is on."""
+"""The request id and the access log; our error pages while DEBUG is on, and for a 405."""
 
 import logging
 import time
 
 from django.conf import settings
+from django.http import HttpResponseNotAllowed
 from django.urls import reverse
 from django.utils.log import log_response
 
@@ -111,6 +112,25 @@ class DebugErrorPagesMiddleware:
         if settings.IMR_DEBUG_TRACEBACKS:
             return None
         return errors.server_error(request)
+
+
+class MethodNotAllowedPageMiddleware:
+    """A GET to a form's address (require_POST) is answered by Django with an empty 405, which
+    the browser shows as its own "HTTP ERROR 405". Ours fills that body with our page; the API
+    keeps DRF's JSON."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            isinstance(response, HttpResponseNotAllowed)
+            and not response.content
+            and not request.path.startswith(errors.API_PREFIX)
+        ):
+            return errors.method_not_allowed(request, response)
+        return response
 
 
 class HealthProbeMiddleware:

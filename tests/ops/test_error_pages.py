@@ -1,11 +1,11 @@
-"""Our pages for 400, 403, 404 and 500, with a way forward, also while DEBUG is on (no URL
+"""Our pages for 400, 403, 404, 405 and 500, with a way forward, also while DEBUG is on (no URL
 list, no traceback unless asked for); JSON in the API's shape on /api/ paths."""
 
 import pytest
 from django.urls import reverse
 
 from accounts.models import Role
-from tests.factories import UserFactory
+from tests.factories import UserFactory, api_client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -58,6 +58,56 @@ def test_a_forbidden_page_shows_our_403(client, reviewer, debug):
     html = response.content.decode()
     assert "Not allowed" in html and "Expert reviewer" in html
     assert f'href="{reverse("casefile:home")}"' in html
+
+
+FORM_BUTTON = "This address is for a form's button"
+
+
+@pytest.mark.parametrize(
+    ("route", "kwargs"),
+    [
+        ("letters:letter_correct", {"case_number": "CM26-0000001"}),
+        ("casefile:case_terminate", {"case_number": "CM26-0000001"}),
+        ("intake:import_run_resume", {"import_id": 1}),
+        ("casefile:case_list_bulk", {}),
+        ("casefile:saved_view_save", {}),
+    ],
+)
+def test_opening_a_forms_address_shows_our_405(client, case_admin, debug, route, kwargs):
+    """From a QA pass: Django's 405 has no body, so the browser showed its own "HTTP ERROR
+    405". The status and the Allow header stay; the way back is the case page under which the
+    address lies, else the start page, never the Referer."""
+    client.force_login(case_admin)
+    response = client.get(reverse(route, kwargs=kwargs), HTTP_REFERER="https://evil.example/")
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    assert "Content-Security-Policy" in response
+    html = response.content.decode()
+    assert FORM_BUTTON in html and "Nothing was saved or changed" in html
+    assert int(response["Content-Length"]) == len(response.content)
+    back = reverse("casefile:home")
+    if "case_number" in kwargs:
+        back = reverse("casefile:case_detail", args=[kwargs["case_number"]])
+    assert f'class="button button--primary" href="{back}"' in html
+    assert "evil.example" not in html
+
+
+def test_signing_out_by_a_link_shows_our_405_to_a_visitor_too(client, debug):
+    response = client.get(reverse("logout"))
+    assert response.status_code == 405
+    assert response["Allow"] == "POST, OPTIONS"
+    assert FORM_BUTTON in response.content.decode()
+    assert "csrftoken" in response.cookies  # for the page's own forms
+
+
+def test_the_apis_405_stays_json(debug):
+    api = api_client_for(UserFactory(role=Role.API_CLIENT))
+    response = api.delete(reverse("api:cases"))
+    assert response.status_code == 405
+    assert response["Content-Type"] == "application/json"
+    message = 'Method "DELETE" not allowed.'
+    assert response.json() == {"errors": [{"path": None, "message": message}]}
+    assert "GET" in response["Allow"] and "POST" in response["Allow"]
 
 
 def test_a_bad_host_gets_our_400_not_djangos_settings_page(client, debug):
