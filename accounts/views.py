@@ -229,7 +229,16 @@ def notifications(request):
         raise PermissionDenied("API clients have no web pages.")
     if request.method == "POST":
         one = request.POST.get("id", "")
-        marked = notifications_read(request.user, ids=[int(one)] if one.isdigit() else None)
+        # No id marks them all. An id is ASCII digits, as cases.jsoncheck.row_id reads one:
+        # "²" passes isdigit() and 25 digits overflow the column (both were server errors);
+        # an id that is none of the user's marks nothing.
+        if not one:
+            ids = None
+        elif one.isascii() and one.isdigit() and len(one) <= 18:
+            ids = [int(one)]
+        else:
+            ids = []
+        marked = notifications_read(request.user, ids=ids)
         messages.success(request, f"{marked} notification{pluralize(marked)} marked read.")
         return redirect_after_post(request, reverse("account:notifications"))
     page = Paginator(

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 
 from accounts.models import Notification, Role
 from cases.lifecycle.models import CaseStatus
@@ -67,3 +68,16 @@ def test_a_reminder_from_an_administrator_links_the_reviewer_to_the_workspace(cl
     page = client.get(note.link, follow=True)
     assert page.status_code == 200
     assert "Accept" in page.content.decode()
+
+
+@pytest.mark.parametrize("odd", ["²", "٣", "9" * 25, "seven"])
+def test_an_odd_notification_id_marks_nothing_and_is_no_server_error(client, odd):
+    """From a security review: "²" (a digit to isdigit(), not to int()) and 25 digits were
+    server errors; marking all read instead would hide what the user has not seen."""
+    user = UserFactory(role=Role.CASE_ADMIN)
+    Notification.objects.create(user=user, text="Declined: CM26-0000001", link="/cases/")
+    client.force_login(user)
+    response = client.post(reverse("account:notifications"), {"id": odd}, follow=True)
+    assert response.status_code == 200
+    assert "0 notifications marked read." in response.content.decode()
+    assert Notification.objects.filter(user=user, read_at__isnull=True).count() == 1
