@@ -194,8 +194,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.signin.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
-# Behind a proxy, the client's address is the first of X-Forwarded-For (set it to 0 without one).
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("IMR_PROXY_COUNT", "0")) or None
+# The address a lock-out counts is the audit log's (audit.services.client_address: behind
+# AUDIT_TRUSTED_PROXIES proxies of ours, that many hops from the right of X-Forwarded-For). axes'
+# own proxy count needs django-ipware, which is not installed: it read REMOTE_ADDR, the proxy's,
+# so five wrong passwords from anywhere locked the user out everywhere behind it.
+AXES_CLIENT_IP_CALLABLE = "audit.services.client_address"
 AXES_VERBOSE = False
 # A second factor (TOTP or a recovery code) for every role but the API client.
 IMR_REQUIRE_SECOND_FACTOR = env_bool("IMR_REQUIRE_SECOND_FACTOR", True)
@@ -464,7 +467,10 @@ IMR_DEFERRAL_REVIEW_DAYS = int(os.environ.get("IMR_DEFERRAL_REVIEW_DAYS", "30"))
 # How many proxies of ours stand in front of the application. 0: the address audited is the
 # connection's (REMOTE_ADDR). N: the address the outermost of our N proxies saw, N hops from the
 # right of X-Forwarded-For (what a client writes further left is not trusted).
-AUDIT_TRUSTED_PROXIES = int(os.environ.get("AUDIT_TRUSTED_PROXIES", "0"))
+# IMR_PROXY_COUNT, the sign-in lock-out's name for the same count, is read when this is not set.
+AUDIT_TRUSTED_PROXIES = int(
+    os.environ.get("AUDIT_TRUSTED_PROXIES", os.environ.get("IMR_PROXY_COUNT", "0"))
+)
 # The audit search page shows this many events a page; the CSV export has them all.
 AUDIT_EVENTS_PER_PAGE = int(os.environ.get("AUDIT_EVENTS_PER_PAGE", "100"))
 

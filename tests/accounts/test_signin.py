@@ -72,6 +72,30 @@ def test_five_failures_lock_the_account_at_that_address_even_for_the_right_passw
     assert sign_in(Client(), user, ip="10.0.0.2").status_code == 302
 
 
+def test_behind_our_proxy_a_lock_out_is_of_the_client_address_the_proxy_saw(settings):
+    """From a security review: axes read REMOTE_ADDR (its proxy count needs django-ipware, not
+    installed), so behind a proxy five wrong passwords from anywhere locked the user out for
+    everyone; and the client's own leftmost X-Forwarded-For must not count either."""
+    settings.AUDIT_TRUSTED_PROXIES = 1
+    user = UserFactory(role=Role.CASE_ADMIN)
+    proxy = "10.0.0.2"
+
+    def through_proxy(client_ip, password, forged=""):
+        forwarded = f"{forged}, {client_ip}" if forged else client_ip
+        return Client().post(
+            reverse("login"),
+            {"username": user.username, "password": password},
+            REMOTE_ADDR=proxy,
+            HTTP_X_FORWARDED_FOR=forwarded,
+        )
+
+    for attempt in range(5):
+        # The attacker writes a new address of their own each time: the proxy's hop counts.
+        through_proxy("203.0.113.5", "wrong", forged=f"198.51.100.{attempt}")
+    assert through_proxy("203.0.113.5", PASSWORD).status_code == 429
+    assert through_proxy("198.51.100.7", PASSWORD).status_code == 302
+
+
 def test_an_administrator_unlocks_the_account_and_it_signs_in(settings):
     settings.AXES_FAILURE_LIMIT = 2
     user = UserFactory(role=Role.CASE_ADMIN)
