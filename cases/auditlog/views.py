@@ -3,7 +3,6 @@ dates; export what was found as CSV, streamed row by row however long the log is
 
 from __future__ import annotations
 
-import csv
 import json
 
 from django.conf import settings
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_GET
 from audit.selectors import audit_search
 from cases.access import Ability, access_required
 from cases.auditlog.forms import AuditSearchForm
+from cases.spreadsheet import csv_cell, csv_line_writer
 
 CSV_COLUMNS = (
     ("created_at", "When"),
@@ -51,15 +51,8 @@ def audit_search_page(request):
     )
 
 
-class _Echo:
-    """csv.writer writes into this and gets the line back, to stream it."""
-
-    def write(self, value):
-        return value
-
-
 def _csv_lines(events):
-    writer = csv.writer(_Echo())
+    writer = csv_line_writer()
     yield writer.writerow([label for _field, label in CSV_COLUMNS])
     local = timezone.get_current_timezone()
     for event in events.iterator(chunk_size=2000):
@@ -70,14 +63,8 @@ def _csv_lines(events):
                 value = value.astimezone(local).isoformat()
             elif field == "details":
                 value = json.dumps(value, sort_keys=True) if value else ""
-            row.append(_cell("" if value is None else value))
+            row.append(csv_cell(value))
         yield writer.writerow(row)
-
-
-def _cell(value) -> str:
-    """A cell a spreadsheet shows as text, never runs as a formula (CSV injection)."""
-    text = str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 @access_required(Ability.SEARCH_AUDIT_LOG)

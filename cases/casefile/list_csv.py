@@ -3,11 +3,11 @@ large export holds no more than a chunk of cases in memory."""
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Iterator
 
 from cases.lifecycle.models import Case, CaseOutcome, CaseStatus
 from cases.registry import reviewer_side
+from cases.spreadsheet import csv_line_writer, csv_row
 
 # The list's columns, the same for every role that sees the list (a reviewer's list holds only
 # the cases assigned to them; no column is hidden from anyone who sees the row).
@@ -24,14 +24,6 @@ HEADER = (
 )
 CHUNK = 500
 
-# A cell a spreadsheet would read as a formula (=, +, -, @; tab and carriage return too) is
-# written with a leading apostrophe, so opening the export runs nothing (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def cell_safe(value: str) -> str:
-    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
-
 
 def outcomes_for(cases: Iterable[Case]) -> dict[int, str]:
     """{case id: outcome label} of the issued cases among `cases`: one query, none if no case
@@ -41,13 +33,6 @@ def outcomes_for(cases: Iterable[Case]) -> dict[int, str]:
         return {}
     found = reviewer_side().issued_outcomes(issued)
     return {case_id: CaseOutcome(outcome).label for case_id, outcome in found.items()}
-
-
-class _Echo:
-    """A file-like object whose write returns the line, for csv.writer in a stream."""
-
-    def write(self, value: str) -> str:
-        return value
 
 
 def _row(case: Case, outcome: str) -> list[str]:
@@ -62,12 +47,12 @@ def _row(case: Case, outcome: str) -> list[str]:
         case.due_on.isoformat() if case.due_on else "",
         outcome,
     ]
-    return [cell_safe(str(value)) for value in values]
+    return csv_row(values)
 
 
 def case_list_rows(cases) -> Iterator[str]:
     """The CSV lines of `cases` (a queryset), header first; a chunk of cases per query."""
-    writer = csv.writer(_Echo())
+    writer = csv_line_writer()
     yield writer.writerow(HEADER)
     chunk: list[Case] = []
     for case in cases.prefetch_related(None).iterator(chunk_size=CHUNK):

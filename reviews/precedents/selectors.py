@@ -3,11 +3,11 @@ a case only where cases.access lets them see it) and the CSV of a search."""
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 
 from accounts.paging import LookaheadPage
 from cases.access import cases_visible_to
+from cases.spreadsheet import csv_line_writer, csv_row
 from reviews.precedents.models import PrecedentItem
 from reviews.precedents.search import PrecedentFilters, highlight_items, search_items
 
@@ -28,9 +28,6 @@ CSV_HEADER = (
     "Citation",
     "Rationale",
 )
-# A cell a spreadsheet would read as a formula is written with a leading apostrophe (CSV
-# injection), as the case list's CSV does.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def precedent_page(user, query: str, filters: PrecedentFilters, number) -> LookaheadPage:
@@ -51,16 +48,6 @@ def precedent_page(user, query: str, filters: PrecedentFilters, number) -> Looka
     return page
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
-
-
 def _row(item: PrecedentItem) -> list[str]:
     decision = item.decision
     values = [
@@ -78,14 +65,14 @@ def _row(item: PrecedentItem) -> list[str]:
         item.citation,
         item.rationale,
     ]
-    return [_cell(value) for value in values]
+    return csv_row(values)
 
 
 def precedent_csv_rows(query: str, filters: PrecedentFilters) -> Iterator[str]:
     """The CSV lines of every item the search finds (header first), in rank order, read in
     chunks as the response streams; the public text only. Every match is ranked (no
     RANK_CANDIDATES sample): an export is all of the search."""
-    writer = csv.writer(_Echo())
+    writer = csv_line_writer()
     yield writer.writerow(CSV_HEADER)
     for item in search_items(query, filters, at_most=None).iterator(chunk_size=CSV_CHUNK):
         yield writer.writerow(_row(item))

@@ -48,6 +48,7 @@ from cases.lifecycle.statuses import (
     OPEN_STATUSES,
     RECORDS_CLOCK_STATUSES,
 )
+from cases.spreadsheet import csv_row
 from reviews.assignment.matching import OPEN_ASSIGNMENT_STATUSES, open_assignments_count
 from reviews.assignment.models import Assignment
 from reviews.determination.models import Determination, DeterminationStatus, ItemDecision
@@ -98,8 +99,9 @@ class Table:
         return [[_shown(cell) for cell in row] for row in self.rows]
 
     def csv_rows(self) -> list[list]:
-        """The heads and rows for a spreadsheet: dates in ISO 8601, as the case list's CSV."""
-        return [self.columns, *([_written(cell) for cell in row] for row in self.rows)]
+        """The heads and rows for a spreadsheet: dates in ISO 8601, as the case list's CSV, and
+        no cell a spreadsheet would run (a reviewer's name is typed by people: csv_cell)."""
+        return [self.columns, *(csv_row(_written(cell) for cell in row) for row in self.rows)]
 
     def labelled_rows(self) -> list[list[tuple[str, object]]]:
         """Each row's cells with their column's name (a phone shows each row as a card)."""

@@ -22,7 +22,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Notification, Role
+from accounts.models import Notification, Role, User
 from cases.eligibility.services import case_eligibility_record
 from cases.intake.corrections import case_facts_edit
 from cases.integrity import findings as findings_check
@@ -238,6 +238,20 @@ def test_a_chart_downloads_as_csv(world):
     assert ["Opioids", "1", "0", "1", "100.0%"] in rows
     missing = _client().get(reverse("reports:dashboard"), {"format": "csv", "chart": "nothing"})
     assert missing.status_code == 404
+
+
+def test_a_chart_csv_writes_a_name_that_looks_like_a_formula_as_text(world):
+    """From a security review: a reviewer named '=HYPERLINK(...)' (typed in Admin or the roster
+    file) was written raw to the load CSV, which a spreadsheet runs on opening."""
+    User.objects.filter(username="rev-p").update(first_name='=HYPERLINK("http://x.example/")')
+    response = _client().get(
+        reverse("reports:dashboard"),
+        {"start": "2026-11-01", "end": "2026-11-30", "format": "csv", "chart": "load"},
+    )
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    (row,) = [row for row in rows if "REV-P" in row[0]]
+    assert row[0] == """'=HYPERLINK("http://x.example/") Roe REV-P (REV-P)"""
+    assert row[1:] == ["2", "5", "40.0%", "no"]
 
 
 def test_the_weekly_csv_gives_its_weeks_in_iso_and_the_page_as_the_letters_print_them(world):

@@ -1,0 +1,32 @@
+"""CSV a spreadsheet opens safely, one rule for every export (the case list, the audit log, the
+precedents, the dashboard and the monthly report). Pure Python: it imports no room."""
+
+from __future__ import annotations
+
+import csv
+
+# A cell a spreadsheet would read as a formula (=, +, -, @; tab and carriage return too) is
+# written with a leading apostrophe, so opening the export runs nothing (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value) -> str:
+    """A value as a cell a spreadsheet shows as text, never runs: None is empty."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def csv_row(values) -> list[str]:
+    return [csv_cell(value) for value in values]
+
+
+class _Echo:
+    """A file whose write returns the line: csv.writer into it gives each line to stream."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_line_writer():
+    """A csv.writer whose writerow returns the line written (for a streamed response)."""
+    return csv.writer(_Echo())
