@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 
 from cases.access import Ability, cases_visible_to, may
-from cases.jsoncheck import JsonError, key_path
+from cases.jsoncheck import JsonError, key_path, unstorable_problem
 from cases.lifecycle.models import Case
 
 # What a sender is told about a number or an application id that is already on file: that it is
@@ -23,7 +23,13 @@ def existing_checks(
     """Checks against what is stored: known applications (idempotency), case numbers in use,
     and who may bring a completed determination."""
     errors: list[JsonError] = []
-    application_ids = [data["application_id"] for _, data in entries if data["application_id"]]
+    # A value no field can store (already refused by the checker) is not looked up: PostgreSQL
+    # refuses a NUL even in a query, and the sender is owed every problem at once.
+    application_ids = [
+        data["application_id"]
+        for _, data in entries
+        if data["application_id"] and not unstorable_problem(data["application_id"])
+    ]
     existing = {
         case.application_id: case
         for case in Case.objects.filter(application_id__in=application_ids)
@@ -37,7 +43,11 @@ def existing_checks(
         if actor is not None
         else {case.pk for case in existing.values()}
     )
-    numbers = [data["case_number"] for _, data in entries if data["case_number"]]
+    numbers = [
+        data["case_number"]
+        for _, data in entries
+        if data["case_number"] and not unstorable_problem(data["case_number"])
+    ]
     taken = set(Case.objects.filter(case_number__in=numbers).values_list("case_number", flat=True))
     for path, data in entries:
         case = existing.get(data["application_id"])

@@ -67,10 +67,15 @@ def test_a_nul_in_any_text_of_an_application_is_refused_by_path(api):
     payload["claim_number"] = "05-123\x00456"
     payload["items"][0]["description"] = "Lumbar\u0000 block"
     payload["injured_worker"]["first\x00name"] = "Ana"
+    # Looked up against the cases on file: PostgreSQL refused the NUL in the query (a 500
+    # schemathesis found).
+    payload["application_id"] = "A-\x00"
+    payload["case_number"] = "CM26-\x001"
     response = post_json(api, CASES_URL, payload)
     assert response.status_code == 400
     errors = _messages_by_path(response)
     assert NUL_MESSAGE in errors["$.claim_number"]
+    assert NUL_MESSAGE in errors["$.application_id"]
     assert NUL_MESSAGE in errors["$.items[0].description"]
     # The key's path as the unknown-field message gives it, escaped once.
     assert NUL_MESSAGE in errors['$.injured_worker["first\\u0000name"]']
