@@ -330,6 +330,11 @@ def case_facts_edit(
         records_complete = _records_complete_on(case, records_complete)
     shape = case_intake_shape(case)
     merged = _merged(shape, changes, adding=adding, removing=removing)
+    worker = merged.get("injured_worker") or {}
+    if worker.get("date_of_birth"):
+        # The age stands for the date of birth (SPEC 7): with one, the page (which has no age
+        # field) keeps no age of its own, so a corrected date never disagrees with it.
+        worker.pop("age", None)
     cleaned, errors = intake_validate(merged, today=today)
     if errors:
         raise ValidationError(

@@ -19,7 +19,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import (
-    DatabaseError,
     IntegrityError,
     InterfaceError,
     OperationalError,
@@ -33,7 +32,7 @@ from cases.intake.models import ImportRow, ImportRowOutcome, ImportRun, ImportRu
 from cases.intake.services import case_bulk_ready, case_create, cases_create_bulk
 from cases.intake.validation import IntakeInvalid, existing_checks, payload_validate
 from cases.integrity.stored import StoredFileCorrupt, stored_file_bytes
-from cases.jsoncheck import JsonError, JsonTooDeep, json_loads
+from cases.jsoncheck import JsonError, JsonTooDeep, json_loads, unstorable_problem
 from cases.outbox.services import follow_up_add
 from cases.records.storage import private_storage
 
@@ -221,12 +220,14 @@ def import_run_work(*, run_id: int) -> bool:
         # the run says so and ends, instead of being stuck for good.
         logger.exception("import run %s stopped", run.pk)
         done = ImportRun.objects.values_list("done", flat=True).get(pk=run.pk)
+        where = getattr(exc, "import_path", "")
         _run_fail(
             run,
-            f"Stopped after {done:,} of {len(applications):,} applications: one could not be "
-            f"imported ({type(exc).__name__}: {exc}). The applications before it are done; "
-            "import the file again without it, or send it to support with this message "
-            "(applications already made are found, not made twice).",
+            f"Stopped after {done:,} of {len(applications):,} applications: "
+            f"{f'the one at {where}' if where else 'one'} could not be imported "
+            f"({type(exc).__name__}: {exc}). The applications done are kept; import the file "
+            "again without it, or send it to support with this message (applications already "
+            "made are found, not made twice).",
         )
         return False
     ImportRun.objects.filter(pk=run.pk).update(
@@ -256,7 +257,9 @@ def _rows_import(run: ImportRun, chunk: list[_Application]) -> None:
             return
         try:
             _rows_import_together(run, together)
-        except (IntakeInvalid, DatabaseError):
+        except _PASSING_FAULTS:
+            raise
+        except Exception:  # one application the database or the writer refused: row by row
             for application in together:
                 _application_import(run, application)
         together.clear()
@@ -271,14 +274,20 @@ def _rows_import(run: ImportRun, chunk: list[_Application]) -> None:
 
 
 def _application_import(run: ImportRun, application: _Application) -> None:
-    _row_import(
-        run,
-        position=application.position,
-        path=application.path,
-        raw=application.raw,
-        data=application.data,
-        errors=application.errors,
-    )
+    try:
+        _row_import(
+            run,
+            position=application.position,
+            path=application.path,
+            raw=application.raw,
+            data=application.data,
+            errors=application.errors,
+        )
+    except _PASSING_FAULTS:
+        raise
+    except Exception as exc:
+        exc.import_path = application.path  # the run's failure names it
+        raise
 
 
 def _rows_import_together(run: ImportRun, chunk: list[_Application]) -> None:
@@ -346,11 +355,14 @@ def _row_new(run: ImportRun, application: _Application) -> ImportRow:
     application_id = (application.data or {}).get("application_id") or (
         raw.get("application_id") if isinstance(raw, dict) else ""
     )
+    application_id = str(application_id or "")
+    if unstorable_problem(application_id):
+        application_id = json.dumps(application_id)[1:-1]  # as its escapes, refused already
     return ImportRow(
         run=run,
         path=application.path,
         position=application.position,
-        application_id=str(application_id or "")[:64],
+        application_id=application_id[:64],
         outcome=ImportRowOutcome.REFUSED,
     )
 

@@ -25,7 +25,7 @@ from cases.intake.validation.keys import (
 )
 from cases.intake.validation.parties import PartyChecks
 from cases.intake.validation.records import RecordChecks
-from cases.jsoncheck import JsonError
+from cases.jsoncheck import JsonError, unstorable_problem
 from cases.lifecycle.models import Case, FiledBy, PartyRole, Priority, SentBy, ServedBy
 from cases.lifecycle.services import CASE_NUMBER_FORMAT
 
@@ -180,7 +180,7 @@ def payload_validate(
         cleaned.append((path, data))
         for key in ("application_id", "case_number"):
             value = data.get(key)
-            if not value:
+            if not value or unstorable_problem(value):  # refused already; no field stores it
                 continue
             if (key, value) in first_seen:
                 checker.error(

@@ -85,6 +85,24 @@ def test_a_correction_is_refused_with_intakes_message_and_nothing_changes(notice
     assert not CaseEvent.objects.filter(type=EventType.FACTS_EDITED).exists()
 
 
+def test_a_stored_age_never_blocks_a_correction_of_the_dates(noticed, case_admin):
+    """From a review: with an age stored beside the date of birth (and the facts page has no
+    age field), correcting the date of injury or of birth was refused as disagreeing with it,
+    and a case stored with an age that disagreed could not be corrected at all."""
+    Case.objects.filter(pk=noticed.pk).update(
+        worker_date_of_birth=dt.date(1968, 2, 1), worker_age=20
+    )
+    case_facts_edit(case=noticed, actor=case_admin, changes={"claim_number": "05-777"})
+    case_facts_edit(
+        case=Case.objects.get(pk=noticed.pk),
+        actor=case_admin,
+        changes={"date_of_injury": "2015-10-13"},
+    )
+    noticed.refresh_from_db()
+    assert (noticed.claim_number, str(noticed.date_of_injury)) == ("05-777", "2015-10-13")
+    assert noticed.worker_age is None  # the date of birth stands, as intake takes it
+
+
 def test_an_issued_case_is_corrected_only_by_an_amended_letter(noticed, case_admin):
     noticed.status = CaseStatus.ISSUED
     noticed.save()

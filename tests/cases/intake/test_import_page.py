@@ -166,13 +166,15 @@ def test_half_a_surrogate_pair_refuses_its_application_and_the_run_finishes(case
     payload = [
         intake_payload(application_id="A-1", claim_number="05-\ud800"),
         intake_payload(application_id="A-2"),
+        intake_payload(application_id="A-\ud800", claim_number="05-3"),  # kept on its row too
     ]
     run = imports.import_run_start(actor=case_admin, uploaded=intake_file(payload))
     imports.import_run_work(run_id=run.pk)
     run.refresh_from_db()
-    assert (run.status, run.done, run.failed) == (ImportRunStatus.FINISHED, 2, 1)
-    (refused,) = run.rows.filter(outcome=ImportRowOutcome.REFUSED)
-    assert refused.reasons[0].startswith("$[0].claim_number: contains half of a UTF-16")
+    assert (run.status, run.done, run.failed) == (ImportRunStatus.FINISHED, 3, 2)
+    refused = run.rows.filter(outcome=ImportRowOutcome.REFUSED).order_by("position")
+    assert refused[0].reasons[0].startswith("$[0].claim_number: contains half of a UTF-16")
+    assert refused[1].application_id == "A-\\ud800"
     assert list(Case.objects.values_list("application_id", flat=True)) == ["A-2"]
 
 
@@ -183,19 +185,22 @@ def test_a_fault_no_rule_foresaw_ends_the_run_saying_where_it_stopped(
     stuck for good); the applications before it stay made."""
     payload = [intake_payload(application_id=f"A-{n}", claim_number=f"05-{n}") for n in range(3)]
     run = imports.import_run_start(actor=case_admin, uploaded=intake_file(payload))
-    made = imports._rows_import_together
+    made = imports.case_create
 
-    def failing_on_the_second_chunk(run, chunk):
-        if chunk[0].position == 1:
+    def failing_on_the_second(*, data, **kwargs):
+        if data["application_id"] == "A-1":
             raise ValueError("an application no rule foresaw")
-        made(run, chunk)
+        return made(data=data, **kwargs)
 
-    monkeypatch.setattr(imports, "IMPORT_CHUNK_ROWS", 1)
-    monkeypatch.setattr(imports, "_rows_import_together", failing_on_the_second_chunk)
+    # The chunk written together fails on it, then row by row the first is made.
+    monkeypatch.setattr(imports, "cases_create_bulk", lambda **kwargs: 1 / 0)
+    monkeypatch.setattr(imports, "case_create", failing_on_the_second)
     assert imports.import_run_work(run_id=run.pk) is False
     run.refresh_from_db()
     assert run.status == ImportRunStatus.FAILED
-    assert run.error.startswith("Stopped after 1 of 3 applications: one could not be imported")
+    assert run.error.startswith(
+        "Stopped after 1 of 3 applications: the one at $[1] could not be imported"
+    )
     assert "ValueError: an application no rule foresaw" in run.error
     assert list(Case.objects.values_list("application_id", flat=True)) == ["A-0"]
     page = admin_client.get(reverse("intake:import_run", args=[run.pk])).content.decode()
