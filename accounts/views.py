@@ -6,6 +6,7 @@ import django_otp
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -87,9 +88,16 @@ def second_factor_setup(request):
     if (answer := _signed_in(request)) is not None:
         return answer
     user = request.user
-    replacing = is_enrolled(user)
-    if replacing and not is_verified(request):
+    if is_enrolled(user) and not is_verified(request):
         return redirect(f"{reverse('account:second_factor_verify')}?{request.GET.urlencode()}")
+    if is_verified(request) and not is_enrolled(user):
+        # An administrator deleted the app (a user who lost it) while this session was open:
+        # the new one is set up at a new sign-in, not from a session anyone may have left.
+        auth_logout(request)
+        messages.info(request, "Your second factor was reset. Sign in to set up a new one.")
+        return redirect("login")
+    # A verified session sets up only a replacement, behind the password and the current code.
+    replacing = is_verified(request)
     if replacing and not _replacing_app_opened(request):
         return _replacing_app_open(request)
     device = second_factor.totp_device_start(user)

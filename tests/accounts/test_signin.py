@@ -243,6 +243,26 @@ def test_a_new_app_is_set_up_only_after_the_password_and_the_current_code():
     page = client.get(setup).content.decode()
     assert "Set up a new authenticator app" in page and "totp-secret" in page
     new = TOTPDevice.objects.get(user=user, confirmed=False)
+    session = client.session
+    session[REAUTH_AT] = time.time() - 3600  # the gate opened, then the minutes passed
+    session.save()
     done = client.post(setup, {"code": f"{totp(new.bin_key):06d}"})
     assert len(re.findall(r"<li><code>(\w+)</code></li>", done.content.decode())) == 10
     assert list(TOTPDevice.objects.filter(user=user)) == [new]
+    # The new app's first code is no re-authentication (it was, and let an approval through).
+    assert not reauth_fresh(done.wsgi_request)
+
+
+def test_an_open_session_whose_app_an_administrator_deleted_is_signed_out_to_set_one_up():
+    """From a review: the app deleted (a user who lost it), a session left open showed a new
+    key with no gate and counted its first code as a re-authentication."""
+    user = UserFactory(role=Role.QUALITY_REVIEWER)
+    totp_device_for(user)
+    client = Client()
+    sign_in(client, user)
+    client.post(reverse("account:second_factor_verify"), {"code": totp_code_now(user)})
+    TOTPDevice.objects.filter(user=user).delete()
+    response = client.get(reverse("account:second_factor_setup"))
+    assert response.status_code == 302 and response.url == reverse("login")
+    assert "_auth_user_id" not in client.session
+    assert not TOTPDevice.objects.filter(user=user).exists()
