@@ -20,7 +20,8 @@ from django.core.validators import validate_email
 
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DATE_FORMAT = "YYYY-MM-DD"
-_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+# A date standing alone, not inside an id ("IMR-2016-11-04-001" stays as sent).
+_ISO_DATE = re.compile(r"(?<![\w-])(\d{4})-(\d{2})-(\d{2})(?![\w-])")
 # No date a case records comes before this one (a worker's birth is the earliest): a record
 # dated 01/01/1800 was taken, and its letter would have listed it so.
 EARLIEST_DATE = dt.date(1900, 1, 1)

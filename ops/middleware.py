@@ -125,7 +125,8 @@ class MethodNotAllowedPageMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if (
-            isinstance(response, HttpResponseNotAllowed)
+            request.method in ("GET", "HEAD")  # an address opened, not a form sent wrongly
+            and isinstance(response, HttpResponseNotAllowed)
             and not response.content
             and not request.path.startswith(errors.API_PREFIX)
         ):

@@ -182,6 +182,11 @@ _ACTION_FORMS = (
 )
 
 
+_WORKFLOW_FORM_NAMES = frozenset(
+    {"eligible_form", "ineligible_form", *(name for _, name, _, _ in _ACTION_FORMS)}
+)
+
+
 def _workflow_forms(case: Case, actions: frozenset[Action], checks=(), **bound) -> dict:
     """The forms of the actions the case's status allows (bound ones replace fresh ones)."""
     forms = {}
@@ -195,16 +200,15 @@ def _workflow_forms(case: Case, actions: frozenset[Action], checks=(), **bound) 
     for action, name, form_class, prefix in _ACTION_FORMS:
         if action in actions:
             forms[name] = form_class(prefix=prefix)
-    # A form sent from a page out of date (a second tab) for an action the case no longer
-    # offers: the panel does not draw it, so its refusal is said at the top of the panel.
-    forms["refused_elsewhere"] = [
-        message
-        for name, form in bound.items()
-        if name not in forms
-        for errors in form.errors.values()
-        for message in errors
-    ]
-    forms.update(bound)
+    # A workflow form sent from a page out of date (a second tab) for an action the case no
+    # longer offers is not drawn again; its refusal is said at the top of the panel instead.
+    refused = []
+    for name, form in bound.items():
+        if name in _WORKFLOW_FORM_NAMES and name not in forms:
+            refused.extend(message for errors in form.errors.values() for message in errors)
+        else:
+            forms[name] = form
+    forms["refused_elsewhere"] = refused
     return forms
 
 

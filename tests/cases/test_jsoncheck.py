@@ -1,6 +1,6 @@
 """A value outside a fixed list: a JSON sender is told the codes, a person at a form is not."""
 
-from cases.jsoncheck import Checker, not_one_of, row_id
+from cases.jsoncheck import Checker, JsonError, not_one_of, row_id
 
 
 def test_a_choice_outside_its_list_names_the_codes_for_json_and_not_for_a_form():
@@ -38,3 +38,10 @@ def test_a_row_id_is_ascii_digits_only():
     assert row_id("42") == 42
     for bad in ("²", "٣", "4 2", "-1", "", None, "9" * 5000, "0x1"):
         assert row_id(bad) is None, bad
+
+
+def test_a_forms_message_writes_dates_as_the_pages_do_but_leaves_ids_as_sent():
+    """From a review: the rewrite to MM/DD/YYYY also rewrote an id quoted in a message."""
+    error = JsonError("$.application_id", "IMR-2016-11-04-001 was received 2016-11-04")
+    assert error.form_message == "IMR-2016-11-04-001 was received 11/04/2016"
+    assert error.message == "IMR-2016-11-04-001 was received 2016-11-04"

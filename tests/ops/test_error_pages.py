@@ -100,6 +100,15 @@ def test_signing_out_by_a_link_shows_our_405_to_a_visitor_too(client, debug):
     assert "csrftoken" in response.cookies  # for the page's own forms
 
 
+def test_a_form_sent_to_a_page_is_not_told_the_page_is_a_forms_address(client, case_admin, debug):
+    """From a review: a POST to a GET-only address was told the address is for a form's
+    button, which it is not."""
+    client.force_login(case_admin)
+    response = client.post(reverse("casefile:case_list_csv"))
+    assert response.status_code == 405
+    assert FORM_BUTTON not in response.content.decode()
+
+
 def test_the_apis_405_stays_json(debug):
     api = api_client_for(UserFactory(role=Role.API_CLIENT))
     response = api.delete(reverse("api:cases"))

@@ -564,6 +564,15 @@ def test_terminate_needs_the_confirmation(admin_client, case):
         reverse("casefile:case_terminate", args=[case.case_number]) not in page
     )  # closed: no action
 
+    # Sent again from a tab opened before: refused once, at the top of the panel, and no
+    # termination form is drawn on the closed case (a review found it drawn, bound, twice).
+    again = admin_client.post(
+        url, {"terminate-reason": "withdrawn", "terminate-confirm": "on"}
+    ).content.decode()
+    assert again.count("cannot become terminated") == 1
+    assert "the case has moved on since that page was opened" in again
+    assert reverse("casefile:case_terminate", args=[case.case_number]) not in again
+
 
 def test_remand_of_an_issued_case_starts_a_new_round(admin_client):
     issued = CaseFactory(status=CaseStatus.ISSUED)
