@@ -16,6 +16,7 @@ app.autodiscover_tasks(
         "cases.reminders",
         "reviews.assignment",
         "reviews.letters",
+        "reviews.quality",
         "reviews.reports",
     ]
 )

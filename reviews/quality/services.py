@@ -9,13 +9,16 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 
+from accounts.notifications import notify
 from cases.access import Ability, may
 from cases.lifecycle import events
-from cases.lifecycle.models import CaseStatus
+from cases.lifecycle.models import CaseStatus, Priority
 from cases.lifecycle.services import case_status_move
 from cases.lifecycle.status_table import Action, allowed_actions
+from cases.outbox.services import follow_up_add
 from reviews.assignment.models import (
     Assignment,
     AssignmentStatus,
@@ -33,6 +36,7 @@ from reviews.determination.services import (
 )
 from reviews.determination.status_table import DeterminationAction, determination_actions
 from reviews.determination.warnings import identifiers_unconfirmed
+from reviews.quality import tasks
 
 if TYPE_CHECKING:
     pass
@@ -136,6 +140,22 @@ def determination_return(
         determination=determination,
         quality_review=review,
         from_status=from_status,
+    )
+    # The reviewer is told in the app and by e-mail, as of a new case: the clock runs on while
+    # it waits with them (urgent when expedited, whose whole review takes 3 days).
+    due = f", due {case.due_on:%m/%d/%Y}" if case.due_on else ""
+    notify(
+        [determination.reviewer],
+        text=f"{case.case_number} was returned to you with comments{due}. Revise and submit "
+        "it again.",
+        link=reverse("determination:workspace", args=[case.case_number]),
+        urgent=case.priority == Priority.EXPEDITED,
+    )
+    follow_up_add(
+        task=tasks.return_notify.name,
+        args=[review.pk],
+        case=case,
+        what="The reviewer will be told by e-mail that the determination came back",
     )
     # A consistency flag still open goes back with the determination: "returned" (issue 13).
     open_flags = determination.consistency_flags.filter(resolution=FlagResolution.OPEN)

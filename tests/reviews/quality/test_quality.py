@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
 
-from accounts.models import Role
+from accounts.models import Notification, Role
 from cases.lifecycle.models import CaseEvent, CaseStatus, EventType
 from cases.lifecycle.services import case_terminate
 from reviews.assignment.models import Assignment, AssignmentStatus
@@ -65,6 +65,27 @@ def test_return_sends_comments_to_the_reviewer_on_the_right_items(quality_review
     assert case.status == CaseStatus.RETURNED
     event = CaseEvent.objects.get(case=case, type=EventType.DETERMINATION_RETURNED)
     assert event.actor == quality_reviewer and event.details["note"] == "Please cite the page."
+
+
+def test_the_reviewer_is_told_of_a_return_in_the_app_and_by_email(
+    quality_reviewer, django_capture_on_commit_callbacks, mailoutbox
+):
+    """From a QA pass: a return told the reviewer nothing (no notification, no e-mail) while
+    the clock ran on; only a "1 returned" line on their dashboard showed it."""
+    case, reviewer, determination = submitted(priority="expedited")
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        determination_return(
+            determination=determination, actor=quality_reviewer, comment="Cite the page."
+        )
+    note = Notification.objects.filter(user=reviewer).latest("pk")
+    assert note.text.startswith(f"{case.case_number} was returned to you with comments")
+    assert note.link == reverse("determination:workspace", args=[case.case_number])
+    assert note.urgent  # expedited
+    (mail,) = mailoutbox
+    assert mail.to == [reviewer.email]
+    assert mail.subject == f"IMR case {case.case_number} returned to you by quality review"
+    assert "Cite the page." not in mail.body  # the comments stay in the app
 
 
 def test_a_returned_determination_is_edited_and_submitted_again(quality_reviewer):
