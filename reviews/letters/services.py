@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.notifications import site_link
 from cases.integrity.stored import stored_file_bytes
+from cases.jsoncheck import visible_strip
 from cases.lifecycle import events
 from cases.lifecycle.models import Case, CaseStatus, DeliveryMethod, SentBy
 from cases.lifecycle.services import case_status_set
@@ -374,9 +375,11 @@ def letter_request(
             "A letter version of this case is still being produced (or failed and waits for a "
             "retry); finish it before issuing another."
         )
+    # Spaces and unseen characters around it are no reason (a note of "\u200b" printed nothing).
+    correction_note = visible_strip(correction_note)
     last = letters.aggregate(last=Max("version"))["last"]
     # A second letter of the same determination is a correction; a remand's new round is not.
-    if letters.filter(determination=determination).exists() and not correction_note.strip():
+    if letters.filter(determination=determination).exists() and not correction_note:
         raise ValidationError("Say what the corrected version changes.")
     letter = Letter(
         case=determination.case,
@@ -384,7 +387,7 @@ def letter_request(
         version=(last or 0) + 1,
         status=LetterStatus.QUEUED,
         letter_text=letter_text_current(),
-        correction_note=correction_note.strip(),
+        correction_note=correction_note,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     letter.full_clean(exclude=["party_pdf", "public_pdf"])

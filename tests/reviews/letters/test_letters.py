@@ -592,6 +592,11 @@ def test_a_correction_is_a_new_version_and_the_old_one_stays(
 
     with pytest.raises(ValidationError, match="what the corrected version changes"):
         letter_correct(case=first.case, actor=admin, correction_note="  ", password=PASSWORD)
+    with pytest.raises(ValidationError, match="Say what the corrected version changes"):
+        # From a review: a zero-width space printed "This letter amends ...: " and nothing.
+        letter_correct(
+            case=first.case, actor=admin, correction_note="\u200b\u2060", password=PASSWORD
+        )
     with django_capture_on_commit_callbacks(execute=True):
         second = letter_correct(
             case=first.case,
