@@ -201,6 +201,11 @@ def test_a_second_tab_gets_a_choice_and_a_lost_connection_keeps_the_text(
     expect(panel).to_contain_text("From the first tab.")
     expect(panel).to_contain_text("From the second tab.")
     other.screenshot(path=str(artifacts / "reviewer-flow-conflict.png"), full_page=True)
+    # From a QA pass (axe, scrollable-region-focusable): a long text in its capped box could
+    # not be scrolled by keyboard; each box is reached by Tab and named.
+    for box in other.locator(".conflict__text").all():
+        expect(box).to_have_attribute("tabindex", "0")
+    expect(other.get_by_role("region", name=re.compile(", in this window$"))).to_be_visible()
     # Nothing was overwritten while the choice is open.
     assert Determination.objects.get(pk=determination.pk).clinical_summary.endswith(
         "From the first tab."
