@@ -178,8 +178,10 @@ def test_on_a_phone_the_working_pages_fit_the_screen(page, live_server, referenc
 
     page.context.clear_cookies()
     sign_in(page, live_server.url, reviewer)
-    for step in (4, 5):
-        page.goto(f"{live_server.url}/reviews/cases/{reviewer_case.case_number}/step/{step}/")
+    for step in (4, 5, "preview"):
+        # The preview too (a QA pass found it 398 px wide: the letter's facts in two columns).
+        where = "preview" if step == "preview" else f"step/{step}"
+        page.goto(f"{live_server.url}/reviews/cases/{reviewer_case.case_number}/{where}/")
         page.wait_for_load_state("networkidle")
         assert scroll_width(page) <= PHONE["width"], f"step {step}"
         page.screenshot(path=str(artifacts / f"narrow-step-{step}.png"), full_page=True)
