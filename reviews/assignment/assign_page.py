@@ -23,8 +23,8 @@ from reviews.assignment.matching import (
     conflicts_between,
     open_assignments_by_reviewer,
     rank_key,
+    reviewer_search_words,
     score_of,
-    search_words,
     spare_days,
 )
 from reviews.assignment.roster_snapshot import RosterSnapshot, roster_snapshot, with_open_cases
@@ -142,7 +142,7 @@ def assign_page_candidates(
     possible = snapshot.may_be_eligible(facts.categories)
     open_counts = open_assignments_by_reviewer([entry.user_id for entry in possible])
     eligible = _eligible_ranked(possible, open_counts, facts, today)
-    words = search_words(query)
+    words = reviewer_search_words(query)
     found = (
         [r for r in eligible if snapshot.matches(snapshot.by_user[r.user_id], words)]
         if words

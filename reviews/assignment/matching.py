@@ -677,9 +677,22 @@ def search_text(entry: RosterEntry) -> str:
     return fold(" ".join((entry.name, entry.external_id, *entry.specialty_names)))
 
 
+# "and" and "&" join a specialty's name the one way or the other ("Physical Medicine and
+# Rehabilitation" is "Physical Medicine & Rehabilitation", reviews.roster.models.specialty_key):
+# beside other words, a search drops them.
+_JOINING_WORDS = frozenset({"and", "&"})
+
+
+def reviewer_search_words(query: str) -> list[str]:
+    """The words a search for reviewers looks for (folded), without the joining words."""
+    words = search_words(query)
+    kept = [word for word in words if word not in _JOINING_WORDS]
+    return kept or words
+
+
 def candidates_matching(candidates: list[Candidate], query: str) -> list[Candidate]:
     """The candidates whose name, reviewer id or a specialty holds every word of `query`."""
-    words = search_words(query)
+    words = reviewer_search_words(query)
     if not words:
         return candidates
     return [c for c in candidates if all(word in search_text(c.entry) for word in words)]

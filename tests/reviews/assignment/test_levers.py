@@ -350,6 +350,23 @@ def test_the_assign_page_search_finds_a_name_without_its_accents(admin_client):
         assert eligible[0].count(ASSIGN_BUTTON) == 1 and "Inés Pérez" in eligible[0], q
 
 
+def test_the_assign_page_search_takes_and_for_ampersand_in_a_specialty(admin_client):
+    """From a QA pass: "Physical Medicine and Rehabilitation" found no one certified in
+    "Physical Medicine & Rehabilitation", the same specialty (SPEC section 7)."""
+    case = ready_case()
+    reviewer_with_profile(
+        "REV-P",
+        last_name="Pm",
+        certifications=("Pain Management", "Physical Medicine & Rehabilitation"),
+    )
+    reviewer_with_profile("REV-O", last_name="Other")
+    url = reverse("assignment:case_assign", args=[case.case_number])
+    for q in ("Physical Medicine and Rehabilitation", "physical medicine & rehabilitation"):
+        eligible = admin_client.get(url, {"q": q}).content.decode().split('id="excluded-heading"')
+        assert eligible[0].count(ASSIGN_BUTTON) == 1 and "Jane Other" not in eligible[0], q
+        assert "Jane Pm" in eligible[0], q
+
+
 # --- What the people concerned are told ----------------------------------------------------------
 
 
