@@ -219,11 +219,11 @@ def import_run_work(*, run_id: int) -> bool:
         # A fault that would come again on every Resume (an application no rule foresaw):
         # the run says so and ends, instead of being stuck for good.
         logger.exception("import run %s stopped", run.pk)
-        done = ImportRun.objects.values_list("done", flat=True).get(pk=run.pk)
+        made = ImportRun.objects.values_list("done", flat=True).get(pk=run.pk)
         where = getattr(exc, "import_path", "")
         _run_fail(
             run,
-            f"Stopped after {done:,} of {len(applications):,} applications: "
+            f"Stopped after {made:,} of {len(applications):,} applications: "
             f"{f'the one at {where}' if where else 'one'} could not be imported "
             f"({type(exc).__name__}: {exc}). The applications done are kept; import the file "
             "again without it, or send it to support with this message (applications already "
