@@ -451,7 +451,7 @@ def case_records_complete(request, case_number: str):
     proceed_without = request.POST.get("proceed_without") == "1"
     form = RecordsCompleteForm(request.POST, prefix="complete")
     if proceed_without:
-        # Proceeding is decided today, on what was received (8 CCR 9792.10.5).
+        # Proceeding is decided today, on what was received (8 CCR 9792.10.6(b)(2)).
         form = RecordsCompleteForm({"complete-on": timezone.localdate()}, prefix="complete")
     if form.is_valid():
         try:

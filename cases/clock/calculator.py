@@ -196,7 +196,7 @@ def compute(facts: Facts) -> Clocks:
             rules.APPLICATION_DAYS,
             event=f"service of the UR decision ({by})",
             # 8 CCR 9792.10.1(b)(1); CCP 1013(a) by mail (Avila v. UC Irvine, WCAB 2015)
-            sources=("8 CCR 9792.10.1(b)(1)", "Lab. Code 4610.5(h)(1)")
+            sources=("8 CCR 9792.10.1(b)(1)", "Lab. Code 4610.5(h)")
             + (("Avila v. UC Irvine Medical Center (WCAB 2015)",) if method == "mail" else ()),
             mail_days=rules.MAIL_EXTENSION_DAYS if method == "mail" else 0,
         )

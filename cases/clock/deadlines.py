@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from cases.clock import calendars
 from cases.clock.calendars import day_label
 
-# 8 CCR 9792.10.1(b)(1); Lab. Code 4610.5(h)(1): 30 days after service of the UR decision.
+# 8 CCR 9792.10.1(b)(1); Lab. Code 4610.5(h): 30 days after service of the UR decision.
 APPLICATION_DAYS = 30
 # CCP 1013(a): a period that runs from service by mail is extended five calendar days
 # (applied to the IMR application: Avila v. UC Irvine Medical Center, WCAB 2015).
@@ -38,7 +38,8 @@ NOTICE_WORKING_DAYS = 1
 REIMBURSEMENT_DAYS = 20
 AUTHORIZATION_WORKING_DAYS = 5
 # Lab. Code 4610.6(h); 8 CCR 10575: appeal by verified petition within 30 days of service
-# (+5 by mail, CCP 1013(a); Matute v. LAUSD, WCAB 2015).
+# (+5 for any service but personal service within California, 8 CCR 10605(a);
+# CLOCK_APPEAL_SERVICE_EXTENSION_DAYS).
 APPEAL_DAYS = 30
 
 CCP_12A = "CCP 12a"
@@ -203,12 +204,6 @@ def authorization_due_on(received_on: dt.date) -> dt.date:
 def reimbursement_due_on(received_on: dt.date) -> dt.date:
     # 8 CCR 9792.10.7(a)(1): reimburse within 20 days after receipt of the determination.
     return add_calendar_days(received_on, REIMBURSEMENT_DAYS)
-
-
-def appeal_due_on(served_on: dt.date, *, by_mail: bool = False) -> dt.date:
-    # Lab. Code 4610.6(h); 8 CCR 10575; CCP 1013(a) when served by mail.
-    extra = MAIL_EXTENSION_DAYS if by_mail else 0
-    return add_calendar_days(served_on, APPEAL_DAYS + extra)
 
 
 def determination_due_on(*, clock_start: dt.date, expedited: bool, formulary_only: bool) -> dt.date:

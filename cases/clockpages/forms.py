@@ -44,7 +44,9 @@ class CalculatorForm(forms.Form):
     )
     ur_decision_served_on = _date("UR decision served on")
     ur_decision_served_by = _service(
-        "UR decision served by", UR_SERVICE, "Not known counts as mail (five more days)."
+        "UR decision served by",
+        UR_SERVICE,
+        "Not known counts as mail (five more days: CCP 1013(a); Avila).",
     )
     application_received = _date("Application received on")
     screen_resumed_on = _date(
@@ -53,7 +55,9 @@ class CalculatorForm(forms.Form):
     )
     notice_sent_on = _date("Notice of assignment sent on")
     notice_sent_by = _service(
-        "Notice of assignment sent by", NOTICE_SERVICE, "Not known counts as mail (15 days)."
+        "Notice of assignment sent by",
+        NOTICE_SERVICE,
+        "Not known counts as mail (15 days, not 12: 8 CCR 9792.10.5(a)(1)).",
     )
     records_complete_on = _date("Records complete on")
     items = forms.IntegerField(
@@ -74,7 +78,10 @@ class CalculatorForm(forms.Form):
     )
     letter_mailed_on = _date("Determination letter served on")
     letter_sent_by = _service(
-        "Letter sent by", NOTICE_SERVICE, "Not known counts as mail (five more days to appeal)."
+        "Letter sent by",
+        NOTICE_SERVICE,
+        "Not known counts as mail (received later: 8 CCR 9792.10.7(a)). Every method but "
+        "personal service adds five days to the appeal (8 CCR 10605(a)).",
     )
 
     DATES = (

@@ -39,11 +39,12 @@ DEFAULT_LETTER_TEXT = {
         "The documents the expert reviewer examined are not listed in this case file; the case "
         "was carried over from the system where it was reviewed."
     ),
-    # 8 CCR 9792.10.5: records not all received by their due date; the review went on.
+    # 8 CCR 9792.10.6(b)(2): the claims administrator's records (9792.10.5(a)(1)) not all
+    # received by their due date; the reviewer may decide on what was received.
     "records_incomplete": (
         "Not every record asked for was received by its due date. As the regulations allow, "
         "the review went on with the records listed above, which are all the medical records "
-        "received (8 CCR 9792.10.5)."
+        "received (8 CCR 9792.10.5(a)(1), 9792.10.6(b)(2))."
     ),
     "binding_notice": (
         "This determination is binding on the employee and the employer (Lab. Code 4610.6). "
@@ -99,7 +100,7 @@ DEFAULT_LETTER_TEXT = {
     "overturned_penalty": (
         "Failing to authorize or to pay within these times is subject to an administrative "
         "penalty for each day the decision is not carried out, in addition to any other "
-        "remedy (8 CCR 9792.10.7(b), 9792.12)."
+        "remedy (8 CCR 9792.10.7(b); 8 CCR 9792.12)."
     ),
     # The case-file notices' paragraphs (reviews.letters.notices).
     **DEFAULT_NOTICE_TEXT,

@@ -24,9 +24,15 @@ DEFAULT_NOTICE_TEXT = {
         "Review, for the reasons set out below (8 CCR 9792.10.3(c)). No review of the medical "
         "necessity of the treatment will take place on this application."
     ),
+    # 8 CCR 10575(a), (c), (e): a finding of ineligibility is a determination a party may
+    # appeal, within 30 days after service; 8 CCR 10605(a) adds days for service by mail.
     "ineligibility_next": (
-        "If you believe this finding is wrong, you may ask the Workers' Compensation Appeals "
-        "Board to review it by filing a petition with the Board; an attorney, or an "
+        "If you believe this finding is wrong, you may appeal it by filing a verified petition "
+        "with the Workers' Compensation Appeals Board no later than 30 days after service of "
+        "this notice, five days more if it was served other than in person to an address in "
+        'California (ten elsewhere in the United States). Caption it "Petition Appealing '
+        "Administrative Director's Independent Medical Review Determination\" and give the ADJ "
+        "number and the IMR case number (8 CCR 10575; 8 CCR 10605(a)). An attorney, or an "
         "Information and Assistance officer of the Division of Workers' Compensation, can "
         "explain how. Where the reason can be put right (for example, an application that was "
         "not signed and is still within its time limit, 8 CCR 9792.10.1(b)), a new "

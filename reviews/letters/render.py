@@ -273,7 +273,9 @@ def records_went_on_incomplete(case: Case) -> bool:
 
 def letter_dates(letter: Letter | None, *, today: dt.date) -> dict[str, str]:
     """The notices' dates, by the calculator the case page uses: the appeal 30 days after
-    service, +5 by mail (Lab. Code 4610.6(h); CCP 1013(a); Matute v. LAUSD, WCAB 2015); the
+    service, +5 for service other than personal within California (Lab. Code 4610.6(h);
+    8 CCR 10605(a); Matute v. LAUSD, WCAB 2015), the longer periods for an address outside
+    California stated beside the date; the
     duties from receipt (8 CCR 9792.10.7(a)(2) 5 working days, (a)(1) 20 days). Before service
     the mailing date (today for a preview) and the settings for an unknown method apply."""
     if letter is None:
@@ -303,11 +305,16 @@ def letter_dates(letter: Letter | None, *, today: dt.date) -> dict[str, str]:
             if by_mail
             else "Counted from receipt of this letter"
         ),
-        # 8 CCR 10605(a): service by mail, e-mail or any way but personal service adds days.
+        # 8 CCR 10605(a): service by mail, e-mail or any way but personal service adds 5 days
+        # within California, 10 elsewhere in the United States, 20 outside it ((a)(1)-(3)). One
+        # date is printed, for an address in California (the setting); the longer periods are
+        # said beside it, so a party served out of state is never told too early a date.
         "appeal_from": (
             "Counted from the date of service of this letter, with "
             f"{settings.CLOCK_APPEAL_SERVICE_EXTENSION_DAYS} days added for service other than "
-            "personal service (8 CCR 10605(a)" + ("; Code Civ. Proc. 1013(a))" if by_mail else ")")
+            "personal service to an address in California (10 days to an address elsewhere in "
+            "the United States, 20 outside it: 8 CCR 10605(a)"
+            + ("; Code Civ. Proc. 1013(a))" if by_mail else ")")
         ),
     }
 

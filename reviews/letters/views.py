@@ -456,7 +456,8 @@ LETTER_PARAGRAPHS = (
     ),
     Paragraph(
         "records_incomplete",
-        "Documents reviewed, when the review went on without complete records",
+        "Documents reviewed, when the review went on without complete records "
+        "(8 CCR 9792.10.6(b)(2))",
         3,
     ),
     Paragraph("binding_notice", "Binding determination notice", 3),
@@ -484,7 +485,7 @@ LETTER_PARAGRAPHS = (
         "Exception: liability disputed on other grounds (8 CCR 9792.10.7(a))",
         2,
     ),
-    Paragraph("overturned_penalty", "Penalty (8 CCR 9792.10.7(b), 9792.12)", 2),
+    Paragraph("overturned_penalty", "Penalty (8 CCR 9792.10.7(b); 8 CCR 9792.12)", 2),
     Paragraph(
         "assignment_notice",
         "Notice of assignment: opening paragraph (8 CCR 9792.10.4(b))",
@@ -503,7 +504,11 @@ LETTER_PARAGRAPHS = (
         4,
         "Printed above the finding's reasons, each with its citation, and its note.",
     ),
-    Paragraph("ineligibility_next", "Notice of ineligibility: what happens next", 4),
+    Paragraph(
+        "ineligibility_next",
+        "Notice of ineligibility: what happens next, and the appeal (8 CCR 10575)",
+        4,
+    ),
 )
 if {paragraph.name for paragraph in LETTER_PARAGRAPHS} != set(LETTER_TEXT_FIELDS):
     raise ImproperlyConfigured("LETTER_PARAGRAPHS must name every field of LETTER_TEXT_FIELDS.")

@@ -8,7 +8,6 @@ from cases.clock.calculator import calculate
 from cases.clock.deadlines import (
     add_business_days,
     add_calendar_days,
-    appeal_due_on,
     authorization_due_on,
     business_days_between,
     determination_due_on,
@@ -251,12 +250,6 @@ def test_overturned_item_already_given_is_reimbursed_within_20_days():
     assert reimbursement_due_on(D(2026, 11, 25)) == D(2026, 12, 15)
     # 20 days after 11/06/2026 is Thursday 11/26, Thanksgiving: Monday 11/30.
     assert reimbursement_due_on(D(2026, 11, 6)) == D(2026, 11, 30)
-
-
-def test_appeal_is_due_30_days_after_service_of_the_determination():
-    assert appeal_due_on(D(2026, 11, 2)) == D(2026, 12, 2)
-    # 30 days after 06/03/2026 is the observed Independence Day: Monday 07/06.
-    assert appeal_due_on(D(2026, 6, 3)) == D(2026, 7, 6)
 
 
 # --- the running clock of a case ---------------------------------------------------------------

@@ -50,7 +50,7 @@ def test_a_period_ending_on_lincoln_day_runs_to_the_next_day():
     due, text = application("2025-01-13")
     assert due == "2025-02-13"
     assert "Wed 02/12/2025 is Lincoln Day: due Thu 02/13/2025" in text
-    assert text.endswith("8 CCR 9792.10.1(b)(1); Lab. Code 4610.5(h)(1); CCP 12a")
+    assert text.endswith("8 CCR 9792.10.1(b)(1); Lab. Code 4610.5(h); CCP 12a")
 
 
 def test_lincoln_day_is_a_working_day_for_state_offices():
@@ -66,7 +66,7 @@ def test_a_period_ending_on_admission_day_does_not_roll():
     assert due == "2025-09-09"
     assert text == (
         "30 days after service of the UR decision (personal) 08/10/2025: due Tue 09/09/2025. "
-        "8 CCR 9792.10.1(b)(1); Lab. Code 4610.5(h)(1)"
+        "8 CCR 9792.10.1(b)(1); Lab. Code 4610.5(h)"
     )
     assert notice_due("2025-09-08")[0] == "2025-09-09"  # and state offices are open
 
@@ -184,7 +184,7 @@ def test_a_ur_decision_served_by_mail_gives_five_more_days():
     assert due == "2026-11-24"
     assert text == (
         "30 days after service of the UR decision (mail) 10/20/2026, +5 days for service by "
-        "mail: due Tue 11/24/2026. 8 CCR 9792.10.1(b)(1); Lab. Code 4610.5(h)(1); "
+        "mail: due Tue 11/24/2026. 8 CCR 9792.10.1(b)(1); Lab. Code 4610.5(h); "
         "Avila v. UC Irvine Medical Center (WCAB 2015); CCP 1013(a)"
     )
 
@@ -331,6 +331,14 @@ def test_the_appeal_deadline_gets_five_more_days_for_service_other_than_personal
     sent = clock(letter_mailed_on="2026-11-02", letter_sent_by="electronic")
     assert sent["appeal_deadline"] == "2026-12-07"
     assert "8 CCR 10605(a)" in sent["explain"]["appeal_deadline"]
+
+
+def test_an_appeal_deadline_on_a_court_holiday_runs_to_the_next_court_day():
+    # E-mailed Fri 05/29/2026: 35 days is Fri 07/03, the courts' Independence Day (July 4 is
+    # a Saturday), so the petition is due Monday 07/06 (CCP 12a).
+    out = clock(letter_mailed_on="2026-05-29", letter_sent_by="electronic")
+    assert out["appeal_deadline"] == "2026-07-06"
+    assert "CCP 12a" in out["explain"]["appeal_deadline"]
 
 
 def test_authorization_and_reimbursement_count_from_receipt_of_the_determination():

@@ -185,15 +185,17 @@ def test_a_real_worker_renders_signs_and_delivers_the_letter(celery_worker):
 def test_the_seed_letter_prints_the_appeal_the_case_page_shows(seed_case, tmp_path, admin_client):
     """A letter whose method of service is not known is taken as mailed
     (CLOCK_UNKNOWN_LETTER_SERVICE): the appeal runs 30 days + 5 for mail from its date
-    (Lab. Code 4610.6(h); CCP 1013(a); Matute v. LAUSD), and the case page agrees."""
+    (Lab. Code 4610.6(h); 8 CCR 10605(a); Matute v. LAUSD), and the case page agrees. A party
+    served outside California is told its longer period beside the date."""
     render(SEED_CASE, "--out", str(tmp_path / "party.pdf"))
     text = " ".join(pdf_text((tmp_path / "party.pdf").read_bytes()).split())
 
     # Mailed Tue 04/14/2015: 35 days is Tue 05/19/2015.
     assert (
         "Counted from the date of service of this letter, with 5 days added for service other "
-        "than personal service (8 CCR 10605(a); Code Civ. Proc. 1013(a)), the 30 days for an "
-        "appeal end on 05/19/2015." in text
+        "than personal service to an address in California (10 days to an address elsewhere "
+        "in the United States, 20 outside it: 8 CCR 10605(a); Code Civ. Proc. 1013(a)), the 30 "
+        "days for an appeal end on 05/19/2015." in text
     )
     page = admin_client.get(reverse("casefile:case_detail", args=[SEED_CASE])).content.decode()
     assert "Appeal deadline" in page

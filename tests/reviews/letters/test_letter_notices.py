@@ -96,8 +96,10 @@ def test_the_appeal_notice_gives_the_five_grounds_the_remedy_where_to_file_and_t
     ).appeal_deadline.on
     assert by_mail >= MAILED_ON + dt.timedelta(days=35) and by_mail == by_email
     assert (
-        "with 5 days added for service other than personal service (8 CCR 10605(a); Code Civ. "
-        f"Proc. 1013(a)), the 30 days for an appeal end on {by_mail:%m/%d/%Y}" in party
+        "with 5 days added for service other than personal service to an address in "
+        "California (10 days to an address elsewhere in the United States, 20 outside it: "
+        "8 CCR 10605(a); Code Civ. Proc. 1013(a)), the 30 days for an appeal end on "
+        f"{by_mail:%m/%d/%Y}" in party
     )
 
 
@@ -120,7 +122,7 @@ def test_the_overturned_notice_counts_from_receipt_unless_appealed_with_exceptio
         party
     )
     assert "administrative penalty for each day the decision is not carried out" in party
-    assert "(8 CCR 9792.10.7(b), 9792.12)" in party
+    assert "(8 CCR 9792.10.7(b); 8 CCR 9792.12)" in party
 
 
 def test_each_item_says_in_plain_words_what_the_decision_means_for_the_worker(modified_items):

@@ -379,7 +379,7 @@ def test_each_version_lists_every_paragraph_it_holds(client):
     # plain-words lines and the overturned items' exception and penalty were left out.
     for label in (
         "The five grounds for an appeal (Lab. Code 4610.6(h))",
-        "Penalty (8 CCR 9792.10.7(b), 9792.12)",
+        "Penalty (8 CCR 9792.10.7(b); 8 CCR 9792.12)",
         "What an upheld item means (Lab. Code 4610.6(d))",
     ):
         assert page.count(label) == 2  # the form's label and the version's listing

@@ -283,7 +283,8 @@ def test_an_e_mailed_letter_counts_receipt_the_same_day_and_the_appeal_with_five
     )
     assert (
         "Counted from the date of service of this letter, with 5 days added for service other "
-        "than personal service (8 CCR 10605(a)), the 30 days for an appeal end on "
+        "than personal service to an address in California (10 days to an address elsewhere "
+        "in the United States, 20 outside it: 8 CCR 10605(a)), the 30 days for an appeal end on "
         f"{clocks.appeal_deadline.on:%m/%d/%Y}" in text
     )
 
