@@ -165,7 +165,7 @@ class IneligibilityReason(models.TextChoices):
     NOT_SIGNED = "not_signed", "Application not signed"
     NO_UR_DECISION = "no_ur_decision", "No UR decision"
     NOT_MEDICAL_NECESSITY = "not_medical_necessity", "Not a decision on medical necessity"
-    PRIOR_IMR = "prior_imr", "Prior IMR of the same treatment within 12 months"
+    PRIOR_IMR = "prior_imr", "Prior IMR of the same treatment"
     TREATMENT_AUTHORIZED = "treatment_authorized", "The treatment was authorized"
     DUPLICATE = "duplicate", "Duplicate application"
     OTHER = "other", "Other (see the note)"

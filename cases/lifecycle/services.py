@@ -136,7 +136,8 @@ def case_status_set(*, case: Case, to_status: str) -> str:
 
 
 TERMINATION_REASONS = {
-    "authorized": "The claims administrator authorized the treatment",
+    # 8 CCR 9792.10.6(a): the claims administrator may end the review by authorizing.
+    "authorized": "The claims administrator authorized the treatment (8 CCR 9792.10.6(a))",
     "withdrawn": "The application was withdrawn",
 }
 # 8 CCR 9792.10.3(b): what a request for missing information may ask the parties for.
@@ -205,7 +206,10 @@ def case_expedite(*, case: Case, actor, certified_on: dt.date, note: str = "") -
 
 @transaction.atomic
 def case_remand(*, case: Case, actor, note: str = "") -> Case:
-    """A new review ordered on appeal: a new round, a different reviewer, a new letter."""
+    """A new review ordered on appeal (Lab. Code 4610.6(i)): a new round, a different reviewer,
+    a new letter. The statute sends it to a different organization first and to a different
+    reviewer of the same one only when none is available; a remand recorded here is one the
+    Administrative Director sent back to this organization."""
     case = case_lock(case)
     case_transition_check(case=case, to_status=CaseStatus.REMANDED)
     case.round += 1
