@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from cases.jsoncheck import EARLIEST_DATE
+from cases.jsoncheck import form_dates, happened_problem
 
 
 class DateInput(forms.DateInput):
@@ -27,8 +27,7 @@ def date_field(label: str, *, required: bool = True, help_text: str = "", **kwar
 
 
 def past_date_check(value: dt.date | None, what: str) -> None:
-    """A date of something that happened: not in the future, not before EARLIEST_DATE."""
-    if value and value > timezone.localdate():
-        raise ValidationError(f"The {what} cannot be in the future.")
-    if value and value < EARLIEST_DATE:
-        raise ValidationError(f"The {what} cannot be before {EARLIEST_DATE:%m/%d/%Y}.")
+    """A date of something that happened (happened_problem), its dates as the pages print them."""
+    problem = happened_problem(value, today=timezone.localdate()) if value else None
+    if problem:
+        raise ValidationError(f"The {what} {form_dates(problem)}.")

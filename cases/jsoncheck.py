@@ -29,6 +29,22 @@ EMAIL_MAX_LENGTH = 254
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
+def happened_problem(day: dt.date, *, today: dt.date) -> str | None:
+    """Why `day` cannot date something that happened, in words that follow the date or its
+    name ("is in the future", "is before 1900-01-01"), or None. The words give dates in ISO;
+    a form shows them as its pages print them (form_dates)."""
+    if day > today:
+        return "is in the future"
+    if day < EARLIEST_DATE:
+        return f"is before {EARLIEST_DATE.isoformat()}"
+    return None
+
+
+def form_dates(text: str) -> str:
+    """The text with its ISO dates as the form pages print them (MM/DD/YYYY)."""
+    return _ISO_DATE.sub(r"\2/\3/\1", text)
+
+
 # PostgreSQL stores no NUL character in text or jsonb (psycopg refuses it, a 500 before this
 # rule): every text input refuses it with a message, in JSON as in forms and addresses.
 NUL = "\x00"
@@ -135,7 +151,7 @@ class JsonError:
     def form_message(self) -> str:
         """The problem for a person at a form: the choices are the form's own list, and the
         dates as the form's pages print them (MM/DD/YYYY; a JSON sender wrote them in ISO)."""
-        problem = _ISO_DATE.sub(r"\2/\3/\1", self.problem)
+        problem = form_dates(self.problem)
         return f"{problem}; choose one from the list" if self.choices else problem
 
     def __str__(self) -> str:

@@ -1,6 +1,16 @@
 """A value outside a fixed list: a JSON sender is told the codes, a person at a form is not."""
 
-from cases.jsoncheck import Checker, JsonError, not_one_of, row_id
+import datetime as dt
+
+from cases.jsoncheck import (
+    EARLIEST_DATE,
+    Checker,
+    JsonError,
+    form_dates,
+    happened_problem,
+    not_one_of,
+    row_id,
+)
 
 
 def test_a_choice_outside_its_list_names_the_codes_for_json_and_not_for_a_form():
@@ -45,3 +55,14 @@ def test_a_forms_message_writes_dates_as_the_pages_do_but_leaves_ids_as_sent():
     error = JsonError("$.application_id", "IMR-2016-11-04-001 was received 2016-11-04")
     assert error.form_message == "IMR-2016-11-04-001 was received 11/04/2016"
     assert error.message == "IMR-2016-11-04-001 was received 2016-11-04"
+
+
+def test_a_date_that_happened_is_neither_in_the_future_nor_before_the_earliest_date():
+    today = dt.date(2024, 5, 1)
+
+    assert happened_problem(today, today=today) is None
+    assert happened_problem(EARLIEST_DATE, today=today) is None
+    assert happened_problem(dt.date(2024, 5, 2), today=today) == "is in the future"
+    problem = happened_problem(dt.date(1899, 12, 31), today=today)
+    assert problem == "is before 1900-01-01"
+    assert form_dates(problem) == "is before 01/01/1900"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from cases.jsoncheck import EARLIEST_DATE, Checker, key_path
+from cases.jsoncheck import Checker, happened_problem, key_path
 
 
 def max_length_of(model, field: str) -> int:
@@ -26,11 +26,10 @@ class IntakeCheckerBase(Checker):
         self.today = today
 
     def date(self, parent: dict, key: str, path: str, *, required: bool = False):
-        """A YYYY-MM-DD date that has happened: every intake date records a past event, none
-        before EARLIEST_DATE."""
+        """A YYYY-MM-DD date that has happened: every intake date records a past event
+        (happened_problem)."""
         day = super().date(parent, key, path, required=required)
-        if day is not None and day > self.today:
-            self.error(key_path(path, key), f"{day} is in the future")
-        elif day is not None and day < EARLIEST_DATE:
-            self.error(key_path(path, key), f"{day} is before {EARLIEST_DATE:%Y}")
+        problem = happened_problem(day, today=self.today) if day else None
+        if problem:
+            self.error(key_path(path, key), f"{day} {problem}")
         return day

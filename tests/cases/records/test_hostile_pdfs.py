@@ -243,7 +243,7 @@ def test_a_record_dated_before_1900_is_refused_at_the_case_page_and_the_api(
             "record-document_date": "1800-01-01",
         },
     )
-    assert "The document date cannot be before 01/01/1900." in response.content.decode()
+    assert "The document date is before 01/01/1900." in response.content.decode()
 
     (result,) = cases_import(payload=intake_payload(), actor=api_client_user, source="api")
     api = APIClient()
@@ -262,6 +262,6 @@ def test_a_record_dated_before_1900_is_refused_at_the_case_page_and_the_api(
     assert refused.status_code == 400
     assert refused.json()["errors"][0] == {
         "path": "$.document_date",
-        "message": "1800-01-01 is before 1900",
+        "message": "1800-01-01 is before 1900-01-01",
     }
     assert not MedicalRecord.objects.exists()
