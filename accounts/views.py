@@ -31,6 +31,7 @@ from accounts.notifications import PAGE_SIZE as NOTIFICATIONS_PAGE_SIZE
 from accounts.notifications import notifications_read
 from accounts.reauth import ReauthForm, reauth_record
 from accounts.responses import redirect_after_post
+from accounts.row_ids import row_id
 from accounts.second_factor import is_enrolled, is_verified
 
 
@@ -237,13 +238,11 @@ def notifications(request):
         raise PermissionDenied("API clients have no web pages.")
     if request.method == "POST":
         one = request.POST.get("id", "")
-        # No id marks them all. An id is ASCII digits, as cases.jsoncheck.row_id reads one:
-        # "²" passes isdigit() and 25 digits overflow the column (both were server errors);
-        # an id that is none of the user's marks nothing.
+        # No id marks them all; an id that is no id (row_id) or none of the user's marks nothing.
         if not one:
             ids = None
-        elif one.isascii() and one.isdigit() and len(one) <= 18:
-            ids = [int(one)]
+        elif (pk := row_id(one)) is not None:
+            ids = [pk]
         else:
             ids = []
         marked = notifications_read(request.user, ids=ids)

@@ -10,12 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.row_ids import row_id
 from cases.access import Ability, access_required
 from cases.casefile.forms import BULK_EXPORT, BulkActionForm, CaseFilterForm, SavedViewForm
 from cases.casefile.list_csv import case_list_rows
 from cases.casefile.models import SavedView
 from cases.casefile.selectors import cases_selected_for
-from cases.jsoncheck import row_id
 from cases.reminders.services import Reminded, reviewer_remind
 
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.row_ids import row_id
 from cases.access import Ability, access_required
 from cases.intake.forms import (
     IntakeForms,
@@ -40,7 +41,6 @@ from cases.intake.services import (
     intake_draft_save,
 )
 from cases.intake.validation import IntakeInvalid
-from cases.jsoncheck import row_id
 from cases.lifecycle.models import Case
 from cases.registry import reviewer_side
 

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.models import Role, User
 from accounts.responses import redirect_after_post, wants_fragment
+from accounts.row_ids import row_id
 from cases.access import Ability, access_required, case_get_for
-from cases.jsoncheck import row_id
 from cases.lifecycle.status_table import Action, allowed_actions
 from reviews.assignment import services
 from reviews.assignment.assign_page import assign_page_candidates

@@ -7,8 +7,8 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 
+from accounts.row_ids import row_id
 from cases.access import Ability, access_required
-from cases.jsoncheck import row_id
 from cases.lifecycle.models import ItemCategory
 from reviews.roster.selectors import specialty_table_rows
 from reviews.roster.services import category_specialties_set, specialty_add

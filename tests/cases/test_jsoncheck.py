@@ -9,7 +9,6 @@ from cases.jsoncheck import (
     form_dates,
     happened_problem,
     not_one_of,
-    row_id,
 )
 
 
@@ -40,14 +39,6 @@ def test_a_problem_without_choices_reads_the_same_at_both_doors():
 
     (error,) = check.errors
     assert error.message == error.form_message == "must be text"
-
-
-def test_a_row_id_is_ascii_digits_only():
-    """From a review: "²".isdigit() is true and int("²") a ValueError, a server error where a
-    form's id was checked with isdigit()."""
-    assert row_id("42") == 42
-    for bad in ("²", "٣", "4 2", "-1", "", None, "9" * 5000, "0x1"):
-        assert row_id(bad) is None, bad
 
 
 def test_a_forms_message_writes_dates_as_the_pages_do_but_leaves_ids_as_sent():
