@@ -7,6 +7,7 @@ for type checking; the protocols below name the attributes each event reads from
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from django.db import transaction
@@ -281,22 +282,36 @@ def case_remanded(*, case: Case, actor: User | None, note: str, from_status: str
     )
 
 
-def _clock_notice_event(
-    *, case: Case, kind: str, recipient: str, due_on: dt.date, escalation: bool
-) -> CaseEvent:
+@dataclass(frozen=True)
+class SentClockNotice:
+    """A reminder or escalation of the clock sent to one recipient (cases.reminders), as the
+    case's history records it: an escalation as one, a reminder as a reminder."""
+
+    case: Case
+    kind: str
+    due_on: dt.date
+    recipient: str
+    escalation: bool
+
+
+def _clock_notice_event(notice: SentClockNotice) -> CaseEvent:
     return _event_new(
-        case=case,
-        type=EventType.ESCALATION_SENT if escalation else EventType.REMINDER_SENT,
+        case=notice.case,
+        type=EventType.ESCALATION_SENT if notice.escalation else EventType.REMINDER_SENT,
         actor=None,
-        details={"kind": kind, "recipient": recipient, "due_on": due_on.isoformat()},
+        details={
+            "kind": notice.kind,
+            "recipient": notice.recipient,
+            "due_on": notice.due_on.isoformat(),
+        },
     )
 
 
-def clock_notices_sent(notices: list[dict]) -> list[CaseEvent]:
+def clock_notices_sent(notices: list[SentClockNotice]) -> list[CaseEvent]:
     """That reminders or escalations were sent, one event each, a thousand to an INSERT (a
-    digest records thousands); each notice has a case, kind, recipient, due_on and escalation."""
+    digest records thousands)."""
     return CaseEvent.objects.bulk_create(
-        [_clock_notice_event(**notice) for notice in notices], batch_size=1000
+        [_clock_notice_event(notice) for notice in notices], batch_size=1000
     )
 
 

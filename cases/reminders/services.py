@@ -59,14 +59,32 @@ def _notice_link(case: Case, kind: str) -> str:
     return case_page
 
 
-def _notices_record(notices: list[dict]) -> None:
-    """That the notices were sent (each a case, kind, due_on and recipient): their rows (the
-    unique constraint makes each once-only) and each case history's event, a thousand to an
-    INSERT (a digest records thousands). Raises IntegrityError when one was recorded before."""
-    ClockNotice.objects.bulk_create([ClockNotice(**notice) for notice in notices], batch_size=1000)
-    events.clock_notices_sent(
-        [{**notice, "escalation": notice["kind"] not in _REMINDERS} for notice in notices]
+def _sent_notice(
+    *, case: Case, kind: str, due_on: dt.date, recipient: str
+) -> events.SentClockNotice:
+    """A notice as it is recorded: an escalation unless its kind is a reminder."""
+    return events.SentClockNotice(
+        case=case, kind=kind, due_on=due_on, recipient=recipient, escalation=kind not in _REMINDERS
     )
+
+
+def _notices_record(notices: list[events.SentClockNotice]) -> None:
+    """That the notices were sent: their rows (the unique constraint makes each once-only) and
+    each case history's event, a thousand to an INSERT (a digest records thousands). Raises
+    IntegrityError when one was recorded before."""
+    ClockNotice.objects.bulk_create(
+        [
+            ClockNotice(
+                case=notice.case,
+                kind=notice.kind,
+                due_on=notice.due_on,
+                recipient=notice.recipient,
+            )
+            for notice in notices
+        ],
+        batch_size=1000,
+    )
+    events.clock_notices_sent(notices)
 
 
 def _notice_send(
@@ -74,15 +92,15 @@ def _notice_send(
 ) -> bool:
     """Record the notice first, then mail it; the same words wait in the app under the
     recipient's bell (accounts.notifications)."""
+    notice = _sent_notice(case=case, kind=kind, due_on=due_on, recipient=user.email)
     try:
         with transaction.atomic():
-            notice = {"case": case, "kind": kind, "due_on": due_on, "recipient": user.email}
             _notices_record([notice])
             notify(
                 [user],
                 text=subject,
                 link=_notice_link(case, kind),
-                urgent=kind not in _REMINDERS,
+                urgent=notice.escalation,
             )
             send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
     except IntegrityError:
@@ -308,15 +326,14 @@ def _digest_send(admin: User, alerts: list[Alert], *, group: str) -> int:
             f"The case list shows them all: {site_link(link)}",
         ]
     )
+    notices = [
+        _sent_notice(case=a.case, kind=a.kind, due_on=a.due_on, recipient=admin.email)
+        for a in alerts
+    ]
     try:
         with transaction.atomic():
-            _notices_record(
-                [
-                    {"case": a.case, "kind": a.kind, "due_on": a.due_on, "recipient": admin.email}
-                    for a in alerts
-                ]
-            )
-            urgent = any(alert.kind not in _REMINDERS for alert in alerts)
+            _notices_record(notices)
+            urgent = any(notice.escalation for notice in notices)
             notify([admin], text=subject, link=link, urgent=urgent)
             send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [admin.email])
     except IntegrityError:

@@ -46,13 +46,13 @@ def remanded():
     case.refresh_from_db()
     events.clock_notices_sent(
         [
-            {
-                "case": case,
-                "kind": "reviewer_due_soon",
-                "recipient": second.email,
-                "due_on": dt.date(2026, 12, 1),
-                "escalation": False,
-            }
+            events.SentClockNotice(
+                case=case,
+                kind="reviewer_due_soon",
+                recipient=second.email,
+                due_on=dt.date(2026, 12, 1),
+                escalation=False,
+            )
         ]
     )
     return case, sender, first, declining, second, admin
