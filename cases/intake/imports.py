@@ -75,6 +75,18 @@ _PASSING_FAULTS = (OperationalError, InterfaceError, OSError, MemoryError)
 IMPORT_CHUNK_ROWS = 100
 
 
+class ApplicationImportFailed(Exception):
+    """An application of a run could not be imported: a fault no rule foresaw (`fault`, also
+    the cause), which would come again on every Resume, and where the application sits in the
+    file (`path`), which the run's failure names. A passing fault is never wrapped in one: it
+    stays itself, so the run is left to Resume."""
+
+    def __init__(self, path: str, fault: Exception):
+        super().__init__(f"the application at {path}: {type(fault).__name__}: {fault}")
+        self.path = path
+        self.fault = fault
+
+
 class _Application(NamedTuple):
     """One application of a run's file: where it is, what it says, and what intake made of it
     (its cleaned data, or None, and its problems)."""
@@ -219,21 +231,28 @@ def import_run_work(*, run_id: int) -> bool:
         # A fault that would come again on every Resume (an application no rule foresaw):
         # the run says so and ends, instead of being stuck for good.
         logger.exception("import run %s stopped", run.pk)
-        made = ImportRun.objects.values_list("done", flat=True).get(pk=run.pk)
-        where = getattr(exc, "import_path", "")
-        _run_fail(
-            run,
-            f"Stopped after {made:,} of {len(applications):,} applications: "
-            f"{f'the one at {where}' if where else 'one'} could not be imported "
-            f"({type(exc).__name__}: {exc}). The applications done are kept; import the file "
-            "again without it, or send it to support with this message (applications already "
-            "made are found, not made twice).",
-        )
+        _run_stop(run, total=len(applications), exc=exc)
         return False
     ImportRun.objects.filter(pk=run.pk).update(
         status=ImportRunStatus.FINISHED, finished_at=timezone.now(), heartbeat_at=timezone.now()
     )
     return True
+
+
+def _run_stop(run: ImportRun, *, total: int, exc: Exception) -> None:
+    """Fail the run with the fault that stopped it and, when one application's, which."""
+    made = ImportRun.objects.values_list("done", flat=True).get(pk=run.pk)
+    if isinstance(exc, ApplicationImportFailed):
+        which, fault = f"the one at {exc.path}", exc.fault
+    else:
+        which, fault = "one", exc
+    _run_fail(
+        run,
+        f"Stopped after {made:,} of {total:,} applications: {which} could not be imported "
+        f"({type(fault).__name__}: {fault}). The applications done are kept; import the file "
+        "again without it, or send it to support with this message (applications already "
+        "made are found, not made twice).",
+    )
 
 
 def _alone(application: _Application) -> bool:
@@ -284,10 +303,9 @@ def _application_import(run: ImportRun, application: _Application) -> None:
             errors=application.errors,
         )
     except _PASSING_FAULTS:
-        raise
+        raise  # as it is, before any wrapping: the run is left to Resume
     except Exception as exc:
-        exc.import_path = application.path  # the run's failure names it
-        raise
+        raise ApplicationImportFailed(application.path, exc) from exc
 
 
 def _rows_import_together(run: ImportRun, chunk: list[_Application]) -> None:

@@ -8,6 +8,7 @@ import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import OperationalError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -205,6 +206,33 @@ def test_a_fault_no_rule_foresaw_ends_the_run_saying_where_it_stopped(
     assert list(Case.objects.values_list("application_id", flat=True)) == ["A-0"]
     page = admin_client.get(reverse("intake:import_run", args=[run.pk])).content.decode()
     assert "Failed" in page and "Stopped after 1 of 3 applications" in page
+
+
+def test_a_passing_fault_in_one_application_leaves_the_run_to_resume(case_admin, monkeypatch):
+    """The application named by a fault no rule foresaw is wrapped to carry its place; a
+    passing fault (the database away a moment) is not, so the run is not failed for it."""
+    payload = [intake_payload(application_id=f"A-{n}", claim_number=f"05-{n}") for n in range(3)]
+    run = imports.import_run_start(actor=case_admin, uploaded=intake_file(payload))
+    made = imports.case_create
+
+    def database_away_on_the_second(*, data, **kwargs):
+        if data["application_id"] == "A-1":
+            raise OperationalError("server closed the connection unexpectedly")
+        return made(data=data, **kwargs)
+
+    with monkeypatch.context() as patched:
+        # The chunk written together fails, then row by row the database goes away.
+        patched.setattr(imports, "cases_create_bulk", lambda **kwargs: 1 / 0)
+        patched.setattr(imports, "case_create", database_away_on_the_second)
+        with pytest.raises(OperationalError):
+            imports.import_run_work(run_id=run.pk)
+    run.refresh_from_db()
+    assert (run.status, run.done, run.error) == (ImportRunStatus.RUNNING, 1, "")
+
+    imports.import_run_work(run_id=run.pk)
+    run.refresh_from_db()
+    assert (run.status, run.done, run.failed) == (ImportRunStatus.FINISHED, 3, 0)
+    assert Case.objects.count() == 3
 
 
 def test_a_stuck_run_is_resumed_where_it_stopped_and_makes_no_case_twice(
