@@ -15,6 +15,7 @@ from django_htmx.http import HttpResponseClientRedirect, reselect, reswap, retar
 from cases.access import Ability, access_required, case_get_for
 from cases.intake.corrections import CASE_FIELDS, PARTY_FIELDS, case_facts_edit
 from cases.intake.validation.keys import PARTY_KEYS
+from cases.jsoncheck import visible_strip
 from cases.lifecycle.models import (
     AuthorizationKind,
     CitationKind,
@@ -45,7 +46,7 @@ def _item(post) -> dict:
     if "ur_citation_kind" in post:
         item["ur_citation"] = {
             "kind": post["ur_citation_kind"].strip(),
-            "text": post.get("ur_citation_text", "").strip(),
+            "text": visible_strip(post.get("ur_citation_text", "")),
         }
     item["formulary_dispute"] = post.get("formulary_dispute") == "on"
     item["drug_class"] = post.get("drug_class", "").strip() or None

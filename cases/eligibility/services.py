@@ -16,6 +16,7 @@ from django.utils import timezone
 from cases.clock.deadlines import information_due
 from cases.eligibility.checks import OVERRIDE_ANSWERS, eligibility_checks
 from cases.eligibility.duplicates import consolidation_refusal
+from cases.jsoncheck import visible_strip
 from cases.lifecycle import events
 from cases.lifecycle.models import Case, CaseStatus, DisputedItem, IneligibilityReason, SentBy
 from cases.lifecycle.services import (
@@ -291,7 +292,7 @@ def case_defer_for_liability(*, case: Case, actor, deferred_on: dt.date, note: s
     the dispute is resolved. Only before a finding, while the application is screened."""
     case = case_lock(case)
     case_transition_check(case=case, to_status=CaseStatus.DEFERRED)
-    note = note.strip()
+    note = visible_strip(note)
     if not note:
         raise ValidationError(
             "Say what the claims administrator disputes (e.g. compensability of the injury, "
@@ -333,7 +334,7 @@ def case_resume_liability_resolved(*, case: Case, actor, resolved_on: dt.date, n
             f"Only a deferred case resumes when liability is resolved; this one is "
             f"{CaseStatus(case.status).label.lower()}."
         )
-    note = note.strip()
+    note = visible_strip(note)
     _resolution_check(case, resolved_on, note)
     # 8 CCR 9792.10.4(b): the finding and notice run again from the day the screen resumes.
     case.screen_resumed_on = resolved_on
@@ -360,7 +361,7 @@ def case_close_liability_denied(*, case: Case, actor, resolved_on: dt.date, note
             f"A case that is {CaseStatus(case.status).label.lower()} has no liability dispute "
             "to close on: defer it first."
         )
-    note = note.strip()
+    note = visible_strip(note)
     _resolution_check(case, resolved_on, note)
     from_status = case_status_set(case=case, to_status=CaseStatus.TERMINATED)
     events.case_terminated(

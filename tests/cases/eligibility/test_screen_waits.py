@@ -60,6 +60,37 @@ def test_deferral_needs_what_is_disputed_and_a_received_case(case, case_admin):
     assert not CaseEvent.objects.exists()
 
 
+def test_a_deferral_note_of_unseen_characters_is_refused_as_an_empty_one(case, case_admin):
+    """A zero-width space survived str.strip(): the case was deferred disputing nothing."""
+
+    def refusal(note: str) -> list[str]:
+        with pytest.raises(ValidationError) as refused:
+            case_defer_for_liability(
+                case=case, actor=case_admin, deferred_on=D(2026, 11, 5), note=note
+            )
+        return refused.value.messages
+
+    assert refusal("\u200b") == refusal("")
+    assert refusal(" \u2060\ufeff ") == refusal("")
+    case.refresh_from_db()
+    assert case.status == S.RECEIVED and not CaseEvent.objects.exists()
+
+
+@pytest.mark.parametrize("close", [case_resume_liability_resolved, case_close_liability_denied])
+def test_a_resolution_note_of_unseen_characters_is_refused_as_an_empty_one(case, case_admin, close):
+    """A zero-width space survived str.strip(): the resolution named no document."""
+    case_defer_for_liability(case=case, actor=case_admin, deferred_on=D(2026, 11, 5), note="x")
+
+    def refusal(note: str) -> list[str]:
+        with pytest.raises(ValidationError) as refused:
+            close(case=case, actor=case_admin, resolved_on=D(2026, 11, 6), note=note)
+        return refused.value.messages
+
+    assert refusal("\u200b") == refusal("")
+    case.refresh_from_db()
+    assert case.status == S.DEFERRED
+
+
 def test_liability_resolved_for_the_worker_resumes_the_screen(case, case_admin):
     case_defer_for_liability(case=case, actor=case_admin, deferred_on=D(2026, 11, 5), note="x")
 

@@ -411,6 +411,25 @@ def test_the_facts_page_sets_a_pharmaceuticals_drug_class(admin_client, noticed)
     assert "only a pharmaceuticals item has a drug class" in refused.content.decode()
 
 
+def test_the_facts_page_takes_a_guideline_of_unseen_characters_as_none_given(admin_client, noticed):
+    """A cited guideline of a zero-width space is no guideline: the same refusal as empty."""
+    url = reverse("casefile:case_facts_edit", args=[noticed.case_number])
+    item = {
+        "section": "item_add",
+        "description": "Tramadol ER 100 mg #30",
+        "category": "pharmaceuticals",
+        "ur_citation_kind": "non_mtus",
+    }
+
+    empty = admin_client.post(url, {**item, "ur_citation_text": ""})
+    unseen = admin_client.post(url, {**item, "ur_citation_text": "\u200b"})
+
+    required = "is required when the citation is Non-MTUS"
+    assert empty.status_code == unseen.status_code == 422
+    assert required in empty.content.decode() and required in unseen.content.decode()
+    assert noticed.items.count() == 1
+
+
 def test_the_facts_page_refuses_a_plain_priority_edit_and_points_to_the_conversion(
     admin_client, noticed
 ):
