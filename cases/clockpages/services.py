@@ -13,6 +13,7 @@ from django.db import transaction
 from cases.clock.calendars import calendars_forget
 from cases.clock.models import CalendarVersion, Holiday, HolidayCalendar
 from cases.clock.seed import FIRST_YEAR, LAST_YEAR, RULES_LAST_YEAR, SEED_RULES
+from cases.jsoncheck import visible_strip
 
 ADDED_SOURCE = "Added by a system administrator (see the version note)"
 
@@ -74,7 +75,7 @@ def _version_next(
 ) -> CalendarVersion:
     """Version N+1 of `calendar`: version N's holidays with `change` applied, in one
     transaction; then the calculation cache is cleared so the next deadline uses it."""
-    note = note.strip()
+    note = visible_strip(note)
     if not note:
         raise ValidationError({"note": "Say why the calendar changes; the version keeps it."})
     # The tables were seeded from FIRST_YEAR (cases.clock.seed); a year past their last is

@@ -396,7 +396,7 @@ def case_information_request(
     unknown = [key for key in missing if key not in MISSING_INFORMATION]
     if not missing or unknown:
         raise ValidationError("Choose what is missing from the list.")
-    note = note.strip()
+    note = visible_strip(note)
     if "other" in missing and not note:
         raise ValidationError("Say in the note what other information is missing.")
     _no_future(requested_on, "request date")
@@ -524,7 +524,7 @@ def case_consolidate(*, kept: Case, duplicate: Case, actor, note: str = "") -> C
     refusal = consolidation_refusal(kept, duplicate)
     if refusal:
         raise ValidationError(refusal)
-    note = note.strip()
+    note = visible_strip(note)
     position = max((item.position for item in kept.items.all()), default=0)
     items = list(duplicate.items.all())
     for offset, item in enumerate(items, start=1):

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from cases.jsoncheck import visible_strip
 from cases.lifecycle import events
 from cases.lifecycle.models import (
     Case,
@@ -143,7 +144,7 @@ def record_withdraw(*, record: MedicalRecord, actor, reason: str) -> MedicalReco
     Before the letter is issued only: a signed letter is corrected by an amended version."""
     case = case_lock(record.case)
     record = MedicalRecord.objects.select_for_update().get(pk=record.pk)
-    reason = (reason or "").strip()
+    reason = visible_strip(reason or "")
     if Action.WITHDRAW_RECORD not in allowed_actions(case):
         raise ValidationError(
             "A record cannot be withdrawn once the case is closed; an issued letter is "

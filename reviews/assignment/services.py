@@ -17,6 +17,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from accounts.notifications import notifications_settled, notify
 from cases.clock.deadlines import add_business_days
+from cases.jsoncheck import visible_strip
 from cases.lifecycle import events
 from cases.lifecycle.models import Case, CaseStatus, Priority
 from cases.lifecycle.services import case_lock, case_status_set, case_transition_check
@@ -341,7 +342,7 @@ def reviewer_unassign(
     old reviewer is told (e-mail through the outbox, and in the app), and the case waits for a
     reviewer again, or goes straight to `new_reviewer` (checked by the same rules as any
     assignment; refused, nothing changes). Returns the new assignment, if any."""
-    reason = (reason or "").strip()
+    reason = visible_strip(reason or "")
     if not reason:
         raise UnassignRefused("Say why the reviewer is unassigned.")
     with transaction.atomic():

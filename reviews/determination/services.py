@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.row_ids import row_id
+from cases.jsoncheck import visible_strip
 from cases.lifecycle import events
 from cases.lifecycle.models import Case, CaseStatus, CitationKind, Outcome
 from cases.lifecycle.services import (
@@ -601,7 +602,7 @@ def assignment_decline(
     """The case goes back to the queue and this reviewer is excluded from it; a declared
     conflict is remembered for the case."""
     assignment = Assignment.objects.select_for_update().select_related("case").get(pk=assignment.pk)
-    reason = (reason or "").strip()
+    reason = visible_strip(reason or "")
     if assignment.reviewer_id != actor.pk:
         raise ValidationError("Only the assigned reviewer can decline this case.")
     if assignment.status != AssignmentStatus.ASSIGNED:

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.notifications import notify
 from cases.access import Ability, may
+from cases.jsoncheck import visible_strip
 from cases.lifecycle import events
 from cases.lifecycle.models import CaseStatus, Priority
 from cases.lifecycle.services import case_status_move
@@ -110,11 +111,11 @@ def determination_return(
 
     determination = _determination_lock(determination)
     _quality_check(determination, actor)
-    comment = (comment or "").strip()
+    comment = visible_strip(comment or "")
     decisions = {decision.pk: decision for decision in determination.decisions.all()}
     notes = {}
     for decision_id, text in (item_comments or {}).items():
-        text = (text or "").strip()
+        text = visible_strip(text or "")
         if not text:
             continue
         decision = decisions.get(int(decision_id))

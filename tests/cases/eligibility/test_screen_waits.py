@@ -222,6 +222,15 @@ def test_a_request_names_what_is_missing(case, case_admin):
         case_information_request(
             case=case, actor=case_admin, missing=["other"], requested_on=D(2026, 11, 5)
         )
+    # A note of characters that print nothing names nothing either.
+    with pytest.raises(ValidationError, match="what other information"):
+        case_information_request(
+            case=case,
+            actor=case_admin,
+            missing=["other"],
+            requested_on=D(2026, 11, 5),
+            note="\u200b\u2060",
+        )
     assert not CaseEvent.objects.exists()
 
 

@@ -26,6 +26,9 @@ def test_withdrawing_needs_a_reason_and_writes_an_event(case, case_admin):
     record = add_record(case, case_admin, title="PR-2 of J. Smith")
     with pytest.raises(ValidationError, match="Say why"):
         record_withdraw(record=record, actor=case_admin, reason="  ")
+    # A reason made only of unseen characters (a zero-width space) says nothing either.
+    with pytest.raises(ValidationError, match="Say why"):
+        record_withdraw(record=record, actor=case_admin, reason="\u200b\ufeff")
     record_withdraw(record=record, actor=case_admin, reason=REASON)
 
     record = MedicalRecord.objects.get(pk=record.pk)  # kept, not deleted

@@ -141,10 +141,14 @@ def test_a_reviewer_that_is_not_one_of_the_list_is_refused_with_a_message(
     assert not CaseEvent.objects.filter(case=case, type=EventType.REVIEWER_UNASSIGNED).exists()
 
 
-def test_unassign_needs_a_reason(admin, admin_client):
+@pytest.mark.parametrize("reason", [" ", "\u200b", "\u200b \u2060"])
+def test_unassign_needs_a_reason(admin, admin_client, reason):
+    """A reason of spaces, or of characters that print nothing, is no reason."""
     case, _, assignment = _assigned(admin)
     response = admin_client.post(
-        reverse("assignment:case_unassign", args=[case.case_number]), {"reason": " "}, follow=True
+        reverse("assignment:case_unassign", args=[case.case_number]),
+        {"reason": reason},
+        follow=True,
     )
     assert "Say why the reviewer is unassigned." in response.content.decode()
     assignment.refresh_from_db()

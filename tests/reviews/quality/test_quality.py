@@ -110,11 +110,17 @@ def test_a_returned_determination_is_edited_and_submitted_again(quality_reviewer
     assert [event.details["resubmitted"] for event in events] == [False, True]
 
 
-def test_return_needs_a_comment(quality_reviewer):
+@pytest.mark.parametrize("comment", [" ", "\u200b", "\ufeff \u200d"])
+def test_return_needs_a_comment(quality_reviewer, comment):
+    """Spaces, or characters that print nothing, tell the reviewer nothing to change."""
     _, _, determination = submitted()
+    first = determination.decisions.first()
     with pytest.raises(ValidationError, match="comment is required"):
         determination_return(
-            determination=determination, actor=quality_reviewer, comment=" ", item_comments={}
+            determination=determination,
+            actor=quality_reviewer,
+            comment=comment,
+            item_comments={first.pk: comment},
         )
 
 
