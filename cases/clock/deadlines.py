@@ -134,9 +134,15 @@ def plain_days_after(
     start: dt.date, days: int, *, period: str, event: str, sources: tuple[str, ...]
 ) -> Deadline:
     """A period that runs through weekends and holidays (24 hours; an expedited review's 3 days);
-    `period` says it in words."""
+    `period` says it in words. Our choice, not CCP 12a's roll-forward: an expedited review
+    answers an imminent and serious threat to the worker's health (Lab. Code 4610.6(d);
+    8 CCR 9792.6.1(j)), which a weekend does not pause; the earlier date never makes a
+    determination or the records late in law (README, "The statutory clock")."""
     due = start + dt.timedelta(days=days)
-    text = f"{period} after {event} {start:%m/%d/%Y}, weekends and holidays included"
+    text = (
+        f"{period} after {event} {start:%m/%d/%Y}, weekends and holidays included "
+        "(expedited: not moved to the next court day)"
+    )
     text += f": due {day_label(due, year=True)}"
     return Deadline(due, _finish(text, list(sources)), tuple(sources), None)
 

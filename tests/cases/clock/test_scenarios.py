@@ -261,13 +261,14 @@ def test_expedited_clocks_run_through_weekends_and_holidays():
     assert out["records_due_on"] == "2026-11-07"
     assert out["explain"]["records_due_on"] == (
         "24 hours after the expedited notice of assignment 11/06/2026, weekends and holidays "
-        "included: due Sat 11/07/2026. 8 CCR 9792.10.5(a)(1)"
+        "included (expedited: not moved to the next court day): due Sat 11/07/2026. "
+        "8 CCR 9792.10.5(a)(1)"
     )
     # Wed 11/25 + 3 days = Sat 11/28, over Thanksgiving; a formulary item gets no 5 working days.
     assert out["determination_due_on"] == "2026-11-28"
     assert out["items"] == [{"determination_due_on": "2026-11-28"}] * 2
     assert out["explain"]["determination_due_on"].endswith(
-        "weekends and holidays included: due Sat 11/28/2026. Lab. Code 4610.6(d)"
+        "(expedited: not moved to the next court day): due Sat 11/28/2026. Lab. Code 4610.6(d)"
     )
     # No holiday calendar decided these dates.
     assert set(out["calendar_versions"]) == set()
