@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import heapq
 import re
 from dataclasses import dataclass, field
 
@@ -574,6 +575,11 @@ class Candidate:
         )
 
 
+def no_specialty_reason(category: str) -> str:
+    """Rule 2's reason, for one reviewer or for the whole roster."""
+    return f"No specialty accepted for {ItemCategory(category).label.lower()} items."
+
+
 def candidate_evaluate(entry: RosterEntry, facts: CaseFacts, roster: Roster) -> Candidate:
     today = roster.today
     reasons: list[str] = []
@@ -584,9 +590,7 @@ def candidate_evaluate(entry: RosterEntry, facts: CaseFacts, roster: Roster) -> 
     for category in facts.categories:
         accepted = roster.category_specialties.get(category, frozenset())
         if not entry.specialty_keys & accepted:
-            reasons.append(
-                f"No specialty accepted for {ItemCategory(category).label.lower()} items."
-            )
+            reasons.append(no_specialty_reason(category))
     # Rule 3: practice.
     if entry.years_in_practice <= MIN_YEARS_EXCLUSIVE:
         reasons.append(
@@ -764,21 +768,27 @@ class Plan:
         }
 
 
-def eligible_pairs(roster: Roster, facts_list: list[CaseFacts]) -> list[list[tuple[int, int]]]:
-    """For each case, its eligible reviewers as (roster index, score), best-ranked first.
-
-    The same six rules as candidate_evaluate, computed with set operations so a thousand cases
-    over thousands of reviewers stay fast; tests hold the two to the same answers."""
-    entries = roster.entries
-    base = {
+def _may_take_any(roster: Roster) -> set[int]:
+    """The roster's indices of the reviewers whom the rules that do not depend on the case
+    leave in: licence (1), practice (3), leave and capacity (6)."""
+    return {
         i
-        for i, e in enumerate(entries)
+        for i, e in enumerate(roster.entries)
         if e.licensed
         and e.years_in_practice > MIN_YEARS_EXCLUSIVE
         and e.weekly_practice_hours >= MIN_WEEKLY_HOURS
         and not e.on_leave_now
         and e.open_cases < e.max_open_cases
     }
+
+
+def eligible_pairs(roster: Roster, facts_list: list[CaseFacts]) -> list[list[tuple[int, int]]]:
+    """For each case, its eligible reviewers as (roster index, score), best-ranked first.
+
+    The same six rules as candidate_evaluate, computed with set operations so a thousand cases
+    over thousands of reviewers stay fast; tests hold the two to the same answers."""
+    entries = roster.entries
+    base = _may_take_any(roster)
     by_specialty: dict[str, set[int]] = {}
     by_affiliation_id: dict[str, set[int]] = {}
     by_affiliation_name: dict[str, list[tuple[int, str]]] = {}
@@ -826,10 +836,84 @@ def eligible_pairs(roster: Roster, facts_list: list[CaseFacts]) -> list[list[tup
     return result
 
 
-def _unassigned_reason(pairs: list[tuple[int, int]]) -> str:
-    if not pairs:
-        return "No eligible reviewer (licence, specialty, practice, conflict or capacity)."
-    return "Every eligible reviewer's capacity went to other cases."
+# A case nobody can take names this many of the reviewers whose specialty fits it, each with
+# every reason the Assign page gives; the page lists them all.
+UNASSIGNED_NAMED = 3
+
+
+def _as_sentence(text: str) -> str:
+    """A reason that ends in someone's words ("Declared a conflict for this case: …") reads as
+    a sentence among others."""
+    return text if text.endswith((".", "!", "?", "”")) else f"{text}."
+
+
+class _WhyNobody:
+    """Why nobody can take a case, in the Assign page's words (candidate_evaluate's reasons).
+
+    Only the cases left without a reviewer ask, and each evaluates at most UNASSIGNED_NAMED
+    reviewers: the plan's cost stays that of its set operations, with no query. Named first
+    are the reviewers whom only this case excludes (they declined it or were taken off it,
+    declared a conflict, reviewed an earlier round, or are affiliated with a party), then the
+    others whose specialty fits (licence, practice, leave, capacity), by name."""
+
+    def __init__(self, roster: Roster):
+        self.roster = roster
+        self._index: tuple[set[int], dict[str, set[int]]] | None = None
+
+    def _load(self) -> tuple[set[int], dict[str, set[int]]]:
+        # Built on the first case that asks: a plan where every case gets a reviewer skips it.
+        if self._index is None:
+            by_specialty: dict[str, set[int]] = {}
+            for i, entry in enumerate(self.roster.entries):
+                for key in entry.specialty_keys:
+                    by_specialty.setdefault(key, set()).add(i)
+            by_category = {
+                category: set().union(*(by_specialty.get(key, ()) for key in keys))
+                for category, keys in self.roster.category_specialties.items()
+            }
+            self._index = (_may_take_any(self.roster), by_category)
+        return self._index
+
+    def reason(self, facts: CaseFacts, pairs: list[tuple[int, int]]) -> str:
+        if pairs:
+            return "Every eligible reviewer's capacity went to other cases."
+        lead = "No eligible reviewer."
+        if not facts.categories:
+            return f"{lead} The case has no disputed item."
+        entries = self.roster.entries
+        if not entries:
+            return f"{lead} No reviewer is on the roster."
+        may_take_any, by_category = self._load()
+        fitting = [by_category.get(category, set()) for category in facts.categories]
+        unheld = [c for c, members in zip(facts.categories, fitting, strict=True) if not members]
+        if unheld:
+            said = " ".join(no_specialty_reason(category) for category in unheld)
+            return f"{lead} Every reviewer ({len(entries):,}): {said}"
+        certified = set.intersection(*fitting)
+        if not certified:
+            return (
+                f"{lead} No one reviewer has a specialty accepted for every disputed item "
+                "(each category has its own reviewers)."
+            )
+        this_case = facts.previous_reviewer_ids | facts.declared_conflicts.keys()
+
+        def order(i: int) -> tuple:
+            entry = entries[i]
+            # In may_take_any and certified, yet not eligible: this case's rules exclude them.
+            by_this_case = i in may_take_any or entry.user_id in this_case
+            return (not by_this_case, entry.name, entry.external_id)
+
+        named = [
+            candidate_evaluate(entries[i], facts, self.roster)
+            for i in heapq.nsmallest(UNASSIGNED_NAMED, certified, key=order)
+        ]
+        said = [f"{c.entry.name}: {' '.join(map(_as_sentence, c.reasons))}" for c in named]
+        more = len(certified) - len(named)
+        if more:
+            said.append(
+                f"And {more} more whose specialty fits, each with every reason on the Assign page."
+            )
+        return " ".join([lead, *said])
 
 
 def assignment_plan(roster: Roster, facts_list: list[CaseFacts]) -> Plan:
@@ -887,6 +971,7 @@ def greedy_plan(roster: Roster, facts_list: list[CaseFacts]) -> Plan:
 
 def _plan_from(roster, facts_list, pairs, chosen: dict[int, int]) -> Plan:
     assignments, unassigned = [], []
+    why_nobody = _WhyNobody(roster)
     for c, facts in enumerate(facts_list):
         if c in chosen:
             i = chosen[c]
@@ -901,5 +986,5 @@ def _plan_from(roster, facts_list, pairs, chosen: dict[int, int]) -> Plan:
                 )
             )
         else:
-            unassigned.append((facts.case_number, _unassigned_reason(pairs[c])))
+            unassigned.append((facts.case_number, why_nobody.reason(facts, pairs[c])))
     return Plan(assignments=assignments, unassigned=unassigned)

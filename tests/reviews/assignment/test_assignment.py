@@ -9,7 +9,13 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from cases.lifecycle.models import CaseEvent, CaseStatus, EventType
-from reviews.assignment.matching import assignment_plan, case_facts_load, greedy_plan, roster_load
+from reviews.assignment.matching import (
+    assignment_plan,
+    case_facts_load,
+    greedy_plan,
+    reviewers_for_case,
+    roster_load,
+)
 from reviews.assignment.models import Assignment, AssignmentStatus, CaseConflict
 from reviews.assignment.selectors import cases_waiting_for_reviewer
 from reviews.assignment.services import assignments_auto, reviewer_assign
@@ -164,6 +170,78 @@ def test_batch_puts_expedited_cases_first_when_capacity_is_short():
     assert [a.case_number for a in plan.assignments] == [expedited.case_number]
     assert plan.unassigned[0][0] == standard.case_number
     assert "capacity" in plan.unassigned[0][1]
+
+
+def _nobody_can_take(case, django_assert_num_queries) -> str:
+    roster, facts = roster_load(), case_facts_load([case])
+    # The reasons come from what the plan has read: saying them costs no query.
+    with django_assert_num_queries(0):
+        plan = assignment_plan(roster, facts)
+    assert not plan.assignments
+    [(number, reason)] = plan.unassigned
+    assert number == case.case_number
+    return reason
+
+
+def test_nobody_can_take_says_who_and_why_in_the_assign_pages_words(django_assert_num_queries):
+    """From a user: the batch plan said "licence, specialty, practice, conflict or capacity"
+    where the Assign page named the reviewer who had declined the case."""
+    case = ready_case()
+    declined = reviewer_with_profile("R-DECLINED", first_name="Dana", last_name="Reyes")
+    taken_off = reviewer_with_profile("R-OFF", first_name="Omar", last_name="Ortiz")
+    Assignment.objects.create(
+        case=case, reviewer=declined, status=AssignmentStatus.DECLINED, decline_reason="Away"
+    )
+    Assignment.objects.create(
+        case=case, reviewer=taken_off, status=AssignmentStatus.WITHDRAWN, end_reason="Slow"
+    )
+    reviewer_with_profile("R-CHIRO", certifications=("Chiropractic",), first_name="Chris")
+
+    reason = _nobody_can_take(case, django_assert_num_queries)
+
+    assert reason == (
+        "No eligible reviewer. "
+        "Dana Reyes: Already reviewed or was offered this case (declined it: “Away”). "
+        "Omar Ortiz: Already reviewed or was offered this case (was taken off it: “Slow”)."
+    )
+    # The same words as the Assign page's, from the same rules.
+    excluded = {c.entry.name: c.reasons for c in reviewers_for_case(case).excluded}
+    for name in ("Dana Reyes", "Omar Ortiz"):
+        assert f"{name}: {' '.join(excluded[name])}" in reason
+    # A reviewer whose specialty does not fit the case is not the news.
+    assert "Chris" not in reason
+
+
+def test_nobody_can_take_names_this_case_s_exclusions_first_then_counts_the_rest(
+    django_assert_num_queries,
+):
+    case = ready_case()
+    for n in range(4):
+        reviewer_with_profile(
+            f"R-FULL-{n}", first_name="Amy", max_open_cases=1, carried_open_cases=1
+        )
+    conflicted = reviewer_with_profile("R-CONFLICT", first_name="Zed", last_name="Zane")
+    CaseConflict.objects.create(case=case, reviewer=conflicted, reason="Treated the worker")
+
+    reason = _nobody_can_take(case, django_assert_num_queries)
+
+    assert reason.startswith(
+        "No eligible reviewer. Zed Zane: Declared a conflict for this case: Treated the worker. "
+        "Amy Roe R-FULL-0: At capacity: 1 open cases of 1 allowed. "
+    )
+    assert reason.endswith(
+        "And 2 more whose specialty fits, each with every reason on the Assign page."
+    )
+
+
+def test_a_case_whose_specialty_nobody_holds_says_so_once(django_assert_num_queries):
+    case = ready_case(category="dental")
+    reviewer_with_profile("R-1")
+    reviewer_with_profile("R-2")
+
+    assert _nobody_can_take(case, django_assert_num_queries) == (
+        "No eligible reviewer. Every reviewer (2): No specialty accepted for dental items."
+    )
 
 
 def test_batch_is_deterministic_with_ties():

@@ -165,7 +165,10 @@ def test_auto_assign_dry_run_prints_the_plan_and_writes_nothing():
     text = run("auto_assign", "--dry-run")
     assert "dry run: nothing was assigned" in text
     assert f"{case_b.case_number} -> R-EXACT (Jane Roe R-EXACT) score " in text
-    assert f"{case_c.case_number}: No eligible reviewer" in text
+    assert (
+        f"{case_c.case_number}: No eligible reviewer. Every reviewer (2): No specialty accepted "
+        "for dental items." in text
+    )
     assert f"Total score: {data['total_score']}" in text
     assert "Assigned:" not in text
     assert not Assignment.objects.exists()

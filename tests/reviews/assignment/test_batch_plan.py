@@ -41,7 +41,10 @@ def test_work_out_the_plan_in_the_background_then_assign_it(
     assert run.status == PlanRunStatus.READY and run.created_by is not None
     page = admin_client.get(reverse(BATCH)).content.decode()
     assert case.case_number in page and "Assign these 1" in page
-    assert nobody.case_number in page and "No eligible reviewer" in page
+    assert nobody.case_number in page
+    assert "No eligible reviewer. Every reviewer (1): No specialty accepted for dental items." in (
+        page
+    )
     assert "every 1s" not in page  # nothing polls once the plan is ready
     assert not Assignment.objects.exists()
 
