@@ -3,10 +3,12 @@ with htmx they render only the fragment that changed (template partials)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -36,7 +38,7 @@ from cases.casefile.list_csv import case_list_rows, outcomes_for
 from cases.casefile.models import SavedView
 from cases.casefile.selectors import SORTS, case_clock_with_letter, case_list_for
 from cases.eligibility import services as eligibility
-from cases.eligibility.duplicates import case_duplicates
+from cases.eligibility.duplicates import case_duplicates, consolidation_refusal
 from cases.eligibility.forms import (
     ConsolidateForm,
     DeferForm,
@@ -187,7 +189,61 @@ _WORKFLOW_FORM_NAMES = frozenset(
 )
 
 
-def _workflow_forms(case: Case, actions: frozenset[Action], checks=(), **bound) -> dict:
+@dataclass(frozen=True)
+class RefusedElsewhere:
+    """A workflow form sent from a page out of date and refused. Where it was sent from is not
+    drawn again (or not with that form), so the refusal is said at the top of the panel: what
+    changed, why it was refused, and what to do now."""
+
+    changed: str
+    reasons: list[str]
+    next_step: str
+    # A case to open for the next step (the duplicate no longer listed), or "".
+    case_to_open: str = ""
+
+
+def _form_messages(form) -> list[str]:
+    return [message for errors in form.errors.values() for message in errors]
+
+
+def _consolidation_refused(user, case: Case, form, duplicates) -> RefusedElsewhere | None:
+    """A consolidation sent while its duplicate's row offered it, and refused because the
+    duplicate changed since (closed, consolidated elsewhere, given a reviewer, edited): that
+    row now offers no form or is gone. None while the row still offers it: what was typed is
+    refused there, next to its fields."""
+    number = form["duplicate"].value() or ""
+    listed = {duplicate.case.case_number: duplicate for duplicate in duplicates}
+    if number in listed and not listed[number].refusal:
+        return None
+    try:
+        duplicate = case_get_for(user, number)
+    except Http404:
+        return RefusedElsewhere(
+            changed="that page named no case you can consolidate",
+            reasons=[f"No case {number}." if number else "No case was named."],
+            next_step="Nothing was changed. Choose from the possible duplicates below.",
+        )
+    # Said as the duplicate stands now, by the rule the service applied.
+    why = consolidation_refusal(case, duplicate)
+    if duplicate.consolidated_into_id == case.pk:
+        next_step = "Nothing was changed, and there is nothing more to do."
+    elif number in listed:
+        next_step = (
+            "Nothing was changed. It is listed below with why it cannot be consolidated now."
+        )
+    else:
+        next_step = "Nothing was changed. It is no longer one of the possible duplicates below."
+    return RefusedElsewhere(
+        changed=f"{number} has changed since that page was opened",
+        reasons=[why] if why else _form_messages(form),
+        next_step=next_step,
+        case_to_open="" if number in listed else number,
+    )
+
+
+def _workflow_forms(
+    case: Case, actions: frozenset[Action], checks=(), *, user, duplicates, **bound
+) -> dict:
     """The forms of the actions the case's status allows (bound ones replace fresh ones)."""
     forms = {}
     if Action.RECORD_ELIGIBILITY in actions:
@@ -201,11 +257,21 @@ def _workflow_forms(case: Case, actions: frozenset[Action], checks=(), **bound) 
         if action in actions:
             forms[name] = form_class(prefix=prefix)
     # A workflow form sent from a page out of date (a second tab) for an action the case no
-    # longer offers is not drawn again; its refusal is said at the top of the panel instead.
-    refused = []
+    # longer offers, or for a duplicate that no longer offers it, is not drawn again; its
+    # refusal is said at the top of the panel instead.
+    refused = None
     for name, form in bound.items():
         if name in _WORKFLOW_FORM_NAMES and name not in forms:
-            refused.extend(message for errors in form.errors.values() for message in errors)
+            refused = RefusedElsewhere(
+                changed="the case has moved on since that page was opened",
+                reasons=_form_messages(form),
+                next_step="Nothing was changed. What the case allows now is below.",
+            )
+        elif name == "consolidate_form" and (
+            stale := _consolidation_refused(user, case, form, duplicates)
+        ):
+            # The other duplicates' forms stay fresh: not filled with what was typed.
+            refused = stale
         else:
             forms[name] = form
     forms["refused_elsewhere"] = refused
@@ -243,7 +309,11 @@ def _case_context(request, case: Case, *, panel: str | None = None, **bound) -> 
         checks = eligibility_checks(case, duplicates_found=duplicates) if screening else []
         context["eligibility_checks"] = checks
         if can_manage:
-            context.update(_workflow_forms(case, actions, checks, **bound))
+            context.update(
+                _workflow_forms(
+                    case, actions, checks, user=request.user, duplicates=duplicates, **bound
+                )
+            )
             context["assignment"] = reviewer_side().current_assignment(case)
     if panel in (None, "clock") and case.date_assigned:
         # Whether the notice date is the finding's intended date or the notice's actual date

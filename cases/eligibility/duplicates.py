@@ -43,6 +43,24 @@ def consolidation_refusal(kept: Case, duplicate: Case) -> str:
     """Why `duplicate` cannot be consolidated into `kept` now; "" when it can."""
     if kept.pk == duplicate.pk:
         return "A case cannot be consolidated into itself."
+    statuses = statuses_allowing(Action.CONSOLIDATE)
+    where = " or ".join(sorted(CaseStatus(s).label.lower() for s in statuses))
+    if Action.CONSOLIDATE not in allowed_actions(kept):
+        return f"The case kept must be eligible with no reviewer yet ({where})."
+    # A duplicate closed after the page was opened is said to be closed, and how: not to be
+    # found eligible first.
+    if duplicate.consolidated_into_id == kept.pk:
+        return (
+            f"{duplicate.case_number} is already consolidated into {kept.case_number}: its "
+            "items and records are in this case."
+        )
+    if duplicate.consolidated_into_id:
+        return (
+            f"{duplicate.case_number} is closed: it was consolidated into "
+            f"{duplicate.consolidated_into.case_number}."
+        )
+    if duplicate.status in CLOSED_STATUSES:
+        return f"{duplicate.case_number} is closed ({duplicate.get_status_display().lower()})."
     if not (
         kept.claim_number == duplicate.claim_number
         and fold(kept.worker_last_name) == fold(duplicate.worker_last_name)
@@ -54,10 +72,6 @@ def consolidation_refusal(kept: Case, duplicate: Case) -> str:
             "The applications must name the same requesting physician (8 CCR 9792.10.4(a)); "
             "record the requesting provider on both."
         )
-    statuses = statuses_allowing(Action.CONSOLIDATE)
-    where = " or ".join(sorted(CaseStatus(s).label.lower() for s in statuses))
-    if Action.CONSOLIDATE not in allowed_actions(kept):
-        return f"The case kept must be eligible with no reviewer yet ({where})."
     if duplicate.status not in statuses:
         return f"The duplicate must be found eligible first, with no reviewer yet ({where})."
     return ""

@@ -140,6 +140,107 @@ def test_the_case_page_offers_and_does_the_consolidation(admin_client):
     assert duplicate.status == S.TERMINATED and duplicate.consolidated_into == kept
 
 
+def _consolidate_from_a_stale_page(admin_client, kept, duplicate, **headers) -> str:
+    """The Consolidate button of `duplicate`'s row, pressed on `kept`'s page drawn earlier."""
+    response = admin_client.post(
+        reverse("casefile:case_consolidate", args=[kept.case_number]),
+        {
+            "consolidate-duplicate": duplicate.case_number,
+            "consolidate-note": "Same RFA",
+            "consolidate-confirm": "on",
+        },
+        **headers,
+    )
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _top_of_the_panel(page: str) -> str:
+    """The workflow panel up to its first section: where a refusal must be read."""
+    panel = page[page.index('id="workflow"') :]
+    return panel[: panel.index("</div>")]
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["plain POST", "htmx"])
+def test_a_duplicate_closed_meanwhile_is_refused_at_the_top_of_the_panel(
+    admin_client, case_admin, htmx
+):
+    """From a user: a second tab consolidated the duplicate elsewhere; pressing Consolidate on
+    the first tab said nothing they could see, as the refusal belonged to a row no longer
+    drawn."""
+    kept = application()
+    duplicate = application()
+    elsewhere = application()
+    page = admin_client.get(reverse("casefile:case_detail", args=[kept.case_number]))
+    assert f"Consolidate {duplicate.case_number} into {kept.case_number}" in page.content.decode()
+    case_consolidate(kept=elsewhere, duplicate=duplicate, actor=case_admin)
+
+    page = _consolidate_from_a_stale_page(
+        admin_client, kept, duplicate, **({"HTTP_HX_REQUEST": "true"} if htmx else {})
+    )
+
+    top = _top_of_the_panel(page)
+    assert 'role="alert"' in top
+    assert f"Not done, {duplicate.case_number} has changed since that page was opened:" in top
+    assert (
+        f"{duplicate.case_number} is closed: it was consolidated into {elsewhere.case_number}."
+        in top
+    )
+    assert "Nothing was changed. It is no longer one of the possible duplicates below." in top
+    assert f"Open {duplicate.case_number}" in top
+    # Said once, and the other rows' forms are not filled with what was typed.
+    assert page.count("consolidated into " + elsewhere.case_number) == 1
+    assert "Same RFA" not in page
+    kept.refresh_from_db()
+    duplicate.refresh_from_db()
+    assert [item.description for item in kept.items.all()] == ["MRI right shoulder"]
+    assert not kept.records.exists() and event_types(kept) == []
+    assert duplicate.consolidated_into == elsewhere
+
+
+def test_a_duplicate_given_a_reviewer_meanwhile_is_refused_at_the_top_too(admin_client):
+    kept = application()
+    duplicate = application()
+    Case.objects.filter(pk=duplicate.pk).update(status=S.REVIEWER_ASSIGNED)
+
+    page = _consolidate_from_a_stale_page(admin_client, kept, duplicate)
+
+    top = _top_of_the_panel(page)
+    assert f"Not done, {duplicate.case_number} has changed since that page was opened:" in top
+    assert "The duplicate must be found eligible first, with no reviewer yet" in top
+    assert "It is listed below with why it cannot be consolidated now." in top
+    assert not CaseEvent.objects.filter(type=EventType.CASE_CONSOLIDATED).exists()
+
+
+def test_a_consolidation_done_in_another_tab_is_not_done_twice(admin_client, case_admin):
+    kept = application()
+    duplicate = application()
+    case_consolidate(kept=kept, duplicate=duplicate, actor=case_admin)
+
+    page = _consolidate_from_a_stale_page(admin_client, kept, duplicate)
+
+    top = _top_of_the_panel(page)
+    assert (
+        f"{duplicate.case_number} is already consolidated into {kept.case_number}: its items "
+        "and records are in this case." in top
+    )
+    assert "Nothing was changed, and there is nothing more to do." in top
+    assert kept.items.count() == 2
+    assert CaseEvent.objects.filter(case=kept, type=EventType.CASE_CONSOLIDATED).count() == 1
+
+
+def test_a_consolidation_still_offered_keeps_its_errors_on_its_row(admin_client):
+    kept = application()
+    duplicate = application()
+    response = admin_client.post(
+        reverse("casefile:case_consolidate", args=[kept.case_number]),
+        {"consolidate-duplicate": duplicate.case_number},
+    )
+    page = response.content.decode()
+    assert "Tick the box to confirm the consolidation." in page
+    assert 'id="workflow-refused"' not in page
+
+
 def test_the_export_says_where_a_consolidated_application_went(case_admin):
     kept = application()
     duplicate = application(item="Physical therapy x 12")
