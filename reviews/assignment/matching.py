@@ -50,7 +50,8 @@ from reviews.roster.models import (
     specialty_key,
 )
 
-# Rule 3: more than five years of active practice, at least 24 hours a week now.
+# Rule 3: more than five years of active practice, at least 24 hours a week now (SPEC section 4:
+# the organization's standard for the qualifications Lab. Code 139.5 requires it to keep).
 MIN_YEARS_EXCLUSIVE = 5
 MIN_WEEKLY_HOURS = 24
 
@@ -583,7 +584,7 @@ def no_specialty_reason(category: str) -> str:
 def candidate_evaluate(entry: RosterEntry, facts: CaseFacts, roster: Roster) -> Candidate:
     today = roster.today
     reasons: list[str] = []
-    # Rule 1: an active, unrestricted licence in at least one state.
+    # Rule 1: an active, unrestricted licence in at least one state (Lab. Code 139.5).
     if not entry.licensed:
         reasons.append(entry.licence_reason)
     # Rule 2: a certification accepted for every disputed item's category.
@@ -601,13 +602,14 @@ def candidate_evaluate(entry: RosterEntry, facts: CaseFacts, roster: Roster) -> 
             f"{entry.weekly_practice_hours} hours a week of current practice; "
             f"at least {MIN_WEEKLY_HOURS} needed."
         )
-    # Rule 4: conflicts of interest, declared affiliations and conflicts declared for this case.
+    # Rule 4: conflicts of interest (Lab. Code 139.5), declared affiliations and conflicts
+    # declared for this case.
     reasons.extend(conflicts_between(entry, facts))
     if entry.user_id in facts.declared_conflicts:
         reasons.append(
             f"Declared a conflict for this case: {facts.declared_conflicts[entry.user_id]}"
         )
-    # Rule 5: a remand (or a decline) needs a different reviewer.
+    # Rule 5: a remand needs a different reviewer (Lab. Code 4610.6(i)); so does a decline.
     declared = entry.user_id in facts.declared_conflicts
     if entry.user_id in facts.previous_reviewer_ids and not declared:
         note = facts.previous_reviewer_notes.get(entry.user_id)
@@ -621,7 +623,8 @@ def candidate_evaluate(entry: RosterEntry, facts: CaseFacts, roster: Roster) -> 
         reasons.append("On leave.")
     if entry.open_cases >= entry.max_open_cases:
         reasons.append(
-            f"At capacity: {entry.open_cases} open cases of {entry.max_open_cases} allowed."
+            f"At capacity: {entry.open_cases} open case{pluralize(entry.open_cases)} of "
+            f"{entry.max_open_cases} allowed."
         )
     if reasons:
         return Candidate(entry=entry, eligible=False, reasons=reasons)

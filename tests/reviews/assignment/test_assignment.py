@@ -227,7 +227,7 @@ def test_nobody_can_take_names_this_case_s_exclusions_first_then_counts_the_rest
 
     assert reason.startswith(
         "No eligible reviewer. Zed Zane: Declared a conflict for this case: Treated the worker. "
-        "Amy Roe R-FULL-0: At capacity: 1 open cases of 1 allowed. "
+        "Amy Roe R-FULL-0: At capacity: 1 open case of 1 allowed. "
     )
     assert reason.endswith(
         "And 2 more whose specialty fits, each with every reason on the Assign page."

@@ -198,7 +198,7 @@ def test_open_assignments_count_toward_load():
     busy = reviewer_with_profile("BUSY", max_open_cases=1)
     Assignment.objects.create(case=other, reviewer=busy, status=AssignmentStatus.ACCEPTED)
     result = reviewers_for_case(case, today=TODAY)
-    assert "At capacity: 1 open cases of 1" in excluded_reasons(result, "BUSY")
+    assert "At capacity: 1 open case of 1" in excluded_reasons(result, "BUSY")
 
 
 def test_query_count_does_not_grow_with_the_roster():
