@@ -8,7 +8,7 @@ AB 855, Stats. 2021 ch. 283), Lunar New Year and Genocide Remembrance Day; Good 
 noon to 3 p.m., not a full day. Native American Day (Gov. Code 6700 since 2015) was a judicial
 holiday in 2015, then excepted, and is one again since 2022 (AB 855). A holiday on a Sunday is
 kept the Monday after (Gov. Code 6701); one on a Saturday the Friday before (the Judicial
-Council's alternative day under CCP 135).
+Council's alternative day under CCP 135: Cal. Rules of Court, rule 1.11).
 
 State office holidays (Lab. Code 4600.4(b): a holiday listed by CalHR; Gov. Code 19853): no
 Lincoln Day, Columbus Day or Native American Day; a Sunday holiday is kept the Monday after; a
