@@ -25,7 +25,7 @@ def holiday_add(
     *, calendar: str, date: dt.date, name: str, source: str = "", note: str, actor
 ) -> CalendarVersion:
     """A new version of `calendar` with the holiday `name` on `date`."""
-    name = name.strip()
+    name = visible_strip(name)
 
     def change(days: Days) -> str:
         if not name:
@@ -54,7 +54,7 @@ def holiday_remove(*, calendar: str, date: dt.date, note: str, actor) -> Calenda
 
 def holiday_rename(*, calendar: str, date: dt.date, name: str, note: str, actor) -> CalendarVersion:
     """A new version of `calendar` whose holiday on `date` is called `name`."""
-    name = name.strip()
+    name = visible_strip(name)
 
     def change(days: Days) -> str:
         if date not in days:

@@ -58,6 +58,7 @@ from reviews.letters.render import (
     letter_date,
     letter_pdf,
     letter_text_current,
+    with_org,
 )
 from reviews.letters.service_status import service_status
 from reviews.letters.signing import pdf_sign
@@ -159,11 +160,6 @@ def notice_planned_method(case: Case) -> str:
 # --- What a notice says -----------------------------------------------------------------------
 
 
-def _with_org(paragraph: str, organization: Organization) -> str:
-    # Plain replacement, not str.format: an administrator's braces must not be code.
-    return paragraph.replace("{org}", organization.name)
-
-
 def _finding_reasons(event: CaseEvent) -> list[dict[str, str]]:
     """The reasons of an ineligible finding, each with its source: codes of the vocabulary
     (with their citations), then free-text reasons of older findings and of a lapsed request
@@ -223,8 +219,8 @@ def notice_context(notice: Notice) -> dict:
         records_due = compute(facts).records_due_on
         context.update(
             {
-                "assignment_notice": _with_org(text.assignment_notice, organization),
-                "records_request": _with_org(text.records_request, organization),
+                "assignment_notice": with_org(text.assignment_notice, organization),
+                "records_request": with_org(text.records_request, organization),
                 "records_requested": RECORDS_REQUESTED,
                 "records_requested_source": RECORDS_REQUESTED_SOURCE,
                 "records_due": letter_date(records_due.on) if records_due else "",
@@ -235,8 +231,8 @@ def notice_context(notice: Notice) -> dict:
         details = notice.event.details or {}
         context.update(
             {
-                "ineligibility_notice": _with_org(text.ineligibility_notice, organization),
-                "ineligibility_next": _with_org(text.ineligibility_next, organization),
+                "ineligibility_notice": with_org(text.ineligibility_notice, organization),
+                "ineligibility_next": with_org(text.ineligibility_next, organization),
                 "finding_date": letter_date(timezone.localdate(notice.event.created_at)),
                 "reasons": _finding_reasons(notice.event),
                 "note": (details.get("note") or "").strip(),

@@ -26,7 +26,7 @@ from cases.records.selectors import records_in_file
 from cases.states import licensure_display
 from reviews.determination.citations import CLAIMS_ADMINISTRATOR, EXPERT_REVIEWER, citation_render
 from reviews.determination.models import Determination
-from reviews.letters.defaults import DEFAULT_LETTER_TEXT
+from reviews.letters.defaults import DEFAULT_LETTER_TEXT, LETTER_TEXT_FIELDS
 from reviews.letters.models import Letter, LetterText
 from reviews.letters.selectors import letter_amends, letter_service_facts
 from reviews.organization.models import Organization
@@ -39,6 +39,18 @@ def letter_text_current() -> LetterText:
     if text is None:
         text = LetterText.objects.create(version=1, **DEFAULT_LETTER_TEXT)
     return text
+
+
+def with_org(paragraph: str, organization: Organization) -> str:
+    """An organization's paragraph as printed: {org} is its name, in every paragraph of the
+    letter and the notices. Plain replacement, not str.format: an administrator's braces must
+    not be code."""
+    return paragraph.replace("{org}", organization.name)
+
+
+def paragraphs_printed(text: LetterText, organization: Organization) -> dict[str, str]:
+    """Every paragraph of a LetterText version as the letter prints it (with_org)."""
+    return {name: with_org(getattr(text, name), organization) for name in LETTER_TEXT_FIELDS}
 
 
 def letter_date(value: dt.date | None) -> str:
@@ -177,8 +189,8 @@ def letter_context(
                 "outcome_label": outcome_label,
                 # Lab. Code 4610.6(d): what the decision means, in terms a worker understands.
                 "plain": {
-                    Outcome.OVERTURNED: text.item_overturned_plain,
-                    Outcome.UPHELD: text.item_upheld_plain,
+                    Outcome.OVERTURNED: with_org(text.item_overturned_plain, organization),
+                    Outcome.UPHELD: with_org(text.item_upheld_plain, organization),
                 }.get(decision.outcome, ""),
                 "ur_citation": citation_render(
                     decision.item.ur_citation_kind,
@@ -197,9 +209,8 @@ def letter_context(
         "preview": letter is None,
         "title": f"Final Determination Letter {case.case_number}",
         "org": organization,
-        "text": text,
-        # Plain replacement, not str.format: an administrator's braces must not be code.
-        "how_made": text.how_made.replace("{org}", organization.name),
+        "text": paragraphs_printed(text, organization),
+        "how_made": with_org(text.how_made, organization),
         "case": case,
         "facts": {
             "date_assigned": letter_date(case.date_assigned),

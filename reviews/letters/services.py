@@ -429,17 +429,34 @@ def letter_correct(*, case: Case, actor, correction_note: str, password: str) ->
     return letter
 
 
+# A paragraph of the organization's letter text: the longest shipped one is about 900
+# characters; a limit keeps every letter's layout to a few pages and its rendering quick.
+LETTER_PARAGRAPH_MAX_CHARS = 5_000
+
+
 @transaction.atomic
 def letter_text_update(*, actor, **paragraphs) -> LetterText:
     """A new version of the organization's paragraphs (versions are never edited: each letter
     records the one it printed). Returns the current version unchanged when nothing changed."""
     current = letter_text_current()
     values = {
-        name: (paragraphs.get(name, getattr(current, name)) or "").strip()
+        name: visible_strip(paragraphs.get(name, getattr(current, name)) or "")
         for name in LETTER_TEXT_FIELDS
     }
     if all(values[name] == getattr(current, name) for name in LETTER_TEXT_FIELDS):
         return current
+    problems = {
+        name: (
+            "This paragraph prints nothing: write it, or keep the shipped wording."
+            if not value
+            else f"Keep a paragraph under {LETTER_PARAGRAPH_MAX_CHARS:,} characters "
+            f"(this one has {len(value):,})."
+        )
+        for name, value in values.items()
+        if not value or len(value) > LETTER_PARAGRAPH_MAX_CHARS
+    }
+    if problems:
+        raise ValidationError(problems)
     if "{org}" not in values["how_made"]:
         raise ValidationError(
             {"how_made": "Keep {org} where the organization's name goes in this paragraph."}

@@ -548,9 +548,15 @@ def organization_settings(request):
         if part == "organization":
             organization_form = OrganizationForm(request.POST, instance=organization, prefix="org")
             if organization_form.is_valid():
-                organization_update(actor=request.user, **organization_form.cleaned_data)
-                messages.success(request, "Organization details saved; new letters print them.")
-                return redirect("letters:organization_settings")
+                try:
+                    organization_update(actor=request.user, **organization_form.cleaned_data)
+                except ValidationError as exc:
+                    # A value of characters that print nothing, stripped by the service.
+                    for field_name, errors in exc.message_dict.items():
+                        organization_form.add_error(field_name, errors)
+                else:
+                    messages.success(request, "Organization details saved; new letters print them.")
+                    return redirect("letters:organization_settings")
         elif part == "paragraphs":
             text_form = LetterTextForm(request.POST, prefix="text")
             if text_form.is_valid():

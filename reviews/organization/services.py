@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from cases.jsoncheck import visible_strip
 from reviews.organization.models import Organization
 
 ORGANIZATION_FIELDS = (
@@ -34,7 +35,7 @@ def organization_update(*, actor, **values) -> Organization:
     organization = Organization.objects.select_for_update().get(pk=organization_current().pk)
     for name in ORGANIZATION_FIELDS:
         if name in values:
-            setattr(organization, name, (values[name] or "").strip())
+            setattr(organization, name, visible_strip(values[name] or ""))
     organization.full_clean()
     organization.save()
     return organization

@@ -105,6 +105,9 @@ def test_remove_and_rename_make_new_versions_with_the_change(sysadmin):
         ({"date": dt.date(2025, 3, 31), "name": "Twice", "note": "n"}, "date"),
         ({"date": dt.date(2025, 4, 1), "name": "  ", "note": "n"}, "name"),
         ({"date": dt.date(2025, 4, 1), "name": "Day", "note": " "}, "note"),
+        # Characters that print nothing are no name and no note (a QA pass saved a blank name).
+        ({"date": dt.date(2025, 4, 1), "name": "\u200b", "note": "n"}, "name"),
+        ({"date": dt.date(2025, 4, 1), "name": "Day", "note": "\u2060"}, "note"),
     ],
 )
 def test_bad_additions_are_refused_and_change_nothing(sysadmin, change, field):

@@ -9,7 +9,7 @@ from django.utils.html import escape
 
 from accounts.models import Role
 from reviews.letters.models import Letter, LetterStatus, LetterText
-from reviews.letters.render import letter_text_current
+from reviews.letters.render import letter_html, letter_text_current
 from reviews.letters.services import (
     letter_correct,
     letter_fail,
@@ -18,6 +18,7 @@ from reviews.letters.services import (
     letter_retry_noted,
 )
 from reviews.organization.models import Organization
+from reviews.organization.services import organization_current
 from tests.factories import (
     PASSWORD,
     UserFactory,
@@ -384,3 +385,63 @@ def test_each_version_lists_every_paragraph_it_holds(client):
     ):
         assert page.count(label) == 2  # the form's label and the version's listing
     assert page.count(escape(current.appeal_remedy)) == 2  # its box and its listing
+
+
+def _paragraphs(client, **changed) -> dict:
+    form = client.get(reverse("letters:organization_settings")).context["text_form"].initial
+    data = {f"text-{name}": value for name, value in form.items()}
+    data.update({f"text-{name}": value for name, value in changed.items()})
+    data["part"] = "paragraphs"
+    return data
+
+
+@pytest.mark.parametrize(
+    "text, said",
+    [
+        ("\u200b", "This paragraph prints nothing"),
+        ("W" * 5_001, "Keep a paragraph under 5,000 characters (this one has 5,001)."),
+    ],
+)
+def test_a_paragraph_that_prints_nothing_or_runs_on_is_refused(client, text, said):
+    """From a QA pass: a zero-width space was saved as a lead-in that printed blank, and a
+    paragraph of 300,000 letters was saved (and held every letter's rendering)."""
+    login(client, Role.SYSTEM_ADMIN)
+    response = client.post(
+        reverse("letters:organization_settings"), _paragraphs(client, summary_lead_in=text)
+    )
+    assert response.status_code == 422
+    assert said in response.content.decode()
+    assert LetterText.objects.count() == 1
+
+
+def test_org_prints_as_the_organization_name_in_every_paragraph(client):
+    """From a QA pass: {org} was replaced only in "how the determination was made"; in the
+    binding notice (or any other paragraph) it printed as typed."""
+    login(client, Role.SYSTEM_ADMIN)
+    client.post(
+        reverse("letters:organization_settings"),
+        _paragraphs(client, binding_notice="{org} issues this binding determination."),
+    )
+    html = letter_html(approved_determination(), public=False)
+    assert f"{organization_current().name} issues this binding determination." in html
+    assert "{org}" not in html
+
+
+def test_an_organization_name_that_prints_nothing_is_refused(client):
+    login(client, Role.SYSTEM_ADMIN)
+    before = Organization.objects.get().short_name if Organization.objects.exists() else None
+    response = client.post(
+        reverse("letters:organization_settings"),
+        {
+            "part": "organization",
+            "org-name": "California Independent Review Organization",
+            "org-short_name": "\u200b\u200b",
+            "org-address": "1 Capitol Mall\nSacramento, CA 95814",
+            "org-signatory_name": "Dana Chief, MD",
+            "org-signatory_title": "Medical Director",
+        },
+    )
+    assert response.status_code == 422
+    assert Organization.objects.filter(short_name="").count() == 0
+    if before is not None:
+        assert Organization.objects.get().short_name == before
