@@ -80,8 +80,8 @@ class CalculatorForm(forms.Form):
     letter_sent_by = _service(
         "Letter sent by",
         NOTICE_SERVICE,
-        "Not known counts as mail (received later: 8 CCR 9792.10.7(a)). Every method but "
-        "personal service adds five days to the appeal (8 CCR 10605(a)).",
+        "Not known counts as mail (received later: 8 CCR 9792.10.7(a)). Mail and e-mail both "
+        "add five days to the appeal (8 CCR 10605(a)).",
     )
 
     DATES = (
