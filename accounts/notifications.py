@@ -34,17 +34,28 @@ def notify(users: Iterable[User], *, text: str, link: str = "", urgent: bool = F
     return len(ids)
 
 
-def notifications_read(user: User, *, ids: Iterable[int] | None = None) -> int:
-    """Mark the user's notifications read (these `ids`, or all); the unread count follows."""
+def notifications_read(
+    user: User, *, ids: Iterable[int] | None = None, upto: int | None = None
+) -> int:
+    """Mark the user's notifications read (these `ids`, those up to the id `upto`, or all); the
+    unread count follows."""
     with transaction.atomic():
         unread = Notification.objects.filter(user=user, read_at__isnull=True)
         if ids is not None:
             unread = unread.filter(pk__in=list(ids))
+        if upto is not None:
+            unread = unread.filter(pk__lte=upto)
         marked = unread.update(read_at=timezone.now())
         left = Notification.objects.filter(user=user, read_at__isnull=True).count()
         User.objects.filter(pk=user.pk).update(notifications_unread=left)
         user.notifications_unread = left
     return marked
+
+
+def notifications_unread_after(user: User, *, upto: int) -> int:
+    """The user's unread notifications newer than the id `upto`: what arrived after a page
+    showing the notifications up to `upto` was opened."""
+    return Notification.objects.filter(user=user, read_at__isnull=True, pk__gt=upto).count()
 
 
 def notifications_settled(user: User, *, link: str) -> int:

@@ -11,6 +11,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count, Max
 from django.http import Http404
 from django.shortcuts import redirect, render, resolve_url
 from django.template.defaultfilters import pluralize
@@ -28,7 +29,7 @@ from accounts.events import (
 )
 from accounts.models import Notification
 from accounts.notifications import PAGE_SIZE as NOTIFICATIONS_PAGE_SIZE
-from accounts.notifications import notifications_read
+from accounts.notifications import notifications_read, notifications_unread_after
 from accounts.reauth import ReauthForm, reauth_record
 from accounts.responses import redirect_after_post
 from accounts.row_ids import row_id
@@ -231,28 +232,43 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
 @require_http_methods(["GET", "POST"])
 def notifications(request):
     """The user's in-app notifications, newest first, 25 a page (accounts.notifications). A
-    POST marks one (`id`) or all of them read."""
+    POST marks one (`id`) or all that the page showed (`upto`, its newest id) read."""
     if (answer := _signed_in(request)) is not None:
         return answer
     if request.user.is_api_client:
         raise PermissionDenied("API clients have no web pages.")
     if request.method == "POST":
-        one = request.POST.get("id", "")
-        # No id marks them all; an id that is no id (row_id) or none of the user's marks nothing.
-        if not one:
-            ids = None
-        elif (pk := row_id(one)) is not None:
-            ids = [pk]
-        else:
-            ids = []
-        marked = notifications_read(request.user, ids=ids)
+        return _notifications_mark_read(request)
+    notes = Notification.objects.filter(user=request.user)
+    paginator = Paginator(notes.order_by("-created", "-pk"), NOTIFICATIONS_PAGE_SIZE)
+    # One query for the count the pages need and the newest id, the cutoff of "Mark all read".
+    shown = notes.aggregate(count=Count("pk"), newest=Max("pk"))
+    paginator.count = shown["count"]
+    page = paginator.get_page(request.GET.get("page"))
+    return render(
+        request, "accounts/notifications.html", {"page": page, "newest_id": shown["newest"]}
+    )
+
+
+def _notifications_mark_read(request):
+    """One notification (`id`), or "all" as the page showed them: those up to its newest
+    (`upto`), so one that arrived after the page was opened stays unread and is told of. An id
+    that is no id (row_id), or none of the user's, marks nothing."""
+    if one := request.POST.get("id", ""):
+        pk = row_id(one)
+        marked = notifications_read(request.user, ids=[pk] if pk is not None else [])
         messages.success(request, f"{marked} notification{pluralize(marked)} marked read.")
         return redirect_after_post(request, reverse("account:notifications"))
-    page = Paginator(
-        Notification.objects.filter(user=request.user).order_by("-created", "-pk"),
-        NOTIFICATIONS_PAGE_SIZE,
-    ).get_page(request.GET.get("page"))
-    return render(request, "accounts/notifications.html", {"page": page})
+    upto = row_id(request.POST.get("upto"))
+    marked = notifications_read(request.user, ids=[] if upto is None else None, upto=upto)
+    messages.success(request, f"{marked} notification{pluralize(marked)} marked read.")
+    if upto is not None and (newer := notifications_unread_after(request.user, upto=upto)):
+        messages.info(
+            request,
+            f"{newer} new notification{pluralize(newer)} arrived since you opened this page; "
+            f"{pluralize(newer, 'it is,they are')} still unread.",
+        )
+    return redirect_after_post(request, reverse("account:notifications"))
 
 
 @require_http_methods(["GET"])

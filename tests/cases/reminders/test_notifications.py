@@ -1,11 +1,13 @@
 """Reminders and escalations also wait in the app, under the recipient's bell, once each."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
 
 from accounts.models import Notification, Role
+from accounts.notifications import notify
 from cases.lifecycle.models import CaseStatus
 from cases.reminders.services import Reminded, clock_notices_send, reviewer_remind
 from reviews.assignment.models import Assignment, AssignmentStatus
@@ -79,5 +81,34 @@ def test_an_odd_notification_id_marks_nothing_and_is_no_server_error(client, odd
     client.force_login(user)
     response = client.post(reverse("account:notifications"), {"id": odd}, follow=True)
     assert response.status_code == 200
+    assert "0 notifications marked read." in response.content.decode()
+    assert Notification.objects.filter(user=user, read_at__isnull=True).count() == 1
+
+
+def test_mark_all_read_marks_only_what_the_page_showed(client):
+    """From QA: a notification arriving while the page was open was marked read unseen."""
+    user = UserFactory(role=Role.REVIEWER)
+    notify([user], text="Reminder: CM26-0000001")
+    notify([user], text="Reminder: CM26-0000002")
+    client.force_login(user)
+    page = client.get(reverse("account:notifications")).content.decode()
+    assert "Mark all read (2)" in page
+    upto = re.search(r'name="upto" value="(\d+)"', page).group(1)
+    notify([user], text="Declined: CM26-0000003", urgent=True)
+    response = client.post(reverse("account:notifications"), {"upto": upto}, follow=True)
+    text = response.content.decode()
+    assert "2 notifications marked read." in text
+    assert "1 new notification arrived since you opened this page; it is still unread." in text
+    urgent = Notification.objects.get(user=user, urgent=True)
+    assert urgent.read_at is None
+    user.refresh_from_db()
+    assert user.notifications_unread == 1
+
+
+def test_mark_all_read_without_the_pages_cutoff_marks_nothing(client):
+    user = UserFactory(role=Role.REVIEWER)
+    notify([user], text="Reminder: CM26-0000001")
+    client.force_login(user)
+    response = client.post(reverse("account:notifications"), {"upto": "²"}, follow=True)
     assert "0 notifications marked read." in response.content.decode()
     assert Notification.objects.filter(user=user, read_at__isnull=True).count() == 1
