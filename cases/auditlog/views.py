@@ -7,7 +7,6 @@ import json
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -15,7 +14,7 @@ from django.views.decorators.http import require_GET
 from audit.selectors import audit_search
 from cases.access import Ability, access_required
 from cases.auditlog.forms import AuditSearchForm
-from cases.spreadsheet import csv_cell, csv_line_writer
+from cases.spreadsheet import csv_cell, csv_line_writer, csv_response
 
 CSV_COLUMNS = (
     ("created_at", "When"),
@@ -73,7 +72,6 @@ def audit_export(request):
     form = AuditSearchForm(request.GET or None)
     filters = form.filters() if form.is_bound else {}
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
-    response = StreamingHttpResponse(_csv_lines(audit_search(**filters)), content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="audit-log-{stamp}.csv"'
+    response = csv_response(_csv_lines(audit_search(**filters)), filename=f"audit-log-{stamp}.csv")
     response["Cache-Control"] = "private, no-store"
     return response

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db import IntegrityError, transaction
-from django.http import QueryDict, StreamingHttpResponse
+from django.http import QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from cases.casefile.list_csv import case_list_rows
 from cases.casefile.models import SavedView
 from cases.casefile.selectors import cases_selected_for
 from cases.reminders.services import Reminded, reviewer_remind
+from cases.spreadsheet import csv_response
 
 
 def _back_to_list(query: str):
@@ -77,10 +78,8 @@ def case_list_bulk(request):
     numbers = form.cleaned_data["case"]
     cases = cases_selected_for(request.user, numbers)
     if form.cleaned_data["action"] == BULK_EXPORT:
-        response = StreamingHttpResponse(case_list_rows(cases), content_type="text/csv")
         day = timezone.localdate().isoformat()
-        response["Content-Disposition"] = f'attachment; filename="cases-selected-{day}.csv"'
-        return response
+        return csv_response(case_list_rows(cases), filename=f"cases-selected-{day}.csv")
     outcomes: dict[Reminded, int] = dict.fromkeys(Reminded, 0)
     found = 0
     for case in cases:

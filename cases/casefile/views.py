@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -66,6 +66,7 @@ from cases.records.selectors import records_in_file
 from cases.records.services import record_add, record_withdraw
 from cases.records.tasks import record_inspect
 from cases.registry import reviewer_side
+from cases.spreadsheet import csv_response
 
 CASES_PER_PAGE = 50
 
@@ -148,10 +149,8 @@ def case_list_csv(request):
     """The current view of the case list (its filters and sort, every page) as CSV."""
     filters = CaseFilterForm(request.GET).filters()
     cases = case_list_for(request.user, **filters)
-    response = StreamingHttpResponse(case_list_rows(cases), content_type="text/csv")
     day = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="cases-{day}.csv"'
-    return response
+    return csv_response(case_list_rows(cases), filename=f"cases-{day}.csv")
 
 
 # --- The case page ----------------------------------------------------------------------------

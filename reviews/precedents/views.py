@@ -3,13 +3,13 @@ render; with htmx the results fragment only."""
 
 from __future__ import annotations
 
-from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.responses import wants_fragment
 from cases.access import Ability, access_required
+from cases.spreadsheet import csv_response
 from reviews.precedents.forms import PrecedentSearchForm
 from reviews.precedents.search import RANK_CANDIDATES, is_postgresql
 from reviews.precedents.selectors import precedent_csv_rows, precedent_page
@@ -41,7 +41,5 @@ def precedent_search_csv(request):
     """Every item the current search and filters find (all pages), as CSV."""
     form = PrecedentSearchForm(request.GET)
     rows = precedent_csv_rows(form.query_text(), form.filters())
-    response = StreamingHttpResponse(rows, content_type="text/csv")
     day = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="precedents-{day}.csv"'
-    return response
+    return csv_response(rows, filename=f"precedents-{day}.csv")

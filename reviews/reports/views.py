@@ -10,7 +10,7 @@ import io
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.responses import page_or_fragment, redirect_after_post
 from cases.access import Ability, access_required
 from cases.integrity.responses import stored_file_response
+from cases.spreadsheet import CSV_CONTENT_TYPE, csv_response
 from reviews.reports.charts import charts_drawn
 from reviews.reports.forms import PeriodForm, last_month
 from reviews.reports.models import ReportRun, ReportRunStatus
@@ -32,12 +33,6 @@ from reviews.reports.selectors import (
     report_run_latest,
     report_runs_recent,
 )
-
-
-def _csv_response(text: str, filename: str) -> HttpResponse:
-    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 @access_required(Ability.SEE_DASHBOARD)
@@ -53,8 +48,9 @@ def dashboard(request):
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerows(table.csv_rows())
-        return _csv_response(
-            out.getvalue(), f"{table.name}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.csv"
+        return csv_response(
+            out.getvalue(),
+            filename=f"{table.name}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.csv",
         )
     snapshot = dashboard_snapshot(period, today, fresh=request.GET.get("fresh") == "1")
     query = {"start": period.start.isoformat(), "end": period.end.isoformat()}
@@ -87,7 +83,7 @@ def _run_file(request, run: ReportRun, file_format: str):
             run,
             "csv",
             filename=f"{run.file_stem}.csv",
-            content_type="text/csv; charset=utf-8",
+            content_type=CSV_CONTENT_TYPE,
         )
     raise Http404("Ask for format=pdf or format=csv.")
 

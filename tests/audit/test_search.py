@@ -74,7 +74,7 @@ def test_search_by_case_user_and_dates(log):
 def test_the_csv_export_streams_what_the_search_found(log):
     client = signed_in(UserFactory(role=Role.SYSTEM_ADMIN))
     response = client.get(reverse("auditlog:export"), {"username": "bo"})
-    assert response.streaming and response["Content-Type"] == "text/csv"
+    assert response.streaming and response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="audit-log-')
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert [(row["User"], row["Case"], row["Address"]) for row in rows] == [

@@ -140,7 +140,7 @@ def test_export_selected_gives_only_those_cases(admin_client):
     chosen, other = CaseFactory(), CaseFactory()
     response = admin_client.post(BULK, {"action": "export", "case": [chosen.case_number]})
 
-    assert response["Content-Type"] == "text/csv"
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     numbers = [row[0] for row in rows[1:]]
     assert numbers == [chosen.case_number]

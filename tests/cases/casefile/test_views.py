@@ -134,13 +134,25 @@ def test_list_exports_the_current_view_as_csv(admin_client):
     response = admin_client.get(reverse("casefile:case_list_csv"), {"q": "maria"})
 
     assert response.streaming
-    assert response["Content-Type"] == "text/csv"
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response["Content-Disposition"]
     lines = b"".join(response.streaming_content).decode().splitlines()
     assert lines[0].startswith("Case number,Worker last name,Worker first name")
     assert len(lines) == 2  # Maria Delgado only: open cases, the search applied
     assert "Delgado" in lines[1]
     assert "'=HYPERLINK(1)" in lines[1]  # a formula is written as text
+
+
+def test_list_csv_says_its_encoding_so_an_accented_name_reads_as_written(admin_client):
+    """From QA: sent as bare text/csv, "José Núñez" opened as "JosÃ© NÃºÃ±ez"."""
+    CaseFactory(worker_first_name="José", worker_last_name="Núñez")
+
+    response = admin_client.get(reverse("casefile:case_list_csv"))
+
+    assert response.charset == "utf-8"
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    body = b"".join(response.streaming_content).decode(response.charset)
+    assert "Núñez,José" in body
 
 
 def test_list_links_its_csv_export_with_the_filters(admin_client):

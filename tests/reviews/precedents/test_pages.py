@@ -135,7 +135,7 @@ def test_the_csv_holds_every_item_of_the_search_in_rank_order_and_no_formula():
 
     response = signed_in(UserFactory()).get(CSV_URL, {"q": "injection"})
 
-    assert response["Content-Type"] == "text/csv"
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows[0][:3] == ["Case number", "Source", "Decision date"]
     assert [row[0] for row in rows[1:]] == ["CM15-0000130", "CM15-0000131"]
