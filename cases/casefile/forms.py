@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.http import QueryDict
 
+from cases.casefile.models import SavedView
 from cases.casefile.selectors import DUE_FILTERS, sort_valid
 from cases.lifecycle.models import (
     CaseStatus,
@@ -102,7 +103,8 @@ class SavedViewForm(forms.Form):
         max_length=80,
         error_messages={"required": "give the view a name"},
     )
-    query = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
+    # A guard on what is parsed at all; what is stored is checked once normalised (clean_query).
+    query = forms.CharField(required=False, max_length=10_000, widget=forms.HiddenInput)
 
     def __init__(self, *args, owner=None, **kwargs):
         self.owner = owner
@@ -122,8 +124,16 @@ class SavedViewForm(forms.Form):
         return name
 
     def clean_query(self) -> str:
-        # Only the filters the list knows, with valid values, are kept.
-        return CaseFilterForm(QueryDict(self.cleaned_data["query"])).query()
+        # Only the filters the list knows, with valid values, are kept, and stored encoded: an
+        # accented search grows there ("á" is "%C3%A1"), so the stored length is what counts.
+        query = CaseFilterForm(QueryDict(self.cleaned_data["query"])).query()
+        limit = SavedView._meta.get_field("query").max_length
+        if len(query) > limit:
+            raise forms.ValidationError(
+                f"its filters take {len(query):,} characters once encoded, over the "
+                f"{limit:,} a view can keep; shorten the search text and save it again"
+            )
+        return query
 
 
 BULK_EXPORT, BULK_REMIND = "export", "remind"

@@ -102,6 +102,28 @@ def test_a_view_saved_twice_at_once_is_saved_once_without_an_error(
     assert SavedView.objects.filter(owner=case_admin).count() == 1
 
 
+def test_a_view_too_long_once_encoded_is_refused_in_a_sentence(admin_client, case_admin):
+    """From QA: 100 × "á" passed the 500-character check as typed and was stored as 602
+    characters encoded, over the column (a server error on PostgreSQL)."""
+    response = admin_client.post(
+        reverse("casefile:saved_view_save"),
+        {"name": "accents", "query": "q=" + "á" * 100},
+        follow=True,
+    )
+    assert not SavedView.objects.filter(owner=case_admin).exists()
+    assert (
+        "The view was not saved: its filters take 602 characters once encoded, over the 500 "
+        "a view can keep; shorten the search text and save it again"
+    ) in shown_messages(response)
+
+
+def test_a_view_of_a_long_plain_search_is_saved(admin_client, case_admin):
+    admin_client.post(
+        reverse("casefile:saved_view_save"), {"name": "long", "query": "q=" + "a" * 100}
+    )
+    assert SavedView.objects.get(owner=case_admin).query == "q=" + "a" * 100
+
+
 def test_a_view_without_a_name_says_so_in_a_sentence(admin_client, case_admin):
     response = admin_client.post(
         reverse("casefile:saved_view_save"), {"name": " ", "query": "due=week"}, follow=True
