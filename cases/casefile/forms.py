@@ -154,7 +154,12 @@ class BulkActionForm(forms.Form):
         self.fields["case"].choices = [(number, number) for number in numbers]
 
     def clean_case(self) -> list[str]:
-        numbers = self.cleaned_data["case"]
+        # Case numbers as the cases hold them (upper case, no spaces), each once: "cm26-0000005"
+        # and "CM26-0000005" are one case, not one found and one missing.
+        numbers = list(
+            dict.fromkeys(number.strip().upper() for number in self.cleaned_data["case"])
+        )
+        numbers = [number for number in numbers if number]
         if not numbers:
             raise forms.ValidationError("Select at least one case.")
         return numbers[:MAX_SELECTED]

@@ -75,9 +75,20 @@ def case_list_bulk(request):
     if not form.is_valid():
         messages.error(request, "Select at least one case and an action.")
         return _back_to_list(request.POST.get("query", ""))
-    numbers = form.cleaned_data["case"]
+    numbers = form.cleaned_data["case"]  # normalised, each once (BulkActionForm)
     cases = cases_selected_for(request.user, numbers)
     if form.cleaned_data["action"] == BULK_EXPORT:
+        # A file cannot carry a message: a selection with cases left out is not exported by
+        # halves, it is refused and explained.
+        missing = len(numbers) - cases.count()
+        if missing:
+            messages.error(
+                request,
+                f"Nothing was exported: {missing} of the {len(numbers)} selected cases "
+                f"{'was' if missing == 1 else 'were'} not found or not yours to act on. "
+                "Select the cases again.",
+            )
+            return _back_to_list(request.POST.get("query", ""))
         day = timezone.localdate().isoformat()
         return csv_response(case_list_rows(cases), filename=f"cases-selected-{day}.csv")
     outcomes: dict[Reminded, int] = dict.fromkeys(Reminded, 0)
@@ -87,7 +98,7 @@ def case_list_bulk(request):
         # Each case's reminder is recorded with its event, or not at all.
         with transaction.atomic():
             outcomes[reviewer_remind(case)] += 1
-    messages.info(request, _reminders_report(outcomes, refused=len(set(numbers)) - found))
+    messages.info(request, _reminders_report(outcomes, refused=len(numbers) - found))
     return _back_to_list(request.POST.get("query", ""))
 
 
@@ -103,6 +114,12 @@ def _reminders_report(outcomes: dict[Reminded, int], *, refused: int) -> str:
         parts.append(
             f"{_cases(count)} {'has' if count == 1 else 'have'} no reviewer to remind "
             "(none assigned, or the determination is submitted)"
+        )
+    if outcomes[Reminded.CLOSED]:
+        count = outcomes[Reminded.CLOSED]
+        parts.append(
+            f"{_cases(count)} {'is' if count == 1 else 'are'} closed (issued, terminated or "
+            "ineligible): nothing to remind of"
         )
     if outcomes[Reminded.ALREADY]:
         count = outcomes[Reminded.ALREADY]

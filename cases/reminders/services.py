@@ -20,7 +20,7 @@ from accounts.notifications import notify, site_link
 from cases.clock.deadlines import business_days_between, deferral_text
 from cases.lifecycle import events
 from cases.lifecycle.clock import case_clock
-from cases.lifecycle.models import Case, CaseStatus
+from cases.lifecycle.models import CLOSED_STATUSES, Case, CaseStatus
 from cases.registry import reviewer_side
 from cases.reminders.models import ClockNotice
 
@@ -110,6 +110,7 @@ def _notice_send(
 
 class Reminded(enum.StrEnum):
     SENT = "sent"
+    CLOSED = "closed"  # issued, terminated or ineligible: nothing is left to review
     NO_REVIEWER = "no_reviewer"  # not in a reviewer's hands (none assigned, or submitted)
     ALREADY = "already"  # reminded already for this due date
 
@@ -117,6 +118,8 @@ class Reminded(enum.StrEnum):
 def reviewer_remind(case: Case, *, today: dt.date | None = None) -> Reminded:
     """A case administrator's reminder to the case's reviewer, through the same sending as the
     scheduled ones (recorded, in-app and by e-mail), once per due date."""
+    if case.status in CLOSED_STATUSES:
+        return Reminded.CLOSED
     reviewer = reviewer_side().current_reviewer(case) if case.status in _WITH_REVIEWER else None
     if reviewer is None or not reviewer.email:
         return Reminded.NO_REVIEWER

@@ -196,6 +196,53 @@ def test_reminders_go_to_each_assigned_reviewer_and_are_reported(admin_client):
     assert len(mail.outbox) == 1
 
 
+def test_one_case_selected_twice_in_other_capitals_is_one_case(admin_client):
+    """From QA: "CM26-0000005" and "cm26-0000005" reported one case as not found."""
+    in_review, reviewer, _ = case_in_review()
+    number = in_review.case_number
+
+    response = admin_client.post(
+        BULK, {"action": "remind", "case": [number, number.lower(), f" {number} "]}, follow=True
+    )
+
+    assert shown_messages(response) == ["Reminders sent for 1 case."]
+    assert len(mail.outbox) == 1
+
+
+def test_a_closed_case_is_reported_closed_not_without_a_reviewer(admin_client):
+    closed = [
+        CaseFactory(status=status)
+        for status in (CaseStatus.ISSUED, CaseStatus.TERMINATED, CaseStatus.INELIGIBLE)
+    ]
+
+    response = admin_client.post(
+        BULK, {"action": "remind", "case": [case.case_number for case in closed]}, follow=True
+    )
+
+    assert shown_messages(response) == [
+        "Reminders sent for 0 cases; 3 cases are closed (issued, terminated or ineligible): "
+        "nothing to remind of."
+    ]
+    assert not mail.outbox
+
+
+def test_export_selected_with_an_unknown_case_says_how_many_were_not_found(admin_client):
+    chosen = CaseFactory()
+
+    response = admin_client.post(
+        BULK,
+        {"action": "export", "case": [chosen.case_number, "CM99-9999999"], "query": "due=week"},
+        follow=True,
+    )
+
+    assert not response.streaming
+    assert response.redirect_chain[-1][0] == f"{LIST}?due=week"
+    assert shown_messages(response) == [
+        "Nothing was exported: 1 of the 2 selected cases was not found or not yours to act on. "
+        "Select the cases again."
+    ]
+
+
 def test_bulk_actions_are_the_case_administrators():
     case, reviewer, _ = case_in_review()
     client = signed_in(reviewer)
