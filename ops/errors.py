@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.template import loader
 from django.urls import NoReverseMatch, reverse
 
+from cases.access import cases_visible_to
 from ops import requestid
 
 logger = logging.getLogger(__name__)
@@ -81,16 +82,21 @@ def page_not_found(request, exception=None, template_name="404.html"):
 
 
 def method_not_allowed(request, response: HttpResponse) -> HttpResponse:
-    """A form's address opened directly: our page as the body of Django's empty 405, whose
-    status and Allow header stay."""
-    context = {"case_url": _case_url(request)}
+    """Our page as the body of Django's empty 405, whose status and Allow header stay: a form's
+    address opened directly (GET, HEAD), or a form sent to a page that only shows (POST to
+    the case list)."""
+    context = {
+        "case_url": _case_url(request),
+        "opened": request.method in ("GET", "HEAD"),
+    }
     response.content = loader.render_to_string("405.html", context, request)
     return _mark(response)
 
 
 def _case_url(request) -> str | None:
-    """The case page, when the address lies under it (/cases/<number>/...). Built from our own
-    URLconf, never from the Referer: no way off the site."""
+    """The case page, when the address lies under it (/cases/<number>/...) and the case is one
+    the user may see (cases.access): a way back that is no 404. Built from our own URLconf,
+    never from the Referer: no way off the site."""
     match = request.resolver_match
     case_number = match.kwargs.get("case_number") if match else None
     if not case_number:
@@ -99,7 +105,12 @@ def _case_url(request) -> str | None:
         url = reverse("casefile:case_detail", args=[case_number])
     except NoReverseMatch:
         return None
-    return url if request.path.startswith(url) else None
+    if not request.path.startswith(url):
+        return None
+    user = getattr(request, "user", None)
+    if user is None or not cases_visible_to(user).filter(case_number=case_number).exists():
+        return None
+    return url
 
 
 def server_error(request, template_name="500.html"):

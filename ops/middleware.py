@@ -115,9 +115,9 @@ class DebugErrorPagesMiddleware:
 
 
 class MethodNotAllowedPageMiddleware:
-    """A GET to a form's address (require_POST) is answered by Django with an empty 405, which
-    the browser shows as its own "HTTP ERROR 405". Ours fills that body with our page; the API
-    keeps DRF's JSON."""
+    """A GET to a form's address (require_POST), or a POST to a page (require_GET), is answered
+    by Django with an empty 405, which the browser shows as its own "HTTP ERROR 405". Ours
+    fills that body with our page, whatever the method; the API keeps DRF's JSON."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -125,8 +125,7 @@ class MethodNotAllowedPageMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if (
-            request.method in ("GET", "HEAD")  # an address opened, not a form sent wrongly
-            and isinstance(response, HttpResponseNotAllowed)
+            isinstance(response, HttpResponseNotAllowed)
             and not response.content
             and not request.path.startswith(errors.API_PREFIX)
         ):

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Role
-from tests.factories import UserFactory, api_client_for
+from tests.factories import CaseFactory, UserFactory, api_client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -77,6 +77,8 @@ def test_opening_a_forms_address_shows_our_405(client, case_admin, debug, route,
     """From a QA pass: Django's 405 has no body, so the browser showed its own "HTTP ERROR
     405". The status and the Allow header stay; the way back is the case page under which the
     address lies, else the start page, never the Referer."""
+    if "case_number" in kwargs:
+        CaseFactory(case_number=kwargs["case_number"])
     client.force_login(case_admin)
     response = client.get(reverse(route, kwargs=kwargs), HTTP_REFERER="https://evil.example/")
     assert response.status_code == 405
@@ -90,6 +92,17 @@ def test_opening_a_forms_address_shows_our_405(client, case_admin, debug, route,
         back = reverse("casefile:case_detail", args=[kwargs["case_number"]])
     assert f'class="button button--primary" href="{back}"' in html
     assert "evil.example" not in html
+
+
+def test_a_405_under_a_case_that_does_not_exist_leads_to_the_start_page(client, case_admin, debug):
+    """From QA: /cases/CM26-9999999/terminate/ offered "Back to the case", a 404."""
+    number = "CM26-9999999"
+    client.force_login(case_admin)
+    response = client.get(reverse("casefile:case_terminate", args=[number]))
+    assert response.status_code == 405
+    html = response.content.decode()
+    assert "Back to the case" not in html and f"/cases/{number}/" not in html
+    assert f'class="button button--primary" href="{reverse("casefile:home")}"' in html
 
 
 def test_signing_out_by_a_link_shows_our_405_to_a_visitor_too(client, debug):
@@ -107,6 +120,23 @@ def test_a_form_sent_to_a_page_is_not_told_the_page_is_a_forms_address(client, c
     response = client.post(reverse("casefile:case_list_csv"))
     assert response.status_code == 405
     assert FORM_BUTTON not in response.content.decode()
+
+
+@pytest.mark.parametrize("route", ["reports:dashboard", "casefile:case_list"])
+@pytest.mark.parametrize("method", ["post", "put", "delete"])
+def test_a_form_sent_to_a_page_gets_our_405_not_an_empty_one(
+    client, case_admin, debug, route, method
+):
+    """From QA: a POST to /dashboard/ or /cases/ had an empty 405 body, which the browser
+    showed as its own "HTTP ERROR 405"."""
+    client.force_login(case_admin)
+    response = getattr(client, method)(reverse(route))
+    assert response.status_code == 405
+    assert response["Allow"] in ("GET", "GET, HEAD")
+    html = response.content.decode()
+    assert "This page does not take a form" in html and "Nothing was saved or changed" in html
+    assert f'class="button button--primary" href="{reverse("casefile:home")}"' in html
+    assert int(response["Content-Length"]) == len(response.content)
 
 
 def test_the_apis_405_stays_json(debug):
