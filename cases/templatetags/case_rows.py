@@ -79,10 +79,12 @@ def case_list_row(case, *, selectable: bool = False, selected: bool = False) -> 
         f'<td data-label="Case"><a class="case-link" href="{href}">{number}</a></td>'
         f'<td data-label="Worker">{escape(case.worker_last_name)}, '
         f"{escape(case.worker_first_name)}</td>"
-        f'<td data-label="Claim number">{escape(case.claim_number)}</td>'
+        f'<td data-label="Claim number" class="case-table__claim">'
+        f"{escape(case.claim_number)}</td>"
         f'<td data-label="Priority">{priority_badge(case)}</td>'
         f'<td data-label="Status">{status_badge(case)}</td>'
-        f'<td data-label="Received" class="nowrap">{us_date(case.application_received)}</td>'
+        f'<td data-label="Received" class="nowrap case-table__received">'
+        f"{us_date(case.application_received)}</td>"
         f'<td data-label="Due">{due}</td>'
         f'<td data-label="Clock">{clock_badge(clock)}</td>'
         f'<td data-label="Outcome">{escape(outcome) if outcome else _DASH}</td>'

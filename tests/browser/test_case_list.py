@@ -10,8 +10,10 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from accounts.models import Role
+from cases.lifecycle.models import CaseStatus, Priority
+from reviews.determination.models import Determination, DeterminationStatus, ItemDecision
 from tests.browser.test_reviewer_flow import sign_in
-from tests.factories import UserFactory, ready_case
+from tests.factories import CaseFactory, DisputedItemFactory, UserFactory, ready_case
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -74,3 +76,58 @@ def test_a_refused_correction_keeps_what_was_typed_and_says_why_beside_it(
     page.screenshot(path=str(artifacts / "facts-refused-in-place.png"), full_page=True)
     case.refresh_from_db()
     assert case.adj_number == "ADJ1111111"
+
+
+def _widest_case_list_rows(reviewer) -> None:
+    """Cases whose cells are as long as a real list's get: a hyphenated worker, a long claim
+    number, the longest status, a year overdue, expedited, and an issued case's outcome."""
+    today = dt.date.today()
+    CaseFactory(
+        status=CaseStatus.INFORMATION_REQUESTED,
+        priority=Priority.EXPEDITED,
+        date_assigned=today - dt.timedelta(days=400),
+        due_on=today - dt.timedelta(days=365),
+        worker_last_name="Featherstonehaugh-Villanueva",
+        worker_first_name="Maximiliano",
+        claim_number="PCS-2026-000123456",
+    )
+    issued = CaseFactory(status=CaseStatus.ISSUED, worker_last_name="Okonkwo-Bradshaw")
+    upheld, overturned = DisputedItemFactory(case=issued), DisputedItemFactory(case=issued)
+    determination = Determination.objects.create(
+        case=issued, reviewer=reviewer, status=DeterminationStatus.ISSUED
+    )
+    ItemDecision.objects.create(determination=determination, item=upheld, outcome="upheld")
+    ItemDecision.objects.create(determination=determination, item=overturned, outcome="overturned")
+
+
+def test_every_column_of_the_case_list_fits_a_laptop_and_a_tablet(
+    page, live_server, reference_data, artifacts
+):
+    """From QA: at 1280 px the table was 1312 px inside a 1230 px frame, the Outcome column
+    cut off at "OU". At 1280 px every column shows; at 1024 px the received date and claim
+    number give way; at 390 px the rows are still cards."""
+    _widest_case_list_rows(UserFactory(role=Role.REVIEWER))
+    sign_in(page, live_server.url, UserFactory(role=Role.CASE_ADMIN))
+
+    for width in (1280, 1024):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"{live_server.url}/cases/?status=all")
+        expect(page.get_by_role("cell", name="Partially Overturned")).to_be_visible()
+        frame = page.locator(".table-wrap").bounding_box()
+        outcome = page.get_by_role("columnheader", name="Outcome").bounding_box()
+        assert outcome["x"] + outcome["width"] <= frame["x"] + frame["width"], width
+        assert page.evaluate(
+            "(() => { const wrap = document.querySelector('.table-wrap');"
+            " return wrap.scrollWidth <= wrap.clientWidth; })()"
+        ), width
+        page.screenshot(path=str(artifacts / f"case-list-{width}.png"))
+    expect(page.get_by_role("columnheader", name="Received")).to_be_hidden()
+    expect(page.get_by_role("columnheader", name="Claim number")).to_be_hidden()
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/cases/?status=all")
+    row = page.get_by_role("row", name=re.compile("Featherstonehaugh"))
+    expect(row.locator('td[data-label="Claim number"]')).to_be_visible()
+    expect(row.locator('td[data-label="Received"]')).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(artifacts / "case-list-390.png"), full_page=True)

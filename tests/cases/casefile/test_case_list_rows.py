@@ -46,11 +46,11 @@ def test_a_row_shows_the_case_its_worker_status_dates_and_clock():
         '<tr class=""><td data-label="Case">'
         f'<a class="case-link" href="{href}">CM26-0000123</a></td>'
         '<td data-label="Worker">Delgado, Maria</td>'
-        '<td data-label="Claim number">CLM-77</td>'
+        '<td data-label="Claim number" class="case-table__claim">CLM-77</td>'
         '<td data-label="Priority"><span class="priority-standard">Standard</span></td>'
         '<td data-label="Status"><span class="badge badge--status badge--in_review">In review'
         "</span></td>"
-        '<td data-label="Received" class="nowrap">02/03/2026</td>'
+        '<td data-label="Received" class="nowrap case-table__received">02/03/2026</td>'
         f'<td data-label="Due"><span class="nowrap">{due:%m/%d/%Y}</span> '
         '<span class="muted small">determination</span></td>'
         '<td data-label="Clock"><span class="clock">10 days left</span></td>'
@@ -64,7 +64,7 @@ def test_what_the_case_holds_is_escaped_never_markup():
     html = row(case)
     assert "<b>" not in html and "<i>" not in html and "<script>" not in html
     assert "O&#x27;Brien &lt;b&gt;, &quot;Al&quot;" in html
-    assert '<td data-label="Claim number">&lt;i&gt;</td>' in html
+    assert '<td data-label="Claim number" class="case-table__claim">&lt;i&gt;</td>' in html
     assert '<td data-label="Outcome">Upheld &lt;script&gt;</td>' in html
 
 
