@@ -13,10 +13,18 @@ from reviews.reports.selectors import Period
 # The dashboard's default period: the last 30 days, today included.
 DEFAULT_DAYS = 30
 # The longest period the dashboard counts at once (the weekly chart has a bar per week).
-MAX_DAYS = 3 * 366
+MAX_YEARS = 3
 # How far ahead a period may end: a period ending later has nothing more to count (and the
 # calendar's last week, in 9999, has no Monday after it).
-MAX_DAYS_AHEAD = 366
+MAX_YEARS_AHEAD = 1
+
+
+def years_after(day: dt.date, years: int) -> dt.date:
+    """The same date `years` later; a February 29 with none that year falls on March 1."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return dt.date(day.year + years, 3, 1)
 
 
 class PeriodForm(forms.Form):
@@ -34,22 +42,33 @@ class PeriodForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         end = cleaned.get("end") or self.today
-        # A start not given is the default's, never before IMR began (an end in January 2013).
-        start = cleaned.get("start") or max(end - dt.timedelta(days=DEFAULT_DAYS - 1), FIRST_MONTH)
-        latest = self.today + dt.timedelta(days=MAX_DAYS_AHEAD)
-        if start < FIRST_MONTH:
+        # Every bound is checked before any date is counted from another: a day counted back
+        # from 01/01/0001 or on from 12/31/9999 is no date at all (OverflowError).
+        if cleaned.get("start") and cleaned["start"] < FIRST_MONTH:
             raise forms.ValidationError(
                 f"The period cannot start before {FIRST_MONTH:%m/%d/%Y}, when Independent "
                 "Medical Review began (Lab. Code 4610.5)."
             )
+        if end < FIRST_MONTH:
+            raise forms.ValidationError(
+                f"The period cannot end before {FIRST_MONTH:%m/%d/%Y}, when Independent "
+                "Medical Review began (Lab. Code 4610.5)."
+            )
+        latest = years_after(self.today, MAX_YEARS_AHEAD)
         if end > latest:
             raise forms.ValidationError(
                 f"The period cannot end after {latest:%m/%d/%Y}, a year from today."
             )
+        # A start not given is the default's, never before IMR began (an end in January 2013).
+        start = cleaned.get("start") or max(end - dt.timedelta(days=DEFAULT_DAYS - 1), FIRST_MONTH)
         if start > end:
             raise forms.ValidationError("The period's start comes after its end.")
-        if (end - start).days >= MAX_DAYS:
-            raise forms.ValidationError("Choose a period of at most three years.")
+        last = years_after(start, MAX_YEARS) - dt.timedelta(days=1)
+        if end > last:
+            raise forms.ValidationError(
+                f"Choose a period of at most three years: from {start:%m/%d/%Y}, one ending "
+                f"on {last:%m/%d/%Y} at the latest."
+            )
         cleaned["period"] = Period(start, end)
         return cleaned
 
@@ -59,11 +78,10 @@ class PeriodForm(forms.Form):
             return self.cleaned_data["period"]
         return Period(self.today - dt.timedelta(days=DEFAULT_DAYS - 1), self.today)
 
-    def problem(self) -> str:
-        """What is wrong with the dates asked for and that the default period is shown instead
-        ("" when nothing is)."""
+    def problems(self) -> list[str]:
+        """What is wrong with the dates asked for, each in a sentence (none when nothing is)."""
         if self.is_valid():
-            return ""
+            return []
         said = [
             f"“{str(self.data.get(name, ''))[:40]}” is not a date for “{self.fields[name].label}”: "
             "give it as YYYY-MM-DD."
@@ -71,7 +89,13 @@ class PeriodForm(forms.Form):
             if name in self.errors
         ]
         said.extend(self.non_field_errors())
-        return " ".join(said) + f" Showing the last {DEFAULT_DAYS} days."
+        return said
+
+    def problem(self) -> str:
+        """What is wrong with the dates asked for and that the default period is shown instead
+        ("" when nothing is)."""
+        said = self.problems()
+        return " ".join(said) + f" Showing the last {DEFAULT_DAYS} days." if said else ""
 
     def showing(self) -> PeriodForm:
         """The form as the page shows it: the dates of the period counted, the default

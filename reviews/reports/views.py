@@ -10,7 +10,7 @@ import io
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -42,6 +42,13 @@ def dashboard(request):
     form = PeriodForm(request.GET, today=today)
     period = form.period()
     if request.GET.get("format") == "csv":
+        problems = form.problems()
+        if problems:
+            # A file has no room for the page's warning: no figures for a period not asked for.
+            return HttpResponseBadRequest(
+                " ".join([*problems, "No CSV was made: correct the period and download again."]),
+                content_type="text/plain; charset=utf-8",
+            )
         table = dashboard_table(request.GET.get("chart", ""), period, today)
         if table is None:
             raise Http404("No such chart.")
