@@ -121,10 +121,14 @@ class Table:
 
 
 def _shown(cell):
+    if isinstance(cell, WeekCounted):
+        return cell.shown()
     return f"{cell:%m/%d/%Y}" if isinstance(cell, dt.date) else cell
 
 
 def _written(cell):
+    if isinstance(cell, WeekCounted):
+        return cell.written()
     return cell.isoformat() if isinstance(cell, dt.date) else cell
 
 
@@ -309,11 +313,38 @@ def reviewer_load(limit: int | None = None) -> Table:
 # --- Flow ----------------------------------------------------------------------------------
 
 
-def _weeks(period: Period) -> list[dt.date]:
+@dataclass(frozen=True)
+class WeekCounted:
+    """A week's row of the weekly chart: a whole week is named by its Monday; the period's
+    first or last week, when the period cuts it, by the days of it counted, marked as such
+    (its bar is shorter for fewer days, not for less work)."""
+
+    monday: dt.date
+    first: dt.date
+    last: dt.date
+
+    @property
+    def whole(self) -> bool:
+        return self.first == self.monday and (self.last - self.first).days == 6
+
+    def shown(self) -> str:
+        if self.whole:
+            return f"{self.monday:%m/%d/%Y}"
+        return f"{self.first:%m/%d/%Y}-{self.last:%m/%d/%Y} (part of week)"
+
+    def written(self) -> str:
+        if self.whole:
+            return self.monday.isoformat()
+        return f"{self.first.isoformat()} to {self.last.isoformat()} (part of week)"
+
+
+def _weeks(period: Period) -> list[WeekCounted]:
     monday = period.start - dt.timedelta(days=period.start.weekday())
     weeks = []
     while monday <= period.end:
-        weeks.append(monday)
+        # The period ends at most a year from today (reviews.reports.forms): a Sunday exists.
+        sunday = monday + dt.timedelta(days=6)
+        weeks.append(WeekCounted(monday, max(monday, period.start), min(sunday, period.end)))
         monday += dt.timedelta(days=7)
     return weeks
 
@@ -328,7 +359,8 @@ def _by_week(queryset, date_field: str) -> dict[dt.date, int]:
 
 
 def weekly_flow(period: Period) -> Table:
-    """Applications received and letters served, per week (weeks start on Monday)."""
+    """Applications received and letters served, per week (weeks start on Monday; a week the
+    period cuts is named by its days counted, "11/01/2026-11/01/2026 (part of week)")."""
     received = _by_week(
         Case.objects.filter(application_received__range=(period.start, period.end)),
         "application_received",
@@ -339,7 +371,9 @@ def weekly_flow(period: Period) -> Table:
         ),
         "served_on",
     )
-    rows = [[week, received.get(week, 0), letters.get(week, 0)] for week in _weeks(period)]
+    rows = [
+        [week, received.get(week.monday, 0), letters.get(week.monday, 0)] for week in _weeks(period)
+    ]
     return Table(
         "weekly",
         "Applications in and letters out, per week",

@@ -268,6 +268,39 @@ def test_the_weekly_csv_gives_its_weeks_in_iso_and_the_page_as_the_letters_print
     assert '<td data-label="Week of">11/02/2026</td>' in page
 
 
+def test_a_week_the_period_cuts_is_named_by_its_days_and_marked_in_chart_table_and_csv(world):
+    """From a QA pass: November 2026 starts on a Sunday, and its first bar was "10/26/2026"
+    (a Monday outside the period) for one day's applications; 2013 began on a Tuesday and the
+    CSV's first week was 2012-12-31."""
+    november = {"start": "2026-11-01", "end": "2026-11-30"}
+    page = _client().get(reverse("reports:dashboard"), november).content.decode()
+    weekly = page.split('id="chart-weekly"', 1)[1].split("</section>", 1)[0]
+    assert "10/26/2026" not in weekly
+    for label in (
+        "11/01/2026-11/01/2026 (part of week)",
+        "11/30/2026-11/30/2026 (part of week)",
+    ):
+        assert f">{label}</text>" in weekly  # the bar's label
+        assert f'<td data-label="Week of">{label}</td>' in weekly
+    assert '<td data-label="Week of">11/02/2026</td>' in weekly  # a whole week: its Monday
+    response = _client().get(
+        reverse("reports:dashboard"), {**november, "format": "csv", "chart": "weekly"}
+    )
+    labels = [row[0] for row in csv.reader(io.StringIO(response.content.decode()))][1:]
+    assert labels == [
+        "2026-11-01 to 2026-11-01 (part of week)",
+        "2026-11-02",
+        "2026-11-09",
+        "2026-11-16",
+        "2026-11-23",
+        "2026-11-30 to 2026-11-30 (part of week)",
+    ]
+    first = dashboard_table("weekly", Period(D(2013, 1, 1), D(2013, 1, 31)), world).rows[0][0]
+    assert first.written() == "2013-01-01 to 2013-01-06 (part of week)"
+    across = dashboard_table("weekly", Period(D(2012, 12, 31), D(2013, 1, 2)), world)
+    assert across.shown_rows()[0][0] == "12/31/2012-01/02/2013 (part of week)"
+
+
 def test_the_default_period_is_the_last_30_days_and_a_bad_one_says_so(world):
     today = world
     page = _client().get(reverse("reports:dashboard")).content.decode()
