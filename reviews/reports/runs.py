@@ -35,7 +35,12 @@ REPORT_STEPS = len(SECTIONS) + 2
 
 
 def report_month(text: str, *, today: dt.date) -> Period:
-    """The month asked for ("YYYY-MM"), or ValidationError saying what is wrong with it."""
+    """The month asked for ("YYYY-MM"), or ValidationError saying what is wrong with it: every
+    way of asking on the site (the dashboard's form, the old download address) reads it here."""
+    if not text.strip():
+        raise ValidationError(
+            f"Give the month to report on, as YYYY-MM: for example {today:%Y-%m} for {today:%B %Y}."
+        )
     try:
         period = month_parse(text.strip())
     except MonthBeforeReview as error:

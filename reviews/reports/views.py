@@ -21,11 +21,17 @@ from accounts.responses import page_or_fragment, redirect_after_post
 from cases.access import Ability, access_required
 from cases.integrity.responses import stored_file_response
 from cases.spreadsheet import CSV_CONTENT_TYPE, csv_response
+from imrsite.errors import bad_input_page
 from reviews.reports.charts import charts_drawn
 from reviews.reports.forms import PeriodForm, last_month
 from reviews.reports.models import ReportRun, ReportRunStatus
-from reviews.reports.monthly import FIRST_MONTH, month_parse
-from reviews.reports.runs import report_run_request, report_run_retry, report_run_stuck
+from reviews.reports.monthly import FIRST_MONTH
+from reviews.reports.runs import (
+    report_month,
+    report_run_request,
+    report_run_retry,
+    report_run_stuck,
+)
 from reviews.reports.selectors import (
     dashboard_snapshot,
     dashboard_table,
@@ -103,9 +109,10 @@ def monthly_report_download(request):
     dashboard, where it is asked for."""
     today = timezone.localdate()
     try:
-        period = month_parse(request.GET.get("month") or last_month(today))
-    except ValueError as error:
-        raise Http404(str(error)) from error
+        period = report_month(request.GET.get("month") or last_month(today), today=today)
+    except ValidationError as exc:
+        # Scripts and old links: a 400 that says what is wrong, not the site's "Page not found".
+        return bad_input_page(request, " ".join(exc.messages))
     run = report_run_latest(period.start)
     if run is None:
         messages.info(

@@ -215,7 +215,8 @@ def test_a_failed_run_says_why_and_is_tried_again(
     [
         ("November", "'November' is not a month: give it as YYYY-MM"),
         ("2026-13", "'2026-13' is not a month"),
-        ("", "'' is not a month"),
+        # From a QA pass: an empty month said "'' is not a month".
+        ("", "Give the month to report on, as YYYY-MM: for example"),
         ("2999-01", "January 2999 has not begun"),
         ("1999-01", "January 1999 is before Independent Medical Review began"),
         ("2012-12", "choose January 2013 or later"),
@@ -287,8 +288,23 @@ def test_the_old_address_for_a_month_never_made_sends_to_the_dashboard(admin):
     )
     assert response.redirect_chain[-1][0] == reverse("reports:dashboard")
     assert "The monthly report for October 2026 has not been made yet" in response.content.decode()
-    bad = _client(admin).get(reverse("reports:monthly_report"), {"month": "Oct"})
-    assert bad.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("month", "said"),
+    [
+        ("2012-01", "January 2012 is before Independent Medical Review began"),
+        ("bad", "'bad' is not a month: give it as YYYY-MM"),
+        ("2999-01", "January 2999 has not begun"),
+    ],
+)
+def test_the_old_address_for_a_bad_month_says_what_is_wrong_with_it(admin, month, said):
+    """From a QA pass: ?month=2012-01 answered the site's "Page not found", as if the address
+    were wrong, not the month."""
+    response = _client(admin).get(reverse("reports:monthly_report"), {"month": month})
+    assert response.status_code == 400
+    page = html.unescape(response.content.decode())
+    assert said in page and "Page not found" not in page
 
 
 @pytest.mark.parametrize(
