@@ -4,6 +4,7 @@ private storage with their SHA-256 so that every download serves what was made."
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
@@ -12,6 +13,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cases.records.storage import private_storage
+from reviews.reports.periods import (
+    Period,
+    month_counted_to,
+    month_period_label,
+    month_stem,
+)
 
 
 class ReportRunStatus(models.TextChoices):
@@ -91,5 +98,21 @@ class ReportRun(models.Model):
         return f"{self.month:%B %Y}"
 
     @property
+    def counted_to(self) -> dt.date | None:
+        """The last day counted when the month had not ended as the run counted it (its current
+        attempt's start, or its asking while queued); None: the whole month
+        (reviews.reports.monthly.monthly_report counts alike)."""
+        when = self.started_at or self.created_at
+        return month_counted_to(self.period, timezone.localdate(when)) if when else None
+
+    @property
+    def period(self) -> Period:
+        return Period.month(self.month.year, self.month.month)
+
+    @property
+    def period_label(self) -> str:
+        return month_period_label(self.period, self.counted_to)
+
+    @property
     def file_stem(self) -> str:
-        return f"ad-monthly-report-{self.month:%Y-%m}"
+        return month_stem(self.month, self.counted_to)

@@ -21,8 +21,13 @@ from cases.lifecycle.models import Case, Priority
 from reviews.letters.models import Letter, LetterStatus
 from reviews.letters.render import letter_pdf
 from reviews.organization.services import organization_current
-from reviews.reports.selectors import (
+from reviews.reports.periods import (
     Period,
+    month_counted_to,
+    month_period_label,
+    month_stem,
+)
+from reviews.reports.selectors import (
     Table,
     _issued_determinations,
     _rate,
@@ -121,17 +126,33 @@ def timeliness(period: Period) -> Table:
 
 @dataclass(frozen=True)
 class MonthlyReport:
+    # The days counted: the whole month, or to the day it was made when the month has not ended
+    # (counted_to): a preview, said so in its heading, its files and their names.
     period: Period
     tables: list[Table]
     made_at: dt.datetime
+    counted_to: dt.date | None = None
 
     @property
     def month_label(self) -> str:
         return f"{self.period.start:%B %Y}"
 
     @property
+    def heading(self) -> str:
+        """ "November 2026"; a month in progress, "December 2026, to 12/04/2026 (month not yet
+        ended)"."""
+        if self.counted_to is None:
+            return self.month_label
+        return f"{self.month_label}, to {self.counted_to:%m/%d/%Y} (month not yet ended)"
+
+    @property
+    def period_label(self) -> str:
+        month = Period.month(self.period.start.year, self.period.start.month)
+        return month_period_label(month, self.counted_to)
+
+    @property
     def file_stem(self) -> str:
-        return f"ad-monthly-report-{self.period.start:%Y-%m}"
+        return month_stem(self.period.start, self.counted_to)
 
 
 def _eligibility(period: Period) -> list[Table]:
@@ -152,25 +173,35 @@ SECTIONS: list[tuple[str, Callable[[Period], Table | list[Table]]]] = [
 
 
 def monthly_report(
-    period: Period, *, on_section: Callable[[int, str], None] | None = None
+    period: Period,
+    *,
+    on_section: Callable[[int, str], None] | None = None,
+    today: dt.date | None = None,
 ) -> MonthlyReport:
     """Every section counted in turn; `on_section(position, name)` is told before each (the
-    background run records its progress so)."""
+    background run records its progress so). A month not yet ended on `today` is counted to
+    today, and the report says so."""
+    counted_to = month_counted_to(period, today or timezone.localdate())
+    if counted_to is not None:
+        period = Period(period.start, counted_to)
     tables: list[Table] = []
     for position, (name, count) in enumerate(SECTIONS):
         if on_section is not None:
             on_section(position, name)
         counted = count(period)
         tables.extend(counted if isinstance(counted, list) else [counted])
-    return MonthlyReport(period=period, tables=tables, made_at=timezone.now())
+    return MonthlyReport(
+        period=period, tables=tables, made_at=timezone.now(), counted_to=counted_to
+    )
 
 
 def report_csv(report: MonthlyReport) -> str:
     """One section per table: its title (with the law it answers), its heads, its rows."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["IMR monthly report to the Administrative Director", report.month_label])
-    writer.writerow(["Period", report.period.start.isoformat(), report.period.end.isoformat()])
+    writer.writerow(["IMR monthly report to the Administrative Director", report.heading])
+    period = ["Period", report.period.start.isoformat(), report.period.end.isoformat()]
+    writer.writerow([*period, "month not yet ended"] if report.counted_to else period)
     for table in report.tables:
         writer.writerow([])
         writer.writerow([table.title, table.source])

@@ -65,18 +65,29 @@ def _enqueue(run: ReportRun, *, again: bool = False) -> None:
     )
 
 
+def _outdated(run: ReportRun, today: dt.date) -> bool:
+    """A preview of a month in progress made on an earlier day: more days can be counted now
+    (the whole month once it has ended), so asking again makes the report anew."""
+    return run.counted_to is not None and run.counted_to < today
+
+
 def report_run_request(
     *, actor, month: str, again: bool = False, today: dt.date | None = None
 ) -> tuple[ReportRun, bool]:
     """The run for the month asked for, and whether it was made now. A run working on that
     month is reused; so is a done one unless `again` (the numbers of a month change when a
-    late letter is served). None yet, or the last one failed: a new run, queued through the
-    outbox in this transaction. Raises ValidationError, making nothing, for a bad month."""
-    period = report_month(month, today=today or timezone.localdate())
+    late letter is served) or it is a preview of the month made on an earlier day. None yet,
+    or the last one failed: a new run, queued through the outbox in this transaction. Raises
+    ValidationError, making nothing, for a bad month."""
+    today = today or timezone.localdate()
+    period = report_month(month, today=today)
     with transaction.atomic():
         latest = ReportRun.objects.filter(month=period.start).first()
         if latest is not None and (
-            latest.working or (latest.status == ReportRunStatus.DONE and not again)
+            latest.working
+            or (
+                latest.status == ReportRunStatus.DONE and not again and not _outdated(latest, today)
+            )
         ):
             return latest, False
         run = ReportRun(month=period.start, created_by=actor, steps_total=REPORT_STEPS)
@@ -204,14 +215,18 @@ def report_run_work(*, run_id: int) -> bool:
     )
     period = Period.month(run.month.year, run.month.month)
     try:
+        # Counted to the day this attempt started when the month has not ended, as the run's
+        # page says (ReportRun.counted_to).
         report = monthly_report(
-            period, on_section=lambda position, name: _progress(run, now, position, name)
+            period,
+            on_section=lambda position, name: _progress(run, now, position, name),
+            today=timezone.localdate(now),
         )
         _progress(run, now, len(SECTIONS), "Writing the PDF")
         pdf = report_pdf(report)
         _progress(run, now, len(SECTIONS) + 1, "Storing the files")
         csv = report_csv(report).encode("utf-8")
-        return _store(run, started=now, stem=run.file_stem, pdf=pdf, csv=csv)
+        return _store(run, started=now, stem=report.file_stem, pdf=pdf, csv=csv)
     except Exception as exc:
         _attempt(run, now).update(
             status=ReportRunStatus.FAILED,

@@ -54,29 +54,12 @@ from reviews.assignment.models import Assignment
 from reviews.determination.models import Determination, DeterminationStatus, ItemDecision
 from reviews.letters.models import Letter, LetterStatus
 from reviews.reports.models import ReportRun, ReportRunStatus
+from reviews.reports.periods import Period
 from reviews.roster.models import ReviewerProfile
 
 # A case is "at risk" when its running deadline falls within this many days (the case list's
 # "due soon", cases.lifecycle.clock.CaseClock.due_soon).
 DUE_SOON_DAYS = 3
-
-
-@dataclass(frozen=True)
-class Period:
-    """The days counted, both included."""
-
-    start: dt.date
-    end: dt.date
-
-    @property
-    def label(self) -> str:
-        return f"{self.start:%m/%d/%Y} to {self.end:%m/%d/%Y}"
-
-    @classmethod
-    def month(cls, year: int, month: int) -> Period:
-        start = dt.date(year, month, 1)
-        following = dt.date(year + month // 12, month % 12 + 1, 1)
-        return cls(start, following - dt.timedelta(days=1))
 
 
 @dataclass

@@ -3,9 +3,12 @@ Director's monthly report (reviews.reports.monthly) written into the folder DEST
 
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
-from reviews.reports.monthly import month_parse, monthly_report, report_csv, report_pdf
+from reviews.reports.monthly import monthly_report, report_csv, report_pdf
+from reviews.reports.runs import report_month
 
 
 class Command(BaseCommand):
@@ -14,7 +17,8 @@ class Command(BaseCommand):
         "folder DEST (made if missing) as ad-monthly-report-YYYY-MM.csv and .pdf: volumes, "
         "eligibility, timeliness (decided within the statutory time, Lab. Code 4610.6(d)), "
         "outcomes by treatment category and reviewer specialty, pharmaceuticals by drug class. "
-        "Prints the path of each file written."
+        "A month not yet ended is counted to today, and the files say so. Prints the path of "
+        "each file written."
     )
 
     def add_arguments(self, parser):
@@ -26,9 +30,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            period = month_parse(options["month"])
-        except ValueError as error:
-            raise CommandError(str(error)) from error
+            period = report_month(options["month"], today=timezone.localdate())
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from error
         dest = Path(options["dest"])
         if dest.exists() and not dest.is_dir():
             raise CommandError(f"{dest} is not a folder.")

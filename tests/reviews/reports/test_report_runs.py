@@ -351,3 +351,73 @@ def test_counting_the_report_costs_the_same_queries_with_few_and_many_rows():
     small = counted()
     operations_add(None, 7)
     assert (small, counted()) == (11, 11)
+
+
+def test_the_month_in_progress_is_a_preview_counted_to_today_and_says_so_everywhere(
+    world, admin, django_capture_on_commit_callbacks
+):
+    """From a QA pass: on 12/04/2026 the report for December said "Period: December 2026
+    (12/01/2026 to 12/31/2026)" and its CSV "Period,2026-12-01,2026-12-31", as if the month
+    were over. Our choice (README): a preview, labelled as one in the page, the PDF and the CSV."""
+    today = timezone.localdate()
+    client = _client(admin)
+    response = _ask(client, django_capture_on_commit_callbacks, month=f"{today:%Y-%m}")
+    run = ReportRun.objects.get()
+    assert run.status == ReportRunStatus.DONE and run.counted_to == today
+    said = (
+        f"{today:%B %Y} ({today.replace(day=1):%m/%d/%Y} to {today:%m/%d/%Y}, month not yet ended)"
+    )
+    page = html.unescape(client.get(response["Location"]).content.decode())
+    assert f"Period: {said}" in page and "A preview" in page
+    assert f"to {today:%m/%d/%Y} (month not yet ended)" in page  # in the list of runs
+
+    download = reverse("reports:report_run_download", args=[run.pk])
+    csv_response = client.get(download, {"format": "csv"})
+    stem = f"ad-monthly-report-{today:%Y-%m}-to-{today:%Y-%m-%d}"
+    assert f'filename="{stem}.csv"' in csv_response["Content-Disposition"]
+    lines = _body(csv_response).decode().splitlines()
+    assert lines[0].endswith(f'"{today:%B %Y}, to {today:%m/%d/%Y} (month not yet ended)"')
+    assert lines[1] == (
+        f"Period,{today.replace(day=1).isoformat()},{today.isoformat()},month not yet ended"
+    )
+    text = " ".join(_pdf_text(_body(client.get(download, {"format": "pdf"}))).split())
+    assert f"Period: {said}" in text
+    assert f"Preview: {today:%B %Y} has not ended." in text
+
+
+def test_a_month_that_has_ended_is_reported_whole_without_a_preview_mark(world):
+    november = Period.month(2026, 11)
+    report = monthly_report(november, today=dt.date(2026, 12, 1))
+    assert report.period == november and report.counted_to is None
+    assert report.period_label == "November 2026 (11/01/2026 to 11/30/2026)"
+    assert report.file_stem == "ad-monthly-report-2026-11"
+    # On its last day a month has not ended: its letters may still be served that day.
+    last_day = monthly_report(november, today=dt.date(2026, 11, 30))
+    assert last_day.counted_to == dt.date(2026, 11, 30)
+    assert last_day.period_label.endswith("11/30/2026, month not yet ended)")
+
+
+@pytest.mark.parametrize(
+    ("asked_on", "anew"),
+    [
+        (dt.date(2026, 11, 20), False),  # the same day: the preview made is today's
+        (dt.date(2026, 11, 25), True),  # five more days to count
+        (dt.date(2026, 12, 3), True),  # the month has ended: the whole month
+    ],
+)
+def test_a_preview_made_on_an_earlier_day_is_made_anew_when_asked_again(admin, asked_on, anew):
+    """A month already made opens its report, but a preview of a month in progress is out of
+    date the next day, and after the month ends the whole month is what is wanted."""
+    made = timezone.make_aware(dt.datetime(2026, 11, 20, 9, 0))
+    preview = ReportRun.objects.create(
+        month=NOVEMBER,
+        created_by=admin,
+        status=ReportRunStatus.DONE,
+        steps_total=runs.REPORT_STEPS,
+        steps_done=runs.REPORT_STEPS,
+        started_at=made,
+        finished_at=made,
+    )
+    assert preview.counted_to == dt.date(2026, 11, 20)
+    run, made_now = runs.report_run_request(actor=admin, month="2026-11", today=asked_on)
+    assert made_now is anew and (run.pk != preview.pk) is anew
