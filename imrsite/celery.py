@@ -9,6 +9,7 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 # Tasks live in the rooms that own the work (the Celery docs' `tasks.py` per package).
 app.autodiscover_tasks(
     [
+        "cases.clockpages",
         "cases.integrity",
         "cases.intake",
         "cases.outbox",

@@ -13,9 +13,12 @@ from django.db import transaction
 from cases.clock.calendars import calendars_forget
 from cases.clock.models import CalendarVersion, Holiday, HolidayCalendar
 from cases.clock.seed import FIRST_YEAR, LAST_YEAR, RULES_LAST_YEAR, SEED_RULES
+from cases.clockpages import tasks
 from cases.jsoncheck import visible_strip
+from cases.outbox.services import follow_up_add
 
 ADDED_SOURCE = "Added by a system administrator (see the version note)"
+RECOUNT_WHAT = "Open cases' due dates will be recounted"
 
 # One holiday of a version as the edit sees it: date -> (name, source).
 Days = dict[dt.date, tuple[str, str]]
@@ -123,6 +126,10 @@ def _version_next(
         # Forget now (this process reads the new version at once) and again after the
         # commit, so no request that read the tables mid-edit keeps the old version.
         transaction.on_commit(calendars_forget)
+        # The case list, its due-date filters and the CSV read each open case's stored due
+        # date: once this version commits, a worker counts them again (one row for any number
+        # of edits waiting; an edit made while it runs runs it again).
+        follow_up_add(task=tasks.due_dates_recount.name, args=[], what=RECOUNT_WHAT)
     calendars_forget()
     return version
 

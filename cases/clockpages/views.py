@@ -151,7 +151,9 @@ def holidays(request):
                 messages.success(
                     request,
                     f"Saved as version {version.number}: {version.note} Deadlines computed from "
-                    "now on use it; those computed before keep the version they named.",
+                    "now on use it; those computed before keep the version they named. "
+                    "Open cases' due dates are being recounted; the case list shows the new "
+                    "dates when that is done.",
                 )
                 url = reverse("clock:holidays")
                 return redirect(f"{url}?year={data['date'].year}#{calendar}")

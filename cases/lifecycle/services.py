@@ -8,9 +8,12 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 
+from cases.clock.calendars import calendars_forget
 from cases.lifecycle import events
+from cases.lifecycle.clock import CLOCK_COLUMNS, ITEM_CLOCK_COLUMNS
 from cases.lifecycle.delivery import (
     SERVED_PARTY_ROLES,
     WORKER_ROLE,
@@ -23,10 +26,12 @@ from cases.lifecycle.models import (
     CaseNumberCounter,
     CaseStatus,
     DeliveryMethod,
+    DisputedItem,
     Party,
     Priority,
 )
 from cases.lifecycle.status_table import Action, allowed_actions, can_transition, refusal_message
+from cases.lifecycle.statuses import OPEN_STATUSES
 from cases.registry import reviewer_side
 
 CASE_NUMBER_FORMAT = re.compile(r"CM(?P<year>\d{2})-(?P<serial>\d{7})")
@@ -112,6 +117,45 @@ def case_due_on_refresh(case: Case) -> None:
     case.due_on = deadline.on if deadline else None
     case.due_on_explain = deadline.text if deadline else ""
     case.due_on_calendar = (deadline.calendar or "") if deadline else ""
+
+
+# How many open cases one transaction of cases_due_on_recount reads, locks and writes.
+RECOUNT_BATCH = 500
+
+
+def cases_due_on_recount(*, batch_size: int = RECOUNT_BATCH) -> int:
+    """Compute again the stored running deadline (DUE_ON_FIELDS) of every open case, on the
+    current calendar versions, and write those that differ; returns how many changed. Run after
+    a holiday edit: the case list, its due-date filters and the CSV read the stored date, so a
+    removed holiday (an earlier deadline) could otherwise hide an overdue case. A second run
+    finds nothing to change. Batches of `batch_size` cases, each locked while it is counted, so
+    a service acting on one of them waits rather than being overwritten."""
+    # This process may hold the versions that were current before the edit.
+    calendars_forget()
+    items = Prefetch("items", DisputedItem.objects.only(*ITEM_CLOCK_COLUMNS).order_by("position"))
+    open_cases = Case.objects.filter(status__in=OPEN_STATUSES).order_by("pk")
+    changed = 0
+    after = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                open_cases.filter(pk__gt=after)
+                .select_for_update()
+                .only(*CLOCK_COLUMNS, "due_on_explain", "due_on_calendar")
+                .prefetch_related(items)[:batch_size]
+            )
+            if not batch:
+                return changed
+            after = batch[-1].pk
+            stale = []
+            for case in batch:
+                stored = tuple(getattr(case, name) for name in DUE_ON_FIELDS)
+                case_due_on_refresh(case)
+                if tuple(getattr(case, name) for name in DUE_ON_FIELDS) != stored:
+                    stale.append(case)
+            # updated_at stays: the facts did not change, only the calendar they are counted on.
+            Case.objects.bulk_update(stale, DUE_ON_FIELDS)
+            changed += len(stale)
 
 
 def case_lock(case: Case) -> Case:
