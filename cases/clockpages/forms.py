@@ -110,8 +110,45 @@ class CalculatorForm(forms.Form):
             numbers.add(int(part))
         return sorted(numbers)
 
+    # Facts that cannot come in the other order: (later, earlier). Only plain contradictions; a
+    # fact the calculator may read either way (records complete before the notice, an
+    # application before the UR decision's service by mail) is left to it.
+    ORDER = (
+        ("expedited_on", "application_received"),
+        ("screen_resumed_on", "application_received"),
+        ("notice_sent_on", "application_received"),
+        ("records_complete_on", "application_received"),
+        ("letter_mailed_on", "application_received"),
+        ("letter_mailed_on", "notice_sent_on"),
+        ("letter_mailed_on", "records_complete_on"),
+        # 8 CCR 9792.10.4(c): a review converts only until its determination is submitted.
+        ("letter_mailed_on", "expedited_on"),
+    )
+    EARLIER_WORDS = {
+        "application_received": "the application was received",
+        "notice_sent_on": "the notice of assignment was sent",
+        "records_complete_on": "the records were complete",
+        "expedited_on": "the review was converted to expedited",
+    }
+
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("expedited_on") and cleaned.get("priority") == "standard":
+            self.add_error(
+                "expedited_on",
+                "A conversion date applies only to an expedited review: choose Expedited, or "
+                "clear the date.",
+            )
+        for later, earlier in self.ORDER:
+            later_on, earlier_on = cleaned.get(later), cleaned.get(earlier)
+            if not (later_on and earlier_on) or later_on >= earlier_on or later in self.errors:
+                continue
+            self.add_error(
+                later,
+                f"{self.fields[later].label} {later_on:%m/%d/%Y} is before "
+                f"{self.EARLIER_WORDS[earlier]} on {earlier_on:%m/%d/%Y}: correct one of the "
+                "two dates.",
+            )
         count = cleaned.get("items") or 0
         beyond = [n for n in cleaned.get("formulary_items") or [] if n > count]
         if beyond and "items" not in self.errors:

@@ -63,7 +63,14 @@ def _rows(clocks: Clocks, facts: dict) -> list[ResultRow]:
         if key == "determination_due_on":
             for index, item in enumerate(clocks.items):
                 if item is not None:
-                    kind = "drug-formulary dispute" if formulary[index] else "standard"
+                    # An expedited review counts every item in 3 days (Lab. Code 4610.6(d)),
+                    # a drug-formulary dispute too.
+                    if facts.get("priority") == "expedited":
+                        kind = "expedited"
+                        if formulary[index]:
+                            kind += ", drug-formulary dispute"
+                    else:
+                        kind = "drug-formulary dispute" if formulary[index] else "standard"
                     rows.append(
                         ResultRow(
                             f"items[{index}].determination_due_on",

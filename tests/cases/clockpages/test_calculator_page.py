@@ -177,3 +177,85 @@ def test_items_due_the_same_day_are_not_one_due_first(admin_client):
     page = response.content.decode()
     assert page.count("Wed 04/01/2026") >= 2
     assert "due first" not in page
+
+
+def test_a_conversion_date_on_a_standard_review_is_refused(admin_client):
+    response = admin_client.post(
+        URL,
+        {"priority": "standard", "records_complete_on": "2026-03-02", "expedited_on": "2026-03-04"},
+    )
+
+    assert response.status_code == 422
+    page = html.unescape(response.content.decode())
+    assert (
+        "A conversion date applies only to an expedited review: choose Expedited, or clear the "
+        "date."
+    ) in page
+    assert "Determination due" not in page
+
+
+@pytest.mark.parametrize(
+    ("facts", "message"),
+    [
+        (
+            {"application_received": "2026-03-05", "records_complete_on": "2026-03-02"},
+            "Records complete on 03/02/2026 is before the application was received on 03/05/2026",
+        ),
+        (
+            {
+                "priority": "expedited",
+                "application_received": "2026-03-05",
+                "expedited_on": "2026-03-01",
+            },
+            "Converted to expedited on 03/01/2026 is before the application was received on "
+            "03/05/2026",
+        ),
+        (
+            {"records_complete_on": "2026-03-05", "letter_mailed_on": "2026-03-04"},
+            "Determination letter served on 03/04/2026 is before the records were complete on "
+            "03/05/2026",
+        ),
+    ],
+)
+def test_dates_out_of_order_are_refused_naming_both(admin_client, facts, message):
+    response = admin_client.post(URL, {"priority": "standard", **facts})
+
+    assert response.status_code == 422
+    page = html.unescape(response.content.decode())
+    assert message in page
+    assert "Determination due" not in page
+
+
+def test_the_same_day_is_not_out_of_order(admin_client):
+    response = admin_client.post(
+        URL,
+        {
+            "priority": "expedited",
+            "application_received": "2026-03-02",
+            "expedited_on": "2026-03-02",
+            "records_complete_on": "2026-03-02",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "Determination due" in response.content.decode()
+
+
+def test_an_expedited_calculation_labels_its_items_expedited(admin_client):
+    # Records complete Mon 03/02/2026: 3 days, run through weekends, is Thu 03/05/2026.
+    response = admin_client.post(
+        URL,
+        {
+            "priority": "expedited",
+            "records_complete_on": "2026-03-02",
+            "items": "2",
+            "formulary_items": "2",
+        },
+    )
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "(standard)" not in page
+    assert "Item 1 (expedited)" in page
+    assert "Item 2 (expedited, drug-formulary dispute)" in page
+    assert page.count("Thu 03/05/2026") >= 3
