@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from audit.models import AuditAction
 from audit.routes import Audited, route_rule
-from audit.services import audit_record, query_params
+from audit.services import audit_record_each, query_params
 
 _READ_METHODS = ("GET", "HEAD")
 
@@ -35,17 +35,23 @@ class AuditMiddleware:
             details["page"] = match.url_name
         details.update(getattr(request, "_audit_notes", {}))
         case_number = match.kwargs.get("case_number", "")
-        if not case_number:
+        case_numbers = [case_number]
+        read_together = getattr(request, "_audit_cases", None)
+        if not case_number and read_together:
+            # One file holding several cases (a print batch): one event for each case.
+            case_numbers = read_together
+            details["cases_in_file"] = len(read_together)
+        elif not case_number:
             answered = _case_numbers_answered(response)
             if len(answered) == 1:
-                case_number = answered[0]
+                case_numbers = answered
             elif answered:
                 details["case_numbers"] = answered
-        audit_record(
+        audit_record_each(
             request,
             action,
-            kind=rule.kind,
-            case_number=case_number,
+            case_numbers=case_numbers,
+            kind=rule.kind_for(match.kwargs),
             object_id=match.kwargs.get(rule.object_arg, "") if rule.object_arg else "",
             status_code=response.status_code,
             details=details,

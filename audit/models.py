@@ -38,9 +38,16 @@ class AuditKind(models.TextChoices):
     WORKSPACE = "workspace", "Reviewer's workspace"
     QUALITY = "quality", "Quality review"
     LETTER = "letter", "Letter"
+    # A signed letter's download names which copy left: the parties' (names, the claim) or the
+    # public one (8 CCR 9792.10.6(g)(2): nothing that identifies the worker).
+    LETTER_PARTY = "letter_party", "Letter, parties' copy"
+    LETTER_PUBLIC = "letter_public", "Letter, public copy"
     LETTER_PREVIEW = "letter_preview", "Letter preview"
     NOTICE = "notice", "Notice"
+    PROOF = "proof", "Proof of service"
     PRINT = "print", "Print queue"
+    # One print run's PDF: every case in it is read (one event per case, see audit_cases).
+    PRINT_BATCH = "print_batch", "Print batch"
     API = "api", "API endpoint"
     ADMIN = "admin", "Admin page"
     SETTINGS = "settings", "Settings"

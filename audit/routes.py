@@ -20,6 +20,14 @@ class Audited:
     read: AuditAction | None = AuditAction.READ
     # The URL argument that names the object read (a record's id, a letter's version).
     object_arg: str = ""
+    # A URL argument that names the kind instead: its value -> kind (else `kind`).
+    kind_arg: str = ""
+    kinds: tuple[tuple[str, AuditKind], ...] = ()
+
+    def kind_for(self, kwargs: dict) -> AuditKind:
+        if not self.kind_arg:
+            return self.kind
+        return dict(self.kinds).get(kwargs.get(self.kind_arg), self.kind)
 
 
 @dataclass(frozen=True)
@@ -149,7 +157,11 @@ ROUTES: dict[str, Audited | NotAudited] = {
     "letters:case_letters": Audited(AuditKind.LETTER),
     "letters:letter_correct": Audited(AuditKind.LETTER),
     "letters:letter_download": Audited(
-        AuditKind.LETTER, read=AuditAction.DOWNLOAD, object_arg="version"
+        AuditKind.LETTER,
+        read=AuditAction.DOWNLOAD,
+        object_arg="version",
+        kind_arg="which",
+        kinds=(("party", AuditKind.LETTER_PARTY), ("public", AuditKind.LETTER_PUBLIC)),
     ),
     "letters:letter_retry": Audited(AuditKind.LETTER, object_arg="version"),
     "letters:notice_download": Audited(
@@ -161,15 +173,17 @@ ROUTES: dict[str, Audited | NotAudited] = {
     ),
     # The print queue lists the parties' names and postal addresses.
     "letters:print_queue": Audited(AuditKind.PRINT),
+    # The batch's PDF holds every mailing's document and proof: the view names its cases
+    # (audit_cases) and each gets its own event, so "Who read this case" shows it.
     "letters:print_batch_download": Audited(
-        AuditKind.PRINT, read=AuditAction.DOWNLOAD, object_arg="batch_id"
+        AuditKind.PRINT_BATCH, read=AuditAction.DOWNLOAD, object_arg="batch_id"
     ),
-    "letters:print_batch_confirm": Audited(AuditKind.PRINT, object_arg="batch_id"),
-    "letters:print_batch_status": Audited(AuditKind.PRINT, object_arg="batch_id"),
-    "letters:print_batch_retry": Audited(AuditKind.PRINT, object_arg="batch_id"),
+    "letters:print_batch_confirm": Audited(AuditKind.PRINT_BATCH, object_arg="batch_id"),
+    "letters:print_batch_status": Audited(AuditKind.PRINT_BATCH, object_arg="batch_id"),
+    "letters:print_batch_retry": Audited(AuditKind.PRINT_BATCH, object_arg="batch_id"),
     # A proof of service names the parties served and their addresses.
     "letters:proof_download": Audited(
-        AuditKind.LETTER, read=AuditAction.DOWNLOAD, object_arg="proof_id"
+        AuditKind.PROOF, read=AuditAction.DOWNLOAD, object_arg="proof_id"
     ),
     "letters:organization_settings": _SETTINGS,
 }

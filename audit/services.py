@@ -67,6 +67,13 @@ def audit_note(request, **details) -> None:
     notes.update(details)
 
 
+def audit_cases(request, case_numbers) -> None:
+    """The request read every case in `case_numbers` at once (a print batch's PDF): the
+    middleware writes its event once per case, so each case's readers and a search by case
+    number find it."""
+    request._audit_cases = sorted(set(case_numbers))
+
+
 def audit_record(
     request,
     action: AuditAction,
@@ -82,12 +89,40 @@ def audit_record(
     """Write one audit event for `request` (None when there is no request, e.g. a command).
     The actor is `user`, else the request's signed-in user; `username` names who was tried
     when no one is signed in (a failed sign-in)."""
+    (event,) = audit_record_each(
+        request,
+        action,
+        case_numbers=[case_number],
+        kind=kind,
+        user=user,
+        username=username,
+        object_id=object_id,
+        status_code=status_code,
+        details=details,
+    )
+    return event
+
+
+def audit_record_each(
+    request,
+    action: AuditAction,
+    *,
+    case_numbers: list[str],
+    kind: AuditKind = AuditKind.SESSION,
+    user=None,
+    username: str = "",
+    object_id: str | int = "",
+    status_code: int | None = None,
+    details: dict | None = None,
+) -> list[AuditEvent]:
+    """audit_record's event once for each of `case_numbers`, written in one INSERT (a
+    download that holds several cases: each case's own search and readers find it)."""
     if user is None and request is not None:
         candidate = getattr(request, "user", None)
         if candidate is not None and candidate.is_authenticated:
             user = candidate
     match = getattr(request, "resolver_match", None) if request is not None else None
-    return AuditEvent.objects.create(
+    common = dict(
         actor=user,
         username=(user.get_username() if user is not None else username)[:150],
         role=getattr(user, "role", "") or "",
@@ -95,7 +130,6 @@ def audit_record(
         client=client_name(request) if request is not None else "",
         action=action,
         kind=kind,
-        case_number=str(case_number or "")[:40],
         object_id=str(object_id or "")[:64],
         route=(match.view_name if match is not None else "")[:120],
         method=(getattr(request, "method", "") or "")[:10] if request is not None else "",
@@ -103,3 +137,8 @@ def audit_record(
         status_code=status_code,
         details=details or {},
     )
+    events = [AuditEvent(case_number=str(number or "")[:40], **common) for number in case_numbers]
+    if len(events) == 1:
+        events[0].save(force_insert=True)  # the one row of almost every request, as before
+        return events
+    return AuditEvent.objects.bulk_create(events)

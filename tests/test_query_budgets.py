@@ -1256,8 +1256,9 @@ def _print_queue(people, size):
 
 @budget(
     "letters:print_batch_download",
-    4,
-    why="session, user, the batch (its bytes checked against its SHA-256), the audit row",
+    5,
+    why="session, user, the batch (its bytes checked against its SHA-256), the cases it holds "
+    "(letters' and notices' in one UNION), the audit rows (one per case, one INSERT)",
 )
 def _print_batch_download(people, size):
     batch = mailings_waiting(size)

@@ -81,6 +81,22 @@ def _batches_with_mailings():
     )
 
 
+def batch_case_numbers(batch: PrintBatch) -> list[str]:
+    """The cases whose documents the batch's PDF holds, its letters' and notices' (one query)."""
+    # Unordered: a compound statement takes no ORDER BY in its parts (the models order theirs).
+    letters = (
+        LetterDelivery.objects.filter(batch=batch)
+        .order_by()
+        .values_list("letter__case__case_number", flat=True)
+    )
+    notices = (
+        NoticeDelivery.objects.filter(batch=batch)
+        .order_by()
+        .values_list("notice__case__case_number", flat=True)
+    )
+    return sorted(letters.union(notices))
+
+
 def print_batches_open():
     """Batches not yet confirmed posted, and any posted one whose proofs are being re-dated."""
     return _batches_with_mailings().filter(~Q(status=PrintBatchStatus.READY) | Q(posted_on=None))

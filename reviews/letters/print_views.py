@@ -13,11 +13,13 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from audit.services import audit_cases
 from cases.access import Ability, access_required
 from cases.integrity.responses import integrity_refused, stored_file_response
 from cases.integrity.stored import StoredFileCorrupt
 from reviews.letters.models import PrintBatch, PrintBatchStatus
 from reviews.letters.print_batches import (
+    batch_case_numbers,
     batch_mailings,
     print_batch_get,
     print_batch_make,
@@ -175,4 +177,6 @@ def print_batch_download(request, batch_id: int):
     batch = PrintBatch.objects.filter(pk=batch_id).first()
     if batch is None or batch.status != PrintBatchStatus.READY or not batch.pdf:
         raise Http404("No such batch, or it is not ready yet.")
+    # The PDF holds several cases' documents and proofs: the audit log names each case.
+    audit_cases(request, batch_case_numbers(batch))
     return stored_file_response(request, batch, "pdf", filename=f"print-batch-{batch.pk}.pdf")

@@ -25,7 +25,7 @@ from tests.factories import (
     intake_payload,
     minimal_pdf,
 )
-from tests.test_query_budgets import issued_case
+from tests.test_query_budgets import issued_case, mailings_waiting, proof_served
 
 pytestmark = pytest.mark.django_db
 
@@ -84,18 +84,60 @@ def test_a_record_download(case, case_admin):
     assert row.object_id == str(record.pk)
 
 
-def test_letter_and_notice_downloads(case_admin):
+def test_letter_and_notice_downloads_name_which_copy(case_admin):
     case = issued_case(1)
     client = signed_in(case_admin)
-    letter = reverse("letters:letter_download", args=[case.case_number, 1, "party"])
+    party = reverse("letters:letter_download", args=[case.case_number, 1, "party"])
+    public = reverse("letters:letter_download", args=[case.case_number, 1, "public"])
     notice = reverse(
         "letters:notice_download", args=[case.case_number, NoticeKind.NOTICE_OF_ASSIGNMENT, 1]
     )
-    assert client.get(letter).status_code == 200 and client.get(notice).status_code == 200
-    for kind in (AuditKind.LETTER, AuditKind.NOTICE):
+    for url in (party, public, notice):
+        assert client.get(url).status_code == 200
+    for kind in (AuditKind.LETTER_PARTY, AuditKind.LETTER_PUBLIC, AuditKind.NOTICE):
         row = the_row(kind=kind)
         assert_written(row, case_admin, AuditAction.DOWNLOAD, kind, case.case_number)
         assert row.object_id == "1"
+    assert AuditKind.LETTER_PARTY.label == "Letter, parties' copy"
+    assert AuditKind.LETTER_PUBLIC.label == "Letter, public copy"
+
+
+def test_a_proof_of_service_download_is_a_proof_not_a_letter(case_admin):
+    proof = proof_served(issued_case(1))
+    url = reverse("letters:proof_download", args=[proof.case.case_number, proof.pk])
+
+    assert signed_in(case_admin).get(url).status_code == 200
+
+    row = the_row(route="letters:proof_download")
+    assert_written(row, case_admin, AuditAction.DOWNLOAD, AuditKind.PROOF, proof.case.case_number)
+    assert row.object_id == str(proof.pk)
+
+
+def test_a_print_batch_download_is_recorded_for_each_case_it_holds(case_admin):
+    batch = mailings_waiting(3)
+    numbers = sorted(batch.mailings.values_list("letter__case__case_number", flat=True).distinct())
+    assert len(numbers) == 3
+    client = signed_in(case_admin)
+
+    response = client.get(reverse("letters:print_batch_download", args=[batch.pk]))
+
+    assert response.status_code == 200
+    rows = AuditEvent.objects.filter(route="letters:print_batch_download").order_by("case_number")
+    assert [row.case_number for row in rows] == numbers
+    for row in rows:
+        kind, number = AuditKind.PRINT_BATCH, row.case_number
+        assert_written(row, case_admin, AuditAction.DOWNLOAD, kind, number)
+        assert row.object_id == str(batch.pk)
+        assert row.details["cases_in_file"] == 3
+    # The case page's "Who read this case" and the log's search by case number find it.
+    panel = client.get(
+        reverse("casefile:case_detail", args=[numbers[1]]) + "?panel=readers",
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    assert f"Download: Print batch {batch.pk}" in panel
+    sysadmin = UserFactory(role=Role.SYSTEM_ADMIN, username="sysadmin-audit")
+    found = signed_in(sysadmin).get(reverse("auditlog:search"), {"case_number": numbers[2]})
+    assert f'Print batch <span class="muted">{batch.pk}</span>' in found.content.decode()
 
 
 def test_the_workspace_and_the_letter_preview():
