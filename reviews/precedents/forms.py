@@ -1,4 +1,6 @@
-"""The precedent library's search form: parses the query string; invalid values are ignored."""
+"""The precedent library's search form: parses the query string. A value that is not valid
+stops the search with its message (not_searched): dropping it would list items as if they
+matched a search that was never made."""
 
 from __future__ import annotations
 
@@ -65,8 +67,18 @@ class PrecedentSearchForm(forms.Form):
             *((name, name) for name in specialty_names()),
         ]
 
+    def not_searched(self) -> list[str]:
+        """Why the search cannot be made, "<field>: <message>" for each value that is not
+        valid; empty when every value is (or none is given)."""
+        self.is_valid()
+        return [
+            f"{self.fields[name].label}: {' '.join(errors)}"
+            for name, errors in self.errors.items()
+            if name in self.fields
+        ]
+
     def _cleaned(self) -> dict:
-        """Each valid value; a field whose value is not valid counts as not given."""
+        """Each valid value (the views search only when not_searched() is empty)."""
         self.is_valid()
         cleaned = dict(getattr(self, "cleaned_data", {}))
         for name in self.errors:

@@ -141,3 +141,44 @@ def test_the_csv_holds_every_item_of_the_search_in_rank_order_and_no_formula():
     assert [row[0] for row in rows[1:]] == ["CM15-0000130", "CM15-0000131"]
     assert rows[1][7] == "'=HYPERLINK(1) injection"
     assert rows[1][10] == "MTUS"
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        (
+            {"q": "block " * 50 + "now"},
+            "Search: Ensure this value has at most 200 characters (it has 303).",
+        ),
+        ({"decided_from": "2016-13-45"}, "Decided from: Enter a valid date."),
+        (
+            {"category": "zzz"},
+            "Item category: Select a valid choice. zzz is not one of the available choices.",
+        ),
+    ],
+)
+def test_a_value_that_is_not_valid_lists_nothing_and_says_why(params, message):
+    precedent_add("CM15-0000120")
+    precedent_add("CM15-0000121")
+    client = signed_in(UserFactory())
+
+    response = client.get(URL, params)
+
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert f"Not searched: {message}".replace("'", "&#x27;") in page
+    field = next(iter(params))
+    error = message.split(": ", 1)[1]
+    assert f'id="precedent-error-{field}">{error}</p>' in page  # beside its field
+    assert "CM15-0000120" not in page and "latest decision first" not in page
+    # htmx gets the same refusal (as 200, which it swaps) and the field's message out of band.
+    fragment = client.get(URL, params, HTTP_HX_REQUEST="true")
+    assert fragment.status_code == 200
+    text = fragment.content.decode()
+    assert "Not searched" in text and "CM15-0000120" not in text
+    assert f'id="precedent-error-{field}" hx-swap-oob="true">{error}</p>' in text
+    # The CSV of such a search is refused too, never every item.
+    download = client.get(CSV_URL, params)
+    assert download.status_code == 422
+    assert not download.streaming and b"CM15-0000120" not in download.content
+    assert download.content.decode().startswith(f"Not searched: {message}")
