@@ -348,6 +348,9 @@ def issued_case(size: int, **case_fields):
             status=LetterStatus.DELIVERED,
             letter_text=text,
             mailing_date=dt.date(2026, 11, 21),
+            # Every copy below is served that day, as letter_service_refresh records it.
+            served_on=dt.date(2026, 11, 21),
+            sent_by="electronic",
             party_sha256=hashlib.sha256(party).hexdigest(),
             public_sha256=hashlib.sha256(public).hexdigest(),
             signed_at=timezone.now(),

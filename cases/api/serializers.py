@@ -64,13 +64,19 @@ class ClocksSerializer(serializers.Serializer):
         many=True, help_text="Each item's due date, once the determination clock has started."
     )
     appeal_deadline = serializers.DateField(
-        allow_null=True, help_text="From the issued letter's service (Lab. Code 4610.6(h))."
+        allow_null=True,
+        help_text="From the issued letter's service (Lab. Code 4610.6(h)); null until every "
+        'copy is served, and explain.appeal_deadline says why ("Not yet: no copy served ...").',
     )
     authorization_due_on = serializers.DateField(
-        allow_null=True, help_text="From receipt of the issued letter (8 CCR 9792.10.7(a)(2))."
+        allow_null=True,
+        help_text="From receipt of the served letter (8 CCR 9792.10.7(a)(2)); null until every "
+        "copy is served.",
     )
     reimbursement_due_on = serializers.DateField(
-        allow_null=True, help_text="From receipt of the issued letter (8 CCR 9792.10.7(a)(1))."
+        allow_null=True,
+        help_text="From receipt of the served letter (8 CCR 9792.10.7(a)(1)); null until every "
+        "copy is served.",
     )
     running = serializers.ChoiceField(
         choices=["notice", "records", "determination", "information"],

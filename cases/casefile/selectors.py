@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 
 from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
@@ -168,4 +169,13 @@ def case_clock_with_letter(case: Case):
     service = reviewer_side().letter_service(case) if case.status == CaseStatus.ISSUED else None
     if service is None:
         return case.clock, None
+    if service.served_on is None:
+        # Lab. Code 4610.6(h); 8 CCR 9792.10.7(a): no service, no date counted from it; the
+        # explanation takes the dates' place (the duties only where an item was overturned).
+        clock = case.clock
+        keys = ("appeal_deadline",) + (
+            ("authorization_due_on", "reimbursement_due_on") if service.overturned else ()
+        )
+        explain = {**clock.explain, **dict.fromkeys(keys, service.not_served)}
+        return replace(clock, explain=explain, letter_not_served=service.not_served), service
     return case_clock(case, letter=(service.served_on, service.sent_by)), service

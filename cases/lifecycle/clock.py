@@ -114,6 +114,10 @@ class CaseClock(ClockReading):
     deferred_text: str = ""
     deferred_days: int | None = None
     deferral_review: bool = False
+    # An issued letter none or not all of whose copies are served yet: no appeal or duty date
+    # (they run from service, Lab. Code 4610.6(h), and receipt, 8 CCR 9792.10.7(a)), and this
+    # says why and what to do ("Not yet: no copy served ...").
+    letter_not_served: str = ""
 
 
 # Which clock runs in each status (as case_clock decides it; the status sets are disjoint).

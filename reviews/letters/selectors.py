@@ -6,16 +6,62 @@ import datetime as dt
 from dataclasses import dataclass
 
 from cases.lifecycle.models import Outcome
-from reviews.letters.models import Letter, LetterStatus
+from reviews.letters.models import SERVED_STATUSES, DeliveryStatus, Letter, LetterStatus
 
 
 @dataclass(frozen=True)
 class LetterService:
-    """When and how a letter was served, as the clock counts from it."""
+    """When and how a letter was served, as the clock counts from it. `served_on` is None while
+    a copy is not served: no deadline runs from service that has not happened, and
+    `not_served` says so in words, with what the staff can do about it."""
 
-    served_on: dt.date
+    served_on: dt.date | None
     sent_by: str  # "" when not known: the calculator applies CLOCK_UNKNOWN_LETTER_SERVICE
     overturned: bool  # whether the authorization and reimbursement duties apply
+    not_served: str = ""
+
+
+def _copies(count: int) -> str:
+    return f"{count} cop{'y' if count == 1 else 'ies'}"
+
+
+def letter_not_served_text(deliveries) -> str:
+    """Why the case's clock shows no appeal or duty date yet, from the letter's copies: how many
+    are served and what the others wait for, and what to do. The appeal runs from service (Lab.
+    Code 4610.6(h); 8 CCR 10575) and the duties from receipt (8 CCR 9792.10.7(a)); the date is
+    counted once every copy is served, from the last, so no party is shown a date earlier than
+    its own (CCP 1013(a) by mail on deposit, CCP 1010.6(a)(3) by e-mail when sent)."""
+    rows = list(deliveries)
+    served = sum(row.status in SERVED_STATUSES and row.served_on is not None for row in rows)
+    held = sum(row.status == DeliveryStatus.NO_ADDRESS for row in rows)
+    by_post = sum(row.status in (DeliveryStatus.TO_PRINT, DeliveryStatus.PRINTED) for row in rows)
+    what = f"{served} of {len(rows)} copies served" if served else "no copy served"
+    waiting = []
+    if held:
+        waiting.append(f"{_copies(held)} waiting for an address")
+    if by_post:
+        waiting.append(f"{_copies(by_post)} waiting to be posted")
+    todo = []
+    if held:
+        todo.append(
+            "give each party waiting an address, or an e-mail address with consent to electronic "
+            "service (CCP 1010.6(a)(2)), on the Service of papers panel: the held copies are "
+            "then served"
+        )
+    if by_post:
+        todo.append(
+            "print the copies from the print queue, post them and confirm them posted (served on "
+            "the day of deposit, CCP 1013(a))"
+        )
+    return (
+        f"Not yet: {what}"
+        + (f" ({', '.join(waiting)})" if waiting else "")
+        + ". The appeal runs from service of the determination (Lab. Code 4610.6(h); 8 CCR "
+        "10575) and the duties on overturned items from its receipt (8 CCR 9792.10.7(a)); "
+        "they are counted once every copy is served, from the last date of service, so no "
+        "party is shown a date earlier than its own."
+        + (f" To serve them: {'; '.join(todo)}." if todo else "")
+    )
 
 
 def letter_service_facts(letter: Letter, *, today: dt.date) -> tuple[dt.date, str]:
@@ -30,7 +76,9 @@ def letter_service_facts(letter: Letter, *, today: dt.date) -> tuple[dt.date, st
 def letter_service_for(case) -> LetterService | None:
     """The newest issued letter's service, for the case's clock (the appeal and the duties of
     8 CCR 9792.10.7): delivered, or signed for a legacy case (issued elsewhere, not sent from
-    here); None before then."""
+    here); None before then. A letter sent from here counts from its date of service once every
+    copy is served (`served_on`); until then it has none, whatever its mailing date says. A
+    legacy letter's mailing date is the only date of it there is, and stands for its service."""
     letter = (
         Letter.objects.filter(case=case, status__in=(LetterStatus.DELIVERED, LetterStatus.SIGNED))
         .select_related("determination")
@@ -40,11 +88,21 @@ def letter_service_for(case) -> LetterService | None:
     )
     if letter is None:
         return None
-    served_on, sent_by = letter_service_facts(letter, today=letter.mailing_date or dt.date.min)
     overturned = any(
         decision.outcome == Outcome.OVERTURNED for decision in letter.determination.decisions.all()
     )
-    return LetterService(served_on=served_on, sent_by=sent_by, overturned=overturned)
+    if letter.determination.imported:
+        served_on, sent_by = letter_service_facts(letter, today=letter.mailing_date or dt.date.min)
+        return LetterService(served_on=served_on, sent_by=sent_by, overturned=overturned)
+    if letter.served_on is None:
+        return LetterService(
+            served_on=None,
+            sent_by=letter.sent_by,
+            overturned=overturned,
+            # The copies are read only here: a served letter's clock needs none of them.
+            not_served=letter_not_served_text(letter.deliveries.all()),
+        )
+    return LetterService(served_on=letter.served_on, sent_by=letter.sent_by, overturned=overturned)
 
 
 def letter_amends(letter: Letter) -> Letter | None:

@@ -148,8 +148,10 @@ class DemoCase:
 
 
 def _demo_email(name: str) -> str:
-    """A made-up address on the reserved example.org domain, so demo letters are e-mailed
-    (to the console in development) like real ones."""
+    """A made-up address on the reserved example.org domain. No consent to electronic service
+    goes with it (CCP 1010.6(a)(2)), so the demo's backdated notices are held rather than served
+    on the day the demo starts; giving consent on the case page e-mails the held copies (to the
+    console in development)."""
     local = ".".join(re.findall(r"[a-z0-9]+", name.lower().replace("dr.", ""))[:3])
     return f"{local}@example.org"
 

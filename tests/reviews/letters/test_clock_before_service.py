@@ -1,0 +1,142 @@
+"""From a QA pass: an issued letter none of whose copies could be served (the parties' e-mail
+addresses came without consent, and no postal address) showed an appeal deadline and the
+authorization date counted from its mailing date, as if it had been served. The appeal runs
+from service (Lab. Code 4610.6(h); 8 CCR 10575) and the duties from receipt (8 CCR
+9792.10.7(a)): until every copy is served the case page, the API and the export give no date and
+say why and what to do."""
+
+import pytest
+from django.urls import reverse
+
+from cases.casefile.exports import case_export
+from cases.clock.calculator import Facts, compute
+from cases.lifecycle.models import CaseStatus, PartyRole
+from cases.lifecycle.services import party_service_set
+from reviews.letters.models import DeliveryStatus
+from reviews.letters.services import letter_request
+from tests.factories import api_client_for, approved_determination
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def held_letter(django_capture_on_commit_callbacks):
+    """An overturned determination's letter whose every copy waits for an address: each party
+    has an e-mail address but no consent to electronic service, and no postal address."""
+    determination = approved_determination(
+        outcomes=("overturned",), worker_address="", worker_e_service_consent=False
+    )
+    case = determination.case
+    case.parties.update(address="", e_service_consent=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        letter = letter_request(determination=determination, actor=None)
+    letter.refresh_from_db()
+    return letter
+
+
+def _dates_from_mailing(letter) -> list[str]:
+    """What the old clock printed: the appeal and the duties counted from the mailing date."""
+    clocks = compute(Facts(letter_mailed_on=letter.mailing_date, letter_sent_by=letter.sent_by))
+    return [
+        f"{deadline.on:%m/%d/%Y}"
+        for deadline in (
+            clocks.appeal_deadline,
+            clocks.authorization_due_on,
+            clocks.reimbursement_due_on,
+        )
+    ]
+
+
+def test_a_letter_no_copy_of_which_was_served_has_no_appeal_or_duty_date(held_letter, admin):
+    case = held_letter.case
+    case.refresh_from_db()
+    assert case.status == CaseStatus.ISSUED
+    assert set(held_letter.deliveries.values_list("status", flat=True)) == {
+        DeliveryStatus.NO_ADDRESS
+    }
+    assert held_letter.mailing_date is not None and held_letter.served_on is None
+
+    page = admin.get(reverse("casefile:case_detail", args=[case.case_number])).content.decode()
+
+    assert "Not yet: no copy served (4 copies waiting for an address)" in page
+    assert "Lab. Code 4610.6(h)" in page and "8 CCR 9792.10.7(a)" in page
+    assert "Service of papers panel" in page  # what to do about it
+    for date in _dates_from_mailing(held_letter):
+        assert date not in page
+    # The letters panel: the date printed on the letter is not a date of service.
+    assert "Mailing date printed on the letter" in page
+    assert "Not yet: 4 copies waiting for an address." in page
+
+
+def test_the_api_and_the_export_give_no_date_and_say_why(held_letter, api_client_user):
+    case = held_letter.case
+    case.created_by = api_client_user  # the claims system that sent the application sees it
+    case.save(update_fields=["created_by"])
+    clocks = case_export(case)["clocks"]
+    assert clocks["appeal_deadline"] is None
+    assert clocks["authorization_due_on"] is None
+    assert clocks["reimbursement_due_on"] is None
+    for key in ("appeal_deadline", "authorization_due_on", "reimbursement_due_on"):
+        assert clocks["explain"][key].startswith("Not yet: no copy served")
+
+    response = api_client_for(api_client_user).get(f"/api/v1/cases/{case.case_number}/")
+    assert response.status_code == 200
+    assert response.json()["clocks"]["appeal_deadline"] is None
+    assert response.json()["clocks"]["explain"]["appeal_deadline"].startswith("Not yet")
+
+
+def test_a_letter_partly_served_shows_no_date_before_the_last_party_is_served(mixed_letter, admin):
+    # The attorney and the claims administrator were e-mailed today; the worker and the
+    # provider wait for the post, the employer for an address.
+    case = mixed_letter.case
+    page = admin.get(reverse("casefile:case_detail", args=[case.case_number])).content.decode()
+    assert (
+        "Not yet: 2 of 5 copies served (1 copy waiting for an address, 2 copies waiting to be "
+        "posted)" in page
+    )
+    assert "print the copies from the print queue" in page
+    appeal = compute(
+        Facts(letter_mailed_on=mixed_letter.mailing_date, letter_sent_by="mail")
+    ).appeal_deadline.on
+    assert f"{appeal:%m/%d/%Y}" not in page
+
+
+def test_the_dates_count_once_the_held_copies_are_served(
+    held_letter, admin, case_admin, django_capture_on_commit_callbacks
+):
+    case = held_letter.case
+    with django_capture_on_commit_callbacks(execute=True):
+        for role in (
+            PartyRole.REQUESTING_PROVIDER,
+            PartyRole.CLAIMS_ADMINISTRATOR,
+            PartyRole.EMPLOYER,
+        ):
+            party = case.parties.get(role=role)
+            party_service_set(
+                case=case,
+                role=role,
+                actor=case_admin,
+                email=party.email,
+                address="",
+                delivery_method="email",
+                e_service_consent=True,
+            )
+        party_service_set(
+            case=case,
+            role="injured_worker",
+            actor=case_admin,
+            email=case.worker_email,
+            address="",
+            delivery_method="email",
+            e_service_consent=True,
+        )
+    held_letter.refresh_from_db()
+    assert held_letter.served_on is not None
+
+    clocks = case_export(case)["clocks"]
+    served = compute(Facts(letter_mailed_on=held_letter.served_on, letter_sent_by="electronic"))
+    assert clocks["appeal_deadline"] == served.appeal_deadline.on.isoformat()
+    assert clocks["authorization_due_on"] == served.authorization_due_on.on.isoformat()
+    page = admin.get(reverse("casefile:case_detail", args=[case.case_number])).content.decode()
+    assert "Not yet: no copy served" not in page
+    assert f"{served.appeal_deadline.on:%m/%d/%Y}" in page
