@@ -330,6 +330,8 @@ IMR_PRIOR_IMR_SIMILARITY = float(os.environ.get("IMR_PRIOR_IMR_SIMILARITY", "0.7
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://localhost/")
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
 if CELERY_BROKER_URL.startswith("filesystem://"):
+    # kombu's transport with each message written whole before a worker sees it.
+    CELERY_BROKER_TRANSPORT = "imrsite.broker:Transport"
     _broker_dir = Path(os.environ.get("CELERY_FS_BROKER_DIR", VAR_DIR / "broker"))
     for sub in ("queue", "processed", "control"):
         (_broker_dir / sub).mkdir(parents=True, exist_ok=True)

@@ -312,6 +312,8 @@ class CeleryWorkers:
             # Celery reads CELERY_BROKER_URL from the environment before its own configuration.
             self.monkeypatch.setenv("CELERY_BROKER_URL", broker_url)
             conf_overrides["broker_url"] = broker_url
+            # The URL's own transport (settings name ours only for the filesystem broker).
+            conf_overrides["broker_transport"] = None
             conf_overrides["broker_transport_options"] = {
                 "visibility_timeout": self.settings.CELERY_VISIBILITY_TIMEOUT_SECONDS
             }
@@ -332,7 +334,8 @@ class CeleryWorkers:
             pytest.fail(f"No worker test support for the broker {broker_url}")
         if not self.saved_conf:
             self.saved_conf = {
-                key: app.conf.get(key) for key in ("broker_url", "broker_transport_options")
+                key: app.conf.get(key)
+                for key in ("broker_url", "broker_transport", "broker_transport_options")
             }
         app.conf.update(conf_overrides)
         _broker_pools_reset(app)
