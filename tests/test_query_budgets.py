@@ -1245,10 +1245,11 @@ def mailings_waiting(size: int) -> PrintBatch:
 
 @budget(
     "letters:print_queue",
-    8,
+    9,
     why="session, user, waiting letter mailings and notice mailings with their document and "
     "case, open batches with their printer, the batches' letter mailings and notice mailings "
-    "with their document and case",
+    "with their document and case, the letter mailings' case parties (a changed address; "
+    "notice mailings' parties only when there are some)",
 )
 def _print_queue(people, size):
     mailings_waiting(size)
@@ -1270,9 +1271,10 @@ def _print_batch_download(people, size):
 
 @budget(
     "letters:print_batch_status",
-    6,
+    7,
     why="session, user, the batch with its printer, its letter mailings and notice mailings "
-    "with their document and case, the audit row",
+    "with their document and case, the letter mailings' case parties (a changed address; notice "
+    "mailings' parties only when there are some), the audit row",
 )
 def _print_batch_status(people, size):
     batch = mailings_waiting(size)

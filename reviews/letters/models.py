@@ -332,12 +332,18 @@ class ProofOfService(models.Model):
                 ^ models.Q(notice_delivery__isnull=True),
                 name="proof_of_one_copy",
             ),
-            # One proof per copy and date: a retried task never signs a second.
+            # One proof in force per copy and date: a retried task never signs a second. A
+            # voided one (the copy taken out of its batch after an address change) is kept and
+            # a reprint for the same date gets its own.
             models.UniqueConstraint(
-                fields=["letter_delivery", "served_on"], name="proof_once_per_letter_copy_date"
+                fields=["letter_delivery", "served_on"],
+                condition=models.Q(superseded_at=None),
+                name="proof_once_per_letter_copy_date",
             ),
             models.UniqueConstraint(
-                fields=["notice_delivery", "served_on"], name="proof_once_per_notice_copy_date"
+                fields=["notice_delivery", "served_on"],
+                condition=models.Q(superseded_at=None),
+                name="proof_once_per_notice_copy_date",
             ),
         ]
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from dataclasses import dataclass, field
 from io import BytesIO
 
 from django.core.exceptions import ValidationError
@@ -24,10 +25,10 @@ from pypdf import PdfReader, PdfWriter
 from cases.integrity.stored import stored_file_bytes
 from cases.lifecycle import events
 from cases.outbox.services import follow_up_add
-from reviews.letters import tasks
+from reviews.letters import held_copies, notices, tasks
 
 # tasks.py imports this module by name (a task calls one service), so this side imports the
-# module, not its names.
+# modules in that cycle (tasks, held_copies, notices), not their names.
 from reviews.letters.delivery import letter_service_refresh
 from reviews.letters.models import (
     DeliveryStatus,
@@ -74,8 +75,19 @@ def _batches_with_mailings():
     return (
         PrintBatch.objects.select_related("created_by")
         .prefetch_related(
-            Prefetch("mailings", LetterDelivery.objects.select_related("letter__case")),
-            Prefetch("notice_mailings", NoticeDelivery.objects.select_related("notice__case")),
+            # The parties: each mailing's address is compared with its party's own.
+            Prefetch(
+                "mailings",
+                LetterDelivery.objects.select_related("letter__case").prefetch_related(
+                    "letter__case__parties"
+                ),
+            ),
+            Prefetch(
+                "notice_mailings",
+                NoticeDelivery.objects.select_related("notice__case").prefetch_related(
+                    "notice__case__parties"
+                ),
+            ),
         )
         .order_by("created_at")
     )
@@ -136,6 +148,52 @@ def print_batch_make(*, actor, posting_on: dt.date) -> PrintBatch:
             )
         _enqueue(batch)
     return batch
+
+
+def _address(text: str) -> str:
+    return "\n".join(line.strip() for line in text.strip().splitlines() if line.strip())
+
+
+def mailings_readdressed(mailings: list) -> list[tuple]:
+    """The mailings whose party's postal address changed since the copy was printed, each with
+    the address it now has: (row, new address). Such a copy served at the old address would not
+    be served at the party's address (CCP 1013(a): the envelope addressed to the person at
+    their address); it must be printed again. The cases' parties are read once per case."""
+    addresses: dict[int, dict[str, str]] = {}
+    changed = []
+    for row in mailings:
+        case = row.document.case
+        if case.pk not in addresses:
+            recipients = notices.notice_recipients(case)
+            addresses[case.pk] = {r.role: _address(r.address) for r in recipients}
+        current = addresses[case.pk].get(row.recipient_role)
+        if current is not None and current != _address(row.address):
+            changed.append((row, current))
+    return changed
+
+
+def _mailing_pull_back(row, *, address: str, batch: PrintBatch) -> None:
+    """Take a mailing out of its batch, back to the print queue with the party's new address;
+    the proofs the batch made for it are void (kept, superseded), so none declares service at
+    the old address. The held-copies task serves it by the party's method as it stands now
+    (e-mailed, if they changed to e-mail)."""
+    row.proofs.filter(batch=batch, superseded_at=None).update(superseded_at=timezone.now())
+    row.status = DeliveryStatus.TO_PRINT
+    row.batch = None
+    row.address = address
+    row.served_on = None
+    row.save(update_fields=["status", "batch", "address", "served_on"])
+    held_copies.party_copies_changed(row.document.case, row.recipient_role)
+
+
+@dataclass
+class BatchPosted:
+    """What confirming a batch posted did: the batch, and the mailings taken back to the print
+    queue because their party's address changed since printing (never served at the old one)."""
+
+    batch: PrintBatch
+    confirmed: int = 0
+    pulled: list = field(default_factory=list)
 
 
 def _mailings_of(batch: PrintBatch) -> list:
@@ -234,12 +292,14 @@ def _by_document(mailings: list) -> dict[tuple[str, int], list]:
     return grouped
 
 
-def print_batch_posted(*, batch: PrintBatch, actor, posted_on: dt.date) -> PrintBatch:
+def print_batch_posted(*, batch: PrintBatch, actor, posted_on: dt.date) -> BatchPosted:
     """The batch was posted on `posted_on`: each mailing is served that day (CCP 1013(a):
     service by mail is complete on deposit), and each letter or notice whose recipients are all
     served now has its date of service (for the notice of assignment, the records clock runs
     from it). Posted on another date than its proofs declare, those proofs are superseded and
-    the task makes new ones for the real date (CCP 1013a(3)) and joins the batch again."""
+    the task makes new ones for the real date (CCP 1013a(3)) and joins the batch again.
+    A mailing whose party's address changed since printing is not served: it goes back to the
+    print queue with the new address (`mailings_readdressed`), and the rest are confirmed."""
     if posted_on > timezone.localdate():
         raise ValidationError({"posted_on": "A batch cannot be confirmed posted in the future."})
     if posted_on < timezone.localtime(batch.created_at).date():
@@ -253,7 +313,12 @@ def print_batch_posted(*, batch: PrintBatch, actor, posted_on: dt.date) -> Print
                 f"Batch {batch.pk} is not ready to print yet: it cannot have been posted."
             )
         mailings = _mailings_of(batch)
-        if posted_on != batch.posting_on:
+        pulled = mailings_readdressed(mailings)
+        for row, address in pulled:
+            _mailing_pull_back(row, address=address, batch=batch)
+        pulled_ids = {(type(row).__name__, row.pk) for row, _ in pulled}
+        mailings = [row for row in mailings if (type(row).__name__, row.pk) not in pulled_ids]
+        if posted_on != batch.posting_on and mailings:
             batch.proofs.filter(superseded_at=None).update(superseded_at=timezone.now())
             batch.posting_on = posted_on
             batch.status = PrintBatchStatus.QUEUED
@@ -283,4 +348,4 @@ def print_batch_posted(*, batch: PrintBatch, actor, posted_on: dt.date) -> Print
                 served_on=posted_on,
                 recipients=[row.recipient_name for row in rows],
             )
-    return batch
+    return BatchPosted(batch=batch, confirmed=len(mailings), pulled=[row for row, _ in pulled])

@@ -21,6 +21,7 @@ from reviews.letters.models import PrintBatch, PrintBatchStatus
 from reviews.letters.print_batches import (
     batch_case_numbers,
     batch_mailings,
+    mailings_readdressed,
     print_batch_get,
     print_batch_make,
     print_batch_posted,
@@ -28,6 +29,7 @@ from reviews.letters.print_batches import (
     print_batches_open,
     print_queue,
 )
+from reviews.letters.proofs import document_label
 from reviews.letters.render import RECIPIENT_ROLE_LABELS
 
 
@@ -74,10 +76,23 @@ def _page(request, *, batch_form=None, posted_forms=None, status=200):
     )
 
 
+def _copy_label(row) -> str:
+    document = row.document
+    return f"{document.case.case_number}: {document_label(document)} to {row.recipient_name}"
+
+
 def _batch_entry(batch: PrintBatch, form=None) -> dict:
+    mailings = batch_mailings(batch)
     return {
         "batch": batch,
-        "mailings": batch_mailings(batch),
+        "mailings": mailings,
+        # A party's address changed since printing: that copy must not be posted.
+        "readdressed": []
+        if batch.posted_on
+        else [
+            {"label": _copy_label(row), "old": row.address, "new": new}
+            for row, new in mailings_readdressed(mailings)
+        ],
         "form": form
         or PostedForm(initial={"posted_on": batch.posting_on}, prefix=f"batch-{batch.pk}"),
         "working": batch.status in (PrintBatchStatus.QUEUED, PrintBatchStatus.RENDERING),
@@ -128,16 +143,28 @@ def print_batch_confirm(request, batch_id: int):
     form = PostedForm(request.POST, prefix=f"batch-{batch.pk}")
     if form.is_valid():
         try:
-            print_batch_posted(
+            posted = print_batch_posted(
                 batch=batch, actor=request.user, posted_on=form.cleaned_data["posted_on"]
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
+            on = f"{form.cleaned_data['posted_on']:%m/%d/%Y}"
+            if posted.pulled:
+                copies = "; ".join(_copy_label(row) for row in posted.pulled)
+                messages.warning(
+                    request,
+                    f"Not served from batch {batch.pk}: {copies}. The address changed after "
+                    "the batch was printed, so that copy is not served at the old address "
+                    "(CCP 1013(a)); do not post it. It is back under “Waiting to be printed” "
+                    "with the new address: print a new batch for it.",
+                )
+            count = posted.confirmed
             messages.success(
                 request,
-                f"Batch {batch.pk} posted on {form.cleaned_data['posted_on']:%m/%d/%Y}: "
-                "that is each mailing's date of service.",
+                f"Batch {batch.pk} posted on {on}: that is the date of service of "
+                f"{'its' if not posted.pulled else 'the'} {count} "
+                f"mailing{'s' if count != 1 else ''}{' confirmed' if posted.pulled else ''}.",
             )
             return redirect("letters:print_queue")
     return _page(request, posted_forms={batch.pk: form}, status=400)

@@ -118,7 +118,10 @@ def proof_make(
     task never signs a second), else rendered, signed and stored now. Rendering runs outside
     any transaction."""
     field = _delivery_field(delivery)
-    existing = ProofOfService.objects.filter(**{field: delivery, "served_on": on}).first()
+    in_force = ProofOfService.objects.filter(
+        **{field: delivery, "served_on": on}, superseded_at=None
+    )
+    existing = in_force.first()
     if existing is not None:
         return existing
     content = proof_render_signed(delivery, on=on, declarant=declarant)
@@ -144,7 +147,7 @@ def proof_make(
             proof.save()
     except IntegrityError:
         # Another run stored its proof first: that one stands.
-        return ProofOfService.objects.get(**{field: delivery, "served_on": on})
+        return in_force.get()
     return proof
 
 

@@ -1,0 +1,95 @@
+"""The print queue's corrections: a copy whose party's address changed after printing is never
+served at the old address, the posting date is one the batch can really be posted on, a batch
+confirmed on another date stays reachable with its corrected PDF, and a proof's sentences read
+as sentences."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.lifecycle.models import CaseEvent, EventType
+from cases.lifecycle.services import party_service_set
+from reviews.letters.models import DeliveryStatus, PrintBatch, ProofOfService
+from reviews.letters.print_batches import print_batch_make
+from tests.reviews.letters.test_proofs_and_batches import case_page, flat, stored
+
+pytestmark = pytest.mark.django_db
+
+NEW_ADDRESS = "40 Fig Street\nFresno, CA 93721"
+
+
+def _worker_moves(case, actor, address=NEW_ADDRESS):
+    party_service_set(
+        case=case,
+        role="injured_worker",
+        actor=actor,
+        email=case.worker_email,
+        address=address,
+        delivery_method=case.worker_delivery_method,
+        e_service_consent=case.worker_e_service_consent,
+    )
+
+
+def _confirm(admin, batch, on):
+    return admin.post(
+        reverse("letters:print_batch_confirm", args=[batch.pk]),
+        {f"batch-{batch.pk}-posted_on": on.isoformat()},
+        follow=True,
+    )
+
+
+def test_a_copy_readdressed_after_printing_goes_back_to_the_queue_not_served_at_the_old_address(
+    mixed_letter, admin, case_admin, django_capture_on_commit_callbacks
+):
+    # Given a printed batch with the worker's copy to 12 Orchard Lane
+    today = timezone.localdate()
+    case = mixed_letter.case
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = print_batch_make(actor=case_admin, posting_on=today)
+    worker_copy = mixed_letter.deliveries.get(recipient_role="injured_worker")
+    old_proof = ProofOfService.objects.get(letter_delivery=worker_copy, batch=batch)
+    assert "12 Orchard Lane" in flat(stored(old_proof.pdf))
+
+    # When the worker's address is corrected, the batch says that copy must not be posted
+    with django_capture_on_commit_callbacks(execute=True):
+        _worker_moves(case, case_admin)
+    queue = admin.get(reverse("letters:print_queue")).content.decode()
+    assert "Do not post this copy: the address changed after the batch was printed." in queue
+    assert "40 Fig Street" in queue
+
+    # and confirming the batch posted serves the rest, not that copy
+    with django_capture_on_commit_callbacks(execute=True):
+        page = _confirm(admin, batch, today).content.decode()
+    assert f"Not served from batch {batch.pk}: {case.case_number}: Final Determination" in page
+    assert "It is back under “Waiting to be printed” with the new address" in page
+    assert "the date of service of the 1 mailing confirmed" in page
+    worker_copy.refresh_from_db()
+    assert (worker_copy.status, worker_copy.batch, worker_copy.served_on) == (
+        DeliveryStatus.TO_PRINT,
+        None,
+        None,
+    )
+    assert worker_copy.address == NEW_ADDRESS
+    old_proof.refresh_from_db()
+    assert old_proof.superseded_at is not None
+    provider_copy = mixed_letter.deliveries.get(recipient_role="requesting_provider")
+    assert provider_copy.status == DeliveryStatus.POSTED
+    posted = CaseEvent.objects.get(case=case, type=EventType.LETTER_POSTED)
+    assert posted.details["posted_to"] == [provider_copy.recipient_name]
+    mixed_letter.refresh_from_db()
+    assert mixed_letter.served_on is None
+    old_url = reverse("letters:proof_download", args=[case.case_number, old_proof.pk])
+    assert old_url not in case_page(admin, case)
+
+    # Then a new batch prints it with a proof declaring the new address, served once posted
+    with django_capture_on_commit_callbacks(execute=True):
+        again = print_batch_make(actor=case_admin, posting_on=today)
+    new_proof = ProofOfService.objects.get(letter_delivery=worker_copy, batch=again)
+    text = flat(stored(new_proof.pdf))
+    assert "40 Fig Street" in text and "12 Orchard Lane" not in text
+    with django_capture_on_commit_callbacks(execute=True):
+        _confirm(admin, PrintBatch.objects.get(pk=again.pk), today)
+    worker_copy.refresh_from_db()
+    assert (worker_copy.status, worker_copy.served_on) == (DeliveryStatus.POSTED, today)
+    new_url = reverse("letters:proof_download", args=[case.case_number, new_proof.pk])
+    assert new_url in case_page(admin, case)
