@@ -428,6 +428,10 @@ SIGNING_DEV_SUBJECT = os.environ.get(
 # The largest PDF the public verification page accepts.
 LETTER_VERIFY_MAX_BYTES = int(os.environ.get("LETTER_VERIFY_MAX_BYTES", str(10 * 1024 * 1024)))
 
+# How many working days ahead a print batch may be dated for posting: its proofs of service
+# declare that date under penalty of perjury (CCP 1013a(3)), so it must be one it can be posted on.
+PRINT_BATCH_POSTING_WORKING_DAYS = int(os.environ.get("PRINT_BATCH_POSTING_WORKING_DAYS", "5"))
+
 # How many business days before the determination is due a reviewer is reminded.
 REVIEWER_REMINDER_BUSINESS_DAYS = int(os.environ.get("REVIEWER_REMINDER_BUSINESS_DAYS", "2"))
 # More new escalations than this for one administrator in one run of the reminders (a bulk

@@ -15,6 +15,7 @@ import hashlib
 from dataclasses import dataclass, field
 from io import BytesIO
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -22,6 +23,7 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 from pypdf import PdfReader, PdfWriter
 
+from cases.clock.deadlines import add_business_days
 from cases.integrity.stored import stored_file_bytes
 from cases.lifecycle import events
 from cases.outbox.services import follow_up_add
@@ -128,12 +130,29 @@ def _enqueue(batch: PrintBatch, *, again: bool = False) -> None:
     )
 
 
+def posting_latest(today: dt.date) -> dt.date:
+    """The latest date a batch printed `today` may declare for its posting."""
+    return add_business_days(today, settings.PRINT_BATCH_POSTING_WORKING_DAYS)
+
+
 def print_batch_make(*, actor, posting_on: dt.date) -> PrintBatch:
     """Take every waiting mailing into a new batch, to be declared by `actor` as posted on
     `posting_on`; the task prepares each proof of service and joins the PDF after commit.
     The mailings wait in the batch until it is confirmed posted."""
-    if posting_on < timezone.localdate():
+    today = timezone.localdate()
+    if posting_on < today:
         raise ValidationError({"posting_on": "A batch cannot be posted before it is printed."})
+    latest = posting_latest(today)
+    if posting_on > latest:
+        # CCP 1013a(3): each proof declares, under penalty of perjury, the date of mailing.
+        raise ValidationError(
+            {
+                "posting_on": f"Choose a posting date from today to {latest:%m/%d/%Y} "
+                f"({settings.PRINT_BATCH_POSTING_WORKING_DAYS} working days ahead): each proof "
+                "of service declares it under penalty of perjury (CCP 1013a(3)), so print the "
+                "batch when it can be posted."
+            }
+        )
     with transaction.atomic():
         locked = [list(queryset.select_for_update(of=("self",))) for queryset in _print_querysets()]
         count = sum(len(rows) for rows in locked)

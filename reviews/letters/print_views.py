@@ -5,6 +5,7 @@ and confirming a batch posted (the date of service)."""
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -22,6 +23,7 @@ from reviews.letters.print_batches import (
     batch_case_numbers,
     batch_mailings,
     mailings_readdressed,
+    posting_latest,
     print_batch_get,
     print_batch_make,
     print_batch_posted,
@@ -37,8 +39,16 @@ class PrintBatchForm(forms.Form):
     posting_on = forms.DateField(
         label="To be posted on",
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="The date the proofs of service declare; you confirm it once posted.",
+        help_text="The date the proofs of service declare, today or within the next "
+        f"{settings.PRINT_BATCH_POSTING_WORKING_DAYS} working days; you confirm it once posted.",
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["posting_on"].widget.attrs.update(
+            min=today.isoformat(), max=posting_latest(today).isoformat()
+        )
 
 
 class PostedForm(forms.Form):

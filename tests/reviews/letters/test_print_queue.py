@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from cases.clock.deadlines import add_business_days
 from cases.lifecycle.models import CaseEvent, EventType
 from cases.lifecycle.services import party_service_set
 from reviews.letters.models import DeliveryStatus, PrintBatch, ProofOfService
@@ -93,3 +94,25 @@ def test_a_copy_readdressed_after_printing_goes_back_to_the_queue_not_served_at_
     assert (worker_copy.status, worker_copy.served_on) == (DeliveryStatus.POSTED, today)
     new_url = reverse("letters:proof_download", args=[case.case_number, new_proof.pk])
     assert new_url in case_page(admin, case)
+
+
+def test_a_posting_date_beyond_the_window_is_refused_with_the_last_date_allowed(
+    mixed_letter, admin, settings
+):
+    # Given five working days allowed ahead
+    settings.PRINT_BATCH_POSTING_WORKING_DAYS = 5
+    today = timezone.localdate()
+    latest = add_business_days(today, 5)
+
+    # When a far-off date is asked for, it is refused and nothing is printed
+    response = admin.post(reverse("letters:print_queue"), {"posting_on": "9999-12-31"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f"Choose a posting date from today to {latest:%m/%d/%Y}" in page
+    assert "(CCP 1013a(3))" in page
+    assert not PrintBatch.objects.exists()
+
+    # Then the last working day of the window is taken
+    response = admin.post(reverse("letters:print_queue"), {"posting_on": latest.isoformat()})
+    assert response.status_code == 302
+    assert PrintBatch.objects.get().posting_on == latest
