@@ -431,6 +431,9 @@ LETTER_VERIFY_MAX_BYTES = int(os.environ.get("LETTER_VERIFY_MAX_BYTES", str(10 *
 # How many working days ahead a print batch may be dated for posting: its proofs of service
 # declare that date under penalty of perjury (CCP 1013a(3)), so it must be one it can be posted on.
 PRINT_BATCH_POSTING_WORKING_DAYS = int(os.environ.get("PRINT_BATCH_POSTING_WORKING_DAYS", "5"))
+# How many days a posted print batch stays listed on the print queue with its PDF (a batch
+# confirmed on another date is joined again with new proofs: this is where that PDF is).
+PRINT_BATCH_POSTED_LISTED_DAYS = int(os.environ.get("PRINT_BATCH_POSTED_LISTED_DAYS", "30"))
 
 # How many business days before the determination is due a reviewer is reminded.
 REVIEWER_REMINDER_BUSINESS_DAYS = int(os.environ.get("REVIEWER_REMINDER_BUSINESS_DAYS", "2"))

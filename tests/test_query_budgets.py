@@ -1245,11 +1245,12 @@ def mailings_waiting(size: int) -> PrintBatch:
 
 @budget(
     "letters:print_queue",
-    9,
+    10,
     why="session, user, waiting letter mailings and notice mailings with their document and "
     "case, open batches with their printer, the batches' letter mailings and notice mailings "
     "with their document and case, the letter mailings' case parties (a changed address; "
-    "notice mailings' parties only when there are some)",
+    "notice mailings' parties only when there are some), the batches posted recently with their "
+    "confirmer",
 )
 def _print_queue(people, size):
     mailings_waiting(size)

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 from pypdf import PdfReader, PdfWriter
 
@@ -114,6 +114,24 @@ def batch_case_numbers(batch: PrintBatch) -> list[str]:
 def print_batches_open():
     """Batches not yet confirmed posted, and any posted one whose proofs are being re-dated."""
     return _batches_with_mailings().filter(~Q(status=PrintBatchStatus.READY) | Q(posted_on=None))
+
+
+def print_batches_posted_recent(today: dt.date):
+    """The batches confirmed posted in the last PRINT_BATCH_POSTED_LISTED_DAYS days and ready
+    (a re-dated one once its new proofs are joined), newest first; `remade`: its proofs were
+    made again for the date it was really posted (CCP 1013a(3))."""
+    since = today - dt.timedelta(days=settings.PRINT_BATCH_POSTED_LISTED_DAYS)
+    redated = (
+        ProofOfService.objects.filter(batch=OuterRef("pk"))
+        .exclude(superseded_at=None)
+        .exclude(served_on=OuterRef("posted_on"))
+    )
+    return (
+        PrintBatch.objects.filter(status=PrintBatchStatus.READY, posted_on__gte=since)
+        .select_related("posted_by")
+        .annotate(remade=Exists(redated))
+        .order_by("-posted_on", "-pk")
+    )
 
 
 def print_batch_get(batch_id: int) -> PrintBatch | None:

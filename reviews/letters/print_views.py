@@ -29,6 +29,7 @@ from reviews.letters.print_batches import (
     print_batch_posted,
     print_batch_retry,
     print_batches_open,
+    print_batches_posted_recent,
     print_queue,
 )
 from reviews.letters.proofs import document_label
@@ -79,6 +80,8 @@ def _page(request, *, batch_form=None, posted_forms=None, status=200):
             "current": "print_queue",
             "mailings": mailings,
             "batches": batches,
+            "posted": print_batches_posted_recent(today),
+            "posted_days": settings.PRINT_BATCH_POSTED_LISTED_DAYS,
             "batch_form": batch_form or PrintBatchForm(initial={"posting_on": today}),
             "PrintBatchStatus": PrintBatchStatus,
         },

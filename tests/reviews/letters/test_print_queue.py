@@ -3,6 +3,8 @@ served at the old address, the posting date is one the batch can really be poste
 confirmed on another date stays reachable with its corrected PDF, and a proof's sentences read
 as sentences."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -116,3 +118,28 @@ def test_a_posting_date_beyond_the_window_is_refused_with_the_last_date_allowed(
     response = admin.post(reverse("letters:print_queue"), {"posting_on": latest.isoformat()})
     assert response.status_code == 302
     assert PrintBatch.objects.get().posting_on == latest
+
+
+def test_a_batch_confirmed_on_another_date_stays_listed_with_its_rejoined_pdf(
+    mixed_letter, admin, case_admin, django_capture_on_commit_callbacks
+):
+    # Given a batch printed for tomorrow and confirmed posted today
+    today = timezone.localdate()
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = print_batch_make(actor=case_admin, posting_on=today + dt.timedelta(days=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        _confirm(admin, PrintBatch.objects.get(pk=batch.pk), today)
+    batch.refresh_from_db()
+
+    # When the print queue is opened once its new proofs are joined
+    queue = admin.get(reverse("letters:print_queue")).content.decode()
+
+    # Then it is listed as posted, with the download of the PDF carrying the proofs for today
+    posted = queue.split('id="posted-title"', 1)[1]
+    assert f"Remade for {today:%m/%d/%Y}" in posted
+    download = reverse("letters:print_batch_download", args=[batch.pk])
+    assert download in posted
+    pdf = b"".join(admin.get(download).streaming_content)
+    assert pdf == stored(batch.pdf)
+    assert f"Date of service: {today:%m/%d/%Y}" in flat(pdf)
+    assert "No batch is waiting to be posted." in queue
