@@ -81,6 +81,12 @@ def _delivery_field(delivery) -> str:
     return "notice_delivery" if isinstance(delivery, NoticeDelivery) else "letter_delivery"
 
 
+def address_inline(address: str) -> str:
+    """A postal address written on several lines, as one line for a sentence:
+    "100 Example Street, Sacramento, CA 95814"."""
+    return ", ".join(line.strip().rstrip(",") for line in address.splitlines() if line.strip())
+
+
 def proof_render_signed(delivery, *, on: dt.date, declarant: str) -> bytes:
     """Render and sign the proof of service of one copy (no database writes)."""
     organization = organization_current()
@@ -91,6 +97,8 @@ def proof_render_signed(delivery, *, on: dt.date, declarant: str) -> bytes:
         "letters/proof_of_service.html",
         {
             "org": organization,
+            # Inside a sentence the address's lines are joined with commas, not broken.
+            "org_address_inline": address_inline(organization.address),
             "case": document.case,
             "document_title": title,
             "declarant": declarant,

@@ -87,8 +87,10 @@ def test_the_print_batch_is_each_signed_letter_and_its_proof_of_service(
     assert pages(pdf) == 2 * (letter_pages + 1)
     for name in (case.worker_name, "Dr. Lee Park", "Morgan Counsel, Esq.", "12 Orchard Lane"):
         assert name in text
-    assert "deposited with the United States Postal Service" in text
-    assert "postage fully prepaid" in text
+    # The proof's sentences as read, wherever its lines wrap.
+    sentences = " ".join(text.split())
+    assert "deposited with the United States Postal Service" in sentences
+    assert "postage fully prepaid" in sentences
     # The letter's own bytes went in unchanged (never rendered again).
     assert pdf_text(stored(mixed_letter.party_pdf)).strip() in text
     download = admin.get(reverse("letters:print_batch_download", args=[batch.pk]))

@@ -14,6 +14,7 @@ from cases.lifecycle.models import CaseEvent, EventType
 from cases.lifecycle.services import party_service_set
 from reviews.letters.models import DeliveryStatus, PrintBatch, ProofOfService
 from reviews.letters.print_batches import print_batch_make
+from reviews.organization.models import Organization
 from tests.reviews.letters.test_proofs_and_batches import case_page, flat, stored
 
 pytestmark = pytest.mark.django_db
@@ -143,3 +144,21 @@ def test_a_batch_confirmed_on_another_date_stays_listed_with_its_rejoined_pdf(
     assert pdf == stored(batch.pdf)
     assert f"Date of service: {today:%m/%d/%Y}" in flat(pdf)
     assert "No batch is waiting to be posted." in queue
+
+
+def test_the_proof_gives_the_business_address_on_one_line_inside_its_sentence(
+    mixed_letter, case_admin, django_capture_on_commit_callbacks
+):
+    # Given the organization's address on two lines
+    Organization.objects.update(address="100 Example Street\nSacramento, CA 95814")
+
+    # When a batch makes the proofs of service
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = print_batch_make(actor=case_admin, posting_on=timezone.localdate())
+    proof = ProofOfService.objects.filter(batch=batch).first()
+
+    # Then the declaration's sentence joins the lines with a comma
+    assert (
+        "whose business address is 100 Example Street, Sacramento, CA 95814, in the county"
+        in flat(stored(proof.pdf))
+    )
