@@ -32,7 +32,7 @@ from reviews.letters.print_batches import (
     print_batches_posted_recent,
     print_queue,
 )
-from reviews.letters.proofs import document_label
+from reviews.letters.proofs import address_inline, document_label
 from reviews.letters.render import RECIPIENT_ROLE_LABELS
 
 
@@ -103,7 +103,11 @@ def _batch_entry(batch: PrintBatch, form=None) -> dict:
         "readdressed": []
         if batch.posted_on
         else [
-            {"label": _copy_label(row), "old": row.address, "new": new}
+            {
+                "label": _copy_label(row),
+                "old": address_inline(row.address),
+                "new": address_inline(new),
+            }
             for row, new in mailings_readdressed(mailings)
         ],
         "form": form

@@ -59,7 +59,8 @@ def test_a_copy_readdressed_after_printing_goes_back_to_the_queue_not_served_at_
         _worker_moves(case, case_admin)
     queue = admin.get(reverse("letters:print_queue")).content.decode()
     assert "Do not post this copy: the address changed after the batch was printed." in queue
-    assert "40 Fig Street" in queue
+    assert "printed for 12 Orchard Lane" in queue
+    assert "now 40 Fig Street, Fresno, CA 93721" in queue
 
     # and confirming the batch posted serves the rest, not that copy
     with django_capture_on_commit_callbacks(execute=True):
