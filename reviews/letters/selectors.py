@@ -6,7 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from cases.lifecycle.models import Outcome
-from reviews.letters.models import SERVED_STATUSES, DeliveryStatus, Letter, LetterStatus
+from reviews.letters.models import Letter, LetterStatus
+from reviews.letters.service_status import copies_text, copy_counts
 
 
 @dataclass(frozen=True)
@@ -21,26 +22,20 @@ class LetterService:
     not_served: str = ""
 
 
-def _copies(count: int) -> str:
-    return f"{count} cop{'y' if count == 1 else 'ies'}"
-
-
 def letter_not_served_text(deliveries) -> str:
     """Why the case's clock shows no appeal or duty date yet, from the letter's copies: how many
     are served and what the others wait for, and what to do. The appeal runs from service (Lab.
     Code 4610.6(h); 8 CCR 10575) and the duties from receipt (8 CCR 9792.10.7(a)); the date is
     counted once every copy is served, from the last, so no party is shown a date earlier than
     its own (CCP 1013(a) by mail on deposit, CCP 1010.6(a)(3) by e-mail when sent)."""
-    rows = list(deliveries)
-    served = sum(row.status in SERVED_STATUSES and row.served_on is not None for row in rows)
-    held = sum(row.status == DeliveryStatus.NO_ADDRESS for row in rows)
-    by_post = sum(row.status in (DeliveryStatus.TO_PRINT, DeliveryStatus.PRINTED) for row in rows)
-    what = f"{served} of {len(rows)} copies served" if served else "no copy served"
+    counts = copy_counts(deliveries)
+    served, held, by_post = len(counts.served), counts.held, counts.by_post
+    what = f"{served} of {counts.total} copies served" if served else "no copy served"
     waiting = []
     if held:
-        waiting.append(f"{_copies(held)} waiting for an address")
+        waiting.append(f"{copies_text(held)} waiting for an address")
     if by_post:
-        waiting.append(f"{_copies(by_post)} waiting to be posted")
+        waiting.append(f"{copies_text(by_post)} waiting to be posted")
     todo = []
     if held:
         todo.append(

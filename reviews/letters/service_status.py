@@ -9,9 +9,36 @@ from dataclasses import dataclass
 
 from reviews.letters.models import SERVED_STATUSES, DeliveryStatus, LetterStatus
 
+_BY_POST = (DeliveryStatus.TO_PRINT, DeliveryStatus.PRINTED)
 
-def _copies(count: int) -> str:
+
+def copies_text(count: int) -> str:
     return f"{count} cop{'y' if count == 1 else 'ies'}"
+
+
+@dataclass(frozen=True)
+class CopyCounts:
+    """A document's copies by where their service stands: the served ones' dates, and how
+    many wait for the post (on the print queue or in a print batch) or for an address."""
+
+    total: int
+    served: tuple  # the date of service of each served copy
+    by_post: int
+    held: int
+
+
+def copy_counts(rows) -> CopyCounts:
+    rows = list(rows)
+    return CopyCounts(
+        total=len(rows),
+        served=tuple(
+            row.served_on for row in rows if row.status in SERVED_STATUSES and row.served_on
+        ),
+        by_post=sum(
+            row.status in (DeliveryStatus.TO_PRINT, DeliveryStatus.PRINTED) for row in rows
+        ),
+        held=sum(row.status == DeliveryStatus.NO_ADDRESS for row in rows),
+    )
 
 
 @dataclass(frozen=True)
@@ -27,26 +54,23 @@ def service_status(document) -> ServiceStatus | None:
     "Signed, 2 copies waiting to be posted, 1 served". None before then."""
     if document.status != LetterStatus.DELIVERED:
         return None
-    rows = list(document.deliveries.all())
-    served = [row.served_on for row in rows if row.status in SERVED_STATUSES and row.served_on]
-    if rows and len(served) == len(rows):
-        dates = sorted(set(served))
+    counts = copy_counts(document.deliveries.all())
+    if counts.total and len(counts.served) == counts.total:
+        dates = sorted(set(counts.served))
         if len(dates) == 1:
             return ServiceStatus(f"Served on {dates[0]:%m/%d/%Y}", "served")
         return ServiceStatus(f"Served; the last copy on {dates[-1]:%m/%d/%Y}", "served")
     # On the print queue or in a print batch: each copy's own line says which.
-    by_post = sum(row.status in (DeliveryStatus.TO_PRINT, DeliveryStatus.PRINTED) for row in rows)
-    held = sum(row.status == DeliveryStatus.NO_ADDRESS for row in rows)
     parts = []
-    if by_post:
-        parts.append(f"{_copies(by_post)} waiting to be posted")
-    if held:
-        parts.append(f"{_copies(held)} waiting for an address")
-    if served:
-        parts.append(f"{len(served)} served")
+    if counts.by_post:
+        parts.append(f"{copies_text(counts.by_post)} waiting to be posted")
+    if counts.held:
+        parts.append(f"{copies_text(counts.held)} waiting for an address")
+    if counts.served:
+        parts.append(f"{len(counts.served)} served")
     if not parts:
         return ServiceStatus("Signed, not sent from here", "waiting")
-    return ServiceStatus("Signed, " + ", ".join(parts), "held" if held else "waiting")
+    return ServiceStatus("Signed, " + ", ".join(parts), "held" if counts.held else "waiting")
 
 
 def copy_status(row) -> str:
