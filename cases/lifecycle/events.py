@@ -571,6 +571,22 @@ def letter_posted(
     )
 
 
+def copy_taken_back(
+    *, case: Case, actor: User | None, document: str, party: str, batch_id: int
+) -> CaseEvent:
+    """A printed copy was taken back from its batch at "Confirm posted": the party's address
+    changed after printing, so it was never served at the old one (CCP 1013(a)) and waits to
+    be printed again at the new one."""
+    return event_record(
+        case=case,
+        type=EventType.COPY_TAKEN_BACK,
+        actor=actor,
+        document=document,
+        party=party,
+        batch=batch_id,
+    )
+
+
 def held_copies_served(*, case: Case, role: str, name: str, copies: list[dict]) -> CaseEvent:
     """Copies held for a party with no usable address went out once one was added: each
     {"document", "method", "status", "email", "address"}."""

@@ -349,6 +349,13 @@ def _details_for(event: CaseEvent, audience: Audience) -> dict:
 def _notice_summary(event: CaseEvent, details: dict) -> list[str]:
     """A notice's delivery and its date of service (which may move the records clock); the
     copies held for a party's address and sent once it was added."""
+    if event.type == EventType.COPY_TAKEN_BACK:
+        return [
+            f"{details.get('document', 'Document')} to {details.get('party', '')}: taken back "
+            f"from print batch {details.get('batch', '')} unserved, because the party's address "
+            "changed after printing; it will be printed again at the new address "
+            "(CCP 1013(a))"
+        ]
     if event.type == EventType.HELD_COPIES_SERVED:
         return [
             f"{copy.get('document', 'Document')} to {details.get('party', '')}: "

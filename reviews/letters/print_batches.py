@@ -43,7 +43,7 @@ from reviews.letters.models import (
     ProofOfService,
 )
 from reviews.letters.notice_service import notice_service_refresh
-from reviews.letters.proofs import batch_declarant, proof_make
+from reviews.letters.proofs import batch_declarant, document_label, proof_make
 
 
 def _queue_order(row) -> tuple:
@@ -209,7 +209,7 @@ def mailings_readdressed(mailings: list) -> list[tuple]:
     return changed
 
 
-def _mailing_pull_back(row, *, address: str, batch: PrintBatch) -> None:
+def _mailing_pull_back(row, *, address: str, batch: PrintBatch, actor) -> None:
     """Take a mailing out of its batch, back to the print queue with the party's new address;
     the proofs the batch made for it are void (kept, superseded), so none declares service at
     the old address. The held-copies task serves it by the party's method as it stands now
@@ -220,6 +220,13 @@ def _mailing_pull_back(row, *, address: str, batch: PrintBatch) -> None:
     row.address = address
     row.served_on = None
     row.save(update_fields=["status", "batch", "address", "served_on"])
+    events.copy_taken_back(
+        case=row.document.case,
+        actor=actor,
+        document=document_label(row.document),
+        party=row.recipient_name,
+        batch_id=batch.pk,
+    )
     held_copies.party_copies_changed(row.document.case, row.recipient_role)
 
 
@@ -352,7 +359,7 @@ def print_batch_posted(*, batch: PrintBatch, actor, posted_on: dt.date) -> Batch
         mailings = _mailings_of(batch)
         pulled = mailings_readdressed(mailings)
         for row, address in pulled:
-            _mailing_pull_back(row, address=address, batch=batch)
+            _mailing_pull_back(row, address=address, batch=batch, actor=actor)
         pulled_ids = {(type(row).__name__, row.pk) for row, _ in pulled}
         mailings = [row for row in mailings if (type(row).__name__, row.pk) not in pulled_ids]
         if posted_on != batch.posting_on and mailings:

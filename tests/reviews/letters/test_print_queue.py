@@ -84,7 +84,15 @@ def test_a_copy_readdressed_after_printing_goes_back_to_the_queue_not_served_at_
     mixed_letter.refresh_from_db()
     assert mixed_letter.served_on is None
     old_url = reverse("letters:proof_download", args=[case.case_number, old_proof.pk])
-    assert old_url not in case_page(admin, case)
+    history = case_page(admin, case)
+    assert old_url not in history
+    # and the case's history says the copy was taken back, and why
+    taken_back = CaseEvent.objects.get(case=case, type=EventType.COPY_TAKEN_BACK)
+    assert taken_back.actor == case_admin
+    assert (
+        f"Final Determination Letter v1 to {worker_copy.recipient_name}: taken back from print "
+        f"batch {batch.pk} unserved, because the party&#x27;s address changed after printing"
+    ) in history
 
     # Then a new batch prints it with a proof declaring the new address, served once posted
     with django_capture_on_commit_callbacks(execute=True):
