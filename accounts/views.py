@@ -1,5 +1,6 @@
 """Pages every room shares that are not any room's."""
 
+import secrets
 import time
 
 import django_otp
@@ -189,10 +190,32 @@ def second_factor_verify(request):
     )
 
 
+# The page's form carries a one-use token: a reload of the page that showed new codes sends the
+# form again, and without it would make (and show) yet another set, stopping the one just
+# written down.
+RECOVERY_FORM_TOKENS = "imr_recovery_form_tokens"
+
+
+def _recovery_form_token(request) -> str:
+    token = secrets.token_urlsafe(16)
+    tokens = request.session.get(RECOVERY_FORM_TOKENS, [])[-4:]  # a few open tabs
+    request.session[RECOVERY_FORM_TOKENS] = [*tokens, token]
+    return token
+
+
+def _recovery_form_token_use(request) -> bool:
+    tokens = request.session.get(RECOVERY_FORM_TOKENS, [])
+    token = request.POST.get("form_token", "")
+    if token not in tokens:
+        return False
+    request.session[RECOVERY_FORM_TOKENS] = [t for t in tokens if t != token]
+    return True
+
+
 @require_http_methods(["GET", "POST"])
 def recovery_codes(request):
     """The second factor's page for a verified user: new recovery codes (shown once), or a new
-    authenticator app."""
+    authenticator app. The form sent again (a reload of the codes page) makes no new set."""
     if (answer := _signed_in(request)) is not None:
         return answer
     if not request.user.needs_second_factor:
@@ -200,9 +223,17 @@ def recovery_codes(request):
     if request.method == "POST":
         form = ReauthForm(request.POST, request=request)
         if form.is_valid():
-            codes = second_factor.recovery_codes_issue(request.user, request=request)
-            return render(
-                request, "accounts/recovery_codes.html", {"codes": codes, "enrolled": False}
+            if _recovery_form_token_use(request):
+                codes = second_factor.recovery_codes_issue(request.user, request=request)
+                return render(
+                    request, "accounts/recovery_codes.html", {"codes": codes, "enrolled": False}
+                )
+            form = ReauthForm(request=request)
+            messages.warning(
+                request,
+                "No new codes were made: this form was sent already (a reload sends it again). "
+                "The codes shown when it was first sent are the ones that work. To replace "
+                "them, press “Make new recovery codes”.",
             )
     else:
         form = ReauthForm(request=request)
@@ -210,7 +241,12 @@ def recovery_codes(request):
     return render(
         request,
         "accounts/second_factor.html",
-        {"form": form, "left": left, "enrolled": is_enrolled(request.user)},
+        {
+            "form": form,
+            "left": left,
+            "enrolled": is_enrolled(request.user),
+            "form_token": _recovery_form_token(request),
+        },
         status=400 if form.is_bound else 200,
     )
 

@@ -9,6 +9,7 @@ from django.contrib.auth.hashers import make_password
 from django.test import Client
 from django.urls import reverse
 from django_otp.oath import totp
+from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Role, User
@@ -175,16 +176,49 @@ def test_the_next_sign_in_asks_for_the_code_and_takes_a_recovery_code_once():
     assert ok.url == "/quality/"
     assert client.get(reverse("quality:quality_queue")).status_code == 200
 
-    codes = re.findall(
-        r"<li><code>(\w+)</code></li>",
-        client.post(reverse("account:second_factor"), {}).content.decode(),
-    )
+    codes = recovery_codes_made(client)
     assert len(codes) == 10
     for attempt, expected in ((1, 302), (2, 400)):
         other = Client()
         sign_in(other, user)
         answer = other.post(verify, {"code": codes[0]})
         assert answer.status_code == expected, attempt
+
+
+def recovery_form_token(client) -> str:
+    page = client.get(reverse("account:second_factor")).content.decode()
+    return re.search(r'name="form_token" value="([^"]+)"', page).group(1)
+
+
+def recovery_codes_made(client) -> list[str]:
+    """Press "Make new recovery codes" on the second factor's page: the codes shown."""
+    token = recovery_form_token(client)
+    answer = client.post(reverse("account:second_factor"), {"form_token": token})
+    return re.findall(r"<li><code>(\w+)</code></li>", answer.content.decode())
+
+
+def test_a_reload_of_the_new_recovery_codes_makes_no_other_set():
+    # Given a signed-in user who just made new recovery codes
+    user = UserFactory(role=Role.CASE_ADMIN)
+    totp_device_for(user)
+    client = Client()
+    sign_in(client, user)
+    client.post(reverse("account:second_factor_verify"), {"code": totp_code_now(user), "next": "/"})
+    token = recovery_form_token(client)
+    first = client.post(reverse("account:second_factor"), {"form_token": token})
+    codes = re.findall(r"<li><code>(\w+)</code></li>", first.content.decode())
+    assert len(codes) == 10
+
+    # When the page is reloaded (the browser sends the same form again)
+    again = client.post(reverse("account:second_factor"), {"form_token": token}, follow=True)
+
+    # Then no codes are shown, the user is told why, and the codes written down still work
+    text = again.content.decode()
+    assert "<code>" not in text
+    assert "No new codes were made: this form was sent already" in text
+    assert sorted(
+        StaticToken.objects.filter(device__user=user).values_list("token", flat=True)
+    ) == sorted(codes)
 
 
 def test_with_the_setting_off_the_password_is_enough(settings):
