@@ -16,6 +16,7 @@ from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
+from accounts.signin import sessions_end
 from audit.admin import AuditedModelAdmin
 
 NEVER_DELETED = (
@@ -34,6 +35,18 @@ class RoleUserAdmin(AuditedModelAdmin, UserAdmin):
         ("Deleting a user", {"fields": (), "description": NEVER_DELETED}),
     )
     add_fieldsets = UserAdmin.add_fieldsets + (("Role", {"fields": ("role",)}),)
+    actions = ["sign_out_everywhere"]
+
+    @admin.action(description="Sign the selected users out of every session")
+    def sign_out_everywhere(self, request, queryset):
+        """A laptop lost or a browser left signed in: each of the user's sessions ends at its
+        next request (their password and second factor are unchanged)."""
+        for user in queryset:
+            sessions_end(user)
+        count = queryset.count()
+        self.message_user(
+            request, f"{count} user{'s' if count != 1 else ''} signed out of every session."
+        )
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -36,6 +36,7 @@ RECOVERY_CODES_ISSUED = "recovery_codes_issued"
 REAUTHENTICATED = "reauthenticated"
 REAUTH_FAILED = "reauth_failed"
 PASSWORD_CHANGED = "password_changed"
+SIGNED_OUT_ELSEWHERE = "signed_out_elsewhere"
 API_TOKEN_CREATED = "api_token_created"
 API_TOKEN_REVOKED = "api_token_revoked"
 
@@ -83,6 +84,7 @@ _AUDITED_AS = {
     REAUTHENTICATED: AuditAction.SECOND_FACTOR,
     REAUTH_FAILED: AuditAction.SECOND_FACTOR_FAILED,
     PASSWORD_CHANGED: AuditAction.CHANGE,
+    SIGNED_OUT_ELSEWHERE: AuditAction.SIGN_OUT,
     API_TOKEN_CREATED: AuditAction.CHANGE,
     API_TOKEN_REVOKED: AuditAction.CHANGE,
 }

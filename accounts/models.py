@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 
 class Role(models.TextChoices):
@@ -25,6 +26,22 @@ class User(AbstractUser):
     role = models.CharField(max_length=32, choices=Role.choices, default=Role.CASE_ADMIN)
     # Kept with the user (accounts.notifications), so the header's bell costs no query per page.
     notifications_unread = models.PositiveIntegerField(default=0)
+    # Raised by "Sign out everywhere else": it is part of every session's check (below), so
+    # every session but the one that asked stops at its next request.
+    sessions_epoch = models.PositiveIntegerField(default=0)
+
+    def _get_session_auth_hash(self, secret=None):
+        """Django's check that a session still belongs to this user (an HMAC of the password
+        hash, so a password change ends other sessions), with the sessions epoch added once
+        raised. At 0 it is Django's own, so no session ends when this was deployed."""
+        if not self.sessions_epoch:
+            return super()._get_session_auth_hash(secret=secret)
+        return salted_hmac(
+            "accounts.User.sessions_epoch",
+            f"{self.password}:{self.sessions_epoch}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     @property
     def display_name(self) -> str:

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.contrib.auth import get_user_model, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
-from django.db.models import Max
+from django.db.models import F, Max
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from accounts.events import SIGNIN_REFUSED_API_CLIENT, auth_event
+from accounts.events import SIGNED_OUT_ELSEWHERE, SIGNIN_REFUSED_API_CLIENT, auth_event
 from accounts.second_factor import second_factor_required, verification_url
 
 API_CLIENT_REFUSED = (
@@ -64,3 +65,14 @@ def lockout_response(request, original_response=None, credentials=None):
         },
         status=settings.AXES_HTTP_RESPONSE_CODE,
     )
+
+
+def sessions_end(user, *, request=None) -> None:
+    """Sign the user out of every session (a browser left signed in somewhere): each one fails
+    Django's session check at its next request (User.sessions_epoch). With `request`, its own
+    session goes on."""
+    get_user_model().objects.filter(pk=user.pk).update(sessions_epoch=F("sessions_epoch") + 1)
+    user.refresh_from_db(fields=["sessions_epoch"])
+    if request is not None and request.user.pk == user.pk:
+        update_session_auth_hash(request, user)
+    auth_event(SIGNED_OUT_ELSEWHERE, request=request, user=user)

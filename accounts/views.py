@@ -35,6 +35,7 @@ from accounts.reauth import ReauthForm, reauth_record
 from accounts.responses import redirect_after_post
 from accounts.row_ids import row_id
 from accounts.second_factor import is_enrolled, is_verified
+from accounts.signin import sessions_end
 
 
 def csrf_failure(request, reason: str = ""):
@@ -263,6 +264,23 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
     template_name = "accounts/password_change_done.html"
+
+
+@require_http_methods(["POST"])
+def sign_out_elsewhere(request):
+    """The password page's "Sign out everywhere else": every other session of the user ends
+    (a browser left signed in on another computer); this one goes on."""
+    if (answer := _signed_in(request)) is not None:
+        return answer
+    if request.user.is_api_client:
+        raise PermissionDenied("API clients have no web sessions.")
+    sessions_end(request.user, request=request)
+    messages.success(
+        request,
+        "You are signed out everywhere else: every other browser or computer where you were "
+        "signed in asks for your password again.",
+    )
+    return redirect("account:password_change")
 
 
 @require_http_methods(["GET", "POST"])

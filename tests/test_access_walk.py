@@ -98,6 +98,7 @@ RULES: dict[str, Rule] = {
     # web sign-in).
     "account:password_change": page(STAFF, post=STAFF),
     "account:password_change_done": page(STAFF),
+    "account:sign_out_elsewhere": action(STAFF),
     "account:second_factor": page(STAFF),
     "account:second_factor_setup": page(STAFF, post=STAFF),
     "account:second_factor_verify": page(STAFF, post=STAFF),

@@ -119,6 +119,7 @@ NOT_BUDGETED_NAMESPACES = {
 # Routes that take only POST: budgets are for pages. test_post_only_routes_refuse_get keeps
 # this list honest: each answers GET with 405 for the role that may post to it.
 POST_ONLY = {
+    "account:sign_out_elsewhere": Role.CASE_ADMIN,
     "casefile:case_record_add": Role.CASE_ADMIN,
     "casefile:case_record_withdraw": Role.CASE_ADMIN,
     "casefile:case_eligibility": Role.CASE_ADMIN,

@@ -5,9 +5,11 @@ import time
 
 import pytest
 from axes.models import AccessAttempt
+from django.contrib.auth import HASH_SESSION_KEY
 from django.contrib.auth.hashers import make_password
 from django.test import Client
 from django.urls import reverse
+from django.utils.crypto import salted_hmac
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -15,10 +17,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import Role, User
 from accounts.reauth import REAUTH_AT, reauth_fresh
 from accounts.signin import API_CLIENT_REFUSED
+from audit.models import AuditEvent
 from tests.factories import (
     PASSWORD,
     UserFactory,
     api_token_for,
+    second_factor_given,
     totp_code_fresh,
     totp_code_now,
     totp_device_for,
@@ -300,3 +304,72 @@ def test_an_open_session_whose_app_an_administrator_deleted_is_signed_out_to_set
     assert response.status_code == 302 and response.url == reverse("login")
     assert "_auth_user_id" not in client.session
     assert not TOTPDevice.objects.filter(user=user).exists()
+
+
+# --- Signing out everywhere else ---------------------------------------------------------------
+
+
+def _signed_in_client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    second_factor_given(client, user)
+    return client
+
+
+def test_sign_out_everywhere_else_ends_the_other_sessions_and_keeps_this_one():
+    # Given a user signed in on two computers
+    user = UserFactory(role=Role.CASE_ADMIN)
+    here, elsewhere = _signed_in_client(user), _signed_in_client(user)
+    case_list = reverse("casefile:case_list")
+    assert elsewhere.get(case_list).status_code == 200
+
+    # When they press "Sign out everywhere else" on the password page
+    page = here.get(reverse("account:password_change")).content.decode()
+    assert "Sign out everywhere else" in page
+    done = here.post(reverse("account:sign_out_elsewhere"), follow=True)
+
+    # Then they are told so and stay signed in here, and the other computer must sign in again
+    assert "You are signed out everywhere else" in done.content.decode()
+    assert here.get(case_list).status_code == 200
+    answer = elsewhere.get(case_list)
+    assert answer.status_code == 302 and answer.url.startswith(reverse("login"))
+    assert AuditEvent.objects.filter(details__event="signed_out_elsewhere").count() == 1
+
+
+def test_a_system_administrator_signs_a_user_out_of_every_session():
+    # Given a reviewer signed in, and a system administrator in Django's admin
+    reviewer = UserFactory(role=Role.REVIEWER)
+    browser = _signed_in_client(reviewer)
+    inbox = reverse("determination:reviewer_dashboard")
+    assert browser.get(inbox).status_code == 200
+    sysadmin = UserFactory(role=Role.SYSTEM_ADMIN, is_staff=True, is_superuser=True)
+    admin_client = _signed_in_client(sysadmin)
+
+    # When the administrator runs "Sign the selected users out of every session" on them
+    answer = admin_client.post(
+        reverse("admin:accounts_user_changelist"),
+        {"action": "sign_out_everywhere", "_selected_action": [reviewer.pk]},
+        follow=True,
+    )
+
+    # Then the reviewer's browser must sign in again
+    assert "1 user signed out of every session." in answer.content.decode()
+    signed_out = browser.get(inbox)
+    assert signed_out.status_code == 302 and signed_out.url.startswith(reverse("login"))
+
+
+def test_sessions_made_before_any_sign_out_everywhere_keep_working():
+    # Given a session whose check was made as Django makes it (before this feature existed)
+    user = UserFactory(role=Role.CASE_ADMIN)
+    django_hash = salted_hmac(
+        "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash",
+        user.password,
+        algorithm="sha256",
+    ).hexdigest()
+    client = _signed_in_client(user)
+    session = client.session
+    session[HASH_SESSION_KEY] = django_hash
+    session.save()
+
+    # Then it still opens pages until the user signs out everywhere else
+    assert client.get(reverse("casefile:case_list")).status_code == 200
