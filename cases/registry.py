@@ -32,9 +32,10 @@ class ReviewerSide:
     # Issued decisions of disputed items, {item id: (decision date, outcome)}, for the
     # eligibility screen's prior-IMR check (8 CCR 9792.10.3(a)(2)).
     issued_item_decisions: Callable[[Any], dict[int, tuple[Any, str]]]
-    # The delivered letter's service (served_on, sent_by, overturned, not_served) or None: the
-    # appeal and the claims administrator's duties on the case's clock (Lab. Code 4610.6(h);
-    # 9792.10.7); served_on None while a copy is not served, not_served saying why.
+    # The delivered letter's service (served_on, sent_by, overturned, not_served,
+    # duties_served) or None: the appeal and the claims administrator's duties on the case's
+    # clock (Lab. Code 4610.6(h); 9792.10.7); served_on None while a copy is not served,
+    # not_served saying why; duties_served the claims administrator's own copy's service.
     letter_service: Callable[[Any], Any] = lambda case: None
     # The outcome of each issued case among the given case ids, {case id: CaseOutcome value}
     # (the latest issued round's), in one query: the case list's outcome column.

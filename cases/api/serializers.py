@@ -70,13 +70,13 @@ class ClocksSerializer(serializers.Serializer):
     )
     authorization_due_on = serializers.DateField(
         allow_null=True,
-        help_text="From receipt of the served letter (8 CCR 9792.10.7(a)(2)); null until every "
-        "copy is served.",
+        help_text="From the claims administrator's receipt of its copy of the letter (8 CCR "
+        "9792.10.7(a)(2)); null until that copy is served.",
     )
     reimbursement_due_on = serializers.DateField(
         allow_null=True,
-        help_text="From receipt of the served letter (8 CCR 9792.10.7(a)(1)); null until every "
-        "copy is served.",
+        help_text="From the claims administrator's receipt of its copy of the letter (8 CCR "
+        "9792.10.7(a)(1)); null until that copy is served.",
     )
     running = serializers.ChoiceField(
         choices=["notice", "records", "determination", "information"],

@@ -171,11 +171,18 @@ def case_clock_with_letter(case: Case):
         return case.clock, None
     if service.served_on is None:
         # Lab. Code 4610.6(h); 8 CCR 9792.10.7(a): no service, no date counted from it; the
-        # explanation takes the dates' place (the duties only where an item was overturned).
-        clock = case.clock
+        # explanation takes the dates' place. The duties (only where an item was overturned)
+        # run from the claims administrator's own copy, which may be served already.
+        duties = service.duties_served
+        clock = case_clock(case, duties=duties) if duties else case.clock
         keys = ("appeal_deadline",) + (
-            ("authorization_due_on", "reimbursement_due_on") if service.overturned else ()
+            ("authorization_due_on", "reimbursement_due_on")
+            if service.overturned and not duties
+            else ()
         )
         explain = {**clock.explain, **dict.fromkeys(keys, service.not_served)}
         return replace(clock, explain=explain, letter_not_served=service.not_served), service
-    return case_clock(case, letter=(service.served_on, service.sent_by)), service
+    return (
+        case_clock(case, letter=(service.served_on, service.sent_by), duties=service.duties_served),
+        service,
+    )

@@ -334,11 +334,12 @@ def compute(facts: Facts) -> Clocks:
             days=settings.CLOCK_MAIL_RECEIPT_DAYS if mailed else 0
         )
         clocks.determination_received_on = received
+        # The duties are the claims administrator's, from its own receipt (9792.10.7(a)).
         receipt = (
-            f"receipt of the determination (taken as {settings.CLOCK_MAIL_RECEIPT_DAYS} days "
-            "after mailing)"
+            "the claims administrator's receipt of the determination (taken as "
+            f"{settings.CLOCK_MAIL_RECEIPT_DAYS} days after mailing)"
             if mailed
-            else "receipt of the determination"
+            else "the claims administrator's receipt of the determination"
         )
         clocks.authorization_due_on = rules.working_days_after(
             received,

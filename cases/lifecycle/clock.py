@@ -114,9 +114,10 @@ class CaseClock(ClockReading):
     deferred_text: str = ""
     deferred_days: int | None = None
     deferral_review: bool = False
-    # An issued letter none or not all of whose copies are served yet: no appeal or duty date
-    # (they run from service, Lab. Code 4610.6(h), and receipt, 8 CCR 9792.10.7(a)), and this
-    # says why and what to do ("Not yet: no copy served ...").
+    # An issued letter none or not all of whose copies are served yet: no appeal date (it runs
+    # from service, Lab. Code 4610.6(h)) and no duty date before the claims administrator's
+    # copy is served (from its receipt, 8 CCR 9792.10.7(a)); this says why and what to do
+    # ("Not yet: no copy served ...").
     letter_not_served: str = ""
 
 
@@ -222,12 +223,21 @@ def _on(deadline: Deadline | None) -> dt.date | None:
     return deadline.on if deadline else None
 
 
-def case_clock(case, *, today: dt.date | None = None, letter=None) -> CaseClock:
+def case_clock(case, *, today: dt.date | None = None, letter=None, duties=None) -> CaseClock:
     """The case's clock; `letter` (date of service, method) adds the appeal and the
-    authorization and reimbursement duties of an issued letter."""
+    authorization and reimbursement duties of an issued letter. `duties` (date of service,
+    method) of the claims administrator's own copy counts the duties from it instead: they are
+    the claims administrator's, "upon receiving" the determination (8 CCR 9792.10.7(a)), which
+    may be before the last party is served."""
     today = today or timezone.localdate()
     items = list(case.items.all()) if case.records_complete_on else []
     clocks: Clocks = compute(case_facts(case, items, letter))
+    if duties is not None:
+        served_on, sent_by = duties
+        received = compute(Facts(letter_mailed_on=served_on, letter_sent_by=sent_by or ""))
+        clocks.determination_received_on = received.determination_received_on
+        clocks.authorization_due_on = received.authorization_due_on
+        clocks.reimbursement_due_on = received.reimbursement_due_on
     records_due = _on(clocks.records_due_on)
     determination_due = _on(clocks.determination_due_on)
     running = None

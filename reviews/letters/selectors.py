@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from cases.lifecycle.models import Outcome
-from reviews.letters.models import Letter, LetterStatus
+from cases.lifecycle.models import DeliveryMethod, Outcome, PartyRole, SentBy
+from reviews.letters.models import SERVED_STATUSES, Letter, LetterStatus
 from reviews.letters.service_status import copies_text, copy_counts
 
 
@@ -20,14 +20,32 @@ class LetterService:
     sent_by: str  # "" when not known: the calculator applies CLOCK_UNKNOWN_LETTER_SERVICE
     overturned: bool  # whether the authorization and reimbursement duties apply
     not_served: str = ""
+    # The claims administrator's own copy's (date of service, method) once served: its duties
+    # run from its receipt (8 CCR 9792.10.7(a)), whoever else is still waiting. None for a
+    # letter with no overturned item, and for a legacy letter (its one date stands for all).
+    duties_served: tuple[dt.date, str] | None = None
+
+
+def claims_administrator_service(deliveries) -> tuple[dt.date, str] | None:
+    """(date of service, method) of the claims administrator's copy, None until it is served."""
+    for row in deliveries:
+        if (
+            row.recipient_role == PartyRole.CLAIMS_ADMINISTRATOR
+            and row.status in SERVED_STATUSES
+            and row.served_on
+        ):
+            method = SentBy.MAIL if row.method == DeliveryMethod.MAIL else SentBy.ELECTRONIC
+            return row.served_on, method
+    return None
 
 
 def letter_not_served_text(deliveries) -> str:
-    """Why the case's clock shows no appeal or duty date yet, from the letter's copies: how many
-    are served and what the others wait for, and what to do. The appeal runs from service (Lab.
-    Code 4610.6(h); 8 CCR 10575) and the duties from receipt (8 CCR 9792.10.7(a)); the date is
-    counted once every copy is served, from the last, so no party is shown a date earlier than
-    its own (CCP 1013(a) by mail on deposit, CCP 1010.6(a)(3) by e-mail when sent)."""
+    """Why the case's clock shows no appeal date yet, from the letter's copies: how many are
+    served and what the others wait for, and what to do. The appeal runs from service (Lab.
+    Code 4610.6(h); 8 CCR 10575); it is counted once every copy is served, from the last, so no
+    party is shown a date earlier than its own (CCP 1013(a) by mail on deposit, CCP
+    1010.6(a)(3) by e-mail when sent). The duties run from the claims administrator's own
+    receipt (8 CCR 9792.10.7(a)), so from its copy alone."""
     counts = copy_counts(deliveries)
     served, held, by_post = len(counts.served), counts.held, counts.by_post
     what = f"{served} of {counts.total} copies served" if served else "no copy served"
@@ -52,9 +70,9 @@ def letter_not_served_text(deliveries) -> str:
         f"Not yet: {what}"
         + (f" ({', '.join(waiting)})" if waiting else "")
         + ". The appeal runs from service of the determination (Lab. Code 4610.6(h); 8 CCR "
-        "10575) and the duties on overturned items from its receipt (8 CCR 9792.10.7(a)); "
-        "they are counted once every copy is served, from the last date of service, so no "
-        "party is shown a date earlier than its own."
+        "10575): it is counted once every copy is served, from the last date of service, so no "
+        "party is shown a date earlier than its own. The duties on overturned items run from "
+        "the claims administrator's receipt of its copy (8 CCR 9792.10.7(a)), once it is served."
         + (f" To serve them: {'; '.join(todo)}." if todo else "")
     )
 
@@ -89,15 +107,24 @@ def letter_service_for(case) -> LetterService | None:
     if letter.determination.imported:
         served_on, sent_by = letter_service_facts(letter, today=letter.mailing_date or dt.date.min)
         return LetterService(served_on=served_on, sent_by=sent_by, overturned=overturned)
+    # The copies are read only where they matter: for the duties of an overturned item, and
+    # to say what a letter not yet served waits for.
+    deliveries = list(letter.deliveries.all()) if overturned or letter.served_on is None else []
+    duties = claims_administrator_service(deliveries) if overturned else None
     if letter.served_on is None:
         return LetterService(
             served_on=None,
             sent_by=letter.sent_by,
             overturned=overturned,
-            # The copies are read only here: a served letter's clock needs none of them.
-            not_served=letter_not_served_text(letter.deliveries.all()),
+            not_served=letter_not_served_text(deliveries),
+            duties_served=duties,
         )
-    return LetterService(served_on=letter.served_on, sent_by=letter.sent_by, overturned=overturned)
+    return LetterService(
+        served_on=letter.served_on,
+        sent_by=letter.sent_by,
+        overturned=overturned,
+        duties_served=duties,
+    )
 
 
 def letter_amends(letter: Letter) -> Letter | None:

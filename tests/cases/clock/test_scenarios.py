@@ -347,13 +347,15 @@ def test_authorization_and_reimbursement_count_from_receipt_of_the_determination
     out = clock(letter_mailed_on="2026-11-02", letter_sent_by="mail")
     assert out["authorization_due_on"] == "2026-11-16"
     assert out["explain"]["authorization_due_on"] == (
-        "5 working days after receipt of the determination (taken as 5 days after mailing) "
+        "5 working days after the claims administrator's receipt of the determination (taken as "
+        "5 days after mailing) "
         "11/07/2026 (not counted: Wed 11/11 Veterans Day): due Mon 11/16/2026. "
         "8 CCR 9792.10.7(a)(2); Lab. Code 4600.4(b)"
     )
     assert out["reimbursement_due_on"] == "2026-11-30"
     assert out["explain"]["reimbursement_due_on"] == (
-        "20 days after receipt of the determination (taken as 5 days after mailing) 11/07/2026 "
+        "20 days after the claims administrator's receipt of the determination (taken as 5 days "
+        "after mailing) 11/07/2026 "
         "is Fri 11/27/2026 is Day after Thanksgiving; Sat 11/28; Sun 11/29: due Mon 11/30/2026. "
         "8 CCR 9792.10.7(a)(1); CCP 12a"
     )

@@ -1,9 +1,11 @@
 """From a QA pass: an issued letter none of whose copies could be served (the parties' e-mail
 addresses came without consent, and no postal address) showed an appeal deadline and the
 authorization date counted from its mailing date, as if it had been served. The appeal runs
-from service (Lab. Code 4610.6(h); 8 CCR 10575) and the duties from receipt (8 CCR
-9792.10.7(a)): until every copy is served the case page, the API and the export give no date and
-say why and what to do."""
+from service (Lab. Code 4610.6(h); 8 CCR 10575): until every copy is served the case page, the
+API and the export give no appeal date and say why and what to do. The duties are the claims
+administrator's, from its own receipt (8 CCR 9792.10.7(a)): they count from its copy alone."""
+
+import datetime as dt
 
 import pytest
 from django.urls import reverse
@@ -140,3 +142,78 @@ def test_the_dates_count_once_the_held_copies_are_served(
     page = admin.get(reverse("casefile:case_detail", args=[case.case_number])).content.decode()
     assert "Not yet: no copy served" not in page
     assert f"{served.appeal_deadline.on:%m/%d/%Y}" in page
+
+
+@pytest.fixture
+def overturned_mixed_letter(django_capture_on_commit_callbacks):
+    """An overturned item's letter: the claims administrator and the attorney e-mailed at once,
+    the worker's and the provider's copies waiting to be posted, the employer's for an
+    address."""
+    determination = approved_determination(outcomes=("overturned",), attorney=True)
+    case = determination.case
+    case.worker_e_service_consent = False
+    case.save(update_fields=["worker_e_service_consent"])
+    case.parties.filter(role=PartyRole.REQUESTING_PROVIDER).update(delivery_method="mail")
+    case.parties.filter(role=PartyRole.EMPLOYER).update(email="", e_service_consent=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        letter = letter_request(determination=determination, actor=None)
+    letter.refresh_from_db()
+    return letter
+
+
+def test_the_duties_run_from_the_claims_administrators_own_copy_before_the_others_are_served(
+    overturned_mixed_letter, admin, api_client_user
+):
+    # Given the claims administrator's copy e-mailed, and other copies not yet served
+    letter = overturned_mixed_letter
+    case = letter.case
+    copy = letter.deliveries.get(recipient_role=PartyRole.CLAIMS_ADMINISTRATOR)
+    assert copy.status == DeliveryStatus.SENT and letter.served_on is None
+    received = compute(Facts(letter_mailed_on=copy.served_on, letter_sent_by="electronic"))
+
+    # When the case page is opened
+    page = admin.get(reverse("casefile:case_detail", args=[case.case_number])).content.decode()
+
+    # Then the duties are counted from its receipt (8 CCR 9792.10.7(a)); the appeal waits
+    assert f"{received.authorization_due_on.on:%m/%d/%Y}" in page
+    assert f"{received.reimbursement_due_on.on:%m/%d/%Y}" in page
+    assert "the claims administrator&#x27;s receipt of the determination" in page
+    assert "Not yet: 2 of 5 copies served" in page
+    assert f"{received.appeal_deadline.on:%m/%d/%Y}" not in page
+    # and the API and the export say the same
+    case.created_by = api_client_user
+    case.save(update_fields=["created_by"])
+    clocks = api_client_for(api_client_user).get(f"/api/v1/cases/{case.case_number}/").json()
+    assert clocks["clocks"]["appeal_deadline"] is None
+    assert clocks["clocks"]["authorization_due_on"] == received.authorization_due_on.on.isoformat()
+    assert case_export(case)["clocks"]["reimbursement_due_on"] == (
+        received.reimbursement_due_on.on.isoformat()
+    )
+
+
+def test_once_every_copy_is_served_the_duties_still_run_from_the_claims_administrators_copy(
+    overturned_mixed_letter,
+):
+    # Given the claims administrator e-mailed on a Monday and the last copy posted on Thursday
+    letter = overturned_mixed_letter
+    monday, thursday = dt.date(2026, 11, 2), dt.date(2026, 11, 5)
+    letter.deliveries.update(status=DeliveryStatus.POSTED, served_on=thursday)
+    letter.deliveries.filter(recipient_role=PartyRole.CLAIMS_ADMINISTRATOR).update(
+        status=DeliveryStatus.SENT, served_on=monday
+    )
+    letter.served_on, letter.sent_by = thursday, "mail"
+    letter.save(update_fields=["served_on", "sent_by"])
+
+    # When the clock is read
+    clocks = case_export(letter.case)["clocks"]
+
+    # Then the appeal counts from the last service, by mail, and the duties from Monday's e-mail
+    by_mail = compute(Facts(letter_mailed_on=thursday, letter_sent_by="mail"))
+    e_mailed = compute(Facts(letter_mailed_on=monday, letter_sent_by="electronic"))
+    assert clocks["appeal_deadline"] == by_mail.appeal_deadline.on.isoformat()
+    assert (
+        clocks["authorization_due_on"]
+        == e_mailed.authorization_due_on.on.isoformat()
+        != (by_mail.authorization_due_on.on.isoformat())
+    )
+    assert clocks["reimbursement_due_on"] == e_mailed.reimbursement_due_on.on.isoformat()
