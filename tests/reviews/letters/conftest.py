@@ -19,13 +19,18 @@ def mixed_letter(django_capture_on_commit_callbacks):
     """A represented worker's letter: the attorney and the claims administrator by e-mail with
     consent, the worker (cc) with no consent and the provider who chose mail by post, and the
     employer (cc) with neither an e-mail nor a postal address."""
-    determination = approved_determination(attorney=True)
+    return mixed_letter_made(django_capture_on_commit_callbacks)
+
+
+def mixed_letter_made(capture_on_commit, **options):
+    """`mixed_letter`'s letter, for a determination made with `options` (outcomes=...)."""
+    determination = approved_determination(attorney=True, **options)
     case = determination.case
     case.worker_e_service_consent = False
     case.save(update_fields=["worker_e_service_consent"])
     case.parties.filter(role=PartyRole.REQUESTING_PROVIDER).update(delivery_method="mail")
     case.parties.filter(role=PartyRole.EMPLOYER).update(email="", e_service_consent=False)
-    with django_capture_on_commit_callbacks(execute=True):
+    with capture_on_commit(execute=True):
         letter = letter_request(determination=determination, actor=None)
     letter.refresh_from_db()
     return letter

@@ -17,6 +17,7 @@ from cases.lifecycle.services import party_service_set
 from reviews.letters.models import DeliveryStatus
 from reviews.letters.services import letter_request
 from tests.factories import api_client_for, approved_determination
+from tests.reviews.letters.conftest import mixed_letter_made
 
 pytestmark = pytest.mark.django_db
 
@@ -146,19 +147,10 @@ def test_the_dates_count_once_the_held_copies_are_served(
 
 @pytest.fixture
 def overturned_mixed_letter(django_capture_on_commit_callbacks):
-    """An overturned item's letter: the claims administrator and the attorney e-mailed at once,
-    the worker's and the provider's copies waiting to be posted, the employer's for an
+    """`mixed_letter` for an overturned item: the claims administrator and the attorney e-mailed
+    at once, the worker's and the provider's copies waiting to be posted, the employer's for an
     address."""
-    determination = approved_determination(outcomes=("overturned",), attorney=True)
-    case = determination.case
-    case.worker_e_service_consent = False
-    case.save(update_fields=["worker_e_service_consent"])
-    case.parties.filter(role=PartyRole.REQUESTING_PROVIDER).update(delivery_method="mail")
-    case.parties.filter(role=PartyRole.EMPLOYER).update(email="", e_service_consent=False)
-    with django_capture_on_commit_callbacks(execute=True):
-        letter = letter_request(determination=determination, actor=None)
-    letter.refresh_from_db()
-    return letter
+    return mixed_letter_made(django_capture_on_commit_callbacks, outcomes=("overturned",))
 
 
 def test_the_duties_run_from_the_claims_administrators_own_copy_before_the_others_are_served(
