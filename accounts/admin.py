@@ -42,7 +42,7 @@ class RoleUserAdmin(AuditedModelAdmin, UserAdmin):
         """A laptop lost or a browser left signed in: each of the user's sessions ends at its
         next request (their password and second factor are unchanged)."""
         for user in queryset:
-            sessions_end(user)
+            sessions_end(user, request=request)
         count = queryset.count()
         self.message_user(
             request, f"{count} user{'s' if count != 1 else ''} signed out of every session."

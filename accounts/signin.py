@@ -67,12 +67,15 @@ def lockout_response(request, original_response=None, credentials=None):
     )
 
 
-def sessions_end(user, *, request=None) -> None:
-    """Sign the user out of every session (a browser left signed in somewhere): each one fails
-    Django's session check at its next request (User.sessions_epoch). With `request`, its own
-    session goes on."""
+def sessions_end(user, *, request) -> None:
+    """Sign `user` out of every session (a browser left signed in somewhere, a lost laptop):
+    each one fails Django's session check at its next request (User.sessions_epoch). The
+    session making the request goes on; the audit log names who asked and whose sessions
+    ended."""
     get_user_model().objects.filter(pk=user.pk).update(sessions_epoch=F("sessions_epoch") + 1)
     user.refresh_from_db(fields=["sessions_epoch"])
-    if request is not None and request.user.pk == user.pk:
+    if request.user.pk == user.pk:
         update_session_auth_hash(request, user)
-    auth_event(SIGNED_OUT_ELSEWHERE, request=request, user=user)
+    auth_event(
+        SIGNED_OUT_ELSEWHERE, request=request, user=request.user, signed_out=user.get_username()
+    )

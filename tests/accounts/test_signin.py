@@ -354,6 +354,8 @@ def test_a_system_administrator_signs_a_user_out_of_every_session():
 
     # Then the reviewer's browser must sign in again
     assert "1 user signed out of every session." in answer.content.decode()
+    logged = AuditEvent.objects.get(details__event="signed_out_elsewhere")
+    assert (logged.actor, logged.details["signed_out"]) == (sysadmin, reviewer.username)
     signed_out = browser.get(inbox)
     assert signed_out.status_code == 302 and signed_out.url.startswith(reverse("login"))
 
