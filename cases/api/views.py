@@ -4,6 +4,7 @@ the intake shape and read where their cases stand. Token authentication; every e
 
 from __future__ import annotations
 
+import codecs
 import io
 from collections.abc import Iterator
 
@@ -66,9 +67,14 @@ class RequestTooLarge(exceptions.APIException):
 
 class IntakeJSONParser(JSONParser):
     """DRF's JSON parser, refusing a body nested deeper than cases.jsoncheck.MAX_DEPTH as it
-    refuses bad syntax (a body 5,000 levels deep overflowed the parser: a server error)."""
+    refuses bad syntax (a body 5,000 levels deep overflowed the parser: a server error), and
+    reading past a UTF-8 byte-order mark as the import page and import_cases do (the body of
+    a file some systems save with one was refused with Python's words, "decode using
+    utf-8-sig")."""
 
     def parse(self, stream, media_type=None, parser_context=None):
+        body = stream.read() if stream is not None else b""
+        stream = io.BytesIO(body.removeprefix(codecs.BOM_UTF8))
         try:
             return depth_checked(
                 lambda: super(IntakeJSONParser, self).parse(stream, media_type, parser_context)

@@ -295,3 +295,14 @@ def test_an_empty_record_content_is_named_as_empty(api, my_case):
     assert response.json()["errors"] == [
         {"path": "$.content", "message": "is empty; give the PDF in base64"}
     ]
+
+
+@pytest.mark.django_db
+def test_an_application_saved_with_a_utf8_byte_order_mark_is_taken_as_the_import_takes_it(api):
+    """From a QA pass: the import page read past the mark, the API refused the same file with
+    Python's words ("Unexpected UTF-8 BOM (decode using utf-8-sig)")."""
+    body = b"\xef\xbb\xbf" + json.dumps(intake_payload(application_id="A-BOM-1")).encode()
+    response = api.post(CASES_URL, data=body, content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert response.json()["application_id"] == "A-BOM-1"
+    assert Case.objects.filter(application_id="A-BOM-1").exists()
