@@ -123,6 +123,11 @@ ERROR_RESPONSES = {
     403: OpenApiResponse(ErrorListSerializer, description="The role may not do this."),
 }
 
+# A body sent as anything but JSON (a form post, text/plain) is refused before it is read.
+UNSUPPORTED_MEDIA_TYPE = OpenApiResponse(
+    ErrorListSerializer, description="The body is not sent as application/json."
+)
+
 # The request bodies are described by the checker's own tables (cases.intake.schema).
 INTAKE_BODY = {"application/json": intake_json_schema()}
 RECORD_BODY = {"application/json": record_json_schema()}
@@ -197,6 +202,7 @@ class CaseListCreateView(BodySizeLimited, generics.ListAPIView):
             200: OpenApiResponse(IMPORT_RESULTS, description="Every application was known."),
             **ERROR_RESPONSES,
             413: OpenApiResponse(ErrorListSerializer, description="The body is too large."),
+            415: UNSUPPORTED_MEDIA_TYPE,
         },
         examples=[
             OpenApiExample(
@@ -267,6 +273,7 @@ class CaseRecordCreateView(BodySizeLimited, APIView):
             **ERROR_RESPONSES,
             404: OpenApiResponse(ErrorListSerializer, description="No such case visible to you."),
             413: OpenApiResponse(ErrorListSerializer, description="The body is too large."),
+            415: UNSUPPORTED_MEDIA_TYPE,
         },
     )
     def post(self, request, case_number: str):

@@ -596,3 +596,23 @@ def test_case_detail_clocks_explain_every_date_and_name_their_calendars(api, api
     assert clocks["calendar_versions"]["application_deadline"].startswith("judicial")
     assert clocks["calendar_versions"]["notice_due_on"].startswith("state_offices")
     assert clocks["items"] == []
+
+
+@pytest.mark.django_db
+def test_schema_documents_the_415_a_body_not_sent_as_json_gets(api, api_client_user, client):
+    """From a QA pass: a form post or text/plain body is answered 415, which the schema did not
+    list, so a client generated from it had no type for that answer."""
+    (result,) = cases_import(payload=intake_payload(), actor=api_client_user)
+    schema = _schema(client)
+    for path, url in (
+        (CASES_URL, CASES_URL),
+        ("/api/v1/cases/{case_number}/records/", f"{CASES_URL}{result.case_number}/records/"),
+    ):
+        response = api.post(
+            url, data="title=PR-2", content_type="application/x-www-form-urlencoded"
+        )
+        assert response.status_code == 415
+        documented = schema["paths"][path]["post"]["responses"]
+        assert "415" in documented, path
+        ref = documented["415"]["content"]["application/json"]["schema"]["$ref"]
+        assert ref.endswith("/ErrorList")
