@@ -14,7 +14,7 @@ from cases.forms import date_field
 from cases.intake.models import IntakeDraftFile
 from cases.intake.services import DRAFT_MAX_RECORD_ROWS
 from cases.intake.validation import intake_validate
-from cases.intake.validation.keys import WORKER_MAX_AGE, WORKER_MIN_AGE
+from cases.intake.validation.keys import ITEMS_MAX, WORKER_MAX_AGE, WORKER_MIN_AGE
 from cases.jsoncheck import JsonError
 from cases.lifecycle.models import (
     Answer,
@@ -294,7 +294,7 @@ ItemFormSet = forms.formset_factory(
     extra=0,
     min_num=1,
     validate_min=True,
-    max_num=50,
+    max_num=ITEMS_MAX,
     validate_max=True,
 )
 

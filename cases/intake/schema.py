@@ -24,6 +24,7 @@ from cases.intake.validation.keys import (
     ITEM_KEYS,
     ITEM_REQUIRED,
     ITEM_TEXT_MAX,
+    ITEMS_MAX,
     NPI_RE,
     PARTY_KEYS,
     PARTY_REQUIRED,
@@ -320,7 +321,7 @@ def intake_case_json_schema() -> dict[str, Any]:
             "items": {"type": "string", "minLength": 1, "maxLength": DIAGNOSIS_MAX},
             "maxItems": DIAGNOSES_MAX,
         },
-        "items": {"type": "array", "items": item, "minItems": 1},
+        "items": {"type": "array", "items": item, "minItems": 1, "maxItems": ITEMS_MAX},
         "records": {"type": "array", "items": record_json_schema()},
         "determination": determination,
     }

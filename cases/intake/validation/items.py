@@ -13,6 +13,7 @@ from cases.intake.validation.keys import (
     ITEM_KEYS,
     ITEM_REQUIRED,
     ITEM_TEXT_MAX,
+    ITEMS_MAX,
 )
 from cases.jsoncheck import key_path
 from cases.lifecycle.models import AuthorizationKind, CitationKind, DrugClass, ItemCategory
@@ -54,6 +55,12 @@ class ItemChecks(IntakeCheckerBase):
         items = self.array(
             raw, "items", path, required="items" in CASE_REQUIRED, what="the disputed items"
         )
+        if items and len(items) > ITEMS_MAX:
+            self.error(
+                f"{path}.items",
+                f"names {len(items)} disputed items; the limit is {ITEMS_MAX}",
+            )
+            return []
         cleaned = []
         for index, item in enumerate(items or []):
             here = f"{path}.items[{index}]"

@@ -22,6 +22,10 @@ CITATION_TEXT_MAX = 500
 DIAGNOSIS_MAX = 500
 DIAGNOSES_MAX = 50
 ADDRESS_MAX = 500
+# The disputed items of one application, at every door: the form took at most 50 while the
+# API and the import took any number (a QA pass made a case of 1,000, whose facts page was
+# 4 MB and took seconds to open).
+ITEMS_MAX = 50
 
 # The parties an application must name: the letter is addressed to the requesting provider and
 # the claims administrator, names the employer, and every party is checked for conflicts.

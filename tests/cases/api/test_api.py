@@ -616,3 +616,22 @@ def test_schema_documents_the_415_a_body_not_sent_as_json_gets(api, api_client_u
         assert "415" in documented, path
         ref = documented["415"]["content"]["application/json"]["schema"]["$ref"]
         assert ref.endswith("/ErrorList")
+
+
+@pytest.mark.django_db
+def test_an_application_with_more_items_than_the_form_takes_is_refused_as_the_schema_says(
+    api, client
+):
+    """From a QA pass: the form took at most 50 disputed items, the API any number."""
+    item = {"description": "Physical therapy", "category": "pt_ot", "ur_citation": {"kind": "none"}}
+    payload = intake_payload(application_id="A-MANY", items=[item] * 51)
+
+    response = api.post(CASES_URL, data=json.dumps(payload), content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {"path": "$.items", "message": "names 51 disputed items; the limit is 50"}
+    ]
+    assert not Case.objects.filter(application_id="A-MANY").exists()
+    one, _many = _body_schema(_schema(client), CASES_URL)["oneOf"]
+    assert one["properties"]["items"]["maxItems"] == 50

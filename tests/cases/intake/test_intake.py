@@ -134,6 +134,14 @@ BAD_INPUTS = [
     ("items.0.ur_citation.text", "x" * 501, "$.items[0].ur_citation.text", "the limit is 500"),
     ("injured_worker.address", "x" * 501, "$.injured_worker.address", "the limit is 500"),
     ("items", [], "$.items", "must not be empty"),
+    # From a QA pass: the form took 50 items, the API and the import any number (1,000 made a
+    # facts page of 4 MB).
+    (
+        "items",
+        [{"description": "Visit", "category": "pt_ot", "ur_citation": {"kind": "none"}}] * 51,
+        "$.items",
+        "names 51 disputed items; the limit is 50",
+    ),
     ("items", {"description": "MRI"}, "$.items", "must be a list"),
     ("items.0.category", "xray", "$.items[0].category", "diagnostic_imaging"),
     ("items.0.description", DELETE, "$.items[0].description", "is required"),
