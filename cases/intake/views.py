@@ -162,8 +162,13 @@ def case_new(request):
                 return redirect("casefile:case_detail", case_number=case.case_number)
     finally:
         intake.files_close()
-    # Nothing was created: keep what was typed and chosen, so fixing it loses nothing.
-    draft = _draft_keep(request, draft, request.POST)
+    # Nothing was created: keep what was typed and chosen, so fixing it loses nothing. Unless
+    # the draft this page posted is gone: its case was made by this form a moment ago (Create
+    # case pressed twice) or it was discarded in another window. A new draft would be a stray
+    # copy of a submitted application, opened by the next "New application"; the page shows
+    # what was typed, and its next autosave starts a draft if there is more to keep.
+    if draft is not None or row_id(request.POST.get("draft")) is None:
+        draft = _draft_keep(request, draft, request.POST)
     intake.draft_files = _draft_files(draft)
     return _intake_render(request, intake, draft=draft, submitted=True)
 

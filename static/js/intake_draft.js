@@ -107,7 +107,16 @@
     sentUpTo = counter;
     Object.keys(changed).forEach(function (name) { data.append("changed", name); });
   });
-  form.addEventListener("submit", function () {
+  // A second press while the form's post is on its way (a double click on "Create case")
+  // sent the application twice: the first made the case, the second came back "already on
+  // file" and kept a stray draft of it. The page that comes back (or Back) may post again.
+  var posting = false;
+  window.addEventListener("pageshow", function () { posting = false; });
+  form.addEventListener("submit", function (event) {
+    if (posting) { event.preventDefault(); return; }
+    posting = true;
+    // A submission something else stopped is not on its way.
+    setTimeout(function () { if (event.defaultPrevented) posting = false; }, 0);
     var token = cookie("csrftoken");
     var input = form.querySelector("[name=csrfmiddlewaretoken]");
     if (token && input) input.value = token;

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from cases.intake.models import IntakeDraft
+from cases.lifecycle.models import Case
 from tests.browser.test_reviewer_flow import sign_in
 from tests.factories import UserFactory, minimal_pdf
 
@@ -62,3 +63,51 @@ def test_intake_typing_survives_an_ended_session_and_comes_back_in_a_new_page(
     page.get_by_label("Claim number").press_sequentially("05-123456", delay=5)
     expect(status).to_contain_text(re.compile("Saved"), timeout=10_000)
     assert IntakeDraft.objects.get().values["application-claim_number"] == "05-123456"
+
+
+def test_a_double_click_on_create_case_sends_the_application_once(
+    page, live_server, reference_data, artifacts
+):
+    """From a QA pass: a second press while the first post was on its way sent the form twice;
+    the page that came back said the application was already on file, nothing was saved."""
+    admin = UserFactory(role="case_admin")
+    sign_in(page, live_server.url, admin)
+    page.goto(f"{live_server.url}/cases/new/")
+    for selector, value in {
+        "#id_application-application_id": "A-DOUBLE-1",
+        "#id_application-claim_number": "05-123456",
+        "#id_application-application_received": "2025-11-03",
+        "#id_application-ur_decision_date": "2025-10-27",
+        "#id_application-date_of_injury": "2025-07-22",
+        "#id_worker-first_name": "Ana",
+        "#id_worker-last_name": "Ruiz",
+        "#id_employer-name": "Acme Foods Inc.",
+        "#id_claims_administrator-name": "Pacific Claims Services",
+        "#id_requesting_provider-name": "Dr. Lee Park",
+        "#id_ur_organization-name": "Coastal UR",
+        "#id_items-0-description": "MRI of the right shoulder without contrast",
+        "#id_items-0-ur_citation_text": "MTUS Shoulder Complaints 2004",
+    }.items():
+        page.fill(selector, value)
+    page.select_option("#id_items-0-category", "diagnostic_imaging")
+    expect(page.locator("#draft-status")).to_contain_text("Saved", timeout=10_000)
+
+    # The post takes a moment to reach the server, long enough for a second press.
+    posts = []
+
+    def slow_post(route, request):
+        if request.method == "POST" and request.url.endswith("/cases/new/"):
+            posts.append(request.url)
+            page.wait_for_timeout(400)
+        route.continue_()
+
+    page.route(re.compile(r".*/cases/new/$"), slow_post)
+    create = page.locator("button.button--primary", has_text="Create case")
+    create.evaluate("button => { button.click(); setTimeout(() => button.click(), 50); }")
+
+    expect(page).to_have_url(re.compile(r"/cases/CM\d{2}-\d{7}/$"), timeout=10_000)
+    expect(page.get_by_text("already on file")).to_have_count(0)
+    assert len(posts) == 1
+    assert Case.objects.filter(application_id="A-DOUBLE-1").count() == 1
+    assert not IntakeDraft.objects.exists()
+    page.screenshot(path=str(artifacts / "intake-double-click.png"))

@@ -257,3 +257,25 @@ def test_an_out_of_date_form_gets_our_page_not_djangos(case_admin):
     assert f'href="http://testserver{NEW}?draft=7"' in page and "Reload the page" in page
     assert "CSRF verification failed" not in page
     assert not Case.objects.exists()
+
+
+def test_create_case_pressed_twice_makes_one_case_and_no_stray_draft(admin_client):
+    """From a QA pass: a double click on Create case sent the form twice. The first made the
+    case and dropped its draft; the second was told the application is on file and kept the
+    application as a new draft, which the next New application opened again."""
+    admin_client.post(SAVE, typed(**{"worker-last_name": "Ruiz"}), **HTMX)
+    draft = IntakeDraft.objects.get()
+    form = without_files(intake_post()) | {"draft": str(draft.pk), "records-TOTAL_FORMS": "0"}
+
+    first = admin_client.post(NEW, form)
+    second = admin_client.post(NEW, form)
+
+    case = Case.objects.get(application_id="A-2026-000500")
+    assert first.status_code == 302
+    assert f"already on file as case {case.case_number}" in second.content.decode()
+    assert Case.objects.count() == 1
+    assert not IntakeDraft.objects.exists()
+    # The next New application starts empty, not with the application just made.
+    page = admin_client.get(NEW).content.decode()
+    assert "A-2026-000500" not in page
+    assert "Start over" not in page
