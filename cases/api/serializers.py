@@ -1,6 +1,7 @@
 """What the API returns, for the OpenAPI schema. What it takes (the intake shape) is described by
 cases.intake.schema from the checker's own tables; the export's intake fields reuse it."""
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -188,6 +189,14 @@ class RecordAddedSerializer(serializers.Serializer):
     source = serializers.CharField(help_text="Who sent it; empty when not known.")
     sha256 = serializers.CharField()
     size = serializers.IntegerField()
+    created = serializers.SerializerMethodField(
+        help_text="False when the same record was already in the case's file (a request sent "
+        "again): nothing was added."
+    )
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_created(self, record) -> bool:
+        return self.context.get("created", True)
 
 
 class ErrorSerializer(serializers.Serializer):

@@ -46,7 +46,7 @@ from cases.intake.validation import (
 )
 from cases.jsoncheck import JsonError, JsonTooDeep, depth_checked, key_path, not_one_of
 from cases.lifecycle.models import CaseStatus, Priority
-from cases.records.services import record_add
+from cases.records.services import record_add_once
 
 # Who may submit applications and records: other systems and the IRO's own administrators.
 
@@ -265,11 +265,19 @@ class CaseRecordCreateView(BodySizeLimited, APIView):
 
     @extend_schema(
         summary="Add a medical record to a case",
-        description="A PDF in base64 `content`, within the size limit, to an open case.",
+        description=(
+            "A PDF in base64 `content`, within the size limit, to an open case. Safe to send "
+            "again after a timeout: the same PDF under the same title and document date, already "
+            "in the case's file, is not added twice and comes back with `created: false`."
+        ),
         parameters=[CASE_NUMBER],
         request=RECORD_BODY,
         responses={
-            201: RecordAddedSerializer,
+            201: OpenApiResponse(RecordAddedSerializer, description="The record was added."),
+            200: OpenApiResponse(
+                RecordAddedSerializer,
+                description="The same record was already in the case's file: nothing was added.",
+            ),
             **ERROR_RESPONSES,
             404: OpenApiResponse(ErrorListSerializer, description="No such case visible to you."),
             413: OpenApiResponse(ErrorListSerializer, description="The body is too large."),
@@ -282,7 +290,7 @@ class CaseRecordCreateView(BodySizeLimited, APIView):
         if errors:
             raise IntakeInvalid(errors)
         upload = record_upload(cleaned)
-        record = record_add(
+        record, created = record_add_once(
             case=case,
             actor=request.user,
             uploaded=upload,
@@ -291,7 +299,8 @@ class CaseRecordCreateView(BodySizeLimited, APIView):
             kind=cleaned["kind"],
             source=cleaned.get("source") or "",
         )
-        return Response(RecordAddedSerializer(record).data, status=status.HTTP_201_CREATED)
+        body = RecordAddedSerializer(record, context={"created": created}).data
+        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
 # --- errors -------------------------------------------------------------------------------------

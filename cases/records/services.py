@@ -27,6 +27,7 @@ from cases.outbox.services import follow_up_add
 from cases.records import tasks
 from cases.records.models import MedicalRecord, RecordKind
 from cases.records.pdfcheck import PageCount, pdf_page_count, pdf_problem
+from cases.records.selectors import records_in_file
 from cases.records.storage import local_copy
 
 
@@ -63,10 +64,6 @@ def record_add(
     if Action.ADD_RECORD not in allowed_actions(case):
         raise ValidationError("Records cannot be added to a closed case.")
     record_file_check(uploaded)
-    digest = hashlib.sha256()
-    for chunk in uploaded.chunks():
-        digest.update(chunk)
-    uploaded.seek(0)
     record = MedicalRecord(
         case=case,
         title=title.strip(),
@@ -75,7 +72,7 @@ def record_add(
         source=source.strip(),
         original_filename=(uploaded.name or "")[:255],
         size=uploaded.size or 0,
-        sha256=digest.hexdigest(),
+        sha256=_sha256_of(uploaded),
         uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     # Checked to be a PDF by its content: stored as one, whatever name it was uploaded under
@@ -96,6 +93,48 @@ def record_add(
         what=f"The pages of “{record.title}” will be counted",
     )
     return record
+
+
+@transaction.atomic
+def record_add_once(
+    *,
+    case: Case,
+    actor,
+    uploaded: UploadedFile,
+    title: str,
+    document_date: dt.date | None = None,
+    kind: str = RecordKind.MEDICAL,
+    source: str = "",
+) -> tuple[MedicalRecord, bool]:
+    """record_add for a sender that may send one record again (an API client retrying after a
+    timeout): the same PDF under the same title and date, already in the case's file, is that
+    record, returned with False; otherwise the record is added and returned with True."""
+    case = case_lock(case)
+    same = (
+        records_in_file(case)
+        .filter(sha256=_sha256_of(uploaded), title=title.strip(), document_date=document_date)
+        .first()
+    )
+    if same is not None:
+        return same, False
+    record = record_add(
+        case=case,
+        actor=actor,
+        uploaded=uploaded,
+        title=title,
+        document_date=document_date,
+        kind=kind,
+        source=source,
+    )
+    return record, True
+
+
+def _sha256_of(uploaded: UploadedFile) -> str:
+    digest = hashlib.sha256()
+    for chunk in uploaded.chunks():
+        digest.update(chunk)
+    uploaded.seek(0)
+    return digest.hexdigest()
 
 
 def record_inspect_pages(*, record_id: int) -> MedicalRecord | None:

@@ -390,7 +390,29 @@ def test_a_record_is_added_to_an_open_case(api, my_case):
         "source": "",
         "sha256": record.sha256,
         "size": record.size,
+        "created": True,
     }
+
+
+@pytest.mark.django_db
+def test_a_record_sent_again_after_a_timeout_is_not_added_twice(api, my_case):
+    """From a QA pass: a client retrying the upload after a timeout added the record again, so
+    the case's file (and the letter's documents reviewed) listed it twice."""
+    url = f"{CASES_URL}{my_case.case_number}/records/"
+    record = {"title": "PR-2 progress report", "document_date": "2016-10-19"}
+    record["content"] = pdf_base64()
+
+    first = post_json(api, url, record)
+    again = post_json(api, url, record)
+
+    assert first.status_code == 201 and first.json()["created"] is True
+    assert again.status_code == 200
+    assert again.json() == {**first.json(), "created": False}
+    assert my_case.records.count() == 1
+    # The same PDF under another title is another document of the file.
+    other = post_json(api, url, {**record, "title": "PR-2 progress report, page 2"})
+    assert other.status_code == 201
+    assert my_case.records.count() == 2
 
 
 @pytest.mark.django_db
