@@ -44,7 +44,14 @@ from cases.intake.validation import (
     record_validate,
     validation_error_paths,
 )
-from cases.jsoncheck import JsonError, JsonTooDeep, depth_checked, key_path, not_one_of
+from cases.jsoncheck import (
+    JsonError,
+    JsonTooDeep,
+    closest,
+    depth_checked,
+    key_path,
+    not_one_of,
+)
 from cases.lifecycle.models import CaseStatus, Priority
 from cases.records.services import record_add_once
 
@@ -139,6 +146,16 @@ IMPORT_RESULTS = PolymorphicProxySerializer(
 )
 
 
+# What the case list takes in its query string (DRF's ?format= included).
+LIST_PARAMETERS = ("status", "priority", "limit", "offset", api_settings.URL_FORMAT_OVERRIDE)
+
+
+def _hint(name: str) -> str:
+    nearest = closest(name, LIST_PARAMETERS)
+    suggestion = f"; did you mean '{nearest[0]}'?" if nearest else ""
+    return f"{suggestion} (it takes {', '.join(LIST_PARAMETERS[:4])})"
+
+
 class CaseListCreateView(BodySizeLimited, generics.ListAPIView):
     serializer_class = CaseSummarySerializer
     permission_classes = [IsAuthenticated, CanSubmit]
@@ -156,6 +173,13 @@ class CaseListCreateView(BodySizeLimited, generics.ListAPIView):
                 ("priority", priority, Priority.values),
             )
             if name in params and value not in choices
+        ]
+        # Nor is a parameter the list does not take (?stauts=, ?application_id=): ignored, it
+        # answered with every case, which a sender could take for the one it asked about.
+        errors += [
+            JsonError(f"?{name}", f"is not a parameter of this list{_hint(name)}")
+            for name in params
+            if name not in LIST_PARAMETERS
         ]
         if errors:
             raise IntakeInvalid(errors)
@@ -179,7 +203,9 @@ class CaseListCreateView(BodySizeLimited, generics.ListAPIView):
         responses={
             200: CaseSummarySerializer(many=True),
             400: OpenApiResponse(
-                ErrorListSerializer, description="A filter is not one of its values."
+                ErrorListSerializer,
+                description="A filter is not one of its values, a paging number is not a whole "
+                "number, or a parameter is not one the list takes.",
             ),
             401: ERROR_RESPONSES[401],
         },

@@ -210,6 +210,25 @@ def test_a_filter_that_is_not_one_of_its_values_is_a_json_400(api, my_case):
 
 
 @pytest.mark.django_db
+def test_a_parameter_the_list_does_not_take_is_a_json_400_not_every_case(api, my_case):
+    """From a QA pass: ?application_id=... and ?stauts=open were ignored and the list answered
+    with every case, which a sender could take for the one it asked about."""
+    looked_up = api.get(f"{CASES_URL}?application_id=A-NOT-MINE")
+    assert looked_up.status_code == 400
+    assert looked_up.json()["errors"] == [
+        {
+            "path": "?application_id",
+            "message": "is not a parameter of this list (it takes status, priority, limit, offset)",
+        }
+    ]
+    typo = api.get(f"{CASES_URL}?stauts=open&limit=5")
+    assert typo.status_code == 400
+    (error,) = typo.json()["errors"]
+    assert error["path"] == "?stauts" and "did you mean 'status'?" in error["message"]
+    assert api.get(f"{CASES_URL}?status=open&priority=standard&limit=5&offset=0").status_code == 200
+
+
+@pytest.mark.django_db
 def test_a_huge_limit_is_clamped_to_the_largest_page(api, my_case, settings):
     response = api.get(f"{CASES_URL}?limit=99999999999999999999")
     assert [case["case_number"] for case in response.json()["results"]] == [my_case.case_number]
