@@ -123,7 +123,7 @@ def _overrides_check(checks, overrides: Mapping[str, Override]) -> list[dict]:
         if not check.needs_override:
             continue
         given = overrides.get(check.key)
-        answer, reason = (given.answer, given.reason.strip()) if given else ("", "")
+        answer, reason = (given.answer, visible_strip(given.reason)) if given else ("", "")
         if not reason or answer not in check.answers:
             missing.append(f"{check.label} ({check.result_label.lower()}; {check.source})")
             continue
@@ -172,7 +172,7 @@ def case_eligibility_record(
     IneligibilityReason) and a note."""
     case = case_lock(case)
     reasons = [reason.strip() for reason in (reasons or []) if reason and reason.strip()]
-    note = (note or "").strip()
+    note = visible_strip(note or "")
     if eligible:
         case_transition_check(case=case, to_status=CaseStatus.ELIGIBLE)
         if not case.items.exists():

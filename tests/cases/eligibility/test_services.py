@@ -196,3 +196,26 @@ def test_eligibility_cannot_be_recorded_twice(case, case_admin):
         )
     case.refresh_from_db()
     assert case.date_assigned == D(2026, 11, 4)
+
+
+@pytest.mark.django_db
+def test_a_reason_of_invisible_characters_is_no_written_reason(case, case_admin, admin_client):
+    """From a QA pass: a zero-width space in each reason box passed every blocking check, and
+    the history recorded reasons that print as nothing."""
+    unseen = "\u200b\u2060 "
+    form = {"finding": "eligible", "eligible-notice_on": timezone.localdate().isoformat()}
+    for key, override in overrides_for(case).items():
+        form |= {f"eligible-{key}_answer": override.answer, f"eligible-{key}_reason": unseen}
+
+    page = admin_client.post(f"/cases/{case.case_number}/eligibility/", form)
+
+    assert "give a written reason to find the case eligible anyway" in page.content.decode()
+    case.refresh_from_db()
+    assert case.status == S.RECEIVED
+    assert not CaseEvent.objects.filter(case=case).exists()
+    with pytest.raises(ValidationError, match="Say in the note why"):
+        case_eligibility_record(
+            case=case, actor=case_admin, eligible=False, reasons=["other"], note=unseen
+        )
+    case.refresh_from_db()
+    assert case.status == S.RECEIVED
