@@ -190,12 +190,23 @@ def closest(word: str, choices: Iterable[str], *, n: int = 1, cutoff: float = 0.
     return difflib.get_close_matches(str(word), list(choices), n=n, cutoff=cutoff)
 
 
+# A value a message quotes back is cut to this many characters: a 2 MB category came back
+# whole in the API's error, and in each refused row of an import and on its page.
+SHOWN_MAX = 80
+
+
+def shown(value: Any) -> str:
+    """A value as a message quotes it (as JSON), cut to SHOWN_MAX characters."""
+    text = json.dumps(value)
+    return text if len(text) <= SHOWN_MAX else f"{text[: SHOWN_MAX - 1]}…"
+
+
 def not_one_of(path: str, value: Any, choices: Iterable[str], *, what: str) -> JsonError:
     """A value outside its choices, with the nearest one as a hint and the full list."""
     choices = tuple(choices)
     hint = closest(str(value), choices)
     suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
-    return JsonError(path, f"{json.dumps(value)} is not {what}{suggestion}", choices)
+    return JsonError(path, f"{shown(value)} is not {what}{suggestion}", choices)
 
 
 def _what(what: str) -> str:
@@ -348,7 +359,7 @@ class Checker:
             return None
         value, here = _given(parent, key), key_path(path, key)
         if not isinstance(value, str) or not DATE_RE.match(value):
-            self.error(here, f"{json.dumps(value)} is not a date in the form {DATE_FORMAT}")
+            self.error(here, f"{shown(value)} is not a date in the form {DATE_FORMAT}")
             return None
         try:
             return dt.date.fromisoformat(value)

@@ -3,8 +3,6 @@ and certifications, the decision date, and one decision per item."""
 
 from __future__ import annotations
 
-import json
-
 from cases.intake.validation.base import IntakeCheckerBase, plural
 from cases.intake.validation.keys import (
     DECISION_KEYS,
@@ -14,6 +12,7 @@ from cases.intake.validation.keys import (
     REVIEWER_KEYS,
     REVIEWER_REQUIRED,
 )
+from cases.jsoncheck import shown
 from cases.lifecycle.models import Outcome
 from cases.states import state_name
 
@@ -84,7 +83,7 @@ class DeterminationChecks(IntakeCheckerBase):
             if name is None:
                 self.error(
                     f"{path}.licensure[{index}]",
-                    f"{json.dumps(value)} is not a US state (give a name like California or a "
+                    f"{shown(value)} is not a US state (give a name like California or a "
                     "code like CA)",
                 )
             elif name not in names:

@@ -325,3 +325,19 @@ def test_an_application_saved_with_a_utf8_byte_order_mark_is_taken_as_the_import
     assert response.status_code == 201, response.content
     assert response.json()["application_id"] == "A-BOM-1"
     assert Case.objects.filter(application_id="A-BOM-1").exists()
+
+
+@pytest.mark.django_db
+def test_a_huge_bad_value_is_quoted_back_cut_short(api):
+    """From a QA pass: a 2 MB category or date came back whole in the error, and in each
+    refused row of an import and on its page."""
+    payload = intake_payload(application_received="9" * 2_000_000)
+    payload["items"][0]["category"] = "x" * 2_000_000
+
+    response = post_json(api, CASES_URL, payload)
+
+    assert response.status_code == 400
+    assert len(response.content) < 5_000
+    errors = _messages_by_path(response)
+    assert "is not a date in the form YYYY-MM-DD" in errors["$.application_received"]
+    assert f'"{"x" * 78}… is not an item category' in errors["$.items[0].category"]
