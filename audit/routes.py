@@ -41,6 +41,14 @@ _QUALITY = Audited(AuditKind.QUALITY)
 _INTAKE = Audited(AuditKind.INTAKE)
 _SETTINGS = Audited(AuditKind.SETTINGS, read=None)
 _API = Audited(AuditKind.API)
+# A signed letter's download names which copy left: the parties' or the public one.
+_LETTER_DOWNLOAD = Audited(
+    AuditKind.LETTER,
+    read=AuditAction.DOWNLOAD,
+    object_arg="version",
+    kind_arg="which",
+    kinds=(("party", AuditKind.LETTER_PARTY), ("public", AuditKind.LETTER_PUBLIC)),
+)
 
 ROUTES: dict[str, Audited | NotAudited] = {
     # Sign-ins are recorded from Django's signals (audit.signals), with the username tried.
@@ -82,6 +90,7 @@ ROUTES: dict[str, Audited | NotAudited] = {
     "api:cases": _API,
     "api:case": _API,
     "api:case_records": _API,
+    "api:case_letter": _LETTER_DOWNLOAD,
     # Intake: the form's drafts hold the application as typed (names, treatment).
     "intake:case_new": _INTAKE,
     "intake:case_new_row": NotAudited("an empty row of the intake form"),
@@ -157,13 +166,7 @@ ROUTES: dict[str, Audited | NotAudited] = {
     "letters:workspace_preview": Audited(AuditKind.LETTER_PREVIEW),
     "letters:case_letters": Audited(AuditKind.LETTER),
     "letters:letter_correct": Audited(AuditKind.LETTER),
-    "letters:letter_download": Audited(
-        AuditKind.LETTER,
-        read=AuditAction.DOWNLOAD,
-        object_arg="version",
-        kind_arg="which",
-        kinds=(("party", AuditKind.LETTER_PARTY), ("public", AuditKind.LETTER_PUBLIC)),
-    ),
+    "letters:letter_download": _LETTER_DOWNLOAD,
     "letters:letter_retry": Audited(AuditKind.LETTER, object_arg="version"),
     "letters:notice_download": Audited(
         AuditKind.NOTICE, read=AuditAction.DOWNLOAD, object_arg="version"

@@ -37,6 +37,9 @@ class ReviewerSide:
     # clock (Lab. Code 4610.6(h); 9792.10.7); served_on None while a copy is not served,
     # not_served saying why; duties_served the claims administrator's own copy's service.
     letter_service: Callable[[Any], Any] = lambda case: None
+    # The signed PDF of a case's letter version (case, version, public=) as an object with
+    # `letter`, `file_field` and `filename`, or None: the API's letter download.
+    letter_pdf: Callable[..., Any] = lambda case, version, public: None
     # The outcome of each issued case among the given case ids, {case id: CaseOutcome value}
     # (the latest issued round's), in one query: the case list's outcome column.
     issued_outcomes: Callable[[Any], dict[int, str]] = lambda case_ids: {}

@@ -20,7 +20,7 @@ from reviews.letters.notices import (
     notice_of_assignment_state,
     notice_planned_method,
 )
-from reviews.letters.selectors import letter_service_for
+from reviews.letters.selectors import letter_pdf_for, letter_service_for
 from reviews.letters.services import letter_request
 from reviews.quality.services import after_approval_register
 from reviews.reports.files import stored_kinds_register as report_files_register
@@ -43,6 +43,7 @@ def register() -> None:
             issued_item_decisions=issued_item_decisions,
             issued_outcomes=issued_outcomes,
             letter_service=letter_service_for,
+            letter_pdf=letter_pdf_for,
             after_eligibility_finding=notice_after_finding,
             notice_of_assignment_state=notice_of_assignment_state,
             notice_planned_method=notice_planned_method,

@@ -823,6 +823,17 @@ def _api_case(people, size):
     return Visit(people.api_client, url, api=True, shows=(f"Report {size}", party))
 
 
+@budget(
+    "api:case_letter",
+    6,
+    why="token with user, case with parties and items, the letter, the audit row",
+)
+def _api_case_letter(people, size):
+    case = issued_case(size, created_by=people.api_client)
+    url = reverse("api:case_letter", args=[case.case_number, size, "party"])
+    return Visit(people.api_client, url, api=True)
+
+
 # --- The roster and assignment --------------------------------------------------------------
 
 

@@ -19,6 +19,7 @@ from drf_spectacular.utils import (
     extend_schema,
 )
 from rest_framework import exceptions, generics, status
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.response import Response
@@ -44,6 +45,8 @@ from cases.intake.validation import (
     record_validate,
     validation_error_paths,
 )
+from cases.integrity.responses import stored_file_served
+from cases.integrity.stored import StoredFileCorrupt
 from cases.jsoncheck import (
     JsonError,
     JsonTooDeep,
@@ -54,6 +57,7 @@ from cases.jsoncheck import (
 )
 from cases.lifecycle.models import CaseStatus, Priority
 from cases.records.services import record_add_once
+from cases.registry import reviewer_side
 
 # Who may submit applications and records: other systems and the IRO's own administrators.
 
@@ -283,6 +287,72 @@ class CaseDetailView(APIView):
     def get(self, request, case_number: str):
         case = case_get_for(request.user, case_number)
         return Response(case_export(case, include_content=False, include_reviewer=False))
+
+
+class AnyAccept(DefaultContentNegotiation):
+    """A download answers with its file whatever the client accepts (Accept: application/pdf
+    included), and its errors in JSON, as every API answer."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+class StoredLetterRefused(exceptions.APIException):
+    status_code = status.HTTP_500_INTERNAL_SERVER_ERROR
+    default_detail = (
+        "The stored letter failed its integrity check and is not served; the administrators "
+        "were told."
+    )
+
+
+LETTER_COPIES = ("party", "public")
+
+
+class CaseLetterDownloadView(APIView):
+    permission_classes = [IsAuthenticated]
+    content_negotiation_class = AnyAccept
+
+    @extend_schema(
+        summary="Download a signed letter",
+        description=(
+            "The signed PDF of a letter version (the `letters[].version` of the case), as the "
+            "parties got it (`party.pdf`) or as the state publishes it, without the parties' "
+            "names (`public.pdf`, 8 CCR 9792.10.6(g)(2)). Its SHA-256 is the case's "
+            "`letters[].party_sha256` or `public_sha256`; the bytes are checked against it "
+            "before they are sent."
+        ),
+        parameters=[
+            CASE_NUMBER,
+            OpenApiParameter("version", OpenApiTypes.INT, OpenApiParameter.PATH),
+            OpenApiParameter(
+                "which", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(LETTER_COPIES)
+            ),
+        ],
+        responses={
+            (200, "application/pdf"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The signed PDF."
+            ),
+            401: ERROR_RESPONSES[401],
+            404: OpenApiResponse(
+                ErrorListSerializer,
+                description="No such case visible to you, or no signed letter of that version.",
+            ),
+            500: OpenApiResponse(
+                ErrorListSerializer, description="The stored file failed its integrity check."
+            ),
+        },
+    )
+    def get(self, request, case_number: str, version: str, which: str):
+        case = case_get_for(request.user, case_number)
+        pdf = reviewer_side().letter_pdf(case, int(version), public=which == "public")
+        if pdf is None:
+            raise exceptions.NotFound(f"Case {case.case_number} has no signed letter {version}.")
+        try:
+            return stored_file_served(
+                pdf.letter, pdf.file_field, actor=request.user, filename=pdf.filename
+            )
+        except StoredFileCorrupt as error:
+            raise StoredLetterRefused() from error
 
 
 class CaseRecordCreateView(BodySizeLimited, APIView):

@@ -32,9 +32,30 @@ def stored_file_response(
 ) -> HttpResponse:
     """The stored file of `obj` after its SHA-256 matched the recorded one, or the refusal."""
     try:
-        handle = stored_file_open(obj, file_field, actor=request.user)
+        return stored_file_served(
+            obj,
+            file_field,
+            actor=request.user,
+            filename=filename,
+            as_attachment=as_attachment,
+            content_type=content_type,
+        )
     except StoredFileCorrupt as error:
         return integrity_refused(request, error)
+
+
+def stored_file_served(
+    obj: Any,
+    file_field: str,
+    *,
+    actor,
+    filename: str,
+    as_attachment: bool = True,
+    content_type: str = "application/pdf",
+) -> FileResponse:
+    """The response serving the stored file once its SHA-256 matched the recorded one; raises
+    StoredFileCorrupt (the administrators told) when it did not."""
+    handle = stored_file_open(obj, file_field, actor=actor)
     response = FileResponse(
         handle, as_attachment=as_attachment, filename=filename, content_type=content_type
     )

@@ -143,3 +143,29 @@ def letter_amends(letter: Letter) -> Letter | None:
         .order_by("-version")
         .first()
     )
+
+
+@dataclass(frozen=True)
+class LetterPdf:
+    """Where a signed letter version's PDF is stored, and the name it is downloaded under."""
+
+    letter: Letter
+    file_field: str  # "party_pdf" (as the parties got it) or "public_pdf" (as published)
+    filename: str
+
+
+def letter_pdf_for(case, version: int, *, public: bool) -> LetterPdf | None:
+    """The signed PDF of the case's letter `version`: the parties' copy, or the public one (no
+    names, 8 CCR 9792.10.6(g)(2)); None when there is no such version or it is not signed."""
+    letter = Letter.objects.filter(case=case, version=version).select_related("case").first()
+    field = "public_pdf" if public else "party_pdf"
+    if letter is None or not getattr(letter, field):
+        return None
+    return LetterPdf(
+        letter=letter, file_field=field, filename=letter_attachment_name(letter, public=public)
+    )
+
+
+def letter_attachment_name(letter: Letter, *, public: bool = False) -> str:
+    which = "-public" if public else ""
+    return f"{letter.case.case_number}-final-determination-v{letter.version}{which}.pdf"

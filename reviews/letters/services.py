@@ -52,7 +52,7 @@ from reviews.letters.render import (
     letter_recipients,
     letter_text_current,
 )
-from reviews.letters.selectors import letter_amends
+from reviews.letters.selectors import letter_amends, letter_attachment_name
 from reviews.letters.signing import pdf_sign
 from reviews.organization.models import Organization
 from reviews.organization.services import organization_current
@@ -200,11 +200,6 @@ def _letter_store(
                 case=letter.case, actor=letter.created_by, letter=letter, from_status=None
             )
     return letter
-
-
-def letter_attachment_name(letter: Letter, *, public: bool = False) -> str:
-    which = "-public" if public else ""
-    return f"{letter.case.case_number}-final-determination-v{letter.version}{which}.pdf"
 
 
 def _delivery_message(letter: Letter, recipient: Recipient, organization: Organization) -> str:

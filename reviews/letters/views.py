@@ -47,8 +47,9 @@ from reviews.letters.render import (
     letter_html,
     letter_text_current,
 )
+from reviews.letters.selectors import letter_pdf_for
 from reviews.letters.service_status import copy_status, service_status
-from reviews.letters.services import letter_attachment_name, letter_text_update, letters_for_case
+from reviews.letters.services import letter_text_update, letters_for_case
 from reviews.organization.models import Organization
 from reviews.organization.services import (
     ORGANIZATION_FIELDS,
@@ -228,17 +229,10 @@ def letter_download(request, case_number, version, which):
     """A signed letter version as the parties got it, or as the state would publish it (checked
     against its SHA-256, cases.integrity)."""
     case = case_get_for(request.user, case_number)
-    letter = _letter_of(case, version)
-    public = which == "public"
-    stored = letter.public_pdf if public else letter.party_pdf
-    if not stored:
-        raise Http404("This letter version is not signed yet.")
-    return stored_file_response(
-        request,
-        letter,
-        "public_pdf" if public else "party_pdf",
-        filename=letter_attachment_name(letter, public=public),
-    )
+    pdf = letter_pdf_for(case, int(version), public=which == "public")
+    if pdf is None:
+        raise Http404("No signed letter of that version.")
+    return stored_file_response(request, pdf.letter, pdf.file_field, filename=pdf.filename)
 
 
 def _notice_of(case, kind: str, version: int) -> Notice:
