@@ -26,6 +26,25 @@ def date_field(label: str, *, required: bool = True, help_text: str = "", **kwar
     )
 
 
+# A note or reason typed on a case's forms: kept in the history, and some printed (the notice
+# of ineligibility prints its note), so never unbounded (a 500 KB note took seconds to print).
+NOTE_MAX_CHARS = 2000
+
+
+def note_field(
+    label: str = "Note", *, required: bool = False, rows: int = 2, help_text: str = "", **kwargs
+) -> forms.CharField:
+    """A note or reason, at most NOTE_MAX_CHARS (the browser stops typing there too)."""
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=NOTE_MAX_CHARS,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows, **kwargs.pop("attrs", {})}),
+        **kwargs,
+    )
+
+
 def past_date_check(value: dt.date | None, what: str) -> None:
     """A date of something that happened (happened_problem), its dates as the pages print them."""
     problem = happened_problem(value, today=timezone.localdate()) if value else None

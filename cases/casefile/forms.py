@@ -9,6 +9,7 @@ from django.http import QueryDict
 
 from cases.casefile.models import SavedView
 from cases.casefile.selectors import DUE_FILTERS, sort_valid
+from cases.forms import note_field
 from cases.lifecycle.models import (
     CaseStatus,
     DeliveryMethod,
@@ -175,12 +176,7 @@ class TerminateForm(forms.Form):
         choices=list(TERMINATION_REASONS.items()),
         widget=forms.RadioSelect,
     )
-    note = forms.CharField(
-        label="Note",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="E.g. who told us and when.",
-    )
+    note = note_field(help_text="E.g. who told us and when.")
     confirm = forms.BooleanField(
         label="I understand this closes the case and cannot be undone.",
         error_messages={"required": "Tick the box to confirm the termination."},
@@ -188,12 +184,7 @@ class TerminateForm(forms.Form):
 
 
 class RemandForm(forms.Form):
-    note = forms.CharField(
-        label="Note",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="E.g. the WCAB order and its date.",
-    )
+    note = note_field(help_text="E.g. the WCAB order and its date.")
     confirm = forms.BooleanField(
         label="Start a new review round with a different reviewer.",
         error_messages={"required": "Tick the box to confirm the remand."},

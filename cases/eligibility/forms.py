@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from cases.eligibility.services import Override
-from cases.forms import date_field, past_date_check
+from cases.forms import date_field, note_field, past_date_check
 from cases.lifecycle.models import INELIGIBILITY_SOURCES, IneligibilityReason
 from cases.lifecycle.services import MISSING_INFORMATION
 
@@ -39,10 +39,9 @@ class EligibleForm(forms.Form):
                 required=False,
                 widget=forms.Select(attrs=attrs),
             )
-            self.fields[f"{check.key}_reason"] = forms.CharField(
-                label="Reason to find it eligible anyway",
-                required=False,
-                widget=forms.Textarea(attrs={**attrs, "rows": 2}),
+            self.fields[f"{check.key}_reason"] = note_field(
+                "Reason to find it eligible anyway",
+                attrs=attrs,
                 help_text="Recorded in the history with the finding.",
             )
 
@@ -80,11 +79,10 @@ class IneligibleForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="They are recorded and the case is closed.",
     )
-    note = forms.CharField(
-        label="Note",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="What the parties should know; required with “Other”.",
+    note = note_field(
+        rows=3,
+        help_text="What the parties should know; required with “Other”. Printed in the notice "
+        "of ineligibility.",
     )
 
     def reason_list(self) -> list[str]:
@@ -108,9 +106,9 @@ class DeferForm(forms.Form):
         "Deferred on",
         help_text="The day the claims administrator's dispute of liability was received.",
     )
-    note = forms.CharField(
-        label="What is disputed",
-        widget=forms.Textarea(attrs={"rows": 2}),
+    note = note_field(
+        "What is disputed",
+        required=True,
         help_text="E.g. compensability of the injury or of the body part, and where it is "
         "being resolved (8 CCR 9792.10.3(a)(3), (d)).",
     )
@@ -129,9 +127,9 @@ class LiabilityResolvedForm(forms.Form):
         label="How was it resolved?", choices=list(OUTCOMES.items()), widget=forms.RadioSelect
     )
     resolved_on = date_field("Resolved on")
-    note = forms.CharField(
-        label="Document of the resolution",
-        widget=forms.Textarea(attrs={"rows": 2}),
+    note = note_field(
+        "Document of the resolution",
+        required=True,
         help_text="A WCAB order, a stipulation, or the claims administrator's written "
         "acceptance of liability, and who sent it.",
     )
@@ -151,7 +149,7 @@ class InformationRequestForm(forms.Form):
         "Requested on",
         help_text="The parties have 5 business days to answer (8 CCR 9792.10.3(b), (c)).",
     )
-    note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = note_field()
 
     def __init__(self, *args, **kwargs):
         _today_initial(kwargs, "requested_on")
@@ -160,7 +158,7 @@ class InformationRequestForm(forms.Form):
 
 class InformationReceivedForm(forms.Form):
     received_on = date_field("Received on")
-    note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = note_field()
 
     def __init__(self, *args, **kwargs):
         _today_initial(kwargs, "received_on")
@@ -168,7 +166,7 @@ class InformationReceivedForm(forms.Form):
 
 
 class InformationLapsedForm(forms.Form):
-    note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = note_field()
 
 
 class ExpediteForm(forms.Form):
@@ -176,12 +174,7 @@ class ExpediteForm(forms.Form):
         "Certification received on",
         help_text="The expedited clocks run from this date (8 CCR 9792.10.4(c)).",
     )
-    note = forms.CharField(
-        label="Note",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="E.g. the physician and the supporting documentation.",
-    )
+    note = note_field(help_text="E.g. the physician and the supporting documentation.")
     confirm = forms.BooleanField(
         label="The treating physician's written certification, with supporting documentation, "
         "of an imminent and serious threat to the worker's health is on file.",
@@ -195,7 +188,7 @@ class ExpediteForm(forms.Form):
 
 class ConsolidateForm(forms.Form):
     duplicate = forms.CharField(widget=forms.HiddenInput)
-    note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = note_field()
     confirm = forms.BooleanField(
         label="Close the duplicate and decide its items here, in one determination.",
         error_messages={"required": "Tick the box to confirm the consolidation."},

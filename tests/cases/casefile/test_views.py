@@ -427,6 +427,22 @@ def test_ineligible_needs_a_reason(admin_client, case):
     assert case.status == CaseStatus.RECEIVED
 
 
+def test_an_ineligibility_note_too_long_to_print_is_refused_and_nothing_changes(admin_client, case):
+    # The note is printed in the notice of ineligibility: a pasted file is no note.
+    response = admin_client.post(
+        reverse("casefile:case_eligibility", args=[case.case_number]),
+        {"finding": "ineligible", "ineligible-reasons": ["other"], "ineligible-note": "x" * 2001},
+    )
+    assert response.status_code == 200
+    assert "Ensure this value has at most 2000 characters (it has 2001)." in (
+        response.content.decode()
+    )
+    case.refresh_from_db()
+    assert case.status == CaseStatus.RECEIVED and not case.events.filter(
+        type="eligibility_recorded"
+    )
+
+
 def test_late_application_needs_a_written_reason_to_be_accepted(admin_client):
     late = CaseFactory(
         ur_decision_date=dt.date(2026, 9, 1), application_received=dt.date(2026, 11, 2)
