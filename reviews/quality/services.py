@@ -76,7 +76,23 @@ def quality_review_refusal(determination) -> str:
     return ""
 
 
-def _quality_check(determination, actor) -> None:
+def quality_review_stale(determination, seen_version: int | None) -> str:
+    """Why a decision sent from a page that showed `seen_version` of the determination must not
+    stand: it was returned and submitted again since that page was drawn, so the decision
+    would be about text the medical director never read. '' when the page was current (or
+    says nothing of its version)."""
+    if seen_version is None or seen_version == determination.version:
+        return ""
+    when = determination.submitted_at
+    return (
+        "The reviewer submitted this determination again"
+        + (f" on {timezone.localtime(when):%m/%d/%Y at %I:%M %p}" if when else "")
+        + ", after your page was opened. Nothing was approved or returned: read this "
+        "version, then decide."
+    )
+
+
+def _quality_check(determination, actor, seen_version: int | None = None) -> None:
 
     if not may(actor, Ability.QUALITY_REVIEW):
         raise ValidationError("Only a quality reviewer can approve or return a determination.")
@@ -85,6 +101,9 @@ def _quality_check(determination, actor) -> None:
     refusal = quality_review_refusal(determination)
     if refusal:
         raise ValidationError(refusal)
+    stale = quality_review_stale(determination, seen_version)
+    if stale:
+        raise ValidationError(stale, code="stale_version")
 
 
 def _quality_round(determination, *, actor, outcome: str, comment: str):
@@ -104,13 +123,19 @@ def _quality_round(determination, *, actor, outcome: str, comment: str):
 
 @transaction.atomic
 def determination_return(
-    *, determination, actor, comment: str, item_comments: dict[int, str] | None = None
+    *,
+    determination,
+    actor,
+    comment: str,
+    item_comments: dict[int, str] | None = None,
+    seen_version: int | None = None,
 ):
     """Send a submitted determination back to its reviewer with comments (general, and per
-    item, shown on that item). Each round is kept; the reviewer edits and submits again."""
+    item, shown on that item). Each round is kept; the reviewer edits and submits again.
+    `seen_version` is the version the deciding page showed (quality_review_stale)."""
 
     determination = _determination_lock(determination)
-    _quality_check(determination, actor)
+    _quality_check(determination, actor, seen_version)
     comment = visible_strip(comment or "")
     decisions = {decision.pk: decision for decision in determination.decisions.all()}
     notes = {}
@@ -221,13 +246,16 @@ def consistency_flag_resolve(
 
 
 @transaction.atomic
-def determination_approve(*, determination, actor, comment: str = ""):
+def determination_approve(
+    *, determination, actor, comment: str = "", seen_version: int | None = None
+):
     """Approve a submitted determination for issue: the case is approved, the reviewer's
     assignment is complete (it no longer counts against their open cases) and the letter is
-    queued (SPEC section 6)."""
+    queued (SPEC section 6). `seen_version` is the version the deciding page showed
+    (quality_review_stale)."""
 
     determination = _determination_lock(determination)
-    _quality_check(determination, actor)
+    _quality_check(determination, actor, seen_version)
     # Approval issues the public letter, which names no one (SPEC section 6): a name or
     # identifier the reviewer has not confirmed (a text changed, a party added) goes back.
     unconfirmed = identifiers_unconfirmed(determination)

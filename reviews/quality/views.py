@@ -119,6 +119,18 @@ def _decision_refused(request, determination):
     )
 
 
+def _seen_version(request) -> int | None:
+    """The determination's version the deciding page showed (its hidden `version`)."""
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return None
+
+
+def _stale(error: ValidationError) -> bool:
+    return any(getattr(item, "code", None) == "stale_version" for item in error.error_list)
+
+
 @access_required(Ability.QUALITY_REVIEW)
 @require_POST
 def quality_approve(request, case_number):
@@ -132,8 +144,16 @@ def quality_approve(request, case_number):
                 determination=determination,
                 actor=request.user,
                 comment=form.cleaned_data["comment"],
+                seen_version=_seen_version(request),
             )
         except ValidationError as error:
+            if _stale(error):
+                # The whole page again, with the text as submitted now: the approval form
+                # alone (htmx) would keep showing the text this page was drawn with.
+                messages.error(request, " ".join(error.messages))
+                return redirect_after_post(
+                    request, reverse("quality:quality_review", args=[case_number])
+                )
             form.add_error(None, error)
         else:
             messages.success(
@@ -161,6 +181,7 @@ def quality_return(request, case_number):
                 actor=request.user,
                 comment=form.cleaned_data["comment"],
                 item_comments=form.item_comments(),
+                seen_version=_seen_version(request),
             )
         except ValidationError as error:
             form.add_error(None, error)

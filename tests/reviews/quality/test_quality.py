@@ -402,3 +402,99 @@ def test_a_refused_approval_sent_by_htmx_redraws_the_approval_form_alone(
     with django_capture_on_commit_callbacks(execute=False):
         done = client.post(url, {}, HTTP_HX_REQUEST="true")
     assert done["HX-Redirect"] == reverse("quality:quality_queue")
+
+
+def _resubmitted_meanwhile(determination, reviewer, *, new_rationale):
+    """Another medical director returns the determination and its reviewer submits it again
+    with a new rationale, while the first director's page stays open."""
+    other_director = UserFactory(role=Role.QUALITY_REVIEWER)
+    determination_return(determination=determination, actor=other_director, comment="Redo it.")
+    determination.refresh_from_db()
+    decision = determination.decisions.get()
+    key = draft_item_key(decision.pk, "rationale")
+    determination_autosave(
+        determination=determination,
+        actor=reviewer,
+        version=determination.version,
+        changes={key: new_rationale},
+        bases={key: decision.rationale},
+    )
+    determination_submit(determination=determination, actor=reviewer, password=PASSWORD)
+
+
+def _page_version(page: str) -> str:
+    return re.search(r'name="version" value="(\d+)"', page)[1]
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
+def test_an_approval_from_a_page_drawn_before_a_resubmission_is_refused(
+    client, quality_reviewer, django_capture_on_commit_callbacks, htmx
+):
+    """From a QA pass: a review page left open while the determination was returned (by
+    another director) and submitted again approved the new text, which its director never
+    read. The approval is refused and the page shows the text as submitted now."""
+    case, reviewer, determination = submitted()
+    login(client, quality_reviewer)
+    url = reverse("quality:quality_review", args=[case.case_number])
+    seen = _page_version(client.get(url).content.decode())
+    new_rationale = (
+        "Rewritten after the return: the MTUS does not support it; not medically necessary."
+    )
+    _resubmitted_meanwhile(determination, reviewer, new_rationale=new_rationale)
+
+    with django_capture_on_commit_callbacks(execute=False):
+        answer = client.post(
+            reverse("quality:quality_approve", args=[case.case_number]),
+            {"version": seen},
+            **({"HTTP_HX_REQUEST": "true"} if htmx else {}),
+        )
+
+    assert (answer["HX-Redirect"] if htmx else answer.url) == url
+    assert Determination.objects.get(pk=determination.pk).status == DeterminationStatus.SUBMITTED
+    assert not Letter.objects.filter(case=case).exists()
+    page = client.get(url).content.decode()
+    assert "submitted this determination again" in page and "Nothing was approved" in page
+    assert new_rationale in page
+    # Read, the new version can be approved.
+    with django_capture_on_commit_callbacks(execute=False):
+        done = client.post(
+            reverse("quality:quality_approve", args=[case.case_number]),
+            {"version": _page_version(page)},
+        )
+    assert done.url == reverse("quality:quality_queue")
+    assert Determination.objects.get(pk=determination.pk).status == DeterminationStatus.APPROVED
+
+
+def test_a_return_from_a_page_drawn_before_a_resubmission_keeps_the_comments(
+    client, quality_reviewer
+):
+    case, reviewer, determination = submitted()
+    login(client, quality_reviewer)
+    url = reverse("quality:quality_review", args=[case.case_number])
+    seen = _page_version(client.get(url).content.decode())
+    _resubmitted_meanwhile(
+        determination,
+        reviewer,
+        new_rationale="Rewritten after the return: the MTUS does not support it; not medically "
+        "necessary.",
+    )
+    rounds = QualityReview.objects.filter(determination=determination).count()
+
+    answer = client.post(
+        reverse("quality:quality_return", args=[case.case_number]),
+        {"version": seen, "comment": "Cite the page of the guideline."},
+    )
+
+    assert answer.status_code == 400
+    page = answer.content.decode()
+    assert "submitted this determination again" in page
+    assert "Cite the page of the guideline." in page  # what was typed stays in its box
+    assert QualityReview.objects.filter(determination=determination).count() == rounds
+    assert Determination.objects.get(pk=determination.pk).status == DeterminationStatus.SUBMITTED
+    # Sent again from the page as drawn now, the return goes through.
+    again = client.post(
+        reverse("quality:quality_return", args=[case.case_number]),
+        {"version": _page_version(page), "comment": "Cite the page of the guideline."},
+    )
+    assert again.status_code == 302
+    assert Determination.objects.get(pk=determination.pk).status == DeterminationStatus.RETURNED
