@@ -432,7 +432,9 @@ def determination_problems(determination) -> list[DraftProblem]:
     starter prompt's blank ("…") left in the summary or a rationale."""
 
     problems = []
-    body = summary_body(determination.case, determination.clinical_summary)
+    # Text that prints nothing (a zero-width space or byte-order mark pasted from a web page or
+    # a Word file) is no text: it must not pass for a summary, a citation or a rationale.
+    body = visible_strip(summary_body(determination.case, determination.clinical_summary))
     if len(body) < MIN_SUMMARY_BODY_CHARS:
         problems.append(
             DraftProblem(
@@ -457,9 +459,9 @@ def determination_problems(determination) -> list[DraftProblem]:
             needs.append("choose Upheld or Overturned.")
         if not decision.citation_kind:
             needs.append("name the guideline the decision relies on, or choose None.")
-        elif decision.citation_kind != "none" and not decision.citation_text.strip():
+        elif decision.citation_kind != "none" and not visible_strip(decision.citation_text):
             needs.append("type the citation.")
-        length = len(decision.rationale.strip())
+        length = len(visible_strip(decision.rationale))
         if not length:
             needs.append("write the rationale.")
         elif length < MIN_RATIONALE_CHARS:

@@ -556,6 +556,36 @@ def test_submit_refuses_an_incomplete_draft():
         determination_submit(determination=determination, actor=reviewer, password=PASSWORD)
 
 
+# Pasted from a web page or a Word file: zero-width spaces, word joiners, byte-order marks.
+INVISIBLE = "\u200b\u2060\ufeff" * 20
+
+
+def test_text_that_prints_nothing_is_no_summary_citation_or_rationale():
+    """From a QA pass: a summary, citation and rationale of nothing but characters that print
+    nothing counted as written, so a letter with blank sections could be signed."""
+    case, reviewer, determination = case_in_review()
+    determination_fill(determination)
+    determination_autosave(
+        determination=determination,
+        actor=reviewer,
+        version=determination.version,
+        changes={
+            "summary": opening_sentence(case) + " " + INVISIBLE,
+            item_key(determination, "citation_text"): INVISIBLE,
+            item_key(determination, "rationale"): INVISIBLE,
+        },
+    )
+
+    with pytest.raises(ValidationError) as refused:
+        determination_submit(determination=determination, actor=reviewer, password=PASSWORD)
+
+    messages = " ".join(refused.value.messages)
+    assert "Write the clinical case summary" in messages
+    assert "type the citation." in messages
+    assert "write the rationale." in messages
+    assert reload(determination).status == DeterminationStatus.DRAFT
+
+
 def test_submit_refuses_another_reviewer():
     _, _, determination = case_in_review()
     determination_fill(determination)
