@@ -68,6 +68,9 @@
   var prefix = form.getAttribute("data-storage-prefix");
   var leavingTo = null;
   var leavingResent = false;
+  // The server will never take this page's text again (the case was taken back from the
+  // reviewer, or the determination is read-only now): leaving must not wait for a save.
+  var refusedForGood = false;
   var status = document.getElementById("save-status");
 
   function keyOf(element) { return element.getAttribute("data-draft-key"); }
@@ -161,6 +164,7 @@
         status.querySelector(".save-status--error").insertAdjacentText(
           "beforeend", " Your text is kept here and in this browser."
         );
+        if (status.querySelector("[data-read-only]")) refusedForGood = true;
         leavingTo = null;
         leavingResent = false;
         return;
@@ -187,6 +191,11 @@
     var kept = " Your text is kept here and in this browser.";
     if (!xhr || xhr.status === 0) {
       show("Not saved at " + clock() + ": the connection was lost." + kept + retry, "error");
+    } else if (xhr.status === 404) {
+      // The draft's address answers 404 once the case is no longer the reviewer's (taken
+      // back or reassigned by an administrator; its draft is gone). Retrying cannot help.
+      refusedForGood = true;
+      show("Not saved: this case is no longer assigned to you (an administrator may have reassigned it), so its draft is closed." + kept + ' Copy it now if you need it. <a href="/reviews/">My cases</a>', "error");
     } else if (xhr.status === 401) {
       show('Not saved: your session has ended. <a href="/login/" target="_blank" rel="noopener">Sign in again</a> (opens a new tab), then retry.' + kept + retry, "error");
     } else if (xhr.status === 403) {
@@ -208,7 +217,7 @@
   document.addEventListener("click", function (event) {
     var link = event.target.closest("a[href]");
     if (link && !link.target && !link.hasAttribute("download") && link.origin === location.origin
-        && !event.ctrlKey && !event.metaKey && !event.shiftKey && dirty()) {
+        && !event.ctrlKey && !event.metaKey && !event.shiftKey && !refusedForGood && dirty()) {
       event.preventDefault();
       leavingTo = link.href;
       show("Saving before leaving…", "saving");

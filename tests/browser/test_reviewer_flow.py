@@ -9,7 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from cases.records.services import record_add
-from reviews.assignment.services import reviewer_assign
+from reviews.assignment.services import reviewer_assign, reviewer_unassign
 from reviews.determination.models import Determination, DeterminationStatus
 from tests.factories import (
     PASSWORD,
@@ -328,6 +328,34 @@ def test_after_signing_in_again_in_another_tab_retry_saves_in_the_first(
     expect(status).to_contain_text("Saved", timeout=10_000)
     page.get_by_role("button", name="Save and continue").click()
     expect(page).to_have_url(re.compile("/step/3/"))
+
+
+def test_a_tab_left_open_on_a_case_taken_back_says_so_and_lets_the_reviewer_leave(
+    page, live_server, reference_data
+):
+    """From a QA pass: when an administrator took the case back, the old reviewer's open tab
+    said "the server had a problem (404)" with a useless "Retry now", and every link of the
+    app on that page (My cases, the menu) silently did nothing: it waited for a save that
+    could never succeed."""
+    reviewer = reviewer_with_profile("REV-TAKEN")
+    case, _, _ = case_in_review(reviewer)
+    sign_in(page, live_server.url, reviewer)
+    page.goto(f"{live_server.url}/reviews/cases/{case.case_number}/step/2/")
+    box = page.get_by_label("The summary as the letter prints it")
+    status = page.locator("#save-status")
+    reviewer_unassign(case=case, actor=UserFactory(role="case_admin"), reason="Reviewer on leave.")
+
+    box.press("Control+End")
+    box.press_sequentially(" Typed after the case was taken back.", delay=2)
+
+    expect(status).to_contain_text(
+        "Not saved: this case is no longer assigned to you", timeout=10_000
+    )
+    expect(status).to_contain_text("Your text is kept here and in this browser.")
+    expect(status.get_by_role("button", name="Retry now")).to_have_count(0)
+    expect(box).to_have_value(re.compile("Typed after the case was taken back.$"))
+    page.get_by_role("link", name="My cases").first.click()
+    expect(page).to_have_url(f"{live_server.url}/reviews/")
 
 
 def test_a_text_over_the_limit_says_why_it_is_not_saved_and_stays(
