@@ -79,7 +79,12 @@ class PartyChecks(IntakeCheckerBase):
             years = (
                 injury.year - birth.year - ((injury.month, injury.day) < (birth.month, birth.day))
             )
-            if not WORKER_MIN_AGE <= years <= WORKER_MAX_AGE:
+            if birth > injury:
+                self.error(
+                    f"{here}.date_of_birth",
+                    f"{birth} is after the date of injury ({injury}): the worker was not born yet",
+                )
+            elif not WORKER_MIN_AGE <= years <= WORKER_MAX_AGE:
                 self.error(
                     f"{here}.date_of_birth",
                     f"{birth} makes the worker {years} years old at the injury ({injury})",

@@ -202,6 +202,16 @@ def test_every_problem_is_reported_not_just_the_first():
     ]
 
 
+def test_a_date_of_birth_after_the_injury_is_said_so_not_as_a_negative_age():
+    payload = intake_payload(date_of_injury="1968-01-10")
+    payload["injured_worker"]["date_of_birth"] = "1980-02-01"
+    _, errors = intake_validate(payload)
+    (error,) = [e for e in errors if e.path == "$.injured_worker.date_of_birth"]
+    assert error.message == (
+        "1980-02-01 is after the date of injury (1968-01-10): the worker was not born yet"
+    )
+
+
 def test_paths_in_a_list_carry_the_index():
     second = intake_payload(application_id="A-2")
     second["items"][0]["category"] = "xray"
