@@ -39,11 +39,16 @@ class EligibleForm(forms.Form):
                 required=False,
                 widget=forms.Select(attrs=attrs),
             )
-            self.fields[f"{check.key}_reason"] = note_field(
+            reason = note_field(
                 "Reason to find it eligible anyway",
                 attrs=attrs,
-                help_text="Recorded in the history with the finding.",
+                help_text="Needed to find the application eligible past this check; recorded "
+                "in the history with the finding.",
             )
+            # Optional to the form (the ineligible finding does not use it), never "(optional)"
+            # on the page: the eligible finding is refused without it (services).
+            reason.looks_required = True
+            self.fields[f"{check.key}_reason"] = reason
 
     def check_rows(self) -> list[tuple]:
         """Each check with its answer and reason fields (None when it needs no override)."""

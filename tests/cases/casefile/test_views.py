@@ -453,6 +453,9 @@ def test_late_application_needs_a_written_reason_to_be_accepted(admin_client):
         reverse("casefile:case_detail", args=[late.case_number])
     ).content.decode()
     assert "Filed late" in page and 'name="eligible-timely_reason"' in page
+    # The reason is what lets it through: never marked "(optional)"
+    label = page.split('for="id_eligible-timely_reason"', 1)[1].split("</label>", 1)[0]
+    assert "Reason to find it eligible anyway" in label and "(optional)" not in label
 
     post = {
         "finding": "eligible",
