@@ -251,9 +251,12 @@ class Checker:
         for key in obj:
             if key in allowed or key in ignored:
                 continue
-            hint = closest(str(key), allowed, cutoff=0.7)
+            key = str(key)
+            hint = closest(key, allowed, cutoff=0.7)
             suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
-            self.error(key_path(path, str(key)), f"unknown field{suggestion}")
+            # A name pasted by mistake (megabytes) is named by its start, as values are (shown).
+            named = key if len(key) <= SHOWN_MAX else f"{key[: SHOWN_MAX - 1]}…"
+            self.error(key_path(path, named), f"unknown field{suggestion}")
 
     def missing(self, parent, key, path: str, *, required: bool, what: str) -> bool:
         """True if the key is not given (absent, null or empty text); reported if required."""

@@ -341,3 +341,16 @@ def test_a_huge_bad_value_is_quoted_back_cut_short(api):
     errors = _messages_by_path(response)
     assert "is not a date in the form YYYY-MM-DD" in errors["$.application_received"]
     assert f'"{"x" * 78}… is not an item category' in errors["$.items[0].category"]
+
+
+@pytest.mark.django_db
+def test_a_huge_unknown_field_name_is_named_by_its_start(api):
+    payload = intake_payload()
+    payload["k" * 2_000_000] = 1
+
+    response = post_json(api, CASES_URL, payload)
+
+    assert response.status_code == 400
+    assert len(response.content) < 5_000
+    # The path is JSON: the ellipsis is written \u2026
+    assert _messages_by_path(response)[f'$["{"k" * 79}\\u2026"]'] == " | unknown field"
