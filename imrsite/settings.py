@@ -442,8 +442,10 @@ REVIEWER_REMINDER_BUSINESS_DAYS = int(os.environ.get("REVIEWER_REMINDER_BUSINESS
 ADMIN_ALERTS_DIGEST_AFTER = int(os.environ.get("ADMIN_ALERTS_DIGEST_AFTER", "5"))
 
 # The statutory clock's choices where the law leaves one (README, "The statutory clock").
-# How long a process trusts its copy of which holiday-calendar version is current.
-CLOCK_CALENDAR_CACHE_SECONDS = int(os.environ.get("CLOCK_CALENDAR_CACHE_SECONDS", "300"))
+# How long a process trusts its copy of which holiday-calendar version is current: after a
+# holiday edit, another process may count on the old version this long (one small query per
+# calendar each time it looks again, so a short window costs nothing measurable).
+CLOCK_CALENDAR_CACHE_SECONDS = int(os.environ.get("CLOCK_CALENDAR_CACHE_SECONDS", "30"))
 # A service whose method is not known counts as this method: "mail" gives the worker the five
 # days of CCP 1013(a) (UR decision, letter) and the claims administrator the 15 days of a
 # mailed notice (8 CCR 9792.10.5(a)(1)).
