@@ -306,7 +306,8 @@ def _step_url(case_number, step) -> str:
 @access_required(Ability.REVIEW)
 @require_GET
 def workspace(request, case_number):
-    """The workspace opens where the work is: acceptance, the first unfinished step, or the
+    """The workspace opens where the work is: acceptance, the first unfinished step, the
+    decisions of a determination returned by quality review (its comments are there), or the
     submitted determination."""
     ws = _workspace(request, case_number)
     if not ws.accepted:
@@ -314,7 +315,8 @@ def workspace(request, case_number):
     if not ws.editable:
         return redirect(_step_url(case_number, 6))
     problems = determination_problems(ws.determination)
-    step = min((problem.step for problem in problems), default=4)
+    returned = ws.determination.status == DeterminationStatus.RETURNED
+    step = min((problem.step for problem in problems), default=3 if returned else 4)
     return redirect(_step_url(case_number, step))
 
 

@@ -30,6 +30,7 @@ from tests.factories import (
     determination_fill,
     login,
     reviewer_with_profile,
+    second_factor_given,
 )
 
 pytestmark = pytest.mark.django_db
@@ -108,6 +109,30 @@ def test_a_returned_determination_is_edited_and_submitted_again(quality_reviewer
     assert case.status == CaseStatus.SUBMITTED
     events = CaseEvent.objects.filter(case=case, type=EventType.DETERMINATION_SUBMITTED)
     assert [event.details["resubmitted"] for event in events] == [False, True]
+
+
+def test_a_returned_determination_opens_on_the_decisions_where_the_comments_are(
+    quality_reviewer, client
+):
+    # Given a complete determination returned with a comment on its item
+    case, reviewer, determination = submitted()
+    decision = determination.decisions.get()
+    determination_return(
+        determination=determination,
+        actor=quality_reviewer,
+        comment="See the item.",
+        item_comments={decision.pk: "Cite the page."},
+    )
+
+    # When the reviewer opens the case from their dashboard
+    client.force_login(reviewer)
+    second_factor_given(client, reviewer)
+    response = client.get(reverse("determination:workspace", args=[case.case_number]))
+
+    # Then it opens on the decisions, which show the comment, not on the review step
+    step3 = reverse("determination:workspace_step", args=[case.case_number, 3])
+    assert response.status_code == 302 and response.url == step3
+    assert "Cite the page." in client.get(step3).content.decode()
 
 
 @pytest.mark.parametrize("comment", [" ", "\u200b", "\ufeff \u200d"])
