@@ -63,7 +63,7 @@ from cases.outbox.selectors import follow_up_retryable, follow_ups_open_for
 from cases.outbox.services import follow_up_retry
 from cases.records.forms import RecordAddForm
 from cases.records.selectors import records_in_file
-from cases.records.services import record_add, record_withdraw
+from cases.records.services import WITHDRAW_REASON_MAX_CHARS, record_add, record_withdraw
 from cases.records.tasks import record_inspect
 from cases.registry import reviewer_side
 from cases.spreadsheet import csv_response
@@ -333,6 +333,7 @@ def _case_context(request, case: Case, *, panel: str | None = None, **bound) -> 
         # sees it at all.
         context["records"] = list(case.records.all() if can_manage else records_in_file(case))
         context["records_pending"] = any(record.pages is None for record in context["records"])
+        context["withdraw_reason_max"] = WITHDRAW_REASON_MAX_CHARS
         context["records_waiting_for_queue"] = {
             row.args[0]
             for row in follow_ups

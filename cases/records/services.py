@@ -176,6 +176,11 @@ def record_pages_record(*, record_id: int, count: PageCount) -> MedicalRecord | 
     return record
 
 
+# The reason shows in the history and beside the struck-through record on the case page: a
+# sentence, not a document (a 100,000-character paste made the page hang a phone's browser).
+WITHDRAW_REASON_MAX_CHARS = 500
+
+
 @transaction.atomic
 def record_withdraw(*, record: MedicalRecord, actor, reason: str) -> MedicalRecord:
     """Withdraw a record filed by mistake (another patient's PDF, a wrong upload): kept on
@@ -193,6 +198,11 @@ def record_withdraw(*, record: MedicalRecord, actor, reason: str) -> MedicalReco
         raise ValidationError(f"“{record.title}” is already withdrawn.")
     if not reason:
         raise ValidationError("Say why the record is withdrawn (e.g. another patient's record).")
+    if len(reason) > WITHDRAW_REASON_MAX_CHARS:
+        raise ValidationError(
+            f"Keep the reason to {WITHDRAW_REASON_MAX_CHARS} characters (this one has "
+            f"{len(reason):,}); “{record.title}” was not withdrawn."
+        )
     record.withdrawn_at = timezone.now()
     record.withdrawn_reason = reason
     record.withdrawn_by = actor if getattr(actor, "is_authenticated", False) else None

@@ -107,3 +107,18 @@ def test_the_letter_does_not_list_a_withdrawn_record(django_capture_on_commit_ca
     documents = text.split("DOCUMENTS REVIEWED", 1)[1].split("NOTICES", 1)[0]
     assert "PR-2 progress report" in documents
     assert "J. Smith" not in text
+
+
+def test_a_reason_longer_than_the_form_allows_is_refused_and_nothing_is_withdrawn(
+    admin_client, case, case_admin
+):
+    # Given a record, and a reason pasted past the box's limit by a page that did not keep it
+    record = add_record(case, case_admin, title="PR-2 of J. Smith")
+    url = reverse("casefile:case_record_withdraw", args=[case.case_number, record.pk])
+    # When it is posted
+    html = admin_client.post(url, {"reason": "A" * 100_000}, **HTMX).content.decode()
+    # Then the page says why, and the record is still in the review, with no event written
+    assert "Keep the reason to 500 characters (this one has 100,000)" in html
+    assert 'maxlength="500"' in html
+    assert not MedicalRecord.objects.get(pk=record.pk).withdrawn
+    assert not CaseEvent.objects.filter(case=case, type=EventType.RECORD_WITHDRAWN).exists()
