@@ -415,7 +415,7 @@ def case_record_add(request, case_number: str):
     if form.is_valid():
         record = form.record_data()
         try:
-            record_add(case=case, actor=request.user, **record)
+            record_add(case=case, actor=request.user, refuse_same_file=True, **record)
         except ValidationError as error:
             form.add_error("file", error)
         else:

@@ -58,12 +58,24 @@ def record_add(
     document_date: dt.date | None = None,
     kind: str = RecordKind.MEDICAL,
     source: str = "",
+    refuse_same_file: bool = False,
 ) -> MedicalRecord:
+    """Add a record to the case. With `refuse_same_file` (a person uploading on the case page),
+    a PDF already in the case's file is refused: sent twice from two tabs or a page opened
+    before, it would be listed twice among the letter's documents reviewed."""
     # Read the status under the lock: a case closed a moment ago takes no more records.
     case = case_lock(case)
     if Action.ADD_RECORD not in allowed_actions(case):
         raise ValidationError("Records cannot be added to a closed case.")
     record_file_check(uploaded)
+    if refuse_same_file:
+        same = records_in_file(case).filter(sha256=_sha256_of(uploaded)).first()
+        if same is not None:
+            raise ValidationError(
+                f"{uploaded.name}: this PDF is already in the case file as “{same.title}”, "
+                f"added {timezone.localtime(same.received_at):%m/%d/%Y}; nothing was added. "
+                "To file it under another title, withdraw that record first."
+            )
     record = MedicalRecord(
         case=case,
         title=title.strip(),

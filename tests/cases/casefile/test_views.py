@@ -11,6 +11,7 @@ from django.utils import timezone
 from cases.eligibility.services import case_eligibility_record
 from cases.lifecycle.models import CaseStatus, SentBy, ServedBy
 from cases.records.models import MedicalRecord
+from cases.records.services import record_withdraw
 from reviews.determination.models import Determination, DeterminationStatus, ItemDecision
 from tests.cases.helpers import HTMX, add_record, overrides_for
 from tests.factories import CaseFactory, DisputedItemFactory, pdf_upload
@@ -648,3 +649,23 @@ def test_the_case_page_names_each_items_ur_citation_once_with_whether_it_is_mtus
     assert "<dd>ODG Low Back, Lumbar &amp; Thoracic (Acute &amp; Chronic) (Non-MTUS)</dd>" in text
     assert "<dd>UR cited no medical evidence</dd>" in text
     assert "MTUS: MTUS" not in text
+
+
+def test_the_same_pdf_uploaded_again_is_refused_and_names_the_record_on_file(admin_client, case):
+    # Given a PDF already added from the case page
+    url = reverse("casefile:case_record_add", args=[case.case_number])
+    first = {"record-title": "PR-2 progress report", "record-kind": "medical"}
+    admin_client.post(url, {**first, "record-file": pdf_upload("pr2.pdf", pages=2)})
+    # When the same file is sent again (a second tab, a page opened before), under any title
+    again = {"record-title": "PR-2 again", "record-kind": "medical"}
+    response = admin_client.post(
+        url, {**again, "record-file": pdf_upload("pr2-copy.pdf", pages=2)}, **HTMX
+    )
+    # Then it is refused beside the file, naming the record already on file; one record stays
+    html = response.content.decode()
+    assert "pr2-copy.pdf: this PDF is already in the case file as “PR-2 progress report”" in html
+    assert [record.title for record in case.records.all()] == ["PR-2 progress report"]
+    # and once that record is withdrawn, the file can be filed again under its right title
+    record_withdraw(record=case.records.get(), actor=None, reason="Filed under the wrong title")
+    admin_client.post(url, {**again, "record-file": pdf_upload("pr2-copy.pdf", pages=2)})
+    assert case.records.filter(withdrawn_at__isnull=True).get().title == "PR-2 again"
