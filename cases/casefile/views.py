@@ -422,6 +422,11 @@ def case_record_add(request, case_number: str):
             return _action_done(
                 request, case.case_number, f"Record “{record['title']}” added.", panel="record-add"
             )
+    chosen = request.FILES.get(form["file"].html_name)
+    if chosen is not None and "file" not in form.errors:
+        # A browser cannot keep a chosen file when the form comes back: the page names it and
+        # asks for it again, rather than refusing the next try for a missing file.
+        form.dropped_file_name = chosen.name
     return _action_refused(request, case, panel="record-add", record_form=form)
 
 

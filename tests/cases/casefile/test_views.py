@@ -669,3 +669,23 @@ def test_the_same_pdf_uploaded_again_is_refused_and_names_the_record_on_file(adm
     record_withdraw(record=case.records.get(), actor=None, reason="Filed under the wrong title")
     admin_client.post(url, {**again, "record-file": pdf_upload("pr2-copy.pdf", pages=2)})
     assert case.records.filter(withdrawn_at__isnull=True).get().title == "PR-2 again"
+
+
+def test_a_record_refused_for_its_date_names_the_file_to_choose_again(admin_client, case):
+    # Given a good PDF sent with a document date in the future
+    response = admin_client.post(
+        reverse("casefile:case_record_add", args=[case.case_number]),
+        {
+            "record-file": pdf_upload("mri-report.pdf"),
+            "record-title": "MRI report",
+            "record-document_date": "2099-01-01",
+            "record-kind": "medical",
+        },
+        **HTMX,
+    )
+    # Then the form says why, keeps the title, and names the file the browser dropped
+    html = response.content.decode()
+    assert "The document date is in the future." in html
+    assert 'value="MRI report"' in html
+    assert "You had chosen “mri-report.pdf”" in html and "choose the file again" in html
+    assert not MedicalRecord.objects.exists()
