@@ -60,6 +60,15 @@ def _index(post) -> int:
         raise Http404("No such item.") from error
 
 
+def _item_shown(post) -> dict:
+    """The item the page showed at that index (its id), so that a page opened before another
+    item was added or removed never edits or removes the item now in that place."""
+    try:
+        return {"items_shown": {_index(post): int(post["item"])}}
+    except (KeyError, ValueError):
+        return {}
+
+
 def _changes(post) -> dict:
     """The posted section as intake-shaped changes; an empty box clears an optional fact."""
     section = post.get("section")
@@ -83,11 +92,11 @@ def _changes(post) -> dict:
     if section == "other_names":
         return {"other_names": post.get("other_names", "").splitlines()}
     if section == "item":
-        return {"items": {_index(post): _item(post)}}
+        return {"items": {_index(post): _item(post)}, **_item_shown(post)}
     if section == "item_add":
         return {"items_add": [_item(post)]}
     if section == "item_remove":
-        return {"items_remove": [_index(post)]}
+        return {"items_remove": [_index(post)], **_item_shown(post)}
     raise Http404("No such section.")
 
 

@@ -273,6 +273,18 @@ def _item_list_check(case: Case, *, count: int, adding: list, removing: list) ->
         )
 
 
+def _items_shown_check(case: Case, shown: dict[int, int]) -> None:
+    """Each item named by its place is still the item the page showed there (by id): another
+    tab or person may have added or removed one since, moving the others."""
+    ids = list(case.items.values_list("pk", flat=True))
+    if any(index >= len(ids) or ids[index] != item_id for index, item_id in shown.items()):
+        raise ValidationError(
+            "The disputed items changed since this page was opened (an item was added or "
+            "removed in another tab or by someone else): nothing was changed. Reload the page "
+            "to see the items as they are now."
+        )
+
+
 def _service_changed_roles(changed: list[dict]) -> set[str]:
     roles = set()
     for change in changed:
@@ -294,8 +306,9 @@ def case_facts_edit(
 ) -> FactsEdited:
     """Apply `changes` (intake-shaped: case keys, `injured_worker`, a party role, `diagnoses`,
     `items` as {index: {field: value}}, `items_add` as a list of intake items, `items_remove`
-    as a list of indexes; and `records_complete_on`, and `other_names` as a list of lines) if
-    the whole case still passes intake's rules. Before issue only: an issued letter is
+    as a list of indexes, `items_shown` as {index: item id} as the page showed them; and
+    `records_complete_on`, and `other_names` as a list of lines) if the whole case still
+    passes intake's rules. Before issue only: an issued letter is
     corrected by an amended version."""
     case = case_lock(case)
     if Action.EDIT_FACTS not in allowed_actions(case):
@@ -307,6 +320,7 @@ def case_facts_edit(
     changes = dict(changes)
     adding = list(changes.pop("items_add", None) or [])
     removing = sorted(set(changes.pop("items_remove", None) or []))
+    _items_shown_check(case, changes.pop("items_shown", None) or {})
     records_complete = changes.pop("records_complete_on", _UNCHANGED)
     other_names = changes.pop("other_names", _UNCHANGED)
     if other_names is not _UNCHANGED:

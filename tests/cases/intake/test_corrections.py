@@ -542,3 +542,34 @@ def test_a_corrected_date_assigned_is_said_once_in_the_history(noticed, case_adm
     ]
     dated = [line for line in lines if "11/07/2016" in line]
     assert dated == ["Notice of assignment dated (Date Assigned): 11/04/2016 → 11/07/2016"]
+
+
+def test_a_page_opened_before_an_item_was_removed_never_changes_another_item(admin_client, noticed):
+    # Given a case with two items, and its facts page open in two tabs
+    url = reverse("casefile:case_facts_edit", args=[noticed.case_number])
+    item = {"category": "pharmaceuticals", "ur_citation_kind": "none", "ur_citation_text": ""}
+    admin_client.post(url, {"section": "item_add", "description": "Tramadol ER 100 mg", **item})
+    first, second = noticed.items.all()
+    stale_page = admin_client.get(url).content.decode()
+    # (the second item's forms, as that page drew them: its place and its id)
+    assert (
+        '<input type="hidden" name="section" value="item_remove"><input type="hidden" '
+        f'name="index" value="1"><input type="hidden" name="item" value="{second.pk}">'
+    ) in stale_page
+    # When the first tab removes the first item (the second moves up to its place)
+    admin_client.post(url, {"section": "item_remove", "index": "0", "item": str(first.pk)})
+    assert [i.description for i in noticed.items.all()] == ["Tramadol ER 100 mg"]
+    # Then the stale tab's edit of "item 2" is refused: the item now first is not touched
+    edit = {"section": "item", "index": "1", "item": str(second.pk), **item}
+    refused = admin_client.post(url, {**edit, "description": "Tramadol ER 50 mg"}, **HTMX)
+    assert "The disputed items changed since this page was opened" in refused.content.decode()
+    # and so is its edit or removal of "item 1", which is now another item
+    for stale in (
+        {"section": "item", "index": "0", "item": str(first.pk), **item, "description": "X-ray"},
+        {"section": "item_remove", "index": "0", "item": str(first.pk)},
+    ):
+        refused = admin_client.post(url, stale)
+        assert refused.status_code == 422
+        assert "Reload the page to see the items as they are now" in refused.content.decode()
+    assert [i.description for i in noticed.items.all()] == ["Tramadol ER 100 mg"]
+    assert CaseEvent.objects.filter(case=noticed, type=EventType.FACTS_EDITED).count() == 2
