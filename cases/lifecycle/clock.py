@@ -183,6 +183,8 @@ CLOCK_COLUMNS = (
     "information_due_on",
     "deferred_on",
     "due_on",
+    # After a remand, records_complete_on is the remand's date (records_overdue).
+    "round",
 )
 ITEM_CLOCK_COLUMNS = ("id", "case_id", "position", "description", "formulary_dispute")
 
@@ -259,7 +261,13 @@ def case_clock(case, *, today: dt.date | None = None, letter=None, duties=None) 
     records_overdue = bool(
         records_due
         and (
-            (case.records_complete_on and case.records_complete_on > records_due)
+            # After a remand the date is the remand's (the new round's clock start), not the
+            # day the records came: it says nothing of their lateness.
+            (
+                case.round == 1
+                and case.records_complete_on
+                and case.records_complete_on > records_due
+            )
             # Still waiting: only a case whose records clock runs can be late now.
             or (not case.records_complete_on and running == "records" and today > records_due)
         )

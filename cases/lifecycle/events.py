@@ -277,6 +277,9 @@ def case_remanded(*, case: Case, actor: User | None, note: str, from_status: str
         actor=actor,
         note=note,
         round=case.round,
+        # Lab. Code 4610.6(d): the new round's determination is counted from the remand.
+        determination_due_on=case.clock.determination_due_on.isoformat(),
+        determination_due_on_calendar=case.clock.calendar_versions.get("determination_due_on"),
         from_status=from_status,
         to_status=case.status,
     )

@@ -689,3 +689,28 @@ def test_a_record_refused_for_its_date_names_the_file_to_choose_again(admin_clie
     assert 'value="MRI report"' in html
     assert "You had chosen “mri-report.pdf”" in html and "choose the file again" in html
     assert not MedicalRecord.objects.exists()
+
+
+def test_a_remanded_case_does_not_show_its_records_as_late(admin_client):
+    # Given an issued case whose records came on time (due 11/16/2026, complete 11/10/2026)
+    case = CaseFactory(
+        status=CaseStatus.ISSUED,
+        date_assigned=dt.date(2026, 11, 4),
+        records_complete_on=dt.date(2026, 11, 10),
+    )
+    DisputedItemFactory(case=case, position=1)
+    page_url = reverse("casefile:case_detail", args=[case.case_number])
+    assert "Records late" not in admin_client.get(page_url).content.decode()
+    # When the WCAB's remand is recorded
+    admin_client.post(
+        reverse("casefile:case_remand", args=[case.case_number]),
+        {"remand-note": "WCAB order", "remand-confirm": "on"},
+    )
+    # Then the clock counts the new round from the remand without calling the records late,
+    # and the history says when the new determination is due
+    case.refresh_from_db()
+    page = admin_client.get(page_url).content.decode()
+    assert case.status == CaseStatus.REMANDED
+    assert "Records late" not in page
+    assert "the remand's date: review round 2 is counted from it" in page
+    assert f"Determination due {case.clock.determination_due_on:%m/%d/%Y}" in page
