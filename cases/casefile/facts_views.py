@@ -18,6 +18,7 @@ from cases.intake.validation.keys import PARTY_KEYS
 from cases.jsoncheck import visible_strip
 from cases.lifecycle.models import (
     AuthorizationKind,
+    CaseStatus,
     CitationKind,
     DrugClass,
     ItemCategory,
@@ -133,7 +134,10 @@ def _context(case, *, errors=()) -> dict:
         "citation_kinds": CitationKind.choices,
         "sexes": Sex.choices,
         "errors": list(errors),
-        "editable": Action.EDIT_FACTS in actions,
+        "editable": Action.EDIT_FACTS in actions or Action.CORRECT_FOR_AMENDMENT in actions,
+        # The letter is issued: only what it prints about the people and the claim, for an
+        # amended version (cases.intake.corrections.AFTER_ISSUE_CASE_KEYS).
+        "after_issue": Action.EDIT_FACTS not in actions and Action.CORRECT_FOR_AMENDMENT in actions,
         "items_changeable": Action.CHANGE_ITEMS in actions,
         "convertible": Action.CONVERT_TO_EXPEDITED in actions,
         # An expedited application typed in by mistake is corrected before its notice only.
@@ -164,6 +168,12 @@ def case_facts_edit_page(request, case_number: str):
         context = _context(case, errors=error.messages)
         return render(request, "cases/case_facts.html", context, status=422)
     messages.success(request, result.message)
+    if result.changes and case.status == CaseStatus.ISSUED:
+        messages.info(
+            request,
+            "The issued letter stays as it was signed. To send the parties the corrected "
+            "facts, issue a corrected version in the letters panel, saying what it corrects.",
+        )
     case_url = reverse("casefile:case_detail", args=[case.case_number])
     if request.htmx:
         return HttpResponseClientRedirect(case_url)

@@ -294,6 +294,33 @@ def _service_changed_roles(changed: list[dict]) -> set[str]:
     return roles
 
 
+# After issue, the names and numbers the letter prints are corrected for an amended version;
+# what the review's clocks counted from, the priority and the items decided stay as decided.
+AFTER_ISSUE_CASE_KEYS = frozenset({"date_of_injury", "claim_number", "adj_number"})
+_AFTER_ISSUE_REFUSED = frozenset({"items", "items_add", "items_remove"})
+
+
+def _after_issue_check(case: Case, changes: dict) -> None:
+    """An issued case's correction changes only what the letter prints about the people and the
+    claim: a date the clocks counted from, the priority or a decided item is refused."""
+    current = {**case_intake_shape(case), "records_complete_on": _json(case.records_complete_on)}
+    changed_clock_facts = [
+        key
+        for key, value in changes.items()
+        if (key in CASE_FIELDS or key == "records_complete_on")
+        and key not in AFTER_ISSUE_CASE_KEYS
+        and str(value or "") != str(current.get(key) or "")
+    ]
+    items_changed = any(changes.get(key) for key in _AFTER_ISSUE_REFUSED)
+    if changed_clock_facts or items_changed:
+        raise ValidationError(
+            "The letter is issued: only what it prints about the worker, the parties and the "
+            "claim (names, numbers, the date of injury, the diagnoses) is corrected now, for an "
+            "amended version. The dates the clocks counted from, the priority and the items "
+            "decided stay as the review had them."
+        )
+
+
 def _record(changes: list, field: str, old, new) -> None:
     old, new = _json(old), _json(new)
     if (old or None) != (new or None):
@@ -311,12 +338,15 @@ def case_facts_edit(
     passes intake's rules. Before issue only: an issued letter is
     corrected by an amended version."""
     case = case_lock(case)
-    if Action.EDIT_FACTS not in allowed_actions(case):
-        raise ValidationError(
-            "The facts of a closed case cannot be edited: once the letter is issued, only an "
-            "amended letter corrects it (“Issue a corrected version” on the case page: a new "
-            "version marked Amended, served again to every party)."
-        )
+    actions = allowed_actions(case)
+    if Action.EDIT_FACTS not in actions:
+        if Action.CORRECT_FOR_AMENDMENT not in actions:
+            raise ValidationError(
+                "The facts of a closed case cannot be edited: once the letter is issued, only "
+                "an amended letter corrects it (“Issue a corrected version” on the case page: a "
+                "new version marked Amended, served again to every party)."
+            )
+        _after_issue_check(case, changes)
     changes = dict(changes)
     adding = list(changes.pop("items_add", None) or [])
     removing = sorted(set(changes.pop("items_remove", None) or []))

@@ -74,6 +74,7 @@ class Action(models.TextChoices):
     REVIEW_QUALITY = "review_quality", "Review the determination's quality"
     ISSUE_LETTER = "issue_letter", "Issue the letter"
     AMEND_LETTER = "amend_letter", "Issue an amended letter"
+    CORRECT_FOR_AMENDMENT = "correct_for_amendment", "Correct a fact the letter printed"
     REMAND = "remand", "Remand for a new review"
     TERMINATE = "terminate", "Terminate the review"
     DEFER_FOR_LIABILITY = "defer_for_liability", "Defer for a liability dispute"
@@ -121,8 +122,9 @@ STATUS_ACTIONS: dict[str, frozenset[Action]] = {
     S.RETURNED: frozenset({A.EDIT_DETERMINATION}),
     S.APPROVED: frozenset({A.ISSUE_LETTER}),
     # Once issued, a fact is corrected only by an amended letter: a new signed version that says
-    # what it corrects, served again to every party (issue 10).
-    S.ISSUED: frozenset({A.REMAND, A.AMEND_LETTER}),
+    # what it corrects, served again to every party (issue 10). The names and numbers it prints
+    # are corrected first (cases.intake.corrections), never what the clocks counted from.
+    S.ISSUED: frozenset({A.REMAND, A.AMEND_LETTER, A.CORRECT_FOR_AMENDMENT}),
     S.REMANDED: frozenset({A.ASSIGN_REVIEWER}),
     S.INELIGIBLE: frozenset(),
     S.TERMINATED: frozenset(),

@@ -103,11 +103,53 @@ def test_a_stored_age_never_blocks_a_correction_of_the_dates(noticed, case_admin
     assert noticed.worker_age is None  # the date of birth stands, as intake takes it
 
 
-def test_an_issued_case_is_corrected_only_by_an_amended_letter(noticed, case_admin):
+def test_an_issued_case_corrects_what_the_letter_prints_never_its_clocks_or_items(
+    noticed, case_admin
+):
     noticed.status = CaseStatus.ISSUED
     noticed.save()
-    with pytest.raises(ValidationError, match="only an amended letter corrects it"):
-        case_facts_edit(case=noticed, actor=case_admin, changes={"claim_number": "X-1"})
+    received = noticed.application_received
+    # What the letter prints about the claim and the worker: corrected, for an amended version
+    case_facts_edit(case=noticed, actor=case_admin, changes={"claim_number": "X-1"})
+    case_facts_edit(
+        case=noticed, actor=case_admin, changes={"injured_worker": {"last_name": "Ruiz-Ortega"}}
+    )
+    noticed.refresh_from_db()
+    assert (noticed.claim_number, noticed.worker_last_name) == ("X-1", "Ruiz-Ortega")
+    # What the clocks counted from, and the items decided: refused, nothing changed
+    for changes in (
+        {"application_received": (received - dt.timedelta(days=1)).isoformat()},
+        {"priority": "expedited"},
+        {"items_add": [DRUG]},
+        {"items": {0: {"description": "Another treatment"}}},
+    ):
+        with pytest.raises(ValidationError, match="The letter is issued: only what it prints"):
+            case_facts_edit(case=noticed, actor=case_admin, changes=changes)
+    noticed.refresh_from_db()
+    assert noticed.application_received == received and noticed.items.count() == 1
+    # A page that posts the dates unchanged with the corrected number is taken
+    case_facts_edit(
+        case=noticed,
+        actor=case_admin,
+        changes={"application_received": received.isoformat(), "claim_number": "X-2"},
+    )
+    noticed.refresh_from_db()
+    assert noticed.claim_number == "X-2"
+
+
+def test_the_facts_page_of_an_issued_case_says_what_may_be_corrected_and_why(admin_client, noticed):
+    noticed.status = CaseStatus.ISSUED
+    noticed.save()
+    url = reverse("casefile:case_facts_edit", args=[noticed.case_number])
+    page = admin_client.get(url).content.decode()
+    assert 'id="after-issue"' in page and "Issue a corrected version" in page
+    assert 'name="application_received" disabled value=' in page
+    assert 'name="section" value="item"' not in page  # the items decided are not edited
+
+    done = admin_client.post(url, {"section": "case", "claim_number": "05-777777"}, follow=True)
+    text = done.content.decode()
+    assert "Corrected Claim number." in text
+    assert "issue a corrected version in the letters panel" in text
 
 
 def test_the_facts_page_edits_by_plain_post_and_htmx(admin_client, noticed):
@@ -319,7 +361,7 @@ def test_expedited_goes_back_to_standard_only_as_an_intake_correction_before_the
 
 
 def test_a_closed_case_points_to_the_corrected_version(noticed, case_admin):
-    noticed.status = CaseStatus.ISSUED
+    noticed.status = CaseStatus.TERMINATED
     noticed.save()
     with pytest.raises(ValidationError, match="Issue a corrected version"):
         case_facts_edit(case=noticed, actor=case_admin, changes={"items_add": [DRUG]})

@@ -107,7 +107,7 @@ EXPECTED = {
     S.RETURNED: {A.EDIT_DETERMINATION, A.ADD_RECORD, A.WITHDRAW_RECORD, A.EDIT_FACTS, A.TERMINATE},
     S.APPROVED: {A.ISSUE_LETTER, A.ADD_RECORD, A.WITHDRAW_RECORD, A.EDIT_FACTS, A.TERMINATE},
     # An issued letter is corrected only by an amended version (issue 10).
-    S.ISSUED: {A.REMAND, A.AMEND_LETTER},
+    S.ISSUED: {A.REMAND, A.AMEND_LETTER, A.CORRECT_FOR_AMENDMENT},
     S.REMANDED: {
         A.ASSIGN_REVIEWER,
         A.CONVERT_TO_EXPEDITED,
@@ -186,7 +186,10 @@ def page_markers(case_number):
         A.MARK_RECORDS_COMPLETE: "Mark records complete</button>",
         A.PROCEED_WITHOUT_RECORDS: 'name="proceed_without"',
         A.ADD_RECORD: reverse("casefile:case_record_add", args=[case_number]),
-        A.EDIT_FACTS: reverse("casefile:case_facts_edit", args=[case_number]),
+        A.EDIT_FACTS: reverse("casefile:case_facts_edit", args=[case_number])
+        + '">Edit the facts</a>',
+        A.CORRECT_FOR_AMENDMENT: reverse("casefile:case_facts_edit", args=[case_number])
+        + '">Correct a fact for an amended letter</a>',
         A.ASSIGN_REVIEWER: reverse("assignment:case_assign", args=[case_number]) + '"',
         A.UNASSIGN_REVIEWER: reverse("assignment:case_assign", args=[case_number])
         + "#unassign-heading",

@@ -15,6 +15,7 @@ from pypdf import PdfReader
 
 from accounts.models import Role
 from cases.clock.calculator import Facts, compute
+from cases.intake.corrections import case_facts_edit
 from cases.lifecycle.models import CaseEvent, CaseStatus, EventType, PartyRole, SentBy
 from reviews.assignment.models import AssignmentStatus
 from reviews.determination.citations import CLAIMS_ADMINISTRATOR, EXPERT_REVIEWER, citation_render
@@ -619,6 +620,39 @@ def test_a_correction_is_a_new_version_and_the_old_one_stays(
     issued = CaseEvent.objects.filter(case=first.case, type=EventType.LETTER_ISSUED).last()
     assert issued.details["version"] == 2
     assert issued.details["from_status"] is None  # the case was already issued
+
+
+def test_a_claim_number_printed_wrong_is_corrected_and_the_amended_letter_prints_it(
+    delivered_letter, django_capture_on_commit_callbacks
+):
+    # Given an issued letter that printed the claim number wrong
+    first = delivered_letter
+    case = first.case
+    wrong = case.claim_number
+    assert wrong in body_flat(pdf_text(stored(first.party_pdf)))
+    admin = UserFactory(role=Role.CASE_ADMIN)
+
+    # When the administrator corrects it, then issues a corrected version
+    case_facts_edit(case=case, actor=admin, changes={"claim_number": "05-999999"})
+    with django_capture_on_commit_callbacks(execute=True):
+        second = letter_correct(
+            case=case,
+            actor=admin,
+            correction_note=f"The claim number is 05-999999, not {wrong}.",
+            password=PASSWORD,
+        )
+    second.refresh_from_db()
+    first.refresh_from_db()
+
+    # Then the amended version prints the corrected number; the first stays as it was signed
+    amended = body_flat(pdf_text(stored(second.party_pdf)))
+    assert "05-999999" in amended and "AMENDED" in amended
+    assert wrong in body_flat(pdf_text(stored(first.party_pdf)))
+    assert "05-999999" not in body_flat(pdf_text(stored(first.party_pdf)))
+    edited = CaseEvent.objects.get(case=case, type=EventType.FACTS_EDITED)
+    assert edited.details["changes"] == [
+        {"field": "claim_number", "old": wrong, "new": "05-999999"}
+    ]
 
 
 def test_an_amended_letter_prints_amended_and_its_reason_and_is_served_again(
