@@ -15,6 +15,13 @@ class ImportResultSerializer(serializers.Serializer):
     case_number = serializers.CharField()
     status = serializers.ChoiceField(choices=CaseStatus.choices)
     created = serializers.BooleanField(help_text="False when the application was already known.")
+    differs = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="For an application already known: the facts this submission gives "
+        "otherwise than the case on file, as paths (`$.claim_number`, `$.injured_worker."
+        "last_name`, `$.items`); empty when it is the same application sent again. Nothing was "
+        "changed: an application_id names one application.",
+    )
 
 
 class CaseSummarySerializer(serializers.ModelSerializer):

@@ -172,6 +172,35 @@ def case_intake_shape(case: Case) -> dict[str, Any]:
     return _without_empty(data)
 
 
+# What an application sent again under an application_id already on file is compared on: the
+# facts that tell one application from another. A sender reusing an id for another
+# application is told which differ; nothing is changed (the IRO's staff correct a case).
+RESENT_CASE_FACTS = ("claim_number", "date_of_injury", "ur_decision_date", "priority")
+RESENT_WORKER_FACTS = ("first_name", "last_name", "date_of_birth")
+
+
+def facts_differing(case: Case, data: dict) -> tuple[str, ...]:
+    """The intake paths of the facts `data` (a cleaned application) gives otherwise than the
+    case on file: the identifying facts, the worker, and the items' descriptions."""
+    shape = case_intake_shape(case)
+
+    def differs(given, stored) -> bool:
+        return given not in (None, "") and str(_json(given)) != str(stored or "")
+
+    paths = [f"$.{key}" for key in RESENT_CASE_FACTS if differs(data.get(key), shape.get(key))]
+    worker, stored_worker = data.get("injured_worker") or {}, shape.get("injured_worker") or {}
+    paths += [
+        f"$.injured_worker.{key}"
+        for key in RESENT_WORKER_FACTS
+        if differs(worker.get(key), stored_worker.get(key))
+    ]
+    given_items = [(item.get("description") or "").strip() for item in data.get("items") or []]
+    stored_items = [item.get("description", "") for item in shape.get("items") or []]
+    if given_items and given_items != stored_items:
+        paths.append("$.items")
+    return tuple(paths)
+
+
 def _without_empty(value):
     if isinstance(value, dict):
         return {k: _without_empty(v) for k, v in value.items() if v not in (None, "")}

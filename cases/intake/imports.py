@@ -28,11 +28,13 @@ from django.db.models import F
 from django.utils import timezone
 
 from cases.intake import tasks
+from cases.intake.corrections import facts_differing
 from cases.intake.models import ImportRow, ImportRowOutcome, ImportRun, ImportRunStatus
 from cases.intake.services import case_bulk_ready, case_create, cases_create_bulk
 from cases.intake.validation import IntakeInvalid, existing_checks, payload_validate
 from cases.integrity.stored import StoredFileCorrupt, stored_file_bytes
 from cases.jsoncheck import JsonError, JsonTooDeep, json_loads, unstorable_problem
+from cases.lifecycle.history import fact_label
 from cases.outbox.services import follow_up_add
 from cases.records.storage import private_storage
 
@@ -347,6 +349,7 @@ def _rows_import_together(run: ImportRun, chunk: list[_Application]) -> None:
             elif data["application_id"] in existing:
                 row.case = existing[data["application_id"]]
                 row.outcome = ImportRowOutcome.EXISTING
+                row.reasons = _differing(row.case, data)
             else:
                 # Plain applications only (_rows_import sends the others alone).
                 batch.append((row, data))
@@ -438,3 +441,14 @@ def _row_case(row: ImportRow, *, data: dict, actor) -> None:
     case = existing[data["application_id"]]
     row.case = case
     row.outcome = ImportRowOutcome.EXISTING
+    row.reasons = _differing(case, data)
+
+
+def _differing(case, data: dict) -> list[str]:
+    """An application already on file whose row gives other facts: which, said on the page
+    (an application_id reused for another application); nothing is changed."""
+    paths = facts_differing(case, data)
+    if not paths:
+        return []
+    facts = ", ".join(fact_label(path) for path in paths)
+    return [f"This file gives other facts than the case on file: {facts}. Nothing was changed."]

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cases.eligibility.services import _eligible_and_notice
+from cases.intake.corrections import facts_differing
 from cases.intake.models import IntakeDraft, IntakeDraftFile
 from cases.intake.validation import (
     ImportResult,
@@ -353,7 +354,11 @@ def _cases_write(entries, *, existing, actor, source) -> list[ImportResult]:
                 case = existing.get(data["application_id"])
                 if case is not None:
                     results[case.application_id] = ImportResult(
-                        case.application_id, case.case_number, case.status, False
+                        case.application_id,
+                        case.case_number,
+                        case.status,
+                        False,
+                        differs=facts_differing(case, data),
                     )
                     continue
                 number = None if data.get("case_number") else numbers[data["application_id"]]

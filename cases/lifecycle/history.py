@@ -79,6 +79,7 @@ def _status_label(value: str) -> str:
 
 # A corrected fact as the facts page labels it: the intake key of the case's own facts.
 _FACT_LABELS = {
+    "items": "Disputed items",
     "priority": "Priority",
     "application_received": "Application received",
     "date_assigned": "Notice of assignment dated (Date Assigned)",

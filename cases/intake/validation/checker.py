@@ -45,6 +45,9 @@ class ImportResult:
     case_number: str
     status: str
     created: bool
+    # An application already on file, sent again: the facts this submission gives otherwise
+    # (intake paths); nothing was changed (corrections.facts_differing).
+    differs: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

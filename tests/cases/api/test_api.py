@@ -99,6 +99,7 @@ def test_submitters_create_a_case(role):
         "case_number": case.case_number,
         "status": "received",
         "created": True,
+        "differs": [],
     }
     assert case.created_by == user and case.source == "api"
 
@@ -124,6 +125,31 @@ def test_a_list_returns_a_list_and_resubmission_is_200(api):
     mixed = post_json(api, CASES_URL, [*payload, intake_payload(application_id="A-3")])
     assert mixed.status_code == 201
     assert [row["created"] for row in mixed.json()] == [False, False, True]
+    assert [row["differs"] for row in again.json()] == [[], []]
+
+
+@pytest.mark.django_db
+def test_an_application_id_sent_again_with_other_facts_says_which_and_changes_nothing(api):
+    # Given an application on file
+    first = post_json(api, CASES_URL, intake_payload(application_id="A-9"))
+    case = Case.objects.get(application_id="A-9")
+
+    # When a sender reuses its id for another worker's application
+    other = intake_payload(application_id="A-9", claim_number="07-000001")
+    other["injured_worker"]["last_name"] = "Someone-Else"
+    other["items"][0]["description"] = "Physical therapy, 12 sessions"
+    again = post_json(api, CASES_URL, other)
+
+    # Then it is told which facts differ from the case on file, and nothing changed
+    assert again.status_code == 200
+    assert again.json()["case_number"] == first.json()["case_number"]
+    assert again.json()["differs"] == [
+        "$.claim_number",
+        "$.injured_worker.last_name",
+        "$.items",
+    ]
+    case.refresh_from_db()
+    assert case.claim_number != "07-000001" and case.worker_last_name != "Someone-Else"
 
 
 @pytest.mark.django_db

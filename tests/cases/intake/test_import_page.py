@@ -284,3 +284,25 @@ def test_a_file_that_is_not_a_list_of_objects_fails_the_run_with_the_reason(case
     run.refresh_from_db()
     assert run.status == ImportRunStatus.FINISHED and run.failed == 1
     assert run.rows.get().reasons == ["$[0]: must be an object (one application)"]
+
+
+def test_an_application_already_on_file_with_other_facts_is_said_so_on_the_run_page(
+    admin_client, django_capture_on_commit_callbacks
+):
+    # Given an application on file
+    upload(admin_client, [intake_payload(application_id="A-1")], django_capture_on_commit_callbacks)
+
+    # When a file gives the same application_id with another claim number and worker
+    other = intake_payload(application_id="A-1", claim_number="07-000001")
+    other["injured_worker"]["last_name"] = "Someone-Else"
+    upload(admin_client, [other], django_capture_on_commit_callbacks)
+
+    # Then the run's page says which facts differ, and the case is unchanged
+    run = ImportRun.objects.first()
+    page = admin_client.get(reverse("intake:import_run", args=[run.pk])).content.decode()
+    assert "1 already on file" in page
+    assert (
+        "This file gives other facts than the case on file: Claim number, Injured worker&#x27;s "
+        "last name. Nothing was changed." in page
+    )
+    assert Case.objects.get(application_id="A-1").claim_number != "07-000001"
