@@ -20,6 +20,11 @@ SIGNED_IN_AT = "imr_signed_in_at"
 # The last activity is written at most this often (seconds): a page's requests do not each
 # save the session.
 ACTIVITY_PRECISION = 30
+# The header of a request a page makes on its own while it waits for work (htmx's `every`
+# polling: a letter being signed, records being counted, an import; static/js/session.js sets
+# it). That is no one at the keyboard: a screen left open on such a page, with the worker
+# stopped, would otherwise never be signed out.
+POLL_HEADER = "IMR-Poll"
 
 
 @receiver(user_logged_in, dispatch_uid="accounts.session_started")
@@ -60,6 +65,9 @@ class SessionTimeoutMiddleware:
                     else f"You were signed out {settings.IMR_SESSION_MAX_HOURS} hours after "
                     "signing in. Your drafts are saved; sign in to go on.",
                 )
-            elif now - request.session.get(LAST_ACTIVITY, 0) >= ACTIVITY_PRECISION:
+            elif (
+                not request.headers.get(POLL_HEADER)
+                and now - request.session.get(LAST_ACTIVITY, 0) >= ACTIVITY_PRECISION
+            ):
                 request.session[LAST_ACTIVITY] = now
         return self.get_response(request)

@@ -32,6 +32,17 @@
   });
   document.addEventListener("submit", csrfTokenNow, true);
 
+  /* A request the page makes on its own (an `every Ns` trigger: htmx polls with no event) says
+     so; it is not the user's activity and does not hold off the inactivity sign-out
+     (accounts.session_timeout.POLL_HEADER). */
+  document.addEventListener("htmx:configRequest", function (event) {
+    var elt = event.detail.elt;
+    var trigger = (elt && elt.getAttribute && elt.getAttribute("hx-trigger")) || "";
+    if (!event.detail.triggeringEvent && /(^|,)\s*every\s/.test(trigger)) {
+      event.detail.headers["IMR-Poll"] = "1";
+    }
+  });
+
   document.addEventListener("htmx:responseError", function (event) {
     var xhr = event.detail.xhr;
     if (!xhr || xhr.status !== 401) { return; }

@@ -71,6 +71,38 @@ def test_activity_keeps_the_session_and_the_absolute_age_ends_it(client, case_ad
     assert client.get(reverse("casefile:case_list")).status_code == 302
 
 
+def minutes_pass(client, minutes):
+    session = client.session
+    for key in (LAST_ACTIVITY, SIGNED_IN_AT):
+        session[key] -= minutes * 60
+    session.save()
+
+
+def test_a_page_polling_on_its_own_does_not_keep_an_unattended_session(client, case_admin, case):
+    """A case page left open while its letter or records wait for a worker asks the server
+    every few seconds (static/js/session.js marks those requests): no one is at the keyboard,
+    so 15 minutes after the last thing the user did, the session ends all the same."""
+    client.force_login(case_admin)
+    letters = reverse("letters:case_letters", args=[case.case_number])
+    polled = {**HTMX, "HTTP_IMR_POLL": "1"}
+    session_age(client, LAST_ACTIVITY, 14 * 60)
+    assert client.get(letters, **polled).status_code == 200
+
+    minutes_pass(client, 2)
+    assert client.get(letters, **polled).status_code == 401
+    assert "_auth_user_id" not in client.session
+
+
+def test_what_the_user_does_on_a_polling_page_still_counts(client, case_admin, case):
+    client.force_login(case_admin)
+    letters = reverse("letters:case_letters", args=[case.case_number])
+    session_age(client, LAST_ACTIVITY, 14 * 60)
+    assert client.get(letters, **HTMX).status_code == 200  # the user opened the panel
+
+    minutes_pass(client, 2)
+    assert client.get(letters, **HTMX, HTTP_IMR_POLL="1").status_code == 200
+
+
 # --- Re-authentication before approval --------------------------------------------------------
 
 
