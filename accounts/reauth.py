@@ -9,6 +9,7 @@ import time
 import django_otp
 from django import forms
 from django.conf import settings
+from django.contrib.auth import authenticate
 
 from accounts.events import REAUTH_FAILED, REAUTHENTICATED, auth_event
 from accounts.second_factor import is_enrolled, is_verified
@@ -18,6 +19,15 @@ REAUTH_AT = "imr_reauth_at"
 
 def reauth_record(request) -> None:
     request.session[REAUTH_AT] = time.time()
+
+
+def password_confirm(request, user, password: str) -> bool:
+    """Is `password` the signed-in user's own? Asked as the sign-in form asks it (Django's
+    authenticate), so django-axes counts a wrong one with the sign-in's failures of that
+    username at that address and locks the pair out at the same limit, and the audit log
+    records it: a session left open is no place to guess the password without limit."""
+    found = authenticate(request, username=user.get_username(), password=password or "")
+    return found is not None and found.pk == user.pk
 
 
 def reauth_fresh(request) -> bool:
@@ -61,7 +71,7 @@ class ReauthForm(forms.Form):
         if not self.reauth_needed or "password" in self.errors:
             return cleaned
         user = self.request.user
-        if not user.check_password(cleaned.get("password", "")):
+        if not password_confirm(self.request, user, cleaned.get("password", "")):
             auth_event(REAUTH_FAILED, request=self.request, user=user, reason="password")
             self.add_error(None, "That is not your password. Enter the password you sign in with.")
             return cleaned

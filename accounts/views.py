@@ -7,6 +7,7 @@ import django_otp
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
@@ -31,7 +32,7 @@ from accounts.events import (
 from accounts.models import Notification
 from accounts.notifications import PAGE_SIZE as NOTIFICATIONS_PAGE_SIZE
 from accounts.notifications import notifications_read, notifications_unread_after
-from accounts.reauth import ReauthForm, reauth_record
+from accounts.reauth import ReauthForm, password_confirm, reauth_record
 from accounts.responses import redirect_after_post
 from accounts.row_ids import row_id
 from accounts.second_factor import is_enrolled, is_verified
@@ -252,9 +253,30 @@ def recovery_codes(request):
     )
 
 
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """Django's form, the current password checked as the sign-in checks it (lock-out and
+    audit log: accounts.reauth.password_confirm)."""
+
+    def __init__(self, user, *args, request, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.request = request
+
+    def clean_old_password(self):
+        old_password = self.cleaned_data["old_password"]
+        if not password_confirm(self.request, self.user, old_password):
+            raise forms.ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            )
+        return old_password
+
+
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("account:password_change_done")
+    form_class = PasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
 
     def form_valid(self, form):
         response = super().form_valid(form)

@@ -253,6 +253,60 @@ def test_every_user_changes_their_password_from_the_header(client, reviewer):
     assert reviewer.check_password("a much longer passphrase 2026")
 
 
+NEW_PASSWORD = {
+    "new_password1": "a much longer passphrase 2026",
+    "new_password2": "a much longer passphrase 2026",
+}
+
+
+def test_the_current_password_cannot_be_guessed_on_a_session_left_open(settings):
+    """From a security review: the Password page and the re-authentication forms checked the
+    password with no limit and recorded no failure, so whoever sat at a session left open could
+    guess the password (and change it) without being stopped or seen. They now count with the
+    sign-in's failures of that username at that address."""
+    user = UserFactory(role=Role.CASE_ADMIN)
+    client = Client(REMOTE_ADDR="10.0.0.7")
+    client.force_login(user)
+    change = reverse("account:password_change")
+    for guess in range(settings.AXES_FAILURE_LIMIT):
+        client.post(change, {"old_password": f"guess {guess}", **NEW_PASSWORD})
+
+    answer = client.post(change, {"old_password": PASSWORD, **NEW_PASSWORD})
+
+    assert answer.status_code == 429
+    assert "Too many failed sign-ins for this account" in answer.content.decode()
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+    failures = AuditEvent.objects.filter(action="sign_in_failed", username=user.username)
+    assert failures.count() >= settings.AXES_FAILURE_LIMIT
+    # The same lock as the sign-in form's: that address waits for the cool-off there too.
+    assert sign_in(Client(), user, ip="10.0.0.7").status_code == 429
+
+
+def test_a_re_authentication_form_counts_wrong_passwords_toward_the_lock_out(settings):
+    user = UserFactory(role=Role.CASE_ADMIN)
+    client = Client(REMOTE_ADDR="10.0.0.8")
+    client.force_login(user)
+    page = reverse("account:second_factor")
+    session = client.session
+    session[REAUTH_AT] = time.time() - 3600  # the password is asked again
+    session.save()
+    for guess in range(settings.AXES_FAILURE_LIMIT):
+        client.post(page, {"password": f"guess {guess}", "otp_token": "000000"})
+
+    answer = client.post(
+        page,
+        {
+            "password": PASSWORD,
+            "otp_token": totp_code_fresh(user),
+            "form_token": recovery_form_token(client),
+        },
+    )
+
+    assert answer.status_code == 429
+    assert "<code>" not in answer.content.decode()
+
+
 def test_a_new_app_is_set_up_only_after_the_password_and_the_current_code():
     """From a security review: on a session left open, the setup page swapped the app with no
     password, issued new recovery codes and counted as a re-authentication, which then let a
