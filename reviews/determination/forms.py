@@ -7,6 +7,7 @@ import re
 
 from django import forms
 
+from accounts.reauth import password_confirm
 from reviews.determination.services import ITEM_FIELDS
 
 _DRAFT_KEY = re.compile(rf"^(summary|item-\d+-({'|'.join(ITEM_FIELDS)}))$")
@@ -64,3 +65,21 @@ class SubmitForm(forms.Form):
         help_text="Signing needs your password again, even though you are signed in.",
         error_messages={"required": "Enter your password to sign."},
     )
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def clean_password(self):
+        # Checked as the sign-in checks it: a wrong one counts toward the lock-out and is in
+        # the audit log (accounts.reauth.password_confirm); the service checks it again.
+        password = self.cleaned_data["password"]
+        if self.request is not None and not password_confirm(
+            self.request, self.request.user, password
+        ):
+            raise forms.ValidationError(
+                "That is not your password. Enter the password you sign in with to sign the "
+                "determination.",
+                code="password",
+            )
+        return password

@@ -534,7 +534,7 @@ def determination_submit(request, case_number):
     ws = workspace_for(request.user, case_number)
     if ws.determination is None:
         raise Http404("No draft for this case.")
-    form = SubmitForm(request.POST)
+    form = SubmitForm(request.POST, request=request)
     if form.is_valid():
         try:
             services.determination_submit(

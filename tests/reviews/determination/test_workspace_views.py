@@ -409,6 +409,25 @@ def test_signing_through_the_page_needs_the_password(client, mine):
     assert Determination.objects.get(pk=determination.pk).status == DeterminationStatus.SUBMITTED
 
 
+def test_guessing_the_password_at_signing_is_stopped_by_the_lock_out(client, mine, settings):
+    """From a security review: signing checked the password with no limit and no audit entry,
+    so a session left open was a place to guess it. Wrong ones now count with the sign-in's."""
+    case, reviewer, determination, _ = mine
+    determination_fill(determination)
+    url = reverse("determination:determination_submit", args=[case.case_number])
+    for guess in range(settings.AXES_FAILURE_LIMIT):
+        client.post(url, {"password": f"guess {guess}"})
+
+    answer = client.post(url, {"password": PASSWORD})
+
+    assert answer.status_code == 429
+    assert Determination.objects.get(pk=determination.pk).status == DeterminationStatus.DRAFT
+    assert (
+        AuditEvent.objects.filter(action="sign_in_failed", username=reviewer.username).count()
+        >= settings.AXES_FAILURE_LIMIT
+    )
+
+
 def test_the_sign_step_says_what_is_missing_instead_of_offering_the_form(client, mine):
     case = mine[0]
     page = client.get(
