@@ -13,7 +13,7 @@ API_PREFIX = "/api/"
 
 class NoStoreMiddleware:
     """Cache-Control: no-store (and Pragma: no-cache for HTTP/1.0 caches) on every answer to a
-    signed-in request and on every API answer: each may carry medical information, which no
+    signed-in request, to a POST and on every API answer: each may carry medical information, which no
     shared cache, proxy or browser disk cache may keep (45 CFR 164.312(a)(1), access control).
     The API signs in by token inside the view, so its answers are marked by path. Static files
     are served by WhiteNoise before this runs and stay cacheable."""
@@ -25,7 +25,9 @@ class NoStoreMiddleware:
         response = self.get_response(request)
         user = getattr(request, "user", None)
         signed_in = user is not None and user.is_authenticated
-        if signed_in or request.path.startswith(API_PREFIX):
+        # An answer to a POST too, signed in or not: the letter check's result names the case
+        # of the letter sent, and a form's answer is about what was sent, never to be kept.
+        if signed_in or request.method == "POST" or request.path.startswith(API_PREFIX):
             patch_cache_control(response, no_store=True, private=True)
             response["Pragma"] = "no-cache"
         return response

@@ -235,6 +235,8 @@ def test_a_letter_we_issued_verifies(client, delivered):
     assert "Verified" in content
     assert f"Case {delivered.case.case_number}, version 1 (public version)" in content
     assert "No later version replaces it." in content
+    # The answer names the case: no browser or proxy keeps it, though no one is signed in
+    assert "no-store" in response["Cache-Control"]
 
 
 def test_a_superseded_letter_says_so(client, delivered, django_capture_on_commit_callbacks):
