@@ -29,7 +29,8 @@ def audit_search(
         events = events.filter(username__iexact=username.strip())
     if since:
         events = events.filter(created_at__gte=_day_start(since))
-    if until:
+    if until and until < dt.date.max:
+        # The last day has no day after it to end before (9999-12-31): no upper bound then.
         events = events.filter(created_at__lt=_day_start(until + dt.timedelta(days=1)))
     return events.order_by("-created_at", "-id")
 

@@ -167,3 +167,14 @@ def test_reviewers_and_api_clients_do_not_see_who_read_the_case(case, reviewer):
     case.save(update_fields=["created_by"])
     answer = api_client_for(client_user).get(reverse("api:case", args=[case.case_number]))
     assert answer.status_code == 200 and "dr-other" not in answer.content.decode()
+
+
+def test_the_last_day_a_date_box_takes_is_a_search_not_an_error(log):
+    client = signed_in(UserFactory(role=Role.SYSTEM_ADMIN))
+    search = client.get(reverse("auditlog:search"), {"since": "2026-03-05", "until": "9999-12-31"})
+    assert search.status_code == 200
+    assert shown(search)[-2:] == [("bo", "CM26-0000002"), ("bo", "CM26-0000001")]
+    export = client.get(reverse("auditlog:export"), {"until": "9999-12-31", "username": "ana"})
+    rows = list(csv.DictReader(io.StringIO(b"".join(export.streaming_content).decode())))
+    assert [row["User"] for row in rows] == ["ana"]
+
