@@ -7,6 +7,7 @@ import json
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -34,20 +35,36 @@ CSV_COLUMNS = (
 )
 
 
-@access_required(Ability.SEARCH_AUDIT_LOG)
-@require_GET
-def audit_search_page(request):
+def _searched(request) -> tuple[AuditSearchForm, QuerySet | None]:
+    """The search form and the events it finds; None while the form has errors: a search that
+    cannot be read finds nothing, rather than the whole log under its error."""
     form = AuditSearchForm(request.GET or None)
-    filters = form.filters() if form.is_bound else {}
-    events = audit_search(**filters)
-    page = Paginator(events, settings.AUDIT_EVENTS_PER_PAGE).get_page(request.GET.get("page"))
+    if not form.is_bound:
+        return form, audit_search()
+    if not form.is_valid():
+        return form, None
+    return form, audit_search(**form.filters())
+
+
+def _search_page(request, form, events, *, status: int = 200):
+    page = None
+    if events is not None:
+        page = Paginator(events, settings.AUDIT_EVENTS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "auditlog/search.html",
         {"form": form, "page": page, "query": query.urlencode()},
+        status=status,
     )
+
+
+@access_required(Ability.SEARCH_AUDIT_LOG)
+@require_GET
+def audit_search_page(request):
+    form, events = _searched(request)
+    return _search_page(request, form, events)
 
 
 def _csv_lines(events):
@@ -69,9 +86,11 @@ def _csv_lines(events):
 @access_required(Ability.SEARCH_AUDIT_LOG)
 @require_GET
 def audit_export(request):
-    form = AuditSearchForm(request.GET or None)
-    filters = form.filters() if form.is_bound else {}
+    form, events = _searched(request)
+    if events is None:
+        # The search page with the errors to correct, not the whole log as a file.
+        return _search_page(request, form, None, status=400)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
-    response = csv_response(_csv_lines(audit_search(**filters)), filename=f"audit-log-{stamp}.csv")
+    response = csv_response(_csv_lines(events), filename=f"audit-log-{stamp}.csv")
     response["Cache-Control"] = "private, no-store"
     return response

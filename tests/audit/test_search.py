@@ -178,3 +178,22 @@ def test_the_last_day_a_date_box_takes_is_a_search_not_an_error(log):
     rows = list(csv.DictReader(io.StringIO(b"".join(export.streaming_content).decode())))
     assert [row["User"] for row in rows] == ["ana"]
 
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"since": "2026-03-09", "until": "2026-03-01"},
+        {"since": "03/32/2026", "username": "bo"},
+        {"case_number": "CM26-0000001" * 5},
+    ],
+)
+def test_a_search_with_an_error_finds_nothing_and_exports_nothing(log, bad):
+    """Not the whole log under the error message, nor the whole log as a file."""
+    client = signed_in(UserFactory(role=Role.SYSTEM_ADMIN))
+    search = client.get(reverse("auditlog:search"), bad)
+    html = search.content.decode()
+    assert search.status_code == 200 and "correct the search above" in html
+    assert "ana" not in html and "Export CSV" not in html
+    export = client.get(reverse("auditlog:export"), bad)
+    assert export.status_code == 400 and not export.streaming
+    assert "correct the search above" in export.content.decode()
