@@ -87,12 +87,31 @@ def _notices_record(notices: list[events.SentClockNotice]) -> None:
     events.clock_notices_sent(notices)
 
 
+def _still_as_read(cases: list[Case]) -> set[int]:
+    """The ids of these cases whose status and stored due date are still as the run read them,
+    read again just before sending: a case issued, terminated or moved on while a run was going
+    through thousands of cases or waiting on a slow mail server is not told of as it was; the
+    next run reads it afresh."""
+    read = {case.pk: (case.status, case.due_on) for case in cases}
+    ids = sorted(read)
+    still: set[int] = set()
+    for start in range(0, len(ids), 1000):
+        rows = Case.objects.filter(pk__in=ids[start : start + 1000]).values_list(
+            "pk", "status", "due_on"
+        )
+        still.update(pk for pk, status, due_on in rows if read[pk] == (status, due_on))
+    return still
+
+
 def _notice_send(
     *, case: Case, kind: str, due_on: dt.date, user: User, subject: str, body: str
 ) -> bool:
     """Record the notice first, then mail it; the same words wait in the app under the
-    recipient's bell (accounts.notifications)."""
+    recipient's bell (accounts.notifications). Nothing is sent when the case changed since it
+    was read (_still_as_read)."""
     notice = _sent_notice(case=case, kind=kind, due_on=due_on, recipient=user.email)
+    if not _still_as_read([case]):
+        return False
     try:
         with transaction.atomic():
             _notices_record([notice])
@@ -314,6 +333,10 @@ def _digest_send(admin: User, alerts: list[Alert], *, group: str) -> int:
     (ClockNotice, and the history's event). All or nothing: if the mail cannot go, nothing is
     recorded and the next run tries again; if another run recorded one of them meanwhile, the
     unique constraint undoes this digest and the next run sends what is left."""
+    still = _still_as_read([alert.case for alert in alerts])
+    alerts = [alert for alert in alerts if alert.case.pk in still]
+    if not alerts:
+        return 0
     title, intro, filters = _DIGESTS[group]
     subject = title.format(n=f"{len(alerts):,}")
     link = f"{reverse('casefile:case_list')}?{urlencode(filters)}"

@@ -358,3 +358,50 @@ def test_many_long_deferrals_come_as_one_digest_leading_to_the_deferred_cases(
     note = Notification.objects.filter(user__email=admins[0]).get()
     assert note.link == "/cases/?status=deferred" and not note.urgent
     assert CaseEvent.objects.filter(type=EventType.REMINDER_SENT).count() == 6
+
+
+def closing_during_the_run(monkeypatch, cases: list, *, unnamed: bool = True) -> list:
+    """A mail server slow enough that another administrator terminates a case while the run is
+    sending its first e-mail: the first of `cases` that e-mail does not name (or, `unnamed`
+    False, the last of them). Returns the closed case, in a list."""
+    sent, closed = services.send_mail, []
+
+    def slow(subject, body, sender, recipients):
+        if not closed:
+            named = [c for c in cases if c.case_number not in subject + body] if unnamed else []
+            closed.append(named[0] if named else cases[-1])
+            type(closed[0]).objects.filter(pk=closed[0].pk).update(status=S.TERMINATED)
+        return sent(subject, body, sender, recipients)
+
+    monkeypatch.setattr(services, "send_mail", slow)
+    return closed
+
+
+@pytest.mark.django_db
+def test_a_case_closed_while_the_run_is_sending_gets_no_escalation(admins, mailoutbox, monkeypatch):
+    cases = [records_overdue_case(), records_overdue_case()]
+    closed = closing_during_the_run(monkeypatch, cases)
+
+    assert clock_notices_send(today=D(2026, 11, 20)) == 2
+
+    (still_open,) = [case for case in cases if case not in closed]
+    assert [m.subject.split()[1] for m in mailoutbox] == [still_open.case_number] * 2
+    assert not ClockNotice.objects.filter(case=closed[0]).exists()
+    assert not Notification.objects.filter(text__contains=closed[0].case_number).exists()
+    assert not CaseEvent.objects.filter(case=closed[0], type=EventType.ESCALATION_SENT).exists()
+
+
+@pytest.mark.django_db
+def test_a_digest_leaves_out_a_case_closed_while_the_run_is_sending(
+    admins, mailoutbox, monkeypatch, settings
+):
+    settings.ADMIN_ALERTS_DIGEST_AFTER = 1
+    cases = [records_overdue_case() for _ in range(3)]
+    closed = closing_during_the_run(monkeypatch, cases, unnamed=False)
+
+    assert clock_notices_send(today=D(2026, 11, 20)) == 5
+
+    first, second = mailoutbox
+    assert first.subject == "OVERDUE: 3 cases"
+    assert second.subject == "OVERDUE: 2 cases" and closed[0].case_number not in second.body
+    assert ClockNotice.objects.filter(case=closed[0]).count() == 1
