@@ -120,6 +120,10 @@ def acceptance_escalation_notify(*, assignment_id: int) -> bool:
     recipients = _admin_emails()
     if assignment is None or assignment.escalated_at is None or not recipients:
         return False
+    if assignment.status != AssignmentStatus.ASSIGNED:
+        # Accepted, declined or taken back before this e-mail went (a queue that was behind):
+        # "has neither accepted nor declined" would be untrue, and the decline has its own.
+        return False
     case = assignment.case
     urgent = case.priority == Priority.EXPEDITED
     link = site_link(reverse("casefile:case_detail", args=[case.case_number]))

@@ -13,9 +13,10 @@ from accounts.models import Notification, Role
 from cases.access import case_history_for
 from cases.lifecycle.models import CaseEvent, CaseStatus, EventType, Priority
 from reviews.assignment.models import Assignment, AssignmentStatus
+from reviews.assignment.notifications import acceptance_escalation_notify
 from reviews.assignment.services import acceptances_escalate, reviewer_assign
 from reviews.determination.models import Determination
-from reviews.determination.services import assignment_decline
+from reviews.determination.services import assignment_accept, assignment_decline
 from tests.factories import (
     PASSWORD,
     UserFactory,
@@ -256,6 +257,20 @@ def test_an_accepted_or_unassigned_assignment_is_not_escalated(admin, admin_clie
     assert acceptances_escalate(now=later) == 0
     _, _, determination = case_in_review(priority=Priority.EXPEDITED)
     assert acceptances_escalate(now=timezone.now() + dt.timedelta(days=3)) == 0
+
+
+def test_no_escalation_e_mail_once_the_reviewer_accepted_before_it_went(
+    admin, settings, django_capture_on_commit_callbacks
+):
+    """The escalation's e-mail waits in the task queue; the reviewer accepts meanwhile."""
+    settings.ACCEPT_ESCALATION_EXPEDITED_HOURS = 4
+    case, reviewer, assignment = _assigned(admin, priority=Priority.EXPEDITED)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=False):
+        assert acceptances_escalate(now=assignment.assigned_at + dt.timedelta(hours=5)) == 1
+    assignment_accept(assignment=assignment, actor=reviewer, attest_no_conflict=True)
+    assert acceptance_escalation_notify(assignment_id=assignment.pk) is False
+    assert mail.outbox == []
 
 
 # --- In-app notifications -----------------------------------------------------------------------
