@@ -11,6 +11,12 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import Role
+from cases.integrity.models import (
+    IntegrityCheckRun,
+    IntegrityFinding,
+    IntegrityProblem,
+    IntegritySource,
+)
 from cases.lifecycle.models import CaseEvent, EventType
 from reviews.assignment.models import PlanRun
 from reviews.assignment.services import plan_work_out
@@ -407,3 +413,30 @@ def test_on_a_phone_the_quality_review_wraps_a_long_word_of_the_reviewer(
     page.set_viewport_size({"width": 1440, "height": 900})
     assert scroll_width(page) <= 1440
     page.screenshot(path=str(artifacts / "quality-long-word.png"))
+
+
+def test_on_a_phone_the_integrity_page_scrolls_its_tables_not_the_page(
+    page, live_server, artifacts
+):
+    """From a QA pass: with one file failed, the findings' path and hashes made the integrity
+    page 950 px wide at 390 px, the header cut off and the whole page scrolling sideways."""
+    case = CaseFactory()
+    run = IntegrityCheckRun.objects.create(finished_at=timezone.now(), files_checked=15)
+    IntegrityFinding.objects.create(
+        source=IntegritySource.CHECK,
+        run=run,
+        problem=IntegrityProblem.MISMATCH,
+        kind="Medical record",
+        object_id=4,
+        case=case,
+        path="records/3/803eaae2ec1b4789bb6036d9caeae999.pdf",
+        expected_sha256="a" * 64,
+        actual_sha256="b" * 64,
+    )
+    page.set_viewport_size(PHONE)
+    sign_in(page, live_server.url, UserFactory(role=Role.SYSTEM_ADMIN))
+    page.goto(f"{live_server.url}/integrity/")
+    expect(page.locator("#findings-title")).to_contain_text("Files that failed")
+    assert scroll_width(page) <= PHONE["width"]
+    assert on_screen(page.get_by_role("button", name="Sign out"))
+    page.screenshot(path=str(artifacts / "narrow-integrity.png"), full_page=True)
