@@ -1373,12 +1373,14 @@ def _organization_settings(people, size):
 
 @budget(
     "integrity:integrity",
-    5,
+    6,
     why="session, user, the findings with their case, actor and run, the latest checks, the "
-    "audit row",
+    "files the latest finished check found failing (what is sound again), the audit row",
 )
 def _integrity(people, size):
-    run = IntegrityCheckRun.objects.create(files_checked=size, problems=size)
+    run = IntegrityCheckRun.objects.create(
+        files_checked=size, problems=size, finished_at=timezone.now()
+    )
     for number in range(size):
         case = CaseFactory()
         IntegrityFinding.objects.create(

@@ -17,10 +17,29 @@ def schedule_said(schedule) -> str:
 
 
 def integrity_overview() -> dict:
+    """The latest findings, each with `passed_in`: the latest finished check of every file when
+    it started after the finding and found that file sound (restored from a backup), else None;
+    `failing`: how many different files are still failing, however often each was found."""
+    findings = list(IntegrityFinding.objects.select_related("case", "actor", "run")[:PAGE_FINDINGS])
+    runs = list(IntegrityCheckRun.objects.all()[:PAGE_RUNS])
+    # Among the runs the page lists: ten interrupted runs in a row say nothing is sound again.
+    latest = next((run for run in runs if run.finished_at is not None), None)
+    failed_in_latest = (
+        set(latest.findings.values_list("kind", "object_id")) if latest is not None else set()
+    )
+    failing = set()
+    for finding in findings:
+        passed = (
+            latest is not None
+            and finding.found_at < latest.started_at
+            and (finding.kind, finding.object_id) not in failed_in_latest
+        )
+        finding.passed_in = latest if passed else None
+        if not passed:
+            failing.add((finding.kind, finding.object_id))
     return {
-        "findings": list(
-            IntegrityFinding.objects.select_related("case", "actor", "run")[:PAGE_FINDINGS]
-        ),
-        "runs": list(IntegrityCheckRun.objects.all()[:PAGE_RUNS]),
+        "findings": findings,
+        "failing": len(failing),
+        "runs": runs,
         "schedule": schedule_said(settings.CELERY_BEAT_SCHEDULE["stored-files-verify"]["schedule"]),
     }

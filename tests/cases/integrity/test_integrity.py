@@ -162,3 +162,25 @@ def test_a_check_runs_on_an_interval_when_one_is_set_and_a_bad_time_is_refused(m
     monkeypatch.setenv("CHECK_AT", "2:30am")
     with pytest.raises(RuntimeError, match="CHECK_AT must be a time of day as HH:MM"):
         beat_daily_or_every("CHECK_AT", "01:30", "CHECK_EVERY")
+
+
+def test_the_page_counts_files_not_findings_and_says_when_a_restored_file_is_sound_again(
+    client, case, case_admin, sysadmin
+):
+    """From a QA pass: one changed file found by two checks read "Files that failed 2", and
+    after it was restored from a backup and a check found it sound, still the same."""
+    record = add_record(case, case_admin)
+    original = _path(record).read_bytes()
+    _tamper(record)
+    stored_files_verify_task()
+    stored_files_verify_task()
+    assert client.login(username=sysadmin.username, password=PASSWORD)
+    page = client.get(reverse("integrity:integrity")).content.decode()
+    assert 'Files that failed <span class="count">1</span>' in page
+    assert "1 file still failing" in page and "Sound again" not in page
+
+    _path(record).write_bytes(original)  # restored from a backup
+    stored_files_verify_task()
+    page = client.get(reverse("integrity:integrity")).content.decode()
+    assert 'Files that failed <span class="count">0</span>' in page
+    assert page.count("Sound again") == 2
