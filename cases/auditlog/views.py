@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from accounts.models import Role
 from audit.selectors import audit_search
 from cases.access import Ability, access_required
 from cases.auditlog.forms import AuditSearchForm
@@ -50,6 +51,10 @@ def _search_page(request, form, events, *, status: int = 200):
     page = None
     if events is not None:
         page = Paginator(events, settings.AUDIT_EVENTS_PER_PAGE).get_page(request.GET.get("page"))
+        # The role by its name, as "Who read this case" gives it (the event keeps the code).
+        roles = dict(Role.choices)
+        for event in page:
+            event.role_label = roles.get(event.role, event.role)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -69,6 +69,9 @@ def test_search_by_case_user_and_dates(log):
     assert shown(between) == [("bo", "CM26-0000002"), ("bo", "CM26-0000001")]
     reversed_range = client.get(url, {"since": "2026-03-09", "until": "2026-03-01"})
     assert "The first day comes after the last" in reversed_range.content.decode()
+    # Each event's role by its name, not its code
+    page = by_case.content.decode()
+    assert "<td>Expert reviewer</td>" in page and "<td>reviewer</td>" not in page
 
 
 def test_the_csv_export_streams_what_the_search_found(log):
