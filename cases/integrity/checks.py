@@ -3,6 +3,7 @@ each registered kind is read in batches of rows, each file hashed in chunks."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 from django.utils import timezone
@@ -15,6 +16,8 @@ from cases.integrity.models import (
 )
 from cases.integrity.report import integrity_failure_report, integrity_run_report
 from cases.integrity.stored import file_sha256, stored_kinds
+
+logger = logging.getLogger(__name__)
 
 # Rows fetched per query: memory stays flat however many files there are.
 BATCH_ROWS = 500
@@ -50,6 +53,11 @@ def stored_files_verify() -> CheckResult:
                     actual, size = file_sha256(handle)
             except FileNotFoundError:
                 actual, size, problem = "", 0, IntegrityProblem.MISSING
+            except Exception:  # noqa: BLE001 - one unreadable file must not end the run
+                # Permissions, a storage that refuses, a read that fails half way: this file's
+                # finding (the log has the error), and the check goes on to the next file.
+                logger.exception("integrity check: %s %s could not be read", kind.label, obj.pk)
+                actual, size, problem = "", 0, IntegrityProblem.UNREADABLE
             else:
                 problem = IntegrityProblem.MISMATCH if actual != expected else None
             run.files_checked += 1

@@ -11,6 +11,7 @@ from cases.lifecycle.models import Case
 class IntegrityProblem(models.TextChoices):
     MISMATCH = "mismatch", "Contents changed (SHA-256 does not match)"
     MISSING = "missing", "File missing"
+    UNREADABLE = "unreadable", "File could not be read"
 
 
 class IntegritySource(models.TextChoices):

@@ -108,6 +108,30 @@ def test_the_periodic_check_reports_every_bad_file_in_one_mail_and_on_the_page(
     assert "Found by the periodic check" in page
 
 
+def test_a_file_that_cannot_be_read_is_a_finding_and_the_check_goes_on(
+    client, case, case_admin, sysadmin
+):
+    # Given a record whose file cannot be read (a directory stands at its path), filed before
+    # a record changed on disk
+    unreadable = add_record(case, case_admin, title="Unreadable")
+    changed = add_record(case, case_admin, title="Changed")
+    path = _path(unreadable)
+    path.unlink()
+    path.mkdir()
+    _tamper(changed)
+
+    # When the periodic check runs
+    assert stored_files_verify_task() == 2
+
+    # Then the run finishes, naming both, and the page says why the first failed
+    run = IntegrityCheckRun.objects.get()
+    assert run.finished_at is not None and run.files_checked == 2
+    problems = {f.object_id: f.problem for f in IntegrityFinding.objects.filter(run=run)}
+    assert problems == {unreadable.pk: "unreadable", changed.pk: "mismatch"}
+    assert client.login(username=sysadmin.username, password=PASSWORD)
+    assert "File could not be read" in client.get(reverse("integrity:integrity")).content.decode()
+
+
 def test_only_system_administrators_see_the_integrity_page(client, case_admin):
     assert client.login(username=case_admin.username, password=PASSWORD)
     assert client.get(reverse("integrity:integrity")).status_code == 403
