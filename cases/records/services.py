@@ -4,7 +4,6 @@ Celery task, recorded in the outbox with the record), and recording each opening
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -13,6 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from cases.integrity.stored import file_sha256
 from cases.jsoncheck import visible_strip
 from cases.lifecycle import events
 from cases.lifecycle.models import (
@@ -65,17 +65,78 @@ def record_add(
     before, it would be listed twice among the letter's documents reviewed."""
     # Read the status under the lock: a case closed a moment ago takes no more records.
     case = case_lock(case)
-    if Action.ADD_RECORD not in allowed_actions(case):
-        raise ValidationError("Records cannot be added to a closed case.")
-    record_file_check(uploaded)
+    _record_addable(case, uploaded)
+    digest = _sha256_of(uploaded)
     if refuse_same_file:
-        same = records_in_file(case).filter(sha256=_sha256_of(uploaded)).first()
+        same = records_in_file(case).filter(sha256=digest).first()
         if same is not None:
             raise ValidationError(
                 f"{uploaded.name}: this PDF is already in the case file as “{same.title}”, "
                 f"added {timezone.localtime(same.received_at):%m/%d/%Y}; nothing was added. "
                 "To file it under another title, withdraw that record first."
             )
+    return _record_create(
+        case=case,
+        actor=actor,
+        uploaded=uploaded,
+        digest=digest,
+        title=title,
+        document_date=document_date,
+        kind=kind,
+        source=source,
+    )
+
+
+@transaction.atomic
+def record_add_once(
+    *,
+    case: Case,
+    actor,
+    uploaded: UploadedFile,
+    title: str,
+    document_date: dt.date | None = None,
+    kind: str = RecordKind.MEDICAL,
+    source: str = "",
+) -> tuple[MedicalRecord, bool]:
+    """record_add for a sender that may send one record again (an API client retrying after a
+    timeout): the same PDF under the same title and date, already in the case's file, is that
+    record, returned with False; otherwise the record is added and returned with True."""
+    case = case_lock(case)
+    digest = _sha256_of(uploaded)
+    same = (
+        records_in_file(case)
+        .filter(sha256=digest, title=title.strip(), document_date=document_date)
+        .first()
+    )
+    if same is not None:
+        return same, False
+    _record_addable(case, uploaded)
+    record = _record_create(
+        case=case,
+        actor=actor,
+        uploaded=uploaded,
+        digest=digest,
+        title=title,
+        document_date=document_date,
+        kind=kind,
+        source=source,
+    )
+    return record, True
+
+
+def _record_addable(case: Case, uploaded: UploadedFile) -> None:
+    """The case (locked by the caller, so a case closed a moment ago is seen closed) takes
+    records, and the file is one it may take."""
+    if Action.ADD_RECORD not in allowed_actions(case):
+        raise ValidationError("Records cannot be added to a closed case.")
+    record_file_check(uploaded)
+
+
+def _record_create(
+    *, case: Case, actor, uploaded, digest: str, title, document_date, kind, source
+) -> MedicalRecord:
+    """The record of `case` (locked and checked by the caller), its file stored, its event
+    written and its pages to be counted."""
     record = MedicalRecord(
         case=case,
         title=title.strip(),
@@ -84,7 +145,7 @@ def record_add(
         source=source.strip(),
         original_filename=(uploaded.name or "")[:255],
         size=uploaded.size or 0,
-        sha256=_sha256_of(uploaded),
+        sha256=digest,
         uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     # Checked to be a PDF by its content: stored as one, whatever name it was uploaded under
@@ -107,46 +168,11 @@ def record_add(
     return record
 
 
-@transaction.atomic
-def record_add_once(
-    *,
-    case: Case,
-    actor,
-    uploaded: UploadedFile,
-    title: str,
-    document_date: dt.date | None = None,
-    kind: str = RecordKind.MEDICAL,
-    source: str = "",
-) -> tuple[MedicalRecord, bool]:
-    """record_add for a sender that may send one record again (an API client retrying after a
-    timeout): the same PDF under the same title and date, already in the case's file, is that
-    record, returned with False; otherwise the record is added and returned with True."""
-    case = case_lock(case)
-    same = (
-        records_in_file(case)
-        .filter(sha256=_sha256_of(uploaded), title=title.strip(), document_date=document_date)
-        .first()
-    )
-    if same is not None:
-        return same, False
-    record = record_add(
-        case=case,
-        actor=actor,
-        uploaded=uploaded,
-        title=title,
-        document_date=document_date,
-        kind=kind,
-        source=source,
-    )
-    return record, True
-
-
 def _sha256_of(uploaded: UploadedFile) -> str:
-    digest = hashlib.sha256()
-    for chunk in uploaded.chunks():
-        digest.update(chunk)
     uploaded.seek(0)
-    return digest.hexdigest()
+    digest, _size = file_sha256(uploaded)
+    uploaded.seek(0)
+    return digest
 
 
 def record_inspect_pages(*, record_id: int) -> MedicalRecord | None:
