@@ -15,7 +15,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.utils import timezone
 
-from cases.lifecycle.models import DeliveryMethod, SentBy
+from cases.lifecycle.models import DeliveryMethod
 from reviews.letters.models import (
     SERVED_STATUSES,
     DeliveryStatus,
@@ -23,6 +23,7 @@ from reviews.letters.models import (
     LetterDelivery,
 )
 from reviews.letters.render import Recipient
+from reviews.letters.service_status import copies_sent_by
 
 # Rows that a new try may change: nothing has gone out for them yet.
 _OPEN_STATUSES = (DeliveryStatus.NO_ADDRESS, DeliveryStatus.TO_PRINT)
@@ -108,8 +109,7 @@ def letter_service_refresh(letter: Letter) -> Letter:
     rows = list(letter.deliveries.all())
     if not rows:
         return letter
-    by_mail = any(row.method == DeliveryMethod.MAIL for row in rows)
-    letter.sent_by = SentBy.MAIL if by_mail else SentBy.ELECTRONIC
+    letter.sent_by = copies_sent_by(rows)
     served = [row.served_on for row in rows if row.status in SERVED_STATUSES and row.served_on]
     letter.served_on = max(served) if len(served) == len(rows) else None
     letter.save(update_fields=["sent_by", "served_on"])

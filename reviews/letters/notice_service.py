@@ -7,9 +7,10 @@ from __future__ import annotations
 import datetime as dt
 
 from cases.lifecycle import events
-from cases.lifecycle.models import Case, DeliveryMethod, SentBy
+from cases.lifecycle.models import Case
 from cases.lifecycle.services import DUE_ON_FIELDS, case_due_on_refresh
 from reviews.letters.models import SERVED_STATUSES, Notice, NoticeKind
+from reviews.letters.service_status import copies_sent_by
 
 
 def notice_service_refresh(notice: Notice) -> bool:
@@ -25,9 +26,8 @@ def notice_service_refresh(notice: Notice) -> bool:
     served = [row.served_on for row in rows if row.status in SERVED_STATUSES and row.served_on]
     if not rows or len(served) != len(rows):
         return False
-    by_mail = any(row.method == DeliveryMethod.MAIL for row in rows)
     notice.served_on = max(served)
-    notice.sent_by = SentBy.MAIL if by_mail else SentBy.ELECTRONIC
+    notice.sent_by = copies_sent_by(rows)
     notice.save(update_fields=["served_on", "sent_by"])
     clock_moved, records_due_on, records_calendar = False, None, None
     if notice.kind == NoticeKind.NOTICE_OF_ASSIGNMENT:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from cases.lifecycle.models import DeliveryMethod, Outcome, PartyRole, SentBy
+from cases.lifecycle.models import Outcome, PartyRole
 from reviews.letters.models import SERVED_STATUSES, Letter, LetterStatus
-from reviews.letters.service_status import copies_text, copy_counts
+from reviews.letters.service_status import copies_sent_by, copies_text, copy_counts
 
 
 @dataclass(frozen=True)
@@ -34,8 +34,7 @@ def claims_administrator_service(deliveries) -> tuple[dt.date, str] | None:
             and row.status in SERVED_STATUSES
             and row.served_on
         ):
-            method = SentBy.MAIL if row.method == DeliveryMethod.MAIL else SentBy.ELECTRONIC
-            return row.served_on, method
+            return row.served_on, copies_sent_by([row])
     return None
 
 

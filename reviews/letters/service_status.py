@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cases.lifecycle.models import DeliveryMethod, SentBy
 from reviews.letters.models import SERVED_STATUSES, DeliveryStatus, LetterStatus
 
 _BY_POST = (DeliveryStatus.TO_PRINT, DeliveryStatus.PRINTED)
@@ -25,6 +26,13 @@ class CopyCounts:
     served: tuple  # the date of service of each served copy
     by_post: int
     held: int
+
+
+def copies_sent_by(rows) -> str:
+    """How a document's copies went, as its service is counted: by mail when any copy is posted
+    (the longer period, so no deadline runs out before that party's own), else electronically."""
+    by_mail = any(row.method == DeliveryMethod.MAIL for row in rows)
+    return SentBy.MAIL if by_mail else SentBy.ELECTRONIC
 
 
 def copy_counts(rows) -> CopyCounts:
