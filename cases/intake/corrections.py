@@ -329,10 +329,11 @@ AFTER_ISSUE_CASE_KEYS = frozenset({"date_of_injury", "claim_number", "adj_number
 _AFTER_ISSUE_REFUSED = frozenset({"items", "items_add", "items_remove"})
 
 
-def _after_issue_check(case: Case, changes: dict) -> None:
+def _after_issue_check(case: Case, shape: dict, changes: dict) -> None:
     """An issued case's correction changes only what the letter prints about the people and the
-    claim: a date the clocks counted from, the priority or a decided item is refused."""
-    current = {**case_intake_shape(case), "records_complete_on": _json(case.records_complete_on)}
+    claim (`shape`, the case as intake JSON): a date the clocks counted from, the priority or
+    a decided item is refused."""
+    current = {**shape, "records_complete_on": _json(case.records_complete_on)}
     changed_clock_facts = [
         key
         for key, value in changes.items()
@@ -368,6 +369,7 @@ def case_facts_edit(
     corrected by an amended version."""
     case = case_lock(case)
     actions = allowed_actions(case)
+    shape = case_intake_shape(case)
     if Action.EDIT_FACTS not in actions:
         if Action.CORRECT_FOR_AMENDMENT not in actions:
             raise ValidationError(
@@ -375,7 +377,7 @@ def case_facts_edit(
                 "an amended letter corrects it (“Issue a corrected version” on the case page: a "
                 "new version marked Amended, served again to every party)."
             )
-        _after_issue_check(case, changes)
+        _after_issue_check(case, shape, changes)
     changes = dict(changes)
     adding = list(changes.pop("items_add", None) or [])
     removing = sorted(set(changes.pop("items_remove", None) or []))
@@ -401,7 +403,6 @@ def case_facts_edit(
         _item_list_check(case, count=count, adding=adding, removing=removing)
     if records_complete is not _UNCHANGED:
         records_complete = _records_complete_on(case, records_complete)
-    shape = case_intake_shape(case)
     merged = _merged(shape, changes, adding=adding, removing=removing)
     worker = merged.get("injured_worker") or {}
     if worker.get("date_of_birth"):

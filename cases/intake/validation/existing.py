@@ -30,9 +30,13 @@ def existing_checks(
         for _, data in entries
         if data["application_id"] and not unstorable_problem(data["application_id"])
     ]
+    # With their parties and items: an application sent again is compared with the case on
+    # file (corrections.facts_differing), in two queries however many there are.
     existing = {
         case.application_id: case
-        for case in Case.objects.filter(application_id__in=application_ids)
+        for case in Case.objects.filter(application_id__in=application_ids).prefetch_related(
+            "parties", "items"
+        )
     }
     visible = (
         set(

@@ -6,6 +6,8 @@ import json
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from cases import registry
 from cases.casefile.exports import case_export
@@ -743,3 +745,18 @@ def test_the_adj_number_a_substitute_and_a_records_source_are_kept_and_exported(
     assert exported["items"][0]["authorization_kind"] == "substitute"
     assert exported["records"][0]["source"] == "Pacific Claims Services"
     assert intake_validate(exported)[1] == []
+
+
+def test_applications_sent_again_are_compared_in_the_same_queries_however_many(case_admin):
+    """Each one is compared with its case on file (`differs`): parties and items are read for
+    all of them at once, not case by case."""
+
+    def resent(count: int) -> int:
+        payload = [intake_payload(application_id=f"A-{count}-{n}") for n in range(count)]
+        cases_import(payload=payload, actor=case_admin)
+        with CaptureQueriesContext(connection) as queries:
+            results = cases_import(payload=payload, actor=case_admin)
+        assert [result.differs for result in results] == [()] * count
+        return len(queries)
+
+    assert resent(2) == resent(6)
