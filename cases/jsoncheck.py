@@ -195,10 +195,14 @@ def closest(word: str, choices: Iterable[str], *, n: int = 1, cutoff: float = 0.
 SHOWN_MAX = 80
 
 
+def shown_cut(text: str) -> str:
+    """`text` cut to SHOWN_MAX characters, the cut marked with an ellipsis."""
+    return text if len(text) <= SHOWN_MAX else f"{text[: SHOWN_MAX - 1]}…"
+
+
 def shown(value: Any) -> str:
     """A value as a message quotes it (as JSON), cut to SHOWN_MAX characters."""
-    text = json.dumps(value)
-    return text if len(text) <= SHOWN_MAX else f"{text[: SHOWN_MAX - 1]}…"
+    return shown_cut(json.dumps(value))
 
 
 def not_one_of(path: str, value: Any, choices: Iterable[str], *, what: str) -> JsonError:
@@ -255,8 +259,7 @@ class Checker:
             hint = closest(key, allowed, cutoff=0.7)
             suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
             # A name pasted by mistake (megabytes) is named by its start, as values are (shown).
-            named = key if len(key) <= SHOWN_MAX else f"{key[: SHOWN_MAX - 1]}…"
-            self.error(key_path(path, named), f"unknown field{suggestion}")
+            self.error(key_path(path, shown_cut(key)), f"unknown field{suggestion}")
 
     def missing(self, parent, key, path: str, *, required: bool, what: str) -> bool:
         """True if the key is not given (absent, null or empty text); reported if required."""
