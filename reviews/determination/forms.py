@@ -72,7 +72,9 @@ class SubmitForm(forms.Form):
 
     def clean_password(self):
         # Checked as the sign-in checks it: a wrong one counts toward the lock-out and is in
-        # the audit log (accounts.reauth.password_confirm); the service checks it again.
+        # the audit log (accounts.reauth.password_confirm). Here, not in the service: its
+        # transaction would undo the lock-out's count of a wrong one. The service checks it
+        # again for callers without a form.
         password = self.cleaned_data["password"]
         if self.request is not None and not password_confirm(
             self.request, self.request.user, password
