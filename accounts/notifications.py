@@ -68,3 +68,12 @@ def notifications_settled(user: User, *, link: str) -> int:
         )
     )
     return notifications_read(user, ids=ids) if ids else 0
+
+
+def notifications_settled_for_all(*, link: str) -> int:
+    """notifications_settled for everyone holding an unread notification that points at `link`
+    (a question put to all the administrators, answered meanwhile)."""
+    users = User.objects.filter(
+        pk__in=Notification.objects.filter(link=link, read_at__isnull=True).values("user_id")
+    )
+    return sum(notifications_settled(user, link=link) for user in users)

@@ -329,12 +329,16 @@ def notifications(request):
 def _notifications_mark_read(request):
     """One notification (`id`), or "all" as the page showed them: those up to its newest
     (`upto`), so one that arrived after the page was opened stays unread and is told of. An id
-    that is no id (row_id), or none of the user's, marks nothing."""
+    that is no id (row_id), or none of the user's, marks nothing. The user goes back to the page
+    they were on (`page`)."""
+    back = reverse("account:notifications")
+    if (number := row_id(request.POST.get("page"))) and number > 1:
+        back += f"?page={number}"
     if one := request.POST.get("id", ""):
         pk = row_id(one)
         marked = notifications_read(request.user, ids=[pk] if pk is not None else [])
         messages.success(request, f"{marked} notification{pluralize(marked)} marked read.")
-        return redirect_after_post(request, reverse("account:notifications"))
+        return redirect_after_post(request, back)
     upto = row_id(request.POST.get("upto"))
     marked = notifications_read(request.user, ids=[] if upto is None else None, upto=upto)
     messages.success(request, f"{marked} notification{pluralize(marked)} marked read.")
@@ -344,7 +348,7 @@ def _notifications_mark_read(request):
             f"{newer} new notification{pluralize(newer)} arrived since you opened this page; "
             f"{pluralize(newer, 'it is,they are')} still unread.",
         )
-    return redirect_after_post(request, reverse("account:notifications"))
+    return redirect_after_post(request, back)
 
 
 @require_http_methods(["GET"])

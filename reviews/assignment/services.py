@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role, User
-from accounts.notifications import notifications_settled, notify
+from accounts.notifications import notifications_settled, notifications_settled_for_all, notify
 from cases.clock.deadlines import add_business_days
 from cases.jsoncheck import visible_strip
 from cases.lifecycle import events
@@ -385,6 +385,7 @@ def reviewer_unassign(
         notifications_settled(
             current.reviewer, link=reverse("determination:workspace", args=[case.case_number])
         )
+        acceptance_settled(assignment=current, case=case)
         notify(
             [current.reviewer],
             text=f"{case.case_number} is no longer assigned to you.",
@@ -421,6 +422,7 @@ def decline_announce(*, assignment: Assignment) -> None:
     notifications_settled(
         assignment.reviewer, link=reverse("determination:workspace", args=[case.case_number])
     )
+    acceptance_settled(assignment=assignment, case=case)
     notify(
         _administrators(),
         text=f"{case.case_number}: the reviewer declined; the case needs a reviewer again.",
@@ -444,6 +446,20 @@ def accept_by(assignment: Assignment) -> dt.datetime:
         return assigned + dt.timedelta(hours=settings.ACCEPT_ESCALATION_EXPEDITED_HOURS)
     day = add_business_days(assigned.date(), settings.ACCEPT_ESCALATION_BUSINESS_DAYS)
     return assigned + dt.timedelta(days=(day - assigned.date()).days)
+
+
+def _escalation_link(case) -> str:
+    """Where an escalation leads: the case's next step. A link of its own (no other notice
+    points at the panel), so the answer finds these notifications alone."""
+    return reverse("casefile:case_detail", args=[case.case_number]) + "#workflow"
+
+
+def acceptance_settled(*, assignment: Assignment, case: Case) -> None:
+    """Called in the transaction of the reviewer's answer (accepted or declined) or the case's
+    unassignment: the administrators' "has not accepted" for it is read, since nothing is left
+    to chase (the e-mail, if still waiting, is not sent: acceptance_escalation_notify)."""
+    if assignment.escalated_at is not None:
+        notifications_settled_for_all(link=_escalation_link(case))
 
 
 def acceptances_escalate(*, now: dt.datetime | None = None) -> int:
@@ -488,7 +504,7 @@ def acceptances_escalate(*, now: dt.datetime | None = None) -> int:
             notify(
                 admins,
                 text=f"{case.case_number}: the reviewer has not accepted (due {due_text}).",
-                link=reverse("casefile:case_detail", args=[case.case_number]),
+                link=_escalation_link(case),
                 urgent=case.priority == Priority.EXPEDITED,
             )
             follow_up_add(

@@ -30,7 +30,7 @@ from reviews.assignment.models import (
     AssignmentStatus,
     CaseConflict,
 )
-from reviews.assignment.services import decline_announce
+from reviews.assignment.services import acceptance_settled, decline_announce
 from reviews.determination.consistency import consistency_flags_compute
 from reviews.determination.drafting import (
     opening_sentence,
@@ -592,6 +592,7 @@ def assignment_accept(*, assignment: Assignment, actor, attest_no_conflict: bool
     assignment.responded_at = timezone.now()
     assignment.save(update_fields=["status", "responded_at"])
     events.reviewer_accepted(case=case, actor=actor, assignment=assignment, from_status=from_status)
+    acceptance_settled(assignment=assignment, case=case)
     # The draft is ready the moment the review starts, with the credentials of that day.
     _determination_create(case=case, reviewer=actor)
     return assignment

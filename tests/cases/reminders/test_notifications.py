@@ -112,3 +112,25 @@ def test_mark_all_read_without_the_pages_cutoff_marks_nothing(client):
     response = client.post(reverse("account:notifications"), {"upto": "²"}, follow=True)
     assert "0 notifications marked read." in response.content.decode()
     assert Notification.objects.filter(user=user, read_at__isnull=True).count() == 1
+
+
+def test_mark_read_on_a_later_page_comes_back_to_that_page(client):
+    """From QA: "Mark read" on page 2 went back to page 1, so working down the list meant
+    paging again after every click."""
+    user = UserFactory(role=Role.CASE_ADMIN)
+    for n in range(30):
+        notify([user], text=f"Declined: CM26-{n:07d}")
+    client.force_login(user)
+    page = client.get(reverse("account:notifications"), {"page": 2}).content.decode()
+    assert "Page 2 of 2" in page
+    oldest = Notification.objects.filter(user=user).earliest("pk")
+    response = client.post(
+        reverse("account:notifications"), {"id": oldest.pk, "page": "2"}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("account:notifications") + "?page=2"
+    text = response.content.decode()
+    assert "1 notification marked read." in text and "Page 2 of 2" in text
+    # Page 1, or no page sent, goes to the list's head; an odd page number is ignored.
+    for sent in ("1", "", "²"):
+        response = client.post(reverse("account:notifications"), {"id": oldest.pk, "page": sent})
+        assert response.url == reverse("account:notifications")

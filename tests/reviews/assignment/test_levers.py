@@ -416,3 +416,36 @@ def test_the_unassign_form_says_the_reviewer_will_not_be_offered_the_case_again(
     assert "Already reviewed or was offered this case (was taken off it: “Travel”)." in (
         page.content.decode()
     )
+
+
+@pytest.mark.parametrize("answer", ["accept", "decline", "unassign"])
+def test_an_escalation_answered_is_read_for_every_administrator(
+    admin, admin_client, settings, answer
+):
+    """From QA: "the reviewer has not accepted" stayed unread in every administrator's bell
+    after the reviewer had accepted, asking them to chase what was done."""
+    settings.ACCEPT_ESCALATION_EXPEDITED_HOURS = 4
+    second = UserFactory(role=Role.CASE_ADMIN, username="admin2")
+    case, reviewer, assignment = _assigned(admin, priority=Priority.EXPEDITED)
+    assert acceptances_escalate(now=assignment.assigned_at + dt.timedelta(hours=5)) == 1
+    # Another notice about the same case that the answer does not settle.
+    unrelated = Notification.objects.create(
+        user=second, text="Overdue", link=reverse("casefile:case_detail", args=[case.case_number])
+    )
+    escalations = Notification.objects.filter(text__contains="has not accepted")
+    assert escalations.count() == 2 and not escalations.filter(read_at__isnull=False).exists()
+    assignment.refresh_from_db()
+    if answer == "accept":
+        assignment_accept(assignment=assignment, actor=reviewer, attest_no_conflict=True)
+    elif answer == "decline":
+        assignment_decline(assignment=assignment, actor=reviewer, reason="Travelling")
+    else:
+        admin_client.post(
+            reverse("assignment:case_unassign", args=[case.case_number]), {"reason": "Moved"}
+        )
+    assert not escalations.filter(read_at__isnull=True).exists()
+    unrelated.refresh_from_db()
+    assert unrelated.read_at is None
+    second.refresh_from_db()
+    # What is left: the other notice, and a decline's own "needs a reviewer again".
+    assert second.notifications_unread == (2 if answer == "decline" else 1)
