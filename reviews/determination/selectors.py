@@ -313,6 +313,23 @@ class Workspace:
         )
 
 
+def assignment_ended_for(
+    user, *, case_number: str | None = None, assignment_id: int | None = None
+) -> Assignment | None:
+    """The user's latest assignment on a case (by its number, or the assignment's id) if it
+    ended without their determination: declined, or taken back by an administrator. What a
+    page opened before then acts on; None while the case is theirs, or was never."""
+    if case_number is not None:
+        mine = Assignment.objects.filter(reviewer=user, case__case_number=case_number)
+    elif assignment_id is not None:
+        mine = Assignment.objects.filter(reviewer=user, case__assignments__pk=assignment_id)
+    else:
+        return None
+    latest = mine.select_related("case").order_by("-pk").first()
+    ended = (AssignmentStatus.DECLINED, AssignmentStatus.WITHDRAWN)
+    return latest if latest is not None and latest.status in ended else None
+
+
 def workspace_for(user, case_number: str) -> Workspace:
     """The reviewer's workspace for a case, or 404: a case that is not theirs, or not theirs in
     this round, looks the same as one that does not exist."""

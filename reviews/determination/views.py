@@ -3,6 +3,7 @@ of SPEC section 5, step by step."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -32,6 +33,7 @@ from reviews.determination.drafting import (
 from reviews.determination.forms import AcceptForm, DeclineForm, SubmitForm, draft_post_parse
 from reviews.determination.models import DeterminationStatus, GuidelineSource, QualityOutcome
 from reviews.determination.selectors import (
+    assignment_ended_for,
     case_records_for,
     item_comments_latest,
     outcome_label,
@@ -300,10 +302,40 @@ def _step_url(case_number, step) -> str:
     return reverse("determination:workspace_step", args=[case_number, step])
 
 
+def _answered_when_no_longer_yours(view):
+    """A page opened before the case stopped being the reviewer's (they declined it in another
+    tab, or an administrator took it back) gets, for any button or link on it, their cases and
+    a sentence saying so, not "Page not found". A case never theirs is still a 404 (SPEC
+    section 1). The autosave is not wrapped: its script tells the 404 itself."""
+
+    @functools.wraps(view)
+    def answered(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except Http404:
+            ended = assignment_ended_for(
+                request.user,
+                case_number=kwargs.get("case_number"),
+                assignment_id=kwargs.get("assignment_id"),
+            )
+            if ended is None:
+                raise
+        when = timezone.localtime(ended.ended_at or ended.responded_at or ended.assigned_at)
+        if ended.status == AssignmentStatus.DECLINED:
+            text = f"You declined {ended.case.case_number} on {when:%m/%d/%Y}"
+        else:
+            text = f"{ended.case.case_number} was taken back from you on {when:%m/%d/%Y}"
+        messages.warning(request, f"{text}; it is no longer yours, so nothing was done.")
+        return redirect_after_post(request, reverse("determination:reviewer_dashboard"))
+
+    return answered
+
+
 # --- Pages --------------------------------------------------------------------------------------
 
 
 @access_required(Ability.REVIEW)
+@_answered_when_no_longer_yours
 @require_GET
 def workspace(request, case_number):
     """The workspace opens where the work is: acceptance, the first unfinished step, the
@@ -321,6 +353,7 @@ def workspace(request, case_number):
 
 
 @access_required(Ability.REVIEW)
+@_answered_when_no_longer_yours
 @require_GET
 @never_cache
 def workspace_step(request, case_number, step: int):
@@ -339,6 +372,7 @@ def workspace_step(request, case_number, step: int):
 
 
 @access_required(Ability.REVIEW)
+@_answered_when_no_longer_yours
 @require_POST
 def workspace_accept(request, case_number):
     ws = workspace_for(request.user, case_number)
@@ -347,6 +381,10 @@ def workspace_accept(request, case_number):
         try:
             assignment_accept(assignment=ws.assignment, actor=request.user, attest_no_conflict=True)
         except ValidationError as error:
+            if workspace_for(request.user, case_number).accepted:
+                # Accepted already (a second tab, a double click): nothing to ask again.
+                messages.info(request, f"You have already accepted {ws.case.case_number}.")
+                return redirect("determination:workspace", case_number)
             form.add_error(None, error)
         else:
             messages.success(
@@ -357,6 +395,7 @@ def workspace_accept(request, case_number):
 
 
 @access_required(Ability.REVIEW)
+@_answered_when_no_longer_yours
 @require_POST
 def workspace_decline(request, case_number):
     ws = workspace_for(request.user, case_number)
@@ -470,6 +509,7 @@ def guideline_search(request):
 
 
 @access_required(Ability.REVIEW)
+@_answered_when_no_longer_yours
 @require_POST
 def warnings_confirm(request, case_number):
     ws = workspace_for(request.user, case_number)
@@ -503,6 +543,7 @@ def _warnings_response(request, case_number, **extra):
 
 
 @access_required(Ability.REVIEW)
+@_answered_when_no_longer_yours
 @require_POST
 def warning_replace(request, case_number):
     """One click: a name or identifier the review step found is replaced by its neutral words
@@ -529,6 +570,7 @@ def warning_replace(request, case_number):
 
 
 @access_required(Ability.REVIEW)
+@_answered_when_no_longer_yours
 @require_POST
 def determination_submit(request, case_number):
     ws = workspace_for(request.user, case_number)
@@ -558,6 +600,15 @@ def determination_submit(request, case_number):
             )
             return redirect(_step_url(case_number, 6))
     ws = workspace_for(request.user, case_number)
+    if not ws.editable:
+        # Submitted already (a double click, a second tab): the sign step has no form to carry
+        # the refusal, so it is said above the page.
+        messages.info(
+            request,
+            f"{ws.case.case_number}: this determination was already signed and submitted; "
+            "nothing more was done.",
+        )
+        return redirect(_step_url(case_number, 6))
     return _render_step(request, ws, 6, status=400, submit_form=form)
 
 
@@ -569,6 +620,7 @@ def _own_assignment(request, assignment_id) -> Assignment:
 
 
 @access_required(Ability.REVIEW)
+@_answered_when_no_longer_yours
 @require_POST
 def assignment_accept_view(request, assignment_id):
     assignment = _own_assignment(request, assignment_id)
@@ -586,6 +638,7 @@ def assignment_accept_view(request, assignment_id):
 
 
 @access_required(Ability.REVIEW)
+@_answered_when_no_longer_yours
 @require_POST
 def assignment_decline_view(request, assignment_id):
     assignment = _own_assignment(request, assignment_id)

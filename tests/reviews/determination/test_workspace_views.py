@@ -666,3 +666,75 @@ def test_submitting_an_incomplete_draft_shows_what_is_missing(client, mine):
     assert response.status_code == 400
     assert "choose Upheld or Overturned" in response.content.decode()
     assert Determination.objects.get(pk=determination.pk).status == DeterminationStatus.DRAFT
+
+
+# --- Pages opened before the case stopped being the reviewer's ----------------------------------
+
+
+def test_accepting_in_a_tab_opened_before_declining_says_the_case_was_declined(client):
+    """From QA: the accept button of a tab opened before the reviewer declined in another tab
+    showed "Page not found"."""
+    case = ready_case()
+    reviewer = reviewer_with_profile("REV-TWO-TABS")
+    assignment = reviewer_assign(case=case, reviewer=reviewer, actor=UserFactory())
+    login(client, reviewer)
+    client.post(
+        reverse("determination:workspace_decline", args=[case.case_number]),
+        {"reason": "Travelling"},
+    )
+    for url in (
+        reverse("determination:workspace_accept", args=[case.case_number]),
+        reverse("determination:assignment_accept", args=[assignment.pk]),
+    ):
+        response = client.post(url, {"attest": "on"}, follow=True)
+        assert response.redirect_chain[-1][0] == reverse("determination:reviewer_dashboard")
+        assert (
+            f"You declined {case.case_number} on {dt.date.today():%m/%d/%Y}; it is no longer "
+            "yours, so nothing was done."
+        ) in response.content.decode()
+    assignment.refresh_from_db()
+    assert assignment.status == AssignmentStatus.DECLINED
+
+
+def test_a_page_of_a_case_taken_back_says_so_and_a_stranger_still_gets_404(client, mine):
+    case, reviewer, determination, _ = mine
+    from reviews.assignment.services import reviewer_unassign
+
+    reviewer_unassign(case=case, actor=UserFactory(), reason="On leave")
+    step = reverse("determination:workspace_step", args=[case.case_number, 2])
+    submit = reverse("determination:determination_submit", args=[case.case_number])
+    for url, data in ((step, None), (submit, {"password": PASSWORD})):
+        response = client.post(url, data) if data else client.get(url)
+        assert response.status_code == 302
+        page = client.get(response.url).content.decode()
+        assert page.count(f"{case.case_number} was taken back from you on") == 1
+    stranger = reviewer_with_profile("REV-STRANGER")
+    login(client, stranger)
+    assert client.get(step).status_code == 404
+
+
+def test_signing_twice_says_it_was_already_submitted(client, mine):
+    """From QA: a second "Sign and submit" (a double click, a second tab) answered 400 with the
+    signed page and no word of why."""
+    case, reviewer, determination, _ = mine
+    determination_fill(determination)
+    url = reverse("determination:determination_submit", args=[case.case_number])
+    assert client.post(url, {"password": PASSWORD}).status_code == 302
+    response = client.post(url, {"password": PASSWORD}, follow=True)
+    assert response.status_code == 200
+    assert "this determination was already signed and submitted; nothing more was done." in (
+        response.content.decode()
+    )
+    assert Determination.objects.get(pk=determination.pk).version == determination.version + 1
+
+
+def test_accepting_twice_opens_the_workspace(client):
+    case = ready_case()
+    reviewer = reviewer_with_profile("REV-TWICE")
+    reviewer_assign(case=case, reviewer=reviewer, actor=UserFactory())
+    login(client, reviewer)
+    url = reverse("determination:workspace_accept", args=[case.case_number])
+    client.post(url, {"attest": "on"})
+    response = client.post(url, {"attest": "on"}, follow=True)
+    assert response.status_code == 200
+    assert f"You have already accepted {case.case_number}." in response.content.decode()
