@@ -122,3 +122,15 @@ def test_a_reason_longer_than_the_form_allows_is_refused_and_nothing_is_withdraw
     assert 'maxlength="500"' in html
     assert not MedicalRecord.objects.get(pk=record.pk).withdrawn
     assert not CaseEvent.objects.filter(case=case, type=EventType.RECORD_WITHDRAWN).exists()
+
+
+def test_each_withdraw_control_names_its_record(admin_client, case, case_admin):
+    """From an accessibility review: every row's "Withdraw" had the same name, so a screen
+    reader's list of buttons could not tell which record each would withdraw."""
+    for title in ("MRI report", "PR-2 of J. Smith"):
+        add_record(case, case_admin, title=title)
+    page = admin_client.get(reverse("casefile:case_detail", args=[case.case_number]))
+    html = page.content.decode()
+    for title in ("MRI report", "PR-2 of J. Smith"):
+        assert f'Withdraw<span class="visually-hidden"> {escape(title)}</span></summary>' in html
+        assert f'Withdraw the record<span class="visually-hidden"> {escape(title)}</span>' in html
