@@ -14,7 +14,13 @@ from django.urls import reverse
 
 from accounts.models import Role, User
 from accounts.notifications import site_link
-from cases.integrity.models import IntegrityCheckRun, IntegrityFinding, IntegrityProblem
+from cases.integrity.models import (
+    IntegrityCheckRun,
+    IntegrityFinding,
+    IntegrityProblem,
+    IntegritySource,
+)
+from cases.integrity.selectors import already_reported
 from cases.lifecycle import events
 from cases.lifecycle.models import Case
 
@@ -75,7 +81,14 @@ def integrity_failure_report(
     mail: bool = True,
 ) -> IntegrityFinding:
     """Record one failed file: a finding, an ERROR log line, a case event and (unless the
-    caller sends one summary for many) an e-mail to the system administrators."""
+    caller sends one summary for many) an e-mail to the system administrators. A file still
+    failing as already reported (selectors.already_reported) is a finding and a log line
+    again, but the periodic check writes no second case event and nobody is e-mailed again:
+    every night's check of one unrestored file would otherwise repeat both. A refused
+    download's event stays: it says who tried. `finding.repeated` tells which it was."""
+    repeated = already_reported(
+        kind=kind, object_id=object_id, problem=problem, expected=expected, actual=actual
+    )
     finding = IntegrityFinding.objects.create(
         source=source,
         run=run,
@@ -98,7 +111,8 @@ def integrity_failure_report(
         expected,
         actual or "nothing",
     )
-    if case_id is not None:
+    finding.repeated = repeated
+    if case_id is not None and not (repeated and source == IntegritySource.CHECK):
         events.file_integrity_failed(
             case=Case.objects.get(pk=case_id),
             actor=finding.actor,
@@ -108,7 +122,7 @@ def integrity_failure_report(
             expected_sha256=expected,
             actual_sha256=actual,
         )
-    if mail:
+    if mail and not repeated:
         integrity_mail(
             f"IMR Desk: a stored file failed its integrity check ({kind} {object_id})",
             "A stored file no longer matches the SHA-256 recorded when it was stored. It was "
@@ -120,13 +134,23 @@ def integrity_failure_report(
 
 
 def integrity_run_report(run: IntegrityCheckRun, findings: Sequence[IntegrityFinding]) -> None:
-    """One e-mail for every problem a periodic check found (none when all files matched)."""
-    if not findings:
+    """One e-mail for the new problems a periodic check found, listing after them the files
+    still failing as reported before; none when every problem was reported before (the page
+    and the log still show them) or all files matched."""
+    new = [finding for finding in findings if not finding.repeated]
+    if not new:
         return
-    lines = "\n".join(_line(finding) for finding in findings)
+    lines = "\n".join(_line(finding) for finding in new)
+    still = [finding for finding in findings if finding.repeated]
+    known = (
+        "\n\nStill failing, as reported before:\n" + "\n".join(_line(f) for f in still)
+        if still
+        else ""
+    )
     integrity_mail(
-        f"IMR Desk: {len(findings)} stored file(s) failed the integrity check",
+        f"IMR Desk: {len(new)} stored file(s) failed the integrity check",
         f"The check of {run.started_at:%Y-%m-%d %H:%M} read {run.files_checked} stored files. "
         f"These no longer match the SHA-256 recorded when they were stored, or are missing:\n\n"
-        f"{lines}\n\nRestore them from a backup (README, 'Backups') and see {_page_url()}\n",
+        f"{lines}{known}\n\nRestore them from a backup (README, 'Backups') and see "
+        f"{_page_url()}\n",
     )

@@ -208,3 +208,49 @@ def test_the_page_counts_files_not_findings_and_says_when_a_restored_file_is_sou
     page = client.get(reverse("integrity:integrity")).content.decode()
     assert 'Files that failed <span class="count">0</span>' in page
     assert page.count("Sound again") == 2
+
+
+def test_a_file_still_failing_is_not_mailed_or_written_to_the_history_again(
+    admin_client, case, case_admin, sysadmin
+):
+    """From a QA pass: every night's check of one unrestored file e-mailed the administrators
+    and wrote the same line in the case's history again, burying a new failure among old ones."""
+    record = add_record(case, case_admin, title="Changed")
+    original = _path(record).read_bytes()
+    _tamper(record)
+    stored_files_verify_task()
+    assert len(mail.outbox) == 1
+    events = CaseEvent.objects.filter(case=case, type=EventType.FILE_INTEGRITY_FAILED)
+    assert events.count() == 1
+
+    # The next nights, and a download refused meanwhile: found, logged, not told again.
+    assert stored_files_verify_task() == 1
+    url = reverse("records:case_record", args=[case.case_number, record.pk])
+    assert admin_client.get(url).status_code == 500
+    stored_files_verify_task()
+    assert len(mail.outbox) == 1
+    assert IntegrityFinding.objects.count() == 4
+    # The refused download still says who tried; the checks wrote nothing more.
+    assert events.count() == 2 and events.latest("pk").actor == case_admin
+
+    # A second file failing later is new: its mail lists the first as still failing.
+    other = add_record(case, case_admin, title="Gone later")
+    _path(other).unlink()
+    stored_files_verify_task()
+    assert len(mail.outbox) == 2
+    body = mail.outbox[-1].body
+    assert "1 stored file(s)" in mail.outbox[-1].subject
+    assert body.index(other.file.name) < body.index("Still failing, as reported before:")
+    assert body.index("Still failing, as reported before:") < body.index(record.file.name)
+
+    # Restored, found sound, then changed again: a new failure, told again.
+    _path(record).write_bytes(original)
+    _path(other).unlink(missing_ok=True)
+    stored_files_verify_task()
+    _tamper(record)
+    mail.outbox.clear()
+    stored_files_verify_task()
+    assert [m.subject for m in mail.outbox] == [
+        "IMR Desk: 1 stored file(s) failed the integrity check"
+    ]
+    assert record.file.name in mail.outbox[0].body
