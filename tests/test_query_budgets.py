@@ -664,7 +664,7 @@ def audit_events_add(size: int) -> str:
     return number
 
 
-@budget("auditlog:search", 5, why="session, user, count, page of events (each carries its user)")
+@budget("auditlog:search", 4, why="session, user, a page of events and one more (no count)")
 def _audit_search(people, size):
     number = audit_events_add(size)
     url = reverse("auditlog:search") + f"?case_number={number}"

@@ -6,13 +6,13 @@ from __future__ import annotations
 import json
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.models import Role
+from accounts.paging import LookaheadPage
 from audit.selectors import audit_search
 from cases.access import Ability, access_required
 from cases.auditlog.forms import AuditSearchForm
@@ -50,7 +50,9 @@ def _searched(request) -> tuple[AuditSearchForm, QuerySet | None]:
 def _search_page(request, form, events, *, status: int = 200):
     page = None
     if events is not None:
-        page = Paginator(events, settings.AUDIT_EVENTS_PER_PAGE).get_page(request.GET.get("page"))
+        # No count: the log grows by every read of every case (millions of rows), and counting
+        # a search of it cost more than the page; the pages say "more on the next page".
+        page = LookaheadPage(events, settings.AUDIT_EVENTS_PER_PAGE, request.GET.get("page"))
         # The role by its name, as "Who read this case" gives it (the event keeps the code).
         roles = dict(Role.choices)
         for event in page:

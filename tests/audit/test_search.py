@@ -200,3 +200,24 @@ def test_a_search_with_an_error_finds_nothing_and_exports_nothing(log, bad):
     export = client.get(reverse("auditlog:export"), bad)
     assert export.status_code == 400 and not export.streaming
     assert "correct the search above" in export.content.decode()
+
+
+def test_a_long_search_pages_without_counting_the_log(log, settings):
+    """The log grows by every read of every case; counting a search of it on every page cost
+    more than the page. The pages say where they are and whether more follow."""
+    ana, _ = log
+    for day in range(10, 15):
+        read(ana, "CM26-0000009", f"2026-03-{day}")
+    settings.AUDIT_EVENTS_PER_PAGE = 2
+    client = signed_in(UserFactory(role=Role.SYSTEM_ADMIN))
+    url = reverse("auditlog:search")
+    one = client.get(url, {"case_number": "CM26-0000001"}).content.decode()
+    assert "2 events" in one and "Page 1" not in one  # one page: counted by its rows
+    pages = [
+        client.get(url, {"case_number": "CM26-0000009", "page": n}).content.decode()
+        for n in (1, 2, 3)
+    ]
+    assert "Events 1–2, more on the next page" in pages[0] and "Page 1<" in pages[0]
+    assert 'page=2" rel="next"' in pages[0] and 'rel="prev"' not in pages[0]
+    assert "Events 3–4, more on the next page" in pages[1] and 'rel="prev"' in pages[1]
+    assert "5 events, showing 5–5" in pages[2] and 'rel="next"' not in pages[2]
