@@ -335,13 +335,21 @@ class UnassignRefused(ValidationError):
 
 
 def reviewer_unassign(
-    *, case: Case, actor, reason: str, new_reviewer=None, today: dt.date | None = None
+    *,
+    case: Case,
+    actor,
+    reason: str,
+    new_reviewer=None,
+    assignment_id: int | None = None,
+    today: dt.date | None = None,
 ) -> Assignment | None:
     """Take the case back from its reviewer before the determination is submitted: the
     assignment ends (withdrawn, with who, when and why), an unsubmitted draft is discarded, the
     old reviewer is told (e-mail through the outbox, and in the app), and the case waits for a
     reviewer again, or goes straight to `new_reviewer` (checked by the same rules as any
-    assignment; refused, nothing changes). Returns the new assignment, if any."""
+    assignment; refused, nothing changes). `assignment_id`, the assignment the page showed:
+    if another administrator has reassigned the case since, nothing changes (the reason was
+    written about the reviewer on that page). Returns the new assignment, if any."""
     reason = visible_strip(reason or "")
     if not reason:
         raise UnassignRefused("Say why the reviewer is unassigned.")
@@ -361,6 +369,12 @@ def reviewer_unassign(
             raise UnassignRefused(
                 f"{case.case_number} has no reviewer to unassign "
                 f"({case.get_status_display().lower()})."
+            )
+        if assignment_id is not None and current.pk != assignment_id:
+            raise UnassignRefused(
+                f"{case.case_number} was reassigned to {current.reviewer.get_full_name()} "
+                "after this page was opened; nothing was changed. Look at the case again "
+                "before unassigning."
             )
         if new_reviewer is not None and new_reviewer.pk == current.reviewer_id:
             raise UnassignRefused("Choose a different reviewer to reassign the case to.")

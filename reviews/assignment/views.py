@@ -130,6 +130,9 @@ def case_unassign(request, case_number):
             actor=request.user,
             reason=request.POST.get("reason", ""),
             new_reviewer=new_reviewer,
+            # The assignment the page showed: a stale page does not take the case from the
+            # reviewer someone else put on it since.
+            assignment_id=row_id(request.POST.get("assignment")),
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

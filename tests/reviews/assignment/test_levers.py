@@ -181,6 +181,32 @@ def test_the_parties_history_hides_who_was_unassigned_and_why(admin, admin_clien
     assert reviewer.username not in for_other
 
 
+def test_a_stale_unassign_form_does_not_take_the_case_from_the_reviewer_put_on_it_since(
+    admin, admin_client
+):
+    """From a QA pass: two administrators open the Assign page of a case with Dr Old on it;
+    the first reassigns it to Dr New; the second, on the page still showing Dr Old, unassigns
+    "Dr Old is on leave". That took the case from Dr New; now nothing changes and they are
+    told why."""
+    case, _old, first = _assigned(admin)
+    page = admin_client.get(reverse("assignment:case_assign", args=[case.case_number]))
+    assert f'name="assignment" value="{first.pk}"' in page.content.decode()
+    new = reviewer_with_profile("REV-NEW", last_name="New")
+    admin_client.post(
+        reverse("assignment:case_unassign", args=[case.case_number]),
+        {"reason": "Workload", "reviewer": new.pk, "assignment": first.pk},
+    )
+    response = admin_client.post(
+        reverse("assignment:case_unassign", args=[case.case_number]),
+        {"reason": "Dr Old is on leave", "assignment": first.pk},
+        follow=True,
+    )
+    assert "was reassigned to Jane New after this page was opened" in response.content.decode()
+    live = Assignment.objects.get(case=case, status=AssignmentStatus.ASSIGNED)
+    assert live.reviewer == new
+    assert CaseEvent.objects.filter(case=case, type=EventType.REVIEWER_UNASSIGNED).count() == 1
+
+
 def test_a_reviewer_cannot_unassign(client, admin):
     case, reviewer, assignment = _assigned(admin)
     client.login(username=reviewer.username, password=PASSWORD)
