@@ -67,6 +67,17 @@ class PrecedentSearchForm(forms.Form):
             *((name, name) for name in specialty_names()),
         ]
 
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("decided_from"), cleaned.get("decided_to")
+        if start and end and end < start:
+            # A range that ends before it starts matches nothing: listing nothing would read
+            # as "no such decision" when the search was never possible.
+            self.add_error(
+                "decided_to", f"Choose a date on or after {start:%m/%d/%Y}, the date decided from."
+            )
+        return cleaned
+
     def not_searched(self) -> list[str]:
         """Why the search cannot be made, "<field>: <message>" for each value that is not
         valid; empty when every value is (or none is given)."""

@@ -152,6 +152,11 @@ def test_the_csv_holds_every_item_of_the_search_in_rank_order_and_no_formula():
         ),
         ({"decided_from": "2016-13-45"}, "Decided from: Enter a valid date."),
         (
+            # From a QA pass: a range ending before it starts listed "No decided items match".
+            {"decided_to": "2016-01-01", "decided_from": "2016-03-01"},
+            "Decided to: Choose a date on or after 03/01/2016, the date decided from.",
+        ),
+        (
             {"category": "zzz"},
             "Item category: Select a valid choice. zzz is not one of the available choices.",
         ),
