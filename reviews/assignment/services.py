@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from accounts.models import Role, User
 from accounts.notifications import notifications_settled, notifications_settled_for_all, notify
@@ -294,6 +294,14 @@ def plan_run_stale(run: PlanRun, *, now: dt.datetime | None = None) -> str:
     return ""
 
 
+def plan_run_assigned_text(run: PlanRun) -> str:
+    """Who assigned the plan's pairs, and when: "This plan was assigned by Carmen Alvarez at
+    12/04/2026 2:30 PM." """
+    who = run.assigned_by.get_full_name() or run.assigned_by.username if run.assigned_by else ""
+    when = formats.date_format(timezone.localtime(run.assigned_at), "m/d/Y g:i A")
+    return f"This plan was assigned{f' by {who}' if who else ''} at {when}."
+
+
 class PlanStale(ValidationError):
     """The plan is too old, or assignments changed after it: work it out again."""
 
@@ -302,11 +310,20 @@ def plan_run_assign(*, run: PlanRun, actor, today: dt.date | None = None) -> Bat
     """Assign a ready, fresh plan's pairs. Each is made by reviewer_assign, which checks it
     again against the current rules under the case's lock; a pair the rules now refuse is
     reported, not made."""
-    if run.status != PlanRunStatus.READY:
+    if run.assigned_at is None and run.status != PlanRunStatus.READY:
         raise PlanStale("This plan is not ready; work it out first.")
-    stale = plan_run_stale(run)
-    if stale:
-        raise PlanStale(f"{stale} Work out the plan again before assigning.")
+    if run.assigned_at is None:
+        stale = plan_run_stale(run)
+        if stale:
+            raise PlanStale(f"{stale} Work out the plan again before assigning.")
+    # Claimed once, by a conditional update: a double click, or a second administrator on the
+    # same plan, is told it was assigned rather than that the plan went stale.
+    claimed = PlanRun.objects.filter(pk=run.pk, assigned_at__isnull=True).update(
+        assigned_at=timezone.now(), assigned_by=actor
+    )
+    if not claimed:
+        run = PlanRun.objects.select_related("assigned_by").get(pk=run.pk)
+        raise PlanStale(f"{plan_run_assigned_text(run)} Nothing more was assigned.")
     rows = run.plan["assignments"]
     cases = Case.objects.in_bulk([row["case_id"] for row in rows])
     reviewers = User.objects.filter(role=Role.REVIEWER).in_bulk(

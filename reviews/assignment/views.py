@@ -154,10 +154,16 @@ def case_unassign(request, case_number):
 
 def _plan_panel_context(run: PlanRun | None) -> dict:
     working = run is not None and run.status in (PlanRunStatus.QUEUED, PlanRunStatus.RUNNING)
-    stale = services.plan_run_stale(run) if run and run.status == PlanRunStatus.READY else ""
+    assigned = services.plan_run_assigned_text(run) if run and run.assigned_at else ""
+    stale = (
+        services.plan_run_stale(run)
+        if run and run.status == PlanRunStatus.READY and not assigned
+        else ""
+    )
     return {
         "run": run,
         "working": working,
+        "assigned": assigned,
         "stale": stale,
         "waiting": cases_waiting_for_reviewer().count(),
     }
@@ -195,7 +201,7 @@ def assignments_batch(request):
                 "refused": outcome.refused,
             },
         )
-    run = PlanRun.objects.select_related("created_by").first()
+    run = PlanRun.objects.select_related("created_by", "assigned_by").first()
     return TemplateResponse(request, "reviews/batch.html", _plan_panel_context(run))
 
 
@@ -219,7 +225,7 @@ def assignments_plan(request):
 @require_http_methods(["GET"])
 def assignments_plan_status(request, run_id):
     """The plan panel of one run, polled by the batch page while the run works out."""
-    run = get_object_or_404(PlanRun.objects.select_related("created_by"), pk=run_id)
+    run = get_object_or_404(PlanRun.objects.select_related("created_by", "assigned_by"), pk=run_id)
     if not request.headers.get("HX-Request"):
         return redirect(reverse("assignment:assignments_batch"))
     return TemplateResponse(request, "reviews/partials/batch_plan.html", _plan_panel_context(run))

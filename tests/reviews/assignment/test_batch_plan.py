@@ -54,9 +54,34 @@ def test_work_out_the_plan_in_the_background_then_assign_it(
     assert "1 case assigned; the reviewer was notified" in page
     assert "Done: 1 assigned of 1 planned" in page
     assert Assignment.objects.filter(case=case).count() == 1
-    # That assignment made the plan stale: it cannot be assigned a second time.
+    # The plan says it was assigned, by whom: it cannot be assigned a second time.
     page = admin_client.get(reverse(BATCH)).content.decode()
-    assert "Stale" in page and "Assign these" not in page
+    assert "This plan was assigned by" in page and "Assign these" not in page
+    assert "Stale" not in page
+
+
+def test_a_second_click_on_assign_says_the_plan_was_assigned_not_that_it_went_stale(
+    admin_client, case_admin
+):
+    """From a QA pass: a double click on "Assign these 2" (or a second administrator on the
+    same plan) showed "Assignments have changed since this plan was worked out. Work out the
+    plan again", as if nothing had been assigned."""
+    case_admin.first_name, case_admin.last_name = "Carmen", "Alvarez"
+    case_admin.save()
+    case = ready_case()
+    reviewer_with_profile("REV-1")
+    run = PlanRun.objects.create()
+    services.plan_work_out(run_id=run.pk)
+    admin_client.post(reverse(BATCH), {"run": run.pk})
+
+    response = admin_client.post(reverse(BATCH), {"run": run.pk}, follow=True)
+
+    page = response.content.decode()
+    assert "This plan was assigned by Carmen Alvarez at " in page
+    assert "Nothing more was assigned." in page and "have changed" not in page
+    assert Assignment.objects.filter(case=case).count() == 1
+    run.refresh_from_db()
+    assert run.assigned_by == case_admin and run.assigned_at is not None
 
 
 def test_running_plan_is_polled_with_its_progress(admin_client):
