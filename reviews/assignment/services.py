@@ -19,7 +19,7 @@ from accounts.notifications import notifications_settled, notifications_settled_
 from cases.clock.deadlines import add_business_days
 from cases.jsoncheck import visible_strip
 from cases.lifecycle import events
-from cases.lifecycle.models import Case, CaseStatus, Priority
+from cases.lifecycle.models import CLOSED_STATUSES, Case, CaseStatus, Priority
 from cases.lifecycle.services import case_lock, case_status_set, case_transition_check
 from cases.outbox.services import follow_up_add
 
@@ -200,6 +200,18 @@ def plan_run_start(*, actor, case_numbers: list[str] | None = None) -> PlanRun:
     return run
 
 
+# A selected case in one of these is left out because its review has a reviewer already.
+_WITH_A_REVIEWER = frozenset(
+    {
+        CaseStatus.REVIEWER_ASSIGNED,
+        CaseStatus.IN_REVIEW,
+        CaseStatus.SUBMITTED,
+        CaseStatus.RETURNED,
+        CaseStatus.APPROVED,
+    }
+)
+
+
 def _selection_left_out(run: PlanRun, cases: list[Case]) -> list[dict]:
     """The selected cases not in the plan's reach, each with why: not ready for a reviewer
     (its status), or no such case."""
@@ -214,8 +226,13 @@ def _selection_left_out(run: PlanRun, cases: list[Case]) -> list[dict]:
         if number in planned:
             continue
         if number in statuses:
-            label = CaseStatus(statuses[number]).label
-            reason = f"Not ready for assignment: the case is {label.lower()}."
+            status = CaseStatus(statuses[number])
+            if status in CLOSED_STATUSES:
+                reason = f"The case is closed ({status.label.lower()}): nobody is assigned."
+            elif status in _WITH_A_REVIEWER:
+                reason = f"The case has a reviewer already ({status.label.lower()})."
+            else:
+                reason = f"Not ready for assignment: the case is {status.label.lower()}."
         else:
             reason = "No such case."
         left_out.append({"case": number, "reason": reason, "exists": number in statuses})

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from cases.lifecycle.models import CaseStatus
 from reviews.assignment import services
 from reviews.assignment.models import Assignment, PlanRun, PlanRunStatus
 from tests.factories import CaseFactory, ready_case, reviewer_with_profile
@@ -174,7 +175,10 @@ def test_assign_on_a_selection_of_the_case_list_plans_those_cases_only(
     selected = ready_case()
     not_selected = ready_case()
     not_ready = CaseFactory()  # just received: not ready for a reviewer
-    reviewer_with_profile("REV-1")
+    taken = ready_case()
+    closed = CaseFactory(status=CaseStatus.TERMINATED)
+    reviewer = reviewer_with_profile("REV-1")
+    services.reviewer_assign(case=taken, reviewer=reviewer, actor=None)
     page = admin_client.get(reverse("casefile:case_list")).content.decode()
     plan_url = reverse("assignment:assignments_plan")
     assert f'value="assign" formaction="{plan_url}"' in page and "Assign…" in page
@@ -185,7 +189,13 @@ def test_assign_on_a_selection_of_the_case_list_plans_those_cases_only(
             plan_url,
             {
                 "action": "assign",
-                "case": [selected.case_number, not_ready.case_number, "CM99-0000001"],
+                "case": [
+                    selected.case_number,
+                    not_ready.case_number,
+                    taken.case_number,
+                    closed.case_number,
+                    "CM99-0000001",
+                ],
                 "query": "status=",
             },
         )
@@ -193,14 +203,21 @@ def test_assign_on_a_selection_of_the_case_list_plans_those_cases_only(
     run = PlanRun.objects.get()
     assert [row["case"] for row in run.plan["assignments"]] == [selected.case_number]
     page = admin_client.get(reverse(BATCH)).content.decode()
-    assert "For the 3 cases selected on the case list; 2 left out" in page
+    assert "For the 5 cases selected on the case list; 4 left out" in page
     assert f"{not_ready.case_number}</a></td><td>Not ready for assignment: the case is" in page
+    # From a QA pass: these read "Not ready for assignment: the case is reviewer assigned"
+    # (or "issued", "terminated"), as if they would be one day.
+    assert (
+        f"{taken.case_number}</a></td><td>The case has a reviewer already (reviewer assigned)."
+        in page
+    )
+    assert f"{closed.case_number}</a></td><td>The case is closed (terminated): nobody" in page
     assert "CM99-0000001</td><td>No such case." in page
     assert not_selected.case_number not in page
 
     with django_capture_on_commit_callbacks(execute=True):
         admin_client.post(reverse(BATCH), {"run": run.pk})
-    assert list(Assignment.objects.values_list("case", flat=True)) == [selected.pk]
+    assert set(Assignment.objects.values_list("case", flat=True)) == {selected.pk, taken.pk}
 
 
 def test_assign_with_nothing_selected_goes_back_to_the_list(admin_client):
