@@ -181,6 +181,26 @@ def test_the_parties_history_hides_who_was_unassigned_and_why(admin, admin_clien
     assert reviewer.username not in for_other
 
 
+def test_the_unassign_form_says_the_reason_goes_to_the_reviewer_as_it_does(
+    admin, admin_client, django_capture_on_commit_callbacks
+):
+    """From a QA pass: the reason's label said only "kept in the case history; parties do not
+    see it", yet the reviewer's e-mail quotes it."""
+    case, reviewer, assignment = _assigned(admin)
+    page = admin_client.get(reverse("assignment:case_assign", args=[case.case_number]))
+    assert "Reason (e-mailed to the reviewer and kept in the case history" in (
+        page.content.decode()
+    )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            reverse("assignment:case_unassign", args=[case.case_number]),
+            {"reason": "Slow to answer", "assignment": assignment.pk},
+        )
+    assert [m.to for m in mail.outbox] == [[reviewer.email]]
+    assert "Reason: Slow to answer" in mail.outbox[0].body
+
+
 def test_a_stale_unassign_form_does_not_take_the_case_from_the_reviewer_put_on_it_since(
     admin, admin_client
 ):
