@@ -10,6 +10,7 @@ from django.http import QueryDict
 from cases.casefile.models import SavedView
 from cases.casefile.selectors import DUE_FILTERS, sort_valid
 from cases.forms import note_field
+from cases.jsoncheck import visible_strip
 from cases.lifecycle.models import (
     CaseStatus,
     DeliveryMethod,
@@ -112,7 +113,10 @@ class SavedViewForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean_name(self) -> str:
-        name = self.cleaned_data["name"].strip()
+        # Unseen characters (a zero-width space) name nothing: the list would show a blank view.
+        name = visible_strip(self.cleaned_data["name"])
+        if not name:
+            raise forms.ValidationError("give the view a name")
         # One name once, whatever its capitals: "Expedited new" and "expedited new" would look
         # like the same view in the list.
         same = None

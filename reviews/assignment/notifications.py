@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from accounts.notifications import site_link
 from cases.lifecycle.models import Priority
+from cases.templatetags.case_badges import us_datetime
 from reviews.assignment.models import Assignment, AssignmentStatus, CaseConflict
 
 
@@ -127,14 +128,13 @@ def acceptance_escalation_notify(*, assignment_id: int) -> bool:
     case = assignment.case
     urgent = case.priority == Priority.EXPEDITED
     link = site_link(reverse("casefile:case_detail", args=[case.case_number]))
-    assigned = timezone.localtime(assignment.assigned_at)
     send_mail(
         ("URGENT: " if urgent else "")
         + f"{case.case_number}: the reviewer has not accepted the assignment",
         (
             f"Case {case.case_number} ({case.get_priority_display()}) was assigned on "
-            f"{assigned:%m/%d/%Y %H:%M} and the reviewer has neither accepted nor declined it. "
-            "Remind the reviewer, or unassign and reassign the case:\n"
+            f"{us_datetime(assignment.assigned_at)} and the reviewer has neither accepted nor "
+            "declined it. Remind the reviewer, or unassign and reassign the case:\n"
             f"{link}\n"
         ),
         settings.DEFAULT_FROM_EMAIL,

@@ -22,6 +22,7 @@ from cases.lifecycle import events
 from cases.lifecycle.models import CLOSED_STATUSES, Case, CaseStatus, Priority
 from cases.lifecycle.services import case_lock, case_status_set, case_transition_check
 from cases.outbox.services import follow_up_add
+from cases.templatetags.case_badges import us_datetime
 
 # tasks.py imports this module by name (a task calls one service), so this side imports the
 # module, not its names: each resolves at call time.
@@ -542,7 +543,7 @@ def acceptances_escalate(*, now: dt.datetime | None = None) -> int:
             if not marked:
                 continue
             case = assignment.case
-            due_text = f"{timezone.localtime(due):%m/%d/%Y %H:%M}"
+            due_text = us_datetime(due)
             events.acceptance_escalated(
                 case=case,
                 assignment=assignment,
@@ -551,7 +552,7 @@ def acceptances_escalate(*, now: dt.datetime | None = None) -> int:
             )
             notify(
                 admins,
-                text=f"{case.case_number}: the reviewer has not accepted (due {due_text}).",
+                text=f"{case.case_number}: the reviewer has not accepted (was due by {due_text}).",
                 link=_escalation_link(case),
                 urgent=case.priority == Priority.EXPEDITED,
             )

@@ -57,7 +57,7 @@ class PostedForm(forms.Form):
         label="Posted on",
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text="The date of service (CCP 1013(a)). Another date than the one the proofs "
-        "declare makes them again for that date (CCP 1013a(3)) and joins the batch again",
+        "declare makes them again for that date (CCP 1013a(3)) and joins the batch again.",
     )
 
 

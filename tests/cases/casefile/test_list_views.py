@@ -124,9 +124,11 @@ def test_a_view_of_a_long_plain_search_is_saved(admin_client, case_admin):
     assert SavedView.objects.get(owner=case_admin).query == "q=" + "a" * 100
 
 
-def test_a_view_without_a_name_says_so_in_a_sentence(admin_client, case_admin):
+@pytest.mark.parametrize("name", [" ", "\u200b\u200b", "\ufeff "])
+def test_a_view_without_a_name_says_so_in_a_sentence(admin_client, case_admin, name):
+    """A name of unseen characters (zero-width spaces, from QA) would list as a blank view."""
     response = admin_client.post(
-        reverse("casefile:saved_view_save"), {"name": " ", "query": "due=week"}, follow=True
+        reverse("casefile:saved_view_save"), {"name": name, "query": "due=week"}, follow=True
     )
     assert not SavedView.objects.filter(owner=case_admin).exists()
     assert "The view was not saved: give the view a name" in shown_messages(response)

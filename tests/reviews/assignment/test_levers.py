@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.models import Notification, Role
 from cases.access import case_history_for
 from cases.lifecycle.models import CaseEvent, CaseStatus, EventType, Priority
+from cases.templatetags.case_badges import us_datetime
 from reviews.assignment.models import Assignment, AssignmentStatus
 from reviews.assignment.notifications import acceptance_escalation_notify
 from reviews.assignment.services import acceptances_escalate, reviewer_assign
@@ -278,7 +279,12 @@ def test_an_expedited_assignment_not_accepted_in_4_hours_is_escalated_once(
     assert [m.subject for m in mail.outbox] == [
         f"URGENT: {case.case_number}: the reviewer has not accepted the assignment"
     ]
-    assert Notification.objects.filter(user=admin).count() == 1
+    (note,) = Notification.objects.filter(user=admin)
+    # The time as every page prints it (12-hour), saying what was due.
+    due = us_datetime(assigned + dt.timedelta(hours=4))
+    assert note.text == f"{case.case_number}: the reviewer has not accepted (was due by {due})."
+    assert due[-2:] in ("AM", "PM")
+    assert f"was assigned on {us_datetime(assigned)} and" in mail.outbox[0].body
     assignment.refresh_from_db()
     assert assignment.escalated_at is not None
     assert CaseEvent.objects.filter(case=case, type=EventType.ESCALATION_SENT).count() == 1
