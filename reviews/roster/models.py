@@ -4,9 +4,16 @@ vocabulary and the category-to-specialties table."""
 import re
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 
 from cases.lifecycle.models import ItemCategory as CaseItemCategory
+from cases.states import state_code
+
+# Nobody practises more hours than a week has (SPEC section 4, rule 3: the roster file and the
+# admin's form both check it here).
+HOURS_IN_A_WEEK = 168
 
 # --- The reviewer roster (SPEC section 4) ---------------------------------------------------
 
@@ -63,7 +70,9 @@ class ReviewerProfile(models.Model):
     external_id = models.CharField(max_length=64, unique=True)
     certifications = models.ManyToManyField(Specialty, blank=True, related_name="reviewers")
     years_in_practice = models.PositiveSmallIntegerField(default=0)
-    weekly_practice_hours = models.PositiveSmallIntegerField(default=0)
+    weekly_practice_hours = models.PositiveSmallIntegerField(
+        default=0, validators=[MaxValueValidator(HOURS_IN_A_WEEK)]
+    )
     max_open_cases = models.PositiveSmallIntegerField(default=10)
     carried_open_cases = models.PositiveSmallIntegerField(
         default=0, help_text="Open cases carried over from another system (roster import)."
@@ -97,6 +106,18 @@ class Licence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.state} {self.number}"
+
+    def clean(self):
+        # SPEC section 4, rule 1 counts a licence in a US state, and the letter prints the
+        # state's full name: "ZZ" would make a reviewer eligible and print as "ZZ".
+        if not self.state:
+            return
+        code = state_code(self.state)
+        if code is None:
+            raise ValidationError(
+                {"state": f"'{self.state}' is not a US state's two-letter code (CA, NV, ...)."}
+            )
+        self.state = code
 
 
 class AffiliationKind(models.TextChoices):
@@ -136,6 +157,16 @@ class LeavePeriod(models.Model):
 
     def __str__(self) -> str:
         return f"{self.starts} to {self.ends}"
+
+    def clean(self):
+        # A period that ends before it starts covers no day: the reviewer would stay available.
+        if self.starts and self.ends and self.ends < self.starts:
+            raise ValidationError(
+                {
+                    "ends": f"The leave ends on {self.ends:%m/%d/%Y}, before it starts "
+                    f"({self.starts:%m/%d/%Y})."
+                }
+            )
 
 
 class RosterVersion(models.Model):

@@ -12,7 +12,13 @@ from django.contrib.auth import get_user_model
 from cases.jsoncheck import Checker, JsonError, closest, json_type, key_path, not_one_of
 from cases.lifecycle.models import ItemCategory
 from cases.states import state_code
-from reviews.roster.models import AffiliationKind, ReviewerProfile, Specialty, specialty_key
+from reviews.roster.models import (
+    HOURS_IN_A_WEEK,
+    AffiliationKind,
+    ReviewerProfile,
+    Specialty,
+    specialty_key,
+)
 from reviews.roster.selectors import specialty_vocabulary
 
 # Field sizes of the models the roster fills (accounts.User, reviews.models).
@@ -25,7 +31,6 @@ AFFILIATION_IDENTIFIER_MAX = 64
 LEAVE_NOTE_MAX = 200
 SPECIALTY_NAME_MAX = 120
 SMALL_INT_MAX = 32767  # PositiveSmallIntegerField
-HOURS_IN_A_WEEK = 168
 
 # Every key is required except those named optional beside each table.
 REVIEWER_KEYS = (
