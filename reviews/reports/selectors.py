@@ -212,9 +212,21 @@ def at_risk_by_clock(today: dt.date) -> Table:
     )
 
 
-def _names(user_ids) -> dict[int, str]:
-    users = get_user_model().objects.filter(pk__in=[pk for pk in user_ids if pk])
-    return {user.pk: user.display_name for user in users}
+def _reviewer_labels(user_ids) -> dict[int, str]:
+    """Each reviewer as the load chart names them, "Jane Roe (REV-14)": two reviewers of one
+    name stay two rows, and each row reads across to the load chart."""
+    users = (
+        get_user_model()
+        .objects.filter(pk__in=[pk for pk in user_ids if pk])
+        .select_related("reviewer_profile")
+    )
+    labels = {}
+    for user in users:
+        profile = getattr(user, "reviewer_profile", None)
+        labels[user.pk] = (
+            f"{user.display_name} ({profile.external_id})" if profile else user.display_name
+        )
+    return labels
 
 
 def at_risk_by_reviewer(today: dt.date, limit: int | None = None) -> Table:
@@ -226,12 +238,15 @@ def at_risk_by_reviewer(today: dt.date, limit: int | None = None) -> Table:
         .values_list("reviewer_id", "overdue")
         .annotate(n=Count("id"))
     )
-    names = _names({reviewer for reviewer, _, _ in grouped})
-    counts: dict[str, list[int]] = {}
+    labels = _reviewer_labels({reviewer for reviewer, _, _ in grouped})
+    # By reviewer, not by name: two reviewers of one name are two rows.
+    counts: dict[int | None, list[int]] = {}
     for reviewer, overdue, n in grouped:
-        name = names.get(reviewer, "No reviewer assigned")
-        counts.setdefault(name, [0, 0])[overdue] += n
-    rows = [[name, soon, late, soon + late] for name, (soon, late) in counts.items()]
+        counts.setdefault(reviewer, [0, 0])[overdue] += n
+    rows = [
+        [labels.get(reviewer, "No reviewer assigned"), soon, late, soon + late]
+        for reviewer, (soon, late) in counts.items()
+    ]
     rows.sort(key=lambda row: (-row[3], row[0]))
     shown = rows if limit is None else rows[:limit]
     return Table(

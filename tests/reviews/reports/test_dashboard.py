@@ -71,7 +71,7 @@ def test_the_numbers_of_a_known_month(world):
     assert by_clock["Records"] == [0, 1, 1]  # overdue
     assert by_clock["Determination"] == [1, 0, 1]  # due in two days
     by_reviewer = _rows("at_risk_reviewer", today)
-    assert by_reviewer["Jane Roe REV-P"] == [1, 0, 1]
+    assert by_reviewer["Jane Roe REV-P (REV-P)"] == [1, 0, 1]
     assert by_reviewer["No reviewer assigned"] == [0, 1, 1]
 
     load = _rows("load", today)
@@ -444,6 +444,25 @@ def test_the_at_risk_chart_shows_the_25_reviewers_with_most_and_the_csv_all(sett
     assert "The 25 with the most of 27 (the CSV has every one)." in chart
     rows = dashboard_table("at_risk_reviewer", NOVEMBER, today).rows
     assert len(rows) == 27
+
+
+def test_two_reviewers_of_one_name_are_two_rows_of_the_at_risk_chart():
+    today = timezone.localdate()
+    for external_id, cases in (("REV-A", 2), ("REV-B", 1)):
+        reviewer = reviewer_with_profile(external_id, first_name="John", last_name="Lee")
+        for _ in range(cases):
+            case = CaseFactory(
+                status=CaseStatus.IN_REVIEW,
+                due_on=today + dt.timedelta(days=1),
+                date_assigned=today,
+            )
+            Assignment.objects.create(
+                case=case, reviewer=reviewer, status=AssignmentStatus.ACCEPTED
+            )
+
+    rows = dashboard_table("at_risk_reviewer", NOVEMBER, today).rows
+
+    assert rows == [["John Lee (REV-A)", 2, 0, 2], ["John Lee (REV-B)", 1, 0, 1]]
 
 
 def test_the_case_administrators_home_is_the_dashboard():
