@@ -3,8 +3,8 @@ one aggregate query (GROUP BY in SQL), so a page costs the same queries with ten
 200,000; what Python adds is a median over one column and the sums of a few grouped rows.
 
 Every table is a `Table`: a title, its column heads and rows, the chart's label and value
-columns, the source in law where the number is one the law asks for. The page draws each as a
-bar chart and a table, the CSV download writes the same rows."""
+columns, the rule in law the number is measured by where there is one. The page draws each as
+a bar chart and a table, the CSV download writes the same rows."""
 
 from __future__ import annotations
 
@@ -74,7 +74,7 @@ class Table:
     note: str = ""
     # What the dashboard's bars measure, said beside the chart only (the report draws none).
     chart_note: str = ""
-    source: str = ""  # the law that asks for the number, cited on the page and in the report
+    source: str = ""  # the rule the number is measured by, cited on the page and in the report
     summary: dict[str, object] = field(default_factory=dict)
 
     def shown_rows(self) -> list[list]:

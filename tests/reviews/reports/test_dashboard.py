@@ -550,7 +550,7 @@ def test_a_section_heading_never_ends_a_page_of_the_report_alone(world, rows_bef
     timeliness = next(table for table in report.tables if table.name == "timeliness")
     report = MonthlyReport(NOVEMBER, [before, timeliness], report.made_at)
     (page,) = [page for page in _pdf_pages(report_pdf(report)) if timeliness.title in page]
-    assert "Required by Lab. Code 4610.6(d)" in page
+    assert "Rule: Lab. Code 4610.6(d)" in page
     assert "On-time rate" in page and "Standard" in page
 
 

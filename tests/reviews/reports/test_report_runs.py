@@ -109,7 +109,9 @@ def test_asked_on_the_dashboard_the_report_is_made_in_the_background_and_downloa
     assert hashlib.sha256(pdf_bytes).hexdigest() == run.pdf_sha256
     text = _pdf_text(pdf_bytes)
     assert "INDEPENDENT MEDICAL REVIEW MONTHLY REPORT" in text and "November 2026" in text
-    assert "Required by Lab. Code 4610.6(d)" in text and "Opioids" in text
+    assert "Rule: Lab. Code 4610.6(d)" in text and "Opioids" in text
+    # The sections cited set the rules the numbers measure; none of them asks for the table.
+    assert "Required by" not in text
 
     # The old address serves the month's latest made report.
     old = client.get(reverse("reports:monthly_report"), {"month": "2026-11", "format": "pdf"})
