@@ -44,6 +44,16 @@ class Specialty(models.Model):
         self.key = specialty_key(self.name)
         super().save(*args, **kwargs)
 
+    def clean(self):
+        # Names match by their key (specialty_key): one with no letters or digits would match
+        # any other such name, and two names of one key are one specialty.
+        key = specialty_key(self.name or "")
+        if not key:
+            raise ValidationError({"name": f"'{self.name}' has no letters or digits."})
+        same = Specialty.objects.filter(key=key).exclude(pk=self.pk).first()
+        if same is not None:
+            raise ValidationError({"name": f"'{same.name}' is already in the list."})
+
 
 class CategorySpecialty(models.Model):
     """Which specialties may decide which category of disputed item (editable data)."""

@@ -311,14 +311,11 @@ def category_specialties_set(*, category: str, specialty_ids: list[int], actor) 
 
 @transaction.atomic
 def specialty_add(*, name: str, actor) -> Specialty:
-    """Add a specialty to the vocabulary; a name that matches one already there is refused."""
+    """Add a specialty to the vocabulary; a name that matches one already there, or has no
+    letters or digits, is refused (Specialty.clean)."""
     name = " ".join((name or "").split())
     if not name:
         raise ValidationError("Give the specialty's name.")
-    key = specialty_key(name)
-    existing = Specialty.objects.filter(key=key).first()
-    if existing:
-        raise ValidationError(f"'{existing.name}' is already in the list.")
     specialty = Specialty(name=name)
     specialty.full_clean(exclude=["key"])
     specialty.save()

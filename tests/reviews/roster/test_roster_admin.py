@@ -1,11 +1,14 @@
-"""The roster's page in Django admin holds a reviewer to the same rules as the roster file: a
-licence in a US state, no more practice hours than a week has, leave that ends after it starts."""
+"""The roster's pages in Django admin hold a reviewer to the same rules as the roster file: a
+licence in a US state, no more practice hours than a week has, leave that ends after it starts;
+and a specialty to those of the specialties page."""
+
+import html
 
 import pytest
 from django.urls import reverse
 
 from accounts.models import Role
-from reviews.roster.models import LeavePeriod, Licence, ReviewerProfile
+from reviews.roster.models import LeavePeriod, Licence, ReviewerProfile, Specialty
 from tests.factories import UserFactory, reviewer_with_profile
 
 pytestmark = pytest.mark.django_db
@@ -99,3 +102,22 @@ def test_leave_that_ends_before_it_starts_is_refused(superuser_client):
     assert page.status_code == 200
     assert "before it starts" in page.content.decode()
     assert not LeavePeriod.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("pain  MANAGEMENT", "'Pain Management' is already in the list."),
+        ("???", "has no letters or digits"),
+    ],
+)
+def test_a_specialty_added_in_admin_is_checked_as_on_the_specialties_page(
+    superuser_client, name, said
+):
+    before = Specialty.objects.count()
+
+    page = superuser_client.post(reverse("admin:reviews_specialty_add"), {"name": name})
+
+    assert page.status_code == 200
+    assert said in html.unescape(page.content.decode())
+    assert Specialty.objects.count() == before

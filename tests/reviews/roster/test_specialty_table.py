@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 
 from cases.lifecycle.models import ItemCategory
 from reviews.roster.defaults import CATEGORY_SPECIALTIES
@@ -197,3 +198,14 @@ def test_command_refuses_an_invalid_table(tmp_path):
 def test_command_refuses_a_missing_file(tmp_path):
     with pytest.raises(CommandError, match=r"no such file"):
         run(tmp_path / "nope.json")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["&&&", "and", "-"])
+def test_a_specialty_named_without_letters_or_digits_is_refused(admin_client, name):
+    response = admin_client.post(
+        reverse("roster:specialty_table"), {"action": "add_specialty", "name": name}
+    )
+
+    assert "has no letters or digits" in response.content.decode()
+    assert not Specialty.objects.filter(name=name).exists()
