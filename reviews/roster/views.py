@@ -50,7 +50,13 @@ def specialty_table(request):
     return TemplateResponse(
         request,
         "reviews/specialty_table.html",
-        {"rows": rows, "specialties": specialties, "errors": errors},
+        {
+            "rows": rows,
+            "specialties": specialties,
+            "errors": errors,
+            # A refused name stays in its field, to be corrected rather than typed again.
+            "typed_name": request.POST.get("name", ""),
+        },
     )
 
 

@@ -209,3 +209,23 @@ def test_a_specialty_named_without_letters_or_digits_is_refused(admin_client, na
 
     assert "has no letters or digits" in response.content.decode()
     assert not Specialty.objects.filter(name=name).exists()
+
+
+@pytest.mark.django_db
+def test_a_refused_specialty_name_stays_in_its_field_to_be_corrected(admin_client):
+    page = admin_client.post(
+        reverse("roster:specialty_table"),
+        {"action": "add_specialty", "name": "physical medicine and rehabilitation"},
+    ).content.decode()
+
+    assert 'value="physical medicine and rehabilitation"' in page
+
+
+@pytest.mark.django_db
+def test_the_specialties_page_speaks_to_its_reader(admin_client):
+    page = admin_client.get(reverse("roster:specialty_table")).content.decode()
+
+    # Each row's Edit says which category it edits (a screen reader lists 28 of them).
+    assert 'Edit<span class="visually-hidden"> the specialties for Chiropractic</span>' in page
+    # Our product specification's numbering means nothing to an IRO's administrator.
+    assert "SPEC" not in page
