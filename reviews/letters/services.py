@@ -430,9 +430,11 @@ LETTER_PARAGRAPH_MAX_CHARS = 5_000
 
 
 @transaction.atomic
-def letter_text_update(*, actor, **paragraphs) -> LetterText:
+def letter_text_update(*, actor, based_on: int | None = None, **paragraphs) -> LetterText:
     """A new version of the organization's paragraphs (versions are never edited: each letter
-    records the one it printed). Returns the current version unchanged when nothing changed."""
+    records the one it printed). Returns the current version unchanged when nothing changed.
+    `based_on`: the version the editor started from; refused when another has been saved
+    since, whose changes the new version would silently undo."""
     current = letter_text_current()
     values = {
         name: visible_strip(paragraphs.get(name, getattr(current, name)) or "")
@@ -457,6 +459,11 @@ def letter_text_update(*, actor, **paragraphs) -> LetterText:
             {"how_made": "Keep {org} where the organization's name goes in this paragraph."}
         )
     last = LetterText.objects.select_for_update().aggregate(last=Max("version"))["last"] or 0
+    if based_on is not None and based_on != last:
+        raise ValidationError(
+            f"Version {last} was saved while you were editing version {based_on}: your text is "
+            f"kept below. Compare it with version {last} under Versions, then save again."
+        )
     text = LetterText(version=last + 1, created_by=actor, **values)
     text.full_clean()
     text.save()

@@ -18,6 +18,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.reauth import ReauthForm
+from accounts.row_ids import row_id
 from cases.access import Ability, access_required, case_get_for, may
 from cases.integrity.responses import stored_file_response
 from cases.lifecycle.delivery import case_service_problems
@@ -555,10 +556,14 @@ def organization_settings(request):
             text_form = LetterTextForm(request.POST, prefix="text")
             if text_form.is_valid():
                 try:
-                    text = letter_text_update(actor=request.user, **text_form.cleaned_data)
+                    text = letter_text_update(
+                        actor=request.user,
+                        based_on=row_id(request.POST.get("based_on")),
+                        **text_form.cleaned_data,
+                    )
                 except ValidationError as exc:
-                    for field_name, errors in exc.message_dict.items():
-                        text_form.add_error(field_name, errors)
+                    # A paragraph's problem goes to its field; a newer version, above the form.
+                    text_form.add_error(None, exc)
                 else:
                     if text.version == current_text.version:
                         messages.info(request, "Nothing changed; the paragraphs stay as they are.")

@@ -329,6 +329,30 @@ def test_a_paragraph_without_the_org_placeholder_is_refused(client):
     assert LetterText.objects.count() == 1
 
 
+def test_paragraphs_saved_over_a_version_saved_meanwhile_are_refused_and_kept(client):
+    """Two administrators open version 1; the first saves version 2; the second's save would
+    silently undo it, so it is refused with their text kept, and goes through when repeated."""
+    login(client, Role.SYSTEM_ADMIN)
+    page = client.get(reverse("letters:organization_settings"))
+    data = {f"text-{name}": value for name, value in page.context["text_form"].initial.items()}
+    data.update(part="paragraphs", based_on="1")
+    first = {**data, "text-issues_lead_in": "Words of the first administrator."}
+    second = {**data, "text-summary_lead_in": "Words of the second administrator."}
+    assert client.post(reverse("letters:organization_settings"), first).status_code == 302
+
+    refused = client.post(reverse("letters:organization_settings"), second)
+
+    assert refused.status_code == 422
+    page = refused.content.decode()
+    assert "Version 2 was saved while you were editing version 1" in page
+    assert "Words of the second administrator." in page
+    assert LetterText.objects.count() == 2
+    # The page now offers version 2 as the base: saving again is a choice made knowingly.
+    again = client.post(reverse("letters:organization_settings"), {**second, "based_on": "2"})
+    assert again.status_code == 302
+    assert LetterText.objects.get(version=3).summary_lead_in == "Words of the second administrator."
+
+
 def test_the_organization_details_are_saved(client):
     login(client, Role.SYSTEM_ADMIN)
     data = {
