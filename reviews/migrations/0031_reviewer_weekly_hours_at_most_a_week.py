@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reviews', '0029_proof_in_force_once_per_copy_date'),
+        ('reviews', '0030_planrun_assigned_once'),
     ]
 
     operations = [
