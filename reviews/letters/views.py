@@ -55,6 +55,7 @@ from reviews.organization.models import Organization
 from reviews.organization.services import (
     ORGANIZATION_FIELDS,
     organization_current,
+    organization_fingerprint,
     organization_update,
 )
 
@@ -531,6 +532,8 @@ def letter_text_listing(version: LetterText) -> list[tuple[str, str]]:
 @require_http_methods(["GET", "POST"])
 def organization_settings(request):
     organization = organization_current()
+    # Before a bound form writes the posted values onto `organization` (ModelForm.is_valid).
+    fingerprint = organization_fingerprint(organization)
     current_text = letter_text_current()
     organization_form = OrganizationForm(instance=organization, prefix="org")
     text_form = LetterTextForm(
@@ -544,11 +547,15 @@ def organization_settings(request):
             organization_form = OrganizationForm(request.POST, instance=organization, prefix="org")
             if organization_form.is_valid():
                 try:
-                    organization_update(actor=request.user, **organization_form.cleaned_data)
+                    organization_update(
+                        actor=request.user,
+                        based_on=request.POST.get("based_on", "")[:64] or None,
+                        **organization_form.cleaned_data,
+                    )
                 except ValidationError as exc:
-                    # A value of characters that print nothing, stripped by the service.
-                    for field_name, errors in exc.message_dict.items():
-                        organization_form.add_error(field_name, errors)
+                    # A value of characters that print nothing (stripped by the service) goes
+                    # to its field; details saved meanwhile, above the form.
+                    organization_form.add_error(None, exc)
                 else:
                     messages.success(request, "Organization details saved; new letters print them.")
                     return redirect("letters:organization_settings")
@@ -586,6 +593,7 @@ def organization_settings(request):
             "organization_form": organization_form,
             "text_form": text_form,
             "current_text": current_text,
+            "organization_fingerprint": fingerprint,
             "versions": versions,
         },
         status=status,

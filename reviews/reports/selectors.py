@@ -207,7 +207,7 @@ def at_risk_by_clock(today: dt.date) -> Table:
         # Each clock's law is cited once, in `source` (the page prints it after the note).
         note="Open cases as of today, by the statutory clock now running: the notice of "
         "assignment, the records, the determination, or information requested.",
-        source="8 CCR 9792.10.4(b) notice, 9792.10.5(a) records, 9792.10.3(b) information; "
+        source="8 CCR 9792.10.4(b) notice, 9792.10.5(a) records, 9792.10.3(c) information; "
         "Lab. Code 4610.6(d) determination",
     )
 

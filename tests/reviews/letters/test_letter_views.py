@@ -373,6 +373,37 @@ def test_the_organization_details_are_saved(client):
     assert organization.signatory_name == "Dana Chief, MD"
 
 
+def test_details_saved_over_details_saved_meanwhile_are_refused_and_kept(client):
+    """From QA: two administrators edit the letterhead; the later save silently undid the
+    earlier one's new signatory. It is refused with the editor's text kept, naming what was
+    saved meanwhile; saving again from the page it answered replaces it knowingly."""
+    login(client, Role.SYSTEM_ADMIN)
+    url = reverse("letters:organization_settings")
+    page = client.get(url)
+    data = {
+        f"org-{name}": value
+        for name, value in page.context["organization_form"].initial.items()
+        if value is not None
+    }
+    data.update(part="organization", based_on=page.context["organization_fingerprint"])
+    first = {**data, "org-signatory_name": "Dana Chief, MD"}
+    second = {**data, "org-phone": "916-555-0199"}
+    assert client.post(url, first).status_code == 302
+
+    refused = client.post(url, second)
+
+    assert refused.status_code == 422
+    html = refused.content.decode()
+    assert "saved by someone else while you were editing" in html
+    assert "Signatory name: “Dana Chief, MD”" in html
+    assert 'value="916-555-0199"' in html
+    organization = Organization.objects.get()
+    assert organization.signatory_name == "Dana Chief, MD" and organization.phone != "916-555-0199"
+    again = {**second, "based_on": refused.context["organization_fingerprint"]}
+    assert client.post(url, again).status_code == 302
+    assert Organization.objects.get().phone == "916-555-0199"
+
+
 def test_a_huge_upload_is_refused_before_it_is_read(client, settings):
     settings.LETTER_VERIFY_MAX_BYTES = 1024
     response = client.post(
