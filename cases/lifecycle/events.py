@@ -574,6 +574,24 @@ def letter_posted(
     )
 
 
+def notice_posted(
+    *, case: Case, actor: User | None, notice: NoticeLike, served_on: dt.date, recipients: list
+) -> CaseEvent:
+    """Printed copies of a notice were posted: each of them served that day (CCP 1013(a)). The
+    notice itself is served (notice_served) once every copy is, perhaps in a later batch."""
+    return event_record(
+        case=case,
+        type=EventType.NOTICE_POSTED,
+        actor=actor,
+        notice_id=notice.pk,
+        kind=notice.kind,
+        document=notice.get_kind_display(),
+        version=notice.version,
+        served_on=served_on.isoformat(),
+        posted_to=recipients,
+    )
+
+
 def copy_taken_back(
     *, case: Case, actor: User | None, document: str, party: str, batch_id: int
 ) -> CaseEvent:

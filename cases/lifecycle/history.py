@@ -293,7 +293,12 @@ def event_summary(
         lines.append(f"Party: {details['party']}")
         if details.get("problem"):
             lines.append(f"Cannot be served: {details['problem']}")
-    if details.get("served_on") and event.type == EventType.LETTER_POSTED:
+    if details.get("served_on") and event.type in (
+        EventType.LETTER_POSTED,
+        EventType.NOTICE_POSTED,
+    ):
+        if event.type == EventType.NOTICE_POSTED:
+            lines.append(f"{details.get('document', 'Notice')} version {details.get('version', 1)}")
         lines.append(f"Posted on {_date_text(details['served_on'])}")
         for name in details.get("posted_to") or []:
             lines.append(f"To {name}")

@@ -570,6 +570,7 @@ class EventType(models.TextChoices):
     NOTICE_SERVED = "notice_served", "Notice served"
     LETTER_AMENDED = "letter_amended", "Amended letter requested"
     LETTER_POSTED = "letter_posted", "Letter posted"
+    NOTICE_POSTED = "notice_posted", "Notice posted"
     COPY_TAKEN_BACK = "copy_taken_back", "Copy taken back from a print batch"
     PARTY_SERVICE_CHANGED = "party_service_changed", "Party's service details changed"
     HELD_COPIES_SERVED = "held_copies_served", "Held copies served"

@@ -382,6 +382,15 @@ def print_batch_posted(*, batch: PrintBatch, actor, posted_on: dt.date) -> Batch
                     .get(pk=rows[0].notice_id)
                 )
                 notice_service_refresh(notice)
+                # Each batch's copies in the history as they go, as a letter's are: a notice
+                # whose other copies wait for an address is not served yet (notice_served).
+                events.notice_posted(
+                    case=notice.case,
+                    actor=actor,
+                    notice=notice,
+                    served_on=posted_on,
+                    recipients=[row.recipient_name for row in rows],
+                )
                 continue
             letter = Letter.objects.select_related("case").get(pk=rows[0].letter_id)
             letter_service_refresh(letter)

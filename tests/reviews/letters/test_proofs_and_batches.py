@@ -389,3 +389,34 @@ def test_the_batch_pdf_is_each_document_then_its_stored_proof(
         "injured_worker",
         PartyRole.REQUESTING_PROVIDER,
     }
+
+
+def test_a_notices_posted_copies_are_in_the_history_as_a_letters_are(
+    parties_case, admin, case_admin, django_capture_on_commit_callbacks
+):
+    """From QA: a letter's batch wrote "Letter posted"; a notice's wrote nothing until every
+    copy was served, so copies posted while another waited for an address left no trace."""
+    from cases.lifecycle.history import case_history
+
+    parties_case.parties.filter(role=PartyRole.EMPLOYER).update(
+        address="500 Industrial Way\nFresno, CA 93706"
+    )
+    _eligible(parties_case, case_admin, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = print_batch_make(actor=case_admin, posting_on=timezone.localdate())
+    print_batch_posted(batch=batch, actor=case_admin, posted_on=timezone.localdate())
+
+    (lines,) = [
+        lines
+        for event, lines, _actor in case_history(parties_case)
+        if event.type == EventType.NOTICE_POSTED
+    ]
+    today = timezone.localdate().strftime("%m/%d/%Y")
+    assert lines == [
+        "Notice of Assignment and Request for Information version 1",
+        f"Posted on {today}",
+        "To Acme Foods Inc.",
+    ]
+    event = CaseEvent.objects.get(case=parties_case, type=EventType.NOTICE_POSTED)
+    assert event.actor == case_admin
+    assert "Notice posted" in case_page(admin, parties_case)
