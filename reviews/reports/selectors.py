@@ -394,8 +394,10 @@ def _issued_determinations(period: Period):
 
 def turnaround(period: Period) -> Table:
     """Days from records complete to the decision, for determinations issued in the period."""
+    # A decision dated before the records were marked complete (marked late, after the
+    # decision) counts as 0 days, so every decided determination falls in one row.
     days = sorted(
-        (decided - complete).days
+        max(0, (decided - complete).days)
         for complete, decided in _issued_determinations(period)
         .filter(case__records_complete_on__isnull=False)
         .values_list("case__records_complete_on", "decision_date")

@@ -31,6 +31,7 @@ from cases.lifecycle import events as case_events
 from cases.lifecycle.findings import FindingDates
 from cases.lifecycle.models import Case, CaseStatus, EligibilityFinding, EventType
 from reviews.assignment.models import Assignment, AssignmentStatus
+from reviews.determination.models import Determination
 from reviews.reports.monthly import MonthlyReport, monthly_report, report_csv, report_pdf
 from reviews.reports.selectors import (
     Period,
@@ -85,6 +86,15 @@ def test_the_numbers_of_a_known_month(world):
     turnaround = dashboard_table("turnaround", NOVEMBER, today)
     assert turnaround.summary == {"median_days": 31.5, "decided": 2}
     assert "median is 31.5 days" in turnaround.note
+
+    # Each decided determination is in one row, one marked complete after its decision too.
+    late = Determination.objects.filter(status="issued", decision_date__month=11).first()
+    Case.objects.filter(pk=late.case_id).update(
+        records_complete_on=late.decision_date + dt.timedelta(days=2)
+    )
+    rows = dashboard_table("turnaround", NOVEMBER, today)
+    assert sum(row[1] for row in rows.shown_rows()) == rows.summary["decided"] == 2
+    assert rows.shown_rows()[0][1] >= 1  # "0-3"
 
     category = _rows("outcomes_category", today)
     assert category["Pharmaceuticals"] == [2, 1, 1, "50.0%"]
