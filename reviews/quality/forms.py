@@ -56,6 +56,21 @@ class ReturnForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        if self.errors:
+            # A comment refused on its own (too long) was written: "write a comment" would send
+            # the medical director looking for nothing. Beside the button, say which item's
+            # comment to shorten (its own error stands at the item, far up the page).
+            items = [
+                f"item {number}"
+                for number, decision in enumerate(self.decisions, start=1)
+                if f"item-{decision.pk}" in self.errors
+            ]
+            if items:
+                raise forms.ValidationError(
+                    f"Nothing was returned: shorten your comment on {', '.join(items)} (see "
+                    "the item above)."
+                )
+            return cleaned
         if not (cleaned.get("comment") or "").strip() and not any(
             (cleaned.get(f"item-{decision.pk}") or "").strip() for decision in self.decisions
         ):

@@ -523,3 +523,27 @@ def test_a_return_from_a_page_drawn_before_a_resubmission_keeps_the_comments(
     )
     assert again.status_code == 302
     assert Determination.objects.get(pk=determination.pk).status == DeterminationStatus.RETURNED
+
+
+def test_a_return_with_an_item_comment_too_long_says_so_at_the_item(client, quality_reviewer):
+    # Given a determination of two items, when the medical director returns it with a
+    # comment on the second item longer than a comment may be,
+    case, _, determination = submitted(items=2)
+    second = determination.decisions.order_by("item__position")[1]
+    login(client, quality_reviewer)
+    response = client.post(
+        reverse("quality:quality_return", args=[case.case_number]),
+        {"comment": "", f"item-{second.pk}": "Cite the page. " * 300},
+    )
+    # then nothing is returned, the page does not claim no comment was written, and it says
+    # at the item (and beside the button) that this comment is too long, keeping its text.
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "write a comment" not in page
+    assert "shorten your comment on item 2" in page
+    item_html = page[page.index(f'id="item-{second.pk}"') :]
+    item_html = item_html[: item_html.index("</section>")]
+    assert "at most 4000 characters" in item_html
+    assert f'aria-describedby="id_item-{second.pk}_error"' in item_html
+    assert "Cite the page. Cite the page." in item_html
+    assert Determination.objects.get(pk=determination.pk).status == DeterminationStatus.SUBMITTED
