@@ -2,7 +2,7 @@
 
 from collections import Counter, defaultdict
 
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery
 from django.http import Http404
 
 from accounts.models import User
@@ -15,6 +15,7 @@ from reviews.determination.models import (
     Determination,
     DeterminationStatus,
     FlagResolution,
+    QualityOutcome,
     QualityReview,
 )
 from reviews.determination.selectors import (
@@ -39,7 +40,6 @@ QUEUE_COLUMNS = (
 REVIEWER_COLUMNS = ("username", "first_name", "last_name")
 RETURNED_COLUMNS = (
     *QUEUE_COLUMNS,
-    "updated_at",
     *(f"reviewer__{name}" for name in REVIEWER_COLUMNS),
 )
 
@@ -112,14 +112,20 @@ def queue_rows_prepare(determinations) -> None:
 
 def determinations_returned():
     """Determinations back with their reviewers, for the quality reviewer's overview: only
-    where the case lets its reviewer write again (not a review that ended meanwhile)."""
+    where the case lets its reviewer write again (not a review that ended meanwhile). Each with
+    `returned_at`, when its last round returned it (its `updated_at` moves with every autosave
+    of the reviewer's revision)."""
 
+    last_return = QualityReview.objects.filter(
+        determination=OuterRef("pk"), outcome=QualityOutcome.RETURNED
+    ).order_by("-number")
     return (
         Determination.objects.filter(status=DeterminationStatus.RETURNED)
         .filter(case__status__in=statuses_allowing(Action.EDIT_DETERMINATION))
         .select_related("case", "reviewer")
         .only(*RETURNED_COLUMNS)
-        .order_by("case__due_on", "updated_at", "pk")
+        .annotate(returned_at=Subquery(last_return.values("created_at")[:1]))
+        .order_by("case__due_on", "returned_at", "pk")
     )
 
 

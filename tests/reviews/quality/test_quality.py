@@ -547,3 +547,25 @@ def test_a_return_with_an_item_comment_too_long_says_so_at_the_item(client, qual
     assert f'aria-describedby="id_item-{second.pk}_error"' in item_html
     assert "Cite the page. Cite the page." in item_html
     assert Determination.objects.get(pk=determination.pk).status == DeterminationStatus.SUBMITTED
+
+
+def test_the_returned_list_dates_each_determination_by_its_return_not_its_last_edit(
+    client, quality_reviewer
+):
+    # Given a determination returned three days ago that its reviewer has been revising since
+    # (each autosave moves the determination's updated_at),
+    case, reviewer, determination = submitted()
+    determination_return(
+        determination=determination, actor=quality_reviewer, comment="Cite the page."
+    )
+    returned_on = dt.datetime(2026, 3, 2, 15, 0, tzinfo=dt.UTC)
+    QualityReview.objects.filter(determination=determination).update(created_at=returned_on)
+    Determination.objects.filter(pk=determination.pk).update(
+        updated_at=returned_on + dt.timedelta(days=3)
+    )
+    # when the medical director opens the queue,
+    login(client, quality_reviewer)
+    page = client.get(reverse("quality:quality_queue")).content.decode()
+    # then the returned row says when it was returned.
+    row = page[page.index("Returned, with the reviewer") :]
+    assert '<td data-label="Returned">03/02/2026</td>' in row
