@@ -53,9 +53,9 @@ class ReviewerSide:
     # Where the case's notice of assignment stands, for the case page: None when there is no
     # notice document, else an object with `served_on`, `sent_by` and `status_label`.
     notice_of_assignment_state: Callable[[Any], Any] = lambda case: None
-    # A served party's e-mail, address or method changed (case, role): the letters room
-    # serves what waited for them.
-    party_service_changed: Callable[[Any, str], None] = lambda case, role: None
+    # A served party's e-mail, address or method changed (case, role, actor): the letters room
+    # serves what waited for them, declared served by that actor.
+    party_service_changed: Callable[[Any, str, Any], None] = lambda case, role, actor: None
     # Where a reviewer works on a case (their workspace), for the links of their reminders;
     # None where there is no reviewer side, and the case page is linked instead.
     reviewer_case_url: Callable[[Any], str | None] = lambda case: None

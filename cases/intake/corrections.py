@@ -466,7 +466,7 @@ def case_facts_edit(
         events.case_facts_edited(case=case, actor=actor, changes=changed, moved=moved)
     # A party given an e-mail or an address: the copies held for them go out now.
     for role in sorted(_service_changed_roles(changed)):
-        reviewer_side().party_service_changed(case, role)
+        reviewer_side().party_service_changed(case, role, actor)
     return FactsEdited(changes=changed, moved=moved)
 
 

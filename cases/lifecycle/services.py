@@ -358,5 +358,5 @@ def party_service_set(
             ),
         )
         # What waited for this party (held for an address, or by a method now changed).
-        reviewer_side().party_service_changed(case, role)
+        reviewer_side().party_service_changed(case, role, actor)
     return changes

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 
+from accounts.models import User
 from cases.lifecycle import events
 from cases.lifecycle.models import Case
 from cases.outbox.services import follow_up_add
@@ -55,16 +56,17 @@ def _documents_waiting_for(case_id: int, role: str) -> tuple[list[Notice], list[
     return notice_rows, letter_rows
 
 
-def party_copies_changed(case: Case, role: str) -> None:
+def party_copies_changed(case: Case, role: str, actor=None) -> None:
     """Registered for cases.lifecycle.services.party_service_set and the facts correction:
     when the party has copies waiting, the task that serves them is recorded in the same
-    transaction (cases.outbox) and runs once the change commits and the broker takes it."""
+    transaction (cases.outbox) and runs once the change commits and the broker takes it.
+    `actor`, whose change sends them, declares their proofs of service."""
     notice_rows, letter_rows = _documents_waiting_for(case.pk, role)
     if notice_rows or letter_rows:
         with transaction.atomic():
             follow_up_add(
                 task=tasks.party_copies_serve.name,
-                args=[case.pk, role],
+                args=[case.pk, role, getattr(actor, "pk", None)],
                 case=case,
                 what="The copies held for a party will be served",
             )
@@ -80,19 +82,22 @@ def _copy_entry(document, row) -> dict:
     }
 
 
-def party_copies_serve(*, case_id: int, role: str) -> str:
+def party_copies_serve(*, case_id: int, role: str, actor_id: int | None = None) -> str:
     """Serve every waiting copy for `role` of the case's issued documents by the party's method
     as it stands now; a copy still without a usable address stays held. Each e-mailed copy gets
-    its proof of service; each document whose copies are now all served gets its date of
+    its proof of service, declared by the user whose change sent it (`actor_id`; else as the
+    document's first service); each document whose copies are now all served gets its date of
     service (for the notice of assignment the records clock runs from it). One case event lists
     the copies that went out."""
     notice_rows, letter_rows = _documents_waiting_for(case_id, role)
+    actor = User.objects.filter(pk=actor_id).first() if actor_id else None
+    declarant = actor.display_name if actor else None
     went_out: list[dict] = []
     name = ""
     for notice in notice_rows:
         before = {row.pk: row.status for row in notice.deliveries.filter(recipient_role=role)}
         notices.notice_deliver(notice)
-        proofs_of_electronic_service_make(notice)
+        proofs_of_electronic_service_make(notice, declarant=declarant)
         with transaction.atomic():
             locked = Notice.objects.select_related("case").select_for_update(of=("self",))
             notice_service_refresh(locked.get(pk=notice.pk))
@@ -103,7 +108,7 @@ def party_copies_serve(*, case_id: int, role: str) -> str:
     for letter in letter_rows:
         before = {row.pk: row.status for row in letter.deliveries.filter(recipient_role=role)}
         services.letter_deliver(letter)
-        proofs_of_electronic_service_make(letter)
+        proofs_of_electronic_service_make(letter, declarant=declarant)
         with transaction.atomic():
             letter_service_refresh(Letter.objects.select_for_update(of=("self",)).get(pk=letter.pk))
         for row in letter.deliveries.filter(recipient_role=role):

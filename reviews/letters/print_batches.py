@@ -227,7 +227,7 @@ def _mailing_pull_back(row, *, address: str, batch: PrintBatch, actor) -> None:
         party=row.recipient_name,
         batch_id=batch.pk,
     )
-    held_copies.party_copies_changed(row.document.case, row.recipient_role)
+    held_copies.party_copies_changed(row.document.case, row.recipient_role, actor)
 
 
 @dataclass

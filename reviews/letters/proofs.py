@@ -159,10 +159,12 @@ def proof_make(
     return proof
 
 
-def proofs_of_electronic_service_make(document: Letter | Notice) -> int:
-    """A proof for each copy of `document` e-mailed and still without one (CCP 1013b).
-    Returns how many were made."""
-    declarant = None
+def proofs_of_electronic_service_make(
+    document: Letter | Notice, *, declarant: str | None = None
+) -> int:
+    """A proof for each copy of `document` e-mailed and still without one (CCP 1013b),
+    declared by `declarant` (the person whose action sent the copies), else as the document's
+    own first service (electronic_declarant). Returns how many were made."""
     made = 0
     for delivery in document.deliveries.filter(
         method=DeliveryMethod.EMAIL, status=DeliveryStatus.SENT, proofs=None

@@ -98,11 +98,12 @@ def print_batch_render(self, batch_id: int) -> str:
     acks_late=True,
     max_retries=5,
 )
-def party_copies_serve(self, case_id: int, role: str) -> str:
-    """Serve the copies held for a party once they have an address or e-mail. Transient mail
-    errors are retried; the copies stay held and the case page shows them."""
+def party_copies_serve(self, case_id: int, role: str, actor_id: int | None = None) -> str:
+    """Serve the copies held for a party once they have an address or e-mail (`actor_id`: the
+    user whose change sent them). Transient mail errors are retried; the copies stay held and
+    the case page shows them."""
     try:
-        return held_copies.party_copies_serve(case_id=case_id, role=role)
+        return held_copies.party_copies_serve(case_id=case_id, role=role, actor_id=actor_id)
     except services.TRANSIENT_ERRORS as exc:
         raise self.retry(exc=exc, countdown=min(2**self.request.retries * 5, 300)) from exc
 

@@ -157,3 +157,30 @@ def test_the_ad_outbox_command_writes_each_letter_once(mixed_letter, tmp_path):
     call_command("export_ad_outbox", str(again))
     assert list(again.iterdir()) == []
     assert AdOutboxItem.objects.get().exported_as == stem
+
+
+def test_a_held_copy_e_mailed_once_an_address_is_given_is_declared_by_who_gave_it(
+    mixed_letter, case_admin, django_capture_on_commit_callbacks
+):
+    # Given a letter whose copy for the employer waits for an address,
+    case = mixed_letter.case
+    case_admin.first_name, case_admin.last_name = "Rosa", "Ibarra"
+    case_admin.save()
+    # when the case administrator gives the employer an e-mail address for service,
+    with django_capture_on_commit_callbacks(execute=True):
+        party_service_set(
+            case=case,
+            role=PartyRole.EMPLOYER,
+            actor=case_admin,
+            email="hr@acme.example.org",
+            address="",
+            delivery_method="",
+            e_service_consent=True,
+        )
+    # then the copy goes out, and its proof of service is declared by that administrator,
+    # whose action sent it (CCP 1013b), not by whoever issued the letter days before.
+    employer = mixed_letter.deliveries.get(recipient_role=PartyRole.EMPLOYER)
+    assert employer.status == DeliveryStatus.SENT
+    proof = employer.proofs.get()
+    assert proof.declarant == "Rosa Ibarra"
+    assert "I, Rosa Ibarra, declare" in pdf_text(stored(proof.pdf))
