@@ -202,7 +202,15 @@ def _letter_store(
     return letter
 
 
-def _delivery_message(letter: Letter, recipient: Recipient, organization: Organization) -> str:
+def _delivery_message(
+    letter: Letter,
+    recipient: Recipient,
+    organization: Organization,
+    *,
+    replaced_by: int | None = None,
+) -> str:
+    """The e-mail a served copy goes with. `replaced_by`: the version of a later letter of the
+    case, when this copy goes out after it (a copy held for an address, served once it came)."""
     case = letter.case
     lines = [
         f"Dear {recipient.name},",
@@ -219,6 +227,12 @@ def _delivery_message(letter: Letter, recipient: Recipient, organization: Organi
         ]
         if letter.correction_note:
             lines.append(f"It is an amended letter. Correction: {letter.correction_note}")
+    if replaced_by:
+        lines += [
+            "",
+            f"This copy of version {letter.version} goes to you only now. Version {replaced_by} "
+            "of the letter, issued since, replaces it and is served on you as well.",
+        ]
     verify_url = site_link(reverse("letters:letter_verify"))
     lines += [
         "",
@@ -240,6 +254,12 @@ def letter_deliver(letter: Letter, *, party_pdf: bytes | None = None) -> None:
     case = letter.case
     organization = organization_current()
     addressees, cc = letter_recipients(case)
+    replaced_by = (
+        Letter.objects.filter(case_id=case.pk, version__gt=letter.version)
+        .order_by("-version")
+        .values_list("version", flat=True)
+        .first()
+    )
 
     def signed_bytes() -> bytes:
         if party_pdf is not None:
@@ -252,7 +272,9 @@ def letter_deliver(letter: Letter, *, party_pdf: bytes | None = None) -> None:
         pdf=signed_bytes,
         attachment_name=letter_attachment_name(letter),
         subject=f"Final Determination Letter, IMR case {case.case_number}",
-        body_for=lambda recipient: _delivery_message(letter, recipient, organization),
+        body_for=lambda recipient: _delivery_message(
+            letter, recipient, organization, replaced_by=replaced_by
+        ),
         on_sent=lambda delivery: events.letter_delivered(
             case=case, letter=letter, delivery=delivery
         ),

@@ -17,6 +17,8 @@ from cases.lifecycle.models import CaseStatus, PartyRole, SentBy
 from cases.lifecycle.services import party_service_set
 from reviews.letters.models import AdOutboxItem, DeliveryStatus, PrintBatch
 from reviews.letters.print_batches import print_batch_make
+from reviews.letters.services import letter_correct
+from tests.factories import PASSWORD
 from tests.reviews.letter_utils import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -184,3 +186,37 @@ def test_a_held_copy_e_mailed_once_an_address_is_given_is_declared_by_who_gave_i
     proof = employer.proofs.get()
     assert proof.declarant == "Rosa Ibarra"
     assert "I, Rosa Ibarra, declare" in pdf_text(stored(proof.pdf))
+
+
+def test_a_held_copy_of_a_letter_amended_since_says_the_amendment_replaces_it(
+    mixed_letter, case_admin, django_capture_on_commit_callbacks
+):
+    # Given a letter whose employer copy waits for an address, amended since (version 2,
+    # whose employer copy waits too),
+    case = mixed_letter.case
+    with django_capture_on_commit_callbacks(execute=True):
+        letter_correct(
+            case=case, actor=case_admin, correction_note="The claim number.", password=PASSWORD
+        )
+    mail.outbox.clear()
+    # when the employer is given an e-mail address for service,
+    with django_capture_on_commit_callbacks(execute=True):
+        party_service_set(
+            case=case,
+            role=PartyRole.EMPLOYER,
+            actor=case_admin,
+            email="hr@acme.example.org",
+            address="",
+            delivery_method="",
+            e_service_consent=True,
+        )
+    # then both copies go out, and the first one's e-mail says version 2 replaces it.
+    bodies = {
+        message.attachments[0][0]: message.body
+        for message in mail.outbox
+        if message.to == ["hr@acme.example.org"]
+    }
+    first, second = (bodies[name] for name in sorted(bodies))
+    assert "Version 2 of the letter, issued since, replaces it" in first
+    assert "replaces it and is served" not in second
+    assert "it replaces every earlier version" in second
