@@ -300,6 +300,10 @@ def letter_dates(letter: Letter | None, *, today: dt.date) -> dict[str, str]:
         "authorization_due": letter_date(clocks.authorization_due_on.on),
         "reimbursement_due": letter_date(clocks.reimbursement_due_on.on),
         "appeal_due": letter_date(clocks.appeal_deadline.on),
+        # The service the printed dates assume: the letter is signed once, and a copy posted
+        # in a later batch or held for an address is served later (its proof says when), so
+        # its party must not read a last day that passed before their time ran out.
+        "served_on": letter_date(served_on),
         # The holiday-calendar version each printed date used; the letter stores them.
         "calendar_versions": {
             key: deadline.calendar

@@ -195,7 +195,9 @@ def test_the_seed_letter_prints_the_appeal_the_case_page_shows(seed_case, tmp_pa
         "Counted from the date of service of this letter, with 5 days added for service other "
         "than personal service to an address in California (10 days to an address elsewhere "
         "in the United States, 20 outside it: 8 CCR 10605(a); Code Civ. Proc. 1013(a)), the 30 "
-        "days for an appeal end on 05/19/2015." in text
+        "days for an appeal end on 05/19/2015 for a copy served on 04/14/2015; for a copy "
+        "served later, they end that many days later (the proof of service gives the date of "
+        "service)." in text
     )
     page = admin_client.get(reverse("casefile:case_detail", args=[SEED_CASE])).content.decode()
     assert "Appeal deadline" in page
