@@ -271,6 +271,8 @@ def test_an_unsigned_pdf_is_not_ours(client):
     page = response.content.decode()
     assert "Not verified" in page
     assert "no digital signature" in page
+    # Said once, by the heading (from QA: "Not verified" then "Not verified: ...").
+    assert page.count("Not verified") == 1
 
 
 @pytest.mark.parametrize(
