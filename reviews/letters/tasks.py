@@ -113,7 +113,9 @@ def party_copies_serve(self, case_id: int, role: str, actor_id: int | None = Non
 )
 def letter_serve(self, letter_id: int) -> str:
     """Serve what of an issued letter waited for a party (an address added, a method changed).
-    Transient mail errors are retried; the row stays waiting and the case page shows it."""
+    Transient mail errors are retried; the row stays waiting and the case page shows it.
+    Nothing queues it now (party_copies_serve serves every document held for the party); it
+    stays registered so a follow-up recorded before that change still runs."""
     try:
         return services.letter_serve_again(letter_id=letter_id)
     except services.TRANSIENT_ERRORS as exc:
