@@ -75,7 +75,8 @@ start 1 "$PY" -m celery -A imrsite worker -Q default,letters -c 2 --loglevel=INF
 # process, recycled after every 100 counts, never beside the letters.
 start 1 "$PY" -m celery -A imrsite worker -Q records -c 1 --max-tasks-per-child 100 \
   --loglevel=INFO --hostname "records@%h"
-start 1 "$PY" -m celery -A imrsite beat --loglevel=INFO --schedule var/celerybeat-schedule
+# Beat's schedule beside the rest of this run's files (IMR_VAR_DIR, as the settings read it).
+start 1 "$PY" -m celery -A imrsite beat --loglevel=INFO --schedule "${IMR_VAR_DIR:-var}/celerybeat-schedule"
 
 cat <<EOF
 
