@@ -524,10 +524,12 @@ if not DEBUG:
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
-# Plain-HTTP requests are redirected to HTTPS. Health checks that speak plain HTTP to the app
-# (docker-compose's opens a TCP connection only) are not affected; a proxy must send
-# X-Forwarded-Proto: https or every request loops.
+# Plain-HTTP requests are redirected to HTTPS; a proxy must send X-Forwarded-Proto: https or
+# every request loops. Not redirected: the health probes (they answer before SecurityMiddleware,
+# so docker-compose's plain-HTTP check of /health/live/ works) and /metrics, which Prometheus
+# scrapes from the web container directly, where there is no TLS (README "Health and metrics").
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^metrics$"]
 # HSTS: browsers refuse plain HTTP to this host for a year (and its subdomains: a subdomain
 # over HTTP could set cookies for this one). Preload is off by default: the preload list is
 # hard to leave and binds every subdomain of the registered domain, which the organization, not

@@ -73,3 +73,13 @@ def test_without_a_configured_token_no_bearer_opens_it(client, settings):
     settings.METRICS_TOKEN = ""
     response = client.get(reverse("ops:metrics"), REMOTE_ADDR=FAR, HTTP_AUTHORIZATION="Bearer ")
     assert response.status_code == 403
+
+
+def test_plain_http_reaches_the_metrics_and_probes_where_https_is_enforced(client, settings):
+    # Production redirects plain HTTP to HTTPS, but Prometheus scrapes the web container
+    # directly (no TLS there) and a container's health check asks it by plain HTTP too.
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get(reverse("ops:metrics")).status_code == 200
+    assert client.get(reverse("ops:live")).status_code == 200
+    page = client.get(reverse("login"))
+    assert page.status_code == 301 and page["Location"].startswith("https://")
