@@ -609,7 +609,7 @@ CELERY_BEAT_SCHEDULE["eligibility-findings-check"] = {
 }
 
 # --- Backups (README "Backups") -------------------------------------------------------------
-# The key `manage.py backup` encrypts with and `restore` decrypts with (Fernet, 32 bytes in
+# The key `manage.py backup` encrypts with and `restore` decrypts with (AES-256-GCM, 32 bytes in
 # URL-safe base64: `manage.py backup --new-key` prints one). Kept apart from the backups.
 BACKUP_ENCRYPTION_KEY = os.environ.get("BACKUP_ENCRYPTION_KEY", "")
 
