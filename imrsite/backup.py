@@ -284,6 +284,11 @@ def backup_write(dest: Path) -> BackupSummary:
     key = backup_key()
     if dest.exists():
         raise BackupError(f"{dest} exists; a backup never overwrites a file.")
+    # The folder is made if missing (a dated archive into /data/backups on a new volume).
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise BackupError(f"cannot make the folder {dest.parent}: {error.strerror}") from None
     partial = dest.with_name(dest.name + ".partial")
     with tempfile.TemporaryDirectory(prefix="imr-backup-") as tmp:
         db_member = _database_dump(Path(tmp))

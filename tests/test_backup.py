@@ -145,6 +145,19 @@ def test_no_backup_is_made_or_read_without_the_key(settings, tmp_path):
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_backup_makes_the_folder_it_is_written_to(settings, tmp_path):
+    # README "Backups": `docker compose exec web python manage.py backup /data/backups/...`, a
+    # folder the image does not have; it was a traceback, not the one-line reason or the archive.
+    settings.BACKUP_ENCRYPTION_KEY = backup_key_new()
+    archive = tmp_path / "backups" / "imr.backup"
+    call_command("backup", str(archive), stdout=io.StringIO())
+    assert archive.is_file()
+    (tmp_path / "a-file").write_text("")
+    with pytest.raises(CommandError, match="cannot make the folder"):
+        call_command("backup", str(tmp_path / "a-file" / "imr.backup"))
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_changed_archive_or_another_key_is_refused(settings, tmp_path):
     settings.BACKUP_ENCRYPTION_KEY = backup_key_new()
     archive = tmp_path / "imr.backup"
