@@ -102,7 +102,9 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=roster_data.DEFAULT_SEED, help="RNG seed.")
     parser.add_argument(
         "--database-url",
-        help="Read the holiday tables of this (migrated) database; it is never dropped.",
+        default=os.environ.get("BENCH_DATABASE_URL") or None,
+        help="Read the holiday tables of this (migrated) database; it is never dropped "
+        "(default: $BENCH_DATABASE_URL, as the other benchmarks, else a throwaway SQLite file).",
     )
     args = parser.parse_args()
     if args.database_url:
