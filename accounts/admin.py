@@ -16,7 +16,7 @@ from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
-from accounts.signin import sessions_end
+from accounts.signin import second_factor_reset, sessions_end
 from audit.admin import AuditedModelAdmin
 
 NEVER_DELETED = (
@@ -115,13 +115,34 @@ class ReadOnlyAccessFailureLogAdmin(_ReadOnly, AccessFailureLogAdmin):
     pass
 
 
-# A lost phone: an administrator removes the user's device, who enrols again at the next
-# sign-in (README "Authentication"). Audited like every user change.
+class _SecondFactorReset(AuditedModelAdmin):
+    """A lost phone: an administrator deletes the user's device, who enrols again at the next
+    sign-in (README "Authentication"); deleting it ends the user's sessions. Nothing else: the
+    administrator never reads a key or a recovery code (to copy someone's second factor), nor
+    adds or changes a device (to give someone a key or code of their choosing). The key and
+    the QR code pages are hidden by django-otp's OTP_ADMIN_HIDE_SENSITIVE_DATA (settings)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_inline_instances(self, request, obj=None):
+        return []  # the recovery codes themselves
+
+    def delete_model(self, request, obj):
+        second_factor_reset([obj], request=request)
+
+    def delete_queryset(self, request, queryset):
+        second_factor_reset(list(queryset.select_related("user")), request=request)
+
+
 @admin.register(TOTPDevice)
-class AuditedTOTPDeviceAdmin(AuditedModelAdmin, TOTPDeviceAdmin):
+class AuditedTOTPDeviceAdmin(_SecondFactorReset, TOTPDeviceAdmin):
     pass
 
 
 @admin.register(StaticDevice)
-class AuditedStaticDeviceAdmin(AuditedModelAdmin, StaticDeviceAdmin):
+class AuditedStaticDeviceAdmin(_SecondFactorReset, StaticDeviceAdmin):
     pass

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import F, Max
 from django.shortcuts import render
 from django.utils import timezone
@@ -79,3 +80,16 @@ def sessions_end(user, *, request) -> None:
     auth_event(
         SIGNED_OUT_ELSEWHERE, request=request, user=request.user, signed_out=user.get_username()
     )
+
+
+@transaction.atomic
+def second_factor_reset(devices, *, request) -> None:
+    """A system administrator resets a second factor (a lost phone): the devices are deleted
+    and every session of their users ends, since a session keeps the verification of a device
+    deleted under it (the laptop may be lost with the phone). The user signs in again and
+    enrols a new app; the audit log names whose sessions ended."""
+    users = {device.user_id: device.user for device in devices}
+    for device in devices:
+        device.delete()
+    for user in users.values():
+        sessions_end(user, request=request)

@@ -204,6 +204,8 @@ AXES_VERBOSE = False
 IMR_REQUIRE_SECOND_FACTOR = env_bool("IMR_REQUIRE_SECOND_FACTOR", True)
 # The name authenticator apps show beside the account.
 OTP_TOTP_ISSUER = os.environ.get("IMR_TOTP_ISSUER", "IMR Desk")
+# Admin never shows a user's TOTP key or its QR code (accounts.admin: a reset deletes the device).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # A session ends after this many minutes without a request, and this many hours after sign-in
 # whatever happens (the cookie's age too). Drafts are saved on the server, so nothing is lost.
 IMR_SESSION_IDLE_MINUTES = int(os.environ.get("IMR_SESSION_IDLE_MINUTES", "15"))

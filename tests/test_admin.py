@@ -4,15 +4,22 @@ editable, each change written to the audit log; users are never deleted."""
 
 import pytest
 from django.contrib import admin
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import reverse
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Role, User
 from audit.admin import AuditedModelAdmin
 from audit.models import AuditAction, AuditEvent, AuditKind
 from reviews.letters.models import Letter, LetterText
 from reviews.letters.render import letter_text_current
-from tests.factories import UserFactory, approved_determination
+from tests.factories import (
+    UserFactory,
+    approved_determination,
+    second_factor_given,
+    totp_device_for,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -129,3 +136,79 @@ def test_a_roster_change_in_admin_is_audited_with_its_fields(superuser_client):
     assert change.details["model"] == "reviews.Specialty"
     assert change.details["added"] == [{"added": {}}]
     assert change.details["page"] == "reviews_specialty_add" and change.status_code == 302
+
+
+# --- Resetting a second factor (README "Authentication": a lost phone) -------------------------
+
+
+def _verified_client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    second_factor_given(client, user)
+    return client
+
+
+def test_deleting_a_users_app_in_admin_ends_the_sessions_it_verified(superuser_client):
+    # Given a reviewer signed in with their app (a laptop left open, the phone lost with it)
+    user = UserFactory(role=Role.REVIEWER)
+    device = totp_device_for(user)
+    elsewhere = _verified_client(user)
+    dashboard = reverse("determination:reviewer_dashboard")
+    assert elsewhere.get(dashboard).status_code == 200
+
+    # When a system administrator deletes the app in admin
+    delete = reverse("admin:otp_totp_totpdevice_delete", args=[device.pk])
+    assert superuser_client.post(delete, {"post": "yes"}).status_code == 302
+
+    # Then the session it verified is over, and the audit log names whose sessions ended
+    assert not TOTPDevice.objects.filter(pk=device.pk).exists()
+    assert elsewhere.get(dashboard).status_code != 200
+    assert "_auth_user_id" not in elsewhere.session
+    ended = AuditEvent.objects.get(details__event="signed_out_elsewhere")
+    assert ended.details["signed_out"] == user.username
+
+
+def test_the_bulk_delete_of_apps_ends_each_users_sessions(superuser_client):
+    users = [UserFactory(role=Role.CASE_ADMIN) for _ in range(2)]
+    devices = [totp_device_for(user) for user in users]
+    sessions = [_verified_client(user) for user in users]
+    listing = reverse("admin:otp_totp_totpdevice_changelist")
+    bulk = {
+        "action": "delete_selected",
+        "_selected_action": [device.pk for device in devices],
+        "post": "yes",
+    }
+    superuser_client.post(listing, bulk)
+    assert not TOTPDevice.objects.filter(pk__in=[device.pk for device in devices]).exists()
+    for session in sessions:
+        assert session.get(reverse("casefile:case_list")).status_code != 200
+
+
+def test_admin_never_shows_nor_sets_a_users_second_factor_secrets(superuser_client):
+    # Given a user's app and recovery codes
+    user = UserFactory(role=Role.QUALITY_REVIEWER)
+    device = totp_device_for(user)
+    recovery = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
+    StaticToken.objects.create(device=recovery, token="known1234")
+
+    # Then the administrator can see that they exist and delete them, but reads neither the
+    # app's key (to copy the user's second factor) nor the recovery codes
+    page = superuser_client.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk]))
+    assert page.status_code == 200
+    assert device.key not in page.content.decode()
+    assert 'name="_save"' not in page.content.decode()
+    for name in ("admin:otp_totp_totpdevice_config", "admin:otp_totp_totpdevice_qrcode"):
+        assert superuser_client.get(reverse(name, args=[device.pk])).status_code == 403
+    static = superuser_client.get(
+        reverse("admin:otp_static_staticdevice_change", args=[recovery.pk])
+    )
+    assert static.status_code == 200 and "known1234" not in static.content.decode()
+
+    # Nor gives a user a second factor of the administrator's choosing (a key, a code they
+    # know): the user enrols their own
+    for name in ("admin:otp_totp_totpdevice_add", "admin:otp_static_staticdevice_add"):
+        assert superuser_client.get(reverse(name)).status_code == 403
+    change = reverse("admin:otp_totp_totpdevice_change", args=[device.pk])
+    superuser_client.post(change, {"user": user.pk, "name": "x", "key": "00" * 20})
+    device.refresh_from_db()
+    assert device.name == "Test app"
