@@ -71,6 +71,18 @@ def _admin_login_or_refused(request, extra_context=None):
 
 admin.site.login = _admin_login_or_refused
 
+_django_admin_permission = admin.site.has_permission
+
+
+def _admin_permission(request) -> bool:
+    """Django's check (an active staff user) and the role: the site is the system
+    administrators' (README "Demo logins"), so a role changed away from it closes the site at
+    the next request, whatever the staff and superuser flags were left at."""
+    return _django_admin_permission(request) and request.user.is_system_admin
+
+
+admin.site.has_permission = _admin_permission
+
 
 # Django's own admin page for groups, with its changes audited too. (API tokens have their own
 # page, /settings/api-tokens/: accounts.tokens.)

@@ -1,4 +1,4 @@
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -20,8 +20,18 @@ SECOND_FACTOR_ROLES = tuple(role for role in Role if role != Role.API_CLIENT)
 CASE_MANAGERS = (Role.CASE_ADMIN, Role.SYSTEM_ADMIN)
 
 
+class RoleUserManager(UserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        """`createsuperuser` makes the first system administrator: Django's admin opens only to
+        that role (accounts.admin), so a superuser with the default role could not get in."""
+        extra_fields.setdefault("role", Role.SYSTEM_ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
 class User(AbstractUser):
     """A person or system that signs in. One role each: the role decides what they may see."""
+
+    objects = RoleUserManager()
 
     role = models.CharField(max_length=32, choices=Role.choices, default=Role.CASE_ADMIN)
     # Kept with the user (accounts.notifications), so the header's bell costs no query per page.

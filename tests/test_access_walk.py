@@ -219,7 +219,7 @@ RULES: dict[str, Rule] = {
 }
 # Namespaces with a rule of their own, not walked route by route.
 NAMESPACES_NOT_WALKED = {
-    "admin": "Django's admin site: its own is_staff check (tests/test_admin.py).",
+    "admin": "Django's admin site: staff with the system administrator's role (test_admin.py).",
 }
 
 SIGN_IN = reverse("login")

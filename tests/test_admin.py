@@ -4,6 +4,7 @@ editable, each change written to the audit log; users are never deleted."""
 
 import pytest
 from django.contrib import admin
+from django.core.management import call_command
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -212,3 +213,35 @@ def test_admin_never_shows_nor_sets_a_users_second_factor_secrets(superuser_clie
     superuser_client.post(change, {"user": user.pk, "name": "x", "key": "00" * 20})
     device.refresh_from_db()
     assert device.name == "Test app"
+
+
+# --- Who opens the admin site -------------------------------------------------------------------
+
+
+def test_a_system_administrator_moved_to_another_role_loses_the_admin_site_at_once(client):
+    # Given a system administrator (staff and superuser, as createsuperuser makes one)
+    former = UserFactory(role=Role.SYSTEM_ADMIN, is_staff=True, is_superuser=True)
+    other = UserFactory(role=Role.REVIEWER)
+    client.force_login(former)
+    assert client.get(reverse("admin:index")).status_code == 200
+
+    # When their role is changed to case administrator (the flags left as they were)
+    User.objects.filter(pk=former.pk).update(role=Role.CASE_ADMIN)
+
+    # Then the admin site is closed to them, as every system administrator's page is
+    # (Django's admin sends them to its sign-in, which answers a signed-in user with a 403)
+    assert client.get(reverse("admin:index"), follow=True).status_code == 403
+    change = reverse("admin:accounts_user_change", args=[other.pk])
+    assert client.get(change, follow=True).status_code == 403
+    client.post(change, {"username": other.username, "role": Role.SYSTEM_ADMIN})
+    other.refresh_from_db()
+    assert other.role == Role.REVIEWER
+
+
+def test_createsuperuser_makes_a_system_administrator_who_opens_the_admin_site(client):
+    # README "Deployment": the first system administrator comes from createsuperuser
+    call_command("createsuperuser", username="first", email="first@example.org", interactive=False)
+    first = User.objects.get(username="first")
+    assert first.role == Role.SYSTEM_ADMIN
+    client.force_login(first)
+    assert client.get(reverse("admin:index")).status_code == 200
