@@ -382,6 +382,9 @@ def backup_restore(source: Path) -> RestoreSummary:
     the signing key to its configured paths; every member's SHA-256 is checked against the
     manifest. (The stored files are then checked against the database by the caller.)"""
     key = backup_key()
+    if not source.is_file():
+        # A mistyped name or a folder: the one-line reason, not a traceback.
+        raise BackupError(f"{source} is not a file: name the archive that `backup` wrote.")
     if not _database_empty():
         raise BackupError(
             "The database is not empty: restore into a new database (a fresh DATABASE_URL)."

@@ -181,3 +181,12 @@ def test_a_restore_never_writes_over_a_database_in_use(settings, tmp_path, case)
     with pytest.raises(CommandError, match="database is not empty"):
         call_command("restore", str(archive))
     assert Case.objects.filter(pk=case.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_restore_of_an_archive_that_is_not_there_says_so_in_one_line(settings, tmp_path):
+    # A mistyped name, or the backups' folder instead of an archive, was a traceback.
+    settings.BACKUP_ENCRYPTION_KEY = backup_key_new()
+    for source in (tmp_path / "imr-2026-11-31.backup", tmp_path):
+        with pytest.raises(CommandError, match="is not a file"):
+            call_command("restore", str(source))
