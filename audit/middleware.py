@@ -34,7 +34,9 @@ class AuditMiddleware:
         if match.namespace == "admin":
             details["page"] = match.url_name
         details.update(getattr(request, "_audit_notes", {}))
-        case_number = match.kwargs.get("case_number", "")
+        case_number = match.kwargs.get("case_number", "") or getattr(
+            request, "_audit_case_number", ""
+        )
         case_numbers = [case_number]
         read_together = getattr(request, "_audit_cases", None)
         if not case_number and read_together:

@@ -67,6 +67,13 @@ def audit_note(request, **details) -> None:
     notes.update(details)
 
 
+def audit_case(request, case_number: str) -> None:
+    """The request read this case though its URL names another object (Django admin's page of
+    a case, its determination or letter, by id): the middleware writes the case's number, so a
+    search by it and "Who read this case" find the read."""
+    request._audit_case_number = case_number
+
+
 def audit_cases(request, case_numbers) -> None:
     """The request read every case in `case_numbers` at once (a print batch's PDF): the
     middleware writes its event once per case, so each case's readers and a search by case

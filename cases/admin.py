@@ -3,6 +3,7 @@ pages and services, which keep the status and the event log in step."""
 
 from django.contrib import admin
 
+from audit.services import audit_case
 from cases.lifecycle.models import Case, CaseEvent, DisputedItem, Party
 from cases.records.models import MedicalRecord
 from cases.reminders.models import ClockNotice
@@ -22,6 +23,15 @@ class ReadOnlyAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         # Case numbers are never reused and the file is evidence: nothing is deleted.
         return False
+
+    def get_object(self, request, object_id, from_field=None):
+        """The object's page reads its case (45 CFR 164.312(b)): the audit row is written with
+        the case's number, not only the admin's id of the object."""
+        obj = super().get_object(request, object_id, from_field)
+        case = obj if isinstance(obj, Case) else getattr(obj, "case", None)
+        if isinstance(case, Case):
+            audit_case(request, case.case_number)
+        return obj
 
 
 class ReadOnlyInline(admin.TabularInline):

@@ -20,6 +20,7 @@ from tests.factories import (
     CaseFactory,
     UserFactory,
     api_token_for,
+    approved_determination,
     case_in_review,
     determination_fill,
     intake_payload,
@@ -227,7 +228,7 @@ def test_admin_pages_views_and_changes(case):
     client = signed_in(admin)
     client.get(reverse("admin:cases_case_change", args=[case.pk]))
     row = the_row(kind=AuditKind.ADMIN)
-    assert_written(row, admin, AuditAction.READ, AuditKind.ADMIN)
+    assert_written(row, admin, AuditAction.READ, AuditKind.ADMIN, case_number=case.case_number)
     assert (row.object_id, row.details["page"]) == (str(case.pk), "cases_case_change")
 
     other = UserFactory(role=Role.CASE_ADMIN, first_name="Ana")
@@ -297,3 +298,23 @@ def test_pages_without_medical_information_write_nothing(case_admin):
     client.get(reverse("clock:calculator"))
     client.get(reverse("letters:letter_verify"))
     assert not AuditEvent.objects.exclude(action=AuditAction.SIGN_IN).exists()
+
+
+def test_a_case_read_in_admin_is_found_by_its_case_number():
+    # Given a system administrator who opens a case, and its determination, in Django admin
+    # (the worker's name, the parties, the items, the records' titles, the decisions)
+    determination = approved_determination()
+    case = determination.case
+    admin = UserFactory(role=Role.SYSTEM_ADMIN, is_staff=True, is_superuser=True)
+    client = signed_in(admin)
+    client.get(reverse("admin:cases_case_change", args=[case.pk]))
+    client.get(reverse("admin:reviews_determination_change", args=[determination.pk]))
+
+    # Then a search of the audit log by the case's number finds both reads (and so the case
+    # page's "Who read this case" lists them)
+    rows = AuditEvent.objects.filter(case_number=case.case_number, kind=AuditKind.ADMIN)
+    assert sorted(row.details["page"] for row in rows) == [
+        "cases_case_change",
+        "reviews_determination_change",
+    ]
+    assert all(row.actor == admin and row.action == AuditAction.READ for row in rows)
