@@ -36,6 +36,7 @@ from ortools.graph.python import min_cost_flow
 
 # A search for reviewers splits and folds its words as the case list's name search does ("Park,
 # Helen" finds what "helen park" finds, "Perez" what "Pérez" finds).
+from accounts.models import Role
 from cases.casefile.selectors import search_words
 from cases.lifecycle.models import Case, ItemCategory, PartyRole
 from cases.textsearch import fold
@@ -203,6 +204,14 @@ class _AnyOf(Lookup):
         return f"{lhs} = ANY(%s)", [*lhs_params, list(self.rhs)]
 
 
+def on_roster(path: str = "") -> Q:
+    """Who is on the roster, as a condition on a reviewer's profile (or a row reached through
+    `path` to it, e.g. "profile__"): an active user whose role is expert reviewer. A reviewer
+    moved to another role (a physician who becomes medical director) keeps their profile, and
+    is offered for no case while the role says otherwise."""
+    return Q(**{f"{path}user__is_active": True, f"{path}user__role": Role.REVIEWER})
+
+
 def roster_load(
     *, today: dt.date | None = None, user_ids=None, with_assignments: bool = True
 ) -> Roster:
@@ -213,8 +222,8 @@ def roster_load(
     Rows are read as plain values, not model instances: for a roster of thousands, building
     instances and prefetch querysets cost ten times more than the queries themselves."""
     today = today or timezone.localdate()
-    of_roster = Q(profile__user__is_active=True)
-    profiles = ReviewerProfile.objects.filter(user__is_active=True)
+    of_roster = on_roster("profile__")
+    profiles = ReviewerProfile.objects.filter(on_roster())
     if user_ids is not None:
         profiles = profiles.filter(_AnyOf(F("user_id"), list(user_ids)))
     rows = list(
@@ -256,7 +265,7 @@ def roster_load(
         through.objects.filter(
             Q(_AnyOf(F("reviewerprofile_id"), profile_ids))
             if user_ids is not None
-            else Q(reviewerprofile__user__is_active=True)
+            else on_roster("reviewerprofile__")
         )
         .order_by("specialty__name")
         .values_list("reviewerprofile_id", "specialty__key", "specialty__name")

@@ -31,6 +31,7 @@ from reviews.assignment.matching import (
     MIN_YEARS_EXCLUSIVE,
     Roster,
     RosterEntry,
+    on_roster,
     open_assignments_by_reviewer,
     roster_load,
     search_text,
@@ -87,7 +88,7 @@ def _by_display_name() -> list[int]:
     """The active reviewers' user ids by display name (the full name, else the username), then
     reviewer id, in the database's collation."""
     return list(
-        ReviewerProfile.objects.filter(user__is_active=True)
+        ReviewerProfile.objects.filter(on_roster())
         .annotate(
             display_name=DbCase(
                 When(user__first_name="", user__last_name="", then=F("user__username")),

@@ -22,8 +22,11 @@ ROSTER_TABLES = (
     "reviews_categoryspecialty",
 )
 USER_TABLE = "accounts_user"
-# Of the accounts, only what the roster shows: a sign-in (last_login) changes nothing.
-USER_COLUMNS = ("first_name", "last_name", "username", "email", "is_active")
+# Of the accounts, only what the roster shows or is chosen by (matching.on_roster: active, and
+# the expert reviewer's role): a sign-in (last_login) changes nothing.
+USER_COLUMNS = ("first_name", "last_name", "username", "email", "is_active", "role")
+# The account trigger's name: made again at every install, as its columns may have grown.
+USER_UPDATE_TRIGGER = "reviews_roster_changed_user_update"
 
 # An upsert, not INSERT OR REPLACE: a statement's own conflict clause (Django's m2m add() and
 # bulk_create(ignore_conflicts=True) write INSERT OR IGNORE) overrides an OR clause in its
@@ -49,7 +52,7 @@ def sqlite_trigger_sql() -> list[str]:
         )
     changed = " OR ".join(f"OLD.{column} IS NOT NEW.{column}" for column in USER_COLUMNS)
     statements.append(
-        'CREATE TRIGGER IF NOT EXISTS "reviews_roster_changed_user_update" AFTER UPDATE OF '
+        f'CREATE TRIGGER IF NOT EXISTS "{USER_UPDATE_TRIGGER}" AFTER UPDATE OF '
         f'{", ".join(USER_COLUMNS)} ON "{USER_TABLE}" WHEN {changed} BEGIN {_BUMP} END'
     )
     return statements
@@ -65,5 +68,7 @@ def sqlite_roster_version_install(using: str = "default", **kwargs) -> None:
     if "reviews_rosterversion" not in existing:
         return
     with connection.cursor() as cursor:
+        # A database made when the account's trigger watched fewer columns gets it anew.
+        cursor.execute(f'DROP TRIGGER IF EXISTS "{USER_UPDATE_TRIGGER}"')
         for statement in sqlite_trigger_sql():
             cursor.execute(statement)

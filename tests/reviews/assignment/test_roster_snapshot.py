@@ -11,9 +11,10 @@ from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.models import User
+from accounts.models import Role, User
 from reviews.assignment import roster_snapshot as snapshot_module
 from reviews.assignment.assign_page import assign_page_candidates
+from reviews.assignment.matching import roster_load
 from reviews.assignment.roster_snapshot import _snapshot_read, roster_snapshot, roster_version
 from reviews.roster.models import (
     CategorySpecialty,
@@ -163,6 +164,20 @@ def test_every_table_the_copy_is_read_from_has_a_trigger():
     assert read and read <= _triggered_tables()
     account_columns = set(re.findall(r'"accounts_user"\."(\w+)"', sql)) - {"id"}
     assert account_columns and account_columns <= set(USER_COLUMNS)
+
+
+def test_a_reviewer_moved_to_another_role_is_offered_no_case(assign):
+    """From a system administrator's QA pass: a physician made medical director keeps their
+    roster profile; the Assign page (from its copy) and the matching went on offering them."""
+    reviewer_with_profile("REV-ONE", last_name="One")
+    assert "Jane One" in assign()
+    user = User.objects.get(username="rev-one")
+    user.role = Role.QUALITY_REVIEWER
+    user.save(update_fields=["role"])
+    assert "Jane One" not in assign()
+    assert "REV-ONE" not in [entry.external_id for entry in roster_load().entries]
+    User.objects.filter(pk=user.pk).update(role=Role.REVIEWER)  # in bulk, as the admin may
+    assert "Jane One" in assign()
 
 
 def test_adding_a_certification_or_ignoring_conflicts_counts_as_a_change(assign):
