@@ -399,6 +399,22 @@ def backup_restore(source: Path) -> RestoreSummary:
         "signing/key": settings.SIGNING_KEY_PATH,
         "signing/certificate": settings.SIGNING_CERT_PATH,
     }
+    written: list[str] = []  # what this restore put in the file store and the key's paths
+    try:
+        return _restore_into(source, key, signing_targets, written)
+    except BaseException:
+        # An archive cut off or not matching its manifest is found only once read to its end:
+        # what it had put back goes again, so the store is as empty as it was and the next
+        # restore (of a whole archive) is not refused for a store that is not empty.
+        for name in written:
+            if name.startswith("signing:"):
+                Path(name.removeprefix("signing:")).unlink(missing_ok=True)
+            else:
+                private_storage.delete(name)
+        raise
+
+
+def _restore_into(source: Path, key, signing_targets: dict, written: list[str]) -> RestoreSummary:
     hashes: dict[str, str] = {}
     manifest = None
     files = 0
@@ -412,7 +428,9 @@ def backup_restore(source: Path) -> RestoreSummary:
                     manifest = json.loads(handle.read())
                     continue
                 if name.parts[0] == "files":
-                    hashes[info.name] = _restore_stored(handle, PurePosixPath(*name.parts[1:]))
+                    stored = PurePosixPath(*name.parts[1:])
+                    hashes[info.name] = _restore_stored(handle, stored)
+                    written.append(stored.as_posix())
                     files += 1
                     continue
                 elif name.parts[0] == "signing":
@@ -425,6 +443,7 @@ def backup_restore(source: Path) -> RestoreSummary:
                     if target.exists():
                         raise BackupError(f"{target} exists; a restore never overwrites a key.")
                     signing.append(info.name)
+                    written.append(f"signing:{target}")
                 else:
                     target = Path(tmp) / name.name
                 target.parent.mkdir(parents=True, exist_ok=True)

@@ -2,6 +2,7 @@
 encrypted archive; `manage.py restore` puts it into a fresh database and file store, and every
 case, record and letter comes back with its bytes matching its recorded SHA-256."""
 
+import hashlib
 import io
 import json
 import os
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
@@ -190,3 +192,50 @@ def test_a_restore_of_an_archive_that_is_not_there_says_so_in_one_line(settings,
     for source in (tmp_path / "imr-2026-11-31.backup", tmp_path):
         with pytest.raises(CommandError, match="is not a file"):
             call_command("restore", str(source))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_cut_off_archive_restores_nothing_and_the_whole_one_then_restores(
+    tmp_path, settings, case
+):
+    """From a system administrator's QA pass: an archive found cut off only at its end had
+    already put its files and the signing key back, so the next restore, of the whole archive,
+    was refused for a file store that was not empty, and the key was not overwritten."""
+    settings.BACKUP_ENCRYPTION_KEY = backup_key_new()
+    # A stored file of a few MiB that gzip cannot shrink, so the archive's files are put back
+    # from its first chunks before its cut-off end is read.
+    for name in ("mri-1.pdf", "mri-2.pdf"):
+        content = os.urandom(3 * 1024 * 1024)
+        MedicalRecord.objects.create(
+            case=case,
+            title=name,
+            file=ContentFile(content, name=name),
+            sha256=hashlib.sha256(content).hexdigest(),
+        )
+    archive = tmp_path / "imr.backup"
+    call_command("backup", str(archive), stdout=io.StringIO())
+    assert archive.stat().st_size > 6 * 1024 * 1024
+    cut = tmp_path / "cut.backup"
+    cut.write_bytes(archive.read_bytes()[:-40])
+
+    url, drop = fresh_database(tmp_path)
+    restored = tmp_path / "restored"
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "IMR_VAR_DIR": str(restored / "var"),
+        "PRIVATE_MEDIA_ROOT": str(restored / "private"),
+        "SIGNING_KEY_PATH": str(restored / "signing" / "key.pem"),
+        "SIGNING_CERT_PATH": str(restored / "signing" / "certificate.pem"),
+        "BACKUP_ENCRYPTION_KEY": settings.BACKUP_ENCRYPTION_KEY,
+    }
+    try:
+        failed = _manage("restore", str(cut), env=env)
+        assert failed.returncode != 0 and "cut off" in failed.stderr + failed.stdout
+        left = [p for p in (restored / "private").rglob("*") if p.is_file()]
+        assert left == [] and not (restored / "signing" / "key.pem").exists()
+        result = _manage("restore", str(archive), env=env)
+        assert result.returncode == 0, result.stderr + result.stdout
+    finally:
+        connection.close()
+        drop()
