@@ -229,7 +229,7 @@ def _selection_left_out(run: PlanRun, cases: list[Case]) -> list[dict]:
         if number in statuses:
             status = CaseStatus(statuses[number])
             if status in CLOSED_STATUSES:
-                reason = f"The case is closed ({status.label.lower()}): nobody is assigned."
+                reason = f"The case is closed ({status.label.lower()}): it is not assigned again."
             elif status in _WITH_A_REVIEWER:
                 reason = f"The case has a reviewer already ({status.label.lower()})."
             else:
@@ -407,7 +407,7 @@ def reviewer_unassign(
             )
         if assignment_id is not None and current.pk != assignment_id:
             raise UnassignRefused(
-                f"{case.case_number} was reassigned to {current.reviewer.get_full_name()} "
+                f"{case.case_number} was reassigned to {current.reviewer.display_name} "
                 "after this page was opened; nothing was changed. Look at the case again "
                 "before unassigning."
             )

@@ -199,6 +199,16 @@ def _determination_lock(determination):
     )
 
 
+def determination_read_only_reason(determination, actor) -> str | None:
+    """Why the actor can no longer change this determination (submitted, the case closed, no
+    longer theirs), in the words the refusals use; None while they can."""
+    try:
+        _editable_check(determination, actor)
+    except ValidationError as error:
+        return " ".join(error.messages)
+    return None
+
+
 def _editable_check(determination, actor) -> None:
     """Only the accepting reviewer changes a draft, and only while it is theirs to change."""
     if determination.reviewer_id != getattr(actor, "pk", None):

@@ -588,6 +588,11 @@ def determination_submit(request, case_number):
         except ValidationError as error:
             # An incomplete draft raises a list of problems, which has no single code.
             codes = {getattr(item, "code", None) for item in error.error_list}
+            if "read_only" in codes:
+                # Submitted already (a double click, a second tab), or the case closed meanwhile:
+                # the sign step has no form to carry it, so it is said above the page.
+                messages.info(request, " ".join(error.messages) + " Nothing more was done.")
+                return redirect(_step_url(case_number, 6))
             if "password" in codes:
                 form.add_error("password", error)
             else:
@@ -600,14 +605,9 @@ def determination_submit(request, case_number):
             )
             return redirect(_step_url(case_number, 6))
     ws = workspace_for(request.user, case_number)
-    if not ws.editable:
-        # Submitted already (a double click, a second tab): the sign step has no form to carry
-        # the refusal, so it is said above the page.
-        messages.info(
-            request,
-            f"{ws.case.case_number}: this determination was already signed and submitted; "
-            "nothing more was done.",
-        )
+    if reason := services.determination_read_only_reason(ws.determination, request.user):
+        # The form was refused (a password mistyped) on a page that can no longer sign.
+        messages.info(request, reason + " Nothing more was done.")
         return redirect(_step_url(case_number, 6))
     return _render_step(request, ws, 6, status=400, submit_form=form)
 

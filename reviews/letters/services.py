@@ -254,8 +254,15 @@ def letter_deliver(letter: Letter, *, party_pdf: bytes | None = None) -> None:
     case = letter.case
     organization = organization_current()
     addressees, cc = letter_recipients(case)
+    # A later version that amends this one and is signed: one queued, failed or of a new
+    # round (a remand's letter amends nothing) does not replace it.
     replaced_by = (
-        Letter.objects.filter(case_id=case.pk, version__gt=letter.version)
+        Letter.objects.filter(
+            case_id=case.pk,
+            determination_id=letter.determination_id,
+            version__gt=letter.version,
+            signed_at__isnull=False,
+        )
         .order_by("-version")
         .values_list("version", flat=True)
         .first()

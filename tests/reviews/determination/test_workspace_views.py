@@ -722,9 +722,9 @@ def test_signing_twice_says_it_was_already_submitted(client, mine):
     assert client.post(url, {"password": PASSWORD}).status_code == 302
     response = client.post(url, {"password": PASSWORD}, follow=True)
     assert response.status_code == 200
-    assert "this determination was already signed and submitted; nothing more was done." in (
-        response.content.decode()
-    )
+    text = response.content.decode()
+    assert "This determination was submitted on " in text
+    assert "it is read-only now. Nothing more was done." in text
     assert Determination.objects.get(pk=determination.pk).version == determination.version + 1
 
 
@@ -738,3 +738,21 @@ def test_accepting_twice_opens_the_workspace(client):
     response = client.post(url, {"attest": "on"}, follow=True)
     assert response.status_code == 200
     assert f"You have already accepted {case.case_number}." in response.content.decode()
+
+
+def test_signing_after_the_case_was_terminated_says_so(client, mine):
+    """From the review: the refusal said "already signed and submitted" of a determination
+    never submitted, because an administrator had terminated the case meanwhile."""
+    from cases.lifecycle.services import case_terminate
+
+    case, reviewer, determination, _ = mine
+    determination_fill(determination)
+    case_terminate(
+        case=case, actor=UserFactory(role="case_admin"), reason="authorized", note="Approved."
+    )
+    url = reverse("determination:determination_submit", args=[case.case_number])
+    for password in (PASSWORD, "wrong password"):
+        text = client.post(url, {"password": password}, follow=True).content.decode()
+        assert "The case is terminated; its determination can no longer be changed." in text
+        assert "submitted" not in text.split("Nothing more was done.")[0].split("The case is")[-1]
+    assert Determination.objects.get(pk=determination.pk).status == DeterminationStatus.DRAFT

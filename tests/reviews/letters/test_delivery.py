@@ -17,7 +17,7 @@ from cases.lifecycle.models import CaseStatus, PartyRole, SentBy
 from cases.lifecycle.services import party_service_set
 from reviews.letters.models import AdOutboxItem, DeliveryStatus, PrintBatch
 from reviews.letters.print_batches import print_batch_make
-from reviews.letters.services import letter_correct
+from reviews.letters.services import letter_correct, letter_deliver
 from tests.factories import PASSWORD
 from tests.reviews.letter_utils import pdf_text
 
@@ -220,3 +220,30 @@ def test_a_held_copy_of_a_letter_amended_since_says_the_amendment_replaces_it(
     assert "Version 2 of the letter, issued since, replaces it" in first
     assert "replaces it and is served" not in second
     assert "it replaces every earlier version" in second
+
+
+def test_a_later_version_not_yet_signed_replaces_nothing_in_the_e_mail(
+    mixed_letter, case_admin, django_capture_on_commit_callbacks
+):
+    """From the review: version 2 requested but still queued (or failed) was announced as
+    "issued since, replaces it" though it might never be served."""
+    case = mixed_letter.case
+    with django_capture_on_commit_callbacks(execute=False):
+        letter_correct(
+            case=case, actor=case_admin, correction_note="The claim number.", password=PASSWORD
+        )
+    assert case.letters.filter(version=2, signed_at__isnull=True).exists()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=False):
+        party_service_set(
+            case=case,
+            role=PartyRole.EMPLOYER,
+            actor=case_admin,
+            email="hr@acme.example.org",
+            address="",
+            delivery_method="",
+            e_service_consent=True,
+        )
+    letter_deliver(mixed_letter)
+    (message,) = [m for m in mail.outbox if m.to == ["hr@acme.example.org"]]
+    assert "replaces it" not in message.body
