@@ -471,6 +471,15 @@ def letter_text_update(*, actor, based_on: int | None = None, **paragraphs) -> L
     }
     if all(values[name] == getattr(current, name) for name in LETTER_TEXT_FIELDS):
         return current
+    # Before the paragraphs' own checks: a save over a version saved meanwhile is told so
+    # first, whatever else it would be refused for.
+    last = LetterText.objects.select_for_update().aggregate(last=Max("version"))["last"] or 0
+    if based_on is not None and based_on != last:
+        raise ValidationError(
+            f"Version {last} was saved while you were editing version {based_on}: your text is "
+            f"kept below. Compare it with version {last} under Versions, then save again.",
+            code="conflict",
+        )
     problems = {
         name: (
             "This paragraph prints nothing: write it, or keep the shipped wording."
@@ -486,12 +495,6 @@ def letter_text_update(*, actor, based_on: int | None = None, **paragraphs) -> L
     if "{org}" not in values["how_made"]:
         raise ValidationError(
             {"how_made": "Keep {org} where the organization's name goes in this paragraph."}
-        )
-    last = LetterText.objects.select_for_update().aggregate(last=Max("version"))["last"] or 0
-    if based_on is not None and based_on != last:
-        raise ValidationError(
-            f"Version {last} was saved while you were editing version {based_on}: your text is "
-            f"kept below. Compare it with version {last} under Versions, then save again."
         )
     text = LetterText(version=last + 1, created_by=actor, **values)
     text.full_clean()

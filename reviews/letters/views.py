@@ -540,37 +540,45 @@ def organization_settings(request):
         prefix="text",
         initial={name: getattr(current_text, name) for name in LETTER_TEXT_FIELDS},
     )
+    # What each form started from (its hidden `based_on`). A refused save keeps the one it was
+    # posted with, so a save over another's made meanwhile is still caught when the editor
+    # corrects a field and saves again; only the refusal for that save itself (code
+    # "conflict") offers the fresh one, and saving again is then a knowing choice.
+    details_based_on, text_based_on = fingerprint, current_text.version
     status = 200
     if request.method == "POST":
         part = request.POST.get("part")
+        conflict = False
         if part == "organization":
+            details_based_on = request.POST.get("based_on", "")[:64] or None
             organization_form = OrganizationForm(request.POST, instance=organization, prefix="org")
             if organization_form.is_valid():
                 try:
                     organization_update(
                         actor=request.user,
-                        based_on=request.POST.get("based_on", "")[:64] or None,
+                        based_on=details_based_on,
                         **organization_form.cleaned_data,
                     )
                 except ValidationError as exc:
                     # A value of characters that print nothing (stripped by the service) goes
                     # to its field; details saved meanwhile, above the form.
                     organization_form.add_error(None, exc)
+                    conflict = getattr(exc, "code", None) == "conflict"
                 else:
                     messages.success(request, "Organization details saved; new letters print them.")
                     return redirect("letters:organization_settings")
         elif part == "paragraphs":
+            text_based_on = row_id(request.POST.get("based_on"))
             text_form = LetterTextForm(request.POST, prefix="text")
             if text_form.is_valid():
                 try:
                     text = letter_text_update(
-                        actor=request.user,
-                        based_on=row_id(request.POST.get("based_on")),
-                        **text_form.cleaned_data,
+                        actor=request.user, based_on=text_based_on, **text_form.cleaned_data
                     )
                 except ValidationError as exc:
                     # A paragraph's problem goes to its field; a newer version, above the form.
                     text_form.add_error(None, exc)
+                    conflict = getattr(exc, "code", None) == "conflict"
                 else:
                     if text.version == current_text.version:
                         messages.info(request, "Nothing changed; the paragraphs stay as they are.")
@@ -582,6 +590,8 @@ def organization_settings(request):
                         )
                     return redirect(reverse("letters:organization_settings") + "#paragraphs")
         status = 422
+        if conflict:
+            details_based_on, text_based_on = fingerprint, current_text.version
     versions = [
         (version, letter_text_listing(version))
         for version in LetterText.objects.select_related("created_by").order_by("-version")
@@ -593,7 +603,8 @@ def organization_settings(request):
             "organization_form": organization_form,
             "text_form": text_form,
             "current_text": current_text,
-            "organization_fingerprint": fingerprint,
+            "text_based_on": text_based_on,
+            "organization_fingerprint": details_based_on,
             "versions": versions,
         },
         status=status,

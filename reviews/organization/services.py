@@ -57,7 +57,8 @@ def organization_update(*, actor, based_on: str | None = None, **values) -> Orga
             "The details were saved by someone else while you were editing; your text is kept "
             "below. Saved meanwhile, where it differs from yours: "
             + ("; ".join(differing) or "nothing (the same as yours)")
-            + ". Save again to replace them with yours."
+            + ". Save again to replace them with yours.",
+            code="conflict",
         )
     for name in ORGANIZATION_FIELDS:
         if name in values:

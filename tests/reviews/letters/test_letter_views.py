@@ -504,3 +504,37 @@ def test_an_organization_name_that_prints_nothing_is_refused(client):
     assert Organization.objects.filter(short_name="").count() == 0
     if before is not None:
         assert Organization.objects.get().short_name == before
+
+
+def test_a_save_refused_for_a_field_still_catches_the_version_saved_meanwhile(client):
+    """From the review: after a refusal of another kind (here a paragraph left without {org}),
+    the page came back based on the newer version saved meanwhile, so correcting the field and
+    saving again silently undid the other administrator's change."""
+    login(client, Role.SYSTEM_ADMIN)
+    url = reverse("letters:organization_settings")
+    page = client.get(url)
+    data = {f"text-{name}": value for name, value in page.context["text_form"].initial.items()}
+    data.update(part="paragraphs", based_on="1")
+    assert (
+        client.post(url, {**data, "text-issues_lead_in": "The first's words."}).status_code == 302
+    )
+
+    mine = {**data, "text-summary_lead_in": "The second's words."}
+    # The conflict is told first, whatever else the save would be refused for.
+    refused = client.post(url, {**mine, "text-how_made": "No placeholder here."})
+    assert refused.status_code == 422
+    assert "Version 2 was saved while you were editing version 1" in refused.content.decode()
+
+    # A refusal of another kind keeps the version the editor started from.
+    details = {
+        f"org-{name}": value
+        for name, value in page.context["organization_form"].initial.items()
+        if value is not None
+    }
+    details.update(part="organization", based_on=page.context["organization_fingerprint"])
+    client.post(url, {**details, "org-signatory_name": "Dana Chief, MD"})
+    blank = client.post(url, {**details, "org-name": "", "org-phone": "916-555-0199"})
+    assert blank.status_code == 422
+    assert blank.context["organization_fingerprint"] == details["based_on"]
+    again = {**details, "org-phone": "916-555-0199", "based_on": details["based_on"]}
+    assert "saved by someone else" in client.post(url, again).content.decode()
