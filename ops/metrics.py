@@ -33,9 +33,15 @@ _RELAYED = ("HTTP_X_FORWARDED_FOR", "HTTP_X_REAL_IP", "HTTP_FORWARDED")
 def metrics_allowed(request) -> bool:
     token = settings.METRICS_TOKEN
     header = request.headers.get("Authorization", "")
+    relayed = any(key in request.META for key in _RELAYED)
     if token and header.startswith("Bearer "):
+        if relayed and settings.SECURE_SSL_REDIRECT and not request.is_secure():
+            # /metrics is exempt from the HTTPS redirect for the direct scrape; through the
+            # public proxy the token must not be taken over plain HTTP (it crossed the network
+            # in the clear): refused, so a scrape set up that way fails loudly.
+            return False
         return hmac.compare_digest(header.removeprefix("Bearer ").encode(), token.encode())
-    if any(key in request.META for key in _RELAYED):
+    if relayed:
         return False
     try:
         address = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))

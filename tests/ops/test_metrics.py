@@ -83,3 +83,18 @@ def test_plain_http_reaches_the_metrics_and_probes_where_https_is_enforced(clien
     assert client.get(reverse("ops:live")).status_code == 200
     page = client.get(reverse("login"))
     assert page.status_code == 301 and page["Location"].startswith("https://")
+
+
+def test_the_token_is_refused_over_plain_http_through_the_proxy(client, settings):
+    """From the review: /metrics is exempt from the HTTPS redirect for the direct scrape, so a
+    scrape of the public host over plain HTTP sent the token in the clear and was answered."""
+    settings.METRICS_TOKEN = "s3cret-scrape-token"
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    url = reverse("ops:metrics")
+    bearer = "Bearer s3cret-scrape-token"
+    relayed = {"HTTP_X_FORWARDED_FOR": FAR, "HTTP_AUTHORIZATION": bearer}
+    assert client.get(url, HTTP_X_FORWARDED_PROTO="http", **relayed).status_code == 403
+    assert client.get(url, HTTP_X_FORWARDED_PROTO="https", **relayed).status_code == 200
+    # Asked directly (no proxy), as the README's scrape of the web container does.
+    assert client.get(url, HTTP_AUTHORIZATION=bearer).status_code == 200

@@ -501,3 +501,31 @@ def test_an_escalation_answered_is_read_for_every_administrator(
     second.refresh_from_db()
     # What is left: the other notice, and a decline's own "needs a reviewer again".
     assert second.notifications_unread == (2 if answer == "decline" else 1)
+
+
+def test_an_escalation_from_before_the_upgrade_is_settled_too(admin, settings):
+    """From the review: unread escalations made before they had a link of their own linked to
+    the case page; migration accounts 0007 gives them the new link, so an answer settles them."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "accounts.migrations.0007_escalation_links_to_the_next_step"
+    )
+    case, reviewer, assignment = _assigned(admin, priority=Priority.EXPEDITED)
+    Assignment.objects.filter(pk=assignment.pk).update(escalated_at=timezone.now())
+    page = reverse("casefile:case_detail", args=[case.case_number])
+    old = Notification.objects.create(
+        user=admin,
+        text=f"{case.case_number}: the reviewer has not accepted (due 12/03/2026 14:30).",
+        link=page,
+    )
+    other = Notification.objects.create(user=admin, text="Overdue", link=page)
+    migration.forward(apps, None)
+    assignment.refresh_from_db()
+    assignment_accept(assignment=assignment, actor=reviewer, attest_no_conflict=True)
+    old.refresh_from_db()
+    other.refresh_from_db()
+    assert old.read_at is not None and old.link == page + "#workflow"
+    assert other.read_at is None and other.link == page
