@@ -348,17 +348,28 @@ def plan_run_assign(*, run: PlanRun, actor, today: dt.date | None = None) -> Bat
         [row["reviewer_id"] for row in rows]
     )
     assigned, refused = [], []
-    for row in rows:
-        case, reviewer = cases.get(row["case_id"]), reviewers.get(row["reviewer_id"])
-        if case is None or reviewer is None:
-            refused.append((row["case"], "The case or the reviewer no longer exists."))
-            continue
-        try:
-            assigned.append(
-                reviewer_assign(case=case, reviewer=reviewer, actor=actor, batch=True, today=today)
-            )
-        except ValidationError as exc:
-            refused.append((row["case"], " ".join(exc.messages)))
+    try:
+        for row in rows:
+            case, reviewer = cases.get(row["case_id"]), reviewers.get(row["reviewer_id"])
+            if case is None or reviewer is None:
+                refused.append(
+                    (row["case"], "The case is gone, or the reviewer is no longer a reviewer.")
+                )
+                continue
+            try:
+                assigned.append(
+                    reviewer_assign(
+                        case=case, reviewer=reviewer, actor=actor, batch=True, today=today
+                    )
+                )
+            except ValidationError as exc:
+                refused.append((row["case"], " ".join(exc.messages)))
+    except BaseException:
+        if not assigned:
+            # Nothing made before the failure (the database, a worker stopped): the claim is
+            # released, so the plan can be assigned again rather than read as assigned.
+            PlanRun.objects.filter(pk=run.pk).update(assigned_at=None, assigned_by=None)
+        raise
     return BatchResult(plan=None, assigned=assigned, refused=refused)
 
 

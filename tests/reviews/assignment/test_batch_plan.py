@@ -211,7 +211,10 @@ def test_assign_on_a_selection_of_the_case_list_plans_those_cases_only(
         f"{taken.case_number}</a></td><td>The case has a reviewer already (reviewer assigned)."
         in page
     )
-    assert f"{closed.case_number}</a></td><td>The case is closed (terminated): nobody" in page
+    assert (
+        f"{closed.case_number}</a></td><td>The case is closed (terminated): it is not assigned again"
+        in page
+    )
     assert "CM99-0000001</td><td>No such case." in page
     assert not_selected.case_number not in page
 
@@ -241,3 +244,25 @@ def test_assigning_a_plan_that_is_not_one_answers_not_found_and_assigns_nothing(
 
     assert response.status_code == 404
     assert not Assignment.objects.exists()
+
+
+def test_a_plan_that_failed_before_assigning_anything_can_be_assigned_again(case_admin):
+    """From the review: the claim on a plan was made before its pairs; an error other than a
+    refusal (the database, a worker stopped) left it "assigned by ..." for good, with nothing
+    assigned."""
+    from unittest import mock
+
+    case = ready_case()
+    reviewer_with_profile("REV-1")
+    run = PlanRun.objects.create()
+    services.plan_work_out(run_id=run.pk)
+    run.refresh_from_db()
+    with (
+        mock.patch.object(services, "reviewer_assign", side_effect=RuntimeError("database gone")),
+        pytest.raises(RuntimeError),
+    ):
+        services.plan_run_assign(run=run, actor=case_admin)
+    run.refresh_from_db()
+    assert run.assigned_at is None and run.assigned_by is None
+    result = services.plan_run_assign(run=run, actor=case_admin)
+    assert [a.case_id for a in result.assigned] == [case.pk]
