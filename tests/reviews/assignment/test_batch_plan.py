@@ -212,8 +212,8 @@ def test_assign_on_a_selection_of_the_case_list_plans_those_cases_only(
         in page
     )
     assert (
-        f"{closed.case_number}</a></td><td>The case is closed (terminated): it is not assigned again"
-        in page
+        f"{closed.case_number}</a></td><td>The case is closed (terminated): it is not "
+        "assigned again" in page
     )
     assert "CM99-0000001</td><td>No such case." in page
     assert not_selected.case_number not in page
