@@ -67,6 +67,20 @@ def fresh_database(tmp_path: Path, suffix: str = "restore"):
     return url, drop
 
 
+def restored_env(url: str, restored: Path, key: str) -> dict:
+    """The environment of a site restored into the database at `url` and the folder
+    `restored` (its file store, var and signing key's paths)."""
+    return {
+        **os.environ,
+        "DATABASE_URL": url,
+        "IMR_VAR_DIR": str(restored / "var"),
+        "PRIVATE_MEDIA_ROOT": str(restored / "private"),
+        "SIGNING_KEY_PATH": str(restored / "signing" / "key.pem"),
+        "SIGNING_CERT_PATH": str(restored / "signing" / "certificate.pem"),
+        "BACKUP_ENCRYPTION_KEY": key,
+    }
+
+
 def _manage(*args, env):
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -104,15 +118,7 @@ def test_a_backup_restores_into_a_fresh_database_with_every_case_record_and_lett
 
     url, drop = fresh_database(tmp_path)
     restored = tmp_path / "restored"
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "IMR_VAR_DIR": str(restored / "var"),
-        "PRIVATE_MEDIA_ROOT": str(restored / "private"),
-        "SIGNING_KEY_PATH": str(restored / "signing" / "key.pem"),
-        "SIGNING_CERT_PATH": str(restored / "signing" / "certificate.pem"),
-        "BACKUP_ENCRYPTION_KEY": settings.BACKUP_ENCRYPTION_KEY,
-    }
+    env = restored_env(url, restored, settings.BACKUP_ENCRYPTION_KEY)
     try:
         result = _manage("restore", str(archive), env=env)
         assert result.returncode == 0, result.stderr + result.stdout
@@ -220,15 +226,7 @@ def test_a_cut_off_archive_restores_nothing_and_the_whole_one_then_restores(
 
     url, drop = fresh_database(tmp_path)
     restored = tmp_path / "restored"
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "IMR_VAR_DIR": str(restored / "var"),
-        "PRIVATE_MEDIA_ROOT": str(restored / "private"),
-        "SIGNING_KEY_PATH": str(restored / "signing" / "key.pem"),
-        "SIGNING_CERT_PATH": str(restored / "signing" / "certificate.pem"),
-        "BACKUP_ENCRYPTION_KEY": settings.BACKUP_ENCRYPTION_KEY,
-    }
+    env = restored_env(url, restored, settings.BACKUP_ENCRYPTION_KEY)
     try:
         failed = _manage("restore", str(cut), env=env)
         assert failed.returncode != 0 and "cut off" in failed.stderr + failed.stdout

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 
 from accounts.models import Role, User
 from accounts.notifications import notifications_settled, notifications_settled_for_all, notify
@@ -315,8 +315,8 @@ def plan_run_stale(run: PlanRun, *, now: dt.datetime | None = None) -> str:
 def plan_run_assigned_text(run: PlanRun) -> str:
     """Who assigned the plan's pairs, and when: "This plan was assigned by Carmen Alvarez at
     12/04/2026 2:30 PM." """
-    who = run.assigned_by.get_full_name() or run.assigned_by.username if run.assigned_by else ""
-    when = formats.date_format(timezone.localtime(run.assigned_at), "m/d/Y g:i A")
+    who = run.assigned_by.display_name if run.assigned_by else ""
+    when = us_datetime(run.assigned_at)
     return f"This plan was assigned{f' by {who}' if who else ''} at {when}."
 
 
