@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.models import Role, display_names
 from audit.models import AuditAction, AuditKind
 from audit.selectors import case_readers
-from cases.templatetags.case_badges import us_datetime
+from cases.formatting import us_datetime
 
 
 @dataclass(frozen=True)

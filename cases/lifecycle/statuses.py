@@ -54,6 +54,14 @@ CLOSED_STATUSES = frozenset({CaseStatus.INELIGIBLE, CaseStatus.ISSUED, CaseStatu
 OPEN_STATUSES = frozenset(set(CaseStatus) - CLOSED_STATUSES)
 
 
+# From assignment until the letter is issued the review has its reviewer: CaseStatus's order is
+# the workflow's, so these are the statuses from REVIEWER_ASSIGNED through APPROVED.
+_ORDER = list(CaseStatus)
+WITH_A_REVIEWER_STATUSES = frozenset(
+    _ORDER[_ORDER.index(CaseStatus.REVIEWER_ASSIGNED) : _ORDER.index(CaseStatus.APPROVED) + 1]
+)
+
+
 # Statuses of the eligibility screen that wait on the parties (8 CCR 9792.10.3): a requested
 # piece of information (5 business days) or the resolution of a liability dispute (no limit).
 SCREEN_WAITING_STATUSES = frozenset({CaseStatus.DEFERRED, CaseStatus.INFORMATION_REQUESTED})

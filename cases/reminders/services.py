@@ -21,6 +21,7 @@ from cases.clock.deadlines import business_days_between, deferral_text
 from cases.lifecycle import events
 from cases.lifecycle.clock import case_clock
 from cases.lifecycle.models import CLOSED_STATUSES, Case, CaseStatus
+from cases.lifecycle.status_table import Action, statuses_allowing
 from cases.registry import reviewer_side
 from cases.reminders.models import ClockNotice
 
@@ -32,8 +33,9 @@ Kind = ClockNotice.Kind
 _MAIL_FAILED = OSError
 # Reviewers are reminded only while the determination is in their hands: once submitted, the
 # quality reviewer holds it and the escalation, if any, goes to the administrators.
-_WITH_REVIEWER = frozenset(
-    {CaseStatus.REVIEWER_ASSIGNED, CaseStatus.IN_REVIEW, CaseStatus.RETURNED}
+# These are the statuses in which the reviewer answers the assignment or edits the draft.
+_WITH_REVIEWER = statuses_allowing(Action.RESPOND_TO_ASSIGNMENT) | statuses_allowing(
+    Action.EDIT_DETERMINATION
 )
 
 

@@ -5,13 +5,11 @@ words are the ones the pages showed before; tests/cases/test_case_badges.py hold
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django import template
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from cases.formatting import us_date, us_datetime
 from cases.lifecycle.statuses import CaseStatus
 
 register = template.Library()
@@ -91,23 +89,6 @@ def clock_badge(clock) -> SafeString:
     return mark_safe(f'<span class="clock">{days_left} days left</span>')
 
 
-@register.filter
-def us_date(value) -> str:
-    """A date as the pages print it (MM/DD/YYYY), without Django's general date formatter: a
-    list prints two a row. Datetimes go through |date, which converts them to local time."""
-    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-        return ""
-    return f"{value.month:02d}/{value.day:02d}/{value.year}"
-
-
-@register.filter
-def us_datetime(value) -> str:
-    """A moment in local time to the minute as the pages print it (MM/DD/YYYY h:MM AM, what
-    |date:"m/d/Y g:i A" prints), without Django's general formatter: the readers table prints
-    fifty, the history one a row."""
-    if not isinstance(value, dt.datetime):
-        return ""
-    local = value if timezone.is_naive(value) else timezone.localtime(value)
-    hour = local.hour % 12 or 12
-    noon = "AM" if local.hour < 12 else "PM"
-    return f"{local.month:02d}/{local.day:02d}/{local.year} {hour}:{local.minute:02d} {noon}"
+# The pages' date and moment formats, one definition for templates and services alike.
+register.filter("us_date", us_date)
+register.filter("us_datetime", us_datetime)

@@ -15,12 +15,12 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import SafeString, mark_safe
 
+from cases.formatting import us_date
 from cases.templatetags.case_badges import (
     clock_badge,
     clock_row_class,
     priority_badge,
     status_badge,
-    us_date,
 )
 
 register = template.Library()

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from accounts.notifications import site_link
+from cases.formatting import us_datetime
 from cases.lifecycle.models import Priority
-from cases.templatetags.case_badges import us_datetime
 from reviews.assignment.models import Assignment, AssignmentStatus, CaseConflict
 
 

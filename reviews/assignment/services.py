@@ -17,12 +17,14 @@ from django.utils import timezone
 from accounts.models import Role, User
 from accounts.notifications import notifications_settled, notifications_settled_for_all, notify
 from cases.clock.deadlines import add_business_days
+from cases.formatting import us_datetime
 from cases.jsoncheck import visible_strip
 from cases.lifecycle import events
 from cases.lifecycle.models import CLOSED_STATUSES, Case, CaseStatus, Priority
 from cases.lifecycle.services import case_lock, case_status_set, case_transition_check
+from cases.lifecycle.status_table import Action, statuses_allowing
+from cases.lifecycle.statuses import WITH_A_REVIEWER_STATUSES
 from cases.outbox.services import follow_up_add
-from cases.templatetags.case_badges import us_datetime
 
 # tasks.py imports this module by name (a task calls one service), so this side imports the
 # module, not its names: each resolves at call time.
@@ -47,7 +49,7 @@ if TYPE_CHECKING:
 
 
 # Before the determination is submitted, an administrator may take the case back.
-UNASSIGNABLE_STATUSES = (CaseStatus.REVIEWER_ASSIGNED, CaseStatus.IN_REVIEW)
+UNASSIGNABLE_STATUSES = statuses_allowing(Action.UNASSIGN_REVIEWER)
 
 
 # --- Assignment (SPEC section 4) --------------------------------------------------------------
@@ -201,18 +203,6 @@ def plan_run_start(*, actor, case_numbers: list[str] | None = None) -> PlanRun:
     return run
 
 
-# A selected case in one of these is left out because its review has a reviewer already.
-_WITH_A_REVIEWER = frozenset(
-    {
-        CaseStatus.REVIEWER_ASSIGNED,
-        CaseStatus.IN_REVIEW,
-        CaseStatus.SUBMITTED,
-        CaseStatus.RETURNED,
-        CaseStatus.APPROVED,
-    }
-)
-
-
 def _selection_left_out(run: PlanRun, cases: list[Case]) -> list[dict]:
     """The selected cases not in the plan's reach, each with why: not ready for a reviewer
     (its status), or no such case."""
@@ -230,7 +220,7 @@ def _selection_left_out(run: PlanRun, cases: list[Case]) -> list[dict]:
             status = CaseStatus(statuses[number])
             if status in CLOSED_STATUSES:
                 reason = f"The case is closed ({status.label.lower()}): it is not assigned again."
-            elif status in _WITH_A_REVIEWER:
+            elif status in WITH_A_REVIEWER_STATUSES:
                 reason = f"The case has a reviewer already ({status.label.lower()})."
             else:
                 reason = f"Not ready for assignment: the case is {status.label.lower()}."

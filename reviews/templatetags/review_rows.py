@@ -11,12 +11,11 @@ from django import template
 from django.template.defaultfilters import pluralize
 from django.utils.safestring import SafeString, mark_safe
 
+from cases.formatting import us_date, us_datetime
 from cases.templatetags.case_badges import (
     clock_badge,
     clock_row_class,
     priority_badge,
-    us_date,
-    us_datetime,
 )
 from cases.templatetags.case_rows import case_number_path, disputed_items_line
 from reviews.determination.status_table import Stage

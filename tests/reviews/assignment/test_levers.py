@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from accounts.models import Notification, Role
 from cases.access import case_history_for
+from cases.formatting import us_datetime
 from cases.lifecycle.models import CaseEvent, CaseStatus, EventType, Priority
-from cases.templatetags.case_badges import us_datetime
 from reviews.assignment.models import Assignment, AssignmentStatus
 from reviews.assignment.notifications import acceptance_escalation_notify
 from reviews.assignment.services import acceptances_escalate, reviewer_assign
