@@ -245,3 +245,43 @@ def test_createsuperuser_makes_a_system_administrator_who_opens_the_admin_site(c
     assert first.role == Role.SYSTEM_ADMIN
     client.force_login(first)
     assert client.get(reverse("admin:index")).status_code == 200
+
+
+def _user_form_posted(client, user, **changes):
+    """The user's admin change form as the page filled it, with `changes`, saved."""
+    change = reverse("admin:accounts_user_change", args=[user.pk])
+    form = client.get(change).context["adminform"].form
+    data = {}
+    for name, field in form.fields.items():
+        value = form.initial.get(name, field.initial)
+        if isinstance(value, list | tuple) or hasattr(value, "all"):
+            continue
+        if hasattr(value, "date") and hasattr(value, "time"):
+            data[f"{name}_0"], data[f"{name}_1"] = f"{value:%Y-%m-%d}", f"{value:%H:%M:%S}"
+        elif value is not None and value is not False:
+            data[name] = "on" if value is True else value
+    data.update(changes)
+    return client.post(change, data)
+
+
+def test_giving_the_system_administrator_role_is_all_it_takes_to_open_the_admin_site(
+    superuser_client,
+):
+    # Given a case administrator, not staff
+    user = UserFactory(role=Role.CASE_ADMIN)
+
+    # When a system administrator gives them the role, and only the role
+    answer = _user_form_posted(superuser_client, user, role=Role.SYSTEM_ADMIN)
+
+    # Then they are staff and superuser, and the admin site opens to them
+    assert answer.status_code == 302
+    user.refresh_from_db()
+    assert user.role == Role.SYSTEM_ADMIN and user.is_staff and user.is_superuser
+    own = Client()
+    own.force_login(user)
+    assert own.get(reverse("admin:index")).status_code == 200
+
+    # And moved to another role, they are neither, whatever the form posted for the flags
+    _user_form_posted(superuser_client, user, role=Role.REVIEWER, is_staff="on", is_superuser="on")
+    user.refresh_from_db()
+    assert user.role == Role.REVIEWER and not user.is_staff and not user.is_superuser
