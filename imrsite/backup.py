@@ -362,13 +362,23 @@ def _database_load(dump: Path, engine: str) -> None:
     if engine != _engine():
         raise BackupError(f"The backup is of a {engine} database; this site uses {_engine()}.")
     if engine == "postgresql":
-        subprocess.run(
+        # One transaction: a load that fails half way leaves the new database as empty as it
+        # was, so the restore can be run again once the cause is mended.
+        loaded = subprocess.run(
             ["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error"]
-            + ["--dbname", connection.settings_dict["NAME"], str(dump)],
+            + ["--single-transaction", "--dbname", connection.settings_dict["NAME"], str(dump)],
             env=_pg_env(),
-            check=True,
             capture_output=True,
+            text=True,
         )
+        if loaded.returncode != 0:
+            # pg_restore's first error line (then the whole statement it was running).
+            errors = [line for line in loaded.stderr.splitlines() if "error" in line.lower()]
+            why = (errors or loaded.stderr.strip().splitlines() or ["no message"])[0]
+            raise BackupError(
+                f"The database did not load ({why}); nothing of it was kept. The files and "
+                "the key this restore wrote were taken back too."
+            )
     else:
         connection.ensure_connection()
         with sqlite3.connect(dump) as source:

@@ -237,3 +237,37 @@ def test_a_cut_off_archive_restores_nothing_and_the_whole_one_then_restores(
     finally:
         connection.close()
         drop()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_restore's transaction")
+@pytest.mark.django_db(transaction=True)
+def test_a_database_load_that_fails_half_way_keeps_nothing_and_says_why(tmp_path, settings, case):
+    """The new database held a sequence named as one of the dump's (no table, so not refused as
+    "not empty"): pg_restore made some tables, then stopped. Those tables were left behind, so
+    the next restore was refused for a database that was not empty."""
+    settings.BACKUP_ENCRYPTION_KEY = backup_key_new()
+    archive = tmp_path / "imr.backup"
+    call_command("backup", str(archive), stdout=io.StringIO())
+
+    url, drop = fresh_database(tmp_path)
+    restored = tmp_path / "restored"
+    env = restored_env(url, restored, settings.BACKUP_ENCRYPTION_KEY)
+    in_the_way = "CREATE SEQUENCE cases_case_id_seq"
+    try:
+        assert _manage("dbshell", "--", "-c", in_the_way, env=env).returncode == 0
+        failed = _manage("restore", str(archive), env=env)
+        assert failed.returncode != 0
+        assert "The database did not load" in failed.stderr and "cases_case_id_seq" in (
+            failed.stderr
+        )
+        tables = _manage("shell", "-c", LIST_TABLES, env=env)
+        assert tables.stdout.strip().splitlines()[-1] == "[]"
+        assert _manage("dbshell", "--", "-c", "DROP SEQUENCE cases_case_id_seq", env=env)
+        result = _manage("restore", str(archive), env=env)
+        assert result.returncode == 0, result.stderr + result.stdout
+    finally:
+        connection.close()
+        drop()
+
+
+LIST_TABLES = "from django.db import connection; print(connection.introspection.table_names())"
