@@ -343,7 +343,8 @@ def print_batch_posted(*, batch: PrintBatch, actor, posted_on: dt.date) -> Batch
     from it). Posted on another date than its proofs declare, those proofs are superseded and
     the task makes new ones for the real date (CCP 1013a(3)) and joins the batch again.
     A mailing whose party's address changed since printing is not served: it goes back to the
-    print queue with the new address (`mailings_readdressed`), and the rest are confirmed."""
+    print queue with the new address (`mailings_readdressed`), the rest are confirmed, and the
+    batch's PDF is joined again without it."""
     if posted_on > timezone.localdate():
         raise ValidationError({"posted_on": "A batch cannot be confirmed posted in the future."})
     if posted_on < timezone.localtime(batch.created_at).date():
@@ -362,8 +363,12 @@ def print_batch_posted(*, batch: PrintBatch, actor, posted_on: dt.date) -> Batch
             _mailing_pull_back(row, address=address, batch=batch, actor=actor)
         pulled_ids = {(type(row).__name__, row.pk) for row, _ in pulled}
         mailings = [row for row in mailings if (type(row).__name__, row.pk) not in pulled_ids]
-        if posted_on != batch.posting_on and mailings:
-            batch.proofs.filter(superseded_at=None).update(superseded_at=timezone.now())
+        redated = posted_on != batch.posting_on
+        # The batch's PDF is the file of what was posted: joined again for the new date's
+        # proofs, or without the copies taken back (their proofs void), keeping the rest's.
+        if mailings and (redated or pulled):
+            if redated:
+                batch.proofs.filter(superseded_at=None).update(superseded_at=timezone.now())
             batch.posting_on = posted_on
             batch.status = PrintBatchStatus.QUEUED
             batch.queued_at = timezone.now()

@@ -112,6 +112,10 @@ def _batch_entry(batch: PrintBatch, form=None) -> dict:
         ],
         "form": form
         or PostedForm(initial={"posted_on": batch.posting_on}, prefix=f"batch-{batch.pk}"),
+        # Posted and being joined again: for the real date's proofs, or without copies taken
+        # back (print_batch_posted).
+        "redated": bool(batch.posted_on)
+        and batch.proofs.exclude(superseded_at=None).exclude(served_on=batch.posted_on).exists(),
         "working": batch.status in (PrintBatchStatus.QUEUED, PrintBatchStatus.RENDERING),
         "percent": round(100 * batch.done / batch.total) if batch.total else 0,
     }

@@ -137,8 +137,12 @@ def test_a_batch_confirmed_on_another_date_stays_listed_with_its_rejoined_pdf(
     today = timezone.localdate()
     with django_capture_on_commit_callbacks(execute=True):
         batch = print_batch_make(actor=case_admin, posting_on=today + dt.timedelta(days=1))
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks() as joining:
         _confirm(admin, PrintBatch.objects.get(pk=batch.pk), today)
+    joining_page = admin.get(reverse("letters:print_queue")).content.decode()
+    assert "being joined again: with proofs of service made for that date" in joining_page
+    for callback in joining:
+        callback()
     batch.refresh_from_db()
 
     # When the print queue is opened once its new proofs are joined
@@ -171,3 +175,41 @@ def test_the_proof_gives_the_business_address_on_one_line_inside_its_sentence(
         "whose business address is 100 Example Street, Sacramento, CA 95814, in the county"
         in flat(stored(proof.pdf))
     )
+
+
+def _downloaded(admin, batch) -> str:
+    answer = admin.get(reverse("letters:print_batch_download", args=[batch.pk]))
+    assert answer.status_code == 200
+    return flat(b"".join(answer.streaming_content))
+
+
+def test_a_batch_posted_without_a_copy_taken_back_keeps_no_pdf_of_it_nor_its_void_proof(
+    mixed_letter, admin, case_admin, django_capture_on_commit_callbacks
+):
+    # Given a printed batch holding the worker's copy to 12 Orchard Lane and its proof
+    today = timezone.localdate()
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = print_batch_make(actor=case_admin, posting_on=today)
+    assert "12 Orchard Lane" in _downloaded(admin, batch)
+
+    # When the worker moves and the batch is confirmed posted on the day it was printed for
+    with django_capture_on_commit_callbacks(execute=True):
+        _worker_moves(mixed_letter.case, case_admin)
+    with django_capture_on_commit_callbacks() as joining:
+        _confirm(admin, batch, today)
+    queue = admin.get(reverse("letters:print_queue")).content.decode()
+    assert "its PDF is being joined again: without the copies taken back" in queue
+    for callback in joining:
+        callback()
+
+    # Then the batch's PDF, the file of what was posted, holds the provider's copy and its
+    # proof but neither the worker's copy nor its voided proof
+    batch.refresh_from_db()
+    text = _downloaded(admin, batch)
+    provider = mixed_letter.deliveries.get(recipient_role="requesting_provider")
+    assert provider.recipient_name in text
+    assert "12 Orchard Lane" not in text
+    kept = ProofOfService.objects.get(letter_delivery=provider, batch=batch)
+    assert kept.superseded_at is None and kept.served_on == today
+    queue = admin.get(reverse("letters:print_queue")).content.decode()
+    assert f"Download batch {batch.pk} (PDF)" in queue
