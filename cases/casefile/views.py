@@ -63,7 +63,7 @@ from cases.outbox.selectors import follow_up_retryable, follow_ups_open_for
 from cases.outbox.services import follow_up_retry
 from cases.records.forms import RecordAddForm
 from cases.records.selectors import records_in_file
-from cases.records.services import WITHDRAW_REASON_MAX_CHARS, record_add, record_withdraw
+from cases.records.services import WITHDRAW_REASON_MAX_CHARS, record_withdraw, records_add
 from cases.records.tasks import record_inspect
 from cases.registry import reviewer_side
 from cases.spreadsheet import csv_response
@@ -413,20 +413,23 @@ def case_record_add(request, case_number: str):
     case = case_get_for(request.user, case_number)
     form = RecordAddForm(request.POST, request.FILES, prefix="record")
     if form.is_valid():
-        record = form.record_data()
         try:
-            record_add(case=case, actor=request.user, refuse_same_file=True, **record)
+            added = records_add(case=case, actor=request.user, **form.records_data())
         except ValidationError as error:
             form.add_error("file", error)
         else:
-            return _action_done(
-                request, case.case_number, f"Record “{record['title']}” added.", panel="record-add"
+            titles = ", ".join(f"“{record.title}”" for record in added)
+            done = (
+                f"Record {titles} added."
+                if len(added) == 1
+                else f"{len(added)} records added: {titles}."
             )
-    chosen = request.FILES.get(form["file"].html_name)
-    if chosen is not None and "file" not in form.errors:
-        # A browser cannot keep a chosen file when the form comes back: the page names it and
-        # asks for it again, rather than refusing the next try for a missing file.
-        form.dropped_file_name = chosen.name
+            return _action_done(request, case.case_number, done, panel="record-add")
+    chosen = request.FILES.getlist(form["file"].html_name)
+    if chosen and "file" not in form.errors:
+        # A browser cannot keep a chosen file when the form comes back: the page names them
+        # and asks for them again, rather than refusing the next try for a missing file.
+        form.dropped_file_name = "”, “".join(uploaded.name for uploaded in chosen)
     return _action_refused(request, case, panel="record-add", record_form=form)
 
 

@@ -76,5 +76,94 @@ class RecordFields(forms.Form):
 # --- Actions on a case ------------------------------------------------------------------------
 
 
+class _PdfFilesInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class _PdfFilesField(forms.FileField):
+    """One PDF or several, as a list (each cleaned as FileField cleans one)."""
+
+    def clean(self, data, initial=None):
+        chosen = data if isinstance(data, list | tuple) else [data] if data else []
+        return [super(_PdfFilesField, self).clean(one, initial) for one in chosen if one]
+
+
+def title_from_file_name(name: str) -> str:
+    """A record's title from its file's name, when several are uploaded at once: the name
+    without ".pdf", underscores as spaces ("PR-2_progress_report.pdf" → "PR-2 progress
+    report")."""
+    stem = name.rsplit("/", 1)[-1]
+    if stem.lower().endswith(".pdf"):
+        stem = stem[:-4]
+    title = " ".join(stem.replace("_", " ").split())
+    return (title or name)[:300]
+
+
 class RecordAddForm(RecordFields):
-    """The case page's upload: one record, the file required."""
+    """The case page's upload: one record with the title given, or several PDFs at once, each
+    a record titled by its file's name with the same date, kind and sender."""
+
+    file = _PdfFilesField(
+        label="PDF files",
+        required=False,
+        widget=_PdfFilesInput(attrs={"accept": "application/pdf,.pdf"}),
+        help_text="One file, or several at once: each becomes a record.",
+    )
+    title = forms.CharField(
+        label="Title",
+        max_length=300,
+        required=False,
+        help_text=(
+            "As the letter lists it, e.g. “PR-2 progress report”. With several files, leave it "
+            "empty: each record is titled by its file's name."
+        ),
+    )
+
+    def clean_file(self):
+        """Every file checked, and every bad one named, before any is stored."""
+        problems = []
+        for uploaded in self.cleaned_data.get("file") or []:
+            try:
+                record_file_check(uploaded)
+            except forms.ValidationError as error:
+                problems.extend(error.messages)
+        if problems:
+            raise forms.ValidationError(
+                [*problems, "Nothing was added: choose the files again without these."]
+                if len(self.cleaned_data["file"]) > 1
+                else problems
+            )
+        return self.cleaned_data.get("file") or []
+
+    def clean(self):
+        cleaned = forms.Form.clean(self)
+        files = cleaned.get("file") or []
+        if "file" in self.errors:
+            return cleaned
+        if not files:
+            self.add_error("file", "Choose the PDF file for this record.")
+        elif len(files) > 1 and cleaned.get("title"):
+            self.add_error(
+                "title",
+                f"With {len(files)} files each record is titled by its file's name: leave the "
+                "title empty, or upload the files one at a time to title each.",
+            )
+        elif len(files) == 1 and not cleaned.get("title"):
+            self.add_error("title", "Give the record a title: the letter lists it by title.")
+        return cleaned
+
+    def records_data(self) -> dict[str, Any]:
+        """The files, each with its title, and what they share."""
+        data = self.cleaned_data
+        files = data["file"]
+        titled = (
+            [(files[0], data["title"])]
+            if len(files) == 1
+            else [(uploaded, title_from_file_name(uploaded.name or "")) for uploaded in files]
+        )
+        return {
+            "files": titled,
+            "document_date": data.get("document_date"),
+            "kind": data["kind"],
+            "source": data.get("source") or "",
+        }

@@ -58,23 +58,12 @@ def record_add(
     document_date: dt.date | None = None,
     kind: str = RecordKind.MEDICAL,
     source: str = "",
-    refuse_same_file: bool = False,
 ) -> MedicalRecord:
-    """Add a record to the case. With `refuse_same_file` (a person uploading on the case page),
-    a PDF already in the case's file is refused: sent twice from two tabs or a page opened
-    before, it would be listed twice among the letter's documents reviewed."""
+    """Add a record to the case (intake; the case page adds through records_add)."""
     # Read the status under the lock: a case closed a moment ago takes no more records.
     case = case_lock(case)
     _record_addable(case, uploaded)
     digest = _sha256_of(uploaded)
-    if refuse_same_file:
-        same = records_in_file(case).filter(sha256=digest).first()
-        if same is not None:
-            raise ValidationError(
-                f"{uploaded.name}: this PDF is already in the case file as “{same.title}”, "
-                f"added {timezone.localtime(same.received_at):%m/%d/%Y}; nothing was added. "
-                "To file it under another title, withdraw that record first."
-            )
     return _record_create(
         case=case,
         actor=actor,
@@ -85,6 +74,72 @@ def record_add(
         kind=kind,
         source=source,
     )
+
+
+def _already_in_file(uploaded: UploadedFile, same: MedicalRecord) -> str:
+    return (
+        f"{uploaded.name}: this PDF is already in the case file as “{same.title}”, "
+        f"added {timezone.localtime(same.received_at):%m/%d/%Y}; nothing was added. "
+        "To file it under another title, withdraw that record first."
+    )
+
+
+@transaction.atomic
+def records_add(
+    *,
+    case: Case,
+    actor,
+    files: list[tuple[UploadedFile, str]],
+    document_date: dt.date | None = None,
+    kind: str = RecordKind.MEDICAL,
+    source: str = "",
+) -> list[MedicalRecord]:
+    """The case page's upload: each (file, title) a record, all or none. Every file is checked
+    first, and refused if already in the case's file or chosen twice (it would be listed twice
+    among the letter's documents reviewed); every problem is named at once. A failure while
+    storing them takes back the files stored before it, as the transaction takes back the
+    rows."""
+    case = case_lock(case)
+    if Action.ADD_RECORD not in allowed_actions(case):
+        raise ValidationError("Records cannot be added to a closed case.")
+    problems: list[str] = []
+    digests: dict[str, str] = {}
+    for uploaded, _title in files:
+        try:
+            record_file_check(uploaded)
+        except ValidationError as error:
+            problems.extend(error.messages)
+            continue
+        digest = _sha256_of(uploaded)
+        if digest in digests:
+            problems.append(f"{uploaded.name}: the same PDF as {digests[digest]}, chosen twice.")
+        elif (same := records_in_file(case).filter(sha256=digest).first()) is not None:
+            problems.append(_already_in_file(uploaded, same))
+        digests.setdefault(digest, uploaded.name or "")
+    if problems:
+        if len(files) > 1:
+            problems.append("Nothing was added: choose the files again without these.")
+        raise ValidationError(problems)
+    created: list[MedicalRecord] = []
+    try:
+        for uploaded, title in files:
+            created.append(
+                _record_create(
+                    case=case,
+                    actor=actor,
+                    uploaded=uploaded,
+                    digest=_sha256_of(uploaded),
+                    title=title,
+                    document_date=document_date,
+                    kind=kind,
+                    source=source,
+                )
+            )
+    except BaseException:
+        for record in created:
+            record.file.delete(save=False)
+        raise
+    return created
 
 
 @transaction.atomic

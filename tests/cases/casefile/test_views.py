@@ -12,6 +12,7 @@ from cases.eligibility.services import case_eligibility_record
 from cases.lifecycle.models import CaseStatus, SentBy, ServedBy
 from cases.records.models import MedicalRecord
 from cases.records.services import record_withdraw
+from cases.records.storage import private_storage, stored_names
 from reviews.determination.models import Determination, DeterminationStatus, ItemDecision
 from tests.cases.helpers import HTMX, add_record, overrides_for
 from tests.factories import CaseFactory, DisputedItemFactory, pdf_upload
@@ -714,3 +715,136 @@ def test_a_remanded_case_does_not_show_its_records_as_late(admin_client):
     assert "Records late" not in page
     assert "the remand's date: review round 2 is counted from it" in page
     assert f"Determination due {case.clock.determination_due_on:%m/%d/%Y}" in page
+
+
+# --- Several records in one upload ---------------------------------------------------------------
+
+
+def _stored_record_files() -> list[str]:
+    return [name for name in stored_names(private_storage) if name.startswith("records/")]
+
+
+def test_several_pdfs_in_one_upload_become_records_titled_by_their_file_names(admin_client, case):
+    # Given three PDFs chosen at once, with a date, kind and sender for them all
+    url = reverse("casefile:case_record_add", args=[case.case_number])
+    files = [
+        pdf_upload("PR-2_progress_report.pdf", pages=1),
+        pdf_upload("MRI lumbar spine.PDF", pages=2),
+        pdf_upload("UR decision.pdf", pages=3),
+    ]
+    response = admin_client.post(
+        url,
+        {
+            "record-file": files,
+            "record-document_date": "2026-03-01",
+            "record-kind": "medical",
+            "record-source": "Pacific Claims Services",
+        },
+        follow=True,
+    )
+
+    # Then each is a record of its own, titled by its file's name, with what they share
+    html = response.content.decode()
+    assert "3 records added: “PR-2 progress report”, “MRI lumbar spine”, “UR decision”." in html
+    records = list(case.records.order_by("pk"))
+    assert [r.title for r in records] == ["PR-2 progress report", "MRI lumbar spine", "UR decision"]
+    assert {(r.document_date, r.source) for r in records} == {
+        (dt.date(2026, 3, 1), "Pacific Claims Services")
+    }
+    # and the history lists each one added
+    assert case.events.filter(type="record_added").count() == 3
+
+
+def test_one_bad_file_among_several_adds_none_and_names_it(admin_client, case):
+    # Given two good PDFs and a picture sent as a record
+    url = reverse("casefile:case_record_add", args=[case.case_number])
+    response = admin_client.post(
+        url,
+        {
+            "record-file": [
+                pdf_upload("pr2.pdf", pages=1),
+                SimpleUploadedFile("scan.png", b"\x89PNG...."),
+                pdf_upload("mri.pdf", pages=2),
+            ],
+            "record-kind": "medical",
+        },
+        **HTMX,
+    )
+
+    # Then nothing is added nor stored, and the page names the bad file and asks again
+    html = response.content.decode()
+    assert "scan.png: " in html
+    assert "Nothing was added: choose the files again without these." in html
+    assert not MedicalRecord.objects.exists() and _stored_record_files() == []
+
+
+def test_a_pdf_chosen_twice_or_already_on_file_adds_none_of_the_upload(admin_client, case):
+    url = reverse("casefile:case_record_add", args=[case.case_number])
+    admin_client.post(
+        url,
+        {"record-file": pdf_upload("pr2.pdf"), "record-title": "PR-2", "record-kind": "medical"},
+    )
+    stored_before = _stored_record_files()
+
+    # When an upload holds that PDF again, and another PDF twice
+    response = admin_client.post(
+        url,
+        {
+            "record-file": [
+                pdf_upload("pr2-again.pdf", pages=1),
+                pdf_upload("mri.pdf", pages=2),
+                pdf_upload("mri-copy.pdf", pages=2),
+            ],
+            "record-kind": "medical",
+        },
+        **HTMX,
+    )
+
+    # Then each problem is named and only the first record is on file
+    html = response.content.decode()
+    assert "pr2-again.pdf: this PDF is already in the case file as “PR-2”" in html
+    assert "mri-copy.pdf: the same PDF as mri.pdf, chosen twice." in html
+    assert [r.title for r in case.records.all()] == ["PR-2"]
+    assert _stored_record_files() == stored_before
+
+
+def test_a_title_with_several_files_is_refused_rather_than_given_to_each(admin_client, case):
+    response = admin_client.post(
+        reverse("casefile:case_record_add", args=[case.case_number]),
+        {
+            "record-file": [pdf_upload("a.pdf", pages=1), pdf_upload("b.pdf", pages=2)],
+            "record-title": "PR-2",
+            "record-kind": "medical",
+        },
+        **HTMX,
+    )
+    html = response.content.decode()
+    assert "With 2 files each record is titled by its file&#x27;s name" in html
+    assert "You had chosen “a.pdf”, “b.pdf”" in html
+    assert not MedicalRecord.objects.exists()
+
+
+def test_a_failure_storing_the_second_file_takes_back_the_first(admin_client, case, monkeypatch):
+    # Given the second record of an upload fails as it is saved
+    saved = []
+    original = MedicalRecord.full_clean
+
+    def fails_second(record, *args, **kwargs):
+        saved.append(record.title)
+        if len(saved) == 2:
+            raise ValidationError("The disk is full.")
+        return original(record, *args, **kwargs)
+
+    monkeypatch.setattr(MedicalRecord, "full_clean", fails_second)
+    admin_client.post(
+        reverse("casefile:case_record_add", args=[case.case_number]),
+        {
+            "record-file": [pdf_upload("a.pdf", pages=1), pdf_upload("b.pdf", pages=2)],
+            "record-kind": "medical",
+        },
+        **HTMX,
+    )
+
+    # Then neither record nor either stored file is left
+    assert saved == ["a", "b"]
+    assert not MedicalRecord.objects.exists() and _stored_record_files() == []
