@@ -29,10 +29,17 @@ def _optional(field) -> str:
 def _error(field) -> str:
     if not field.errors:
         return ""
-    messages = " ".join(conditional_escape(message) for message in field.errors)
+    error_id = f"{conditional_escape(field.auto_id)}_error"
+    if len(field.errors) > 1:
+        # Several (one a file of an upload of several): a list, each read on its own.
+        items = "".join(f"<li>{conditional_escape(message)}</li>" for message in field.errors)
+        return (
+            f'<div class="field-error" id="{error_id}"><span class="visually-hidden">Errors: '
+            f'</span><ul class="field-error__list">{items}</ul></div>'
+        )
     return (
-        f'<p class="field-error" id="{conditional_escape(field.auto_id)}_error">'
-        f'<span class="visually-hidden">Error: </span>{messages}</p>'
+        f'<p class="field-error" id="{error_id}">'
+        f'<span class="visually-hidden">Error: </span>{conditional_escape(field.errors[0])}</p>'
     )
 
 

@@ -76,12 +76,17 @@ def record_add(
     )
 
 
-def _already_in_file(uploaded: UploadedFile, same: MedicalRecord) -> str:
-    return (
+def _already_in_file(uploaded: UploadedFile, same: MedicalRecord, *, alone: bool) -> str:
+    found = (
         f"{uploaded.name}: this PDF is already in the case file as “{same.title}”, "
-        f"added {timezone.localtime(same.received_at):%m/%d/%Y}; nothing was added. "
-        "To file it under another title, withdraw that record first."
+        f"added {timezone.localtime(same.received_at):%m/%d/%Y}"
     )
+    if not alone:  # the upload's last line says what to do
+        return f"{found}."
+    return f"{found}; nothing was added. {_REFILE}"
+
+
+_REFILE = "To file it under another title, withdraw that record first."
 
 
 @transaction.atomic
@@ -114,7 +119,7 @@ def records_add(
         if digest in digests:
             problems.append(f"{uploaded.name}: the same PDF as {digests[digest]}, chosen twice.")
         elif (same := records_in_file(case).filter(sha256=digest).first()) is not None:
-            problems.append(_already_in_file(uploaded, same))
+            problems.append(_already_in_file(uploaded, same, alone=len(files) == 1))
         digests.setdefault(digest, uploaded.name or "")
     if problems:
         if len(files) > 1:

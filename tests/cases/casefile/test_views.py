@@ -802,8 +802,9 @@ def test_a_pdf_chosen_twice_or_already_on_file_adds_none_of_the_upload(admin_cli
 
     # Then each problem is named and only the first record is on file
     html = response.content.decode()
-    assert "pr2-again.pdf: this PDF is already in the case file as “PR-2”" in html
-    assert "mri-copy.pdf: the same PDF as mri.pdf, chosen twice." in html
+    # (a list, one line a file)
+    assert "<li>pr2-again.pdf: this PDF is already in the case file as “PR-2”, added" in html
+    assert "<li>mri-copy.pdf: the same PDF as mri.pdf, chosen twice.</li>" in html
     assert [r.title for r in case.records.all()] == ["PR-2"]
     assert _stored_record_files() == stored_before
 
