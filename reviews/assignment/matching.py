@@ -611,8 +611,11 @@ def candidate_evaluate(entry: RosterEntry, facts: CaseFacts, roster: Roster) -> 
             f"{entry.weekly_practice_hours} hours a week of current practice; "
             f"at least {MIN_WEEKLY_HOURS} needed."
         )
-    # Rule 4: conflicts of interest (Lab. Code 139.5), declared affiliations and conflicts
-    # declared for this case.
+    # Rule 4: conflicts of interest, declared affiliations and conflicts declared for this case.
+    # Lab. Code 139.5(d)(5)(A), (C), (F): the employer, the claims administrator, the requesting
+    # provider and their group, the worker; the UR organization and physician and the worker's
+    # attorney are our own additions. (D) the institution and (E) the treatment's developer or
+    # manufacturer are on no case: the reviewer attests to them (CONFLICT_ATTESTATION).
     reasons.extend(conflicts_between(entry, facts))
     if entry.user_id in facts.declared_conflicts:
         reasons.append(

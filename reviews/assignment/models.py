@@ -74,6 +74,28 @@ class Assignment(models.Model):
         return f"{self.case} round {self.round}: {self.reviewer}"
 
 
+# What a reviewer attests on accepting a case. Lab. Code 139.5(d)(5) forbids the expert reviewer
+# "any material professional, material familial, or material financial affiliation" with:
+# (A) the employer, the insurer or claims administrator, or a medical provider network of the
+# insurer or claims administrator; (B) any officer, director or management employee of these;
+# (C) the physician, their medical group or independent practice association proposing the
+# treatment; (D) the institution at which the treatment would be provided; (E) the development
+# or manufacture of the treatment; (F) the employee or the employee's immediate family
+# ((d)(6)(A): spouse, child, parent, sibling, spouse's parent, child's spouse). Matching
+# (reviews.assignment.matching, rule 4) can only compare the case's parties with declared
+# affiliations; (D) and (E) are on no case, so the attestation names every one. The UR
+# organization and physician are ours (SPEC section 4; 139.5(a)(1) allows added standards).
+CONFLICT_ATTESTATION = (
+    "I attest that I have no conflict of interest in this case (Lab. Code 139.5(d)(5)): "
+    "no material professional, familial or financial affiliation with the injured worker or "
+    "their immediate family; the employer, its insurer or claims administrator, a medical "
+    "provider network of the insurer or claims administrator, or any officer, director or "
+    "management employee of them; the requesting provider, their medical group or independent "
+    "practice association; the institution where the treatment would be given; the development "
+    "or manufacture of the treatment; or the UR organization or physician."
+)
+
+
 class CaseConflict(models.Model):
     """A conflict a reviewer declared for one case (when declining it): remembered for good."""
 

@@ -8,6 +8,7 @@ import re
 from django import forms
 
 from accounts.reauth import password_confirm
+from reviews.assignment.models import CONFLICT_ATTESTATION
 from reviews.determination.services import ITEM_FIELDS
 
 _DRAFT_KEY = re.compile(rf"^(summary|item-\d+-({'|'.join(ITEM_FIELDS)}))$")
@@ -32,11 +33,7 @@ def draft_post_parse(data) -> tuple[int | None, dict[str, str], dict[str, str]]:
 
 class AcceptForm(forms.Form):
     attest = forms.BooleanField(
-        label=(
-            "I attest that I have no conflict of interest with the injured worker, the "
-            "employer, the requesting provider or their group, the UR organization or physician, "
-            "or the claims administrator of this case."
-        ),
+        label=CONFLICT_ATTESTATION,
         error_messages={
             "required": "Attest that you have no conflict of interest, or decline the case."
         },

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.responses import redirect_after_post, wants_fragment
 from cases.access import Ability, access_required, own_get_for
 from cases.lifecycle.models import CitationKind, Outcome
-from reviews.assignment.models import Assignment, AssignmentStatus
+from reviews.assignment.models import CONFLICT_ATTESTATION, Assignment, AssignmentStatus
 from reviews.determination import selectors, services
 from reviews.determination.citations import CLAIMS_ADMINISTRATOR, EXPERT_REVIEWER, citation_render
 from reviews.determination.drafting import (
@@ -83,6 +83,7 @@ def reviewer_dashboard(request):
         "reviews/dashboard.html",
         {
             "Stage": Stage,
+            "attestation": CONFLICT_ATTESTATION,
             "waiting": dashboard.waiting,
             "waiting_more": dashboard.waiting_more,
             "open_rows": dashboard.open_page.object_list,

@@ -194,6 +194,34 @@ def test_an_unaccepted_case_shows_only_the_acceptance_step(client):
     assert "I attest that I have no conflict" in page and "Decline the case" in page
 
 
+def test_the_attestation_names_every_affiliation_lab_code_139_5_d_5_forbids(client):
+    """Lab. Code 139.5(d)(5)(A)-(F) forbids a material professional, familial or financial
+    affiliation with more than the case's parties: the institution where the treatment would
+    be given and its developer or manufacturer are on no case, so the reviewer attests to them
+    on both pages that accept."""
+    case = ready_case()
+    reviewer = reviewer_with_profile("REV-NEW")
+    reviewer_assign(case=case, reviewer=reviewer, actor=UserFactory())
+    login(client, reviewer)
+    dashboard = client.get(reverse("determination:reviewer_dashboard")).content.decode()
+    step1 = client.get(
+        reverse("determination:workspace_step", args=[case.case_number, 1])
+    ).content.decode()
+    for page in (dashboard, step1):
+        assert "Lab. Code 139.5(d)(5)" in page
+        assert "no material professional, familial or financial affiliation" in page
+        for party in (
+            "immediate family",
+            "insurer",
+            "medical provider network",
+            "officer, director or management employee",
+            "independent practice association",
+            "institution where the treatment would be given",
+            "development or manufacture of the treatment",
+        ):
+            assert party in page, party
+
+
 def test_accepting_in_the_workspace_needs_the_attestation(client):
     case = ready_case()
     reviewer = reviewer_with_profile("REV-NEW")
