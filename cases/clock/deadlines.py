@@ -15,7 +15,10 @@ from dataclasses import dataclass
 from cases.clock import calendars
 from cases.clock.calendars import day_label
 
-# 8 CCR 9792.10.1(b)(1); Lab. Code 4610.5(h): 30 days after service of the UR decision.
+# 8 CCR 9792.10.1(b)(1): a request "must be filed ... within 30 days of service of the written
+# utilization review determination", one period for every request (no expedited or formulary
+# one in the regulation). Lab. Code 4610.5(h) is where requests are submitted (4610.6(d)(1));
+# its own wording was not read (README, "One application window for every item").
 APPLICATION_DAYS = 30
 # CCP 1013(a): a period that runs from service by mail is extended five calendar days
 # (applied to the IMR application: Avila v. UC Irvine Medical Center, WCAB 2015).
