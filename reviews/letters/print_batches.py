@@ -344,7 +344,7 @@ def print_batch_posted(*, batch: PrintBatch, actor, posted_on: dt.date) -> Batch
     the task makes new ones for the real date (CCP 1013a(3)) and joins the batch again.
     A mailing whose party's address changed since printing is not served: it goes back to the
     print queue with the new address (`mailings_readdressed`), the rest are confirmed, and the
-    batch's PDF is joined again without it."""
+    batch's PDF is joined again without it; with every copy taken back it keeps none."""
     if posted_on > timezone.localdate():
         raise ValidationError({"posted_on": "A batch cannot be confirmed posted in the future."})
     if posted_on < timezone.localtime(batch.created_at).date():
@@ -374,6 +374,12 @@ def print_batch_posted(*, batch: PrintBatch, actor, posted_on: dt.date) -> Batch
             batch.queued_at = timezone.now()
             batch.done = 0
             _enqueue(batch)
+        elif pulled:
+            # Every copy taken back: nothing was served, so the batch keeps no PDF to be filed
+            # as what was posted (the printed file stays in storage, no longer offered).
+            batch.pdf = ""
+            batch.sha256 = ""
+            batch.total = batch.done = 0
         batch.posted_on = posted_on
         batch.posted_by = actor
         batch.save()

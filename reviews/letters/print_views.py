@@ -181,6 +181,12 @@ def print_batch_confirm(request, batch_id: int):
                     "with the new address: print a new batch for it.",
                 )
             count = posted.confirmed
+            if not count:
+                messages.info(
+                    request,
+                    f"Nothing in batch {batch.pk} was served: every copy was taken back.",
+                )
+                return redirect("letters:print_queue")
             messages.success(
                 request,
                 f"Batch {batch.pk} posted on {on}: that is the date of service of "

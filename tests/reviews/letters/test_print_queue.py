@@ -213,3 +213,43 @@ def test_a_batch_posted_without_a_copy_taken_back_keeps_no_pdf_of_it_nor_its_voi
     assert kept.superseded_at is None and kept.served_on == today
     queue = admin.get(reverse("letters:print_queue")).content.decode()
     assert f"Download batch {batch.pk} (PDF)" in queue
+
+
+def test_a_batch_whose_every_copy_was_taken_back_offers_no_pdf_as_what_was_posted(
+    mixed_letter, admin, case_admin, django_capture_on_commit_callbacks
+):
+    # Given a printed batch of the worker's and the provider's copies
+    today = timezone.localdate()
+    case = mixed_letter.case
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = print_batch_make(actor=case_admin, posting_on=today)
+    assert batch.mailings.count() == 2
+
+    # When both parties' addresses change before it is confirmed posted
+    provider = case.parties.get(role="requesting_provider")
+    with django_capture_on_commit_callbacks(execute=True):
+        _worker_moves(case, case_admin)
+        party_service_set(
+            case=case,
+            role="requesting_provider",
+            actor=case_admin,
+            email=provider.email,
+            address="9 Cedar Court\nVisalia, CA 93277",
+            delivery_method=provider.delivery_method,
+            e_service_consent=provider.e_service_consent,
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        page = _confirm(admin, batch, today).content.decode()
+
+    # Then nothing is served, the page says so, and the batch offers no PDF to file as posted
+    assert f"Nothing in batch {batch.pk} was served: every copy was taken back." in page
+    assert "the date of service of" not in page
+    assert not mixed_letter.deliveries.filter(status=DeliveryStatus.POSTED).exists()
+    posted = page.split('id="posted-title"', 1)[1]
+    assert "None: every copy was taken back, none served" in posted
+    download = reverse("letters:print_batch_download", args=[batch.pk])
+    assert download not in posted
+    assert admin.get(download).status_code == 404
+    # and both copies wait to be printed again at their new addresses
+    waiting = page.split('id="batches-title"', 1)[0]
+    assert "40 Fig Street" in waiting and "9 Cedar Court" in waiting
