@@ -34,6 +34,19 @@ def _worker_moves(case, actor, address=NEW_ADDRESS):
     )
 
 
+def _party_moves(case, actor, role, address):
+    party = case.parties.get(role=role)
+    party_service_set(
+        case=case,
+        role=role,
+        actor=actor,
+        email=party.email,
+        address=address,
+        delivery_method=party.delivery_method,
+        e_service_consent=party.e_service_consent,
+    )
+
+
 def _confirm(admin, batch, on):
     return admin.post(
         reverse("letters:print_batch_confirm", args=[batch.pk]),
@@ -219,27 +232,17 @@ def test_a_batch_whose_every_copy_was_taken_back_offers_no_pdf_as_what_was_poste
     mixed_letter, admin, case_admin, django_capture_on_commit_callbacks
 ):
     # Given a printed batch of the worker's and the provider's copies
-    today = timezone.localdate()
     case = mixed_letter.case
     with django_capture_on_commit_callbacks(execute=True):
-        batch = print_batch_make(actor=case_admin, posting_on=today)
+        batch = print_batch_make(actor=case_admin, posting_on=timezone.localdate())
     assert batch.mailings.count() == 2
 
     # When both parties' addresses change before it is confirmed posted
-    provider = case.parties.get(role="requesting_provider")
     with django_capture_on_commit_callbacks(execute=True):
         _worker_moves(case, case_admin)
-        party_service_set(
-            case=case,
-            role="requesting_provider",
-            actor=case_admin,
-            email=provider.email,
-            address="9 Cedar Court\nVisalia, CA 93277",
-            delivery_method=provider.delivery_method,
-            e_service_consent=provider.e_service_consent,
-        )
+        _party_moves(case, case_admin, "requesting_provider", "9 Cedar Court\nVisalia, CA 93277")
     with django_capture_on_commit_callbacks(execute=True):
-        page = _confirm(admin, batch, today).content.decode()
+        page = _confirm(admin, batch, timezone.localdate()).content.decode()
 
     # Then nothing is served, the page says so, and the batch offers no PDF to file as posted
     assert f"Nothing in batch {batch.pk} was served: every copy was taken back." in page
