@@ -96,11 +96,9 @@ def _copy_label(row) -> str:
 
 def _batch_entry(batch: PrintBatch, form=None) -> dict:
     mailings = batch_mailings(batch)
-    return {
-        "batch": batch,
-        "mailings": mailings,
-        # A party's address changed since printing: that copy must not be posted.
-        "readdressed": []
+    # A party's address changed since printing: that copy must not be posted.
+    readdressed = (
+        []
         if batch.posted_on
         else [
             {
@@ -109,7 +107,14 @@ def _batch_entry(batch: PrintBatch, form=None) -> dict:
                 "new": address_inline(new),
             }
             for row, new in mailings_readdressed(mailings)
-        ],
+        ]
+    )
+    return {
+        "batch": batch,
+        "mailings": mailings,
+        "readdressed": readdressed,
+        # Nothing of it can be posted: confirming takes every copy back (print_batch_posted).
+        "all_readdressed": bool(readdressed) and len(readdressed) == len(mailings),
         "form": form
         or PostedForm(initial={"posted_on": batch.posting_on}, prefix=f"batch-{batch.pk}"),
         # Posted and being joined again: for the real date's proofs, or without copies taken

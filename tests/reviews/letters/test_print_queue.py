@@ -241,15 +241,23 @@ def test_a_batch_whose_every_copy_was_taken_back_offers_no_pdf_as_what_was_poste
     with django_capture_on_commit_callbacks(execute=True):
         _worker_moves(case, case_admin)
         _party_moves(case, case_admin, "requesting_provider", "9 Cedar Court\nVisalia, CA 93277")
+
+    # Then the batch's panel says none of it is to be posted, and offers to take the copies back
+    panel = admin.get(reverse("letters:print_queue")).content.decode()
+    panel = panel.split('id="batches-title"', 1)[1].split('id="posted-title"', 1)[0]
+    assert "Do not post this batch: the address of every copy in it changed" in panel
+    assert "Take the copies back" in panel
+    assert "Confirm posted" not in panel
     with django_capture_on_commit_callbacks(execute=True):
         page = _confirm(admin, batch, timezone.localdate()).content.decode()
 
-    # Then nothing is served, the page says so, and the batch offers no PDF to file as posted
+    # and taking them back serves nothing, says so, and the batch offers no PDF to file as posted
     assert f"Nothing in batch {batch.pk} was served: every copy was taken back." in page
     assert "the date of service of" not in page
     assert not mixed_letter.deliveries.filter(status=DeliveryStatus.POSTED).exists()
     posted = page.split('id="posted-title"', 1)[1]
     assert "None: every copy was taken back, none served" in posted
+    assert f"Not posted: taken back on {timezone.localdate():%m/%d/%Y}" in posted
     download = reverse("letters:print_batch_download", args=[batch.pk])
     assert download not in posted
     assert admin.get(download).status_code == 404
