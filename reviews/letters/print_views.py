@@ -178,12 +178,15 @@ def print_batch_confirm(request, batch_id: int):
             on = f"{form.cleaned_data['posted_on']:%m/%d/%Y}"
             if posted.pulled:
                 copies = "; ".join(_copy_label(row) for row in posted.pulled)
+                one = len(posted.pulled) == 1
                 messages.warning(
                     request,
                     f"Not served from batch {batch.pk}: {copies}. The address changed after "
-                    "the batch was printed, so that copy is not served at the old address "
-                    "(CCP 1013(a)); do not post it. It is back under “Waiting to be printed” "
-                    "with the new address: print a new batch for it.",
+                    f"the batch was printed, so {'that copy is' if one else 'those copies are'} "
+                    "not served at the old address (CCP 1013(a)); do not post "
+                    f"{'it. It is' if one else 'them. They are'} back under “Waiting to be "
+                    f"printed” with the new address: print a new batch for "
+                    f"{'it' if one else 'them'}.",
                 )
             count = posted.confirmed
             if not count:

@@ -253,6 +253,9 @@ def test_a_batch_whose_every_copy_was_taken_back_offers_no_pdf_as_what_was_poste
 
     # and taking them back serves nothing, says so, and the batch offers no PDF to file as posted
     assert f"Nothing in batch {batch.pk} was served: every copy was taken back." in page
+    assert "so those copies are not served at the old address (CCP 1013(a)); do not post them." in (
+        page
+    )
     assert "the date of service of" not in page
     assert not mixed_letter.deliveries.filter(status=DeliveryStatus.POSTED).exists()
     posted = page.split('id="posted-title"', 1)[1]
