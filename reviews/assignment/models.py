@@ -84,7 +84,8 @@ class Assignment(models.Model):
 # ((d)(6)(A): spouse, child, parent, sibling, spouse's parent, child's spouse). Matching
 # (reviews.assignment.matching, rule 4) can only compare the case's parties with declared
 # affiliations; (D) and (E) are on no case, so the attestation names every one. The UR
-# organization and physician are ours (SPEC section 4; 139.5(a)(1) allows added standards).
+# organization and physician, and the worker's attorney, are ours (SPEC section 4, as matching
+# rule 4 checks them; 139.5(a)(1) allows added standards).
 CONFLICT_ATTESTATION = (
     "I attest that I have no conflict of interest in this case (Lab. Code 139.5(d)(5)): "
     "no material professional, familial or financial affiliation with the injured worker or "
@@ -92,7 +93,8 @@ CONFLICT_ATTESTATION = (
     "provider network of the insurer or claims administrator, or any officer, director or "
     "management employee of them; the requesting provider, their medical group or independent "
     "practice association; the institution where the treatment would be given; the development "
-    "or manufacture of the treatment; or the UR organization or physician."
+    "or manufacture of the treatment; the UR organization or physician; or the worker's "
+    "attorney."
 )
 
 

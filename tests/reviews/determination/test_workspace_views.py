@@ -218,6 +218,9 @@ def test_the_attestation_names_every_affiliation_lab_code_139_5_d_5_forbids(clie
             "independent practice association",
             "institution where the treatment would be given",
             "development or manufacture of the treatment",
+            # ours, as matching rule 4 excludes for them too
+            "the UR organization or physician",
+            "the worker&#x27;s attorney",
         ):
             assert party in page, party
 
