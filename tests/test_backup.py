@@ -262,7 +262,8 @@ def test_a_database_load_that_fails_half_way_keeps_nothing_and_says_why(tmp_path
         )
         tables = _manage("shell", "-c", LIST_TABLES, env=env)
         assert tables.stdout.strip().splitlines()[-1] == "[]"
-        assert _manage("dbshell", "--", "-c", "DROP SEQUENCE cases_case_id_seq", env=env)
+        dropped = _manage("dbshell", "--", "-c", "DROP SEQUENCE cases_case_id_seq", env=env)
+        assert dropped.returncode == 0, dropped.stderr
         result = _manage("restore", str(archive), env=env)
         assert result.returncode == 0, result.stderr + result.stdout
     finally:
