@@ -336,7 +336,9 @@ def _by_document(mailings: list) -> dict[tuple[str, int], list]:
     return grouped
 
 
-def print_batch_posted(*, batch: PrintBatch, actor, posted_on: dt.date) -> BatchPosted:
+def print_batch_posted(
+    *, batch: PrintBatch, actor, posted_on: dt.date, take_back_only: bool = False
+) -> BatchPosted:
     """The batch was posted on `posted_on`: each mailing is served that day (CCP 1013(a):
     service by mail is complete on deposit), and each letter or notice whose recipients are all
     served now has its date of service (for the notice of assignment, the records clock runs
@@ -344,7 +346,9 @@ def print_batch_posted(*, batch: PrintBatch, actor, posted_on: dt.date) -> Batch
     the task makes new ones for the real date (CCP 1013a(3)) and joins the batch again.
     A mailing whose party's address changed since printing is not served: it goes back to the
     print queue with the new address (`mailings_readdressed`), the rest are confirmed, and the
-    batch's PDF is joined again without it; with every copy taken back it keeps none."""
+    batch's PDF is joined again without it; with every copy taken back it keeps none.
+    `take_back_only`: the user was told every copy's address changed and nothing is posted;
+    if a copy could be posted after all (an address was put back since), nothing changes."""
     if posted_on > timezone.localdate():
         raise ValidationError({"posted_on": "A batch cannot be confirmed posted in the future."})
     if posted_on < timezone.localtime(batch.created_at).date():
@@ -359,10 +363,16 @@ def print_batch_posted(*, batch: PrintBatch, actor, posted_on: dt.date) -> Batch
             )
         mailings = _mailings_of(batch)
         pulled = mailings_readdressed(mailings)
-        for row, address in pulled:
-            _mailing_pull_back(row, address=address, batch=batch, actor=actor)
         pulled_ids = {(type(row).__name__, row.pk) for row, _ in pulled}
         mailings = [row for row in mailings if (type(row).__name__, row.pk) not in pulled_ids]
+        if take_back_only and mailings:
+            raise ValidationError(
+                f"Not taken back: {len(mailings)} cop{'y' if len(mailings) == 1 else 'ies'} of "
+                f"batch {batch.pk} can be posted after all (the address was put back since the "
+                "page was shown). Nothing was changed: look at the batch again."
+            )
+        for row, address in pulled:
+            _mailing_pull_back(row, address=address, batch=batch, actor=actor)
         redated = posted_on != batch.posting_on
         # The batch's PDF is the file of what was posted: joined again for the new date's
         # proofs, or without the copies taken back (their proofs void), keeping the rest's.

@@ -59,6 +59,8 @@ class PostedForm(forms.Form):
         help_text="The date of service (CCP 1013(a)). Another date than the one the proofs "
         "declare makes them again for that date (CCP 1013a(3)) and joins the batch again.",
     )
+    # Sent by "Take the copies back" (every copy's address changed): nothing may be confirmed.
+    take_back = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 def _page(request, *, batch_form=None, posted_forms=None, status=200):
@@ -170,7 +172,10 @@ def print_batch_confirm(request, batch_id: int):
     if form.is_valid():
         try:
             posted = print_batch_posted(
-                batch=batch, actor=request.user, posted_on=form.cleaned_data["posted_on"]
+                batch=batch,
+                actor=request.user,
+                posted_on=form.cleaned_data["posted_on"],
+                take_back_only=form.cleaned_data["take_back"],
             )
         except ValidationError as error:
             form.add_error(None, error)

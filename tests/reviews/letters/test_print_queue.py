@@ -267,3 +267,48 @@ def test_a_batch_whose_every_copy_was_taken_back_offers_no_pdf_as_what_was_poste
     # and both copies wait to be printed again at their new addresses
     waiting = page.split('id="batches-title"', 1)[0]
     assert "40 Fig Street" in waiting and "9 Cedar Court" in waiting
+
+
+def test_taking_the_copies_back_changes_nothing_once_a_copy_can_be_posted_after_all(
+    mixed_letter, admin, case_admin, django_capture_on_commit_callbacks
+):
+    # Given a batch whose every copy's address changed, shown as "Take the copies back"
+    case = mixed_letter.case
+    provider = case.parties.get(role="requesting_provider")
+    printed_for = provider.address
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = print_batch_make(actor=case_admin, posting_on=timezone.localdate())
+    with django_capture_on_commit_callbacks(execute=True):
+        _worker_moves(case, case_admin)
+        _party_moves(case, case_admin, "requesting_provider", "9 Cedar Court\nVisalia, CA 93277")
+    assert "Take the copies back" in admin.get(reverse("letters:print_queue")).content.decode()
+
+    # When another administrator puts the provider's address back before the button is pressed
+    with django_capture_on_commit_callbacks(execute=True):
+        _party_moves(case, case_admin, "requesting_provider", printed_for)
+    response = admin.post(
+        reverse("letters:print_batch_confirm", args=[batch.pk]),
+        {
+            f"batch-{batch.pk}-posted_on": timezone.localdate().isoformat(),
+            f"batch-{batch.pk}-take_back": "1",
+        },
+    )
+
+    # Then it is refused with why, and no copy is taken back or recorded as posted
+    assert response.status_code == 400
+    assert f"Not taken back: 1 copy of batch {batch.pk} can be posted after all" in (
+        response.content.decode()
+    )
+    batch.refresh_from_db()
+    assert batch.posted_on is None and batch.pdf
+    assert set(batch.mailings.values_list("recipient_role", flat=True)) == {
+        "injured_worker",
+        "requesting_provider",
+    }
+    assert not mixed_letter.deliveries.filter(status=DeliveryStatus.POSTED).exists()
+    assert not CaseEvent.objects.filter(
+        case=case, type__in=[EventType.COPY_TAKEN_BACK, EventType.LETTER_POSTED]
+    ).exists()
+    # and the panel now offers to confirm the provider's copy posted, the worker's taken out
+    panel = response.content.decode().split('id="batches-title"', 1)[1]
+    assert "Confirm posted" in panel
