@@ -4,6 +4,7 @@ Celery task, recorded in the outbox with the record), and recording each opening
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -48,7 +49,28 @@ def record_file_check(uploaded: UploadedFile) -> None:
         raise ValidationError(f"{uploaded.name}: {problem}")
 
 
-@transaction.atomic
+def _files_taken_back_on_failure(service):
+    """`service` in a transaction, handed the list in which `_record_create` notes each file it
+    stores: if the service or its commit fails, the rollback takes the rows back and the files
+    are deleted here, so no stored PDF is left that no record points to. (Inside a caller's
+    transaction, intake's case_create, the caller deletes what it stored once it fails.)"""
+
+    @functools.wraps(service)
+    def run(**kwargs):
+        stored: list[str] = []
+        try:
+            with transaction.atomic():
+                return service(stored=stored, **kwargs)
+        except BaseException:
+            storage = MedicalRecord._meta.get_field("file").storage
+            for name in stored:
+                storage.delete(name)
+            raise
+
+    return run
+
+
+@_files_taken_back_on_failure
 def record_add(
     *,
     case: Case,
@@ -58,6 +80,7 @@ def record_add(
     document_date: dt.date | None = None,
     kind: str = RecordKind.MEDICAL,
     source: str = "",
+    stored: list[str],
 ) -> MedicalRecord:
     """Add a record to the case (intake; the case page adds through records_add)."""
     # Read the status under the lock: a case closed a moment ago takes no more records.
@@ -73,6 +96,7 @@ def record_add(
         document_date=document_date,
         kind=kind,
         source=source,
+        stored=stored,
     )
 
 
@@ -89,7 +113,7 @@ def _already_in_file(uploaded: UploadedFile, same: MedicalRecord, *, alone: bool
 _REFILE = "To file it under another title, withdraw that record first."
 
 
-@transaction.atomic
+@_files_taken_back_on_failure
 def records_add(
     *,
     case: Case,
@@ -98,12 +122,13 @@ def records_add(
     document_date: dt.date | None = None,
     kind: str = RecordKind.MEDICAL,
     source: str = "",
+    stored: list[str],
 ) -> list[MedicalRecord]:
     """The case page's upload: each (file, title) a record, all or none. Every file is checked
     first, and refused if already in the case's file or chosen twice (it would be listed twice
     among the letter's documents reviewed); every problem is named at once. A failure while
-    storing them takes back the files stored before it, as the transaction takes back the
-    rows."""
+    storing them takes back the files stored before it (_files_taken_back_on_failure), as the
+    transaction takes back the rows."""
     case = case_lock(case)
     if Action.ADD_RECORD not in allowed_actions(case):
         raise ValidationError("Records cannot be added to a closed case.")
@@ -125,29 +150,23 @@ def records_add(
         if len(files) > 1:
             problems.append("Nothing was added: choose the files again without these.")
         raise ValidationError(problems)
-    created: list[MedicalRecord] = []
-    try:
-        for uploaded, title in files:
-            created.append(
-                _record_create(
-                    case=case,
-                    actor=actor,
-                    uploaded=uploaded,
-                    digest=_sha256_of(uploaded),
-                    title=title,
-                    document_date=document_date,
-                    kind=kind,
-                    source=source,
-                )
-            )
-    except BaseException:
-        for record in created:
-            record.file.delete(save=False)
-        raise
-    return created
+    return [
+        _record_create(
+            case=case,
+            actor=actor,
+            uploaded=uploaded,
+            digest=_sha256_of(uploaded),
+            title=title,
+            document_date=document_date,
+            kind=kind,
+            source=source,
+            stored=stored,
+        )
+        for uploaded, title in files
+    ]
 
 
-@transaction.atomic
+@_files_taken_back_on_failure
 def record_add_once(
     *,
     case: Case,
@@ -157,6 +176,7 @@ def record_add_once(
     document_date: dt.date | None = None,
     kind: str = RecordKind.MEDICAL,
     source: str = "",
+    stored: list[str],
 ) -> tuple[MedicalRecord, bool]:
     """record_add for a sender that may send one record again (an API client retrying after a
     timeout): the same PDF under the same title and date, already in the case's file, is that
@@ -180,6 +200,7 @@ def record_add_once(
         document_date=document_date,
         kind=kind,
         source=source,
+        stored=stored,
     )
     return record, True
 
@@ -193,10 +214,11 @@ def _record_addable(case: Case, uploaded: UploadedFile) -> None:
 
 
 def _record_create(
-    *, case: Case, actor, uploaded, digest: str, title, document_date, kind, source
+    *, case: Case, actor, uploaded, digest: str, title, document_date, kind, source, stored
 ) -> MedicalRecord:
-    """The record of `case` (locked and checked by the caller), its file stored, its event
-    written and its pages to be counted."""
+    """The record of `case` (locked and checked by the caller), its file stored (its name noted
+    in `stored`, for _files_taken_back_on_failure), its event written and its pages to be
+    counted."""
     record = MedicalRecord(
         case=case,
         title=title.strip(),
@@ -211,12 +233,9 @@ def _record_create(
     # Checked to be a PDF by its content: stored as one, whatever name it was uploaded under
     # (a name like x.html must never decide how the file is served).
     record.file.save("record.pdf", uploaded, save=False)
-    try:
-        record.full_clean()
-        record.save()
-    except Exception:
-        record.file.delete(save=False)
-        raise
+    stored.append(record.file.name)
+    record.full_clean()
+    record.save()
     events.record_added(case=case, actor=record.uploaded_by, record=record)
 
     follow_up_add(

@@ -849,3 +849,34 @@ def test_a_failure_storing_the_second_file_takes_back_the_first(admin_client, ca
     # Then neither record nor either stored file is left
     assert saved == ["a", "b"]
     assert not MedicalRecord.objects.exists() and _stored_record_files() == []
+
+
+def test_a_failure_after_the_second_file_is_stored_leaves_no_file_behind(
+    admin_client, case, monkeypatch
+):
+    # Given the second record's page count cannot be queued, after its file and row are saved
+    import cases.records.services as records
+
+    queued = []
+    original = records.follow_up_add
+
+    def fails_second(**kwargs):
+        queued.append(kwargs["what"])
+        if len(queued) == 2:
+            raise RuntimeError("The outbox is unavailable.")
+        return original(**kwargs)
+
+    monkeypatch.setattr(records, "follow_up_add", fails_second)
+    with pytest.raises(RuntimeError):
+        admin_client.post(
+            reverse("casefile:case_record_add", args=[case.case_number]),
+            {
+                "record-file": [pdf_upload("a.pdf", pages=1), pdf_upload("b.pdf", pages=2)],
+                "record-kind": "medical",
+            },
+            **HTMX,
+        )
+
+    # Then no record is kept, nor either stored PDF
+    assert len(queued) == 2
+    assert not MedicalRecord.objects.exists() and _stored_record_files() == []
