@@ -584,9 +584,17 @@ def determination_submit(*, determination, actor, password: str, confirmed_warni
 # --- Accepting or declining the case (SPEC section 5, step 1) ---
 
 
+def _assignment_lock(assignment: Assignment) -> Assignment:
+    """The case's row lock first, then the assignment's: the order unassigning takes them in
+    (reviews.assignment.services), so a reviewer accepting while an administrator unassigns
+    waits for the other rather than deadlocking."""
+    case_lock(assignment.case)
+    return Assignment.objects.select_for_update().select_related("case").get(pk=assignment.pk)
+
+
 @transaction.atomic
 def assignment_accept(*, assignment: Assignment, actor, attest_no_conflict: bool) -> Assignment:
-    assignment = Assignment.objects.select_for_update().select_related("case").get(pk=assignment.pk)
+    assignment = _assignment_lock(assignment)
     if assignment.reviewer_id != actor.pk:
         raise ValidationError("Only the assigned reviewer can accept this case.")
     if assignment.status != AssignmentStatus.ASSIGNED:
@@ -614,7 +622,7 @@ def assignment_decline(
 ) -> Assignment:
     """The case goes back to the queue and this reviewer is excluded from it; a declared
     conflict is remembered for the case."""
-    assignment = Assignment.objects.select_for_update().select_related("case").get(pk=assignment.pk)
+    assignment = _assignment_lock(assignment)
     reason = visible_strip(reason or "")
     if assignment.reviewer_id != actor.pk:
         raise ValidationError("Only the assigned reviewer can decline this case.")
