@@ -121,16 +121,29 @@ def print_batches_posted_recent(today: dt.date):
     (a re-dated one once its new proofs are joined), newest first; `remade`: its proofs were
     made again for the date it was really posted (CCP 1013a(3))."""
     since = today - dt.timedelta(days=settings.PRINT_BATCH_POSTED_LISTED_DAYS)
-    redated = (
+    return (
+        PrintBatch.objects.filter(status=PrintBatchStatus.READY, posted_on__gte=since)
+        .select_related("posted_by")
+        .annotate(remade=_proofs_remade())
+        .order_by("-posted_on", "-pk")
+    )
+
+
+def _proofs_remade() -> Exists:
+    """The batch (the outer row) was posted on another date than its first proofs declare:
+    they are superseded by proofs for the real date (CCP 1013a(3))."""
+    return Exists(
         ProofOfService.objects.filter(batch=OuterRef("pk"))
         .exclude(superseded_at=None)
         .exclude(served_on=OuterRef("posted_on"))
     )
+
+
+def print_batch_proofs_remade(batch: PrintBatch) -> bool:
+    """`remade` of print_batches_posted_recent, for one batch."""
     return (
-        PrintBatch.objects.filter(status=PrintBatchStatus.READY, posted_on__gte=since)
-        .select_related("posted_by")
-        .annotate(remade=Exists(redated))
-        .order_by("-posted_on", "-pk")
+        batch.posted_on is not None
+        and PrintBatch.objects.filter(pk=batch.pk).filter(_proofs_remade()).exists()
     )
 
 

@@ -27,6 +27,7 @@ from reviews.letters.print_batches import (
     print_batch_get,
     print_batch_make,
     print_batch_posted,
+    print_batch_proofs_remade,
     print_batch_retry,
     print_batches_open,
     print_batches_posted_recent,
@@ -121,8 +122,7 @@ def _batch_entry(batch: PrintBatch, form=None) -> dict:
         or PostedForm(initial={"posted_on": batch.posting_on}, prefix=f"batch-{batch.pk}"),
         # Posted and being joined again: for the real date's proofs, or without copies taken
         # back (print_batch_posted).
-        "redated": bool(batch.posted_on)
-        and batch.proofs.exclude(superseded_at=None).exclude(served_on=batch.posted_on).exists(),
+        "redated": print_batch_proofs_remade(batch),
         "working": batch.status in (PrintBatchStatus.QUEUED, PrintBatchStatus.RENDERING),
         "percent": round(100 * batch.done / batch.total) if batch.total else 0,
     }
