@@ -54,11 +54,16 @@ CLOSED_STATUSES = frozenset({CaseStatus.INELIGIBLE, CaseStatus.ISSUED, CaseStatu
 OPEN_STATUSES = frozenset(set(CaseStatus) - CLOSED_STATUSES)
 
 
-# From assignment until the letter is issued the review has its reviewer: CaseStatus's order is
-# the workflow's, so these are the statuses from REVIEWER_ASSIGNED through APPROVED.
-_ORDER = list(CaseStatus)
+# From assignment until the letter is issued the review has its reviewer. Named one by one,
+# so a status added to CaseStatus later is placed here by a decision, not by where it is declared.
 WITH_A_REVIEWER_STATUSES = frozenset(
-    _ORDER[_ORDER.index(CaseStatus.REVIEWER_ASSIGNED) : _ORDER.index(CaseStatus.APPROVED) + 1]
+    {
+        CaseStatus.REVIEWER_ASSIGNED,
+        CaseStatus.IN_REVIEW,
+        CaseStatus.SUBMITTED,
+        CaseStatus.RETURNED,
+        CaseStatus.APPROVED,
+    }
 )
 
 
