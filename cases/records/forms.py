@@ -9,7 +9,7 @@ from django import forms
 
 from cases.forms import date_field, past_date_check
 from cases.records.models import RecordKind
-from cases.records.services import record_file_check
+from cases.records.services import NONE_ADDED, record_file_check
 
 
 class RecordFields(forms.Form):
@@ -120,7 +120,9 @@ class RecordAddForm(RecordFields):
     )
 
     def clean_file(self):
-        """Every file checked, and every bad one named, before any is stored."""
+        """Every file checked, and every bad one named, before any is stored: here so that they
+        are named with the form's other problems (records_add checks them again, as the rule's
+        owner for every door)."""
         problems = []
         for uploaded in self.cleaned_data.get("file") or []:
             try:
@@ -129,9 +131,7 @@ class RecordAddForm(RecordFields):
                 problems.extend(error.messages)
         if problems:
             raise forms.ValidationError(
-                [*problems, "Nothing was added: choose the files again without these."]
-                if len(self.cleaned_data["file"]) > 1
-                else problems
+                [*problems, NONE_ADDED] if len(self.cleaned_data["file"]) > 1 else problems
             )
         return self.cleaned_data.get("file") or []
 

@@ -111,6 +111,8 @@ def _already_in_file(uploaded: UploadedFile, same: MedicalRecord, *, alone: bool
 
 
 _REFILE = "To file it under another title, withdraw that record first."
+# Said after the problems of an upload of several files: it is all or none.
+NONE_ADDED = "Nothing was added: choose the files again without these."
 
 
 @_files_taken_back_on_failure
@@ -148,7 +150,7 @@ def records_add(
         digests.setdefault(digest, uploaded.name or "")
     if problems:
         if len(files) > 1:
-            problems.append("Nothing was added: choose the files again without these.")
+            problems.append(NONE_ADDED)
         raise ValidationError(problems)
     return [
         _record_create(
