@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from cases.casefile.exports import case_export
 from cases.eligibility.checks import CONSOLIDATE, NOT_SAME_DISPUTE, CheckResult
@@ -82,13 +83,16 @@ def test_a_blocking_liability_check_needs_a_written_reason(case, case_admin):
 
 def test_the_information_check_passes_needs_a_finding_then_fails_once_overdue():
     assert check(CaseFactory(), "information").result == P
+    today = timezone.localdate()
+    due = today + dt.timedelta(days=3)
     open_request = CaseFactory(
-        information_requested_on=D(2026, 11, 27), information_due_on=D(2026, 12, 4)
+        information_requested_on=today - dt.timedelta(days=4), information_due_on=due
     )
     waiting = check(open_request, "information")
-    assert waiting.result == N and "12/04/2026" in waiting.explanation
+    assert waiting.result == N and f"{due:%m/%d/%Y}" in waiting.explanation
     overdue = CaseFactory(
-        information_requested_on=D(2026, 11, 10), information_due_on=D(2026, 11, 17)
+        information_requested_on=today - dt.timedelta(days=25),
+        information_due_on=today - dt.timedelta(days=18),
     )
     lapsed = check(overdue, "information")
     assert lapsed.result == F and lapsed.blocks
