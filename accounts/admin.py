@@ -15,7 +15,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import Role, User
+from accounts.models import User
 from accounts.signin import second_factor_reset, sessions_end
 from audit.admin import AuditedModelAdmin
 
@@ -36,15 +36,8 @@ class RoleUserAdmin(AuditedModelAdmin, UserAdmin):
     )
     add_fieldsets = UserAdmin.add_fieldsets + (("Role", {"fields": ("role",)}),)
     actions = ["sign_out_everywhere"]
-    # The role decides the admin flags (save_model): shown, never ticked by hand.
+    # The role decides the admin flags (User.save): shown, never ticked by hand.
     readonly_fields = ("is_staff", "is_superuser")
-
-    def save_model(self, request, obj, form, change):
-        """Django's admin is the system administrators' (below): giving someone that role makes
-        them staff and superuser, taking it away unmakes them, so promoting a user is one choice
-        (the role), not three that must agree."""
-        obj.is_staff = obj.is_superuser = obj.role == Role.SYSTEM_ADMIN
-        super().save_model(request, obj, form, change)
 
     @admin.action(description="Sign the selected users out of every session")
     def sign_out_everywhere(self, request, queryset):

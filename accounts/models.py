@@ -40,6 +40,16 @@ class User(AbstractUser):
     # every session but the one that asked stops at its next request.
     sessions_epoch = models.PositiveIntegerField(default=0)
 
+    def save(self, *args, **kwargs):
+        """Django's admin is the system administrators' (accounts.admin): the role alone decides
+        is_staff and is_superuser, so promoting a user is one choice, not three that must agree,
+        and every way a user is saved (the admin, seed_demo, createsuperuser) keeps to it."""
+        self.is_staff = self.is_superuser = self.role == Role.SYSTEM_ADMIN
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "role" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "is_staff", "is_superuser"}
+        super().save(*args, **kwargs)
+
     def _get_session_auth_hash(self, secret=None):
         """Django's check that a session still belongs to this user (an HMAC of the password
         hash, so a password change ends other sessions), with the sessions epoch added once

@@ -285,3 +285,19 @@ def test_giving_the_system_administrator_role_is_all_it_takes_to_open_the_admin_
     _user_form_posted(superuser_client, user, role=Role.REVIEWER, is_staff="on", is_superuser="on")
     user.refresh_from_db()
     assert user.role == Role.REVIEWER and not user.is_staff and not user.is_superuser
+
+
+def test_the_role_sets_the_admin_flags_however_the_user_is_saved():
+    # Given a reviewer made with the admin flags ticked by mistake
+    user = UserFactory(role=Role.REVIEWER, is_staff=True, is_superuser=True)
+    user.refresh_from_db()
+    # Then they are neither staff nor superuser: the role alone decides
+    assert not user.is_staff and not user.is_superuser
+
+    # When a command saves only their role, as system administrator
+    user.role = Role.SYSTEM_ADMIN
+    user.save(update_fields=["role"])
+
+    # Then the flags saved with it follow the role
+    user.refresh_from_db()
+    assert user.is_staff and user.is_superuser

@@ -659,10 +659,9 @@ class Command(BaseCommand):
                     "first_name": spec.first_name,
                     "last_name": spec.last_name,
                     "email": spec.email,
+                    # The system administrator also runs Django's admin site (SPEC section 1):
+                    # the role sets the admin flags (User.save).
                     "role": spec.role,
-                    # The system administrator also runs Django's admin site (SPEC section 1).
-                    "is_staff": spec.role == Role.SYSTEM_ADMIN,
-                    "is_superuser": spec.role == Role.SYSTEM_ADMIN,
                 },
             )
             if created:
