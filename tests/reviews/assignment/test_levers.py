@@ -3,9 +3,12 @@ accepted in time, administrators told of every decline, and the Assign page's se
 score breakdown."""
 
 import datetime as dt
+import threading
+import time
 
 import pytest
 from django.core import mail
+from django.db import connection, connections, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,7 +18,7 @@ from cases.formatting import us_datetime
 from cases.lifecycle.models import CaseEvent, CaseStatus, EventType, Priority
 from reviews.assignment.models import Assignment, AssignmentStatus
 from reviews.assignment.notifications import acceptance_escalation_notify
-from reviews.assignment.services import acceptances_escalate, reviewer_assign
+from reviews.assignment.services import acceptances_escalate, reviewer_assign, reviewer_unassign
 from reviews.determination.models import Determination
 from reviews.determination.services import assignment_accept, assignment_decline
 from tests.factories import (
@@ -529,3 +532,92 @@ def test_an_escalation_from_before_the_upgrade_is_settled_too(admin, settings):
     other.refresh_from_db()
     assert old.read_at is not None and old.link == page + "#workflow"
     assert other.read_at is None and other.link == page
+
+
+# --- Accepting while being unassigned (PostgreSQL's row locks) ----------------------------------
+
+
+def _sessions_waiting_for_a_lock() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )
+        return cursor.fetchone()[0]
+
+
+def _until(condition, timeout=20.0):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "a session never came to wait for its lock"
+        time.sleep(0.02)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's row locks")
+@pytest.mark.django_db(transaction=True)
+def test_a_reviewer_accepting_while_an_administrator_unassigns_waits_and_neither_deadlocks():
+    """Arranged so that the order of the locks decides: a third session holds the assignment's
+    row, the reviewer's accept starts and waits, then the administrator's unassign starts and
+    waits. Accept takes the case's lock before the assignment's (as unassign does), so unassign
+    waits behind it for the case; taken the other way round, accept would hold nothing yet,
+    unassign would take the case and wait for the assignment, and once the row was let go each
+    would wait for the other: PostgreSQL's "deadlock detected", and one of them lost."""
+    admin = UserFactory(role=Role.CASE_ADMIN)
+    case, reviewer, assignment = _assigned(admin)
+    held, release = threading.Event(), threading.Event()
+    results = {}
+
+    def hold_the_assignment():
+        try:
+            with transaction.atomic():
+                Assignment.objects.select_for_update().get(pk=assignment.pk)
+                held.set()
+                release.wait(timeout=30)
+        finally:
+            connections.close_all()
+
+    def run(name, action):
+        try:
+            results[name] = action()
+        except Exception as error:  # the test reads what each one met
+            results[name] = error
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=hold_the_assignment)
+    holder.start()
+    assert held.wait(timeout=20)
+    accept = threading.Thread(
+        target=run,
+        args=(
+            "accept",
+            lambda: assignment_accept(
+                assignment=Assignment.objects.get(pk=assignment.pk),
+                actor=reviewer,
+                attest_no_conflict=True,
+            ),
+        ),
+    )
+    accept.start()
+    _until(lambda: _sessions_waiting_for_a_lock() == 1)
+    unassign = threading.Thread(
+        target=run,
+        args=(
+            "unassign",
+            lambda: reviewer_unassign(case=case, actor=admin, reason="Out sick this week"),
+        ),
+    )
+    unassign.start()
+    _until(lambda: _sessions_waiting_for_a_lock() == 2)
+    release.set()
+    for thread in (holder, accept, unassign):
+        thread.join(timeout=60)
+
+    # Both went through, one after the other: the review was accepted, then taken back
+    assert isinstance(results["accept"], Assignment), results
+    assert results["unassign"] is None, results
+    assignment.refresh_from_db()
+    case.refresh_from_db()
+    assert assignment.status == AssignmentStatus.WITHDRAWN
+    assert case.status == CaseStatus.RECORDS_COMPLETE
+    assert not Determination.objects.filter(case=case).exists()
