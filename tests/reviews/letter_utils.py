@@ -58,3 +58,18 @@ def body_segments(text: str, *, short_name: str) -> dict[str, str]:
         assert match, f"{name} not found in: {flat[:3000]}"
         segments[name] = match.group(1).strip()
     return segments
+
+
+def party_service_changed(case, actor, role: str, **changes) -> list[dict]:
+    """How `role` (a served party, or "injured_worker") receives the papers changed by an
+    administrator: party_service_set with the party's details as they are, but for `changes`
+    (email, address, delivery_method, e_service_consent)."""
+    from cases.lifecycle.services import party_service_set
+
+    fields = ("email", "address", "delivery_method", "e_service_consent")
+    if role == "injured_worker":
+        current = {field: getattr(case, f"worker_{field}") for field in fields}
+    else:
+        party = case.parties.get(role=role)
+        current = {field: getattr(party, field) for field in fields}
+    return party_service_set(case=case, role=role, actor=actor, **(current | changes))

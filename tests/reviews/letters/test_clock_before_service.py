@@ -13,10 +13,10 @@ from django.urls import reverse
 from cases.casefile.exports import case_export
 from cases.clock.calculator import Facts, compute
 from cases.lifecycle.models import CaseStatus, PartyRole
-from cases.lifecycle.services import party_service_set
 from reviews.letters.models import DeliveryStatus
 from reviews.letters.services import letter_request
 from tests.factories import api_client_for, approved_determination
+from tests.reviews.letter_utils import party_service_changed
 from tests.reviews.letters.conftest import mixed_letter_made
 
 pytestmark = pytest.mark.django_db
@@ -114,21 +114,13 @@ def test_the_dates_count_once_the_held_copies_are_served(
             PartyRole.CLAIMS_ADMINISTRATOR,
             PartyRole.EMPLOYER,
         ):
-            party = case.parties.get(role=role)
-            party_service_set(
-                case=case,
-                role=role,
-                actor=case_admin,
-                email=party.email,
-                address="",
-                delivery_method="email",
-                e_service_consent=True,
+            party_service_changed(
+                case, case_admin, role, address="", delivery_method="email", e_service_consent=True
             )
-        party_service_set(
-            case=case,
-            role="injured_worker",
-            actor=case_admin,
-            email=case.worker_email,
+        party_service_changed(
+            case,
+            case_admin,
+            "injured_worker",
             address="",
             delivery_method="email",
             e_service_consent=True,

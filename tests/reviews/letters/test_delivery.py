@@ -14,14 +14,16 @@ from pypdf import PdfReader
 
 from cases.clock.calculator import Facts, compute
 from cases.lifecycle.models import CaseStatus, PartyRole, SentBy
-from cases.lifecycle.services import party_service_set
 from reviews.letters.models import AdOutboxItem, DeliveryStatus, PrintBatch
 from reviews.letters.print_batches import print_batch_make
 from reviews.letters.services import letter_correct, letter_deliver
 from tests.factories import PASSWORD
-from tests.reviews.letter_utils import pdf_text
+from tests.reviews.letter_utils import party_service_changed, pdf_text
 
 pytestmark = pytest.mark.django_db
+
+# The e-mail address the employer of `mixed_letter` is given for service.
+EMPLOYER_EMAIL = "hr@acme.example.org"
 
 
 def pages(pdf: bytes) -> int:
@@ -118,14 +120,8 @@ def test_confirming_posted_sets_service_and_the_appeal_deadline_counts_plus_five
 
     # The administrator adds the employer's address: its copy goes to the print queue.
     with django_capture_on_commit_callbacks(execute=True):
-        party_service_set(
-            case=case,
-            role=PartyRole.EMPLOYER,
-            actor=case_admin,
-            email="",
-            address="1 Industrial Way\nFresno, CA 93706",
-            delivery_method="",
-            e_service_consent=False,
+        party_service_changed(
+            case, case_admin, PartyRole.EMPLOYER, address="1 Industrial Way\nFresno, CA 93706"
         )
     employer = mixed_letter.deliveries.get(recipient_role=PartyRole.EMPLOYER)
     assert employer.status == DeliveryStatus.TO_PRINT
@@ -170,14 +166,8 @@ def test_a_held_copy_e_mailed_once_an_address_is_given_is_declared_by_who_gave_i
     case_admin.save()
     # when the case administrator gives the employer an e-mail address for service,
     with django_capture_on_commit_callbacks(execute=True):
-        party_service_set(
-            case=case,
-            role=PartyRole.EMPLOYER,
-            actor=case_admin,
-            email="hr@acme.example.org",
-            address="",
-            delivery_method="",
-            e_service_consent=True,
+        party_service_changed(
+            case, case_admin, PartyRole.EMPLOYER, email=EMPLOYER_EMAIL, e_service_consent=True
         )
     # then the copy goes out, and its proof of service is declared by that administrator,
     # whose action sent it (CCP 1013b), not by whoever issued the letter days before.
@@ -201,20 +191,14 @@ def test_a_held_copy_of_a_letter_amended_since_says_the_amendment_replaces_it(
     mail.outbox.clear()
     # when the employer is given an e-mail address for service,
     with django_capture_on_commit_callbacks(execute=True):
-        party_service_set(
-            case=case,
-            role=PartyRole.EMPLOYER,
-            actor=case_admin,
-            email="hr@acme.example.org",
-            address="",
-            delivery_method="",
-            e_service_consent=True,
+        party_service_changed(
+            case, case_admin, PartyRole.EMPLOYER, email=EMPLOYER_EMAIL, e_service_consent=True
         )
     # then both copies go out, and the first one's e-mail says version 2 replaces it.
     bodies = {
         message.attachments[0][0]: message.body
         for message in mail.outbox
-        if message.to == ["hr@acme.example.org"]
+        if message.to == [EMPLOYER_EMAIL]
     }
     first, second = (bodies[name] for name in sorted(bodies))
     assert "Version 2 of the letter, issued since, replaces it" in first
@@ -235,15 +219,9 @@ def test_a_later_version_not_yet_signed_replaces_nothing_in_the_e_mail(
     assert case.letters.filter(version=2, signed_at__isnull=True).exists()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=False):
-        party_service_set(
-            case=case,
-            role=PartyRole.EMPLOYER,
-            actor=case_admin,
-            email="hr@acme.example.org",
-            address="",
-            delivery_method="",
-            e_service_consent=True,
+        party_service_changed(
+            case, case_admin, PartyRole.EMPLOYER, email=EMPLOYER_EMAIL, e_service_consent=True
         )
     letter_deliver(mixed_letter)
-    (message,) = [m for m in mail.outbox if m.to == ["hr@acme.example.org"]]
+    (message,) = [m for m in mail.outbox if m.to == [EMPLOYER_EMAIL]]
     assert "replaces it" not in message.body

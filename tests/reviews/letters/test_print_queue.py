@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from cases.clock.deadlines import add_business_days
 from cases.lifecycle.models import CaseEvent, EventType
-from cases.lifecycle.services import party_service_set
 from reviews.letters.models import DeliveryStatus, PrintBatch, ProofOfService
 from reviews.letters.print_batches import print_batch_make
 from reviews.organization.models import Organization
+from tests.reviews.letter_utils import party_service_changed
 from tests.reviews.letters.test_proofs_and_batches import case_page, flat, stored
 
 pytestmark = pytest.mark.django_db
@@ -23,28 +23,11 @@ NEW_ADDRESS = "40 Fig Street\nFresno, CA 93721"
 
 
 def _worker_moves(case, actor, address=NEW_ADDRESS):
-    party_service_set(
-        case=case,
-        role="injured_worker",
-        actor=actor,
-        email=case.worker_email,
-        address=address,
-        delivery_method=case.worker_delivery_method,
-        e_service_consent=case.worker_e_service_consent,
-    )
+    party_service_changed(case, actor, "injured_worker", address=address)
 
 
 def _party_moves(case, actor, role, address):
-    party = case.parties.get(role=role)
-    party_service_set(
-        case=case,
-        role=role,
-        actor=actor,
-        email=party.email,
-        address=address,
-        delivery_method=party.delivery_method,
-        e_service_consent=party.e_service_consent,
-    )
+    party_service_changed(case, actor, role, address=address)
 
 
 def _confirm(admin, batch, on):

@@ -16,7 +16,6 @@ from pypdf import PdfReader
 
 from cases.intake.corrections import case_facts_edit
 from cases.lifecycle.models import CaseEvent, EventType, PartyRole
-from cases.lifecycle.services import party_service_set
 from cases.outbox.models import FollowUp, FollowUpState
 from cases.outbox.services import follow_ups_relay
 from reviews.exports import export_sections
@@ -35,10 +34,13 @@ from reviews.letters.print_batches import (
 )
 from reviews.letters.services import letter_correct
 from tests.factories import PASSWORD, PartyFactory
-from tests.reviews.letter_utils import pdf_text
+from tests.reviews.letter_utils import party_service_changed, pdf_text
 from tests.reviews.letters.test_notices import _eligible
 
 pytestmark = pytest.mark.django_db
+
+# The e-mail address the employer of `mixed_letter` is given for service.
+EMPLOYER_EMAIL = "hr@acme.example.org"
 
 
 def flat(pdf: bytes) -> str:
@@ -267,18 +269,12 @@ def test_held_copies_of_the_letter_and_its_amendment_go_out_once_the_party_has_a
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        party_service_set(
-            case=case,
-            role=PartyRole.EMPLOYER,
-            actor=case_admin,
-            email="hr@acme.example.org",
-            address="",
-            delivery_method="",
-            e_service_consent=True,
+        party_service_changed(
+            case, case_admin, PartyRole.EMPLOYER, email=EMPLOYER_EMAIL, e_service_consent=True
         )
     # Both versions' copies went to the employer now, each with its proof of service.
     assert (
-        sorted(m.subject for m in mail.outbox if m.to == ["hr@acme.example.org"])
+        sorted(m.subject for m in mail.outbox if m.to == [EMPLOYER_EMAIL])
         == [f"Final Determination Letter, IMR case {case.case_number}"] * 2
     )
     for letter in (mixed_letter, amended):
