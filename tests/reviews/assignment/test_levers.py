@@ -537,19 +537,21 @@ def test_an_escalation_from_before_the_upgrade_is_settled_too(admin, settings):
 # --- Accepting while being unassigned (PostgreSQL's row locks) ----------------------------------
 
 
-def _sessions_waiting_for_a_lock() -> int:
+def _waiting_for_a_lock(pid: int) -> bool:
+    """Whether that session (and only it: other sessions of the database do not count) waits
+    for a lock."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
-        )
-        return cursor.fetchone()[0]
+        cursor.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [pid])
+        row = cursor.fetchone()
+    return row is not None and row[0] == "Lock"
 
 
-def _until(condition, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "a session never came to wait for its lock"
+def _until_waiting(name: str, thread: threading.Thread, pids: dict, results: dict):
+    """Until the thread's session waits for its lock; at once if the thread ended instead."""
+    deadline = time.monotonic() + 20
+    while not (name in pids and _waiting_for_a_lock(pids[name])):
+        assert thread.is_alive(), f"{name} ended before it waited: {results}"
+        assert time.monotonic() < deadline, f"{name} never came to wait for its lock"
         time.sleep(0.02)
 
 
@@ -565,28 +567,31 @@ def test_a_reviewer_accepting_while_an_administrator_unassigns_waits_and_neither
     admin = UserFactory(role=Role.CASE_ADMIN)
     case, reviewer, assignment = _assigned(admin)
     held, release = threading.Event(), threading.Event()
-    results = {}
+    results, pids = {}, {}
 
     def hold_the_assignment():
         try:
             with transaction.atomic():
                 Assignment.objects.select_for_update().get(pk=assignment.pk)
                 held.set()
-                release.wait(timeout=30)
+                # Let go when the test says so (its `finally`, also when it fails).
+                release.wait(timeout=300)
         finally:
             connections.close_all()
 
     def run(name, action):
         try:
+            with connection.cursor() as cursor:
+                # No wait in this test may outlast it, whatever goes wrong.
+                cursor.execute("SET lock_timeout = '60s'")
+                cursor.execute("SELECT pg_backend_pid()")
+                pids[name] = cursor.fetchone()[0]
             results[name] = action()
         except Exception as error:  # the test reads what each one met
             results[name] = error
         finally:
             connections.close_all()
 
-    holder = threading.Thread(target=hold_the_assignment)
-    holder.start()
-    assert held.wait(timeout=20)
     accept = threading.Thread(
         target=run,
         args=(
@@ -597,21 +602,30 @@ def test_a_reviewer_accepting_while_an_administrator_unassigns_waits_and_neither
                 attest_no_conflict=True,
             ),
         ),
+        daemon=True,
     )
-    accept.start()
-    _until(lambda: _sessions_waiting_for_a_lock() == 1)
     unassign = threading.Thread(
         target=run,
         args=(
             "unassign",
             lambda: reviewer_unassign(case=case, actor=admin, reason="Out sick this week"),
         ),
+        daemon=True,
     )
-    unassign.start()
-    _until(lambda: _sessions_waiting_for_a_lock() == 2)
-    release.set()
-    for thread in (holder, accept, unassign):
-        thread.join(timeout=60)
+    holder = threading.Thread(target=hold_the_assignment, daemon=True)
+    holder.start()
+    try:
+        assert held.wait(timeout=20)
+        accept.start()
+        _until_waiting("accept", accept, pids, results)
+        unassign.start()
+        _until_waiting("unassign", unassign, pids, results)
+    finally:
+        release.set()
+        for thread in (holder, accept, unassign):
+            if thread.ident is not None:
+                thread.join(timeout=90)
+    assert not any(thread.is_alive() for thread in (holder, accept, unassign)), results
 
     # Both went through, one after the other: the review was accepted, then taken back
     assert isinstance(results["accept"], Assignment), results
