@@ -44,7 +44,7 @@ class User(AbstractUser):
         """Django's admin is the system administrators' (accounts.admin): the role alone decides
         is_staff and is_superuser, so promoting a user is one choice, not three that must agree,
         and every way a user is saved (the admin, seed_demo, createsuperuser) keeps to it."""
-        self.is_staff = self.is_superuser = self.role == Role.SYSTEM_ADMIN
+        self.is_staff = self.is_superuser = self.is_system_admin
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "role" in update_fields:
             kwargs["update_fields"] = {*update_fields, "is_staff", "is_superuser"}

@@ -61,14 +61,17 @@ def body_segments(text: str, *, short_name: str) -> dict[str, str]:
 
 
 def party_service_changed(case, actor, role: str, **changes) -> list[dict]:
-    """How `role` (a served party, or "injured_worker") receives the papers changed by an
-    administrator: party_service_set with the party's details as they are, but for `changes`
-    (email, address, delivery_method, e_service_consent)."""
+    """How `role` (a served party, or the worker) receives the papers changed by an
+    administrator: party_service_set with the party's details as the database holds them, but
+    for `changes` (email, address, delivery_method, e_service_consent)."""
+    from cases.lifecycle.delivery import WORKER_ROLE
+    from cases.lifecycle.models import Case
     from cases.lifecycle.services import party_service_set
 
     fields = ("email", "address", "delivery_method", "e_service_consent")
-    if role == "injured_worker":
-        current = {field: getattr(case, f"worker_{field}") for field in fields}
+    if role == WORKER_ROLE:
+        held = Case.objects.get(pk=case.pk)
+        current = {field: getattr(held, f"worker_{field}") for field in fields}
     else:
         party = case.parties.get(role=role)
         current = {field: getattr(party, field) for field in fields}
