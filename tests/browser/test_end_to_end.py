@@ -138,9 +138,10 @@ def test_one_case_from_intake_to_a_verified_letter_on_the_dashboard(
     page.get_by_role("row", name=re.compile("REV-E2E12")).get_by_role(
         "button", name="Assign"
     ).click()
-    page.wait_for_load_state("networkidle")
-    expect(page.get_by_text(re.compile("Jane Roe")).first).to_be_visible()
-    page.goto(f"{base}/cases/{number}/")
+    # The assign page's own row already names Jane Roe: wait for the message on the case page
+    # the POST redirects to, or a navigation started now would cancel the assignment.
+    expect(page.get_by_text(f"{number} assigned to Jane Roe")).to_be_visible()
+    expect(page).to_have_url(re.compile(rf"/cases/{number}/$"))
     expect(page.locator("#workflow")).to_contain_text("Jane Roe")
     shot(page, artifacts, "3-assigned")
     context.clear_cookies()
@@ -202,7 +203,8 @@ def test_one_case_from_intake_to_a_verified_letter_on_the_dashboard(
     assert case.status == CaseStatus.SUBMITTED, case.status
     shot(page, artifacts, "6-return")
     page.get_by_role("button", name="Return with comments").click()
-    page.wait_for_load_state("networkidle")
+    returned = f"{number} returned to the reviewer with your comments."
+    expect(page.get_by_text(returned)).to_be_visible()
     case.refresh_from_db()
     assert case.status == CaseStatus.RETURNED, case.status
     context.clear_cookies()
@@ -229,7 +231,7 @@ def test_one_case_from_intake_to_a_verified_letter_on_the_dashboard(
     )
     shot(page, artifacts, "8-approve")
     approve.get_by_role("button", name=f"Approve {number}").click()
-    page.wait_for_load_state("networkidle")
+    expect(page.get_by_text(f"{number} approved; the letter is being issued.")).to_be_visible()
     letter = celery_worker.wait_for(
         lambda: Letter.objects.filter(
             case=case, status__in=[LetterStatus.SIGNED, LetterStatus.DELIVERED]
