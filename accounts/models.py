@@ -25,6 +25,9 @@ class RoleUserManager(UserManager):
         """`createsuperuser` makes the first system administrator: Django's admin opens only to
         that role (accounts.admin), so a superuser with the default role could not get in."""
         extra_fields.setdefault("role", Role.SYSTEM_ADMIN)
+        if extra_fields["role"] != Role.SYSTEM_ADMIN:
+            # User.save would quietly make it an ordinary user without the admin flags.
+            raise ValueError("A superuser has the system administrator role.")
         return super().create_superuser(username, email, password, **extra_fields)
 
 

@@ -301,3 +301,34 @@ def test_the_role_sets_the_admin_flags_however_the_user_is_saved():
     # Then the flags saved with it follow the role
     user.refresh_from_db()
     assert user.is_staff and user.is_superuser
+
+
+def test_a_superuser_of_another_role_is_refused_not_made_an_ordinary_user():
+    # When createsuperuser's manager is asked for a superuser with the reviewer's role
+    with pytest.raises(ValueError, match="system administrator role"):
+        User.objects.create_superuser("dr-who", "who@example.org", "pw-2026-long", role="reviewer")
+
+    # Then nobody is made (User.save would have dropped the flags without a word)
+    assert not User.objects.filter(username="dr-who").exists()
+
+
+def test_users_saved_before_the_rule_get_the_flags_of_their_role():
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("accounts.migrations.0008_admin_flags_follow_the_role")
+    # Given flags written straight to the table, as they were before User.save set them
+    reviewer = UserFactory(role=Role.REVIEWER)
+    system_admin = UserFactory(role=Role.SYSTEM_ADMIN)
+    User.objects.filter(pk=reviewer.pk).update(is_staff=True, is_superuser=True)
+    User.objects.filter(pk=system_admin.pk).update(is_staff=False, is_superuser=False)
+
+    # When the migration runs
+    migration.forward(apps, None)
+
+    # Then the reviewer is out of the admin and the system administrator is in
+    reviewer.refresh_from_db()
+    system_admin.refresh_from_db()
+    assert not reviewer.is_staff and not reviewer.is_superuser
+    assert system_admin.is_staff and system_admin.is_superuser
