@@ -9,12 +9,8 @@ SYSTEM_ADMIN = "system_admin"
 
 def forward(apps, schema_editor):
     User = apps.get_model("accounts", "User")
-    User.objects.filter(role=SYSTEM_ADMIN).exclude(is_staff=True, is_superuser=True).update(
-        is_staff=True, is_superuser=True
-    )
-    User.objects.exclude(role=SYSTEM_ADMIN).exclude(is_staff=False, is_superuser=False).update(
-        is_staff=False, is_superuser=False
-    )
+    User.objects.filter(role=SYSTEM_ADMIN).update(is_staff=True, is_superuser=True)
+    User.objects.exclude(role=SYSTEM_ADMIN).update(is_staff=False, is_superuser=False)
 
 
 class Migration(migrations.Migration):
