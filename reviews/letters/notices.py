@@ -19,7 +19,6 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max, Prefetch, prefetch_related_objects
 from django.template.loader import render_to_string
-from django.templatetags.static import static
 from django.utils import timezone
 
 from cases.clock.calculator import compute
@@ -241,11 +240,9 @@ def notice_context(notice: Notice) -> dict:
     return context
 
 
-def notice_html(notice: Notice, *, for_browser: bool = False) -> str:
-    context = notice_context(notice)
-    if for_browser:
-        context["stylesheet_href"] = static("letters/letter.css")
-    return render_to_string(TEMPLATES[NoticeKind(notice.kind)], context)
+def notice_html(notice: Notice) -> str:
+    """The notice's HTML for the PDF (the renderer applies the letter's stylesheet)."""
+    return render_to_string(TEMPLATES[NoticeKind(notice.kind)], notice_context(notice))
 
 
 # --- Queued by the finding ------------------------------------------------------------------

@@ -341,6 +341,7 @@ def letter_html(
     template as the PDF; its stylesheet is linked from the static files."""
     context = letter_context(determination, public=public, letter=letter)
     context["stylesheet_href"] = static("letters/letter.css")
+    context["phone_stylesheet_href"] = static("letters/letter-phone.css")
     return render_to_string("letters/letter.html", context)
 
 

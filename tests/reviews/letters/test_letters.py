@@ -2,6 +2,7 @@
 producing a letter version (render, sign, store, deliver, issue) with retries and corrections."""
 
 import datetime as dt
+import logging
 import re
 import smtplib
 from io import BytesIO
@@ -149,6 +150,11 @@ def test_the_preview_renders_the_draft_with_the_body_in_the_order_of_the_spec():
     html = letter_html(determination)
 
     assert 'href="/static/letters/letter.css"' in html
+    # The phone's rules only where the page is that narrow; the PDF never links them.
+    assert (
+        '<link rel="stylesheet" href="/static/letters/letter-phone.css" '
+        'media="screen and (max-width: 600px)">'
+    ) in html
     assert "Not yet mailed" in html
     labels = [
         "Case Number:",
@@ -412,6 +418,19 @@ def test_user_text_with_html_css_or_urls_prints_literally_and_fetches_nothing():
     squeezed = re.sub(r"\s+", "", pdf_text(pdf))
     for text in (*HOSTILE.values(), "<b>Ruiz</b>"):
         assert re.sub(r"\s+", "", text) in squeezed
+
+
+def test_the_letters_stylesheet_parses_in_weasyprint_without_a_warning(caplog):
+    # A rule WeasyPrint cannot read is dropped with a warning in the worker's log each time a
+    # process parses the stylesheet: operators would learn to read past warnings.
+    from weasyprint import CSS
+
+    from reviews.letters.render import _letter_stylesheet_path
+
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        CSS(filename=str(_letter_stylesheet_path()))
+
+    assert [record.getMessage() for record in caplog.records] == []
 
 
 @pytest.mark.parametrize(
