@@ -369,16 +369,28 @@ class CaseFacts:
     previous_reviewer_notes: dict[int, str]
 
 
+# The words of a decline or an unassignment quoted in an exclusion's reason: the start of them
+# (the Assign page and the batch plan quote them in each row; the history keeps them whole).
+QUOTED_REASON_CHARS = 160
+
+
 def _previous_note(status: str, round_: int, declined: str, ended: str) -> str:
     """How a reviewer had the case before, for the administrator (rule 5's reason): the
     decline's or the unassignment's reason in their words."""
     if status == AssignmentStatus.DECLINED:
-        return f"declined it: “{declined}”" if declined.strip() else "declined it"
+        return f"declined it: “{_quoted(declined)}”" if declined.strip() else "declined it"
     if status == AssignmentStatus.WITHDRAWN:
-        return f"was taken off it: “{ended}”" if ended.strip() else "was taken off it"
+        return f"was taken off it: “{_quoted(ended)}”" if ended.strip() else "was taken off it"
     if status == AssignmentStatus.COMPLETED:
         return f"reviewed it in round {round_}"
     return "has it now"
+
+
+def _quoted(reason: str) -> str:
+    reason = reason.strip()
+    if len(reason) <= QUOTED_REASON_CHARS:
+        return reason
+    return reason[: QUOTED_REASON_CHARS - 1].rstrip() + "…"
 
 
 def case_facts_load(cases: list[Case]) -> list[CaseFacts]:

@@ -365,6 +365,24 @@ def plan_run_assign(*, run: PlanRun, actor, today: dt.date | None = None) -> Bat
 
 # --- Unassigning and reassigning (an administrator's lever) -----------------------------------
 
+# A reason typed for ending an assignment (an administrator's unassignment, a reviewer's
+# decline): e-mailed, kept in the history and quoted on the Assign page. As long as the case
+# page's notes may be (cases.forms.NOTE_MAX_CHARS).
+REASON_MAX_CHARS = 2000
+
+
+def reason_checked(reason: str, *, missing: str) -> str:
+    """The reason as kept (outer blanks off); ValidationError with `missing` when there is
+    none, or when it is longer than REASON_MAX_CHARS."""
+    reason = visible_strip(reason or "")
+    if not reason:
+        raise ValidationError(missing)
+    if len(reason) > REASON_MAX_CHARS:
+        raise ValidationError(
+            f"The reason is {len(reason):,} characters long; keep it to {REASON_MAX_CHARS:,}."
+        )
+    return reason
+
 
 class UnassignRefused(ValidationError):
     """The case has no reviewer to take back, or its determination is already submitted."""
@@ -386,9 +404,7 @@ def reviewer_unassign(
     assignment; refused, nothing changes). `assignment_id`, the assignment the page showed:
     if another administrator has reassigned the case since, nothing changes (the reason was
     written about the reviewer on that page). Returns the new assignment, if any."""
-    reason = visible_strip(reason or "")
-    if not reason:
-        raise UnassignRefused("Say why the reviewer is unassigned.")
+    reason = reason_checked(reason, missing="Say why the reviewer is unassigned.")
     with transaction.atomic():
         case = case_lock(case)
         current = (

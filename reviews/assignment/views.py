@@ -64,6 +64,12 @@ def case_assign(request, case_number):
         return redirect_after_post(
             request, reverse("casefile:case_detail", args=[case.case_number])
         )
+    return _assign_page(request, case)
+
+
+def _assign_page(request, case, *, unassign: dict | None = None, status: int = 200):
+    """The Assign page; `unassign`, the unassignment form sent back refused: its error, and
+    the reason and the reviewer chosen, kept as they were typed and picked."""
     query = request.GET.get("q", "").strip()
     # The excluded panel is closed until asked for: its list is read when the user opens it
     # (htmx fetches the panel alone) or follows its link, or with a search (issue 12).
@@ -108,7 +114,10 @@ def case_assign(request, case_number):
             # Reassigning offers the eligible reviewers (the current one is excluded: rule 5),
             # ranked, each with its score.
             "reassign_to": result.eligible,
+            "unassign": unassign or {},
+            "reason_max": services.REASON_MAX_CHARS,
         },
+        status=status,
     )
 
 
@@ -117,26 +126,32 @@ def case_assign(request, case_number):
 def case_unassign(request, case_number):
     """Unassign the case's reviewer (with a reason), or reassign it to another in one step."""
     case = case_get_for(request.user, case_number)
-    back = reverse("assignment:case_assign", args=[case.case_number])
-    new_reviewer = None
-    if request.POST.get("reviewer"):
-        new_reviewer = _posted_reviewer(request)
-        if new_reviewer is None:
-            messages.error(request, "Choose a reviewer from the list.")
-            return redirect_after_post(request, back)
+    reason = request.POST.get("reason", "")
+    new_reviewer = _posted_reviewer(request) if request.POST.get("reviewer") else None
+
+    def refused(error: str):
+        # The page again with the error beside the form, and what was typed and picked kept.
+        sent_back = {
+            "error": error,
+            "reason": reason,
+            "reviewer_id": new_reviewer.pk if new_reviewer else None,
+        }
+        return _assign_page(request, case, unassign=sent_back, status=400)
+
+    if request.POST.get("reviewer") and new_reviewer is None:
+        return refused("Choose a reviewer from the list.")
     try:
         services.reviewer_unassign(
             case=case,
             actor=request.user,
-            reason=request.POST.get("reason", ""),
+            reason=reason,
             new_reviewer=new_reviewer,
             # The assignment the page showed: a stale page does not take the case from the
             # reviewer someone else put on it since.
             assignment_id=row_id(request.POST.get("assignment")),
         )
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect_after_post(request, back)
+        return refused(" ".join(exc.messages))
     if new_reviewer is not None:
         messages.success(
             request,

@@ -9,6 +9,7 @@ from django import forms
 
 from accounts.reauth import password_confirm
 from reviews.assignment.models import CONFLICT_ATTESTATION
+from reviews.assignment.services import REASON_MAX_CHARS
 from reviews.determination.services import ITEM_FIELDS
 
 _DRAFT_KEY = re.compile(rf"^(summary|item-\d+-({'|'.join(ITEM_FIELDS)}))$")
@@ -44,7 +45,7 @@ class DeclineForm(forms.Form):
     reason = forms.CharField(
         label="Why you decline",
         widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
+        max_length=REASON_MAX_CHARS,
         error_messages={"required": "Say why you decline the case."},
     )
     conflict = forms.BooleanField(

@@ -30,7 +30,7 @@ from reviews.assignment.models import (
     AssignmentStatus,
     CaseConflict,
 )
-from reviews.assignment.services import acceptance_settled, decline_announce
+from reviews.assignment.services import acceptance_settled, decline_announce, reason_checked
 from reviews.determination.consistency import consistency_flags_compute
 from reviews.determination.drafting import (
     opening_sentence,
@@ -623,15 +623,13 @@ def assignment_decline(
     """The case goes back to the queue and this reviewer is excluded from it; a declared
     conflict is remembered for the case."""
     assignment = _assignment_lock(assignment)
-    reason = visible_strip(reason or "")
     if assignment.reviewer_id != actor.pk:
         raise ValidationError("Only the assigned reviewer can decline this case.")
     if assignment.status != AssignmentStatus.ASSIGNED:
         raise ValidationError(
             f"This assignment is already {assignment.get_status_display().lower()}."
         )
-    if not reason:
-        raise ValidationError("Say why you decline the case.")
+    reason = reason_checked(reason, missing="Say why you decline the case.")
     case, from_status = case_status_move(assignment.case, to_status=CaseStatus.RECORDS_COMPLETE)
     assignment.status = AssignmentStatus.DECLINED
     assignment.responded_at = timezone.now()

@@ -8,6 +8,7 @@ import time
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.db import connection, connections, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -132,14 +133,15 @@ def test_a_reviewer_that_is_not_one_of_the_list_is_refused_with_a_message(
     """From a QA pass: a reviewer value that was not a number (a form edited by hand) was a
     server error on reassigning and on assigning; it is refused as an unknown one is."""
     case, _, assignment = _assigned(admin)
-    for name, data in (
-        ("case_unassign", {"reason": "Workload", "reviewer": reviewer}),
-        ("case_assign", {"reviewer": reviewer}),
+    for name, data, status in (
+        # The unassign form comes back with its reason kept; the Assign button redirects.
+        ("case_unassign", {"reason": "Workload", "reviewer": reviewer}, 400),
+        ("case_assign", {"reviewer": reviewer}, 200),
     ):
         response = admin_client.post(
             reverse(f"assignment:{name}", args=[case.case_number]), data, follow=True
         )
-        assert response.status_code == 200
+        assert response.status_code == status
         assert "Choose a reviewer from the list." in response.content.decode()
     assignment.refresh_from_db()
     assert assignment.status == AssignmentStatus.ASSIGNED
@@ -158,6 +160,68 @@ def test_unassign_needs_a_reason(admin, admin_client, reason):
     assert "Say why the reviewer is unassigned." in response.content.decode()
     assignment.refresh_from_db()
     assert assignment.status == AssignmentStatus.ASSIGNED
+
+
+def test_a_refused_unassignment_keeps_the_reason_typed_and_the_reviewer_chosen(admin, admin_client):
+    """From a QA pass: the form came back empty after a refusal, the reason and the reviewer
+    picked thrown away."""
+    case, old, assignment = _assigned(admin)
+    new = reviewer_with_profile("REV-NEW", last_name="New")
+    url = reverse("assignment:case_unassign", args=[case.case_number])
+
+    response = admin_client.post(url, {"reason": " ", "reviewer": new.pk})
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Say why the reviewer is unassigned." in page
+    assert f'<option value="{new.pk}" selected>' in page
+
+    response = admin_client.post(url, {"reason": "Workload <b>today</b>", "reviewer": old.pk})
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Choose a different reviewer to reassign the case to." in page
+    assert ">Workload &lt;b&gt;today&lt;/b&gt;</textarea>" in page
+    assignment.refresh_from_db()
+    assert assignment.status == AssignmentStatus.ASSIGNED
+
+
+def test_a_reason_over_2000_characters_is_refused_and_changes_nothing(admin, admin_client):
+    """From a QA pass: a 20,000-character reason was taken, e-mailed whole, and pushed the
+    pages that show it 200,000 px wide."""
+    case, reviewer, assignment = _assigned(admin)
+    page = admin_client.get(reverse("assignment:case_assign", args=[case.case_number]))
+    assert 'name="reason" rows="2" required maxlength="2000"' in page.content.decode()
+
+    response = admin_client.post(
+        reverse("assignment:case_unassign", args=[case.case_number]), {"reason": "R" * 2001}
+    )
+
+    assert response.status_code == 400
+    assert "The reason is 2,001 characters long; keep it to 2,000." in response.content.decode()
+    assignment.refresh_from_db()
+    assert assignment.status == AssignmentStatus.ASSIGNED
+    # A reviewer's decline has the same limit, whichever page sends it.
+    with pytest.raises(ValidationError, match="keep it to 2,000"):
+        assignment_decline(assignment=assignment, actor=reviewer, reason="R" * 2001)
+    assignment.refresh_from_db()
+    assert assignment.status == AssignmentStatus.ASSIGNED
+
+
+def test_the_assign_page_quotes_the_start_of_a_long_reason(admin, admin_client):
+    case, reviewer, _ = _assigned(admin)
+    reason = "Travel " + "x" * 300
+    reviewer_unassign(case=case, actor=admin, reason=reason)
+
+    page = admin_client.get(
+        reverse("assignment:case_assign", args=[case.case_number]), {"excluded_page": 1}
+    ).content.decode()
+
+    assert f"(was taken off it: “{reason[:159]}…”)" in page
+    assert reason not in page
+    # The history keeps it whole.
+    history = admin_client.get(reverse("casefile:case_detail", args=[case.case_number]))
+    assert reason in history.content.decode()
 
 
 def test_unassigning_an_accepted_reviewer_discards_the_unsubmitted_draft(admin, admin_client):
