@@ -587,21 +587,31 @@ LOAD_ROWS_SHOWN = 25
 
 @dataclass(frozen=True)
 class Snapshot:
-    """The dashboard's tables as computed at `taken_at`."""
+    """The dashboard's tables as computed at `taken_at`; `whole`, the tables whose page shows
+    the first rows only, with all their rows (their CSVs), taken at the same time."""
 
     taken_at: dt.datetime
     tables: list[Table]
+    whole: dict[str, Table]
+
+    def table(self, name: str) -> Table | None:
+        """A chart's table for its CSV: the figures the page shows, every row."""
+        if name in self.whole:
+            return self.whole[name]
+        return next((table for table in self.tables if table.name == name), None)
 
 
 def dashboard_snapshot(period: Period, today: dt.date, *, fresh: bool = False) -> Snapshot:
     """The dashboard's tables, computed at most once every DASHBOARD_CACHE_SECONDS per period
     (and day) and kept in the cache: each chart is an aggregate over the period's cases, which
     at a real IRO's volume is tens of thousands of rows, and the page is open all day on every
-    administrator's screen. The page says when the figures were taken; `fresh` recomputes."""
-    key = f"reports:dashboard:{period.start}:{period.end}:{today}"
+    administrator's screen. The page says when the figures were taken; `fresh` recomputes.
+    A chart's CSV is read from the same snapshot, so it gives the figures the page shows."""
+    key = f"reports:dashboard:v2:{period.start}:{period.end}:{today}"
     snapshot = None if fresh else cache.get(key)
     if snapshot is None:
-        snapshot = Snapshot(timezone.now(), dashboard_tables(period, today))
+        whole = {"at_risk_reviewer": at_risk_by_reviewer(today), "load": reviewer_load()}
+        snapshot = Snapshot(timezone.now(), dashboard_tables(period, today), whole)
         if settings.DASHBOARD_CACHE_SECONDS > 0:
             cache.set(key, snapshot, settings.DASHBOARD_CACHE_SECONDS)
     return snapshot
@@ -625,7 +635,7 @@ def dashboard_tables(period: Period, today: dt.date) -> list[Table]:
 
 
 def dashboard_table(name: str, period: Period, today: dt.date) -> Table | None:
-    """One chart's table for its CSV: all rows (the load chart's CSV has every reviewer)."""
+    """One chart's table computed now, all rows (the load chart's has every reviewer)."""
     builders = {
         "stages": lambda: cases_by_stage(period),
         "at_risk_clock": lambda: at_risk_by_clock(today),

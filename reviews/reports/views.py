@@ -34,7 +34,6 @@ from reviews.reports.runs import (
 )
 from reviews.reports.selectors import (
     dashboard_snapshot,
-    dashboard_table,
     report_run_get,
     report_run_latest,
     report_runs_recent,
@@ -55,7 +54,7 @@ def dashboard(request):
                 " ".join([*problems, "No CSV was made: correct the period and download again."]),
                 content_type="text/plain; charset=utf-8",
             )
-        table = dashboard_table(request.GET.get("chart", ""), period, today)
+        table = dashboard_snapshot(period, today).table(request.GET.get("chart", ""))
         if table is None:
             raise Http404("No such chart.")
         out = io.StringIO()
