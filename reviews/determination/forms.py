@@ -16,13 +16,19 @@ _DRAFT_KEY = re.compile(rf"^(summary|item-\d+-({'|'.join(ITEM_FIELDS)}))$")
 BASE_PREFIX = "base:"
 
 
+def posted_version(data) -> int | None:
+    """The draft's version a page was drawn with (its hidden `version`), None when it sent
+    none or not a number."""
+    try:
+        return int(data.get("version", ""))
+    except ValueError:
+        return None
+
+
 def draft_post_parse(data) -> tuple[int | None, dict[str, str], dict[str, str]]:
     """A draft form's POST as (version, changes, bases). Each field `<key>` may come with
     `base:<key>`, the text this window last had from the server (see determination_autosave)."""
-    try:
-        version = int(data.get("version", ""))
-    except ValueError:
-        version = None
+    version = posted_version(data)
     changes = {key: data.get(key, "") for key in data if _DRAFT_KEY.match(key)}
     bases = {
         key[len(BASE_PREFIX) :]: data.get(key, "")

@@ -537,13 +537,23 @@ def determination_warning_replace(*, determination, actor, key: str) -> Autosave
 
 
 @transaction.atomic
-def determination_submit(*, determination, actor, password: str, confirmed_warnings=()):
+def determination_submit(
+    *, determination, actor, password: str, confirmed_warnings=(), seen_version: int | None = None
+):
     """Sign and submit (SPEC section 5, step 6): the assigned reviewer, re-authenticated, with
     nothing missing and every soft warning confirmed. The draft is read-only afterwards and
-    goes to quality review."""
+    goes to quality review. `seen_version`, the draft's version the signing page showed: if
+    the draft was saved since (another window), nothing is signed (code "stale_version")."""
 
     determination = _determination_lock(determination)
     _editable_check(determination, actor)
+    if seen_version is not None and seen_version != determination.version:
+        # The signature goes on what the reviewer read on the signing page, nothing else.
+        raise ValidationError(
+            "The draft was changed after this page was opened (in another window or tab). "
+            "Nothing was signed: read the decisions below as they are now, then sign.",
+            code="stale_version",
+        )
     problems = determination_problems(determination)
     if problems:
         raise ValidationError([problem.message for problem in problems], code="incomplete")

@@ -30,7 +30,13 @@ from reviews.determination.drafting import (
     opening_sentence,
     summary_prompts,
 )
-from reviews.determination.forms import AcceptForm, DeclineForm, SubmitForm, draft_post_parse
+from reviews.determination.forms import (
+    AcceptForm,
+    DeclineForm,
+    SubmitForm,
+    draft_post_parse,
+    posted_version,
+)
 from reviews.determination.models import DeterminationStatus, GuidelineSource, QualityOutcome
 from reviews.determination.selectors import (
     assignment_ended_for,
@@ -585,6 +591,7 @@ def determination_submit(request, case_number):
                 actor=request.user,
                 password=form.cleaned_data["password"],
                 confirmed_warnings=request.POST.getlist("confirm"),
+                seen_version=posted_version(request.POST),
             )
         except ValidationError as error:
             # An incomplete draft raises a list of problems, which has no single code.

@@ -2,6 +2,7 @@
 reviewer's cases anywhere, and the autosave endpoint as the browser uses it."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -438,6 +439,52 @@ def test_signing_through_the_page_needs_the_password(client, mine):
     page = client.get(right.url).content.decode()
     assert "Signed and submitted" in page
     assert Determination.objects.get(pk=determination.pk).status == DeterminationStatus.SUBMITTED
+
+
+def test_signing_a_page_drawn_before_another_window_saved_the_draft_signs_nothing(client, mine):
+    """From a QA pass: the sign page showed item 1 upheld, another tab changed it, and the
+    signature went on the changed draft without a word."""
+    case, reviewer, determination, _ = mine
+    determination_fill(determination)
+    sign_page = client.get(
+        reverse("determination:workspace_step", args=[case.case_number, 6])
+    ).content.decode()
+    shown = re.search(r'name="version" value="(\d+)"', sign_page)[1]
+    assert "<strong>Upheld</strong>" in sign_page
+    decision = determination.decisions.get()
+    determination.refresh_from_db()
+    determination_autosave(
+        determination=determination,
+        actor=reviewer,
+        version=determination.version,
+        changes={
+            draft_item_key(decision.pk, "outcome"): "overturned",
+            draft_item_key(decision.pk, "rationale"): (
+                "The records document the criteria the guideline sets, so the request is "
+                "medically necessary."
+            ),
+        },
+    )
+
+    answer = client.post(
+        reverse("determination:determination_submit", args=[case.case_number]),
+        {"password": PASSWORD, "version": shown},
+    )
+
+    assert answer.status_code == 400
+    page = answer.content.decode()
+    assert "The draft was changed after this page was opened" in page
+    assert "<strong>Overturned</strong>" in page  # the decisions as they are now
+    determination.refresh_from_db()
+    assert determination.status == DeterminationStatus.DRAFT
+    # Read again, it signs.
+    current = re.search(r'name="version" value="(\d+)"', page)[1]
+    client.post(
+        reverse("determination:determination_submit", args=[case.case_number]),
+        {"password": PASSWORD, "version": current},
+    )
+    determination.refresh_from_db()
+    assert determination.status == DeterminationStatus.SUBMITTED
 
 
 def test_guessing_the_password_at_signing_is_stopped_by_the_lock_out(client, mine, settings):
