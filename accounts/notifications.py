@@ -58,15 +58,14 @@ def notifications_unread_after(user: User, *, upto: int) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True, pk__gt=upto).count()
 
 
-def notifications_settled(user: User, *, link: str) -> int:
-    """The user's unread notifications that point at `link` are read: what they asked of the
-    user is no longer theirs to do (a case declined or taken back), and their link would lead
-    nowhere. The unread count follows."""
-    ids = list(
-        Notification.objects.filter(user=user, link=link, read_at__isnull=True).values_list(
-            "pk", flat=True
-        )
-    )
+def notifications_settled(user: User, *, link: str, text_startswith: str = "") -> int:
+    """The user's unread notifications that point at `link` (and whose text starts so) are
+    read: what they asked of the user is done or no longer theirs to do (a case accepted,
+    submitted, declined or taken back). The unread count follows."""
+    unread = Notification.objects.filter(user=user, link=link, read_at__isnull=True)
+    if text_startswith:
+        unread = unread.filter(text__startswith=text_startswith)
+    ids = list(unread.values_list("pk", flat=True))
     return notifications_read(user, ids=ids) if ids else 0
 
 

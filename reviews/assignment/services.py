@@ -47,6 +47,9 @@ from reviews.assignment.selectors import cases_waiting_for_reviewer
 if TYPE_CHECKING:
     from reviews.assignment.matching import Plan
 
+# How a reviewer's notification of a new assignment begins (answered when they accept or
+# decline: acceptance_settled).
+NEW_CASE_TEXT = "New case for you: "
 
 # Before the determination is submitted, an administrator may take the case back.
 UNASSIGNABLE_STATUSES = statuses_allowing(Action.UNASSIGN_REVIEWER)
@@ -102,7 +105,7 @@ def _assign_locked(*, case: Case, reviewer, actor, batch: bool, today) -> Assign
     due = f", due {case.due_on:%m/%d/%Y}" if case.due_on else ""
     notify(
         [reviewer],
-        text=f"New case for you: {case.case_number} ({case.get_priority_display()}{due}). "
+        text=f"{NEW_CASE_TEXT}{case.case_number} ({case.get_priority_display()}{due}). "
         "Accept or decline it.",
         link=reverse("determination:workspace", args=[case.case_number]),
         urgent=case.priority == Priority.EXPEDITED,
@@ -522,8 +525,14 @@ def _escalation_link(case) -> str:
 
 def acceptance_settled(*, assignment: Assignment, case: Case) -> None:
     """Called in the transaction of the reviewer's answer (accepted or declined) or the case's
-    unassignment: the administrators' "has not accepted" for it is read, since nothing is left
-    to chase (the e-mail, if still waiting, is not sent: acceptance_escalation_notify)."""
+    unassignment: the reviewer's "New case for you … Accept or decline it" is answered, and
+    the administrators' "has not accepted" for it is read, since nothing is left to chase (the
+    e-mail, if still waiting, is not sent: acceptance_escalation_notify)."""
+    notifications_settled(
+        assignment.reviewer,
+        link=reverse("determination:workspace", args=[case.case_number]),
+        text_startswith=NEW_CASE_TEXT,
+    )
     if assignment.escalated_at is not None:
         notifications_settled_for_all(link=_escalation_link(case))
 

@@ -11,8 +11,10 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
+from accounts.notifications import notifications_settled
 from accounts.row_ids import row_id
 from cases.jsoncheck import visible_strip
 from cases.lifecycle import events
@@ -588,6 +590,9 @@ def determination_submit(
     events.determination_submitted(
         case=case, actor=actor, determination=determination, from_status=from_status
     )
+    # What the reviewer's notifications of this case asked (review it, revise it, it is due)
+    # is done: they leave the unread count.
+    notifications_settled(actor, link=reverse("determination:workspace", args=[case.case_number]))
     return determination
 
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Notification, Role
+from accounts.notifications import notify
 from cases.access import case_history_for
 from cases.formatting import us_datetime
 from cases.lifecycle.models import CaseEvent, CaseStatus, EventType, Priority
@@ -21,11 +22,16 @@ from reviews.assignment.models import Assignment, AssignmentStatus
 from reviews.assignment.notifications import acceptance_escalation_notify
 from reviews.assignment.services import acceptances_escalate, reviewer_assign, reviewer_unassign
 from reviews.determination.models import Determination
-from reviews.determination.services import assignment_accept, assignment_decline
+from reviews.determination.services import (
+    assignment_accept,
+    assignment_decline,
+    determination_submit,
+)
 from tests.factories import (
     PASSWORD,
     UserFactory,
     case_in_review,
+    determination_fill,
     ready_case,
     reviewer_with_profile,
 )
@@ -393,6 +399,30 @@ def test_no_escalation_e_mail_once_the_reviewer_accepted_before_it_went(
 
 
 # --- In-app notifications -----------------------------------------------------------------------
+
+
+def test_accepting_answers_the_new_case_notice_and_submitting_settles_the_cases_notices(admin):
+    """From a QA pass: "New case for you … Accept or decline it", "returned … Revise and submit
+    it again" and the reminders stayed unread after the work was done, and the badge grew."""
+    case, reviewer, assignment = _assigned(admin)
+    workspace = reverse("determination:workspace", args=[case.case_number])
+    notify([reviewer], text=f"{case.case_number} is due in 2 days.", link=workspace)
+    reviewer.refresh_from_db()
+    assert reviewer.notifications_unread == 2
+
+    assignment_accept(assignment=assignment, actor=reviewer, attest_no_conflict=True)
+
+    unread = Notification.objects.filter(user=reviewer, read_at__isnull=True)
+    assert [n.text for n in unread] == [f"{case.case_number} is due in 2 days."]
+    reviewer.refresh_from_db()
+    assert reviewer.notifications_unread == 1
+
+    determination = determination_fill(Determination.objects.get(case=case))
+    determination_submit(determination=determination, actor=reviewer, password=PASSWORD)
+
+    assert not Notification.objects.filter(user=reviewer, read_at__isnull=True).exists()
+    reviewer.refresh_from_db()
+    assert reviewer.notifications_unread == 0
 
 
 def test_the_bell_counts_unread_and_the_page_marks_them_read(admin, admin_client):
