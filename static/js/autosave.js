@@ -48,6 +48,13 @@
     ["input", "change"].forEach(function (type) {
       box.addEventListener(type, function (event) { event.stopPropagation(); });
     });
+    // Enter in a search box searches at once; it must not send the whole draft form (the
+    // browser's implicit submission), which reloaded the step and cleared the search.
+    box.addEventListener("keydown", function (event) {
+      if (event.key !== "Enter" || event.isComposing) return;
+      event.preventDefault();
+      htmx.trigger(box, "search-now");
+    });
   });
 
   // A field that takes the focus lies clear of the sticky Save bar, whole when it fits above

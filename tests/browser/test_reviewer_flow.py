@@ -127,8 +127,15 @@ def test_reviewer_goes_from_the_dashboard_through_every_step_to_submission(
     # Step 3: decide the item with a guideline from the catalog and a rationale.
     expect(page.locator('[aria-current="step"]')).to_contain_text("Decisions")
     page.get_by_text("UR stands: not medically necessary").click()
-    page.get_by_placeholder(re.compile("Search the catalog")).fill("lumbar sympathetic")
+    search = page.get_by_placeholder(re.compile("Search the catalog"))
+    search.fill("lumbar sympathetic")
+    # Enter searches; it does not send the draft form (which reloaded the step, search cleared).
+    page.evaluate("window.stillThisPage = true")
+    search.press("Enter")
     pick = page.get_by_role("button", name=re.compile("Lumbar Sympathetic Blocks Page\\(s\\): 114"))
+    expect(pick).to_be_visible()
+    expect(search).to_have_value("lumbar sympathetic")
+    assert page.evaluate("window.stillThisPage === true")
     expect(page.get_by_text("MTUS (ACOEM-based chapters")).to_be_visible()
     pick.click()
     expect(page.get_by_label("Citation as the letter prints it")).to_have_value(
