@@ -14,8 +14,9 @@ too, among the first SIMILAR_CANDIDATES matches of the category's SIMILAR_WINDOW
 newest decision first, read from an index alone (search.similar_item_ranks). Where those hold
 fewer than PANEL_SIZE alike, the GIN indexes find the category's older ones and then the other
 categories' (the first SIMILAR_CANDIDATES each finds), beside those the window found. SQLite
-(the development default): any word in the description (LIKE), ranked by the words found (in
-the description 2, in the citation 1).
+(the development default): any word in the description, whole (a regular expression), ranked
+by the words found (in the description 2, in the citation 1). On both, the description's
+numbers and words under three characters find nothing (matched_words).
 
 "Closely similar" (the consistency flag) is stricter, and decided in Python on the candidates
 either database gives: the same category, the same guideline source, and descriptions
@@ -89,6 +90,19 @@ def words_of(text: str) -> list[str]:
     return list(dict.fromkeys(word for word in found if word not in _IGNORED))
 
 
+def matched_words(description: str) -> list[str]:
+    """The description's words an item is found by: not a number and not under three
+    characters, which say nothing of what was requested ("7" of "7.5 mg" and of "7-day", "er"
+    of "Tramadol ER"); the description's first MAX_WORDS."""
+    telling = (word for word in words_of(description) if len(word) >= 3 and not word.isdigit())
+    return list(telling)[:MAX_WORDS]
+
+
+def _word_in(field: str, word: str) -> Q:
+    """SQLite: the field holds the word whole, any case ("er" is not in "therapy")."""
+    return Q(**{f"{field}__iregex": rf"(^|[^\w]){re.escape(word)}($|[^\w])"})
+
+
 def _latest():
     return (F("decision__decided_on").desc(nulls_last=True), "-decision_id", "position")
 
@@ -121,7 +135,7 @@ def _text_ranked(
     citation); None when the description has no word to compare. The citation only ranks:
     most citations share "MTUS", "guidelines", "chronic", "pain", which would match nearly
     every item and make the query rank them all."""
-    description_words = words_of(description)[:MAX_WORDS]
+    description_words = matched_words(description)
     citation_words = words_of(citation)[:MAX_WORDS]
     if not description_words:
         return None
@@ -142,16 +156,16 @@ def _text_ranked(
         return ranked_candidates(items, match, SIMILAR_CANDIDATES, ranking=ranking)
     condition = Q()
     for word in description_words:
-        condition |= Q(description__icontains=word)
+        condition |= _word_in("description", word)
     rank = sum(
         (
-            Case(When(description__icontains=word, then=Value(2)), default=Value(0))
+            Case(When(_word_in("description", word), then=Value(2)), default=Value(0))
             for word in description_words
         ),
         Value(0),
     ) + sum(
         (
-            Case(When(citation__icontains=word, then=Value(1)), default=Value(0))
+            Case(When(_word_in("citation", word), then=Value(1)), default=Value(0))
             for word in citation_words
         ),
         Value(0),
@@ -205,7 +219,7 @@ def _ranks_on_postgresql(
     description's weight (`word:A`), ranked with the citation's words at the citation's
     weight (`word:B`) too; the same category's best first, among its `window` newest when
     given (search.similar_item_ranks)."""
-    description_words = words_of(ask.description)[:MAX_WORDS]
+    description_words = matched_words(ask.description)
     citation_words = words_of(ask.citation)[:MAX_WORDS]
     if not description_words:
         return []

@@ -120,6 +120,31 @@ def test_nothing_to_compare_finds_nothing():
     assert similar_panel(description="").share_text == "0 of 0 similar items upheld"
 
 
+def test_a_number_or_a_fragment_of_a_word_makes_nothing_similar():
+    """From a QA pass: "Tramadol ER 100 mg, #30" and "Cyclobenzaprine 7.5 mg, #60" were shown
+    a cold therapy unit as similar: "er" was found in "therapy" and "after", "7" in "7-day"."""
+    precedent_add(
+        "CM15-0001250",
+        {
+            "description": "Cold therapy unit, 7-day rental after surgery",
+            "category": "dme",
+            "citation": "ODG Knee",
+        },
+    )
+    precedent_add(
+        "CM15-0001251",
+        {"description": "Tramadol 50 mg #60", "category": "pharmaceuticals"},
+    )
+
+    for description in ("Tramadol ER 100 mg, #30", "Cyclobenzaprine 7.5 mg, #60"):
+        found = similar_precedents(description=description, category="pharmaceuticals")
+        assert "CM15-0001250" not in numbers(found)
+    assert numbers(
+        similar_precedents(description="Tramadol ER 100 mg, #30", category="pharmaceuticals")
+    ) == ["CM15-0001251"]
+    assert similar_precedents(description="Cyclobenzaprine 7.5 mg, #60") == []
+
+
 def test_closely_similar_means_same_category_and_guideline_and_most_words_shared():
     precedent_add("CM15-0001300", {"description": "Lumbar sympathetic block, left"})
     precedent_add("CM15-0001301", {"description": "Lumbar sympathetic block", "category": "dme"})
