@@ -97,7 +97,7 @@ def case_list_bulk(request):
         found += 1
         # Each case's reminder is recorded with its event, or not at all.
         with transaction.atomic():
-            outcomes[reviewer_remind(case)] += 1
+            outcomes[reviewer_remind(case, actor=request.user)] += 1
     messages.info(request, _reminders_report(outcomes, refused=len(numbers) - found))
     return _back_to_list(request.POST.get("query", ""))
 

@@ -295,13 +295,15 @@ class SentClockNotice:
     due_on: dt.date
     recipient: str
     escalation: bool
+    # Who sent it: an administrator's reminder from the case list; None, the schedule's.
+    actor: User | None = None
 
 
 def _clock_notice_event(notice: SentClockNotice) -> CaseEvent:
     return _event_new(
         case=notice.case,
         type=EventType.ESCALATION_SENT if notice.escalation else EventType.REMINDER_SENT,
-        actor=None,
+        actor=notice.actor,
         details={
             "kind": notice.kind,
             "recipient": notice.recipient,

@@ -62,11 +62,17 @@ def _notice_link(case: Case, kind: str) -> str:
 
 
 def _sent_notice(
-    *, case: Case, kind: str, due_on: dt.date, recipient: str
+    *, case: Case, kind: str, due_on: dt.date, recipient: str, actor: User | None = None
 ) -> events.SentClockNotice:
-    """A notice as it is recorded: an escalation unless its kind is a reminder."""
+    """A notice as it is recorded: an escalation unless its kind is a reminder; sent by
+    `actor`, or by the schedule."""
     return events.SentClockNotice(
-        case=case, kind=kind, due_on=due_on, recipient=recipient, escalation=kind not in _REMINDERS
+        case=case,
+        kind=kind,
+        due_on=due_on,
+        recipient=recipient,
+        escalation=kind not in _REMINDERS,
+        actor=actor,
     )
 
 
@@ -106,12 +112,19 @@ def _still_as_read(cases: list[Case]) -> set[int]:
 
 
 def _notice_send(
-    *, case: Case, kind: str, due_on: dt.date, user: User, subject: str, body: str
+    *,
+    case: Case,
+    kind: str,
+    due_on: dt.date,
+    user: User,
+    subject: str,
+    body: str,
+    actor: User | None = None,
 ) -> bool:
     """Record the notice first, then mail it; the same words wait in the app under the
     recipient's bell (accounts.notifications). Nothing is sent when the case changed since it
     was read (_still_as_read)."""
-    notice = _sent_notice(case=case, kind=kind, due_on=due_on, recipient=user.email)
+    notice = _sent_notice(case=case, kind=kind, due_on=due_on, recipient=user.email, actor=actor)
     if not _still_as_read([case]):
         return False
     try:
@@ -136,9 +149,10 @@ class Reminded(enum.StrEnum):
     ALREADY = "already"  # reminded already for this due date
 
 
-def reviewer_remind(case: Case, *, today: dt.date | None = None) -> Reminded:
-    """A case administrator's reminder to the case's reviewer, through the same sending as the
-    scheduled ones (recorded, in-app and by e-mail), once per due date."""
+def reviewer_remind(case: Case, *, actor: User, today: dt.date | None = None) -> Reminded:
+    """A case administrator's (`actor`) reminder to the case's reviewer, through the same
+    sending as the scheduled ones (recorded as sent by them, in-app and by e-mail), once per
+    due date."""
     if case.status in CLOSED_STATUSES:
         return Reminded.CLOSED
     reviewer = reviewer_side().current_reviewer(case) if case.status in _WITH_REVIEWER else None
@@ -156,6 +170,7 @@ def reviewer_remind(case: Case, *, today: dt.date | None = None) -> Reminded:
             f"A case administrator reminds you of case {case.case_number}: the determination "
             f"is {due_text}."
         ),
+        actor=actor,
     )
     return Reminded.SENT if sent else Reminded.ALREADY
 

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import pytest
 from django.core import mail
@@ -188,6 +189,14 @@ def test_reminders_go_to_each_assigned_reviewer_and_are_reported(admin_client):
     assert [message.to for message in mail.outbox] == [[reviewer.email]]
     assert in_review.events.filter(type=EventType.REMINDER_SENT).count() == 1
     assert not waiting.events.filter(type=EventType.REMINDER_SENT).exists()
+    # Recorded as the administrator's, not as the schedule's (from a QA pass).
+    admin = response.wsgi_request.user
+    assert in_review.events.get(type=EventType.REMINDER_SENT).actor == admin
+    history = admin_client.get(reverse("casefile:case_detail", args=[in_review.case_number]))
+    assert re.search(
+        rf'Reminder sent</strong>\s*<span class="muted">by {re.escape(admin.get_full_name())}<',
+        history.content.decode(),
+    )
 
     again = admin_client.post(
         BULK, {"action": "remind", "case": [in_review.case_number]}, follow=True

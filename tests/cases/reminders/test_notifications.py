@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from accounts.models import Notification, Role
 from accounts.notifications import notify
-from cases.lifecycle.models import CaseStatus
+from cases.lifecycle.models import CaseStatus, EventType
 from cases.reminders.services import Reminded, clock_notices_send, reviewer_remind
 from reviews.assignment.models import Assignment, AssignmentStatus
 from tests.factories import CaseFactory, DisputedItemFactory, UserFactory
@@ -62,7 +62,9 @@ def test_a_reviewer_reminder_is_a_plain_notification(client, reviewer, settings)
 def test_a_reminder_from_an_administrator_links_the_reviewer_to_the_workspace(client, reviewer):
     case = CaseFactory(status=CaseStatus.REVIEWER_ASSIGNED, due_on=D(2026, 12, 10))
     Assignment.objects.create(case=case, reviewer=reviewer, round=1)
-    assert reviewer_remind(case) == Reminded.SENT
+    admin = UserFactory(role=Role.CASE_ADMIN)
+    assert reviewer_remind(case, actor=admin) == Reminded.SENT
+    assert case.events.get(type=EventType.REMINDER_SENT).actor == admin
     note = Notification.objects.get(user=reviewer)
     assert note.link == f"/reviews/cases/{case.case_number}/"
     # Not accepted yet: the workspace asks them to accept or decline.
