@@ -25,6 +25,7 @@ from accounts.models import Role
 
 # The answer to an ended session is accounts' (the second-factor step gives it too); views ask here.
 from accounts.responses import SESSION_ENDED, session_ended  # noqa: F401
+from accounts.second_factor import second_factor_missing
 from cases.lifecycle.history import Audience, HistoryEntry, case_history
 from cases.lifecycle.models import Case
 from cases.registry import reviewer_side
@@ -114,11 +115,22 @@ def access_required(ability: Ability = Ability.SEE_CASES):
 
 
 def abilities(request) -> dict:
-    """Template context: `may.<ability>` for the signed-in user (navigation, action forms).
-    An error page for a request refused before the authentication middleware ran (a bad Host
+    """Template context: `signed_in`, the user gave every factor of the sign-in, and
+    `may.<ability>` for them (navigation, action forms). Between the password and the code the
+    user may nothing yet: no menu, whose every link would lead back to the code's page. An
+    error page for a request refused before the authentication middleware ran (a bad Host
     header) has no user: it may nothing."""
     user = getattr(request, "user", None)
-    return {"may": {ability.value: may(user, ability) for ability in Ability}}
+    signed_in = bool(
+        user is not None
+        and user.is_authenticated
+        and hasattr(request, "session")
+        and not second_factor_missing(request, user)
+    )
+    return {
+        "signed_in": signed_in,
+        "may": {ability.value: signed_in and may(user, ability) for ability in Ability},
+    }
 
 
 # --- Which cases ----------------------------------------------------------------------------

@@ -189,6 +189,24 @@ def test_the_next_sign_in_asks_for_the_code_and_takes_a_recovery_code_once():
         assert answer.status_code == expected, attempt
 
 
+def test_between_the_password_and_the_code_the_header_offers_only_sign_out():
+    """From a QA pass: the code's page showed the whole menu (Dashboard, Cases, the account's
+    notifications), each link leading back to the code's page."""
+    user = UserFactory(role=Role.CASE_ADMIN)
+    totp_device_for(user)
+    client = Client()
+    verify = sign_in(client, user).url
+
+    header = client.get(verify).content.decode().split("</header>", 1)[0]
+
+    assert "Sign out</button>" in header
+    for link in ("Dashboard", "Cases", "Notifications", "Password", 'aria-label="Main"'):
+        assert link not in header
+    client.post(reverse("account:second_factor_verify"), {"code": totp_code_now(user)})
+    header = client.get(reverse("casefile:case_list")).content.decode().split("</header>", 1)[0]
+    assert "Cases" in header and "Notifications" in header
+
+
 def recovery_form_token(client) -> str:
     page = client.get(reverse("account:second_factor")).content.decode()
     return re.search(r'name="form_token" value="([^"]+)"', page).group(1)
