@@ -59,6 +59,10 @@ def intake_file_parse(raw: bytes) -> Any:
             f"is not UTF-8 text (byte 0x{raw[exc.start]:02X} at position {exc.start:,}): save "
             "it as UTF-8 and upload it again."
         ) from exc
+    if not text.strip():
+        raise IntakeFileUnreadable(
+            "is empty: an intake file holds one application object or a list of them."
+        )
     try:
         return json_loads(text)
     except json.JSONDecodeError as exc:
@@ -124,8 +128,8 @@ def import_run_start(*, actor, uploaded: UploadedFile) -> ImportRun:
         raise ValidationError(f"{name} {exc}") from exc
     if not isinstance(payload, dict | list) or payload == []:
         raise ValidationError(
-            f"{name} holds no application: give one application object or a list of them "
-            "(SPEC section 7)."
+            f"{name} holds no application: give one application object or a list of them, "
+            "each as the API's schema describes it."
         )
     run = ImportRun(
         created_by=actor,

@@ -100,7 +100,7 @@ def test_invalid_file_prints_each_problem_by_path_and_writes_nothing(tmp_path):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("content", "reason"),
-    [(None, "no such file"), ("{not json", "is not valid JSON"), ("", "is not valid JSON")],
+    [(None, "no such file"), ("{not json", "is not valid JSON"), ("", "is empty")],
 )
 def test_missing_or_malformed_file_gives_one_line_reason(tmp_path, content, reason):
     path = tmp_path / "cases.json"

@@ -76,6 +76,7 @@ def test_an_upload_imports_each_application_and_refuses_the_invalid_one_with_its
     page = admin_client.get(response["Location"]).content.decode()
     assert "Finished: 2 cases created, 0 already on file, 1 refused" in page
     assert "Refused (1)" in page and "$[1].items" in page and "A-2" in page
+    assert "Created or already on file (2)" in page
     for case in made.values():
         assert reverse("casefile:case_detail", args=[case.case_number]) in page
     assert "every 1s" not in page  # nothing polls once it is finished
@@ -125,7 +126,9 @@ def test_applications_already_on_file_are_not_imported_again(
     [
         (b"{not json", "is not valid JSON"),
         (b"[]", "holds no application"),
-        (b"", "not valid JSON"),
+        # From a QA pass: an empty file was "not valid JSON: Expecting value at line 1".
+        (b"", "bad.json is empty: an intake file holds one application object"),
+        (b" \n", "bad.json is empty"),
         # From a QA pass: nested 5,000 deep, a server error (RecursionError); 40 deep parses.
         (b'{"items":' + b"[" * 5000 + b"]" * 5000 + b"}", "more than 32 levels deep"),
         (b"[" * 40 + b"]" * 40, "more than 32 levels deep"),
