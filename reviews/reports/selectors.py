@@ -524,7 +524,7 @@ def outcomes_by_drug_class(period: Period) -> Table:
             item__category=ItemCategory.PHARMACEUTICALS,
         ),
         value_column=4,
-        note="Pharmaceuticals items decided in the period, by the drug class set at intake.",
+        note="Pharmaceutical items decided in the period, by the drug class set at intake.",
         chart_note=_OVERTURNED_BARS,
     )
 

@@ -321,7 +321,8 @@ def test_the_default_period_is_the_last_30_days_and_a_bad_one_says_so(world):
         .get(reverse("reports:dashboard"), {"start": "2026-11-30", "end": "2026-11-01"})
         .content.decode()
     )
-    assert "start comes after its end" in page
+    # Said above the dates as an error (from a QA pass: a plain column beside the fields).
+    assert '<div class="form-error" role="alert"><p>The period&#x27;s start comes after' in page
 
 
 def test_an_end_alone_early_in_2013_counts_from_the_day_imr_began(world):
