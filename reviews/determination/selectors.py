@@ -249,6 +249,10 @@ ROW_COLUMNS = (
     "round",
     "status",
     "case__case_number",
+    # The new assignment's card names the worker beside the parties: accepting attests no tie
+    # to them either.
+    "case__worker_first_name",
+    "case__worker_last_name",
     *(f"case__{name}" for name in CLOCK_COLUMNS),
 )
 

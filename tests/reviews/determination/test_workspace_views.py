@@ -81,6 +81,8 @@ def test_dashboard_accept_from_the_new_assignments_panel_still_works(client):
     login(client, reviewer)
     page = client.get(reverse("determination:reviewer_dashboard")).content.decode()
     assert "I attest that I have no conflict" in page
+    # The attestation covers the worker too: the card names them (from a QA pass).
+    assert f"<dt>Injured worker</dt><dd>{case.worker_name}</dd>" in page
     client.post(reverse("determination:assignment_accept", args=[assignment.pk]), {"attest": "on"})
     case.refresh_from_db()
     assert case.status == CaseStatus.IN_REVIEW
