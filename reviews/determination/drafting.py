@@ -167,8 +167,13 @@ def placeholders_in(text: str) -> list[str]:
     text = text or ""
     spans: list[list[int]] = []
     for match in PLACEHOLDER.finditer(text):
+        # Whole words at both ends ("…medication. The", not "…n. The").
         start = max(0, match.start() - _PLACEHOLDER_CONTEXT)
+        while start > 0 and not text[start - 1].isspace():
+            start -= 1
         end = min(len(text), match.end() + _PLACEHOLDER_CONTEXT)
+        while end < len(text) and not text[end].isspace():
+            end += 1
         if spans and start <= spans[-1][1]:
             spans[-1][1] = end
         else:

@@ -405,10 +405,11 @@ def test_a_starter_prompt_left_in_the_summary_or_a_rationale_blocks_signing():
     messages = [problem.message for problem in determination_problems(determination)]
     omitted = " (words left out of a quotation are written […])."
     assert messages == [
+        # Whole words at both ends (from a QA pass: "…n The injured worker").
         "Clinical case summary: complete the starter sentence: replace the … in "
-        "“…. The injured worker reported … due to ….”" + omitted,
+        "“…medication. The injured worker reported … due to ….”" + omitted,
         f"Item 1 ({decision.item.description}): complete the starter sentence: replace the … "
-        "in “The guideline recommends ... so the request is not medical…”" + omitted,
+        "in “The guideline recommends ... so the request is not medically…”" + omitted,
     ]
     with pytest.raises(ValidationError, match="complete the starter sentence"):
         determination_submit(determination=determination, actor=reviewer, password=PASSWORD)
