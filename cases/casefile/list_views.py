@@ -63,7 +63,8 @@ def saved_view_delete(request):
     else:
         view.delete()
         messages.success(request, f"View “{view.name}” deleted.")
-    return redirect("casefile:case_list")
+    # Back to the list as it was (from a QA pass: the filters were dropped).
+    return _back_to_list(request.POST.get("query", ""))
 
 
 @access_required(Ability.MANAGE_CASES)

@@ -75,6 +75,19 @@ def test_deleting_ones_own_view(admin_client, case_admin):
     assert "View “Expedited” deleted." in shown_messages(response)
 
 
+def test_deleting_a_view_comes_back_to_the_list_as_it_was(admin_client, case_admin):
+    """From a QA pass: deleting a view landed on the plain list, the filters dropped."""
+    mine = SavedView.objects.create(owner=case_admin, name="Expedited", query="priority=expedited")
+    page = admin_client.get(LIST, {"status": "closed", "sort": "-due"}).content.decode()
+    assert 'name="query" value="status=closed&amp;sort=-due"' in page
+
+    response = admin_client.post(
+        reverse("casefile:saved_view_delete"), {"view": mine.pk, "query": "status=closed&sort=-due"}
+    )
+
+    assert response["Location"] == f"{LIST}?status=closed&sort=-due"
+
+
 @pytest.mark.parametrize("again", ["Mine", "mine", "MINE"])
 def test_a_name_used_twice_is_refused_whatever_its_capitals(admin_client, case_admin, again):
     SavedView.objects.create(owner=case_admin, name="Mine", query="")
