@@ -116,6 +116,12 @@ def test_the_overturned_notice_counts_from_receipt_unless_appealed_with_exceptio
         f"authorization is due by {clocks.authorization_due_on.on:%m/%d/%Y} and reimbursement "
         f"of a service already provided by {clocks.reimbursement_due_on.on:%m/%d/%Y}" in party
     )
+    # A copy served later (held for an address) counts from its own receipt (from a QA pass:
+    # the duties' dates read as everyone's).
+    assert (
+        f"{clocks.reimbursement_due_on.on:%m/%d/%Y} for a copy served on {MAILED_ON:%m/%d/%Y}; "
+        "for a copy served later, each is counted the same way from the receipt of that copy."
+    ) in party
     # Received five days after a mailed letter: the duties run from then, not from mailing.
     assert clocks.authorization_due_on.on > MAILED_ON + dt.timedelta(days=5)
     assert "disputed liability for the treatment for a reason other than medical necessity" in (
