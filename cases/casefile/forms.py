@@ -12,6 +12,7 @@ from cases.casefile.selectors import DUE_FILTERS, sort_valid
 from cases.forms import note_field
 from cases.jsoncheck import visible_strip
 from cases.lifecycle.models import (
+    ADDRESS_MAX,
     CaseStatus,
     DeliveryMethod,
     Priority,
@@ -203,7 +204,10 @@ class PartyServiceForm(forms.Form):
 
     email = forms.EmailField(label="E-mail", required=False)
     address = forms.CharField(
-        label="Postal address", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label="Postal address",
+        required=False,
+        max_length=ADDRESS_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     delivery_method = forms.ChoiceField(
         label="Serve by",

@@ -8,7 +8,6 @@ import re
 from typing import Any
 
 from cases.intake.validation.keys import (
-    ADDRESS_MAX,
     ADJ_NUMBER_RE,
     CASE_KEYS,
     CASE_REQUIRED,
@@ -40,6 +39,7 @@ from cases.intake.validation.keys import (
 )
 from cases.jsoncheck import EMAIL_MAX_LENGTH
 from cases.lifecycle.models import (
+    ADDRESS_MAX,
     Answer,
     AuthorizationKind,
     Case,

@@ -424,6 +424,12 @@ class Case(models.Model):
         return None
 
 
+# The longest postal address (the worker's or a party's), at every door: intake (the form, the
+# API, the import), the facts page and the parties panel's service form (from a QA pass: the
+# service form took 5,000 characters, which then blocked every save of the facts page).
+ADDRESS_MAX = 500
+
+
 class PartyRole(models.TextChoices):
     EMPLOYER = "employer", "Employer"
     CLAIMS_ADMINISTRATOR = "claims_administrator", "Claims administrator"

@@ -22,6 +22,7 @@ from cases.lifecycle.delivery import (
 )
 from cases.lifecycle.expedite import expedited_due_dates
 from cases.lifecycle.models import (
+    ADDRESS_MAX,
     Case,
     CaseNumberCounter,
     CaseStatus,
@@ -304,6 +305,13 @@ def party_service_set(
     letter held for an address). Returns the changes (empty when nothing changed)."""
     if delivery_method not in ("", *DeliveryMethod.values):
         raise ValidationError({"delivery_method": "Choose e-mail or postal mail."})
+    if len(address.strip()) > ADDRESS_MAX:
+        raise ValidationError(
+            {
+                "address": f"The address is {len(address.strip()):,} characters long; the limit "
+                f"is {ADDRESS_MAX}."
+            }
+        )
     if delivery_method == DeliveryMethod.EMAIL and not (email.strip() and e_service_consent):
         raise ValidationError(
             {

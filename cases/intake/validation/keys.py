@@ -16,12 +16,11 @@ WORKER_MIN_AGE, WORKER_MAX_AGE = 14, 110
 # The longest free texts of an application, generous for any real one (from a QA pass: a 10 MB
 # diagnosis was taken and its case page was 10 MB): an item's description, original request and
 # authorized portion; the guideline a citation names (the form's limit); each diagnosis, and how
-# many; an address.
+# many. (An address's limit is the models' ADDRESS_MAX.)
 ITEM_TEXT_MAX = 1_000
 CITATION_TEXT_MAX = 500
 DIAGNOSIS_MAX = 500
 DIAGNOSES_MAX = 50
-ADDRESS_MAX = 500
 # The disputed items of one application, at every door: the form took at most 50 while the
 # API and the import took any number (a QA pass made a case of 1,000, whose facts page was
 # 4 MB and took seconds to open).

@@ -8,7 +8,6 @@ from typing import Any
 
 from cases.intake.validation.base import IntakeCheckerBase, max_length_of
 from cases.intake.validation.keys import (
-    ADDRESS_MAX,
     CASE_REQUIRED,
     NPI_RE,
     PARTY_KEYS,
@@ -20,7 +19,7 @@ from cases.intake.validation.keys import (
     WORKER_REQUIRED,
 )
 from cases.jsoncheck import key_path
-from cases.lifecycle.models import Case, DeliveryMethod, Party, PartyRole, Sex
+from cases.lifecycle.models import ADDRESS_MAX, Case, DeliveryMethod, Party, PartyRole, Sex
 
 
 class PartyChecks(IntakeCheckerBase):

@@ -1,10 +1,14 @@
 """How each party is served: the default, the panel's form, and the problem it shows."""
 
+import re
+
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from cases.lifecycle.delivery import case_service_problems, delivery_method_for
 from cases.lifecycle.models import CaseEvent, DeliveryMethod, EventType, PartyRole
+from cases.lifecycle.services import party_service_set
 from tests.factories import CaseFactory, PartyFactory
 
 
@@ -65,3 +69,40 @@ def test_an_administrator_changes_how_a_party_is_served_with_an_event_of_old_and
         "e_service_consent": (False, True),
     }
     assert case_service_problems(case) == []
+
+
+@pytest.mark.django_db
+def test_an_address_longer_than_the_facts_page_takes_is_refused_and_changes_nothing(admin_client):
+    """From a QA pass: the service form took a 5,000-character address, which then made the
+    facts page refuse every save of that person's section (its limit is 500)."""
+    case = CaseFactory(worker_address="1 Main St\nFresno, CA 93701")
+    url = reverse("casefile:case_party_service", args=[case.case_number, "injured_worker"])
+    page = admin_client.get(reverse("casefile:case_detail", args=[case.case_number]))
+    assert re.search(
+        r'<textarea name="service-injured_worker-address"[^>]*maxlength="500"',
+        (page.content.decode()),
+    )
+
+    refused = admin_client.post(
+        url,
+        {
+            "service-injured_worker-address": "X" * 501,
+            "service-injured_worker-delivery_method": "mail",
+        },
+    )
+
+    assert "has at most 500 characters (it has 501)" in refused.content.decode()
+    case.refresh_from_db()
+    assert case.worker_address == "1 Main St\nFresno, CA 93701"
+    assert not CaseEvent.objects.filter(case=case, type=EventType.PARTY_SERVICE_CHANGED).exists()
+    # The service itself holds the limit, whichever door asks.
+    with pytest.raises(ValidationError, match="the limit is 500"):
+        party_service_set(
+            case=case,
+            role="injured_worker",
+            actor=None,
+            email="",
+            address="X" * 501,
+            delivery_method="mail",
+            e_service_consent=False,
+        )
