@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 
+from accounts.models import Role
 from cases.lifecycle.models import ItemCategory as CaseItemCategory
 from cases.states import state_code
 
@@ -74,8 +75,13 @@ class CategorySpecialty(models.Model):
 
 
 class ReviewerProfile(models.Model):
+    # An expert reviewer's: the roster, matching and the dashboard's load count every profile
+    # (from a QA pass: the admin site offered every user, an API client among them).
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviewer_profile"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="reviewer_profile",
+        limit_choices_to={"role": Role.REVIEWER},
     )
     external_id = models.CharField(max_length=64, unique=True)
     certifications = models.ManyToManyField(Specialty, blank=True, related_name="reviewers")
@@ -99,6 +105,16 @@ class ReviewerProfile(models.Model):
     @property
     def name(self) -> str:
         return self.user.display_name
+
+    def clean(self):
+        if self.user_id is not None and self.user.role != Role.REVIEWER:
+            raise ValidationError(
+                {
+                    "user": f"{self.user.display_name} is a {self.user.get_role_display().lower()}"
+                    ": a reviewer profile belongs to an expert reviewer. Change the user's role "
+                    "first, or choose an expert reviewer."
+                }
+            )
 
 
 class Licence(models.Model):

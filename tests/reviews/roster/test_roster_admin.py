@@ -5,6 +5,7 @@ and a specialty to those of the specialties page."""
 import html
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts.models import Role
@@ -121,3 +122,22 @@ def test_a_specialty_added_in_admin_is_checked_as_on_the_specialties_page(
     assert page.status_code == 200
     assert said in html.unescape(page.content.decode())
     assert Specialty.objects.count() == before
+
+
+def test_a_reviewer_profile_is_offered_and_kept_for_expert_reviewers_only(superuser_client):
+    """From a QA pass: the add page offered every user; a profile saved for the quality reviewer
+    and for the API client put them on the dashboard's reviewer load."""
+    quality = UserFactory(role=Role.QUALITY_REVIEWER, first_name="Lena", last_name="Marsh")
+    reviewer = UserFactory(role=Role.REVIEWER)
+
+    # The add page's user box searches the users it may take (the admin's autocomplete).
+    offered = superuser_client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "reviews", "model_name": "reviewerprofile", "field_name": "user"},
+    ).json()["results"]
+
+    ids = {int(result["id"]) for result in offered}
+    assert reviewer.pk in ids and quality.pk not in ids
+    with pytest.raises(ValidationError, match="a reviewer profile belongs to an expert reviewer"):
+        ReviewerProfile(user=quality, external_id="QA-4").full_clean()
+    assert not ReviewerProfile.objects.filter(user=quality).exists()
