@@ -364,7 +364,8 @@ class CaseRecordCreateView(BodySizeLimited, APIView):
         description=(
             "A PDF in base64 `content`, within the size limit, to an open case. Safe to send "
             "again after a timeout: the same PDF under the same title and document date, already "
-            "in the case's file, is not added twice and comes back with `created: false`."
+            "in the case's file, is not added twice and comes back with `created: false`; the "
+            "same PDF under another title or date is refused (400), as the case page refuses it."
         ),
         parameters=[CASE_NUMBER],
         request=RECORD_BODY,

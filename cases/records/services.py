@@ -182,16 +182,17 @@ def record_add_once(
 ) -> tuple[MedicalRecord, bool]:
     """record_add for a sender that may send one record again (an API client retrying after a
     timeout): the same PDF under the same title and date, already in the case's file, is that
-    record, returned with False; otherwise the record is added and returned with True."""
+    record, returned with False; the same PDF under another title or date is refused, as the
+    case page refuses it (it would be listed twice among the letter's documents reviewed);
+    otherwise the record is added and returned with True."""
     case = case_lock(case)
     digest = _sha256_of(uploaded)
-    same = (
-        records_in_file(case)
-        .filter(sha256=digest, title=title.strip(), document_date=document_date)
-        .first()
-    )
-    if same is not None:
-        return same, False
+    same = records_in_file(case).filter(sha256=digest).order_by("pk")
+    retried = same.filter(title=title.strip(), document_date=document_date).first()
+    if retried is not None:
+        return retried, False
+    if (other := same.first()) is not None:
+        raise ValidationError({"content": _already_in_file(uploaded, other, alone=True)})
     _record_addable(case, uploaded)
     record = _record_create(
         case=case,

@@ -435,10 +435,15 @@ def test_a_record_sent_again_after_a_timeout_is_not_added_twice(api, my_case):
     assert again.status_code == 200
     assert again.json() == {**first.json(), "created": False}
     assert my_case.records.count() == 1
-    # The same PDF under another title is another document of the file.
-    other = post_json(api, url, {**record, "title": "PR-2 progress report, page 2"})
-    assert other.status_code == 201
-    assert my_case.records.count() == 2
+    # The same PDF under another title or date is refused, as the case page refuses it (from a
+    # QA pass: it was added, and listed twice among the letter's documents reviewed).
+    for changed in ({"title": "PR-2 progress report, page 2"}, {"document_date": "2016-10-20"}):
+        other = post_json(api, url, {**record, **changed})
+        assert other.status_code == 400
+        (error,) = other.json()["errors"]
+        assert error["path"] == "$.content"
+        assert "this PDF is already in the case file as “PR-2 progress report”" in error["message"]
+    assert my_case.records.count() == 1
 
 
 @pytest.mark.django_db
