@@ -45,7 +45,7 @@ def test_a_row_shows_the_case_its_worker_status_dates_and_clock():
     assert html == (
         '<tr class=""><td data-label="Case">'
         f'<a class="case-link" href="{href}">CM26-0000123</a></td>'
-        '<td data-label="Worker">Delgado, Maria</td>'
+        '<td data-label="Worker" class="cell-text">Delgado, Maria</td>'
         '<td data-label="Claim number" class="case-table__claim">CLM-77</td>'
         '<td data-label="Priority"><span class="priority-standard">Standard</span></td>'
         '<td data-label="Status"><span class="badge badge--status badge--in_review">In review'
