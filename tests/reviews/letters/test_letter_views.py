@@ -375,6 +375,38 @@ def test_the_organization_details_are_saved(client):
     assert organization.signatory_name == "Dana Chief, MD"
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "said"),
+    [
+        ("org-address", "X" * 501, "at most 500 characters"),
+        ("org-website", "javascript:alert(1)", "Give the web address as it prints"),
+        ("org-website", "not a site", "Give the web address as it prints"),
+    ],
+)
+def test_a_letterhead_address_too_long_or_a_website_that_is_no_address_is_refused(
+    client, field, value, said
+):
+    """From a QA pass: a 5,000-character address and "javascript:alert(1)" as the website were
+    saved, and print on every letterhead."""
+    login(client, Role.SYSTEM_ADMIN)
+    before = Organization.objects.get_or_create()[0]
+    page = client.get(reverse("letters:organization_settings"))
+    data = {
+        f"org-{name}": value
+        for name, value in page.context["organization_form"].initial.items()
+        if value is not None
+    }
+    data.update({"part": "organization", field: value})
+
+    response = client.post(reverse("letters:organization_settings"), data)
+
+    assert said in response.content.decode()
+    after = Organization.objects.get()
+    assert (after.address, after.website) == (before.address, before.website)
+    for good in ("www.iro.example", "https://www.iro.example/letters"):
+        Organization(website=good).full_clean()
+
+
 def test_details_saved_over_details_saved_meanwhile_are_refused_and_kept(client):
     """From QA: two administrators edit the letterhead; the later save silently undid the
     earlier one's new signatory. It is refused with the editor's text kept, naming what was
