@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 
 from accounts.events import REAUTH_FAILED, REAUTHENTICATED, auth_event
-from accounts.second_factor import is_enrolled, is_verified
+from accounts.second_factor import code_refused, code_wait, is_enrolled, is_verified
 
 REAUTH_AT = "imr_reauth_at"
 
@@ -79,13 +79,10 @@ class ReauthForm(forms.Form):
             if "otp_token" in self.errors:
                 return cleaned
             code = cleaned.get("otp_token", "").replace(" ", "")
+            wait = code_wait(user)
             if django_otp.match_token(user, code) is None:
                 auth_event(REAUTH_FAILED, request=self.request, user=user, reason="code")
-                self.add_error(
-                    "otp_token",
-                    "That code is not right (or was used already). Enter the code your app "
-                    "shows now.",
-                )
+                self.add_error("otp_token", code_refused(wait))
                 return cleaned
         reauth_record(self.request)
         auth_event(REAUTHENTICATED, request=self.request, user=user)

@@ -8,6 +8,7 @@ verification pages, sign-out and static files; everything else is answered as an
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import io
 
 import django_otp
@@ -16,6 +17,7 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.shortcuts import resolve_url
 from django.urls import reverse
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -84,6 +86,35 @@ def recovery_codes_issue(user, *, request=None) -> list[str]:
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
     auth_event(RECOVERY_CODES_ISSUED, request=request, user=user)
     return codes
+
+
+def code_wait(user, *, device: TOTPDevice | None = None) -> dt.datetime | None:
+    """Until when the app takes no code, asked before a code is checked: after wrong codes in
+    a row django-otp's throttling refuses every code for a while (1, 2, 4, 8 … seconds), the
+    right one too. None: a code is taken now."""
+    devices = [device] if device is not None else list(TOTPDevice.objects.filter(user=user))
+    waits = [
+        data["locked_until"]
+        for allowed, data in (each.verify_is_allowed() for each in devices)
+        if not allowed and data and data.get("locked_until")
+    ]
+    return max(waits) if waits else None
+
+
+def code_refused(wait: dt.datetime | None, *, or_recovery: bool = False) -> str:
+    """Why a code was refused, as the page says it: the wait code_wait found before checking
+    it (the code was not even looked at), or a wrong code."""
+    if wait is not None:
+        until = f"{timezone.localtime(wait):%I:%M:%S %p}".lstrip("0")
+        return (
+            f"Too many wrong codes in a row: no code is taken until {until}. Wait until then, "
+            "and enter the code your app shows at that time."
+        )
+    recovery = ", or one of your recovery codes" if or_recovery else ""
+    return (
+        "That code is not right (or was used already). Enter the code your app shows "
+        f"now{recovery}."
+    )
 
 
 def totp_enrol_confirm(request, device: TOTPDevice, code: str) -> list[str] | None:

@@ -108,6 +108,7 @@ def second_factor_setup(request):
     device = second_factor.totp_device_start(user)
     form = CodeForm(request.POST or None)
     if form.is_valid():
+        wait = second_factor.code_wait(user, device=device)
         codes = second_factor.totp_enrol_confirm(request, device, form.cleaned_data["code"])
         if codes is not None:
             if replacing:
@@ -119,7 +120,7 @@ def second_factor_setup(request):
                 "accounts/recovery_codes.html",
                 {"codes": codes, "next": _next_url(request), "enrolled": True},
             )
-        form.add_error("code", "That code is not right. Enter the code your app shows now.")
+        form.add_error("code", second_factor.code_refused(wait))
     return render(
         request,
         "accounts/second_factor_setup.html",
@@ -165,6 +166,7 @@ def second_factor_verify(request):
         return redirect(_next_url(request))
     form = CodeForm(request.POST or None)
     if form.is_valid():
+        wait = second_factor.code_wait(user)
         device = django_otp.match_token(user, form.cleaned_data["code"].replace(" ", ""))
         if device is not None:
             django_otp.login(request, device)
@@ -179,11 +181,7 @@ def second_factor_verify(request):
                 )
             return redirect(_next_url(request))
         auth_event(SECOND_FACTOR_FAILED, request=request, user=user)
-        form.add_error(
-            "code",
-            "That code is not right (or was used already). Enter the code your app shows now, "
-            "or one of your recovery codes.",
-        )
+        form.add_error("code", second_factor.code_refused(wait, or_recovery=True))
     return render(
         request,
         "accounts/second_factor_verify.html",

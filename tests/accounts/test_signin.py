@@ -9,6 +9,7 @@ from django.contrib.auth import HASH_SESSION_KEY
 from django.contrib.auth.hashers import make_password
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
@@ -205,6 +206,32 @@ def test_between_the_password_and_the_code_the_header_offers_only_sign_out():
     client.post(reverse("account:second_factor_verify"), {"code": totp_code_now(user)})
     header = client.get(reverse("casefile:case_list")).content.decode().split("</header>", 1)[0]
     assert "Cases" in header and "Notifications" in header
+
+
+def test_after_wrong_codes_in_a_row_the_page_says_to_wait_not_that_the_code_is_wrong():
+    """From a QA pass: after five wrong codes the right one was refused as "not right" (the
+    app's throttling takes none for a while); the page now says until when."""
+    user = UserFactory(role=Role.CASE_ADMIN)
+    totp_device_for(user)
+    client = Client()
+    verify = sign_in(client, user).url
+    wrong = client.post(verify, {"code": "000000"})
+    assert "That code is not right" in wrong.content.decode()  # checked, and wrong
+    # Five wrong in a row: the app takes no code for 16 seconds (django-otp's throttle).
+    device = TOTPDevice.objects.get(user=user)
+    device.throttling_failure_count = 5
+    device.throttling_failure_timestamp = timezone.now()
+    device.save()
+
+    answer = client.post(verify, {"code": totp_code_now(user)})
+
+    assert answer.status_code == 400
+    page = answer.content.decode()
+    assert "Too many wrong codes in a row: no code is taken until " in page
+    assert "That code is not right" not in page
+    device.refresh_from_db()
+    device.throttle_reset()
+    assert client.post(verify, {"code": totp_code_now(user)}).status_code == 302
 
 
 def recovery_form_token(client) -> str:
