@@ -174,6 +174,9 @@ def test_a_token_is_stored_hashed_and_works_until_revoked_or_expired(api_client_
     page.force_login(admin)
     listing = page.get(reverse("api_tokens:api_tokens")).content.decode()
     assert "Second" in listing and other not in listing
+    # Dates as the rest of the app writes them (from a QA pass: "2026-12-05").
+    made = timezone.localtime(ApiToken.objects.get(name="Second").created_at)
+    assert f"{made:%m/%d/%Y}" in listing and f"{made:%Y-%m-%d}" not in listing
     second = ApiToken.objects.get(name="Second")
     page.post(reverse("api_tokens:api_token_revoke", args=[second.pk]))
     assert Client(HTTP_AUTHORIZATION=f"Token {other}").get("/api/v1/cases/").status_code == 401
