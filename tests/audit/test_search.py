@@ -69,6 +69,10 @@ def test_search_by_case_user_and_dates(log):
     assert shown(between) == [("bo", "CM26-0000002"), ("bo", "CM26-0000001")]
     reversed_range = client.get(url, {"since": "2026-03-09", "until": "2026-03-01"})
     assert "The first day comes after the last" in reversed_range.content.decode()
+    # A case number or username too long (an edited address) says why beside its box (from a
+    # QA pass: only "Nothing was searched: correct the search above.").
+    too_long = client.get(url, {"case_number": "A" * 100}).content.decode()
+    assert 'class="field-error">Ensure this value has at most 40 characters' in too_long
     # Each event's role by its name, not its code
     page = by_case.content.decode()
     assert "<td>Expert reviewer</td>" in page and "<td>reviewer</td>" not in page
