@@ -210,6 +210,8 @@ class HolidayEditForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("action") in ("add", "rename") and not (cleaned.get("name") or "").strip():
+        missing = not (cleaned.get("name") or "").strip() and "name" not in self.errors
+        if cleaned.get("action") in ("add", "rename") and missing:
+            # A name refused already (too long) is not a missing one.
             self.add_error("name", "Give the holiday's name.")
         return cleaned

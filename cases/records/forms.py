@@ -56,7 +56,7 @@ class RecordFields(forms.Form):
     def clean(self):
         cleaned = super().clean()
         has_file = bool(cleaned.get("file")) or "file" in self.errors
-        if has_file and not cleaned.get("title"):
+        if has_file and not cleaned.get("title") and "title" not in self.errors:
             self.add_error("title", "Give the record a title: the letter lists it by title.")
         if not has_file and "file" not in self.errors:
             self.add_error("file", "Choose the PDF file for this record.")
@@ -148,7 +148,8 @@ class RecordAddForm(RecordFields):
                 f"With {len(files)} files each record is titled by its file's name: leave the "
                 "title empty, or upload the files one at a time to title each.",
             )
-        elif len(files) == 1 and not cleaned.get("title"):
+        elif len(files) == 1 and not cleaned.get("title") and "title" not in self.errors:
+            # A title refused already (too long) is not a missing one.
             self.add_error("title", "Give the record a title: the letter lists it by title.")
         return cleaned
 

@@ -318,6 +318,19 @@ def test_record_upload_refuses_a_file_that_is_not_a_pdf(admin_client, case):
     assert not MedicalRecord.objects.exists()
 
 
+def test_a_title_too_long_is_said_once_not_also_as_missing(admin_client, case):
+    """From a QA pass: a 301-character title got "Ensure this value has at most 300 characters"
+    and "Give the record a title" together."""
+    response = admin_client.post(
+        reverse("casefile:case_record_add", args=[case.case_number]),
+        {"record-file": pdf_upload(), "record-title": "T" * 301, "record-kind": "medical"},
+    )
+    page = response.content.decode()
+    assert "at most 300 characters (it has 301)" in page
+    assert "Give the record a title" not in page
+    assert not MedicalRecord.objects.exists()
+
+
 def test_record_upload_refuses_a_file_over_the_limit(admin_client, case, settings):
     settings.RECORD_MAX_UPLOAD_BYTES = 100
     response = admin_client.post(
