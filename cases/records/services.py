@@ -187,12 +187,13 @@ def record_add_once(
     otherwise the record is added and returned with True."""
     case = case_lock(case)
     digest = _sha256_of(uploaded)
-    same = records_in_file(case).filter(sha256=digest).order_by("pk")
-    retried = same.filter(title=title.strip(), document_date=document_date).first()
-    if retried is not None:
-        return retried, False
-    if (other := same.first()) is not None:
-        raise ValidationError({"content": _already_in_file(uploaded, other, alone=True)})
+    # The case's records of this PDF (one query): a retry's, or another title's.
+    same = list(records_in_file(case).filter(sha256=digest).order_by("pk"))
+    for record in same:
+        if record.title == title.strip() and record.document_date == document_date:
+            return record, False
+    if same:
+        raise ValidationError({"content": _already_in_file(uploaded, same[0], alone=True)})
     _record_addable(case, uploaded)
     record = _record_create(
         case=case,
