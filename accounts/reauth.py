@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import time
 
-import django_otp
 from django import forms
 from django.conf import settings
 from django.contrib.auth import authenticate
 
 from accounts.events import REAUTH_FAILED, REAUTHENTICATED, auth_event
-from accounts.second_factor import code_refused, code_wait, is_enrolled, is_verified
+from accounts.second_factor import code_match, is_enrolled, is_verified
 
 REAUTH_AT = "imr_reauth_at"
 
@@ -78,11 +77,10 @@ class ReauthForm(forms.Form):
         if "otp_token" in self.fields:
             if "otp_token" in self.errors:
                 return cleaned
-            code = cleaned.get("otp_token", "").replace(" ", "")
-            wait = code_wait(user)
-            if django_otp.match_token(user, code) is None:
+            device, refused = code_match(user, cleaned.get("otp_token", ""))
+            if device is None:
                 auth_event(REAUTH_FAILED, request=self.request, user=user, reason="code")
-                self.add_error("otp_token", code_refused(wait))
+                self.add_error("otp_token", refused)
                 return cleaned
         reauth_record(self.request)
         auth_event(REAUTHENTICATED, request=self.request, user=user)

@@ -101,6 +101,16 @@ def code_wait(user, *, device: TOTPDevice | None = None) -> dt.datetime | None:
     return max(waits) if waits else None
 
 
+def code_match(user, code: str, *, or_recovery: bool = False):
+    """The user's device that takes `code` (django_otp.match_token) and "", or None and why the
+    code was refused, as the page says it (the throttle asked before the code is checked)."""
+    wait = code_wait(user)
+    device = django_otp.match_token(user, code.replace(" ", ""))
+    if device is not None:
+        return device, ""
+    return None, code_refused(wait, or_recovery=or_recovery)
+
+
 def code_refused(wait: dt.datetime | None, *, or_recovery: bool = False) -> str:
     """Why a code was refused, as the page says it: the wait code_wait found before checking
     it (the code was not even looked at), or a wrong code."""

@@ -166,8 +166,9 @@ def second_factor_verify(request):
         return redirect(_next_url(request))
     form = CodeForm(request.POST or None)
     if form.is_valid():
-        wait = second_factor.code_wait(user)
-        device = django_otp.match_token(user, form.cleaned_data["code"].replace(" ", ""))
+        device, refused = second_factor.code_match(
+            user, form.cleaned_data["code"], or_recovery=True
+        )
         if device is not None:
             django_otp.login(request, device)
             reauth_record(request)
@@ -181,7 +182,7 @@ def second_factor_verify(request):
                 )
             return redirect(_next_url(request))
         auth_event(SECOND_FACTOR_FAILED, request=request, user=user)
-        form.add_error("code", second_factor.code_refused(wait, or_recovery=True))
+        form.add_error("code", refused)
     return render(
         request,
         "accounts/second_factor_verify.html",

@@ -32,6 +32,7 @@ from django.db.models.functions import Coalesce
 from django.db.models.lookups import In
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
+from django.utils.text import Truncator
 from ortools.graph.python import min_cost_flow
 
 # A search for reviewers splits and folds its words as the case list's name search does ("Park,
@@ -387,10 +388,7 @@ def _previous_note(status: str, round_: int, declined: str, ended: str) -> str:
 
 
 def _quoted(reason: str) -> str:
-    reason = reason.strip()
-    if len(reason) <= QUOTED_REASON_CHARS:
-        return reason
-    return reason[: QUOTED_REASON_CHARS - 1].rstrip() + "…"
+    return Truncator(reason.strip()).chars(QUOTED_REASON_CHARS)
 
 
 def case_facts_load(cases: list[Case]) -> list[CaseFacts]:

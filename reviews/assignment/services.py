@@ -18,6 +18,7 @@ from accounts.models import Role, User
 from accounts.notifications import notifications_settled, notifications_settled_for_all, notify
 from cases.clock.deadlines import add_business_days
 from cases.formatting import us_datetime
+from cases.forms import NOTE_MAX_CHARS
 from cases.jsoncheck import visible_strip
 from cases.lifecycle import events
 from cases.lifecycle.models import CLOSED_STATUSES, Case, CaseStatus, Priority
@@ -370,8 +371,8 @@ def plan_run_assign(*, run: PlanRun, actor, today: dt.date | None = None) -> Bat
 
 # A reason typed for ending an assignment (an administrator's unassignment, a reviewer's
 # decline): e-mailed, kept in the history and quoted on the Assign page. As long as the case
-# page's notes may be (cases.forms.NOTE_MAX_CHARS).
-REASON_MAX_CHARS = 2000
+# page's notes may be.
+REASON_MAX_CHARS = NOTE_MAX_CHARS
 
 
 def reason_checked(reason: str, *, missing: str) -> str:

@@ -14,6 +14,7 @@ from accounts.paging import LookaheadPage
 from accounts.responses import redirect_after_post
 from cases.access import Ability, access_required
 from reviews.determination.citations import CLAIMS_ADMINISTRATOR, EXPERT_REVIEWER, citation_render
+from reviews.determination.forms import posted_version
 from reviews.determination.models import ConsistencyFlag, FlagResolution
 from reviews.determination.selectors import case_records_for, outcome_label
 from reviews.determination.warnings import identifiers_unconfirmed, review_warnings
@@ -119,14 +120,6 @@ def _decision_refused(request, determination):
     )
 
 
-def _seen_version(request) -> int | None:
-    """The determination's version the deciding page showed (its hidden `version`)."""
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        return None
-
-
 def _stale(error: ValidationError) -> bool:
     return any(getattr(item, "code", None) == "stale_version" for item in error.error_list)
 
@@ -144,7 +137,7 @@ def quality_approve(request, case_number):
                 determination=determination,
                 actor=request.user,
                 comment=form.cleaned_data["comment"],
-                seen_version=_seen_version(request),
+                seen_version=posted_version(request.POST),
             )
         except ValidationError as error:
             if _stale(error):
@@ -181,7 +174,7 @@ def quality_return(request, case_number):
                 actor=request.user,
                 comment=form.cleaned_data["comment"],
                 item_comments=form.item_comments(),
-                seen_version=_seen_version(request),
+                seen_version=posted_version(request.POST),
             )
         except ValidationError as error:
             form.add_error(None, error)

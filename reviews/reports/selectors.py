@@ -657,22 +657,9 @@ def _snapshot_take(period: Period, today: dt.date) -> Snapshot:
 
 
 def dashboard_table(name: str, period: Period, today: dt.date) -> Table | None:
-    """One chart's table computed now, all rows (the load chart's has every reviewer)."""
-    builders = {
-        "stages": lambda: cases_by_stage(period),
-        "at_risk_clock": lambda: at_risk_by_clock(today),
-        "at_risk_reviewer": lambda: at_risk_by_reviewer(today),
-        "load": lambda: reviewer_load(),
-        "weekly": lambda: weekly_flow(period),
-        "turnaround": lambda: turnaround(period),
-        "outcomes_category": lambda: outcomes_by_category(period),
-        "outcomes_specialty": lambda: outcomes_by_specialty(period),
-        "outcomes_drug_class": lambda: outcomes_by_drug_class(period),
-        "eligibility": lambda: eligibility(period)[0],
-        "ineligibility_reasons": lambda: eligibility(period)[1],
-    }
-    builder = builders.get(name)
-    return builder() if builder else None
+    """One chart's table computed now, all rows (the load chart's has every reviewer): the
+    snapshot's, taken afresh (nothing cached)."""
+    return _snapshot_take(period, today).table(name)
 
 
 # --- The monthly report's runs (reviews.reports.runs) ----------------------------------------
