@@ -610,6 +610,22 @@ def copy_taken_back(
     )
 
 
+def copies_replaced(
+    *, case: Case, actor: User | None, version: int, by_version: int, copies: list[dict]
+) -> CaseEvent:
+    """Copies of letter `version` that had not gone out (held for an address, waiting to be
+    printed, or printed and not posted) are never sent: the amended version `by_version`,
+    signed since, is served in their place. Each {"party", "was"} (the copy's status before)."""
+    return event_record(
+        case=case,
+        type=EventType.COPIES_REPLACED,
+        actor=actor,
+        version=version,
+        by_version=by_version,
+        copies=copies,
+    )
+
+
 def held_copies_served(*, case: Case, role: str, name: str, copies: list[dict]) -> CaseEvent:
     """Copies held for a party with no usable address went out once one was added: each
     {"document", "method", "status", "email", "address"}."""

@@ -362,6 +362,13 @@ def _notice_summary(event: CaseEvent, details: dict) -> list[str]:
             "changed after printing; it will be printed again at the new address "
             "(CCP 1013(a))"
         ]
+    if event.type == EventType.COPIES_REPLACED:
+        return [
+            f"Final Determination Letter v{details.get('version', '')} to "
+            f"{copy.get('party', '')}: not sent ({str(copy.get('was', '')).lower()}); "
+            f"version {details.get('by_version', '')}, the amended letter, is served instead"
+            for copy in details.get("copies") or []
+        ]
     if event.type == EventType.HELD_COPIES_SERVED:
         return [
             f"{copy.get('document', 'Document')} to {details.get('party', '')}: "

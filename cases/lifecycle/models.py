@@ -578,6 +578,7 @@ class EventType(models.TextChoices):
     LETTER_POSTED = "letter_posted", "Letter posted"
     NOTICE_POSTED = "notice_posted", "Notice posted"
     COPY_TAKEN_BACK = "copy_taken_back", "Copy taken back from a print batch"
+    COPIES_REPLACED = "copies_replaced", "Unsent copies replaced by the amended letter"
     PARTY_SERVICE_CHANGED = "party_service_changed", "Party's service details changed"
     HELD_COPIES_SERVED = "held_copies_served", "Held copies served"
     CASE_TERMINATED = "case_terminated", "Case terminated"

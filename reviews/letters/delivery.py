@@ -26,7 +26,7 @@ from reviews.letters.render import Recipient
 from reviews.letters.service_status import copies_sent_by
 
 # Rows that a new try may change: nothing has gone out for them yet.
-_OPEN_STATUSES = (DeliveryStatus.NO_ADDRESS, DeliveryStatus.TO_PRINT)
+OPEN_STATUSES = (DeliveryStatus.NO_ADDRESS, DeliveryStatus.TO_PRINT)
 
 
 def document_serve(
@@ -48,7 +48,7 @@ def document_serve(
     by_email: list[tuple[Recipient, bool]] = []
     for recipient, cc in recipients:
         row = rows.get(recipient.role)
-        if row is not None and row.status not in _OPEN_STATUSES:
+        if row is not None and row.status not in OPEN_STATUSES:
             continue
         if recipient.problem:
             status = DeliveryStatus.NO_ADDRESS
@@ -105,8 +105,9 @@ def document_serve(
 def letter_service_refresh(letter: Letter) -> Letter:
     """The letter's service from its deliveries: served on the last recipient's date of service
     once every recipient is served; by mail when anyone is served by mail (the longer period, so
-    no deadline on the case page runs out before a party's own). Until then, not served."""
-    rows = list(letter.deliveries.all())
+    no deadline on the case page runs out before a party's own). Until then, not served. A copy
+    an amended version replaced (never sent) is not waited for."""
+    rows = [row for row in letter.deliveries.all() if row.status != DeliveryStatus.REPLACED]
     if not rows:
         return letter
     letter.sent_by = copies_sent_by(rows)

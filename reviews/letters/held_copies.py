@@ -16,7 +16,7 @@ from cases.lifecycle import events
 from cases.lifecycle.models import Case
 from cases.outbox.services import follow_up_add
 from reviews.letters import notices, services, tasks
-from reviews.letters.delivery import letter_service_refresh
+from reviews.letters.delivery import OPEN_STATUSES, letter_service_refresh
 from reviews.letters.models import (
     DeliveryStatus,
     Letter,
@@ -29,12 +29,13 @@ from reviews.letters.notice_service import notice_service_refresh
 from reviews.letters.proofs import document_label, proofs_of_electronic_service_make
 from reviews.letters.render import RECIPIENT_ROLE_LABELS
 
-# A copy that nothing has gone out for yet: held for an address, or waiting to be printed.
-_WAITING = (DeliveryStatus.NO_ADDRESS, DeliveryStatus.TO_PRINT)
-
 
 def _waiting(model, owner: str, role: str):
-    return model.objects.filter(**{owner: OuterRef("pk")}, recipient_role=role, status__in=_WAITING)
+    """A copy for `role` that nothing has gone out for yet: held for an address, or waiting to
+    be printed."""
+    return model.objects.filter(
+        **{owner: OuterRef("pk")}, recipient_role=role, status__in=OPEN_STATUSES
+    )
 
 
 def _documents_waiting_for(case_id: int, role: str) -> tuple[list[Notice], list[Letter]]:

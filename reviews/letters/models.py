@@ -119,6 +119,9 @@ class DeliveryStatus(models.TextChoices):
     PRINTED = "printed", "In a print batch, waiting to be posted"
     POSTED = "posted", "Posted"
     NO_ADDRESS = "no_address", "Waiting for an address"
+    # Never sent: an amended version of the letter was signed before this copy went out, and
+    # is served in its place (reviews.letters.superseded).
+    REPLACED = "replaced", "Not sent: an amended version replaces it"
 
 
 # Served: the date of service is known (e-mail: the sending date; mail: the posting date).

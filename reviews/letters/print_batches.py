@@ -44,6 +44,11 @@ from reviews.letters.models import (
 )
 from reviews.letters.notice_service import notice_service_refresh
 from reviews.letters.proofs import batch_declarant, document_label, proof_make
+from reviews.letters.superseded import (
+    mailings_replaced,
+    mailings_take_out_replaced,
+    replaced_by_subquery,
+)
 
 
 def _queue_order(row) -> tuple:
@@ -80,9 +85,9 @@ def _batches_with_mailings():
             # The parties: each mailing's address is compared with its party's own.
             Prefetch(
                 "mailings",
-                LetterDelivery.objects.select_related("letter__case").prefetch_related(
-                    "letter__case__parties"
-                ),
+                LetterDelivery.objects.select_related("letter__case")
+                .annotate(replaced_by=replaced_by_subquery())
+                .prefetch_related("letter__case__parties"),
             ),
             Prefetch(
                 "notice_mailings",
@@ -243,20 +248,51 @@ def _mailing_pull_back(row, *, address: str, batch: PrintBatch, actor) -> None:
     held_copies.party_copies_changed(row.document.case, row.recipient_role, actor)
 
 
+@dataclass(frozen=True)
+class Withheld:
+    """A batch's mailings sorted for posting: `replaced`, (row, amending version) of a letter
+    amended since printing (never sent); `readdressed`, (row, new address) of a party whose
+    address changed since printing (printed again); `to_post`, the rest."""
+
+    replaced: list
+    readdressed: list
+    to_post: list
+
+
+def mailings_withheld(mailings: list) -> Withheld:
+    """Which of a batch's printed mailings may not be posted, and why."""
+    replaced = mailings_replaced(mailings)
+    replaced_ids = {row.pk for row, _ in replaced}
+    rest = [
+        row for row in mailings if not (isinstance(row, LetterDelivery) and row.pk in replaced_ids)
+    ]
+    readdressed = mailings_readdressed(rest)
+    readdressed_ids = {(type(row).__name__, row.pk) for row, _ in readdressed}
+    return Withheld(
+        replaced=replaced,
+        readdressed=readdressed,
+        to_post=[row for row in rest if (type(row).__name__, row.pk) not in readdressed_ids],
+    )
+
+
 @dataclass
 class BatchPosted:
-    """What confirming a batch posted did: the batch, and the mailings taken back to the print
-    queue because their party's address changed since printing (never served at the old one)."""
+    """What confirming a batch posted did: the batch, the mailings taken back to the print
+    queue because their party's address changed since printing (never served at the old one),
+    and those taken out because an amended version of the letter replaces them (never sent)."""
 
     batch: PrintBatch
     confirmed: int = 0
     pulled: list = field(default_factory=list)
+    replaced: list = field(default_factory=list)
 
 
 def _mailings_of(batch: PrintBatch) -> list:
     return sorted(
         [
-            *batch.mailings.select_related("letter__case"),
+            *batch.mailings.select_related("letter__case").annotate(
+                replaced_by=replaced_by_subquery()
+            ),
             *batch.notice_mailings.select_related("notice__case"),
         ],
         key=_queue_order,
@@ -358,9 +394,11 @@ def print_batch_posted(
     from it). Posted on another date than its proofs declare, those proofs are superseded and
     the task makes new ones for the real date (CCP 1013a(3)) and joins the batch again.
     A mailing whose party's address changed since printing is not served: it goes back to the
-    print queue with the new address (`mailings_readdressed`), the rest are confirmed, and the
-    batch's PDF is joined again without it; with every copy taken back it keeps none.
-    `take_back_only`: the user was told every copy's address changed and nothing is posted;
+    print queue with the new address (`mailings_readdressed`); a copy of a letter amended since
+    printing is taken out, never sent (`mailings_replaced`). The rest are confirmed, and the
+    batch's PDF is joined again without those; with every copy taken out it keeps none.
+    `take_back_only`: the user was told no copy may be posted (each address changed, or an
+    amended version replaces it) and nothing is posted;
     if a copy could be posted after all (an address was put back since), nothing changes."""
     if posted_on > timezone.localdate():
         raise ValidationError({"posted_on": "A batch cannot be confirmed posted in the future."})
@@ -375,9 +413,9 @@ def print_batch_posted(
                 f"Batch {batch.pk} is not ready to print yet: it cannot have been posted."
             )
         mailings = _mailings_of(batch)
-        pulled = mailings_readdressed(mailings)
-        pulled_ids = {(type(row).__name__, row.pk) for row, _ in pulled}
-        mailings = [row for row in mailings if (type(row).__name__, row.pk) not in pulled_ids]
+        withheld = mailings_withheld(mailings)
+        replaced, pulled = withheld.replaced, withheld.readdressed
+        mailings = withheld.to_post
         if take_back_only and mailings:
             raise ValidationError(
                 f"Not taken back: {len(mailings)} cop{'y' if len(mailings) == 1 else 'ies'} of "
@@ -386,10 +424,12 @@ def print_batch_posted(
             )
         for row, address in pulled:
             _mailing_pull_back(row, address=address, batch=batch, actor=actor)
+        mailings_take_out_replaced(replaced, actor=actor)
+        taken_out = pulled or replaced
         redated = posted_on != batch.posting_on
         # The batch's PDF is the file of what was posted: joined again for the new date's
-        # proofs, or without the copies taken back (their proofs void), keeping the rest's.
-        if mailings and (redated or pulled):
+        # proofs, or without the copies taken out (their proofs void), keeping the rest's.
+        if mailings and (redated or taken_out):
             if redated:
                 batch.proofs.filter(superseded_at=None).update(superseded_at=timezone.now())
             batch.posting_on = posted_on
@@ -397,8 +437,8 @@ def print_batch_posted(
             batch.queued_at = timezone.now()
             batch.done = 0
             _enqueue(batch)
-        elif pulled:
-            # Every copy taken back: nothing was served, so the batch keeps no PDF to be filed
+        elif taken_out:
+            # Every copy taken out: nothing was served, so the batch keeps no PDF to be filed
             # as what was posted (the printed file stays in storage, no longer offered).
             batch.pdf = ""
             batch.sha256 = ""
@@ -435,4 +475,9 @@ def print_batch_posted(
                 served_on=posted_on,
                 recipients=[row.recipient_name for row in rows],
             )
-    return BatchPosted(batch=batch, confirmed=len(mailings), pulled=[row for row, _ in pulled])
+    return BatchPosted(
+        batch=batch,
+        confirmed=len(mailings),
+        pulled=[row for row, _ in pulled],
+        replaced=[row for row, _ in replaced],
+    )

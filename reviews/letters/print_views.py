@@ -22,7 +22,7 @@ from reviews.letters.models import PrintBatch, PrintBatchStatus
 from reviews.letters.print_batches import (
     batch_case_numbers,
     batch_mailings,
-    mailings_readdressed,
+    mailings_withheld,
     posting_latest,
     print_batch_get,
     print_batch_make,
@@ -99,25 +99,24 @@ def _copy_label(row) -> str:
 
 def _batch_entry(batch: PrintBatch, form=None) -> dict:
     mailings = batch_mailings(batch)
-    # A party's address changed since printing: that copy must not be posted.
-    readdressed = (
-        []
-        if batch.posted_on
-        else [
-            {
-                "label": _copy_label(row),
-                "old": address_inline(row.address),
-                "new": address_inline(new),
-            }
-            for row, new in mailings_readdressed(mailings)
-        ]
-    )
+    # Copies that must not be posted: the party's address changed since printing, or an
+    # amended version of the letter replaces the copy (print_batch_posted takes them out).
+    withheld = mailings_withheld(mailings) if not batch.posted_on else None
+    readdressed = [
+        {"label": _copy_label(row), "old": address_inline(row.address), "new": address_inline(new)}
+        for row, new in (withheld.readdressed if withheld else [])
+    ]
+    replaced = [
+        {"label": _copy_label(row), "version": version}
+        for row, version in (withheld.replaced if withheld else [])
+    ]
     return {
         "batch": batch,
         "mailings": mailings,
         "readdressed": readdressed,
-        # Nothing of it can be posted: confirming takes every copy back (print_batch_posted).
-        "all_readdressed": bool(readdressed) and len(readdressed) == len(mailings),
+        "replaced": replaced,
+        # Nothing of it can be posted: confirming takes every copy out (print_batch_posted).
+        "nothing_to_post": bool(mailings) and len(readdressed) + len(replaced) == len(mailings),
         "form": form
         or PostedForm(initial={"posted_on": batch.posting_on}, prefix=f"batch-{batch.pk}"),
         # Posted and being joined again: for the real date's proofs, or without copies taken
@@ -181,6 +180,7 @@ def print_batch_confirm(request, batch_id: int):
             form.add_error(None, error)
         else:
             on = f"{form.cleaned_data['posted_on']:%m/%d/%Y}"
+            taken_out = posted.pulled or posted.replaced
             if posted.pulled:
                 copies = "; ".join(_copy_label(row) for row in posted.pulled)
                 one = len(posted.pulled) == 1
@@ -193,18 +193,28 @@ def print_batch_confirm(request, batch_id: int):
                     f"printed” with the new address: print a new batch for "
                     f"{'it' if one else 'them'}.",
                 )
+            if posted.replaced:
+                copies = "; ".join(_copy_label(row) for row in posted.replaced)
+                one = len(posted.replaced) == 1
+                messages.warning(
+                    request,
+                    f"Not sent from batch {batch.pk}: {copies}. An amended version of the letter "
+                    f"replaces {'it' if one else 'them'} and is served in "
+                    f"{'its' if one else 'their'} place; do not post "
+                    f"{'it' if one else 'them'}.",
+                )
             count = posted.confirmed
             if not count:
                 messages.info(
                     request,
-                    f"Nothing in batch {batch.pk} was served: every copy was taken back.",
+                    f"Nothing in batch {batch.pk} was served: every copy was taken out.",
                 )
                 return redirect("letters:print_queue")
             messages.success(
                 request,
                 f"Batch {batch.pk} posted on {on}: that is the date of service of "
-                f"{'its' if not posted.pulled else 'the'} {count} "
-                f"mailing{'s' if count != 1 else ''}{' confirmed' if posted.pulled else ''}.",
+                f"{'the' if taken_out else 'its'} {count} "
+                f"mailing{'s' if count != 1 else ''}{' confirmed' if taken_out else ''}.",
             )
             return redirect("letters:print_queue")
     return _page(request, posted_forms={batch.pk: form}, status=400)

@@ -19,13 +19,15 @@ def copies_text(count: int) -> str:
 
 @dataclass(frozen=True)
 class CopyCounts:
-    """A document's copies by where their service stands: the served ones' dates, and how
-    many wait for the post (on the print queue or in a print batch) or for an address."""
+    """A document's copies by where their service stands: the served ones' dates, how many
+    wait for the post (on the print queue or in a print batch) or for an address, and how many
+    an amended version replaced before they went out (never sent, not counted in `total`)."""
 
     total: int
     served: tuple  # the date of service of each served copy
     by_post: int
     held: int
+    replaced: int = 0
 
 
 def copies_sent_by(rows) -> str:
@@ -37,8 +39,9 @@ def copies_sent_by(rows) -> str:
 
 def copy_counts(rows) -> CopyCounts:
     rows = list(rows)
+    replaced = sum(row.status == DeliveryStatus.REPLACED for row in rows)
     return CopyCounts(
-        total=len(rows),
+        total=len(rows) - replaced,
         served=tuple(
             row.served_on for row in rows if row.status in SERVED_STATUSES and row.served_on
         ),
@@ -46,6 +49,7 @@ def copy_counts(rows) -> CopyCounts:
             row.status in (DeliveryStatus.TO_PRINT, DeliveryStatus.PRINTED) for row in rows
         ),
         held=sum(row.status == DeliveryStatus.NO_ADDRESS for row in rows),
+        replaced=replaced,
     )
 
 
@@ -59,15 +63,28 @@ class ServiceStatus:
 def service_status(document) -> ServiceStatus | None:
     """The service of a document that is out of production (LetterStatus.DELIVERED), from its
     copies (uses prefetched `deliveries`): "Served on 03/04/2025" once every copy is, else
-    "Signed, 2 copies waiting to be posted, 1 served". None before then."""
+    "Signed, 2 copies waiting to be posted, 1 served". None before then. A copy an amended
+    version replaced is not waited for: "Served on 03/04/2025; 1 copy not sent: ..."."""
     if document.status != LetterStatus.DELIVERED:
         return None
     counts = copy_counts(document.deliveries.all())
+    # Copies an amended version replaced were never sent (reviews.letters.superseded).
+    unsent = (
+        f"{copies_text(counts.replaced)} not sent: an amended version replaces "
+        f"{'it' if counts.replaced == 1 else 'them'}"
+        if counts.replaced
+        else ""
+    )
     if counts.total and len(counts.served) == counts.total:
         dates = sorted(set(counts.served))
-        if len(dates) == 1:
-            return ServiceStatus(f"Served on {dates[0]:%m/%d/%Y}", "served")
-        return ServiceStatus(f"Served; the last copy on {dates[-1]:%m/%d/%Y}", "served")
+        served = (
+            f"Served on {dates[0]:%m/%d/%Y}"
+            if len(dates) == 1
+            else f"Served; the last copy on {dates[-1]:%m/%d/%Y}"
+        )
+        return ServiceStatus(served + (f"; {unsent}" if unsent else ""), "served")
+    if unsent and not counts.total:
+        return ServiceStatus("Not sent: an amended version replaces it", "served")
     # On the print queue or in a print batch: each copy's own line says which.
     parts = []
     if counts.by_post:
@@ -76,6 +93,8 @@ def service_status(document) -> ServiceStatus | None:
         parts.append(f"{copies_text(counts.held)} waiting for an address")
     if counts.served:
         parts.append(f"{len(counts.served)} served")
+    if unsent:
+        parts.append(unsent)
     if not parts:
         return ServiceStatus("Signed, not sent from here", "waiting")
     return ServiceStatus("Signed, " + ", ".join(parts), "held" if counts.held else "waiting")

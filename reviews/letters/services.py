@@ -54,6 +54,11 @@ from reviews.letters.render import (
 )
 from reviews.letters.selectors import letter_amends, letter_attachment_name
 from reviews.letters.signing import pdf_sign
+from reviews.letters.superseded import (
+    earlier_copies_replace,
+    replaced_by_version,
+    unsent_copies_replace,
+)
 from reviews.organization.models import Organization
 from reviews.organization.services import organization_current
 from reviews.precedents.services import precedent_record_determination
@@ -202,15 +207,8 @@ def _letter_store(
     return letter
 
 
-def _delivery_message(
-    letter: Letter,
-    recipient: Recipient,
-    organization: Organization,
-    *,
-    replaced_by: int | None = None,
-) -> str:
-    """The e-mail a served copy goes with. `replaced_by`: the version of a later letter of the
-    case, when this copy goes out after it (a copy held for an address, served once it came)."""
+def _delivery_message(letter: Letter, recipient: Recipient, organization: Organization) -> str:
+    """The e-mail a served copy goes with."""
     case = letter.case
     lines = [
         f"Dear {recipient.name},",
@@ -227,12 +225,6 @@ def _delivery_message(
         ]
         if letter.correction_note:
             lines.append(f"It is an amended letter. Correction: {letter.correction_note}")
-    if replaced_by:
-        lines += [
-            "",
-            f"This copy of version {letter.version} goes to you only now. Version {replaced_by} "
-            "of the letter, issued since, replaces it and is served on you as well.",
-        ]
     verify_url = site_link(reverse("letters:letter_verify"))
     lines += [
         "",
@@ -249,24 +241,19 @@ def _delivery_message(
 def letter_deliver(letter: Letter, *, party_pdf: bytes | None = None) -> None:
     """Serve the signed party letter on every addressee and cc by their method (e-mail now,
     postal mail to the print queue, held when a party cannot be served); a retry skips those
-    already served. `party_pdf`: the stored party bytes, when the caller has them in hand (else
-    they are read back from storage, only if an e-mail goes)."""
+    already served. A superseded version sends nothing more (reviews.letters.superseded).
+    `party_pdf`: the stored party bytes, when the caller has them in hand (else they are read
+    back from storage, only if an e-mail goes)."""
+    # An amended version signed since replaces this one: what has not gone out never will.
+    replaced_by = replaced_by_version(letter)
+    if replaced_by is not None:
+        unsent_copies_replace(letter, by_version=replaced_by)
+        return
+    # This one is the amended version: the earlier ones' unsent copies are replaced by it.
+    earlier_copies_replace(letter)
     case = letter.case
     organization = organization_current()
     addressees, cc = letter_recipients(case)
-    # A later version that amends this one and is signed: one queued, failed or of a new
-    # round (a remand's letter amends nothing) does not replace it.
-    replaced_by = (
-        Letter.objects.filter(
-            case_id=case.pk,
-            determination_id=letter.determination_id,
-            version__gt=letter.version,
-            signed_at__isnull=False,
-        )
-        .order_by("-version")
-        .values_list("version", flat=True)
-        .first()
-    )
 
     def signed_bytes() -> bytes:
         if party_pdf is not None:
@@ -279,9 +266,7 @@ def letter_deliver(letter: Letter, *, party_pdf: bytes | None = None) -> None:
         pdf=signed_bytes,
         attachment_name=letter_attachment_name(letter),
         subject=f"Final Determination Letter, IMR case {case.case_number}",
-        body_for=lambda recipient: _delivery_message(
-            letter, recipient, organization, replaced_by=replaced_by
-        ),
+        body_for=lambda recipient: _delivery_message(letter, recipient, organization),
         on_sent=lambda delivery: events.letter_delivered(
             case=case, letter=letter, delivery=delivery
         ),

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from cases.clock.calculator import Facts, compute
 from cases.lifecycle.models import CaseStatus, PartyRole, SentBy
 from reviews.letters.models import AdOutboxItem, DeliveryStatus, PrintBatch
-from reviews.letters.print_batches import print_batch_make
+from reviews.letters.print_batches import print_batch_make, print_queue
 from reviews.letters.services import letter_correct, letter_deliver
 from tests.factories import PASSWORD
 from tests.reviews.letter_utils import party_service_changed, pdf_text
@@ -178,39 +178,67 @@ def test_a_held_copy_e_mailed_once_an_address_is_given_is_declared_by_who_gave_i
     assert "I, Rosa Ibarra, declare" in pdf_text(stored(proof.pdf))
 
 
-def test_a_held_copy_of_a_letter_amended_since_says_the_amendment_replaces_it(
-    mixed_letter, case_admin, django_capture_on_commit_callbacks
+def test_copies_of_a_letter_not_gone_out_when_it_is_amended_are_never_sent(
+    mixed_letter, admin, case_admin, django_capture_on_commit_callbacks
 ):
-    # Given a letter whose employer copy waits for an address, amended since (version 2,
-    # whose employer copy waits too),
+    # Given a letter whose employer copy waits for an address and whose worker's and provider's
+    # copies wait to be printed
     case = mixed_letter.case
+    waiting = dict(
+        mixed_letter.deliveries.exclude(status=DeliveryStatus.SENT).values_list(
+            "recipient_role", "status"
+        )
+    )
+    assert waiting == {
+        PartyRole.EMPLOYER: DeliveryStatus.NO_ADDRESS,
+        PartyRole.REQUESTING_PROVIDER: DeliveryStatus.TO_PRINT,
+        "injured_worker": DeliveryStatus.TO_PRINT,
+    }
+    # When it is amended and version 2 is signed
     with django_capture_on_commit_callbacks(execute=True):
         letter_correct(
             case=case, actor=case_admin, correction_note="The claim number.", password=PASSWORD
         )
+    # Then those three copies of version 1 are never sent; version 2 goes to every party
+    statuses = dict(mixed_letter.deliveries.values_list("recipient_role", "status"))
+    assert {role: statuses[role] for role in waiting} == dict.fromkeys(
+        waiting, DeliveryStatus.REPLACED
+    )
+    second = case.letters.get(version=2)
+    assert set(second.deliveries.values_list("recipient_role", flat=True)) == set(statuses)
+    queue = print_queue()
+    assert {row.document.version for row in queue} == {2}
+    assert len(queue) == 2
+    # and the case page says so, in version 1's service and in the history
+    page = admin.get(reverse("casefile:case_detail", args=[case.case_number])).content.decode()
+    assert "Served on" in page
+    assert "3 copies not sent: an amended version replaces them" in page
+    employer = case.parties.get(role=PartyRole.EMPLOYER).name
+    assert (
+        f"Final Determination Letter v1 to {employer}: not sent (waiting for an address); "
+        "version 2, the amended letter, is served instead"
+    ) in page
+
+    # When the employer is then given an e-mail address for service
     mail.outbox.clear()
-    # when the employer is given an e-mail address for service,
     with django_capture_on_commit_callbacks(execute=True):
         party_service_changed(
             case, case_admin, PartyRole.EMPLOYER, email=EMPLOYER_EMAIL, e_service_consent=True
         )
-    # then both copies go out, and the first one's e-mail says version 2 replaces it.
-    bodies = {
-        message.attachments[0][0]: message.body
-        for message in mail.outbox
-        if message.to == [EMPLOYER_EMAIL]
-    }
-    first, second = (bodies[name] for name in sorted(bodies))
-    assert "Version 2 of the letter, issued since, replaces it" in first
-    assert "replaces it and is served" not in second
-    assert "it replaces every earlier version" in second
+    # Then the employer is served version 2 only
+    (message,) = [m for m in mail.outbox if m.to == [EMPLOYER_EMAIL]]
+    assert message.attachments[0][0].endswith("-v2.pdf")
+    assert "it replaces every earlier version" in message.body
+    assert mixed_letter.deliveries.get(recipient_role=PartyRole.EMPLOYER).status == (
+        DeliveryStatus.REPLACED
+    )
 
 
-def test_a_later_version_not_yet_signed_replaces_nothing_in_the_e_mail(
+def test_a_later_version_not_yet_signed_replaces_nothing(
     mixed_letter, case_admin, django_capture_on_commit_callbacks
 ):
-    """From the review: version 2 requested but still queued (or failed) was announced as
-    "issued since, replaces it" though it might never be served."""
+    """Version 2 requested but still queued (or failed) may never be served: version 1's held
+    copy still goes out once the party can be served."""
     case = mixed_letter.case
     with django_capture_on_commit_callbacks(execute=False):
         letter_correct(
@@ -224,4 +252,7 @@ def test_a_later_version_not_yet_signed_replaces_nothing_in_the_e_mail(
         )
     letter_deliver(mixed_letter)
     (message,) = [m for m in mail.outbox if m.to == [EMPLOYER_EMAIL]]
-    assert "replaces it" not in message.body
+    assert message.attachments[0][0].endswith("-v1.pdf")
+    assert mixed_letter.deliveries.get(recipient_role=PartyRole.EMPLOYER).status == (
+        DeliveryStatus.SENT
+    )

@@ -1,7 +1,7 @@
 """The print queue's corrections: a copy whose party's address changed after printing is never
-served at the old address, the posting date is one the batch can really be posted on, a batch
-confirmed on another date stays reachable with its corrected PDF, and a proof's sentences read
-as sentences."""
+served at the old address, a printed copy of a letter amended since is never sent, the posting
+date is one the batch can really be posted on, a batch confirmed on another date stays reachable
+with its corrected PDF, and a proof's sentences read as sentences."""
 
 import datetime as dt
 
@@ -12,9 +12,12 @@ from django.utils import timezone
 from cases.clock.deadlines import add_business_days
 from cases.lifecycle.models import CaseEvent, EventType
 from reviews.letters.models import DeliveryStatus, PrintBatch, ProofOfService
-from reviews.letters.print_batches import print_batch_make
+from reviews.letters.print_batches import print_batch_make, print_queue
+from reviews.letters.services import letter_correct
 from reviews.organization.models import Organization
+from tests.factories import PASSWORD
 from tests.reviews.letter_utils import party_service_changed
+from tests.reviews.letters.conftest import mixed_letter_made
 from tests.reviews.letters.test_proofs_and_batches import case_page, flat, stored
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +57,8 @@ def test_a_copy_readdressed_after_printing_goes_back_to_the_queue_not_served_at_
     with django_capture_on_commit_callbacks(execute=True):
         _worker_moves(case, case_admin)
     queue = admin.get(reverse("letters:print_queue")).content.decode()
-    assert "Do not post this copy: the address changed after the batch was printed." in queue
+    assert "Do not post the copies below; post the rest." in queue
+    assert "The address changed after the batch was printed." in queue
     assert "printed for 12 Orchard Lane" in queue
     assert "now 40 Fig Street, Fresno, CA 93721" in queue
 
@@ -194,7 +198,7 @@ def test_a_batch_posted_without_a_copy_taken_back_keeps_no_pdf_of_it_nor_its_voi
     with django_capture_on_commit_callbacks() as joining:
         _confirm(admin, batch, today)
     queue = admin.get(reverse("letters:print_queue")).content.decode()
-    assert "its PDF is being joined again: without the copies taken back" in queue
+    assert "its PDF is being joined again: without the copies taken out" in queue
     for callback in joining:
         callback()
 
@@ -228,22 +232,22 @@ def test_a_batch_whose_every_copy_was_taken_back_offers_no_pdf_as_what_was_poste
     # Then the batch's panel says none of it is to be posted, and offers to take the copies back
     panel = admin.get(reverse("letters:print_queue")).content.decode()
     panel = panel.split('id="batches-title"', 1)[1].split('id="posted-title"', 1)[0]
-    assert "Do not post this batch: the address of every copy in it changed" in panel
+    assert "Do not post this batch: none of its copies may be posted." in panel
     assert "Take the copies back" in panel
     assert "Confirm posted" not in panel
     with django_capture_on_commit_callbacks(execute=True):
         page = _confirm(admin, batch, timezone.localdate()).content.decode()
 
     # and taking them back serves nothing, says so, and the batch offers no PDF to file as posted
-    assert f"Nothing in batch {batch.pk} was served: every copy was taken back." in page
+    assert f"Nothing in batch {batch.pk} was served: every copy was taken out." in page
     assert "so those copies are not served at the old address (CCP 1013(a)); do not post them." in (
         page
     )
     assert "the date of service of" not in page
     assert not mixed_letter.deliveries.filter(status=DeliveryStatus.POSTED).exists()
     posted = page.split('id="posted-title"', 1)[1]
-    assert "None: every copy was taken back, none served" in posted
-    assert f"Not posted: taken back on {timezone.localdate():%m/%d/%Y}" in posted
+    assert "None: every copy was taken out, none served" in posted
+    assert f"Not posted: copies taken out on {timezone.localdate():%m/%d/%Y}" in posted
     download = reverse("letters:print_batch_download", args=[batch.pk])
     assert download not in posted
     assert admin.get(download).status_code == 404
@@ -295,3 +299,99 @@ def test_taking_the_copies_back_changes_nothing_once_a_copy_can_be_posted_after_
     # and the panel now offers to confirm the provider's copy posted, the worker's taken out
     panel = response.content.decode().split('id="batches-title"', 1)[1]
     assert "Confirm posted" in panel
+
+
+def _amend(case, actor, capture):
+    with capture(execute=True):
+        return letter_correct(
+            case=case, actor=actor, correction_note="The claim number.", password=PASSWORD
+        )
+
+
+def test_printed_copies_of_a_letter_amended_since_are_taken_out_never_sent(
+    mixed_letter, admin, case_admin, django_capture_on_commit_callbacks
+):
+    # Given a printed batch of one case's letter (the worker's and the provider's copies) and
+    # another case's letter
+    today = timezone.localdate()
+    other = mixed_letter_made(django_capture_on_commit_callbacks)
+    case = mixed_letter.case
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = print_batch_make(actor=case_admin, posting_on=today)
+    assert batch.mailings.count() == 4
+    proofs = list(ProofOfService.objects.filter(letter_delivery__letter=mixed_letter, batch=batch))
+    assert len(proofs) == 2
+
+    # When the first case's letter is amended before the batch is posted
+    amended = _amend(case, case_admin, django_capture_on_commit_callbacks)
+
+    # Then the batch's panel says not to post its two copies, and why
+    queue = admin.get(reverse("letters:print_queue")).content.decode()
+    panel = queue.split('id="batches-title"', 1)[1].split('id="posted-title"', 1)[0]
+    assert "Do not post the copies below; post the rest." in panel
+    assert "An amended version of the letter was signed after the batch was printed." in panel
+    worker = mixed_letter.deliveries.get(recipient_role="injured_worker").recipient_name
+    assert (
+        f"{case.case_number}: Final Determination Letter v1 to {worker}: replaced by version 2"
+    ) in panel
+    assert "Confirm posted" in panel
+    # and the amended version's copies wait to be printed
+    assert sorted((row.document.case, row.document.version) for row in print_queue()) == [
+        (case, 2),
+        (case, 2),
+    ]
+
+    # When the batch is confirmed posted
+    with django_capture_on_commit_callbacks(execute=True):
+        page = _confirm(admin, batch, today).content.decode()
+
+    # Then the other case's copies are served, the first case's version 1 copies are not
+    assert f"Not sent from batch {batch.pk}: {case.case_number}: Final Determination" in page
+    assert "An amended version of the letter replaces them and is served in their place" in page
+    assert "the date of service of the 2 mailings confirmed" in page
+    assert set(
+        other.deliveries.filter(status=DeliveryStatus.POSTED).values_list(
+            "recipient_role", flat=True
+        )
+    ) == {"injured_worker", "requesting_provider"}
+    for row in mixed_letter.deliveries.filter(
+        recipient_role__in=["injured_worker", "requesting_provider"]
+    ):
+        assert (row.status, row.batch, row.served_on) == (DeliveryStatus.REPLACED, None, None)
+    for proof in proofs:
+        proof.refresh_from_db()
+        assert proof.superseded_at is not None
+    assert not amended.deliveries.filter(status=DeliveryStatus.REPLACED).exists()
+    history = case_page(admin, case)
+    assert (
+        f"Final Determination Letter v1 to {worker}: not sent (in a print batch, waiting to be "
+        "posted); version 2, the amended letter, is served instead"
+    ) in history
+
+
+def test_a_batch_of_copies_all_replaced_since_printing_is_taken_back_whole(
+    mixed_letter, admin, case_admin, django_capture_on_commit_callbacks
+):
+    # Given a printed batch holding only one letter's copies, amended since
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = print_batch_make(actor=case_admin, posting_on=timezone.localdate())
+    _amend(mixed_letter.case, case_admin, django_capture_on_commit_callbacks)
+
+    # Then the panel says none of it may be posted, and offers to take the copies back
+    panel = admin.get(reverse("letters:print_queue")).content.decode()
+    panel = panel.split('id="batches-title"', 1)[1].split('id="posted-title"', 1)[0]
+    assert "Do not post this batch: none of its copies may be posted." in panel
+    assert "Take the copies back" in panel and "Confirm posted" not in panel
+    response = admin.post(
+        reverse("letters:print_batch_confirm", args=[batch.pk]),
+        {
+            f"batch-{batch.pk}-posted_on": timezone.localdate().isoformat(),
+            f"batch-{batch.pk}-take_back": "1",
+        },
+        follow=True,
+    )
+    page = response.content.decode()
+    assert f"Nothing in batch {batch.pk} was served: every copy was taken out." in page
+    assert not mixed_letter.deliveries.filter(status=DeliveryStatus.POSTED).exists()
+    batch.refresh_from_db()
+    assert not batch.pdf

@@ -254,7 +254,7 @@ def test_a_broker_outage_keeps_the_batch_for_the_outbox_relay(
 # --- Copies held for an address -------------------------------------------------------------
 
 
-def test_held_copies_of_the_letter_and_its_amendment_go_out_once_the_party_has_an_email(
+def test_the_held_copy_of_the_amended_letter_goes_out_once_the_party_has_an_email(
     mixed_letter, admin, case_admin, django_capture_on_commit_callbacks
 ):
     case = mixed_letter.case
@@ -272,20 +272,20 @@ def test_held_copies_of_the_letter_and_its_amendment_go_out_once_the_party_has_a
         party_service_changed(
             case, case_admin, PartyRole.EMPLOYER, email=EMPLOYER_EMAIL, e_service_consent=True
         )
-    # Both versions' copies went to the employer now, each with its proof of service.
-    assert (
-        sorted(m.subject for m in mail.outbox if m.to == [EMPLOYER_EMAIL])
-        == [f"Final Determination Letter, IMR case {case.case_number}"] * 2
-    )
-    for letter in (mixed_letter, amended):
-        copy = letter.deliveries.get(recipient_role=PartyRole.EMPLOYER)
-        assert copy.status == DeliveryStatus.SENT
-        assert copy.served_on == timezone.localdate()
-        assert copy.proofs.count() == 1
+    # The amended version went to the employer now, with its proof of service; version 1's copy
+    # was replaced by it before it went out, and is never sent.
+    assert [m.subject for m in mail.outbox if m.to == [EMPLOYER_EMAIL]] == [
+        f"Final Determination Letter, IMR case {case.case_number}"
+    ]
+    copy = amended.deliveries.get(recipient_role=PartyRole.EMPLOYER)
+    assert copy.status == DeliveryStatus.SENT
+    assert copy.served_on == timezone.localdate()
+    assert copy.proofs.count() == 1
+    first = mixed_letter.deliveries.get(recipient_role=PartyRole.EMPLOYER)
+    assert (first.status, first.proofs.count()) == (DeliveryStatus.REPLACED, 0)
     event = CaseEvent.objects.get(case=case, type=EventType.HELD_COPIES_SERVED)
     assert [copy["document"] for copy in event.details["copies"]] == [
-        "Final Determination Letter v1",
-        "Final Determination Letter v2",
+        "Final Determination Letter v2"
     ]
     page = case_page(admin, case)
     assert "cannot be served" not in page
