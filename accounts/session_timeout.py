@@ -1,6 +1,7 @@
 """Sessions end after a while without a request and after a fixed time since sign-in, decided
 on the server from timestamps in the session (HIPAA 45 CFR 164.312(a)(2)(iii): automatic
-logoff), not by the cookie's age alone. Drafts are saved on the server as they are typed
+logoff), not by the cookie's age alone; a session ended from elsewhere is told so at its next
+request. Drafts are saved on the server as they are typed
 (the reviewer's determination, the intake form), so a timeout loses nothing."""
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ import time
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
@@ -45,11 +46,26 @@ def session_expired(session, now: float) -> str:
     return ""
 
 
+# A session that ended by another's hand: "Sign out everywhere else" in another browser, a
+# password changed elsewhere, a system administrator's sign-out or second-factor reset, a
+# deactivated account (accounts.signin.sessions_end; User._get_session_auth_hash).
+ENDED_ELSEWHERE = (
+    "You were signed out: this session was ended from elsewhere (“Sign out everywhere else” in "
+    "another browser, a password change, or a system administrator). Your drafts are saved; "
+    "sign in to go on."
+)
+
+
 class SessionTimeoutMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        # Read before the user is: Django's session check empties a session that no longer
+        # belongs to its user.
+        had_user = SESSION_KEY in request.session
+        if had_user and not request.user.is_authenticated:
+            messages.info(request, ENDED_ELSEWHERE)
         if request.user.is_authenticated:
             now = time.time()
             why = session_expired(request.session, now)

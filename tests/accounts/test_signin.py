@@ -433,6 +433,11 @@ def test_sign_out_everywhere_else_ends_the_other_sessions_and_keeps_this_one():
     answer = elsewhere.get(case_list)
     assert answer.status_code == 302 and answer.url.startswith(reverse("login"))
     assert AuditEvent.objects.filter(details__event="signed_out_elsewhere").count() == 1
+    # and the other computer's sign-in page says why, once
+    told = elsewhere.get(answer.url).content.decode()
+    assert "You were signed out: this session was ended from elsewhere" in told
+    assert "Your drafts are saved" in told
+    assert "ended from elsewhere" not in elsewhere.get(answer.url).content.decode()
 
 
 def test_a_system_administrator_signs_a_user_out_of_every_session():
