@@ -60,10 +60,12 @@ class CaseFilterForm(forms.Form):
 
     def __init__(self, data=None, **kwargs):
         # No status (or one that is not a choice) is the open cases, and the filter shows it.
+        self.unknown_status = ""
         if data is not None:
             data = data.copy()
             valid = {value for value, _ in self.base_fields["status"].choices}
             if data.get("status") not in valid:
+                self.unknown_status = data.get("status") or ""
                 data["status"] = DEFAULT_STATUS
         super().__init__(data, **kwargs)
 
@@ -80,6 +82,23 @@ class CaseFilterForm(forms.Form):
         filters["status"] = filters["status"] or DEFAULT_STATUS
         filters["sort"] = sort_valid(self.data.get("sort", "") if self.data else "")
         return filters
+
+    def ignored(self) -> list[str]:
+        """The filters asked for in the address that the list does not know (an old bookmark,
+        a link edited by hand), each as "Priority “urgent”": the list says they were not
+        applied rather than showing more cases than asked without a word."""
+        self.is_valid()
+        asked = []
+        if self.unknown_status:
+            asked.append(("status", self.unknown_status))
+        asked += [
+            (name, self.data.get(name, "")) for name in ("priority", "due") if name in self.errors
+        ]
+        ignored = [f"{self.fields[name].label} “{value}”" for name, value in asked]
+        sort = self.data.get("sort", "") if self.data else ""
+        if sort and not sort_valid(sort):
+            ignored.append(f"Sort “{sort}”")
+        return ignored
 
     def query(self) -> str:
         """The filters and sort as a query string, only the known names with their valid values

@@ -134,6 +134,7 @@ def case_list(request):
         # "Select all on this page": a round trip, no script (the CSP allows none inline).
         "select_all": request.GET.get("select") == "all",
         "is_filtered": filter_form.is_filtered,
+        "ignored_filters": filter_form.ignored(),
         "page": page,
         "sort": filters["sort"],
         "sort_headers": _sort_headers(request, filters["sort"]),

@@ -78,6 +78,24 @@ def test_list_filters_and_search_return_the_right_rows(admin_client, case_admin)
     assert shown(q="Gonzalez" * 13) == set()
 
 
+def test_list_says_which_filters_in_the_address_it_does_not_know(admin_client):
+    # Given an old bookmark whose priority, due date, status and sort the list no longer knows
+    case = CaseFactory()
+    page = admin_client.get(
+        reverse("casefile:case_list"),
+        {"priority": "urgent", "due": "soon", "status": "waiting", "sort": "colour"},
+    ).content.decode()
+    # Then the list says none of them was applied, and shows the open cases
+    assert (
+        "Not applied, because the list has no such choice: Status “waiting”; Priority "
+        "“urgent”; Due “soon”; Sort “colour”. The list below is shown without them"
+    ) in page
+    assert case.case_number in page
+    # and a list asked for with known filters says nothing of the kind
+    page = admin_client.get(reverse("casefile:case_list"), {"priority": "expedited"})
+    assert "Not applied" not in page.content.decode()
+
+
 def test_list_shows_open_cases_by_default_and_says_so_in_the_filter(admin_client):
     CaseFactory(status=CaseStatus.ISSUED)
     page = admin_client.get(reverse("casefile:case_list")).content.decode()
