@@ -97,6 +97,25 @@ def _copy_label(row) -> str:
     return f"{document.case.case_number}: {document_label(document)} to {row.recipient_name}"
 
 
+def _taken_out_text(batch: PrintBatch, rows: list, *, replaced: bool) -> str:
+    """What "Confirm posted" says of the copies it took out of the batch: readdressed ones
+    (back to the print queue) or ones an amended version replaces (never sent)."""
+    copies = "; ".join(_copy_label(row) for row in rows)
+    one = len(rows) == 1
+    it = "it" if one else "them"
+    if replaced:
+        return (
+            f"Not sent from batch {batch.pk}: {copies}. An amended version of the letter "
+            f"replaces {it} and is served in {'its' if one else 'their'} place; do not post {it}."
+        )
+    return (
+        f"Not served from batch {batch.pk}: {copies}. The address changed after the batch was "
+        f"printed, so {'that copy is' if one else 'those copies are'} not served at the old "
+        f"address (CCP 1013(a)); do not post {'it. It is' if one else 'them. They are'} back "
+        f"under “Waiting to be printed” with the new address: print a new batch for {it}."
+    )
+
+
 def _batch_entry(batch: PrintBatch, form=None) -> dict:
     mailings = batch_mailings(batch)
     # Copies that must not be posted: the party's address changed since printing, or an
@@ -181,28 +200,9 @@ def print_batch_confirm(request, batch_id: int):
         else:
             on = f"{form.cleaned_data['posted_on']:%m/%d/%Y}"
             taken_out = posted.pulled or posted.replaced
-            if posted.pulled:
-                copies = "; ".join(_copy_label(row) for row in posted.pulled)
-                one = len(posted.pulled) == 1
-                messages.warning(
-                    request,
-                    f"Not served from batch {batch.pk}: {copies}. The address changed after "
-                    f"the batch was printed, so {'that copy is' if one else 'those copies are'} "
-                    "not served at the old address (CCP 1013(a)); do not post "
-                    f"{'it. It is' if one else 'them. They are'} back under “Waiting to be "
-                    f"printed” with the new address: print a new batch for "
-                    f"{'it' if one else 'them'}.",
-                )
-            if posted.replaced:
-                copies = "; ".join(_copy_label(row) for row in posted.replaced)
-                one = len(posted.replaced) == 1
-                messages.warning(
-                    request,
-                    f"Not sent from batch {batch.pk}: {copies}. An amended version of the letter "
-                    f"replaces {'it' if one else 'them'} and is served in "
-                    f"{'its' if one else 'their'} place; do not post "
-                    f"{'it' if one else 'them'}.",
-                )
+            for rows, replaced in ((posted.pulled, False), (posted.replaced, True)):
+                if rows:
+                    messages.warning(request, _taken_out_text(batch, rows, replaced=replaced))
             count = posted.confirmed
             if not count:
                 messages.info(
