@@ -320,7 +320,8 @@ def print_batch_render(*, batch_id: int) -> str:
         batch.error = ""
         batch.started_at = timezone.now()
         batch.save(update_fields=["status", "attempts", "error", "started_at"])
-    mailings = _mailings_of(batch)
+    # A copy an amended version replaced meanwhile is never printed (reviews.letters.superseded).
+    mailings = [row for row in _mailings_of(batch) if row.status != DeliveryStatus.REPLACED]
     declarant = batch_declarant(batch)
     proofs: list[ProofOfService] = []
     for done, row in enumerate(mailings, start=1):
@@ -424,7 +425,7 @@ def print_batch_posted(
             )
         for row, address in pulled:
             _mailing_pull_back(row, address=address, batch=batch, actor=actor)
-        mailings_take_out_replaced(replaced, actor=actor)
+        mailings_take_out_replaced(replaced)
         taken_out = pulled or replaced
         redated = posted_on != batch.posting_on
         # The batch's PDF is the file of what was posted: joined again for the new date's
@@ -446,7 +447,9 @@ def print_batch_posted(
         batch.posted_on = posted_on
         batch.posted_by = actor
         batch.save()
-        batch.mailings.update(status=DeliveryStatus.POSTED, served_on=posted_on)
+        batch.mailings.filter(status=DeliveryStatus.PRINTED).update(
+            status=DeliveryStatus.POSTED, served_on=posted_on
+        )
         batch.notice_mailings.update(status=DeliveryStatus.POSTED, served_on=posted_on)
         for rows in _by_document(mailings).values():
             if isinstance(rows[0], NoticeDelivery):

@@ -20,6 +20,7 @@ from cases.integrity.responses import integrity_refused, stored_file_response
 from cases.integrity.stored import StoredFileCorrupt
 from reviews.letters.models import PrintBatch, PrintBatchStatus
 from reviews.letters.print_batches import (
+    Withheld,
     batch_case_numbers,
     batch_mailings,
     mailings_withheld,
@@ -120,18 +121,26 @@ def _batch_entry(batch: PrintBatch, form=None) -> dict:
     mailings = batch_mailings(batch)
     # Copies that must not be posted: the party's address changed since printing, or an
     # amended version of the letter replaces the copy (print_batch_posted takes them out).
-    withheld = mailings_withheld(mailings) if not batch.posted_on else None
+    withheld = mailings_withheld(mailings) if not batch.posted_on else Withheld([], [], mailings)
     readdressed = [
         {"label": _copy_label(row), "old": address_inline(row.address), "new": address_inline(new)}
-        for row, new in (withheld.readdressed if withheld else [])
+        for row, new in withheld.readdressed
     ]
     replaced = [
-        {"label": _copy_label(row), "version": version}
-        for row, version in (withheld.replaced if withheld else [])
+        {"label": _copy_label(row), "version": version} for row, version in withheld.replaced
     ]
+    # Each mailing with why it must not be posted, if it must not: the batch's list says so.
+    held = {
+        **{(type(row).__name__, row.pk): "address changed" for row, _ in withheld.readdressed},
+        **{
+            (type(row).__name__, row.pk): f"replaced by version {version}"
+            for row, version in withheld.replaced
+        },
+    }
     return {
         "batch": batch,
         "mailings": mailings,
+        "rows": [(row, held.get((type(row).__name__, row.pk), "")) for row in mailings],
         "readdressed": readdressed,
         "replaced": replaced,
         # Nothing of it can be posted: confirming takes every copy out (print_batch_posted).

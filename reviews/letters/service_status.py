@@ -105,4 +105,8 @@ def copy_status(row) -> str:
     if row.status in SERVED_STATUSES and row.served_on:
         how = "e-mailed" if row.status == DeliveryStatus.SENT else "posted"
         return f"Served on {row.served_on:%m/%d/%Y} ({how})"
+    if row.status == DeliveryStatus.REPLACED and row.batch_id:
+        # Printed before the amended version was signed: the print queue lists it until the
+        # batch is confirmed posted (reviews.letters.superseded).
+        return f"{row.get_status_display()}; printed in batch {row.batch_id}: do not post it"
     return row.get_status_display()

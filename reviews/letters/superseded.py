@@ -2,10 +2,10 @@
 
 An amended version (services.letter_correct) replaces every earlier version of the same
 determination, and is served on every party. A copy of an earlier version that has not gone out
-when the amended one is signed (held for an address, waiting to be printed) is never sent: the
-party is served the amended letter only, not a superseded one first. A copy already printed in
-a batch not yet posted is taken out of it when the batch is confirmed posted, and the print
-queue says not to post it. A copy already served stays served. A remand's new round is a new
+when the amended one is signed (held for an address, waiting to be printed, printed in a batch
+not yet posted) is never sent: the party is served the amended letter only, not a superseded one
+first. A printed copy stays listed in its batch, marked not to be posted, and leaves it when the
+batch is confirmed posted. A copy already served stays served. A remand's new round is a new
 review, not an amendment: its letter replaces nothing."""
 
 from __future__ import annotations
@@ -16,7 +16,13 @@ from django.utils import timezone
 
 from cases.lifecycle import events
 from reviews.letters.delivery import OPEN_STATUSES, letter_service_refresh
-from reviews.letters.models import DeliveryStatus, Letter, LetterDelivery
+from reviews.letters.models import (
+    DeliveryStatus,
+    Letter,
+    LetterDelivery,
+    PrintBatch,
+    PrintBatchStatus,
+)
 
 
 def replaced_by_version(letter: Letter) -> int | None:
@@ -32,15 +38,30 @@ def replaced_by_version(letter: Letter) -> int | None:
     return later.aggregate(last=Max("version"))["last"]
 
 
+# A copy nothing has gone out for: held for an address, waiting to be printed, or printed in a
+# batch not yet posted.
+REPLACEABLE = (*OPEN_STATUSES, DeliveryStatus.PRINTED)
+
+
 def _replace(letter: Letter, rows: list, *, by_version: int, actor) -> None:
-    """Mark `rows` (copies of `letter`) replaced, void their proofs and record it."""
+    """Mark `rows` (copies of `letter`) replaced, void their proofs and record it. A copy in a
+    batch ready to print stays listed in it, marked not to be posted, until the batch is
+    confirmed posted; one in a batch still being prepared leaves it (never printed)."""
     if not rows:
         return
     LetterDelivery.objects.filter(pk__in=[row.pk for row in rows]).update(
-        status=DeliveryStatus.REPLACED, batch=None, served_on=None
+        status=DeliveryStatus.REPLACED, served_on=None
     )
+    printed = set(
+        PrintBatch.objects.filter(
+            pk__in={row.batch_id for row in rows if row.batch_id}, status=PrintBatchStatus.READY
+        ).values_list("pk", flat=True)
+    )
+    LetterDelivery.objects.filter(pk__in=[row.pk for row in rows]).exclude(
+        batch__in=printed
+    ).update(batch=None)
     for row in rows:
-        # A proof made for a batch it is taken out of declares a service that never happened.
+        # A proof made for a batch declares a service that will never happen.
         row.proofs.filter(superseded_at=None).update(superseded_at=timezone.now())
     letter_service_refresh(Letter.objects.select_for_update(of=("self",)).get(pk=letter.pk))
     events.copies_replaced(
@@ -56,10 +77,11 @@ def _replace(letter: Letter, rows: list, *, by_version: int, actor) -> None:
 
 def unsent_copies_replace(letter: Letter, *, by_version: int, actor=None) -> int:
     """`letter`'s copies that nothing has gone out for (held for an address, waiting to be
-    printed) are replaced by version `by_version`: never sent. Returns how many."""
+    printed, printed and not posted) are replaced by version `by_version`: never sent. Returns
+    how many."""
     with transaction.atomic():
         rows = list(
-            letter.deliveries.select_for_update().filter(status__in=OPEN_STATUSES).order_by("pk")
+            letter.deliveries.select_for_update().filter(status__in=REPLACEABLE).order_by("pk")
         )
         _replace(letter, rows, by_version=by_version, actor=actor)
     return len(rows)
@@ -72,7 +94,7 @@ def earlier_copies_replace(letter: Letter) -> int:
         case_id=letter.case_id,
         determination_id=letter.determination_id,
         version__lt=letter.version,
-        deliveries__status__in=OPEN_STATUSES,
+        deliveries__status__in=REPLACEABLE,
     ).distinct()
     return sum(
         unsent_copies_replace(row, by_version=letter.version, actor=letter.created_by)
@@ -95,24 +117,17 @@ def replaced_by_subquery() -> Subquery:
 
 
 def mailings_replaced(mailings: list) -> list[tuple]:
-    """The mailings of a batch that are copies of a letter amended since it was printed, each
-    with the amending version: (row, version). Such a copy is not to be posted. The letter
-    mailings carry `replaced_by` (replaced_by_subquery), so this reads nothing more."""
+    """The mailings of a printed batch that an amended version replaced since, each with the
+    amending version: (row, version). Such a copy is not to be posted. The letter mailings carry
+    `replaced_by` (replaced_by_subquery), so this reads nothing more."""
     return [
         (row, row.replaced_by)
         for row in mailings
-        if isinstance(row, LetterDelivery) and row.replaced_by is not None
+        if isinstance(row, LetterDelivery) and row.status == DeliveryStatus.REPLACED
     ]
 
 
-def mailings_take_out_replaced(replaced: list[tuple], *, actor) -> None:
-    """At "Confirm posted": the printed copies an amended version replaces leave the batch
-    unserved (their proofs void), never posted."""
-    by_letter: dict[int, list] = {}
-    for row, version in replaced:
-        by_letter.setdefault(row.letter_id, []).append((row, version))
-    for pairs in by_letter.values():
-        letter = pairs[0][0].letter
-        _replace(
-            letter, [row for row, _ in pairs], by_version=max(v for _, v in pairs), actor=actor
-        )
+def mailings_take_out_replaced(replaced: list[tuple]) -> None:
+    """At "Confirm posted": the printed copies an amended version replaced leave the batch
+    (replaced, and their proofs void, when it was signed), never posted."""
+    LetterDelivery.objects.filter(pk__in=[row.pk for row, _ in replaced]).update(batch=None)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from cases.clock.deadlines import add_business_days
 from cases.lifecycle.models import CaseEvent, EventType
 from reviews.letters.models import DeliveryStatus, PrintBatch, ProofOfService
-from reviews.letters.print_batches import print_batch_make, print_queue
+from reviews.letters.print_batches import print_batch_make, print_batch_render, print_queue
 from reviews.letters.services import letter_correct
 from reviews.organization.models import Organization
 from tests.factories import PASSWORD
@@ -335,6 +335,18 @@ def test_printed_copies_of_a_letter_amended_since_are_taken_out_never_sent(
         f"{case.case_number}: Final Determination Letter v1 to {worker}: replaced by version 2"
     ) in panel
     assert "Confirm posted" in panel
+    assert f'v1 to {worker} <strong class="text-warn">(do not post: replaced by version 2)' in (
+        panel
+    )
+    # and the case page says so of those copies, in its history at once too
+    page = case_page(admin, case)
+    assert "Not sent: an amended version replaces it; printed in batch" in page
+    assert "do not post it" in page
+    assert "3 copies not sent: an amended version replaces them" in page
+    assert (
+        f"Final Determination Letter v1 to {worker}: not sent (in a print batch, waiting to be "
+        "posted); version 2, the amended letter, is served instead"
+    ) in page
     # and the amended version's copies wait to be printed
     assert sorted((row.document.case, row.document.version) for row in print_queue()) == [
         (case, 2),
@@ -362,11 +374,9 @@ def test_printed_copies_of_a_letter_amended_since_are_taken_out_never_sent(
         proof.refresh_from_db()
         assert proof.superseded_at is not None
     assert not amended.deliveries.filter(status=DeliveryStatus.REPLACED).exists()
-    history = case_page(admin, case)
-    assert (
-        f"Final Determination Letter v1 to {worker}: not sent (in a print batch, waiting to be "
-        "posted); version 2, the amended letter, is served instead"
-    ) in history
+    # and the history names each copy once
+    page = case_page(admin, case)
+    assert page.count(f"Final Determination Letter v1 to {worker}: not sent") == 1
 
 
 def test_a_batch_of_copies_all_replaced_since_printing_is_taken_back_whole(
@@ -395,3 +405,25 @@ def test_a_batch_of_copies_all_replaced_since_printing_is_taken_back_whole(
     assert not mixed_letter.deliveries.filter(status=DeliveryStatus.POSTED).exists()
     batch.refresh_from_db()
     assert not batch.pdf
+
+
+def test_a_copy_replaced_while_its_batch_is_being_prepared_is_never_printed(
+    mixed_letter, admin, case_admin, django_capture_on_commit_callbacks
+):
+    # Given a batch of two letters' mailed copies, taken but not yet prepared by the worker
+    other = mixed_letter_made(django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=False):
+        batch = print_batch_make(actor=case_admin, posting_on=timezone.localdate())
+    # When the first letter is amended before the worker prepares the batch
+    _amend(mixed_letter.case, case_admin, django_capture_on_commit_callbacks)
+    worker = mixed_letter.deliveries.get(recipient_role="injured_worker")
+    assert (worker.status, worker.batch) == (DeliveryStatus.REPLACED, None)
+    print_batch_render(batch_id=batch.pk)
+
+    # Then the batch prints the other letter's copies only, with no proof for the replaced ones
+    batch.refresh_from_db()
+    assert batch.total == 2
+    text = _downloaded(admin, batch)
+    assert worker.recipient_name not in text
+    assert other.deliveries.get(recipient_role="injured_worker").recipient_name in text
+    assert not ProofOfService.objects.filter(letter_delivery__letter=mixed_letter, batch=batch)
