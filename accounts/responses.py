@@ -3,6 +3,7 @@
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -38,3 +39,14 @@ def session_ended(request, login_url: str | None = None):
     if getattr(request, "htmx", False):
         return HttpResponse(SESSION_ENDED, status=401, content_type="text/plain")
     return redirect_to_login(request.get_full_path(), login_url)
+
+
+def with_messages(request, response: HttpResponse) -> HttpResponse:
+    """A fragment for htmx with the request's messages added out of band (into the page's
+    #messages): what an action says is shown where it was done, not on the next page."""
+    if hasattr(response, "render"):
+        response.render()
+    response.content += render_to_string(
+        "components/messages.html", {"oob": True}, request=request
+    ).encode()
+    return response

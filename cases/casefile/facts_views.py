@@ -172,7 +172,7 @@ def case_facts_edit_page(request, case_number: str):
         messages.info(
             request,
             "The issued letter stays as it was signed. To send the parties the corrected "
-            "facts, issue a corrected version in the letters panel, saying what it corrects.",
+            "facts, use “Issue an amended letter” in the letters panel, saying what it corrects.",
         )
     case_url = reverse("casefile:case_detail", args=[case.case_number])
     if request.htmx:

@@ -10,14 +10,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
 from accounts.paging import LookaheadPage
-from accounts.responses import wants_fragment
+from accounts.responses import wants_fragment, with_messages
 from cases.access import (
     Ability,
     access_required,
@@ -382,10 +381,6 @@ def case_detail(request, case_number: str):
     return render(request, "cases/case_detail.html", _case_context(request, case))
 
 
-def _messages_oob(request) -> str:
-    return render_to_string("components/messages.html", {"oob": True}, request=request)
-
-
 def _action_done(request, case_number: str, message: str, *, panel: str) -> HttpResponse:
     """After a change: htmx swaps the panel and tells the other panels to refresh;
     without JavaScript, back to the case page (post/redirect/get)."""
@@ -396,8 +391,7 @@ def _action_done(request, case_number: str, message: str, *, panel: str) -> Http
     response = render(
         request, f"cases/case_detail.html#{panel}", _case_context(request, case, panel=panel)
     )
-    response.content += _messages_oob(request).encode()
-    return trigger_client_event(response, "case-changed", after="settle")
+    return trigger_client_event(with_messages(request, response), "case-changed", after="settle")
 
 
 def _action_refused(request, case: Case, *, panel: str, **bound) -> HttpResponse:
@@ -463,8 +457,7 @@ def case_record_withdraw(request, case_number: str, record_id: int):
         response = render(
             request, "cases/case_detail.html#records", _case_context(request, case, panel="records")
         )
-        response.content += _messages_oob(request).encode()
-        return response
+        return with_messages(request, response)
     return _action_done(
         request,
         case.case_number,

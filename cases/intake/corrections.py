@@ -374,7 +374,7 @@ def case_facts_edit(
         if Action.CORRECT_FOR_AMENDMENT not in actions:
             raise ValidationError(
                 "The facts of a closed case cannot be edited: once the letter is issued, only "
-                "an amended letter corrects it (“Issue a corrected version” on the case page: a "
+                "an amended letter corrects it (“Issue an amended letter” on the case page: a "
                 "new version marked Amended, served again to every party)."
             )
         _after_issue_check(case, shape, changes)

@@ -16,8 +16,10 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import trigger_client_event
 
 from accounts.reauth import ReauthForm
+from accounts.responses import with_messages
 from accounts.row_ids import row_id
 from cases.access import Ability, access_required, case_get_for, may
 from cases.integrity.responses import stored_file_response
@@ -284,7 +286,7 @@ def notice_retry(request, case_number, kind, version):
     else:
         messages.success(request, f"The {notice.get_kind_display()} is handed to the worker again.")
     if request.htmx:
-        return _panel(request, case)
+        return with_messages(request, _panel(request, case))
     return redirect("casefile:case_detail", case.case_number)
 
 
@@ -300,7 +302,7 @@ def letter_retry(request, case_number, version):
     else:
         messages.success(request, f"Letter version {letter.version} is handed to the worker again.")
     if request.htmx:
-        return _panel(request, case)
+        return with_messages(request, _panel(request, case))
     return redirect("casefile:case_detail", case.case_number)
 
 
@@ -322,11 +324,14 @@ def letter_correct(request, case_number):
         else:
             messages.success(
                 request,
-                f"Amended version {letter.version} is being rendered, signed and served again "
-                f"to every party; version {letter.version - 1} stays on file.",
+                f"Amended version {letter.version} is being rendered, signed and served on "
+                f"every party; version {letter.version - 1} stays on file, and its copies not "
+                "yet sent will not be.",
             )
             if request.htmx:
-                return _panel(request, case)
+                # The other panels (status, the facts banner, history) refresh too.
+                response = with_messages(request, _panel(request, case))
+                return trigger_client_event(response, "case-changed", after="settle")
             return redirect("casefile:case_detail", case.case_number)
     if request.htmx:
         # The panel again with the refusal beside the fields and the reason as typed: htmx

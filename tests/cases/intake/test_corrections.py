@@ -142,14 +142,14 @@ def test_the_facts_page_of_an_issued_case_says_what_may_be_corrected_and_why(adm
     noticed.save()
     url = reverse("casefile:case_facts_edit", args=[noticed.case_number])
     page = admin_client.get(url).content.decode()
-    assert 'id="after-issue"' in page and "Issue a corrected version" in page
+    assert 'id="after-issue"' in page and "Issue an amended letter" in page
     assert 'name="application_received" disabled value=' in page
     assert 'name="section" value="item"' not in page  # the items decided are not edited
 
     done = admin_client.post(url, {"section": "case", "claim_number": "05-777777"}, follow=True)
     text = done.content.decode()
     assert "Corrected Claim number." in text
-    assert "issue a corrected version in the letters panel" in text
+    assert "use “Issue an amended letter” in the letters panel" in text
 
 
 def test_the_facts_page_edits_by_plain_post_and_htmx(admin_client, noticed):
@@ -363,7 +363,7 @@ def test_expedited_goes_back_to_standard_only_as_an_intake_correction_before_the
 def test_a_closed_case_points_to_the_corrected_version(noticed, case_admin):
     noticed.status = CaseStatus.TERMINATED
     noticed.save()
-    with pytest.raises(ValidationError, match="Issue a corrected version"):
+    with pytest.raises(ValidationError, match="Issue an amended letter"):
         case_facts_edit(case=noticed, actor=case_admin, changes={"items_add": [DRUG]})
 
 

@@ -162,9 +162,16 @@ def test_a_manager_issues_an_amended_version_with_their_password(
                 "password": PASSWORD,
                 "otp_token": totp_code_now(manager),
             },
+            headers={"HX-Request": "true"},
         )
 
-    assert response.status_code == 302
+    # The panel comes back with what was done said in the page's messages, where the user is,
+    # and the case's other panels are told to refresh
+    assert response.status_code == 200
+    answer = response.content.decode()
+    assert 'hx-swap-oob="innerHTML:#messages"' in answer
+    assert "Amended version 2 is being rendered, signed and served on every party" in answer
+    assert "case-changed" in response["HX-Trigger-After-Settle"]
     second = Letter.objects.get(case=delivered.case, version=2)
     assert second.status == LetterStatus.DELIVERED
     assert second.correction_note == "Claim number corrected."
