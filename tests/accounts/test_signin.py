@@ -433,6 +433,11 @@ def test_sign_out_everywhere_else_ends_the_other_sessions_and_keeps_this_one():
     answer = elsewhere.get(case_list)
     assert answer.status_code == 302 and answer.url.startswith(reverse("login"))
     assert AuditEvent.objects.filter(details__event="signed_out_elsewhere").count() == 1
+    # and a page left open there, whose next htmx request is refused, offers to sign in again
+    # in a new tab, so that what is typed on it is kept
+    notice = here.get(case_list).content.decode().split('id="session-ended"', 1)[1]
+    notice = notice.split("</div>", 1)[0]
+    assert 'target="_blank"' in notice and "what you typed is still on this page" in notice
     # and the other computer's sign-in page says why, once
     told = elsewhere.get(answer.url).content.decode()
     assert "You were signed out: this session was ended from elsewhere" in told
