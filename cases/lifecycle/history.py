@@ -186,6 +186,13 @@ def event_summary(
         lines.append(f"Status: {from_label} → {_status_label(details['to_status'])}")
     elif details.get("to_status"):
         lines.append(f"Status: {_status_label(details['to_status'])}")
+    if event.type == EventType.LETTER_ISSUED and details.get("version"):
+        # Which version: an amended one says so, with what it corrects.
+        note = details.get("correction_note")
+        lines.append(
+            f"Final Determination Letter version {details['version']}"
+            + (f", amended: {note}" if note else "")
+        )
     if event.type == EventType.CASE_IMPORTED and details.get("status"):
         lines.append(f"Imported as {_status_label(details['status']).lower()}")
     if details.get("source"):
@@ -299,6 +306,8 @@ def event_summary(
     ):
         if event.type == EventType.NOTICE_POSTED:
             lines.append(f"{details.get('document', 'Notice')} version {details.get('version', 1)}")
+        else:
+            lines.append(f"Final Determination Letter version {details.get('version', 1)}")
         lines.append(f"Posted on {_date_text(details['served_on'])}")
         for name in details.get("posted_to") or []:
             lines.append(f"To {name}")

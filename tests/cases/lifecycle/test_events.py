@@ -129,3 +129,29 @@ def test_the_history_says_how_the_notice_was_sent(details, words):
         type=EventType.NOTICE_OF_ASSIGNMENT_SENT, details={"date_assigned": "2026-11-04", **details}
     )
     assert words in event_summary(event)
+
+
+@pytest.mark.parametrize(
+    ("details", "words"),
+    [
+        ({"version": 1, "correction_note": ""}, "Final Determination Letter version 1"),
+        (
+            {"version": 2, "correction_note": "The claim number."},
+            "Final Determination Letter version 2, amended: The claim number.",
+        ),
+    ],
+)
+def test_the_history_names_the_letter_version_issued(details, words):
+    event = CaseEvent(type=EventType.LETTER_ISSUED, details={"to_status": "issued", **details})
+    assert words in event_summary(event)
+
+
+def test_the_history_names_the_letter_version_posted():
+    event = CaseEvent(
+        type=EventType.LETTER_POSTED,
+        details={"version": 3, "served_on": "2026-11-04", "posted_to": ["Ana Ruiz"]},
+    )
+    assert event_summary(event)[:2] == [
+        "Final Determination Letter version 3",
+        "Posted on 11/04/2026",
+    ]
