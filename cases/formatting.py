@@ -1,7 +1,7 @@
 """Dates and moments as the pages, notices and messages print them (MM/DD/YYYY, and local time
-to the minute with AM/PM), without Django's general formatter: a list prints several a row.
-Templates reach them as the `us_date` and `us_datetime` filters (case_badges); services that
-write a message import them from here."""
+to the minute with AM/PM), without Django's general formatter: a list prints several a row; and
+a label inside a sentence. Templates reach them as the `us_date`, `us_datetime` and
+`in_sentence` filters (case_badges); services that write a message import them from here."""
 
 from __future__ import annotations
 
@@ -27,3 +27,12 @@ def us_datetime(value) -> str:
     hour = local.hour % 12 or 12
     noon = "AM" if local.hour < 12 else "PM"
     return f"{local.month:02d}/{local.day:02d}/{local.year} {hour}:{local.minute:02d} {noon}"
+
+
+def in_sentence(label: str) -> str:
+    """A label as it reads inside a sentence: its first word lower-cased unless it is an
+    abbreviation ("Claims administrator" → "claims administrator", "UR organization" stays)."""
+    first, _, rest = str(label).partition(" ")
+    if len(first) > 1 and first[1:2].isupper():
+        return str(label)
+    return first[:1].lower() + first[1:] + (f" {rest}" if rest else "")

@@ -9,7 +9,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from cases.formatting import us_date, us_datetime
+from cases.formatting import in_sentence, us_date, us_datetime
 from cases.lifecycle.statuses import CaseStatus
 
 register = template.Library()
@@ -92,3 +92,4 @@ def clock_badge(clock) -> SafeString:
 # The pages' date and moment formats, one definition for templates and services alike.
 register.filter("us_date", us_date)
 register.filter("us_datetime", us_datetime)
+register.filter("in_sentence", in_sentence)

@@ -14,6 +14,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from cases.formatting import in_sentence
 from cases.lifecycle.models import Case, PartyRole
 from cases.textsearch import APOSTROPHES, fold
 from reviews.determination.drafting import date_written
@@ -387,7 +388,7 @@ def case_identifiers(case: Case) -> list[Identifier]:
     )
     for party in case.parties.all():
         name = (party.name or "").strip()
-        role = party.get_role_display().lower()
+        role = in_sentence(party.get_role_display())
         code = f"party-{party.role}"
         if party.role in PERSON_ROLES and _looks_like_person(name):
             first, last = _person_parts(name)

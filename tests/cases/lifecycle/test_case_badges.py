@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.template import Context, Template
 
+from cases.formatting import in_sentence
 from cases.lifecycle.clock import ListClock
 from cases.lifecycle.models import Case, CaseStatus
 
@@ -100,3 +101,17 @@ def test_us_datetime_prints_local_time_as_the_date_filter_does(moment):
 def test_us_datetime_prints_nothing_for_a_date_or_nothing():
     assert render("{{ day|us_datetime|default:'—' }}", day=dt.date(2026, 1, 5)) == "—"
     assert render("{{ day|us_datetime|default:'—' }}", day=None) == "—"
+
+
+@pytest.mark.parametrize(
+    ("label", "words"),
+    [
+        ("UR organization", "UR organization"),
+        ("UR physician", "UR physician"),
+        ("The UR action", "the UR action"),
+        ("Claims administrator", "claims administrator"),
+        ("Employer", "employer"),
+    ],
+)
+def test_a_label_inside_a_sentence_keeps_its_abbreviations(label, words):
+    assert in_sentence(label) == words
