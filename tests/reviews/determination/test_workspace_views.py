@@ -186,6 +186,22 @@ def test_workspace_opens_on_the_first_unfinished_step_with_a_step_bar(client, mi
     assert "PR-2 progress report" in page
 
 
+def test_the_step_bar_announces_done_steps_but_not_the_one_open(client, mine):
+    # From a QA pass: a screen reader heard "Review (done)" on the Review step itself.
+    case = mine[0]
+
+    def current_step(number):
+        url = reverse("determination:workspace_step", args=[case.case_number, number])
+        bar = client.get(url).content.decode().split('id="stepbar"', 1)[1].split("</nav>", 1)[0]
+        return bar.split('aria-current="step"', 1)[1].split("</a>", 1)[0], bar
+
+    opened, bar = current_step(1)  # accepted: the first step is done
+    assert "(done)" not in opened
+    opened, bar = current_step(2)
+    assert "(done)" not in opened
+    assert bar.count("(done)") >= 1  # the accepted step, announced as done
+
+
 def test_an_unaccepted_case_shows_only_the_acceptance_step(client):
     case = ready_case()
     reviewer = reviewer_with_profile("REV-NEW")
