@@ -51,8 +51,7 @@ def letter_not_served_text(deliveries) -> str:
     waiting = []
     if held:
         waiting.append(f"{copies_text(held)} waiting for an address")
-    if by_post:
-        waiting.append(f"{copies_text(by_post)} waiting to be posted")
+    waiting += counts.post_parts()
     todo = []
     if held:
         todo.append(

@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from cases.lifecycle.models import DeliveryMethod, SentBy
 from reviews.letters.models import SERVED_STATUSES, DeliveryStatus, LetterStatus
 
-_BY_POST = (DeliveryStatus.TO_PRINT, DeliveryStatus.PRINTED)
-
 
 def copies_text(count: int) -> str:
     return f"{count} cop{'y' if count == 1 else 'ies'}"
@@ -25,9 +23,23 @@ class CopyCounts:
 
     total: int
     served: tuple  # the date of service of each served copy
-    by_post: int
+    to_print: int  # on the print queue
+    printed: int  # in a print batch, not yet posted
     held: int
     replaced: int = 0
+
+    @property
+    def by_post(self) -> int:
+        return self.to_print + self.printed
+
+    def post_parts(self) -> list[str]:
+        """The copies waiting for the post, as the print queue names their two stages."""
+        parts = []
+        if self.to_print:
+            parts.append(f"{copies_text(self.to_print)} waiting to be printed")
+        if self.printed:
+            parts.append(f"{copies_text(self.printed)} printed, waiting to be posted")
+        return parts
 
 
 def copies_sent_by(rows) -> str:
@@ -45,9 +57,8 @@ def copy_counts(rows) -> CopyCounts:
         served=tuple(
             row.served_on for row in rows if row.status in SERVED_STATUSES and row.served_on
         ),
-        by_post=sum(
-            row.status in (DeliveryStatus.TO_PRINT, DeliveryStatus.PRINTED) for row in rows
-        ),
+        to_print=sum(row.status == DeliveryStatus.TO_PRINT for row in rows),
+        printed=sum(row.status == DeliveryStatus.PRINTED for row in rows),
         held=sum(row.status == DeliveryStatus.NO_ADDRESS for row in rows),
         replaced=replaced,
     )
@@ -63,7 +74,7 @@ class ServiceStatus:
 def service_status(document) -> ServiceStatus | None:
     """The service of a document that is out of production (LetterStatus.DELIVERED), from its
     copies (uses prefetched `deliveries`): "Served on 03/04/2025" once every copy is, else
-    "Signed, 2 copies waiting to be posted, 1 served". None before then. A copy an amended
+    "Signed, 2 copies waiting to be printed, 1 served". None before then. A copy an amended
     version replaced is not waited for: "Served on 03/04/2025; 1 copy not sent: ..."."""
     if document.status != LetterStatus.DELIVERED:
         return None
@@ -86,9 +97,7 @@ def service_status(document) -> ServiceStatus | None:
     if unsent and not counts.total:
         return ServiceStatus("Not sent: an amended version replaces it", "served")
     # On the print queue or in a print batch: each copy's own line says which.
-    parts = []
-    if counts.by_post:
-        parts.append(f"{copies_text(counts.by_post)} waiting to be posted")
+    parts = counts.post_parts()
     if counts.held:
         parts.append(f"{copies_text(counts.held)} waiting for an address")
     if counts.served:

@@ -157,7 +157,7 @@ def test_a_case_goes_from_intake_to_an_amended_letter(
     expect(notice).to_contain_text("Notice of Assignment", timeout=15_000)
     page.reload()
     # The worker is served by post: the notice says its copy waits for it, not "served".
-    expect(notice).to_contain_text("1 copy waiting to be posted", timeout=15_000)
+    expect(notice).to_contain_text("1 copy waiting to be printed", timeout=15_000)
     expect(
         notice.get_by_role("link", name=re.compile("Download the Notice of Assignment"))
     ).to_be_visible()
@@ -204,7 +204,7 @@ def test_a_case_goes_from_intake_to_an_amended_letter(
     assert first.status == LetterStatus.DELIVERED, (first.status, first.error)
     page.reload()
     panel = page.locator("#letters")
-    expect(panel.locator("#letter-v1")).to_contain_text("1 copy waiting to be posted")
+    expect(panel.locator("#letter-v1")).to_contain_text("1 copy waiting to be printed")
     shot(page, artifacts, "3-letter")
 
     page.goto(f"{base}/letters/print-queue/")

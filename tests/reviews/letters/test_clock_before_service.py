@@ -95,7 +95,7 @@ def test_a_letter_partly_served_shows_no_date_before_the_last_party_is_served(mi
     page = admin.get(reverse("casefile:case_detail", args=[case.case_number])).content.decode()
     assert (
         "Not yet: 2 of 5 copies served (1 copy waiting for an address, 2 copies waiting to be "
-        "posted)" in page
+        "printed)" in page
     )
     assert "print the copies from the print queue" in page
     appeal = compute(

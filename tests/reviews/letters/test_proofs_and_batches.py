@@ -340,17 +340,19 @@ def test_a_letter_with_copies_waiting_says_so_and_each_copy_its_own_service(
     assert mixed_letter.status == LetterStatus.DELIVERED
     page = case_page(admin, mixed_letter.case)
     today = timezone.localdate().strftime("%m/%d/%Y")
-    assert "Signed, 2 copies waiting to be posted, 1 copy waiting for an address, 2 served" in page
+    assert "Signed, 2 copies waiting to be printed, 1 copy waiting for an address, 2 served" in page
     assert "Delivered" not in page
     assert f"Served on {today} (e-mailed)" in page
     assert "Waiting to be printed" in page
     export = export_sections(mixed_letter.case, include_reviewer=False)
-    assert export["letters"][0]["service"].startswith("Signed, 2 copies waiting to be posted")
+    assert export["letters"][0]["service"].startswith("Signed, 2 copies waiting to be printed")
 
     with django_capture_on_commit_callbacks(execute=True):
         batch = print_batch_make(actor=case_admin, posting_on=timezone.localdate())
     page = case_page(admin, mixed_letter.case)
     assert "In a print batch, waiting to be posted" in page
+    # the version's line names the same stage as its copies' lines
+    assert "Signed, 2 copies printed, waiting to be posted, 1 copy waiting for an address" in page
     print_batch_posted(batch=batch, actor=case_admin, posted_on=timezone.localdate())
     page = case_page(admin, mixed_letter.case)
     assert f"Served on {today} (posted)" in page
@@ -365,9 +367,9 @@ def test_the_notice_of_assignment_waiting_for_the_post_is_not_called_served(
     )
     _eligible(parties_case, case_admin, django_capture_on_commit_callbacks)
     page = case_page(admin, parties_case)
-    assert "Signed, 1 copy waiting to be posted, 4 served" in page
+    assert "Signed, 1 copy waiting to be printed, 4 served" in page
     assert "Signed and served" not in page
-    assert "the notice is signed, 1 copy waiting to be posted, 4 served, not yet served" in page
+    assert "the notice is signed, 1 copy waiting to be printed, 4 served, not yet served" in page
 
 
 def test_the_batch_pdf_is_each_document_then_its_stored_proof(
