@@ -17,7 +17,9 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from cases.lifecycle.models import Outcome
+from django.utils.text import Truncator
+
+from cases.lifecycle.models import CitationKind, Outcome
 from reviews.determination.drafting import draft_item_key
 from reviews.determination.identifiers import (
     Excerpt,
@@ -144,6 +146,35 @@ def _item_label(decision: ItemDecision, number: int) -> str:
     return f"Item {number} ({decision.item.description})"
 
 
+# A citation that names the MTUS at its start ("MTUS Chronic Pain…", "CA MTUS (2016)…").
+_NAMES_MTUS = re.compile(r"^(?:(?:CA|California)\s+)?MTUS\b", re.IGNORECASE)
+_NAMES_NON_MTUS = re.compile(r"^Non[-\s]?MTUS\b", re.IGNORECASE)
+
+
+def _citation_kind_warning(decision: ItemDecision, label: str) -> ReviewWarning | None:
+    """The kind chosen and the citation typed disagree. The MTUS is the first of the standards
+    medical necessity is decided by, in order (Lab. Code 4610.5(c)(2)), so the letter must say
+    truly whether the guideline is the MTUS."""
+    text = (decision.citation_text or "").strip()
+    kind = decision.citation_kind
+    if kind == CitationKind.NON_MTUS and _NAMES_MTUS.match(text):
+        chosen, other = "Non-MTUS", "MTUS"
+    elif kind == CitationKind.MTUS and _NAMES_NON_MTUS.match(text):
+        chosen, other = "MTUS", "Non-MTUS"
+    else:
+        return None
+    return ReviewWarning(
+        code=f"citation:item{decision.pk}",
+        item_id=decision.pk,
+        message=(
+            f"{label}: the guideline is marked {chosen}, but its citation begins "
+            f"“{Truncator(text).chars(60)}”. Choose {other} if that is what it is: the letter "
+            "says which."
+        ),
+        subject=f"{kind}\n{text}",
+    )
+
+
 def review_warnings(determination: Determination) -> list[ReviewWarning]:
     """Every soft warning for the draft as it stands, summary first, then item by item."""
     case = determination.case
@@ -158,10 +189,12 @@ def review_warnings(determination: Determination) -> list[ReviewWarning]:
     )
     decisions = sorted(determination.decisions.all(), key=lambda d: d.item.position)
     for number, decision in enumerate(decisions, start=1):
+        label = _item_label(decision, number)
+        if (mismatch := _citation_kind_warning(decision, label)) is not None:
+            found.append(mismatch)
         rationale = (decision.rationale or "").strip()
         if not rationale:
             continue
-        label = _item_label(decision, number)
         conclusion = rationale_conclusion(rationale)
         if conclusion is None:
             found.append(

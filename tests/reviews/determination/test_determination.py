@@ -473,6 +473,37 @@ def test_an_outcome_its_rationale_contradicts_is_flagged_both_ways():
     assert "is Upheld (not medically necessary), but its rationale concludes" in messages[1]
 
 
+@pytest.mark.parametrize(
+    ("kind", "text", "chosen"),
+    [
+        ("non_mtus", "MTUS Chronic Pain Medical Treatment Guidelines (2016), page 9", "Non-MTUS"),
+        ("non_mtus", "California MTUS, ACOEM Low Back Chapter", "Non-MTUS"),
+        ("mtus", "Non-MTUS: ODG Pain Chapter, opioids", "MTUS"),
+    ],
+)
+def test_a_citation_its_kind_contradicts_is_flagged(kind, text, chosen):
+    _, _, determination = case_in_review(items=1)
+    determination_fill(determination)
+    decision = determination.decisions.get()
+    decision.citation_kind, decision.citation_text = kind, text
+    decision.save()
+    (warning,) = review_warnings(determination)
+    assert warning.code == f"citation:item{decision.pk}"
+    assert f"the guideline is marked {chosen}, but its citation begins “{text[:20]}" in (
+        warning.message
+    )
+
+
+def test_a_non_mtus_citation_that_only_mentions_the_mtus_is_not_flagged():
+    _, _, determination = case_in_review(items=1)
+    determination_fill(determination)
+    decision = determination.decisions.get()
+    decision.citation_kind = "non_mtus"
+    decision.citation_text = "ODG Pain Chapter (the MTUS is silent on this treatment)"
+    decision.save()
+    assert review_warnings(determination) == []
+
+
 def test_a_consistent_draft_has_no_warning():
     _, _, determination = case_in_review(items=2)
     determination_fill(determination, outcomes=("upheld", "overturned"))
