@@ -21,7 +21,15 @@ from django.utils import timezone
 
 from cases.clock.calculator import Facts, compute
 from cases.lifecycle.delivery import delivery_method_for, service_problem
-from cases.lifecycle.models import Case, CaseOutcome, EventType, Outcome, PartyRole
+from cases.lifecycle.models import (
+    Case,
+    CaseOutcome,
+    DeliveryMethod,
+    EventType,
+    Outcome,
+    PartyRole,
+    SentBy,
+)
 from cases.records.selectors import records_in_file
 from cases.states import licensure_display
 from reviews.determination.citations import CLAIMS_ADMINISTRATOR, EXPERT_REVIEWER, citation_render
@@ -253,7 +261,19 @@ def letter_context(
             "overturned": any(d.outcome == Outcome.OVERTURNED for d in decisions),
         }
     )
-    context.update(letter_dates(letter, today=today))
+    # The duties are the claims administrator's, from its own receipt (8 CCR 9792.10.7(a)):
+    # before service, counted by the way its copy is to go, e-mailed (received when sent) or
+    # by post; once served, as the letter's service was recorded.
+    claims = next((r for r in addressees if r.role == PartyRole.CLAIMS_ADMINISTRATOR), None)
+    duties_by = (
+        SentBy.ELECTRONIC
+        if (letter is None or letter.served_on is None)
+        and claims is not None
+        and not claims.problem
+        and claims.method == DeliveryMethod.EMAIL
+        else ""
+    )
+    context.update(letter_dates(letter, today=today, duties_sent_by=duties_by))
     return context
 
 
@@ -282,23 +302,30 @@ def records_went_on_incomplete(case: Case) -> bool:
     return bool(last) and last.get("complete") is False
 
 
-def letter_dates(letter: Letter | None, *, today: dt.date) -> dict[str, str]:
+def letter_dates(
+    letter: Letter | None, *, today: dt.date, duties_sent_by: str = ""
+) -> dict[str, str]:
     """The notices' dates, by the calculator the case page uses: the appeal 30 days after
     service, +5 for service other than personal within California (Lab. Code 4610.6(h);
     8 CCR 10605(a); Matute v. LAUSD, WCAB 2015), the longer periods for an address outside
     California stated beside the date; the
     duties from receipt (8 CCR 9792.10.7(a)(2) 5 working days, (a)(1) 20 days). Before service
-    the mailing date (today for a preview) and the settings for an unknown method apply."""
+    the mailing date (today for a preview) and the settings for an unknown method apply.
+    `duties_sent_by`: how the claims administrator's own copy goes ("electronic" when it is
+    e-mailed), whose receipt the duties count from; else as the letter's service."""
     if letter is None:
         served_on, sent_by = today, ""
     else:
         served_on, sent_by = letter_service_facts(letter, today=today)
     clocks = compute(Facts(letter_mailed_on=served_on, letter_sent_by=sent_by))
-    received = clocks.determination_received_on
+    duties_by = duties_sent_by or sent_by
+    duties = compute(Facts(letter_mailed_on=served_on, letter_sent_by=duties_by))
+    received = duties.determination_received_on
     by_mail = (sent_by or settings.CLOCK_UNKNOWN_LETTER_SERVICE) == "mail"
+    duties_by_mail = (duties_by or settings.CLOCK_UNKNOWN_LETTER_SERVICE) == "mail"
     return {
-        "authorization_due": letter_date(clocks.authorization_due_on.on),
-        "reimbursement_due": letter_date(clocks.reimbursement_due_on.on),
+        "authorization_due": letter_date(duties.authorization_due_on.on),
+        "reimbursement_due": letter_date(duties.reimbursement_due_on.on),
         "appeal_due": letter_date(clocks.appeal_deadline.on),
         # The service the printed dates assume: the letter is signed once, and a copy posted
         # in a later batch or held for an address is served later (its proof says when), so
@@ -309,16 +336,16 @@ def letter_dates(letter: Letter | None, *, today: dt.date) -> dict[str, str]:
             key: deadline.calendar
             for key, deadline in (
                 ("appeal_deadline", clocks.appeal_deadline),
-                ("authorization_due_on", clocks.authorization_due_on),
-                ("reimbursement_due_on", clocks.reimbursement_due_on),
+                ("authorization_due_on", duties.authorization_due_on),
+                ("reimbursement_due_on", duties.reimbursement_due_on),
             )
             if deadline.calendar
         },
         "duties_from": (
             f"Counted from receipt of this letter (taken as {letter_date(received)}, "
             f"{settings.CLOCK_MAIL_RECEIPT_DAYS} days after mailing)"
-            if by_mail
-            else "Counted from receipt of this letter"
+            if duties_by_mail
+            else "Counted from receipt of this letter (by e-mail, the day it is sent)"
         ),
         # 8 CCR 10605(a): service by mail, e-mail or any way but personal service adds 5 days
         # within California, 10 elsewhere in the United States, 20 outside it ((a)(1)-(3)). One

@@ -19,6 +19,7 @@ from reviews.letters.print_batches import print_batch_make, print_queue
 from reviews.letters.services import letter_correct, letter_deliver
 from tests.factories import PASSWORD
 from tests.reviews.letter_utils import party_service_changed, pdf_text
+from tests.reviews.letters.conftest import mixed_letter_made
 
 pytestmark = pytest.mark.django_db
 
@@ -256,3 +257,26 @@ def test_a_later_version_not_yet_signed_replaces_nothing(
     assert mixed_letter.deliveries.get(recipient_role=PartyRole.EMPLOYER).status == (
         DeliveryStatus.SENT
     )
+
+
+def test_the_duties_printed_count_from_the_claims_administrators_own_e_mailed_copy(
+    admin, django_capture_on_commit_callbacks
+):
+    """From a QA pass: the claims administrator, served by e-mail, read duties counted as if
+    its copy were mailed (five days later) while the case page counted from the e-mail: two
+    sets of dates for one duty (8 CCR 9792.10.7(a) counts from its own receipt)."""
+    letter = mixed_letter_made(django_capture_on_commit_callbacks, outcomes=("overturned",))
+    copy = letter.deliveries.get(recipient_role=PartyRole.CLAIMS_ADMINISTRATOR)
+    assert copy.method == "email" and copy.served_on == letter.mailing_date
+    clocks = compute(Facts(letter_mailed_on=letter.mailing_date, letter_sent_by="electronic"))
+    text = " ".join(pdf_text(stored(letter.party_pdf)).split())
+    assert (
+        "Counted from receipt of this letter (by e-mail, the day it is sent), authorization is "
+        f"due by {clocks.authorization_due_on.on:%m/%d/%Y}"
+    ) in text
+    assert f"by {clocks.reimbursement_due_on.on:%m/%d/%Y}" in text
+    # and the case page's clock gives the same two dates
+    page = admin.get(reverse("casefile:case_detail", args=[letter.case.case_number]))
+    page = page.content.decode()
+    assert f"{clocks.authorization_due_on.on:%m/%d/%Y}" in page.split("Authorize overturned", 1)[1]
+    assert f"{clocks.reimbursement_due_on.on:%m/%d/%Y}" in page.split("Reimburse by", 1)[1]

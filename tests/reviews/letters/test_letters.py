@@ -281,8 +281,8 @@ def test_an_e_mailed_letter_counts_receipt_the_same_day_and_the_appeal_with_five
     clocks = compute(Facts(letter_mailed_on=mailed, letter_sent_by="electronic"))
     assert clocks.appeal_deadline.on >= mailed + dt.timedelta(days=35)
     assert (
-        f"Counted from receipt of this letter, authorization is due by "
-        f"{clocks.authorization_due_on.on:%m/%d/%Y}" in text
+        f"Counted from receipt of this letter (by e-mail, the day it is sent), authorization is "
+        f"due by {clocks.authorization_due_on.on:%m/%d/%Y}" in text
     )
     assert (
         "reimbursement of a service already provided by "
