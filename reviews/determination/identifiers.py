@@ -474,13 +474,25 @@ def _at_sentence_start(text: str, start: int) -> bool:
     return not before or before[-1] in ".!?\n:"
 
 
+# After a hit, the start of the next sentence (or the end of the text).
+_NEXT_SENTENCE = re.compile(r"\s*$|\s+[A-Z“\"(\[]")
+
+
 def hits_replaced(text: str, hits: list[Hit]) -> str:
     """The text with each hit replaced by its neutral words ("The injured worker" at the start
-    of a sentence), from the end so the offsets hold."""
+    of a sentence), from the end so the offsets hold. A name whose last period also ended the
+    sentence ("at Valley Packing Co. Treatment…") leaves the period: "at the employer.
+    Treatment…"."""
     for hit in sorted(hits, key=lambda hit: hit.start, reverse=True):
         words = hit.identifier.replacement
         if words[:1].islower() and _at_sentence_start(text, hit.start):
             words = words[0].upper() + words[1:]
+        if (
+            hit.found.endswith(".")
+            and not words.endswith(".")
+            and _NEXT_SENTENCE.match(text, hit.end)
+        ):
+            words += "."
         text = text[: hit.start] + words + text[hit.end :]
     return text
 

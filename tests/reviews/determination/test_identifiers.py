@@ -166,6 +166,20 @@ def test_replacement_is_neutral_and_starts_a_sentence_capitalized(named_case):
     )
 
 
+def test_a_name_ending_a_sentence_with_its_own_period_keeps_the_sentence_ended(named_case):
+    # From a QA pass: "at Acme Foods, Inc. Treatment…" became "at the employer Treatment…".
+    case = named_case[0]
+    text = "She lifted boxes at Acme Foods, Inc. Treatment has included rest. Acme Foods, Inc."
+    hits = identifier_hits(case_identifiers(case), text)
+    assert hits_replaced(text, hits) == (
+        "She lifted boxes at the employer. Treatment has included rest. The employer."
+    )
+    # Inside a sentence the period goes with the name.
+    text = "She works at Acme Foods, Inc. as a cook."
+    hits = identifier_hits(case_identifiers(case), text)
+    assert hits_replaced(text, hits) == "She works at the employer as a cook."
+
+
 def test_each_hit_is_a_warning_of_its_text_with_where_it_is(named_case):
     case, _, determination, _ = named_case
     determination_fill(determination)
