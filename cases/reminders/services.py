@@ -142,6 +142,12 @@ def _notice_send(
     return True
 
 
+def _reviewer_reminded(case: Case, due_on: dt.date) -> bool:
+    """Whether the case's reviewer was reminded for this due date already, by the schedule or
+    by a case administrator: one reminder per due date, whoever sends it first."""
+    return ClockNotice.objects.filter(case=case, due_on=due_on, kind__in=_TO_REVIEWER).exists()
+
+
 class Reminded(enum.StrEnum):
     SENT = "sent"
     CLOSED = "closed"  # issued, terminated or ineligible: nothing is left to review
@@ -159,6 +165,8 @@ def reviewer_remind(case: Case, *, actor: User, today: dt.date | None = None) ->
     if reviewer is None or not reviewer.email:
         return Reminded.NO_REVIEWER
     due_on = case.due_on or today or timezone.localdate()
+    if _reviewer_reminded(case, due_on):
+        return Reminded.ALREADY
     due_text = f"due {case.due_on:%m/%d/%Y}" if case.due_on else "waiting for you"
     sent = _notice_send(
         case=case,
@@ -225,7 +233,12 @@ def clock_notices_send(*, today: dt.date | None = None) -> int:
         elif clock.running == "determination" and case.status in _WITH_REVIEWER:
             left = business_days_between(today, clock.due_on)
             reviewer = reviewer_side().current_reviewer(case)
-            if reviewer and reviewer.email and left <= settings.REVIEWER_REMINDER_BUSINESS_DAYS:
+            if (
+                reviewer
+                and reviewer.email
+                and left <= settings.REVIEWER_REMINDER_BUSINESS_DAYS
+                and not _reviewer_reminded(case, clock.due_on)
+            ):
                 try:
                     sent += _notice_send(
                         case=case,

@@ -405,3 +405,20 @@ def test_a_digest_leaves_out_a_case_closed_while_the_run_is_sending(
     assert first.subject == "OVERDUE: 3 cases"
     assert second.subject == "OVERDUE: 2 cases" and closed[0].case_number not in second.body
     assert ClockNotice.objects.filter(case=closed[0]).count() == 1
+
+
+@pytest.mark.django_db
+def test_one_reminder_per_due_date_whoever_sends_it_first(admins, reviewer, case_admin, mailoutbox):
+    # From a QA pass: a case administrator's reminder, then the scheduled one the same week,
+    # reached the reviewer twice for the same due date.
+    case = case_with_reviewer(reviewer, status=S.IN_REVIEW, assignment=AssignmentStatus.ACCEPTED)
+    case.refresh_from_db()
+    assert services.reviewer_remind(case, actor=case_admin) == services.Reminded.SENT
+    assert clock_notices_send(today=D(2026, 12, 8)) == 0
+    assert [message.to for message in mailoutbox] == [[reviewer.email]]
+    # and the other way round: after the scheduled reminder, the administrator's is refused
+    other = case_with_reviewer(reviewer, status=S.IN_REVIEW, assignment=AssignmentStatus.ACCEPTED)
+    other.refresh_from_db()
+    assert clock_notices_send(today=D(2026, 12, 8)) == 1
+    assert services.reviewer_remind(other, actor=case_admin) == services.Reminded.ALREADY
+    assert Notification.objects.filter(user=reviewer).count() == 2
