@@ -74,7 +74,12 @@ def case_list_bulk(request):
     (cases.access) are left out and counted."""
     form = BulkActionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Select at least one case and an action.")
+        messages.error(
+            request,
+            " ".join(message for errors in form.errors.values() for message in errors)
+            if "action" not in form.errors
+            else "Choose an action for the selected cases.",
+        )
         return _back_to_list(request.POST.get("query", ""))
     numbers = form.cleaned_data["case"]  # normalised, each once (BulkActionForm)
     cases = cases_selected_for(request.user, numbers)

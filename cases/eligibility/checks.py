@@ -101,9 +101,10 @@ def _check(key: str, label: str, source: str, result: str, explanation: str, **e
 def timely(case: Case) -> EligibilityCheck:
     # 8 CCR 9792.10.1(b)(1): within 30 days of service of the UR decision.
     clock = case.clock
+    deadline = clock.application_deadline
+    tense = "was" if deadline < timezone.localdate() else "is"
     text = (
-        f"Received {case.application_received:%m/%d/%Y}; the deadline was "
-        f"{clock.application_deadline:%m/%d/%Y}."
+        f"Received {case.application_received:%m/%d/%Y}; the deadline {tense} {deadline:%m/%d/%Y}."
     )
     result = CheckResult.FAILS if clock.filed_late else CheckResult.PASSES
     if clock.filed_late:

@@ -181,7 +181,7 @@ def print_queue_page(request):
             count = batch.total
             messages.success(
                 request,
-                f"Batch {batch.pk} of {count} mailing{'s' if count != 1 else ''} is being "
+                f"Batch {batch.pk}, {count} mailing{'s' if count != 1 else ''}, is being "
                 "prepared with each proof of service. Download it when it is ready, post it, "
                 "then confirm the date it was posted.",
             )

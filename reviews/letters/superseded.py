@@ -69,10 +69,15 @@ def _replace(letter: Letter, rows: list, *, by_version: int, actor) -> None:
         actor=actor,
         version=letter.version,
         by_version=by_version,
-        copies=[
-            {"party": row.recipient_name, "was": DeliveryStatus(row.status).label} for row in rows
-        ],
+        copies=[{"party": row.recipient_name, "was": _was(row, printed)} for row in rows],
     )
+
+
+def _was(row, printed: set[int]) -> str:
+    """Where the copy stood, as the history says it: "printed in batch 4: do not post it"."""
+    if row.batch_id in printed:
+        return f"printed in batch {row.batch_id}: do not post it"
+    return DeliveryStatus(row.status).label
 
 
 def unsent_copies_replace(letter: Letter, *, by_version: int, actor=None) -> int:

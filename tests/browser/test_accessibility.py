@@ -122,3 +122,32 @@ def test_a_field_reached_with_the_tab_key_is_never_under_the_save_bar(
             hidden.append(focused["label"][:40])
     assert reached > 10
     assert not hidden, f"under the save bar at {width} px: {hidden}"
+
+
+def test_each_step_title_keeps_its_words_whole_on_a_phone(page, live_server, reference_data):
+    """From a QA pass: at 390 px step 3's title read "Decision" over "s", squeezed by its
+    subtitle; the subtitle now goes under it."""
+    page.set_viewport_size({"width": 390, "height": 800})
+    case, reviewer, _ = case_in_review(items=1)
+    sign_in(page, live_server.url, reviewer)
+    for step in (2, 3, 4):
+        page.goto(f"{live_server.url}/reviews/cases/{case.case_number}/step/{step}/")
+        title = page.locator("#step-title")
+        # Each word of the title on one line: its characters' boxes share one top.
+        broken = title.evaluate(
+            """el => {
+                const out = [];
+                const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+                for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+                    for (const m of n.data.matchAll(/[A-Za-z]{3,}/g)) {
+                        const r = document.createRange();
+                        r.setStart(n, m.index);
+                        r.setEnd(n, m.index + m[0].length);
+                        const tops = new Set([...r.getClientRects()].map(b => Math.round(b.top)));
+                        if (tops.size > 1) out.push(m[0]);
+                    }
+                }
+                return out;
+            }"""
+        )
+        assert broken == [], f"step {step}: {broken}"

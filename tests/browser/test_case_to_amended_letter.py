@@ -219,7 +219,7 @@ def test_a_case_goes_from_intake_to_an_amended_letter(
     # Celery is eager here: the batch is prepared once the request commits, and the page says
     # it is ready (with a real worker it polls its progress until then).
     expect(
-        page.get_by_text(re.compile(r"Batch \d+ of 2 mailings is being prepared"))
+        page.get_by_text(re.compile(r"Batch \d+, 2 mailings, is being prepared"))
     ).to_be_visible()
     expect(page.locator(".print-batch")).to_contain_text("Ready to print")
     with page.expect_download() as download_info:

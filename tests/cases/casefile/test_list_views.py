@@ -281,4 +281,4 @@ def test_bulk_actions_are_the_case_administrators():
 def test_no_case_selected_is_explained(admin_client):
     CaseFactory()
     response = admin_client.post(BULK, {"action": "remind"}, follow=True)
-    assert shown_messages(response) == ["Select at least one case and an action."]
+    assert shown_messages(response) == ["Select at least one case."]

@@ -57,6 +57,15 @@ def test_a_late_application_without_ur_decision_or_items_fails():
 
 
 @pytest.mark.django_db
+def test_a_timely_application_says_its_deadline_is_still_to_come(settings):
+    # From a QA pass: "the deadline was 12/28/2026" for a date still ahead.
+    today = dt.date.today()
+    case = CaseFactory(application_received=today, ur_decision_date=today - dt.timedelta(days=2))
+    explanation = checks_by_key(case)["timely"].explanation
+    assert "the deadline is " in explanation and "the deadline was" not in explanation
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("field", "key", "values"),
     [

@@ -344,8 +344,8 @@ def test_printed_copies_of_a_letter_amended_since_are_taken_out_never_sent(
     assert "do not post it" in page
     assert "3 copies not sent: an amended version replaces them" in page
     assert (
-        f"Final Determination Letter v1 to {worker}: not sent (in a print batch, waiting to be "
-        "posted); version 2, the amended letter, is served instead"
+        f"Final Determination Letter v1 to {worker}: not sent (printed in batch {batch.pk}: do "
+        "not post it); version 2, the amended letter, is served instead"
     ) in page
     # and the amended version's copies wait to be printed
     assert sorted((row.document.case, row.document.version) for row in print_queue()) == [

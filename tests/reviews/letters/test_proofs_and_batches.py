@@ -369,7 +369,10 @@ def test_the_notice_of_assignment_waiting_for_the_post_is_not_called_served(
     page = case_page(admin, parties_case)
     assert "Signed, 1 copy waiting to be printed, 4 served" in page
     assert "Signed and served" not in page
-    assert "the notice is signed, 1 copy waiting to be printed, 4 served, not yet served" in page
+    assert (
+        "the notice is signed, 1 copy waiting to be printed, 4 served, not yet served on every "
+        "party"
+    ) in page
 
 
 def test_the_batch_pdf_is_each_document_then_its_stored_proof(
