@@ -114,6 +114,11 @@ def _identifier_warnings(
     for code, hits in by_code.items():
         identifier = hits[0].identifier
         times = f" ({len(hits)} times)" if len(hits) > 1 else ""
+        # As the text writes it, when that is not the name quoted ("Ms. Quintero" for the
+        # worker's name "Rosa Quintero"): the warning quotes what is there.
+        written = list(dict.fromkeys(hit.found for hit in hits))
+        if any(form.lower() not in identifier.what.lower() for form in written):
+            times = f", written {', '.join(f'“{form}”' for form in written[:3])}{times}"
         found.append(
             ReviewWarning(
                 code=f"phi:{code_where}:{code}",

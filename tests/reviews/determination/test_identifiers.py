@@ -193,11 +193,23 @@ def test_each_hit_is_a_warning_of_its_text_with_where_it_is(named_case):
     warnings = {w.code: w for w in review_warnings(determination) if w.is_identifier}
     summary = warnings["phi:summary:worker"]
     assert summary.field == "summary" and "(2 times)" in summary.message
+    assert "written" not in summary.message  # the name as the warning quotes it
     assert [e.found for e in summary.excerpts] == ["Ana Ruiz", "ana ruiz"]
     item = warnings[f"phi:item{decision.pk}:worker"]
     assert item.field == draft_item_key(decision.pk, "rationale") and item.item_id == decision.pk
     assert item.excerpts[0].before.endswith("asked again; ")
     assert f"phi:item{decision.pk}:party-requesting_provider" in warnings
+
+
+def test_a_warning_quotes_the_name_as_the_text_writes_it(named_case):
+    # From a QA pass: "Ms. Ruiz" was reported as "the worker's name “Ana Ruiz”", which the
+    # reviewer could not find in the text.
+    case, _, determination, _ = named_case
+    determination_fill(determination)
+    determination.clinical_summary += " Ms. Ruiz reported relief."
+    determination.save()
+    (warning,) = [w for w in review_warnings(determination) if w.code == "phi:summary:worker"]
+    assert "the worker's name “Ana Ruiz”, written “Ms. Ruiz”." in warning.message
 
 
 # --- The replacement on the review step ---------------------------------------------------------
