@@ -396,32 +396,48 @@ def records_opened_by(user, case) -> set[int]:
     return {int(record_id) for record_id in opened if record_id.isdigit()}
 
 
-def guideline_search(query: str = "", *, limit: int = 60):
-    """Catalog entries matching every word of `query`, in the evidence order of
-    8 CCR 9792.21.1 (MTUS first), grouped by family: [(family label, [entries])]."""
+@dataclass(frozen=True)
+class GuidelineResults:
+    """The catalog searched: [(family, label, [entries])] in the evidence order; `partial` when
+    no entry has every word, so these are the entries with the most of them."""
 
+    groups: list
+    partial: bool = False
+
+
+def guideline_search(query: str = "", *, limit: int = 60) -> GuidelineResults:
+    """Catalog entries matching every word of `query`, in the evidence order of
+    8 CCR 9792.21.1 (MTUS first), grouped by family. When none has every word ("shoulder MRI",
+    where the MTUS chapter says "special studies"), those with the most of them, so the MTUS
+    entry is still offered before the reviewer types a citation by hand."""
     entries = list(GuidelineSource.objects.filter(active=True))
     words = [word.lower() for word in query.split() if word.strip()]
+    partial = False
     if words:
-        entries = [
-            entry
-            for entry in entries
-            if all(
+        hits = {
+            entry.pk: sum(
                 word in f"{entry.citation_text} {entry.get_family_display()}".lower()
                 for word in words
             )
-        ]
+            for entry in entries
+        }
+        best = max(hits.values(), default=0)
+        partial = 0 < best < len(words)
+        entries = [entry for entry in entries if best and hits[entry.pk] == best]
     # Within a family, the catalog's own order (chapters as the guideline orders them).
     entries.sort(key=lambda entry: (entry.evidence_rank, entry.pk))
     groups: dict[str, list] = {}
     for entry in entries[:limit]:
         groups.setdefault(entry.family, []).append(entry)
     labels = dict(GuidelineFamily.choices)
-    return [
-        (family, labels[family], groups[family])
-        for family in GuidelineFamily.values
-        if family in groups
-    ]
+    return GuidelineResults(
+        groups=[
+            (family, labels[family], groups[family])
+            for family in GuidelineFamily.values
+            if family in groups
+        ],
+        partial=partial,
+    )
 
 
 def item_comments_latest(determination) -> dict[int, list]:

@@ -500,11 +500,13 @@ def guideline_search(request):
     """The catalog, searched: matching entries grouped by family in the evidence order."""
     query = request.GET.get("q", "")[:100]
     decision = request.GET.get("item", "")
+    results = selectors.guideline_search(query)
     return TemplateResponse(
         request,
         "reviews/workspace/partials/guideline_results.html",
         {
-            "groups": selectors.guideline_search(query),
+            "groups": results.groups,
+            "partial": results.partial,
             "query": query,
             "decision_id": decision if decision.isdigit() else "",
             "evidence_order_note": EVIDENCE_ORDER_NOTE,

@@ -302,6 +302,20 @@ def test_the_guideline_search_lists_mtus_first_with_the_evidence_order(client, m
     assert "Evidence order (8 CCR 9792.21.1): MTUS first" in step3
 
 
+def test_a_search_no_entry_matches_whole_offers_the_entries_with_most_of_its_words(client, mine):
+    # From a QA pass: "shoulder MRI" found nothing, though the MTUS shoulder chapter (whose
+    # entry says "special studies") was what the reviewer needed.
+    url = reverse("determination:guideline_search")
+    page = client.get(url, {"q": "shoulder MRI", "item": "7"}).content.decode()
+    assert "No entry has every word of “shoulder MRI”; these have the most of them." in page
+    assert "Shoulder" in page and "Nothing in the catalog matches" not in page
+    assert "Knee" not in page
+    # A search with every word in an entry says nothing of the kind, one with none finds none.
+    assert "No entry has every word" not in client.get(url, {"q": "shoulder"}).content.decode()
+    nothing = client.get(url, {"q": "zzqx"}).content.decode()
+    assert "Nothing in the catalog matches “zzqx”" in nothing
+
+
 # --- Autosave as the browser does it ----------------------------------------------------------
 
 
