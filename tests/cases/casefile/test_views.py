@@ -295,6 +295,25 @@ def test_case_facts_say_how_the_ur_decision_was_served_and_how_the_notice_went(
     assert "Notice of assignment dated 11/04/2026, mailed" in page  # the history
 
 
+def test_a_notice_sent_after_its_due_date_stays_marked_late(admin_client, case_admin):
+    # From a QA pass: the "Notice late" badge went once the notice was sent, and nothing
+    # showed it had been late.
+    received = dt.date(2026, 11, 2)
+    late = CaseFactory(application_received=received, ur_decision_date=received)
+    DisputedItemFactory(case=late)
+    awaiting_records(late, case_admin, notice_on=received + dt.timedelta(days=10))
+    on_time = CaseFactory(application_received=received, ur_decision_date=received)
+    DisputedItemFactory(case=on_time)
+    awaiting_records(on_time, case_admin, notice_on=received)
+
+    def clock_panel(case):
+        page = admin_client.get(reverse("casefile:case_detail", args=[case.case_number]))
+        return page.content.decode().split("<dt>Notice of assignment</dt>", 1)[1].split("</dd>")[0]
+
+    assert "Sent late" in clock_panel(late)
+    assert "Sent late" not in clock_panel(on_time)
+
+
 def test_overdue_case_says_overdue_on_its_page(admin_client, case, case_admin):
     awaiting_records(case, case_admin, notice_on=timezone.localdate() - dt.timedelta(days=20))
     page = admin_client.get(
