@@ -337,7 +337,8 @@ PATTERNS = (
 )
 
 
-def _dob_forms(born: dt.date) -> list[str]:
+def date_forms(born: dt.date) -> list[str]:
+    """The usual ways a text writes a date: 03/15/2025, 3/15/2025, March 15, 2025, ..."""
     return [
         f"{born:%m/%d/%Y}",
         f"{born.month}/{born.day}/{born.year}",
@@ -443,7 +444,7 @@ def case_identifiers(case: Case) -> list[Identifier]:
             )
         )
     if case.worker_date_of_birth:
-        forms = "|".join(re.escape(form) for form in _dob_forms(case.worker_date_of_birth))
+        forms = "|".join(re.escape(form) for form in date_forms(case.worker_date_of_birth))
         found.append(
             Identifier(
                 "dob",

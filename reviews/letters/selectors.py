@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from cases.lifecycle.models import Outcome, PartyRole
+from cases.lifecycle.history import fact_label
+from cases.lifecycle.models import CaseEvent, EventType, Outcome, PartyRole
+from reviews.determination.identifiers import date_forms
 from reviews.letters.models import SERVED_STATUSES, Letter, LetterStatus
 from reviews.letters.service_status import copies_sent_by, copies_text, copy_counts
 
@@ -167,3 +169,58 @@ def letter_pdf_for(case, version: int, *, public: bool) -> LetterPdf | None:
 def letter_attachment_name(letter: Letter, *, public: bool = False) -> str:
     which = "-public" if public else ""
     return f"{letter.case.case_number}-final-determination-v{letter.version}{which}.pdf"
+
+
+@dataclass(frozen=True)
+class StaleFact:
+    """A fact corrected since the last signed letter whose old value the reviewer's signed text
+    still states: the amended letter prints the new value in its facts, the old in that text."""
+
+    label: str  # as the facts page names it: "Date of injury"
+    old: str
+    new: str
+    written: str  # the old value as the text writes it: "March 15, 2025"
+
+
+def _value_forms(value) -> list[str]:
+    """How a text may write a corrected value: a date in every usual form, else the words."""
+    text = str(value or "").strip()
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        return [text] if len(text) >= 4 else []
+    return date_forms(day)
+
+
+def facts_stale_in_text(case, determination) -> list[StaleFact]:
+    """The facts corrected since the case's last signed letter whose old value the clinical
+    summary or a rationale still writes (the reviewer's signed words, printed as they are)."""
+    last = (
+        Letter.objects.filter(case=case, signed_at__isnull=False)
+        .order_by("-signed_at")
+        .values_list("signed_at", flat=True)
+        .first()
+    )
+    if last is None:
+        return []
+    texts = " ".join(
+        [determination.clinical_summary or ""]
+        + [decision.rationale or "" for decision in determination.decisions.all()]
+    ).lower()
+    found: dict[str, StaleFact] = {}
+    edits = CaseEvent.objects.filter(case=case, type=EventType.FACTS_EDITED, created_at__gt=last)
+    for event in edits.order_by("created_at"):
+        for change in event.details.get("changes") or []:
+            path = str(change.get("field", ""))
+            written = next(
+                (form for form in _value_forms(change.get("old")) if form.lower() in texts), None
+            )
+            if written:
+                first = found.get(path)
+                found[path] = StaleFact(
+                    label=fact_label(path),
+                    old=first.old if first else str(change.get("old")),
+                    new=str(change.get("new")),
+                    written=first.written if first else written,
+                )
+    return list(found.values())

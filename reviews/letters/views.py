@@ -50,7 +50,7 @@ from reviews.letters.render import (
     letter_html,
     letter_text_current,
 )
-from reviews.letters.selectors import letter_pdf_for
+from reviews.letters.selectors import facts_stale_in_text, letter_pdf_for
 from reviews.letters.service_status import copy_status, service_status
 from reviews.letters.services import letter_text_update, letters_for_case
 from reviews.organization.models import Organization
@@ -106,6 +106,12 @@ class CorrectionForm(ReauthForm):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         help_text="An amended letter is signed and served again to every party: confirm it is you.",
     )
+    # Shown once the reviewer's signed text is found to state a fact corrected since the last
+    # letter (reviews.letters.selectors.facts_stale_in_text): issuing needs it ticked.
+    stale_seen = forms.BooleanField(
+        label="Issue it with the reviewer's text as signed",
+        required=False,
+    )
 
 
 def _delivery_rows(deliveries) -> list[dict]:
@@ -141,7 +147,7 @@ def _notice_rows(case) -> list[Notice]:
     return rows
 
 
-def letters_panel_context(request, case, *, correction_form=None) -> dict:
+def letters_panel_context(request, case, *, correction_form=None, stale_facts=()) -> dict:
     user = request.user
     versions = list(letters_for_case(case))
     notice_rows = _notice_rows(case)
@@ -197,14 +203,19 @@ def letters_panel_context(request, case, *, correction_form=None) -> dict:
         "correction_form": (correction_form or CorrectionForm(request=request))
         if may_correct
         else None,
+        # Facts corrected since the last letter that the reviewer's signed text still states:
+        # read when an amendment is asked for (letter_correct), not on every view of the case.
+        "stale_facts": stale_facts,
     }
 
 
-def _panel(request, case, *, correction_form=None):
+def _panel(request, case, *, correction_form=None, stale_facts=()):
     return TemplateResponse(
         request,
         "letters/partials/case_letters.html",
-        letters_panel_context(request, case, correction_form=correction_form),
+        letters_panel_context(
+            request, case, correction_form=correction_form, stale_facts=stale_facts
+        ),
     )
 
 
@@ -311,6 +322,17 @@ def letter_retry(request, case_number, version):
 def letter_correct(request, case_number):
     case = case_get_for(request.user, case_number)
     form = CorrectionForm(request.POST, request=request)
+    stale_facts = []
+    if form.is_valid():
+        latest = Letter.objects.filter(case=case).select_related("determination").first()
+        stale_facts = facts_stale_in_text(case, latest.determination) if latest else []
+        # In the panel (htmx) the box is shown to tick; without it the warning is only said.
+        if stale_facts and request.htmx and not form.cleaned_data["stale_seen"]:
+            form.add_error(
+                "stale_seen",
+                "The reviewer's signed text still states a fact you corrected (listed above): "
+                "tick this to issue the amended letter with it as signed.",
+            )
     if form.is_valid():
         try:
             letter = services.letter_correct(
@@ -322,6 +344,13 @@ def letter_correct(request, case_number):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
+            for fact in stale_facts:
+                messages.warning(
+                    request,
+                    f"The reviewer's text still says “{fact.written}” for the {fact.label.lower()}"
+                    f" (corrected from {fact.old} to {fact.new}); the amended letter prints it "
+                    "as signed.",
+                )
             messages.success(
                 request,
                 f"Amended version {letter.version} is being rendered, signed and served on "
@@ -336,7 +365,7 @@ def letter_correct(request, case_number):
     if request.htmx:
         # The panel again with the refusal beside the fields and the reason as typed: htmx
         # swaps only a 2xx answer, so a 422 would leave the form without its message.
-        return _panel(request, case, correction_form=form)
+        return _panel(request, case, correction_form=form, stale_facts=stale_facts)
     messages.error(
         request, " ".join(message for errors in form.errors.values() for message in errors)
     )

@@ -1,13 +1,18 @@
 """Letter pages: the case page's letter panel (progress, downloads, retry, correction), the
 public verification page, and the organization's letter settings."""
 
+import datetime as dt
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Role
+from cases.intake.corrections import case_facts_edit
+from reviews.determination.drafting import date_written
 from reviews.letters.models import Letter, LetterStatus, LetterText
 from reviews.letters.render import letter_html, letter_text_current
 from reviews.letters.services import (
@@ -180,6 +185,50 @@ def test_a_manager_issues_an_amended_version_with_their_password(
     ).content.decode()
     assert "Version 2" in panel and "Version 1" in panel
     assert "Amended</span>" in panel and "Superseded</span>" in panel
+
+
+def test_amending_says_which_corrected_fact_the_reviewers_text_still_states(
+    client, delivered, django_capture_on_commit_callbacks
+):
+    """From a QA pass: after the date of injury was corrected, the amended letter printed the
+    new date in its header and the old one in the clinical summary, with no word of it."""
+    case = delivered.case
+    determination = delivered.determination
+    old = case.date_of_injury
+    determination.clinical_summary += f" She was injured on {date_written(old)} at work."
+    determination.save(update_fields=["clinical_summary"])
+    manager = login(client, Role.CASE_ADMIN)
+    case_facts_edit(
+        case=case,
+        actor=manager,
+        changes={"date_of_injury": (old - dt.timedelta(days=1)).isoformat()},
+    )
+    url = reverse("letters:letter_correct", args=[case.case_number])
+
+    def amend(**more):
+        TOTPDevice.objects.filter(user=manager).update(last_t=-1)  # a fresh code each time
+        return client.post(
+            url,
+            {
+                "correction_note": "The date of injury.",
+                "password": PASSWORD,
+                "otp_token": totp_code_now(manager),
+                **more,
+            },
+            headers={"HX-Request": "true"},
+        )
+
+    # Asked once: the panel names the fact and the words, and nothing is issued
+    panel = amend().content.decode()
+    assert "The reviewer's signed text still states what you corrected." in panel
+    assert f"Date of injury: the text says “{date_written(old)}” (corrected from" in panel
+    assert "tick this to issue the amended letter with it as signed" in panel
+    assert not Letter.objects.filter(case=case, version=2).exists()
+    # Ticked, the amended version is issued, and the message repeats what it still says
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = amend(stale_seen="on").content.decode()
+    assert Letter.objects.filter(case=case, version=2).exists()
+    assert f"The reviewer&#x27;s text still says “{date_written(old)}”" in answer
 
 
 # --- Downloads -----------------------------------------------------------------------------------
