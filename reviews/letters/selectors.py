@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from cases.formatting import us_date
 from cases.lifecycle.history import fact_label
 from cases.lifecycle.models import CaseEvent, EventType, Outcome, PartyRole
 from reviews.determination.identifiers import date_forms
@@ -182,6 +183,15 @@ class StaleFact:
     written: str  # the old value as the text writes it: "March 15, 2025"
 
 
+def _shown(value) -> str:
+    """A recorded value as the pages show it: a date as MM/DD/YYYY, else as it is."""
+    text = str(value if value not in (None, "") else "(none)")
+    try:
+        return us_date(dt.date.fromisoformat(text))
+    except ValueError:
+        return text
+
+
 def _value_forms(value) -> list[str]:
     """How a text may write a corrected value: a date in every usual form, else the words."""
     text = str(value or "").strip()
@@ -219,8 +229,8 @@ def facts_stale_in_text(case, determination) -> list[StaleFact]:
                 first = found.get(path)
                 found[path] = StaleFact(
                     label=fact_label(path),
-                    old=first.old if first else str(change.get("old")),
-                    new=str(change.get("new")),
+                    old=first.old if first else _shown(change.get("old")),
+                    new=_shown(change.get("new")),
                     written=first.written if first else written,
                 )
     return list(found.values())

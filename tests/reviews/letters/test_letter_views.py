@@ -221,7 +221,10 @@ def test_amending_says_which_corrected_fact_the_reviewers_text_still_states(
     # Asked once: the panel names the fact and the words, and nothing is issued
     panel = amend().content.decode()
     assert "The reviewer's signed text still states what you corrected." in panel
-    assert f"Date of injury: the text says “{date_written(old)}” (corrected from" in panel
+    assert (
+        f"Date of injury: the text says “{date_written(old)}” (corrected from {old:%m/%d/%Y} to "
+        f"{old - dt.timedelta(days=1):%m/%d/%Y})"
+    ) in panel
     assert "tick this to issue the amended letter with it as signed" in panel
     assert not Letter.objects.filter(case=case, version=2).exists()
     # Ticked, the amended version is issued, and the message repeats what it still says
