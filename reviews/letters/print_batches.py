@@ -51,6 +51,11 @@ from reviews.letters.superseded import (
 )
 
 
+def mailing_key(row) -> tuple[str, int]:
+    """A mailing's identity across its two kinds (a letter's and a notice's copy)."""
+    return type(row).__name__, row.pk
+
+
 def _queue_order(row) -> tuple:
     document = row.document
     return (document.case.case_number, type(row).__name__, document.pk, row.pk)
@@ -262,16 +267,14 @@ class Withheld:
 def mailings_withheld(mailings: list) -> Withheld:
     """Which of a batch's printed mailings may not be posted, and why."""
     replaced = mailings_replaced(mailings)
-    replaced_ids = {row.pk for row, _ in replaced}
-    rest = [
-        row for row in mailings if not (isinstance(row, LetterDelivery) and row.pk in replaced_ids)
-    ]
+    replaced_keys = {mailing_key(row) for row, _ in replaced}
+    rest = [row for row in mailings if mailing_key(row) not in replaced_keys]
     readdressed = mailings_readdressed(rest)
-    readdressed_ids = {(type(row).__name__, row.pk) for row, _ in readdressed}
+    readdressed_keys = {mailing_key(row) for row, _ in readdressed}
     return Withheld(
         replaced=replaced,
         readdressed=readdressed,
-        to_post=[row for row in rest if (type(row).__name__, row.pk) not in readdressed_ids],
+        to_post=[row for row in rest if mailing_key(row) not in readdressed_keys],
     )
 
 

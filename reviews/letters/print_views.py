@@ -23,6 +23,7 @@ from reviews.letters.print_batches import (
     Withheld,
     batch_case_numbers,
     batch_mailings,
+    mailing_key,
     mailings_withheld,
     posting_latest,
     print_batch_get,
@@ -131,16 +132,15 @@ def _batch_entry(batch: PrintBatch, form=None) -> dict:
     ]
     # Each mailing with why it must not be posted, if it must not: the batch's list says so.
     held = {
-        **{(type(row).__name__, row.pk): "address changed" for row, _ in withheld.readdressed},
+        **{mailing_key(row): "address changed" for row, _ in withheld.readdressed},
         **{
-            (type(row).__name__, row.pk): f"replaced by version {version}"
-            for row, version in withheld.replaced
+            mailing_key(row): f"replaced by version {version}" for row, version in withheld.replaced
         },
     }
     return {
         "batch": batch,
         "mailings": mailings,
-        "rows": [(row, held.get((type(row).__name__, row.pk), "")) for row in mailings],
+        "rows": [(row, held.get(mailing_key(row), "")) for row in mailings],
         "readdressed": readdressed,
         "replaced": replaced,
         # Nothing of it can be posted: confirming takes every copy out (print_batch_posted).

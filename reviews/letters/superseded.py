@@ -11,7 +11,7 @@ review, not an amendment: its letter replaces nothing."""
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from cases.lifecycle import events
@@ -22,20 +22,24 @@ from reviews.letters.models import (
     LetterDelivery,
     PrintBatch,
     PrintBatchStatus,
+    ProofOfService,
 )
 
 
+def _amending(determination_id, version):
+    """The signed versions that amend a letter of `determination_id` at `version` (values or
+    OuterRefs), latest first. One queued, failed or of a new round (a remand's letter amends
+    nothing) is not among them."""
+    return Letter.objects.filter(
+        determination_id=determination_id, version__gt=version, signed_at__isnull=False
+    ).order_by("-version")
+
+
 def replaced_by_version(letter: Letter) -> int | None:
-    """The latest signed version that amends `letter` (same determination, later version), or
-    None. One queued, failed or of a new round (a remand's letter amends nothing) replaces
-    nothing."""
-    later = Letter.objects.filter(
-        case_id=letter.case_id,
-        determination_id=letter.determination_id,
-        version__gt=letter.version,
-        signed_at__isnull=False,
+    """The latest signed version that amends `letter`, or None."""
+    return (
+        _amending(letter.determination_id, letter.version).values_list("version", flat=True).first()
     )
-    return later.aggregate(last=Max("version"))["last"]
 
 
 # A copy nothing has gone out for: held for an address, waiting to be printed, or printed in a
@@ -60,9 +64,10 @@ def _replace(letter: Letter, rows: list, *, by_version: int, actor) -> None:
     LetterDelivery.objects.filter(pk__in=[row.pk for row in rows]).exclude(
         batch__in=printed
     ).update(batch=None)
-    for row in rows:
-        # A proof made for a batch declares a service that will never happen.
-        row.proofs.filter(superseded_at=None).update(superseded_at=timezone.now())
+    # A proof made for a batch declares a service that will never happen.
+    ProofOfService.objects.filter(letter_delivery__in=rows, superseded_at=None).update(
+        superseded_at=timezone.now()
+    )
     letter_service_refresh(Letter.objects.select_for_update(of=("self",)).get(pk=letter.pk))
     events.copies_replaced(
         case=letter.case,
@@ -111,13 +116,9 @@ def replaced_by_subquery() -> Subquery:
     """For a LetterDelivery queryset: the latest signed version amending the copy's letter
     (`annotate(replaced_by=...)`), None when none does. Read by `mailings_replaced`."""
     return Subquery(
-        Letter.objects.filter(
-            determination_id=OuterRef("letter__determination_id"),
-            version__gt=OuterRef("letter__version"),
-            signed_at__isnull=False,
-        )
-        .order_by("-version")
-        .values("version")[:1]
+        _amending(OuterRef("letter__determination_id"), OuterRef("letter__version")).values(
+            "version"
+        )[:1]
     )
 
 
