@@ -430,6 +430,20 @@ def test_review_step_lists_what_is_missing_and_the_warnings(client, mine):
     assert 'type="checkbox" name="confirm"' in page
 
 
+def test_an_undecided_draft_claims_no_checked_rationale_and_its_preview_says_so(client, mine):
+    case, _, determination, _ = mine
+    step = lambda n: client.get(  # noqa: E731
+        reverse("determination:workspace_step", args=[case.case_number, n])
+    ).content.decode()
+    # Nothing decided yet: no warning, but no claim that every rationale states its conclusion.
+    assert "No warnings in what is written so far" in step(4)
+    assert "every rationale states a conclusion" not in step(4)
+    assert "This draft is not complete yet" in step(5)
+    determination_fill(determination)
+    assert "every rationale states a conclusion that matches its decision" in step(4)
+    assert "This draft is not complete yet" not in step(5)
+
+
 def test_confirming_a_warning_is_kept(client, mine):
     case, _, determination, _ = mine
     determination.clinical_summary += " " + case.worker_last_name + " reported pain."
