@@ -9,6 +9,7 @@ urlpatterns = [
         views.workspace_preview,
         name="workspace_preview",
     ),
+    path("quality/<str:case_number>/preview/", views.quality_preview, name="quality_preview"),
     path("cases/<str:case_number>/letters/", views.case_letters, name="case_letters"),
     path("cases/<str:case_number>/letters/correct/", views.letter_correct, name="letter_correct"),
     re_path(

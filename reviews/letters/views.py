@@ -60,6 +60,7 @@ from reviews.organization.services import (
     organization_fingerprint,
     organization_update,
 )
+from reviews.quality.selectors import determination_for_quality
 
 
 @access_required(Ability.REVIEW)
@@ -71,7 +72,20 @@ def workspace_preview(request, case_number):
     ws = workspace_for(request.user, case_number)
     if ws.determination is None:
         raise Http404("No draft for this case.")
-    response = HttpResponse(letter_html(ws.determination, public=False))
+    return _letter_preview(ws.determination)
+
+
+@access_required(Ability.QUALITY_REVIEW)
+@require_GET
+@never_cache
+def quality_preview(request, case_number):
+    """The submitted determination's party letter as it will print, for the medical director to
+    read before approving it (the reviewer's preview, from the same template)."""
+    return _letter_preview(determination_for_quality(request.user, case_number))
+
+
+def _letter_preview(determination) -> HttpResponse:
+    response = HttpResponse(letter_html(determination, public=False))
     # The letter carries user text: it may load our own styles and fonts, nothing else.
     response["Content-Security-Policy"] = (
         "default-src 'none'; style-src 'self' 'unsafe-inline'; font-src 'self'; "

@@ -30,6 +30,7 @@ class ReturnForm(forms.Form):
     comment = forms.CharField(
         label="What should the reviewer change?",
         required=False,
+        help_text="A return needs a comment here, on an item above, or both.",
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )

@@ -318,6 +318,30 @@ def test_return_through_the_page_reaches_the_reviewer_on_the_item(client, qualit
     assert "Returned with comments" in dashboard
 
 
+def test_the_medical_director_reads_the_letter_as_it_will_print_before_approving(
+    client, quality_reviewer, request
+):
+    case, _, _ = submitted()
+    preview = reverse("letters:quality_preview", args=[case.case_number])
+    login(client, quality_reviewer)
+    page = client.get(reverse("quality:quality_review", args=[case.case_number])).content.decode()
+    assert preview in page
+    response = client.get(preview)
+    letter = response.content.decode()
+    assert response.status_code == 200
+    assert "CLINICAL CASE SUMMARY" in letter and case.case_number in letter
+    assert "default-src 'none'" in response["Content-Security-Policy"]
+    # Only the quality side reads a submitted determination's letter this way; no draft has one.
+    draft_case, _, _ = case_in_review(reviewer_with_profile("REV-SECOND"), claim_number="99-555555")
+    assert (
+        client.get(reverse("letters:quality_preview", args=[draft_case.case_number])).status_code
+        == 404
+    )
+    client.logout()
+    login(client, request.getfixturevalue("case_admin"))
+    assert client.get(preview).status_code == 403
+
+
 def test_an_empty_return_is_refused_on_the_page(client, quality_reviewer):
     case, _, _ = submitted()
     login(client, quality_reviewer)
