@@ -190,6 +190,7 @@ RULES: dict[str, Rule] = {
     "quality:quality_return": action({QUALITY_REVIEWER}),
     "quality:quality_flag_resolve": action({QUALITY_REVIEWER}),
     "letters:workspace_preview": page({REVIEWER}),
+    "letters:quality_preview": page({QUALITY_REVIEWER}),
     "letters:case_letters": page(STAFF, case="issued"),
     "letters:letter_correct": action(MANAGERS, case="issued"),
     "letters:letter_download": page(STAFF, case="issued"),

@@ -1187,6 +1187,19 @@ def _quality_review(people, size):
     return Visit(people.quality_reviewer, url, shows=(f"Progress report {size}",))
 
 
+@budget(
+    "letters:quality_preview",
+    15,
+    why="session, user, case with parties and items, the submitted determination with its "
+    "decisions, then the letter's: organization, paragraphs, decisions, records, and whether "
+    "records were complete (one event)",
+)
+def _quality_preview(people, size):
+    case = submitted_for_quality(people, size)
+    url = reverse("letters:quality_preview", args=[case.case_number])
+    return Visit(people.quality_reviewer, url, shows=(f"Progress report {size}",))
+
+
 # --- Letters and settings -------------------------------------------------------------------
 
 

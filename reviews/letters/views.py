@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import trigger_client_event
 
 from accounts.reauth import ReauthForm
-from accounts.responses import with_messages
+from accounts.responses import wants_fragment, with_messages
 from accounts.row_ids import row_id
 from cases.access import Ability, access_required, case_get_for, may
 from cases.integrity.responses import stored_file_response
@@ -236,8 +236,11 @@ def _panel(request, case, *, correction_form=None, stale_facts=()):
 @access_required()
 @require_GET
 def case_letters(request, case_number):
-    """The letter panel alone: loaded and polled by htmx while a version is being produced."""
+    """The letter panel alone: loaded and polled by htmx while a version is being produced.
+    Opened as a page (a copied link, a bookmark), it is the case page at its letters."""
     case = case_get_for(request.user, case_number)
+    if not wants_fragment(request):
+        return redirect(reverse("casefile:case_detail", args=[case.case_number]) + "#letters")
     response = _panel(request, case)
     if request.GET.get("was") == "in_progress" and not response.context_data["in_progress"]:
         # The letter is out: the case's other panels (status, workflow, history) refresh.

@@ -51,7 +51,10 @@ def test_an_issued_letter_keeps_the_calendar_versions_it_printed_with(
     assert exported["calendar_versions"]["appeal_deadline"] == printed_judicial
     manager = UserFactory(role=Role.CASE_ADMIN)
     client.login(username=manager.username, password=PASSWORD)
-    panel = client.get(reverse("letters:case_letters", args=[letter.case.case_number]))
+    panel = client.get(
+        reverse("letters:case_letters", args=[letter.case.case_number]),
+        headers={"HX-Request": "true"},
+    )
     text = panel.content.decode()
     assert f"{printed_judicial} (appeal)" in text
     assert f"{printed_offices} (authorization)" in text

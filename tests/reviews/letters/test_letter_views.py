@@ -34,6 +34,8 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
+HX = {"HX-Request": "true"}  # the panel is fetched by htmx; as a page it is the case page
+
 
 def login(client, role, **kwargs):
     user = UserFactory(role=role, **kwargs)
@@ -114,7 +116,7 @@ def test_a_failed_letter_shows_the_error_and_a_retry_that_works(
     letter = letter_request(determination=determination, actor=None, enqueue=False)
     letter_fail(letter_id=letter.pk, error="SMTPServerDisconnected: closed")
     login(client, Role.CASE_ADMIN)
-    panel = client.get(reverse("letters:case_letters", args=[letter.case.case_number]))
+    panel = client.get(reverse("letters:case_letters", args=[letter.case.case_number]), headers=HX)
     assert "SMTPServerDisconnected: closed" in panel.content.decode()
     assert "Retry" in panel.content.decode()
 
@@ -134,7 +136,9 @@ def test_only_managers_may_retry_or_correct(client, delivered):
     case_number = delivered.case.case_number
     assert client.post(reverse("letters:letter_retry", args=[case_number, 1])).status_code == 403
     assert client.post(reverse("letters:letter_correct", args=[case_number])).status_code == 403
-    panel = client.get(reverse("letters:case_letters", args=[case_number])).content.decode()
+    panel = client.get(
+        reverse("letters:case_letters", args=[case_number]), headers=HX
+    ).content.decode()
     assert "Issue an amended letter" not in panel
 
 
@@ -181,7 +185,7 @@ def test_a_manager_issues_an_amended_version_with_their_password(
     assert second.status == LetterStatus.DELIVERED
     assert second.correction_note == "Claim number corrected."
     panel = client.get(
-        reverse("letters:case_letters", args=[delivered.case.case_number])
+        reverse("letters:case_letters", args=[delivered.case.case_number]), headers=HX
     ).content.decode()
     assert "Version 2" in panel and "Version 1" in panel
     assert "Amended</span>" in panel and "Superseded</span>" in panel
@@ -259,7 +263,9 @@ def test_downloads_are_refused_to_strangers(client, delivered):
     login(client, Role.REVIEWER)  # not this case's reviewer
     assert client.get(url).status_code == 404
     assert (
-        client.get(reverse("letters:case_letters", args=[delivered.case.case_number])).status_code
+        client.get(
+            reverse("letters:case_letters", args=[delivered.case.case_number]), headers=HX
+        ).status_code
         == 404
     )
 
@@ -514,7 +520,7 @@ def test_while_a_failed_try_waits_for_its_retry_the_panel_says_why(client):
     login(client, Role.CASE_ADMIN)
 
     panel = client.get(
-        reverse("letters:case_letters", args=[letter.case.case_number])
+        reverse("letters:case_letters", args=[letter.case.case_number]), headers=HX
     ).content.decode()
 
     assert "The last try failed (SMTPConnectError: busy); it is tried again shortly." in panel
@@ -629,3 +635,13 @@ def test_a_save_refused_for_a_field_still_catches_the_version_saved_meanwhile(cl
     assert blank.context["organization_fingerprint"] == details["based_on"]
     again = {**details, "org-phone": "916-555-0199", "based_on": details["based_on"]}
     assert "saved by someone else" in client.post(url, again).content.decode()
+
+
+def test_the_letter_panel_opened_as_a_page_is_the_case_page_at_its_letters(client, delivered):
+    login(client, Role.CASE_ADMIN)
+    case_number = delivered.case.case_number
+    response = client.get(reverse("letters:case_letters", args=[case_number]))
+    assert response.status_code == 302
+    assert response.url == reverse("casefile:case_detail", args=[case_number]) + "#letters"
+    # A case the visitor may not see is still not found, not redirected.
+    assert client.get(reverse("letters:case_letters", args=["CM26-9999999"])).status_code == 404
