@@ -274,29 +274,36 @@ def _at_risk_reviewer_table(rows: list[list], limit: int | None) -> Table:
 
 def reviewer_load(limit: int | None = None) -> Table:
     """Open assignments (awaiting acceptance or accepted) and cases carried from another
-    system, per reviewer, against the roster's capacity (max_open_cases); busiest first; the
+    system, per reviewer, against the roster's capacity (max_open_cases); the fullest first; the
     first `limit` rows (the CSV has every reviewer)."""
     return _reviewer_load_table(_reviewer_load_rows(), limit)
 
 
 def _reviewer_load_rows() -> list[list]:
-    profiles = (
-        ReviewerProfile.objects.annotate(
-            open_cases=open_assignments_count() + F("carried_open_cases")
-        )
-        .order_by("-open_cases", "external_id")
-        .values_list(
-            "external_id",
-            "user__first_name",
-            "user__last_name",
-            "user__username",
-            "open_cases",
-            "max_open_cases",
-            "on_leave",
-        )
+    profiles = ReviewerProfile.objects.annotate(
+        open_cases=open_assignments_count() + F("carried_open_cases")
+    ).values_list(
+        "external_id",
+        "user__first_name",
+        "user__last_name",
+        "user__username",
+        "open_cases",
+        "max_open_cases",
+        "on_leave",
     )
+
+    # Busiest first is the fullest against its own capacity (the Load column the chart draws),
+    # then the most open cases; a reviewer with no capacity and open cases is the fullest of all.
+    # Every reviewer is read whatever the limit (the CSV shows them all), so sorted here.
+    def fullest_first(profile):
+        external_id, _, _, _, open_cases, capacity, _ = profile
+        load = open_cases / capacity if capacity else (float("inf") if open_cases else 0.0)
+        return (-load, -open_cases, external_id)
+
     rows = []
-    for external_id, first, last, username, open_cases, capacity, on_leave in profiles:
+    for external_id, first, last, username, open_cases, capacity, on_leave in sorted(
+        profiles, key=fullest_first
+    ):
         name = f"{first} {last}".strip() or username
         rows.append(
             [
@@ -319,7 +326,7 @@ def _reviewer_load_table(rows: list[list], limit: int | None) -> Table:
         shown,
         value_column=3,
         note="Open cases as of today (assigned or accepted, and cases carried over from another "
-        "system) against each reviewer's maximum in the roster; busiest first"
+        "system) against each reviewer's maximum in the roster; the fullest first"
         + (f", the first {limit} (the CSV has every reviewer)." if limit else "."),
     )
 

@@ -59,6 +59,21 @@ def _rows(name, today):
     return {row[0]: row[1:] for row in dashboard_table(name, NOVEMBER, today).shown_rows()}
 
 
+def test_reviewer_load_lists_the_fullest_against_capacity_first():
+    roomy = reviewer_with_profile("REV-ROOMY", max_open_cases=10, carried_open_cases=2)
+    full = reviewer_with_profile("REV-FULL", max_open_cases=2, carried_open_cases=1)
+    idle = reviewer_with_profile("REV-IDLE", max_open_cases=5)
+    table = dashboard_table("load", NOVEMBER, D(2026, 11, 30))
+    order = [row[0].rsplit("(", 1)[1].rstrip(")") for row in table.shown_rows()]
+    # 1 of 2 (50%) before 2 of 10 (20%), though the second has more open cases.
+    assert (
+        order.index(full.reviewer_profile.external_id)
+        < order.index(roomy.reviewer_profile.external_id)
+        < order.index(idle.reviewer_profile.external_id)
+    )
+    assert "the fullest first" in table.note
+
+
 def test_the_numbers_of_a_known_month(world):
     today = world
     stages = _rows("stages", today)
