@@ -19,7 +19,10 @@ CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 
 
 def csv_cell(value) -> str:
-    """A value as a cell a spreadsheet shows as text, never runs: None is empty."""
+    """A value as a cell a spreadsheet shows as text, never runs: None is empty; a number is
+    written as itself (a negative one is no formula)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
     text = "" if value is None else str(value)
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 

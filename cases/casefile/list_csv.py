@@ -20,6 +20,8 @@ HEADER = (
     "Status",
     "Received",
     "Due",
+    "Due for",
+    "Days left",
     "Outcome",
 )
 CHUNK = 500
@@ -36,6 +38,9 @@ def outcomes_for(cases: Iterable[Case]) -> dict[int, str]:
 
 
 def _row(case: Case, outcome: str) -> list[str]:
+    # What the list's Due column shows (Case.list_clock): the running clock's date, what it is
+    # for and the days left (negative once overdue), or a deferral in words.
+    clock = case.list_clock
     values = [
         case.case_number,
         case.worker_last_name,
@@ -44,7 +49,9 @@ def _row(case: Case, outcome: str) -> list[str]:
         case.get_priority_display(),
         case.get_status_display(),
         case.application_received.isoformat() if case.application_received else "",
-        case.due_on.isoformat() if case.due_on else "",
+        clock.due_on.isoformat() if clock.due_on else "",
+        clock.running_label or clock.deferred_text,
+        clock.days_left,
         outcome,
     ]
     return csv_row(values)

@@ -1,5 +1,6 @@
 """The case list and the case page with its actions."""
 
+import csv
 import datetime as dt
 
 import pytest
@@ -161,6 +162,29 @@ def test_list_exports_the_current_view_as_csv(admin_client):
     assert len(lines) == 2  # Maria Delgado only: open cases, the search applied
     assert "Delgado" in lines[1]
     assert "'=HYPERLINK(1)" in lines[1]  # a formula is written as text
+
+
+def test_list_csv_says_what_is_due_and_how_many_days_are_left_as_the_list_does(admin_client):
+    """From QA: the export kept only the due date; the list says what is due and how late."""
+    today = timezone.localdate()
+    CaseFactory(
+        worker_last_name="Late",
+        status=CaseStatus.AWAITING_RECORDS,
+        due_on=today - dt.timedelta(days=5),
+    )
+    CaseFactory(worker_last_name="Done", status=CaseStatus.TERMINATED, due_on=today)
+
+    response = admin_client.get(reverse("casefile:case_list_csv"), {"status": "all"})
+
+    rows = {
+        row["Worker last name"]: row
+        for row in csv.DictReader(b"".join(response.streaming_content).decode().splitlines())
+    }
+    late = rows["Late"]
+    assert late["Due"] == (today - dt.timedelta(days=5)).isoformat()
+    assert (late["Due for"], late["Days left"]) == ("records", "-5")
+    # A closed case runs no clock: nothing due, as its row on the screen shows.
+    assert (rows["Done"]["Due"], rows["Done"]["Due for"], rows["Done"]["Days left"]) == ("", "", "")
 
 
 def test_list_csv_says_its_encoding_so_an_accented_name_reads_as_written(admin_client):
