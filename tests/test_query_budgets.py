@@ -1270,9 +1270,10 @@ def mailings_waiting(size: int) -> PrintBatch:
 
 @budget(
     "letters:print_queue",
-    10,
+    12,
     why="session, user, waiting letter mailings and notice mailings with their document and "
-    "case, open batches with their printer, the batches' letter mailings and notice mailings "
+    "case, the letter and notice copies held for an address (the first 50 of each), open "
+    "batches with their printer, the batches' letter mailings and notice mailings "
     "with their document and case, the letter mailings' case parties (a changed address; "
     "notice mailings' parties only when there are some), the batches posted recently with their "
     "confirmer",

@@ -57,6 +57,28 @@ def _documents_waiting_for(case_id: int, role: str) -> tuple[list[Notice], list[
     return notice_rows, letter_rows
 
 
+# How many held copies the print queue lists; beyond it the page says how many more there are.
+HELD_LISTED = 50
+
+
+def copies_held_listed(limit: int = HELD_LISTED) -> tuple[list, bool]:
+    """The copies of issued notices and letters held for want of an address or e-mail (nothing
+    served, on no batch), case by case, for the print queue: the first `limit` and whether
+    there are more. Each is served once its party has an address (party_copies_changed)."""
+    rows = [
+        *LetterDelivery.objects.filter(status=DeliveryStatus.NO_ADDRESS)
+        .select_related("letter__case")
+        .order_by("letter__case__case_number", "letter__version", "pk")[: limit + 1],
+        *NoticeDelivery.objects.filter(status=DeliveryStatus.NO_ADDRESS)
+        .select_related("notice__case")
+        .order_by("notice__case__case_number", "notice__kind", "notice__version", "pk")[
+            : limit + 1
+        ],
+    ]
+    rows.sort(key=lambda row: (row.document.case.case_number, type(row).__name__, row.pk))
+    return rows[:limit], len(rows) > limit
+
+
 def party_copies_changed(case: Case, role: str, actor=None) -> None:
     """Registered for cases.lifecycle.services.party_service_set and the facts correction:
     when the party has copies waiting, the task that serves them is recorded in the same

@@ -211,6 +211,15 @@ class LetterDelivery(ServedCopy):
                 fields=["letter", "recipient_role"], name="letter_delivery_once_per_recipient"
             )
         ]
+        # The print queue's two lists (waiting to be printed, held for an address) read the few
+        # copies not yet gone out among every copy ever served.
+        indexes = [
+            models.Index(
+                fields=["status"],
+                name="letter_delivery_open",
+                condition=models.Q(status__in=[DeliveryStatus.TO_PRINT, DeliveryStatus.NO_ADDRESS]),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.letter} to {self.recipient_role}"
@@ -292,6 +301,15 @@ class NoticeDelivery(ServedCopy):
         constraints = [
             models.UniqueConstraint(
                 fields=["notice", "recipient_role"], name="notice_delivery_once_per_recipient"
+            )
+        ]
+        # The print queue's two lists (waiting to be printed, held for an address) read the few
+        # copies not yet gone out among every copy ever served.
+        indexes = [
+            models.Index(
+                fields=["status"],
+                name="notice_delivery_open",
+                condition=models.Q(status__in=[DeliveryStatus.TO_PRINT, DeliveryStatus.NO_ADDRESS]),
             )
         ]
 

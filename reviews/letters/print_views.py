@@ -18,6 +18,7 @@ from audit.services import audit_cases
 from cases.access import Ability, access_required
 from cases.integrity.responses import integrity_refused, stored_file_response
 from cases.integrity.stored import StoredFileCorrupt
+from reviews.letters import held_copies
 from reviews.letters.models import PrintBatch, PrintBatchStatus
 from reviews.letters.print_batches import (
     Withheld,
@@ -78,6 +79,7 @@ def _page(request, *, batch_form=None, posted_forms=None, status=200):
     batches = [
         _batch_entry(batch, (posted_forms or {}).get(batch.pk)) for batch in print_batches_open()
     ]
+    held, held_more = held_copies.copies_held_listed()
     return TemplateResponse(
         request,
         "letters/print_queue.html",
@@ -85,6 +87,14 @@ def _page(request, *, batch_form=None, posted_forms=None, status=200):
             "current": "print_queue",
             "mailings": mailings,
             "batches": batches,
+            "held": [
+                {
+                    "row": row,
+                    "role_label": RECIPIENT_ROLE_LABELS.get(row.recipient_role, row.recipient_role),
+                }
+                for row in held
+            ],
+            "held_more": held_more,
             "posted": print_batches_posted_recent(today),
             "posted_days": settings.PRINT_BATCH_POSTED_LISTED_DAYS,
             "batch_form": batch_form or PrintBatchForm(initial={"posting_on": today}),

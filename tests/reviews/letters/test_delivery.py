@@ -65,6 +65,26 @@ def test_a_party_without_an_address_shows_on_the_case_and_blocks_nothing_else(mi
     assert AdOutboxItem.objects.filter(letter=mixed_letter).exists()
 
 
+def test_the_print_queue_lists_copies_held_for_an_address_until_the_party_has_one(
+    mixed_letter, admin, django_capture_on_commit_callbacks
+):
+    """From QA: an issued case leaves the open lists, and its copy held for an address was
+    shown only on its own case page; the print queue now lists it, linked to the party."""
+    case = mixed_letter.case
+    page = admin.get(reverse("letters:print_queue")).content.decode()
+    held = page.split('id="held-title"', 1)[1].split("</section>", 1)[0]
+    assert f"{case.case_number}</a>" in held and "Acme Foods, Inc." in held
+    assert (
+        "(Employer, cc)" in held and f"Final Determination Letter v{mixed_letter.version}" in held
+    )
+    assert reverse("casefile:case_detail", args=[case.case_number]) + "#parties-service" in held
+    with django_capture_on_commit_callbacks(execute=True):
+        party_service_changed(case, None, PartyRole.EMPLOYER, address="9 Dock Rd\nStockton, CA")
+    page = admin.get(reverse("letters:print_queue")).content.decode()
+    held = page.split('id="held-title"', 1)[1].split("</section>", 1)[0]
+    assert "No copy is held for an address." in held
+
+
 def test_the_print_batch_is_each_signed_letter_and_its_proof_of_service(
     mixed_letter, admin, django_capture_on_commit_callbacks
 ):
