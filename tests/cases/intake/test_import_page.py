@@ -309,3 +309,11 @@ def test_an_application_already_on_file_with_other_facts_is_said_so_on_the_run_p
         "last name. Nothing was changed." in page
     )
     assert Case.objects.get(application_id="A-1").claim_number != "07-000001"
+
+
+def test_the_import_page_says_who_it_is_for_and_sends_a_single_application_to_the_form(
+    admin_client,
+):
+    page = admin_client.get(reverse("intake:import_new")).content.decode()
+    assert "a file made by another system" in page
+    assert f'<a href="{reverse("intake:case_new")}">New case</a>' in page
