@@ -164,6 +164,7 @@ ROUTES: dict[str, Audited | NotAudited] = {
     "quality:quality_return": _QUALITY,
     "quality:quality_flag_resolve": Audited(AuditKind.QUALITY, object_arg="flag_id"),
     "letters:workspace_preview": Audited(AuditKind.LETTER_PREVIEW),
+    "letters:quality_preview": Audited(AuditKind.LETTER_PREVIEW),
     "letters:case_letters": Audited(AuditKind.LETTER),
     "letters:letter_correct": Audited(AuditKind.LETTER),
     "letters:letter_download": _LETTER_DOWNLOAD,
