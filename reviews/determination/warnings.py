@@ -55,6 +55,11 @@ class ReviewWarning:
     def step(self) -> int:
         return 2 if self.item_id is None else 3
 
+    @property
+    def anchor(self) -> str:
+        """The id of the text box on its step that holds the text: "Fix the text" lands there."""
+        return "summary" if self.item_id is None else f"rationale-{self.item_id}"
+
 
 # --- Conclusions ------------------------------------------------------------------------------
 

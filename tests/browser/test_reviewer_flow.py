@@ -15,6 +15,7 @@ from tests.factories import (
     PASSWORD,
     UserFactory,
     case_in_review,
+    determination_fill,
     pdf_upload,
     ready_case,
     reviewer_with_profile,
@@ -181,6 +182,29 @@ def test_reviewer_goes_from_the_dashboard_through_every_step_to_submission(
     decision = determination.decisions.get()
     assert decision.outcome == "upheld" and decision.guideline is not None
     assert decision.rationale == RATIONALE
+
+
+def test_fix_the_text_puts_the_cursor_in_the_rationale_clear_of_the_save_bar(
+    page, live_server, reference_data
+):
+    case, reviewer, determination = case_in_review()
+    determination_fill(determination)
+    decision = determination.decisions.get()
+    decision.rationale = f"{case.worker_last_name} has pain. " + decision.rationale
+    decision.save()
+    page.set_viewport_size({"width": 1280, "height": 720})
+    sign_in(page, live_server.url, reviewer)
+    page.goto(f"{live_server.url}/reviews/cases/{case.case_number}/step/4/")
+    page.get_by_role("link", name="Fix the text").click()
+
+    rationale = page.locator(f"#rationale-{decision.pk}")
+    expect(rationale).to_be_focused()
+    expect(page.get_by_label("Decision rationale")).to_be_in_viewport()
+    box = rationale.bounding_box()
+    bar = page.locator(".ws-savebar").bounding_box()
+    label = page.locator(f"label[for=rationale-{decision.pk}]").bounding_box()
+    assert label["y"] >= 0, "its label is on screen above it"
+    assert box["y"] + box["height"] <= bar["y"], "the box is not under the Save bar"
 
 
 def test_a_second_tab_gets_a_choice_and_a_lost_connection_keeps_the_text(

@@ -430,6 +430,25 @@ def test_review_step_lists_what_is_missing_and_the_warnings(client, mine):
     assert 'type="checkbox" name="confirm"' in page
 
 
+def test_fix_the_text_links_to_the_text_box_not_the_item_heading(client, mine):
+    case, _, determination, _ = mine
+    determination_fill(determination)
+    determination.clinical_summary += " " + case.worker_last_name + " reported pain."
+    determination.save()
+    decision = determination.decisions.get()
+    decision.rationale = f"{case.worker_last_name} has pain. " + decision.rationale
+    decision.save()
+    page = client.get(
+        reverse("determination:workspace_step", args=[case.case_number, 4])
+    ).content.decode()
+    fixes = re.findall(r'class="warning-list__fix" href="([^"]+)"', page)
+    step = lambda n: reverse("determination:workspace_step", args=[case.case_number, n])  # noqa: E731
+    assert set(fixes) == {f"{step(2)}#summary", f"{step(3)}#rationale-{decision.pk}"}
+    # The anchors are the text boxes themselves.
+    assert '<textarea id="summary"' in client.get(step(2)).content.decode()
+    assert f'<textarea id="rationale-{decision.pk}"' in client.get(step(3)).content.decode()
+
+
 def test_an_undecided_draft_claims_no_checked_rationale_and_its_preview_says_so(client, mine):
     case, _, determination, _ = mine
     step = lambda n: client.get(  # noqa: E731
