@@ -579,6 +579,21 @@ def test_the_sign_step_says_what_is_missing_instead_of_offering_the_form(client,
     assert "Not ready to sign yet" in page and 'name="password"' not in page
 
 
+def test_the_sign_step_counts_open_warnings_in_words_that_agree(client, mine):
+    case, _, determination, _ = mine
+    determination_fill(determination)
+    sign_step = reverse("determination:workspace_step", args=[case.case_number, 6])
+    determination.clinical_summary += " " + case.worker_last_name + " reported pain."
+    determination.save()
+    page = client.get(sign_step).content.decode()
+    assert "1 warning to confirm." in page and ">Review it</a>" in page
+    decision = determination.decisions.get()
+    decision.rationale = f"{case.worker_last_name} has pain. " + decision.rationale
+    decision.save()
+    page = client.get(sign_step).content.decode()
+    assert "2 warnings to confirm." in page and ">Review them</a>" in page
+
+
 def test_workspace_page_query_count_does_not_grow_with_items(
     client, django_assert_max_num_queries, settings
 ):
