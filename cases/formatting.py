@@ -1,7 +1,8 @@
 """Dates and moments as the pages, notices and messages print them (MM/DD/YYYY, and local time
-to the minute with AM/PM), without Django's general formatter: a list prints several a row; and
-a label inside a sentence. Templates reach them as the `us_date`, `us_datetime` and
-`in_sentence` filters (case_badges); services that write a message import them from here."""
+to the minute with AM/PM: 6:04 PM, never 06:04 PM), without Django's general formatter: a list
+prints several a row; and a label inside a sentence. Templates reach them as the `us_date`,
+`us_datetime` and `in_sentence` filters (case_badges); services that write a message import them
+from here."""
 
 from __future__ import annotations
 
@@ -23,10 +24,32 @@ def us_datetime(value) -> str:
     prints); anything but a datetime as ""."""
     if not isinstance(value, dt.datetime):
         return ""
-    local = value if timezone.is_naive(value) else timezone.localtime(value)
+    local = _local(value)
+    return f"{local.month:02d}/{local.day:02d}/{local.year} {us_time(value)}"
+
+
+def us_date_at(value) -> str:
+    """A moment in local time as a sentence says it: "12/02/2026 at 6:04 PM" (the pages'
+    "on m/d/Y at g:i A"); anything but a datetime as ""."""
+    if not isinstance(value, dt.datetime):
+        return ""
+    local = _local(value)
+    return f"{local.month:02d}/{local.day:02d}/{local.year} at {us_time(value)}"
+
+
+def us_time(value) -> str:
+    """The local time of a moment to the minute, without a leading zero (6:04 PM, what
+    |date:"g:i A" prints); anything but a datetime as ""."""
+    if not isinstance(value, dt.datetime):
+        return ""
+    local = _local(value)
     hour = local.hour % 12 or 12
     noon = "AM" if local.hour < 12 else "PM"
-    return f"{local.month:02d}/{local.day:02d}/{local.year} {hour}:{local.minute:02d} {noon}"
+    return f"{hour}:{local.minute:02d} {noon}"
+
+
+def _local(value: dt.datetime) -> dt.datetime:
+    return value if timezone.is_naive(value) else timezone.localtime(value)
 
 
 def in_sentence(label: str) -> str:

@@ -12,11 +12,11 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.row_ids import row_id
 from cases.access import Ability, access_required
+from cases.formatting import us_time
 from cases.intake.forms import (
     IntakeForms,
     ItemFormSet,
@@ -195,7 +195,7 @@ def _case_new_page(request):
 
 
 def _saved_at_text(draft: IntakeDraft) -> str:
-    return timezone.localtime(draft.updated_at).strftime("%I:%M %p").lstrip("0")
+    return us_time(draft.updated_at)
 
 
 @access_required(Ability.MANAGE_CASES)

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.notifications import notifications_settled
 from accounts.row_ids import row_id
+from cases.formatting import us_date_at
 from cases.jsoncheck import visible_strip
 from cases.lifecycle import events
 from cases.lifecycle.models import Case, CaseStatus, CitationKind, Outcome
@@ -219,7 +220,7 @@ def _editable_check(determination, actor) -> None:
         when = determination.submitted_at
         raise ValidationError(
             "This determination was submitted"
-            + (f" on {timezone.localtime(when):%m/%d/%Y at %I:%M %p}" if when else "")
+            + (f" on {us_date_at(when)}" if when else "")
             + "; it is read-only now.",
             code="read_only",
         )

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.responses import redirect_after_post, wants_fragment
 from cases.access import Ability, access_required, own_get_for
+from cases.formatting import us_time
 from cases.lifecycle.models import CitationKind, Outcome
 from reviews.assignment.models import CONFLICT_ATTESTATION, Assignment, AssignmentStatus
 from reviews.determination import selectors, services
@@ -429,7 +430,7 @@ def workspace_decline(request, case_number):
 
 
 def _saved_at_text() -> str:
-    return timezone.localtime().strftime("%I:%M %p").lstrip("0")
+    return us_time(timezone.now())
 
 
 @access_required(Ability.REVIEW)

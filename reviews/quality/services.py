@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.notifications import notify
 from cases.access import Ability, may
+from cases.formatting import us_date_at
 from cases.jsoncheck import visible_strip
 from cases.lifecycle import events
 from cases.lifecycle.models import CaseStatus, Priority
@@ -86,7 +87,7 @@ def quality_review_stale(determination, seen_version: int | None) -> str:
     when = determination.submitted_at
     return (
         "The reviewer submitted this determination again"
-        + (f" on {timezone.localtime(when):%m/%d/%Y at %I:%M %p}" if when else "")
+        + (f" on {us_date_at(when)}" if when else "")
         + ", after your page was opened. Nothing was approved or returned: read this "
         "version, then decide."
     )

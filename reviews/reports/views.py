@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.responses import page_or_fragment, redirect_after_post
 from cases.access import Ability, access_required
+from cases.formatting import us_date_at
 from cases.integrity.responses import stored_file_response
 from cases.spreadsheet import CSV_CONTENT_TYPE, csv_response
 from imrsite.errors import bad_input_page
@@ -143,7 +144,7 @@ def report_run_request_view(request):
         messages.info(
             request,
             f"The report for {run.month_label} was made on "
-            f"{timezone.localtime(run.finished_at):%m/%d/%Y at %I:%M %p}; make it again to "
+            f"{us_date_at(run.finished_at)}; make it again to "
             "count what changed since.",
         )
     return redirect_after_post(request, reverse("reports:report_run", args=[run.pk]))

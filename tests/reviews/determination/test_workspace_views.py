@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import AuditEvent, AuditKind
 from cases.lifecycle.models import CaseStatus
@@ -884,6 +885,24 @@ def test_signing_twice_says_it_was_already_submitted(client, mine):
     assert "This determination was submitted on " in text
     assert "it is read-only now. Nothing more was done." in text
     assert Determination.objects.get(pk=determination.pk).version == determination.version + 1
+
+
+def test_saving_a_submitted_draft_says_when_it_was_submitted_as_the_pages_write_times(
+    client, mine
+):
+    case, reviewer, determination, _ = mine
+    determination_fill(determination)
+    determination_submit(determination=determination, actor=reviewer, password=PASSWORD)
+    submitted_at = timezone.make_aware(dt.datetime(2026, 12, 2, 18, 4))
+    Determination.objects.filter(pk=determination.pk).update(submitted_at=submitted_at)
+    response = client.post(
+        reverse("determination:draft_save", args=[case.case_number]),
+        {"step": "2", "version": "9", "summary": "changed"},
+        **HTMX,
+    )
+    text = response.content.decode()
+    assert "This determination was submitted on 12/02/2026 at 6:04 PM;" in text
+    assert "06:04" not in text
 
 
 def test_accepting_twice_opens_the_workspace(client):
