@@ -62,6 +62,144 @@ def _join(words: list[str]) -> str:
     return ", ".join(words[:-1]) + " and " + words[-1]
 
 
+# First words of an item description that are ordinary words, lower-cased when the description
+# is quoted mid-sentence ("The plan includes right knee arthroscopy."). Anything else keeps its
+# capital: an acronym (MRI, TENS), or a word that may be a name (Norco, Lyrica, Synvisc): a brand
+# written in lower case is a mistake in a published letter, a capital left is only a style slip.
+_ORDINARY_FIRST_WORDS = frozenset(
+    [
+        "right",
+        "left",
+        "bilateral",
+        "both",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "eight",
+        "ten",
+        "twelve",
+        "additional",
+        "initial",
+        "repeat",
+        "continued",
+        "outpatient",
+        "inpatient",
+        "home",
+        "topical",
+        "oral",
+        "urine",
+        "lumbar",
+        "cervical",
+        "thoracic",
+        "sacroiliac",
+        "knee",
+        "shoulder",
+        "hip",
+        "ankle",
+        "wrist",
+        "elbow",
+        "hand",
+        "foot",
+        "back",
+        "neck",
+        "spine",
+        "spinal",
+        "physical",
+        "occupational",
+        "aquatic",
+        "chiropractic",
+        "acupuncture",
+        "massage",
+        "manipulation",
+        "cognitive",
+        "behavioral",
+        "psychological",
+        "psychiatric",
+        "pain",
+        "functional",
+        "work",
+        "epidural",
+        "facet",
+        "medial",
+        "lateral",
+        "transforaminal",
+        "trigger",
+        "radiofrequency",
+        "nerve",
+        "total",
+        "partial",
+        "arthroscopic",
+        "open",
+        "surgical",
+        "surgery",
+        "consultation",
+        "consult",
+        "referral",
+        "evaluation",
+        "follow-up",
+        "follow",
+        "post-operative",
+        "postoperative",
+        "pre-operative",
+        "preoperative",
+        "durable",
+        "purchase",
+        "rental",
+        "cold",
+        "hot",
+        "continuous",
+        "compound",
+        "interferential",
+        "electrical",
+        "transcutaneous",
+        "extracorporeal",
+        "platelet-rich",
+        "stem",
+        "hyaluronic",
+        "cortisone",
+        "steroid",
+        "injection",
+        "injections",
+        "lab",
+        "laboratory",
+        "diagnostic",
+        "computerized",
+        "magnetic",
+        "nuclear",
+        "bone",
+        "ultrasound",
+        "x-ray",
+        "x-rays",
+        "office",
+        "gym",
+        "pool",
+        "weight",
+        "custom",
+        "orthotic",
+        "lumbosacral",
+        "cane",
+        "walker",
+        "wheelchair",
+        "shower",
+        "heating",
+        "ice",
+    ]
+)
+
+
+def item_in_sentence(description: str) -> str:
+    """An item description as it reads inside a sentence: its first word lower-cased when it
+    is an ordinary word ("Right knee arthroscopy" -> "right knee arthroscopy"); an acronym
+    ("MRI of the left knee", "TENS unit") or a possible name ("Norco 10/325") stays as written."""
+    first, space, rest = (description or "").strip().partition(" ")
+    if first.lower() not in _ORDINARY_FIRST_WORDS or first[1:] != first[1:].lower():
+        return description
+    return first.lower() + space + rest
+
+
 @dataclass(frozen=True)
 class Prompt:
     key: str
@@ -101,6 +239,10 @@ def summary_prompts(case: Case, summary: str) -> list[Prompt]:
     published letters follow, each with a sentence starter drafted from the case facts."""
     items = list(case.items.all())
     requested = _join([item.description for item in items]) or "the disputed treatment"
+    # Quoted mid-sentence in the starters below.
+    requested_in_sentence = (
+        _join([item_in_sentence(item.description) for item in items]) or "the disputed treatment"
+    )
     ur_verb = "modified" if any(item.was_modified for item in items) else "non-certified"
     diagnoses = _join(list(case.diagnoses or []))
     prompts = [
@@ -134,14 +276,14 @@ def summary_prompts(case: Case, summary: str) -> list[Prompt]:
             "request",
             "The request",
             f"What the provider requested: {requested}.",
-            f"The plan includes {requested}.",
+            f"The plan includes {requested_in_sentence}.",
         ),
         (
             "ur_action",
             "The UR action",
             f"What utilization review decided on {case.ur_decision_date:%m/%d/%Y}.",
             f"On {date_written(case.ur_decision_date)}, utilization review {ur_verb} the request "
-            f"for {requested}.",
+            f"for {requested_in_sentence}.",
         ),
     ]
     text = summary or ""

@@ -118,12 +118,40 @@ def test_summary_prompts_offer_the_case_facts_and_see_what_is_covered():
     case, _, determination = case_in_review()
     prompts = {prompt.key: prompt for prompt in summary_prompts(case, "")}
     assert "right shoulder contusion" in prompts["diagnoses"].starter
-    assert "Lumbar sympathetic block" in prompts["request"].starter
+    assert "The plan includes lumbar sympathetic block" in prompts["request"].starter
     assert "utilization review non-certified" in prompts["ur_action"].starter
     assert not any(prompt.covered for prompt in prompts.values())
     written = opening_sentence(case) + " The injured worker was diagnosed as having CRPS."
     covered = {p.key for p in summary_prompts(case, written) if p.covered}
     assert covered == {"diagnoses"}
+
+
+@pytest.mark.parametrize(
+    ("descriptions", "starter"),
+    [
+        (["Right knee arthroscopy"], "The plan includes right knee arthroscopy."),
+        (["MRI of the left knee"], "The plan includes MRI of the left knee."),
+        (["TENS unit, 30 day rental"], "The plan includes TENS unit, 30 day rental."),
+        (["Norco 10/325 mg #60"], "The plan includes Norco 10/325 mg #60."),
+        (
+            ["Physical therapy 2x6", "Lyrica 75 mg"],
+            "The plan includes physical therapy 2x6 and Lyrica 75 mg.",
+        ),
+    ],
+)
+def test_the_request_starter_writes_items_mid_sentence_keeping_acronyms_and_names(
+    descriptions, starter
+):
+    case, _, _ = case_in_review(items=len(descriptions))
+    for item, description in zip(case.items.order_by("position"), descriptions, strict=True):
+        item.description = description
+        item.save(update_fields=["description"])
+    prompts = {prompt.key: prompt for prompt in summary_prompts(case, "")}
+    assert prompts["request"].starter == starter
+    # The hint quotes the items as written, after a colon.
+    as_written = " and ".join(descriptions)
+    assert prompts["request"].hint == f"What the provider requested: {as_written}."
+    assert prompts["ur_action"].starter.endswith(f"the request for {starter[18:]}")
 
 
 def test_a_draft_needs_an_accepted_assignment():

@@ -887,9 +887,7 @@ def test_signing_twice_says_it_was_already_submitted(client, mine):
     assert Determination.objects.get(pk=determination.pk).version == determination.version + 1
 
 
-def test_saving_a_submitted_draft_says_when_it_was_submitted_as_the_pages_write_times(
-    client, mine
-):
+def test_saving_a_submitted_draft_says_when_it_was_submitted_as_the_pages_write_times(client, mine):
     case, reviewer, determination, _ = mine
     determination_fill(determination)
     determination_submit(determination=determination, actor=reviewer, password=PASSWORD)
