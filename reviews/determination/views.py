@@ -180,7 +180,10 @@ def _draft_fields(determination, *, values=None, bases=None):
     return summary, rows
 
 
-def _step_states(ws, problems, warnings_open) -> list[dict]:
+def _step_states(ws, problems, warnings_open, current: int) -> list[dict]:
+    """Each step, done or not, and whether the bar ticks it: a step is ticked when done, except
+    the one being worked on; once the determination is submitted every step is done and ticked,
+    the one shown too (nothing is being worked on any more)."""
     determination = ws.determination
     submitted = bool(
         determination and DeterminationAction.EDIT not in determination_actions(determination)
@@ -189,14 +192,20 @@ def _step_states(ws, problems, warnings_open) -> list[dict]:
     items_done = not any(problem.step == 3 for problem in problems)
     done = {
         1: ws.accepted,
-        2: ws.accepted and summary_done,
-        3: ws.accepted and items_done,
-        4: ws.accepted and not problems and not warnings_open,
+        2: ws.accepted and (submitted or summary_done),
+        3: ws.accepted and (submitted or items_done),
+        4: ws.accepted and (submitted or (not problems and not warnings_open)),
         5: submitted,
         6: submitted,
     }
     return [
-        {"number": number, "label": label, "done": done[number], "open": number == 1 or ws.accepted}
+        {
+            "number": number,
+            "label": label,
+            "done": done[number],
+            "ticked": done[number] and (submitted or number != current),
+            "open": number == 1 or ws.accepted,
+        }
         for number, label in STEPS
     ]
 
@@ -274,7 +283,7 @@ def _workspace_context(request, ws, step: int, **extra) -> dict:
             context["catalog"] = list(GuidelineSource.objects.filter(active=True))
             context["outcomes"] = Outcome.choices
             context["citation_kinds"] = CitationKind.choices
-    context["steps"] = _step_states(ws, problems, warnings_open)
+    context["steps"] = _step_states(ws, problems, warnings_open, step)
     context.update(extra)
     return context
 

@@ -203,6 +203,34 @@ def test_the_step_bar_announces_done_steps_but_not_the_one_open(client, mine):
     assert bar.count("(done)") >= 1  # the accepted step, announced as done
 
 
+def test_once_submitted_the_step_bar_ticks_every_step_on_every_step(client, mine):
+    # From a QA pass: after submitting, step 6 did not tick "Sign and submit", and step 3
+    # ticked "Sign and submit" but not "Decisions".
+    case, reviewer, determination, _ = mine
+    determination_fill(determination)
+    determination_submit(determination=determination, actor=reviewer, password=PASSWORD)
+    for number in (3, 6):
+        url = reverse("determination:workspace_step", args=[case.case_number, number])
+        bar = client.get(url).content.decode().split('id="stepbar"', 1)[1].split("</nav>", 1)[0]
+        labels = re.findall(
+            r'<span class="stepbar__num" aria-hidden="true">([^<]*)</span>\s*'
+            r'<span class="stepbar__label">([^<]*)</span>'
+            r'(<span class="visually-hidden"> \(done\))?',
+            bar,
+        )
+        assert [(tick, label, bool(done)) for tick, label, done in labels] == [
+            ("✓", label, True)
+            for label in (
+                "Accept",
+                "Case summary",
+                "Decisions",
+                "Review",
+                "Preview",
+                "Sign and submit",
+            )
+        ], number
+
+
 def test_an_unaccepted_case_shows_only_the_acceptance_step(client):
     case = ready_case()
     reviewer = reviewer_with_profile("REV-NEW")
