@@ -2,7 +2,8 @@
 # `make run`: installs what is missing, migrates, loads the demo data, then runs the web server,
 # two Celery workers (the records' own, and one for the rest) and Celery beat together. Ctrl-C
 # (or SIGTERM) stops them all.
-#   HOST, PORT  where the web server listens (default 127.0.0.1:8000)
+#   HOST, PORT  where the web server listens (default 127.0.0.1:8000); the e-mails' links
+#               (SITE_URL) follow them unless SITE_URL is set
 # Everything else comes from the environment as described in the README (SQLite under var/ and
 # the filesystem broker under var/broker by default).
 set -euo pipefail
@@ -11,6 +12,8 @@ cd "$(dirname "$0")/.."
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
 PY=.venv/bin/python
+# shellcheck source=scripts/site_url.sh
+. scripts/site_url.sh
 
 scripts/bootstrap.sh
 "$PY" manage.py migrate --noinput

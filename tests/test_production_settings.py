@@ -50,3 +50,41 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     result = deploy_check(tmp_path, SECRET_KEY="")
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def _site_url_under_make_run(tmp_path, **environment) -> str:
+    """SITE_URL as the app reads it when started by `make run` (scripts/run.sh sources
+    scripts/site_url.sh after HOST and PORT are set)."""
+    env = {key: value for key, value in os.environ.items() if key != "SITE_URL"}
+    env.update(IMR_VAR_DIR=str(tmp_path / "var"), **environment)
+    result = subprocess.run(
+        [
+            "bash",
+            "-c",
+            '. scripts/site_url.sh && exec "$0" manage.py shell --no-imports -c '
+            '"from django.conf import settings; print(settings.SITE_URL)"',
+            sys.executable,
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_make_run_links_e_mails_to_the_port_it_serves(tmp_path):
+    assert _site_url_under_make_run(tmp_path, HOST="127.0.0.1", PORT="8152") == (
+        "http://127.0.0.1:8152"
+    )
+    assert _site_url_under_make_run(tmp_path, HOST="0.0.0.0", PORT="8080") == (
+        "http://127.0.0.1:8080"
+    )
+    assert (
+        _site_url_under_make_run(
+            tmp_path, HOST="0.0.0.0", PORT="8080", SITE_URL="https://imr.example.org"
+        )
+        == "https://imr.example.org"
+    )
