@@ -59,6 +59,7 @@ ROUTES: dict[str, Audited | NotAudited] = {
     "ops:health": NotAudited("the health probe: whether each part answers, no case"),
     "ops:live": NotAudited("the liveness probe: nothing read"),
     "ops:metrics": NotAudited("counts for Prometheus: totals by status and outcome, no case"),
+    "ops:favicon": NotAudited("the browser's icon: a redirect to a static file"),
     # The operations dashboard and the monthly report: totals and reviewer loads, no case.
     "reports:dashboard": NotAudited("the dashboard's totals name no case, party or record"),
     "reports:monthly_report": NotAudited("the monthly report's totals name no case or party"),

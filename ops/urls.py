@@ -7,4 +7,5 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("health/live/", views.live, name="live"),
     path("metrics", views.metrics, name="metrics"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]

@@ -1,7 +1,8 @@
 """/health/, /health/live/ and /metrics: for load balancers, container checks and Prometheus.
 None of them needs a sign-in or shows anything of a case."""
 
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from prometheus_client import CONTENT_TYPE_LATEST
@@ -37,3 +38,10 @@ def metrics(request):
             content_type="text/plain",
         )
     return HttpResponse(metrics_text(), content_type=CONTENT_TYPE_LATEST)
+
+
+@require_GET
+def favicon(request):
+    """Browsers (and pages with no <link rel="icon">: the API's, the admin's) ask for
+    /favicon.ico; it is the SVG every page of ours links, so no page logs a 404 for it."""
+    return HttpResponseRedirect(static("favicon.svg"))

@@ -212,6 +212,8 @@ RULES: dict[str, Rule] = {
     # Prometheus: by network address (the test client is loopback, allowed by default) or by
     # bearer token, not by role; aggregate counts only (tests/ops/test_metrics.py: refusals).
     "ops:metrics": page(EVERY_ROLE, anonymous="open"),
+    # The browser's icon: a redirect to a static file, for every visitor.
+    "ops:favicon": page(EVERY_ROLE, anonymous="open"),
     # The API (token): reads for every signed-in role within its scope; writes for senders.
     "api:cases": page(EVERY_ROLE, post=MANAGERS | {API_CLIENT}),
     "api:case": page(EVERY_ROLE),

@@ -1729,6 +1729,11 @@ def _live(people, size):
     return Visit(None, reverse("ops:live"), shows=('"status": "ok"',))
 
 
+@budget("ops:favicon", 0, why="nobody signed in: a redirect to the static icon, nothing is read")
+def _favicon(people, size):
+    return Visit(None, reverse("ops:favicon"), status=302)
+
+
 @budget(
     "ops:metrics",
     2,

@@ -172,3 +172,19 @@ def test_every_signed_in_answer_and_every_api_answer_is_no_store(world):
 def test_a_signed_out_visitors_sign_in_page_is_not_marked(world):
     response = Client().get(reverse("login"))
     assert "Pragma" not in response
+
+
+def test_every_page_has_an_icon_the_policy_allows_and_favicon_ico_finds_it():
+    # From a QA pass: /favicon.ico answered 404 on every page.
+    from django.contrib.staticfiles import finders
+    from django.templatetags.static import static
+
+    icon = static("favicon.svg")
+    page = Client().get(reverse("login"))
+    assert f'<link rel="icon" href="{icon}" type="image/svg+xml">' in page.content.decode()
+    # The icon is our own file: the policy's img-src 'self' allows it.
+    assert "img-src 'self'" in page["Content-Security-Policy"]
+    with open(finders.find("favicon.svg"), encoding="utf-8") as svg:
+        assert svg.read().startswith("<svg")
+    response = Client().get("/favicon.ico")
+    assert response.status_code == 302 and response["Location"] == icon
