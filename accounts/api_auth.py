@@ -14,14 +14,23 @@ from accounts.tokens import api_token_check
 
 
 class ApiTokenAuthentication(BaseAuthentication):
+    """`Authorization: Token <key>`, one way only (the schema documents it). A header in
+    another form (`Bearer <key>`, the usual guess) is answered with how to send it, not with
+    "credentials were not provided" as if no header had come."""
+
     keyword = "Token"
+    how_to_send = "Send the header as: Authorization: Token <key>"
 
     def authenticate(self, request):
         parts = request.META.get("HTTP_AUTHORIZATION", "").split()
-        if not parts or parts[0].lower() != self.keyword.lower():
+        if not parts:
             return None
+        if parts[0].lower() != self.keyword.lower():
+            raise exceptions.AuthenticationFailed(
+                f"{self.how_to_send} (the word Token, not {parts[0][:20]})."
+            )
         if len(parts) != 2:
-            raise exceptions.AuthenticationFailed("Send the header as: Authorization: Token <key>")
+            raise exceptions.AuthenticationFailed(f"{self.how_to_send}.")
         token = api_token_check(parts[1])
         if token is None:
             raise exceptions.AuthenticationFailed(

@@ -31,7 +31,14 @@ from cases.intake.validation.keys import (
 from cases.lifecycle.models import Case, CaseStatus, ItemCategory
 from cases.records.models import MedicalRecord
 from reviews.assignment.models import Assignment, AssignmentStatus
-from tests.factories import CaseFactory, UserFactory, api_client_for, intake_payload, minimal_pdf
+from tests.factories import (
+    CaseFactory,
+    UserFactory,
+    api_client_for,
+    api_token_for,
+    intake_payload,
+    minimal_pdf,
+)
 
 CASES_URL = "/api/v1/cases/"
 
@@ -72,6 +79,18 @@ def test_a_wrong_token_is_401():
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
     assert client.get(CASES_URL).status_code == 401
+
+
+@pytest.mark.django_db
+def test_a_bearer_header_is_told_how_to_send_the_token(api_client_user):
+    # From a QA pass: "Bearer <valid key>" answered "credentials were not provided".
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {api_token_for(api_client_user)}")
+    response = client.get(CASES_URL)
+    assert response.status_code == 401
+    assert response.json()["errors"][0]["message"] == (
+        "Send the header as: Authorization: Token <key> (the word Token, not Bearer)."
+    )
 
 
 @pytest.mark.django_db
