@@ -14,12 +14,13 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.notifications import notifications_settled
+from accounts.models import Role, User
+from accounts.notifications import notifications_settled, notify
 from accounts.row_ids import row_id
 from cases.formatting import us_date_at
 from cases.jsoncheck import visible_strip
 from cases.lifecycle import events
-from cases.lifecycle.models import Case, CaseStatus, CitationKind, Outcome
+from cases.lifecycle.models import Case, CaseStatus, CitationKind, Outcome, Priority
 from cases.lifecycle.services import (
     DUE_ON_FIELDS,
     case_due_on_refresh,
@@ -46,6 +47,7 @@ from reviews.determination.models import (
     DeterminationStatus,
     GuidelineSource,
     ItemDecision,
+    QualityOutcome,
 )
 from reviews.determination.status_table import DeterminationAction, determination_actions
 from reviews.determination.warnings import review_warnings
@@ -591,10 +593,40 @@ def determination_submit(
     events.determination_submitted(
         case=case, actor=actor, determination=determination, from_status=from_status
     )
+    _quality_told_of_submission(case, determination)
     # What the reviewer's notifications of this case asked (review it, revise it, it is due)
     # is done: they leave the unread count.
     notifications_settled(actor, link=reverse("determination:workspace", args=[case.case_number]))
     return determination
+
+
+def _quality_told_of_submission(case: Case, determination: Determination) -> None:
+    """Quality review works from its queue, due first; it is told in the app only of what should
+    not wait there: a determination submitted again goes to whoever returned it, and an expedited
+    one (the whole review in three days, Lab. Code 4610.6(d)) to every quality reviewer, urgent."""
+    returned = (
+        determination.quality_reviews.filter(outcome=QualityOutcome.RETURNED)
+        .select_related("reviewer")
+        .order_by("-number")
+        .first()
+    )
+    expedited = case.priority == Priority.EXPEDITED
+    if returned is None and not expedited:
+        return
+    recipients = (
+        User.objects.filter(role=Role.QUALITY_REVIEWER, is_active=True)
+        if expedited
+        else [returned.reviewer]
+    )
+    due = f", due {case.due_on:%m/%d/%Y}" if case.due_on else ""
+    what = "submitted again after your return" if returned is not None else "submitted"
+    notify(
+        [user for user in recipients if user is not None],
+        text=f"{case.case_number} ({case.get_priority_display().lower()}) was {what}{due}: "
+        "it waits for quality review.",
+        link=reverse("quality:quality_review", args=[case.case_number]),
+        urgent=expedited,
+    )
 
 
 # --- Accepting or declining the case (SPEC section 5, step 1) ---

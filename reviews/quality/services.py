@@ -293,6 +293,12 @@ def determination_approve(
         quality_review=review,
         from_status=from_status,
     )
+    # The reviewer learns the case is done with them (no e-mail: nothing is asked of them).
+    notify(
+        [determination.reviewer],
+        text=f"{case.case_number} was approved by quality review: the letter is being issued.",
+        link=reverse("determination:workspace", args=[case.case_number]),
+    )
     for follow_up in _after_approval:
         follow_up(determination=determination, actor=actor)
     return review

@@ -89,6 +89,46 @@ def test_the_reviewer_is_told_of_a_return_in_the_app_and_by_email(
     assert "Cite the page." not in mail.body  # the comments stay in the app
 
 
+def test_quality_review_is_told_in_the_app_of_what_should_not_wait_in_its_queue(
+    quality_reviewer, django_capture_on_commit_callbacks
+):
+    """From QA: quality review heard of nothing, and the reviewer not of an approval. A standard
+    first submission is found in the queue (no notification: hundreds a day); an expedited one
+    goes to every quality reviewer, urgent; a resubmission to whoever returned it."""
+    other = UserFactory(role=Role.QUALITY_REVIEWER)
+    standard, reviewer, determination = submitted()
+    assert not Notification.objects.filter(user__in=[quality_reviewer, other]).exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        determination_return(
+            determination=determination, actor=quality_reviewer, comment="Cite the page."
+        )
+    determination.refresh_from_db()
+    determination_submit(determination=determination, actor=reviewer, password=PASSWORD)
+    note = Notification.objects.get(user=quality_reviewer)
+    assert note.text.startswith(f"{standard.case_number} (standard) was submitted again")
+    assert note.link == reverse("quality:quality_review", args=[standard.case_number])
+    assert not note.urgent
+    assert not Notification.objects.filter(user=other).exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        determination_approve(
+            determination=Determination.objects.get(pk=determination.pk), actor=other
+        )
+    approved = Notification.objects.filter(user=reviewer).latest("pk")
+    assert approved.text == (
+        f"{standard.case_number} was approved by quality review: the letter is being issued."
+    )
+
+    expedited, _, _ = submitted(
+        reviewer_with_profile("REV-FAST"), priority="expedited", claim_number="99-444444"
+    )
+    for user in (quality_reviewer, other):
+        note = Notification.objects.filter(user=user).latest("pk")
+        assert note.text.startswith(f"{expedited.case_number} (expedited) was submitted")
+        assert note.urgent
+
+
 def test_a_returned_determination_is_edited_and_submitted_again(quality_reviewer):
     case, reviewer, determination = submitted()
     determination_return(
