@@ -311,7 +311,7 @@ def _deferral_alerts(*, today: dt.date) -> list[Alert]:
             subject=f"Look again: {case.case_number} deferred since {case.deferred_on:%m/%d/%Y}",
             body=(
                 f"Case {case.case_number}: {deferral_text(case.deferred_on, today)}\n\n"
-                f"Deferrals are flagged after {days} days (IMR_DEFERRAL_REVIEW_DAYS): ask the "
+                f"Deferrals are flagged after {days} days (this organization's setting): ask the "
                 "parties where the liability dispute stands."
             ),
             line=f"{case.case_number}: {deferral_text(case.deferred_on, today)}",

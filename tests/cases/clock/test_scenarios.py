@@ -248,6 +248,20 @@ def test_an_unknown_method_follows_the_settings(settings):
 # --- expedited: 24 hours, 3 days --------------------------------------------------------------
 
 
+def test_the_expedited_same_day_notice_says_in_words_what_the_setting_chose():
+    """From a QA pass: "Why this date" cited "expedited: CLOCK_EXPEDITED_NOTICE_SAME_DAY", a
+    setting's name where the reader needs the reason."""
+    text = clock(priority="expedited", application_received="2026-12-04")["explain"][
+        "notice_due_on"
+    ]
+    assert text == (
+        "The day of receipt of the expedited application 12/04/2026: due Fri 12/04/2026. "
+        "8 CCR 9792.10.4(b); expedited: sent the same day, this organization's setting "
+        "(the regulation allows one business day)"
+    )
+    assert "CLOCK_" not in text
+
+
 def test_expedited_clocks_run_through_weekends_and_holidays():
     out = clock(
         priority="expedited",

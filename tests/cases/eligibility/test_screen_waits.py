@@ -368,3 +368,19 @@ def test_a_deferred_case_shows_how_long_it_has_waited(case, case_admin, admin_cl
     text = page.content.decode()
     assert "Deferred since 11/05/2026" in text
     assert "8 CCR 9792.10.3(a)(3)" in text
+
+
+def test_a_long_deferral_is_flagged_on_the_case_page_in_words(
+    case, case_admin, admin_client, settings
+):
+    settings.IMR_DEFERRAL_REVIEW_DAYS = 30
+    case.application_received = dt.date.today() - dt.timedelta(days=45)
+    case.save(update_fields=["application_received"])
+    long_ago = dt.date.today() - dt.timedelta(days=40)
+    case_defer_for_liability(case=case, actor=case_admin, deferred_on=long_ago, note="x")
+
+    text = admin_client.get(reverse("casefile:case_detail", args=[case.case_number])).content
+    text = text.decode()
+
+    assert "Deferred 30 days or more (this organization's setting for a second look)" in text
+    assert "IMR_DEFERRAL_REVIEW_DAYS" not in text

@@ -254,6 +254,10 @@ def test_a_long_deferral_is_flagged_once_after_the_setting(admins, mailoutbox, s
     assert mailoutbox[0].subject == f"Look again: {case.case_number} deferred since 11/05/2026"
     assert "Deferred since 11/05/2026, 30 days" in mailoutbox[0].body
     assert "8 CCR 9792.10.3(a)(3)" in mailoutbox[0].body
+    assert "Deferrals are flagged after 30 days (this organization's setting)" in (
+        mailoutbox[0].body
+    )
+    assert "IMR_DEFERRAL_REVIEW_DAYS" not in mailoutbox[0].body
     assert CaseEvent.objects.filter(case=case, type=EventType.REMINDER_SENT).count() == 2
 
 
