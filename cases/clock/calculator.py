@@ -188,6 +188,16 @@ def _method(given: str, unknown_setting: str) -> tuple[str, bool]:
     return getattr(settings, unknown_setting), True
 
 
+NOT_RECORDED = "the method was not recorded, so it is taken as mail"
+
+
+def _how(method: str, assumed: bool) -> str:
+    """How a paper was served, in words, for the explanation beside its date."""
+    if assumed:
+        return NOT_RECORDED if method == "mail" else f"the method was not recorded: {method}"
+    return {"mail": "by mail", "electronic": "electronically", "personal": "in person"}[method]
+
+
 def compute(facts: Facts) -> Clocks:
     # One entry per item given, null until its clock starts (records complete).
     clocks = Clocks(items=[None] * len(facts.formulary_items))
@@ -195,11 +205,11 @@ def compute(facts: Facts) -> Clocks:
 
     if facts.ur_decision_served_on:
         method, assumed = _method(facts.ur_decision_served_by, "CLOCK_UNKNOWN_UR_SERVICE")
-        by = "method not given, taken as mail" if assumed and method == "mail" else method
         clocks.application_deadline = rules.days_after(
             facts.ur_decision_served_on,
             rules.APPLICATION_DAYS,
-            event=f"service of the UR decision ({by})",
+            event="service of the UR decision",
+            how=_how(method, assumed),
             # 8 CCR 9792.10.1(b)(1); CCP 1013(a) by mail (Avila v. UC Irvine, WCAB 2015)
             sources=("8 CCR 9792.10.1(b)(1)", "Lab. Code 4610.5(h)")
             + (("Avila v. UC Irvine Medical Center (WCAB 2015)",) if method == "mail" else ()),
@@ -248,10 +258,11 @@ def compute(facts: Facts) -> Clocks:
             facts.notice_sent_on,
             rules.RECORDS_DAYS_MAILED if mailed else rules.RECORDS_DAYS_ELECTRONIC,
             event=(
-                ("the notice mailed" if not assumed else "the notice (method not given: mail)")
-                if mailed
-                else "the notice sent electronically"
+                "the notice sent"
+                if assumed
+                else ("the notice mailed" if mailed else "the notice sent electronically")
             ),
+            how=NOT_RECORDED if assumed else "",
             sources=source,
         )
         if expedited:
@@ -319,18 +330,14 @@ def compute(facts: Facts) -> Clocks:
     if facts.letter_mailed_on:
         method, assumed = _method(facts.letter_sent_by, "CLOCK_UNKNOWN_LETTER_SERVICE")
         mailed = method == "mail"
-        by = (
-            "by mail"
-            if mailed and not assumed
-            else ("method not given, taken as mail" if mailed else "electronically")
-        )
         # Lab. Code 4610.6(h): 30 days from service; 8 CCR 10605(a) adds 5 calendar days for
         # service by any method but personal service within California (CCP 1013(a) for mail;
         # Matute v. LAUSD, WCAB 2015), so a letter e-mailed or mailed gets the same 35 days.
         clocks.appeal_deadline = rules.days_after(
             facts.letter_mailed_on,
             rules.APPEAL_DAYS,
-            event=f"service of the determination ({by})",
+            event="service of the determination",
+            how=_how(method, assumed),
             sources=("Lab. Code 4610.6(h)", "8 CCR 10575", "8 CCR 10605(a)")
             + (("Matute v. LAUSD (WCAB 2015)",) if mailed else ()),
             mail_days=settings.CLOCK_APPEAL_SERVICE_EXTENSION_DAYS,
@@ -342,20 +349,23 @@ def compute(facts: Facts) -> Clocks:
         )
         clocks.determination_received_on = received
         # The duties are the claims administrator's, from its own receipt (9792.10.7(a)).
-        receipt = (
-            "the claims administrator's receipt of the determination (taken as "
-            f"{settings.CLOCK_MAIL_RECEIPT_DAYS} days after mailing)"
-            if mailed
-            else "the claims administrator's receipt of the determination"
+        receipt = "the claims administrator's receipt of the determination"
+        taken_as = (
+            f"taken as {settings.CLOCK_MAIL_RECEIPT_DAYS} days after mailing" if mailed else ""
         )
         clocks.authorization_due_on = rules.working_days_after(
             received,
             rules.AUTHORIZATION_WORKING_DAYS,
             event=receipt,
+            how=taken_as,
             sources=("8 CCR 9792.10.7(a)(2)",),
         )
         clocks.reimbursement_due_on = rules.days_after(
-            received, rules.REIMBURSEMENT_DAYS, event=receipt, sources=("8 CCR 9792.10.7(a)(1)",)
+            received,
+            rules.REIMBURSEMENT_DAYS,
+            event=receipt,
+            how=taken_as,
+            sources=("8 CCR 9792.10.7(a)(1)",),
         )
     return clocks
 

@@ -81,19 +81,23 @@ def days_after(
     sources: tuple[str, ...],
     mail_days: int = 0,
     extension_label: str = "",
+    how: str = "",
 ) -> Deadline:
     """`days` calendar days (+ `mail_days` for service by mail) after `start`; a last day that
-    is a holiday runs to the next day that is not (CCP 12a, on the judicial calendar)."""
+    is a holiday runs to the next day that is not (CCP 12a, on the judicial calendar). `how`
+    says, after the date, how the event happened ("method not recorded, taken as mail")."""
     cal = calendars.judicial()
     end = start + dt.timedelta(days=days + mail_days)
     due, skipped = cal.roll_forward(end)
     sources = list(sources)
     sources += _beyond(cal, due)
     text = f"{days} days after {event} {start:%m/%d/%Y}"
+    if how:
+        text += f" ({how})"
     if mail_days and extension_label:
-        text += f", +{mail_days} days {extension_label}"
+        text += f", plus {mail_days} days {extension_label}"
     elif mail_days:
-        text += f", +{mail_days} days for service by mail"
+        text += f", plus {mail_days} days for service by mail"
         sources.append(CCP_1013A)
     if not skipped:
         return Deadline(
@@ -102,17 +106,24 @@ def days_after(
             tuple(sources),
             cal.label_through(due),
         )
-    parts = []
-    for index, (day, reason) in enumerate(skipped):
-        label = day_label(day, year=index == 0)
-        parts.append(label if reason == "weekend" else f"{label} is {reason}")
-    text += f" is {'; '.join(parts)}: due {day_label(due, year=True)}"
+    # "ends on Fri 12/25/2026 (Christmas Day), not a court day, nor are Sat 12/26 (weekend) and
+    # Sun 12/27 (weekend)": each day passed over named once, with why.
+    first, *others = (
+        f"{day_label(day, year=index == 0)} ({reason.replace(' (observed)', ', observed')})"
+        for index, (day, reason) in enumerate(skipped)
+    )
+    text += f"{',' if mail_days else ''} ends on {first}, not a court day"
+    if len(others) == 1:
+        text += f", nor is {others[0]}"
+    elif others:
+        text += f", nor are {', '.join(others[:-1])} and {others[-1]}"
+    text += f": due {day_label(due, year=True)}"
     sources.insert(len(sources) - len(_beyond(cal, due)), CCP_12A)
     return Deadline(due, _finish(text, sources), tuple(sources), cal.label_through(due))
 
 
 def working_days_after(
-    start: dt.date, days: int, *, event: str, sources: tuple[str, ...]
+    start: dt.date, days: int, *, event: str, sources: tuple[str, ...], how: str = ""
 ) -> Deadline:
     """The `days`-th working day after `start` (Lab. Code 4600.4(b): not a Saturday, a Sunday
     or a state office holiday)."""
@@ -127,8 +138,11 @@ def working_days_after(
             holidays.append(f"{day_label(day)} {name}")
     unit = "working day" if days == 1 else "working days"
     text = f"{days} {unit} after {event} {start:%m/%d/%Y}"
+    notes = [how] if how else []
     if holidays:
-        text += f" (not counted: {', '.join(holidays)})"
+        notes.append(f"not counted: {', '.join(holidays)}")
+    if notes:
+        text += f" ({'; '.join(notes)})"
     text += f": due {day_label(due, year=True)}"
     return Deadline(due, _finish(text, sources), tuple(sources), cal.label_through(due))
 

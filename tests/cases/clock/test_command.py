@@ -72,7 +72,7 @@ def test_one_facts_object_gives_one_result_object(tmp_path):
     assert_shape(result)
     assert result["records_due_on"] == "2025-04-01"
     assert result["explain"]["records_due_on"].startswith(
-        "15 days after the notice mailed 03/14/2025 is Sat 03/29/2025"
+        "15 days after the notice mailed 03/14/2025 ends on Sat 03/29/2025 (weekend)"
     )
     assert result["calendar_versions"]["records_due_on"].startswith("judicial v")
 

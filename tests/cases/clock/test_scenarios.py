@@ -37,8 +37,9 @@ def test_records_due_after_a_notice_mailed_before_cesar_chavez_day_word_for_word
     out = clock(notice_sent_on="2025-03-14", notice_sent_by="mail")
     assert out["records_due_on"] == "2025-04-01"
     assert out["explain"]["records_due_on"] == (
-        "15 days after the notice mailed 03/14/2025 is Sat 03/29/2025; Sun 03/30; "
-        "Mon 03/31 is Cesar Chavez Day: due Tue 04/01/2025. 8 CCR 9792.10.5(a)(1); CCP 12a"
+        "15 days after the notice mailed 03/14/2025 ends on Sat 03/29/2025 (weekend), not a "
+        "court day, nor are Sun 03/30 (weekend) and Mon 03/31 (Cesar Chavez Day): "
+        "due Tue 04/01/2025. 8 CCR 9792.10.5(a)(1); CCP 12a"
     )
 
 
@@ -49,7 +50,7 @@ def test_a_period_ending_on_lincoln_day_runs_to_the_next_day():
     # 01/13/2025 + 30 = Wed 02/12/2025, Lincoln Day: a judicial holiday (CCP 135; Gov. Code 6700).
     due, text = application("2025-01-13")
     assert due == "2025-02-13"
-    assert "Wed 02/12/2025 is Lincoln Day: due Thu 02/13/2025" in text
+    assert "ends on Wed 02/12/2025 (Lincoln Day), not a court day: due Thu 02/13/2025" in text
     assert text.endswith("8 CCR 9792.10.1(b)(1); Lab. Code 4610.5(h); CCP 12a")
 
 
@@ -65,7 +66,7 @@ def test_a_period_ending_on_admission_day_does_not_roll():
     due, text = application("2025-08-10")
     assert due == "2025-09-09"
     assert text == (
-        "30 days after service of the UR decision (personal) 08/10/2025: due Tue 09/09/2025. "
+        "30 days after service of the UR decision 08/10/2025 (in person): due Tue 09/09/2025. "
         "8 CCR 9792.10.1(b)(1); Lab. Code 4610.5(h)"
     )
     assert notice_due("2025-09-08")[0] == "2025-09-09"  # and state offices are open
@@ -75,9 +76,10 @@ def test_a_period_ending_on_native_american_day_runs_past_the_weekend():
     # The fourth Friday of September; a judicial holiday again since 2022 (AB 855).
     due, text = application("2025-08-27")
     assert due == "2025-09-29"
-    assert "Fri 09/26/2025 is Native American Day; Sat 09/27; Sun 09/28: due Mon 09/29/2025" in (
-        text
-    )
+    assert (
+        "ends on Fri 09/26/2025 (Native American Day), not a court day, nor are Sat 09/27 "
+        "(weekend) and Sun 09/28 (weekend): due Mon 09/29/2025"
+    ) in (text)
     assert text.endswith("CCP 12a")
     # 2015, the first year, is seeded too.
     assert application("2015-08-26")[0] == "2015-09-28"
@@ -98,7 +100,8 @@ def test_a_period_ending_on_the_day_after_thanksgiving_runs_to_monday():
     due, text = application("2025-10-29")
     assert due == "2025-12-01"
     assert (
-        "Fri 11/28/2025 is Day after Thanksgiving; Sat 11/29; Sun 11/30: due Mon 12/01/2025" in text
+        "ends on Fri 11/28/2025 (Day after Thanksgiving), not a court day, nor are Sat 11/29 "
+        "(weekend) and Sun 11/30 (weekend): due Mon 12/01/2025" in text
     )
     assert text.endswith("CCP 12a")
 
@@ -115,13 +118,13 @@ def test_christmas_on_a_sunday_is_kept_on_monday():
     due, text = application("2022-11-25")
     assert due == "2022-12-27"
     assert (
-        "Sun 12/25/2022 is Christmas Day; Mon 12/26 is Christmas Day (observed): "
-        "due Tue 12/27/2022" in text
+        "ends on Sun 12/25/2022 (Christmas Day), not a court day, nor is Mon 12/26 "
+        "(Christmas Day, observed): due Tue 12/27/2022" in text
     )
     assert text.endswith("CCP 12a")
     due, text = application("2022-11-26")
     assert due == "2022-12-27"
-    assert "Mon 12/26/2022 is Christmas Day (observed)" in text
+    assert "ends on Mon 12/26/2022 (Christmas Day, observed)" in text
 
 
 def test_christmas_on_a_sunday_closes_state_offices_on_monday():
@@ -136,8 +139,8 @@ def test_a_saturday_holiday_closes_the_courts_on_friday():
     due, text = application("2026-06-03")
     assert due == "2026-07-06"
     assert (
-        "Fri 07/03/2026 is Independence Day (observed); Sat 07/04 is Independence Day; "
-        "Sun 07/05: due Mon 07/06/2026" in text
+        "ends on Fri 07/03/2026 (Independence Day, observed), not a court day, nor are "
+        "Sat 07/04 (Independence Day) and Sun 07/05 (weekend): due Mon 07/06/2026" in text
     )
     assert text.endswith("CCP 12a")
 
@@ -173,7 +176,7 @@ def test_columbus_day_is_no_holiday_in_either_calendar():
 def test_columbus_day_was_a_judicial_holiday_through_2021_as_seeded():
     due, text = application("2021-09-11")
     assert due == "2021-10-12"
-    assert "Mon 10/11/2021 is Columbus Day" in text
+    assert "ends on Mon 10/11/2021 (Columbus Day)" in text
 
 
 # --- service: CCP 1013(a) ---------------------------------------------------------------------
@@ -183,8 +186,8 @@ def test_a_ur_decision_served_by_mail_gives_five_more_days():
     due, text = application("2026-10-20", by="mail")
     assert due == "2026-11-24"
     assert text == (
-        "30 days after service of the UR decision (mail) 10/20/2026, +5 days for service by "
-        "mail: due Tue 11/24/2026. 8 CCR 9792.10.1(b)(1); Lab. Code 4610.5(h); "
+        "30 days after service of the UR decision 10/20/2026 (by mail), plus 5 days for "
+        "service by mail: due Tue 11/24/2026. 8 CCR 9792.10.1(b)(1); Lab. Code 4610.5(h); "
         "Avila v. UC Irvine Medical Center (WCAB 2015); CCP 1013(a)"
     )
 
@@ -223,11 +226,34 @@ def test_an_unknown_method_is_taken_as_mail_by_default():
         letter_mailed_on="2026-11-02",
     )
     assert out["application_deadline"] == "2026-11-24"
-    assert "method not given, taken as mail" in out["explain"]["application_deadline"]
+    assert (
+        "30 days after service of the UR decision 10/20/2026 (the method was not recorded, so it "
+        "is taken as mail), plus 5 days for service by mail: due Tue 11/24/2026."
+    ) in out["explain"]["application_deadline"]
     assert out["records_due_on"] == "2026-11-19"
-    assert "the notice (method not given: mail)" in out["explain"]["records_due_on"]
+    assert out["explain"]["records_due_on"].startswith(
+        "15 days after the notice sent 11/04/2026 (the method was not recorded, so it is taken "
+        "as mail): due Thu 11/19/2026."
+    )
     assert out["appeal_deadline"] == "2026-12-07"
-    assert "method not given, taken as mail" in out["explain"]["appeal_deadline"]
+    assert (
+        "service of the determination 11/02/2026 (the method was not recorded, so it is taken "
+        "as mail)"
+    ) in out["explain"]["appeal_deadline"]
+
+
+def test_a_mailed_period_ending_on_christmas_reads_as_one_sentence():
+    """From a QA pass: "... (method not given, taken as mail) 11/20/2026, +5 days for service by
+    mail is Fri 12/25/2026 is Christmas Day; Sat 12/26 ..." read as a garble."""
+    out = clock(ur_decision_served_on="2026-11-20")
+    assert out["application_deadline"] == "2026-12-28"
+    assert out["explain"]["application_deadline"] == (
+        "30 days after service of the UR decision 11/20/2026 (the method was not recorded, so it "
+        "is taken as mail), plus 5 days for service by mail, ends on Fri 12/25/2026 (Christmas "
+        "Day), not a court day, nor are Sat 12/26 (weekend) and Sun 12/27 (weekend): "
+        "due Mon 12/28/2026. 8 CCR 9792.10.1(b)(1); Lab. Code 4610.5(h); "
+        "Avila v. UC Irvine Medical Center (WCAB 2015); CCP 1013(a); CCP 12a"
+    )
 
 
 def test_an_unknown_method_follows_the_settings(settings):
@@ -316,7 +342,10 @@ def test_a_mixed_formulary_case_is_due_on_its_earliest_item():
     )
     assert formulary.endswith("due Mon 01/26/2026. Lab. Code 4610.6(d)(1)(A); Lab. Code 4600.4(b)")
     other = out["explain"]["items[0].determination_due_on"]
-    assert "Sun 02/15/2026; Mon 02/16 is Presidents' Day: due Tue 02/17/2026" in other
+    assert (
+        "ends on Sun 02/15/2026 (weekend), not a court day, nor is Mon 02/16 (Presidents' Day): "
+        "due Tue 02/17/2026"
+    ) in other
     assert other.endswith("Lab. Code 4610.6(d); CCP 12a")
 
 
@@ -325,8 +354,8 @@ def test_the_determination_clock_starts_when_both_application_and_records_are_in
     # 11/12 + 30 = Sat 12/12: Mon 12/14.
     assert out["determination_due_on"] == "2026-12-14"
     assert (
-        "complete records 11/12/2026 is Sat 12/12/2026; Sun 12/13"
-        in (out["explain"]["determination_due_on"])
+        "complete records 11/12/2026 ends on Sat 12/12/2026 (weekend), not a court day, "
+        "nor is Sun 12/13 (weekend): due Mon 12/14/2026" in (out["explain"]["determination_due_on"])
     )
 
 
@@ -339,8 +368,8 @@ def test_the_appeal_deadline_gets_five_more_days_for_service_other_than_personal
     mailed = clock(letter_mailed_on="2026-11-02", letter_sent_by="mail")
     assert mailed["appeal_deadline"] == "2026-12-07"
     assert mailed["explain"]["appeal_deadline"] == (
-        "30 days after service of the determination (by mail) 11/02/2026, +5 days for service "
-        "other than personal (8 CCR 10605(a)): due Mon 12/07/2026. Lab. Code 4610.6(h); "
+        "30 days after service of the determination 11/02/2026 (by mail), plus 5 days for "
+        "service other than personal (8 CCR 10605(a)): due Mon 12/07/2026. Lab. Code 4610.6(h); "
         "8 CCR 10575; 8 CCR 10605(a); Matute v. LAUSD (WCAB 2015)"
     )
     sent = clock(letter_mailed_on="2026-11-02", letter_sent_by="electronic")
@@ -361,16 +390,16 @@ def test_authorization_and_reimbursement_count_from_receipt_of_the_determination
     out = clock(letter_mailed_on="2026-11-02", letter_sent_by="mail")
     assert out["authorization_due_on"] == "2026-11-16"
     assert out["explain"]["authorization_due_on"] == (
-        "5 working days after the claims administrator's receipt of the determination (taken as "
-        "5 days after mailing) "
-        "11/07/2026 (not counted: Wed 11/11 Veterans Day): due Mon 11/16/2026. "
+        "5 working days after the claims administrator's receipt of the determination "
+        "11/07/2026 (taken as 5 days after mailing; not counted: Wed 11/11 Veterans Day): "
+        "due Mon 11/16/2026. "
         "8 CCR 9792.10.7(a)(2); Lab. Code 4600.4(b)"
     )
     assert out["reimbursement_due_on"] == "2026-11-30"
     assert out["explain"]["reimbursement_due_on"] == (
-        "20 days after the claims administrator's receipt of the determination (taken as 5 days "
-        "after mailing) 11/07/2026 "
-        "is Fri 11/27/2026 is Day after Thanksgiving; Sat 11/28; Sun 11/29: due Mon 11/30/2026. "
+        "20 days after the claims administrator's receipt of the determination 11/07/2026 "
+        "(taken as 5 days after mailing) ends on Fri 11/27/2026 (Day after Thanksgiving), not a "
+        "court day, nor are Sat 11/28 (weekend) and Sun 11/29 (weekend): due Mon 11/30/2026. "
         "8 CCR 9792.10.7(a)(1); CCP 12a"
     )
     # Sent electronically: received the same day.
@@ -450,7 +479,7 @@ def test_a_new_calendar_version_is_used_and_named():
     after = calculate(facts)
     assert after["application_deadline"] == "2026-11-20"
     assert (
-        "Thu 11/19/2026 is Day of mourning: due Fri 11/20/2026"
+        "ends on Thu 11/19/2026 (Day of mourning), not a court day: due Fri 11/20/2026"
         in (after["explain"]["application_deadline"])
     )
     assert after["calendar_versions"]["application_deadline"] == f"judicial v{new.number}"
@@ -489,7 +518,7 @@ def test_a_period_ending_on_new_years_day_2037_rolls_to_the_next_business_day():
     result = calculate({"ur_decision_served_on": "2036-12-02", "ur_decision_served_by": "personal"})
     assert result["application_deadline"] == "2037-01-02"
     text = result["explain"]["application_deadline"]
-    assert "Thu 01/01/2037 is New Year's Day" in text
+    assert "ends on Thu 01/01/2037 (New Year's Day)" in text
     assert "holidays after 2036 from the judicial rules (beyond the tables)" in text
     assert result["calendar_versions"]["application_deadline"].endswith(
         "+ judicial rules (beyond the tables)"

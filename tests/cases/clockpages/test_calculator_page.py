@@ -30,8 +30,9 @@ def test_a_mailed_notice_explains_the_cesar_chavez_day_roll_forward(admin_client
     page = response.content.decode()
     assert "Tue 04/01/2025" in page
     assert (
-        "15 days after the notice mailed 03/14/2025 is Sat 03/29/2025; Sun 03/30; "
-        "Mon 03/31 is Cesar Chavez Day: due Tue 04/01/2025"
+        "15 days after the notice mailed 03/14/2025 ends on Sat 03/29/2025 (weekend), not a "
+        "court day, nor are Sun 03/30 (weekend) and Mon 03/31 (Cesar Chavez Day): "
+        "due Tue 04/01/2025"
     ) in page
     assert "judicial v1" in page
 

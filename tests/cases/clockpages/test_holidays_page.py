@@ -64,7 +64,7 @@ def test_adding_a_holiday_on_the_due_date_moves_it_and_names_the_new_version(cli
     assert versions("judicial") == [1, 2]
     result = calculate(NOTICE)
     assert result["records_due_on"] == "2025-04-02"
-    assert "Tue 04/01 is Court closure" in result["explain"]["records_due_on"]
+    assert "and Tue 04/01 (Court closure)" in result["explain"]["records_due_on"]
     assert result["calendar_versions"]["records_due_on"] == "judicial v2"
     # The old version is kept whole, so a deadline that named it can still be explained.
     old = Holiday.objects.filter(version__calendar__name="judicial", version__number=1)
