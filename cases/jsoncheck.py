@@ -40,6 +40,18 @@ def happened_problem(day: dt.date, *, today: dt.date) -> str | None:
     return None
 
 
+# A problem worded to follow the name of what it is about: "is required", "must not be empty".
+_PREDICATES = ("is ", "must ", "names ", "differs ", "contains ")
+
+
+def sentence(text: str) -> str:
+    """`text` as a sentence: a capital first letter and a full stop."""
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "?", "!")) else f"{text}."
+
+
 def form_dates(text: str) -> str:
     """The text with its ISO dates as the form pages print them (MM/DD/YYYY)."""
     return _ISO_DATE.sub(r"\2/\3/\1", text)
@@ -139,6 +151,10 @@ class JsonError:
     path: str
     problem: str
     choices: tuple[str, ...] = ()
+    # The same problem in a person's words, where the JSON's name a key, a code or a format the
+    # form does not show ("is required" for "is required (a date, YYYY-MM-DD)"); "" when the
+    # JSON's words serve both.
+    form_problem: str = ""
 
     @property
     def message(self) -> str:
@@ -151,8 +167,18 @@ class JsonError:
     def form_message(self) -> str:
         """The problem for a person at a form: the choices are the form's own list, and the
         dates as the form's pages print them (MM/DD/YYYY; a JSON sender wrote them in ISO)."""
-        problem = form_dates(self.problem)
+        problem = form_dates(self.form_problem or self.problem)
         return f"{problem}; choose one from the list" if self.choices else problem
+
+    def form_sentence(self, label: str = "") -> str:
+        """The problem as a whole sentence for a form, naming the field by its label: "Date of
+        injury is required." A problem with its own subject follows the label and a colon
+        ("Date of injury: 01/01/2999 is in the future.")."""
+        problem = self.form_message
+        if label:
+            joint = " " if problem.startswith(_PREDICATES) else ": "
+            problem = f"{label}{joint}{problem}"
+        return sentence(problem)
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}"
@@ -228,8 +254,12 @@ class Checker:
     def __init__(self):
         self.errors: list[JsonError] = []
 
-    def error(self, path: str, message: str, choices: Iterable[str] = ()) -> None:
-        self.errors.append(JsonError(path, message, tuple(choices)))
+    def error(
+        self, path: str, message: str, choices: Iterable[str] = (), *, form: str = ""
+    ) -> None:
+        """`form`: the problem in a person's words when `message` names JSON keys, codes or
+        formats (JsonError.form_problem)."""
+        self.errors.append(JsonError(path, message, tuple(choices), form))
 
     def storable_text(self, value: Any, path: str) -> None:
         """Report every text (a key or a value, at any depth) no field can store: a NUL
@@ -266,7 +296,7 @@ class Checker:
         if _given(parent, key) not in (None, ""):
             return False
         if required:
-            self.error(key_path(path, key), f"is required{_what(what)}")
+            self.error(key_path(path, key), f"is required{_what(what)}", form="is required")
         return True
 
     def mapping(self, value: Any, path: str, *, what: str = "") -> dict | None:
@@ -298,7 +328,7 @@ class Checker:
             self.error(here, f"must be a list{_what(what)}, not {json_type(value)}")
             return None
         if not value and required and not allow_empty:
-            self.error(here, f"must not be empty{_what(what)}")
+            self.error(here, f"must not be empty{_what(what)}", form="must not be empty")
         return value
 
     def text(
@@ -365,7 +395,11 @@ class Checker:
             return None
         value, here = _given(parent, key), key_path(path, key)
         if not isinstance(value, str) or not DATE_RE.match(value):
-            self.error(here, f"{shown(value)} is not a date in the form {DATE_FORMAT}")
+            self.error(
+                here,
+                f"{shown(value)} is not a date in the form {DATE_FORMAT}",
+                form=f"{shown_cut(str(value))} is not a date; enter it as MM/DD/YYYY",
+            )
             return None
         try:
             return dt.date.fromisoformat(value)
@@ -377,7 +411,7 @@ class Checker:
         """true or false; False when not given (None if required and missing)."""
         if _given(parent, key) is None:
             if required:
-                self.error(key_path(path, key), "is required (true or false)")
+                self.error(key_path(path, key), "is required (true or false)", form="is required")
                 return None
             return False
         value = _given(parent, key)
@@ -402,11 +436,15 @@ class Checker:
         """A whole number from 0 to `maximum`."""
         if _given(parent, key) is None:
             if required:
-                self.error(key_path(path, key), "is required (a whole number)")
+                self.error(key_path(path, key), "is required (a whole number)", form="is required")
             return None
         value, here = _given(parent, key), key_path(path, key)
         if isinstance(value, bool) or not isinstance(value, int):
-            self.error(here, f"must be a whole number, not {json_type(value)}")
+            self.error(
+                here,
+                f"must be a whole number, not {json_type(value)}",
+                form="must be a whole number",
+            )
             return None
         if value < 0:
             self.error(here, f"must not be negative (got {value})")

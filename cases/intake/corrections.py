@@ -411,9 +411,7 @@ def case_facts_edit(
         worker.pop("age", None)
     cleaned, errors = intake_validate(merged, today=today)
     if errors:
-        raise ValidationError(
-            [f"{fact_label(error.path)}: {error.form_message}" for error in errors]
-        )
+        raise ValidationError([error.form_sentence(fact_label(error.path)) for error in errors])
     data = cleaned[0]
     before = _deadlines(case)
     changed: list[dict] = []

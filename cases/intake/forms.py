@@ -10,7 +10,7 @@ from django.core.files import File
 from django.forms.utils import ErrorDict, ErrorList
 from django.urls import reverse
 
-from cases.forms import date_field
+from cases.forms import DateInput, date_field
 from cases.intake.models import IntakeDraftFile
 from cases.intake.services import DRAFT_MAX_RECORD_ROWS
 from cases.intake.validation import intake_validate
@@ -379,10 +379,21 @@ def draft_form_data(values: dict[str, str]) -> dict[str, str]:
     return {**_DRAFT_DEFAULTS, **values}
 
 
+# A date typed as the pages print it (a browser without a date picker shows a plain box).
+_TYPED_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+
+
 def _raw(form: forms.Form, name: str) -> str:
-    """A field's value as sent, trimmed: intake's rules judge it, not Django's field."""
+    """A field's value as sent, trimmed: intake's rules judge it, not Django's field. A date
+    typed MM/DD/YYYY is sent on as the ISO date intake reads (the date picker sends ISO)."""
     value = form[name].data
-    return value.strip() if isinstance(value, str) else ("" if value is None else value)
+    value = value.strip() if isinstance(value, str) else ("" if value is None else value)
+    if isinstance(form.fields[name].widget, DateInput) and isinstance(value, str):
+        typed = _TYPED_DATE.fullmatch(value)
+        if typed:
+            month, day, year = typed.groups()
+            value = f"{year}-{int(month):02d}-{int(day):02d}"
+    return value
 
 
 class IntakeForms:
@@ -468,7 +479,7 @@ class IntakeForms:
         return [
             JsonError(
                 "$.application_id",
-                f"Application {application_id} is already on file as case {existing}.",
+                f"{application_id} is already on file as case {existing}",
             )
         ]
 
@@ -555,17 +566,19 @@ class IntakeForms:
         return payload
 
     def errors_place(self, errors: list[JsonError]) -> None:
-        """Each intake problem (by JSON path) next to the field it is about, same message; a
+        """Each intake problem (by JSON path) next to the field it is about, as a sentence
+        naming the field by its label (intake's rule, in the form's words: form_sentence); a
         record row with no file says so in the form's words (intake's own are the JSON's:
         a path beside the file or base64 content)."""
         for error in errors:
             form, field = self._error_target(error.path)
             if form is None:
-                self.items._non_form_errors.append(error.form_message)
+                self.items._non_form_errors.append(error.form_sentence("Disputed items"))
             elif _RECORD_ITSELF.fullmatch(error.path) and not self._record_file_chosen(form):
-                form.add_error("file", "choose the record's PDF file (only a PDF is kept)")
+                form.add_error("file", "Choose the record's PDF file (only a PDF is kept).")
             else:
-                form.add_error(field, error.form_message)
+                label = form[field].label if field else ""
+                form.add_error(field, error.form_sentence(label))
 
     def _error_target(self, path: str) -> tuple[forms.Form | None, str | None]:
         keys = [k or int(i) for k, i in re.findall(r"\.(\w+)|\[(\d+)\]", path)]
@@ -623,17 +636,14 @@ class IntakeForms:
 
         def collect(form, section: str, anchor: str) -> None:
             for name, errors in form.errors.items():
-                if name == "__all__":
-                    target, label = anchor, section
-                else:
+                target = anchor
+                if name != "__all__":
                     target = form[name].auto_id or anchor
                     if form[name].field.widget.use_fieldset:
                         target = f"{target}_0"
-                    label = f"{section}: {form[name].label}"
                 for error in errors:
-                    # Intake's messages are worded to follow the field: "is required".
-                    joint = " " if error.startswith(("is ", "must ")) else ": "
-                    found.append({"anchor": target, "text": f"{label}{joint}{error}"})
+                    # Each message is a sentence naming its field: the section says where.
+                    found.append({"anchor": target, "text": f"{section}: {error}"})
 
         collect(self.application, "Application", "section-application")
         collect(self.worker, "Injured worker", "section-worker")
@@ -641,7 +651,7 @@ class IntakeForms:
             collect(form, role.label, "section-parties")
         collect(self.diagnoses, "Diagnoses", "section-diagnoses")
         for error in self.items.non_form_errors():
-            found.append({"anchor": "section-items", "text": f"Disputed items: {error}"})
+            found.append({"anchor": "section-items", "text": str(error)})
         for number, form in enumerate(self.items.forms, start=1):
             collect(form, f"Disputed item {number}", "section-items")
         for error in self.records.non_form_errors():

@@ -106,6 +106,7 @@ class IntakeChecker(DateChecks, PartyChecks, ItemChecks, RecordChecks, Determina
             self.error(
                 f"{path}.notice_sent_by",
                 "is given without the date the notice was sent (notice_sent_on)",
+                form="is given without the date in Notice of assignment sent",
             )
         data["claim_number"] = self.text(
             raw,
@@ -134,6 +135,8 @@ class IntakeChecker(DateChecks, PartyChecks, ItemChecks, RecordChecks, Determina
                 f"{path}.designated_on",
                 "is given, but filed_by is not 'designee': only a designee's application has a "
                 "date of designation",
+                form=f"is given, but Filed by is not “{FiledBy.DESIGNEE.label}”: only an "
+                "application a designee filed has the date the designee was named",
             )
         self.case_dates(data, path, notice_key=notice_key)
         data["injured_worker"] = self.worker(raw, path, data["date_of_injury"])

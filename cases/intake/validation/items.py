@@ -46,9 +46,14 @@ class ItemChecks(IntakeCheckerBase):
             self.error(
                 f"{here}.text",
                 f"is required when the citation is {label} (kind {kind}): the guideline cited",
+                form=f"is required when UR cited {label}: name the guideline cited",
             )
         if kind == CitationKind.NONE and text:
-            self.error(f"{here}.text", "must be empty when nothing was cited (kind none)")
+            self.error(
+                f"{here}.text",
+                "must be empty when nothing was cited (kind none)",
+                form=f"must be empty when UR cited “{CitationKind.NONE.label}”",
+            )
         return {"kind": kind, "text": text}
 
     def items(self, raw: dict, path: str) -> list[dict]:
@@ -83,11 +88,13 @@ class ItemChecks(IntakeCheckerBase):
                 self.error(
                     f"{here}.authorized_portion",
                     "is required when original_request is given (UR modified the request)",
+                    form="is required when Original request is given (UR modified the request)",
                 )
             if authorized and not original:
                 self.error(
                     f"{here}.original_request",
                     "is required when authorized_portion is given (UR modified the request)",
+                    form="is required when Authorized portion is given (UR modified the request)",
                 )
             kind = self.choice(
                 item,
@@ -104,6 +111,8 @@ class ItemChecks(IntakeCheckerBase):
                     f"{here}.authorization_kind",
                     "substitute needs original_request (the request decided) and "
                     "authorized_portion (the substitute the claims administrator authorized)",
+                    form="a substitute needs the Original request (the request decided) and the "
+                    "Authorized portion (the substitute the claims administrator authorized)",
                 )
             formulary = self.boolean(item, "formulary_dispute", here)
             if formulary and category and category != ItemCategory.PHARMACEUTICALS:

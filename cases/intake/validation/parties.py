@@ -145,5 +145,7 @@ class PartyChecks(IntakeCheckerBase):
             self.error(
                 f"{here}.delivery_method",
                 "email service needs an email address and e_service_consent: true",
+                form="e-mail service needs an Email address and “Consented to electronic "
+                "service” ticked",
             )
         return {"delivery_method": method or "", "e_service_consent": bool(consent)}

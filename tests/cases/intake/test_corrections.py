@@ -76,7 +76,7 @@ def test_a_correction_is_refused_with_intakes_message_and_nothing_changes(notice
     with pytest.raises(ValidationError) as refused:
         case_facts_edit(case=noticed, actor=case_admin, changes={"date_of_injury": "2016-12-01"})
     assert refused.value.messages == [
-        "Date of injury: the injury (12/01/2016) cannot be after the UR decision (11/03/2016)"
+        "Date of injury: the injury (12/01/2016) cannot be after the UR decision (11/03/2016)."
     ]
     with pytest.raises(ValidationError, match="is not a way of sending the notice"):
         case_facts_edit(case=noticed, actor=case_admin, changes={"notice_sent_by": "fax"})
@@ -216,7 +216,7 @@ def test_an_item_is_added_through_intakes_rules_with_an_event(noticed, case_admi
         )
     assert refused.value.messages == [
         "Item 2's drug-formulary dispute: "
-        "only a pharmaceuticals item can be a drug-formulary dispute"
+        "only a pharmaceuticals item can be a drug-formulary dispute."
     ]
     assert noticed.items.count() == 1
 
@@ -385,8 +385,9 @@ def test_an_item_added_without_its_category_or_guideline_says_so_in_plain_words(
     )
     page = refused.content.decode()
     assert refused.status_code == 422 and noticed.items.count() == 1
-    assert "Item 2&#x27;s category: is required; choose one from the list" in page
-    assert "is required when the citation is MTUS (kind mtus): the guideline cited" in page
+    assert "Item 2&#x27;s category is required; choose one from the list." in page
+    assert "is required when UR cited MTUS: name the guideline cited." in page
+    assert "(kind mtus)" not in page
     assert "diagnostic_imaging" not in page.split("Nothing was changed")[1].split("</ul>")[0]
 
 
@@ -466,7 +467,7 @@ def test_the_facts_page_takes_a_guideline_of_unseen_characters_as_none_given(adm
     empty = admin_client.post(url, {**item, "ur_citation_text": ""})
     unseen = admin_client.post(url, {**item, "ur_citation_text": "\u200b"})
 
-    required = "is required when the citation is Non-MTUS"
+    required = "is required when UR cited Non-MTUS: name the guideline cited."
     assert empty.status_code == unseen.status_code == 422
     assert required in empty.content.decode() and required in unseen.content.decode()
     assert noticed.items.count() == 1

@@ -142,7 +142,7 @@ def test_a_record_whose_file_was_not_kept_asks_for_a_pdf_in_the_forms_words(admi
     response = admin_client.post(NEW, without_files(data))
     page = response.content.decode()
     assert response.status_code == 200 and not Case.objects.exists()
-    assert "choose the record&#x27;s PDF file (only a PDF is kept)" in page
+    assert "Choose the record&#x27;s PDF file (only a PDF is kept)." in page
     assert "JSON" not in page and "base64" not in page
 
 
