@@ -84,7 +84,7 @@ class PeriodForm(forms.Form):
             return []
         said = [
             f"“{str(self.data.get(name, ''))[:40]}” is not a date for “{self.fields[name].label}”: "
-            "give it as YYYY-MM-DD."
+            "give it as MM/DD/YYYY."
             for name in ("start", "end")
             if name in self.errors
         ]

@@ -355,7 +355,7 @@ def test_an_end_alone_early_in_2013_counts_from_the_day_imr_began(world):
     [
         ({"start": "9999-12-20", "end": "9999-12-31"}, "cannot end after"),
         ({"start": "2026-12-05", "end": "2026-11-01"}, "The period's start comes after its end."),
-        ({"start": "abc"}, "“abc” is not a date for “From”: give it as YYYY-MM-DD."),
+        ({"start": "abc"}, "“abc” is not a date for “From”: give it as MM/DD/YYYY."),
         ({"end": "0001-01-01"}, "cannot end before 01/01/2013"),
     ],
 )
@@ -371,6 +371,18 @@ def test_a_chart_csv_for_a_period_that_is_none_is_refused_saying_why(world, aske
     text = response.content.decode()
     assert said in text and "No CSV was made" in text
     assert "Showing the last 30 days" not in text
+
+
+def test_a_date_given_as_the_error_asks_is_taken(world):
+    """From a QA pass: the error asked for YYYY-MM-DD while the date fields show mm/dd/yyyy;
+    it now asks for MM/DD/YYYY, and a date given so is counted."""
+    page = _client().get(reverse("reports:dashboard"), {"start": "garbage"}).content.decode()
+    assert "“garbage” is not a date for “From”: give it as MM/DD/YYYY." in page
+    assert "YYYY-MM-DD" not in page
+    fields = _period_fields(
+        _client().get(reverse("reports:dashboard"), {"start": "11/03/2026"}).content.decode()
+    )
+    assert 'name="start" value="2026-11-03"' in fields
 
 
 def _period_fields(page: str) -> str:
@@ -393,7 +405,7 @@ def test_the_period_fields_show_the_dates_counted(world):
 @pytest.mark.parametrize(
     ("asked", "said"),
     [
-        ({"start": "garbage"}, "“garbage” is not a date for “From”: give it as YYYY-MM-DD."),
+        ({"start": "garbage"}, "“garbage” is not a date for “From”: give it as MM/DD/YYYY."),
         ({"start": "2026-11-01", "end": "2026-02-30"}, "“2026-02-30” is not a date for “To”"),
         ({"start": "2026-11-30", "end": "2026-11-01"}, "The period's start comes after its end."),
         # From a QA pass: a year-9999 period was a server error (its last week has no Monday
