@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from django import forms
+from django.core import signing
 from django.core.files import File
 from django.forms.utils import ErrorDict, ErrorList
 from django.urls import reverse
@@ -36,6 +37,16 @@ from cases.records.forms import RecordFields
 
 # An intake problem about a whole record row ("$.records[2]"), not one of its fields.
 _RECORD_ITSELF = re.compile(r"\$\.records\[\d+\]")
+# A file chosen in a row and refused at once (views.draft_file_add) leaves the row empty; the
+# row carries why, signed, so "Create case" says it again rather than "choose a PDF".
+_REFUSED_SALT = "intake.record-refused"
+NO_FILE_CHOSEN = "Choose the record's PDF file (only a PDF is kept)."
+
+
+def refused_upload_token(message: str) -> str:
+    """The refusal of a row's chosen file (record_file_check's words), for the row to carry."""
+    return signing.dumps(message, salt=_REFUSED_SALT)
+
 
 # --- The intake form --------------------------------------------------------------------------
 
@@ -497,6 +508,14 @@ class IntakeForms:
         """Whether the row has a file: chosen now, or kept with the draft."""
         return bool(form["file"].data) or form.prefix in self.draft_files
 
+    def _refused_upload(self, form: forms.Form) -> str:
+        """Why the file last chosen in this row was refused, if the row says so."""
+        token = form.data.get(form.add_prefix("refused"), "")
+        try:
+            return signing.loads(token, salt=_REFUSED_SALT) if token else ""
+        except signing.BadSignature:
+            return ""
+
     def _record_file(self, form: forms.Form) -> File | None:
         """The file chosen in this row now, else the one kept with the draft."""
         if form["file"].data:
@@ -575,10 +594,15 @@ class IntakeForms:
             if form is None:
                 self.items._non_form_errors.append(error.form_sentence("Disputed items"))
             elif _RECORD_ITSELF.fullmatch(error.path) and not self._record_file_chosen(form):
-                form.add_error("file", "Choose the record's PDF file (only a PDF is kept).")
+                form.add_error("file", self._refused_upload(form) or NO_FILE_CHOSEN)
             else:
-                label = form[field].label if field else ""
-                form.add_error(field, error.form_sentence(label))
+                # A record file's problem is a sentence naming the file itself ("notes.txt:
+                # this is not a PDF file."), as the case page's uploader says it
+                # (record_file_check): neither a label before it nor a capital on the name.
+                if field == "file":
+                    form.add_error(field, error.form_message)
+                else:
+                    form.add_error(field, error.form_sentence(form[field].label if field else ""))
 
     def _error_target(self, path: str) -> tuple[forms.Form | None, str | None]:
         keys = [k or int(i) for k, i in re.findall(r"\.(\w+)|\[(\d+)\]", path)]

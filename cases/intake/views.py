@@ -25,6 +25,7 @@ from cases.intake.forms import (
     draft_form_data,
     draft_values,
     formset_row,
+    refused_upload_token,
 )
 from cases.intake.models import IntakeDraft
 from cases.intake.selectors import (
@@ -273,7 +274,13 @@ def draft_file_add(request):
             messages.error(request, upload_error)
         return redirect(_draft_url(draft))
     form.draft_file = kept
-    context = {"form": form, "draft": draft, "upload_error": upload_error, "oob_draft": True}
+    context = {
+        "form": form,
+        "draft": draft,
+        "upload_error": upload_error,
+        "upload_refused": refused_upload_token(upload_error) if upload_error else "",
+        "oob_draft": True,
+    }
     return render(request, "cases/case_new.html#record-file", context)
 
 

@@ -1,6 +1,8 @@
 """The intake form keeps its work: the draft saved while typing, the files kept with it, the
 draft back after an ended session, and our page for an out-of-date form."""
 
+import re
+
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -144,6 +146,44 @@ def test_a_record_whose_file_was_not_kept_asks_for_a_pdf_in_the_forms_words(admi
     assert response.status_code == 200 and not Case.objects.exists()
     assert "Choose the record&#x27;s PDF file (only a PDF is kept)." in page
     assert "JSON" not in page and "base64" not in page
+
+
+def test_create_case_names_the_refused_file_and_says_it_is_not_a_pdf(admin_client):
+    """From a QA pass: Record 1 with a text file (renamed .pdf or not) gave "PDF file: choose
+    the record's PDF file (only a PDF is kept)"; it says what the case page's uploader says."""
+    text = SimpleUploadedFile("notapdf.pdf", b"just text", content_type="application/pdf")
+    slot = admin_client.post(FILE_ADD, {"draft": "", "records-0-file": text}, **HTMX)
+    refused = re.search(r'name="records-0-refused" value="([^"]+)"', slot.content.decode())
+    data = intake_post(**{"records-0-title": "PR-2", "records-0-kind": "medical"})
+
+    response = admin_client.post(NEW, {**without_files(data), "records-0-refused": refused[1]})
+
+    page = response.content.decode()
+    assert not Case.objects.exists()
+    assert "notapdf.pdf: this is not a PDF file (a PDF begins with “%PDF-”" in page
+    assert "Choose the record&#x27;s PDF file" not in page
+
+
+def test_a_text_file_sent_with_the_form_is_named_as_not_a_pdf(admin_client):
+    """Without JavaScript the file comes with the form: the same words, not after a label."""
+    text = SimpleUploadedFile("notapdf.txt", b"just text", content_type="text/plain")
+    data = intake_post(
+        **{"records-0-title": "PR-2", "records-0-kind": "medical", "records-0-file": text}
+    )
+
+    page = admin_client.post(NEW, data).content.decode()
+
+    assert "</span>notapdf.txt: this is not a PDF file (a PDF begins with" in page
+    assert "PDF file: notapdf.txt" not in page
+
+
+def test_a_forged_refusal_is_not_shown(admin_client):
+    data = intake_post(**{"records-0-title": "PR-2", "records-0-kind": "medical"})
+    page = admin_client.post(
+        NEW, {**without_files(data), "records-0-refused": "anything I like"}
+    ).content.decode()
+    assert "anything I like" not in page
+    assert "Choose the record&#x27;s PDF file (only a PDF is kept)." in page
 
 
 def test_the_form_names_a_missing_category_without_the_json_codes(admin_client):
