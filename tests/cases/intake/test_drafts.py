@@ -216,6 +216,25 @@ def test_start_over_discards_the_draft(admin_client):
     assert 'value="Ruiz"' not in admin_client.get(NEW).content.decode()
 
 
+def test_start_over_asks_first_and_says_what_it_deletes(admin_client):
+    """From a QA pass: "Start over" beside "Start another application" deleted the draft and
+    its files at one click. The deleting button now sits behind a disclosure saying so."""
+    admin_client.post(SAVE, typed(**{"worker-last_name": "Ruiz"}), **HTMX)
+    draft = IntakeDraft.objects.get()
+    kept = {"draft": draft.pk, "records-0-file": pdf_upload("pr2.pdf")}
+    admin_client.post(FILE_ADD, kept, **HTMX)
+
+    page = admin_client.get(f"{NEW}?draft={draft.pk}").content.decode()
+
+    zone = page.split('<details class="danger-zone">', 1)[1].split("</details>", 1)[0]
+    assert "<summary>Start over…</summary>" in zone
+    assert reverse("intake:draft_discard", args=[draft.pk]) in zone
+    assert "and the 1 file kept with it. It cannot be undone." in zone
+    assert "Delete this application and start over</button>" in zone
+    banner = page.split('class="message message--info draft-banner"', 1)[1].split("<details", 1)[0]
+    assert "draft_discard" not in banner and "/discard/" not in banner
+
+
 def test_an_autosave_arriving_after_its_draft_is_gone_makes_no_stray_copy(admin_client):
     """The form was submitted (its draft became the case) while an autosave was on its way:
     the late autosave must not bring the submitted application back as a new draft."""
