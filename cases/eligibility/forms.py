@@ -32,22 +32,33 @@ class EligibleForm(forms.Form):
         self.override_checks = [check for check in self.checks if check.needs_override]
         for check in self.override_checks:
             attrs = {"form": ELIGIBLE_FORM_ID}
-            self.fields[f"{check.key}_answer"] = forms.ChoiceField(
-                label="Finding",
-                choices=check.answer_choices,
-                initial=check.answers[0],
-                required=False,
-                widget=forms.Select(attrs=attrs),
-            )
+            if len(check.answers) == 1:
+                # One way past the check: a box to tick, not a list of one choice.
+                answer = forms.BooleanField(
+                    label=check.answer_choices[0][1],
+                    required=False,
+                    widget=forms.CheckboxInput(attrs=attrs),
+                    help_text="Tick it and give the reason to find the application eligible "
+                    "past this check.",
+                )
+            else:
+                answer = forms.ChoiceField(
+                    label="Finding",
+                    choices=check.answer_choices,
+                    initial=check.answers[0],
+                    required=False,
+                    widget=forms.RadioSelect(attrs=attrs),
+                )
             reason = note_field(
                 "Reason to find it eligible anyway",
                 attrs=attrs,
                 help_text="Needed to find the application eligible past this check; recorded "
                 "in the history with the finding.",
             )
-            # Optional to the form (the ineligible finding does not use it), never "(optional)"
-            # on the page: the eligible finding is refused without it (services).
-            reason.looks_required = True
+            # Optional to the form (the ineligible finding uses neither), never "(optional)" on
+            # the page: the eligible finding is refused without both (services).
+            answer.looks_required = reason.looks_required = True
+            self.fields[f"{check.key}_answer"] = answer
             self.fields[f"{check.key}_reason"] = reason
 
     def check_rows(self) -> list[tuple]:
@@ -60,13 +71,19 @@ class EligibleForm(forms.Form):
         ]
 
     def overrides(self) -> dict[str, Override]:
+        """Each check's answer ("" for a box left unticked: the service refuses it) and reason."""
         return {
             check.key: Override(
-                self.cleaned_data.get(f"{check.key}_answer") or check.answers[0],
-                self.cleaned_data.get(f"{check.key}_reason") or "",
+                self._answer(check), self.cleaned_data.get(f"{check.key}_reason") or ""
             )
             for check in self.override_checks
         }
+
+    def _answer(self, check) -> str:
+        given = self.cleaned_data.get(f"{check.key}_answer")
+        if len(check.answers) == 1:
+            return check.answers[0] if given else ""
+        return given or check.answers[0]
 
     def clean_notice_on(self):
         value = self.cleaned_data["notice_on"]
