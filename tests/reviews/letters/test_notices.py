@@ -239,6 +239,25 @@ def test_a_notice_nobody_can_be_emailed_stays_unserved_and_the_case_keeps_the_fi
     assert not CaseEvent.objects.filter(case=case, type=EventType.NOTICE_SERVED).exists()
 
 
+def test_the_case_page_says_plainly_that_the_notice_date_waits_for_service(
+    client, case, case_admin, django_capture_on_commit_callbacks
+):
+    """From a QA pass: "the date the finding intended: the notice is signed, 4 copies waiting
+    for an address, not yet served ..." read as a garble."""
+    _eligible(case, case_admin, django_capture_on_commit_callbacks, notice_on=D(2026, 11, 3))
+    client.force_login(case_admin)
+
+    html = client.get(reverse("casefile:case_detail", args=[case.case_number])).content.decode()
+
+    line = html.split('id="notice-date-kind">', 1)[1].split("</span>", 1)[0]
+    assert line.startswith(
+        "the date planned at the eligibility finding. The notice is not yet served on every "
+        "party (signed, "
+    )
+    assert line.endswith("); once it is, the records are due from the date of service")
+    assert "the finding intended" not in html
+
+
 def test_the_case_page_lists_the_notices_with_download_and_says_which_date(
     client, parties_case, case_admin, django_capture_on_commit_callbacks
 ):
