@@ -207,6 +207,22 @@ def plan_run_start(*, actor, case_numbers: list[str] | None = None) -> PlanRun:
     return run
 
 
+# What a case still lacks before a reviewer, by its status: a reviewer is assigned once it is
+# found eligible and its records are complete (8 CCR 9792.10.4, 9792.10.5).
+NOT_READY_REASONS = {
+    CaseStatus.RECEIVED: "Not ready for assignment: no eligibility finding yet, and the "
+    "records are not complete.",
+    CaseStatus.DEFERRED: "Not ready for assignment: deferred until the liability dispute is "
+    "resolved (8 CCR 9792.10.3(a)(3), (d)); no eligibility finding yet.",
+    CaseStatus.INFORMATION_REQUESTED: "Not ready for assignment: waiting for the information "
+    "requested from the parties (8 CCR 9792.10.3(b), (c)); no eligibility finding yet.",
+    CaseStatus.ELIGIBLE: "Not ready for assignment: found eligible, but the records are not "
+    "complete.",
+    CaseStatus.AWAITING_RECORDS: "Not ready for assignment: the medical records are not "
+    "complete yet (8 CCR 9792.10.5).",
+}
+
+
 def _selection_left_out(run: PlanRun, cases: list[Case]) -> list[dict]:
     """The selected cases not in the plan's reach, each with why: not ready for a reviewer
     (its status), or no such case."""
@@ -227,7 +243,11 @@ def _selection_left_out(run: PlanRun, cases: list[Case]) -> list[dict]:
             elif status in WITH_A_REVIEWER_STATUSES:
                 reason = f"The case has a reviewer already ({status.label.lower()})."
             else:
-                reason = f"Not ready for assignment: the case is {status.label.lower()}."
+                reason = NOT_READY_REASONS.get(
+                    status,
+                    f"Not ready for assignment: a reviewer is assigned once the records are "
+                    f"complete (the case is {status.label.lower()}).",
+                )
         else:
             reason = "No such case."
         left_out.append({"case": number, "reason": reason, "exists": number in statuses})

@@ -204,7 +204,12 @@ def test_assign_on_a_selection_of_the_case_list_plans_those_cases_only(
     assert [row["case"] for row in run.plan["assignments"]] == [selected.case_number]
     page = admin_client.get(reverse(BATCH)).content.decode()
     assert "For the 5 cases selected on the case list; 4 left out" in page
-    assert f"{not_ready.case_number}</a></td><td>Not ready for assignment: the case is" in page
+    # From a QA pass: "Not ready for assignment: the case is received." said no more than its
+    # status; it says what is missing.
+    assert (
+        f"{not_ready.case_number}</a></td><td>Not ready for assignment: no eligibility finding "
+        "yet, and the records are not complete.</td>"
+    ) in page
     # From a QA pass: these read "Not ready for assignment: the case is reviewer assigned"
     # (or "issued", "terminated"), as if they would be one day.
     assert (
