@@ -120,6 +120,7 @@ def _notice_send(
     subject: str,
     body: str,
     actor: User | None = None,
+    title: str = "",
 ) -> bool:
     """Record the notice first, then mail it; the same words wait in the app under the
     recipient's bell (accounts.notifications). Nothing is sent when the case changed since it
@@ -132,7 +133,7 @@ def _notice_send(
             _notices_record([notice])
             notify(
                 [user],
-                text=subject,
+                text=title or subject,
                 link=_notice_link(case, kind),
                 urgent=notice.escalation,
             )
@@ -194,17 +195,22 @@ class Alert:
     subject: str
     body: str
     line: str
+    # What the bell shows: the subject without the inbox's "OVERDUE: ", since the bell marks
+    # an escalation "Urgent:" itself ("Urgent: OVERDUE: ..." said it twice).
+    title: str = ""
 
 
-# What a digest of each group of alerts says and where its notification leads: the case list
-# showing those cases.
+# What a digest of each group of alerts says (the e-mail's subject, the bell's title, the
+# e-mail's opening) and where its notification leads: the case list showing those cases.
 _DIGESTS = {
     "overdue": (
         "OVERDUE: {n} cases",
+        "{n} cases overdue",
         "These cases are overdue, and you had not been told of them",
         {"due": "overdue"},
     ),
     "deferral": (
+        "Look again: {n} deferred cases",
         "Look again: {n} deferred cases",
         "These cases have been deferred long enough to look at again, and you had not been "
         "told of them",
@@ -282,6 +288,7 @@ def _overdue_alert(case: Case, clock) -> Alert:
         kind=_OVERDUE_KINDS[clock.running],
         due_on=clock.due_on,
         subject=f"OVERDUE: {case.case_number} {what} {verb} due {clock.due_on:%m/%d/%Y}",
+        title=f"{case.case_number} {what} {verb} due {clock.due_on:%m/%d/%Y}",
         body=(
             f"Case {case.case_number} ({case.get_priority_display()}) is overdue: the {what} "
             f"{verb} due on {clock.due_on:%m/%d/%Y}, {ago}. "
@@ -337,6 +344,7 @@ def _alerts_send(admin: User, alerts: list[Alert], *, group: str) -> int:
                 user=admin,
                 subject=alert.subject,
                 body=alert.body,
+                title=alert.title,
             )
             for alert in fresh
         )
@@ -367,8 +375,8 @@ def _digest_send(admin: User, alerts: list[Alert], *, group: str) -> int:
     alerts = [alert for alert in alerts if alert.case.pk in still]
     if not alerts:
         return 0
-    title, intro, filters = _DIGESTS[group]
-    subject = title.format(n=f"{len(alerts):,}")
+    subject, title, intro, filters = _DIGESTS[group]
+    subject, title = (text.format(n=f"{len(alerts):,}") for text in (subject, title))
     link = f"{reverse('casefile:case_list')}?{urlencode(filters)}"
     listed = [alert.line for alert in alerts[:DIGEST_LINES]]
     more = len(alerts) - len(listed)
@@ -390,7 +398,7 @@ def _digest_send(admin: User, alerts: list[Alert], *, group: str) -> int:
         with transaction.atomic():
             _notices_record(notices)
             urgent = any(notice.escalation for notice in notices)
-            notify([admin], text=subject, link=link, urgent=urgent)
+            notify([admin], text=title, link=link, urgent=urgent)
             send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [admin.email])
     except IntegrityError:
         # Another run recorded one of them meanwhile: the next run sends what is left.

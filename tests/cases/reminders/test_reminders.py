@@ -2,13 +2,15 @@
 recorded (cases/reminders.py)."""
 
 import datetime as dt
+import re
 from smtplib import SMTPRecipientsRefused
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
-from accounts.models import Notification, Role
+from accounts.models import Notification, Role, User
 from cases.lifecycle.models import CaseEvent, CaseStatus, EventType
 from cases.reminders import services
 from cases.reminders.models import ClockNotice
@@ -225,6 +227,23 @@ def test_an_overdue_notice_of_assignment_is_escalated_as_such_with_its_explanati
 
 
 @pytest.mark.django_db
+def test_the_bell_says_an_escalation_is_urgent_once(admins, client):
+    """From a QA pass: "Urgent: OVERDUE: CM26-0000003 records were due 11/30/2026" (the bell's
+    mark and the e-mail subject's, both)."""
+    case = CaseFactory(
+        status=S.RECEIVED, application_received=D(2026, 11, 2), due_on=D(2026, 11, 3)
+    )
+    clock_notices_send(today=D(2026, 11, 5))
+    client.force_login(User.objects.get(email=admins[0]))
+
+    page = client.get(reverse("account:notifications")).content.decode()
+
+    text = " ".join(re.sub(r"<[^>]+>", "", page).split())
+    assert f"Urgent: {case.case_number} notice of assignment was due 11/03/2026" in text
+    assert "OVERDUE" not in text
+
+
+@pytest.mark.django_db
 def test_overdue_information_requested_is_escalated_under_its_own_name(admins, mailoutbox):
     case = CaseFactory(
         status=S.INFORMATION_REQUESTED,
@@ -284,7 +303,7 @@ def test_many_new_escalations_come_as_one_digest_each_still_recorded_on_its_case
     assert "/cases/?due=overdue" in message.body
     notes = Notification.objects.filter(user__email=admins[0])
     assert [(n.text, n.link, n.urgent) for n in notes] == [
-        ("OVERDUE: 7 cases", "/cases/?due=overdue", True)
+        ("7 cases overdue", "/cases/?due=overdue", True)
     ]
     for case in cases:
         assert ClockNotice.objects.filter(case=case).count() == 2
