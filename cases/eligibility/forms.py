@@ -100,6 +100,7 @@ class IneligibleForm(forms.Form):
         ],
         widget=forms.CheckboxSelectMultiple,
         help_text="They are recorded and the case is closed.",
+        error_messages={"required": "Tick at least one reason the case is ineligible."},
     )
     note = note_field(
         rows=3,

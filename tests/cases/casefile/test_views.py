@@ -492,13 +492,24 @@ def test_ineligible_finding_closes_the_case_with_its_reasons(admin_client, case)
     assert "Reason: Duplicate application" in page and "Note: Same as CM26-0000001." in page
 
 
-def test_ineligible_needs_a_reason(admin_client, case):
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["page", "htmx"])
+def test_ineligible_needs_a_reason_said_at_the_top_of_the_form_and_focused(
+    admin_client, case, headers
+):
+    """From QA: the refusal was a generic "This field is required." beside the boxes, out of
+    view of the button pressed; it is now said whole, at the form's top, and focused."""
     response = admin_client.post(
         reverse("casefile:case_eligibility", args=[case.case_number]),
         {"finding": "ineligible", "ineligible-note": "  "},
+        **headers,
     )
     assert response.status_code == 200
-    assert "This field is required" in response.content.decode()
+    page = response.content.decode()
+    summary = page.split('<div class="form-error" role="alert" tabindex="-1" autofocus>', 1)[1]
+    summary = summary.split("</div>", 1)[0]
+    assert "Not recorded:" in summary
+    assert 'href="#id_ineligible-reasons_0">Reasons</a>: Tick at least one reason' in summary
+    assert "This field is required" not in page
     case.refresh_from_db()
     assert case.status == CaseStatus.RECEIVED
 
