@@ -385,6 +385,20 @@ def test_a_date_given_as_the_error_asks_is_taken(world):
     assert 'name="start" value="2026-11-03"' in fields
 
 
+def test_a_period_not_begun_or_not_ended_says_what_its_figures_count(world):
+    """From QA: a period in the future showed all zeros without a word."""
+    today = timezone.localdate()
+    ahead = {"start": (today + dt.timedelta(days=10)).isoformat()}
+    ahead["end"] = (today + dt.timedelta(days=40)).isoformat()
+    page = _client().get(reverse("reports:dashboard"), ahead).content.decode()
+    assert "This period has not begun: nothing in it has happened yet" in page
+    running = {"start": (today - dt.timedelta(days=5)).isoformat(), "end": ahead["end"]}
+    page = _client().get(reverse("reports:dashboard"), running).content.decode()
+    assert f"its figures count up to today ({today:%m/%d/%Y})" in page
+    page = _client().get(reverse("reports:dashboard")).content.decode()
+    assert "has not begun" not in page and "count up to today" not in page
+
+
 def _period_fields(page: str) -> str:
     return page.split('id="period-title"', 1)[1].split("</form>", 1)[0]
 
