@@ -32,16 +32,10 @@ class EligibleForm(forms.Form):
         self.override_checks = [check for check in self.checks if check.needs_override]
         for check in self.override_checks:
             attrs = {"form": ELIGIBLE_FORM_ID}
-            if len(check.answers) == 1:
-                # One way past the check: a box to tick, not a list of one choice.
-                answer = forms.BooleanField(
-                    label=check.answer_choices[0][1],
-                    required=False,
-                    widget=forms.CheckboxInput(attrs=attrs),
-                    help_text="Tick it and give the reason to find the application eligible "
-                    "past this check.",
-                )
-            else:
+            # One way past the check: the reason is the finding past it (no choice of one to
+            # make). Two ways (a prior IMR, a duplicate): which of them, then the reason.
+            answer = None
+            if len(check.answers) > 1:
                 answer = forms.ChoiceField(
                     label="Finding",
                     choices=check.answer_choices,
@@ -57,21 +51,28 @@ class EligibleForm(forms.Form):
             )
             # Optional to the form (the ineligible finding uses neither), never "(optional)" on
             # the page: the eligible finding is refused without both (services).
-            answer.looks_required = reason.looks_required = True
-            self.fields[f"{check.key}_answer"] = answer
+            reason.looks_required = True
+            if answer is not None:
+                answer.looks_required = True
+                self.fields[f"{check.key}_answer"] = answer
             self.fields[f"{check.key}_reason"] = reason
 
     def check_rows(self) -> list[tuple]:
         """Each check with its answer and reason fields (None when it needs no override)."""
         return [
-            (check, self[f"{check.key}_answer"], self[f"{check.key}_reason"])
+            (
+                check,
+                self[f"{check.key}_answer"] if len(check.answers) > 1 else None,
+                self[f"{check.key}_reason"],
+            )
             if check.needs_override
             else (check, None, None)
             for check in self.checks
         ]
 
     def overrides(self) -> dict[str, Override]:
-        """Each check's answer ("" for a box left unticked: the service refuses it) and reason."""
+        """Each check's answer ("" for a check with no reason given: the service refuses it) and
+        reason."""
         return {
             check.key: Override(
                 self._answer(check), self.cleaned_data.get(f"{check.key}_reason") or ""
@@ -80,10 +81,10 @@ class EligibleForm(forms.Form):
         }
 
     def _answer(self, check) -> str:
-        given = self.cleaned_data.get(f"{check.key}_answer")
         if len(check.answers) == 1:
-            return check.answers[0] if given else ""
-        return given or check.answers[0]
+            # The reason given is the finding past the check; none, and the service refuses.
+            return check.answers[0] if self.cleaned_data.get(f"{check.key}_reason") else ""
+        return self.cleaned_data.get(f"{check.key}_answer") or check.answers[0]
 
     def clean_notice_on(self):
         value = self.cleaned_data["notice_on"]

@@ -141,8 +141,7 @@ def _overrides_check(checks, overrides: Mapping[str, Override]) -> list[dict]:
     if missing:
         raise ValidationError(
             "A blocking check does not pass; give a written reason to find the case eligible "
-            "anyway (and tick “Eligible despite this check” where it is offered), or find it "
-            "ineligible: " + "; ".join(missing) + "."
+            "anyway, or find it ineligible: " + "; ".join(missing) + "."
         )
     return recorded
 

@@ -568,9 +568,10 @@ def test_late_application_needs_a_written_reason_to_be_accepted(admin_client):
     assert {o["check"]: o["reason"] for o in details["overrides"]}["timely"] == "Mailed late."
 
 
-def test_a_failing_check_is_passed_by_a_box_ticked_with_its_reason(admin_client):
+def test_a_failing_check_with_one_way_past_it_is_passed_by_its_reason_alone(admin_client):
     """From a QA pass: beside a failing check sat "Finding (optional)", a list of one choice
-    ("Eligible despite this check"), next to a reason the finding requires."""
+    ("Eligible despite this check"), next to a reason the finding requires. The reason is now
+    the only control: given, the check is passed; left empty, the finding is refused."""
     late = CaseFactory(
         ur_decision_date=dt.date(2026, 9, 1), application_received=dt.date(2026, 11, 2)
     )
@@ -579,25 +580,23 @@ def test_a_failing_check_is_passed_by_a_box_ticked_with_its_reason(admin_client)
         reverse("casefile:case_detail", args=[late.case_number])
     ).content.decode()
     row = page.split('id="check-timely"', 1)[1].split("</li>", 1)[0]
-    assert '<input type="checkbox" name="eligible-timely_answer"' in row
-    assert "Eligible despite this check" in row
-    assert "<select" not in row and "(optional)" not in row
+    assert "Reason to find it eligible anyway" in row
+    assert "<select" not in row and 'type="checkbox"' not in row and "(optional)" not in row
 
     url = reverse("casefile:case_eligibility", args=[late.case_number])
     post = {
         "finding": "eligible",
         "eligible-notice_on": "2026-11-04",
-        "eligible-ur_decision_on_file_answer": "on",
         "eligible-ur_decision_on_file_reason": "On the paper file.",
-        "eligible-timely_reason": "Mailed late.",  # a reason, the box not ticked
+        "eligible-timely_reason": "",
     }
     refused = admin_client.post(url, post)
     assert refused.status_code == 200
-    assert "tick “Eligible despite this check”" in refused.content.decode()
+    assert "give a written reason to find the case eligible anyway" in refused.content.decode()
     late.refresh_from_db()
     assert late.status == CaseStatus.RECEIVED
 
-    admin_client.post(url, {**post, "eligible-timely_answer": "on"})
+    admin_client.post(url, {**post, "eligible-timely_reason": "Mailed late."})
     late.refresh_from_db()
     assert late.status == CaseStatus.AWAITING_RECORDS
 
