@@ -44,7 +44,14 @@ def _request_id(request) -> str | None:
 def _api_error(request, status: int) -> HttpResponse | None:
     if not request.path.startswith(API_PREFIX):
         return None
-    body = {"errors": [{"path": None, "message": MESSAGES[status]}]}
+    message = MESSAGES[status]
+    if status == 404:
+        # An address the API does not have (/api/, a mistyped path): where its addresses are.
+        message = (
+            "No such address in the API. Its addresses begin with /api/v1/; the schema "
+            f"({reverse('api-schema')}) lists them."
+        )
+    body = {"errors": [{"path": None, "message": message}]}
     if status == 500:
         body["request_id"] = _request_id(request)
     return _mark(JsonResponse(body, status=status))

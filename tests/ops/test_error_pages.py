@@ -190,9 +190,18 @@ def test_tracebacks_come_back_only_when_asked_for(client, settings):
 @pytest.mark.urls("tests.ops.urls")
 def test_api_paths_get_json_errors(client, debug):
     client.raise_request_exception = False
-    missing = client.get("/api/v1/no-such-thing/")
-    assert missing.status_code == 404
-    assert missing.json() == {"errors": [{"path": None, "message": "Not found."}]}
+    for address in ("/api/", "/api/v1/no-such-thing/"):
+        missing = client.get(address)
+        assert missing.status_code == 404
+        assert missing.json() == {
+            "errors": [
+                {
+                    "path": None,
+                    "message": "No such address in the API. Its addresses begin with /api/v1/; "
+                    "the schema (/api/v1/schema/) lists them.",
+                }
+            ]
+        }
     failed = client.get("/api/v1/boom/")
     assert failed.status_code == 500
     assert failed.json()["errors"][0]["path"] is None
