@@ -58,7 +58,12 @@ def test_with_nobody_excluded_the_panel_says_so_without_a_fetch(admin_client):
     page = admin_client.get(reverse("assignment:case_assign", args=[case.case_number]))
     html = page.content.decode()
     excluded = html.split('id="excluded-heading"')[1]
-    assert "Excluded (0)" in excluded and "Nobody is excluded." in excluded
+    assert "Excluded (none)" in excluded and "Nobody is excluded." in excluded
+    # From QA: a search read "Excluded (0 matching “only”, of 0)" when nobody was excluded.
+    searched = admin_client.get(
+        reverse("assignment:case_assign", args=[case.case_number]), {"q": "only"}
+    ).content.decode()
+    assert "Excluded (none)" in searched and "of 0" not in searched
     assert "Show every excluded reviewer" not in excluded
     assert '<details id="excluded-panel">' in html  # closed, and nothing to fetch
 
