@@ -57,6 +57,17 @@
     });
   });
 
+  // Enter in a one-line field of the draft (a citation, a radio) saves the draft where it
+  // stands; it must not send the form by the browser's implicit submission, which reloaded the
+  // step at its top and lost the reader's place (from a keyboard QA pass).
+  form.addEventListener("keydown", function (event) {
+    var field = event.target;
+    if (event.key !== "Enter" || event.isComposing || field.tagName !== "INPUT") return;
+    if (field.type === "search" || field.type === "submit" || field.type === "button") return;
+    event.preventDefault();
+    htmx.trigger(form, "draft-save");
+  });
+
   // A field that takes the focus lies clear of the sticky Save bar, whole when it fits above
   // it (WCAG 2.4.11): the browser shows only the caret's line of a text box, which may leave
   // the box under the bar. (reviews.css keeps the bar's height free when the page scrolls.)

@@ -412,3 +412,22 @@ def test_a_text_over_the_limit_says_why_it_is_not_saved_and_stays(
     assert Determination.objects.get(pk=determination.pk).clinical_summary == before
     box.fill("A summary of a sensible length.")
     expect(status).to_contain_text("Saved", timeout=10_000)
+
+
+def test_enter_in_a_one_line_field_saves_the_draft_in_place(page, live_server, reference_data):
+    """From a keyboard QA pass: Enter in the citation box sent the whole form the browser's
+    way, reloading the step at its top; it now saves the draft where the reviewer is."""
+    reviewer = reviewer_with_profile("REV-ENTER")
+    case, _, determination = case_in_review(reviewer)
+    decision = determination.decisions.get()
+    sign_in(page, live_server.url, reviewer)
+    page.goto(f"{live_server.url}/reviews/cases/{case.case_number}/step/3/")
+    page.evaluate("window.stillThisPage = true")
+    citation = page.get_by_label("Citation as the letter prints it").first
+    citation.fill("MTUS Chronic Pain Medical Treatment Guidelines 2009")
+    citation.press("Enter")
+    expect(page.locator("#save-status")).to_contain_text("Saved", timeout=10_000)
+    assert page.evaluate("window.stillThisPage === true"), "the step was not reloaded"
+    expect(citation).to_be_focused()
+    decision.refresh_from_db()
+    assert decision.citation_text == "MTUS Chronic Pain Medical Treatment Guidelines 2009"
