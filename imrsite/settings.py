@@ -384,6 +384,8 @@ CELERY_TASK_ROUTES = {
     "cases.tasks.record_inspect": {"queue": "records"},
 }
 CELERY_TIMEZONE = TIME_ZONE
+# Beat starts afresh from a schedule file damaged by a stop mid-write (imrsite/beat.py).
+CELERY_BEAT_SCHEDULER = "imrsite.beat:Scheduler"
 CELERY_BEAT_SCHEDULE = {
     "clock-reminders": {
         "task": "cases.tasks.clock_reminders_send",
