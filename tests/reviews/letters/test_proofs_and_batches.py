@@ -370,8 +370,8 @@ def test_the_notice_of_assignment_waiting_for_the_post_is_not_called_served(
     assert "Signed, 1 copy waiting to be printed, 4 served" in page
     assert "Signed and served" not in page
     assert (
-        "the notice is signed, 1 copy waiting to be printed, 4 served, not yet served on every "
-        "party"
+        "The notice is not yet served on every party (signed, 1 copy waiting to be printed, 4 "
+        "served)"
     ) in page
 
 
