@@ -37,6 +37,8 @@ class ReturnForm(forms.Form):
 
     def __init__(self, *args, decisions=(), **kwargs):
         super().__init__(*args, **kwargs)
+        # Needed unless an item has a comment (clean): never "(optional)" beside it.
+        self.fields["comment"].looks_required = True
         self.decisions = list(decisions)
         for number, decision in enumerate(self.decisions, start=1):
             self.fields[f"item-{decision.pk}"] = forms.CharField(

@@ -389,7 +389,14 @@ def test_an_empty_return_is_refused_on_the_page(client, quality_reviewer):
         reverse("quality:quality_return", args=[case.case_number]), {"comment": ""}
     )
     assert response.status_code == 400
-    assert "write a comment" in response.content.decode()
+    page = response.content.decode()
+    assert "write a comment" in page
+    # From QA: said far down the page, out of view; now at the top of the return form, focused
+    # when the page opens, and the box is not marked "(optional)".
+    summary = page.split('<div class="form-error" role="alert" tabindex="-1" autofocus>', 1)[1]
+    assert "write a comment" in summary.split("</div>", 1)[0]
+    label = page.split('for="id_comment"', 1)[1].split("</label>", 1)[0]
+    assert "optional" not in label
 
 
 def test_approve_through_the_page(client, quality_reviewer, django_capture_on_commit_callbacks):
