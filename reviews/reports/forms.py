@@ -42,6 +42,14 @@ class PeriodForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         end = cleaned.get("end") or self.today
+        if not cleaned.get("end") and cleaned.get("start") and cleaned["start"] > self.today:
+            # A start ahead with no end: the default length from it (an end of today would come
+            # before it and refuse a period the user did not get wrong).
+            # (never past the latest end allowed, which a start far ahead would overflow).
+            latest = years_after(self.today, MAX_YEARS_AHEAD)
+            end = latest
+            if cleaned["start"] < latest - dt.timedelta(days=DEFAULT_DAYS - 1):
+                end = cleaned["start"] + dt.timedelta(days=DEFAULT_DAYS - 1)
         # Every bound is checked before any date is counted from another: a day counted back
         # from 01/01/0001 or on from 12/31/9999 is no date at all (OverflowError).
         if cleaned.get("start") and cleaned["start"] < FIRST_MONTH:

@@ -392,6 +392,9 @@ def test_a_period_not_begun_or_not_ended_says_what_its_figures_count(world):
     ahead["end"] = (today + dt.timedelta(days=40)).isoformat()
     page = _client().get(reverse("reports:dashboard"), ahead).content.decode()
     assert "This period has not begun: nothing in it has happened yet" in page
+    # From QA: "From" ahead with "To" left empty read "The period's start comes after its end".
+    page = _client().get(reverse("reports:dashboard"), {"start": ahead["start"]}).content.decode()
+    assert "This period has not begun" in page and "comes after its end" not in page
     running = {"start": (today - dt.timedelta(days=5)).isoformat(), "end": ahead["end"]}
     page = _client().get(reverse("reports:dashboard"), running).content.decode()
     assert f"its figures count up to today ({today:%m/%d/%Y})" in page
