@@ -82,7 +82,7 @@ class DateChecks(IntakeCheckerBase):
         if served and ur and served < ur:
             self.error(
                 f"{path}.ur_decision_served_on",
-                f"the UR decision ({ur}) cannot be served before it was made ({served})",
+                f"the UR decision cannot be served ({served}) before it was made ({ur})",
             )
         if assigned and received and assigned < received:
             self.error(

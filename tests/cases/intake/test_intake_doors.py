@@ -356,6 +356,21 @@ def test_the_form_door_says_its_dates_as_its_pages_print_them():
 
 
 @pytest.mark.django_db
+def test_a_ur_decision_served_before_it_was_made_names_each_date_as_what_it_is():
+    """From QA: "the UR decision (11/20/2026) cannot be served before it was made (11/10/2026)"
+    gave the service date as the day it was made."""
+    application = changed(
+        changed(MINIMAL, "ur_decision_date", "2016-11-20"), "ur_decision_served_on", "2016-11-10"
+    )
+    intake = IntakeForms(form_post(application))
+    assert not intake.is_valid()
+    assert (
+        "UR decision served: the UR decision cannot be served (11/10/2016) before it was made "
+        "(11/20/2016)."
+    ) in form_messages(intake)
+
+
+@pytest.mark.django_db
 def test_the_form_reads_a_date_typed_as_its_pages_print_it():
     """The date fields show mm/dd/yyyy: a date typed so is taken, and one typed otherwise is
     refused in those words, not the JSON's YYYY-MM-DD."""
