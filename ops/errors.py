@@ -42,14 +42,14 @@ def _request_id(request) -> str | None:
 
 
 def _api_error(request, status: int) -> HttpResponse | None:
-    if not request.path.startswith(API_PREFIX):
+    if not (request.path.startswith(API_PREFIX) or request.path == API_PREFIX.rstrip("/")):
         return None
     message = MESSAGES[status]
     if status == 404:
         # An address the API does not have (/api/, a mistyped path): where its addresses are.
         message = (
-            "No such address in the API. Its addresses begin with /api/v1/; the schema "
-            f"({reverse('api-schema')}) lists them."
+            f"No such address in the API. The schema ({reverse('api-schema')}) lists its "
+            f"addresses, such as {reverse('api:cases')}."
         )
     body = {"errors": [{"path": None, "message": message}]}
     if status == 500:

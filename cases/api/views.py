@@ -27,6 +27,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from accounts.api_auth import ApiTokenAuthentication
 from cases.access import Ability, case_get_for, may, roles_allowed
 from cases.api.serializers import (
     CaseExportSerializer,
@@ -449,6 +450,9 @@ def exception_handler(exc, context):
         detail = exc.detail if isinstance(exc, exceptions.APIException) else response.data
         message = detail.get("detail", detail) if isinstance(detail, dict) else detail
         path = "$" if isinstance(exc, _BODY_ERRORS) else None
+        if isinstance(exc, exceptions.NotAuthenticated):
+            # No header at all: say how to send one, as a header in another form is told.
+            message = f"No API token was sent. {ApiTokenAuthentication.how_to_send}."
         errors = [{"path": path, "message": str(message)}]
     response.data = {"errors": errors}
     return response

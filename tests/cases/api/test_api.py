@@ -68,7 +68,12 @@ def test_no_token_is_401_with_a_json_error():
     response = post_json(client_for(None), CASES_URL, intake_payload())
     assert response.status_code == 401
     assert response.json() == {
-        "errors": [{"path": None, "message": "Authentication credentials were not provided."}]
+        "errors": [
+            {
+                "path": None,
+                "message": "No API token was sent. Send the header as: Authorization: Token <key>.",
+            }
+        ]
     }
     assert client_for(None).get(CASES_URL).status_code == 401
     assert not Case.objects.exists()
