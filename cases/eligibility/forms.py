@@ -62,7 +62,7 @@ class EligibleForm(forms.Form):
         return [
             (
                 check,
-                self[f"{check.key}_answer"] if len(check.answers) > 1 else None,
+                self[f"{check.key}_answer"] if f"{check.key}_answer" in self.fields else None,
                 self[f"{check.key}_reason"],
             )
             if check.needs_override
@@ -71,20 +71,15 @@ class EligibleForm(forms.Form):
         ]
 
     def overrides(self) -> dict[str, Override]:
-        """Each check's answer ("" for a check with no reason given: the service refuses it) and
-        reason."""
+        """Each check's answer (its only one when it has no choice) and reason; the service
+        refuses a check without its reason."""
         return {
             check.key: Override(
-                self._answer(check), self.cleaned_data.get(f"{check.key}_reason") or ""
+                self.cleaned_data.get(f"{check.key}_answer") or check.answers[0],
+                self.cleaned_data.get(f"{check.key}_reason") or "",
             )
             for check in self.override_checks
         }
-
-    def _answer(self, check) -> str:
-        if len(check.answers) == 1:
-            # The reason given is the finding past the check; none, and the service refuses.
-            return check.answers[0] if self.cleaned_data.get(f"{check.key}_reason") else ""
-        return self.cleaned_data.get(f"{check.key}_answer") or check.answers[0]
 
     def clean_notice_on(self):
         value = self.cleaned_data["notice_on"]

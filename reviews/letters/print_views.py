@@ -67,15 +67,22 @@ class PostedForm(forms.Form):
     take_back = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
-def _page(request, *, batch_form=None, posted_forms=None, status=200):
-    today = timezone.localdate()
-    mailings = [
+def _listed(rows) -> list[dict]:
+    """Copies as the print queue's tables list them: the recipient's role and the document by
+    their page names."""
+    return [
         {
             "row": row,
             "role_label": RECIPIENT_ROLE_LABELS.get(row.recipient_role, row.recipient_role),
+            "document": document_label(row.document),
         }
-        for row in print_queue()
+        for row in rows
     ]
+
+
+def _page(request, *, batch_form=None, posted_forms=None, status=200):
+    today = timezone.localdate()
+    mailings = _listed(print_queue())
     batches = [
         _batch_entry(batch, (posted_forms or {}).get(batch.pk)) for batch in print_batches_open()
     ]
@@ -87,13 +94,7 @@ def _page(request, *, batch_form=None, posted_forms=None, status=200):
             "current": "print_queue",
             "mailings": mailings,
             "batches": batches,
-            "held": [
-                {
-                    "row": row,
-                    "role_label": RECIPIENT_ROLE_LABELS.get(row.recipient_role, row.recipient_role),
-                }
-                for row in held
-            ],
+            "held": _listed(held),
             "held_more": held_more,
             "posted": print_batches_posted_recent(today),
             "posted_days": settings.PRINT_BATCH_POSTED_LISTED_DAYS,
