@@ -358,6 +358,28 @@ def test_return_through_the_page_reaches_the_reviewer_on_the_item(client, qualit
     assert "Returned with comments" in dashboard
 
 
+def test_a_resubmission_shows_what_was_asked_before_the_text_that_answers_it(
+    client, quality_reviewer
+):
+    # Given a determination returned with a comment, then submitted again
+    case, reviewer, determination = submitted()
+    determination_return(
+        determination=determination, actor=quality_reviewer, comment="Add the page numbers."
+    )
+    determination.refresh_from_db()
+    determination_submit(determination=determination, actor=reviewer, password=PASSWORD)
+
+    # When the medical director opens it
+    login(client, quality_reviewer)
+    page = client.get(reverse("quality:quality_review", args=[case.case_number])).content.decode()
+
+    # Then the earlier round is read first, above the summary and the decisions; from QA: it sat
+    # in the side column below the records, out of view
+    main = page.split('<div class="ws-main">', 1)[1].split('<aside class="ws-side"', 1)[0]
+    assert "Earlier rounds" in main
+    assert main.index("Add the page numbers.") < main.index("Clinical case summary")
+
+
 def test_the_medical_director_reads_the_letter_as_it_will_print_before_approving(
     client, quality_reviewer, request
 ):
