@@ -63,19 +63,17 @@ HELD_LISTED = 50
 
 def copies_held_listed(limit: int = HELD_LISTED) -> tuple[list, bool]:
     """The copies of issued notices and letters held for want of an address or e-mail (nothing
-    served, on no batch), case by case, for the print queue: the first `limit` and whether
+    served, on no batch), longest held first, for the print queue: the first `limit` and whether
     there are more. Each is served once its party has an address (party_copies_changed)."""
     rows = [
         *LetterDelivery.objects.filter(status=DeliveryStatus.NO_ADDRESS)
         .select_related("letter__case")
-        .order_by("letter__case__case_number", "letter__version", "pk")[: limit + 1],
+        .order_by("sent_at", "pk")[: limit + 1],
         *NoticeDelivery.objects.filter(status=DeliveryStatus.NO_ADDRESS)
         .select_related("notice__case")
-        .order_by("notice__case__case_number", "notice__kind", "notice__version", "pk")[
-            : limit + 1
-        ],
+        .order_by("sent_at", "pk")[: limit + 1],
     ]
-    rows.sort(key=lambda row: (row.document.case.case_number, type(row).__name__, row.pk))
+    rows.sort(key=lambda row: (row.sent_at, row.document.case.case_number, type(row).__name__))
     return rows[:limit], len(rows) > limit
 
 

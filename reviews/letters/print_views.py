@@ -69,12 +69,14 @@ class PostedForm(forms.Form):
 
 def _listed(rows) -> list[dict]:
     """Copies as the print queue's tables list them: the recipient's role and the document by
-    their page names."""
+    their page names, and how many days since the copy was recorded (held copies)."""
+    today = timezone.localdate()
     return [
         {
             "row": row,
             "role_label": RECIPIENT_ROLE_LABELS.get(row.recipient_role, row.recipient_role),
             "document": document_label(row.document),
+            "held_days": (today - timezone.localdate(row.sent_at)).days,
         }
         for row in rows
     ]

@@ -71,9 +71,13 @@ def test_the_print_queue_lists_copies_held_for_an_address_until_the_party_has_on
     """From QA: an issued case leaves the open lists, and its copy held for an address was
     shown only on its own case page; the print queue now lists it, linked to the party."""
     case = mixed_letter.case
+    # Held for three days: the list says since when, so the longest held are chased first.
+    held_at = timezone.now() - dt.timedelta(days=3)
+    mixed_letter.deliveries.filter(status=DeliveryStatus.NO_ADDRESS).update(sent_at=held_at)
     page = admin.get(reverse("letters:print_queue")).content.decode()
     held = page.split('id="held-title"', 1)[1].split("</section>", 1)[0]
     assert f"{case.case_number}</a>" in held and "Acme Foods, Inc." in held
+    assert f"{timezone.localdate(held_at):%m/%d/%Y} <span" in held and "(3 days)" in held
     assert (
         "(Employer, cc)" in held and f"Final Determination Letter v{mixed_letter.version}" in held
     )
@@ -83,6 +87,24 @@ def test_the_print_queue_lists_copies_held_for_an_address_until_the_party_has_on
     page = admin.get(reverse("letters:print_queue")).content.decode()
     held = page.split('id="held-title"', 1)[1].split("</section>", 1)[0]
     assert "No copy is held for an address." in held
+
+
+def test_the_copies_held_longest_are_listed_first(mixed_letter, admin):
+    # Given the employer's copy held for a day and the attorney's for five
+    now = timezone.now()
+    mixed_letter.deliveries.filter(recipient_role=PartyRole.EMPLOYER).update(
+        sent_at=now - dt.timedelta(days=1)
+    )
+    mixed_letter.deliveries.filter(recipient_role=PartyRole.ATTORNEY).update(
+        status=DeliveryStatus.NO_ADDRESS, sent_at=now - dt.timedelta(days=5)
+    )
+
+    page = admin.get(reverse("letters:print_queue")).content.decode()
+
+    held = page.split('id="held-title"', 1)[1].split("</section>", 1)[0]
+    assert held.index("(5 days)") < held.index("Attorney for the Injured Worker")
+    assert held.index("Attorney for the Injured Worker") < held.index("(1 day)")
+    assert held.index("(1 day)") < held.index("Employer, cc")
 
 
 def test_the_print_batch_is_each_signed_letter_and_its_proof_of_service(
