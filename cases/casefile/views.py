@@ -510,7 +510,10 @@ def case_eligibility(request, case_number: str):
                 )
                 message = f"{case.case_number} is ineligible and closed."
         except ValidationError as error:
-            form.add_error(None, error)
+            if finding == "eligible":
+                form.refusal_add(error)
+            else:
+                form.add_error(None, error)
         else:
             return _action_done(request, case.case_number, message, panel="workflow")
     return _action_refused(request, case, panel="workflow", **bound)

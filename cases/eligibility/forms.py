@@ -4,9 +4,10 @@ the services decide what may happen."""
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from cases.eligibility.services import Override
+from cases.eligibility.services import Override, OverridesMissing
 from cases.forms import date_field, note_field, past_date_check
 from cases.lifecycle.models import INELIGIBILITY_SOURCES, IneligibilityReason
 from cases.lifecycle.services import MISSING_INFORMATION
@@ -52,6 +53,9 @@ class EligibleForm(forms.Form):
             # Optional to the form (the ineligible finding uses neither), never "(optional)" on
             # the page: the eligible finding is refused without both (services).
             reason.looks_required = True
+            # The summary of a refusal at the top of the form names the check, not this label
+            # that every check's reason shares.
+            reason.summary_label = check.label
             if answer is not None:
                 answer.looks_required = True
                 self.fields[f"{check.key}_answer"] = answer
@@ -85,6 +89,19 @@ class EligibleForm(forms.Form):
         value = self.cleaned_data["notice_on"]
         past_date_check(value, "notice of assignment date")
         return value
+
+    def refusal_add(self, error: ValidationError) -> None:
+        """The service's refusal, shown on the form: checks left without their reason each get
+        the error beside their reason box (and a link in the summary); anything else is said at
+        the top."""
+        if not isinstance(error, OverridesMissing):
+            self.add_error(None, error)
+            return
+        for key in error.check_keys:
+            self.add_error(
+                f"{key}_reason",
+                "Write why the case is eligible past this check, or find it ineligible.",
+            )
 
 
 class IneligibleForm(forms.Form):

@@ -115,6 +115,15 @@ def _eligible_and_notice(
         )
 
 
+class OverridesMissing(ValidationError):
+    """The eligible finding refused because blocking checks lack their written reason: the
+    message names them all; `check_keys` says which, so a form can say it beside each."""
+
+    def __init__(self, message: str, check_keys: list[str]):
+        super().__init__(message, code="overrides_missing")
+        self.check_keys = check_keys
+
+
 def _overrides_check(checks, overrides: Mapping[str, Override]) -> list[dict]:
     """Each blocking check that does not pass needs its written reason; without one the finding
     is refused, naming the check. Returns what the event records."""
@@ -125,7 +134,7 @@ def _overrides_check(checks, overrides: Mapping[str, Override]) -> list[dict]:
         given = overrides.get(check.key)
         answer, reason = (given.answer, visible_strip(given.reason)) if given else ("", "")
         if not reason or answer not in check.answers:
-            missing.append(f"{check.label} ({check.result_label.lower()}; {check.source})")
+            missing.append(check)
             continue
         recorded.append(
             {
@@ -139,9 +148,13 @@ def _overrides_check(checks, overrides: Mapping[str, Override]) -> list[dict]:
             }
         )
     if missing:
-        raise ValidationError(
+        named = (
+            f"{check.label} ({check.result_label.lower()}; {check.source})" for check in missing
+        )
+        raise OverridesMissing(
             "A blocking check does not pass; give a written reason to find the case eligible "
-            "anyway, or find it ineligible: " + "; ".join(missing) + "."
+            "anyway, or find it ineligible: " + "; ".join(named) + ".",
+            check_keys=[check.key for check in missing],
         )
     return recorded
 

@@ -552,9 +552,18 @@ def test_late_application_needs_a_written_reason_to_be_accepted(admin_client):
     }
     response = admin_client.post(url, post)
     assert response.status_code == 200
-    assert "Filed within 30 days of the UR decision (fails; 8 CCR 9792.10.1(b)(1))" in (
-        response.content.decode()
+    # From QA: refused in one sentence at the top, with no way to the box to fill. Now the
+    # summary names the check, linked to its reason box, and the error also sits beside it.
+    page = response.content.decode()
+    summary = page.split('<div class="form-error" role="alert" tabindex="-1" autofocus>', 1)[1]
+    summary = summary.split("</div>", 1)[0]
+    assert (
+        '<a href="#id_eligible-timely_reason">Filed within 30 days of the UR decision</a>: '
+        "Write why the case is eligible past this check, or find it ineligible." in summary
     )
+    assert "ur_decision_on_file" not in summary  # its reason was given
+    row = page.split('id="check-timely"', 1)[1].split("</li>", 1)[0]
+    assert "Write why the case is eligible past this check" in row
     late.refresh_from_db()
     assert late.status == CaseStatus.RECEIVED
 
@@ -592,7 +601,7 @@ def test_a_failing_check_with_one_way_past_it_is_passed_by_its_reason_alone(admi
     }
     refused = admin_client.post(url, post)
     assert refused.status_code == 200
-    assert "give a written reason to find the case eligible anyway" in refused.content.decode()
+    assert "Write why the case is eligible past this check" in refused.content.decode()
     late.refresh_from_db()
     assert late.status == CaseStatus.RECEIVED
 

@@ -209,7 +209,7 @@ def test_a_reason_of_invisible_characters_is_no_written_reason(case, case_admin,
 
     page = admin_client.post(f"/cases/{case.case_number}/eligibility/", form)
 
-    assert "give a written reason to find the case eligible anyway" in page.content.decode()
+    assert "Write why the case is eligible past this check" in page.content.decode()
     case.refresh_from_db()
     assert case.status == S.RECEIVED
     assert not CaseEvent.objects.filter(case=case).exists()
