@@ -139,6 +139,26 @@ class ApplicationForm(forms.Form):
         "Then the IMR is deferred (8 CCR 9792.10.3(a)(3), (d)).",
     )
 
+    # As the page lays them out: its error summary lists problems in this order.
+    field_order = [
+        "application_id",
+        "claim_number",
+        "priority",
+        "application_received",
+        "ur_decision_date",
+        "ur_decision_served_on",
+        "date_of_injury",
+        "ur_decision_served_by",
+        "notice_sent_on",
+        "notice_sent_by",
+        "filed_by",
+        "application_signed",
+        "ur_decision_basis",
+        "designated_on",
+        "liability_disputed",
+        "adj_number",
+    ]
+
 
 class WorkerForm(forms.Form):
     first_name = forms.CharField(label="First name", max_length=100)
@@ -285,6 +305,18 @@ class ItemForm(forms.Form):
         choices=[("", "Not a pharmaceutical / not stated"), *DrugClass.choices],
         help_text="Pharmaceuticals only: counted by class in the Administrative Director's report.",
     )
+    # As the page lays them out: its error summary lists problems in this order.
+    field_order = [
+        "description",
+        "category",
+        "formulary_dispute",
+        "drug_class",
+        "ur_citation_kind",
+        "ur_citation_text",
+        "original_request",
+        "authorized_portion",
+        "authorization_kind",
+    ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -659,7 +691,9 @@ class IntakeForms:
         found: list[dict[str, str]] = []
 
         def collect(form, section: str, anchor: str) -> None:
-            for name, errors in form.errors.items():
+            # In the order of the page's fields, not the order intake's checker found them in.
+            order = ["__all__", *form.fields]
+            for name, errors in sorted(form.errors.items(), key=lambda pair: order.index(pair[0])):
                 target = anchor
                 if name != "__all__":
                     target = form[name].auto_id or anchor

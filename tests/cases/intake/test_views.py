@@ -1,9 +1,12 @@
 """The guided intake form."""
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from cases.intake.forms import ApplicationForm, ItemForm
 from cases.lifecycle.models import Case, CaseStatus
 from cases.records.models import MedicalRecord
 from tests.cases.helpers import HTMX
@@ -132,6 +135,31 @@ def test_invalid_intake_creates_nothing_and_says_what_is_wrong(admin_client):
     assert "this is not a PDF file" in page
     assert "choose the file again" in page  # the browser lost the chosen file
     assert 'value="Ana"' in page  # what was typed is kept
+
+
+def test_the_problems_are_listed_in_the_order_of_the_page(admin_client):
+    """From QA: the claim number, second on the page, was listed after the date of injury, in
+    the order intake's checker found them."""
+    data = intake_post(
+        **{
+            "application-claim_number": "",
+            "application-date_of_injury": "2030-01-01",
+            "application-application_id": "",
+        }
+    )
+    page = admin_client.post(reverse("intake:case_new"), data).content.decode()
+    summary = page.split('id="error-summary"', 1)[1].split("</ul>", 1)[0]
+    assert re.findall(r'<a href="#id_application-(\w+)">', summary) == [
+        "application_id",
+        "claim_number",
+        "date_of_injury",
+        "date_of_injury",
+    ]
+    # Every part of the form lists its fields as the page lays them out.
+    ids = re.findall(r'id="id_([\w-]+?)"', page)
+    for prefix, form in [("application", ApplicationForm()), ("items-0", ItemForm())]:
+        shown = [i.split("-")[-1] for i in ids if i.startswith(prefix + "-")]
+        assert [name for name in shown if name in form.fields] == list(form.fields)
 
 
 def test_intake_needs_a_described_disputed_item_but_not_a_birth_date(admin_client):
