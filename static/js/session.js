@@ -110,11 +110,33 @@
     page.querySelectorAll(".facts-refusal").forEach(function (slot) { slot.replaceChildren(); });
   });
 
+  /* What an action done in place says (accounts.responses.with_messages) goes to the page's
+     messages at its top. When the action was far down the page (a party's service, a record
+     added), the top is out of view: the messages then float at the foot of the window until
+     dismissed or replaced, so the confirmation is seen where the work was done. */
+  function messagesPlace() {
+    var messages = document.getElementById("messages");
+    if (!messages) { return; }
+    if (!messages.querySelector(".message")) {
+      messages.classList.remove("messages--float");
+      return;
+    }
+    var region = messages.parentElement.getBoundingClientRect();
+    var outOfView = region.bottom < 0 || region.top > window.innerHeight;
+    messages.classList.toggle("messages--float", outOfView);
+  }
+  document.addEventListener("htmx:oobAfterSwap", function (event) {
+    if (event.detail.target && event.detail.target.id === "messages") { messagesPlace(); }
+  });
+  /* Emptied by an answer with nothing to say: no swapped element, so no event above. */
+  document.addEventListener("htmx:afterSettle", messagesPlace);
+
   /* A message's dismiss button (components/messages.html). */
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest(".message__dismiss");
     if (!button) { return; }
     var message = button.closest(".message");
     if (message) { message.remove(); }
+    messagesPlace();
   });
 })();

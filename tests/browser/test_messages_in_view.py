@@ -1,0 +1,40 @@
+"""What an action done in place says is seen where it was done (static/js/session.js): the
+page's messages sit at its top, out of view of a form far down the case page."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.test_reviewer_flow import sign_in
+from tests.factories import UserFactory, ready_case
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_party_service_saved_far_down_the_case_page_says_so_in_view(
+    page, live_server, reference_data, artifacts
+):
+    # Given the case page scrolled down to the parties' service of papers
+    case = ready_case()
+    sign_in(page, live_server.url, UserFactory(role="case_admin"))
+    page.goto(f"{live_server.url}/cases/{case.case_number}/")
+    details = page.locator("#parties-service details").filter(
+        has_text="Change how Acme Foods, Inc. is served"
+    )
+    details.locator("summary").click()
+    form = details.locator("form")
+    form.get_by_label("Postal address").fill("9 Dock Rd\nStockton, CA 95202")
+
+    # When the change is saved
+    form.get_by_role("button", name="Save").click()
+
+    # Then the confirmation shows in the window, not only at the top of the page; it was
+    # out of view (from QA)
+    message = page.locator("#messages .message").filter(has_text="Service details saved.")
+    expect(message).to_be_in_viewport()
+    assert page.evaluate("window.scrollY") > 0
+    page.screenshot(path=str(artifacts / "case-service-saved.png"))
+    # Dismissed, it goes, and nothing floats empty
+    message.get_by_role("button", name="Dismiss this message").click()
+    expect(page.locator("#messages")).not_to_have_class(re.compile("messages--float"))
