@@ -69,16 +69,22 @@
   });
 
   // A field that takes the focus lies clear of the sticky Save bar, whole when it fits above
-  // it (WCAG 2.4.11): the browser shows only the caret's line of a text box, which may leave
-  // the box under the bar. (reviews.css keeps the bar's height free when the page scrolls.)
+  // it (WCAG 2.4.11), with the hint and error that describe it (aria-describedby: the
+  // citation's hint sat under the bar): the browser shows only the caret's line of a text
+  // box. (reviews.css keeps the bar's height free when the page scrolls.)
   form.addEventListener("focusin", function (event) {
     var bar = form.querySelector(".ws-savebar");
     var field = event.target;
     if (!bar || bar.contains(field)) return;
     window.requestAnimationFrame(function () {
       var box = field.getBoundingClientRect();
+      var bottom = box.bottom;
+      (field.getAttribute("aria-describedby") || "").split(/\s+/).forEach(function (id) {
+        var said = id && document.getElementById(id);
+        if (said) bottom = Math.max(bottom, said.getBoundingClientRect().bottom);
+      });
       var barTop = bar.getBoundingClientRect().top;
-      var below = box.bottom - barTop;
+      var below = bottom - barTop;
       if (below > 0) window.scrollBy(0, Math.min(below + 8, Math.max(box.top - 8, 0)));
     });
   });

@@ -86,8 +86,9 @@ def test_a_field_reached_with_the_tab_key_is_never_under_the_save_bar(
     page, live_server, reference_data, width
 ):
     """WCAG 2.4.11 (focus not obscured): tabbing through the decisions of two items, each field
-    that takes the focus is scrolled clear of the sticky Save bar, at a desk and on a phone (a
-    text box taller than the room above the bar with its first lines in view)."""
+    that takes the focus is scrolled clear of the sticky Save bar with the hint that describes
+    it, at a desk and on a phone (a text box taller than the room above the bar with its first
+    lines in view)."""
     page.set_viewport_size({"width": width, "height": 800})
     case, reviewer, _ = case_in_review(items=2)
     sign_in(page, live_server.url, reviewer)
@@ -106,8 +107,14 @@ def test_a_field_reached_with_the_tab_key_is_never_under_the_save_bar(
                 const el = document.activeElement;
                 if (!el || !el.closest('.ws-form') || el.closest('.ws-savebar')) return null;
                 const box = el.getBoundingClientRect();
+                // With the hint that describes it (from QA: the citation's hint was under it).
+                let bottom = box.bottom;
+                for (const id of (el.getAttribute('aria-describedby') || '').split(/\s+/)) {
+                    const said = id && document.getElementById(id);
+                    if (said) bottom = Math.max(bottom, said.getBoundingClientRect().bottom);
+                }
                 const label = el.labels && el.labels[0] ? el.labels[0].textContent : el.name;
-                return {top: box.top, bottom: box.bottom, label: (label || el.tagName).trim()};
+                return {top: box.top, bottom, label: (label || el.tagName).trim()};
             }"""
         )
         if focused is None:
@@ -122,6 +129,40 @@ def test_a_field_reached_with_the_tab_key_is_never_under_the_save_bar(
             hidden.append(focused["label"][:40])
     assert reached > 10
     assert not hidden, f"under the save bar at {width} px: {hidden}"
+
+
+def test_a_field_clicked_just_above_the_save_bar_brings_its_hint_clear_of_it(
+    page, live_server, reference_data
+):
+    """From QA: the citation box clicked where it showed just above the Save bar kept its hint
+    ("Pick from the catalog above…") under the bar."""
+    page.set_viewport_size({"width": 1280, "height": 800})
+    case, reviewer, _ = case_in_review(items=1)
+    sign_in(page, live_server.url, reviewer)
+    page.goto(f"{live_server.url}/reviews/cases/{case.case_number}/step/3/")
+    field = page.locator("input[id^=ctext-]").first
+    hint = page.locator("p[id^=ctext-hint-]").first
+    bar = page.locator(".ws-savebar")
+    # The page scrolled so that the box sits whole just above the bar, its hint under it.
+    page.evaluate(
+        """([field, bar]) => {
+            const f = document.querySelector(field).getBoundingClientRect();
+            const b = document.querySelector(bar).getBoundingClientRect();
+            window.scrollBy(0, f.bottom - b.top + 4);
+        }""",
+        ["input[id^=ctext-]", ".ws-savebar"],
+    )
+    assert hint.bounding_box()["y"] > bar.bounding_box()["y"]
+
+    field.click()
+
+    page.wait_for_function(
+        """([hint, bar]) => document.querySelector(hint).getBoundingClientRect().bottom
+            <= document.querySelector(bar).getBoundingClientRect().top + 1""",
+        arg=["p[id^=ctext-hint-]", ".ws-savebar"],
+        timeout=2000,
+    )
+    assert field.bounding_box()["y"] >= 0
 
 
 def test_each_step_title_keeps_its_words_whole_on_a_phone(page, live_server, reference_data):
