@@ -25,6 +25,16 @@ class Period:
         return cls(start, following - dt.timedelta(days=1))
 
 
+def period_reach(period: Period, today: dt.date) -> str:
+    """What a period's figures can hold on `today`: "ahead" (it has not begun: nothing in it has
+    happened), "to_today" (it ends after today: counted up to today), or "" (all of it)."""
+    if period.start > today:
+        return "ahead"
+    if period.end > today:
+        return "to_today"
+    return ""
+
+
 def month_counted_to(month: Period, today: dt.date) -> dt.date | None:
     """The last day a report of `month` made on `today` counts, when the month has not ended
     (its last day is not over either); None when it counts the whole month."""

@@ -27,6 +27,7 @@ from reviews.reports.charts import charts_drawn
 from reviews.reports.forms import PeriodForm, last_month
 from reviews.reports.models import ReportRun, ReportRunStatus
 from reviews.reports.monthly import FIRST_MONTH
+from reviews.reports.periods import period_reach
 from reviews.reports.runs import (
     report_month,
     report_run_request,
@@ -74,6 +75,7 @@ def dashboard(request):
             "form": form.showing(),
             "period_problem": form.problem(),
             "period": period,
+            "period_reach": period_reach(period, today),
             "today": today,
             "charts": charts_drawn(snapshot, query),
             "taken_at": snapshot.taken_at,

@@ -99,7 +99,7 @@ def test_a_field_reached_with_the_tab_key_is_never_under_the_save_bar(
     for _ in range(40):
         page.keyboard.press("Tab")
         focused = page.evaluate(
-            """async () => {
+            r"""async () => {
                 // After the page's own scrolling, a frame after the focus moved.
                 const frame = () => new Promise((done) => requestAnimationFrame(done));
                 await frame();
