@@ -17,6 +17,7 @@ from cases.lifecycle.status_table import Action, allowed_actions
 from cases.records.selectors import records_in_file
 from reviews.assignment.models import VISIBLE_ASSIGNMENT_STATUSES, Assignment, AssignmentStatus
 from reviews.assignment.selectors import expedited_first_on_case
+from reviews.determination.guideline_words import catalog_term
 from reviews.determination.models import (
     Determination,
     DeterminationStatus,
@@ -403,24 +404,31 @@ class GuidelineResults:
 
     groups: list
     partial: bool = False
+    # (word searched, the catalog's term it was read as): a drug's name, say.
+    read_as: tuple = ()
 
 
 def guideline_search(query: str = "", *, limit: int = 60) -> GuidelineResults:
     """Catalog entries matching every word of `query`, in the evidence order of
     8 CCR 9792.21.1 (MTUS first), grouped by family. When none has every word ("shoulder MRI",
     where the MTUS chapter says "special studies"), those with the most of them, so the MTUS
-    entry is still offered before the reviewer types a citation by hand."""
+    entry is still offered before the reviewer types a citation by hand. A drug's name, which
+    no entry prints, matches the entries of its class ("gabapentin": anti-epilepsy drugs)."""
     entries = list(GuidelineSource.objects.filter(active=True))
-    words = [word.lower() for word in query.split() if word.strip()]
+    words = [word for word in (w.strip(",.;").lower() for w in query.split()) if word]
+    read_as = tuple((word, term) for word in dict.fromkeys(words) if (term := catalog_term(word)))
+    terms = dict(read_as)
     partial = False
     if words:
-        hits = {
-            entry.pk: sum(
-                word in f"{entry.citation_text} {entry.get_family_display()}".lower()
-                for word in words
-            )
+
+        def found(word: str, text: str) -> bool:
+            return word in text or (word in terms and terms[word] in text)
+
+        texts = {
+            entry.pk: f"{entry.citation_text} {entry.get_family_display()}".lower()
             for entry in entries
         }
+        hits = {entry.pk: sum(found(word, texts[entry.pk]) for word in words) for entry in entries}
         best = max(hits.values(), default=0)
         partial = 0 < best < len(words)
         entries = [entry for entry in entries if best and hits[entry.pk] == best]
@@ -437,6 +445,7 @@ def guideline_search(query: str = "", *, limit: int = 60) -> GuidelineResults:
             if family in groups
         ],
         partial=partial,
+        read_as=read_as,
     )
 
 

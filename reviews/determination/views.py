@@ -517,6 +517,7 @@ def guideline_search(request):
         {
             "groups": results.groups,
             "partial": results.partial,
+            "read_as": results.read_as,
             "query": query,
             "decision_id": decision if decision.isdigit() else "",
             "evidence_order_note": EVIDENCE_ORDER_NOTE,

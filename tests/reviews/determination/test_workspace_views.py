@@ -345,6 +345,22 @@ def test_a_search_no_entry_matches_whole_offers_the_entries_with_most_of_its_wor
     assert "Nothing in the catalog matches “zzqx”" in nothing
 
 
+def test_a_drug_searched_by_its_name_finds_the_guideline_of_its_class(client, mine):
+    """From QA: "gabapentin" found nothing, though the MTUS covers it under anti-epilepsy
+    drugs; the results say what the name was read as."""
+    url = reverse("determination:guideline_search")
+    page = client.get(url, {"q": "Gabapentin", "item": "7"}).content.decode()
+    assert "“gabapentin” is searched as “anti-epilepsy drugs”" in page
+    assert "Anti-epilepsy drugs (AEDs) Page(s): 16-22" in page
+    assert "Opioids" not in page and "Nothing in the catalog matches" not in page
+    # A brand name with a word of the catalog: both count, the ODG's opioid section among them.
+    page = client.get(url, {"q": "norco, chronic"}).content.decode()
+    assert "Opioids, criteria for use" in page and "Pain (Chronic), Opioids" in page
+    assert "No entry has every word" not in page and "Knee" not in page
+    # A word the catalog prints is not read as anything else.
+    assert "is searched as" not in client.get(url, {"q": "knee"}).content.decode()
+
+
 # --- Autosave as the browser does it ----------------------------------------------------------
 
 
