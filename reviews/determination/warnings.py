@@ -3,6 +3,8 @@ that the reviewer may know to be right, so they confirm each one instead of bein
 
 - a rationale that does not state its conclusion;
 - an outcome the rationale's conclusion contradicts (Overturned, "not medically necessary");
+- a clinical case summary of one sentence after its opening, where a published summary gives the
+  diagnoses, the treatment to date, the latest examination, the request and the UR action;
 - a name the case file knows or an identifier (identifiers.py) in the summary or a rationale:
   those are printed in the public letter the state publishes, so each offers a neutral
   replacement (determination_warning_replace).
@@ -20,7 +22,7 @@ from dataclasses import dataclass
 from django.utils.text import Truncator
 
 from cases.lifecycle.models import CitationKind, Outcome
-from reviews.determination.drafting import draft_item_key
+from reviews.determination.drafting import draft_item_key, summary_body
 from reviews.determination.identifiers import (
     Excerpt,
     Hit,
@@ -185,11 +187,40 @@ def _citation_kind_warning(decision: ItemDecision, label: str) -> ReviewWarning 
     )
 
 
+# A sentence ends at . ! or ? before a capital or the end, but not after a title ("Dr. Park").
+_SENTENCE_END = re.compile(
+    r"(?<!\bDr)(?<!\bMr)(?<!\bMs)(?<!\bMrs)(?<!\bSt)(?<!\bvs)(?<!\bNo)"
+    r"[.!?][\"”’)]*(?=\s+[A-Z0-9“\"(]|\s*$)"
+)
+# Fewer sentences than this after the opening sentence: the summary is probably unfinished.
+SUMMARY_SENTENCES_EXPECTED = 2
+
+
+def _summary_warning(determination: Determination) -> ReviewWarning | None:
+    """A summary of one sentence after its drafted opening passes the completeness check (a few
+    words are enough there) but is unlikely to be what the letter should print."""
+    body = summary_body(determination.case, determination.clinical_summary)
+    sentences = [part for part in _SENTENCE_END.split(body) if part.strip()]
+    if not sentences or len(sentences) >= SUMMARY_SENTENCES_EXPECTED:
+        return None
+    return ReviewWarning(
+        code="summary:short",
+        item_id=None,
+        message=(
+            "The clinical case summary has one sentence after its opening. A published summary "
+            "gives the diagnoses, the treatment to date, the latest examination, the request "
+            "and the UR action: add what is missing, or confirm it is complete."
+        ),
+        subject=determination.clinical_summary,
+    )
+
+
 def review_warnings(determination: Determination) -> list[ReviewWarning]:
     """Every soft warning for the draft as it stands, summary first, then item by item."""
     case = determination.case
     identifiers = case_identifiers(case)
-    found = _identifier_warnings(
+    found = [short] if (short := _summary_warning(determination)) else []
+    found += _identifier_warnings(
         identifiers,
         text=determination.clinical_summary,
         where="The clinical case summary",

@@ -160,8 +160,8 @@ def test_one_case_from_intake_to_a_verified_letter_on_the_dashboard(
     expect(page.locator(".record-list__opened").first).to_be_visible()
     summary.press("Control+End")
     summary.press_sequentially(
-        " The injured worker reported left ankle pain due to a fall, and was treated with "
-        "physical therapy and medication.",
+        " The injured worker reported left ankle pain due to a fall. Treatment to date has "
+        "included physical therapy and medication.",
         delay=1,
     )
     expect(page.locator("#save-status")).to_contain_text("Saved", timeout=10_000)

@@ -487,6 +487,36 @@ def test_a_rationale_without_a_conclusion_is_flagged():
     assert codes == [f"conclusion:item{determination.decisions.get().pk}"]
 
 
+@pytest.mark.parametrize(
+    ("body", "warned"),
+    [
+        (" Mr. Delgado reported left ankle pain due to a fall.", True),
+        (" Seen by Dr. Park on 01/02/2026. The MRI showed a tear", False),
+        (" The worker fell. Treatment to date has included physical therapy.", False),
+    ],
+)
+def test_a_summary_of_one_sentence_after_its_opening_is_a_warning_to_confirm(body, warned):
+    """From QA: a summary of one sentence passed as complete; a published summary gives the
+    diagnoses, treatment to date, the latest examination, the request and the UR action."""
+    _, reviewer, determination = case_in_review(items=1)
+    determination_fill(determination)
+    opening = determination.clinical_summary.split(" The injured worker was diagnosed")[0]
+    determination.clinical_summary = opening + body
+    determination.save()
+    short = [w for w in review_warnings(determination) if w.code == "summary:short"]
+    assert bool(short) == warned
+    if warned:
+        assert "The clinical case summary has one sentence after its opening" in short[0].message
+        with pytest.raises(ValidationError, match="one sentence after its opening"):
+            determination_submit(determination=determination, actor=reviewer, password=PASSWORD)
+        determination_warnings_confirm(
+            determination=determination, actor=reviewer, keys=[short[0].key]
+        )
+        determination_submit(
+            determination=reload(determination), actor=reviewer, password=PASSWORD
+        )
+
+
 def test_an_outcome_its_rationale_contradicts_is_flagged_both_ways():
     _, _, determination = case_in_review(items=2)
     determination_fill(determination, outcomes=("overturned", "upheld"))
@@ -564,7 +594,7 @@ def test_a_word_that_merely_contains_the_name_is_not_flagged():
     _, _, determination = case_in_review(worker_first_name="Ana", worker_last_name="Lee")
     determination.clinical_summary += "An analgesic was prescribed; the gleeful mood persisted."
     determination.save()
-    assert review_warnings(determination) == []
+    assert [w for w in review_warnings(determination) if w.is_identifier] == []
 
 
 def test_identifying_details_in_a_rationale_are_flagged_on_that_item():
