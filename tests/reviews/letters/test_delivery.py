@@ -107,6 +107,26 @@ def test_the_copies_held_longest_are_listed_first(mixed_letter, admin):
     assert held.index("(1 day)") < held.index("Employer, cc")
 
 
+def test_a_refused_confirm_posted_says_why_at_its_form_focused_and_batches_come_first(
+    mixed_letter, admin, case_admin, django_capture_on_commit_callbacks
+):
+    """From QA: the refusal sat at its batch, below the long list of held copies, with the page
+    opened at its top: it looked as though nothing had happened."""
+    today = timezone.localdate()
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = print_batch_make(actor=case_admin, posting_on=today)
+    response = admin.post(
+        reverse("letters:print_batch_confirm", args=[batch.pk]),
+        {f"batch-{batch.pk}-posted_on": (today + dt.timedelta(days=3)).isoformat()},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    panel = page.split(f'id="batch-{batch.pk}"', 1)[1]
+    summary = panel.split('<div class="form-error" role="alert" tabindex="-1" autofocus>', 1)[1]
+    assert "in the future" in summary.split("</div>", 1)[0]
+    assert page.index('id="batches-title"') < page.index('id="held-title"')
+
+
 def test_the_print_batch_is_each_signed_letter_and_its_proof_of_service(
     mixed_letter, admin, django_capture_on_commit_callbacks
 ):
