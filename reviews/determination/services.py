@@ -502,7 +502,8 @@ def determination_warnings_confirm(*, determination, actor, keys) -> list[str]:
 
     determination = _determination_lock(determination)
     _editable_check(determination, actor)
-    current = {warning.key for warning in review_warnings(determination)}
+    # What may never be printed (warnings.NEVER_PUBLISHED) is not confirmed, whatever is sent.
+    current = {warning.key for warning in review_warnings(determination) if warning.confirmable}
     confirmed = sorted(current & {str(key) for key in keys})
     determination.warnings_confirmed = confirmed
     determination.save(update_fields=["warnings_confirmed", "updated_at"])
@@ -564,6 +565,13 @@ def determination_submit(
         raise ValidationError([problem.message for problem in problems], code="incomplete")
     confirmed = set(determination.warnings_confirmed) | {str(key) for key in confirmed_warnings}
     warnings = review_warnings(determination)
+    never = [warning for warning in warnings if not warning.confirmable]
+    if never:
+        raise ValidationError(
+            ["Replace or rewrite what the public letter may never print before signing:"]
+            + [warning.message for warning in never],
+            code="unconfirmed_warnings",
+        )
     unconfirmed = [warning for warning in warnings if warning.key not in confirmed]
     if unconfirmed:
         raise ValidationError(

@@ -32,6 +32,15 @@ from reviews.determination.identifiers import (
 )
 from reviews.determination.models import Determination, ItemDecision
 
+# Identifiers the public letter may never print, whatever the reviewer knows (SPEC section 6:
+# the public letter names no one): their patterns are specific enough that a hit is the thing
+# itself, so there is nothing to confirm. From QA: a social security number, confirmed, was
+# printed in the public letter. A name or a street address may be a false hit (a guideline's
+# author, a drug's brand), so those stay the reviewer's to confirm.
+NEVER_PUBLISHED = frozenset(
+    {"ssn", "dob", "birth-date", "claim", "claim-number", "adj", "email", "phone"}
+)
+
 
 @dataclass(frozen=True)
 class ReviewWarning:
@@ -52,6 +61,11 @@ class ReviewWarning:
     @property
     def is_identifier(self) -> bool:
         return self.code.startswith("phi:")
+
+    @property
+    def confirmable(self) -> bool:
+        """False for what may never be printed (NEVER_PUBLISHED): replaced or rewritten only."""
+        return not (self.is_identifier and self.code.rsplit(":", 1)[-1] in NEVER_PUBLISHED)
 
     @property
     def step(self) -> int:
@@ -126,6 +140,10 @@ def _identifier_warnings(
         written = list(dict.fromkeys(hit.found for hit in hits))
         if any(form.lower() not in identifier.what.lower() for form in written):
             times = f", written {', '.join(f'“{form}”' for form in written[:3])}{times}"
+        if code in NEVER_PUBLISHED:
+            choice = "or rewrite the text: it may never be printed there"
+        else:
+            choice = "or confirm it must stay"
         found.append(
             ReviewWarning(
                 code=f"phi:{code_where}:{code}",
@@ -133,7 +151,7 @@ def _identifier_warnings(
                 message=(
                     f"{where} contains {identifier.what}{times}. The public letter the state "
                     f"publishes names no one: replace it with "
-                    f"“{identifier.replacement}”, or confirm it must stay."
+                    f"“{identifier.replacement}”, {choice}."
                 ),
                 subject=text,
                 field=field,
@@ -151,7 +169,9 @@ def identifiers_unconfirmed(determination, warnings=None) -> list[ReviewWarning]
     confirmed = set(determination.warnings_confirmed)
     if warnings is None:
         warnings = review_warnings(determination)
-    return [w for w in warnings if w.is_identifier and w.key not in confirmed]
+    return [
+        w for w in warnings if w.is_identifier and (w.key not in confirmed or not w.confirmable)
+    ]
 
 
 def _item_label(decision: ItemDecision, number: int) -> str:

@@ -512,9 +512,7 @@ def test_a_summary_of_one_sentence_after_its_opening_is_a_warning_to_confirm(bod
         determination_warnings_confirm(
             determination=determination, actor=reviewer, keys=[short[0].key]
         )
-        determination_submit(
-            determination=reload(determination), actor=reviewer, password=PASSWORD
-        )
+        determination_submit(determination=reload(determination), actor=reviewer, password=PASSWORD)
 
 
 def test_an_outcome_its_rationale_contradicts_is_flagged_both_ways():

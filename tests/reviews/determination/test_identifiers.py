@@ -331,14 +331,69 @@ def test_the_review_step_shows_the_hit_marked_with_its_replace_button(client, na
 def test_submission_waits_for_every_hit_and_a_confirmed_one_passes(named_case):
     _, reviewer, determination, _ = named_case
     determination_fill(determination)
-    determination.clinical_summary += " Her phone is 559-555-0142."
+    determination.clinical_summary += " The clinic is at 1200 Harbor Boulevard."
     determination.save()
-    with pytest.raises(ValidationError, match="a phone number"):
+    with pytest.raises(ValidationError, match="a street address"):
         determination_submit(determination=determination, actor=reviewer, password=PASSWORD)
     (warning,) = review_warnings(Determination.objects.get(pk=determination.pk))
     determination_warnings_confirm(determination=determination, actor=reviewer, keys=[warning.key])
     determination_submit(determination=determination, actor=reviewer, password=PASSWORD)
     assert Determination.objects.get(pk=determination.pk).status == DeterminationStatus.SUBMITTED
+
+
+@pytest.mark.parametrize(
+    ("text", "what"),
+    [
+        (" SSN 123-45-6789.", "a social security number"),
+        (" Her phone is 559-555-0142.", "a phone number"),
+        (" Reach her at ana@example.org.", "an e-mail address"),
+    ],
+)
+def test_what_the_public_letter_may_never_print_cannot_be_confirmed_only_replaced(
+    named_case, text, what
+):
+    """From QA: a social security number, ticked as right, was printed in the public letter
+    the state publishes. Nothing to tick: the reviewer replaces it or rewrites the text."""
+    _, reviewer, determination, _ = named_case
+    determination_fill(determination)
+    determination.clinical_summary += text
+    determination.save()
+    (warning,) = review_warnings(Determination.objects.get(pk=determination.pk))
+    assert not warning.confirmable and "it may never be printed there" in warning.message
+
+    confirmed = determination_warnings_confirm(
+        determination=determination, actor=reviewer, keys=[warning.key]
+    )
+
+    assert confirmed == []
+    with pytest.raises(ValidationError, match=f"may never print before signing:.*{what}"):
+        determination_submit(determination=determination, actor=reviewer, password=PASSWORD)
+    determination_warning_replace(determination=determination, actor=reviewer, key=warning.key)
+    determination_submit(
+        determination=Determination.objects.get(pk=determination.pk),
+        actor=reviewer,
+        password=PASSWORD,
+    )
+    assert Determination.objects.get(pk=determination.pk).status == DeterminationStatus.SUBMITTED
+
+
+def test_approval_refuses_what_may_never_be_printed_even_if_confirmed_before(
+    named_case, quality_reviewer
+):
+    # Given a determination submitted before the rule, its SSN ticked as right then
+    _, reviewer, determination, _ = named_case
+    determination_fill(determination)
+    determination.save()
+    determination_submit(determination=determination, actor=reviewer, password=PASSWORD)
+    fresh = Determination.objects.get(pk=determination.pk)
+    fresh.clinical_summary += " SSN 123-45-6789."
+    (warning,) = review_warnings(fresh)
+    fresh.warnings_confirmed = [warning.key]
+    fresh.save()
+
+    # Then the medical director cannot issue the letter that would print it
+    with pytest.raises(ValidationError, match="The letter cannot be issued"):
+        determination_approve(determination=fresh, actor=quality_reviewer)
 
 
 def test_approval_refuses_a_hit_the_reviewer_never_confirmed(client, named_case, quality_reviewer):
