@@ -216,6 +216,11 @@ _SENTENCE_END = re.compile(
 SUMMARY_SENTENCES_EXPECTED = 2
 
 
+# A text ends as a sentence does: . ! ? (a closing quote or bracket may follow), or a bracket
+# closing a citation ("…(MTUS, page 114)").
+_FINISHED = re.compile(r"(?:[.!?…][\"”’')\]]*|[)\]])\s*$")
+
+
 def _summary_warning(determination: Determination) -> ReviewWarning | None:
     """A summary of one sentence after its drafted opening passes the completeness check (a few
     words are enough there) but is unlikely to be what the letter should print."""
@@ -257,7 +262,22 @@ def review_warnings(determination: Determination) -> list[ReviewWarning]:
         if not rationale:
             continue
         conclusion = rationale_conclusion(rationale)
-        if conclusion is None:
+        if not _FINISHED.search(rationale):
+            # From QA: "…Since the surgery is" was taken to conclude on an earlier sentence;
+            # a rationale cut off has no conclusion to judge.
+            found.append(
+                ReviewWarning(
+                    code=f"unfinished:item{decision.pk}",
+                    item_id=decision.pk,
+                    message=(
+                        f"{label}: the rationale ends mid-sentence "
+                        f"(“…{Truncator(rationale[-60:].split(' ', 1)[-1]).chars(60)}”). "
+                        "Finish it with its conclusion."
+                    ),
+                    subject=rationale,
+                )
+            )
+        elif conclusion is None:
             found.append(
                 ReviewWarning(
                     code=f"conclusion:item{decision.pk}",

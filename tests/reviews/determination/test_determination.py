@@ -515,6 +515,29 @@ def test_a_summary_of_one_sentence_after_its_opening_is_a_warning_to_confirm(bod
         determination_submit(determination=reload(determination), actor=reviewer, password=PASSWORD)
 
 
+def test_a_rationale_cut_off_mid_sentence_is_flagged_as_unfinished_not_contradicted():
+    """From QA: "…is recommended for up to 7 days after surgery. Since the surgery is" was
+    said to conclude "is recommended", its first sentence; it concludes nothing."""
+    _, _, determination = case_in_review(items=1)
+    determination_fill(determination)
+    decision = determination.decisions.get()
+    decision.rationale = (
+        "Continuous-flow cryotherapy is recommended for up to 7 days after surgery. "
+        "Since the surgery is"
+    )
+    decision.save()
+    (warning,) = review_warnings(determination)
+    assert warning.code == f"unfinished:item{decision.pk}"
+    assert (
+        "the rationale ends mid-sentence (“…for up to 7 days after surgery. Since the surgery is”)"
+        in (warning.message)
+    )
+    # Ending on a citation in brackets is finished.
+    decision.rationale = "The request is not medically necessary (MTUS, page 114)"
+    decision.save()
+    assert review_warnings(determination) == []
+
+
 def test_an_outcome_its_rationale_contradicts_is_flagged_both_ways():
     _, _, determination = case_in_review(items=2)
     determination_fill(determination, outcomes=("overturned", "upheld"))
