@@ -65,6 +65,19 @@ class ReauthForm(forms.Form):
         elif not (is_verified(request) or is_enrolled(user)):
             del self.fields["otp_token"]
 
+    @property
+    def reauth_skipped(self) -> str:
+        """Said where the password would be asked, when it is not (from QA: a medical director
+        approving soon after signing in could not tell the check was skipped)."""
+        if self.reauth_needed:
+            return ""
+        minutes = settings.IMR_REAUTH_MINUTES
+        return (
+            f"Your password is not asked again: you gave it less than {minutes} minute"
+            f"{'s' if minutes != 1 else ''} ago, signing in or confirming an earlier act "
+            "(45 CFR 164.312(d))."
+        )
+
     def clean(self):
         cleaned = super().clean()
         if not self.reauth_needed or "password" in self.errors:
