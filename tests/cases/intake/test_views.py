@@ -128,7 +128,9 @@ def test_invalid_intake_creates_nothing_and_says_what_is_wrong(admin_client):
     assert not Case.objects.exists()
     assert not MedicalRecord.objects.exists()
     page = response.content.decode()
-    assert "problems to fix: nothing was saved" in page
+    # From QA: "nothing was saved" sat beside the draft's "Saved": the draft keeps it all.
+    assert "problems to fix: the case was not created" in page
+    assert "What you typed is kept in this draft" in page
     assert 'href="#id_application-claim_number"' in page  # the summary links to the field
     # The form speaks intake's messages, the same as import_cases and the API.
     assert "Claim number is required" in page
