@@ -381,10 +381,12 @@ def case_detail(request, case_number: str):
     return render(request, "cases/case_detail.html", _case_context(request, case))
 
 
-def _action_done(request, case_number: str, message: str, *, panel: str) -> HttpResponse:
+def _action_done(
+    request, case_number: str, message: str, *, panel: str, level: int = messages.SUCCESS
+) -> HttpResponse:
     """After a change: htmx swaps the panel and tells the other panels to refresh;
     without JavaScript, back to the case page (post/redirect/get)."""
-    messages.success(request, message)
+    messages.add_message(request, level, message)
     if not wants_fragment(request):
         return redirect("casefile:case_detail", case_number=case_number)
     case = case_get_for(request.user, case_number)
@@ -600,5 +602,14 @@ def case_party_service(request, case_number: str, role: str):
             form.add_error(None, error)
         else:
             message = "Service details saved." if changes else "Nothing changed."
+            # From QA: postal mail with no address was saved without a word; the panel's
+            # callout said it, out of view. The confirmation says it too.
+            case = case_get_for(request.user, case_number)
+            contact = next((c for c in case_service_contacts(case) if c.role == role), None)
+            if contact is not None and contact.problem:
+                message += f" {contact.name} cannot be served as things stand: {contact.problem}."
+                return _action_done(
+                    request, case.case_number, message, panel="parties", level=messages.WARNING
+                )
             return _action_done(request, case.case_number, message, panel="parties")
     return _action_refused(request, case, panel="parties", **{f"service_form_{role}": form})

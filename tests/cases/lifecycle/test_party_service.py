@@ -106,3 +106,21 @@ def test_an_address_longer_than_the_facts_page_takes_is_refused_and_changes_noth
             delivery_method="mail",
             e_service_consent=False,
         )
+
+
+@pytest.mark.django_db
+def test_a_saved_service_that_leaves_the_party_unservable_says_so(admin_client):
+    """From QA: "Postal mail" with no postal address was saved without a word; the
+    confirmation now says the party cannot be served, as a warning."""
+    case = CaseFactory(worker_address="1 Main St\nFresno, CA 93701")
+    PartyFactory(case=case, role=PartyRole.EMPLOYER, name="Acme Foods Inc.")
+    url = reverse("casefile:case_party_service", args=[case.case_number, "employer"])
+
+    response = admin_client.post(url, {"service-employer-delivery_method": "mail"}, follow=True)
+
+    page = response.content.decode()
+    assert (
+        "Service details saved. Acme Foods Inc. cannot be served as things stand: no postal "
+        "address and no e-mail address." in page
+    )
+    assert "message--warning" in page
