@@ -72,6 +72,14 @@
   // it (WCAG 2.4.11), with the hint and error that describe it (aria-describedby: the
   // citation's hint sat under the bar): the browser shows only the caret's line of a text
   // box. (reviews.css keeps the bar's height free when the page scrolls.)
+  // Scrolls what spans from `top` to `bottom` (in the window) clear above the Save bar, as
+  // much as fits without losing its top.
+  function clearOfSaveBar(top, bottom) {
+    var bar = form.querySelector(".ws-savebar");
+    if (!bar) return;
+    var below = bottom - bar.getBoundingClientRect().top;
+    if (below > 0) window.scrollBy(0, Math.min(below + 8, Math.max(top - 8, 0)));
+  }
   form.addEventListener("focusin", function (event) {
     var bar = form.querySelector(".ws-savebar");
     var field = event.target;
@@ -83,10 +91,17 @@
         var said = id && document.getElementById(id);
         if (said) bottom = Math.max(bottom, said.getBoundingClientRect().bottom);
       });
-      var barTop = bar.getBoundingClientRect().top;
-      var below = bottom - barTop;
-      if (below > 0) window.scrollBy(0, Math.min(below + 8, Math.max(box.top - 8, 0)));
+      clearOfSaveBar(box.top, bottom);
     });
+  });
+  // The catalog's results, drawn under a search box near the foot of the window, came up
+  // under the Save bar (from QA): they are brought above it, the search box kept in view.
+  form.addEventListener("htmx:afterSwap", function (event) {
+    var results = event.detail.target;
+    if (!results || !results.id || results.id.indexOf("gresults-") !== 0) return;
+    var search = document.getElementById(results.id.replace("gresults-", "gsearch-"));
+    if (!search) return;
+    clearOfSaveBar(search.getBoundingClientRect().top, results.getBoundingClientRect().bottom);
   });
 
   // A link to one text box of the draft ("Fix the text" on the review step: #rationale-12,

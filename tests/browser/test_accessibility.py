@@ -165,6 +165,39 @@ def test_a_field_clicked_just_above_the_save_bar_brings_its_hint_clear_of_it(
     assert field.bounding_box()["y"] >= 0
 
 
+def test_the_catalog_results_of_a_search_near_the_save_bar_come_up_above_it(
+    page, live_server, reference_data
+):
+    """From QA: "knee" typed in the catalog search near the foot of the window drew its results
+    under the Save bar, and the page did not move."""
+    page.set_viewport_size({"width": 1280, "height": 800})
+    case, reviewer, _ = case_in_review(items=1)
+    sign_in(page, live_server.url, reviewer)
+    page.goto(f"{live_server.url}/reviews/cases/{case.case_number}/step/3/")
+    search = page.locator("input[id^=gsearch-]").first
+    bar = page.locator(".ws-savebar")
+    search.focus()
+    page.evaluate(
+        """() => {
+            const box = document.querySelector("input[id^=gsearch-]").getBoundingClientRect();
+            const bar = document.querySelector(".ws-savebar").getBoundingClientRect();
+            window.scrollBy(0, box.bottom - bar.top + 8);
+        }"""
+    )
+
+    search.press_sequentially("knee", delay=20)
+
+    first = page.locator(".guideline-pick").first
+    first.wait_for()
+    page.wait_for_function(
+        """() => document.querySelector(".guideline-pick").getBoundingClientRect().bottom
+            <= document.querySelector(".ws-savebar").getBoundingClientRect().top""",
+        timeout=3000,
+    )
+    assert search.bounding_box()["y"] >= 0
+    assert first.bounding_box()["y"] < bar.bounding_box()["y"]
+
+
 def test_each_step_title_keeps_its_words_whole_on_a_phone(page, live_server, reference_data):
     """From a QA pass: at 390 px step 3's title read "Decision" over "s", squeezed by its
     subtitle; the subtitle now goes under it."""
