@@ -184,6 +184,20 @@ def test_on_a_phone_the_working_pages_fit_the_screen(page, live_server, referenc
 
     page.context.clear_cookies()
     sign_in(page, live_server.url, reviewer)
+    # From QA: the workspace's records list, a scrolled box beside the viewer at a desk, cut off
+    # its last record on a phone, with no sign it scrolled; below the form, it shows them all.
+    for number in range(4):
+        MedicalRecord.objects.create(
+            case=reviewer_case,
+            title=f"Progress report {number} with a title long enough to wrap on a phone",
+            document_date=dt.date(2026, 10, 2),
+            pages=3,
+            size=1024,
+            file=f"records/{reviewer_case.pk}/pr{number}.pdf",
+        )
+    page.goto(f"{live_server.url}/reviews/cases/{reviewer_case.case_number}/step/2/")
+    records = page.locator(".ws-side .record-list")
+    assert records.evaluate("list => list.scrollHeight <= list.clientHeight + 1")
     for step in (4, 5, "preview"):
         # The preview too (a QA pass found it 398 px wide: the letter's facts in two columns).
         where = "preview" if step == "preview" else f"step/{step}"
