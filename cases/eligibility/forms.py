@@ -97,6 +97,8 @@ class EligibleForm(forms.Form):
         if not isinstance(error, OverridesMissing):
             self.add_error(None, error)
             return
+        for message in error.others:
+            self.add_error(None, message)
         for key in error.check_keys:
             self.add_error(
                 f"{key}_reason",

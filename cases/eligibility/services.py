@@ -117,11 +117,13 @@ def _eligible_and_notice(
 
 class OverridesMissing(ValidationError):
     """The eligible finding refused because blocking checks lack their written reason: the
-    message names them all; `check_keys` says which, so a form can say it beside each."""
+    message names them all; `check_keys` says which, so a form can say it beside each.
+    `others`: the finding's other problems, said in the same answer (the notice's date)."""
 
-    def __init__(self, message: str, check_keys: list[str]):
-        super().__init__(message, code="overrides_missing")
+    def __init__(self, message: str, check_keys: list[str], others: list[str] = ()):
+        super().__init__([*others, message], code="overrides_missing")
         self.check_keys = check_keys
+        self.others = list(others)
 
 
 def _overrides_check(checks, overrides: Mapping[str, Override]) -> list[dict]:
@@ -191,15 +193,23 @@ def case_eligibility_record(
         if not case.items.exists():
             raise ValidationError("A case with no disputed item cannot be eligible.")
         checks = eligibility_checks(case)
-        recorded = _overrides_check(checks, overrides or {})
         notice_on = notice_on or timezone.localdate()
         # The notice is the letter's Date Assigned and starts the records clock (8 CCR
-        # 9792.10.5(a)): it is dated the day it goes out or earlier, never ahead.
-        _no_future(notice_on, "notice of assignment date")
-        if notice_on < case.application_received:
-            raise ValidationError(
+        # 9792.10.5(a)): it is dated the day it goes out or earlier, never ahead. Its problem
+        # is said with the checks' (from QA: one round after the other).
+        dated = []
+        if future := _future_problem(notice_on, "notice of assignment date"):
+            dated.append(future)
+        elif notice_on < case.application_received:
+            dated.append(
                 "The notice of assignment cannot be dated before the application was received."
             )
+        try:
+            recorded = _overrides_check(checks, overrides or {})
+        except OverridesMissing as missing:
+            raise OverridesMissing(missing.messages[-1], missing.check_keys, dated) from None
+        if dated:
+            raise ValidationError(dated)
         planned = notice_method(case)
         if sent_by is not None and sent_by != planned:
             raise ValidationError(
@@ -293,9 +303,13 @@ def case_records_complete(
 # --- The screen waits: a liability dispute, a request for information -------------------------
 
 
+def _future_problem(on: dt.date, what: str) -> str:
+    return f"The {what} cannot be in the future." if on > timezone.localdate() else ""
+
+
 def _no_future(on: dt.date, what: str) -> None:
-    if on > timezone.localdate():
-        raise ValidationError(f"The {what} cannot be in the future.")
+    if problem := _future_problem(on, what):
+        raise ValidationError(problem)
 
 
 @transaction.atomic

@@ -577,6 +577,30 @@ def test_late_application_needs_a_written_reason_to_be_accepted(admin_client):
     assert {o["check"]: o["reason"] for o in details["overrides"]}["timely"] == "Mailed late."
 
 
+def test_a_notice_dated_too_early_is_said_with_the_checks_left_without_a_reason(admin_client):
+    """From QA: the date's problem came only once every reason was given, a second refusal."""
+    late = CaseFactory(
+        ur_decision_date=dt.date(2026, 9, 1), application_received=dt.date(2026, 11, 2)
+    )
+    DisputedItemFactory(case=late)
+    url = reverse("casefile:case_eligibility", args=[late.case_number])
+    response = admin_client.post(
+        url,
+        {
+            "finding": "eligible",
+            "eligible-notice_on": "2026-11-01",
+            "eligible-ur_decision_on_file_reason": "On the paper file.",
+        },
+    )
+    page = response.content.decode()
+    summary = page.split('<div class="form-error" role="alert" tabindex="-1" autofocus>', 1)[1]
+    summary = summary.split("</div>", 1)[0]
+    assert "cannot be dated before the application was received" in summary
+    assert '<a href="#id_eligible-timely_reason">' in summary
+    late.refresh_from_db()
+    assert late.status == CaseStatus.RECEIVED
+
+
 def test_a_failing_check_with_one_way_past_it_is_passed_by_its_reason_alone(admin_client):
     """From a QA pass: beside a failing check sat "Finding (optional)", a list of one choice
     ("Eligible despite this check"), next to a reason the finding requires. The reason is now
