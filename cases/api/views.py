@@ -424,6 +424,9 @@ def _drf_errors(detail, path: str) -> Iterator[JsonError]:
         yield JsonError(path, str(detail))
 
 
+# How a body is sent: what a refused body is told.
+JSON_BODY = "Send one JSON object, with the header Content-Type: application/json."
+
 # Errors about the request body as a whole carry the path "$"; the rest (authentication,
 # permission, not found) are not about a place in the body and carry none.
 _BODY_ERRORS = (exceptions.ParseError, exceptions.UnsupportedMediaType, RequestTooLarge)
@@ -453,6 +456,13 @@ def exception_handler(exc, context):
         if isinstance(exc, exceptions.NotAuthenticated):
             # No header at all: say how to send one, as a header in another form is told.
             message = f"No API token was sent. {ApiTokenAuthentication.how_to_send}."
+        elif isinstance(exc, exceptions.ParseError):
+            # From QA: the parser's words alone ("JSON parse error - Expecting property name
+            # enclosed in double quotes…") say neither what to send nor how.
+            found = str(message).removeprefix("JSON parse error - ")
+            message = f"The body is not valid JSON ({found}). {JSON_BODY}"
+        elif isinstance(exc, exceptions.UnsupportedMediaType):
+            message = f"{message} {JSON_BODY}"
         errors = [{"path": path, "message": str(message)}]
     response.data = {"errors": errors}
     return response

@@ -219,7 +219,10 @@ def test_malformed_json_and_an_empty_body_are_400(api):
     response = api.post(CASES_URL, data="{nope", content_type="application/json")
     assert response.status_code == 400
     assert response.json()["errors"][0]["path"] == "$"
-    assert "JSON parse error" in response.json()["errors"][0]["message"]
+    # From QA: the parser's words alone; now what was wrong and how to send it.
+    message = response.json()["errors"][0]["message"]
+    assert message.startswith("The body is not valid JSON (Expecting property name")
+    assert message.endswith("Send one JSON object, with the header Content-Type: application/json.")
     response = api.post(CASES_URL, content_type="application/json")
     assert response.status_code == 400
     assert response.json()["errors"] == [
@@ -689,6 +692,9 @@ def test_schema_documents_the_415_a_body_not_sent_as_json_gets(api, api_client_u
             url, data="title=PR-2", content_type="application/x-www-form-urlencoded"
         )
         assert response.status_code == 415
+        assert response.json()["errors"][0]["message"].endswith(
+            "Send one JSON object, with the header Content-Type: application/json."
+        )
         documented = schema["paths"][path]["post"]["responses"]
         assert "415" in documented, path
         ref = documented["415"]["content"]["application/json"]["schema"]["$ref"]
