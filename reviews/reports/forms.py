@@ -100,18 +100,39 @@ class PeriodForm(forms.Form):
         return said
 
     def problem(self) -> str:
-        """What is wrong with the dates asked for and that the default period is shown instead
-        ("" when nothing is)."""
+        """What is wrong with the dates asked for and which period is shown instead, the
+        default ("" when nothing is wrong)."""
         said = self.problems()
-        return " ".join(said) + f" Showing the last {DEFAULT_DAYS} days." if said else ""
+        if not said:
+            return ""
+        # The fields keep the dates as typed (showing()): the figures' period is named here.
+        return " ".join(
+            [
+                *said,
+                f"Showing the last {DEFAULT_DAYS} days ({self.period().label}), not the dates "
+                "entered: correct them and choose Show.",
+            ]
+        )
 
     def showing(self) -> PeriodForm:
-        """The form as the page shows it: the dates of the period counted, the default
-        period's when none or no good one was asked for."""
-        period = self.period()
-        return PeriodForm(
-            {"start": period.start.isoformat(), "end": period.end.isoformat()}, today=self.today
-        )
+        """The form as the page shows it: the dates of the period counted when they make one
+        (an end not given is the one counted); else the dates as typed, so one can be
+        corrected, while the figures are the default period's (problem() says so)."""
+        if self.is_valid():
+            period = self.period()
+            initial = {"start": period.start.isoformat(), "end": period.end.isoformat()}
+        else:
+            initial = {name: self._as_typed(name) for name in ("start", "end")}
+        # Unbound: the problem is said once, above the fields, not again under each.
+        shown = PeriodForm(None, today=self.today)
+        shown.initial = initial
+        return shown
+
+    def _as_typed(self, name: str) -> str:
+        """A field's date as given: a date read (in any format taken) as YYYY-MM-DD, which a
+        date field shows; else the text as typed."""
+        day = self.cleaned_data.get(name) if name not in self.errors else None
+        return day.isoformat() if day else str(self.data.get(name, ""))
 
 
 def last_month(today: dt.date) -> str:

@@ -442,11 +442,27 @@ def test_dates_that_make_no_period_say_so_and_the_default_is_counted(world, aske
     today = world
     start = today - dt.timedelta(days=29)
     page = html.unescape(_client().get(reverse("reports:dashboard"), asked).content.decode())
-    assert f"{said}" in page and "Showing the last 30 days." in page
-    assert f"{start:%m/%d/%Y} to {today:%m/%d/%Y}" in page
+    shown = f"{start:%m/%d/%Y} to {today:%m/%d/%Y}"
+    assert f"{said}" in page
+    assert f"Showing the last 30 days ({shown}), not the dates entered" in page
+    assert shown in page.split('id="period-title"', 1)[0]
+    # From QA: the fields were reset to the default period, losing the dates typed; they keep
+    # them, so one can be corrected, and no error is said again under each field.
     fields = _period_fields(page)
-    assert f'name="start" value="{start.isoformat()}"' in fields
-    assert f'name="end" value="{today.isoformat()}"' in fields
+    for name in ("start", "end"):
+        assert f'name="{name}" value="{asked.get(name, "")}"' in fields
+    assert "field-error" not in fields
+
+
+def test_a_start_after_its_end_keeps_both_dates_as_typed(world):
+    """From QA: From 12/05/2026 and To 11/01/2026 said "Showing the last 30 days" but reset both
+    fields to that period, losing what was typed."""
+    asked = {"start": "12/05/2026", "end": "11/01/2026"}
+    page = html.unescape(_client().get(reverse("reports:dashboard"), asked).content.decode())
+    assert "The period's start comes after its end. Showing the last 30 days (" in page
+    fields = _period_fields(page)
+    assert 'name="start" value="2026-12-05"' in fields
+    assert 'name="end" value="2026-11-01"' in fields
 
 
 def _stages(page: str) -> str:
