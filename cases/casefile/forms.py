@@ -117,13 +117,18 @@ class CaseFilterForm(forms.Form):
         )
 
 
+# The session key of the name of a view not saved: the list shows it once in "Name of this
+# view", to be corrected (casefile.views.case_list).
+SAVED_VIEW_NAME_TYPED = "saved_view_name_typed"
+
+
 class SavedViewForm(forms.Form):
     """Save the list's current filters and sort under a name."""
 
     name = forms.CharField(
         label="Name of this view",
         max_length=80,
-        error_messages={"required": "give the view a name"},
+        error_messages={"required": "give the view a name."},
     )
     # A guard on what is parsed at all; what is stored is checked once normalised (clean_query).
     query = forms.CharField(required=False, max_length=10_000, widget=forms.HiddenInput)
@@ -136,7 +141,7 @@ class SavedViewForm(forms.Form):
         # Unseen characters (a zero-width space) name nothing: the list would show a blank view.
         name = visible_strip(self.cleaned_data["name"])
         if not name:
-            raise forms.ValidationError("give the view a name")
+            raise forms.ValidationError("give the view a name.")
         # One name once, whatever its capitals: "Expedited new" and "expedited new" would look
         # like the same view in the list.
         same = None
@@ -144,7 +149,8 @@ class SavedViewForm(forms.Form):
             same = self.owner.saved_views.filter(name__iexact=name).values_list("name").first()
         if same is not None:
             raise forms.ValidationError(
-                f"you have a view named “{same[0]}” already; choose another name or delete that one"
+                f"you have a view named “{same[0]}” already; choose another name or delete that "
+                "one."
             )
         return name
 
@@ -156,7 +162,7 @@ class SavedViewForm(forms.Form):
         if len(query) > limit:
             raise forms.ValidationError(
                 f"its filters take {len(query):,} characters once encoded, over the "
-                f"{limit:,} a view can keep; shorten the search text and save it again"
+                f"{limit:,} a view can keep; shorten the search text and save it again."
             )
         return query
 

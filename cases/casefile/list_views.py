@@ -12,7 +12,13 @@ from django.views.decorators.http import require_POST
 
 from accounts.row_ids import row_id
 from cases.access import Ability, access_required
-from cases.casefile.forms import BULK_EXPORT, BulkActionForm, CaseFilterForm, SavedViewForm
+from cases.casefile.forms import (
+    BULK_EXPORT,
+    SAVED_VIEW_NAME_TYPED,
+    BulkActionForm,
+    CaseFilterForm,
+    SavedViewForm,
+)
 from cases.casefile.list_csv import case_list_rows
 from cases.casefile.models import SavedView
 from cases.casefile.selectors import cases_selected_for
@@ -34,6 +40,9 @@ def saved_view_save(request):
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, f"The view was not saved: {error}")
+        # The list shows the name as typed again, to be corrected (from QA: it came back
+        # empty); a name longer than the field's 80 characters is kept in part, not whole.
+        request.session[SAVED_VIEW_NAME_TYPED] = request.POST.get("name", "")[:200]
         return _back_to_list(request.POST.get("query", ""))
     try:
         with transaction.atomic():

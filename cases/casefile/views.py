@@ -27,6 +27,7 @@ from cases.access import (
 )
 from cases.auditlog.selectors import case_readers_shown
 from cases.casefile.forms import (
+    SAVED_VIEW_NAME_TYPED,
     CaseFilterForm,
     PartyServiceForm,
     RemandForm,
@@ -124,12 +125,16 @@ def case_list(request):
     outcomes = outcomes_for(page.object_list)
     for case in page.object_list:
         case.outcome_label = outcomes.get(case.pk, "")
+    # A view's name refused a moment ago comes back as typed (the save redirects here); the
+    # fragment htmx asks for holds no such form, so the name waits for the whole page.
+    fragment = wants_fragment(request)
+    typed_name = "" if fragment else request.session.pop(SAVED_VIEW_NAME_TYPED, "")
     context = {
         "filter_form": filter_form,
         "query": filter_form.query(),
         # The user's own saved views (the whole page only; evaluated where it shows them).
         "saved_views": SavedView.objects.filter(owner=request.user),
-        "saved_view_form": SavedViewForm(),
+        "saved_view_form": SavedViewForm(initial={"name": typed_name}),
         # "Select all on this page": a round trip, no script (the CSP allows none inline).
         "select_all": request.GET.get("select") == "all",
         "is_filtered": filter_form.is_filtered,
@@ -138,7 +143,7 @@ def case_list(request):
         "sort": filters["sort"],
         "sort_headers": _sort_headers(request, filters["sort"]),
     }
-    if wants_fragment(request):
+    if fragment:
         return render(request, "cases/case_list.html#results", context)
     return render(request, "cases/case_list.html", context)
 

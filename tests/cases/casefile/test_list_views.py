@@ -97,8 +97,24 @@ def test_a_name_used_twice_is_refused_whatever_its_capitals(admin_client, case_a
     assert SavedView.objects.filter(owner=case_admin).count() == 1
     assert (
         "The view was not saved: you have a view named “Mine” already; choose another name or "
-        "delete that one" in shown_messages(response)
+        "delete that one." in shown_messages(response)
     )
+
+
+def test_a_name_refused_comes_back_in_its_field_as_typed_once(admin_client, case_admin):
+    """From QA: a name already used was refused and the field came back empty."""
+    SavedView.objects.create(owner=case_admin, name="Mine", query="")
+    response = admin_client.post(
+        reverse("casefile:saved_view_save"), {"name": "mine", "query": "due=week"}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == f"{LIST}?due=week"
+    assert 'name="name" value="mine"' in response.content.decode()
+    # Once: the list opened again, or a view then saved, starts with an empty name.
+    assert 'name="name" value=' not in admin_client.get(LIST).content.decode()
+    # The filter fragment htmx asks for leaves the name for the whole page.
+    admin_client.post(reverse("casefile:saved_view_save"), {"name": "MINE", "query": ""})
+    admin_client.get(LIST, {"due": "week"}, headers={"HX-Request": "true"})
+    assert 'name="name" value="MINE"' in admin_client.get(LIST).content.decode()
 
 
 def test_a_view_saved_twice_at_once_is_saved_once_without_an_error(
@@ -127,7 +143,7 @@ def test_a_view_too_long_once_encoded_is_refused_in_a_sentence(admin_client, cas
     assert not SavedView.objects.filter(owner=case_admin).exists()
     assert (
         "The view was not saved: its filters take 602 characters once encoded, over the 500 "
-        "a view can keep; shorten the search text and save it again"
+        "a view can keep; shorten the search text and save it again."
     ) in shown_messages(response)
 
 
@@ -145,7 +161,7 @@ def test_a_view_without_a_name_says_so_in_a_sentence(admin_client, case_admin, n
         reverse("casefile:saved_view_save"), {"name": name, "query": "due=week"}, follow=True
     )
     assert not SavedView.objects.filter(owner=case_admin).exists()
-    assert "The view was not saved: give the view a name" in shown_messages(response)
+    assert "The view was not saved: give the view a name." in shown_messages(response)
 
 
 @pytest.mark.parametrize("view", ["²", "9" * 5000, "abc"])
