@@ -631,7 +631,8 @@ def candidate_evaluate(entry: RosterEntry, facts: CaseFacts, roster: Roster) -> 
         reasons.append(
             f"Declared a conflict for this case: {facts.declared_conflicts[entry.user_id]}"
         )
-    # Rule 5: a remand needs a different reviewer (Lab. Code 4610.6(i)); so does a decline.
+    # Rule 5: a remand needs a different reviewer (Lab. Code 4610.6(i)); our own rule asks the
+    # same of every case, so a decline or an unassignment excludes the reviewer too (README).
     declared = entry.user_id in facts.declared_conflicts
     if entry.user_id in facts.previous_reviewer_ids and not declared:
         note = facts.previous_reviewer_notes.get(entry.user_id)

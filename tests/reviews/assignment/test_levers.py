@@ -3,6 +3,7 @@ accepted in time, administrators told of every decline, and the Assign page's se
 score breakdown."""
 
 import datetime as dt
+import html
 import threading
 import time
 
@@ -553,8 +554,28 @@ def test_the_unassign_form_says_the_reviewer_will_not_be_offered_the_case_again(
     admin, admin_client
 ):
     case, reviewer, _ = _assigned(admin)
-    page = admin_client.get(reverse("assignment:case_assign", args=[case.case_number]))
-    assert "They will not be offered this case again" in page.content.decode()
+    page = html.unescape(
+        admin_client.get(
+            reverse("assignment:case_assign", args=[case.case_number])
+        ).content.decode()
+    )
+    # From QA: it said "(rule 5, "not a previous reviewer of this case")", a rule nobody on
+    # the page can look up; it says the rule in words, with the statute behind it.
+    assert "rule 5" not in page and "not a previous reviewer" not in page
+    assert (
+        "A case is never offered again to a reviewer who had it before (who declined it, was "
+        "taken off it or reviewed it), whatever the reason: the law requires a different "
+        "reviewer when a case is remanded for a new review (Lab. Code 4610.6(i)), and this "
+        "organization applies the same rule to every case."
+    ) in page
+    # And the last words before the button say it of this reviewer.
+    form = page.split('id="unassign-heading"', 1)[1].split("</form>", 1)[0]
+    assert (
+        f'<p class="callout callout--warn" id="unassign-consequence">Either way, '
+        f"{reviewer.get_full_name()} is taken off {case.case_number} and cannot be offered this "
+        'case again.</p>\n    <button type="submit" class="button" '
+        'aria-describedby="unassign-consequence">Unassign or reassign</button>'
+    ) in form
     admin_client.post(
         reverse("assignment:case_unassign", args=[case.case_number]), {"reason": "Travel"}
     )
