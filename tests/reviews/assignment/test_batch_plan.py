@@ -16,6 +16,8 @@ pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 BATCH = "assignment:assignments_batch"
+# The plan's button, "Assign this case" or "Assign these N cases".
+ASSIGN_BUTTON = 'class="button button--primary">Assign th'
 
 
 @pytest.fixture
@@ -41,7 +43,7 @@ def test_work_out_the_plan_in_the_background_then_assign_it(
     run = PlanRun.objects.get()
     assert run.status == PlanRunStatus.READY and run.created_by is not None
     page = admin_client.get(reverse(BATCH)).content.decode()
-    assert case.case_number in page and "Assign these 1" in page
+    assert case.case_number in page and ">Assign this case</button>" in page
     assert nobody.case_number in page
     assert "No eligible reviewer. Every reviewer (1): No specialty accepted for dental items." in (
         page
@@ -57,7 +59,7 @@ def test_work_out_the_plan_in_the_background_then_assign_it(
     assert Assignment.objects.filter(case=case).count() == 1
     # The plan says it was assigned, by whom: it cannot be assigned a second time.
     page = admin_client.get(reverse(BATCH)).content.decode()
-    assert "This plan was assigned by" in page and "Assign these" not in page
+    assert "This plan was assigned by" in page and ASSIGN_BUTTON not in page
     assert "Stale" not in page
 
 
@@ -108,11 +110,27 @@ def test_old_plan_is_stale_and_cannot_be_assigned(admin_client, settings):
     services.plan_work_out(run_id=run.pk)
     PlanRun.objects.filter(pk=run.pk).update(created_at=timezone.now() - dt.timedelta(minutes=11))
     page = admin_client.get(reverse(BATCH)).content.decode()
-    assert "more than 10 minutes old" in page and "Assign these" not in page
+    assert "more than 10 minutes old" in page and ASSIGN_BUTTON not in page
     assert "Work out the plan again" in page
     response = admin_client.post(reverse(BATCH), {"run": run.pk}, follow=True)
     assert "Work out the plan again before assigning" in response.content.decode()
     assert not Assignment.objects.filter(case=case).exists()
+
+
+def test_the_assign_button_counts_the_cases_in_words(admin_client):
+    """From QA: the button read "Assign these 1"."""
+    ready_case()
+    reviewer_with_profile("REV-1")
+    run = PlanRun.objects.create()
+    services.plan_work_out(run_id=run.pk)
+    page = admin_client.get(reverse(BATCH)).content.decode()
+    assert ">Assign this case</button>" in page and "Assign these" not in page
+    ready_case()
+    reviewer_with_profile("REV-2")
+    run = PlanRun.objects.create()
+    services.plan_work_out(run_id=run.pk)
+    page = admin_client.get(reverse(BATCH)).content.decode()
+    assert ">Assign these 2 cases</button>" in page
 
 
 def test_assigning_a_fresh_plan_rechecks_each_pair(admin_client, case_admin):
@@ -144,13 +162,13 @@ def test_failed_run_shows_its_error_and_a_retry(
     assert run.status == PlanRunStatus.FAILED
     page = admin_client.get(reverse(BATCH)).content.decode()
     assert "could not be worked out" in page and "solver failed (status 3)" in page
-    assert "Retry" in page and "Assign these" not in page
+    assert "Retry" in page and ASSIGN_BUTTON not in page
 
     monkeypatch.undo()
     with django_capture_on_commit_callbacks(execute=True):
         admin_client.post(reverse("assignment:assignments_plan"))
     assert PlanRun.objects.first().status == PlanRunStatus.READY
-    assert "Assign these 1" in admin_client.get(reverse(BATCH)).content.decode()
+    assert ">Assign this case</button>" in admin_client.get(reverse(BATCH)).content.decode()
 
 
 @pytest.mark.worker
