@@ -122,8 +122,15 @@ def _cases(count: int) -> str:
 
 
 def _reminders_report(outcomes: dict[Reminded, int], *, refused: int) -> str:
-    """ "Reminders sent for 3 cases; 1 case has no reviewer to remind"."""
-    parts = [f"Reminders sent for {_cases(outcomes[Reminded.SENT])}"]
+    """ "Reminders sent for 3 cases; 1 case has no reviewer to remind." None sent: "No reminder
+    was due: 1 case already reminded for this due date." (from QA: "Reminders sent for 0
+    cases")."""
+    if outcomes[Reminded.SENT]:
+        parts = [f"Reminders sent for {_cases(outcomes[Reminded.SENT])}"]
+    else:
+        # Cases not found or not the user's were not looked at: nothing is said of them as due.
+        looked_at = any(outcomes[outcome] for outcome in Reminded if outcome != Reminded.SENT)
+        parts = ["No reminder was due" if looked_at else "No reminder was sent"]
     if outcomes[Reminded.NO_REVIEWER]:
         count = outcomes[Reminded.NO_REVIEWER]
         parts.append(
@@ -141,4 +148,7 @@ def _reminders_report(outcomes: dict[Reminded, int], *, refused: int) -> str:
         parts.append(f"{_cases(count)} already reminded for this due date")
     if refused:
         parts.append(f"{_cases(refused)} not found or not yours to act on")
-    return "; ".join(parts) + "."
+    if outcomes[Reminded.SENT] or len(parts) == 1:
+        return "; ".join(parts) + "."
+    # None sent: what follows says why.
+    return f"{parts[0]}: {'; '.join(parts[1:])}."

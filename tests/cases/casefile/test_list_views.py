@@ -230,8 +230,9 @@ def test_reminders_go_to_each_assigned_reviewer_and_are_reported(admin_client):
     again = admin_client.post(
         BULK, {"action": "remind", "case": [in_review.case_number]}, follow=True
     )
+    # From QA: it said "Reminders sent for 0 cases; …".
     assert shown_messages(again) == [
-        "Reminders sent for 0 cases; 1 case already reminded for this due date."
+        "No reminder was due: 1 case already reminded for this due date."
     ]
     assert len(mail.outbox) == 1
 
@@ -260,10 +261,17 @@ def test_a_closed_case_is_reported_closed_not_without_a_reviewer(admin_client):
     )
 
     assert shown_messages(response) == [
-        "Reminders sent for 0 cases; 3 cases are closed (issued, terminated or ineligible): "
-        "nothing to remind of."
+        "No reminder was due: 3 cases are closed (issued, terminated or ineligible): nothing to "
+        "remind of."
     ]
     assert not mail.outbox
+
+
+def test_reminders_for_cases_not_found_say_none_was_sent(admin_client):
+    response = admin_client.post(BULK, {"action": "remind", "case": ["CM99-9999999"]}, follow=True)
+    assert shown_messages(response) == [
+        "No reminder was sent: 1 case not found or not yours to act on."
+    ]
 
 
 def test_export_selected_with_an_unknown_case_says_how_many_were_not_found(admin_client):
