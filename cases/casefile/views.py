@@ -138,6 +138,10 @@ def case_list(request):
         # "Select all on this page": a round trip, no script (the CSP allows none inline).
         "select_all": request.GET.get("select") == "all",
         "is_filtered": filter_form.is_filtered,
+        # What the empty list advises: "All cases" only when the status does not show them
+        # already, the search's spelling only when there is one.
+        "all_statuses": filters["status"] == "all",
+        "searched": bool(filters["q"]),
         "ignored_filters": filter_form.ignored(),
         "page": page,
         "sort": filters["sort"],

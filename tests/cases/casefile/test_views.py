@@ -211,6 +211,27 @@ def test_list_says_what_to_do_when_empty(admin_client):
     assert "No open cases" in page and reverse("intake:case_new") in page
     page = admin_client.get(reverse("casefile:case_list"), {"q": "nobody"}).content.decode()
     assert "No cases match these filters" in page
+    assert "Check the spelling of the search, choose “All cases”" in page
+
+
+@pytest.mark.parametrize(
+    ("asked", "advice"),
+    [
+        ({"q": "nobody", "status": "closed"}, "Check the spelling of the search, choose “All"),
+        ({"priority": "expedited"}, "Choose “All cases” (closed cases are hidden"),
+        ({"q": "nobody", "status": "all"}, "Check the spelling of the search, or <a"),
+        ({"priority": "expedited", "status": "all"}, "Widen the filters above, or <a"),
+    ],
+)
+def test_an_empty_list_advises_all_cases_only_when_it_would_show_more(admin_client, asked, advice):
+    """From QA: with the status already "All cases", the empty list still said to choose it."""
+    CaseFactory(priority="standard")
+    page = admin_client.get(reverse("casefile:case_list"), asked).content.decode()
+    empty = page.split('class="empty__title">No cases match these filters.</p>', 1)[1]
+    empty = empty.split("</div>", 1)[0]
+    assert advice in empty
+    assert ("“All cases”" in empty) == (asked.get("status") != "all")
+    assert ("spelling" in empty) == ("q" in asked)
 
 
 def test_list_htmx_request_gets_only_the_results(admin_client):
