@@ -142,6 +142,8 @@ class ItemRow:
     prints_as: str = ""
     problems: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
+    # Its rationale's conclusion, missing or contradicting the outcome, not yet confirmed.
+    conclusion_warnings: list = field(default_factory=list)
 
     @property
     def item(self):
@@ -255,6 +257,9 @@ def _workspace_context(request, ws, step: int, **extra) -> dict:
             row.comments = comments.get(row.decision.pk, [])
             row.problems = [p for p in problems if p.item_id == row.decision.pk]
             row.warnings = [w for w in warnings if w.item_id == row.decision.pk]
+            row.conclusion_warnings = [
+                w for w in row.warnings if w.is_about_conclusion and not w.confirmed
+            ]
         rounds = list(determination.quality_reviews.all())
         context.update(
             {

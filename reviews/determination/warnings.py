@@ -68,6 +68,14 @@ class ReviewWarning:
         return not (self.is_identifier and self.code.rsplit(":", 1)[-1] in NEVER_PUBLISHED)
 
     @property
+    def is_about_conclusion(self) -> bool:
+        """A rationale that states no conclusion, whose conclusion its outcome contradicts, or
+        that ends mid-sentence: shown beside its item on the decisions step too, where the text
+        is written (the names and identifiers are handled on the review step, with their
+        replace buttons)."""
+        return self.code.startswith(("conclusion:", "contradiction:", "unfinished:"))
+
+    @property
     def step(self) -> int:
         return 2 if self.item_id is None else 3
 

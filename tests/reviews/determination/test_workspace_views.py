@@ -20,6 +20,7 @@ from reviews.determination.services import (
     determination_autosave,
     determination_submit,
 )
+from reviews.determination.warnings import review_warnings
 from tests.factories import (
     PASSWORD,
     UserFactory,
@@ -494,6 +495,61 @@ def test_fix_the_text_links_to_the_text_box_not_the_item_heading(client, mine):
     assert f'<textarea id="rationale-{decision.pk}"' in client.get(step(3)).content.decode()
 
 
+def test_the_decisions_step_says_beside_the_item_that_its_conclusion_contradicts_it(client, mine):
+    """From QA: an item Overturned with a rationale concluding "not medically necessary" was
+    shown as "✓ Decided" on step 3; the warning appeared only on step 4."""
+    case, _, determination, _ = mine
+    determination_fill(determination, outcomes=("overturned",))
+    decision = determination.decisions.get()
+    decision.rationale = "No lasting relief is documented, so it is not medically necessary."
+    decision.save()
+    url = reverse("determination:workspace_step", args=[case.case_number, 3])
+    page = client.get(url).content.decode()
+    assert "✓ Decided" not in page
+    assert "the rationale’s conclusion needs a look" in page
+    assert re.search(
+        r'class="callout callout--warn[^"]*">Item 1 \([^)]*\) is Overturned \(medically '
+        r"necessary\), but its rationale concludes “[^”]*not medically necessary”",
+        page,
+    )
+    # The autosave redraws the item's note with it.
+    key = draft_item_key(decision.pk, "rationale")
+    saved = client.post(
+        reverse("determination:draft_save", args=[case.case_number]),
+        {
+            "step": "3",
+            "version": str(determination.version),
+            key: "The prior block gave lasting relief, so it is medically necessary.",
+            f"base:{key}": decision.rationale,
+        },
+        **HTMX,
+    ).content.decode()
+    assert "✓ Decided" in saved and "callout--warn" not in saved
+    # Confirmed as right on the review step: decided, without the callout.
+    decision.refresh_from_db()
+    decision.rationale = "No lasting relief is documented, so it is not medically necessary."
+    decision.save()
+    (warning,) = [w for w in review_warnings(determination) if w.is_about_conclusion]
+    client.post(
+        reverse("determination:warnings_confirm", args=[case.case_number]),
+        {"confirm": [warning.key]},
+    )
+    page = client.get(url).content.decode()
+    assert "✓ Decided, with its guideline and rationale." in page
+    assert "callout--warn" not in page
+
+
+def test_a_rationale_without_a_conclusion_is_said_on_the_decisions_step(client, mine):
+    case, _, determination, _ = mine
+    determination_fill(determination, rationale="The records were read beside the guideline.")
+    page = client.get(
+        reverse("determination:workspace_step", args=[case.case_number, 3])
+    ).content.decode()
+    assert "✓ Decided" not in page and "Still needed" not in page
+    assert "the rationale’s conclusion needs a look" in page
+    assert "the rationale does not state its conclusion" in page
+
+
 def test_an_undecided_draft_claims_no_checked_rationale_and_its_preview_says_so(client, mine):
     case, _, determination, _ = mine
     step = lambda n: client.get(  # noqa: E731
@@ -512,8 +568,6 @@ def test_confirming_a_warning_is_kept(client, mine):
     case, _, determination, _ = mine
     determination.clinical_summary += " " + case.worker_last_name + " reported pain."
     determination.save()
-    from reviews.determination.warnings import review_warnings
-
     (warning,) = [w for w in review_warnings(determination) if w.is_identifier]
     response = client.post(
         reverse("determination:warnings_confirm", args=[case.case_number]),
