@@ -35,6 +35,19 @@ from reviews.quality.services import (
 )
 
 QUEUE_PAGE_SIZE = 50
+# The session's note, for the page a sent return or approval lands on, of which comments the
+# browser may forget (static/js/quality_comments.js keeps them until they are sent).
+COMMENTS_SENT = "quality_comments_sent"
+
+
+def comments_storage_prefix(user, case_number: str) -> str:
+    """Where this browser keeps the comments typed for a return, per user and case (the
+    determination's version is added by the page)."""
+    return f"imr-quality:{user.pk}:{case_number}:"
+
+
+def _comments_sent(request, case_number: str) -> None:
+    request.session[COMMENTS_SENT] = comments_storage_prefix(request.user, case_number)
 
 
 @access_required(Ability.QUALITY_REVIEW)
@@ -49,7 +62,11 @@ def quality_queue(request):
     return TemplateResponse(
         request,
         "reviews/quality/queue.html",
-        {"waiting": waiting, "returned": returned},
+        {
+            "waiting": waiting,
+            "returned": returned,
+            "comments_sent": request.session.pop(COMMENTS_SENT, ""),
+        },
     )
 
 
@@ -90,6 +107,7 @@ def _review_context(request, determination, **forms) -> dict:
         "approve_form": forms.get("approve_form") or ApproveForm(request=request),
         "return_form": return_form,
         "org_short_name": organization_current().short_name,
+        "comments_storage_prefix": comments_storage_prefix(request.user, case.case_number),
         # Why no decision can be made now ('' while one is awaited), the services' words.
         "refusal": refusal,
         "waiting": not refusal,
@@ -152,6 +170,7 @@ def quality_approve(request, case_number):
             messages.success(
                 request, f"{determination.case.case_number} approved; the letter is being issued."
             )
+            _comments_sent(request, determination.case.case_number)
             return redirect_after_post(request, reverse("quality:quality_queue"))
     context = _review_context(request, determination, approve_form=form)
     # Sent by htmx, only the approval form is swapped (hx-select): the comments typed on the
@@ -183,6 +202,7 @@ def quality_return(request, case_number):
                 request,
                 f"{determination.case.case_number} returned to the reviewer with your comments.",
             )
+            _comments_sent(request, determination.case.case_number)
             return redirect("quality:quality_queue")
     context = _review_context(request, determination, return_form=form)
     return TemplateResponse(request, "reviews/quality/review.html", context, status=400)

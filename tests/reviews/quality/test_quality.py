@@ -358,6 +358,26 @@ def test_return_through_the_page_reaches_the_reviewer_on_the_item(client, qualit
     assert "Returned with comments" in dashboard
 
 
+def test_the_comments_a_browser_kept_for_a_return_are_forgotten_once_it_is_sent(
+    client, quality_reviewer
+):
+    """static/js/quality_comments.js keeps the comments typed for a return in the browser (from
+    QA: a reload lost them); the queue a sent return lands on names them, once, to forget."""
+    case, _, determination = submitted()
+    login(client, quality_reviewer)
+    prefix = f"imr-quality:{quality_reviewer.pk}:{case.case_number}:"
+    page = client.get(reverse("quality:quality_review", args=[case.case_number])).content.decode()
+    assert (
+        f'data-quality-comments="{prefix}" data-version="v{determination.version}"' in page
+        and "js/quality_comments.js" in page
+    )
+    queue = reverse("quality:quality_queue")
+    assert "data-quality-comments-sent" not in client.get(queue).content.decode()
+    client.post(reverse("quality:quality_return", args=[case.case_number]), {"comment": "Cite."})
+    assert f'data-quality-comments-sent="{prefix}"' in client.get(queue).content.decode()
+    assert "data-quality-comments-sent" not in client.get(queue).content.decode()
+
+
 def test_a_resubmission_shows_what_was_asked_before_the_text_that_answers_it(
     client, quality_reviewer
 ):

@@ -1,0 +1,120 @@
+/* Quality review: the medical director's comments for a return (one box per item, tied to the
+   return form by form="return-form", and the general comment) are sent only with "Return with
+   comments"; there is no autosave. A reload or a stray click lost them without a word (from
+   QA). So, as the reviewer's workspace does (autosave.js), they are kept in this browser's
+   localStorage while typed (key: user, case, determination version), put back on the next
+   visit with a notice, and forgotten once the return or approval is sent (the queue the server
+   redirects to names them: data-quality-comments-sent) or once the determination has another
+   version. Leaving the page with comments typed asks first, except by sending one of its forms.
+   The queue page loads this file too, for the forgetting alone. */
+(function () {
+  "use strict";
+
+  // Every key under `prefix` but `keep`.
+  function forget(prefix, keep) {
+    try {
+      Object.keys(localStorage).forEach(function (key) {
+        if (key.indexOf(prefix) === 0 && key !== keep) localStorage.removeItem(key);
+      });
+    } catch (error) { /* storage unavailable: nothing was kept */ }
+  }
+
+  document.querySelectorAll("[data-quality-comments-sent]").forEach(function (element) {
+    forget(element.getAttribute("data-quality-comments-sent"));
+  });
+
+  var root = document.querySelector("[data-quality-comments]");
+  if (!root) return;
+  var prefix = root.getAttribute("data-quality-comments");
+  var form = document.getElementById("return-form");
+  // Approved or returned already (the page offers no decision): nothing is left to send.
+  if (!form) { forget(prefix); return; }
+  var key = prefix + root.getAttribute("data-version");
+  // Typed for an earlier version of the determination: about a text that has changed since.
+  forget(prefix, key);
+
+  function boxes() {
+    return Array.prototype.filter.call(form.elements, function (element) {
+      return element.tagName === "TEXTAREA";
+    });
+  }
+
+  function typed() {
+    return boxes().some(function (box) { return box.value.trim() !== ""; });
+  }
+
+  function remember() {
+    var comments = {};
+    boxes().forEach(function (box) { if (box.value.trim()) comments[box.name] = box.value; });
+    try {
+      if (Object.keys(comments).length) {
+        localStorage.setItem(key, JSON.stringify({ comments: comments, at: Date.now() }));
+      } else {
+        localStorage.removeItem(key);
+      }
+    } catch (error) { /* storage full or unavailable: the warning on leaving still stands */ }
+  }
+
+  // Put back what was typed here and not sent, in the boxes the page drew empty (a refused
+  // return draws them with what was posted).
+  var saved = null;
+  try { saved = JSON.parse(localStorage.getItem(key) || "null"); } catch (error) { saved = null; }
+  var restored = 0;
+  if (saved && saved.comments) {
+    boxes().forEach(function (box) {
+      var value = saved.comments[box.name];
+      if (typeof value === "string" && !box.value.trim()) {
+        box.value = value;
+        restored += 1;
+      }
+    });
+  }
+  // Said with the page's messages; a reload puts the page back where it was scrolled, so when
+  // their place is out of view they float at the window's foot until dismissed, as session.js
+  // does for an action's message.
+  var messages = document.getElementById("messages");
+  if (restored && messages) {
+    var notice = document.createElement("div");
+    notice.className = "message message--warning";
+    notice.innerHTML = "<p>Restored " + (restored === 1 ? "a comment" : restored + " comments")
+      + " you typed on this computer (" + window.imrTime(saved.at || Date.now(), true)
+      + ") and had not sent. They are sent with “Return with comments”.</p>"
+      + '<button type="button" class="message__dismiss" aria-label="Dismiss this message">×</button>';
+    messages.appendChild(notice);
+    var place = function () {
+      var region = messages.parentElement.getBoundingClientRect();
+      var outOfView = region.bottom < 0 || region.top > window.innerHeight;
+      messages.classList.toggle("messages--float", outOfView && messages.contains(notice));
+    };
+    var placeOnce = function () {
+      window.removeEventListener("scroll", placeOnce);
+      place();
+    };
+    place();
+    // The browser's own scrolling back is the first scroll.
+    window.addEventListener("scroll", placeOnce);
+  }
+  remember();
+
+  document.addEventListener("input", function (event) {
+    if (event.target.form === form && event.target.tagName === "TEXTAREA") remember();
+  });
+
+  // Sending a form (return, approval, a consistency flag's finding) leaves on purpose: the
+  // comments stay kept until the server has taken the return or approval.
+  var sending = false;
+  document.addEventListener("submit", function () { sending = true; });
+  // An approval sent by htmx and refused is answered in place, or not at all: the page stays.
+  // (One the server accepts is a redirect, which htmx follows without swapping anything.)
+  ["htmx:beforeSwap", "htmx:sendError"].forEach(function (type) {
+    document.addEventListener(type, function (event) {
+      if (event.detail.elt.tagName === "FORM") sending = false;
+    });
+  });
+  window.addEventListener("pageshow", function () { sending = false; });
+  window.addEventListener("beforeunload", function (event) {
+    if (sending || !typed()) return;
+    event.preventDefault();
+    event.returnValue = "";
+  });
+})();
