@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -443,6 +444,10 @@ def letter_correct(*, case: Case, actor, correction_note: str, password: str) ->
 LETTER_PARAGRAPH_MAX_CHARS = 5_000
 
 
+# Anything written in braces, as a placeholder is.
+_BRACED = re.compile(r"\{[^{}\n]{0,40}\}")
+
+
 @transaction.atomic
 def letter_text_update(*, actor, based_on: int | None = None, **paragraphs) -> LetterText:
     """A new version of the organization's paragraphs (versions are never edited: each letter
@@ -475,6 +480,15 @@ def letter_text_update(*, actor, based_on: int | None = None, **paragraphs) -> L
         for name, value in values.items()
         if not value or len(value) > LETTER_PARAGRAPH_MAX_CHARS
     }
+    # From QA: "{Org}" was saved and printed as such in signed notices; {org} is the only
+    # placeholder (render.paragraph_printed), so anything else in braces is a typing slip.
+    for name, value in values.items():
+        unknown = [found for found in _BRACED.findall(value) if found != "{org}"]
+        if unknown and name not in problems:
+            problems[name] = (
+                f"“{unknown[0]}” would print as it is: the one placeholder is {{org}}, the "
+                "organization's name, in lower case. Write {org} or the words themselves."
+            )
     if problems:
         raise ValidationError(problems)
     if "{org}" not in values["how_made"]:

@@ -764,6 +764,9 @@ def test_editing_the_paragraphs_makes_a_new_version_and_letters_keep_theirs(
     assert letter_text_update(actor=admin, issues_lead_in="The decisions follow:") == text
     with pytest.raises(ValidationError):
         letter_text_update(actor=admin, how_made="No organization name here.")
+    # From QA: a mistyped placeholder was saved and printed as such in signed notices.
+    with pytest.raises(ValidationError, match="“{Org}” would print as it is"):
+        letter_text_update(actor=admin, assignment_notice="Assigned to {Org} today.")
 
     second = produce(
         delivered_letter.determination,
