@@ -205,6 +205,7 @@ class TerminateForm(forms.Form):
         label="Why does the review end?",
         choices=list(TERMINATION_REASONS.items()),
         widget=forms.RadioSelect,
+        error_messages={"required": "Choose why the review ends."},
     )
     note = note_field(help_text="E.g. who told us and when.")
     confirm = forms.BooleanField(

@@ -190,6 +190,7 @@ class HolidayEditForm(forms.Form):
     date = forms.DateField(
         label="Date",
         input_formats=DATE_FORMATS,
+        error_messages={"required": "Give the holiday's date (MM/DD/YYYY)."},
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     name = forms.CharField(

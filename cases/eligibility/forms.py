@@ -147,6 +147,7 @@ class DeferForm(forms.Form):
     note = note_field(
         "What is disputed",
         required=True,
+        error_messages={"required": "Say what is disputed, and where it is being resolved."},
         help_text="E.g. compensability of the injury or of the body part, and where it is "
         "being resolved (8 CCR 9792.10.3(a)(3), (d)).",
     )
@@ -182,6 +183,7 @@ class InformationRequestForm(forms.Form):
         label="What is missing",
         choices=list(MISSING_INFORMATION.items()),
         widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Tick what is missing from the application."},
     )
     requested_on = date_field(
         "Requested on",

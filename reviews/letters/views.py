@@ -470,6 +470,12 @@ class OrganizationForm(forms.ModelForm):
             "short_name": 'Printed in each decision as "<short name> guideline:".',
             "signatory_name": "Signs for the organization. Never the expert reviewer.",
         }
+        # Every letter and notice prints these: say which is missing, not "This field is
+        # required." (from QA).
+        error_messages = {
+            name: {"required": "Every letter prints this: fill it in."}
+            for name in ORGANIZATION_FIELDS
+        }
 
 
 @dataclass(frozen=True)
@@ -571,6 +577,10 @@ class LetterTextForm(forms.Form):
                 label=paragraph.label,
                 widget=forms.Textarea(attrs={"rows": paragraph.rows}),
                 help_text=paragraph.help_text,
+                error_messages={
+                    "required": "This paragraph prints nothing: write it, or keep the shipped "
+                    "wording."
+                },
             )
 
 

@@ -182,3 +182,17 @@ def test_a_year_past_the_tables_is_added_from_the_rules_as_a_new_version():
     after = judicial()
     assert after.tables_last_year == 2037
     assert after.label_through(dt.date(2037, 12, 1)) == after.label
+
+
+def test_a_refused_change_is_summed_up_at_the_top_of_its_form_and_focused(client, sysadmin):
+    """From QA: the page came back at the calendar's table, the error far below, no sign of it
+    where the user looked; "This field is required." for the date."""
+    client.force_login(sysadmin)
+    page = client.post(
+        f"{URL}?year=2026",
+        {"edit": "judicial", "year": "2026", "calendar": "judicial", "action": "add", "note": ""},
+    ).content.decode()
+    summary = page.split('<div class="form-error" role="alert" tabindex="-1" autofocus>', 1)[1]
+    summary = summary.split("</div>", 1)[0]
+    assert "Give the holiday&#x27;s date (MM/DD/YYYY)." in summary
+    assert "Say why the calendar changes" in summary

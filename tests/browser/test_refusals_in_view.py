@@ -1,0 +1,31 @@
+"""A refused form far down a page says why where the user is looking (from QA): its summary of
+problems is focused, so scrolled into view, after an htmx swap and after a whole page."""
+
+import datetime as dt
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.test_reviewer_flow import sign_in
+from tests.factories import CaseFactory, DisputedItemFactory, UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_refused_termination_on_a_new_case_is_said_in_view(page, live_server, reference_data):
+    """The case page of a new application is long (the eligibility checks and findings): the
+    refusal sat about 1,000 px above the window, the focus on the page itself."""
+    case = CaseFactory(
+        ur_decision_date=dt.date(2026, 9, 1), application_received=dt.date(2026, 11, 2)
+    )
+    DisputedItemFactory(case=case)
+    sign_in(page, live_server.url, UserFactory(role="case_admin"))
+    page.goto(f"{live_server.url}/cases/{case.case_number}/")
+    page.get_by_text("Terminate the review…").click()
+
+    page.get_by_role("button", name=f"Terminate {case.case_number}").click()
+
+    summary = page.locator("#workflow .form-error[autofocus]")
+    expect(summary).to_contain_text("Choose why the review ends.")
+    expect(summary).to_be_focused()
+    expect(summary).to_be_in_viewport()
