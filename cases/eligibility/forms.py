@@ -95,10 +95,12 @@ class EligibleForm(forms.Form):
         the error beside their reason box (and a link in the summary); anything else is said at
         the top."""
         if not isinstance(error, OverridesMissing):
-            self.add_error(None, error)
+            # The notice date's problem beside the date; anything else at the top.
+            for each in error.error_list:
+                self.add_error("notice_on" if each.code == "notice_date" else None, each)
             return
-        for message in error.others:
-            self.add_error(None, message)
+        for message in error.others:  # the notice date's
+            self.add_error("notice_on", message)
         for key in error.check_keys:
             self.add_error(
                 f"{key}_reason",

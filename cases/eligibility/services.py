@@ -118,7 +118,7 @@ def _eligible_and_notice(
 class OverridesMissing(ValidationError):
     """The eligible finding refused because blocking checks lack their written reason: the
     message names them all; `check_keys` says which, so a form can say it beside each.
-    `others`: the finding's other problems, said in the same answer (the notice's date)."""
+    `others`: the notice date's problems, said in the same answer."""
 
     def __init__(self, message: str, check_keys: list[str], others: list[str] = ()):
         super().__init__([*others, message], code="overrides_missing")
@@ -202,14 +202,15 @@ def case_eligibility_record(
             dated.append(future)
         elif notice_on < case.application_received:
             dated.append(
-                "The notice of assignment cannot be dated before the application was received."
+                "The notice of assignment cannot be dated before the application was received "
+                f"({case.application_received:%m/%d/%Y})."
             )
         try:
             recorded = _overrides_check(checks, overrides or {})
         except OverridesMissing as missing:
             raise OverridesMissing(missing.messages[-1], missing.check_keys, dated) from None
         if dated:
-            raise ValidationError(dated)
+            raise ValidationError([ValidationError(m, code="notice_date") for m in dated])
         planned = notice_method(case)
         if sent_by is not None and sent_by != planned:
             raise ValidationError(

@@ -616,8 +616,12 @@ def test_a_notice_dated_too_early_is_said_with_the_checks_left_without_a_reason(
     page = response.content.decode()
     summary = page.split('<div class="form-error" role="alert" tabindex="-1" autofocus>', 1)[1]
     summary = summary.split("</div>", 1)[0]
-    assert "cannot be dated before the application was received" in summary
+    assert "cannot be dated before the application was received (11/02/2026)" in summary
     assert '<a href="#id_eligible-timely_reason">' in summary
+    # Said beside the date too, which is marked invalid.
+    assert '<a href="#id_eligible-notice_on">' in summary
+    date_field = page.split('id="id_eligible-notice_on"', 1)[0].rsplit('<div class="field', 1)[1]
+    assert "cannot be dated before the application was received" in date_field
     late.refresh_from_db()
     assert late.status == CaseStatus.RECEIVED
 
