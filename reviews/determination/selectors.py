@@ -415,9 +415,13 @@ def guideline_search(query: str = "", *, limit: int = 60) -> GuidelineResults:
     entry is still offered before the reviewer types a citation by hand. A drug's name, which
     no entry prints, matches the entries of its class ("gabapentin": anti-epilepsy drugs)."""
     entries = list(GuidelineSource.objects.filter(active=True))
-    words = [word for word in (w.strip(",.;").lower() for w in query.split()) if word]
-    read_as = tuple((word, term) for word in dict.fromkeys(words) if (term := catalog_term(word)))
-    terms = dict(read_as)
+    typed = [word for word in (w.strip(",.;") for w in query.split()) if word]
+    words = [word.lower() for word in typed]
+    # Said as typed ("Norco"), matched in lower case.
+    read_as = tuple(
+        (word, term) for word in dict.fromkeys(typed) if (term := catalog_term(word.lower()))
+    )
+    terms = {word.lower(): term for word, term in read_as}
     partial = False
     if words:
 

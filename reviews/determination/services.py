@@ -568,7 +568,7 @@ def determination_submit(
     never = [warning for warning in warnings if not warning.confirmable]
     if never:
         raise ValidationError(
-            ["Replace or rewrite what the public letter may never print before signing:"]
+            ["Before signing, replace or rewrite what cannot be confirmed:"]
             + [warning.message for warning in never],
             code="unconfirmed_warnings",
         )

@@ -144,6 +144,8 @@ class ItemRow:
     warnings: list = field(default_factory=list)
     # Its rationale's conclusion, missing or contradicting the outcome, not yet confirmed.
     conclusion_warnings: list = field(default_factory=list)
+    # A warning that cannot be confirmed stands (warnings.NEVER_PUBLISHED, unfinished).
+    blocked: bool = False
 
     @property
     def item(self):
@@ -234,8 +236,9 @@ def _workspace_context(request, ws, step: int, **extra) -> dict:
     if determination is not None:
         problems = determination_problems(determination)
         confirmed = set(determination.warnings_confirmed)
+        # What may never be confirmed is never shown confirmed (a tick kept from before).
         warnings = [
-            ShownWarning(warning, warning.key in confirmed)
+            ShownWarning(warning, warning.confirmable and warning.key in confirmed)
             for warning in review_warnings(determination)
         ]
         warnings_open = [warning for warning in warnings if not warning.confirmed]
@@ -260,6 +263,8 @@ def _workspace_context(request, ws, step: int, **extra) -> dict:
             row.conclusion_warnings = [
                 w for w in row.warnings if w.is_about_conclusion and not w.confirmed
             ]
+            # Not "✓ Decided" beside a text that cannot be signed as it is (from QA).
+            row.blocked = any(not w.confirmable for w in row.warnings)
         rounds = list(determination.quality_reviews.all())
         context.update(
             {
@@ -269,6 +274,8 @@ def _workspace_context(request, ws, step: int, **extra) -> dict:
                 "problems": problems,
                 "warnings": warnings,
                 "warnings_open": warnings_open,
+                "warnings_blocking": [w for w in warnings_open if not w.confirmable],
+                "warnings_to_tick": [w for w in warnings_open if w.confirmable],
                 "summary_warnings": [w for w in warnings if w.item_id is None],
                 "quality_rounds": rounds,
                 "last_return": next(

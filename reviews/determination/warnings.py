@@ -64,7 +64,10 @@ class ReviewWarning:
 
     @property
     def confirmable(self) -> bool:
-        """False for what may never be printed (NEVER_PUBLISHED): replaced or rewritten only."""
+        """False for what may never be printed (NEVER_PUBLISHED) and for a rationale cut off
+        mid-sentence (from QA: one was ticked and signed): replaced or rewritten only."""
+        if self.code.startswith("unfinished:"):
+            return False
         return not (self.is_identifier and self.code.rsplit(":", 1)[-1] in NEVER_PUBLISHED)
 
     @property
@@ -280,7 +283,8 @@ def review_warnings(determination: Determination) -> list[ReviewWarning]:
                     message=(
                         f"{label}: the rationale ends mid-sentence "
                         f"(“…{Truncator(rationale[-60:].split(' ', 1)[-1]).chars(60)}”). "
-                        "Finish it with its conclusion."
+                        "Finish it with its conclusion and a full stop: it cannot be signed as "
+                        "it is."
                     ),
                     subject=rationale,
                 )

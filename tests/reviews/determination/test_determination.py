@@ -529,6 +529,8 @@ def test_a_rationale_cut_off_mid_sentence_is_flagged_as_unfinished_not_contradic
     (warning,) = review_warnings(determination)
     assert warning.code == f"unfinished:item{decision.pk}"
     assert warning.is_about_conclusion  # said beside the item on the decisions step too
+    # From QA: ticked, it was signed; a full stop is all it takes, so nothing to tick.
+    assert not warning.confirmable
     assert (
         "the rationale ends mid-sentence (“…for up to 7 days after surgery. Since the surgery is”)"
         in (warning.message)

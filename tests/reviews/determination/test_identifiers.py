@@ -366,7 +366,9 @@ def test_what_the_public_letter_may_never_print_cannot_be_confirmed_only_replace
     )
 
     assert confirmed == []
-    with pytest.raises(ValidationError, match=f"may never print before signing:.*{what}"):
+    with pytest.raises(
+        ValidationError, match=f"replace or rewrite what cannot be confirmed:.*{what}"
+    ):
         determination_submit(determination=determination, actor=reviewer, password=PASSWORD)
     determination_warning_replace(determination=determination, actor=reviewer, key=warning.key)
     determination_submit(

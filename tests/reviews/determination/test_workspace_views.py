@@ -351,7 +351,7 @@ def test_a_drug_searched_by_its_name_finds_the_guideline_of_its_class(client, mi
     drugs; the results say what the name was read as."""
     url = reverse("determination:guideline_search")
     page = client.get(url, {"q": "Gabapentin", "item": "7"}).content.decode()
-    assert "“gabapentin” is searched as “anti-epilepsy drugs”" in page
+    assert "“Gabapentin” is searched as “anti-epilepsy drugs”" in page
     assert "Anti-epilepsy drugs (AEDs) Page(s): 16-22" in page
     assert "Opioids" not in page and "Nothing in the catalog matches" not in page
     # A brand name with a word of the catalog: both count, the ODG's opioid section among them.
@@ -548,6 +548,27 @@ def test_a_rationale_without_a_conclusion_is_said_on_the_decisions_step(client, 
     assert "✓ Decided" not in page and "Still needed" not in page
     assert "the rationale’s conclusion needs a look" in page
     assert "the rationale does not state its conclusion" in page
+
+
+def test_a_rationale_that_cannot_be_signed_as_it_is_is_not_shown_decided(client, mine):
+    """From QA: a phone number in a rationale (which may never be printed) stood under
+    "✓ Decided", its link said "Replace or confirm", and step 6 asked to confirm it."""
+    case, _, determination, _ = mine
+    determination_fill(determination)
+    decision = determination.decisions.get()
+    decision.rationale += " Call 559-555-0199."
+    decision.save()
+    step = lambda n: client.get(  # noqa: E731
+        reverse("determination:workspace_step", args=[case.case_number, n])
+    ).content.decode()
+    page = step(3)
+    assert "✓ Decided" not in page
+    assert "Decided, but the rationale cannot be signed as it is" in page
+    assert "Replace it on the review step, or rewrite the text here" in page
+    assert "Replace or confirm it" not in page
+    sign = step(6)
+    assert "1 text to replace or rewrite: it cannot be confirmed." in sign
+    assert "warning to confirm" not in sign
 
 
 def test_an_undecided_draft_claims_no_checked_rationale_and_its_preview_says_so(client, mine):
