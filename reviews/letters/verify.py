@@ -1,5 +1,6 @@
-"""Checking a letter someone holds (SPEC section 6): signature valid, issued by us, not
-superseded."""
+"""Checking a letter or notice someone holds (SPEC section 6): signature valid, issued by us,
+not superseded. A notice is signed with the same certificate (from QA: our own notice of
+assignment was answered "does not match any letter we issued")."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils import timezone
 
-from reviews.letters.models import Letter, LetterStatus
+from reviews.letters.models import Letter, LetterStatus, Notice
 from reviews.letters.render import letter_date
 from reviews.letters.signing import pdf_signature_check
 
@@ -23,10 +24,21 @@ class VerifyResult:
     trusted: bool
     issued_by_us: bool
     letter: Letter | None = None
+    notice: Notice | None = None
     public: bool = False
-    superseded_by: Letter | None = None
+    superseded_by: Letter | Notice | None = None
     message: str = ""
     problems: list[str] = field(default_factory=list)
+
+    @property
+    def document(self) -> Letter | Notice | None:
+        return self.letter or self.notice
+
+    @property
+    def document_name(self) -> str:
+        if self.notice is not None:
+            return self.notice.get_kind_display()
+        return "Final Determination Letter"
 
     @property
     def ok(self) -> bool:
@@ -44,18 +56,35 @@ def letter_verify(pdf: bytes) -> VerifyResult:
         .filter(Q(party_sha256=digest) | Q(public_sha256=digest))
         .first()
     )
+    notice = None
+    if letter is None:
+        notice = Notice.objects.select_related("case").filter(sha256=digest).first()
     result = VerifyResult(
         signature_valid=check.ok,
         intact=check.intact,
         trusted=check.trusted,
-        issued_by_us=letter is not None,
+        issued_by_us=letter is not None or notice is not None,
         letter=letter,
+        notice=notice,
         public=letter is not None and letter.public_sha256 == digest,
     )
     if check.problem:
         result.problems.append(check.problem)
-    if letter is None:
-        result.problems.append("It does not match any letter we issued.")
+    if notice is not None:
+        result.superseded_by = (
+            Notice.objects.filter(case=notice.case, kind=notice.kind, version__gt=notice.version)
+            .filter(status__in=[LetterStatus.SIGNED, LetterStatus.DELIVERED])
+            .order_by("-version")
+            .first()
+        )
+        if result.superseded_by is not None:
+            result.problems.append(
+                f"Version {notice.version} was superseded by version "
+                f"{result.superseded_by.version} signed "
+                f"{letter_date(timezone.localdate(result.superseded_by.signed_at))}."
+            )
+    elif letter is None:
+        result.problems.append("It does not match any letter or notice we issued.")
     else:
         result.superseded_by = (
             Letter.objects.filter(case=letter.case, version__gt=letter.version)
@@ -69,7 +98,13 @@ def letter_verify(pdf: bytes) -> VerifyResult:
                 f"{result.superseded_by.version} signed "
                 f"{letter_date(timezone.localdate(result.superseded_by.signed_at))}."
             )
-    if result.ok:
+    if result.ok and notice is not None:
+        result.message = (
+            f"Valid: the {notice.get_kind_display()} (version {notice.version}) for case "
+            f"{notice.case.case_number}, signed by us on "
+            f"{letter_date(timezone.localdate(notice.signed_at))}, and the current version."
+        )
+    elif result.ok:
         which = "public" if result.public else "party"
         result.message = (
             f"Valid: the {which} version {letter.version} of the Final Determination Letter for "

@@ -327,7 +327,7 @@ def test_a_tampered_letter_fails(client, delivered):
     response = client.post(reverse("letters:letter_verify"), {"file": upload(bytes(content))})
     page = response.content.decode()
     assert "Not verified" in page
-    assert "This file matches no letter on our record." in page
+    assert "This file matches no letter or notice on our record." in page
     assert "The signed content was changed after signing." in page
 
 

@@ -388,3 +388,21 @@ def test_a_notice_to_a_party_served_by_mail_goes_through_the_print_queue_and_its
     # that is the Date Assigned given with the finding (only a correction moves it).
     finding = EligibilityFinding.objects.get(case=parties_case)
     assert (finding.notice_on, finding.found_on) == (intended, intended) != (today, today)
+
+
+def test_anyone_holding_our_signed_notice_can_verify_it(
+    parties_case, case_admin, django_capture_on_commit_callbacks
+):
+    """From QA: our own notice of assignment, validly signed, was answered "Not verified. It
+    does not match any letter we issued.\""""
+    from reviews.letters.verify import letter_verify
+
+    _employer_by_email(parties_case)
+    notice = _eligible(parties_case, case_admin, django_capture_on_commit_callbacks)
+
+    result = letter_verify(_pdf(notice))
+
+    assert result.ok and result.notice == notice and result.issued_by_us
+    assert result.message.startswith(
+        f"Valid: the {notice.get_kind_display()} (version 1) for case {parties_case.case_number}"
+    )
