@@ -298,7 +298,10 @@ def test_a_letter_we_issued_verifies(client, delivered):
     content = response.content.decode()
     assert response.status_code == 200
     assert "Verified" in content
-    assert f"Case {delivered.case.case_number}, version 1 (public version)" in content
+    assert (
+        f"Case {delivered.case.case_number}, Final Determination Letter, version 1 (public version)"
+        in content
+    )
     assert "No later version replaces it." in content
     # The answer names the case: no browser or proxy keeps it, though no one is signed in
     assert "no-store" in response["Cache-Control"]
