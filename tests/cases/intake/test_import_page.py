@@ -76,10 +76,25 @@ def test_an_upload_imports_each_application_and_refuses_the_invalid_one_with_its
     page = admin_client.get(response["Location"]).content.decode()
     assert "Finished: 2 cases created, 0 already on file, 1 refused" in page
     assert "Refused (1)" in page and "$[1].items" in page and "A-2" in page
+    assert "the others are already on file" in page
     assert "Created or already on file (2)" in page
     for case in made.values():
         assert reverse("casefile:case_detail", args=[case.case_number]) in page
     assert "every 1s" not in page  # nothing polls once it is finished
+
+
+def test_a_file_whose_every_application_is_refused_speaks_of_no_others(
+    admin_client, django_capture_on_commit_callbacks
+):
+    """From QA: "(the others are already on file…)" where there were none."""
+    response = upload(
+        admin_client,
+        [intake_payload(application_id="A-9", items=[])],
+        django_capture_on_commit_callbacks,
+    )
+    page = admin_client.get(response["Location"]).content.decode()
+    assert "Refused (1)" in page and "Correct them and import them again." in page
+    assert "the others are already on file" not in page
 
 
 def test_the_page_polls_while_the_run_works_and_shows_its_progress(admin_client, case_admin):

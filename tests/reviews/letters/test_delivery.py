@@ -71,6 +71,8 @@ def test_the_print_queue_lists_copies_held_for_an_address_until_the_party_has_on
     """From QA: an issued case leaves the open lists, and its copy held for an address was
     shown only on its own case page; the print queue now lists it, linked to the party."""
     case = mixed_letter.case
+    fresh = admin.get(reverse("letters:print_queue")).content.decode()
+    assert "(today)" in fresh.split('id="held-title"', 1)[1].split("</section>", 1)[0]
     # Held for three days: the list says since when, so the longest held are chased first.
     held_at = timezone.now() - dt.timedelta(days=3)
     mixed_letter.deliveries.filter(status=DeliveryStatus.NO_ADDRESS).update(sent_at=held_at)
