@@ -391,17 +391,23 @@ def case_detail(request, case_number: str):
 
 
 def _action_done(
-    request, case_number: str, message: str, *, panel: str, level: int = messages.SUCCESS
+    request,
+    case_number: str,
+    message: str,
+    *,
+    panel: str,
+    level: int = messages.SUCCESS,
+    shown: dict | None = None,
 ) -> HttpResponse:
     """After a change: htmx swaps the panel and tells the other panels to refresh;
-    without JavaScript, back to the case page (post/redirect/get)."""
+    without JavaScript, back to the case page (post/redirect/get). `shown`: more for the panel
+    to draw (which party was just saved, to give it the focus back)."""
     messages.add_message(request, level, message)
     if not wants_fragment(request):
         return redirect("casefile:case_detail", case_number=case_number)
     case = case_get_for(request.user, case_number)
-    response = render(
-        request, f"cases/case_detail.html#{panel}", _case_context(request, case, panel=panel)
-    )
+    context = {**_case_context(request, case, panel=panel), **(shown or {})}
+    response = render(request, f"cases/case_detail.html#{panel}", context)
     return trigger_client_event(with_messages(request, response), "case-changed", after="settle")
 
 
@@ -615,10 +621,18 @@ def case_party_service(request, case_number: str, role: str):
             # callout said it, out of view. The confirmation says it too.
             case = case_get_for(request.user, case_number)
             contact = next((c for c in case_service_contacts(case) if c.role == role), None)
+            level = messages.SUCCESS
             if contact is not None and contact.problem:
                 message += f" {contact.name} cannot be served as things stand: {contact.problem}."
-                return _action_done(
-                    request, case.case_number, message, panel="parties", level=messages.WARNING
-                )
-            return _action_done(request, case.case_number, message, panel="parties")
+                level = messages.WARNING
+            # The focus goes back to the party just saved, not to the page's start (from QA:
+            # the next Tab skipped the parties between).
+            return _action_done(
+                request,
+                case.case_number,
+                message,
+                panel="parties",
+                level=level,
+                shown={"saved_role": role},
+            )
     return _action_refused(request, case, panel="parties", **{f"service_form_{role}": form})
