@@ -453,6 +453,25 @@ def guideline_search(query: str = "", *, limit: int = 60) -> GuidelineResults:
     )
 
 
+def ur_citation_matching(user, decision_id: str, query: str) -> DisputedItem | None:
+    """The item of the user's own decision `decision_id` when its UR decision cited a guideline
+    whose words hold every word of `query`: offered beside the catalog's entries (from QA:
+    "cryotherapy", the UR's own citation, found nothing, as the catalog has no such section)."""
+    words = [word for word in (w.strip(",.;").lower() for w in query.split()) if word]
+    if not words or not decision_id.isdigit():
+        return None
+    item = (
+        DisputedItem.objects.filter(
+            decisions__pk=int(decision_id), decisions__determination__reviewer=user
+        )
+        .exclude(ur_citation_kind__in=["", CitationKind.NONE])
+        .first()
+    )
+    if item is None or not all(word in item.ur_citation_text.lower() for word in words):
+        return None
+    return item
+
+
 def item_comments_latest(determination) -> dict[int, list]:
     """The quality reviewer's comments of the last returned round, by item decision id: what
     the reviewer is asked to change now."""

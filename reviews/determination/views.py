@@ -527,6 +527,7 @@ def guideline_search(request):
         request,
         "reviews/workspace/partials/guideline_results.html",
         {
+            "ur_item": selectors.ur_citation_matching(request.user, decision, query),
             "groups": results.groups,
             "partial": results.partial,
             "read_as": results.read_as,

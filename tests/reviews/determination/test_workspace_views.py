@@ -30,6 +30,7 @@ from tests.factories import (
     pdf_upload,
     ready_case,
     reviewer_with_profile,
+    second_factor_given,
 )
 
 pytestmark = pytest.mark.django_db
@@ -360,6 +361,30 @@ def test_a_drug_searched_by_its_name_finds_the_guideline_of_its_class(client, mi
     assert "No entry has every word" not in page and "Knee" not in page
     # A word the catalog prints is not read as anything else.
     assert "is searched as" not in client.get(url, {"q": "knee"}).content.decode()
+
+
+def test_the_search_offers_the_ur_decisions_own_citation_when_it_matches(client, mine):
+    """From QA: "cryotherapy", the topic the UR decision cited, found nothing in the catalog."""
+    case, _, determination, _ = mine
+    decision = determination.decisions.get()
+    item = decision.item
+    item.ur_citation_kind = "non_mtus"
+    item.ur_citation_text = "ODG Knee and Leg Chapter, Continuous-flow cryotherapy"
+    item.save()
+    url = reverse("determination:guideline_search")
+
+    page = client.get(url, {"q": "Cryotherapy", "item": str(decision.pk)}).content.decode()
+
+    assert "As the UR decision cited it" in page
+    assert 'data-kind="non_mtus" data-text="ODG Knee and Leg Chapter, Continuous-flow ' in page
+    assert "Type the citation below" not in page
+    # Words the UR's citation does not hold, or another reviewer's item: not offered.
+    other = client.get(url, {"q": "shoulder", "item": str(decision.pk)}).content.decode()
+    assert "As the UR decision cited it" not in other
+    client.force_login(reviewer_with_profile("REV-OTHER"))
+    second_factor_given(client)
+    theirs = client.get(url, {"q": "cryotherapy", "item": str(decision.pk)}).content.decode()
+    assert "As the UR decision cited it" not in theirs
 
 
 # --- Autosave as the browser does it ----------------------------------------------------------
