@@ -289,8 +289,20 @@ def summary_prompts(case: Case, summary: str) -> list[Prompt]:
     text = summary or ""
     # The opening sentence itself says nothing about these parts.
     text = text.replace(opening_sentence(case), "")
+    # The treatment requested is no treatment to date (from QA: "The plan includes physical
+    # therapy" ticked "Treatment to date" in a summary that named none).
+    to_date = text
+    for item in items:
+        if item.description.strip():
+            to_date = re.sub(re.escape(item.description.strip()), "", to_date, flags=re.I)
     return [
-        Prompt(key, label, hint, starter, bool(_COVERAGE[key].search(text)))
+        Prompt(
+            key,
+            label,
+            hint,
+            starter,
+            bool(_COVERAGE[key].search(to_date if key == "treatment" else text)),
+        )
         for key, label, hint, starter in prompts
     ]
 

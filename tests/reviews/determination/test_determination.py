@@ -124,6 +124,16 @@ def test_summary_prompts_offer_the_case_facts_and_see_what_is_covered():
     written = opening_sentence(case) + " The injured worker was diagnosed as having CRPS."
     covered = {p.key for p in summary_prompts(case, written) if p.covered}
     assert covered == {"diagnoses"}
+    # From QA: the treatment requested ticked "Treatment to date"; a summary must name the
+    # treatment given so far for that.
+    item = case.items.get()
+    item.description = "Physical therapy 2x6"
+    item.save(update_fields=["description"])
+    written += " The plan includes physical therapy 2x6."
+    covered = {p.key for p in summary_prompts(case, written) if p.covered}
+    assert "treatment" not in covered and "request" in covered
+    written += " Treatment to date has included medication."
+    assert "treatment" in {p.key for p in summary_prompts(case, written) if p.covered}
 
 
 @pytest.mark.parametrize(
