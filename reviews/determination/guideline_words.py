@@ -73,7 +73,6 @@ _TERMS: dict[str, tuple[str, ...]] = {
         "oxymorphone",
     ),
     "muscle relaxants": (
-        "flexeril",
         "tizanidine",
         "zanaflex",
         "methocarbamol",
@@ -116,7 +115,7 @@ _TERMS: dict[str, tuple[str, ...]] = {
     "medical food": ("theramine", "sentra", "trepadone"),
     "drug testing": ("urine", "uds", "toxicology"),
     "physical medicine": ("physiotherapy",),
-    "manual therapy": ("chiropractic", "chiropractor", "manipulation"),
+    "manual therapy": ("chiropractic", "chiropractor"),
     "functional restoration": ("frp",),
 }
 

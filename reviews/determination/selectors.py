@@ -408,6 +408,11 @@ class GuidelineResults:
     read_as: tuple = ()
 
 
+def search_words(query: str) -> list[str]:
+    """The words of a search as typed, without the punctuation around them."""
+    return [word for word in (w.strip(",.;") for w in query.split()) if word]
+
+
 def guideline_search(query: str = "", *, limit: int = 60) -> GuidelineResults:
     """Catalog entries matching every word of `query`, in the evidence order of
     8 CCR 9792.21.1 (MTUS first), grouped by family. When none has every word ("shoulder MRI",
@@ -415,11 +420,18 @@ def guideline_search(query: str = "", *, limit: int = 60) -> GuidelineResults:
     entry is still offered before the reviewer types a citation by hand. A drug's name, which
     no entry prints, matches the entries of its class ("gabapentin": anti-epilepsy drugs)."""
     entries = list(GuidelineSource.objects.filter(active=True))
-    typed = [word for word in (w.strip(",.;") for w in query.split()) if word]
+    typed = search_words(query)
     words = [word.lower() for word in typed]
-    # Said as typed ("Norco"), matched in lower case.
+    texts = {
+        entry.pk: f"{entry.citation_text} {entry.get_family_display()}".lower() for entry in entries
+    }
+    # Said as typed ("Norco"), matched in lower case; only a word no entry prints is read as
+    # its class ("Flexeril" has its own entry).
     read_as = tuple(
-        (word, term) for word in dict.fromkeys(typed) if (term := catalog_term(word.lower()))
+        (word, term)
+        for word in dict.fromkeys(typed)
+        if (term := catalog_term(word.lower()))
+        and not any(word.lower() in text for text in texts.values())
     )
     terms = {word.lower(): term for word, term in read_as}
     partial = False
@@ -428,10 +440,6 @@ def guideline_search(query: str = "", *, limit: int = 60) -> GuidelineResults:
         def found(word: str, text: str) -> bool:
             return word in text or (word in terms and terms[word] in text)
 
-        texts = {
-            entry.pk: f"{entry.citation_text} {entry.get_family_display()}".lower()
-            for entry in entries
-        }
         hits = {entry.pk: sum(found(word, texts[entry.pk]) for word in words) for entry in entries}
         best = max(hits.values(), default=0)
         partial = 0 < best < len(words)
@@ -457,8 +465,9 @@ def ur_citation_matching(user, decision_id: str, query: str) -> DisputedItem | N
     """The item of the user's own decision `decision_id` when its UR decision cited a guideline
     whose words hold every word of `query`: offered beside the catalog's entries (from QA:
     "cryotherapy", the UR's own citation, found nothing, as the catalog has no such section)."""
-    words = [word for word in (w.strip(",.;").lower() for w in query.split()) if word]
-    if not words or not decision_id.isdigit():
+    words = [word.lower() for word in search_words(query)]
+    # ASCII digits only: "²".isdigit() is true and int() refuses it.
+    if not words or not (decision_id.isascii() and decision_id.isdigit()):
         return None
     item = (
         DisputedItem.objects.filter(

@@ -532,7 +532,7 @@ def guideline_search(request):
             "partial": results.partial,
             "read_as": results.read_as,
             "query": query,
-            "decision_id": decision if decision.isdigit() else "",
+            "decision_id": decision if decision.isascii() and decision.isdigit() else "",
             "evidence_order_note": EVIDENCE_ORDER_NOTE,
         },
     )

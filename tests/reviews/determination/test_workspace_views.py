@@ -355,6 +355,9 @@ def test_a_drug_searched_by_its_name_finds_the_guideline_of_its_class(client, mi
     assert "“Gabapentin” is searched as “anti-epilepsy drugs”" in page
     assert "Anti-epilepsy drugs (AEDs) Page(s): 16-22" in page
     assert "Opioids" not in page and "Nothing in the catalog matches" not in page
+    # A brand the catalog prints is found as printed, not read as its class.
+    flexeril = client.get(url, {"q": "Flexeril"}).content.decode()
+    assert "Cyclobenzaprine (Flexeril)" in flexeril and "is searched as" not in flexeril
     # A brand name with a word of the catalog: both count, the ODG's opioid section among them.
     page = client.get(url, {"q": "norco, chronic"}).content.decode()
     assert "Opioids, criteria for use" in page and "Pain (Chronic), Opioids" in page
@@ -383,8 +386,11 @@ def test_the_search_offers_the_ur_decisions_own_citation_when_it_matches(client,
     assert "As the UR decision cited it" not in other
     client.force_login(reviewer_with_profile("REV-OTHER"))
     second_factor_given(client)
-    theirs = client.get(url, {"q": "cryotherapy", "item": str(decision.pk)}).content.decode()
-    assert "As the UR decision cited it" not in theirs
+    theirs = client.get(url, {"q": "cryotherapy", "item": str(decision.pk)})
+    assert theirs.status_code == 200 and "Cryotherapy" not in theirs.content.decode()
+    assert "As the UR decision cited it" not in theirs.content.decode()
+    # A digit int() does not read is no decision, not an error.
+    assert client.get(url, {"q": "cryotherapy", "item": "²"}).status_code == 200
 
 
 # --- Autosave as the browser does it ----------------------------------------------------------
