@@ -81,11 +81,8 @@
       + ") and had not sent. They are sent with “Return with comments”.</p>"
       + '<button type="button" class="message__dismiss" aria-label="Dismiss this message">×</button>';
     messages.appendChild(notice);
-    var place = function () {
-      var region = messages.parentElement.getBoundingClientRect();
-      var outOfView = region.bottom < 0 || region.top > window.innerHeight;
-      messages.classList.toggle("messages--float", outOfView && messages.contains(notice));
-    };
+    // session.js's: floats the messages when their place is out of view.
+    var place = window.imrMessagesPlace || function () {};
     var placeOnce = function () {
       window.removeEventListener("scroll", placeOnce);
       place();

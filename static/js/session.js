@@ -128,8 +128,16 @@
   document.addEventListener("htmx:oobAfterSwap", function (event) {
     if (event.detail.target && event.detail.target.id === "messages") { messagesPlace(); }
   });
-  /* Emptied by an answer with nothing to say: no swapped element, so no event above. */
-  document.addEventListener("htmx:afterSettle", messagesPlace);
+  /* Emptied by an answer with nothing to say: no swapped element, so no event above. Only
+     new messages float: an old one left at the top stays there when an autosave settles. */
+  document.addEventListener("htmx:afterSettle", function () {
+    var messages = document.getElementById("messages");
+    if (messages && !messages.querySelector(".message")) {
+      messages.classList.remove("messages--float");
+    }
+  });
+  /* For a message a page's own script adds (quality_comments.js). */
+  window.imrMessagesPlace = messagesPlace;
 
   /* A message's dismiss button (components/messages.html). */
   document.addEventListener("click", function (event) {
