@@ -74,8 +74,8 @@ class ReauthForm(forms.Form):
         minutes = settings.IMR_REAUTH_MINUTES
         return (
             f"Your password is not asked again: you gave it less than {minutes} minute"
-            f"{'s' if minutes != 1 else ''} ago, when you signed in or last approved or issued "
-            "a letter (45 CFR 164.312(d))."
+            f"{'s' if minutes != 1 else ''} ago, when you signed in or last confirmed an act "
+            "with it (45 CFR 164.312(d))."
         )
 
     def clean(self):

@@ -101,6 +101,11 @@ class EligibleForm(forms.Form):
             return
         for message in error.others:  # the notice date's
             self.add_error("notice_on", message)
+        if any(f"{key}_reason" not in self.fields for key in error.check_keys):
+            # The checks changed since the page was drawn (a duplicate found meanwhile): the
+            # service's sentence names them all.
+            self.add_error(None, error.messages[-1])
+            return
         for key in error.check_keys:
             self.add_error(
                 f"{key}_reason",

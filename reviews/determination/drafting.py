@@ -290,11 +290,13 @@ def summary_prompts(case: Case, summary: str) -> list[Prompt]:
     # The opening sentence itself says nothing about these parts.
     text = text.replace(opening_sentence(case), "")
     # The treatment requested is no treatment to date (from QA: "The plan includes physical
-    # therapy" ticked "Treatment to date" in a summary that named none).
-    to_date = text
-    for item in items:
-        if item.description.strip():
-            to_date = re.sub(re.escape(item.description.strip()), "", to_date, flags=re.I)
+    # therapy" ticked "Treatment to date" in a summary that named none): the sentences that
+    # state the request or the UR action are left out of that check.
+    to_date = " ".join(
+        sentence
+        for sentence in re.split(r"(?<=[.!?])\s+", text)
+        if not (_COVERAGE["request"].search(sentence) or _COVERAGE["ur_action"].search(sentence))
+    )
     return [
         Prompt(
             key,

@@ -435,9 +435,12 @@ def case_identifiers(case: Case) -> list[Identifier]:
         digits = re.sub(r"\D", "", claim)
         if len(digits) >= 6 and digits != claim:
             forms.append(re.escape(digits))
+        # A short claim number ("2016") may match other text (a guideline's year): it is the
+        # reviewer's to confirm; a longer one with a digit may never be printed (warnings).
+        specific = len(claim) >= 6 and any(ch.isdigit() for ch in claim)
         found.append(
             Identifier(
-                "claim",
+                "claim" if specific else "claim-short",
                 f"the claim number {claim}",
                 "[claim number removed]",
                 re.compile(rf"(?<![\w-])(?i:{'|'.join(forms)})(?![\w])"),

@@ -263,9 +263,9 @@ def determination_approve(
     if unconfirmed:
         raise ValidationError(
             [
-                "The letter cannot be issued: the public letter would name someone, and the "
-                "reviewer has not confirmed it. Return the determination so the reviewer "
-                "replaces or confirms it:"
+                "The letter cannot be issued: the public letter would name someone or print an "
+                "identifier the reviewer has not confirmed, or one that may never be printed. "
+                "Return the determination so the reviewer replaces it (or confirms a name):"
             ]
             + [warning.message for warning in unconfirmed],
             code="unconfirmed_identifiers",

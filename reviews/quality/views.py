@@ -102,7 +102,10 @@ def _review_context(request, determination, **forms) -> dict:
         "records": case_records_for(request.user, case),
         "rounds": list(determination.quality_reviews.all()),
         "outcome_label": outcome_label(determination.outcome),
-        "confirmed_warnings": [warning for warning in warnings if warning.key in confirmed],
+        # What may never be confirmed is listed among what stands, never as confirmed.
+        "confirmed_warnings": [
+            warning for warning in warnings if warning.key in confirmed and warning.confirmable
+        ],
         "unconfirmed_identifiers": identifiers_unconfirmed(determination, warnings),
         "approve_form": forms.get("approve_form") or ApproveForm(request=request),
         "return_form": return_form,

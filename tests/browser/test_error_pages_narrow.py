@@ -14,7 +14,7 @@ def test_on_a_phone_the_404s_buttons_stand_apart(page, live_server, artifacts):
     page.goto(f"{live_server.url}/no-such-page/")
     main = page.locator("#main")
     sign_in = main.get_by_role("link", name="Sign in").bounding_box()
-    verify = main.get_by_role("link", name="Verify a determination letter").bounding_box()
+    verify = main.get_by_role("link", name="Verify a letter or notice").bounding_box()
     # One under the other on a phone, with a gap between them.
     assert verify["y"] >= sign_in["y"] + sign_in["height"] + 8
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

@@ -9,12 +9,12 @@ from reviews.letters.verify import letter_verify
 
 class Command(BaseCommand):
     help = (
-        "Check a Final Determination Letter PDF: is its signature valid, is it a letter we "
-        "issued, and is it the current version? Exits 0 only when all three hold."
+        "Check a Final Determination Letter or notice PDF: is its signature valid, is it one "
+        "we issued, and is it the current version? Exits 0 only when all three hold."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="The letter (PDF).")
+        parser.add_argument("file", help="The letter or notice (PDF).")
 
     def handle(self, *args, file, **options):
         try:

@@ -132,6 +132,9 @@ def test_summary_prompts_offer_the_case_facts_and_see_what_is_covered():
     written += " The plan includes physical therapy 2x6."
     covered = {p.key for p in summary_prompts(case, written) if p.covered}
     assert "treatment" not in covered and "request" in covered
+    # The same treatment given before counts (more therapy after therapy is common).
+    before = written + " She has had 12 sessions of physical therapy 2x6 so far."
+    assert "treatment" in {p.key for p in summary_prompts(case, before) if p.covered}
     written += " Treatment to date has included medication."
     assert "treatment" in {p.key for p in summary_prompts(case, written) if p.covered}
 

@@ -503,3 +503,15 @@ def test_the_workers_name_is_found_as_people_type_it(db, first, last, text, foun
     case, _, _ = case_in_review(worker_first_name=first, worker_last_name=last)
     hits = identifier_hits(case_identifiers(case), text)
     assert [(hit.identifier.code, hit.found) for hit in hits] == [("worker", found)]
+
+
+@pytest.mark.django_db
+def test_a_short_claim_number_found_in_other_text_stays_the_reviewers_to_confirm():
+    """A claim number "2016" matches a guideline's year ("MTUS (2016)"): it cannot be held
+    never printable, or the citation could be neither signed nor kept."""
+    _, reviewer, determination = case_in_review(claim_number="2016")
+    determination_fill(determination)
+    determination.clinical_summary += " Per the MTUS (2016), therapy was given."
+    determination.save()
+    (warning,) = review_warnings(determination)
+    assert warning.code.endswith(":claim-short") and warning.confirmable

@@ -288,7 +288,7 @@ def upload(content: bytes, name="letter.pdf"):
 def test_the_verification_page_needs_no_login(client):
     response = client.get(reverse("letters:letter_verify"))
     assert response.status_code == 200
-    assert "Verify a Final Determination Letter" in response.content.decode()
+    assert "Verify a letter or notice" in response.content.decode()
 
 
 def test_a_letter_we_issued_verifies(client, delivered):
