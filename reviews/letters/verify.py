@@ -70,31 +70,22 @@ def letter_verify(pdf: bytes) -> VerifyResult:
     )
     if check.problem:
         result.problems.append(check.problem)
-    if notice is not None:
-        result.superseded_by = (
-            Notice.objects.filter(case=notice.case, kind=notice.kind, version__gt=notice.version)
-            .filter(status__in=[LetterStatus.SIGNED, LetterStatus.DELIVERED])
-            .order_by("-version")
-            .first()
-        )
-        if result.superseded_by is not None:
-            result.problems.append(
-                f"Version {notice.version} was superseded by version "
-                f"{result.superseded_by.version} signed "
-                f"{letter_date(timezone.localdate(result.superseded_by.signed_at))}."
-            )
-    elif letter is None:
+    document = letter or notice
+    if document is None:
         result.problems.append("It does not match any letter or notice we issued.")
     else:
+        # A later version of the same document (a notice: of the same kind), signed.
+        later = type(document).objects.filter(case=document.case, version__gt=document.version)
+        if notice is not None:
+            later = later.filter(kind=notice.kind)
         result.superseded_by = (
-            Letter.objects.filter(case=letter.case, version__gt=letter.version)
-            .filter(status__in=[LetterStatus.SIGNED, LetterStatus.DELIVERED])
+            later.filter(status__in=[LetterStatus.SIGNED, LetterStatus.DELIVERED])
             .order_by("-version")
             .first()
         )
         if result.superseded_by is not None:
             result.problems.append(
-                f"Version {letter.version} was superseded by version "
+                f"Version {document.version} was superseded by version "
                 f"{result.superseded_by.version} signed "
                 f"{letter_date(timezone.localdate(result.superseded_by.signed_at))}."
             )
