@@ -68,6 +68,33 @@
     htmx.trigger(form, "draft-save");
   });
 
+  // The catalog's results by keyboard (from QA: only the mouse or many Tabs reached them): the
+  // down arrow in the search box goes to the first result, up and down move between results,
+  // and Escape, or up from the first, goes back to the search box.
+  form.addEventListener("keydown", function (event) {
+    var field = event.target;
+    if (event.key !== "ArrowDown" && event.key !== "ArrowUp" && event.key !== "Escape") return;
+    var search = null;
+    var results = null;
+    if (field.matches && field.matches("input[id^=gsearch-]")) {
+      search = field;
+      results = document.getElementById(field.id.replace("gsearch-", "gresults-"));
+    } else if (field.matches && field.matches("[data-guideline-pick]")) {
+      results = field.closest("[id^=gresults-]");
+      search = results && document.getElementById(results.id.replace("gresults-", "gsearch-"));
+    }
+    if (!search || !results) return;
+    var picks = Array.prototype.slice.call(results.querySelectorAll("[data-guideline-pick]"));
+    var at = picks.indexOf(field);
+    var next = null;
+    if (event.key === "Escape") next = field === search ? null : search;
+    else if (event.key === "ArrowDown") next = at < 0 ? picks[0] : picks[at + 1];
+    else next = at > 0 ? picks[at - 1] : at === 0 ? search : null;
+    if (!next) return;
+    event.preventDefault();
+    next.focus();
+  });
+
   // A field that takes the focus lies clear of the sticky Save bar, whole when it fits above
   // it (WCAG 2.4.11), with the hint and error that describe it (aria-describedby: the
   // citation's hint sat under the bar): the browser shows only the caret's line of a text

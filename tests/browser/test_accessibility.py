@@ -9,6 +9,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from accounts.models import Role
 from reviews.reports.models import ReportRun, ReportRunStatus
@@ -196,6 +197,29 @@ def test_the_catalog_results_of_a_search_near_the_save_bar_come_up_above_it(
     )
     assert search.bounding_box()["y"] >= 0
     assert first.bounding_box()["y"] < bar.bounding_box()["y"]
+
+
+def test_the_catalog_results_are_reached_with_the_arrow_keys(page, live_server, reference_data):
+    """From QA: down-arrow in the catalog search did nothing; only the mouse or many Tabs
+    reached a result."""
+    case, reviewer, _ = case_in_review(items=1)
+    sign_in(page, live_server.url, reviewer)
+    page.goto(f"{live_server.url}/reviews/cases/{case.case_number}/step/3/")
+    search = page.locator("input[id^=gsearch-]").first
+    search.press_sequentially("knee", delay=20)
+    picks = page.locator(".guideline-pick")
+    picks.first.wait_for()
+
+    search.press("ArrowDown")
+    expect(picks.nth(0)).to_be_focused()
+    page.keyboard.press("ArrowDown")
+    expect(picks.nth(1)).to_be_focused()
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowUp")
+    expect(search).to_be_focused()
+    search.press("ArrowDown")
+    page.keyboard.press("Escape")
+    expect(search).to_be_focused()
 
 
 def test_each_step_title_keeps_its_words_whole_on_a_phone(page, live_server, reference_data):
