@@ -503,8 +503,8 @@ def determination_warnings_confirm(*, determination, actor, keys) -> list[str]:
     determination = _determination_lock(determination)
     _editable_check(determination, actor)
     # What may never be printed (warnings.NEVER_PUBLISHED) is not confirmed, whatever is sent.
-    current = {warning.key for warning in review_warnings(determination) if warning.confirmable}
-    confirmed = sorted(current & {str(key) for key in keys})
+    sent = {str(key) for key in keys}
+    confirmed = sorted({w.key for w in review_warnings(determination) if w.confirmed_in(sent)})
     determination.warnings_confirmed = confirmed
     determination.save(update_fields=["warnings_confirmed", "updated_at"])
     return confirmed

@@ -238,7 +238,7 @@ def _workspace_context(request, ws, step: int, **extra) -> dict:
         confirmed = set(determination.warnings_confirmed)
         # What may never be confirmed is never shown confirmed (a tick kept from before).
         warnings = [
-            ShownWarning(warning, warning.confirmable and warning.key in confirmed)
+            ShownWarning(warning, warning.confirmed_in(confirmed))
             for warning in review_warnings(determination)
         ]
         warnings_open = [warning for warning in warnings if not warning.confirmed]

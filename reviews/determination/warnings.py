@@ -70,6 +70,12 @@ class ReviewWarning:
             return False
         return not (self.is_identifier and self.code.rsplit(":", 1)[-1] in NEVER_PUBLISHED)
 
+    def confirmed_in(self, keys) -> bool:
+        """Whether the reviewer's confirmations (`keys`) cover it: never for what cannot be
+        confirmed, whatever was ticked before. The one rule the review step, signing and
+        quality review read."""
+        return self.confirmable and self.key in keys
+
     @property
     def is_about_conclusion(self) -> bool:
         """A rationale that states no conclusion, whose conclusion its outcome contradicts, or
@@ -180,9 +186,7 @@ def identifiers_unconfirmed(determination, warnings=None) -> list[ReviewWarning]
     confirmed = set(determination.warnings_confirmed)
     if warnings is None:
         warnings = review_warnings(determination)
-    return [
-        w for w in warnings if w.is_identifier and (w.key not in confirmed or not w.confirmable)
-    ]
+    return [w for w in warnings if w.is_identifier and not w.confirmed_in(confirmed)]
 
 
 def _item_label(decision: ItemDecision, number: int) -> str:

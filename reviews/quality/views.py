@@ -103,9 +103,7 @@ def _review_context(request, determination, **forms) -> dict:
         "rounds": list(determination.quality_reviews.all()),
         "outcome_label": outcome_label(determination.outcome),
         # What may never be confirmed is listed among what stands, never as confirmed.
-        "confirmed_warnings": [
-            warning for warning in warnings if warning.key in confirmed and warning.confirmable
-        ],
+        "confirmed_warnings": [warning for warning in warnings if warning.confirmed_in(confirmed)],
         "unconfirmed_identifiers": identifiers_unconfirmed(determination, warnings),
         "approve_form": forms.get("approve_form") or ApproveForm(request=request),
         "return_form": return_form,
