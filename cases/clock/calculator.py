@@ -78,6 +78,10 @@ class Facts:
 class Clocks:
     application_deadline: Deadline | None = None
     filed_late: bool | None = None
+    # A late application on a mailed UR decision that is in time under CCP 1013(a)'s longer
+    # extension (the place of mailing or of address outside California): (days, where,
+    # Deadline).
+    in_time_from_afar: tuple[int, str, Deadline] | None = None
     notice_due_on: Deadline | None = None
     records_due_on: Deadline | None = None
     determination_due_on: Deadline | None = None
@@ -198,6 +202,25 @@ def _how(method: str, assumed: bool) -> str:
     return {"mail": "by mail", "electronic": "electronically", "personal": "in person"}[method]
 
 
+def _in_time_from_afar(facts: Facts, *, how: str) -> tuple[int, str, Deadline] | None:
+    """CCP 1013(a)'s first longer extension under which the application is in time: ten days
+    when the UR decision was mailed from or to a place outside California, twenty outside the
+    United States."""
+    for days, where in rules.MAIL_EXTENSIONS_FROM_AFAR:
+        deadline = rules.days_after(
+            facts.ur_decision_served_on,
+            rules.APPLICATION_DAYS,
+            event="service of the UR decision",
+            how=how,
+            sources=("8 CCR 9792.10.1(b)(1)", rules.CCP_1013A),
+            mail_days=days,
+            extension_label=f"for mail from or to a place {where} ({rules.CCP_1013A})",
+        )
+        if facts.application_received <= deadline.on:
+            return days, where, deadline
+    return None
+
+
 def compute(facts: Facts) -> Clocks:
     # One entry per item given, null until its clock starts (records complete).
     clocks = Clocks(items=[None] * len(facts.formulary_items))
@@ -217,6 +240,8 @@ def compute(facts: Facts) -> Clocks:
         )
         if facts.application_received:
             clocks.filed_late = facts.application_received > clocks.application_deadline.on
+            if clocks.filed_late and method == "mail":
+                clocks.in_time_from_afar = _in_time_from_afar(facts, how=_how(method, assumed))
 
     if facts.application_received:
         # 8 CCR 9792.10.4(b): notice of assignment one business day after the finding. A screen

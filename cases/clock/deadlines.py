@@ -21,8 +21,15 @@ from cases.clock.calendars import day_label
 # its own wording was not read (README, "One application window for every item").
 APPLICATION_DAYS = 30
 # CCP 1013(a): a period that runs from service by mail is extended five calendar days
-# (applied to the IMR application: Avila v. UC Irvine Medical Center, WCAB 2015).
+# (applied to the IMR application: Avila v. UC Irvine Medical Center, WCAB 2015); ten when the
+# place of mailing or of address is outside California but within the United States, twenty
+# when outside the United States. The clock counts five (the case file does not record where
+# the UR decision was mailed from); a late application is told the longer ones.
 MAIL_EXTENSION_DAYS = 5
+MAIL_EXTENSIONS_FROM_AFAR = (
+    (10, "outside California but within the United States"),
+    (20, "outside the United States"),
+)
 # 8 CCR 9792.10.5(a)(1): records 15 days after the notice of assignment is mailed, 12 days
 # when it was sent electronically, 24 hours for an expedited review (the regulation's own
 # periods: no CCP 1013 extension on top).

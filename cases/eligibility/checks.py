@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
+from cases.clock.deadlines import MAIL_EXTENSION_DAYS
 from cases.eligibility.duplicates import Duplicate, case_duplicates
 from cases.eligibility.similarity import treatment_similarity
 from cases.lifecycle.models import (
@@ -109,6 +110,15 @@ def timely(case: Case) -> EligibilityCheck:
     result = CheckResult.FAILS if clock.filed_late else CheckResult.PASSES
     if clock.filed_late:
         text += " Filed late: accept it only with a written reason, or find it ineligible."
+        if clock.in_time_from_afar:
+            # CCP 1013(a): 10 days for mail from or to a place outside California, 20 abroad.
+            days, where, later = clock.in_time_from_afar
+            was = "was" if later.on < timezone.localdate() else "is"
+            text += (
+                f" It is in time if the UR decision was mailed from or to a place {where}: "
+                f"CCP 1013(a) then adds {days} days for mail, not {MAIL_EXTENSION_DAYS}, "
+                f"and the deadline {was} {later.on:%m/%d/%Y}."
+            )
     return _check(
         "timely", "Filed within 30 days of the UR decision", "8 CCR 9792.10.1(b)(1)", result, text
     )

@@ -119,6 +119,9 @@ class CaseClock(ClockReading):
     # copy is served (from its receipt, 8 CCR 9792.10.7(a)); this says why and what to do
     # ("Not yet: no copy served ...").
     letter_not_served: str = ""
+    # A late application in time had its UR decision been mailed from or to a place outside
+    # California (CCP 1013(a)'s ten or twenty days): (days, where, Deadline), else None.
+    in_time_from_afar: tuple | None = None
 
 
 # Which clock runs in each status (as case_clock decides it; the status sets are disjoint).
@@ -285,6 +288,7 @@ def case_clock(case, *, today: dt.date | None = None, letter=None, duties=None) 
         today=today,
         application_deadline=_on(clocks.application_deadline),
         filed_late=bool(clocks.filed_late),
+        in_time_from_afar=clocks.in_time_from_afar,
         records_due_on=records_due,
         records_complete_on=case.records_complete_on,
         records_overdue=records_overdue,

@@ -57,6 +57,49 @@ def test_a_late_application_without_ur_decision_or_items_fails():
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("received", "served_by", "said"),
+    [
+        # 30 + 5 days end Mon 11/24/2025; 30 + 10 end Sat 11/29, so Mon 12/01 (CCP 12a).
+        (
+            D(2025, 11, 25),
+            "mail",
+            "outside California but within the United States: CCP "
+            "1013(a) then adds 10 days for mail, not 5, and the deadline was 12/01/2025.",
+        ),
+        # 30 + 20 end Tue 12/09; the method not recorded is taken as mail.
+        (
+            D(2025, 12, 2),
+            "",
+            "outside the United States: CCP 1013(a) then adds 20 days for "
+            "mail, not 5, and the deadline was 12/09/2025.",
+        ),
+        (D(2025, 12, 10), "mail", None),
+        (D(2025, 11, 25), "electronic", None),
+    ],
+)
+def test_a_late_application_on_a_mailed_decision_is_told_the_longer_mail_extensions(
+    received, served_by, said
+):
+    # From a legal review: CCP 1013(a) gives 10 days for mail from or to a place outside
+    # California, 20 outside the United States; the case file does not say where the UR
+    # decision was mailed from, so the clock counts 5 and the late application says the rest.
+    case = CaseFactory(
+        application_received=received,
+        ur_decision_date=D(2025, 10, 20),
+        ur_decision_served_by=served_by,
+    )
+    check = checks_by_key(case)["timely"]
+    assert check.result == F
+    if said:
+        assert check.explanation.endswith(
+            "It is in time if the UR decision was mailed from or to a place " + said
+        )
+    else:
+        assert "It is in time" not in check.explanation
+
+
+@pytest.mark.django_db
 def test_a_timely_application_says_its_deadline_is_still_to_come(settings):
     # From a QA pass: "the deadline was 12/28/2026" for a date still ahead.
     today = dt.date.today()
