@@ -83,6 +83,7 @@ def case_information_request(request, case_number: str):
             actor=request.user,
             missing=data["missing"],
             requested_on=data["requested_on"],
+            sent_by=data["sent_by"],
             note=data["note"],
         )
         return (

@@ -304,7 +304,9 @@ def _case_context(request, case: Case, *, panel: str | None = None, **bound) -> 
     }
     if case.information_requested_on:
         # 8 CCR 9792.10.3(b), (c): the open request, its due date and why (workflow and clock).
-        context["information_due_text"] = information_due_text(case.information_requested_on)
+        context["information_due_text"] = information_due_text(
+            case.information_requested_on, case.information_requested_by
+        )
         context["information_missing"] = [
             lifecycle.MISSING_INFORMATION.get(key, key) for key in case.information_missing
         ]

@@ -176,14 +176,32 @@ def same_day(start: dt.date, *, event: str, sources: tuple[str, ...]) -> Deadlin
     return Deadline(start, _finish(text[0].upper() + text[1:], list(sources)), tuple(sources), None)
 
 
-def information_due(requested_on: dt.date, days: int) -> Deadline:
-    """8 CCR 9792.10.3(b), (c): the parties' business days to send the missing information,
-    counted on the working-day calendar like any other (Lab. Code 4600.4(b))."""
+def information_due(
+    requested_on: dt.date, days: int, *, sent_by: str = "", mail_receipt_days: int = 0
+) -> Deadline:
+    """8 CCR 9792.10.3(c): the parties answer "within five (5) business days following
+    receipt of the request", counted on the working-day calendar like any other (Lab. Code
+    4600.4(b)). A request sent electronically is received the day it is sent; one sent by mail
+    `mail_receipt_days` after mailing (the CLOCK_MAIL_RECEIPT_DAYS setting); one whose method
+    was not recorded (made before it was asked) counts from the day it was sent."""
+    sources = ("8 CCR 9792.10.3(b), (c)",)
+    if sent_by == "mail":
+        return working_days_after(
+            requested_on + dt.timedelta(days=mail_receipt_days),
+            days,
+            event="receipt of the request for information",
+            how=(
+                f"sent by mail {requested_on:%m/%d/%Y}, taken as received "
+                f"{mail_receipt_days} days after mailing"
+            ),
+            sources=sources,
+        )
     return working_days_after(
         requested_on,
         days,
         event="the request for information",
-        sources=("8 CCR 9792.10.3(b), (c)",),
+        how="sent electronically, received that day" if sent_by == "electronic" else "",
+        sources=sources,
     )
 
 

@@ -4,12 +4,13 @@ the services decide what may happen."""
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from cases.eligibility.services import Override, OverridesMissing
 from cases.forms import date_field, note_field, past_date_check
-from cases.lifecycle.models import INELIGIBILITY_SOURCES, IneligibilityReason
+from cases.lifecycle.models import INELIGIBILITY_SOURCES, IneligibilityReason, SentBy
 from cases.lifecycle.services import MISSING_INFORMATION
 
 ELIGIBLE_FORM_ID = "eligible-form"
@@ -194,13 +195,26 @@ class InformationRequestForm(forms.Form):
     )
     requested_on = date_field(
         "Requested on",
-        help_text="The parties have 5 business days to answer (8 CCR 9792.10.3(b), (c)).",
+        help_text=(
+            "The parties have 5 business days following its receipt to answer "
+            "(8 CCR 9792.10.3(b), (c))."
+        ),
+    )
+    sent_by = forms.ChoiceField(
+        label="Sent by",
+        choices=SentBy.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say how the request was sent: by mail or electronically."},
     )
     note = note_field()
 
     def __init__(self, *args, **kwargs):
         _today_initial(kwargs, "requested_on")
         super().__init__(*args, **kwargs)
+        self.fields["sent_by"].help_text = (
+            "Sent electronically, it is received that day; by mail, it is taken as received "
+            f"{settings.CLOCK_MAIL_RECEIPT_DAYS} days after mailing."
+        )
 
 
 class InformationReceivedForm(forms.Form):

@@ -8,16 +8,15 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import NamedTuple
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from cases.clock.deadlines import information_due
 from cases.eligibility.checks import OVERRIDE_ANSWERS, eligibility_checks
 from cases.eligibility.duplicates import consolidation_refusal
 from cases.jsoncheck import visible_strip
 from cases.lifecycle import events
+from cases.lifecycle.clock import information_deadline
 from cases.lifecycle.models import Case, CaseStatus, DisputedItem, IneligibilityReason, SentBy
 from cases.lifecycle.services import (
     DUE_ON_FIELDS,
@@ -402,22 +401,23 @@ def case_close_liability_denied(*, case: Case, actor, resolved_on: dt.date, note
     return case
 
 
-def information_due_on(requested_on: dt.date) -> dt.date:
-    """8 CCR 9792.10.3(c): the parties answer within 5 business days of the request."""
-    return information_due(requested_on, settings.IMR_INFORMATION_RESPONSE_BUSINESS_DAYS).on
+def information_due_on(requested_on: dt.date, sent_by: str = "") -> dt.date:
+    """8 CCR 9792.10.3(c): the parties answer within 5 business days following receipt of the
+    request."""
+    return information_deadline(requested_on, sent_by).on
 
 
-def information_due_text(requested_on: dt.date) -> str:
+def information_due_text(requested_on: dt.date, sent_by: str = "") -> str:
     """The due date in words, with its rule (the calculator's explanation)."""
-    return information_due(requested_on, settings.IMR_INFORMATION_RESPONSE_BUSINESS_DAYS).text
+    return information_deadline(requested_on, sent_by).text
 
 
 @transaction.atomic
 def case_information_request(
-    *, case: Case, actor, missing: list[str], requested_on: dt.date, note: str = ""
+    *, case: Case, actor, missing: list[str], requested_on: dt.date, sent_by: str, note: str = ""
 ) -> Case:
     """8 CCR 9792.10.3(b): ask the parties for what the screen needs; the screen pauses until
-    it comes or its 5 business days pass (9792.10.3(c))."""
+    it comes or its 5 business days following receipt of the request pass (9792.10.3(c))."""
     case = case_lock(case)
     case_transition_check(case=case, to_status=CaseStatus.INFORMATION_REQUESTED)
     missing = list(dict.fromkeys(missing))
@@ -427,18 +427,22 @@ def case_information_request(
     note = visible_strip(note)
     if "other" in missing and not note:
         raise ValidationError("Say in the note what other information is missing.")
+    if sent_by not in SentBy.values:
+        raise ValidationError("Say how the request was sent: by mail or electronically.")
     _no_future(requested_on, "request date")
     if requested_on < case.application_received:
         raise ValidationError("Information cannot be requested before the application came.")
     from_status = case_status_set(case=case, to_status=CaseStatus.INFORMATION_REQUESTED)
     case.information_requested_on = requested_on
-    case.information_due_on = information_due_on(requested_on)
+    case.information_requested_by = sent_by
+    case.information_due_on = information_due_on(requested_on, sent_by)
     case.information_missing = missing
     # The screen's own clock: the list sorts and filters on it like any deadline.
     case_due_on_refresh(case)
     case.save(
         update_fields=[
             "information_requested_on",
+            "information_requested_by",
             "information_due_on",
             "information_missing",
             *DUE_ON_FIELDS,
@@ -449,6 +453,7 @@ def case_information_request(
         actor=actor,
         missing=missing,
         requested_on=requested_on,
+        sent_by=sent_by,
         due_on=case.information_due_on,
         note=note,
         from_status=from_status,
@@ -459,10 +464,16 @@ def case_information_request(
 def _information_closed(case: Case) -> None:
     # The request is answered or lapsed: its dates stay in the history, not on the case.
     case.information_requested_on = None
+    case.information_requested_by = ""
     case.information_due_on = None
     case.information_missing = []
     case.save(
-        update_fields=["information_requested_on", "information_due_on", "information_missing"]
+        update_fields=[
+            "information_requested_on",
+            "information_requested_by",
+            "information_due_on",
+            "information_missing",
+        ]
     )
 
 

@@ -183,6 +183,7 @@ CLOCK_COLUMNS = (
     "expedited_on",
     "screen_resumed_on",
     "information_requested_on",
+    "information_requested_by",
     "information_due_on",
     "deferred_on",
     "due_on",
@@ -309,12 +310,23 @@ def case_clock(case, *, today: dt.date | None = None, letter=None, duties=None) 
     )
 
 
+def information_deadline(requested_on: dt.date, sent_by: str = "") -> Deadline:
+    """8 CCR 9792.10.3(c) on this organization's settings: IMR_INFORMATION_RESPONSE_BUSINESS_DAYS
+    following receipt of the request, one sent by mail received CLOCK_MAIL_RECEIPT_DAYS after
+    mailing."""
+    return information_due(
+        requested_on,
+        settings.IMR_INFORMATION_RESPONSE_BUSINESS_DAYS,
+        sent_by=sent_by,
+        mail_receipt_days=settings.CLOCK_MAIL_RECEIPT_DAYS,
+    )
+
+
 def _information_deadline(case) -> Deadline:
     """The request's due date as the request stored it, explained by the calculator; if the
     working-day calendar changed since, the stored date stands and the text says so."""
-    deadline = information_due(
-        case.information_requested_on or case.information_due_on,
-        settings.IMR_INFORMATION_RESPONSE_BUSINESS_DAYS,
+    deadline = information_deadline(
+        case.information_requested_on or case.information_due_on, case.information_requested_by
     )
     if deadline.on == case.information_due_on:
         return deadline

@@ -790,17 +790,20 @@ def information_requested(
     actor: User | None,
     missing: list[str],
     requested_on: dt.date,
+    sent_by: str,
     due_on: dt.date,
     note: str,
     from_status: str,
 ) -> CaseEvent:
-    """8 CCR 9792.10.3(b), (c): what is missing, and the 5 business days to send it."""
+    """8 CCR 9792.10.3(b), (c): what is missing, how the request went, and the 5 business
+    days following its receipt to send it."""
     return event_record(
         case=case,
         type=EventType.INFORMATION_REQUESTED,
         actor=actor,
         missing=missing,
         requested_on=requested_on.isoformat(),
+        sent_by=sent_by,
         information_due_on=due_on.isoformat(),
         note=note,
         from_status=from_status,

@@ -432,8 +432,16 @@ def _screen_summary(event: CaseEvent, details: dict) -> list[str]:
         asked = [MISSING_INFORMATION.get(key, key) for key in details["missing"]]
         lines.append("Requested: " + "; ".join(asked))
     if details.get("information_due_on"):
+        due = f"due {_date_text(details['information_due_on'])}"
+        sent = {"mail": "Sent by mail", "electronic": "Sent electronically"}.get(
+            details.get("sent_by", "")
+        )
         lines.append(
-            f"Due {_date_text(details['information_due_on'])}: 5 business days (8 CCR 9792.10.3(c))"
+            # 8 CCR 9792.10.3(c): the days run from receipt (a request before this was recorded
+            # counted from the day it was sent).
+            f"{sent}; {due}: 5 business days following its receipt (8 CCR 9792.10.3(c))"
+            if sent
+            else f"{due.capitalize()}: 5 business days (8 CCR 9792.10.3(c))"
         )
     if details.get("received_on"):
         lines.append(f"Received on {_date_text(details['received_on'])}")

@@ -283,6 +283,9 @@ class Case(models.Model):
     deferred_on = models.DateField(null=True, blank=True)
     # 8 CCR 9792.10.3(b), (c): the open request for missing information and its 5 business days.
     information_requested_on = models.DateField(null=True, blank=True)
+    # How the request was sent: the days run from its receipt (9792.10.3(c)); blank on
+    # requests made before this was asked, counted from the day they were sent.
+    information_requested_by = models.CharField(max_length=12, choices=SentBy.choices, blank=True)
     information_due_on = models.DateField(null=True, blank=True)
     information_missing = models.JSONField(default=list, blank=True)
     # 8 CCR 9792.10.4(c): the day the physician's certification converted the review to

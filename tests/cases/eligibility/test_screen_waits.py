@@ -202,6 +202,7 @@ def test_a_request_pauses_the_screen_with_its_due_date(case, case_admin):
         actor=case_admin,
         missing=["ur_decision", "signed_application"],
         requested_on=D(2026, 11, 5),
+        sent_by="electronic",
     )
 
     case.refresh_from_db()
@@ -210,17 +211,74 @@ def test_a_request_pauses_the_screen_with_its_due_date(case, case_admin):
     assert event_types(case) == [EventType.INFORMATION_REQUESTED]
     lines = case_history(case)[0][1]
     assert "Requested: A copy of the UR decision; The signed application (DWC Form IMR)" in lines
-    assert "Due 11/13/2026: 5 business days (8 CCR 9792.10.3(c))" in lines
+    assert (
+        "Sent electronically; due 11/13/2026: 5 business days following its receipt "
+        "(8 CCR 9792.10.3(c))" in lines
+    )
+
+
+def test_a_mailed_request_gives_the_parties_their_days_from_its_receipt(case, case_admin):
+    # From a legal review: 8 CCR 9792.10.3(c) gives "five (5) business days following receipt of
+    # the request"; counted from the mailing, a mailed request could be found lapsed early.
+    # Mailed Thu 11/05/2026, taken as received Tue 11/10; Veterans Day (Wed 11/11) not counted.
+    case_information_request(
+        case=case,
+        actor=case_admin,
+        missing=["ur_decision"],
+        requested_on=D(2026, 11, 5),
+        sent_by="mail",
+    )
+    case.refresh_from_db()
+    assert case.information_due_on == case.due_on == D(2026, 11, 18)
+    assert case.information_requested_by == "mail"
+    explained = case_clock(case).explain["information_due_on"]
+    assert explained.startswith(
+        "5 working days after receipt of the request for information 11/10/2026 (sent by mail "
+        "11/05/2026, taken as received 5 days after mailing; not counted: Wed 11/11 Veterans "
+        "Day): due Wed 11/18/2026."
+    )
+    lines = case_history(case)[0][1]
+    assert (
+        "Sent by mail; due 11/18/2026: 5 business days following its receipt "
+        "(8 CCR 9792.10.3(c))" in lines
+    )
+
+
+def test_a_request_says_how_it_was_sent(admin_client, case, case_admin):
+    with pytest.raises(ValidationError, match="Say how the request was sent"):
+        case_information_request(
+            case=case,
+            actor=case_admin,
+            missing=["ur_decision"],
+            requested_on=D(2026, 11, 5),
+            sent_by="",
+        )
+    response = admin_client.post(
+        reverse("casefile:case_information_request", args=[case.case_number]),
+        {"rfi-missing": ["ur_decision"], "rfi-requested_on": "2026-11-05"},
+    )
+    assert "Say how the request was sent: by mail or electronically." in (response.content.decode())
+    case.refresh_from_db()
+    assert case.status == S.RECEIVED and case.information_due_on is None
+    assert not CaseEvent.objects.exists()
 
 
 def test_a_request_names_what_is_missing(case, case_admin):
     with pytest.raises(ValidationError, match="Choose what is missing"):
         case_information_request(
-            case=case, actor=case_admin, missing=[], requested_on=D(2026, 11, 5)
+            case=case,
+            actor=case_admin,
+            missing=[],
+            requested_on=D(2026, 11, 5),
+            sent_by="electronic",
         )
     with pytest.raises(ValidationError, match="what other information"):
         case_information_request(
-            case=case, actor=case_admin, missing=["other"], requested_on=D(2026, 11, 5)
+            case=case,
+            actor=case_admin,
+            missing=["other"],
+            requested_on=D(2026, 11, 5),
+            sent_by="electronic",
         )
     # A note of characters that print nothing names nothing either.
     with pytest.raises(ValidationError, match="what other information"):
@@ -229,6 +287,7 @@ def test_a_request_names_what_is_missing(case, case_admin):
             actor=case_admin,
             missing=["other"],
             requested_on=D(2026, 11, 5),
+            sent_by="electronic",
             note="\u200b\u2060",
         )
     assert not CaseEvent.objects.exists()
@@ -236,7 +295,11 @@ def test_a_request_names_what_is_missing(case, case_admin):
 
 def test_the_information_received_returns_the_case_to_the_screen(case, case_admin):
     case_information_request(
-        case=case, actor=case_admin, missing=["ur_decision"], requested_on=D(2026, 11, 5)
+        case=case,
+        actor=case_admin,
+        missing=["ur_decision"],
+        requested_on=D(2026, 11, 5),
+        sent_by="electronic",
     )
 
     case_information_received(case=case, actor=case_admin, received_on=D(2026, 11, 16))
@@ -251,7 +314,11 @@ def test_the_information_received_returns_the_case_to_the_screen(case, case_admi
 
 def test_the_ineligible_finding_waits_for_the_due_date(case, case_admin, monkeypatch):
     case_information_request(
-        case=case, actor=case_admin, missing=["ur_decision"], requested_on=D(2026, 11, 5)
+        case=case,
+        actor=case_admin,
+        missing=["ur_decision"],
+        requested_on=D(2026, 11, 5),
+        sent_by="electronic",
     )
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *a: D(2026, 11, 13))
     with pytest.raises(ValidationError, match="until 11/13/2026"):
@@ -275,7 +342,11 @@ def test_a_finding_posted_from_a_page_after_the_information_came_is_refused_in_w
     """From a security review: posted from a second tab once the request was answered, the
     finding was a server error (it formatted a due date that was gone)."""
     case_information_request(
-        case=case, actor=case_admin, missing=["ur_decision"], requested_on=D(2026, 11, 5)
+        case=case,
+        actor=case_admin,
+        missing=["ur_decision"],
+        requested_on=D(2026, 11, 5),
+        sent_by="electronic",
     )
     case_information_received(case=case, actor=case_admin, received_on=D(2026, 11, 10))
     response = admin_client.post(
@@ -292,7 +363,11 @@ def test_a_finding_posted_from_a_page_after_the_information_came_is_refused_in_w
 def test_the_case_page_offers_the_finding_once_the_information_is_overdue(admin_client, case):
     admin_client.post(
         reverse("casefile:case_information_request", args=[case.case_number]),
-        {"rfi-missing": ["ur_decision"], "rfi-requested_on": "2026-11-05"},
+        {
+            "rfi-missing": ["ur_decision"],
+            "rfi-requested_on": "2026-11-05",
+            "rfi-sent_by": "electronic",
+        },
     )
     page = admin_client.get(reverse("casefile:case_detail", args=[case.case_number]))
     content = page.content.decode()
@@ -307,7 +382,11 @@ def test_the_case_page_offers_the_finding_once_the_information_is_overdue(admin_
 
 def test_information_received_restarts_the_notice_clock_from_that_day(case, case_admin):
     case_information_request(
-        case=case, actor=case_admin, missing=["ur_decision"], requested_on=D(2026, 11, 5)
+        case=case,
+        actor=case_admin,
+        missing=["ur_decision"],
+        requested_on=D(2026, 11, 5),
+        sent_by="electronic",
     )
     case_information_received(case=case, actor=case_admin, received_on=D(2026, 11, 12))
 
@@ -338,7 +417,11 @@ def test_liability_resolved_restarts_the_notice_clock_from_that_day(case, case_a
 
 def test_the_information_clock_explains_itself_with_its_calendar(case, case_admin):
     case_information_request(
-        case=case, actor=case_admin, missing=["ur_decision"], requested_on=D(2026, 11, 5)
+        case=case,
+        actor=case_admin,
+        missing=["ur_decision"],
+        requested_on=D(2026, 11, 5),
+        sent_by="electronic",
     )
     case.refresh_from_db()
     clock = case.clock

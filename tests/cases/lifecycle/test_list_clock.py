@@ -109,6 +109,7 @@ def test_a_request_for_information_and_a_deferral(case_admin):
         actor=case_admin,
         missing=["ur_decision"],
         requested_on=asked.application_received + dt.timedelta(days=1),
+        sent_by="electronic",
     )
     deferred = case_create(data=intake_data(application_id="A-2"), actor=case_admin)
     case_defer_for_liability(
