@@ -64,7 +64,8 @@ class Calendar:
         return day, skipped
 
     def add_working_days(self, start: dt.date, days: int) -> dt.date:
-        """The `days`-th working day after `start` (the day of the event does not count)."""
+        """The `days`-th working day after `start` (CCP 12: the day of the event does not count,
+        the last day does)."""
         day = start
         holidays = self.holidays
         while days > 0:

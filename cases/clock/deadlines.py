@@ -90,8 +90,9 @@ def days_after(
     extension_label: str = "",
     how: str = "",
 ) -> Deadline:
-    """`days` calendar days (+ `mail_days` for service by mail) after `start`; a last day that
-    is a holiday runs to the next day that is not (CCP 12a, on the judicial calendar). `how`
+    """`days` calendar days (+ `mail_days` for service by mail) after `start`, the first day
+    excluded and the last included (CCP 12); a last day that is a holiday runs to the next day
+    that is not (CCP 12a, on the judicial calendar). `how`
     says, after the date, how the event happened ("method not recorded, taken as mail")."""
     cal = calendars.judicial()
     end = start + dt.timedelta(days=days + mail_days)

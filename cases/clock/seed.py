@@ -64,6 +64,8 @@ def judicial_holidays(year: int) -> list[tuple[dt.date, str, str]]:
         if day.weekday() == 6:
             days.append((day + dt.timedelta(days=1), f"{name} (observed)", f"{source}, 6701"))
         elif day.weekday() == 5:
+            # Cal. Rules of Court, rule 1.11: the Friday before a Saturday holiday, as the
+            # Judicial Council designates it under CCP 135.
             days.append(
                 (day - dt.timedelta(days=1), f"{name} (observed)", f"{CCP_135} (Judicial Council)")
             )
