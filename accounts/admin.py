@@ -6,8 +6,9 @@ from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
 from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
@@ -15,7 +16,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import User
+from accounts.models import Role, User, last_system_admin_refusal
 from accounts.signin import second_factor_reset, sessions_end
 from audit.admin import AuditedModelAdmin
 
@@ -25,13 +26,54 @@ NEVER_DELETED = (
 )
 
 
+class RoleUserChangeForm(UserChangeForm):
+    def clean(self):
+        cleaned = super().clean()
+        refusal = last_system_admin_refusal(
+            self.instance,
+            role=cleaned.get("role", self.instance.role),
+            is_active=cleaned.get("is_active", False),
+        )
+        if refusal:
+            raise ValidationError(refusal)
+        return cleaned
+
+
+class RoleUserCreationForm(AdminUserCreationForm):
+    """The role is chosen, never left at the model's default: a new login that can read every
+    case must be meant."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        role = self.fields["role"]
+        role.choices = [("", "Choose a role")] + list(Role.choices)
+        role.initial = ""
+        role.required = True
+
+
 @admin.register(User)
 class RoleUserAdmin(AuditedModelAdmin, UserAdmin):
+    form = RoleUserChangeForm
+    add_form = RoleUserCreationForm
     list_display = ("username", "email", "first_name", "last_name", "role", "is_active")
     list_filter = ("role", "is_active", "is_staff")
     search_fields = ("username", "first_name", "last_name", "email")
-    fieldsets = UserAdmin.fieldsets + (
-        ("Role", {"fields": ("role",)}),
+    # The role alone decides what a user may do (cases.access): Django's groups and permissions
+    # are not offered, as ticking them would change nothing.
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        ("Personal info", {"fields": ("first_name", "last_name", "email")}),
+        (
+            "Access",
+            {
+                "fields": ("role", "is_active", "is_staff", "is_superuser"),
+                "description": (
+                    "The role decides what the user may see and do; unticking “Active” ends "
+                    "their access (the last active system administrator keeps the role)."
+                ),
+            },
+        ),
+        ("Important dates", {"fields": ("last_login", "date_joined")}),
         ("Deleting a user", {"fields": (), "description": NEVER_DELETED}),
     )
     add_fieldsets = UserAdmin.add_fieldsets + (("Role", {"fields": ("role",)}),)

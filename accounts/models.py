@@ -168,3 +168,23 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.text[:40]}"
+
+
+LAST_SYSTEM_ADMIN = (
+    "{name} is the only active system administrator: after this change no one could manage "
+    "users, second factors, letter settings or holidays. Give another user the system "
+    "administrator role first."
+)
+
+
+def last_system_admin_refusal(user: User, *, role: str, is_active: bool) -> str:
+    """Why a change of `user` to `role` and `is_active` is refused, or "": the last active
+    system administrator keeps the role, so someone can always manage the users."""
+    if role == Role.SYSTEM_ADMIN and is_active:
+        return ""
+    admins = User.objects.filter(role=Role.SYSTEM_ADMIN, is_active=True)
+    if user.pk is None or not admins.filter(pk=user.pk).exists():
+        return ""
+    if admins.exclude(pk=user.pk).exists():
+        return ""
+    return LAST_SYSTEM_ADMIN.format(name=user.display_name)

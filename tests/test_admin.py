@@ -332,3 +332,40 @@ def test_users_saved_before_the_rule_get_the_flags_of_their_role():
     system_admin.refresh_from_db()
     assert not reviewer.is_staff and not reviewer.is_superuser
     assert system_admin.is_staff and system_admin.is_superuser
+
+
+def test_the_last_active_system_administrator_keeps_the_role(client):
+    # From QA: the only system administrator made themselves a case administrator in one click,
+    # and no one was left to manage users, second factors or settings.
+    only = UserFactory(role=Role.SYSTEM_ADMIN, first_name="Sam", last_name="Ortiz")
+    client.force_login(only)
+    for changes in ({"role": Role.CASE_ADMIN}, {"is_active": ""}):
+        answer = _user_form_posted(client, only, **changes)
+        assert answer.status_code == 200
+        assert "Sam Ortiz is the only active system administrator" in answer.content.decode()
+        only.refresh_from_db()
+        assert only.role == Role.SYSTEM_ADMIN and only.is_active
+
+    # With another active system administrator, the change is theirs to make
+    UserFactory(role=Role.SYSTEM_ADMIN)
+    assert _user_form_posted(client, only, role=Role.CASE_ADMIN).status_code == 302
+    only.refresh_from_db()
+    assert only.role == Role.CASE_ADMIN
+
+
+def test_a_new_user_has_a_role_chosen_and_no_groups_or_permissions_to_tick(superuser_client):
+    # From QA: the role defaulted to case administrator (every case readable), and the groups
+    # and permissions pickers changed nothing, the role alone deciding access.
+    add = reverse("admin:accounts_user_add")
+    page = superuser_client.get(add).content.decode()
+    assert '<option value="" selected>Choose a role</option>' in page
+    data = {"username": "new.person", "usable_password": "false"}
+    answer = superuser_client.post(add, data)
+    assert answer.status_code == 200 and "This field is required." in answer.content.decode()
+    assert not User.objects.filter(username="new.person").exists()
+    assert superuser_client.post(add, {**data, "role": Role.REVIEWER}).status_code == 302
+    made = User.objects.get(username="new.person")
+    assert made.role == Role.REVIEWER
+    change = superuser_client.get(reverse("admin:accounts_user_change", args=[made.pk]))
+    fields = change.context["adminform"].form.fields
+    assert "role" in fields and "groups" not in fields and "user_permissions" not in fields
