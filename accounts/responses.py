@@ -1,10 +1,14 @@
 """Responses every room's views share."""
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, resolve_url
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import HttpResponseClientRedirect
 
 # What a signed-out htmx request is told (the page shows it and offers to sign in again).
@@ -38,6 +42,18 @@ def session_ended(request, login_url: str | None = None):
     typed is lost."""
     if getattr(request, "htmx", False):
         return HttpResponse(SESSION_ENDED, status=401, content_type="text/plain")
+    if request.method == "POST":
+        # A form's address answers only its POST: signed in again, the user goes back to the
+        # page the form was on (else their start page), not to "this address is for a form".
+        back = request.headers.get("Referer", "")
+        if back and url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            page = urlsplit(back)
+            return redirect_to_login(
+                page.path + (f"?{page.query}" if page.query else ""), login_url
+            )
+        return redirect_to_login(resolve_url(settings.LOGIN_REDIRECT_URL), login_url)
     return redirect_to_login(request.get_full_path(), login_url)
 
 

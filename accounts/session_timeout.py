@@ -46,13 +46,18 @@ def session_expired(session, now: float) -> str:
     return ""
 
 
+# What is kept: the drafts that save as they are typed; a page left open keeps its own text
+# (static/js/session.js), but the page this message is read on is a new one.
+DRAFTS_KEPT = (
+    "Drafts that save as you type (a determination, a new application) are kept; sign in to go on."
+)
+
 # A session that ended by another's hand: "Sign out everywhere else" in another browser, a
 # password changed elsewhere, a system administrator's sign-out or second-factor reset, a
 # deactivated account (accounts.signin.sessions_end; User._get_session_auth_hash).
 ENDED_ELSEWHERE = (
     "You were signed out: this session was ended from elsewhere (“Sign out everywhere else” in "
-    "another browser, a password change, or a system administrator). Your drafts are saved; "
-    "sign in to go on."
+    "another browser, a password change, or a system administrator). " + DRAFTS_KEPT
 )
 
 
@@ -76,10 +81,10 @@ class SessionTimeoutMiddleware:
                 messages.info(
                     request,
                     f"You were signed out after {settings.IMR_SESSION_IDLE_MINUTES} minutes "
-                    "without activity. Your drafts are saved; sign in to go on."
+                    "without activity. " + DRAFTS_KEPT
                     if why == "idle"
                     else f"You were signed out {settings.IMR_SESSION_MAX_HOURS} hours after "
-                    "signing in. Your drafts are saved; sign in to go on.",
+                    "signing in. " + DRAFTS_KEPT,
                 )
             elif (
                 not request.headers.get(POLL_HEADER)

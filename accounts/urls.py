@@ -9,6 +9,7 @@ urlpatterns = [
     path("account/second-factor/verify/", views.second_factor_verify, name="second_factor_verify"),
     path("account/password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("account/sign-out-elsewhere/", views.sign_out_elsewhere, name="sign_out_elsewhere"),
+    path("account/session/", views.session_alive, name="session_alive"),
     path(
         "account/password/done/",
         views.PasswordChangeDoneView.as_view(),

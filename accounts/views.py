@@ -14,7 +14,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Max
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.template.defaultfilters import pluralize
 from django.urls import reverse, reverse_lazy
@@ -285,6 +285,16 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
     template_name = "accounts/password_change_done.html"
+
+
+@require_http_methods(["GET"])
+def session_alive(request):
+    """204 while this browser's session holds, 401 once it has ended (a session without its
+    second factor is sent to it by the middleware, as every page is). static/js/session.js asks
+    before a form that is not htmx's is sent: an ended session then shows the page's notice and
+    keeps what was typed, where the browser would have left the page for the sign-in form and
+    lost it."""
+    return HttpResponse(status=204 if request.user.is_authenticated else 401)
 
 
 @require_http_methods(["POST"])

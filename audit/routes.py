@@ -75,6 +75,7 @@ ROUTES: dict[str, Audited | NotAudited] = {
     "account:password_change": NotAudited("own password: recorded by accounts.events"),
     "account:password_change_done": NotAudited("a confirmation page"),
     "account:sign_out_elsewhere": NotAudited("own sessions: recorded by accounts.events"),
+    "account:session_alive": NotAudited("whether one's own session holds: nothing read"),
     "account:second_factor": NotAudited("own second factor: recorded by accounts.events"),
     "account:second_factor_setup": NotAudited("own second factor: recorded by accounts.events"),
     "account:second_factor_verify": NotAudited("own second factor: recorded by accounts.events"),

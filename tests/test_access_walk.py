@@ -99,6 +99,8 @@ RULES: dict[str, Rule] = {
     "account:password_change": page(STAFF, post=STAFF),
     "account:password_change_done": page(STAFF),
     "account:sign_out_elsewhere": action(STAFF),
+    # Whether one's own session holds (static/js/session.js asks before a plain form is sent).
+    "account:session_alive": page(STAFF),
     "account:second_factor": page(STAFF),
     "account:second_factor_setup": page(STAFF, post=STAFF),
     "account:second_factor_verify": page(STAFF, post=STAFF),
@@ -468,19 +470,26 @@ def refused(response, *, role: str, name: str, post_only_get: bool = False) -> b
     if post_only_get and code == 405:
         return True
     if role == ANONYMOUS:
-        if name.startswith("api:"):
+        if name.startswith("api:") or name in ANSWERED_401:
             return code in (401, 403)
         return code == 302 and response["Location"].startswith(SIGN_IN)
     if role == API_CLIENT and not name.startswith("api:"):
         # An API client has no web session: one it holds anyway is ended (sent to sign in).
+        if name in ANSWERED_401:
+            return code == 401
         return code in DENIED or (code == 302 and response["Location"].startswith(SIGN_IN))
     return code in DENIED
 
 
+# Routes a script asks, which answer a visitor not signed in with 401, not the sign-in page.
+ANSWERED_401 = {"account:session_alive"}
+
+
 def answered(response) -> bool:
-    """Allowed: the page, or a redirect that is not to the sign-in page."""
+    """Allowed: the page (or the session check's 204), or a redirect that is not to the
+    sign-in page."""
     code = response.status_code
-    return code == 200 or (code == 302 and not response["Location"].startswith(SIGN_IN))
+    return code in (200, 204) or (code == 302 and not response["Location"].startswith(SIGN_IN))
 
 
 def names_shown(world: World, role: str, response) -> list[str]:

@@ -111,6 +111,9 @@ NOT_BUDGETED = {
     "account:second_factor": "The user's own second factor: a count of their recovery codes.",
     "account:second_factor_setup": "The user's own authenticator app being set up.",
     "account:second_factor_verify": "The second-factor step of signing in: no data of ours.",
+    "account:session_alive": (
+        "Whether the session holds: the session and user the middleware reads, nothing else."
+    ),
 }
 NOT_BUDGETED_NAMESPACES = {
     "admin": "Django's admin site: its pages and their queries are Django's.",

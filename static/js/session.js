@@ -43,9 +43,7 @@
     }
   });
 
-  document.addEventListener("htmx:responseError", function (event) {
-    var xhr = event.detail.xhr;
-    if (!xhr || xhr.status !== 401) { return; }
+  function showSessionEnded() {
     var notice = document.getElementById("session-ended");
     if (!notice) { return; }
     var link = notice.querySelector("a");
@@ -55,6 +53,44 @@
     }
     notice.hidden = false;
     notice.focus();
+  }
+  document.addEventListener("htmx:responseError", function (event) {
+    var xhr = event.detail.xhr;
+    if (xhr && xhr.status === 401) { showSessionEnded(); }
+  });
+
+  /* A form that is not htmx's (the letter settings, the Assign page's unassign) leaves the page
+     when it is sent: with the session ended, the browser would go to the sign-in form and what
+     was typed would be lost. The session is asked first (accounts.views.session_alive): ended,
+     the notice above shows and nothing is sent; otherwise, or with the server unreachable, the
+     form goes as it would have. */
+  var sessionAsked = false;
+  function sendAsItWas(form, submitter) {
+    sessionAsked = true;
+    try {
+      if (form.requestSubmit) { form.requestSubmit(submitter || undefined); } else { form.submit(); }
+    } finally {
+      sessionAsked = false;
+    }
+  }
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var url = document.body.dataset.sessionUrl;
+    if (sessionAsked || !url || event.defaultPrevented || !window.fetch ||
+        (form.getAttribute("method") || "").toLowerCase() !== "post" ||
+        form.hasAttribute("hx-post") || form.hasAttribute("data-no-session-check")) { return; }
+    event.preventDefault();
+    var submitter = event.submitter;
+    fetch(url, { credentials: "same-origin", cache: "no-store", redirect: "manual" }).then(
+      function (answer) {
+        if (answer.status === 401 || answer.type === "opaqueredirect") {
+          showSessionEnded();
+        } else {
+          sendAsItWas(form, submitter);
+        }
+      },
+      function () { sendAsItWas(form, submitter); }
+    );
   });
 
   /* Any other refused or unreachable htmx request: the page-wide "could not be updated". */

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
 
 from accounts.models import ApiToken, Role
 from accounts.reauth import REAUTH_AT
@@ -21,6 +22,7 @@ from tests.factories import (
     UserFactory,
     case_in_review,
     determination_fill,
+    second_factor_given,
     totp_code_now,
 )
 
@@ -210,3 +212,49 @@ def test_the_command_prints_a_key_that_works(api_client_user, capsys):
     call_command("api_token_create", api_client_user.username, "--name", "Cron")
     key = capsys.readouterr().out.strip()
     assert Client(HTTP_AUTHORIZATION=f"Token {key}").get("/api/v1/cases/").status_code == 200
+
+
+# --- A form that is not htmx's, sent after the session ended ----------------------------------
+
+
+def test_the_session_check_answers_whether_the_session_holds():
+    # static/js/session.js asks it before a plain form is sent (from QA: an ended session sent
+    # the letter settings to the sign-in form and lost what was typed).
+    user = UserFactory(role=Role.SYSTEM_ADMIN)
+    client = Client()
+    check = reverse("account:session_alive")
+    assert client.get(check).status_code == 401
+    client.force_login(user)
+    session = client.session
+    del session[DEVICE_ID_SESSION_KEY]
+    session.save()
+    # The password given and the second factor not: the page would go to the second factor
+    # (session.js reads the redirect as an ended session too)
+    answer = client.get(check)
+    assert answer.status_code == 302 and answer.url.startswith("/account/second-factor/verify/")
+    second_factor_given(client, user)
+    assert client.get(check).status_code == 204
+    session_age(client, LAST_ACTIVITY, 16 * 60)
+    assert client.get(check).status_code == 401
+
+
+def test_a_form_posted_after_the_session_ended_signs_in_back_to_its_page():
+    # From QA: the sign-in's `next` was the form's POST-only address, so the user landed on
+    # "This address is for a form's button" after signing in again.
+    case, reviewer, _determination = case_in_review()
+    client = Client()
+    page = f"http://testserver{reverse('letters:organization_settings')}?tab=1"
+    answer = client.post(
+        reverse("assignment:case_unassign", args=[case.case_number]),
+        {"reason": "Away"},
+        HTTP_REFERER=page,
+    )
+    assert answer.status_code == 302
+    assert answer.url == reverse("login") + "?next=/settings/organization/%3Ftab%3D1"
+    # A page elsewhere is not where the user is sent back.
+    answer = client.post(
+        reverse("assignment:case_unassign", args=[case.case_number]),
+        {"reason": "Away"},
+        HTTP_REFERER="https://elsewhere.example/settings/",
+    )
+    assert answer.url == reverse("login") + "?next=" + reverse("casefile:home")

@@ -441,7 +441,7 @@ def test_sign_out_everywhere_else_ends_the_other_sessions_and_keeps_this_one():
     # and the other computer's sign-in page says why, once
     told = elsewhere.get(answer.url).content.decode()
     assert "You were signed out: this session was ended from elsewhere" in told
-    assert "Your drafts are saved" in told
+    assert "Drafts that save as you type (a determination, a new application) are kept" in told
     assert "ended from elsewhere" not in elsewhere.get(answer.url).content.decode()
 
 

@@ -1,0 +1,46 @@
+"""A form that is not htmx's, sent after the session ended: the page says so and keeps what was
+typed (static/js/session.js asks accounts.views.session_alive first). From QA: the letter
+settings went to the sign-in form, the paragraph typed was lost, and the sign-in page said
+"Your drafts are saved"."""
+
+import pytest
+from playwright.sync_api import expect
+
+from reviews.letters.render import letter_text_current
+from tests.browser.test_reviewer_flow import sign_in
+from tests.factories import UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_letter_paragraphs_sent_after_the_session_ended_are_kept_and_saved_after_signing_in(
+    page, live_server, artifacts
+):
+    sysadmin = UserFactory(role="system_admin")
+    base = live_server.url
+    sign_in(page, base, sysadmin)
+    page.goto(f"{base}/settings/organization/")
+    paragraph = page.locator("#paragraphs textarea").first
+    typed = "{org} sent the case file to a reviewer; typed while the session ended, and kept."
+    paragraph.fill(typed)
+    before = letter_text_current().version
+
+    # The session ends (another tab signed out, or the inactivity timeout)
+    page.context.clear_cookies(name="sessionid")
+    page.get_by_role("button", name="Save as a new version").click()
+
+    # The page stays, says so, and keeps the paragraph; nothing was saved
+    expect(page.locator("#session-ended")).to_be_visible()
+    expect(page.locator("#session-ended")).to_be_focused()
+    assert page.url.endswith("/settings/organization/")
+    expect(paragraph).to_have_value(typed)
+    page.screenshot(path=str(artifacts / "plain-form-session-ended.png"), full_page=True)
+    assert letter_text_current().version == before
+
+    # Signed in again in another tab, the same button saves what was typed
+    other = page.context.new_page()
+    sign_in(other, base, sysadmin)
+    other.close()
+    page.get_by_role("button", name="Save as a new version").click()
+    expect(page.get_by_text(f"Saved as version {before + 1}.")).to_be_visible()
+    assert letter_text_current().version == before + 1
