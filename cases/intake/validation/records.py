@@ -17,6 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cases.intake.validation.base import IntakeCheckerBase, max_length_of
 from cases.intake.validation.keys import EXPORT_ONLY_RECORD_KEYS, RECORD_KEYS, RECORD_REQUIRED
+from cases.integrity.stored import file_sha256
 from cases.records.models import MedicalRecord, RecordKind
 from cases.records.services import record_file_check
 
@@ -53,10 +54,24 @@ class RecordChecks(IntakeCheckerBase):
     def records(self, raw: dict, path: str) -> list[dict]:
         records = self.array(raw, "records", path, required=False, what="the medical records")
         cleaned = []
+        # A PDF sent twice in one application would be listed twice among the letter's
+        # documents reviewed: the case page and the records API refuse it, and so does intake.
+        first_of: dict[str, str] = {}  # digest -> the title of the record that had it first
         for index, record in enumerate(records or []):
-            result = self.record(record, f"{path}.records[{index}]")
-            if result is not None:
-                cleaned.append(result)
+            here = f"{path}.records[{index}]"
+            result = self.record(record, here)
+            if result is None:
+                continue
+            digest = record_digest(result)
+            if digest in first_of:
+                self.error(
+                    here,
+                    f"is the same PDF as “{first_of[digest]}”, an earlier record of this "
+                    "application; send each record once",
+                )
+                continue
+            first_of[digest] = result["title"] or result["filename"]
+            cleaned.append(result)
         return cleaned
 
     def record(self, record: Any, here: str) -> dict | None:
@@ -204,15 +219,23 @@ class RecordChecks(IntakeCheckerBase):
         if not isinstance(expected, str) or not re.match(r"^[0-9a-fA-F]{64}$", expected):
             self.error(f"{here}.sha256", "must be 64 hexadecimal digits")
             return
-        digest = hashlib.sha256()
-        if cleaned["content"] is not None:
-            digest.update(cleaned["content"])
-        else:
-            with cleaned["path"].open("rb") as handle:
-                for chunk in iter(lambda: handle.read(1 << 20), b""):
-                    digest.update(chunk)
-        if digest.hexdigest() != expected.lower():
+        if record_digest(cleaned) != expected.lower():
             self.error(f"{here}.sha256", "does not match the record's content")
+
+
+def record_digest(cleaned: dict) -> str:
+    """The SHA-256 of a cleaned record's bytes, whichever way they came (an upload is left at
+    its start)."""
+    if cleaned["content"] is not None:
+        return hashlib.sha256(cleaned["content"]).hexdigest()
+    if cleaned["upload"] is not None:
+        upload = cleaned["upload"]
+        upload.seek(0)
+        digest, _size = file_sha256(upload)
+        upload.seek(0)
+        return digest
+    with cleaned["path"].open("rb") as handle:
+        return file_sha256(handle)[0]
 
 
 def record_upload(record: dict):

@@ -718,3 +718,27 @@ def test_an_application_with_more_items_than_the_form_takes_is_refused_as_the_sc
     assert not Case.objects.filter(application_id="A-MANY").exists()
     one, _many = _body_schema(_schema(client), CASES_URL)["oneOf"]
     assert one["properties"]["items"]["maxItems"] == 50
+
+
+@pytest.mark.django_db
+def test_the_same_pdf_twice_in_one_application_is_400_and_writes_nothing(api):
+    # From QA: both were filed, the same PDF listed twice among the documents reviewed.
+    same = pdf_base64()
+    payload = intake_payload(
+        records=[
+            {"title": "UR decision", "document_date": "2016-11-03", "content": same},
+            {"title": "PR-2 copy", "document_date": "2016-11-03", "content": same},
+        ]
+    )
+    response = post_json(api, CASES_URL, payload)
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {
+            "path": "$.records[1]",
+            "message": (
+                "is the same PDF as “UR decision”, an earlier record of this application; "
+                "send each record once"
+            ),
+        }
+    ]
+    assert not Case.objects.exists() and not MedicalRecord.objects.exists()

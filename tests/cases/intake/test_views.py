@@ -234,3 +234,22 @@ def test_intake_form_refuses_a_formulary_dispute_on_a_non_drug_item(admin_client
         response.content.decode()
     )
     assert not Case.objects.exists()
+
+
+def test_the_same_pdf_chosen_twice_in_one_application_is_refused(admin_client):
+    # From QA: the form, the API and the import each filed the same PDF twice in one new case
+    # (listed twice among the letter's documents reviewed), where the case page refuses it.
+    data = intake_post(
+        **{
+            "records-1-file": pdf_upload("ur-decision copy.pdf"),
+            "records-1-title": "PR-2 copy",
+            "records-1-document_date": "2026-10-27",
+        }
+    )
+    response = admin_client.post(reverse("intake:case_new"), data)
+    assert response.status_code == 200
+    assert (
+        "Record 2: is the same PDF as “UR decision”, an earlier record of this application; "
+        "send each record once"
+    ) in response.content.decode()
+    assert not Case.objects.exists() and not MedicalRecord.objects.exists()
