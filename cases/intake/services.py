@@ -397,7 +397,10 @@ def _case_numbers_for(new: list[dict[str, Any]]) -> dict[str, str]:
             by_year.setdefault(data["application_received"].year, []).append(data["application_id"])
     numbers: dict[str, str] = {}
     for year, application_ids in by_year.items():
-        block = case_numbers_next(year=year, count=len(application_ids))
+        try:
+            block = case_numbers_next(year=year, count=len(application_ids))
+        except ValidationError as exc:
+            raise IntakeInvalid(validation_error_paths(exc, "$")) from exc
         numbers.update(zip(application_ids, block, strict=True))
     return numbers
 

@@ -45,6 +45,7 @@ def case_number_next(*, year: int) -> str:
     counter, _ = CaseNumberCounter.objects.select_for_update().get_or_create(year=yy)
     while True:
         counter.last_number += 1
+        _serial_check(counter.last_number, yy)
         number = f"CM{yy:02d}-{counter.last_number:07d}"
         if not Case.objects.filter(case_number=number).exists():
             break
@@ -64,6 +65,7 @@ def case_numbers_next(*, year: int, count: int) -> list[str]:
     last = counter.last_number
     while len(numbers) < count:
         wanted = count - len(numbers)
+        _serial_check(last + wanted, yy)
         candidates = [f"CM{yy:02d}-{serial:07d}" for serial in range(last + 1, last + wanted + 1)]
         last += wanted
         used = set(
@@ -74,6 +76,23 @@ def case_numbers_next(*, year: int, count: int) -> list[str]:
         counter.last_number = last
         counter.save(update_fields=["last_number"])
     return numbers
+
+
+LAST_SERIAL = 9_999_999  # seven digits (CASE_NUMBER_FORMAT)
+
+
+def _serial_check(serial: int, yy: int) -> None:
+    """A case number has seven digits: past the last, no number is made (an eighth digit would
+    make a number no door accepts) and the application is refused in words."""
+    if serial > LAST_SERIAL:
+        raise ValidationError(
+            {
+                "case_number": (
+                    f"No case number is left for 20{yy:02d}: the numbers of that year run to "
+                    f"CM{yy:02d}-{LAST_SERIAL}. Ask a system administrator."
+                )
+            }
+        )
 
 
 def case_numbers_reserve(numbers) -> None:

@@ -95,6 +95,15 @@ class IntakeChecker(DateChecks, PartyChecks, ItemChecks, RecordChecks, Determina
             "designated_on",
         ):
             data[key] = self.date(raw, key, path, required=key in CASE_REQUIRED)
+        match = CASE_NUMBER_FORMAT.fullmatch(case_number or "")
+        received = data["application_received"]
+        if match and received and int(match["year"]) != received.year % 100:
+            # A case is numbered in the year its application came (CM + two-digit year).
+            self.error(
+                f"{path}.case_number",
+                f"{case_number} is a number of 20{match['year']}, but the application was "
+                f"received in {received.year}",
+            )
         notice_key = self.notice_date(raw, data, path)
         data["ur_decision_served_by"] = self.service_method(
             raw, "ur_decision_served_by", path, ServedBy.values, what="a method of service"

@@ -66,6 +66,10 @@ def existing_checks(
             # Nothing of the case that holds the number (not its application id): the same
             # words for a sender's own case and another's, so numbers cannot be probed.
             errors.append(JsonError(f"{path}.case_number", CASE_NUMBER_IN_USE.format(number)))
+        if number and actor is not None and not may(actor, Ability.MANAGE_CASES):
+            # Case numbers are the IRO's: a brought one moves the counter every later case is
+            # numbered from, so only its own administrators carry one over (a legacy system).
+            errors.append(JsonError(f"{path}.case_number", CASE_NUMBER_NOT_YOURS))
         if data["determination"] and actor is not None and not may(actor, Ability.MANAGE_CASES):
             # A completed determination becomes a letter the IRO stands behind: only the
             # IRO's own administrators carry one over from a legacy system.
@@ -76,6 +80,12 @@ def existing_checks(
                 )
             )
     return existing, errors
+
+
+CASE_NUMBER_NOT_YOURS = (
+    "only the review organization numbers cases; leave case_number out and the case gets its "
+    "number (it comes back in the answer)"
+)
 
 
 def validation_error_paths(exc: ValidationError, path: str) -> list[JsonError]:

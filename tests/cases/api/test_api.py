@@ -742,3 +742,60 @@ def test_the_same_pdf_twice_in_one_application_is_400_and_writes_nothing(api):
         }
     ]
     assert not Case.objects.exists() and not MedicalRecord.objects.exists()
+
+
+# --- Case numbers are the IRO's -----------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_an_api_client_may_not_bring_a_case_number(api):
+    # From QA: a sender's "CM26-0900000" moved the counter every later case is numbered from,
+    # and "CM26-9999999" made the next ones CM26-10000000, a number no door accepts.
+    response = post_json(api, CASES_URL, intake_payload(case_number="CM16-0900000"))
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {
+            "path": "$.case_number",
+            "message": "only the review organization numbers cases; leave case_number out and "
+            "the case gets its number (it comes back in the answer)",
+        }
+    ]
+    assert not Case.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_brought_case_number_is_of_the_year_the_application_came():
+    admin = client_for(UserFactory(role="case_admin"))
+    payload = intake_payload(case_number="CM15-0900001", application_received="2026-11-20")
+    response = post_json(admin, CASES_URL, payload)
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {
+            "path": "$.case_number",
+            "message": "CM15-0900001 is a number of 2015, but the application was received in 2026",
+        }
+    ]
+    assert not Case.objects.exists()
+
+
+@pytest.mark.django_db
+def test_no_case_number_of_eight_digits_is_ever_made():
+    # A legacy import brings the year's last number: the next application is refused in words,
+    # not numbered CM26-10000000.
+    admin = client_for(UserFactory(role="case_admin"))
+    last = intake_payload(
+        application_id="LEGACY-1", case_number="CM26-9999999", application_received="2026-11-20"
+    )
+    assert post_json(admin, CASES_URL, last).status_code == 201
+    for payload in (
+        intake_payload(application_id="NEW-1", application_received="2026-11-21"),
+        [
+            intake_payload(application_id=f"NEW-{n}", application_received="2026-11-21")
+            for n in (2, 3)
+        ],
+    ):
+        response = post_json(admin, CASES_URL, payload)
+        assert response.status_code == 400
+        (error,) = response.json()["errors"]
+        assert error["message"].startswith("No case number is left for 2026")
+    assert list(Case.objects.values_list("case_number", flat=True)) == ["CM26-9999999"]

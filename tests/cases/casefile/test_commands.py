@@ -63,6 +63,7 @@ def test_export_of_unknown_case_fails_with_one_line():
 def test_an_export_imports_again_as_the_same_case(tmp_path, case_admin):
     (tmp_path / "records").mkdir()
     (tmp_path / "records" / "pr2.pdf").write_bytes(minimal_pdf(2))
+    (tmp_path / "records" / "ur.pdf").write_bytes(minimal_pdf(3))
     payload = intake_payload(
         case_number="CM16-0213037",
         ur_decision_served_on="2016-11-03",
@@ -71,7 +72,7 @@ def test_an_export_imports_again_as_the_same_case(tmp_path, case_admin):
         notice_sent_by="mail",
         records=[
             {"title": "PR-2", "document_date": "2016-10-19", "file": "records/pr2.pdf"},
-            {"title": "UR decision", "file": "records/pr2.pdf", "kind": "ur_decision"},
+            {"title": "UR decision", "file": "records/ur.pdf", "kind": "ur_decision"},
         ],
     )
     payload["items"].append(
