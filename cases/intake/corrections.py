@@ -22,6 +22,7 @@ from django.db import transaction
 from cases.eligibility.services import records_complete_date_check
 from cases.intake.validation import intake_validate
 from cases.intake.validation.keys import PARTY_KEYS
+from cases.intake.validation.records import record_digest
 from cases.lifecycle import events
 from cases.lifecycle.delivery import WORKER_ROLE
 from cases.lifecycle.history import fact_label
@@ -172,33 +173,82 @@ def case_intake_shape(case: Case) -> dict[str, Any]:
     return _without_empty(data)
 
 
-# What an application sent again under an application_id already on file is compared on: the
-# facts that tell one application from another. A sender reusing an id for another
-# application is told which differ; nothing is changed (the IRO's staff correct a case).
-RESENT_CASE_FACTS = ("claim_number", "date_of_injury", "ur_decision_date", "priority")
-RESENT_WORKER_FACTS = ("first_name", "last_name", "date_of_birth")
+# An application sent again under an application_id already on file is compared with the case
+# on file fact by fact (its intake shape, SPEC section 7): a sender reusing an id for another
+# application, or sending a corrected or fuller copy, is told which facts differ; nothing is
+# changed (the IRO's staff correct a case, and records are added to it on their own).
+_NOT_GIVEN = (None, "", "not_stated")
+
+
+def _differs(given, stored) -> bool:
+    if given in _NOT_GIVEN or given == []:
+        return False
+    return str(_json(given)) != str(_json(stored) if stored is not None else "")
 
 
 def facts_differing(case: Case, data: dict) -> tuple[str, ...]:
     """The intake paths of the facts `data` (a cleaned application) gives otherwise than the
-    case on file: the identifying facts, the worker, and the items' descriptions."""
+    case on file: each fact of the application, the worker, each party and each item (a fact
+    left out is not compared), and each record whose PDF is not in the case's file."""
     shape = case_intake_shape(case)
-
-    def differs(given, stored) -> bool:
-        return given not in (None, "") and str(_json(given)) != str(stored or "")
-
-    paths = [f"$.{key}" for key in RESENT_CASE_FACTS if differs(data.get(key), shape.get(key))]
+    paths = [f"$.{key}" for key in CASE_FIELDS if _differs(data.get(key), shape.get(key))]
+    if _differs(data.get("case_number"), case.case_number):
+        paths.append("$.case_number")
     worker, stored_worker = data.get("injured_worker") or {}, shape.get("injured_worker") or {}
     paths += [
         f"$.injured_worker.{key}"
-        for key in RESENT_WORKER_FACTS
-        if differs(worker.get(key), stored_worker.get(key))
+        for key in WORKER_FIELDS
+        if _differs(worker.get(key), stored_worker.get(key))
     ]
-    given_items = [(item.get("description") or "").strip() for item in data.get("items") or []]
-    stored_items = [item.get("description", "") for item in shape.get("items") or []]
-    if given_items and given_items != stored_items:
-        paths.append("$.items")
+    for role in PartyRole.values:
+        if role == WORKER_ROLE:
+            continue
+        given, stored = data.get(role) or {}, shape.get(role) or {}
+        paths += [
+            f"$.{role}.{key}" for key in PARTY_FIELDS if _differs(given.get(key), stored.get(key))
+        ]
+    if _differs(data.get("diagnoses"), shape.get("diagnoses") or []):
+        paths.append("$.diagnoses")
+    paths += _items_differing(data.get("items") or [], shape.get("items") or [])
+    paths += _records_not_on_file(case, data.get("records") or [])
     return tuple(paths)
+
+
+def _items_differing(given: list[dict], stored: list[dict]) -> list[str]:
+    if not given:
+        return []
+    if len(given) != len(stored):
+        return ["$.items"]
+    paths = []
+    for index, (item, on_file) in enumerate(zip(given, stored, strict=True)):
+        here = f"$.items[{index}]"
+        for key in ITEM_FIELDS:
+            value = item.get(key)
+            if isinstance(value, str):
+                value = value.strip()
+            if _differs(value, on_file.get(key)):
+                paths.append(f"{here}.{key}")
+        citation, cited = item.get("ur_citation") or {}, on_file.get("ur_citation") or {}
+        paths += [
+            f"{here}.ur_citation.{key}"
+            for key in ("kind", "text")
+            if _differs(citation.get(key), cited.get(key))
+        ]
+    return paths
+
+
+def _records_not_on_file(case: Case, records: list[dict]) -> list[str]:
+    """The records sent whose PDF the case's file does not hold (one query, only when records
+    were sent): not added with an application already on file; the records API or the case
+    page adds them."""
+    if not records:
+        return []
+    on_file = set(case.records.values_list("sha256", flat=True))
+    return [
+        f"$.records[{index}]"
+        for index, record in enumerate(records)
+        if record_digest(record) not in on_file
+    ]
 
 
 def _without_empty(value):

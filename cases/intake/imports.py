@@ -451,8 +451,14 @@ def _row_case(row: ImportRow, *, data: dict, actor) -> None:
 def _differing(case, data: dict) -> list[str]:
     """An application already on file whose row gives other facts: which, said on the page
     (an application_id reused for another application); nothing is changed."""
-    paths = facts_differing(case, data)
+    message = differs_message(facts_differing(case, data))
+    return [message] if message else []
+
+
+def differs_message(paths) -> str:
+    """What an application already on file, sent again with other facts, is told (the import
+    page, import_cases): which facts, and that nothing was changed."""
     if not paths:
-        return []
+        return ""
     facts = ", ".join(fact_label(path) for path in paths)
-    return [f"This file gives other facts than the case on file: {facts}. Nothing was changed."]
+    return f"This file gives other facts than the case on file: {facts}. Nothing was changed."

@@ -99,6 +99,7 @@ _FACT_LABELS = {
     "diagnoses": "Diagnoses",
     "other_names": "Other names in the case file",
     "notice_sent_on": "Notice of assignment dated (Date Assigned)",
+    "case_number": "Case number",
 }
 _PART_LABELS = {
     "first_name": "first name",
@@ -145,6 +146,9 @@ def fact_label(path: str) -> str:
     if head.startswith("items[") and head.endswith("]") and head[6:-1].isdigit():
         item = f"Item {int(head[6:-1]) + 1}"
         return f"{item}'s {part}" if part else item
+    if head.startswith("records[") and head.endswith("]") and head[8:-1].isdigit() and not rest:
+        # An application sent again: a record whose PDF the case's file does not hold.
+        return f"Record {int(head[8:-1]) + 1} (a PDF not in the case's file)"
     return path
 
 

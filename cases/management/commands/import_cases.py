@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.intake.imports import IntakeFileUnreadable, intake_file_parse
+from cases.intake.imports import IntakeFileUnreadable, differs_message, intake_file_parse
 from cases.intake.services import cases_import
 from cases.intake.validation import IntakeInvalid
 
@@ -14,7 +14,8 @@ class Command(BaseCommand):
         "Import IMR applications from an intake JSON file (one object or a list; SPEC section 7). "
         "Record files are read relative to the JSON file. Prints '<application_id> "
         "<case_number> <status>' per case; an application already imported is left as it is "
-        "and marked '(existing)'. If anything is invalid, each problem is printed with its JSON "
+        "and marked '(existing)', and the facts the file gives otherwise than the case on file are "
+        "named on stderr. If anything is invalid, each problem is printed with its JSON "
         "path and nothing is imported."
     )
 
@@ -46,3 +47,7 @@ class Command(BaseCommand):
         for result in results:
             line = f"{result.application_id} {result.case_number} {result.status}"
             self.stdout.write(line if result.created else f"{line} (existing)")
+            if result.differs:
+                # An application already on file, sent again with other facts: said, as the
+                # import page and the API's `differs` say it (from QA: it passed in silence).
+                self.stderr.write(f"{result.application_id}: {differs_message(result.differs)}")

@@ -170,10 +170,49 @@ def test_an_application_id_sent_again_with_other_facts_says_which_and_changes_no
     assert again.json()["differs"] == [
         "$.claim_number",
         "$.injured_worker.last_name",
-        "$.items",
+        "$.items[0].description",
     ]
     case.refresh_from_db()
     assert case.claim_number != "07-000001" and case.worker_last_name != "Someone-Else"
+
+
+@pytest.mark.django_db
+def test_an_application_sent_again_with_corrections_or_records_says_each_and_changes_nothing(
+    api,
+):
+    # From QA: a re-send with the UR decision attached, the service date and method corrected,
+    # another employer, another item category and received date was told `differs: []`, and
+    # the PDF was thrown away without a word.
+    post_json(api, CASES_URL, intake_payload(application_id="A-7"))
+    case = Case.objects.get(application_id="A-7")
+    fuller = intake_payload(
+        application_id="A-7",
+        ur_decision_served_on="2016-11-10",
+        ur_decision_served_by="electronic",
+        application_received="2016-11-28",
+        records=[{"title": "UR decision", "content": pdf_base64()}],
+    )
+    fuller["employer"]["name"] = "Another Employer LLC"
+    fuller["diagnoses"] = ["lumbar strain"]
+    fuller["items"][0]["category"] = "pt_ot"
+    again = post_json(api, CASES_URL, fuller)
+    assert again.status_code == 200 and again.json()["created"] is False
+    assert again.json()["differs"] == [
+        "$.application_received",
+        "$.ur_decision_served_on",
+        "$.ur_decision_served_by",
+        "$.employer.name",
+        "$.diagnoses",
+        "$.items[0].category",
+        "$.records[0]",
+    ]
+    assert not case.records.exists()
+    # The record, sent on its own, is added; sent again with the application, it is on file
+    record = {"title": "UR decision", "content": pdf_base64()}
+    added = post_json(api, f"{CASES_URL}{case.case_number}/records/", record)
+    assert added.status_code == 201
+    resent = post_json(api, CASES_URL, intake_payload(application_id="A-7", records=[record]))
+    assert resent.json()["differs"] == []
 
 
 @pytest.mark.django_db

@@ -42,9 +42,26 @@ def test_seed_case_imports_as_issued_with_its_determination(seed_file):
 @pytest.mark.django_db
 def test_importing_twice_creates_one_case_and_says_existing(seed_file):
     run("import_cases", str(seed_file))
-    out, _ = run("import_cases", str(seed_file))
+    out, err = run("import_cases", str(seed_file))
     assert out.strip() == "EXAMPLE-SEED-1 CM15-0046802 issued (existing)"
+    assert err == ""  # the same application: no fact differs, its records are on file
     assert Case.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_an_application_imported_again_with_other_facts_says_which_on_stderr(tmp_path):
+    # From QA: "(existing)" and exit 0, in silence, where the import page and the API say which
+    # facts differ; an operator believed the corrected file was loaded.
+    run("import_cases", str(write_json(tmp_path, intake_payload(application_id="IC-G-1"))))
+    other = intake_payload(application_id="IC-G-1", claim_number="TOTALLY-DIFFERENT")
+    other["injured_worker"]["last_name"] = "Other"
+    out, err = run("import_cases", str(write_json(tmp_path, other)))
+    assert out.strip().endswith("(existing)")
+    assert err.strip() == (
+        "IC-G-1: This file gives other facts than the case on file: Claim number, Injured "
+        "worker's last name. Nothing was changed."
+    )
+    assert Case.objects.get().claim_number != "TOTALLY-DIFFERENT"
 
 
 @pytest.mark.django_db
