@@ -117,6 +117,12 @@ def test_the_page_polls_while_the_run_works_and_shows_its_progress(admin_client,
     panel = admin_client.get(url, **HTMX).content.decode()
     assert panel.lstrip().startswith('<div id="import-progress"') and "<html" not in panel
 
+    # From QA: while a large file is read and checked, "0 of 3000 applications done" sat still
+    # for seconds with nothing saying the run was at work.
+    ImportRun.objects.filter(pk=run.pk).update(done=0, failed=0)
+    panel = admin_client.get(url, **HTMX).content.decode()
+    assert "Reading and checking the file's applications" in panel
+
 
 def test_applications_already_on_file_are_not_imported_again(
     admin_client, django_capture_on_commit_callbacks
