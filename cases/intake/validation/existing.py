@@ -13,7 +13,11 @@ from cases.lifecycle.models import Case
 # What a sender is told about a number or an application id that is already on file: that it is
 # taken, nothing more (whose it is, its application id or status would leak another sender's
 # case).
-APPLICATION_ID_IN_USE = "this application_id is already on file; it cannot be submitted again"
+APPLICATION_ID_IN_USE = (
+    "this application_id is already on file, from another sender or typed in by the review "
+    "organization; it cannot be submitted again. Ask the review organization for its case "
+    "number, or send the application under its own id"
+)
 CASE_NUMBER_IN_USE = "{} is already in use; leave case_number out and IMR Desk numbers the case"
 
 

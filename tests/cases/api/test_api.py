@@ -838,3 +838,16 @@ def test_no_case_number_of_eight_digits_is_ever_made():
         (error,) = response.json()["errors"]
         assert error["message"].startswith("No case number is left for 2026")
     assert list(Case.objects.values_list("case_number", flat=True)) == ["CM26-9999999"]
+
+
+@pytest.mark.django_db
+def test_an_application_the_organization_typed_in_tells_the_sender_whom_to_ask(api):
+    # From QA: "already on file; it cannot be submitted again", and no way forward for a
+    # client whose application the staff had typed in from paper.
+    CaseFactory(application_id="QA-FORM-1")
+    response = post_json(api, CASES_URL, intake_payload(application_id="QA-FORM-1"))
+    assert response.status_code == 400
+    (error,) = response.json()["errors"]
+    assert error["path"] == "$.application_id"
+    assert "Ask the review organization for its case number" in error["message"]
+    assert Case.objects.count() == 1
