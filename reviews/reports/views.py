@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -128,6 +129,14 @@ def monthly_report_download(request):
     return _run_file(request, run, request.GET.get("format") or "csv")
 
 
+def _dashboard_with_period(data) -> str:
+    """The dashboard at the period the form was sent from (its start and end, as the page's
+    GET parameters: the dashboard reads and checks them), else at its default."""
+    period = {name: data[name] for name in ("start", "end") if data.get(name)}
+    url = reverse("reports:dashboard")
+    return f"{url}?{urlencode(period)}" if period else url
+
+
 @access_required(Ability.SEE_DASHBOARD)
 @require_POST
 def report_run_request_view(request):
@@ -141,7 +150,7 @@ def report_run_request_view(request):
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-        return redirect_after_post(request, reverse("reports:dashboard"))
+        return redirect_after_post(request, _dashboard_with_period(request.POST))
     if not made and run.status == ReportRunStatus.DONE:
         messages.info(
             request,

@@ -233,6 +233,27 @@ def test_a_bad_month_is_refused_with_a_clear_error_and_nothing_is_made(admin, mo
     assert not ReportRun.objects.exists() and not FollowUp.objects.exists()
 
 
+def test_a_refused_month_comes_back_to_the_period_being_viewed(admin):
+    """From a QA pass: a refused month redirected to /dashboard/ and the period being viewed
+    (?start=...&end=...) was lost: the figures jumped to the last 30 days."""
+    client = _client(admin)
+    page = client.get(reverse("reports:dashboard"), {"start": "2026-11-01", "end": "2026-11-30"})
+    form = page.content.decode().split('action="' + reverse("reports:report_run_request"), 1)[1]
+    assert '<input type="hidden" name="start" value="2026-11-01">' in form.split("</form>")[0]
+    response = client.post(
+        reverse("reports:report_run_request"),
+        {"month": "2999-01", "start": "2026-11-01", "end": "2026-11-30"},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == (
+        reverse("reports:dashboard") + "?start=2026-11-01&end=2026-11-30"
+    )
+    shown = html.unescape(response.content.decode())
+    assert "January 2999 has not begun" in shown
+    assert "The operation as a whole, 11/01/2026 to 11/30/2026." in shown
+    assert not ReportRun.objects.exists()
+
+
 def test_a_retried_runs_earlier_worker_writes_nothing_over_the_new_attempt(
     world, admin, monkeypatch
 ):
