@@ -1473,10 +1473,12 @@ def operations_add(people: People, size: int) -> None:
 
 @budget(
     "reports:dashboard",
-    15,
+    16,
     why="session, user; one grouped query each: stages, at risk by clock, at risk by reviewer "
     "(and the reviewers' names), reviewer load, applications and letters per week (two), "
     "days to decision, outcomes by category, specialty and drug class (three), eligibility; "
+    "the items decided each once (the specialty table's total line: its rows count an item "
+    "under each specialty of its reviewer, so no sum of them gives it); "
     "the latest monthly report runs with who asked (computed: 'Refresh now'; within the "
     "minute the figures come from the cache)",
 )

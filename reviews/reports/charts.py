@@ -6,6 +6,7 @@ snapshot of its figures (charts_drawn)."""
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -25,6 +26,13 @@ BAR_HEIGHT = 14
 NARROW_WIDTH = 320
 NARROW_VALUE_WIDTH = 52
 NARROW_ROW_HEIGHT = 38
+# A label is wrapped at words, never cut short (from QA: "Filed by the provider, not an
+# eligibl…"): SVG text does not wrap, so the lines are made here, each at most as many
+# characters as the label's room holds at 12 px (about 6.5 units a character, capitals
+# included), one LINE_HEIGHT apart.
+LABEL_CHARS = 34
+NARROW_LABEL_CHARS = 46
+LINE_HEIGHT = 14
 
 
 @dataclass(frozen=True)
@@ -39,6 +47,12 @@ class Bar:
     width: int
     value_x: int
     value_y: int
+    # The label's lines after the first, each (y, words): the template writes them as tspans.
+    label_more: tuple[tuple[int, str], ...] = ()
+    # A share past its whole (a reviewer over capacity): the bar is full, marked with `over`
+    # (the chart's words for it) inside its end, at over_x.
+    over: str = ""
+    over_x: int = 0
 
 
 @dataclass(frozen=True)
@@ -54,41 +68,66 @@ class BarChart:
         return f"0 0 {self.width} {self.height}"
 
 
-def _label(label: str) -> str:
-    return label if len(label) <= 38 else label[:37] + "…"
+def _lines(label: str, chars: int) -> list[str]:
+    """The label's words in lines of at most `chars` characters (a longer word on its own line,
+    whole)."""
+    return textwrap.wrap(label, chars, break_long_words=False, break_on_hyphens=False) or [""]
 
 
 def bar_chart(
-    title: str, points: list[tuple[str, float, str]], *, narrow: bool = False
+    title: str,
+    points: list[tuple[str, float, str]],
+    *,
+    narrow: bool = False,
+    whole: float | None = None,
+    over: str = "over",
 ) -> BarChart:
-    """Horizontal bars, one per (label, value, value as shown), the longest bar the largest
-    value. Wide: the label left of its bar, the value at the right edge. `narrow` (a phone):
-    each label on its own line above its bar, the value just past the bar's end."""
-    largest = max((value for _, value, _ in points), default=0)
+    """Horizontal bars, one per (label, value, value as shown). A count is drawn against the
+    largest value (its bar the longest); a share against its `whole` (100 for a percentage),
+    so 50% is half the room whatever the other rows hold, and a share past its whole (a
+    reviewer over capacity) is a full bar marked with the words `over`. Wide: the label left
+    of its bar, the value at the right edge. `narrow` (a phone): each label on its own lines
+    above its bar, the value just past the bar's end. A long label wraps at words onto more
+    lines, its row taller."""
+    scale = whole if whole is not None else max((value for _, value, _ in points), default=0)
     if narrow:
         width, row, room = NARROW_WIDTH, NARROW_ROW_HEIGHT, NARROW_WIDTH - NARROW_VALUE_WIDTH
+        chars = NARROW_LABEL_CHARS
     else:
         width, row, room = WIDTH, ROW_HEIGHT, WIDTH - LABEL_WIDTH - VALUE_WIDTH
+        chars = LABEL_CHARS
     bars = []
-    for index, (label, value, text) in enumerate(points):
-        top = 4 + index * row
-        length = round(room * value / largest) if largest else 0
-        bar_y = top + 16 if narrow else top
+    top = 4
+    for label, value, text in points:
+        lines = _lines(label, chars)
+        extra = LINE_HEIGHT * (len(lines) - 1)
+        past_whole = whole is not None and value > whole
+        length = room if past_whole else (round(room * value / scale) if scale else 0)
+        label_y = top + 12 if narrow else top + BAR_HEIGHT - 2
+        bar_y = top + 16 + extra if narrow else top
         bars.append(
             Bar(
-                label=_label(label),
+                label=lines[0],
                 value=value,
                 text=text,
                 label_x=0,
-                label_y=top + 12 if narrow else top + BAR_HEIGHT - 2,
+                label_y=label_y,
                 x=0 if narrow else LABEL_WIDTH,
                 y=bar_y,
                 width=length,
                 value_x=length + 4 if narrow else WIDTH - VALUE_WIDTH + 6,
                 value_y=bar_y + BAR_HEIGHT - 2,
+                label_more=tuple(
+                    (label_y + LINE_HEIGHT * position, line)
+                    for position, line in enumerate(lines[1:], start=1)
+                ),
+                over=over if past_whole else "",
+                over_x=(0 if narrow else LABEL_WIDTH) + length - 4,
             )
         )
-    return BarChart(title, bars, width, (4 if narrow else 8) + row * max(len(bars), 1))
+        top += row + extra
+    height = top + (0 if narrow else 4) if bars else (4 if narrow else 8) + row
+    return BarChart(title, bars, width, height)
 
 
 def charts_drawn(snapshot, query: dict[str, str]) -> SafeString:
@@ -103,7 +142,17 @@ def charts_drawn(snapshot, query: dict[str, str]) -> SafeString:
     html = cache.get(key)
     if html is None:
         charts = [
-            (table, bar_chart(table.title, points), bar_chart(table.title, points, narrow=True))
+            (
+                table,
+                bar_chart(table.title, points, whole=table.chart_whole, over=table.chart_over),
+                bar_chart(
+                    table.title,
+                    points,
+                    narrow=True,
+                    whole=table.chart_whole,
+                    over=table.chart_over,
+                ),
+            )
             for table in snapshot.tables
             for points in [table.chart_points()]
         ]

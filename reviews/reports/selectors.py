@@ -76,6 +76,17 @@ class Table:
     chart_note: str = ""
     source: str = ""  # the rule the number is measured by, cited on the page and in the report
     summary: dict[str, object] = field(default_factory=dict)
+    # What the chart's bars are drawn against: None, the largest value (a count); 100, a share
+    # ("50.0%" is half a bar whatever the other rows hold), a share past it a full bar marked
+    # with `chart_over`.
+    chart_whole: float | None = None
+    chart_over: str = "over"
+    # Figures as of this day whatever the period (the queues and the load): the CSV is named by
+    # it and gives it in a first column, "As of".
+    as_of: dt.date | None = None
+    # A line under the rows, not one of them (the total when the rows count an item more than
+    # once): the table's foot on the page and in the PDF, a last row in the CSV.
+    total: list | None = None
 
     def shown_rows(self) -> list[list]:
         """The rows as a reader sees them: dates as MM/DD/YYYY, as the letters print them."""
@@ -83,8 +94,29 @@ class Table:
 
     def csv_rows(self) -> list[list]:
         """The heads and rows for a spreadsheet: dates in ISO 8601, as the case list's CSV, and
-        no cell a spreadsheet would run (a reviewer's name is typed by people: csv_cell)."""
-        return [self.columns, *(csv_row(_written(cell) for cell in row) for row in self.rows)]
+        no cell a spreadsheet would run (a reviewer's name is typed by people: csv_cell). Figures
+        as of a day carry it in a first column on every row, so a file kept or a row pasted
+        elsewhere still says when its numbers stood; the total, if any, is the last row."""
+        rows = [*self.rows, *([self.total] if self.total and self.rows else [])]
+        if self.as_of is None:
+            return [self.columns, *(csv_row(_written(cell) for cell in row) for row in rows)]
+        return [
+            ["As of", *self.columns],
+            *(csv_row(_written(cell) for cell in [self.as_of, *row]) for row in rows),
+        ]
+
+    def csv_filename(self, period: Period) -> str:
+        """The CSV's name: the period's dates, or for figures as of a day that day
+        ("load-asof-20261206.csv"): the period chosen does not count them."""
+        if self.as_of is not None:
+            return f"{self.name}-asof-{self.as_of:%Y%m%d}.csv"
+        return f"{self.name}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.csv"
+
+    def shown_total(self) -> list:
+        return [_shown(cell) for cell in self.total or []]
+
+    def labelled_total(self) -> list[tuple[str, object]]:
+        return list(zip(self.columns, self.shown_total(), strict=False))
 
     def labelled_rows(self) -> list[list[tuple[str, object]]]:
         """Each row's cells with their column's name (a phone shows each row as a card)."""
@@ -209,6 +241,7 @@ def at_risk_by_clock(today: dt.date) -> Table:
         "assignment, the records, the determination, or information requested.",
         source="8 CCR 9792.10.4(b) notice, 9792.10.5(a) records, 9792.10.3(c) information; "
         "Lab. Code 4610.6(d) determination",
+        as_of=today,
     )
 
 
@@ -232,7 +265,7 @@ def _reviewer_labels(user_ids) -> dict[int, str]:
 def at_risk_by_reviewer(today: dt.date, limit: int | None = None) -> Table:
     """The at-risk cases by the reviewer now assigned (none: not yet assigned), most first;
     the first `limit` rows (the CSV has them all)."""
-    return _at_risk_reviewer_table(_at_risk_reviewer_rows(today), limit)
+    return _at_risk_reviewer_table(_at_risk_reviewer_rows(today), limit, today)
 
 
 def _at_risk_reviewer_rows(today: dt.date) -> list[list]:
@@ -255,7 +288,7 @@ def _at_risk_reviewer_rows(today: dt.date) -> list[list]:
     return rows
 
 
-def _at_risk_reviewer_table(rows: list[list], limit: int | None) -> Table:
+def _at_risk_reviewer_table(rows: list[list], limit: int | None, today: dt.date) -> Table:
     shown = rows if limit is None else rows[:limit]
     return Table(
         "at_risk_reviewer",
@@ -269,14 +302,15 @@ def _at_risk_reviewer_table(rows: list[list], limit: int | None) -> Table:
             if len(shown) < len(rows)
             else ""
         ),
+        as_of=today,
     )
 
 
-def reviewer_load(limit: int | None = None) -> Table:
+def reviewer_load(today: dt.date, limit: int | None = None) -> Table:
     """Open assignments (awaiting acceptance or accepted) and cases carried from another
     system, per reviewer, against the roster's capacity (max_open_cases); the fullest first; the
     first `limit` rows (the CSV has every reviewer)."""
-    return _reviewer_load_table(_reviewer_load_rows(), limit)
+    return _reviewer_load_table(_reviewer_load_rows(), limit, today)
 
 
 def _reviewer_load_rows() -> list[list]:
@@ -317,7 +351,7 @@ def _reviewer_load_rows() -> list[list]:
     return rows
 
 
-def _reviewer_load_table(rows: list[list], limit: int | None) -> Table:
+def _reviewer_load_table(rows: list[list], limit: int | None, today: dt.date) -> Table:
     shown = rows if limit is None else rows[:limit]
     return Table(
         "load",
@@ -328,6 +362,11 @@ def _reviewer_load_table(rows: list[list], limit: int | None) -> Table:
         note="Open cases as of today (assigned or accepted, and cases carried over from another "
         "system) against each reviewer's maximum in the roster; the fullest first"
         + (f", the first {limit} (the CSV has every reviewer)." if limit else "."),
+        chart_note="Each bar is the reviewer's open cases as a share of their own capacity; "
+        "past it, a full bar marked over capacity.",
+        chart_whole=100,
+        chart_over="over capacity",
+        as_of=today,
     )
 
 
@@ -452,20 +491,25 @@ def turnaround(period: Period) -> Table:
 # --- Outcomes ------------------------------------------------------------------------------
 
 
+def _decided_items(period: Period, **filters) -> QuerySet[ItemDecision]:
+    """The item decisions of determinations issued in the period (imported ones not counted)."""
+    return ItemDecision.objects.filter(
+        determination__status=DeterminationStatus.ISSUED,
+        determination__imported=False,
+        determination__decision_date__range=(period.start, period.end),
+        **filters,
+    ).order_by()
+
+
+_UPHELD = Count("id", filter=Q(outcome=Outcome.UPHELD))
+_OVERTURNED = Count("id", filter=Q(outcome=Outcome.OVERTURNED))
+
+
 def _outcomes(period: Period, key: str, labels: dict, **filters) -> list[list]:
     grouped = (
-        ItemDecision.objects.filter(
-            determination__status=DeterminationStatus.ISSUED,
-            determination__imported=False,
-            determination__decision_date__range=(period.start, period.end),
-            **filters,
-        )
-        .order_by()
+        _decided_items(period, **filters)
         .values_list(key)
-        .annotate(
-            upheld=Count("id", filter=Q(outcome=Outcome.UPHELD)),
-            overturned=Count("id", filter=Q(outcome=Outcome.OVERTURNED)),
-        )
+        .annotate(upheld=_UPHELD, overturned=_OVERTURNED)
     )
     rows = []
     for value, upheld, overturned in grouped:
@@ -498,11 +542,28 @@ def outcomes_by_category(period: Period) -> Table:
         value_column=4,
         note="Disputed items decided in determinations issued in the period.",
         chart_note=_OVERTURNED_BARS,
+        chart_whole=100,
         source="Lab. Code 4610.6(d); 8 CCR 9792.10.6",
     )
 
 
+def _decided_once(period: Period) -> list:
+    """The decided items of the period each counted once, as the outcome rows count them."""
+    counts = _decided_items(period).aggregate(upheld=_UPHELD, overturned=_OVERTURNED)
+    decided = counts["upheld"] + counts["overturned"]
+    return [
+        "Items decided, each once",
+        decided,
+        counts["upheld"],
+        counts["overturned"],
+        _rate(counts["overturned"], decided),
+    ]
+
+
 def outcomes_by_specialty(period: Period) -> Table:
+    # An item counts under each specialty of its reviewer, so the rows add up to more than the
+    # items decided (from QA: 2 items read as 5 rows of "2 decided items"): the table's total
+    # line gives the items decided, each once, for whoever sums the column.
     return Table(
         "outcomes_specialty",
         "Outcomes by reviewer specialty",
@@ -513,9 +574,12 @@ def outcomes_by_specialty(period: Period) -> Table:
             {None: "No specialty on the roster"},
         ),
         value_column=4,
+        total=_decided_once(period),
         note="By the specialties of the reviewer in the roster; a reviewer certified in two "
-        "specialties counts under each.",
+        "specialties counts under each, so the rows add up to more than the items decided: "
+        "the last line counts each item once.",
         chart_note=_OVERTURNED_BARS,
+        chart_whole=100,
     )
 
 
@@ -533,6 +597,7 @@ def outcomes_by_drug_class(period: Period) -> Table:
         value_column=4,
         note="Pharmaceutical items decided in the period, by the drug class set at intake.",
         chart_note=_OVERTURNED_BARS,
+        chart_whole=100,
     )
 
 
@@ -548,6 +613,12 @@ def eligibility_findings(period: Period) -> QuerySet[EligibilityFinding]:
     reviews.letters.notices). The notice's service, which also sets the case's Date Assigned
     (reviews.letters.notice_service), does not move it."""
     return EligibilityFinding.objects.filter(found_on__range=(period.start, period.end)).order_by()
+
+
+# The reasons as the figures name them: the screen's "Other (see the note)" points to the case
+# file's note, which neither the Administrative Director reading the report nor the dashboard's
+# table can open (from QA), so the figures say "Other".
+REASON_LABELS = {**dict(IneligibilityReason.choices), IneligibilityReason.OTHER: "Other"}
 
 
 def eligibility(period: Period) -> tuple[Table, Table]:
@@ -584,9 +655,12 @@ def eligibility(period: Period) -> tuple[Table, Table]:
         source="8 CCR 9792.10.3",
         summary={"applications": total},
     )
-    labels = dict(IneligibilityReason.choices)
     reason_rows = [
-        [labels[code], reasons.get(code, 0), _rate(reasons.get(code, 0), ineligible_count)]
+        [
+            REASON_LABELS[code],
+            reasons.get(code, 0),
+            _rate(reasons.get(code, 0), ineligible_count),
+        ]
         for code in IneligibilityReason.values
     ]
     reason_table = Table(
@@ -630,7 +704,7 @@ def dashboard_snapshot(period: Period, today: dt.date, *, fresh: bool = False) -
     at a real IRO's volume is tens of thousands of rows, and the page is open all day on every
     administrator's screen. The page says when the figures were taken; `fresh` recomputes.
     A chart's CSV is read from the same snapshot, so it gives the figures the page shows."""
-    key = f"reports:dashboard:v2:{period.start}:{period.end}:{today}"
+    key = f"reports:dashboard:v3:{period.start}:{period.end}:{today}"
     snapshot = None if fresh else cache.get(key)
     if snapshot is None:
         snapshot = _snapshot_take(period, today)
@@ -646,8 +720,8 @@ def _snapshot_take(period: Period, today: dt.date) -> Snapshot:
     tables = [
         cases_by_stage(period),
         at_risk_by_clock(today),
-        _at_risk_reviewer_table(at_risk_rows, LOAD_ROWS_SHOWN),
-        _reviewer_load_table(load_rows, LOAD_ROWS_SHOWN),
+        _at_risk_reviewer_table(at_risk_rows, LOAD_ROWS_SHOWN, today),
+        _reviewer_load_table(load_rows, LOAD_ROWS_SHOWN, today),
         weekly_flow(period),
         turnaround(period),
         outcomes_by_category(period),
@@ -657,8 +731,8 @@ def _snapshot_take(period: Period, today: dt.date) -> Snapshot:
         reasons,
     ]
     whole = {
-        "at_risk_reviewer": _at_risk_reviewer_table(at_risk_rows, None),
-        "load": _reviewer_load_table(load_rows, None),
+        "at_risk_reviewer": _at_risk_reviewer_table(at_risk_rows, None, today),
+        "load": _reviewer_load_table(load_rows, None, today),
     }
     return Snapshot(timezone.now(), tables, whole)
 

@@ -63,10 +63,7 @@ def dashboard(request):
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerows(table.csv_rows())
-        return csv_response(
-            out.getvalue(),
-            filename=f"{table.name}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.csv",
-        )
+        return csv_response(out.getvalue(), filename=table.csv_filename(period))
     snapshot = dashboard_snapshot(period, today, fresh=request.GET.get("fresh") == "1")
     query = {"start": period.start.isoformat(), "end": period.end.isoformat()}
     return TemplateResponse(

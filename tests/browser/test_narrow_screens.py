@@ -345,6 +345,59 @@ def test_on_a_phone_each_dashboard_chart_fits_with_proportional_bars_and_readabl
     page.screenshot(path=str(artifacts / "narrow-dashboard-charts.png"), full_page=True)
 
 
+def test_the_dashboards_column_names_and_chart_labels_show_whole_words_at_any_width(
+    page, live_server, reference_data, artifacts
+):
+    """From a QA pass: at 390 px a card's column name broke inside a word ("DETERMINATIO / NS"),
+    and a chart's label was cut short ("Filed by the provider, not an eligibl…") where there
+    was room for it."""
+    from tests.reviews.reports.known_month import known_month
+
+    known_month()
+    sign_in(page, live_server.url, UserFactory(role=Role.CASE_ADMIN))
+    label = "Filed by the provider, not an eligible party"
+    for width, name in ((PHONE["width"], "narrow"), (1280, "wide")):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"{live_server.url}/dashboard/?start=2026-11-01&end=2026-11-30")
+        chart = page.locator("#chart-ineligibility_reasons svg:visible")
+        drawn = chart.locator("text.bar-chart__label", has_text="Filed by the provider")
+        # Its lines: the text's own, then each tspan's.
+        lines = drawn.evaluate(
+            "el => [...el.childNodes].map(node => node.textContent.trim()).filter(Boolean)"
+        )
+        assert " ".join(lines) == label
+        box, frame = drawn.bounding_box(), chart.bounding_box()
+        assert box["x"] >= frame["x"] and box["x"] + box["width"] <= frame["x"] + frame["width"]
+        if name == "narrow":
+            # Every word of every column name fits the name's column of its card.
+            cut = page.evaluate(
+                """() => [...document.querySelectorAll('.report td[data-label]')].flatMap(td => {
+                  const before = getComputedStyle(td, '::before');
+                  const room = parseFloat(before.width);
+                  return td.dataset.label.split(/\\s+/).filter(word => {
+                    const probe = document.createElement('span');
+                    probe.textContent = word;
+                    for (const name of ['font', 'textTransform', 'letterSpacing'])
+                      probe.style[name] = before[name];
+                    probe.style.position = 'absolute';
+                    document.body.append(probe);
+                    const wide = probe.getBoundingClientRect().width > room;
+                    probe.remove();
+                    return wide;
+                  });
+                })"""
+            )
+            assert cut == []
+            expect(
+                page.locator('#chart-turnaround td[data-label="Determinations"]').first
+            ).to_be_visible()
+            assert scroll_width(page) <= PHONE["width"]
+        page.locator("#chart-turnaround").screenshot(path=str(artifacts / f"{name}-turnaround.png"))
+        page.locator("#chart-ineligibility_reasons").screenshot(
+            path=str(artifacts / f"{name}-reasons-chart.png")
+        )
+
+
 def test_on_a_phone_who_read_the_case_is_cards_with_nothing_cut_off(
     page, live_server, reference_data, artifacts
 ):

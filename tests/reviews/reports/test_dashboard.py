@@ -9,6 +9,7 @@ import datetime as dt
 import html
 import importlib
 import io
+import re
 import subprocess
 
 import pytest
@@ -31,7 +32,8 @@ from cases.lifecycle import events as case_events
 from cases.lifecycle.findings import FindingDates
 from cases.lifecycle.models import Case, CaseStatus, EligibilityFinding, EventType
 from reviews.assignment.models import Assignment, AssignmentStatus
-from reviews.determination.models import Determination
+from reviews.determination.models import Determination, ItemDecision
+from reviews.reports import charts
 from reviews.reports.monthly import MonthlyReport, monthly_report, report_csv, report_pdf
 from reviews.reports.selectors import (
     Period,
@@ -274,9 +276,9 @@ def test_a_chart_csv_writes_a_name_that_looks_like_a_formula_as_text(world):
         {"start": "2026-11-01", "end": "2026-11-30", "format": "csv", "chart": "load"},
     )
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    (row,) = [row for row in rows if "REV-P" in row[0]]
-    assert row[0] == """'=HYPERLINK("http://x.example/") Roe REV-P (REV-P)"""
-    assert row[1:] == ["2", "5", "40.0%", "no"]
+    (row,) = [row for row in rows if "REV-P" in row[1]]
+    assert row[1] == """'=HYPERLINK("http://x.example/") Roe REV-P (REV-P)"""
+    assert row[2:] == ["2", "5", "40.0%", "no"]
 
 
 def test_the_weekly_csv_gives_its_weeks_in_iso_and_the_page_as_the_letters_print_them(world):
@@ -529,7 +531,7 @@ def test_a_charts_csv_gives_the_figures_the_page_shows():
             reverse("reports:dashboard"), {**period, "format": "csv", "chart": "load", **extra}
         )
         rows = list(csv.reader(io.StringIO(response.content.decode())))
-        return {row[0]: row[1] for row in rows[1:]}
+        return {row[1]: row[2] for row in rows[1:]}  # after the "As of" column
 
     page = _client().get(reverse("reports:dashboard"), period).content.decode()
     assert "Ann Lee (REV-CSV)" in page
@@ -665,7 +667,7 @@ def test_with_a_shared_cache_every_web_process_reads_the_figures_one_took(settin
     try:
         period = {"start": "2026-11-01", "end": "2026-11-30"}
         page = _client().get(reverse("reports:dashboard"), period).content.decode()
-        kept = [key for key in other_process.scan_iter("*reports:dashboard:v2:2026-11-01*")]
+        kept = [key for key in other_process.scan_iter("*reports:dashboard:v3:2026-11-01*")]
         assert len(kept) == 1
         taken = page.split("Figures as of ", 1)[1].split(" (", 1)[0]
         again = _client().get(reverse("reports:dashboard"), period).content.decode()
@@ -899,3 +901,188 @@ def test_the_beat_schedule_runs_the_findings_check(settings):
     check = schedule["cases.tasks.eligibility_findings_check"]["schedule"]
     # Daily at 02:30 California time, a quiet hour: a repair holds its cases' locks.
     assert (check.hour, check.minute) == ({2}, {30})
+
+
+# --- From a QA pass on the dashboard and the monthly report ----------------------------------
+
+
+def _wide_bars(page: str, chart: str) -> dict[str, tuple[int, str]]:
+    """The wide drawing of a chart as the page sends it: each bar's label (its lines joined),
+    its width in the drawing's units and any mark inside it."""
+    svg = page.split(f'id="chart-{chart}"', 1)[1].split("</svg>", 1)[0]
+    bars = {}
+    for label, width, rest in re.findall(
+        r'<text class="bar-chart__label"[^>]*>(.*?)</text>\s*<rect[^>]*width="(\d+)"[^>]*></rect>'
+        r"(\s*<text class=\"bar-chart__over\"[^>]*>[^<]*</text>)?",
+        svg,
+        flags=re.S,
+    ):
+        words = " ".join(re.sub(r"<[^>]+>", " ", label).split())
+        bars[html.unescape(words)] = (int(width), re.sub(r"<[^>]+>", "", rest).strip())
+    return bars
+
+
+def _dashboard(period=("2026-11-01", "2026-11-30")) -> str:
+    start, end = period
+    return html.unescape(
+        _client().get(reverse("reports:dashboard"), {"start": start, "end": end}).content.decode()
+    )
+
+
+def test_an_overturned_rate_is_drawn_against_100_percent_not_against_the_highest_rate(world):
+    """From a QA pass: each outcome chart scaled its bars to its highest rate, so a specialty at
+    50% overturned was a full bar. Here the highest of each chart is 50%: half a bar."""
+    Determination.objects.filter(reviewer__reviewer_profile__external_id="REV-O").delete()
+    room = charts.WIDTH - charts.LABEL_WIDTH - charts.VALUE_WIDTH
+    page = _dashboard()
+    assert _wide_bars(page, "outcomes_category")["Pharmaceuticals"] == (room // 2, "")
+    assert _wide_bars(page, "outcomes_drug_class")["Opioids"] == (room, "")  # 100.0%
+    specialty = _wide_bars(page, "outcomes_specialty")
+    assert specialty["Pain Management"] == (round(room / 3), "")  # 33.3%, the highest
+    assert specialty["Pain Management"][0] < room / 2
+
+
+def test_each_reviewers_load_is_drawn_against_their_own_capacity(world):
+    """From a QA pass: the bars were drawn against the busiest reviewer, so 1 case of 10 was a
+    full bar. Now 1 of 10 is a tenth of one, and a reviewer past capacity a full bar marked
+    over, the number saying by how much."""
+    reviewer_with_profile("REV-TENTH", max_open_cases=10, carried_open_cases=1, last_name="Ten")
+    reviewer_with_profile("REV-OVER", max_open_cases=10, carried_open_cases=12, last_name="Over")
+    room = charts.WIDTH - charts.LABEL_WIDTH - charts.VALUE_WIDTH
+    page = _dashboard()
+    bars = _wide_bars(page, "load")
+    assert bars["Jane Ten (REV-TENTH)"] == (room // 10, "")
+    assert bars["Jane Roe REV-P (REV-P)"] == (round(room * 0.4), "")  # 2 of 5
+    assert bars["Jane Over (REV-OVER)"] == (room, "over capacity")
+    svg = page.split('id="chart-load"', 1)[1].split("</svg>", 1)[0]
+    assert ">120.0%</text>" in svg
+    assert "full bar marked over capacity" in page.split('id="chart-load"', 1)[1]
+
+
+def test_a_long_label_is_drawn_whole_on_two_lines():
+    """From a QA pass: "Filed by the provider, not an eligible party" was cut to "Filed by the
+    provider, not an eligibl…" on the chart, wide or narrow."""
+    label = "Filed by the provider, not an eligible party"
+    for narrow in (False, True):
+        (bar,) = charts.bar_chart("Reasons", [(label, 1, "1")], narrow=narrow).bars
+        lines = [bar.label, *(line for _, line in bar.label_more)]
+        assert " ".join(lines) == label and "…" not in label
+        chars = charts.NARROW_LABEL_CHARS if narrow else charts.LABEL_CHARS
+        assert all(len(line) <= chars for line in lines)
+    wide = charts.bar_chart("Reasons", [(label, 1, "1"), ("Other", 1, "1")])
+    first, second = wide.bars
+    assert len(first.label_more) == 1 and second.y > first.label_more[0][0]  # the row grew
+
+
+@pytest.mark.parametrize("chart", ["load", "at_risk_clock", "at_risk_reviewer"])
+def test_the_csv_of_figures_as_of_today_is_named_and_dated_by_today(world, chart):
+    """From a QA pass: "load-20271201-20271206.csv" held today's figures under the chosen
+    period's dates, and nothing in the file said when they stood."""
+    today = world
+    response = _client().get(
+        reverse("reports:dashboard"),
+        {"start": "2026-11-01", "end": "2026-11-30", "format": "csv", "chart": chart},
+    )
+    assert f'filename="{chart}-asof-{today:%Y%m%d}.csv"' in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][0] == "As of" and len(rows) > 1
+    assert {row[0] for row in rows[1:]} == {today.isoformat()}
+    # A chart of the period keeps the period's name and shape.
+    weekly = _client().get(
+        reverse("reports:dashboard"),
+        {"start": "2026-11-01", "end": "2026-11-30", "format": "csv", "chart": "weekly"},
+    )
+    assert 'filename="weekly-20261101-20261130.csv"' in weekly["Content-Disposition"]
+    assert weekly.content.decode().startswith("Week of,")
+
+
+def _found_other(world) -> None:
+    case = CaseFactory(status=CaseStatus.INELIGIBLE, application_received=D(2026, 11, 12))
+    finding_recorded(case, D(2026, 11, 13), eligible=False, codes=("other",))
+
+
+def test_the_report_names_a_reason_other_without_a_note_its_reader_cannot_see(world):
+    """From a QA pass: the report printed "Other (see the note)"; the Administrative Director
+    has no access to the note."""
+    _found_other(world)
+    report = monthly_report(NOVEMBER)
+    rows = list(csv.reader(io.StringIO(report_csv(report))))
+    assert ["Other", "1", "33.3%"] in rows
+    text = " ".join("".join(_pdf_pages(report_pdf(report))).split())
+    assert "Other 1 33.3%" in text
+    assert "see the note" not in text and "see the note" not in report_csv(report)
+    reasons = _dashboard().split('id="chart-ineligibility_reasons"', 1)[1]
+    assert "see the note" not in reasons.split("</section>", 1)[0]
+
+
+def test_outcomes_by_specialty_give_the_items_decided_each_once(world):
+    """From a QA pass: a reviewer certified in several specialties counts an item under each, so
+    2 items read as 5 rows of "2 decided items", with only a footnote to say so."""
+    Determination.objects.filter(reviewer__reviewer_profile__external_id="REV-O").delete()
+    case = CaseFactory(status=CaseStatus.ISSUED, application_received=D(2026, 11, 2))
+    many = reviewer_with_profile(
+        "REV-MANY",
+        certifications=("Pain Management", "Orthopedic Surgery", "Neurology"),
+        last_name="Many",
+    )
+    determination = Determination.objects.create(
+        case=case, reviewer=many, status="issued", decision_date=D(2026, 11, 20)
+    )
+    for position, outcome in enumerate(("upheld", "overturned"), start=1):
+        item = DisputedItemFactory(case=case, position=position, category="pt_ot")
+        ItemDecision.objects.create(determination=determination, item=item, outcome=outcome)
+    # REV-P's 3 items and REV-MANY's 2: 5 items decided, 3 upheld and 2 overturned, once each.
+    once = ["Items decided, each once", "5", "3", "2", "40.0%"]
+    report = monthly_report(NOVEMBER)
+    rows = list(csv.reader(io.StringIO(report_csv(report))))
+    section = rows[rows.index(["Outcomes by reviewer specialty", ""]) :]
+    assert ["Orthopedic Surgery", "2", "1", "1", "50.0%"] in section
+    assert ["Pain Management", "5", "3", "2", "40.0%"] in section
+    # Pain Management (REV-P and REV-MANY), then Neurology and Orthopedic Surgery (REV-MANY's
+    # 2 items each): 9 decided items in the rows, then the line that counts each once.
+    assert [row[0] for row in section[2:5]] == [
+        "Pain Management",
+        "Neurology",
+        "Orthopedic Surgery",
+    ]
+    assert section[5] == once
+    text = " ".join("".join(_pdf_pages(report_pdf(report))).split())
+    assert "Items decided, each once 5 3 2 40.0%" in text
+    dashboard_csv = _client().get(
+        reverse("reports:dashboard"),
+        {
+            "start": "2026-11-01",
+            "end": "2026-11-30",
+            "format": "csv",
+            "chart": "outcomes_specialty",
+        },
+    )
+    assert list(csv.reader(io.StringIO(dashboard_csv.content.decode())))[-1] == once
+    chart = _dashboard().split('id="chart-outcomes_specialty"', 1)[1].split("</section>", 1)[0]
+    assert '<td data-label="Specialty">Items decided, each once</td>' in chart
+    assert "Items decided, each once" not in chart.split("</svg>", 1)[0]  # not a bar
+
+
+def _running_headers(pdf: bytes) -> list[str]:
+    return [" ".join(page.split()[:40]) for page in _pdf_pages(pdf) if page.strip()]
+
+
+def test_every_page_of_a_preview_says_whose_report_which_month_and_preview(world):
+    """From a QA pass: a preview was marked on page 1 only, and pages 2 and after had no running
+    header at all: a page taken alone read as the month's report."""
+    long = Table("long", "Long", ["Row", "Count"], [[f"row {n}", n] for n in range(90)])
+    made = monthly_report(NOVEMBER, today=D(2026, 11, 20))
+    assert made.counted_to == D(2026, 11, 20)
+    preview = MonthlyReport(made.period, [long, *made.tables], made.made_at, made.counted_to)
+    pages = _running_headers(report_pdf(preview))
+    assert len(pages) >= 3
+    for page in pages:
+        assert "IMR Desk Review Organization" in page
+        assert "November 2026" in page
+        assert "PREVIEW: counted to 11/20/2026, month not yet ended" in page
+    whole = MonthlyReport(NOVEMBER, [long, *made.tables], made.made_at)
+    pages = _running_headers(report_pdf(whole))
+    assert len(pages) >= 3
+    for page in pages:
+        assert "IMR Desk Review Organization" in page and "November 2026" in page
+        assert "PREVIEW" not in page
