@@ -515,6 +515,10 @@ SPECTACULAR_SETTINGS = {
         # application_signed and liability_disputed: yes, no or not_stated.
         "AnswerEnum": ["yes", "no", "not_stated"],
     },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "cases.api.schema_hooks.nullable_references",
+    ],
 }
 
 # --- Production settings (README "Production settings") --------------------------------------

@@ -29,7 +29,6 @@ from cases.intake.validation.keys import (
     PARTY_REQUIRED,
     RECORD_KEYS,
     RECORD_REQUIRED,
-    REQUIRED_PARTIES,
     REVIEWER_KEYS,
     REVIEWER_REQUIRED,
     WORKER_KEYS,
@@ -85,11 +84,26 @@ def _email() -> dict:
     return _text(EMAIL_MAX_LENGTH, format="email")
 
 
+def _nullable(schema: dict) -> dict:
+    """`schema` taking null too. OpenAPI 3.0 reads `nullable` beside a type, and a list of
+    choices must name null itself, or a strict validator refuses it."""
+    nullable = {**schema, "nullable": True}
+    if "enum" in schema and None not in schema["enum"]:
+        nullable["enum"] = [*schema["enum"], None]
+    return nullable
+
+
 def _object(keys, required, properties: dict[str, dict], **extra) -> dict:
-    """An object of exactly `keys` (unknown keys are an intake error), in the table's order."""
+    """An object of exactly `keys` (unknown keys are an intake error), in the table's order.
+    An optional key may be null: the checker reads null as not given (jsoncheck.Checker), and
+    the export writes null for what a case does not have (from QA: the shipped example's
+    `"npi": null` failed the schema)."""
     return {
         "type": "object",
-        "properties": {key: properties.get(key, {}) for key in keys},
+        "properties": {
+            key: properties.get(key, {}) if key in required else _nullable(properties.get(key, {}))
+            for key in keys
+        },
         "required": [key for key in keys if key in required],
         "additionalProperties": False,
         **extra,
@@ -128,21 +142,33 @@ def _service() -> dict:
     }
 
 
+# From QA: identifier and npi read as two fields, but a party has one identifier: both sent with
+# different values are refused (cases.intake.validation.parties).
+NPI_SAME_FIELD = (
+    "npi and identifier are one field, the party's identifier: give one of them (both only with "
+    "the same value; different values are refused). The export gives it as npi when it is ten "
+    "digits, else as identifier."
+)
+
+
 def _party(role: str) -> dict:
     return _object(
         PARTY_KEYS[role],
         PARTY_REQUIRED,
         {
             "name": _text(_size(Party, "name")),
-            "identifier": _text(_size(Party, "identifier"), description="FEIN or similar."),
-            "npi": _text(pattern=_pattern(NPI_RE), description="Ten digits."),
+            "identifier": _text(
+                _size(Party, "identifier"),
+                description="FEIN or similar."
+                + (f" {NPI_SAME_FIELD}" if "npi" in PARTY_KEYS[role] else ""),
+            ),
+            "npi": _text(pattern=_pattern(NPI_RE), description=f"Ten digits. {NPI_SAME_FIELD}"),
             "specialty": _text(_size(Party, "specialty")),
             "email": _email(),
             "address": _text(ADDRESS_MAX),
             **_service(),
         },
         description=PartyRole(role).label,
-        nullable=role not in REQUIRED_PARTIES,
     )
 
 
@@ -211,7 +237,6 @@ def intake_case_json_schema() -> dict[str, Any]:
             ),
             "authorization_kind": _choice(
                 AuthorizationKind.values,
-                nullable=True,
                 description="portion (default): the rest of the request is decided; substitute: "
                 "the original request is decided whole (needs original_request and "
                 "authorized_portion).",
@@ -223,7 +248,6 @@ def intake_case_json_schema() -> dict[str, Any]:
             },
             "drug_class": _choice(
                 DrugClass.values,
-                nullable=True,
                 description="The drug class of a pharmaceuticals item (pharmaceuticals only).",
             ),
         },
@@ -254,7 +278,6 @@ def intake_case_json_schema() -> dict[str, Any]:
             "clinical_summary": _text(),
             "decisions": {"type": "array", "items": decision, "minItems": 1},
         },
-        nullable=True,
         description="A completed review from a legacy system (case administrators only).",
     )
     properties = {
@@ -263,31 +286,27 @@ def intake_case_json_schema() -> dict[str, Any]:
             description="Makes intake idempotent: a known id is not created again.",
         ),
         "case_number": _text(
-            pattern=_pattern(CASE_NUMBER_FORMAT), nullable=True, description="Assigned if absent."
+            pattern=_pattern(CASE_NUMBER_FORMAT), description="Assigned if absent."
         ),
         "priority": _choice(Priority.values),
         "application_received": _date(),
         "date_assigned": _date(
-            nullable=True,
             description="The notice of assignment's date (the letter's Date Assigned), if sent; "
             "the same field as notice_sent_on.",
         ),
         "notice_sent_on": _date(
-            nullable=True,
             description="The notice of assignment's date, if sent; the same field as "
             "date_assigned (giving both with different dates is an error).",
         ),
         "notice_sent_by": _choice(
             SentBy.values,
-            nullable=True,
             description="How the notice of assignment was sent (records are due 15 days after a "
             "mailed notice, 12 after an electronic one); needs its date.",
         ),
         "ur_decision_date": _date(),
-        "ur_decision_served_on": _date(nullable=True),
+        "ur_decision_served_on": _date(),
         "ur_decision_served_by": _choice(
             ServedBy.values,
-            nullable=True,
             description="How the UR decision was served; absent when not known.",
         ),
         "date_of_injury": _date(),
@@ -295,7 +314,6 @@ def intake_case_json_schema() -> dict[str, Any]:
         "adj_number": _text(
             _size(Case, "adj_number"),
             pattern=_pattern(ADJ_NUMBER_RE),
-            nullable=True,
             description="The EAMS case number (ADJ and digits), when known; the letter prints it.",
         ),
         "filed_by": _choice(
@@ -313,7 +331,7 @@ def intake_case_json_schema() -> dict[str, Any]:
             description="Whether the claims administrator disputes liability "
             "(8 CCR 9792.10.3(a)(3), (d)); not_stated when absent.",
         ),
-        "designated_on": _date(nullable=True),
+        "designated_on": _date(),
         "injured_worker": worker,
         **{role: _party(role) for role in PartyRole.values},
         "diagnoses": {
