@@ -112,10 +112,66 @@ class JsonTooDeep(ValueError):
     """A document nested deeper than MAX_DEPTH."""
 
 
-def json_loads(text: str | bytes) -> Any:
-    """json.loads, refusing a document nested deeper than MAX_DEPTH (JsonTooDeep) as it would
-    refuse bad syntax (json.JSONDecodeError): every JSON a sender gives goes through here."""
-    return depth_checked(lambda: json.loads(text))
+class JsonKeyRepeated(ValueError):
+    """An object that gives one key more than once. json.loads keeps the last value silently:
+    `{"claim_number": "FIRST", "claim_number": "SECOND"}` was taken as SECOND (from QA). Which
+    one the sender meant is unknown, so the document is refused, the key named by its path."""
+
+    def __init__(self, path: str, key: str):
+        self.path = path
+        self.key = key
+        self.problem = (
+            f"the key {shown(key)} is given more than once in the same object; give it once"
+        )
+        super().__init__(f"{path}: {self.problem}")
+
+
+class _KeysRepeated(dict):
+    """An object of a document that gave some keys more than once (`repeated`, in order)."""
+
+    repeated: tuple[str, ...] = ()
+
+
+def json_loads(text: str | bytes, *, parse_constant: Callable[[str], Any] | None = None) -> Any:
+    """json.loads, refusing a document nested deeper than MAX_DEPTH (JsonTooDeep) or with a key
+    given twice in one object (JsonKeyRepeated) as it would refuse bad syntax
+    (json.JSONDecodeError): every JSON a sender gives goes through here."""
+    repeats: list[_KeysRepeated] = []
+
+    def object_from(pairs: list[tuple[str, Any]]) -> dict:
+        obj = dict(pairs)
+        if len(obj) == len(pairs):
+            return obj
+        seen: set[str] = set()
+        repeated = _KeysRepeated(obj)
+        repeated.repeated = tuple(key for key, _ in pairs if key in seen or seen.add(key))
+        repeats.append(repeated)
+        return repeated
+
+    value = depth_checked(
+        lambda: json.loads(text, object_pairs_hook=object_from, parse_constant=parse_constant)
+    )
+    if repeats:
+        raise _first_repeat(value)
+    return value
+
+
+def _first_repeat(value: Any) -> JsonKeyRepeated:
+    """A key given twice, at its path: an object's own before those of the objects in it, then
+    in the document's order (read without recursion)."""
+    stack = [(value, "$")]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, _KeysRepeated):
+            key = node.repeated[0]
+            return JsonKeyRepeated(key_path(path, key), key)
+        children = node.items() if isinstance(node, dict) else enumerate(node)
+        stack.extend(
+            (child, key_path(path, key))
+            for key, child in reversed(list(children))
+            if isinstance(child, dict | list)
+        )
+    raise AssertionError("a repeated key was parsed but not found")
 
 
 def depth_checked(parse: Callable[[], Any]) -> Any:

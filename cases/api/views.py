@@ -20,10 +20,11 @@ from drf_spectacular.utils import (
 )
 from rest_framework import exceptions, generics, status
 from rest_framework.negotiation import DefaultContentNegotiation
-from rest_framework.parsers import JSONParser
+from rest_framework.parsers import JSONParser, get_encoding
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
+from rest_framework.utils.json import strict_constant
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -50,9 +51,10 @@ from cases.integrity.responses import stored_file_served
 from cases.integrity.stored import StoredFileCorrupt
 from cases.jsoncheck import (
     JsonError,
+    JsonKeyRepeated,
     JsonTooDeep,
     closest,
-    depth_checked,
+    json_loads,
     key_path,
     not_one_of,
 )
@@ -77,21 +79,35 @@ class RequestTooLarge(exceptions.APIException):
     default_code = "request_too_large"
 
 
+class BodyTooDeep(exceptions.ParseError):
+    """A body nested deeper than cases.jsoncheck.MAX_DEPTH: JSON, but more than any field takes
+    (from QA: it was answered "not valid JSON")."""
+
+
 class IntakeJSONParser(JSONParser):
-    """DRF's JSON parser, refusing a body nested deeper than cases.jsoncheck.MAX_DEPTH as it
-    refuses bad syntax (a body 5,000 levels deep overflowed the parser: a server error), and
-    reading past a UTF-8 byte-order mark as the import page and import_cases do (the body of
-    a file some systems save with one was refused with Python's words, "decode using
+    """The API's JSON, read by cases.jsoncheck.json_loads as every JSON a sender gives: a body
+    nested deeper than MAX_DEPTH is refused (5,000 levels overflowed the parser: a server
+    error), and so is a key given twice in one object (the last value won silently), each as
+    DRF refuses bad syntax; past a UTF-8 byte-order mark, as the import page and import_cases
+    read (a file some systems save with one was refused with Python's words, "decode using
     utf-8-sig")."""
 
     def parse(self, stream, media_type=None, parser_context=None):
         body = stream.read() if stream is not None else b""
-        stream = io.BytesIO(body.removeprefix(codecs.BOM_UTF8))
+        # DRF's choice of charset, which refuses a codec that decompresses (bz2_codec).
+        encoding = get_encoding(parser_context or {})
         try:
-            return depth_checked(
-                lambda: super(IntakeJSONParser, self).parse(stream, media_type, parser_context)
+            return json_loads(
+                body.removeprefix(codecs.BOM_UTF8).decode(encoding),
+                parse_constant=strict_constant if self.strict else None,
             )
         except JsonTooDeep as exc:
+            raise BodyTooDeep(
+                f"The body is too deeply nested: it {exc} (an application nests five)."
+            ) from exc
+        except JsonKeyRepeated as exc:
+            raise IntakeInvalid([JsonError(exc.path, exc.problem)]) from exc
+        except ValueError as exc:
             raise exceptions.ParseError(f"JSON parse error - {exc}") from exc
 
 
@@ -456,6 +472,8 @@ def exception_handler(exc, context):
         if isinstance(exc, exceptions.NotAuthenticated):
             # No header at all: say how to send one, as a header in another form is told.
             message = f"No API token was sent. {ApiTokenAuthentication.how_to_send}."
+        elif isinstance(exc, BodyTooDeep):
+            pass  # JSON, but deeper than any field: its message says so.
         elif isinstance(exc, exceptions.ParseError):
             # From QA: the parser's words alone ("JSON parse error - Expecting property name
             # enclosed in double quotes…") say neither what to send nor how.

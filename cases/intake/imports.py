@@ -33,7 +33,13 @@ from cases.intake.models import ImportRow, ImportRowOutcome, ImportRun, ImportRu
 from cases.intake.services import case_bulk_ready, case_create, cases_create_bulk
 from cases.intake.validation import IntakeInvalid, existing_checks, payload_validate
 from cases.integrity.stored import StoredFileCorrupt, stored_file_bytes
-from cases.jsoncheck import JsonError, JsonTooDeep, json_loads, unstorable_problem
+from cases.jsoncheck import (
+    JsonError,
+    JsonKeyRepeated,
+    JsonTooDeep,
+    json_loads,
+    unstorable_problem,
+)
 from cases.lifecycle.history import fact_label
 from cases.outbox.services import follow_up_add
 from cases.records.storage import private_storage
@@ -71,6 +77,8 @@ def intake_file_parse(raw: bytes) -> Any:
         ) from exc
     except JsonTooDeep as exc:
         raise IntakeFileUnreadable(f"{exc}: an intake file is a list of applications.") from exc
+    except JsonKeyRepeated as exc:
+        raise IntakeFileUnreadable(f"gives a key twice at {exc.path}: {exc.problem}.") from exc
 
 
 # Faults that pass (the database or the file store away a moment, a worker out of memory):

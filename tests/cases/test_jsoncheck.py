@@ -2,12 +2,16 @@
 
 import datetime as dt
 
+import pytest
+
 from cases.jsoncheck import (
     EARLIEST_DATE,
     Checker,
     JsonError,
+    JsonKeyRepeated,
     form_dates,
     happened_problem,
+    json_loads,
     not_one_of,
 )
 
@@ -57,3 +61,28 @@ def test_a_date_that_happened_is_neither_in_the_future_nor_before_the_earliest_d
     problem = happened_problem(dt.date(1899, 12, 31), today=today)
     assert problem == "is before 1900-01-01"
     assert form_dates(problem) == "is before 01/01/1900"
+
+
+@pytest.mark.parametrize(
+    ("text", "path"),
+    [
+        ('{"claim_number": "FIRST", "claim_number": "SECOND"}', "$.claim_number"),
+        ('[{"a": 1}, {"b": {"c": [{"d": 1, "e": 2, "d": 1}]}}]', "$[1].b.c[0].d"),
+        ('{"x": {"odd key": 1, "odd key": 2}}', '$.x["odd key"]'),
+        # An object's own repeat is named before those of the objects in it.
+        ('{"x": {"z": 1, "z": 2}, "y": 1, "y": 2}', "$.y"),
+    ],
+)
+def test_a_key_given_twice_is_refused_by_its_path(text, path):
+    """From QA: json.loads kept the last value silently; which was meant is unknown."""
+    with pytest.raises(JsonKeyRepeated) as refused:
+        json_loads(text)
+
+    assert refused.value.path == path
+    assert refused.value.problem.endswith(
+        "is given more than once in the same object; give it once"
+    )
+
+
+def test_the_same_key_in_two_objects_is_no_repeat():
+    assert json_loads('[{"a": 1}, {"a": 2}]') == [{"a": 1}, {"a": 2}]

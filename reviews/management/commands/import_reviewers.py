@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.jsoncheck import JsonTooDeep, json_loads
+from cases.jsoncheck import JsonKeyRepeated, JsonTooDeep, json_loads
 from reviews.roster.services import RosterInvalid, reviewers_import
 
 
@@ -25,6 +25,8 @@ def json_file_read(path: str) -> Any:
             f"{path}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})."
         ) from None
     except JsonTooDeep as exc:
+        raise CommandError(f"{path}: {exc}.") from None
+    except JsonKeyRepeated as exc:
         raise CommandError(f"{path}: {exc}.") from None
 
 

@@ -250,7 +250,47 @@ def test_a_body_nested_too_deep_is_400_and_changes_nothing(api, depth):
     assert response.status_code == 400
     (error,) = response.json()["errors"]
     assert error["path"] == "$" and "more than 32 levels deep" in error["message"]
+    # From QA: valid JSON was answered "The body is not valid JSON (nests …)".
+    assert error["message"].startswith("The body is too deeply nested: it nests lists or objects")
+    assert "not valid JSON" not in error["message"]
     assert not Case.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("given", "twice", "path", "key"),
+    [
+        (
+            '"claim_number": "05-123456"',
+            '"claim_number": "FIRST", "claim_number": "SECOND"',
+            "$.claim_number",
+            "claim_number",
+        ),
+        (
+            '"category": "diagnostic_imaging"',
+            '"category": "diagnostic_imaging", "category": "pt_ot"',
+            "$.items[0].category",
+            "category",
+        ),
+    ],
+)
+def test_a_key_given_twice_is_400_naming_it_and_its_path_and_changes_nothing(
+    api, given, twice, path, key
+):
+    """From QA: {"claim_number":"FIRST","claim_number":"SECOND"} was taken as SECOND, 201."""
+    body = json.dumps(intake_payload(application_id="A-TWICE"))
+    assert given in body
+
+    response = api.post(CASES_URL, data=body.replace(given, twice), content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {
+            "path": path,
+            "message": f'the key "{key}" is given more than once in the same object; give it once',
+        }
+    ]
+    assert not Case.objects.filter(application_id="A-TWICE").exists()
 
 
 @pytest.mark.django_db

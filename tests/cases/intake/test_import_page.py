@@ -153,6 +153,11 @@ def test_applications_already_on_file_are_not_imported_again(
         # From a QA pass: nested 5,000 deep, a server error (RecursionError); 40 deep parses.
         (b'{"items":' + b"[" * 5000 + b"]" * 5000 + b"}", "more than 32 levels deep"),
         (b"[" * 40 + b"]" * 40, "more than 32 levels deep"),
+        # From QA: a key given twice kept its last value silently.
+        (
+            b'[{"application_id": "A-1", "application_id": "A-2"}]',
+            "bad.json gives a key twice at $[0].application_id: the key",
+        ),
     ],
 )
 def test_a_file_that_is_not_applications_is_refused_at_once_and_not_kept(
