@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from cases.jsoncheck import form_dates, happened_problem
+from cases.jsoncheck import EMAIL_MAX_LENGTH, form_dates, happened_problem
 
 
 class DateInput(forms.DateInput):
@@ -24,6 +24,13 @@ def date_field(label: str, *, required: bool = True, help_text: str = "", **kwar
     return forms.DateField(
         label=label, required=required, help_text=help_text, widget=DateInput, **kwargs
     )
+
+
+def email_field(label: str, **kwargs) -> forms.EmailField:
+    """An optional e-mail address, as long as the field that stores it allows: Django's form
+    field takes 320 characters, the model's 254, so a longer address was typed in full and
+    refused only after submit (from QA)."""
+    return forms.EmailField(label=label, required=False, max_length=EMAIL_MAX_LENGTH, **kwargs)
 
 
 # A note or reason typed on a case's forms: kept in the history, and some printed (the notice

@@ -9,7 +9,7 @@ from django.http import QueryDict
 
 from cases.casefile.models import SavedView
 from cases.casefile.selectors import DUE_FILTERS, sort_valid
-from cases.forms import note_field
+from cases.forms import email_field, note_field
 from cases.jsoncheck import visible_strip
 from cases.lifecycle.models import (
     ADDRESS_MAX,
@@ -228,7 +228,7 @@ class RemandForm(forms.Form):
 class PartyServiceForm(forms.Form):
     """A served party's e-mail, postal address and delivery method (the parties panel)."""
 
-    email = forms.EmailField(label="E-mail", required=False)
+    email = email_field("E-mail")
     address = forms.CharField(
         label="Postal address",
         required=False,

@@ -11,7 +11,7 @@ from django.core.files import File
 from django.forms.utils import ErrorDict, ErrorList
 from django.urls import reverse
 
-from cases.forms import DateInput, date_field
+from cases.forms import DateInput, date_field, email_field
 from cases.intake.models import IntakeDraftFile
 from cases.intake.services import DRAFT_MAX_RECORD_ROWS
 from cases.intake.validation import intake_validate
@@ -174,7 +174,7 @@ class WorkerForm(forms.Form):
     sex = forms.ChoiceField(
         label="Sex", choices=Sex.choices, required=False, widget=forms.RadioSelect
     )
-    email = forms.EmailField(label="Email", required=False)
+    email = email_field("Email")
     address = forms.CharField(
         label="Mailing address",
         required=False,
@@ -192,7 +192,7 @@ class WorkerForm(forms.Form):
 class PartyForm(forms.Form):
     name = forms.CharField(label="Name", max_length=200, required=False)
     identifier = forms.CharField(label="Identifier", max_length=64, required=False)
-    email = forms.EmailField(label="Email", required=False)
+    email = email_field("Email")
     address = forms.CharField(
         label="Mailing address", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

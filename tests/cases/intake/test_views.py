@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from cases.intake.forms import ApplicationForm, ItemForm
-from cases.lifecycle.models import Case, CaseStatus
+from cases.lifecycle.models import Case, CaseStatus, Party
 from cases.records.models import MedicalRecord
 from tests.cases.helpers import HTMX
 from tests.factories import CaseFactory, pdf_upload
@@ -253,3 +253,19 @@ def test_the_same_pdf_chosen_twice_in_one_application_is_refused(admin_client):
         "send each record once"
     ) in response.content.decode()
     assert not Case.objects.exists() and not MedicalRecord.objects.exists()
+
+
+def test_every_email_input_of_the_form_stops_at_the_length_the_case_stores(admin_client):
+    """From QA: the inputs took 320 characters (maxlength="320"), the case stores 254, and a
+    longer address was refused only after the whole form was sent."""
+    stored = {
+        Case._meta.get_field("worker_email").max_length,
+        Party._meta.get_field("email").max_length,
+    }
+    assert stored == {254}
+
+    page = admin_client.get(reverse("intake:case_new")).content.decode()
+
+    inputs = re.findall(r'<input type="email"[^>]*>', page)
+    assert len(inputs) >= 2
+    assert all('maxlength="254"' in tag for tag in inputs), inputs

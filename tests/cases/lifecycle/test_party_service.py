@@ -124,3 +124,17 @@ def test_a_saved_service_that_leaves_the_party_unservable_says_so(admin_client):
         "address and no e-mail address." in page
     )
     assert "message--warning" in page
+
+
+@pytest.mark.django_db
+def test_the_parties_panels_email_inputs_stop_at_the_length_a_party_stores(admin_client):
+    """From QA (the intake form's finding, here too): maxlength="320" for a 254-character
+    field, refused only after submit."""
+    case = CaseFactory(worker_address="1 Main St\nFresno, CA 93701")
+    PartyFactory(case=case, role=PartyRole.EMPLOYER, name="Acme Foods Inc.")
+
+    page = admin_client.get(reverse("casefile:case_detail", args=[case.case_number]))
+
+    inputs = re.findall(r'<input type="email"[^>]*>', page.content.decode())
+    assert inputs
+    assert all('maxlength="254"' in tag for tag in inputs), inputs
