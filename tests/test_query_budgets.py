@@ -580,6 +580,32 @@ def _case_detail_received(people, size):
 
 
 @budget(
+    "casefile:case_detail",
+    18,
+    variant="received, with duplicates",
+    why="as a received case, plus the duplicates' parties and items, prefetched now that there "
+    "are some: three queries (cases, parties, items) however many; the page lists the first ten "
+    "and counts the rest "
+    "(from QA: 1,000 identical posts listed every one)",
+)
+def _case_detail_with_duplicates(people, size):
+    case = received_case(size)
+    # 6 and 21: fewer than the ten listed, and more.
+    for _ in range(3 * size):
+        other = CaseFactory(
+            claim_number=case.claim_number,
+            worker_last_name=case.worker_last_name,
+            date_of_injury=case.date_of_injury,
+        )
+        other.items.create(position=1, description="Item 1", category="injection")
+    return Visit(
+        people.case_admin,
+        reverse("casefile:case_detail", args=[case.case_number]),
+        shows=("Possible duplicate applications", f"Item {size}"),
+    )
+
+
+@budget(
     "casefile:case_facts_edit",
     6,
     why="session, user, case with parties and items (the page's forms read them prefetched)",

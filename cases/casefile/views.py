@@ -38,7 +38,11 @@ from cases.casefile.list_csv import case_list_rows, outcomes_for
 from cases.casefile.models import SavedView
 from cases.casefile.selectors import SORTS, case_clock_with_letter, case_list_for
 from cases.eligibility import services as eligibility
-from cases.eligibility.duplicates import case_duplicates, consolidation_refusal
+from cases.eligibility.duplicates import (
+    DUPLICATES_SHOWN,
+    case_duplicates,
+    consolidation_refusal,
+)
 from cases.eligibility.forms import (
     ConsolidateForm,
     DeferForm,
@@ -315,7 +319,11 @@ def _case_context(request, case: Case, *, panel: str | None = None, **bound) -> 
         # (and judged by the screen's duplicate check, which reuses them).
         screening = case.status == CaseStatus.RECEIVED
         duplicates = case_duplicates(case) if can_manage or screening else []
-        context["duplicates"] = duplicates if can_manage else []
+        # The first DUPLICATES_SHOWN, the closest first; the rest counted, with the case list's
+        # open cases of the claim to see them all.
+        shown = duplicates[:DUPLICATES_SHOWN] if can_manage else []
+        context["duplicates"] = shown
+        context["duplicates_more"] = len(duplicates) - len(shown) if can_manage else 0
         checks = eligibility_checks(case, duplicates_found=duplicates) if screening else []
         context["eligibility_checks"] = checks
         if can_manage:

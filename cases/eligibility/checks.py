@@ -15,7 +15,7 @@ from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from cases.clock.deadlines import MAIL_EXTENSION_DAYS
-from cases.eligibility.duplicates import Duplicate, case_duplicates
+from cases.eligibility.duplicates import DUPLICATES_SHOWN, Duplicate, case_duplicates
 from cases.eligibility.similarity import treatment_similarity
 from cases.lifecycle.models import (
     Answer,
@@ -378,9 +378,13 @@ def duplicates(case: Case, found: list[Duplicate] | None = None) -> EligibilityC
     found = case_duplicates(case) if found is None else found
     if found:
         result = CheckResult.NEEDS_FINDING
+        more = len(found) - DUPLICATES_SHOWN
         text = (
             f"Possible duplicate application{pluralize(len(found))}: "
-            + "; ".join(f"{d.case.case_number} ({', '.join(d.reasons)})" for d in found)
+            + "; ".join(
+                f"{d.case.case_number} ({', '.join(d.reasons)})" for d in found[:DUPLICATES_SHOWN]
+            )
+            + (f"; and {more} more" if more > 0 else "")
             + ". Consolidate once both are eligible, or say why it is not the same dispute."
         )
     else:

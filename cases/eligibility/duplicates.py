@@ -11,6 +11,10 @@ from cases.lifecycle.models import CLOSED_STATUSES, Case, CaseStatus, PartyRole
 from cases.lifecycle.status_table import Action, allowed_actions, statuses_allowing
 from cases.textsearch import fold, folded_equals
 
+# The case page and the screen's check name the first this many duplicates and count the rest:
+# 1,000 identical posts made a case page 108,000 px tall, each with its consolidation form (QA).
+DUPLICATES_SHOWN = 10
+
 
 @dataclass(frozen=True)
 class Duplicate:

@@ -254,3 +254,45 @@ def test_the_export_says_where_a_consolidated_application_went(case_admin):
     # An export imports again: intake ignores what only the export carries.
     payload = {**intake_payload(), "screen": exported["screen"]}
     assert intake_validate(payload, today=dt.date(2026, 12, 1))[1] == []
+
+
+def test_the_case_page_lists_ten_duplicates_the_closest_first_and_counts_the_rest(
+    admin_client,
+):
+    """From QA: after 1,000 identical API posts a case page listed every one, each with its
+    consolidation form: 108,000 px tall."""
+    kept = application()
+    others = [application(application_id=f"A-{n}") for n in range(13)]
+
+    page = admin_client.get(reverse("casefile:case_detail", args=[kept.case_number]))
+
+    html = page.content.decode()
+    listed = [other.case_number for other in others if f">{other.case_number}</a>" in html]
+    assert listed == sorted(other.case_number for other in others)[:10]
+    assert html.count(f"into {kept.case_number}</button>") == 10
+    assert "Possible duplicate applications (13, the first 10 listed)" in html
+    assert "And 3 more, not listed here" in html
+    assert 'href="/cases/?q=05-777">open cases of claim 05-777</a>' in html
+
+
+def test_the_screens_duplicate_check_names_ten_and_counts_the_rest(admin_client):
+    received = application(S.RECEIVED)
+    others = [application(application_id=f"A-{n}") for n in range(12)]
+
+    page = admin_client.get(reverse("casefile:case_detail", args=[received.case_number]))
+
+    html = page.content.decode()
+    first, eleventh = sorted(other.case_number for other in others)[0::10][:2]
+    assert f"Possible duplicate applications: {first} (" in html
+    assert f"{eleventh} (" not in html
+    assert "; and 2 more. Consolidate once both are eligible" in html
+
+
+def test_the_case_list_link_shows_every_duplicate(admin_client):
+    kept = application()
+    others = [application(application_id=f"A-{n}") for n in range(12)]
+
+    listing = admin_client.get(reverse("casefile:case_list"), {"q": kept.claim_number})
+
+    html = listing.content.decode()
+    assert all(other.case_number in html for other in [kept, *others])
