@@ -206,6 +206,36 @@ def test_list_links_its_csv_export_with_the_filters(admin_client):
     assert reverse("casefile:case_list_csv") + "?q=delgado&amp;sort=due" in page
 
 
+def test_an_export_with_a_filter_the_list_does_not_know_is_refused_not_every_case(admin_client):
+    """From QA: /cases/export.csv?priority=urgent downloaded every open case, while the list
+    said the priority was not applied."""
+    CaseFactory(worker_last_name="Delgado")
+
+    response = admin_client.get(
+        reverse("casefile:case_list_csv"), {"priority": "urgent", "q": "delgado"}
+    )
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response.content.decode() == (
+        "Not applied, because the case list has no such choice: Priority “urgent”. No CSV was "
+        "made: choose from the case list's filters and export again."
+    )
+
+
+def test_the_list_offers_the_export_of_what_it_shows_without_the_unknown_filter(admin_client):
+    CaseFactory(worker_last_name="Delgado")
+    params = {"priority": "urgent", "q": "delgado", "sort": "due"}
+
+    page = admin_client.get(reverse("casefile:case_list"), params).content.decode()
+
+    export = reverse("casefile:case_list_csv")
+    assert f'href="{export}?q=delgado&amp;sort=due" download>Export CSV, without Priority' in page
+    assert "urgent" not in page[page.index(f'href="{export}') :].split(">")[0]
+    shown = admin_client.get(export, {"q": "delgado", "sort": "due"})
+    assert shown.status_code == 200
+
+
 def test_list_says_what_to_do_when_empty(admin_client):
     page = admin_client.get(reverse("casefile:case_list")).content.decode()
     assert "No open cases" in page and reverse("intake:case_new") in page
