@@ -1086,3 +1086,28 @@ def test_a_failure_after_the_second_file_is_stored_leaves_no_file_behind(
     # Then no record is kept, nor either stored PDF
     assert len(queued) == 2
     assert not MedicalRecord.objects.exists() and _stored_record_files() == []
+
+
+@pytest.mark.parametrize("status", [None, "open", "received"])
+def test_a_whole_case_number_finds_a_closed_case_whatever_the_status_filter(admin_client, status):
+    """From QA: an administrator taking a call searched an issued case's number and read "No
+    cases match these filters", the list showing open cases by default."""
+    issued = CaseFactory(status=CaseStatus.ISSUED, worker_last_name="Okafor")
+    CaseFactory(worker_last_name="Delgado")
+    params = {"q": issued.case_number.lower(), **({"status": status} if status else {})}
+
+    page = admin_client.get(reverse("casefile:case_list"), params).content.decode()
+    export = admin_client.get(reverse("casefile:case_list_csv"), params)
+
+    assert issued.case_number in page and "Okafor" in page
+    assert "Delgado" not in page and "No cases match" not in page
+    rows = list(csv.reader(b"".join(export.streaming_content).decode().splitlines()))
+    assert [row[0] for row in rows[1:]] == [issued.case_number]
+
+
+def test_part_of_a_case_number_still_searches_within_the_filters(admin_client):
+    issued = CaseFactory(status=CaseStatus.ISSUED)
+
+    page = admin_client.get(reverse("casefile:case_list"), {"q": issued.case_number[:-1]})
+
+    assert issued.case_number not in page.content.decode()
