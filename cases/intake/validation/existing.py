@@ -14,9 +14,9 @@ from cases.lifecycle.models import Case
 # taken, nothing more (whose it is, its application id or status would leak another sender's
 # case).
 APPLICATION_ID_IN_USE = (
-    "this application_id is already on file, from another sender or typed in by the review "
-    "organization; it cannot be submitted again. Ask the review organization for its case "
-    "number, or send the application under its own id"
+    "this application_id is already on file; it cannot be submitted again. If the application "
+    "is yours (typed in from paper by the review organization, say), ask the review "
+    "organization for its case number; otherwise send it under its own id"
 )
 CASE_NUMBER_IN_USE = "{} is already in use; leave case_number out and IMR Desk numbers the case"
 

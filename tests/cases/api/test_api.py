@@ -890,5 +890,5 @@ def test_an_application_the_organization_typed_in_tells_the_sender_whom_to_ask(a
     assert response.status_code == 400
     (error,) = response.json()["errors"]
     assert error["path"] == "$.application_id"
-    assert "Ask the review organization for its case number" in error["message"]
+    assert "ask the review organization for its case number" in error["message"]
     assert Case.objects.count() == 1
