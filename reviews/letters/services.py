@@ -489,12 +489,12 @@ def letter_text_update(*, actor, based_on: int | None = None, **paragraphs) -> L
                 f"“{unknown[0]}” would print as it is: the one placeholder is {{org}}, the "
                 "organization's name, in lower case. Write {org} or the words themselves."
             )
+    if "how_made" not in problems and "{org}" not in values["how_made"]:
+        problems["how_made"] = "Keep {org} where the organization's name goes in this paragraph."
+    # Every paragraph's problems in one answer (from QA: a mistyped placeholder was told only
+    # once a blank paragraph had been fixed and the form sent again).
     if problems:
         raise ValidationError(problems)
-    if "{org}" not in values["how_made"]:
-        raise ValidationError(
-            {"how_made": "Keep {org} where the organization's name goes in this paragraph."}
-        )
     text = LetterText(version=last + 1, created_by=actor, **values)
     text.full_clean()
     text.save()

@@ -568,19 +568,21 @@ if {paragraph.name for paragraph in LETTER_PARAGRAPHS} != set(LETTER_TEXT_FIELDS
 
 
 class LetterTextForm(forms.Form):
-    """One text box per row of LETTER_PARAGRAPHS."""
+    """One text box per row of LETTER_PARAGRAPHS. A blank paragraph is refused by
+    letter_text_update, with every other paragraph's problem in the same answer (from QA: the
+    form's own "required" answered first, and a mistyped placeholder was told only on the next
+    save)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for paragraph in LETTER_PARAGRAPHS:
             self.fields[paragraph.name] = forms.CharField(
                 label=paragraph.label,
-                widget=forms.Textarea(attrs={"rows": paragraph.rows}),
+                required=False,
+                widget=forms.Textarea(
+                    attrs={"rows": paragraph.rows, "required": True, "aria-required": "true"}
+                ),
                 help_text=paragraph.help_text,
-                error_messages={
-                    "required": "This paragraph prints nothing: write it, or keep the shipped "
-                    "wording."
-                },
             )
 
 

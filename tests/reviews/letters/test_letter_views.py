@@ -648,3 +648,28 @@ def test_the_letter_panel_opened_as_a_page_is_the_case_page_at_its_letters(clien
     assert response.url == reverse("casefile:case_detail", args=[case_number]) + "#letters"
     # A case the visitor may not see is still not found, not redirected.
     assert client.get(reverse("letters:case_letters", args=["CM26-9999999"])).status_code == 404
+
+
+def test_a_refused_paragraphs_save_names_every_paragraphs_problem_in_one_summary(client):
+    """From QA: a mistyped placeholder was told only once a blank paragraph was fixed and the
+    form sent again, and the one error sat seven boxes down with nothing at the form's top."""
+    login(client, Role.SYSTEM_ADMIN)
+    response = client.post(
+        reverse("letters:organization_settings"),
+        _paragraphs(
+            client,
+            summary_lead_in="",
+            binding_notice="{Org} issues this binding determination.",
+            how_made="The organization's reviewer decided.",
+        ),
+    )
+    assert response.status_code == 422
+    html = response.content.decode()
+    summary = html[html.index('<div class="form-error" role="alert" tabindex="-1" autofocus>') :]
+    summary = summary[: summary.index("</div>")]
+    assert 'href="#id_text-summary_lead_in">Clinical case summary lead-in</a>: This paragraph' in (
+        summary
+    )
+    assert "“{Org}” would print as it is" in summary
+    assert "Keep {org} where the organization" in summary
+    assert LetterText.objects.count() == 1
