@@ -16,6 +16,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.deactivation import work_left_warnings
 from accounts.models import Role, User, last_system_admin_refusal
 from accounts.signin import second_factor_reset, sessions_end
 from audit.admin import AuditedModelAdmin
@@ -91,6 +92,14 @@ class RoleUserAdmin(AuditedModelAdmin, UserAdmin):
         self.message_user(
             request, f"{count} user{'s' if count != 1 else ''} signed out of every session."
         )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Unticking "Active" leaves the user's work to someone else: say which (accounts.
+        # deactivation; the reviewer side lists the open cases to reassign).
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            for warning in work_left_warnings(obj):
+                messages.warning(request, warning)
 
     def has_delete_permission(self, request, obj=None):
         return False

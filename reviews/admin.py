@@ -4,10 +4,13 @@ fields. Assignments, declared conflicts, determinations and letters are shown re
 change only through the services, which check the rules and write the case's events."""
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 
 from audit.admin import AuditedModelAdmin
 from cases.admin import ReadOnlyAdmin, ReadOnlyInline
 from reviews.assignment.models import Assignment, CaseConflict
+from reviews.assignment.selectors import assignments_for_reviewer
 from reviews.determination.models import Determination, ItemDecision
 from reviews.letters.models import Letter, LetterDelivery
 from reviews.roster.models import (
@@ -109,3 +112,30 @@ class LetterAdmin(ReadOnlyAdmin):
     search_fields = ("case__case_number", "party_sha256")
     exclude = ("party_pdf", "public_pdf")
     inlines = [LetterDeliveryInline]
+
+
+def reviewer_deactivated_warning(user) -> str | None:
+    """Said in Django admin when a reviewer holding open cases is deactivated (registered with
+    accounts.deactivation): each case, linked to its Assign page, waits on someone who can no
+    longer sign in until it is reassigned."""
+    case_numbers = [
+        assignment.case.case_number
+        for assignment in assignments_for_reviewer(user).order_by("case__case_number")
+    ]
+    if not case_numbers:
+        return None
+    count = len(case_numbers)
+    links = format_html_join(
+        ", ",
+        '<a href="{}#unassign-heading">{}</a>',
+        ((reverse("assignment:case_assign", args=[number]), number) for number in case_numbers),
+    )
+    return format_html(
+        "{} can no longer sign in but holds {} open case{}: reassign {} on {} Assign page: {}.",
+        user.get_full_name() or user.username,
+        count,
+        "" if count == 1 else "s",
+        "it" if count == 1 else "each",
+        "its" if count == 1 else "their",
+        links,
+    )

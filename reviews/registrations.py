@@ -4,7 +4,9 @@ letter request). Called once from ReviewsConfig.ready."""
 
 from django.urls import reverse
 
+from accounts.deactivation import work_left_register
 from cases import registry
+from reviews.admin import reviewer_deactivated_warning
 from reviews.assignment.selectors import (
     current_assignment_for,
     current_reviewer_for,
@@ -52,5 +54,6 @@ def register() -> None:
         )
     )
     after_approval_register(letter_request)
+    work_left_register(reviewer_deactivated_warning)
     stored_kinds_register()
     report_files_register()

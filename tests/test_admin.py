@@ -369,3 +369,42 @@ def test_a_new_user_has_a_role_chosen_and_no_groups_or_permissions_to_tick(super
     change = superuser_client.get(reverse("admin:accounts_user_change", args=[made.pk]))
     fields = change.context["adminform"].form.fields
     assert "role" in fields and "groups" not in fields and "user_permissions" not in fields
+
+
+def test_deactivating_a_reviewer_with_open_cases_warns_and_their_case_pages_say_so(
+    superuser_client, client
+):
+    """From QA: unticking "Active" for a reviewer who held open cases said nothing, and
+    nothing on the case's pages said the reviewer could no longer act."""
+    from tests.factories import case_in_review, login
+
+    # Given a reviewer who has accepted a case
+    case, reviewer, _ = case_in_review()
+    assign_url = reverse("assignment:case_assign", args=[case.case_number])
+
+    # When a system administrator unticks "Active" and saves
+    answer = _user_form_posted(superuser_client, reviewer, is_active="")
+    assert answer.status_code == 302
+    reviewer.refresh_from_db()
+    assert not reviewer.is_active
+
+    # Then the admin says which cases to reassign, each linked to its Assign page
+    page = superuser_client.get(answer.url).content.decode()
+    assert "can no longer sign in but holds 1 open case: reassign it on its Assign page" in page
+    assert f'<a href="{assign_url}#unassign-heading">{case.case_number}</a>' in page
+
+    # And a case administrator sees it on the case page, linked, and on the Assign page
+    login(client, UserFactory(role=Role.CASE_ADMIN))
+    flag = "The assigned reviewer's login is deactivated: reassign the case."
+    case_page = client.get(reverse("casefile:case_detail", args=[case.case_number]))
+    html = case_page.content.decode()
+    assert flag in html
+    assert f'href="{assign_url}#unassign-heading">Unassign or reassign the reviewer</a>' in html
+    assert flag in client.get(assign_url).content.decode()
+
+
+def test_deactivating_a_user_with_no_open_case_says_nothing_more(superuser_client):
+    user = UserFactory(role=Role.REVIEWER)
+    answer = _user_form_posted(superuser_client, user, is_active="")
+    page = superuser_client.get(answer.url).content.decode()
+    assert "can no longer sign in" not in page
