@@ -88,6 +88,8 @@ def case_list_bulk(request):
             " ".join(message for errors in form.errors.values() for message in errors)
             if "action" not in form.errors
             else "Choose an action for the selected cases.",
+            # Focused on the list it sends back to (components/messages.html).
+            extra_tags="focus",
         )
         return _back_to_list(request.POST.get("query", ""))
     numbers = form.cleaned_data["case"]  # normalised, each once (BulkActionForm)

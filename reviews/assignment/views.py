@@ -228,7 +228,7 @@ def assignments_plan(request):
     numbers = [number for number in request.POST.getlist("case") if number]
     if request.POST.get("action") == "assign" and not numbers:
         # The case list's bulk form, with nothing checked.
-        messages.error(request, "Select at least one case to assign.")
+        messages.error(request, "Select at least one case to assign.", extra_tags="focus")
         query = request.POST.get("query", "")
         list_url = reverse("casefile:case_list") + (f"?{query}" if query else "")
         return redirect_after_post(request, list_url)

@@ -1,0 +1,49 @@
+"""A refusal after a plain form's round trip is focused, so a keyboard or screen reader user
+is told at once what went wrong (from QA: the page came back with focus at its top and the
+message, or the error, somewhere else)."""
+
+import pytest
+from playwright.sync_api import expect
+
+from accounts.models import Role
+from tests.browser.test_reviewer_flow import sign_in
+from tests.factories import CaseFactory, UserFactory, case_in_review, determination_fill
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_wrong_password_at_sign_and_submit_focuses_the_error(
+    page, live_server, reference_data, artifacts
+):
+    case, reviewer, determination = case_in_review()
+    determination_fill(determination)
+    sign_in(page, live_server.url, reviewer)
+    page.goto(f"{live_server.url}/reviews/cases/{case.case_number}/step/6/")
+    page.get_by_label("Your password").fill("not-my-password")
+    page.get_by_role("button", name="Sign and submit").click()
+
+    summary = page.locator(".ws-sign .form-error")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("That is not your password")
+    expect(summary).to_be_in_viewport()
+    page.screenshot(path=str(artifacts / "sign-wrong-password-focused.png"))
+    summary.get_by_role("link", name="Your password").click()
+    expect(page.get_by_label("Your password")).to_be_in_viewport()
+
+
+@pytest.mark.parametrize(
+    "button, said",
+    [
+        ("Send a reminder", "Select at least one case."),
+        ("Assign…", "Select at least one case to assign."),
+    ],
+)
+def test_a_bulk_action_with_no_case_selected_focuses_its_message(
+    page, live_server, reference_data, button, said
+):
+    CaseFactory()
+    sign_in(page, live_server.url, UserFactory(role=Role.CASE_ADMIN))
+    page.goto(f"{live_server.url}/cases/")
+    page.get_by_role("button", name=button).click()
+    message = page.locator("#messages .message").filter(has_text=said)
+    expect(message).to_be_focused()
