@@ -98,3 +98,32 @@ class AuditEvent(models.Model):
         if self.pk is not None and not self._state.adding:
             raise ValueError("Audit events are append-only.")
         super().save(*args, **kwargs)
+
+    def admin_change_summary(self) -> str:
+        """What a change in Django admin did, from the details AuditedModelAdmin wrote (Django's
+        change message): "accounts.User #2: changed Active, Role" or "reviews.ReviewerProfile
+        #7: added licence “CA A12345”". Empty for any other event. From QA: the search page
+        said only "Admin page 1", though the detail was in the event."""
+        details = self.details if isinstance(self.details, dict) else {}
+        model = details.get("model")
+        if not model:
+            return ""
+        done = []
+        for key in ("added", "changed"):
+            entries = details.get(key)
+            for entry in entries if isinstance(entries, list) else []:
+                if isinstance(entry, str):
+                    done.append(entry)
+                    continue
+                for verb, what in entry.items():
+                    what = what if isinstance(what, dict) else {}
+                    text = verb
+                    if what.get("name"):
+                        text += f" {what['name']} “{what.get('object', '')}”"
+                    if what.get("fields"):
+                        text += " " + ", ".join(what["fields"])
+                    done.append(text)
+        if details.get("deleted"):
+            done.append("deleted #" + ", #".join(str(pk) for pk in details["deleted"]))
+        head = f"{model} #{self.object_id}" if self.object_id else model
+        return f"{head}: {'; '.join(done)}" if done else head

@@ -225,3 +225,26 @@ def test_a_long_search_pages_without_counting_the_log(log, settings):
     assert 'page=2" rel="next"' in pages[0] and 'rel="prev"' not in pages[0]
     assert "Events 3–4, more on the next page" in pages[1] and 'rel="prev"' in pages[1]
     assert "5 events, showing 5–5" in pages[2] and 'rel="next"' not in pages[2]
+
+
+def test_an_admin_change_says_which_record_and_fields_it_changed():
+    """From QA: the page showed "Change | Admin page 1 | POST admin:accounts_user_change",
+    though the event holds the model, the object and the fields."""
+    sysadmin = UserFactory(role=Role.SYSTEM_ADMIN)
+    client = signed_in(sysadmin)
+    reviewer = UserFactory(role=Role.REVIEWER, first_name="Ana")
+    form = {
+        "username": reviewer.username,
+        "first_name": reviewer.first_name,
+        "last_name": reviewer.last_name,
+        "email": reviewer.email,
+        "role": Role.REVIEWER,
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "00:00:00",
+    }
+    change = reverse("admin:accounts_user_change", args=[reviewer.pk])
+    assert client.post(change, form).status_code == 302
+
+    page = client.get(reverse("auditlog:search")).content.decode()
+
+    assert f"accounts.User #{reviewer.pk}: changed Active" in page
