@@ -507,3 +507,44 @@ def test_on_a_phone_the_integrity_page_scrolls_its_tables_not_the_page(
     assert scroll_width(page) <= PHONE["width"]
     assert on_screen(page.get_by_role("button", name="Sign out"))
     page.screenshot(path=str(artifacts / "narrow-integrity.png"), full_page=True)
+
+
+def test_on_a_phone_the_audit_log_letter_versions_and_holidays_are_cards_that_read(
+    page, live_server, reference_data, artifacts
+):
+    """From QA: the audit log showed 3 of its 10 columns in rows 90 px tall; the letter
+    settings' Versions broke "Current" mid-word and cut off each version's "Show"; the holiday
+    tables' Source column was one letter a line."""
+    admin = UserFactory(role=Role.SYSTEM_ADMIN)
+    page.set_viewport_size(PHONE)
+    sign_in(page, live_server.url, admin)
+
+    page.goto(f"{live_server.url}/audit/")
+    card = page.locator(".audit-table tbody tr").first
+    for label in ("When", "User", "Action", "Endpoint", "Client"):
+        cell = card.locator(f'td[data-label="{label}"]')
+        expect(cell).to_be_visible()
+        assert on_screen(cell), label
+    assert page.locator(".audit-table").evaluate("el => el.scrollWidth <= el.clientWidth")
+    card.screenshot(path=str(artifacts / "narrow-audit-card.png"))
+
+    page.goto(f"{live_server.url}/settings/organization/")
+    current = page.locator(".letter-versions .badge", has_text="Current")
+    expect(current).to_be_visible()
+    # One line: the badge is no taller than a line of its text.
+    assert current.bounding_box()["height"] < 30
+    show = page.locator(".letter-versions summary").first
+    expect(show).to_be_visible()
+    assert on_screen(show)
+    show.click()
+    paragraph = page.locator(".letter-versions dd").first
+    assert paragraph.bounding_box()["width"] > PHONE["width"] * 0.6
+    assert scroll_width(page) <= PHONE["width"]
+
+    page.goto(f"{live_server.url}/settings/holidays/")
+    source = page.locator('.holidays__table td[data-label="Source"]').first
+    expect(source).to_be_visible()
+    assert on_screen(source)
+    assert source.bounding_box()["width"] > 120
+    assert scroll_width(page) <= PHONE["width"]
+    page.screenshot(path=str(artifacts / "narrow-holidays.png"))
