@@ -75,7 +75,8 @@ def test_search_by_case_user_and_dates(log):
     assert 'class="field-error">Ensure this value has at most 40 characters' in too_long
     # Each event's role by its name, not its code
     page = by_case.content.decode()
-    assert "<td>Expert reviewer</td>" in page and "<td>reviewer</td>" not in page
+    assert '<td data-label="Role">Expert reviewer</td>' in page
+    assert '<td data-label="Role">reviewer</td>' not in page
 
 
 def test_the_csv_export_streams_what_the_search_found(log):

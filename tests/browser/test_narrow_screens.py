@@ -11,6 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import Role
+from cases.clock.models import CalendarName, CalendarVersion, Holiday, HolidayCalendar
 from cases.integrity.models import (
     IntegrityCheckRun,
     IntegrityFinding,
@@ -516,6 +517,17 @@ def test_on_a_phone_the_audit_log_letter_versions_and_holidays_are_cards_that_re
     settings' Versions broke "Current" mid-word and cut off each version's "Show"; the holiday
     tables' Source column was one letter a line."""
     admin = UserFactory(role=Role.SYSTEM_ADMIN)
+    # A live_server test starts on a flushed database: a calendar with this year's holiday.
+    calendar, _ = HolidayCalendar.objects.get_or_create(name=CalendarName.JUDICIAL)
+    version = CalendarVersion.objects.create(
+        calendar=calendar, number=(calendar.versions.count() + 1), note="For the test."
+    )
+    Holiday.objects.create(
+        version=version,
+        date=dt.date(timezone.localdate().year, 12, 25),
+        name="Christmas Day",
+        source="CCP 135; Gov. Code 6700",
+    )
     page.set_viewport_size(PHONE)
     sign_in(page, live_server.url, admin)
 
