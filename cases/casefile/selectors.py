@@ -65,6 +65,12 @@ def search_words(q: str) -> list[str]:
 TRIGRAM = 3
 
 
+def case_number_lookup(q: str) -> str:
+    """The case number a search is a lookup of (a whole case number, in any case), or ""."""
+    number = q.strip().upper()
+    return number if CASE_NUMBER_FORMAT.fullmatch(number) else ""
+
+
 def case_list_for(
     user,
     *,
@@ -80,13 +86,13 @@ def case_list_for(
     today = today or timezone.localdate()
     cases = cases_visible_to(user)
     q = q.strip()
-    if CASE_NUMBER_FORMAT.fullmatch(q.upper()):
+    if number := case_number_lookup(q):
         # A whole case number ("cm26-0000101" too) is a lookup of that case, whatever the
         # status, priority and due filters say: from QA, an administrator taking a call typed an
         # issued case's number and read "No cases match", the list showing open cases by
         # default. Found through its unique index, not a scan of every case's columns (306 ms
         # at 200,000 cases, issue 12).
-        return cases.filter(case_number=q.upper()).order_by(*_ordering(sort_valid(sort)))
+        return cases.filter(case_number=number).order_by(*_ordering(sort_valid(sort)))
     if status == "open":
         cases = cases.exclude(status__in=CLOSED_STATUSES)
     elif status == "closed":

@@ -36,7 +36,12 @@ from cases.casefile.forms import (
 )
 from cases.casefile.list_csv import case_list_rows, outcomes_for
 from cases.casefile.models import SavedView
-from cases.casefile.selectors import SORTS, case_clock_with_letter, case_list_for
+from cases.casefile.selectors import (
+    SORTS,
+    case_clock_with_letter,
+    case_list_for,
+    case_number_lookup,
+)
 from cases.eligibility import services as eligibility
 from cases.eligibility.duplicates import (
     DUPLICATES_SHOWN,
@@ -142,6 +147,8 @@ def case_list(request):
         # "Select all on this page": a round trip, no script (the CSP allows none inline).
         "select_all": request.GET.get("select") == "all",
         "is_filtered": filter_form.is_filtered,
+        # A whole case number finds its case whatever the filters say: the count says so.
+        "by_number": case_number_lookup(filters["q"]),
         # What the empty list advises: "All cases" only when the status does not show them
         # already, the search's spelling only when there is one.
         "all_statuses": filters["status"] == "all",

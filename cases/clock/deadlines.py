@@ -27,7 +27,7 @@ APPLICATION_DAYS = 30
 # the UR decision was mailed from); a late application is told the longer ones.
 MAIL_EXTENSION_DAYS = 5
 MAIL_EXTENSIONS_FROM_AFAR = (
-    (10, "outside California but within the United States"),
+    (10, "outside California"),
     (20, "outside the United States"),
 )
 # 8 CCR 9792.10.5(a)(1): records 15 days after the notice of assignment is mailed, 12 days
@@ -190,7 +190,7 @@ def information_due(
         return working_days_after(
             requested_on + dt.timedelta(days=mail_receipt_days),
             days,
-            event="receipt of the request for information",
+            event="receipt of the request for information, on",
             how=(
                 f"sent by mail {requested_on:%m/%d/%Y}, taken as received "
                 f"{mail_receipt_days} days after mailing"

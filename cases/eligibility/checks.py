@@ -114,10 +114,11 @@ def timely(case: Case) -> EligibilityCheck:
             # CCP 1013(a): 10 days for mail from or to a place outside California, 20 abroad.
             days, where, later = clock.in_time_from_afar
             was = "was" if later.on < timezone.localdate() else "is"
+            beyond = " (20 from or to another country)" if days == 10 else ""
             text += (
                 f" It is in time if the UR decision was mailed from or to a place {where}: "
-                f"CCP 1013(a) then adds {days} days for mail, not {MAIL_EXTENSION_DAYS}, "
-                f"and the deadline {was} {later.on:%m/%d/%Y}."
+                f"CCP 1013(a) then adds {days} days for mail{beyond}, not "
+                f"{MAIL_EXTENSION_DAYS}, and the deadline {was} {later.on:%m/%d/%Y}."
             )
     return _check(
         "timely", "Filed within 30 days of the UR decision", "8 CCR 9792.10.1(b)(1)", result, text

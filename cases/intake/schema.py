@@ -286,7 +286,12 @@ def intake_case_json_schema() -> dict[str, Any]:
             description="Makes intake idempotent: a known id is not created again.",
         ),
         "case_number": _text(
-            pattern=_pattern(CASE_NUMBER_FORMAT), description="Assigned if absent."
+            pattern=_pattern(CASE_NUMBER_FORMAT),
+            description=(
+                "Assigned if absent (and returned). Only case and system administrators may "
+                "give one, a legacy system's, of the year the application was received; an "
+                "API client's is refused."
+            ),
         ),
         "priority": _choice(Priority.values),
         "application_received": _date(),

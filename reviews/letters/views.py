@@ -584,6 +584,8 @@ class LetterTextForm(forms.Form):
                 ),
                 help_text=paragraph.help_text,
             )
+            # Required in fact (the service refuses a blank one): no "(optional)" beside it.
+            self.fields[paragraph.name].looks_required = True
 
 
 def letter_text_listing(version: LetterText) -> list[tuple[str, str]]:

@@ -64,6 +64,7 @@ class CategorySpecialty(models.Model):
 
     class Meta:
         ordering = ["category", "specialty__name"]
+        verbose_name_plural = "category specialties"
         constraints = [
             models.UniqueConstraint(
                 fields=["category", "specialty"], name="category_specialty_once"

@@ -32,6 +32,11 @@ def test_letter_paragraphs_sent_after_the_session_ended_are_kept_and_saved_after
     # The page stays, says so, and keeps the paragraph; nothing was saved
     expect(page.locator("#session-ended")).to_be_visible()
     expect(page.locator("#session-ended")).to_be_focused()
+    # One paragraph, the link on one line (from QA: the notice's loose text and link were laid
+    # out as three columns, the link a few letters a line on a phone)
+    link = page.locator("#session-ended > p > a")
+    expect(link).to_have_text("Sign in again")
+    assert link.bounding_box()["height"] < 40
     assert page.url.endswith("/settings/organization/")
     expect(paragraph).to_have_value(typed)
     page.screenshot(path=str(artifacts / "plain-form-session-ended.png"), full_page=True)

@@ -308,7 +308,7 @@ def test_a_whole_case_number_finds_that_case_only(admin_client):
         reverse("casefile:case_list"), {"q": wanted.case_number.lower()}
     ).content.decode()
     assert wanted.case_number in html and other.case_number not in html
-    assert "1 case matching the filters" in " ".join(html.split())
+    assert "1 case found by its case number" in " ".join(html.split())
 
 
 def test_list_query_count_does_not_grow_with_the_cases(admin_client, django_assert_num_queries):
@@ -1101,6 +1101,9 @@ def test_a_whole_case_number_finds_a_closed_case_whatever_the_status_filter(admi
 
     assert issued.case_number in page and "Okafor" in page
     assert "Delgado" not in page and "No cases match" not in page
+    # The count does not claim filters it did not apply (from QA: "matching the filters")
+    assert "found by its case number (the filters do not apply to a whole case number)" in page
+    assert "matching the filters" not in page
     rows = list(csv.reader(b"".join(export.streaming_content).decode().splitlines()))
     assert [row[0] for row in rows[1:]] == [issued.case_number]
 

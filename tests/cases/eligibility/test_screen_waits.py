@@ -233,7 +233,8 @@ def test_a_mailed_request_gives_the_parties_their_days_from_its_receipt(case, ca
     assert case.information_requested_by == "mail"
     explained = case_clock(case).explain["information_due_on"]
     assert explained.startswith(
-        "5 working days after receipt of the request for information 11/10/2026 (sent by mail "
+        "5 working days after receipt of the request for information, on 11/10/2026 (sent by "
+        "mail "
         "11/05/2026, taken as received 5 days after mailing; not counted: Wed 11/11 Veterans "
         "Day): due Wed 11/18/2026."
     )
@@ -467,3 +468,17 @@ def test_a_long_deferral_is_flagged_on_the_case_page_in_words(
 
     assert "Deferred 30 days or more (this organization's setting for a second look)" in text
     assert "IMR_DEFERRAL_REVIEW_DAYS" not in text
+
+
+def test_the_notice_clock_reads_paused_while_information_is_requested(admin_client, case):
+    # From QA: with the screen paused, the clock still said "Notice of assignment: not sent,
+    # due 12/07/2026", a day the resumed screen moves (8 CCR 9792.10.4(b)).
+    admin_client.post(
+        reverse("casefile:case_information_request", args=[case.case_number]),
+        {"rfi-missing": ["ur_decision"], "rfi-requested_on": "2026-11-05", "rfi-sent_by": "mail"},
+    )
+    page = admin_client.get(reverse("casefile:case_detail", args=[case.case_number]))
+    clock = page.content.decode().split('class="facts clock-dates"', 1)[1].split("</dl>", 1)[0]
+    notice = clock.split("<dt>Notice of assignment</dt>", 1)[1].split("<dt>", 1)[0]
+    assert "paused with the screen: due one business day after it resumes" in notice
+    assert "due 1" not in notice

@@ -64,8 +64,8 @@ def test_a_late_application_without_ur_decision_or_items_fails():
         (
             D(2025, 11, 25),
             "mail",
-            "outside California but within the United States: CCP "
-            "1013(a) then adds 10 days for mail, not 5, and the deadline was 12/01/2025.",
+            "outside California: CCP 1013(a) then adds 10 days for mail (20 from or to "
+            "another country), not 5, and the deadline was 12/01/2025.",
         ),
         # 30 + 20 end Tue 12/09; the method not recorded is taken as mail.
         (

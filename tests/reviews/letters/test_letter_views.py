@@ -673,3 +673,14 @@ def test_a_refused_paragraphs_save_names_every_paragraphs_problem_in_one_summary
     assert "“{Org}” would print as it is" in summary
     assert "Keep {org} where the organization" in summary
     assert LetterText.objects.count() == 1
+
+
+def test_a_paragraph_the_letter_needs_is_not_labelled_optional(client):
+    # From QA: every paragraph read "(optional)" while a blank one is refused (the form leaves
+    # the refusal to the service, so that every paragraph's problem is told at once).
+    login(client, Role.SYSTEM_ADMIN)
+    html = client.get(reverse("letters:organization_settings")).content.decode()
+    paragraphs = html[html.index('id="paragraphs"') :]
+    paragraphs = paragraphs[: paragraphs.index("</form>")]
+    assert "(optional)" not in paragraphs
+    assert 'aria-required="true"' in paragraphs
