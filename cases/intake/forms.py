@@ -18,6 +18,7 @@ from cases.intake.validation import intake_validate
 from cases.intake.validation.keys import ITEMS_MAX, WORKER_MAX_AGE, WORKER_MIN_AGE
 from cases.jsoncheck import JsonError
 from cases.lifecycle.models import (
+    ADDRESS_MAX,
     Answer,
     AuthorizationKind,
     Case,
@@ -175,10 +176,11 @@ class WorkerForm(forms.Form):
         label="Sex", choices=Sex.choices, required=False, widget=forms.RadioSelect
     )
     email = email_field("Email")
+    # The input stops at the length stored (intake's checker says it for a longer one sent).
     address = forms.CharField(
         label="Mailing address",
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": ADDRESS_MAX}),
         help_text="Where the letter is sent when there is no attorney.",
     )
     delivery_method = forms.ChoiceField(
@@ -194,7 +196,9 @@ class PartyForm(forms.Form):
     identifier = forms.CharField(label="Identifier", max_length=64, required=False)
     email = email_field("Email")
     address = forms.CharField(
-        label="Mailing address", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label="Mailing address",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": ADDRESS_MAX}),
     )
     delivery_method = forms.ChoiceField(
         label="Serve by",

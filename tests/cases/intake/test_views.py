@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from cases.intake.forms import ApplicationForm, ItemForm
-from cases.lifecycle.models import Case, CaseStatus, Party
+from cases.lifecycle.models import ADDRESS_MAX, Case, CaseStatus, Party
 from cases.records.models import MedicalRecord
 from tests.cases.helpers import HTMX
 from tests.factories import CaseFactory, pdf_upload
@@ -269,3 +269,11 @@ def test_every_email_input_of_the_form_stops_at_the_length_the_case_stores(admin
     inputs = re.findall(r'<input type="email"[^>]*>', page)
     assert len(inputs) >= 2
     assert all('maxlength="254"' in tag for tag in inputs), inputs
+
+
+def test_every_address_input_of_the_form_stops_at_the_length_the_case_stores(admin_client):
+    # From QA: the address boxes took any length, refused only after the whole form was sent.
+    page = admin_client.get(reverse("intake:case_new")).content.decode()
+    boxes = re.findall(r'<textarea name="[a-z_]+-address"[^>]*>', page)
+    assert len(boxes) >= 2
+    assert all(f'maxlength="{ADDRESS_MAX}"' in tag for tag in boxes), boxes
