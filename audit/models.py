@@ -8,6 +8,7 @@ foreign key protects the user, and the username and role are copied as they were
 from __future__ import annotations
 
 import pgtrigger
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -101,9 +102,10 @@ class AuditEvent(models.Model):
 
     def admin_change_summary(self) -> str:
         """What a change in Django admin did, from the details AuditedModelAdmin wrote (Django's
-        change message): "accounts.User #2: changed Active, Role" or "reviews.ReviewerProfile
-        #7: added licence “CA A12345”". Empty for any other event. From QA: the search page
-        said only "Admin page 1", though the detail was in the event."""
+        change message), the model by its name: "User #2: changed Active, Role" or "Reviewer
+        profile #7: added licence “CA A12345”". Empty for any other event. From QA: the search
+        page said only "Admin page 1", though the detail was in the event, then the model's
+        code ("accounts.User")."""
         details = self.details if isinstance(self.details, dict) else {}
         model = details.get("model")
         if not model:
@@ -125,5 +127,10 @@ class AuditEvent(models.Model):
                     done.append(text)
         if details.get("deleted"):
             done.append("deleted #" + ", #".join(str(pk) for pk in details["deleted"]))
+        try:
+            model = apps.get_model(model)._meta.verbose_name
+            model = model[:1].upper() + model[1:]
+        except (LookupError, ValueError):
+            pass  # a model gone since: its code, as recorded
         head = f"{model} #{self.object_id}" if self.object_id else model
         return f"{head}: {'; '.join(done)}" if done else head
