@@ -130,7 +130,10 @@ class Table:
         for row in self.shown_rows():
             cell = row[self.value_column]
             text = str(cell) if cell not in (None, "") else "0"
-            value = float(text.rstrip("%")) if text.endswith("%") else float(cell or 0)
+            if text == NO_CAPACITY:
+                value = float("inf")  # past any whole: a full bar, marked over
+            else:
+                value = float(text.rstrip("%")) if text.endswith("%") else float(cell or 0)
             points.append((str(row[self.label_column]), value, text))
         return points
 
@@ -344,11 +347,15 @@ def _reviewer_load_rows() -> list[list]:
                 f"{name} ({external_id})",
                 open_cases,
                 capacity,
-                _rate(open_cases, capacity),
+                # Open cases with no capacity at all: over it, said in words (no rate exists).
+                NO_CAPACITY if open_cases and not capacity else _rate(open_cases, capacity),
                 "on leave" if on_leave else "no",
             ]
         )
     return rows
+
+
+NO_CAPACITY = "no capacity"
 
 
 def _reviewer_load_table(rows: list[list], limit: int | None, today: dt.date) -> Table:

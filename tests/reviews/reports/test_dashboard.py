@@ -959,6 +959,17 @@ def test_each_reviewers_load_is_drawn_against_their_own_capacity(world):
     assert "full bar marked over capacity" in page.split('id="chart-load"', 1)[1]
 
 
+def test_open_cases_against_no_capacity_are_a_full_bar_said_in_words(world):
+    # From a QA pass: a reviewer with a capacity of 0 and open cases had an empty Load cell and
+    # no bar, as if idle.
+    reviewer_with_profile("REV-NONE", max_open_cases=0, carried_open_cases=2, last_name="None")
+    room = charts.WIDTH - charts.LABEL_WIDTH - charts.VALUE_WIDTH
+    page = _dashboard()
+    assert _wide_bars(page, "load")["Jane None (REV-NONE)"] == (room, "over capacity")
+    svg = page.split('id="chart-load"', 1)[1].split("</svg>", 1)[0]
+    assert ">no capacity</text>" in svg
+
+
 def test_a_long_label_is_drawn_whole_on_two_lines():
     """From a QA pass: "Filed by the provider, not an eligible party" was cut to "Filed by the
     provider, not an eligibl…" on the chart, wide or narrow."""
