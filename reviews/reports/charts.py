@@ -53,6 +53,9 @@ class Bar:
     # (the chart's words for it) inside its end, at over_x.
     over: str = ""
     over_x: int = 0
+    # A share's whole, drawn as a light track behind the bar (0: a count, no whole), so 50%
+    # reads as half of something (from QA: a lone bar could be read only from its number).
+    track: int = 0
 
 
 @dataclass(frozen=True)
@@ -123,6 +126,7 @@ def bar_chart(
                 ),
                 over=over if past_whole else "",
                 over_x=(0 if narrow else LABEL_WIDTH) + length - 4,
+                track=room if whole is not None else 0,
             )
         )
         top += row + extra

@@ -912,7 +912,9 @@ def _wide_bars(page: str, chart: str) -> dict[str, tuple[int, str]]:
     svg = page.split(f'id="chart-{chart}"', 1)[1].split("</svg>", 1)[0]
     bars = {}
     for label, width, rest in re.findall(
-        r'<text class="bar-chart__label"[^>]*>(.*?)</text>\s*<rect[^>]*width="(\d+)"[^>]*></rect>'
+        r'<text class="bar-chart__label"[^>]*>(.*?)</text>\s*'
+        r'(?:<rect class="bar-chart__track"[^>]*></rect>\s*)?'
+        r'<rect class="bar-chart__bar[^"]*"[^>]*width="(\d+)"[^>]*></rect>'
         r"(\s*<text class=\"bar-chart__over\"[^>]*>[^<]*</text>)?",
         svg,
         flags=re.S,
@@ -940,6 +942,10 @@ def test_an_overturned_rate_is_drawn_against_100_percent_not_against_the_highest
     specialty = _wide_bars(page, "outcomes_specialty")
     assert specialty["Pain Management"] == (round(room / 3), "")  # 33.3%, the highest
     assert specialty["Pain Management"][0] < room / 2
+    # Each share's whole is drawn behind its bar, so a half reads as half of something
+    svg = page.split('id="chart-outcomes_category"', 1)[1].split("</svg>", 1)[0]
+    assert f'class="bar-chart__track" x="{charts.LABEL_WIDTH}"' in svg
+    assert f'width="{room}"' in svg
 
 
 def test_each_reviewers_load_is_drawn_against_their_own_capacity(world):
