@@ -333,7 +333,7 @@ def test_on_a_phone_each_dashboard_chart_fits_with_proportional_bars_and_readabl
     assert on_screen(chart)
     frame = page.locator("#chart-outcomes_category .bar-chart__frame")
     assert frame.evaluate("el => el.scrollWidth <= el.clientWidth")
-    bars = chart.locator("rect")
+    bars = chart.locator("rect.bar-chart__bar")
     widths = [bars.nth(index).bounding_box()["width"] for index in range(bars.count())]
     # Pharmaceuticals 50.0%, Diagnostic: imaging 0.0%, Physical / occupational therapy 100.0%.
     assert widths[2] > PHONE["width"] / 2
