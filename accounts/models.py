@@ -179,12 +179,17 @@ LAST_SYSTEM_ADMIN = (
 
 def last_system_admin_refusal(user: User, *, role: str, is_active: bool) -> str:
     """Why a change of `user` to `role` and `is_active` is refused, or "": the last active
-    system administrator keeps the role, so someone can always manage the users."""
-    if role == Role.SYSTEM_ADMIN and is_active:
+    system administrator keeps the role, so someone can always manage the users. Called in the
+    save's transaction."""
+    if role == Role.SYSTEM_ADMIN and is_active or user.pk is None:
         return ""
-    admins = User.objects.filter(role=Role.SYSTEM_ADMIN, is_active=True)
-    if user.pk is None or not admins.filter(pk=user.pk).exists():
-        return ""
-    if admins.exclude(pk=user.pk).exists():
+    # Locked until the save commits (Django admin saves in a transaction): two administrators
+    # demoting each other at once cannot both see the other still there.
+    admins = set(
+        User.objects.select_for_update()
+        .filter(role=Role.SYSTEM_ADMIN, is_active=True)
+        .values_list("pk", flat=True)
+    )
+    if user.pk not in admins or admins - {user.pk}:
         return ""
     return LAST_SYSTEM_ADMIN.format(name=user.display_name)

@@ -29,6 +29,7 @@ from cases.lifecycle.history import fact_label
 from cases.lifecycle.models import Case, DisputedItem, ItemCategory, Party, PartyRole, Priority
 from cases.lifecycle.services import case_due_on_refresh, case_lock
 from cases.lifecycle.status_table import Action, allowed_actions
+from cases.records.selectors import records_in_file
 from cases.registry import reviewer_side
 
 # Intake key -> Case field, for the facts of the application itself.
@@ -178,6 +179,10 @@ def case_intake_shape(case: Case) -> dict[str, Any]:
 # application, or sending a corrected or fuller copy, is told which facts differ; nothing is
 # changed (the IRO's staff correct a case, and records are added to it on their own).
 _NOT_GIVEN = (None, "", "not_stated")
+# What the checker fills in for a key left out (validation: parties, items): not compared, as a
+# value the sender never gave.
+_WORKER_DEFAULTS = {"sex": "unknown"}
+_ITEM_DEFAULTS = {"formulary_dispute": False, "authorization_kind": "portion"}
 
 
 def _differs(given, stored) -> bool:
@@ -198,7 +203,8 @@ def facts_differing(case: Case, data: dict) -> tuple[str, ...]:
     paths += [
         f"$.injured_worker.{key}"
         for key in WORKER_FIELDS
-        if _differs(worker.get(key), stored_worker.get(key))
+        if worker.get(key) != _WORKER_DEFAULTS.get(key, _NOT_GIVEN)
+        and _differs(worker.get(key), stored_worker.get(key))
     ]
     for role in PartyRole.values:
         if role == WORKER_ROLE:
@@ -226,6 +232,8 @@ def _items_differing(given: list[dict], stored: list[dict]) -> list[str]:
             value = item.get(key)
             if isinstance(value, str):
                 value = value.strip()
+            if key in _ITEM_DEFAULTS and value == _ITEM_DEFAULTS[key]:
+                continue
             if _differs(value, on_file.get(key)):
                 paths.append(f"{here}.{key}")
         citation, cited = item.get("ur_citation") or {}, on_file.get("ur_citation") or {}
@@ -243,7 +251,8 @@ def _records_not_on_file(case: Case, records: list[dict]) -> list[str]:
     page adds them."""
     if not records:
         return []
-    on_file = set(case.records.values_list("sha256", flat=True))
+    # The case's file as the case page lists it: a withdrawn record's PDF is not in it.
+    on_file = set(records_in_file(case).values_list("sha256", flat=True))
     return [
         f"$.records[{index}]"
         for index, record in enumerate(records)

@@ -100,7 +100,11 @@
   // Sending a form (return, approval, a consistency flag's finding) leaves on purpose: the
   // comments stay kept until the server has taken the return or approval.
   var sending = false;
-  document.addEventListener("submit", function () { sending = true; });
+  // An htmx form's submit is always held back by htmx, which sends it; a plain one held back
+  // (session.js asking whether the session holds) has not left yet.
+  document.addEventListener("submit", function (event) {
+    if (event.target.hasAttribute("hx-post") || !event.defaultPrevented) sending = true;
+  });
   // An approval sent by htmx and refused is answered in place, or not at all: the page stays.
   // (One the server accepts is a redirect, which htmx follows without swapping anything.)
   ["htmx:beforeSwap", "htmx:sendError"].forEach(function (type) {

@@ -68,7 +68,7 @@
   function sendAsItWas(form, submitter) {
     sessionAsked = true;
     try {
-      if (form.requestSubmit) { form.requestSubmit(submitter || undefined); } else { form.submit(); }
+      form.requestSubmit(submitter || undefined);
     } finally {
       sessionAsked = false;
     }
@@ -76,20 +76,27 @@
   document.addEventListener("submit", function (event) {
     var form = event.target;
     var url = document.body.dataset.sessionUrl;
-    if (sessionAsked || !url || event.defaultPrevented || !window.fetch ||
+    // A browser without requestSubmit could send the form again only without its button's
+    // name and value (the case list's bulk action): such a form goes at once, as before.
+    if (sessionAsked || !url || event.defaultPrevented || !window.fetch || !form.requestSubmit ||
         (form.getAttribute("method") || "").toLowerCase() !== "post" ||
         form.hasAttribute("hx-post") || form.hasAttribute("data-no-session-check")) { return; }
     event.preventDefault();
+    // A second click while the session is asked about sends nothing more (one POST a click).
+    if (form.dataset.sessionAsking) { return; }
+    form.dataset.sessionAsking = "1";
     var submitter = event.submitter;
+    function answered() { delete form.dataset.sessionAsking; }
     fetch(url, { credentials: "same-origin", cache: "no-store", redirect: "manual" }).then(
       function (answer) {
+        answered();
         if (answer.status === 401 || answer.type === "opaqueredirect") {
           showSessionEnded();
         } else {
           sendAsItWas(form, submitter);
         }
       },
-      function () { sendAsItWas(form, submitter); }
+      function () { answered(); sendAsItWas(form, submitter); }
     );
   });
 

@@ -49,3 +49,30 @@ def test_letter_paragraphs_sent_after_the_session_ended_are_kept_and_saved_after
     page.get_by_role("button", name="Save as a new version").click()
     expect(page.get_by_text(f"Saved as version {before + 1}.")).to_be_visible()
     assert letter_text_current().version == before + 1
+
+
+def test_a_plain_form_clicked_twice_while_the_session_is_asked_about_is_sent_once(
+    page, live_server
+):
+    # From a review: each click started its own session check and each answer sent the form,
+    # so a double click could post twice (a conflict on the letter paragraphs, two reminders).
+    sysadmin = UserFactory(role="system_admin")
+    base = live_server.url
+    sign_in(page, base, sysadmin)
+    page.goto(f"{base}/settings/organization/")
+    page.locator("#paragraphs textarea").first.fill(
+        "{org} sent the case file to a reviewer; sent with two clicks."
+    )
+    posts = []
+    page.on(
+        "request",
+        lambda request: (
+            posts.append(request.url)
+            if request.method == "POST" and "/settings/organization/" in request.url
+            else None
+        ),
+    )
+    page.get_by_role("button", name="Save as a new version").dblclick()
+    expect(page.get_by_text("Saved as version 2.")).to_be_visible()
+    assert len(posts) == 1
+    assert letter_text_current().version == 2

@@ -892,3 +892,25 @@ def test_an_application_the_organization_typed_in_tells_the_sender_whom_to_ask(a
     assert error["path"] == "$.application_id"
     assert "ask the review organization for its case number" in error["message"]
     assert Case.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_fact_left_out_of_an_application_sent_again_is_not_a_difference(api, case_admin):
+    # From a review: the checker's defaults for a key left out (the worker's sex "unknown", an
+    # item not a formulary dispute, its authorization "portion") were compared as if sent.
+    first = intake_payload(application_id="A-8")
+    first["injured_worker"]["sex"] = "female"
+    first["items"][0]["formulary_dispute"] = True
+    first["items"][0]["authorization_kind"] = "full"
+    first["records"] = [{"title": "PR-2", "content": pdf_base64()}]
+    post_json(api, CASES_URL, first)
+    again = intake_payload(application_id="A-8", records=first["records"])
+    assert post_json(api, CASES_URL, again).json()["differs"] == []
+
+    # A record withdrawn since is not in the case's file: sent again, it is named
+    from cases.records.services import record_withdraw
+
+    record_withdraw(
+        record=MedicalRecord.objects.get(), actor=case_admin, reason="Another patient's file"
+    )
+    assert post_json(api, CASES_URL, again).json()["differs"] == ["$.records[0]"]
