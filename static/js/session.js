@@ -182,6 +182,18 @@
   /* For a message a page's own script adds (quality_comments.js). */
   window.imrMessagesPlace = messagesPlace;
 
+  /* What an answer swapped in marks `autofocus` (the party just saved on the case page, a
+     refusal's summary) gets the focus once the swap has settled, if the focus is on nothing:
+     htmx's own handling raced with the page's other swaps (the messages sent out of band), and
+     the focus was sometimes left on the page itself (a CI run). A field being typed in keeps
+     it. */
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var target = event.detail.target;
+    var wanted = target && target.querySelector && target.querySelector("[autofocus]");
+    var active = document.activeElement;
+    if (wanted && wanted.isConnected && (!active || active === document.body)) { wanted.focus(); }
+  });
+
   /* A message's dismiss button (components/messages.html). */
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest(".message__dismiss");
