@@ -185,8 +185,10 @@ _WORKER_DEFAULTS = {"sex": "unknown"}
 _ITEM_DEFAULTS = {"formulary_dispute": False, "authorization_kind": "portion"}
 
 
-def _differs(given, stored) -> bool:
-    if given in _NOT_GIVEN or given == []:
+def _differs(given, stored, *, default=None) -> bool:
+    """Whether a fact the sender gave differs from the one on file; a value left out, or the
+    `default` the checker fills in for it, is not compared."""
+    if given in _NOT_GIVEN or given == [] or (default is not None and given == default):
         return False
     return str(_json(given)) != str(_json(stored) if stored is not None else "")
 
@@ -203,8 +205,7 @@ def facts_differing(case: Case, data: dict) -> tuple[str, ...]:
     paths += [
         f"$.injured_worker.{key}"
         for key in WORKER_FIELDS
-        if worker.get(key) != _WORKER_DEFAULTS.get(key, _NOT_GIVEN)
-        and _differs(worker.get(key), stored_worker.get(key))
+        if _differs(worker.get(key), stored_worker.get(key), default=_WORKER_DEFAULTS.get(key))
     ]
     for role in PartyRole.values:
         if role == WORKER_ROLE:
@@ -232,9 +233,7 @@ def _items_differing(given: list[dict], stored: list[dict]) -> list[str]:
             value = item.get(key)
             if isinstance(value, str):
                 value = value.strip()
-            if key in _ITEM_DEFAULTS and value == _ITEM_DEFAULTS[key]:
-                continue
-            if _differs(value, on_file.get(key)):
+            if _differs(value, on_file.get(key), default=_ITEM_DEFAULTS.get(key)):
                 paths.append(f"{here}.{key}")
         citation, cited = item.get("ur_citation") or {}, on_file.get("ur_citation") or {}
         paths += [
