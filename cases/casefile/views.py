@@ -427,16 +427,19 @@ def _action_done(
     level: int = messages.SUCCESS,
     shown: dict | None = None,
 ) -> HttpResponse:
-    """After a change: htmx swaps the panel and tells the other panels to refresh;
-    without JavaScript, back to the case page (post/redirect/get). `shown`: more for the panel
-    to draw (which party was just saved, to give it the focus back)."""
+    """After a change: htmx swaps the panel and tells the other panels to refresh (the event
+    names the panel that answered, which static/js/session.js keeps from asking for itself
+    again); without JavaScript, back to the case page (post/redirect/get). `shown`: more for
+    the panel to draw (which party was just saved, to give it the focus back)."""
     messages.add_message(request, level, message)
     if not wants_fragment(request):
         return redirect("casefile:case_detail", case_number=case_number)
     case = case_get_for(request.user, case_number)
     context = {**_case_context(request, case, panel=panel), **(shown or {})}
     response = render(request, f"cases/case_detail.html#{panel}", context)
-    return trigger_client_event(with_messages(request, response), "case-changed", after="settle")
+    return trigger_client_event(
+        with_messages(request, response), "case-changed", {"answered": panel}, after="settle"
+    )
 
 
 def _action_refused(request, case: Case, *, panel: str, **bound) -> HttpResponse:

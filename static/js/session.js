@@ -194,6 +194,20 @@
     if (wanted && wanted.isConnected && (!active || active === document.body)) { wanted.focus(); }
   });
 
+  /* The case page's panel that answered a change has just been drawn afresh: the "case
+     changed" its answer sends (cases.casefile.views._action_done names the panel) refreshes
+     the other panels, not this one. Asked again, it was swapped a second time, and the focus
+     given back in it (the party just saved) fell to the page (a CI run on PostgreSQL). */
+  document.addEventListener("htmx:confirm", function (event) {
+    var trigger = event.detail.triggeringEvent;
+    var elt = event.detail.elt;
+    var answered = trigger && trigger.type === "case-changed" && trigger.detail &&
+      trigger.detail.answered;
+    if (answered && elt && elt.dataset && elt.dataset.panel === answered) {
+      event.preventDefault();
+    }
+  });
+
   /* A message's dismiss button (components/messages.html). */
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest(".message__dismiss");
