@@ -404,6 +404,7 @@ def reviewer_unassigned(
     reassigned: bool,
     draft_discarded: bool,
     from_status: str,
+    determination_withdrawn: bool = False,
 ) -> CaseEvent:
     """An administrator took the case back from its reviewer (to reassign it, or to wait)."""
     return event_record(
@@ -417,6 +418,7 @@ def reviewer_unassigned(
         reason=reason,
         reassigned=reassigned,
         draft_discarded=draft_discarded,
+        determination_withdrawn=determination_withdrawn,
         from_status=from_status,
         to_status=case.status,
     )

@@ -289,6 +289,11 @@ def event_summary(
             lines.append("The case waits for a reviewer again")
         if details.get("draft_discarded"):
             lines.append("The unsubmitted draft was discarded")
+        if details.get("determination_withdrawn"):
+            lines.append(
+                "The determination returned by quality review was withdrawn (kept on record); "
+                "the next reviewer writes a new one"
+            )
     if details.get("kind") == "acceptance_overdue" and details.get("accept_by"):
         lines.append(f"Not accepted by {details['accept_by']}")
     if details.get("attested_no_conflict"):

@@ -30,7 +30,10 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     # submitted (unassign or reassign): it waits for a reviewer again.
     S.IN_REVIEW: frozenset({S.SUBMITTED, S.RECORDS_COMPLETE}),
     S.SUBMITTED: frozenset({S.RETURNED, S.APPROVED}),
-    S.RETURNED: frozenset({S.SUBMITTED}),
+    # Returned to a reviewer who cannot revise it (deactivated, on leave): the administrator
+    # takes the case back, the returned determination is withdrawn and kept, and the case
+    # waits for a reviewer again (from QA: it waited on a deactivated login with no way on).
+    S.RETURNED: frozenset({S.SUBMITTED, S.RECORDS_COMPLETE}),
     S.APPROVED: frozenset({S.ISSUED}),
     S.ISSUED: frozenset({S.REMANDED}),
     # A remand is a new round: a different reviewer is assigned.
@@ -119,7 +122,7 @@ STATUS_ACTIONS: dict[str, frozenset[Action]] = {
     S.REVIEWER_ASSIGNED: frozenset({A.RESPOND_TO_ASSIGNMENT, A.UNASSIGN_REVIEWER}),
     S.IN_REVIEW: frozenset({A.EDIT_DETERMINATION, A.UNASSIGN_REVIEWER}),
     S.SUBMITTED: frozenset({A.REVIEW_QUALITY}),
-    S.RETURNED: frozenset({A.EDIT_DETERMINATION}),
+    S.RETURNED: frozenset({A.EDIT_DETERMINATION, A.UNASSIGN_REVIEWER}),
     S.APPROVED: frozenset({A.ISSUE_LETTER}),
     # Once issued, a fact is corrected only by an amended letter: a new signed version that says
     # what it corrects, served again to every party (issue 10). The names and numbers it prints

@@ -460,8 +460,9 @@ def reviewer_unassign(
         current.ended_by = actor
         current.end_reason = reason
         current.save(update_fields=["status", "ended_at", "ended_by", "end_reason"])
-        # A draft never submitted is the old reviewer's alone; the next reviewer starts afresh.
-        discarded, _ = case.determinations.filter(round=case.round).delete()
+        # The next reviewer starts afresh: a draft is discarded, a returned determination is
+        # withdrawn and kept (Determination.objects.reviewer_taken_off).
+        discarded, withdrawn = case.determinations.filter(round=case.round).reviewer_taken_off()
         from_status = case_status_set(case=case, to_status=CaseStatus.RECORDS_COMPLETE)
         events.reviewer_unassigned(
             case=case,
@@ -470,6 +471,7 @@ def reviewer_unassign(
             reason=reason,
             reassigned=new_reviewer is not None,
             draft_discarded=bool(discarded),
+            determination_withdrawn=bool(withdrawn),
             from_status=from_status,
         )
         notifications_settled(

@@ -15,6 +15,10 @@ class DeterminationStatus(models.TextChoices):
     RETURNED = "returned", "Returned"
     APPROVED = "approved", "Approved"
     ISSUED = "issued", "Issued"
+    # Its reviewer was taken off the case after quality review returned it (an administrator's
+    # unassign or reassign): kept, with its quality reviews, as the case's history; the round's
+    # next reviewer writes a new determination.
+    WITHDRAWN = "withdrawn", "Withdrawn (its reviewer was taken off the case)"
 
 
 def case_outcome(outcomes: list[str]) -> str | None:
@@ -27,6 +31,23 @@ def case_outcome(outcomes: list[str]) -> str | None:
     if all(outcome == Outcome.OVERTURNED for outcome in outcomes):
         return CaseOutcome.OVERTURNED
     return CaseOutcome.PARTIALLY_OVERTURNED
+
+
+class DeterminationQuerySet(models.QuerySet):
+    def standing(self):
+        """Without the withdrawn ones: a round's determination is the one that stands."""
+        return self.exclude(status=DeterminationStatus.WITHDRAWN)
+
+    def reviewer_taken_off(self) -> tuple[int, int]:
+        """Its reviewer is taken off the case (reviews.assignment's unassign, which reaches these
+        through the case): a draft never submitted is the reviewer's alone and is deleted; one
+        quality review returned was submitted, and is withdrawn and kept with its reviews.
+        Returns (drafts deleted, determinations withdrawn)."""
+        withdrawn = self.filter(status=DeterminationStatus.RETURNED).update(
+            status=DeterminationStatus.WITHDRAWN
+        )
+        discarded, _ = self.filter(status=DeterminationStatus.DRAFT).delete()
+        return discarded, withdrawn
 
 
 class Determination(models.Model):
@@ -58,9 +79,16 @@ class Determination(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = DeterminationQuerySet.as_manager()
+
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["case", "round"], name="one_determination_per_round")
+            # One standing determination a round; those withdrawn with their reviewer are kept.
+            models.UniqueConstraint(
+                fields=["case", "round"],
+                condition=~models.Q(status=DeterminationStatus.WITHDRAWN),
+                name="one_determination_per_round",
+            )
         ]
         indexes = [
             # The quality queue and the returned list read a few hundred of the determinations

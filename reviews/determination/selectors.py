@@ -214,9 +214,11 @@ class _CurrentAssignment:
 def _current_assignments(user) -> list[_CurrentAssignment]:
     """Every open assignment of the user's, what is due first (expedited before standard on
     the same day), as a few columns each (one query whatever their number)."""
-    draft_status = Determination.objects.filter(
-        case_id=OuterRef("case_id"), round=OuterRef("round"), reviewer=user
-    ).values("status")[:1]
+    draft_status = (
+        Determination.objects.standing()
+        .filter(case_id=OuterRef("case_id"), round=OuterRef("round"), reviewer=user)
+        .values("status")[:1]
+    )
     rows = (
         _mine(user)
         .filter(status__in=(AssignmentStatus.ASSIGNED, AssignmentStatus.ACCEPTED))
@@ -267,9 +269,9 @@ def _reviewer_rows(user, assignment_ids: list[int]) -> dict[int, ReviewerCase]:
     )
     determinations = {
         (determination.case_id, determination.round): determination
-        for determination in Determination.objects.filter(
-            reviewer=user, case__in={a.case_id for a in assignments.values()}
-        ).only("id", "case_id", "round", "status", "decision_date")
+        for determination in Determination.objects.standing()
+        .filter(reviewer=user, case__in={a.case_id for a in assignments.values()})
+        .only("id", "case_id", "round", "status", "decision_date")
     }
     outcomes = determination_outcomes([d.pk for d in determinations.values()])
     rows = {}
@@ -348,7 +350,7 @@ def workspace_for(user, case_number: str) -> Workspace:
         status__in=VISIBLE_ASSIGNMENT_STATUSES,
     )
     determination = determination_load(
-        Determination.objects.filter(case=case, round=case.round, reviewer=user)
+        Determination.objects.standing().filter(case=case, round=case.round, reviewer=user)
     )
     if determination is not None:
         # The case as loaded here, parties prefetched: the review step's warnings read them.

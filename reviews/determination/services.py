@@ -158,7 +158,7 @@ def _determination_create(*, case: Case, reviewer):
     """The draft of this round, with the reviewer's credentials, the opening sentence of the
     summary drafted from the case facts, and one undecided decision per disputed item."""
 
-    determination = Determination.objects.filter(case=case, round=case.round).first()
+    determination = Determination.objects.standing().filter(case=case, round=case.round).first()
     if determination is None:
         licensure, certifications = _credentials_snapshot(reviewer)
         determination = Determination(

@@ -27,6 +27,8 @@ DETERMINATION_ACTIONS: dict[str, frozenset[DeterminationAction]] = {
     D.APPROVED: frozenset({DA.MAKE_LETTER}),
     # An issued determination may become a corrected letter version.
     D.ISSUED: frozenset({DA.MAKE_LETTER}),
+    # Kept as history once its reviewer was taken off the case: nothing more is done with it.
+    D.WITHDRAWN: frozenset(),
 }
 
 
@@ -55,9 +57,10 @@ class Stage(models.TextChoices):
     APPROVED = D.APPROVED.value, "Approved; letter being issued"
     ISSUED = D.ISSUED.value, "Letter issued"
     CLOSED = "closed", "Review ended (case terminated)"
+    WITHDRAWN = D.WITHDRAWN.value, "Taken off the case"
 
 
 # Stages in which the reviewer has something to do, which are still open, and which are done.
 STAGES_NEEDING_REVIEWER = frozenset({Stage.ASSIGNED, Stage.DRAFT, Stage.RETURNED})
 STAGES_OPEN = STAGES_NEEDING_REVIEWER | {Stage.SUBMITTED}
-STAGES_FINISHED = frozenset({Stage.APPROVED, Stage.ISSUED, Stage.CLOSED})
+STAGES_FINISHED = frozenset({Stage.APPROVED, Stage.ISSUED, Stage.CLOSED, Stage.WITHDRAWN})

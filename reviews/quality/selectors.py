@@ -134,9 +134,9 @@ def determination_for_quality(user, case_number: str):
 
     case = case_get_for(user, case_number)
     determination = determination_load(
-        Determination.objects.filter(case=case, round=case.round, imported=False).exclude(
-            status=DeterminationStatus.DRAFT
-        )
+        Determination.objects.standing()
+        .filter(case=case, round=case.round, imported=False)
+        .exclude(status=DeterminationStatus.DRAFT)
     )
     if determination is None:
         raise Http404("No determination to review.")

@@ -104,7 +104,15 @@ EXPECTED = {
     },
     # Once the determination is submitted there is no review left to expedite.
     S.SUBMITTED: {A.REVIEW_QUALITY, A.ADD_RECORD, A.WITHDRAW_RECORD, A.EDIT_FACTS, A.TERMINATE},
-    S.RETURNED: {A.EDIT_DETERMINATION, A.ADD_RECORD, A.WITHDRAW_RECORD, A.EDIT_FACTS, A.TERMINATE},
+    # Returned to a reviewer who cannot revise it: the case is taken back and reassigned.
+    S.RETURNED: {
+        A.EDIT_DETERMINATION,
+        A.UNASSIGN_REVIEWER,
+        A.ADD_RECORD,
+        A.WITHDRAW_RECORD,
+        A.EDIT_FACTS,
+        A.TERMINATE,
+    },
     S.APPROVED: {A.ISSUE_LETTER, A.ADD_RECORD, A.WITHDRAW_RECORD, A.EDIT_FACTS, A.TERMINATE},
     # An issued letter is corrected only by an amended version (issue 10).
     S.ISSUED: {A.REMAND, A.AMEND_LETTER, A.CORRECT_FOR_AMENDMENT},

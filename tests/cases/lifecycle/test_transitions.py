@@ -26,6 +26,7 @@ SPEC_STEPS = {
     (S.SUBMITTED, S.RETURNED),
     (S.SUBMITTED, S.APPROVED),
     (S.RETURNED, S.SUBMITTED),
+    (S.RETURNED, S.RECORDS_COMPLETE),  # its reviewer, unable to revise, is taken off the case
     (S.APPROVED, S.ISSUED),
     (S.ISSUED, S.REMANDED),
     (S.REMANDED, S.REVIEWER_ASSIGNED),  # a new round with a different reviewer

@@ -22,12 +22,15 @@ from cases.lifecycle.models import CaseEvent, CaseStatus, EventType, Priority
 from reviews.assignment.models import Assignment, AssignmentStatus
 from reviews.assignment.notifications import acceptance_escalation_notify
 from reviews.assignment.services import acceptances_escalate, reviewer_assign, reviewer_unassign
-from reviews.determination.models import Determination
+from reviews.determination.models import Determination, DeterminationStatus, QualityReview
 from reviews.determination.services import (
     assignment_accept,
     assignment_decline,
+    determination_draft_get_or_create,
     determination_submit,
 )
+from reviews.quality.selectors import determinations_returned
+from reviews.quality.services import determination_return
 from tests.factories import (
     PASSWORD,
     UserFactory,
@@ -239,6 +242,97 @@ def test_unassigning_an_accepted_reviewer_discards_the_unsubmitted_draft(admin, 
     case.refresh_from_db()
     assert case.status == CaseStatus.RECORDS_COMPLETE
     assert not Determination.objects.filter(pk=determination.pk).exists()
+
+
+def _returned_to(reviewer_active: bool):
+    """A case whose determination quality review returned to its reviewer, the reviewer's
+    login active or not. Returns (case, reviewer, determination)."""
+    case, reviewer, determination = case_in_review()
+    determination_fill(determination)
+    determination_submit(determination=determination, actor=reviewer, password=PASSWORD)
+    determination_return(
+        determination=determination,
+        actor=UserFactory(role=Role.QUALITY_REVIEWER),
+        comment="Cite the MTUS page.",
+    )
+    if not reviewer_active:
+        reviewer.is_active = False
+        reviewer.save(update_fields=["is_active"])
+    case.refresh_from_db()
+    assert case.status == CaseStatus.RETURNED
+    return case, reviewer, determination
+
+
+def test_a_case_returned_to_a_deactivated_reviewer_is_reassigned_and_reviewed_afresh(
+    admin, admin_client
+):
+    # From the last review: a determination returned to a reviewer who had since been
+    # deactivated waited on a login that could not sign in, and nothing could take it back.
+    case, old, returned = _returned_to(reviewer_active=False)
+    page = html.unescape(
+        admin_client.get(reverse("casefile:case_detail", args=[case.case_number])).content.decode()
+    )
+    assert "The assigned reviewer's login is deactivated: reassign the case." in page
+    assign_page = html.unescape(
+        admin_client.get(
+            reverse("assignment:case_assign", args=[case.case_number])
+        ).content.decode()
+    )
+    assert (
+        "Taking the case back ends the assignment and withdraws the determination quality "
+        "review returned to them (it stays on record with its reviews; the next reviewer "
+        "writes a new one)"
+    ) in assign_page
+    new = reviewer_with_profile("REV-NEW", last_name="New")
+    response = admin_client.post(
+        reverse("assignment:case_unassign", args=[case.case_number]),
+        {"reason": "Dr Old has left the panel", "reviewer": new.pk},
+        follow=True,
+    )
+    assert response.status_code == 200
+    case.refresh_from_db()
+    assert case.status == CaseStatus.REVIEWER_ASSIGNED
+    # The returned determination is kept, with its quality review, and no longer stands.
+    returned.refresh_from_db()
+    assert returned.status == DeterminationStatus.WITHDRAWN
+    assert QualityReview.objects.filter(determination=returned).count() == 1
+    assert returned not in determinations_returned()
+    history = " ".join(" ".join(e.lines) for e in case_history_for(admin, case))
+    assert (
+        "The determination returned by quality review was withdrawn (kept on record); the "
+        "next reviewer writes a new one"
+    ) in history
+    # The new reviewer accepts and writes a determination of their own, from the start.
+    offered = Assignment.objects.get(case=case, reviewer=new)
+    assignment_accept(assignment=offered, actor=new, attest_no_conflict=True)
+    draft = determination_draft_get_or_create(case=case, reviewer=new)
+    assert draft.pk != returned.pk and draft.round == returned.round
+    assert draft.status == DeterminationStatus.DRAFT and draft.reviewer == new
+    assert draft.decisions.filter(outcome="").count() == draft.decisions.count() == 1
+    determination_fill(draft)
+    determination_submit(determination=draft, actor=new, password=PASSWORD)
+    case.refresh_from_db()
+    assert case.status == CaseStatus.SUBMITTED
+
+
+def test_unassigning_a_returned_case_leaves_it_waiting_and_the_old_reviewer_without_it(
+    admin, admin_client, client
+):
+    case, old, returned = _returned_to(reviewer_active=True)
+    admin_client.post(
+        reverse("assignment:case_unassign", args=[case.case_number]),
+        {"reason": "On leave until March"},
+    )
+    case.refresh_from_db()
+    assert case.status == CaseStatus.RECORDS_COMPLETE
+    assert Determination.objects.get(pk=returned.pk).status == DeterminationStatus.WITHDRAWN
+    client.login(username=old.username, password=PASSWORD)
+    workspace = client.get(
+        reverse("determination:workspace", args=[case.case_number]), follow=True
+    ).content.decode()
+    assert f"{case.case_number} was taken back from you on " in workspace
+    assert "it is no longer yours, so nothing was done." in workspace
+    assert f'href="/reviews/cases/{case.case_number}/' not in workspace
 
 
 def test_the_parties_history_hides_who_was_unassigned_and_why(admin, admin_client):

@@ -23,6 +23,8 @@ EXPECTED = {
     D.SUBMITTED: {DA.QUALITY_REVIEW},
     D.APPROVED: {DA.MAKE_LETTER},
     D.ISSUED: {DA.MAKE_LETTER},
+    # Kept as history once its reviewer is taken off the case.
+    D.WITHDRAWN: set(),
 }
 
 
@@ -52,6 +54,7 @@ def test_past_acceptance_the_stage_is_the_determinations_status():
         D.SUBMITTED: Stage.SUBMITTED,
         D.APPROVED: Stage.APPROVED,
         D.ISSUED: Stage.ISSUED,
+        D.WITHDRAWN: Stage.WITHDRAWN,
     }
 
 
