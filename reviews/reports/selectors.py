@@ -327,20 +327,23 @@ def _reviewer_load_rows() -> list[list]:
         "open_cases",
         "max_open_cases",
         "on_leave",
+        "user__is_active",
     )
 
     # Busiest first is the fullest against its own capacity (the Load column the chart draws),
     # then the most open cases; a reviewer with no capacity and open cases is the fullest of all.
     # Every reviewer is read whatever the limit (the CSV shows them all), so sorted here.
     def fullest_first(profile):
-        external_id, _, _, _, open_cases, capacity, _ = profile
+        external_id, _, _, _, open_cases, capacity, _, _ = profile
         load = open_cases / capacity if capacity else (float("inf") if open_cases else 0.0)
         return (-load, -open_cases, external_id)
 
     rows = []
-    for external_id, first, last, username, open_cases, capacity, on_leave in sorted(
+    for external_id, first, last, username, open_cases, capacity, on_leave, active in sorted(
         profiles, key=fullest_first
     ):
+        if not active and not open_cases:
+            continue  # a login deactivated, with nothing left waiting on it
         name = f"{first} {last}".strip() or username
         rows.append(
             [
@@ -350,12 +353,16 @@ def _reviewer_load_rows() -> list[list]:
                 # Open cases with no capacity at all: over it, said in words (no rate exists).
                 NO_CAPACITY if open_cases and not capacity else _rate(open_cases, capacity),
                 "on leave" if on_leave else "no",
+                # From QA: a deactivated reviewer's open cases wait on someone who cannot sign
+                # in; the dashboard did not say so.
+                "active" if active else LOGIN_DEACTIVATED,
             ]
         )
     return rows
 
 
 NO_CAPACITY = "no capacity"
+LOGIN_DEACTIVATED = "deactivated: reassign its cases"
 
 
 def _reviewer_load_table(rows: list[list], limit: int | None, today: dt.date) -> Table:
@@ -363,12 +370,14 @@ def _reviewer_load_table(rows: list[list], limit: int | None, today: dt.date) ->
     return Table(
         "load",
         "Reviewer load against capacity",
-        ["Reviewer", "Open cases", "Capacity", "Load", "Leave"],
+        ["Reviewer", "Open cases", "Capacity", "Load", "Leave", "Login"],
         shown,
         value_column=3,
         note="Open cases as of today (assigned or accepted, and cases carried over from another "
         "system) against each reviewer's maximum in the roster; the fullest first"
-        + (f", the first {limit} (the CSV has every reviewer)." if limit else "."),
+        + (f", the first {limit} (the CSV has every reviewer)." if limit else ".")
+        + " A reviewer whose login is deactivated is listed while cases are still open for "
+        "them: reassign each on its Assign page.",
         chart_note="Each bar is the reviewer's open cases as a share of their own capacity; "
         "past it, a full bar marked over capacity.",
         chart_whole=100,

@@ -76,6 +76,20 @@ def test_reviewer_load_lists_the_fullest_against_capacity_first():
     assert "the fullest first" in table.note
 
 
+def test_reviewer_load_says_whose_login_is_deactivated_while_cases_wait_on_them():
+    # From QA: a deactivated reviewer's open cases waited on someone who could not sign in, and
+    # the dashboard drew them as ordinary load.
+    holding = reviewer_with_profile("REV-GONE", max_open_cases=4, carried_open_cases=1)
+    done = reviewer_with_profile("REV-DONE", max_open_cases=4)
+    User.objects.filter(pk__in=[holding.pk, done.pk]).update(is_active=False)
+    table = dashboard_table("load", NOVEMBER, D(2026, 11, 30))
+    rows = {row[0].rsplit("(", 1)[1].rstrip(")"): row[1:] for row in table.shown_rows()}
+    assert rows["REV-GONE"] == [1, 4, "25.0%", "no", "deactivated: reassign its cases"]
+    assert "REV-DONE" not in rows  # nothing waits on it
+    assert table.columns[-1] == "Login"
+    assert "reassign each on its Assign page" in table.note
+
+
 def test_the_numbers_of_a_known_month(world):
     today = world
     stages = _rows("stages", today)
@@ -93,7 +107,7 @@ def test_the_numbers_of_a_known_month(world):
     assert by_reviewer["No reviewer assigned"] == [0, 1, 1]
 
     load = _rows("load", today)
-    assert load["Jane Roe REV-P (REV-P)"] == [2, 5, "40.0%", "no"]  # one open, one carried
+    assert load["Jane Roe REV-P (REV-P)"] == [2, 5, "40.0%", "no", "active"]  # open, carried
 
     weekly = _rows("weekly", today)
     assert weekly["11/02/2026"] == [2, 0]
@@ -278,7 +292,7 @@ def test_a_chart_csv_writes_a_name_that_looks_like_a_formula_as_text(world):
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     (row,) = [row for row in rows if "REV-P" in row[1]]
     assert row[1] == """'=HYPERLINK("http://x.example/") Roe REV-P (REV-P)"""
-    assert row[2:] == ["2", "5", "40.0%", "no"]
+    assert row[2:] == ["2", "5", "40.0%", "no", "active"]
 
 
 def test_the_weekly_csv_gives_its_weeks_in_iso_and_the_page_as_the_letters_print_them(world):
