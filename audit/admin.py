@@ -5,20 +5,54 @@ search page (/audit/) is the administrators' way in; this is for looking one eve
 roster, users): each add, change or delete names its changed fields in the request's audit row."""
 
 from django.contrib import admin
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 
 from audit.models import AuditEvent
 from audit.services import audit_note
 
 
+def values_now(form) -> dict[str, str]:
+    """{label: value now} of the changed fields that are a yes or no or a choice ("Active":
+    "no", "Role": "Reviewer"): from QA, deactivating and reactivating a login both read
+    "changed Active". Free text is left out; the change message names the field."""
+    now = {}
+    for name in form.changed_data:
+        try:
+            field = form.instance._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        label = str(form.fields[name].label or field.verbose_name)
+        value = form.cleaned_data.get(name)
+        if isinstance(field, models.BooleanField):
+            now[label] = "yes" if value else "no"
+        elif field.choices:
+            now[label] = str(dict(field.flatchoices).get(value, value))
+    return now
+
+
 class AuditedModelAdmin(admin.ModelAdmin):
-    """An editable admin page whose changes are written to the audit log with their fields."""
+    """An editable admin page whose changes are written to the audit log with their fields
+    (and, for a yes or no or a choice, the value now)."""
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        if not add:
+            request._audit_values_now = values_now(form)
+        return super().construct_change_message(request, form, formsets, add)
 
     def log_addition(self, request, obj, message):
         audit_note(request, model=obj._meta.label, object=str(obj.pk), added=message)
         return super().log_addition(request, obj, message)
 
     def log_change(self, request, obj, message):
-        audit_note(request, model=obj._meta.label, object=str(obj.pk), changed=message)
+        now = getattr(request, "_audit_values_now", None)
+        audit_note(
+            request,
+            model=obj._meta.label,
+            object=str(obj.pk),
+            changed=message,
+            **({"now": now} if now else {}),
+        )
         return super().log_change(request, obj, message)
 
     def log_deletions(self, request, queryset):

@@ -102,7 +102,8 @@ class AuditEvent(models.Model):
 
     def admin_change_summary(self) -> str:
         """What a change in Django admin did, from the details AuditedModelAdmin wrote (Django's
-        change message), the model by its name: "User #2: changed Active, Role" or "Reviewer
+        change message), the model by its name: "User #2: changed Active, Role (now Active: no,
+        Role: Reviewer)" or "Reviewer
         profile #7: added licence “CA A12345”". Empty for any other event. From QA: the search
         page said only "Admin page 1", though the detail was in the event, then the model's
         code ("accounts.User")."""
@@ -125,6 +126,11 @@ class AuditEvent(models.Model):
                     if what.get("fields"):
                         text += " " + ", ".join(what["fields"])
                     done.append(text)
+        now = details.get("now")
+        if done and isinstance(now, dict) and now:
+            done[-1] += (
+                " (now " + ", ".join(f"{label}: {value}" for label, value in now.items()) + ")"
+            )
         if details.get("deleted"):
             done.append("deleted #" + ", #".join(str(pk) for pk in details["deleted"]))
         try:

@@ -3,6 +3,7 @@ CSV; the case page shows who read the case to the IRO's own staff only."""
 
 import csv
 import datetime as dt
+import html
 import io
 
 import pytest
@@ -248,5 +249,16 @@ def test_an_admin_change_says_which_record_and_fields_it_changed():
 
     page = client.get(reverse("auditlog:search")).content.decode()
 
-    assert f"User #{reviewer.pk}: changed Active" in page
+    # Deactivated, and said so (from QA: deactivating and reactivating both read "changed
+    # Active")
+    # (the form's date joined differs from the factory's, so it is named too)
+    assert f"User #{reviewer.pk}: changed Active, Date joined (now Active: no)" in page
     assert "accounts.User" not in page  # the model by its name, not its code
+
+    form.update(is_active="on", role=Role.QUALITY_REVIEWER)
+    assert client.post(change, form).status_code == 302
+    page = html.unescape(client.get(reverse("auditlog:search")).content.decode())
+    assert (
+        f"User #{reviewer.pk}: changed Role, Active, Date joined (now Role: Quality reviewer, "
+        "Active: yes)"
+    ) in page
