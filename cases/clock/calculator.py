@@ -82,6 +82,9 @@ class Clocks:
     # extension (the place of mailing or of address outside California): (days, where,
     # Deadline).
     in_time_from_afar: tuple[int, str, Deadline] | None = None
+    # A late application on an electronically served UR decision that is in time with CCP
+    # 1010.6(a)(3)(B)'s two court days (not counted by the clock: rules.ELECTRONIC_...).
+    in_time_if_electronic_extended: Deadline | None = None
     notice_due_on: Deadline | None = None
     records_due_on: Deadline | None = None
     determination_due_on: Deadline | None = None
@@ -242,6 +245,15 @@ def compute(facts: Facts) -> Clocks:
             clocks.filed_late = facts.application_received > clocks.application_deadline.on
             if clocks.filed_late and method == "mail":
                 clocks.in_time_from_afar = _in_time_from_afar(facts, how=_how(method, assumed))
+            if clocks.filed_late and method == "electronic":
+                extended = rules.court_days_later(
+                    clocks.application_deadline,
+                    rules.ELECTRONIC_EXTENSION_COURT_DAYS,
+                    why="for electronic service",
+                    source=rules.CCP_1010_6,
+                )
+                if facts.application_received <= extended.on:
+                    clocks.in_time_if_electronic_extended = extended
 
     if facts.application_received:
         # 8 CCR 9792.10.4(b): notice of assignment one business day after the finding. A screen

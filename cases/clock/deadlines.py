@@ -30,6 +30,12 @@ MAIL_EXTENSIONS_FROM_AFAR = (
     (10, "outside California"),
     (20, "outside the United States"),
 )
+# CCP 1010.6(a)(3)(B): a period that runs from electronic service is extended by two court
+# days. Not added to the application deadline: the regulation counts 30 days from service, and
+# Avila applied CCP 1013 to a mailed decision only; a late application on an electronically
+# served decision is told the date two court days would give (README, "The application
+# deadline and electronic service").
+ELECTRONIC_EXTENSION_COURT_DAYS = 2
 # 8 CCR 9792.10.5(a)(1): records 15 days after the notice of assignment is mailed, 12 days
 # when it was sent electronically, 24 hours for an expedited review (the regulation's own
 # periods: no CCP 1013 extension on top).
@@ -54,6 +60,7 @@ APPEAL_DAYS = 30
 
 CCP_12A = "CCP 12a"
 CCP_1013A = "CCP 1013(a)"
+CCP_1010_6 = "CCP 1010.6(a)(3)(B)"
 WORKING_DAYS = "Lab. Code 4600.4(b)"
 
 
@@ -128,6 +135,23 @@ def days_after(
     text += f": due {day_label(due, year=True)}"
     sources.insert(len(sources) - len(_beyond(cal, due)), CCP_12A)
     return Deadline(due, _finish(text, sources), tuple(sources), cal.label_through(due))
+
+
+def court_days_later(deadline: Deadline, days: int, *, why: str, source: str) -> Deadline:
+    """`deadline` extended by `days` court days (days that are not a weekend or a holiday of
+    the judicial calendar, CCP 12a and 135), `why` saying for what."""
+    cal = calendars.judicial()
+    due = deadline.on
+    for _ in range(days):
+        due, _skipped = cal.roll_forward(due + dt.timedelta(days=1))
+    sources = [*deadline.sources, source, *_beyond(cal, due)]
+    steps = deadline.text.rsplit(". ", 1)[0]
+    return Deadline(
+        due,
+        _finish(f"{steps}, plus {days} court days {why}: due {day_label(due, year=True)}", sources),
+        tuple(dict.fromkeys(sources)),
+        cal.label_through(due),
+    )
 
 
 def working_days_after(

@@ -120,6 +120,16 @@ def timely(case: Case) -> EligibilityCheck:
                 f"CCP 1013(a) then adds {days} days for mail{beyond}, not "
                 f"{MAIL_EXTENSION_DAYS}, and the deadline {was} {later.on:%m/%d/%Y}."
             )
+        if clock.in_time_if_electronic_extended:
+            # CCP 1010.6(a)(3)(B): two court days after electronic service; not counted by the
+            # clock (cases.clock.deadlines), said so the administrator can weigh it.
+            later = clock.in_time_if_electronic_extended
+            was = "was" if later.on < timezone.localdate() else "is"
+            text += (
+                " It is in time if the two court days CCP 1010.6(a)(3)(B) adds after electronic "
+                "service extend this period (the clock does not count them): the deadline then "
+                f"{was} {later.on:%m/%d/%Y}."
+            )
     return _check(
         "timely", "Filed within 30 days of the UR decision", "8 CCR 9792.10.1(b)(1)", result, text
     )

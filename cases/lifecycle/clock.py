@@ -122,6 +122,9 @@ class CaseClock(ClockReading):
     # A late application in time had its UR decision been mailed from or to a place outside
     # California (CCP 1013(a)'s ten or twenty days): (days, where, Deadline), else None.
     in_time_from_afar: tuple | None = None
+    # One in time had CCP 1010.6(a)(3)(B)'s two court days after electronic service been
+    # counted: that Deadline, else None.
+    in_time_if_electronic_extended: Deadline | None = None
 
 
 # Which clock runs in each status (as case_clock decides it; the status sets are disjoint).
@@ -290,6 +293,7 @@ def case_clock(case, *, today: dt.date | None = None, letter=None, duties=None) 
         application_deadline=_on(clocks.application_deadline),
         filed_late=bool(clocks.filed_late),
         in_time_from_afar=clocks.in_time_from_afar,
+        in_time_if_electronic_extended=clocks.in_time_if_electronic_extended,
         records_due_on=records_due,
         records_complete_on=case.records_complete_on,
         records_overdue=records_overdue,

@@ -100,6 +100,41 @@ def test_a_late_application_on_a_mailed_decision_is_told_the_longer_mail_extensi
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("received", "said"),
+    [
+        # Served electronically Mon 10/20/2025: 30 days end Wed 11/19; two court days, Thu 11/20
+        # and Fri 11/21.
+        (D(2025, 11, 21), "11/21/2025"),
+        # 30 days from Mon 10/27/2025 end Wed 11/26; Thanksgiving Thu 11/27 and the day after
+        # (a judicial holiday) and the weekend are no court days: Mon 12/01 and Tue 12/02.
+        (D(2025, 12, 2), "12/02/2025"),
+        (D(2025, 11, 24), None),  # past the two court days too
+    ],
+)
+def test_a_late_application_on_an_electronically_served_decision_is_told_the_two_court_days(
+    received, said
+):
+    # From a legal review: CCP 1010.6(a)(3)(B) extends a period after electronic service by two
+    # court days; whether that reaches the IMR application is not settled, so the clock does
+    # not count them and the late application says what they would give.
+    served = D(2025, 10, 27) if received == D(2025, 12, 2) else D(2025, 10, 20)
+    case = CaseFactory(
+        application_received=received, ur_decision_date=served, ur_decision_served_by="electronic"
+    )
+    check = checks_by_key(case)["timely"]
+    assert check.result == F
+    if said:
+        assert check.explanation.endswith(
+            "It is in time if the two court days CCP 1010.6(a)(3)(B) adds after electronic "
+            f"service extend this period (the clock does not count them): the deadline then was "
+            f"{said}."
+        )
+    else:
+        assert "It is in time" not in check.explanation
+
+
+@pytest.mark.django_db
 def test_a_timely_application_says_its_deadline_is_still_to_come(settings):
     # From a QA pass: "the deadline was 12/28/2026" for a date still ahead.
     today = dt.date.today()
