@@ -17,9 +17,14 @@ def values_now(form) -> dict[str, str]:
     "no", "Role": "Reviewer"): from QA, deactivating and reactivating a login both read
     "changed Active". Free text is left out; the change message names the field."""
     now = {}
+    instance = getattr(form, "instance", None)  # the admin's password form has none
+    if instance is None:
+        return now
     for name in form.changed_data:
+        if name not in form.fields:
+            continue
         try:
-            field = form.instance._meta.get_field(name)
+            field = instance._meta.get_field(name)
         except FieldDoesNotExist:
             continue
         label = str(form.fields[name].label or field.verbose_name)

@@ -112,6 +112,7 @@ class AuditEvent(models.Model):
         if not model:
             return ""
         done = []
+        now = details.get("now") if isinstance(details.get("now"), dict) else {}
         for key in ("added", "changed"):
             entries = details.get(key)
             for entry in entries if isinstance(entries, list) else []:
@@ -125,12 +126,10 @@ class AuditEvent(models.Model):
                         text += f" {what['name']} “{what.get('object', '')}”"
                     if what.get("fields"):
                         text += " " + ", ".join(what["fields"])
+                    if verb == "changed" and not what.get("name") and now:
+                        # The record's own fields (not an inline's): their values now.
+                        text += " (now " + ", ".join(f"{k}: {v}" for k, v in now.items()) + ")"
                     done.append(text)
-        now = details.get("now")
-        if done and isinstance(now, dict) and now:
-            done[-1] += (
-                " (now " + ", ".join(f"{label}: {value}" for label, value in now.items()) + ")"
-            )
         if details.get("deleted"):
             done.append("deleted #" + ", #".join(str(pk) for pk in details["deleted"]))
         try:
@@ -138,5 +137,8 @@ class AuditEvent(models.Model):
             model = model[:1].upper() + model[1:]
         except (LookupError, ValueError):
             pass  # a model gone since: its code, as recorded
-        head = f"{model} #{self.object_id}" if self.object_id else model
+        # The object from the address, else as the admin logged it (the password page's
+        # address names it otherwise).
+        object_id = self.object_id or details.get("object")
+        head = f"{model} #{object_id}" if object_id else model
         return f"{head}: {'; '.join(done)}" if done else head

@@ -262,3 +262,21 @@ def test_an_admin_change_says_which_record_and_fields_it_changed():
         f"User #{reviewer.pk}: changed Role, Active, Date joined (now Role: Quality reviewer, "
         "Active: yes)"
     ) in page
+
+
+def test_a_password_set_in_django_admin_is_saved_and_logged():
+    # From a review: the audit of an admin change read the values of the form's model fields,
+    # and the admin's password form has no model instance: the page answered 500 after saving.
+    sysadmin = UserFactory(role=Role.SYSTEM_ADMIN)
+    client = signed_in(sysadmin)
+    reviewer = UserFactory(role=Role.REVIEWER)
+    new_password = "A-new-password-for-2027"
+    response = client.post(
+        reverse("admin:auth_user_password_change", args=[reviewer.pk]),
+        {"password1": new_password, "password2": new_password, "usable_password": "true"},
+    )
+    assert response.status_code == 302
+    reviewer.refresh_from_db()
+    assert reviewer.check_password(new_password)
+    page = client.get(reverse("auditlog:search")).content.decode()
+    assert f"User #{reviewer.pk}: changed password" in html.unescape(page)
