@@ -246,11 +246,14 @@ def compute(facts: Facts) -> Clocks:
             if clocks.filed_late and method == "mail":
                 clocks.in_time_from_afar = _in_time_from_afar(facts, how=_how(method, assumed))
             if clocks.filed_late and method == "electronic":
-                extended = rules.court_days_later(
-                    clocks.application_deadline,
+                extended = rules.court_days_after(
+                    facts.ur_decision_served_on,
+                    rules.APPLICATION_DAYS,
                     rules.ELECTRONIC_EXTENSION_COURT_DAYS,
+                    event="service of the UR decision",
+                    how=_how(method, assumed),
+                    sources=("8 CCR 9792.10.1(b)(1)", rules.CCP_1010_6),
                     why="for electronic service",
-                    source=rules.CCP_1010_6,
                 )
                 if facts.application_received <= extended.on:
                     clocks.in_time_if_electronic_extended = extended

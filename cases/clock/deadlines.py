@@ -137,21 +137,31 @@ def days_after(
     return Deadline(due, _finish(text, sources), tuple(sources), cal.label_through(due))
 
 
-def court_days_later(deadline: Deadline, days: int, *, why: str, source: str) -> Deadline:
-    """`deadline` extended by `days` court days (days that are not a weekend or a holiday of
-    the judicial calendar, CCP 12a and 135), `why` saying for what."""
+def court_days_after(
+    start: dt.date,
+    days: int,
+    court_days: int,
+    *,
+    event: str,
+    sources: tuple[str, ...],
+    why: str,
+    how: str = "",
+) -> Deadline:
+    """`days` calendar days after `start` (CCP 12), the period then extended by `court_days`
+    court days (days that are not a weekend or a holiday of the judicial calendar, CCP 12a and
+    135), `why` saying for what. The court days follow the period's own last day, before
+    CCP 12a would move it (the extension is part of the period; a court day is never one to
+    move from)."""
     cal = calendars.judicial()
-    due = deadline.on
-    for _ in range(days):
+    due = start + dt.timedelta(days=days)
+    for _ in range(court_days):
         due, _skipped = cal.roll_forward(due + dt.timedelta(days=1))
-    sources = [*deadline.sources, source, *_beyond(cal, due)]
-    steps = deadline.text.rsplit(". ", 1)[0]
-    return Deadline(
-        due,
-        _finish(f"{steps}, plus {days} court days {why}: due {day_label(due, year=True)}", sources),
-        tuple(dict.fromkeys(sources)),
-        cal.label_through(due),
-    )
+    text = f"{days} days after {event} {start:%m/%d/%Y}"
+    if how:
+        text += f" ({how})"
+    text += f", plus {court_days} court days {why}: due {day_label(due, year=True)}"
+    all_sources = [*sources, *_beyond(cal, due)]
+    return Deadline(due, _finish(text, all_sources), tuple(all_sources), cal.label_through(due))
 
 
 def working_days_after(

@@ -101,24 +101,26 @@ def test_a_late_application_on_a_mailed_decision_is_told_the_longer_mail_extensi
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("received", "said"),
+    ("served", "received", "said"),
     [
-        # Served electronically Mon 10/20/2025: 30 days end Wed 11/19; two court days, Thu 11/20
-        # and Fri 11/21.
-        (D(2025, 11, 21), "11/21/2025"),
-        # 30 days from Mon 10/27/2025 end Wed 11/26; Thanksgiving Thu 11/27 and the day after
-        # (a judicial holiday) and the weekend are no court days: Mon 12/01 and Tue 12/02.
-        (D(2025, 12, 2), "12/02/2025"),
-        (D(2025, 11, 24), None),  # past the two court days too
+        # Served Mon 10/20/2025: 30 days end Wed 11/19; two court days, Thu 11/20 and Fri 11/21.
+        (D(2025, 10, 20), D(2025, 11, 21), "11/21/2025"),
+        (D(2025, 10, 20), D(2025, 11, 24), None),  # past the two court days too
+        # Served Mon 10/27/2025: 30 days end Wed 11/26; Thanksgiving Thu 11/27, the day after (a
+        # judicial holiday) and the weekend are no court days: Mon 12/01 and Tue 12/02.
+        (D(2025, 10, 27), D(2025, 12, 2), "12/02/2025"),
+        # From a review: served Thu 09/04/2025, day 30 is Sat 10/04; the two court days follow
+        # it (Mon 10/06, Tue 10/07), not the Monday CCP 12a would move it to.
+        (D(2025, 9, 4), D(2025, 10, 7), "10/07/2025"),
+        (D(2025, 9, 4), D(2025, 10, 8), None),
     ],
 )
 def test_a_late_application_on_an_electronically_served_decision_is_told_the_two_court_days(
-    received, said
+    served, received, said
 ):
     # From a legal review: CCP 1010.6(a)(3)(B) extends a period after electronic service by two
     # court days; whether that reaches the IMR application is not settled, so the clock does
     # not count them and the late application says what they would give.
-    served = D(2025, 10, 27) if received == D(2025, 12, 2) else D(2025, 10, 20)
     case = CaseFactory(
         application_received=received, ur_decision_date=served, ur_decision_served_by="electronic"
     )
@@ -127,7 +129,7 @@ def test_a_late_application_on_an_electronically_served_decision_is_told_the_two
     if said:
         assert check.explanation.endswith(
             "It is in time if the two court days CCP 1010.6(a)(3)(B) adds after electronic "
-            f"service extend this period (the clock does not count them): the deadline then was "
+            "service extend this period (the clock does not count them): the deadline then was "
             f"{said}."
         )
     else:
