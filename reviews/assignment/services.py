@@ -409,7 +409,8 @@ def reason_checked(reason: str, *, missing: str) -> str:
 
 
 class UnassignRefused(ValidationError):
-    """The case has no reviewer to take back, or its determination is already submitted."""
+    """The case has no reviewer to take back, or its determination is with quality review or
+    past it."""
 
 
 def reviewer_unassign(
@@ -421,9 +422,10 @@ def reviewer_unassign(
     assignment_id: int | None = None,
     today: dt.date | None = None,
 ) -> Assignment | None:
-    """Take the case back from its reviewer before the determination is submitted: the
-    assignment ends (withdrawn, with who, when and why), an unsubmitted draft is discarded, the
-    old reviewer is told (e-mail through the outbox, and in the app), and the case waits for a
+    """Take the case back from its reviewer before the determination is submitted, or after
+    quality review returned it: the assignment ends (withdrawn, with who, when and why), an
+    unsubmitted draft is discarded and a returned determination withdrawn (kept), the old
+    reviewer is told (e-mail through the outbox, and in the app), and the case waits for a
     reviewer again, or goes straight to `new_reviewer` (checked by the same rules as any
     assignment; refused, nothing changes). `assignment_id`, the assignment the page showed:
     if another administrator has reassigned the case since, nothing changes (the reason was

@@ -312,7 +312,7 @@ def _at_risk_reviewer_table(rows: list[list], limit: int | None, today: dt.date)
 def reviewer_load(today: dt.date, limit: int | None = None) -> Table:
     """Open assignments (awaiting acceptance or accepted) and cases carried from another
     system, per reviewer, against the roster's capacity (max_open_cases); the fullest first; the
-    first `limit` rows (the CSV has every reviewer)."""
+    first `limit` rows (the CSV has every one listed)."""
     return _reviewer_load_table(_reviewer_load_rows(), limit, today)
 
 
@@ -362,7 +362,7 @@ def _reviewer_load_rows() -> list[list]:
 
 
 NO_CAPACITY = "no capacity"
-LOGIN_DEACTIVATED = "deactivated: reassign its cases"
+LOGIN_DEACTIVATED = "deactivated"
 
 
 def _reviewer_load_table(rows: list[list], limit: int | None, today: dt.date) -> Table:
@@ -375,9 +375,10 @@ def _reviewer_load_table(rows: list[list], limit: int | None, today: dt.date) ->
         value_column=3,
         note="Open cases as of today (assigned or accepted, and cases carried over from another "
         "system) against each reviewer's maximum in the roster; the fullest first"
-        + (f", the first {limit} (the CSV has every reviewer)." if limit else ".")
+        + (f", the first {limit} (the CSV has every one)." if limit else ".")
         + " A reviewer whose login is deactivated is listed while cases are still open for "
-        "them: reassign each on its Assign page.",
+        "them: reassign each on its Assign page (one carried over from another system is "
+        "reassigned there).",
         chart_note="Each bar is the reviewer's open cases as a share of their own capacity; "
         "past it, a full bar marked over capacity.",
         chart_whole=100,

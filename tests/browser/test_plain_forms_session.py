@@ -74,8 +74,9 @@ def test_a_plain_form_clicked_twice_while_the_session_is_asked_about_is_sent_onc
     # The session check is held until both clicks are in: each click would ask (and send).
     asked = []
     page.route("**/account/session/", lambda route: asked.append(route))
-    page.get_by_role("button", name="Unassign or reassign").dblclick()
-    page.wait_for_timeout(500)
+    with page.expect_request("**/account/session/"):
+        page.get_by_role("button", name="Unassign or reassign").dblclick()
+    page.wait_for_timeout(500)  # time for a second check, had the second click started one
     assert len(asked) == 1
     for check in asked:
         check.continue_()

@@ -84,7 +84,7 @@ def test_reviewer_load_says_whose_login_is_deactivated_while_cases_wait_on_them(
     User.objects.filter(pk__in=[holding.pk, done.pk]).update(is_active=False)
     table = dashboard_table("load", NOVEMBER, D(2026, 11, 30))
     rows = {row[0].rsplit("(", 1)[1].rstrip(")"): row[1:] for row in table.shown_rows()}
-    assert rows["REV-GONE"] == [1, 4, "25.0%", "no", "deactivated: reassign its cases"]
+    assert rows["REV-GONE"] == [1, 4, "25.0%", "no", "deactivated"]
     assert "REV-DONE" not in rows  # nothing waits on it
     assert table.columns[-1] == "Login"
     assert "reassign each on its Assign page" in table.note
