@@ -36,6 +36,18 @@ def values_now(form) -> dict[str, str]:
     return now
 
 
+def refusal_reasons(form) -> list[str]:
+    """Why an admin form was refused: its own messages (the page's rules, such as the last
+    system administrator's), and the fields with an error by their labels (not the values
+    typed, nor Django's words about them)."""
+    reasons = [str(message) for message in form.non_field_errors()]
+    for name in form.errors:
+        if name != "__all__":
+            field = form.fields.get(name)
+            reasons.append(str(field.label if field and field.label else name))
+    return reasons
+
+
 class AuditedModelAdmin(admin.ModelAdmin):
     """An editable admin page whose changes are written to the audit log with their fields
     (and, for a yes or no or a choice, the value now)."""
@@ -44,6 +56,19 @@ class AuditedModelAdmin(admin.ModelAdmin):
         if not add:
             request._audit_values_now = values_now(form)
         return super().construct_change_message(request, form, formsets, add)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # A save refused (the form sent back with its errors) says why in the audit log: from
+        # QA, it read "Admin page" and nothing more.
+        form = getattr(context.get("adminform"), "form", None)
+        if request.method == "POST" and form is not None and form.errors:
+            audit_note(
+                request,
+                model=self.model._meta.label,
+                object=str(obj.pk) if obj is not None and obj.pk else "",
+                refused=refusal_reasons(form),
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def log_addition(self, request, obj, message):
         audit_note(request, model=obj._meta.label, object=str(obj.pk), added=message)

@@ -132,6 +132,9 @@ class AuditEvent(models.Model):
                     done.append(text)
         if details.get("deleted"):
             done.append("deleted #" + ", #".join(str(pk) for pk in details["deleted"]))
+        refused = details.get("refused")
+        if isinstance(refused, list) and refused:
+            done.append("not saved: " + "; ".join(str(reason) for reason in refused))
         try:
             model = apps.get_model(model)._meta.verbose_name
             model = model[:1].upper() + model[1:]

@@ -346,6 +346,19 @@ def test_the_last_active_system_administrator_keeps_the_role(client):
         only.refresh_from_db()
         assert only.role == Role.SYSTEM_ADMIN and only.is_active
 
+    # The audit log says the save was refused, and why (from QA: it read "Admin page")
+    summaries = [
+        summary
+        for event in AuditEvent.objects.filter(route="admin:accounts_user_change")
+        if (summary := event.admin_change_summary())
+    ]
+    refused = (
+        f"User #{only.pk}: not saved: Sam Ortiz is the only active system administrator: after "
+        "this change no one could manage users, second factors, letter settings or holidays. "
+        "Give another user the system administrator role first."
+    )
+    assert summaries == [refused, refused]
+
     # With another active system administrator, the change is theirs to make
     UserFactory(role=Role.SYSTEM_ADMIN)
     assert _user_form_posted(client, only, role=Role.CASE_ADMIN).status_code == 302
