@@ -9,7 +9,8 @@ is what it gets; its database is the one-machine default, where a migration runs
 app is stopped anyway."""
 
 from django.contrib.postgres.operations import AddIndexConcurrently, RemoveIndexConcurrently
-from django.db.migrations.operations import AddIndex, RemoveIndex
+from django.db.migrations.operations import AddConstraint, AddIndex, RemoveIndex
+from django.db.models import UniqueConstraint
 
 
 class _ConcurrentlyWherePossible:
@@ -34,3 +35,27 @@ class AddIndexWithoutLocking(_ConcurrentlyWherePossible, AddIndexConcurrently):
 
 class RemoveIndexWithoutLocking(_ConcurrentlyWherePossible, RemoveIndexConcurrently):
     plain = RemoveIndex
+
+
+class AddConstraintWithoutLocking(AddConstraint):
+    """A unique constraint with a condition, which PostgreSQL keeps as a unique index: built
+    CONCURRENTLY there (the migration sets `atomic = False`); any other constraint, and on
+    SQLite, the plain way."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        constraint = self.constraint
+        model = to_state.apps.get_model(app_label, self.model_name)
+        if (
+            schema_editor.connection.vendor != "postgresql"
+            or not isinstance(constraint, UniqueConstraint)
+            or constraint.condition is None
+            or not self.allow_migrate_model(schema_editor.connection.alias, model)
+        ):
+            return super().database_forwards(app_label, schema_editor, from_state, to_state)
+        statement = str(constraint.create_sql(model, schema_editor))
+        plain = "CREATE UNIQUE INDEX "
+        if not statement.startswith(plain):
+            raise ValueError(f"Not an index to build concurrently: {statement}")
+        schema_editor.execute(
+            statement.replace(plain, "CREATE UNIQUE INDEX CONCURRENTLY ", 1), params=None
+        )

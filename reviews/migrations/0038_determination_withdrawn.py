@@ -3,8 +3,13 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from imrsite.migration_operations import AddConstraintWithoutLocking
+
 
 class Migration(migrations.Migration):
+    # The new unique index (one standing determination a round) is built without blocking
+    # writes to determinations (CONCURRENTLY on PostgreSQL), which cannot run in a transaction.
+    atomic = False
 
     dependencies = [
         ('cases', '0045_information_requested_by'),
@@ -22,7 +27,7 @@ class Migration(migrations.Migration):
             name='status',
             field=models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('returned', 'Returned'), ('approved', 'Approved'), ('issued', 'Issued'), ('withdrawn', 'Withdrawn (its reviewer was taken off the case)')], default='draft', max_length=16),
         ),
-        migrations.AddConstraint(
+        AddConstraintWithoutLocking(
             model_name='determination',
             constraint=models.UniqueConstraint(condition=models.Q(('status', 'withdrawn'), _negated=True), fields=('case', 'round'), name='one_determination_per_round'),
         ),
