@@ -32,7 +32,11 @@ def test_a_party_service_saved_far_down_the_case_page_says_so_in_view(
         "request",
         lambda request: panel_asks.append(request.url) if "panel=parties" in request.url else None,
     )
-    form.get_by_role("button", name="Save").click()
+    # (scrolled on to the form's button at the window's top, the party's name above it, as
+    # after filling a long form in)
+    save = form.get_by_role("button", name="Save")
+    save.evaluate("button => button.scrollIntoView({block: 'start'})")
+    save.click()
 
     # Then the confirmation shows in the window, not only at the top of the page; it was
     # out of view (from QA)
@@ -48,6 +52,13 @@ def test_a_party_service_saved_far_down_the_case_page_says_so_in_view(
     expect(page.locator("#history")).to_contain_text("Party's service details changed")
     expect(details.locator("summary")).to_be_focused()
     assert panel_asks == []
+    # The party saved is in the window, its role and name above it too: the panel drawn again
+    # is shorter (the form closed, the callout it answered gone), and the name was left above
+    # the window's top (from QA).
+    party = details.locator("xpath=..")
+    expect(party).to_contain_text("Acme Foods, Inc.")
+    expect(party).to_be_in_viewport(ratio=1)
+    expect(party.locator("xpath=preceding-sibling::dt[1]")).to_be_in_viewport(ratio=1)
     # Dismissed, it goes, and nothing floats empty
     message.get_by_role("button", name="Dismiss this message").click()
     expect(page.locator("#messages")).not_to_have_class(re.compile("messages--float"))
