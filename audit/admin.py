@@ -36,6 +36,12 @@ def values_now(form) -> dict[str, str]:
     return now
 
 
+def _name(obj) -> str:
+    """The record as the admin names it (a user by username), so the log reads without looking
+    the number up (from QA: "User #2")."""
+    return str(obj)[:150]
+
+
 def refusal_reasons(form) -> list[str]:
     """Why an admin form was refused: its own messages (the page's rules, such as the last
     system administrator's), and the fields with an error by their labels (not the values
@@ -66,12 +72,19 @@ class AuditedModelAdmin(admin.ModelAdmin):
                 request,
                 model=self.model._meta.label,
                 object=str(obj.pk) if obj is not None and obj.pk else "",
+                **({"object_name": _name(obj)} if obj is not None and obj.pk else {}),
                 refused=refusal_reasons(form),
             )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def log_addition(self, request, obj, message):
-        audit_note(request, model=obj._meta.label, object=str(obj.pk), added=message)
+        audit_note(
+            request,
+            model=obj._meta.label,
+            object=str(obj.pk),
+            object_name=_name(obj),
+            added=message,
+        )
         return super().log_addition(request, obj, message)
 
     def log_change(self, request, obj, message):
@@ -80,6 +93,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
             request,
             model=obj._meta.label,
             object=str(obj.pk),
+            object_name=_name(obj),
             changed=message,
             **({"now": now} if now else {}),
         )

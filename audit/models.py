@@ -144,4 +144,6 @@ class AuditEvent(models.Model):
         # address names it otherwise).
         object_id = self.object_id or details.get("object")
         head = f"{model} #{object_id}" if object_id else model
+        if details.get("object_name"):
+            head += f" “{details['object_name']}”"
         return f"{head}: {'; '.join(done)}" if done else head

@@ -353,9 +353,9 @@ def test_the_last_active_system_administrator_keeps_the_role(client):
         if (summary := event.admin_change_summary())
     ]
     refused = (
-        f"User #{only.pk}: not saved: Sam Ortiz is the only active system administrator: after "
-        "this change no one could manage users, second factors, letter settings or holidays. "
-        "Give another user the system administrator role first."
+        f"User #{only.pk} “{only.username}”: not saved: Sam Ortiz is the only active system "
+        "administrator: after this change no one could manage users, second factors, letter "
+        "settings or holidays. Give another user the system administrator role first."
     )
     assert summaries == [refused, refused]
 

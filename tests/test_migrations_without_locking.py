@@ -7,7 +7,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-# sqlmigrate runs outside the test's transaction (SQLite's schema editor and CONCURRENTLY refuse one).
+# sqlmigrate runs outside the test's transaction (SQLite's schema editor and CONCURRENTLY
+# refuse one).
 pytestmark = pytest.mark.django_db(transaction=True)
 
 

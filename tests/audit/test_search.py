@@ -252,15 +252,18 @@ def test_an_admin_change_says_which_record_and_fields_it_changed():
     # Deactivated, and said so (from QA: deactivating and reactivating both read "changed
     # Active")
     # (the form's date joined differs from the factory's, so it is named too)
-    assert f"User #{reviewer.pk}: changed Active, Date joined (now Active: no)" in page
+    assert (
+        f"User #{reviewer.pk} “{reviewer.username}”: changed Active, Date joined (now Active: no)"
+        in page
+    )
     assert "accounts.User" not in page  # the model by its name, not its code
 
     form.update(is_active="on", role=Role.QUALITY_REVIEWER)
     assert client.post(change, form).status_code == 302
     page = html.unescape(client.get(reverse("auditlog:search")).content.decode())
     assert (
-        f"User #{reviewer.pk}: changed Role, Active, Date joined (now Role: Quality reviewer, "
-        "Active: yes)"
+        f"User #{reviewer.pk} “{reviewer.username}”: changed Role, Active, Date joined (now "
+        "Role: Quality reviewer, Active: yes)"
     ) in page
 
 
@@ -279,4 +282,4 @@ def test_a_password_set_in_django_admin_is_saved_and_logged():
     reviewer.refresh_from_db()
     assert reviewer.check_password(new_password)
     page = client.get(reverse("auditlog:search")).content.decode()
-    assert f"User #{reviewer.pk}: changed password" in html.unescape(page)
+    assert f"User #{reviewer.pk} “{reviewer.username}”: changed password" in html.unescape(page)
