@@ -37,7 +37,7 @@ QUEUE_COLUMNS = (
     "submitted_at",
     *(f"case__{name}" for name in CASE_LIST_COLUMNS),
 )
-REVIEWER_COLUMNS = ("username", "first_name", "last_name")
+REVIEWER_COLUMNS = ("username", "first_name", "last_name", "is_active")
 RETURNED_COLUMNS = (
     *QUEUE_COLUMNS,
     *(f"reviewer__{name}" for name in REVIEWER_COLUMNS),

@@ -682,3 +682,23 @@ def test_the_returned_list_dates_each_determination_by_its_return_not_its_last_e
     # then the returned row says when it was returned.
     row = page[page.index("Returned, with the reviewer") :]
     assert '<td data-label="Returned">03/02/2026</td>' in row
+
+
+def test_the_returned_list_says_whose_login_is_deactivated(client, quality_reviewer):
+    # From a QA round: a determination returned to a reviewer since deactivated waits for the
+    # case administrators to reassign the case; the medical director's list did not say so.
+    case, reviewer, determination = submitted()
+    determination_return(
+        determination=determination, actor=quality_reviewer, comment="Cite the page."
+    )
+    other_case, other, other_determination = submitted(reviewer_with_profile("REV-STAYS"))
+    determination_return(
+        determination=other_determination, actor=quality_reviewer, comment="Cite the page."
+    )
+    reviewer.is_active = False
+    reviewer.save(update_fields=["is_active"])
+    login(client, quality_reviewer)
+    page = client.get(reverse("quality:quality_queue")).content.decode()
+    rows = page[page.index("Returned, with the reviewer") :].split("<tr>")[1:]
+    flagged = [row for row in rows if "login deactivated: to be reassigned" in row]
+    assert len(flagged) == 1 and case.case_number in flagged[0]
