@@ -36,10 +36,12 @@ def values_now(form) -> dict[str, str]:
     return now
 
 
-def _name(obj) -> str:
-    """The record as the admin names it (a user by username), so the log reads without looking
-    the number up (from QA: "User #2")."""
-    return str(obj)[:150]
+def _note(request, obj, **details) -> None:
+    """The request's audit row names the record (model, id, and as the admin names it: a user by
+    username, from QA: "User #2") beside what was done to it."""
+    audit_note(
+        request, model=obj._meta.label, object=str(obj.pk), object_name=str(obj)[:150], **details
+    )
 
 
 def refusal_reasons(form) -> list[str]:
@@ -68,35 +70,19 @@ class AuditedModelAdmin(admin.ModelAdmin):
         # QA, it read "Admin page" and nothing more.
         form = getattr(context.get("adminform"), "form", None)
         if request.method == "POST" and form is not None and form.errors:
-            audit_note(
-                request,
-                model=self.model._meta.label,
-                object=str(obj.pk) if obj is not None and obj.pk else "",
-                **({"object_name": _name(obj)} if obj is not None and obj.pk else {}),
-                refused=refusal_reasons(form),
-            )
+            if obj is not None and obj.pk:
+                _note(request, obj, refused=refusal_reasons(form))
+            else:  # a new record refused: nothing saved to name
+                audit_note(request, model=self.model._meta.label, refused=refusal_reasons(form))
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def log_addition(self, request, obj, message):
-        audit_note(
-            request,
-            model=obj._meta.label,
-            object=str(obj.pk),
-            object_name=_name(obj),
-            added=message,
-        )
+        _note(request, obj, added=message)
         return super().log_addition(request, obj, message)
 
     def log_change(self, request, obj, message):
         now = getattr(request, "_audit_values_now", None)
-        audit_note(
-            request,
-            model=obj._meta.label,
-            object=str(obj.pk),
-            object_name=_name(obj),
-            changed=message,
-            **({"now": now} if now else {}),
-        )
+        _note(request, obj, changed=message, **({"now": now} if now else {}))
         return super().log_change(request, obj, message)
 
     def log_deletions(self, request, queryset):

@@ -102,11 +102,11 @@ class AuditEvent(models.Model):
 
     def admin_change_summary(self) -> str:
         """What a change in Django admin did, from the details AuditedModelAdmin wrote (Django's
-        change message), the model by its name: "User #2: changed Active, Role (now Active: no,
-        Role: Reviewer)" or "Reviewer
-        profile #7: added licence “CA A12345”". Empty for any other event. From QA: the search
-        page said only "Admin page 1", though the detail was in the event, then the model's
-        code ("accounts.User")."""
+        change message), the model by its name: "User #2 “dr-park”: changed Active, Role (now
+        Active: no, Role: Reviewer)", "Reviewer profile #7: added licence “CA A12345”" or
+        "User #1: not saved: …". Empty for any other event. From QA: the search page said only
+        "Admin page 1", though the detail was in the event, then the model's code
+        ("accounts.User")."""
         details = self.details if isinstance(self.details, dict) else {}
         model = details.get("model")
         if not model:

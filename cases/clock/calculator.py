@@ -224,6 +224,21 @@ def _in_time_from_afar(facts: Facts, *, how: str) -> tuple[int, str, Deadline] |
     return None
 
 
+def _in_time_if_electronic_extended(facts: Facts, *, how: str) -> Deadline | None:
+    """The application deadline with CCP 1010.6(a)(3)(B)'s two court days after electronic
+    service, if the application is in time under it (the clock itself does not count them)."""
+    extended = rules.court_days_after(
+        facts.ur_decision_served_on,
+        rules.APPLICATION_DAYS,
+        rules.ELECTRONIC_EXTENSION_COURT_DAYS,
+        event="service of the UR decision",
+        how=how,
+        sources=("8 CCR 9792.10.1(b)(1)", rules.CCP_1010_6),
+        why="for electronic service",
+    )
+    return extended if facts.application_received <= extended.on else None
+
+
 def compute(facts: Facts) -> Clocks:
     # One entry per item given, null until its clock starts (records complete).
     clocks = Clocks(items=[None] * len(facts.formulary_items))
@@ -246,17 +261,9 @@ def compute(facts: Facts) -> Clocks:
             if clocks.filed_late and method == "mail":
                 clocks.in_time_from_afar = _in_time_from_afar(facts, how=_how(method, assumed))
             if clocks.filed_late and method == "electronic":
-                extended = rules.court_days_after(
-                    facts.ur_decision_served_on,
-                    rules.APPLICATION_DAYS,
-                    rules.ELECTRONIC_EXTENSION_COURT_DAYS,
-                    event="service of the UR decision",
-                    how=_how(method, assumed),
-                    sources=("8 CCR 9792.10.1(b)(1)", rules.CCP_1010_6),
-                    why="for electronic service",
+                clocks.in_time_if_electronic_extended = _in_time_if_electronic_extended(
+                    facts, how=_how(method, assumed)
                 )
-                if facts.application_received <= extended.on:
-                    clocks.in_time_if_electronic_extended = extended
 
     if facts.application_received:
         # 8 CCR 9792.10.4(b): notice of assignment one business day after the finding. A screen

@@ -87,6 +87,12 @@ def _finish(steps: str, sources: list[str]) -> str:
     return f"{steps}. {'; '.join(sources)}"
 
 
+def _days_after_words(days: int, event: str, start: dt.date, how: str) -> str:
+    """ "30 days after service of the UR decision 10/20/2025 (by mail)": a period's start."""
+    text = f"{days} days after {event} {start:%m/%d/%Y}"
+    return f"{text} ({how})" if how else text
+
+
 def days_after(
     start: dt.date,
     days: int,
@@ -106,9 +112,7 @@ def days_after(
     due, skipped = cal.roll_forward(end)
     sources = list(sources)
     sources += _beyond(cal, due)
-    text = f"{days} days after {event} {start:%m/%d/%Y}"
-    if how:
-        text += f" ({how})"
+    text = _days_after_words(days, event, start, how)
     if mail_days and extension_label:
         text += f", plus {mail_days} days {extension_label}"
     elif mail_days:
@@ -156,9 +160,7 @@ def court_days_after(
     due = start + dt.timedelta(days=days)
     for _ in range(court_days):
         due, _skipped = cal.roll_forward(due + dt.timedelta(days=1))
-    text = f"{days} days after {event} {start:%m/%d/%Y}"
-    if how:
-        text += f" ({how})"
+    text = _days_after_words(days, event, start, how)
     text += f", plus {court_days} court days {why}: due {day_label(due, year=True)}"
     all_sources = [*sources, *_beyond(cal, due)]
     return Deadline(due, _finish(text, all_sources), tuple(all_sources), cal.label_through(due))
