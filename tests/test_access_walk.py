@@ -39,6 +39,7 @@ from reviews.determination.models import ConsistencyFlag, Determination, ItemDec
 from reviews.determination.services import determination_submit
 from reviews.letters.models import Letter, LetterDelivery, Notice, PrintBatch
 from reviews.reports.models import ReportRun
+from reviews.roster.models import ReviewerProfile
 from tests.factories import (
     PASSWORD,
     UserFactory,
@@ -138,6 +139,7 @@ RULES: dict[str, Rule] = {
     # The operations dashboard and the monthly report: managers; the medical director (the
     # quality reviewer) reads them.
     "reports:dashboard": page(MANAGERS | {QUALITY_REVIEWER}),
+    "reports:reviewer_open_cases": page(MANAGERS | {QUALITY_REVIEWER}),
     "reports:monthly_report": page(MANAGERS | {QUALITY_REVIEWER}),
     "reports:report_run_request": action(MANAGERS | {QUALITY_REVIEWER}),
     "reports:report_run": page(MANAGERS | {QUALITY_REVIEWER}),
@@ -405,6 +407,7 @@ def kwargs_for(world: World, name: str, role: str, *, foreign: bool) -> dict | N
         "run_id": (
             PlanRun.objects.values_list("pk", flat=True).first() or PlanRun.objects.create().pk
         ),
+        "external_id": ReviewerProfile.objects.values_list("external_id", flat=True).first(),
         "report_id": (
             ReportRun.objects.values_list("pk", flat=True).first()
             or ReportRun.objects.create(month=dt.date(2026, 11, 1)).pk

@@ -1544,6 +1544,25 @@ def _reports_dashboard_csv(people, size):
     return Visit(people.case_admin, url, shows=("Opioids",))
 
 
+@budget(
+    "reports:reviewer_open_cases",
+    5,
+    why="session, user, the audit row; the reviewer with their login; their open assignments "
+    "with each case",
+)
+def _reports_reviewer_open_cases(people, size):
+    cases = [
+        CaseFactory(status=CaseStatus.IN_REVIEW, due_on=timezone.localdate()) for _ in range(size)
+    ]
+    for case in cases:
+        Assignment.objects.create(case=case, reviewer=people.reviewer, status="accepted")
+    return Visit(
+        people.case_admin,
+        reverse("reports:reviewer_open_cases", args=["REV-BUDGET"]),
+        shows=tuple(case.case_number for case in cases),
+    )
+
+
 def report_runs_add(user, size: int, *, status=ReportRunStatus.DONE) -> ReportRun:
     """`size` runs of the monthly report, one per month back from last month, each done with
     its stored PDF and CSV; the last (last month's) in `status`. A run still working from an

@@ -30,12 +30,12 @@ from reviews.reports.periods import (
 from reviews.reports.selectors import (
     Table,
     _issued_determinations,
-    _rate,
     eligibility,
     eligibility_findings,
     outcomes_by_category,
     outcomes_by_drug_class,
     outcomes_by_specialty,
+    rate,
     turnaround,
 )
 
@@ -111,7 +111,7 @@ def timeliness(period: Period) -> Table:
     rows = []
     for priority, label in Priority.choices:
         on_time, late, unknown = counts[priority]
-        rows.append([label, on_time, late, unknown, _rate(on_time, on_time + late)])
+        rows.append([label, on_time, late, unknown, rate(on_time, on_time + late)])
     return Table(
         "timeliness",
         "Timeliness: determinations decided within the statutory time",

@@ -31,8 +31,10 @@ from django.db.models import (
 )
 from django.db.models.functions import TruncWeek
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 
+from cases.access import cases_visible_to
 from cases.lifecycle.clock import NOTICE_CLOCK_STATUSES, RUNNING_LABELS
 from cases.lifecycle.models import (
     Case,
@@ -123,19 +125,32 @@ class Table:
         return [list(zip(self.columns, row, strict=False)) for row in self.shown_rows()]
 
     def chart_points(self) -> list[tuple[str, float, str]]:
-        """(label, value, value as shown) per row; a rate ("50.0%") is measured as its number."""
+        """(label, value, value as shown) per row: a count is its own measure, a rate ("50.0%")
+        is a `Cell` that carries the number its bar is drawn by."""
         if self.value_column is None:
             return []
         points = []
         for row in self.shown_rows():
             cell = row[self.value_column]
-            text = str(cell) if cell not in (None, "") else "0"
-            if text == NO_CAPACITY:
-                value = float("inf")  # past any whole: a full bar, marked over
-            else:
-                value = float(text.rstrip("%")) if text.endswith("%") else float(cell or 0)
-            points.append((str(row[self.label_column]), value, text))
+            measured = isinstance(cell, Cell) and cell.value is not None
+            value = cell.value if measured else float(cell or 0)
+            points.append((str(row[self.label_column]), value, str(cell or 0)))
         return points
+
+
+class Cell(str):
+    """A cell's words with what the page needs beside them: the number a chart measures it by
+    (a rate reads "50.0%" on the page and in the CSV, it is a str, and is drawn as 50.0; "no
+    capacity" is past any whole), and where the row's subject is seen (a reviewer's name links
+    to their open cases). A plain count or word needs neither."""
+
+    value: float | None
+    href: str
+
+    def __new__(cls, text: str, *, value: float | None = None, href: str = "") -> Cell:
+        cell = super().__new__(cls, text)
+        cell.value, cell.href = value, href
+        return cell
 
 
 def _shown(cell):
@@ -150,8 +165,12 @@ def _written(cell):
     return cell.isoformat() if isinstance(cell, dt.date) else cell
 
 
-def _rate(part: int, whole: int) -> str:
-    return f"{100 * part / whole:.1f}%" if whole else ""
+def rate(part: int, whole: int) -> Cell:
+    """The part as a percentage of the whole ("33.3%"); blank when there is no whole."""
+    if not whole:
+        return Cell("", value=0.0)
+    share = 100 * part / whole
+    return Cell(f"{share:.1f}%", value=share)
 
 
 # --- Queues --------------------------------------------------------------------------------
@@ -260,7 +279,9 @@ def _reviewer_labels(user_ids) -> dict[int, str]:
     for user in users:
         profile = getattr(user, "reviewer_profile", None)
         labels[user.pk] = (
-            f"{user.display_name} ({profile.external_id})" if profile else user.display_name
+            _reviewer_cell(f"{user.display_name} ({profile.external_id})", profile.external_id)
+            if profile
+            else user.display_name
         )
     return labels
 
@@ -347,11 +368,11 @@ def _reviewer_load_rows() -> list[list]:
         name = f"{first} {last}".strip() or username
         rows.append(
             [
-                f"{name} ({external_id})",
+                _reviewer_cell(f"{name} ({external_id})", external_id),
                 open_cases,
                 capacity,
                 # Open cases with no capacity at all: over it, said in words (no rate exists).
-                NO_CAPACITY if open_cases and not capacity else _rate(open_cases, capacity),
+                NO_CAPACITY if open_cases and not capacity else rate(open_cases, capacity),
                 "on leave" if on_leave else "no",
                 # From QA: a deactivated reviewer's open cases wait on someone who cannot sign
                 # in; the dashboard did not say so.
@@ -361,7 +382,8 @@ def _reviewer_load_rows() -> list[list]:
     return rows
 
 
-NO_CAPACITY = "no capacity"
+# Open cases against no capacity at all: past any whole, a full bar marked over capacity.
+NO_CAPACITY = Cell("no capacity", value=float("inf"))
 LOGIN_DEACTIVATED = "deactivated"
 
 
@@ -385,6 +407,47 @@ def _reviewer_load_table(rows: list[list], limit: int | None, today: dt.date) ->
         chart_over="over capacity",
         as_of=today,
     )
+
+
+# --- A reviewer's open cases (the load and at-risk rows link here) ---------------------------
+
+
+@dataclass(frozen=True)
+class ReviewerOpenCases:
+    """The open cases the dashboard counts for one reviewer, each to be opened or reassigned
+    (from QA: a deactivated reviewer's row counted cases with no way to them)."""
+
+    profile: ReviewerProfile
+    assignments: list[Assignment]
+
+    @property
+    def open_count(self) -> int:
+        """As the load chart counts them: the open assignments and the cases carried over."""
+        return len(self.assignments) + self.profile.carried_open_cases
+
+
+def reviewer_open_cases(user, external_id: str) -> ReviewerOpenCases:
+    """A reviewer's open assignments (awaiting acceptance or accepted), what is due first; 404
+    for a reviewer the roster does not have. Open cases stay within the roster's capacity (rule
+    6), so the list is short; a deactivated reviewer's keeps what they held."""
+    profile = get_object_or_404(
+        ReviewerProfile.objects.select_related("user"), external_id=external_id
+    )
+    assignments = (
+        Assignment.objects.filter(
+            reviewer=profile.user,
+            status__in=OPEN_ASSIGNMENT_STATUSES,
+            case__in=cases_visible_to(user),
+        )
+        .select_related("case")
+        .order_by(F("case__due_on").asc(nulls_last=True), "case__case_number")
+    )
+    return ReviewerOpenCases(profile, list(assignments))
+
+
+def _reviewer_cell(label: str, external_id: str) -> Cell:
+    """A reviewer's name in a dashboard table, linked to their open cases."""
+    return Cell(label, href=reverse("reports:reviewer_open_cases", args=[external_id]))
 
 
 # --- Flow ----------------------------------------------------------------------------------
@@ -539,7 +602,7 @@ def _outcomes(period: Period, key: str, labels: dict, **filters) -> list[list]:
                 decided,
                 upheld,
                 overturned,
-                _rate(overturned, decided),
+                rate(overturned, decided),
             ]
         )
     rows.sort(key=lambda row: (-row[1], row[0]))
@@ -573,7 +636,7 @@ def _decided_once(period: Period) -> list:
         decided,
         counts["upheld"],
         counts["overturned"],
-        _rate(counts["overturned"], decided),
+        rate(counts["overturned"], decided),
     ]
 
 
@@ -663,8 +726,8 @@ def eligibility(period: Period) -> tuple[Table, Table]:
         "Eligibility findings",
         ["Latest finding in the period", "Applications", "Rate"],
         [
-            ["Eligible", eligible_count, _rate(eligible_count, total)],
-            ["Ineligible", ineligible_count, _rate(ineligible_count, total)],
+            ["Eligible", eligible_count, rate(eligible_count, total)],
+            ["Ineligible", ineligible_count, rate(ineligible_count, total)],
         ],
         note="Each application once, by its latest finding dated in the period (an eligible "
         "finding is dated by its notice of assignment, an ineligible one by the day it was "
@@ -676,7 +739,7 @@ def eligibility(period: Period) -> tuple[Table, Table]:
         [
             REASON_LABELS[code],
             reasons.get(code, 0),
-            _rate(reasons.get(code, 0), ineligible_count),
+            rate(reasons.get(code, 0), ineligible_count),
         ]
         for code in IneligibilityReason.values
     ]
@@ -721,7 +784,7 @@ def dashboard_snapshot(period: Period, today: dt.date, *, fresh: bool = False) -
     at a real IRO's volume is tens of thousands of rows, and the page is open all day on every
     administrator's screen. The page says when the figures were taken; `fresh` recomputes.
     A chart's CSV is read from the same snapshot, so it gives the figures the page shows."""
-    key = f"reports:dashboard:v3:{period.start}:{period.end}:{today}"
+    key = f"reports:dashboard:v4:{period.start}:{period.end}:{today}"
     snapshot = None if fresh else cache.get(key)
     if snapshot is None:
         snapshot = _snapshot_take(period, today)

@@ -5,6 +5,12 @@ from reviews.reports import views
 app_name = "reports"
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
+    # A reviewer's open cases: the load and at-risk charts' rows link here.
+    path(
+        "dashboard/reviewers/<str:external_id>/",
+        views.reviewer_open_cases_view,
+        name="reviewer_open_cases",
+    ),
     # The latest report made for ?month= (scripts and old links); the runs are below.
     path("dashboard/monthly-report/", views.monthly_report_download, name="monthly_report"),
     path("dashboard/monthly-reports/", views.report_run_request_view, name="report_run_request"),

@@ -40,6 +40,7 @@ from reviews.reports.selectors import (
     report_run_get,
     report_run_latest,
     report_runs_recent,
+    reviewer_open_cases,
 )
 
 
@@ -82,6 +83,18 @@ def dashboard(request):
             "first_report_month": f"{FIRST_MONTH:%Y-%m}",
             "report_runs": report_runs_recent(limit=3),
         },
+    )
+
+
+@access_required(Ability.SEE_DASHBOARD)
+@require_GET
+def reviewer_open_cases_view(request, external_id: str):
+    """The open cases the dashboard's load and at-risk rows count for one reviewer, each
+    linked to its case and, for the case administrators, to its Assign page to reassign it."""
+    return TemplateResponse(
+        request,
+        "reports/reviewer_open_cases.html",
+        {"reviewer": reviewer_open_cases(request.user, external_id), "today": timezone.localdate()},
     )
 
 

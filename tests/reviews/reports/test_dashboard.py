@@ -681,7 +681,7 @@ def test_with_a_shared_cache_every_web_process_reads_the_figures_one_took(settin
     try:
         period = {"start": "2026-11-01", "end": "2026-11-30"}
         page = _client().get(reverse("reports:dashboard"), period).content.decode()
-        kept = [key for key in other_process.scan_iter("*reports:dashboard:v3:2026-11-01*")]
+        kept = [key for key in other_process.scan_iter("*reports:dashboard:v4:2026-11-01*")]
         assert len(kept) == 1
         taken = page.split("Figures as of ", 1)[1].split(" (", 1)[0]
         again = _client().get(reverse("reports:dashboard"), period).content.decode()

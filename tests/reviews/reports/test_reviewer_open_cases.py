@@ -1,0 +1,143 @@
+"""A reviewer's open cases, reached from the dashboard's load and at-risk rows (from QA: a
+deactivated reviewer's row counted open cases and gave no way to them)."""
+
+from __future__ import annotations
+
+import html
+import pickle
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import Role, User
+from audit.models import AuditEvent
+from reviews.assignment.models import Assignment, AssignmentStatus
+from reviews.reports.selectors import NO_CAPACITY, dashboard_table, rate
+from tests.factories import CaseFactory, UserFactory, reviewer_with_profile
+from tests.reviews.reports.known_month import NOVEMBER
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(role=Role.CASE_ADMIN) -> Client:
+    client = Client()
+    client.force_login(UserFactory(role=role))
+    return client
+
+
+def _open_cases_page(client: Client, external_id: str):
+    return client.get(reverse("reports:reviewer_open_cases", args=[external_id]))
+
+
+def test_the_dashboard_links_each_reviewer_to_their_open_cases(world):
+    page = html.unescape(
+        _client()
+        .get(reverse("reports:dashboard"), {"start": "2026-11-01", "end": "2026-11-30"})
+        .content.decode()
+    )
+    link = f'<a href="{reverse("reports:reviewer_open_cases", args=["REV-P"])}">'
+    load = page.split('id="chart-load"', 1)[1].split("</section>", 1)[0]
+    at_risk = page.split('id="chart-at_risk_reviewer"', 1)[1].split("</section>", 1)[0]
+    assert f"{link}Jane Roe REV-P (REV-P)</a>" in load
+    assert f"{link}Jane Roe REV-P (REV-P)</a>" in at_risk
+    assert '<td data-label="Reviewer">No reviewer assigned</td>' in at_risk  # nobody to open
+
+
+def test_the_csv_writes_the_reviewers_name_without_the_link(world):
+    response = _client().get(
+        reverse("reports:dashboard"),
+        {"start": "2026-11-01", "end": "2026-11-30", "format": "csv", "chart": "load"},
+    )
+    text = response.content.decode()
+    assert "Jane Roe REV-P (REV-P),2,5,40.0%,no,active" in text
+    assert "href" not in text and "<a" not in text
+
+
+def test_a_kept_snapshot_keeps_each_rates_measure_and_each_reviewers_link(world):
+    """The dashboard's snapshot is kept in the cache (pickled): a rate read back must still be
+    drawn by its number, and a name still link, or the chart's bars and links are lost for
+    the minute the snapshot is kept."""
+    table = pickle.loads(pickle.dumps(dashboard_table("load", NOVEMBER, world)))
+    (row,) = [row for row in table.rows if "REV-P" in row[0]]
+    assert row[0].href == reverse("reports:reviewer_open_cases", args=["REV-P"])
+    assert (row[3], row[3].value) == ("40.0%", 40.0)
+    assert dict((label, value) for label, value, _ in table.chart_points())[row[0]] == 40.0
+    kept = pickle.loads(pickle.dumps(NO_CAPACITY))
+    assert (kept, kept.value) == ("no capacity", float("inf"))
+    assert (rate(1, 3), rate(1, 3).value) == ("33.3%", pytest.approx(33.333, abs=0.001))
+    assert (rate(1, 0), rate(1, 0).value) == ("", 0.0)
+
+
+def _reviewer_holding():
+    """A reviewer with one case awaiting acceptance and one accepted (open), and one completed
+    and one declined (not open); another reviewer's open case."""
+    reviewer = reviewer_with_profile(
+        "REV-HOLD", max_open_cases=4, carried_open_cases=1, last_name="Hold"
+    )
+    other = reviewer_with_profile("REV-ELSE", last_name="Else")
+    waiting = CaseFactory(worker_first_name="Maria", worker_last_name="Delgado")
+    accepted = CaseFactory(worker_first_name="Ana", worker_last_name="Ruiz")
+    done, declined, theirs = CaseFactory(), CaseFactory(), CaseFactory()
+    Assignment.objects.create(case=waiting, reviewer=reviewer, status=AssignmentStatus.ASSIGNED)
+    Assignment.objects.create(case=accepted, reviewer=reviewer, status=AssignmentStatus.ACCEPTED)
+    Assignment.objects.create(case=done, reviewer=reviewer, status=AssignmentStatus.COMPLETED)
+    Assignment.objects.create(case=declined, reviewer=reviewer, status=AssignmentStatus.DECLINED)
+    Assignment.objects.create(case=theirs, reviewer=other, status=AssignmentStatus.ACCEPTED)
+    return reviewer, (waiting, accepted), (done, declined, theirs)
+
+
+def test_the_page_lists_the_reviewers_open_cases_each_with_its_reassignment():
+    reviewer, open_cases, not_open = _reviewer_holding()
+    response = _open_cases_page(_client(), "REV-HOLD")
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 200
+    assert "Open cases of Jane Hold (REV-HOLD)" in page
+    for case in open_cases:
+        assert f'href="{reverse("casefile:case_detail", args=[case.case_number])}"' in page
+        assign = reverse("assignment:case_assign", args=[case.case_number])
+        assert f'href="{assign}#unassign-heading"' in page
+    for case in not_open:
+        assert case.case_number not in page
+    assert "Maria Delgado" in page and "awaiting acceptance since" in page
+    assert "Ana Ruiz" in page
+    # As the load chart counts them: two here and one carried over from another system.
+    assert "3 (2 here, 1 carried over from another system)" in page
+    assert "can no longer sign in" not in page
+
+
+def test_a_deactivated_reviewers_page_says_each_case_waits_until_reassigned():
+    reviewer, open_cases, _ = _reviewer_holding()
+    User.objects.filter(pk=reviewer.pk).update(is_active=False)
+    page = html.unescape(_open_cases_page(_client(), "REV-HOLD").content.decode())
+    assert "This reviewer can no longer sign in" in page
+    assert "reassigned on its Assign page" in page
+
+
+def test_the_medical_director_reads_the_list_without_the_assign_links():
+    _, open_cases, _ = _reviewer_holding()
+    page = html.unescape(
+        _open_cases_page(_client(Role.QUALITY_REVIEWER), "REV-HOLD").content.decode()
+    )
+    assert open_cases[0].case_number in page
+    assert reverse("assignment:case_assign", args=[open_cases[0].case_number]) not in page
+
+
+def test_the_page_is_audited_as_a_list_of_cases():
+    _reviewer_holding()
+    client = _client()
+    before = AuditEvent.objects.count()
+    _open_cases_page(client, "REV-HOLD")
+    event = AuditEvent.objects.order_by("-pk").first()
+    assert AuditEvent.objects.count() == before + 1
+    assert (event.route, event.kind) == ("reports:reviewer_open_cases", "case_list")
+
+
+def test_a_reviewer_the_roster_does_not_have_is_not_found():
+    assert _open_cases_page(_client(), "REV-NOBODY").status_code == 404
+
+
+def test_a_reviewer_with_nothing_open_is_told_so():
+    reviewer_with_profile("REV-FREE", last_name="Free")
+    page = _open_cases_page(_client(), "REV-FREE").content.decode()
+    assert "No open case here." in page
