@@ -5,9 +5,10 @@ from reviews.reports import views
 app_name = "reports"
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
-    # A reviewer's open cases: the load and at-risk charts' rows link here.
+    # A reviewer's open cases: the load and at-risk charts' rows link here (a roster id is
+    # typed by people and may hold a slash).
     path(
-        "dashboard/reviewers/<str:external_id>/",
+        "dashboard/reviewers/<path:external_id>/",
         views.reviewer_open_cases_view,
         name="reviewer_open_cases",
     ),

@@ -141,3 +141,17 @@ def test_a_reviewer_with_nothing_open_is_told_so():
     reviewer_with_profile("REV-FREE", last_name="Free")
     page = _open_cases_page(_client(), "REV-FREE").content.decode()
     assert "No open case here." in page
+
+
+def test_a_roster_id_with_a_slash_or_a_space_still_links_and_opens():
+    """A roster id is typed by people (the roster file, Django admin): one with a slash must
+    neither break the dashboard's link nor miss its page."""
+    reviewer = reviewer_with_profile("REV 12/B", max_open_cases=2, last_name="Slash")
+    case = CaseFactory()
+    Assignment.objects.create(case=case, reviewer=reviewer, status=AssignmentStatus.ACCEPTED)
+    client = _client()
+    dashboard = html.unescape(client.get(reverse("reports:dashboard")).content.decode())
+    url = reverse("reports:reviewer_open_cases", args=["REV 12/B"])
+    assert f'<a href="{url}">Jane Slash (REV 12/B)</a>' in dashboard
+    page = html.unescape(client.get(url).content.decode())
+    assert "Open cases of Jane Slash (REV 12/B)" in page and case.case_number in page
