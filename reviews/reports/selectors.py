@@ -729,9 +729,13 @@ def eligibility(period: Period) -> tuple[Table, Table]:
             ["Eligible", eligible_count, rate(eligible_count, total)],
             ["Ineligible", ineligible_count, rate(ineligible_count, total)],
         ],
+        value_column=2,
         note="Each application once, by its latest finding dated in the period (an eligible "
         "finding is dated by its notice of assignment, an ineligible one by the day it was "
         "recorded).",
+        # From QA: drawn against the larger count, the larger finding was always a full bar.
+        chart_note="Each bar is the finding's share of the applications.",
+        chart_whole=100,
         source="8 CCR 9792.10.3",
         summary={"applications": total},
     )

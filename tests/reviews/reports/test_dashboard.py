@@ -979,6 +979,18 @@ def test_each_reviewers_load_is_drawn_against_their_own_capacity(world):
     assert "full bar marked over capacity" in page.split('id="chart-load"', 1)[1]
 
 
+def test_eligibility_is_drawn_as_each_findings_share_of_the_applications(world):
+    """From a QA pass: the bars were drawn against the larger count, so the larger finding was
+    a full bar whatever its share. One eligible of three is a third of the room."""
+    room = charts.WIDTH - charts.LABEL_WIDTH - charts.VALUE_WIDTH
+    page = _dashboard()
+    bars = _wide_bars(page, "eligibility")
+    assert bars["Eligible"] == (round(room / 3), "")
+    assert bars["Ineligible"] == (round(room * 2 / 3), "")
+    svg = page.split('id="chart-eligibility"', 1)[1].split("</svg>", 1)[0]
+    assert ">33.3%</text>" in svg and ">66.7%</text>" in svg
+
+
 def test_open_cases_against_no_capacity_are_a_full_bar_said_in_words(world):
     # From a QA pass: a reviewer with a capacity of 0 and open cases had an empty Load cell and
     # no bar, as if idle.
