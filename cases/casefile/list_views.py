@@ -139,6 +139,13 @@ def _reminders_report(outcomes: dict[Reminded, int], *, refused: int) -> str:
             f"{_cases(count)} {'has' if count == 1 else 'have'} no reviewer to remind "
             "(none assigned, or the determination is submitted)"
         )
+    if outcomes[Reminded.LOGIN_DEACTIVATED]:
+        count = outcomes[Reminded.LOGIN_DEACTIVATED]
+        one = count == 1
+        parts.append(
+            f"{_cases(count)} {'is' if one else 'are'} held by a reviewer whose login is "
+            f"deactivated: reassign {'it on its' if one else 'each on its'} Assign page"
+        )
     if outcomes[Reminded.CLOSED]:
         count = outcomes[Reminded.CLOSED]
         parts.append(

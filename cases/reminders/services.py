@@ -153,6 +153,7 @@ class Reminded(enum.StrEnum):
     SENT = "sent"
     CLOSED = "closed"  # issued, terminated or ineligible: nothing is left to review
     NO_REVIEWER = "no_reviewer"  # not in a reviewer's hands (none assigned, or submitted)
+    LOGIN_DEACTIVATED = "login_deactivated"  # the reviewer can no longer sign in to act
     ALREADY = "already"  # reminded already for this due date
 
 
@@ -165,6 +166,10 @@ def reviewer_remind(case: Case, *, actor: User, today: dt.date | None = None) ->
     reviewer = reviewer_side().current_reviewer(case) if case.status in _WITH_REVIEWER else None
     if reviewer is None or not reviewer.email:
         return Reminded.NO_REVIEWER
+    if not reviewer.is_active:
+        # From QA: a reviewer whose login is deactivated was e-mailed and the case counted as
+        # reminded; they cannot act on it, and the case waits until it is reassigned.
+        return Reminded.LOGIN_DEACTIVATED
     due_on = case.due_on or today or timezone.localdate()
     if _reviewer_reminded(case, due_on):
         return Reminded.ALREADY
@@ -242,6 +247,7 @@ def clock_notices_send(*, today: dt.date | None = None) -> int:
             if (
                 reviewer
                 and reviewer.email
+                and reviewer.is_active  # a deactivated login cannot act on it (reassign)
                 and left <= settings.REVIEWER_REMINDER_BUSINESS_DAYS
                 and not _reviewer_reminded(case, clock.due_on)
             ):

@@ -12,7 +12,13 @@ from django.urls import reverse
 from cases.casefile.forms import SavedViewForm
 from cases.casefile.models import SavedView
 from cases.lifecycle.models import CaseStatus, EventType
-from tests.factories import PASSWORD, CaseFactory, UserFactory, case_in_review
+from tests.factories import (
+    PASSWORD,
+    CaseFactory,
+    UserFactory,
+    case_in_review,
+    reviewer_with_profile,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -235,6 +241,27 @@ def test_reminders_go_to_each_assigned_reviewer_and_are_reported(admin_client):
         "No reminder was due: 1 case already reminded for this due date."
     ]
     assert len(mail.outbox) == 1
+
+
+def test_a_reviewer_whose_login_is_deactivated_is_not_reminded_and_the_case_is_named(
+    admin_client,
+):
+    """From QA: "Reminders sent for 2 cases" counted a case whose reviewer's login was
+    deactivated, and the e-mail went to someone who could no longer sign in."""
+    kept, reviewer, _ = case_in_review()
+    gone, gone_reviewer, _ = case_in_review(reviewer_with_profile("REV-GONE"))
+    type(gone_reviewer).objects.filter(pk=gone_reviewer.pk).update(is_active=False)
+
+    response = admin_client.post(
+        BULK, {"action": "remind", "case": [kept.case_number, gone.case_number]}, follow=True
+    )
+
+    assert shown_messages(response) == [
+        "Reminders sent for 1 case; 1 case is held by a reviewer whose login is deactivated: "
+        "reassign it on its Assign page."
+    ]
+    assert [message.to for message in mail.outbox] == [[reviewer.email]]
+    assert not gone.events.filter(type=EventType.REMINDER_SENT).exists()
 
 
 def test_one_case_selected_twice_in_other_capitals_is_one_case(admin_client):

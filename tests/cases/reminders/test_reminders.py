@@ -180,6 +180,17 @@ def test_the_reminder_window_follows_the_setting(reviewer, settings, mailoutbox)
 
 
 @pytest.mark.django_db
+def test_a_reviewer_whose_login_is_deactivated_gets_no_reminder(reviewer, mailoutbox):
+    """From QA: a deactivated reviewer was e-mailed the case's reminder; they cannot sign in to
+    act on it, and the case waits until it is reassigned (the dashboard and the admin say so)."""
+    case = case_with_reviewer(reviewer)
+    type(reviewer).objects.filter(pk=reviewer.pk).update(is_active=False)
+    assert clock_notices_send(today=D(2026, 12, 8)) == 0
+    assert mailoutbox == []
+    assert not ClockNotice.objects.filter(case=case).exists()
+
+
+@pytest.mark.django_db
 def test_a_reviewer_who_declined_gets_no_reminder(reviewer, mailoutbox):
     case_with_reviewer(reviewer, status=S.RECORDS_COMPLETE, assignment=AssignmentStatus.DECLINED)
     assert clock_notices_send(today=D(2026, 12, 8)) == 0
