@@ -131,3 +131,38 @@ def test_every_column_of_the_case_list_fits_a_laptop_and_a_tablet(
     expect(row.locator('td[data-label="Received"]')).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=str(artifacts / "case-list-390.png"), full_page=True)
+
+
+def test_a_view_saved_before_the_search_answers_keeps_the_search(
+    page, live_server, reference_data, artifacts
+):
+    """From QA: "Save this view" pressed within the search's 300 ms wait saved the list as it
+    was before the search was typed, and the page came back with the search box emptied. The
+    search's answer is held here, so the save goes before it, whatever the timing."""
+    wanted = ready_case(worker_last_name="Delgado")
+    other = ready_case(worker_last_name="Park")
+    sign_in(page, live_server.url, UserFactory(role=Role.CASE_ADMIN))
+    page.goto(f"{live_server.url}/cases/")
+    held = []
+
+    def hold_the_search(route):
+        if route.request.headers.get("hx-request"):
+            held.append(route)  # never answered: the page keeps the filters of its last answer
+        else:
+            route.continue_()
+
+    page.route(re.compile(r"/cases/\?"), hold_the_search)
+    page.get_by_label("Name of this view").fill("Delgado view")
+    page.get_by_label("Search").fill("Delgado")
+    page.get_by_role("button", name="Save this view").click()
+
+    expect(page.get_by_text("View “Delgado view” saved")).to_be_visible()
+    expect(page.get_by_role("link", name="Delgado view")).to_have_attribute(
+        "href", re.compile(r"\?q=Delgado$")
+    )
+    expect(page.get_by_label("Search")).to_have_value("Delgado")
+    rows = page.locator("table.case-table tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text(wanted.case_number)
+    assert other.case_number not in page.locator("table.case-table").inner_text()
+    page.screenshot(path=str(artifacts / "case-list-view-saved-before-the-answer.png"))
