@@ -6,7 +6,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import Role, User
@@ -25,6 +26,26 @@ from reviews.assignment.selectors import (
 
 # Reviewers a page on the Assign page, eligible and excluded alike.
 ASSIGN_PAGE_SIZE = 25
+
+
+# The pages the Assign page goes back to after an unassignment, when it was opened from one:
+# a reviewer's open cases (reports), worked through case by case when a reviewer is deactivated
+# (from QA: each reassignment landed on the case page, and the list was three clicks away).
+_BACK_TO = {"reports:reviewer_open_cases"}
+
+
+def _back_to(request) -> str:
+    """The page the Assign page was opened from (`back`, kept through the unassign form), if it
+    is one of _BACK_TO on this site; else ""."""
+    back = request.POST.get("back") or request.GET.get("back") or ""
+    if not back.startswith("/") or not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}
+    ):
+        return ""
+    try:
+        return back if resolve(back.split("?", 1)[0]).view_name in _BACK_TO else ""
+    except Resolver404:
+        return ""
 
 
 def _posted(request, name: str, queryset):
@@ -116,6 +137,7 @@ def _assign_page(request, case, *, unassign: dict | None = None, status: int = 2
             "reassign_to": result.eligible,
             "unassign": unassign or {},
             "reason_max": services.REASON_MAX_CHARS,
+            "back": _back_to(request),
         },
         status=status,
     )
@@ -164,7 +186,9 @@ def case_unassign(request, case_number):
             f"{case.case_number}: the reviewer was unassigned and notified; the case waits "
             "for a reviewer again.",
         )
-    return redirect_after_post(request, reverse("casefile:case_detail", args=[case.case_number]))
+    return redirect_after_post(
+        request, _back_to(request) or reverse("casefile:case_detail", args=[case.case_number])
+    )
 
 
 def _plan_panel_context(run: PlanRun | None) -> dict:

@@ -13,8 +13,9 @@ from django.urls import reverse
 from accounts.models import Role, User
 from audit.models import AuditEvent
 from reviews.assignment.models import Assignment, AssignmentStatus
+from reviews.assignment.services import reviewer_assign
 from reviews.reports.selectors import NO_CAPACITY, dashboard_table, rate
-from tests.factories import CaseFactory, UserFactory, reviewer_with_profile
+from tests.factories import CaseFactory, UserFactory, ready_case, reviewer_with_profile
 from tests.reviews.reports.known_month import NOVEMBER
 
 pytestmark = pytest.mark.django_db
@@ -36,11 +37,13 @@ def test_the_dashboard_links_each_reviewer_to_their_open_cases(world):
         .get(reverse("reports:dashboard"), {"start": "2026-11-01", "end": "2026-11-30"})
         .content.decode()
     )
-    link = f'<a href="{reverse("reports:reviewer_open_cases", args=["REV-P"])}">'
+    url = reverse("reports:reviewer_open_cases", args=["REV-P"])
     load = page.split('id="chart-load"', 1)[1].split("</section>", 1)[0]
     at_risk = page.split('id="chart-at_risk_reviewer"', 1)[1].split("</section>", 1)[0]
-    assert f"{link}Jane Roe REV-P (REV-P)</a>" in load
-    assert f"{link}Jane Roe REV-P (REV-P)</a>" in at_risk
+    # Each link carries the period and its table, for the page's way back.
+    period = "start=2026-11-01&end=2026-11-30"
+    assert f'<a href="{url}?{period}&chart=load">Jane Roe REV-P (REV-P)</a>' in load
+    assert f'<a href="{url}?{period}&chart=at_risk_reviewer">Jane Roe REV-P (REV-P)</a>' in at_risk
     assert '<td data-label="Reviewer">No reviewer assigned</td>' in at_risk  # nobody to open
 
 
@@ -96,13 +99,14 @@ def test_the_page_lists_the_reviewers_open_cases_each_with_its_reassignment():
     for case in open_cases:
         assert f'href="{reverse("casefile:case_detail", args=[case.case_number])}"' in page
         assign = reverse("assignment:case_assign", args=[case.case_number])
-        assert f'href="{assign}#unassign-heading"' in page
+        back = "%2Fdashboard%2Freviewers%2FREV-HOLD%2F"  # the Assign page comes back here
+        assert f'href="{assign}?back={back}#unassign-heading"' in page
     for case in not_open:
         assert case.case_number not in page
-    assert "Maria Delgado" in page and "awaiting acceptance since" in page
-    assert "Ana Ruiz" in page
+    assert "Delgado, Maria" in page and "awaiting acceptance since" in page  # as lists name them
+    assert "Ruiz, Ana" in page
     # As the load chart counts them: two here and one carried over from another system.
-    assert "3 (2 here, 1 carried over from another system)" in page
+    assert "3 (2 assigned in IMR Desk, 1 carried over from another system)" in page
     assert "can no longer sign in" not in page
 
 
@@ -140,7 +144,7 @@ def test_a_reviewer_the_roster_does_not_have_is_not_found():
 def test_a_reviewer_with_nothing_open_is_told_so():
     reviewer_with_profile("REV-FREE", last_name="Free")
     page = _open_cases_page(_client(), "REV-FREE").content.decode()
-    assert "No open case here." in page
+    assert "No open case assigned in IMR Desk." in page
 
 
 def test_a_roster_id_with_a_slash_or_a_space_still_links_and_opens():
@@ -152,6 +156,68 @@ def test_a_roster_id_with_a_slash_or_a_space_still_links_and_opens():
     client = _client()
     dashboard = html.unescape(client.get(reverse("reports:dashboard")).content.decode())
     url = reverse("reports:reviewer_open_cases", args=["REV 12/B"])
-    assert f'<a href="{url}">Jane Slash (REV 12/B)</a>' in dashboard
+    assert f'<a href="{url}?' in dashboard and "Jane Slash (REV 12/B)</a>" in dashboard
     page = html.unescape(client.get(url).content.decode())
     assert "Open cases of Jane Slash (REV 12/B)" in page and case.case_number in page
+
+
+def test_back_to_the_dashboard_returns_to_its_period_and_table():
+    """From QA: "Back to the dashboard" showed the default period and the load table, whatever
+    the period chosen and the table the reviewer was followed from."""
+    reviewer_with_profile("REV-BACK")
+    url = reverse("reports:reviewer_open_cases", args=["REV-BACK"])
+    client = _client()
+    page = html.unescape(
+        client.get(
+            url, {"start": "2026-12-01", "end": "2026-12-06", "chart": "at_risk_reviewer"}
+        ).content.decode()
+    )
+    dashboard = reverse("reports:dashboard")
+    assert f'href="{dashboard}?start=2026-12-01&end=2026-12-06#chart-at_risk_reviewer"' in page
+    # Nothing asked (a bookmark), or a table that does not link here: the load table.
+    page = html.unescape(client.get(url, {"chart": "nothing"}).content.decode())
+    assert f'href="{dashboard}#chart-load"' in page
+
+
+def test_a_case_reassigned_from_the_list_comes_back_to_the_list():
+    """From QA: after each reassignment the case page opened, and the deactivated reviewer's
+    list was three clicks away; the Assign page opened from the list goes back to it."""
+    reviewer = reviewer_with_profile("REV-HOLD", last_name="Hold")
+    waiting = ready_case()
+    reviewer_assign(case=waiting, reviewer=reviewer, actor=UserFactory(role=Role.CASE_ADMIN))
+    other = reviewer_with_profile("REV-NEXT", last_name="Next")
+    client = _client()
+    back = reverse("reports:reviewer_open_cases", args=["REV-HOLD"]) + "?chart=load"
+    assign = reverse("assignment:case_assign", args=[waiting.case_number])
+    page = html.unescape(client.get(assign, {"back": back}).content.decode())
+    assert f'<a href="{back}">Back to Jane Hold\'s open cases</a>' in page
+    response = client.post(
+        reverse("assignment:case_unassign", args=[waiting.case_number]),
+        {
+            "reason": "Login deactivated",
+            "reviewer": str(other.pk),
+            "assignment": str(Assignment.objects.get(case=waiting, reviewer=reviewer).pk),
+            "back": back,
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == back
+    listed = html.unescape(client.get(back).content.decode())
+    assert f"{waiting.case_number} reassigned to Jane Next" in listed  # the message, here
+    assert waiting.case_number not in listed.split("Assigned in IMR Desk", 1)[1]
+    assert "No open case assigned in IMR Desk." in listed
+
+
+def test_the_assign_page_goes_back_only_to_a_reviewers_list_on_this_site():
+    waiting = ready_case()
+    reviewer_assign(
+        case=waiting,
+        reviewer=reviewer_with_profile("REV-HOLD"),
+        actor=UserFactory(role=Role.CASE_ADMIN),
+    )
+    client = _client()
+    assign = reverse("assignment:case_assign", args=[waiting.case_number])
+    page = client.get(assign, {"back": "/dashboard/reviewers/REV-HOLD/"}).content.decode()
+    assert 'name="back" value="/dashboard/reviewers/REV-HOLD/"' in page  # the one it takes
+    for back in ("https://elsewhere.example/", "//elsewhere.example/", "/cases/", "/nowhere/"):
+        page = client.get(assign, {"back": back}).content.decode()
+        assert 'name="back"' not in page, back
