@@ -58,7 +58,7 @@ def dashboard(request):
                 " ".join([*problems, "No CSV was made: correct the period and download again."]),
                 content_type="text/plain; charset=utf-8",
             )
-        table = dashboard_snapshot(period, today).table(request.GET.get("chart", ""))
+        table = dashboard_snapshot(period, today, whole=True).table(request.GET.get("chart", ""))
         if table is None:
             raise Http404("No such chart.")
         out = io.StringIO()
@@ -90,11 +90,34 @@ def dashboard(request):
 @require_GET
 def reviewer_open_cases_view(request, external_id: str):
     """The open cases the dashboard's load and at-risk rows count for one reviewer, each
-    linked to its case and, for the case administrators, to its Assign page to reassign it."""
+    linked to its case and, for the case administrators, to its Assign page to reassign it
+    (which comes back here). The dashboard's link carries its period and the table it was in,
+    so "Back to the dashboard" returns to them (from QA: it showed the default period)."""
     return TemplateResponse(
         request,
         "reports/reviewer_open_cases.html",
-        {"reviewer": reviewer_open_cases(request.user, external_id), "today": timezone.localdate()},
+        {
+            "reviewer": reviewer_open_cases(request.user, external_id),
+            "now": timezone.localtime(),
+            "dashboard_url": _dashboard_at(request.GET),
+            "back": request.get_full_path(),
+        },
+    )
+
+
+# The dashboard tables whose rows link to a reviewer's open cases.
+_REVIEWER_CHARTS = ("load", "at_risk_reviewer")
+
+
+def _dashboard_at(query) -> str:
+    """The dashboard at the period and the table a reviewer's link was followed from (the
+    dashboard checks the period, as it does any other)."""
+    period = {name: query[name] for name in ("start", "end") if query.get(name)}
+    chart = query.get("chart") if query.get("chart") in _REVIEWER_CHARTS else "load"
+    return (
+        reverse("reports:dashboard")
+        + (f"?{urlencode(period)}" if period else "")
+        + f"#chart-{chart}"
     )
 
 
