@@ -62,8 +62,8 @@ ROUTES: dict[str, Audited | NotAudited] = {
     "ops:favicon": NotAudited("the browser's icon: a redirect to a static file"),
     # The operations dashboard and the monthly report: totals and reviewer loads, no case.
     "reports:dashboard": NotAudited("the dashboard's totals name no case, party or record"),
-    # A reviewer's open cases: case numbers and workers' names.
-    "reports:reviewer_open_cases": Audited(AuditKind.CASE_LIST),
+    # A reviewer's open cases: case numbers and workers' names (the reviewer's profile id).
+    "reports:reviewer_open_cases": Audited(AuditKind.CASE_LIST, object_arg="profile_id"),
     "reports:monthly_report": NotAudited("the monthly report's totals name no case or party"),
     "reports:report_run_request": NotAudited("asks for the monthly report: totals, no case"),
     "reports:report_run": NotAudited("the monthly report's progress: no case or party"),

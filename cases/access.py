@@ -70,7 +70,9 @@ POLICY: dict[Ability, frozenset[str]] = {
     Ability.SEE_CASE_READERS: _MANAGERS | {Role.QUALITY_REVIEWER},
     Ability.SEE_INTEGRITY: frozenset({Role.SYSTEM_ADMIN}),
     # The operation's numbers: the managers run it, the medical director (the quality
-    # reviewer) reads them; they name reviewers (load) but no case or party.
+    # reviewer) reads them; they name reviewers (load) but no case or party, except a
+    # reviewer's open cases (case numbers and workers, audited). The same roles as
+    # KNOW_REVIEWERS and SEE_CASE_READERS: each sees every case (cases_visible_to).
     Ability.SEE_DASHBOARD: _MANAGERS | {Role.QUALITY_REVIEWER},
     # The public text of every decision (no names, no claim numbers): every staff role; the
     # link to a case follows cases_visible_to.

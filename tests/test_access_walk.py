@@ -407,7 +407,7 @@ def kwargs_for(world: World, name: str, role: str, *, foreign: bool) -> dict | N
         "run_id": (
             PlanRun.objects.values_list("pk", flat=True).first() or PlanRun.objects.create().pk
         ),
-        "external_id": ReviewerProfile.objects.values_list("external_id", flat=True).first(),
+        "profile_id": ReviewerProfile.objects.values_list("pk", flat=True).first(),
         "report_id": (
             ReportRun.objects.values_list("pk", flat=True).first()
             or ReportRun.objects.create(month=dt.date(2026, 11, 1)).pk

@@ -1558,7 +1558,7 @@ def _reports_reviewer_open_cases(people, size):
         Assignment.objects.create(case=case, reviewer=people.reviewer, status="accepted")
     return Visit(
         people.case_admin,
-        reverse("reports:reviewer_open_cases", args=["REV-BUDGET"]),
+        reverse("reports:reviewer_open_cases", args=[people.reviewer.reviewer_profile.pk]),
         shows=tuple(case.case_number for case in cases),
     )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.http import QueryDict
@@ -109,13 +111,20 @@ def case_list_bulk(request):
         day = timezone.localdate().isoformat()
         return csv_response(case_list_rows(cases), filename=f"cases-selected-{day}.csv")
     outcomes: dict[Reminded, int] = dict.fromkeys(Reminded, 0)
+    to_reassign = []  # the cases whose reviewer's login is deactivated, named in the report
     found = 0
     for case in cases:
         found += 1
         # Each case's reminder is recorded with its event, or not at all.
         with transaction.atomic():
-            outcomes[reviewer_remind(case, actor=request.user)] += 1
-    messages.info(request, _reminders_report(outcomes, refused=len(numbers) - found))
+            outcome = reviewer_remind(case, actor=request.user)
+        outcomes[outcome] += 1
+        if outcome == Reminded.LOGIN_DEACTIVATED:
+            to_reassign.append(case.case_number)
+    messages.info(
+        request,
+        _reminders_report(outcomes, refused=len(numbers) - found, to_reassign=to_reassign),
+    )
     return _back_to_list(request.POST.get("query", ""))
 
 
@@ -123,7 +132,13 @@ def _cases(count: int) -> str:
     return f"{count} case{'s' if count != 1 else ''}"
 
 
-def _reminders_report(outcomes: dict[Reminded, int], *, refused: int) -> str:
+# The cases to reassign the reminders report names; past this many, "and 3 more".
+TO_REASSIGN_NAMED = 10
+
+
+def _reminders_report(
+    outcomes: dict[Reminded, int], *, refused: int, to_reassign: Sequence[str] = ()
+) -> str:
     """ "Reminders sent for 3 cases; 1 case has no reviewer to remind." None sent: "No reminder
     was due: 1 case already reminded for this due date." (from QA: "Reminders sent for 0
     cases")."""
@@ -141,10 +156,17 @@ def _reminders_report(outcomes: dict[Reminded, int], *, refused: int) -> str:
         )
     if outcomes[Reminded.LOGIN_DEACTIVATED]:
         count = outcomes[Reminded.LOGIN_DEACTIVATED]
-        one = count == 1
+        named = ", ".join(sorted(to_reassign)[:TO_REASSIGN_NAMED])
+        if count > TO_REASSIGN_NAMED:
+            named += f" and {count - TO_REASSIGN_NAMED} more"
+        held = (
+            "is held by a reviewer whose login is"
+            if count == 1
+            else ("are held by reviewers whose logins are")
+        )
         parts.append(
-            f"{_cases(count)} {'is' if one else 'are'} held by a reviewer whose login is "
-            f"deactivated: reassign {'it on its' if one else 'each on its'} Assign page"
+            f"{_cases(count)} ({named}) {held} deactivated: reassign "
+            f"{'it' if count == 1 else 'each'} on its Assign page"
         )
     if outcomes[Reminded.CLOSED]:
         count = outcomes[Reminded.CLOSED]

@@ -164,12 +164,14 @@ def reviewer_remind(case: Case, *, actor: User, today: dt.date | None = None) ->
     if case.status in CLOSED_STATUSES:
         return Reminded.CLOSED
     reviewer = reviewer_side().current_reviewer(case) if case.status in _WITH_REVIEWER else None
-    if reviewer is None or not reviewer.email:
+    if reviewer is None:
         return Reminded.NO_REVIEWER
     if not reviewer.is_active:
         # From QA: a reviewer whose login is deactivated was e-mailed and the case counted as
         # reminded; they cannot act on it, and the case waits until it is reassigned.
         return Reminded.LOGIN_DEACTIVATED
+    if not reviewer.email:
+        return Reminded.NO_REVIEWER
     due_on = case.due_on or today or timezone.localdate()
     if _reviewer_reminded(case, due_on):
         return Reminded.ALREADY

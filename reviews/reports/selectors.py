@@ -53,6 +53,7 @@ from cases.lifecycle.statuses import (
 from cases.spreadsheet import csv_row
 from reviews.assignment.matching import OPEN_ASSIGNMENT_STATUSES, open_assignments_count
 from reviews.assignment.models import Assignment
+from reviews.assignment.selectors import assignments_for_reviewer
 from reviews.determination.models import Determination, DeterminationStatus, ItemDecision
 from reviews.letters.models import Letter, LetterStatus
 from reviews.reports.models import ReportRun, ReportRunStatus
@@ -132,9 +133,11 @@ class Table:
         points = []
         for row in self.shown_rows():
             cell = row[self.value_column]
-            measured = isinstance(cell, Cell) and cell.value is not None
-            value = cell.value if measured else float(cell or 0)
-            points.append((str(row[self.label_column]), value, str(cell or 0)))
+            if isinstance(cell, Cell):  # a rate: blank where there is no whole, drawn as 0
+                value, text = cell.value or 0.0, str(cell)
+            else:
+                value, text = float(cell or 0), str(cell or 0)
+            points.append((str(row[self.label_column]), value, text))
         return points
 
 
@@ -279,7 +282,7 @@ def _reviewer_labels(user_ids) -> dict[int, str]:
     for user in users:
         profile = getattr(user, "reviewer_profile", None)
         labels[user.pk] = (
-            _reviewer_cell(f"{user.display_name} ({profile.external_id})", profile.external_id)
+            _reviewer_cell(f"{user.display_name} ({profile.external_id})", profile.pk)
             if profile
             else user.display_name
         )
@@ -341,6 +344,7 @@ def _reviewer_load_rows() -> list[list]:
     profiles = ReviewerProfile.objects.annotate(
         open_cases=open_assignments_count() + F("carried_open_cases")
     ).values_list(
+        "pk",
         "external_id",
         "user__first_name",
         "user__last_name",
@@ -355,12 +359,12 @@ def _reviewer_load_rows() -> list[list]:
     # then the most open cases; a reviewer with no capacity and open cases is the fullest of all.
     # Every reviewer is read whatever the limit (the CSV shows them all), so sorted here.
     def fullest_first(profile):
-        external_id, _, _, _, open_cases, capacity, _, _ = profile
+        _, external_id, _, _, _, open_cases, capacity, _, _ = profile
         load = open_cases / capacity if capacity else (float("inf") if open_cases else 0.0)
         return (-load, -open_cases, external_id)
 
     rows = []
-    for external_id, first, last, username, open_cases, capacity, on_leave, active in sorted(
+    for pk, external_id, first, last, username, open_cases, capacity, on_leave, active in sorted(
         profiles, key=fullest_first
     ):
         if not active and not open_cases:
@@ -368,7 +372,7 @@ def _reviewer_load_rows() -> list[list]:
         name = f"{first} {last}".strip() or username
         rows.append(
             [
-                _reviewer_cell(f"{name} ({external_id})", external_id),
+                _reviewer_cell(f"{name} ({external_id})", pk),
                 open_cases,
                 capacity,
                 # Open cases with no capacity at all: over it, said in words (no rate exists).
@@ -426,28 +430,24 @@ class ReviewerOpenCases:
         return len(self.assignments) + self.profile.carried_open_cases
 
 
-def reviewer_open_cases(user, external_id: str) -> ReviewerOpenCases:
+def reviewer_open_cases(user, profile_id: int) -> ReviewerOpenCases:
     """A reviewer's open assignments (awaiting acceptance or accepted), what is due first; 404
     for a reviewer the roster does not have. Open cases stay within the roster's capacity (rule
     6), so the list is short; a deactivated reviewer's keeps what they held."""
-    profile = get_object_or_404(
-        ReviewerProfile.objects.select_related("user"), external_id=external_id
-    )
+    profile = get_object_or_404(ReviewerProfile.objects.select_related("user"), pk=profile_id)
     assignments = (
-        Assignment.objects.filter(
-            reviewer=profile.user,
-            status__in=OPEN_ASSIGNMENT_STATUSES,
-            case__in=cases_visible_to(user),
-        )
-        .select_related("case")
-        .order_by(F("case__due_on").asc(nulls_last=True), "case__case_number")
+        assignments_for_reviewer(profile.user)
+        .prefetch_related(None)  # the page names no item
+        .filter(case__in=cases_visible_to(user))
     )
     return ReviewerOpenCases(profile, list(assignments))
 
 
-def _reviewer_cell(label: str, external_id: str) -> Cell:
-    """A reviewer's name in a dashboard table, linked to their open cases."""
-    return Cell(label, href=reverse("reports:reviewer_open_cases", args=[external_id]))
+def _reviewer_cell(label: str, profile_id: int) -> Cell:
+    """A reviewer's name in a dashboard table, linked to their open cases: by the profile's
+    row id, since a roster id is typed by people and may hold a slash, dots or a line break,
+    which no URL pattern matches whole."""
+    return Cell(label, href=reverse("reports:reviewer_open_cases", args=[profile_id]))
 
 
 # --- Flow ----------------------------------------------------------------------------------

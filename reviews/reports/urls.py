@@ -5,10 +5,9 @@ from reviews.reports import views
 app_name = "reports"
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
-    # A reviewer's open cases: the load and at-risk charts' rows link here (a roster id is
-    # typed by people and may hold a slash).
+    # A reviewer's open cases (by the roster profile's id): the load and at-risk rows link here.
     path(
-        "dashboard/reviewers/<path:external_id>/",
+        "dashboard/reviewers/<int:profile_id>/",
         views.reviewer_open_cases_view,
         name="reviewer_open_cases",
     ),

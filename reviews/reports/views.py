@@ -58,7 +58,10 @@ def dashboard(request):
                 " ".join([*problems, "No CSV was made: correct the period and download again."]),
                 content_type="text/plain; charset=utf-8",
             )
-        table = dashboard_snapshot(period, today, whole=True).table(request.GET.get("chart", ""))
+        chart = request.GET.get("chart", "")
+        # Only the reviewer tables' CSVs need every row (the larger of the two kept copies).
+        snapshot = dashboard_snapshot(period, today, whole=chart in _REVIEWER_CHARTS)
+        table = snapshot.table(chart)
         if table is None:
             raise Http404("No such chart.")
         out = io.StringIO()
@@ -88,7 +91,7 @@ def dashboard(request):
 
 @access_required(Ability.SEE_DASHBOARD)
 @require_GET
-def reviewer_open_cases_view(request, external_id: str):
+def reviewer_open_cases_view(request, profile_id: int):
     """The open cases the dashboard's load and at-risk rows count for one reviewer, each
     linked to its case and, for the case administrators, to its Assign page to reassign it
     (which comes back here). The dashboard's link carries its period and the table it was in,
@@ -97,7 +100,7 @@ def reviewer_open_cases_view(request, external_id: str):
         request,
         "reports/reviewer_open_cases.html",
         {
-            "reviewer": reviewer_open_cases(request.user, external_id),
+            "reviewer": reviewer_open_cases(request.user, profile_id),
             "now": timezone.localtime(),
             "dashboard_url": _dashboard_at(request.GET),
             "back": request.get_full_path(),

@@ -10,8 +10,10 @@ from django.test import Client
 from django.urls import reverse
 
 from cases.casefile.forms import SavedViewForm
+from cases.casefile.list_views import _reminders_report
 from cases.casefile.models import SavedView
 from cases.lifecycle.models import CaseStatus, EventType
+from cases.reminders.services import Reminded
 from tests.factories import (
     PASSWORD,
     CaseFactory,
@@ -257,11 +259,39 @@ def test_a_reviewer_whose_login_is_deactivated_is_not_reminded_and_the_case_is_n
     )
 
     assert shown_messages(response) == [
-        "Reminders sent for 1 case; 1 case is held by a reviewer whose login is deactivated: "
-        "reassign it on its Assign page."
+        f"Reminders sent for 1 case; 1 case ({gone.case_number}) is held by a reviewer whose "
+        "login is deactivated: reassign it on its Assign page."
     ]
     assert [message.to for message in mail.outbox] == [[reviewer.email]]
     assert not gone.events.filter(type=EventType.REMINDER_SENT).exists()
+
+
+def test_a_deactivated_reviewer_without_an_e_mail_address_is_reported_as_deactivated(
+    admin_client,
+):
+    """From a review: the missing address was checked first, so the report said "no reviewer
+    to remind" and not that the case is to be reassigned."""
+    case, reviewer, _ = case_in_review()
+    type(reviewer).objects.filter(pk=reviewer.pk).update(is_active=False, email="")
+    response = admin_client.post(
+        BULK, {"action": "remind", "case": [case.case_number]}, follow=True
+    )
+    assert shown_messages(response) == [
+        f"No reminder was due: 1 case ({case.case_number}) is held by a reviewer whose login "
+        "is deactivated: reassign it on its Assign page."
+    ]
+
+
+def test_the_report_names_the_first_ten_cases_to_reassign():
+    outcomes = dict.fromkeys(Reminded, 0) | {Reminded.LOGIN_DEACTIVATED: 12}
+    numbers = [f"CM26-00000{n:02d}" for n in range(12, 0, -1)]
+    report = _reminders_report(outcomes, refused=0, to_reassign=numbers)
+    assert report == (
+        "No reminder was due: 12 cases (CM26-0000001, CM26-0000002, CM26-0000003, "
+        "CM26-0000004, CM26-0000005, CM26-0000006, CM26-0000007, CM26-0000008, CM26-0000009, "
+        "CM26-0000010 and 2 more) are held by reviewers whose logins are deactivated: "
+        "reassign each on its Assign page."
+    )
 
 
 def test_one_case_selected_twice_in_other_capitals_is_one_case(admin_client):
