@@ -1,6 +1,6 @@
 /* Quality review: the medical director's comments for a return (one box per item, tied to the
    return form by form="return-form", and the general comment) are sent only with "Return with
-   comments"; there is no autosave. A reload or a stray click lost them without a word (from
+   comments", the comment for the file only with the approval; there is no autosave. A reload or a stray click lost them without a word (from
    QA). So, as the reviewer's workspace does (autosave.js), they are kept in this browser's
    localStorage while typed (key: user, case, determination version), put back on the next
    visit with a notice, and forgotten once the return or approval is sent (the queue the server
@@ -33,10 +33,25 @@
   // Typed for an earlier version of the determination: about a text that has changed since.
   forget(prefix, key);
 
+  // The return's boxes and the approval's "Comment for the file" (from QA: a refused return
+  // drew the page again and the approval's comment, in the other form, came back empty). The
+  // approval's form is drawn again by htmx when refused, so it is looked up each time.
+  function kept(element) {
+    var approve = document.getElementById("approve-form");
+    return element.tagName === "TEXTAREA" &&
+      (element.form === form || (approve !== null && element.form === approve));
+  }
+
   function boxes() {
-    return Array.prototype.filter.call(form.elements, function (element) {
-      return element.tagName === "TEXTAREA";
-    });
+    var approve = document.getElementById("approve-form");
+    var all = Array.prototype.slice.call(form.elements);
+    if (approve) all = all.concat(Array.prototype.slice.call(approve.elements));
+    return all.filter(kept);
+  }
+
+  // The two forms each have a `comment`: the approval's is kept under a name of its own.
+  function nameOf(box) {
+    return (box.form === form ? "" : "approve:") + box.name;
   }
 
   function typed() {
@@ -45,7 +60,7 @@
 
   function remember() {
     var comments = {};
-    boxes().forEach(function (box) { if (box.value.trim()) comments[box.name] = box.value; });
+    boxes().forEach(function (box) { if (box.value.trim()) comments[nameOf(box)] = box.value; });
     try {
       if (Object.keys(comments).length) {
         localStorage.setItem(key, JSON.stringify({ comments: comments, at: Date.now() }));
@@ -62,7 +77,7 @@
   var restored = 0;
   if (saved && saved.comments) {
     boxes().forEach(function (box) {
-      var value = saved.comments[box.name];
+      var value = saved.comments[nameOf(box)];
       if (typeof value === "string" && !box.value.trim()) {
         box.value = value;
         restored += 1;
@@ -78,7 +93,8 @@
     notice.className = "message message--warning";
     notice.innerHTML = "<p>Restored " + (restored === 1 ? "a comment" : restored + " comments")
       + " you typed on this computer (" + window.imrTime(saved.at || Date.now(), true)
-      + ") and had not sent. They are sent with “Return with comments”.</p>"
+      + ") and had not sent. A comment for the reviewer goes with “Return with comments”, "
+      + "the comment for the file with the approval.</p>"
       + '<button type="button" class="message__dismiss" aria-label="Dismiss this message">×</button>';
     messages.appendChild(notice);
     // session.js's: floats the messages when their place is out of view.
@@ -94,7 +110,7 @@
   remember();
 
   document.addEventListener("input", function (event) {
-    if (event.target.form === form && event.target.tagName === "TEXTAREA") remember();
+    if (kept(event.target)) remember();
   });
 
   // Sending a form (return, approval, a consistency flag's finding) leaves on purpose: the

@@ -120,3 +120,24 @@ def test_an_approval_refused_in_place_keeps_the_comments_and_one_sent_forgets_th
     expect(page.get_by_text(f"{case.case_number} approved")).to_be_visible()
     assert dialogs == ["beforeunload"]
     assert page.evaluate(KEPT) == []
+
+
+def test_the_comment_for_the_file_survives_a_refused_return(
+    page, live_server, reference_data, artifacts
+):
+    """From QA: typed in the approval's "Comment for the file", then "Return with comments"
+    with no comment: the refusal drew the page again and the approval's comment was gone."""
+    case, _ = submitted()
+    sign_in(page, live_server.url, UserFactory(role=Role.QUALITY_REVIEWER))
+    page.goto(f"{live_server.url}/quality/{case.case_number}/")
+    file_comment = page.locator("#approve-form textarea[name=comment]")
+    file_comment.fill("Reviewed against MTUS; no concerns.")
+    page.get_by_role("button", name="Return with comments").click()
+
+    expect(page.get_by_text("Say what the reviewer should change")).to_be_visible()
+    expect(page.locator("#approve-form textarea[name=comment]")).to_have_value(
+        "Reviewed against MTUS; no concerns."
+    )
+    expect(page.locator("#return-form textarea[name=comment]")).to_have_value("")
+    expect(page.get_by_text("Restored a comment you typed on this computer")).to_be_visible()
+    page.screenshot(path=str(artifacts / "quality-file-comment-kept.png"))
