@@ -73,6 +73,9 @@ def test_dashboard_lists_own_cases_by_due_date_with_days_left_and_status(client,
     table = page[page.index("Open cases") :]
     assert table.index(sooner.case_number) < table.index(later.case_number)
     assert "Waiting for you to accept" in page and "Writing the determination" in page
+    # One to accept and one being written: both are the reviewer's to act on (from QA:
+    # "2 waiting for you" read as two new assignments).
+    assert "<strong>2</strong> for you to act on" in page
     assert "days left" in page
     assert theirs[0].case_number not in page
 
