@@ -399,6 +399,11 @@ class Case(models.Model):
         return f"{self.worker_first_name} {self.worker_last_name}".strip()
 
     @property
+    def worker_name_listed(self) -> str:
+        """As the lists name the worker, last name first ("Delgado, Maria")."""
+        return f"{self.worker_last_name}, {self.worker_first_name}"
+
+    @property
     def ur_served_on(self):
         return self.ur_decision_served_on or self.ur_decision_date
 

@@ -77,8 +77,7 @@ def case_list_row(case, *, selectable: bool = False, selected: bool = False) -> 
     return mark_safe(
         f'<tr class="{clock_row_class(clock)}">{select}'
         f'<td data-label="Case"><a class="case-link" href="{href}">{number}</a></td>'
-        f'<td data-label="Worker" class="cell-text">{escape(case.worker_last_name)}, '
-        f"{escape(case.worker_first_name)}</td>"
+        f'<td data-label="Worker" class="cell-text">{escape(case.worker_name_listed)}</td>'
         f'<td data-label="Claim number" class="case-table__claim">'
         f"{escape(case.claim_number)}</td>"
         f'<td data-label="Priority">{priority_badge(case)}</td>'

@@ -764,6 +764,9 @@ def eligibility(period: Period) -> tuple[Table, Table]:
 
 # How many reviewers the page's load and at-risk charts show (their CSVs have them all).
 LOAD_ROWS_SHOWN = 25
+# Those two tables: the page shows their first rows, the CSVs every row (Snapshot.whole), and
+# each row's reviewer links to their open cases.
+REVIEWER_TABLES = ("at_risk_reviewer", "load")
 
 
 @dataclass(frozen=True)
@@ -827,10 +830,19 @@ def _snapshot_take(period: Period, today: dt.date) -> Snapshot:
         reasons,
     ]
     whole = {
-        "at_risk_reviewer": _at_risk_reviewer_table(at_risk_rows, None, today),
-        "load": _reviewer_load_table(load_rows, None, today),
+        table.name: table
+        for table in (
+            _at_risk_reviewer_table(at_risk_rows, None, today),
+            _reviewer_load_table(load_rows, None, today),
+        )
     }
     return Snapshot(timezone.now(), tables, whole)
+
+
+def dashboard_csv_table(name: str, period: Period, today: dt.date) -> Table | None:
+    """A chart's table for its CSV, from the kept snapshot: the page's figures, every row. Only
+    the reviewer tables read the copy kept with every row (the larger one)."""
+    return dashboard_snapshot(period, today, whole=name in REVIEWER_TABLES).table(name)
 
 
 def dashboard_table(name: str, period: Period, today: dt.date) -> Table | None:

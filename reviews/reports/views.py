@@ -36,6 +36,8 @@ from reviews.reports.runs import (
     report_run_stuck,
 )
 from reviews.reports.selectors import (
+    REVIEWER_TABLES,
+    dashboard_csv_table,
     dashboard_snapshot,
     report_run_get,
     report_run_latest,
@@ -58,10 +60,7 @@ def dashboard(request):
                 " ".join([*problems, "No CSV was made: correct the period and download again."]),
                 content_type="text/plain; charset=utf-8",
             )
-        chart = request.GET.get("chart", "")
-        # Only the reviewer tables' CSVs need every row (the larger of the two kept copies).
-        snapshot = dashboard_snapshot(period, today, whole=chart in _REVIEWER_CHARTS)
-        table = snapshot.table(chart)
+        table = dashboard_csv_table(request.GET.get("chart", ""), period, today)
         if table is None:
             raise Http404("No such chart.")
         out = io.StringIO()
@@ -108,15 +107,11 @@ def reviewer_open_cases_view(request, profile_id: int):
     )
 
 
-# The dashboard tables whose rows link to a reviewer's open cases.
-_REVIEWER_CHARTS = ("load", "at_risk_reviewer")
-
-
 def _dashboard_at(query) -> str:
     """The dashboard at the period and the table a reviewer's link was followed from (the
     dashboard checks the period, as it does any other)."""
     period = {name: query[name] for name in ("start", "end") if query.get(name)}
-    chart = query.get("chart") if query.get("chart") in _REVIEWER_CHARTS else "load"
+    chart = query.get("chart") if query.get("chart") in REVIEWER_TABLES else "load"
     return (
         reverse("reports:dashboard")
         + (f"?{urlencode(period)}" if period else "")

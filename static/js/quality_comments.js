@@ -1,11 +1,11 @@
 /* Quality review: the medical director's comments for a return (one box per item, tied to the
    return form by form="return-form", and the general comment) are sent only with "Return with
-   comments", the comment for the file only with the approval; there is no autosave. A reload or a stray click lost them without a word (from
-   QA). So, as the reviewer's workspace does (autosave.js), they are kept in this browser's
-   localStorage while typed (key: user, case, determination version), put back on the next
-   visit with a notice, and forgotten once the return or approval is sent (the queue the server
-   redirects to names them: data-quality-comments-sent) or once the determination has another
-   version. Leaving the page with comments typed asks first, except by sending one of its forms.
+   comments", the comment for the file only with the approval; there is no autosave. A reload
+   or a stray click lost them without a word (from QA). So, as the reviewer's workspace does
+   (autosave.js), they are kept in this browser's localStorage while typed (key: user, case,
+   determination version), put back on the next visit with a notice, and forgotten once the
+   return or approval is sent (the queue the server redirects to names them:
+   data-quality-comments-sent) or once the determination has another version. Leaving the page with comments typed asks first, except by sending one of its forms.
    The queue page loads this file too, for the forgetting alone. */
 (function () {
   "use strict";
@@ -36,17 +36,18 @@
   // The return's boxes and the approval's "Comment for the file" (from QA: a refused return
   // drew the page again and the approval's comment, in the other form, came back empty). The
   // approval's form is drawn again by htmx when refused, so it is looked up each time.
+  function forms() {
+    return [form, document.getElementById("approve-form")].filter(Boolean);
+  }
+
   function kept(element) {
-    var approve = document.getElementById("approve-form");
-    return element.tagName === "TEXTAREA" &&
-      (element.form === form || (approve !== null && element.form === approve));
+    return element.tagName === "TEXTAREA" && forms().indexOf(element.form) !== -1;
   }
 
   function boxes() {
-    var approve = document.getElementById("approve-form");
-    var all = Array.prototype.slice.call(form.elements);
-    if (approve) all = all.concat(Array.prototype.slice.call(approve.elements));
-    return all.filter(kept);
+    return forms().reduce(function (all, each) {
+      return all.concat(Array.prototype.slice.call(each.elements));
+    }, []).filter(kept);
   }
 
   // The two forms each have a `comment`: the approval's is kept under a name of its own.
