@@ -10,12 +10,15 @@ from django.http import QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
 from accounts.row_ids import row_id
 from cases.access import Ability, access_required
 from cases.casefile.forms import (
     BULK_EXPORT,
+    SAVED_VIEW_DELETED,
     SAVED_VIEW_NAME_TYPED,
     BulkActionForm,
     CaseFilterForm,
@@ -74,6 +77,7 @@ def saved_view_delete(request):
     else:
         view.delete()
         messages.success(request, f"View “{view.name}” deleted.")
+        request.session[SAVED_VIEW_DELETED] = {"name": view.name, "query": view.query}
     # Back to the list as it was (from a QA pass: the filters were dropped).
     return _back_to_list(request.POST.get("query", ""))
 
@@ -138,10 +142,10 @@ TO_REASSIGN_NAMED = 10
 
 def _reminders_report(
     outcomes: dict[Reminded, int], *, refused: int, to_reassign: Sequence[str] = ()
-) -> str:
+) -> SafeString:
     """ "Reminders sent for 3 cases; 1 case has no reviewer to remind." None sent: "No reminder
     was due: 1 case already reminded for this due date." (from QA: "Reminders sent for 0
-    cases")."""
+    cases"). Each case to reassign links to its Assign page."""
     if outcomes[Reminded.SENT]:
         parts = [f"Reminders sent for {_cases(outcomes[Reminded.SENT])}"]
     else:
@@ -156,17 +160,29 @@ def _reminders_report(
         )
     if outcomes[Reminded.LOGIN_DEACTIVATED]:
         count = outcomes[Reminded.LOGIN_DEACTIVATED]
-        named = ", ".join(sorted(to_reassign)[:TO_REASSIGN_NAMED])
+        named = format_html_join(
+            ", ",
+            '<a href="{}">{}</a>',
+            (
+                (reverse("assignment:case_assign", args=[number]), number)
+                for number in sorted(to_reassign)[:TO_REASSIGN_NAMED]
+            ),
+        )
         if count > TO_REASSIGN_NAMED:
-            named += f" and {count - TO_REASSIGN_NAMED} more"
+            named = format_html("{} and {} more", named, count - TO_REASSIGN_NAMED)
         held = (
             "is held by a reviewer whose login is"
             if count == 1
             else ("are held by reviewers whose logins are")
         )
         parts.append(
-            f"{_cases(count)} ({named}) {held} deactivated: reassign "
-            f"{'it' if count == 1 else 'each'} on its Assign page"
+            format_html(
+                "{} ({}) {} deactivated: reassign {} on its Assign page",
+                _cases(count),
+                named,
+                held,
+                "it" if count == 1 else "each",
+            )
         )
     if outcomes[Reminded.CLOSED]:
         count = outcomes[Reminded.CLOSED]
@@ -180,6 +196,11 @@ def _reminders_report(
     if refused:
         parts.append(f"{_cases(refused)} not found or not yours to act on")
     if outcomes[Reminded.SENT] or len(parts) == 1:
-        return "; ".join(parts) + "."
+        return format_html("{}.", _joined(parts))
     # None sent: what follows says why.
-    return f"{parts[0]}: {'; '.join(parts[1:])}."
+    return format_html("{}: {}.", parts[0], _joined(parts[1:]))
+
+
+def _joined(parts: Sequence[str]) -> SafeString:
+    """The report's parts, each escaped unless it is already HTML (the links to reassign)."""
+    return format_html_join("; ", "{}", ((part,) for part in parts))

@@ -27,6 +27,7 @@ from cases.access import (
 )
 from cases.auditlog.selectors import case_readers_shown
 from cases.casefile.forms import (
+    SAVED_VIEW_DELETED,
     SAVED_VIEW_NAME_TYPED,
     CaseFilterForm,
     PartyServiceForm,
@@ -138,12 +139,15 @@ def case_list(request):
     # fragment htmx asks for holds no such form, so the name waits for the whole page.
     fragment = wants_fragment(request)
     typed_name = "" if fragment else request.session.pop(SAVED_VIEW_NAME_TYPED, "")
+    # A view deleted a moment ago is offered back once, as "Undo" (forms.SAVED_VIEW_DELETED).
+    deleted_view = None if fragment else request.session.pop(SAVED_VIEW_DELETED, None)
     context = {
         "filter_form": filter_form,
         "query": filter_form.query(),
         # The user's own saved views (the whole page only; evaluated where it shows them).
         "saved_views": SavedView.objects.filter(owner=request.user),
         "saved_view_form": SavedViewForm(initial={"name": typed_name}),
+        "deleted_view": deleted_view,
         # "Select all on this page": a round trip, no script (the CSP allows none inline).
         "select_all": request.GET.get("select") == "all",
         "is_filtered": filter_form.is_filtered,

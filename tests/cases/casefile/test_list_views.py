@@ -34,6 +34,11 @@ def signed_in(user) -> Client:
     return client
 
 
+def assign_link(case) -> str:
+    """How the reminders report names a case to reassign: a link to its Assign page."""
+    return f'<a href="/cases/{case.case_number}/assign/">{case.case_number}</a>'
+
+
 def shown_messages(response) -> list[str]:
     return [str(message) for message in response.context["messages"]]
 
@@ -81,6 +86,31 @@ def test_deleting_ones_own_view(admin_client, case_admin):
 
     assert not SavedView.objects.filter(pk=mine.pk).exists()
     assert "View “Expedited” deleted." in shown_messages(response)
+
+
+def test_a_deleted_view_is_offered_back_once(admin_client, case_admin):
+    """A slip on a chip's × costs nothing: the list offers the view back ("Undo"), and that
+    button saves it again with its own filters, once."""
+    mine = SavedView.objects.create(owner=case_admin, name="Expedited", query="priority=expedited")
+    response = admin_client.post(
+        reverse("casefile:saved_view_delete"),
+        {"view": mine.pk, "query": "status=closed"},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "Undo: save “Expedited” again" in page
+    assert 'name="name" value="Expedited"' in page
+    assert 'name="query" value="priority=expedited"' in page  # the view's, not the list's
+    assert "Undo: save" not in admin_client.get(LIST).content.decode()  # once
+
+    response = admin_client.post(
+        reverse("casefile:saved_view_save"),
+        {"name": "Expedited", "query": "priority=expedited"},
+        follow=True,
+    )
+    restored = SavedView.objects.get(owner=case_admin)
+    assert (restored.name, restored.query) == ("Expedited", "priority=expedited")
+    assert response.redirect_chain[-1][0] == f"{LIST}?priority=expedited"
 
 
 def test_deleting_a_view_comes_back_to_the_list_as_it_was(admin_client, case_admin):
@@ -259,7 +289,7 @@ def test_a_reviewer_whose_login_is_deactivated_is_not_reminded_and_the_case_is_n
     )
 
     assert shown_messages(response) == [
-        f"Reminders sent for 1 case; 1 case ({gone.case_number}) is held by a reviewer whose "
+        f"Reminders sent for 1 case; 1 case ({assign_link(gone)}) is held by a reviewer whose "
         "login is deactivated: reassign it on its Assign page."
     ]
     assert [message.to for message in mail.outbox] == [[reviewer.email]]
@@ -277,7 +307,7 @@ def test_a_deactivated_reviewer_without_an_e_mail_address_is_reported_as_deactiv
         BULK, {"action": "remind", "case": [case.case_number]}, follow=True
     )
     assert shown_messages(response) == [
-        f"No reminder was due: 1 case ({case.case_number}) is held by a reviewer whose login "
+        f"No reminder was due: 1 case ({assign_link(case)}) is held by a reviewer whose login "
         "is deactivated: reassign it on its Assign page."
     ]
 
@@ -286,12 +316,21 @@ def test_the_report_names_the_first_ten_cases_to_reassign():
     outcomes = dict.fromkeys(Reminded, 0) | {Reminded.LOGIN_DEACTIVATED: 12}
     numbers = [f"CM26-00000{n:02d}" for n in range(12, 0, -1)]
     report = _reminders_report(outcomes, refused=0, to_reassign=numbers)
-    assert report == (
-        "No reminder was due: 12 cases (CM26-0000001, CM26-0000002, CM26-0000003, "
-        "CM26-0000004, CM26-0000005, CM26-0000006, CM26-0000007, CM26-0000008, CM26-0000009, "
-        "CM26-0000010 and 2 more) are held by reviewers whose logins are deactivated: "
-        "reassign each on its Assign page."
+    named = ", ".join(
+        f'<a href="/cases/{number}/assign/">{number}</a>' for number in sorted(numbers)[:10]
     )
+    assert report == (
+        f"No reminder was due: 12 cases ({named} and 2 more) are held by reviewers whose "
+        "logins are deactivated: reassign each on its Assign page."
+    )
+
+
+def test_the_report_escapes_what_it_does_not_link():
+    """Only the links to reassign are HTML: a case number is escaped like any other text."""
+    outcomes = dict.fromkeys(Reminded, 0) | {Reminded.LOGIN_DEACTIVATED: 1, Reminded.SENT: 1}
+    report = _reminders_report(outcomes, refused=0, to_reassign=["CM26-<b>"])
+    assert "<b>" not in report
+    assert "CM26-&lt;b&gt;" in report
 
 
 def test_one_case_selected_twice_in_other_capitals_is_one_case(admin_client):
