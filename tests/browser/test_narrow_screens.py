@@ -115,6 +115,9 @@ def test_on_a_phone_the_header_fits_and_a_case_row_shows_status_and_due_date(
     for label in ("Status", "Due", "Clock"):
         box = row.locator(f'td[data-label="{label}"]').bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], label
+    # The filters share two columns, the view's name its line with its button: the first case
+    # begins in the first screen, where one field a line put it some 1,060 px down.
+    assert row.bounding_box()["y"] < PHONE["height"], row.bounding_box()
     page.screenshot(path=str(artifacts / "narrow-1-case-list.png"), full_page=True)
 
     # The menu is one disclosure; opened from the keyboard it lists every page, one under another.
@@ -459,6 +462,12 @@ def test_on_a_phone_a_saved_view_named_in_one_long_word_wraps(
     page.locator(".saved-views").screenshot(path=str(artifacts / "narrow-saved-view.png"))
     page.locator(".saved-views").get_by_role("button").first.click()
     expect(page.locator(".messages-region")).to_contain_text("deleted")
+    assert scroll_width(page) <= PHONE["width"]
+    # Offered back once, in a chip that wraps the long name too.
+    page.get_by_role("button", name=f"Undo: save “{name}” again").click()
+    expect(page.locator(".messages-region")).to_contain_text("saved")
+    expect(page.locator(".saved-views").get_by_role("link", name=name)).to_be_visible()
+    expect(page.get_by_role("button", name=re.compile("^Undo"))).to_have_count(0)
     assert scroll_width(page) <= PHONE["width"]
 
 
