@@ -89,7 +89,7 @@ class _PdfFilesField(forms.FileField):
 
 
 def title_from_file_name(name: str) -> str:
-    """A record's title from its file's name, when several are uploaded at once: the name
+    """A record's title from its file's name, when none is typed: the name
     without ".pdf", underscores as spaces ("PR-2_progress_report.pdf" → "PR-2 progress
     report")."""
     stem = name.rsplit("/", 1)[-1]
@@ -100,8 +100,8 @@ def title_from_file_name(name: str) -> str:
 
 
 class RecordAddForm(RecordFields):
-    """The case page's upload: one record with the title given, or several PDFs at once, each
-    a record titled by its file's name with the same date, kind and sender."""
+    """The case page's upload: one record or several PDFs at once with the same date, kind and
+    sender, each titled by its file's name unless one file is given a title."""
 
     file = _PdfFilesField(
         label="PDF files",
@@ -114,8 +114,8 @@ class RecordAddForm(RecordFields):
         max_length=300,
         required=False,
         help_text=(
-            "As the letter lists it, e.g. “PR-2 progress report”. With several files, leave it "
-            "empty: each record is titled by its file's name."
+            "As the letter lists it, e.g. “PR-2 progress report”. Left empty, each record is "
+            "titled by its file's name (“PR-2_progress_report.pdf” as “PR-2 progress report”)."
         ),
     )
 
@@ -148,18 +148,17 @@ class RecordAddForm(RecordFields):
                 f"With {len(files)} files each record is titled by its file's name: leave the "
                 "title empty, or upload the files one at a time to title each.",
             )
-        elif len(files) == 1 and not cleaned.get("title") and "title" not in self.errors:
-            # A title refused already (too long) is not a missing one.
-            self.add_error("title", "Give the record a title: the letter lists it by title.")
         return cleaned
 
     def records_data(self) -> dict[str, Any]:
         """The files, each with its title, and what they share."""
         data = self.cleaned_data
         files = data["file"]
+        # One file titled as typed; otherwise each by its file's name, one file as several
+        # (from QA: one file with no title was refused, two were titled from their names).
         titled = (
             [(files[0], data["title"])]
-            if len(files) == 1
+            if data.get("title")
             else [(uploaded, title_from_file_name(uploaded.name or "")) for uploaded in files]
         )
         return {

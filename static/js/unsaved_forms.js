@@ -1,15 +1,19 @@
-/* A page of several forms that each save alone and come back as saved (the letter settings:
-   the organization details and the letter paragraphs). Sending one reloads the page, which
-   drew the other from what was saved: its unsaved changes were lost without a word (from QA).
-   So each form marked data-unsaved-name="…" is watched: sending one while another has changes
-   asks first, naming the other; leaving the page with changes in any asks too (the browser's
-   own question), except by sending a form. A form drawn refused (data-unsaved-refused) holds
-   what was posted and not saved, so it counts as changed from the start. */
+/* A page of several forms that each save alone and come back as saved (the letter settings,
+   the facts page, the case page's findings). Sending one reloads the page, or redraws its
+   part, from what was saved: the other forms' unsaved changes were lost without a word (from
+   QA). So each form marked data-unsaved-name="…" is watched: sending one while another has
+   changes asks first, naming the other; leaving the page with changes in any asks too (the
+   browser's own question), except by sending a form. A form drawn refused
+   (data-unsaved-refused) holds what was posted and not saved, so it counts as changed from the
+   start. Forms htmx draws later (the case page's workflow after a finding) are watched from
+   when they are drawn. */
 (function () {
   "use strict";
 
-  var forms = Array.prototype.slice.call(document.querySelectorAll("form[data-unsaved-name]"));
-  if (!forms.length) return;
+  function watched() {
+    return Array.prototype.slice.call(document.querySelectorAll("form[data-unsaved-name]"));
+  }
+  if (!watched().length) return;
 
   function values(form) {
     var pairs = [];
@@ -21,46 +25,80 @@
     return pairs.join("\n");
   }
 
-  var drawn = new Map();
-  forms.forEach(function (form) { drawn.set(form, values(form)); });
+  // What each form held when it was drawn.
+  var drawn = new WeakMap();
+  function remember() {
+    watched().forEach(function (form) {
+      if (!drawn.has(form)) drawn.set(form, values(form));
+    });
+  }
+  remember();
+  document.addEventListener("htmx:load", remember);
 
   function changed(form) {
     return form.hasAttribute("data-unsaved-refused") || values(form) !== drawn.get(form);
   }
 
-  // The form whose sending was agreed to: session.js sends it again once it has asked the
-  // server whether the session is alive, and that second submit is not asked about again.
+  // The field to take the user back to: the first one changed (else the form's first field).
+  function firstChanged(form) {
+    var fields = Array.prototype.filter.call(form.elements, function (element) {
+      return element.name && element.type !== "hidden" && element.type !== "submit";
+    });
+    var edited = fields.filter(function (element) {
+      if (element.type === "checkbox" || element.type === "radio") {
+        return element.checked !== element.defaultChecked;
+      }
+      if (element.tagName === "SELECT") {
+        return Array.prototype.some.call(element.options, function (option) {
+          return option.selected !== option.defaultSelected;
+        });
+      }
+      return element.value !== element.defaultValue;
+    });
+    return edited[0] || fields[0] || null;
+  }
+
+  // The form whose sending was agreed to: session.js sends a plain form again once it has
+  // asked the server whether the session is alive, and that second submit is not asked about.
   var agreed = null;
   document.addEventListener("input", function () { agreed = null; });
 
-  // Capture: before session.js, which holds every plain form back while it asks the server.
+  // Capture: before session.js, which holds every plain form back while it asks the server,
+  // and before htmx sends a form of its own.
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (forms.indexOf(form) === -1 || agreed === form) return;
-    var others = forms.filter(function (other) { return other !== form && changed(other); });
+    if (!form.hasAttribute("data-unsaved-name") || agreed === form) return;
+    var others = watched().filter(function (other) { return other !== form && changed(other); });
     if (!others.length) return;
     var names = others.map(function (other) { return "the " + other.dataset.unsavedName; });
     var message = "Your changes to " + names.join(" and ") + " are not saved. Saving the "
-      + form.dataset.unsavedName + " reloads this page without them.\n\nSave the "
+      + form.dataset.unsavedName + " draws this page again without them.\n\nSave the "
       + form.dataset.unsavedName + " and lose those changes?";
     if (window.confirm(message)) {
       agreed = form;
     } else {
       event.preventDefault();
       event.stopImmediatePropagation();
-      var first = others[0].querySelector("textarea, input:not([type=hidden]), select");
+      var first = firstChanged(others[0]);
       if (first) first.focus();
     }
   }, true);
 
-  // A submit nobody held back (on window, the last to hear it) leaves the page on purpose.
+  // A submit nobody held back (on window, the last to hear it) leaves the page on purpose; so
+  // does one htmx sends (it always holds the browser's own back), unless its answer is drawn
+  // in the page (a refusal, or the part redrawn): then the page stays, and so do its forms.
   var leaving = false;
   window.addEventListener("submit", function (event) {
-    if (!event.defaultPrevented) leaving = true;
+    if (event.target.hasAttribute("hx-post") || !event.defaultPrevented) leaving = true;
+  });
+  ["htmx:beforeSwap", "htmx:sendError", "htmx:responseError"].forEach(function (type) {
+    document.addEventListener(type, function (event) {
+      if (event.detail.elt && event.detail.elt.tagName === "FORM") leaving = false;
+    });
   });
   window.addEventListener("pageshow", function () { leaving = false; });
   window.addEventListener("beforeunload", function (event) {
-    if (leaving || !forms.some(changed)) return;
+    if (leaving || !watched().some(changed)) return;
     event.preventDefault();
     event.returnValue = "";
   });

@@ -1114,3 +1114,16 @@ def test_part_of_a_case_number_still_searches_within_the_filters(admin_client):
     page = admin_client.get(reverse("casefile:case_list"), {"q": issued.case_number[:-1]})
 
     assert issued.case_number not in page.content.decode()
+
+
+def test_one_record_with_no_title_is_titled_by_its_file_name_as_several_are(admin_client, case):
+    """From QA: one file with no title was refused ("Give the record a title") while two were
+    each titled from their file's name."""
+    upload = pdf_upload("PR-2_progress_report.pdf")
+    response = admin_client.post(
+        reverse("casefile:case_record_add", args=[case.case_number]),
+        {"record-file": upload, "record-title": "", "record-kind": "medical"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert list(MedicalRecord.objects.values_list("title", flat=True)) == ["PR-2 progress report"]

@@ -1,0 +1,95 @@
+"""Pages of several forms that each save alone: the facts page and the case page's next step.
+From QA: saving the dates threw away the worker's name typed beside them, and a note typed in
+the Ineligible box was lost on leaving the page, each without a word."""
+
+import pytest
+from playwright.sync_api import expect
+
+from accounts.models import Role
+from cases.lifecycle.models import Case, CaseStatus
+from tests.browser.test_reviewer_flow import sign_in
+from tests.factories import UserFactory, case_taken_in, ready_case
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+class Dialogs:
+    """Each dialog the page opens, as (type, message): a confirm answered as `agree` says, the
+    question on leaving answered "stay"."""
+
+    def __init__(self, page):
+        self.seen: list[tuple[str, str]] = []
+        self.agree = False
+        page.on("dialog", self._answer)
+
+    def _answer(self, dialog):
+        self.seen.append((dialog.type, dialog.message))
+        if self.agree and dialog.type != "beforeunload":
+            dialog.accept()
+        else:
+            dialog.dismiss()
+
+    @property
+    def kinds(self) -> list[str]:
+        return [kind for kind, _ in self.seen]
+
+
+def test_saving_one_fact_with_another_typed_asks_first_and_saves_once_agreed(
+    page, live_server, reference_data, artifacts
+):
+    case = ready_case(claim_number="05-111111", worker_first_name="Maria")
+    sign_in(page, live_server.url, UserFactory(role=Role.CASE_ADMIN))
+    page.goto(f"{live_server.url}/cases/{case.case_number}/facts/")
+    page.get_by_label("Claim number").fill("05-222222")
+    first_name = page.get_by_label("First name")
+    first_name.fill("Mariana")
+
+    dialogs = Dialogs(page)
+    page.get_by_role("button", name="Save the dates").click()
+    expect(first_name).to_be_focused()
+    assert dialogs.kinds == ["confirm"]
+    assert "Your changes to the worker are not saved" in dialogs.seen[0][1]
+    expect(first_name).to_have_value("Mariana")
+    case.refresh_from_db()
+    assert case.claim_number == "05-111111"
+
+    # Leaving with them typed asks too; staying keeps them.
+    page.evaluate("() => { window.location.href = '/'; }")
+    page.wait_for_timeout(500)
+    assert dialogs.kinds == ["confirm", "beforeunload"]
+    expect(first_name).to_have_value("Mariana")
+    page.screenshot(path=str(artifacts / "facts-unsaved-asked.png"))
+
+    # Agreed: the dates are saved and the page left for the case page, asked nothing more.
+    dialogs.agree = True
+    page.get_by_role("button", name="Save the dates").click()
+    expect(page.get_by_text("Corrected Claim number")).to_be_visible()
+    assert dialogs.kinds == ["confirm", "beforeunload", "confirm"]
+    case.refresh_from_db()
+    assert (case.claim_number, case.worker_first_name) == ("05-222222", "Maria")
+
+
+def test_a_note_typed_in_a_finding_is_not_lost_by_leaving_or_by_the_other_finding(
+    page, live_server, reference_data, artifacts
+):
+    admin = UserFactory(role=Role.CASE_ADMIN)
+    case = case_taken_in(admin)
+    assert case.status == CaseStatus.RECEIVED
+    sign_in(page, live_server.url, admin)
+    page.goto(f"{live_server.url}/cases/{case.case_number}/")
+    ineligible = page.locator("form.finding--ineligible")
+    note = ineligible.get_by_role("textbox", name="Note")
+    note.fill("The UR decision attached is for another worker.")
+
+    dialogs = Dialogs(page)
+    page.evaluate("() => { window.location.href = '/cases/'; }")
+    page.wait_for_timeout(500)
+    assert dialogs.kinds == ["beforeunload"]
+    expect(note).to_have_value("The UR decision attached is for another worker.")
+
+    page.get_by_role("button", name="Record eligible and send the notice").click()
+    assert dialogs.kinds == ["beforeunload", "confirm"]
+    assert "Your changes to the ineligible finding are not saved" in dialogs.seen[1][1]
+    expect(note).to_be_focused()
+    assert Case.objects.get(pk=case.pk).status == CaseStatus.RECEIVED
+    page.screenshot(path=str(artifacts / "case-finding-unsaved-asked.png"))
