@@ -127,8 +127,8 @@ class IneligibleForm(forms.Form):
     )
     note = note_field(
         rows=3,
-        help_text="What the parties should know; required with “Other”. Printed in the notice "
-        "of ineligibility.",
+        help_text="What the parties should know; required with “Other”, and with a reason whose "
+        "check above passes. Printed in the notice of ineligibility.",
     )
 
     def reason_list(self) -> list[str]:

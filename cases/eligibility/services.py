@@ -235,6 +235,8 @@ def case_eligibility_record(
             raise ValidationError("Give at least one reason the application is ineligible.")
         if codes == [IneligibilityReason.OTHER] and not note:
             raise ValidationError("Say in the note why the application is ineligible.")
+        if not note:
+            _passed_checks_refuse(case, codes)
         from_status = case_status_set(case=case, to_status=CaseStatus.INELIGIBLE)
         event = events.eligibility_recorded(
             case=case,
@@ -251,6 +253,40 @@ def case_eligibility_record(
             case=case, actor=actor, event=event, eligible=False
         )
     return case
+
+
+# The check on the screen that answers each reason an application may be found ineligible for
+# (8 CCR 9792.10.3(a)): a reason ticked against its own check's "passes" must be explained.
+REASON_CHECKS = {
+    IneligibilityReason.LATE: "timely",
+    IneligibilityReason.FILED_BY_PROVIDER: "filed_by",
+    IneligibilityReason.NOT_SIGNED: "signed",
+    IneligibilityReason.NO_UR_DECISION: "ur_decision_on_file",
+    IneligibilityReason.NOT_MEDICAL_NECESSITY: "ur_decision_basis",
+    IneligibilityReason.PRIOR_IMR: "prior_imr",
+    IneligibilityReason.DUPLICATE: "duplicates",
+}
+
+
+def _passed_checks_refuse(case: Case, codes: list[str]) -> None:
+    """An ineligible finding for a reason its own check found no ground for (from QA: "filed
+    late" ticked beside "filed within 30 days: passes" closed the case without a word) needs
+    the note that says why: the parties read it in the notice of ineligibility (8 CCR
+    9792.10.3(c)), and the screen said the opposite."""
+    keys = {REASON_CHECKS[code]: code for code in codes if code in REASON_CHECKS}
+    if not keys:
+        return
+    passed = [check for check in eligibility_checks(case) if check.key in keys and check.passes]
+    if passed:
+        named = "; ".join(
+            f"“{IneligibilityReason(keys[check.key]).label}” (the check “{check.label}” "
+            "passes)"
+            for check in passed
+        )
+        raise ValidationError(
+            f"The screen found no ground for {named}: say in the note why the application is "
+            "ineligible for it all the same (the note is printed in the notice of ineligibility)."
+        )
 
 
 def records_complete_date_check(case: Case, on: dt.date) -> None:

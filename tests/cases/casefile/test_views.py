@@ -541,6 +541,36 @@ def test_ineligible_finding_closes_the_case_with_its_reasons(admin_client, case)
     page = admin_client.get(response["Location"]).content.decode()
     assert "Reason: No UR decision (8 CCR 9792.10.1(b)(1))" in page
     assert "Reason: Duplicate application" in page and "Note: Same as CM26-0000001." in page
+    # From QA: the clock still said "not sent, due 12/01/2026", a past date read as missed.
+    notice = page.split("<dt>Notice of assignment</dt>", 1)[1].split("</dd>", 1)[0]
+    assert "none: the case closed without one" in notice
+    assert "due" not in notice
+
+
+def test_ineligible_for_a_reason_its_check_passed_needs_the_note_that_says_why(admin_client, case):
+    """From QA: "Application filed late" ticked beside "Filed within 30 days: passes" closed
+    the case, and its notice went out, without a word of why."""
+    url = reverse("casefile:case_eligibility", args=[case.case_number])
+    response = admin_client.post(url, {"finding": "ineligible", "ineligible-reasons": ["late"]})
+    page = response.content.decode()
+    assert "The screen found no ground for “Application filed late” (the check “Filed within " in (
+        page
+    )
+    assert "say in the note why the application is ineligible for it all the same" in page
+    case.refresh_from_db()
+    assert case.status == CaseStatus.RECEIVED
+
+    response = admin_client.post(
+        url,
+        {
+            "finding": "ineligible",
+            "ineligible-reasons": ["late"],
+            "ineligible-note": "The UR decision was served on 09/01, not as the form says.",
+        },
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == CaseStatus.INELIGIBLE
 
 
 @pytest.mark.parametrize("headers", [{}, HTMX], ids=["page", "htmx"])
@@ -706,7 +736,11 @@ def test_service_refusal_is_shown_and_changes_nothing(admin_client):
 def test_htmx_action_swaps_its_panel_and_tells_the_others(admin_client, case):
     response = admin_client.post(
         reverse("casefile:case_eligibility", args=[case.case_number]),
-        {"finding": "ineligible", "ineligible-reasons": "duplicate"},
+        {
+            "finding": "ineligible",
+            "ineligible-reasons": "duplicate",
+            "ineligible-note": "Same as CM26-0000001, filed under another claim number.",
+        },
         **HTMX,
     )
     html = response.content.decode()
