@@ -97,12 +97,20 @@ def test_on_a_phone_the_header_fits_and_a_case_row_shows_status_and_due_date(
     admin = UserFactory(
         role=Role.SYSTEM_ADMIN, first_name="Alexandra", last_name="Whitfield-Montgomery"
     )
+    type(admin).objects.filter(pk=admin.pk).update(notifications_unread=12)
     page.set_viewport_size(PHONE)
     sign_in(page, live_server.url, admin)
 
     page.goto(f"{live_server.url}/cases/")
     expect(page.get_by_role("heading", name="Cases")).to_be_visible()
     assert scroll_width(page) <= PHONE["width"]
+    # The bell, with a two-digit count, shares the header's one row with "Menu" and "Sign out".
+    bell = page.get_by_role("link", name="Notifications: 12 unread")
+    sign_out = page.get_by_role("button", name="Sign out")
+    centres = [
+        box["y"] + box["height"] / 2 for box in (bell.bounding_box(), sign_out.bounding_box())
+    ]
+    assert abs(centres[0] - centres[1]) < 2, centres
     row = page.get_by_role("row", name=re.compile(case.case_number))
     expect(row.locator('td[data-label="Status"]')).to_be_visible()
     expect(row.locator('td[data-label="Status"]')).to_contain_text("Records complete")

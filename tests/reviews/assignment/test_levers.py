@@ -527,6 +527,11 @@ def test_the_bell_counts_unread_and_the_page_marks_them_read(admin, admin_client
     assignment_decline(assignment=assignment, actor=reviewer, reason="Travelling")
     page = admin_client.get(reverse("casefile:case_list")).content.decode()
     assert 'class="site-bell__count">1<' in page
+    # The bell in the header: one click to the list, its count beside it (from QA: the count
+    # sat on the "Account" menu, two clicks away).
+    bell = page.split('<a class="site-bell-link site-bell--unread" href="/notifications/"')
+    assert len(bell) == 2, "one bell, drawn unread"
+    assert '<span class="site-bell__count">1</span><span class="visually-hidden"> unread' in bell[1]
     listing = admin_client.get(reverse("account:notifications")).content.decode()
     assert "the reviewer declined" in listing and "unread" in listing
     newest = Notification.objects.filter(user=admin).latest("pk").pk
@@ -535,6 +540,7 @@ def test_the_bell_counts_unread_and_the_page_marks_them_read(admin, admin_client
     assert admin.notifications_unread == 0
     page = admin_client.get(reverse("casefile:case_list")).content.decode()
     assert 'class="site-bell__count">0<' in page
+    assert '<a class="site-bell-link" href="/notifications/"' in page
 
 
 def test_following_a_notification_marks_it_read_and_goes_where_it_points(admin, admin_client):
