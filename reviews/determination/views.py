@@ -354,7 +354,9 @@ def _answered_when_no_longer_yours(view):
             text = f"You declined {ended.case.case_number} on {when:%m/%d/%Y}"
         else:
             text = f"{ended.case.case_number} was taken back from you on {when:%m/%d/%Y}"
-        messages.warning(request, f"{text}; it is no longer yours, so nothing was done.")
+        # A link followed (an old notification, a bookmark) did nothing to say was not done.
+        outcome = "nothing was done" if request.method == "POST" else "here are your cases"
+        messages.warning(request, f"{text}; it is no longer yours, so {outcome}.")
         return redirect_after_post(request, reverse("determination:reviewer_dashboard"))
 
     return answered

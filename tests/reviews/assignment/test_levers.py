@@ -333,7 +333,8 @@ def test_unassigning_a_returned_case_leaves_it_waiting_and_the_old_reviewer_with
         reverse("determination:workspace", args=[case.case_number]), follow=True
     ).content.decode()
     assert f"{case.case_number} was taken back from you on " in workspace
-    assert "it is no longer yours, so nothing was done." in workspace
+    # A link followed, not a button pressed (from QA: "nothing was done" read oddly there).
+    assert "it is no longer yours, so here are your cases." in workspace
     assert f'href="/reviews/cases/{case.case_number}/' not in workspace
 
 
