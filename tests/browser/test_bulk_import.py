@@ -37,6 +37,13 @@ def test_upload_then_watch_a_run_reach_finished(
     expect(page.get_by_role("heading", name="Refused (1)")).to_be_visible()
     expect(page.get_by_text("$[1].items")).to_be_visible()
     page.screenshot(path=str(artifacts / "bulk-import-finished.png"), full_page=True)
+    # On a phone a refusal's reasons take the card's whole width, under their label (from QA:
+    # squeezed beside it into 110 px, "diagnostic_ima / ging").
+    page.set_viewport_size({"width": 390, "height": 844})
+    reasons = page.locator('td[data-label="Reasons"] ul').first
+    assert reasons.bounding_box()["width"] > 280, reasons.bounding_box()
+    page.screenshot(path=str(artifacts / "bulk-import-finished-phone.png"), full_page=True)
+    page.set_viewport_size({"width": 1440, "height": 900})
 
     # A run a worker is still importing: the page follows it by itself.
     run = ImportRun.objects.create(
