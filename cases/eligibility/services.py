@@ -279,8 +279,7 @@ def _passed_checks_refuse(case: Case, codes: list[str]) -> None:
     passed = [check for check in eligibility_checks(case) if check.key in keys and check.passes]
     if passed:
         named = "; ".join(
-            f"“{IneligibilityReason(keys[check.key]).label}” (the check “{check.label}” "
-            "passes)"
+            f"“{IneligibilityReason(keys[check.key]).label}” (the check “{check.label}” passes)"
             for check in passed
         )
         raise ValidationError(

@@ -4,6 +4,7 @@ monthly report's month."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django import forms
 
@@ -25,6 +26,10 @@ def years_after(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years)
     except ValueError:
         return dt.date(day.year + years, 3, 1)
+
+
+# A date in one of the shapes the field reads (2026-02-30, 02/30/2026) that is no real day.
+DATE_SHAPED = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{4})$")
 
 
 class PeriodForm(forms.Form):
@@ -91,13 +96,20 @@ class PeriodForm(forms.Form):
         if self.is_valid():
             return []
         said = [
-            f"“{str(self.data.get(name, ''))[:40]}” is not a date for “{self.fields[name].label}”: "
-            "give it as MM/DD/YYYY."
+            self._date_problem(name, str(self.data.get(name, "")))
             for name in ("start", "end")
             if name in self.errors
         ]
         said.extend(self.non_field_errors())
         return said
+
+    def _date_problem(self, name: str, typed: str) -> str:
+        label = self.fields[name].label
+        if DATE_SHAPED.match(typed.strip()):
+            # From QA: "2026-02-30" was told to be given as MM/DD/YYYY, which it was in shape;
+            # the date box, which cannot hold it, showed it empty.
+            return f"“{typed.strip()}” for “{label}” is no day of the calendar: choose another."
+        return f"“{typed[:40]}” is not a date for “{label}”: give it as MM/DD/YYYY."
 
     def problem(self) -> str:
         """What is wrong with the dates asked for and which period is shown instead, the

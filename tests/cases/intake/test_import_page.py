@@ -342,4 +342,4 @@ def test_the_import_page_says_who_it_is_for_and_sends_a_single_application_to_th
 ):
     page = admin_client.get(reverse("intake:import_new")).content.decode()
     assert "a file made by another system" in page
-    assert f'<a href="{reverse("intake:case_new")}">New case</a>' in page
+    assert f'<a href="{reverse("intake:case_new")}">New application</a>' in page

@@ -372,6 +372,8 @@ def test_an_end_alone_early_in_2013_counts_from_the_day_imr_began(world):
         ({"start": "9999-12-20", "end": "9999-12-31"}, "cannot end after"),
         ({"start": "2026-12-05", "end": "2026-11-01"}, "The period's start comes after its end."),
         ({"start": "abc"}, "“abc” is not a date for “From”: give it as MM/DD/YYYY."),
+        # From QA: well formed, but no real day; it was told to be given as MM/DD/YYYY.
+        ({"start": "2026-02-30"}, "“2026-02-30” for “From” is no day of the calendar"),
         ({"end": "0001-01-01"}, "cannot end before 01/01/2013"),
     ],
 )
@@ -439,7 +441,10 @@ def test_the_period_fields_show_the_dates_counted(world):
     ("asked", "said"),
     [
         ({"start": "garbage"}, "“garbage” is not a date for “From”: give it as MM/DD/YYYY."),
-        ({"start": "2026-11-01", "end": "2026-02-30"}, "“2026-02-30” is not a date for “To”"),
+        (
+            {"start": "2026-11-01", "end": "2026-02-30"},
+            "“2026-02-30” for “To” is no day of the calendar: choose another.",
+        ),
         ({"start": "2026-11-30", "end": "2026-11-01"}, "The period's start comes after its end."),
         # From a QA pass: a year-9999 period was a server error (its last week has no Monday
         # after it), year 1 headed the page "01/01/1", a five-digit year looked ignored.
