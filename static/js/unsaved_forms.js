@@ -71,9 +71,11 @@
     var others = watched().filter(function (other) { return other !== form && changed(other); });
     if (!others.length) return;
     var names = others.map(function (other) { return "the " + other.dataset.unsavedName; });
-    var message = "Your changes to " + names.join(" and ") + " are not saved. Saving the "
-      + form.dataset.unsavedName + " draws this page again without them.\n\nSave the "
-      + form.dataset.unsavedName + " and lose those changes?";
+    // From QA: "draws this page again without them" was not what every page does (one goes on
+    // to another page, a refusal keeps them): only what is sure is said.
+    var message = "Your changes to " + names.join(" and ") + " are not saved, and saving the "
+      + form.dataset.unsavedName + " does not save them: they may be lost.\n\nSave the "
+      + form.dataset.unsavedName + " anyway?";
     if (window.confirm(message)) {
       agreed = form;
     } else {
@@ -85,16 +87,22 @@
   }, true);
 
   // A submit nobody held back (on window, the last to hear it) leaves the page on purpose; so
-  // does one htmx sends (it always holds the browser's own back), unless its answer is drawn
-  // in the page (a refusal, or the part redrawn): then the page stays, and so do its forms.
+  // does one htmx sends (it always holds the browser's own back), unless its answer is not a
+  // redirect (a refusal drawn in place, or the part redrawn): then the page stays, and what is
+  // typed from then on is asked about again (from QA: after one refusal, nothing was).
   var leaving = false;
   window.addEventListener("submit", function (event) {
     if (event.target.hasAttribute("hx-post") || !event.defaultPrevented) leaving = true;
   });
-  ["htmx:beforeSwap", "htmx:sendError", "htmx:responseError"].forEach(function (type) {
-    document.addEventListener(type, function (event) {
-      if (event.detail.elt && event.detail.elt.tagName === "FORM") leaving = false;
-    });
+  // Heard for the form that asked (htmx tells its nearest ancestor still in the page when the
+  // answer replaced the form itself); the swap's own events name its target, not the form.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var asked = event.detail.requestConfig && event.detail.requestConfig.elt;
+    if (!asked || asked.tagName !== "FORM") return;
+    var xhr = event.detail.xhr;
+    var redirected = xhr && xhr.status >= 200 && xhr.status < 300
+      && (xhr.getResponseHeader("HX-Redirect") || xhr.getResponseHeader("HX-Location"));
+    if (!redirected) leaving = false;
   });
   window.addEventListener("pageshow", function () { leaving = false; });
   window.addEventListener("beforeunload", function (event) {

@@ -69,6 +69,29 @@ def test_saving_one_fact_with_another_typed_asks_first_and_saves_once_agreed(
     assert (case.claim_number, case.worker_first_name) == ("05-222222", "Maria")
 
 
+def test_after_a_refusal_in_place_what_is_typed_next_is_still_asked_about(
+    page, live_server, reference_data
+):
+    """From QA: a refusal drawn in place left the page thinking it was being left, so what was
+    typed afterwards (in any form) was lost without a question."""
+    case = ready_case(worker_last_name="Kowalski")
+    sign_in(page, live_server.url, UserFactory(role=Role.CASE_ADMIN))
+    page.goto(f"{live_server.url}/cases/{case.case_number}/facts/")
+    page.get_by_label("Date of injury").fill("2099-12-30")
+    page.get_by_role("button", name="Save the dates").click()
+    expect(page.get_by_role("alert")).to_contain_text("Nothing was changed")
+    last_name = page.get_by_label("Last name")
+    last_name.fill("Kowalska-Nowak")
+
+    dialogs = Dialogs(page)
+    page.evaluate("() => { window.location.href = '/cases/'; }")
+    page.wait_for_timeout(500)
+    assert dialogs.kinds == ["beforeunload"]
+    expect(last_name).to_have_value("Kowalska-Nowak")
+    case.refresh_from_db()
+    assert case.worker_last_name == "Kowalski"
+
+
 def test_a_note_typed_in_a_finding_is_not_lost_by_leaving_or_by_the_other_finding(
     page, live_server, reference_data, artifacts
 ):
