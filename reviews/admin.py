@@ -56,6 +56,16 @@ class ReviewerProfileAdmin(AuditedModelAdmin):
     inlines = [LicenceInline, AffiliationInline, LeaveInline]
     list_select_related = ("user",)
 
+    def get_deleted_objects(self, objs, request):
+        """A profile whose reviewer holds open cases is not deleted (the page and "Delete
+        selected" both list why, as Django lists protected rows): from QA, deleting one took
+        the reviewer off the dashboard's load while their cases stayed assigned to them."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        holding = [
+            warning for profile in objs if (warning := _open_cases_held(profile.user, "deleted"))
+        ]
+        return deleted, counts, perms_needed, [*protected, *holding]
+
 
 @admin.register(Specialty)
 class SpecialtyAdmin(AuditedModelAdmin):
@@ -118,6 +128,13 @@ def reviewer_deactivated_warning(user) -> str | None:
     """Said in Django admin when a reviewer holding open cases is deactivated (registered with
     accounts.deactivation): each case, linked to its Assign page, waits on someone who can no
     longer sign in until it is reassigned."""
+    return _open_cases_held(user, "deactivated")
+
+
+def _open_cases_held(user, then: str) -> str | None:
+    """"<name> … holds 2 open cases: reassign each on their Assign page: CM26-…, CM26-…", or
+    None when the reviewer holds none. `then` says what was done or asked: "deactivated" (the
+    login can no longer sign in) or "deleted" (the profile is kept until they are reassigned)."""
     case_numbers = [
         assignment.case.case_number
         for assignment in assignments_for_reviewer(user).order_by("case__case_number")
@@ -130,8 +147,13 @@ def reviewer_deactivated_warning(user) -> str | None:
         '<a href="{}#unassign-heading">{}</a>',
         ((reverse("assignment:case_assign", args=[number]), number) for number in case_numbers),
     )
+    said = (
+        "{} can no longer sign in but holds {} open case{}"
+        if then == "deactivated"
+        else "The profile of {} is not deleted while they hold {} open case{}"
+    )
     return format_html(
-        "{} can no longer sign in but holds {} open case{}: reassign {} on {} Assign page: {}.",
+        said + ": reassign {} on {} Assign page: {}.",
         user.get_full_name() or user.username,
         count,
         "" if count == 1 else "s",

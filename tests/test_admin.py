@@ -421,3 +421,39 @@ def test_deactivating_a_user_with_no_open_case_says_nothing_more(superuser_clien
     answer = _user_form_posted(superuser_client, user, is_active="")
     page = superuser_client.get(answer.url).content.decode()
     assert "can no longer sign in" not in page
+
+
+def test_a_reviewer_profile_is_not_deleted_while_its_reviewer_holds_open_cases(superuser_client):
+    """From QA: "Delete selected" removed the profile of a reviewer holding a case, which took
+    them off the dashboard's load while the case stayed assigned to them."""
+    from reviews.roster.models import ReviewerProfile
+    from tests.factories import case_in_review, reviewer_with_profile
+
+    case, reviewer, _ = case_in_review()
+    profile = ReviewerProfile.objects.get(user=reviewer)
+    idle = ReviewerProfile.objects.get(user=reviewer_with_profile("REV-IDLE"))
+    assign_url = reverse("assignment:case_assign", args=[case.case_number])
+    changelist = reverse("admin:reviews_reviewerprofile_changelist")
+
+    for asked in (
+        lambda: superuser_client.get(
+            reverse("admin:reviews_reviewerprofile_delete", args=[profile.pk])
+        ),
+        lambda: superuser_client.post(
+            reverse("admin:reviews_reviewerprofile_delete", args=[profile.pk]), {"post": "yes"}
+        ),
+        lambda: superuser_client.post(
+            changelist,
+            {"action": "delete_selected", "_selected_action": [profile.pk], "post": "yes"},
+        ),
+    ):
+        page = asked().content.decode()
+        assert "is not deleted while they hold 1 open case: reassign it on its Assign page" in page
+        assert f'<a href="{assign_url}#unassign-heading">{case.case_number}</a>' in page
+        assert ReviewerProfile.objects.filter(pk=profile.pk).exists()
+
+    # One holding nothing is deleted as before.
+    superuser_client.post(
+        reverse("admin:reviews_reviewerprofile_delete", args=[idle.pk]), {"post": "yes"}
+    )
+    assert not ReviewerProfile.objects.filter(pk=idle.pk).exists()
