@@ -16,7 +16,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.deactivation import work_left_warnings
+from accounts.deactivation import work_left_announce, work_left_warnings
 from accounts.models import Role, User, last_system_admin_refusal
 from accounts.signin import second_factor_reset, sessions_end
 from audit.admin import AuditedModelAdmin
@@ -100,6 +100,7 @@ class RoleUserAdmin(AuditedModelAdmin, UserAdmin):
         if change and "is_active" in form.changed_data and not obj.is_active:
             for warning in work_left_warnings(obj):
                 messages.warning(request, warning)
+            work_left_announce(obj)
 
     def has_delete_permission(self, request, obj=None):
         return False

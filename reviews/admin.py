@@ -132,7 +132,7 @@ def reviewer_deactivated_warning(user) -> str | None:
 
 
 def _open_cases_held(user, then: str) -> str | None:
-    """"<name> … holds 2 open cases: reassign each on their Assign page: CM26-…, CM26-…", or
+    """ "<name> … holds 2 open cases: reassign each on their Assign page: CM26-…, CM26-…", or
     None when the reviewer holds none. `then` says what was done or asked: "deactivated" (the
     login can no longer sign in) or "deleted" (the profile is kept until they are reassigned)."""
     case_numbers = [

@@ -4,7 +4,7 @@ letter request). Called once from ReviewsConfig.ready."""
 
 from django.urls import reverse
 
-from accounts.deactivation import work_left_register
+from accounts.deactivation import work_left_announcer_register, work_left_register
 from cases import registry
 from reviews.admin import reviewer_deactivated_warning
 from reviews.assignment.selectors import (
@@ -12,6 +12,7 @@ from reviews.assignment.selectors import (
     current_reviewer_for,
     reviewer_case_scope,
 )
+from reviews.assignment.services import reviewer_deactivated_announce
 from reviews.determination.selectors import issued_item_decisions, issued_outcomes
 from reviews.determination.services import determination_import_legacy
 from reviews.exports import export_sections
@@ -55,5 +56,6 @@ def register() -> None:
     )
     after_approval_register(letter_request)
     work_left_register(reviewer_deactivated_warning)
+    work_left_announcer_register(reviewer_deactivated_announce)
     stored_kinds_register()
     report_files_register()

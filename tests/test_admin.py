@@ -393,6 +393,7 @@ def test_deactivating_a_reviewer_with_open_cases_warns_and_their_case_pages_say_
 
     # Given a reviewer who has accepted a case
     case, reviewer, _ = case_in_review()
+    early_admin = UserFactory(role=Role.CASE_ADMIN)
     assign_url = reverse("assignment:case_assign", args=[case.case_number])
 
     # When a system administrator unticks "Active" and saves
@@ -406,8 +407,25 @@ def test_deactivating_a_reviewer_with_open_cases_warns_and_their_case_pages_say_
     assert "can no longer sign in but holds 1 open case: reassign it on its Assign page" in page
     assert f'<a href="{assign_url}#unassign-heading">{case.case_number}</a>' in page
 
+    # And every case administrator is told in the app, linked to the reviewer's open cases
+    # (from QA: only the system administrator who unticked "Active" was told)
+    from accounts.models import Notification
+    from reviews.roster.models import ReviewerProfile
+
+    told = Notification.objects.get(user=early_admin)
+    assert told.text == (
+        f"{reviewer.get_full_name()}'s login was deactivated; 1 open case ({case.case_number}) "
+        "waits to be reassigned."
+    )
+    profile = ReviewerProfile.objects.get(user=reviewer)
+    assert told.link == reverse("reports:reviewer_open_cases", args=[profile.pk])
+    assert not told.urgent  # a standard case
+    early_admin.refresh_from_db()
+    assert early_admin.notifications_unread == 1
+    case_admin = UserFactory(role=Role.CASE_ADMIN)
+
     # And a case administrator sees it on the case page, linked, and on the Assign page
-    login(client, UserFactory(role=Role.CASE_ADMIN))
+    login(client, case_admin)
     flag = "The assigned reviewer's login is deactivated: reassign the case."
     case_page = client.get(reverse("casefile:case_detail", args=[case.case_number]))
     html = case_page.content.decode()

@@ -43,7 +43,8 @@ from reviews.assignment.models import (
     PlanRun,
     PlanRunStatus,
 )
-from reviews.assignment.selectors import cases_waiting_for_reviewer
+from reviews.assignment.selectors import assignments_for_reviewer, cases_waiting_for_reviewer
+from reviews.roster.models import ReviewerProfile
 
 if TYPE_CHECKING:
     from reviews.assignment.matching import Plan
@@ -528,6 +529,43 @@ def decline_announce(*, assignment: Assignment) -> None:
         args=[assignment.pk],
         case=case,
         what="The case administrators will be told of the decline by e-mail",
+    )
+
+
+# How many cases the deactivation's notification names before "and 3 more" (its text is
+# kept to 500 characters).
+NAMED_IN_NOTICE = 10
+
+
+def reviewer_deactivated_announce(user) -> None:
+    """Registered with accounts.deactivation: a reviewer whose login is deactivated while
+    holding open cases leaves each to be reassigned, so every case administrator is told in the
+    app, with the cases and a link to the reviewer's list of them (from QA: only the system
+    administrator who unticked "Active" was told, once; an expedited case due in three days
+    waited on someone who could no longer sign in). Urgent when one of them is expedited."""
+    held = list(assignments_for_reviewer(user).prefetch_related(None))
+    if not held:
+        return
+    numbers = [assignment.case.case_number for assignment in held]
+    named = ", ".join(numbers[:NAMED_IN_NOTICE])
+    if len(numbers) > NAMED_IN_NOTICE:
+        named += f" and {len(numbers) - NAMED_IN_NOTICE} more"
+    profile = ReviewerProfile.objects.filter(user=user).only("pk").first()
+    link = (
+        reverse("reports:reviewer_open_cases", args=[profile.pk])
+        if profile is not None
+        else reverse("assignment:case_assign", args=[numbers[0]])
+    )
+    count = len(numbers)
+    notify(
+        _administrators(),
+        text=(
+            f"{user.get_full_name() or user.username}'s login was deactivated; "
+            f"{count} open case{'' if count == 1 else 's'} ({named}) "
+            f"{'waits' if count == 1 else 'wait'} to be reassigned."
+        ),
+        link=link,
+        urgent=any(assignment.case.priority == Priority.EXPEDITED for assignment in held),
     )
 
 
