@@ -8,9 +8,11 @@ search box takes them), ranked by `ts_rank`; `ts_headline` tells which words of 
 
 SQLite (the development default) has no tsvector: a simpler fallback finds items where every
 word of the query appears (case-insensitive LIKE) in the description, citation or rationale,
-ranks them by how many of the three fields match each word (description 3, citation 2,
-rationale 1, after the weights above) and highlights the words in Python. No stemming there:
-"block" finds "blocks" (a substring), "blocks" does not find "block".
+a "quoted phrase" as it is written, and no -excluded word or phrase appears in any of them
+(the search box's syntax, as websearch_to_tsquery reads it); it ranks them by how many of the
+three fields match each word (description 3, citation 2, rationale 1, after the weights above)
+and highlights the words in Python. No stemming there: "block" finds "blocks" (a substring),
+"blocks" does not find "block".
 
 Either way the words are marked in the stored text with two private-use characters, and
 `marked_html` escapes everything else before it turns them into <mark>, so no text of a
@@ -107,8 +109,42 @@ class PrecedentFilters:
 
 
 def query_words(query: str) -> list[str]:
-    """The query's words, lower case, each once, in order."""
+    """The query's words, lower case, each once, in order (an excluded one too: it decides
+    whether there is a search at all and which index can answer it)."""
     return list(dict.fromkeys(word.lower() for word in _WORD.findall(query or "")))
+
+
+# A search box's terms: a "quoted phrase" or a bare token, either with a "-" before it.
+_TERM = re.compile(r'(?<!\w)(-?)"([^"]*)"?|(?<!\w)(-?)([^\s"]+)')
+
+
+@dataclass(frozen=True)
+class QueryTerms:
+    """The query as the search box means it: what an item must hold (words, and phrases as
+    their words one space apart) and what it must not."""
+
+    wanted: tuple[str, ...]
+    excluded: tuple[str, ...]
+
+
+def query_terms(query: str) -> QueryTerms:
+    """ '"functional improvement" lumbar -opioid' → wanted ("functional improvement",
+    "lumbar"), excluded ("opioid"). A "-" inside a word ("L4-5") is part of it, as
+    websearch_to_tsquery reads it; a bare token's words are wanted each on its own."""
+    wanted: list[str] = []
+    excluded: list[str] = []
+    for found in _TERM.finditer(query or ""):
+        minus_phrase, phrase, minus_word, token = found.groups()
+        if phrase is not None:
+            terms = [" ".join(word.lower() for word in _WORD.findall(phrase))]
+            into = excluded if minus_phrase else wanted
+        else:
+            # "(-word)": the "-" may follow an opening bracket.
+            minus_word = minus_word or re.sub(r"^[^\w-]+", "", token).startswith("-")
+            terms = [word.lower() for word in _WORD.findall(token)]
+            into = excluded if minus_word else wanted
+        into.extend(term for term in terms if term and term not in into)
+    return QueryTerms(tuple(wanted), tuple(excluded))
 
 
 def is_postgresql() -> bool:
@@ -139,7 +175,9 @@ def search_items(
         words = words[:SIMILAR_WORDS]
     if is_postgresql():
         return _search_postgresql(items, filters, query, words, match, highlight, latest, at_most)
-    return _search_like(items, words, match, latest)
+    if match == "any":
+        return _search_like(items, QueryTerms(tuple(words), ()), match, latest)
+    return _search_like(items, query_terms(query), match, latest)
 
 
 def _search_postgresql(items, filters, query, words, match, highlight, latest, at_most):
@@ -409,7 +447,7 @@ def _bitmaps_back() -> None:
         cursor.execute("RESET enable_bitmapscan")
 
 
-def _search_like(items, words, match, latest):
+def _search_like(items, terms: QueryTerms, match, latest):
     def anywhere(word: str) -> Q:
         return (
             Q(description__icontains=word)
@@ -417,9 +455,12 @@ def _search_like(items, words, match, latest):
             | Q(rationale__icontains=word)
         )
 
+    words = terms.wanted
     condition = Q()
     for word in words:
         condition = (condition | anywhere(word)) if match == "any" else (condition & anywhere(word))
+    for word in terms.excluded:
+        condition &= ~anywhere(word)
     rank = sum(
         (
             Case(When(**{f"{field}__icontains": word}, then=Value(weight)), default=Value(0))
@@ -458,8 +499,10 @@ def _excerpt(text: str, words: list[str]) -> str:
         return text
     first = 0
     lowered = [token.lower() for token in tokens]
+    # A phrase is found by its first word.
+    firsts = [word.split()[0] for word in words if word.split()]
     for index, token in enumerate(lowered):
-        if any(word in token for word in words):
+        if any(word in token for word in firsts):
             first = index
             break
     start = max(0, min(first - 5, len(tokens) - EXCERPT_WORDS))
@@ -481,7 +524,8 @@ def highlight_items(items: Iterable[PrecedentItem], query: str) -> None:
     the first match) on each item, the matched words in <mark>, everything else escaped. The
     words are those ts_headline marked where search_items(highlight=True) asked PostgreSQL,
     else the query's own words."""
-    query_word_list = query_words(query)
+    # An excluded word is in no item shown: nothing of it to mark.
+    query_word_list = list(query_terms(query).wanted)
     for item in items:
         marked = getattr(item, "matched_marked", None)
         words = _matched_words(marked) if marked is not None else query_word_list

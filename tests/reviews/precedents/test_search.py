@@ -119,7 +119,6 @@ def test_with_a_category_the_newest_matches_are_ranked(monkeypatch):
     assert len(search_items("block", in_category, at_most=2)) == 2
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="-word is websearch syntax")
 def test_with_a_category_an_excluded_word_in_a_rationale_leaves_the_item_out():
     _three_blocks()
     precedent_add(
@@ -134,6 +133,44 @@ def test_with_a_category_an_excluded_word_in_a_rationale_leaves_the_item_out():
             "CM15-0000051",
             "CM15-0000050",
         ], query
+
+
+def test_quoted_phrases_and_excluded_words_are_read_as_the_search_box_means_them():
+    """From QA: on the default SQLite, "gabapentin -gabapentin" found every gabapentin item and
+    "improvement functional" in quotes found "functional improvement"."""
+    precedent_add("CM15-0000060", {"description": "Gabapentin 300 mg", "rationale": "No pain."})
+    precedent_add(
+        "CM15-0000061",
+        {"description": "Physical therapy", "rationale": "Functional improvement is shown."},
+    )
+    precedent_add(
+        "CM15-0000062",
+        {"description": "Acupuncture", "rationale": "Improvement was not functional."},
+    )
+
+    assert numbers(search_items("gabapentin -gabapentin")) == []
+    assert set(numbers(search_items("-gabapentin improvement"))) == {"CM15-0000061", "CM15-0000062"}
+    assert numbers(search_items('"functional improvement"')) == ["CM15-0000061"]
+    assert numbers(search_items('"improvement functional"')) == []
+    assert numbers(search_items('improvement -"functional improvement"')) == ["CM15-0000062"]
+
+
+@pytest.mark.parametrize(
+    ("query", "wanted", "excluded"),
+    [
+        (
+            '"Functional  improvement" lumbar -opioid',
+            ("functional improvement", "lumbar"),
+            ("opioid",),
+        ),
+        ("L4-5 block", ("l4", "5", "block"), ()),
+        ('"sympathetic block"-necessary', ("sympathetic block",), ("necessary",)),
+        ("block (-necessary)", ("block",), ("necessary",)),
+        ('-"over the counter" naproxen', ("naproxen",), ("over the counter",)),
+    ],
+)
+def test_a_query_is_read_into_wanted_and_excluded_terms(query, wanted, excluded):
+    assert search.query_terms(query) == search.QueryTerms(wanted, excluded)
 
 
 def test_matched_words_are_marked_and_the_rest_is_escaped():
