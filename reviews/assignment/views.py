@@ -237,6 +237,7 @@ def assignments_batch(request):
                 "run": run,
                 "done": True,
                 "assigned": len(outcome.assigned),
+                "made": outcome.assigned,
                 "refused": outcome.refused,
             },
         )

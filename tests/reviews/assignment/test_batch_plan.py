@@ -56,6 +56,11 @@ def test_work_out_the_plan_in_the_background_then_assign_it(
     page = response.content.decode()
     assert "1 case assigned; the reviewer was notified" in page
     assert "Done: 1 assigned of 1 planned" in page
+    # The cases this plan assigned, each linked, in the success style (from QA: a link to every
+    # case waiting for acceptance, drawn as a warning).
+    assert '<p class="callout callout--ok" role="status">Done: 1 assigned' in page
+    assert "Assigned (1)" in page
+    assert f'<a href="/cases/{case.case_number}/">{case.case_number}</a>' in page
     assert Assignment.objects.filter(case=case).count() == 1
     # The plan says it was assigned, by whom: it cannot be assigned a second time.
     page = admin_client.get(reverse(BATCH)).content.decode()
