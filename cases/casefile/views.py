@@ -68,7 +68,7 @@ from cases.lifecycle.delivery import case_service_contacts
 from cases.lifecycle.expedite import expedited_due_dates
 from cases.lifecycle.models import CASE_LIST_COLUMNS, Case, CaseStatus
 from cases.lifecycle.status_table import Action, allowed_actions
-from cases.outbox.models import FollowUp, FollowUpState
+from cases.outbox.models import OPEN_STATES, FollowUp
 from cases.outbox.selectors import follow_up_retryable, follow_ups_open_for
 from cases.outbox.services import follow_up_retry
 from cases.records.forms import RecordAddForm
@@ -366,9 +366,9 @@ def _case_context(request, case: Case, *, panel: str | None = None, **bound) -> 
         # stuck, failed (README, "No lost work"). Administrators see it with a retry.
         follow_ups = follow_ups_open_for(case)
         context["follow_ups"] = follow_ups if can_manage else []
-        context["follow_ups_moving"] = any(
-            row.state in (FollowUpState.QUEUED, FollowUpState.RUNNING) for row in follow_ups
-        )
+        # A row just committed is still "waiting" while it is published: it shows as queued,
+        # and the panel follows it too (from QA: it said "queued" until a reload).
+        context["follow_ups_moving"] = any(row.state in OPEN_STATES for row in follow_ups)
     if panel in (None, "records"):
         # Administrators see a withdrawn record struck through with its reason; no one else
         # sees it at all.

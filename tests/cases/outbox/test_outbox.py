@@ -166,3 +166,21 @@ def test_publishing_done_work_again_sends_nothing(admin_client, case, _upload):
     with mock.patch.object(record_tasks.record_inspect, "apply_async") as publish:
         assert follow_up_publish(follow_up.pk)
     publish.assert_not_called()
+
+
+def test_work_just_committed_shows_as_queued_and_the_panel_follows_it(admin_client, case):
+    """From QA: a follow-up still being published (waiting, no failure yet) read "queued", but
+    the panel did not poll, so it said so until a reload long after the work was done."""
+    admin_client.post(  # its commit's publishing is not run here: the row stays waiting
+        reverse("casefile:case_record_add", args=[case.case_number]),
+        {"record-file": pdf_upload(), "record-title": "PR-2", "record-kind": "medical"},
+    )
+    follow_up = FollowUp.objects.get(case=case)
+    assert (follow_up.state, follow_up.publish_failures) == (FollowUpState.WAITING, 0)
+
+    page = admin_client.get(
+        reverse("casefile:case_detail", args=[case.case_number])
+    ).content.decode()
+    panel = page.split('<div id="follow-ups"', 1)[1].split("</div>", 1)[0]
+    assert 'hx-trigger="case-changed from:body, every 3s"' in panel
+    assert "queued" in panel
