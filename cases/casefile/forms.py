@@ -46,7 +46,7 @@ class CaseFilterForm(forms.Form):
         required=False,
         choices=[
             (DEFAULT_STATUS, "Open cases"),
-            ("closed", "Closed cases (issued, ineligible, terminated)"),
+            ("closed", "Closed cases"),  # issued, ineligible or terminated (CLOSED_STATUSES)
             ("all", "All cases"),
             *CaseStatus.choices,
         ],
