@@ -976,7 +976,7 @@ def _assignments_batch(people, size):
     return Visit(
         people.case_admin,
         reverse("assignment:assignments_batch"),
-        shows=("Plan (", "Assign these"),
+        shows=("Plan (", "Assign the ticked cases"),
     )
 
 

@@ -4,6 +4,7 @@ is one business step in one transaction and writes its case event."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -339,12 +340,20 @@ class PlanStale(ValidationError):
     """The plan is too old, or assignments changed after it: work it out again."""
 
 
-def plan_run_assign(*, run: PlanRun, actor, today: dt.date | None = None) -> BatchResult:
-    """Assign a ready, fresh plan's pairs. Each is made by reviewer_assign, which checks it
-    again against the current rules under the case's lock; a pair the rules now refuse is
-    reported, not made."""
+def plan_run_assign(
+    *, run: PlanRun, actor, only: Collection[str] | None = None, today: dt.date | None = None
+) -> BatchResult:
+    """Assign a ready, fresh plan's pairs (`only` those of these case numbers: the rest are
+    left out, to wait for another plan or a hand). Each is made by reviewer_assign, which
+    checks it again against the current rules under the case's lock; a pair the rules now
+    refuse is reported, not made."""
     if run.assigned_at is None and run.status != PlanRunStatus.READY:
         raise PlanStale("This plan is not ready; work it out first.")
+    rows = run.plan["assignments"]
+    if only is not None:
+        rows = [row for row in rows if row["case"] in set(only)]
+        if not rows:
+            raise ValidationError("Tick at least one case of the plan to assign; none was.")
     if run.assigned_at is None:
         stale = plan_run_stale(run)
         if stale:
@@ -357,7 +366,6 @@ def plan_run_assign(*, run: PlanRun, actor, today: dt.date | None = None) -> Bat
     if not claimed:
         run = PlanRun.objects.select_related("assigned_by").get(pk=run.pk)
         raise PlanStale(f"{plan_run_assigned_text(run)} Nothing more was assigned.")
-    rows = run.plan["assignments"]
     cases = Case.objects.in_bulk([row["case_id"] for row in rows])
     reviewers = User.objects.filter(role=Role.REVIEWER).in_bulk(
         [row["reviewer_id"] for row in rows]

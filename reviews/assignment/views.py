@@ -204,6 +204,14 @@ def _plan_panel_context(run: PlanRun | None) -> dict:
         "working": working,
         "assigned": assigned,
         "stale": stale,
+        # The plan may be assigned from this page: each row then has its box to leave it out.
+        "assignable": bool(
+            run
+            and run.status == PlanRunStatus.READY
+            and run.plan.get("assignments")
+            and not stale
+            and not assigned
+        ),
         "waiting": cases_waiting_for_reviewer().count(),
     }
 
@@ -216,8 +224,10 @@ def assignments_batch(request):
         run = _posted(request, "run", PlanRun.objects.all())
         if run is None:
             raise Http404("No such plan.")
+        # The plan's rows ticked on the page (a page without the boxes assigns every row).
+        only = request.POST.getlist("case") if request.POST.get("chosen") else None
         try:
-            outcome = services.plan_run_assign(run=run, actor=request.user)
+            outcome = services.plan_run_assign(run=run, actor=request.user, only=only)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect_after_post(request, reverse("assignment:assignments_batch"))
@@ -238,6 +248,7 @@ def assignments_batch(request):
                 "done": True,
                 "assigned": len(outcome.assigned),
                 "made": outcome.assigned,
+                "left_out": len(run.plan["assignments"]) - len(only) if only else 0,
                 "refused": outcome.refused,
             },
         )

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 BATCH = "assignment:assignments_batch"
-# The plan's button, "Assign this case" or "Assign these N cases".
+# The plan's button, "Assign this case" or "Assign the ticked cases".
 ASSIGN_BUTTON = 'class="button button--primary">Assign th'
 
 
@@ -92,6 +92,38 @@ def test_a_second_click_on_assign_says_the_plan_was_assigned_not_that_it_went_st
     assert run.assigned_by == case_admin and run.assigned_at is not None
 
 
+def test_a_case_unticked_is_left_out_of_the_plan_and_none_ticked_assigns_nothing(admin_client):
+    """From QA: a plan could not be adjusted; one case the administrator wanted to keep back
+    meant assigning all or working out none. Each row now has its box, ticked."""
+    kept, left = ready_case(), ready_case()
+    reviewer_with_profile("REV-1")
+    reviewer_with_profile("REV-2")
+    run = PlanRun.objects.create()
+    services.plan_work_out(run_id=run.pk)
+    page = admin_client.get(reverse(BATCH)).content.decode()
+    for case in (kept, left):
+        assert (
+            f'<input type="checkbox" name="case" value="{case.case_number}" form="plan-assign" '
+            "checked" in page
+        )
+    assert ">Assign the ticked cases</button>" in page
+
+    # None ticked: refused, nothing made, and the plan can still be assigned.
+    response = admin_client.post(reverse(BATCH), {"run": run.pk, "chosen": "1"}, follow=True)
+    assert "Tick at least one case of the plan to assign; none was." in response.content.decode()
+    assert not Assignment.objects.exists()
+
+    response = admin_client.post(
+        reverse(BATCH), {"run": run.pk, "chosen": "1", "case": [kept.case_number]}
+    )
+    page = response.content.decode()
+    assert "Done: 1 assigned of 2 planned (1 left out: it waits for another plan or" in page
+    assert Assignment.objects.filter(case=kept).count() == 1
+    assert not Assignment.objects.filter(case=left).exists()
+    left.refresh_from_db()
+    assert left.status == CaseStatus.RECORDS_COMPLETE
+
+
 def test_running_plan_is_polled_with_its_progress(admin_client):
     ready_case()
     run = PlanRun.objects.create(status=PlanRunStatus.RUNNING, progress="Loading the roster")
@@ -129,13 +161,13 @@ def test_the_assign_button_counts_the_cases_in_words(admin_client):
     run = PlanRun.objects.create()
     services.plan_work_out(run_id=run.pk)
     page = admin_client.get(reverse(BATCH)).content.decode()
-    assert ">Assign this case</button>" in page and "Assign these" not in page
+    assert ">Assign this case</button>" in page and "Assign the ticked" not in page
     ready_case()
     reviewer_with_profile("REV-2")
     run = PlanRun.objects.create()
     services.plan_work_out(run_id=run.pk)
     page = admin_client.get(reverse(BATCH)).content.decode()
-    assert ">Assign these 2 cases</button>" in page
+    assert ">Assign the ticked cases</button>" in page
 
 
 def test_assigning_a_fresh_plan_rechecks_each_pair(admin_client, case_admin):
