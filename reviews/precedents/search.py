@@ -8,11 +8,12 @@ search box takes them), ranked by `ts_rank`; `ts_headline` tells which words of 
 
 SQLite (the development default) has no tsvector: a simpler fallback finds items where every
 word of the query appears (case-insensitive LIKE) in the description, citation or rationale,
-a "quoted phrase" as it is written, and no -excluded word or phrase appears in any of them
-(the search box's syntax, as websearch_to_tsquery reads it); it ranks them by how many of the
-three fields match each word (description 3, citation 2, rationale 1, after the weights above)
-and highlights the words in Python. No stemming there: "block" finds "blocks" (a substring),
-"blocks" does not find "block".
+a "quoted phrase" its words one after the other (a regex: "L4-5 fusion"), one of the terms
+joined by "or", and no -excluded word or phrase appears in any of them as whole words (the
+search box's syntax, as websearch_to_tsquery reads it: query_terms); it ranks them by how many
+of the three fields match each word (description 3, citation 2, rationale 1, after the
+weights above) and highlights the words in Python. No stemming there: "block" finds "blocks"
+(a substring), "blocks" does not find "block".
 
 Either way the words are marked in the stored text with two private-use characters, and
 `marked_html` escapes everything else before it turns them into <mark>, so no text of a
@@ -120,30 +121,49 @@ _TERM = re.compile(r'(?<!\w)(-?)"([^"]*)"?|(?<!\w)(-?)([^\s"]+)')
 
 @dataclass(frozen=True)
 class QueryTerms:
-    """The query as the search box means it: what an item must hold (words, and phrases as
-    their words one space apart) and what it must not."""
+    """The query as the search box means it: what an item must hold, each group one of its
+    alternatives ("a or b"), and what it must not. A term is a word, or a phrase's words one
+    space apart."""
 
-    wanted: tuple[str, ...]
+    wanted: tuple[tuple[str, ...], ...]
     excluded: tuple[str, ...]
+
+    @property
+    def words(self) -> list[str]:
+        """Every wanted term once, in order (what is ranked and highlighted)."""
+        return list(dict.fromkeys(term for group in self.wanted for term in group))
 
 
 def query_terms(query: str) -> QueryTerms:
-    """ '"functional improvement" lumbar -opioid' → wanted ("functional improvement",
-    "lumbar"), excluded ("opioid"). A "-" inside a word ("L4-5") is part of it, as
-    websearch_to_tsquery reads it; a bare token's words are wanted each on its own."""
-    wanted: list[str] = []
+    """ '"functional improvement" lumbar or lumbosacral -opioid' → wanted
+    (("functional improvement",), ("lumbar", "lumbosacral")), excluded ("opioid",), as
+    websearch_to_tsquery reads them: a "-" inside a word ("L4-5") is part of it; a bare
+    token's words are wanted each on its own, and excluded together ("-L4-5": the words "l4 5"
+    one after the other); "or" between two wanted terms makes them alternatives."""
+    wanted: list[tuple[str, ...]] = []
     excluded: list[str] = []
+    either = False  # an "or" was read: the next wanted term joins the group before it
     for found in _TERM.finditer(query or ""):
         minus_phrase, phrase, minus_word, token = found.groups()
         if phrase is not None:
-            terms = [" ".join(word.lower() for word in _WORD.findall(phrase))]
-            into = excluded if minus_phrase else wanted
+            words = [word.lower() for word in _WORD.findall(phrase)]
+            minus, terms = minus_phrase, [" ".join(words)]
         else:
             # "(-word)": the "-" may follow an opening bracket.
-            minus_word = minus_word or re.sub(r"^[^\w-]+", "", token).startswith("-")
-            terms = [word.lower() for word in _WORD.findall(token)]
-            into = excluded if minus_word else wanted
-        into.extend(term for term in terms if term and term not in into)
+            minus = minus_word or re.sub(r"^[^\w-]+", "", token).startswith("-")
+            words = [word.lower() for word in _WORD.findall(token)]
+            if not minus and words == ["or"]:
+                either = bool(wanted)
+                continue
+            terms = [" ".join(words)] if minus else words
+        for term in filter(None, terms):
+            if minus:
+                excluded.extend([term] if term not in excluded else [])
+            elif either:
+                wanted[-1] = (*wanted[-1], term)
+                either = False
+            elif (term,) not in wanted:
+                wanted.append((term,))
     return QueryTerms(tuple(wanted), tuple(excluded))
 
 
@@ -176,7 +196,7 @@ def search_items(
     if is_postgresql():
         return _search_postgresql(items, filters, query, words, match, highlight, latest, at_most)
     if match == "any":
-        return _search_like(items, QueryTerms(tuple(words), ()), match, latest)
+        return _search_like(items, QueryTerms(tuple((word,) for word in words), ()), match, latest)
     return _search_like(items, query_terms(query), match, latest)
 
 
@@ -448,19 +468,38 @@ def _bitmaps_back() -> None:
 
 
 def _search_like(items, terms: QueryTerms, match, latest):
-    def anywhere(word: str) -> Q:
+    def anywhere(term: str, *, whole: bool = False) -> Q:
+        """The term in any of the three texts: a word as a part of one ("block" finds
+        "blocks"); a phrase's words one after the other, whatever is between them ("L4-5
+        fusion"); `whole`, only as whole words (an excluded "pt" is not the one in "accepted")."""
+        if " " not in term and not whole:
+            return (
+                Q(description__icontains=term)
+                | Q(citation__icontains=term)
+                | Q(rationale__icontains=term)
+            )
+        pattern = r"\b" + r"\W+".join(re.escape(word) for word in term.split()) + (
+            r"\b" if whole else ""
+        )
         return (
-            Q(description__icontains=word)
-            | Q(citation__icontains=word)
-            | Q(rationale__icontains=word)
+            Q(description__iregex=pattern)
+            | Q(citation__iregex=pattern)
+            | Q(rationale__iregex=pattern)
         )
 
-    words = terms.wanted
+    words = terms.words
     condition = Q()
-    for word in words:
-        condition = (condition | anywhere(word)) if match == "any" else (condition & anywhere(word))
-    for word in terms.excluded:
-        condition &= ~anywhere(word)
+    if match == "any":
+        for word in words:
+            condition |= anywhere(word)
+    else:
+        for group in terms.wanted:
+            alternatives = Q()
+            for term in group:
+                alternatives |= anywhere(term)
+            condition &= alternatives
+    for term in terms.excluded:
+        condition &= ~anywhere(term, whole=True)
     rank = sum(
         (
             Case(When(**{f"{field}__icontains": word}, then=Value(weight)), default=Value(0))
@@ -488,7 +527,11 @@ def marked_html(marked: str) -> SafeString:
 def _mark_words(text: str, words: list[str]) -> str:
     if not words:
         return text
-    pattern = re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE)
+    # A phrase's words with whatever is between them in the text ("L4-5 fusion" for "l4 5 fusion").
+    pattern = re.compile(
+        "|".join(r"\W+".join(re.escape(part) for part in word.split()) for word in words),
+        re.IGNORECASE,
+    )
     return pattern.sub(lambda found: f"{MARK_START}{found.group(0)}{MARK_STOP}", text)
 
 
@@ -525,7 +568,7 @@ def highlight_items(items: Iterable[PrecedentItem], query: str) -> None:
     words are those ts_headline marked where search_items(highlight=True) asked PostgreSQL,
     else the query's own words."""
     # An excluded word is in no item shown: nothing of it to mark.
-    query_word_list = list(query_terms(query).wanted)
+    query_word_list = query_terms(query).words
     for item in items:
         marked = getattr(item, "matched_marked", None)
         words = _matched_words(marked) if marked is not None else query_word_list

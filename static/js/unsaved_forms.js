@@ -6,14 +6,14 @@
    browser's own question), except by sending a form. A form drawn refused
    (data-unsaved-refused) holds what was posted and not saved, so it counts as changed from the
    start. Forms htmx draws later (the case page's workflow after a finding) are watched from
-   when they are drawn. */
+   when they are drawn. Any other form sent on the page (a button that acts at once, such as
+   "Mark records complete") redraws it too, so it asks the same, naming its button. */
 (function () {
   "use strict";
 
   function watched() {
     return Array.prototype.slice.call(document.querySelectorAll("form[data-unsaved-name]"));
   }
-  if (!watched().length) return;
 
   function values(form) {
     var pairs = [];
@@ -67,15 +67,20 @@
   // and before htmx sends a form of its own.
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (!form.hasAttribute("data-unsaved-name") || agreed === form) return;
+    if (agreed === form || (form.method || "").toLowerCase() !== "post") return;
     var others = watched().filter(function (other) { return other !== form && changed(other); });
     if (!others.length) return;
     var names = others.map(function (other) { return "the " + other.dataset.unsavedName; });
+    // What is sent: the watched form by its name, another by its button's words.
+    var button = (event.submitter && event.submitter.textContent.trim()) || "this button";
+    var doing = form.dataset.unsavedName ? "saving the " + form.dataset.unsavedName
+      : "“" + button + "”";
+    var question = form.dataset.unsavedName ? "Save the " + form.dataset.unsavedName + " anyway?"
+      : "Go on with “" + button + "”?";
     // From QA: "draws this page again without them" was not what every page does (one goes on
     // to another page, a refusal keeps them): only what is sure is said.
-    var message = "Your changes to " + names.join(" and ") + " are not saved, and saving the "
-      + form.dataset.unsavedName + " does not save them: they may be lost.\n\nSave the "
-      + form.dataset.unsavedName + " anyway?";
+    var message = "Your changes to " + names.join(" and ") + " are not saved, and " + doing
+      + " does not save them: they may be lost.\n\n" + question;
     if (window.confirm(message)) {
       agreed = form;
     } else {
@@ -101,7 +106,7 @@
     if (!asked || asked.tagName !== "FORM") return;
     var xhr = event.detail.xhr;
     var redirected = xhr && xhr.status >= 200 && xhr.status < 300
-      && (xhr.getResponseHeader("HX-Redirect") || xhr.getResponseHeader("HX-Location"));
+      && xhr.getResponseHeader("HX-Redirect");
     if (!redirected) leaving = false;
   });
   window.addEventListener("pageshow", function () { leaving = false; });

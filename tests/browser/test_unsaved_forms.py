@@ -116,3 +116,31 @@ def test_a_note_typed_in_a_finding_is_not_lost_by_leaving_or_by_the_other_findin
     expect(note).to_be_focused()
     assert Case.objects.get(pk=case.pk).status == CaseStatus.RECEIVED
     page.screenshot(path=str(artifacts / "case-finding-unsaved-asked.png"))
+
+
+def test_a_button_that_acts_at_once_asks_too_when_a_form_has_typed_work(
+    page, live_server, reference_data
+):
+    """From a review: "Mark records complete" (a form of its own, not watched) redraws the next
+    step and the record upload, so a title typed for a new record was lost without a word."""
+    from cases.eligibility.services import case_eligibility_record
+    from tests.cases.helpers import overrides_for
+
+    admin = UserFactory(role=Role.CASE_ADMIN)
+    case = case_taken_in(admin)
+    case_eligibility_record(case=case, actor=admin, eligible=True, overrides=overrides_for(case))
+    sign_in(page, live_server.url, admin)
+    page.goto(f"{live_server.url}/cases/{case.case_number}/")
+    title = page.locator("#record-add").get_by_label("Title")
+    title.fill("PR-2 progress report of 11/02")
+
+    dialogs = Dialogs(page)
+    page.get_by_role("button", name="Mark records complete").click()
+    assert dialogs.kinds == ["confirm"]
+    assert dialogs.seen[0][1].startswith(
+        "Your changes to the new record are not saved, and “Mark records complete” does not "
+        "save them"
+    )
+    assert dialogs.seen[0][1].endswith("Go on with “Mark records complete”?")
+    expect(title).to_be_focused()
+    assert Case.objects.get(pk=case.pk).status == CaseStatus.AWAITING_RECORDS

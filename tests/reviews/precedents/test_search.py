@@ -160,17 +160,38 @@ def test_quoted_phrases_and_excluded_words_are_read_as_the_search_box_means_them
     [
         (
             '"Functional  improvement" lumbar -opioid',
-            ("functional improvement", "lumbar"),
+            (("functional improvement",), ("lumbar",)),
             ("opioid",),
         ),
-        ("L4-5 block", ("l4", "5", "block"), ()),
-        ('"sympathetic block"-necessary', ("sympathetic block",), ("necessary",)),
-        ("block (-necessary)", ("block",), ("necessary",)),
-        ('-"over the counter" naproxen', ("naproxen",), ("over the counter",)),
+        ("L4-5 block", (("l4",), ("5",), ("block",)), ()),
+        ("block -L4-5", (("block",),), ("l4 5",)),
+        ('"sympathetic block"-necessary', (("sympathetic block",),), ("necessary",)),
+        ("block (-necessary)", (("block",),), ("necessary",)),
+        ('-"over the counter" naproxen', (("naproxen",),), ("over the counter",)),
+        ("lumbar or cervical fusion", (("lumbar", "cervical"), ("fusion",)), ()),
+        ('or "a b" OR c', (("a b", "c"),), ()),
+        ('"', (), ()),
+        ("-", (), ()),
     ],
 )
 def test_a_query_is_read_into_wanted_and_excluded_terms(query, wanted, excluded):
     assert search.query_terms(query) == search.QueryTerms(wanted, excluded)
+
+
+def test_or_punctuated_phrases_and_whole_word_exclusions_are_read_as_postgresql_reads_them():
+    """From a review: on SQLite "or" was a word to find, a phrase with a hyphen never matched,
+    and an excluded "pt" left out an item saying "accepted"."""
+    precedent_add("CM15-0000070", {"description": "Lumbar fusion L4-5", "rationale": "Accepted."})
+    precedent_add("CM15-0000071", {"description": "Cervical fusion C5-6"})
+    precedent_add("CM15-0000072", {"description": "Knee arthroscopy", "rationale": "PT first."})
+
+    assert set(numbers(search_items("lumbar or cervical fusion"))) == {
+        "CM15-0000070",
+        "CM15-0000071",
+    }
+    assert numbers(search_items('"fusion L4-5"')) == ["CM15-0000070"]
+    assert set(numbers(search_items("fusion -pt"))) == {"CM15-0000070", "CM15-0000071"}
+    assert numbers(search_items("fusion -L4-5")) == ["CM15-0000071"]
 
 
 def test_matched_words_are_marked_and_the_rest_is_escaped():
