@@ -62,7 +62,9 @@ class ReviewerProfileAdmin(AuditedModelAdmin):
         the reviewer off the dashboard's load while their cases stayed assigned to them."""
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
         holding = [
-            warning for profile in objs if (warning := _open_cases_held(profile.user, "deleted"))
+            held
+            for profile in objs
+            if (held := _open_cases_held(profile.user, "{} holds {} open case{}"))
         ]
         return deleted, counts, perms_needed, [*protected, *holding]
 
@@ -128,13 +130,12 @@ def reviewer_deactivated_warning(user) -> str | None:
     """Said in Django admin when a reviewer holding open cases is deactivated (registered with
     accounts.deactivation): each case, linked to its Assign page, waits on someone who can no
     longer sign in until it is reassigned."""
-    return _open_cases_held(user, "deactivated")
+    return _open_cases_held(user, "{} can no longer sign in but holds {} open case{}")
 
 
-def _open_cases_held(user, then: str) -> str | None:
-    """ "<name> … holds 2 open cases: reassign each on their Assign page: CM26-…, CM26-…", or
-    None when the reviewer holds none. `then` says what was done or asked: "deactivated" (the
-    login can no longer sign in) or "deleted" (the profile is kept until they are reassigned)."""
+def _open_cases_held(user, said: str) -> str | None:
+    """`said` (its name, count and plural filled in) then ": reassign each on their Assign
+    page: CM26-…, CM26-…", each case linked; None when the reviewer holds none."""
     case_numbers = [
         assignment.case.case_number
         for assignment in assignments_for_reviewer(user).order_by("case__case_number")
@@ -146,11 +147,6 @@ def _open_cases_held(user, then: str) -> str | None:
         ", ",
         '<a href="{}#unassign-heading">{}</a>',
         ((reverse("assignment:case_assign", args=[number]), number) for number in case_numbers),
-    )
-    said = (
-        "{} can no longer sign in but holds {} open case{}"
-        if then == "deactivated"
-        else "The profile of {} is not deleted while they hold {} open case{}"
     )
     return format_html(
         said + ": reassign {} on {} Assign page: {}.",

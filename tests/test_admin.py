@@ -10,14 +10,18 @@ from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import Role, User
+from accounts.models import Notification, Role, User
 from audit.admin import AuditedModelAdmin
 from audit.models import AuditAction, AuditEvent, AuditKind
 from reviews.letters.models import Letter, LetterText
 from reviews.letters.render import letter_text_current
+from reviews.roster.models import ReviewerProfile
 from tests.factories import (
     UserFactory,
     approved_determination,
+    case_in_review,
+    login,
+    reviewer_with_profile,
     second_factor_given,
     totp_device_for,
 )
@@ -389,7 +393,6 @@ def test_deactivating_a_reviewer_with_open_cases_warns_and_their_case_pages_say_
 ):
     """From QA: unticking "Active" for a reviewer who held open cases said nothing, and
     nothing on the case's pages said the reviewer could no longer act."""
-    from tests.factories import case_in_review, login
 
     # Given a reviewer who has accepted a case
     case, reviewer, _ = case_in_review()
@@ -409,8 +412,6 @@ def test_deactivating_a_reviewer_with_open_cases_warns_and_their_case_pages_say_
 
     # And every case administrator is told in the app, linked to the reviewer's open cases
     # (from QA: only the system administrator who unticked "Active" was told)
-    from accounts.models import Notification
-    from reviews.roster.models import ReviewerProfile
 
     told = Notification.objects.get(user=early_admin)
     assert told.text == (
@@ -444,8 +445,6 @@ def test_deactivating_a_user_with_no_open_case_says_nothing_more(superuser_clien
 def test_a_reviewer_profile_is_not_deleted_while_its_reviewer_holds_open_cases(superuser_client):
     """From QA: "Delete selected" removed the profile of a reviewer holding a case, which took
     them off the dashboard's load while the case stayed assigned to them."""
-    from reviews.roster.models import ReviewerProfile
-    from tests.factories import case_in_review, reviewer_with_profile
 
     case, reviewer, _ = case_in_review()
     profile = ReviewerProfile.objects.get(user=reviewer)
@@ -466,7 +465,9 @@ def test_a_reviewer_profile_is_not_deleted_while_its_reviewer_holds_open_cases(s
         ),
     ):
         page = asked().content.decode()
-        assert "is not deleted while they hold 1 open case: reassign it on its Assign page" in page
+        assert "not deleted while" in page and "reassign them first" in page
+        assert "would require deleting" not in page  # nothing would be deleted with it
+        assert "holds 1 open case: reassign it on its Assign page" in page
         assert f'<a href="{assign_url}#unassign-heading">{case.case_number}</a>' in page
         assert ReviewerProfile.objects.filter(pk=profile.pk).exists()
 

@@ -367,8 +367,11 @@ def _case_context(request, case: Case, *, panel: str | None = None, **bound) -> 
         follow_ups = follow_ups_open_for(case)
         context["follow_ups"] = follow_ups if can_manage else []
         # A row just committed is still "waiting" while it is published: it shows as queued,
-        # and the panel follows it too (from QA: it said "queued" until a reload).
-        context["follow_ups_moving"] = any(row.state in OPEN_STATES for row in follow_ups)
+        # and the panel follows it too (from QA: it said "queued" until a reload); one the
+        # broker refused waits for the relay, which the page need not ask after every 3 s.
+        context["follow_ups_moving"] = any(
+            row.state in OPEN_STATES and not row.waiting_for_queue for row in follow_ups
+        )
     if panel in (None, "records"):
         # Administrators see a withdrawn record struck through with its reason; no one else
         # sees it at all.

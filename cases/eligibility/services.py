@@ -233,7 +233,10 @@ def case_eligibility_record(
             codes.append(IneligibilityReason.OTHER)
         if not codes:
             raise ValidationError("Give at least one reason the application is ineligible.")
-        if codes == [IneligibilityReason.OTHER] and not note:
+        case_transition_check(case=case, to_status=CaseStatus.INELIGIBLE)
+        # "Other (see the note)" is printed in the notice: never without its note (from a
+        # review: beside another reason it went out with none).
+        if IneligibilityReason.OTHER in codes and not note:
             raise ValidationError("Say in the note why the application is ineligible.")
         if not note:
             _passed_checks_refuse(case, codes)

@@ -119,6 +119,12 @@ class RecordAddForm(RecordFields):
         ),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The title may be left empty here (the file's name is used): not drawn as required.
+        self.fields["title"].looks_required = False
+        self.fields["title"].widget.attrs.pop("aria-required", None)
+
     def clean_file(self):
         """Every file checked, and every bad one named, before any is stored: here so that they
         are named with the form's other problems (records_add checks them again, as the rule's

@@ -148,6 +148,7 @@ class BatchResult:
     plan: Plan | None  # None when a stored plan run was assigned
     assigned: list[Assignment]
     refused: list[tuple[str, str]]  # (case number, message)
+    left_out: int = 0  # the plan's rows not ticked to be assigned (plan_run_assign's `only`)
 
 
 def assignments_auto(*, actor, dry_run: bool = False, today: dt.date | None = None) -> BatchResult:
@@ -350,6 +351,7 @@ def plan_run_assign(
     if run.assigned_at is None and run.status != PlanRunStatus.READY:
         raise PlanStale("This plan is not ready; work it out first.")
     rows = run.plan["assignments"]
+    planned = len(rows)
     if only is not None:
         rows = [row for row in rows if row["case"] in set(only)]
         if not rows:
@@ -393,7 +395,7 @@ def plan_run_assign(
             # released, so the plan can be assigned again rather than read as assigned.
             PlanRun.objects.filter(pk=run.pk).update(assigned_at=None, assigned_by=None)
         raise
-    return BatchResult(plan=None, assigned=assigned, refused=refused)
+    return BatchResult(plan=None, assigned=assigned, refused=refused, left_out=planned - len(rows))
 
 
 # --- Unassigning and reassigning (an administrator's lever) -----------------------------------
@@ -542,7 +544,7 @@ def decline_announce(*, assignment: Assignment) -> None:
 
 # How many cases the deactivation's notification names before "and 3 more" (its text is
 # kept to 500 characters).
-NAMED_IN_NOTICE = 10
+CASES_NAMED_IN_NOTIFICATION = 10
 
 
 def reviewer_deactivated_announce(user) -> None:
@@ -555,9 +557,9 @@ def reviewer_deactivated_announce(user) -> None:
     if not held:
         return
     numbers = [assignment.case.case_number for assignment in held]
-    named = ", ".join(numbers[:NAMED_IN_NOTICE])
-    if len(numbers) > NAMED_IN_NOTICE:
-        named += f" and {len(numbers) - NAMED_IN_NOTICE} more"
+    named = ", ".join(numbers[:CASES_NAMED_IN_NOTIFICATION])
+    if len(numbers) > CASES_NAMED_IN_NOTIFICATION:
+        named += f" and {len(numbers) - CASES_NAMED_IN_NOTIFICATION} more"
     profile = ReviewerProfile.objects.filter(user=user).only("pk").first()
     link = (
         reverse("reports:reviewer_open_cases", args=[profile.pk])
@@ -568,7 +570,7 @@ def reviewer_deactivated_announce(user) -> None:
     notify(
         _administrators(),
         text=(
-            f"{user.get_full_name() or user.username}'s login was deactivated; "
+            f"{user.display_name}'s login was deactivated; "
             f"{count} open case{'' if count == 1 else 's'} ({named}) "
             f"{'waits' if count == 1 else 'wait'} to be reassigned."
         ),

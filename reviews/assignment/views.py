@@ -248,7 +248,7 @@ def assignments_batch(request):
                 "done": True,
                 "assigned": len(outcome.assigned),
                 "made": outcome.assigned,
-                "left_out": len(run.plan["assignments"]) - len(only) if only else 0,
+                "left_out": outcome.left_out,
                 "refused": outcome.refused,
             },
         )

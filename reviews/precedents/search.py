@@ -135,7 +135,7 @@ class QueryTerms:
 
 
 def query_terms(query: str) -> QueryTerms:
-    """ '"functional improvement" lumbar or lumbosacral -opioid' → wanted
+    """'"functional improvement" lumbar or lumbosacral -opioid' → wanted
     (("functional improvement",), ("lumbar", "lumbosacral")), excluded ("opioid",), as
     websearch_to_tsquery reads them: a "-" inside a word ("L4-5") is part of it; a bare
     token's words are wanted each on its own, and excluded together ("-L4-5": the words "l4 5"
@@ -478,8 +478,8 @@ def _search_like(items, terms: QueryTerms, match, latest):
                 | Q(citation__icontains=term)
                 | Q(rationale__icontains=term)
             )
-        pattern = r"\b" + r"\W+".join(re.escape(word) for word in term.split()) + (
-            r"\b" if whole else ""
+        pattern = (
+            r"\b" + r"\W+".join(re.escape(word) for word in term.split()) + (r"\b" if whole else "")
         )
         return (
             Q(description__iregex=pattern)

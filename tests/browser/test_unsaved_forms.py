@@ -6,8 +6,10 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import Role
+from cases.eligibility.services import case_eligibility_record
 from cases.lifecycle.models import Case, CaseStatus
 from tests.browser.test_reviewer_flow import sign_in
+from tests.cases.helpers import overrides_for
 from tests.factories import UserFactory, case_taken_in, ready_case
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -123,9 +125,6 @@ def test_a_button_that_acts_at_once_asks_too_when_a_form_has_typed_work(
 ):
     """From a review: "Mark records complete" (a form of its own, not watched) redraws the next
     step and the record upload, so a title typed for a new record was lost without a word."""
-    from cases.eligibility.services import case_eligibility_record
-    from tests.cases.helpers import overrides_for
-
     admin = UserFactory(role=Role.CASE_ADMIN)
     case = case_taken_in(admin)
     case_eligibility_record(case=case, actor=admin, eligible=True, overrides=overrides_for(case))

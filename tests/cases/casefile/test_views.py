@@ -547,6 +547,18 @@ def test_ineligible_finding_closes_the_case_with_its_reasons(admin_client, case)
     assert "due" not in notice
 
 
+def test_other_beside_another_reason_still_needs_its_note(admin_client, case):
+    """From a review: "Other (see the note)" beside another reason was recorded with no note,
+    and the notice printed "see the note" over nothing."""
+    response = admin_client.post(
+        reverse("casefile:case_eligibility", args=[case.case_number]),
+        {"finding": "ineligible", "ineligible-reasons": ["other", "not_signed"]},
+    )
+    assert "Say in the note why the application is ineligible." in response.content.decode()
+    case.refresh_from_db()
+    assert case.status == CaseStatus.RECEIVED
+
+
 def test_ineligible_for_a_reason_its_check_passed_needs_the_note_that_says_why(admin_client, case):
     """From QA: "Application filed late" ticked beside "Filed within 30 days: passes" closed
     the case, and its notice went out, without a word of why."""
@@ -1161,3 +1173,10 @@ def test_one_record_with_no_title_is_titled_by_its_file_name_as_several_are(admi
     )
     assert response.status_code == 200
     assert list(MedicalRecord.objects.values_list("title", flat=True)) == ["PR-2 progress report"]
+    # Nor is the title drawn or announced as required (from a review).
+    page = admin_client.get(reverse("casefile:case_detail", args=[case.case_number]))
+    html = page.content.decode()
+    title = html.split('name="record-title"', 1)[1].split(">", 1)[0]
+    assert "aria-required" not in title and "required" not in title
+    label = html.split('for="id_record-title"', 1)[1].split("</label>", 1)[0]
+    assert "(optional)" in label

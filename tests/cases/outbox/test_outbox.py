@@ -66,6 +66,9 @@ def test_with_the_broker_down_the_upload_succeeds_and_says_the_count_waits(
     ).content.decode()
     assert "The pages of “PR-2” will be counted:" in page
     assert "Waiting for the task queue" in page and "Retry" in page
+    # The relay hands it over when the broker is back: the panel does not poll meanwhile.
+    panel = page.split('<div id="follow-ups"', 1)[1].split(">", 1)[0]
+    assert "every 3s" not in panel
     record = MedicalRecord.objects.get(case=case)
     assert record.pages is None
     follow_up = FollowUp.objects.get(case=case)

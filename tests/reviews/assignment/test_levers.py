@@ -18,10 +18,15 @@ from accounts.models import Notification, Role
 from accounts.notifications import notify
 from cases.access import case_history_for
 from cases.formatting import us_datetime
-from cases.lifecycle.models import CaseEvent, CaseStatus, EventType, Priority
+from cases.lifecycle.models import Case, CaseEvent, CaseStatus, EventType, Priority
 from reviews.assignment.models import Assignment, AssignmentStatus
 from reviews.assignment.notifications import acceptance_escalation_notify
-from reviews.assignment.services import acceptances_escalate, reviewer_assign, reviewer_unassign
+from reviews.assignment.services import (
+    acceptances_escalate,
+    reviewer_assign,
+    reviewer_deactivated_announce,
+    reviewer_unassign,
+)
 from reviews.determination.models import Determination, DeterminationStatus, QualityReview
 from reviews.determination.services import (
     assignment_accept,
@@ -853,3 +858,28 @@ def test_a_reviewer_accepting_while_an_administrator_unassigns_waits_and_neither
     assert assignment.status == AssignmentStatus.WITHDRAWN
     assert case.status == CaseStatus.RECORDS_COMPLETE
     assert not Determination.objects.filter(case=case).exists()
+
+
+def test_a_deactivated_reviewers_cases_are_named_ten_at_most_and_an_expedited_one_is_urgent():
+    """The notification the case administrators get when a reviewer holding cases is
+    deactivated (accounts.deactivation): its text stays within a notification's 500
+    characters, and an expedited case among them makes it urgent."""
+    reviewer = reviewer_with_profile(
+        "REV-MANY",
+        certifications=("Pain Management", "Anesthesiology"),
+        licences=(("CA", "2030-01-01", False), ("VA", "2030-01-01", False)),
+        max_open_cases=20,
+    )
+    cases = [case_in_review(reviewer)[0] for _ in range(12)]
+    Case.objects.filter(pk=cases[-1].pk).update(priority=Priority.EXPEDITED)
+    told = UserFactory(role=Role.CASE_ADMIN)
+
+    reviewer_deactivated_announce(reviewer)
+
+    notification = Notification.objects.get(user=told)
+    assert notification.urgent
+    assert notification.text.startswith(
+        f"{reviewer.display_name}'s login was deactivated; 12 open cases ("
+    )
+    assert notification.text.endswith(" and 2 more) wait to be reassigned.")
+    assert notification.text.count("CM26-") == 10
