@@ -62,6 +62,7 @@ def test_a_refused_correction_keeps_what_was_typed_and_says_why_beside_it(
     facts, so the valid changes typed with the wrong one were gone."""
     case = ready_case(adj_number="ADJ1111111")
     sign_in(page, live_server.url, UserFactory(role=Role.CASE_ADMIN))
+    page.set_viewport_size({"width": 390, "height": 844})  # the form taller than the screen
     page.goto(f"{live_server.url}/cases/{case.case_number}/facts/")
     dates = page.locator("form").filter(has=page.locator("input[name=date_of_injury]"))
     dates.get_by_label("EAMS case number (ADJ)").fill("ADJ2222222")
@@ -72,7 +73,9 @@ def test_a_refused_correction_keeps_what_was_typed_and_says_why_beside_it(
     expect(refusal).to_contain_text("Date of injury: the injury (12/01/2026) cannot be after")
     expect(dates.get_by_label("EAMS case number (ADJ)")).to_have_value("ADJ2222222")
     expect(dates.get_by_label("Date of injury")).to_have_value("2026-12-01")
-    expect(dates.get_by_role("button", name="Save the dates")).to_be_focused()
+    # Focused, so in view: from QA, it sat far above the button pressed at the form's top.
+    expect(refusal).to_be_focused()
+    expect(refusal).to_be_in_viewport()
     page.screenshot(path=str(artifacts / "facts-refused-in-place.png"), full_page=True)
     case.refresh_from_db()
     assert case.adj_number == "ADJ1111111"
