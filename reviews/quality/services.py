@@ -12,7 +12,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.notifications import notify
+from accounts.notifications import notifications_settled_for_all, notify
 from cases.access import Ability, may
 from cases.formatting import us_date_at
 from cases.jsoncheck import visible_strip
@@ -108,7 +108,12 @@ def _quality_check(determination, actor, seen_version: int | None = None) -> Non
 
 
 def _quality_round(determination, *, actor, outcome: str, comment: str):
-
+    # What quality review was told of this submission ("submitted again after your return",
+    # an expedited one told to all) is answered, whoever answers it (from QA: the bell kept it
+    # unread after the approval).
+    notifications_settled_for_all(
+        link=reverse("quality:quality_review", args=[determination.case.case_number])
+    )
     last = determination.quality_reviews.aggregate(last=Max("number"))["last"] or 0
     review = QualityReview(
         determination=determination,

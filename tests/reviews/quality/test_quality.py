@@ -119,6 +119,12 @@ def test_quality_review_is_told_in_the_app_of_what_should_not_wait_in_its_queue(
     assert approved.text == (
         f"{standard.case_number} was approved by quality review: the letter is being issued."
     )
+    # What quality review was told is answered by the approval, whoever gave it (from QA: the
+    # bell kept it unread after the approval).
+    note.refresh_from_db()
+    assert note.read_at is not None
+    quality_reviewer.refresh_from_db()
+    assert quality_reviewer.notifications_unread == 0
 
     expedited, _, _ = submitted(
         reviewer_with_profile("REV-FAST"), priority="expedited", claim_number="99-444444"
