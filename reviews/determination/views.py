@@ -668,9 +668,12 @@ def assignment_accept_view(request, assignment_id):
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, f"You accepted {assignment.case.case_number}.")
-    return redirect_after_post(request, reverse("determination:reviewer_dashboard"))
+        return redirect_after_post(request, reverse("determination:reviewer_dashboard"))
+    # Accepting starts the review: on to the case summary, as the workspace's own Accept does
+    # (from QA: it came back to the list, where the case was to be found again).
+    number = assignment.case.case_number
+    messages.success(request, f"You accepted {number}. Start with the case summary.")
+    return redirect_after_post(request, _step_url(number, 2))
 
 
 @access_required(Ability.REVIEW)

@@ -137,9 +137,15 @@ def test_reviewer_accepts_with_attestation_from_the_queue(client, case_admin):
         reverse("determination:assignment_accept", args=[assignment.pk]), follow=True
     )
     assert "Attest that you have no conflict" in response.content.decode()
-    client.post(reverse("determination:assignment_accept", args=[assignment.pk]), {"attest": "on"})
+    response = client.post(
+        reverse("determination:assignment_accept", args=[assignment.pk]), {"attest": "on"}
+    )
     case.refresh_from_db()
     assert case.status == CaseStatus.IN_REVIEW
+    # Accepting starts the review (from QA: it came back to the list).
+    assert response["Location"] == reverse(
+        "determination:workspace_step", args=[case.case_number, 2]
+    )
 
 
 def test_reviewer_declines_with_a_conflict_and_cannot_touch_others(client, case_admin):
