@@ -132,6 +132,8 @@ class SavedViewForm(forms.Form):
         label="Name of this view",
         max_length=80,
         error_messages={"required": "give the view a name."},
+        # Its label is shown on a wide screen; on a phone it is read, and this is shown.
+        widget=forms.TextInput(attrs={"placeholder": "Name of this view"}),
     )
     # A guard on what is parsed at all; what is stored is checked once normalised (clean_query).
     query = forms.CharField(required=False, max_length=10_000, widget=forms.HiddenInput)
