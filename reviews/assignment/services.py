@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -148,7 +148,8 @@ class BatchResult:
     plan: Plan | None  # None when a stored plan run was assigned
     assigned: list[Assignment]
     refused: list[tuple[str, str]]  # (case number, message)
-    left_out: int = 0  # the plan's rows not ticked to be assigned (plan_run_assign's `only`)
+    # The case numbers of the plan's rows not ticked to be assigned (plan_run_assign's `only`).
+    left_out: list[str] = field(default_factory=list)
 
 
 def assignments_auto(*, actor, dry_run: bool = False, today: dt.date | None = None) -> BatchResult:
@@ -351,8 +352,9 @@ def plan_run_assign(
     if run.assigned_at is None and run.status != PlanRunStatus.READY:
         raise PlanStale("This plan is not ready; work it out first.")
     rows = run.plan["assignments"]
-    planned = len(rows)
+    left_out = []
     if only is not None:
+        left_out = [row["case"] for row in rows if row["case"] not in set(only)]
         rows = [row for row in rows if row["case"] in set(only)]
         if not rows:
             raise ValidationError("Tick at least one case of the plan to assign; none was.")
@@ -395,7 +397,7 @@ def plan_run_assign(
             # released, so the plan can be assigned again rather than read as assigned.
             PlanRun.objects.filter(pk=run.pk).update(assigned_at=None, assigned_by=None)
         raise
-    return BatchResult(plan=None, assigned=assigned, refused=refused, left_out=planned - len(rows))
+    return BatchResult(plan=None, assigned=assigned, refused=refused, left_out=left_out)
 
 
 # --- Unassigning and reassigning (an administrator's lever) -----------------------------------

@@ -118,7 +118,10 @@ def test_a_case_unticked_is_left_out_of_the_plan_and_none_ticked_assigns_nothing
         {"run": run.pk, "chosen": "1", "case": [kept.case_number, kept.case_number, "CM26-9"]},
     )
     page = response.content.decode()
-    assert "Done: 1 assigned of 2 planned (1 left out: it waits for another plan or" in page
+    assert (
+        f"Done: 1 assigned of 2 planned (1 left out, {left.case_number}: it waits for another "
+        "plan or"
+    ) in page
     assert Assignment.objects.filter(case=kept).count() == 1
     assert not Assignment.objects.filter(case=left).exists()
     left.refresh_from_db()
