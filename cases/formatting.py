@@ -7,6 +7,7 @@ from here."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django.utils import timezone
 
@@ -59,3 +60,9 @@ def in_sentence(label: str) -> str:
     if len(first) > 1 and first[1:2].isupper():
         return str(label)
     return first[:1].lower() + first[1:] + (f" {rest}" if rest else "")
+
+
+def first_and_more(names: Sequence[str], most: int) -> tuple[list[str], int]:
+    """The first `most` of `names` to name, and how many more to count ("CM26-1, CM26-2 and
+    3 more"): what a message or notification lists of a long run of cases."""
+    return list(names[:most]), max(len(names) - most, 0)

@@ -150,7 +150,7 @@ def _open_cases_held(user, said: str) -> str | None:
     )
     return format_html(
         said + ": reassign {} on {} Assign page: {}.",
-        user.get_full_name() or user.username,
+        user.display_name,
         count,
         "" if count == 1 else "s",
         "it" if count == 1 else "each",

@@ -27,6 +27,7 @@ from cases.casefile.forms import (
 from cases.casefile.list_csv import case_list_rows
 from cases.casefile.models import SavedView
 from cases.casefile.selectors import cases_selected_for
+from cases.formatting import first_and_more
 from cases.reminders.services import Reminded, reviewer_remind
 from cases.spreadsheet import csv_response
 
@@ -160,16 +161,14 @@ def _reminders_report(
         )
     if outcomes[Reminded.LOGIN_DEACTIVATED]:
         count = outcomes[Reminded.LOGIN_DEACTIVATED]
+        shown, more = first_and_more(sorted(to_reassign), TO_REASSIGN_NAMED)
         named = format_html_join(
             ", ",
             '<a href="{}">{}</a>',
-            (
-                (reverse("assignment:case_assign", args=[number]), number)
-                for number in sorted(to_reassign)[:TO_REASSIGN_NAMED]
-            ),
+            ((reverse("assignment:case_assign", args=[number]), number) for number in shown),
         )
-        if count > TO_REASSIGN_NAMED:
-            named = format_html("{} and {} more", named, count - TO_REASSIGN_NAMED)
+        if more:
+            named = format_html("{} and {} more", named, more)
         held = (
             "is held by a reviewer whose login is"
             if count == 1

@@ -35,10 +35,12 @@ class RecordFields(forms.Form):
         help_text="Who sent it, e.g. “Pacific Claims Services”; the letter lists it.",
     )
 
+    # A row may be left empty, but a record needs these: shown and announced as required.
+    shown_required = ("file", "title")
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # A row may be left empty, but a record needs both: show them as required.
-        for name in ("file", "title"):
+        for name in self.shown_required:
             self.fields[name].looks_required = True
             self.fields[name].widget.attrs["aria-required"] = "true"
 
@@ -119,11 +121,8 @@ class RecordAddForm(RecordFields):
         ),
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # The title may be left empty here (the file's name is used): not drawn as required.
-        self.fields["title"].looks_required = False
-        self.fields["title"].widget.attrs.pop("aria-required", None)
+    # The title may be left empty here (the file's name is used): not drawn as required.
+    shown_required = ("file",)
 
     def clean_file(self):
         """Every file checked, and every bad one named, before any is stored: here so that they

@@ -18,7 +18,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from accounts.notifications import notifications_settled, notifications_settled_for_all, notify
 from cases.clock.deadlines import add_business_days
-from cases.formatting import us_datetime
+from cases.formatting import first_and_more, us_datetime
 from cases.forms import NOTE_MAX_CHARS
 from cases.jsoncheck import visible_strip
 from cases.lifecycle import events
@@ -354,8 +354,9 @@ def plan_run_assign(
     rows = run.plan["assignments"]
     left_out = []
     if only is not None:
-        left_out = [row["case"] for row in rows if row["case"] not in set(only)]
-        rows = [row for row in rows if row["case"] in set(only)]
+        chosen = set(only)
+        left_out = [row["case"] for row in rows if row["case"] not in chosen]
+        rows = [row for row in rows if row["case"] in chosen]
         if not rows:
             raise ValidationError("Tick at least one case of the plan to assign; none was.")
     if run.assigned_at is None:
@@ -559,9 +560,8 @@ def reviewer_deactivated_announce(user) -> None:
     if not held:
         return
     numbers = [assignment.case.case_number for assignment in held]
-    named = ", ".join(numbers[:CASES_NAMED_IN_NOTIFICATION])
-    if len(numbers) > CASES_NAMED_IN_NOTIFICATION:
-        named += f" and {len(numbers) - CASES_NAMED_IN_NOTIFICATION} more"
+    shown, more = first_and_more(numbers, CASES_NAMED_IN_NOTIFICATION)
+    named = ", ".join(shown) + (f" and {more} more" if more else "")
     profile = ReviewerProfile.objects.filter(user=user).only("pk").first()
     link = (
         reverse("reports:reviewer_open_cases", args=[profile.pk])
