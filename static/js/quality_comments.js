@@ -5,7 +5,8 @@
    (autosave.js), they are kept in this browser's localStorage while typed (key: user, case,
    determination version), put back on the next visit with a notice, and forgotten once the
    return or approval is sent (the queue the server redirects to names them:
-   data-quality-comments-sent) or once the determination has another version. Leaving the page with comments typed asks first, except by sending one of its forms.
+   data-quality-comments-sent) or once the determination has another version. Leaving the
+   page with comments typed asks first, except by sending one of its forms.
    The queue page loads this file too, for the forgetting alone. */
 (function () {
   "use strict";
@@ -114,24 +115,11 @@
     if (kept(event.target)) remember();
   });
 
-  // Sending a form (return, approval, a consistency flag's finding) leaves on purpose: the
-  // comments stay kept until the server has taken the return or approval.
-  var sending = false;
-  // An htmx form's submit is always held back by htmx, which sends it; a plain one held back
-  // (session.js asking whether the session holds) has not left yet.
-  document.addEventListener("submit", function (event) {
-    if (event.target.hasAttribute("hx-post") || !event.defaultPrevented) sending = true;
-  });
-  // An approval sent by htmx and refused is answered in place, or not at all: the page stays.
-  // (One the server accepts is a redirect, which htmx follows without swapping anything.)
-  ["htmx:beforeSwap", "htmx:sendError"].forEach(function (type) {
-    document.addEventListener(type, function (event) {
-      if (event.detail.elt.tagName === "FORM") sending = false;
-    });
-  });
-  window.addEventListener("pageshow", function () { sending = false; });
+  // Sending a form (return, approval, a consistency flag's finding) leaves on purpose
+  // (session.js says when): the comments stay kept until the server has taken the return or
+  // approval. One refused is answered in place, and the page stays.
   window.addEventListener("beforeunload", function (event) {
-    if (sending || !typed()) return;
+    if (window.imrLeavingByForm() || !typed()) return;
     event.preventDefault();
     event.returnValue = "";
   });

@@ -208,6 +208,31 @@
     }
   });
 
+  /* Whether the page is being left on purpose, by a form sent: the scripts that ask before
+     unsaved typing is lost on leaving (unsaved_forms.js, quality_comments.js) do not ask then.
+     A submit nobody held back leaves (heard on window, the last to hear it; one held back, as
+     above while the session is asked about, has not left yet). So does one htmx sends (htmx
+     always holds the browser's own back), unless its answer is not a redirect: a refusal drawn
+     in place, a part redrawn, or no answer at all keeps the page, and what is typed from then
+     on is asked about again (from QA: after one refusal, nothing was). */
+  var leavingByForm = false;
+  window.addEventListener("submit", function (event) {
+    if (event.target.hasAttribute("hx-post") || !event.defaultPrevented) { leavingByForm = true; }
+  });
+  // Heard for the form that asked (htmx tells its nearest ancestor still in the page when the
+  // answer replaced the form itself; also when the request failed); the swap's own events name
+  // its target, not the form.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var asked = event.detail.requestConfig && event.detail.requestConfig.elt;
+    if (!asked || asked.tagName !== "FORM") { return; }
+    var xhr = event.detail.xhr;
+    var redirected = xhr && xhr.status >= 200 && xhr.status < 300 &&
+      xhr.getResponseHeader("HX-Redirect");
+    if (!redirected) { leavingByForm = false; }
+  });
+  window.addEventListener("pageshow", function () { leavingByForm = false; });
+  window.imrLeavingByForm = function () { return leavingByForm; };
+
   /* A message's dismiss button (components/messages.html). */
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest(".message__dismiss");

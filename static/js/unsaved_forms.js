@@ -91,27 +91,9 @@
     }
   }, true);
 
-  // A submit nobody held back (on window, the last to hear it) leaves the page on purpose; so
-  // does one htmx sends (it always holds the browser's own back), unless its answer is not a
-  // redirect (a refusal drawn in place, or the part redrawn): then the page stays, and what is
-  // typed from then on is asked about again (from QA: after one refusal, nothing was).
-  var leaving = false;
-  window.addEventListener("submit", function (event) {
-    if (event.target.hasAttribute("hx-post") || !event.defaultPrevented) leaving = true;
-  });
-  // Heard for the form that asked (htmx tells its nearest ancestor still in the page when the
-  // answer replaced the form itself); the swap's own events name its target, not the form.
-  document.addEventListener("htmx:afterRequest", function (event) {
-    var asked = event.detail.requestConfig && event.detail.requestConfig.elt;
-    if (!asked || asked.tagName !== "FORM") return;
-    var xhr = event.detail.xhr;
-    var redirected = xhr && xhr.status >= 200 && xhr.status < 300
-      && xhr.getResponseHeader("HX-Redirect");
-    if (!redirected) leaving = false;
-  });
-  window.addEventListener("pageshow", function () { leaving = false; });
   window.addEventListener("beforeunload", function (event) {
-    if (leaving || !watched().some(changed)) return;
+    // Sending a form leaves on purpose (session.js says when).
+    if (window.imrLeavingByForm() || !watched().some(changed)) return;
     event.preventDefault();
     event.returnValue = "";
   });
