@@ -17,6 +17,7 @@ from django.utils import timezone
 from cases.clock.deadlines import MAIL_EXTENSION_DAYS
 from cases.eligibility.duplicates import DUPLICATES_SHOWN, Duplicate, case_duplicates
 from cases.eligibility.similarity import treatment_similarity
+from cases.formatting import first_and_more
 from cases.lifecycle.models import (
     Answer,
     Case,
@@ -389,13 +390,11 @@ def duplicates(case: Case, found: list[Duplicate] | None = None) -> EligibilityC
     found = case_duplicates(case) if found is None else found
     if found:
         result = CheckResult.NEEDS_FINDING
-        more = len(found) - DUPLICATES_SHOWN
+        shown, more = first_and_more(found, DUPLICATES_SHOWN)
         text = (
             f"Possible duplicate application{pluralize(len(found))}: "
-            + "; ".join(
-                f"{d.case.case_number} ({', '.join(d.reasons)})" for d in found[:DUPLICATES_SHOWN]
-            )
-            + (f"; and {more} more" if more > 0 else "")
+            + "; ".join(f"{d.case.case_number} ({', '.join(d.reasons)})" for d in shown)
+            + (f"; and {more} more" if more else "")
             + ". Consolidate once both are eligible, or say why it is not the same dispute."
         )
     else:

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import transaction
 
 from accounts.notifications import notify
+from cases.formatting import first_and_more
 from cases.integrity.report import integrity_mail, system_administrators
 from cases.lifecycle.findings import FINDING_EVENT_TYPES, FindingDates, findings_replayed
 from cases.lifecycle.models import Case, CaseEvent, EligibilityFinding
@@ -149,11 +150,11 @@ def eligibility_findings_scheduled() -> int:
     if not check.differing:
         return 0
     count = len(check.differing)
-    lines = list(check.lines())
-    for line in lines[:ALERT_LINES]:
+    lines, more = first_and_more(list(check.lines()), ALERT_LINES)
+    for line in lines:
         logger.error("Eligibility finding differs from its events: %s", line)
-    if count > ALERT_LINES:
-        logger.error("%d more eligibility findings differ from their events", count - ALERT_LINES)
+    if more:
+        logger.error("%d more eligibility findings differ from their events", more)
     done = (
         "They were made again from the events, so the monthly report and the dashboard count "
         "them as the events say."
@@ -166,11 +167,11 @@ def eligibility_findings_scheduled() -> int:
         f"events. {done}"
     )
     notify(system_administrators(), text=summary, urgent=not check.repaired)
-    shown = "\n".join(f"- {line}" for line in lines[:ALERT_LINES])
-    more = f"\n- and {count - ALERT_LINES} more" if count > ALERT_LINES else ""
+    shown = "\n".join(f"- {line}" for line in lines)
+    more_line = f"\n- and {more} more" if more else ""
     integrity_mail(
         f"IMR Desk: {count} eligibility finding(s) differed from their case events",
-        f"{summary}\n\n{shown}{more}\n\nEach finding's date comes from its case's events "
+        f"{summary}\n\n{shown}{more_line}\n\nEach finding's date comes from its case's events "
         "(README, 'Dashboard and reports'); a difference means something wrote the stored "
         "date another way, which is worth finding.\n",
     )

@@ -18,6 +18,7 @@ from django.utils.http import urlencode
 from accounts.models import Role, User
 from accounts.notifications import notify, site_link
 from cases.clock.deadlines import business_days_between, deferral_text
+from cases.formatting import first_and_more
 from cases.lifecycle import events
 from cases.lifecycle.clock import case_clock
 from cases.lifecycle.models import CLOSED_STATUSES, Case, CaseStatus
@@ -386,8 +387,7 @@ def _digest_send(admin: User, alerts: list[Alert], *, group: str) -> int:
     subject, title, intro, filters = _DIGESTS[group]
     subject, title = (text.format(n=f"{len(alerts):,}") for text in (subject, title))
     link = f"{reverse('casefile:case_list')}?{urlencode(filters)}"
-    listed = [alert.line for alert in alerts[:DIGEST_LINES]]
-    more = len(alerts) - len(listed)
+    listed, more = first_and_more([alert.line for alert in alerts], DIGEST_LINES)
     body = "\n".join(
         [
             f"{intro} (each is recorded in its case's history):",

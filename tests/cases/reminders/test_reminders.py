@@ -328,6 +328,26 @@ def test_many_new_escalations_come_as_one_digest_each_still_recorded_on_its_case
 
 
 @pytest.mark.django_db
+def test_a_long_digest_names_its_first_cases_and_counts_the_rest(
+    admins, mailoutbox, settings, monkeypatch
+):
+    """A digest past its length names the first cases and counts the others, which the case
+    list it links to shows; every case is still recorded."""
+    settings.ADMIN_ALERTS_DIGEST_AFTER = 2
+    monkeypatch.setattr(services, "DIGEST_LINES", 3)
+    cases = [records_overdue_case() for _ in range(5)]
+
+    clock_notices_send(today=D(2026, 11, 20))
+
+    body = mailoutbox[0].body
+    named = [case for case in cases if case.case_number in body]
+    assert len(named) == 3
+    assert "... and 2 more.\n" in body
+    assert "/cases/?due=overdue" in body
+    assert all(ClockNotice.objects.filter(case=case).exists() for case in cases)
+
+
+@pytest.mark.django_db
 def test_a_digest_records_its_cases_in_one_insert_each_not_one_per_case(admins, settings):
     """From a review: a digest of 2,600 cases wrote 5,200 rows one by one for each
     administrator, in one transaction; now its notices, then its events, go a thousand to a

@@ -859,6 +859,25 @@ def test_beat_checks_the_findings_daily_repairs_them_and_tells_the_system_admini
     assert len(mailoutbox) == 1
 
 
+def test_the_findings_mail_names_the_first_and_counts_the_rest(
+    case_admin, mailoutbox, settings, monkeypatch
+):
+    """Past its length, the mail of findings that differ names the first and counts the
+    others, which `manage.py eligibility_findings` lists."""
+    settings.ELIGIBILITY_FINDINGS_REPAIR = False
+    UserFactory(role=Role.SYSTEM_ADMIN, email="sysadmin@example.org")
+    noticed, corrected, _ineligible = _findings_of_kinds(case_admin)
+    _findings_drifted(noticed, corrected)
+    monkeypatch.setattr(findings_check, "ALERT_LINES", 1)
+
+    assert eligibility_findings_check_task() == 2
+
+    (message,) = mailoutbox
+    named = [case for case in (noticed, corrected) if case.case_number in message.body]
+    assert len(named) == 1
+    assert "\n- and 1 more\n" in message.body
+
+
 def test_with_repair_off_beat_only_reports_and_the_stored_dates_stand(
     case_admin, mailoutbox, settings
 ):
