@@ -211,6 +211,10 @@ class QualityReview(models.Model):
     )
     outcome = models.CharField(max_length=16, choices=QualityOutcome.choices)
     comment = models.TextField(blank=True)
+    # A return's copy of what it sent back (the summary; each decision's outcome, guideline and
+    # rationale, by decision id): the next round marks what the reviewer changed since
+    # (reviews.quality.changes). Empty for an approval, and for returns made before it was kept.
+    returned_as = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

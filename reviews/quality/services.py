@@ -39,6 +39,7 @@ from reviews.determination.services import (
 from reviews.determination.status_table import DeterminationAction, determination_actions
 from reviews.determination.warnings import identifiers_unconfirmed
 from reviews.quality import tasks
+from reviews.quality.changes import returned_as
 
 if TYPE_CHECKING:
     pass
@@ -107,7 +108,7 @@ def _quality_check(determination, actor, seen_version: int | None = None) -> Non
         raise ValidationError(stale, code="stale_version")
 
 
-def _quality_round(determination, *, actor, outcome: str, comment: str):
+def _quality_round(determination, *, actor, outcome: str, comment: str, returned=None):
     # What quality review was told of this submission ("submitted again after your return",
     # an expedited one told to all) is answered, whoever answers it (from QA: the bell kept it
     # unread after the approval).
@@ -121,6 +122,7 @@ def _quality_round(determination, *, actor, outcome: str, comment: str):
         reviewer=actor,
         outcome=outcome,
         comment=comment,
+        returned_as=returned or {},
     )
     review.full_clean()
     review.save()
@@ -156,7 +158,11 @@ def determination_return(
     if not comment and not notes:
         raise ValidationError("Say what the reviewer should change: a comment is required.")
     review = _quality_round(
-        determination, actor=actor, outcome=QualityOutcome.RETURNED, comment=comment
+        determination,
+        actor=actor,
+        outcome=QualityOutcome.RETURNED,
+        comment=comment,
+        returned=returned_as(determination),
     )
     for decision, text in notes.items():
         item_comment = ItemComment(quality_review=review, decision=decision, text=text)

@@ -19,6 +19,7 @@ from reviews.determination.models import ConsistencyFlag, FlagResolution
 from reviews.determination.selectors import case_records_for, outcome_label
 from reviews.determination.warnings import identifiers_unconfirmed, review_warnings
 from reviews.organization.services import organization_current
+from reviews.quality.changes import changes_since_return
 from reviews.quality.forms import ApproveForm, FlagForm, ReturnForm
 from reviews.quality.selectors import (
     consistency_flags_by_decision,
@@ -94,13 +95,19 @@ def _review_context(request, determination, **forms) -> dict:
         decision.comment_field = return_form[f"item-{decision.pk}"]
     confirmed = set(determination.warnings_confirmed)
     warnings = review_warnings(determination)
+    rounds = list(determination.quality_reviews.all())
+    # While it waits: what the reviewer changed since the last return, if it was returned.
+    changes = None if refusal else changes_since_return(determination, rounds, decisions)
+    for decision in decisions:
+        decision.change = changes.decisions.get(decision.pk) if changes else None
     return {
         "determination": determination,
         "case": case,
         "clock": case.clock,
         "decisions": decisions,
         "records": case_records_for(request.user, case),
-        "rounds": list(determination.quality_reviews.all()),
+        "rounds": rounds,
+        "changes": changes,
         "outcome_label": outcome_label(determination.outcome),
         # What may never be confirmed is listed among what stands, never as confirmed.
         "confirmed_warnings": [warning for warning in warnings if warning.confirmed_in(confirmed)],

@@ -1,0 +1,127 @@
+"""A determination submitted again after a return: the medical director's page says what the
+reviewer changed since the return, and marks the words added and removed."""
+
+import pytest
+from django.urls import reverse
+
+from reviews.determination.drafting import draft_item_key
+from reviews.determination.models import Determination
+from reviews.determination.services import determination_autosave, determination_submit
+from reviews.quality.changes import TextChange
+from reviews.quality.services import determination_return
+from tests.factories import PASSWORD, case_in_review, determination_fill, login
+
+pytestmark = pytest.mark.django_db
+
+
+def _submitted(items=2):
+    case, reviewer, determination = case_in_review(items=items)
+    determination_fill(determination, outcomes=("upheld",) * items)
+    determination_submit(determination=determination, actor=reviewer, password=PASSWORD)
+    return case, reviewer, Determination.objects.get(pk=determination.pk)
+
+
+def _revise(determination, reviewer, changes):
+    """The reviewer edits the returned determination (as the workspace's autosave does)."""
+    determination.refresh_from_db()
+    determination_autosave(
+        determination=determination, actor=reviewer, version=determination.version, changes=changes
+    )
+    determination_submit(determination=determination, actor=reviewer, password=PASSWORD)
+
+
+def _page(client, user, case) -> str:
+    login(client, user)
+    return client.get(reverse("quality:quality_review", args=[case.case_number])).content.decode()
+
+
+def test_the_second_round_says_which_parts_changed_and_marks_the_words(client, quality_reviewer):
+    case, reviewer, determination = _submitted(items=2)
+    first, second = determination.decisions.order_by("item__position")
+    determination_return(
+        determination=determination,
+        actor=quality_reviewer,
+        comment="Item 2: the records document relief.",
+    )
+    _revise(
+        determination,
+        reviewer,
+        {
+            draft_item_key(second.pk, "outcome"): "overturned",
+            draft_item_key(second.pk, "rationale"): (
+                "The records document lasting relief from a prior block, so the request is "
+                "medically necessary."
+            ),
+        },
+    )
+
+    page = _page(client, quality_reviewer, case)
+
+    panel = page[page.index('id="changes-title"') : page.index('id="summary-title"')]
+    assert "Changed since round 1’s return" in panel
+    assert f'href="#item-{second.pk}">Item 2</a>' in panel and "outcome, rationale" in panel
+    assert f'href="#item-{first.pk}"' not in panel
+    assert "Unchanged: the summary; item 1." in panel
+    second_html = page[page.index(f'id="item-{second.pk}"') :]
+    assert "Outcome: was <strong>Upheld</strong>, now <strong>Overturned</strong>." in second_html
+    assert "removed: </span>; none is documented</del>, so the request is" in second_html
+    assert "removed: </span>not </del>medically necessary." in second_html
+    assert "added: </span>records</ins>" in second_html
+    first_html = page[page.index(f'id="item-{first.pk}"') : page.index(f'id="item-{second.pk}"')]
+    assert "Unchanged since the return." in first_html and "<del>" not in first_html
+
+
+def test_a_resubmission_unchanged_says_so(client, quality_reviewer):
+    case, reviewer, determination = _submitted(items=1)
+    determination_return(determination=determination, actor=quality_reviewer, comment="Check.")
+    _revise(determination, reviewer, {})
+
+    page = _page(client, quality_reviewer, case)
+
+    assert "Nothing in the summary or the decisions was changed" in page
+    assert "Show what changed" not in page
+
+
+def test_a_first_submission_shows_no_changes(client, quality_reviewer):
+    case, _reviewer, _determination = _submitted(items=1)
+
+    page = _page(client, quality_reviewer, case)
+
+    assert "Return with comments" in page and 'id="changes-title"' not in page
+    assert "Unchanged since the return" not in page
+
+
+def test_the_summary_changed_is_listed_and_marked(client, quality_reviewer):
+    case, reviewer, determination = _submitted(items=1)
+    determination_return(determination=determination, actor=quality_reviewer, comment="Dates.")
+    determination.refresh_from_db()
+    _revise(
+        determination,
+        reviewer,
+        {"summary": determination.clinical_summary + " An MRI of 01/02/2026 showed <L5> stenosis."},
+    )
+
+    page = _page(client, quality_reviewer, case)
+
+    assert '<li><a href="#summary-title">Clinical case summary</a></li>' in page
+    assert "Unchanged: item 1." in page
+    # What was typed is shown as text, never as markup.
+    assert "showed &lt;L5&gt; stenosis." in page and "<L5>" not in page
+
+
+def test_words_are_marked_whole_and_escaped():
+    change = TextChange("Deny the <b>block</b> now.", "Approve the <b>block</b> now, once.")
+
+    marked = str(change.marked)
+
+    added = '<ins><span class="visually-hidden">added: </span>'
+    removed = '<del><span class="visually-hidden">removed: </span>'
+    assert change.changed
+    assert marked == (
+        f"{removed}Deny</del>{added}Approve</ins> the &lt;b&gt;block&lt;/b&gt; now"
+        f"{added}, once</ins>."
+    )
+
+
+def test_white_space_at_the_ends_is_no_change():
+    assert not TextChange("The same text.\n", "The same text.").changed
