@@ -334,10 +334,14 @@
       } else {
         var current = box.value.replace(/\s+$/, "");
         box.value = current + (current ? " " : "") + text;
-        // Put the cursor on the first gap to fill in, or at the end.
-        var gap = box.value.lastIndexOf("…");
-        var at = gap >= current.length ? gap : box.value.length;
-        box.setSelectionRange(at, gap >= current.length ? at + 1 : at);
+        // Select the starter's first gap to fill in (from QA: its last was selected, and the
+        // gaps before it were left in the text), or put the cursor at the end.
+        var gap = box.value.indexOf("…", current.length);
+        if (gap === -1) {
+          box.setSelectionRange(box.value.length, box.value.length);
+        } else {
+          box.setSelectionRange(gap, gap + 1);
+        }
       }
       box.focus();
       box.dispatchEvent(new Event("input", { bubbles: true }));

@@ -431,3 +431,22 @@ def test_enter_in_a_one_line_field_saves_the_draft_in_place(page, live_server, r
     expect(citation).to_be_focused()
     decision.refresh_from_db()
     assert decision.citation_text == "MTUS Chronic Pain Medical Treatment Guidelines 2009"
+
+
+def test_a_starter_inserted_selects_its_first_gap(page, live_server, reference_data):
+    """From QA: the starter's last "…" was selected, so typing filled it and left the gaps
+    before it in the text, which then blocked signing."""
+    reviewer = reviewer_with_profile("REV-STARTER")
+    case, _, _determination = case_in_review(reviewer)
+    sign_in(page, live_server.url, reviewer)
+    page.goto(f"{live_server.url}/reviews/cases/{case.case_number}/step/2/")
+    box = page.get_by_label("The summary as the letter prints it")
+
+    page.get_by_role("button", name="Insert a starter for the latest examination").click()
+    page.keyboard.type("03/02/2026")
+
+    expect(box).to_be_focused()
+    assert box.input_value().endswith(
+        "A progress note dated 03/02/2026 provides the injured worker complains of …. "
+        "Physical exam notes …."
+    )
