@@ -461,7 +461,7 @@ def determination_problems(determination) -> list[DraftProblem]:
         )
     # A starter prompt's blank must never reach the letter (issue 10).
     problems += [
-        DraftProblem(2, None, "Clinical case summary: " + _placeholder_detail(quoted))
+        DraftProblem(2, None, _placeholder_detail(quoted), "Clinical case summary")
         for quoted in placeholders_in(determination.clinical_summary)
     ]
     decisions = sorted(determination.decisions.all(), key=lambda d: d.item.position)

@@ -192,8 +192,15 @@ def _step_states(ws, problems, warnings_open, current: int) -> list[dict]:
     submitted = bool(
         determination and DeterminationAction.EDIT not in determination_actions(determination)
     )
-    summary_done = not any(problem.step == 2 for problem in problems)
-    items_done = not any(problem.step == 3 for problem in problems)
+    # Not ticked while a text in it cannot be signed as it is (a rationale ending mid-sentence,
+    # a social security number): "done" beside "cannot be signed" misled (from QA).
+    blocking = [warning for warning in warnings_open if not warning.confirmable]
+    summary_done = not any(problem.step == 2 for problem in problems) and not any(
+        warning.item_id is None for warning in blocking
+    )
+    items_done = not any(problem.step == 3 for problem in problems) and not any(
+        warning.item_id is not None for warning in blocking
+    )
     done = {
         1: ws.accepted,
         2: ws.accepted and (submitted or summary_done),
@@ -272,6 +279,8 @@ def _workspace_context(request, ws, step: int, **extra) -> dict:
                 "rows": rows,
                 "version": determination.version,
                 "problems": problems,
+                # Said on the summary's own step too, not only on the review step (from QA).
+                "summary_problems": [problem for problem in problems if problem.step == 2],
                 "warnings": warnings,
                 "warnings_open": warnings_open,
                 "warnings_blocking": [w for w in warnings_open if not w.confirmable],

@@ -1084,3 +1084,59 @@ def test_signing_after_the_case_was_terminated_says_so(client, mine):
         assert "The case is terminated; its determination can no longer be changed." in text
         assert "submitted" not in text.split("Nothing more was done.")[0].split("The case is")[-1]
     assert Determination.objects.get(pk=determination.pk).status == DeterminationStatus.DRAFT
+
+
+def _ticked(client, case, on_step) -> dict[str, bool]:
+    url = reverse("determination:workspace_step", args=[case.case_number, on_step])
+    bar = client.get(url).content.decode().split('id="stepbar"', 1)[1].split("</nav>", 1)[0]
+    labels = re.findall(
+        r'<span class="stepbar__num" aria-hidden="true">([^<]*)</span>\s*'
+        r'<span class="stepbar__label">([^<]*)</span>',
+        bar,
+    )
+    return {label: tick == "✓" for tick, label in labels}
+
+
+def test_decisions_are_not_ticked_while_a_rationale_cannot_be_signed(client, mine):
+    """From QA: the bar ticked "Decisions" beside "Decided, but the rationale cannot be signed
+    as it is"."""
+    case, _reviewer, determination, _ = mine
+    determination_fill(determination)
+    assert _ticked(client, case, on_step=4)["Decisions"]
+
+    decision = determination.decisions.get()
+    decision.rationale = decision.rationale.rstrip(".") + " and since the surgery is"
+    decision.save()
+
+    ticked = _ticked(client, case, on_step=4)
+    assert not ticked["Decisions"] and ticked["Case summary"]
+
+
+def test_the_summary_step_says_what_it_still_needs(client, mine):
+    """From QA: the bar did not tick "Case summary", and only the review step said why."""
+    case, reviewer, determination, _ = mine
+    determination_fill(determination)
+    url = reverse("determination:workspace_step", args=[case.case_number, 2])
+    assert 'id="summary-needs"' in client.get(url).content.decode()
+    assert "Still needed" not in client.get(url).content.decode().split('id="summary-needs"')[1]
+
+    determination.refresh_from_db()
+    response = client.post(
+        reverse("determination:draft_save", args=[case.case_number]),
+        {
+            "step": "2",
+            "version": determination.version,
+            "summary": determination.clinical_summary + " A progress note dated … provides.",
+        },
+        headers={"HX-Request": "true"},
+    )
+
+    needs = response.content.decode().split('id="summary-needs"', 1)[1].split("</div>", 1)[0]
+    assert 'hx-swap-oob="true"' in needs
+    assert "Still needed:" in needs
+    assert (
+        "<li>Complete the starter sentence: replace the … in “…medication. A progress note" in needs
+    )
+    page = client.get(url).content.decode().split('id="summary-needs"', 1)[1]
+    assert "Still needed:" in page.split("</div>", 1)[0]
+    assert not _ticked(client, case, on_step=3)["Case summary"]
