@@ -151,6 +151,9 @@ class PlanRun(models.Model):
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # What its assignment did, which the batch page shows after it: {"assigned": [case
+    # numbers], "left_out": [those unticked], "refused": [[case number, why]]}.
+    outcome = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -3,6 +3,7 @@ is one business step in one transaction and writes its case event."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -10,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -376,6 +377,15 @@ def plan_run_assign(
         [row["reviewer_id"] for row in rows]
     )
     assigned, refused = [], []
+
+    def outcome_keep():
+        outcome = {
+            "assigned": [assignment.case.case_number for assignment in assigned],
+            "left_out": left_out,
+            "refused": [list(pair) for pair in refused],
+        }
+        PlanRun.objects.filter(pk=run.pk).update(outcome=outcome)
+
     try:
         for row in rows:
             case, reviewer = cases.get(row["case_id"]), reviewers.get(row["reviewer_id"])
@@ -397,7 +407,13 @@ def plan_run_assign(
             # Nothing made before the failure (the database, a worker stopped): the claim is
             # released, so the plan can be assigned again rather than read as assigned.
             PlanRun.objects.filter(pk=run.pk).update(assigned_at=None, assigned_by=None)
+        else:
+            # What was made is told; a database that cannot take this either leaves the
+            # failure's own error to be seen.
+            with contextlib.suppress(DatabaseError):
+                outcome_keep()
         raise
+    outcome_keep()
     return BatchResult(plan=None, assigned=assigned, refused=refused, left_out=left_out)
 
 

@@ -191,6 +191,27 @@ def case_unassign(request, case_number):
     )
 
 
+def _plan_done(run: PlanRun) -> dict | None:
+    """What the plan's assignment did, each of its rows marked with its result (from QA: after
+    the assignment, a case left out was still listed as if assigned)."""
+    if not run.assigned_at or not run.outcome:
+        return None
+    made = set(run.outcome["assigned"])
+    left_out = set(run.outcome["left_out"])
+    refused = dict(run.outcome["refused"])
+    for row in run.plan["assignments"]:
+        number = row["case"]
+        row["result"] = (
+            "assigned" if number in made else "left_out" if number in left_out else "refused"
+        )
+        row["refusal"] = refused.get(number, "")
+    return {
+        "assigned": len(made),
+        "left_out": run.outcome["left_out"],
+        "refused": len(refused),
+    }
+
+
 def _plan_panel_context(run: PlanRun | None) -> dict:
     working = run is not None and run.status in (PlanRunStatus.QUEUED, PlanRunStatus.RUNNING)
     assigned = services.plan_run_assigned_text(run) if run and run.assigned_at else ""
@@ -203,6 +224,7 @@ def _plan_panel_context(run: PlanRun | None) -> dict:
         "run": run,
         "working": working,
         "assigned": assigned,
+        "done": _plan_done(run) if assigned else None,
         "stale": stale,
         # The plan may be assigned from this page: each row then has its box to leave it out.
         "assignable": bool(
@@ -240,18 +262,8 @@ def assignments_batch(request):
             )
         if not outcome.assigned and not outcome.refused:
             messages.info(request, "No case could be assigned.")
-        return TemplateResponse(
-            request,
-            "reviews/batch.html",
-            {
-                "run": run,
-                "done": True,
-                "assigned": len(outcome.assigned),
-                "made": outcome.assigned,
-                "left_out": outcome.left_out,
-                "refused": outcome.refused,
-            },
-        )
+        # The batch page then shows the plan with each row's result; a reload asks nothing.
+        return redirect_after_post(request, reverse("assignment:assignments_batch"))
     run = PlanRun.objects.select_related("created_by", "assigned_by").first()
     return TemplateResponse(request, "reviews/batch.html", _plan_panel_context(run))
 

@@ -53,17 +53,17 @@ def test_work_out_the_plan_in_the_background_then_assign_it(
 
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(reverse(BATCH), {"run": run.pk})
-    page = response.content.decode()
+    # Answered by a redirect (from QA: a reload of the answer asked to send the form again).
+    assert response.status_code == 302 and response.url == reverse(BATCH)
+    page = admin_client.get(response.url).content.decode()
     assert "1 case assigned; the reviewer was notified" in page
-    assert "Done: 1 assigned of 1 planned" in page
     # The cases this plan assigned, each linked, in the success style (from QA: a link to every
     # case waiting for acceptance, drawn as a warning).
-    assert '<p class="callout callout--ok" role="status">Done: 1 assigned' in page
-    assert "Assigned (1)" in page
+    assert '<p class="callout callout--ok" role="status">Done: 1 assigned of 1 planned' in page
     assert f'<a href="/cases/{case.case_number}/">{case.case_number}</a>' in page
+    assert '<td data-label="Result"><span class="badge badge--approved">Assigned</span>' in page
     assert Assignment.objects.filter(case=case).count() == 1
     # The plan says it was assigned, by whom: it cannot be assigned a second time.
-    page = admin_client.get(reverse(BATCH)).content.decode()
     assert "This plan was assigned by" in page and ASSIGN_BUTTON not in page
     assert "Stale" not in page
 
@@ -116,12 +116,20 @@ def test_a_case_unticked_is_left_out_of_the_plan_and_none_ticked_assigns_nothing
     response = admin_client.post(  # twice, and one not in the plan (from a review: "-1 left out")
         reverse(BATCH),
         {"run": run.pk, "chosen": "1", "case": [kept.case_number, kept.case_number, "CM26-9"]},
+        follow=True,
     )
     page = response.content.decode()
     assert (
         f"Done: 1 assigned of 2 planned (1 left out, {left.case_number}: it waits for another "
         "plan or"
     ) in page
+    # Each row says what became of it, the one left out too (from QA: after the assignment it
+    # was listed as if assigned), and so does the page opened again later.
+    for later in (page, admin_client.get(reverse(BATCH)).content.decode()):
+        left_row = later[later.index(f">{left.case_number}</a>") :].split("</tr>", 1)[0]
+        kept_row = later[later.index(f">{kept.case_number}</a>") :].split("</tr>", 1)[0]
+        assert '<span class="badge badge--warn">Left out</span>' in left_row
+        assert '<span class="badge badge--approved">Assigned</span>' in kept_row
     assert Assignment.objects.filter(case=kept).count() == 1
     assert not Assignment.objects.filter(case=left).exists()
     left.refresh_from_db()
@@ -182,8 +190,10 @@ def test_assigning_a_fresh_plan_rechecks_each_pair(admin_client, case_admin):
     # The reviewer went on leave after the plan was worked out: the rules now refuse the pair.
     reviewer.reviewer_profile.on_leave = True
     reviewer.reviewer_profile.save()
-    page = admin_client.post(reverse(BATCH), {"run": run.pk}).content.decode()
+    page = admin_client.post(reverse(BATCH), {"run": run.pk}, follow=True).content.decode()
     assert "1 refused at the last check" in page and case.case_number in page
+    row = page[page.index(f">{case.case_number}</a>") :].split("</tr>", 1)[0]
+    assert '<span class="badge badge--overdue">Refused</span> On leave.' in row
     assert not Assignment.objects.filter(case=case).exists()
 
 
