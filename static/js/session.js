@@ -233,6 +233,29 @@
   window.addEventListener("pageshow", function () { leavingByForm = false; });
   window.imrLeavingByForm = function () { return leavingByForm; };
 
+  /* A date typed that is no day of the calendar (02/31/2026): the browser's date field then
+     sends nothing, and the server said the date "is required" though one was typed (from QA).
+     Such a form is not sent: the field says why, in the browser's own words bubble, and is
+     focused. Its words are cleared as the date is changed. Capture: before htmx sends it and
+     before the unsaved-forms question. */
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var bad = Array.prototype.filter.call(
+      form.querySelectorAll ? form.querySelectorAll('input[type="date"]') : [],
+      function (input) { return input.validity && input.validity.badInput; }
+    );
+    if (!bad.length) { return; }
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    bad[0].setCustomValidity("There is no such day on the calendar: check the month and the day.");
+    bad[0].focus();
+    bad[0].reportValidity();
+  }, true);
+  document.addEventListener("input", function (event) {
+    var input = event.target;
+    if (input.type === "date" && input.setCustomValidity) { input.setCustomValidity(""); }
+  });
+
   /* A message's dismiss button (components/messages.html). */
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest(".message__dismiss");

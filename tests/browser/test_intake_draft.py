@@ -111,3 +111,37 @@ def test_a_double_click_on_create_case_sends_the_application_once(
     assert Case.objects.filter(application_id="A-DOUBLE-1").count() == 1
     assert not IntakeDraft.objects.exists()
     page.screenshot(path=str(artifacts / "intake-double-click.png"))
+
+
+def test_a_date_that_is_no_day_of_the_calendar_is_named_and_nothing_is_sent(
+    page, live_server, reference_data
+):
+    """From QA: 02/31/2026 typed as the date of injury was sent as no date at all (the browser's
+    date field sends nothing for it), and the answer said the date "is required"."""
+    admin = UserFactory(role="case_admin")
+    sign_in(page, live_server.url, admin)
+    page.goto(f"{live_server.url}/cases/new/")
+    posts = []
+    page.on(
+        "request",
+        lambda request: (
+            posts.append(request.url)
+            if request.method == "POST" and request.url.endswith("/cases/new/")
+            else None
+        ),
+    )
+    field = page.locator("#id_application-date_of_injury")
+    field.click()
+    page.keyboard.type("02312026")
+    assert field.evaluate("input => input.validity.badInput")
+
+    page.get_by_role("button", name="Create case").click()
+
+    expect(field).to_be_focused()
+    assert field.evaluate("input => input.validationMessage") == (
+        "There is no such day on the calendar: check the month and the day."
+    )
+    assert posts == [] and not Case.objects.exists()
+    # Mended, the date's words are cleared: the form may be sent.
+    field.fill("2026-02-28")
+    assert field.evaluate("input => input.validationMessage") == ""
