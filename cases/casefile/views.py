@@ -565,10 +565,7 @@ def case_eligibility(request, case_number: str):
                 )
                 message = f"{case.case_number} is ineligible and closed."
         except ValidationError as error:
-            if finding == "eligible":
-                form.refusal_add(error)
-            else:
-                form.add_error(None, error)
+            form.refusal_add(error)
         else:
             return _action_done(request, case.case_number, message, panel="workflow")
     return _action_refused(request, case, panel="workflow", **bound)

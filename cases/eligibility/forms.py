@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from cases.eligibility.services import Override, OverridesMissing
+from cases.eligibility.services import NOTE_NEEDED, Override, OverridesMissing
 from cases.forms import date_field, note_field, past_date_check
 from cases.lifecycle.models import INELIGIBILITY_SOURCES, IneligibilityReason, SentBy
 from cases.lifecycle.services import MISSING_INFORMATION
@@ -133,6 +133,12 @@ class IneligibleForm(forms.Form):
 
     def reason_list(self) -> list[str]:
         return list(self.cleaned_data["reasons"])
+
+    def refusal_add(self, error: ValidationError) -> None:
+        """The service's refusal, shown on the form: one the note answers beside the note (from
+        QA: said at the top only, the note not marked); anything else at the top."""
+        for each in error.error_list:
+            self.add_error("note" if each.code == NOTE_NEEDED else None, each)
 
 
 class RecordsCompleteForm(forms.Form):

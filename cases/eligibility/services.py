@@ -35,6 +35,9 @@ from cases.registry import reviewer_side
 # (8 CCR 9792.10.6(b)(2); the documents of 9792.10.5(a)(1)(A) are the physician's reports).
 NOT_MEDICAL_RECORDS = (RecordKind.UR_DECISION, RecordKind.APPLICATION)
 
+# The code of a refusal the note answers: the form puts it beside the note.
+NOTE_NEEDED = "note_needed"
+
 
 class Override(NamedTuple):
     """The administrator's answer to a blocking check that does not pass, with the reason."""
@@ -237,7 +240,9 @@ def case_eligibility_record(
         # "Other (see the note)" is printed in the notice: never without its note (from a
         # review: beside another reason it went out with none).
         if IneligibilityReason.OTHER in codes and not note:
-            raise ValidationError("Say in the note why the application is ineligible.")
+            raise ValidationError(
+                "Say in the note why the application is ineligible.", code=NOTE_NEEDED
+            )
         if not note:
             _passed_checks_refuse(case, codes)
         from_status = case_status_set(case=case, to_status=CaseStatus.INELIGIBLE)
@@ -287,7 +292,8 @@ def _passed_checks_refuse(case: Case, codes: list[str]) -> None:
         )
         raise ValidationError(
             f"The screen found no ground for {named}: say in the note why the application is "
-            "ineligible for it all the same (the note is printed in the notice of ineligibility)."
+            "ineligible for it all the same (the note is printed in the notice of ineligibility).",
+            code=NOTE_NEEDED,
         )
 
 

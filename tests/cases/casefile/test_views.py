@@ -554,7 +554,12 @@ def test_other_beside_another_reason_still_needs_its_note(admin_client, case):
         reverse("casefile:case_eligibility", args=[case.case_number]),
         {"finding": "ineligible", "ineligible-reasons": ["other", "not_signed"]},
     )
-    assert "Say in the note why the application is ineligible." in response.content.decode()
+    page = response.content.decode()
+    assert "Say in the note why the application is ineligible." in page
+    # Said beside the note, which is marked (from QA: only at the top of the form).
+    note = page[page.index('id="id_ineligible-note"') - 300 :].split("</textarea>", 1)[0]
+    assert 'aria-invalid="true"' in note
+    assert page.index("Error: </span>Say in the note why") < page.index('id="id_ineligible-note"')
     case.refresh_from_db()
     assert case.status == CaseStatus.RECEIVED
 
