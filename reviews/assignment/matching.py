@@ -596,8 +596,20 @@ class Candidate:
 
 
 def no_specialty_reason(category: str) -> str:
-    """Rule 2's reason, for one reviewer or for the whole roster."""
+    """Rule 2's reason for the whole roster."""
     return f"No specialty accepted for {ItemCategory(category).label.lower()} items."
+
+
+def specialty_not_accepted_reason(entry: RosterEntry, category: str) -> str:
+    """Rule 2's reason for one reviewer, naming their specialties (from QA: "No specialty
+    accepted for …" read as if the category accepted none)."""
+    items = f"{ItemCategory(category).label.lower()} items"
+    names = entry.specialty_names
+    if not names:
+        return f"No specialty on file; {items} need an accepted one."
+    said = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+    verb = "is" if len(names) == 1 else "are"
+    return f"{said} {verb} not accepted for {items}."
 
 
 def candidate_evaluate(entry: RosterEntry, facts: CaseFacts, roster: Roster) -> Candidate:
@@ -610,7 +622,7 @@ def candidate_evaluate(entry: RosterEntry, facts: CaseFacts, roster: Roster) -> 
     for category in facts.categories:
         accepted = roster.category_specialties.get(category, frozenset())
         if not entry.specialty_keys & accepted:
-            reasons.append(no_specialty_reason(category))
+            reasons.append(specialty_not_accepted_reason(entry, category))
     # Rule 3: practice.
     if entry.years_in_practice <= MIN_YEARS_EXCLUSIVE:
         reasons.append(

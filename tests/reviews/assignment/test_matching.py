@@ -59,7 +59,7 @@ def test_every_rule_excludes_with_a_readable_reason():
     assert "No active, unrestricted licence" in excluded_reasons(result, "EXPIRED")
     assert "No active, unrestricted licence" in excluded_reasons(result, "RESTRICTED")
     assert "No medical licence" in excluded_reasons(result, "NOLICENCE")
-    assert "No specialty accepted for injection" in excluded_reasons(result, "WRONGSPEC")
+    assert "Dermatology is not accepted for injection" in excluded_reasons(result, "WRONGSPEC")
     assert "more than 5 needed" in excluded_reasons(result, "JUNIOR")
     assert "at least 24 needed" in excluded_reasons(result, "PARTTIME")
     assert "Conflict: affiliated with the employer" in excluded_reasons(result, "EMPLOYER")
@@ -75,7 +75,7 @@ def test_a_reviewer_failing_several_rules_gets_every_reason():
     reasons = excluded_reasons(reviewers_for_case(case, today=TODAY), "MANY")
     assert "years in practice" in reasons
     assert "hours a week" in reasons
-    assert "No specialty accepted" in reasons
+    assert "Dermatology is not accepted" in reasons
 
 
 def test_every_disputed_item_category_needs_an_accepted_specialty():
@@ -317,3 +317,11 @@ def test_assign_page_prefilter_agrees_with_the_full_rules():
         assert pages[0].eligible_page.paginator.count == len(matching)
         shown = [c.entry.external_id for page in pages for c in page.eligible_page.object_list]
         assert shown == matching
+
+
+def test_a_reviewer_of_several_specialties_none_accepted_is_told_each():
+    """From QA: "No specialty accepted for …" read as if the category accepted none."""
+    case = ready_case()
+    reviewer_with_profile("TWO", certifications=("Dermatology", "Psychiatry"))
+    reasons = excluded_reasons(reviewers_for_case(case, today=TODAY), "TWO")
+    assert "Dermatology and Psychiatry are not accepted for injection: other items." in reasons

@@ -160,7 +160,7 @@ def test_imported_roster_feeds_matching_with_readable_exclusions():
     assert "expired or restricted" in excluded["REV-56"]  # licence expired 2026-06-30
     assert "expired or restricted" in excluded["REV-63"]  # restricted licence
     assert "On leave." in excluded["REV-51"]
-    assert "No specialty accepted" in excluded["REV-42"]  # chiropractor, injection case
+    assert "Chiropractic is not accepted for injection" in excluded["REV-42"]  # injection case
 
 
 # --- Idempotence ------------------------------------------------------------------------------
