@@ -117,6 +117,7 @@ def case_list_bulk(request):
         return csv_response(case_list_rows(cases), filename=f"cases-selected-{day}.csv")
     outcomes: dict[Reminded, int] = dict.fromkeys(Reminded, 0)
     to_reassign = []  # the cases whose reviewer's login is deactivated, named in the report
+    no_reviewer = []  # and those with no reviewer to remind
     found = 0
     for case in cases:
         found += 1
@@ -126,9 +127,16 @@ def case_list_bulk(request):
         outcomes[outcome] += 1
         if outcome == Reminded.LOGIN_DEACTIVATED:
             to_reassign.append(case.case_number)
+        if outcome == Reminded.NO_REVIEWER:
+            no_reviewer.append(case.case_number)
     messages.info(
         request,
-        _reminders_report(outcomes, refused=len(numbers) - found, to_reassign=to_reassign),
+        _reminders_report(
+            outcomes,
+            refused=len(numbers) - found,
+            to_reassign=to_reassign,
+            no_reviewer=no_reviewer,
+        ),
     )
     return _back_to_list(request.POST.get("query", ""))
 
@@ -137,12 +145,26 @@ def _cases(count: int) -> str:
     return f"{count} case{'s' if count != 1 else ''}"
 
 
-# The cases to reassign the reminders report names; past this many, "and 3 more".
+# The cases the reminders report names (to reassign, with no reviewer); past this many, "and 3
+# more".
 TO_REASSIGN_NAMED = 10
 
 
+def _cases_linked(numbers: Sequence[str], url_name: str) -> SafeString:
+    """The first cases, each linked to its page of `url_name`, "and 3 more" past them."""
+    shown, more = first_and_more(sorted(numbers), TO_REASSIGN_NAMED)
+    named = format_html_join(
+        ", ", '<a href="{}">{}</a>', ((reverse(url_name, args=[n]), n) for n in shown)
+    )
+    return format_html("{} and {} more", named, more) if more else named
+
+
 def _reminders_report(
-    outcomes: dict[Reminded, int], *, refused: int, to_reassign: Sequence[str] = ()
+    outcomes: dict[Reminded, int],
+    *,
+    refused: int,
+    to_reassign: Sequence[str] = (),
+    no_reviewer: Sequence[str] = (),
 ) -> SafeString:
     """ "Reminders sent for 3 cases; 1 case has no reviewer to remind." None sent: "No reminder
     was due: 1 case already reminded for this due date." (from QA: "Reminders sent for 0
@@ -155,20 +177,19 @@ def _reminders_report(
         parts = ["No reminder was due" if looked_at else "No reminder was sent"]
     if outcomes[Reminded.NO_REVIEWER]:
         count = outcomes[Reminded.NO_REVIEWER]
+        # Named, each linked to its page (from QA: which one was not said).
         parts.append(
-            f"{_cases(count)} {'has' if count == 1 else 'have'} no reviewer to remind "
-            "(none assigned, or the determination is submitted)"
+            format_html(
+                "{} ({}) {} no reviewer to remind (none assigned, or the determination is "
+                "submitted)",
+                _cases(count),
+                _cases_linked(no_reviewer, "casefile:case_detail"),
+                "has" if count == 1 else "have",
+            )
         )
     if outcomes[Reminded.LOGIN_DEACTIVATED]:
         count = outcomes[Reminded.LOGIN_DEACTIVATED]
-        shown, more = first_and_more(sorted(to_reassign), TO_REASSIGN_NAMED)
-        named = format_html_join(
-            ", ",
-            '<a href="{}">{}</a>',
-            ((reverse("assignment:case_assign", args=[number]), number) for number in shown),
-        )
-        if more:
-            named = format_html("{} and {} more", named, more)
+        named = _cases_linked(to_reassign, "assignment:case_assign")
         held = (
             "is held by a reviewer whose login is"
             if count == 1

@@ -249,8 +249,10 @@ def test_reminders_go_to_each_assigned_reviewer_and_are_reported(admin_client):
         follow=True,
     )
 
+    # The case with no reviewer is named, linked to its page (from QA: which one was not said).
     assert shown_messages(response) == [
-        "Reminders sent for 1 case; 1 case has no reviewer to remind (none assigned, or the "
+        f'Reminders sent for 1 case; 1 case (<a href="/cases/{waiting.case_number}/">'
+        f"{waiting.case_number}</a>) has no reviewer to remind (none assigned, or the "
         "determination is submitted); 1 case not found or not yours to act on."
     ]
     assert [message.to for message in mail.outbox] == [[reviewer.email]]
