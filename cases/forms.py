@@ -21,8 +21,20 @@ class DateInput(forms.DateInput):
 
 
 def date_field(label: str, *, required: bool = True, help_text: str = "", **kwargs):
+    # Said with the field's name, not Django's "This field is required." (from QA); the
+    # browser stops a date that is no day of the calendar before it is sent (session.js).
+    error_messages = {
+        "required": f"Give a date for “{label}”.",
+        "invalid": f"“{label}” is not a date: give it as MM/DD/YYYY.",
+        **kwargs.pop("error_messages", {}),
+    }
     return forms.DateField(
-        label=label, required=required, help_text=help_text, widget=DateInput, **kwargs
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=DateInput,
+        error_messages=error_messages,
+        **kwargs,
     )
 
 

@@ -1185,3 +1185,17 @@ def test_one_record_with_no_title_is_titled_by_its_file_name_as_several_are(admi
     assert "aria-required" not in title and "required" not in title
     label = html.split('for="id_record-title"', 1)[1].split("</label>", 1)[0]
     assert "(optional)" in label
+
+
+def test_an_eligible_finding_without_its_notice_date_names_the_date(admin_client, case):
+    """From QA: an empty notice date was refused with Django's "This field is required.", unlike
+    the app's other refusals."""
+    response = admin_client.post(
+        reverse("casefile:case_eligibility", args=[case.case_number]),
+        {"finding": "eligible", "eligible-notice_on": ""},
+    )
+    page = response.content.decode()
+    assert "Give a date for “Notice of assignment date”." in page
+    assert "This field is required" not in page
+    case.refresh_from_db()
+    assert case.status == CaseStatus.RECEIVED
