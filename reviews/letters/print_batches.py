@@ -181,9 +181,16 @@ def print_batch_make(*, actor, posting_on: dt.date) -> PrintBatch:
     `posting_on`; the task prepares each proof of service and joins the PDF after commit.
     The mailings wait in the batch until it is confirmed posted."""
     today = timezone.localdate()
-    if posting_on < today:
-        raise ValidationError({"posting_on": "A batch cannot be posted before it is printed."})
     latest = posting_latest(today)
+    if posting_on < today:
+        # From QA: the date to choose is said, as for one too late.
+        raise ValidationError(
+            {
+                "posting_on": f"{posting_on:%m/%d/%Y} is before today, and a batch cannot be "
+                f"posted before it is printed: choose a posting date from today to "
+                f"{latest:%m/%d/%Y}."
+            }
+        )
     if posting_on > latest:
         # CCP 1013a(3): each proof declares, under penalty of perjury, the date of mailing.
         raise ValidationError(

@@ -582,3 +582,28 @@ def test_on_a_phone_the_audit_log_letter_versions_and_holidays_are_cards_that_re
     assert source.bounding_box()["width"] > 120
     assert scroll_width(page) <= PHONE["width"]
     page.screenshot(path=str(artifacts / "narrow-holidays.png"))
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_findings_buttons_stay_inside_their_cards(page, live_server, reference_data, width):
+    """From QA: "Record ineligible and close the case" ran over its card's edge at 1280 px."""
+    received = CaseFactory()
+    admin = UserFactory(role=Role.CASE_ADMIN)
+    page.set_viewport_size({"width": width, "height": 900})
+    sign_in(page, live_server.url, admin)
+    page.goto(f"{live_server.url}/cases/{received.case_number}/")
+    for name in ("Record eligible and send the notice", "Record ineligible and close the case"):
+        button = page.get_by_role("button", name=name)
+        inside = button.evaluate(
+            """button => {
+              // Within the card's padding, as every other field of the card is.
+              const card = button.closest(".finding");
+              const box = card.getBoundingClientRect();
+              const style = getComputedStyle(card);
+              const inset = parseFloat(style.paddingRight) + parseFloat(style.borderRightWidth);
+              const right = box.right - inset;
+              const own = button.getBoundingClientRect();
+              return own.right <= right + 0.5;
+            }"""
+        )
+        assert inside, name

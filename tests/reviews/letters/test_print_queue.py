@@ -124,6 +124,16 @@ def test_a_posting_date_beyond_the_window_is_refused_with_the_last_date_allowed(
     assert "(CCP 1013a(3))" in page
     assert not PrintBatch.objects.exists()
 
+    # And a date past says which dates to choose (from QA: it said only why not)
+    yesterday = today - dt.timedelta(days=1)
+    response = admin.post(reverse("letters:print_queue"), {"posting_on": yesterday.isoformat()})
+    assert response.status_code == 400
+    assert (
+        f"{yesterday:%m/%d/%Y} is before today, and a batch cannot be posted before it is "
+        f"printed: choose a posting date from today to {latest:%m/%d/%Y}."
+    ) in response.content.decode()
+    assert not PrintBatch.objects.exists()
+
     # Then the last working day of the window is taken
     response = admin.post(reverse("letters:print_queue"), {"posting_on": latest.isoformat()})
     assert response.status_code == 302
@@ -148,7 +158,10 @@ def test_a_batch_confirmed_on_another_date_stays_listed_with_its_rejoined_pdf(
     # When the print queue is opened once its new proofs are joined
     queue = admin.get(reverse("letters:print_queue")).content.decode()
 
-    # Then it is listed as posted, with the download of the PDF carrying the proofs for today
+    # Then it is listed as posted, one click from the page's top (from QA: 9,000 px down on a
+    # phone below the held copies), with the download of the PDF carrying the proofs for today
+    jump = queue.split('<nav class="page-jump" aria-label="On this page">', 1)[1].split("</nav>")[0]
+    assert '<a href="#posted-title">Posted recently <span class="count">1</span></a>' in jump
     posted = queue.split('id="posted-title"', 1)[1]
     assert f"Remade for {today:%m/%d/%Y}" in posted
     download = reverse("letters:print_batch_download", args=[batch.pk])
