@@ -435,6 +435,9 @@ class DraftProblem:
     item_id: int | None
     detail: str  # what is missing, said within its item
     label: str = ""  # the item it is about ("Item 1 (MRI of the knee)"); empty for the summary
+    # The id of the field on its step that answers it: "Go there" puts the cursor in it (from
+    # QA: it opened the step with the focus nowhere). Empty: the item's section.
+    anchor: str = ""
 
     @property
     def message(self) -> str:
@@ -457,11 +460,12 @@ def determination_problems(determination) -> list[DraftProblem]:
                 None,
                 "Write the clinical case summary: after the opening sentence, the diagnoses, "
                 "treatment to date, the latest examination, the request and the UR action.",
+                anchor="summary",
             )
         )
     # A starter prompt's blank must never reach the letter (issue 10).
     problems += [
-        DraftProblem(2, None, _placeholder_detail(quoted), "Clinical case summary")
+        DraftProblem(2, None, _placeholder_detail(quoted), "Clinical case summary", "summary")
         for quoted in placeholders_in(determination.clinical_summary)
     ]
     decisions = sorted(determination.decisions.all(), key=lambda d: d.item.position)
@@ -469,22 +473,33 @@ def determination_problems(determination) -> list[DraftProblem]:
         problems.append(DraftProblem(3, None, "The case has no disputed item to decide."))
     for number, decision in enumerate(decisions, start=1):
         label = f"Item {number} ({decision.item.description})"
+        pk = decision.pk
+        # (what is needed, the id of the field on step 3 that gives it)
         needs = []
         if not decision.outcome:
-            needs.append("choose Upheld or Overturned.")
+            needs.append(("choose Upheld or Overturned.", f"outcome-{pk}"))
         if not decision.citation_kind:
-            needs.append("name the guideline the decision relies on, or choose None.")
+            needs.append(
+                ("name the guideline the decision relies on, or choose None.", f"kind-{pk}")
+            )
         elif decision.citation_kind != "none" and not visible_strip(decision.citation_text):
-            needs.append("type the citation.")
+            needs.append(("type the citation.", f"ctext-{pk}"))
         length = len(visible_strip(decision.rationale))
         if not length:
-            needs.append("write the rationale.")
+            needs.append(("write the rationale.", f"rationale-{pk}"))
         elif length < MIN_RATIONALE_CHARS:
             needs.append(
-                f"the rationale is too short ({length} characters; at least {MIN_RATIONALE_CHARS})."
+                (
+                    f"the rationale is too short ({length} characters; at least "
+                    f"{MIN_RATIONALE_CHARS}).",
+                    f"rationale-{pk}",
+                )
             )
-        needs += [_placeholder_detail(quoted) for quoted in placeholders_in(decision.rationale)]
-        problems += [DraftProblem(3, decision.pk, detail, label) for detail in needs]
+        needs += [
+            (_placeholder_detail(quoted), f"rationale-{pk}")
+            for quoted in placeholders_in(decision.rationale)
+        ]
+        problems += [DraftProblem(3, pk, detail, label, anchor) for detail, anchor in needs]
     return problems
 
 

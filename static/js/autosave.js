@@ -131,13 +131,13 @@
     clearOfSaveBar(search.getBoundingClientRect().top, results.getBoundingClientRect().bottom);
   });
 
-  // A link to one text box of the draft ("Fix the text" on the review step: #rationale-12,
-  // #summary) puts the cursor in it, not just the page at it; the browser has scrolled it
-  // into view under its label (reviews.css), and the focus handler above keeps it clear of
-  // the Save bar.
+  // A link to one field of the draft ("Fix the text" and "Go there" on the review step:
+  // #rationale-12, #summary, #outcome-12, #kind-12) puts the cursor in it, not just the page
+  // at it; the browser has scrolled it into view under its label (reviews.css), and the focus
+  // handler above keeps it clear of the Save bar.
   if (location.hash.length > 1) {
     var linked = document.getElementById(decodeURIComponent(location.hash.slice(1)));
-    if (linked && form.contains(linked) && linked.matches("textarea[data-draft-key], input[data-draft-key]")) {
+    if (linked && form.contains(linked) && linked.matches("[data-draft-key]")) {
       linked.scrollIntoView({ block: "start" });
       linked.focus({ preventScroll: true });
     }

@@ -450,3 +450,23 @@ def test_a_starter_inserted_selects_its_first_gap(page, live_server, reference_d
         "A progress note dated 03/02/2026 provides the injured worker complains of …. "
         "Physical exam notes …."
     )
+
+
+def test_go_there_puts_the_cursor_in_the_field_that_is_missing(page, live_server, reference_data):
+    """From QA: "Go there" on the review step opened the summary's step with the focus nowhere,
+    so a keyboard user had to find the box."""
+    case, reviewer, determination = case_in_review()
+    decision = determination.decisions.get()
+    decision.outcome = "upheld"
+    decision.save()
+    sign_in(page, live_server.url, reviewer)
+
+    for missing, field in (
+        ("Write the clinical case summary", "#summary"),
+        ("name the guideline the decision relies on", f"#kind-{decision.pk}"),
+        ("write the rationale", f"#rationale-{decision.pk}"),
+    ):
+        page.goto(f"{live_server.url}/reviews/cases/{case.case_number}/step/4/")
+        problem = page.locator("ul.checks li.check--fail").filter(has_text=missing)
+        problem.get_by_role("link", name="Go there").click()
+        expect(page.locator(field)).to_be_focused()
