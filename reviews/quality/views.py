@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.paging import LookaheadPage
@@ -175,8 +176,17 @@ def quality_approve(request, case_number):
                 )
             form.add_error(None, error)
         else:
+            number = determination.case.case_number
+            # The case linked: its page shows the letter's progress and then both PDFs (from
+            # QA: the queue offered no way to the letter).
             messages.success(
-                request, f"{determination.case.case_number} approved; the letter is being issued."
+                request,
+                format_html(
+                    '<a href="{}">{}</a> approved; the letter is being issued: its case page '
+                    "shows its progress, then the letter.",
+                    reverse("casefile:case_detail", args=[number]),
+                    number,
+                ),
             )
             _comments_sent(request, determination.case.case_number)
             return redirect_after_post(request, reverse("quality:quality_queue"))

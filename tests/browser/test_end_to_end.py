@@ -231,7 +231,7 @@ def test_one_case_from_intake_to_a_verified_letter_on_the_dashboard(
     )
     shot(page, artifacts, "8-approve")
     approve.get_by_role("button", name=f"Approve {number}").click()
-    expect(page.get_by_text(f"{number} approved; the letter is being issued.")).to_be_visible()
+    expect(page.get_by_text(f"{number} approved; the letter is being issued:")).to_be_visible()
     letter = celery_worker.wait_for(
         lambda: Letter.objects.filter(
             case=case, status__in=[LetterStatus.SIGNED, LetterStatus.DELIVERED]

@@ -456,6 +456,12 @@ def test_approve_through_the_page(client, quality_reviewer, django_capture_on_co
     assert Determination.objects.get(pk=determination.pk).status == DeterminationStatus.APPROVED
     case.refresh_from_db()
     assert case.status == CaseStatus.APPROVED
+    # The queue's message links to the case, whose page shows the letter (from QA).
+    queue = client.get(response.url).content.decode()
+    assert (
+        f'<a href="/cases/{case.case_number}/">{case.case_number}</a> approved; the letter is '
+        "being issued: its case page shows its progress, then the letter."
+    ) in queue
 
 
 def test_a_draft_has_no_quality_review_page(client, quality_reviewer):
