@@ -52,14 +52,23 @@ NAV_LINKS = (
         ("review",),
         "determination:reviewer_dashboard",
         "My cases",
-        ("reviewer_dashboard", "workspace_step"),
+        # Also the pages a refused form draws at its own address (a wrong signing password).
+        (
+            "reviewer_dashboard",
+            "workspace_step",
+            "workspace_accept",
+            "workspace_decline",
+            "draft_save",
+            "warnings_confirm",
+            "determination_submit",
+        ),
     ),
     NavLink(
         "main",
         ("quality_review",),
         "quality:quality_queue",
         "Quality review",
-        ("quality_queue", "quality_review"),
+        ("quality_queue", "quality_review", "quality_approve", "quality_return"),
     ),
     NavLink(
         "more",

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import clear_script_prefix, reverse, set_script_prefix
 
 from accounts.models import Role
-from tests.factories import UserFactory, login
+from tests.factories import PASSWORD, UserFactory, case_in_review, determination_fill, login
 
 pytestmark = pytest.mark.django_db
 
@@ -98,3 +98,18 @@ def test_the_links_follow_the_script_prefix():
     finally:
         clear_script_prefix()
     assert 'href="/cases/"' in source.render(context)
+
+
+def test_a_refused_signing_keeps_my_cases_marked(client):
+    """From QA: a wrong signing password drew the step at the form's own address, and "My
+    cases" was no longer marked as the page shown."""
+    case, reviewer, determination = case_in_review()
+    determination_fill(determination)
+    login(client, reviewer)
+    response = client.post(
+        reverse("determination:determination_submit", args=[case.case_number]),
+        {"password": PASSWORD + "-not"},
+    )
+    wide, _narrow = _menus(response.content.decode())
+    marked = [name for _href, current, name in LINK.findall(wide) if current]
+    assert marked == ["My cases"]
