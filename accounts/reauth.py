@@ -65,6 +65,15 @@ class ReauthForm(forms.Form):
         elif not (is_verified(request) or is_enrolled(user)):
             del self.fields["otp_token"]
 
+    def full_clean(self):
+        super().full_clean()
+        # A refused form comes back with the password box empty: it is never sent back to the
+        # page. Said beside it (from QA: a wrong code emptied it without a word).
+        if self._errors and "password" in self.fields:
+            said = "Type it again: a password is never shown back on a page."
+            # The bound field was made, with its words, while cleaning.
+            self.fields["password"].help_text = self["password"].help_text = said
+
     @property
     def reauth_skipped(self) -> str:
         """Said where the password would be asked, when it is not (from QA: a medical director

@@ -128,8 +128,11 @@ def test_approval_asks_again_for_the_password_and_code_after_five_minutes(qualit
     assert refused.status_code == 400 and "not your password" in refused.content.decode()
     no_code = client.post(url, {"comment": "Fine.", "password": PASSWORD})
     assert no_code.status_code == 400
-    # The comment typed comes back with the form.
+    # The comment typed comes back with the form; the password does not, and the page says so
+    # beside its box (from QA: a wrong code emptied it without a word).
     assert "Fine.</textarea>" in no_code.content.decode()
+    assert "Type it again: a password is never shown back on a page." in no_code.content.decode()
+    assert "Type it again" not in page
     assert Determination.objects.get(pk=determination.pk).status == DeterminationStatus.SUBMITTED
 
     approved = client.post(
