@@ -607,3 +607,22 @@ def test_the_findings_buttons_stay_inside_their_cards(page, live_server, referen
             }"""
         )
         assert inside, name
+
+
+def test_the_record_form_gives_the_title_room_beside_the_side_panel(
+    page, live_server, reference_data, artifacts
+):
+    """From QA: four to a row at 1280 px left the title's box about 130 px wide, its hint (a
+    file name) running into the next column."""
+    received = CaseFactory()
+    admin = UserFactory(role=Role.CASE_ADMIN)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, live_server.url, admin)
+    page.goto(f"{live_server.url}/cases/{received.case_number}/")
+    title = page.locator("#record-add").get_by_label("Title")
+    assert title.bounding_box()["width"] >= 240
+    overflowing = page.locator("#record-add .hint").evaluate_all(
+        "hints => hints.filter(hint => hint.scrollWidth > hint.clientWidth + 1).length"
+    )
+    assert overflowing == 0
+    page.locator("#record-add").screenshot(path=str(artifacts / "record-form-1280.png"))
