@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from accounts.models import Role
 from cases.casefile.models import SavedView
 from cases.clock.models import CalendarName, CalendarVersion, Holiday, HolidayCalendar
+from cases.intake.models import IntakeDraft
 from cases.integrity.models import (
     IntegrityCheckRun,
     IntegrityFinding,
@@ -626,3 +627,17 @@ def test_the_record_form_gives_the_title_room_beside_the_side_panel(
     )
     assert overflowing == 0
     page.locator("#record-add").screenshot(path=str(artifacts / "record-form-1280.png"))
+
+
+def test_on_a_phone_the_application_in_progress_banner_stacks(page, live_server, reference_data):
+    """From QA: at 390 px the banner kept three columns, its text wrapped to nine lines."""
+    admin = UserFactory(role=Role.CASE_ADMIN)
+    draft = IntakeDraft.objects.create(owner=admin, values={"worker-last_name": "Delgado"})
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, live_server.url, admin)
+    page.goto(f"{live_server.url}/cases/new/?draft={draft.pk}")
+    banner = page.locator(".draft-banner")
+    text = banner.locator("p").first.bounding_box()
+    whole = banner.bounding_box()
+    assert text["width"] >= 0.8 * (whole["width"] - 40)
+    assert scroll_width(page) <= 390
