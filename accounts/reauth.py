@@ -65,13 +65,14 @@ class ReauthForm(forms.Form):
         elif not (is_verified(request) or is_enrolled(user)):
             del self.fields["otp_token"]
 
-    def full_clean(self):
-        super().full_clean()
+    def add_error(self, field, error):
+        super().add_error(field, error)
         # A refused form comes back with the password box empty: it is never sent back to the
-        # page. Said beside it (from QA: a wrong code emptied it without a word).
-        if self._errors and "password" in self.fields:
+        # page. Said beside it (from QA: a wrong code emptied it without a word), whatever
+        # refused it, this form's checks or the service after them (the view adds those).
+        if "password" in self.fields:
             said = "Type it again: a password is never shown back on a page."
-            # The bound field was made, with its words, while cleaning.
+            # Its bound field, with its words, may be made already (while cleaning).
             self.fields["password"].help_text = self["password"].help_text = said
 
     @property

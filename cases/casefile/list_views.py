@@ -147,12 +147,12 @@ def _cases(count: int) -> str:
 
 # The cases the reminders report names (to reassign, with no reviewer); past this many, "and 3
 # more".
-TO_REASSIGN_NAMED = 10
+CASES_NAMED = 10
 
 
 def _cases_linked(numbers: Sequence[str], url_name: str) -> SafeString:
     """The first cases, each linked to its page of `url_name`, "and 3 more" past them."""
-    shown, more = first_and_more(sorted(numbers), TO_REASSIGN_NAMED)
+    shown, more = first_and_more(sorted(numbers), CASES_NAMED)
     named = format_html_join(
         ", ", '<a href="{}">{}</a>', ((reverse(url_name, args=[n]), n) for n in shown)
     )

@@ -192,23 +192,32 @@ def case_unassign(request, case_number):
 
 
 def _plan_done(run: PlanRun) -> dict | None:
-    """What the plan's assignment did, each of its rows marked with its result (from QA: after
-    the assignment, a case left out was still listed as if assigned)."""
+    """What the plan's assignment did, with each of its rows and its result (from QA: after the
+    assignment, a case not ticked was still listed as if assigned)."""
     if not run.assigned_at or not run.outcome:
         return None
     made = set(run.outcome["assigned"])
-    left_out = set(run.outcome["left_out"])
+    unticked = set(run.outcome["left_out"])
     refused = dict(run.outcome["refused"])
-    for row in run.plan["assignments"]:
-        number = row["case"]
-        row["result"] = (
-            "assigned" if number in made else "left_out" if number in left_out else "refused"
-        )
-        row["refusal"] = refused.get(number, "")
+
+    def result(number: str) -> str:
+        if number in made:
+            return "assigned"
+        if number in unticked:
+            return "unticked"
+        # Neither made nor refused: the assignment stopped (a failure) before it came to it.
+        return "refused" if number in refused else "not_reached"
+
+    rows = [
+        {**row, "result": result(row["case"]), "refusal": refused.get(row["case"], "")}
+        for row in run.plan["assignments"]
+    ]
     return {
+        "rows": rows,
         "assigned": len(made),
-        "left_out": run.outcome["left_out"],
+        "unticked": run.outcome["left_out"],
         "refused": len(refused),
+        "not_reached": sum(row["result"] == "not_reached" for row in rows),
     }
 
 

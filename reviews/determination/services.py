@@ -434,7 +434,9 @@ class DraftProblem:
     step: int
     item_id: int | None
     detail: str  # what is missing, said within its item
-    label: str = ""  # the item it is about ("Item 1 (MRI of the knee)"); empty for the summary
+    # What it is about, before its detail ("Item 1 (MRI of the knee)", "Clinical case summary");
+    # empty when the detail names it.
+    label: str = ""
     # The id of the field on its step that answers it: "Go there" puts the cursor in it (from
     # QA: it opened the step with the focus nowhere). Empty: the item's section.
     anchor: str = ""

@@ -195,12 +195,8 @@ def _step_states(ws, problems, warnings_open, current: int) -> list[dict]:
     # Not ticked while a text in it cannot be signed as it is (a rationale ending mid-sentence,
     # a social security number): "done" beside "cannot be signed" misled (from QA).
     blocking = [warning for warning in warnings_open if not warning.confirmable]
-    summary_done = not any(problem.step == 2 for problem in problems) and not any(
-        warning.item_id is None for warning in blocking
-    )
-    items_done = not any(problem.step == 3 for problem in problems) and not any(
-        warning.item_id is not None for warning in blocking
-    )
+    summary_done = not any(found.step == 2 for found in [*problems, *blocking])
+    items_done = not any(found.step == 3 for found in [*problems, *blocking])
     done = {
         1: ws.accepted,
         2: ws.accepted and (submitted or summary_done),

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from audit.services import audit_cases
 from cases.access import Ability, access_required
+from cases.forms import date_field
 from cases.integrity.responses import integrity_refused, stored_file_response
 from cases.integrity.stored import StoredFileCorrupt
 from reviews.letters import held_copies
@@ -41,9 +42,8 @@ from reviews.letters.render import RECIPIENT_ROLE_LABELS
 
 
 class PrintBatchForm(forms.Form):
-    posting_on = forms.DateField(
-        label="To be posted on",
-        widget=forms.DateInput(attrs={"type": "date"}),
+    posting_on = date_field(
+        "To be posted on",
         help_text="The date the proofs of service declare, today or within the next "
         f"{settings.PRINT_BATCH_POSTING_WORKING_DAYS} working days; you confirm it once posted.",
     )
@@ -57,9 +57,8 @@ class PrintBatchForm(forms.Form):
 
 
 class PostedForm(forms.Form):
-    posted_on = forms.DateField(
-        label="Posted on",
-        widget=forms.DateInput(attrs={"type": "date"}),
+    posted_on = date_field(
+        "Posted on",
         help_text="The date of service (CCP 1013(a)). Another date than the one the proofs "
         "declare makes them again for that date (CCP 1013a(3)) and joins the batch again.",
     )

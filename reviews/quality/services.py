@@ -39,7 +39,7 @@ from reviews.determination.services import (
 from reviews.determination.status_table import DeterminationAction, determination_actions
 from reviews.determination.warnings import identifiers_unconfirmed
 from reviews.quality import tasks
-from reviews.quality.changes import returned_as
+from reviews.quality.changes import determination_as_returned
 
 if TYPE_CHECKING:
     pass
@@ -108,7 +108,9 @@ def _quality_check(determination, actor, seen_version: int | None = None) -> Non
         raise ValidationError(stale, code="stale_version")
 
 
-def _quality_round(determination, *, actor, outcome: str, comment: str, returned=None):
+def _quality_round(
+    determination, *, actor, outcome: str, comment: str, returned: dict | None = None
+):
     # What quality review was told of this submission ("submitted again after your return",
     # an expedited one told to all) is answered, whoever answers it (from QA: the bell kept it
     # unread after the approval).
@@ -162,7 +164,7 @@ def determination_return(
         actor=actor,
         outcome=QualityOutcome.RETURNED,
         comment=comment,
-        returned=returned_as(determination),
+        returned=determination_as_returned(determination, list(decisions.values())),
     )
     for decision, text in notes.items():
         item_comment = ItemComment(quality_review=review, decision=decision, text=text)

@@ -233,27 +233,37 @@
   window.addEventListener("pageshow", function () { leavingByForm = false; });
   window.imrLeavingByForm = function () { return leavingByForm; };
 
-  /* A date typed that is no day of the calendar (02/31/2026): the browser's date field then
-     sends nothing, and the server said the date "is required" though one was typed (from QA).
-     Such a form is not sent: the field says why, in the browser's own words bubble, and is
-     focused. Its words are cleared as the date is changed. Capture: before htmx sends it and
-     before the unsaved-forms question. */
+  /* A date typed that is no day of the calendar (02/31/2026), or not typed whole: the
+     browser's date field then sends nothing, and the server said the date "is required" though
+     one was typed (from QA). Such a form is not sent: the field says why, in the browser's own
+     bubble, and is focused; its words are cleared once the date is mended. A button that skips
+     the checks on purpose (formnovalidate: the new application's "Save draft", "Add items")
+     sends the form as it is. Capture: before htmx sends it and before the unsaved-forms
+     question. */
+  var BAD_DATE = "This date is not whole, or is no day of the calendar (02/31): check the " +
+    "month, the day and the year.";
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    var bad = Array.prototype.filter.call(
-      form.querySelectorAll ? form.querySelectorAll('input[type="date"]') : [],
-      function (input) { return input.validity && input.validity.badInput; }
-    );
+    if (!form.elements || (event.submitter && event.submitter.formNoValidate)) { return; }
+    var bad = Array.prototype.filter.call(form.elements, function (field) {
+      return field.type === "date" && field.validity && field.validity.badInput;
+    });
     if (!bad.length) { return; }
     event.preventDefault();
     event.stopImmediatePropagation();
-    bad[0].setCustomValidity("There is no such day on the calendar: check the month and the day.");
+    bad[0].setCustomValidity(BAD_DATE);
     bad[0].focus();
     bad[0].reportValidity();
   }, true);
-  document.addEventListener("input", function (event) {
-    var input = event.target;
-    if (input.type === "date" && input.setCustomValidity) { input.setCustomValidity(""); }
+  // A date field emptied from a bad date says no `input`: its words are also cleared on change
+  // and on leaving it, once it holds no bad date.
+  ["input", "change", "focusout"].forEach(function (type) {
+    document.addEventListener(type, function (event) {
+      var field = event.target;
+      if (field.type === "date" && field.setCustomValidity && !field.validity.badInput) {
+        field.setCustomValidity("");
+      }
+    });
   });
 
   /* A message's dismiss button (components/messages.html). */

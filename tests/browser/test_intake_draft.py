@@ -139,9 +139,24 @@ def test_a_date_that_is_no_day_of_the_calendar_is_named_and_nothing_is_sent(
 
     expect(field).to_be_focused()
     assert field.evaluate("input => input.validationMessage") == (
-        "There is no such day on the calendar: check the month and the day."
+        "This date is not whole, or is no day of the calendar (02/31): check the month, the "
+        "day and the year."
     )
     assert posts == [] and not Case.objects.exists()
+    # A button that skips the checks on purpose still sends the form as it is (from a review).
+    drafts = []
+    page.on(
+        "request",
+        lambda request: (
+            drafts.append(request.url)
+            if request.method == "POST" and "/draft" in request.url
+            else None
+        ),
+    )
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save draft").click()
+    assert drafts and not Case.objects.exists()
     # Mended, the date's words are cleared: the form may be sent.
+    field = page.locator("#id_application-date_of_injury")
     field.fill("2026-02-28")
     assert field.evaluate("input => input.validationMessage") == ""

@@ -120,7 +120,7 @@ def test_a_case_unticked_is_left_out_of_the_plan_and_none_ticked_assigns_nothing
     )
     page = response.content.decode()
     assert (
-        f"Done: 1 assigned of 2 planned (1 left out, {left.case_number}: it waits for another "
+        f"Done: 1 assigned of 2 planned (1 not ticked, {left.case_number}: it waits for another "
         "plan or"
     ) in page
     # Each row says what became of it, the one left out too (from QA: after the assignment it
@@ -128,7 +128,7 @@ def test_a_case_unticked_is_left_out_of_the_plan_and_none_ticked_assigns_nothing
     for later in (page, admin_client.get(reverse(BATCH)).content.decode()):
         left_row = later[later.index(f">{left.case_number}</a>") :].split("</tr>", 1)[0]
         kept_row = later[later.index(f">{kept.case_number}</a>") :].split("</tr>", 1)[0]
-        assert '<span class="badge badge--warn">Left out</span>' in left_row
+        assert '<span class="badge badge--warn">Not ticked</span>' in left_row
         assert '<span class="badge badge--approved">Assigned</span>' in kept_row
     assert Assignment.objects.filter(case=kept).count() == 1
     assert not Assignment.objects.filter(case=left).exists()
@@ -340,3 +340,37 @@ def test_a_plan_that_failed_before_assigning_anything_can_be_assigned_again(case
     assert run.assigned_at is None and run.assigned_by is None
     result = services.plan_run_assign(run=run, actor=case_admin)
     assert [a.case_id for a in result.assigned] == [case.pk]
+
+
+def test_an_assignment_stopped_by_a_failure_says_which_cases_it_did_not_reach(
+    admin_client, case_admin, monkeypatch
+):
+    """From a review: after a failure part-way, the rows it never came to were shown as
+    "Refused" with no reason, beside "0 refused"."""
+    first, second = ready_case(), ready_case()
+    reviewer_with_profile("REV-1")
+    reviewer_with_profile("REV-2")
+    run = PlanRun.objects.create()
+    services.plan_work_out(run_id=run.pk)
+    real = services.reviewer_assign
+    calls = []
+
+    def stops_at_the_second(**kwargs):
+        calls.append(kwargs["case"].case_number)
+        if len(calls) == 2:
+            raise RuntimeError("The database went away.")
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "reviewer_assign", stops_at_the_second)
+    with pytest.raises(RuntimeError):
+        services.plan_run_assign(run=PlanRun.objects.get(pk=run.pk), actor=case_admin)
+
+    page = admin_client.get(reverse(BATCH)).content.decode()
+    made, missed = calls
+    assert (
+        "Done: 1 assigned of 2 planned, 0 refused at the last check; the assignment stopped "
+        in (page)
+    )
+    row = page[page.index(f">{missed}</a>") :].split("</tr>", 1)[0]
+    assert '<span class="badge badge--warn">Not assigned</span>' in row and "Refused" not in row
+    assert {made, missed} == {first.case_number, second.case_number}

@@ -5,9 +5,9 @@ import pytest
 from django.urls import reverse
 
 from reviews.determination.drafting import draft_item_key
-from reviews.determination.models import Determination
+from reviews.determination.models import Determination, QualityReview
 from reviews.determination.services import determination_autosave, determination_submit
-from reviews.quality.changes import TextChange
+from reviews.quality.changes import _SENTENCES, TextChange
 from reviews.quality.services import determination_return
 from tests.factories import PASSWORD, case_in_review, determination_fill, login
 
@@ -66,7 +66,7 @@ def test_the_second_round_says_which_parts_changed_and_marks_the_words(client, q
     assert "Outcome: was <strong>Upheld</strong>, now <strong>Overturned</strong>." in second_html
     assert "removed: </span>; none is documented</del>, so the request is" in second_html
     assert "removed: </span>not </del>medically necessary." in second_html
-    assert "added: </span>records</ins>" in second_html
+    assert "added: </span>records document </ins>lasting relief" in second_html
     first_html = page[page.index(f'id="item-{first.pk}"') : page.index(f'id="item-{second.pk}"')]
     assert "Unchanged since the return." in first_html and "<del>" not in first_html
 
@@ -118,10 +118,63 @@ def test_words_are_marked_whole_and_escaped():
     removed = '<del><span class="visually-hidden">removed: </span>'
     assert change.changed
     assert marked == (
-        f"{removed}Deny</del>{added}Approve</ins> the &lt;b&gt;block&lt;/b&gt; now"
+        f"{removed}Deny </del>{added}Approve </ins>the &lt;b&gt;block&lt;/b&gt; now"
         f"{added}, once</ins>."
     )
 
 
 def test_white_space_at_the_ends_is_no_change():
     assert not TextChange("The same text.\n", "The same text.").changed
+
+
+def test_a_change_of_the_guideline_s_kind_alone_is_a_change(client, quality_reviewer):
+    """From a review: the same text under another kind prints another sentence in the letter
+    ("Decision based on …" or not), and was shown as unchanged."""
+    case, reviewer, determination = _submitted(items=1)
+    decision = determination.decisions.get()
+    determination_return(determination=determination, actor=quality_reviewer, comment="Kind.")
+    _revise(determination, reviewer, {draft_item_key(decision.pk, "citation_kind"): "none"})
+
+    page = _page(client, quality_reviewer, case)
+
+    panel = page[page.index('id="changes-title"') : page.index('id="summary-title"')]
+    assert f'href="#item-{decision.pk}">Item 1</a>' in panel and ": guideline" in panel
+
+
+def test_a_return_made_before_copies_were_kept_shows_the_rounds_alone(client, quality_reviewer):
+    case, reviewer, determination = _submitted(items=1)
+    review = determination_return(determination=determination, actor=quality_reviewer, comment="X")
+    QualityReview.objects.filter(pk=review.pk).update(returned_as={})
+    _revise(determination, reviewer, {})
+
+    page = _page(client, quality_reviewer, case)
+
+    assert "Earlier rounds" in page and 'id="changes-title"' not in page
+
+
+def test_an_item_without_a_copy_is_new_since_the_return(client, quality_reviewer):
+    case, reviewer, determination = _submitted(items=1)
+    decision = determination.decisions.get()
+    review = determination_return(determination=determination, actor=quality_reviewer, comment="X")
+    QualityReview.objects.filter(pk=review.pk).update(
+        returned_as={"summary": determination.clinical_summary, "decisions": {}}
+    )
+    _revise(determination, reviewer, {})
+
+    page = _page(client, quality_reviewer, case)
+
+    assert f'href="#item-{decision.pk}">Item 1</a>, ' in page and "new since the return" in page
+    assert "This item was not decided when the determination was returned." in page
+
+
+def test_the_marks_give_back_the_whole_text_and_a_run_on_text_is_marked_by_sentence():
+    text = "First.  Second!\n\nThird? A fourth without its stop"
+    assert "".join(_SENTENCES.findall(text)) == text
+    assert "".join(_SENTENCES.findall("")) == ""
+
+    # One sentence too long to diff word by word: marked whole, still every word escaped.
+    before = " ".join(["word"] * 1200) + " <end>"
+    after = " ".join(["word"] * 1199) + " changed <end>"
+    marked = str(TextChange(before, after).marked)
+    assert marked.count("<del>") == 1 and marked.count("<ins>") == 1
+    assert "&lt;end&gt;" in marked and "<end>" not in marked
