@@ -31,12 +31,54 @@ from django.utils.html import escape  # noqa: E402
 
 from reviews.quality.changes import TextChange  # noqa: E402
 
-WORDS = (
-    "the injured worker reported lumbar pain radiating to the left leg after lifting boxes "
-    "physical therapy medication and a prior block gave relief for two weeks guidelines "
-    "support repeat blocks only with documented lasting functional improvement records "
-    "request epidural steroid injection magnetic resonance imaging showed stenosis"
-).split()
+WORDS = [
+    "the",
+    "injured",
+    "worker",
+    "reported",
+    "lumbar",
+    "pain",
+    "radiating",
+    "to",
+    "the",
+    "left",
+    "leg",
+    "after",
+    "lifting",
+    "boxes",
+    "physical",
+    "therapy",
+    "medication",
+    "and",
+    "a",
+    "prior",
+    "block",
+    "gave",
+    "relief",
+    "for",
+    "two",
+    "weeks",
+    "guidelines",
+    "support",
+    "repeat",
+    "blocks",
+    "only",
+    "with",
+    "documented",
+    "lasting",
+    "functional",
+    "improvement",
+    "records",
+    "request",
+    "epidural",
+    "steroid",
+    "injection",
+    "magnetic",
+    "resonance",
+    "imaging",
+    "showed",
+    "stenosis",
+]
 
 
 def text_of(length: int, rng: random.Random, *, stops: bool = True) -> str:
