@@ -26,7 +26,13 @@ class NavLink(NamedTuple):
     abilities: tuple[str, ...]  # shown to a user who may do any of these
     viewname: str
     label: str
-    current_on: tuple[str, ...]  # the url names of the pages it marks as current
+    # The url names of the pages it marks as current, in its own view's namespace (a bare name
+    # alone matched any namespace's page of that name: "search", "draft_save").
+    current_on: tuple[str, ...]
+
+    def marks(self, view_name: str | None) -> bool:
+        namespace = self.viewname.rpartition(":")[0]
+        return any(view_name == f"{namespace}:{name}" for name in self.current_on)
 
 
 NAV_LINKS = (
@@ -123,11 +129,11 @@ def nav_links(context, group: str) -> SafeString:
     may = context.get("may") or {}
     request = context.get("request")
     match = getattr(request, "resolver_match", None)
-    current = match.url_name if match else None
+    current = match.view_name if match else None
     prefix, urlconf = get_script_prefix(), get_urlconf()
     items = []
     for link in nav_links_shown(may, group):
-        marked = ' aria-current="page"' if current in link.current_on else ""
+        marked = ' aria-current="page"' if link.marks(current) else ""
         href = _path(link.viewname, prefix, urlconf)
         items.append(f'<li><a href="{href}"{marked}>{link.label}</a></li>')
     return mark_safe("\n".join(items))

@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import clear_script_prefix, reverse, set_script_prefix
 
 from accounts.models import Role
+from imrsite.navigation import NAV_LINKS
 from tests.factories import PASSWORD, UserFactory, case_in_review, determination_fill, login
 
 pytestmark = pytest.mark.django_db
@@ -113,3 +114,11 @@ def test_a_refused_signing_keeps_my_cases_marked(client):
     wide, _narrow = _menus(response.content.decode())
     marked = [name for _href, current, name in LINK.findall(wide) if current]
     assert marked == ["My cases"]
+
+
+def test_a_link_marks_only_the_pages_of_its_own_namespace():
+    """From a review: "draft_save" named the intake's page as well as the workspace's."""
+    my_cases = next(link for link in NAV_LINKS if link.label == "My cases")
+    assert my_cases.marks("determination:draft_save")
+    assert not my_cases.marks("intake:draft_save")
+    assert not my_cases.marks(None)
