@@ -115,29 +115,16 @@ def case_list_bulk(request):
             return _back_to_list(request.POST.get("query", ""))
         day = timezone.localdate().isoformat()
         return csv_response(case_list_rows(cases), filename=f"cases-selected-{day}.csv")
-    outcomes: dict[Reminded, int] = dict.fromkeys(Reminded, 0)
-    to_reassign = []  # the cases whose reviewer's login is deactivated, named in the report
-    no_reviewer = []  # and those with no reviewer to remind
+    # The case numbers of each outcome: the report counts them and names them.
+    named: dict[Reminded, list[str]] = {outcome: [] for outcome in Reminded}
     found = 0
     for case in cases:
         found += 1
         # Each case's reminder is recorded with its event, or not at all.
         with transaction.atomic():
             outcome = reviewer_remind(case, actor=request.user)
-        outcomes[outcome] += 1
-        if outcome == Reminded.LOGIN_DEACTIVATED:
-            to_reassign.append(case.case_number)
-        if outcome == Reminded.NO_REVIEWER:
-            no_reviewer.append(case.case_number)
-    messages.info(
-        request,
-        _reminders_report(
-            outcomes,
-            refused=len(numbers) - found,
-            to_reassign=to_reassign,
-            no_reviewer=no_reviewer,
-        ),
-    )
+        named[outcome].append(case.case_number)
+    messages.info(request, _reminders_report(named, refused=len(numbers) - found))
     return _back_to_list(request.POST.get("query", ""))
 
 
@@ -145,8 +132,7 @@ def _cases(count: int) -> str:
     return f"{count} case{'s' if count != 1 else ''}"
 
 
-# The cases the reminders report names (to reassign, with no reviewer); past this many, "and 3
-# more".
+# The cases the reminders report names of each outcome; past this many, "and 3 more".
 CASES_NAMED = 10
 
 
@@ -159,37 +145,37 @@ def _cases_linked(numbers: Sequence[str], url_name: str) -> SafeString:
     return format_html("{} and {} more", named, more) if more else named
 
 
-def _reminders_report(
-    outcomes: dict[Reminded, int],
-    *,
-    refused: int,
-    to_reassign: Sequence[str] = (),
-    no_reviewer: Sequence[str] = (),
-) -> SafeString:
-    """ "Reminders sent for 3 cases; 1 case has no reviewer to remind." None sent: "No reminder
-    was due: 1 case already reminded for this due date." (from QA: "Reminders sent for 0
-    cases"). Each case to reassign links to its Assign page."""
+def _reminders_report(named: dict[Reminded, list[str]], *, refused: int) -> SafeString:
+    """ "Reminders sent for 3 cases (…); 1 case (…) has no reviewer to remind." None sent: "No
+    reminder was due: 1 case already reminded for this due date." (from QA: "Reminders sent for
+    0 cases"). The cases are named, each linked to its page (from QA: which was not said); those
+    to reassign to their Assign page."""
+    outcomes = {outcome: len(numbers) for outcome, numbers in named.items()}
     if outcomes[Reminded.SENT]:
-        parts = [f"Reminders sent for {_cases(outcomes[Reminded.SENT])}"]
+        parts = [
+            format_html(
+                "Reminders sent for {} ({})",
+                _cases(outcomes[Reminded.SENT]),
+                _cases_linked(named[Reminded.SENT], "casefile:case_detail"),
+            )
+        ]
     else:
         # Cases not found or not the user's were not looked at: nothing is said of them as due.
         looked_at = any(outcomes[outcome] for outcome in Reminded if outcome != Reminded.SENT)
         parts = ["No reminder was due" if looked_at else "No reminder was sent"]
     if outcomes[Reminded.NO_REVIEWER]:
         count = outcomes[Reminded.NO_REVIEWER]
-        # Named, each linked to its page (from QA: which one was not said).
         parts.append(
             format_html(
                 "{} ({}) {} no reviewer to remind (none assigned, or the determination is "
                 "submitted)",
                 _cases(count),
-                _cases_linked(no_reviewer, "casefile:case_detail"),
+                _cases_linked(named[Reminded.NO_REVIEWER], "casefile:case_detail"),
                 "has" if count == 1 else "have",
             )
         )
     if outcomes[Reminded.LOGIN_DEACTIVATED]:
         count = outcomes[Reminded.LOGIN_DEACTIVATED]
-        named = _cases_linked(to_reassign, "assignment:case_assign")
         held = (
             "is held by a reviewer whose login is"
             if count == 1
@@ -199,7 +185,7 @@ def _reminders_report(
             format_html(
                 "{} ({}) {} deactivated: reassign {} on its Assign page",
                 _cases(count),
-                named,
+                _cases_linked(named[Reminded.LOGIN_DEACTIVATED], "assignment:case_assign"),
                 held,
                 "it" if count == 1 else "each",
             )
@@ -212,7 +198,13 @@ def _reminders_report(
         )
     if outcomes[Reminded.ALREADY]:
         count = outcomes[Reminded.ALREADY]
-        parts.append(f"{_cases(count)} already reminded for this due date")
+        parts.append(
+            format_html(
+                "{} ({}) already reminded for this due date",
+                _cases(count),
+                _cases_linked(named[Reminded.ALREADY], "casefile:case_detail"),
+            )
+        )
     if refused:
         parts.append(f"{_cases(refused)} not found or not yours to act on")
     if outcomes[Reminded.SENT] or len(parts) == 1:

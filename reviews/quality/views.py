@@ -177,14 +177,14 @@ def quality_approve(request, case_number):
             form.add_error(None, error)
         else:
             number = determination.case.case_number
-            # The case linked: its page shows the letter's progress and then both PDFs (from
-            # QA: the queue offered no way to the letter).
+            # The case's letter linked: its page shows the letter's progress and then both
+            # PDFs (from QA: the queue offered no way to the letter).
             messages.success(
                 request,
                 format_html(
                     '<a href="{}">{}</a> approved; the letter is being issued: its case page '
                     "shows its progress, then the letter.",
-                    reverse("casefile:case_detail", args=[number]),
+                    reverse("casefile:case_detail", args=[number]) + "#letters-title",
                     number,
                 ),
             )

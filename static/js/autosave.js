@@ -133,7 +133,7 @@
 
   // A link to one field of the draft ("Fix the text" and "Go there" on the review step:
   // #rationale-12, #summary, #outcome-12, #kind-12) puts the cursor in it, not just the page
-  // at it; the browser has scrolled it into view under its label (reviews.css), and the focus
+  // at it; its scroll margin keeps its label in view above it (reviews.css), and the focus
   // handler above keeps it clear of the Save bar.
   if (location.hash.length > 1) {
     var linked = document.getElementById(decodeURIComponent(location.hash.slice(1)));
@@ -344,6 +344,15 @@
         }
       }
       box.focus();
+      // The browser then shows the caret only just (the box's last line at the window's top
+      // on a phone): the box is brought into view from its label down, so the gap selected is
+      // seen (from QA). In the next frame: after that scroll and the focus handler's, which
+      // minds only the Save bar below.
+      window.requestAnimationFrame(function () {
+        if (box.getBoundingClientRect().top >= 0) return;
+        var label = document.querySelector('label[for="' + box.id + '"]');
+        (label || box).scrollIntoView({ block: "start" });
+      });
       box.dispatchEvent(new Event("input", { bubbles: true }));
       return;
     }

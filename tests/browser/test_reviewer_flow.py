@@ -438,14 +438,23 @@ def test_a_starter_inserted_selects_its_first_gap(page, live_server, reference_d
     before it in the text, which then blocked signing."""
     reviewer = reviewer_with_profile("REV-STARTER")
     case, _, _determination = case_in_review(reviewer)
+    # A phone: the starters sit below the box, which is scrolled off the top when one is pressed.
+    page.set_viewport_size({"width": 390, "height": 844})
     sign_in(page, live_server.url, reviewer)
     page.goto(f"{live_server.url}/reviews/cases/{case.case_number}/step/2/")
     box = page.get_by_label("The summary as the letter prints it")
 
-    page.get_by_role("button", name="Insert a starter for the latest examination").click()
+    starter = page.get_by_role("button", name="Insert a starter for the latest examination")
+    starter.scroll_into_view_if_needed()
+    assert box.bounding_box()["y"] < 0
+    starter.click()
     page.keyboard.type("03/02/2026")
 
     expect(box).to_be_focused()
+    # Brought back into view with its label, so the gap selected is seen (from QA).
+    expect(page.locator("label[for=summary]")).to_be_in_viewport()
+    top = box.bounding_box()["y"]
+    assert 0 <= top < 844
     assert box.input_value().endswith(
         "A progress note dated 03/02/2026 provides the injured worker complains of …. "
         "Physical exam notes …."
@@ -470,3 +479,5 @@ def test_go_there_puts_the_cursor_in_the_field_that_is_missing(page, live_server
         problem = page.locator("ul.checks li.check--fail").filter(has_text=missing)
         problem.get_by_role("link", name="Go there").click()
         expect(page.locator(field)).to_be_focused()
+        # With its label in view above it (from QA: the guideline's kind came to the top edge).
+        expect(page.locator(f"label[for={field[1:]}]")).to_be_in_viewport()

@@ -34,6 +34,10 @@ def signed_in(user) -> Client:
     return client
 
 
+def case_link(case) -> str:
+    return f'<a href="/cases/{case.case_number}/">{case.case_number}</a>'
+
+
 def assign_link(case) -> str:
     """How the reminders report names a case to reassign: a link to its Assign page."""
     return f'<a href="/cases/{case.case_number}/assign/">{case.case_number}</a>'
@@ -249,11 +253,11 @@ def test_reminders_go_to_each_assigned_reviewer_and_are_reported(admin_client):
         follow=True,
     )
 
-    # The case with no reviewer is named, linked to its page (from QA: which one was not said).
+    # Each case is named, linked to its page (from QA: which one was not said).
     assert shown_messages(response) == [
-        f'Reminders sent for 1 case; 1 case (<a href="/cases/{waiting.case_number}/">'
-        f"{waiting.case_number}</a>) has no reviewer to remind (none assigned, or the "
-        "determination is submitted); 1 case not found or not yours to act on."
+        f"Reminders sent for 1 case ({case_link(in_review)}); 1 case ({case_link(waiting)}) "
+        "has no reviewer to remind (none assigned, or the determination is submitted); 1 case "
+        "not found or not yours to act on."
     ]
     assert [message.to for message in mail.outbox] == [[reviewer.email]]
     assert in_review.events.filter(type=EventType.REMINDER_SENT).count() == 1
@@ -272,7 +276,7 @@ def test_reminders_go_to_each_assigned_reviewer_and_are_reported(admin_client):
     )
     # From QA: it said "Reminders sent for 0 cases; …".
     assert shown_messages(again) == [
-        "No reminder was due: 1 case already reminded for this due date."
+        f"No reminder was due: 1 case ({case_link(in_review)}) already reminded for this due date."
     ]
     assert len(mail.outbox) == 1
 
@@ -291,8 +295,8 @@ def test_a_reviewer_whose_login_is_deactivated_is_not_reminded_and_the_case_is_n
     )
 
     assert shown_messages(response) == [
-        f"Reminders sent for 1 case; 1 case ({assign_link(gone)}) is held by a reviewer whose "
-        "login is deactivated: reassign it on its Assign page."
+        f"Reminders sent for 1 case ({case_link(kept)}); 1 case ({assign_link(gone)}) is held "
+        "by a reviewer whose login is deactivated: reassign it on its Assign page."
     ]
     # Drawn as a link on the page (through the message storage), not as escaped text.
     assert f"({assign_link(gone)})" in response.content.decode()
@@ -317,9 +321,9 @@ def test_a_deactivated_reviewer_without_an_e_mail_address_is_reported_as_deactiv
 
 
 def test_the_report_names_the_first_ten_cases_to_reassign():
-    outcomes = dict.fromkeys(Reminded, 0) | {Reminded.LOGIN_DEACTIVATED: 12}
     numbers = [f"CM26-00000{n:02d}" for n in range(12, 0, -1)]
-    report = _reminders_report(outcomes, refused=0, to_reassign=numbers)
+    named = {outcome: [] for outcome in Reminded} | {Reminded.LOGIN_DEACTIVATED: numbers}
+    report = _reminders_report(named, refused=0)
     named = ", ".join(
         f'<a href="/cases/{number}/assign/">{number}</a>' for number in sorted(numbers)[:10]
     )
@@ -331,10 +335,13 @@ def test_the_report_names_the_first_ten_cases_to_reassign():
 
 def test_the_report_escapes_what_it_does_not_link():
     """Only the links to reassign are HTML: a case number is escaped like any other text."""
-    outcomes = dict.fromkeys(Reminded, 0) | {Reminded.LOGIN_DEACTIVATED: 1, Reminded.SENT: 1}
-    report = _reminders_report(outcomes, refused=0, to_reassign=["CM26-<b>"])
-    assert "<b>" not in report
-    assert "CM26-&lt;b&gt;" in report
+    named = {outcome: [] for outcome in Reminded} | {
+        Reminded.LOGIN_DEACTIVATED: ["CM26-<b>"],
+        Reminded.SENT: ["CM26-<i>"],
+    }
+    report = _reminders_report(named, refused=0)
+    assert "<b>" not in report and "<i>" not in report
+    assert "CM26-&lt;b&gt;" in report and "CM26-&lt;i&gt;" in report
 
 
 def test_one_case_selected_twice_in_other_capitals_is_one_case(admin_client):
@@ -346,7 +353,7 @@ def test_one_case_selected_twice_in_other_capitals_is_one_case(admin_client):
         BULK, {"action": "remind", "case": [number, number.lower(), f" {number} "]}, follow=True
     )
 
-    assert shown_messages(response) == ["Reminders sent for 1 case."]
+    assert shown_messages(response) == [f"Reminders sent for 1 case ({case_link(in_review)})."]
     assert len(mail.outbox) == 1
 
 

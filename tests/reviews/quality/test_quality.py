@@ -459,9 +459,11 @@ def test_approve_through_the_page(client, quality_reviewer, django_capture_on_co
     # The queue's message links to the case, whose page shows the letter (from QA).
     queue = client.get(response.url).content.decode()
     assert (
-        f'<a href="/cases/{case.case_number}/">{case.case_number}</a> approved; the letter is '
-        "being issued: its case page shows its progress, then the letter."
+        f'<a href="/cases/{case.case_number}/#letters-title">{case.case_number}</a> approved; '
+        "the letter is being issued: its case page shows its progress, then the letter."
     ) in queue
+    case_page = client.get(reverse("casefile:case_detail", args=[case.case_number]))
+    assert '<h2 id="letters-title">Final Determination Letter</h2>' in case_page.content.decode()
 
 
 def test_a_draft_has_no_quality_review_page(client, quality_reviewer):
