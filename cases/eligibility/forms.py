@@ -138,6 +138,9 @@ class IneligibleForm(forms.Form):
         """The service's refusal, shown on the form: one the note answers beside the note (from
         QA: said at the top only, the note not marked); anything else at the top."""
         for each in error.error_list:
+            if each.code == NOTE_NEEDED:
+                # Needed now: not drawn "(optional)" beside the error that asks for it (QA).
+                self.fields["note"].looks_required = True
             self.add_error("note" if each.code == NOTE_NEEDED else None, each)
 
 

@@ -559,6 +559,8 @@ def test_other_beside_another_reason_still_needs_its_note(admin_client, case):
     # Said beside the note, which is marked (from QA: only at the top of the form).
     note = page[page.index('id="id_ineligible-note"') - 300 :].split("</textarea>", 1)[0]
     assert 'aria-invalid="true"' in note
+    label = page[page.index('for="id_ineligible-note"') :].split("</label>", 1)[0]
+    assert "Note" in label and "optional" not in label  # needed now
     assert page.index("Error: </span>Say in the note why") < page.index('id="id_ineligible-note"')
     case.refresh_from_db()
     assert case.status == CaseStatus.RECEIVED
