@@ -142,7 +142,7 @@ def test_a_redis_outage_loses_no_work_and_each_follow_up_runs_once(
     )
     assert response.status_code == 200
     page = response.content.decode()
-    assert f"{review_case.case_number} approved" in page
+    assert f"{review_case.case_number}</a> approved" in page  # the number links its letter
     assert "Letter version 1 will be rendered, signed and sent when the task queue is back." in page
 
     client.force_login(admin)
