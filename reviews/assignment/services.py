@@ -417,6 +417,38 @@ def plan_run_assign(
     return BatchResult(plan=None, assigned=assigned, refused=refused, left_out=left_out)
 
 
+def plan_run_results(run: PlanRun) -> dict | None:
+    """What the plan's assignment did (PlanRun.outcome, kept by plan_run_assign), with each of
+    its rows and its result (from QA: after the assignment, a case not ticked was still listed
+    as if assigned). None before it is assigned, or for a run assigned before results were
+    kept."""
+    if not run.assigned_at or not run.outcome:
+        return None
+    made = set(run.outcome["assigned"])
+    unticked = set(run.outcome["left_out"])
+    refused = dict(run.outcome["refused"])
+
+    def result(number: str) -> str:
+        if number in made:
+            return "assigned"
+        if number in unticked:
+            return "unticked"
+        # Neither made nor refused: the assignment stopped (a failure) before it came to it.
+        return "refused" if number in refused else "not_reached"
+
+    rows = [
+        {**row, "result": result(row["case"]), "refusal": refused.get(row["case"], "")}
+        for row in run.plan["assignments"]
+    ]
+    return {
+        "rows": rows,
+        "assigned": len(made),
+        "unticked": run.outcome["left_out"],
+        "refused": len(refused),
+        "not_reached": sum(row["result"] == "not_reached" for row in rows),
+    }
+
+
 # --- Unassigning and reassigning (an administrator's lever) -----------------------------------
 
 # A reason typed for ending an assignment (an administrator's unassignment, a reviewer's

@@ -191,36 +191,6 @@ def case_unassign(request, case_number):
     )
 
 
-def _plan_done(run: PlanRun) -> dict | None:
-    """What the plan's assignment did, with each of its rows and its result (from QA: after the
-    assignment, a case not ticked was still listed as if assigned)."""
-    if not run.assigned_at or not run.outcome:
-        return None
-    made = set(run.outcome["assigned"])
-    unticked = set(run.outcome["left_out"])
-    refused = dict(run.outcome["refused"])
-
-    def result(number: str) -> str:
-        if number in made:
-            return "assigned"
-        if number in unticked:
-            return "unticked"
-        # Neither made nor refused: the assignment stopped (a failure) before it came to it.
-        return "refused" if number in refused else "not_reached"
-
-    rows = [
-        {**row, "result": result(row["case"]), "refusal": refused.get(row["case"], "")}
-        for row in run.plan["assignments"]
-    ]
-    return {
-        "rows": rows,
-        "assigned": len(made),
-        "unticked": run.outcome["left_out"],
-        "refused": len(refused),
-        "not_reached": sum(row["result"] == "not_reached" for row in rows),
-    }
-
-
 def _plan_panel_context(run: PlanRun | None) -> dict:
     working = run is not None and run.status in (PlanRunStatus.QUEUED, PlanRunStatus.RUNNING)
     assigned = services.plan_run_assigned_text(run) if run and run.assigned_at else ""
@@ -229,20 +199,23 @@ def _plan_panel_context(run: PlanRun | None) -> dict:
         if run and run.status == PlanRunStatus.READY and not assigned
         else ""
     )
+    assignable = bool(
+        run
+        and run.status == PlanRunStatus.READY
+        and run.plan.get("assignments")
+        and not stale
+        and not assigned
+    )
     return {
         "run": run,
         "working": working,
         "assigned": assigned,
-        "done": _plan_done(run) if assigned else None,
+        "done": services.plan_run_results(run) if assigned else None,
         "stale": stale,
-        # The plan may be assigned from this page: each row then has its box to leave it out.
-        "assignable": bool(
-            run
-            and run.status == PlanRunStatus.READY
-            and run.plan.get("assignments")
-            and not stale
-            and not assigned
-        ),
+        # The plan may be assigned from this page; with more than one row, each row has its
+        # box to leave it out.
+        "assignable": assignable,
+        "tickable": assignable and len(run.plan["assignments"]) > 1,
         "waiting": cases_waiting_for_reviewer().count(),
     }
 

@@ -96,13 +96,11 @@ class TextChange:
         before, after = _SENTENCES.findall(self.before), _SENTENCES.findall(self.after)
         parts = []
         for op, b1, b2, a1, a2 in _opcodes(before, after):
-            was, now = "".join(before[b1:b2]), "".join(after[a1:a2])
+            now = "".join(after[a1:a2])
             if op == "equal":
                 parts.append(escape(now))
-            elif op == "replace":
-                parts.append(_words_marked(was, now))
             else:
-                parts.append(_marked("del", was) if was else _marked("ins", now))
+                parts.append(_words_marked("".join(before[b1:b2]), now))
         return mark_safe("".join(parts))  # every part escaped
 
 
@@ -166,6 +164,13 @@ class ChangesSinceReturn:
     @property
     def changed(self) -> bool:
         return self.summary.changed or bool(self.changed_items)
+
+    @property
+    def unchanged_said(self) -> str:
+        """What did not change, as the page lists it: "the summary; item 1, item 3"."""
+        items = ", ".join(f"item {change.number}" for change in self.unchanged_items)
+        summary = "" if self.summary.changed else "the summary"
+        return "; ".join(part for part in (summary, items) if part)
 
 
 def changes_since_return(
