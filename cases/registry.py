@@ -59,6 +59,10 @@ class ReviewerSide:
     # Where a reviewer works on a case (their workspace), for the links of their reminders;
     # None where there is no reviewer side, and the case page is linked instead.
     reviewer_case_url: Callable[[Any], str | None] = lambda case: None
+    # The case closed (its determination issued, or terminated): called inside the closing
+    # transaction (case, actor); the letters room withdraws the copies of its notice of
+    # assignment that have not gone out (from QA: one was served after the letter).
+    case_closed: Callable[..., None] = lambda case, actor: None
 
 
 _registered: ReviewerSide | None = None

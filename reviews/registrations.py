@@ -25,6 +25,7 @@ from reviews.letters.notices import (
 )
 from reviews.letters.selectors import letter_pdf_for, letter_service_for
 from reviews.letters.services import letter_request
+from reviews.letters.superseded import notice_copies_withdraw
 from reviews.quality.services import after_approval_register
 from reviews.reports.files import stored_kinds_register as report_files_register
 from reviews.roster.selectors import specialty_names
@@ -52,6 +53,7 @@ def register() -> None:
             notice_planned_method=notice_planned_method,
             party_service_changed=party_copies_changed,
             reviewer_case_url=_workspace_url,
+            case_closed=notice_copies_withdraw,
         )
     )
     after_approval_register(letter_request)

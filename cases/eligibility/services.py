@@ -434,7 +434,7 @@ def case_close_liability_denied(*, case: Case, actor, resolved_on: dt.date, note
         )
     note = visible_strip(note)
     _resolution_check(case, resolved_on, note)
-    from_status = case_status_set(case=case, to_status=CaseStatus.TERMINATED)
+    from_status = case_status_set(case=case, to_status=CaseStatus.TERMINATED, actor=actor)
     events.case_terminated(
         case=case,
         actor=actor,
@@ -657,7 +657,7 @@ def case_consolidate(*, kept: Case, duplicate: Case, actor, note: str = "") -> C
     )
     duplicate.consolidated_into = kept
     duplicate.save(update_fields=["consolidated_into"])
-    from_status = case_status_set(case=duplicate, to_status=CaseStatus.TERMINATED)
+    from_status = case_status_set(case=duplicate, to_status=CaseStatus.TERMINATED, actor=actor)
     events.case_consolidated(
         case=duplicate,
         actor=actor,

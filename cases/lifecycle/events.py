@@ -628,6 +628,18 @@ def copies_replaced(
     )
 
 
+def notice_copies_withdrawn(*, case: Case, actor: User | None, copies: list[dict]) -> CaseEvent:
+    """The case closed while copies of its notice of assignment had not gone out (held for an
+    address, or waiting to be printed): they are never sent. Each {"party", "was"}."""
+    return event_record(
+        case=case,
+        type=EventType.NOTICE_COPIES_WITHDRAWN,
+        actor=actor,
+        closed_as=case.status,
+        copies=copies,
+    )
+
+
 def held_copies_served(*, case: Case, role: str, name: str, copies: list[dict]) -> CaseEvent:
     """Copies held for a party with no usable address went out once one was added: each
     {"document", "method", "status", "email", "address"}."""

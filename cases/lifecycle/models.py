@@ -587,6 +587,10 @@ class EventType(models.TextChoices):
     NOTICE_POSTED = "notice_posted", "Notice posted"
     COPY_TAKEN_BACK = "copy_taken_back", "Copy taken back from a print batch"
     COPIES_REPLACED = "copies_replaced", "Unsent copies replaced by the amended letter"
+    NOTICE_COPIES_WITHDRAWN = (
+        "notice_copies_withdrawn",
+        "Unsent copies of the notice of assignment withdrawn",
+    )
     PARTY_SERVICE_CHANGED = "party_service_changed", "Party's service details changed"
     HELD_COPIES_SERVED = "held_copies_served", "Held copies served"
     CASE_TERMINATED = "case_terminated", "Case terminated"

@@ -32,7 +32,7 @@ from cases.lifecycle.models import (
     Priority,
 )
 from cases.lifecycle.status_table import Action, allowed_actions, can_transition, refusal_message
-from cases.lifecycle.statuses import OPEN_STATUSES
+from cases.lifecycle.statuses import CLOSED_STATUSES, OPEN_STATUSES
 from cases.registry import reviewer_side
 
 CASE_NUMBER_FORMAT = re.compile(r"CM(?P<year>\d{2})-(?P<serial>\d{7})")
@@ -188,14 +188,17 @@ def case_transition_check(*, case: Case, to_status: str) -> None:
         raise ValidationError(refusal_message(case.status, to_status), code="illegal_transition")
 
 
-def case_status_set(*, case: Case, to_status: str) -> str:
+def case_status_set(*, case: Case, to_status: str, actor=None) -> str:
     """Move a locked case to `to_status` if the lifecycle allows it; returns the old status.
-    For services (here and in reviews) that write their own event in the same transaction."""
+    For services (here and in reviews) that write their own event in the same transaction.
+    A case that closes tells the reviewer side (registry.case_closed), by `actor`."""
     case_transition_check(case=case, to_status=to_status)
     from_status = case.status
     case.status = to_status
     case_due_on_refresh(case)
     case.save(update_fields=["status", *DUE_ON_FIELDS, "updated_at"])
+    if to_status in CLOSED_STATUSES:
+        reviewer_side().case_closed(case=case, actor=actor)
     return from_status
 
 
@@ -224,7 +227,7 @@ def case_terminate(*, case: Case, actor, reason: str, note: str = "") -> Case:
     case = case_lock(case)
     if reason not in TERMINATION_REASONS:
         raise ValidationError("Choose why the review ends: treatment authorized, or withdrawn.")
-    from_status = case_status_set(case=case, to_status=CaseStatus.TERMINATED)
+    from_status = case_status_set(case=case, to_status=CaseStatus.TERMINATED, actor=actor)
     events.case_terminated(
         case=case, actor=actor, reason=reason, note=note.strip(), from_status=from_status
     )

@@ -122,6 +122,10 @@ class DeliveryStatus(models.TextChoices):
     # Never sent: an amended version of the letter was signed before this copy went out, and
     # is served in its place (reviews.letters.superseded).
     REPLACED = "replaced", "Not sent: an amended version replaces it"
+    # Never sent: a copy of the notice of assignment that had not gone out when the case closed
+    # (determination issued, or terminated); it asks for records for a review that is over
+    # (reviews.letters.superseded).
+    WITHDRAWN = "withdrawn", "Not sent: the case closed before it went out"
 
 
 # Served: the date of service is known (e-mail: the sending date; mail: the posting date).

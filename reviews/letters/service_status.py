@@ -19,7 +19,8 @@ def copies_text(count: int) -> str:
 class CopyCounts:
     """A document's copies by where their service stands: the served ones' dates, how many
     wait for the post (on the print queue or in a print batch) or for an address, and how many
-    an amended version replaced before they went out (never sent, not counted in `total`)."""
+    an amended version replaced before they went out, or were withdrawn when the case closed
+    (never sent, not counted in `total`)."""
 
     total: int
     served: tuple  # the date of service of each served copy
@@ -27,6 +28,7 @@ class CopyCounts:
     printed: int  # in a print batch, not yet posted
     held: int
     replaced: int = 0
+    withdrawn: int = 0
 
     @property
     def by_post(self) -> int:
@@ -52,8 +54,9 @@ def copies_sent_by(rows) -> str:
 def copy_counts(rows) -> CopyCounts:
     rows = list(rows)
     replaced = sum(row.status == DeliveryStatus.REPLACED for row in rows)
+    withdrawn = sum(row.status == DeliveryStatus.WITHDRAWN for row in rows)
     return CopyCounts(
-        total=len(rows) - replaced,
+        total=len(rows) - replaced - withdrawn,
         served=tuple(
             row.served_on for row in rows if row.status in SERVED_STATUSES and row.served_on
         ),
@@ -61,7 +64,22 @@ def copy_counts(rows) -> CopyCounts:
         printed=sum(row.status == DeliveryStatus.PRINTED for row in rows),
         held=sum(row.status == DeliveryStatus.NO_ADDRESS for row in rows),
         replaced=replaced,
+        withdrawn=withdrawn,
     )
+
+
+def _unsent_text(counts: CopyCounts) -> str:
+    """The copies never sent, and why: "1 copy not sent: an amended version replaces it"."""
+    parts = []
+    if counts.replaced:
+        it = "it" if counts.replaced == 1 else "them"
+        parts.append(f"{copies_text(counts.replaced)} not sent: an amended version replaces {it}")
+    if counts.withdrawn:
+        parts.append(
+            f"{copies_text(counts.withdrawn)} not sent: the case closed before "
+            f"{'it' if counts.withdrawn == 1 else 'they'} went out"
+        )
+    return "; ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -75,17 +93,13 @@ def service_status(document) -> ServiceStatus | None:
     """The service of a document that is out of production (LetterStatus.DELIVERED), from its
     copies (uses prefetched `deliveries`): "Served on 03/04/2025" once every copy is, else
     "Signed, 2 copies waiting to be printed, 1 served". None before then. A copy an amended
-    version replaced is not waited for: "Served on 03/04/2025; 1 copy not sent: ..."."""
+    version replaced, or withdrawn when the case closed, is not waited for: "Served on
+    03/04/2025; 1 copy not sent: ..."."""
     if document.status != LetterStatus.DELIVERED:
         return None
     counts = copy_counts(document.deliveries.all())
-    # Copies an amended version replaced were never sent (reviews.letters.superseded).
-    unsent = (
-        f"{copies_text(counts.replaced)} not sent: an amended version replaces "
-        f"{'it' if counts.replaced == 1 else 'them'}"
-        if counts.replaced
-        else ""
-    )
+    # Copies never sent (reviews.letters.superseded).
+    unsent = _unsent_text(counts)
     if counts.total and len(counts.served) == counts.total:
         dates = sorted(set(counts.served))
         served = (
@@ -95,6 +109,8 @@ def service_status(document) -> ServiceStatus | None:
         )
         return ServiceStatus(served + (f"; {unsent}" if unsent else ""), "served")
     if unsent and not counts.total:
+        if counts.withdrawn:
+            return ServiceStatus("Not sent: the case closed before it went out", "served")
         return ServiceStatus("Not sent: an amended version replaces it", "served")
     # On the print queue or in a print batch: each copy's own line says which.
     parts = counts.post_parts()

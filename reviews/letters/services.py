@@ -297,7 +297,9 @@ def _letter_issue(*, letter_id: int) -> str:
         case = Case.objects.select_for_update().get(pk=letter.case_id)
         from_status = None
         if case.status == CaseStatus.APPROVED:
-            from_status = case_status_set(case=case, to_status=CaseStatus.ISSUED)
+            from_status = case_status_set(
+                case=case, to_status=CaseStatus.ISSUED, actor=letter.created_by
+            )
         determination = Determination.objects.select_for_update().get(pk=letter.determination_id)
         if determination.status == DeterminationStatus.APPROVED:
             determination.status = DeterminationStatus.ISSUED

@@ -1,4 +1,5 @@
-"""The copies of a letter that an amended version replaces before they go out.
+"""Copies that will never go out: those of a letter that an amended version replaces, and
+those of a notice of assignment when the case closes first.
 
 An amended version (services.letter_correct) replaces every earlier version of the same
 determination, and is served on every party. A copy of an earlier version that has not gone out
@@ -6,7 +7,14 @@ when the amended one is signed (held for an address, waiting to be printed, prin
 not yet posted) is never sent: the party is served the amended letter only, not a superseded one
 first. A printed copy stays listed in its batch, marked not to be posted, and leaves it when the
 batch is confirmed posted. A copy already served stays served. A remand's new round is a new
-review, not an amendment: its letter replaces nothing."""
+review, not an amendment: its letter replaces nothing.
+
+The notice of assignment asks the parties for the records of a review (8 CCR 9792.10.4(b),
+9792.10.5(a)). A copy of it still held for an address, or waiting to be printed, when the case
+closes (its determination issued, or the review terminated) asks for records of a review that
+is over: it is withdrawn, never sent (from QA: giving a party an address after the letter
+served the old notice with its records deadline). A copy already printed in a batch stays there
+and is posted as printed; one served stays served."""
 
 from __future__ import annotations
 
@@ -20,6 +28,8 @@ from reviews.letters.models import (
     DeliveryStatus,
     Letter,
     LetterDelivery,
+    NoticeDelivery,
+    NoticeKind,
     PrintBatch,
     PrintBatchStatus,
     ProofOfService,
@@ -137,3 +147,33 @@ def mailings_take_out_replaced(replaced: list[tuple]) -> None:
     """At "Confirm posted": the printed copies an amended version replaced leave the batch
     (replaced, and their proofs void, when it was signed), never posted."""
     LetterDelivery.objects.filter(pk__in=[row.pk for row, _ in replaced]).update(batch=None)
+
+
+def notice_copies_withdraw(*, case, actor=None) -> int:
+    """The case closed: the copies of its notice of assignment that nothing has gone out for
+    (held for an address, waiting to be printed) are withdrawn, never sent, and the history
+    says so. Registered as cases.registry's case_closed; runs in the closing transaction.
+    Returns how many."""
+    rows = list(
+        NoticeDelivery.objects.select_for_update()
+        .filter(
+            notice__case=case,
+            notice__kind=NoticeKind.NOTICE_OF_ASSIGNMENT,
+            status__in=OPEN_STATUSES,
+            batch=None,
+        )
+        .order_by("pk")
+    )
+    if not rows:
+        return 0
+    NoticeDelivery.objects.filter(pk__in=[row.pk for row in rows]).update(
+        status=DeliveryStatus.WITHDRAWN, served_on=None
+    )
+    events.notice_copies_withdrawn(
+        case=case,
+        actor=actor,
+        copies=[
+            {"party": row.recipient_name, "was": DeliveryStatus(row.status).label} for row in rows
+        ],
+    )
+    return len(rows)
