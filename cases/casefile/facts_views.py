@@ -14,6 +14,7 @@ from django_htmx.http import HttpResponseClientRedirect, reselect, reswap, retar
 
 from cases.access import Ability, access_required, case_get_for
 from cases.intake.corrections import CASE_FIELDS, PARTY_FIELDS, case_facts_edit
+from cases.intake.forms import EligibilityFactsForm
 from cases.intake.validation.keys import PARTY_KEYS
 from cases.jsoncheck import visible_strip
 from cases.lifecycle.models import (
@@ -78,6 +79,8 @@ def _changes(post) -> dict:
         if "records_complete_on" in post:
             changes["records_complete_on"] = post["records_complete_on"].strip()
         return changes
+    if section == "application":
+        return {key: post[key].strip() for key in EligibilityFactsForm.base_fields if key in post}
     if section == "priority":
         return {"priority": post.get("priority", "").strip()}
     if section == "worker":
@@ -113,6 +116,14 @@ def _refusal_slot(post) -> str:
     return f"refusal-{section}"
 
 
+def _eligibility_form(case) -> EligibilityFactsForm:
+    """The application's eligibility facts as the case holds them (from QA: one left "Not
+    stated" at intake could only be overridden at the screen, never corrected)."""
+    return EligibilityFactsForm(
+        initial={key: getattr(case, key) for key in EligibilityFactsForm.base_fields}
+    )
+
+
 def _context(case, *, errors=()) -> dict:
     actions = allowed_actions(case)
     parties = {party.role: party for party in case.parties.all()}
@@ -127,6 +138,7 @@ def _context(case, *, errors=()) -> dict:
             key=lambda row: row[2] is None,
         ),
         "items": list(case.items.all()),
+        "eligibility_form": _eligibility_form(case),
         "served_by": ServedBy.choices,
         "sent_by": SentBy.choices,
         "item_categories": ItemCategory.choices,

@@ -52,7 +52,49 @@ def refused_upload_token(message: str) -> str:
 # --- The intake form --------------------------------------------------------------------------
 
 
-class ApplicationForm(forms.Form):
+class EligibilityFactsForm(forms.Form):
+    """The application's facts the eligibility screen checks (8 CCR 9792.10.1(b); Lab. Code
+    4610.5(c)): asked at intake, and corrected on the case's facts page."""
+
+    filed_by = forms.ChoiceField(
+        label="Filed by",
+        choices=FiledBy.choices,
+        initial=FiledBy.NOT_STATED,
+        required=False,
+        help_text="Only the employee, their attorney or a designee named after the UR decision "
+        "may file (8 CCR 9792.10.1(b)(2)).",
+    )
+    designated_on = date_field(
+        "Designee named on",
+        required=False,
+        help_text="Only when a designee filed: the designation must come after the UR decision "
+        "(8 CCR 9792.10.1(b)(2)).",
+    )
+    application_signed = forms.ChoiceField(
+        label="Application signed",
+        choices=Answer.choices,
+        initial=Answer.NOT_STATED,
+        required=False,
+        help_text="The DWC Form IMR must be signed (8 CCR 9792.10.1(b)(1)).",
+    )
+    ur_decision_basis = forms.ChoiceField(
+        label="UR decision based on",
+        choices=UrDecisionBasis.choices,
+        initial=UrDecisionBasis.NOT_STATED,
+        required=False,
+        help_text="IMR decides disputes of medical necessity only (Lab. Code 4610.5(c)).",
+    )
+    liability_disputed = forms.ChoiceField(
+        label="Liability disputed",
+        choices=Answer.choices,
+        initial=Answer.NOT_STATED,
+        required=False,
+        help_text="Does the claims administrator dispute liability for the injury or body part? "
+        "Then the IMR is deferred (8 CCR 9792.10.3(a)(3), (d)).",
+    )
+
+
+class ApplicationForm(EligibilityFactsForm):
     application_id = forms.CharField(
         label="Application ID",
         max_length=64,
@@ -103,43 +145,6 @@ class ApplicationForm(forms.Form):
         help_text="The EAMS case number at the WCAB, when known (e.g. ADJ9876543); the letter "
         "prints it for an appeal petition.",
     )
-    filed_by = forms.ChoiceField(
-        label="Filed by",
-        choices=FiledBy.choices,
-        initial=FiledBy.NOT_STATED,
-        required=False,
-        help_text="Only the employee, their attorney or a designee named after the UR decision "
-        "may file (8 CCR 9792.10.1(b)(2)).",
-    )
-    designated_on = date_field(
-        "Designee named on",
-        required=False,
-        help_text="Only when a designee filed: the designation must come after the UR decision "
-        "(8 CCR 9792.10.1(b)(2)).",
-    )
-    application_signed = forms.ChoiceField(
-        label="Application signed",
-        choices=Answer.choices,
-        initial=Answer.NOT_STATED,
-        required=False,
-        help_text="The DWC Form IMR must be signed (8 CCR 9792.10.1(b)(1)).",
-    )
-    ur_decision_basis = forms.ChoiceField(
-        label="UR decision based on",
-        choices=UrDecisionBasis.choices,
-        initial=UrDecisionBasis.NOT_STATED,
-        required=False,
-        help_text="IMR decides disputes of medical necessity only (Lab. Code 4610.5(c)).",
-    )
-    liability_disputed = forms.ChoiceField(
-        label="Liability disputed",
-        choices=Answer.choices,
-        initial=Answer.NOT_STATED,
-        required=False,
-        help_text="Does the claims administrator dispute liability for the injury or body part? "
-        "Then the IMR is deferred (8 CCR 9792.10.3(a)(3), (d)).",
-    )
-
     # As the page lays them out: its error summary lists problems in this order.
     field_order = [
         "application_id",

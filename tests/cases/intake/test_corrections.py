@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from cases.eligibility.checks import CheckResult, filed_by, signed
 from cases.intake.corrections import case_facts_edit
 from cases.intake.services import case_create
 from cases.intake.validation import intake_validate
@@ -616,3 +617,55 @@ def test_a_page_opened_before_an_item_was_removed_never_changes_another_item(adm
         assert "Reload the page to see the items as they are now" in refused.content.decode()
     assert [i.description for i in noticed.items.all()] == ["Tramadol ER 100 mg"]
     assert CaseEvent.objects.filter(case=noticed, type=EventType.FACTS_EDITED).count() == 2
+
+
+def test_the_facts_page_corrects_the_eligibility_facts_left_not_stated_at_intake(
+    admin_client, case_admin
+):
+    """From QA: "Filed by", "Application signed", "UR decision based on" and "Liability
+    disputed" left "Not stated" at intake had no field on the facts page: the screen could only
+    be passed by overriding each check, and the history said "despite" facts that were true."""
+    (data,), errors = intake_validate(intake_payload())
+    assert not errors
+    case = case_create(data=data, actor=case_admin)
+    assert (case.filed_by, case.application_signed) == ("not_stated", "not_stated")
+    assert filed_by(case).result == CheckResult.NEEDS_FINDING
+    url = reverse("casefile:case_facts_edit", args=[case.case_number])
+    page = admin_client.get(url).content.decode()
+    assert "Who filed, and what UR decided" in page
+    for name in ("filed_by", "designated_on", "application_signed", "ur_decision_basis"):
+        assert f'name="{name}"' in page, name
+
+    # A value intake does not know is refused by intake's rule; nothing changes.
+    refused = admin_client.post(
+        url, {"section": "application", "filed_by": "the neighbour", "application_signed": "yes"}
+    )
+    assert refused.status_code == 422
+    assert "Nothing was changed" in refused.content.decode()
+    assert Case.objects.get(pk=case.pk).application_signed == "not_stated"
+    assert Case.objects.get(pk=case.pk).filed_by == "not_stated"
+
+    response = admin_client.post(
+        url,
+        {
+            "section": "application",
+            "filed_by": "employee",
+            "designated_on": "",
+            "application_signed": "yes",
+            "ur_decision_basis": "medical_necessity",
+            "liability_disputed": "no",
+        },
+    )
+    assert response.status_code == 302
+    case = Case.objects.get(pk=case.pk)
+    assert (case.filed_by, case.application_signed, case.ur_decision_basis) == (
+        "employee",
+        "yes",
+        "medical_necessity",
+    )
+    assert case.liability_disputed == "no"
+    assert filed_by(case).result == signed(case).result == CheckResult.PASSES
+    edited = CaseEvent.objects.get(case=case, type=EventType.FACTS_EDITED)
+    assert {"field": "filed_by", "old": "not_stated", "new": "employee"} in edited.details[
+        "changes"
+    ]
