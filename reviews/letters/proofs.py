@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from email.utils import parseaddr
 
 from django.conf import settings
@@ -21,6 +22,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from cases.lifecycle.models import DeliveryMethod
+from cases.states import state_name
 from reviews.letters.models import (
     SERVED_STATUSES,
     DeliveryStatus,
@@ -87,6 +89,24 @@ def address_inline(address: str) -> str:
     return ", ".join(line.strip().rstrip(",") for line in address.splitlines() if line.strip())
 
 
+# The city line of a US postal address: "Sacramento, CA 95814".
+_CITY_LINE = re.compile(
+    r"^\s*(?P<city>[^,\d][^,]*?)\s*,\s*(?P<state>[A-Za-z .]+?)\s+\d{5}(-\d{4})?\s*$"
+)
+
+
+def place_of_execution(address: str) -> str:
+    """Where the declaration is signed, as CCP 2015.5 has a declaration made in California
+    state it (with the date): the city and state of the organization's business address,
+    "Sacramento, California"; the address itself when no line of it reads as a city line."""
+    for line in reversed(address.splitlines()):
+        match = _CITY_LINE.match(line)
+        if match:
+            state = state_name(match["state"]) or match["state"].strip()
+            return f"{match['city']}, {state}"
+    return address_inline(address)
+
+
 def proof_render_signed(delivery, *, on: dt.date, declarant: str) -> bytes:
     """Render and sign the proof of service of one copy (no database writes)."""
     organization = organization_current()
@@ -99,6 +119,7 @@ def proof_render_signed(delivery, *, on: dt.date, declarant: str) -> bytes:
             "org": organization,
             # Inside a sentence the address's lines are joined with commas, not broken.
             "org_address_inline": address_inline(organization.address),
+            "place": place_of_execution(organization.address),
             "case": document.case,
             "document_title": title,
             "declarant": declarant,

@@ -12,6 +12,7 @@ from cases.lifecycle.models import Case, CaseEvent, CaseStatus, Party
 from cases.records.models import MedicalRecord
 from reviews.assignment.matching import reviewers_for_case
 from reviews.management.commands.seed_demo import DEMO_PASSWORD
+from reviews.organization.services import organization_current
 from reviews.roster.models import ReviewerProfile
 
 pytestmark = pytest.mark.django_db
@@ -150,3 +151,15 @@ def test_the_spec_example_case_is_imported_as_issued_history():
     case = Case.objects.get(application_id="EXAMPLE-SEED-1")
     assert case.case_number == "CM15-0046802"
     assert case.status == CaseStatus.ISSUED
+
+
+def test_the_demo_letters_are_signed_by_a_named_person_and_a_change_survives_a_rerun():
+    """From QA: the signature block read "Medical Director / Independent Medical Review", the
+    model's default title in the place of the signatory's name."""
+    seed("--quiet")
+    organization = organization_current()
+    assert organization.signatory_name == "Lena Marsh, MD"
+    organization.signatory_name = "Ada Quill, MD"
+    organization.save()
+    seed("--quiet")
+    assert organization_current().signatory_name == "Ada Quill, MD"

@@ -32,6 +32,8 @@ from cases.records.models import RecordKind
 from cases.records.services import record_inspect_pages
 from reviews.assignment.services import reviewer_assign
 from reviews.determination.services import assignment_accept
+from reviews.organization.models import Organization
+from reviews.organization.services import organization_current
 from reviews.roster.models import ReviewerProfile
 from reviews.roster.services import reviewers_import
 from reviews.roster.validation import username_for
@@ -609,6 +611,7 @@ class Command(BaseCommand):
         self.second_factors: dict[str, tuple[str, list[str]]] = {}
         today = timezone.localdate()
         users_created = self.reviewers_ensure(today) + self.users_ensure()
+        self.signatory_ensure()
         admin = User.objects.get(username="admin")
         cases_created = sum(
             self.case_ensure(spec, actor=admin, today=today) for spec in demo_cases(today)
@@ -620,6 +623,20 @@ class Command(BaseCommand):
                 f"{Case.objects.count()} case(s) in the database."
             )
             self.stdout.write(self.logins_table())
+
+    def signatory_ensure(self) -> None:
+        """The letters are signed for the organization by a person, the demo medical director
+        (from QA: the model's default put the title "Medical Director" where the name goes).
+        Details an administrator already changed are left alone."""
+        organization = organization_current()
+        defaults = {
+            field: Organization._meta.get_field(field).default
+            for field in ("signatory_name", "signatory_title")
+        }
+        if all(getattr(organization, field) == value for field, value in defaults.items()):
+            organization.signatory_name = "Lena Marsh, MD"
+            organization.signatory_title = "Medical Director, Independent Medical Review"
+            organization.save(update_fields=["signatory_name", "signatory_title", "updated_at"])
 
     def reviewers_ensure(self, today: dt.date) -> int:
         """Reviewers come in through the roster import, as real ones do; a demo login that

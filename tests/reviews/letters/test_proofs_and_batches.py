@@ -32,6 +32,7 @@ from reviews.letters.print_batches import (
     print_batch_posted,
     print_batch_render,
 )
+from reviews.letters.proofs import place_of_execution
 from reviews.letters.services import letter_correct
 from tests.factories import PASSWORD, PartyFactory
 from tests.reviews.letter_utils import party_service_changed, pdf_text
@@ -81,7 +82,9 @@ def test_an_emailed_copy_has_a_signed_proof_of_electronic_service_listed_on_the_
         f"I, {proof.declarant}, declare",
         "imr-desk@localhost",
         "I declare under penalty of perjury under the laws of the State of California",
-        "Code Civ. Proc. 1013b",
+        # The date and place of execution (CCP 2015.5), the place from the business address.
+        f"Executed on {today}, at Sacramento, California.",
+        "Code Civ. Proc. 1013b; Code Civ. Proc. 2015.5",
     ):
         assert expected in text, expected
 
@@ -91,6 +94,19 @@ def test_an_emailed_copy_has_a_signed_proof_of_electronic_service_listed_on_the_
     assert "Proofs of service" in page
     download = admin.get(url)
     assert download.status_code == 200 and b"".join(download.streaming_content) == content
+
+
+@pytest.mark.parametrize(
+    ("address", "place"),
+    [
+        ("100 Example Street\nSacramento, CA 95814", "Sacramento, California"),
+        ("1 Main St\nSuite 5\nLos Angeles, California 90001-1234", "Los Angeles, California"),
+        # No line reads as a city line: the whole address is the place.
+        ("PO Box 7\nReno NV 89501", "PO Box 7, Reno NV 89501"),
+    ],
+)
+def test_the_place_of_execution_is_the_business_addresss_city_and_state(address, place):
+    assert place_of_execution(address) == place
 
 
 def test_a_proof_whose_stored_bytes_changed_is_refused(mixed_letter, admin):
@@ -124,6 +140,7 @@ def test_a_mailed_copy_gets_its_proof_from_the_batch_and_on_the_case_once_posted
         "12 Orchard Lane",
         f"I, {case_admin.get_full_name() or case_admin.username}, declare",
         "under penalty of perjury",
+        f"Executed on {today:%m/%d/%Y}, at Sacramento, California.",
         "Code Civ. Proc. 1013a(3)",
     ):
         assert expected in text, expected
