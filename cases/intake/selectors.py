@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
+from accounts.row_ids import row_id
 from cases.access import owned_get_for
 from cases.intake.models import (
     ImportRowOutcome,
@@ -12,6 +13,20 @@ from cases.intake.models import (
     IntakeDraft,
     IntakeDraftFile,
 )
+from cases.lifecycle.models import Case, CaseEvent, EventType
+
+
+def case_made_from_draft(user, pk) -> Case | None:
+    """The case `user` made from their draft `pk` (the draft is dropped then), or None."""
+    draft = row_id(pk)
+    if draft is None:
+        return None
+    event = (
+        CaseEvent.objects.filter(type=EventType.CASE_RECEIVED, actor=user, details__draft=draft)
+        .select_related("case")
+        .first()
+    )
+    return event.case if event is not None else None
 
 
 def intake_drafts_of(user) -> QuerySet[IntakeDraft]:

@@ -55,6 +55,7 @@ def case_create(
     source: str = "ui",
     path: str = "$",
     case_number: str | None = None,
+    draft_id: int | None = None,
 ) -> Case:
     """Create a case with its parties, items, records and any legacy determination, in one
     transaction, from cleaned intake data (`intake_validate`'s output: the intake JSON of SPEC
@@ -64,12 +65,18 @@ def case_create(
 
     A case may arrive with its number and a Date Assigned (from another system); otherwise we
     give the number and the administrator later sends the notice of assignment. `case_number`
-    is one already taken from the counter for it (case_numbers_next, an import's block)."""
+    is one already taken from the counter for it (case_numbers_next, an import's block);
+    `draft_id` the intake form's draft it was made from, kept in its received event."""
     stored_files: list[str] = []
     try:
         with transaction.atomic():
             case = _case_row_create(
-                data=data, actor=actor, source=source, path=path, case_number=case_number
+                data=data,
+                actor=actor,
+                source=source,
+                path=path,
+                case_number=case_number,
+                draft_id=draft_id,
             )
             for index, record in enumerate(data.get("records") or []):
                 upload = record_upload(record)
@@ -113,16 +120,31 @@ def case_create(
 
 
 def _case_row_create(
-    *, data: dict[str, Any], actor, source: str, path: str, case_number: str | None
+    *,
+    data: dict[str, Any],
+    actor,
+    source: str,
+    path: str,
+    case_number: str | None,
+    draft_id: int | None = None,
 ) -> Case:
     """The case, its parties and items, and the received event (no records)."""
     try:
-        return _case_rows_save(data=data, actor=actor, source=source, allocated=case_number)
+        return _case_rows_save(
+            data=data, actor=actor, source=source, allocated=case_number, draft_id=draft_id
+        )
     except ValidationError as exc:
         raise IntakeInvalid(validation_error_paths(exc, path)) from exc
 
 
-def _case_rows_save(*, data: dict[str, Any], actor, source: str, allocated: str | None) -> Case:
+def _case_rows_save(
+    *,
+    data: dict[str, Any],
+    actor,
+    source: str,
+    allocated: str | None,
+    draft_id: int | None = None,
+) -> Case:
     case_number = data.get("case_number")
     if case_number:
         if Case.objects.filter(case_number=case_number).exists():
@@ -141,7 +163,7 @@ def _case_rows_save(*, data: dict[str, Any], actor, source: str, allocated: str 
     for item in _items_new(case, data):
         item.full_clean()
         item.save()
-    events.case_received(case=case, actor=case.created_by, source=source)
+    events.case_received(case=case, actor=case.created_by, source=source, draft=draft_id)
     if data.get("date_assigned"):
         # The other system already found it eligible and sent the notice of assignment.
         _eligible_and_notice(
@@ -518,7 +540,9 @@ def intake_draft_discard(*, draft: IntakeDraft) -> None:
 def case_create_from_form(*, data: dict[str, Any], actor, draft: IntakeDraft | None = None) -> Case:
     """The intake form's submission: the case, and its draft gone, in one transaction."""
     with transaction.atomic():
-        case = case_create(data=data, actor=actor, source="ui")
+        case = case_create(
+            data=data, actor=actor, source="ui", draft_id=draft.pk if draft is not None else None
+        )
         if draft is not None:
             intake_draft_discard(draft=draft)
     return case

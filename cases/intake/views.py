@@ -29,6 +29,7 @@ from cases.intake.forms import (
 )
 from cases.intake.models import IntakeDraft
 from cases.intake.selectors import (
+    case_made_from_draft,
     intake_draft_file_get_for,
     intake_draft_get_for,
     intake_drafts_of,
@@ -179,6 +180,14 @@ def _case_new_page(request):
     user's latest draft (the others are listed to continue)."""
     drafts = list(intake_drafts_of(request.user))
     wanted = request.GET.get("draft")
+    if wanted and not any(draft.pk == row_id(wanted) for draft in drafts):
+        # From QA: Back after "Create case" showed "Page not found" (the draft is dropped with
+        # the case made from it). Its case is shown instead.
+        case = case_made_from_draft(request.user, wanted)
+        if case is None:
+            raise Http404("No such draft.")
+        messages.info(request, f"That draft became case {case.case_number}.")
+        return redirect("casefile:case_detail", case_number=case.case_number)
     if wanted:
         draft = intake_draft_get_for(request.user, wanted)
     elif "new" in request.GET:

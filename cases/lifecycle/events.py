@@ -102,8 +102,15 @@ def _event_new(*, case: Case, type: str, actor: User | None, details: dict) -> C
     return CaseEvent(case=case, type=type, actor=actor, details=details)
 
 
-def case_received(*, case: Case, actor: User | None, source: str) -> CaseEvent:
-    return event_record(case=case, type=EventType.CASE_RECEIVED, actor=actor, source=source)
+def case_received(
+    *, case: Case, actor: User | None, source: str, draft: int | None = None
+) -> CaseEvent:
+    """`draft`: the intake form's draft the case was made from (it is then dropped), so the
+    draft's address, opened again (the Back button), leads to the case."""
+    extra = {"draft": draft} if draft is not None else {}
+    return event_record(
+        case=case, type=EventType.CASE_RECEIVED, actor=actor, source=source, **extra
+    )
 
 
 def cases_received(*, cases: list[Case], source: str) -> list[CaseEvent]:

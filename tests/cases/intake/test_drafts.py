@@ -338,3 +338,23 @@ def test_create_case_pressed_twice_makes_one_case_and_no_stray_draft(admin_clien
     page = admin_client.get(NEW).content.decode()
     assert "A-2026-000500" not in page
     assert "Start over" not in page
+
+
+def test_back_to_a_draft_that_became_a_case_leads_to_the_case(admin_client, client):
+    """From QA: Back after Create case showed "Page not found" for the draft's address (the
+    draft is dropped with the case made from it)."""
+    admin_client.post(SAVE, typed(**{"worker-last_name": "Ruiz"}), **HTMX)
+    draft = IntakeDraft.objects.get()
+    form = without_files(intake_post()) | {"draft": str(draft.pk), "records-TOTAL_FORMS": "0"}
+    assert admin_client.post(NEW, form).status_code == 302
+    case = Case.objects.get(application_id="A-2026-000500")
+
+    back = admin_client.get(f"{NEW}?draft={draft.pk}")
+    assert back.status_code == 302
+    assert back["Location"] == reverse("casefile:case_detail", args=[case.case_number])
+    page = admin_client.get(back["Location"]).content.decode()
+    assert f"That draft became case {case.case_number}." in page
+    # Another administrator's browser at that address learns nothing of it.
+    other = UserFactory(role=case.created_by.role)
+    client.force_login(other)
+    assert client.get(f"{NEW}?draft={draft.pk}").status_code == 404
