@@ -122,7 +122,12 @@ def case_list_for(
             name &= Q(folded_contains("worker_last_name", word)) | Q(
                 folded_contains("worker_first_name", word)
             )
-        cases = cases.filter(Q(case_number__icontains=q) | Q(claim_number__icontains=q) | name)
+        # An application ID (unique, printed on the paper application) is found whole, through
+        # its unique index, as typed or in capitals (from QA: it found nothing).
+        application = Q(application_id__in={q, q.upper()})
+        cases = cases.filter(
+            Q(case_number__icontains=q) | Q(claim_number__icontains=q) | application | name
+        )
         by_match = min(len(word) for word in [q, *words]) >= TRIGRAM
     sort = sort_valid(sort)
     if status in CaseStatus.values and sort.removeprefix("-") == "status":

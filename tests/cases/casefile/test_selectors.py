@@ -221,6 +221,7 @@ def people(db):
         "ana_ruiz": CaseFactory(
             case_number="CM26-0000201",
             claim_number="05-777111",
+            application_id="QA-APP-0001",
             worker_first_name="Ana",
             worker_last_name="Ruiz",
         ),
@@ -281,6 +282,10 @@ def people(db):
         ("o’brien", ["CM26-0000206"]),
         ("Sean O'Brien", ["CM26-0000206"]),
         ("Muñoz", []),
+        # From QA: the application ID printed on the paper found nothing. Found whole only.
+        ("QA-APP-0001", ["CM26-0000201"]),
+        ("qa-app-0001", ["CM26-0000201"]),
+        ("QA-APP-000", []),
     ],
 )
 def test_the_list_searches_case_and_claim_numbers_and_worker_names(case_admin, people, q, expected):
