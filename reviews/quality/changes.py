@@ -55,7 +55,11 @@ WORD_DIFF_MOST = 1_000_000
 
 
 def _opcodes(before: list[str], after: list[str]):
-    return difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes()
+    """The diff of two token lists, a token compared without the white space after it: from
+    QA, "therapy " before a word and "therapy" before a comma were marked removed and added."""
+    keys_before = [token.rstrip() for token in before]
+    keys_after = [token.rstrip() for token in after]
+    return difflib.SequenceMatcher(None, keys_before, keys_after, autojunk=False).get_opcodes()
 
 
 def _words_marked(was: str, now: str) -> str:

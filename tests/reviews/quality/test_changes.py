@@ -123,6 +123,25 @@ def test_words_are_marked_whole_and_escaped():
     )
 
 
+def test_a_word_followed_now_by_a_mark_is_not_marked_changed():
+    """From QA: "therapy" was struck and "therapy, a home exercise" added, and "2004" struck
+    then added again in a guideline, a word compared with the space after it."""
+    added = '<ins><span class="visually-hidden">added: </span>'
+    removed = '<del><span class="visually-hidden">removed: </span>'
+    change = TextChange(
+        "Continue physical therapy as before.", "Continue physical therapy, a home exercise."
+    )
+    assert str(change.marked) == (
+        f"Continue physical therapy{removed}as before</del>{added}, a home exercise</ins>."
+    )
+    guideline = TextChange(
+        "ACOEM 2004 Knee Complaints", "ACOEM 2004 Surgical Considerations, Knee Complaints"
+    )
+    assert str(guideline.marked) == (
+        f"ACOEM 2004 {added}Surgical Considerations, </ins>Knee Complaints"
+    )
+
+
 def test_white_space_at_the_ends_is_no_change():
     assert not TextChange("The same text.\n", "The same text.").changed
 
