@@ -544,7 +544,8 @@ def reviewer_unassign(
         acceptance_settled(assignment=current, case=case)
         notify(
             [current.reviewer],
-            text=f"{case.case_number} is no longer assigned to you.",
+            # The reason as the e-mail gives it (from QA: the notice alone left them guessing).
+            text=f"{case.case_number} is no longer assigned to you. Reason: {reason.strip()}",
             link=reverse("determination:reviewer_dashboard"),
         )
         follow_up_add(

@@ -100,7 +100,11 @@ def test_unassign_ends_the_assignment_tells_the_reviewer_and_the_case_waits_agai
     assert reviewer.notifications_unread == 1
     first, latest = Notification.objects.filter(user=reviewer).order_by("pk")
     assert first.text.startswith("New case for you") and first.read_at is not None
-    assert latest.text.endswith("no longer assigned to you.") and latest.read_at is None
+    # With the reason, as the e-mail gives it (from QA).
+    assert latest.text == (
+        f"{case.case_number} is no longer assigned to you. Reason: Out sick this week"
+    )
+    assert latest.read_at is None
     event = CaseEvent.objects.get(case=case, type=EventType.REVIEWER_UNASSIGNED)
     assert event.details["reason"] == "Out sick this week"
 
