@@ -33,7 +33,7 @@ from reviews.letters.models import DeliveryStatus, LetterStatus, Notice, NoticeK
 from reviews.letters.render import letter_text_current
 from tests.cases.helpers import overrides_for
 from tests.factories import UserFactory
-from tests.reviews.letter_utils import body_flat, pdf_text
+from tests.reviews.letter_utils import body_flat, party_service_changed, pdf_text
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -406,3 +406,37 @@ def test_anyone_holding_our_signed_notice_can_verify_it(
     assert result.message.startswith(
         f"Valid: the {notice.get_kind_display()} (version 1) for case {parties_case.case_number}"
     )
+
+
+def test_a_notice_served_after_the_records_were_complete_says_it_moved_no_clock(
+    client, parties_case, case_admin, django_capture_on_commit_callbacks
+):
+    """From QA: the notices panel said the records clock ran from a date of service that came
+    after the records were complete (the clock had ended, and the case kept its dates)."""
+    today = timezone.localdate()
+    intended = max(today - dt.timedelta(days=5), parties_case.application_received)
+    _eligible(parties_case, case_admin, django_capture_on_commit_callbacks, notice_on=intended)
+    # The employer's copy waits for an address while the records come in.
+    complete_on = today - dt.timedelta(days=1)
+    Case.objects.filter(pk=parties_case.pk).update(records_complete_on=complete_on)
+    with django_capture_on_commit_callbacks(execute=True):
+        party_service_changed(
+            parties_case,
+            case_admin,
+            PartyRole.EMPLOYER,
+            email="hr@acme.example.org",
+            delivery_method="email",
+            e_service_consent=True,
+        )
+    notice = Notice.objects.get(case=parties_case, kind=NoticeKind.NOTICE_OF_ASSIGNMENT)
+    assert notice.served_on == today
+    assert Case.objects.get(pk=parties_case.pk).date_assigned == intended
+
+    client.force_login(case_admin)
+    page = client.get(reverse("casefile:case_detail", args=[parties_case.case_number]))
+    text = page.content.decode()
+    assert (
+        f"the records were complete on {complete_on:%m/%d/%Y}, before it, so it moved no clock"
+        in text
+    )
+    assert "from which the records clock runs" not in text
