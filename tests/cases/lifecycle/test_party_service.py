@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from cases.lifecycle.delivery import case_service_problems, delivery_method_for
-from cases.lifecycle.models import CaseEvent, DeliveryMethod, EventType, PartyRole
+from cases.lifecycle.models import CaseEvent, CaseStatus, DeliveryMethod, EventType, PartyRole
 from cases.lifecycle.services import party_service_set
 from tests.factories import CaseFactory, PartyFactory
 
@@ -33,6 +33,15 @@ def test_a_party_without_a_usable_address_is_a_problem_on_the_parties_panel(admi
     ]
     page = admin_client.get(reverse("casefile:case_detail", args=[case.case_number]))
     assert "Acme Foods Inc.</strong> (Employer) cannot be served" in page.content.decode()
+
+    # A closed case says it without an alarm (from QA: a 2015 case imported as history raised
+    # one for each party).
+    case.status = CaseStatus.TERMINATED
+    case.save(update_fields=["status"])
+    page = admin_client.get(reverse("casefile:case_detail", args=[case.case_number]))
+    text = page.content.decode()
+    assert "Acme Foods Inc.</strong> (Employer) has no usable address: no postal address" in text
+    assert "(Employer) cannot be served" not in text
 
 
 @pytest.mark.django_db
