@@ -236,6 +236,25 @@ def test_once_submitted_the_step_bar_ticks_every_step_on_every_step(client, mine
         ], number
 
 
+def test_an_issued_determination_shows_no_due_dates_and_its_guideline_once(client):
+    """From QA: the read-only workspace of an issued case still said "due 12/07/2026" on each
+    item, and the guideline read "MTUS: MTUS Chronic Pain ..."."""
+    case, reviewer, determination = case_in_review(items=2)
+    login(client, reviewer)
+    determination_fill(determination, outcomes=("upheld", "upheld"))
+    url = reverse("determination:workspace_step", args=[case.case_number, 3])
+    assert 'class="item-due' in client.get(url).content.decode()  # while the clock runs
+
+    determination_submit(determination=determination, actor=reviewer, password=PASSWORD)
+    Determination.objects.filter(pk=determination.pk).update(status=DeterminationStatus.ISSUED)
+    case.status = CaseStatus.ISSUED
+    case.save(update_fields=["status"])
+    text = client.get(url).content.decode()
+    assert 'class="item-due' not in text and ": due " not in text
+    assert "MTUS: MTUS" not in text
+    assert "MTUS Chronic Pain Medical Treatment Guidelines 2009</p>" in text
+
+
 def test_an_unaccepted_case_shows_only_the_acceptance_step(client):
     case = ready_case()
     reviewer = reviewer_with_profile("REV-NEW")
