@@ -79,8 +79,9 @@ class PeriodForm(forms.Form):
         last = years_after(start, MAX_YEARS) - dt.timedelta(days=1)
         if end > last:
             raise forms.ValidationError(
-                f"Choose a period of at most three years: from {start:%m/%d/%Y}, one ending "
-                f"on {last:%m/%d/%Y} at the latest."
+                # From QA: "from 01/01/2013, one ending on ..." was hard to read.
+                f"A period is three years at the most: starting on {start:%m/%d/%Y}, it "
+                f"ends on {last:%m/%d/%Y} or before."
             )
         cleaned["period"] = Period(start, end)
         return cleaned

@@ -82,7 +82,7 @@ def volumes(period: Period) -> Table:
         ["Measure", "Count"],
         [
             ["Applications received", received["total"]],
-            ["of which expedited", received["expedited"]],
+            ["Applications received, expedited", received["expedited"]],
             ["Applications with an eligibility finding", found],
             ["Determinations issued", decided],
             ["Determination letters served", served],

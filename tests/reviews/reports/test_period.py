@@ -50,8 +50,8 @@ def test_three_years_is_three_calendar_years_and_the_message_names_the_last_day(
     assert _period(start=start, end=last) == Period(start, last)
     said = _period(start=start, end=last + dt.timedelta(days=1))
     assert said == [
-        f"Choose a period of at most three years: from {start:%m/%d/%Y}, one ending on "
-        f"{last:%m/%d/%Y} at the latest."
+        f"A period is three years at the most: starting on {start:%m/%d/%Y}, it ends on "
+        f"{last:%m/%d/%Y} or before."
     ]
 
 
