@@ -285,6 +285,7 @@ def _workflow_forms(
             prefix="eligible",
             checks=checks,
             notice_method_text=eligibility.notice_method_text(case),
+            notice_held_text=eligibility.notice_held_text(case),
         )
         forms["ineligible_form"] = IneligibleForm(prefix="ineligible")
     for action, name, form_class, prefix in _ACTION_FORMS:
@@ -534,6 +535,7 @@ def case_eligibility(request, case_number: str):
             prefix="eligible",
             checks=checks,
             notice_method_text=eligibility.notice_method_text(case),
+            notice_held_text=eligibility.notice_held_text(case),
         )
         bound = {"eligible_form": form}
     elif finding == "ineligible":

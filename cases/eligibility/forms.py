@@ -25,11 +25,13 @@ class EligibleForm(forms.Form):
         help_text="The letter's Date Assigned; the records clock starts here.",
     )
 
-    def __init__(self, *args, checks=(), notice_method_text="", **kwargs):
+    def __init__(self, *args, checks=(), notice_method_text="", notice_held_text="", **kwargs):
         kwargs.setdefault("initial", {"notice_on": timezone.localdate()})
         super().__init__(*args, **kwargs)
-        # How the notice goes is the parties' service, not a choice (services.notice_method).
+        # How the notice goes is the parties' service, not a choice (services.notice_method);
+        # who it cannot reach yet is said at the button (services.notice_held_text).
         self.notice_method_text = notice_method_text
+        self.notice_held_text = notice_held_text
         self.checks = list(checks)
         self.override_checks = [check for check in self.checks if check.needs_override]
         for check in self.override_checks:

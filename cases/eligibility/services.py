@@ -17,6 +17,7 @@ from cases.eligibility.duplicates import consolidation_refusal
 from cases.jsoncheck import visible_strip
 from cases.lifecycle import events
 from cases.lifecycle.clock import information_deadline
+from cases.lifecycle.delivery import case_service_contacts, case_service_problems
 from cases.lifecycle.models import Case, CaseStatus, DisputedItem, IneligibilityReason, SentBy
 from cases.lifecycle.services import (
     DUE_ON_FIELDS,
@@ -58,6 +59,23 @@ def notice_method(case: Case) -> str:
 def notice_method_text(case: Case) -> str:
     """The finding's notice, how it goes and when the records fall due, in words for the form."""
     return _notice_method_words(notice_method(case))
+
+
+def notice_held_text(case: Case) -> str:
+    """Who the finding's notice cannot reach yet, said at the button (from QA: a notice went
+    to nobody with only a hint above the date), or "". A copy waits until its party's address
+    or e-mail is given; the records clock runs from the last service (9792.10.5(a)(1))."""
+    unservable = case_service_problems(case)
+    if not unservable:
+        return ""
+    names = ", ".join(f"{contact.name} ({contact.role_label})" for contact in unservable)
+    nobody = len(unservable) == len(case_service_contacts(case))
+    return (
+        f"{'Nobody can be served the notice yet' if nobody else 'Not everyone can be served'}: "
+        f"no usable address for {names}. "
+        f"{'Each copy' if nobody else 'Their copies'} wait until it is given under “Service of "
+        "papers”, and the records clock runs from the last service (8 CCR 9792.10.5(a)(1))."
+    )
 
 
 def _notice_method_words(method: str) -> str:

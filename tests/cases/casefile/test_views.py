@@ -16,7 +16,7 @@ from cases.records.services import record_withdraw
 from cases.records.storage import private_storage, stored_names
 from reviews.determination.models import Determination, DeterminationStatus, ItemDecision
 from tests.cases.helpers import HTMX, add_record, overrides_for
-from tests.factories import CaseFactory, DisputedItemFactory, pdf_upload
+from tests.factories import CaseFactory, DisputedItemFactory, PartyFactory, pdf_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -490,6 +490,30 @@ def test_eligible_finding_sends_the_notice_and_starts_the_records_clock(admin_cl
     assert "Status: Received → Eligible" in page  # the history explains the change
     assert "Override of “UR decision on file”" in page
     assert "The UR decision is on the paper file." in page
+
+
+def test_the_eligible_button_says_whom_the_notice_cannot_reach_yet(admin_client, case):
+    """From QA: a case whose parties had no address was found eligible with only a hint above
+    the date; its notice went to nobody. The warning stands at the button, naming them."""
+    url = reverse("casefile:case_detail", args=[case.case_number])
+    case.worker_address, case.worker_email = "", ""
+    case.save(update_fields=["worker_address", "worker_email"])
+    case.parties.update(address="", email="")
+    page = admin_client.get(url).content.decode()
+    assert "Nobody can be served the notice yet: no usable address for " in page
+    assert 'aria-describedby="eligible-notice-held"' in page
+
+    employer = PartyFactory(case=case, role="employer", name="Acme Foods Inc.")
+    _every_party_by_email(case)
+    case.parties.filter(pk=employer.pk).update(email="", e_service_consent=False)
+    page = admin_client.get(url).content.decode()
+    assert f"Not everyone can be served: no usable address for {employer.name} (Employer)." in (
+        page
+    )
+
+    case.parties.filter(pk=employer.pk).update(email="hr@example.org", e_service_consent=True)
+    page = admin_client.get(url).content.decode()
+    assert "eligible-notice-held" not in page
 
 
 def test_an_eligible_finding_with_every_party_served_by_email_gives_the_records_12_days(
