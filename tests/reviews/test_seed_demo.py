@@ -3,6 +3,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import ApiToken, Role, User
@@ -163,3 +164,17 @@ def test_the_demo_letters_are_signed_by_a_named_person_and_a_change_survives_a_r
     organization.save()
     seed("--quiet")
     assert organization_current().signatory_name == "Ada Quill, MD"
+
+
+def test_demo_records_are_received_before_their_case_is_complete():
+    """From QA: the demo letter listed each record as received on the day the demo was made,
+    after the date the records were complete."""
+    seed("--quiet")
+    checked = 0
+    for record in MedicalRecord.objects.select_related("case"):
+        received = timezone.localdate(record.received_at)
+        assert received >= record.case.application_received, record
+        if record.case.records_complete_on:
+            assert received <= record.case.records_complete_on, record
+            checked += 1
+    assert checked

@@ -719,6 +719,15 @@ class Command(BaseCommand):
                 # Count pages now so the demo is complete without a worker; the queued
                 # inspection task then finds the work done.
                 record_inspect_pages(record_id=added.pk)
+                # Received with the application, or when written if later: the letter lists
+                # each record's date of receipt (from QA: every demo record was "received"
+                # today, after the records were complete).
+                received = max(case.application_received, added.document_date or today)
+                added.received_at = min(
+                    timezone.make_aware(dt.datetime.combine(received, dt.time(10))),
+                    timezone.now(),
+                )
+                added.save(update_fields=["received_at"])
             if spec.ineligible_reasons:
                 case_eligibility_record(
                     case=case, actor=actor, eligible=False, reasons=spec.ineligible_reasons
