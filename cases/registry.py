@@ -63,6 +63,9 @@ class ReviewerSide:
     # transaction (case, actor); the letters room withdraws the copies of its notice of
     # assignment that have not gone out (from QA: one was served after the letter).
     case_closed: Callable[..., None] = lambda case, actor: None
+    # Whether a copy of any of the case's documents waits for a party's address: a closed case
+    # says a party without one as an alarm only then (the parties panel).
+    copies_held: Callable[[Any], bool] = lambda case: False
 
 
 _registered: ReviewerSide | None = None

@@ -17,7 +17,7 @@ from reviews.determination.selectors import issued_item_decisions, issued_outcom
 from reviews.determination.services import determination_import_legacy
 from reviews.exports import export_sections
 from reviews.letters.files import stored_kinds_register
-from reviews.letters.held_copies import party_copies_changed
+from reviews.letters.held_copies import case_copies_held, party_copies_changed
 from reviews.letters.notices import (
     notice_after_finding,
     notice_of_assignment_state,
@@ -54,6 +54,7 @@ def register() -> None:
             party_service_changed=party_copies_changed,
             reviewer_case_url=_workspace_url,
             case_closed=notice_copies_withdraw,
+            copies_held=case_copies_held,
         )
     )
     after_approval_register(letter_request)

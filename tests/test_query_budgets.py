@@ -545,11 +545,13 @@ CASE_PAGE_WHY = (
     "the same notices and copies, read once), the delivered letter with its determination and "
     "its decisions (the appeal and the duties of 8 CCR 9792.10.7); the case's open follow-ups "
     "(work waiting for the task queue, stuck or failed), read once for the page and its letters "
-    "panel; the audit row (who read the case is read when its panel is opened)"
+    "panel; the audit row (who read the case is read when its panel is opened); a closed "
+    "case's parties panel asks whether any copy waits for an address (one query: a party "
+    "without one is an alarm only then)"
 )
 
 
-@budget("casefile:case_detail", 17, why=CASE_PAGE_WHY)
+@budget("casefile:case_detail", 18, why=CASE_PAGE_WHY)
 def _case_detail(people, size):
     case = issued_case(size)
     return Visit(
@@ -563,8 +565,8 @@ def _case_detail(people, size):
     "casefile:case_detail",
     16,
     variant="received",
-    why="as an issued case, less the deliveries, the notice's state and the letters panel's "
-    "follow-ups, plus the eligibility "
+    why="as an issued case, less the deliveries, the notice's state, the letters panel's "
+    "follow-ups and the held copies' question, plus the eligibility "
     "checks: a UR decision on file, the prior IMRs with their cases, the issued decisions of "
     "those items (one query); "
     "and the open duplicate applications (their parties and items are prefetched only when "

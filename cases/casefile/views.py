@@ -391,7 +391,11 @@ def _case_context(request, case: Case, *, panel: str | None = None, **bound) -> 
         context["history"] = case_history_for(request.user, case)
     if panel in (None, "parties"):
         context["service_contacts"] = _service_contacts(case, can_manage, bound)
-        context["case_closed"] = case.status in CLOSED_STATUSES
+        # A closed case with nothing waiting for an address says a party without one quietly
+        # (from QA: a 2015 case imported as history raised an alarm for each party).
+        context["service_quiet"] = (
+            case.status in CLOSED_STATUSES and not reviewer_side().copies_held(case)
+        )
     # Who read the case (the audit log), for the IRO's own staff: it names reviewers. Read when
     # its closed panel is opened (its own request, or ?readers=1 without JavaScript).
     context["show_readers"] = may(request.user, Ability.SEE_CASE_READERS)

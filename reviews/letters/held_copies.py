@@ -9,7 +9,7 @@ CCP 1013a(3)); one case event says what went out, and the case's problem clears.
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 
 from accounts.models import User
 from cases.lifecycle import events
@@ -55,6 +55,17 @@ def _documents_waiting_for(case_id: int, role: str) -> tuple[list[Notice], list[
         .order_by("version")
     )
     return notice_rows, letter_rows
+
+
+def case_copies_held(case: Case) -> bool:
+    """Whether a copy of any issued document of the case waits for a party's address (one
+    query)."""
+    held = DeliveryStatus.NO_ADDRESS
+    letters = LetterDelivery.objects.filter(letter__case=OuterRef("pk"), status=held)
+    notices_ = NoticeDelivery.objects.filter(notice__case=OuterRef("pk"), status=held)
+    return (
+        Case.objects.filter(pk=case.pk).filter(Q(Exists(letters)) | Q(Exists(notices_))).exists()
+    )
 
 
 # How many held copies the print queue lists; beyond it the page says how many more there are.
