@@ -26,6 +26,7 @@ from django.db import (
 )
 from django.db.models import F
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from cases.intake import tasks
 from cases.intake.corrections import facts_differing
@@ -396,8 +397,22 @@ def _row_new(run: ImportRun, application: _Application) -> ImportRow:
         path=application.path,
         position=application.position,
         application_id=application_id[:64],
+        worker_name=_worker_named(raw),
         outcome=ImportRowOutcome.REFUSED,
     )
+
+
+def _worker_named(raw: Any) -> str:
+    """The injured worker as the file names them, "Last, First", or "" (a name that no field
+    can store, or not text, is left out: its refusal says why)."""
+    worker = raw.get("injured_worker") if isinstance(raw, dict) else None
+    if not isinstance(worker, dict):
+        return ""
+    parts = [worker.get("last_name"), worker.get("first_name")]
+    names = [part.strip() for part in parts if isinstance(part, str) and part.strip()]
+    if any(unstorable_problem(name) for name in names):
+        return ""
+    return Truncator(", ".join(names)).chars(120)
 
 
 def _row_import(

@@ -143,6 +143,9 @@ class ImportRow(models.Model):
     path = models.CharField(max_length=32)
     position = models.PositiveIntegerField()
     application_id = models.CharField(max_length=64, blank=True)
+    # The worker as the file names them ("Ruiz, Ana"), so a refused application is known by
+    # its person, not only by its place in the file (from QA).
+    worker_name = models.CharField(max_length=120, blank=True)
     outcome = models.CharField(max_length=16, choices=ImportRowOutcome.choices)
     case = models.ForeignKey(
         "cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

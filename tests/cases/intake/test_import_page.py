@@ -76,6 +76,8 @@ def test_an_upload_imports_each_application_and_refuses_the_invalid_one_with_its
     page = admin_client.get(response["Location"]).content.decode()
     assert "Finished: 2 cases created, 0 already on file, 1 refused" in page
     assert "Refused (1)" in page and "$[1].items" in page and "A-2" in page
+    # Known by its worker too, as the file names them (from QA).
+    assert "Number 2 in the file: Ruiz, Ana" in page
     assert "the others are already on file" in page
     assert "Created or already on file (2)" in page
     for case in made.values():
