@@ -63,9 +63,7 @@ def case_copies_held(case: Case) -> bool:
     held = DeliveryStatus.NO_ADDRESS
     letters = LetterDelivery.objects.filter(letter__case=OuterRef("pk"), status=held)
     notices_ = NoticeDelivery.objects.filter(notice__case=OuterRef("pk"), status=held)
-    return (
-        Case.objects.filter(pk=case.pk).filter(Q(Exists(letters)) | Q(Exists(notices_))).exists()
-    )
+    return Case.objects.filter(pk=case.pk).filter(Q(Exists(letters)) | Q(Exists(notices_))).exists()
 
 
 # How many held copies the print queue lists; beyond it the page says how many more there are.

@@ -85,7 +85,8 @@ def _unsent_text(counts: CopyCounts) -> str:
 @dataclass(frozen=True)
 class ServiceStatus:
     text: str
-    # "served": every copy served; "waiting": copies for the post; "held": a copy has no address.
+    # "served": every copy served; "waiting": copies for the post; "held": a copy has no address;
+    # "unsent": no copy went, and none will (the case closed first).
     tone: str
 
 
@@ -110,7 +111,8 @@ def service_status(document) -> ServiceStatus | None:
         return ServiceStatus(served + (f"; {unsent}" if unsent else ""), "served")
     if unsent and not counts.total:
         if counts.withdrawn:
-            return ServiceStatus("Not sent: the case closed before it went out", "served")
+            # Not served, and never to be: not the green of a served document (from QA).
+            return ServiceStatus("Not sent: the case closed before it went out", "unsent")
         return ServiceStatus("Not sent: an amended version replaces it", "served")
     # On the print queue or in a print batch: each copy's own line says which.
     parts = counts.post_parts()

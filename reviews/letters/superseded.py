@@ -23,6 +23,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from cases.lifecycle import events
+from cases.lifecycle.models import DeliveryMethod
 from reviews.letters.delivery import OPEN_STATUSES, letter_service_refresh
 from reviews.letters.models import (
     DeliveryStatus,
@@ -176,4 +177,32 @@ def notice_copies_withdraw(*, case, actor=None) -> int:
             {"party": row.recipient_name, "was": DeliveryStatus(row.status).label} for row in rows
         ],
     )
+    return len(rows)
+
+
+def notice_withheld(notice, recipients) -> int:
+    """The case closed before its notice of assignment was sent (the notice's task ran after
+    the closing: from QA, a review terminated a second after the finding had its notice printed
+    and posted). No copy goes: each addressee's is recorded withdrawn, and the history says so.
+    Returns how many."""
+    with transaction.atomic():
+        existing = set(notice.deliveries.values_list("recipient_role", flat=True))
+        rows = [
+            NoticeDelivery(
+                notice=notice,
+                recipient_role=recipient.role,
+                recipient_name=recipient.name,
+                method=recipient.method or DeliveryMethod.MAIL,
+                status=DeliveryStatus.WITHDRAWN,
+            )
+            for recipient in recipients
+            if recipient.role not in existing
+        ]
+        NoticeDelivery.objects.bulk_create(rows)
+        if rows:
+            events.notice_copies_withdrawn(
+                case=notice.case,
+                actor=None,
+                copies=[{"party": row.recipient_name, "was": "being prepared"} for row in rows],
+            )
     return len(rows)

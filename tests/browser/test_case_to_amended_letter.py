@@ -208,19 +208,19 @@ def test_a_case_goes_from_intake_to_an_amended_letter(
     shot(page, artifacts, "3-letter")
 
     page.goto(f"{base}/letters/print-queue/")
-    # The worker is served by post: the Notice of Assignment and the letter both wait here.
+    # The worker is served by post: the letter waits here. The Notice of Assignment, never
+    # printed while the review ran, was withdrawn when the letter issued: it asked for records
+    # for a review now decided (reviews.letters.superseded; from QA).
     waiting = page.get_by_role("row", name=re.compile(case.case_number))
-    expect(waiting).to_have_count(2)
-    for row in (waiting.nth(0), waiting.nth(1)):
-        expect(row).to_contain_text(f"{WORKER[0]} {WORKER[1]}")
-        expect(row).to_contain_text("88 Vineyard Road")
+    expect(waiting).to_have_count(1)
+    expect(waiting).to_contain_text(f"{WORKER[0]} {WORKER[1]}")
+    expect(waiting).to_contain_text("88 Vineyard Road")
+    expect(waiting).to_contain_text("Final Determination Letter")
     shot(page, artifacts, "3-print-queue")
     page.get_by_role("button", name="Print a batch").click()
     # Celery is eager here: the batch is prepared once the request commits, and the page says
     # it is ready (with a real worker it polls its progress until then).
-    expect(
-        page.get_by_text(re.compile(r"Batch \d+, 2 mailings, is being prepared"))
-    ).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Batch \d+, 1 mailing, is being prepared"))).to_be_visible()
     expect(page.locator(".print-batch")).to_contain_text("Ready to print")
     with page.expect_download() as download_info:
         page.get_by_role("link", name=re.compile(r"Download batch \d+")).click()
@@ -228,13 +228,12 @@ def test_a_case_goes_from_intake_to_an_amended_letter(
     with first.party_pdf.open("rb") as stored:
         letter_pages = len(PdfReader(BytesIO(stored.read())).pages)
     notice = case.notices.get()
-    with notice.pdf.open("rb") as stored:
-        notice_pages = len(PdfReader(BytesIO(stored.read())).pages)
+    assert notice.deliveries.get(recipient_role="injured_worker").status == "withdrawn"
     reader = PdfReader(BytesIO(batch_pdf))
-    # Two mailings: each document's own pages, each followed by its one-page proof of service.
-    assert len(reader.pages) == notice_pages + 1 + letter_pages + 1
+    # One mailing: the letter's own pages, followed by its one-page proof of service.
+    assert len(reader.pages) == letter_pages + 1
     proofs = [p for p in reader.pages if "PROOF OF SERVICE" in (p.extract_text() or "")]
-    assert len(proofs) == 2
+    assert len(proofs) == 1
     text = pdf_text(batch_pdf)
     assert f"{WORKER[0]} {WORKER[1]}" in text
     assert "88 Vineyard Road" in text

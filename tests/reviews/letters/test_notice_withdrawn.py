@@ -54,6 +54,10 @@ def test_a_held_notice_copy_is_withdrawn_when_the_case_is_terminated(
         "Notice of Assignment and Request for Information to Acme Foods Inc.: not sent "
         "(waiting for an address); the case was closed before it went out" in page
     )
+    # The clock and the notice no longer promise a service that will never come (from QA).
+    assert "the case closed before the notice was served on every party" in page
+    assert "once it is, the records are due" not in page
+    assert "replaces it once every copy is served" not in page
     event = CaseEvent.objects.get(case=parties_case, type=EventType.NOTICE_COPIES_WITHDRAWN)
     assert event.actor == case_admin
     assert "Acme Foods Inc." not in client.get(reverse("letters:print_queue")).content.decode()
@@ -99,3 +103,36 @@ def test_a_held_notice_copy_is_not_served_with_the_letter_after_the_determinatio
     ]
     withdrawn = CaseEvent.objects.get(case=case, type=EventType.NOTICE_COPIES_WITHDRAWN)
     assert withdrawn.details["closed_as"] == CaseStatus.ISSUED
+
+
+def test_a_notice_made_after_the_case_closed_goes_to_nobody(
+    client, parties_case, case_admin, django_capture_on_commit_callbacks, mailoutbox
+):
+    """From QA: a review terminated a second after the finding, before the notice's task ran,
+    had its notice e-mailed, printed and posted all the same."""
+    with django_capture_on_commit_callbacks(execute=False) as finding:
+        case_eligibility_record(
+            case=parties_case,
+            actor=case_admin,
+            eligible=True,
+            overrides=overrides_for(parties_case),
+        )
+    client.force_login(case_admin)
+    response = client.post(
+        reverse("casefile:case_terminate", args=[parties_case.case_number]),
+        {"terminate-reason": "withdrawn", "terminate-confirm": "on"},
+    )
+    assert response.status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in finding:
+            callback()  # the notice's task runs now, after the closing
+
+    notice = Notice.objects.get(case=parties_case, kind=NoticeKind.NOTICE_OF_ASSIGNMENT)
+    assert notice.sha256  # made and signed: the case file keeps it
+    assert set(notice.deliveries.values_list("status", flat=True)) == {DeliveryStatus.WITHDRAWN}
+    assert notice.deliveries.count() == 5
+    assert not mailoutbox
+    page = client.get(response["Location"]).content.decode()
+    assert "Not sent: the case closed before it went out" in page
+    assert "not sent (being prepared); the case was closed before it went out" in page
+    assert "Acme Foods Inc." not in client.get(reverse("letters:print_queue")).content.decode()

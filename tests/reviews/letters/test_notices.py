@@ -440,3 +440,8 @@ def test_a_notice_served_after_the_records_were_complete_says_it_moved_no_clock(
         in text
     )
     assert "from which the records clock runs" not in text
+    # The clock says the same of the Date Assigned it kept (from QA: "the date of service").
+    assert (
+        f'the date kept: the notice was served <span class="nowrap">{today:%m/%d/%Y}</span>, '
+        "after the records were complete, so it moved no clock" in text
+    )
