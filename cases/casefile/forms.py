@@ -36,7 +36,7 @@ class CaseFilterForm(forms.Form):
         widget=forms.TextInput(
             attrs={
                 "type": "search",
-                "placeholder": "Case, claim, application ID or worker",
+                "placeholder": "Case, claim, application, worker",
                 "maxlength": SEARCH_MAX_LENGTH,
             }
         ),

@@ -34,7 +34,7 @@ def test_a_wrong_password_at_sign_and_submit_focuses_the_error(
 @pytest.mark.parametrize(
     "button, said",
     [
-        ("Remind their reviewers", "Select at least one case."),
+        ("Remind reviewers", "Select at least one case."),
         ("Assign…", "Select at least one case to assign."),
     ],
 )

@@ -406,7 +406,7 @@ def test_bulk_actions_are_the_case_administrators():
 
     assert response.status_code == 403
     assert not mail.outbox
-    assert "Remind their reviewers" not in client.get(LIST).content.decode()
+    assert "Remind reviewers" not in client.get(LIST).content.decode()
 
 
 def test_no_case_selected_is_explained(admin_client):
