@@ -159,7 +159,10 @@ def case_new(request):
             case = _intake_save(intake, request.user, draft)
             if case is not None:
                 messages.success(
-                    request, f"Case {case.case_number} created for {case.worker_name}."
+                    request,
+                    f"Case {case.case_number} created for {case.worker_name}.",
+                    # The page it lands on drops this browser's copy of the form (session.js).
+                    extra_tags="intake-created",
                 )
                 return redirect("casefile:case_detail", case_number=case.case_number)
     finally:

@@ -266,6 +266,13 @@
     });
   });
 
+  /* A case just made from the intake form: the browser's copy of that form (kept in case the
+     post never arrived, intake_draft.js) is done with. Left, it came back with Back and was
+     saved as a new draft of an application already on file (from QA). */
+  document.querySelectorAll("[data-intake-created]").forEach(function (message) {
+    try { localStorage.removeItem(message.getAttribute("data-intake-created")); } catch (error) { /* */ }
+  });
+
   /* A message's dismiss button (components/messages.html). */
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest(".message__dismiss");

@@ -65,16 +65,10 @@ def test_intake_typing_survives_an_ended_session_and_comes_back_in_a_new_page(
     assert IntakeDraft.objects.get().values["application-claim_number"] == "05-123456"
 
 
-def test_a_double_click_on_create_case_sends_the_application_once(
-    page, live_server, reference_data, artifacts
-):
-    """From a QA pass: a second press while the first post was on its way sent the form twice;
-    the page that came back said the application was already on file, nothing was saved."""
-    admin = UserFactory(role="case_admin")
-    sign_in(page, live_server.url, admin)
-    page.goto(f"{live_server.url}/cases/new/")
+def fill_application(page, application_id: str) -> None:
+    """The intake form filled with a valid application, `application_id` its ID."""
     for selector, value in {
-        "#id_application-application_id": "A-DOUBLE-1",
+        "#id_application-application_id": application_id,
         "#id_application-claim_number": "05-123456",
         "#id_application-application_received": "2025-11-03",
         "#id_application-ur_decision_date": "2025-10-27",
@@ -90,6 +84,17 @@ def test_a_double_click_on_create_case_sends_the_application_once(
     }.items():
         page.fill(selector, value)
     page.select_option("#id_items-0-category", "diagnostic_imaging")
+
+
+def test_a_double_click_on_create_case_sends_the_application_once(
+    page, live_server, reference_data, artifacts
+):
+    """From a QA pass: a second press while the first post was on its way sent the form twice;
+    the page that came back said the application was already on file, nothing was saved."""
+    admin = UserFactory(role="case_admin")
+    sign_in(page, live_server.url, admin)
+    page.goto(f"{live_server.url}/cases/new/")
+    fill_application(page, "A-DOUBLE-1")
     expect(page.locator("#draft-status")).to_contain_text("Saved", timeout=10_000)
 
     # The post takes a moment to reach the server, long enough for a second press.
@@ -160,3 +165,28 @@ def test_a_date_that_is_no_day_of_the_calendar_is_named_and_nothing_is_sent(
     field = page.locator("#id_application-date_of_injury")
     field.fill("2026-02-28")
     assert field.evaluate("input => input.validationMessage") == ""
+
+
+def test_back_after_a_case_made_before_any_autosave_restores_no_stray_draft(
+    page, live_server, reference_data, artifacts
+):
+    """From QA: Create case pressed before the first autosave left the browser's copy of the
+    form; Back brought it back ("Restored what you typed…") and saved it as a new draft of the
+    application just made, which the next New application opened."""
+    admin = UserFactory(role="case_admin")
+    sign_in(page, live_server.url, admin)
+    # No autosave reaches the server: the case is made from the form alone.
+    page.route(re.compile(r".*/cases/new/draft/$"), lambda route: route.abort())
+    page.goto(f"{live_server.url}/cases/new/")
+    fill_application(page, "A-QUICK-1")
+    page.get_by_role("button", name="Create case").click()
+    expect(page).to_have_url(re.compile(r"/cases/CM\d{2}-\d{7}/$"), timeout=10_000)
+    assert not IntakeDraft.objects.exists()
+    page.unroute(re.compile(r".*/cases/new/draft/$"))
+
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/cases/new/"))
+    page.wait_for_timeout(1500)  # longer than the autosave's delay
+    expect(page.get_by_text("Restored what you typed")).to_have_count(0)
+    assert not IntakeDraft.objects.exists()
+    assert Case.objects.filter(application_id="A-QUICK-1").count() == 1
