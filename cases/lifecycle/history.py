@@ -13,13 +13,22 @@ from django.template.defaultfilters import filesizeformat, pluralize
 from accounts.models import Role, display_names
 from cases.lifecycle.models import (
     INELIGIBILITY_SOURCES,
+    Answer,
+    AuthorizationKind,
     Case,
     CaseEvent,
     CaseStatus,
+    DrugClass,
     EventType,
+    FiledBy,
     IneligibilityReason,
+    ItemCategory,
     PartyRole,
+    Priority,
     SentBy,
+    ServedBy,
+    Sex,
+    UrDecisionBasis,
 )
 from cases.lifecycle.services import (
     MISSING_INFORMATION,
@@ -92,9 +101,9 @@ _FACT_LABELS = {
     "adj_number": "EAMS case number (ADJ)",
     "filed_by": "Filed by",
     "application_signed": "Application signed",
-    "ur_decision_basis": "UR decision basis",
+    "ur_decision_basis": "UR decision based on",
     "liability_disputed": "Liability disputed",
-    "designated_on": "Designated on",
+    "designated_on": "Designee named on",
     "records_complete_on": "Records complete on",
     "diagnoses": "Diagnoses",
     "other_names": "Other names in the case file",
@@ -124,6 +133,31 @@ _PART_LABELS = {
     "kind": "kind",
     "text": "text",
 }
+
+
+# A corrected fact's stored value said as its form offers it (from QA: "Filed by: not_stated →
+# employee"), by the fact's name or, for the worker's and the items', by its last part.
+_VALUE_CHOICES = {
+    "priority": Priority,
+    "notice_sent_by": SentBy,
+    "ur_decision_served_by": ServedBy,
+    "filed_by": FiledBy,
+    "application_signed": Answer,
+    "ur_decision_basis": UrDecisionBasis,
+    "liability_disputed": Answer,
+    "sex": Sex,
+    "category": ItemCategory,
+    "authorization_kind": AuthorizationKind,
+    "drug_class": DrugClass,
+}
+
+
+def fact_value(path: str, value: object) -> object:
+    """A corrected fact's value as its form names it ("The employee", not "employee")."""
+    choices = _VALUE_CHOICES.get(str(path).rsplit(".", 1)[-1])
+    if choices is not None and isinstance(value, str) and value in choices.values:
+        return choices(value).label
+    return value
 
 
 def fact_label(path: str) -> str:
@@ -250,11 +284,15 @@ def event_summary(
         lines.append(f"Determination due {_date_text(details['determination_due_on'])}")
     # Each changed value, old → new (a correction's facts named as the facts page names them,
     # a party's service details as recorded).
-    label = fact_label if event.type == EventType.FACTS_EDITED else str
+    facts = event.type == EventType.FACTS_EDITED
+    label = fact_label if facts else str
     for change in details.get("changes") or []:
-        old = _date_text(_change_value(change.get("old")))
-        new = _date_text(_change_value(change.get("new")))
-        lines.append(f"{label(change.get('field'))}: {old} → {new}")
+        field = change.get("field")
+        old, new = change.get("old"), change.get("new")
+        if facts:
+            old, new = fact_value(field, old), fact_value(field, new)
+        old, new = _date_text(_change_value(old)), _date_text(_change_value(new))
+        lines.append(f"{label(field)}: {old} → {new}")
     if event.type == EventType.FACTS_EDITED:
         for move in details.get("moved") or []:
             lines.append(

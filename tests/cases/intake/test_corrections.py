@@ -669,3 +669,8 @@ def test_the_facts_page_corrects_the_eligibility_facts_left_not_stated_at_intake
     assert {"field": "filed_by", "old": "not_stated", "new": "employee"} in edited.details[
         "changes"
     ]
+    # The history says the values as the form offers them (from QA: "not_stated → employee").
+    page = admin_client.get(reverse("casefile:case_detail", args=[case.case_number]))
+    text = page.content.decode()
+    assert "Filed by: Not stated → The employee" in text
+    assert "UR decision based on: Not stated → Medical necessity" in text
