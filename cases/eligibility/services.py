@@ -73,8 +73,9 @@ def notice_held_text(case: Case) -> str:
     return (
         f"{'Nobody can be served the notice yet' if nobody else 'Not everyone can be served'}: "
         f"no usable address for {names}. "
-        f"{'Each copy' if nobody else 'Their copies'} wait until it is given under “Service of "
-        "papers”, and the records clock runs from the last service (8 CCR 9792.10.5(a)(1))."
+        f"{'Each copy waits until its party’s' if nobody else 'Their copies wait until their'} "
+        "address or e-mail is given under “Service of papers”, and the records clock runs from "
+        "the last service (8 CCR 9792.10.5(a)(1))."
     )
 
 

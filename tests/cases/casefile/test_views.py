@@ -501,6 +501,7 @@ def test_the_eligible_button_says_whom_the_notice_cannot_reach_yet(admin_client,
     case.parties.update(address="", email="")
     page = admin_client.get(url).content.decode()
     assert "Nobody can be served the notice yet: no usable address for " in page
+    assert "Each copy waits until its party’s address or e-mail is given" in page
     assert 'aria-describedby="eligible-notice-held"' in page
 
     employer = PartyFactory(case=case, role="employer", name="Acme Foods Inc.")
