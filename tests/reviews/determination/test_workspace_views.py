@@ -236,7 +236,7 @@ def test_once_submitted_the_step_bar_ticks_every_step_on_every_step(client, mine
         ], number
 
 
-def test_an_issued_determination_shows_no_due_dates_and_its_guideline_once(client):
+def test_an_issued_determination_shows_no_due_dates_nor_what_to_do(client):
     """From QA: the read-only workspace of an issued case still said "due 12/07/2026" on each
     item, and the guideline read "MTUS: MTUS Chronic Pain ..."."""
     case, reviewer, determination = case_in_review(items=2)
@@ -253,6 +253,11 @@ def test_an_issued_determination_shows_no_due_dates_and_its_guideline_once(clien
     assert 'class="item-due' not in text and ": due " not in text
     assert "MTUS: MTUS" not in text
     assert "MTUS Chronic Pain Medical Treatment Guidelines 2009</p>" in text
+    # Its review step says what was checked, with nothing left to do.
+    review = client.get(reverse("determination:workspace_step", args=[case.case_number, 4]))
+    review_text = review.content.decode()
+    assert "Checked before it was signed" in review_text
+    assert "Before you sign" not in review_text and "Fix the text" not in review_text
 
 
 def test_an_unaccepted_case_shows_only_the_acceptance_step(client):
