@@ -157,8 +157,13 @@ def _batch_entry(batch: PrintBatch, form=None) -> dict:
         "replaced": replaced,
         # Nothing of it can be posted: confirming takes every copy out (print_batch_posted).
         "nothing_to_post": bool(mailings) and len(readdressed) + len(replaced) == len(mailings),
+        # The date it is to be posted, unless that is still ahead: a posting is confirmed once
+        # it happened (from QA: the form offered a future date, then refused it).
         "form": form
-        or PostedForm(initial={"posted_on": batch.posting_on}, prefix=f"batch-{batch.pk}"),
+        or PostedForm(
+            initial={"posted_on": min(batch.posting_on, timezone.localdate())},
+            prefix=f"batch-{batch.pk}",
+        ),
         # Posted and being joined again: for the real date's proofs, or without copies taken
         # back (print_batch_posted).
         "redated": print_batch_proofs_remade(batch),

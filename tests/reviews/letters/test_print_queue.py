@@ -109,7 +109,7 @@ def test_a_copy_readdressed_after_printing_goes_back_to_the_queue_not_served_at_
 
 
 def test_a_posting_date_beyond_the_window_is_refused_with_the_last_date_allowed(
-    mixed_letter, admin, settings
+    mixed_letter, admin, settings, django_capture_on_commit_callbacks
 ):
     # Given five working days allowed ahead
     settings.PRINT_BATCH_POSTING_WORKING_DAYS = 5
@@ -135,9 +135,15 @@ def test_a_posting_date_beyond_the_window_is_refused_with_the_last_date_allowed(
     assert not PrintBatch.objects.exists()
 
     # Then the last working day of the window is taken
-    response = admin.post(reverse("letters:print_queue"), {"posting_on": latest.isoformat()})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin.post(reverse("letters:print_queue"), {"posting_on": latest.isoformat()})
     assert response.status_code == 302
-    assert PrintBatch.objects.get().posting_on == latest
+    batch = PrintBatch.objects.get()
+    assert batch.posting_on == latest
+
+    # And its "Posted on" offers today, not the date still ahead that it would refuse (from QA)
+    page = admin.get(reverse("letters:print_queue")).content.decode()
+    assert f'name="batch-{batch.pk}-posted_on" value="{today.isoformat()}"' in page
 
 
 def test_a_batch_confirmed_on_another_date_stays_listed_with_its_rejoined_pdf(
