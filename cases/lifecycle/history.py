@@ -426,11 +426,15 @@ def _notice_summary(event: CaseEvent, details: dict) -> list[str]:
             for copy in details.get("copies") or []
         ]
     if event.type == EventType.NOTICE_COPIES_WITHDRAWN:
-        closed = "issued" if details.get("closed_as") == CaseStatus.ISSUED else "closed"
+        closed = (
+            "the determination was issued"
+            if details.get("closed_as") == CaseStatus.ISSUED
+            else "the case was closed"
+        )
         return [
             f"Notice of Assignment and Request for Information to {copy.get('party', '')}: "
-            f"not sent ({str(copy.get('was', '')).lower()}); the case was {closed} before it "
-            "went out, and the notice asks for records for a review that is over"
+            f"not sent ({str(copy.get('was', '')).lower()}); {closed} before it went out, and "
+            "the notice asks for records for a review that is over"
             for copy in details.get("copies") or []
         ]
     if event.type == EventType.HELD_COPIES_SERVED:

@@ -7,9 +7,9 @@ from __future__ import annotations
 import datetime as dt
 
 from cases.lifecycle import events
-from cases.lifecycle.models import Case
+from cases.lifecycle.models import CLOSED_STATUSES, Case
 from cases.lifecycle.services import DUE_ON_FIELDS, case_due_on_refresh
-from reviews.letters.models import SERVED_STATUSES, Notice, NoticeKind
+from reviews.letters.models import SERVED_STATUSES, DeliveryStatus, Notice, NoticeKind
 from reviews.letters.service_status import copies_sent_by
 
 
@@ -22,7 +22,8 @@ def notice_service_refresh(notice: Notice) -> bool:
     Call inside a transaction, with the notice locked."""
     if notice.served_on:
         return False
-    rows = list(notice.deliveries.all())
+    # A copy withdrawn when the case closed is not waited for (reviews.letters.superseded).
+    rows = [row for row in notice.deliveries.all() if row.status != DeliveryStatus.WITHDRAWN]
     served = [row.served_on for row in rows if row.status in SERVED_STATUSES and row.served_on]
     if not rows or len(served) != len(rows):
         return False
@@ -49,6 +50,9 @@ def _notice_date_set(notice: Notice) -> tuple[bool, dt.date | None, str | None]:
     """The case's notice date becomes the date of service (with its method). Not when the
     records were already marked complete before it (the clock it would move has ended)."""
     case = Case.objects.select_for_update().get(pk=notice.case_id)
+    if case.status in CLOSED_STATUSES:
+        # Served once the case had closed (its other copies withdrawn): no clock runs.
+        return False, None, None
     served = (notice.served_on, notice.sent_by)
     if (case.date_assigned, case.notice_sent_by) == served:
         return False, None, None

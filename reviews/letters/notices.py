@@ -26,7 +26,6 @@ from cases.integrity.stored import stored_file_bytes
 from cases.lifecycle import events
 from cases.lifecycle.clock import case_facts
 from cases.lifecycle.models import (
-    CLOSED_STATUSES,
     INELIGIBILITY_SOURCES,
     Case,
     CaseEvent,
@@ -62,7 +61,7 @@ from reviews.letters.render import (
 )
 from reviews.letters.service_status import service_status
 from reviews.letters.signing import pdf_sign
-from reviews.letters.superseded import notice_copies_withdraw, notice_withheld
+from reviews.letters.superseded import notice_unsent_if_closed
 from reviews.organization.models import Organization
 from reviews.organization.services import organization_current
 
@@ -346,25 +345,15 @@ def notice_produce(*, notice_id: int) -> str:
         if stored.sha256 != hashlib.sha256(pdf).hexdigest():
             pdf = None  # another run stored its bytes first: mail those
         notice = stored
-    if _asks_for_a_closed_review(notice):
-        notice_withheld(notice, notice_recipients(notice.case))
-    else:
+    # A notice of assignment of a case closed since the finding asks for records for a review
+    # that is over: it goes to nobody (reviews.letters.superseded).
+    if not notice_unsent_if_closed(notice, notice_recipients(notice.case)):
         notice_deliver(notice, pdf=pdf)
         # CCP 1013b: each e-mailed copy's proof of service, before the notice counts as out.
         proofs_of_electronic_service_make(notice)
-        if _asks_for_a_closed_review(notice):
-            # Closed while it was being served: what has not gone out stays here.
-            notice_copies_withdraw(case=notice.case)
+        # Closed while it was being served: what has not gone out stays here.
+        notice_unsent_if_closed(notice)
     return notice_serve(notice_id=notice_id)
-
-
-def _asks_for_a_closed_review(notice: Notice) -> bool:
-    """A notice of assignment of a case closed since the finding (issued or terminated): it
-    asks for records for a review that is over (reviews.letters.superseded)."""
-    return (
-        notice.kind == NoticeKind.NOTICE_OF_ASSIGNMENT
-        and Case.objects.filter(pk=notice.case_id, status__in=CLOSED_STATUSES).exists()
-    )
 
 
 def _notice_store(*, notice_id: int, pdf: bytes) -> Notice:

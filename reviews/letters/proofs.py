@@ -101,8 +101,9 @@ def place_of_execution(address: str) -> str:
     "Sacramento, California"; the address itself when no line of it reads as a city line."""
     for line in reversed(address.splitlines()):
         match = _CITY_LINE.match(line)
-        if match:
-            state = state_name(match["state"]) or match["state"].strip()
+        # A state the line names as a state: "Suite 200, Sacramento CA 95814" names none.
+        state = state_name(match["state"]) if match else None
+        if state:
             return f"{match['city']}, {state}"
     return address_inline(address)
 

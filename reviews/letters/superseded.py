@@ -23,18 +23,20 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from cases.lifecycle import events
-from cases.lifecycle.models import DeliveryMethod
+from cases.lifecycle.models import CLOSED_STATUSES, Case, DeliveryMethod
 from reviews.letters.delivery import OPEN_STATUSES, letter_service_refresh
 from reviews.letters.models import (
     DeliveryStatus,
     Letter,
     LetterDelivery,
+    Notice,
     NoticeDelivery,
     NoticeKind,
     PrintBatch,
     PrintBatchStatus,
     ProofOfService,
 )
+from reviews.letters.notice_service import notice_service_refresh
 
 
 def _amending(determination_id, version):
@@ -150,59 +152,69 @@ def mailings_take_out_replaced(replaced: list[tuple]) -> None:
     LetterDelivery.objects.filter(pk__in=[row.pk for row, _ in replaced]).update(batch=None)
 
 
-def notice_copies_withdraw(*, case, actor=None) -> int:
+def notice_copies_withdraw(*, case, actor=None, unmade=()) -> int:
     """The case closed: the copies of its notice of assignment that nothing has gone out for
     (held for an address, waiting to be printed) are withdrawn, never sent, and the history
-    says so. Registered as cases.registry's case_closed; runs in the closing transaction.
-    Returns how many."""
-    rows = list(
-        NoticeDelivery.objects.select_for_update()
-        .filter(
-            notice__case=case,
-            notice__kind=NoticeKind.NOTICE_OF_ASSIGNMENT,
-            status__in=OPEN_STATUSES,
-            batch=None,
-        )
-        .order_by("pk")
-    )
-    if not rows:
-        return 0
-    NoticeDelivery.objects.filter(pk__in=[row.pk for row in rows]).update(
-        status=DeliveryStatus.WITHDRAWN, served_on=None
-    )
-    events.notice_copies_withdrawn(
-        case=case,
-        actor=actor,
-        copies=[
-            {"party": row.recipient_name, "was": DeliveryStatus(row.status).label} for row in rows
-        ],
-    )
-    return len(rows)
-
-
-def notice_withheld(notice, recipients) -> int:
-    """The case closed before its notice of assignment was sent (the notice's task ran after
-    the closing: from QA, a review terminated a second after the finding had its notice printed
-    and posted). No copy goes: each addressee's is recorded withdrawn, and the history says so.
-    Returns how many."""
+    says so; so is a copy not yet made for each of `unmade` (Recipients of a notice whose task
+    runs only now). Registered as cases.registry's case_closed, in the closing transaction;
+    `case` is locked and closed. Returns how many."""
     with transaction.atomic():
-        existing = set(notice.deliveries.values_list("recipient_role", flat=True))
-        rows = [
-            NoticeDelivery(
-                notice=notice,
-                recipient_role=recipient.role,
-                recipient_name=recipient.name,
-                method=recipient.method or DeliveryMethod.MAIL,
-                status=DeliveryStatus.WITHDRAWN,
+        rows = list(
+            NoticeDelivery.objects.select_for_update()
+            .filter(
+                notice__case=case,
+                notice__kind=NoticeKind.NOTICE_OF_ASSIGNMENT,
+                status__in=OPEN_STATUSES,
+                batch=None,
             )
-            for recipient in recipients
-            if recipient.role not in existing
-        ]
-        NoticeDelivery.objects.bulk_create(rows)
-        if rows:
-            events.notice_copies_withdrawn(
-                case=notice.case,
-                actor=None,
-                copies=[{"party": row.recipient_name, "was": "being prepared"} for row in rows],
-            )
-    return len(rows)
+            .order_by("pk")
+        )
+        said = [(row.recipient_name, DeliveryStatus(row.status).label) for row in rows]
+        NoticeDelivery.objects.filter(pk__in=[row.pk for row in rows]).update(
+            status=DeliveryStatus.WITHDRAWN, served_on=None
+        )
+        notice_ids = {row.notice_id for row in rows}
+        for notice, recipients in unmade:
+            existing = set(notice.deliveries.values_list("recipient_role", flat=True))
+            new = [
+                NoticeDelivery(
+                    notice=notice,
+                    recipient_role=recipient.role,
+                    recipient_name=recipient.name,
+                    method=recipient.method or DeliveryMethod.MAIL,
+                    status=DeliveryStatus.WITHDRAWN,
+                )
+                for recipient in recipients
+                if recipient.role not in existing
+            ]
+            NoticeDelivery.objects.bulk_create(new)
+            said += [(row.recipient_name, "being prepared") for row in new]
+            notice_ids.add(notice.pk)
+        if not said:
+            return 0
+        # Served on the copies that went, if every other one is withdrawn (notice_service).
+        for notice in Notice.objects.select_for_update().filter(pk__in=notice_ids):
+            notice_service_refresh(notice)
+        events.notice_copies_withdrawn(
+            case=case,
+            actor=actor,
+            copies=[{"party": party, "was": was} for party, was in said],
+        )
+    return len(said)
+
+
+def notice_unsent_if_closed(notice, recipients=()) -> bool:
+    """For the notice of assignment's task: if the case has closed since the finding, the copies
+    not gone out are withdrawn, and a copy is made withdrawn for each of `recipients` who has
+    none (from QA: a review terminated a second after the finding had its notice printed and
+    posted). Locks the case; False, doing nothing, while it is open. The task asks before it
+    serves (no e-mail goes) and after (a closing meanwhile leaves nothing waiting); a case that
+    closes while the e-mails are being sent has those copies served, as any served before."""
+    if notice.kind != NoticeKind.NOTICE_OF_ASSIGNMENT:
+        return False
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=notice.case_id)
+        if case.status not in CLOSED_STATUSES:
+            return False
+        notice_copies_withdraw(case=case, unmade=[(notice, recipients)])
+    return True

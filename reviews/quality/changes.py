@@ -72,7 +72,12 @@ def _words_marked(was: str, now: str) -> str:
             parts.append(escape("".join(after[a1:a2])))
             continue
         if b2 > b1:
-            parts.append(_marked("del", "".join(before[b1:b2])))
+            removed = "".join(before[b1:b2])
+            # The space the text now has not, before words it no longer has: "therapy as
+            # before" read "therapyas before" (from a review).
+            if b1 and before[b1 - 1][-1:].isspace() and a1 and not after[a1 - 1][-1:].isspace():
+                removed = " " + removed
+            parts.append(_marked("del", removed))
         if a2 > a1:
             parts.append(_marked("ins", "".join(after[a1:a2])))
     return "".join(parts)

@@ -54,8 +54,8 @@ def test_a_held_notice_copy_is_withdrawn_when_the_case_is_terminated(
         "Notice of Assignment and Request for Information to Acme Foods Inc.: not sent "
         "(waiting for an address); the case was closed before it went out" in page
     )
-    # The clock and the notice no longer promise a service that will never come (from QA).
-    assert "the case closed before the notice was served on every party" in page
+    # The clock and the notice no longer promise a service that will never come (from QA):
+    # it is served on the four it went to, the fifth is not waited for.
     assert "once it is, the records are due" not in page
     assert "replaces it once every copy is served" not in page
     event = CaseEvent.objects.get(case=parties_case, type=EventType.NOTICE_COPIES_WITHDRAWN)
@@ -135,4 +135,32 @@ def test_a_notice_made_after_the_case_closed_goes_to_nobody(
     page = client.get(response["Location"]).content.decode()
     assert "Not sent: the case closed before it went out" in page
     assert "not sent (being prepared); the case was closed before it went out" in page
+    assert "the case closed before the notice was served on every party" in page
+    assert "once it is, the records are due" not in page
     assert "Acme Foods Inc." not in client.get(reverse("letters:print_queue")).content.decode()
+
+
+def test_a_case_closed_while_its_notice_is_served_keeps_nothing_waiting(
+    parties_case, case_admin, django_capture_on_commit_callbacks, monkeypatch
+):
+    """From a review: the task's second look, after serving, withdraws what did not go out
+    when the case closed meanwhile (in a transaction, under the case's lock)."""
+    from reviews.letters import notices  # patched below, as the task reads it
+
+    serve = notices.notice_deliver
+
+    def serve_then_close(notice, **kwargs):
+        serve(notice, **kwargs)
+        Case.objects.filter(pk=notice.case_id).update(status=CaseStatus.TERMINATED)
+
+    monkeypatch.setattr(notices, "notice_deliver", serve_then_close)
+    notice = _notice_found_eligible(parties_case, case_admin, django_capture_on_commit_callbacks)
+
+    # The four e-mailed copies went; the employer's, held for an address, never will.
+    assert notice.deliveries.filter(status=DeliveryStatus.SENT).count() == 4
+    assert _employer_copy(notice).status == DeliveryStatus.WITHDRAWN
+    notice.refresh_from_db()
+    assert notice.served_on is not None  # served on every copy that went
+    assert CaseEvent.objects.filter(
+        case=parties_case, type=EventType.NOTICE_COPIES_WITHDRAWN
+    ).exists()

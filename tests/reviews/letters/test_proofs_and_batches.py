@@ -103,6 +103,7 @@ def test_an_emailed_copy_has_a_signed_proof_of_electronic_service_listed_on_the_
         ("1 Main St\nSuite 5\nLos Angeles, California 90001-1234", "Los Angeles, California"),
         # No line reads as a city line: the whole address is the place.
         ("PO Box 7\nReno NV 89501", "PO Box 7, Reno NV 89501"),
+        ("Suite 200, Sacramento CA 95814", "Suite 200, Sacramento CA 95814"),
     ],
 )
 def test_the_place_of_execution_is_the_business_addresss_city_and_state(address, place):

@@ -132,7 +132,7 @@ def test_a_word_followed_now_by_a_mark_is_not_marked_changed():
         "Continue physical therapy as before.", "Continue physical therapy, a home exercise."
     )
     assert str(change.marked) == (
-        f"Continue physical therapy{removed}as before</del>{added}, a home exercise</ins>."
+        f"Continue physical therapy{removed} as before</del>{added}, a home exercise</ins>."
     )
     guideline = TextChange(
         "ACOEM 2004 Knee Complaints", "ACOEM 2004 Surgical Considerations, Knee Complaints"
