@@ -30,6 +30,7 @@ from cases.lifecycle.models import (
     Sex,
 )
 from cases.lifecycle.status_table import Action, allowed_actions
+from cases.lifecycle.statuses import SCREEN_WAITING_STATUSES
 
 WORKER_FORM_KEYS = ("first_name", "last_name", "date_of_birth", "sex", "email", "address")
 ITEM_FORM_KEYS = ("description", "category", "original_request", "authorized_portion")
@@ -138,7 +139,13 @@ def _context(case, *, errors=()) -> dict:
             key=lambda row: row[2] is None,
         ),
         "items": list(case.items.all()),
-        "eligibility_form": _eligibility_form(case),
+        # Until the finding is made: the screen checks the corrected facts again. After it a
+        # correction would change nothing that was decided (from a review).
+        "eligibility_form": (
+            _eligibility_form(case)
+            if case.status == CaseStatus.RECEIVED or case.status in SCREEN_WAITING_STATUSES
+            else None
+        ),
         "served_by": ServedBy.choices,
         "sent_by": SentBy.choices,
         "item_categories": ItemCategory.choices,

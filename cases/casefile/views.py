@@ -64,9 +64,9 @@ from cases.eligibility.forms import (
 from cases.eligibility.selectors import eligibility_checks
 from cases.eligibility.services import information_due_text
 from cases.lifecycle import services as lifecycle
-from cases.lifecycle.delivery import case_service_contacts
+from cases.lifecycle.delivery import case_service_contacts, service_problems_quiet
 from cases.lifecycle.expedite import expedited_due_dates
-from cases.lifecycle.models import CASE_LIST_COLUMNS, CLOSED_STATUSES, Case, CaseStatus
+from cases.lifecycle.models import CASE_LIST_COLUMNS, Case, CaseStatus
 from cases.lifecycle.status_table import Action, allowed_actions
 from cases.outbox.models import OPEN_STATES, FollowUp
 from cases.outbox.selectors import follow_up_retryable, follow_ups_open_for
@@ -391,11 +391,7 @@ def _case_context(request, case: Case, *, panel: str | None = None, **bound) -> 
         context["history"] = case_history_for(request.user, case)
     if panel in (None, "parties"):
         context["service_contacts"] = _service_contacts(case, can_manage, bound)
-        # A closed case with nothing waiting for an address says a party without one quietly
-        # (from QA: a 2015 case imported as history raised an alarm for each party).
-        context["service_quiet"] = (
-            case.status in CLOSED_STATUSES and not reviewer_side().copies_held(case)
-        )
+        context["service_quiet"] = service_problems_quiet(case)
     # Who read the case (the audit log), for the IRO's own staff: it names reviewers. Read when
     # its closed panel is opened (its own request, or ?readers=1 without JavaScript).
     context["show_readers"] = may(request.user, Ability.SEE_CASE_READERS)

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from django.db.models import prefetch_related_objects
 
-from cases.lifecycle.models import Case, DeliveryMethod, Party, PartyRole
+from cases.lifecycle.models import CLOSED_STATUSES, Case, DeliveryMethod, Party, PartyRole
+from cases.registry import reviewer_side
 
 # The worker is on the case itself, not a Party row; this is their role on every paper.
 WORKER_ROLE = "injured_worker"
@@ -114,3 +115,10 @@ def case_service_contacts(case: Case) -> list[ServiceContact]:
 def case_service_problems(case: Case) -> list[ServiceContact]:
     """The served parties who cannot be served as things stand: a visible problem."""
     return [contact for contact in case_service_contacts(case) if contact.problem]
+
+
+def service_problems_quiet(case: Case) -> bool:
+    """Whether the parties panel says a party without a usable address quietly: a closed case
+    with nothing waiting for one (from QA: a 2015 case imported as history raised an alarm for
+    each party). A letter still held for a party keeps it an alarm (registry.copies_held)."""
+    return case.status in CLOSED_STATUSES and not reviewer_side().copies_held(case)

@@ -15,6 +15,7 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from accounts.models import Role, User
 from accounts.notifications import notifications_settled, notifications_settled_for_all, notify
@@ -545,7 +546,8 @@ def reviewer_unassign(
         notify(
             [current.reviewer],
             # The reason as the e-mail gives it (from QA: the notice alone left them guessing).
-            text=f"{case.case_number} is no longer assigned to you. Reason: {reason.strip()}",
+            text=f"{case.case_number} is no longer assigned to you. Reason: "
+            f"{Truncator(reason.strip()).chars(300)}",
             link=reverse("determination:reviewer_dashboard"),
         )
         follow_up_add(

@@ -46,17 +46,37 @@ def notice_service_refresh(notice: Notice) -> bool:
     return True
 
 
+def _moves_no_clock(case: Case, served_on: dt.date) -> str:
+    """Why a notice of assignment served on `served_on` leaves the case's Date Assigned as it
+    is, or "": the records were complete before it (the clock it would move has ended), or the
+    case had closed (its other copies withdrawn)."""
+    if case.records_complete_on and case.records_complete_on < served_on:
+        return f"after the records were complete ({case.records_complete_on:%m/%d/%Y})"
+    if case.status in CLOSED_STATUSES:
+        return "after the case had closed"
+    return ""
+
+
+def notice_date_kept_why(case: Case, served_on: dt.date | None) -> str:
+    """For the case page: why the case's Date Assigned is not the notice's date of service
+    ("served after the records were complete (12/05/2026), so it moved no clock"), or "" when
+    it is (or the notice is not served)."""
+    if served_on is None or served_on == case.date_assigned:
+        return ""
+    why = _moves_no_clock(case, served_on)
+    if why:
+        return f"served {why}, so it moved no clock"
+    return "the date was corrected since on the facts page"
+
+
 def _notice_date_set(notice: Notice) -> tuple[bool, dt.date | None, str | None]:
     """The case's notice date becomes the date of service (with its method). Not when the
-    records were already marked complete before it (the clock it would move has ended)."""
+    records were already complete before it, or the case had closed (_moves_no_clock)."""
     case = Case.objects.select_for_update().get(pk=notice.case_id)
-    if case.status in CLOSED_STATUSES:
-        # Served once the case had closed (its other copies withdrawn): no clock runs.
-        return False, None, None
     served = (notice.served_on, notice.sent_by)
     if (case.date_assigned, case.notice_sent_by) == served:
         return False, None, None
-    if case.records_complete_on and case.records_complete_on < notice.served_on:
+    if _moves_no_clock(case, notice.served_on):
         return False, None, None
     case.date_assigned, case.notice_sent_by = served
     case_due_on_refresh(case)

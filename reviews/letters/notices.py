@@ -43,7 +43,7 @@ from cases.outbox.services import follow_up_add
 from reviews.letters import tasks
 from reviews.letters.delivery import document_serve
 from reviews.letters.models import LetterStatus, Notice, NoticeKind
-from reviews.letters.notice_service import notice_service_refresh
+from reviews.letters.notice_service import notice_date_kept_why, notice_service_refresh
 from reviews.letters.pipeline import (
     document_fail,
     document_retry,
@@ -488,6 +488,8 @@ class NoticeState:
     intended_on: dt.date
     served_on: dt.date | None
     sent_by: str
+    # Why the case's Date Assigned is not its date of service (notice_date_kept_why), or "".
+    kept_why: str = ""
 
 
 def notice_of_assignment_state(case: Case) -> NoticeState | None:
@@ -505,4 +507,5 @@ def notice_of_assignment_state(case: Case) -> NoticeState | None:
         intended_on=notice.intended_on,
         served_on=notice.served_on,
         sent_by=notice.sent_by,
+        kept_why=notice_date_kept_why(case, notice.served_on),
     )

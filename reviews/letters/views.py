@@ -38,6 +38,7 @@ from reviews.letters.models import (
     Notice,
     NoticeKind,
 )
+from reviews.letters.notice_service import notice_date_kept_why
 from reviews.letters.proofs import (
     PROOF_LAW,
     document_label,
@@ -158,6 +159,11 @@ def _notice_rows(case) -> list[Notice]:
         notice.unreached = [
             row for row in notice.delivery_rows if row["status"] == DeliveryStatus.NO_ADDRESS
         ]
+        notice.kept_why = (
+            notice_date_kept_why(case, notice.served_on)
+            if notice.kind == NoticeKind.NOTICE_OF_ASSIGNMENT
+            else ""
+        )
     return rows
 
 

@@ -674,3 +674,7 @@ def test_the_facts_page_corrects_the_eligibility_facts_left_not_stated_at_intake
     text = page.content.decode()
     assert "Filed by: Not stated → The employee" in text
     assert "UR decision based on: Not stated → Medical necessity" in text
+
+    # Once the finding is made, the section is gone: a correction would change nothing decided.
+    Case.objects.filter(pk=case.pk).update(status=CaseStatus.AWAITING_RECORDS)
+    assert "Who filed, and what UR decided" not in admin_client.get(url).content.decode()

@@ -435,13 +435,11 @@ def test_a_notice_served_after_the_records_were_complete_says_it_moved_no_clock(
     client.force_login(case_admin)
     page = client.get(reverse("casefile:case_detail", args=[parties_case.case_number]))
     text = page.content.decode()
-    assert (
-        f"the records were complete on {complete_on:%m/%d/%Y}, before it, so it moved no clock"
-        in text
-    )
+    kept = f"served after the records were complete ({complete_on:%m/%d/%Y}), so it moved no clock"
+    assert f"the date of service; {kept}" in text
     assert "from which the records clock runs" not in text
     # The clock says the same of the Date Assigned it kept (from QA: "the date of service").
     assert (
-        f'the date kept: the notice was served <span class="nowrap">{today:%m/%d/%Y}</span>, '
-        "after the records were complete, so it moved no clock" in text
+        f'the date kept: the notice was served <span class="nowrap">{today:%m/%d/%Y}</span>; '
+        f"{kept}" in text
     )
