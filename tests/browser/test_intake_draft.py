@@ -183,9 +183,10 @@ def test_back_after_a_case_made_before_any_autosave_restores_no_stray_draft(
     expect(page).to_have_url(re.compile(r"/cases/CM\d{2}-\d{7}/$"), timeout=10_000)
     page.wait_for_load_state("load")  # the case page's scripts have run
     expect(page.get_by_text("created for Ana Ruiz")).to_be_visible()
-    assert page.evaluate(
-        "Object.keys(localStorage).filter(key => key.startsWith('imr-intake:'))"
-    ) == []
+    assert (
+        page.evaluate("Object.keys(localStorage).filter(key => key.startsWith('imr-intake:'))")
+        == []
+    )
     assert not IntakeDraft.objects.exists()
     page.unroute(re.compile(r".*/cases/new/draft/$"))
 
