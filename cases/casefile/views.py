@@ -275,18 +275,25 @@ def _consolidation_refused(user, case: Case, form, duplicates) -> RefusedElsewhe
     )
 
 
+def _eligible_form(case: Case, checks, data=None) -> EligibleForm:
+    """The eligible finding's form, with what it says of the notice it sends: how it goes and
+    whom it cannot reach yet."""
+    return EligibleForm(
+        data,
+        prefix="eligible",
+        checks=checks,
+        notice_method_text=eligibility.notice_method_text(case),
+        notice_held_text=eligibility.notice_held_text(case),
+    )
+
+
 def _workflow_forms(
     case: Case, actions: frozenset[Action], checks=(), *, user, duplicates, **bound
 ) -> dict:
     """The forms of the actions the case's status allows (bound ones replace fresh ones)."""
     forms = {}
     if Action.RECORD_ELIGIBILITY in actions:
-        forms["eligible_form"] = EligibleForm(
-            prefix="eligible",
-            checks=checks,
-            notice_method_text=eligibility.notice_method_text(case),
-            notice_held_text=eligibility.notice_held_text(case),
-        )
+        forms["eligible_form"] = _eligible_form(case, checks)
         forms["ineligible_form"] = IneligibleForm(prefix="ineligible")
     for action, name, form_class, prefix in _ACTION_FORMS:
         if action in actions:
@@ -530,13 +537,7 @@ def case_eligibility(request, case_number: str):
     finding = request.POST.get("finding")
     if finding == "eligible":
         checks = eligibility_checks(case) if case.status == CaseStatus.RECEIVED else []
-        form = EligibleForm(
-            request.POST,
-            prefix="eligible",
-            checks=checks,
-            notice_method_text=eligibility.notice_method_text(case),
-            notice_held_text=eligibility.notice_held_text(case),
-        )
+        form = _eligible_form(case, checks, data=request.POST)
         bound = {"eligible_form": form}
     elif finding == "ineligible":
         form = IneligibleForm(request.POST, prefix="ineligible")

@@ -17,7 +17,7 @@ from cases.eligibility.duplicates import consolidation_refusal
 from cases.jsoncheck import visible_strip
 from cases.lifecycle import events
 from cases.lifecycle.clock import information_deadline
-from cases.lifecycle.delivery import case_service_contacts, case_service_problems
+from cases.lifecycle.delivery import case_service_contacts
 from cases.lifecycle.models import Case, CaseStatus, DisputedItem, IneligibilityReason, SentBy
 from cases.lifecycle.services import (
     DUE_ON_FIELDS,
@@ -65,11 +65,12 @@ def notice_held_text(case: Case) -> str:
     """Who the finding's notice cannot reach yet, said at the button (from QA: a notice went
     to nobody with only a hint above the date), or "". A copy waits until its party's address
     or e-mail is given; the records clock runs from the last service (9792.10.5(a)(1))."""
-    unservable = case_service_problems(case)
+    contacts = case_service_contacts(case)
+    unservable = [contact for contact in contacts if contact.problem]
     if not unservable:
         return ""
     names = ", ".join(f"{contact.name} ({contact.role_label})" for contact in unservable)
-    nobody = len(unservable) == len(case_service_contacts(case))
+    nobody = len(unservable) == len(contacts)
     return (
         f"{'Nobody can be served the notice yet' if nobody else 'Not everyone can be served'}: "
         f"no usable address for {names}. "

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from cases.lifecycle.models import DeliveryMethod
 from reviews.letters.models import (
+    NEVER_SENT_STATUSES,
     SERVED_STATUSES,
     DeliveryStatus,
     Letter,
@@ -107,7 +108,7 @@ def letter_service_refresh(letter: Letter) -> Letter:
     once every recipient is served; by mail when anyone is served by mail (the longer period, so
     no deadline on the case page runs out before a party's own). Until then, not served. A copy
     an amended version replaced (never sent) is not waited for."""
-    rows = [row for row in letter.deliveries.all() if row.status != DeliveryStatus.REPLACED]
+    rows = [row for row in letter.deliveries.all() if row.status not in NEVER_SENT_STATUSES]
     if not rows:
         return letter
     letter.sent_by = copies_sent_by(rows)

@@ -130,6 +130,9 @@ class DeliveryStatus(models.TextChoices):
 
 # Served: the date of service is known (e-mail: the sending date; mail: the posting date).
 SERVED_STATUSES = (DeliveryStatus.SENT, DeliveryStatus.POSTED)
+# Never sent, and never to be: an amended version replaced it, or the case closed first
+# (reviews.letters.superseded). A document's service does not wait for such a copy.
+NEVER_SENT_STATUSES = (DeliveryStatus.REPLACED, DeliveryStatus.WITHDRAWN)
 
 
 class PrintBatchStatus(models.TextChoices):

@@ -9,7 +9,7 @@ import datetime as dt
 from cases.lifecycle import events
 from cases.lifecycle.models import CLOSED_STATUSES, Case
 from cases.lifecycle.services import DUE_ON_FIELDS, case_due_on_refresh
-from reviews.letters.models import SERVED_STATUSES, DeliveryStatus, Notice, NoticeKind
+from reviews.letters.models import NEVER_SENT_STATUSES, SERVED_STATUSES, Notice, NoticeKind
 from reviews.letters.service_status import copies_sent_by
 
 
@@ -23,7 +23,7 @@ def notice_service_refresh(notice: Notice) -> bool:
     if notice.served_on:
         return False
     # A copy withdrawn when the case closed is not waited for (reviews.letters.superseded).
-    rows = [row for row in notice.deliveries.all() if row.status != DeliveryStatus.WITHDRAWN]
+    rows = [row for row in notice.deliveries.all() if row.status not in NEVER_SENT_STATUSES]
     served = [row.served_on for row in rows if row.status in SERVED_STATUSES and row.served_on]
     if not rows or len(served) != len(rows):
         return False

@@ -8,7 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cases.lifecycle.models import DeliveryMethod, SentBy
-from reviews.letters.models import SERVED_STATUSES, DeliveryStatus, LetterStatus
+from reviews.letters.models import (
+    NEVER_SENT_STATUSES,
+    SERVED_STATUSES,
+    DeliveryStatus,
+    LetterStatus,
+)
 
 
 def copies_text(count: int) -> str:
@@ -56,7 +61,7 @@ def copy_counts(rows) -> CopyCounts:
     replaced = sum(row.status == DeliveryStatus.REPLACED for row in rows)
     withdrawn = sum(row.status == DeliveryStatus.WITHDRAWN for row in rows)
     return CopyCounts(
-        total=len(rows) - replaced - withdrawn,
+        total=sum(row.status not in NEVER_SENT_STATUSES for row in rows),
         served=tuple(
             row.served_on for row in rows if row.status in SERVED_STATUSES and row.served_on
         ),
