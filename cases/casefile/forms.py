@@ -100,10 +100,10 @@ class CaseFilterForm(forms.Form):
             ignored.append(f"Sort “{sort}”")
         return ignored
 
-    def query(self) -> str:
+    def query(self, **changed: str) -> str:
         """The filters and sort as a query string, only the known names with their valid values
-        (what a saved view keeps); the defaults are left out."""
-        filters = self.filters()
+        (what a saved view keeps), with the `changed` ones; the defaults are left out."""
+        filters = {**self.filters(), **changed}
         if filters["status"] == DEFAULT_STATUS:
             del filters["status"]
         return urlencode({name: value for name, value in filters.items() if value})

@@ -264,6 +264,25 @@ def test_an_empty_list_advises_all_cases_only_when_it_would_show_more(admin_clie
     assert ("spelling" in empty) == ("q" in asked)
 
 
+def test_a_search_that_finds_only_a_closed_case_says_so_and_links_to_it(admin_client):
+    """From QA: an application ID read out on the phone found "No cases match" while its case
+    was issued; the open list, empty, now says a closed case matches and links to it."""
+    issued = CaseFactory(status=CaseStatus.ISSUED, application_id="IMR-2026-PHONE1")
+    CaseFactory(application_id="IMR-2026-OPEN1")
+    url = reverse("casefile:case_list")
+
+    page = admin_client.get(url, {"q": "imr-2026-phone1", "priority": ""}).content.decode()
+
+    assert "No open case matches this search, but a closed one does." in page
+    assert f'href="{url}?status=closed&amp;q=imr-2026-phone1">Show the closed cases' in page
+    shown = admin_client.get(url, {"status": "closed", "q": "imr-2026-phone1"}).content.decode()
+    assert issued.case_number in shown
+    # A search that finds nothing anywhere, or that finds an open case, says nothing of it.
+    for q in ("nobody", "IMR-2026-OPEN1"):
+        page = admin_client.get(url, {"q": q}).content.decode()
+        assert "but a closed one does" not in page
+
+
 def test_list_htmx_request_gets_only_the_results(admin_client):
     case = CaseFactory()
     response = admin_client.get(reverse("casefile:case_list"), {"q": case.claim_number}, **HTMX)
