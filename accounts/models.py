@@ -161,6 +161,10 @@ class Notification(models.Model):
     urgent = models.BooleanField(default=False)
     created = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
+    # Read by the system, not the user: what it asked is done or is no longer theirs to do
+    # (accounts.notifications.notifications_settled). From QA: the page said "read" of a
+    # notification its user had never opened.
+    settled = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created", "-pk"]

@@ -35,17 +35,21 @@ def notify(users: Iterable[User], *, text: str, link: str = "", urgent: bool = F
 
 
 def notifications_read(
-    user: User, *, ids: Iterable[int] | None = None, upto: int | None = None
+    user: User,
+    *,
+    ids: Iterable[int] | None = None,
+    upto: int | None = None,
+    settled: bool = False,
 ) -> int:
     """Mark the user's notifications read (these `ids`, those up to the id `upto`, or all); the
-    unread count follows."""
+    unread count follows. `settled`: read by the system, the thing asked being done."""
     with transaction.atomic():
         unread = Notification.objects.filter(user=user, read_at__isnull=True)
         if ids is not None:
             unread = unread.filter(pk__in=list(ids))
         if upto is not None:
             unread = unread.filter(pk__lte=upto)
-        marked = unread.update(read_at=timezone.now())
+        marked = unread.update(read_at=timezone.now(), settled=settled)
         left = Notification.objects.filter(user=user, read_at__isnull=True).count()
         User.objects.filter(pk=user.pk).update(notifications_unread=left)
         user.notifications_unread = left
@@ -66,7 +70,7 @@ def notifications_settled(user: User, *, link: str, text_startswith: str = "") -
     if text_startswith:
         unread = unread.filter(text__startswith=text_startswith)
     ids = list(unread.values_list("pk", flat=True))
-    return notifications_read(user, ids=ids) if ids else 0
+    return notifications_read(user, ids=ids, settled=True) if ids else 0
 
 
 def notifications_settled_for_all(*, link: str) -> int:

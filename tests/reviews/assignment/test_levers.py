@@ -107,6 +107,11 @@ def test_unassign_ends_the_assignment_tells_the_reviewer_and_the_case_waits_agai
     assert latest.read_at is None
     event = CaseEvent.objects.get(case=case, type=EventType.REVIEWER_UNASSIGNED)
     assert event.details["reason"] == "Out sick this week"
+    # The reviewer's page does not say they read the one they never opened (from QA).
+    admin_client.force_login(reviewer)
+    page = admin_client.get(reverse("account:notifications")).content.decode()
+    assert page.count("nothing left to do since") == 1
+    assert page.count(">Mark read</button>") == 1 and "· read " not in page
 
 
 def test_reassign_goes_straight_to_the_new_reviewer(admin, admin_client):
