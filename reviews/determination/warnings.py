@@ -189,6 +189,21 @@ def identifiers_unconfirmed(determination, warnings=None) -> list[ReviewWarning]
     return [w for w in warnings if w.is_identifier and not w.confirmed_in(confirmed)]
 
 
+def contradictions_confirmed(determination, warnings=None) -> list[ReviewWarning]:
+    """The items whose decision its rationale's conclusion contradicts, which the reviewer
+    confirmed as right: the medical director approves only having read them (from QA: an item
+    Overturned whose rationale ended "…is not medically necessary" was confirmed and issued,
+    a letter that contradicts itself). Not a refusal to sign, since the conclusion is read
+    from the rationale's last words and a reviewer may be right; a second physician reads
+    it. `warnings`: review_warnings(determination), when the caller has them already."""
+    confirmed = set(determination.warnings_confirmed)
+    if warnings is None:
+        warnings = review_warnings(determination)
+    return [
+        w for w in warnings if w.code.startswith("contradiction:") and w.confirmed_in(confirmed)
+    ]
+
+
 def _item_label(decision: ItemDecision, number: int) -> str:
     return f"Item {number} ({decision.item.description})"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.template.defaultfilters import pluralize
 
 from accounts.reauth import ReauthForm
 
@@ -17,11 +18,29 @@ class ApproveForm(ReauthForm):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, contradictions=(), **kwargs):
         # Its own ids: the return form on the same page has a `comment` too, and two
         # id="id_comment" would tie the return form's label to this box.
         kwargs.setdefault("auto_id", "approve_%s")
         super().__init__(*args, **kwargs)
+        if contradictions:
+            # The reviewer confirmed a decision its rationale seems to contradict: a second
+            # physician reads it (quality.services.determination_approve).
+            items = len(contradictions)
+            self.fields["contradictions_read"] = forms.BooleanField(
+                label=(
+                    "I have read the rationale of the decision the reviewer confirmed above, "
+                    "and the decision is right as it stands."
+                    if items == 1
+                    else f"I have read the rationales of the {items} decisions the reviewer "
+                    "confirmed above, and each is right as it stands."
+                ),
+                error_messages={
+                    "required": "Tick that you read the confirmed decision"
+                    f"{pluralize(items)} against the rationale{pluralize(items)}, or return "
+                    "the determination to the reviewer."
+                },
+            )
 
 
 class ReturnForm(forms.Form):

@@ -37,7 +37,7 @@ from reviews.determination.services import (
     _determination_lock,
 )
 from reviews.determination.status_table import DeterminationAction, determination_actions
-from reviews.determination.warnings import identifiers_unconfirmed
+from reviews.determination.warnings import contradictions_confirmed, identifiers_unconfirmed
 from reviews.quality import tasks
 from reviews.quality.changes import determination_as_returned
 
@@ -259,14 +259,26 @@ def consistency_flag_resolve(
     return _flag_record(flag, actor=actor, resolution=resolution, note=(note or "").strip())
 
 
+CONTRADICTIONS_READ = (
+    "The reviewer confirmed a decision its rationale's conclusion seems to contradict. Read "
+    "the rationale, then tick that the decision is right to approve, or return it:"
+)
+
+
 @transaction.atomic
 def determination_approve(
-    *, determination, actor, comment: str = "", seen_version: int | None = None
+    *,
+    determination,
+    actor,
+    comment: str = "",
+    seen_version: int | None = None,
+    contradictions_read: bool = False,
 ):
     """Approve a submitted determination for issue: the case is approved, the reviewer's
     assignment is complete (it no longer counts against their open cases) and the letter is
     queued (SPEC section 6). `seen_version` is the version the deciding page showed
-    (quality_review_stale)."""
+    (quality_review_stale). `contradictions_read`: the approver ticked that they read each
+    decision the reviewer confirmed against its rationale's conclusion."""
 
     determination = _determination_lock(determination)
     _quality_check(determination, actor, seen_version)
@@ -282,6 +294,11 @@ def determination_approve(
             ]
             + [warning.message for warning in unconfirmed],
             code="unconfirmed_identifiers",
+        )
+    if not contradictions_read and (contradictions := contradictions_confirmed(determination)):
+        raise ValidationError(
+            [CONTRADICTIONS_READ] + [warning.message for warning in contradictions],
+            code="contradictions_unread",
         )
     review = _quality_round(
         determination,

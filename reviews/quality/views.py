@@ -18,7 +18,11 @@ from reviews.determination.citations import CLAIMS_ADMINISTRATOR, EXPERT_REVIEWE
 from reviews.determination.forms import posted_version
 from reviews.determination.models import ConsistencyFlag, FlagResolution
 from reviews.determination.selectors import case_records_for, outcome_label
-from reviews.determination.warnings import identifiers_unconfirmed, review_warnings
+from reviews.determination.warnings import (
+    contradictions_confirmed,
+    identifiers_unconfirmed,
+    review_warnings,
+)
 from reviews.organization.services import organization_current
 from reviews.quality.changes import changes_since_return
 from reviews.quality.forms import ApproveForm, FlagForm, ReturnForm
@@ -96,6 +100,7 @@ def _review_context(request, determination, **forms) -> dict:
         decision.comment_field = return_form[f"item-{decision.pk}"]
     confirmed = set(determination.warnings_confirmed)
     warnings = review_warnings(determination)
+    contradictions = contradictions_confirmed(determination, warnings)
     rounds = list(determination.quality_reviews.all())
     # While it waits: what the reviewer changed since the last return, if it was returned.
     changes = None if refusal else changes_since_return(determination, rounds, decisions)
@@ -113,7 +118,8 @@ def _review_context(request, determination, **forms) -> dict:
         # What may never be confirmed is listed among what stands, never as confirmed.
         "confirmed_warnings": [warning for warning in warnings if warning.confirmed_in(confirmed)],
         "unconfirmed_identifiers": identifiers_unconfirmed(determination, warnings),
-        "approve_form": forms.get("approve_form") or ApproveForm(request=request),
+        "approve_form": forms.get("approve_form")
+        or ApproveForm(request=request, contradictions=contradictions),
         "return_form": return_form,
         "org_short_name": organization_current().short_name,
         "comments_storage_prefix": comments_storage_prefix(request.user, case.case_number),
@@ -157,7 +163,9 @@ def quality_approve(request, case_number):
     determination = determination_for_quality(request.user, case_number)
     if refused := _decision_refused(request, determination):
         return refused
-    form = ApproveForm(request.POST, request=request)
+    form = ApproveForm(
+        request.POST, request=request, contradictions=contradictions_confirmed(determination)
+    )
     if form.is_valid():
         try:
             determination_approve(
@@ -165,6 +173,7 @@ def quality_approve(request, case_number):
                 actor=request.user,
                 comment=form.cleaned_data["comment"],
                 seen_version=posted_version(request.POST),
+                contradictions_read=form.cleaned_data.get("contradictions_read", False),
             )
         except ValidationError as error:
             if _stale(error):

@@ -19,6 +19,7 @@ from reviews.determination.services import (
     determination_autosave,
     determination_submit,
 )
+from reviews.determination.warnings import review_warnings
 from reviews.letters.models import Letter, LetterStatus
 from reviews.quality import views as quality_views
 from reviews.quality.selectors import determinations_for_quality
@@ -464,6 +465,45 @@ def test_approve_through_the_page(client, quality_reviewer, django_capture_on_co
     ) in queue
     case_page = client.get(reverse("casefile:case_detail", args=[case.case_number]))
     assert '<h2 id="letters-title">Final Determination Letter</h2>' in case_page.content.decode()
+
+
+def test_a_confirmed_contradiction_is_approved_only_once_the_director_ticks_they_read_it(
+    client, quality_reviewer, django_capture_on_commit_callbacks
+):
+    """From QA: an item Overturned whose rationale ended "…is not medically necessary" was
+    confirmed by its reviewer and approved with no more than a line in a list, and the letter
+    contradicted itself. The approval now asks the second physician to say they read it."""
+    case, reviewer, determination = case_in_review()
+    determination_fill(determination, outcomes=("overturned",))
+    decision = determination.decisions.get()
+    decision.rationale = (
+        "The guideline's criteria are not met. The request is not medically necessary."
+    )
+    decision.save()
+    warnings = review_warnings(determination)
+    assert [w.code.split(":")[0] for w in warnings] == ["contradiction"]
+    determination.warnings_confirmed = [w.key for w in warnings]
+    determination.save()
+    determination_submit(determination=determination, actor=reviewer, password=PASSWORD)
+    determination.refresh_from_db()
+    login(client, quality_reviewer)
+    url = reverse("quality:quality_approve", args=[case.case_number])
+
+    page = client.get(reverse("quality:quality_review", args=[case.case_number])).content.decode()
+    assert "I have read the rationale of the decision the reviewer confirmed above" in page
+    refused = client.post(url, {"version": determination.version})
+
+    assert refused.status_code == 400
+    assert "Tick that you read the confirmed decision against the rationale" in (
+        refused.content.decode()
+    )
+    assert Determination.objects.get(pk=determination.pk).status == DeterminationStatus.SUBMITTED
+    with pytest.raises(ValidationError, match="Read the rationale"):
+        determination_approve(determination=determination, actor=quality_reviewer)
+    with django_capture_on_commit_callbacks(execute=False):
+        approved = client.post(url, {"version": determination.version, "contradictions_read": "on"})
+    assert approved.url == reverse("quality:quality_queue")
+    assert Determination.objects.get(pk=determination.pk).status == DeterminationStatus.APPROVED
 
 
 def test_a_draft_has_no_quality_review_page(client, quality_reviewer):
