@@ -73,6 +73,15 @@
       sessionAsked = false;
     }
   }
+  // A form htmx sends when it is submitted (its hx-post with no hx-trigger, or one that names
+  // "submit"): htmx's 401 answer shows the notice. The new application's hx-post is its
+  // autosave, on an event of its own: "Create case" leaves the page (from QA: pressed after
+  // the session ended, it went to the sign-in form and lost what was typed since the save).
+  function sentByHtmx(form) {
+    if (!form.hasAttribute("hx-post")) { return false; }
+    var trigger = form.getAttribute("hx-trigger");
+    return !trigger || /(^|[\s,])submit\b/.test(trigger);
+  }
   document.addEventListener("submit", function (event) {
     var form = event.target;
     var url = document.body.dataset.sessionUrl;
@@ -80,7 +89,7 @@
     // name and value (the case list's bulk action): such a form goes at once, as before.
     if (sessionAsked || !url || event.defaultPrevented || !window.fetch || !form.requestSubmit ||
         (form.getAttribute("method") || "").toLowerCase() !== "post" ||
-        form.hasAttribute("hx-post") || form.hasAttribute("data-no-session-check")) { return; }
+        sentByHtmx(form) || form.hasAttribute("data-no-session-check")) { return; }
     event.preventDefault();
     // A second click while the session is asked about sends nothing more (one POST a click).
     if (form.dataset.sessionAsking) { return; }

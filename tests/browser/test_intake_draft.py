@@ -196,3 +196,27 @@ def test_back_after_a_case_made_before_any_autosave_restores_no_stray_draft(
     expect(page.get_by_text("Restored what you typed")).to_have_count(0)
     assert not IntakeDraft.objects.exists()
     assert Case.objects.filter(application_id="A-QUICK-1").count() == 1
+
+
+def test_create_case_pressed_after_the_session_ended_stays_and_keeps_what_was_typed(
+    page, live_server, reference_data, artifacts
+):
+    """From QA: "Create case" pressed after the session ended went to the sign-in form, and
+    what was typed since the last autosave was lost. The form's hx-post is its autosave, so
+    the session check every plain form has (static/js/session.js) had passed it by."""
+    admin = UserFactory(role="case_admin")
+    sign_in(page, live_server.url, admin)
+    page.goto(f"{live_server.url}/cases/new/")
+    fill_application(page, "A-ENDED-1")
+    expect(page.locator("#draft-status")).to_contain_text("Saved", timeout=10_000)
+
+    page.context.clear_cookies(name="sessionid")
+    page.locator("button.button--primary", has_text="Create case").click()
+
+    expect(page.locator("#session-ended")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/cases/new/"))
+    expect(page.locator("#id_items-0-description")).to_have_value(
+        "MRI of the right shoulder without contrast"
+    )
+    page.screenshot(path=str(artifacts / "intake-create-after-session-ended.png"))
+    assert not Case.objects.filter(application_id="A-ENDED-1").exists()
