@@ -1716,8 +1716,9 @@ def _precedent_search_csv(people, size):
 
 @budget(
     "api_tokens:api_tokens",
-    4,
-    why="session, user, API clients for the form, the tokens",
+    7,
+    why="session, user, API clients for the form, the tokens; the form's one-time mark kept "
+    "in the session (an UPDATE in its savepoint), so a reload cannot make a second token",
 )
 def api_tokens_page(people: People, size: int) -> Visit:
     for number in range(size):

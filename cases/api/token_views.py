@@ -3,6 +3,8 @@ token's client, expiry and last use, and revokes it (README "Authentication").""
 
 from __future__ import annotations
 
+import secrets
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -27,12 +29,44 @@ class TokenForm(forms.Form):
     )
 
 
+# The session key of the forms shown and not yet sent: each "Make a token" form carries one of
+# them, and makes one token. From QA: the page answers the post itself (the key is shown once,
+# and never kept), so a reload sent the form again and made a second live token unseen.
+FORMS_SHOWN = "api_token_forms_shown"
+FORMS_SHOWN_KEPT = 10
+
+
+def _form_shown(request) -> str:
+    """A new form's one-time mark, kept in the session until the form is sent."""
+    mark = secrets.token_urlsafe(16)
+    request.session[FORMS_SHOWN] = [*request.session.get(FORMS_SHOWN, []), mark][-FORMS_SHOWN_KEPT:]
+    return mark
+
+
+def _form_sent(request) -> bool:
+    """Whether the posted form is one shown and not sent before; it is sent now."""
+    shown = request.session.get(FORMS_SHOWN, [])
+    mark = request.POST.get("form_mark", "")
+    if mark not in shown:
+        return False
+    request.session[FORMS_SHOWN] = [kept for kept in shown if kept != mark]
+    return True
+
+
+SENT_AGAIN = (
+    "This form was sent before, and made its token then: nothing was made now. A key is "
+    "shown once; if that one was not copied, revoke its token below and make another."
+)
+
+
 @access_required(Ability.MANAGE_API_TOKENS)
 @require_http_methods(["GET", "POST"])
 def api_tokens(request):
     form = TokenForm(request.POST or None)
     new_key = None
-    if form.is_valid():
+    if form.is_bound and not _form_sent(request):
+        form.add_error(None, SENT_AGAIN)
+    elif form.is_valid():
         try:
             token, new_key = api_token_create(
                 user=form.cleaned_data["user"],
@@ -49,7 +83,7 @@ def api_tokens(request):
     return TemplateResponse(
         request,
         "accounts/api_tokens.html",
-        {"form": form, "tokens": tokens, "new_key": new_key},
+        {"form": form, "tokens": tokens, "new_key": new_key, "form_mark": _form_shown(request)},
         status=400 if form.is_bound and form.errors else 200,
     )
 
