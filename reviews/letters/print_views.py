@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from audit.services import audit_cases
 from cases.access import Ability, access_required
+from cases.clock.deadlines import add_business_days, is_business_day
 from cases.forms import date_field
 from cases.integrity.responses import integrity_refused, stored_file_response
 from cases.integrity.stored import StoredFileCorrupt
@@ -99,7 +100,15 @@ def _page(request, *, batch_form=None, posted_forms=None, status=200):
             "held_more": held_more,
             "posted": print_batches_posted_recent(today),
             "posted_days": settings.PRINT_BATCH_POSTED_LISTED_DAYS,
-            "batch_form": batch_form or PrintBatchForm(initial={"posting_on": today}),
+            # The next day mail is collected in the ordinary course of business: today, or
+            # the next working day on a weekend or holiday (from QA: a Sunday was offered and
+            # became the date of service the proofs declare, CCP 1013a(3)).
+            "batch_form": batch_form
+            or PrintBatchForm(
+                initial={
+                    "posting_on": today if is_business_day(today) else add_business_days(today, 1)
+                }
+            ),
             "PrintBatchStatus": PrintBatchStatus,
         },
         status=status,
@@ -132,6 +141,7 @@ def _taken_out_text(batch: PrintBatch, rows: list, *, replaced: bool) -> str:
 
 def _batch_entry(batch: PrintBatch, form=None) -> dict:
     mailings = batch_mailings(batch)
+    planned_ahead = batch.posting_on > timezone.localdate()
     # Copies that must not be posted: the party's address changed since printing, or an
     # amended version of the letter replaces the copy (print_batch_posted takes them out).
     withheld = mailings_withheld(mailings) if not batch.posted_on else Withheld([], [], mailings)
@@ -158,12 +168,14 @@ def _batch_entry(batch: PrintBatch, form=None) -> dict:
         # Nothing of it can be posted: confirming takes every copy out (print_batch_posted).
         "nothing_to_post": bool(mailings) and len(readdressed) + len(replaced) == len(mailings),
         # The date it is to be posted, unless that is still ahead: a posting is confirmed once
-        # it happened (from QA: the form offered a future date, then refused it).
+        # it happened (from QA: the form offered a future date, then refused it; then it
+        # offered today, two days before the planned posting, one click from confirming it).
         "form": form
         or PostedForm(
-            initial={"posted_on": min(batch.posting_on, timezone.localdate())},
+            initial={"posted_on": None if planned_ahead else batch.posting_on},
             prefix=f"batch-{batch.pk}",
         ),
+        "planned_ahead": planned_ahead,
         # Posted and being joined again: for the real date's proofs, or without copies taken
         # back (print_batch_posted).
         "redated": print_batch_proofs_remade(batch),

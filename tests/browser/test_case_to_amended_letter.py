@@ -217,6 +217,8 @@ def test_a_case_goes_from_intake_to_an_amended_letter(
     expect(waiting).to_contain_text("88 Vineyard Road")
     expect(waiting).to_contain_text("Final Determination Letter")
     shot(page, artifacts, "3-print-queue")
+    # Posted today, whatever day this runs (the form offers the next working day on a weekend).
+    page.get_by_label("To be posted on").fill(today.isoformat())
     page.get_by_role("button", name="Print a batch").click()
     # Celery is eager here: the batch is prepared once the request commits, and the page says
     # it is ready (with a real worker it polls its progress until then).

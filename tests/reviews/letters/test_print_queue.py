@@ -141,9 +141,23 @@ def test_a_posting_date_beyond_the_window_is_refused_with_the_last_date_allowed(
     batch = PrintBatch.objects.get()
     assert batch.posting_on == latest
 
-    # And its "Posted on" offers today, not the date still ahead that it would refuse (from QA)
+    # And its "Posted on" offers no date while the posting is still ahead: not that date,
+    # which it would refuse, nor today, one click from confirming it early (from QA); the
+    # planned date is said beside it
     page = admin.get(reverse("letters:print_queue")).content.decode()
-    assert f'name="batch-{batch.pk}-posted_on" value="{today.isoformat()}"' in page
+    assert f'name="batch-{batch.pk}-posted_on" value="' not in page
+    assert f"To be posted on {latest:%A, %m/%d/%Y}: confirm it on the day it goes out" in page
+
+
+def test_a_batch_is_offered_for_posting_on_the_next_working_day(mixed_letter, admin, monkeypatch):
+    """From QA: on a Sunday the print queue offered that Sunday as the posting date, and it
+    became the date of service the proofs declare. Today is offered on a working day."""
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a: dt.date(2026, 12, 6))
+    page = admin.get(reverse("letters:print_queue")).content.decode()
+    assert 'name="posting_on" value="2026-12-07"' in page
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a: dt.date(2026, 12, 8))
+    page = admin.get(reverse("letters:print_queue")).content.decode()
+    assert 'name="posting_on" value="2026-12-08"' in page
 
 
 def test_a_batch_confirmed_on_another_date_stays_listed_with_its_rejoined_pdf(
