@@ -194,12 +194,14 @@ def _date_text(value: object) -> str:
 
 
 def _notice_how(details: dict) -> str:
-    """How the notice went: `sent_by` since issue 9, a boolean `electronic` in older events."""
+    """How the notice goes: `sent_by` since issue 9, a boolean `electronic` in older events.
+    The method, not that a copy went (from QA: "mailed" was read of a notice whose copies all
+    waited for an address; each copy's service is in the notices panel and its own events)."""
     if "sent_by" in details:
         sent_by = details["sent_by"]
     else:
         sent_by = SentBy.ELECTRONIC if details.get("electronic") else SentBy.MAIL
-    return {SentBy.ELECTRONIC: ", sent electronically", SentBy.MAIL: ", mailed"}.get(
+    return {SentBy.ELECTRONIC: ", electronically", SentBy.MAIL: ", by mail"}.get(
         sent_by, " (how it was sent is not known)"
     )
 

@@ -386,7 +386,7 @@ def test_case_facts_say_how_the_ur_decision_was_served_and_how_the_notice_went(
 
     assert "<dt>UR decision served by</dt><dd>Personal delivery</dd>" in page
     assert "<dt>Notice of assignment sent</dt><dd>11/04/2026 (mail)</dd>" in page
-    assert "Notice of assignment dated 11/04/2026, mailed" in page  # the history
+    assert "Notice of assignment dated 11/04/2026, by mail" in page  # the history
 
 
 def test_a_notice_sent_after_its_due_date_stays_marked_late(admin_client, case_admin):
