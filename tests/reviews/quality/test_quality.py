@@ -465,6 +465,10 @@ def test_approve_through_the_page(client, quality_reviewer, django_capture_on_co
     ) in queue
     case_page = client.get(reverse("casefile:case_detail", args=[case.case_number]))
     assert '<h2 id="letters-title">Final Determination Letter</h2>' in case_page.content.decode()
+    # Its approval is not listed as an earlier round (from QA)
+    review = client.get(reverse("quality:quality_review", args=[case.case_number]))
+    assert "Quality review rounds" in review.content.decode()
+    assert "Earlier rounds" not in review.content.decode()
 
 
 def test_a_confirmed_contradiction_is_approved_only_once_the_director_ticks_they_read_it(
