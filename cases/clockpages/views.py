@@ -162,6 +162,16 @@ def holidays(request):
                     "Open cases' due dates are being recounted; the case list shows the new "
                     "dates when that is done.",
                 )
+                if data["action"] == "add" and data["date"].weekday() >= 5:
+                    # From QA: saved without a word, though it moves no deadline (CCP 12a
+                    # counts every Saturday and Sunday as a holiday already).
+                    messages.warning(
+                        request,
+                        f"{data['date']:%m/%d/%Y} is a {data['date']:%A}, which no deadline "
+                        "counts as a working day already (CCP 12a), so this holiday moves no "
+                        "date. If it is observed on a weekday (the Friday before or the Monday "
+                        "after), add that day too.",
+                    )
                 url = reverse("clock:holidays")
                 return redirect(f"{url}?year={data['date'].year}#{calendar}")
         editing[calendar] = form

@@ -78,6 +78,23 @@ def test_adding_a_holiday_on_the_due_date_moves_it_and_names_the_new_version(cli
     assert "Judicial Council order 25-01" in page
 
 
+def test_a_holiday_added_on_a_weekend_is_saved_with_a_word_that_it_moves_nothing(client, sysadmin):
+    """From QA: a Saturday was added silently, though no deadline counts it as a working day."""
+    client.force_login(sysadmin)
+    added = {"edit": "state_offices", "state_offices-calendar": "state_offices"}
+    added |= {"state_offices-action": "add", "state_offices-name": "Office party"}
+    added |= {"state_offices-note": "QA"}
+
+    saturday = client.post(URL, {**added, "state_offices-date": "2026-12-12"}, follow=True)
+    monday = client.post(URL, {**added, "state_offices-date": "2026-12-14"}, follow=True)
+
+    assert "12/12/2026 is a Saturday, which no deadline counts as a working day already" in (
+        saturday.content.decode()
+    )
+    assert "Saved as version" in monday.content.decode()
+    assert "which no deadline counts as a working day" not in monday.content.decode()
+
+
 def test_remove_and_rename_make_new_versions_with_the_change(sysadmin):
     renamed = holiday_rename(
         calendar="state_offices",
