@@ -7,7 +7,9 @@ that the reviewer may know to be right, so they confirm each one instead of bein
   diagnoses, the treatment to date, the latest examination, the request and the UR action;
 - a name the case file knows or an identifier (identifiers.py) in the summary or a rationale:
   those are printed in the public letter the state publishes, so each offers a neutral
-  replacement (determination_warning_replace).
+  replacement (determination_warning_replace);
+- a character the letter's typeface cannot print (an emoji) in the summary, a guideline or a
+  rationale (printable.py).
 
 A confirmation is kept as the warning's key, which carries a digest of the text it is about:
 once that text changes, the old confirmation no longer matches and the reviewer confirms again.
@@ -31,6 +33,7 @@ from reviews.determination.identifiers import (
     identifier_hits,
 )
 from reviews.determination.models import Determination, ItemDecision
+from reviews.determination.printable import characters_named, unprintable
 
 # Identifiers the public letter may never print, whatever the reviewer knows (SPEC section 6:
 # the public letter names no one): their patterns are specific enough that a hit is the thing
@@ -204,6 +207,30 @@ def contradictions_confirmed(determination, warnings=None) -> list[ReviewWarning
     ]
 
 
+def _unprintable_warnings(
+    text: str, *, where: str, code_where: str, item_id: int | None
+) -> list[ReviewWarning]:
+    """One warning for the characters of `text` the letter's typeface cannot print."""
+    characters = unprintable(text)
+    if not characters:
+        return []
+    one = len(characters) == 1
+    them = "it" if one else "them"
+    return [
+        ReviewWarning(
+            code=f"glyphs:{code_where}",
+            item_id=item_id,
+            message=(
+                f"{where} has {'a character' if one else 'characters'} the letter's typeface "
+                f"cannot print: {characters_named(characters)}. The letter would draw {them} "
+                f"in another typeface or as an empty box: write {them} in words, or confirm "
+                f"the letter may print {them} so."
+            ),
+            subject=text,
+        )
+    ]
+
+
 def _item_label(decision: ItemDecision, number: int) -> str:
     return f"Item {number} ({decision.item.description})"
 
@@ -283,11 +310,23 @@ def review_warnings(determination: Determination) -> list[ReviewWarning]:
         item_id=None,
         field="summary",
     )
+    found += _unprintable_warnings(
+        determination.clinical_summary,
+        where="The clinical case summary",
+        code_where="summary",
+        item_id=None,
+    )
     decisions = sorted(determination.decisions.all(), key=lambda d: d.item.position)
     for number, decision in enumerate(decisions, start=1):
         label = _item_label(decision, number)
         if (mismatch := _citation_kind_warning(decision, label)) is not None:
             found.append(mismatch)
+        found += _unprintable_warnings(
+            f"{decision.citation_text}\n{decision.rationale}",
+            where=f"{label}: the guideline or the rationale",
+            code_where=f"item{decision.pk}",
+            item_id=decision.pk,
+        )
         rationale = (decision.rationale or "").strip()
         if not rationale:
             continue

@@ -605,6 +605,32 @@ def test_a_consistent_draft_has_no_warning():
     assert review_warnings(determination) == []
 
 
+def test_a_character_the_letter_cannot_print_is_a_warning_where_it_was_typed():
+    """From QA: an emoji in the summary reached quality review without a word; the letter's
+    typeface has no glyph for it. Accents, curly quotes, dashes and symbols print."""
+    _, _, determination = case_in_review()
+    determination_fill(determination)
+    determination.clinical_summary += " José’s café-style diet — ≥ 5 mg/kg, ½ tablet, 38 °C."
+    determination.save()
+    assert review_warnings(determination) == []
+
+    determination.clinical_summary += " Feels better 😀."
+    determination.save()
+    decision = determination.decisions.get()
+    decision.rationale = decision.rationale.replace("The", "The 🙂‍", 1)
+    decision.save()
+    summary, item = review_warnings(determination)
+
+    assert summary.item_id is None and summary.step == 2
+    assert summary.message.startswith(
+        "The clinical case summary has a character the letter's typeface cannot print: "
+        "“😀” (U+1F600). The letter would draw it in another typeface or as an empty box"
+    )
+    assert item.item_id == decision.pk and item.step == 3
+    assert "“🙂” (U+1F642)." in item.message and "200D" not in item.message
+    assert summary.confirmable and item.confirmable
+
+
 @pytest.mark.parametrize(
     ("text", "kind"),
     [
