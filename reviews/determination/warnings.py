@@ -9,7 +9,8 @@ that the reviewer may know to be right, so they confirm each one instead of bein
   those are printed in the public letter the state publishes, so each offers a neutral
   replacement (determination_warning_replace);
 - a character the letter's typeface cannot print (an emoji) in the summary, a guideline or a
-  rationale (printable.py).
+  rationale (printable.py);
+- a summary or a rationale of several printed pages (TEXT_LONG_CHARS).
 
 A confirmation is kept as the warning's key, which carries a digest of the text it is about:
 once that text changes, the old confirmation no longer matches and the reviewer confirms again.
@@ -207,6 +208,27 @@ def contradictions_confirmed(determination, warnings=None) -> list[ReviewWarning
     ]
 
 
+def _long_warning(
+    text: str, *, where: str, code_where: str, item_id: int | None
+) -> list[ReviewWarning]:
+    """A text much longer than the published letters' (TEXT_LONG_CHARS)."""
+    if len(text or "") <= TEXT_LONG_CHARS:
+        return []
+    return [
+        ReviewWarning(
+            code=f"long:{code_where}",
+            item_id=item_id,
+            message=(
+                f"{where} is {len(text):,} characters long, some {len(text) // 2600 + 1} "
+                f"printed pages, where a published letter gives a few paragraphs. Shorten it to "
+                "what the decision rests on (the records are listed, not copied), or confirm "
+                "it is right as it is."
+            ),
+            subject=text,
+        )
+    ]
+
+
 def _unprintable_warnings(
     text: str, *, where: str, code_where: str, item_id: int | None
 ) -> list[ReviewWarning]:
@@ -271,6 +293,11 @@ _SENTENCE_END = re.compile(
 )
 # Fewer sentences than this after the opening sentence: the summary is probably unfinished.
 SUMMARY_SENTENCES_EXPECTED = 2
+# A summary or a rationale longer than this is probably pasted records, not a summary (from QA:
+# 16,200 characters made an 8-page letter without a word). The published letters' summaries
+# and rationales run to a few paragraphs (the seed letter's: 791 and 1,041 characters); this
+# is some three printed pages.
+TEXT_LONG_CHARS = 8000
 
 
 # A text ends as a sentence does: . ! ? (a closing quote or bracket may follow), or a bracket
@@ -310,6 +337,12 @@ def review_warnings(determination: Determination) -> list[ReviewWarning]:
         item_id=None,
         field="summary",
     )
+    found += _long_warning(
+        determination.clinical_summary,
+        where="The clinical case summary",
+        code_where="summary",
+        item_id=None,
+    )
     found += _unprintable_warnings(
         determination.clinical_summary,
         where="The clinical case summary",
@@ -321,6 +354,12 @@ def review_warnings(determination: Determination) -> list[ReviewWarning]:
         label = _item_label(decision, number)
         if (mismatch := _citation_kind_warning(decision, label)) is not None:
             found.append(mismatch)
+        found += _long_warning(
+            decision.rationale,
+            where=f"{label}: the rationale",
+            code_where=f"item{decision.pk}",
+            item_id=decision.pk,
+        )
         found += _unprintable_warnings(
             f"{decision.citation_text}\n{decision.rationale}",
             where=f"{label}: the guideline or the rationale",

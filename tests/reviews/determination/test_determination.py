@@ -605,6 +605,24 @@ def test_a_consistent_draft_has_no_warning():
     assert review_warnings(determination) == []
 
 
+def test_a_summary_of_several_printed_pages_is_a_warning_to_shorten_or_confirm():
+    """From QA: a 16,200-character summary made an 8-page letter without a word."""
+    _, _, determination = case_in_review()
+    determination_fill(determination)
+    sentence = "Physical therapy notes describe the same range of motion each visit. "
+    determination.clinical_summary += sentence * 100  # 6,800 characters: a long summary
+    determination.save()
+    assert review_warnings(determination) == []
+
+    determination.clinical_summary += sentence * 140
+    determination.save()
+    (warning,) = review_warnings(determination)
+
+    assert warning.code == "long:summary" and warning.confirmable
+    length = len(determination.clinical_summary)
+    assert warning.message.startswith(f"The clinical case summary is {length:,} characters long")
+
+
 def test_a_character_the_letter_cannot_print_is_a_warning_where_it_was_typed():
     """From QA: an emoji in the summary reached quality review without a word; the letter's
     typeface has no glyph for it. Accents, curly quotes, dashes and symbols print."""
