@@ -441,7 +441,12 @@ def _drf_errors(detail, path: str) -> Iterator[JsonError]:
 
 
 # How a body is sent: what a refused body is told.
-JSON_BODY = "Send one JSON object, with the header Content-Type: application/json."
+# A list of applications is taken too, each answered in turn (post above; from QA: the message
+# said one object only).
+JSON_BODY = (
+    "Send one application as a JSON object, or several as a JSON list of objects, with the "
+    "header Content-Type: application/json."
+)
 
 # Errors about the request body as a whole carry the path "$"; the rest (authentication,
 # permission, not found) are not about a place in the body and carry none.

@@ -301,7 +301,10 @@ def test_malformed_json_and_an_empty_body_are_400(api):
     # From QA: the parser's words alone; now what was wrong and how to send it.
     message = response.json()["errors"][0]["message"]
     assert message.startswith("The body is not valid JSON (Expecting property name")
-    assert message.endswith("Send one JSON object, with the header Content-Type: application/json.")
+    assert message.endswith(
+        "Send one application as a JSON object, or several as a JSON list of objects, with the "
+        "header Content-Type: application/json."
+    )
     response = api.post(CASES_URL, content_type="application/json")
     assert response.status_code == 400
     assert response.json()["errors"] == [
@@ -773,7 +776,8 @@ def test_schema_documents_the_415_a_body_not_sent_as_json_gets(api, api_client_u
         )
         assert response.status_code == 415
         assert response.json()["errors"][0]["message"].endswith(
-            "Send one JSON object, with the header Content-Type: application/json."
+            "Send one application as a JSON object, or several as a JSON list of objects, with the "
+            "header Content-Type: application/json."
         )
         documented = schema["paths"][path]["post"]["responses"]
         assert "415" in documented, path
