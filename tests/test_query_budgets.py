@@ -1187,10 +1187,11 @@ def _workspace_preview(people, size):
 
 @budget(
     "quality:quality_queue",
-    10,
+    11,
     why="session, user, waiting determinations with decisions, rounds, open consistency "
     "flags, case items and reviewers (read for the page shown), returned ones (a row's clock "
-    "is the stored due date: no items)",
+    "is the stored due date: no items), the user's recent approvals (none here: their "
+    "outcomes are one more query when there are)",
 )
 def _quality_queue(people, size):
     shown = []

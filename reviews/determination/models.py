@@ -224,6 +224,10 @@ class QualityReview(models.Model):
                 fields=["determination", "number"], name="quality_review_round_once"
             )
         ]
+        # A medical director's own rounds, newest first (the queue's recent approvals).
+        indexes = [
+            models.Index(fields=["reviewer", "-created_at"], name="quality_review_by_reviewer")
+        ]
 
     def __str__(self) -> str:
         return f"{self.determination} QR {self.number}: {self.outcome}"

@@ -1,5 +1,6 @@
 """Reads of quality review: the queue of submitted determinations and the returned ones."""
 
+import datetime as dt
 from collections import Counter, defaultdict
 
 from django.db.models import F, OuterRef, Subquery
@@ -127,6 +128,36 @@ def determinations_returned():
         .annotate(returned_at=Subquery(last_return.values("created_at")[:1]))
         .order_by("case__due_on", "returned_at", "pk")
     )
+
+
+# How far back, and how many, the queue lists the user's own approvals.
+APPROVED_RECENT_DAYS = 14
+APPROVED_RECENT_SHOWN = 20
+
+
+def approvals_recent_by(user, *, now) -> list[QualityReview]:
+    """The user's own approvals of the last APPROVED_RECENT_DAYS, newest first, each with its
+    case: the medical director's trail back to a letter just approved (from QA: an approved
+    case left the queue with no way back to it but the case list). Read through the index
+    quality_review_by_reviewer."""
+    approvals = list(
+        QualityReview.objects.filter(
+            reviewer=user,
+            outcome=QualityOutcome.APPROVED,
+            created_at__gte=now - dt.timedelta(days=APPROVED_RECENT_DAYS),
+        )
+        .select_related("determination__case")
+        .only(
+            "created_at",
+            "determination__case__case_number",
+            "determination__case__status",
+        )
+        .order_by("-created_at", "-pk")[:APPROVED_RECENT_SHOWN]
+    )
+    outcomes = determination_outcomes([review.determination_id for review in approvals])
+    for review in approvals:
+        review.outcome_label = outcome_label(outcomes.get(review.determination_id))
+    return approvals
 
 
 def determination_for_quality(user, case_number: str):

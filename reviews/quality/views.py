@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_POST
 
@@ -27,6 +28,8 @@ from reviews.organization.services import organization_current
 from reviews.quality.changes import changes_since_return
 from reviews.quality.forms import ApproveForm, FlagForm, ReturnForm
 from reviews.quality.selectors import (
+    APPROVED_RECENT_DAYS,
+    approvals_recent_by,
     consistency_flags_by_decision,
     determination_for_quality,
     determinations_for_quality,
@@ -71,6 +74,8 @@ def quality_queue(request):
         {
             "waiting": waiting,
             "returned": returned,
+            "approved": approvals_recent_by(request.user, now=timezone.now()),
+            "approved_days": APPROVED_RECENT_DAYS,
             "comments_sent": request.session.pop(COMMENTS_SENT, ""),
         },
     )

@@ -463,6 +463,18 @@ def test_approve_through_the_page(client, quality_reviewer, django_capture_on_co
         f'<a href="/cases/{case.case_number}/#letters-title">{case.case_number}</a> approved; '
         "the letter is being issued: its case page shows its progress, then the letter."
     ) in queue
+    # And the queue lists it under the director's own recent approvals, with the way to its
+    # letter (from QA: an approved case left the queue with no way back to it)
+    approved = queue.split('id="approved-title"', 1)[1]
+    assert "Approved by you, the last 14 days" in approved
+    assert f'href="/cases/{case.case_number}/#letters-title">The letter' in approved
+    assert ">Upheld</td>" in approved
+    other = UserFactory(role=Role.QUALITY_REVIEWER)
+    login(client, other)
+    assert (
+        'id="approved-title"' not in client.get(reverse("quality:quality_queue")).content.decode()
+    )
+    login(client, quality_reviewer)
     case_page = client.get(reverse("casefile:case_detail", args=[case.case_number]))
     assert '<h2 id="letters-title">Final Determination Letter</h2>' in case_page.content.decode()
     # Its approval is not listed as an earlier round (from QA)
