@@ -383,9 +383,19 @@ def workspace(request, case_number):
     if not ws.editable:
         return redirect(_step_url(case_number, 6))
     problems = determination_problems(ws.determination)
-    returned = ws.determination.status == DeterminationStatus.RETURNED
-    step = min((problem.step for problem in problems), default=3 if returned else 4)
+    step = min((problem.step for problem in problems), default=_returned_step(ws.determination))
     return redirect(_step_url(case_number, step))
+
+
+def _returned_step(determination) -> int:
+    """Where a returned determination opens: the decisions when its last return commented on
+    an item (the comments are shown there), else the summary, the first of what a general
+    comment may be about (from QA: a comment on the summary opened on the decisions, with
+    nothing there to point to it). A determination not returned opens on the review."""
+    if determination.status != DeterminationStatus.RETURNED:
+        return 4
+    last = determination.quality_reviews.filter(outcome=QualityOutcome.RETURNED).last()
+    return 3 if last is not None and last.item_comments.exists() else 2
 
 
 @access_required(Ability.REVIEW)

@@ -182,6 +182,24 @@ def test_a_returned_determination_opens_on_the_decisions_where_the_comments_are(
     assert "Cite the page." in client.get(step3).content.decode()
 
 
+def test_a_determination_returned_with_a_general_comment_only_opens_on_the_summary(
+    quality_reviewer, client
+):
+    """From QA: a comment asking for changes to the summary opened on the decisions."""
+    case, reviewer, determination = submitted()
+    determination_return(
+        determination=determination, actor=quality_reviewer, comment="Add the latest exam."
+    )
+    client.force_login(reviewer)
+    second_factor_given(client, reviewer)
+
+    response = client.get(reverse("determination:workspace", args=[case.case_number]))
+
+    step2 = reverse("determination:workspace_step", args=[case.case_number, 2])
+    assert response.status_code == 302 and response.url == step2
+    assert "Add the latest exam." in client.get(step2).content.decode()
+
+
 @pytest.mark.parametrize("comment", [" ", "\u200b", "\ufeff \u200d"])
 def test_return_needs_a_comment(quality_reviewer, comment):
     """Spaces, or characters that print nothing, tell the reviewer nothing to change."""
@@ -551,7 +569,7 @@ def test_queue_query_count_does_not_grow_with_the_determinations(
 
     # The session, the user, the waiting determinations with their decisions, rounds, open
     # consistency flags, case items and reviewers, the returned ones (a row's clock is the
-    # stored due date: no items).
+    # stored due date: no items), the user's recent approvals.
     login(client, quality_reviewer)
     waiting_and_returned(1)
     with django_assert_num_queries(QUEUE_QUERIES):
@@ -563,7 +581,7 @@ def test_queue_query_count_does_not_grow_with_the_determinations(
 
 
 # ... and the audit log's row for the read (audit.routes).
-QUEUE_QUERIES = 10
+QUEUE_QUERIES = 11
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's covering index")
