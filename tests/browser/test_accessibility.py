@@ -132,6 +132,28 @@ def test_a_field_reached_with_the_tab_key_is_never_under_the_save_bar(
     assert not hidden, f"under the save bar at {width} px: {hidden}"
 
 
+def test_in_a_short_window_the_save_bar_stays_at_the_foot_of_the_form(
+    page, live_server, reference_data
+):
+    """From QA: on a phone the sticky Save bar covered all but two lines of the summary's box,
+    and the on-screen keyboard leaves less. In a short window it waits at the form's foot."""
+    case, reviewer, _ = case_in_review(items=1)
+    sign_in(page, live_server.url, reviewer)
+    page.set_viewport_size({"width": 390, "height": 480})
+    page.goto(f"{live_server.url}/reviews/cases/{case.case_number}/step/2/")
+    summary = page.locator("#summary")
+    summary.evaluate("box => box.scrollIntoView({block: 'start'})")
+    box = summary.bounding_box()
+
+    bar = page.locator(".ws-savebar").bounding_box()
+
+    assert bar["y"] >= box["y"] + box["height"], "the bar is over the summary's box"
+    # A tall window keeps it in view at the window's foot, as before.
+    page.set_viewport_size({"width": 390, "height": 844})
+    summary.evaluate("box => box.scrollIntoView({block: 'start'})")
+    assert page.locator(".ws-savebar").bounding_box()["y"] < 844
+
+
 def test_a_field_clicked_just_above_the_save_bar_brings_its_hint_clear_of_it(
     page, live_server, reference_data
 ):
