@@ -1,6 +1,5 @@
 """Pages every room shares that are not any room's."""
 
-import secrets
 import time
 
 import django_otp
@@ -29,6 +28,7 @@ from accounts.events import (
     SECOND_FACTOR_VERIFIED,
     auth_event,
 )
+from accounts.form_tokens import form_token_issue, form_token_use
 from accounts.models import Notification
 from accounts.notifications import PAGE_SIZE as NOTIFICATIONS_PAGE_SIZE
 from accounts.notifications import notifications_read, notifications_unread_after
@@ -191,26 +191,9 @@ def second_factor_verify(request):
     )
 
 
-# The page's form carries a one-use token: a reload of the page that showed new codes sends the
-# form again, and without it would make (and show) yet another set, stopping the one just
-# written down.
-RECOVERY_FORM_TOKENS = "imr_recovery_form_tokens"
-
-
-def _recovery_form_token(request) -> str:
-    token = secrets.token_urlsafe(16)
-    tokens = request.session.get(RECOVERY_FORM_TOKENS, [])[-4:]  # a few open tabs
-    request.session[RECOVERY_FORM_TOKENS] = [*tokens, token]
-    return token
-
-
-def _recovery_form_token_use(request) -> bool:
-    tokens = request.session.get(RECOVERY_FORM_TOKENS, [])
-    token = request.POST.get("form_token", "")
-    if token not in tokens:
-        return False
-    request.session[RECOVERY_FORM_TOKENS] = [t for t in tokens if t != token]
-    return True
+# A reload of the page that showed new codes sends the form again: its one-use token makes
+# sure that makes (and shows) no other set, stopping the one just written down.
+RECOVERY_FORMS = "recovery"
 
 
 @require_http_methods(["GET", "POST"])
@@ -224,7 +207,7 @@ def recovery_codes(request):
     if request.method == "POST":
         form = ReauthForm(request.POST, request=request)
         if form.is_valid():
-            if _recovery_form_token_use(request):
+            if form_token_use(request, RECOVERY_FORMS):
                 codes = second_factor.recovery_codes_issue(request.user, request=request)
                 return render(
                     request, "accounts/recovery_codes.html", {"codes": codes, "enrolled": False}
@@ -246,7 +229,7 @@ def recovery_codes(request):
             "form": form,
             "left": left,
             "enrolled": is_enrolled(request.user),
-            "form_token": _recovery_form_token(request),
+            "form_token": form_token_issue(request, RECOVERY_FORMS),
         },
         status=400 if form.is_bound else 200,
     )

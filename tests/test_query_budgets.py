@@ -58,6 +58,8 @@ from reviews.determination.models import (
     GuidelineFamily,
     GuidelineSource,
     ItemDecision,
+    QualityOutcome,
+    QualityReview,
 )
 from reviews.determination.services import determination_submit
 from reviews.letters.models import (
@@ -1187,11 +1189,10 @@ def _workspace_preview(people, size):
 
 @budget(
     "quality:quality_queue",
-    11,
+    12,
     why="session, user, waiting determinations with decisions, rounds, open consistency "
     "flags, case items and reviewers (read for the page shown), returned ones (a row's clock "
-    "is the stored due date: no items), the user's recent approvals (none here: their "
-    "outcomes are one more query when there are)",
+    "is the stored due date: no items), the user's recent approvals and their outcomes",
 )
 def _quality_queue(people, size):
     shown = []
@@ -1203,6 +1204,15 @@ def _quality_queue(people, size):
                 determination=determination, actor=people.reviewer, password=PASSWORD
             )
         shown.append(case.case_number)
+        # One the user approved (the round alone: the list reads nothing else of it).
+        approved_case, approved = draft_in_review(people, 1)
+        QualityReview.objects.create(
+            determination=approved,
+            number=1,
+            reviewer=people.quality_reviewer,
+            outcome=QualityOutcome.APPROVED,
+        )
+        shown.append(approved_case.case_number)
     return Visit(people.quality_reviewer, reverse("quality:quality_queue"), shows=tuple(shown))
 
 
@@ -1718,7 +1728,7 @@ def _precedent_search_csv(people, size):
 @budget(
     "api_tokens:api_tokens",
     7,
-    why="session, user, API clients for the form, the tokens; the form's one-time mark kept "
+    why="session, user, API clients for the form, the tokens; the form's one-use token kept "
     "in the session (an UPDATE in its savepoint), so a reload cannot make a second token",
 )
 def api_tokens_page(people: People, size: int) -> Visit:

@@ -3,8 +3,6 @@ token's client, expiry and last use, and revokes it (README "Authentication").""
 
 from __future__ import annotations
 
-import secrets
-
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -13,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.form_tokens import form_token_issue, form_token_use
 from accounts.models import ApiToken, Role, User
 from accounts.tokens import api_token_create, api_token_revoke
 from cases.access import Ability, access_required
@@ -29,28 +28,9 @@ class TokenForm(forms.Form):
     )
 
 
-# The session key of the forms shown and not yet sent: each "Make a token" form carries one of
-# them, and makes one token. From QA: the page answers the post itself (the key is shown once,
-# and never kept), so a reload sent the form again and made a second live token unseen.
-FORMS_SHOWN = "api_token_forms_shown"
-FORMS_SHOWN_KEPT = 10
-
-
-def _form_shown(request) -> str:
-    """A new form's one-time mark, kept in the session until the form is sent."""
-    mark = secrets.token_urlsafe(16)
-    request.session[FORMS_SHOWN] = [*request.session.get(FORMS_SHOWN, []), mark][-FORMS_SHOWN_KEPT:]
-    return mark
-
-
-def _form_sent(request) -> bool:
-    """Whether the posted form is one shown and not sent before; it is sent now."""
-    shown = request.session.get(FORMS_SHOWN, [])
-    mark = request.POST.get("form_mark", "")
-    if mark not in shown:
-        return False
-    request.session[FORMS_SHOWN] = [kept for kept in shown if kept != mark]
-    return True
+# From QA: a reload of the page that showed a new key sent the form again and made a second
+# live token nobody had seen (accounts.form_tokens).
+TOKEN_FORMS = "api_token"
 
 
 SENT_AGAIN = (
@@ -64,7 +44,7 @@ SENT_AGAIN = (
 def api_tokens(request):
     form = TokenForm(request.POST or None)
     new_key = None
-    if form.is_bound and not _form_sent(request):
+    if form.is_bound and not form_token_use(request, TOKEN_FORMS):
         form.add_error(None, SENT_AGAIN)
     elif form.is_valid():
         try:
@@ -83,7 +63,12 @@ def api_tokens(request):
     return TemplateResponse(
         request,
         "accounts/api_tokens.html",
-        {"form": form, "tokens": tokens, "new_key": new_key, "form_mark": _form_shown(request)},
+        {
+            "form": form,
+            "tokens": tokens,
+            "new_key": new_key,
+            "form_token": form_token_issue(request, TOKEN_FORMS),
+        },
         status=400 if form.is_bound and form.errors else 200,
     )
 

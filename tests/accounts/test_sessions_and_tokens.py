@@ -189,9 +189,9 @@ def test_a_token_is_stored_hashed_and_works_until_revoked_or_expired(api_client_
     assert Client(HTTP_AUTHORIZATION=f"Token {other}").get("/api/v1/cases/").status_code == 401
 
 
-def _form_mark(page: str) -> str:
-    """The one-time mark of the "Make a token" form on the page."""
-    return page.split('name="form_mark" value="', 1)[1].split('"', 1)[0]
+def _form_token(page: str) -> str:
+    """The one-use token of the "Make a token" form on the page."""
+    return page.split('name="form_token" value="', 1)[1].split('"', 1)[0]
 
 
 def test_an_administrator_makes_a_token_and_sees_its_key_once(api_client_user):
@@ -200,8 +200,8 @@ def test_an_administrator_makes_a_token_and_sees_its_key_once(api_client_user):
     client.force_login(admin)
     url = reverse("api_tokens:api_tokens")
     sent = {"user": api_client_user.pk, "name": "Claims system", "days": "30"}
-    mark = _form_mark(client.get(url).content.decode())
-    made = client.post(url, {**sent, "form_mark": mark}).content.decode()
+    mark = _form_token(client.get(url).content.decode())
+    made = client.post(url, {**sent, "form_token": mark}).content.decode()
     token = ApiToken.objects.get(name="Claims system")
     assert token.prefix in made and "not shown again" in made
     assert token.expires_at.date() == (timezone.now() + dt.timedelta(days=30)).date()
@@ -209,17 +209,17 @@ def test_an_administrator_makes_a_token_and_sees_its_key_once(api_client_user):
     assert "not shown again" not in listing
     # From QA: a reload of the page the key was shown on sent the form again and made a
     # second live token. The same form sent again makes nothing and says why.
-    again = client.post(url, {**sent, "form_mark": mark})
+    again = client.post(url, {**sent, "form_token": mark})
     assert again.status_code == 400
     assert "This form was sent before, and made its token then" in again.content.decode()
     assert "not shown again" not in again.content.decode()
     assert ApiToken.objects.filter(name="Claims system").count() == 1
     # The form the page shows next makes another.
-    made = client.post(url, {**sent, "form_mark": _form_mark(listing)}).content.decode()
+    made = client.post(url, {**sent, "form_token": _form_token(listing)}).content.decode()
     assert ApiToken.objects.filter(name="Claims system").count() == 2
     staff = UserFactory(role=Role.CASE_ADMIN)
     refused = client.post(
-        url, {"user": staff.pk, "name": "x", "days": "30", "form_mark": _form_mark(made)}
+        url, {"user": staff.pk, "name": "x", "days": "30", "form_token": _form_token(made)}
     )
     assert refused.status_code == 400
     assert "This form was sent before" not in refused.content.decode()
