@@ -724,7 +724,11 @@ def determination_approved(
     determination: DeterminationLike,
     quality_review: QualityReviewLike,
     from_status: str,
+    contradictions_read: list[str] | None = None,
 ) -> CaseEvent:
+    """`contradictions_read`: the confirmed warnings of a decision its rationale's conclusion
+    seems to contradict, which the approver ticked that they read (kept as evidence)."""
+    extra = {"contradictions_read": contradictions_read} if contradictions_read else {}
     return event_record(
         case=case,
         type=EventType.DETERMINATION_APPROVED,
@@ -735,6 +739,7 @@ def determination_approved(
         note=quality_review.comment,
         from_status=from_status,
         to_status=case.status,
+        **extra,
     )
 
 

@@ -270,6 +270,11 @@ def event_summary(
             f"Notice of assignment dated {_date_text(details['date_assigned'])}"
             f"{_notice_how(details)}"
         )
+    if details.get("contradictions_read"):
+        lines.append(
+            "Approved having read each decision against its rationale: "
+            + "; ".join(details["contradictions_read"])
+        )
     if details.get("records_due_on"):
         lines.append(f"Records due {_date_text(details['records_due_on'])}")
     if details.get("records_complete_on"):

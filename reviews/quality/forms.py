@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.template.defaultfilters import pluralize
 
 from accounts.reauth import ReauthForm
 
@@ -18,27 +17,30 @@ class ApproveForm(ReauthForm):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, contradictions=(), **kwargs):
+    def __init__(self, *args, contradicted_items=(), **kwargs):
         # Its own ids: the return form on the same page has a `comment` too, and two
         # id="id_comment" would tie the return form's label to this box.
         kwargs.setdefault("auto_id", "approve_%s")
         super().__init__(*args, **kwargs)
-        if contradictions:
+        if contradicted_items:
             # The reviewer confirmed a decision its rationale seems to contradict: a second
-            # physician reads it (quality.services.determination_approve).
-            items = len(contradictions)
+            # physician reads it (quality.services.determination_approve). The items by the
+            # numbers the page gives them.
+            numbers = [str(number) for number in contradicted_items]
+            one = len(numbers) == 1
+            read = (
+                f"the rationale of item {numbers[0]}"
+                if one
+                else f"the rationales of items {', '.join(numbers[:-1])} and {numbers[-1]}"
+            )
             self.fields["contradictions_read"] = forms.BooleanField(
                 label=(
-                    "I have read the rationale of the decision the reviewer confirmed above, "
-                    "and the decision is right as it stands."
-                    if items == 1
-                    else f"I have read the rationales of the {items} decisions the reviewer "
-                    "confirmed above, and each is right as it stands."
+                    f"I have read {read}: {'its' if one else 'each'} decision is right as it "
+                    "stands, as the reviewer confirmed."
                 ),
                 error_messages={
-                    "required": "Tick that you read the confirmed decision"
-                    f"{pluralize(items)} against the rationale{pluralize(items)}, or return "
-                    "the determination to the reviewer."
+                    "required": f"Tick that you read {read}, or return the determination to "
+                    "the reviewer."
                 },
             )
 

@@ -295,7 +295,8 @@ def determination_approve(
             + [warning.message for warning in unconfirmed],
             code="unconfirmed_identifiers",
         )
-    if not contradictions_read and (contradictions := contradictions_confirmed(determination)):
+    contradictions = contradictions_confirmed(determination)
+    if contradictions and not contradictions_read:
         raise ValidationError(
             [CONTRADICTIONS_READ] + [warning.message for warning in contradictions],
             code="contradictions_unread",
@@ -322,6 +323,8 @@ def determination_approve(
         determination=determination,
         quality_review=review,
         from_status=from_status,
+        # The approver's tick, kept with what it was given for.
+        contradictions_read=[warning.message for warning in contradictions],
     )
     # The reviewer learns the case is done with them (no e-mail: nothing is asked of them).
     notify(

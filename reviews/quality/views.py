@@ -29,6 +29,7 @@ from reviews.quality.changes import changes_since_return
 from reviews.quality.forms import ApproveForm, FlagForm, ReturnForm
 from reviews.quality.selectors import (
     APPROVED_RECENT_DAYS,
+    APPROVED_RECENT_SHOWN,
     approvals_recent_by,
     consistency_flags_by_decision,
     determination_for_quality,
@@ -76,9 +77,17 @@ def quality_queue(request):
             "returned": returned,
             "approved": approvals_recent_by(request.user, now=timezone.now()),
             "approved_days": APPROVED_RECENT_DAYS,
+            # The list stops at this many: its count would say no more (from a review).
+            "approved_shown": APPROVED_RECENT_SHOWN,
             "comments_sent": request.session.pop(COMMENTS_SENT, ""),
         },
     )
+
+
+def _items_numbered(decisions, warnings) -> list[int]:
+    """The numbers the page gives the items (its decisions' order) that `warnings` are about."""
+    numbers = {decision.pk: number for number, decision in enumerate(decisions, start=1)}
+    return sorted({numbers[warning.item_id] for warning in warnings if warning.item_id in numbers})
 
 
 def _review_context(request, determination, **forms) -> dict:
@@ -124,7 +133,9 @@ def _review_context(request, determination, **forms) -> dict:
         "confirmed_warnings": [warning for warning in warnings if warning.confirmed_in(confirmed)],
         "unconfirmed_identifiers": identifiers_unconfirmed(determination, warnings),
         "approve_form": forms.get("approve_form")
-        or ApproveForm(request=request, contradictions=contradictions),
+        or ApproveForm(
+            request=request, contradicted_items=_items_numbered(decisions, contradictions)
+        ),
         "return_form": return_form,
         "org_short_name": organization_current().short_name,
         "comments_storage_prefix": comments_storage_prefix(request.user, case.case_number),
@@ -168,9 +179,10 @@ def quality_approve(request, case_number):
     determination = determination_for_quality(request.user, case_number)
     if refused := _decision_refused(request, determination):
         return refused
-    form = ApproveForm(
-        request.POST, request=request, contradictions=contradictions_confirmed(determination)
+    contradicted = _items_numbered(
+        list(determination.decisions.all()), contradictions_confirmed(determination)
     )
+    form = ApproveForm(request.POST, request=request, contradicted_items=contradicted)
     if form.is_valid():
         try:
             determination_approve(

@@ -524,11 +524,11 @@ def test_a_confirmed_contradiction_is_approved_only_once_the_director_ticks_they
     url = reverse("quality:quality_approve", args=[case.case_number])
 
     page = client.get(reverse("quality:quality_review", args=[case.case_number])).content.decode()
-    assert "I have read the rationale of the decision the reviewer confirmed above" in page
+    assert "I have read the rationale of item 1: its decision is right as it stands" in page
     refused = client.post(url, {"version": determination.version})
 
     assert refused.status_code == 400
-    assert "Tick that you read the confirmed decision against the rationale" in (
+    assert "Tick that you read the rationale of item 1, or return the determination" in (
         refused.content.decode()
     )
     assert Determination.objects.get(pk=determination.pk).status == DeterminationStatus.SUBMITTED
@@ -538,6 +538,13 @@ def test_a_confirmed_contradiction_is_approved_only_once_the_director_ticks_they
         approved = client.post(url, {"version": determination.version, "contradictions_read": "on"})
     assert approved.url == reverse("quality:quality_queue")
     assert Determination.objects.get(pk=determination.pk).status == DeterminationStatus.APPROVED
+    # The tick is kept, with what it was given for, in the case's history
+    event = CaseEvent.objects.get(case=case, type=EventType.DETERMINATION_APPROVED)
+    assert event.details["contradictions_read"] == [warnings[0].message]
+    history = client.get(reverse("casefile:case_detail", args=[case.case_number]))
+    assert "Approved having read each decision against its rationale: Item 1" in (
+        history.content.decode()
+    )
 
 
 def test_a_draft_has_no_quality_review_page(client, quality_reviewer):
