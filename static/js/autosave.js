@@ -27,6 +27,21 @@
     } catch (error) { /* storage unavailable: nothing to clear */ }
   });
 
+  // A short visible window (the on-screen keyboard open, or a phone turned sideways): the Save
+  // bar waits at the form's foot instead of floating over the text being typed (reviews.css,
+  // .viewport-short). The keyboard shrinks the visual viewport only, on most phones, not the
+  // height a media query reads (from a review of the first fix, a media query alone).
+  if (window.visualViewport && document.querySelector(".ws-savebar")) {
+    var fitSaveBar = function () {
+      var rem = parseFloat(window.getComputedStyle(document.documentElement).fontSize) || 16;
+      document.documentElement.classList.toggle(
+        "viewport-short", window.visualViewport.height < 34 * rem
+      );
+    };
+    window.visualViewport.addEventListener("resize", fitSaveBar);
+    fitSaveBar();
+  }
+
   // Records open in the viewer beside the form; mark them as opened at once.
   document.addEventListener("click", function (event) {
     var link = event.target.closest("[data-record-link]");

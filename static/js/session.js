@@ -226,7 +226,7 @@
      on is asked about again (from QA: after one refusal, nothing was). */
   var leavingByForm = false;
   window.addEventListener("submit", function (event) {
-    if (event.target.hasAttribute("hx-post") || !event.defaultPrevented) { leavingByForm = true; }
+    if (sentByHtmx(event.target) || !event.defaultPrevented) { leavingByForm = true; }
   });
   // Heard for the form that asked (htmx tells its nearest ancestor still in the page when the
   // answer replaced the form itself; also when the request failed); the swap's own events name
