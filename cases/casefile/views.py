@@ -27,7 +27,6 @@ from cases.access import (
 )
 from cases.auditlog.selectors import case_readers_shown
 from cases.casefile.forms import (
-    DEFAULT_STATUS,
     SAVED_VIEW_DELETED,
     SAVED_VIEW_NAME_TYPED,
     CaseFilterForm,
@@ -43,6 +42,7 @@ from cases.casefile.selectors import (
     case_clock_with_letter,
     case_list_for,
     case_number_lookup,
+    closed_cases_match,
 )
 from cases.eligibility import services as eligibility
 from cases.eligibility.duplicates import (
@@ -170,14 +170,11 @@ def case_list(request):
 
 
 def _closed_matches_query(user, filters: dict, page, filter_form: CaseFilterForm) -> str:
-    """The query of the closed cases that match a search which found no open case, or "". From
-    QA: an application ID read out on the phone found nothing while its case was issued, the
-    list showing open cases by default. Asked only when the open list came back empty, so no
-    page with rows pays the query."""
-    if page.object_list or not filters["q"] or filters["status"] != DEFAULT_STATUS:
+    """The query of the closed cases that match a search which found no open case, or "". Asked
+    only when the open list came back empty, so no page with rows pays for it."""
+    if page.object_list or not closed_cases_match(user, filters):
         return ""
-    closed = case_list_for(user, **{**filters, "status": "closed"})
-    return filter_form.query(status="closed") if closed.exists() else ""
+    return filter_form.query(status="closed")
 
 
 @access_required()

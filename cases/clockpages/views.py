@@ -155,22 +155,24 @@ def holidays(request):
                 for field_name, errors in exc.message_dict.items():
                     form.add_error(field_name if field_name in form.fields else None, errors)
             else:
-                messages.success(
-                    request,
-                    f"Saved as version {version.number}: {version.note} Deadlines computed from "
-                    "now on use it; those computed before keep the version they named. "
-                    "Open cases' due dates are being recounted; the case list shows the new "
-                    "dates when that is done.",
-                )
-                if data["action"] == "add" and data["date"].weekday() >= 5:
-                    # From QA: saved without a word, though it moves no deadline (CCP 12a
-                    # counts every Saturday and Sunday as a holiday already).
+                day = data["date"]
+                if data["action"] == "add" and day.weekday() >= 5:
+                    # From QA: saved without a word, though it moves no deadline: neither
+                    # calendar counts a Saturday or a Sunday as a working day.
                     messages.warning(
                         request,
-                        f"{data['date']:%m/%d/%Y} is a {data['date']:%A}, which no deadline "
-                        "counts as a working day already (CCP 12a), so this holiday moves no "
-                        "date. If it is observed on a weekday (the Friday before or the Monday "
-                        "after), add that day too.",
+                        f"Saved as version {version.number}: {version.note} {day:%m/%d/%Y} is "
+                        f"a {day:%A}, which no deadline counts as a working day already, so this "
+                        "holiday moves no date. If it is observed on a weekday (the Friday "
+                        "before or the Monday after), add that day as well.",
+                    )
+                else:
+                    messages.success(
+                        request,
+                        f"Saved as version {version.number}: {version.note} Deadlines computed "
+                        "from now on use it; those computed before keep the version they "
+                        "named. Open cases' due dates are being recounted; the case list shows "
+                        "the new dates when that is done.",
                     )
                 url = reverse("clock:holidays")
                 return redirect(f"{url}?year={data['date'].year}#{calendar}")

@@ -201,7 +201,7 @@ def _notice_how(details: dict) -> str:
         sent_by = details["sent_by"]
     else:
         sent_by = SentBy.ELECTRONIC if details.get("electronic") else SentBy.MAIL
-    return {SentBy.ELECTRONIC: ", electronically", SentBy.MAIL: ", by mail"}.get(
+    return {SentBy.ELECTRONIC: ", sent electronically", SentBy.MAIL: ", by mail"}.get(
         sent_by, " (how it was sent is not known)"
     )
 

@@ -12,17 +12,15 @@ import unicodedata
 from django.contrib.staticfiles import finders
 from fontTools.ttLib import TTFont
 
-# The letter's regular and bold faces (letter.css's @font-face rules).
-LETTER_FACES = ("fonts/DejaVuSerifCondensed.ttf", "fonts/DejaVuSerifCondensed-Bold.ttf")
+# The face the reviewer's texts are printed in (letter.css's regular @font-face rule; the bold
+# face sets the headings, none of the reviewer's words).
+LETTER_FACE = "fonts/DejaVuSerifCondensed.ttf"
 
 
 @functools.cache
 def _printable() -> frozenset[int]:
-    """The code points both of the letter's faces have a glyph for (read once a process)."""
-    faces = [
-        frozenset(TTFont(finders.find(face), lazy=True).getBestCmap()) for face in LETTER_FACES
-    ]
-    return frozenset.intersection(*faces)
+    """The code points the letter's face has a glyph for (read once a process)."""
+    return frozenset(TTFont(finders.find(LETTER_FACE), lazy=True).getBestCmap())
 
 
 def _unseen(character: str) -> bool:

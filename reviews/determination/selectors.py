@@ -297,6 +297,17 @@ def determination_outcomes(determination_ids) -> dict[int, str | None]:
     return {pk: case_outcome(outcomes) for pk, outcomes in found.items()}
 
 
+def resume_step(determination) -> int:
+    """The step a draft with nothing left to complete opens on: the review; or, returned by
+    quality review, the decisions when the last return commented on an item (the comments are
+    shown there), else the summary, the first of what a general comment may be about (from QA:
+    a comment on the summary opened on the decisions, with nothing there pointing to it)."""
+    if determination.status != DeterminationStatus.RETURNED:
+        return 4
+    last = determination.quality_reviews.filter(outcome=QualityOutcome.RETURNED).last()
+    return 3 if last is not None and last.item_comments.exists() else 2
+
+
 class Workspace:
     """What a reviewer's case workspace needs: the case, their live assignment for its round,
     and the draft (None until they accept)."""

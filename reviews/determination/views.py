@@ -44,6 +44,7 @@ from reviews.determination.selectors import (
     case_records_for,
     item_comments_latest,
     outcome_label,
+    resume_step,
     workspace_for,
 )
 from reviews.determination.services import (
@@ -374,8 +375,8 @@ def _answered_when_no_longer_yours(view):
 @_answered_when_no_longer_yours
 @require_GET
 def workspace(request, case_number):
-    """The workspace opens where the work is: acceptance, the first unfinished step, the
-    decisions of a determination returned by quality review (its comments are there), or the
+    """The workspace opens where the work is: acceptance, the first unfinished step, where a
+    determination returned by quality review is to be revised (selectors.resume_step), or the
     submitted determination."""
     ws = _workspace(request, case_number)
     if not ws.accepted:
@@ -383,19 +384,8 @@ def workspace(request, case_number):
     if not ws.editable:
         return redirect(_step_url(case_number, 6))
     problems = determination_problems(ws.determination)
-    step = min((problem.step for problem in problems), default=_returned_step(ws.determination))
+    step = min(problem.step for problem in problems) if problems else resume_step(ws.determination)
     return redirect(_step_url(case_number, step))
-
-
-def _returned_step(determination) -> int:
-    """Where a returned determination opens: the decisions when its last return commented on
-    an item (the comments are shown there), else the summary, the first of what a general
-    comment may be about (from QA: a comment on the summary opened on the decisions, with
-    nothing there to point to it). A determination not returned opens on the review."""
-    if determination.status != DeterminationStatus.RETURNED:
-        return 4
-    last = determination.quality_reviews.filter(outcome=QualityOutcome.RETURNED).last()
-    return 3 if last is not None and last.item_comments.exists() else 2
 
 
 @access_required(Ability.REVIEW)

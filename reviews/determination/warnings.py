@@ -19,6 +19,7 @@ The checks are plain text patterns, so they are hints, never proof."""
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from dataclasses import dataclass
 
@@ -56,6 +57,8 @@ class ReviewWarning:
     field: str = ""
     replacement: str = ""
     excerpts: tuple[Excerpt, ...] = ()
+    # The id of the box the text is in, when not the summary's or the item's rationale.
+    target: str = ""
 
     @property
     def key(self) -> str:
@@ -95,6 +98,8 @@ class ReviewWarning:
     @property
     def anchor(self) -> str:
         """The id of the text box on its step that holds the text: "Fix the text" lands there."""
+        if self.target:
+            return self.target
         return "summary" if self.item_id is None else f"rationale-{self.item_id}"
 
 
@@ -219,7 +224,8 @@ def _long_warning(
             code=f"long:{code_where}",
             item_id=item_id,
             message=(
-                f"{where} is {len(text):,} characters long, some {len(text) // 2600 + 1} "
+                f"{where} is {len(text):,} characters long, some "
+                f"{math.ceil(len(text) / CHARS_PER_PAGE)} "
                 f"printed pages, where a published letter gives a few paragraphs. Shorten it to "
                 "what the decision rests on (the records are listed, not copied), or confirm "
                 "it is right as it is."
@@ -230,7 +236,7 @@ def _long_warning(
 
 
 def _unprintable_warnings(
-    text: str, *, where: str, code_where: str, item_id: int | None
+    text: str, *, where: str, code_where: str, item_id: int | None, target: str = ""
 ) -> list[ReviewWarning]:
     """One warning for the characters of `text` the letter's typeface cannot print."""
     characters = unprintable(text)
@@ -242,6 +248,7 @@ def _unprintable_warnings(
         ReviewWarning(
             code=f"glyphs:{code_where}",
             item_id=item_id,
+            target=target,
             message=(
                 f"{where} has {'a character' if one else 'characters'} the letter's typeface "
                 f"cannot print: {characters_named(characters)}. The letter would draw {them} "
@@ -296,8 +303,9 @@ SUMMARY_SENTENCES_EXPECTED = 2
 # A summary or a rationale longer than this is probably pasted records, not a summary (from QA:
 # 16,200 characters made an 8-page letter without a word). The published letters' summaries
 # and rationales run to a few paragraphs (the seed letter's: 791 and 1,041 characters); this
-# is some three printed pages.
+# is some three printed pages of the letter (CHARS_PER_PAGE, its body's measure).
 TEXT_LONG_CHARS = 8000
+CHARS_PER_PAGE = 2700
 
 
 # A text ends as a sentence does: . ! ? (a closing quote or bracket may follow), or a bracket
@@ -361,8 +369,15 @@ def review_warnings(determination: Determination) -> list[ReviewWarning]:
             item_id=decision.pk,
         )
         found += _unprintable_warnings(
-            f"{decision.citation_text}\n{decision.rationale}",
-            where=f"{label}: the guideline or the rationale",
+            decision.citation_text,
+            where=f"{label}: the guideline's citation",
+            code_where=f"item{decision.pk}:citation",
+            item_id=decision.pk,
+            target=f"ctext-{decision.pk}",
+        )
+        found += _unprintable_warnings(
+            decision.rationale,
+            where=f"{label}: the rationale",
             code_where=f"item{decision.pk}",
             item_id=decision.pk,
         )

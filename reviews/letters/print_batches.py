@@ -23,7 +23,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 from pypdf import PdfReader, PdfWriter
 
-from cases.clock.deadlines import add_business_days
+from cases.clock.deadlines import add_business_days, is_business_day
 from cases.integrity.stored import stored_file_bytes
 from cases.lifecycle import events
 from cases.outbox.services import follow_up_add
@@ -169,6 +169,13 @@ def _enqueue(batch: PrintBatch, *, again: bool = False) -> None:
         what=f"Print batch {batch.pk} will be prepared",
         again=again,
     )
+
+
+def posting_first(today: dt.date) -> dt.date:
+    """The posting date a batch printed `today` is offered: today, or the next working day on a
+    weekend or holiday of the state offices' calendar (from QA: a Sunday was offered and became
+    the date of service its proofs declare, CCP 1013a(3))."""
+    return today if is_business_day(today) else add_business_days(today, 1)
 
 
 def posting_latest(today: dt.date) -> dt.date:

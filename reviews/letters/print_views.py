@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from audit.services import audit_cases
 from cases.access import Ability, access_required
-from cases.clock.deadlines import add_business_days, is_business_day
 from cases.forms import date_field
 from cases.integrity.responses import integrity_refused, stored_file_response
 from cases.integrity.stored import StoredFileCorrupt
@@ -28,6 +27,7 @@ from reviews.letters.print_batches import (
     batch_mailings,
     mailing_key,
     mailings_withheld,
+    posting_first,
     posting_latest,
     print_batch_get,
     print_batch_make,
@@ -100,15 +100,8 @@ def _page(request, *, batch_form=None, posted_forms=None, status=200):
             "held_more": held_more,
             "posted": print_batches_posted_recent(today),
             "posted_days": settings.PRINT_BATCH_POSTED_LISTED_DAYS,
-            # The next day mail is collected in the ordinary course of business: today, or
-            # the next working day on a weekend or holiday (from QA: a Sunday was offered and
-            # became the date of service the proofs declare, CCP 1013a(3)).
             "batch_form": batch_form
-            or PrintBatchForm(
-                initial={
-                    "posting_on": today if is_business_day(today) else add_business_days(today, 1)
-                }
-            ),
+            or PrintBatchForm(initial={"posting_on": posting_first(today)}),
             "PrintBatchStatus": PrintBatchStatus,
         },
         status=status,

@@ -273,7 +273,7 @@ def test_a_search_that_finds_only_a_closed_case_says_so_and_links_to_it(admin_cl
 
     page = admin_client.get(url, {"q": "imr-2026-phone1", "priority": ""}).content.decode()
 
-    assert "No open case matches this search, but a closed one does." in page
+    assert "No open case matches, but a closed one does." in page
     assert f'href="{url}?status=closed&amp;q=imr-2026-phone1">Show the closed cases' in page
     shown = admin_client.get(url, {"status": "closed", "q": "imr-2026-phone1"}).content.decode()
     assert issued.case_number in shown

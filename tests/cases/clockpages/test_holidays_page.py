@@ -91,6 +91,7 @@ def test_a_holiday_added_on_a_weekend_is_saved_with_a_word_that_it_moves_nothing
     assert "12/12/2026 is a Saturday, which no deadline counts as a working day already" in (
         saturday.content.decode()
     )
+    assert "due dates are being recounted" not in saturday.content.decode()
     assert "Saved as version" in monday.content.decode()
     assert "which no deadline counts as a working day" not in monday.content.decode()
 

@@ -117,10 +117,10 @@ def test_an_unknown_event_type_is_refused(case):
     ("details", "words"),
     [
         ({"sent_by": "mail"}, "Notice of assignment dated 11/04/2026, by mail"),
-        ({"sent_by": "electronic"}, "Notice of assignment dated 11/04/2026, electronically"),
+        ({"sent_by": "electronic"}, "Notice of assignment dated 11/04/2026, sent electronically"),
         ({"sent_by": ""}, "Notice of assignment dated 11/04/2026 (how it was sent is not known)"),
         # Events written before the notice had a method held a boolean; they are never edited.
-        ({"electronic": True}, "Notice of assignment dated 11/04/2026, electronically"),
+        ({"electronic": True}, "Notice of assignment dated 11/04/2026, sent electronically"),
         ({"electronic": False}, "Notice of assignment dated 11/04/2026, by mail"),
     ],
 )

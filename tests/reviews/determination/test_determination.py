@@ -645,8 +645,17 @@ def test_a_character_the_letter_cannot_print_is_a_warning_where_it_was_typed():
         "“😀” (U+1F600). The letter would draw it in another typeface or as an empty box"
     )
     assert item.item_id == decision.pk and item.step == 3
+    assert item.message.startswith("Item 1 (")
+    assert ": the rationale has a character" in item.message
     assert "“🙂” (U+1F642)." in item.message and "200D" not in item.message
+    assert item.anchor == f"rationale-{decision.pk}"
     assert summary.confirmable and item.confirmable
+    # One in the guideline's citation leads to its own box (from a review).
+    decision.citation_text += " 🚀"
+    decision.save()
+    citation = review_warnings(determination)[1]
+    assert "the guideline's citation has a character" in citation.message
+    assert "“🚀” (U+1F680)" in citation.message and citation.anchor == f"ctext-{decision.pk}"
 
 
 @pytest.mark.parametrize(
