@@ -481,3 +481,24 @@ def test_go_there_puts_the_cursor_in_the_field_that_is_missing(page, live_server
         expect(page.locator(field)).to_be_focused()
         # With its label in view above it (from QA: the guideline's kind came to the top edge).
         expect(page.locator(f"label[for={field[1:]}]")).to_be_in_viewport()
+
+
+def test_save_and_continue_after_the_session_ended_stays_on_the_step_with_the_text(
+    page, context, live_server, reference_data
+):
+    """The workspace's draft form is sent by htmx only as its autosave: "Save and continue"
+    leaves the page, so it asks the session first as every plain form does (session.js).
+    Pressed after the session ended, the page stays, says so and keeps the text."""
+    reviewer = reviewer_with_profile("REV-ENDED")
+    case, _, determination = case_in_review(reviewer)
+    sign_in(page, live_server.url, reviewer)
+    page.goto(f"{live_server.url}/reviews/cases/{case.case_number}/step/2/")
+    box = page.get_by_label("The summary as the letter prints it")
+    before = box.input_value()
+
+    context.clear_cookies(name="sessionid")
+    page.get_by_role("button", name="Save and continue").click()
+
+    expect(page.locator("#session-ended")).to_be_visible()
+    expect(page).to_have_url(re.compile("/step/2/"))
+    expect(box).to_have_value(before)
