@@ -29,3 +29,23 @@ def test_a_refused_termination_on_a_new_case_is_said_in_view(page, live_server, 
     expect(summary).to_contain_text("Choose why the review ends.")
     expect(summary).to_be_focused()
     expect(summary).to_be_in_viewport()
+
+
+def test_a_refused_record_upload_is_said_in_view(page, live_server, reference_data, tmp_path):
+    """From QA: a file that is not a PDF, refused, redrew the record form with its reason some
+    450 px above the window and the focus on the page itself; an administrator could think the
+    record was filed."""
+    case = CaseFactory(status="awaiting_records", date_assigned=dt.date(2026, 11, 2))
+    DisputedItemFactory(case=case)
+    sign_in(page, live_server.url, UserFactory(role="case_admin"))
+    page.goto(f"{live_server.url}/cases/{case.case_number}/")
+    notes = tmp_path / "notes.pdf"
+    notes.write_text("Not a PDF at all.")
+    page.locator("#record-add input[type=file]").set_input_files(str(notes))
+
+    page.get_by_role("button", name="Upload record").click()
+
+    summary = page.locator("#record-add .form-error[autofocus]")
+    expect(summary).to_contain_text("notes.pdf")
+    expect(summary).to_be_focused()
+    expect(summary).to_be_in_viewport()
