@@ -1164,3 +1164,29 @@ def test_the_summary_step_says_what_it_still_needs(client, mine):
     page = client.get(url).content.decode().split('id="summary-needs"', 1)[1]
     assert "Still needed:" in page.split("</div>", 1)[0]
     assert not _ticked(client, case, on_step=3)["Case summary"]
+
+
+def test_the_notes_above_the_summary_are_redrawn_as_it_is_saved(client, mine):
+    """From QA: the note that the letter cannot print an emoji stayed above the box after the
+    emoji was deleted and the text saved, until the page was reloaded."""
+    case, _reviewer, determination, _ = mine
+    determination_fill(determination)
+    determination.clinical_summary += " Feels better 😀."
+    determination.save()
+    url = reverse("determination:workspace_step", args=[case.case_number, 2])
+    notes = client.get(url).content.decode().split('id="summary-notes"', 1)[1]
+    assert "cannot print: “😀”" in notes.split("</div>", 1)[0]
+
+    response = client.post(
+        reverse("determination:draft_save", args=[case.case_number]),
+        {
+            "step": "2",
+            "version": determination.version,
+            "summary": determination.clinical_summary.replace(" 😀", ""),
+        },
+        headers={"HX-Request": "true"},
+    )
+
+    notes = response.content.decode().split('id="summary-notes"', 1)[1].split("</div>", 1)[0]
+    assert 'hx-swap-oob="true"' in notes
+    assert "cannot print" not in notes
