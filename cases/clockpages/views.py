@@ -156,12 +156,16 @@ def holidays(request):
                     form.add_error(field_name if field_name in form.fields else None, errors)
             else:
                 day = data["date"]
+                # The version's note ends as a sentence before the next one (from QA: "…QA
+                # test note Deadlines computed…").
+                note = version.note.rstrip()
+                note += "" if note.endswith((".", "!", "?")) else "."
                 if data["action"] == "add" and day.weekday() >= 5:
                     # From QA: saved without a word, though it moves no deadline: neither
                     # calendar counts a Saturday or a Sunday as a working day.
                     messages.warning(
                         request,
-                        f"Saved as version {version.number}: {version.note} {day:%m/%d/%Y} is "
+                        f"Saved as version {version.number}: {note} {day:%m/%d/%Y} is "
                         f"a {day:%A}, which no deadline counts as a working day already, so this "
                         "holiday moves no date. If it is observed on a weekday (the Friday "
                         "before or the Monday after), add that day as well.",
@@ -169,7 +173,7 @@ def holidays(request):
                 else:
                     messages.success(
                         request,
-                        f"Saved as version {version.number}: {version.note} Deadlines computed "
+                        f"Saved as version {version.number}: {note} Deadlines computed "
                         "from now on use it; those computed before keep the version they "
                         "named. Open cases' due dates are being recounted; the case list shows "
                         "the new dates when that is done.",

@@ -93,6 +93,8 @@ def test_a_holiday_added_on_a_weekend_is_saved_with_a_word_that_it_moves_nothing
     )
     assert "due dates are being recounted" not in saturday.content.decode()
     assert "Saved as version" in monday.content.decode()
+    # The note ends as a sentence before the next (from QA: "…QA Deadlines computed…")
+    assert "Office party. QA. Deadlines computed from now on use it" in monday.content.decode()
     assert "which no deadline counts as a working day" not in monday.content.decode()
 
 
