@@ -203,6 +203,24 @@
     if (wanted && wanted.isConnected && (!active || active === document.body)) { wanted.focus(); }
   });
 
+  /* A form sent in place whose answer replaced it (the eligibility finding, "Mark records
+     complete") took the focus with it, to the page itself: a keyboard user started again from
+     the top, some 13 stops (from QA). The part drawn in its place takes the focus, unless the
+     answer marked what should (above). Only for the element that replaced the form's target
+     (not a message swapped out of band), and only while the focus is on nothing. */
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var drawn = event.target;
+    var detail = event.detail || {};
+    var asked = detail.requestConfig && detail.requestConfig.elt;
+    var active = document.activeElement;
+    if (!asked || asked.tagName !== "FORM" || asked.isConnected) { return; }
+    if (!drawn || !drawn.isConnected || drawn === document.body || !drawn.id) { return; }
+    if (!detail.target || detail.target.id !== drawn.id) { return; }
+    if ((active && active !== document.body) || drawn.querySelector("[autofocus]")) { return; }
+    if (!drawn.hasAttribute("tabindex")) { drawn.setAttribute("tabindex", "-1"); }
+    drawn.focus({ preventScroll: true });
+  });
+
   /* The case page's panel that answered a change has just been drawn afresh: the "case
      changed" its answer sends (cases.casefile.views._action_done names the panel) refreshes
      the other panels, not this one. Asked again, it was swapped a second time, and the focus

@@ -6,8 +6,10 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
+from cases.eligibility.services import case_eligibility_record
 from tests.browser.test_reviewer_flow import sign_in
-from tests.factories import CaseFactory, DisputedItemFactory, UserFactory
+from tests.cases.helpers import add_record, overrides_for
+from tests.factories import CaseFactory, DisputedItemFactory, UserFactory, case_taken_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -49,3 +51,25 @@ def test_a_refused_record_upload_is_said_in_view(page, live_server, reference_da
     expect(summary).to_contain_text("notes.pdf")
     expect(summary).to_be_focused()
     expect(summary).to_be_in_viewport()
+
+
+def test_a_form_sent_in_place_leaves_the_focus_where_the_work_was(
+    page, live_server, reference_data
+):
+    """From QA: after "Mark records complete" sent with the keyboard, the focus fell to the page
+    itself, and a keyboard user had to Tab from the top again (some 13 stops)."""
+    admin = UserFactory(role="case_admin")
+    case = case_taken_in(admin)
+    case_eligibility_record(case=case, actor=admin, eligible=True, overrides=overrides_for(case))
+    add_record(case, admin)
+    sign_in(page, live_server.url, admin)
+    page.goto(f"{live_server.url}/cases/{case.case_number}/")
+    button = page.get_by_role("button", name="Mark records complete")
+    button.focus()
+
+    page.keyboard.press("Enter")
+
+    expect(page.locator(".badge", has_text="Records complete").first).to_be_visible()
+    expect(page.locator("#workflow .form-error")).to_have_count(0)
+    page.wait_for_function("() => document.activeElement !== document.body")
+    assert page.evaluate("() => document.activeElement.closest('#workflow') !== null")
