@@ -39,6 +39,7 @@
       );
     };
     window.visualViewport.addEventListener("resize", fitSaveBar);
+    window.addEventListener("resize", fitSaveBar);
     fitSaveBar();
   }
 
