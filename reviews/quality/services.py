@@ -37,7 +37,11 @@ from reviews.determination.services import (
     _determination_lock,
 )
 from reviews.determination.status_table import DeterminationAction, determination_actions
-from reviews.determination.warnings import contradictions_confirmed, identifiers_unconfirmed
+from reviews.determination.warnings import (
+    contradictions_confirmed,
+    identifiers_unconfirmed,
+    review_warnings,
+)
 from reviews.quality import tasks
 from reviews.quality.changes import determination_as_returned
 
@@ -284,7 +288,9 @@ def determination_approve(
     _quality_check(determination, actor, seen_version)
     # Approval issues the public letter, which names no one (SPEC section 6): a name or
     # identifier the reviewer has not confirmed (a text changed, a party added) goes back.
-    unconfirmed = identifiers_unconfirmed(determination)
+    # The warnings read once for both checks (each text scanned for names and identifiers).
+    warnings = review_warnings(determination)
+    unconfirmed = identifiers_unconfirmed(determination, warnings)
     if unconfirmed:
         raise ValidationError(
             [
@@ -295,7 +301,7 @@ def determination_approve(
             + [warning.message for warning in unconfirmed],
             code="unconfirmed_identifiers",
         )
-    contradictions = contradictions_confirmed(determination)
+    contradictions = contradictions_confirmed(determination, warnings)
     if contradictions and not contradictions_read:
         raise ValidationError(
             [CONTRADICTIONS_READ] + [warning.message for warning in contradictions],
