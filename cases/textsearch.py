@@ -34,6 +34,14 @@ def fold(text: str) -> str:
     return bare.lower().translate(_SPELT_OUT)
 
 
+def name_key(text: str) -> str:
+    """A name as the duplicate and prior-IMR checks compare it: folded, and without the spaces,
+    hyphens and stops a feeder system may drop or add ("O'Brien-Núñez", "OBrien Nunez" and
+    "O. Brien Nunez" are one name). Compared in Python on the few rows an indexed column (the
+    claim number, the date of birth) found."""
+    return "".join(char for char in fold(text or "") if char.isalnum())
+
+
 class SearchFold(Func):
     """fold() in SQL: `imr_search_fold(column)`."""
 

@@ -31,7 +31,7 @@ from cases.lifecycle.models import (
 )
 from cases.records.models import RecordKind
 from cases.registry import reviewer_side
-from cases.textsearch import folded_equals
+from cases.textsearch import name_key
 
 
 class CheckResult(models.TextChoices):
@@ -254,19 +254,21 @@ def prior_imr_items(case: Case) -> list[PriorImrMatch]:
         return []
     same_worker = Q(case__claim_number=case.claim_number)
     if case.worker_date_of_birth:
-        # The name as a search compares it (cases.textsearch): "Garcia" is the "García" of an
-        # earlier application typed elsewhere. The date of birth's index finds the few.
-        same_worker |= Q(
-            folded_equals("case__worker_last_name", case.worker_last_name),
-            folded_equals("case__worker_first_name", case.worker_first_name),
-            case__worker_date_of_birth=case.worker_date_of_birth,
-        )
-    others = list(
-        DisputedItem.objects.filter(same_worker)
+        # The date of birth's index finds the few; their names are compared below.
+        same_worker |= Q(case__worker_date_of_birth=case.worker_date_of_birth)
+    name = (name_key(case.worker_last_name), name_key(case.worker_first_name))
+    others = [
+        other
+        for other in DisputedItem.objects.filter(same_worker)
         .exclude(case=case)
         .filter(case__status__in=[CaseStatus.ISSUED, CaseStatus.REMANDED])
         .select_related("case")
-    )
+        # The name without accents, capitals, spaces or hyphens (cases.textsearch.name_key):
+        # "Garcia" is the "García" of an earlier application typed elsewhere.
+        if other.case.claim_number == case.claim_number
+        or (name_key(other.case.worker_last_name), name_key(other.case.worker_first_name))
+        == name
+    ]
     if not others:
         return []
     decisions = reviewer_side().issued_item_decisions([other.pk for other in others])

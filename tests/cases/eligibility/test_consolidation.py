@@ -49,13 +49,31 @@ def test_the_same_dispute_is_found_with_what_it_shares():
     assert duplicate.refusal == ""
 
 
-def test_the_same_worker_typed_without_accents_is_the_same_dispute():
-    kept = application(worker_last_name="Núñez")
-    other = application(worker_last_name="NUNEZ", application_id="A-2")
+@pytest.mark.parametrize(
+    ("kept_name", "other_name"),
+    [
+        ("Núñez", "NUNEZ"),
+        # From QA: a feeder system that drops the apostrophe and the hyphen.
+        ("O'Brien-Núñez", "OBrien Nunez"),
+        ("De la Cruz", "Delacruz"),
+    ],
+)
+def test_the_same_worker_typed_without_accents_or_hyphens_is_the_same_dispute(
+    kept_name, other_name
+):
+    kept = application(worker_last_name=kept_name)
+    other = application(worker_last_name=other_name, application_id="A-2")
 
     [duplicate] = case_duplicates(kept)
 
     assert duplicate.case == other and duplicate.refusal == ""
+
+
+def test_another_worker_on_the_same_claim_is_no_duplicate():
+    kept = application(worker_last_name="Ruiz")
+    application(worker_last_name="Ruizz", application_id="A-2")
+
+    assert case_duplicates(kept) == []
 
 
 def test_another_physician_or_injury_or_a_closed_case_is_no_duplicate():

@@ -204,6 +204,9 @@ def test_a_prior_imr_of_the_same_treatment_reworded_is_found():
         (("Ana", "Ruiz"), ("ANA", "RUIZ")),
         (("José", "García"), ("Jose", "Garcia")),
         (("Seán", "O'Brien"), ("Sean", "O’Brien")),
+        # From QA: without the hyphen and apostrophe, as a feeder system writes it.
+        (("José", "O'Brien-Núñez"), ("Jose", "OBrien Nunez")),
+        (("Mary-Ann", "Lee"), ("Mary Ann", "LEE")),
     ],
 )
 def test_the_same_worker_by_name_and_birth_date_counts_under_another_claim(before, now):
