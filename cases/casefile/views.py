@@ -561,7 +561,6 @@ def case_eligibility(request, case_number: str):
                     case=case,
                     actor=request.user,
                     eligible=True,
-                    notice_on=form.cleaned_data["notice_on"],
                     overrides=form.overrides(),
                 )
                 message = (

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from cases.eligibility.services import NOTE_NEEDED, Override, OverridesMissing
-from cases.forms import date_field, note_field, past_date_check
+from cases.forms import date_field, note_field
 from cases.lifecycle.models import INELIGIBILITY_SOURCES, IneligibilityReason, SentBy
 from cases.lifecycle.services import MISSING_INFORMATION
 
@@ -20,14 +20,14 @@ class EligibleForm(forms.Form):
     """The eligible finding, with an answer and a written reason for each blocking check that
     does not pass (the fields sit beside their check on the page, tied to this form by id)."""
 
-    notice_on = date_field(
-        "Notice of assignment date",
-        help_text="The letter's Date Assigned; the records clock starts here.",
-    )
+    # No date to choose: the notice the finding sends is signed, dated and sent the day the
+    # finding is recorded (8 CCR 9792.10.4(b)). From QA: a date chosen earlier was the case's
+    # Date Assigned, hid a late notice and counted the records from a day before the notice
+    # printed; a notice another system sent is given at intake as the Date Assigned.
 
     def __init__(self, *args, checks=(), notice_method_text="", notice_held_text="", **kwargs):
-        kwargs.setdefault("initial", {"notice_on": timezone.localdate()})
         super().__init__(*args, **kwargs)
+        self.notice_on = timezone.localdate()
         # How the notice goes is the parties' service, not a choice (services.notice_method);
         # who it cannot reach yet is said at the button (services.notice_held_text).
         self.notice_method_text = notice_method_text
@@ -88,22 +88,15 @@ class EligibleForm(forms.Form):
             for check in self.override_checks
         }
 
-    def clean_notice_on(self):
-        value = self.cleaned_data["notice_on"]
-        past_date_check(value, "notice of assignment date")
-        return value
-
     def refusal_add(self, error: ValidationError) -> None:
         """The service's refusal, shown on the form: checks left without their reason each get
         the error beside their reason box (and a link in the summary); anything else is said at
         the top."""
         if not isinstance(error, OverridesMissing):
-            # The notice date's problem beside the date; anything else at the top.
-            for each in error.error_list:
-                self.add_error("notice_on" if each.code == "notice_date" else None, each)
+            self.add_error(None, error)
             return
         for message in error.others:  # the notice date's
-            self.add_error("notice_on", message)
+            self.add_error(None, message)
         if any(f"{key}_reason" not in self.fields for key in error.check_keys):
             # The checks changed since the page was drawn (a duplicate found meanwhile): the
             # service's sentence names them all.
