@@ -50,7 +50,13 @@ class ReauthForm(forms.Form):
         label="Code from your authenticator app (or a recovery code)",
         max_length=16,
         widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "size": 10}
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "text",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+                "size": 10,
+            }
         ),
     )
 

@@ -101,11 +101,19 @@ def code_wait(user, *, device: TOTPDevice | None = None) -> dt.datetime | None:
     return max(waits) if waits else None
 
 
+def code_typed(code: str) -> str:
+    """A code as typed, as the devices compare it: without spaces or hyphens, lower case.
+    Recovery codes are letters and digits in lower case (django-otp's StaticToken); from QA: a
+    phone's keyboard capitalised the first letter and the code was refused, locking out the
+    user the codes are for (one who lost the phone with the app)."""
+    return code.replace(" ", "").replace("-", "").lower()
+
+
 def code_match(user, code: str, *, or_recovery: bool = False):
     """The user's device that takes `code` (django_otp.match_token) and "", or None and why the
     code was refused, as the page says it (the throttle asked before the code is checked)."""
     wait = code_wait(user)
-    device = django_otp.match_token(user, code.replace(" ", ""))
+    device = django_otp.match_token(user, code_typed(code))
     if device is not None:
         return device, ""
     return None, code_refused(wait, or_recovery=or_recovery)
@@ -130,7 +138,7 @@ def code_refused(wait: dt.datetime | None, *, or_recovery: bool = False) -> str:
 def totp_enrol_confirm(request, device: TOTPDevice, code: str) -> list[str] | None:
     """Confirm the app with its first code: the session is verified and ten recovery codes are
     made (returned to be shown once); None when the code is wrong."""
-    if not device.verify_token(code.replace(" ", "")):
+    if not device.verify_token(code_typed(code)):
         return None
     device.confirmed = True
     device.save(update_fields=["confirmed"])

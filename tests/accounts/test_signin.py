@@ -190,6 +190,24 @@ def test_the_next_sign_in_asks_for_the_code_and_takes_a_recovery_code_once():
         assert answer.status_code == expected, attempt
 
 
+def test_a_recovery_code_typed_on_a_phone_with_a_capital_is_taken():
+    """From QA: a phone's keyboard capitalised the first letter of a recovery code, which was
+    refused; and the field asked for a numeric keypad, though the codes have letters."""
+    user = UserFactory(role=Role.QUALITY_REVIEWER)
+    totp_device_for(user)
+    client = Client()
+    sign_in(client, user)
+    verify = reverse("account:second_factor_verify")
+    client.post(verify, {"code": totp_code_now(user)})
+    code = recovery_codes_made(client)[0]
+    other = Client()
+    page = sign_in(other, user)
+    field = other.get(page.url).content.decode().split('name="code"', 1)[1].split(">", 1)[0]
+    assert 'inputmode="text"' in field and 'autocapitalize="none"' in field
+    typed = f"{code[:4].capitalize()} {code[4:].upper()}"
+    assert other.post(verify, {"code": typed}).status_code == 302
+
+
 def test_between_the_password_and_the_code_the_header_offers_only_sign_out():
     """From a QA pass: the code's page showed the whole menu (Dashboard, Cases, the account's
     notifications), each link leading back to the code's page."""
