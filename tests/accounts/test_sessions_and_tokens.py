@@ -185,6 +185,12 @@ def test_a_token_is_stored_hashed_and_works_until_revoked_or_expired(api_client_
     made = timezone.localtime(ApiToken.objects.get(name="Second").created_at)
     assert f"{made:%m/%d/%Y}" in listing and f"{made:%Y-%m-%d}" not in listing
     second = ApiToken.objects.get(name="Second")
+    # From QA: "Revoke" cut a live system off at one keypress, and every button had the same
+    # name. It opens a warning first, and the button names the token.
+    revoke = listing.split(f'action="{reverse("api_tokens:api_token_revoke", args=[second.pk])}"')
+    assert '<summary>Revoke…<span class="visually-hidden"> “Second” of' in revoke[0][-400:]
+    assert "stops working at once, and this cannot be undone" in revoke[1].split("</form>")[0]
+    assert ">Revoke “Second”</button>" in revoke[1].split("</form>")[0]
     page.post(reverse("api_tokens:api_token_revoke", args=[second.pk]))
     assert Client(HTTP_AUTHORIZATION=f"Token {other}").get("/api/v1/cases/").status_code == 401
 
