@@ -191,6 +191,18 @@
   /* For a message a page's own script adds (quality_comments.js). */
   window.imrMessagesPlace = messagesPlace;
 
+  /* A page opened at a fragment (the holiday tables answer at "#judicial"): the browser skips
+     `autofocus` when it scrolls to a fragment, so a refused form's summary was neither focused
+     nor in view, and the message of a change saved sat above the window (from QA). The summary
+     takes the focus (and so comes into view); a message out of view floats at the foot. */
+  window.addEventListener("load", function () {
+    if (!location.hash) { return; }
+    var summary = document.querySelector(".form-error[autofocus]");
+    var active = document.activeElement;
+    if (summary && (!active || active === document.body)) { summary.focus(); }
+    messagesPlace();
+  });
+
   /* What an answer swapped in marks `autofocus` (the party just saved on the case page, a
      refusal's summary) gets the focus once the swap has settled, if the focus is on nothing:
      htmx's own handling raced with the page's other swaps (the messages sent out of band), and

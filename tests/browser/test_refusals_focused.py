@@ -47,3 +47,30 @@ def test_a_bulk_action_with_no_case_selected_focuses_its_message(
     page.get_by_role("button", name=button).click()
     message = page.locator("#messages .message").filter(has_text=said)
     expect(message).to_be_focused()
+
+
+def test_a_refused_holiday_change_focuses_its_summary_and_a_saved_one_says_so_in_view(
+    page, live_server, reference_data, artifacts
+):
+    """From QA: the holiday page answers at its calendar's fragment, where the browser skips
+    `autofocus`: a refusal came back with the focus on nothing and its summary 2,500 px down a
+    phone's page, and the message of a change saved was above the window."""
+    sign_in(page, live_server.url, UserFactory(role=Role.SYSTEM_ADMIN))
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(f"{live_server.url}/settings/holidays/?year=2027")
+    section = page.locator("#judicial")
+    section.locator("summary", has_text="Change this calendar").click()
+    section.get_by_label("Date").fill("2027-03-03")
+    section.get_by_role("button", name="Save as version").click()
+
+    summary = page.locator("#judicial .form-error")
+    expect(summary).to_be_focused()
+    expect(summary).to_be_in_viewport()
+    page.screenshot(path=str(artifacts / "holiday-refused-390.png"))
+
+    section.get_by_label("Name").fill("Founders' Day")
+    section.get_by_label("Why").fill("Declared by the governor.")
+    section.get_by_role("button", name="Save as version").click()
+    message = page.locator("#messages .message").filter(has_text="Saved as version")
+    expect(message).to_be_in_viewport()
+    page.screenshot(path=str(artifacts / "holiday-saved-390.png"))
