@@ -465,6 +465,12 @@ CLOCK_APPEAL_SERVICE_EXTENSION_DAYS = int(
     os.environ.get("CLOCK_APPEAL_SERVICE_EXTENSION_DAYS", "5")
 )
 CLOCK_MAIL_RECEIPT_DAYS = int(os.environ.get("CLOCK_MAIL_RECEIPT_DAYS", "5"))
+# 8 CCR 9792.10.5(a)(1) gives the records 15 days after a mailed notice of assignment, 12 after
+# one sent electronically. A notice signed to be mailed prints the 15 days; a copy held for an
+# address and then e-mailed would end the records 3 days before the date the notice gave. With
+# this on, the clock keeps the printed date whenever the rule alone would end earlier (the
+# claims administrator is never counted late by a date the IRO's own notice did not give).
+CLOCK_RECORDS_DUE_AS_PRINTED = os.environ.get("CLOCK_RECORDS_DUE_AS_PRINTED", "1") == "1"
 # The notice of assignment of an expedited review is due the day the application arrives
 # (standard: one business day, 8 CCR 9792.10.4(b)).
 CLOCK_EXPEDITED_NOTICE_SAME_DAY = os.environ.get("CLOCK_EXPEDITED_NOTICE_SAME_DAY", "1") == "1"

@@ -50,6 +50,26 @@ class FactsError(ValueError):
         self.path = path
 
 
+def _as_printed(by_rule: Deadline, facts: Facts) -> Deadline:
+    """The records due date the notice of assignment printed, when the rule alone ends the
+    records earlier: a notice signed to be mailed (15 days) whose copies were then e-mailed
+    (12). The claims administrator was given the printed date in writing; the clock never
+    counts the records late before it (settings.CLOCK_RECORDS_DUE_AS_PRINTED)."""
+    printed = facts.notice_records_due_on
+    if not settings.CLOCK_RECORDS_DUE_AS_PRINTED or printed is None or printed <= by_rule.on:
+        return by_rule
+    return Deadline(
+        on=printed,
+        text=(
+            f"The date the notice of assignment printed, kept: the records are not counted late "
+            f"before the date the notice gave (our setting CLOCK_RECORDS_DUE_AS_PRINTED). By "
+            f"the rule alone they would be due {by_rule.on:%m/%d/%Y}: {by_rule.text}"
+        ),
+        sources=by_rule.sources,
+        calendar=by_rule.calendar,
+    )
+
+
 @dataclass(frozen=True)
 class Facts:
     priority: str = "standard"
@@ -68,6 +88,8 @@ class Facts:
     # 8 CCR 9792.10.4(b): the day the screen came back to received after a request for
     # information or a liability deferral; the finding and notice run from it.
     screen_resumed_on: dt.date | None = None
+    # The records due date the notice of assignment printed (CLOCK_RECORDS_DUE_AS_PRINTED).
+    notice_records_due_on: dt.date | None = None
 
     @property
     def expedited(self) -> bool:
@@ -329,8 +351,10 @@ def compute(facts: Facts) -> Clocks:
             clocks.records_due_on = (
                 as_standard if converted and as_standard.on < as_expedited.on else as_expedited
             )
+            if not converted:
+                clocks.records_due_on = _as_printed(clocks.records_due_on, facts)
         else:
-            clocks.records_due_on = as_standard
+            clocks.records_due_on = _as_printed(as_standard, facts)
 
     if facts.records_complete_on:
         # Lab. Code 4610.6(d): from receipt of the application and the complete records.

@@ -266,8 +266,7 @@ def prior_imr_items(case: Case) -> list[PriorImrMatch]:
         # The name without accents, capitals, spaces or hyphens (cases.textsearch.name_key):
         # "Garcia" is the "García" of an earlier application typed elsewhere.
         if other.case.claim_number == case.claim_number
-        or (name_key(other.case.worker_last_name), name_key(other.case.worker_first_name))
-        == name
+        or (name_key(other.case.worker_last_name), name_key(other.case.worker_first_name)) == name
     ]
     if not others:
         return []

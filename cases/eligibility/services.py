@@ -119,8 +119,10 @@ def _eligible_and_notice(
     )
     case.date_assigned = notice_on
     case.notice_sent_by = sent_by
+    # The new notice prints its own records due date when it is signed (letters.notices).
+    case.notice_records_due_on = None
     case.full_clean(exclude=["due_on"])
-    case.save(update_fields=["date_assigned", "notice_sent_by"])
+    case.save(update_fields=["date_assigned", "notice_sent_by", "notice_records_due_on"])
     from_status = case_status_set(case=case, to_status=CaseStatus.AWAITING_RECORDS)
     event = events.notice_of_assignment_sent(
         case=case,

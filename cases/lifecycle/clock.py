@@ -182,6 +182,7 @@ CLOCK_COLUMNS = (
     "ur_decision_served_by",
     "date_assigned",
     "notice_sent_by",
+    "notice_records_due_on",
     "records_complete_on",
     "expedited_on",
     "screen_resumed_on",
@@ -211,6 +212,7 @@ def case_facts(case, items=None, letter=None) -> Facts:
         records_complete_on=case.records_complete_on,
         expedited_on=case.expedited_on,
         screen_resumed_on=case.screen_resumed_on,
+        notice_records_due_on=case.notice_records_due_on,
         letter_mailed_on=served_on,
         letter_sent_by=sent_by or "",
         # The items matter only once the determination clock runs (pages without it keep their

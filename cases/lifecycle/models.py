@@ -278,6 +278,11 @@ class Case(models.Model):
         blank=True,
         help_text="How the notice of assignment was sent; blank when not sent or not known.",
     )
+    # The records due date the notice of assignment sent from here printed. It is signed to go
+    # by the parties' service as known then; a copy held for an address and then e-mailed is
+    # served another way, whose period is shorter. The records clock never ends before the
+    # date the notice gave (CLOCK_RECORDS_DUE_AS_PRINTED; 8 CCR 9792.10.5(a)(1)).
+    notice_records_due_on = models.DateField(null=True, blank=True)
     records_complete_on = models.DateField(null=True, blank=True)
     # 8 CCR 9792.10.3(d): the day the IMR was deferred for a dispute of liability.
     deferred_on = models.DateField(null=True, blank=True)

@@ -34,6 +34,7 @@ from cases.lifecycle.models import (
     PartyRole,
     SentBy,
 )
+from cases.lifecycle.services import DUE_ON_FIELDS, case_due_on_refresh
 from cases.outbox.models import FollowUp
 from cases.outbox.selectors import follow_up_for
 from cases.outbox.services import follow_up_add
@@ -178,13 +179,26 @@ def _finding_reasons(event: CaseEvent) -> list[dict[str, str]]:
     return reasons
 
 
+def notice_records_due(notice: Notice):
+    """The records due date a notice of assignment prints (a Deadline, or None): counted from
+    its date (today before it is signed) by how it goes, as it stands when it is signed."""
+    case = notice.case
+    facts = dataclasses.replace(
+        case_facts(case),
+        notice_sent_on=notice.mailing_date or timezone.localdate(),
+        notice_sent_by=notice.sent_by or notice_planned_method(case),
+        # The date this notice prints, not one an earlier notice printed.
+        notice_records_due_on=None,
+    )
+    return compute(facts).records_due_on
+
+
 def notice_context(notice: Notice) -> dict:
     """Everything a notice's template prints. Before it is signed (a preview) the date reads
     "Not yet sent" and the records due date counts from today."""
     case = notice.case
     organization = organization_current()
     text = notice.letter_text
-    today = timezone.localdate()
     recipients = notice_recipients(case)
     provider = case.party(PartyRole.REQUESTING_PROVIDER)
     employer = case.party(PartyRole.EMPLOYER)
@@ -211,12 +225,7 @@ def notice_context(notice: Notice) -> dict:
         "items": [item.description.strip() for item in case.items.order_by("position")],
     }
     if notice.kind == NoticeKind.NOTICE_OF_ASSIGNMENT:
-        sent_on = notice.mailing_date or today
-        sent_by = notice.sent_by or notice_planned_method(case)
-        facts = dataclasses.replace(
-            case_facts(case), notice_sent_on=sent_on, notice_sent_by=sent_by
-        )
-        records_due = compute(facts).records_due_on
+        records_due = notice_records_due(notice)
         context.update(
             {
                 "assignment_notice": with_org(text.assignment_notice, organization),
@@ -336,6 +345,8 @@ def notice_produce(*, notice_id: int) -> str:
         if not notice.sha256:
             # It prints the day it is signed and sent; an earlier failed try keeps no date.
             notice.mailing_date = timezone.localdate()
+            if notice.kind == NoticeKind.NOTICE_OF_ASSIGNMENT:
+                _records_due_printed_keep(notice)
         notice.save(update_fields=["attempts", "error", "status", "mailing_date"])
     pdf = None
     if not notice.sha256:
@@ -354,6 +365,18 @@ def notice_produce(*, notice_id: int) -> str:
         # Closed while it was being served: what has not gone out stays here.
         notice_unsent_if_closed(notice)
     return notice_serve(notice_id=notice_id)
+
+
+def _records_due_printed_keep(notice: Notice) -> None:
+    """The case keeps the records due date this notice prints: the records clock never ends
+    before it, whichever way its copies are then served (CLOCK_RECORDS_DUE_AS_PRINTED; from
+    QA: a notice signed to be mailed printed 15 days, its copies were e-mailed once the parties
+    gave addresses, and the case counted 12)."""
+    printed = notice_records_due(notice)
+    case = Case.objects.select_for_update().get(pk=notice.case_id)
+    case.notice_records_due_on = printed.on if printed else None
+    case_due_on_refresh(case)
+    case.save(update_fields=["notice_records_due_on", *DUE_ON_FIELDS, "updated_at"])
 
 
 def _notice_store(*, notice_id: int, pdf: bytes) -> Notice:

@@ -178,3 +178,25 @@ def test_demo_records_are_received_before_their_case_is_complete():
             assert received <= record.case.records_complete_on, record
             checked += 1
     assert checked
+
+
+def test_the_demo_notices_print_the_records_date_the_clock_counts(
+    django_capture_on_commit_callbacks,
+):
+    """From QA: the demo's notices were dated days in the past at the finding but signed, and
+    so printed, the day the demo started: "records overdue since 12/01" on the case page,
+    "Records due: 12/21" in its notice. A case whose notice went out before the demo comes
+    from the earlier system (its Date Assigned); a notice sent from here prints the clock's
+    date."""
+    from reviews.letters.models import Notice, NoticeKind  # the letters room's, for the check
+
+    with django_capture_on_commit_callbacks(execute=True):
+        seed("--quiet")
+    cases = list(Case.objects.all())
+    assert any(case.clock.running == "records" and case.clock.overdue for case in cases)
+    notices = Notice.objects.filter(kind=NoticeKind.NOTICE_OF_ASSIGNMENT).exclude(sha256="")
+    assert notices.exists()
+    for notice in notices.select_related("case"):
+        case = notice.case
+        assert notice.mailing_date == case.date_assigned == timezone.localdate()
+        assert case.notice_records_due_on == case.clock.records_due_on, case.case_number

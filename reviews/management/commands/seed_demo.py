@@ -139,8 +139,14 @@ class DemoCase:
 
     data: dict
     records: list[DemoRecord] = field(default_factory=list)
-    # The notice goes as the parties are served (cases.eligibility.services.notice_method).
+    # 0: found eligible today, and the notice of assignment goes from here as the parties are
+    # served (cases.eligibility.services.notice_method). More: the case comes from the
+    # organization's earlier system, found eligible and its notice sent that many days ago by
+    # `notice_sent_by` (intake's Date Assigned), so its clock runs from that day. A notice sent
+    # from here is dated the day it is signed; one dated in the past would print a records due
+    # date later than the clock's (from QA).
     notice_days_ago: int | None = None
+    notice_sent_by: str = "mail"
     records_complete_days_ago: int | None = None
     ineligible_reasons: list[str] = field(default_factory=list)
     terminated: tuple[str, str] | None = None
@@ -315,6 +321,7 @@ def demo_cases(today: dt.date) -> list[DemoCase]:
             ),
             records=[_ur_decision(30, "Lumbar epidural steroid injection L4-L5")],
             notice_days_ago=20,
+            notice_sent_by="electronic",
         ),
         DemoCase(
             # Notice mailed 3 days ago: records due 15 days after mailing.
@@ -714,7 +721,11 @@ class Command(BaseCommand):
                 }
                 for position, record in enumerate(spec.records, start=1)
             ]
-            case = case_create(data={**spec.data, "records": records}, actor=actor, source="ui")
+            data = {**spec.data, "records": records}
+            if spec.notice_days_ago:
+                data["date_assigned"] = today - dt.timedelta(days=spec.notice_days_ago)
+                data["notice_sent_by"] = spec.notice_sent_by
+            case = case_create(data=data, actor=actor, source="ui")
             for added in case.records.all():
                 # Count pages now so the demo is complete without a worker; the queued
                 # inspection task then finds the work done.
@@ -732,13 +743,8 @@ class Command(BaseCommand):
                 case_eligibility_record(
                     case=case, actor=actor, eligible=False, reasons=spec.ineligible_reasons
                 )
-            if spec.notice_days_ago is not None:
-                case = case_eligibility_record(
-                    case=case,
-                    actor=actor,
-                    eligible=True,
-                    notice_on=today - dt.timedelta(days=spec.notice_days_ago),
-                )
+            if spec.notice_days_ago == 0:
+                case = case_eligibility_record(case=case, actor=actor, eligible=True)
             if spec.records_complete_days_ago is not None:
                 days_ago = spec.records_complete_days_ago
                 if days_ago == DUE_SOON:

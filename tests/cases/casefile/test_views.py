@@ -551,9 +551,7 @@ def test_an_eligible_finding_with_every_party_served_by_email_gives_the_records_
     case.refresh_from_db()
     assert case.notice_sent_by == SentBy.ELECTRONIC
     # 8 CCR 9792.10.5(a)(1)
-    assert "12 days after the notice sent electronically" in (
-        case.clock.explain["records_due_on"]
-    )
+    assert "12 days after the notice sent electronically" in (case.clock.explain["records_due_on"])
 
 
 def test_a_notice_method_other_than_the_parties_service_is_refused(case, case_admin):

@@ -338,9 +338,7 @@ def test_a_notice_to_a_party_served_by_mail_goes_through_the_print_queue_and_its
     # while the notice, mailed to the employer, printed 15 until the posting was confirmed.
     # The parties' service decides it from the finding on (8 CCR 9792.10.5(a)(1)).
     assert parties_case.notice_sent_by == SentBy.MAIL
-    assert parties_case.clock.deadlines["records_due_on"].text.startswith(
-        "15 days after the notice mailed"
-    )
+    assert "15 days after the notice mailed" in parties_case.clock.deadlines["records_due_on"].text
     assert "15 days after the notice mailed" in body_flat(pdf_text(_pdf(notice)))
 
     client.force_login(case_admin)
@@ -443,3 +441,40 @@ def test_a_notice_served_after_the_records_were_complete_says_it_moved_no_clock(
         f'the date kept: the notice was served <span class="nowrap">{today:%m/%d/%Y}</span>; '
         f"{kept}" in text
     )
+
+
+@pytest.mark.parametrize("as_printed", [True, False])
+def test_a_notice_signed_for_mail_and_then_emailed_keeps_the_records_date_it_printed(
+    parties_case, case_admin, django_capture_on_commit_callbacks, settings, as_printed
+):
+    """From QA: the notice, signed while a party had no address, printed the 15 days of a
+    mailed notice; the copy was e-mailed once the address came, and the case counted the 12
+    days of an electronic notice, 3 days before the date the claims administrator was given
+    in writing (8 CCR 9792.10.5(a)(1); CLOCK_RECORDS_DUE_AS_PRINTED)."""
+    settings.CLOCK_RECORDS_DUE_AS_PRINTED = as_printed
+    today = timezone.localdate()
+    notice = _eligible(parties_case, case_admin, django_capture_on_commit_callbacks)
+    printed = body_flat(pdf_text(_pdf(notice))).split("Records due:", 1)[1].split()[0]
+    assert "15 days after the notice mailed" in body_flat(pdf_text(_pdf(notice)))
+    with django_capture_on_commit_callbacks(execute=True):
+        party_service_changed(
+            parties_case,
+            case_admin,
+            PartyRole.EMPLOYER,
+            email="hr@acme.example.org",
+            delivery_method="email",
+            e_service_consent=True,
+        )
+    notice.refresh_from_db()
+    case = Case.objects.get(pk=parties_case.pk)
+    assert (notice.served_on, case.notice_sent_by) == (today, SentBy.ELECTRONIC)
+    assert f"{case.notice_records_due_on:%m/%d/%Y}" == printed
+    deadline = case.clock.deadlines["records_due_on"]
+    if as_printed:
+        assert f"{case.clock.records_due_on:%m/%d/%Y}" == printed
+        assert deadline.text.startswith("The date the notice of assignment printed, kept")
+        assert "12 days after the notice sent electronically" in deadline.text
+        assert case.due_on == case.clock.records_due_on  # the case list's date too
+    else:
+        assert case.clock.records_due_on < case.notice_records_due_on
+        assert deadline.text.startswith("12 days after the notice sent electronically")
