@@ -471,6 +471,10 @@ CLOCK_MAIL_RECEIPT_DAYS = int(os.environ.get("CLOCK_MAIL_RECEIPT_DAYS", "5"))
 # this on, the clock keeps the printed date whenever the rule alone would end earlier (the
 # claims administrator is never counted late by a date the IRO's own notice did not give).
 CLOCK_RECORDS_DUE_AS_PRINTED = os.environ.get("CLOCK_RECORDS_DUE_AS_PRINTED", "1") == "1"
+# The same for the letter's authorization and reimbursement dates (8 CCR 9792.10.7(a): from
+# receipt, 5 days after mailing, the same day by e-mail): the letter signed while the claims
+# administrator's copy waited for an address printed them as for a mailed copy.
+CLOCK_DUTIES_AS_PRINTED = os.environ.get("CLOCK_DUTIES_AS_PRINTED", "1") == "1"
 # The notice of assignment of an expedited review is due the day the application arrives
 # (standard: one business day, 8 CCR 9792.10.4(b)).
 CLOCK_EXPEDITED_NOTICE_SAME_DAY = os.environ.get("CLOCK_EXPEDITED_NOTICE_SAME_DAY", "1") == "1"

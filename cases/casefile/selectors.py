@@ -198,7 +198,11 @@ def case_clock_with_letter(case: Case):
         # explanation takes the dates' place. The duties (only where an item was overturned)
         # run from the claims administrator's own copy, which may be served already.
         duties = service.duties_served
-        clock = case_clock(case, duties=duties) if duties else case.clock
+        clock = (
+            case_clock(case, duties=duties, duties_printed=service.duties_printed)
+            if duties
+            else case.clock
+        )
         keys = ("appeal_deadline",) + (
             ("authorization_due_on", "reimbursement_due_on")
             if service.overturned and not duties
@@ -207,6 +211,11 @@ def case_clock_with_letter(case: Case):
         explain = {**clock.explain, **dict.fromkeys(keys, service.not_served)}
         return replace(clock, explain=explain, letter_not_served=service.not_served), service
     return (
-        case_clock(case, letter=(service.served_on, service.sent_by), duties=service.duties_served),
+        case_clock(
+            case,
+            letter=(service.served_on, service.sent_by),
+            duties=service.duties_served,
+            duties_printed=service.duties_printed,
+        ),
         service,
     )

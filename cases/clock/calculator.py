@@ -50,23 +50,34 @@ class FactsError(ValueError):
         self.path = path
 
 
-def _as_printed(by_rule: Deadline, facts: Facts) -> Deadline:
-    """The records due date the notice of assignment printed, when the rule alone ends the
-    records earlier: a notice signed to be mailed (15 days) whose copies were then e-mailed
-    (12). The claims administrator was given the printed date in writing; the clock never
-    counts the records late before it (settings.CLOCK_RECORDS_DUE_AS_PRINTED)."""
-    printed = facts.notice_records_due_on
-    if not settings.CLOCK_RECORDS_DUE_AS_PRINTED or printed is None or printed <= by_rule.on:
+def as_printed(by_rule: Deadline, printed: dt.date | None, *, document: str, setting: str):
+    """The date a signed document printed, when the rule alone ends the period earlier: the
+    document was signed to go by mail as the parties' service stood then, and a copy held for
+    an address was e-mailed later (a shorter period). The party was given the printed date in
+    writing; the clock never counts them late before it (the setting `setting`, on by
+    default)."""
+    if not getattr(settings, setting) or printed is None or printed <= by_rule.on:
         return by_rule
     return Deadline(
         on=printed,
         text=(
-            f"The date the notice of assignment printed, kept: the records are not counted late "
-            f"before the date the notice gave (our setting CLOCK_RECORDS_DUE_AS_PRINTED). By "
-            f"the rule alone they would be due {by_rule.on:%m/%d/%Y}: {by_rule.text}"
+            f"The date the {document} printed, kept: nobody is counted late before the date "
+            f"the {document} gave (our setting {setting}). By the rule alone it would be "
+            f"{by_rule.on:%m/%d/%Y}: {by_rule.text}"
         ),
         sources=by_rule.sources,
         calendar=by_rule.calendar,
+    )
+
+
+def _as_printed(by_rule: Deadline, facts: Facts) -> Deadline:
+    """The records due date the notice of assignment printed, kept (8 CCR 9792.10.5(a)(1)
+    gives 15 days after a mailed notice, 12 after an electronic one)."""
+    return as_printed(
+        by_rule,
+        facts.notice_records_due_on,
+        document="notice of assignment",
+        setting="CLOCK_RECORDS_DUE_AS_PRINTED",
     )
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils import timezone
 
-from cases.clock.calculator import Clocks, Facts, compute
+from cases.clock.calculator import Clocks, Facts, as_printed, compute
 from cases.clock.deadlines import Deadline, deferral_text, information_due
 from cases.lifecycle.statuses import (
     DETERMINATION_CLOCK_STATUSES,
@@ -234,7 +234,9 @@ def _on(deadline: Deadline | None) -> dt.date | None:
     return deadline.on if deadline else None
 
 
-def case_clock(case, *, today: dt.date | None = None, letter=None, duties=None) -> CaseClock:
+def case_clock(
+    case, *, today: dt.date | None = None, letter=None, duties=None, duties_printed=None
+) -> CaseClock:
     """The case's clock; `letter` (date of service, method) adds the appeal and the
     authorization and reimbursement duties of an issued letter. `duties` (date of service,
     method) of the claims administrator's own copy counts the duties from it instead: they are
@@ -249,6 +251,20 @@ def case_clock(case, *, today: dt.date | None = None, letter=None, duties=None) 
         clocks.determination_received_on = received.determination_received_on
         clocks.authorization_due_on = received.authorization_due_on
         clocks.reimbursement_due_on = received.reimbursement_due_on
+    # The dates the letter printed for the claims administrator, kept when the count from its
+    # copy's service ends earlier: signed for a copy by mail, then e-mailed (from QA).
+    for key in ("authorization_due_on", "reimbursement_due_on"):
+        if duties_printed and duties_printed.get(key) and getattr(clocks, key):
+            setattr(
+                clocks,
+                key,
+                as_printed(
+                    getattr(clocks, key),
+                    duties_printed[key],
+                    document="letter",
+                    setting="CLOCK_DUTIES_AS_PRINTED",
+                ),
+            )
     records_due = _on(clocks.records_due_on)
     determination_due = _on(clocks.determination_due_on)
     running = None

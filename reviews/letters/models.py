@@ -84,6 +84,10 @@ class Letter(models.Model):
     # The holiday-calendar versions of the dates the letter printed ({"appeal_deadline":
     # "judicial v2", ...}), set when it is rendered: later calendar edits do not change them.
     calendar_versions = models.JSONField(default=dict, blank=True)
+    # The duty dates the letter printed ({"authorization_due_on": "2026-12-18",
+    # "reimbursement_due_on": ...}, ISO dates), set when it is rendered: the case's clock never
+    # counts the claims administrator late before them (CLOCK_DUTIES_AS_PRINTED).
+    duties_printed = models.JSONField(default=dict, blank=True)
     party_pdf = models.FileField(
         storage=private_storage, upload_to="letters/", max_length=300, blank=True
     )

@@ -332,6 +332,10 @@ def letter_dates(
         # its party must not read a last day that passed before their time ran out.
         "served_on": letter_date(served_on),
         # The holiday-calendar version each printed date used; the letter stores them.
+        "duties_printed": {
+            "authorization_due_on": duties.authorization_due_on.on.isoformat(),
+            "reimbursement_due_on": duties.reimbursement_due_on.on.isoformat(),
+        },
         "calendar_versions": {
             key: deadline.calendar
             for key, deadline in (
@@ -388,7 +392,7 @@ def _letter_html_both(
     context = letter_context(determination, public=False, letter=letter)
     party = render_to_string("letters/letter.html", context)
     public = render_to_string("letters/letter.html", {**context, "public": True})
-    return party, public, context["org"], context["calendar_versions"]
+    return party, public, context["org"], context["calendar_versions"], context["duties_printed"]
 
 
 # --- The PDF (WeasyPrint) -------------------------------------------------------------------

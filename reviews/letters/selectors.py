@@ -27,6 +27,9 @@ class LetterService:
     # run from its receipt (8 CCR 9792.10.7(a)), whoever else is still waiting. None for a
     # letter with no overturned item, and for a legacy letter (its one date stands for all).
     duties_served: tuple[dt.date, str] | None = None
+    # The duty dates the letter printed ({key: date}): the clock keeps them when its own count
+    # ends earlier (CLOCK_DUTIES_AS_PRINTED). None when it printed none.
+    duties_printed: dict[str, dt.date] | None = None
 
 
 def claims_administrator_service(deliveries) -> tuple[dt.date, str] | None:
@@ -112,6 +115,11 @@ def letter_service_for(case) -> LetterService | None:
     # to say what a letter not yet served waits for.
     deliveries = list(letter.deliveries.all()) if overturned or letter.served_on is None else []
     duties = claims_administrator_service(deliveries) if overturned else None
+    printed = (
+        {key: dt.date.fromisoformat(on) for key, on in letter.duties_printed.items()}
+        if overturned
+        else {}
+    )
     if letter.served_on is None:
         return LetterService(
             served_on=None,
@@ -119,12 +127,14 @@ def letter_service_for(case) -> LetterService | None:
             overturned=overturned,
             not_served=letter_not_served_text(deliveries),
             duties_served=duties,
+            duties_printed=printed or None,
         )
     return LetterService(
         served_on=letter.served_on,
         sent_by=letter.sent_by,
         overturned=overturned,
         duties_served=duties,
+        duties_printed=printed or None,
     )
 
 

@@ -82,10 +82,11 @@ def letter_render_signed(letter: Letter) -> tuple[bytes, bytes]:
     """Render and sign both versions of a letter (no database writes; the calendar versions of
     the dates it printed are set on `letter` for _letter_store to keep)."""
 
-    party_html, public_html, organization, calendars = _letter_html_both(
+    party_html, public_html, organization, calendars, duties = _letter_html_both(
         letter.determination, letter=letter
     )
     letter.calendar_versions = calendars
+    letter.duties_printed = duties
     signed = []
     for public, html in ((False, party_html), (True, public_html)):
         signed.append(
@@ -143,6 +144,7 @@ def letter_produce(*, letter_id: int) -> str:
             party_pdf=party_pdf,
             public_pdf=public_pdf,
             calendar_versions=letter.calendar_versions,
+            duties_printed=letter.duties_printed,
         )
         if stored.party_sha256 != hashlib.sha256(party_pdf).hexdigest():
             # Another run stored its own bytes first: mail those, read back from storage.
@@ -173,7 +175,12 @@ def _sending_method(letter: Letter) -> str:
 
 
 def _letter_store(
-    *, letter_id: int, party_pdf: bytes, public_pdf: bytes, calendar_versions: dict[str, str]
+    *,
+    letter_id: int,
+    party_pdf: bytes,
+    public_pdf: bytes,
+    calendar_versions: dict[str, str],
+    duties_printed: dict[str, str],
 ) -> Letter:
     with transaction.atomic():
         letter = _letter_load(letter_id, lock=True)
@@ -190,9 +197,11 @@ def _letter_store(
         letter.signed_at = timezone.now()
         letter.status = LetterStatus.SIGNED
         letter.calendar_versions = calendar_versions
+        letter.duties_printed = duties_printed
         letter.save(
             update_fields=[
                 "calendar_versions",
+                "duties_printed",
                 "party_pdf",
                 "party_sha256",
                 "public_pdf",

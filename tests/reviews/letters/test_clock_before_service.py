@@ -131,7 +131,12 @@ def test_the_dates_count_once_the_held_copies_are_served(
     clocks = case_export(case)["clocks"]
     served = compute(Facts(letter_mailed_on=held_letter.served_on, letter_sent_by="electronic"))
     assert clocks["appeal_deadline"] == served.appeal_deadline.on.isoformat()
-    assert clocks["authorization_due_on"] == served.authorization_due_on.on.isoformat()
+    # The duties: the later of the count from the e-mail and the date the letter printed for
+    # a mailed copy (CLOCK_DUTIES_AS_PRINTED; the test below).
+    assert clocks["authorization_due_on"] == max(
+        served.authorization_due_on.on.isoformat(),
+        held_letter.duties_printed["authorization_due_on"],
+    )
     page = admin.get(reverse("casefile:case_detail", args=[case.case_number])).content.decode()
     assert "Not yet: no copy served" not in page
     assert f"{served.appeal_deadline.on:%m/%d/%Y}" in page
@@ -178,9 +183,11 @@ def test_the_duties_run_from_the_claims_administrators_own_copy_before_the_other
 def test_once_every_copy_is_served_the_duties_still_run_from_the_claims_administrators_copy(
     overturned_mixed_letter,
 ):
-    # Given the claims administrator e-mailed on a Monday and the last copy posted on Thursday
+    # Given the claims administrator e-mailed the day the letter was signed (as it printed)
+    # and the last copy posted three days later
     letter = overturned_mixed_letter
-    monday, thursday = dt.date(2026, 11, 2), dt.date(2026, 11, 5)
+    monday = letter.mailing_date
+    thursday = monday + dt.timedelta(days=3)
     letter.deliveries.update(status=DeliveryStatus.POSTED, served_on=thursday)
     letter.deliveries.filter(recipient_role=PartyRole.CLAIMS_ADMINISTRATOR).update(
         status=DeliveryStatus.SENT, served_on=monday
@@ -201,3 +208,46 @@ def test_once_every_copy_is_served_the_duties_still_run_from_the_claims_administ
         != (by_mail.authorization_due_on.on.isoformat())
     )
     assert clocks["reimbursement_due_on"] == e_mailed.reimbursement_due_on.on.isoformat()
+
+
+@pytest.mark.parametrize("as_printed", [True, False])
+def test_a_copy_held_and_then_emailed_keeps_the_duty_dates_the_letter_printed(
+    held_letter, admin, settings, django_capture_on_commit_callbacks, as_printed
+):
+    """From QA: the letter, signed while the claims administrator's copy waited for an
+    address, printed its duties as for a mailed copy (received 5 days after mailing); the copy
+    was then e-mailed, and the case page counted from the e-mail, a week earlier than the
+    dates the claims administrator was given in writing (8 CCR 9792.10.7(a);
+    CLOCK_DUTIES_AS_PRINTED)."""
+    settings.CLOCK_DUTIES_AS_PRINTED = as_printed
+    letter = held_letter
+    case = letter.case
+    by_mail = compute(Facts(letter_mailed_on=letter.mailing_date, letter_sent_by="mail"))
+    assert letter.duties_printed == {
+        "authorization_due_on": by_mail.authorization_due_on.on.isoformat(),
+        "reimbursement_due_on": by_mail.reimbursement_due_on.on.isoformat(),
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        party_service_changed(
+            case,
+            None,
+            PartyRole.CLAIMS_ADMINISTRATOR,
+            email="claims@example.org",
+            delivery_method="email",
+            e_service_consent=True,
+        )
+    copy = letter.deliveries.get(recipient_role=PartyRole.CLAIMS_ADMINISTRATOR)
+    assert copy.status == DeliveryStatus.SENT
+    e_mailed = compute(Facts(letter_mailed_on=copy.served_on, letter_sent_by="electronic"))
+    assert e_mailed.authorization_due_on.on < by_mail.authorization_due_on.on
+
+    clocks = case_export(case)["clocks"]
+    page = admin.get(reverse("casefile:case_detail", args=[case.case_number])).content.decode()
+    expected = by_mail if as_printed else e_mailed
+    for key in ("authorization_due_on", "reimbursement_due_on"):
+        assert clocks[key] == getattr(expected, key).on.isoformat(), key
+        assert f"{getattr(expected, key).on:%m/%d/%Y}" in page
+    if as_printed:
+        assert clocks["explain"]["authorization_due_on"].startswith(
+            "The date the letter printed, kept"
+        )
