@@ -267,9 +267,30 @@ def json_type(value: Any) -> str:
     return type(value).__name__
 
 
-def closest(word: str, choices: Iterable[str], *, n: int = 1, cutoff: float = 0.6) -> list[str]:
-    """The choices closest to `word`, best first, for a "did you mean" hint."""
-    return difflib.get_close_matches(str(word), list(choices), n=n, cutoff=cutoff)
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z]+", text.lower()))
+
+
+def closest(
+    word: str,
+    choices: Iterable[str],
+    *,
+    n: int = 1,
+    cutoff: float = 0.6,
+    labels: dict[str, str] | None = None,
+) -> list[str]:
+    """The choices closest to `word`, best first, for a "did you mean" hint. With `labels`
+    (each choice's words for people), the one choice whose code and label hold every word of
+    `word` comes first: "physical_therapy" is "pt_ot" (Physical / occupational therapy), not the
+    "psych_therapy" its spelling is nearest (from QA: a hint that would have filed physical
+    therapy as psychological, and the category decides which specialties may review it)."""
+    choices = list(choices)
+    if labels:
+        typed = _words(str(word))
+        named = [c for c in choices if typed and typed <= _words(f"{c} {labels.get(c, '')}")]
+        if len(named) == 1:
+            return named
+    return difflib.get_close_matches(str(word), choices, n=n, cutoff=cutoff)
 
 
 # A value a message quotes back is cut to this many characters: a 2 MB category came back
@@ -287,10 +308,12 @@ def shown(value: Any) -> str:
     return shown_cut(json.dumps(value))
 
 
-def not_one_of(path: str, value: Any, choices: Iterable[str], *, what: str) -> JsonError:
+def not_one_of(
+    path: str, value: Any, choices: Iterable[str], *, what: str, labels: dict | None = None
+) -> JsonError:
     """A value outside its choices, with the nearest one as a hint and the full list."""
     choices = tuple(choices)
-    hint = closest(str(value), choices)
+    hint = closest(str(value), choices, labels=labels)
     suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
     return JsonError(path, f"{shown(value)} is not {what}{suggestion}", choices)
 
@@ -435,14 +458,26 @@ class Checker:
             cleaned.append(value)
         return cleaned
 
-    def choice(self, parent: dict, key: str, path: str, choices, *, required: bool, what: str):
+    def choice(
+        self,
+        parent: dict,
+        key: str,
+        path: str,
+        choices,
+        *,
+        required: bool,
+        what: str,
+        labels: dict | None = None,
+    ):
         if _given(parent, key) in (None, ""):
             if required:
                 self.error(key_path(path, key), "is required", choices)
             return None
         value = _given(parent, key)
         if not isinstance(value, str) or value not in choices:
-            self.errors.append(not_one_of(key_path(path, key), value, choices, what=what))
+            self.errors.append(
+                not_one_of(key_path(path, key), value, choices, what=what, labels=labels)
+            )
             return None
         return value
 

@@ -278,8 +278,10 @@ class ItemForm(forms.Form):
         label="UR citation",
         required=False,
         max_length=500,
+        # From QA: "Leave empty when UR cited nothing" beside "UR cited: MTUS" (the preset)
+        # led to a refusal: the choice above says so, and only it.
         help_text="The guideline UR relied on, e.g. “MTUS Shoulder Complaints 2004”. "
-        "Leave empty when UR cited nothing.",
+        "When UR cited nothing, choose “No citation” under “UR cited” and leave this empty.",
     )
     original_request = forms.CharField(
         label="Original request",

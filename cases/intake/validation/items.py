@@ -46,7 +46,10 @@ class ItemChecks(IntakeCheckerBase):
             self.error(
                 f"{here}.text",
                 f"is required when the citation is {label} (kind {kind}): the guideline cited",
-                form=f"is required when UR cited {label}: name the guideline cited",
+                form=(
+                    f"is required when UR cited {label}: name the guideline cited, or choose "
+                    f"“{CitationKind.NONE.label}” if UR cited none"
+                ),
             )
         if kind == CitationKind.NONE and text:
             self.error(
@@ -80,6 +83,7 @@ class ItemChecks(IntakeCheckerBase):
                 ItemCategory.values,
                 required="category" in ITEM_REQUIRED,
                 what="an item category",
+                labels=dict(ItemCategory.choices),
             )
             original = self.text(item, "original_request", here, max_length=ITEM_TEXT_MAX)
             authorized = self.text(item, "authorized_portion", here, max_length=ITEM_TEXT_MAX)

@@ -387,7 +387,10 @@ def test_an_item_added_without_its_category_or_guideline_says_so_in_plain_words(
     page = refused.content.decode()
     assert refused.status_code == 422 and noticed.items.count() == 1
     assert "Item 2&#x27;s category is required; choose one from the list." in page
-    assert "is required when UR cited MTUS: name the guideline cited." in page
+    assert (
+        "is required when UR cited MTUS: name the guideline cited, or choose “No citation” if "
+        "UR cited none." in page
+    )
     assert "(kind mtus)" not in page
     assert "diagnostic_imaging" not in page.split("Nothing was changed")[1].split("</ul>")[0]
 
@@ -468,7 +471,10 @@ def test_the_facts_page_takes_a_guideline_of_unseen_characters_as_none_given(adm
     empty = admin_client.post(url, {**item, "ur_citation_text": ""})
     unseen = admin_client.post(url, {**item, "ur_citation_text": "\u200b"})
 
-    required = "is required when UR cited Non-MTUS: name the guideline cited."
+    required = (
+        "is required when UR cited Non-MTUS: name the guideline cited, or choose “No citation” "
+        "if UR cited none."
+    )
     assert empty.status_code == unseen.status_code == 422
     assert required in empty.content.decode() and required in unseen.content.decode()
     assert noticed.items.count() == 1

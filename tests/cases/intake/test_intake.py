@@ -146,6 +146,8 @@ BAD_INPUTS = [
     ),
     ("items", {"description": "MRI"}, "$.items", "must be a list"),
     ("items.0.category", "xray", "$.items[0].category", "diagnostic_imaging"),
+    # From QA: the spelling nearest was psych_therapy; the label says physical therapy.
+    ("items.0.category", "physical_therapy", "$.items[0].category", "did you mean 'pt_ot'"),
     ("items.0.description", DELETE, "$.items[0].description", "is required"),
     ("items.0.ur_citation", DELETE, "$.items[0].ur_citation", "is required"),
     ("items.0.ur_citation.kind", "acoem", "$.items[0].ur_citation.kind", "mtus, non_mtus, none"),

@@ -83,6 +83,9 @@ def test_intake_form_has_the_guided_sections(admin_client):
         assert heading in page
     assert 'enctype="multipart/form-data"' in page
     assert 'name="add_items"' in page and 'hx-get="/cases/new/items/row/"' in page
+    # From QA: the citation's hint said to leave it empty while "UR cited" stood on MTUS.
+    assert "When UR cited nothing, choose “No citation” under “UR cited”" in page
+    assert "Leave empty when UR cited nothing" not in page
 
 
 def test_intake_creates_the_case_with_items_parties_and_records(
