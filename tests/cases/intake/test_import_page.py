@@ -78,6 +78,8 @@ def test_an_upload_imports_each_application_and_refuses_the_invalid_one_with_its
     assert "Refused (1)" in page and "$[1].items" in page and "A-2" in page
     # Known by its worker too, as the file names them (from QA).
     assert "Number 2 in the file: Ruiz, Ana" in page
+    # The applications made are named so too (from QA: only the refused ones were).
+    assert "Number 1 in the file: Ruiz, Ana" in page and "Number 3 in the file: Ruiz, Ana" in page
     assert "the others are already on file" in page
     assert "Created or already on file (2)" in page
     for case in made.values():
