@@ -93,6 +93,19 @@ class EligibilityFactsForm(forms.Form):
         "Then the IMR is deferred (8 CCR 9792.10.3(a)(3), (d)).",
     )
 
+    # The facts the eligibility checks read: "Not stated" may be saved, but each check then
+    # needs a finding, which blocks until a reason is written (cases.eligibility.checks). From
+    # QA: they were marked "(optional)", and every one left alone blocked the finding.
+    CHECKED = ("filed_by", "application_signed", "ur_decision_basis", "liability_disputed")
+    NOT_STATED_NOTE = " Left “Not stated”, the eligibility finding asks for it."
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.CHECKED:
+            field = self.fields[name]
+            field.looks_required = True
+            field.help_text = f"{field.help_text}{self.NOT_STATED_NOTE}"
+
 
 class ApplicationForm(EligibilityFactsForm):
     application_id = forms.CharField(

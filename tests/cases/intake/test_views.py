@@ -86,6 +86,12 @@ def test_intake_form_has_the_guided_sections(admin_client):
     # From QA: the citation's hint said to leave it empty while "UR cited" stood on MTUS.
     assert "When UR cited nothing, choose “No citation” under “UR cited”" in page
     assert "Leave empty when UR cited nothing" not in page
+    # From QA: marked "(optional)", each of these left "Not stated" blocked the finding.
+    for name in ("filed_by", "application_signed", "ur_decision_basis", "liability_disputed"):
+        label = page.split(f'for="id_application-{name}"', 1)[1].split("</label>", 1)[0]
+        assert "(optional)" not in label, name
+        hint = page.split(f'id="id_application-{name}_helptext"', 1)[1].split("</p>", 1)[0]
+        assert "Left “Not stated”, the eligibility finding asks for it." in hint, name
 
 
 def test_intake_creates_the_case_with_items_parties_and_records(
