@@ -312,6 +312,26 @@
     try { localStorage.removeItem(message.getAttribute("data-intake-created")); } catch (error) { /* */ }
   });
 
+  /* The header's menus ("More", "Account", the phone's "Menu") are <details>: Escape closes
+     the open one and gives the focus back to its summary, and a click elsewhere closes it
+     (from QA: they stayed open, "More" over the case list's filters, until tabbed out of). */
+  function headerMenusOpen() {
+    return document.querySelectorAll(".site-header details[open]");
+  }
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") { return; }
+    headerMenusOpen().forEach(function (menu) {
+      var had = menu.contains(document.activeElement);
+      menu.open = false;
+      if (had) { menu.querySelector("summary").focus(); }
+    });
+  });
+  document.addEventListener("click", function (event) {
+    headerMenusOpen().forEach(function (menu) {
+      if (!menu.contains(event.target)) { menu.open = false; }
+    });
+  });
+
   /* A message's dismiss button (components/messages.html). */
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest(".message__dismiss");
