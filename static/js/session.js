@@ -197,7 +197,7 @@
      takes the focus (and so comes into view); a message out of view floats at the foot. */
   window.addEventListener("load", function () {
     if (!location.hash) { return; }
-    var summary = document.querySelector(".form-error[autofocus]");
+    var summary = document.querySelector(".form-error[autofocus], .error-summary[autofocus]");
     var active = document.activeElement;
     if (summary && (!active || active === document.body)) { summary.focus(); }
     messagesPlace();
@@ -310,6 +310,29 @@
      saved as a new draft of an application already on file (from QA). */
   document.querySelectorAll("[data-intake-created]").forEach(function (message) {
     try { localStorage.removeItem(message.getAttribute("data-intake-created")); } catch (error) { /* */ }
+  });
+
+  /* A refusal summary's link to its field: the browser scrolled the field itself to the top
+     of the window, its label and its error above it, so on a phone a bare date box said
+     nothing of which date it was (from QA). The field's whole block (label, error, control,
+     hint) comes into view, in a closed <details> opened first, and the control takes the
+     focus. */
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest(
+      ".form-error a[href^='#'], .error-summary a[href^='#']"
+    );
+    if (!link) { return; }
+    var target = document.getElementById(decodeURIComponent(link.getAttribute("href").slice(1)));
+    if (!target) { return; }
+    event.preventDefault();
+    for (var closed = target.closest("details:not([open])"); closed;
+      closed = closed.parentElement && closed.parentElement.closest("details:not([open])")) {
+      closed.open = true;
+    }
+    var block = target.closest(".field, fieldset") || target;
+    var fits = block.getBoundingClientRect().height < window.innerHeight * 0.8;
+    block.scrollIntoView({ block: fits ? "center" : "start" });
+    target.focus({ preventScroll: true });
   });
 
   /* The header's menus ("More", "Account", the phone's "Menu") are <details>: Escape closes

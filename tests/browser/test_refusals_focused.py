@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import Role
+from cases.clock.models import CalendarName, CalendarVersion, HolidayCalendar
 from tests.browser.test_reviewer_flow import sign_in
 from tests.factories import CaseFactory, UserFactory, case_in_review, determination_fill
 
@@ -55,6 +56,11 @@ def test_a_refused_holiday_change_focuses_its_summary_and_a_saved_one_says_so_in
     """From QA: the holiday page answers at its calendar's fragment, where the browser skips
     `autofocus`: a refusal came back with the focus on nothing and its summary 2,500 px down a
     phone's page, and the message of a change saved was above the window."""
+    # A live_server test starts on a flushed database: the judicial calendar, one version.
+    calendar, _ = HolidayCalendar.objects.get_or_create(name=CalendarName.JUDICIAL)
+    CalendarVersion.objects.create(
+        calendar=calendar, number=calendar.versions.count() + 1, note="For the test."
+    )
     sign_in(page, live_server.url, UserFactory(role=Role.SYSTEM_ADMIN))
     page.set_viewport_size({"width": 390, "height": 800})
     page.goto(f"{live_server.url}/settings/holidays/?year=2027")
@@ -74,3 +80,22 @@ def test_a_refused_holiday_change_focuses_its_summary_and_a_saved_one_says_so_in
     message = page.locator("#messages .message").filter(has_text="Saved as version")
     expect(message).to_be_in_viewport()
     page.screenshot(path=str(artifacts / "holiday-saved-390.png"))
+
+
+def test_a_summary_link_shows_the_field_with_its_label_on_a_phone(
+    page, live_server, reference_data, artifacts
+):
+    """From QA: following "Application received is required" from the summary scrolled the
+    date box itself to the top of a phone's window, its label and error out of view above."""
+    sign_in(page, live_server.url, UserFactory(role=Role.CASE_ADMIN))
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(f"{live_server.url}/cases/new/")
+    page.get_by_role("button", name="Create case").click()
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_focused()
+    summary.get_by_role("link", name="Application received").click()
+    field = page.locator("#id_application-application_received")
+    expect(field).to_be_focused()
+    expect(page.locator('label[for="id_application-application_received"]')).to_be_in_viewport()
+    expect(page.locator("#id_application-application_received_error")).to_be_in_viewport()
+    page.screenshot(path=str(artifacts / "summary-link-label-390.png"))
