@@ -62,3 +62,27 @@ def test_a_party_service_saved_far_down_the_case_page_says_so_in_view(
     # Dismissed, it goes, and nothing floats empty
     message.get_by_role("button", name="Dismiss this message").click()
     expect(page.locator("#messages")).not_to_have_class(re.compile("messages--float"))
+
+
+def test_a_refused_party_service_change_on_a_phone_focuses_its_summary_in_view(
+    page, live_server, reference_data, artifacts
+):
+    """From QA: on a phone a refused change (an e-mail address that is not one) gave the focus
+    to the whole 1,600 px panel, its bottom in view and the field's error above the window."""
+    case = ready_case()
+    sign_in(page, live_server.url, UserFactory(role="case_admin"))
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(f"{live_server.url}/cases/{case.case_number}/")
+    details = page.locator("#parties-service details").filter(
+        has_text="Change how Acme Foods, Inc. is served"
+    )
+    details.locator("summary").click()
+    form = details.locator("form")
+    form.get_by_label("E-mail").fill("not-an-email")
+    form.get_by_role("button", name="Save").click()
+
+    summary = page.locator("#parties-service .form-error")
+    expect(summary).to_be_focused()
+    expect(summary).to_be_in_viewport()
+    expect(summary).to_contain_text("E-mail")
+    page.screenshot(path=str(artifacts / "case-service-refused-390.png"))
