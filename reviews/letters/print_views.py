@@ -88,6 +88,14 @@ def _page(request, *, batch_form=None, posted_forms=None, status=200):
     batches = [
         _batch_entry(batch, (posted_forms or {}).get(batch.pk)) for batch in print_batches_open()
     ]
+    listed = {entry["batch"].pk for entry in batches}
+    for pk, form in (posted_forms or {}).items():
+        if pk not in listed:
+            # A refused batch no longer listed (confirmed from another tab and finished since):
+            # its refusal is said at the top (from QA: the page came back without a word).
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
     held, held_more = held_copies.copies_held_listed()
     return TemplateResponse(
         request,

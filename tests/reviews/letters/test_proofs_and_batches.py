@@ -180,6 +180,18 @@ def test_posted_on_another_date_the_proofs_are_made_again_for_that_date(
     case_number = mixed_letter.case.case_number
     assert reverse("letters:proof_download", args=[case_number, new.pk]) in page
     assert reverse("letters:proof_download", args=[case_number, old.pk]) not in page
+    # A second tab's "Confirm posted" with another date: refused, and the page says why (from
+    # QA: the batch, finished, was no longer listed, and the refusal was drawn nowhere).
+    refused = admin.post(
+        reverse("letters:print_batch_confirm", args=[batch.pk]),
+        {f"batch-{batch.pk}-posted_on": (today - dt.timedelta(days=1)).isoformat()},
+    )
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    assert f"Batch {batch.pk} was already confirmed posted on {today:%m/%d/%Y} by " in page
+    assert "that date stands, and nothing was changed." in page
+    batch.refresh_from_db()
+    assert batch.posted_on == today
 
 
 # --- The print batch by the task ----------------------------------------------------------
