@@ -180,6 +180,11 @@ def test_posted_on_another_date_the_proofs_are_made_again_for_that_date(
     case_number = mixed_letter.case.case_number
     assert reverse("letters:proof_download", args=[case_number, new.pk]) in page
     assert reverse("letters:proof_download", args=[case_number, old.pk]) not in page
+    # The panel the page polls while the batch is joined again says when it is done (from
+    # QA: it stayed "Posted; being finished" under "waiting to be posted" until a reload).
+    panel = admin.get(reverse("letters:print_batch_status", args=[batch.pk])).content.decode()
+    assert f"Batch {batch.pk} is done: confirmed posted on {today:%m/%d/%Y}." in panel
+    assert "being finished" not in panel and "every 1s" not in panel
     # A second tab's "Confirm posted" with another date: refused, and the page says why (from
     # QA: the batch, finished, was no longer listed, and the refusal was drawn nowhere).
     refused = admin.post(
