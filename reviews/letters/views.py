@@ -128,6 +128,23 @@ class CorrectionForm(ReauthForm):
         required=False,
     )
 
+    STALE_UNSEEN = (
+        "The reviewer's signed text still states a fact you corrected (listed above): tick "
+        "this to issue the amended letter with it as signed."
+    )
+
+    def __init__(self, *args, stale_facts=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.stale_facts = list(stale_facts)
+
+    def clean(self):
+        # Asked before the password and code are checked: a code taken by a refusal for the
+        # tick left the user waiting for the next one (from QA).
+        if self.stale_facts and not self.cleaned_data.get("stale_seen"):
+            self.add_error("stale_seen", self.STALE_UNSEEN)
+            return self.cleaned_data
+        return super().clean()
+
 
 def _delivery_rows(deliveries) -> list[dict]:
     return [
@@ -344,18 +361,12 @@ def letter_retry(request, case_number, version):
 @require_POST
 def letter_correct(request, case_number):
     case = case_get_for(request.user, case_number)
-    form = CorrectionForm(request.POST, request=request)
-    stale_facts = []
-    if form.is_valid():
-        latest = Letter.objects.filter(case=case).select_related("determination").first()
-        stale_facts = facts_stale_in_text(case, latest.determination) if latest else []
-        # In the panel (htmx) the box is shown to tick; without it the warning is only said.
-        if stale_facts and request.htmx and not form.cleaned_data["stale_seen"]:
-            form.add_error(
-                "stale_seen",
-                "The reviewer's signed text still states a fact you corrected (listed above): "
-                "tick this to issue the amended letter with it as signed.",
-            )
+    latest = Letter.objects.filter(case=case).select_related("determination").first()
+    stale_facts = facts_stale_in_text(case, latest.determination) if latest else []
+    # In the panel (htmx) the box is shown to tick; without it the warning is only said.
+    form = CorrectionForm(
+        request.POST, request=request, stale_facts=stale_facts if request.htmx else ()
+    )
     if form.is_valid():
         try:
             letter = services.letter_correct(
