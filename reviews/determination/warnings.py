@@ -357,6 +357,22 @@ def review_warnings(determination: Determination) -> list[ReviewWarning]:
         code_where="summary",
         item_id=None,
     )
+    summary = (determination.clinical_summary or "").strip()
+    if summary and not _FINISHED.search(summary):
+        # From QA: a summary ending "…after surgery. ok" was signed with no word of it, and the
+        # medical director returned it. As a rationale cut off: rewritten, never confirmed.
+        found.append(
+            ReviewWarning(
+                code="unfinished:summary",
+                item_id=None,
+                message=(
+                    "The clinical case summary ends mid-sentence "
+                    f"(“…{Truncator(summary[-60:].split(' ', 1)[-1]).chars(60)}”). Finish it "
+                    "with a full stop: it cannot be signed as it is."
+                ),
+                subject=summary,
+            )
+        )
     decisions = sorted(determination.decisions.all(), key=lambda d: d.item.position)
     for number, decision in enumerate(decisions, start=1):
         label = _item_label(decision, number)

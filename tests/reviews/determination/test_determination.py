@@ -554,6 +554,24 @@ def test_a_rationale_cut_off_mid_sentence_is_flagged_as_unfinished_not_contradic
     assert review_warnings(determination) == []
 
 
+def test_a_summary_ending_mid_sentence_cannot_be_signed_until_finished():
+    """From QA: a summary ending "…after surgery. ok" was signed with no warning, and the
+    medical director returned it."""
+    _, reviewer, determination = case_in_review(items=1)
+    determination_fill(determination)
+    determination.clinical_summary += " ok"
+    determination.save(update_fields=["clinical_summary"])
+    (warning,) = review_warnings(determination)
+    assert warning.code == "unfinished:summary" and warning.step == 2
+    assert not warning.confirmable
+    assert "The clinical case summary ends mid-sentence (“…" in warning.message
+    with pytest.raises(ValidationError, match="ends mid-sentence"):
+        determination_submit(determination=determination, actor=reviewer, password=PASSWORD)
+    determination.clinical_summary = determination.clinical_summary.removesuffix(" ok")
+    determination.save(update_fields=["clinical_summary"])
+    assert review_warnings(determination) == []
+
+
 def test_an_outcome_its_rationale_contradicts_is_flagged_both_ways():
     _, _, determination = case_in_review(items=2)
     determination_fill(determination, outcomes=("overturned", "upheld"))
