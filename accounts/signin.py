@@ -80,6 +80,15 @@ def sessions_end(user, *, request) -> None:
     auth_event(
         SIGNED_OUT_ELSEWHERE, request=request, user=request.user, signed_out=user.get_username()
     )
+    if request.user.pk != user.pk:
+        # The user signed out has a row of their own, found by their name (from QA: a search
+        # for them found nothing, and the one row read as the administrator signing out).
+        auth_event(
+            SIGNED_OUT_ELSEWHERE,
+            request=request,
+            user=user,
+            ended_by=request.user.get_username(),
+        )
 
 
 @transaction.atomic

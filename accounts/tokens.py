@@ -48,7 +48,12 @@ def api_token_create(*, user, name: str, actor=None, days: int | None = None, re
     token.full_clean()
     token.save()
     auth_event(
-        API_TOKEN_CREATED, request=request, user=actor, token_id=token.pk, client=user.username
+        API_TOKEN_CREATED,
+        request=request,
+        user=actor,
+        token_id=token.pk,
+        token_name=token.name,
+        client=user.username,
     )
     return token, key
 
@@ -63,6 +68,7 @@ def api_token_revoke(*, token: ApiToken, actor=None, request=None) -> ApiToken:
             request=request,
             user=actor,
             token_id=token.pk,
+            token_name=token.name,
             client=token.user.username,
         )
     return token

@@ -100,6 +100,30 @@ class AuditEvent(models.Model):
             raise ValueError("Audit events are append-only.")
         super().save(*args, **kwargs)
 
+    def summary(self) -> str:
+        """What the event did, in words, for the search page's "What": a change in Django
+        admin (admin_change_summary), or a session event that acts on someone or something
+        (from QA: "Sign-out · Session" under the administrator's name, for ending another
+        user's sessions; "Settings" for an API token made, with no word of which)."""
+        return self.admin_change_summary() or self._session_summary()
+
+    def _session_summary(self) -> str:
+        details = self.details if isinstance(self.details, dict) else {}
+        event = details.get("event")
+        if event == "signed_out_elsewhere":
+            if details.get("signed_out"):
+                return f"every session of {details['signed_out']} ended"
+            if details.get("ended_by"):
+                return f"every session ended by {details['ended_by']}"
+        if event in ("api_token_created", "api_token_revoked"):
+            name = f" “{details['token_name']}”" if details.get("token_name") else ""
+            done = "made" if event == "api_token_created" else "revoked"
+            return (
+                f"API token #{details.get('token_id', '?')}{name} of "
+                f"{details.get('client', '?')} {done}"
+            )
+        return ""
+
     def admin_change_summary(self) -> str:
         """What a change in Django admin did, from the details AuditedModelAdmin wrote (Django's
         change message), the model by its name: "User #2 “dr-park”: changed Active, Role (now

@@ -15,6 +15,7 @@ from accounts.models import ApiToken, Role
 from accounts.reauth import REAUTH_AT
 from accounts.session_timeout import LAST_ACTIVITY, SIGNED_IN_AT
 from accounts.tokens import api_token_create, key_hash
+from audit.models import AuditEvent
 from reviews.determination.models import Determination, DeterminationStatus
 from reviews.determination.services import determination_submit
 from tests.factories import (
@@ -193,6 +194,11 @@ def test_a_token_is_stored_hashed_and_works_until_revoked_or_expired(api_client_
     assert ">Revoke “Second”</button>" in revoke[1].split("</form>")[0]
     page.post(reverse("api_tokens:api_token_revoke", args=[second.pk]))
     assert Client(HTTP_AUTHORIZATION=f"Token {other}").get("/api/v1/cases/").status_code == 401
+    # The audit log names the token (from QA: "Settings", no word of which).
+    revoked = AuditEvent.objects.get(details__event="api_token_revoked")
+    assert revoked.summary() == (
+        f"API token #{second.pk} “Second” of {api_client_user.username} revoked"
+    )
 
 
 def _form_token(page: str) -> str:
