@@ -239,6 +239,9 @@ class PartyServiceForm(forms.Form):
         required=False,
         max_length=ADDRESS_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
+        # From QA: the name typed here too printed twice on the envelope and the proof.
+        help_text="Street, then city, state and ZIP, one per line; the name is printed above "
+        "it from the party's name.",
     )
     delivery_method = forms.ChoiceField(
         label="Serve by",

@@ -212,7 +212,12 @@ def print_batch_make(*, actor, posting_on: dt.date) -> PrintBatch:
         locked = [list(queryset.select_for_update(of=("self",))) for queryset in _print_querysets()]
         count = sum(len(rows) for rows in locked)
         if not count:
-            raise ValidationError("Nothing is waiting to be printed.")
+            # From QA: a second tab's "Print a batch" said the page's own line a second time.
+            raise ValidationError(
+                "No batch was made: every copy that was waiting is in a batch already (made "
+                "from another tab or by someone else), listed under “Batches waiting to be "
+                "posted”."
+            )
         batch = PrintBatch.objects.create(
             created_by=actor, posting_on=posting_on, total=count, status=PrintBatchStatus.QUEUED
         )

@@ -460,3 +460,19 @@ def test_a_copy_replaced_while_its_batch_is_being_prepared_is_never_printed(
     assert worker.recipient_name not in text
     assert other.deliveries.get(recipient_role="injured_worker").recipient_name in text
     assert not ProofOfService.objects.filter(letter_delivery__letter=mixed_letter, batch=batch)
+
+
+def test_a_second_tabs_print_a_batch_says_the_copies_are_in_a_batch_already(
+    mixed_letter, admin, case_admin, django_capture_on_commit_callbacks
+):
+    """From QA: refused, it said "Nothing is waiting to be printed." twice, the page's own line
+    and the refusal, with no word of where the copies went."""
+    today = timezone.localdate().isoformat()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert admin.post(reverse("letters:print_queue"), {"posting_on": today}).status_code == 302
+    again = admin.post(reverse("letters:print_queue"), {"posting_on": today})
+    assert again.status_code == 400
+    page = again.content.decode()
+    assert "No batch was made: every copy that was waiting is in a batch already" in page
+    assert page.count("Nothing is waiting to be printed.") == 1
+    assert PrintBatch.objects.count() == 1
