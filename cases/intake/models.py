@@ -50,6 +50,16 @@ class IntakeDraft(models.Model):
         )
         return name or "a worker not named yet"
 
+    @property
+    def distinguished(self) -> str:
+        """What tells this draft from another of the same name (the drafts list): the
+        application ID typed, else the last time it was saved (from QA: two "a worker not
+        named yet" started the same minute read the same)."""
+        application_id = str((self.values or {}).get("application-application_id", "")).strip()
+        if application_id:
+            return f"application {application_id}"
+        return f"last saved {timezone.localtime(self.updated_at):%m/%d/%Y %-I:%M:%S %p}"
+
 
 class IntakeDraftFile(models.Model):
     """A record file chosen in the intake form, uploaded once and kept with the draft until

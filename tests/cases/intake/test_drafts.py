@@ -267,6 +267,18 @@ def test_several_drafts_are_listed_to_continue(admin_client, case_admin):
     assert 'value="Delgado"' in page  # the latest is open
 
 
+def test_drafts_of_workers_not_named_yet_are_told_apart(admin_client, case_admin):
+    """From QA: two "a worker not named yet" started the same minute read the same."""
+    admin_client.post(SAVE, typed(**{"application-application_id": "A-77"}), **HTMX)
+    admin_client.get(f"{NEW}?new=1")
+    admin_client.post(SAVE, typed(**{"worker-sex": "female"}), **HTMX)
+    admin_client.get(f"{NEW}?new=1")
+    admin_client.post(SAVE, typed(**{"application-claim_number": "C-1"}), **HTMX)
+    page = admin_client.get(NEW).content.decode()
+    listed = page.split('id="h-drafts"', 1)[1].split("</ul>", 1)[0]
+    assert "(application A-77)" in listed and "(last saved " in listed
+
+
 def test_another_users_draft_is_never_visible(admin_client, client):
     owner = UserFactory()
     theirs = IntakeDraft.objects.create(owner=owner, values={"worker-last_name": "Secret"})
