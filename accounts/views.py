@@ -134,6 +134,9 @@ def second_factor_setup(request):
             "form": form,
             "qr_svg": second_factor.totp_qr_svg(device),
             "secret": second_factor.totp_secret(device),
+            # On the phone that holds the app, the QR code cannot be scanned: the same address
+            # as a link opens the app (from QA).
+            "otpauth_url": device.config_url,
             "next": _next_url(request),
             "replacing": replacing,
         },

@@ -152,6 +152,9 @@ def test_the_first_sign_in_sets_up_an_app_with_a_qr_code_and_ten_recovery_codes(
     setup = client.get(response.url).content.decode()
     assert "<svg" in setup and "otpauth" not in setup.split("<svg")[0]
     device = TOTPDevice.objects.get(user=user, confirmed=False)
+    # On the phone that holds the app, a link opens it with the key (from QA).
+    link = setup.split(">Add it to the authenticator app<", 1)[0].rsplit('href="', 1)[1]
+    assert link.split('"', 1)[0].replace("&amp;", "&") == device.config_url
     secret = re.search(r'class="totp-secret">([A-Z2-7 ]+)<', setup).group(1)
     assert len(secret.replace(" ", "")) == 32
 
