@@ -335,6 +335,16 @@
     target.focus({ preventScroll: true });
   });
 
+  /* A record chosen for the viewer frame: the frame takes its full height (components/
+     record_list.html; reviews.css keeps an empty one small on a phone). */
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[target='record-viewer']");
+    if (!link) { return; }
+    document.querySelectorAll(".record-viewer--empty").forEach(function (frame) {
+      frame.classList.remove("record-viewer--empty");
+    });
+  });
+
   /* The header's menus ("More", "Account", the phone's "Menu") are <details>: Escape closes
      the open one and gives the focus back to its summary, and a click elsewhere closes it
      (from QA: they stayed open, "More" over the case list's filters, until tabbed out of). */

@@ -51,3 +51,21 @@ def test_a_date_fields_picker_button_reached_by_tab_shows_the_focus_ring(
     assert field.evaluate("el => el === document.activeElement && !el.matches(':focus')")
     assert field.evaluate(RING) == ["solid", "3px"]
     field.screenshot(path=str(artifacts / "focus-ring-date-picker.png"))
+
+
+def test_on_a_phone_the_empty_record_viewer_waits_small_until_a_record_is_chosen(
+    page, live_server, reference_data, artifacts
+):
+    """From QA: at 390 px the preview step showed 650 px of "Choose a record above"."""
+    case, reviewer, determination = case_in_review()
+    determination_fill(determination)
+    record_add(case=case, actor=None, uploaded=pdf_upload(), title="PR-2 progress report")
+    sign_in(page, live_server.url, reviewer)
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(f"{live_server.url}/reviews/cases/{case.case_number}/step/5/")
+    viewer = page.locator("iframe.record-viewer")
+    assert viewer.bounding_box()["height"] < 120
+    page.get_by_role("link", name="PR-2 progress report").first.click()
+    expect(viewer).not_to_have_class("record-viewer record-viewer--empty")
+    assert viewer.bounding_box()["height"] > 350
+    page.screenshot(path=str(artifacts / "narrow-record-viewer.png"), full_page=True)
