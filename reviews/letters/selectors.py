@@ -121,11 +121,27 @@ def letter_service_for(case) -> LetterService | None:
         else {}
     )
     if letter.served_on is None:
+        not_served = letter_not_served_text(deliveries)
+        if letter.correction_note:
+            # From QA: after an amendment the appeal date went, with no word that the version it
+            # amends had been served. Said, with its date; the clock counts from this version.
+            earlier = (
+                Letter.objects.filter(
+                    case_id=letter.case_id, version__lt=letter.version, served_on__isnull=False
+                )
+                .order_by("-version")
+                .first()
+            )
+            if earlier is not None:
+                not_served += (
+                    f" Version {earlier.version}, which this amended version replaces, was "
+                    f"served on every party by {earlier.served_on:%m/%d/%Y}."
+                )
         return LetterService(
             served_on=None,
             sent_by=letter.sent_by,
             overturned=overturned,
-            not_served=letter_not_served_text(deliveries),
+            not_served=not_served,
             duties_served=duties,
             duties_printed=printed or None,
         )

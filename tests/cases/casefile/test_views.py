@@ -1225,9 +1225,7 @@ def test_one_record_with_no_title_is_titled_by_its_file_name_as_several_are(admi
     assert "(optional)" in label
 
 
-def test_the_postal_address_box_says_the_name_is_printed_from_the_partys_name(
-    admin_client, case
-):
+def test_the_postal_address_box_says_the_name_is_printed_from_the_partys_name(admin_client, case):
     """From QA: a name typed in the address box too printed twice on the envelope."""
     page = admin_client.get(reverse("casefile:case_detail", args=[case.case_number]))
     assert "the name is printed above it from the party&#x27;s name." in page.content.decode()

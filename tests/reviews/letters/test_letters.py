@@ -724,6 +724,37 @@ def test_an_amended_letter_prints_amended_and_its_reason_and_is_served_again(
     assert "Not verified" in page and "Superseded by version 2" in page
 
 
+def test_an_amended_version_not_yet_served_says_when_the_version_it_replaces_was(
+    delivered_letter, django_capture_on_commit_callbacks
+):
+    """From QA: after an amendment the appeal date went ("Not yet: 2 of 4 copies served"),
+    with no word that the first version had been served on every party."""
+    from reviews.letters.models import DeliveryStatus  # the copy's state, set for the test
+    from reviews.letters.selectors import letter_service_for  # the clock's reading
+
+    first = delivered_letter
+    first.refresh_from_db()
+    assert first.served_on is not None
+    with django_capture_on_commit_callbacks(execute=True):
+        second = letter_correct(
+            case=first.case,
+            actor=UserFactory(role=Role.CASE_ADMIN),
+            correction_note="The date of injury.",
+            password=PASSWORD,
+        )
+    # One copy of the amended version waits for an address.
+    second.deliveries.filter(pk=second.deliveries.first().pk).update(
+        status=DeliveryStatus.NO_ADDRESS, served_on=None
+    )
+    type(second).objects.filter(pk=second.pk).update(served_on=None)
+    service = letter_service_for(first.case)
+    assert service.served_on is None
+    assert (
+        f"Version 1, which this amended version replaces, was served on every party by "
+        f"{first.served_on:%m/%d/%Y}." in service.not_served
+    )
+
+
 def test_only_an_issued_case_has_a_letter_to_amend():
     determination = approved_determination()
     admin = UserFactory(role=Role.CASE_ADMIN)
