@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.template.loader import render_to_string
 from django.utils import timezone
 from pypdf import PdfReader, PdfWriter
 
@@ -44,11 +45,13 @@ from reviews.letters.models import (
 )
 from reviews.letters.notice_service import notice_service_refresh
 from reviews.letters.proofs import batch_declarant, document_label, proof_make
+from reviews.letters.render import letter_pdf
 from reviews.letters.superseded import (
     mailings_replaced,
     mailings_take_out_replaced,
     replaced_by_subquery,
 )
+from reviews.organization.services import organization_current
 
 
 def mailing_key(row) -> tuple[str, int]:
@@ -351,12 +354,17 @@ def print_batch_render(*, batch_id: int) -> str:
         PrintBatch.objects.filter(pk=batch.pk).update(done=done, total=len(mailings))
     writer = PdfWriter()
     documents: dict[tuple[str, int], bytes] = {}
+    parts = []
     for row, proof in zip(mailings, proofs, strict=True):
         key = (type(row.document).__name__, row.document.pk)
         if key not in documents:
             documents[key] = _document_bytes(row.document)
-        writer.append(PdfReader(BytesIO(documents[key])))
-        writer.append(PdfReader(BytesIO(stored_file_bytes(proof, "pdf"))))
+        parts.append((row, documents[key], stored_file_bytes(proof, "pdf")))
+    sheets = _address_sheets(batch, parts)
+    for (_row, document, proof), sheet in zip(parts, sheets, strict=True):
+        writer.add_page(sheet)
+        writer.append(PdfReader(BytesIO(document)))
+        writer.append(PdfReader(BytesIO(proof)))
     out = BytesIO()
     writer.write(out)
     content = out.getvalue()
@@ -372,6 +380,37 @@ def print_batch_render(*, batch_id: int) -> str:
         batch.done = batch.total = len(mailings)
         batch.save(update_fields=["pdf", "sha256", "status", "done", "total"])
     return f"{batch} ready: {len(mailings)} mailings"
+
+
+def _address_sheets(batch: PrintBatch, parts) -> list:
+    """One address sheet per mailing (templates/letters/address_sheets.html), as PDF pages in
+    the mailings' order: the return address and the recipient's, placed for a No. 10 window
+    envelope. One rendering for the whole batch. `parts`: (mailing, document bytes, proof
+    bytes) each."""
+    if not parts:
+        return []
+    html = render_to_string(
+        "letters/address_sheets.html",
+        {
+            "org": organization_current(),
+            "batch": batch,
+            "mailings": [
+                {
+                    "name": row.recipient_name,
+                    "address": row.address,
+                    "what": document_label(row.document),
+                    "pages": _pages_text(document, proof),
+                }
+                for row, document, proof in parts
+            ],
+        },
+    )
+    return list(PdfReader(BytesIO(letter_pdf(html))).pages)
+
+
+def _pages_text(document: bytes, proof: bytes) -> str:
+    count = len(PdfReader(BytesIO(document)).pages) + len(PdfReader(BytesIO(proof)).pages)
+    return f"{count} page{'s' if count != 1 else ''} behind this sheet"
 
 
 def print_batch_retry_noted(*, batch_id: int, error: str) -> None:

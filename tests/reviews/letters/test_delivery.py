@@ -152,9 +152,22 @@ def test_the_print_batch_is_each_signed_letter_and_its_proof_of_service(
     proof_at = [
         n for n, page in enumerate(reader.pages) if "PROOF OF SERVICE" in page.extract_text()
     ]
-    # Two mailings: each is the letter's pages followed by its one-page proof of service.
-    assert proof_at == [letter_pages, 2 * letter_pages + 1]
-    assert pages(pdf) == 2 * (letter_pages + 1)
+    # Two mailings: each is its address sheet, the letter's pages, then its one-page proof of
+    # service.
+    assert proof_at == [letter_pages + 1, 2 * letter_pages + 3]
+    assert pages(pdf) == 2 * (letter_pages + 2)
+    # The address sheet: the organization's return address and the recipient's, for a window
+    # envelope, and what it goes with (from QA: the mail room copied each address from the
+    # proof of service).
+    sheets = [" ".join(reader.pages[at].extract_text().split()) for at in (0, letter_pages + 2)]
+    for sheet in sheets:
+        assert "for a No. 10 window envelope" in sheet
+        assert f"Final Determination Letter v1 ({letter_pages + 1} pages behind this sheet)" in (
+            sheet
+        )
+        assert sheet.startswith("IMR Desk Review Organization 100 Example Street")
+    assert sheets[0].count("Mailing 1 of 2") == 1 and "Mailing 2 of 2" in sheets[1]
+    assert any("Dr. Lee Park 400 Clinic Way" in sheet for sheet in sheets)
     for name in (case.worker_name, "Dr. Lee Park", "Morgan Counsel, Esq.", "12 Orchard Lane"):
         assert name in text
     # The proof's sentences as read, wherever its lines wrap.

@@ -352,7 +352,7 @@ def test_a_notice_to_a_party_served_by_mail_goes_through_the_print_queue_and_its
     with batch.pdf.open("rb") as handle:
         pdf = handle.read()
     notice_pages = len(PdfReader(BytesIO(_pdf(notice))).pages)
-    assert len(PdfReader(BytesIO(pdf)).pages) == notice_pages + 1
+    assert len(PdfReader(BytesIO(pdf)).pages) == notice_pages + 2  # with its address sheet
     text = pdf_text(pdf)
     assert "Records due:" in text  # the notice itself
     proof = body_flat(text[text.index("PROOF OF SERVICE") :])

@@ -38,7 +38,7 @@ def test_a_real_worker_prepares_the_print_batch_with_each_proof(celery_worker):
         reader = PdfReader(BytesIO(handle.read()))
     with letter.party_pdf.open("rb") as handle:
         letter_pages = len(PdfReader(BytesIO(handle.read())).pages)
-    assert len(reader.pages) == letter_pages + 1
+    assert len(reader.pages) == letter_pages + 2  # its address sheet, the letter, its proof
     assert "PROOF OF SERVICE BY MAIL" in reader.pages[-1].extract_text()
     proof = ProofOfService.objects.get(batch=done)
     assert proof.declarant == "Dana Printer"

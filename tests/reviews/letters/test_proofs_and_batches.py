@@ -418,7 +418,8 @@ def test_the_batch_pdf_is_each_document_then_its_stored_proof(
     batch.refresh_from_db()
     reader = PdfReader(BytesIO(stored(batch.pdf)))
     letter_pages = len(PdfReader(BytesIO(stored(mixed_letter.party_pdf))).pages)
-    assert len(reader.pages) == 2 * (letter_pages + 1)
+    # Each mailing: its address sheet, the letter, its proof.
+    assert len(reader.pages) == 2 * (letter_pages + 2)
     proofs = ProofOfService.objects.filter(batch=batch)
     assert proofs.count() == 2
     assert {proof.delivery.recipient_role for proof in proofs} == {
