@@ -98,5 +98,5 @@ def test_a_refused_paragraphs_save_lists_every_problem_focused_at_its_top(
     page.screenshot(path=str(artifacts / "letter-settings-refused.png"))
     # Each problem links to its box.
     summary.get_by_role("link", name="Binding determination notice").click()
-    assert page.url.endswith("#id_text-binding_notice")
+    expect(page.get_by_label("Binding determination notice")).to_be_focused()
     expect(page.get_by_label("Binding determination notice")).to_be_in_viewport()
