@@ -80,7 +80,9 @@ class RoleUserAdmin(AuditedModelAdmin, UserAdmin):
     add_fieldsets = UserAdmin.add_fieldsets + (("Role", {"fields": ("role",)}),)
     actions = ["sign_out_everywhere"]
     # The role decides the admin flags (User.save): shown, never ticked by hand.
-    readonly_fields = ("is_staff", "is_superuser")
+    # The sign-in and joining dates are facts, not settings (from QA: editable, as four
+    # unlabelled date and time boxes).
+    readonly_fields = ("is_staff", "is_superuser", "last_login", "date_joined")
 
     @admin.action(description="Sign the selected users out of every session")
     def sign_out_everywhere(self, request, queryset):

@@ -23,17 +23,19 @@ from reviews.roster.models import (
 )
 
 
-class LicenceInline(admin.TabularInline):
+# Stacked, not tabular: each field with its own label (from QA: the table's inputs had none for
+# a screen reader, and at 390 px the licences table was 1,000 px wide in a scrolling box).
+class LicenceInline(admin.StackedInline):
     model = Licence
     extra = 1
 
 
-class AffiliationInline(admin.TabularInline):
+class AffiliationInline(admin.StackedInline):
     model = Affiliation
     extra = 1
 
 
-class LeaveInline(admin.TabularInline):
+class LeaveInline(admin.StackedInline):
     model = LeavePeriod
     extra = 0
 

@@ -2,6 +2,8 @@
 change only through the services (status table, event log); the roster and users stay
 editable, each change written to the audit log; users are never deleted."""
 
+import re
+
 import pytest
 from django.contrib import admin
 from django.core.management import call_command
@@ -96,6 +98,23 @@ def test_the_roster_and_users_stay_editable(superuser_client):
     for model in ("reviews_reviewerprofile", "reviews_specialty", "accounts_user"):
         page = superuser_client.get(reverse(f"admin:{model}_add"))
         assert page.status_code == 200, model
+
+
+def test_the_reviewer_page_labels_each_licence_field_and_a_users_dates_are_read_only(
+    superuser_client,
+):
+    """From QA: the licences, affiliations and leave were tables whose inputs had no label (a
+    screen reader heard nothing), 1,000 px wide on a phone; a user's last sign-in and joining
+    date were editable, as four unlabelled boxes."""
+    page = superuser_client.get(reverse("admin:reviews_reviewerprofile_add")).content.decode()
+    for field in ("state", "number", "expires", "restricted"):
+        matches = re.findall(rf'<label[^>]*for="id_licences-0-{field}"', page)
+        assert matches, field
+    user = UserFactory(role=Role.CASE_ADMIN)
+    page = superuser_client.get(
+        reverse("admin:accounts_user_change", args=[user.pk])
+    ).content.decode()
+    assert 'name="last_login_0"' not in page and 'name="date_joined_0"' not in page
 
 
 def test_every_admin_page_is_read_only_unless_it_is_the_roster_or_users():
