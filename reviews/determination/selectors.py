@@ -426,6 +426,21 @@ def search_words(query: str) -> list[str]:
     return [word for word in (w.strip(",.;") for w in query.split()) if word]
 
 
+# Endings a stem is found without, the first that leaves 5 letters or more: "meniscectomy",
+# "meniscus" and "meniscal" are all "menisc"; "arthroscopy" finds "arthroscopic" (from QA: the
+# words a surgeon types found nothing where the catalog wrote another form of them).
+_ENDINGS = ("ectomies", "ectomy", "otomy", "ies", "us", "al", "ic", "es", "y", "s")
+_STEM_MIN = 5
+
+
+def search_stem(word: str) -> str:
+    """`word` (lower case) without the first of _ENDINGS it ends with, if 5 letters are left."""
+    for ending in _ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= _STEM_MIN:
+            return word[: -len(ending)]
+    return word
+
+
 def guideline_search(query: str = "", *, limit: int = 60) -> GuidelineResults:
     """Catalog entries matching every word of `query`, in the evidence order of
     8 CCR 9792.21.1 (MTUS first), grouped by family. When none has every word ("shoulder MRI",
@@ -451,7 +466,11 @@ def guideline_search(query: str = "", *, limit: int = 60) -> GuidelineResults:
     if words:
 
         def found(word: str, text: str) -> bool:
-            return word in text or (word in terms and terms[word] in text)
+            return (
+                word in text
+                or search_stem(word) in text
+                or (word in terms and terms[word] in text)
+            )
 
         hits = {entry.pk: sum(found(word, texts[entry.pk]) for word in words) for entry in entries}
         best = max(hits.values(), default=0)

@@ -374,6 +374,15 @@ def test_a_search_no_entry_matches_whole_offers_the_entries_with_most_of_its_wor
     assert "Nothing in the catalog matches “zzqx”" in nothing
 
 
+@pytest.mark.parametrize("typed", ["meniscectomy", "meniscus", "arthroscopy"])
+def test_another_form_of_the_catalogs_word_finds_its_entry(client, mine, typed):
+    """From QA: "meniscectomy", "meniscus" and "arthroscopy" found nothing, though the ODG's
+    "Arthroscopic surgery for meniscal tears" is the entry a knee surgery needs."""
+    page = client.get(reverse("determination:guideline_search"), {"q": typed}).content.decode()
+    assert "Arthroscopic surgery for meniscal tears" in page
+    assert "Nothing in the catalog matches" not in page
+
+
 def test_a_drug_searched_by_its_name_finds_the_guideline_of_its_class(client, mine):
     """From QA: "gabapentin" found nothing, though the MTUS covers it under anti-epilepsy
     drugs; the results say what the name was read as."""
