@@ -467,9 +467,7 @@ def guideline_search(query: str = "", *, limit: int = 60) -> GuidelineResults:
 
         def found(word: str, text: str) -> bool:
             return (
-                word in text
-                or search_stem(word) in text
-                or (word in terms and terms[word] in text)
+                word in text or search_stem(word) in text or (word in terms and terms[word] in text)
             )
 
         hits = {entry.pk: sum(found(word, texts[entry.pk]) for word in words) for entry in entries}

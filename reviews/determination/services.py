@@ -251,6 +251,39 @@ class FieldConflict:
     server_value: str
     your_value: str
 
+    # How much of the text before the difference, and of each side's different part, is shown.
+    SHOWN_BEFORE = 40
+    SHOWN_PART = 160
+
+    @property
+    def difference(self) -> tuple[str, str, str]:
+        """Where the two texts part and what each has there: (the words before, this
+        window's part, the other window's part), each cut short. From QA: both boxes opened on
+        the same first lines, and the edits, at the end, were found by scrolling each box."""
+        yours, theirs = self.your_value, self.server_value
+        start = 0
+        while start < min(len(yours), len(theirs)) and yours[start] == theirs[start]:
+            start += 1
+        end = 0
+        while (
+            end < min(len(yours), len(theirs)) - start
+            and yours[len(yours) - 1 - end] == theirs[len(theirs) - 1 - end]
+        ):
+            end += 1
+        # Whole words on both sides of the difference, not the letters two words share: the
+        # shared start ends after a space, the shared end begins with one.
+        while start > 0 and not yours[start - 1].isspace():
+            start -= 1
+        while end > 0 and not yours[len(yours) - end].isspace():
+            end -= 1
+
+        def cut(text: str) -> str:
+            return text if len(text) <= self.SHOWN_PART else f"{text[: self.SHOWN_PART - 1]}…"
+
+        before = yours[max(0, start - self.SHOWN_BEFORE) : start]
+        before = f"…{before}" if start > self.SHOWN_BEFORE else before
+        return before, cut(yours[start : len(yours) - end]), cut(theirs[start : len(theirs) - end])
+
 
 class DraftConflict(ValidationError):
     """The draft changed in another window (or tab) since this one loaded it."""

@@ -2,6 +2,7 @@
 reviewer's cases anywhere, and the autosave endpoint as the browser uses it."""
 
 import datetime as dt
+import html
 import re
 
 import pytest
@@ -466,6 +467,13 @@ def test_htmx_autosave_conflict_shows_both_texts_and_keeps_the_server_text(clien
     assert "Changed in another window" in page
     assert "From the other tab." in page and "From this tab." in page
     assert "Keep the text in this window" in page and "Use the other window" in page
+    # Where they part, said above the two boxes, in whole words (from QA: both boxes opened on
+    # the same first lines, the edits at the end).
+    before = (base + "From ")[-40:]
+    assert (
+        f"They part after “…{before}”: this window has “this”, the other window “the other”."
+        in html.unescape(page)
+    )
     assert Determination.objects.get(pk=determination.pk).clinical_summary.endswith("other tab.")
 
 
