@@ -53,6 +53,20 @@ def _eligible(case, actor, capture, **kwargs):
     return Notice.objects.get(case=case, kind=NoticeKind.NOTICE_OF_ASSIGNMENT)
 
 
+def _employer_given_email(case, actor, capture):
+    """The employer, whose copy waited for an address, gives an e-mail with consent: the held
+    copy is e-mailed (served that day)."""
+    with capture(execute=True):
+        party_service_changed(
+            case,
+            actor,
+            PartyRole.EMPLOYER,
+            email="hr@acme.example.org",
+            delivery_method="email",
+            e_service_consent=True,
+        )
+
+
 def _pdf(notice) -> bytes:
     notice.refresh_from_db()
     with notice.pdf.open("rb") as stored:
@@ -417,15 +431,7 @@ def test_a_notice_served_after_the_records_were_complete_says_it_moved_no_clock(
     # The employer's copy waits for an address while the records come in.
     complete_on = today - dt.timedelta(days=1)
     Case.objects.filter(pk=parties_case.pk).update(records_complete_on=complete_on)
-    with django_capture_on_commit_callbacks(execute=True):
-        party_service_changed(
-            parties_case,
-            case_admin,
-            PartyRole.EMPLOYER,
-            email="hr@acme.example.org",
-            delivery_method="email",
-            e_service_consent=True,
-        )
+    _employer_given_email(parties_case, case_admin, django_capture_on_commit_callbacks)
     notice = Notice.objects.get(case=parties_case, kind=NoticeKind.NOTICE_OF_ASSIGNMENT)
     assert notice.served_on == today
     assert Case.objects.get(pk=parties_case.pk).date_assigned == intended
@@ -456,15 +462,7 @@ def test_a_notice_signed_for_mail_and_then_emailed_keeps_the_records_date_it_pri
     notice = _eligible(parties_case, case_admin, django_capture_on_commit_callbacks)
     printed = body_flat(pdf_text(_pdf(notice))).split("Records due:", 1)[1].split()[0]
     assert "15 days after the notice mailed" in body_flat(pdf_text(_pdf(notice)))
-    with django_capture_on_commit_callbacks(execute=True):
-        party_service_changed(
-            parties_case,
-            case_admin,
-            PartyRole.EMPLOYER,
-            email="hr@acme.example.org",
-            delivery_method="email",
-            e_service_consent=True,
-        )
+    _employer_given_email(parties_case, case_admin, django_capture_on_commit_callbacks)
     notice.refresh_from_db()
     case = Case.objects.get(pk=parties_case.pk)
     assert (notice.served_on, case.notice_sent_by) == (today, SentBy.ELECTRONIC)
