@@ -197,3 +197,16 @@ def last_system_admin_refusal(user: User, *, role: str, is_active: bool) -> str:
     if user.pk not in admins or admins - {user.pk}:
         return ""
     return LAST_SYSTEM_ADMIN.format(name=user.display_name)
+
+
+class FormTokenUse(models.Model):
+    """A one-use form token (accounts.form_tokens) that was used: the unique row makes the use
+    atomic, so two posts of the same form at once (a double click past the page's guard, two
+    requests racing) cannot both make what the form makes. Rows older than a day are pruned
+    as new ones come (a token is issued for a page the user has open)."""
+
+    token = models.CharField(max_length=64, unique=True)
+    used_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"Form token used {self.used_at:%m/%d/%Y %H:%M}"
