@@ -483,6 +483,7 @@ def reviewer_unassign(
     reason: str,
     new_reviewer=None,
     assignment_id: int | None = None,
+    assignment_status: str | None = None,
     today: dt.date | None = None,
 ) -> Assignment | None:
     """Take the case back from its reviewer before the determination is submitted, or after
@@ -492,7 +493,9 @@ def reviewer_unassign(
     reviewer again, or goes straight to `new_reviewer` (checked by the same rules as any
     assignment; refused, nothing changes). `assignment_id`, the assignment the page showed:
     if another administrator has reassigned the case since, nothing changes (the reason was
-    written about the reviewer on that page). Returns the new assignment, if any."""
+    written about the reviewer on that page). `assignment_status`, its status as the page
+    showed it: a reviewer who accepted since has a draft the page's warning did not name, so
+    nothing changes either. Returns the new assignment, if any."""
     reason = reason_checked(reason, missing="Say why the reviewer is unassigned.")
     with transaction.atomic():
         case = case_lock(case)
@@ -516,6 +519,23 @@ def reviewer_unassign(
                 f"{case.case_number} was reassigned to {current.reviewer.display_name} "
                 "after this page was opened; nothing was changed. Look at the case again "
                 "before unassigning."
+            )
+        if (
+            assignment_status == AssignmentStatus.ASSIGNED
+            and current.status == AssignmentStatus.ACCEPTED
+        ):
+            # From QA: a page opened while the reviewer had not answered took the case back
+            # after they accepted, and their draft went, with a reason written about a reviewer
+            # who had not answered.
+            accepted = (
+                f" at {timezone.localtime(current.responded_at):%-I:%M %p on %m/%d/%Y}"
+                if current.responded_at
+                else ""
+            )
+            raise UnassignRefused(
+                f"{current.reviewer.display_name} accepted {case.case_number}{accepted}, after "
+                "this page was opened; taking it back now would also discard their draft. "
+                "Nothing was changed: look at the case again before unassigning."
             )
         if new_reviewer is not None and new_reviewer.pk == current.reviewer_id:
             raise UnassignRefused("Choose a different reviewer to reassign the case to.")

@@ -171,6 +171,7 @@ def case_unassign(request, case_number):
             # The assignment the page showed: a stale page does not take the case from the
             # reviewer someone else put on it since.
             assignment_id=row_id(request.POST.get("assignment")),
+            assignment_status=request.POST.get("assignment_status") or None,
         )
     except ValidationError as exc:
         return refused(" ".join(exc.messages))

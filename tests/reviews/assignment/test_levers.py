@@ -413,6 +413,30 @@ def test_a_stale_unassign_form_does_not_take_the_case_from_the_reviewer_put_on_i
     assert CaseEvent.objects.filter(case=case, type=EventType.REVIEWER_UNASSIGNED).count() == 1
 
 
+def test_a_stale_unassign_form_does_not_take_a_case_its_reviewer_accepted_since(
+    admin, admin_client
+):
+    """From QA: the page, opened while the reviewer had not answered, warned only that the
+    assignment ends; the reviewer then accepted and wrote a draft, and the stale form took the
+    case back and discarded the draft. Now nothing changes, and the page says why."""
+    case, reviewer, assignment = _assigned(admin)
+    page = admin_client.get(reverse("assignment:case_assign", args=[case.case_number]))
+    assert 'name="assignment_status" value="assigned"' in page.content.decode()
+    assignment_accept(assignment=assignment, actor=reviewer, attest_no_conflict=True)
+    determination_draft_get_or_create(case=case, reviewer=reviewer)
+    response = admin_client.post(
+        reverse("assignment:case_unassign", args=[case.case_number]),
+        {"reason": "Not answered", "assignment": assignment.pk, "assignment_status": "assigned"},
+    )
+    assert response.status_code == 400
+    said = html.unescape(response.content.decode())
+    assert f"{reviewer.display_name} accepted {case.case_number} at " in said
+    assert "taking it back now would also discard their draft. Nothing was changed" in said
+    assignment.refresh_from_db()
+    assert assignment.status == AssignmentStatus.ACCEPTED
+    assert Determination.objects.filter(case=case).exists()
+
+
 def test_a_reviewer_cannot_unassign(client, admin):
     case, reviewer, assignment = _assigned(admin)
     client.login(username=reviewer.username, password=PASSWORD)
