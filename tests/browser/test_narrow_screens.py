@@ -160,7 +160,8 @@ def test_on_a_phone_the_working_pages_fit_the_screen(page, live_server, referenc
     score breakdown stays in its card), and the case page shows the clock, then the next step."""
     from cases.records.models import MedicalRecord
 
-    received = CaseFactory()
+    # A claim number as long as intake takes (from QA: 64 characters widened the case page).
+    received = CaseFactory(claim_number="C" * 64)
     waiting = ready_case()
     for case in (received, waiting):
         MedicalRecord.objects.create(
