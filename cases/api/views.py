@@ -202,6 +202,17 @@ class CaseListCreateView(BodySizeLimited, generics.ListAPIView):
             for name in params
             if name not in LIST_PARAMETERS
         ]
+        # Nor is a parameter given twice: the list took the last (?status=issued&status=received
+        # answered with the received cases), which a sender expecting either could misread.
+        errors += [
+            JsonError(
+                f"?{name}",
+                f"is given {len(params.getlist(name))} times; give it once (one value: "
+                "ask once per value)",
+            )
+            for name in params
+            if name in LIST_PARAMETERS and len(params.getlist(name)) > 1
+        ]
         if errors:
             raise IntakeInvalid(errors)
         return case_list_for(self.request.user, status=status_filter, priority=priority)

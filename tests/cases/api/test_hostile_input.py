@@ -226,6 +226,15 @@ def test_a_parameter_the_list_does_not_take_is_a_json_400_not_every_case(api, my
     (error,) = typo.json()["errors"]
     assert error["path"] == "?stauts" and "did you mean 'status'?" in error["message"]
     assert api.get(f"{CASES_URL}?status=open&priority=standard&limit=5&offset=0").status_code == 200
+    # From QA: a parameter given twice took its last value, silently.
+    twice = api.get(f"{CASES_URL}?status=issued&status=received")
+    assert twice.status_code == 400
+    assert twice.json()["errors"] == [
+        {
+            "path": "?status",
+            "message": "is given 2 times; give it once (one value: ask once per value)",
+        }
+    ]
 
 
 @pytest.mark.django_db
