@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import heapq
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -526,13 +527,24 @@ class ScorePart:
 
 
 def score_parts(entry: RosterEntry, facts: CaseFacts, today: dt.date) -> list[ScorePart]:
-    """The score of an eligible pair broken down: the same terms pair_score adds (rounded each,
-    so their sum may differ from the score by one)."""
+    """The score of an eligible pair broken down: the same terms pair_score adds, in whole
+    points that add up to the score shown (the largest remainders rounded up; from QA: rounded
+    each, 50 + 27 + 3 stood beside a score of 81)."""
     exact = bool(facts.provider_specialty_key) and (
         facts.provider_specialty_key in entry.specialty_keys
     )
     days = spare_days(entry, facts.due_on, today)
     share = load_share(entry.open_cases, entry.max_open_cases)
+    raw = [
+        SCORE_LOAD * (1 - share),
+        SCORE_SPARE_DAYS * min(days, SPARE_DAYS_CAP) / SPARE_DAYS_CAP,
+    ]
+    points = [math.floor(value) for value in raw]
+    left = score_of(exact, entry.open_cases, entry.max_open_cases, days)
+    left -= (SCORE_SPECIALTY if exact else 0) + sum(points)
+    for index in sorted(range(len(raw)), key=lambda i: raw[i] - points[i], reverse=True)[:left]:
+        points[index] += 1
+    load_points, days_points = points
     return [
         ScorePart(
             "Specialty match",
@@ -544,13 +556,13 @@ def score_parts(entry: RosterEntry, facts: CaseFacts, today: dt.date) -> list[Sc
         ),
         ScorePart(
             "Load",
-            round(SCORE_LOAD * (1 - share)),
+            load_points,
             SCORE_LOAD,
             f"{entry.open_cases} of {entry.max_open_cases} open cases",
         ),
         ScorePart(
             "Spare days",
-            round(SCORE_SPARE_DAYS * min(days, SPARE_DAYS_CAP) / SPARE_DAYS_CAP),
+            days_points,
             SCORE_SPARE_DAYS,
             f"{days} day{pluralize(days)} before the case is due (full marks at {SPARE_DAYS_CAP})"
             if facts.due_on

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import random
+from unittest import mock
 
 import pytest
 from django.db import connection
@@ -325,3 +326,31 @@ def test_a_reviewer_of_several_specialties_none_accepted_is_told_each():
     reviewer_with_profile("TWO", certifications=("Dermatology", "Psychiatry"))
     reasons = excluded_reasons(reviewers_for_case(case, today=TODAY), "TWO")
     assert "Dermatology and Psychiatry are not accepted for injection: other items." in reasons
+
+
+@pytest.mark.parametrize(
+    ("exact", "open_cases", "max_open_cases", "days"),
+    [
+        (True, 1, 7, 2),
+        (False, 2, 3, 11),
+        (True, 0, 1, 0),
+        (False, 5, 9, 7),
+        (True, 3, 7, 13),
+        *[(exact, n, 7, d) for exact in (True, False) for n in range(8) for d in range(16)],
+    ],
+)
+def test_the_score_parts_add_up_to_the_score_shown(exact, open_cases, max_open_cases, days):
+    """From QA: rounded one by one, the parts (50 + 27 + 3) stood beside a score of 81."""
+    from reviews.assignment.matching import score_of, score_parts  # the Assign page's two
+
+    today = dt.date(2026, 12, 7)
+    entry = mock.Mock(
+        specialty_keys={"ortho"} if exact else set(),
+        open_cases=open_cases,
+        max_open_cases=max_open_cases,
+        leave=(),
+    )
+    facts = mock.Mock(provider_specialty_key="ortho", due_on=today + dt.timedelta(days=days))
+    with mock.patch("reviews.assignment.matching.spare_days", return_value=days):
+        parts = score_parts(entry, facts, today)
+    assert sum(part.points for part in parts) == score_of(exact, open_cases, max_open_cases, days)
