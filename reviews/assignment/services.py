@@ -121,6 +121,9 @@ def _assign_locked(*, case: Case, reviewer, actor, batch: bool, today) -> Assign
         case=case,
         what="The reviewer will be told of the case by e-mail",
     )
+    # The administrators' "the reviewer declined; the case needs a reviewer again" is answered
+    # (from QA: it stayed unread, the bell's count inflated, after the case had a reviewer).
+    notifications_settled_for_all(link=reverse("assignment:case_assign", args=[case.case_number]))
     return assignment
 
 

@@ -463,6 +463,10 @@ def test_every_administrator_is_told_of_a_decline_an_expedited_one_urgent(
     assert mail.outbox[0].subject.startswith("URGENT: ")
     note = Notification.objects.get(user=admin)
     assert note.urgent and "declined" in note.text
+    # Answered once the case has a reviewer again (from QA: it stayed unread).
+    reviewer_assign(case=case, reviewer=reviewer_with_profile("REV-NEXT"), actor=admin)
+    note.refresh_from_db()
+    assert note.read_at is not None and note.settled
 
 
 def test_a_standard_decline_is_not_urgent(admin, django_capture_on_commit_callbacks):
