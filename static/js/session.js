@@ -65,6 +65,10 @@
      the notice above shows and nothing is sent; otherwise, or with the server unreachable, the
      form goes as it would have. */
   var sessionAsked = false;
+  // How long a form just sent takes no second click: a double click on Approve sent two posts,
+  // the second refused in red under the first's success (from QA). Not for ever: an answer
+  // that does not leave the page (a download) must not leave the form dead.
+  var SENT_HOLD_MS = 4000;
   function sendAsItWas(form, submitter) {
     sessionAsked = true;
     try {
@@ -72,7 +76,15 @@
     } finally {
       sessionAsked = false;
     }
+    form.dataset.sent = "1";
+    window.setTimeout(function () { delete form.dataset.sent; }, SENT_HOLD_MS);
   }
+  // Back to a page kept by the browser (its back-forward cache): its forms may be sent again.
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form[data-sent]").forEach(function (form) {
+      delete form.dataset.sent;
+    });
+  });
   // A form htmx sends when it is submitted (its hx-post with no hx-trigger, or one that names
   // "submit"): htmx's 401 answer shows the notice. The new application's hx-post is its
   // autosave, on an event of its own: "Create case" leaves the page (from QA: pressed after
@@ -91,8 +103,9 @@
         (form.getAttribute("method") || "").toLowerCase() !== "post" ||
         sentByHtmx(form) || form.hasAttribute("data-no-session-check")) { return; }
     event.preventDefault();
-    // A second click while the session is asked about sends nothing more (one POST a click).
-    if (form.dataset.sessionAsking) { return; }
+    // A second click while the session is asked about, or just after the form went, sends
+    // nothing more (one POST a click).
+    if (form.dataset.sessionAsking || form.dataset.sent) { return; }
     form.dataset.sessionAsking = "1";
     var submitter = event.submitter;
     function answered() { delete form.dataset.sessionAsking; }

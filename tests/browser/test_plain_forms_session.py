@@ -84,3 +84,37 @@ def test_a_plain_form_clicked_twice_while_the_session_is_asked_about_is_sent_onc
     expect(page.get_by_text("has no reviewer to unassign")).to_have_count(0)
     assert posts == [f"{base}/cases/{case.case_number}/unassign/"]
     assert Assignment.objects.get(case=case).status == AssignmentStatus.WITHDRAWN
+
+
+def test_a_second_click_while_the_form_is_on_its_way_sends_nothing_more(
+    page, live_server, reference_data
+):
+    """From QA: a double click on Approve sent two posts, the second refused in red under the
+    first's success: once the session check has answered and the form has gone, a second click
+    before the answer arrives waited for no check and sent it again."""
+    base = live_server.url
+    case = _assign_page(page, base)
+    page.get_by_label("Reason (e-mailed to the reviewer").fill("Sent while the server is slow.")
+    posts, held = [], []
+    page.on(
+        "request",
+        lambda request: posts.append(request.url) if request.method == "POST" else None,
+    )
+    # The post is held (a slow server) until the second click is in.
+    page.route(f"**/cases/{case.case_number}/unassign/", lambda route: held.append(route))
+    button = page.get_by_role("button", name="Unassign or reassign")
+    button.scroll_into_view_if_needed()
+    box = button.bounding_box()
+    at = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    # The mouse, not the locator: a locator waits for the pending navigation to finish.
+    page.mouse.click(*at)
+    for _ in range(50):  # the first post is on its way (held)
+        if held:
+            break
+        page.wait_for_timeout(100)
+    page.mouse.click(*at)
+    page.wait_for_timeout(500)  # time for a second post, had the click sent one
+    assert len(held) == 1
+    held[0].continue_()
+    expect(page.get_by_text("the reviewer was unassigned and notified")).to_be_visible()
+    assert posts == [f"{base}/cases/{case.case_number}/unassign/"]
