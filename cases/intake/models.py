@@ -55,9 +55,13 @@ class IntakeDraft(models.Model):
         """What tells this draft from another of the same name (the drafts list): the
         application ID typed, else the last time it was saved (from QA: two "a worker not
         named yet" started the same minute read the same)."""
-        application_id = str((self.values or {}).get("application-application_id", "")).strip()
+        values = self.values or {}
+        application_id = str(values.get("application-application_id", "")).strip()
         if application_id:
             return f"application {application_id}"
+        claim = str(values.get("application-claim_number", "")).strip()
+        if claim:
+            return f"claim {claim}"
         return f"last saved {timezone.localtime(self.updated_at):%m/%d/%Y %-I:%M:%S %p}"
 
 

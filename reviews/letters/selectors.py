@@ -133,9 +133,19 @@ def letter_service_for(case) -> LetterService | None:
                 .first()
             )
             if earlier is not None:
+                # Its copies served, not every copy it had: those an amendment replaced before
+                # they went out were never served (from QA: "on every party" beside "3 copies
+                # not sent").
+                copies = list(earlier.deliveries.all())
+                served = [row for row in copies if row.status in SERVED_STATUSES]
+                whom = (
+                    "every party"
+                    if len(served) == len(copies)
+                    else f"{len(served)} of its {len(copies)} addressees"
+                )
                 not_served += (
                     f" Version {earlier.version}, which this amended version replaces, was "
-                    f"served on every party by {earlier.served_on:%m/%d/%Y}."
+                    f"served on {whom} by {earlier.served_on:%m/%d/%Y}."
                 )
         return LetterService(
             served_on=None,

@@ -271,12 +271,15 @@ def test_drafts_of_workers_not_named_yet_are_told_apart(admin_client, case_admin
     """From QA: two "a worker not named yet" started the same minute read the same."""
     admin_client.post(SAVE, typed(**{"application-application_id": "A-77"}), **HTMX)
     admin_client.get(f"{NEW}?new=1")
+    admin_client.post(SAVE, typed(**{"application-claim_number": "C-1"}), **HTMX)
+    admin_client.get(f"{NEW}?new=1")
     admin_client.post(SAVE, typed(**{"worker-sex": "female"}), **HTMX)
     admin_client.get(f"{NEW}?new=1")
-    admin_client.post(SAVE, typed(**{"application-claim_number": "C-1"}), **HTMX)
+    admin_client.post(SAVE, typed(**{"application-priority": "expedited"}), **HTMX)
     page = admin_client.get(NEW).content.decode()
     listed = page.split('id="h-drafts"', 1)[1].split("</ul>", 1)[0]
-    assert "(application A-77)" in listed and "(last saved " in listed
+    assert "(application A-77)" in listed and "(claim C-1)" in listed
+    assert "(last saved " in listed
 
 
 def test_another_users_draft_is_never_visible(admin_client, client):

@@ -753,6 +753,16 @@ def test_an_amended_version_not_yet_served_says_when_the_version_it_replaces_was
         f"Version 1, which this amended version replaces, was served on every party by "
         f"{first.served_on:%m/%d/%Y}." in service.not_served
     )
+    # A copy of version 1 the amendment replaced before it went out was never served (from QA:
+    # "on every party" beside the panel's "3 copies not sent").
+    copies = first.deliveries.count()
+    first.deliveries.filter(pk=first.deliveries.first().pk).update(
+        status=DeliveryStatus.REPLACED, served_on=None
+    )
+    assert (
+        f"was served on {copies - 1} of its {copies} addressees by {first.served_on:%m/%d/%Y}."
+        in letter_service_for(first.case).not_served
+    )
 
 
 def test_only_an_issued_case_has_a_letter_to_amend():
