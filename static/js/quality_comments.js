@@ -115,6 +115,43 @@
     if (kept(event.target)) remember();
   });
 
+  // "Approve" sends the comment for the file, not the comments typed for the reviewer: said
+  // first, with a way on (from QA: approved and issued at once, the return's comments
+  // dropped without a word). htmx asks before it sends the approval (htmx:confirm).
+  document.addEventListener("htmx:confirm", function (event) {
+    var approve = document.getElementById("approve-form");
+    if (!approve || event.detail.elt !== approve || approve.dataset.returnCommentsSeen) return;
+    var forReviewer = Array.prototype.filter.call(form.elements, function (box) {
+      return box.tagName === "TEXTAREA" && box.value.trim() !== "";
+    });
+    if (!forReviewer.length) return;
+    event.preventDefault();
+    var warning = approve.querySelector(".approve-unsent");
+    if (!warning) {
+      warning = document.createElement("div");
+      warning.className = "callout callout--warn approve-unsent";
+      warning.setAttribute("role", "alert");
+      warning.setAttribute("tabindex", "-1");
+      var text = document.createElement("p");
+      var go = document.createElement("button");
+      go.type = "button";
+      go.className = "button";
+      go.textContent = "Approve anyway";
+      warning.appendChild(text);
+      warning.appendChild(go);
+      approve.insertBefore(warning, approve.querySelector("button[type=submit]"));
+      go.addEventListener("click", function () {
+        approve.dataset.returnCommentsSeen = "1";
+        approve.requestSubmit();
+      });
+    }
+    warning.querySelector("p").textContent = "You typed "
+      + (forReviewer.length === 1 ? "a comment" : forReviewer.length + " comments")
+      + " for the reviewer. “Approve” does not send them: they go only with “Return with "
+      + "comments”. Return it instead, or approve anyway (they stay typed here).";
+    warning.focus();
+  });
+
   // Sending a form (return, approval, a consistency flag's finding) leaves on purpose
   // (session.js says when): the comments stay kept until the server has taken the return or
   // approval. One refused is answered in place, and the page stays.
