@@ -77,12 +77,24 @@ SURROGATE_MESSAGE = (
 )
 
 
+# Control characters but tab, line feed and carriage return (C0, DEL, C1), and the
+# bidirectional embedding, override and isolate controls: stored, they print as nothing or
+# reorder what is shown, so a page and a search disagree with what is on file (from QA:
+# "Smith\u202egnorw" showed as "Smithwrong"; an escape sequence printed as a box).
+_HIDDEN_CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 def unstorable_problem(text: str) -> str | None:
-    """Why no field can store the text (a NUL, a lone surrogate), or None."""
+    """Why no field can store the text (a NUL, a lone surrogate, a hidden control), or None."""
     if has_nul(text):
         return NUL_MESSAGE
     if _LONE_SURROGATE.search(text):
         return SURROGATE_MESSAGE
+    if found := _HIDDEN_CONTROL.search(text):
+        return (
+            f"contains the control character \\u{ord(found.group()):04x}, which prints as "
+            "nothing or reorders the text around it; remove it"
+        )
     return None
 
 

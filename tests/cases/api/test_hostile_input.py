@@ -84,6 +84,26 @@ def test_a_nul_in_any_text_of_an_application_is_refused_by_path(api):
 
 
 @pytest.mark.django_db
+def test_a_control_or_bidirectional_override_character_is_refused_by_path(api):
+    """From QA: "Smith\u202egnorw" was stored and shown as "Smithwrong", so a search for what
+    the page showed found nothing; an escape sequence and a bell printed as boxes. A line
+    break or a tab in a text is taken as before."""
+    payload = intake_payload()
+    payload["claim_number"] = "CLM-\u202eTXE-1"
+    payload["injured_worker"]["last_name"] = "ESC\u001b[31mRED"
+    payload["items"][0]["description"] = "MRI of the\nright shoulder\twithout contrast"
+    payload["employer"]["name"] = "AB\u0007C"
+    response = post_json(api, CASES_URL, payload)
+    assert response.status_code == 400
+    errors = _messages_by_path(response)
+    assert "contains the control character \\u202e" in errors["$.claim_number"]
+    assert "contains the control character \\u001b" in errors["$.injured_worker.last_name"]
+    assert "contains the control character \\u0007" in errors["$.employer.name"]
+    assert "$.items[0].description" not in errors
+    assert not Case.objects.exists()
+
+
+@pytest.mark.django_db
 def test_a_nul_in_a_record_upload_is_refused(api, my_case):
     response = post_json(
         api,
