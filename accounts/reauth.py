@@ -40,6 +40,10 @@ class ReauthForm(forms.Form):
     them always); the code field only for users with a second factor."""
 
     reauth_always = False
+    # A form its page draws without the password while it is fresh (the approval): sent once
+    # the minutes have run out, it is refused with what happened, not "This field is required"
+    # for a box the page never showed (from QA).
+    says_window_passed = False
 
     password = forms.CharField(
         label="Your password",
@@ -96,6 +100,27 @@ class ReauthForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        if (
+            self.says_window_passed
+            and self.reauth_needed
+            and self.is_bound
+            and "password" not in self.data
+        ):
+            # The page was drawn while the password was fresh and asked for none; the minutes
+            # ran out before it was sent (from QA: "This field is required" for a box never
+            # shown). Said as what happened; the page drawn again asks for it.
+            self.errors.pop("password", None)
+            self.errors.pop("otp_token", None)
+            minutes = settings.IMR_REAUTH_MINUTES
+            self.add_error(
+                None,
+                f"More than {minutes} minute{'s' if minutes != 1 else ''} have passed since you "
+                "last gave your password: enter it below (and a code) to go on. Nothing was "
+                "done yet.",
+            )
+            # Asked for the first time on this page: not "Type it again".
+            self.fields["password"].help_text = self["password"].help_text = ""
+            return cleaned
         if not self.reauth_needed or "password" in self.errors:
             return cleaned
         user = self.request.user

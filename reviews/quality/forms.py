@@ -10,6 +10,8 @@ from accounts.reauth import ReauthForm
 class ApproveForm(ReauthForm):
     """Approval issues the organization's signed letter: re-authenticated (accounts.reauth)."""
 
+    says_window_passed = True
+
     comment = forms.CharField(
         label="Comment for the file",
         required=False,

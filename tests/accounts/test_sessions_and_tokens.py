@@ -125,6 +125,11 @@ def test_approval_asks_again_for_the_password_and_code_after_five_minutes(qualit
     page = client.get(reverse("quality:quality_review", args=[case.case_number])).content.decode()
     assert 'name="password"' in page and 'name="otp_token"' in page
 
+    # A page drawn while the password was fresh sends none: said as what happened (from QA:
+    # "This field is required" for a box never shown).
+    stale = client.post(url, {"comment": "Fine."}).content.decode()
+    assert "have passed since you last gave your password: enter it below" in stale
+    assert "This field is required" not in stale and "Type it again" not in stale
     refused = client.post(url, {"comment": "Fine.", "password": "wrong", "otp_token": "1"})
     assert refused.status_code == 400 and "not your password" in refused.content.decode()
     no_code = client.post(url, {"comment": "Fine.", "password": PASSWORD})
