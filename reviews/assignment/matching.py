@@ -735,12 +735,16 @@ def search_text(entry: RosterEntry) -> str:
 # Rehabilitation" is "Physical Medicine & Rehabilitation", reviews.roster.models.specialty_key):
 # beside other words, a search drops them.
 _JOINING_WORDS = frozenset({"and", "&"})
+# A title or degree typed with a name ("Dr. Helen Park", "Helen Park, MD"): the roster's names
+# carry none, so a search drops them (from QA: "Dr. Helen Park" found nobody).
+_TITLE_WORDS = frozenset({"dr", "dr.", "doctor", "md", "m.d.", "do", "d.o.", "dc", "d.c."})
 
 
 def reviewer_search_words(query: str) -> list[str]:
-    """The words a search for reviewers looks for (folded), without the joining words."""
+    """The words a search for reviewers looks for (folded), without the joining words and
+    the titles."""
     words = search_words(query)
-    kept = [word for word in words if word not in _JOINING_WORDS]
+    kept = [word for word in words if word not in _JOINING_WORDS | _TITLE_WORDS]
     return kept or words
 
 
