@@ -359,11 +359,12 @@ def compute(facts: Facts) -> Clocks:
                 sources=source,
             )
             # A conversion shortens a clock, never lengthens it: the earlier date stands.
+            # Not kept as printed: the 24 hours are the same by mail or e-mail, so a later
+            # printed date can only be a standard notice's, and a conversion to expedited
+            # before the notice was served must not stretch 24 hours to 15 days (a review).
             clocks.records_due_on = (
                 as_standard if converted and as_standard.on < as_expedited.on else as_expedited
             )
-            if not converted:
-                clocks.records_due_on = _as_printed(clocks.records_due_on, facts)
         else:
             clocks.records_due_on = _as_printed(as_standard, facts)
 

@@ -193,9 +193,10 @@ def notice_records_due(notice: Notice):
     return compute(facts).records_due_on
 
 
-def notice_context(notice: Notice) -> dict:
+def notice_context(notice: Notice, *, records_due=None) -> dict:
     """Everything a notice's template prints. Before it is signed (a preview) the date reads
-    "Not yet sent" and the records due date counts from today."""
+    "Not yet sent" and the records due date counts from today. `records_due`: the date the
+    case keeps as printed (notice_produce), so the PDF prints exactly that one."""
     case = notice.case
     organization = organization_current()
     text = notice.letter_text
@@ -225,7 +226,7 @@ def notice_context(notice: Notice) -> dict:
         "items": [item.description.strip() for item in case.items.order_by("position")],
     }
     if notice.kind == NoticeKind.NOTICE_OF_ASSIGNMENT:
-        records_due = notice_records_due(notice)
+        records_due = records_due or notice_records_due(notice)
         context.update(
             {
                 "assignment_notice": with_org(text.assignment_notice, organization),
@@ -250,9 +251,11 @@ def notice_context(notice: Notice) -> dict:
     return context
 
 
-def notice_html(notice: Notice) -> str:
+def notice_html(notice: Notice, *, records_due=None) -> str:
     """The notice's HTML for the PDF (the renderer applies the letter's stylesheet)."""
-    return render_to_string(TEMPLATES[NoticeKind(notice.kind)], notice_context(notice))
+    return render_to_string(
+        TEMPLATES[NoticeKind(notice.kind)], notice_context(notice, records_due=records_due)
+    )
 
 
 # --- Queued by the finding ------------------------------------------------------------------
@@ -320,11 +323,11 @@ def notice_attachment_name(notice: Notice) -> str:
     return f"{notice.case.case_number}-{kind}-v{notice.version}.pdf"
 
 
-def notice_render_signed(notice: Notice) -> bytes:
+def notice_render_signed(notice: Notice, *, records_due=None) -> bytes:
     """Render and sign a notice (no database writes)."""
     organization = organization_current()
     return pdf_sign(
-        letter_pdf(notice_html(notice)),
+        letter_pdf(notice_html(notice, records_due=records_due)),
         reason=f"{notice.get_kind_display()} {notice.case.case_number}, version {notice.version}",
         signer_name=organization.name,
         contact=organization.email,
@@ -335,6 +338,7 @@ def notice_produce(*, notice_id: int) -> str:
     """Render, sign, store, deliver and serve one notice. Idempotent: a second run finds each
     step done and goes on from where the first stopped; a signed notice is never rendered
     again. Transient errors propagate for the task to retry."""
+    printed = None
     with transaction.atomic():
         notice = _notice_load(notice_id, lock=True)
         if notice.status == LetterStatus.DELIVERED:
@@ -346,12 +350,14 @@ def notice_produce(*, notice_id: int) -> str:
             # It prints the day it is signed and sent; an earlier failed try keeps no date.
             notice.mailing_date = timezone.localdate()
             if notice.kind == NoticeKind.NOTICE_OF_ASSIGNMENT:
-                _records_due_printed_keep(notice)
+                printed = _records_due_printed_keep(notice)
         notice.save(update_fields=["attempts", "error", "status", "mailing_date"])
     pdf = None
     if not notice.sha256:
         # The slow part runs outside any transaction; storing re-checks under the lock.
-        pdf = notice_render_signed(notice)
+        # The records date the case keeps, not one worked out again: a party's service changed
+        # meanwhile would make them differ (from a review).
+        pdf = notice_render_signed(notice, records_due=printed)
         stored = _notice_store(notice_id=notice_id, pdf=pdf)
         if stored.sha256 != hashlib.sha256(pdf).hexdigest():
             pdf = None  # another run stored its bytes first: mail those
@@ -367,16 +373,18 @@ def notice_produce(*, notice_id: int) -> str:
     return notice_serve(notice_id=notice_id)
 
 
-def _records_due_printed_keep(notice: Notice) -> None:
+def _records_due_printed_keep(notice: Notice):
     """The case keeps the records due date this notice prints: the records clock never ends
     before it, whichever way its copies are then served (CLOCK_RECORDS_DUE_AS_PRINTED; from
     QA: a notice signed to be mailed printed 15 days, its copies were e-mailed once the parties
     gave addresses, and the case counted 12)."""
-    printed = notice_records_due(notice)
     case = Case.objects.select_for_update().get(pk=notice.case_id)
+    notice.case = case  # read under the lock
+    printed = notice_records_due(notice)
     case.notice_records_due_on = printed.on if printed else None
     case_due_on_refresh(case)
     case.save(update_fields=["notice_records_due_on", *DUE_ON_FIELDS, "updated_at"])
+    return printed
 
 
 def _notice_store(*, notice_id: int, pdf: bytes) -> Notice:

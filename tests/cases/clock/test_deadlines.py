@@ -459,3 +459,27 @@ def test_case_clock_counts_from_the_service_date_of_the_ur_decision_when_known()
     # 10/23 + 30 + 5 (taken as mailed) is Friday 11/27, the day after Thanksgiving: Monday.
     assert clock.application_deadline == D(2026, 11, 30)
     assert not clock.filed_late
+
+
+def test_a_printed_records_date_is_kept_for_a_standard_notice_never_over_an_expedited_clock():
+    """CLOCK_RECORDS_DUE_AS_PRINTED keeps the date a mailed notice printed when its copies were
+    e-mailed (12 days by the rule, 15 printed). From a review: a standard notice signed on
+    11/02 (printing 11/17), the review made expedited on 11/03 and the last copy served on
+    11/05, kept the 15 days over the 24 hours of an expedited review (8 CCR 9792.10.4(c))."""
+    from cases.clock.calculator import Facts, compute  # the facts as the case gives them
+
+    standard = Facts(
+        notice_sent_on=D(2026, 11, 5),
+        notice_sent_by="electronic",
+        notice_records_due_on=D(2026, 11, 20),
+    )
+    kept = compute(standard).records_due_on
+    assert kept.on == D(2026, 11, 20) and kept.text.startswith("The date the notice of assignment")
+    expedited = Facts(
+        priority="expedited",
+        notice_sent_on=D(2026, 11, 5),
+        notice_sent_by="electronic",
+        expedited_on=D(2026, 11, 3),
+        notice_records_due_on=D(2026, 11, 20),
+    )
+    assert compute(expedited).records_due_on.on <= D(2026, 11, 6)
