@@ -81,7 +81,10 @@ SURROGATE_MESSAGE = (
 # bidirectional embedding, override and isolate controls: stored, they print as nothing or
 # reorder what is shown, so a page and a search disagree with what is on file (from QA:
 # "Smith\u202egnorw" showed as "Smithwrong"; an escape sequence printed as a box).
-_HIDDEN_CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# A form feed or vertical tab (common in text copied out of a PDF) is taken as a line break
+# (visible_strip's caller, JsonChecker.text).
+_HIDDEN_CONTROL = re.compile("[\x01-\x08\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_PAGE_BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n"})
 
 
 def unstorable_problem(text: str) -> str | None:
@@ -443,7 +446,7 @@ class Checker:
         if not isinstance(value, str):
             self.error(here, f"must be text, not {json_type(value)}")
             return None
-        value = visible_strip(value)
+        value = visible_strip(value.translate(_PAGE_BREAKS))
         if required and not value:
             # A list's entry has no key to require; it is there, but empty.
             self.error(here, "is required" if isinstance(key, str) else "must be non-empty text")
@@ -457,7 +460,7 @@ class Checker:
         """Each entry of a list as non-empty text (of at most `max_length` characters)."""
         cleaned = []
         for index, value in enumerate(values):
-            value = visible_strip(value) if isinstance(value, str) else ""
+            value = visible_strip(value.translate(_PAGE_BREAKS)) if isinstance(value, str) else ""
             if not value:
                 self.error(key_path(path, index), "must be non-empty text")
                 continue

@@ -313,6 +313,23 @@ CHARS_PER_PAGE = 2700
 _FINISHED = re.compile(r"(?:[.!?…][\"”’')\]]*|[)\]])\s*$")
 
 
+def _unfinished_warning(
+    text: str, *, where: str, finish: str, code_where: str, item_id: int | None
+) -> ReviewWarning:
+    """A text that ends mid-sentence (no closing stop): shown with its last words, and never
+    confirmed (ReviewWarning.confirmable): it is finished, not ticked."""
+    tail = Truncator(text[-60:].split(" ", 1)[-1]).chars(60)
+    return ReviewWarning(
+        code=f"unfinished:{code_where}",
+        item_id=item_id,
+        message=(
+            f"{where} ends mid-sentence (“…{tail}”). Finish it with {finish}: it cannot be "
+            "signed as it is."
+        ),
+        subject=text,
+    )
+
+
 def _summary_warning(determination: Determination) -> ReviewWarning | None:
     """A summary of one sentence after its drafted opening passes the completeness check (a few
     words are enough there) but is unlikely to be what the letter should print."""
@@ -362,15 +379,12 @@ def review_warnings(determination: Determination) -> list[ReviewWarning]:
         # From QA: a summary ending "…after surgery. ok" was signed with no word of it, and the
         # medical director returned it. As a rationale cut off: rewritten, never confirmed.
         found.append(
-            ReviewWarning(
-                code="unfinished:summary",
+            _unfinished_warning(
+                summary,
+                where="The clinical case summary",
+                finish="a full stop",
+                code_where="summary",
                 item_id=None,
-                message=(
-                    "The clinical case summary ends mid-sentence "
-                    f"(“…{Truncator(summary[-60:].split(' ', 1)[-1]).chars(60)}”). Finish it "
-                    "with a full stop: it cannot be signed as it is."
-                ),
-                subject=summary,
             )
         )
     decisions = sorted(determination.decisions.all(), key=lambda d: d.item.position)
@@ -405,16 +419,12 @@ def review_warnings(determination: Determination) -> list[ReviewWarning]:
             # From QA: "…Since the surgery is" was taken to conclude on an earlier sentence;
             # a rationale cut off has no conclusion to judge.
             found.append(
-                ReviewWarning(
-                    code=f"unfinished:item{decision.pk}",
+                _unfinished_warning(
+                    rationale,
+                    where=f"{label}: the rationale",
+                    finish="its conclusion and a full stop",
+                    code_where=f"item{decision.pk}",
                     item_id=decision.pk,
-                    message=(
-                        f"{label}: the rationale ends mid-sentence "
-                        f"(“…{Truncator(rationale[-60:].split(' ', 1)[-1]).chars(60)}”). "
-                        "Finish it with its conclusion and a full stop: it cannot be signed as "
-                        "it is."
-                    ),
-                    subject=rationale,
                 )
             )
         elif conclusion is None:

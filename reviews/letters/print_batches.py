@@ -405,7 +405,13 @@ def _address_sheets(batch: PrintBatch, parts) -> list:
             ],
         },
     )
-    return list(PdfReader(BytesIO(letter_pdf(html))).pages)
+    pages = list(PdfReader(BytesIO(letter_pdf(html))).pages)
+    if len(pages) != len(parts):
+        # Each sheet is one page whatever it holds (its boxes clip); said plainly if not.
+        raise ValueError(
+            f"The address sheets came to {len(pages)} pages for {len(parts)} mailings."
+        )
+    return pages
 
 
 def _pages_text(document: bytes, proof: bytes) -> str:

@@ -385,10 +385,10 @@ def _letter_html_for_pdf(determination: Determination, *, public: bool, letter: 
 
 def _letter_html_both(
     determination: Determination, *, letter: Letter
-) -> tuple[str, str, Organization, dict[str, str]]:
+) -> tuple[str, str, Organization, dict[str, str], dict[str, str]]:
     """The party and the public HTML from one reading of the data (the public letter prints
-    a subset of the party letter's context), the organization they print and the calendar
-    versions of the dates they print."""
+    a subset of the party letter's context), the organization they print, the calendar
+    versions of the dates they print and the duty dates they print (Letter.duties_printed)."""
     context = letter_context(determination, public=False, letter=letter)
     party = render_to_string("letters/letter.html", context)
     public = render_to_string("letters/letter.html", {**context, "public": True})

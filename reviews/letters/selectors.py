@@ -144,8 +144,8 @@ def letter_service_for(case) -> LetterService | None:
                     else f"{len(served)} of its {len(copies)} addressees"
                 )
                 not_served += (
-                    f" Version {earlier.version}, which this amended version replaces, was "
-                    f"served on {whom} by {earlier.served_on:%m/%d/%Y}."
+                    f" Version {earlier.version}, the last served before this amended "
+                    f"version, was served on {whom} by {earlier.served_on:%m/%d/%Y}."
                 )
         return LetterService(
             served_on=None,

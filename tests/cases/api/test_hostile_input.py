@@ -91,7 +91,8 @@ def test_a_control_or_bidirectional_override_character_is_refused_by_path(api):
     payload = intake_payload()
     payload["claim_number"] = "CLM-\u202eTXE-1"
     payload["injured_worker"]["last_name"] = "ESC\u001b[31mRED"
-    payload["items"][0]["description"] = "MRI of the\nright shoulder\twithout contrast"
+    # A form feed, as text copied out of a PDF holds, is a line break (from the review).
+    payload["items"][0]["description"] = "MRI of the\nright shoulder\twithout\x0ccontrast"
     payload["employer"]["name"] = "AB\u0007C"
     response = post_json(api, CASES_URL, payload)
     assert response.status_code == 400

@@ -750,7 +750,7 @@ def test_an_amended_version_not_yet_served_says_when_the_version_it_replaces_was
     service = letter_service_for(first.case)
     assert service.served_on is None
     assert (
-        f"Version 1, which this amended version replaces, was served on every party by "
+        f"Version 1, the last served before this amended version, was served on every party by "
         f"{first.served_on:%m/%d/%Y}." in service.not_served
     )
     # A copy of version 1 the amendment replaced before it went out was never served (from QA:
