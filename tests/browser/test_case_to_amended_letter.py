@@ -232,8 +232,9 @@ def test_a_case_goes_from_intake_to_an_amended_letter(
     notice = case.notices.get()
     assert notice.deliveries.get(recipient_role="injured_worker").status == "withdrawn"
     reader = PdfReader(BytesIO(batch_pdf))
-    # One mailing: the letter's own pages, followed by its one-page proof of service.
-    assert len(reader.pages) == letter_pages + 1
+    # One mailing: its address sheet, the letter's own pages, then its one-page proof of
+    # service.
+    assert len(reader.pages) == letter_pages + 2
     proofs = [p for p in reader.pages if "PROOF OF SERVICE" in (p.extract_text() or "")]
     assert len(proofs) == 1
     text = pdf_text(batch_pdf)
