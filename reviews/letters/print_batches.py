@@ -469,7 +469,12 @@ def print_batch_posted(
     amended version replaces it) and nothing is posted;
     if a copy could be posted after all (an address was put back since), nothing changes."""
     with transaction.atomic():
-        batch = PrintBatch.objects.select_for_update().select_related("posted_by").get(pk=batch.pk)
+        # Of the batch alone: FOR UPDATE cannot take the nullable side of the join (PostgreSQL).
+        batch = (
+            PrintBatch.objects.select_for_update(of=("self",))
+            .select_related("posted_by")
+            .get(pk=batch.pk)
+        )
         # Already posted comes first: a second tab's date is beside the point (from QA).
         if not batch.posted_on and posted_on > timezone.localdate():
             raise ValidationError(
