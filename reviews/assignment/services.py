@@ -530,11 +530,7 @@ def reviewer_unassign(
             # From QA: a page opened while the reviewer had not answered took the case back
             # after they accepted, and their draft went, with a reason written about a reviewer
             # who had not answered.
-            accepted = (
-                f" at {timezone.localtime(current.responded_at):%-I:%M %p on %m/%d/%Y}"
-                if current.responded_at
-                else ""
-            )
+            accepted = f" at {us_datetime(current.responded_at)}" if current.responded_at else ""
             raise UnassignRefused(
                 f"{current.reviewer.display_name} accepted {case.case_number}{accepted}, after "
                 "this page was opened; taking it back now would also discard their draft. "

@@ -353,18 +353,24 @@ def print_batch_render(*, batch_id: int) -> str:
         proofs.append(proof_make(row, on=batch.posting_on, declarant=declarant, batch=batch))
         PrintBatch.objects.filter(pk=batch.pk).update(done=done, total=len(mailings))
     writer = PdfWriter()
-    documents: dict[tuple[str, int], bytes] = {}
+    # Each document read and counted once, however many of its copies the batch holds; each
+    # proof (one per mailing) read once, for its count and its pages.
+    documents: dict[tuple[str, int], tuple[bytes, int]] = {}
     parts = []
     for row, proof in zip(mailings, proofs, strict=True):
         key = (type(row.document).__name__, row.document.pk)
         if key not in documents:
-            documents[key] = _document_bytes(row.document)
-        parts.append((row, documents[key], stored_file_bytes(proof, "pdf")))
-    sheets = _address_sheets(batch, parts)
-    for (_row, document, proof), sheet in zip(parts, sheets, strict=True):
+            content = _document_bytes(row.document)
+            documents[key] = (content, len(PdfReader(BytesIO(content)).pages))
+        document, document_pages = documents[key]
+        proof_reader = PdfReader(BytesIO(stored_file_bytes(proof, "pdf")))
+        parts.append((row, document, document_pages + len(proof_reader.pages), proof_reader))
+    sheets = _address_sheets(batch, [(row, pages) for row, _doc, pages, _proof in parts])
+    for (_row, document, _pages, proof_reader), sheet in zip(parts, sheets, strict=True):
         writer.add_page(sheet)
+        # A new reader for each copy of a document: pypdf clones a reader's pages once.
         writer.append(PdfReader(BytesIO(document)))
-        writer.append(PdfReader(BytesIO(proof)))
+        writer.append(proof_reader)
     out = BytesIO()
     writer.write(out)
     content = out.getvalue()
@@ -385,8 +391,8 @@ def print_batch_render(*, batch_id: int) -> str:
 def _address_sheets(batch: PrintBatch, parts) -> list:
     """One address sheet per mailing (templates/letters/address_sheets.html), as PDF pages in
     the mailings' order: the return address and the recipient's, placed for a No. 10 window
-    envelope. One rendering for the whole batch. `parts`: (mailing, document bytes, proof
-    bytes) each."""
+    envelope. One rendering for the whole batch. `parts`: (mailing, pages behind its sheet)
+    each."""
     if not parts:
         return []
     html = render_to_string(
@@ -399,9 +405,9 @@ def _address_sheets(batch: PrintBatch, parts) -> list:
                     "name": row.recipient_name,
                     "address": row.address,
                     "what": document_label(row.document),
-                    "pages": _pages_text(document, proof),
+                    "pages": f"{pages} page{'s' if pages != 1 else ''} behind this sheet",
                 }
-                for row, document, proof in parts
+                for row, pages in parts
             ],
         },
     )
@@ -412,11 +418,6 @@ def _address_sheets(batch: PrintBatch, parts) -> list:
             f"The address sheets came to {len(pages)} pages for {len(parts)} mailings."
         )
     return pages
-
-
-def _pages_text(document: bytes, proof: bytes) -> str:
-    count = len(PdfReader(BytesIO(document)).pages) + len(PdfReader(BytesIO(proof)).pages)
-    return f"{count} page{'s' if count != 1 else ''} behind this sheet"
 
 
 def print_batch_retry_noted(*, batch_id: int, error: str) -> None:
