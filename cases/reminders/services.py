@@ -176,20 +176,35 @@ def reviewer_remind(case: Case, *, actor: User, today: dt.date | None = None) ->
     due_on = case.due_on or today or timezone.localdate()
     if _reviewer_reminded(case, due_on):
         return Reminded.ALREADY
-    due_text = f"due {case.due_on:%m/%d/%Y}" if case.due_on else "waiting for you"
+    subject, body = _reviewer_reminder(case, case.due_on)
     sent = _notice_send(
         case=case,
         kind=Kind.REVIEWER_REMINDED,
         due_on=due_on,
         user=reviewer,
-        subject=f"Reminder: {case.case_number} determination {due_text}",
-        body=(
-            f"A case administrator reminds you of case {case.case_number}: the determination "
-            f"is {due_text}."
-        ),
+        subject=subject,
+        body=f"A case administrator reminds you of case {case.case_number}. {body}",
         actor=actor,
     )
     return Reminded.SENT if sent else Reminded.ALREADY
+
+
+def _reviewer_reminder(case: Case, due_on: dt.date | None, *, left: int | None = None):
+    """A reminder's subject and body for the case's reviewer. A reviewer who has not accepted
+    the assignment is asked to answer it first (from QA: an unaccepted case's reminder spoke
+    only of the determination's due date, as if the review were under way)."""
+    due = f"due {due_on:%m/%d/%Y}" if due_on else "waiting for you"
+    when = f" ({left} business day{pluralize(left)} from today)" if left is not None else ""
+    if case.status == CaseStatus.REVIEWER_ASSIGNED:
+        return (
+            f"Reminder: accept or decline {case.case_number} (determination {due})",
+            f"The case is assigned to you and waits for you to accept or decline it. The "
+            f"determination is {due}{when}.",
+        )
+    return (
+        f"Reminder: {case.case_number} determination {due}",
+        f"The determination is {due}{when}.",
+    )
 
 
 @dataclass(frozen=True)
@@ -254,19 +269,15 @@ def clock_notices_send(*, today: dt.date | None = None) -> int:
                 and left <= settings.REVIEWER_REMINDER_BUSINESS_DAYS
                 and not _reviewer_reminded(case, clock.due_on)
             ):
+                subject, body = _reviewer_reminder(case, clock.due_on, left=left)
                 try:
                     sent += _notice_send(
                         case=case,
                         kind=Kind.REVIEWER_DUE_SOON,
                         due_on=clock.due_on,
                         user=reviewer,
-                        subject=f"Reminder: {case.case_number} determination due "
-                        f"{clock.due_on:%m/%d/%Y}",
-                        body=(
-                            f"The determination for case {case.case_number} is due on "
-                            f"{clock.due_on:%m/%d/%Y} ({left} business day{pluralize(left)} "
-                            "from today)."
-                        ),
+                        subject=subject,
+                        body=f"Case {case.case_number}. {body}",
                     )
                 except _MAIL_FAILED as error:
                     logger.warning("reminder to %s not sent: %s", reviewer.email, error)

@@ -4,6 +4,7 @@ notion of a date (one that has happened), and small helpers the subject checks s
 from __future__ import annotations
 
 import datetime as dt
+import string
 from pathlib import Path
 
 from cases.jsoncheck import Checker, happened_problem, key_path
@@ -11,6 +12,16 @@ from cases.jsoncheck import Checker, happened_problem, key_path
 
 def max_length_of(model, field: str) -> int:
     return model._meta.get_field(field).max_length
+
+
+_ASCII_CAPITALS = str.maketrans(string.ascii_lowercase, string.ascii_uppercase)
+
+
+def application_id_key(value: str | None) -> str | None:
+    """An application ID as kept: its letters in capitals, as the state prints them, so the
+    same application typed "a-2016-000123" and "A-2016-000123" is one case, not two (from
+    QA). Only ASCII letters change: SQLite and PostgreSQL agree on those."""
+    return value.translate(_ASCII_CAPITALS) if value else value
 
 
 def plural(count: int, word: str) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from cases.intake.validation.base import max_length_of
+from cases.intake.validation.base import application_id_key, max_length_of
 from cases.intake.validation.dates import DateChecks
 from cases.intake.validation.determination import DeterminationChecks
 from cases.intake.validation.items import ItemChecks
@@ -62,12 +62,14 @@ class IntakeChecker(DateChecks, PartyChecks, ItemChecks, RecordChecks, Determina
             return None
         self.keys(raw, path, CASE_KEYS, ignored=EXPORT_ONLY_CASE_KEYS)
         data: dict[str, Any] = {
-            "application_id": self.text(
-                raw,
-                "application_id",
-                path,
-                required="application_id" in CASE_REQUIRED,
-                max_length=max_length_of(Case, "application_id"),
+            "application_id": application_id_key(
+                self.text(
+                    raw,
+                    "application_id",
+                    path,
+                    required="application_id" in CASE_REQUIRED,
+                    max_length=max_length_of(Case, "application_id"),
+                )
             ),
         }
         case_number = self.text(raw, "case_number", path)

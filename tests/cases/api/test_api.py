@@ -153,6 +153,19 @@ def test_a_list_returns_a_list_and_resubmission_is_200(api):
 
 
 @pytest.mark.django_db
+def test_an_application_id_in_other_letters_case_is_the_application_on_file(api):
+    # From QA: an id sent again in small letters made a second case of one application.
+    first = post_json(api, CASES_URL, intake_payload(application_id="A-2016-77"))
+    again = post_json(api, CASES_URL, intake_payload(application_id="a-2016-77"))
+    assert first.status_code == 201
+    assert again.status_code == 200
+    assert again.json()["created"] is False
+    assert again.json()["case_number"] == first.json()["case_number"]
+    assert again.json()["application_id"] == "A-2016-77"
+    assert Case.objects.count() == 1
+
+
+@pytest.mark.django_db
 def test_an_application_id_sent_again_with_other_facts_says_which_and_changes_nothing(api):
     # Given an application on file
     first = post_json(api, CASES_URL, intake_payload(application_id="A-9"))

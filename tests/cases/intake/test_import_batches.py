@@ -71,11 +71,11 @@ def failing_once(monkeypatch, error: Exception, *, on_call: int = 1):
 
 
 def test_a_batch_makes_the_rows_case_create_makes(tmp_path):
-    payload = intake_payload(application_id="A-bulk", priority="expedited")
+    payload = intake_payload(application_id="A-BULK", priority="expedited")
     run("import_cases", str(write_json(tmp_path, [payload])))
-    data = payload_validate(dict(payload, application_id="A-one"), base_dir=None, today=None)
+    data = payload_validate(dict(payload, application_id="A-ONE"), base_dir=None, today=None)
     one = services.case_create(data=data[0][0][1], source="import")
-    bulk = Case.objects.get(application_id="A-bulk")
+    bulk = Case.objects.get(application_id="A-BULK")
     assert case_rows(bulk) == case_rows(one)
     assert bulk.due_on is not None and "8 CCR 9792.10.4(b)" in bulk.due_on_explain
 

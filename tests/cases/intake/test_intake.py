@@ -1,10 +1,12 @@
 import base64
 import copy
 import dataclasses
+import importlib
 import datetime as dt
 import json
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -624,6 +626,31 @@ def test_import_is_idempotent_by_application_id():
     assert second[1].created is True
     # The stored application is not modified by a differing resubmission.
     assert Case.objects.get(application_id="A-2016-000123").claim_number == "05-123456"
+
+
+@pytest.mark.django_db
+def test_an_application_id_sent_again_in_other_letters_case_is_the_same_application():
+    # From QA: "a-2016-000123" after "A-2016-000123" made a second case of one application.
+    first = cases_import(payload=intake_payload(application_id="a-2016-000123"), actor=None)
+    again = cases_import(payload=intake_payload(application_id="A-2016-000123"), actor=None)
+    assert again[0].created is False
+    assert again[0].case_number == first[0].case_number
+    assert list(Case.objects.values_list("application_id", flat=True)) == ["A-2016-000123"]
+
+
+@pytest.mark.django_db
+def test_the_ids_on_file_are_put_in_capitals_unless_that_would_join_two_cases():
+
+    migration = importlib.import_module("cases.migrations.0049_application_ids_in_capitals")
+    for application_id in ("a-1", "b-2", "B-2", "C-3"):
+        CaseFactory(application_id=application_id)
+    migration.capitalise(apps, None)
+    assert sorted(Case.objects.values_list("application_id", flat=True)) == [
+        "A-1",
+        "B-2",
+        "C-3",
+        "b-2",
+    ]
 
 
 @pytest.mark.django_db

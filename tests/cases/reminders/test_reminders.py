@@ -476,3 +476,39 @@ def test_one_reminder_per_due_date_whoever_sends_it_first(admins, reviewer, case
     assert clock_notices_send(today=D(2026, 12, 8)) == 1
     assert services.reviewer_remind(other, actor=case_admin) == services.Reminded.ALREADY
     assert Notification.objects.filter(user=reviewer).count() == 2
+
+
+@pytest.mark.django_db
+def test_a_reviewer_who_has_not_accepted_is_asked_to_answer_the_assignment(
+    reviewer, case_admin, mailoutbox
+):
+    # From QA: the reminder to a reviewer who had not accepted spoke only of the due date, as
+    # if the review were under way; it asks them to accept or decline, by the schedule and by
+    # a case administrator alike.
+    waiting = case_with_reviewer(
+        reviewer, status=S.REVIEWER_ASSIGNED, assignment=AssignmentStatus.ASSIGNED
+    )
+    accepted = case_with_reviewer(reviewer)
+    assert clock_notices_send(today=D(2026, 12, 8)) == 2
+    asked = next(m for m in mailoutbox if waiting.case_number in m.subject)
+    told = next(m for m in mailoutbox if accepted.case_number in m.subject)
+    assert asked.subject == (
+        f"Reminder: accept or decline {waiting.case_number} (determination due 12/10/2026)"
+    )
+    assert "waits for you to accept or decline it" in asked.body
+    assert "2 business days from today" in asked.body
+    assert told.subject == f"Reminder: {accepted.case_number} determination due 12/10/2026"
+    assert "accept" not in told.body
+
+    mailoutbox.clear()
+    other = case_with_reviewer(
+        reviewer, status=S.REVIEWER_ASSIGNED, assignment=AssignmentStatus.ASSIGNED
+    )
+    other.refresh_from_db()
+    assert services.reviewer_remind(other, actor=case_admin) == services.Reminded.SENT
+    (message,) = mailoutbox
+    assert message.subject.startswith(f"Reminder: accept or decline {other.case_number}")
+    assert message.body.startswith(
+        f"A case administrator reminds you of case {other.case_number}. The case is assigned "
+        "to you and waits for you to accept or decline it."
+    )
