@@ -657,7 +657,12 @@ def accept_by(assignment: Assignment) -> dt.datetime:
     (the same time of day)."""
     assigned = timezone.localtime(assignment.assigned_at)
     if assignment.case.priority == Priority.EXPEDITED:
-        return assigned + dt.timedelta(hours=settings.ACCEPT_ESCALATION_EXPEDITED_HOURS)
+        # Hours that pass, counted in UTC: local wall-clock arithmetic would give 25 hours for
+        # 24 over the night the clocks go back, and 23 over the night they go forward.
+        elapsed = assignment.assigned_at.astimezone(dt.UTC) + dt.timedelta(
+            hours=settings.ACCEPT_ESCALATION_EXPEDITED_HOURS
+        )
+        return timezone.localtime(elapsed)
     day = add_business_days(assigned.date(), settings.ACCEPT_ESCALATION_BUSINESS_DAYS)
     return assigned + dt.timedelta(days=(day - assigned.date()).days)
 

@@ -22,6 +22,7 @@ from cases.lifecycle.models import Case, CaseEvent, CaseStatus, EventType, Prior
 from reviews.assignment.models import Assignment, AssignmentStatus
 from reviews.assignment.notifications import acceptance_escalation_notify
 from reviews.assignment.services import (
+    accept_by,
     acceptances_escalate,
     reviewer_assign,
     reviewer_deactivated_announce,
@@ -501,6 +502,21 @@ def test_an_expedited_assignment_not_accepted_in_4_hours_is_escalated_once(
     assignment.refresh_from_db()
     assert assignment.escalated_at is not None
     assert CaseEvent.objects.filter(case=case, type=EventType.ESCALATION_SENT).count() == 1
+
+
+def test_an_expedited_assignments_hours_are_hours_that_pass_over_a_clock_change(
+    admin, settings
+):
+    # From QA: the hours were added to the local time, so over the night the clocks go back
+    # (Sunday 11/01/2026, 2:00 AM) 24 hours were 25.
+    settings.ACCEPT_ESCALATION_EXPEDITED_HOURS = 24
+    case, reviewer, assignment = _assigned(admin, priority=Priority.EXPEDITED)
+    saturday_noon = timezone.make_aware(dt.datetime(2026, 10, 31, 12, 0))
+    Assignment.objects.filter(pk=assignment.pk).update(assigned_at=saturday_noon)
+    assignment.refresh_from_db()
+    assert us_datetime(accept_by(assignment)) == "11/01/2026 11:00 AM"
+    assert acceptances_escalate(now=saturday_noon + dt.timedelta(hours=23, minutes=59)) == 0
+    assert acceptances_escalate(now=saturday_noon + dt.timedelta(hours=24, minutes=1)) == 1
 
 
 def test_a_standard_assignment_waits_one_business_day(admin, settings):
