@@ -185,6 +185,11 @@ def test_posted_on_another_date_the_proofs_are_made_again_for_that_date(
     panel = admin.get(reverse("letters:print_batch_status", args=[batch.pk])).content.decode()
     assert f"Batch {batch.pk} is done: confirmed posted on {today:%m/%d/%Y}." in panel
     assert "being finished" not in panel and "every 1s" not in panel
+    # Its link reads the page again (a fragment of the page open would only scroll to the
+    # list read before the batch finished).
+    again = f'href="{reverse("letters:print_queue")}?posted={batch.pk}#posted-title"'
+    assert again in panel
+    assert admin.get(f"{reverse('letters:print_queue')}?posted={batch.pk}").status_code == 200
     # A second tab's "Confirm posted" with another date: refused, and the page says why (from
     # QA: the batch, finished, was no longer listed, and the refusal was drawn nowhere).
     refused = admin.post(
