@@ -8,7 +8,15 @@ from django.http import Http404
 
 from accounts.models import User
 from cases.access import case_get_for
-from cases.lifecycle.models import CASE_LIST_COLUMNS, DisputedItem
+from cases.formatting import us_datetime
+from cases.lifecycle.models import (
+    CASE_LIST_COLUMNS,
+    CLOSED_STATUSES,
+    Case,
+    CaseEvent,
+    DisputedItem,
+    EventType,
+)
 from cases.lifecycle.status_table import Action, statuses_allowing
 from reviews.assignment.selectors import expedited_first_on_case
 from reviews.determination.models import (
@@ -160,8 +168,37 @@ def approvals_recent_by(user, *, now) -> list[QualityReview]:
     return approvals
 
 
+class NothingToReview(Http404):
+    """The case is there, but no determination of its current round has been submitted: the
+    page says why instead of "not found" (from QA: the medical director's link to a case
+    reassigned after their return said the page was gone)."""
+
+    def __init__(self, case: Case):
+        super().__init__("No determination to review.")
+        self.case = case
+
+    def explanation(self) -> str:
+        case = self.case
+        said = (
+            f"{case.case_number} has no determination waiting for quality review: the case is "
+            f"now “{case.get_status_display()}”"
+        )
+        changed = (
+            CaseEvent.objects.filter(case=case, type=EventType.REVIEWER_UNASSIGNED)
+            .order_by("-created_at")
+            .values_list("created_at", flat=True)
+            .first()
+        )
+        if changed:
+            said += f", its reviewer changed on {us_datetime(changed)}"
+        if case.status in CLOSED_STATUSES:
+            return f"{said}."
+        return f"{said}. It comes back to this queue when its reviewer submits a determination."
+
+
 def determination_for_quality(user, case_number: str):
-    """The current round's determination of a case, once submitted, for a quality reviewer."""
+    """The current round's determination of a case, once submitted, for a quality reviewer;
+    NothingToReview when there is none."""
 
     case = case_get_for(user, case_number)
     determination = determination_load(
@@ -170,7 +207,7 @@ def determination_for_quality(user, case_number: str):
         .exclude(status=DeterminationStatus.DRAFT)
     )
     if determination is None:
-        raise Http404("No determination to review.")
+        raise NothingToReview(case)
     # The case as loaded here, parties prefetched: the identifier warnings read them.
     determination.case = case
     return determination

@@ -30,6 +30,7 @@ from reviews.quality.forms import ApproveForm, FlagForm, ReturnForm
 from reviews.quality.selectors import (
     APPROVED_RECENT_DAYS,
     APPROVED_RECENT_SHOWN,
+    NothingToReview,
     approvals_recent_by,
     consistency_flags_by_decision,
     determination_for_quality,
@@ -151,10 +152,20 @@ def _review_context(request, determination, **forms) -> dict:
 @access_required(Ability.QUALITY_REVIEW)
 @require_GET
 def quality_review(request, case_number):
-    determination = determination_for_quality(request.user, case_number)
+    try:
+        determination = determination_for_quality(request.user, case_number)
+    except NothingToReview as nothing:
+        return _nothing_to_review(request, nothing)
     return TemplateResponse(
         request, "reviews/quality/review.html", _review_context(request, determination)
     )
+
+
+def _nothing_to_review(request, nothing: NothingToReview):
+    """The queue, saying why the case is not there to review (a link or a form from before it
+    was returned and reassigned); nothing is changed."""
+    messages.info(request, nothing.explanation())
+    return redirect_after_post(request, reverse("quality:quality_queue"))
 
 
 def _decision_refused(request, determination):
@@ -176,7 +187,10 @@ def _stale(error: ValidationError) -> bool:
 @access_required(Ability.QUALITY_REVIEW)
 @require_POST
 def quality_approve(request, case_number):
-    determination = determination_for_quality(request.user, case_number)
+    try:
+        determination = determination_for_quality(request.user, case_number)
+    except NothingToReview as nothing:
+        return _nothing_to_review(request, nothing)
     if refused := _decision_refused(request, determination):
         return refused
     contradicted = _items_numbered(
@@ -226,7 +240,10 @@ def quality_approve(request, case_number):
 @access_required(Ability.QUALITY_REVIEW)
 @require_POST
 def quality_return(request, case_number):
-    determination = determination_for_quality(request.user, case_number)
+    try:
+        determination = determination_for_quality(request.user, case_number)
+    except NothingToReview as nothing:
+        return _nothing_to_review(request, nothing)
     if refused := _decision_refused(request, determination):
         return refused
     form = ReturnForm(request.POST, decisions=list(determination.decisions.all()))

@@ -1,8 +1,8 @@
 import base64
 import copy
 import dataclasses
-import importlib
 import datetime as dt
+import importlib
 import json
 
 import pytest

@@ -353,6 +353,38 @@ def test_unassigning_a_returned_case_leaves_it_waiting_and_the_old_reviewer_with
     assert f'href="/reviews/cases/{case.case_number}/' not in workspace
 
 
+def test_the_medical_directors_link_to_a_case_reassigned_after_return_says_why(
+    admin, admin_client, client, quality_reviewer
+):
+    # From QA: the medical director's page (or form) for a case returned and then reassigned
+    # said "not found"; it leads to the queue and says where the case stands.
+    case, old, returned = _returned_to(reviewer_active=True)
+    review_url = reverse("quality:quality_review", args=[case.case_number])
+    new = reviewer_with_profile("REV-NEW", last_name="New")
+    admin_client.post(
+        reverse("assignment:case_unassign", args=[case.case_number]),
+        {"reason": "On leave until March", "reviewer": new.pk},
+    )
+    changed = CaseEvent.objects.get(case=case, type=EventType.REVIEWER_UNASSIGNED).created_at
+    client.force_login(quality_reviewer)
+    response = client.get(review_url, follow=True)
+    assert response.redirect_chain == [(reverse("quality:quality_queue"), 302)]
+    page = html.unescape(response.content.decode())
+    assert (
+        f"{case.case_number} has no determination waiting for quality review: the case is now "
+        f"“Reviewer assigned”, its reviewer changed on {us_datetime(changed)}. It comes back to "
+        "this queue when its reviewer submits a determination."
+    ) in page
+    # A return form open from before: nothing is changed, and the same words.
+    posted = client.post(
+        reverse("quality:quality_return", args=[case.case_number]),
+        {"comment": "Again"},
+        follow=True,
+    )
+    assert "has no determination waiting for quality review" in posted.content.decode()
+    assert QualityReview.objects.filter(determination=returned).count() == 1
+
+
 def test_the_parties_history_hides_who_was_unassigned_and_why(admin, admin_client):
     case, reviewer, _ = _assigned(admin)
     admin_client.post(
@@ -504,9 +536,7 @@ def test_an_expedited_assignment_not_accepted_in_4_hours_is_escalated_once(
     assert CaseEvent.objects.filter(case=case, type=EventType.ESCALATION_SENT).count() == 1
 
 
-def test_an_expedited_assignments_hours_are_hours_that_pass_over_a_clock_change(
-    admin, settings
-):
+def test_an_expedited_assignments_hours_are_hours_that_pass_over_a_clock_change(admin, settings):
     # From QA: the hours were added to the local time, so over the night the clocks go back
     # (Sunday 11/01/2026, 2:00 AM) 24 hours were 25.
     settings.ACCEPT_ESCALATION_EXPEDITED_HOURS = 24

@@ -2,6 +2,7 @@
 items, resubmission, approval that starts the letter, and every round kept."""
 
 import datetime as dt
+import html
 import re
 
 import pytest
@@ -547,10 +548,18 @@ def test_a_confirmed_contradiction_is_approved_only_once_the_director_ticks_they
     )
 
 
-def test_a_draft_has_no_quality_review_page(client, quality_reviewer):
+def test_a_draft_has_no_quality_review_page_and_the_queue_says_why(client, quality_reviewer):
     case, _, _ = case_in_review()
     login(client, quality_reviewer)
-    assert client.get(reverse("quality:quality_review", args=[case.case_number])).status_code == 404
+    response = client.get(reverse("quality:quality_review", args=[case.case_number]))
+    assert response.status_code == 302 and response.url == reverse("quality:quality_queue")
+    queue = html.unescape(client.get(response.url).content.decode())
+    assert (
+        f"{case.case_number} has no determination waiting for quality review: the case is now "
+        "“In review”. It comes back to this queue when its reviewer submits a determination."
+    ) in queue
+    # A case the quality reviewer may not see is still not found.
+    assert client.get(reverse("quality:quality_review", args=["CM99-9999999"])).status_code == 404
 
 
 def test_quality_reviewer_cannot_be_a_qr_of_their_own(quality_reviewer):
