@@ -115,11 +115,7 @@ def letter_service_for(case) -> LetterService | None:
     # to say what a letter not yet served waits for.
     deliveries = list(letter.deliveries.all()) if overturned or letter.served_on is None else []
     duties = claims_administrator_service(deliveries) if overturned else None
-    printed = (
-        {key: dt.date.fromisoformat(on) for key, on in letter.duties_printed.items()}
-        if overturned
-        else {}
-    )
+    printed = _duties_printed(letter) if overturned else {}
     if letter.served_on is None:
         not_served = letter_not_served_text(deliveries)
         if letter.correction_note:
@@ -162,6 +158,27 @@ def letter_service_for(case) -> LetterService | None:
         duties_served=duties,
         duties_printed=printed or None,
     )
+
+
+def _duties_printed(letter: Letter) -> dict[str, dt.date]:
+    """The duty dates the letter printed, each kept at the latest that a version of it served
+    on the claims administrator gave: an amended version e-mailed may print an earlier date
+    than version 1, mailed, gave them in writing (from QA; CLOCK_DUTIES_AS_PRINTED). An
+    amendment corrects the letter; it does not take days from the claims administrator."""
+    printed = {key: dt.date.fromisoformat(on) for key, on in letter.duties_printed.items()}
+    if letter.version == 1:
+        return printed
+    earlier = Letter.objects.filter(
+        determination_id=letter.determination_id,
+        version__lt=letter.version,
+        deliveries__recipient_role=PartyRole.CLAIMS_ADMINISTRATOR,
+        deliveries__status__in=SERVED_STATUSES,
+    ).values_list("duties_printed", flat=True)
+    for dates in earlier:
+        for key, on in dates.items():
+            day = dt.date.fromisoformat(on)
+            printed[key] = max(printed.get(key, day), day)
+    return printed
 
 
 def letter_amends(letter: Letter) -> Letter | None:

@@ -14,8 +14,8 @@ from cases.casefile.exports import case_export
 from cases.clock.calculator import Facts, compute
 from cases.lifecycle.models import CaseStatus, PartyRole
 from reviews.letters.models import DeliveryStatus
-from reviews.letters.services import letter_request
-from tests.factories import api_client_for, approved_determination
+from reviews.letters.services import letter_correct, letter_request
+from tests.factories import PASSWORD, api_client_for, approved_determination
 from tests.reviews.letter_utils import party_service_changed
 from tests.reviews.letters.conftest import mixed_letter_made
 
@@ -251,3 +251,35 @@ def test_a_copy_held_and_then_emailed_keeps_the_duty_dates_the_letter_printed(
         assert clocks["explain"]["authorization_due_on"].startswith(
             "The date the letter printed, kept"
         )
+
+
+def test_an_amended_letter_never_takes_days_from_the_dates_version_1_gave(
+    held_letter, case_admin, django_capture_on_commit_callbacks
+):
+    """From QA: version 1, signed while the claims administrator's copy waited for an address,
+    printed the duties of a mailed copy; the copy was then e-mailed, and version 2, amended,
+    e-mailed, printed dates five days earlier. The clock kept version 2's: the claims
+    administrator, served version 1 too, was counted late before the date it was given."""
+    letter = held_letter
+    case = letter.case
+    with django_capture_on_commit_callbacks(execute=True):
+        party_service_changed(
+            case,
+            None,
+            PartyRole.CLAIMS_ADMINISTRATOR,
+            email="claims@example.org",
+            delivery_method="email",
+            e_service_consent=True,
+        )
+        letter_correct(
+            case=case, actor=case_admin, correction_note="The claim number.", password=PASSWORD
+        )
+    second = case.letters.get(version=2)
+    for key in ("authorization_due_on", "reimbursement_due_on"):
+        assert second.duties_printed[key] < letter.duties_printed[key], key
+    served = second.deliveries.get(recipient_role=PartyRole.CLAIMS_ADMINISTRATOR)
+    assert served.status == DeliveryStatus.SENT
+
+    clocks = case_export(case)["clocks"]
+    for key in ("authorization_due_on", "reimbursement_due_on"):
+        assert clocks[key] == letter.duties_printed[key], key
