@@ -32,6 +32,10 @@ def years_after(day: dt.date, years: int) -> dt.date:
 DATE_SHAPED = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{4})$")
 
 
+# The id of the page's sentence saying what is wrong with the period (the fields point to it).
+PROBLEM_ID = "period-problem"
+
+
 class PeriodForm(forms.Form):
     start = forms.DateField(
         label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -139,6 +143,20 @@ class PeriodForm(forms.Form):
         # Unbound: the problem is said once, above the fields, not again under each.
         shown = PeriodForm(None, today=self.today)
         shown.initial = initial
+        if not self.is_valid():
+            for name in ("start", "end"):
+                if name not in self.errors and not self.non_field_errors():
+                    continue
+                marked = {"aria-invalid": "true", "aria-describedby": PROBLEM_ID}
+                if name in self.errors:
+                    # A date box cannot hold what is no date: it would show it empty, and Show
+                    # would send the default period without a word (from QA). A text box keeps
+                    # it as typed, to be corrected.
+                    shown.fields[name].widget = forms.TextInput(
+                        attrs={**marked, "placeholder": "MM/DD/YYYY"}
+                    )
+                else:
+                    shown.fields[name].widget.attrs.update(marked)
         return shown
 
     def _as_typed(self, name: str) -> str:

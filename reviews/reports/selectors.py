@@ -839,10 +839,13 @@ def _snapshot_take(period: Period, today: dt.date) -> Snapshot:
     return Snapshot(timezone.now(), tables, whole)
 
 
-def dashboard_csv_table(name: str, period: Period, today: dt.date) -> Table | None:
-    """A chart's table for its CSV, from the kept snapshot: the page's figures, every row. Only
-    the reviewer tables read the copy kept with every row (the larger one)."""
-    return dashboard_snapshot(period, today, whole=name in REVIEWER_TABLES).table(name)
+def dashboard_csv_table(
+    name: str, period: Period, today: dt.date, *, fresh: bool = False
+) -> Table | None:
+    """A chart's table for its CSV, from the kept snapshot: the page's figures, every row
+    (`fresh`, as the page's "Refresh now", takes them again). Only the reviewer tables read the
+    copy kept with every row (the larger one)."""
+    return dashboard_snapshot(period, today, fresh=fresh, whole=name in REVIEWER_TABLES).table(name)
 
 
 def dashboard_table(name: str, period: Period, today: dt.date) -> Table | None:

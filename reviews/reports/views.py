@@ -60,7 +60,9 @@ def dashboard(request):
                 " ".join([*problems, "No CSV was made: correct the period and download again."]),
                 content_type="text/plain; charset=utf-8",
             )
-        table = dashboard_csv_table(request.GET.get("chart", ""), period, today)
+        table = dashboard_csv_table(
+            request.GET.get("chart", ""), period, today, fresh=request.GET.get("fresh") == "1"
+        )
         if table is None:
             raise Http404("No such chart.")
         out = io.StringIO()

@@ -353,7 +353,10 @@ def test_the_default_period_is_the_last_30_days_and_a_bad_one_says_so(world):
         .content.decode()
     )
     # Said above the dates as an error (from a QA pass: a plain column beside the fields).
-    assert '<div class="form-error" role="alert"><p>The period&#x27;s start comes after' in page
+    assert (
+        '<div class="form-error" role="alert" id="period-problem" tabindex="-1" autofocus>'
+        "<p>The period&#x27;s start comes after"
+    ) in page
 
 
 def test_an_end_alone_early_in_2013_counts_from_the_day_imr_began(world):
@@ -486,6 +489,26 @@ def test_a_start_after_its_end_keeps_both_dates_as_typed(world):
     assert 'name="end" value="2026-11-01"' in fields
 
 
+def test_what_is_no_date_stays_in_a_text_box_marked_and_the_problem_is_focused(world):
+    """From QA: "garbage" and "2026-13-45" came back in date boxes, which cannot hold them:
+    both showed empty, and Show then sent the default period without a word."""
+    asked = {"start": "garbage", "end": "2026-13-45"}
+    page = html.unescape(_client().get(reverse("reports:dashboard"), asked).content.decode())
+    fields = _period_fields(page)
+    for name, typed in asked.items():
+        box = re.search(rf'<input [^>]*name="{name}"[^>]*>', fields).group(0)
+        assert 'type="text"' in box and f'value="{typed}"' in box
+        assert 'aria-invalid="true"' in box and 'aria-describedby="period-problem"' in box
+    problem = re.search(r'<div class="form-error"[^>]*>', page).group(0)
+    assert 'id="period-problem"' in problem and "autofocus" in problem
+    # A period that is wrong as a whole keeps its date boxes, both marked.
+    asked = {"start": "2026-12-05", "end": "2026-11-01"}
+    page = html.unescape(_client().get(reverse("reports:dashboard"), asked).content.decode())
+    for name in asked:
+        box = re.search(rf'<input [^>]*name="{name}"[^>]*>', _period_fields(page)).group(0)
+        assert 'type="date"' in box and 'aria-invalid="true"' in box
+
+
 def _stages(page: str) -> str:
     return page.split('id="chart-stages"', 1)[1].split("</table>", 1)[0]
 
@@ -504,6 +527,13 @@ def test_the_figures_are_kept_a_minute_and_refresh_on_demand(world):
     # The new figures are the ones kept from then on.
     later = _client().get(reverse("reports:dashboard"), period).content.decode()
     assert _stages(later) == _stages(fresh)
+    # A chart's CSV asked fresh takes them again too (from QA: it kept the minute's copy).
+    CaseFactory(application_received=dt.date(2026, 11, 6), status=CaseStatus.SUBMITTED)
+    csv_asked = {**period, "format": "csv", "chart": "stages"}
+    kept = _client().get(reverse("reports:dashboard"), csv_asked).content.decode()
+    taken = _client().get(reverse("reports:dashboard"), {**csv_asked, "fresh": "1"})
+    assert kept != taken.content.decode()
+    assert "Submitted,2" in taken.content.decode()
 
 
 def test_each_period_draws_its_own_charts(world):
