@@ -361,6 +361,30 @@ def test_after_signing_in_again_in_another_tab_retry_saves_in_the_first(
     expect(page).to_have_url(re.compile("/step/3/"))
 
 
+def test_sign_in_again_opens_on_the_first_click_from_the_text_box(
+    page, context, live_server, reference_data
+):
+    """From a QA pass: with the cursor still in the text, the click on "Sign in again" blurred
+    the box, whose save redrew the message under the pointer: the click landed on nothing and
+    only a second one opened the sign-in tab."""
+    reviewer = reviewer_with_profile("REV-FIRST-CLICK")
+    case, _, _ = case_in_review(reviewer)
+    sign_in(page, live_server.url, reviewer)
+    page.goto(f"{live_server.url}/reviews/cases/{case.case_number}/step/2/")
+    box = page.get_by_label("The summary as the letter prints it")
+    status = page.locator("#save-status")
+    context.clear_cookies(name="sessionid")
+    box.press("Control+End")
+    box.press_sequentially(" Typed after the session ended.", delay=2)
+    expect(status).to_contain_text("session has ended", timeout=10_000)
+    box.press_sequentially(" More, the cursor still here.", delay=2)
+    with context.expect_page(timeout=5_000) as opened:
+        status.get_by_role("link", name="Sign in again").click()
+    expect(opened.value).to_have_url(re.compile("/login/"))
+    expect(status).to_contain_text("session has ended", timeout=10_000)
+    expect(box).to_have_value(re.compile("More, the cursor still here.$"))
+
+
 def test_a_tab_left_open_on_a_case_taken_back_says_so_and_lets_the_reviewer_leave(
     page, live_server, reference_data
 ):
