@@ -309,11 +309,14 @@ def summary_prompts(case: Case, summary: str) -> list[Prompt]:
     ]
 
 
-# The blanks of the starter sentences: "…" (and "..." typed for it). A starter inserted and not
-# completed would print in the letter as "diagnosed as having …": never sent to a party. Words
-# left out of a quotation are written "[…]" or "[...]", as legal writing marks them, and are no
-# blank (from a QA pass: an elided MTUS quotation could not be signed).
-PLACEHOLDER = re.compile(r"(?<!\[)(?:…|\.\.\.)(?!\])")
+# The blanks of the starter sentences: "…" (and "..." typed for it), standing alone as the
+# starters leave them. A starter inserted and not completed would print in the letter as
+# "diagnosed as having …": never sent to a party. Words left out of a quotation are written
+# "[…]" or "[...]", as legal writing marks them, and are no blank (from a QA pass: an elided
+# MTUS quotation could not be signed); nor is an ellipsis joined to the word or quotation mark
+# before it, as a word processor writes one ("cold therapy… as needed", "“…the surgeon"; from
+# a later pass: a note pasted from Word could not be signed).
+PLACEHOLDER = re.compile(r"(?<![\[\S])(?:…|\.\.\.)(?!\])")
 _PLACEHOLDER_CONTEXT = 30
 
 

@@ -541,7 +541,7 @@ def determination_problems(determination) -> list[DraftProblem]:
 def _placeholder_detail(quoted: str) -> str:
     return (
         f"complete the starter sentence: replace the … in “{quoted}” (words left out of a "
-        "quotation are written […])."
+        "quotation are written […], or with the … joined to the word before)."
     )
 
 

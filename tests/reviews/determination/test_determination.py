@@ -444,7 +444,10 @@ def test_a_starter_prompt_left_in_the_summary_or_a_rationale_blocks_signing():
     decision.save()
 
     messages = [problem.message for problem in determination_problems(determination)]
-    omitted = " (words left out of a quotation are written […])."
+    omitted = (
+        " (words left out of a quotation are written […], or with the … joined to the word "
+        "before)."
+    )
     assert messages == [
         # Whole words at both ends (from a QA pass: "…n The injured worker").
         "Clinical case summary: complete the starter sentence: replace the … in "
@@ -457,10 +460,11 @@ def test_a_starter_prompt_left_in_the_summary_or_a_rationale_blocks_signing():
     assert reload(determination).status == DeterminationStatus.DRAFT
 
 
-@pytest.mark.parametrize("omission", ["[…]", "[...]"])
+@pytest.mark.parametrize("omission", ["[…]", "[...]", "supported…", "supported...", "“…"])
 def test_words_left_out_of_a_quotation_in_brackets_are_no_blank(omission):
     """From a QA pass: any ellipsis blocked signing as an unfinished starter sentence, so an
-    elided guideline quotation could not be signed."""
+    elided guideline quotation could not be signed; from a later one, nor could an ellipsis a
+    word processor joined to the word before it ("cold therapy… as needed")."""
     case, reviewer, determination = case_in_review()
     determination_fill(determination)
     decision = determination.decisions.get()
