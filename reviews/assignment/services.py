@@ -43,6 +43,7 @@ from reviews.assignment.models import (
     VISIBLE_ASSIGNMENT_STATUSES,
     Assignment,
     AssignmentStatus,
+    CaseConflict,
     PlanRun,
     PlanRunStatus,
 )
@@ -591,6 +592,10 @@ def _administrators():
     return list(User.objects.filter(role=Role.CASE_ADMIN, is_active=True).order_by("pk"))
 
 
+# How much of a decline's reason the administrators' notification quotes.
+DECLINE_REASON_SHOWN = 200
+
+
 def decline_announce(*, assignment: Assignment) -> None:
     """Called in the decline's transaction: every case administrator is told in the app, and by
     e-mail through the outbox; an expedited case's decline is urgent."""
@@ -601,9 +606,20 @@ def decline_announce(*, assignment: Assignment) -> None:
         assignment.reviewer, link=reverse("determination:workspace", args=[case.case_number])
     )
     acceptance_settled(assignment=assignment, case=case)
+    # Who declined and why, in the app (from QA: the case's history was the only place to
+    # read them); the e-mail leaves the reviewer's name out (notifications.decline_notify).
+    reason = " ".join(assignment.decline_reason.split())
+    if len(reason) > DECLINE_REASON_SHOWN:
+        reason = reason[: DECLINE_REASON_SHOWN - 1].rstrip() + "…"
+    conflict = CaseConflict.objects.filter(case=case, reviewer=assignment.reviewer).exists()
     notify(
         _administrators(),
-        text=f"{case.case_number}: the reviewer declined; the case needs a reviewer again.",
+        text=(
+            f"{case.case_number}: {assignment.reviewer.display_name} declined"
+            + (f" (“{reason}”)" if reason else "")
+            + ("; a conflict of interest was declared" if conflict else "")
+            + "; the case needs a reviewer again."
+        ),
         link=reverse("assignment:case_assign", args=[case.case_number]),
         urgent=urgent,
     )

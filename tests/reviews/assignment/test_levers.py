@@ -495,11 +495,32 @@ def test_every_administrator_is_told_of_a_decline_an_expedited_one_urgent(
     assert mail.outbox[0].to == ["admin@iro.example"]
     assert mail.outbox[0].subject.startswith("URGENT: ")
     note = Notification.objects.get(user=admin)
-    assert note.urgent and "declined" in note.text
+    # Who declined and why (from QA: only the case's history said).
+    assert note.urgent
+    assert note.text == (
+        f"{case.case_number}: {reviewer.display_name} declined (“Travelling”); the case needs "
+        "a reviewer again."
+    )
     # Answered once the case has a reviewer again (from QA: it stayed unread).
     reviewer_assign(case=case, reviewer=reviewer_with_profile("REV-NEXT"), actor=admin)
     note.refresh_from_db()
     assert note.read_at is not None and note.settled
+
+
+def test_a_decline_for_a_conflict_says_so_and_a_long_reason_is_cut(
+    admin, django_capture_on_commit_callbacks
+):
+    case, reviewer, assignment = _assigned(admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        assignment_decline(
+            assignment=assignment, actor=reviewer, reason="I treated him. " * 40, conflict=True
+        )
+    text = Notification.objects.get(user=admin).text
+    assert text.startswith(f"{case.case_number}: {reviewer.display_name} declined (“I treated")
+    assert text.endswith(
+        "…”); a conflict of interest was declared; the case needs a reviewer again."
+    )
+    assert len(text) < 500
 
 
 def test_a_standard_decline_is_not_urgent(admin, django_capture_on_commit_callbacks):
@@ -622,7 +643,7 @@ def test_the_bell_counts_unread_and_the_page_marks_them_read(admin, admin_client
     assert len(bell) == 2, "one bell, drawn unread"
     assert '<span class="site-bell__count">1</span><span class="visually-hidden"> unread' in bell[1]
     listing = admin_client.get(reverse("account:notifications")).content.decode()
-    assert "the reviewer declined" in listing and "unread" in listing
+    assert f"{reviewer.display_name} declined" in html.unescape(listing) and "unread" in listing
     newest = Notification.objects.filter(user=admin).latest("pk").pk
     admin_client.post(reverse("account:notifications"), {"upto": newest})
     admin.refresh_from_db()
