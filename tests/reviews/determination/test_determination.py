@@ -445,8 +445,7 @@ def test_a_starter_prompt_left_in_the_summary_or_a_rationale_blocks_signing():
 
     messages = [problem.message for problem in determination_problems(determination)]
     omitted = (
-        " (words left out of a quotation are written […], or with the … joined to the word "
-        "before)."
+        " (words left out of a quotation are written […], or with the … joined to the word before)."
     )
     assert messages == [
         # Whole words at both ends (from a QA pass: "…n The injured worker").

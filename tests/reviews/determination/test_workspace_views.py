@@ -314,15 +314,17 @@ def test_accepting_in_the_workspace_needs_the_attestation(client):
     assert "Attest that you have no conflict" in refused.content.decode()
     # Summed up where the form is and focused (from QA: the page opened at its top, the
     # message below a long attestation, out of sight on a phone).
-    assert '<div class="form-error" role="alert" tabindex="-1" autofocus>' in (
-        refused.content.decode().split("<h3>Accept</h3>", 1)[1].split("</form>", 1)[0]
+    assert (
+        '<div class="form-error" role="alert" tabindex="-1" autofocus>'
+        in (refused.content.decode().split("<h3>Accept</h3>", 1)[1].split("</form>", 1)[0])
     )
     declined = client.post(
         reverse("determination:workspace_decline", args=[case.case_number]), {}
     ).content.decode()
     assert "Say why you decline the case." in declined
-    assert '<div class="form-error" role="alert" tabindex="-1" autofocus>' in (
-        declined.split("<h3>Decline</h3>", 1)[1].split("</form>", 1)[0]
+    assert (
+        '<div class="form-error" role="alert" tabindex="-1" autofocus>'
+        in (declined.split("<h3>Decline</h3>", 1)[1].split("</form>", 1)[0])
     )
     accepted = client.post(url, {"attest": "on"})
     assert accepted.url == reverse("determination:workspace_step", args=[case.case_number, 2])
