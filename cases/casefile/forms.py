@@ -138,9 +138,13 @@ class SavedViewForm(forms.Form):
     # A guard on what is parsed at all; what is stored is checked once normalised (clean_query).
     query = forms.CharField(required=False, max_length=10_000, widget=forms.HiddenInput)
 
-    def __init__(self, *args, owner=None, **kwargs):
+    def __init__(self, *args, owner=None, refused: bool = False, **kwargs):
         self.owner = owner
         super().__init__(*args, **kwargs)
+        if refused:
+            # The name just refused, shown again to be corrected: marked so (the message above
+            # the list says why).
+            self.fields["name"].widget.attrs["aria-invalid"] = "true"
 
     def clean_name(self) -> str:
         # Unseen characters (a zero-width space) name nothing: the list would show a blank view.

@@ -45,7 +45,8 @@ def saved_view_save(request):
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, f"The view was not saved: {error}")
+                # Focused: the answer to a form far from the top (from QA: focus was lost).
+                messages.error(request, f"The view was not saved: {error}", extra_tags="focus")
         # The list shows the name as typed again, to be corrected (from QA: it came back
         # empty); a name longer than the field's 80 characters is kept in part, not whole.
         request.session[SAVED_VIEW_NAME_TYPED] = request.POST.get("name", "")[:200]
@@ -124,7 +125,9 @@ def case_list_bulk(request):
         with transaction.atomic():
             outcome = reviewer_remind(case, actor=request.user)
         named[outcome].append(case.case_number)
-    messages.info(request, _reminders_report(named, refused=len(numbers) - found))
+    messages.info(
+        request, _reminders_report(named, refused=len(numbers) - found), extra_tags="focus"
+    )
     return _back_to_list(request.POST.get("query", ""))
 
 

@@ -147,7 +147,7 @@ def case_list(request):
         "query": filter_form.query(),
         # The user's own saved views (the whole page only; evaluated where it shows them).
         "saved_views": SavedView.objects.filter(owner=request.user),
-        "saved_view_form": SavedViewForm(initial={"name": typed_name}),
+        "saved_view_form": SavedViewForm(initial={"name": typed_name}, refused=bool(typed_name)),
         "deleted_view": deleted_view,
         # "Select all on this page": a round trip, no script (the CSP allows none inline).
         "select_all": request.GET.get("select") == "all",

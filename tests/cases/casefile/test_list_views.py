@@ -150,7 +150,16 @@ def test_a_name_refused_comes_back_in_its_field_as_typed_once(admin_client, case
         reverse("casefile:saved_view_save"), {"name": "mine", "query": "due=week"}, follow=True
     )
     assert response.redirect_chain[-1][0] == f"{LIST}?due=week"
-    assert 'name="name" value="mine"' in response.content.decode()
+    page = response.content.decode()
+    assert 'name="name" value="mine"' in page
+    # Marked invalid, and the message saying why is focused (from QA: focus was lost).
+    field = re.search(r'<input [^>]*name="name"[^>]*>', page).group(0)
+    assert 'aria-invalid="true"' in field
+    assert re.search(
+        r'<div class="message message--error" tabindex="-1" autofocus>\s*<p>The view was not '
+        "saved",
+        page,
+    )
     # Once: the list opened again, or a view then saved, starts with an empty name.
     assert 'name="name" value=' not in admin_client.get(LIST).content.decode()
     # The filter fragment htmx asks for leaves the name for the whole page.
