@@ -15,16 +15,28 @@ class LookaheadPage:
     has_previous/has_next and their page numbers, iteration, len)."""
 
     def __init__(self, queryset, per_page: int, number) -> None:
+        asked = number
+        # What the page says when it shows the first page instead of the one asked for (from
+        # QA: "?page=999" of an old link showed page 1 without a word).
+        self.fallback_note = ""
         try:
             number = int(number)
         except (TypeError, ValueError):
+            if asked not in (None, ""):
+                self.fallback_note = f"“{str(asked)[:20]}” is no page number: this is page 1."
             number = 1
+        if number < 1:
+            self.fallback_note = f"There is no page {number}: this is page 1."
         self.number = min(max(1, number), LAST_PAGE)
         self.per_page = per_page
         start = (self.number - 1) * per_page
         rows = list(queryset[start : start + per_page + 1])
         # A page past the end (a stale link) shows the first page rather than nothing.
         if not rows and self.number > 1:
+            self.fallback_note = (
+                f"There is no page {self.number} of this list (it is shorter now, or the link "
+                "is old): this is page 1."
+            )
             self.number = 1
             rows = list(queryset[: per_page + 1])
         self._has_next = len(rows) > per_page

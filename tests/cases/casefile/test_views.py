@@ -2,6 +2,7 @@
 
 import csv
 import datetime as dt
+import html as html_module
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -319,6 +320,17 @@ def test_a_page_number_past_any_list_shows_the_first_page(admin_client):
     response = admin_client.get(reverse("casefile:case_list"), {"page": "9" * 25})
     assert response.status_code == 200
     assert response.content.decode().count('class="case-link"') == 2
+    # and says so, for an old link and a page number that is none (from QA: without a word)
+    for asked, said in (
+        ("999", "There is no page 999 of this list (it is shorter now, or the link is old)"),
+        ("-1", "There is no page -1: this is page 1."),
+        ("abc", "“abc” is no page number: this is page 1."),
+    ):
+        page = admin_client.get(reverse("casefile:case_list"), {"page": asked}).content.decode()
+        assert said in html_module.unescape(page), asked
+    assert "this is page 1" not in (
+        admin_client.get(reverse("casefile:case_list")).content.decode()
+    )
 
 
 def test_a_whole_case_number_finds_that_case_only(admin_client):
