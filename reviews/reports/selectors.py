@@ -470,11 +470,15 @@ class WeekCounted:
     def shown(self) -> str:
         if self.whole:
             return f"{self.monday:%m/%d/%Y}"
+        if self.first == self.last:  # one day of the week (from QA: "11/08/2026-11/08/2026")
+            return f"{self.first:%m/%d/%Y} (one day of the week)"
         return f"{self.first:%m/%d/%Y}-{self.last:%m/%d/%Y} (part of week)"
 
     def written(self) -> str:
         if self.whole:
             return self.monday.isoformat()
+        if self.first == self.last:
+            return f"{self.first.isoformat()} (one day of the week)"
         return f"{self.first.isoformat()} to {self.last.isoformat()} (part of week)"
 
 
@@ -857,9 +861,19 @@ def dashboard_table(name: str, period: Period, today: dt.date) -> Table | None:
 # --- The monthly report's runs (reviews.reports.runs) ----------------------------------------
 
 
-def report_runs_recent(limit: int = 10) -> QuerySet[ReportRun]:
-    """The latest monthly report runs, whoever asked (the managers share the reporting)."""
-    return ReportRun.objects.select_related("created_by").order_by("-created_at", "-pk")[:limit]
+def report_runs_recent(limit: int = 10) -> list[ReportRun]:
+    """The latest monthly report runs, whoever asked (the managers share the reporting), each
+    done run marked `latest_of_month` or not: a month made again lists several done runs, and
+    the list says which is current (from QA)."""
+    runs = list(
+        ReportRun.objects.select_related("created_by").order_by("-created_at", "-pk")[:limit]
+    )
+    seen: set[dt.date] = set()
+    for run in runs:
+        run.latest_of_month = run.status == ReportRunStatus.DONE and run.month not in seen
+        if run.status == ReportRunStatus.DONE:
+            seen.add(run.month)
+    return runs
 
 
 def report_run_get(pk: int) -> ReportRun:

@@ -318,8 +318,8 @@ def test_a_week_the_period_cuts_is_named_by_its_days_and_marked_in_chart_table_a
     weekly = page.split('id="chart-weekly"', 1)[1].split("</section>", 1)[0]
     assert "10/26/2026" not in weekly
     for label in (
-        "11/01/2026-11/01/2026 (part of week)",
-        "11/30/2026-11/30/2026 (part of week)",
+        "11/01/2026 (one day of the week)",
+        "11/30/2026 (one day of the week)",
     ):
         assert f">{label}</text>" in weekly  # the bar's label
         assert f'<td data-label="Week of">{label}</td>' in weekly
@@ -329,12 +329,12 @@ def test_a_week_the_period_cuts_is_named_by_its_days_and_marked_in_chart_table_a
     )
     labels = [row[0] for row in csv.reader(io.StringIO(response.content.decode()))][1:]
     assert labels == [
-        "2026-11-01 to 2026-11-01 (part of week)",
+        "2026-11-01 (one day of the week)",
         "2026-11-02",
         "2026-11-09",
         "2026-11-16",
         "2026-11-23",
-        "2026-11-30 to 2026-11-30 (part of week)",
+        "2026-11-30 (one day of the week)",
     ]
     first = dashboard_table("weekly", Period(D(2013, 1, 1), D(2013, 1, 31)), world).rows[0][0]
     assert first.written() == "2013-01-01 to 2013-01-06 (part of week)"

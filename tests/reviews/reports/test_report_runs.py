@@ -144,6 +144,11 @@ def test_a_month_asked_again_reuses_its_run_until_it_is_made_again(
     # The month's address now serves the newer report.
     old = client.get(reverse("reports:monthly_report"), {"month": "2026-11", "format": "csv"})
     assert hashlib.sha256(_body(old)).hexdigest() == newer.csv_sha256
+    # and the lists say which run is current (from QA: two "November 2026 … Done" alike)
+    listed = client.get(reverse("reports:dashboard")).content.decode()
+    rows = listed.split('id="report-title"', 1)[1].split("<tbody>", 1)[1].split("</tr>")
+    assert 'badge--approved">Latest<' in rows[0] and f"/{newer.pk}/" in rows[0]
+    assert "(made again since)" in rows[1] and f"/{run.pk}/" in rows[1]
 
 
 def test_the_page_polls_while_the_run_counts_and_shows_where_it_is(admin):
