@@ -167,6 +167,32 @@
     if (form.requestSubmit) { form.requestSubmit(); } else { htmx.trigger(form, "submit"); }
   });
 
+  /* A sort or page link of a list drawn afresh in place (#case-results) went with the list, and
+     the focus with it, to the page itself: the next Tab started from the top (from QA). The
+     same column's link in the new list takes the focus back; after a page link, the new
+     page's count ("Cases 51-100, …") does. */
+  var listRefocus = null;
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("#case-results a[data-sort-column], #case-results .pagination a");
+    if (!link) { return; }
+    listRefocus = link.dataset.sortColumn
+      ? { column: link.dataset.sortColumn, row: !!link.closest(".sort-row") }
+      : { page: true };
+  }, true);
+  document.addEventListener("htmx:afterSettle", function () {
+    var results = document.getElementById("case-results");
+    var asked = listRefocus;
+    var active = document.activeElement;
+    if (!asked || !results || (active && active !== document.body)) { return; }
+    listRefocus = null;
+    var wanted = asked.column
+      ? results.querySelector((asked.row ? ".sort-row" : "thead") + ' a[data-sort-column="' + asked.column + '"]')
+      : results.querySelector(".results__count");
+    if (!wanted) { return; }
+    if (wanted.tagName !== "A" && !wanted.hasAttribute("tabindex")) { wanted.setAttribute("tabindex", "-1"); }
+    wanted.focus({ preventScroll: !!asked.column });
+  });
+
   /* The facts page's refusals (cases/partials/facts_refusal.html), each said beside its form:
      one form sent again clears them all, so only the latest answer shows. */
   document.addEventListener("htmx:beforeRequest", function (event) {

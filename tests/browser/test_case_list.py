@@ -169,3 +169,30 @@ def test_a_view_saved_before_the_search_answers_keeps_the_search(
     expect(rows.first).to_contain_text(wanted.case_number)
     assert other.case_number not in page.locator("table.case-table").inner_text()
     page.screenshot(path=str(artifacts / "case-list-view-saved-before-the-answer.png"))
+
+
+def test_the_focus_stays_on_the_column_sorted_and_moves_to_the_new_page(
+    page, live_server, reference_data
+):
+    """From QA: Enter on a column's header, or on "Next →", drew the list afresh and left the
+    focus on the page itself; the next Tab went to the footer or back to the top."""
+    for _ in range(51):
+        CaseFactory(status=CaseStatus.RECEIVED)
+    sign_in(page, live_server.url, UserFactory(role=Role.CASE_ADMIN))
+    page.goto(f"{live_server.url}/cases/")
+    received = page.locator("thead").get_by_role("link", name="Received")
+    received.focus()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile("sort=received"))
+    expect(page.locator("thead th[aria-sort]")).to_contain_text("Received")
+    expect(page.locator("thead").get_by_role("link", name=re.compile("^Received"))).to_be_focused()
+    page.keyboard.press("Enter")  # and again, the other way
+    expect(page).to_have_url(re.compile("sort=-received"))
+    expect(page.locator("thead").get_by_role("link", name=re.compile("^Received"))).to_be_focused()
+
+    page.get_by_role("link", name="Next →").focus()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile("page=2"))
+    count = page.locator(".results__count")
+    expect(count).to_contain_text("51 cases, showing 51–51")
+    expect(count).to_be_focused()
