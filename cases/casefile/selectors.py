@@ -79,10 +79,14 @@ def case_list_for(
     due: str = "",
     q: str = "",
     sort: str = "",
+    received_from: str = "",
+    received_to: str = "",
     today: dt.date | None = None,
 ) -> QuerySet[Case]:
     """The case list: filtered, searched, what is due first (no clock last) unless sorted by one
-    of SORTS. `status` is a status, "open", "closed", or "" / "all" for every case."""
+    of SORTS. `status` is a status, "open", "closed", or "" / "all" for every case;
+    `received_from` and `received_to` (ISO dates, each optional) bound the day the application
+    was received."""
     today = today or timezone.localdate()
     cases = cases_visible_to(user)
     q = q.strip()
@@ -109,6 +113,10 @@ def case_list_for(
         cases = cases.filter(due_on__gte=today, due_on__lte=today + dt.timedelta(days=7))
     elif due == "none":
         cases = cases.filter(due_on__isnull=True)
+    if received_from:
+        cases = cases.filter(application_received__gte=dt.date.fromisoformat(received_from))
+    if received_to:
+        cases = cases.filter(application_received__lte=dt.date.fromisoformat(received_to))
     by_match = False
     if q:
         # Substring searches use trigram indexes on PostgreSQL: the numbers' UPPER(column)

@@ -1241,3 +1241,37 @@ def test_the_postal_address_box_says_the_name_is_printed_from_the_partys_name(ad
     """From QA: a name typed in the address box too printed twice on the envelope."""
     page = admin_client.get(reverse("casefile:case_detail", args=[case.case_number]))
     assert "the name is printed above it from the party&#x27;s name." in page.content.decode()
+
+
+def test_the_list_filters_by_the_day_the_application_was_received(admin_client):
+    """The dashboard's "Cases by stage" counts the period's applications; the list shows the
+    same cases (from QA: no filter could)."""
+    early = CaseFactory(application_received=dt.date(2026, 10, 31))
+    inside = CaseFactory(application_received=dt.date(2026, 11, 1))
+    last = CaseFactory(application_received=dt.date(2026, 11, 30))
+    late = CaseFactory(application_received=dt.date(2026, 12, 1))
+    page = admin_client.get(
+        reverse("casefile:case_list"),
+        {"received_from": "2026-11-01", "received_to": "2026-11-30"},
+    ).content.decode()
+    for case in (inside, last):
+        assert case.case_number in page
+    for case in (early, late):
+        assert case.case_number not in page
+    assert "matching the filters" in " ".join(page.split())
+    # The CSV of the view has the same cases.
+    exported = b"".join(
+        admin_client.get(
+            reverse("casefile:case_list_csv"), {"received_from": "2026-11-01"}
+        ).streaming_content
+    ).decode()
+    assert inside.case_number in exported and late.case_number in exported
+    assert early.case_number not in exported
+    # A date that is none is not applied, and the list says so.
+    page = html_module.unescape(
+        admin_client.get(
+            reverse("casefile:case_list"), {"received_to": "2026-13-45"}
+        ).content.decode()
+    )
+    assert "Not applied, because the list has no such choice: Received to “2026-13-45”" in page
+    assert early.case_number in page and late.case_number in page

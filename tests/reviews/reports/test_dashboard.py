@@ -93,11 +93,11 @@ def test_reviewer_load_says_whose_login_is_deactivated_while_cases_wait_on_them(
 def test_the_numbers_of_a_known_month(world):
     today = world
     stages = _rows("stages", today)
-    assert stages["Issued"] == [1]
-    assert stages["Ineligible"] == [1]
-    assert stages["Awaiting records"] == [1]
-    assert stages["In review"] == [1]
-    assert stages["Received"] == [0]  # the September application is outside the period
+    assert stages["Issued"] == ["1"]
+    assert stages["Ineligible"] == ["1"]
+    assert stages["Awaiting records"] == ["1"]
+    assert stages["In review"] == ["1"]
+    assert stages["Received"] == ["0"]  # the September application is outside the period
 
     by_clock = _rows("at_risk_clock", today)
     assert by_clock["Records"] == [0, 1, 1]  # overdue
@@ -509,6 +509,28 @@ def test_what_is_no_date_stays_in_a_text_box_marked_and_the_problem_is_focused(w
         assert 'type="date"' in box and 'aria-invalid="true"' in box
 
 
+def test_each_stage_count_opens_the_same_cases_on_the_case_list(world):
+    """From QA: "Cases by stage" counted the period's applications by their status today, and
+    nothing on the case list could show them (no received-date filter, no link)."""
+    client = _client()
+    period = {"start": "2026-11-01", "end": "2026-11-30"}
+    page = html.unescape(client.get(reverse("reports:dashboard"), period).content.decode())
+    links = dict(
+        (label, (href, count))
+        for href, count, label in re.findall(
+            r'<a href="(/cases/\?[^"]+)">(\d+)<span class="visually-hidden"> cases: ([^<]+)</span>',
+            _stages(page),
+        )
+    )
+    assert set(links) == {label for _, label in CaseStatus.choices}
+    href, count = links["In review"]
+    assert href == ("/cases/?status=in_review&received_from=2026-11-01&received_to=2026-11-30")
+    listed = client.get(href).content.decode()
+    assert listed.count('class="case-link"') == int(count) == 1
+    href, count = links["Issued"]
+    assert client.get(href).content.decode().count('class="case-link"') == int(count)
+
+
 def _stages(page: str) -> str:
     return page.split('id="chart-stages"', 1)[1].split("</table>", 1)[0]
 
@@ -718,7 +740,7 @@ def test_with_a_shared_cache_every_web_process_reads_the_figures_one_took(settin
     try:
         period = {"start": "2026-11-01", "end": "2026-11-30"}
         page = _client().get(reverse("reports:dashboard"), period).content.decode()
-        kept = [key for key in other_process.scan_iter("*reports:dashboard:v5:2026-11-01*")]
+        kept = [key for key in other_process.scan_iter("*reports:dashboard:v6:2026-11-01*")]
         assert len(kept) == 2  # the page's tables, and with every row for the CSVs
         taken = page.split("Figures as of ", 1)[1].split(" (", 1)[0]
         again = _client().get(reverse("reports:dashboard"), period).content.decode()
