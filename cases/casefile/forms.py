@@ -8,7 +8,7 @@ from django import forms
 from django.http import QueryDict
 
 from cases.casefile.models import SavedView
-from cases.casefile.selectors import DUE_FILTERS, sort_valid
+from cases.casefile.selectors import DUE_FILTERS, case_list_for, sort_valid
 from cases.forms import email_field, note_field
 from cases.jsoncheck import visible_strip
 from cases.lifecycle.models import (
@@ -190,19 +190,36 @@ class SavedViewForm(forms.Form):
         return query
 
 
-BULK_EXPORT, BULK_REMIND = "export", "remind"
+BULK_EXPORT, BULK_REMIND, BULK_ASSIGN = "export", "remind", "assign"
+# `scope` of a bulk action: the cases ticked on the page shown, or every case the list's
+# filters find, on every page (from QA: 59 overdue cases took two rounds of a page each).
+SCOPE_MATCHING = "matching"
+# The most cases one action takes "every case matching" for (each reminder is a send).
+MAX_MATCHING = 500
 
 
 class BulkActionForm(forms.Form):
-    """An action on the cases checked in the list (their case numbers)."""
+    """An action on the cases checked in the list (their case numbers), or with `scope`
+    "matching" on every case its filters (`query`) find, up to MAX_MATCHING."""
 
     action = forms.ChoiceField(
-        choices=[(BULK_EXPORT, "Export selected as CSV"), (BULK_REMIND, "Send a reminder")]
+        choices=[
+            (BULK_EXPORT, "Export selected as CSV"),
+            (BULK_REMIND, "Send a reminder"),
+            (BULK_ASSIGN, "Assign"),
+        ]
     )
     case = forms.MultipleChoiceField(required=False)
+    scope = forms.ChoiceField(required=False, choices=[("", "Ticked"), (SCOPE_MATCHING, "All")])
+    query = forms.CharField(required=False)
 
-    def __init__(self, data=None, **kwargs):
+    def __init__(self, data=None, *, user=None, actions=(BULK_EXPORT, BULK_REMIND), **kwargs):
         super().__init__(data, **kwargs)
+        self.user = user
+        # The actions the view sending it here takes ("Assign…" goes to the batch page).
+        self.fields["action"].choices = [
+            (value, label) for value, label in self.fields["action"].choices if value in actions
+        ]
         # Any case number is a choice here; the selector keeps those the user may act on.
         numbers = data.getlist("case") if data is not None else []
         self.fields["case"].choices = [(number, number) for number in numbers]
@@ -214,9 +231,29 @@ class BulkActionForm(forms.Form):
             dict.fromkeys(number.strip().upper() for number in self.cleaned_data["case"])
         )
         numbers = [number for number in numbers if number]
-        if not numbers:
+        if not numbers and self.data.get("scope") != SCOPE_MATCHING:
             raise forms.ValidationError("Select at least one case.")
         return numbers[:MAX_SELECTED]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("scope") != SCOPE_MATCHING:
+            return cleaned
+        filters = CaseFilterForm(QueryDict(cleaned.get("query", ""))).filters()
+        numbers = list(
+            case_list_for(self.user, **filters).values_list("case_number", flat=True)[
+                : MAX_MATCHING + 1
+            ]
+        )
+        if not numbers:
+            raise forms.ValidationError("No case matches the filters: nothing was done.")
+        if len(numbers) > MAX_MATCHING:
+            raise forms.ValidationError(
+                f"More than {MAX_MATCHING} cases match the filters; an action takes at most "
+                f"{MAX_MATCHING} at once. Narrow the filters: nothing was done."
+            )
+        cleaned["case"] = numbers
+        return cleaned
 
 
 # A page of the list is 50 cases; a selection is a page at most (with room to spare).

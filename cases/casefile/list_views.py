@@ -89,7 +89,7 @@ def saved_view_delete(request):
 def case_list_bulk(request):
     """Export or remind for the cases checked on the list. Cases the user may not act on
     (cases.access) are left out and counted."""
-    form = BulkActionForm(request.POST)
+    form = BulkActionForm(request.POST, user=request.user)
     if not form.is_valid():
         messages.error(
             request,

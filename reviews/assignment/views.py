@@ -14,6 +14,7 @@ from accounts.models import Role, User
 from accounts.responses import redirect_after_post, wants_fragment
 from accounts.row_ids import row_id
 from cases.access import Ability, access_required, case_get_for
+from cases.casefile.forms import BULK_ASSIGN, BulkActionForm
 from cases.lifecycle.status_table import Action, allowed_actions
 from reviews.assignment import services
 from reviews.assignment.assign_page import assign_page_candidates
@@ -251,18 +252,27 @@ def assignments_batch(request):
     return TemplateResponse(request, "reviews/batch.html", _plan_panel_context(run))
 
 
+ASSIGN_NONE = "Select at least one case to assign."
+
+
 @access_required(Ability.MANAGE_CASES)
 @require_http_methods(["POST"])
 def assignments_plan(request):
     """Work out the batch plan: a plan run, handed to the task queue in this request. With
     case numbers (the case list's "Assign…" on a selection) the plan covers those only."""
-    numbers = [number for number in request.POST.getlist("case") if number]
-    if request.POST.get("action") == "assign" and not numbers:
-        # The case list's bulk form, with nothing checked.
-        messages.error(request, "Select at least one case to assign.", extra_tags="focus")
-        query = request.POST.get("query", "")
-        list_url = reverse("casefile:case_list") + (f"?{query}" if query else "")
-        return redirect_after_post(request, list_url)
+    numbers = []
+    if request.POST.get("action") == BULK_ASSIGN:
+        # The case list's bulk form: the cases ticked, or every case its filters find.
+        form = BulkActionForm(request.POST, user=request.user, actions=(BULK_ASSIGN,))
+        if not form.is_valid():
+            said = " ".join(message for errors in form.errors.values() for message in errors)
+            messages.error(
+                request, said.replace("Select at least one case.", ASSIGN_NONE), extra_tags="focus"
+            )
+            query = request.POST.get("query", "")
+            list_url = reverse("casefile:case_list") + (f"?{query}" if query else "")
+            return redirect_after_post(request, list_url)
+        numbers = form.cleaned_data["case"]
     services.plan_run_start(actor=request.user, case_numbers=numbers)
     return redirect_after_post(request, reverse("assignment:assignments_batch"))
 

@@ -32,8 +32,8 @@ from django.db.models import (
 from django.db.models.functions import TruncWeek
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from cases.access import cases_visible_to
 from cases.lifecycle.clock import NOTICE_CLOCK_STATUSES, RUNNING_LABELS

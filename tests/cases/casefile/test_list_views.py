@@ -9,6 +9,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
+from cases.casefile import forms as casefile_forms
 from cases.casefile.forms import SavedViewForm
 from cases.casefile.list_views import _reminders_report
 from cases.casefile.models import SavedView
@@ -250,6 +251,44 @@ def test_export_selected_gives_only_those_cases(admin_client):
     numbers = [row[0] for row in rows[1:]]
     assert numbers == [chosen.case_number]
     assert other.case_number not in numbers
+
+
+def test_an_action_on_every_case_matching_takes_the_filters_cases_on_every_page(
+    admin_client, monkeypatch
+):
+    """From QA: with 59 overdue cases a reminder took two rounds of a page each; "every case
+    matching the filters" takes them all, and past the limit does nothing and says why."""
+    in_review = [case_in_review(reviewer_with_profile(f"REV-{n}"))[0] for n in range(3)]
+    other = CaseFactory(priority="expedited")
+    for case in in_review:
+        type(case).objects.filter(pk=case.pk).update(priority="standard")
+    page = admin_client.get(LIST).content.decode()
+    assert 'name="scope" value="matching"' not in page  # one page: nothing more to take
+    exported = admin_client.post(
+        BULK, {"action": "export", "scope": "matching", "query": "priority=standard"}
+    )
+    rows = list(csv.reader(io.StringIO(b"".join(exported.streaming_content).decode())))
+    assert sorted(row[0] for row in rows[1:]) == sorted(c.case_number for c in in_review)
+    assert other.case_number not in {row[0] for row in rows}
+    reminded = admin_client.post(
+        BULK, {"action": "remind", "scope": "matching", "query": "priority=standard"}, follow=True
+    )
+    assert shown_messages(reminded)[0].startswith("Reminders sent for 3 cases")
+    assert len(mail.outbox) == 3
+
+    monkeypatch.setattr(casefile_forms, "MAX_MATCHING", 2)
+    refused = admin_client.post(
+        BULK, {"action": "remind", "scope": "matching", "query": "status=all"}, follow=True
+    )
+    assert shown_messages(refused) == [
+        "More than 2 cases match the filters; an action takes at most 2 at once. Narrow the "
+        "filters: nothing was done."
+    ]
+    assert len(mail.outbox) == 3
+    nothing = admin_client.post(
+        BULK, {"action": "remind", "scope": "matching", "query": "q=nobody-at-all"}, follow=True
+    )
+    assert shown_messages(nothing) == ["No case matches the filters: nothing was done."]
 
 
 def test_reminders_go_to_each_assigned_reviewer_and_are_reported(admin_client):

@@ -306,6 +306,8 @@ def test_list_paginates_fifty_a_page(admin_client):
     # No count of the whole list: a page says whether more follow (issue 12).
     assert "Cases 1–50, more on the next page" in first and "Page 1" in first
     assert first.count('class="case-link"') == 50
+    # More than a page: the bulk actions offer every case matching, not only the page's ticks.
+    assert 'name="scope" value="matching"> Every case matching the filters, on all pages' in first
     assert 'href="/cases/?page=2" hx-get="/cases/?page=2"' in " ".join(first.split())
     second = admin_client.get(reverse("casefile:case_list"), {"page": 2}).content.decode()
     assert second.count('class="case-link"') == 1

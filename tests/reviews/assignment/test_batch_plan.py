@@ -308,6 +308,23 @@ def test_assign_with_nothing_selected_goes_back_to_the_list(admin_client):
     assert "Select at least one case to assign." in page
 
 
+def test_assign_every_case_matching_the_filters_plans_for_all_of_them(
+    admin_client, django_capture_on_commit_callbacks
+):
+    # From QA: a selection was one page of 50; "every case matching" takes the filters' cases.
+    expedited = [ready_case(priority="expedited") for _ in range(3)]
+    standard = ready_case()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse("assignment:assignments_plan"),
+            {"action": "assign", "scope": "matching", "query": "priority=expedited"},
+        )
+    assert response["Location"] == reverse(BATCH)
+    run = PlanRun.objects.get()
+    assert sorted(run.case_numbers) == sorted(case.case_number for case in expedited)
+    assert standard.case_number not in run.case_numbers
+
+
 @pytest.mark.parametrize("run", ["abc", "", "99999"])
 def test_assigning_a_plan_that_is_not_one_answers_not_found_and_assigns_nothing(admin_client, run):
     """A plan id that is not a number (a form edited by hand) was a server error."""
