@@ -1,6 +1,7 @@
 """Reads of the reviewer side's determination: the reviewer's queue, the workspace, the guideline
 catalog, the comments of the last returned round."""
 
+import re
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
@@ -419,6 +420,9 @@ class GuidelineResults:
     partial: bool = False
     # (word searched, the catalog's term it was read as): a drug's name, say.
     read_as: tuple = ()
+    # The parts of the body whose MTUS chapters are offered because the search found other
+    # guidelines' entries only (_mtus_of_the_same_parts).
+    mtus_parts: tuple = ()
 
 
 def search_words(query: str) -> list[str]:
@@ -473,7 +477,10 @@ def guideline_search(query: str = "", *, limit: int = 60) -> GuidelineResults:
         hits = {entry.pk: sum(found(word, texts[entry.pk]) for word in words) for entry in entries}
         best = max(hits.values(), default=0)
         partial = 0 < best < len(words)
+        catalog = entries
         entries = [entry for entry in entries if best and hits[entry.pk] == best]
+        mtus_parts, mtus_entries = _mtus_of_the_same_parts(entries, catalog, texts)
+        entries = [*mtus_entries, *entries]
     # Within a family, the catalog's own order (chapters as the guideline orders them).
     entries.sort(key=lambda entry: (entry.evidence_rank, entry.pk))
     groups: dict[str, list] = {}
@@ -488,7 +495,33 @@ def guideline_search(query: str = "", *, limit: int = 60) -> GuidelineResults:
         ],
         partial=partial,
         read_as=read_as,
+        mtus_parts=mtus_parts if words else (),
     )
+
+
+# The parts of the body the MTUS chapters are named by (8 CCR 9792.23.1-9792.23.8).
+_BODY_PARTS = ("neck", "shoulder", "elbow", "forearm", "wrist", "hand", "back", "knee", "ankle")
+
+
+def _mtus_of_the_same_parts(found: list, catalog: list, texts: dict) -> tuple[tuple, list]:
+    """When a search found other guidelines' entries only, the MTUS chapters of the parts of
+    the body those entries name: the search sequence reads the MTUS first (8 CCR
+    9792.21.1(a)(1)), and a surgeon's word ("meniscectomy") is in ODG's section title, not in
+    the MTUS chapter's (from QA: the letter cited ODG where the MTUS has a knee chapter).
+    Returns (the parts, their MTUS entries); nothing when an MTUS entry was found."""
+    if not found or any(entry.family == GuidelineFamily.MTUS for entry in found):
+        return (), []
+
+    def names(part: str, entry) -> bool:
+        return re.search(rf"\b{part}\b", texts[entry.pk]) is not None
+
+    parts = tuple(part for part in _BODY_PARTS if any(names(part, entry) for entry in found))
+    entries = [
+        entry
+        for entry in catalog
+        if entry.family == GuidelineFamily.MTUS and any(names(part, entry) for part in parts)
+    ]
+    return (parts if entries else ()), entries
 
 
 def ur_citation_matching(user, decision_id: str, query: str) -> DisputedItem | None:

@@ -538,6 +538,7 @@ def guideline_search(request):
             "groups": results.groups,
             "partial": results.partial,
             "read_as": results.read_as,
+            "mtus_parts": results.mtus_parts,
             "query": query,
             "decision_id": decision if decision.isascii() and decision.isdigit() else "",
             "evidence_order_note": EVIDENCE_ORDER_NOTE,

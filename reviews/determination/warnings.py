@@ -293,6 +293,41 @@ def _citation_kind_warning(decision: ItemDecision, label: str) -> ReviewWarning 
     )
 
 
+# A rationale that says why a guideline outside the MTUS is cited: the MTUS does not address
+# the treatment, or its recommendation is outweighed ("The CA MTUS does not specifically
+# address…", "…is silent on…", "…outside the MTUS", "the presumption of correctness is
+# rebutted").
+_MTUS_SET_ASIDE = re.compile(
+    r"\bMTUS\b[^.;]{0,80}?\b(?:does\s+not|doesn['’]t|did\s+not|is\s+silent|silent|"
+    r"not\s+(?:specifically\s+)?address|no\s+(?:specific\s+)?(?:recommendation|guideline))"
+    r"|\b(?:outside|beyond)\s+(?:of\s+)?the\s+(?:CA\s+|California\s+)?MTUS\b"
+    r"|\bpresumption\b|\brebut|\boutweigh",
+    re.IGNORECASE,
+)
+
+
+def _evidence_order_warning(decision: ItemDecision, label: str) -> ReviewWarning | None:
+    """A guideline outside the MTUS cited with no word of why. The MTUS is searched first and
+    another guideline used only where the MTUS does not address the condition or its
+    presumption of correctness is challenged (8 CCR 9792.21.1(a)(1)-(2)); from QA, a letter
+    cited ODG, where the MTUS has a chapter, and its rationale spoke of the MTUS."""
+    rationale = (decision.rationale or "").strip()
+    if decision.citation_kind != CitationKind.NON_MTUS or not rationale:
+        return None
+    if _MTUS_SET_ASIDE.search(f"{decision.citation_text} {rationale}"):
+        return None
+    return ReviewWarning(
+        code=f"evidence-order:item{decision.pk}",
+        item_id=decision.pk,
+        message=(
+            f"{label}: the guideline cited is outside the MTUS, and the rationale does not say "
+            "why. The MTUS is searched first (8 CCR 9792.21.1(a)): say that it does not address "
+            "the treatment, or why its recommendation is outweighed."
+        ),
+        subject=f"{decision.citation_kind}\n{decision.citation_text}\n{rationale}",
+    )
+
+
 # A sentence ends at . ! or ? before a capital or the end, but not after a title ("Dr. Park").
 _SENTENCE_END = re.compile(
     r"(?<!\bDr)(?<!\bMr)(?<!\bMs)(?<!\bMrs)(?<!\bSt)(?<!\bvs)(?<!\bNo)"
@@ -392,6 +427,9 @@ def review_warnings(determination: Determination) -> list[ReviewWarning]:
         label = _item_label(decision, number)
         if (mismatch := _citation_kind_warning(decision, label)) is not None:
             found.append(mismatch)
+        elif (order := _evidence_order_warning(decision, label)) is not None:
+            # (A kind the citation contradicts is corrected first: one warning at a time.)
+            found.append(order)
         found += _long_warning(
             decision.rationale,
             where=f"{label}: the rationale",

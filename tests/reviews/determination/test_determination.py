@@ -620,6 +620,39 @@ def test_a_non_mtus_citation_that_only_mentions_the_mtus_is_not_flagged():
     assert review_warnings(determination) == []
 
 
+@pytest.mark.parametrize(
+    ("rationale", "warned"),
+    [
+        ("ODG recommends a 7-day rental after surgery, so it is medically necessary.", True),
+        ("The MTUS supports cold therapy; the rental is medically necessary.", True),
+        (
+            "The CA MTUS does not specifically address cold therapy units. ODG recommends a "
+            "7-day rental after surgery, so it is medically necessary.",
+            False,
+        ),
+        ("The MTUS is silent on this device; ODG supports it. It is medically necessary.", False),
+        ("The guideline outside the MTUS applies; the unit is medically necessary.", False),
+    ],
+)
+def test_a_guideline_outside_the_mtus_cited_without_saying_why_is_flagged(rationale, warned):
+    """8 CCR 9792.21.1(a): the MTUS first, another guideline only where the MTUS does not
+    address the treatment or its recommendation is outweighed. From QA: a letter cited ODG
+    where the MTUS has a chapter, and its rationale said "The MTUS supports…"."""
+    _, _, determination = case_in_review(items=1)
+    determination_fill(determination, outcomes=("overturned",))
+    decision = determination.decisions.get()
+    decision.citation_kind = "non_mtus"
+    decision.citation_text = "ODG Knee and Leg Chapter, Continuous-flow cryotherapy"
+    decision.rationale = rationale
+    decision.save()
+    codes = [warning.code for warning in review_warnings(determination)]
+    assert codes == ([f"evidence-order:item{decision.pk}"] if warned else [])
+    if warned:
+        (warning,) = review_warnings(determination)
+        assert "The MTUS is searched first (8 CCR 9792.21.1(a))" in warning.message
+        assert warning.confirmable  # a soft warning: the reviewer may know better
+
+
 def test_a_consistent_draft_has_no_warning():
     _, _, determination = case_in_review(items=2)
     determination_fill(determination, outcomes=("upheld", "overturned"))

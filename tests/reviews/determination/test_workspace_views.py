@@ -396,6 +396,15 @@ def test_another_form_of_the_catalogs_word_finds_its_entry(client, mine, typed):
     page = client.get(reverse("determination:guideline_search"), {"q": typed}).content.decode()
     assert "Arthroscopic surgery for meniscal tears" in page
     assert "Nothing in the catalog matches" not in page
+    # and the MTUS's knee chapters come first, with why (8 CCR 9792.21.1(a)(1); from QA: the
+    # letter cited ODG where the MTUS has a chapter for the knee)
+    text = html.unescape(page)
+    assert f"No MTUS entry names “{typed}”. The MTUS is searched first" in text
+    assert "its chapters for the knee come first below" in text
+    assert text.index("Knee Complaints") < text.index("Arthroscopic surgery for meniscal tears")
+    # A search that finds an MTUS entry itself is not told so.
+    shoulder = client.get(reverse("determination:guideline_search"), {"q": "shoulder"})
+    assert "No MTUS entry names" not in shoulder.content.decode()
 
 
 def test_a_drug_searched_by_its_name_finds_the_guideline_of_its_class(client, mine):
