@@ -15,8 +15,11 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from django import template
+from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import SafeString, mark_safe
+
+from accounts.session_timeout import ACTIVITY_PRECISION
 
 register = template.Library()
 
@@ -137,3 +140,11 @@ def nav_links(context, group: str) -> SafeString:
         href = _path(link.viewname, prefix, urlconf)
         items.append(f'<li><a href="{href}"{marked}>{link.label}</a></li>')
     return mark_safe("\n".join(items))
+
+
+@register.simple_tag
+def session_idle_seconds() -> int:
+    """How long the session surely holds after the page's last request: the inactivity
+    sign-out (accounts.session_timeout), less the time its record of activity may lag. The
+    page warns before it (static/js/session.js)."""
+    return settings.IMR_SESSION_IDLE_MINUTES * 60 - ACTIVITY_PRECISION

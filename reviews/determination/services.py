@@ -607,7 +607,8 @@ def determination_submit(
         # The signature goes on what the reviewer read on the signing page, nothing else.
         raise ValidationError(
             "The draft was changed after this page was opened (in another window or tab). "
-            "Nothing was signed: read the decisions below as they are now, then sign.",
+            "Nothing was signed: the outcomes below are as they are now; read the changed "
+            "texts in the letter's preview (step 5), then sign.",
             code="stale_version",
         )
     problems = determination_problems(determination)

@@ -59,6 +59,68 @@
     if (xhr && xhr.status === 401) { showSessionEnded(); }
   });
 
+  /* A warning before the inactivity sign-out (accounts.session_timeout): reading a record or a
+     long page makes no request, and the sign-out was found only at the next keystroke, with
+     the password and the code to give again (from QA). Two minutes before it (half the time for
+     a shorter setting) the page says when; "Stay signed in" asks the session's address, a
+     request like any other, which counts as activity. A request in another tab of the app
+     counts too (localStorage). At the end the session is asked without counting as activity
+     (the poll header): ended, the notice above shows; still held (another tab), it waits on. */
+  var idleSeconds = parseInt(document.body.dataset.idleSeconds || "0", 10);
+  var idleUrl = document.body.dataset.sessionUrl;
+  var idleNotice = document.getElementById("session-idle");
+  if (idleSeconds > 0 && idleUrl && idleNotice) {
+    var ACTIVITY_KEY = "imr-last-activity";
+    var idleLead = Math.min(120, Math.floor(idleSeconds / 2)) * 1000;
+    var idleLast = 0;
+    var idleAsking = false;
+    var activityMark = function () {
+      idleLast = Date.now();
+      try { localStorage.setItem(ACTIVITY_KEY, String(idleLast)); } catch (error) { /* private mode */ }
+    };
+    var activityLast = function () {
+      var shared = 0;
+      try { shared = parseInt(localStorage.getItem(ACTIVITY_KEY) || "0", 10) || 0; } catch (error) { /* */ }
+      return Math.max(idleLast, shared);
+    };
+    activityMark();
+    document.addEventListener("htmx:beforeRequest", function (event) {
+      var config = event.detail.requestConfig;
+      if (!(config && config.headers && config.headers["IMR-Poll"])) { activityMark(); }
+    });
+    var idleCheck = function () {
+      var endsAt = activityLast() + idleSeconds * 1000;
+      var left = endsAt - Date.now();
+      if (left > idleLead) { idleNotice.hidden = true; return; }
+      if (left > 0) {
+        if (idleNotice.hidden) {
+          var at = new Date(endsAt);
+          idleNotice.querySelector("[data-idle-at]").textContent =
+            at.toLocaleTimeString("en-US", { hour: "numeric", minute: "2-digit" });
+          idleNotice.hidden = false;
+        }
+        return;
+      }
+      if (idleAsking) { return; }
+      idleAsking = true;
+      fetch(idleUrl, { credentials: "same-origin", headers: { "IMR-Poll": "1" } }).then(function (answer) {
+        idleAsking = false;
+        if (answer.status === 204) { return; }  // held by another tab's request: wait on
+        idleNotice.hidden = true;
+        clearInterval(idleTimer);
+        showSessionEnded();
+      }, function () { idleAsking = false; });
+    };
+    var idleTimer = setInterval(idleCheck, 5000);
+    document.addEventListener("click", function (event) {
+      if (!event.target.closest("[data-stay-signed-in]")) { return; }
+      fetch(idleUrl, { credentials: "same-origin" }).then(function (answer) {
+        idleNotice.hidden = true;
+        if (answer.status === 204) { activityMark(); } else { clearInterval(idleTimer); showSessionEnded(); }
+      });
+    });
+  }
+
   /* A form that is not htmx's (the letter settings, the Assign page's unassign) leaves the page
      when it is sent: with the session ended, the browser would go to the sign-in form and what
      was typed would be lost. The session is asked first (accounts.views.session_alive): ended,

@@ -757,6 +757,9 @@ def test_signing_a_page_drawn_before_another_window_saved_the_draft_signs_nothin
     assert answer.status_code == 400
     page = answer.content.decode()
     assert "The draft was changed after this page was opened" in page
+    # Where the changed texts are read (from QA: "read the decisions below", which show the
+    # outcomes only).
+    assert "read the changed texts in the letter&#x27;s preview (step 5), then sign" in page
     assert "<strong>Overturned</strong>" in page  # the decisions as they are now
     determination.refresh_from_db()
     assert determination.status == DeterminationStatus.DRAFT
