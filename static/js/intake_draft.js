@@ -125,15 +125,8 @@
 
   form.addEventListener("htmx:beforeRequest", function (event) {
     if (event.detail.elt !== form) return;
-    // A message with links stays where it is while the save is tried again: the save a blur
-    // sends redrew it under the pointer, and a click on "Sign in again" landed on nothing
-    // (from QA). The answer replaces it (the server's status, or the failure's message).
-    var error = status && status.querySelector(".save-status--error");
-    if (error) {
-      if (!error.querySelector("[data-trying]")) error.insertAdjacentHTML("beforeend", ' <span data-trying class="muted">Trying again…</span>');
-      return;
-    }
-    show("Saving…", "saving");
+    // A failure's message stays while the save is tried again (session.js: imrSaveSending).
+    if (!window.imrSaveSending(status)) show("Saving…", "saving");
   });
 
   form.addEventListener("htmx:afterRequest", function (event) {

@@ -59,6 +59,20 @@
     if (xhr && xhr.status === 401) { showSessionEnded(); }
   });
 
+  /* An autosave's status line (autosave.js, intake_draft.js) as a save goes: the page writes
+     "Saving…", unless it shows a failure's message with links. That stays where it is, with
+     "Trying again…" beside it: the save a blur sends redrew it under the pointer, and a click on
+     "Sign in again" landed on nothing (from QA). The answer replaces it (the server's status,
+     or the failure's message). Returns whether the message was kept. */
+  window.imrSaveSending = function (status) {
+    var error = status && status.querySelector(".save-status--error");
+    if (!error) { return false; }
+    if (!error.querySelector("[data-trying]")) {
+      error.insertAdjacentHTML("beforeend", ' <span data-trying class="muted">Trying again…</span>');
+    }
+    return true;
+  };
+
   /* A warning before the inactivity sign-out (accounts.session_timeout): reading a record or a
      long page makes no request, and the sign-out was found only at the next keystroke, with
      the password and the code to give again (from QA). Two minutes before it (half the time for

@@ -328,13 +328,10 @@ def test_text_typed_while_a_save_is_on_its_way_is_never_shown_as_saved(
     assert summary.endswith("First part. Second part.")
 
 
-def test_after_signing_in_again_in_another_tab_retry_saves_in_the_first(
-    page, context, live_server, reference_data
-):
-    """From a QA pass: "Sign in again (opens a new tab), then retry" never worked: the page's
-    forms kept the old CSRF token, which Django reads before the header, so every retry and
-    all further typing were refused until the page was reloaded."""
-    reviewer = reviewer_with_profile("REV-AGAIN")
+def _typed_after_the_session_ended(page, context, live_server, external_id: str):
+    """A reviewer on the summary step of their case whose session ends, then who types: the
+    save is refused and the status says so. Returns (reviewer, determination, box, status)."""
+    reviewer = reviewer_with_profile(external_id)
     case, _, determination = case_in_review(reviewer)
     sign_in(page, live_server.url, reviewer)
     page.goto(f"{live_server.url}/reviews/cases/{case.case_number}/step/2/")
@@ -344,6 +341,18 @@ def test_after_signing_in_again_in_another_tab_retry_saves_in_the_first(
     box.press("Control+End")
     box.press_sequentially(" Typed after the session ended.", delay=2)
     expect(status).to_contain_text("session has ended", timeout=10_000)
+    return reviewer, determination, box, status
+
+
+def test_after_signing_in_again_in_another_tab_retry_saves_in_the_first(
+    page, context, live_server, reference_data
+):
+    """From a QA pass: "Sign in again (opens a new tab), then retry" never worked: the page's
+    forms kept the old CSRF token, which Django reads before the header, so every retry and
+    all further typing were refused until the page was reloaded."""
+    reviewer, determination, box, status = _typed_after_the_session_ended(
+        page, context, live_server, "REV-AGAIN"
+    )
 
     other = context.new_page()
     sign_in(other, live_server.url, reviewer)
@@ -367,16 +376,9 @@ def test_sign_in_again_opens_on_the_first_click_from_the_text_box(
     """From a QA pass: with the cursor still in the text, the click on "Sign in again" blurred
     the box, whose save redrew the message under the pointer: the click landed on nothing and
     only a second one opened the sign-in tab."""
-    reviewer = reviewer_with_profile("REV-FIRST-CLICK")
-    case, _, _ = case_in_review(reviewer)
-    sign_in(page, live_server.url, reviewer)
-    page.goto(f"{live_server.url}/reviews/cases/{case.case_number}/step/2/")
-    box = page.get_by_label("The summary as the letter prints it")
-    status = page.locator("#save-status")
-    context.clear_cookies(name="sessionid")
-    box.press("Control+End")
-    box.press_sequentially(" Typed after the session ended.", delay=2)
-    expect(status).to_contain_text("session has ended", timeout=10_000)
+    _, _, box, status = _typed_after_the_session_ended(
+        page, context, live_server, "REV-FIRST-CLICK"
+    )
     box.press_sequentially(" More, the cursor still here.", delay=2)
     with context.expect_page(timeout=5_000) as opened:
         status.get_by_role("link", name="Sign in again").click()

@@ -210,6 +210,18 @@ def test_once_every_copy_is_served_the_duties_still_run_from_the_claims_administ
     assert clocks["reimbursement_due_on"] == e_mailed.reimbursement_due_on.on.isoformat()
 
 
+def _claims_administrator_e_mailed(case) -> None:
+    """The claims administrator given an e-mail address with consent: its held copy goes."""
+    party_service_changed(
+        case,
+        None,
+        PartyRole.CLAIMS_ADMINISTRATOR,
+        email="claims@example.org",
+        delivery_method="email",
+        e_service_consent=True,
+    )
+
+
 @pytest.mark.parametrize("as_printed", [True, False])
 def test_a_copy_held_and_then_emailed_keeps_the_duty_dates_the_letter_printed(
     held_letter, admin, settings, django_capture_on_commit_callbacks, as_printed
@@ -228,14 +240,7 @@ def test_a_copy_held_and_then_emailed_keeps_the_duty_dates_the_letter_printed(
         "reimbursement_due_on": by_mail.reimbursement_due_on.on.isoformat(),
     }
     with django_capture_on_commit_callbacks(execute=True):
-        party_service_changed(
-            case,
-            None,
-            PartyRole.CLAIMS_ADMINISTRATOR,
-            email="claims@example.org",
-            delivery_method="email",
-            e_service_consent=True,
-        )
+        _claims_administrator_e_mailed(case)
     copy = letter.deliveries.get(recipient_role=PartyRole.CLAIMS_ADMINISTRATOR)
     assert copy.status == DeliveryStatus.SENT
     e_mailed = compute(Facts(letter_mailed_on=copy.served_on, letter_sent_by="electronic"))
@@ -263,14 +268,7 @@ def test_an_amended_letter_never_takes_days_from_the_dates_version_1_gave(
     letter = held_letter
     case = letter.case
     with django_capture_on_commit_callbacks(execute=True):
-        party_service_changed(
-            case,
-            None,
-            PartyRole.CLAIMS_ADMINISTRATOR,
-            email="claims@example.org",
-            delivery_method="email",
-            e_service_consent=True,
-        )
+        _claims_administrator_e_mailed(case)
         letter_correct(
             case=case, actor=case_admin, correction_note="The claim number.", password=PASSWORD
         )
