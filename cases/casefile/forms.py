@@ -194,8 +194,11 @@ BULK_EXPORT, BULK_REMIND, BULK_ASSIGN = "export", "remind", "assign"
 # `scope` of a bulk action: the cases ticked on the page shown, or every case the list's
 # filters find, on every page (from QA: 59 overdue cases took two rounds of a page each).
 SCOPE_MATCHING = "matching"
-# The most cases one action takes "every case matching" for (each reminder is a send).
+# The most cases one action takes "every case matching" for: an export or a plan (the batch
+# plan's limit, reviews.assignment.services.PLAN_SELECTION_MAX, is this one); reminders fewer,
+# as each is an e-mail sent within the request.
 MAX_MATCHING = 500
+MAX_MATCHING_REMIND = 100
 
 
 class BulkActionForm(forms.Form):
@@ -211,11 +214,21 @@ class BulkActionForm(forms.Form):
     )
     case = forms.MultipleChoiceField(required=False)
     scope = forms.ChoiceField(required=False, choices=[("", "Ticked"), (SCOPE_MATCHING, "All")])
-    query = forms.CharField(required=False)
+    # The filters of the list as drawn (the page's results), which "every case matching" takes.
+    shown_query = forms.CharField(required=False)
 
-    def __init__(self, data=None, *, user=None, actions=(BULK_EXPORT, BULK_REMIND), **kwargs):
+    def __init__(
+        self,
+        data=None,
+        *,
+        user=None,
+        actions=(BULK_EXPORT, BULK_REMIND),
+        none_selected="Select at least one case.",
+        **kwargs,
+    ):
         super().__init__(data, **kwargs)
         self.user = user
+        self.none_selected = none_selected
         # The actions the view sending it here takes ("Assign…" goes to the batch page).
         self.fields["action"].choices = [
             (value, label) for value, label in self.fields["action"].choices if value in actions
@@ -232,25 +245,25 @@ class BulkActionForm(forms.Form):
         )
         numbers = [number for number in numbers if number]
         if not numbers and self.data.get("scope") != SCOPE_MATCHING:
-            raise forms.ValidationError("Select at least one case.")
+            raise forms.ValidationError(self.none_selected)
         return numbers[:MAX_SELECTED]
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("scope") != SCOPE_MATCHING:
             return cleaned
-        filters = CaseFilterForm(QueryDict(cleaned.get("query", ""))).filters()
+        limit = MAX_MATCHING_REMIND if cleaned.get("action") == BULK_REMIND else MAX_MATCHING
+        filters = CaseFilterForm(QueryDict(cleaned.get("shown_query", ""))).filters()
         numbers = list(
-            case_list_for(self.user, **filters).values_list("case_number", flat=True)[
-                : MAX_MATCHING + 1
-            ]
+            case_list_for(self.user, **filters).values_list("case_number", flat=True)[: limit + 1]
         )
         if not numbers:
             raise forms.ValidationError("No case matches the filters: nothing was done.")
-        if len(numbers) > MAX_MATCHING:
+        if len(numbers) > limit:
+            what = "reminders go to" if limit == MAX_MATCHING_REMIND else "an action takes"
             raise forms.ValidationError(
-                f"More than {MAX_MATCHING} cases match the filters; an action takes at most "
-                f"{MAX_MATCHING} at once. Narrow the filters: nothing was done."
+                f"More than {limit} cases match the filters; {what} at most {limit} at once. "
+                "Narrow the filters: nothing was done."
             )
         cleaned["case"] = numbers
         return cleaned

@@ -28,6 +28,7 @@ from cases.access import (
 from cases.auditlog.selectors import case_readers_shown
 from cases.casefile.forms import (
     MAX_MATCHING,
+    MAX_MATCHING_REMIND,
     SAVED_VIEW_DELETED,
     SAVED_VIEW_NAME_TYPED,
     CaseFilterForm,
@@ -153,6 +154,7 @@ def case_list(request):
         # "Select all on this page": a round trip, no script (the CSP allows none inline).
         "select_all": request.GET.get("select") == "all",
         "max_matching": MAX_MATCHING,
+        "max_matching_remind": MAX_MATCHING_REMIND,
         "is_filtered": filter_form.is_filtered,
         # A whole case number finds its case whatever the filters say: the count says so.
         "by_number": case_number_lookup(filters["q"]),

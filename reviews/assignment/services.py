@@ -19,6 +19,7 @@ from django.utils.text import Truncator
 
 from accounts.models import Role, User
 from accounts.notifications import notifications_settled, notifications_settled_for_all, notify
+from cases.casefile.forms import MAX_MATCHING
 from cases.clock.deadlines import add_business_days
 from cases.formatting import first_and_more, us_datetime
 from cases.forms import NOTE_MAX_CHARS
@@ -191,8 +192,9 @@ def assignments_auto(*, actor, dry_run: bool = False, today: dt.date | None = No
 # --- The batch plan, worked out in the background --------------------------------------------
 
 
-# The most cases one selection on the case list may plan (a page of the list at most).
-PLAN_SELECTION_MAX = 500
+# The most cases one selection on the case list may plan: a page's ticks, or every case
+# matching its filters (the case list's own limit).
+PLAN_SELECTION_MAX = MAX_MATCHING
 
 
 def plan_run_start(*, actor, case_numbers: list[str] | None = None) -> PlanRun:

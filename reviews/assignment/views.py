@@ -252,9 +252,6 @@ def assignments_batch(request):
     return TemplateResponse(request, "reviews/batch.html", _plan_panel_context(run))
 
 
-ASSIGN_NONE = "Select at least one case to assign."
-
-
 @access_required(Ability.MANAGE_CASES)
 @require_http_methods(["POST"])
 def assignments_plan(request):
@@ -263,12 +260,15 @@ def assignments_plan(request):
     numbers = []
     if request.POST.get("action") == BULK_ASSIGN:
         # The case list's bulk form: the cases ticked, or every case its filters find.
-        form = BulkActionForm(request.POST, user=request.user, actions=(BULK_ASSIGN,))
+        form = BulkActionForm(
+            request.POST,
+            user=request.user,
+            actions=(BULK_ASSIGN,),
+            none_selected="Select at least one case to assign.",
+        )
         if not form.is_valid():
             said = " ".join(message for errors in form.errors.values() for message in errors)
-            messages.error(
-                request, said.replace("Select at least one case.", ASSIGN_NONE), extra_tags="focus"
-            )
+            messages.error(request, said, extra_tags="focus")
             query = request.POST.get("query", "")
             list_url = reverse("casefile:case_list") + (f"?{query}" if query else "")
             return redirect_after_post(request, list_url)

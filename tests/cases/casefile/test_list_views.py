@@ -265,28 +265,39 @@ def test_an_action_on_every_case_matching_takes_the_filters_cases_on_every_page(
     page = admin_client.get(LIST).content.decode()
     assert 'name="scope" value="matching"' not in page  # one page: nothing more to take
     exported = admin_client.post(
-        BULK, {"action": "export", "scope": "matching", "query": "priority=standard"}
+        BULK,
+        # The list as drawn, not the filter form's query as it stands when sent.
+        {
+            "action": "export",
+            "scope": "matching",
+            "shown_query": "priority=standard",
+            "query": "priority=expedited",
+        },
     )
     rows = list(csv.reader(io.StringIO(b"".join(exported.streaming_content).decode())))
     assert sorted(row[0] for row in rows[1:]) == sorted(c.case_number for c in in_review)
     assert other.case_number not in {row[0] for row in rows}
     reminded = admin_client.post(
-        BULK, {"action": "remind", "scope": "matching", "query": "priority=standard"}, follow=True
+        BULK,
+        {"action": "remind", "scope": "matching", "shown_query": "priority=standard"},
+        follow=True,
     )
     assert shown_messages(reminded)[0].startswith("Reminders sent for 3 cases")
     assert len(mail.outbox) == 3
 
-    monkeypatch.setattr(casefile_forms, "MAX_MATCHING", 2)
+    monkeypatch.setattr(casefile_forms, "MAX_MATCHING_REMIND", 2)
     refused = admin_client.post(
-        BULK, {"action": "remind", "scope": "matching", "query": "status=all"}, follow=True
+        BULK, {"action": "remind", "scope": "matching", "shown_query": "status=all"}, follow=True
     )
     assert shown_messages(refused) == [
-        "More than 2 cases match the filters; an action takes at most 2 at once. Narrow the "
+        "More than 2 cases match the filters; reminders go to at most 2 at once. Narrow the "
         "filters: nothing was done."
     ]
     assert len(mail.outbox) == 3
     nothing = admin_client.post(
-        BULK, {"action": "remind", "scope": "matching", "query": "q=nobody-at-all"}, follow=True
+        BULK,
+        {"action": "remind", "scope": "matching", "shown_query": "q=nobody-at-all"},
+        follow=True,
     )
     assert shown_messages(nothing) == ["No case matches the filters: nothing was done."]
 

@@ -317,7 +317,7 @@ def test_assign_every_case_matching_the_filters_plans_for_all_of_them(
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(
             reverse("assignment:assignments_plan"),
-            {"action": "assign", "scope": "matching", "query": "priority=expedited"},
+            {"action": "assign", "scope": "matching", "shown_query": "priority=expedited"},
         )
     assert response["Location"] == reverse(BATCH)
     run = PlanRun.objects.get()
