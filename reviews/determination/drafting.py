@@ -316,7 +316,10 @@ def summary_prompts(case: Case, summary: str) -> list[Prompt]:
 # MTUS quotation could not be signed); nor is an ellipsis joined to the word or quotation mark
 # before it, as a word processor writes one ("cold therapy… as needed", "“…the surgeon"; from
 # a later pass: a note pasted from Word could not be signed).
-PLACEHOLDER = re.compile(r"(?<![\[\S])(?:…|\.\.\.)(?!\])")
+# Run on the text and on the preview's escaped HTML, where a blank may follow a tag ("<br>…")
+# and a quotation mark is an entity ("&quot;…"): what joins an ellipsis to the text before it
+# is a letter or digit, a quotation mark or ";" (an entity's end), or the "[" of an omission.
+PLACEHOLDER = re.compile(r"(?<![\[\w\"“”'‘’;])(?:…|\.\.\.)(?!\])")
 _PLACEHOLDER_CONTEXT = 30
 
 

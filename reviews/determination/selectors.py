@@ -499,29 +499,48 @@ def guideline_search(query: str = "", *, limit: int = 60) -> GuidelineResults:
     )
 
 
-# The parts of the body the MTUS chapters are named by (8 CCR 9792.23.1-9792.23.8).
-_BODY_PARTS = ("neck", "shoulder", "elbow", "forearm", "wrist", "hand", "back", "knee", "ankle")
+# The parts of the body (and chronic pain) the MTUS's chapters and the other guidelines'
+# sections are named by, each with the words that name it in the catalog (the MTUS's ACOEM
+# chapters, 8 CCR 9792.23.1-9792.23.7, and their 2017 editions; its Chronic Pain Medical
+# Treatment Guidelines, 9792.24.2; ODG's sections).
+# The most MTUS entries a search that found none offers (_mtus_of_the_same_parts).
+MTUS_OFFERED = 6
+_REGIONS = (
+    ("neck and upper back", re.compile(r"\b(?:neck|upper back|cervical)\b")),
+    ("shoulder", re.compile(r"\bshoulder\b")),
+    ("elbow", re.compile(r"\belbow\b")),
+    ("forearm, wrist and hand", re.compile(r"\b(?:forearm|wrist|hand)\b")),
+    ("low back", re.compile(r"\b(?:low back|lumbar)\b")),
+    ("hip and groin", re.compile(r"\b(?:hip|groin|pelvis)\b")),
+    ("knee", re.compile(r"\bknee\b")),
+    ("ankle and foot", re.compile(r"\b(?:ankle|foot)\b")),
+    ("chronic pain", re.compile(r"\bchronic pain\b|\bpain \(chronic\)")),
+)
 
 
 def _mtus_of_the_same_parts(found: list, catalog: list, texts: dict) -> tuple[tuple, list]:
-    """When a search found other guidelines' entries only, the MTUS chapters of the parts of
-    the body those entries name: the search sequence reads the MTUS first (8 CCR
-    9792.21.1(a)(1)), and a surgeon's word ("meniscectomy") is in ODG's section title, not in
-    the MTUS chapter's (from QA: the letter cited ODG where the MTUS has a knee chapter).
-    Returns (the parts, their MTUS entries); nothing when an MTUS entry was found."""
+    """When a search found other guidelines' entries only, the MTUS entries of the parts of
+    the body (or chronic pain) those entries name: the search sequence reads the MTUS first
+    (8 CCR 9792.21.1(a)(1)), and a surgeon's word ("meniscectomy") is in ODG's section title,
+    not in the MTUS chapter's (from QA: the letter cited ODG where the MTUS has a knee
+    chapter). Returns (the parts, their MTUS entries); nothing when an MTUS entry was found."""
     if not found or any(entry.family == GuidelineFamily.MTUS for entry in found):
         return (), []
-
-    def names(part: str, entry) -> bool:
-        return re.search(rf"\b{part}\b", texts[entry.pk]) is not None
-
-    parts = tuple(part for part in _BODY_PARTS if any(names(part, entry) for entry in found))
+    regions = [
+        (name, pattern)
+        for name, pattern in _REGIONS
+        if any(pattern.search(texts[entry.pk]) for entry in found)
+    ]
     entries = [
         entry
         for entry in catalog
-        if entry.family == GuidelineFamily.MTUS and any(names(part, entry) for part in parts)
+        if entry.family == GuidelineFamily.MTUS
+        and any(pattern.search(texts[entry.pk]) for _, pattern in regions)
     ]
-    return (parts if entries else ()), entries
+    # The chapters first, then their first sections: not every section of the Chronic Pain
+    # Guidelines before the one entry found.
+    entries.sort(key=lambda entry: (entry.evidence_rank, entry.pk))
+    return (tuple(name for name, _ in regions) if entries else ()), entries[:MTUS_OFFERED]
 
 
 def ur_citation_matching(user, decision_id: str, query: str) -> DisputedItem | None:

@@ -298,10 +298,17 @@ def _citation_kind_warning(decision: ItemDecision, label: str) -> ReviewWarning 
 # address…", "…is silent on…", "…outside the MTUS", "the presumption of correctness is
 # rebutted").
 _MTUS_SET_ASIDE = re.compile(
-    r"\bMTUS\b[^.;]{0,80}?\b(?:does\s+not|doesn['’]t|did\s+not|is\s+silent|silent|"
-    r"not\s+(?:specifically\s+)?address|no\s+(?:specific\s+)?(?:recommendation|guideline))"
+    # "The CA MTUS does not (specifically) address/cover/discuss…", "…is silent on…"
+    r"\bMTUS\b[^.;]{0,80}?\b(?:(?:does|do|did)\s+not|doesn['’]t|didn['’]t)\s+"
+    r"(?:specifically\s+|directly\s+)?(?:address|cover|discuss|mention)"
+    r"|\bMTUS\b[^.;]{0,80}?\bis\s+silent"
+    # "…is not addressed by the MTUS", "…not covered in the MTUS", "…outside the MTUS"
+    r"|\bnot\s+(?:specifically\s+)?(?:addressed|covered|discussed)\s+(?:by|in)\s+the\s+"
+    r"(?:CA\s+|California\s+)?MTUS\b"
     r"|\b(?:outside|beyond)\s+(?:of\s+)?the\s+(?:CA\s+|California\s+)?MTUS\b"
-    r"|\bpresumption\b|\brebut|\boutweigh",
+    # its presumption of correctness challenged, or its recommendation outweighed
+    r"|\bpresumption\b[^.;]{0,60}?\b(?:rebutted|overcome|challenged)"
+    r"|\bMTUS\b[^.;]{0,80}?\b(?:rebut|outweigh)|\b(?:rebut|outweigh)[^.;]{0,80}?\bMTUS\b",
     re.IGNORECASE,
 )
 

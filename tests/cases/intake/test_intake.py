@@ -642,13 +642,16 @@ def test_an_application_id_sent_again_in_other_letters_case_is_the_same_applicat
 def test_the_ids_on_file_are_put_in_capitals_unless_that_would_join_two_cases():
 
     migration = importlib.import_module("cases.migrations.0049_application_ids_in_capitals")
-    for application_id in ("a-1", "b-2", "B-2", "C-3"):
+    for application_id in ("a-1", "b-2", "B-2", "C-3", "ab-4", "Ab-4"):
         CaseFactory(application_id=application_id)
     migration.capitalise(apps, None)
+    # Alone in its capitals, written so; two that differ only in case, both left as they were.
     assert sorted(Case.objects.values_list("application_id", flat=True)) == [
         "A-1",
+        "Ab-4",
         "B-2",
         "C-3",
+        "ab-4",
         "b-2",
     ]
 

@@ -632,6 +632,15 @@ def test_a_non_mtus_citation_that_only_mentions_the_mtus_is_not_flagged():
         ),
         ("The MTUS is silent on this device; ODG supports it. It is medically necessary.", False),
         ("The guideline outside the MTUS applies; the unit is medically necessary.", False),
+        # From the review: the MTUS addressing it, and saying no, is no reason to cite ODG.
+        ("The MTUS does not recommend it, but ODG does. It is medically necessary.", True),
+        ("Its benefits outweigh the risks, so it is medically necessary.", True),
+        ("This device is not addressed by the MTUS; ODG supports it: medically necessary.", False),
+        (
+            "The MTUS's presumption of correctness is rebutted by newer evidence; ODG supports "
+            "it, so it is medically necessary.",
+            False,
+        ),
     ],
 )
 def test_a_guideline_outside_the_mtus_cited_without_saying_why_is_flagged(rationale, warned):

@@ -407,6 +407,25 @@ def test_another_form_of_the_catalogs_word_finds_its_entry(client, mine, typed):
     assert "No MTUS entry names" not in shoulder.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("typed", "part", "offered", "not_offered"),
+    [
+        ("pelvis", "hip and groin", "Hip and Groin Disorders", "Knee"),
+        # ODG's low back section, not the MTUS's neck and upper back (from the review)
+        ("magnetic resonance", "low back", "Low Back Complaints", "Neck and Upper Back"),
+    ],
+)
+def test_the_mtus_offered_is_the_same_part_of_the_body(
+    client, mine, typed, part, offered, not_offered
+):
+    page = html.unescape(
+        client.get(reverse("determination:guideline_search"), {"q": typed}).content.decode()
+    )
+    assert f"its chapters for the {part} come first below" in page
+    mtus = page.split("MTUS (ACOEM-based", 1)[1].split("guideline-group__title", 1)[0]
+    assert offered in mtus and not_offered not in mtus
+
+
 def test_a_drug_searched_by_its_name_finds_the_guideline_of_its_class(client, mine):
     """From QA: "gabapentin" found nothing, though the MTUS covers it under anti-epilepsy
     drugs; the results say what the name was read as."""
@@ -980,6 +999,19 @@ def test_the_review_step_and_the_preview_mark_a_starter_prompt_left_in(client, m
     assert "complete the starter sentence" in step4
     preview = client.get(reverse("letters:workspace_preview", args=[case.case_number]))
     assert '<mark class="placeholder"' in preview.content.decode()
+    # A blank at the start of a line or a paragraph, after the preview's <br> or <p>, is
+    # marked too (from the review: signing refused it, the preview did not show it), and an
+    # ellipsis joined to a word or a quotation mark is not.
+    determination.clinical_summary = (
+        determination.clinical_summary.split(" Treatment and diagnostic", 1)[0]
+        + '\n… due to a fall. The note reads "…no locking" and “cold therapy… as needed”.'
+    )
+    determination.save()
+    preview = client.get(reverse("letters:workspace_preview", args=[case.case_number]))
+    assert preview.content.decode().count('<mark class="placeholder"') == 1
+    assert '<br><mark class="placeholder" title="Complete this sentence">…</mark> due' in (
+        preview.content.decode()
+    )
 
 
 SUBSTITUTE_NOTE = (
