@@ -21,6 +21,10 @@ def site_link(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
+# The most characters a notification's text keeps (Notification.text).
+NOTIFICATION_MAX = 500
+
+
 def notify(users: Iterable[User], *, text: str, link: str = "", urgent: bool = False) -> int:
     """One notification for each user; their unread count goes up by one."""
     ids = sorted({user.pk for user in users})
@@ -28,7 +32,8 @@ def notify(users: Iterable[User], *, text: str, link: str = "", urgent: bool = F
         return 0
     with transaction.atomic():
         Notification.objects.bulk_create(
-            Notification(user_id=pk, text=text[:500], link=link, urgent=urgent) for pk in ids
+            Notification(user_id=pk, text=text[:NOTIFICATION_MAX], link=link, urgent=urgent)
+            for pk in ids
         )
         User.objects.filter(pk__in=ids).update(notifications_unread=F("notifications_unread") + 1)
     return len(ids)

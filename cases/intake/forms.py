@@ -15,6 +15,7 @@ from cases.forms import DateInput, date_field, email_field
 from cases.intake.models import IntakeDraftFile
 from cases.intake.services import DRAFT_MAX_RECORD_ROWS
 from cases.intake.validation import intake_validate
+from cases.intake.validation.base import application_id_key
 from cases.intake.validation.keys import ITEMS_MAX, WORKER_MAX_AGE, WORKER_MIN_AGE
 from cases.jsoncheck import JsonError
 from cases.lifecycle.models import (
@@ -535,7 +536,8 @@ class IntakeForms:
         # intake); a person typing it gets told the same thing as an error.
         application_id = _raw(self.application, "application_id")
         existing = (
-            Case.objects.filter(application_id=application_id)
+            # As intake keeps it (in capitals): "a-2026-1" typed is "A-2026-1" on file.
+            Case.objects.filter(application_id=application_id_key(application_id))
             .values_list("case_number", flat=True)
             .first()
             if application_id

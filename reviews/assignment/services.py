@@ -18,7 +18,12 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from accounts.models import Role, User
-from accounts.notifications import notifications_settled, notifications_settled_for_all, notify
+from accounts.notifications import (
+    NOTIFICATION_MAX,
+    notifications_settled,
+    notifications_settled_for_all,
+    notify,
+)
 from cases.casefile.forms import MAX_MATCHING
 from cases.clock.deadlines import add_business_days
 from cases.formatting import first_and_more, us_datetime
@@ -610,18 +615,19 @@ def decline_announce(*, assignment: Assignment) -> None:
     acceptance_settled(assignment=assignment, case=case)
     # Who declined and why, in the app (from QA: the case's history was the only place to
     # read them); the e-mail leaves the reviewer's name out (notifications.decline_notify).
-    reason = " ".join(assignment.decline_reason.split())
-    if len(reason) > DECLINE_REASON_SHOWN:
-        reason = reason[: DECLINE_REASON_SHOWN - 1].rstrip() + "…"
     conflict = CaseConflict.objects.filter(case=case, reviewer=assignment.reviewer).exists()
+    before = f"{case.case_number}: {assignment.reviewer.display_name} declined"
+    after = ("; a conflict of interest was declared" if conflict else "") + (
+        "; the case needs a reviewer again."
+    )
+    # The reason quoted in what the notification's 500 characters leave, its ending kept.
+    room = min(DECLINE_REASON_SHOWN, NOTIFICATION_MAX - len(before) - len(after) - 4)
+    reason = " ".join(assignment.decline_reason.split())
+    if len(reason) > room:
+        reason = reason[: max(room - 1, 0)].rstrip() + "…" if room > 1 else ""
     notify(
         _administrators(),
-        text=(
-            f"{case.case_number}: {assignment.reviewer.display_name} declined"
-            + (f" (“{reason}”)" if reason else "")
-            + ("; a conflict of interest was declared" if conflict else "")
-            + "; the case needs a reviewer again."
-        ),
+        text=before + (f" (“{reason}”)" if reason else "") + after,
         link=reverse("assignment:case_assign", args=[case.case_number]),
         urgent=urgent,
     )

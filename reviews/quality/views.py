@@ -273,7 +273,10 @@ def quality_return(request, case_number):
 @require_POST
 def quality_flag_resolve(request, case_number, flag_id):
     """Record "consistent" or "returned" on one consistency flag (issue 13)."""
-    determination = determination_for_quality(request.user, case_number)
+    try:
+        determination = determination_for_quality(request.user, case_number)
+    except NothingToReview as nothing:
+        return _nothing_to_review(request, nothing)
     flag = get_object_or_404(ConsistencyFlag, pk=flag_id, determination=determination)
     form = FlagForm(request.POST, flag_id=flag.pk)
     if form.is_valid():

@@ -321,6 +321,13 @@ def test_a_known_application_id_creates_nothing_through_either_door():
         f"Application ID: {MINIMAL['application_id']} is already on file as case "
         f"{existing.case_number}."
     ]
+    # Typed in small letters, the same (from the review: Django's own "already exists").
+    typed = MINIMAL["application_id"].lower()
+    intake = IntakeForms(form_post({**MINIMAL, "application_id": typed}))
+    assert not intake.is_valid()
+    assert form_messages(intake) == [
+        f"Application ID: {typed} is already on file as case {existing.case_number}."
+    ]
     assert Case.objects.count() == 1
 
 

@@ -523,6 +523,22 @@ def test_a_decline_for_a_conflict_says_so_and_a_long_reason_is_cut(
     assert len(text) < 500
 
 
+def test_a_long_name_leaves_the_reason_less_room_never_the_ending(
+    admin, django_capture_on_commit_callbacks
+):
+    # From the review: the 500 characters kept cut "a conflict of interest was declared".
+    case, reviewer, assignment = _assigned(admin)
+    type(reviewer).objects.filter(pk=reviewer.pk).update(first_name="F" * 150, last_name="L" * 150)
+    reviewer.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        assignment_decline(assignment=assignment, actor=reviewer, reason="X " * 300, conflict=True)
+    text = Notification.objects.get(user=admin).text
+    assert len(text) <= 500 and "(“X X" in text
+    assert text.endswith(
+        "…”); a conflict of interest was declared; the case needs a reviewer again."
+    )
+
+
 def test_a_standard_decline_is_not_urgent(admin, django_capture_on_commit_callbacks):
     case, reviewer, assignment = _assigned(admin)
     mail.outbox.clear()
