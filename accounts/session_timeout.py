@@ -46,6 +46,13 @@ def session_expired(session, now: float) -> str:
     return ""
 
 
+def session_left_seconds(session, now: float) -> int:
+    """How long the session surely holds without another request: to the inactivity sign-out,
+    less the time the record of activity may lag (ACTIVITY_PRECISION)."""
+    last = session.get(LAST_ACTIVITY, now)
+    return max(0, int(last + settings.IMR_SESSION_IDLE_MINUTES * 60 - ACTIVITY_PRECISION - now))
+
+
 # What is kept: the drafts that save as they are typed; a page left open keeps its own text
 # (static/js/session.js), but the page this message is read on is a new one.
 DRAFTS_KEPT = (

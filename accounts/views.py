@@ -36,6 +36,7 @@ from accounts.reauth import ReauthForm, password_confirm, reauth_record
 from accounts.responses import redirect_after_post
 from accounts.row_ids import row_id
 from accounts.second_factor import is_enrolled, is_verified
+from accounts.session_timeout import session_left_seconds
 from accounts.signin import sessions_end
 
 
@@ -286,7 +287,13 @@ def session_alive(request):
     before a form that is not htmx's is sent: an ended session then shows the page's notice and
     keeps what was typed, where the browser would have left the page for the sign-in form and
     lost it."""
-    return HttpResponse(status=204 if request.user.is_authenticated else 401)
+    if not request.user.is_authenticated:
+        return HttpResponse(status=401)
+    answer = HttpResponse(status=204)
+    # How long the session holds without another request (the page's warning counts from it):
+    # asked with the poll header, this request is no activity itself.
+    answer["IMR-Session-Left"] = str(session_left_seconds(request.session, time.time()))
+    return answer
 
 
 @require_http_methods(["POST"])

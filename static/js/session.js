@@ -119,7 +119,14 @@
       idleAsking = true;
       fetch(idleUrl, { credentials: "same-origin", headers: { "IMR-Poll": "1" } }).then(function (answer) {
         idleAsking = false;
-        if (answer.status === 204) { return; }  // held by another tab's request: wait on
+        if (answer.status === 204) {
+          // Held by a request this page did not see (another tab, a download): the server
+          // says how long it still holds, and the page counts from that.
+          var left = parseInt(answer.headers.get("IMR-Session-Left") || "", 10);
+          idleLast = Date.now() - (idleSeconds - (isNaN(left) ? idleSeconds : left)) * 1000;
+          idleNotice.hidden = true;
+          return;
+        }
         idleNotice.hidden = true;
         clearInterval(idleTimer);
         showSessionEnded();
@@ -131,6 +138,9 @@
       fetch(idleUrl, { credentials: "same-origin" }).then(function (answer) {
         idleNotice.hidden = true;
         if (answer.status === 204) { activityMark(); } else { clearInterval(idleTimer); showSessionEnded(); }
+      }, function () {
+        // The server not reached: the warning stays, to be tried again.
+        idleNotice.querySelector("[data-idle-at]").textContent += " (the server could not be reached; try again)";
       });
     });
   }
@@ -255,14 +265,18 @@
       ? { column: link.dataset.sortColumn, row: !!link.closest(".sort-row") }
       : { page: true };
   }, true);
-  document.addEventListener("htmx:afterSettle", function () {
+  // A list request that failed leaves nothing to refocus for a later, unrelated answer.
+  document.addEventListener("htmx:responseError", function () { listRefocus = null; });
+  document.addEventListener("htmx:sendError", function () { listRefocus = null; });
+  document.addEventListener("htmx:afterSettle", function (event) {
     var results = document.getElementById("case-results");
     var asked = listRefocus;
+    if (!asked || !results || event.target !== results) { return; }
+    listRefocus = null;  // this list's answer, used once whatever the focus
     var active = document.activeElement;
-    if (!asked || !results || (active && active !== document.body)) { return; }
-    listRefocus = null;
+    if (active && active !== document.body) { return; }
     var wanted = asked.column
-      ? results.querySelector((asked.row ? ".sort-row" : "thead") + ' a[data-sort-column="' + asked.column + '"]')
+      ? results.querySelector((asked.row ? ".sort-row" : "thead") + ' a[data-sort-column="' + CSS.escape(asked.column) + '"]')
       : results.querySelector(".results__count");
     if (!wanted) { return; }
     if (wanted.tagName !== "A" && !wanted.hasAttribute("tabindex")) { wanted.setAttribute("tabindex", "-1"); }

@@ -106,6 +106,21 @@ def test_what_the_user_does_on_a_polling_page_still_counts(client, case_admin, c
     assert client.get(letters, **HTMX, HTTP_IMR_POLL="1").status_code == 200
 
 
+def test_the_session_address_says_how_long_the_session_holds_without_holding_it(client, case_admin):
+    """The page's warning before the sign-out asks it with the poll header (no activity) and
+    counts from what it says: another tab may have kept the session going meanwhile."""
+    client.force_login(case_admin)
+    session_age(client, LAST_ACTIVITY, 10 * 60)
+    answer = client.get(reverse("account:session_alive"), HTTP_IMR_POLL="1")
+    assert answer.status_code == 204
+    # 15 minutes less the 30 s the record may lag, 10 of them gone
+    assert 265 <= int(answer["IMR-Session-Left"]) <= 270
+    again = client.get(reverse("account:session_alive"), HTTP_IMR_POLL="1")
+    assert int(again["IMR-Session-Left"]) <= int(answer["IMR-Session-Left"])  # not held
+    client.logout()
+    assert client.get(reverse("account:session_alive")).status_code == 401
+
+
 # --- Re-authentication before approval --------------------------------------------------------
 
 

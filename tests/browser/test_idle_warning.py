@@ -59,3 +59,23 @@ def test_at_the_end_the_page_says_the_session_ended_if_it_did(
     page.clock.run_for("02:00")
     expect(page.locator("#session-idle")).to_be_hidden()
     expect(page.locator("#session-ended")).to_be_visible()
+
+
+def test_a_session_another_tab_kept_going_takes_the_warning_away(
+    page, live_server, reference_data, settings
+):
+    """From the review: activity this page did not see (another tab, a download) kept the
+    session; the page said "signed out at" a time past and asked every 5 s. The server says
+    how long the session still holds, and the page counts from that."""
+    settings.IMR_SESSION_IDLE_MINUTES = 15
+    sign_in(page, live_server.url, UserFactory(role=Role.CASE_ADMIN))
+    page.clock.install()
+    page.goto(f"{live_server.url}/cases/")
+    page.evaluate("localStorage.removeItem('imr-last-activity')")
+    page.clock.run_for("13:00")
+    expect(page.locator("#session-idle")).to_be_visible()
+    page.clock.run_for("02:00")  # past the end the page counted; the server's session holds
+    expect(page.locator("#session-idle")).to_be_hidden()
+    expect(page.locator("#session-ended")).to_be_hidden()
+    page.clock.run_for("05:00")  # counted again from the server's answer: no warning yet
+    expect(page.locator("#session-idle")).to_be_hidden()
