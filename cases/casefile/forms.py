@@ -134,6 +134,8 @@ class CaseFilterForm(forms.Form):
 # The session key of the name of a view not saved: the list shows it once in "Name of this
 # view", to be corrected (casefile.views.case_list).
 SAVED_VIEW_NAME_TYPED = "saved_view_name_typed"
+# ...and whether the name itself was refused (marked invalid in its field).
+SAVED_VIEW_NAME_REFUSED = "saved_view_name_refused"
 # The session key of the view just deleted (its name and query): the list offers, once, to
 # save it again ("Undo"), so a slip of the finger on a chip's × costs nothing.
 SAVED_VIEW_DELETED = "saved_view_deleted"

@@ -19,6 +19,7 @@ from cases.access import Ability, access_required
 from cases.casefile.forms import (
     BULK_EXPORT,
     SAVED_VIEW_DELETED,
+    SAVED_VIEW_NAME_REFUSED,
     SAVED_VIEW_NAME_TYPED,
     BulkActionForm,
     CaseFilterForm,
@@ -50,6 +51,8 @@ def saved_view_save(request):
         # The list shows the name as typed again, to be corrected (from QA: it came back
         # empty); a name longer than the field's 80 characters is kept in part, not whole.
         request.session[SAVED_VIEW_NAME_TYPED] = request.POST.get("name", "")[:200]
+        # Marked invalid only when the name is what was refused (not a query too long to keep).
+        request.session[SAVED_VIEW_NAME_REFUSED] = "name" in form.errors
         return _back_to_list(request.POST.get("query", ""))
     try:
         with transaction.atomic():

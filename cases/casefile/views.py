@@ -30,6 +30,7 @@ from cases.casefile.forms import (
     MAX_MATCHING,
     MAX_MATCHING_REMIND,
     SAVED_VIEW_DELETED,
+    SAVED_VIEW_NAME_REFUSED,
     SAVED_VIEW_NAME_TYPED,
     CaseFilterForm,
     PartyServiceForm,
@@ -142,6 +143,7 @@ def case_list(request):
     # fragment htmx asks for holds no such form, so the name waits for the whole page.
     fragment = wants_fragment(request)
     typed_name = "" if fragment else request.session.pop(SAVED_VIEW_NAME_TYPED, "")
+    name_refused = False if fragment else request.session.pop(SAVED_VIEW_NAME_REFUSED, False)
     # A view deleted a moment ago is offered back once, as "Undo" (forms.SAVED_VIEW_DELETED).
     deleted_view = None if fragment else request.session.pop(SAVED_VIEW_DELETED, None)
     context = {
@@ -149,7 +151,7 @@ def case_list(request):
         "query": filter_form.query(),
         # The user's own saved views (the whole page only; evaluated where it shows them).
         "saved_views": SavedView.objects.filter(owner=request.user),
-        "saved_view_form": SavedViewForm(initial={"name": typed_name}, refused=bool(typed_name)),
+        "saved_view_form": SavedViewForm(initial={"name": typed_name}, refused=name_refused),
         "deleted_view": deleted_view,
         # "Select all on this page": a round trip, no script (the CSP allows none inline).
         "select_all": request.GET.get("select") == "all",

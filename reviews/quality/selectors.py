@@ -184,7 +184,10 @@ class NothingToReview(Http404):
             f"now “{case.get_status_display()}”"
         )
         changed = (
-            CaseEvent.objects.filter(case=case, type=EventType.REVIEWER_UNASSIGNED)
+            # This round's (from the review: after a remand, an earlier round's date).
+            CaseEvent.objects.filter(
+                case=case, type=EventType.REVIEWER_UNASSIGNED, details__round=case.round
+            )
             .order_by("-created_at")
             .values_list("created_at", flat=True)
             .first()

@@ -197,6 +197,9 @@ def test_a_view_too_long_once_encoded_is_refused_in_a_sentence(admin_client, cas
         "The view was not saved: its filters take 602 characters once encoded, over the 500 "
         "a view can keep; shorten the search text and save it again."
     ) in shown_messages(response)
+    # The name was not what was wrong: not marked (from the review).
+    field = re.search(r'<input [^>]*name="name"[^>]*>', response.content.decode()).group(0)
+    assert 'value="accents"' in field and "aria-invalid" not in field
 
 
 def test_a_view_of_a_long_plain_search_is_saved(admin_client, case_admin):
@@ -214,6 +217,8 @@ def test_a_view_without_a_name_says_so_in_a_sentence(admin_client, case_admin, n
     )
     assert not SavedView.objects.filter(owner=case_admin).exists()
     assert "The view was not saved: give the view a name." in shown_messages(response)
+    field = re.search(r'<input [^>]*name="name"[^>]*>', response.content.decode()).group(0)
+    assert 'aria-invalid="true"' in field
 
 
 @pytest.mark.parametrize("view", ["²", "9" * 5000, "abc"])
