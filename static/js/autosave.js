@@ -196,7 +196,10 @@
   }
 
   function show(html, kind) {
-    if (status) status.innerHTML = '<span class="save-status--' + kind + '">' + html + "</span>";
+    if (!status) return;
+    // The same failure again keeps its message in place (session.js: imrSaveFailedAgain).
+    if (kind === "error" && window.imrSaveFailedAgain(status, html)) return;
+    status.innerHTML = '<span class="save-status--' + kind + '">' + html + "</span>";
   }
 
   function storageKey(key) { return prefix + key; }

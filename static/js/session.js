@@ -73,6 +73,20 @@
     return true;
   };
 
+  /* ...and as its answer comes: the same failure again (the session still ended) leaves the
+     message where it is, "Trying again…" taken away. Redrawn, its link was swapped out under a
+     mouse button still down: the press blurred the text, whose save's 401 came back before the
+     release (from QA). Returns whether the message was left as it is. */
+  window.imrSaveFailedAgain = function (status, html) {
+    var error = status && status.querySelector(".save-status--error");
+    if (!error) { return false; }
+    var trying = error.querySelector("[data-trying]");
+    if (trying) { trying.remove(); }
+    var said = document.createElement("span");
+    said.innerHTML = html;
+    return error.textContent.trim() === said.textContent.trim();
+  };
+
   /* A warning before the inactivity sign-out (accounts.session_timeout): reading a record or a
      long page makes no request, and the sign-out was found only at the next keystroke, with
      the password and the code to give again (from QA). Two minutes before it (half the time for
