@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import urlencode
 
 from django import forms
@@ -22,8 +23,12 @@ from cases.lifecycle.services import TERMINATION_REASONS
 # --- The case list ----------------------------------------------------------------------------
 
 DEFAULT_STATUS = "open"
-# The filters of the date the application was received (ISO dates in the address).
+# The filters of the date the application was received (ISO dates in the address), and the
+# earliest day they take (Independent Medical Review began in 2013; Lab. Code 4610.5).
 RECEIVED = ("received_from", "received_to")
+RECEIVED_EARLIEST = dt.date(2013, 1, 1)
+# The code of a received date's problem the list says in words beside it.
+RECEIVED_SAID = "received_said"
 # No column the list searches is longer (worker names are 100 characters at most).
 SEARCH_MAX_LENGTH = 100
 
@@ -78,11 +83,53 @@ class CaseFilterForm(forms.Form):
                 self.unknown_status = data.get("status") or ""
                 data["status"] = DEFAULT_STATUS
         super().__init__(data, **kwargs)
+        if data is not None:
+            # A date given another way (11/05/2026) is shown as the date box holds one
+            # (2026-11-05): the box drops any other text, and the filter applied would be
+            # unseen and lost by what reads the form (from QA).
+            for name in RECEIVED:
+                day = self._received_read(self.data.get(name, ""))
+                if day is not None:
+                    self.data[name] = day.isoformat()
+
+    def _received_read(self, value: str):
+        try:
+            return self.fields["received_from"].to_python(value)
+        except forms.ValidationError:
+            return None
 
     def clean_q(self) -> str:
         # A longer search (a URL edited by hand) is searched as its first 100 characters, which
         # nothing holds: "no cases match", never every case as if it had not been asked.
         return self.cleaned_data["q"][:SEARCH_MAX_LENGTH]
+
+    def _clean_received(self, name: str):
+        day = self.cleaned_data[name]
+        if day is not None and day < RECEIVED_EARLIEST:
+            # A year typed a digit at a time ("0002-11-05") is no application's.
+            raise forms.ValidationError(
+                "before Independent Medical Review began", code=RECEIVED_SAID
+            )
+        return day
+
+    def clean_received_from(self):
+        return self._clean_received("received_from")
+
+    def clean_received_to(self):
+        return self._clean_received("received_to")
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("received_from"), cleaned.get("received_to")
+        if start and end and start > end:
+            # Reversed: not applied, and said (from QA: "No cases match" with no word why).
+            self.add_error(
+                "received_from", forms.ValidationError("after “Received to”", code=RECEIVED_SAID)
+            )
+            self.add_error(
+                "received_to", forms.ValidationError("before “Received from”", code=RECEIVED_SAID)
+            )
+        return cleaned
 
     def filters(self) -> dict[str, str]:
         """The filters to apply; a value that is not one of the choices is ignored."""
@@ -108,7 +155,15 @@ class CaseFilterForm(forms.Form):
             for name in ("priority", "due", *RECEIVED)
             if name in self.errors
         ]
-        ignored = [f"{self.fields[name].label} “{value}”" for name, value in asked]
+        ignored = [
+            f"{self.fields[name].label} “{value}”"
+            + (
+                f" ({self.errors[name][0]})"
+                if name in RECEIVED and self.errors.as_data()[name][0].code == RECEIVED_SAID
+                else ""
+            )
+            for name, value in asked
+        ]
         sort = self.data.get("sort", "") if self.data else ""
         if sort and not sort_valid(sort):
             ignored.append(f"Sort “{sort}”")

@@ -319,7 +319,9 @@ def summary_prompts(case: Case, summary: str) -> list[Prompt]:
 # Run on the text and on the preview's escaped HTML, where a blank may follow a tag ("<br>…")
 # and a quotation mark is an entity ("&quot;…"): what joins an ellipsis to the text before it
 # is a letter or digit, a quotation mark or ";" (an entity's end), or the "[" of an omission.
-PLACEHOLDER = re.compile(r"(?<![\[\w\"“”'‘’;])(?:…|\.\.\.)(?!\])")
+# A blank is followed by a space, a full stop or the end, as the starters leave it; an ellipsis
+# followed by a word is a quotation's start ("…continuous-flow cryotherapy is recommended").
+PLACEHOLDER = re.compile(r"(?<![\[\w\"“”'‘’;])(?:…|\.\.\.)(?![\]\w])")
 _PLACEHOLDER_CONTEXT = 30
 
 

@@ -196,7 +196,15 @@ class NothingToReview(Http404):
             said += f", its reviewer changed on {us_datetime(changed)}"
         if case.status in CLOSED_STATUSES:
             return f"{said}."
-        return f"{said}. It comes back to this queue when its reviewer submits a determination."
+        if case.status in statuses_allowing(Action.RESPOND_TO_ASSIGNMENT) | statuses_allowing(
+            Action.EDIT_DETERMINATION
+        ):
+            return f"{said}. It comes back to this queue when its reviewer submits a determination."
+        # No reviewer on it yet (received, the screen, records): from QA, "its reviewer".
+        return (
+            f"{said}. It comes to this queue once a reviewer is assigned and submits a "
+            "determination."
+        )
 
 
 def determination_for_quality(user, case_number: str):

@@ -164,7 +164,7 @@ def quality_review(request, case_number):
 def _nothing_to_review(request, nothing: NothingToReview):
     """The queue, saying why the case is not there to review (a link or a form from before it
     was returned and reassigned); nothing is changed."""
-    messages.info(request, nothing.explanation())
+    messages.info(request, nothing.explanation(), extra_tags="focus")
     return redirect_after_post(request, reverse("quality:quality_queue"))
 
 

@@ -123,8 +123,16 @@
       if (left > 0) {
         if (idleNotice.hidden) {
           var at = new Date(endsAt);
-          idleNotice.querySelector("[data-idle-at]").textContent =
-            at.toLocaleTimeString("en-US", { hour: "numeric", minute: "2-digit" });
+          // In the organization's time zone, as every time the app prints (from QA: the
+          // browser's own read otherwise).
+          var zone = document.documentElement.dataset.timeZone;
+          var shown = { hour: "numeric", minute: "2-digit" };
+          try {
+            idleNotice.querySelector("[data-idle-at]").textContent =
+              at.toLocaleTimeString("en-US", zone ? Object.assign({ timeZone: zone }, shown) : shown);
+          } catch (error) {
+            idleNotice.querySelector("[data-idle-at]").textContent = at.toLocaleTimeString("en-US", shown);
+          }
           idleNotice.hidden = false;
         }
         return;

@@ -1277,3 +1277,28 @@ def test_the_list_filters_by_the_day_the_application_was_received(admin_client):
     )
     assert "Not applied, because the list has no such choice: Received to “2026-13-45”" in page
     assert early.case_number in page and late.case_number in page
+
+
+def test_a_received_date_given_otherwise_is_shown_as_the_date_box_holds_it(admin_client):
+    """From QA: ?received_from=11/05/2026 filtered the list but the date box showed nothing
+    (it drops text it cannot hold), so the filter was unseen and lost by what reads the form;
+    a year typed a digit at a time and dates the wrong way round are said, not applied."""
+    CaseFactory(application_received=dt.date(2026, 11, 6))
+    page = admin_client.get(
+        reverse("casefile:case_list"), {"received_from": "11/05/2026"}
+    ).content.decode()
+    assert 'name="received_from" value="2026-11-05"' in page
+    page = html_module.unescape(
+        admin_client.get(
+            reverse("casefile:case_list"), {"received_from": "0002-11-05"}
+        ).content.decode()
+    )
+    assert "Received from “0002-11-05” (before Independent Medical Review began)" in page
+    page = html_module.unescape(
+        admin_client.get(
+            reverse("casefile:case_list"),
+            {"received_from": "2026-11-20", "received_to": "2026-11-01"},
+        ).content.decode()
+    )
+    assert "Received from “2026-11-20” (after “Received to”)" in page
+    assert "Received to “2026-11-01” (before “Received from”)" in page

@@ -459,7 +459,9 @@ def test_a_starter_prompt_left_in_the_summary_or_a_rationale_blocks_signing():
     assert reload(determination).status == DeterminationStatus.DRAFT
 
 
-@pytest.mark.parametrize("omission", ["[…]", "[...]", "supported…", "supported...", "“…"])
+@pytest.mark.parametrize(
+    "omission", ["[…]", "[...]", "supported…", "supported...", "“…", "…when", "(...when"]
+)
 def test_words_left_out_of_a_quotation_in_brackets_are_no_blank(omission):
     """From a QA pass: any ellipsis blocked signing as an unfinished starter sentence, so an
     elided guideline quotation could not be signed; from a later one, nor could an ellipsis a

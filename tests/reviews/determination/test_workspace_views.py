@@ -318,6 +318,10 @@ def test_accepting_in_the_workspace_needs_the_attestation(client):
         '<div class="form-error" role="alert" tabindex="-1" autofocus>'
         in (refused.content.decode().split("<h3>Accept</h3>", 1)[1].split("</form>", 1)[0])
     )
+    # Named shortly there (the label is the whole attestation: taller than the screen)
+    assert ">No-conflict attestation</a>: Attest that you have no conflict" in (
+        refused.content.decode()
+    )
     declined = client.post(
         reverse("determination:workspace_decline", args=[case.case_number]), {}
     ).content.decode()

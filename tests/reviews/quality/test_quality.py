@@ -27,6 +27,7 @@ from reviews.quality.selectors import determinations_for_quality
 from reviews.quality.services import determination_approve, determination_return
 from tests.factories import (
     PASSWORD,
+    CaseFactory,
     UserFactory,
     case_in_review,
     determination_fill,
@@ -558,6 +559,14 @@ def test_a_draft_has_no_quality_review_page_and_the_queue_says_why(client, quali
         f"{case.case_number} has no determination waiting for quality review: the case is now "
         "“In review”. It comes back to this queue when its reviewer submits a determination."
     ) in queue
+    # One with no reviewer yet is said so (from QA: "its reviewer" of a case with none).
+    waiting = CaseFactory()
+    response = client.get(
+        reverse("quality:quality_review", args=[waiting.case_number]), follow=True
+    )
+    assert "It comes to this queue once a reviewer is assigned and submits a determination." in (
+        html.unescape(response.content.decode())
+    )
     # A case the quality reviewer may not see is still not found.
     assert client.get(reverse("quality:quality_review", args=["CM99-9999999"])).status_code == 404
 

@@ -517,8 +517,8 @@ def test_each_stage_count_opens_the_same_cases_on_the_case_list(world):
     page = html.unescape(client.get(reverse("reports:dashboard"), period).content.decode())
     links = dict(
         (label, (href, count))
-        for href, count, label in re.findall(
-            r'<a href="(/cases/\?[^"]+)">(\d+)<span class="visually-hidden"> cases: ([^<]+)</span>',
+        for href, label, count in re.findall(
+            r'<a href="(/cases/\?[^"]+)" aria-label="([^:"]+): (\d+), on the case list">\d+</a>',
             _stages(page),
         )
     )
