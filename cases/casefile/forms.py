@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from urllib.parse import urlencode
 
 from django import forms
@@ -14,6 +13,7 @@ from cases.forms import email_field, note_field
 from cases.jsoncheck import visible_strip
 from cases.lifecycle.models import (
     ADDRESS_MAX,
+    IMR_BEGAN,
     CaseStatus,
     DeliveryMethod,
     Priority,
@@ -23,10 +23,9 @@ from cases.lifecycle.services import TERMINATION_REASONS
 # --- The case list ----------------------------------------------------------------------------
 
 DEFAULT_STATUS = "open"
-# The filters of the date the application was received (ISO dates in the address), and the
-# earliest day they take (Independent Medical Review began in 2013; Lab. Code 4610.5).
+# The filters of the date the application was received (ISO dates in the address); none
+# earlier than the day Independent Medical Review began (IMR_BEGAN) is taken.
 RECEIVED = ("received_from", "received_to")
-RECEIVED_EARLIEST = dt.date(2013, 1, 1)
 # The code of a received date's problem the list says in words beside it.
 RECEIVED_SAID = "received_said"
 # No column the list searches is longer (worker names are 100 characters at most).
@@ -105,7 +104,7 @@ class CaseFilterForm(forms.Form):
 
     def _clean_received(self, name: str):
         day = self.cleaned_data[name]
-        if day is not None and day < RECEIVED_EARLIEST:
+        if day is not None and day < IMR_BEGAN:
             # A year typed a digit at a time ("0002-11-05") is no application's.
             raise forms.ValidationError(
                 "before Independent Medical Review began", code=RECEIVED_SAID

@@ -21,6 +21,10 @@ from cases.lifecycle.statuses import (  # noqa: F401 (the statuses are the Case'
     workflow_step,
 )
 
+# Independent Medical Review began on January 1, 2013 (Lab. Code 4610.5(a), added by SB 863):
+# no application was received, and no month had a review to report, before it.
+IMR_BEGAN = dt.date(2013, 1, 1)
+
 
 class Sex(models.TextChoices):
     MALE = "male", "Male"

@@ -188,3 +188,11 @@ def allowed_actions(case: Case, *, today: dt.date | None = None) -> frozenset[Ac
 def statuses_allowing(action: Action) -> frozenset[str]:
     """The statuses whose table allows `action`, for queries (`status__in=`)."""
     return frozenset(status for status, actions in STATUS_ACTIONS.items() if action in actions)
+
+
+# The statuses in which the determination is in its reviewer's hands: they answer the
+# assignment or write the draft. Once it is submitted the quality reviewer holds it, so this
+# is narrower than statuses.WITH_A_REVIEWER_STATUSES (assigned until issued).
+DRAFT_WITH_REVIEWER_STATUSES = statuses_allowing(Action.RESPOND_TO_ASSIGNMENT) | statuses_allowing(
+    Action.EDIT_DETERMINATION
+)

@@ -22,7 +22,7 @@ from cases.formatting import first_and_more
 from cases.lifecycle import events
 from cases.lifecycle.clock import case_clock
 from cases.lifecycle.models import CLOSED_STATUSES, Case, CaseStatus
-from cases.lifecycle.status_table import Action, statuses_allowing
+from cases.lifecycle.status_table import DRAFT_WITH_REVIEWER_STATUSES
 from cases.registry import reviewer_side
 from cases.reminders.models import ClockNotice
 
@@ -32,12 +32,6 @@ Kind = ClockNotice.Kind
 # What a failed send raises (smtplib's errors are OSErrors): it fails that recipient's notice,
 # not the others'.
 _MAIL_FAILED = OSError
-# Reviewers are reminded only while the determination is in their hands: once submitted, the
-# quality reviewer holds it and the escalation, if any, goes to the administrators.
-# These are the statuses in which the reviewer answers the assignment or edits the draft.
-_WITH_REVIEWER = statuses_allowing(Action.RESPOND_TO_ASSIGNMENT) | statuses_allowing(
-    Action.EDIT_DETERMINATION
-)
 
 
 # The escalation for each running clock once it is overdue, named as the clock is named.
@@ -156,15 +150,22 @@ class Reminded(enum.StrEnum):
     NO_REVIEWER = "no_reviewer"  # not in a reviewer's hands (none assigned, or submitted)
     LOGIN_DEACTIVATED = "login_deactivated"  # the reviewer can no longer sign in to act
     ALREADY = "already"  # reminded already for this due date
+    MAIL_FAILED = "mail_failed"  # the mail server refused it: nothing recorded, to send again
 
 
-def reviewer_remind(case: Case, *, actor: User, today: dt.date | None = None) -> Reminded:
+def reviewer_remind(case: Case, *, actor: User | None, today: dt.date | None = None) -> Reminded:
     """A case administrator's (`actor`) reminder to the case's reviewer, through the same
     sending as the scheduled ones (recorded as sent by them, in-app and by e-mail), once per
     due date."""
     if case.status in CLOSED_STATUSES:
         return Reminded.CLOSED
-    reviewer = reviewer_side().current_reviewer(case) if case.status in _WITH_REVIEWER else None
+    # Reviewers are reminded only while the determination is in their hands: once submitted,
+    # the quality reviewer holds it and the escalation, if any, goes to the administrators.
+    reviewer = (
+        reviewer_side().current_reviewer(case)
+        if case.status in DRAFT_WITH_REVIEWER_STATUSES
+        else None
+    )
     if reviewer is None:
         return Reminded.NO_REVIEWER
     if not reviewer.is_active:
@@ -259,7 +260,7 @@ def clock_notices_send(*, today: dt.date | None = None) -> int:
         clock = case_clock(case, today=today)
         if clock.overdue:
             overdue.append(_overdue_alert(case, clock))
-        elif clock.running == "determination" and case.status in _WITH_REVIEWER:
+        elif clock.running == "determination" and case.status in DRAFT_WITH_REVIEWER_STATUSES:
             left = business_days_between(today, clock.due_on)
             reviewer = reviewer_side().current_reviewer(case)
             if (

@@ -17,7 +17,7 @@ from cases.lifecycle.models import (
     DisputedItem,
     EventType,
 )
-from cases.lifecycle.status_table import Action, statuses_allowing
+from cases.lifecycle.status_table import DRAFT_WITH_REVIEWER_STATUSES, Action, statuses_allowing
 from reviews.assignment.selectors import expedited_first_on_case
 from reviews.determination.models import (
     ConsistencyFlag,
@@ -196,9 +196,7 @@ class NothingToReview(Http404):
             said += f", its reviewer changed on {us_datetime(changed)}"
         if case.status in CLOSED_STATUSES:
             return f"{said}."
-        if case.status in statuses_allowing(Action.RESPOND_TO_ASSIGNMENT) | statuses_allowing(
-            Action.EDIT_DETERMINATION
-        ):
+        if case.status in DRAFT_WITH_REVIEWER_STATUSES:
             return f"{said}. It comes back to this queue when its reviewer submits a determination."
         # No reviewer on it yet (received, the screen, records): from QA, "its reviewer".
         return (

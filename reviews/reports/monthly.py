@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from cases.lifecycle.clock import case_clock
-from cases.lifecycle.models import Case, Priority
+from cases.lifecycle.models import IMR_BEGAN, Case, Priority
 from reviews.letters.models import Letter, LetterStatus
 from reviews.letters.render import letter_pdf
 from reviews.organization.services import organization_current
@@ -39,9 +39,8 @@ from reviews.reports.selectors import (
     turnaround,
 )
 
-# Independent Medical Review began on January 1, 2013 (Lab. Code 4610.5, added by SB 863): no
-# month before it has a review to report.
-FIRST_MONTH = dt.date(2013, 1, 1)
+# No month before Independent Medical Review began has a review to report.
+FIRST_MONTH = IMR_BEGAN
 
 
 class MonthBeforeReview(ValueError):
