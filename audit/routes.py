@@ -122,6 +122,9 @@ ROUTES: dict[str, Audited | NotAudited] = {
     # A saved view keeps the list's filters, a worker's name searched among them.
     "casefile:saved_view_save": Audited(AuditKind.CASE_LIST),
     "casefile:saved_view_delete": Audited(AuditKind.CASE_LIST),
+    # The reminders' report names the cases of each outcome.
+    "casefile:reminder_run": Audited(AuditKind.CASE_LIST, object_arg="reminder_run_id"),
+    "casefile:reminder_run_resume": Audited(AuditKind.CASE_LIST, object_arg="reminder_run_id"),
     "casefile:case_detail": _CASE,
     "casefile:case_facts_edit": _CASE,
     "casefile:case_record_add": _CASE,

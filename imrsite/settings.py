@@ -711,6 +711,9 @@ ROSTER_COPY_MAX_AGE_SECONDS = int(os.environ.get("ROSTER_COPY_MAX_AGE_SECONDS", 
 # a run may go without progress before the administrator is offered to resume it.
 IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("IMPORT_MAX_UPLOAD_BYTES", str(200 * 1024 * 1024)))
 IMPORT_RUN_STUCK_MINUTES = int(os.environ.get("IMPORT_RUN_STUCK_MINUTES", "5"))
+# A case administrator's reminders from the case list (cases.reminders.runs): how long a run may
+# go without progress before it is offered to resume.
+REMINDER_RUN_STUCK_MINUTES = int(os.environ.get("REMINDER_RUN_STUCK_MINUTES", "5"))
 # The operations dashboard's charts are computed at most this often per period and kept in the
 # cache (Django's default, in each process's memory); the page says when they were taken and
 # offers "Refresh now". 0 computes them on every request.

@@ -34,6 +34,7 @@ from cases.lifecycle.models import Case, CaseEvent
 from cases.outbox.models import FollowUp
 from cases.records.models import MedicalRecord
 from cases.records.services import record_add
+from cases.reminders.models import ReminderRun
 from reviews.assignment.models import Assignment, PlanRun
 from reviews.determination.models import ConsistencyFlag, Determination, ItemDecision
 from reviews.determination.services import determination_submit
@@ -119,6 +120,8 @@ RULES: dict[str, Rule] = {
     "casefile:saved_view_save": action(STAFF),
     "casefile:saved_view_delete": action(STAFF),
     "casefile:case_list_bulk": action(MANAGERS),
+    "casefile:reminder_run": page(MANAGERS),
+    "casefile:reminder_run_resume": action(MANAGERS),
     "casefile:case_detail": page(STAFF),
     "casefile:case_facts_edit": page(MANAGERS, post=MANAGERS),
     "casefile:case_record_add": action(MANAGERS),
@@ -369,6 +372,14 @@ def _notification_of(user) -> int:
     return found or Notification.objects.create(user=user, text="Walk", link="/cases/").pk
 
 
+def _reminder_run_of(user) -> int:
+    """A reminder run the user asked for (made if they have none); any id for nobody."""
+    if user is None:
+        return 1
+    found = ReminderRun.objects.filter(created_by=user).values_list("pk", flat=True).first()
+    return found or ReminderRun.objects.create(created_by=user).pk
+
+
 def kwargs_for(world: World, name: str, role: str, *, foreign: bool) -> dict | None:
     """The URL's arguments for `role` on its own objects, or (foreign) on objects it may not
     see; None when the route has nothing that is another's for this role."""
@@ -418,6 +429,9 @@ def kwargs_for(world: World, name: str, role: str, *, foreign: bool) -> dict | N
         .values_list("pk", flat=True)
         .first(),
         "flag_id": _flag_of(case).pk if "flag_id" in wanted else None,
+        "reminder_run_id": _reminder_run_of(world.users.get(role))
+        if "reminder_run_id" in wanted
+        else None,
         "notification_id": _notification_of(world.users.get(role))
         if "notification_id" in wanted
         else None,

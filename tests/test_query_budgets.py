@@ -50,6 +50,7 @@ from cases.integrity.models import IntegrityCheckRun, IntegrityFinding
 from cases.lifecycle.models import CaseEvent, CaseStatus, EventType, PartyRole
 from cases.records.models import MedicalRecord
 from cases.records.services import record_add
+from cases.reminders.models import ReminderRun, ReminderRunStatus
 from reviews.assignment.models import Assignment, AssignmentStatus, CaseConflict, PlanRun
 from reviews.assignment.services import plan_work_out, reviewer_assign
 from reviews.determination.models import (
@@ -141,6 +142,7 @@ POST_ONLY = {
     "casefile:case_party_service": Role.CASE_ADMIN,
     "casefile:case_follow_up_retry": Role.CASE_ADMIN,
     "casefile:case_list_bulk": Role.CASE_ADMIN,
+    "casefile:reminder_run_resume": Role.CASE_ADMIN,
     "casefile:saved_view_save": Role.CASE_ADMIN,
     "casefile:saved_view_delete": Role.CASE_ADMIN,
     "letters:print_batch_confirm": Role.CASE_ADMIN,
@@ -826,6 +828,44 @@ def _import_run_progress(people, size):
     return Visit(
         people.case_admin,
         reverse("intake:import_run", args=[run.pk]),
+        headers=HTMX,
+        shows=("every 1s",),
+    )
+
+
+def reminder_run_add(user, size: int, *, status=ReminderRunStatus.FINISHED) -> ReminderRun:
+    """A run of `size` cases' reminders; finished, each case reminded."""
+    numbers = [f"CM26-{9000000 + number}" for number in range(size)]
+    done = status == ReminderRunStatus.FINISHED
+    return ReminderRun.objects.create(
+        created_by=user,
+        case_numbers=numbers,
+        outcomes={number: "sent" for number in numbers} if done else {},
+        status=status,
+    )
+
+
+@budget("casefile:reminder_run", 4, why="session, user, the run (its report), the audit")
+def _reminder_run(people, size):
+    run = reminder_run_add(people.case_admin, size)
+    return Visit(
+        people.case_admin,
+        reverse("casefile:reminder_run", args=[run.pk]),
+        shows=(f"Reminders sent for {size} case",),
+    )
+
+
+@budget(
+    "casefile:reminder_run",
+    4,
+    variant="htmx",
+    why="session, user, the run (the progress panel, while it is sent), the audit",
+)
+def _reminder_run_progress(people, size):
+    run = reminder_run_add(people.case_admin, size, status=ReminderRunStatus.RUNNING)
+    return Visit(
+        people.case_admin,
+        reverse("casefile:reminder_run", args=[run.pk]),
         headers=HTMX,
         shows=("every 1s",),
     )

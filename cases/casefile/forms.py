@@ -185,11 +185,10 @@ class CaseFilterForm(forms.Form):
         )
 
 
-# The session key of the name of a view not saved: the list shows it once in "Name of this
-# view", to be corrected (casefile.views.case_list).
-SAVED_VIEW_NAME_TYPED = "saved_view_name_typed"
-# ...and whether the name itself was refused (marked invalid in its field).
-SAVED_VIEW_NAME_REFUSED = "saved_view_name_refused"
+# The session key of a view not saved: {"name": as typed, "refused": whether the name itself
+# was refused}. The list shows the name once in "Name of this view", to be corrected, marked
+# invalid when it was the name that was refused (casefile.views.case_list).
+SAVED_VIEW_NOT_SAVED = "saved_view_not_saved"
 # The session key of the view just deleted (its name and query): the list offers, once, to
 # save it again ("Undo"), so a slip of the finger on a chip's × costs nothing.
 SAVED_VIEW_DELETED = "saved_view_deleted"
@@ -250,11 +249,10 @@ BULK_EXPORT, BULK_REMIND, BULK_ASSIGN = "export", "remind", "assign"
 # `scope` of a bulk action: the cases ticked on the page shown, or every case the list's
 # filters find, on every page (from QA: 59 overdue cases took two rounds of a page each).
 SCOPE_MATCHING = "matching"
-# The most cases one action takes "every case matching" for: an export or a plan (the batch
-# plan's limit, reviews.assignment.services.PLAN_SELECTION_MAX, is this one); reminders fewer,
-# as each is an e-mail sent within the request.
+# The most cases one action takes "every case matching" for: an export, reminders (sent by a
+# task, cases.reminders.runs) or a plan (the batch plan's limit,
+# reviews.assignment.services.PLAN_SELECTION_MAX, is this one).
 MAX_MATCHING = 500
-MAX_MATCHING_REMIND = 100
 
 
 class BulkActionForm(forms.Form):
@@ -308,7 +306,7 @@ class BulkActionForm(forms.Form):
         cleaned = super().clean()
         if cleaned.get("scope") != SCOPE_MATCHING:
             return cleaned
-        limit = MAX_MATCHING_REMIND if cleaned.get("action") == BULK_REMIND else MAX_MATCHING
+        limit = MAX_MATCHING
         filters = CaseFilterForm(QueryDict(cleaned.get("shown_query", ""))).filters()
         numbers = list(
             case_list_for(self.user, **filters).values_list("case_number", flat=True)[: limit + 1]
@@ -316,10 +314,9 @@ class BulkActionForm(forms.Form):
         if not numbers:
             raise forms.ValidationError("No case matches the filters: nothing was done.")
         if len(numbers) > limit:
-            what = "reminders go to" if limit == MAX_MATCHING_REMIND else "an action takes"
             raise forms.ValidationError(
-                f"More than {limit} cases match the filters; {what} at most {limit} at once. "
-                "Narrow the filters: nothing was done."
+                f"More than {limit} cases match the filters; an action takes at most {limit} at "
+                "once. Narrow the filters: nothing was done."
             )
         cleaned["case"] = numbers
         return cleaned

@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.http import QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
+from accounts.responses import redirect_after_post
 from accounts.row_ids import row_id
 from cases.access import Ability, access_required
 from cases.casefile.forms import (
     BULK_EXPORT,
     SAVED_VIEW_DELETED,
-    SAVED_VIEW_NAME_REFUSED,
-    SAVED_VIEW_NAME_TYPED,
+    SAVED_VIEW_NOT_SAVED,
     BulkActionForm,
     CaseFilterForm,
     SavedViewForm,
@@ -28,15 +24,18 @@ from cases.casefile.forms import (
 from cases.casefile.list_csv import case_list_rows
 from cases.casefile.models import SavedView
 from cases.casefile.selectors import cases_selected_for
-from cases.formatting import first_and_more
-from cases.reminders.services import Reminded, reviewer_remind
+from cases.reminders.runs import reminder_run_start
 from cases.spreadsheet import csv_response
 
 
-def _back_to_list(query: str):
+def case_list_url(query: str) -> str:
     """The case list with `query`'s filters and sort (only the names the list knows)."""
     query = CaseFilterForm(QueryDict(query)).query()
-    return redirect(reverse("casefile:case_list") + (f"?{query}" if query else ""))
+    return reverse("casefile:case_list") + (f"?{query}" if query else "")
+
+
+def _back_to_list(query: str):
+    return redirect(case_list_url(query))
 
 
 @access_required()
@@ -50,9 +49,11 @@ def saved_view_save(request):
                 messages.error(request, f"The view was not saved: {error}", extra_tags="focus")
         # The list shows the name as typed again, to be corrected (from QA: it came back
         # empty); a name longer than the field's 80 characters is kept in part, not whole.
-        request.session[SAVED_VIEW_NAME_TYPED] = request.POST.get("name", "")[:200]
         # Marked invalid only when the name is what was refused (not a query too long to keep).
-        request.session[SAVED_VIEW_NAME_REFUSED] = "name" in form.errors
+        request.session[SAVED_VIEW_NOT_SAVED] = {
+            "name": request.POST.get("name", "")[:200],
+            "refused": "name" in form.errors,
+        }
         return _back_to_list(request.POST.get("query", ""))
     try:
         with transaction.atomic():
@@ -90,8 +91,8 @@ def saved_view_delete(request):
 @access_required(Ability.MANAGE_CASES)
 @require_POST
 def case_list_bulk(request):
-    """Export or remind for the cases checked on the list. Cases the user may not act on
-    (cases.access) are left out and counted."""
+    """Export or remind for the cases checked on the list (or every case matching its
+    filters). Cases the user may not act on (cases.access) are left out and counted."""
     form = BulkActionForm(request.POST, user=request.user)
     if not form.is_valid():
         messages.error(
@@ -119,106 +120,11 @@ def case_list_bulk(request):
             return _back_to_list(request.POST.get("query", ""))
         day = timezone.localdate().isoformat()
         return csv_response(case_list_rows(cases), filename=f"cases-selected-{day}.csv")
-    # The case numbers of each outcome: the report counts them and names them.
-    named: dict[Reminded, list[str]] = {outcome: [] for outcome in Reminded}
-    found = 0
-    for case in cases:
-        found += 1
-        # Each case's reminder is recorded with its event, or not at all.
-        with transaction.atomic():
-            outcome = reviewer_remind(case, actor=request.user)
-        named[outcome].append(case.case_number)
-    messages.info(
-        request, _reminders_report(named, refused=len(numbers) - found), extra_tags="focus"
+    # Each reminder is an e-mail: a task sends them, and the run's page follows it.
+    run = reminder_run_start(
+        actor=request.user,
+        cases=cases,
+        selected=len(numbers),
+        query=request.POST.get("query", ""),
     )
-    return _back_to_list(request.POST.get("query", ""))
-
-
-def _cases(count: int) -> str:
-    return f"{count} case{'s' if count != 1 else ''}"
-
-
-# The cases the reminders report names of each outcome; past this many, "and 3 more".
-CASES_NAMED = 10
-
-
-def _cases_linked(numbers: Sequence[str], url_name: str) -> SafeString:
-    """The first cases, each linked to its page of `url_name`, "and 3 more" past them."""
-    shown, more = first_and_more(sorted(numbers), CASES_NAMED)
-    named = format_html_join(
-        ", ", '<a href="{}">{}</a>', ((reverse(url_name, args=[n]), n) for n in shown)
-    )
-    return format_html("{} and {} more", named, more) if more else named
-
-
-def _reminders_report(named: dict[Reminded, list[str]], *, refused: int) -> SafeString:
-    """ "Reminders sent for 3 cases (…); 1 case (…) has no reviewer to remind." None sent: "No
-    reminder was due: 1 case already reminded for this due date." (from QA: "Reminders sent for
-    0 cases"). The cases are named, each linked to its page (from QA: which was not said); those
-    to reassign to their Assign page."""
-    outcomes = {outcome: len(numbers) for outcome, numbers in named.items()}
-    if outcomes[Reminded.SENT]:
-        parts = [
-            format_html(
-                "Reminders sent for {} ({})",
-                _cases(outcomes[Reminded.SENT]),
-                _cases_linked(named[Reminded.SENT], "casefile:case_detail"),
-            )
-        ]
-    else:
-        # Cases not found or not the user's were not looked at: nothing is said of them as due.
-        looked_at = any(outcomes[outcome] for outcome in Reminded if outcome != Reminded.SENT)
-        parts = ["No reminder was due" if looked_at else "No reminder was sent"]
-    if outcomes[Reminded.NO_REVIEWER]:
-        count = outcomes[Reminded.NO_REVIEWER]
-        parts.append(
-            format_html(
-                "{} ({}) {} no reviewer to remind (none assigned, or the determination is "
-                "submitted)",
-                _cases(count),
-                _cases_linked(named[Reminded.NO_REVIEWER], "casefile:case_detail"),
-                "has" if count == 1 else "have",
-            )
-        )
-    if outcomes[Reminded.LOGIN_DEACTIVATED]:
-        count = outcomes[Reminded.LOGIN_DEACTIVATED]
-        held = (
-            "is held by a reviewer whose login is"
-            if count == 1
-            else ("are held by reviewers whose logins are")
-        )
-        parts.append(
-            format_html(
-                "{} ({}) {} deactivated: reassign {} on its Assign page",
-                _cases(count),
-                _cases_linked(named[Reminded.LOGIN_DEACTIVATED], "assignment:case_assign"),
-                held,
-                "it" if count == 1 else "each",
-            )
-        )
-    if outcomes[Reminded.CLOSED]:
-        count = outcomes[Reminded.CLOSED]
-        parts.append(
-            f"{_cases(count)} {'is' if count == 1 else 'are'} closed (issued, terminated or "
-            "ineligible): nothing to remind of"
-        )
-    if outcomes[Reminded.ALREADY]:
-        count = outcomes[Reminded.ALREADY]
-        parts.append(
-            format_html(
-                "{} ({}) already reminded for this due date",
-                _cases(count),
-                _cases_linked(named[Reminded.ALREADY], "casefile:case_detail"),
-            )
-        )
-    if refused:
-        parts.append(f"{_cases(refused)} not found or not yours to act on")
-    if outcomes[Reminded.SENT] or len(parts) == 1:
-        return format_html("{}.", _joined(parts))
-    # None sent: what follows says why.
-    return format_html("{}: {}.", parts[0], _joined(parts[1:]))
-
-
-def _joined(parts: Sequence[str]) -> SafeString:
-    """The report's parts, each escaped unless it is already HTML (the links to reassign)."""
-    return format_html_join("; ", "{}", ((part,) for part in parts))
+    return redirect_after_post(request, reverse("casefile:reminder_run", args=[run.pk]))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases.casefile import facts_views, list_views, screen_views, views
+from cases.casefile import facts_views, list_views, reminder_views, screen_views, views
 
 app_name = "casefile"
 urlpatterns = [
@@ -10,6 +10,14 @@ urlpatterns = [
     path("cases/selected/", list_views.case_list_bulk, name="case_list_bulk"),
     path("cases/views/save/", list_views.saved_view_save, name="saved_view_save"),
     path("cases/views/delete/", list_views.saved_view_delete, name="saved_view_delete"),
+    path(
+        "cases/reminders/<int:reminder_run_id>/", reminder_views.reminder_run, name="reminder_run"
+    ),
+    path(
+        "cases/reminders/<int:reminder_run_id>/resume/",
+        reminder_views.reminder_run_resume_view,
+        name="reminder_run_resume",
+    ),
     path("cases/<str:case_number>/", views.case_detail, name="case_detail"),
     path(
         "cases/<str:case_number>/follow-ups/<int:follow_up_id>/retry/",

@@ -28,10 +28,8 @@ from cases.access import (
 from cases.auditlog.selectors import case_readers_shown
 from cases.casefile.forms import (
     MAX_MATCHING,
-    MAX_MATCHING_REMIND,
     SAVED_VIEW_DELETED,
-    SAVED_VIEW_NAME_REFUSED,
-    SAVED_VIEW_NAME_TYPED,
+    SAVED_VIEW_NOT_SAVED,
     CaseFilterForm,
     PartyServiceForm,
     RemandForm,
@@ -142,8 +140,7 @@ def case_list(request):
     # A view's name refused a moment ago comes back as typed (the save redirects here); the
     # fragment htmx asks for holds no such form, so the name waits for the whole page.
     fragment = wants_fragment(request)
-    typed_name = "" if fragment else request.session.pop(SAVED_VIEW_NAME_TYPED, "")
-    name_refused = False if fragment else request.session.pop(SAVED_VIEW_NAME_REFUSED, False)
+    not_saved = {} if fragment else request.session.pop(SAVED_VIEW_NOT_SAVED, {})
     # A view deleted a moment ago is offered back once, as "Undo" (forms.SAVED_VIEW_DELETED).
     deleted_view = None if fragment else request.session.pop(SAVED_VIEW_DELETED, None)
     context = {
@@ -151,12 +148,13 @@ def case_list(request):
         "query": filter_form.query(),
         # The user's own saved views (the whole page only; evaluated where it shows them).
         "saved_views": SavedView.objects.filter(owner=request.user),
-        "saved_view_form": SavedViewForm(initial={"name": typed_name}, refused=name_refused),
+        "saved_view_form": SavedViewForm(
+            initial={"name": not_saved.get("name", "")}, refused=not_saved.get("refused", False)
+        ),
         "deleted_view": deleted_view,
         # "Select all on this page": a round trip, no script (the CSP allows none inline).
         "select_all": request.GET.get("select") == "all",
         "max_matching": MAX_MATCHING,
-        "max_matching_remind": MAX_MATCHING_REMIND,
         "is_filtered": filter_form.is_filtered,
         # A whole case number finds its case whatever the filters say: the count says so.
         "by_number": case_number_lookup(filters["q"]),

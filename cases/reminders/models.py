@@ -1,5 +1,6 @@
 """Clock notices: each reminder or escalation sent, once per case, kind and due date."""
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -37,3 +38,60 @@ class ClockNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind} {self.recipient}"
+
+
+class ReminderRunStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting for a worker"
+    RUNNING = "running", "Sending reminders"
+    FINISHED = "finished", "Finished"
+    FAILED = "failed", "Failed"
+
+
+class ReminderRun(models.Model):
+    """A case administrator's reminders to the reviewers of the cases they selected on the case
+    list, sent case by case by a Celery task (`reminder_run_work`): the run's page follows it
+    and then reports what became of each case. Each case's outcome is written with its
+    reminder, in one transaction, so a resumed run goes on from where it stopped."""
+
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The case list's filters and sort when it was asked: "Back to the case list" keeps them.
+    query = models.CharField(max_length=2000, blank=True)
+    # The selected cases' numbers that the administrator may act on, in the order sent.
+    case_numbers = models.JSONField(default=list)
+    # Selected cases not found or not theirs to act on: counted, never looked at.
+    refused = models.PositiveIntegerField(default=0)
+    status = models.CharField(
+        max_length=16, choices=ReminderRunStatus.choices, default=ReminderRunStatus.QUEUED
+    )
+    # {case number: outcome (cases.reminders.services.Reminded)}, one entry per case done.
+    outcomes = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    # Touched after every case: a run untouched for REMINDER_RUN_STUCK_MINUTES has lost its
+    # worker and may be resumed.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Reminder run {self.pk} ({self.status})"
+
+    @property
+    def working(self) -> bool:
+        return self.status in (ReminderRunStatus.QUEUED, ReminderRunStatus.RUNNING)
+
+    @property
+    def total(self) -> int:
+        return len(self.case_numbers)
+
+    @property
+    def done(self) -> int:
+        return len(self.outcomes)
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.done / self.total) if self.total else 100

@@ -178,15 +178,20 @@ def reviewer_remind(case: Case, *, actor: User | None, today: dt.date | None = N
     if _reviewer_reminded(case, due_on):
         return Reminded.ALREADY
     subject, body = _reviewer_reminder(case, case.due_on)
-    sent = _notice_send(
-        case=case,
-        kind=Kind.REVIEWER_REMINDED,
-        due_on=due_on,
-        user=reviewer,
-        subject=subject,
-        body=f"A case administrator reminds you of case {case.case_number}. {body}",
-        actor=actor,
-    )
+    try:
+        sent = _notice_send(
+            case=case,
+            kind=Kind.REVIEWER_REMINDED,
+            due_on=due_on,
+            user=reviewer,
+            subject=subject,
+            body=f"A case administrator reminds you of case {case.case_number}. {body}",
+            actor=actor,
+        )
+    except _MAIL_FAILED as error:
+        # Its record and notification were undone with it: selecting the case again sends it.
+        logger.warning("reminder to %s not sent: %s", reviewer.email, error)
+        return Reminded.MAIL_FAILED
     return Reminded.SENT if sent else Reminded.ALREADY
 
 

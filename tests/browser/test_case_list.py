@@ -13,7 +13,14 @@ from accounts.models import Role
 from cases.lifecycle.models import CaseStatus, Priority
 from reviews.determination.models import Determination, DeterminationStatus, ItemDecision
 from tests.browser.test_reviewer_flow import sign_in
-from tests.factories import CaseFactory, DisputedItemFactory, UserFactory, ready_case
+from tests.factories import (
+    CaseFactory,
+    DisputedItemFactory,
+    UserFactory,
+    case_in_review,
+    ready_case,
+    reviewer_with_profile,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -196,3 +203,30 @@ def test_the_focus_stays_on_the_column_sorted_and_moves_to_the_new_page(
     count = page.locator(".results__count")
     expect(count).to_contain_text("51 cases, showing 51–51")
     expect(count).to_be_focused()
+
+
+def test_reminders_are_sent_by_a_task_and_their_page_reports_each_case(
+    page, live_server, reference_data, artifacts
+):
+    """The case list's "Remind reviewers" asks a task to send the e-mails (tasks run in-process
+    here; tests/cases/reminders/test_reminder_run_worker.py runs a real worker): its page
+    reports each case, and leads back to the list as it was."""
+    in_review, reviewer, _ = case_in_review(reviewer_with_profile("REV-BROWSER"))
+    waiting = CaseFactory(status=CaseStatus.RECEIVED)
+    sign_in(page, live_server.url, UserFactory(role=Role.CASE_ADMIN))
+    page.goto(f"{live_server.url}/cases/?sort=case")
+    page.get_by_label(f"Select {in_review.case_number}").check()
+    page.get_by_label(f"Select {waiting.case_number}").check()
+    page.get_by_role("button", name="Remind reviewers").click()
+
+    expect(page.get_by_role("heading", name="Reminders to reviewers")).to_be_visible()
+    report = page.locator("#reminder-report")
+    expect(report).to_contain_text(f"Reminders sent for 1 case ({in_review.case_number})")
+    expect(report).to_contain_text(f"1 case ({waiting.case_number}) has no reviewer to remind")
+    page.screenshot(path=str(artifacts / "reminders-report.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(artifacts / "reminders-report-phone.png"), full_page=True)
+    page.set_viewport_size({"width": 1440, "height": 900})
+
+    page.get_by_role("link", name="Back to the case list").click()
+    expect(page).to_have_url(re.compile(r"/cases/\?sort=case$"))

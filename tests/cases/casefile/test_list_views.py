@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from cases.casefile import forms as casefile_forms
 from cases.casefile.forms import SavedViewForm
-from cases.casefile.list_views import _reminders_report
 from cases.casefile.models import SavedView
+from cases.casefile.reminder_views import _reminders_report
 from cases.lifecycle.models import CaseStatus, EventType
 from cases.reminders.services import Reminded
 from tests.factories import (
@@ -46,6 +46,26 @@ def assign_link(case) -> str:
 
 def shown_messages(response) -> list[str]:
     return [str(message) for message in response.context["messages"]]
+
+
+@pytest.fixture
+def remind(admin_client, django_capture_on_commit_callbacks):
+    """The case list's "Remind reviewers" with these fields, then the page it leads to: the
+    reminders' page, their task having run as the request's transaction committed."""
+
+    def send(fields: dict):
+        with django_capture_on_commit_callbacks(execute=True):
+            posted = admin_client.post(BULK, {"action": "remind", **fields})
+        assert posted.status_code == 302, posted
+        return admin_client.get(posted.url)
+
+    return send
+
+
+def report_of(response) -> str:
+    """What the reminders' page reports once they are sent."""
+    assert response.wsgi_request.path.startswith("/cases/reminders/")
+    return str(response.context["report"])
 
 
 # --- Saved views ------------------------------------------------------------------------------
@@ -259,7 +279,7 @@ def test_export_selected_gives_only_those_cases(admin_client):
 
 
 def test_an_action_on_every_case_matching_takes_the_filters_cases_on_every_page(
-    admin_client, monkeypatch
+    remind, admin_client, monkeypatch
 ):
     """From QA: with 59 overdue cases a reminder took two rounds of a page each; "every case
     matching the filters" takes them all, and past the limit does nothing and says why."""
@@ -282,20 +302,16 @@ def test_an_action_on_every_case_matching_takes_the_filters_cases_on_every_page(
     rows = list(csv.reader(io.StringIO(b"".join(exported.streaming_content).decode())))
     assert sorted(row[0] for row in rows[1:]) == sorted(c.case_number for c in in_review)
     assert other.case_number not in {row[0] for row in rows}
-    reminded = admin_client.post(
-        BULK,
-        {"action": "remind", "scope": "matching", "shown_query": "priority=standard"},
-        follow=True,
-    )
-    assert shown_messages(reminded)[0].startswith("Reminders sent for 3 cases")
+    reminded = remind({"scope": "matching", "shown_query": "priority=standard"})
+    assert report_of(reminded).startswith("Reminders sent for 3 cases")
     assert len(mail.outbox) == 3
 
-    monkeypatch.setattr(casefile_forms, "MAX_MATCHING_REMIND", 2)
+    monkeypatch.setattr(casefile_forms, "MAX_MATCHING", 2)
     refused = admin_client.post(
         BULK, {"action": "remind", "scope": "matching", "shown_query": "status=all"}, follow=True
     )
     assert shown_messages(refused) == [
-        "More than 2 cases match the filters; reminders go to at most 2 at once. Narrow the "
+        "More than 2 cases match the filters; an action takes at most 2 at once. Narrow the "
         "filters: nothing was done."
     ]
     assert len(mail.outbox) == 3
@@ -307,22 +323,18 @@ def test_an_action_on_every_case_matching_takes_the_filters_cases_on_every_page(
     assert shown_messages(nothing) == ["No case matches the filters: nothing was done."]
 
 
-def test_reminders_go_to_each_assigned_reviewer_and_are_reported(admin_client):
+def test_reminders_go_to_each_assigned_reviewer_and_are_reported(remind, admin_client):
     in_review, reviewer, _ = case_in_review()
     waiting = CaseFactory()
 
-    response = admin_client.post(
-        BULK,
-        {"action": "remind", "case": [in_review.case_number, waiting.case_number, "CM99-9999999"]},
-        follow=True,
-    )
+    response = remind({"case": [in_review.case_number, waiting.case_number, "CM99-9999999"]})
 
     # Each case is named, linked to its page (from QA: which one was not said).
-    assert shown_messages(response) == [
+    assert report_of(response) == (
         f"Reminders sent for 1 case ({case_link(in_review)}); 1 case ({case_link(waiting)}) "
         "has no reviewer to remind (none assigned, or the determination is submitted); 1 case "
         "not found or not yours to act on."
-    ]
+    )
     assert [message.to for message in mail.outbox] == [[reviewer.email]]
     assert in_review.events.filter(type=EventType.REMINDER_SENT).count() == 1
     assert not waiting.events.filter(type=EventType.REMINDER_SENT).exists()
@@ -335,17 +347,16 @@ def test_reminders_go_to_each_assigned_reviewer_and_are_reported(admin_client):
         history.content.decode(),
     )
 
-    again = admin_client.post(
-        BULK, {"action": "remind", "case": [in_review.case_number]}, follow=True
-    )
+    again = remind({"case": [in_review.case_number]})
     # From QA: it said "Reminders sent for 0 cases; …".
-    assert shown_messages(again) == [
+    assert report_of(again) == (
         f"No reminder was due: 1 case ({case_link(in_review)}) already reminded for this due date."
-    ]
+    )
     assert len(mail.outbox) == 1
 
 
 def test_a_reviewer_whose_login_is_deactivated_is_not_reminded_and_the_case_is_named(
+    remind,
     admin_client,
 ):
     """From QA: "Reminders sent for 2 cases" counted a case whose reviewer's login was
@@ -354,14 +365,12 @@ def test_a_reviewer_whose_login_is_deactivated_is_not_reminded_and_the_case_is_n
     gone, gone_reviewer, _ = case_in_review(reviewer_with_profile("REV-GONE"))
     type(gone_reviewer).objects.filter(pk=gone_reviewer.pk).update(is_active=False)
 
-    response = admin_client.post(
-        BULK, {"action": "remind", "case": [kept.case_number, gone.case_number]}, follow=True
-    )
+    response = remind({"case": [kept.case_number, gone.case_number]})
 
-    assert shown_messages(response) == [
+    assert report_of(response) == (
         f"Reminders sent for 1 case ({case_link(kept)}); 1 case ({assign_link(gone)}) is held "
         "by a reviewer whose login is deactivated: reassign it on its Assign page."
-    ]
+    )
     # Drawn as a link on the page (through the message storage), not as escaped text.
     assert f"({assign_link(gone)})" in response.content.decode()
     assert [message.to for message in mail.outbox] == [[reviewer.email]]
@@ -369,19 +378,18 @@ def test_a_reviewer_whose_login_is_deactivated_is_not_reminded_and_the_case_is_n
 
 
 def test_a_deactivated_reviewer_without_an_e_mail_address_is_reported_as_deactivated(
+    remind,
     admin_client,
 ):
     """From a review: the missing address was checked first, so the report said "no reviewer
     to remind" and not that the case is to be reassigned."""
     case, reviewer, _ = case_in_review()
     type(reviewer).objects.filter(pk=reviewer.pk).update(is_active=False, email="")
-    response = admin_client.post(
-        BULK, {"action": "remind", "case": [case.case_number]}, follow=True
-    )
-    assert shown_messages(response) == [
+    response = remind({"case": [case.case_number]})
+    assert report_of(response) == (
         f"No reminder was due: 1 case ({assign_link(case)}) is held by a reviewer whose login "
         "is deactivated: reassign it on its Assign page."
-    ]
+    )
 
 
 def test_the_report_names_the_first_ten_cases_to_reassign():
@@ -408,41 +416,35 @@ def test_the_report_escapes_what_it_does_not_link():
     assert "CM26-&lt;b&gt;" in report and "CM26-&lt;i&gt;" in report
 
 
-def test_one_case_selected_twice_in_other_capitals_is_one_case(admin_client):
+def test_one_case_selected_twice_in_other_capitals_is_one_case(remind, admin_client):
     """From QA: "CM26-0000005" and "cm26-0000005" reported one case as not found."""
     in_review, reviewer, _ = case_in_review()
     number = in_review.case_number
 
-    response = admin_client.post(
-        BULK, {"action": "remind", "case": [number, number.lower(), f" {number} "]}, follow=True
-    )
+    response = remind({"case": [number, number.lower(), f" {number} "]})
 
-    assert shown_messages(response) == [f"Reminders sent for 1 case ({case_link(in_review)})."]
+    assert report_of(response) == f"Reminders sent for 1 case ({case_link(in_review)})."
     assert len(mail.outbox) == 1
 
 
-def test_a_closed_case_is_reported_closed_not_without_a_reviewer(admin_client):
+def test_a_closed_case_is_reported_closed_not_without_a_reviewer(remind, admin_client):
     closed = [
         CaseFactory(status=status)
         for status in (CaseStatus.ISSUED, CaseStatus.TERMINATED, CaseStatus.INELIGIBLE)
     ]
 
-    response = admin_client.post(
-        BULK, {"action": "remind", "case": [case.case_number for case in closed]}, follow=True
-    )
+    response = remind({"case": [case.case_number for case in closed]})
 
-    assert shown_messages(response) == [
+    assert report_of(response) == (
         "No reminder was due: 3 cases are closed (issued, terminated or ineligible): nothing to "
         "remind of."
-    ]
+    )
     assert not mail.outbox
 
 
-def test_reminders_for_cases_not_found_say_none_was_sent(admin_client):
-    response = admin_client.post(BULK, {"action": "remind", "case": ["CM99-9999999"]}, follow=True)
-    assert shown_messages(response) == [
-        "No reminder was sent: 1 case not found or not yours to act on."
-    ]
+def test_reminders_for_cases_not_found_say_none_was_sent(remind, admin_client):
+    response = remind({"case": ["CM99-9999999"]})
+    assert report_of(response) == ("No reminder was sent: 1 case not found or not yours to act on.")
 
 
 def test_export_selected_with_an_unknown_case_says_how_many_were_not_found(admin_client):

@@ -1,0 +1,168 @@
+"""The page of a case administrator's reminders from the case list (cases.reminders.runs):
+their progress while a task sends them, then what became of each case."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.responses import page_or_fragment
+from cases.access import Ability, access_required
+from cases.casefile.list_views import case_list_url
+from cases.formatting import first_and_more
+from cases.reminders.models import ReminderRun
+from cases.reminders.runs import NOT_FOUND, reminder_run_resume, reminder_run_stuck
+from cases.reminders.selectors import reminder_run_get_for
+from cases.reminders.services import Reminded
+
+
+@access_required(Ability.MANAGE_CASES)
+@require_http_methods(["GET"])
+def reminder_run(request, reminder_run_id: int):
+    """One run of reminders: its progress while it is sent (htmx polls the panel), then its
+    report. The administrator's own only."""
+    run = reminder_run_get_for(request.user, reminder_run_id)
+    context = {
+        "run": run,
+        "stuck": reminder_run_stuck(run),
+        "case_list_url": case_list_url(run.query),
+        "report": run_report(run) if not run.working else "",
+    }
+    return page_or_fragment(request, "cases/reminder_run.html", "progress", context)
+
+
+@access_required(Ability.MANAGE_CASES)
+@require_POST
+def reminder_run_resume_view(request, reminder_run_id: int):
+    run = reminder_run_get_for(request.user, reminder_run_id)
+    try:
+        reminder_run_resume(run=run)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.info(request, "The reminders are sent on from where they stopped.")
+    return redirect("casefile:reminder_run", reminder_run_id=run.pk)
+
+
+def run_report(run: ReminderRun) -> SafeString:
+    """What the run's cases came to, each outcome's cases named (_reminders_report)."""
+    named: dict[Reminded, list[str]] = {outcome: [] for outcome in Reminded}
+    missing = run.refused
+    for number, outcome in run.outcomes.items():
+        if outcome == NOT_FOUND:
+            missing += 1
+        else:
+            named[Reminded(outcome)].append(number)
+    return _reminders_report(named, refused=missing)
+
+
+def _cases(count: int) -> str:
+    return f"{count} case{'s' if count != 1 else ''}"
+
+
+# The cases the reminders report names of each outcome; past this many, "and 3 more".
+CASES_NAMED = 10
+
+
+def _cases_linked(numbers: Sequence[str], url_name: str) -> SafeString:
+    """The first cases, each linked to its page of `url_name`, "and 3 more" past them."""
+    shown, more = first_and_more(sorted(numbers), CASES_NAMED)
+    named = format_html_join(
+        ", ", '<a href="{}">{}</a>', ((reverse(url_name, args=[n]), n) for n in shown)
+    )
+    return format_html("{} and {} more", named, more) if more else named
+
+
+def _reminders_report(named: dict[Reminded, list[str]], *, refused: int) -> SafeString:
+    """ "Reminders sent for 3 cases (…); 1 case (…) has no reviewer to remind." None sent: "No
+    reminder was due: 1 case already reminded for this due date." (from QA: "Reminders sent for
+    0 cases"). The cases are named, each linked to its page (from QA: which was not said); those
+    to reassign to their Assign page."""
+    outcomes = {outcome: len(numbers) for outcome, numbers in named.items()}
+    if outcomes[Reminded.SENT]:
+        parts = [
+            format_html(
+                "Reminders sent for {} ({})",
+                _cases(outcomes[Reminded.SENT]),
+                _cases_linked(named[Reminded.SENT], "casefile:case_detail"),
+            )
+        ]
+    else:
+        # "Due" only when every case looked at had nothing due: cases not found or not the
+        # user's were not looked at, and one the mail server refused was due.
+        looked_at = any(outcomes[outcome] for outcome in Reminded if outcome != Reminded.SENT)
+        parts = [
+            "No reminder was due"
+            if looked_at and not outcomes[Reminded.MAIL_FAILED]
+            else "No reminder was sent"
+        ]
+    if outcomes[Reminded.MAIL_FAILED]:
+        count = outcomes[Reminded.MAIL_FAILED]
+        parts.append(
+            format_html(
+                "the mail server did not take the e-mail for {} ({}); select {} again later",
+                _cases(count),
+                _cases_linked(named[Reminded.MAIL_FAILED], "casefile:case_detail"),
+                "it" if count == 1 else "them",
+            )
+        )
+    if outcomes[Reminded.NO_REVIEWER]:
+        count = outcomes[Reminded.NO_REVIEWER]
+        parts.append(
+            format_html(
+                "{} ({}) {} no reviewer to remind (none assigned, or the determination is "
+                "submitted)",
+                _cases(count),
+                _cases_linked(named[Reminded.NO_REVIEWER], "casefile:case_detail"),
+                "has" if count == 1 else "have",
+            )
+        )
+    if outcomes[Reminded.LOGIN_DEACTIVATED]:
+        count = outcomes[Reminded.LOGIN_DEACTIVATED]
+        held = (
+            "is held by a reviewer whose login is"
+            if count == 1
+            else ("are held by reviewers whose logins are")
+        )
+        parts.append(
+            format_html(
+                "{} ({}) {} deactivated: reassign {} on its Assign page",
+                _cases(count),
+                _cases_linked(named[Reminded.LOGIN_DEACTIVATED], "assignment:case_assign"),
+                held,
+                "it" if count == 1 else "each",
+            )
+        )
+    if outcomes[Reminded.CLOSED]:
+        count = outcomes[Reminded.CLOSED]
+        parts.append(
+            f"{_cases(count)} {'is' if count == 1 else 'are'} closed (issued, terminated or "
+            "ineligible): nothing to remind of"
+        )
+    if outcomes[Reminded.ALREADY]:
+        count = outcomes[Reminded.ALREADY]
+        parts.append(
+            format_html(
+                "{} ({}) already reminded for this due date",
+                _cases(count),
+                _cases_linked(named[Reminded.ALREADY], "casefile:case_detail"),
+            )
+        )
+    if refused:
+        parts.append(f"{_cases(refused)} not found or not yours to act on")
+    if outcomes[Reminded.SENT] or len(parts) == 1:
+        return format_html("{}.", _joined(parts))
+    # None sent: what follows says why.
+    return format_html("{}: {}.", parts[0], _joined(parts[1:]))
+
+
+def _joined(parts: Sequence[str]) -> SafeString:
+    """The report's parts, each escaped unless it is already HTML (the links to reassign)."""
+    return format_html_join("; ", "{}", ((part,) for part in parts))

@@ -1,0 +1,257 @@
+"""A case administrator's reminders from the case list, sent by a task (cases.reminders.runs):
+the page that follows them, resuming a run that stopped, a mail server that refuses, and a run
+that is its administrator's own."""
+
+import datetime as dt
+from smtplib import SMTPServerDisconnected
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Role
+from cases.lifecycle.models import EventType
+from cases.reminders import runs, services
+from cases.reminders.models import ClockNotice, ReminderRun, ReminderRunStatus
+from tests.factories import PASSWORD, UserFactory, case_in_review, reviewer_with_profile
+
+pytestmark = pytest.mark.django_db
+
+BULK = reverse("casefile:case_list_bulk")
+
+
+def run_page(client, run):
+    return client.get(reverse("casefile:reminder_run", args=[run.pk]))
+
+
+@pytest.fixture
+def two_in_review():
+    first, first_reviewer, _ = case_in_review(reviewer_with_profile("REV-RUN-1"))
+    second, second_reviewer, _ = case_in_review(reviewer_with_profile("REV-RUN-2"))
+    return [(first, first_reviewer), (second, second_reviewer)]
+
+
+def test_the_reminders_wait_for_a_worker_and_the_page_follows_them_to_the_report(
+    admin_client, case_admin, two_in_review, django_capture_on_commit_callbacks
+):
+    """The request only asks: no e-mail is sent in it. The page shows the run waiting, polls,
+    and once the task has run reports each case, with the way back to the list as it was."""
+    numbers = [case.case_number for case, _ in two_in_review]
+
+    posted = admin_client.post(
+        BULK, {"action": "remind", "case": numbers, "query": "priority=standard&sort=case"}
+    )
+
+    run = ReminderRun.objects.get()
+    assert posted.url == reverse("casefile:reminder_run", args=[run.pk])
+    assert not mail.outbox  # nothing was sent within the request
+    waiting = run_page(admin_client, run).content.decode()
+    assert "Waiting for a worker" in waiting
+    assert "0 of 2 cases done" in waiting
+    assert 'hx-trigger="every 1s"' in waiting
+
+    runs.reminder_run_work(run_id=run.pk)
+
+    page = run_page(admin_client, run)
+    text = page.content.decode()
+    assert 'hx-trigger="every 1s"' not in text
+    assert str(page.context["report"]).startswith("Reminders sent for 2 cases")
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(
+        reviewer.email for _, reviewer in two_in_review
+    )
+    # Back to the list with its filters and sort.
+    assert f'href="{reverse("casefile:case_list")}?priority=standard&amp;sort=case"' in text
+    # Each reminder is the administrator's in its case's history.
+    for case, _ in two_in_review:
+        assert case.events.get(type=EventType.REMINDER_SENT).actor == case_admin
+
+
+def test_a_run_that_stopped_is_resumed_and_no_reviewer_is_reminded_twice(
+    admin_client, case_admin, two_in_review, django_capture_on_commit_callbacks, settings
+):
+    """A worker that died after the first case: the page says it is stuck and offers to resume,
+    which goes on from the case it stopped at."""
+    settings.REMINDER_RUN_STUCK_MINUTES = 5
+    (first, first_reviewer), (second, second_reviewer) = two_in_review
+    with django_capture_on_commit_callbacks(execute=False):
+        admin_client.post(BULK, {"action": "remind", "case": [first.case_number]})
+    run = ReminderRun.objects.get()
+    runs.reminder_run_work(run_id=run.pk)
+    assert [message.to for message in mail.outbox] == [[first_reviewer.email]]
+    # The same run, as if it had held both cases and its worker had died after the first.
+    ReminderRun.objects.filter(pk=run.pk).update(
+        case_numbers=[first.case_number, second.case_number],
+        status=ReminderRunStatus.RUNNING,
+        heartbeat_at=timezone.now() - dt.timedelta(minutes=6),
+        finished_at=None,
+    )
+
+    stuck = run_page(admin_client, run).content.decode()
+    assert "Stuck" in stuck and "Resume the reminders" in stuck
+    assert "1 of 2 cases done" in stuck
+    with django_capture_on_commit_callbacks(execute=True):
+        resumed = admin_client.post(reverse("casefile:reminder_run_resume", args=[run.pk]))
+    assert resumed.url == reverse("casefile:reminder_run", args=[run.pk])
+
+    report = str(run_page(admin_client, run).context["report"])
+    assert report.startswith("Reminders sent for 2 cases")
+    assert [message.to for message in mail.outbox] == [
+        [first_reviewer.email],
+        [second_reviewer.email],
+    ]
+    assert ClockNotice.objects.filter(case=first).count() == 1
+
+
+def test_a_run_still_going_is_not_resumed(admin_client, case_admin, two_in_review):
+    (case, _), _ = two_in_review
+    mine = ReminderRun.objects.create(
+        created_by=case_admin,
+        case_numbers=[case.case_number],
+        status=ReminderRunStatus.RUNNING,
+        heartbeat_at=timezone.now(),
+    )
+
+    response = admin_client.post(
+        reverse("casefile:reminder_run_resume", args=[mine.pk]), follow=True
+    )
+
+    assert [str(m) for m in response.context["messages"]] == [
+        "These reminders are not stuck: they are finished or still being sent."
+    ]
+    assert not mail.outbox
+
+
+def test_another_administrators_run_is_not_found(two_in_review):
+    """Its report names cases that may not be the other administrator's to see."""
+    (case, _), _ = two_in_review
+    asker = UserFactory(role=Role.CASE_ADMIN, username="asker")
+    run = ReminderRun.objects.create(created_by=asker, case_numbers=[case.case_number])
+    other = Client()
+    assert other.login(
+        username=UserFactory(role=Role.CASE_ADMIN, username="other").username, password=PASSWORD
+    )
+
+    assert run_page(other, run).status_code == 404
+    assert other.post(reverse("casefile:reminder_run_resume", args=[run.pk])).status_code == 404
+
+
+def test_a_mail_server_that_refuses_leaves_the_case_to_remind_again(
+    admin_client, two_in_review, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Nothing of a refused reminder is recorded (no notice, no event, no bell), and the report
+    says which case to select again; the next try sends it."""
+    (first, first_reviewer), (second, _) = two_in_review
+
+    def refuse(subject, body, sender, recipients):
+        if recipients == [first_reviewer.email]:
+            raise SMTPServerDisconnected("Connection unexpectedly closed")
+        mail.outbox.append(mail.EmailMessage(subject, body, sender, recipients))
+
+    monkeypatch.setattr(services, "send_mail", refuse)
+    bell_before = first_reviewer.notifications.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            BULK, {"action": "remind", "case": [first.case_number, second.case_number]}
+        )
+    report = str(run_page(admin_client, ReminderRun.objects.get()).context["report"])
+
+    assert report == (
+        f'Reminders sent for 1 case (<a href="/cases/{second.case_number}/">'
+        f"{second.case_number}</a>); the mail server did not take the e-mail for 1 case "
+        f'(<a href="/cases/{first.case_number}/">{first.case_number}</a>); select it again '
+        "later."
+    )
+    assert not ClockNotice.objects.filter(case=first).exists()
+    assert not first.events.filter(type=EventType.REMINDER_SENT).exists()
+    assert first_reviewer.notifications.count() == bell_before
+
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(BULK, {"action": "remind", "case": [first.case_number]})
+    again = str(run_page(admin_client, ReminderRun.objects.latest("pk")).context["report"])
+    assert again.startswith("Reminders sent for 1 case")
+    assert mail.outbox[-1].to == [first_reviewer.email]
+
+
+def test_only_refused_e_mails_say_none_was_sent_not_none_was_due(
+    admin_client, two_in_review, monkeypatch, django_capture_on_commit_callbacks
+):
+    (case, _), _ = two_in_review
+    monkeypatch.setattr(
+        services, "send_mail", lambda *args: (_ for _ in ()).throw(ConnectionRefusedError())
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(BULK, {"action": "remind", "case": [case.case_number]})
+    report = str(run_page(admin_client, ReminderRun.objects.get()).context["report"])
+    assert report.startswith("No reminder was sent: the mail server did not take the e-mail")
+
+
+def test_a_fault_stops_the_run_says_where_and_try_again_goes_on(
+    admin_client, two_in_review, monkeypatch, django_capture_on_commit_callbacks
+):
+    (first, first_reviewer), (second, second_reviewer) = two_in_review
+    remind_as_usual = services.reviewer_remind
+
+    def fail_on_second(case, *, actor):
+        if case.pk == second.pk:
+            raise RuntimeError("the unforeseen")
+        return remind_as_usual(case, actor=actor)
+
+    monkeypatch.setattr(runs, "reviewer_remind", fail_on_second)
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            BULK, {"action": "remind", "case": [first.case_number, second.case_number]}
+        )
+    run = ReminderRun.objects.get()
+    page = run_page(admin_client, run)
+    text = page.content.decode()
+
+    run.refresh_from_db()
+    assert run.status == ReminderRunStatus.FAILED
+    assert (
+        f"Stopped after 1 of 2 cases: {second.case_number} could not be reminded "
+        "(RuntimeError: the unforeseen). The reminders sent are kept." in text
+    )
+    # What was done is reported, and the way on is offered.
+    assert str(page.context["report"]).startswith("Reminders sent for 1 case")
+    assert "Try again" in text
+
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(reverse("casefile:reminder_run_resume", args=[run.pk]))
+    assert str(run_page(admin_client, run).context["report"]).startswith(
+        "Reminders sent for 2 cases"
+    )
+    assert [message.to for message in mail.outbox] == [
+        [first_reviewer.email],
+        [second_reviewer.email],
+    ]
+
+
+def test_a_second_delivery_of_a_run_leaves_the_cases_done(case_admin, two_in_review):
+    """A re-queued message arriving while the first is still at work: each case is looked at
+    under the run's lock, and one already done is left."""
+    (first, first_reviewer), (second, second_reviewer) = two_in_review
+    run = ReminderRun.objects.create(
+        created_by=case_admin,
+        case_numbers=[first.case_number, second.case_number],
+        outcomes={first.case_number: "sent"},
+        status=ReminderRunStatus.RUNNING,
+    )
+
+    runs.reminder_run_work(run_id=run.pk)
+
+    assert [message.to for message in mail.outbox] == [[second_reviewer.email]]
+    run.refresh_from_db()
+    assert run.status == ReminderRunStatus.FINISHED
+    assert run.outcomes == {first.case_number: "sent", second.case_number: "sent"}
+
+
+def test_cases_none_of_which_may_be_reminded_finish_at_once(admin_client):
+    response = admin_client.post(BULK, {"action": "remind", "case": ["CM99-9999999"]}, follow=True)
+    assert str(response.context["report"]) == (
+        "No reminder was sent: 1 case not found or not yours to act on."
+    )
+    assert 'hx-trigger="every 1s"' not in response.content.decode()
