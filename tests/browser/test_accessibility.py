@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import Role
+from cases.reminders.models import ReminderRun, ReminderRunStatus
 from reviews.reports.models import ReportRun, ReportRunStatus
 from tests.browser.test_reviewer_flow import sign_in
 from tests.factories import UserFactory, case_in_review
@@ -56,6 +57,12 @@ def test_the_daily_pages_have_no_serious_accessibility_violations(
         steps_total=9,
         step="Outcomes by treatment category",
     )
+    reminders = ReminderRun.objects.create(
+        created_by=admin,
+        case_numbers=[case.case_number],
+        outcomes={case.case_number: "sent"},
+        status=ReminderRunStatus.FINISHED,
+    )
     sign_in(page, base, admin)
     for name, path in (
         ("dashboard", "/dashboard/"),
@@ -63,6 +70,7 @@ def test_the_daily_pages_have_no_serious_accessibility_violations(
         ("case page", f"/cases/{case.case_number}/"),
         ("bulk import", "/cases/import/"),
         ("report progress", f"/dashboard/monthly-reports/{report.pk}/"),
+        ("reminders sent", f"/cases/reminders/{reminders.pk}/"),
         ("precedent library", "/precedents/?q=epidural"),
     ):
         page.goto(base + path)
