@@ -273,6 +273,8 @@ def test_assign_on_a_selection_of_the_case_list_plans_those_cases_only(
     assert [row["case"] for row in run.plan["assignments"]] == [selected.case_number]
     page = admin_client.get(reverse(BATCH)).content.decode()
     assert "For the 5 cases selected on the case list; 4 left out" in page
+    # The count of every waiting case is not read as the selection's (from QA).
+    assert "cases waiting for a reviewer in all</h2>" in page
     # From a QA pass: "Not ready for assignment: the case is received." said no more than its
     # status; it says what is missing.
     assert (
