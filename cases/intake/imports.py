@@ -42,6 +42,7 @@ from cases.jsoncheck import (
     unstorable_problem,
 )
 from cases.lifecycle.history import fact_label
+from cases.outbox.runs import run_stuck
 from cases.outbox.services import follow_up_add
 from cases.records.storage import private_storage
 
@@ -166,11 +167,7 @@ def import_run_start(*, actor, uploaded: UploadedFile) -> ImportRun:
 def import_run_stuck(run: ImportRun, *, now: dt.datetime | None = None) -> bool:
     """A run nobody has worked on for IMPORT_RUN_STUCK_MINUTES (its worker died, or the
     broker lost its message): the administrator may resume it."""
-    if not run.working:
-        return False
-    last = run.heartbeat_at or run.created_at
-    limit = dt.timedelta(minutes=settings.IMPORT_RUN_STUCK_MINUTES)
-    return (now or timezone.now()) - last > limit
+    return run_stuck(run, minutes=settings.IMPORT_RUN_STUCK_MINUTES, now=now)
 
 
 def import_run_resume(*, run: ImportRun, actor) -> ImportRun:

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 # tasks imports this module too: both by module name, each name resolved at call time.
 from cases.lifecycle.models import Case
+from cases.outbox.runs import run_stuck
 from cases.outbox.services import follow_up_add
 from cases.reminders import tasks
 from cases.reminders.models import ReminderRun, ReminderRunStatus
@@ -60,11 +61,7 @@ def reminder_run_start(*, actor, cases: QuerySet[Case], selected: int, query: st
 def reminder_run_stuck(run: ReminderRun, *, now: dt.datetime | None = None) -> bool:
     """A run nobody has worked on for REMINDER_RUN_STUCK_MINUTES (its worker died, or the
     broker lost its message): the administrator may resume it."""
-    if not run.working:
-        return False
-    last = run.heartbeat_at or run.created_at
-    limit = dt.timedelta(minutes=settings.REMINDER_RUN_STUCK_MINUTES)
-    return (now or timezone.now()) - last > limit
+    return run_stuck(run, minutes=settings.REMINDER_RUN_STUCK_MINUTES, now=now)
 
 
 def reminder_run_resume(*, run: ReminderRun) -> ReminderRun:

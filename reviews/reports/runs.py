@@ -16,6 +16,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from cases.outbox.runs import run_stuck
 from cases.outbox.services import follow_up_add
 from cases.records.storage import private_storage
 from reviews.reports import tasks
@@ -106,11 +107,7 @@ def report_run_request(
 def report_run_stuck(run: ReportRun, *, now: dt.datetime | None = None) -> bool:
     """A run nobody has worked on for REPORT_RUN_STUCK_MINUTES (its worker died, or the broker
     lost its message): the page offers to try again."""
-    if not run.working:
-        return False
-    last = run.heartbeat_at or run.created_at
-    limit = dt.timedelta(minutes=settings.REPORT_RUN_STUCK_MINUTES)
-    return (now or timezone.now()) - last > limit
+    return run_stuck(run, minutes=settings.REPORT_RUN_STUCK_MINUTES, now=now)
 
 
 def report_run_retry(*, run: ReportRun, actor) -> ReportRun:
