@@ -187,14 +187,21 @@ def own_get_for(user, queryset: QuerySet, **lookup):
     return found
 
 
-def owned_get_for(user, queryset: QuerySet, *, owner_field: str = "owner", **lookup):
-    """A user's own object that belongs to no case (an intake draft), or 404: another user's
-    looks the same as one that does not exist."""
+def owned_get_for(
+    user,
+    queryset: QuerySet,
+    *,
+    owner_field: str = "owner",
+    missing: str = "No such draft.",
+    **lookup,
+):
+    """A user's own object that belongs to no case (an intake draft, a run of reminders), or
+    404 (`missing`): another user's looks the same as one that does not exist."""
     found = (
         queryset.filter(**{owner_field: user}, **lookup).first() if user.is_authenticated else None
     )
     if found is None:
-        raise Http404("No such draft.")
+        raise Http404(missing)
     return found
 
 

@@ -18,7 +18,12 @@ from cases.access import Ability, access_required
 from cases.casefile.list_views import case_list_url
 from cases.formatting import first_and_more
 from cases.reminders.models import ReminderRun
-from cases.reminders.runs import NOT_FOUND, reminder_run_resume, reminder_run_stuck
+from cases.reminders.runs import (
+    NOT_REMINDED,
+    not_reminded,
+    reminder_run_resume,
+    reminder_run_stuck,
+)
 from cases.reminders.selectors import reminder_run_get_for
 from cases.reminders.services import Reminded
 
@@ -34,6 +39,8 @@ def reminder_run(request, reminder_run_id: int):
         "stuck": reminder_run_stuck(run),
         "case_list_url": case_list_url(run.query),
         "report": run_report(run) if not run.working else "",
+        # Cases not reminded for a fault, which "Send again" sends (none while it works).
+        "not_reminded": len(not_reminded(run)) if not run.working else 0,
     }
     return page_or_fragment(request, "cases/reminder_run.html", "progress", context)
 
@@ -56,7 +63,7 @@ def run_report(run: ReminderRun) -> SafeString:
     named: dict[Reminded, list[str]] = {outcome: [] for outcome in Reminded}
     missing = run.refused
     for number, outcome in run.outcomes.items():
-        if outcome == NOT_FOUND:
+        if outcome == Reminded.NOT_FOUND:
             missing += 1
         else:
             named[Reminded(outcome)].append(number)
@@ -98,19 +105,23 @@ def _reminders_report(named: dict[Reminded, list[str]], *, refused: int) -> Safe
         # "Due" only when every case looked at had nothing due: cases not found or not the
         # user's were not looked at, and one the mail server refused was due.
         looked_at = any(outcomes[outcome] for outcome in Reminded if outcome != Reminded.SENT)
-        parts = [
-            "No reminder was due"
-            if looked_at and not outcomes[Reminded.MAIL_FAILED]
-            else "No reminder was sent"
-        ]
+        failed = any(outcomes[outcome] for outcome in NOT_REMINDED)
+        parts = ["No reminder was due" if looked_at and not failed else "No reminder was sent"]
     if outcomes[Reminded.MAIL_FAILED]:
-        count = outcomes[Reminded.MAIL_FAILED]
         parts.append(
             format_html(
-                "the mail server did not take the e-mail for {} ({}); select {} again later",
-                _cases(count),
+                "the mail server refused the e-mail for {} ({})",
+                _cases(outcomes[Reminded.MAIL_FAILED]),
                 _cases_linked(named[Reminded.MAIL_FAILED], "casefile:case_detail"),
-                "it" if count == 1 else "them",
+            )
+        )
+    if outcomes[Reminded.ERROR]:
+        count = outcomes[Reminded.ERROR]
+        parts.append(
+            format_html(
+                "{} ({}) could not be reminded (a fault, logged for support)",
+                _cases(count),
+                _cases_linked(named[Reminded.ERROR], "casefile:case_detail"),
             )
         )
     if outcomes[Reminded.NO_REVIEWER]:

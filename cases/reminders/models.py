@@ -1,4 +1,5 @@
-"""Clock notices: each reminder or escalation sent, once per case, kind and due date."""
+"""Clock notices: each reminder or escalation sent, once per case, kind and due date; and a case
+administrator's runs of reminders from the case list."""
 
 from django.conf import settings
 from django.db import models
@@ -47,6 +48,9 @@ class ReminderRunStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+WORKING_STATUSES = (ReminderRunStatus.QUEUED, ReminderRunStatus.RUNNING)
+
+
 class ReminderRun(models.Model):
     """A case administrator's reminders to the reviewers of the cases they selected on the case
     list, sent case by case by a Celery task (`reminder_run_work`): the run's page follows it
@@ -82,7 +86,7 @@ class ReminderRun(models.Model):
 
     @property
     def working(self) -> bool:
-        return self.status in (ReminderRunStatus.QUEUED, ReminderRunStatus.RUNNING)
+        return self.status in WORKING_STATUSES
 
     @property
     def total(self) -> int:

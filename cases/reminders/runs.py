@@ -1,5 +1,5 @@
 """A case administrator's reminders to the reviewers of many cases at once (the case list's
-"Send a reminder"): asked in the request, sent by a Celery task case by case, followed on the
+"Remind reviewers"): asked in the request, sent by a Celery task case by case, followed on the
 run's page. Each reminder is an e-mail; 500 of them do not belong in a web request."""
 
 from __future__ import annotations
@@ -9,25 +9,33 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import QuerySet
 from django.template.defaultfilters import pluralize
+from django.urls import reverse
 from django.utils import timezone
 
-# tasks imports this module too: both by module name, each name resolved at call time.
+from accounts.notifications import notify
+from cases.access import Ability, may
 from cases.lifecycle.models import Case
 from cases.outbox.runs import run_stuck
 from cases.outbox.services import follow_up_add
+
+# tasks imports this module too: both by module name, each name resolved at call time.
 from cases.reminders import tasks
-from cases.reminders.models import ReminderRun, ReminderRunStatus
-from cases.reminders.services import reviewer_remind
+from cases.reminders.models import WORKING_STATUSES, ReminderRun, ReminderRunStatus
+from cases.reminders.services import Reminded, reviewer_remind
 
 logger = logging.getLogger(__name__)
 
-# The outcome of a selected case gone by the time the task came to it (removed meanwhile).
-NOT_FOUND = "not_found"
 # Cases read from the database at a time.
 REMINDER_CHUNK = 100
+# Outcomes with nothing recorded, which "Send again" sends again.
+NOT_REMINDED = frozenset({Reminded.MAIL_FAILED, Reminded.ERROR})
+# Faults that would come again for every case (the database away, the mail server not reached,
+# a worker out of memory): the run stops there, to go on from that case when tried again. A
+# fault of one case's is that case's outcome, and the others go on.
+_STOPS_THE_RUN = (DatabaseError, OSError, MemoryError)
 
 
 def reminder_run_start(*, actor, cases: QuerySet[Case], selected: int, query: str) -> ReminderRun:
@@ -64,21 +72,32 @@ def reminder_run_stuck(run: ReminderRun, *, now: dt.datetime | None = None) -> b
     return run_stuck(run, minutes=settings.REMINDER_RUN_STUCK_MINUTES, now=now)
 
 
+def not_reminded(run: ReminderRun) -> list[str]:
+    """The run's cases not reminded for a fault (the mail server refused the message, or a
+    fault of the case's): sending again sends them."""
+    return [number for number, outcome in run.outcomes.items() if outcome in NOT_REMINDED]
+
+
 def reminder_run_resume(*, run: ReminderRun) -> ReminderRun:
-    """Send a stuck or failed run to the task queue again. The cases done are skipped (each
-    case's outcome is written with its reminder), and no reviewer is reminded twice for one due
-    date (ClockNotice's constraint)."""
+    """Send a stuck or failed run to the task queue again, or a finished one's cases not
+    reminded (not_reminded). The cases done are skipped (each case's outcome is written with
+    its reminder), and a reminder recorded is not sent again for the same due date
+    (ClockNotice's constraint)."""
     with transaction.atomic():
         run = ReminderRun.objects.select_for_update().get(pk=run.pk)
-        if run.status != ReminderRunStatus.FAILED and not reminder_run_stuck(run):
+        again = not_reminded(run)
+        if run.status != ReminderRunStatus.FAILED and not reminder_run_stuck(run) and not again:
             raise ValidationError(
-                "These reminders are not stuck: they are finished or still being sent."
+                "These reminders are not stuck and none is left to send: they are finished or "
+                "still being sent."
             )
+        for number in again:
+            del run.outcomes[number]
         run.status = ReminderRunStatus.QUEUED
         run.heartbeat_at = timezone.now()
         run.error = ""
         run.finished_at = None
-        run.save(update_fields=["status", "heartbeat_at", "error", "finished_at"])
+        run.save(update_fields=["outcomes", "status", "heartbeat_at", "error", "finished_at"])
         follow_up_add(
             task=tasks.reminder_run_work.name,
             args=[run.pk],
@@ -91,9 +110,18 @@ def reminder_run_resume(*, run: ReminderRun) -> ReminderRun:
 def reminder_run_work(*, run_id: int) -> bool:
     """The task's work: each case not done yet is reminded (cases.reminders.services
     .reviewer_remind) and its outcome written in the same transaction. Returns False when there
-    was nothing to do."""
+    was nothing to do or the run stopped."""
     run = ReminderRun.objects.select_related("created_by").filter(pk=run_id).first()
     if run is None or not run.working:
+        return False
+    if not may(run.created_by, Ability.MANAGE_CASES):
+        # Asked, then the asker's login was deactivated or their role changed (or the user
+        # removed) before a worker came to it: nothing is sent in their name.
+        _run_end(
+            run,
+            failed="Not sent: whoever asked for these reminders may no longer manage cases. "
+            "Ask for them again from the case list.",
+        )
         return False
     ReminderRun.objects.filter(pk=run.pk).update(
         status=ReminderRunStatus.RUNNING, heartbeat_at=timezone.now()
@@ -103,39 +131,83 @@ def reminder_run_work(*, run_id: int) -> bool:
     try:
         for start in range(0, len(waiting), REMINDER_CHUNK):
             chunk = waiting[start : start + REMINDER_CHUNK]
+            number = ""
             cases = {case.case_number: case for case in Case.objects.filter(case_number__in=chunk)}
             for number in chunk:
                 _case_remind(run, number, cases.get(number))
-    except Exception as exc:
-        # The run says so and stops; "Try again" goes on from the case it stopped at. (With the
-        # database away this write fails too: the run is left running, and once it has gone
-        # untouched for REMINDER_RUN_STUCK_MINUTES its page offers the same.)
-        logger.exception("reminder run %s stopped at %s", run.pk, number)
-        done = len(ReminderRun.objects.values_list("outcomes", flat=True).get(pk=run.pk))
-        ReminderRun.objects.filter(pk=run.pk).update(
-            status=ReminderRunStatus.FAILED,
-            finished_at=timezone.now(),
-            error=(
-                f"Stopped after {done} of {run.total} cases: {number} could not be reminded "
-                f"({type(exc).__name__}: {exc}). The reminders sent are kept."
-            ),
-        )
+    except _STOPS_THE_RUN as exc:
+        # The run says so and stops; "Try again" goes on from this case. (With the database
+        # away this write fails too: the run is left running, and once it has gone untouched
+        # for REMINDER_RUN_STUCK_MINUTES its page offers to resume it.)
+        logger.exception("reminder run %s stopped at %s", run.pk, number or "a chunk's read")
+        _run_end(run, failed=_stopped(run, number, exc))
         return False
-    ReminderRun.objects.filter(pk=run.pk, status=ReminderRunStatus.RUNNING).update(
-        status=ReminderRunStatus.FINISHED, finished_at=timezone.now(), heartbeat_at=timezone.now()
-    )
+    _run_end(run)
     return True
+
+
+def _stopped(run: ReminderRun, number: str, exc: Exception) -> str:
+    done = len(ReminderRun.objects.values_list("outcomes", flat=True).get(pk=run.pk))
+    why = f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, OSError) and not isinstance(exc, DatabaseError):
+        why = f"the mail server could not be reached ({why})"
+    where = f" at {number}" if number else ""
+    return (
+        f"Stopped after {done} of {run.total} cases{where}: {why}. The reminders sent are "
+        "kept; trying again goes on from there."
+    )
 
 
 def _case_remind(run: ReminderRun, number: str, case: Case | None) -> None:
     """One case's reminder and its outcome on the run, together or not at all. The run's row
     is locked first: a second delivery of the same run (a re-queued message) finds the case
-    done and leaves it."""
-    with transaction.atomic():
-        locked = ReminderRun.objects.select_for_update().only("outcomes").get(pk=run.pk)
-        if number in locked.outcomes:
-            return
-        outcome = NOT_FOUND if case is None else reviewer_remind(case, actor=run.created_by)
-        locked.outcomes[number] = str(outcome)
-        locked.heartbeat_at = timezone.now()
-        locked.save(update_fields=["outcomes", "heartbeat_at"])
+    done and leaves it. A fault of this case's alone is its outcome (ERROR), and the run goes
+    on."""
+    try:
+        with transaction.atomic():
+            locked = ReminderRun.objects.select_for_update().only("outcomes").get(pk=run.pk)
+            if number in locked.outcomes:
+                return
+            if case is None:
+                outcome = Reminded.NOT_FOUND
+            else:
+                outcome = reviewer_remind(case, actor=run.created_by)
+            _outcome_save(locked, number, outcome)
+    except _STOPS_THE_RUN:
+        raise
+    except Exception:
+        logger.exception("reminder run %s: case %s not reminded", run.pk, number)
+        with transaction.atomic():
+            locked = ReminderRun.objects.select_for_update().only("outcomes").get(pk=run.pk)
+            _outcome_save(locked, number, Reminded.ERROR)
+
+
+def _outcome_save(locked: ReminderRun, number: str, outcome: Reminded) -> None:
+    locked.outcomes[number] = str(outcome)
+    locked.heartbeat_at = timezone.now()
+    locked.save(update_fields=["outcomes", "heartbeat_at"])
+
+
+def _run_end(run: ReminderRun, *, failed: str = "") -> None:
+    """Finished (or failed, saying why). The asker is told under their bell when something is
+    left to do (a failure, cases not reminded), since they may have left the run's page."""
+    now = timezone.now()
+    ended = ReminderRun.objects.filter(pk=run.pk, status__in=WORKING_STATUSES).update(
+        status=ReminderRunStatus.FAILED if failed else ReminderRunStatus.FINISHED,
+        error=failed,
+        finished_at=now,
+        heartbeat_at=now,
+    )
+    run.refresh_from_db()
+    left = len(not_reminded(run))
+    if not ended or not (failed or left) or not may(run.created_by, Ability.MANAGE_CASES):
+        return
+    if failed:
+        text = f"Reminders stopped after {run.done} of {run.total} cases"
+    else:
+        text = f"Reminders: {left} of {run.total} case{pluralize(run.total)} not reminded"
+    notify(
+        [run.created_by],
+        text=f"{text}: send them again from the reminders' page",
+        link=reverse("casefile:reminder_run", args=[run.pk]),
+    )

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
-
+from cases.access import owned_get_for
 from cases.reminders.models import ReminderRun
 
 
 def reminder_run_get_for(user, pk: int) -> ReminderRun:
     """The user's own reminder run `pk`, or 404: another administrator's run (its cases may not
     be theirs to see) looks the same as one that does not exist."""
-    return get_object_or_404(ReminderRun, created_by=user, pk=pk)
+    return owned_get_for(
+        user,
+        ReminderRun.objects.all(),
+        owner_field="created_by",
+        missing="No such reminders.",
+        pk=pk,
+    )

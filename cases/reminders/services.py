@@ -6,6 +6,7 @@ import datetime as dt
 import enum
 import logging
 from dataclasses import dataclass
+from smtplib import SMTPDataError, SMTPRecipientsRefused
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -151,6 +152,15 @@ class Reminded(enum.StrEnum):
     LOGIN_DEACTIVATED = "login_deactivated"  # the reviewer can no longer sign in to act
     ALREADY = "already"  # reminded already for this due date
     MAIL_FAILED = "mail_failed"  # the mail server refused it: nothing recorded, to send again
+    # Outcomes of a run of reminders (cases.reminders.runs), not of reviewer_remind:
+    NOT_FOUND = "not_found"  # the case was gone by the time the run came to it
+    ERROR = "error"  # a fault of this case's (logged): nothing recorded, to send again
+
+
+# What the mail server says of one message, not of itself: that reminder is not sent and the
+# others go on. Any other OSError (a server that cannot be reached, a connection dropped)
+# would come again for every case: it stops the run, to be tried again (cases.reminders.runs).
+_MESSAGE_REFUSED = (SMTPRecipientsRefused, SMTPDataError)
 
 
 def reviewer_remind(case: Case, *, actor: User | None, today: dt.date | None = None) -> Reminded:
@@ -188,8 +198,8 @@ def reviewer_remind(case: Case, *, actor: User | None, today: dt.date | None = N
             body=f"A case administrator reminds you of case {case.case_number}. {body}",
             actor=actor,
         )
-    except _MAIL_FAILED as error:
-        # Its record and notification were undone with it: selecting the case again sends it.
+    except _MESSAGE_REFUSED as error:
+        # Its record and notification were undone with it: sending again sends it.
         logger.warning("reminder to %s not sent: %s", reviewer.email, error)
         return Reminded.MAIL_FAILED
     return Reminded.SENT if sent else Reminded.ALREADY

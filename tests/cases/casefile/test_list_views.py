@@ -371,7 +371,7 @@ def test_a_reviewer_whose_login_is_deactivated_is_not_reminded_and_the_case_is_n
         f"Reminders sent for 1 case ({case_link(kept)}); 1 case ({assign_link(gone)}) is held "
         "by a reviewer whose login is deactivated: reassign it on its Assign page."
     )
-    # Drawn as a link on the page (through the message storage), not as escaped text.
+    # Drawn as a link on the reminders' page, not as escaped text.
     assert f"({assign_link(gone)})" in response.content.decode()
     assert [message.to for message in mail.outbox] == [[reviewer.email]]
     assert not gone.events.filter(type=EventType.REMINDER_SENT).exists()

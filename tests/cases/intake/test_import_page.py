@@ -289,6 +289,8 @@ def test_a_stuck_run_is_resumed_where_it_stopped_and_makes_no_case_twice(
     url = reverse("intake:import_run", args=[run.pk])
     page = admin_client.get(url).content.decode()
     assert "Stuck" in page and "1 of 3 applications done" in page
+    # No longer polled: the swap every second took the focus off "Resume" (from a review).
+    assert 'hx-trigger="every 1s"' not in page
 
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(reverse("intake:import_run_resume", args=[run.pk]))

@@ -3,7 +3,7 @@ the page that follows them, resuming a run that stopped, a mail server that refu
 that is its administrator's own."""
 
 import datetime as dt
-from smtplib import SMTPServerDisconnected
+from smtplib import SMTPRecipientsRefused, SMTPServerDisconnected
 
 import pytest
 from django.core import mail
@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from accounts.models import Role
 from cases.lifecycle.models import EventType
-from cases.reminders import runs, services
+from cases.outbox.models import FollowUp
+from cases.reminders import runs, services, tasks
 from cases.reminders.models import ClockNotice, ReminderRun, ReminderRunStatus
 from tests.factories import PASSWORD, UserFactory, case_in_review, reviewer_with_profile
 
@@ -91,6 +92,7 @@ def test_a_run_that_stopped_is_resumed_and_no_reviewer_is_reminded_twice(
     stuck = run_page(admin_client, run).content.decode()
     assert "Stuck" in stuck and "Resume the reminders" in stuck
     assert "1 of 2 cases done" in stuck
+    assert 'hx-trigger="every 1s"' not in stuck  # the focus stays on "Resume"
     with django_capture_on_commit_callbacks(execute=True):
         resumed = admin_client.post(reverse("casefile:reminder_run_resume", args=[run.pk]))
     assert resumed.url == reverse("casefile:reminder_run", args=[run.pk])
@@ -118,9 +120,13 @@ def test_a_run_still_going_is_not_resumed(admin_client, case_admin, two_in_revie
     )
 
     assert [str(m) for m in response.context["messages"]] == [
-        "These reminders are not stuck: they are finished or still being sent."
+        "These reminders are not stuck and none is left to send: they are finished or still "
+        "being sent."
     ]
-    assert not mail.outbox
+    mine.refresh_from_db()
+    assert mine.status == ReminderRunStatus.RUNNING
+    # Nothing was sent to the task queue.
+    assert not FollowUp.objects.filter(task=tasks.reminder_run_work.name).exists()
 
 
 def test_another_administrators_run_is_not_found(two_in_review):
@@ -137,16 +143,16 @@ def test_another_administrators_run_is_not_found(two_in_review):
     assert other.post(reverse("casefile:reminder_run_resume", args=[run.pk])).status_code == 404
 
 
-def test_a_mail_server_that_refuses_leaves_the_case_to_remind_again(
-    admin_client, two_in_review, monkeypatch, django_capture_on_commit_callbacks
+def test_a_message_the_mail_server_refuses_is_named_and_sent_again_on_asking(
+    admin_client, case_admin, two_in_review, monkeypatch, django_capture_on_commit_callbacks
 ):
-    """Nothing of a refused reminder is recorded (no notice, no event, no bell), and the report
-    says which case to select again; the next try sends it."""
+    """Nothing of a refused reminder is recorded (no notice, no event, no bell), the others go
+    on, the report names it, the asker is told under the bell, and "Send again" sends it."""
     (first, first_reviewer), (second, _) = two_in_review
 
     def refuse(subject, body, sender, recipients):
         if recipients == [first_reviewer.email]:
-            raise SMTPServerDisconnected("Connection unexpectedly closed")
+            raise SMTPRecipientsRefused({first_reviewer.email: (550, b"Mailbox full")})
         mail.outbox.append(mail.EmailMessage(subject, body, sender, recipients))
 
     monkeypatch.setattr(services, "send_mail", refuse)
@@ -155,51 +161,61 @@ def test_a_mail_server_that_refuses_leaves_the_case_to_remind_again(
         admin_client.post(
             BULK, {"action": "remind", "case": [first.case_number, second.case_number]}
         )
-    report = str(run_page(admin_client, ReminderRun.objects.get()).context["report"])
+    run = ReminderRun.objects.get()
+    page = run_page(admin_client, run)
 
-    assert report == (
+    assert str(page.context["report"]) == (
         f'Reminders sent for 1 case (<a href="/cases/{second.case_number}/">'
-        f"{second.case_number}</a>); the mail server did not take the e-mail for 1 case "
-        f'(<a href="/cases/{first.case_number}/">{first.case_number}</a>); select it again '
-        "later."
+        f"{second.case_number}</a>); the mail server refused the e-mail for 1 case "
+        f'(<a href="/cases/{first.case_number}/">{first.case_number}</a>).'
     )
+    assert "Send again to the 1 case not reminded" in page.content.decode()
     assert not ClockNotice.objects.filter(case=first).exists()
     assert not first.events.filter(type=EventType.REMINDER_SENT).exists()
     assert first_reviewer.notifications.count() == bell_before
+    told = case_admin.notifications.get()
+    assert (
+        told.text
+        == "Reminders: 1 of 2 cases not reminded: send them again from the reminders' page"
+    )
+    assert told.link == reverse("casefile:reminder_run", args=[run.pk])
 
     monkeypatch.undo()
     with django_capture_on_commit_callbacks(execute=True):
-        admin_client.post(BULK, {"action": "remind", "case": [first.case_number]})
-    again = str(run_page(admin_client, ReminderRun.objects.latest("pk")).context["report"])
-    assert again.startswith("Reminders sent for 1 case")
+        admin_client.post(reverse("casefile:reminder_run_resume", args=[run.pk]))
+    page = run_page(admin_client, run)
+    assert str(page.context["report"]).startswith("Reminders sent for 2 cases")
+    assert "not reminded" not in page.content.decode()
     assert mail.outbox[-1].to == [first_reviewer.email]
+    assert ClockNotice.objects.filter(case=first).count() == 1
 
 
-def test_only_refused_e_mails_say_none_was_sent_not_none_was_due(
+def test_only_refused_messages_say_none_was_sent_not_none_was_due(
     admin_client, two_in_review, monkeypatch, django_capture_on_commit_callbacks
 ):
-    (case, _), _ = two_in_review
-    monkeypatch.setattr(
-        services, "send_mail", lambda *args: (_ for _ in ()).throw(ConnectionRefusedError())
-    )
+    (case, reviewer), _ = two_in_review
+
+    def refuse(*args):
+        raise SMTPRecipientsRefused({reviewer.email: (550, b"No such user")})
+
+    monkeypatch.setattr(services, "send_mail", refuse)
     with django_capture_on_commit_callbacks(execute=True):
         admin_client.post(BULK, {"action": "remind", "case": [case.case_number]})
     report = str(run_page(admin_client, ReminderRun.objects.get()).context["report"])
-    assert report.startswith("No reminder was sent: the mail server did not take the e-mail")
+    assert report.startswith("No reminder was sent: the mail server refused the e-mail")
 
 
-def test_a_fault_stops_the_run_says_where_and_try_again_goes_on(
+def test_a_mail_server_not_reached_stops_the_run_where_it_was_and_try_again_goes_on(
     admin_client, two_in_review, monkeypatch, django_capture_on_commit_callbacks
 ):
+    """It would fail every case alike (each after the connection's timeout): the run stops at
+    the first, says why, and trying again once the server is back goes on from there."""
     (first, first_reviewer), (second, second_reviewer) = two_in_review
-    remind_as_usual = services.reviewer_remind
-
-    def fail_on_second(case, *, actor):
-        if case.pk == second.pk:
-            raise RuntimeError("the unforeseen")
-        return remind_as_usual(case, actor=actor)
-
-    monkeypatch.setattr(runs, "reviewer_remind", fail_on_second)
+    monkeypatch.setattr(
+        services,
+        "send_mail",
+        lambda *args: (_ for _ in ()).throw(SMTPServerDisconnected("Connection closed")),
+    )
     with django_capture_on_commit_callbacks(execute=True):
         admin_client.post(
             BULK, {"action": "remind", "case": [first.case_number, second.case_number]}
@@ -210,13 +226,14 @@ def test_a_fault_stops_the_run_says_where_and_try_again_goes_on(
 
     run.refresh_from_db()
     assert run.status == ReminderRunStatus.FAILED
+    assert run.outcomes == {}
     assert (
-        f"Stopped after 1 of 2 cases: {second.case_number} could not be reminded "
-        "(RuntimeError: the unforeseen). The reminders sent are kept." in text
+        f"Stopped after 0 of 2 cases at {first.case_number}: the mail server could not be "
+        "reached (SMTPServerDisconnected: Connection closed). The reminders sent are kept; "
+        "trying again goes on from there." in text
     )
-    # What was done is reported, and the way on is offered.
-    assert str(page.context["report"]).startswith("Reminders sent for 1 case")
     assert "Try again" in text
+    assert not ClockNotice.objects.exists()
 
     monkeypatch.undo()
     with django_capture_on_commit_callbacks(execute=True):
@@ -230,23 +247,74 @@ def test_a_fault_stops_the_run_says_where_and_try_again_goes_on(
     ]
 
 
-def test_a_second_delivery_of_a_run_leaves_the_cases_done(case_admin, two_in_review):
-    """A re-queued message arriving while the first is still at work: each case is looked at
-    under the run's lock, and one already done is left."""
+def test_a_fault_of_one_case_is_that_cases_and_the_others_go_on(
+    admin_client, two_in_review, monkeypatch, django_capture_on_commit_callbacks
+):
     (first, first_reviewer), (second, second_reviewer) = two_in_review
-    run = ReminderRun.objects.create(
-        created_by=case_admin,
-        case_numbers=[first.case_number, second.case_number],
-        outcomes={first.case_number: "sent"},
-        status=ReminderRunStatus.RUNNING,
-    )
+    remind_as_usual = services.reviewer_remind
 
-    runs.reminder_run_work(run_id=run.pk)
+    def fail_on_first(case, *, actor):
+        if case.pk == first.pk:
+            raise RuntimeError("the unforeseen")
+        return remind_as_usual(case, actor=actor)
 
-    assert [message.to for message in mail.outbox] == [[second_reviewer.email]]
+    monkeypatch.setattr(runs, "reviewer_remind", fail_on_first)
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            BULK, {"action": "remind", "case": [first.case_number, second.case_number]}
+        )
+    run = ReminderRun.objects.get()
+    page = run_page(admin_client, run)
+
     run.refresh_from_db()
     assert run.status == ReminderRunStatus.FINISHED
-    assert run.outcomes == {first.case_number: "sent", second.case_number: "sent"}
+    assert str(page.context["report"]) == (
+        f'Reminders sent for 1 case (<a href="/cases/{second.case_number}/">'
+        f'{second.case_number}</a>); 1 case (<a href="/cases/{first.case_number}/">'
+        f"{first.case_number}</a>) could not be reminded (a fault, logged for support)."
+    )
+    assert [message.to for message in mail.outbox] == [[second_reviewer.email]]
+
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(reverse("casefile:reminder_run_resume", args=[run.pk]))
+    assert str(run_page(admin_client, run).context["report"]).startswith(
+        "Reminders sent for 2 cases"
+    )
+    assert mail.outbox[-1].to == [first_reviewer.email]
+
+
+def test_nothing_is_sent_in_the_name_of_someone_who_may_no_longer_manage_cases(
+    case_admin, two_in_review
+):
+    (case, _), _ = two_in_review
+    run = ReminderRun.objects.create(created_by=case_admin, case_numbers=[case.case_number])
+    type(case_admin).objects.filter(pk=case_admin.pk).update(is_active=False)
+
+    assert runs.reminder_run_work(run_id=run.pk) is False
+
+    run.refresh_from_db()
+    assert run.status == ReminderRunStatus.FAILED
+    assert run.error.startswith("Not sent: whoever asked for these reminders may no longer")
+    assert not mail.outbox and not ClockNotice.objects.exists()
+
+
+def test_a_second_delivery_of_a_run_leaves_a_case_done_meanwhile(case_admin, two_in_review):
+    """A re-queued message at work beside the first: the run as it read it holds no outcome for
+    the case, but under the run's lock the case is found done, and left."""
+    (first, _), _ = two_in_review
+    run = ReminderRun.objects.create(
+        created_by=case_admin,
+        case_numbers=[first.case_number],
+        status=ReminderRunStatus.RUNNING,
+    )
+    as_read = ReminderRun.objects.get(pk=run.pk)
+    ReminderRun.objects.filter(pk=run.pk).update(outcomes={first.case_number: "sent"})
+
+    runs._case_remind(as_read, first.case_number, first)
+
+    assert not mail.outbox
+    assert not ClockNotice.objects.exists()
 
 
 def test_cases_none_of_which_may_be_reminded_finish_at_once(admin_client):
