@@ -200,7 +200,12 @@ class SavedViewForm(forms.Form):
     name = forms.CharField(
         label="Name of this view",
         max_length=80,
-        error_messages={"required": "give the view a name."},
+        error_messages={
+            "required": "give the view a name.",
+            # In the sentence "The view was not saved: …" (from QA: Django's own began
+            # "Ensure this value…" after the colon).
+            "max_length": "its name has %(show_value)d characters; keep it to %(limit_value)d.",
+        },
         # Its label is shown on a wide screen; on a phone it is read, and this is shown.
         widget=forms.TextInput(attrs={"placeholder": "Name of this view"}),
     )

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.http import QueryDict
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -17,6 +18,7 @@ from cases.casefile.forms import (
     BULK_EXPORT,
     SAVED_VIEW_DELETED,
     SAVED_VIEW_NOT_SAVED,
+    SCOPE_MATCHING,
     BulkActionForm,
     CaseFilterForm,
     SavedViewForm,
@@ -120,6 +122,19 @@ def case_list_bulk(request):
             return _back_to_list(request.POST.get("query", ""))
         day = timezone.localdate().isoformat()
         return csv_response(case_list_rows(cases), filename=f"cases-selected-{day}.csv")
+    if form.cleaned_data.get("scope") == SCOPE_MATCHING and not request.POST.get("confirmed"):
+        # Every case the filters find, up to 500 e-mails from one click: asked first (from QA;
+        # "Assign…" has its plan for a step between).
+        return TemplateResponse(
+            request,
+            "cases/reminders_confirm.html",
+            {
+                "count": len(numbers),
+                "shown_query": form.cleaned_data.get("shown_query", ""),
+                "query": request.POST.get("query", ""),
+                "case_list_url": case_list_url(request.POST.get("query", "")),
+            },
+        )
     # Each reminder is an e-mail: a task sends them, and the run's page follows it.
     run = reminder_run_start(
         actor=request.user,

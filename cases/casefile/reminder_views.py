@@ -67,7 +67,7 @@ def run_report(run: ReminderRun) -> SafeString:
             missing += 1
         else:
             named[Reminded(outcome)].append(number)
-    return _reminders_report(named, refused=missing)
+    return _reminders_report(named, refused=missing, pending=run.total - run.done)
 
 
 def _cases(count: int) -> str:
@@ -87,7 +87,9 @@ def _cases_linked(numbers: Sequence[str], url_name: str) -> SafeString:
     return format_html("{} and {} more", named, more) if more else named
 
 
-def _reminders_report(named: dict[Reminded, list[str]], *, refused: int) -> SafeString:
+def _reminders_report(
+    named: dict[Reminded, list[str]], *, refused: int, pending: int = 0
+) -> SafeString:
     """ "Reminders sent for 3 cases (…); 1 case (…) has no reviewer to remind." None sent: "No
     reminder was due: 1 case already reminded for this due date." (from QA: "Reminders sent for
     0 cases"). The cases are named, each linked to its page (from QA: which was not said); those
@@ -106,7 +108,8 @@ def _reminders_report(named: dict[Reminded, list[str]], *, refused: int) -> Safe
         # user's were not looked at, and one the mail server refused was due.
         looked_at = any(outcomes[outcome] for outcome in Reminded if outcome != Reminded.SENT)
         failed = any(outcomes[outcome] for outcome in NOT_REMINDED)
-        parts = ["No reminder was due" if looked_at and not failed else "No reminder was sent"]
+        due = looked_at and not failed and not pending
+        parts = ["No reminder was due" if due else "No reminder was sent"]
     if outcomes[Reminded.MAIL_FAILED]:
         parts.append(
             format_html(
@@ -154,8 +157,12 @@ def _reminders_report(named: dict[Reminded, list[str]], *, refused: int) -> Safe
     if outcomes[Reminded.CLOSED]:
         count = outcomes[Reminded.CLOSED]
         parts.append(
-            f"{_cases(count)} {'is' if count == 1 else 'are'} closed (issued, terminated or "
-            "ineligible): nothing to remind of"
+            format_html(
+                "{} ({}) {} closed (issued, terminated or ineligible): nothing to remind of",
+                _cases(count),
+                _cases_linked(named[Reminded.CLOSED], "casefile:case_detail"),
+                "is" if count == 1 else "are",
+            )
         )
     if outcomes[Reminded.ALREADY]:
         count = outcomes[Reminded.ALREADY]
@@ -168,6 +175,9 @@ def _reminders_report(named: dict[Reminded, list[str]], *, refused: int) -> Safe
         )
     if refused:
         parts.append(f"{_cases(refused)} not found or not yours to act on")
+    if pending:
+        # A run that stopped: what it did not come to (from QA: its report read as the whole).
+        parts.append(f"{_cases(pending)} not yet reached")
     if outcomes[Reminded.SENT] or len(parts) == 1:
         return format_html("{}.", _joined(parts))
     # None sent: what follows says why.

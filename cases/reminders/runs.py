@@ -147,14 +147,19 @@ def reminder_run_work(*, run_id: int) -> bool:
 
 
 def _stopped(run: ReminderRun, number: str, exc: Exception) -> str:
+    """Why the run stopped, in words first; the fault itself last, for support (from QA: the
+    sentence opened with "OperationalError")."""
     done = len(ReminderRun.objects.values_list("outcomes", flat=True).get(pk=run.pk))
-    why = f"{type(exc).__name__}: {exc}"
-    if isinstance(exc, OSError) and not isinstance(exc, DatabaseError):
-        why = f"the mail server could not be reached ({why})"
+    if isinstance(exc, DatabaseError):
+        why = "the database could not be reached"
+    elif isinstance(exc, OSError):
+        why = "the mail server could not be reached"
+    else:
+        why = "the worker ran out of memory"
     where = f" at {number}" if number else ""
     return (
         f"Stopped after {done} of {run.total} cases{where}: {why}. The reminders sent are "
-        "kept; trying again goes on from there."
+        f"kept; trying again goes on from there. (For support: {type(exc).__name__}: {exc})"
     )
 
 

@@ -119,20 +119,19 @@ def _notice_send(
     title: str = "",
 ) -> bool:
     """Record the notice first, then mail it; the same words wait in the app under the
-    recipient's bell (accounts.notifications). Nothing is sent when the case changed since it
-    was read (_still_as_read)."""
+    recipient's bell (accounts.notifications), and both lead to the case (the reviewer's to
+    their workspace). Nothing is sent when the case changed since it was read
+    (_still_as_read)."""
     notice = _sent_notice(case=case, kind=kind, due_on=due_on, recipient=user.email, actor=actor)
     if not _still_as_read([case]):
         return False
+    link = _notice_link(case, kind)
+    # From QA: the e-mail named the case but gave no way to it.
+    body = f"{body}\n\nOpen the case: {site_link(link)}\n"
     try:
         with transaction.atomic():
             _notices_record([notice])
-            notify(
-                [user],
-                text=title or subject,
-                link=_notice_link(case, kind),
-                urgent=notice.escalation,
-            )
+            notify([user], text=title or subject, link=link, urgent=notice.escalation)
             send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
     except IntegrityError:
         return False
@@ -197,6 +196,8 @@ def reviewer_remind(case: Case, *, actor: User | None, today: dt.date | None = N
             subject=subject,
             body=f"A case administrator reminds you of case {case.case_number}. {body}",
             actor=actor,
+            # The bell says who sends it too (from QA: it read as the schedule's).
+            title=f"From a case administrator: {subject}",
         )
     except _MESSAGE_REFUSED as error:
         # Its record and notification were undone with it: sending again sends it.

@@ -223,6 +223,7 @@ def test_reminders_are_sent_by_a_task_and_their_page_reports_each_case(
     report = page.locator("#reminder-report")
     expect(report).to_contain_text(f"Reminders sent for 1 case ({in_review.case_number})")
     expect(report).to_contain_text(f"1 case ({waiting.case_number}) has no reviewer to remind")
+    expect(report).to_be_focused()  # told where they are (from QA: nothing was focused)
     page.screenshot(path=str(artifacts / "reminders-report.png"), full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})
     page.screenshot(path=str(artifacts / "reminders-report-phone.png"), full_page=True)

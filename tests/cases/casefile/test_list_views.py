@@ -14,6 +14,7 @@ from cases.casefile.forms import SavedViewForm
 from cases.casefile.models import SavedView
 from cases.casefile.reminder_views import _reminders_report
 from cases.lifecycle.models import CaseStatus, EventType
+from cases.reminders.models import ReminderRun
 from cases.reminders.services import Reminded
 from tests.factories import (
     PASSWORD,
@@ -222,6 +223,17 @@ def test_a_view_too_long_once_encoded_is_refused_in_a_sentence(admin_client, cas
     assert 'value="accents"' in field and "aria-invalid" not in field
 
 
+def test_a_name_too_long_is_refused_in_a_sentence(admin_client, case_admin):
+    """From QA: Django's own words followed the colon ("…saved: Ensure this value…")."""
+    response = admin_client.post(
+        reverse("casefile:saved_view_save"), {"name": "n" * 158, "query": ""}, follow=True
+    )
+    assert not SavedView.objects.filter(owner=case_admin).exists()
+    assert "The view was not saved: its name has 158 characters; keep it to 80." in shown_messages(
+        response
+    )
+
+
 def test_a_view_of_a_long_plain_search_is_saved(admin_client, case_admin):
     admin_client.post(
         reverse("casefile:saved_view_save"), {"name": "long", "query": "q=" + "a" * 100}
@@ -302,7 +314,15 @@ def test_an_action_on_every_case_matching_takes_the_filters_cases_on_every_page(
     rows = list(csv.reader(io.StringIO(b"".join(exported.streaming_content).decode())))
     assert sorted(row[0] for row in rows[1:]) == sorted(c.case_number for c in in_review)
     assert other.case_number not in {row[0] for row in rows}
-    reminded = remind({"scope": "matching", "shown_query": "priority=standard"})
+    # Up to 500 e-mails from one click: asked first, nothing sent until confirmed (from QA).
+    asked = admin_client.post(
+        BULK, {"action": "remind", "scope": "matching", "shown_query": "priority=standard"}
+    )
+    page = asked.content.decode()
+    assert "Remind the reviewers of 3 cases?" in page
+    assert '<input type="hidden" name="shown_query" value="priority=standard">' in page
+    assert not mail.outbox and not ReminderRun.objects.exists()
+    reminded = remind({"scope": "matching", "shown_query": "priority=standard", "confirmed": "1"})
     assert report_of(reminded).startswith("Reminders sent for 3 cases")
     assert len(mail.outbox) == 3
 
@@ -435,9 +455,11 @@ def test_a_closed_case_is_reported_closed_not_without_a_reviewer(remind, admin_c
 
     response = remind({"case": [case.case_number for case in closed]})
 
+    # Each named, as the other outcomes' cases are (from QA).
+    named = ", ".join(case_link(case) for case in sorted(closed, key=lambda c: c.case_number))
     assert report_of(response) == (
-        "No reminder was due: 3 cases are closed (issued, terminated or ineligible): nothing to "
-        "remind of."
+        f"No reminder was due: 3 cases ({named}) are closed (issued, terminated or "
+        "ineligible): nothing to remind of."
     )
     assert not mail.outbox
 

@@ -312,6 +312,11 @@ def test_list_paginates_fifty_a_page(admin_client):
     second = admin_client.get(reverse("casefile:case_list"), {"page": 2}).content.decode()
     assert second.count('class="case-link"') == 1
     assert "51 cases, showing 51–51" in second and "Next" not in second
+    # Filtered, what the cases are comes first, then where they go on (from QA).
+    filtered = admin_client.get(reverse("casefile:case_list"), {"priority": "standard"})
+    assert "Cases 1–50 matching the filters, more on the next page" in " ".join(
+        filtered.content.decode().split()
+    )
     assert 'href="/cases/?page=1" hx-get="/cases/?page=1"' in " ".join(second.split())
 
 

@@ -64,9 +64,15 @@ def test_the_reminders_wait_for_a_worker_and_the_page_follows_them_to_the_report
     )
     # Back to the list with its filters and sort.
     assert f'href="{reverse("casefile:case_list")}?priority=standard&amp;sort=case"' in text
-    # Each reminder is the administrator's in its case's history.
-    for case, _ in two_in_review:
+    # Each reminder is the administrator's in its case's history; its e-mail leads to the
+    # case's workspace, and the bell says who sent it (from QA: neither did).
+    for case, reviewer in two_in_review:
         assert case.events.get(type=EventType.REMINDER_SENT).actor == case_admin
+        message = next(m for m in mail.outbox if m.to == [reviewer.email])
+        assert message.body.rstrip().endswith(f"/reviews/cases/{case.case_number}/")
+        assert "Open the case: http" in message.body
+        bell = reviewer.notifications.latest("pk")
+        assert bell.text.startswith(f"From a case administrator: Reminder: {case.case_number}")
 
 
 def test_a_run_that_stopped_is_resumed_and_no_reviewer_is_reminded_twice(
@@ -229,11 +235,13 @@ def test_a_mail_server_not_reached_stops_the_run_where_it_was_and_try_again_goes
     assert run.outcomes == {}
     assert (
         f"Stopped after 0 of 2 cases at {first.case_number}: the mail server could not be "
-        "reached (SMTPServerDisconnected: Connection closed). The reminders sent are kept; "
-        "trying again goes on from there." in text
+        "reached. The reminders sent are kept; trying again goes on from there. (For support: "
+        "SMTPServerDisconnected: Connection closed)" in text
     )
     assert "Try again" in text
     assert not ClockNotice.objects.exists()
+    # Its report does not read as the whole run's (from QA).
+    assert str(page.context["report"]) == "No reminder was sent: 2 cases not yet reached."
 
     monkeypatch.undo()
     with django_capture_on_commit_callbacks(execute=True):
