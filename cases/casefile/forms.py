@@ -185,9 +185,9 @@ class CaseFilterForm(forms.Form):
         )
 
 
-# The session key of a view not saved: {"name": as typed, "refused": whether the name itself
-# was refused}. The list shows the name once in "Name of this view", to be corrected, marked
-# invalid when it was the name that was refused (casefile.views.case_list).
+# The session key of a view not saved: {"name": as typed, "refused": why the name itself was
+# refused, or ""}. The list shows the name once in "Name of this view", to be corrected, marked
+# invalid and described by why when it was the name that was refused (casefile.views.case_list).
 SAVED_VIEW_NOT_SAVED = "saved_view_not_saved"
 # The session key of the view just deleted (its name and query): the list offers, once, to
 # save it again ("Undo"), so a slip of the finger on a chip's × costs nothing.
@@ -212,13 +212,20 @@ class SavedViewForm(forms.Form):
     # A guard on what is parsed at all; what is stored is checked once normalised (clean_query).
     query = forms.CharField(required=False, max_length=10_000, widget=forms.HiddenInput)
 
-    def __init__(self, *args, owner=None, refused: bool = False, **kwargs):
+    # The id of the sentence saying why a name was refused, beside its field.
+    REFUSED_ID = "saved-view-name-refused"
+
+    def __init__(self, *args, owner=None, refused: str = "", **kwargs):
         self.owner = owner
         super().__init__(*args, **kwargs)
+        # Why the name just refused was refused ("" when it was not), said beside its field.
+        self.refused = refused
         if refused:
-            # The name just refused, shown again to be corrected: marked so (the message above
-            # the list says why).
-            self.fields["name"].widget.attrs["aria-invalid"] = "true"
+            # The name shown again to be corrected: marked so, and tied to why (from QA: a
+            # screen reader said it was invalid, not why).
+            attrs = self.fields["name"].widget.attrs
+            attrs["aria-invalid"] = "true"
+            attrs["aria-describedby"] = self.REFUSED_ID
 
     def clean_name(self) -> str:
         # Unseen characters (a zero-width space) name nothing: the list would show a blank view.

@@ -54,7 +54,7 @@ def saved_view_save(request):
         # Marked invalid only when the name is what was refused (not a query too long to keep).
         request.session[SAVED_VIEW_NOT_SAVED] = {
             "name": request.POST.get("name", "")[:200],
-            "refused": "name" in form.errors,
+            "refused": " ".join(form.errors.get("name", [])),
         }
         return _back_to_list(request.POST.get("query", ""))
     try:

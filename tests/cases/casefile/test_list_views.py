@@ -251,6 +251,12 @@ def test_a_view_without_a_name_says_so_in_a_sentence(admin_client, case_admin, n
     assert "The view was not saved: give the view a name." in shown_messages(response)
     field = re.search(r'<input [^>]*name="name"[^>]*>', response.content.decode()).group(0)
     assert 'aria-invalid="true"' in field
+    # Tied to why, said beside the field (from QA: a screen reader said only "invalid").
+    assert 'aria-describedby="saved-view-name-refused"' in field
+    assert (
+        '<p class="field-error" id="saved-view-name-refused">Give the view a name.</p>'
+        in response.content.decode()
+    )
 
 
 @pytest.mark.parametrize("view", ["²", "9" * 5000, "abc"])
