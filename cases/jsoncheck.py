@@ -87,6 +87,12 @@ _HIDDEN_CONTROL = re.compile("[\x01-\x08\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u
 _PAGE_BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n"})
 
 
+def controls_removed(text: str) -> str:
+    """The text shown without its hidden controls: what a draft holds as typed, before intake
+    refuses them (from QA: a name with U+202E showed reversed in the draft's banner)."""
+    return _HIDDEN_CONTROL.sub("", text)
+
+
 def unstorable_problem(text: str) -> str | None:
     """Why no field can store the text (a NUL, a lone surrogate, a hidden control), or None."""
     if has_nul(text):

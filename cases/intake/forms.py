@@ -415,6 +415,34 @@ DRAFT_PREFIXES = (
     "records",
 )
 _DRAFT_FIELD = re.compile(rf"^({'|'.join(DRAFT_PREFIXES)})-[\w-]+$")
+
+
+def draft_field_label(key: str) -> str:
+    """A form field's name as the page labels it: "Diagnoses", "Employer: Address",
+    "Treatment requested (item 2)"; the name itself when it is no field of the form."""
+    prefix, _, rest = key.partition("-")
+    row, _, name = rest.partition("-") if rest.split("-")[0].isdigit() else ("", "", rest)
+    parties = {role for role, _, _ in PARTY_FORMS}
+    form = {
+        "application": ApplicationForm,
+        "worker": WorkerForm,
+        PartyRole.REQUESTING_PROVIDER: RequestingProviderForm,
+        **{role: PartyForm for role in parties - {PartyRole.REQUESTING_PROVIDER}},
+        "diagnoses": DiagnosesForm,
+        "items": ItemForm,
+        "records": IntakeRecordFields,
+    }.get(prefix)
+    field = form.base_fields.get(name) if form is not None else None
+    if field is None:
+        return key
+    label = str(field.label or name)
+    if prefix in parties:
+        label = f"{PartyRole(prefix).label}: {label}"
+    if row:
+        label = f"{label} ({'item' if prefix == 'items' else 'record'} {int(row) + 1})"
+    return label
+
+
 # A form without its row counts would show no rows: a draft always has them.
 _DRAFT_DEFAULTS = {
     "items-TOTAL_FORMS": "1",

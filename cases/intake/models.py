@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from cases.jsoncheck import controls_removed
 from cases.records.storage import private_storage
 
 
@@ -43,11 +44,11 @@ class IntakeDraft(models.Model):
     def worker_name(self) -> str:
         """The injured worker as typed so far (the list of drafts names them)."""
         values = self.values or {}
-        name = " ".join(
-            str(values.get(key, "")).strip()
+        parts = (
+            controls_removed(str(values.get(key, ""))).strip()
             for key in ("worker-first_name", "worker-last_name")
-            if str(values.get(key, "")).strip()
         )
+        name = " ".join(part for part in parts if part)
         return name or "a worker not named yet"
 
     @property

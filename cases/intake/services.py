@@ -429,12 +429,23 @@ def _case_numbers_for(new: list[dict[str, Any]]) -> dict[str, str]:
 
 # --- The intake form's draft ----------------------------------------------------------------
 
-# What one draft may hold: the form has about 60 fields plus 50 item and 50 record rows.
+# What one draft may hold: the form has about 60 fields plus 50 item and 50 record rows; its
+# longest field as intake takes it is the diagnoses, 50 lines of 500 characters (25,050).
 DRAFT_MAX_FIELDS = 2_000
-DRAFT_MAX_VALUE = 20_000
+DRAFT_MAX_VALUE = 30_000
 # As many record rows as the form takes (forms.RecordFormSet's max_num).
 DRAFT_MAX_RECORD_ROWS = 50
 DRAFT_RECORD_ROW = re.compile(r"^records-(\d+)$")
+
+
+class DraftTooLarge(ValidationError):
+    """A form's field longer than a draft keeps (`key`, its `length`), or more fields than a
+    form has: nothing of it is saved, and the page says which field to shorten."""
+
+    def __init__(self, message: str, *, key: str = "", length: int = 0):
+        super().__init__(message)
+        self.key = key
+        self.length = length
 
 
 @dataclass(frozen=True)
@@ -457,10 +468,16 @@ def intake_draft_save(
     `draft` is None. With `changed` (the fields this window changed since the server last
     confirmed) and an older `version`, only those fields are written; without them the form's
     values replace the draft's (a plain form post carries the whole form)."""
-    if len(values) > DRAFT_MAX_FIELDS or any(
-        len(str(value)) > DRAFT_MAX_VALUE for value in values.values()
-    ):
-        raise ValidationError("The form holds more than a draft can keep; reload the page.")
+    if len(values) > DRAFT_MAX_FIELDS:
+        raise DraftTooLarge("The form holds more fields than a draft can keep; reload the page.")
+    for key, value in values.items():
+        if len(str(value)) > DRAFT_MAX_VALUE:
+            raise DraftTooLarge(
+                f"A field holds {len(str(value)):,} characters, more than a draft keeps "
+                f"({DRAFT_MAX_VALUE:,}): shorten it and it is saved.",
+                key=key,
+                length=len(str(value)),
+            )
     with transaction.atomic():
         if draft is None:
             draft = IntakeDraft(owner=owner, values=dict(values))

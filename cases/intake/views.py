@@ -22,6 +22,7 @@ from cases.intake.forms import (
     ItemFormSet,
     RecordFormSet,
     draft_changed,
+    draft_field_label,
     draft_form_data,
     draft_values,
     formset_row,
@@ -35,7 +36,9 @@ from cases.intake.selectors import (
     intake_drafts_of,
 )
 from cases.intake.services import (
+    DRAFT_MAX_VALUE,
     DRAFT_RECORD_ROW,
+    DraftTooLarge,
     case_create_from_form,
     intake_draft_discard,
     intake_draft_file_add,
@@ -107,10 +110,27 @@ def _fresh_uploads(request) -> list[tuple[str, object]]:
     return found
 
 
-def _draft_keep(request, draft: IntakeDraft | None, data) -> IntakeDraft:
+def _draft_refusal(error: ValidationError) -> str:
+    """Why a draft was not saved, naming the field to shorten as the page labels it."""
+    if isinstance(error, DraftTooLarge) and error.key:
+        return (
+            f"The draft was not saved: “{draft_field_label(error.key)}” holds "
+            f"{error.length:,} characters, more than a draft keeps ({DRAFT_MAX_VALUE:,}); "
+            "shorten it and it is saved."
+        )
+    return " ".join(error.messages)
+
+
+def _draft_keep(request, draft: IntakeDraft | None, data) -> IntakeDraft | None:
     """A plain post of the form keeps it all in the draft: the values and every chosen file
-    that is a record (one that is not says why next to its field)."""
-    draft = intake_draft_save(owner=request.user, draft=draft, values=draft_values(data)).draft
+    that is a record (one that is not says why next to its field). A field too long for a
+    draft keeps the draft as it was and says so; the page still shows what was typed (from
+    QA: a 25,000-character field was a server error, and the typing lost)."""
+    try:
+        draft = intake_draft_save(owner=request.user, draft=draft, values=draft_values(data)).draft
+    except DraftTooLarge as error:
+        messages.error(request, _draft_refusal(error))
+        return draft
     for row, uploaded in _fresh_uploads(request):
         # A file that is not a record is refused; is_valid already said why next to it.
         with contextlib.suppress(ValidationError):
@@ -238,10 +258,13 @@ def draft_save(request):
         )
     except ValidationError as error:
         if request.htmx:
-            context = {"draft": draft, "error": " ".join(error.messages)}
+            context = {"draft": draft, "error": _draft_refusal(error)}
             return render(request, "cases/case_new.html#draft-state", context)
-        messages.error(request, " ".join(error.messages))
-        return redirect(_draft_url(draft))
+        messages.error(request, _draft_refusal(error))
+        # The form as posted, not the draft as it was: what was typed stays on the page.
+        intake = IntakeForms(request.POST, draft_files=_draft_files(draft))
+        intake.hold_errors()
+        return _intake_render(request, intake, draft=draft, submitted=False)
     draft = result.draft
     if request.htmx:
         context = {"draft": draft, "saved_at": _saved_at_text(draft), "merged": result.merged}

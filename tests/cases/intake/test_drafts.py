@@ -373,3 +373,46 @@ def test_back_to_a_draft_that_became_a_case_leads_to_the_case(admin_client, clie
     other = UserFactory(role=case.created_by.role)
     client.force_login(other)
     assert client.get(f"{NEW}?draft={draft.pk}").status_code == 404
+
+
+def test_a_field_too_long_for_a_draft_is_named_and_nothing_typed_is_lost(admin_client):
+    """From QA: a 25,000-character field was a server error on "Create case", the typing lost;
+    "Save draft" said "reload the page" without naming the field."""
+    long_text = "x" * 30_001
+    data = without_files(intake_post(**{"diagnoses-diagnoses": long_text}))
+
+    created = admin_client.post(NEW, data)
+
+    assert created.status_code == 200
+    assert not Case.objects.exists() and not IntakeDraft.objects.exists()
+    page = created.content.decode()
+    assert (
+        "The draft was not saved: “Diagnoses” holds 30,001 characters, more than a draft keeps "
+        "(30,000); shorten it and it is saved."
+    ) in page
+    assert long_text in page  # still in its field, to be shortened
+
+    saved = admin_client.post(SAVE, data)
+    assert saved.status_code == 200 and long_text in saved.content.decode()
+    assert "“Diagnoses” holds 30,001 characters" in saved.content.decode()
+
+    autosaved = admin_client.post(SAVE, typed(**{"items-0-description": long_text}), **HTMX)
+    assert "“Treatment requested (item 1)” holds 30,001 characters" in autosaved.content.decode()
+    assert not IntakeDraft.objects.exists()
+
+
+def test_the_longest_diagnoses_intake_takes_fit_in_a_draft(admin_client):
+    """50 diagnoses of 500 characters, one a line (cases.intake.validation.keys)."""
+    diagnoses = "\n".join("d" * 500 for _ in range(50))
+    admin_client.post(SAVE, typed(**{"diagnoses-diagnoses": diagnoses}), **HTMX)
+    assert IntakeDraft.objects.get().values["diagnoses-diagnoses"] == diagnoses
+
+
+def test_a_drafts_worker_is_named_without_hidden_controls(admin_client):
+    """From QA: a first name holding U+202E showed reversed ("live" for "evil") in the banner
+    of the application in progress; intake refuses it, the draft keeps it as typed."""
+    admin_client.post(
+        SAVE, typed(**{"worker-first_name": "\u202eevil\u202c", "worker-last_name": "Ruiz"}), **HTMX
+    )
+    assert IntakeDraft.objects.get().worker_name == "evil Ruiz"
+    assert "Your application in progress for evil Ruiz" in admin_client.get(NEW).content.decode()
