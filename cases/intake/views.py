@@ -328,9 +328,13 @@ def draft_file_remove(request, pk: int):
     draft = kept.draft
     row = kept.row
     if not request.htmx and draft_values(request.POST):
-        draft = intake_draft_save(
-            owner=request.user, draft=draft, values=draft_values(request.POST)
-        ).draft
+        try:
+            draft = intake_draft_save(
+                owner=request.user, draft=draft, values=draft_values(request.POST)
+            ).draft
+        except DraftTooLarge as error:
+            # The file is removed all the same; the field to shorten is named.
+            messages.error(request, _draft_refusal(error))
     intake_draft_file_remove(draft_file=kept)
     if not request.htmx:
         messages.success(request, f"Removed {kept.original_filename} from the application.")
