@@ -87,6 +87,51 @@ def _cases_linked(numbers: Sequence[str], url_name: str) -> SafeString:
     return format_html("{} and {} more", named, more) if more else named
 
 
+# What the report says of each outcome's cases but those sent, in this order: the sentence
+# ({cases}: "3 cases"; {named}: the first ten, each linked to its page of `url_name`), its
+# words for one case and for more, and the page.
+_SAID = {
+    Reminded.MAIL_FAILED: (
+        "the mail server refused the e-mail for {cases} ({named})",
+        {},
+        "casefile:case_detail",
+    ),
+    Reminded.ERROR: (
+        "{cases} ({named}) could not be reminded (a fault, logged for support)",
+        {},
+        "casefile:case_detail",
+    ),
+    Reminded.NO_REVIEWER: (
+        "{cases} ({named}) {has} no reviewer to remind (none assigned, or the determination is "
+        "submitted)",
+        {"has": ("has", "have")},
+        "casefile:case_detail",
+    ),
+    # Each to reassign on its Assign page.
+    Reminded.LOGIN_DEACTIVATED: (
+        "{cases} ({named}) {held} deactivated: reassign {each} on its Assign page",
+        {
+            "held": (
+                "is held by a reviewer whose login is",
+                "are held by reviewers whose logins are",
+            ),
+            "each": ("it", "each"),
+        },
+        "assignment:case_assign",
+    ),
+    Reminded.CLOSED: (
+        "{cases} ({named}) {are} closed (issued, terminated or ineligible): nothing to remind of",
+        {"are": ("is", "are")},
+        "casefile:case_detail",
+    ),
+    Reminded.ALREADY: (
+        "{cases} ({named}) already reminded for this due date",
+        {},
+        "casefile:case_detail",
+    ),
+}
+
+
 def _reminders_report(
     named: dict[Reminded, list[str]], *, refused: int, pending: int = 0
 ) -> SafeString:
@@ -110,69 +155,18 @@ def _reminders_report(
         failed = any(outcomes[outcome] for outcome in NOT_REMINDED)
         due = looked_at and not failed and not pending
         parts = ["No reminder was due" if due else "No reminder was sent"]
-    if outcomes[Reminded.MAIL_FAILED]:
-        parts.append(
-            format_html(
-                "the mail server refused the e-mail for {} ({})",
-                _cases(outcomes[Reminded.MAIL_FAILED]),
-                _cases_linked(named[Reminded.MAIL_FAILED], "casefile:case_detail"),
+    for outcome, (sentence, words, url_name) in _SAID.items():
+        count = outcomes[outcome]
+        if count:
+            one = count == 1
+            parts.append(
+                format_html(
+                    sentence,
+                    cases=_cases(count),
+                    named=_cases_linked(named[outcome], url_name),
+                    **{name: forms[0] if one else forms[1] for name, forms in words.items()},
+                )
             )
-        )
-    if outcomes[Reminded.ERROR]:
-        count = outcomes[Reminded.ERROR]
-        parts.append(
-            format_html(
-                "{} ({}) could not be reminded (a fault, logged for support)",
-                _cases(count),
-                _cases_linked(named[Reminded.ERROR], "casefile:case_detail"),
-            )
-        )
-    if outcomes[Reminded.NO_REVIEWER]:
-        count = outcomes[Reminded.NO_REVIEWER]
-        parts.append(
-            format_html(
-                "{} ({}) {} no reviewer to remind (none assigned, or the determination is "
-                "submitted)",
-                _cases(count),
-                _cases_linked(named[Reminded.NO_REVIEWER], "casefile:case_detail"),
-                "has" if count == 1 else "have",
-            )
-        )
-    if outcomes[Reminded.LOGIN_DEACTIVATED]:
-        count = outcomes[Reminded.LOGIN_DEACTIVATED]
-        held = (
-            "is held by a reviewer whose login is"
-            if count == 1
-            else ("are held by reviewers whose logins are")
-        )
-        parts.append(
-            format_html(
-                "{} ({}) {} deactivated: reassign {} on its Assign page",
-                _cases(count),
-                _cases_linked(named[Reminded.LOGIN_DEACTIVATED], "assignment:case_assign"),
-                held,
-                "it" if count == 1 else "each",
-            )
-        )
-    if outcomes[Reminded.CLOSED]:
-        count = outcomes[Reminded.CLOSED]
-        parts.append(
-            format_html(
-                "{} ({}) {} closed (issued, terminated or ineligible): nothing to remind of",
-                _cases(count),
-                _cases_linked(named[Reminded.CLOSED], "casefile:case_detail"),
-                "is" if count == 1 else "are",
-            )
-        )
-    if outcomes[Reminded.ALREADY]:
-        count = outcomes[Reminded.ALREADY]
-        parts.append(
-            format_html(
-                "{} ({}) already reminded for this due date",
-                _cases(count),
-                _cases_linked(named[Reminded.ALREADY], "casefile:case_detail"),
-            )
-        )
     if refused:
         parts.append(f"{_cases(refused)} not found or not yours to act on")
     if pending:
