@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 
 from cases.jsoncheck import controls_removed
+from cases.outbox.runs import BackgroundRun
 from cases.records.storage import private_storage
 
 
@@ -102,16 +103,15 @@ class ImportRunStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
-class ImportRun(models.Model):
+class ImportRun(BackgroundRun):
     """One intake file uploaded in the browser and imported case by case by a Celery task
     (`import_run_work`): the import page polls it while it runs, then shows what it made and
     what it refused. Each row's outcome is an ImportRow, written with its case in one
-    transaction, so a resumed run skips what is done."""
+    transaction, so a resumed run skips what is done. Its heartbeat is touched after every
+    row: a run untouched for IMPORT_RUN_STUCK_MINUTES has lost its worker and may be resumed. Its
+    `error` says why the whole file could not be read (not JSON, not applications); rows have
+    their own."""
 
-    created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
     file = models.FileField(storage=private_storage, upload_to=import_run_upload_to, max_length=300)
     sha256 = models.CharField(max_length=64)
     original_filename = models.CharField(max_length=255)
@@ -122,15 +122,6 @@ class ImportRun(models.Model):
     total = models.PositiveIntegerField(null=True, blank=True)
     done = models.PositiveIntegerField(default=0)
     failed = models.PositiveIntegerField(default=0)
-    # Why the whole file could not be read (not JSON, not applications); rows have their own.
-    error = models.TextField(blank=True)
-    # Touched by the task after every row: a "running" run untouched for longer than
-    # IMPORT_RUN_STUCK_MINUTES has lost its worker and may be resumed.
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
         return f"Import run {self.pk} ({self.status})"

@@ -5,7 +5,26 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
+from django.db import models
 from django.utils import timezone
+
+
+class BackgroundRun(models.Model):
+    """What every background run records besides its own work: who asked and when, why it
+    failed, the task's heartbeat (touched as it goes: run_stuck reads it) and when it ended."""
+
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    error = models.TextField(blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-pk"]
 
 
 def run_stuck(run, *, minutes: int, now: dt.datetime | None = None) -> bool:

@@ -1,11 +1,11 @@
 """Clock notices: each reminder or escalation sent, once per case, kind and due date; and a case
 administrator's runs of reminders from the case list."""
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 from cases.lifecycle.models import Case
+from cases.outbox.runs import BackgroundRun
 
 
 class ClockNotice(models.Model):
@@ -51,16 +51,14 @@ class ReminderRunStatus(models.TextChoices):
 WORKING_STATUSES = (ReminderRunStatus.QUEUED, ReminderRunStatus.RUNNING)
 
 
-class ReminderRun(models.Model):
+class ReminderRun(BackgroundRun):
     """A case administrator's reminders to the reviewers of the cases they selected on the case
     list, sent case by case by a Celery task (`reminder_run_work`): the run's page follows it
     and then reports what became of each case. Each case's outcome is written with its
-    reminder, in one transaction, so a resumed run goes on from where it stopped."""
+    reminder, in one transaction, so a resumed run goes on from where it stopped. Its heartbeat
+    is touched after every case: a run untouched for REMINDER_RUN_STUCK_MINUTES has lost its
+    worker and may be resumed."""
 
-    created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
     # The case list's filters and sort when it was asked: "Back to the case list" keeps them.
     query = models.CharField(max_length=2000, blank=True)
     # The selected cases' numbers that the administrator may act on, in the order sent.
@@ -72,14 +70,6 @@ class ReminderRun(models.Model):
     )
     # {case number: outcome (cases.reminders.services.Reminded)}, one entry per case done.
     outcomes = models.JSONField(default=dict, blank=True)
-    error = models.TextField(blank=True)
-    # Touched after every case: a run untouched for REMINDER_RUN_STUCK_MINUTES has lost its
-    # worker and may be resumed.
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
         return f"Reminder run {self.pk} ({self.status})"
