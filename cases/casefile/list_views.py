@@ -122,14 +122,17 @@ def case_list_bulk(request):
             return _back_to_list(request.POST.get("query", ""))
         day = timezone.localdate().isoformat()
         return csv_response(case_list_rows(cases), filename=f"cases-selected-{day}.csv")
-    if form.cleaned_data.get("scope") == SCOPE_MATCHING and not request.POST.get("confirmed"):
+    asked = request.POST.get("confirmed", "")
+    if form.cleaned_data.get("scope") == SCOPE_MATCHING and asked != str(len(numbers)):
         # Every case the filters find, up to 500 e-mails from one click: asked first (from QA;
-        # "Assign…" has its plan for a step between).
+        # "Assign…" has its plan for a step between), and again when the count confirmed is
+        # no longer the count that matches (cases moved meanwhile).
         return TemplateResponse(
             request,
             "cases/reminders_confirm.html",
             {
                 "count": len(numbers),
+                "changed": bool(asked),
                 "shown_query": form.cleaned_data.get("shown_query", ""),
                 "query": request.POST.get("query", ""),
                 "case_list_url": case_list_url(request.POST.get("query", "")),

@@ -149,7 +149,8 @@ def case_list(request):
         # The user's own saved views (the whole page only; evaluated where it shows them).
         "saved_views": SavedView.objects.filter(owner=request.user),
         "saved_view_form": SavedViewForm(
-            initial={"name": not_saved.get("name", "")}, refused=not_saved.get("refused") or ""
+            initial={"name": not_saved.get("name", "")},
+            refused=not_saved.get("refused", ""),
         ),
         "deleted_view": deleted_view,
         # "Select all on this page": a round trip, no script (the CSP allows none inline).

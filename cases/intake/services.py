@@ -430,22 +430,13 @@ def _case_numbers_for(new: list[dict[str, Any]]) -> dict[str, str]:
 # --- The intake form's draft ----------------------------------------------------------------
 
 # What one draft may hold: the form has about 60 fields plus 50 item and 50 record rows; its
-# longest field as intake takes it is the diagnoses, 50 lines of 500 characters (25,050).
+# longest field as intake takes it is the diagnoses, 50 lines of 500 characters (25,049 with
+# the line ends, 25,098 if the browser sends them as CRLF).
 DRAFT_MAX_FIELDS = 2_000
 DRAFT_MAX_VALUE = 30_000
 # As many record rows as the form takes (forms.RecordFormSet's max_num).
 DRAFT_MAX_RECORD_ROWS = 50
 DRAFT_RECORD_ROW = re.compile(r"^records-(\d+)$")
-
-
-class DraftTooLarge(ValidationError):
-    """A form's field longer than a draft keeps (`key`, its `length`), or more fields than a
-    form has: nothing of it is saved, and the page says which field to shorten."""
-
-    def __init__(self, message: str, *, key: str = "", length: int = 0):
-        super().__init__(message)
-        self.key = key
-        self.length = length
 
 
 @dataclass(frozen=True)
@@ -454,6 +445,9 @@ class DraftSaveResult:
     # Another window saved since this one's version: only this window's changed fields were
     # written, the others keep what the other window saved.
     merged: bool = False
+    # Fields longer than a draft keeps, (name, length): not written (the draft keeps what it
+    # held for them), the rest is; the page names them to shorten.
+    too_long: tuple[tuple[str, int], ...] = ()
 
 
 def intake_draft_save(
@@ -467,23 +461,24 @@ def intake_draft_save(
     """Keep what the intake form holds (`values`: field name -> text). A new draft when
     `draft` is None. With `changed` (the fields this window changed since the server last
     confirmed) and an older `version`, only those fields are written; without them the form's
-    values replace the draft's (a plain form post carries the whole form)."""
+    values replace the draft's (a plain form post carries the whole form). A field longer
+    than DRAFT_MAX_VALUE is not written and is named in the result (from QA: one such field
+    was a server error and lost the whole form)."""
     if len(values) > DRAFT_MAX_FIELDS:
-        raise DraftTooLarge("The form holds more fields than a draft can keep; reload the page.")
-    for key, value in values.items():
-        if len(str(value)) > DRAFT_MAX_VALUE:
-            raise DraftTooLarge(
-                f"A field holds {len(str(value)):,} characters, more than a draft keeps "
-                f"({DRAFT_MAX_VALUE:,}): shorten it and it is saved.",
-                key=key,
-                length=len(str(value)),
-            )
+        raise ValidationError("The form holds more fields than a draft can keep; reload the page.")
+    too_long = tuple(
+        (key, len(str(value))) for key, value in values.items() if len(str(value)) > DRAFT_MAX_VALUE
+    )
+    skipped = {key for key, _ in too_long}
+    values = {key: value for key, value in values.items() if key not in skipped}
+    if changed is not None:
+        changed = [key for key in changed if key not in skipped]
     with transaction.atomic():
         if draft is None:
             draft = IntakeDraft(owner=owner, values=dict(values))
             draft.full_clean()
             draft.save()
-            return DraftSaveResult(draft=draft)
+            return DraftSaveResult(draft=draft, too_long=too_long)
         draft = IntakeDraft.objects.select_for_update().get(pk=draft.pk)
         merged = changed is not None and version != draft.version
         if merged:
@@ -495,13 +490,15 @@ def intake_draft_save(
                     new_values.pop(key, None)
         else:
             new_values = dict(values)
+            # A field too long keeps what the draft held for it.
+            new_values.update({key: draft.values[key] for key in skipped if key in draft.values})
         if new_values != draft.values:
             draft.values = new_values
             draft.version += 1
             draft.updated_at = timezone.now()
             draft.full_clean()
             draft.save()
-    return DraftSaveResult(draft=draft, merged=merged)
+    return DraftSaveResult(draft=draft, merged=merged, too_long=too_long)
 
 
 def intake_draft_file_add(*, draft: IntakeDraft, row: str, uploaded: UploadedFile):

@@ -38,7 +38,6 @@ from cases.intake.selectors import (
 from cases.intake.services import (
     DRAFT_MAX_VALUE,
     DRAFT_RECORD_ROW,
-    DraftTooLarge,
     case_create_from_form,
     intake_draft_discard,
     intake_draft_file_add,
@@ -110,27 +109,24 @@ def _fresh_uploads(request) -> list[tuple[str, object]]:
     return found
 
 
-def _draft_refusal(error: ValidationError) -> str:
-    """Why a draft was not saved, naming the field to shorten as the page labels it."""
-    if isinstance(error, DraftTooLarge) and error.key:
-        return (
-            f"The draft was not saved: “{draft_field_label(error.key)}” holds "
-            f"{error.length:,} characters, more than a draft keeps ({DRAFT_MAX_VALUE:,}); "
-            "shorten it and it is saved."
-        )
-    return " ".join(error.messages)
+def _too_long_said(too_long) -> str:
+    """The fields a draft did not keep for their length, named as the page labels them."""
+    return " ".join(
+        f"“{draft_field_label(key)}” holds {length:,} characters, more than a draft keeps "
+        f"({DRAFT_MAX_VALUE:,}): the draft keeps the rest; shorten it and it is kept too."
+        for key, length in too_long
+    )
 
 
-def _draft_keep(request, draft: IntakeDraft | None, data) -> IntakeDraft | None:
+def _draft_keep(request, draft: IntakeDraft | None, data) -> IntakeDraft:
     """A plain post of the form keeps it all in the draft: the values and every chosen file
     that is a record (one that is not says why next to its field). A field too long for a
-    draft keeps the draft as it was and says so; the page still shows what was typed (from
-    QA: a 25,000-character field was a server error, and the typing lost)."""
-    try:
-        draft = intake_draft_save(owner=request.user, draft=draft, values=draft_values(data)).draft
-    except DraftTooLarge as error:
-        messages.error(request, _draft_refusal(error))
-        return draft
+    draft is named; the rest is kept, and the page still shows what was typed (from QA: a
+    25,000-character field was a server error, and the typing lost)."""
+    result = intake_draft_save(owner=request.user, draft=draft, values=draft_values(data))
+    draft = result.draft
+    if result.too_long:
+        messages.error(request, _too_long_said(result.too_long))
     for row, uploaded in _fresh_uploads(request):
         # A file that is not a record is refused; is_valid already said why next to it.
         with contextlib.suppress(ValidationError):
@@ -258,24 +254,34 @@ def draft_save(request):
         )
     except ValidationError as error:
         if request.htmx:
-            context = {"draft": draft, "error": _draft_refusal(error)}
+            context = {"draft": draft, "error": " ".join(error.messages)}
             return render(request, "cases/case_new.html#draft-state", context)
-        messages.error(request, _draft_refusal(error))
-        # The form as posted, not the draft as it was: what was typed stays on the page.
-        intake = IntakeForms(request.POST, draft_files=_draft_files(draft))
-        intake.hold_errors()
-        return _intake_render(request, intake, draft=draft, submitted=False)
+        messages.error(request, " ".join(error.messages))
+        return redirect(_draft_url(draft))
     draft = result.draft
     if request.htmx:
         context = {"draft": draft, "saved_at": _saved_at_text(draft), "merged": result.merged}
+        if result.too_long:
+            context["error"] = _too_long_said(result.too_long)
         return render(request, "cases/case_new.html#draft-state", context)
     for row, uploaded in _fresh_uploads(request):
         try:
             intake_draft_file_add(draft=draft, row=row, uploaded=uploaded)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
+    if result.too_long:
+        messages.error(request, _too_long_said(result.too_long))
+        return _form_as_posted(request, draft)
     messages.success(request, f"Draft saved at {_saved_at_text(draft)}.")
     return redirect(_draft_url(draft))
+
+
+def _form_as_posted(request, draft: IntakeDraft):
+    """The form as posted, not the draft as kept: a field too long for the draft stays on the
+    page as typed, to be shortened (the files chosen are kept with the draft)."""
+    intake = IntakeForms(request.POST, draft_files=_draft_files(draft))
+    intake.hold_errors()
+    return _intake_render(request, intake, draft=draft, submitted=False)
 
 
 def _record_row(row: str):
@@ -327,15 +333,16 @@ def draft_file_remove(request, pk: int):
     kept = intake_draft_file_get_for(request.user, pk)
     draft = kept.draft
     row = kept.row
+    too_long = ()
     if not request.htmx and draft_values(request.POST):
-        try:
-            draft = intake_draft_save(
-                owner=request.user, draft=draft, values=draft_values(request.POST)
-            ).draft
-        except DraftTooLarge as error:
-            # The file is removed all the same; the field to shorten is named.
-            messages.error(request, _draft_refusal(error))
+        result = intake_draft_save(
+            owner=request.user, draft=draft, values=draft_values(request.POST)
+        )
+        draft, too_long = result.draft, result.too_long
     intake_draft_file_remove(draft_file=kept)
+    if too_long:
+        messages.error(request, _too_long_said(too_long))
+        return _form_as_posted(request, draft)
     if not request.htmx:
         messages.success(request, f"Removed {kept.original_filename} from the application.")
         return redirect(_draft_url(draft))

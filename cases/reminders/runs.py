@@ -9,7 +9,7 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, transaction
 from django.db.models import QuerySet
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
@@ -34,8 +34,9 @@ REMINDER_CHUNK = 100
 NOT_REMINDED = frozenset({Reminded.MAIL_FAILED, Reminded.ERROR})
 # Faults that would come again for every case (the database away, the mail server not reached,
 # a worker out of memory): the run stops there, to go on from that case when tried again. A
-# fault of one case's is that case's outcome, and the others go on.
-_STOPS_THE_RUN = (DatabaseError, OSError, MemoryError)
+# fault of one case's (its data refused by the database too) is that case's outcome, and the
+# others go on.
+_STOPS_THE_RUN = (OperationalError, InterfaceError, OSError, MemoryError)
 
 
 def reminder_run_start(*, actor, cases: QuerySet[Case], selected: int, query: str) -> ReminderRun:
@@ -86,7 +87,11 @@ def reminder_run_resume(*, run: ReminderRun) -> ReminderRun:
     with transaction.atomic():
         run = ReminderRun.objects.select_for_update().get(pk=run.pk)
         again = not_reminded(run)
-        if run.status != ReminderRunStatus.FAILED and not reminder_run_stuck(run) and not again:
+        # A run at work is left to its worker (from a review: "Send again" from a stale page
+        # beside a working run left cases never reminded), unless it is stuck.
+        if (run.working and not reminder_run_stuck(run)) or (
+            run.status == ReminderRunStatus.FINISHED and not again
+        ):
             raise ValidationError(
                 "These reminders are not stuck and none is left to send: they are finished or "
                 "still being sent."
@@ -123,18 +128,22 @@ def reminder_run_work(*, run_id: int) -> bool:
             "Ask for them again from the case list.",
         )
         return False
-    ReminderRun.objects.filter(pk=run.pk).update(
+    started = ReminderRun.objects.filter(pk=run.pk, status__in=WORKING_STATUSES).update(
         status=ReminderRunStatus.RUNNING, heartbeat_at=timezone.now()
     )
-    waiting = [number for number in run.case_numbers if number not in run.outcomes]
+    if not started:
+        return False  # ended meanwhile by another delivery of the same run
     number = ""
     try:
-        for start in range(0, len(waiting), REMINDER_CHUNK):
-            chunk = waiting[start : start + REMINDER_CHUNK]
-            number = ""
-            cases = {case.case_number: case for case in Case.objects.filter(case_number__in=chunk)}
-            for number in chunk:
-                _case_remind(run, number, cases.get(number))
+        # Read again after each pass: cases sent again meanwhile are not left behind.
+        while waiting := _waiting(run):
+            for start in range(0, len(waiting), REMINDER_CHUNK):
+                chunk = waiting[start : start + REMINDER_CHUNK]
+                number = ""
+                by_number = Case.objects.filter(case_number__in=chunk)
+                cases = {case.case_number: case for case in by_number}
+                for number in chunk:
+                    _case_remind(run, number, cases.get(number))
     except _STOPS_THE_RUN as exc:
         # The run says so and stops; "Try again" goes on from this case. (With the database
         # away this write fails too: the run is left running, and once it has gone untouched
@@ -144,6 +153,11 @@ def reminder_run_work(*, run_id: int) -> bool:
         return False
     _run_end(run)
     return True
+
+
+def _waiting(run: ReminderRun) -> list[str]:
+    numbers, outcomes = ReminderRun.objects.values_list("case_numbers", "outcomes").get(pk=run.pk)
+    return [number for number in numbers if number not in outcomes]
 
 
 def _stopped(run: ReminderRun, number: str, exc: Exception) -> str:
@@ -158,7 +172,7 @@ def _stopped(run: ReminderRun, number: str, exc: Exception) -> str:
         why = "the worker ran out of memory"
     where = f" at {number}" if number else ""
     return (
-        f"Stopped after {done} of {run.total} cases{where}: {why}. The reminders sent are "
+        f"Stopped after {done} of {_cases(run.total)}{where}: {why}. The reminders sent are "
         f"kept; trying again goes on from there. (For support: {type(exc).__name__}: {exc})"
     )
 
@@ -184,7 +198,9 @@ def _case_remind(run: ReminderRun, number: str, case: Case | None) -> None:
         logger.exception("reminder run %s: case %s not reminded", run.pk, number)
         with transaction.atomic():
             locked = ReminderRun.objects.select_for_update().only("outcomes").get(pk=run.pk)
-            _outcome_save(locked, number, Reminded.ERROR)
+            # Unless another delivery did this case meanwhile (the lock was let go between).
+            if number not in locked.outcomes:
+                _outcome_save(locked, number, Reminded.ERROR)
 
 
 def _outcome_save(locked: ReminderRun, number: str, outcome: Reminded) -> None:
@@ -208,11 +224,15 @@ def _run_end(run: ReminderRun, *, failed: str = "") -> None:
     if not ended or not (failed or left) or not may(run.created_by, Ability.MANAGE_CASES):
         return
     if failed:
-        text = f"Reminders stopped after {run.done} of {run.total} cases"
+        text = f"Reminders stopped after {run.done} of {_cases(run.total)}"
     else:
-        text = f"Reminders: {left} of {run.total} case{pluralize(run.total)} not reminded"
+        text = f"Reminders: {left} of {_cases(run.total)} not reminded"
     notify(
         [run.created_by],
         text=f"{text}: send them again from the reminders' page",
         link=reverse("casefile:reminder_run", args=[run.pk]),
     )
+
+
+def _cases(count: int) -> str:
+    return f"{count} case{pluralize(count)}"

@@ -328,7 +328,22 @@ def test_an_action_on_every_case_matching_takes_the_filters_cases_on_every_page(
     assert "Remind the reviewers of 3 cases?" in page
     assert '<input type="hidden" name="shown_query" value="priority=standard">' in page
     assert not mail.outbox and not ReminderRun.objects.exists()
-    reminded = remind({"scope": "matching", "shown_query": "priority=standard", "confirmed": "1"})
+    # The count confirmed is the count that matches now, or it is asked again (from a review).
+    other.priority = "standard"
+    other.save(update_fields=["priority"])
+    again = admin_client.post(
+        BULK,
+        {
+            "action": "remind",
+            "scope": "matching",
+            "shown_query": "priority=standard",
+            "confirmed": "3",
+        },
+    )
+    assert "changed since you were asked: 4 match now" in again.content.decode()
+    assert not ReminderRun.objects.exists()
+    type(other).objects.filter(pk=other.pk).update(priority="expedited")
+    reminded = remind({"scope": "matching", "shown_query": "priority=standard", "confirmed": "3"})
     assert report_of(reminded).startswith("Reminders sent for 3 cases")
     assert len(mail.outbox) == 3
 

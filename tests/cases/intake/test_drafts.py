@@ -377,28 +377,60 @@ def test_back_to_a_draft_that_became_a_case_leads_to_the_case(admin_client, clie
 
 def test_a_field_too_long_for_a_draft_is_named_and_nothing_typed_is_lost(admin_client):
     """From QA: a 25,000-character field was a server error on "Create case", the typing lost;
-    "Save draft" said "reload the page" without naming the field."""
+    "Save draft" said "reload the page" without naming the field. The draft keeps the rest
+    (and the files chosen), the page shows the field as typed, to be shortened."""
     long_text = "x" * 30_001
-    data = without_files(intake_post(**{"diagnoses-diagnoses": long_text}))
+    said = (
+        "“Diagnoses” holds 30,001 characters, more than a draft keeps (30,000): the draft "
+        "keeps the rest; shorten it and it is kept too."
+    )
+    data = intake_post(**{"diagnoses-diagnoses": long_text})
 
     created = admin_client.post(NEW, data)
 
-    assert created.status_code == 200
-    assert not Case.objects.exists() and not IntakeDraft.objects.exists()
+    assert created.status_code == 200 and not Case.objects.exists()
     page = created.content.decode()
-    assert (
-        "The draft was not saved: “Diagnoses” holds 30,001 characters, more than a draft keeps "
-        "(30,000); shorten it and it is saved."
-    ) in page
+    assert said in page
     assert long_text in page  # still in its field, to be shortened
+    draft = IntakeDraft.objects.get()
+    assert "diagnoses-diagnoses" not in draft.values
+    assert draft.values["worker-last_name"] == "Ruiz"
+    assert draft.files.count() == 1  # the record chosen with the post is kept
 
-    saved = admin_client.post(SAVE, data)
-    assert saved.status_code == 200 and long_text in saved.content.decode()
-    assert "“Diagnoses” holds 30,001 characters" in saved.content.decode()
+    saved = admin_client.post(SAVE, {**without_files(data), "draft": draft.pk})
+    assert saved.status_code == 200 and said in saved.content.decode()
+    assert long_text in saved.content.decode()
 
-    autosaved = admin_client.post(SAVE, typed(**{"items-0-description": long_text}), **HTMX)
+    autosaved = admin_client.post(
+        SAVE,
+        typed(**{"draft": draft.pk, "items-0-description": long_text, "worker-first_name": "Eva"}),
+        **HTMX,
+    )
     assert "“Treatment requested (item 1)” holds 30,001 characters" in autosaved.content.decode()
-    assert not IntakeDraft.objects.exists()
+    draft.refresh_from_db()
+    assert draft.values["worker-first_name"] == "Eva"  # the rest was saved
+    # The field too long keeps what the draft held for it.
+    assert draft.values["items-0-description"] == data["items-0-description"]
+
+
+def test_removing_a_file_without_javascript_keeps_a_field_too_long_on_the_page(admin_client):
+    """From a review: the file was removed and the page went back to the draft as kept, the
+    typing of that post lost."""
+    data = intake_post()
+    admin_client.post(NEW, {**data, "application-claim_number": ""})
+    draft = IntakeDraft.objects.get()
+    kept = draft.files.get()
+    long_text = "y" * 30_001
+
+    response = admin_client.post(
+        reverse("intake:draft_file_remove", args=[kept.pk]),
+        {**without_files(data), "draft": draft.pk, "diagnoses-diagnoses": long_text},
+    )
+
+    assert response.status_code == 200
+    assert long_text in response.content.decode()
+    assert "“Diagnoses” holds 30,001 characters" in response.content.decode()
+    assert not draft.files.exists()
 
 
 def test_the_longest_diagnoses_intake_takes_fit_in_a_draft(admin_client):

@@ -7,6 +7,7 @@ from smtplib import SMTPRecipientsRefused, SMTPServerDisconnected
 
 import pytest
 from django.core import mail
+from django.db import DataError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -331,3 +332,74 @@ def test_cases_none_of_which_may_be_reminded_finish_at_once(admin_client):
         "No reminder was sent: 1 case not found or not yours to act on."
     )
     assert 'hx-trigger="every 1s"' not in response.content.decode()
+
+
+def test_send_again_is_refused_while_the_run_is_at_work(admin_client, case_admin, two_in_review):
+    """From a review: "Send again" from a stale page beside a run still at work dropped the
+    refused case's outcome after the worker had passed it, and the run ended with it never
+    reminded and nothing offered."""
+    (first, _), (second, _) = two_in_review
+    run = ReminderRun.objects.create(
+        created_by=case_admin,
+        case_numbers=[first.case_number, second.case_number],
+        outcomes={first.case_number: "mail_failed"},
+        status=ReminderRunStatus.RUNNING,
+        heartbeat_at=timezone.now(),
+    )
+
+    admin_client.post(reverse("casefile:reminder_run_resume", args=[run.pk]))
+
+    run.refresh_from_db()
+    assert run.outcomes == {first.case_number: "mail_failed"}
+    assert run.status == ReminderRunStatus.RUNNING
+
+
+def test_a_case_whose_data_the_database_refuses_is_that_cases_and_the_others_go_on(
+    case_admin, two_in_review, monkeypatch
+):
+    """From a review: any DatabaseError stopped the run, at the same case on every try, and
+    said "the database could not be reached"."""
+    (first, _), (second, second_reviewer) = two_in_review
+    remind_as_usual = services.reviewer_remind
+
+    def refuse_first(case, *, actor):
+        if case.pk == first.pk:
+            raise DataError("value too long for type character varying(64)")
+        return remind_as_usual(case, actor=actor)
+
+    monkeypatch.setattr(runs, "reviewer_remind", refuse_first)
+    run = ReminderRun.objects.create(
+        created_by=case_admin, case_numbers=[first.case_number, second.case_number]
+    )
+
+    assert runs.reminder_run_work(run_id=run.pk) is True
+
+    run.refresh_from_db()
+    assert run.status == ReminderRunStatus.FINISHED
+    assert run.outcomes == {first.case_number: "error", second.case_number: "sent"}
+    assert [message.to for message in mail.outbox] == [[second_reviewer.email]]
+
+
+def test_a_delivery_that_read_the_run_before_it_finished_leaves_it_finished(
+    case_admin, two_in_review, monkeypatch
+):
+    """From a review: a second delivery that read the run as working, just before the first
+    ended it, set it back to running and could ring the bell twice."""
+    (case, _), _ = two_in_review
+    run = ReminderRun.objects.create(
+        created_by=case_admin, case_numbers=[case.case_number], status=ReminderRunStatus.RUNNING
+    )
+
+    def ended_meanwhile(user, ability):
+        # Between this delivery's read of the run and its start, the other one ends it.
+        ReminderRun.objects.filter(pk=run.pk).update(
+            status=ReminderRunStatus.FINISHED, outcomes={case.case_number: "sent"}
+        )
+        return True
+
+    monkeypatch.setattr(runs, "may", ended_meanwhile)
+
+    assert runs.reminder_run_work(run_id=run.pk) is False
+    run.refresh_from_db()
+    assert run.status == ReminderRunStatus.FINISHED
+    assert not mail.outbox
