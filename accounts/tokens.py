@@ -36,6 +36,23 @@ def api_token_create(*, user, name: str, actor=None, days: int | None = None, re
     days = settings.IMR_API_TOKEN_DAYS if days is None else days
     if days < 1:
         raise ValidationError("A token lasts at least one day.")
+    # Two tokens in use under one name look alike in the list, and the wrong one is revoked
+    # (from QA).
+    if (
+        ApiToken.objects.filter(
+            user=user,
+            name__iexact=name.strip(),
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .exclude(name="")
+        .exists()
+    ):
+        raise ValidationError(
+            f"{user.get_username()} has a token named “{name.strip()}” in use already: give "
+            "this one another name (the system or the date it is for), so that the list tells "
+            "them apart."
+        )
     key = KEY_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         user=user,

@@ -108,7 +108,9 @@ def access_required(ability: Ability = Ability.SEE_CASES):
             if not request.user.is_authenticated:
                 return session_ended(request)
             if not may(request.user, ability):
-                raise PermissionDenied("Your role does not allow this.")
+                # Said on the refusal page: whom the page is for (from QA: it described every
+                # role but the one that may).
+                raise PermissionDenied(f"This is for {roles_allowed(ability)}.")
             return view(request, *args, **kwargs)
 
         return guarded

@@ -80,7 +80,9 @@ def bad_request(request, exception=None, template_name="400.html"):
 
 def permission_denied(request, exception=None, template_name="403.html"):
     response = _api_error(request, 403)
-    return response or _mark(render(request, template_name, status=403))
+    # Why, as the guard said it ("This is for system administrators.").
+    context = {"why": str(exception or "")}
+    return response or _mark(render(request, template_name, context, status=403))
 
 
 def page_not_found(request, exception=None, template_name="404.html"):

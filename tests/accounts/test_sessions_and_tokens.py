@@ -246,9 +246,15 @@ def test_an_administrator_makes_a_token_and_sees_its_key_once(api_client_user):
     assert "This form was sent before, and made its token then" in again.content.decode()
     assert "not shown again" not in again.content.decode()
     assert ApiToken.objects.filter(name="Claims system").count() == 1
-    # The form the page shows next makes another.
-    made = client.post(url, {**sent, "form_token": _form_token(listing)}).content.decode()
-    assert ApiToken.objects.filter(name="Claims system").count() == 2
+    # The form the page shows next makes another, under a name of its own: one named as a
+    # token in use is refused (from QA: two rows alike, and the wrong one revoked).
+    same = client.post(url, {**sent, "name": "claims SYSTEM", "form_token": _form_token(listing)})
+    assert same.status_code == 400
+    assert "has a token named “claims SYSTEM” in use already" in same.content.decode()
+    assert ApiToken.objects.count() == 1
+    second = {**sent, "name": "Claims system 2", "form_token": _form_token(same.content.decode())}
+    made = client.post(url, second).content.decode()
+    assert ApiToken.objects.filter(name__startswith="Claims system").count() == 2
     staff = UserFactory(role=Role.CASE_ADMIN)
     refused = client.post(
         url, {"user": staff.pk, "name": "x", "days": "30", "form_token": _form_token(made)}

@@ -11,6 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import Role
+from accounts.tokens import api_token_create
 from cases.casefile.models import SavedView
 from cases.clock.models import CalendarName, CalendarVersion, Holiday, HolidayCalendar
 from cases.intake.models import IntakeDraft
@@ -644,3 +645,16 @@ def test_on_a_phone_the_application_in_progress_banner_stacks(page, live_server,
     whole = banner.bounding_box()
     assert text["width"] >= 0.8 * (whole["width"] - 40)
     assert scroll_width(page) <= 390
+
+
+def test_a_token_named_in_one_long_word_does_not_widen_the_tokens_page(
+    page, live_server, reference_data
+):
+    """From QA: a 100-character name without a space made the page 1,713 px wide on a laptop,
+    the State and Revoke columns past the window's edge."""
+    api_token_create(user=UserFactory(role=Role.API_CLIENT), name="N" * 100)
+    sign_in(page, live_server.url, UserFactory(role=Role.SYSTEM_ADMIN))
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"{live_server.url}/settings/api-tokens/")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width

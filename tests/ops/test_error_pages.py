@@ -58,6 +58,8 @@ def test_a_forbidden_page_shows_our_403(client, reviewer, debug):
     html = response.content.decode()
     assert "Not allowed" in html and "Expert reviewer" in html
     assert f'href="{reverse("casefile:home")}"' in html
+    # Whom the page is for (from QA: it described every role but that one).
+    assert "cannot do this. This is for case administrators and system administrators." in html
 
 
 FORM_BUTTON = "This address is for a form's button"
