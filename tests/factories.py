@@ -1,6 +1,7 @@
 """Factories for test data. Each builds a valid object with the fewest arguments."""
 
 import datetime as dt
+import itertools
 import time
 
 import factory
@@ -90,8 +91,12 @@ def totp_code_fresh(user) -> str:
 
 
 def api_token_for(user) -> str:
-    """A new API token's key for an API-client user."""
-    return api_token_create(user=user, name="Test token")[1]
+    """A new API token's key for an API-client user (each under a name of its own: a client's
+    tokens in use are told apart by name)."""
+    return api_token_create(user=user, name=f"Test token {next(_TOKEN_NUMBERS)}")[1]
+
+
+_TOKEN_NUMBERS = itertools.count(1)
 
 
 def api_client_for(user) -> APIClient:
