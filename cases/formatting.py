@@ -62,6 +62,11 @@ def in_sentence(label: str) -> str:
     return first[:1].lower() + first[1:] + (f" {rest}" if rest else "")
 
 
+def cases_counted(count: int) -> str:
+    """ "1 case", "3 cases": how a message counts cases."""
+    return f"{count} case{'' if count == 1 else 's'}"
+
+
 def first_and_more(names: Sequence[str], most: int) -> tuple[list[str], int]:
     """The first `most` of `names` to name, and how many more to count ("CM26-1, CM26-2 and
     3 more"): what a message or notification lists of a long run of cases."""

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.responses import page_or_fragment
 from cases.access import Ability, access_required
 from cases.casefile.list_views import case_list_url
-from cases.formatting import first_and_more
+from cases.formatting import cases_counted, first_and_more
 from cases.reminders.models import ReminderRun
 from cases.reminders.runs import (
     NOT_REMINDED,
@@ -68,10 +68,6 @@ def run_report(run: ReminderRun) -> SafeString:
         else:
             named[Reminded(outcome)].append(number)
     return _reminders_report(named, refused=missing, pending=run.total - run.done)
-
-
-def _cases(count: int) -> str:
-    return f"{count} case{'s' if count != 1 else ''}"
 
 
 # The cases the reminders report names of each outcome; past this many, "and 3 more".
@@ -144,7 +140,7 @@ def _reminders_report(
         parts = [
             format_html(
                 "Reminders sent for {} ({})",
-                _cases(outcomes[Reminded.SENT]),
+                cases_counted(outcomes[Reminded.SENT]),
                 _cases_linked(named[Reminded.SENT], "casefile:case_detail"),
             )
         ]
@@ -162,16 +158,16 @@ def _reminders_report(
             parts.append(
                 format_html(
                     sentence,
-                    cases=_cases(count),
+                    cases=cases_counted(count),
                     named=_cases_linked(named[outcome], url_name),
                     **{name: forms[0] if one else forms[1] for name, forms in words.items()},
                 )
             )
     if refused:
-        parts.append(f"{_cases(refused)} not found or not yours to act on")
+        parts.append(f"{cases_counted(refused)} not found or not yours to act on")
     if pending:
         # A run that stopped: what it did not come to (from QA: its report read as the whole).
-        parts.append(f"{_cases(pending)} not yet reached")
+        parts.append(f"{cases_counted(pending)} not yet reached")
     if outcomes[Reminded.SENT] or len(parts) == 1:
         return format_html("{}.", _joined(parts))
     # None sent: what follows says why.

@@ -11,12 +11,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, InterfaceError, OperationalError, transaction
 from django.db.models import QuerySet
-from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.notifications import notify
 from cases.access import Ability, may
+from cases.formatting import cases_counted
 from cases.lifecycle.models import Case
 from cases.outbox.runs import run_stuck
 from cases.outbox.services import follow_up_add
@@ -52,18 +52,15 @@ def reminder_run_start(*, actor, cases: QuerySet[Case], selected: int, query: st
             case_numbers=numbers,
             refused=max(selected - len(numbers), 0),
             heartbeat_at=now,
+            # Nothing to look at: finished as it is asked.
+            **({} if numbers else {"status": ReminderRunStatus.FINISHED, "finished_at": now}),
         )
-        if not numbers:
-            ReminderRun.objects.filter(pk=run.pk).update(
-                status=ReminderRunStatus.FINISHED, finished_at=now
+        if numbers:
+            follow_up_add(
+                task=tasks.reminder_run_work.name,
+                args=[run.pk],
+                what=f"Reminders for {cases_counted(len(numbers))} will be sent",
             )
-            run.refresh_from_db()
-            return run
-        follow_up_add(
-            task=tasks.reminder_run_work.name,
-            args=[run.pk],
-            what=f"Reminders for {len(numbers)} case{pluralize(len(numbers))} will be sent",
-        )
     return run
 
 
@@ -172,7 +169,7 @@ def _stopped(run: ReminderRun, number: str, exc: Exception) -> str:
         why = "the worker ran out of memory"
     where = f" at {number}" if number else ""
     return (
-        f"Stopped after {done} of {_cases(run.total)}{where}: {why}. The reminders sent are "
+        f"Stopped after {done} of {cases_counted(run.total)}{where}: {why}. The reminders sent are "
         f"kept; trying again goes on from there. (For support: {type(exc).__name__}: {exc})"
     )
 
@@ -224,15 +221,11 @@ def _run_end(run: ReminderRun, *, failed: str = "") -> None:
     if not ended or not (failed or left) or not may(run.created_by, Ability.MANAGE_CASES):
         return
     if failed:
-        text = f"Reminders stopped after {run.done} of {_cases(run.total)}"
+        text = f"Reminders stopped after {run.done} of {cases_counted(run.total)}"
     else:
-        text = f"Reminders: {left} of {_cases(run.total)} not reminded"
+        text = f"Reminders: {left} of {cases_counted(run.total)} not reminded"
     notify(
         [run.created_by],
         text=f"{text}: send them again from the reminders' page",
         link=reverse("casefile:reminder_run", args=[run.pk]),
     )
-
-
-def _cases(count: int) -> str:
-    return f"{count} case{pluralize(count)}"
