@@ -48,6 +48,7 @@ from cases.intake.models import (
 )
 from cases.integrity.models import IntegrityCheckRun, IntegrityFinding
 from cases.lifecycle.models import CaseEvent, CaseStatus, EventType, PartyRole
+from cases.outbox.runs import WORKING_STATUSES
 from cases.records.models import MedicalRecord
 from cases.records.services import record_add
 from cases.reminders.models import ReminderRun, ReminderRunStatus
@@ -79,7 +80,7 @@ from reviews.letters.models import (
 from reviews.letters.render import letter_text_current
 from reviews.precedents.services import PrecedentItemText, precedent_record
 from reviews.quality.services import determination_return
-from reviews.reports.models import WORKING_STATUSES, ReportRun, ReportRunStatus
+from reviews.reports.models import ReportRun, ReportRunStatus
 from reviews.roster.models import CategorySpecialty, Specialty
 from tests.factories import (
     PASSWORD,

@@ -127,10 +127,6 @@ class ImportRun(BackgroundRun):
         return f"Import run {self.pk} ({self.status})"
 
     @property
-    def working(self) -> bool:
-        return self.status in (ImportRunStatus.QUEUED, ImportRunStatus.RUNNING)
-
-    @property
     def percent(self) -> int:
         return int(100 * self.done / self.total) if self.total else 0
 

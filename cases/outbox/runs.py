@@ -9,10 +9,15 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+# Each run's `status` has its own choices, but all of them hold these two values while the task
+# has work to do (waiting for a worker, then at work); the others say how the run ended.
+WORKING_STATUSES = ("queued", "running")
+
 
 class BackgroundRun(models.Model):
     """What every background run records besides its own work: who asked and when, why it
-    failed, the task's heartbeat (touched as it goes: run_stuck reads it) and when it ended."""
+    failed, the task's heartbeat (touched as it goes: run_stuck reads it) and when it ended.
+    Each run adds its own `status`, working while it is one of WORKING_STATUSES."""
 
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
@@ -25,6 +30,10 @@ class BackgroundRun(models.Model):
     class Meta:
         abstract = True
         ordering = ["-created_at", "-pk"]
+
+    @property
+    def working(self) -> bool:
+        return self.status in WORKING_STATUSES
 
 
 def run_stuck(run, *, minutes: int, now: dt.datetime | None = None) -> bool:

@@ -48,9 +48,6 @@ class ReminderRunStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
-WORKING_STATUSES = (ReminderRunStatus.QUEUED, ReminderRunStatus.RUNNING)
-
-
 class ReminderRun(BackgroundRun):
     """A case administrator's reminders to the reviewers of the cases they selected on the case
     list, sent case by case by a Celery task (`reminder_run_work`): the run's page follows it
@@ -73,10 +70,6 @@ class ReminderRun(BackgroundRun):
 
     def __str__(self) -> str:
         return f"Reminder run {self.pk} ({self.status})"
-
-    @property
-    def working(self) -> bool:
-        return self.status in WORKING_STATUSES
 
     @property
     def total(self) -> int:

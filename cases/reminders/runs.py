@@ -18,12 +18,12 @@ from accounts.notifications import notify
 from cases.access import Ability, may
 from cases.formatting import cases_counted
 from cases.lifecycle.models import Case
-from cases.outbox.runs import run_stuck
+from cases.outbox.runs import WORKING_STATUSES, run_stuck
 from cases.outbox.services import follow_up_add
 
 # tasks imports this module too: both by module name, each name resolved at call time.
 from cases.reminders import tasks
-from cases.reminders.models import WORKING_STATUSES, ReminderRun, ReminderRunStatus
+from cases.reminders.models import ReminderRun, ReminderRunStatus
 from cases.reminders.services import Reminded, reviewer_remind
 
 logger = logging.getLogger(__name__)

@@ -7,11 +7,11 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from cases.outbox.runs import BackgroundRun
 from cases.records.storage import private_storage
 from reviews.reports.periods import (
     Period,
@@ -28,16 +28,13 @@ class ReportRunStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
-WORKING_STATUSES = (ReportRunStatus.QUEUED, ReportRunStatus.RUNNING)
-
-
 def report_file_upload_to(instance: ReportRun, filename: str) -> str:
     # One folder per month; a name nobody can guess, ending as the file does (.pdf, .csv).
     suffix = filename.rsplit(".", 1)[-1]
     return f"reports/{instance.month:%Y-%m}/{uuid.uuid4().hex}.{suffix}"
 
 
-class ReportRun(models.Model):
+class ReportRun(BackgroundRun):
     """One making of the monthly report for `month`: the dashboard asks for it, the task
     `report_run_work` counts each section (progress: `steps_done` of `steps_total`, `step` being
     counted now), then renders and stores the two files. The run's page polls it while it
@@ -45,10 +42,6 @@ class ReportRun(models.Model):
 
     # The month reported on, as its first day.
     month = models.DateField()
-    created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
     status = models.CharField(
         max_length=16, choices=ReportRunStatus.choices, default=ReportRunStatus.QUEUED
     )
@@ -64,17 +57,12 @@ class ReportRun(models.Model):
         storage=private_storage, upload_to=report_file_upload_to, max_length=300, blank=True
     )
     csv_sha256 = models.CharField(max_length=64, blank=True)
-    error = models.TextField(blank=True)
-    # Touched by the task after every step: a run queued or counting and untouched for longer
-    # than REPORT_RUN_STUCK_MINUTES has lost its worker and may be tried again.
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at", "-pk"]
+    class Meta(BackgroundRun.Meta):
         constraints = [
             # Two administrators asking at once get the same run, not two counting side by side.
+            # (cases.outbox.runs.WORKING_STATUSES, as the migration wrote them.)
             models.UniqueConstraint(
                 fields=["month"],
                 condition=Q(status__in=["queued", "running"]),
@@ -84,10 +72,6 @@ class ReportRun(models.Model):
 
     def __str__(self) -> str:
         return f"Monthly report run {self.pk} for {self.month:%Y-%m} ({self.status})"
-
-    @property
-    def working(self) -> bool:
-        return self.status in WORKING_STATUSES
 
     @property
     def percent(self) -> int:

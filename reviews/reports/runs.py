@@ -16,11 +16,11 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from cases.outbox.runs import run_stuck
+from cases.outbox.runs import WORKING_STATUSES, run_stuck
 from cases.outbox.services import follow_up_add
 from cases.records.storage import private_storage
 from reviews.reports import tasks
-from reviews.reports.models import WORKING_STATUSES, ReportRun, ReportRunStatus
+from reviews.reports.models import ReportRun, ReportRunStatus
 from reviews.reports.monthly import (
     SECTIONS,
     MonthBeforeReview,
