@@ -26,7 +26,7 @@ from accounts.notifications import (
 )
 from cases.casefile.forms import MAX_MATCHING
 from cases.clock.deadlines import add_business_days
-from cases.formatting import first_and_more, us_datetime
+from cases.formatting import cases_counted, first_and_more, us_datetime
 from cases.forms import NOTE_MAX_CHARS
 from cases.jsoncheck import visible_strip
 from cases.lifecycle import events
@@ -215,8 +215,7 @@ def plan_run_start(*, actor, case_numbers: list[str] | None = None) -> PlanRun:
             task=tasks.plan_work_out.name,
             args=[run.pk],
             what=(
-                f"The plan for {len(selection)} selected case{'s' if len(selection) != 1 else ''}"
-                " will be worked out"
+                f"The plan for the {cases_counted(len(selection))} selected will be worked out"
                 if selection
                 else "The batch plan will be worked out"
             ),
@@ -303,7 +302,7 @@ def plan_work_out(*, run_id: int, today: dt.date | None = None) -> bool:
         facts = case_facts_load(cases)
         _plan_progress(
             run,
-            f"Matching {len(cases)} case{'s' if len(cases) != 1 else ''} against "
+            f"Matching {cases_counted(len(cases))} against "
             f"{len(roster.entries)} reviewer{'s' if len(roster.entries) != 1 else ''}",
         )
         plan = assignment_plan(roster, facts)
