@@ -100,6 +100,16 @@ class AuditEvent(models.Model):
             raise ValueError("Audit events are append-only.")
         super().save(*args, **kwargs)
 
+    def action_label(self) -> str:
+        """The action in words for the search page. A change asked for and not made is said so
+        (from QA: a form sent back with its errors read "Change" beside its 400): refused when
+        the answer was the asker's (4xx: errors in the form, not allowed, out of date), failed
+        when it was the server's (5xx). The event itself records what was asked, as asked."""
+        status = self.status_code or 0
+        if self.action == AuditAction.CHANGE and status >= 400:
+            return "Change refused" if status < 500 else "Change failed"
+        return self.get_action_display()
+
     def summary(self) -> str:
         """What the event did, in words, for the search page's "What": a change in Django
         admin (admin_change_summary), or a session event that acts on someone or something

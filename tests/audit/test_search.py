@@ -278,3 +278,28 @@ def test_a_password_set_in_django_admin_is_saved_and_logged():
     assert reviewer.check_password(new_password)
     page = client.get(reverse("auditlog:search")).content.decode()
     assert f"User #{reviewer.pk} “{reviewer.username}”: changed password" in html.unescape(page)
+
+
+def test_a_change_refused_or_failed_is_not_read_as_a_change_made():
+    """From QA: a form sent back with its errors read "Change" beside its 400, as if made."""
+    ana = UserFactory(username="ana", role=Role.CASE_ADMIN)
+    for status, number in ((302, "CM26-0000001"), (400, "CM26-0000002"), (500, "CM26-0000003")):
+        AuditEvent.objects.create(
+            actor=ana,
+            username=ana.username,
+            role=ana.role,
+            action=AuditAction.CHANGE,
+            kind=AuditKind.CASE,
+            case_number=number,
+            status_code=status,
+        )
+    client = signed_in(UserFactory(role=Role.SYSTEM_ADMIN))
+    url = reverse("auditlog:search")
+
+    def action(number: str) -> str:
+        page = client.get(url, {"case_number": number}).content.decode()
+        return page.split('<td data-label="Action">')[1].split("</td>")[0]
+
+    assert action("CM26-0000001") == "Change"
+    assert action("CM26-0000002") == "Change refused"
+    assert action("CM26-0000003") == "Change failed"
