@@ -652,7 +652,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # Every record carries the id of the request (or of the request that queued the task).
-    "filters": {"request_id": {"()": "ops.logs.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "ops.logs.RequestIdFilter"},
+        "refusal_without_traceback": {"()": "ops.logs.RefusalWithoutTraceback"},
+    },
     "formatters": {
         "json": {"()": "ops.logs.JsonFormatter"},
         "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
@@ -669,6 +672,7 @@ LOGGING = {
         # Django's own handlers (a console one while DEBUG is on) would print each of its
         # records a second time beside ours: its records go to the root's handler only.
         "django": {"handlers": [], "propagate": True},
+        "django.request": {"filters": ["refusal_without_traceback"]},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
         # axes logs every sign-in at INFO; the auth events (imr.auth) already say what matters.

@@ -138,3 +138,14 @@ def test_djangos_records_are_written_once_by_the_sites_handler():
         logger = logger.parent if logger.propagate else None
     assert len(writers) == 1
     assert any(isinstance(found, RequestIdFilter) for found in writers[0].filters)
+
+
+def test_a_refusal_is_one_line_in_the_log_without_a_traceback(client, logs, reviewer):
+    """From QA: each 403 wrote Django's traceback to the server log, burying the faults."""
+    client.force_login(reviewer)
+    logs.clear()
+    assert client.get(reverse("auditlog:search")).status_code == 403
+    (refused,) = [record for record in logs.records if record.name == "django.request"]
+    assert refused.getMessage().startswith("Forbidden")
+    assert refused.exc_info is None and "Traceback" not in logs.text
+    assert access_lines(logs)[0].status == 403
