@@ -190,6 +190,13 @@ class _SecondFactorReset(AuditedModelAdmin):
     adds or changes a device (to give someone a key or code of their choosing). The key and
     the QR code pages are hidden by django-otp's OTP_ADMIN_HIDE_SENSITIVE_DATA (settings)."""
 
+    # Each says, before it is confirmed, that the user's sessions end (from QA: Django's own
+    # page said only that the device would be deleted).
+    delete_confirmation_template = "admin/accounts/second_factor_delete_confirmation.html"
+    delete_selected_confirmation_template = (
+        "admin/accounts/second_factor_delete_selected_confirmation.html"
+    )
+
     def has_add_permission(self, request, obj=None):
         return False
 

@@ -180,8 +180,12 @@ def test_deleting_a_users_app_in_admin_ends_the_sessions_it_verified(superuser_c
     dashboard = reverse("determination:reviewer_dashboard")
     assert elsewhere.get(dashboard).status_code == 200
 
-    # When a system administrator deletes the app in admin
+    # When a system administrator deletes the app in admin, told first what it does (from QA:
+    # Django's own page said only that the device would be deleted)
     delete = reverse("admin:otp_totp_totpdevice_delete", args=[device.pk])
+    asked = superuser_client.get(delete).content.decode()
+    assert f"Every session of {user} ends now" in asked
+    assert "at their next sign-in they set up a new app" in asked
     assert superuser_client.post(delete, {"post": "yes"}).status_code == 302
 
     # Then the session it verified is over, and the audit log names whose sessions ended
@@ -199,12 +203,11 @@ def test_the_bulk_delete_of_apps_ends_each_users_sessions(superuser_client):
     devices = [totp_device_for(user) for user in users]
     sessions = [_verified_client(user) for user in users]
     listing = reverse("admin:otp_totp_totpdevice_changelist")
-    bulk = {
-        "action": "delete_selected",
-        "_selected_action": [device.pk for device in devices],
-        "post": "yes",
-    }
-    superuser_client.post(listing, bulk)
+    bulk = {"action": "delete_selected", "_selected_action": [device.pk for device in devices]}
+    asked = superuser_client.post(listing, bulk).content.decode()
+    ending = asked.split("<strong>Every session of ")[1].split(" ends now</strong>")[0]
+    assert set(ending.split(", ")) == {str(user) for user in users}
+    superuser_client.post(listing, {**bulk, "post": "yes"})
     assert not TOTPDevice.objects.filter(pk__in=[device.pk for device in devices]).exists()
     for session in sessions:
         assert session.get(reverse("casefile:case_list")).status_code != 200
