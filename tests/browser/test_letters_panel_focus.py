@@ -1,0 +1,44 @@
+"""From QA, in a real browser: the case page's letters panel redraws itself every second while a
+letter is in the works, and its "Retry now" was drawn anew each time: a keyboard user who had
+tabbed to it lost the focus to the page's start before pressing it."""
+
+import datetime as dt
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from cases.outbox.models import FollowUp, FollowUpState
+from reviews.letters.models import Letter, LetterStatus
+from reviews.letters.services import letter_follow_up, letter_request
+from tests.browser.test_reviewer_flow import sign_in
+from tests.factories import UserFactory, approved_determination
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_retry_now_keeps_the_focus_while_the_panel_redraws(
+    page, live_server, reference_data, artifacts
+):
+    determination = approved_determination(outcomes=("overturned",))
+    with transaction.atomic():
+        letter = letter_request(determination=determination, actor=None)
+    # A worker stopped mid-render long ago: the letter is stuck, the panel polls it.
+    Letter.objects.filter(pk=letter.pk).update(status=LetterStatus.RENDERING)
+    FollowUp.objects.filter(pk=letter_follow_up(letter).pk).update(
+        state=FollowUpState.RUNNING, state_changed_at=timezone.now() - dt.timedelta(hours=1)
+    )
+    sign_in(page, live_server.url, UserFactory(role="case_admin"))
+    page.goto(f"{live_server.url}/cases/{determination.case.case_number}/")
+
+    retry = page.locator("#letters").get_by_role("button", name="Retry now")
+    retry.focus()
+    with page.expect_response(lambda response: "/letters/" in response.url):
+        pass  # a redraw of the panel
+    with page.expect_response(lambda response: "/letters/" in response.url):
+        pass  # and another
+    expect(retry).to_be_focused()
+    page.screenshot(path=str(artifacts / "letters-retry-focused.png"))
+    page.keyboard.press("Enter")
+    expect(page.locator("#letters")).not_to_contain_text("Stuck since")
