@@ -310,6 +310,13 @@ class AutosaveResult:
     merged: bool
     # Fields this request did not change that another window changed (the client is stale).
     stale: tuple[str, ...] = ()
+    # Fields not saved, each with why (a text too long, a value not offered): the others were
+    # saved all the same (from QA: one over-long rationale kept every other field unsaved).
+    refused: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def refused_said(self) -> str:
+        return " ".join(why for _key, why in self.refused)
 
 
 def _normalize_text(value) -> str:
@@ -388,7 +395,9 @@ def determination_autosave(
     skipped. A changed field is saved when the server still has the client's base (another
     window may have changed *other* fields: those are merged), and is a conflict when the
     server's text moved on: then nothing is saved and DraftConflict carries both texts. Without
-    a base, the client's version must be the current one."""
+    a base, the client's version must be the current one. A field whose value cannot be saved
+    (too long, a choice not offered) is left as it was and said in `refused`; the rest is
+    saved."""
 
     determination = _determination_lock(determination)
     _editable_check(determination, actor)
@@ -401,9 +410,14 @@ def determination_autosave(
     apply: list[tuple[object, str, str, str]] = []
     conflicts: list[FieldConflict] = []
     stale: list[str] = []
+    refused: list[tuple[str, str]] = []
     for key, raw in changes.items():
         decision, name = _draft_field(determination, decisions, key)
-        value = _draft_value_clean(decision, name, _normalize_text(raw))
+        try:
+            value = _draft_value_clean(decision, name, _normalize_text(raw))
+        except ValidationError as error:
+            refused.append((key, " ".join(error.messages)))
+            continue
         base = _normalize_text(bases[key]) if key in bases else None
         if name == "citation_text" and base is not None:
             base = " ".join(base.split())
@@ -457,6 +471,7 @@ def determination_autosave(
         changed=tuple(key for _, _, key, _ in apply),
         merged=merged,
         stale=tuple(stale),
+        refused=tuple(refused),
     )
 
 

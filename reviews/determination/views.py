@@ -516,6 +516,13 @@ def draft_save(request, case_number):
     if request.POST.get("beacon"):
         # Sent by a closing tab: nobody reads the answer.
         return HttpResponse(status=204)
+    if result.refused:
+        # The rest is saved; the fields refused come back as typed, with why, to be corrected.
+        messages.error(request, f"Not saved: {result.refused_said}")
+        typed = {key: changes[key] for key, _why in result.refused}
+        return _render_step(
+            request, workspace_for(request.user, case_number), step, status=400, values=typed
+        )
     if result.changed:
         messages.success(request, "Saved.")
     if request.POST.get("then") == "next":

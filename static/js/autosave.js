@@ -264,6 +264,7 @@
           "beforeend", " Your text is kept here and in this browser."
         );
         if (status.querySelector("[data-read-only]")) refusedForGood = true;
+        forgetSaved();  // what was saved besides (the fields refused keep their copy)
         leavingTo = null;
         leavingResent = false;
         return;

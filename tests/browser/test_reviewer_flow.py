@@ -436,15 +436,38 @@ def test_a_text_over_the_limit_says_why_it_is_not_saved_and_stays(
     status = page.locator("#save-status")
     box.fill("Word " * 5000 + "end")
     expect(status).to_contain_text(
-        "The clinical case summary is 25,003 characters long; a text of the draft may be at "
-        "most 20,000. Shorten it to save it. Your text is kept here and in this browser.",
+        "Not saved: The clinical case summary is 25,003 characters long; a text of the draft "
+        "may be at most 20,000. Shorten it to save it. The rest is saved",
         timeout=10_000,
     )
+    expect(status).to_contain_text("Your text is kept here and in this browser.")
     page.wait_for_timeout(1500)  # no later answer puts "Not saved yet" over the reason
     expect(status).to_contain_text("Shorten it to save it")
     assert Determination.objects.get(pk=determination.pk).clinical_summary == before
     box.fill("A summary of a sensible length.")
     expect(status).to_contain_text("Saved", timeout=10_000)
+
+
+def test_a_text_over_the_limit_does_not_hold_back_the_other_fields(
+    page, live_server, reference_data
+):
+    """From QA: with item 2's rationale over the limit, item 1's edits never reached the
+    server, though the message named only item 2."""
+    reviewer = reviewer_with_profile("REV-LONG2")
+    case, _, determination = case_in_review(reviewer, items=2)
+    first, second = determination.decisions.order_by("item__position")
+    sign_in(page, live_server.url, reviewer)
+    page.goto(f"{live_server.url}/reviews/cases/{case.case_number}/step/3/")
+    status = page.locator("#save-status")
+    page.locator(f"#rationale-{second.pk}").fill("Long. " * 4000)
+    expect(status).to_contain_text("Not saved: Item 2", timeout=10_000)
+    page.locator(f"#rationale-{first.pk}").fill("Item 1's rationale, typed after.")
+    expect(status).to_contain_text("The rest is saved", timeout=10_000)
+    page.wait_for_timeout(1500)
+    first.refresh_from_db(), second.refresh_from_db()
+    assert first.rationale == "Item 1's rationale, typed after." and second.rationale == ""
+    expect(status).to_contain_text("Not saved: Item 2")  # still said, still kept in its box
+    expect(page.locator(f"#rationale-{second.pk}")).to_have_value("Long. " * 4000)
 
 
 def test_enter_in_a_one_line_field_saves_the_draft_in_place(page, live_server, reference_data):

@@ -390,13 +390,33 @@ def test_the_catalog_is_seeded_in_evidence_order():
 
 def test_autosave_refuses_an_unknown_outcome():
     _, reviewer, determination = case_in_review()
-    with pytest.raises(ValidationError, match="Upheld or Overturned"):
-        determination_autosave(
-            determination=determination,
-            actor=reviewer,
-            version=1,
-            changes={item_key(determination, "outcome"): "maybe"},
-        )
+    key = item_key(determination, "outcome")
+    result = determination_autosave(
+        determination=determination, actor=reviewer, version=1, changes={key: "maybe"}
+    )
+    assert result.refused == ((key, "Choose Upheld or Overturned."),)
+    assert result.changed == () and reload(determination).version == 1
+
+
+def test_a_field_refused_leaves_the_others_saved():
+    """From QA: one rationale over the limit kept every other field of the step from saving,
+    though the message named only the long one."""
+    _, reviewer, determination = case_in_review(items=2)
+    first, second = determination.decisions.order_by("item__position")
+    first_key, second_key = f"item-{first.pk}-rationale", f"item-{second.pk}-rationale"
+    result = determination_autosave(
+        determination=determination,
+        actor=reviewer,
+        version=1,
+        changes={first_key: "Kept, though the other is too long.", second_key: "x" * 20_001},
+        bases={first_key: "", second_key: ""},
+    )
+    assert result.changed == (first_key,) and result.version == 2
+    ((key, why),) = result.refused
+    assert key == second_key
+    assert why.startswith(f"Item 2 ({second.item.description}): rationale is 20,001 characters")
+    first.refresh_from_db(), second.refresh_from_db()
+    assert (first.rationale, second.rationale) == ("Kept, though the other is too long.", "")
 
 
 # --- What blocks signing ----------------------------------------------------------------------

@@ -556,6 +556,39 @@ def test_plain_save_and_continue_moves_to_the_next_step(client, mine):
     assert determination.decisions.get().rationale == "Why."
 
 
+def test_a_field_too_long_is_said_and_the_rest_of_the_step_saved(client, mine):
+    """From QA: one over-long rationale kept the step's other fields from ever saving."""
+    case, _, determination, _ = mine
+    summary = determination.clinical_summary
+    key = draft_item_key(determination.decisions.get().pk, "rationale")
+    posted = {
+        "step": "3",
+        "version": "1",
+        "summary": summary + " Also typed.",
+        "base:summary": summary,
+        key: "y" * 20_001,
+        f"base:{key}": "",
+    }
+    url = reverse("determination:draft_save", args=[case.case_number])
+    page = html.unescape(client.post(url, posted, **HTMX).content.decode())
+    assert "Not saved: Item 1 (" in page and "rationale is 20,001 characters long" in page
+    assert "The rest is saved" in page
+    assert 'id="base-summary"' in page and f'id="base-{key}"' not in page
+    assert Determination.objects.get(pk=determination.pk).clinical_summary.endswith("Also typed.")
+
+    # Without JavaScript: the page comes back with the long text in its box, to be shortened.
+    posted["summary"] = summary + " Also typed. And more."
+    posted["base:summary"] = summary + " Also typed."
+    posted["version"] = "2"
+    response = client.post(url, posted)
+    assert response.status_code == 400
+    page = html.unescape(response.content.decode())
+    assert "Not saved: Item 1 (" in page and "y" * 20_001 in page
+    determination.refresh_from_db()
+    assert determination.clinical_summary.endswith("And more.")
+    assert determination.decisions.get().rationale == ""
+
+
 def test_autosave_after_the_session_ended_answers_401_not_the_login_page(client, mine):
     case = mine[0]
     client.logout()
