@@ -609,7 +609,8 @@ def warning_replace(request, case_number):
     except ValidationError as exc:
         error = " ".join(exc.messages)
     if request.htmx:
-        return _warnings_response(request, case_number, replace_error=error)
+        done = "" if error or not result.changed else "Replaced. The draft is saved."
+        return _warnings_response(request, case_number, replace_error=error, replaced=done)
     if error:
         messages.error(request, error)
     elif result.changed:

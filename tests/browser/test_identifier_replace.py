@@ -28,9 +28,12 @@ def test_a_click_replaces_the_workers_name_on_the_review_step(
     warnings = page.locator("#review-warnings")
     expect(warnings.locator("mark", has_text="Mr. Delgado")).to_be_visible()
     shot(page, artifacts, "identifier-before")
-    warnings.get_by_role("button", name="Replace with “the injured worker”").click()
+    # By keyboard: the button goes with its warning, and the focus goes to what became of it
+    # (from QA: it fell to the page's start).
+    warnings.get_by_role("button", name="Replace with “the injured worker”").press("Enter")
 
     expect(warnings.get_by_text(re.compile("the worker.s name"))).to_have_count(0)
+    expect(warnings.get_by_text("Replaced. The draft is saved.")).to_be_focused()
     expect(warnings.get_by_text("No warnings")).to_be_visible()
     shot(page, artifacts, "identifier-after")
     summary = Determination.objects.get(pk=determination.pk).clinical_summary
