@@ -5,7 +5,8 @@
    changes asks first, naming the other; leaving the page with changes in any asks too (the
    browser's own question), except by sending a form. A form drawn refused
    (data-unsaved-refused) holds what was posted and not saved, so it counts as changed from the
-   start. Forms htmx draws later (the case page's workflow after a finding) are watched from
+   start; it is marked only when something in it was typed or chosen (the form's has_changed:
+   from QA, a finding refused with nothing typed made the page ask about it). Forms htmx draws later (the case page's workflow after a finding) are watched from
    when they are drawn. Any other form sent on the page (a button that acts at once, such as
    "Mark records complete") redraws it too, so it asks the same, naming its button. */
 (function () {

@@ -143,3 +143,22 @@ def test_a_button_that_acts_at_once_asks_too_when_a_form_has_typed_work(
     assert dialogs.seen[0][1].endswith("Go on with “Mark records complete”?")
     expect(title).to_be_focused()
     assert Case.objects.get(pk=case.pk).status == CaseStatus.AWAITING_RECORDS
+
+
+def test_a_finding_refused_with_nothing_typed_asks_nothing_on_leaving(
+    page, live_server, reference_data
+):
+    """From QA: a finding refused for a missing record, with nothing typed in it, made the
+    page ask "Your changes to the eligible finding are not saved" before the upload its refusal
+    asked for, and again on leaving."""
+    admin = UserFactory(role=Role.CASE_ADMIN)
+    case = case_taken_in(admin)
+    sign_in(page, live_server.url, admin)
+    page.goto(f"{live_server.url}/cases/{case.case_number}/")
+    page.get_by_role("button", name="Record eligible and send the notice").click()
+    expect(page.get_by_role("alert").first).to_contain_text("Not recorded")
+
+    dialogs = Dialogs(page)
+    page.evaluate("() => { window.location.href = '/cases/'; }")
+    expect(page).to_have_url(f"{live_server.url}/cases/")
+    assert dialogs.kinds == []
