@@ -89,10 +89,15 @@ def case_assign(request, case_number):
     return _assign_page(request, case)
 
 
+REVIEWER_SEARCH_MAX = 100
+
+
 def _assign_page(request, case, *, unassign: dict | None = None, status: int = 200):
     """The Assign page; `unassign`, the unassignment form sent back refused: its error, and
     the reason and the reviewer chosen, kept as they were typed and picked."""
-    query = request.GET.get("q", "").strip()
+    # A name or a specialty: longer is no search (the box takes as much; from QA, 300
+    # characters were taken and their echo ran off the page).
+    query = request.GET.get("q", "").strip()[:REVIEWER_SEARCH_MAX]
     # The excluded panel is closed until asked for: its list is read when the user opens it
     # (htmx fetches the panel alone) or follows its link, or with a search (issue 12).
     excluded_asked = "excluded_page" in request.GET
@@ -126,6 +131,7 @@ def _assign_page(request, case, *, unassign: dict | None = None, status: int = 2
             "case": result.case,
             "result": result,
             "query": query,
+            "search_max": REVIEWER_SEARCH_MAX,
             "eligible_page": result.eligible_page,
             # A search opens the panel on the excluded reviewers it found (the one searched for
             # may be excluded, and why is the answer).

@@ -658,3 +658,46 @@ def test_a_token_named_in_one_long_word_does_not_widen_the_tokens_page(
         page.set_viewport_size({"width": width, "height": 900})
         page.goto(f"{live_server.url}/settings/api-tokens/")
         assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def test_a_long_word_typed_widens_neither_the_audit_log_the_holidays_nor_the_assign_page(
+    page, live_server, reference_data
+):
+    """From QA: a 200-character search logged made the audit log about 2,000 px wide (its other
+    columns off-screen on every row); a holiday named in one long word pushed Date and Source
+    away; a long search on the Assign page ran off the card, and at 390 px off the page."""
+    word = "InternalMedicineNeurologyOccupational" * 3
+    admin = UserFactory(role=Role.CASE_ADMIN)
+    sysadmin = UserFactory(role=Role.SYSTEM_ADMIN)
+    calendar, _ = HolidayCalendar.objects.get_or_create(name=CalendarName.JUDICIAL)
+    version = CalendarVersion.objects.create(
+        calendar=calendar, number=(calendar.versions.count() + 1), note="For the test."
+    )
+    Holiday.objects.create(
+        version=version, date=dt.date(timezone.localdate().year, 12, 24), name=word, source="x"
+    )
+    case = ready_case()
+    sign_in(page, live_server.url, admin)
+    page.goto(f"{live_server.url}/cases/?q={word * 2}")
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"{live_server.url}/cases/{case.case_number}/assign/?q={word * 3}")
+        expect(page.get_by_text("No eligible reviewer matches")).to_be_visible()
+        assert scroll_width(page) <= width, width
+    # The search is kept to what the box takes.
+    expect(page.locator("#reviewer-q")).to_have_value((word * 3)[:100])
+
+    page.context.clear_cookies()
+    sign_in(page, live_server.url, sysadmin)
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        for path in ("/audit/", "/settings/holidays/"):
+            page.goto(f"{live_server.url}{path}")
+            expect(page.get_by_text(word).first).to_be_visible()
+            assert scroll_width(page) <= width, (path, width)
+            # Nor the tables, which scroll inside their frame rather than widen the page.
+            wider = page.locator(".table-wrap").evaluate_all(
+                "frames => frames.filter(el => el.checkVisibility()"
+                " && el.scrollWidth > el.clientWidth + 1).length"
+            )
+            assert wider == 0, (path, width)
