@@ -17,7 +17,7 @@ def us_date(value) -> str:
     us_datetime or |date, which convert them to local time."""
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
         return ""
-    return f"{value.month:02d}/{value.day:02d}/{value.year}"
+    return f"{value.month:02d}/{value.day:02d}/{value.year:04d}"
 
 
 def us_datetime(value) -> str:

@@ -9,6 +9,7 @@ from django.http import QueryDict
 
 from cases.casefile.models import SavedView
 from cases.casefile.selectors import DUE_FILTERS, case_list_for, sort_valid
+from cases.formatting import us_date
 from cases.forms import email_field, note_field
 from cases.jsoncheck import visible_strip
 from cases.lifecycle.models import (
@@ -142,30 +143,46 @@ class CaseFilterForm(forms.Form):
         return filters
 
     def ignored(self) -> list[str]:
-        """The filters asked for in the address that the list does not know (an old bookmark,
-        a link edited by hand), each as "Priority “urgent”": the list says they were not
-        applied rather than showing more cases than asked without a word."""
+        """The filters asked for in the address that the list does not apply (an old bookmark,
+        a link edited by hand, dates the wrong way round), each with why: "Priority “urgent”,
+        not one of its choices". The list says they were not applied rather than showing more
+        cases than asked without a word. From QA: every one of them was said as "no such
+        choice", dates in the address's form, not as the date boxes show them."""
         self.is_valid()
-        asked = []
+        ignored = []
         if self.unknown_status:
-            asked.append(("status", self.unknown_status))
-        asked += [
-            (name, self.data.get(name, ""))
-            for name in ("priority", "due", *RECEIVED)
-            if name in self.errors
-        ]
-        ignored = [
-            f"{self.fields[name].label} “{value}”"
-            + (
-                f" ({self.errors[name][0]})"
-                if name in RECEIVED and self.errors.as_data()[name][0].code == RECEIVED_SAID
-                else ""
+            ignored.append(f"Status “{self.unknown_status}”, not one of its choices")
+        for name in ("priority", "due"):
+            if name in self.errors:
+                ignored.append(
+                    f"{self.fields[name].label} “{self.data.get(name, '')}”, not one of its choices"
+                )
+        errors = self.errors.as_data()
+        said = {name: errors[name][0] for name in RECEIVED if name in errors}
+        days = {name: self._received_read(self.data.get(name, "")) for name in said}
+        if (
+            len(said) == 2
+            and all(error.code == RECEIVED_SAID for error in said.values())
+            and (
+                days["received_from"]
+                and days["received_to"]
+                and days["received_from"] > days["received_to"]
             )
-            for name, value in asked
-        ]
+        ):
+            ignored.append(
+                f"Received from {us_date(days['received_from'])} to "
+                f"{us_date(days['received_to'])}, the first date after the last"
+            )
+        else:
+            for name, error in said.items():
+                label, day = self.fields[name].label, days[name]
+                if day is None:
+                    ignored.append(f"{label} “{self.data.get(name, '')}”, not a date")
+                else:
+                    ignored.append(f"{label} {us_date(day)}, {error.message}")
         sort = self.data.get("sort", "") if self.data else ""
         if sort and not sort_valid(sort):
-            ignored.append(f"Sort “{sort}”")
+            ignored.append(f"Sort “{sort}”, not one of its columns")
         return ignored
 
     def query(self, **changed: str) -> str:

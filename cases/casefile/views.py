@@ -193,7 +193,7 @@ def case_list_csv(request):
         # list's "Not applied" warning, so no CSV is made (as the dashboard's CSV refuses a bad
         # period); the list offers the export of what it shows instead.
         return HttpResponseBadRequest(
-            f"Not applied, because the case list has no such choice: {'; '.join(ignored)}. "
+            f"Not applied to the case list: {'; '.join(ignored)}. "
             "No CSV was made: choose from the case list's filters and export again.",
             content_type="text/plain; charset=utf-8",
         )

@@ -89,8 +89,9 @@ def test_list_says_which_filters_in_the_address_it_does_not_know(admin_client):
     ).content.decode()
     # Then the list says none of them was applied, and shows the open cases
     assert (
-        "Not applied, because the list has no such choice: Status “waiting”; Priority "
-        "“urgent”; Due “soon”; Sort “colour”. The list below is shown without them"
+        "Not applied: Status “waiting”, not one of its choices; Priority “urgent”, not one of "
+        "its choices; Due “soon”, not one of its choices; Sort “colour”, not one of its "
+        "columns. The list below is shown without them"
     ) in page
     assert case.case_number in page
     # and a list asked for with known filters says nothing of the kind
@@ -219,7 +220,7 @@ def test_an_export_with_a_filter_the_list_does_not_know_is_refused_not_every_cas
     assert response.status_code == 400
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     assert response.content.decode() == (
-        "Not applied, because the case list has no such choice: Priority “urgent”. No CSV was "
+        "Not applied to the case list: Priority “urgent”, not one of its choices. No CSV was "
         "made: choose from the case list's filters and export again."
     )
 
@@ -1280,7 +1281,7 @@ def test_the_list_filters_by_the_day_the_application_was_received(admin_client):
             reverse("casefile:case_list"), {"received_to": "2026-13-45"}
         ).content.decode()
     )
-    assert "Not applied, because the list has no such choice: Received to “2026-13-45”" in page
+    assert "Not applied: Received to “2026-13-45”, not a date." in page
     assert early.case_number in page and late.case_number in page
 
 
@@ -1298,12 +1299,16 @@ def test_a_received_date_given_otherwise_is_shown_as_the_date_box_holds_it(admin
             reverse("casefile:case_list"), {"received_from": "0002-11-05"}
         ).content.decode()
     )
-    assert "Received from “0002-11-05” (before Independent Medical Review began)" in page
+    assert "Received from 11/05/0002, before Independent Medical Review began." in page
     page = html_module.unescape(
         admin_client.get(
             reverse("casefile:case_list"),
             {"received_from": "2026-11-20", "received_to": "2026-11-01"},
         ).content.decode()
     )
-    assert "Received from “2026-11-20” (after “Received to”)" in page
-    assert "Received to “2026-11-01” (before “Received from”)" in page
+    # One sentence for the two, the dates as the boxes show them (from QA: "no such choice",
+    # each date in the address's form).
+    assert (
+        "Not applied: Received from 11/20/2026 to 11/01/2026, the first date after the last."
+        in page
+    )
