@@ -345,11 +345,15 @@ def _notifications_mark_read(request):
     if one := request.POST.get("id", ""):
         pk = row_id(one)
         marked = notifications_read(request.user, ids=[pk] if pk is not None else [])
-        messages.success(request, f"{marked} notification{pluralize(marked)} marked read.")
+        messages.success(
+            request, f"{marked} notification{pluralize(marked)} marked read.", extra_tags="focus"
+        )
         return redirect_after_post(request, back)
     upto = row_id(request.POST.get("upto"))
     marked = notifications_read(request.user, ids=[] if upto is None else None, upto=upto)
-    messages.success(request, f"{marked} notification{pluralize(marked)} marked read.")
+    messages.success(
+        request, f"{marked} notification{pluralize(marked)} marked read.", extra_tags="focus"
+    )
     if upto is not None and (newer := notifications_unread_after(request.user, upto=upto)):
         messages.info(
             request,

@@ -82,6 +82,7 @@ def case_assign(request, case_number):
             request,
             f"{case.case_number} assigned to {reviewer.get_full_name()}; "
             "they are notified by e-mail.",
+            extra_tags="focus",  # focused on the page it leads to (from QA: lost)
         )
         return redirect_after_post(
             request, reverse("casefile:case_detail", args=[case.case_number])
@@ -187,12 +188,14 @@ def case_unassign(request, case_number):
             request,
             f"{case.case_number} reassigned to {new_reviewer.get_full_name()}; both reviewers "
             "are notified.",
+            extra_tags="focus",  # focused on the page it leads to (from QA: lost)
         )
     else:
         messages.success(
             request,
             f"{case.case_number}: the reviewer was unassigned and notified; the case waits "
             "for a reviewer again.",
+            extra_tags="focus",  # focused on the page it leads to (from QA: lost)
         )
     return redirect_after_post(
         request, _back_to(request) or reverse("casefile:case_detail", args=[case.case_number])

@@ -100,6 +100,7 @@ def test_mark_all_read_marks_only_what_the_page_showed(client):
     response = client.post(reverse("account:notifications"), {"upto": upto}, follow=True)
     text = response.content.decode()
     assert "2 notifications marked read." in text
+    assert re.search(r'tabindex="-1" autofocus>\s*<p>2 notifications marked read', text)
     assert "1 new notification arrived since you opened this page; it is still unread." in text
     urgent = Notification.objects.get(user=user, urgent=True)
     assert urgent.read_at is None

@@ -1,5 +1,7 @@
 """The Assign page, batch assignment, the reviewer's accept/decline and the specialty table."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -81,6 +83,8 @@ def test_one_click_assigns_and_the_case_page_names_the_reviewer(admin_client):
     )
     page = response.content.decode()
     assert "assigned to Jane Roe" in page
+    # The answer is where the focus lands on the case page (from QA: on the page's body).
+    assert re.search(r'tabindex="-1" autofocus>\s*<p>CM26-\d+ assigned to Jane Roe', page)
     case.refresh_from_db()
     assert case.status == CaseStatus.REVIEWER_ASSIGNED
 
