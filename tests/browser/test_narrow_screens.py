@@ -701,3 +701,23 @@ def test_a_long_word_typed_widens_neither_the_audit_log_the_holidays_nor_the_ass
                 " && el.scrollWidth > el.clientWidth + 1).length"
             )
             assert wider == 0, (path, width)
+
+
+def test_on_a_phone_the_dashboards_small_tables_show_every_column(
+    page, live_server, reference_data, artifacts
+):
+    """From QA: at 390 px "Letters served" and "Share" were cut off behind a sideways scroll that
+    nothing showed (tables of three columns stay tables, not cards)."""
+    from tests.reviews.reports.known_month import known_month
+
+    known_month()
+    sign_in(page, live_server.url, UserFactory(role=Role.CASE_ADMIN))
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}/dashboard/?start=2026-11-01&end=2026-11-30")
+    expect(page.locator("#chart-ineligibility_reasons")).to_be_visible()
+    cut = page.locator(".report .table-wrap").evaluate_all(
+        "frames => frames.filter(el => el.checkVisibility()"
+        " && el.scrollWidth > el.clientWidth + 1).map(el => el.closest('section').id)"
+    )
+    assert cut == []
+    page.locator("#chart-weekly .table-wrap").screenshot(path=str(artifacts / "narrow-weekly.png"))
