@@ -69,3 +69,30 @@ def test_on_a_phone_the_empty_record_viewer_waits_small_until_a_record_is_chosen
     expect(viewer).not_to_have_class("record-viewer record-viewer--empty")
     assert viewer.bounding_box()["height"] > 350
     page.screenshot(path=str(artifacts / "narrow-record-viewer.png"), full_page=True)
+
+
+def test_a_step_of_the_step_bar_reached_by_tab_shows_its_whole_focus_ring(
+    page, live_server, reference_data, artifacts
+):
+    """From QA: the step bar's frame clipped the ring to a thin line at the step's left edge."""
+    case, reviewer, _ = case_in_review()
+    sign_in(page, live_server.url, reviewer)
+    page.goto(f"{live_server.url}/reviews/cases/{case.case_number}/step/2/")
+    step = page.locator("#stepbar a", has_text="Decisions")
+    step.focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")  # by keyboard: :focus-visible
+    expect(step).to_be_focused()
+    assert step.evaluate(RING) == ["solid", "3px"]
+    # The ring's outer edge lies inside the bar's frame, which hides whatever passes it.
+    inside = step.evaluate(
+        """el => {
+          const s = getComputedStyle(el), reach = parseFloat(s.outlineOffset)
+            + parseFloat(s.outlineWidth);
+          const ring = el.getBoundingClientRect(), frame = el.closest('ol').getBoundingClientRect();
+          return ring.left - reach >= frame.left && ring.right + reach <= frame.right
+            && ring.top - reach >= frame.top && ring.bottom + reach <= frame.bottom;
+        }"""
+    )
+    assert inside
+    page.locator("#stepbar").screenshot(path=str(artifacts / "focus-ring-stepbar.png"))
