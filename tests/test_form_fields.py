@@ -69,6 +69,14 @@ def test_an_error_is_shown_above_the_control_with_its_id_and_escaped():
     assert html.index(error) < html.index('<input type="text" name="note"')
 
 
+def test_a_statement_to_attest_reads_as_text_not_as_a_bold_label():
+    """From QA: the 130-word no-conflict attestation was all bold, its box halfway down."""
+    from reviews.determination.forms import AcceptForm
+
+    assert '<div class="checkbox checkbox--statement">' in _draw(AcceptForm()["attest"])
+    assert '<div class="checkbox">' in _draw(_Form()["confirm"])
+
+
 def test_a_checkbox_comes_before_its_label_with_a_space_between():
     form = _Form(data={})
     form.is_valid()
