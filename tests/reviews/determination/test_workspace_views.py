@@ -829,6 +829,42 @@ def test_signing_a_page_drawn_before_another_window_saved_the_draft_signs_nothin
     assert determination.status == DeterminationStatus.SUBMITTED
 
 
+def test_a_sign_refused_for_another_windows_edit_says_so_when_that_edit_left_work_to_do(
+    client, mine
+):
+    """From QA: another tab's edit left a warning to confirm; signing in the first tab showed
+    only "Not ready to sign yet: 1 warning to confirm", without a word of the other window."""
+    case, reviewer, determination, _ = mine
+    determination_fill(determination)
+    sign_page = client.get(
+        reverse("determination:workspace_step", args=[case.case_number, 6])
+    ).content.decode()
+    shown = re.search(r'name="version" value="(\d+)"', sign_page)[1]
+    decision = determination.decisions.get()
+    determination.refresh_from_db()
+    determination_autosave(  # a rationale that contradicts its outcome: a warning to confirm
+        determination=determination,
+        actor=reviewer,
+        version=determination.version,
+        changes={
+            draft_item_key(decision.pk, "rationale"): decision.rationale
+            + " Therefore the request is medically necessary."
+        },
+    )
+
+    answer = client.post(
+        reverse("determination:determination_submit", args=[case.case_number]),
+        {"password": PASSWORD, "version": shown},
+    )
+
+    page = html.unescape(answer.content.decode())
+    assert answer.status_code == 400 and "Not ready to sign yet" in page
+    said = page.index("The draft was changed after this page was opened")
+    assert said < page.index("Not ready to sign yet")
+    determination.refresh_from_db()
+    assert determination.status == DeterminationStatus.DRAFT
+
+
 def test_guessing_the_password_at_signing_is_stopped_by_the_lock_out(client, mine, settings):
     """From a security review: signing checked the password with no limit and no audit entry,
     so a session left open was a place to guess it. Wrong ones now count with the sign-in's."""
