@@ -90,8 +90,8 @@ def quality_queue_row(determination) -> SafeString:
 
 def _item_due_list(clock) -> str:
     """Each disputed item's own determination due date, the first marked (Lab. Code
-    4610.6(d)), when the case has more than one (as components/item_due_list.html)."""
-    if len(clock.item_deadlines) <= 1:
+    4610.6(d)), when they are not all due on one date (as components/item_due_list.html)."""
+    if not clock.items_due_apart:
         return ""
     lines = []
     due_first = clock.items_due_first

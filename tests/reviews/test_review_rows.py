@@ -82,18 +82,18 @@ def test_a_reviewers_open_row_says_where_the_work_stands_and_each_items_due_date
         f'<a class="button button--primary dash-open" href="{workspace}">Continue'
         f'<span class="visually-hidden"> {case.case_number}</span></a>'
     ) in row
-    # Two items: each with its own due date (Lab. Code 4610.6(d)); due the same day, neither
-    # is singled out as due first.
-    items_due = re.findall(r"<li( class=\"item-due--first\")?>(.*?)</li>", row)
-    assert len(items_due) == 2
-    assert any("Knee &lt;MRI&gt;: due " in text for _, text in items_due)
-    assert not any(first for first, _ in items_due) and "Due first" not in row
-    # A drug-formulary dispute is due sooner (5 working days): it alone is marked.
+    # Two items due the same day: the case's date, said once (from QA: "due 12/08/2026" was
+    # repeated for each item), neither singled out as due first.
+    assert "item-due" not in row and ": due " not in row and "Due first" not in row
+    assert row.count(f"{case.clock.due_on:%m/%d/%Y}") == 1
+    # A drug-formulary dispute is due sooner (5 working days): each item's own date (Lab. Code
+    # 4610.6(d)), and it alone is marked.
     DisputedItem.objects.filter(case=case, position=2).update(formulary_dispute=True)
     page = client.get(reverse("determination:reviewer_dashboard")).content.decode()
     items_due = re.findall(
         r"<li( class=\"item-due--first\")?>(.*?)</li>", row_of(page, case.case_number)
     )
+    assert len(items_due) == 2
     assert [text.split(":")[0] for first, text in items_due if first] == ["Knee &lt;MRI&gt;"]
 
 

@@ -241,6 +241,8 @@ def test_an_issued_determination_shows_no_due_dates_nor_what_to_do(client):
     """From QA: the read-only workspace of an issued case still said "due 12/07/2026" on each
     item, and the guideline read "MTUS: MTUS Chronic Pain ..."."""
     case, reviewer, determination = case_in_review(items=2)
+    # Due apart (a drug-formulary dispute is due sooner): each item's date is listed.
+    case.items.filter(position=2).update(formulary_dispute=True)
     login(client, reviewer)
     determination_fill(determination, outcomes=("upheld", "upheld"))
     url = reverse("determination:workspace_step", args=[case.case_number, 3])
