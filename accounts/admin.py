@@ -209,6 +209,13 @@ class _SecondFactorReset(AuditedModelAdmin):
     def delete_model(self, request, obj):
         second_factor_reset([obj], request=request)
 
+    def response_delete(self, request, obj_display, obj_id):
+        # Back to the list of devices, where the next reset is made (from QA: Django's own
+        # answer led to the admin's home page, devices being changed by nobody).
+        super().response_delete(request, obj_display, obj_id)
+        opts = self.model._meta
+        return redirect(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+
     def delete_queryset(self, request, queryset):
         second_factor_reset(list(queryset.select_related("user")), request=request)
 
