@@ -156,13 +156,14 @@ def closed_cases_match(user, filters: dict) -> bool:
     return case_list_for(user, **{**filters, "status": "closed"}).exists()
 
 
-def cases_selected_for(user, numbers: list[str]) -> QuerySet[Case]:
-    """The selected cases the user may act on (cases.access), by case number; the others are
-    left out as if they did not exist."""
+def cases_selected_for(user, numbers: list[str], *, sort: str = "") -> QuerySet[Case]:
+    """The selected cases the user may act on (cases.access), in the list's order (`sort`, as
+    the list was sorted when they were selected: from QA, a file of them came in case-number
+    order); the others are left out as if they did not exist."""
     return (
         cases_visible_to(user)
         .filter(case_number__in=[number.upper() for number in numbers])
-        .order_by("case_number")
+        .order_by(*_ordering(sort_valid(sort)))
     )
 
 

@@ -296,6 +296,15 @@ def test_export_selected_gives_only_those_cases(admin_client):
     assert other.case_number not in numbers
 
 
+def test_the_selected_cases_are_exported_in_the_lists_order(admin_client):
+    """From QA: the file came in case-number order, not as the list showed them."""
+    first, second, third = (CaseFactory() for _ in range(3))
+    chosen = [first.case_number, second.case_number, third.case_number]
+    response = admin_client.post(BULK, {"action": "export", "case": chosen, "query": "sort=-case"})
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert [row[0] for row in rows[1:]] == chosen[::-1]
+
+
 def test_an_action_on_every_case_matching_takes_the_filters_cases_on_every_page(
     remind, admin_client, monkeypatch
 ):

@@ -232,7 +232,10 @@ def test_the_list_offers_the_export_of_what_it_shows_without_the_unknown_filter(
     page = admin_client.get(reverse("casefile:case_list"), params).content.decode()
 
     export = reverse("casefile:case_list_csv")
-    assert f'href="{export}?q=delgado&amp;sort=due" download>Export CSV, without Priority' in page
+    assert (
+        f'href="{export}?q=delgado&amp;sort=due" download>Export the whole list (CSV), without '
+        "Priority"
+    ) in page
     assert "urgent" not in page[page.index(f'href="{export}') :].split(">")[0]
     shown = admin_client.get(export, {"q": "delgado", "sort": "due"})
     assert shown.status_code == 200
