@@ -104,10 +104,15 @@ class AuditEvent(models.Model):
         """The action in words for the search page. A change asked for and not made is said so
         (from QA: a form sent back with its errors read "Change" beside its 400): refused when
         the answer was the asker's (4xx: errors in the form, not allowed, out of date), failed
-        when it was the server's (5xx). The event itself records what was asked, as asked."""
+        when it was the server's (5xx); a read by nobody signed in was sent to sign in. The
+        event itself records what was asked, as asked."""
         status = self.status_code or 0
         if self.action == AuditAction.CHANGE and status >= 400:
             return "Change refused" if status < 500 else "Change failed"
+        if self.action in READ_ACTIONS and self.actor_id is None and 300 <= status < 400:
+            # Sent to sign in first: nothing was shown (from QA: "Search · Audit log" under
+            # nobody, as if someone had searched it).
+            return f"{self.get_action_display()} refused (not signed in)"
         return self.get_action_display()
 
     def summary(self) -> str:

@@ -303,3 +303,13 @@ def test_a_change_refused_or_failed_is_not_read_as_a_change_made():
     assert action("CM26-0000001") == "Change"
     assert action("CM26-0000002") == "Change refused"
     assert action("CM26-0000003") == "Change failed"
+
+
+def test_a_read_by_nobody_signed_in_is_said_refused():
+    """From QA: a signed-out browser's requests read "Search · Audit log" and "Read · Admin
+    page", as if someone had searched and read them; each was sent to sign in."""
+    anonymous = Client()
+    assert anonymous.get(reverse("auditlog:search"), {"username": "ana"}).status_code == 302
+    client = signed_in(UserFactory(role=Role.SYSTEM_ADMIN))
+    page = client.get(reverse("auditlog:search")).content.decode()
+    assert '<td data-label="Action">Search refused (not signed in)</td>' in page
