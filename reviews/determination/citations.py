@@ -27,5 +27,7 @@ def citation_render(kind: str, text: str, *, by: str) -> str:
             + _sentence(f"Decision based on Non-MTUS Citation {text.strip()}")
         )
     if kind == CitationKind.NONE:
+        # "its" for the reviewer too: the published letters' words (SPEC section 6), kept as
+        # they print them, though the Non-MTUS line says "their".
         return f"{by} did not cite any medical evidence for its decision."
     return "Not yet chosen."
