@@ -101,19 +101,24 @@ class AuditEvent(models.Model):
         super().save(*args, **kwargs)
 
     def action_label(self) -> str:
-        """The action in words for the search page. A change asked for and not made is said so
-        (from QA: a form sent back with its errors read "Change" beside its 400): refused when
-        the answer was the asker's (4xx: errors in the form, not allowed, out of date), failed
-        when it was the server's (5xx); a read by nobody signed in was sent to sign in. The
-        event itself records what was asked, as asked."""
+        """The action in words for the search page. A read or change asked for and not done is
+        said so (from QA: a form sent back with its errors read "Change" beside its 400):
+        refused when the answer was the asker's (4xx: errors in the form, not allowed, out of
+        date, or not signed in), failed when it was the server's (5xx). The event itself
+        records what was asked, as asked."""
         status = self.status_code or 0
-        if self.action == AuditAction.CHANGE and status >= 400:
-            return "Change refused" if status < 500 else "Change failed"
-        if self.action in READ_ACTIONS and self.actor_id is None and 300 <= status < 400:
-            # Sent to sign in first: nothing was shown (from QA: "Search · Audit log" under
-            # nobody, as if someone had searched it).
-            return f"{self.get_action_display()} refused (not signed in)"
-        return self.get_action_display()
+        label = self.get_action_display()
+        if self.action not in (*READ_ACTIONS, AuditAction.CHANGE):
+            return label  # a sign-in event says what became of it itself
+        if self.actor_id is None and (300 <= status < 400 or status == 401):
+            # Sent to sign in first (a page or a panel polled after the session ended): nothing
+            # was shown or changed (from QA: "Search · Audit log" under nobody).
+            return f"{label} refused (not signed in)"
+        if status >= 500:
+            return f"{label} failed"
+        if status >= 400:
+            return f"{label} refused"
+        return label
 
     def summary(self) -> str:
         """What the event did, in words, for the search page's "What": a change in Django

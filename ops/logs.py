@@ -5,7 +5,8 @@ import datetime as dt
 import json
 import logging
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
+from django.http.multipartparser import MultiPartParserError
 
 from ops.requestid import request_id_get
 
@@ -25,13 +26,19 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+# The refusals Django logs with their exception attached: answers to the asker (403, 400), not
+# faults. (A 404 is logged without one; a SuspiciousOperation goes to django.security, kept.)
+_REFUSALS = (PermissionDenied, BadRequest, MultiPartParserError)
+
+
 class RefusalWithoutTraceback(logging.Filter):
-    """A 403 is an answer, not a fault: Django's "Forbidden (Permission denied)" warning stays one
-    line, without the traceback Django attaches to it (from QA: every refusal wrote twenty lines
-    to the server log, burying the faults). The access line (imr.access) records it as well."""
+    """A refusal is an answer, not a fault: Django's "Forbidden (Permission denied)" (or "Bad
+    request") warning stays one line, without the traceback Django attaches to it (from QA:
+    every 403 wrote twenty lines to the server log, burying the faults). The access line
+    (imr.access) records it as well."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.exc_info and isinstance(record.exc_info[1], PermissionDenied):
+        if record.exc_info and isinstance(record.exc_info[1], _REFUSALS):
             record.exc_info = None
             record.exc_text = None
         return True

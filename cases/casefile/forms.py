@@ -27,8 +27,10 @@ DEFAULT_STATUS = "open"
 # The filters of the date the application was received (ISO dates in the address); none
 # earlier than the day Independent Medical Review began (IMR_BEGAN) is taken.
 RECEIVED = ("received_from", "received_to")
-# The code of a received date's problem the list says in words beside it.
+# The code of a received date's problem the list says in words beside it, and of the two
+# dates the wrong way round (said once, for both).
 RECEIVED_SAID = "received_said"
+RECEIVED_REVERSED = "received_reversed"
 # No column the list searches is longer (worker names are 100 characters at most).
 SEARCH_MAX_LENGTH = 100
 
@@ -124,10 +126,12 @@ class CaseFilterForm(forms.Form):
         if start and end and start > end:
             # Reversed: not applied, and said (from QA: "No cases match" with no word why).
             self.add_error(
-                "received_from", forms.ValidationError("after “Received to”", code=RECEIVED_SAID)
+                "received_from",
+                forms.ValidationError("after “Received to”", code=RECEIVED_REVERSED),
             )
             self.add_error(
-                "received_to", forms.ValidationError("before “Received from”", code=RECEIVED_SAID)
+                "received_to",
+                forms.ValidationError("before “Received from”", code=RECEIVED_REVERSED),
             )
         return cleaned
 
@@ -160,15 +164,7 @@ class CaseFilterForm(forms.Form):
         errors = self.errors.as_data()
         said = {name: errors[name][0] for name in RECEIVED if name in errors}
         days = {name: self._received_read(self.data.get(name, "")) for name in said}
-        if (
-            len(said) == 2
-            and all(error.code == RECEIVED_SAID for error in said.values())
-            and (
-                days["received_from"]
-                and days["received_to"]
-                and days["received_from"] > days["received_to"]
-            )
-        ):
+        if len(said) == 2 and all(error.code == RECEIVED_REVERSED for error in said.values()):
             ignored.append(
                 f"Received from {us_date(days['received_from'])} to "
                 f"{us_date(days['received_to'])}, the first date after the last"

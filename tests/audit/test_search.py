@@ -303,6 +303,20 @@ def test_a_change_refused_or_failed_is_not_read_as_a_change_made():
     assert action("CM26-0000001") == "Change"
     assert action("CM26-0000002") == "Change refused"
     assert action("CM26-0000003") == "Change failed"
+    # A read refused is said so too, and a panel polled after the session ended (401), by
+    # nobody, was sent to sign in.
+    AuditEvent.objects.create(
+        actor=ana,
+        action=AuditAction.READ,
+        kind=AuditKind.CASE,
+        case_number="CM26-0000004",
+        status_code=403,
+    )
+    AuditEvent.objects.create(
+        action=AuditAction.READ, kind=AuditKind.CASE, case_number="CM26-0000005", status_code=401
+    )
+    assert action("CM26-0000004") == "Read refused"
+    assert action("CM26-0000005") == "Read refused (not signed in)"
 
 
 def test_a_read_by_nobody_signed_in_is_said_refused():

@@ -1303,6 +1303,17 @@ def test_a_received_date_given_otherwise_is_shown_as_the_date_box_holds_it(admin
         ).content.decode()
     )
     assert "Received from 11/05/0002, before Independent Medical Review began." in page
+    # Both before it, the wrong way round: each said for what it is (from a review: "the first
+    # date after the last" hid that neither is a date the list holds).
+    page = html_module.unescape(
+        admin_client.get(
+            reverse("casefile:case_list"),
+            {"received_from": "0002-11-05", "received_to": "0001-01-01"},
+        ).content.decode()
+    )
+    assert "Received from 11/05/0002, before Independent Medical Review began" in page
+    assert "Received to 01/01/0001, before Independent Medical Review began" in page
+    assert "the first date after the last" not in page
     page = html_module.unescape(
         admin_client.get(
             reverse("casefile:case_list"),
