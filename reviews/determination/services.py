@@ -131,6 +131,8 @@ MIN_SUMMARY_BODY_CHARS = 40
 # A bound on any one text of the draft, far above a real summary or rationale (~1,500 chars).
 MAX_DRAFT_TEXT_CHARS = 20_000
 ITEM_FIELDS = ("outcome", "citation_kind", "citation_text", "guideline", "rationale")
+# The fields of an item's guideline, saved together or not at all (determination_autosave).
+CITATION_FIELDS = ("citation_kind", "citation_text", "guideline")
 _ITEM_KEY = re.compile(rf"^item-(?P<id>\d+)-(?P<name>{'|'.join(ITEM_FIELDS)})$")
 
 
@@ -310,13 +312,14 @@ class AutosaveResult:
     merged: bool
     # Fields this request did not change that another window changed (the client is stale).
     stale: tuple[str, ...] = ()
-    # Fields not saved, each with why (a text too long, a value not offered): the others were
-    # saved all the same (from QA: one over-long rationale kept every other field unsaved).
+    # Fields not saved, each with why (a text too long, a value not offered; "" for a field
+    # kept with another refused, as a guideline's kind with its entry): the others were saved
+    # all the same (from QA: one over-long rationale kept every other field unsaved).
     refused: tuple[tuple[str, str], ...] = ()
 
     @property
     def refused_said(self) -> str:
-        return " ".join(why for _key, why in self.refused)
+        return " ".join(why for _key, why in self.refused if why)
 
 
 def _normalize_text(value) -> str:
@@ -363,16 +366,21 @@ def _draft_value_clean(decision, name: str, value: str) -> str:
             f"{draft_field_label(decision, name)} is {len(value):,} characters long; a text of "
             f"the draft may be at most {MAX_DRAFT_TEXT_CHARS:,}. Shorten it to save it."
         )
+    # Each refusal names its field: the autosave saves the others and says which was not saved.
     if name == "outcome" and value not in ("", *Outcome.values):
-        raise ValidationError("Choose Upheld or Overturned.")
+        raise ValidationError(f"{draft_field_label(decision, name)}: choose Upheld or Overturned.")
     if name == "citation_kind" and value not in ("", *CitationKind.values):
-        raise ValidationError("Choose MTUS, Non-MTUS or no citation.")
+        raise ValidationError(
+            f"{draft_field_label(decision, name)}: choose MTUS, Non-MTUS or no citation."
+        )
     if (
         name == "guideline"
         and value
         and (row_id(value) is None or not GuidelineSource.objects.filter(pk=row_id(value)).exists())
     ):
-        raise ValidationError("That guideline is not in the catalog; search again.")
+        raise ValidationError(
+            f"{draft_field_label(decision, name)}: not in the catalog; search again."
+        )
     if name == "citation_text":
         value = " ".join(value.split())
     return value
@@ -411,13 +419,30 @@ def determination_autosave(
     conflicts: list[FieldConflict] = []
     stale: list[str] = []
     refused: list[tuple[str, str]] = []
+    cleaned: dict[str, tuple] = {}
     for key, raw in changes.items():
         decision, name = _draft_field(determination, decisions, key)
         try:
-            value = _draft_value_clean(decision, name, _normalize_text(raw))
+            cleaned[key] = (
+                decision,
+                name,
+                _draft_value_clean(decision, name, _normalize_text(raw)),
+            )
         except ValidationError as error:
             refused.append((key, " ".join(error.messages)))
-            continue
+    # A guideline is its kind, its text and its catalog entry, picked together: one of them
+    # refused keeps the others of its item as they were too (from a review: a kind and text
+    # saved beside the old entry made the precedents read another source).
+    split = {
+        int(match["id"])
+        for key, _why in refused
+        if (match := _ITEM_KEY.match(key)) and match["name"] in CITATION_FIELDS
+    }
+    for key, (decision, name, _value) in list(cleaned.items()):
+        if decision is not None and decision.pk in split and name in CITATION_FIELDS:
+            del cleaned[key]
+            refused.append((key, ""))  # not saved either, said with the field refused
+    for key, (decision, name, value) in cleaned.items():
         base = _normalize_text(bases[key]) if key in bases else None
         if name == "citation_text" and base is not None:
             base = " ".join(base.split())

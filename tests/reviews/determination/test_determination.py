@@ -18,6 +18,7 @@ from reviews.determination.drafting import (
 )
 from reviews.determination.models import Determination, DeterminationStatus, GuidelineSource
 from reviews.determination.services import (
+    CITATION_FIELDS,
     DraftConflict,
     determination_autosave,
     determination_draft_get_or_create,
@@ -394,8 +395,35 @@ def test_autosave_refuses_an_unknown_outcome():
     result = determination_autosave(
         determination=determination, actor=reviewer, version=1, changes={key: "maybe"}
     )
-    assert result.refused == ((key, "Choose Upheld or Overturned."),)
+    ((refused_key, why),) = result.refused
+    assert refused_key == key and why.startswith("Item 1 (")
+    assert why.endswith("): decision: choose Upheld or Overturned.")
     assert result.changed == () and reload(determination).version == 1
+
+
+def test_a_guideline_refused_keeps_its_kind_and_text_unsaved_too():
+    """From a review: a guideline entry refused while its kind and text were saved left the
+    item citing one source in words and another by its catalog entry."""
+    _, reviewer, determination = case_in_review()
+    keys = {name: item_key(determination, name) for name in CITATION_FIELDS}
+    result = determination_autosave(
+        determination=determination,
+        actor=reviewer,
+        version=1,
+        changes={
+            keys["citation_kind"]: "non_mtus",
+            keys["citation_text"]: "ODG Knee 2019",
+            keys["guideline"]: "999999",
+            item_key(determination, "rationale"): "Saved: not part of the guideline.",
+        },
+    )
+    assert dict(result.refused).keys() == set(keys.values())
+    assert result.refused_said.endswith(
+        "guideline (catalog entry): not in the catalog; search again."
+    )
+    decision = determination.decisions.get()
+    assert (decision.citation_kind, decision.citation_text, decision.guideline_id) == ("", "", None)
+    assert decision.rationale == "Saved: not part of the guideline."
 
 
 def test_a_field_refused_leaves_the_others_saved():
