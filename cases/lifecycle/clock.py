@@ -131,8 +131,7 @@ class CaseClock(ClockReading):
         """The disputed items are not all due on one date (Lab. Code 4610.6(d): each has its
         own): then each item's date is listed; one date for all is the case's, said once (from
         QA: "due 12/08/2026" repeated for every item)."""
-        dates = {deadline.on for _item, deadline in self.item_deadlines if deadline is not None}
-        return len(dates) > 1
+        return bool(self.items_due_first)  # none marked when every item shares one date
 
 
 # Which clock runs in each status (as case_clock decides it; the status sets are disjoint).
