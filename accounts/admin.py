@@ -5,10 +5,13 @@ change writes the changed fields to the audit log."""
 from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin, messages
+from django.contrib.admin.options import IS_POPUP_VAR
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
@@ -212,9 +215,15 @@ class _SecondFactorReset(AuditedModelAdmin):
     def response_delete(self, request, obj_display, obj_id):
         # Back to the list of devices, where the next reset is made (from QA: Django's own
         # answer led to the admin's home page, devices being changed by nobody).
-        super().response_delete(request, obj_display, obj_id)
+        response = super().response_delete(request, obj_display, obj_id)
+        if IS_POPUP_VAR in request.POST:
+            return response
         opts = self.model._meta
-        return redirect(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        listing = reverse(
+            f"admin:{opts.app_label}_{opts.model_name}_changelist", current_app=self.admin_site.name
+        )
+        preserved = {"preserved_filters": self.get_preserved_filters(request), "opts": opts}
+        return HttpResponseRedirect(add_preserved_filters(preserved, listing))
 
     def delete_queryset(self, request, queryset):
         second_factor_reset(list(queryset.select_related("user")), request=request)

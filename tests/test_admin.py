@@ -184,7 +184,7 @@ def test_deleting_a_users_app_in_admin_ends_the_sessions_it_verified(superuser_c
     # Django's own page said only that the device would be deleted)
     delete = reverse("admin:otp_totp_totpdevice_delete", args=[device.pk])
     asked = superuser_client.get(delete).content.decode()
-    assert f"Every session of {user} ends now" in asked
+    assert f"Every session of {user} will end" in asked
     assert "at their next sign-in they set up a new app" in asked
     deleted = superuser_client.post(delete, {"post": "yes"})
     # Back to the devices (from QA: to the admin's home page)
@@ -207,7 +207,7 @@ def test_the_bulk_delete_of_apps_ends_each_users_sessions(superuser_client):
     listing = reverse("admin:otp_totp_totpdevice_changelist")
     bulk = {"action": "delete_selected", "_selected_action": [device.pk for device in devices]}
     asked = superuser_client.post(listing, bulk).content.decode()
-    ending = asked.split("<strong>Every session of ")[1].split(" ends now</strong>")[0]
+    ending = asked.split("<strong>Every session of ")[1].split(" will end</strong>")[0]
     assert set(ending.split(", ")) == {str(user) for user in users}
     superuser_client.post(listing, {**bulk, "post": "yes"})
     assert not TOTPDevice.objects.filter(pk__in=[device.pk for device in devices]).exists()
