@@ -52,10 +52,6 @@ def _hint(field, extra_class: str = "") -> str:
     )
 
 
-# A checkbox's label longer than this is a statement to attest, not a label.
-STATEMENT_CHARS = 160
-
-
 @register.simple_tag
 def form_field(field, dropped: str = "", css_class: str = "") -> SafeString:
     """The field in its wrapper. `dropped` names a file the browser lost when the form came
@@ -83,9 +79,10 @@ def form_field(field, dropped: str = "", css_class: str = "") -> SafeString:
             "</fieldset>",
         ]
     elif checkbox:
-        # A statement ticked to attest it (the no-conflict attestation, 130 words) reads as
-        # text, not as a bold label of a line (from QA: hard to read, the box halfway down).
-        statement = " checkbox--statement" if len(str(field.label)) > STATEMENT_CHARS else ""
+        # A statement ticked to attest it (the no-conflict attestation, 130 words: its field's
+        # `statement`) reads as text, not as a bold label (from QA: hard to read, the box
+        # halfway down).
+        statement = " checkbox--statement" if getattr(field.field, "statement", False) else ""
         parts = [
             _error(field),
             f'<div class="checkbox{statement}">',
