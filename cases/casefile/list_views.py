@@ -107,7 +107,8 @@ def case_list_bulk(request):
         )
         return _back_to_list(request.POST.get("query", ""))
     numbers = form.cleaned_data["case"]  # normalised, each once (BulkActionForm)
-    sort = CaseFilterForm(QueryDict(request.POST.get("query", ""))).filters()["sort"]
+    # In the list's order as it was sorted (cases_selected_for takes only a sort it knows).
+    sort = QueryDict(request.POST.get("query", "")).get("sort", "")
     cases = cases_selected_for(request.user, numbers, sort=sort)
     if form.cleaned_data["action"] == BULK_EXPORT:
         # A file cannot carry a message: a selection with cases left out is not exported by

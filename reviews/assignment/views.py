@@ -16,6 +16,7 @@ from accounts.row_ids import row_id
 from cases.access import Ability, access_required, case_get_for
 from cases.casefile.forms import BULK_ASSIGN, BulkActionForm
 from cases.lifecycle.status_table import Action, allowed_actions
+from cases.outbox.runs import WORKING_STATUSES
 from reviews.assignment import services
 from reviews.assignment.assign_page import assign_page_candidates
 from reviews.assignment.models import PlanRun, PlanRunStatus
@@ -203,7 +204,7 @@ def case_unassign(request, case_number):
 
 
 def _plan_panel_context(run: PlanRun | None) -> dict:
-    working = run is not None and run.status in (PlanRunStatus.QUEUED, PlanRunStatus.RUNNING)
+    working = run is not None and run.status in WORKING_STATUSES
     assigned = services.plan_run_assigned_text(run) if run and run.assigned_at else ""
     stale = (
         services.plan_run_stale(run)
