@@ -157,8 +157,10 @@ def test_a_finding_refused_with_nothing_typed_asks_nothing_on_leaving(
     page.goto(f"{live_server.url}/cases/{case.case_number}/")
     page.get_by_role("button", name="Record eligible and send the notice").click()
     expect(page.get_by_role("alert").first).to_contain_text("Not recorded")
+    # The panels the refusal redraws have settled (as they have by the time anyone acts).
+    page.wait_for_load_state("networkidle")
 
     dialogs = Dialogs(page)
     page.evaluate("() => { window.location.href = '/cases/'; }")
-    expect(page).to_have_url(f"{live_server.url}/cases/")
+    expect(page).to_have_url(f"{live_server.url}/cases/", timeout=10_000)
     assert dialogs.kinds == []
