@@ -420,26 +420,22 @@ def determination_autosave(
     stale: list[str] = []
     refused: list[tuple[str, str]] = []
     cleaned: dict[str, tuple] = {}
-    for key, raw in changes.items():
-        decision, name = _draft_field(determination, decisions, key)
-        try:
-            cleaned[key] = (
-                decision,
-                name,
-                _draft_value_clean(decision, name, _normalize_text(raw)),
-            )
-        except ValidationError as error:
-            refused.append((key, " ".join(error.messages)))
     # A guideline is its kind, its text and its catalog entry, picked together: one of them
     # refused keeps the others of its item as they were too (from a review: a kind and text
     # saved beside the old entry made the precedents read another source).
-    split = {
-        int(match["id"])
-        for key, _why in refused
-        if (match := _ITEM_KEY.match(key)) and match["name"] in CITATION_FIELDS
-    }
+    citation_refused: set[int] = set()
+    for key, raw in changes.items():
+        decision, name = _draft_field(determination, decisions, key)
+        try:
+            value = _draft_value_clean(decision, name, _normalize_text(raw))
+        except ValidationError as error:
+            refused.append((key, " ".join(error.messages)))
+            if name in CITATION_FIELDS:
+                citation_refused.add(decision.pk)
+            continue
+        cleaned[key] = (decision, name, value)
     for key, (decision, name, _value) in list(cleaned.items()):
-        if decision is not None and decision.pk in split and name in CITATION_FIELDS:
+        if name in CITATION_FIELDS and decision.pk in citation_refused:
             del cleaned[key]
             refused.append((key, ""))  # not saved either, said with the field refused
     for key, (decision, name, value) in cleaned.items():
