@@ -36,6 +36,19 @@ def read(user, case_number: str, day: str, kind=AuditKind.CASE) -> AuditEvent:
     )
 
 
+def answered(user, action, case_number: str, status: int) -> AuditEvent:
+    """An event of `user` (None: nobody signed in) on a case, answered with `status`."""
+    return AuditEvent.objects.create(
+        actor=user,
+        username=user.username if user else "",
+        role=user.role if user else "",
+        action=action,
+        kind=AuditKind.CASE,
+        case_number=case_number,
+        status_code=status,
+    )
+
+
 def signed_in(user) -> Client:
     client = Client()
     assert client.login(username=user.username, password=PASSWORD)
@@ -284,15 +297,7 @@ def test_a_change_refused_or_failed_is_not_read_as_a_change_made():
     """From QA: a form sent back with its errors read "Change" beside its 400, as if made."""
     ana = UserFactory(username="ana", role=Role.CASE_ADMIN)
     for status, number in ((302, "CM26-0000001"), (400, "CM26-0000002"), (500, "CM26-0000003")):
-        AuditEvent.objects.create(
-            actor=ana,
-            username=ana.username,
-            role=ana.role,
-            action=AuditAction.CHANGE,
-            kind=AuditKind.CASE,
-            case_number=number,
-            status_code=status,
-        )
+        answered(ana, AuditAction.CHANGE, number, status)
     client = signed_in(UserFactory(role=Role.SYSTEM_ADMIN))
     url = reverse("auditlog:search")
 
@@ -305,16 +310,8 @@ def test_a_change_refused_or_failed_is_not_read_as_a_change_made():
     assert action("CM26-0000003") == "Change failed"
     # A read refused is said so too, and a panel polled after the session ended (401), by
     # nobody, was sent to sign in.
-    AuditEvent.objects.create(
-        actor=ana,
-        action=AuditAction.READ,
-        kind=AuditKind.CASE,
-        case_number="CM26-0000004",
-        status_code=403,
-    )
-    AuditEvent.objects.create(
-        action=AuditAction.READ, kind=AuditKind.CASE, case_number="CM26-0000005", status_code=401
-    )
+    answered(ana, AuditAction.READ, "CM26-0000004", 403)
+    answered(None, AuditAction.READ, "CM26-0000005", 401)
     assert action("CM26-0000004") == "Read refused"
     assert action("CM26-0000005") == "Read refused (not signed in)"
 

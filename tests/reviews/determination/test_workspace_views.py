@@ -782,15 +782,20 @@ def test_signing_through_the_page_needs_the_password(client, mine):
     assert Determination.objects.get(pk=determination.pk).status == DeterminationStatus.SUBMITTED
 
 
+def _sign_page(client, case) -> tuple[str, str]:
+    """The sign step's page and the draft's version it shows (what a signature is put on)."""
+    page = client.get(
+        reverse("determination:workspace_step", args=[case.case_number, 6])
+    ).content.decode()
+    return page, re.search(r'name="version" value="(\d+)"', page)[1]
+
+
 def test_signing_a_page_drawn_before_another_window_saved_the_draft_signs_nothing(client, mine):
     """From a QA pass: the sign page showed item 1 upheld, another tab changed it, and the
     signature went on the changed draft without a word."""
     case, reviewer, determination, _ = mine
     determination_fill(determination)
-    sign_page = client.get(
-        reverse("determination:workspace_step", args=[case.case_number, 6])
-    ).content.decode()
-    shown = re.search(r'name="version" value="(\d+)"', sign_page)[1]
+    sign_page, shown = _sign_page(client, case)
     assert "<strong>Upheld</strong>" in sign_page
     decision = determination.decisions.get()
     determination.refresh_from_db()
@@ -838,10 +843,7 @@ def test_a_sign_refused_for_another_windows_edit_says_so_when_that_edit_left_wor
     only "Not ready to sign yet: 1 warning to confirm", without a word of the other window."""
     case, reviewer, determination, _ = mine
     determination_fill(determination)
-    sign_page = client.get(
-        reverse("determination:workspace_step", args=[case.case_number, 6])
-    ).content.decode()
-    shown = re.search(r'name="version" value="(\d+)"', sign_page)[1]
+    _, shown = _sign_page(client, case)
     decision = determination.decisions.get()
     determination.refresh_from_db()
     determination_autosave(  # a rationale that contradicts its outcome: a warning to confirm
