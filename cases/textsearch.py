@@ -5,14 +5,15 @@ its marks). `fold` is the rule in Python; the database applies it as the functio
 the case list; SQLite: `fold` itself, registered on each connection). A search folds both the
 column and the words it looks for in the database (`SearchFold(Value(word))`, a constant the
 planner folds once), so the two sides never follow different rules: PostgreSQL's unaccent
-knows letters NFKD leaves alone (ı, ð, þ, ħ). Pure Python and Django's ORM: it imports no
-room."""
+knows letters NFKD leaves alone (ı, ð, þ, ħ). Claim numbers are compared without the marks
+systems write them with (`claim_key`). Pure Python and Django's ORM: it imports no room."""
 
 from __future__ import annotations
 
 import unicodedata
 
-from django.db.models import CharField, Func, Value
+from django.db.models import CharField, F, Func, Value
+from django.db.models.functions import Replace, Upper
 from django.db.models.lookups import Contains, Exact
 
 SQL_FUNCTION = "imr_search_fold"
@@ -40,6 +41,42 @@ def name_key(text: str) -> str:
     "O. Brien Nunez" are one name). Compared in Python on the few rows an indexed column (the
     claim number, the date of birth) found."""
     return "".join(char for char in fold(text or "") if char.isalnum())
+
+
+# The marks one system writes a claim number with and another leaves out: "PCS-2411-8204",
+# "PCS 2411 8204" and "pcs24118204" are one claim (from QA: typed without its dashes, a claim
+# number found nothing). The search, the duplicate check and the prior-IMR check compare claim
+# keys; the letter prints the claim number as the application gave it.
+CLAIM_MARKS = ("-", " ", "/", ".")
+
+
+def claim_key(text: str) -> str:
+    """A claim number in capitals without CLAIM_MARKS: "pcs-2411 8204" -> "PCS24118204"."""
+    key = (text or "").upper()
+    for mark in CLAIM_MARKS:
+        key = key.replace(mark, "")
+    return key
+
+
+def claim_key_of(expression) -> Func:
+    """claim_key in SQL, the same UPPER and REPLACE on SQLite and PostgreSQL: the expression
+    the index case_by_claim_key (cases.lifecycle.models) and the trigram indexes of migration
+    cases 0051 hold. Changing it means changing them."""
+    key = Upper(expression)
+    for mark in CLAIM_MARKS:
+        key = Replace(key, Value(mark), Value(""))
+    return key
+
+
+def claim_key_contains(column: str, text: str) -> Contains:
+    """`column`'s claim key holds `text`'s (a condition for filter() or Q), both made by the
+    database."""
+    return Contains(claim_key_of(F(column)), claim_key_of(Value(text)))
+
+
+def claim_key_equals(column: str, text: str) -> Exact:
+    """`column`'s claim key is `text`'s: the index case_by_claim_key serves it."""
+    return Exact(claim_key_of(F(column)), claim_key_of(Value(text)))
 
 
 class SearchFold(Func):

@@ -23,7 +23,7 @@ from cases.lifecycle.models import (
 )
 from cases.lifecycle.services import CASE_NUMBER_FORMAT
 from cases.registry import reviewer_side
-from cases.textsearch import fold, folded_contains
+from cases.textsearch import claim_key, claim_key_contains, fold, folded_contains
 
 DUE_FILTERS = {
     "overdue": "Overdue",
@@ -66,8 +66,10 @@ TRIGRAM = 3
 
 
 def case_number_lookup(q: str) -> str:
-    """The case number a search is a lookup of (a whole case number, in any case), or ""."""
-    number = q.strip().upper()
+    """The case number a search is a lookup of (a whole case number, in any case, with or
+    without its dash: "cm26 0000101", "CM260000101"), or ""."""
+    key = claim_key(q)
+    number = f"{key[:4]}-{key[4:]}"
     return number if CASE_NUMBER_FORMAT.fullmatch(number) else ""
 
 
@@ -119,11 +121,11 @@ def case_list_for(
         cases = cases.filter(application_received__lte=dt.date.fromisoformat(received_to))
     by_match = False
     if q:
-        # Substring searches use trigram indexes on PostgreSQL: the numbers' UPPER(column)
-        # gin_trgm_ops (what icontains compares, migration 0027), the names' folded
-        # (migration 0039). A name search narrows with each word, in any order ("Delgado,
-        # Maria", "maria delgado"), without accents or apostrophes ("Garcia" finds "García"):
-        # every word must be in the worker's first or last name.
+        # Substring searches use trigram indexes on PostgreSQL: the case number's
+        # UPPER(column) gin_trgm_ops (what icontains compares, migration 0027), the claim
+        # number's key (0051), the names' folded (0039). A name search narrows with each word,
+        # in any order ("Delgado, Maria", "maria delgado"), without accents or apostrophes
+        # ("Garcia" finds "García"): every word must be in the worker's first or last name.
         words = search_words(q)
         name = Q()
         for word in words:
@@ -133,9 +135,10 @@ def case_list_for(
         # An application ID (unique, printed on the paper application) is found whole, through
         # its unique index, as typed or in capitals (from QA: it found nothing).
         application = Q(application_id__in={q, q.upper()})
-        cases = cases.filter(
-            Q(case_number__icontains=q) | Q(claim_number__icontains=q) | application | name
-        )
+        # A claim number is found however its marks are typed ("PCS24118204" finds
+        # "PCS-2411-8204"), through the trigram indexes of its claim key (migration 0051).
+        claim = Q(claim_key_contains("claim_number", q)) if claim_key(q) else Q(pk__in=[])
+        cases = cases.filter(Q(case_number__icontains=q) | claim | application | name)
         by_match = min(len(word) for word in [q, *words]) >= TRIGRAM
     sort = sort_valid(sort)
     if status in CaseStatus.values and sort.removeprefix("-") == "status":

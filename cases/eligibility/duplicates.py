@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from cases.lifecycle.models import CLOSED_STATUSES, Case, CaseStatus, PartyRole
 from cases.lifecycle.status_table import Action, allowed_actions, statuses_allowing
-from cases.textsearch import name_key
+from cases.textsearch import claim_key, claim_key_equals, name_key
 
 # The case page and the screen's check name the first this many duplicates and count the rest:
 # 1,000 identical posts made a case page 108,000 px tall, each with its consolidation form (QA).
@@ -66,7 +66,7 @@ def consolidation_refusal(kept: Case, duplicate: Case) -> str:
     if duplicate.status in CLOSED_STATUSES:
         return f"{duplicate.case_number} is closed ({duplicate.get_status_display().lower()})."
     if not (
-        kept.claim_number == duplicate.claim_number
+        claim_key(kept.claim_number) == claim_key(duplicate.claim_number)
         and name_key(kept.worker_last_name) == name_key(duplicate.worker_last_name)
         and kept.date_of_injury == duplicate.date_of_injury
     ):
@@ -88,7 +88,11 @@ def case_duplicates(case: Case) -> list[Duplicate]:
     if case.status in CLOSED_STATUSES:
         return []
     others = (
-        Case.objects.filter(claim_number=case.claim_number, date_of_injury=case.date_of_injury)
+        # The same claim however its number is written ("PCS24118204" is "PCS-2411-8204").
+        Case.objects.filter(
+            claim_key_equals("claim_number", case.claim_number),
+            date_of_injury=case.date_of_injury,
+        )
         .exclude(pk=case.pk)
         .exclude(status__in=CLOSED_STATUSES)
         .prefetch_related("parties", "items")
@@ -104,6 +108,9 @@ def case_duplicates(case: Case) -> list[Duplicate]:
         if _physician_key(case) and _physician_key(other) and not same_physician(case, other):
             continue  # a different physician's request is a different dispute
         reasons = ["same worker, claim and date of injury"]
+        if other.claim_number != case.claim_number:
+            # Said, so the two numbers side by side do not read as two claims.
+            reasons.append(f"claim number written “{other.claim_number}” there")
         if same_physician(case, other):
             reasons.append("same requesting physician")
         if other.ur_decision_date == case.ur_decision_date:

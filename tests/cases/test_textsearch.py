@@ -1,11 +1,13 @@
 """Names as a search compares them (cases.textsearch): without accents, apostrophes or capitals,
-the same rule in Python and in the database."""
+the same rule in Python and in the database; claim numbers without their marks."""
 
 import pytest
 from django.db import connection
+from django.db.models import F
 
 from cases.casefile.selectors import case_list_for
-from cases.textsearch import fold
+from cases.lifecycle.models import Case
+from cases.textsearch import claim_key, claim_key_of, fold
 from tests.factories import CaseFactory
 
 NAMES = {
@@ -48,3 +50,24 @@ def test_a_name_unaccent_knows_better_than_python_is_found_as_typed(case_admin, 
     case = CaseFactory(worker_last_name=stored)
     assert list(case_list_for(case_admin, q=typed)) == [case]
     assert list(case_list_for(case_admin, q=stored)) == [case]
+
+
+CLAIMS = {
+    "PCS-2411-8204": "PCS24118204",
+    "pcs 2411 8204": "PCS24118204",
+    "05/777.111": "05777111",
+    "ADJ9002": "ADJ9002",
+}
+
+
+@pytest.mark.django_db
+def test_a_claim_key_is_the_same_in_python_and_in_the_database():
+    # The duplicate check compares keys made in Python; the search and the indexes, made by
+    # the database. Both must say "PCS-2411-8204" is "PCS24118204".
+    for written, key in CLAIMS.items():
+        assert claim_key(written) == key
+        CaseFactory(claim_number=written)
+    stored = Case.objects.annotate(key=claim_key_of(F("claim_number"))).values_list(
+        "claim_number", "key"
+    )
+    assert dict(stored) == CLAIMS

@@ -49,6 +49,19 @@ def test_the_same_dispute_is_found_with_what_it_shares():
     assert duplicate.refusal == ""
 
 
+@pytest.mark.parametrize("written", ["05777", "05 777", "05/777", "05.777"])
+def test_the_same_claim_is_found_however_its_number_is_written(written):
+    # A feeder system that drops the dashes, or prints spaces, stops or slashes in their place.
+    kept = application()
+    other = application(claim_number=written, application_id="A-2")
+
+    [duplicate] = case_duplicates(kept)
+
+    assert duplicate.case == other
+    assert f"claim number written “{written}” there" in duplicate.reasons
+    assert duplicate.refusal == ""
+
+
 @pytest.mark.parametrize(
     ("kept_name", "other_name"),
     [

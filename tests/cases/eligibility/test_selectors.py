@@ -196,6 +196,24 @@ def test_a_prior_imr_of_the_same_treatment_reworded_is_found():
 
 
 @pytest.mark.django_db
+def test_a_prior_imr_of_the_same_claim_written_without_its_dashes_is_found():
+    earlier = issued_case(
+        description="MRI right shoulder", decided_on=D(2026, 3, 1), claim_number="05-123456"
+    )
+    case = CaseFactory(
+        claim_number="05123456",
+        worker_date_of_birth=None,
+        worker_last_name="Somebody Else",
+        application_received=D(2026, 11, 2),
+    )
+    DisputedItemFactory(case=case, position=1, description="MRI right shoulder")
+    prior = checks_by_key(case)["prior_imr"]
+    assert prior.result == N
+    (match,) = prior.matches
+    assert match.prior_item.case == earlier
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("before", "now"),
     # From a review: the same worker typed without the accents or apostrophe an earlier
