@@ -231,3 +231,36 @@ def test_reminders_are_sent_by_a_task_and_their_page_reports_each_case(
 
     page.get_by_role("link", name="Back to the case list").click()
     expect(page).to_have_url(re.compile(r"/cases/\?sort=case$"))
+
+
+def test_the_case_breadcrumb_leads_back_to_the_list_where_it_was_left(
+    page, live_server, reference_data
+):
+    """From QA: an administrator working down page 2 of the received cases, sorted by date
+    received, opened a case and came back by its "Cases" link to the first page of every open
+    case."""
+    for _ in range(51):
+        CaseFactory(status=CaseStatus.RECEIVED)
+    sign_in(page, live_server.url, UserFactory(role=Role.CASE_ADMIN))
+    page.goto(f"{live_server.url}/cases/")
+    page.get_by_label("Status").select_option(label="Received")
+    expect(page).to_have_url(re.compile("status=received"))
+    page.locator("thead").get_by_role("link", name="Received").click()
+    expect(page).to_have_url(re.compile("sort=received"))
+    page.get_by_role("link", name="Next →").click()
+    expect(page).to_have_url(re.compile("page=2"))
+    place = page.url.partition("?")[2]
+
+    page.locator("table.case-table tbody tr a").first.click()
+    expect(page.locator(".breadcrumb")).to_contain_text("Cases")
+    page.locator(".breadcrumb").get_by_role("link", name="Cases").click()
+
+    expect(page).to_have_url(f"{live_server.url}/cases/?{place}")
+    expect(page.locator(".results__count")).to_contain_text(
+        "51 cases matching the filters, showing 51–51"
+    )
+    # The list opened afresh from the header sets the place again.
+    page.locator(".site-header").get_by_role("link", name="Cases").first.click()
+    page.locator("table.case-table tbody tr a").first.click()
+    page.locator(".breadcrumb").get_by_role("link", name="Cases").click()
+    expect(page).to_have_url(f"{live_server.url}/cases/")
