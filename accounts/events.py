@@ -16,6 +16,7 @@ from django.dispatch import receiver
 
 from audit.models import AuditAction, AuditKind
 from audit.services import audit_record
+from audit.signals import SIGN_OUT_RECORDED
 
 logger = logging.getLogger("imr.auth")
 
@@ -58,7 +59,8 @@ def _signed_in(sender, request, user, **kwargs):
 
 @receiver(user_logged_out, dispatch_uid="accounts.signed_out")
 def _signed_out(sender, request, user, **kwargs):
-    auth_event(SIGNED_OUT, request=request, user=user)
+    if not getattr(request, SIGN_OUT_RECORDED, False):  # a timeout says so itself
+        auth_event(SIGNED_OUT, request=request, user=user)
 
 
 @receiver(user_login_failed, dispatch_uid="accounts.signin_failed")

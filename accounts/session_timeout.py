@@ -15,6 +15,7 @@ from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
 from accounts.events import SESSION_TIMED_OUT, auth_event
+from audit.signals import SIGN_OUT_RECORDED
 
 LAST_ACTIVITY = "imr_last_activity"
 SIGNED_IN_AT = "imr_signed_in_at"
@@ -83,6 +84,9 @@ class SessionTimeoutMiddleware:
             why = session_expired(request.session, now)
             if why:
                 user = request.user
+                # One event for this sign-out, the timeout's with its reason (below), not
+                # Django's sign-out as well.
+                setattr(request, SIGN_OUT_RECORDED, True)
                 logout(request)
                 auth_event(SESSION_TIMED_OUT, request=request, user=user, reason=why)
                 messages.info(

@@ -19,8 +19,14 @@ def sign_in_failed(sender, credentials, request=None, **kwargs) -> None:
     audit_record(request, AuditAction.SIGN_IN_FAILED, kind=AuditKind.SESSION, username=tried)
 
 
+# Set on the request (to True) before logout() when the sign-out is recorded under its own
+# reason (accounts.session_timeout: the inactivity or absolute timeout): Django's signal is
+# then not a second event for the same sign-out (from QA: two in the same second).
+SIGN_OUT_RECORDED = "imr_sign_out_recorded"
+
+
 def signed_out(sender, request, user, **kwargs) -> None:
-    if user is not None:
+    if user is not None and not getattr(request, SIGN_OUT_RECORDED, False):
         audit_record(request, AuditAction.SIGN_OUT, kind=AuditKind.SESSION, user=user)
 
 

@@ -15,7 +15,7 @@ from accounts.models import ApiToken, Role
 from accounts.reauth import REAUTH_AT
 from accounts.session_timeout import LAST_ACTIVITY, SIGNED_IN_AT
 from accounts.tokens import api_token_create, key_hash
-from audit.models import AuditEvent
+from audit.models import AuditAction, AuditEvent
 from reviews.determination.models import Determination, DeterminationStatus
 from reviews.determination.services import determination_submit
 from tests.factories import (
@@ -72,6 +72,20 @@ def test_activity_keeps_the_session_and_the_absolute_age_ends_it(client, case_ad
     assert client.get(reverse("casefile:case_list")).status_code == 200
     session_age(client, SIGNED_IN_AT, 13 * 3600)
     assert client.get(reverse("casefile:case_list")).status_code == 302
+
+
+@pytest.mark.parametrize(("key", "why"), [(LAST_ACTIVITY, "idle"), (SIGNED_IN_AT, "max_age")])
+def test_a_timed_out_session_is_one_sign_out_in_the_audit_log(client, case_admin, key, why):
+    """From QA: the audit log listed the inactivity sign-out twice in the same second, once as
+    Django's sign-out and once as the timeout. It is one event, the timeout, with its reason."""
+    client.force_login(case_admin)
+    session_age(client, key, 13 * 3600)
+
+    assert client.get(reverse("casefile:case_list")).status_code == 302
+
+    (event,) = AuditEvent.objects.filter(action=AuditAction.SIGN_OUT)
+    assert event.details == {"event": "session_timed_out", "reason": why}
+    assert event.actor == case_admin
 
 
 def minutes_pass(client, minutes):
