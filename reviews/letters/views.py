@@ -265,6 +265,10 @@ def case_letters(request, case_number):
     if not wants_fragment(request):
         return redirect(reverse("casefile:case_detail", args=[case.case_number]) + "#letters")
     response = _panel(request, case)
+    # A redraw (the panel polls while a notice or version is in the works, and follows the
+    # case's changes) keeps the amendment's box as it is on the page: open, with the reason
+    # typed. The answer to the amendment's own request replaces it.
+    response.context_data["keep_correction"] = True
     if request.GET.get("was") == "in_progress" and not response.context_data["in_progress"]:
         # The letter is out: the case's other panels (status, workflow, history) refresh.
         response["HX-Trigger"] = "case-changed"

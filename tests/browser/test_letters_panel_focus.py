@@ -9,8 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from cases.lifecycle.models import CaseEvent, EventType
 from cases.outbox.models import FollowUp, FollowUpState
-from reviews.letters.models import Letter, LetterStatus
+from reviews.letters.models import Letter, LetterStatus, Notice, NoticeKind
+from reviews.letters.render import letter_text_current
 from reviews.letters.services import letter_follow_up, letter_request
 from tests.browser.test_reviewer_flow import sign_in
 from tests.factories import UserFactory, approved_determination
@@ -42,3 +44,43 @@ def test_retry_now_keeps_the_focus_while_the_panel_redraws(
     page.screenshot(path=str(artifacts / "letters-retry-focused.png"))
     page.keyboard.press("Enter")
     expect(page.locator("#letters")).not_to_contain_text("Stuck since")
+
+
+def test_the_amendment_being_typed_survives_the_panels_redraws(
+    page, live_server, reference_data, artifacts
+):
+    """From QA: the letters panel redraws itself every second while a notice is in the works,
+    and each redraw closed the amendment's box and dropped the reason being typed. Its own
+    refusal still replaces it, said beside the field."""
+    determination = approved_determination(outcomes=("overturned",))
+    case = determination.case
+    with transaction.atomic():
+        letter = letter_request(determination=determination, actor=None)
+    Letter.objects.filter(pk=letter.pk).update(status=LetterStatus.SIGNED)
+    event = CaseEvent.objects.create(case=case, type=EventType.NOTICE_OF_ASSIGNMENT_SENT)
+    Notice.objects.create(
+        case=case,
+        kind=NoticeKind.NOTICE_OF_ASSIGNMENT,
+        status=LetterStatus.RENDERING,
+        event=event,
+        letter_text=letter_text_current(),
+        intended_on=dt.date(2026, 11, 3),
+    )
+    sign_in(page, live_server.url, UserFactory(role="case_admin"))
+    page.goto(f"{live_server.url}/cases/{case.case_number}/")
+    letters = page.locator("#letters")
+    letters.get_by_text("Issue an amended letter…").click()
+    reason = letters.get_by_label("What the amended version corrects")
+    reason.fill("The date of injury was mistyped")
+    for _ in range(2):
+        with page.expect_response(lambda response: "/letters/" in response.url):
+            pass  # a redraw of the panel
+    expect(reason).to_be_visible()
+    expect(reason).to_have_value("The date of injury was mistyped")
+
+    letters.get_by_role("button", name="Issue amended version 2").click()
+    expect(letters.locator(".field-error, .form-error").first).to_be_visible()
+    expect(letters.get_by_label("What the amended version corrects")).to_have_value(
+        "The date of injury was mistyped"
+    )
+    page.screenshot(path=str(artifacts / "letters-amendment-kept.png"))
