@@ -226,8 +226,8 @@ def _reviewer_reminder(case: Case, due_on: dt.date | None, *, left: int | None =
 
 @dataclass(frozen=True)
 class Alert:
-    """One case's escalation (or deferral flag) for the administrators, worded for one e-mail
-    of its own; a digest lists its `line`."""
+    """One case's escalation (or deferral flag) for the administrators, or reminder for its
+    reviewer, worded for one e-mail of its own; a digest lists its `line`."""
 
     case: Case
     kind: str
@@ -262,8 +262,9 @@ DIGEST_LINES = 500
 
 
 def clock_notices_send(*, today: dt.date | None = None) -> int:
-    """The reminders and escalations due today, each sent once and recorded. A reviewer is
-    reminded case by case; an administrator gets each new escalation on its own, or, past
+    """The reminders and escalations due today, each sent once and recorded. A reviewer gets
+    one reminder, or one e-mail for all of theirs due soon; an administrator gets each new
+    escalation on its own, or, past
     ADMIN_ALERTS_DIGEST_AFTER in one run (a bulk import of old applications), one digest per
     group (cases.reminders.services._digest_send)."""
     today = today or timezone.localdate()
@@ -271,6 +272,7 @@ def clock_notices_send(*, today: dt.date | None = None) -> int:
     sent = 0
     failed: list[OSError] = []
     overdue: list[Alert] = []
+    due_soon: dict[int, tuple[User, list[Alert]]] = {}
     cases = Case.objects.filter(due_on__isnull=False).prefetch_related("items")
     for case in cases.iterator(chunk_size=500):
         clock = case_clock(case, today=today)
@@ -287,18 +289,22 @@ def clock_notices_send(*, today: dt.date | None = None) -> int:
                 and not _reviewer_reminded(case, clock.due_on)
             ):
                 subject, body = _reviewer_reminder(case, clock.due_on, left=left)
-                try:
-                    sent += _notice_send(
+                due_soon.setdefault(reviewer.pk, (reviewer, []))[1].append(
+                    Alert(
                         case=case,
                         kind=Kind.REVIEWER_DUE_SOON,
                         due_on=clock.due_on,
-                        user=reviewer,
                         subject=subject,
                         body=f"Case {case.case_number}. {body}",
+                        line=f"{case.case_number}: {body}",
                     )
-                except _MAIL_FAILED as error:
-                    logger.warning("reminder to %s not sent: %s", reviewer.email, error)
-                    failed.append(error)
+                )
+    for reviewer, reminders in due_soon.values():
+        try:
+            sent += _reviewer_reminders_send(reviewer, reminders)
+        except _MAIL_FAILED as error:
+            logger.warning("reminders to %s not sent: %s", reviewer.email, error)
+            failed.append(error)
     deferrals = _deferral_alerts(today=today)
     for admin in admins:
         for alerts, group in ((overdue, "overdue"), (deferrals, "deferral")):
@@ -313,6 +319,44 @@ def clock_notices_send(*, today: dt.date | None = None) -> int:
         # The run still fails, so the task's failure shows, once everyone else was told.
         raise failed[0]
     return sent
+
+
+def _reviewer_reminders_send(reviewer: User, reminders: list[Alert]) -> int:
+    """A reviewer's reminders of one run: one on its own, several in one e-mail and one
+    notification (from QA: a reviewer with nine determinations due soon got nine e-mails the
+    same morning). Each is still recorded once on its case."""
+    if len(reminders) == 1:
+        (reminder,) = reminders
+        return _notice_send(
+            case=reminder.case,
+            kind=reminder.kind,
+            due_on=reminder.due_on,
+            user=reviewer,
+            subject=reminder.subject,
+            body=reminder.body,
+        )
+    still = _still_as_read([reminder.case for reminder in reminders])
+    reminders = [reminder for reminder in reminders if reminder.case.pk in still]
+    if not reminders:
+        return 0
+    n = len(reminders)
+    dashboard = reverse("determination:reviewer_dashboard")  # named, not imported (reviews)
+    lines = []
+    for reminder in sorted(reminders, key=lambda r: (r.due_on, r.case.case_number)):
+        link = _notice_link(reminder.case, reminder.kind)
+        lines += [reminder.line, f"  Open it: {site_link(link)}", ""]
+    body = "\n".join(
+        [
+            f"{n} of your cases are due soon (each reminder is recorded in its case's history):",
+            "",
+            *lines,
+            f"Your dashboard lists them all: {site_link(dashboard)}",
+        ]
+    )
+    subject = f"Reminder: {n} determinations due soon"
+    return _digest_deliver(
+        reviewer, reminders, subject=subject, title=subject, body=body, link=dashboard
+    )
 
 
 def _overdue_alert(case: Case, clock) -> Alert:
@@ -426,18 +470,26 @@ def _digest_send(admin: User, alerts: list[Alert], *, group: str) -> int:
             f"The case list shows them all: {site_link(link)}",
         ]
     )
+    return _digest_deliver(admin, alerts, subject=subject, title=title, body=body, link=link)
+
+
+def _digest_deliver(
+    user: User, alerts: list[Alert], *, subject: str, title: str, body: str, link: str
+) -> int:
+    """A digest's e-mail and notification, with each of its alerts recorded once on its case:
+    all or nothing (a mail that cannot go records nothing, for the next run to send)."""
     notices = [
-        _sent_notice(case=a.case, kind=a.kind, due_on=a.due_on, recipient=admin.email)
+        _sent_notice(case=a.case, kind=a.kind, due_on=a.due_on, recipient=user.email)
         for a in alerts
     ]
     try:
         with transaction.atomic():
             _notices_record(notices)
             urgent = any(notice.escalation for notice in notices)
-            notify([admin], text=title, link=link, urgent=urgent)
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [admin.email])
+            notify([user], text=title, link=link, urgent=urgent)
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
     except IntegrityError:
         # Another run recorded one of them meanwhile: the next run sends what is left.
-        logger.info("clock alerts digest to %s overlapped another run; left to the next", admin)
+        logger.info("digest to %s overlapped another run; left to the next", user)
         return 0
     return len(alerts)

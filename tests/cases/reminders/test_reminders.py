@@ -141,6 +141,43 @@ def test_a_reviewer_is_reminded_once_when_the_determination_is_due_soon(
 
 
 @pytest.mark.django_db
+def test_a_reviewer_with_several_cases_due_soon_gets_one_email_listing_them(
+    admins, reviewer, mailoutbox
+):
+    """From QA: a reviewer with nine determinations due soon got nine e-mails the same
+    morning. One e-mail and one notification list them; each is recorded on its case, once."""
+    in_review = [case_with_reviewer(reviewer) for _ in range(2)]
+    to_accept = case_with_reviewer(
+        reviewer, status=S.REVIEWER_ASSIGNED, assignment=AssignmentStatus.ASSIGNED
+    )
+    other_reviewer = UserFactory(role=Role.REVIEWER, username="other-reviewer")
+    theirs = case_with_reviewer(other_reviewer)
+
+    assert clock_notices_send(today=D(2026, 12, 8)) == 4
+    assert clock_notices_send(today=D(2026, 12, 8)) == 0
+
+    mine = [message for message in mailoutbox if message.to == [reviewer.email]]
+    (digest,) = mine
+    assert digest.subject == "Reminder: 3 determinations due soon"
+    for case in [*in_review, to_accept]:
+        assert f"{case.case_number}: The determination is due 12/10/2026" in digest.body or (
+            f"{case.case_number}: The case is assigned to you and waits for you to accept or "
+            "decline it." in digest.body
+        )
+        assert f"/{case.case_number}/" in digest.body  # a link to each
+    assert theirs.case_number not in digest.body
+    assert "Your dashboard lists them all: http" in digest.body
+    (bell,) = Notification.objects.filter(user=reviewer)
+    assert bell.text == "Reminder: 3 determinations due soon"
+    assert bell.link == reverse("determination:reviewer_dashboard")
+    assert ClockNotice.objects.filter(recipient=reviewer.email).count() == 3
+    assert CaseEvent.objects.filter(type=EventType.REMINDER_SENT).count() == 4
+    # The other reviewer's one case is a reminder of its own, as before.
+    (single,) = [message for message in mailoutbox if message.to == [other_reviewer.email]]
+    assert theirs.case_number in single.subject
+
+
+@pytest.mark.django_db
 def test_no_reminder_for_a_case_not_due_soon(admins, reviewer, mailoutbox):
     case = case_with_reviewer(reviewer)
     # Monday 12/07: three business days before Thursday 12/10.
@@ -488,7 +525,8 @@ def test_a_reviewer_who_has_not_accepted_is_asked_to_answer_the_assignment(
     waiting = case_with_reviewer(
         reviewer, status=S.REVIEWER_ASSIGNED, assignment=AssignmentStatus.ASSIGNED
     )
-    accepted = case_with_reviewer(reviewer)
+    # Another reviewer's: a reviewer's several reminders are one e-mail (tested above).
+    accepted = case_with_reviewer(UserFactory(role=Role.REVIEWER, username="other-reviewer"))
     assert clock_notices_send(today=D(2026, 12, 8)) == 2
     asked = next(m for m in mailoutbox if waiting.case_number in m.subject)
     told = next(m for m in mailoutbox if accepted.case_number in m.subject)
