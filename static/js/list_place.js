@@ -29,5 +29,6 @@
   lead();
   document.addEventListener("htmx:pushedIntoHistory", remember);
   document.addEventListener("htmx:replacedInHistory", remember);
+  document.addEventListener("htmx:historyRestore", remember);  /* the list come back to by Back */
   window.addEventListener("pageshow", lead);  /* a page come back to by the browser's Back */
 })();
