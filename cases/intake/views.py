@@ -321,7 +321,12 @@ def draft_file_add(request):
         "upload_error": upload_error,
         "upload_refused": refused_upload_token(upload_error) if upload_error else "",
         "oob_draft": True,
+        # The file input the focus was on is replaced: the row's answer takes it (from QA it
+        # went to the page, or to another row's field, where typing changed that field).
+        "focus_slot": True,
     }
+    if upload_error:
+        form.fields["file"].widget.attrs["autofocus"] = True
     return render(request, "cases/case_new.html#record-file", context)
 
 
@@ -348,6 +353,8 @@ def draft_file_remove(request, pk: int):
         return redirect(_draft_url(draft))
     form = _record_row(row)
     form.draft_file = None
+    # The Remove button pressed is gone: the file input drawn in its place takes the focus.
+    form.fields["file"].widget.attrs["autofocus"] = True
     return render(request, "cases/case_new.html#record-file", {"form": form, "draft": draft})
 
 

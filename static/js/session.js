@@ -361,9 +361,23 @@
      it. */
   document.addEventListener("htmx:afterSettle", function (event) {
     var target = event.detail.target;
+    var asked = event.detail.requestConfig && event.detail.requestConfig.elt;
+    /* An answer that swaps nothing in (the intake draft's save) marks nothing to focus: from
+       QA, its form's first [autofocus] (a row added earlier) took the focus after a file was
+       chosen, and the next letters typed changed that row's category. */
+    if (asked && asked.getAttribute && asked.getAttribute("hx-swap") === "none") { return; }
     var wanted = target && target.querySelector && target.querySelector("[autofocus]");
     var active = document.activeElement;
     if (wanted && wanted.isConnected && (!active || active === document.body)) { wanted.focus(); }
+  });
+
+  /* An [autofocus] that has had the focus is spent: it is not given the focus again by a
+     later answer (a row added with "+ Add another item" kept it, and took the focus back). */
+  document.addEventListener("focusin", function (event) {
+    var focused = event.target;
+    if (focused && focused.removeAttribute && focused.hasAttribute("autofocus")) {
+      focused.removeAttribute("autofocus");
+    }
   });
 
   /* A form sent in place whose answer replaced it (the eligibility finding, "Mark records

@@ -220,3 +220,34 @@ def test_create_case_pressed_after_the_session_ended_stays_and_keeps_what_was_ty
     )
     page.screenshot(path=str(artifacts / "intake-create-after-session-ended.png"))
     assert not Case.objects.filter(application_id="A-ENDED-1").exists()
+
+
+def test_a_record_file_chosen_keeps_the_focus_in_its_row(
+    page, live_server, reference_data, tmp_path
+):
+    """From QA: after "+ Add another item", choosing a record's PDF sent the focus back to
+    the added item (its [autofocus] was taken again when the draft saved), and the record title
+    typed next changed that item's category. The focus stays in the record's row: on the file
+    kept, and after Remove on the file box drawn again."""
+    sign_in(page, live_server.url, UserFactory(role="case_admin"))
+    page.goto(f"{live_server.url}/cases/new/")
+    page.get_by_role("button", name="+ Add another item").click()
+    treatment = page.locator("#id_items-1-description")
+    expect(treatment).to_be_focused()
+    treatment.fill("Acupuncture, 6 sessions")
+    expect(page.locator("#draft-status")).to_contain_text("Saved", timeout=10_000)
+
+    pdf = tmp_path / "record.pdf"
+    pdf.write_bytes(minimal_pdf())
+    page.locator("#id_records-0-file").set_input_files(str(pdf))
+    kept = page.locator("#file-slot-records-0 .record-file__kept")
+    expect(kept).to_contain_text("record.pdf")
+    expect(kept).to_be_focused()
+    first = page.locator("#id_items-0-description")
+    first.fill("MRI right shoulder")  # elsewhere, then a draft save
+    expect(page.locator("#draft-status")).to_contain_text("Saved", timeout=10_000)
+    expect(first).to_be_focused()
+
+    page.locator("#file-slot-records-0").get_by_role("button", name="Remove record.pdf").click()
+    expect(page.locator("#id_records-0-file")).to_be_focused()
+    expect(page.locator("#id_items-1-category")).not_to_be_focused()

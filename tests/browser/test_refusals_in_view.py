@@ -27,7 +27,7 @@ def test_a_refused_termination_on_a_new_case_is_said_in_view(page, live_server, 
 
     page.get_by_role("button", name=f"Terminate {case.case_number}").click()
 
-    summary = page.locator("#workflow .form-error[autofocus]")
+    summary = page.locator("#workflow .form-error")
     expect(summary).to_contain_text("Choose why the review ends.")
     expect(summary).to_be_focused()
     expect(summary).to_be_in_viewport()
@@ -47,7 +47,7 @@ def test_a_refused_record_upload_is_said_in_view(page, live_server, reference_da
 
     page.get_by_role("button", name="Upload record").click()
 
-    summary = page.locator("#record-add .form-error[autofocus]")
+    summary = page.locator("#record-add .form-error")
     expect(summary).to_contain_text("notes.pdf")
     expect(summary).to_be_focused()
     expect(summary).to_be_in_viewport()
