@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -47,20 +48,43 @@ class MonthBeforeReview(ValueError):
     """A month before Independent Medical Review began (FIRST_MONTH): nothing to report."""
 
 
+# A month as a browser without a month picker lets it be typed (Firefox's box is plain text):
+# 11/2026, November 2026, Nov 2026, besides the picker's 2026-11.
+_MONTH_NUMBERS = re.compile(r"(?:(?P<year>\d{4})-(?P<month>\d{1,2})|(?P<m>\d{1,2})/(?P<y>\d{4}))")
+_MONTH_NAMED = re.compile(r"(?P<name>[A-Za-z]+)\.?,?\s+(?P<year>\d{4})")
+
+
 def month_parse(text: str) -> Period:
-    """ "YYYY-MM" as the month's period; ValueError otherwise, MonthBeforeReview (saying why)
-    for a month before IMR began: every way of asking for a report reads the month here."""
+    """ "YYYY-MM" (or MM/YYYY, "November 2026", "Nov 2026") as the month's period; ValueError
+    otherwise, MonthBeforeReview (saying why) for a month before IMR began: every way of asking
+    for a report reads the month here."""
+    typed = (text or "").strip()
     try:
-        year, month = (int(part) for part in text.split("-"))
+        year, month = _month_numbers(typed)
         period = Period.month(year, month)
-    except (ValueError, TypeError) as error:
-        raise ValueError(f"{text!r} is not a month in the form YYYY-MM.") from error
+    except (ValueError, TypeError, OverflowError) as error:
+        raise ValueError(
+            f"“{typed[:40]}” is not a month: give it as MM/YYYY (11/2026) or YYYY-MM (2026-11)."
+        ) from error
     if period.start < FIRST_MONTH:
         raise MonthBeforeReview(
             f"{period.start:%B %Y} is before Independent Medical Review began "
             f"(Lab. Code 4610.5, {FIRST_MONTH:%B %Y}): choose {FIRST_MONTH:%B %Y} or later."
         )
     return period
+
+
+def _month_numbers(typed: str) -> tuple[int, int]:
+    """The year and month typed, in any of month_parse's shapes (ValueError otherwise)."""
+    if found := _MONTH_NUMBERS.fullmatch(typed):
+        return int(found["year"] or found["y"]), int(found["month"] or found["m"])
+    if found := _MONTH_NAMED.fullmatch(typed):
+        name = found["name"].lower()
+        for number in range(1, 13):
+            full = dt.date(2000, number, 1).strftime("%B").lower()
+            if len(name) >= 3 and full.startswith(name):
+                return int(found["year"]), number
+    raise ValueError(typed)
 
 
 def volumes(period: Period) -> Table:

@@ -36,11 +36,13 @@ REPORT_STEPS = len(SECTIONS) + 2
 
 
 def report_month(text: str, *, today: dt.date) -> Period:
-    """The month asked for ("YYYY-MM"), or ValidationError saying what is wrong with it: every
-    way of asking on the site (the dashboard's form, the old download address) reads it here."""
+    """The month asked for ("YYYY-MM", or as reviews.reports.monthly.month_parse reads it), or
+    ValidationError saying what is wrong with it: every way of asking on the site (the
+    dashboard's form, the old download address) reads it here."""
     if not text.strip():
         raise ValidationError(
-            f"Give the month to report on, as YYYY-MM: for example {today:%Y-%m} for {today:%B %Y}."
+            f"Give the month to report on, as MM/YYYY or YYYY-MM: for example {today:%m/%Y} or "
+            f"{today:%Y-%m} for {today:%B %Y}."
         )
     try:
         period = month_parse(text.strip())
@@ -48,7 +50,8 @@ def report_month(text: str, *, today: dt.date) -> Period:
         raise ValidationError(str(error)) from error
     except ValueError as error:
         raise ValidationError(
-            f"{text!r} is not a month: give it as YYYY-MM, for example {today:%Y-%m}."
+            f"“{text.strip()[:40]}” is not a month: give it as MM/YYYY or YYYY-MM, for example "
+            f"{today:%m/%Y} or {today:%Y-%m}."
         ) from error
     if period.start > today:
         raise ValidationError(

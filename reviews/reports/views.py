@@ -69,7 +69,17 @@ def dashboard(request):
         writer = csv.writer(out)
         writer.writerows(table.csv_rows())
         return csv_response(out.getvalue(), filename=table.csv_filename(period))
-    snapshot = dashboard_snapshot(period, today, fresh=request.GET.get("fresh") == "1")
+    return _dashboard_page(request, form, today, fresh=request.GET.get("fresh") == "1")
+
+
+def _dashboard_page(
+    request, form: PeriodForm, today, *, fresh=False, month="", month_refused="", status=200
+):
+    """The dashboard at the form's period. `month` and `month_refused`: the report's month as
+    typed and why it was refused, said beside its field (from QA: above the page, with the
+    month put back to last month's)."""
+    period = form.period()
+    snapshot = dashboard_snapshot(period, today, fresh=fresh)
     query = {"start": period.start.isoformat(), "end": period.end.isoformat()}
     return TemplateResponse(
         request,
@@ -83,10 +93,12 @@ def dashboard(request):
             "charts": charts_drawn(snapshot, query),
             "taken_at": snapshot.taken_at,
             "query": query,
-            "report_month": last_month(today),
+            "report_month": month if month_refused else last_month(today),
+            "report_month_refused": month_refused,
             "first_report_month": f"{FIRST_MONTH:%Y-%m}",
             "report_runs": report_runs_recent(limit=3),
         },
+        status=status,
     )
 
 
@@ -162,14 +174,6 @@ def monthly_report_download(request):
     return _run_file(request, run, request.GET.get("format") or "csv")
 
 
-def _dashboard_with_period(data) -> str:
-    """The dashboard at the period the form was sent from (its start and end, as the page's
-    GET parameters: the dashboard reads and checks them), else at its default."""
-    period = {name: data[name] for name in ("start", "end") if data.get(name)}
-    url = reverse("reports:dashboard")
-    return f"{url}?{urlencode(period)}" if period else url
-
-
 @access_required(Ability.SEE_DASHBOARD)
 @require_POST
 def report_run_request_view(request):
@@ -182,8 +186,18 @@ def report_run_request_view(request):
             again=request.POST.get("again") == "1",
         )
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect_after_post(request, _dashboard_with_period(request.POST))
+        # The dashboard again, at the period it was sent from, with the month as typed and
+        # why beside it (a browser without a month picker, Firefox's, takes any text).
+        today = timezone.localdate()
+        period = {name: request.POST.get(name, "") for name in ("start", "end")}
+        return _dashboard_page(
+            request,
+            PeriodForm(period, today=today),
+            today,
+            month=request.POST.get("month", "")[:40],
+            month_refused=" ".join(exc.messages),
+            status=400,
+        )
     if not made and run.status == ReportRunStatus.DONE:
         messages.info(
             request,
