@@ -444,8 +444,8 @@
      the checks on purpose (formnovalidate: the new application's "Save draft", "Add items")
      sends the form as it is. Capture: before htmx sends it and before the unsaved-forms
      question. */
-  var BAD_DATE = "This date is not whole, or is no day of the calendar (02/31): check the " +
-    "month, the day and the year.";
+  var BAD_DATE = "This date is not whole, or is no day of the calendar (such as 02/31): check " +
+    "the month, the day and the year.";
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.elements || (event.submitter && event.submitter.formNoValidate)) { return; }

@@ -144,8 +144,8 @@ def test_a_date_that_is_no_day_of_the_calendar_is_named_and_nothing_is_sent(
 
     expect(field).to_be_focused()
     assert field.evaluate("input => input.validationMessage") == (
-        "This date is not whole, or is no day of the calendar (02/31): check the month, the "
-        "day and the year."
+        "This date is not whole, or is no day of the calendar (such as 02/31): check the month, "
+        "the day and the year."
     )
     assert posts == [] and not Case.objects.exists()
     # A button that skips the checks on purpose still sends the form as it is (from a review).
