@@ -79,6 +79,14 @@ NAV_LINKS = (
         "Quality review",
         ("quality_queue", "quality_review", "quality_approve", "quality_return"),
     ),
+    # From QA: the import was reached only from the case list's "Import a file" button.
+    NavLink(
+        "more",
+        ("manage_cases",),
+        "intake:import_new",
+        "Import applications",
+        ("import_new", "import_run"),
+    ),
     NavLink(
         "more",
         ("search_precedents",),

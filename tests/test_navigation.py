@@ -28,10 +28,11 @@ MAIN = {
     ],
 }
 MORE = {
-    Role.CASE_ADMIN: ["Precedents", "Specialties", "Deadline calculator"],
+    Role.CASE_ADMIN: ["Import applications", "Precedents", "Specialties", "Deadline calculator"],
     Role.REVIEWER: ["Precedents"],
     Role.QUALITY_REVIEWER: ["Precedents"],
     Role.SYSTEM_ADMIN: [
+        "Import applications",
         "Precedents",
         "Specialties",
         "Deadline calculator",
