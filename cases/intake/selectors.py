@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.row_ids import row_id
@@ -55,8 +55,17 @@ IMPORT_ROWS_SHOWN = 500
 
 
 def import_runs_recent(limit: int = 10) -> QuerySet[ImportRun]:
-    """The latest bulk imports, any administrator's (they share the intake work)."""
-    return ImportRun.objects.select_related("created_by").order_by("-created_at", "-pk")[:limit]
+    """The latest bulk imports, any administrator's (they share the intake work), each with
+    the cases it `created` and found `existing` (from QA: a file imported again read as the
+    first import did, "10 of 10 done")."""
+    return (
+        ImportRun.objects.select_related("created_by")
+        .annotate(
+            created=Count("rows", filter=Q(rows__outcome=ImportRowOutcome.CREATED)),
+            existing=Count("rows", filter=Q(rows__outcome=ImportRowOutcome.EXISTING)),
+        )
+        .order_by("-created_at", "-pk")[:limit]
+    )
 
 
 def import_run_get(pk: int) -> ImportRun:

@@ -144,6 +144,13 @@ def test_applications_already_on_file_are_not_imported_again(
         (ImportRowOutcome.EXISTING, first.pk),
         (ImportRowOutcome.CREATED, Case.objects.get(application_id="A-9").pk),
     ]
+    # From QA: the list of imports told the two apart by nothing ("1 of 1", "2 of 2").
+    page = admin_client.get(reverse("intake:import_new")).content.decode()
+    rows = page[page.index("Latest imports") :].split("<tr")[2:]
+    assert '<td data-label="Created">1</td>' in rows[0]  # the second import, first
+    assert '<td data-label="Already on file">1</td>' in rows[0]
+    assert '<td data-label="Created">1</td>' in rows[1]
+    assert '<td data-label="Already on file">0</td>' in rows[1]
 
 
 @pytest.mark.parametrize(
