@@ -41,7 +41,7 @@ def happened_problem(day: dt.date, *, today: dt.date) -> str | None:
 
 
 # A problem worded to follow the name of what it is about: "is required", "must not be empty".
-_PREDICATES = ("is ", "must ", "names ", "differs ", "contains ")
+_PREDICATES = ("is ", "are ", "must ", "names ", "differs ", "contains ")
 
 
 def sentence(text: str) -> str:
@@ -419,8 +419,10 @@ class Checker:
         required: bool,
         what: str = "",
         allow_empty: bool | None = None,
+        empty_said: str = "",
     ):
-        """A list; a required one must not be empty unless `allow_empty`."""
+        """A list; a required one must not be empty unless `allow_empty` (`empty_said`: that
+        problem in a person's words, for a form)."""
         if self.missing(parent, key, path, required=required, what=what):
             return None
         value, here = _given(parent, key), key_path(path, key)
@@ -428,7 +430,9 @@ class Checker:
             self.error(here, f"must be a list{_what(what)}, not {json_type(value)}")
             return None
         if not value and required and not allow_empty:
-            self.error(here, f"must not be empty{_what(what)}", form="must not be empty")
+            self.error(
+                here, f"must not be empty{_what(what)}", form=empty_said or "must not be empty"
+            )
         return value
 
     def text(

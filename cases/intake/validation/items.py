@@ -61,7 +61,13 @@ class ItemChecks(IntakeCheckerBase):
 
     def items(self, raw: dict, path: str) -> list[dict]:
         items = self.array(
-            raw, "items", path, required="items" in CASE_REQUIRED, what="the disputed items"
+            raw,
+            "items",
+            path,
+            required="items" in CASE_REQUIRED,
+            what="the disputed items",
+            # From QA: "Disputed items must not be empty." read unlike the form's other lines.
+            empty_said="are missing: add at least one disputed item",
         )
         if items and len(items) > ITEMS_MAX:
             self.error(

@@ -413,7 +413,7 @@ def test_the_form_says_each_problem_as_a_sentence_naming_the_field_as_labelled(a
     assert "Application received is required." in page
     assert "Claim number is required." in page
     assert "Name is required." in page
-    assert "Disputed items must not be empty." in page or "Add at least one disputed item." in page
+    assert "Disputed items are missing: add at least one disputed item." in page
     for leaked in (
         "filed_by is",
         "'designee'",
