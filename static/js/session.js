@@ -470,6 +470,37 @@
     });
   });
 
+  /* A text pasted longer than its box holds (maxlength) was cut to fit without a word: from
+     QA, a 200-character claim number became its first 64 and could have been filed so. Such a
+     paste is not made; a line under the box says why until the box is typed in or left. */
+  document.addEventListener("paste", function (event) {
+    var field = event.target;
+    var limit = field && field.maxLength;
+    if (!limit || limit < 0 || typeof field.selectionStart !== "number") { return; }
+    var pasted = (event.clipboardData && event.clipboardData.getData("text")) || "";
+    var kept = field.value.length - (field.selectionEnd - field.selectionStart);
+    if (kept + pasted.length <= limit) { return; }
+    event.preventDefault();
+    var said = document.getElementById(field.id + "_not-pasted");
+    if (!said) {
+      said = document.createElement("p");
+      said.className = "field-error";
+      said.id = field.id + "_not-pasted";
+      said.setAttribute("role", "alert");
+      field.insertAdjacentElement("afterend", said);
+    }
+    said.textContent = "Not pasted: the text is " + pasted.length.toLocaleString("en-US") +
+      " characters long, and this box holds " + limit.toLocaleString("en-US") +
+      (kept ? " in all" : "") + ". Shorten it, then paste it again.";
+  });
+  ["input", "focusout"].forEach(function (type) {
+    document.addEventListener(type, function (event) {
+      var said = event.target && event.target.id &&
+        document.getElementById(event.target.id + "_not-pasted");
+      if (said) { said.remove(); }
+    });
+  });
+
   /* A case just made from the intake form: the browser's copy of that form (kept in case the
      post never arrived, intake_draft.js) is done with. Left, it came back with Back and was
      saved as a new draft of an application already on file (from QA). */

@@ -251,3 +251,34 @@ def test_a_record_file_chosen_keeps_the_focus_in_its_row(
     page.locator("#file-slot-records-0").get_by_role("button", name="Remove record.pdf").click()
     expect(page.locator("#id_records-0-file")).to_be_focused()
     expect(page.locator("#id_items-1-category")).not_to_be_focused()
+
+
+def test_a_text_pasted_longer_than_its_box_is_not_cut_to_fit_without_a_word(
+    page, live_server, reference_data
+):
+    """From QA: a 200-character claim number pasted became its first 64 (the box's maxlength)
+    without a word, and could have been filed so. The paste is not made, and the box says
+    why."""
+    sign_in(page, live_server.url, UserFactory(role="case_admin"))
+    page.goto(f"{live_server.url}/cases/new/")
+    claim = page.get_by_label("Claim number")
+    claim.focus()
+    page.evaluate(
+        """text => {
+            const data = new DataTransfer();
+            data.setData("text", text);
+            document.activeElement.dispatchEvent(
+                new ClipboardEvent("paste", {clipboardData: data, bubbles: true, cancelable: true})
+            );
+        }""",
+        "PCS-" + "1" * 196,
+    )
+    said = page.locator("#id_application-claim_number_not-pasted")
+    expect(said).to_have_text(
+        "Not pasted: the text is 200 characters long, and this box holds 64. Shorten it, then "
+        "paste it again."
+    )
+    expect(claim).to_have_value("")
+    claim.press_sequentially("PCS-2411")
+    expect(said).to_have_count(0)
+    expect(claim).to_have_value("PCS-2411")
