@@ -6,7 +6,7 @@ the case list; SQLite: `fold` itself, registered on each connection). A search f
 column and the words it looks for in the database (`SearchFold(Value(word))`, a constant the
 planner folds once), so the two sides never follow different rules: PostgreSQL's unaccent
 knows letters NFKD leaves alone (ı, ð, þ, ħ). Claim numbers are compared without the marks
-systems write them with (`claim_key`). Pure Python and Django's ORM: it imports no room."""
+systems write them with (`number_key`). Pure Python and Django's ORM: it imports no room."""
 
 from __future__ import annotations
 
@@ -43,40 +43,41 @@ def name_key(text: str) -> str:
     return "".join(char for char in fold(text or "") if char.isalnum())
 
 
-# The marks one system writes a claim number with and another leaves out: "PCS-2411-8204",
+# The marks one system writes a number with and another leaves out: "PCS-2411-8204",
 # "PCS 2411 8204" and "pcs24118204" are one claim (from QA: typed without its dashes, a claim
-# number found nothing). The search, the duplicate check and the prior-IMR check compare claim
-# keys; the letter prints the claim number as the application gave it.
-CLAIM_MARKS = ("-", " ", "/", ".")
+# number or an application ID found nothing). The search compares the keys of claim numbers and
+# application IDs, the duplicate and prior-IMR checks those of claim numbers; the letter prints
+# each number as the application gave it.
+NUMBER_MARKS = ("-", " ", "/", ".")
 
 
-def claim_key(text: str) -> str:
-    """A claim number in capitals without CLAIM_MARKS: "pcs-2411 8204" -> "PCS24118204"."""
+def number_key(text: str) -> str:
+    """A number in capitals without NUMBER_MARKS: "pcs-2411 8204" -> "PCS24118204"."""
     key = (text or "").upper()
-    for mark in CLAIM_MARKS:
+    for mark in NUMBER_MARKS:
         key = key.replace(mark, "")
     return key
 
 
-def claim_key_of(expression) -> Func:
-    """claim_key in SQL, the same UPPER and REPLACE on SQLite and PostgreSQL: the expression
-    the index case_by_claim_key (cases.lifecycle.models) and the trigram indexes of migration
-    cases 0051 hold. Changing it means changing them."""
+def number_key_of(expression) -> Func:
+    """number_key in SQL, the same UPPER and REPLACE on SQLite and PostgreSQL: the expression
+    the indexes case_by_claim_key and case_by_application_key (cases.lifecycle.models) and the
+    trigram indexes of migration cases 0051 hold. Changing it means changing them."""
     key = Upper(expression)
-    for mark in CLAIM_MARKS:
+    for mark in NUMBER_MARKS:
         key = Replace(key, Value(mark), Value(""))
     return key
 
 
-def claim_key_contains(column: str, text: str) -> Contains:
-    """`column`'s claim key holds `text`'s (a condition for filter() or Q), both made by the
+def number_key_contains(column: str, text: str) -> Contains:
+    """`column`'s key holds `text`'s (a condition for filter() or Q), both made by the
     database."""
-    return Contains(claim_key_of(F(column)), claim_key_of(Value(text)))
+    return Contains(number_key_of(F(column)), number_key_of(Value(text)))
 
 
-def claim_key_equals(column: str, text: str) -> Exact:
-    """`column`'s claim key is `text`'s: the index case_by_claim_key serves it."""
-    return Exact(claim_key_of(F(column)), claim_key_of(Value(text)))
+def number_key_equals(column: str, text: str) -> Exact:
+    """`column`'s key is `text`'s: an index of the column's key serves it."""
+    return Exact(number_key_of(F(column)), number_key_of(Value(text)))
 
 
 class SearchFold(Func):

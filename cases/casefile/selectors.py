@@ -23,7 +23,13 @@ from cases.lifecycle.models import (
 )
 from cases.lifecycle.services import CASE_NUMBER_FORMAT
 from cases.registry import reviewer_side
-from cases.textsearch import claim_key, claim_key_contains, fold, folded_contains
+from cases.textsearch import (
+    fold,
+    folded_contains,
+    number_key,
+    number_key_contains,
+    number_key_equals,
+)
 
 DUE_FILTERS = {
     "overdue": "Overdue",
@@ -68,7 +74,7 @@ TRIGRAM = 3
 def case_number_lookup(q: str) -> str:
     """The case number a search is a lookup of (a whole case number, in any case, with or
     without its dash: "cm26 0000101", "CM260000101"), or ""."""
-    key = claim_key(q)
+    key = number_key(q)
     number = f"{key[:4]}-{key[4:]}"
     return number if CASE_NUMBER_FORMAT.fullmatch(number) else ""
 
@@ -132,12 +138,13 @@ def case_list_for(
             name &= Q(folded_contains("worker_last_name", word)) | Q(
                 folded_contains("worker_first_name", word)
             )
-        # An application ID (unique, printed on the paper application) is found whole, through
-        # its unique index, as typed or in capitals (from QA: it found nothing).
-        application = Q(application_id__in={q, q.upper()})
+        # An application ID (unique, printed on the paper application) is found whole, in any
+        # case and with or without its dashes (from QA: it found nothing), through the index of
+        # its key (case_by_application_key).
+        application = Q(number_key_equals("application_id", q))
         # A claim number is found however its marks are typed ("PCS24118204" finds
         # "PCS-2411-8204"), through the trigram indexes of its claim key (migration 0051).
-        claim = Q(claim_key_contains("claim_number", q)) if claim_key(q) else Q(pk__in=[])
+        claim = Q(number_key_contains("claim_number", q)) if number_key(q) else Q(pk__in=[])
         cases = cases.filter(Q(case_number__icontains=q) | claim | application | name)
         by_match = min(len(word) for word in [q, *words]) >= TRIGRAM
     sort = sort_valid(sort)

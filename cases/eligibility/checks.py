@@ -31,7 +31,7 @@ from cases.lifecycle.models import (
 )
 from cases.records.models import RecordKind
 from cases.registry import reviewer_side
-from cases.textsearch import claim_key, claim_key_equals, name_key
+from cases.textsearch import name_key, number_key, number_key_equals
 
 
 class CheckResult(models.TextChoices):
@@ -252,8 +252,8 @@ def prior_imr_items(case: Case) -> list[PriorImrMatch]:
     mine = list(case.items.all())
     if not mine:
         return []
-    # The same claim however its number is written (cases.textsearch.claim_key).
-    same_worker = Q(claim_key_equals("case__claim_number", case.claim_number))
+    # The same claim however its number is written (cases.textsearch.number_key).
+    same_worker = Q(number_key_equals("case__claim_number", case.claim_number))
     if case.worker_date_of_birth:
         # The date of birth's index finds the few; their names are compared below.
         same_worker |= Q(case__worker_date_of_birth=case.worker_date_of_birth)
@@ -266,7 +266,7 @@ def prior_imr_items(case: Case) -> list[PriorImrMatch]:
         .select_related("case")
         # The name without accents, capitals, spaces or hyphens (cases.textsearch.name_key):
         # "Garcia" is the "García" of an earlier application typed elsewhere.
-        if claim_key(other.case.claim_number) == claim_key(case.claim_number)
+        if number_key(other.case.claim_number) == number_key(case.claim_number)
         or (name_key(other.case.worker_last_name), name_key(other.case.worker_first_name)) == name
     ]
     if not others:

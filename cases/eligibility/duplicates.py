@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from cases.lifecycle.models import CLOSED_STATUSES, Case, CaseStatus, PartyRole
 from cases.lifecycle.status_table import Action, allowed_actions, statuses_allowing
-from cases.textsearch import claim_key, claim_key_equals, name_key
+from cases.textsearch import name_key, number_key, number_key_equals
 
 # The case page and the screen's check name the first this many duplicates and count the rest:
 # 1,000 identical posts made a case page 108,000 px tall, each with its consolidation form (QA).
@@ -66,7 +66,7 @@ def consolidation_refusal(kept: Case, duplicate: Case) -> str:
     if duplicate.status in CLOSED_STATUSES:
         return f"{duplicate.case_number} is closed ({duplicate.get_status_display().lower()})."
     if not (
-        claim_key(kept.claim_number) == claim_key(duplicate.claim_number)
+        number_key(kept.claim_number) == number_key(duplicate.claim_number)
         and name_key(kept.worker_last_name) == name_key(duplicate.worker_last_name)
         and kept.date_of_injury == duplicate.date_of_injury
     ):
@@ -90,7 +90,7 @@ def case_duplicates(case: Case) -> list[Duplicate]:
     others = (
         # The same claim however its number is written ("PCS24118204" is "PCS-2411-8204").
         Case.objects.filter(
-            claim_key_equals("claim_number", case.claim_number),
+            number_key_equals("claim_number", case.claim_number),
             date_of_injury=case.date_of_injury,
         )
         .exclude(pk=case.pk)

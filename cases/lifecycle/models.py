@@ -20,7 +20,7 @@ from cases.lifecycle.statuses import (  # noqa: F401 (the statuses are the Case'
     expedited_first,
     workflow_step,
 )
-from cases.textsearch import claim_key_of
+from cases.textsearch import number_key_of
 
 # Independent Medical Review began on January 1, 2013 (Lab. Code 4610.5(a), added by SB 863):
 # no application was received, and no month had a review to report, before it.
@@ -252,7 +252,7 @@ class Case(models.Model):
         help_text="How the UR decision was served; blank when not known.",
     )
     date_of_injury = models.DateField()
-    # Found by its claim key (cases.textsearch.claim_key), through index case_by_claim_key.
+    # Found by its key (cases.textsearch.number_key), through index case_by_claim_key.
     claim_number = models.CharField(max_length=64)
     # The EAMS case number at the WCAB, when a case is open there: an appeal petition names it
     # (8 CCR 10575); the party letter prints it.
@@ -367,7 +367,9 @@ class Case(models.Model):
             models.Index(fields=["worker_date_of_birth"], name="case_by_birth_date"),
             # The duplicate and prior-IMR checks' same claim, however its number is written
             # ("PCS-2411-8204" is "PCS24118204"): the expression they compare.
-            models.Index(claim_key_of(models.F("claim_number")), name="case_by_claim_key"),
+            models.Index(number_key_of(models.F("claim_number")), name="case_by_claim_key"),
+            # The case list's search for a whole application ID, however it is written.
+            models.Index(number_key_of(models.F("application_id")), name="case_by_application_key"),
             # The case list's sorts (cases.casefile.selectors.SORTS), each with the case number
             # last: PostgreSQL reads a page of either direction from the index's ends instead
             # of sorting every case (descending sorts took 100-390 ms of SQL at 200,000 cases,

@@ -1,9 +1,11 @@
-"""A claim number is found however its marks are written: "PCS24118204" is "PCS-2411-8204".
+"""A claim number or an application ID is found however its marks are written: "PCS24118204"
+is "PCS-2411-8204".
 
 The search, the duplicate check and the prior-IMR check compare claim keys
-(cases.textsearch.claim_key_of: UPPER, then each of "-", " ", "/", "." replaced by nothing).
+(cases.textsearch.number_key_of: UPPER, then each of "-", " ", "/", "." replaced by nothing).
 The key's B-tree index (case_by_claim_key, in the model) serves the checks' equality, in place
-of the claim number's own index. On PostgreSQL the trigram indexes of the search hold the key
+of the claim number's own index; case_by_application_key serves the search's whole application
+ID. On PostgreSQL the trigram indexes of the search hold the key
 instead of UPPER(claim_number): 0027's index of every case, and 0039's of the open cases (made
 again with the key beside the case number and the folded names). SQLite has no such index
 type."""
@@ -92,6 +94,31 @@ class Migration(migrations.Migration):
                     models.Value(""),
                 ),
                 name="case_by_claim_key",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="case",
+            index=models.Index(
+                django.db.models.functions.text.Replace(
+                    django.db.models.functions.text.Replace(
+                        django.db.models.functions.text.Replace(
+                            django.db.models.functions.text.Replace(
+                                django.db.models.functions.text.Upper(
+                                    models.F("application_id")
+                                ),
+                                models.Value("-"),
+                                models.Value(""),
+                            ),
+                            models.Value(" "),
+                            models.Value(""),
+                        ),
+                        models.Value("/"),
+                        models.Value(""),
+                    ),
+                    models.Value("."),
+                    models.Value(""),
+                ),
+                name="case_by_application_key",
             ),
         ),
         migrations.RunPython(forwards, backwards, elidable=False),

@@ -7,7 +7,7 @@ from django.db.models import F
 
 from cases.casefile.selectors import case_list_for
 from cases.lifecycle.models import Case
-from cases.textsearch import claim_key, claim_key_of, fold
+from cases.textsearch import fold, number_key, number_key_of
 from tests.factories import CaseFactory
 
 NAMES = {
@@ -65,9 +65,9 @@ def test_a_claim_key_is_the_same_in_python_and_in_the_database():
     # The duplicate check compares keys made in Python; the search and the indexes, made by
     # the database. Both must say "PCS-2411-8204" is "PCS24118204".
     for written, key in CLAIMS.items():
-        assert claim_key(written) == key
+        assert number_key(written) == key
         CaseFactory(claim_number=written)
-    stored = Case.objects.annotate(key=claim_key_of(F("claim_number"))).values_list(
+    stored = Case.objects.annotate(key=number_key_of(F("claim_number"))).values_list(
         "claim_number", "key"
     )
     assert dict(stored) == CLAIMS

@@ -161,6 +161,10 @@ def test_a_claim_number_search_compares_the_claim_key_its_trigram_indexes_hold(
         plan = "\n".join(line for (line,) in cursor.fetchall())
     assert f"{CLAIM_KEY_SQL} ~~ '%05777111%'::text" in plan
     assert f"{CLAIM_KEY_SQL} gin_trgm_ops" in _index_definition("case_claim_key_trgm")[0]
+    # A whole application ID, by the key its B-tree index holds.
+    application_key = CLAIM_KEY_SQL.replace("claim_number", "application_id")
+    assert f"{application_key} = '05777111'::text" in plan
+    assert application_key in _index_definition("case_by_application_key")[0]
 
 
 def _index_definition(name: str) -> tuple[str, str]:
@@ -310,6 +314,9 @@ def people(db):
         ("QA-APP-0001", ["CM26-0000201"]),
         ("qa-app-0001", ["CM26-0000201"]),
         ("QA-APP-000", []),
+        # From QA: typed without its dashes, it found nothing.
+        ("QAAPP0001", ["CM26-0000201"]),
+        ("qa app 0001", ["CM26-0000201"]),
         # From QA: a claim number typed without its dashes (or with spaces) found nothing.
         ("05777111", ["CM26-0000201"]),
         ("05 777", ["CM26-0000201", "CM26-0000202"]),
