@@ -50,11 +50,11 @@ class ReminderRunStatus(models.TextChoices):
 
 class ReminderRun(BackgroundRun):
     """A case administrator's reminders to the reviewers of the cases they selected on the case
-    list, sent case by case by a Celery task (`reminder_run_work`): the run's page follows it
-    and then reports what became of each case. Each case's outcome is written with its
-    reminder, in one transaction, so a resumed run goes on from where it stopped. Its heartbeat
-    is touched after every case: a run untouched for REMINDER_RUN_STUCK_MINUTES has lost its
-    worker and may be resumed."""
+    list, sent by a Celery task (`reminder_run_work`), a reviewer's cases together: the run's
+    page follows it and then reports what became of each case. Each case's outcome is written
+    with its reminder, in one transaction, so a resumed run goes on from where it stopped. Its
+    heartbeat is touched after every reviewer's cases: a run untouched for
+    REMINDER_RUN_STUCK_MINUTES has lost its worker and may be resumed."""
 
     # The case list's filters and sort when it was asked: "Back to the case list" keeps them.
     query = models.CharField(max_length=2000, blank=True)

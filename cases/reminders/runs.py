@@ -1,6 +1,6 @@
 """A case administrator's reminders to the reviewers of many cases at once (the case list's
-"Remind reviewers"): asked in the request, sent by a Celery task case by case, followed on the
-run's page. Each reminder is an e-mail; 500 of them do not belong in a web request."""
+"Remind reviewers"): asked in the request, sent by a Celery task (a reviewer's cases together,
+in one e-mail), followed on the run's page. 500 e-mails do not belong in a web request."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from cases.outbox.services import follow_up_add
 # tasks imports this module too: both by module name, each name resolved at call time.
 from cases.reminders import tasks
 from cases.reminders.models import ReminderRun, ReminderRunStatus
-from cases.reminders.services import Reminded, reviewer_remind
+from cases.reminders.services import Reminded, reminder_recipient, reviewer_reminders
 
 logger = logging.getLogger(__name__)
 
@@ -111,8 +111,8 @@ def reminder_run_resume(*, run: ReminderRun) -> ReminderRun:
 
 def reminder_run_work(*, run_id: int) -> bool:
     """The task's work: each case not done yet is reminded (cases.reminders.services
-    .reviewer_remind) and its outcome written in the same transaction. Returns False when there
-    was nothing to do or the run stopped."""
+    .reviewer_reminders), a reviewer's cases together, and their outcomes written in the same
+    transaction. Returns False when there was nothing to do or the run stopped."""
     run = ReminderRun.objects.select_related("created_by").filter(pk=run_id).first()
     if run is None or not run.working:
         return False
@@ -139,8 +139,9 @@ def reminder_run_work(*, run_id: int) -> bool:
                 number = ""
                 by_number = Case.objects.filter(case_number__in=chunk)
                 cases = {case.case_number: case for case in by_number}
-                for number in chunk:
-                    _case_remind(run, number, cases.get(number))
+                for group in _by_reviewer(chunk, cases):
+                    number = group[0][0]
+                    _cases_remind(run, group)
     except _STOPS_THE_RUN as exc:
         # The run says so and stops; "Try again" goes on from this case. (With the database
         # away this write fails too: the run is left running, and once it has gone untouched
@@ -174,34 +175,55 @@ def _stopped(run: ReminderRun, number: str, exc: Exception) -> str:
     )
 
 
-def _case_remind(run: ReminderRun, number: str, case: Case | None) -> None:
-    """One case's reminder and its outcome on the run, together or not at all. The run's row
-    is locked first: a second delivery of the same run (a re-queued message) finds the case
-    done and leaves it. A fault of this case's alone is its outcome (ERROR), and the run goes
-    on."""
+def _by_reviewer(numbers: list[str], cases: dict[str, Case]) -> list[list[tuple[str, Case | None]]]:
+    """The chunk's cases in groups of one reviewer's, so that each reviewer gets one e-mail for
+    all of theirs (from QA: a reviewer reminded of nine cases got nine e-mails); a case with no
+    one to remind, or not found, is a group of its own. In the chunk's order, by first case."""
+    groups: dict[object, list[tuple[str, Case | None]]] = {}
+    for number in numbers:
+        case = cases.get(number)
+        reviewer = reminder_recipient(case) if case is not None else None
+        key = ("reviewer", reviewer.pk) if reviewer is not None else ("case", number)
+        groups.setdefault(key, []).append((number, case))
+    return list(groups.values())
+
+
+def _cases_remind(run: ReminderRun, group: list[tuple[str, Case | None]]) -> None:
+    """One reviewer's cases reminded and their outcomes on the run, together or not at all.
+    The run's row is locked first: a second delivery of the same run (a re-queued message)
+    finds the cases done and leaves them. A fault of these cases' alone is their outcome
+    (ERROR), and the run goes on."""
     try:
         with transaction.atomic():
             locked = ReminderRun.objects.select_for_update().only("outcomes").get(pk=run.pk)
-            if number in locked.outcomes:
+            todo = [(number, case) for number, case in group if number not in locked.outcomes]
+            if not todo:
                 return
-            if case is None:
-                outcome = Reminded.NOT_FOUND
-            else:
-                outcome = reviewer_remind(case, actor=run.created_by)
-            _outcome_save(locked, number, outcome)
+            found = [case for _number, case in todo if case is not None]
+            outcomes = reviewer_reminders(found, actor=run.created_by) if found else {}
+            _outcomes_save(
+                locked,
+                {
+                    number: Reminded.NOT_FOUND if case is None else outcomes[case.pk]
+                    for number, case in todo
+                },
+            )
     except _STOPS_THE_RUN:
         raise
     except Exception:
-        logger.exception("reminder run %s: case %s not reminded", run.pk, number)
+        numbers = [number for number, _case in group]
+        logger.exception("reminder run %s: cases %s not reminded", run.pk, ", ".join(numbers))
         with transaction.atomic():
             locked = ReminderRun.objects.select_for_update().only("outcomes").get(pk=run.pk)
-            # Unless another delivery did this case meanwhile (the lock was let go between).
-            if number not in locked.outcomes:
-                _outcome_save(locked, number, Reminded.ERROR)
+            # Unless another delivery did them meanwhile (the lock was let go between).
+            _outcomes_save(
+                locked,
+                {number: Reminded.ERROR for number in numbers if number not in locked.outcomes},
+            )
 
 
-def _outcome_save(locked: ReminderRun, number: str, outcome: Reminded) -> None:
-    locked.outcomes[number] = str(outcome)
+def _outcomes_save(locked: ReminderRun, outcomes: dict[str, Reminded]) -> None:
+    locked.outcomes.update({number: str(outcome) for number, outcome in outcomes.items()})
     locked.heartbeat_at = timezone.now()
     locked.save(update_fields=["outcomes", "heartbeat_at"])
 

@@ -162,48 +162,74 @@ class Reminded(enum.StrEnum):
 _MESSAGE_REFUSED = (SMTPRecipientsRefused, SMTPDataError)
 
 
+def reminder_recipient(case: Case) -> User | None:
+    """Whom a reminder of the case goes to: its reviewer while the determination is in their
+    hands (once submitted, the quality reviewer holds it and the escalation, if any, goes to
+    the administrators), else no one."""
+    if case.status not in DRAFT_WITH_REVIEWER_STATUSES:
+        return None
+    return reviewer_side().current_reviewer(case)
+
+
 def reviewer_remind(case: Case, *, actor: User | None, today: dt.date | None = None) -> Reminded:
-    """A case administrator's (`actor`) reminder to the case's reviewer, through the same
+    """A case administrator's (`actor`) reminder to the case's reviewer (reviewer_reminders)."""
+    return reviewer_reminders([case], actor=actor, today=today)[case.pk]
+
+
+def reviewer_reminders(
+    cases: list[Case], *, actor: User | None, today: dt.date | None = None
+) -> dict[int, Reminded]:
+    """A case administrator's (`actor`) reminders to the reviewers of `cases`, through the same
     sending as the scheduled ones (recorded as sent by them, in-app and by e-mail), once per
-    due date."""
-    if case.status in CLOSED_STATUSES:
-        return Reminded.CLOSED
-    # Reviewers are reminded only while the determination is in their hands: once submitted,
-    # the quality reviewer holds it and the escalation, if any, goes to the administrators.
-    reviewer = (
-        reviewer_side().current_reviewer(case)
-        if case.status in DRAFT_WITH_REVIEWER_STATUSES
-        else None
-    )
-    if reviewer is None:
-        return Reminded.NO_REVIEWER
-    if not reviewer.is_active:
-        # From QA: a reviewer whose login is deactivated was e-mailed and the case counted as
-        # reminded; they cannot act on it, and the case waits until it is reassigned.
-        return Reminded.LOGIN_DEACTIVATED
-    if not reviewer.email:
-        return Reminded.NO_REVIEWER
-    due_on = case.due_on or today or timezone.localdate()
-    if _reviewer_reminded(case, due_on):
-        return Reminded.ALREADY
-    subject, body = _reviewer_reminder(case, case.due_on)
-    try:
-        sent = _notice_send(
-            case=case,
-            kind=Kind.REVIEWER_REMINDED,
-            due_on=due_on,
-            user=reviewer,
-            subject=subject,
-            body=f"A case administrator reminds you of case {case.case_number}. {body}",
-            actor=actor,
-            # The bell says who sends it too (from QA: it read as the schedule's).
-            title=f"From a case administrator: {subject}",
+    due date; a reviewer of several gets one e-mail listing them (_reviewer_reminders_send).
+    The outcome of each case, by its id."""
+    outcomes: dict[int, Reminded] = {}
+    reminders: dict[int, tuple[User, list[Alert]]] = {}
+    for case in cases:
+        if case.status in CLOSED_STATUSES:
+            outcomes[case.pk] = Reminded.CLOSED
+            continue
+        reviewer = reminder_recipient(case)
+        if reviewer is not None and not reviewer.is_active:
+            # From QA: a reviewer whose login is deactivated was e-mailed and the case counted
+            # as reminded; they cannot act on it, and the case waits until it is reassigned.
+            outcomes[case.pk] = Reminded.LOGIN_DEACTIVATED
+            continue
+        if reviewer is None or not reviewer.email:
+            outcomes[case.pk] = Reminded.NO_REVIEWER
+            continue
+        due_on = case.due_on or today or timezone.localdate()
+        if _reviewer_reminded(case, due_on):
+            outcomes[case.pk] = Reminded.ALREADY
+            continue
+        subject, body = _reviewer_reminder(case, case.due_on)
+        reminders.setdefault(reviewer.pk, (reviewer, []))[1].append(
+            Alert(
+                case=case,
+                kind=Kind.REVIEWER_REMINDED,
+                due_on=due_on,
+                subject=subject,
+                body=f"A case administrator reminds you of case {case.case_number}. {body}",
+                line=f"{case.case_number}: {body}",
+                # The bell says who sends it too (from QA: it read as the schedule's).
+                title=f"From a case administrator: {subject}",
+            )
         )
-    except _MESSAGE_REFUSED as error:
-        # Its record and notification were undone with it: sending again sends it.
-        logger.warning("reminder to %s not sent: %s", reviewer.email, error)
-        return Reminded.MAIL_FAILED
-    return Reminded.SENT if sent else Reminded.ALREADY
+    for reviewer, theirs in reminders.values():
+        try:
+            sent = _reviewer_reminders_send(reviewer, theirs, actor=actor)
+        except _MESSAGE_REFUSED as error:
+            # Their records and notification were undone with it: sending again sends them.
+            logger.warning("reminder to %s not sent: %s", reviewer.email, error)
+            outcomes.update({reminder.case.pk: Reminded.MAIL_FAILED for reminder in theirs})
+            continue
+        outcomes.update(
+            {
+                reminder.case.pk: Reminded.SENT if reminder.case.pk in sent else Reminded.ALREADY
+                for reminder in theirs
+            }
+        )
+    return outcomes
 
 
 def _reviewer_reminder(case: Case, due_on: dt.date | None, *, left: int | None = None):
@@ -280,7 +306,7 @@ def clock_notices_send(*, today: dt.date | None = None) -> int:
             overdue.append(_overdue_alert(case, clock))
         elif clock.running == "determination" and case.status in DRAFT_WITH_REVIEWER_STATUSES:
             left = business_days_between(today, clock.due_on)
-            reviewer = reviewer_side().current_reviewer(case)
+            reviewer = reminder_recipient(case)
             if (
                 reviewer
                 and reviewer.email
@@ -301,7 +327,7 @@ def clock_notices_send(*, today: dt.date | None = None) -> int:
                 )
     for reviewer, reminders in due_soon.values():
         try:
-            sent += _reviewer_reminders_send(reviewer, reminders)
+            sent += len(_reviewer_reminders_send(reviewer, reminders))
         except _MAIL_FAILED as error:
             logger.warning("reminders to %s not sent: %s", reviewer.email, error)
             failed.append(error)
@@ -321,42 +347,55 @@ def clock_notices_send(*, today: dt.date | None = None) -> int:
     return sent
 
 
-def _reviewer_reminders_send(reviewer: User, reminders: list[Alert]) -> int:
-    """A reviewer's reminders of one run: one on its own, several in one e-mail and one
-    notification (from QA: a reviewer with nine determinations due soon got nine e-mails the
-    same morning). Each is still recorded once on its case."""
+def _reviewer_reminders_send(
+    reviewer: User, reminders: list[Alert], *, actor: User | None = None
+) -> set[int]:
+    """A reviewer's reminders of one run of the schedule or of a case administrator's
+    (`actor`): one on its own, several in one e-mail and one notification (from QA: a reviewer
+    with nine determinations due soon got nine e-mails the same morning). Each is still
+    recorded once on its case. The ids of the cases reminded."""
     if len(reminders) == 1:
         (reminder,) = reminders
-        return _notice_send(
+        sent = _notice_send(
             case=reminder.case,
             kind=reminder.kind,
             due_on=reminder.due_on,
             user=reviewer,
             subject=reminder.subject,
             body=reminder.body,
+            actor=actor,
+            title=reminder.title,
         )
+        return {reminder.case.pk} if sent else set()
     still = _still_as_read([reminder.case for reminder in reminders])
     reminders = [reminder for reminder in reminders if reminder.case.pk in still]
     if not reminders:
-        return 0
+        return set()
     n = len(reminders)
     dashboard = reverse("determination:reviewer_dashboard")  # named, not imported (reviews)
     lines = []
     for reminder in sorted(reminders, key=lambda r: (r.due_on, r.case.case_number)):
         link = _notice_link(reminder.case, reminder.kind)
         lines += [reminder.line, f"  Open it: {site_link(link)}", ""]
+    if actor is None:
+        subject = title = f"Reminder: {n} determinations due soon"
+        opening = f"{n} of your cases are due soon"
+    else:
+        subject = f"Reminder: {n} determinations"
+        title = f"From a case administrator: {subject}"
+        opening = f"A case administrator reminds you of {n} of your cases"
     body = "\n".join(
         [
-            f"{n} of your cases are due soon (each reminder is recorded in its case's history):",
+            f"{opening} (each reminder is recorded in its case's history):",
             "",
             *lines,
             f"Your dashboard lists them all: {site_link(dashboard)}",
         ]
     )
-    subject = f"Reminder: {n} determinations due soon"
-    return _digest_deliver(
-        reviewer, reminders, subject=subject, title=subject, body=body, link=dashboard
+    sent = _digest_deliver(
+        reviewer, reminders, subject=subject, title=title, body=body, link=dashboard, actor=actor
     )
+    return {reminder.case.pk for reminder in reminders} if sent else set()
 
 
 def _overdue_alert(case: Case, clock) -> Alert:
@@ -474,12 +513,19 @@ def _digest_send(admin: User, alerts: list[Alert], *, group: str) -> int:
 
 
 def _digest_deliver(
-    user: User, alerts: list[Alert], *, subject: str, title: str, body: str, link: str
+    user: User,
+    alerts: list[Alert],
+    *,
+    subject: str,
+    title: str,
+    body: str,
+    link: str,
+    actor: User | None = None,
 ) -> int:
     """A digest's e-mail and notification, with each of its alerts recorded once on its case:
     all or nothing (a mail that cannot go records nothing, for the next run to send)."""
     notices = [
-        _sent_notice(case=a.case, kind=a.kind, due_on=a.due_on, recipient=user.email)
+        _sent_notice(case=a.case, kind=a.kind, due_on=a.due_on, recipient=user.email, actor=actor)
         for a in alerts
     ]
     try:

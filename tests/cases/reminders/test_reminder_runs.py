@@ -76,6 +76,40 @@ def test_the_reminders_wait_for_a_worker_and_the_page_follows_them_to_the_report
         assert bell.text.startswith(f"From a case administrator: Reminder: {case.case_number}")
 
 
+def test_a_reviewer_of_several_cases_selected_gets_one_email_listing_them(
+    admin_client, case_admin, two_in_review, django_capture_on_commit_callbacks
+):
+    """From QA: a reviewer reminded of nine cases from the case list got nine e-mails. One
+    e-mail and one notification list them; each case is reminded on the run and in its
+    history, by the administrator who asked."""
+    (first, first_reviewer), (other, other_reviewer) = two_in_review
+    more = [case_in_review(first_reviewer)[0] for _ in range(2)]
+    mine = [first, *more]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            BULK,
+            {"action": "remind", "case": [case.case_number for case in [first, other, *more]]},
+        )
+
+    run = ReminderRun.objects.get()
+    assert run.outcomes == {case.case_number: "sent" for case in [first, other, *more]}
+    (digest,) = [message for message in mail.outbox if message.to == [first_reviewer.email]]
+    assert digest.subject == "Reminder: 3 determinations"
+    assert digest.body.startswith("A case administrator reminds you of 3 of your cases")
+    for case in mine:
+        assert f"/reviews/cases/{case.case_number}/" in digest.body
+        assert case.events.get(type=EventType.REMINDER_SENT).actor == case_admin
+        assert ClockNotice.objects.filter(case=case, recipient=first_reviewer.email).count() == 1
+    bell = first_reviewer.notifications.latest("pk")
+    assert bell.text == "From a case administrator: Reminder: 3 determinations"
+    (single,) = [message for message in mail.outbox if message.to == [other_reviewer.email]]
+    assert other.case_number in single.subject
+    assert str(run_page(admin_client, run).context["report"]).startswith(
+        "Reminders sent for 4 cases"
+    )
+
+
 def test_a_run_that_stopped_is_resumed_and_no_reviewer_is_reminded_twice(
     admin_client, case_admin, two_in_review, django_capture_on_commit_callbacks, settings
 ):
@@ -260,14 +294,14 @@ def test_a_fault_of_one_case_is_that_cases_and_the_others_go_on(
     admin_client, two_in_review, monkeypatch, django_capture_on_commit_callbacks
 ):
     (first, first_reviewer), (second, second_reviewer) = two_in_review
-    remind_as_usual = services.reviewer_remind
+    remind_as_usual = services.reviewer_reminders
 
-    def fail_on_first(case, *, actor):
-        if case.pk == first.pk:
+    def fail_on_first(cases, *, actor):
+        if first in cases:
             raise RuntimeError("the unforeseen")
-        return remind_as_usual(case, actor=actor)
+        return remind_as_usual(cases, actor=actor)
 
-    monkeypatch.setattr(runs, "reviewer_remind", fail_on_first)
+    monkeypatch.setattr(runs, "reviewer_reminders", fail_on_first)
     with django_capture_on_commit_callbacks(execute=True):
         admin_client.post(
             BULK, {"action": "remind", "case": [first.case_number, second.case_number]}
@@ -320,7 +354,7 @@ def test_a_second_delivery_of_a_run_leaves_a_case_done_meanwhile(case_admin, two
     as_read = ReminderRun.objects.get(pk=run.pk)
     ReminderRun.objects.filter(pk=run.pk).update(outcomes={first.case_number: "sent"})
 
-    runs._case_remind(as_read, first.case_number, first)
+    runs._cases_remind(as_read, [(first.case_number, first)])
 
     assert not mail.outbox
     assert not ClockNotice.objects.exists()
@@ -360,14 +394,14 @@ def test_a_case_whose_data_the_database_refuses_is_that_cases_and_the_others_go_
     """From a review: any DatabaseError stopped the run, at the same case on every try, and
     said "the database could not be reached"."""
     (first, _), (second, second_reviewer) = two_in_review
-    remind_as_usual = services.reviewer_remind
+    remind_as_usual = services.reviewer_reminders
 
-    def refuse_first(case, *, actor):
-        if case.pk == first.pk:
+    def refuse_first(cases, *, actor):
+        if first in cases:
             raise DataError("value too long for type character varying(64)")
-        return remind_as_usual(case, actor=actor)
+        return remind_as_usual(cases, actor=actor)
 
-    monkeypatch.setattr(runs, "reviewer_remind", refuse_first)
+    monkeypatch.setattr(runs, "reviewer_reminders", refuse_first)
     run = ReminderRun.objects.create(
         created_by=case_admin, case_numbers=[first.case_number, second.case_number]
     )
