@@ -64,7 +64,8 @@ def month_parse(text: str) -> Period:
         period = Period.month(year, month)
     except (ValueError, TypeError, OverflowError) as error:
         raise ValueError(
-            f"“{typed[:40]}” is not a month: give it as MM/YYYY (11/2026) or YYYY-MM (2026-11)."
+            f"“{typed[:40]}” is not a month: give it as MM/YYYY or YYYY-MM, for example 11/2026 "
+            "or 2026-11."
         ) from error
     if period.start < FIRST_MONTH:
         raise MonthBeforeReview(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import html
+import re
 import subprocess
 
 import pytest
@@ -249,6 +250,12 @@ def test_a_bad_month_is_refused_beside_its_field_as_typed_and_nothing_is_made(ad
     assert f'value="{month}"' in field[: field.index(">")]
     assert 'aria-describedby="report-month_error"' in field[: field.index(">")]
     assert "10/01/2026 to 10/31/2026" in page  # the period it was sent from
+    # Drawn at the POST's address: its links and period form lead to the dashboard's own (from
+    # a review: "Refresh now", each CSV and "Show" answered 405 Method Not Allowed).
+    dashboard = reverse("reports:dashboard")
+    links = re.findall(r'href="([^"]*\?start=[^"]*)"', page)
+    assert len(links) > 10 and all(link.startswith(dashboard) for link in links), links
+    assert f'<form method="get" action="{dashboard}"' in page
     assert not ReportRun.objects.exists() and not FollowUp.objects.exists()
 
 
