@@ -31,4 +31,12 @@
   document.addEventListener("htmx:replacedInHistory", remember);
   document.addEventListener("htmx:historyRestore", remember);  /* the list come back to by Back */
   window.addEventListener("pageshow", lead);  /* a page come back to by the browser's Back */
+  /* The case's header is drawn again after each change to the case (from a review: its link
+     then led to the list's first page): the link is set again as it is reached and followed. */
+  document.addEventListener("htmx:afterSettle", lead);
+  ["pointerdown", "focusin", "click"].forEach(function (type) {
+    document.addEventListener(type, function (event) {
+      if (event.target.closest && event.target.closest("a[data-case-list-link]")) { lead(); }
+    }, true);
+  });
 })();

@@ -253,6 +253,12 @@ def test_the_case_breadcrumb_leads_back_to_the_list_where_it_was_left(
 
     page.locator("table.case-table tbody tr a").first.click()
     expect(page.locator(".breadcrumb")).to_contain_text("Cases")
+    # The header (and its breadcrumb) is drawn again after any change to the case (from a
+    # review: the link drawn again led to the list's first page).
+    page.wait_for_load_state("networkidle")  # htmx has taken up the header's trigger
+    with page.expect_response(lambda response: "panel=header" in response.url):
+        page.evaluate("htmx.trigger(document.body, 'case-changed')")
+    page.wait_for_load_state("networkidle")
     page.locator(".breadcrumb").get_by_role("link", name="Cases").click()
 
     expect(page).to_have_url(f"{live_server.url}/cases/?{place}")
