@@ -371,6 +371,37 @@
     if (wanted && wanted.isConnected && (!active || active === document.body)) { wanted.focus(); }
   });
 
+  /* A part kept as it is across a panel's redraw (hx-preserve: a box being typed in) keeps
+     the focus and the caret too. Browsers without Element.moveBefore take it out of the page
+     and put it back, which drops the focus (from a review: each second's redraw of the letters
+     panel left the amendment's reason unfocused, and the keys pressed then went nowhere). */
+  var keptFocus = null;
+  document.addEventListener("htmx:beforeSwap", function () {
+    var active = document.activeElement;
+    keptFocus = null;
+    if (active && active !== document.body) {
+      /* Given back only if it is still in the page once the swap has settled (kept), and the
+         focus fell to the page meanwhile. */
+      keptFocus = { element: active, start: null, end: null };
+      try {
+        keptFocus.start = active.selectionStart;
+        keptFocus.end = active.selectionEnd;
+      } catch (error) { /* a field without a caret */ }
+    }
+  });
+  /* After the swap has settled: the answer's own event (afterSwap) is sent to the element it
+     replaced, which is out of the page by then and tells the document nothing. */
+  document.addEventListener("htmx:afterSettle", function () {
+    var kept = keptFocus;
+    keptFocus = null;
+    var active = document.activeElement;
+    if (!kept || !kept.element.isConnected || (active && active !== document.body)) { return; }
+    kept.element.focus({ preventScroll: true });
+    if (typeof kept.start === "number" && kept.element.setSelectionRange) {
+      try { kept.element.setSelectionRange(kept.start, kept.end); } catch (error) { /* */ }
+    }
+  });
+
   /* An [autofocus] that has had the focus is spent: it is not given the focus again by a
      later answer (a row added with "+ Add another item" kept it, and took the focus back). */
   document.addEventListener("focusin", function (event) {
