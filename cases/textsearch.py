@@ -48,7 +48,22 @@ def name_key(text: str) -> str:
 # number or an application ID found nothing). The search compares the keys of claim numbers and
 # application IDs, the duplicate and prior-IMR checks those of claim numbers; the letter prints
 # each number as the application gave it.
-NUMBER_MARKS = ("-", " ", "/", ".")
+NUMBER_MARKS = (
+    "-",
+    " ",
+    "/",
+    ".",
+    # As a number copied from a PDF or a word processor has them: the typographic hyphens and
+    # dashes (hyphen, non-breaking hyphen, figure dash, en dash, em dash), the minus sign and
+    # the non-breaking space.
+    "\u2010",
+    "\u2011",
+    "\u2012",
+    "\u2013",
+    "\u2014",
+    "\u2212",
+    "\u00a0",
+)
 
 
 def number_key(text: str) -> str:
@@ -62,7 +77,10 @@ def number_key(text: str) -> str:
 def number_key_of(expression) -> Func:
     """number_key in SQL, the same UPPER and REPLACE on SQLite and PostgreSQL: the expression
     the indexes case_by_claim_key and case_by_application_key (cases.lifecycle.models) and the
-    trigram indexes of migration cases 0051 hold. Changing it means changing them."""
+    trigram indexes of migration cases 0051 hold. Changing it means changing them. It is
+    number_key for the letters and digits numbers are written with (SQLite's UPPER knows only
+    A to Z, Python's every alphabet): the search makes both sides' keys in SQL, and the checks
+    compare Python's keys of the few rows SQL found."""
     key = Upper(expression)
     for mark in NUMBER_MARKS:
         key = Replace(key, Value(mark), Value(""))

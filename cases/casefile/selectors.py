@@ -138,14 +138,18 @@ def case_list_for(
             name &= Q(folded_contains("worker_last_name", word)) | Q(
                 folded_contains("worker_first_name", word)
             )
-        # An application ID (unique, printed on the paper application) is found whole, in any
-        # case and with or without its dashes (from QA: it found nothing), through the index of
-        # its key (case_by_application_key).
-        application = Q(number_key_equals("application_id", q))
         # A claim number is found however its marks are typed ("PCS24118204" finds
-        # "PCS-2411-8204"), through the trigram indexes of its claim key (migration 0051).
-        claim = Q(number_key_contains("claim_number", q)) if number_key(q) else Q(pk__in=[])
-        cases = cases.filter(Q(case_number__icontains=q) | claim | application | name)
+        # "PCS-2411-8204"), through the trigram indexes of its key (migration 0051); an
+        # application ID (unique, printed on the paper application) whole, in any case and with
+        # or without its dashes (from QA: it found nothing), through the index of its key
+        # (case_by_application_key). A search of marks alone ("/") is a key of nothing, which
+        # every claim number holds: it looks for no number.
+        numbers = Q(pk__in=[])
+        if number_key(q):
+            numbers = Q(number_key_contains("claim_number", q)) | Q(
+                number_key_equals("application_id", q)
+            )
+        cases = cases.filter(Q(case_number__icontains=q) | numbers | name)
         by_match = min(len(word) for word in [q, *words]) >= TRIGRAM
     sort = sort_valid(sort)
     if status in CaseStatus.values and sort.removeprefix("-") == "status":

@@ -252,11 +252,18 @@ def prior_imr_items(case: Case) -> list[PriorImrMatch]:
     mine = list(case.items.all())
     if not mine:
         return []
-    # The same claim however its number is written (cases.textsearch.number_key).
-    same_worker = Q(number_key_equals("case__claim_number", case.claim_number))
+    # The same claim however its number is written (cases.textsearch.number_key); a number
+    # without a digit ("N/A", "pending") names no claim and finds no one.
+    claim = number_key(case.claim_number)
+    claim_tells = any(char.isdigit() for char in claim)
+    same_worker = (
+        Q(number_key_equals("case__claim_number", case.claim_number)) if claim_tells else Q()
+    )
     if case.worker_date_of_birth:
         # The date of birth's index finds the few; their names are compared below.
         same_worker |= Q(case__worker_date_of_birth=case.worker_date_of_birth)
+    if not same_worker:
+        return []
     name = (name_key(case.worker_last_name), name_key(case.worker_first_name))
     others = [
         other
@@ -266,7 +273,7 @@ def prior_imr_items(case: Case) -> list[PriorImrMatch]:
         .select_related("case")
         # The name without accents, capitals, spaces or hyphens (cases.textsearch.name_key):
         # "Garcia" is the "García" of an earlier application typed elsewhere.
-        if number_key(other.case.claim_number) == number_key(case.claim_number)
+        if (claim_tells and number_key(other.case.claim_number) == claim)
         or (name_key(other.case.worker_last_name), name_key(other.case.worker_first_name)) == name
     ]
     if not others:

@@ -2,7 +2,7 @@
 is "PCS-2411-8204".
 
 The search, the duplicate check and the prior-IMR check compare claim keys
-(cases.textsearch.number_key_of: UPPER, then each of "-", " ", "/", "." replaced by nothing).
+(cases.textsearch.number_key_of: UPPER, then each of MARKS replaced by nothing).
 The key's B-tree index (case_by_claim_key, in the model) serves the checks' equality, in place
 of the claim number's own index; case_by_application_key serves the search's whole application
 ID. On PostgreSQL the trigram indexes of the search hold the key
@@ -10,13 +10,29 @@ instead of UPPER(claim_number): 0027's index of every case, and 0039's of the op
 again with the key beside the case number and the folded names). SQLite has no such index
 type."""
 
-import django.db.models.functions.text
 from django.db import migrations, models
+from django.db.models.functions import Replace, Upper
 
-KEY = (
-    "REPLACE(REPLACE(REPLACE(REPLACE(UPPER(\"claim_number\"), '-', ''), ' ', ''), '/', ''), "
-    "'.', '')"
-)
+# The marks cases.textsearch.NUMBER_MARKS held when this ran, frozen.
+MARKS = ("-", " ", "/", ".", "\u2010", "\u2011", "\u2012", "\u2013", "\u2014", "\u2212", "\u00a0")
+
+
+def _key_sql(column: str) -> str:
+    """The key's SQL as Django compiles cases.textsearch.number_key_of (the indexes' own)."""
+    key = f'UPPER("{column}")'
+    for mark in MARKS:
+        key = f"REPLACE({key}, '{mark}', '')"
+    return key
+
+
+def _key_index(column: str, name: str) -> models.Index:
+    key = Upper(models.F(column))
+    for mark in MARKS:
+        key = Replace(key, models.Value(mark), models.Value(""))
+    return models.Index(key, name=name)
+
+
+KEY = _key_sql("claim_number")
 FOLD = "imr_search_fold"
 OPEN_INDEX = "case_open_search_trgm"
 # The closed statuses as 0034 froze them (cases.lifecycle.statuses.CLOSED_STATUSES).
@@ -74,52 +90,10 @@ class Migration(migrations.Migration):
             field=models.CharField(max_length=64),
         ),
         migrations.AddIndex(
-            model_name="case",
-            index=models.Index(
-                django.db.models.functions.text.Replace(
-                    django.db.models.functions.text.Replace(
-                        django.db.models.functions.text.Replace(
-                            django.db.models.functions.text.Replace(
-                                django.db.models.functions.text.Upper(models.F("claim_number")),
-                                models.Value("-"),
-                                models.Value(""),
-                            ),
-                            models.Value(" "),
-                            models.Value(""),
-                        ),
-                        models.Value("/"),
-                        models.Value(""),
-                    ),
-                    models.Value("."),
-                    models.Value(""),
-                ),
-                name="case_by_claim_key",
-            ),
+            model_name="case", index=_key_index("claim_number", "case_by_claim_key")
         ),
         migrations.AddIndex(
-            model_name="case",
-            index=models.Index(
-                django.db.models.functions.text.Replace(
-                    django.db.models.functions.text.Replace(
-                        django.db.models.functions.text.Replace(
-                            django.db.models.functions.text.Replace(
-                                django.db.models.functions.text.Upper(
-                                    models.F("application_id")
-                                ),
-                                models.Value("-"),
-                                models.Value(""),
-                            ),
-                            models.Value(" "),
-                            models.Value(""),
-                        ),
-                        models.Value("/"),
-                        models.Value(""),
-                    ),
-                    models.Value("."),
-                    models.Value(""),
-                ),
-                name="case_by_application_key",
-            ),
+            model_name="case", index=_key_index("application_id", "case_by_application_key")
         ),
         migrations.RunPython(forwards, backwards, elidable=False),
     ]

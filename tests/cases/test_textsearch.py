@@ -57,6 +57,7 @@ CLAIMS = {
     "pcs 2411 8204": "PCS24118204",
     "05/777.111": "05777111",
     "ADJ9002": "ADJ9002",
+    "05\u2013777\u2011111\u00a0A": "05777111A",  # typographic dashes, a non-breaking space
 }
 
 

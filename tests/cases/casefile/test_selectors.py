@@ -8,6 +8,7 @@ from django.db import connection
 
 from cases.casefile.selectors import SORTS, case_list_for
 from cases.lifecycle.models import CASE_LIST_COLUMNS, CLOSED_STATUSES, CaseStatus
+from cases.textsearch import NUMBER_MARKS
 from reviews.assignment.models import Assignment, AssignmentStatus
 from tests.factories import CaseFactory
 
@@ -140,9 +141,11 @@ def test_a_name_search_compares_the_folded_names_as_their_trigram_indexes_hold_t
         assert f"{expression} gin_trgm_ops" in _index_definition(f"case_{column}_fold_trgm")[0]
 
 
+# The claim key as PostgreSQL prints the indexes' expression (cases.textsearch.number_key_of).
 CLAIM_KEY_SQL = (
-    "replace(replace(replace(replace(upper((claim_number)::text), '-'::text, ''::text), "
-    "' '::text, ''::text), '/'::text, ''::text), '.'::text, ''::text)"
+    "replace(" * len(NUMBER_MARKS)
+    + "upper((claim_number)::text)"
+    + "".join(f", '{mark}'::text, ''::text)" for mark in NUMBER_MARKS)
 )
 
 
@@ -317,6 +320,12 @@ def people(db):
         # From QA: typed without its dashes, it found nothing.
         ("QAAPP0001", ["CM26-0000201"]),
         ("qa app 0001", ["CM26-0000201"]),
+        # Marks alone are the key of nothing, which every number holds: no number is found.
+        ("/", []),
+        (" . ", []),
+        # A number copied from a PDF or a word processor, with its typographic dashes.
+        ("05\u2013777111", ["CM26-0000201"]),
+        ("ADJ\u20119002", ["CM26-0000204"]),
         # From QA: a claim number typed without its dashes (or with spaces) found nothing.
         ("05777111", ["CM26-0000201"]),
         ("05 777", ["CM26-0000201", "CM26-0000202"]),

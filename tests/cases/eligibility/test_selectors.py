@@ -214,6 +214,22 @@ def test_a_prior_imr_of_the_same_claim_written_without_its_dashes_is_found():
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("placeholder", ["N/A", "n/a", "pending"])
+def test_a_claim_number_without_a_digit_names_no_worker_for_the_prior_imr(placeholder):
+    # From a review: "N/A" is "n/a" by their keys, and a claim match alone counts as the same
+    # worker; a number without a digit names no claim, so it matches no one.
+    issued_case(description="MRI right shoulder", decided_on=D(2026, 3, 1), claim_number="N/A")
+    case = CaseFactory(
+        claim_number=placeholder,
+        worker_date_of_birth=None,
+        worker_last_name="Somebody Else",
+        application_received=D(2026, 11, 2),
+    )
+    DisputedItemFactory(case=case, position=1, description="MRI right shoulder")
+    assert checks_by_key(case)["prior_imr"].result == P
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("before", "now"),
     # From a review: the same worker typed without the accents or apostrophe an earlier
