@@ -377,11 +377,12 @@ def _reviewer_reminders_send(
     for reminder in sorted(reminders, key=lambda r: (r.due_on, r.case.case_number)):
         link = _notice_link(reminder.case, reminder.kind)
         lines += [reminder.line, f"  Open it: {site_link(link)}", ""]
+    # "cases": some may wait to be accepted or declined, each line says which.
     if actor is None:
-        subject = title = f"Reminder: {n} determinations due soon"
+        subject = title = f"Reminder: {n} cases due soon"
         opening = f"{n} of your cases are due soon"
     else:
-        subject = f"Reminder: {n} determinations"
+        subject = f"Reminder: {n} cases"
         title = f"From a case administrator: {subject}"
         opening = f"A case administrator reminds you of {n} of your cases"
     body = "\n".join(

@@ -364,8 +364,12 @@
     var asked = event.detail.requestConfig && event.detail.requestConfig.elt;
     /* An answer that swaps nothing in (the intake draft's save) marks nothing to focus: from
        QA, its form's first [autofocus] (a row added earlier) took the focus after a file was
-       chosen, and the next letters typed changed that row's category. */
-    if (asked && asked.getAttribute && asked.getAttribute("hx-swap") === "none") { return; }
+       chosen, and the next letters typed changed that row's category. (hx-swap as htmx reads
+       it: on the element or inherited from one around it.) */
+    var swapping = asked && asked.closest && asked.closest("[hx-swap], [data-hx-swap]");
+    var swap = swapping &&
+      (swapping.getAttribute("hx-swap") || swapping.getAttribute("data-hx-swap"));
+    if (swap && swap.split(" ")[0] === "none") { return; }
     var wanted = target && target.querySelector && target.querySelector("[autofocus]");
     var active = document.activeElement;
     if (wanted && wanted.isConnected && (!active || active === document.body)) { wanted.focus(); }
@@ -507,9 +511,16 @@
   document.addEventListener("paste", function (event) {
     var field = event.target;
     var limit = field && field.maxLength;
-    if (!limit || limit < 0 || typeof field.selectionStart !== "number") { return; }
+    if (!limit || limit < 0 || !field.id || typeof field.value !== "string") { return; }
     var pasted = (event.clipboardData && event.clipboardData.getData("text")) || "";
-    var kept = field.value.length - (field.selectionEnd - field.selectionStart);
+    /* As the box will hold it: a line box drops line breaks, a text box keeps one character
+       for each (a spreadsheet cell's trailing CRLF is not counted against the limit). */
+    pasted = field.tagName === "TEXTAREA"
+      ? pasted.replace(/\r\n/g, "\n") : pasted.replace(/[\r\n]/g, "");
+    /* An e-mail box tells no selection: what it holds is counted whole. */
+    var selected = typeof field.selectionStart === "number"
+      ? field.selectionEnd - field.selectionStart : 0;
+    var kept = field.value.length - selected;
     if (kept + pasted.length <= limit) { return; }
     event.preventDefault();
     var said = document.getElementById(field.id + "_not-pasted");

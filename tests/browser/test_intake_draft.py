@@ -263,16 +263,7 @@ def test_a_text_pasted_longer_than_its_box_is_not_cut_to_fit_without_a_word(
     page.goto(f"{live_server.url}/cases/new/")
     claim = page.get_by_label("Claim number")
     claim.focus()
-    page.evaluate(
-        """text => {
-            const data = new DataTransfer();
-            data.setData("text", text);
-            document.activeElement.dispatchEvent(
-                new ClipboardEvent("paste", {clipboardData: data, bubbles: true, cancelable: true})
-            );
-        }""",
-        "PCS-" + "1" * 196,
-    )
+    paste(page, "PCS-" + "1" * 196)
     said = page.locator("#id_application-claim_number_not-pasted")
     expect(said).to_have_text(
         "Not pasted: the text is 200 characters long, and this box holds 64. Shorten it, then "
@@ -282,3 +273,28 @@ def test_a_text_pasted_longer_than_its_box_is_not_cut_to_fit_without_a_word(
     claim.press_sequentially("PCS-2411")
     expect(said).to_have_count(0)
     expect(claim).to_have_value("PCS-2411")
+    # An e-mail box, which tells no selection (from a review: it was cut silently).
+    email = page.locator("input[type=email]").first
+    email.focus()
+    paste(page, "a" * 250 + "@example.org")
+    expect(page.locator(f"#{email.get_attribute('id')}_not-pasted")).to_contain_text(
+        "the text is 262 characters long, and this box holds 254"
+    )
+    # A spreadsheet cell's line break is not counted: it fits.
+    claim.fill("")
+    paste(page, "PCS-" + "1" * 60 + "\r\n")
+    expect(said).to_have_count(0)
+
+
+def paste(page, text: str) -> None:
+    """A paste of `text` into the focused box, as the clipboard sends it."""
+    page.evaluate(
+        """text => {
+            const data = new DataTransfer();
+            data.setData("text", text);
+            document.activeElement.dispatchEvent(
+                new ClipboardEvent("paste", {clipboardData: data, bubbles: true, cancelable: true})
+            );
+        }""",
+        text,
+    )

@@ -95,14 +95,14 @@ def test_a_reviewer_of_several_cases_selected_gets_one_email_listing_them(
     run = ReminderRun.objects.get()
     assert run.outcomes == {case.case_number: "sent" for case in [first, other, *more]}
     (digest,) = [message for message in mail.outbox if message.to == [first_reviewer.email]]
-    assert digest.subject == "Reminder: 3 determinations"
+    assert digest.subject == "Reminder: 3 cases"
     assert digest.body.startswith("A case administrator reminds you of 3 of your cases")
     for case in mine:
         assert f"/reviews/cases/{case.case_number}/" in digest.body
         assert case.events.get(type=EventType.REMINDER_SENT).actor == case_admin
         assert ClockNotice.objects.filter(case=case, recipient=first_reviewer.email).count() == 1
     bell = first_reviewer.notifications.latest("pk")
-    assert bell.text == "From a case administrator: Reminder: 3 determinations"
+    assert bell.text == "From a case administrator: Reminder: 3 cases"
     (single,) = [message for message in mail.outbox if message.to == [other_reviewer.email]]
     assert other.case_number in single.subject
     assert str(run_page(admin_client, run).context["report"]).startswith(

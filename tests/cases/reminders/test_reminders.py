@@ -158,7 +158,7 @@ def test_a_reviewer_with_several_cases_due_soon_gets_one_email_listing_them(
 
     mine = [message for message in mailoutbox if message.to == [reviewer.email]]
     (digest,) = mine
-    assert digest.subject == "Reminder: 3 determinations due soon"
+    assert digest.subject == "Reminder: 3 cases due soon"
     for case in [*in_review, to_accept]:
         assert f"{case.case_number}: The determination is due 12/10/2026" in digest.body or (
             f"{case.case_number}: The case is assigned to you and waits for you to accept or "
@@ -168,7 +168,7 @@ def test_a_reviewer_with_several_cases_due_soon_gets_one_email_listing_them(
     assert theirs.case_number not in digest.body
     assert "Your dashboard lists them all: http" in digest.body
     (bell,) = Notification.objects.filter(user=reviewer)
-    assert bell.text == "Reminder: 3 determinations due soon"
+    assert bell.text == "Reminder: 3 cases due soon"
     assert bell.link == reverse("determination:reviewer_dashboard")
     assert ClockNotice.objects.filter(recipient=reviewer.email).count() == 3
     assert CaseEvent.objects.filter(type=EventType.REMINDER_SENT).count() == 4
