@@ -521,7 +521,13 @@ def draft_save(request, case_number):
         messages.error(request, f"Not saved: {result.refused_said}")
         typed = {key: changes[key] for key, _why in result.refused}
         return _render_step(
-            request, workspace_for(request.user, case_number), step, status=400, values=typed
+            request,
+            workspace_for(request.user, case_number),
+            step,
+            status=400,
+            values=typed,
+            # The save bar says so too (from QA: it said "Your text is saved as you type").
+            refused_said=result.refused_said,
         )
     if result.changed:
         messages.success(request, "Saved.")

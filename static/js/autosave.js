@@ -455,7 +455,14 @@
     try { saved = JSON.parse(localStorage.getItem(storageKey(key)) || "null"); } catch (error) { saved = null; }
     if (!saved || typeof saved.value !== "string") return;
     if (same(saved.value, valueOf(key))) {
-      try { localStorage.removeItem(storageKey(key)); } catch (error) { /* nothing to do */ }
+      // The page shows it already. The copy goes only once the server has it too: a step
+      // refused (a rationale over the limit, sent by "Save and continue") comes back with the
+      // text in its box but not saved, and the copy is all that keeps it once the tab is
+      // closed (from QA: it was dropped here, and the text lost).
+      var server = baseInput(key);
+      if (!server || same(saved.value, server.value)) {
+        try { localStorage.removeItem(storageKey(key)); } catch (error) { /* nothing to do */ }
+      }
       return;
     }
     setValue(key, saved.value);

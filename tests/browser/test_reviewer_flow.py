@@ -448,6 +448,38 @@ def test_a_text_over_the_limit_says_why_it_is_not_saved_and_stays(
     expect(status).to_contain_text("Saved", timeout=10_000)
 
 
+def test_a_text_over_the_limit_sent_by_save_and_continue_is_kept_until_it_is_saved(
+    page, live_server, reference_data
+):
+    """From QA: "Save and continue" with a rationale over the limit came back with the text in
+    its box, not saved, and a save bar saying "Your text is saved as you type"; that page
+    dropped the browser's copy (its box held the same text), so closing the tab lost it."""
+    reviewer = reviewer_with_profile("REV-LONG3")
+    case, _, determination = case_in_review(reviewer)
+    decision = determination.decisions.get()
+    sign_in(page, live_server.url, reviewer)
+    step = f"{live_server.url}/reviews/cases/{case.case_number}/step/3/"
+    page.goto(step)
+    status = page.locator("#save-status")
+    long = "Long. " * 4000
+    page.locator(f"#rationale-{decision.pk}").fill(long)
+    expect(status).to_contain_text("Not saved: Item 1", timeout=10_000)
+
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.locator(f"#rationale-{decision.pk}")).to_have_value(long)
+    expect(page.locator("#save-status")).to_contain_text("Not saved: Item 1")
+    expect(page.locator("#save-status")).not_to_contain_text("saved as you type")
+
+    # The tab closed and the step opened again: the text is back from this browser's copy.
+    page.close()
+    again = page.context.new_page()
+    again.goto(step)
+    expect(again.locator(".ws-restored")).to_contain_text("Restored text you typed")
+    expect(again.locator(f"#rationale-{decision.pk}")).to_have_value(long)
+    decision.refresh_from_db()
+    assert decision.rationale == ""
+
+
 def test_a_text_over_the_limit_does_not_hold_back_the_other_fields(
     page, live_server, reference_data
 ):

@@ -586,6 +586,10 @@ def test_a_field_too_long_is_said_and_the_rest_of_the_step_saved(client, mine):
     assert response.status_code == 400
     page = html.unescape(response.content.decode())
     assert "Not saved: Item 1 (" in page and "y" * 20_001 in page
+    # The save bar says so too (from QA: it said "Your text is saved as you type").
+    bar = page[page.index('id="save-status"') :]
+    bar = bar[: bar.index("</p>")]
+    assert "Not saved: Item 1 (" in bar and "saved as you type" not in bar
     determination.refresh_from_db()
     assert determination.clinical_summary.endswith("And more.")
     assert determination.decisions.get().rationale == ""
