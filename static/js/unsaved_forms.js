@@ -68,7 +68,11 @@
   // and before htmx sends a form of its own.
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (agreed === form || (form.method || "").toLowerCase() !== "post") return;
+    // A search sent by GET leaves the page too (the Assign page's: from QA, it came back
+    // without the reason typed); one htmx sends in place (hx-get) redraws a part only.
+    var inPlace = (form.method || "").toLowerCase() !== "post"
+      && (form.hasAttribute("hx-get") || form.hasAttribute("data-hx-get"));
+    if (agreed === form || inPlace) return;
     var others = watched().filter(function (other) { return other !== form && changed(other); });
     if (!others.length) return;
     var names = others.map(function (other) { return "the " + other.dataset.unsavedName; });

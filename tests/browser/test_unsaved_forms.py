@@ -2,6 +2,8 @@
 From QA: saving the dates threw away the worker's name typed beside them, and a note typed in
 the Ineligible box was lost on leaving the page, each without a word."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -10,7 +12,13 @@ from cases.eligibility.services import case_eligibility_record
 from cases.lifecycle.models import Case, CaseStatus
 from tests.browser.test_reviewer_flow import sign_in
 from tests.cases.helpers import overrides_for
-from tests.factories import UserFactory, case_taken_in, ready_case
+from tests.factories import (
+    UserFactory,
+    case_in_review,
+    case_taken_in,
+    ready_case,
+    reviewer_with_profile,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -164,3 +172,28 @@ def test_a_finding_refused_with_nothing_typed_asks_nothing_on_leaving(
     page.evaluate("() => { window.location.href = '/cases/'; }")
     expect(page).to_have_url(f"{live_server.url}/cases/", timeout=10_000)
     assert dialogs.kinds == []
+
+
+def test_a_reason_typed_to_take_a_case_back_is_asked_about_before_a_search(
+    page, live_server, reference_data
+):
+    """From QA: on the Assign page, a search for a reviewer (to see their score first) brought
+    the page back without the reason typed to take the case back."""
+    case, _reviewer, _ = case_in_review(reviewer_with_profile("REV-KEEP"))
+    sign_in(page, live_server.url, UserFactory(role=Role.CASE_ADMIN))
+    page.goto(f"{live_server.url}/cases/{case.case_number}/assign/")
+    reason = page.locator("#unassign-reason")
+    reason.fill("The reviewer is on leave until January.")
+
+    dialogs = Dialogs(page)
+    page.get_by_label("Find a reviewer by name, reviewer id or specialty").fill("Okafor")
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_timeout(300)
+    assert dialogs.kinds == ["confirm"]
+    assert "reason for taking the case back" in dialogs.seen[0][1]
+    expect(reason).to_have_value("The reviewer is on leave until January.")
+    assert "q=" not in page.url
+
+    dialogs.agree = True
+    page.get_by_role("button", name="Search").click()
+    expect(page).to_have_url(re.compile("q=Okafor"))
