@@ -232,6 +232,12 @@ def reviewer_reminders(
     return outcomes
 
 
+# How a reminder to accept or decline a case begins, in the bell: the schedule's, and a case
+# administrator's. The reviewer's answer reads them (reviews.assignment.acceptance_settled).
+ACCEPT_REMINDER = "Reminder: accept or decline"
+ACCEPT_REMINDER_TITLES = (ACCEPT_REMINDER, f"From a case administrator: {ACCEPT_REMINDER}")
+
+
 def _reviewer_reminder(case: Case, due_on: dt.date | None, *, left: int | None = None):
     """A reminder's subject and body for the case's reviewer. A reviewer who has not accepted
     the assignment is asked to answer it first (from QA: an unaccepted case's reminder spoke
@@ -240,7 +246,7 @@ def _reviewer_reminder(case: Case, due_on: dt.date | None, *, left: int | None =
     when = f" ({left} business day{pluralize(left)} from today)" if left is not None else ""
     if case.status == CaseStatus.REVIEWER_ASSIGNED:
         return (
-            f"Reminder: accept or decline {case.case_number} (determination {due})",
+            f"{ACCEPT_REMINDER} {case.case_number} (determination {due})",
             f"The case is assigned to you and waits for you to accept or decline it. The "
             f"determination is {due}{when}.",
         )

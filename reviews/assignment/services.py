@@ -35,6 +35,7 @@ from cases.lifecycle.services import case_lock, case_status_set, case_transition
 from cases.lifecycle.status_table import Action, statuses_allowing
 from cases.lifecycle.statuses import WITH_A_REVIEWER_STATUSES
 from cases.outbox.services import follow_up_add
+from cases.reminders.services import ACCEPT_REMINDER_TITLES
 
 # tasks.py imports this module by name (a task calls one service), so this side imports the
 # module, not its names: each resolves at call time.
@@ -698,14 +699,15 @@ def _escalation_link(case) -> str:
 
 def acceptance_settled(*, assignment: Assignment, case: Case) -> None:
     """Called in the transaction of the reviewer's answer (accepted or declined) or the case's
-    unassignment: the reviewer's "New case for you … Accept or decline it" is answered, and
+    unassignment: the reviewer's "New case for you … Accept or decline it" and any reminder to
+    answer it are answered, and
     the administrators' "has not accepted" for it is read, since nothing is left to chase (the
     e-mail, if still waiting, is not sent: acceptance_escalation_notify)."""
-    notifications_settled(
-        assignment.reviewer,
-        link=reverse("determination:workspace", args=[case.case_number]),
-        text_startswith=NEW_CASE_TEXT,
-    )
+    workspace = reverse("determination:workspace", args=[case.case_number])
+    # The reminders to answer it too (from QA: one stayed unread until the determination was
+    # submitted).
+    for text in (NEW_CASE_TEXT, *ACCEPT_REMINDER_TITLES):
+        notifications_settled(assignment.reviewer, link=workspace, text_startswith=text)
     if assignment.escalated_at is not None:
         notifications_settled_for_all(link=_escalation_link(case))
 

@@ -19,6 +19,7 @@ from accounts.notifications import notify
 from cases.access import case_history_for
 from cases.formatting import us_datetime
 from cases.lifecycle.models import Case, CaseEvent, CaseStatus, EventType, Priority
+from cases.reminders.services import Reminded, clock_notices_send, reviewer_remind
 from reviews.assignment.models import Assignment, AssignmentStatus
 from reviews.assignment.notifications import acceptance_escalation_notify
 from reviews.assignment.services import (
@@ -646,6 +647,25 @@ def test_accepting_answers_the_new_case_notice_and_submitting_settles_the_cases_
     assert not Notification.objects.filter(user=reviewer, read_at__isnull=True).exists()
     reviewer.refresh_from_db()
     assert reviewer.notifications_unread == 0
+
+
+@pytest.mark.parametrize("by_admin", [True, False])
+def test_an_answer_reads_the_reminders_to_give_it(admin, by_admin):
+    """From QA: "Reminder: accept or decline …" stayed unread after the reviewer accepted,
+    until the determination was submitted."""
+    case, reviewer, assignment = _assigned(admin)
+    case.refresh_from_db()
+    if by_admin:
+        assert reviewer_remind(case, actor=admin) == Reminded.SENT
+    else:
+        clock_notices_send(today=case.due_on - dt.timedelta(days=1))
+    reminder = Notification.objects.filter(user=reviewer).latest("pk")
+    assert "Reminder: accept or decline" in reminder.text and reminder.read_at is None
+
+    assignment_accept(assignment=assignment, actor=reviewer, attest_no_conflict=True)
+
+    reminder.refresh_from_db()
+    assert reminder.read_at is not None and reminder.settled
 
 
 def test_the_bell_counts_unread_and_the_page_marks_them_read(admin, admin_client):
