@@ -27,6 +27,7 @@ from cases.casefile.list_csv import case_list_rows
 from cases.casefile.models import SavedView
 from cases.casefile.selectors import cases_selected_for
 from cases.reminders.runs import reminder_run_start
+from cases.reminders.selectors import cases_in_reviewers_hands
 from cases.spreadsheet import csv_response
 
 
@@ -134,6 +135,8 @@ def case_list_bulk(request):
             "cases/reminders_confirm.html",
             {
                 "count": len(numbers),
+                # From QA: "Remind the reviewers of 65 cases?" sent one reminder; 64 had none.
+                "in_hands": cases_in_reviewers_hands(cases),
                 "changed": bool(asked),
                 "shown_query": form.cleaned_data.get("shown_query", ""),
                 "query": request.POST.get("query", ""),

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
+
 from cases.access import owned_get_for
+from cases.lifecycle.models import Case
+from cases.lifecycle.status_table import DRAFT_WITH_REVIEWER_STATUSES
 from cases.reminders.models import ReminderRun
 
 
@@ -16,3 +20,10 @@ def reminder_run_get_for(user, pk: int) -> ReminderRun:
         missing="No such reminders.",
         pk=pk,
     )
+
+
+def cases_in_reviewers_hands(cases: QuerySet[Case]) -> int:
+    """How many of `cases` have a reviewer a reminder would go to now: the determination in
+    their hands (services.reminder_recipient's rule; a deactivated login or a reminder already
+    sent for the due date is told case by case in the run's report)."""
+    return cases.filter(status__in=DRAFT_WITH_REVIEWER_STATUSES).count()
