@@ -270,3 +270,21 @@ def test_the_case_breadcrumb_leads_back_to_the_list_where_it_was_left(
     page.locator("table.case-table tbody tr a").first.click()
     page.locator(".breadcrumb").get_by_role("link", name="Cases").click()
     expect(page).to_have_url(f"{live_server.url}/cases/")
+
+
+def test_select_all_on_this_page_comes_back_to_the_selection_s_actions(
+    page, live_server, reference_data
+):
+    """From QA: "Select all on this page" drew the list again with the focus at the page's
+    top, and a keyboard user tabbed through every filter again to reach "Remind reviewers"."""
+    for _ in range(3):
+        CaseFactory(status=CaseStatus.RECEIVED)
+    sign_in(page, live_server.url, UserFactory(role=Role.CASE_ADMIN))
+    page.goto(f"{live_server.url}/cases/")
+    page.get_by_role("link", name="Select all on this page").focus()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"select=all#bulk-actions$"))
+    expect(page.locator("#bulk-actions")).to_be_focused()
+    expect(page.locator("table.case-table tbody input[type=checkbox]:checked")).to_have_count(3)
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Export as CSV")).to_be_focused()
