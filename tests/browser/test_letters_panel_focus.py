@@ -86,6 +86,9 @@ def test_the_amendment_being_typed_survives_the_panels_redraws(
 
     letters.get_by_role("button", name="Issue amended version 2").click()
     expect(letters.locator(".field-error, .form-error").first).to_be_visible()
+    # The refusal has the focus (from QA: the whole panel had it).
+    expect(letters.locator(".form-error")).to_be_focused()
+    expect(letters.locator(".form-error")).to_contain_text("Not issued: correct what is marked")
     expect(letters.get_by_label("What the amended version corrects")).to_have_value(
         "The date of injury was mistyped in the header"
     )

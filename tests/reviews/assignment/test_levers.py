@@ -201,6 +201,8 @@ def test_a_refused_unassignment_keeps_the_reason_typed_and_the_reviewer_chosen(a
     page = response.content.decode()
     assert "Say why the reviewer is unassigned." in page
     assert f'<option value="{new.pk}" selected>' in page
+    # Focused when drawn (from QA: the page came back with the focus at its top).
+    assert 'id="unassign-error" tabindex="-1" autofocus><p>Say why' in page
 
     response = admin_client.post(url, {"reason": "Workload <b>today</b>", "reviewer": old.pk})
 
