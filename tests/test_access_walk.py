@@ -123,6 +123,7 @@ RULES: dict[str, Rule] = {
     "casefile:reminder_run": page(MANAGERS),
     "casefile:reminder_run_resume": action(MANAGERS),
     "casefile:case_detail": page(STAFF),
+    "casefile:case_changed": page(STAFF),
     "casefile:case_facts_edit": page(MANAGERS, post=MANAGERS),
     "casefile:case_record_add": action(MANAGERS),
     "casefile:case_record_withdraw": action(MANAGERS),

@@ -19,6 +19,7 @@ urlpatterns = [
         name="reminder_run_resume",
     ),
     path("cases/<str:case_number>/", views.case_detail, name="case_detail"),
+    path("cases/<str:case_number>/changed/", views.case_changed, name="case_changed"),
     path(
         "cases/<str:case_number>/follow-ups/<int:follow_up_id>/retry/",
         views.case_follow_up_retry,

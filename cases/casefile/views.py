@@ -22,6 +22,7 @@ from cases.access import (
     access_required,
     case_get_for,
     case_history_for,
+    cases_visible_to,
     may,
     record_get_for,
 )
@@ -447,6 +448,29 @@ def case_detail(request, case_number: str):
         context["fragment"] = True
         return render(request, f"cases/case_detail.html#{panel}", context)
     return render(request, "cases/case_detail.html", _case_context(request, case))
+
+
+@access_required()
+@require_GET
+def case_changed(request, case_number: str):
+    """Whether the case changed (its status or due dates, by another user or a task) since the
+    case page was drawn (`seen`: the case's updated_at as the page's header printed it).
+    Unchanged: 204, and the header asks again later. Changed: a note asking to reload. From
+    QA: an administrator's page left open still said "waiting for quality review" long after
+    the determination was approved and its letter issued. A note, not a redraw: the page may
+    hold a form being typed."""
+    # Only what it tells: asked every 30 s by each open case page.
+    case = (
+        cases_visible_to(request.user)
+        .filter(case_number=case_number)
+        .only("case_number", "status", "updated_at")
+        .first()
+    )
+    if case is None:
+        raise Http404("No such case.")
+    if request.GET.get("seen", "") == case.changed_stamp:
+        return HttpResponse(status=204)
+    return render(request, "cases/partials/case_stale.html", {"case": case, "changed": True})
 
 
 def _action_done(

@@ -411,6 +411,12 @@ class Case(models.Model):
         return self.case_number
 
     @property
+    def changed_stamp(self) -> str:
+        """When the case last changed (its status, its due dates), as the case page carries it
+        to ask whether the case changed since it was drawn (casefile.views.case_changed)."""
+        return f"{self.updated_at.timestamp():.6f}"
+
+    @property
     def worker_name(self) -> str:
         return f"{self.worker_first_name} {self.worker_last_name}".strip()
 

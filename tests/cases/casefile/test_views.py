@@ -1326,3 +1326,45 @@ def test_a_received_date_given_otherwise_is_shown_as_the_date_box_holds_it(admin
         "Not applied: Received from 11/20/2026 to 11/01/2026, the first date after the last."
         in page
     )
+
+
+# --- A case page left open ----------------------------------------------------------------------
+
+
+def test_a_case_page_left_open_is_told_when_the_case_changed_elsewhere(admin_client):
+    """From QA: an administrator's case page left open still said "waiting for quality review"
+    long after the determination was approved and its letter issued elsewhere. The header asks
+    every 30 s (as a poll); unchanged is a 204, changed a note to reload, not a redraw that
+    could drop a form being typed."""
+    case = CaseFactory(status=CaseStatus.IN_REVIEW)
+    page = admin_client.get(reverse("casefile:case_detail", args=[case.case_number]))
+    asks = reverse("casefile:case_changed", args=[case.case_number])
+    shown = page.content.decode()
+    seen = shown.split(f'hx-get="{asks}?seen=', 1)[1].split('"', 1)[0]
+    assert 'hx-trigger="every 30s"' in shown.split(asks, 1)[1].split(">", 1)[0]
+
+    assert admin_client.get(asks, {"seen": seen}, **HTMX).status_code == 204
+
+    # Submitted elsewhere, as a status change saves it (with updated_at).
+    type(case).objects.filter(pk=case.pk).update(
+        status=CaseStatus.SUBMITTED, updated_at=timezone.now() + dt.timedelta(seconds=1)
+    )
+    changed = admin_client.get(asks, {"seen": seen}, **HTMX)
+    assert changed.status_code == 200
+    note = html_module.unescape(changed.content.decode())
+    assert "This case has changed since this page was drawn: it is now submitted" in note
+    assert "every 30s" not in note  # asked no more
+    # The header drawn again after one's own change carries the new stamp.
+    header = admin_client.get(
+        reverse("casefile:case_detail", args=[case.case_number]), {"panel": "header"}, **HTMX
+    ).content.decode()
+    fresh = header.split(f'hx-get="{asks}?seen=', 1)[1].split('"', 1)[0]
+    assert fresh != seen
+    assert admin_client.get(asks, {"seen": fresh}, **HTMX).status_code == 204
+
+
+def test_whether_a_case_changed_is_not_told_of_a_case_one_may_not_see(client, reviewer):
+    case = CaseFactory(status=CaseStatus.IN_REVIEW)
+    client.force_login(reviewer)
+    asks = reverse("casefile:case_changed", args=[case.case_number])
+    assert client.get(asks, {"seen": "0"}, **HTMX).status_code == 404
