@@ -407,6 +407,26 @@ def approved_determination(
     return determination
 
 
+def notice_of_assignment(case, *, status, **fields):
+    """The case's notice of assignment in `status`, with its event, as of 11/03/2026."""
+    from cases.lifecycle.models import CaseEvent, EventType
+    from reviews.letters.models import Notice, NoticeKind
+    from reviews.letters.render import letter_text_current
+
+    event = CaseEvent.objects.create(
+        case=case, type=EventType.NOTICE_OF_ASSIGNMENT_SENT, details={}
+    )
+    return Notice.objects.create(
+        case=case,
+        kind=NoticeKind.NOTICE_OF_ASSIGNMENT,
+        status=status,
+        event=event,
+        letter_text=letter_text_current(),
+        intended_on=dt.date(2026, 11, 3),
+        **fields,
+    )
+
+
 def case_in_review(reviewer=None, *, items=1, **case_overrides):
     """A case a reviewer has accepted (status in_review) and its draft determination.
     Returns (case, reviewer, determination). `items` disputed items, the first from

@@ -138,6 +138,20 @@ def _notice_send(
     return True
 
 
+def _alert_send(alert: Alert, user: User, *, actor: User | None = None) -> bool:
+    """One alert (or reminder) as a notice of its own (_notice_send)."""
+    return _notice_send(
+        case=alert.case,
+        kind=alert.kind,
+        due_on=alert.due_on,
+        user=user,
+        subject=alert.subject,
+        body=alert.body,
+        actor=actor,
+        title=alert.title,
+    )
+
+
 def _reviewer_reminded(case: Case, due_on: dt.date) -> bool:
     """Whether the case's reviewer was reminded for this due date already, by the schedule or
     by a case administrator: one reminder per due date, whoever sends it first."""
@@ -362,17 +376,7 @@ def _reviewer_reminders_send(
     recorded once on its case. The ids of the cases reminded."""
     if len(reminders) == 1:
         (reminder,) = reminders
-        sent = _notice_send(
-            case=reminder.case,
-            kind=reminder.kind,
-            due_on=reminder.due_on,
-            user=reviewer,
-            subject=reminder.subject,
-            body=reminder.body,
-            actor=actor,
-            title=reminder.title,
-        )
-        return {reminder.case.pk} if sent else set()
+        return {reminder.case.pk} if _alert_send(reminder, reviewer, actor=actor) else set()
     still = _still_as_read([reminder.case for reminder in reminders])
     reminders = [reminder for reminder in reminders if reminder.case.pk in still]
     if not reminders:
@@ -463,18 +467,7 @@ def _alerts_send(admin: User, alerts: list[Alert], *, group: str) -> int:
     sent_before = _sent_before(admin, alerts)
     fresh = [a for a in alerts if (a.case.pk, a.kind, a.due_on) not in sent_before]
     if len(fresh) <= settings.ADMIN_ALERTS_DIGEST_AFTER:
-        return sum(
-            _notice_send(
-                case=alert.case,
-                kind=alert.kind,
-                due_on=alert.due_on,
-                user=admin,
-                subject=alert.subject,
-                body=alert.body,
-                title=alert.title,
-            )
-            for alert in fresh
-        )
+        return sum(_alert_send(alert, admin) for alert in fresh)
     return _digest_send(admin, fresh, group=group)
 
 

@@ -9,13 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from cases.lifecycle.models import CaseEvent, EventType
 from cases.outbox.models import FollowUp, FollowUpState
-from reviews.letters.models import Letter, LetterStatus, Notice, NoticeKind
-from reviews.letters.render import letter_text_current
+from reviews.letters.models import Letter, LetterStatus
 from reviews.letters.services import letter_follow_up, letter_request
 from tests.browser.test_reviewer_flow import sign_in
-from tests.factories import UserFactory, approved_determination
+from tests.factories import UserFactory, approved_determination, notice_of_assignment
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -57,15 +55,7 @@ def test_the_amendment_being_typed_survives_the_panels_redraws(
     with transaction.atomic():
         letter = letter_request(determination=determination, actor=None)
     Letter.objects.filter(pk=letter.pk).update(status=LetterStatus.SIGNED)
-    event = CaseEvent.objects.create(case=case, type=EventType.NOTICE_OF_ASSIGNMENT_SENT)
-    Notice.objects.create(
-        case=case,
-        kind=NoticeKind.NOTICE_OF_ASSIGNMENT,
-        status=LetterStatus.RENDERING,
-        event=event,
-        letter_text=letter_text_current(),
-        intended_on=dt.date(2026, 11, 3),
-    )
+    notice_of_assignment(case, status=LetterStatus.RENDERING)
     # As in a browser without Element.moveBefore (from a review: htmx then takes the kept box
     # out of the page and back, and the focus was dropped on each redraw).
     page.add_init_script("delete Element.prototype.moveBefore")

@@ -21,7 +21,6 @@ from cases.integrity.models import (
     IntegrityProblem,
     IntegritySource,
 )
-from cases.lifecycle.models import CaseEvent, EventType
 from reviews.assignment.models import PlanRun
 from reviews.assignment.services import plan_work_out
 from reviews.determination.services import determination_submit
@@ -30,10 +29,8 @@ from reviews.letters.models import (
     LetterStatus,
     Notice,
     NoticeDelivery,
-    NoticeKind,
     ProofOfService,
 )
-from reviews.letters.render import letter_text_current
 from reviews.letters.services import letter_request
 from tests.browser.test_reviewer_flow import sign_in
 from tests.factories import (
@@ -45,6 +42,7 @@ from tests.factories import (
     case_in_review,
     determination_fill,
     minimal_pdf,
+    notice_of_assignment,
     ready_case,
     reviewer_with_profile,
 )
@@ -67,16 +65,9 @@ def on_screen(locator) -> bool:
 
 def notice_with_copies_held(case, copies: int) -> Notice:
     """A signed notice of assignment whose `copies` copies all wait for an address."""
-    event = CaseEvent.objects.create(
-        case=case, type=EventType.NOTICE_OF_ASSIGNMENT_SENT, details={}
-    )
-    notice = Notice.objects.create(
-        case=case,
-        kind=NoticeKind.NOTICE_OF_ASSIGNMENT,
+    notice = notice_of_assignment(
+        case,
         status=LetterStatus.DELIVERED,
-        event=event,
-        letter_text=letter_text_current(),
-        intended_on=dt.date(2026, 11, 3),
         sha256=hashlib.sha256(minimal_pdf()).hexdigest(),
         signed_at=timezone.now(),
     )
