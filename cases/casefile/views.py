@@ -453,8 +453,8 @@ def case_detail(request, case_number: str):
 @access_required()
 @require_GET
 def case_changed(request, case_number: str):
-    """Whether the case changed (its status or due dates, by another user or a task) since the
-    case page was drawn (`seen`: the case's updated_at as the page's header printed it).
+    """Whether the case changed (its status, due dates or facts: Case.changed_stamp; by another
+    user or a task) since the case page was drawn (`seen`: the stamp the header printed).
     Unchanged: 204, and the header asks again later. Changed: a note asking to reload. From
     QA: an administrator's page left open still said "waiting for quality review" long after
     the determination was approved and its letter issued. A note, not a redraw: the page may

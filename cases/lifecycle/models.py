@@ -412,8 +412,9 @@ class Case(models.Model):
 
     @property
     def changed_stamp(self) -> str:
-        """When the case last changed (its status, its due dates), as the case page carries it
-        to ask whether the case changed since it was drawn (casefile.views.case_changed)."""
+        """When the case was last saved with its updated_at (every status change, every change
+        of its due dates, a correction of its facts), as the case page carries it to ask
+        whether the case changed since it was drawn (casefile.views.case_changed)."""
         return f"{self.updated_at.timestamp():.6f}"
 
     @property

@@ -13,7 +13,8 @@ type."""
 from django.db import migrations, models
 from django.db.models.functions import Replace, Upper
 
-# The marks cases.textsearch.NUMBER_MARKS held when this ran, frozen.
+# cases.textsearch.NUMBER_MARKS, frozen here: the indexes hold this key, so a change to the
+# marks is a new migration that builds them again.
 MARKS = ("-", " ", "/", ".", "\u2010", "\u2011", "\u2012", "\u2013", "\u2014", "\u2212", "\u00a0")
 
 

@@ -139,7 +139,7 @@ def reminder_run_work(*, run_id: int) -> bool:
                 number = ""
                 by_number = Case.objects.filter(case_number__in=chunk)
                 cases = {case.case_number: case for case in by_number}
-                for group in _by_reviewer(chunk, cases):
+                for group in _by_reviewer(run, chunk, cases):
                     number = group[0][0]
                     _cases_remind(run, group)
     except _STOPS_THE_RUN as exc:
@@ -175,16 +175,26 @@ def _stopped(run: ReminderRun, number: str, exc: Exception) -> str:
     )
 
 
-def _by_reviewer(numbers: list[str], cases: dict[str, Case]) -> list[list[tuple[str, Case | None]]]:
+def _by_reviewer(
+    run: ReminderRun, numbers: list[str], cases: dict[str, Case]
+) -> list[list[tuple[str, Case | None]]]:
     """The chunk's cases in groups of one reviewer's, so that each reviewer gets one e-mail for
-    all of theirs (from QA: a reviewer reminded of nine cases got nine e-mails); a case with no
-    one to remind, or not found, is a group of its own. In the chunk's order, by first case."""
+    all of theirs in the chunk (from QA: a reviewer reminded of nine cases got nine e-mails); a
+    case with no one to remind, or not found, is a group of its own. In the chunk's order, by
+    first case. A fault of a case's while its reviewer is looked up: each case alone, as
+    before grouping (its own fault is then its own outcome)."""
     groups: dict[object, list[tuple[str, Case | None]]] = {}
-    for number in numbers:
-        case = cases.get(number)
-        reviewer = reminder_recipient(case) if case is not None else None
-        key = ("reviewer", reviewer.pk) if reviewer is not None else ("case", number)
-        groups.setdefault(key, []).append((number, case))
+    try:
+        for number in numbers:
+            case = cases.get(number)
+            reviewer = reminder_recipient(case) if case is not None else None
+            key = ("reviewer", reviewer.pk) if reviewer is not None else ("case", number)
+            groups.setdefault(key, []).append((number, case))
+    except _STOPS_THE_RUN:
+        raise
+    except Exception:
+        logger.exception("reminder run %s: the chunk's reviewers not found; case by case", run.pk)
+        return [[(number, cases.get(number))] for number in numbers]
     return list(groups.values())
 
 
@@ -213,6 +223,12 @@ def _cases_remind(run: ReminderRun, group: list[tuple[str, Case | None]]) -> Non
     except Exception:
         numbers = [number for number, _case in group]
         logger.exception("reminder run %s: cases %s not reminded", run.pk, ", ".join(numbers))
+        if len(group) > 1:
+            # Each case alone: a fault of one case's is its own outcome, and its reviewer's
+            # other cases are reminded (from a review: the whole group failed, on every try).
+            for pair in group:
+                _cases_remind(run, [pair])
+            return
         with transaction.atomic():
             locked = ReminderRun.objects.select_for_update().only("outcomes").get(pk=run.pk)
             # Unless another delivery did them meanwhile (the lock was let go between).

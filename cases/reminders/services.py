@@ -371,9 +371,11 @@ def _reviewer_reminders_send(
     reviewer: User, reminders: list[Alert], *, actor: User | None = None
 ) -> set[int]:
     """A reviewer's reminders of one run of the schedule or of a case administrator's
-    (`actor`): one on its own, several in one e-mail and one notification (from QA: a reviewer
-    with nine determinations due soon got nine e-mails the same morning). Each is still
-    recorded once on its case. The ids of the cases reminded."""
+    (`actor`): one on its own, several in one e-mail (from QA: a reviewer with nine
+    determinations due soon got nine e-mails the same morning). Each is still recorded once on
+    its case, and has its own notification leading to its workspace (which the reviewer's
+    answer and the determination's submission read, as a single reminder's). The ids of the
+    cases reminded."""
     if len(reminders) == 1:
         (reminder,) = reminders
         return {reminder.case.pk} if _alert_send(reminder, reviewer, actor=actor) else set()
@@ -389,11 +391,10 @@ def _reviewer_reminders_send(
         lines += [reminder.line, f"  Open it: {site_link(link)}", ""]
     # "cases": some may wait to be accepted or declined, each line says which.
     if actor is None:
-        subject = title = f"Reminder: {n} cases due soon"
+        subject = f"Reminder: {n} cases due soon"
         opening = f"{n} of your cases are due soon"
     else:
         subject = f"Reminder: {n} cases"
-        title = f"From a case administrator: {subject}"
         opening = f"A case administrator reminds you of {n} of your cases"
     body = "\n".join(
         [
@@ -403,10 +404,21 @@ def _reviewer_reminders_send(
             f"Your dashboard lists them all: {site_link(dashboard)}",
         ]
     )
-    sent = _digest_deliver(
-        reviewer, reminders, subject=subject, title=title, body=body, link=dashboard, actor=actor
-    )
-    return {reminder.case.pk for reminder in reminders} if sent else set()
+    bells = [
+        (reminder.title or reminder.subject, _notice_link(reminder.case, reminder.kind))
+        for reminder in reminders
+    ]
+    if _digest_deliver(reviewer, reminders, subject=subject, body=body, bells=bells, actor=actor):
+        return {reminder.case.pk for reminder in reminders}
+    # One of them was recorded meanwhile (another run, another administrator): the others go
+    # one by one, each once (from a review: the digest undone had left them all unsent and
+    # reported as reminded already).
+    return {
+        reminder.case.pk
+        for reminder in reminders
+        if not _reviewer_reminded(reminder.case, reminder.due_on)
+        and _alert_send(reminder, reviewer, actor=actor)
+    }
 
 
 def _overdue_alert(case: Case, clock) -> Alert:
@@ -509,7 +521,7 @@ def _digest_send(admin: User, alerts: list[Alert], *, group: str) -> int:
             f"The case list shows them all: {site_link(link)}",
         ]
     )
-    return _digest_deliver(admin, alerts, subject=subject, title=title, body=body, link=link)
+    return _digest_deliver(admin, alerts, subject=subject, body=body, bells=[(title, link)])
 
 
 def _digest_deliver(
@@ -517,13 +529,13 @@ def _digest_deliver(
     alerts: list[Alert],
     *,
     subject: str,
-    title: str,
     body: str,
-    link: str,
+    bells: list[tuple[str, str]],
     actor: User | None = None,
 ) -> int:
-    """A digest's e-mail and notification, with each of its alerts recorded once on its case:
-    all or nothing (a mail that cannot go records nothing, for the next run to send)."""
+    """A digest's e-mail and its notifications (`bells`: text and link of each), with each of
+    its alerts recorded once on its case: all or nothing (a mail that cannot go records
+    nothing, for the next run to send). 0 when one was recorded meanwhile."""
     notices = [
         _sent_notice(case=a.case, kind=a.kind, due_on=a.due_on, recipient=user.email, actor=actor)
         for a in alerts
@@ -532,7 +544,8 @@ def _digest_deliver(
         with transaction.atomic():
             _notices_record(notices)
             urgent = any(notice.escalation for notice in notices)
-            notify([user], text=title, link=link, urgent=urgent)
+            for text, link in bells:
+                notify([user], text=text, link=link, urgent=urgent)
             send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
     except IntegrityError:
         # Another run recorded one of them meanwhile: the next run sends what is left.

@@ -69,10 +69,15 @@
   document.addEventListener("submit", function (event) {
     var form = event.target;
     // A search sent by GET leaves the page too (the Assign page's: from QA, it came back
-    // without the reason typed); one htmx sends in place (hx-get) redraws a part only.
-    var inPlace = (form.method || "").toLowerCase() !== "post"
-      && (form.hasAttribute("hx-get") || form.hasAttribute("data-hx-get"));
-    if (agreed === form || inPlace) return;
+    // without the reason typed). Not one htmx sends in place, one that opens elsewhere (a new
+    // tab, a download) or a dialog's.
+    var byHtmx = ["get", "post", "put", "patch", "delete"].some(function (verb) {
+      return form.hasAttribute("hx-" + verb) || form.hasAttribute("data-hx-" + verb);
+    });
+    var method = (form.getAttribute("method") || "get").toLowerCase();
+    var elsewhere = (form.target && form.target !== "_self") || method === "dialog";
+    var leavesByGet = method !== "post" && !byHtmx && !elsewhere;
+    if (agreed === form || (method !== "post" && !leavesByGet)) return;
     var others = watched().filter(function (other) { return other !== form && changed(other); });
     if (!others.length) return;
     var names = others.map(function (other) { return "the " + other.dataset.unsavedName; });

@@ -101,8 +101,12 @@ def test_a_reviewer_of_several_cases_selected_gets_one_email_listing_them(
         assert f"/reviews/cases/{case.case_number}/" in digest.body
         assert case.events.get(type=EventType.REMINDER_SENT).actor == case_admin
         assert ClockNotice.objects.filter(case=case, recipient=first_reviewer.email).count() == 1
-    bell = first_reviewer.notifications.latest("pk")
-    assert bell.text == "From a case administrator: Reminder: 3 cases"
+    for case in mine:
+        bell = first_reviewer.notifications.get(
+            link=reverse("determination:workspace", args=[case.case_number]),
+            text__startswith="From a case administrator: ",
+        )
+        assert bell.text.startswith(f"From a case administrator: Reminder: {case.case_number}")
     (single,) = [message for message in mail.outbox if message.to == [other_reviewer.email]]
     assert other.case_number in single.subject
     assert str(run_page(admin_client, run).context["report"]).startswith(
@@ -325,6 +329,51 @@ def test_a_fault_of_one_case_is_that_cases_and_the_others_go_on(
         "Reminders sent for 2 cases"
     )
     assert mail.outbox[-1].to == [first_reviewer.email]
+
+
+def test_a_fault_of_one_case_of_a_reviewers_several_leaves_the_others_reminded(
+    admin_client, two_in_review, monkeypatch, django_capture_on_commit_callbacks
+):
+    """From a review: a reviewer's cases reminded together all failed for one's fault, on every
+    try. The group is tried again case by case: the fault is that case's alone."""
+    (first, reviewer), _ = two_in_review
+    second = case_in_review(reviewer)[0]
+    remind_as_usual = services.reviewer_reminders
+
+    def fail_with_first(cases, *, actor):
+        if first in cases:
+            raise RuntimeError("the unforeseen")
+        return remind_as_usual(cases, actor=actor)
+
+    monkeypatch.setattr(runs, "reviewer_reminders", fail_with_first)
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            BULK, {"action": "remind", "case": [first.case_number, second.case_number]}
+        )
+
+    run = ReminderRun.objects.get()
+    assert run.outcomes == {first.case_number: "error", second.case_number: "sent"}
+    assert [message.to for message in mail.outbox] == [[reviewer.email]]
+
+
+def test_a_fault_while_the_reviewers_are_looked_up_leaves_each_case_its_outcome(
+    case_admin, two_in_review, monkeypatch
+):
+    """From a review: the chunk's grouping ran outside the guard, and a fault there left the
+    run running with no outcomes, at the same place on every try."""
+    (first, _), (second, _) = two_in_review
+    monkeypatch.setattr(
+        runs, "reminder_recipient", lambda case: (_ for _ in ()).throw(RuntimeError("odd"))
+    )
+    run = ReminderRun.objects.create(
+        created_by=case_admin, case_numbers=[first.case_number, second.case_number]
+    )
+
+    assert runs.reminder_run_work(run_id=run.pk) is True
+
+    run.refresh_from_db()
+    assert run.status == ReminderRunStatus.FINISHED
+    assert run.outcomes == {first.case_number: "sent", second.case_number: "sent"}
 
 
 def test_nothing_is_sent_in_the_name_of_someone_who_may_no_longer_manage_cases(

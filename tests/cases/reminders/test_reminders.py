@@ -167,14 +167,45 @@ def test_a_reviewer_with_several_cases_due_soon_gets_one_email_listing_them(
         assert f"/{case.case_number}/" in digest.body  # a link to each
     assert theirs.case_number not in digest.body
     assert "Your dashboard lists them all: http" in digest.body
-    (bell,) = Notification.objects.filter(user=reviewer)
-    assert bell.text == "Reminder: 3 cases due soon"
-    assert bell.link == reverse("determination:reviewer_dashboard")
+    # One notification per case, to its workspace: the reviewer's answer and the submission
+    # read each, as a single reminder's (from a review: one for all stayed unread).
+    bells = Notification.objects.filter(user=reviewer)
+    assert sorted(bell.link for bell in bells) == sorted(
+        reverse("determination:workspace", args=[case.case_number])
+        for case in [*in_review, to_accept]
+    )
+    assert any(bell.text.startswith("Reminder: accept or decline") for bell in bells)
     assert ClockNotice.objects.filter(recipient=reviewer.email).count() == 3
     assert CaseEvent.objects.filter(type=EventType.REMINDER_SENT).count() == 4
     # The other reviewer's one case is a reminder of its own, as before.
     (single,) = [message for message in mailoutbox if message.to == [other_reviewer.email]]
     assert theirs.case_number in single.subject
+
+
+@pytest.mark.django_db
+def test_a_digest_one_of_whose_cases_was_reminded_meanwhile_sends_the_others(
+    reviewer, mailoutbox, monkeypatch
+):
+    """From a review: another run recorded one case's reminder between the check and the
+    digest; the digest was undone and every case was left unsent. The others go one by one."""
+    first, second = (case_with_reviewer(reviewer) for _ in range(2))
+    still_as_read = services._still_as_read
+
+    def recorded_meanwhile(cases):
+        ClockNotice.objects.get_or_create(
+            case=first,
+            kind=ClockNotice.Kind.REVIEWER_REMINDED,
+            due_on=first.due_on,
+            recipient=reviewer.email,
+        )
+        return still_as_read(cases)
+
+    monkeypatch.setattr(services, "_still_as_read", recorded_meanwhile)
+    outcomes = services.reviewer_reminders([first, second], actor=None, today=D(2026, 12, 8))
+
+    assert outcomes == {first.pk: services.Reminded.ALREADY, second.pk: services.Reminded.SENT}
+    (message,) = mailoutbox
+    assert second.case_number in message.subject
 
 
 @pytest.mark.django_db
