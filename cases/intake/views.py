@@ -321,12 +321,13 @@ def draft_file_add(request):
         "upload_error": upload_error,
         "upload_refused": refused_upload_token(upload_error) if upload_error else "",
         "oob_draft": True,
-        # The file input the focus was on is replaced: the row's answer takes it (from QA it
-        # went to the page, or to another row's field, where typing changed that field).
+        # The file input the focus was on is replaced: the row's answer takes it, if the focus
+        # has not gone elsewhere meanwhile (from QA it went to the page, or to another row's
+        # field, where typing changed that field). session.js: data-focus-if-lost.
         "focus_slot": True,
     }
     if upload_error:
-        form.fields["file"].widget.attrs["autofocus"] = True
+        form.fields["file"].widget.attrs["data-focus-if-lost"] = ""
     return render(request, "cases/case_new.html#record-file", context)
 
 
@@ -354,7 +355,7 @@ def draft_file_remove(request, pk: int):
     form = _record_row(row)
     form.draft_file = None
     # The Remove button pressed is gone: the file input drawn in its place takes the focus.
-    form.fields["file"].widget.attrs["autofocus"] = True
+    form.fields["file"].widget.attrs["data-focus-if-lost"] = ""
     return render(request, "cases/case_new.html#record-file", {"form": form, "draft": draft})
 
 

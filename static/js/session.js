@@ -406,6 +406,21 @@
     }
   });
 
+  /* What an answer marks data-focus-if-lost (a file kept after an upload, the file box drawn
+     again) takes the focus once the swap has settled, only if the focus is on nothing: the
+     control it replaced had it. Unlike [autofocus], which htmx gives the focus whatever has it
+     meanwhile (from CI: a slow upload's answer took it from a field being typed in). */
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var drawn = event.target;
+    if (!drawn || !drawn.querySelector) { return; }
+    var wanted = drawn.matches("[data-focus-if-lost]")
+      ? drawn : drawn.querySelector("[data-focus-if-lost]");
+    if (!wanted) { return; }
+    wanted.removeAttribute("data-focus-if-lost");
+    var active = document.activeElement;
+    if (wanted.isConnected && (!active || active === document.body)) { wanted.focus(); }
+  });
+
   /* An [autofocus] that has had the focus is spent: it is not given the focus again by a
      later answer (a row added with "+ Add another item" kept it, and took the focus back). */
   document.addEventListener("focusin", function (event) {

@@ -239,6 +239,7 @@ def test_a_record_file_chosen_keeps_the_focus_in_its_row(
 
     pdf = tmp_path / "record.pdf"
     pdf.write_bytes(minimal_pdf())
+    page.locator("#id_records-0-file").focus()  # as a click or Space on it leaves it
     page.locator("#id_records-0-file").set_input_files(str(pdf))
     kept = page.locator("#file-slot-records-0 .record-file__kept")
     expect(kept).to_contain_text("record.pdf")

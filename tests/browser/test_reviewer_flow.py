@@ -547,6 +547,9 @@ def test_a_starter_inserted_selects_its_first_gap(page, live_server, reference_d
         "A progress note dated 03/02/2026 provides the injured worker complains of …. "
         "Physical exam notes …."
     )
+    # Its save answered before the page closes (on PostgreSQL, a save still at work while the
+    # test's database was emptied deadlocked it).
+    expect(page.locator("#save-status")).to_contain_text("Saved", timeout=10_000)
 
 
 def test_go_there_puts_the_cursor_in_the_field_that_is_missing(page, live_server, reference_data):
