@@ -107,49 +107,28 @@ def _still_as_read(cases: list[Case]) -> set[int]:
     return still
 
 
-def _notice_send(
-    *,
-    case: Case,
-    kind: str,
-    due_on: dt.date,
-    user: User,
-    subject: str,
-    body: str,
-    actor: User | None = None,
-    title: str = "",
-) -> bool:
-    """Record the notice first, then mail it; the same words wait in the app under the
-    recipient's bell (accounts.notifications), and both lead to the case (the reviewer's to
-    their workspace). Nothing is sent when the case changed since it was read
-    (_still_as_read)."""
-    notice = _sent_notice(case=case, kind=kind, due_on=due_on, recipient=user.email, actor=actor)
+def _notice_send(alert: Alert, user: User, *, actor: User | None = None) -> bool:
+    """One alert (or reminder) as a notice of its own: recorded first, then mailed; the same
+    words wait in the app under the recipient's bell (accounts.notifications), and both lead
+    to the case (the reviewer's to their workspace). Nothing is sent when the case changed
+    since it was read (_still_as_read)."""
+    case = alert.case
+    notice = _sent_notice(
+        case=case, kind=alert.kind, due_on=alert.due_on, recipient=user.email, actor=actor
+    )
     if not _still_as_read([case]):
         return False
-    link = _notice_link(case, kind)
+    link = _notice_link(case, alert.kind)
     # From QA: the e-mail named the case but gave no way to it.
-    body = f"{body}\n\nOpen the case: {site_link(link)}\n"
+    body = f"{alert.body}\n\nOpen the case: {site_link(link)}\n"
     try:
         with transaction.atomic():
             _notices_record([notice])
-            notify([user], text=title or subject, link=link, urgent=notice.escalation)
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+            notify([user], text=alert.title or alert.subject, link=link, urgent=notice.escalation)
+            send_mail(alert.subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
     except IntegrityError:
         return False
     return True
-
-
-def _alert_send(alert: Alert, user: User, *, actor: User | None = None) -> bool:
-    """One alert (or reminder) as a notice of its own (_notice_send)."""
-    return _notice_send(
-        case=alert.case,
-        kind=alert.kind,
-        due_on=alert.due_on,
-        user=user,
-        subject=alert.subject,
-        body=alert.body,
-        actor=actor,
-        title=alert.title,
-    )
 
 
 def _reviewer_reminded(case: Case, due_on: dt.date) -> bool:
@@ -378,7 +357,7 @@ def _reviewer_reminders_send(
     cases reminded."""
     if len(reminders) == 1:
         (reminder,) = reminders
-        return {reminder.case.pk} if _alert_send(reminder, reviewer, actor=actor) else set()
+        return {reminder.case.pk} if _notice_send(reminder, reviewer, actor=actor) else set()
     still = _still_as_read([reminder.case for reminder in reminders])
     reminders = [reminder for reminder in reminders if reminder.case.pk in still]
     if not reminders:
@@ -417,7 +396,7 @@ def _reviewer_reminders_send(
         reminder.case.pk
         for reminder in reminders
         if not _reviewer_reminded(reminder.case, reminder.due_on)
-        and _alert_send(reminder, reviewer, actor=actor)
+        and _notice_send(reminder, reviewer, actor=actor)
     }
 
 
@@ -479,7 +458,7 @@ def _alerts_send(admin: User, alerts: list[Alert], *, group: str) -> int:
     sent_before = _sent_before(admin, alerts)
     fresh = [a for a in alerts if (a.case.pk, a.kind, a.due_on) not in sent_before]
     if len(fresh) <= settings.ADMIN_ALERTS_DIGEST_AFTER:
-        return sum(_alert_send(alert, admin) for alert in fresh)
+        return sum(_notice_send(alert, admin) for alert in fresh)
     return _digest_send(admin, fresh, group=group)
 
 

@@ -35,6 +35,19 @@ def two_in_review():
     return [(first, first_reviewer), (second, second_reviewer)]
 
 
+def reminders_failing_with(monkeypatch, case, error: Exception) -> None:
+    """The run's reminders raise `error` for any group of cases holding `case` (a fault of
+    that case's), and go as usual for the others."""
+    remind_as_usual = services.reviewer_reminders
+
+    def failing(cases, *, actor):
+        if case in cases:
+            raise error
+        return remind_as_usual(cases, actor=actor)
+
+    monkeypatch.setattr(runs, "reviewer_reminders", failing)
+
+
 def test_the_reminders_wait_for_a_worker_and_the_page_follows_them_to_the_report(
     admin_client, case_admin, two_in_review, django_capture_on_commit_callbacks
 ):
@@ -298,14 +311,7 @@ def test_a_fault_of_one_case_is_that_cases_and_the_others_go_on(
     admin_client, two_in_review, monkeypatch, django_capture_on_commit_callbacks
 ):
     (first, first_reviewer), (second, second_reviewer) = two_in_review
-    remind_as_usual = services.reviewer_reminders
-
-    def fail_on_first(cases, *, actor):
-        if first in cases:
-            raise RuntimeError("the unforeseen")
-        return remind_as_usual(cases, actor=actor)
-
-    monkeypatch.setattr(runs, "reviewer_reminders", fail_on_first)
+    reminders_failing_with(monkeypatch, first, RuntimeError("the unforeseen"))
     with django_capture_on_commit_callbacks(execute=True):
         admin_client.post(
             BULK, {"action": "remind", "case": [first.case_number, second.case_number]}
@@ -338,14 +344,7 @@ def test_a_fault_of_one_case_of_a_reviewers_several_leaves_the_others_reminded(
     try. The group is tried again case by case: the fault is that case's alone."""
     (first, reviewer), _ = two_in_review
     second = case_in_review(reviewer)[0]
-    remind_as_usual = services.reviewer_reminders
-
-    def fail_with_first(cases, *, actor):
-        if first in cases:
-            raise RuntimeError("the unforeseen")
-        return remind_as_usual(cases, actor=actor)
-
-    monkeypatch.setattr(runs, "reviewer_reminders", fail_with_first)
+    reminders_failing_with(monkeypatch, first, RuntimeError("the unforeseen"))
     with django_capture_on_commit_callbacks(execute=True):
         admin_client.post(
             BULK, {"action": "remind", "case": [first.case_number, second.case_number]}
@@ -443,14 +442,9 @@ def test_a_case_whose_data_the_database_refuses_is_that_cases_and_the_others_go_
     """From a review: any DatabaseError stopped the run, at the same case on every try, and
     said "the database could not be reached"."""
     (first, _), (second, second_reviewer) = two_in_review
-    remind_as_usual = services.reviewer_reminders
-
-    def refuse_first(cases, *, actor):
-        if first in cases:
-            raise DataError("value too long for type character varying(64)")
-        return remind_as_usual(cases, actor=actor)
-
-    monkeypatch.setattr(runs, "reviewer_reminders", refuse_first)
+    reminders_failing_with(
+        monkeypatch, first, DataError("value too long for type character varying(64)")
+    )
     run = ReminderRun.objects.create(
         created_by=case_admin, case_numbers=[first.case_number, second.case_number]
     )
