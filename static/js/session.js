@@ -354,38 +354,34 @@
     messagesPlace();
   });
 
-  /* What an answer swapped in marks `autofocus` (the party just saved on the case page, a
-     refusal's summary) gets the focus once the swap has settled, if the focus is on nothing:
-     htmx's own handling raced with the page's other swaps (the messages sent out of band), and
-     the focus was sometimes left on the page itself (a CI run). A field being typed in keeps
-     it. */
-  document.addEventListener("htmx:afterSettle", function (event) {
-    var target = event.detail.target;
-    var asked = event.detail.requestConfig && event.detail.requestConfig.elt;
-    /* An answer that swaps nothing in (the intake draft's save) marks nothing to focus: from
-       QA, its form's first [autofocus] (a row added earlier) took the focus after a file was
-       chosen, and the next letters typed changed that row's category. (hx-swap as htmx reads
-       it: on the element or inherited from one around it.) */
-    var swapping = asked && asked.closest && asked.closest("[hx-swap], [data-hx-swap]");
-    var swap = swapping &&
-      (swapping.getAttribute("hx-swap") || swapping.getAttribute("data-hx-swap"));
-    if (swap && swap.split(" ")[0] === "none") { return; }
-    var wanted = target && target.querySelector && target.querySelector("[autofocus]");
-    var active = document.activeElement;
-    if (wanted && wanted.isConnected && (!active || active === document.body)) { wanted.focus(); }
-  });
-
-  /* A part kept as it is across a panel's redraw (hx-preserve: a box being typed in) keeps
-     the focus and the caret too. Browsers without Element.moveBefore take it out of the page
-     and put it back, which drops the focus (from a review: each second's redraw of the letters
-     panel left the amendment's reason unfocused, and the keys pressed then went nowhere). */
+  /* Where the focus goes once an answer's swap has settled: one place, in this order. Only
+     while the focus is on nothing (the page itself): a field being typed in keeps it.
+     htmx gives an [autofocus] in what it swapped in the focus itself, whatever has it then;
+     the marks below are for the cases where it must not, or where it did not come.
+     1. An [autofocus] in the answer (the party just saved on the case page, a refusal's
+        summary): htmx's own handling raced with the page's other swaps (the messages sent
+        out of band), and the focus was sometimes left on the page (a CI run). Not for an
+        answer that swaps nothing in (the intake draft's save): from QA, its form's first
+        [autofocus] (a row added earlier) took the focus after a file was chosen, and the next
+        letters typed changed that row's category.
+     2. The element that had the focus before the swap, if it is still in the page: a part
+        kept across a panel's redraw (hx-preserve, a box being typed in) keeps the focus and
+        the caret. Browsers without Element.moveBefore take it out of the page and put it
+        back, which drops the focus (from a review: each second's redraw of the letters panel
+        left the amendment's reason unfocused, and the keys pressed then went nowhere).
+     3. What an answer marks data-focus-if-lost (a file kept after an upload): the control it
+        replaced had the focus. Not [autofocus], which htmx would give the focus even while a
+        field is being typed in (from CI: a slow upload's answer took it).
+     4. The part drawn in place of a form sent in place whose answer replaced it (the
+        eligibility finding, "Mark records complete"): the focus went with the form, to the
+        page itself, and a keyboard user started again from the top, some 13 stops (from QA).
+        Only for the element that replaced the form's target, not a message swapped out of
+        band. */
   var keptFocus = null;
   document.addEventListener("htmx:beforeSwap", function () {
     var active = document.activeElement;
     keptFocus = null;
     if (active && active !== document.body) {
-      /* Given back only if it is still in the page once the swap has settled (kept), and the
-         focus fell to the page meanwhile. */
       keptFocus = { element: active, start: null, end: null };
       try {
         keptFocus.start = active.selectionStart;
@@ -393,32 +389,53 @@
       } catch (error) { /* a field without a caret */ }
     }
   });
-  /* After the swap has settled: the answer's own event (afterSwap) is sent to the element it
-     replaced, which is out of the page by then and tells the document nothing. */
-  document.addEventListener("htmx:afterSettle", function () {
-    var kept = keptFocus;
-    keptFocus = null;
-    var active = document.activeElement;
-    if (!kept || !kept.element.isConnected || (active && active !== document.body)) { return; }
-    kept.element.focus({ preventScroll: true });
-    if (typeof kept.start === "number" && kept.element.setSelectionRange) {
-      try { kept.element.setSelectionRange(kept.start, kept.end); } catch (error) { /* */ }
-    }
-  });
 
-  /* What an answer marks data-focus-if-lost (a file kept after an upload, the file box drawn
-     again) takes the focus once the swap has settled, only if the focus is on nothing: the
-     control it replaced had it. Unlike [autofocus], which htmx gives the focus whatever has it
-     meanwhile (from CI: a slow upload's answer took it from a field being typed in). */
+  function swapsNothing(asked) {
+    /* hx-swap as htmx reads it: on the element or inherited from one around it. */
+    var swapping = asked && asked.closest && asked.closest("[hx-swap], [data-hx-swap]");
+    var swap = swapping &&
+      (swapping.getAttribute("hx-swap") || swapping.getAttribute("data-hx-swap"));
+    return Boolean(swap) && swap.split(" ")[0] === "none";
+  }
+
+  function formReplacement(drawn, detail, asked) {
+    if (!asked || asked.tagName !== "FORM" || asked.isConnected) { return null; }
+    if (!drawn.isConnected || drawn === document.body || !drawn.id) { return null; }
+    if (!detail.target || detail.target.id !== drawn.id) { return null; }
+    if (drawn.querySelector("[autofocus]")) { return null; }
+    if (!drawn.hasAttribute("tabindex")) { drawn.setAttribute("tabindex", "-1"); }
+    return drawn;
+  }
+
   document.addEventListener("htmx:afterSettle", function (event) {
     var drawn = event.target;
+    var detail = event.detail || {};
+    var asked = detail.requestConfig && detail.requestConfig.elt;
+    var kept = keptFocus;
+    /* Given back only once, on the first part of the answer to settle. */
+    keptFocus = null;
     if (!drawn || !drawn.querySelector) { return; }
-    var wanted = drawn.matches("[data-focus-if-lost]")
+    /* Spent whether or not it is used: a later answer does not take the focus with it. */
+    var ifLost = drawn.matches("[data-focus-if-lost]")
       ? drawn : drawn.querySelector("[data-focus-if-lost]");
-    if (!wanted) { return; }
-    wanted.removeAttribute("data-focus-if-lost");
+    if (ifLost) { ifLost.removeAttribute("data-focus-if-lost"); }
+
     var active = document.activeElement;
-    if (wanted.isConnected && (!active || active === document.body)) { wanted.focus(); }
+    if (active && active !== document.body) { return; }
+    var target = detail.target;
+    var wanted = !swapsNothing(asked) && target && target.querySelector &&
+      target.querySelector("[autofocus]");
+    if (wanted && wanted.isConnected) { wanted.focus(); return; }
+    if (kept && kept.element.isConnected) {
+      kept.element.focus({ preventScroll: true });
+      if (typeof kept.start === "number" && kept.element.setSelectionRange) {
+        try { kept.element.setSelectionRange(kept.start, kept.end); } catch (error) { /* */ }
+      }
+      return;
+    }
+    if (ifLost && ifLost.isConnected) { ifLost.focus(); return; }
+    var replacement = formReplacement(drawn, detail, asked);
+    if (replacement) { replacement.focus({ preventScroll: true }); }
   });
 
   /* An [autofocus] that has had the focus is spent: it is not given the focus again by a
@@ -428,24 +445,6 @@
     if (focused && focused.removeAttribute && focused.hasAttribute("autofocus")) {
       focused.removeAttribute("autofocus");
     }
-  });
-
-  /* A form sent in place whose answer replaced it (the eligibility finding, "Mark records
-     complete") took the focus with it, to the page itself: a keyboard user started again from
-     the top, some 13 stops (from QA). The part drawn in its place takes the focus, unless the
-     answer marked what should (above). Only for the element that replaced the form's target
-     (not a message swapped out of band), and only while the focus is on nothing. */
-  document.addEventListener("htmx:afterSettle", function (event) {
-    var drawn = event.target;
-    var detail = event.detail || {};
-    var asked = detail.requestConfig && detail.requestConfig.elt;
-    var active = document.activeElement;
-    if (!asked || asked.tagName !== "FORM" || asked.isConnected) { return; }
-    if (!drawn || !drawn.isConnected || drawn === document.body || !drawn.id) { return; }
-    if (!detail.target || detail.target.id !== drawn.id) { return; }
-    if ((active && active !== document.body) || drawn.querySelector("[autofocus]")) { return; }
-    if (!drawn.hasAttribute("tabindex")) { drawn.setAttribute("tabindex", "-1"); }
-    drawn.focus({ preventScroll: true });
   });
 
   /* The case page's panel that answered a change has just been drawn afresh: the "case
