@@ -26,7 +26,13 @@ from accounts.models import Role
 # The answer to an ended session is accounts' (the second-factor step gives it too); views ask here.
 from accounts.responses import SESSION_ENDED, session_ended  # noqa: F401
 from accounts.second_factor import second_factor_missing
-from cases.lifecycle.history import Audience, HistoryEntry, case_history
+from cases.lifecycle.history import (
+    Audience,
+    ChangesSince,
+    HistoryEntry,
+    case_changes_since,
+    case_history,
+)
 from cases.lifecycle.models import Case
 from cases.registry import reviewer_side
 
@@ -225,3 +231,9 @@ def history_audience(user) -> Audience:
 def case_history_for(user, case: Case) -> list[HistoryEntry]:
     """The case's history as `user` may read it (the case page's history panel)."""
     return case_history(case, history_audience(user))
+
+
+def case_changes_for(user, case: Case, since) -> ChangesSince:
+    """What others did to the case since `since`, as `user` may read it (the case page left
+    open: casefile.views.case_changed)."""
+    return case_changes_since(case, since, reader_id=user.pk, audience=history_audience(user))

@@ -3,6 +3,7 @@ with htmx they render only the fragment that changed (template partials)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -20,6 +21,7 @@ from accounts.responses import wants_fragment, with_messages
 from cases.access import (
     Ability,
     access_required,
+    case_changes_for,
     case_get_for,
     case_history_for,
     cases_visible_to,
@@ -351,6 +353,8 @@ def _case_context(request, case: Case, *, panel: str | None = None, **bound) -> 
         "Action": Action,
         "CaseStatus": CaseStatus,
         "deferral_review_days": settings.IMR_DEFERRAL_REVIEW_DAYS,
+        # When the page (or its header) was drawn: the poll asks what others did since.
+        "drawn_stamp": f"{timezone.now().timestamp():.6f}",
     }
     if case.information_requested_on:
         # 8 CCR 9792.10.3(b), (c): the open request, its due date and why (workflow and clock).
@@ -453,12 +457,13 @@ def case_detail(request, case_number: str):
 @access_required()
 @require_GET
 def case_changed(request, case_number: str):
-    """Whether the case changed (its status, due dates or facts: Case.changed_stamp; by another
-    user or a task) since the case page was drawn (`seen`: the stamp the header printed).
-    Unchanged: 204, and the header asks again later. Changed: a note asking to reload. From
-    QA: an administrator's page left open still said "waiting for quality review" long after
-    the determination was approved and its letter issued. A note, not a redraw: the page may
-    hold a form being typed."""
+    """Whether the case changed since the case page was drawn: its status, due dates or facts
+    (Case.changed_stamp; `seen`: the stamp the header printed), by anyone or a task; or what
+    someone else did to it (its events since `since`, when the header was drawn: a record
+    added, a letter served). Unchanged: 204, and the header asks again later. Changed: a note
+    naming the changes, asking to reload. From QA: an administrator's page left open still
+    said "waiting for quality review" long after the determination was approved and its
+    letter issued. A note, not a redraw: the page may hold a form being typed."""
     # Only what it tells: asked every 30 s by each open case page.
     case = (
         cases_visible_to(request.user)
@@ -468,9 +473,23 @@ def case_changed(request, case_number: str):
     )
     if case is None:
         raise Http404("No such case.")
-    if request.GET.get("seen", "") == case.changed_stamp:
+    since = _stamp_time(request.GET.get("since", ""))
+    changes = case_changes_for(request.user, case, since) if since else None
+    if request.GET.get("seen", "") == case.changed_stamp and not (changes and changes.shown):
         return HttpResponse(status=204)
-    return render(request, "cases/partials/case_stale.html", {"case": case, "changed": True})
+    return render(
+        request,
+        "cases/partials/case_stale.html",
+        {"case": case, "changed": True, "changes": changes},
+    )
+
+
+def _stamp_time(stamp: str):
+    """The moment a page printed (`drawn_stamp`: seconds since the epoch), or None."""
+    try:
+        return dt.datetime.fromtimestamp(float(stamp), tz=dt.UTC)
+    except (ValueError, OverflowError, OSError):
+        return None
 
 
 def _action_done(

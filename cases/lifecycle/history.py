@@ -559,3 +559,45 @@ def _names_not_kept(events: list[CaseEvent]) -> dict[str, str]:
             if (event.details or {}).get("reviewer") and not event.details.get("reviewer_name")
         }
     )
+
+
+# What a case page left open is not told of (casefile.views.case_changed): a reading (a record
+# opened), its inspection, a refusal, and the mail's and the clock's own comings and goings,
+# none of which changes what the page offers.
+CHANGES_NOT_TOLD = frozenset(
+    {
+        EventType.RECORD_OPENED,
+        EventType.RECORD_INSPECTED,
+        EventType.TRANSITION_REFUSED,
+        EventType.REMINDER_SENT,
+        EventType.ESCALATION_SENT,
+        EventType.LETTER_DELIVERED,
+        EventType.NOTICE_DELIVERED,
+    }
+)
+# The newest told of; more are counted.
+CHANGES_TOLD = 5
+
+
+class ChangesSince(NamedTuple):
+    """What others did to a case since a moment: the newest CHANGES_TOLD, and whether there
+    were more."""
+
+    shown: list[HistoryEntry]
+    more: bool
+
+
+def case_changes_since(
+    case: Case, since: dt.datetime, *, reader_id: int, audience: Audience = EVERY_NAME
+) -> ChangesSince:
+    """The case's events after `since` that someone other than the reader (`reader_id`) did,
+    newest first, without their details (cases.access decides the audience). One query."""
+    events = list(
+        case.events.filter(created_at__gt=since)
+        .exclude(type__in=CHANGES_NOT_TOLD)
+        .exclude(actor_id=reader_id)
+        .select_related("actor")
+        .order_by("-created_at", "-id")[: CHANGES_TOLD + 1]
+    )
+    shown = [HistoryEntry(event, [], audience.actor_label(event.actor)) for event in events]
+    return ChangesSince(shown[:CHANGES_TOLD], len(shown) > CHANGES_TOLD)

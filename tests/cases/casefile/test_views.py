@@ -7,17 +7,25 @@ import html as html_module
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from cases.access import history_audience
 from cases.eligibility.services import case_eligibility_record
-from cases.lifecycle.models import CaseStatus, SentBy, ServedBy
+from cases.lifecycle.models import CaseEvent, CaseStatus, EventType, SentBy, ServedBy
 from cases.records.models import MedicalRecord
 from cases.records.services import record_withdraw
 from cases.records.storage import private_storage, stored_names
 from reviews.determination.models import Determination, DeterminationStatus, ItemDecision
 from tests.cases.helpers import HTMX, add_record, overrides_for
-from tests.factories import CaseFactory, DisputedItemFactory, PartyFactory, pdf_upload
+from tests.factories import (
+    CaseFactory,
+    DisputedItemFactory,
+    PartyFactory,
+    case_in_review,
+    pdf_upload,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -1340,7 +1348,7 @@ def test_a_case_page_left_open_is_told_when_the_case_changed_elsewhere(admin_cli
     page = admin_client.get(reverse("casefile:case_detail", args=[case.case_number]))
     asks = reverse("casefile:case_changed", args=[case.case_number])
     shown = page.content.decode()
-    seen = shown.split(f'hx-get="{asks}?seen=', 1)[1].split('"', 1)[0]
+    seen = _poll_asks(shown, asks)["seen"]
     assert 'hx-trigger="every 30s"' in shown.split(asks, 1)[1].split(">", 1)[0]
 
     assert admin_client.get(asks, {"seen": seen}, **HTMX).status_code == 204
@@ -1358,9 +1366,53 @@ def test_a_case_page_left_open_is_told_when_the_case_changed_elsewhere(admin_cli
     header = admin_client.get(
         reverse("casefile:case_detail", args=[case.case_number]), {"panel": "header"}, **HTMX
     ).content.decode()
-    fresh = header.split(f'hx-get="{asks}?seen=', 1)[1].split('"', 1)[0]
+    fresh = _poll_asks(header, asks)["seen"]
     assert fresh != seen
     assert admin_client.get(asks, {"seen": fresh}, **HTMX).status_code == 204
+
+
+def _poll_asks(page: str, asks: str) -> dict:
+    """The case page's poll's question (seen, since), as its header prints it."""
+    query = html_module.unescape(page.split(f'hx-get="{asks}?', 1)[1].split('"', 1)[0])
+    return dict(part.split("=", 1) for part in query.split("&"))
+
+
+def test_a_case_page_left_open_is_told_what_others_did_meanwhile(
+    admin_client, case_admin, quality_reviewer
+):
+    """From the last notes: a record added, or a letter served, elsewhere leaves the case's
+    status as it was, and the page left open was not told. Its poll names what others did
+    since it was drawn (the newest few), as the reader may read the names; not what the reader
+    did elsewhere, and not a reading (a record opened)."""
+    case = CaseFactory(status=CaseStatus.IN_REVIEW)
+    page = admin_client.get(reverse("casefile:case_detail", args=[case.case_number]))
+    asks = reverse("casefile:case_changed", args=[case.case_number])
+    question = _poll_asks(page.content.decode(), asks)
+
+    # The reader's own record, added in another tab, and someone else's reading.
+    add_record(case, case_admin, title="Own upload")
+    CaseEvent.objects.create(case=case, type=EventType.RECORD_OPENED, actor=quality_reviewer)
+    assert admin_client.get(asks, question, **HTMX).status_code == 204
+
+    add_record(case, quality_reviewer, title="MRI report")
+    note = html_module.unescape(admin_client.get(asks, question, **HTMX).content.decode())
+    assert "This case has changed since this page was drawn: it is now in review" in note
+    assert f"Record added by {quality_reviewer.display_name}" in note
+    assert "Own upload" not in note and "Record opened" not in note
+    assert "Reload the page</a> to see them" in note
+
+    # The case's reviewer is told of it as their history names the actor.
+    assigned, its_reviewer, _ = case_in_review()
+    client = Client()
+    client.force_login(its_reviewer)
+    drawn = client.get(reverse("casefile:case_detail", args=[assigned.case_number]))
+    reviewer_asks = reverse("casefile:case_changed", args=[assigned.case_number])
+    question = _poll_asks(drawn.content.decode(), reviewer_asks)
+    assert client.get(reviewer_asks, question, **HTMX).status_code == 204
+    add_record(assigned, case_admin, title="Late records")
+    told = html_module.unescape(client.get(reviewer_asks, question, **HTMX).content.decode())
+    named = history_audience(its_reviewer).actor_label(case_admin)
+    assert f"Record added by {named}" in told
 
 
 def test_whether_a_case_changed_is_not_told_of_a_case_one_may_not_see(client, reviewer):
