@@ -122,6 +122,10 @@ ROUTES: dict[str, Audited | NotAudited] = {
     # A saved view keeps the list's filters, a worker's name searched among them.
     "casefile:saved_view_save": Audited(AuditKind.CASE_LIST),
     "casefile:saved_view_delete": Audited(AuditKind.CASE_LIST),
+    # One's own views listed to rename or share: what one typed, no case read (a change of
+    # one is audited as its save is).
+    "casefile:saved_views": Audited(AuditKind.CASE_LIST, read=None),
+    "casefile:saved_view_edit": Audited(AuditKind.CASE_LIST),
     # The reminders' report names the cases of each outcome.
     "casefile:reminder_run": Audited(AuditKind.CASE_LIST, object_arg="reminder_run_id"),
     "casefile:reminder_run_resume": Audited(AuditKind.CASE_LIST, object_arg="reminder_run_id"),

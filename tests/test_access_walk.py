@@ -29,6 +29,7 @@ from drf_spectacular.generators import SchemaGenerator
 
 from accounts.models import ApiToken, Notification, Role
 from accounts.tokens import api_token_create
+from cases.casefile.models import SavedView
 from cases.intake.models import ImportRun, IntakeDraft, IntakeDraftFile
 from cases.lifecycle.models import Case, CaseEvent
 from cases.outbox.models import FollowUp
@@ -119,6 +120,8 @@ RULES: dict[str, Rule] = {
     # Each user's own saved views of the list; bulk actions are the managers'.
     "casefile:saved_view_save": action(STAFF),
     "casefile:saved_view_delete": action(STAFF),
+    "casefile:saved_views": page(STAFF),
+    "casefile:saved_view_edit": action(STAFF),
     "casefile:case_list_bulk": action(MANAGERS),
     "casefile:reminder_run": page(MANAGERS),
     "casefile:reminder_run_resume": action(MANAGERS),
@@ -373,6 +376,14 @@ def _notification_of(user) -> int:
     return found or Notification.objects.create(user=user, text="Walk", link="/cases/").pk
 
 
+def _saved_view_of(user) -> int:
+    """One of the user's saved views (made if they have none); any id for nobody."""
+    if user is None:
+        return 1
+    found = SavedView.objects.filter(owner=user).values_list("pk", flat=True).first()
+    return found or SavedView.objects.create(owner=user, name="Walk", query="due=3d").pk
+
+
 def _reminder_run_of(user) -> int:
     """A reminder run the user asked for (made if they have none); any id for nobody."""
     if user is None:
@@ -436,6 +447,7 @@ def kwargs_for(world: World, name: str, role: str, *, foreign: bool) -> dict | N
         "notification_id": _notification_of(world.users.get(role))
         if "notification_id" in wanted
         else None,
+        "view_id": _saved_view_of(world.users.get(role)) if "view_id" in wanted else None,
     }
     return {key: values[key] for key in wanted}
 

@@ -36,6 +36,7 @@ from accounts.models import Role
 from accounts.notifications import notifications_read, notify
 from accounts.tokens import api_token_create, api_token_revoke
 from audit.models import AuditAction, AuditEvent, AuditKind
+from cases.casefile.models import SavedView
 from cases.clock.models import CalendarName, CalendarVersion
 from cases.clockpages.services import holiday_add
 from cases.intake.models import (
@@ -146,6 +147,7 @@ POST_ONLY = {
     "casefile:reminder_run_resume": Role.CASE_ADMIN,
     "casefile:saved_view_save": Role.CASE_ADMIN,
     "casefile:saved_view_delete": Role.CASE_ADMIN,
+    "casefile:saved_view_edit": Role.CASE_ADMIN,
     "letters:print_batch_confirm": Role.CASE_ADMIN,
     "letters:print_batch_retry": Role.CASE_ADMIN,
     "api:case_records": Role.API_CLIENT,
@@ -505,6 +507,39 @@ def _home(people, size):
 def _case_list(people, size):
     cases = cases_with_items(size)
     return Visit(people.case_admin, reverse("casefile:case_list"), shows=(cases[-1].case_number,))
+
+
+@budget(
+    "casefile:case_list",
+    5,
+    variant="with views of one's own and shared by colleagues",
+    why="as the page: one's own views and those shared with one are one query, with owners",
+)
+def _case_list_shared_views(people, size):
+    cases = cases_with_items(size)
+    colleague = UserFactory(role=Role.CASE_ADMIN, first_name="Rosa", last_name="Vega")
+    for number in range(size):
+        name = f"{size}-{number}"
+        SavedView.objects.create(owner=people.case_admin, name=f"Mine {name}", query="due=3d")
+        SavedView.objects.create(owner=colleague, name=f"Team {name}", shared=True)
+    last = f"{size}-{size - 1}"
+    return Visit(
+        people.case_admin,
+        reverse("casefile:case_list"),
+        shows=(cases[-1].case_number, f"Mine {last}", f"Team {last}", "Rosa Vega"),
+    )
+
+
+@budget("casefile:saved_views", 3, why="session, user, the views (no audit row: no case read)")
+def _saved_views(people, size):
+    for number in range(size):
+        name = f"View {size}-{number}"
+        SavedView.objects.create(owner=people.case_admin, name=name, shared=True)
+    return Visit(
+        people.case_admin,
+        reverse("casefile:saved_views"),
+        shows=(f"View {size}-{size - 1}", "Shared"),
+    )
 
 
 @budget(

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.http import QueryDict
+from django.utils.text import capfirst
 
 from cases.casefile.models import SavedView
 from cases.casefile.selectors import DUE_FILTERS, case_list_for, sort_valid
@@ -228,8 +229,10 @@ class SavedViewForm(forms.Form):
     # The id of the sentence saying why a name was refused, beside its field.
     REFUSED_ID = "saved-view-name-refused"
 
-    def __init__(self, *args, owner=None, refused: str = "", **kwargs):
+    def __init__(self, *args, owner=None, refused: str = "", renaming=None, **kwargs):
         self.owner = owner
+        # The view being renamed (SavedViewEditForm): its own name is not taken by itself.
+        self.renaming = renaming
         super().__init__(*args, **kwargs)
         # Why the name just refused was refused ("" when it was not), said beside its field.
         self.refused = refused
@@ -249,7 +252,10 @@ class SavedViewForm(forms.Form):
         # like the same view in the list.
         same = None
         if self.owner is not None:
-            same = self.owner.saved_views.filter(name__iexact=name).values_list("name").first()
+            others = self.owner.saved_views.filter(name__iexact=name)
+            if self.renaming is not None:
+                others = others.exclude(pk=self.renaming.pk)
+            same = others.values_list("name").first()
         if same is not None:
             raise forms.ValidationError(
                 f"you have a view named “{same[0]}” already; choose another name or delete that "
@@ -268,6 +274,36 @@ class SavedViewForm(forms.Form):
                 f"{limit:,} a view can keep; shorten the search text and save it again."
             )
         return query
+
+
+class SavedViewEditForm(SavedViewForm):
+    """Rename one's saved view, or share it with the other users of one's role (or stop). Its
+    filters stay as saved: a view is saved again from the list to change them."""
+
+    query = None
+    shared = forms.BooleanField(required=False)
+
+    def __init__(self, *args, owner=None, renaming=None, **kwargs):
+        super().__init__(*args, owner=owner, renaming=renaming, **kwargs)
+        self.fields["name"].label = "Name"
+        self.fields["name"].widget.attrs.pop("placeholder", None)
+        role = owner.get_role_display().lower() if owner is not None else "user"
+        self.fields["shared"].label = f"Shared with the other {role}s"
+        self.fields[
+            "shared"
+        ].help_text = (
+            "They see it beside their own views with your name, and may open it, not change it."
+        )
+        # Said beside the field on its own page, not inside "The view was not saved: …".
+        errors = self.fields["name"].error_messages
+        for key in ("required", "max_length"):
+            errors[key] = capfirst(errors[key])
+
+    def clean_name(self) -> str:
+        try:
+            return super().clean_name()
+        except forms.ValidationError as error:
+            raise forms.ValidationError(capfirst(error.messages[0])) from error
 
 
 BULK_EXPORT, BULK_REMIND, BULK_ASSIGN = "export", "remind", "assign"

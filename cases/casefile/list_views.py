@@ -9,7 +9,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.responses import redirect_after_post
 from accounts.row_ids import row_id
@@ -21,6 +21,7 @@ from cases.casefile.forms import (
     SCOPE_MATCHING,
     BulkActionForm,
     CaseFilterForm,
+    SavedViewEditForm,
     SavedViewForm,
 )
 from cases.casefile.list_csv import case_list_rows
@@ -69,6 +70,72 @@ def saved_view_save(request):
         return _back_to_list(form.cleaned_data["query"])
     messages.success(request, f"View “{form.cleaned_data['name']}” saved.")
     return _back_to_list(form.cleaned_data["query"])
+
+
+@access_required()
+@require_GET
+def saved_views_page(request):
+    """One's saved views, to rename or share (the list keeps saving and deleting them)."""
+    return _saved_views_render(request)
+
+
+@access_required()
+@require_POST
+def saved_view_edit(request, view_id: int):
+    """Rename one's view, or share it with the other users of one's role (or stop sharing)."""
+    # Only one's own: another user's view looks like one that does not exist.
+    view = SavedView.objects.filter(owner=request.user, pk=view_id).first()
+    if view is None:
+        messages.error(request, "No such saved view: it may have been deleted meanwhile.")
+        return redirect("casefile:saved_views")
+    form = SavedViewEditForm(
+        request.POST, owner=request.user, renaming=view, prefix=_edit_prefix(view)
+    )
+    if not form.is_valid():
+        return _saved_views_render(request, bound=form, status=400)
+    name, shared = form.cleaned_data["name"], form.cleaned_data["shared"]
+    if (name, shared) == (view.name, view.shared):
+        messages.info(request, f"Nothing changed in the view “{view.name}”.")
+        return redirect("casefile:saved_views")
+    said = []
+    if name != view.name:
+        said.append(f"renamed “{name}”")
+    if shared != view.shared:
+        said.append("shared" if shared else "no longer shared")
+    old_name = view.name
+    view.name, view.shared = name, shared
+    try:
+        with transaction.atomic():
+            view.save(update_fields=["name", "shared"])
+    except IntegrityError:
+        # The same name saved meanwhile (another tab): said beside the field, as typed.
+        form.add_error("name", f"you have a view named “{name}” already; choose another name.")
+        return _saved_views_render(request, bound=form, status=400)
+    messages.success(request, f"View “{old_name}” {' and '.join(said)}.")
+    return redirect("casefile:saved_views")
+
+
+def _edit_prefix(view: SavedView) -> str:
+    return f"view-{view.pk}"
+
+
+def _saved_views_render(request, *, bound: SavedViewEditForm | None = None, status: int = 200):
+    views = SavedView.objects.filter(owner=request.user).order_by("name", "pk")
+    rows = []
+    for view in views:
+        if bound is not None and bound.renaming.pk == view.pk:
+            form = bound
+        else:
+            form = SavedViewEditForm(
+                owner=request.user,
+                renaming=view,
+                prefix=_edit_prefix(view),
+                initial={"name": view.name, "shared": view.shared},
+            )
+        rows.append((view, form, case_list_url(view.query)))
+    return TemplateResponse(
+        request, "cases/saved_views.html", {"rows": rows, "refused": bound}, status=status
+    )
 
 
 @access_required()

@@ -6,12 +6,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import replace
+from functools import cached_property
 
 from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cases.access import cases_visible_to
+from cases.casefile.models import SavedView
 from cases.lifecycle.clock import case_clock
 from cases.lifecycle.models import (
     CLOSED_STATUSES,
@@ -53,6 +55,34 @@ SORTS = {
     "due": (_DUE, F("case_number")),
     "status": (workflow_step(), F("case_number")),
 }
+
+
+class SavedViewsShown:
+    """The saved views the case list offers a user: their own, and those the other active users
+    of their role shared (models.SavedView), read in one query when first shown (the whole
+    page shows them; the fragment htmx asks for does not)."""
+
+    def __init__(self, user):
+        self.user = user
+
+    @cached_property
+    def _all(self) -> list[SavedView]:
+        user = self.user
+        return list(
+            SavedView.objects.filter(
+                Q(owner=user) | Q(shared=True, owner__role=user.role, owner__is_active=True)
+            )
+            .select_related("owner")
+            .order_by("name", "pk")
+        )
+
+    @property
+    def own(self) -> list[SavedView]:
+        return [view for view in self._all if view.owner_id == self.user.pk]
+
+    @property
+    def shared(self) -> list[SavedView]:
+        return [view for view in self._all if view.owner_id != self.user.pk]
 
 
 def sort_valid(sort: str) -> str:

@@ -10,6 +10,8 @@ urlpatterns = [
     path("cases/selected/", list_views.case_list_bulk, name="case_list_bulk"),
     path("cases/views/save/", list_views.saved_view_save, name="saved_view_save"),
     path("cases/views/delete/", list_views.saved_view_delete, name="saved_view_delete"),
+    path("cases/views/", list_views.saved_views_page, name="saved_views"),
+    path("cases/views/<int:view_id>/", list_views.saved_view_edit, name="saved_view_edit"),
     path(
         "cases/reminders/<int:reminder_run_id>/", reminder_views.reminder_run, name="reminder_run"
     ),

@@ -40,9 +40,9 @@ from cases.casefile.forms import (
     TerminateForm,
 )
 from cases.casefile.list_csv import case_list_rows, outcomes_for
-from cases.casefile.models import SavedView
 from cases.casefile.selectors import (
     SORTS,
+    SavedViewsShown,
     case_clock_with_letter,
     case_list_for,
     case_number_lookup,
@@ -149,8 +149,9 @@ def case_list(request):
     context = {
         "filter_form": filter_form,
         "query": filter_form.query(),
-        # The user's own saved views (the whole page only; evaluated where it shows them).
-        "saved_views": SavedView.objects.filter(owner=request.user),
+        # The user's own saved views and those shared with them (read where the page shows
+        # them: the fragment does not).
+        "saved_views": SavedViewsShown(request.user),
         "saved_view_form": SavedViewForm(
             initial={"name": not_saved.get("name", "")},
             refused=not_saved.get("refused", ""),

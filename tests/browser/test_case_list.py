@@ -10,6 +10,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from accounts.models import Role
+from cases.casefile.models import SavedView
 from cases.lifecycle.models import CaseStatus, Priority
 from reviews.determination.models import Determination, DeterminationStatus, ItemDecision
 from tests.browser.test_reviewer_flow import sign_in
@@ -288,3 +289,57 @@ def test_select_all_on_this_page_comes_back_to_the_selection_s_actions(
     expect(page.locator("table.case-table tbody input[type=checkbox]:checked")).to_have_count(3)
     page.keyboard.press("Tab")
     expect(page.get_by_role("button", name="Export as CSV")).to_be_focused()
+
+
+def test_a_view_is_renamed_and_shared_and_a_colleague_opens_it(
+    page, browser, live_server, reference_data, artifacts
+):
+    """From the last notes: saved views could not be renamed or shared. The owner renames and
+    shares one from "Rename or share"; a colleague of the same role finds it under "Shared
+    with you", with the owner's name, and it opens the owner's filters. At 390 px too."""
+    overdue = ready_case(due_on=dt.date(2026, 1, 5))
+    later = ready_case(due_on=dt.date(2099, 1, 5))
+    owner = UserFactory(role=Role.CASE_ADMIN, first_name="Ana", last_name="Reyes")
+    sign_in(page, live_server.url, owner)
+    page.goto(f"{live_server.url}/cases/?due=overdue")
+    page.get_by_label("Name of this view").fill("Late")
+    page.get_by_role("button", name="Save this view").click()
+    expect(page.get_by_text("View “Late” saved")).to_be_visible()
+
+    SavedView.objects.create(owner=owner, name="Queue")
+    page.get_by_role("link", name="Rename or share").click()
+    expect(page.get_by_role("heading", name="Your saved views")).to_be_visible()
+    late = page.locator(".saved-view-edit").filter(has_text="Late")
+    late.get_by_label("Name", exact=True).fill("queue")
+    late.get_by_role("button", name="Save “Late”").click()
+    summary = page.locator(".form-error")
+    expect(summary).to_contain_text("You have a view named “Queue” already")
+    expect(summary).to_be_focused()
+    late.get_by_label("Name", exact=True).fill("Overdue, team")
+    late.get_by_label("Shared with the other case administrators").check()
+    late.get_by_role("button", name="Save “Late”").click()
+    expect(page.get_by_text("View “Late” renamed “Overdue, team” and shared.")).to_be_visible()
+    page.screenshot(path=str(artifacts / "saved-views-page.png"), full_page=True)
+    SavedView.objects.create(owner=UserFactory(role=Role.CASE_ADMIN), name="Theirs", shared=True)
+    page.goto(f"{live_server.url}/cases/")
+    page.locator(".saved-views").screenshot(path=str(artifacts / "saved-views-both.png"))
+
+    colleague_context = browser.new_context(viewport={"width": 390, "height": 844})
+    colleague = colleague_context.new_page()
+    sign_in(colleague, live_server.url, UserFactory(role=Role.CASE_ADMIN))
+    colleague.goto(f"{live_server.url}/cases/")
+    shared = colleague.locator(".saved-views")
+    expect(shared).to_contain_text("Shared with you")
+    expect(shared).not_to_contain_text("Your saved views")  # they have none
+    expect(shared).to_contain_text("Overdue, team (Ana Reyes)")
+    assert colleague.evaluate("document.documentElement.scrollWidth") <= 390
+    shared.screenshot(path=str(artifacts / "saved-views-shared-390.png"))
+    shared.get_by_role("link", name=re.compile("Overdue, team")).click()
+    expect(colleague).to_have_url(re.compile(r"\?due=overdue$"))
+    table = colleague.locator("table.case-table")
+    expect(table).to_contain_text(overdue.case_number)
+    assert later.case_number not in table.inner_text()
+    # Not theirs to rename: their own page lists none of it.
+    colleague.goto(f"{live_server.url}/cases/views/")
+    expect(colleague.get_by_text("You have no saved views.")).to_be_visible()
+    colleague_context.close()

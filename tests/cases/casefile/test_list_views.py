@@ -1,6 +1,7 @@
 """The case list's saved views (each user's own) and its bulk actions (export, remind)."""
 
 import csv
+import html as html_module
 import io
 import re
 
@@ -101,6 +102,103 @@ def test_saved_views_are_ones_own(admin_client, case_admin):
     )
     assert SavedView.objects.filter(pk=theirs.pk).exists()
     assert "No such saved view." in shown_messages(response)
+
+
+VIEWS = reverse("casefile:saved_views")
+
+
+def edit(view) -> str:
+    return reverse("casefile:saved_view_edit", args=[view.pk])
+
+
+def test_renaming_ones_view_keeps_its_filters(admin_client, case_admin):
+    """From the last notes: a view could not be renamed, only deleted and saved again."""
+    mine = SavedView.objects.create(owner=case_admin, name="Overdue", query="due=overdue")
+    page = admin_client.get(LIST).content.decode()
+    assert f'href="{VIEWS}"' in page  # "Rename or share" beside one's views
+
+    response = admin_client.post(
+        edit(mine), {f"view-{mine.pk}-name": "  Overdue, all priorities "}, follow=True
+    )
+
+    mine.refresh_from_db()
+    assert (mine.name, mine.query, mine.shared) == ("Overdue, all priorities", "due=overdue", False)
+    assert "View “Overdue” renamed “Overdue, all priorities”." in shown_messages(response)
+    assert response.redirect_chain[-1][0] == VIEWS
+
+
+@pytest.mark.parametrize(
+    "name, says",
+    [
+        ("", "Give the view a name."),
+        ("x" * 81, "Its name has 81 characters; keep it to 80."),
+        ("queue", "You have a view named “Queue” already; choose another name or delete that one."),
+    ],
+)
+def test_a_name_refused_is_said_beside_it_as_typed_and_changes_nothing(
+    admin_client, case_admin, name, says
+):
+    mine = SavedView.objects.create(owner=case_admin, name="Overdue", query="due=overdue")
+    SavedView.objects.create(owner=case_admin, name="Queue")
+
+    response = admin_client.post(
+        edit(mine), {f"view-{mine.pk}-name": name, f"view-{mine.pk}-shared": "on"}
+    )
+
+    assert response.status_code == 400
+    mine.refresh_from_db()
+    assert (mine.name, mine.shared) == ("Overdue", False)
+    page = response.content.decode()
+    assert html_module.unescape(says) in html_module.unescape(page)
+    assert f'value="{name}"' in page or not name
+    assert "data-unsaved-refused" in page  # leaving the page asks first
+
+
+def test_a_view_keeps_its_own_name_in_other_capitals(admin_client, case_admin):
+    mine = SavedView.objects.create(owner=case_admin, name="overdue")
+    response = admin_client.post(edit(mine), {f"view-{mine.pk}-name": "Overdue"}, follow=True)
+    mine.refresh_from_db()
+    assert mine.name == "Overdue"
+    assert "View “overdue” renamed “Overdue”." in shown_messages(response)
+
+
+def test_a_shared_view_is_offered_to_colleagues_of_the_role_read_only(
+    admin_client, case_admin, quality_reviewer
+):
+    mine = SavedView.objects.create(owner=case_admin, name="Team queue", query="due=3d")
+    response = admin_client.post(
+        edit(mine),
+        {f"view-{mine.pk}-name": "Team queue", f"view-{mine.pk}-shared": "on"},
+        follow=True,
+    )
+    assert "View “Team queue” shared." in shown_messages(response)
+
+    colleague = UserFactory(role="case_admin")
+    page = signed_in(colleague).get(LIST).content.decode()
+    assert "Shared with you" in page
+    assert f'href="{LIST}?due=3d"' in page
+    assert f'Team queue <span class="saved-views__owner">({case_admin.display_name})</span>' in page
+    # Theirs to open, not to change: another's view looks like one that does not exist.
+    refused = signed_in(colleague).post(
+        edit(mine), {f"view-{mine.pk}-name": "Mine now"}, follow=True
+    )
+    assert "No such saved view: it may have been deleted meanwhile." in shown_messages(refused)
+    assert SavedView.objects.get(pk=mine.pk).name == "Team queue"
+
+    # Not to another role, nor from a deactivated colleague.
+    assert "Team queue" not in signed_in(quality_reviewer).get(LIST).content.decode()
+    case_admin.is_active = False
+    case_admin.save(update_fields=["is_active"])
+    assert "Team queue" not in signed_in(colleague).get(LIST).content.decode()
+
+
+def test_sharing_stops(admin_client, case_admin):
+    mine = SavedView.objects.create(owner=case_admin, name="Team queue", shared=True)
+    response = admin_client.post(edit(mine), {f"view-{mine.pk}-name": "Team queue"}, follow=True)
+    assert "View “Team queue” no longer shared." in shown_messages(response)
+    assert not SavedView.objects.get(pk=mine.pk).shared
+    again = admin_client.post(edit(mine), {f"view-{mine.pk}-name": "Team queue"}, follow=True)
+    assert "Nothing changed in the view “Team queue”." in shown_messages(again)
 
 
 def test_deleting_ones_own_view(admin_client, case_admin):
