@@ -591,7 +591,9 @@ def case_changes_since(
     case: Case, since: dt.datetime, *, reader_id: int, audience: Audience = EVERY_NAME
 ) -> ChangesSince:
     """The case's events after `since` that someone other than the reader (`reader_id`) did,
-    newest first, without their details (cases.access decides the audience). One query."""
+    newest first, each with its first two summary lines as the audience may read them
+    (cases.access decides the audience). One query: the events are new, and keep the names
+    they name."""
     events = list(
         case.events.filter(created_at__gt=since)
         .exclude(type__in=CHANGES_NOT_TOLD)
@@ -599,5 +601,8 @@ def case_changes_since(
         .select_related("actor")
         .order_by("-created_at", "-id")[: CHANGES_TOLD + 1]
     )
-    shown = [HistoryEntry(event, [], audience.actor_label(event.actor)) for event in events]
+    shown = [
+        HistoryEntry(event, event_summary(event, audience)[:2], audience.actor_label(event.actor))
+        for event in events
+    ]
     return ChangesSince(shown[:CHANGES_TOLD], len(shown) > CHANGES_TOLD)

@@ -1398,6 +1398,7 @@ def test_a_case_page_left_open_is_told_what_others_did_meanwhile(
     note = html_module.unescape(admin_client.get(asks, question, **HTMX).content.decode())
     assert "This case has changed since this page was drawn: it is now in review" in note
     assert f"Record added by {quality_reviewer.display_name}" in note
+    assert "Record: MRI report" in note  # what, as the history says it
     assert "Own upload" not in note and "Record opened" not in note
     assert "Reload the page</a> to see them" in note
 
