@@ -23,7 +23,7 @@ from cases.lifecycle.models import (
     expedited_first,
     workflow_step,
 )
-from cases.lifecycle.services import CASE_NUMBER_FORMAT
+from cases.lifecycle.services import case_number_lookup
 from cases.registry import reviewer_side
 from cases.textsearch import (
     fold,
@@ -99,14 +99,6 @@ def search_words(q: str) -> list[str]:
 # A trigram index finds a substring of at least three characters; a shorter one is looked for
 # row by row.
 TRIGRAM = 3
-
-
-def case_number_lookup(q: str) -> str:
-    """The case number a search is a lookup of (a whole case number, in any case, with or
-    without its dash: "cm26 0000101", "CM260000101"), or ""."""
-    key = number_key(q)
-    number = f"{key[:4]}-{key[4:]}"
-    return number if CASE_NUMBER_FORMAT.fullmatch(number) else ""
 
 
 def case_list_for(

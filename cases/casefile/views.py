@@ -45,7 +45,6 @@ from cases.casefile.selectors import (
     SavedViewsShown,
     case_clock_with_letter,
     case_list_for,
-    case_number_lookup,
     closed_cases_match,
 )
 from cases.eligibility import services as eligibility
@@ -72,6 +71,7 @@ from cases.lifecycle import services as lifecycle
 from cases.lifecycle.delivery import case_service_contacts, service_problems_quiet
 from cases.lifecycle.expedite import expedited_due_dates
 from cases.lifecycle.models import CASE_LIST_COLUMNS, Case, CaseStatus
+from cases.lifecycle.services import case_number_lookup
 from cases.lifecycle.status_table import Action, allowed_actions
 from cases.outbox.models import OPEN_STATES, FollowUp
 from cases.outbox.selectors import follow_up_retryable, follow_ups_open_for

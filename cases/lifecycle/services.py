@@ -34,6 +34,7 @@ from cases.lifecycle.models import (
 from cases.lifecycle.status_table import Action, allowed_actions, can_transition, refusal_message
 from cases.lifecycle.statuses import CLOSED_STATUSES, OPEN_STATUSES
 from cases.registry import reviewer_side
+from cases.textsearch import number_key
 
 CASE_NUMBER_FORMAT = re.compile(r"CM(?P<year>\d{2})-(?P<serial>\d{7})")
 
@@ -93,6 +94,15 @@ def _serial_check(serial: int, yy: int) -> None:
                 )
             }
         )
+
+
+def case_number_lookup(q: str) -> str:
+    """The case number a search is a lookup of (a whole case number, in any case, with or
+    without its dash: "cm26 0000101", "CM260000101"), or "". The case list's search and the
+    audit log's both read it so."""
+    key = number_key(q)
+    number = f"{key[:4]}-{key[4:]}"
+    return number if CASE_NUMBER_FORMAT.fullmatch(number) else ""
 
 
 def case_numbers_reserve(numbers) -> None:
