@@ -45,6 +45,9 @@ def _back_to_list(query: str):
 @access_required()
 @require_POST
 def saved_view_save(request):
+    # Every answer's message is focused (components/messages.html): the page comes back at its
+    # top, and a keyboard user who pressed a chip's × or "Save this view" is told there (from
+    # QA: the focus fell to the page itself).
     form = SavedViewForm(request.POST, owner=request.user)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -66,9 +69,11 @@ def saved_view_save(request):
             )
     except IntegrityError:
         # The same name saved a moment ago (a double click, another tab): already there.
-        messages.info(request, f"View “{form.cleaned_data['name']}” is saved already.")
+        messages.info(
+            request, f"View “{form.cleaned_data['name']}” is saved already.", extra_tags="focus"
+        )
         return _back_to_list(form.cleaned_data["query"])
-    messages.success(request, f"View “{form.cleaned_data['name']}” saved.")
+    messages.success(request, f"View “{form.cleaned_data['name']}” saved.", extra_tags="focus")
     return _back_to_list(form.cleaned_data["query"])
 
 
@@ -86,7 +91,9 @@ def saved_view_edit(request, view_id: int):
     # Only one's own: another user's view looks like one that does not exist.
     view = SavedView.objects.filter(owner=request.user, pk=view_id).first()
     if view is None:
-        messages.error(request, "No such saved view: it may have been deleted meanwhile.")
+        messages.error(
+            request, "No such saved view: it may have been deleted meanwhile.", extra_tags="focus"
+        )
         return redirect("casefile:saved_views")
     form = SavedViewEditForm(
         request.POST, owner=request.user, renaming=view, prefix=_edit_prefix(view)
@@ -95,7 +102,7 @@ def saved_view_edit(request, view_id: int):
         return _saved_views_render(request, bound=form, status=400)
     name, shared = form.cleaned_data["name"], form.cleaned_data["shared"]
     if (name, shared) == (view.name, view.shared):
-        messages.info(request, f"Nothing changed in the view “{view.name}”.")
+        messages.info(request, f"Nothing changed in the view “{view.name}”.", extra_tags="focus")
         return redirect("casefile:saved_views")
     said = []
     if name != view.name:
@@ -111,7 +118,7 @@ def saved_view_edit(request, view_id: int):
         # The same name saved meanwhile (another tab): said beside the field, as typed.
         form.add_error("name", f"you have a view named “{name}” already; choose another name.")
         return _saved_views_render(request, bound=form, status=400)
-    messages.success(request, f"View “{old_name}” {' and '.join(said)}.")
+    messages.success(request, f"View “{old_name}” {' and '.join(said)}.", extra_tags="focus")
     return redirect("casefile:saved_views")
 
 
@@ -149,10 +156,10 @@ def saved_view_delete(request):
         else None
     )
     if view is None:
-        messages.error(request, "No such saved view.")
+        messages.error(request, "No such saved view.", extra_tags="focus")
     else:
         view.delete()
-        messages.success(request, f"View “{view.name}” deleted.")
+        messages.success(request, f"View “{view.name}” deleted.", extra_tags="focus")
         request.session[SAVED_VIEW_DELETED] = {"name": view.name, "query": view.query}
     # Back to the list as it was (from a QA pass: the filters were dropped).
     return _back_to_list(request.POST.get("query", ""))

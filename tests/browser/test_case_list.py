@@ -305,6 +305,8 @@ def test_a_view_is_renamed_and_shared_and_a_colleague_opens_it(
     page.get_by_label("Name of this view").fill("Late")
     page.get_by_role("button", name="Save this view").click()
     expect(page.get_by_text("View “Late” saved")).to_be_visible()
+    # Told where the page came back (from QA: the focus fell to the page's top).
+    expect(page.locator(".message").filter(has_text="View “Late” saved")).to_be_focused()
 
     SavedView.objects.create(owner=owner, name="Queue")
     page.get_by_role("link", name="Rename or share").click()

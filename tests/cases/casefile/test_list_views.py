@@ -210,6 +210,12 @@ def test_deleting_ones_own_view(admin_client, case_admin):
 
     assert not SavedView.objects.filter(pk=mine.pk).exists()
     assert "View “Expedited” deleted." in shown_messages(response)
+    # Focused where the page comes back (from QA: a keyboard user was sent to its top).
+    assert re.search(
+        r'<div class="message message--success" tabindex="-1" autofocus>\s*'
+        r'(<[^>]+>\s*)*View “Expedited” deleted\.',
+        response.content.decode(),
+    )
 
 
 def test_a_deleted_view_is_offered_back_once(admin_client, case_admin):
