@@ -112,7 +112,7 @@ def test_unassign_ends_the_assignment_tells_the_reviewer_and_the_case_waits_agai
     # The reviewer's page does not say they read the one they never opened (from QA).
     admin_client.force_login(reviewer)
     page = admin_client.get(reverse("account:notifications")).content.decode()
-    assert page.count("nothing left to do since") == 1
+    assert page.count("request closed ") == 1
     assert page.count(">Mark read</button>") == 1 and "· read " not in page
 
 
