@@ -75,6 +75,17 @@ class AssignmentRefused(ValidationError):
     """The rules exclude this reviewer, or the case is no longer waiting for one."""
 
 
+class ReviewerExcluded(AssignmentRefused):
+    """The rules exclude this reviewer: said to whoever assigns with the reviewer's name (from
+    QA: a refused reassignment gave the reasons alone, and which reviewer was refused had to be
+    guessed). The case's history keeps the reasons alone (`reasons`): it names the reviewer by
+    its own rules (Lab. Code 4610.6(f))."""
+
+    def __init__(self, reviewer, reasons):
+        self.reasons = list(reasons)
+        super().__init__([f"{reviewer.get_full_name()} cannot take this case:", *self.reasons])
+
+
 def _assign_locked(*, case: Case, reviewer, actor, batch: bool, today) -> Assignment:
 
     # The row lock makes a second administrator wait here, then find the case taken.
@@ -99,7 +110,7 @@ def _assign_locked(*, case: Case, reviewer, actor, batch: bool, today) -> Assign
     (facts,) = case_facts_load([case])
     candidate = candidate_evaluate(roster.entries[0], facts, roster)
     if not candidate.eligible:
-        raise AssignmentRefused(candidate.reasons)
+        raise ReviewerExcluded(reviewer, candidate.reasons)
     assignment = Assignment(case=case, reviewer=reviewer, round=case.round, assigned_by=actor)
     assignment.full_clean(validate_constraints=False)
     assignment.save()
@@ -147,7 +158,8 @@ def reviewer_assign(
                 case=case, reviewer=reviewer, actor=actor, batch=batch, today=today
             )
     except AssignmentRefused as exc:
-        events.assignment_refused(case=case, actor=actor, reviewer=reviewer, reasons=exc.messages)
+        reasons = exc.reasons if isinstance(exc, ReviewerExcluded) else exc.messages
+        events.assignment_refused(case=case, actor=actor, reviewer=reviewer, reasons=reasons)
         raise
     except IntegrityError as exc:
         # The one-live-assignment constraint caught a race the lock did not (a new round).

@@ -58,6 +58,9 @@ def test_a_conflicted_reviewer_cannot_be_assigned_and_the_attempt_is_logged(case
     refused = CaseEvent.objects.get(case=case, type=EventType.ASSIGNMENT_REFUSED)
     assert refused.actor == case_admin
     assert "Conflict" in " ".join(refused.details["reasons"])
+    # The history keeps the reasons alone: it names the reviewer by its own rules (Lab. Code
+    # 4610.6(f)), not in a reason's text.
+    assert conflicted.get_full_name() not in " ".join(refused.details["reasons"])
 
 
 def test_a_case_not_waiting_for_a_reviewer_is_refused(case_admin):

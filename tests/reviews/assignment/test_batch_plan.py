@@ -193,7 +193,10 @@ def test_assigning_a_fresh_plan_rechecks_each_pair(admin_client, case_admin):
     page = admin_client.post(reverse(BATCH), {"run": run.pk}, follow=True).content.decode()
     assert "1 refused at the last check" in page and case.case_number in page
     row = page[page.index(f">{case.case_number}</a>") :].split("</tr>", 1)[0]
-    assert '<span class="badge badge--overdue">Refused</span> On leave.' in row
+    assert (
+        f'<span class="badge badge--overdue">Refused</span> {reviewer.get_full_name()} cannot '
+        "take this case: On leave." in row
+    )
     assert not Assignment.objects.filter(case=case).exists()
 
 

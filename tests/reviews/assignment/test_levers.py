@@ -141,7 +141,10 @@ def test_reassign_to_an_excluded_reviewer_changes_nothing(admin, admin_client):
         {"reason": "Workload", "reviewer": conflicted.pk},
         follow=True,
     )
-    assert "affiliated with the employer" in response.content.decode()
+    # Which reviewer was refused, by name (from QA: the reasons alone).
+    said = html.unescape(response.content.decode())
+    assert f"{conflicted.get_full_name()} cannot take this case:" in said
+    assert "affiliated with the employer" in said
     assignment.refresh_from_db()
     assert assignment.status == AssignmentStatus.ASSIGNED
     assert not CaseEvent.objects.filter(case=case, type=EventType.REVIEWER_UNASSIGNED).exists()
