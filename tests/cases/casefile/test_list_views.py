@@ -213,7 +213,7 @@ def test_deleting_ones_own_view(admin_client, case_admin):
     # Focused where the page comes back (from QA: a keyboard user was sent to its top).
     assert re.search(
         r'<div class="message message--success" tabindex="-1" autofocus>\s*'
-        r'(<[^>]+>\s*)*View “Expedited” deleted\.',
+        r"(<[^>]+>\s*)*View “Expedited” deleted\.",
         response.content.decode(),
     )
 

@@ -1,5 +1,7 @@
 """The Assign page, batch assignment, the reviewer's accept/decline and the specialty table."""
 
+import datetime as dt
+import html
 import re
 
 import pytest
@@ -268,3 +270,21 @@ def test_assign_page_offers_no_assign_button_when_the_case_is_not_waiting(admin_
     page = admin_client.get(reverse("assignment:case_assign", args=[case.case_number]))
     (row,) = _rows(page.content.decode().split('id="excluded-heading"')[0])
     assert "<strong>Jane Only</strong>" in row and "<form" not in row
+
+
+def test_the_assign_page_names_the_deadline_that_runs(admin_client):
+    """From QA: a received case's Assign page said "due 12/07/2026" (its notice of
+    assignment's deadline) and scored spare days against it as if it were a determination's."""
+    waiting = ready_case()
+    page = admin_client.get(reverse("assignment:case_assign", args=[waiting.case_number]))
+    assert "· determination due 12/10/2026" in page.content.decode()
+    assert "ranked as if it were" not in page.content.decode()
+
+    received = ready_case(status=CaseStatus.RECEIVED, due_on=dt.date(2026, 12, 7))
+    page = admin_client.get(reverse("assignment:case_assign", args=[received.case_number]))
+    shown = page.content.decode()
+    assert "· notice of assignment due 12/07/2026" in shown
+    assert (
+        "The reviewers below are ranked as if it were: their spare days count to the notice of "
+        "assignment due 12/07/2026, not to a determination's due date." in html.unescape(shown)
+    )
