@@ -16,15 +16,41 @@ from accounts.models import ApiToken, Role, User
 from accounts.tokens import api_token_create, api_token_revoke
 from cases.access import Ability, access_required
 
+# The longest a token may last: ten years.
+TOKEN_DAYS_MAX = 3650
+
 
 class TokenForm(forms.Form):
+    # Each refusal in words of its own, naming what to give (from QA: Django's "This field is
+    # required." for a number typed as letters, "Ensure this value is…" for one out of range).
     user = forms.ModelChoiceField(
         label="API client",
         queryset=User.objects.filter(role=Role.API_CLIENT, is_active=True).order_by("username"),
+        error_messages={
+            "required": "Choose the API client the token is for.",
+            "invalid_choice": "Choose an active API client from the list.",
+        },
     )
-    name = forms.CharField(label="What uses it", max_length=100)
+    name = forms.CharField(
+        label="What uses it",
+        max_length=100,
+        error_messages={
+            "required": "Say what uses it (the system's name): the list tells tokens apart by it.",
+            "max_length": "Keep it to %(limit_value)d characters (it has %(show_value)d).",
+        },
+    )
     days = forms.IntegerField(
-        label="Days it lasts", min_value=1, max_value=3650, initial=settings.IMR_API_TOKEN_DAYS
+        label="Days it lasts",
+        min_value=1,
+        max_value=TOKEN_DAYS_MAX,
+        initial=settings.IMR_API_TOKEN_DAYS,
+        error_messages={
+            # A browser sends a number box holding letters as empty.
+            "required": f"Give the days it lasts as a whole number from 1 to {TOKEN_DAYS_MAX:,}.",
+            "invalid": f"Give the days it lasts as a whole number from 1 to {TOKEN_DAYS_MAX:,}.",
+            "min_value": "A token lasts at least 1 day.",
+            "max_value": f"A token lasts at most {TOKEN_DAYS_MAX:,} days (ten years).",
+        },
     )
 
 

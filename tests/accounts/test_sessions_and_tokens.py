@@ -2,6 +2,7 @@
 approval, and hashed API tokens with expiry and revocation."""
 
 import datetime as dt
+import html
 import time
 
 import pytest
@@ -278,6 +279,35 @@ def test_an_administrator_makes_a_token_and_sees_its_key_once(api_client_user):
     other = Client()
     other.force_login(staff)
     assert other.get(reverse("api_tokens:api_tokens")).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "days, says",
+    [
+        ("", "Give the days it lasts as a whole number from 1 to 3,650."),
+        ("abc", "Give the days it lasts as a whole number from 1 to 3,650."),
+        ("0", "A token lasts at least 1 day."),
+        ("99999", "A token lasts at most 3,650 days (ten years)."),
+    ],
+)
+def test_a_token_refused_says_why_in_words_of_its_own_and_makes_nothing(
+    api_client_user, days, says
+):
+    """From QA: "abc" was refused as "This field is required.", 0 and 99999 in Django's
+    "Ensure this value is…", and the refusal was not summed up and focused as the other
+    settings forms' are."""
+    client = Client()
+    client.force_login(UserFactory(role=Role.SYSTEM_ADMIN))
+    url = reverse("api_tokens:api_tokens")
+    mark = _form_token(client.get(url).content.decode())
+    sent = {"user": api_client_user.pk, "name": "Claims", "days": days, "form_token": mark}
+    refused = client.post(url, sent)
+    assert refused.status_code == 400
+    page = html.unescape(refused.content.decode())
+    assert says in page
+    assert '<div class="form-error" role="alert" tabindex="-1" autofocus>' in page
+    assert "This field is required" not in page and "Ensure this value" not in page
+    assert not ApiToken.objects.exists()
 
 
 def test_the_command_prints_a_key_that_works(api_client_user, capsys):
