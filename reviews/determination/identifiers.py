@@ -482,14 +482,30 @@ def _at_sentence_start(text: str, start: int) -> bool:
 _NEXT_SENTENCE = re.compile(r"\s*$|\s+[A-Z“\"(\[]")
 
 
+# An article just before a name ("the Whitfield family"), and the replacement's own article.
+_ARTICLE_BEFORE = re.compile(r"(?i)\b(?:the|an|a)\s+$")
+_ARTICLE = re.compile(r"(?i)^(?:the|an|a)\s")
+# After a name used as an adjective, the noun it qualifies ("family", "household").
+_NOUN_AFTER = re.compile(r" [a-z]")
+
+
 def hits_replaced(text: str, hits: list[Hit]) -> str:
     """The text with each hit replaced by its neutral words ("The injured worker" at the start
     of a sentence), from the end so the offsets hold. A name whose last period also ended the
     sentence ("at Valley Packing Co. Treatment…") leaves the period: "at the employer.
-    Treatment…"."""
+    Treatment…". A name after an article is a name used as an adjective ("The Whitfield family
+    reports…"): the replacement's own article takes the place of the text's, and it is made a
+    possessive, "The injured worker's family reports…" (from QA: "The the injured worker
+    family")."""
     for hit in sorted(hits, key=lambda hit: hit.start, reverse=True):
         words = hit.identifier.replacement
-        if words[:1].islower() and _at_sentence_start(text, hit.start):
+        start = hit.start
+        article = _ARTICLE_BEFORE.search(text, 0, hit.start)
+        if article and _ARTICLE.match(words):
+            start = article.start()
+            if _NOUN_AFTER.match(text, hit.end) and not hit.found.endswith(("'s", "’s")):
+                words += "'s"
+        if words[:1].islower() and _at_sentence_start(text, start):
             words = words[0].upper() + words[1:]
         if (
             hit.found.endswith(".")
@@ -497,7 +513,7 @@ def hits_replaced(text: str, hits: list[Hit]) -> str:
             and _NEXT_SENTENCE.match(text, hit.end)
         ):
             words += "."
-        text = text[: hit.start] + words + text[hit.end :]
+        text = text[:start] + words + text[hit.end :]
     return text
 
 

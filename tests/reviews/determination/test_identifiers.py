@@ -180,6 +180,23 @@ def test_a_name_ending_a_sentence_with_its_own_period_keeps_the_sentence_ended(n
     assert hits_replaced(text, hits) == "She works at the employer as a cook."
 
 
+def test_a_name_after_an_article_is_replaced_without_a_second_article(named_case):
+    """From QA: "The Whitfield family reports locking." became "The the injured worker family
+    reports locking." A name after an article qualifies a noun: the replacement takes the
+    article's place, as a possessive."""
+    case = named_case[0]
+    text = (
+        "The Ruiz family reports locking. She lives with the Ruiz household; "
+        "a Ruiz relative drives. Seen by the Park. Ana Ruiz's MRI shows a tear."
+    )
+    hits = identifier_hits(case_identifiers(case), text)
+    assert hits_replaced(text, hits) == (
+        "The injured worker's family reports locking. She lives with the injured worker's "
+        "household; the injured worker's relative drives. Seen by the requesting physician. "
+        "The injured worker's MRI shows a tear."
+    )
+
+
 def test_each_hit_is_a_warning_of_its_text_with_where_it_is(named_case):
     case, _, determination, _ = named_case
     determination_fill(determination)
