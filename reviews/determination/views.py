@@ -589,10 +589,15 @@ def _warnings_response(request, case_number, **extra):
     response = TemplateResponse(
         request, "reviews/workspace/step4.html#review-warnings", context
     ).render()
-    # The step bar shows the review step done once every warning is confirmed.
-    response.content += render_to_string(
-        "reviews/workspace/partials/stepbar.html", {**context, "oob": True}, request=request
-    ).encode()
+    # The step bar shows the review step done once every warning is confirmed, and "Before
+    # you sign" no longer counts it.
+    for part in (
+        "reviews/workspace/partials/stepbar.html",
+        "reviews/workspace/step4.html#before-sign",
+    ):
+        response.content += render_to_string(
+            part, {**context, "oob": True}, request=request
+        ).encode()
     return response
 
 

@@ -729,6 +729,31 @@ def test_a_rationale_that_cannot_be_signed_as_it_is_is_not_shown_decided(client,
     sign = step(6)
     assert "1 text to replace or rewrite: it cannot be confirmed." in sign
     assert "warning to confirm" not in sign
+    # The review step does not say it with a lone green tick (from QA).
+    before_sign = step(4).split('id="before-sign"', 1)[1].split("</div>", 1)[0]
+    assert "✓" in before_sign  # complete: every item decided
+    assert "1 warning cannot be confirmed: replace or rewrite the text." in before_sign
+
+
+def test_before_signing_counts_the_warnings_left_as_they_are_confirmed(client, mine):
+    case, _, determination, _ = mine
+    determination_fill(determination)
+    determination.clinical_summary += " " + case.worker_last_name + " reported pain."
+    determination.save()
+    page = client.get(
+        reverse("determination:workspace_step", args=[case.case_number, 4])
+    ).content.decode()
+    assert "1 warning to confirm as right, or to fix." in page
+    (warning,) = [w for w in review_warnings(determination) if w.is_identifier]
+    answer = client.post(
+        reverse("determination:warnings_confirm", args=[case.case_number]),
+        {"confirm": [warning.key]},
+        **HTMX,
+    ).content.decode()
+    # Drawn again beside the warnings, out of band.
+    redrawn = answer.split('<div id="before-sign" hx-swap-oob="true">', 1)[1].split("</div>")[0]
+    assert "The summary is written, and every item is decided" in redrawn
+    assert "warning" not in redrawn
 
 
 def test_an_undecided_draft_claims_no_checked_rationale_and_its_preview_says_so(client, mine):
