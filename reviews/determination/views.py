@@ -237,6 +237,12 @@ def _workspace_context(request, ws, step: int, **extra) -> dict:
         "storage_prefix": f"imr-draft:{request.user.pk}:{ws.case.case_number}:{ws.case.round}:",
     }
     problems, warnings, warnings_open = [], [], []
+    # The fields a save just refused (too long, say), with why: beside them, "Still needed"
+    # says what the draft on file lacks, not what the box holds (from QA: "Write the
+    # rationale" under a full box).
+    result = extra.get("result")
+    not_saved = dict(result.refused if result is not None else extra.pop("refused", ()))
+    context["summary_not_saved"] = not_saved.get("summary", "")
     if determination is not None:
         problems = determination_problems(determination)
         confirmed = set(determination.warnings_confirmed)
@@ -262,6 +268,10 @@ def _workspace_context(request, ws, step: int, **extra) -> dict:
                     decision.citation_kind, decision.citation_text, by=EXPERT_REVIEWER
                 )
             row.comments = comments.get(row.decision.pk, [])
+            prefix = f"item-{row.decision.pk}-"
+            row.not_saved = " ".join(
+                why for key, why in not_saved.items() if key.startswith(prefix) and why
+            )
             row.problems = [p for p in problems if p.item_id == row.decision.pk]
             row.warnings = [w for w in warnings if w.item_id == row.decision.pk]
             row.conclusion_warnings = [
@@ -528,6 +538,7 @@ def draft_save(request, case_number):
             values=typed,
             # The save bar says so too (from QA: it said "Your text is saved as you type").
             refused_said=result.refused_said,
+            refused=result.refused,
         )
     if result.changed:
         messages.success(request, "Saved.")

@@ -264,6 +264,7 @@
           "beforeend", " Your text is kept here and in this browser."
         );
         if (status.querySelector("[data-read-only]")) refusedForGood = true;
+        restoredSaid("It is not saved: the save bar says why.");
         forgetSaved();  // what was saved besides (the fields refused keep their copy)
         leavingTo = null;
         leavingResent = false;
@@ -271,6 +272,7 @@
       }
       forgetSaved();
       var conflict = document.querySelector("#draft-conflict [data-conflict-key]");
+      restoredSaid(conflict ? "It is not saved: it was changed in another window meanwhile (below)." : "It is saved.");
       if (!conflict && dirty()) {
         // Text typed while this save was on its way is not in it: the status must not say
         // "Saved" for it (its own save follows, or is sent now when leaving).
@@ -289,6 +291,7 @@
     event.stopPropagation();
     var retry = ' <button type="button" class="button button--quiet" data-save-retry>Retry now</button>';
     var kept = " Your text is kept here and in this browser.";
+    restoredSaid("It is not saved yet: the save bar says why.");
     if (!xhr || xhr.status === 0) {
       show("Not saved at " + clock() + ": the connection was lost." + kept + retry, "error");
     } else if (xhr.status === 404) {
@@ -446,6 +449,12 @@
   syncKind();
 
   // Put back text that never reached the server (closed tab, lost session or connection).
+  // Its notice says what became of it once the server answers (from QA: "It is being saved
+  // now" stood above "Not saved: … 24,800 characters").
+  var restoredState = null;
+  function restoredSaid(text) {
+    if (restoredState) restoredState.textContent = text;
+  }
   var restored = [];
   var restoredAt = null;
   form.querySelectorAll("[data-draft-key]").forEach(function (element) {
@@ -478,8 +487,9 @@
     var notice = document.createElement("div");
     notice.className = "message message--warning ws-restored";
     notice.setAttribute("role", "alert");
-    notice.innerHTML = "<p>Restored text you typed on this computer (" + when + ") that had not reached the server. It is being saved now.</p>";
+    notice.innerHTML = "<p>Restored text you typed on this computer (" + when + ") that had not reached the server. <span data-restored-state>It is being saved now.</span></p>";
     form.insertBefore(notice, form.firstChild);
+    restoredState = notice.querySelector("[data-restored-state]");
     // htmx sets up the form on DOMContentLoaded (after this deferred script): save after it.
     if (document.readyState === "loading") {
       document.addEventListener("DOMContentLoaded", function () { setTimeout(save, 0); });

@@ -280,6 +280,7 @@ def test_a_second_tab_gets_a_choice_and_a_lost_connection_keeps_the_text(
     expect(restored).to_be_visible()
     expect(restored).to_contain_text(re.compile(f"\\(({_pacific_times('%m/%d/%Y, %-I:%M %p')})\\)"))
     expect(again.locator("#save-status")).to_contain_text("Saved", timeout=10_000)
+    expect(restored).to_contain_text("It is saved.")
     assert Determination.objects.get(pk=determination.pk).clinical_summary.endswith(
         "Typed while offline. Typed after the session ended."
     )
@@ -476,6 +477,14 @@ def test_a_text_over_the_limit_sent_by_save_and_continue_is_kept_until_it_is_sav
     again.goto(step)
     expect(again.locator(".ws-restored")).to_contain_text("Restored text you typed")
     expect(again.locator(f"#rationale-{decision.pk}")).to_have_value(long)
+    # What became of it, once the server answered (from QA: "It is being saved now" stood
+    # above "Not saved"); beside the item, what the draft on file lacks is said as that.
+    expect(again.locator(".ws-restored")).to_contain_text(
+        "It is not saved: the save bar says why.", timeout=10_000
+    )
+    expect(again.locator(f"#item-needs-{decision.pk}")).to_contain_text(
+        "Until it is, the draft on file is as below."
+    )
     decision.refresh_from_db()
     assert decision.rationale == ""
 

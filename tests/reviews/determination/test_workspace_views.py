@@ -577,6 +577,12 @@ def test_a_field_too_long_is_said_and_the_rest_of_the_step_saved(client, mine):
     assert "The rest is saved" in page
     assert 'id="base-summary"' in page and f'id="base-{key}"' not in page
     assert Determination.objects.get(pk=determination.pk).clinical_summary.endswith("Also typed.")
+    # Beside the item, what the draft on file lacks is said as that, under why the box's text
+    # is not saved (from QA: "Still needed: Write the rationale" under a full box).
+    needs = page.split(f'id="item-needs-{determination.decisions.get().pk}"', 1)[1]
+    needs = needs.split("</div>", 1)[0]
+    assert "Not saved: Item 1 (" in needs and "Until it is, the draft on file is as below." in needs
+    assert "The draft on file still needs:" in needs and "Still needed:" not in needs
 
     # Without JavaScript: the page comes back with the long text in its box, to be shortened.
     posted["summary"] = summary + " Also typed. And more."
@@ -590,6 +596,7 @@ def test_a_field_too_long_is_said_and_the_rest_of_the_step_saved(client, mine):
     bar = page[page.index('id="save-status"') :]
     bar = bar[: bar.index("</p>")]
     assert "Not saved: Item 1 (" in bar and "saved as you type" not in bar
+    assert "The draft on file still needs:" in page
     determination.refresh_from_db()
     assert determination.clinical_summary.endswith("And more.")
     assert determination.decisions.get().rationale == ""
