@@ -642,8 +642,10 @@ def determination_submit(
     if seen_version is not None and seen_version != determination.version:
         # The signature goes on what the reviewer read on the signing page, nothing else.
         raise ValidationError(
+            # Not "the outcomes below": a change may leave the draft not ready to sign, and
+            # the page then shows what is left to do instead (from QA).
             "The draft was changed after this page was opened (in another window or tab). "
-            "Nothing was signed: the outcomes below are as they are now; read the changed "
+            "Nothing was signed: this page now shows the draft as it is; read the changed "
             "texts in the letter's preview (step 5), then sign.",
             code="stale_version",
         )

@@ -901,6 +901,8 @@ def test_a_sign_refused_for_another_windows_edit_says_so_when_that_edit_left_wor
     assert answer.status_code == 400 and "Not ready to sign yet" in page
     said = page.index("The draft was changed after this page was opened")
     assert said < page.index("Not ready to sign yet")
+    # It points at nothing the page does not show (from QA: "the outcomes below").
+    assert "this page now shows the draft as it is" in page and "outcomes below" not in page
     determination.refresh_from_db()
     assert determination.status == DeterminationStatus.DRAFT
 
