@@ -13,6 +13,8 @@ from django.template import loader
 from django.urls import NoReverseMatch, reverse
 
 from cases.access import cases_visible_to
+from cases.lifecycle.models import Case
+from cases.registry import reviewer_side
 from ops import requestid
 
 logger = logging.getLogger(__name__)
@@ -103,18 +105,23 @@ def method_not_allowed(request, response: HttpResponse) -> HttpResponse:
 
 
 def _case_url(request) -> str | None:
-    """The case page, when the address lies under it (/cases/<number>/...) and the case is one
-    the user may see (cases.access): a way back that is no 404. Built from our own URLconf,
-    never from the Referer: no way off the site."""
+    """The case's page the address lies under, when the case is one the user may see
+    (cases.access): the case page (/cases/<number>/...), or the reviewer's workspace
+    (/reviews/cases/<number>/...: a refused signature or save leaves the browser on its form's
+    address, and reopened it offered only the start page, from QA). A way back that is no
+    404, built from our own URLconf, never from the Referer: no way off the site."""
     match = request.resolver_match
     case_number = match.kwargs.get("case_number") if match else None
     if not case_number:
         return None
     try:
-        url = reverse("casefile:case_detail", args=[case_number])
+        pages = [reverse("casefile:case_detail", args=[case_number])]
     except NoReverseMatch:
         return None
-    if not request.path.startswith(url):
+    case = Case(case_number=case_number)
+    pages.append(reviewer_side().reviewer_case_url(case) or "")
+    url = next((page for page in pages if page and request.path.startswith(page)), None)
+    if url is None:
         return None
     user = getattr(request, "user", None)
     if user is None or not cases_visible_to(user).filter(case_number=case_number).exists():

@@ -5,7 +5,13 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Role
-from tests.factories import CaseFactory, UserFactory, api_client_for
+from tests.factories import (
+    CaseFactory,
+    UserFactory,
+    api_client_for,
+    case_in_review,
+    reviewer_with_profile,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -221,3 +227,24 @@ def test_django_admin_refuses_a_signed_in_user_who_is_not_staff_with_our_403(
     assert "Not allowed" in html and "Expert reviewer" in html
     client.logout()
     assert client.get("/admin/login/").status_code == 200  # signed out: Django's sign-in
+
+
+@pytest.mark.parametrize(
+    "route", ["determination:determination_submit", "determination:draft_save"]
+)
+def test_a_405_under_a_reviewers_workspace_leads_back_to_it(client, route, debug):
+    """From QA: a refused signature (or save) leaves the browser on its form's address; opened
+    again (a tab restored, a copied link), it offered only the start page. The way back is the
+    workspace the address lies under, for the reviewer whose case it is."""
+    case, reviewer, _ = case_in_review()
+    client.force_login(reviewer)
+    response = client.get(reverse(route, args=[case.case_number]))
+    assert response.status_code == 405
+    workspace = reverse("determination:workspace", args=[case.case_number])
+    assert f'class="button button--primary" href="{workspace}">Back to the case</a>' in (
+        response.content.decode()
+    )
+    # Another reviewer is not led to a case that is not theirs.
+    client.force_login(reviewer_with_profile("REV-OTHER"))
+    other = client.get(reverse(route, args=[case.case_number])).content.decode()
+    assert workspace not in other and "Back to the case" not in other
