@@ -434,7 +434,9 @@ def workspace_accept(request, case_number):
             form.add_error(None, error)
         else:
             messages.success(
-                request, f"You accepted {ws.case.case_number}. Start with the case summary."
+                request,
+                f"You accepted {ws.case.case_number}. Start with the case summary.",
+                extra_tags="focus",  # told on the page it leads to (from QA)
             )
             return redirect(_step_url(case_number, 2))
     return _render_step(request, ws, 1, status=400, accept_form=form, decline_form=DeclineForm())
@@ -458,7 +460,9 @@ def workspace_decline(request, case_number):
             form.add_error(None, error)
         else:
             messages.success(
-                request, f"You declined {ws.case.case_number}; it goes back to the queue."
+                request,
+                f"You declined {ws.case.case_number}; it goes back to the queue.",
+                extra_tags="focus",  # told on the page it leads to (from QA)
             )
             return redirect("determination:reviewer_dashboard")
     return _render_step(request, ws, 1, status=400, accept_form=AcceptForm(), decline_form=form)
@@ -674,6 +678,7 @@ def determination_submit(request, case_number):
                 request,
                 f"{ws.case.case_number}: your determination is signed and submitted for quality "
                 "review.",
+                extra_tags="focus",  # told on the page it leads to (from QA)
             )
             return redirect(_step_url(case_number, 6))
     ws = workspace_for(request.user, case_number)
@@ -708,7 +713,9 @@ def assignment_accept_view(request, assignment_id):
     # Accepting starts the review: on to the case summary, as the workspace's own Accept does
     # (from QA: it came back to the list, where the case was to be found again).
     number = assignment.case.case_number
-    messages.success(request, f"You accepted {number}. Start with the case summary.")
+    messages.success(
+        request, f"You accepted {number}. Start with the case summary.", extra_tags="focus"
+    )
     return redirect_after_post(request, _step_url(number, 2))
 
 
@@ -728,6 +735,8 @@ def assignment_decline_view(request, assignment_id):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(
-            request, f"You declined {assignment.case.case_number}; it goes back to the queue."
+            request,
+            f"You declined {assignment.case.case_number}; it goes back to the queue.",
+            extra_tags="focus",  # told on the page it leads to (from QA)
         )
     return redirect_after_post(request, reverse("determination:reviewer_dashboard"))

@@ -227,6 +227,7 @@ def quality_approve(request, case_number):
                     reverse("casefile:case_detail", args=[number]) + "#letters-title",
                     number,
                 ),
+                extra_tags="focus",  # told on the page it leads to (from QA)
             )
             _comments_sent(request, determination.case.case_number)
             return redirect_after_post(request, reverse("quality:quality_queue"))
@@ -262,6 +263,7 @@ def quality_return(request, case_number):
             messages.success(
                 request,
                 f"{determination.case.case_number} returned to the reviewer with your comments.",
+                extra_tags="focus",  # told on the page it leads to (from QA)
             )
             _comments_sent(request, determination.case.case_number)
             return redirect("quality:quality_queue")

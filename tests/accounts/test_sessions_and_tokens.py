@@ -162,6 +162,11 @@ def test_approval_asks_again_for_the_password_and_code_after_five_minutes(qualit
     assert "This field is required" not in stale and "Type it again" not in stale
     refused = client.post(url, {"comment": "Fine.", "password": "wrong", "otp_token": "1"})
     assert refused.status_code == 400 and "not your password" in refused.content.decode()
+    # Summed up and focused (from QA: the focus fell to the whole form).
+    assert (
+        '<div class="form-error" role="alert" tabindex="-1" autofocus>'
+        in (refused.content.decode().split('id="approve-form"', 1)[1])
+    )
     no_code = client.post(url, {"comment": "Fine.", "password": PASSWORD})
     assert no_code.status_code == 400
     # The comment typed comes back with the form; the password does not, and the page says so

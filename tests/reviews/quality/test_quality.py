@@ -483,6 +483,8 @@ def test_approve_through_the_page(client, quality_reviewer, django_capture_on_co
         f'<a href="/cases/{case.case_number}/#letters-title">{case.case_number}</a> approved; '
         "the letter is being issued: its case page shows its progress, then the letter."
     ) in queue
+    # Told where the page it leads to begins: focused (from QA: the focus was on the page).
+    assert '<div class="message message--success" tabindex="-1" autofocus>' in queue
     # And the queue lists it under the director's own recent approvals, with the way to its
     # letter (from QA: an approved case left the queue with no way back to it)
     approved = queue.split('id="approved-title"', 1)[1]
