@@ -53,6 +53,7 @@ class Ability(enum.StrEnum):
     SEE_INTEGRITY = "see_integrity"  # the stored files' integrity findings (/integrity/)
     SEE_DASHBOARD = "see_dashboard"  # the operations dashboard and the monthly report
     SEARCH_PRECEDENTS = "search_precedents"  # the precedent library: decisions' public text
+    SHARE_VIEWS = "share_views"  # a saved view of the case list shared with one's role
 
 
 _MANAGERS = frozenset({Role.CASE_ADMIN, Role.SYSTEM_ADMIN})
@@ -83,6 +84,10 @@ POLICY: dict[Ability, frozenset[str]] = {
     # The public text of every decision (no names, no claim numbers): every staff role; the
     # link to a case follows cases_visible_to.
     Ability.SEARCH_PRECEDENTS: frozenset(Role.values) - {Role.API_CLIENT},
+    # A shared view names its owner and shows their filters (a worker's name searched) to the
+    # others of their role: not among reviewers, who may not know each other (Lab. Code
+    # 4610.6(f), as KNOW_REVIEWERS) nor each other's cases.
+    Ability.SHARE_VIEWS: _MANAGERS | {Role.QUALITY_REVIEWER},
 }
 
 

@@ -521,7 +521,7 @@ def _case_list_shared_views(people, size):
     for number in range(size):
         name = f"{size}-{number}"
         SavedView.objects.create(owner=people.case_admin, name=f"Mine {name}", query="due=3d")
-        SavedView.objects.create(owner=colleague, name=f"Team {name}", shared=True)
+        SavedView.objects.create(owner=colleague, name=f"Team {name}", shared_role=Role.CASE_ADMIN)
     last = f"{size}-{size - 1}"
     return Visit(
         people.case_admin,
@@ -534,7 +534,7 @@ def _case_list_shared_views(people, size):
 def _saved_views(people, size):
     for number in range(size):
         name = f"View {size}-{number}"
-        SavedView.objects.create(owner=people.case_admin, name=name, shared=True)
+        SavedView.objects.create(owner=people.case_admin, name=name, shared_role=Role.CASE_ADMIN)
     return Visit(
         people.case_admin,
         reverse("casefile:saved_views"),

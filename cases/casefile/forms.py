@@ -8,6 +8,7 @@ from django import forms
 from django.http import QueryDict
 from django.utils.text import capfirst
 
+from cases.access import Ability, may
 from cases.casefile.models import SavedView
 from cases.casefile.selectors import DUE_FILTERS, case_list_for, sort_valid
 from cases.formatting import us_date
@@ -225,6 +226,8 @@ class SavedViewForm(forms.Form):
     )
     # A guard on what is parsed at all; what is stored is checked once normalised (clean_query).
     query = forms.CharField(required=False, max_length=10_000, widget=forms.HiddenInput)
+    # Shared again as it was ("Undo" after a shared view was deleted); only by one who may.
+    shared = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     # The id of the sentence saying why a name was refused, beside its field.
     REFUSED_ID = "saved-view-name-refused"
@@ -287,13 +290,16 @@ class SavedViewEditForm(SavedViewForm):
         super().__init__(*args, owner=owner, renaming=renaming, **kwargs)
         self.fields["name"].label = "Name"
         self.fields["name"].widget.attrs.pop("placeholder", None)
-        role = owner.get_role_display().lower() if owner is not None else "user"
-        self.fields["shared"].label = f"Shared with the other {role}s"
-        self.fields[
-            "shared"
-        ].help_text = (
-            "They see it beside their own views with your name, and may open it, not change it."
-        )
+        if may(owner, Ability.SHARE_VIEWS):
+            role = owner.get_role_display().lower()
+            self.fields["shared"].label = f"Shared with the other {role}s"
+            self.fields["shared"].help_text = (
+                "They see it beside their own views with your name, and may open it, not "
+                "change it."
+            )
+        else:
+            # Not among reviewers (cases.access, SHARE_VIEWS): renamed only.
+            del self.fields["shared"]
         # Said beside the field on its own page, not inside "The view was not saved: …".
         errors = self.fields["name"].error_messages
         for key in ("required", "max_length"):

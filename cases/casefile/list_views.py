@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.responses import redirect_after_post
 from accounts.row_ids import row_id
-from cases.access import Ability, access_required
+from cases.access import Ability, access_required, may
 from cases.casefile.forms import (
     BULK_EXPORT,
     SAVED_VIEW_DELETED,
@@ -65,7 +65,10 @@ def saved_view_save(request):
     try:
         with transaction.atomic():
             SavedView.objects.create(
-                owner=request.user, name=form.cleaned_data["name"], query=form.cleaned_data["query"]
+                owner=request.user,
+                name=form.cleaned_data["name"],
+                query=form.cleaned_data["query"],
+                shared_role=_shared_role(request.user, form.cleaned_data["shared"]),
             )
     except IntegrityError:
         # The same name saved a moment ago (a double click, another tab): already there.
@@ -100,7 +103,9 @@ def saved_view_edit(request, view_id: int):
     )
     if not form.is_valid():
         return _saved_views_render(request, bound=form, status=400)
-    name, shared = form.cleaned_data["name"], form.cleaned_data["shared"]
+    name = form.cleaned_data["name"]
+    # One who may not share (a reviewer) renames only: a view shared before stays unshared.
+    shared = form.cleaned_data.get("shared", False)
     if (name, shared) == (view.name, view.shared):
         messages.info(request, f"Nothing changed in the view “{view.name}”.", extra_tags="focus")
         return redirect("casefile:saved_views")
@@ -110,16 +115,21 @@ def saved_view_edit(request, view_id: int):
     if shared != view.shared:
         said.append("shared" if shared else "no longer shared")
     old_name = view.name
-    view.name, view.shared = name, shared
+    view.name, view.shared_role = name, _shared_role(request.user, shared)
     try:
         with transaction.atomic():
-            view.save(update_fields=["name", "shared"])
+            view.save(update_fields=["name", "shared_role"])
     except IntegrityError:
         # The same name saved meanwhile (another tab): said beside the field, as typed.
-        form.add_error("name", f"you have a view named “{name}” already; choose another name.")
+        form.add_error("name", f"You have a view named “{name}” already; choose another name.")
         return _saved_views_render(request, bound=form, status=400)
     messages.success(request, f"View “{old_name}” {' and '.join(said)}.", extra_tags="focus")
     return redirect("casefile:saved_views")
+
+
+def _shared_role(user, shared: bool) -> str:
+    """The role a view is shared with: the owner's, if they share it and may (SHARE_VIEWS)."""
+    return user.role if shared and may(user, Ability.SHARE_VIEWS) else ""
 
 
 def _edit_prefix(view: SavedView) -> str:
@@ -160,7 +170,12 @@ def saved_view_delete(request):
     else:
         view.delete()
         messages.success(request, f"View “{view.name}” deleted.", extra_tags="focus")
-        request.session[SAVED_VIEW_DELETED] = {"name": view.name, "query": view.query}
+        # Shared again by "Undo" if it was (from a review: colleagues lost it silently).
+        request.session[SAVED_VIEW_DELETED] = {
+            "name": view.name,
+            "query": view.query,
+            "shared": view.shared,
+        }
     # Back to the list as it was (from a QA pass: the filters were dropped).
     return _back_to_list(request.POST.get("query", ""))
 

@@ -6,9 +6,10 @@ from django.utils import timezone
 
 
 class SavedView(models.Model):
-    """One user's named view of the case list. Theirs alone unless they share it: a shared view
-    is offered, read-only and with its owner's name, to the other active users of the owner's
-    role (a case administrators' work queue), who may open it but not change it."""
+    """One user's named view of the case list. Theirs alone unless they share it (those who may:
+    cases.access, SHARE_VIEWS): a shared view is offered, read-only and with its owner's name,
+    to the other active users of the role it was shared with while its owner still holds that
+    role (a case administrators' work queue); they may open it, not change it."""
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views"
@@ -17,7 +18,9 @@ class SavedView(models.Model):
     # The case list's query string without the page: "status=closed&sort=-due".
     query = models.CharField(max_length=500, blank=True)
     created = models.DateTimeField(default=timezone.now)
-    shared = models.BooleanField(default=False)
+    # The role it is shared with (the owner's, when shared), or "": a role changed since does
+    # not carry the view to the new role's users.
+    shared_role = models.CharField(max_length=32, blank=True)
 
     class Meta:
         ordering = ("name", "pk")
@@ -27,3 +30,7 @@ class SavedView(models.Model):
 
     def __str__(self) -> str:
         return f"{self.owner_id} {self.name}"
+
+    @property
+    def shared(self) -> bool:
+        return bool(self.shared_role)

@@ -12,7 +12,7 @@ from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from cases.access import cases_visible_to
+from cases.access import Ability, cases_visible_to, may
 from cases.casefile.models import SavedView
 from cases.lifecycle.clock import case_clock
 from cases.lifecycle.models import (
@@ -59,8 +59,9 @@ SORTS = {
 
 class SavedViewsShown:
     """The saved views the case list offers a user: their own, and those the other active users
-    of their role shared (models.SavedView), read in one query when first shown (the whole
-    page shows them; the fragment htmx asks for does not)."""
+    of their role shared with it, while they hold it (models.SavedView), read in one query when
+    first shown (the whole page shows them; the fragment htmx asks for does not). Only to those
+    who may share (cases.access, SHARE_VIEWS)."""
 
     def __init__(self, user):
         self.user = user
@@ -68,10 +69,11 @@ class SavedViewsShown:
     @cached_property
     def _all(self) -> list[SavedView]:
         user = self.user
+        shown = Q(owner=user)
+        if may(user, Ability.SHARE_VIEWS):
+            shown |= Q(shared_role=user.role, owner__role=user.role, owner__is_active=True)
         return list(
-            SavedView.objects.filter(
-                Q(owner=user) | Q(shared=True, owner__role=user.role, owner__is_active=True)
-            )
+            SavedView.objects.filter(shown)
             .select_related("owner")
             .order_by("name", "pk")
         )

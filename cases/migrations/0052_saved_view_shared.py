@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddField(
             model_name='savedview',
-            name='shared',
-            field=models.BooleanField(default=False),
+            name='shared_role',
+            field=models.CharField(blank=True, max_length=32),
         ),
     ]

@@ -322,7 +322,9 @@ def test_a_view_is_renamed_and_shared_and_a_colleague_opens_it(
     late.get_by_role("button", name="Save “Late”").click()
     expect(page.get_by_text("View “Late” renamed “Overdue, team” and shared.")).to_be_visible()
     page.screenshot(path=str(artifacts / "saved-views-page.png"), full_page=True)
-    SavedView.objects.create(owner=UserFactory(role=Role.CASE_ADMIN), name="Theirs", shared=True)
+    SavedView.objects.create(
+        owner=UserFactory(role=Role.CASE_ADMIN), name="Theirs", shared_role=Role.CASE_ADMIN
+    )
     page.goto(f"{live_server.url}/cases/")
     page.locator(".saved-views").screenshot(path=str(artifacts / "saved-views-both.png"))
 

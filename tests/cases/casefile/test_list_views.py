@@ -190,10 +190,47 @@ def test_a_shared_view_is_offered_to_colleagues_of_the_role_read_only(
     case_admin.is_active = False
     case_admin.save(update_fields=["is_active"])
     assert "Team queue" not in signed_in(colleague).get(LIST).content.decode()
+    # Nor carried to a role its owner holds later (from a review).
+    case_admin.is_active, case_admin.role = True, "quality_reviewer"
+    case_admin.save(update_fields=["is_active", "role"])
+    assert "Team queue" not in signed_in(colleague).get(LIST).content.decode()
+    assert "Team queue" not in signed_in(quality_reviewer).get(LIST).content.decode()
+
+
+def test_reviewers_rename_their_views_and_share_none(reviewer, other_reviewer):
+    """From a review: a view shared among reviewers named its owner to the others, and showed
+    their searches (Lab. Code 4610.6(f): a reviewer may not know another)."""
+    mine = SavedView.objects.create(owner=reviewer, name="Due soon", query="due=3d")
+    client = signed_in(reviewer)
+    page = client.get(VIEWS).content.decode()
+    assert 'name="view-' in page and "-shared" not in page and "Shared with" not in page
+    assert ">Rename</a>" in client.get(LIST).content.decode()
+    client.post(edit(mine), {f"view-{mine.pk}-name": "Due", f"view-{mine.pk}-shared": "on"})
+    mine.refresh_from_db()
+    assert (mine.name, mine.shared) == ("Due", False)
+    # Even one shared another way is offered to no other reviewer.
+    SavedView.objects.filter(pk=mine.pk).update(shared_role="reviewer")
+    assert (
+        "Due"
+        not in signed_in(other_reviewer).get(LIST).content.decode().split('id="case-filters"')[0]
+    )
+
+
+def test_undoing_the_delete_of_a_shared_view_shares_it_again(admin_client, case_admin):
+    mine = SavedView.objects.create(owner=case_admin, name="Team", shared_role="case_admin")
+    page = admin_client.post(
+        reverse("casefile:saved_view_delete"), {"view": mine.pk}, follow=True
+    ).content.decode()
+    undo = page.split('class="saved-views__undo"', 1)[1].split("</form>", 1)[0]
+    assert '<input type="hidden" name="shared" value="on">' in undo
+    admin_client.post(
+        reverse("casefile:saved_view_save"), {"name": "Team", "query": "", "shared": "on"}
+    )
+    assert SavedView.objects.get(owner=case_admin, name="Team").shared_role == "case_admin"
 
 
 def test_sharing_stops(admin_client, case_admin):
-    mine = SavedView.objects.create(owner=case_admin, name="Team queue", shared=True)
+    mine = SavedView.objects.create(owner=case_admin, name="Team queue", shared_role="case_admin")
     response = admin_client.post(edit(mine), {f"view-{mine.pk}-name": "Team queue"}, follow=True)
     assert "View “Team queue” no longer shared." in shown_messages(response)
     assert not SavedView.objects.get(pk=mine.pk).shared
