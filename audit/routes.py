@@ -130,9 +130,11 @@ ROUTES: dict[str, Audited | NotAudited] = {
     "casefile:reminder_run": Audited(AuditKind.CASE_LIST, object_arg="reminder_run_id"),
     "casefile:reminder_run_resume": Audited(AuditKind.CASE_LIST, object_arg="reminder_run_id"),
     "casefile:case_detail": _CASE,
-    # Asked every 30 s by an open case page: 204, or its status in a note to reload.
+    # Asked every 30 s by an open case page: 204, or a note to reload.
     "casefile:case_changed": NotAudited(
-        "whether the case changed since its page was drawn: its status only, asked by the page"
+        "whether the case changed since its page was drawn: its status, and what kinds of change "
+        "others made and when, no details of them (a fact's values, a record's title), asked by "
+        "the page"
     ),
     "casefile:case_facts_edit": _CASE,
     "casefile:case_record_add": _CASE,

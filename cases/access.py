@@ -238,7 +238,7 @@ def case_history_for(user, case: Case) -> list[HistoryEntry]:
     return case_history(case, history_audience(user))
 
 
-def case_changes_for(user, case: Case, since) -> ChangesSince:
-    """What others did to the case since `since`, as `user` may read it (the case page left
-    open: casefile.views.case_changed)."""
-    return case_changes_since(case, since, reader_id=user.pk, audience=history_audience(user))
+def case_changes_for(user, case: Case, after_event: int) -> ChangesSince:
+    """What others did to the case after the event `after_event`, as `user` may read it (the
+    case page left open: casefile.views.case_changed)."""
+    return case_changes_since(case, after_event, reader_id=user.pk, audience=history_audience(user))

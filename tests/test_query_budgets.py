@@ -630,7 +630,7 @@ def _case_changed(people, size):
     case = issued_case(size)
     return Visit(
         people.case_admin,
-        reverse("casefile:case_changed", args=[case.case_number]) + "?seen=0&since=0",
+        reverse("casefile:case_changed", args=[case.case_number]) + "?seen=0&after=0",
         shows=("This case has changed since this page was drawn: it is now issued",),
     )
 
@@ -678,7 +678,8 @@ def _case_facts_edit(people, size):
 # The panels htmx refreshes: session, user, case with parties and items, and the panel's rows.
 # The records panel and the follow-ups panel read the case's open follow-ups (one query).
 CASE_PANELS = {
-    "header": 6,
+    # The header: and the newest event's id, which its poll of changes asks after.
+    "header": 7,
     "clock": 10,
     "workflow": 7,
     "follow-ups": 7,

@@ -294,8 +294,7 @@ class SavedViewEditForm(SavedViewForm):
             role = owner.get_role_display().lower()
             self.fields["shared"].label = f"Shared with the other {role}s"
             self.fields["shared"].help_text = (
-                "They see it beside their own views with your name, and may open it, not "
-                "change it."
+                "They see it beside their own views with your name, and may open it, not change it."
             )
         else:
             # Not among reviewers (cases.access, SHARE_VIEWS): renamed only.

@@ -72,11 +72,7 @@ class SavedViewsShown:
         shown = Q(owner=user)
         if may(user, Ability.SHARE_VIEWS):
             shown |= Q(shared_role=user.role, owner__role=user.role, owner__is_active=True)
-        return list(
-            SavedView.objects.filter(shown)
-            .select_related("owner")
-            .order_by("name", "pk")
-        )
+        return list(SavedView.objects.filter(shown).select_related("owner").order_by("name", "pk"))
 
     @property
     def own(self) -> list[SavedView]:

@@ -3,7 +3,6 @@ with htmx they render only the fragment that changed (template partials)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -18,6 +17,7 @@ from django_htmx.http import trigger_client_event
 
 from accounts.paging import LookaheadPage
 from accounts.responses import wants_fragment, with_messages
+from accounts.row_ids import row_id
 from cases.access import (
     Ability,
     access_required,
@@ -70,6 +70,7 @@ from cases.eligibility.services import information_due_text
 from cases.lifecycle import services as lifecycle
 from cases.lifecycle.delivery import case_service_contacts, service_problems_quiet
 from cases.lifecycle.expedite import expedited_due_dates
+from cases.lifecycle.history import case_last_event
 from cases.lifecycle.models import CASE_LIST_COLUMNS, Case, CaseStatus
 from cases.lifecycle.services import case_number_lookup
 from cases.lifecycle.status_table import Action, allowed_actions
@@ -354,8 +355,6 @@ def _case_context(request, case: Case, *, panel: str | None = None, **bound) -> 
         "Action": Action,
         "CaseStatus": CaseStatus,
         "deferral_review_days": settings.IMR_DEFERRAL_REVIEW_DAYS,
-        # When the page (or its header) was drawn: the poll asks what others did since.
-        "drawn_stamp": f"{timezone.now().timestamp():.6f}",
     }
     if case.information_requested_on:
         # 8 CCR 9792.10.3(b), (c): the open request, its due date and why (workflow and clock).
@@ -417,6 +416,16 @@ def _case_context(request, case: Case, *, panel: str | None = None, **bound) -> 
         context["record_max_bytes"] = settings.RECORD_MAX_UPLOAD_BYTES
     if panel in (None, "history"):
         context["history"] = case_history_for(request.user, case)
+    if panel in (None, "header"):
+        # The newest event the page showed: its poll asks what others did after it (by id,
+        # not by time: an event written by another host's clock, or committed late, is not
+        # missed). The whole page has it from its history, the header alone asks (one query).
+        history = context.get("history")
+        context["drawn_event"] = (
+            max(entry.event.pk for entry in history)
+            if history
+            else (0 if history is not None else case_last_event(case))
+        )
     if panel in (None, "parties"):
         context["service_contacts"] = _service_contacts(case, can_manage, bound)
         context["service_quiet"] = service_problems_quiet(case)
@@ -474,23 +483,16 @@ def case_changed(request, case_number: str):
     )
     if case is None:
         raise Http404("No such case.")
-    since = _stamp_time(request.GET.get("since", ""))
-    changes = case_changes_for(request.user, case, since) if since else None
-    if request.GET.get("seen", "") == case.changed_stamp and not (changes and changes.shown):
+    after = row_id(request.GET.get("after"))
+    changes = case_changes_for(request.user, case, after) if after is not None else None
+    status_changed = request.GET.get("seen", "") != case.changed_stamp
+    if not status_changed and not (changes and changes.shown):
         return HttpResponse(status=204)
     return render(
         request,
         "cases/partials/case_stale.html",
-        {"case": case, "changed": True, "changes": changes},
+        {"case": case, "changed": True, "changes": changes, "status_changed": status_changed},
     )
-
-
-def _stamp_time(stamp: str):
-    """The moment a page printed (`drawn_stamp`: seconds since the epoch), or None."""
-    try:
-        return dt.datetime.fromtimestamp(float(stamp), tz=dt.UTC)
-    except (ValueError, OverflowError, OSError):
-        return None
 
 
 def _action_done(

@@ -569,6 +569,7 @@ CHANGES_NOT_TOLD = frozenset(
         EventType.RECORD_OPENED,
         EventType.RECORD_INSPECTED,
         EventType.TRANSITION_REFUSED,
+        EventType.ASSIGNMENT_REFUSED,
         EventType.REMINDER_SENT,
         EventType.ESCALATION_SENT,
         EventType.LETTER_DELIVERED,
@@ -587,22 +588,25 @@ class ChangesSince(NamedTuple):
     more: bool
 
 
+def case_last_event(case: Case) -> int:
+    """The id of the case's newest event (0 without one): what its page drew last."""
+    return case.events.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
 def case_changes_since(
-    case: Case, since: dt.datetime, *, reader_id: int, audience: Audience = EVERY_NAME
+    case: Case, after_event: int, *, reader_id: int, audience: Audience = EVERY_NAME
 ) -> ChangesSince:
-    """The case's events after `since` that someone other than the reader (`reader_id`) did,
-    newest first, each with its first two summary lines as the audience may read them
-    (cases.access decides the audience). One query: the events are new, and keep the names
-    they name."""
+    """The case's events recorded after the event `after_event` (the newest its page showed)
+    that someone other than the reader (`reader_id`) did, newest first: what each was, who did
+    it as the audience may read it (cases.access decides), and when; not its details (a
+    corrected fact's values, a record's title), which the page, audited as a read, shows once
+    reloaded. One query."""
     events = list(
-        case.events.filter(created_at__gt=since)
+        case.events.filter(pk__gt=after_event)
         .exclude(type__in=CHANGES_NOT_TOLD)
         .exclude(actor_id=reader_id)
         .select_related("actor")
         .order_by("-created_at", "-id")[: CHANGES_TOLD + 1]
     )
-    shown = [
-        HistoryEntry(event, event_summary(event, audience)[:2], audience.actor_label(event.actor))
-        for event in events
-    ]
+    shown = [HistoryEntry(event, [], audience.actor_label(event.actor)) for event in events]
     return ChangesSince(shown[:CHANGES_TOLD], len(shown) > CHANGES_TOLD)
