@@ -482,28 +482,47 @@ def _at_sentence_start(text: str, start: int) -> bool:
 _NEXT_SENTENCE = re.compile(r"\s*$|\s+[A-Z“\"(\[]")
 
 
-# An article just before a name ("the Whitfield family"), and the replacement's own article.
-_ARTICLE_BEFORE = re.compile(r"(?i)\b(?:the|an|a)\s+$")
-_ARTICLE = re.compile(r"(?i)^(?:the|an|a)\s")
-# After a name used as an adjective, the noun it qualifies ("family", "household").
-_NOUN_AFTER = re.compile(r" [a-z]")
+# An article just before a name on the same line ("the Whitfield family", "from the Valley
+# Medical Group", "a Whitfield relative"), and a replacement that brings its own ("the injured
+# worker"). "A" and "An" with a capital only where a sentence starts, not after a title: not
+# "Exhibit A", "Dr. An Whitfield" (_article_before).
+_ARTICLE_BEFORE = re.compile(r"\b(?P<word>[Tt]he|[Aa]n?)[ \t]+$")
+_TITLE_BEFORE = re.compile(r"\b(?:Dr|Mr|Mrs|Ms|Mx)\.\s*$")
+_ARTICLE = re.compile(r"^the\s", re.IGNORECASE)
+# After a person's name used as an adjective, the kin or home it qualifies: "the Whitfield
+# family" is "the injured worker's family". Any other word keeps the name a noun ("the Valley
+# Packing Co. for ten years" is "the employer for ten years").
+_KIN_AFTER = re.compile(
+    r"[ \t]+(?:family|families|household|home|house|children|child|kids|relatives?|wife|"
+    r"husband|spouse|partner|sons?|daughters?|parents?|mother|father|siblings?|brothers?|"
+    r"sisters?)\b"
+)
+
+
+def _article_before(text: str, start: int):
+    """The article just before `start` (a match of _ARTICLE_BEFORE), or None."""
+    article = _ARTICLE_BEFORE.search(text, 0, start)
+    if article and article["word"] in ("A", "An"):
+        at = article.start()
+        if not _at_sentence_start(text, at) or _TITLE_BEFORE.search(text, 0, at):
+            return None
+    return article
 
 
 def hits_replaced(text: str, hits: list[Hit]) -> str:
     """The text with each hit replaced by its neutral words ("The injured worker" at the start
     of a sentence), from the end so the offsets hold. A name whose last period also ended the
     sentence ("at Valley Packing Co. Treatment…") leaves the period: "at the employer.
-    Treatment…". A name after an article is a name used as an adjective ("The Whitfield family
-    reports…"): the replacement's own article takes the place of the text's, and it is made a
-    possessive, "The injured worker's family reports…" (from QA: "The the injured worker
-    family")."""
+    Treatment…". After "the", the replacement's own article takes its place (from QA: "The the
+    injured worker family"), and a name that qualifies kin or a home is made a possessive:
+    "The Whitfield family reports…" is "The injured worker's family reports…"."""
     for hit in sorted(hits, key=lambda hit: hit.start, reverse=True):
         words = hit.identifier.replacement
         start = hit.start
-        article = _ARTICLE_BEFORE.search(text, 0, hit.start)
+        article = _article_before(text, hit.start)
         if article and _ARTICLE.match(words):
             start = article.start()
-            if _NOUN_AFTER.match(text, hit.end) and not hit.found.endswith(("'s", "’s")):
+            if _KIN_AFTER.match(text, hit.end):
                 words += "'s"
         if words[:1].islower() and _at_sentence_start(text, start):
             words = words[0].upper() + words[1:]
