@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from audit.models import READ_ACTIONS, AuditAction, AuditEvent, AuditKind
@@ -15,16 +15,21 @@ CASE_READERS_SHOWN = 50
 
 def audit_search(
     *,
-    case_number: str = "",
+    case_number: str | tuple[str, ...] = "",
     username: str = "",
     since: dt.date | None = None,
     until: dt.date | None = None,
 ) -> QuerySet[AuditEvent]:
     """Events matching every filter given, newest first. Dates are whole days in the site's
-    time zone, both ends included."""
+    time zone, both ends included. `case_number`: one, or the ways of writing one (any)."""
     events = AuditEvent.objects.all()
-    if case_number:
-        events = events.filter(case_number__iexact=case_number.strip())
+    numbers = (case_number,) if isinstance(case_number, str) else case_number
+    numbers = [number.strip() for number in numbers if number.strip()]
+    if numbers:
+        written = Q()
+        for number in numbers:
+            written |= Q(case_number__iexact=number)
+        events = events.filter(written)
     if username:
         events = events.filter(username__iexact=username.strip())
     if since:

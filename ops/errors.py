@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.template import loader
 from django.urls import NoReverseMatch, reverse
 
-from cases.access import cases_visible_to
+from cases.access import Ability, cases_visible_to, may
 from cases.lifecycle.models import Case
 from cases.registry import reviewer_side
 from ops import requestid
@@ -118,8 +118,9 @@ def _case_url(request) -> str | None:
         pages = [reverse("casefile:case_detail", args=[case_number])]
     except NoReverseMatch:
         return None
-    case = Case(case_number=case_number)
-    pages.append(reviewer_side().reviewer_case_url(case) or "")
+    if may(getattr(request, "user", None), Ability.REVIEW):
+        # The workspace is the reviewers' (another role would be answered 403 there).
+        pages.append(reviewer_side().reviewer_case_url(Case(case_number=case_number)) or "")
     url = next((page for page in pages if page and request.path.startswith(page)), None)
     if url is None:
         return None

@@ -15,11 +15,14 @@ class AuditSearchForm(forms.Form):
         label="To (included)", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def clean_case_number(self) -> str:
-        # As the case list finds it: in any capitals, with or without its dash (from QA:
-        # "cm260000006" found no events, and an auditor could have concluded nobody read it).
+    def clean_case_number(self) -> tuple[str, ...]:
+        # As typed, and as the case list finds it: in any capitals, with or without its dash
+        # (from QA: "cm260000006" found no events, and an auditor could have concluded nobody
+        # read it). Both: an address typed without the dash is logged as typed (a probe).
         typed = self.cleaned_data["case_number"].strip()
-        return case_number_lookup(typed) or typed
+        return tuple(
+            dict.fromkeys(number for number in (typed, case_number_lookup(typed)) if number)
+        )
 
     def clean(self):
         cleaned = super().clean()

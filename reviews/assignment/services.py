@@ -83,7 +83,7 @@ class ReviewerExcluded(AssignmentRefused):
 
     def __init__(self, reviewer, reasons):
         self.reasons = list(reasons)
-        super().__init__([f"{reviewer.get_full_name()} cannot take this case:", *self.reasons])
+        super().__init__([f"{reviewer.display_name} cannot take this case:", *self.reasons])
 
 
 def _assign_locked(*, case: Case, reviewer, actor, batch: bool, today) -> Assignment:

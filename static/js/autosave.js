@@ -272,7 +272,7 @@
       }
       forgetSaved();
       var conflict = document.querySelector("#draft-conflict [data-conflict-key]");
-      restoredSaid(conflict ? "It is not saved: it was changed in another window meanwhile (below)." : "It is saved.");
+      restoredSaid(conflict ? "It is not saved: it was changed in another window meanwhile (below)." : "It is saved.", true);
       if (!conflict && dirty()) {
         // Text typed while this save was on its way is not in it: the status must not say
         // "Saved" for it (its own save follows, or is sent now when leaving).
@@ -452,8 +452,13 @@
   // Its notice says what became of it once the server answers (from QA: "It is being saved
   // now" stood above "Not saved: … 24,800 characters").
   var restoredState = null;
-  function restoredSaid(text) {
-    if (restoredState) restoredState.textContent = text;
+  function restoredSaid(text, settled) {
+    if (!restoredState) return;
+    if (restoredState.textContent !== text) restoredState.textContent = text;
+    // Said once it is saved (or the choice between windows is offered): later saves are of
+    // later typing, which the save bar tells of (from a review: "It is not saved yet" about
+    // text saved long before, announced again by its alert).
+    if (settled) restoredState = null;
   }
   var restored = [];
   var restoredAt = null;

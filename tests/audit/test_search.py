@@ -95,6 +95,9 @@ def test_search_by_case_user_and_dates(log):
     page = by_case.content.decode()
     assert '<td data-label="Role">Expert reviewer</td>' in page
     assert '<td data-label="Role">reviewer</td>' not in page
+    # And as typed: an address probed without the dash is logged so, and found so.
+    read(UserFactory(username="cy"), "CM260000001", "2026-03-06")
+    assert ("cy", "CM260000001") in shown(client.get(url, {"case_number": "cm260000001"}))
 
 
 def test_the_csv_export_streams_what_the_search_found(log):

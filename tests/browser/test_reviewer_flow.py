@@ -483,7 +483,7 @@ def test_a_text_over_the_limit_sent_by_save_and_continue_is_kept_until_it_is_sav
         "It is not saved: the save bar says why.", timeout=10_000
     )
     expect(again.locator(f"#item-needs-{decision.pk}")).to_contain_text(
-        "Until it is, the draft on file is as below."
+        "Until it is, the draft on file keeps what was saved before, and still needs what is below."
     )
     decision.refresh_from_db()
     assert decision.rationale == ""

@@ -244,6 +244,11 @@ def test_a_405_under_a_reviewers_workspace_leads_back_to_it(client, route, debug
     assert f'class="button button--primary" href="{workspace}">Back to the case</a>' in (
         response.content.decode()
     )
+    # Nor another role to the workspace, which would answer 403 (from a review): the case page.
+    client.force_login(UserFactory(role="case_admin"))
+    admin = client.get(reverse(route, args=[case.case_number])).content.decode()
+    assert workspace not in admin
+    assert f'href="{reverse("casefile:case_detail", args=[case.case_number])}"' not in admin
     # Another reviewer is not led to a case that is not theirs.
     client.force_login(reviewer_with_profile("REV-OTHER"))
     other = client.get(reverse(route, args=[case.case_number])).content.decode()

@@ -581,7 +581,12 @@ def test_a_field_too_long_is_said_and_the_rest_of_the_step_saved(client, mine):
     # is not saved (from QA: "Still needed: Write the rationale" under a full box).
     needs = page.split(f'id="item-needs-{determination.decisions.get().pk}"', 1)[1]
     needs = needs.split("</div>", 1)[0]
-    assert "Not saved: Item 1 (" in needs and "Until it is, the draft on file is as below." in needs
+    assert (
+        "Not saved: Item 1 (" in needs
+        and "Until it is, the draft on file keeps what was saved before, and still needs what "
+        "is below."
+        in needs
+    )
     assert "The draft on file still needs:" in needs and "Still needed:" not in needs
 
     # Without JavaScript: the page comes back with the long text in its box, to be shortened.
