@@ -149,7 +149,7 @@ def _saved_views_render(request, *, bound: SavedViewEditForm | None = None, stat
                 prefix=_edit_prefix(view),
                 initial={"name": view.name, "shared": view.shared},
             )
-        rows.append((view, form, case_list_url(view.query)))
+        rows.append((view, form))
     return TemplateResponse(
         request, "cases/saved_views.html", {"rows": rows, "refused": bound}, status=status
     )
