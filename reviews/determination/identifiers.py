@@ -235,7 +235,9 @@ def person_pattern(
         forms.append(rf"{full_last},\s*(?i:{_typed(first)})")
     if alone and lasts and len(re.sub(r"\W", "", last)) >= MIN_NAME_PART:
         body = r"\s+".join(_word(part) for part in lasts)
-        forms.append(rf"{_TITLE}{body}")
+        # And the family by it, in the plural: "The Whitfields report…" (from QA: it was
+        # signed into the public letter, unflagged).
+        forms.append(rf"{_TITLE}{body}(?:e?s)?")
     return _bounded("|".join(forms)) if forms else None
 
 

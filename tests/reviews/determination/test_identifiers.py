@@ -119,6 +119,8 @@ def named_case(db):
         ("Seen: Ana M. Ruiz, age 51.", "worker", "Ana M. Ruiz", "the injured worker"),
         # A lower-case word between is no middle name: the surname alone is the hit.
         ("Ana and Ruiz met.", "worker", "Ruiz", "the injured worker"),
+        # The family by the surname, in the plural (from QA: signed into the public letter).
+        ("The Ruizes report he cannot kneel.", "worker", "Ruizes", "the injured worker"),
         ("Dr. Park requested the block.", "party-requesting_provider", "Dr. Park", ""),
         ("Dr. Lee Park requested it.", "party-requesting_provider", "Dr. Lee Park", ""),
         ("Park, Lee requested it.", "party-requesting_provider", "Park, Lee", ""),
