@@ -630,7 +630,8 @@ def _case_changed(people, size):
     case = issued_case(size)
     return Visit(
         people.case_admin,
-        reverse("casefile:case_changed", args=[case.case_number]) + "?seen=0&after=0",
+        reverse("casefile:case_changed", args=[case.case_number])
+        + "?seen=0&status=received&after=0",
         shows=("This case has changed since this page was drawn: it is now issued",),
     )
 

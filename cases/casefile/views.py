@@ -426,6 +426,14 @@ def _case_context(request, case: Case, *, panel: str | None = None, **bound) -> 
             if history
             else (0 if history is not None else case_last_event(case))
         )
+        # The header drawn again after one's own change sends the event its page had drawn
+        # (case_stale.html): what others did since is still told, though the panels redrawn
+        # with the change show some of it and the others do not (from QA: the note was lost).
+        drawn_before = row_id(request.GET.get("after")) if panel == "header" else None
+        if drawn_before is not None:
+            changes = case_changes_for(request.user, case, drawn_before)
+            if changes.shown:
+                context.update(stale=True, changes=changes, drawn_event=drawn_before)
     if panel in (None, "parties"):
         context["service_contacts"] = _service_contacts(case, can_manage, bound)
         context["service_quiet"] = service_problems_quiet(case)
@@ -485,13 +493,21 @@ def case_changed(request, case_number: str):
         raise Http404("No such case.")
     after = row_id(request.GET.get("after"))
     changes = case_changes_for(request.user, case, after) if after is not None else None
-    status_changed = request.GET.get("seen", "") != case.changed_stamp
-    if not status_changed and not (changes and changes.shown):
+    saved_since = request.GET.get("seen", "") != case.changed_stamp
+    if not saved_since and not (changes and changes.shown):
         return HttpResponse(status=204)
+    # Its status is said only if it is not the one drawn (a corrected fact saves the case too).
+    status_changed = request.GET.get("status", case.status) != case.status
     return render(
         request,
         "cases/partials/case_stale.html",
-        {"case": case, "changed": True, "changes": changes, "status_changed": status_changed},
+        {
+            "case": case,
+            "stale": True,
+            "changes": changes,
+            "status_changed": status_changed,
+            "drawn_event": after if after is not None else "",
+        },
     )
 
 

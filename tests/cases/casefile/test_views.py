@@ -1349,16 +1349,17 @@ def test_a_case_page_left_open_is_told_when_the_case_changed_elsewhere(admin_cli
     page = admin_client.get(reverse("casefile:case_detail", args=[case.case_number]))
     asks = reverse("casefile:case_changed", args=[case.case_number])
     shown = page.content.decode()
-    seen = _poll_asks(shown, asks)["seen"]
+    question = _poll_asks(shown, asks)
+    seen = question["seen"]
     assert 'hx-trigger="every 30s"' in shown.split(asks, 1)[1].split(">", 1)[0]
 
-    assert admin_client.get(asks, {"seen": seen}, **HTMX).status_code == 204
+    assert admin_client.get(asks, question, **HTMX).status_code == 204
 
     # Submitted elsewhere, as a status change saves it (with updated_at).
     type(case).objects.filter(pk=case.pk).update(
         status=CaseStatus.SUBMITTED, updated_at=timezone.now() + dt.timedelta(seconds=1)
     )
-    changed = admin_client.get(asks, {"seen": seen}, **HTMX)
+    changed = admin_client.get(asks, question, **HTMX)
     assert changed.status_code == 200
     note = html_module.unescape(changed.content.decode())
     assert "This case has changed since this page was drawn: it is now submitted" in note
@@ -1367,9 +1368,63 @@ def test_a_case_page_left_open_is_told_when_the_case_changed_elsewhere(admin_cli
     header = admin_client.get(
         reverse("casefile:case_detail", args=[case.case_number]), {"panel": "header"}, **HTMX
     ).content.decode()
-    fresh = _poll_asks(header, asks)["seen"]
-    assert fresh != seen
-    assert admin_client.get(asks, {"seen": fresh}, **HTMX).status_code == 204
+    fresh = _poll_asks(header, asks)
+    assert fresh["seen"] != seen
+    assert admin_client.get(asks, fresh, **HTMX).status_code == 204
+
+
+def test_a_fact_corrected_elsewhere_is_told_without_a_status_change(
+    admin_client, case_admin, quality_reviewer
+):
+    """From QA: a colleague's correction of a fact (which saves the case) was told as "it is now
+    records complete", the status the page already showed."""
+    case = CaseFactory(status=CaseStatus.RECORDS_COMPLETE)
+    page = admin_client.get(reverse("casefile:case_detail", args=[case.case_number]))
+    asks = reverse("casefile:case_changed", args=[case.case_number])
+    question = _poll_asks(page.content.decode(), asks)
+    type(case).objects.filter(pk=case.pk).update(
+        updated_at=timezone.now() + dt.timedelta(seconds=1)
+    )
+    CaseEvent.objects.create(case=case, type=EventType.FACTS_EDITED, actor=quality_reviewer)
+    note = html_module.unescape(admin_client.get(asks, question, **HTMX).content.decode())
+    assert "Case facts corrected by" in note
+    assert "This case has changed since this page was drawn." in note and "it is now" not in note
+
+
+def test_ones_own_change_before_the_next_poll_keeps_the_note_of_others(
+    admin_client, case_admin, quality_reviewer
+):
+    """From QA: a colleague corrected a fact, then within 30 s the administrator added a record
+    on the open page: the header drawn again with the new stamps swallowed the colleague's
+    change, and the facts panel, not redrawn, went on showing the old value. The header's
+    redraw sends the event its page drew, and keeps the note."""
+    case = CaseFactory(status=CaseStatus.RECORDS_COMPLETE)
+    url = reverse("casefile:case_detail", args=[case.case_number])
+    page = admin_client.get(url).content.decode()
+    drawn = page.split('id="case-stale-after" name="after" value="', 1)[1].split('"', 1)[0]
+    assert 'hx-include="#case-stale-after"' in page
+    CaseEvent.objects.create(case=case, type=EventType.FACTS_EDITED, actor=quality_reviewer)
+    add_record(case, case_admin, title="Own upload")  # one's own change: the header redrawn
+    header = admin_client.get(url, {"panel": "header", "after": drawn}, **HTMX).content.decode()
+    note = html_module.unescape(header)
+    assert "This case has changed since this page was drawn." in note
+    assert "Case facts corrected by" in note and "Record added" not in note
+    # Still keeps the event it was drawn with, for the next redraw.
+    assert f'id="case-stale-after" name="after" value="{drawn}"' in header
+    # With nothing done by others, the redraw polls afresh.
+    quiet = CaseFactory(status=CaseStatus.RECORDS_COMPLETE)
+    quiet_url = reverse("casefile:case_detail", args=[quiet.case_number])
+    drawn = (
+        admin_client.get(quiet_url)
+        .content.decode()
+        .split('id="case-stale-after" name="after" value="', 1)[1]
+        .split('"', 1)[0]
+    )
+    add_record(quiet, case_admin)
+    header = admin_client.get(
+        quiet_url, {"panel": "header", "after": drawn}, **HTMX
+    ).content.decode()
+    assert 'hx-trigger="every 30s"' in header and "has changed" not in header
 
 
 def _poll_asks(page: str, asks: str) -> dict:
