@@ -75,9 +75,14 @@ def saved_view_save(request):
         messages.info(
             request, f"View “{form.cleaned_data['name']}” is saved already.", extra_tags="focus"
         )
-        return _back_to_list(form.cleaned_data["query"])
+        return _back_to_list(_list_after_save(request, form))
     messages.success(request, f"View “{form.cleaned_data['name']}” saved.", extra_tags="focus")
-    return _back_to_list(form.cleaned_data["query"])
+    return _back_to_list(_list_after_save(request, form))
+
+
+def _list_after_save(request, form) -> str:
+    """The list a save goes back to: the view saved, or where "Undo" was pressed (`back`)."""
+    return request.POST.get("back", form.cleaned_data["query"])
 
 
 @access_required()

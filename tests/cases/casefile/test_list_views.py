@@ -223,10 +223,19 @@ def test_undoing_the_delete_of_a_shared_view_shares_it_again(admin_client, case_
     ).content.decode()
     undo = page.split('class="saved-views__undo"', 1)[1].split("</form>", 1)[0]
     assert '<input type="hidden" name="shared" value="on">' in undo
-    admin_client.post(
-        reverse("casefile:saved_view_save"), {"name": "Team", "query": "", "shared": "on"}
+    assert 'name="back"' in undo
+    back = admin_client.post(
+        reverse("casefile:saved_view_save"),
+        {"name": "Team", "query": "due=3d", "shared": "on", "back": "status=received"},
     )
     assert SavedView.objects.get(owner=case_admin, name="Team").shared_role == "case_admin"
+    # Back to the list where Undo was pressed, not the view's own filters (from QA).
+    assert back.url == f"{LIST}?status=received"
+    # One's own shared view says so on the list (from QA: only its own page did).
+    assert (
+        'Team <span class="saved-views__owner">(shared)</span>'
+        in admin_client.get(LIST).content.decode()
+    )
 
 
 def test_sharing_stops(admin_client, case_admin):
