@@ -1182,8 +1182,9 @@ def _workspace(people, size):
 
 # Every step: session, user, case with parties and items, assignment, the draft with its
 # decisions, rounds and their comments, records opened, records, and the records' sources for
-# the names the public letter must not print. Step 3 (decisions) has its own budget below.
-WORKSPACE_STEPS = {1: 14, 2: 14, 4: 14, 5: 14, 6: 14}
+# the names the public letter must not print, and the newest event's id (the page's poll of
+# what others did asks after it). Step 3 (decisions) has its own budget below.
+WORKSPACE_STEPS = {1: 15, 2: 15, 4: 15, 5: 15, 6: 15}
 
 
 def _workspace_step(step: int, queries: int):
@@ -1202,7 +1203,7 @@ for _step_number, _step_queries in WORKSPACE_STEPS.items():
 
 @budget(
     "determination:workspace_step",
-    19,
+    20,
     variant="step 3, three items",
     why="the workspace of a draft returned by quality review, with the organization (its short "
     "name prints in the citation), the guideline catalog and one query of similar prior items "
@@ -1224,9 +1225,10 @@ def _workspace_step_three(people, size):
 
 @budget(
     "determination:workspace_step",
-    10,
+    11,
     variant="step 1, not yet accepted",
-    why="session, user, case with parties and items, assignment, no draft, records opened, records",
+    why="session, user, case with parties and items, assignment, no draft, records opened, "
+    "records, the newest event's id",
 )
 def _workspace_step_assigned(people, size):
     case = ready_case()

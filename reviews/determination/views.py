@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.responses import redirect_after_post, wants_fragment
 from cases.access import Ability, access_required, own_get_for
 from cases.formatting import us_time
+from cases.lifecycle.history import case_last_event
 from cases.lifecycle.models import CitationKind, Outcome
 from reviews.assignment.models import CONFLICT_ATTESTATION, Assignment, AssignmentStatus
 from reviews.determination import selectors, services
@@ -334,6 +335,9 @@ def _render_step(request, ws, step, *, status=200, **extra):
     were decided (issue 13): one ranking statement per item, a few ms each at 1,000,000
     decisions (bench/README.md); never for the fragments that answer an autosave."""
     context = _workspace_context(request, ws, step, **extra)
+    # The newest event the page drew: its poll tells of what others did since (a record added
+    # while the reviewer writes: from QA, only the case page said so). One query.
+    context["drawn_event"] = case_last_event(ws.case)
     if step == 3 and ws.editable and settings.IMR_SIMILAR_PANELS:
         rows = context["rows"]
         panels = selectors.similar_panels_for(ws.case, [row.decision for row in rows])

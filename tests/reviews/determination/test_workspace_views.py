@@ -965,8 +965,9 @@ def test_workspace_page_query_count_does_not_grow_with_items(
     settings.IMR_SIMILAR_PANELS = False
     for step in (2, 3, 4):
         # The step's reads and the audit log's row for them; the records' sources are read
-        # once for the names the public letter must not print.
-        with django_assert_max_num_queries(16):
+        # once for the names the public letter must not print; the newest event's id (the
+        # page's poll of what others did asks after it).
+        with django_assert_max_num_queries(17):
             client.get(reverse("determination:workspace_step", args=[case.case_number, step]))
 
 
@@ -1385,3 +1386,22 @@ def test_the_notes_above_the_summary_are_redrawn_as_it_is_saved(client, mine):
     notes = response.content.decode().split('id="summary-notes"', 1)[1].split("</div>", 1)[0]
     assert 'hx-swap-oob="true"' in notes
     assert "cannot print" not in notes
+
+
+def test_the_workspace_left_open_is_told_of_a_record_added_meanwhile(client, mine, case_admin):
+    """From QA: a record added while the reviewer wrote was said on the case page, not in the
+    workspace, where the reviewer reads the records and signs."""
+    case = mine[0]
+    page = client.get(reverse("determination:workspace_step", args=[case.case_number, 2]))
+    asks = reverse("casefile:case_changed", args=[case.case_number])
+    shown = page.content.decode()
+    assert 'hx-trigger="every 30s"' in shown.split(f'hx-get="{asks}?', 1)[1].split(">", 1)[0]
+    query = html.unescape(shown.split(f'hx-get="{asks}?', 1)[1].split('"', 1)[0])
+    question = dict(part.split("=", 1) for part in query.split("&"))
+    assert client.get(asks, question, **HTMX).status_code == 204
+    record_add(
+        case=case, actor=case_admin, uploaded=pdf_upload("late.pdf"), title="Late", kind="medical"
+    )
+    note = html.unescape(client.get(asks, question, **HTMX).content.decode())
+    assert f"Record added by {case_admin.display_name}" in note
+    assert '<a href="">Reload the page</a>' in note  # this page, the workspace
