@@ -292,10 +292,9 @@ class SavedViewEditForm(SavedViewForm):
         self.fields["name"].widget.attrs.pop("placeholder", None)
         if may(owner, Ability.SHARE_VIEWS):
             role = owner.get_role_display().lower()
-            self.fields["shared"].label = f"Shared with the other {role}s"
-            self.fields["shared"].help_text = (
-                "They see it beside their own views with your name, and may open it, not change it."
-            )
+            shared = self.fields["shared"]
+            shared.label = f"Shared with the other {role}s"
+            shared.help_text = "They see it with your name, and may open it, not change it."
         else:
             # Not among reviewers (cases.access, SHARE_VIEWS): renamed only.
             del self.fields["shared"]
