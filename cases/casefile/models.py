@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 
 
@@ -30,6 +31,10 @@ class SavedView(models.Model):
 
     def __str__(self) -> str:
         return f"{self.owner_id} {self.name}"
+
+    def get_absolute_url(self) -> str:
+        """The case list with its filters (stored normalised: casefile.forms.SavedViewForm)."""
+        return reverse("casefile:case_list") + (f"?{self.query}" if self.query else "")
 
     @property
     def shared(self) -> bool:

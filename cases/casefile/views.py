@@ -475,13 +475,14 @@ def case_detail(request, case_number: str):
 @access_required()
 @require_GET
 def case_changed(request, case_number: str):
-    """Whether the case changed since the case page was drawn: its status, due dates or facts
-    (Case.changed_stamp; `seen`: the stamp the header printed), by anyone or a task; or what
-    someone else did to it (its events since `since`, when the header was drawn: a record
-    added, a letter served). Unchanged: 204, and the header asks again later. Changed: a note
-    naming the changes, asking to reload. From QA: an administrator's page left open still
-    said "waiting for quality review" long after the determination was approved and its
-    letter issued. A note, not a redraw: the page may hold a form being typed."""
+    """Whether the case changed since the case page (or the reviewer's workspace) was drawn:
+    its status, due dates or facts (Case.changed_stamp; `seen`: the stamp the page printed,
+    `status`: the status it showed), by anyone or a task; or what someone else did to it (its
+    events after `after`, the newest the page drew: a record added, a letter served).
+    Unchanged: 204, and the page asks again later. Changed: a note naming the changes, asking
+    to reload. From QA: an administrator's page left open still said "waiting for quality
+    review" long after the determination was approved and its letter issued. A note, not a
+    redraw: the page may hold a form being typed."""
     # Only what it tells: asked every 30 s by each open case page.
     case = (
         cases_visible_to(request.user)
