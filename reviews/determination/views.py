@@ -241,8 +241,7 @@ def _workspace_context(request, ws, step: int, **extra) -> dict:
     # The fields a save just refused (too long, say), with why: beside them, "Still needed"
     # says what the draft on file lacks, not what the box holds (from QA: "Write the
     # rationale" under a full box).
-    result = extra.get("result")
-    not_saved = dict(result.refused if result is not None else extra.pop("refused", ()))
+    not_saved = dict(extra.pop("refused", ()))
     context["summary_not_saved"] = not_saved.get("summary", "")
     if determination is not None:
         problems = determination_problems(determination)
@@ -528,7 +527,14 @@ def draft_save(request, case_number):
         return redirect(_step_url(case_number, step))
     if request.htmx:
         ws = workspace_for(request.user, case_number)
-        context = _workspace_context(request, ws, step, result=result, saved_at=_saved_at_text())
+        context = _workspace_context(
+            request,
+            ws,
+            step,
+            result=result,
+            refused=result.refused,
+            saved_at=_saved_at_text(),
+        )
         context["version"] = result.version
         return TemplateResponse(request, fragment, context)
     if request.POST.get("beacon"):
