@@ -66,6 +66,10 @@ class ReviewerSide:
     # Whether a copy of any of the case's documents waits for a party's address: a closed case
     # says a party without one as an alarm only then (the parties panel).
     copies_held: Callable[[Any], bool] = lambda case: False
+    # The reviewer of the assignment in force on each of the given case ids that has one,
+    # {case id: reviewer id}, in one query: a run of reminders puts each reviewer's cases
+    # together before it reads them a chunk at a time.
+    current_reviewer_ids: Callable[[Any], dict[int, int]] = lambda case_ids: {}
 
 
 _registered: ReviewerSide | None = None

@@ -10,6 +10,7 @@ from reviews.admin import reviewer_deactivated_warning
 from reviews.assignment.selectors import (
     current_assignment_for,
     current_reviewer_for,
+    current_reviewer_ids,
     reviewer_case_scope,
 )
 from reviews.assignment.services import reviewer_deactivated_announce
@@ -55,6 +56,7 @@ def register() -> None:
             reviewer_case_url=_workspace_url,
             case_closed=notice_copies_withdraw,
             copies_held=case_copies_held,
+            current_reviewer_ids=current_reviewer_ids,
         )
     )
     after_approval_register(letter_request)

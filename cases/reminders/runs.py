@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Iterator
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,6 +21,7 @@ from cases.formatting import cases_counted
 from cases.lifecycle.models import Case
 from cases.outbox.runs import WORKING_STATUSES, run_stuck
 from cases.outbox.services import follow_up_add
+from cases.registry import reviewer_side
 
 # tasks imports this module too: both by module name, each name resolved at call time.
 from cases.reminders import tasks
@@ -28,7 +30,7 @@ from cases.reminders.services import Reminded, reminder_recipient, reviewer_remi
 
 logger = logging.getLogger(__name__)
 
-# Cases read from the database at a time.
+# Cases read from the database at a time (more for a reviewer of more: _chunks).
 REMINDER_CHUNK = 100
 # Outcomes with nothing recorded, which "Send again" sends again.
 NOT_REMINDED = frozenset({Reminded.MAIL_FAILED, Reminded.ERROR})
@@ -134,8 +136,7 @@ def reminder_run_work(*, run_id: int) -> bool:
     try:
         # Read again after each pass: cases sent again meanwhile are not left behind.
         while waiting := _waiting(run):
-            for start in range(0, len(waiting), REMINDER_CHUNK):
-                chunk = waiting[start : start + REMINDER_CHUNK]
+            for chunk in _chunks(waiting):
                 number = ""
                 by_number = Case.objects.filter(case_number__in=chunk)
                 cases = {case.case_number: case for case in by_number}
@@ -151,6 +152,35 @@ def reminder_run_work(*, run_id: int) -> bool:
         return False
     _run_end(run)
     return True
+
+
+def _chunks(waiting: list[str]) -> Iterator[list[str]]:
+    """The waiting cases in chunks of about REMINDER_CHUNK, each reviewer's cases whole in one
+    chunk, so that each reviewer gets one e-mail for the run (from QA: a reviewer whose cases
+    fell in several chunks of a large run got one e-mail per chunk). A reviewer of more than
+    REMINDER_CHUNK has a chunk of their own. In the run's order, by each reviewer's first case;
+    the grouping read here is a hint, and _by_reviewer decides whom each case goes to."""
+    reviewer_of: dict[str, int] = {}
+    for start in range(0, len(waiting), REMINDER_CHUNK):
+        ids = dict(
+            Case.objects.filter(
+                case_number__in=waiting[start : start + REMINDER_CHUNK]
+            ).values_list("pk", "case_number")
+        )
+        reviewers = reviewer_side().current_reviewer_ids(ids)
+        reviewer_of.update({ids[pk]: reviewer for pk, reviewer in reviewers.items()})
+    groups: dict[object, list[str]] = {}
+    for number in waiting:
+        key = ("reviewer", reviewer_of[number]) if number in reviewer_of else ("case", number)
+        groups.setdefault(key, []).append(number)
+    chunk: list[str] = []
+    for group in groups.values():
+        if chunk and len(chunk) + len(group) > REMINDER_CHUNK:
+            yield chunk
+            chunk = []
+        chunk.extend(group)
+    if chunk:
+        yield chunk
 
 
 def _waiting(run: ReminderRun) -> list[str]:

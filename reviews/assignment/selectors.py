@@ -29,6 +29,15 @@ def current_reviewer_for(case):
     return assignment.reviewer if assignment else None
 
 
+def current_reviewer_ids(case_ids) -> dict[int, int]:
+    """{case id: reviewer id} of the assignment in force on each of `case_ids` that has one."""
+    return dict(
+        Assignment.objects.filter(
+            case_id__in=case_ids, round=F("case__round"), status__in=VISIBLE_ASSIGNMENT_STATUSES
+        ).values_list("case_id", "reviewer_id")
+    )
+
+
 def cases_waiting_for_reviewer():
     """Cases ready for a reviewer and without one: expedited first, then what is due first."""
 

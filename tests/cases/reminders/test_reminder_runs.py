@@ -127,6 +127,29 @@ def test_a_reviewer_of_several_cases_selected_gets_one_email_listing_them(
     )
 
 
+def test_a_reviewer_whose_cases_fall_far_apart_in_a_large_run_gets_one_email(
+    monkeypatch, admin_client, two_in_review, django_capture_on_commit_callbacks
+):
+    """From the last note: the run reads its cases a chunk at a time, and a reviewer with
+    cases in several chunks got one e-mail per chunk. Each reviewer's cases now share one."""
+    monkeypatch.setattr(runs, "REMINDER_CHUNK", 2)
+    (first, first_reviewer), (other, other_reviewer) = two_in_review
+    second, third = (case_in_review(first_reviewer)[0] for _ in range(2))
+    # In the list's order the first reviewer's cases fall in both chunks of two.
+    selected = [first, other, second, third]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(BULK, {"action": "remind", "case": [c.case_number for c in selected]})
+
+    run = ReminderRun.objects.get()
+    assert run.outcomes == {case.case_number: "sent" for case in selected}
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(
+        [first_reviewer.email, other_reviewer.email]
+    )
+    (digest,) = [message for message in mail.outbox if message.to == [first_reviewer.email]]
+    assert digest.subject == "Reminder: 3 cases"
+
+
 def test_a_run_that_stopped_is_resumed_and_no_reviewer_is_reminded_twice(
     admin_client, case_admin, two_in_review, django_capture_on_commit_callbacks, settings
 ):
