@@ -530,7 +530,11 @@ def _case_list_shared_views(people, size):
     )
 
 
-@budget("casefile:saved_views", 3, why="session, user, the views (no audit row: no case read)")
+@budget(
+    "casefile:saved_views",
+    4,
+    why="session, user, the views, the colleagues sharing reaches (no audit row: no case read)",
+)
 def _saved_views(people, size):
     for number in range(size):
         name = f"View {size}-{number}"

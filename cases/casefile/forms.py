@@ -291,9 +291,9 @@ class SavedViewEditForm(SavedViewForm):
         self.fields["name"].label = "Name"
         self.fields["name"].widget.attrs.pop("placeholder", None)
         if may(owner, Ability.SHARE_VIEWS):
-            role = owner.get_role_display().lower()
+            self.role = owner.get_role_display().lower()
             shared = self.fields["shared"]
-            shared.label = f"Shared with the other {role}s"
+            shared.label = f"Shared with the other {self.role}s"
             shared.help_text = "They see it with your name, and may open it, not change it."
         else:
             # Not among reviewers (cases.access, SHARE_VIEWS): renamed only.
@@ -302,6 +302,16 @@ class SavedViewEditForm(SavedViewForm):
         errors = self.fields["name"].error_messages
         for key in ("required", "max_length"):
             errors[key] = capfirst(errors[key])
+
+    def audience_say(self, colleagues: int) -> None:
+        """With no other active user of the owner's role (`colleagues`, counted once for the
+        page), the sharing hint says so (from QA: the sole quality reviewer was offered to
+        share with nobody)."""
+        if colleagues == 0 and "shared" in self.fields:
+            self.fields["shared"].help_text = (
+                f"No other {self.role} has a login now. Those given one later will see it "
+                "with your name, and may open it, not change it."
+            )
 
     def clean_name(self) -> str:
         try:

@@ -26,7 +26,7 @@ from cases.casefile.forms import (
 )
 from cases.casefile.list_csv import case_list_rows
 from cases.casefile.models import SavedView
-from cases.casefile.selectors import cases_selected_for
+from cases.casefile.selectors import cases_selected_for, share_audience
 from cases.reminders.runs import reminder_run_start
 from cases.reminders.selectors import cases_in_reviewers_hands
 from cases.spreadsheet import csv_response
@@ -142,7 +142,7 @@ def _edit_prefix(view: SavedView) -> str:
 
 
 def _saved_views_render(request, *, bound: SavedViewEditForm | None = None, status: int = 200):
-    views = SavedView.objects.filter(owner=request.user).order_by("name", "pk")
+    views = list(SavedView.objects.filter(owner=request.user).order_by("name", "pk"))
     rows = []
     for view in views:
         if bound is not None and bound.renaming.pk == view.pk:
@@ -155,6 +155,10 @@ def _saved_views_render(request, *, bound: SavedViewEditForm | None = None, stat
                 initial={"name": view.name, "shared": view.shared},
             )
         rows.append((view, form))
+    if views and may(request.user, Ability.SHARE_VIEWS):
+        colleagues = share_audience(request.user)
+        for _view, form in rows:
+            form.audience_say(colleagues)
     return TemplateResponse(
         request, "cases/saved_views.html", {"rows": rows, "refused": bound}, status=status
     )

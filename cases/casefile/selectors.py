@@ -12,6 +12,7 @@ from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from accounts.models import User
 from cases.access import Ability, cases_visible_to, may
 from cases.casefile.models import SavedView
 from cases.lifecycle.clock import case_clock
@@ -55,6 +56,12 @@ SORTS = {
     "due": (_DUE, F("case_number")),
     "status": (workflow_step(), F("case_number")),
 }
+
+
+def share_audience(user) -> int:
+    """How many others a view the user shares is shown to now: the other active users of their
+    role (SavedViewsShown reads it from their side)."""
+    return User.objects.filter(role=user.role, is_active=True).exclude(pk=user.pk).count()
 
 
 class SavedViewsShown:

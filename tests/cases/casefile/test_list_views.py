@@ -197,6 +197,22 @@ def test_a_shared_view_is_offered_to_colleagues_of_the_role_read_only(
     assert "Team queue" not in signed_in(quality_reviewer).get(LIST).content.decode()
 
 
+def test_the_only_user_of_a_role_is_told_no_one_else_sees_a_view_shared_yet(quality_reviewer):
+    """From the last note: the sole quality reviewer was offered to share with nobody."""
+    SavedView.objects.create(owner=quality_reviewer, name="Waiting", query="status=submitted")
+    alone = signed_in(quality_reviewer).get(VIEWS).content.decode()
+    assert "No other quality reviewer has a login now." in alone
+    UserFactory(role="quality_reviewer", is_active=False)
+    assert "No other quality reviewer has a login now." in (
+        signed_in(quality_reviewer).get(VIEWS).content.decode()
+    )
+
+    UserFactory(role="quality_reviewer")
+    page = signed_in(quality_reviewer).get(VIEWS).content.decode()
+    assert "No other quality reviewer" not in page
+    assert "They see it with your name, and may open it, not change it." in page
+
+
 def test_reviewers_rename_their_views_and_share_none(reviewer, other_reviewer):
     """From a review: a view shared among reviewers named its owner to the others, and showed
     their searches (Lab. Code 4610.6(f): a reviewer may not know another)."""
