@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from cases.formatting import in_sentence
@@ -192,6 +193,8 @@ def _typed(text: str, *, capital_first: bool = False) -> str:
             out.append(f"[{re.escape(APOSTROPHES)}]?")
         elif char in _DASHES:
             out.append(rf"[\s{re.escape(_DASHES)}]?")
+        elif _unseen(char):
+            continue  # a direction mark in the case file's name: the text is read without
         elif len(base) == 1 and base in _LETTER_FORMS:
             forms = _LETTER_FORMS[base]
             if capital_first and index == 0:
@@ -461,15 +464,32 @@ def case_identifiers(case: Case) -> list[Identifier]:
     return named_first + found + list(PATTERNS)
 
 
+def _unseen(char: str) -> bool:
+    """A format character: a zero-width space or joiner, a direction mark (U+200E, U+200F), a
+    soft hyphen, a byte-order mark. None prints, and text pasted from a word processor or a PDF
+    carries them."""
+    return unicodedata.category(char) == "Cf"
+
+
 def identifier_hits(identifiers: list[Identifier], text: str) -> list[Hit]:
     """Every hit in the text, in the order of the text; overlapping hits go to the identifier
-    listed first (the worker's name before a generic pattern)."""
+    listed first (the worker's name before a generic pattern). The text is read without its
+    format characters (_unseen), since none prints: a social security number with a direction
+    mark inside printed whole in the public letter, unflagged (from the notes). A hit's span
+    is the text's own, marks and all, so replacing it leaves none behind."""
+    text = text or ""
+    kept = [index for index, char in enumerate(text) if not _unseen(char)]
+    read = "".join(text[index] for index in kept) if len(kept) < len(text) else text
     hits: list[Hit] = []
     for identifier in identifiers:
-        for match in identifier.pattern.finditer(text or ""):
+        for match in identifier.pattern.finditer(read):
             group = "id" if "id" in identifier.pattern.groupindex else 0
             start, end = match.span(group)
-            if start == end or any(h.start < end and start < h.end for h in hits):
+            if start == end:
+                continue
+            if read is not text:
+                start, end = kept[start], kept[end - 1] + 1
+            if any(h.start < end and start < h.end for h in hits):
                 continue
             hits.append(Hit(identifier, start, end, text[start:end]))
     return sorted(hits, key=lambda hit: hit.start)

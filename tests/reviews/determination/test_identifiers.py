@@ -535,6 +535,35 @@ def test_the_workers_name_is_found_as_people_type_it(db, first, last, text, foun
     assert [(hit.identifier.code, hit.found) for hit in hits] == [("worker", found)]
 
 
+LRM, ZWSP, SOFT_HYPHEN = "\u200e", "\u200b", "\u00ad"
+
+
+def test_an_identifier_with_unseen_characters_inside_is_found_and_replaced_whole(named_case):
+    """From the notes: a social security number with a direction mark inside (pasted from a
+    PDF) was not flagged, and the public letter would print it. Format characters print
+    nothing, so the text is read without them, and the replacement takes them too."""
+    case = named_case[0]
+    ssn, claim = f"123-{LRM}45-6789", f"05-{ZWSP}123456"
+    name = f"Ms. R{SOFT_HYPHEN}uiz"
+    text = f"SSN {ssn}. Claim {claim}. {name} reports pain."
+    hits = identifier_hits(case_identifiers(case), text)
+    assert [(hit.identifier.code, hit.found) for hit in hits] == [
+        ("ssn", ssn),
+        ("claim", claim),
+        ("worker", name),
+    ]
+    assert hits_replaced(text, hits) == (
+        "SSN [social security number removed]. Claim [claim number removed]. "
+        "The injured worker reports pain."
+    )
+
+
+def test_a_name_the_case_file_holds_with_a_direction_mark_is_found_without_it(db):
+    case, _, _ = case_in_review(worker_first_name="Ana", worker_last_name=f"Ruiz{LRM}")
+    hits = identifier_hits(case_identifiers(case), "Ana Ruiz reports pain.")
+    assert [(hit.identifier.code, hit.found) for hit in hits] == [("worker", "Ana Ruiz")]
+
+
 @pytest.mark.django_db
 def test_a_short_claim_number_found_in_other_text_stays_the_reviewers_to_confirm():
     """A claim number "2016" matches a guideline's year ("MTUS (2016)"): it cannot be held
