@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Q
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -316,7 +317,7 @@ def plan_work_out(*, run_id: int, today: dt.date | None = None) -> bool:
         _plan_progress(
             run,
             f"Matching {cases_counted(len(cases))} against "
-            f"{len(roster.entries)} reviewer{'s' if len(roster.entries) != 1 else ''}",
+            f"{len(roster.entries)} reviewer{pluralize(len(roster.entries))}",
         )
         plan = assignment_plan(roster, facts)
     except Exception as exc:
