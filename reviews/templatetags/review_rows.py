@@ -88,11 +88,13 @@ def quality_queue_row(determination) -> SafeString:
     )
 
 
-def _item_due_list(clock) -> str:
+@register.simple_tag
+def item_due_list(clock) -> SafeString:
     """Each disputed item's own determination due date, the first marked (Lab. Code
-    4610.6(d)), when they are not all due on one date (as components/item_due_list.html)."""
+    4610.6(d)), when they are not all due on one date: in a reviewer's open rows and the
+    workspace's header."""
     if not clock.items_due_apart:
-        return ""
+        return mark_safe("")
     lines = []
     due_first = clock.items_due_first
     for item, deadline in clock.item_deadlines:
@@ -101,7 +103,7 @@ def _item_due_list(clock) -> str:
             f"<li{_FIRST_CLASS if first else ''}>{escape(item.description)}: "
             f"due {us_date(deadline.on)}{_DUE_FIRST if first else ''}</li>"
         )
-    return f'<ul class="item-due plain-list small">{"".join(lines)}</ul>'
+    return mark_safe(f'<ul class="item-due plain-list small">{"".join(lines)}</ul>')
 
 
 def _stage_badge(stage_key: str) -> str:
@@ -133,7 +135,7 @@ def reviewer_open_row(row) -> SafeString:
         f'<td data-label="Disputed items">{_items_of(case)}</td>'
         f'<td data-label="Where it stands">{_stage_badge(stage_key)}</td>'
         f'<td data-label="Due"><span class="nowrap">{us_date(clock.due_on) or "—"}</span>'
-        f"{running}{_item_due_list(clock)}</td>"
+        f"{running}{item_due_list(clock)}</td>"
         f'<td data-label="Days left">{clock_badge(clock)}</td>'
         f'<td class="num"><a class="button{primary} dash-open" href="{workspace}">'
         f"{_OPEN_ACTION.get(stage_key, 'View')}"
