@@ -17,7 +17,7 @@ import functools
 import heapq
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import (
     Count,
@@ -792,6 +792,9 @@ class PlannedAssignment:
     expedited: bool
     entry: RosterEntry
     score: int
+    # How the score is made, as the Assign page shows it (from the notes: the batch plan
+    # showed total scores only).
+    parts: list[ScorePart] = field(default_factory=list)
 
 
 @dataclass
@@ -812,6 +815,10 @@ class Plan:
                     "external_id": a.entry.external_id,
                     "name": a.entry.name,
                     "score": a.score,
+                    "parts": [
+                        {"label": p.label, "points": p.points, "out_of": p.out_of, "why": p.why}
+                        for p in a.parts
+                    ],
                 }
                 for a in self.assignments
             ],
@@ -1023,6 +1030,16 @@ def greedy_plan(roster: Roster, facts_list: list[CaseFacts]) -> Plan:
     return _plan_from(roster, facts_list, pairs, chosen)
 
 
+def _plan_parts(entry: RosterEntry, facts: CaseFacts, today: dt.date) -> list[ScorePart]:
+    """A planned pair's score parts. Every pair is scored on the loads the roster had before
+    the plan (the capacity a plan may use is its limit): the load says so, as a reviewer given
+    three cases by one plan reads "0 of 5 open cases" beside each."""
+    return [
+        replace(part, why=f"{part.why} before this plan") if part.label == "Load" else part
+        for part in score_parts(entry, facts, today)
+    ]
+
+
 def _plan_from(roster, facts_list, pairs, chosen: dict[int, int]) -> Plan:
     assignments, unassigned = [], []
     why_nobody = _WhyNobody(roster)
@@ -1037,6 +1054,7 @@ def _plan_from(roster, facts_list, pairs, chosen: dict[int, int]) -> Plan:
                     expedited=facts.expedited,
                     entry=roster.entries[i],
                     score=score,
+                    parts=_plan_parts(roster.entries[i], facts, roster.today),
                 )
             )
         else:

@@ -68,6 +68,33 @@ def test_work_out_the_plan_in_the_background_then_assign_it(
     assert "Stale" not in page
 
 
+def test_each_planned_score_shows_how_it_is_made(admin_client, django_capture_on_commit_callbacks):
+    """From the notes: the batch plan showed total scores only, where the Assign page breaks
+    each score down. The parts add up to the score shown."""
+    case = ready_case()
+    reviewer_with_profile("REV-1")
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(reverse("assignment:assignments_plan"))
+    (planned,) = PlanRun.objects.get().plan["assignments"]
+    assert [part["label"] for part in planned["parts"]] == [
+        "Specialty match",
+        "Load",
+        "Spare days",
+        "Conflicts",
+    ]
+    assert sum(part["points"] for part in planned["parts"]) == planned["score"] > 0
+
+    page = admin_client.get(reverse(BATCH)).content.decode()
+    assert (
+        f'<summary>How it is made<span class="visually-hidden"> for {case.case_number}</span>'
+        in page
+    )
+    load = planned["parts"][1]
+    # Scored on the loads before the plan, as it says (a plan may give a reviewer several).
+    assert load["why"] == "0 of 5 open cases before this plan"
+    assert f"<strong>Load</strong>: {load['points']} of {load['out_of']} · {load['why']}" in page
+
+
 def test_a_second_click_on_assign_says_the_plan_was_assigned_not_that_it_went_stale(
     admin_client, case_admin
 ):
