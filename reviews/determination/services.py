@@ -582,14 +582,22 @@ def _placeholder_detail(quoted: str) -> str:
 
 
 @transaction.atomic
-def determination_warnings_confirm(*, determination, actor, keys) -> list[str]:
-    """Record which soft warnings of the review step the reviewer confirmed (the full set of
-    ticked boxes). Keys of warnings that no longer stand are dropped."""
+def determination_warnings_confirm(
+    *, determination, actor, keys, toggled: str | None = None
+) -> list[str]:
+    """Record which soft warnings of the review step the reviewer confirmed: the full set of
+    ticked boxes (`keys`, a form sent whole), or with `toggled` that one box alone, ticked if
+    it is among `keys` (a box sent as it changes: from QA, two boxes ticked in quick
+    succession, each sent with the set as it was then, left the second unconfirmed). Keys of
+    warnings that no longer stand are dropped."""
 
     determination = _determination_lock(determination)
     _editable_check(determination, actor)
     # What may never be printed (warnings.NEVER_PUBLISHED) is not confirmed, whatever is sent.
     sent = {str(key) for key in keys}
+    if toggled is not None:
+        # Under the draft's lock, so boxes sent at once each keep the other's answer.
+        sent = (set(determination.warnings_confirmed) - {toggled}) | (sent & {toggled})
     confirmed = sorted({w.key for w in review_warnings(determination) if w.confirmed_in(sent)})
     determination.warnings_confirmed = confirmed
     determination.save(update_fields=["warnings_confirmed", "updated_at"])

@@ -599,6 +599,7 @@ def warnings_confirm(request, case_number):
             determination=ws.determination,
             actor=request.user,
             keys=request.POST.getlist("confirm"),
+            toggled=request.POST.get("toggled", "")[:200] or None,
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

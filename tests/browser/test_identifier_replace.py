@@ -38,3 +38,42 @@ def test_a_click_replaces_the_workers_name_on_the_review_step(
     shot(page, artifacts, "identifier-after")
     summary = Determination.objects.get(pk=determination.pk).clinical_summary
     assert summary.endswith(" The injured worker walks with a cane.")
+
+
+def test_two_warnings_ticked_in_quick_succession_are_both_confirmed(
+    page, live_server, reference_data
+):
+    """From QA: ticking both confirmations one right after the other saved only the first;
+    after a reload the second was unticked and signing waited for it."""
+    case, reviewer, determination = case_in_review(
+        worker_first_name="Luis", worker_last_name="Delgado"
+    )
+    determination_fill(determination)
+    determination.clinical_summary += " Mr. Delgado walks with a cane. Dr. Park agreed."
+    determination.save()
+    sign_in(page, live_server.url, reviewer)
+    page.goto(f"{live_server.url}/reviews/cases/{case.case_number}/step/4/")
+    page.wait_for_load_state("networkidle")
+    boxes = page.locator("#review-warnings input[type=checkbox]")
+    expect(boxes).to_have_count(2)
+    # The second is ticked while the first one's answer is on its way.
+    page.evaluate(
+        """() => document.querySelectorAll('#review-warnings input[type=checkbox]')
+            .forEach((box) => box.click())"""
+    )
+    expect(page.locator("#review-warnings").get_by_text("Confirmed as right")).to_have_count(
+        2, timeout=10_000
+    )
+    page.wait_for_load_state("networkidle")
+    assert len(Determination.objects.get(pk=determination.pk).warnings_confirmed) == 2
+    page.reload()
+    expect(page.locator("#review-warnings input[type=checkbox]:checked")).to_have_count(2)
+    # By keyboard, the box keeps the focus as its line is drawn again.
+    first = page.locator("#warning-1")
+    first.focus()
+    first.press("Space")
+    expect(page.locator("#warning-item-1")).not_to_have_class(re.compile("is-confirmed"))
+    expect(page.locator("#warning-1")).to_be_focused()
+    expect(page.locator("#before-sign")).to_contain_text("1 warning to confirm as right")
+    page.wait_for_load_state("networkidle")
+    assert len(Determination.objects.get(pk=determination.pk).warnings_confirmed) == 1

@@ -796,6 +796,30 @@ def test_confirming_a_warning_is_kept(client, mine):
     assert Determination.objects.get(pk=determination.pk).warnings_confirmed == [warning.key]
 
 
+def test_boxes_ticked_in_quick_succession_each_keep_their_answer(client, mine):
+    """From QA: two warnings ticked one right after the other saved only the first. Each box
+    is sent alone as it changes, with the form as it stood then (the second box's request
+    does not know the first's answer, nor the first the second's), and names itself."""
+    case, _, determination, _ = mine
+    determination_fill(determination)
+    determination.clinical_summary += f" {case.worker_last_name} reported pain. Dr. Park agreed."
+    determination.save()
+    first, second = [w for w in review_warnings(determination) if w.confirmable][:2]
+    url = reverse("determination:warnings_confirm", args=[case.case_number])
+    page = client.get(reverse("determination:workspace_step", args=[case.case_number, 4]))
+    assert f'hx-vals=\'{{"toggled": "{first.key}"}}\'' in page.content.decode()
+
+    # Both sent before either answer came back: each with only its own box ticked.
+    client.post(url, {"confirm": [first.key], "toggled": first.key}, **HTMX)
+    client.post(url, {"confirm": [second.key], "toggled": second.key}, **HTMX)
+    assert sorted(Determination.objects.get(pk=determination.pk).warnings_confirmed) == sorted(
+        [first.key, second.key]
+    )
+    # Unticking one leaves the other.
+    client.post(url, {"confirm": [second.key], "toggled": first.key}, **HTMX)
+    assert Determination.objects.get(pk=determination.pk).warnings_confirmed == [second.key]
+
+
 def test_preview_renders_the_letter_template_with_a_strict_policy(client, mine):
     case, _, determination, _ = mine
     determination_fill(determination)
