@@ -319,7 +319,7 @@ API_MAX_OFFSET = 1_000_000_000
 IMR_ELIGIBILITY_BLOCKING_CHECKS = env_list(
     "IMR_ELIGIBILITY_BLOCKING_CHECKS",
     "timely,filed_by,signed,ur_decision_on_file,ur_decision_basis,disputed_items,prior_imr,"
-    "liability,information,duplicates",
+    "liability,information,duplicates,certification",
 )
 # A prior IMR of the same treatment counts when it was decided within this many months before
 # this application was received (our setting: 8 CCR 9792.10.3(a)(2) speaks of "any previous

@@ -13,7 +13,12 @@ from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect, reselect, reswap, retarget
 
 from cases.access import Ability, access_required, case_get_for
-from cases.intake.corrections import CASE_FIELDS, PARTY_FIELDS, case_facts_edit
+from cases.intake.corrections import (
+    CASE_FIELDS,
+    PARTY_FIELDS,
+    case_facts_edit,
+    standard_correctable,
+)
 from cases.intake.forms import EligibilityFactsForm
 from cases.intake.validation.keys import PARTY_KEYS
 from cases.jsoncheck import visible_strip
@@ -24,7 +29,6 @@ from cases.lifecycle.models import (
     DrugClass,
     ItemCategory,
     PartyRole,
-    Priority,
     SentBy,
     ServedBy,
     Sex,
@@ -159,10 +163,7 @@ def _context(case, *, errors=()) -> dict:
         "after_issue": Action.EDIT_FACTS not in actions and Action.CORRECT_FOR_AMENDMENT in actions,
         "items_changeable": Action.CHANGE_ITEMS in actions,
         "convertible": Action.CONVERT_TO_EXPEDITED in actions,
-        # An expedited application typed in by mistake is corrected before its notice only.
-        "standard_correctable": case.priority == Priority.EXPEDITED
-        and not case.expedited_on
-        and not case.date_assigned,
+        "standard_correctable": standard_correctable(case),
     }
 
 

@@ -67,6 +67,7 @@ from cases.eligibility.forms import (
 )
 from cases.eligibility.selectors import eligibility_checks
 from cases.eligibility.services import information_due_text
+from cases.intake.corrections import standard_correctable
 from cases.lifecycle import services as lifecycle
 from cases.lifecycle.delivery import case_service_contacts, service_problems_quiet
 from cases.lifecycle.expedite import expedited_due_dates
@@ -376,6 +377,8 @@ def _case_context(request, case: Case, *, panel: str | None = None, **bound) -> 
         context["duplicates_more"] = len(duplicates) - len(shown) if can_manage else 0
         checks = eligibility_checks(case, duplicates_found=duplicates) if screening else []
         context["eligibility_checks"] = checks
+        # The certification check's way out: an expedited application typed in by mistake.
+        context["standard_correctable"] = screening and can_manage and standard_correctable(case)
         if can_manage:
             context.update(
                 _workflow_forms(

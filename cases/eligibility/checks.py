@@ -434,10 +434,15 @@ def certification(case: Case) -> EligibilityCheck:
         result = CheckResult.PASSES
         text = "A record of kind 'physician's certification' is on file."
     else:
+        # Blocking by default (IMR_ELIGIBILITY_BLOCKING_CHECKS): from QA, an expedited case was
+        # found eligible past it with no word, and then stayed expedited for good (an expedited
+        # review is not converted back once its notice is sent; README "Correcting the facts").
         result = CheckResult.NEEDS_FINDING
         text = (
             "Expedited, but no physician's certification is on file: upload it (kind "
-            "'physician's certification') or review the case on the standard clock."
+            "'physician's certification'), correct the priority to standard before the notice "
+            "goes out, or write why it is expedited anyway (the certification is in the "
+            "application itself)."
         )
     return _check(
         "certification",

@@ -301,6 +301,13 @@ def _item_text(item: dict) -> str:
     return f"{item.get('description') or ''} ({label})" if label else item.get("description")
 
 
+def standard_correctable(case: Case) -> bool:
+    """An expedited application typed in by mistake is corrected to standard before its notice
+    only: not once converted on a certification, nor once the notice went out
+    (_priority_check says why)."""
+    return case.priority == Priority.EXPEDITED and not case.expedited_on and not case.date_assigned
+
+
 def _priority_check(case: Case, new: str | None) -> None:
     if new in (None, "") or new == case.priority:
         return

@@ -450,6 +450,18 @@ def demo_cases(today: dt.date) -> list[DemoCase]:
             ),
             records=[
                 _ur_decision(2, "ACDF C5-C6"),
+                # What an expedited review rests on (8 CCR 9792.10.4(c)).
+                DemoRecord(
+                    "Physician's certification for expedited review",
+                    1,
+                    1,
+                    [
+                        "CERTIFICATION FOR EXPEDITED REVIEW",
+                        "Progressive myelopathy: an imminent and serious threat to the worker's "
+                        "health. Marcus Bell, M.D.",
+                    ],
+                    kind=RecordKind.CERTIFICATION,
+                ),
                 DemoRecord(
                     "Neurosurgical consultation",
                     6,

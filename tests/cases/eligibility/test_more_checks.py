@@ -131,14 +131,50 @@ def test_a_duplicate_needs_a_finding_answered_by_consolidate_or_not_the_same_dis
 # --- The physician's certification of an expedited review -----------------------------------
 
 
-def test_an_expedited_case_without_a_certification_needs_a_finding_not_blocking(case_admin):
+def test_an_expedited_case_without_a_certification_needs_a_finding_and_blocks(case_admin):
+    """From QA: it did not block, so an expedited case was found eligible past it with no
+    word, and then stayed expedited for good (no rule converts it back once its notice is
+    out)."""
     assert check(CaseFactory(), "certification").result == P
     case = CaseFactory(priority="expedited")
     found = check(case, "certification")
-    assert found.result == N and not found.blocks
+    assert found.result == N and found.blocks
     assert found.source == "8 CCR 9792.10.4(c)"
+    assert "correct the priority to standard before the notice goes out" in found.explanation
     add_record(case, case_admin, kind=RecordKind.CERTIFICATION, title="Physician certification")
     assert check(case, "certification").result == P
+
+
+def test_an_expedited_case_without_a_certification_is_eligible_only_with_a_reason(admin_client):
+    case = application(priority="expedited")
+    page = admin_client.get(reverse("casefile:case_detail", args=[case.case_number]))
+    # The way out offered beside the check, while the notice has not gone out.
+    facts = reverse("casefile:case_facts_edit", args=[case.case_number])
+    assert f'<a href="{facts}#priority">Correct the priority to standard</a>' in (
+        page.content.decode()
+    )
+    url = reverse("casefile:case_eligibility", args=[case.case_number])
+    post = {
+        "finding": "eligible",
+        **{
+            f"eligible-{key}_reason": override.reason
+            for key, override in overrides_for(case).items()
+            if key != "certification"
+        },
+    }
+    refused = admin_client.post(url, post)
+    assert refused.status_code != 302
+    case.refresh_from_db()
+    assert case.status == S.RECEIVED
+    assert "Write why the case is eligible past this check" in refused.content.decode()
+
+    post["eligible-certification_reason"] = "The application's expedited box is signed by Dr. Lee."
+    assert admin_client.post(url, post).status_code == 302
+    case.refresh_from_db()
+    assert case.status == S.AWAITING_RECORDS
+    # Once the notice is out, the correction is no longer offered.
+    page = admin_client.get(reverse("casefile:case_detail", args=[case.case_number]))
+    assert "Correct the priority to standard" not in page.content.decode()
 
 
 def test_a_converted_case_has_its_certification(case, case_admin):
