@@ -3,6 +3,7 @@ parties panel, the letters room and intake share. Pure functions of the stored f
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.db.models import prefetch_related_objects
@@ -23,6 +24,27 @@ SERVED_PARTY_ROLES = (
     PartyRole.CLAIMS_ADMINISTRATOR,
     PartyRole.EMPLOYER,
 )
+
+
+# A United States address ends with its city and state, and its ZIP code ("Fresno, CA
+# 93721", "…CA 93721-4410"; "Stockton, CA" is taken, the post office finds the ZIP); an address
+# abroad ends with its country, on a line of its own after at least two others.
+_ENDS_WITH_ZIP = re.compile(r"[A-Za-z].*\b\d{5}(?:-\d{4})?$|\w,\s*[A-Za-z]{2}\.?$")
+ADDRESS_INCOMPLETE = (
+    "A postal address ends with its city, state and ZIP code (“Fresno, CA 93721”), on a line "
+    "of its own or after a comma: mail to “{first}” alone would not arrive. Add them, or "
+    "leave the address empty until you have it (the papers wait for it)."
+)
+
+
+def address_problem(address: str) -> str:
+    """Why mail to `address` would not arrive ("" when it may): typed for service, it needs
+    its city, state and ZIP (from QA: "5 Dock Rd" alone was taken, and the notice was printed
+    for it). An empty address is no problem here: the papers wait for one (service_problem)."""
+    lines = [line.strip() for line in address.strip().splitlines() if line.strip()]
+    if not lines or _ENDS_WITH_ZIP.search(lines[-1]) or len(lines) >= 3:
+        return ""
+    return ADDRESS_INCOMPLETE.format(first=lines[0])
 
 
 def delivery_method_for(*, chosen: str, email: str, consent: bool) -> str:

@@ -17,6 +17,7 @@ from cases.lifecycle.clock import CLOCK_COLUMNS, ITEM_CLOCK_COLUMNS
 from cases.lifecycle.delivery import (
     SERVED_PARTY_ROLES,
     WORKER_ROLE,
+    address_problem,
     delivery_method_for,
     service_problem,
 )
@@ -378,6 +379,11 @@ def party_service_set(
                 setattr(target, fields[key], value)
         if not changes:
             return []
+        # An address typed now is checked; one kept as intake had it is not in the way of a
+        # change of e-mail or method.
+        changed = {change["key"] for change in changes}
+        if "address" in changed and (problem := address_problem(new["address"])):
+            raise ValidationError({"address": problem})
         target.full_clean()
         target.save(update_fields=[fields[key] for key in new])
         method = delivery_method_for(

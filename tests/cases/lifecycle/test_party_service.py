@@ -6,8 +6,15 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from cases.lifecycle.delivery import case_service_problems, delivery_method_for
-from cases.lifecycle.models import CaseEvent, CaseStatus, DeliveryMethod, EventType, PartyRole
+from cases.lifecycle.delivery import address_problem, case_service_problems, delivery_method_for
+from cases.lifecycle.models import (
+    CaseEvent,
+    CaseStatus,
+    DeliveryMethod,
+    EventType,
+    Party,
+    PartyRole,
+)
 from cases.lifecycle.services import party_service_set
 from tests.factories import CaseFactory, PartyFactory
 
@@ -118,6 +125,61 @@ def test_an_address_longer_than_the_facts_page_takes_is_refused_and_changes_noth
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    "address",
+    [
+        "5 Dock Rd\nFresno, CA 93721",
+        "5 Dock Rd, Fresno, CA 93721-4410",
+        "9 Dock Rd\nStockton, CA",
+        "Calle 5\nTijuana\nMexico",
+    ],
+)
+def test_an_address_with_its_city_state_and_zip_or_country_is_taken(address):
+    assert address_problem(address) == ""
+
+
+def test_an_address_without_its_city_state_and_zip_is_refused_beside_it(admin_client):
+    """From QA: "5 Dock Rd" alone was saved for the employer, the warning that nobody could be
+    served cleared, and the notice's copy was printed for it."""
+    case = CaseFactory(worker_address="1 Main St\nFresno, CA 93701")
+    PartyFactory(case=case, role=PartyRole.EMPLOYER, name="Acme Warehousing", address="")
+    url = reverse("casefile:case_party_service", args=[case.case_number, "employer"])
+    typed = {
+        "service-employer-address": "5 Dock Rd",
+        "service-employer-delivery_method": "mail",
+    }
+
+    refused = admin_client.post(url, typed)
+
+    page = refused.content.decode()
+    assert "A postal address ends with its city, state and ZIP code" in page
+    assert "mail to “5 Dock Rd” alone would not arrive" in page
+    assert re.search(r">\s*5 Dock Rd</textarea>", page)  # kept as typed
+    assert Party.objects.get(case=case, role=PartyRole.EMPLOYER).address == ""
+    assert not CaseEvent.objects.filter(case=case, type=EventType.PARTY_SERVICE_CHANGED).exists()
+
+    typed["service-employer-address"] = "5 Dock Rd\nStockton, CA 95206"
+    admin_client.post(url, typed)
+    assert Party.objects.get(case=case, role=PartyRole.EMPLOYER).address == (
+        "5 Dock Rd\nStockton, CA 95206"
+    )
+
+
+def test_an_address_kept_as_intake_had_it_does_not_stand_in_the_way_of_an_email(admin_client):
+    case = CaseFactory(worker_address="1 Main St")
+    party_service_set(
+        case=case,
+        role="injured_worker",
+        actor=None,
+        email="worker@example.org",
+        address="1 Main St",
+        delivery_method="",
+        e_service_consent=True,
+    )
+    case.refresh_from_db()
+    assert case.worker_email == "worker@example.org"
+
+
 def test_a_saved_service_that_leaves_the_party_unservable_says_so(admin_client):
     """From QA: "Postal mail" with no postal address was saved without a word; the
     confirmation now says the party cannot be served, as a warning."""
