@@ -34,6 +34,10 @@ READ_ACTIONS = (AuditAction.READ, AuditAction.SEARCH, AuditAction.DOWNLOAD)
 class AuditKind(models.TextChoices):
     CASE = "case", "Case"
     CASE_LIST = "case_list", "Case list"
+    # Lists by their own name, not "Case list 2" (from QA): the object is the run's or the
+    # reviewer profile's id.
+    REMINDER_RUN = "reminder_run", "Reminders to reviewers, run"
+    REVIEWER_CASES = "reviewer_cases", "Reviewer's open cases, profile"
     INTAKE = "intake", "Intake form"
     RECORD = "record", "Medical record"
     WORKSPACE = "workspace", "Reviewer's workspace"

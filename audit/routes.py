@@ -63,7 +63,7 @@ ROUTES: dict[str, Audited | NotAudited] = {
     # The operations dashboard and the monthly report: totals and reviewer loads, no case.
     "reports:dashboard": NotAudited("the dashboard's totals name no case, party or record"),
     # A reviewer's open cases: case numbers and workers' names (the reviewer's profile id).
-    "reports:reviewer_open_cases": Audited(AuditKind.CASE_LIST, object_arg="profile_id"),
+    "reports:reviewer_open_cases": Audited(AuditKind.REVIEWER_CASES, object_arg="profile_id"),
     "reports:monthly_report": NotAudited("the monthly report's totals name no case or party"),
     "reports:report_run_request": NotAudited("asks for the monthly report: totals, no case"),
     "reports:report_run": NotAudited("the monthly report's progress: no case or party"),
@@ -127,8 +127,8 @@ ROUTES: dict[str, Audited | NotAudited] = {
     "casefile:saved_views": Audited(AuditKind.CASE_LIST, read=None),
     "casefile:saved_view_edit": Audited(AuditKind.CASE_LIST),
     # The reminders' report names the cases of each outcome.
-    "casefile:reminder_run": Audited(AuditKind.CASE_LIST, object_arg="reminder_run_id"),
-    "casefile:reminder_run_resume": Audited(AuditKind.CASE_LIST, object_arg="reminder_run_id"),
+    "casefile:reminder_run": Audited(AuditKind.REMINDER_RUN, object_arg="reminder_run_id"),
+    "casefile:reminder_run_resume": Audited(AuditKind.REMINDER_RUN, object_arg="reminder_run_id"),
     "casefile:case_detail": _CASE,
     # Asked every 30 s by an open case page: 204, or a note to reload.
     "casefile:case_changed": NotAudited(

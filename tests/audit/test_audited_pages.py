@@ -12,6 +12,7 @@ from accounts.models import Role
 from audit.models import AuditAction, AuditEvent, AuditKind
 from audit.services import audit_record
 from cases.lifecycle.models import CaseStatus
+from cases.reminders.models import ReminderRun
 from reviews.determination.services import determination_submit
 from reviews.letters.models import NoticeKind
 from tests.cases.helpers import add_record
@@ -74,6 +75,18 @@ def test_a_search_of_the_case_list_keeps_the_query_text(case, case_admin):
     row = the_row(kind=AuditKind.CASE_LIST)
     assert_written(row, case_admin, AuditAction.SEARCH, AuditKind.CASE_LIST)
     assert row.details["query"] == {"q": "Martinez", "status": "open"}
+
+
+def test_a_reminder_run_is_named_as_one_in_the_log_not_as_a_case_list(case_admin):
+    """From QA: reading a run of reminders read "Case list 2" in the audit log."""
+    run = ReminderRun.objects.create(created_by=case_admin, case_numbers=[])
+    client = signed_in(case_admin)
+    client.get(reverse("casefile:reminder_run", args=[run.pk]))
+    row = the_row(kind=AuditKind.REMINDER_RUN)
+    assert row.object_id == str(run.pk)
+    sysadmin = UserFactory(role=Role.SYSTEM_ADMIN)
+    page = signed_in(sysadmin).get(reverse("auditlog:search")).content.decode()
+    assert f'Reminders to reviewers, run <span class="muted">{run.pk}</span>' in page
 
 
 def test_a_record_download(case, case_admin):
