@@ -88,7 +88,10 @@ class SiteCollector:
         issued.add_metric([], letters.pop("issued"))
         yield issued
         by_status = GaugeMetricFamily(
-            "imr_letters", "Determination letters by status.", labels=["status"]
+            "imr_letters",
+            "Determination letters by production status (delivered: out of production, each "
+            "copy e-mailed, queued for the post or held for an address; not every party served).",
+            labels=["status"],
         )
         for status, number in letters.items():
             by_status.add_metric([status], number)
@@ -96,7 +99,8 @@ class SiteCollector:
 
         outcomes = GaugeMetricFamily(
             "imr_determinations_issued",
-            "Issued determinations by outcome (derived from their item decisions).",
+            "Issued determinations by outcome (derived from their item decisions), those "
+            "imported from an earlier system too.",
             labels=["outcome"],
         )
         for outcome, number in _determination_outcomes().items():
