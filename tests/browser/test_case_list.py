@@ -311,7 +311,11 @@ def test_a_view_is_renamed_and_shared_and_a_colleague_opens_it(
     SavedView.objects.create(owner=owner, name="Queue")
     page.get_by_role("link", name="Rename or share").click()
     expect(page.get_by_role("heading", name="Your saved views")).to_be_visible()
-    late = page.locator(".saved-view-edit").filter(has_text="Late")
+    # Found by its button: its box keeps what is typed, and the hint of the others may say
+    # "later".
+    late = page.locator(".saved-view-edit").filter(
+        has=page.get_by_role("button", name="Save “Late”")
+    )
     late.get_by_label("Name", exact=True).fill("queue")
     late.get_by_role("button", name="Save “Late”").click()
     summary = page.locator(".form-error")
