@@ -256,7 +256,7 @@ def draft_save(request):
         if request.htmx:
             context = {"draft": draft, "error": " ".join(error.messages)}
             return render(request, "cases/case_new.html#draft-state", context)
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, " ".join(error.messages), extra_tags="focus")
         return redirect(_draft_url(draft))
     draft = result.draft
     if request.htmx:
@@ -272,7 +272,9 @@ def draft_save(request):
     if result.too_long:
         messages.error(request, _too_long_said(result.too_long))
         return _form_as_posted(request, draft)
-    messages.success(request, f"Draft saved at {_saved_at_text(draft)}.")
+    # Focused on the page it leads to: the button sits at the form's foot, the page reloads at
+    # its top (from QA: the focus was left on the page itself).
+    messages.success(request, f"Draft saved at {_saved_at_text(draft)}.", extra_tags="focus")
     return redirect(_draft_url(draft))
 
 
@@ -365,7 +367,11 @@ def draft_discard(request, pk: int):
     """ "Start over": the draft and its files are dropped; a blank form follows."""
     draft = intake_draft_get_for(request.user, pk)
     intake_draft_discard(draft=draft)
-    messages.success(request, "The draft was discarded. The form is empty.")
+    messages.success(
+        request,
+        "The draft was discarded. The form is empty.",
+        extra_tags="focus",  # focused on the page it leads to (from QA: lost)
+    )
     return redirect(reverse("intake:case_new") + "?new=1")
 
 

@@ -84,6 +84,17 @@ def test_plain_save_draft_button_works_without_javascript(admin_client):
     assert 'value="05-1"' in admin_client.get(response["Location"]).content.decode()
 
 
+def test_save_draft_says_so_in_a_message_that_takes_the_focus(admin_client):
+    """From QA: "Save draft" at the foot of the long form reloaded the page at its top with the
+    focus on the page itself; "Draft saved at …" was not announced."""
+    response = admin_client.post(SAVE, typed(**{"worker-last_name": "Ruiz"}), follow=True)
+
+    assert re.search(
+        r'<div class="message message--success" tabindex="-1" autofocus>\s*<p>Draft saved at ',
+        response.content.decode(),
+    )
+
+
 def test_files_are_kept_across_a_validation_error_and_used_on_submit(
     admin_client, django_capture_on_commit_callbacks
 ):
@@ -213,6 +224,11 @@ def test_start_over_discards_the_draft(admin_client):
 
     assert response["Location"] == f"{NEW}?new=1"
     assert not IntakeDraft.objects.exists()
+    page = admin_client.get(response["Location"]).content.decode()
+    # Said where the focus lands (from QA: it was left on the page itself).
+    assert re.search(
+        r'tabindex="-1" autofocus>\s*<p>The draft was discarded. The form is empty.', page
+    )
     assert 'value="Ruiz"' not in admin_client.get(NEW).content.decode()
 
 
