@@ -177,8 +177,9 @@ def case_new(request):
                 messages.success(
                     request,
                     f"Case {case.case_number} created for {case.worker_name}.",
-                    # The page it lands on drops this browser's copy of the form (session.js).
-                    extra_tags="intake-created",
+                    # The page it lands on drops this browser's copy of the form (session.js),
+                    # and focuses the message: the button is at the foot of a long form.
+                    extra_tags="intake-created focus",
                 )
                 return redirect("casefile:case_detail", case_number=case.case_number)
     finally:

@@ -121,7 +121,8 @@ def test_intake_creates_the_case_with_items_parties_and_records(
     assert (record.title, record.kind, record.pages) == ("UR decision", "ur_decision", 1)
 
     page = admin_client.get(response["Location"]).content.decode()
-    assert f"Case {case.case_number} created" in page
+    # Said where the focus lands: Create case is at the foot of a long form.
+    assert re.search(rf'tabindex="-1" autofocus[^>]*>\s*<p>Case {case.case_number} created', page)
     assert "MRI of the right shoulder without contrast" in page
     assert "Dr. Lee Park" in page and "UR decision" in page
     assert "11/03/2026" in page  # dates as MM/DD/YYYY
