@@ -35,10 +35,11 @@ from cases.lifecycle.models import (
     Sex,
     UrDecisionBasis,
 )
-from cases.records.forms import RecordFields
+from cases.records.forms import RecordFields, title_from_file_name
 
 # An intake problem about a whole record row ("$.records[2]"), not one of its fields.
 _RECORD_ITSELF = re.compile(r"\$\.records\[\d+\]")
+_RECORD_TITLE = re.compile(r"\$\.records\[\d+\]\.title")
 # A file chosen in a row and refused at once (views.draft_file_add) leaves the row empty; the
 # row carries why, signed, so "Create case" says it again rather than "choose a PDF".
 _REFUSED_SALT = "intake.record-refused"
@@ -658,17 +659,24 @@ class IntakeForms:
             }
             for form in self._item_rows()
         ]
-        payload["records"] = [
-            {
-                "title": _raw(form, "title"),
-                "document_date": _raw(form, "document_date"),
-                "kind": _raw(form, "kind"),
-                "source": _raw(form, "source"),
-                "file": self._record_file(form),
-            }
-            for form in self._record_rows()
-        ]
+        payload["records"] = [self._record_payload(form) for form in self._record_rows()]
         return payload
+
+    def _record_payload(self, form: forms.Form) -> dict[str, Any]:
+        """A record row in the intake JSON shape. Left untitled, the record is titled by its
+        file's name, as the case page's "Add a record" titles it. The API and import still
+        require a title (RECORD_REQUIRED, stated in the API's schema): the form supplies it."""
+        uploaded = self._record_file(form)
+        title = _raw(form, "title")
+        if not title and uploaded is not None:
+            title = title_from_file_name(uploaded.name or "")
+        return {
+            "title": title,
+            "document_date": _raw(form, "document_date"),
+            "kind": _raw(form, "kind"),
+            "source": _raw(form, "source"),
+            "file": uploaded,
+        }
 
     def errors_place(self, errors: list[JsonError]) -> None:
         """Each intake problem (by JSON path) next to the field it is about, as a sentence
@@ -681,6 +689,14 @@ class IntakeForms:
                 self.items._non_form_errors.append(error.form_sentence("Disputed items"))
             elif _RECORD_ITSELF.fullmatch(error.path) and not self._record_file_chosen(form):
                 form.add_error("file", self._refused_upload(form) or NO_FILE_CHOSEN)
+            elif (
+                _RECORD_TITLE.fullmatch(error.path)
+                and not _raw(form, "title")
+                and not self._record_file_chosen(form)
+            ):
+                # The title is optional here: the file, once chosen, titles the record. Only
+                # the file is asked for.
+                continue
             else:
                 # A record file's problem is a sentence naming the file itself ("notes.txt:
                 # this is not a PDF file."), as the case page's uploader says it

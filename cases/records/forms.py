@@ -24,7 +24,10 @@ class RecordFields(forms.Form):
         label="Title",
         max_length=300,
         required=False,
-        help_text="As the letter lists it, e.g. “PR-2 progress report”.",
+        help_text=(
+            "As the letter lists it, e.g. “PR-2 progress report”. Left empty, each record is "
+            "titled by its file's name (“PR-2_progress_report.pdf” as “PR-2 progress report”)."
+        ),
     )
     document_date = date_field("Document date", required=False)
     kind = forms.ChoiceField(label="Kind", choices=RecordKind.choices, initial=RecordKind.MEDICAL)
@@ -35,8 +38,9 @@ class RecordFields(forms.Form):
         help_text="Who sent it, e.g. “Pacific Claims Services”; the letter lists it.",
     )
 
-    # A row may be left empty, but a record needs these: shown and announced as required.
-    shown_required = ("file", "title")
+    # A row may be left empty, but a record needs its file: shown and announced as required.
+    # The title may be left empty (the file's name is used): not drawn as required.
+    shown_required = ("file",)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -58,8 +62,6 @@ class RecordFields(forms.Form):
     def clean(self):
         cleaned = super().clean()
         has_file = bool(cleaned.get("file")) or "file" in self.errors
-        if has_file and not cleaned.get("title") and "title" not in self.errors:
-            self.add_error("title", "Give the record a title: the letter lists it by title.")
         if not has_file and "file" not in self.errors:
             self.add_error("file", "Choose the PDF file for this record.")
         return cleaned
@@ -111,18 +113,6 @@ class RecordAddForm(RecordFields):
         widget=_PdfFilesInput(attrs={"accept": "application/pdf,.pdf"}),
         help_text="One file, or several at once: each becomes a record.",
     )
-    title = forms.CharField(
-        label="Title",
-        max_length=300,
-        required=False,
-        help_text=(
-            "As the letter lists it, e.g. “PR-2 progress report”. Left empty, each record is "
-            "titled by its file's name (“PR-2_progress_report.pdf” as “PR-2 progress report”)."
-        ),
-    )
-
-    # The title may be left empty here (the file's name is used): not drawn as required.
-    shown_required = ("file",)
 
     def clean_file(self):
         """Every file checked, and every bad one named, before any is stored: here so that they

@@ -137,6 +137,19 @@ def test_a_file_uploaded_when_chosen_is_listed_and_used(admin_client):
     assert not IntakeDraft.objects.exists()
 
 
+def test_a_kept_file_left_untitled_is_titled_by_its_name(admin_client):
+    admin_client.post(
+        FILE_ADD, {"draft": "", "records-0-file": pdf_upload("PR-2_progress_report.pdf")}, **HTMX
+    )
+    draft = IntakeDraft.objects.get()
+
+    data = without_files(intake_post(**{"records-0-title": "", "records-0-kind": "medical"}))
+    response = admin_client.post(NEW, {**data, "draft": draft.pk})
+
+    assert response.status_code == 302
+    assert Case.objects.get().records.get().title == "PR-2 progress report"
+
+
 def test_a_file_that_is_not_a_pdf_is_refused_with_a_message(admin_client):
     text = SimpleUploadedFile("notes.txt", b"just text", content_type="application/pdf")
 

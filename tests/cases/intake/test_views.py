@@ -128,6 +128,43 @@ def test_intake_creates_the_case_with_items_parties_and_records(
     assert "11/03/2026" in page  # dates as MM/DD/YYYY
 
 
+def test_a_record_left_untitled_is_titled_by_its_files_name_as_on_the_case_page(
+    admin_client, django_capture_on_commit_callbacks
+):
+    """From QA: intake refused a record with no title ("Record 1: Title is required.") while
+    the case page's "Add a record" takes it, titled by its file's name."""
+    page = admin_client.get(reverse("intake:case_new")).content.decode()
+    label = page.split('for="id_records-0-title"', 1)[1].split("</label>", 1)[0]
+    assert "(optional)" in label
+    hint = page.split('id="id_records-0-title_helptext"', 1)[1].split("</p>", 1)[0]
+    assert "Left empty, each record is titled by its file&#x27;s name" in hint
+
+    data = intake_post(
+        **{
+            "records-0-file": pdf_upload("PR-2_progress_report.pdf"),
+            "records-0-title": "",
+            # A row with a date and no file asks for the file only, not a title as well.
+            "records-1-document_date": "2026-10-20",
+        }
+    )
+    response = admin_client.post(reverse("intake:case_new"), data)
+    page = response.content.decode()
+    assert "Record 2: Choose the record&#x27;s PDF file (only a PDF is kept)." in page
+    assert "Title is required" not in page and not Case.objects.exists()
+
+    data["records-0-file"] = pdf_upload("PR-2_progress_report.pdf")
+    data["records-1-document_date"] = ""
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(reverse("intake:case_new"), data)
+
+    assert response.status_code == 302
+    record = Case.objects.get().records.get()
+    assert (record.title, record.original_filename) == (
+        "PR-2 progress report",
+        "PR-2_progress_report.pdf",
+    )
+
+
 def test_invalid_intake_creates_nothing_and_says_what_is_wrong(admin_client):
     bad_file = SimpleUploadedFile("notes.txt", b"just text", content_type="application/pdf")
     data = intake_post(**{"application-claim_number": "", "records-0-file": bad_file})
