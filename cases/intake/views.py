@@ -197,7 +197,8 @@ def case_new(request):
 
 def _case_new_page(request):
     """The intake form: the draft asked for, else a blank form when starting over, else the
-    user's latest draft (the others are listed to continue)."""
+    user's latest draft (the others are listed to continue). A draft asked for that is gone
+    leads to the case made from it, else to a blank form."""
     drafts = list(intake_drafts_of(request.user))
     wanted = request.GET.get("draft")
     if wanted and not any(draft.pk == row_id(wanted) for draft in drafts):
@@ -205,7 +206,15 @@ def _case_new_page(request):
         # the case made from it). Its case is shown instead.
         case = case_made_from_draft(request.user, wanted)
         if case is None:
-            raise Http404("No such draft.")
+            # From QA: a discarded draft's address was "Page not found". A new application
+            # instead, saying the same for a draft discarded and another's (nothing of it shown).
+            messages.info(
+                request,
+                "That draft is no longer there: it was discarded, or it is not one of yours. "
+                "This is a new application.",
+                extra_tags="focus",
+            )
+            return redirect(reverse("intake:case_new") + "?new=1")
         messages.info(request, f"That draft became case {case.case_number}.")
         return redirect("casefile:case_detail", case_number=case.case_number)
     if wanted:

@@ -318,7 +318,12 @@ def test_another_users_draft_is_never_visible(admin_client, client):
         draft=theirs, row="records-0", file="intake-drafts/x.pdf", original_filename="x.pdf"
     )
 
-    assert admin_client.get(f"{NEW}?draft={theirs.pk}").status_code == 404
+    # Its address leads to a new application, told as a discarded draft's is.
+    response = admin_client.get(f"{NEW}?draft={theirs.pk}", follow=True)
+    page = response.content.decode()
+    assert response.redirect_chain == [(f"{NEW}?new=1", 302)]
+    assert "That draft is no longer there: it was discarded, or it is not one of yours." in page
+    assert "Secret" not in page and "x.pdf" not in page
     assert "Secret" not in admin_client.get(NEW).content.decode()
     remove = reverse("intake:draft_file_remove", args=[kept.pk])
     assert admin_client.post(remove).status_code == 404
@@ -401,7 +406,31 @@ def test_back_to_a_draft_that_became_a_case_leads_to_the_case(admin_client, clie
     # Another administrator's browser at that address learns nothing of it.
     other = UserFactory(role=case.created_by.role)
     client.force_login(other)
-    assert client.get(f"{NEW}?draft={draft.pk}").status_code == 404
+    response = client.get(f"{NEW}?draft={draft.pk}", follow=True)
+    assert response.redirect_chain == [(f"{NEW}?new=1", 302)]
+    page = response.content.decode()
+    assert "That draft is no longer there" in page and case.case_number not in page
+
+
+def test_back_to_a_discarded_draft_offers_a_new_application(admin_client):
+    """From QA: a discarded draft's address showed "Page not found", while a draft that became
+    a case leads to it."""
+    admin_client.post(SAVE, typed(**{"worker-last_name": "Ruiz"}), **HTMX)
+    draft = IntakeDraft.objects.get()
+    admin_client.post(reverse("intake:draft_discard", args=[draft.pk]))
+    admin_client.post(SAVE, typed(**{"worker-last_name": "Delgado"}), **HTMX)  # another draft
+
+    response = admin_client.get(f"{NEW}?draft={draft.pk}", follow=True)
+
+    assert response.redirect_chain == [(f"{NEW}?new=1", 302)]
+    page = response.content.decode()
+    assert re.search(
+        r'tabindex="-1" autofocus>\s*<p>That draft is no longer there: it was discarded, or it '
+        r"is not one of yours. This is a new application.",
+        page,
+    )
+    assert 'name="worker-last_name"' in page and 'value="Delgado"' not in page  # a fresh form
+    assert "Continue the application of" in page  # the other draft is offered
 
 
 def test_a_field_too_long_for_a_draft_is_named_and_nothing_typed_is_lost(admin_client):
