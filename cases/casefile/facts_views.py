@@ -13,6 +13,7 @@ from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect, reselect, reswap, retarget
 
 from cases.access import Ability, access_required, case_get_for
+from cases.eligibility.services import RECORDS_COMPLETE_DAY
 from cases.intake.corrections import (
     CASE_FIELDS,
     PARTY_FIELDS,
@@ -121,6 +122,24 @@ def _refusal_slot(post) -> str:
     return f"refusal-{section}"
 
 
+def _records_complete_refusal(post, error: ValidationError) -> dict:
+    """The day records were complete as posted, with its own refusals, for the page to say
+    beside it (and in the form's summary, as every refusal); {} when it was not posted."""
+    if "records_complete_on" not in post:
+        return {}
+    # A refusal of several facts at once (a model's full_clean) has no list of its own.
+    refusals = getattr(error, "error_list", ())
+    return {
+        "records_complete_typed": post["records_complete_on"].strip(),
+        "records_complete_errors": [
+            message
+            for each in refusals
+            if each.code == RECORDS_COMPLETE_DAY
+            for message in each.messages
+        ],
+    }
+
+
 def _eligibility_form(case) -> EligibilityFactsForm:
     """The application's eligibility facts as the case holds them (from QA: one left "Not
     stated" at intake could only be overridden at the screen, never corrected)."""
@@ -129,7 +148,7 @@ def _eligibility_form(case) -> EligibilityFactsForm:
     )
 
 
-def _context(case, *, errors=()) -> dict:
+def _context(case, *, errors=(), **refused) -> dict:
     actions = allowed_actions(case)
     parties = {party.role: party for party in case.parties.all()}
     return {
@@ -164,6 +183,7 @@ def _context(case, *, errors=()) -> dict:
         "items_changeable": Action.CHANGE_ITEMS in actions,
         "convertible": Action.CONVERT_TO_EXPEDITED in actions,
         "standard_correctable": standard_correctable(case),
+        **refused,
     }
 
 
@@ -175,17 +195,19 @@ def case_facts_edit_page(request, case_number: str):
     try:
         result = case_facts_edit(case=case, actor=request.user, changes=_changes(request.POST))
     except ValidationError as error:
+        said_beside = _records_complete_refusal(request.POST, error)
         if request.htmx:
             # Only the refusal, swapped in beside the form posted: the page is not drawn again,
             # so every value typed stays as typed to be put right (htmx swaps a 2xx answer).
+            # The date of records complete is drawn again out of band, as typed, with its own
+            # refusal beside it or none.
             slot = _refusal_slot(request.POST)
-            response = render(
-                request,
-                "cases/partials/facts_refusal.html",
-                {"slot": slot, "refusal_slot": slot, "errors": error.messages},
-            )
+            context = {"slot": slot, "refusal_slot": slot, "errors": error.messages}
+            if said_beside:
+                context.update(said_beside, case=case, records_complete_oob=True)
+            response = render(request, "cases/partials/facts_refusal.html", context)
             return reselect(retarget(reswap(response, "outerHTML"), f"#{slot}"), f"#{slot}")
-        context = _context(case, errors=error.messages)
+        context = _context(case, errors=error.messages, **said_beside)
         return render(request, "cases/case_facts.html", context, status=422)
     messages.success(request, result.message)
     if result.changes and case.status == CaseStatus.ISSUED:

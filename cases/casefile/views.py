@@ -673,7 +673,7 @@ def case_records_complete(request, case_number: str):
                 proceed_without=proceed_without,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            form.refusal_add(error)
         else:
             what = "Proceeding without complete records" if proceed_without else "Records complete"
             message = (

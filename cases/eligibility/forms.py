@@ -8,7 +8,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from cases.eligibility.services import NOTE_NEEDED, Override, OverridesMissing
+from cases.eligibility.services import (
+    NOTE_NEEDED,
+    RECORDS_COMPLETE_DAY,
+    Override,
+    OverridesMissing,
+)
 from cases.forms import date_field, note_field
 from cases.lifecycle.models import INELIGIBILITY_SOURCES, IneligibilityReason, SentBy
 from cases.lifecycle.services import MISSING_INFORMATION
@@ -145,6 +150,12 @@ class RecordsCompleteForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {"on": timezone.localdate()})
         super().__init__(*args, **kwargs)
+
+    def refusal_add(self, error: ValidationError) -> None:
+        """The service's refusal, shown on the form: one of the date beside the date, with the
+        date as typed (from QA: said at the top only); anything else at the top."""
+        for each in error.error_list:
+            self.add_error("on" if each.code == RECORDS_COMPLETE_DAY else None, each)
 
 
 def _today_initial(kwargs: dict, name: str) -> None:

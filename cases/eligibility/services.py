@@ -38,6 +38,8 @@ NOT_MEDICAL_RECORDS = (RecordKind.UR_DECISION, RecordKind.APPLICATION)
 
 # The code of a refusal the note answers: the form puts it beside the note.
 NOTE_NEEDED = "note_needed"
+# The code of a refusal of the day records were complete: the forms put it beside that date.
+RECORDS_COMPLETE_DAY = "records_complete_day"
 
 
 class Override(NamedTuple):
@@ -324,9 +326,14 @@ def records_complete_date_check(case: Case, on: dt.date) -> None:
     asked for them (8 CCR 9792.10.5(a)); the determination clock runs from it (Lab. Code
     4610.6(d)). Marking records complete and correcting that day both ask this."""
     if on > timezone.localdate():
-        raise ValidationError("Records cannot be marked complete on a future date.")
+        raise ValidationError(
+            "Records cannot be marked complete on a future date.", code=RECORDS_COMPLETE_DAY
+        )
     if case.date_assigned and on < case.date_assigned:
-        raise ValidationError("Records cannot be complete before the notice of assignment.")
+        raise ValidationError(
+            "Records cannot be complete before the notice of assignment.",
+            code=RECORDS_COMPLETE_DAY,
+        )
 
 
 @transaction.atomic

@@ -19,7 +19,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from cases.eligibility.services import records_complete_date_check
+from cases.eligibility.services import RECORDS_COMPLETE_DAY, records_complete_date_check
 from cases.intake.validation import intake_validate
 from cases.intake.validation.keys import PARTY_KEYS
 from cases.intake.validation.records import record_digest
@@ -341,11 +341,15 @@ def _records_complete_on(case: Case, value) -> dt.date:
             "Records are not marked complete yet: mark them complete on the case page."
         )
     if value in (None, ""):
-        raise ValidationError("Records were marked complete: give the day they were.")
+        raise ValidationError(
+            "Records were marked complete: give the day they were.", code=RECORDS_COMPLETE_DAY
+        )
     try:
         on = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
     except ValueError as error:
-        raise ValidationError(f"{value!r} is not a date (YYYY-MM-DD).") from error
+        raise ValidationError(
+            f"{value!r} is not a date (YYYY-MM-DD).", code=RECORDS_COMPLETE_DAY
+        ) from error
     records_complete_date_check(case, on)
     return on
 

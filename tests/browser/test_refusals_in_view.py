@@ -9,7 +9,13 @@ from playwright.sync_api import expect
 from cases.eligibility.services import case_eligibility_record
 from tests.browser.test_reviewer_flow import sign_in
 from tests.cases.helpers import add_record, overrides_for
-from tests.factories import CaseFactory, DisputedItemFactory, UserFactory, case_taken_in
+from tests.factories import (
+    CaseFactory,
+    DisputedItemFactory,
+    UserFactory,
+    case_taken_in,
+    ready_case,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -73,3 +79,23 @@ def test_a_form_sent_in_place_leaves_the_focus_where_the_work_was(
     expect(page.locator("#workflow .form-error")).to_have_count(0)
     page.wait_for_function("() => document.activeElement !== document.body")
     assert page.evaluate("() => document.activeElement.closest('#workflow') !== null")
+
+
+def test_a_refused_records_complete_date_is_said_beside_it_on_the_facts_page(
+    page, live_server, reference_data
+):
+    """From QA: "Save the dates" said the date's refusal only at the form's top. htmx draws the
+    refusal there and the date again beside it, as typed."""
+    case = ready_case()  # notice of assignment 11/03/2026, records complete 11/10/2026
+    sign_in(page, live_server.url, UserFactory(role="case_admin"))
+    page.goto(f"{live_server.url}/cases/{case.case_number}/facts/")
+    date = page.get_by_label("Records complete on")
+    date.fill("2026-11-01")
+
+    page.get_by_role("button", name="Save the dates").click()
+
+    said = "Records cannot be complete before the notice of assignment."
+    expect(page.locator("#refusal-case .form-error")).to_contain_text(said)
+    expect(page.locator("#id_records_complete_on_error")).to_have_text(f"Error: {said}")
+    expect(date).to_have_value("2026-11-01")
+    expect(date).to_have_attribute("aria-invalid", "true")

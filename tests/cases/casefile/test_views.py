@@ -3,6 +3,7 @@
 import csv
 import datetime as dt
 import html as html_module
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -871,6 +872,34 @@ def test_records_cannot_be_complete_in_the_future(admin_client, case, case_admin
     assert "cannot be marked complete on a future date" in response.content.decode()
     case.refresh_from_db()
     assert case.status == CaseStatus.AWAITING_RECORDS
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("2026-11-03", "Records cannot be complete before the notice of assignment."),
+        ("2999-01-01", "Records cannot be marked complete on a future date."),
+    ],
+)
+def test_a_refused_records_complete_date_is_said_beside_it_as_typed(
+    admin_client, case, case_admin, typed, said
+):
+    """From QA: the date's refusal was said only in the summary at the form's top, not beside
+    the date (as an empty date's is)."""
+    awaiting_records(case, case_admin, notice_on=dt.date(2026, 11, 4))
+
+    response = admin_client.post(
+        reverse("casefile:case_records_complete", args=[case.case_number]),
+        {"complete-on": typed},
+    )
+
+    page = response.content.decode()
+    beside = '<p class="field-error" id="id_complete-on_error"><span class="visually-hidden">'
+    assert f"{beside}Error: </span>{said}</p>" in page
+    summary = page.split('<div class="form-error"', 1)[1].split("</div>", 1)[0]
+    assert f'<a href="#id_complete-on">Records complete on</a>: {said}' in summary
+    field = re.search(r'<input [^>]*id="id_complete-on"[^>]*>', page)[0]
+    assert f'value="{typed}"' in field and 'aria-invalid="true"' in field
 
 
 def test_proceed_without_records_only_once_they_are_overdue(admin_client, case, case_admin):

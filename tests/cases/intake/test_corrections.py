@@ -321,6 +321,36 @@ def test_the_records_complete_date_is_corrected_and_moves_the_determination(
     assert result.moved[0]["deadline"] == "Determination due"
 
 
+def test_the_facts_page_says_a_refused_records_complete_date_beside_it_as_typed(
+    admin_client, records_complete
+):
+    """From QA: "Records cannot be complete before the notice of assignment." was said only at
+    the top of "Save the dates", not beside the date."""
+    url = reverse("casefile:case_facts_edit", args=[records_complete.case_number])
+    said = "Records cannot be complete before the notice of assignment."
+    posted = {"section": "case", "records_complete_on": "2016-11-01", "claim_number": "05-123456"}
+
+    plain = admin_client.post(url, posted).content.decode()
+    refused = admin_client.post(url, posted, **HTMX).content.decode()
+
+    for page in (plain, refused):
+        assert f"<li>{said}</li>" in page.split("Nothing was changed", 1)[1]  # the summary
+        field = page.split('id="facts-records-complete-on"', 1)[1].split("</div>", 1)[0]
+        assert 'value="2016-11-01"' in field and 'aria-invalid="true"' in field
+        assert (
+            f'id="id_records_complete_on_error"><span class="visually-hidden">Error: </span>{said}'
+            in field
+        )
+    assert 'id="facts-records-complete-on" class="field--error" hx-swap-oob="true"' in refused
+    # Refused for another fact, the date is drawn again as typed with nothing beside it.
+    posted |= {"records_complete_on": "2016-11-28", "claim_number": ""}
+    again = admin_client.post(url, posted, **HTMX).content.decode()
+    field = again.split('id="facts-records-complete-on"', 1)[1].split("</div>", 1)[0]
+    assert 'value="2016-11-28"' in field and "field-error" not in field
+    records_complete.refresh_from_db()
+    assert records_complete.records_complete_on == dt.date(2016, 11, 21)
+
+
 def test_records_not_yet_complete_have_no_date_to_correct(noticed, case_admin):
     with pytest.raises(ValidationError, match="not marked complete yet"):
         case_facts_edit(
