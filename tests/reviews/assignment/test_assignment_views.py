@@ -272,6 +272,24 @@ def test_assign_page_offers_no_assign_button_when_the_case_is_not_waiting(admin_
     assert "<strong>Jane Only</strong>" in row and "<form" not in row
 
 
+def test_the_assign_page_of_a_case_not_waiting_names_its_status(admin_client):
+    """From QA: "This case is received: it is not waiting for a reviewer" used the status's
+    name as an adjective ("is information requested", "is returned to reviewer")."""
+    case = ready_case()
+    url = reverse("assignment:case_assign", args=[case.case_number])
+    said = {}
+    for status in CaseStatus:
+        Case.objects.filter(pk=case.pk).update(status=status)
+        page = html.unescape(admin_client.get(url).content.decode())
+        said[status] = re.search(r"This case\S* [^:]*: it is not waiting", page)
+
+    # These wait for a reviewer.
+    assert said.pop(CaseStatus.RECORDS_COMPLETE) is None and said.pop(CaseStatus.REMANDED) is None
+    assert said[CaseStatus.RECEIVED][0] == "This case's status is Received: it is not waiting"
+    for status, found in said.items():
+        assert found and found[0].startswith(f"This case's status is {status.label}:"), status
+
+
 def test_the_assign_page_names_the_deadline_that_runs(admin_client):
     """From QA: a received case's Assign page said "due 12/07/2026" (its notice of
     assignment's deadline) and scored spare days against it as if it were a determination's."""
