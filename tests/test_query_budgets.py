@@ -636,7 +636,7 @@ def _case_changed(people, size):
         people.case_admin,
         reverse("casefile:case_changed", args=[case.case_number])
         + "?seen=0&status=received&after=0",
-        shows=("This case has changed since this page was drawn: it is now issued",),
+        shows=("This case has changed since this page was drawn: its status is now Issued",),
     )
 
 

@@ -1391,7 +1391,7 @@ def test_a_case_page_left_open_is_told_when_the_case_changed_elsewhere(admin_cli
     changed = admin_client.get(asks, question, **HTMX)
     assert changed.status_code == 200
     note = html_module.unescape(changed.content.decode())
-    assert "This case has changed since this page was drawn: it is now submitted" in note
+    assert "This case has changed since this page was drawn: its status is now Submitted" in note
     assert "every 30s" not in note  # asked no more
     # The header drawn again after one's own change carries the new stamp.
     header = admin_client.get(
