@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -36,6 +37,40 @@ def date_field(label: str, *, required: bool = True, help_text: str = "", **kwar
         error_messages=error_messages,
         **kwargs,
     )
+
+
+# A date in one of the shapes a date field reads (2026-02-30, 02/30/2026): one that is not read
+# is no day of the calendar, not a date given in the wrong shape.
+DATE_SHAPED = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{4})$")
+
+
+def date_problem(label: str, typed: str) -> str:
+    """Why what was typed in the date field `label` is no date, naming both."""
+    if DATE_SHAPED.match(typed.strip()):
+        # From QA: "2026-02-30" was told to be given as MM/DD/YYYY, which it was in shape.
+        return f"“{typed.strip()}” for “{label}” is no day of the calendar: choose another."
+    return f"“{typed[:40]}” is not a date for “{label}”: give it as MM/DD/YYYY."
+
+
+def date_box_as_text(field: forms.Field, **attrs: str) -> None:
+    """Draw a date field in a text box: a date box cannot hold what is no date and shows it
+    empty, so the form sent again dropped it without a word (from QA); a text box keeps it as
+    typed, to be corrected."""
+    field.widget = forms.TextInput(attrs={**attrs, "placeholder": "MM/DD/YYYY"})
+
+
+class DatesKeptAsTyped:
+    """For a form: a date field given what is no date says so naming what was typed and the
+    field (date_problem), not Django's "Enter a valid date.", and keeps it in a text box."""
+
+    def full_clean(self):
+        super().full_clean()
+        for name, field in self.fields.items():
+            if isinstance(field, forms.DateField) and self.has_error(name, "invalid"):
+                typed = str(self.data.get(self.add_prefix(name), ""))
+                del self._errors[name]
+                self.add_error(name, ValidationError(date_problem(field.label, typed), "invalid"))
+                date_box_as_text(field)
 
 
 def email_field(label: str, **kwargs) -> forms.EmailField:

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from django import forms
 
+from cases.forms import DatesKeptAsTyped
 from cases.lifecycle.services import case_number_lookup
 
 
-class AuditSearchForm(forms.Form):
+class AuditSearchForm(DatesKeptAsTyped, forms.Form):
     case_number = forms.CharField(label="Case number", required=False, max_length=40)
     username = forms.CharField(label="User (username)", required=False, max_length=150)
     since = forms.DateField(

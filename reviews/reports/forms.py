@@ -4,10 +4,10 @@ monthly report's month."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from django import forms
 
+from cases.forms import DatesKeptAsTyped, date_box_as_text
 from reviews.reports.monthly import FIRST_MONTH
 from reviews.reports.selectors import Period
 
@@ -28,15 +28,11 @@ def years_after(day: dt.date, years: int) -> dt.date:
         return dt.date(day.year + years, 3, 1)
 
 
-# A date in one of the shapes the field reads (2026-02-30, 02/30/2026) that is no real day.
-DATE_SHAPED = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{4})$")
-
-
 # The id of the page's sentence saying what is wrong with the period (the fields point to it).
 PROBLEM_ID = "period-problem"
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(DatesKeptAsTyped, forms.Form):
     start = forms.DateField(
         label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -100,21 +96,10 @@ class PeriodForm(forms.Form):
         """What is wrong with the dates asked for, each in a sentence (none when nothing is)."""
         if self.is_valid():
             return []
-        said = [
-            self._date_problem(name, str(self.data.get(name, "")))
-            for name in ("start", "end")
-            if name in self.errors
-        ]
+        # A date that is none is named with what was typed (DatesKeptAsTyped).
+        said = [error for name in ("start", "end") for error in self.errors.get(name, [])]
         said.extend(self.non_field_errors())
         return said
-
-    def _date_problem(self, name: str, typed: str) -> str:
-        label = self.fields[name].label
-        if DATE_SHAPED.match(typed.strip()):
-            # From QA: "2026-02-30" was told to be given as MM/DD/YYYY, which it was in shape;
-            # the date box, which cannot hold it, showed it empty.
-            return f"“{typed.strip()}” for “{label}” is no day of the calendar: choose another."
-        return f"“{typed[:40]}” is not a date for “{label}”: give it as MM/DD/YYYY."
 
     def problem(self) -> str:
         """What is wrong with the dates asked for and which period is shown instead, the
@@ -149,12 +134,7 @@ class PeriodForm(forms.Form):
                     continue
                 marked = {"aria-invalid": "true", "aria-describedby": PROBLEM_ID}
                 if name in self.errors:
-                    # A date box cannot hold what is no date: it would show it empty, and Show
-                    # would send the default period without a word (from QA). A text box keeps
-                    # it as typed, to be corrected.
-                    shown.fields[name].widget = forms.TextInput(
-                        attrs={**marked, "placeholder": "MM/DD/YYYY"}
-                    )
+                    date_box_as_text(shown.fields[name], **marked)
                 else:
                     shown.fields[name].widget.attrs.update(marked)
         return shown

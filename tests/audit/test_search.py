@@ -5,6 +5,7 @@ import csv
 import datetime as dt
 import html
 import io
+import re
 
 import pytest
 from django.test import Client
@@ -90,7 +91,7 @@ def test_search_by_case_user_and_dates(log):
     # A case number or username too long (an edited address) says why beside its box (from a
     # QA pass: only "Nothing was searched: correct the search above.").
     too_long = client.get(url, {"case_number": "A" * 100}).content.decode()
-    assert 'class="field-error">Ensure this value has at most 40 characters' in too_long
+    assert 'id="id_case_number_error">Ensure this value has at most 40 characters' in too_long
     # Each event's role by its name, not its code
     page = by_case.content.decode()
     assert '<td data-label="Role">Expert reviewer</td>' in page
@@ -226,6 +227,31 @@ def test_a_search_with_an_error_finds_nothing_and_exports_nothing(log, bad):
     export = client.get(reverse("auditlog:export"), bad)
     assert export.status_code == 400 and not export.streaming
     assert "correct the search above" in export.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("2026-02-30", "“2026-02-30” for “From” is no day of the calendar: choose another."),
+        ("abc", "“abc” is not a date for “From”: give it as MM/DD/YYYY."),
+    ],
+)
+def test_a_date_that_is_none_stays_in_its_box_as_typed_and_is_named(log, typed, said):
+    """From QA: ?since=2026-02-30 came back with From empty (a date box cannot show it) and
+    only "Enter a valid date."; the dashboard's period says which value of which field."""
+    client = signed_in(UserFactory(role=Role.SYSTEM_ADMIN))
+    page = html.unescape(client.get(reverse("auditlog:search"), {"since": typed}).content.decode())
+    assert said in page and "Enter a valid date." not in page
+    field = re.search(r'<div class="field">\s*<label for="id_since">.*?</div>', page, re.S).group(0)
+    box = re.search(r'<input [^>]*name="since"[^>]*>', field).group(0)
+    assert 'type="text"' in box and f'value="{typed}"' in box
+    assert 'aria-invalid="true"' in box and 'aria-describedby="id_since_error"' in box
+    # Said between the label and the box, so the boxes of the row stay in line.
+    assert field.index('id="id_since_error"') < field.index("<input")
+    # The date read well keeps its date box.
+    until = client.get(reverse("auditlog:search"), {"since": typed, "until": "2026-03-09"})
+    box = re.search(r'<input [^>]*name="until"[^>]*>', until.content.decode()).group(0)
+    assert 'type="date"' in box and 'value="2026-03-09"' in box
 
 
 def test_a_long_search_pages_without_counting_the_log(log, settings):
