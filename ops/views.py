@@ -4,15 +4,17 @@ None of them needs a sign-in or shows anything of a case."""
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from ops.health import health_report
 from ops.metrics import metrics_allowed, metrics_text
 
 
+# The probes: a load balancer may ask with HEAD; any other method is answered 405 (never the
+# CSRF page, which is for people: HealthProbeMiddleware answers before CSRF is checked).
 @never_cache
-@require_GET
+@require_safe
 def health(request):
     """200 when the database, the broker, the private store and the queues all answer; 503
     naming the part that failed otherwise. Each check with its time in milliseconds."""
@@ -22,7 +24,7 @@ def health(request):
 
 
 @never_cache
-@require_GET
+@require_safe
 def live(request):
     """The process answers: nothing else is checked (a container's liveness probe)."""
     return JsonResponse({"status": "ok"})

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import redis
+from django.test import Client
 from django.urls import reverse
 from kombu import Connection
 
@@ -131,3 +132,18 @@ def test_the_probes_answer_a_host_outside_allowed_hosts(client, settings, tmp_pa
     assert client.get(reverse("ops:health"), HTTP_HOST="10.0.0.7:8000").status_code == 200
     # Every other page still refuses it.
     assert client.get(reverse("login"), HTTP_HOST="10.0.0.7:8000").status_code == 400
+
+
+@pytest.mark.parametrize("probe", ["ops:live", "ops:health"])
+def test_the_probes_answer_head_and_refuse_any_change_with_405(probe, settings, tmp_path):
+    """From QA: a load balancer's HEAD got 405 (Allow: GET), and a POST the CSRF failure page
+    ("The page was out of date…"), which is for people: a machine is told the method."""
+    fs_broker(settings, tmp_path)
+    settings.ALLOWED_HOSTS = ["imr.example.org"]
+    client = Client(enforce_csrf_checks=True)
+    for host in ("imr.example.org", "10.0.0.7:8000"):
+        head = client.head(reverse(probe), HTTP_HOST=host)
+        assert head.status_code == 200 and head["Content-Type"] == "application/json"
+        post = client.post(reverse(probe), HTTP_HOST=host)
+        assert post.status_code == 405 and post["Allow"] == "GET, HEAD"
+        assert b"out of date" not in post.content
