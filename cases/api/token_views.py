@@ -104,5 +104,9 @@ def api_tokens(request):
 def api_token_revoke_view(request, token_id: int):
     token = get_object_or_404(ApiToken.objects.select_related("user"), pk=token_id)
     api_token_revoke(token=token, actor=request.user, request=request)
-    messages.success(request, f"Token “{token.name}” of {token.user.username} is revoked.")
+    messages.success(
+        request,
+        f"Token “{token.name}” of {token.user.username} is revoked.",
+        extra_tags="focus",  # told where the focus goes (from QA: it stayed on the page)
+    )
     return redirect("api_tokens:api_tokens")

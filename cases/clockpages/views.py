@@ -169,6 +169,7 @@ def holidays(request):
                         f"a {day:%A}, which no deadline counts as a working day already, so this "
                         "holiday moves no date. If it is observed on a weekday (the Friday "
                         "before or the Monday after), add that day as well.",
+                        extra_tags="focus",
                     )
                 else:
                     messages.success(
@@ -177,7 +178,10 @@ def holidays(request):
                         "from now on use it; those computed before keep the version they "
                         "named. Open cases' due dates are being recounted; the case list shows "
                         "the new dates when that is done.",
+                        extra_tags="focus",
                     )
+                # Each message takes the focus (from QA: it stayed on the page itself); the
+                # page opens at the calendar's fragment, where session.js gives it.
                 url = reverse("clock:holidays")
                 return redirect(f"{url}?year={data['date'].year}#{calendar}")
         editing[calendar] = form

@@ -345,13 +345,18 @@
   /* A page opened at a fragment (the holiday tables answer at "#judicial"): the browser skips
      `autofocus` when it scrolls to a fragment, so a refused form's summary was neither focused
      nor in view, and the message of a change saved sat above the window (from QA). The summary
-     takes the focus (and so comes into view); a message out of view floats at the foot. */
+     takes the focus (and so comes into view); a message out of view floats at the foot, and
+     one marked to take the focus takes it there, the page left at the fragment (from QA: the
+     focus stayed on the page itself). */
   window.addEventListener("load", function () {
     if (!location.hash) { return; }
     var summary = document.querySelector(".form-error[autofocus], .error-summary[autofocus]");
     var active = document.activeElement;
-    if (summary && (!active || active === document.body)) { summary.focus(); }
+    var unfocused = !active || active === document.body;
+    if (summary && unfocused) { summary.focus(); }
     messagesPlace();
+    var told = document.querySelector("#messages .message[autofocus]");
+    if (!summary && told && unfocused) { told.focus({ preventScroll: true }); }
   });
 
   /* Where the focus goes once an answer's swap has settled: one place, in this order. Only

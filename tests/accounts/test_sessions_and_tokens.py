@@ -3,6 +3,7 @@ approval, and hashed API tokens with expiry and revocation."""
 
 import datetime as dt
 import html
+import re
 import time
 
 import pytest
@@ -284,6 +285,24 @@ def test_an_administrator_makes_a_token_and_sees_its_key_once(api_client_user):
     other = Client()
     other.force_login(staff)
     assert other.get(reverse("api_tokens:api_tokens")).status_code == 403
+
+
+def test_the_new_key_and_a_token_revoked_take_the_focus(api_client_user):
+    """From QA: after a token was made (its key shown) or revoked, the keyboard focus stayed on
+    the page itself, and nothing told a screen reader what had happened."""
+    admin = UserFactory(role=Role.SYSTEM_ADMIN)
+    client = Client()
+    client.force_login(admin)
+    url = reverse("api_tokens:api_tokens")
+    sent = {"user": api_client_user.pk, "name": "Claims system", "days": "30"}
+    made = client.post(url, {**sent, "form_token": _form_token(client.get(url).content.decode())})
+    panel = re.search(r'<div class="message message--success"[^>]*>\s*<p>The new token', made.text)
+    assert 'tabindex="-1" autofocus' in panel.group(0)
+
+    token = ApiToken.objects.get(name="Claims system")
+    revoked = client.post(reverse("api_tokens:api_token_revoke", args=[token.pk]), follow=True)
+    said = f"Token “Claims system” of {api_client_user.username} is revoked."
+    assert re.search(rf'tabindex="-1" autofocus>\s*<p>{re.escape(said)}', revoked.text)
 
 
 @pytest.mark.parametrize(

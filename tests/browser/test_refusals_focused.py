@@ -79,6 +79,10 @@ def test_a_refused_holiday_change_focuses_its_summary_and_a_saved_one_says_so_in
     section.get_by_role("button", name="Save as version").click()
     message = page.locator("#messages .message").filter(has_text="Saved as version")
     expect(message).to_be_in_viewport()
+    # And it takes the focus, though the page opens at the calendar (from QA: it stayed on
+    # the page itself), without leaving the calendar.
+    expect(message).to_be_focused()
+    expect(section.get_by_role("heading", name="2027")).to_be_in_viewport()
     page.screenshot(path=str(artifacts / "holiday-saved-390.png"))
 
 

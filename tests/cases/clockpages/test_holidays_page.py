@@ -2,6 +2,7 @@
 version that later calculations use while the old version stays."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -93,6 +94,10 @@ def test_a_holiday_added_on_a_weekend_is_saved_with_a_word_that_it_moves_nothing
     )
     assert "due dates are being recounted" not in saturday.content.decode()
     assert "Saved as version" in monday.content.decode()
+    # Each takes the focus (from QA: it stayed on the page itself).
+    for saved, level in ((saturday, "warning"), (monday, "success")):
+        told = rf'<div class="message message--{level}" tabindex="-1" autofocus>\s*<p>Saved as'
+        assert re.search(told, saved.content.decode())
     # The note ends as a sentence before the next (from QA: "…QA Deadlines computed…")
     assert "Office party. QA. Deadlines computed from now on use it" in monday.content.decode()
     assert "which no deadline counts as a working day" not in monday.content.decode()
