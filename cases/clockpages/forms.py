@@ -194,7 +194,10 @@ class HolidayEditForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     name = forms.CharField(
-        label="Name", required=False, max_length=120, help_text="Needed to add or rename."
+        label="Name",
+        required=False,
+        max_length=120,
+        help_text="Needed to add or rename a holiday, not to remove one.",
     )
     source = forms.CharField(
         label="Source",
@@ -208,6 +211,11 @@ class HolidayEditForm(forms.Form):
         help_text="Kept with the new version.",
         error_messages={"required": "Say why the calendar changes; the version keeps it."},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Needed to add or rename (clean): never "(optional)" beside it (from QA).
+        self.fields["name"].looks_required = True
 
     def clean(self):
         cleaned = super().clean()

@@ -221,3 +221,13 @@ def test_a_refused_change_is_summed_up_at_the_top_of_its_form_and_focused(client
     summary = summary.split("</div>", 1)[0]
     assert "Give the holiday&#x27;s date (MM/DD/YYYY)." in summary
     assert "Say why the calendar changes" in summary
+
+
+def test_the_name_is_labelled_as_needed_to_add_or_rename(client, sysadmin):
+    """From QA: "Name (optional)", though a holiday added without one was refused ("Give the
+    holiday's name."); only a removal goes without it."""
+    client.force_login(sysadmin)
+    page = client.get(URL).content.decode()
+    field = page.split('<label class="label" for="id_judicial-name">', 1)[1].split("</div>", 1)[0]
+    assert field.startswith("Name</label>") and "(optional)" not in field
+    assert "Needed to add or rename a holiday, not to remove one." in field
