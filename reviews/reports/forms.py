@@ -146,6 +146,19 @@ class PeriodForm(DatesKeptAsTyped, forms.Form):
         return day.isoformat() if day else str(self.data.get(name, ""))
 
 
+def period_asked(data, *, today: dt.date) -> dict[str, str]:
+    """The dashboard's period named by `data` ("start" and "end", as its forms send them), for
+    a page that leads back to it; none unless both dates make a period, so no other text is
+    carried on."""
+    if not (data.get("start") and data.get("end")):
+        return {}
+    form = PeriodForm({name: data.get(name) for name in ("start", "end")}, today=today)
+    if not form.is_valid():
+        return {}
+    period = form.period()
+    return {"start": period.start.isoformat(), "end": period.end.isoformat()}
+
+
 def last_month(today: dt.date) -> str:
     first = today.replace(day=1) - dt.timedelta(days=1)
     return f"{first:%Y-%m}"

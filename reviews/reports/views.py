@@ -25,7 +25,7 @@ from cases.integrity.responses import stored_file_response
 from cases.spreadsheet import CSV_CONTENT_TYPE, csv_response
 from imrsite.errors import bad_input_page
 from reviews.reports.charts import charts_drawn
-from reviews.reports.forms import PeriodForm, last_month
+from reviews.reports.forms import PeriodForm, last_month, period_asked
 from reviews.reports.models import ReportRun, ReportRunStatus
 from reviews.reports.monthly import FIRST_MONTH
 from reviews.reports.periods import period_reach
@@ -97,6 +97,8 @@ def _dashboard_page(
             "report_month_refused": month_refused,
             "first_report_month": f"{FIRST_MONTH:%Y-%m}",
             "report_runs": report_runs_recent(limit=3),
+            # The runs' pages lead back to this period.
+            "run_query": urlencode(query),
         },
         status=status,
     )
@@ -205,7 +207,18 @@ def report_run_request_view(request):
             f"{us_date_at(run.finished_at)}; make it again to "
             "count what changed since.",
         )
-    return redirect_after_post(request, reverse("reports:report_run", args=[run.pk]))
+    return redirect_after_post(request, _run_url(run, request.POST))
+
+
+def _run_url(run: ReportRun, sent) -> str:
+    """The run's page, carrying the dashboard's period it was asked from (the form's hidden
+    start and end), so its "Back to the dashboard" returns to it (from QA: to the default)."""
+    period = period_asked(sent, today=timezone.localdate())
+    return _with_query(reverse("reports:report_run", args=[run.pk]), period)
+
+
+def _with_query(url: str, query: dict) -> str:
+    return url + (f"?{urlencode(query)}" if query else "")
 
 
 @access_required(Ability.SEE_DASHBOARD)
@@ -213,10 +226,15 @@ def report_run_request_view(request):
 def report_run(request, report_id: int):
     """One run: its progress while it works (htmx polls the panel), then its files."""
     run = report_run_get(report_id)
+    # The dashboard's period it was asked from, kept by its links and forms (_run_url).
+    period = period_asked(request.GET, today=timezone.localdate())
     context = {
         "run": run,
         "stuck": report_run_stuck(run),
         "runs": report_runs_recent(),
+        "period_asked": period,
+        "run_query": urlencode(period),
+        "dashboard_url": _with_query(reverse("reports:dashboard"), period),
     }
     return page_or_fragment(request, "reports/report_run.html", "progress", context)
 
@@ -231,7 +249,7 @@ def report_run_retry_view(request, report_id: int):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.info(request, f"The report for {run.month_label} is being made again.")
-    return redirect_after_post(request, reverse("reports:report_run", args=[run.pk]))
+    return redirect_after_post(request, _run_url(run, request.POST))
 
 
 @access_required(Ability.SEE_DASHBOARD)

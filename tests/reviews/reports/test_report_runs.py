@@ -287,6 +287,49 @@ def test_a_refused_month_comes_back_to_the_period_being_viewed(admin):
     assert not ReportRun.objects.exists()
 
 
+def _back(page: str) -> str:
+    """Where the run page's "Back to the dashboard" leads."""
+    return html.unescape(re.search(r'<a href="([^"]*)">Back to the dashboard</a>', page).group(1))
+
+
+def test_the_run_page_leads_back_to_the_period_the_report_was_asked_from(
+    world, admin, django_capture_on_commit_callbacks
+):
+    """From QA: "Back to the dashboard" on the run's page went to plain /dashboard/, and the
+    period being viewed when the report was asked for was lost (the last 30 days instead)."""
+    client = _client(admin)
+    period = {"start": "2026-11-01", "end": "2026-11-30"}
+    asked = _ask(client, django_capture_on_commit_callbacks, month="2026-11", **period)
+    run = ReportRun.objects.get()
+    url = reverse("reports:report_run", args=[run.pk])
+    assert asked["Location"] == f"{url}?start=2026-11-01&end=2026-11-30"
+    page = client.get(asked["Location"]).content.decode()
+    assert _back(page) == "/dashboard/?start=2026-11-01&end=2026-11-30"
+    dashboard = html.unescape(client.get(_back(page)).content.decode())
+    assert "The operation as a whole, 11/01/2026 to 11/30/2026." in dashboard
+    # Made again from its page, the period goes on with it.
+    again = page.split('name="again"', 1)[1].split("</form>", 1)[0]
+    assert '<input type="hidden" name="start" value="2026-11-01">' in again
+    # and so does the panel the page asks for again while the run works
+    panel = client.get(asked["Location"], headers={"HX-Request": "true"}).content.decode()
+    assert '<input type="hidden" name="end" value="2026-11-30">' in panel
+    made_again = _ask(client, month="2026-11", again="1", **period)
+    assert made_again["Location"].endswith("/?start=2026-11-01&end=2026-11-30")
+    retried = client.post(reverse("reports:report_run_retry", args=[run.pk]), period)
+    assert retried["Location"] == asked["Location"]
+    # The dashboard's list of runs leads to them with its period too.
+    listed = dashboard.split('id="report-title"', 1)[1]
+    assert f"{url}?start=2026-11-01&end=2026-11-30" in listed
+    # Only dates that make a period pass on: anything else, and the dashboard's own default.
+    for bad in ({"start": "2026-02-30", "end": "2026-11-30"}, {"start": "<b>", "end": "x"}):
+        response = _ask(client, month="2026-10", **bad)
+        assert "?" not in response["Location"]
+        page = client.get(response["Location"]).content.decode()
+        assert _back(page) == reverse("reports:dashboard")
+    page = client.get(f"{url}?start=2026-02-30&end=2026-11-30").content.decode()
+    assert _back(page) == reverse("reports:dashboard")
+
+
 def test_a_retried_runs_earlier_worker_writes_nothing_over_the_new_attempt(
     world, admin, monkeypatch
 ):
