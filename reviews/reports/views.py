@@ -69,15 +69,35 @@ def dashboard(request):
         writer = csv.writer(out)
         writer.writerows(table.csv_rows())
         return csv_response(out.getvalue(), filename=table.csv_filename(period))
-    return _dashboard_page(request, form, today, fresh=request.GET.get("fresh") == "1")
+    month, month_refused = _month_chosen(request.GET.get("month", ""), today)
+    return _dashboard_page(
+        request,
+        form,
+        today,
+        fresh=request.GET.get("fresh") == "1",
+        month=month,
+        month_refused=month_refused,
+    )
+
+
+def _month_chosen(text: str, today) -> tuple[str, str]:
+    """The report's month an address chooses (?month=, as the old report address sends a month
+    never made), as its field shows it, and why it is refused ("" when it is not)."""
+    if not text:
+        return "", ""
+    try:
+        period = report_month(text, today=today)
+    except ValidationError as exc:
+        return text[:40], " ".join(exc.messages)
+    return f"{period.start:%Y-%m}", ""
 
 
 def _dashboard_page(
     request, form: PeriodForm, today, *, fresh=False, month="", month_refused="", status=200
 ):
-    """The dashboard at the form's period. `month` and `month_refused`: the report's month as
-    typed and why it was refused, said beside its field (from QA: above the page, with the
-    month put back to last month's)."""
+    """The dashboard at the form's period. `month`: the report's month for its field (default
+    last month's); `month_refused`: why it was refused, said beside the field with the month as
+    typed (from QA: above the page, with the month put back to last month's)."""
     period = form.period()
     snapshot = dashboard_snapshot(period, today, fresh=fresh)
     query = {"start": period.start.isoformat(), "end": period.end.isoformat()}
@@ -93,7 +113,7 @@ def _dashboard_page(
             "charts": charts_drawn(snapshot, query),
             "taken_at": snapshot.taken_at,
             "query": query,
-            "report_month": month if month_refused else last_month(today),
+            "report_month": month if month or month_refused else last_month(today),
             "report_month_refused": month_refused,
             "first_report_month": f"{FIRST_MONTH:%Y-%m}",
             "report_runs": report_runs_recent(limit=3),
@@ -156,7 +176,7 @@ def _run_file(request, run: ReportRun, file_format: str):
 def monthly_report_download(request):
     """The latest report made for `month` (YYYY-MM; default last month) as CSV or PDF: the
     stored files of its done run. Not made yet: the run's page while it works, else the
-    dashboard, where it is asked for."""
+    dashboard with that month chosen, where it is asked for."""
     today = timezone.localdate()
     try:
         period = report_month(request.GET.get("month") or last_month(today), today=today)
@@ -165,12 +185,16 @@ def monthly_report_download(request):
         return bad_input_page(request, " ".join(exc.messages))
     run = report_run_latest(period.start)
     if run is None:
+        month = f"{period.start:%B %Y}"
         messages.info(
             request,
-            f"The monthly report for {period.start:%B %Y} has not been made yet: make it "
-            'under "Monthly report to the Administrative Director".',
+            f"The monthly report for {month} has not been made yet. To make it, choose “Make "
+            "the report” under “Monthly report to the Administrative Director”, where "
+            f"{month} is chosen.",
+            extra_tags="focus",  # told on the page it leads to (from QA: a silent redirect)
         )
-        return redirect("reports:dashboard")
+        chosen = urlencode({"month": f"{period.start:%Y-%m}"})
+        return redirect(f"{reverse('reports:dashboard')}?{chosen}")
     if run.status != ReportRunStatus.DONE:
         return redirect("reports:report_run", report_id=run.pk)
     return _run_file(request, run, request.GET.get("format") or "csv")

@@ -23,6 +23,7 @@ from django.utils import timezone
 from accounts.models import Role
 from cases.outbox.models import FollowUp
 from reviews.reports import runs
+from reviews.reports.forms import last_month
 from reviews.reports.models import ReportRun, ReportRunStatus
 from reviews.reports.monthly import SECTIONS, monthly_report
 from reviews.reports.selectors import Period
@@ -381,12 +382,35 @@ def test_a_stored_report_that_changed_is_not_served(world, admin):
     assert response.status_code == 500 and b"%PDF" not in response.content
 
 
-def test_the_old_address_for_a_month_never_made_sends_to_the_dashboard(admin):
+def _month_field(page: str) -> str:
+    return re.search(r'<input type="month" id="report-month"[^>]*>', page).group(0)
+
+
+def test_the_old_address_for_a_month_never_made_sends_to_the_dashboard_with_it_chosen(admin):
+    """From QA: ?month=2026-10&format=pdf for a month never made landed on the dashboard with
+    the Month field on last month and no word of October."""
     response = _client(admin).get(
-        reverse("reports:monthly_report"), {"month": "2026-10"}, follow=True
+        reverse("reports:monthly_report"), {"month": "2026-10", "format": "pdf"}, follow=True
     )
-    assert response.redirect_chain[-1][0] == reverse("reports:dashboard")
-    assert "The monthly report for October 2026 has not been made yet" in response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("reports:dashboard") + "?month=2026-10"
+    page = html.unescape(response.content.decode())
+    assert 'value="2026-10"' in _month_field(page) and "autofocus" not in _month_field(page)
+    said = (
+        "The monthly report for October 2026 has not been made yet. To make it, choose “Make "
+        "the report” under “Monthly report to the Administrative Director”, where October 2026 "
+        "is chosen."
+    )
+    assert re.search(rf'tabindex="-1" autofocus>\s*<p>{re.escape(said)}</p>', page)
+
+
+def test_a_month_chosen_in_the_dashboards_address_that_is_none_is_said_beside_it(admin):
+    client = _client(admin)
+    page = html.unescape(client.get(reverse("reports:dashboard"), {"month": "2999-01"}).text)
+    assert "January 2999 has not begun" in page
+    assert 'value="2999-01"' in _month_field(page) and 'aria-invalid="true"' in _month_field(page)
+    # Without one, the field offers last month, as before.
+    last = client.get(reverse("reports:dashboard")).content.decode()
+    assert f'value="{last_month(timezone.localdate())}"' in _month_field(last)
 
 
 @pytest.mark.parametrize(
