@@ -353,11 +353,28 @@
     var summary = document.querySelector(".form-error[autofocus], .error-summary[autofocus]");
     var active = document.activeElement;
     var unfocused = !active || active === document.body;
-    if (summary && unfocused) { summary.focus(); }
+    if (summary && unfocused) { focusHeld(summary, {}); }
     messagesPlace();
     var told = document.querySelector("#messages .message[autofocus]");
-    if (!summary && told && unfocused) { told.focus({ preventScroll: true }); }
+    if (!summary && told && unfocused) { focusHeld(told, { preventScroll: true }); }
   });
+  /* Chromium applies the fragment's own focus once the page is drawn, which may come after
+     `load`: for a target that cannot take the focus (the calendar's section) it clears the
+     focus (a test saw the summary lose it about 1 time in 14). Once, within the page's first
+     moments and only if the focus then went to nothing, it is given back. */
+  function focusHeld(element, options) {
+    var until = Date.now() + 2000;
+    element.addEventListener("blur", function again() {
+      element.removeEventListener("blur", again);
+      setTimeout(function () {
+        var now = document.activeElement;
+        if (Date.now() < until && (!now || now === document.body) && element.isConnected) {
+          element.focus(options);
+        }
+      }, 0);
+    });
+    element.focus(options);
+  }
 
   /* Where the focus goes once an answer's swap has settled: one place, in this order. Only
      while the focus is on nothing (the page itself): a field being typed in keeps it.
