@@ -13,17 +13,24 @@ from tests.factories import case_in_review, determination_fill
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_click_replaces_the_workers_name_on_the_review_step(
-    page, live_server, reference_data, artifacts
-):
+def review_step_with(page, url: str, summary_more: str):
+    """Luis Delgado's case, decided, its summary ending with `summary_more`, open on the review
+    step for its reviewer."""
     case, reviewer, determination = case_in_review(
         worker_first_name="Luis", worker_last_name="Delgado"
     )
     determination_fill(determination)
-    determination.clinical_summary += " Mr. Delgado walks with a cane."
+    determination.clinical_summary += summary_more
     determination.save()
-    sign_in(page, live_server.url, reviewer)
-    page.goto(f"{live_server.url}/reviews/cases/{case.case_number}/step/4/")
+    sign_in(page, url, reviewer)
+    page.goto(f"{url}/reviews/cases/{case.case_number}/step/4/")
+    return determination
+
+
+def test_a_click_replaces_the_workers_name_on_the_review_step(
+    page, live_server, reference_data, artifacts
+):
+    determination = review_step_with(page, live_server.url, " Mr. Delgado walks with a cane.")
 
     warnings = page.locator("#review-warnings")
     expect(warnings.locator("mark", has_text="Mr. Delgado")).to_be_visible()
@@ -45,14 +52,9 @@ def test_two_warnings_ticked_in_quick_succession_are_both_confirmed(
 ):
     """From QA: ticking both confirmations one right after the other saved only the first;
     after a reload the second was unticked and signing waited for it."""
-    case, reviewer, determination = case_in_review(
-        worker_first_name="Luis", worker_last_name="Delgado"
+    determination = review_step_with(
+        page, live_server.url, " Mr. Delgado walks with a cane. Dr. Park agreed."
     )
-    determination_fill(determination)
-    determination.clinical_summary += " Mr. Delgado walks with a cane. Dr. Park agreed."
-    determination.save()
-    sign_in(page, live_server.url, reviewer)
-    page.goto(f"{live_server.url}/reviews/cases/{case.case_number}/step/4/")
     page.wait_for_load_state("networkidle")
     boxes = page.locator("#review-warnings input[type=checkbox]")
     expect(boxes).to_have_count(2)
