@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseBadRequest
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -64,7 +64,13 @@ def dashboard(request):
             request.GET.get("chart", ""), period, today, fresh=request.GET.get("fresh") == "1"
         )
         if table is None:
-            raise Http404("No such chart.")
+            # A script's or an old link's mistake: said, as a bad period is (from QA: "Page
+            # not found").
+            return HttpResponseBadRequest(
+                f"“{request.GET.get('chart', '')[:40]}” is not a chart of the dashboard: use "
+                "the “Download as CSV” link under a chart. No CSV was made.",
+                content_type="text/plain; charset=utf-8",
+            )
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerows(table.csv_rows())
@@ -168,7 +174,12 @@ def _run_file(request, run: ReportRun, file_format: str):
             filename=f"{run.file_stem}.csv",
             content_type=CSV_CONTENT_TYPE,
         )
-    raise Http404("Ask for format=pdf or format=csv.")
+    # From QA: an unknown format was "Page not found", as if the report were missing.
+    return bad_input_page(
+        request,
+        f"“{file_format[:20]}” is not a format the monthly report is kept in: ask for "
+        "format=pdf or format=csv.",
+    )
 
 
 @access_required(Ability.SEE_DASHBOARD)

@@ -278,7 +278,9 @@ def test_a_chart_downloads_as_csv(world):
     assert rows[0] == ["Drug class", "Decided items", "Upheld", "Overturned", "Overturned rate"]
     assert ["Opioids", "1", "0", "1", "100.0%"] in rows
     missing = _client().get(reverse("reports:dashboard"), {"format": "csv", "chart": "nothing"})
-    assert missing.status_code == 404
+    # Said, not "Page not found" (from QA).
+    assert missing.status_code == 400
+    assert "“nothing” is not a chart of the dashboard" in missing.content.decode()
 
 
 def test_a_chart_csv_writes_a_name_that_looks_like_a_formula_as_text(world):
