@@ -24,7 +24,7 @@ from cases.intake.validation import intake_validate
 from cases.intake.validation.keys import PARTY_KEYS
 from cases.intake.validation.records import record_digest
 from cases.lifecycle import events
-from cases.lifecycle.delivery import WORKER_ROLE
+from cases.lifecycle.delivery import WORKER_ROLE, address_problem
 from cases.lifecycle.history import fact_label
 from cases.lifecycle.models import Case, DisputedItem, ItemCategory, Party, PartyRole, Priority
 from cases.lifecycle.services import case_due_on_refresh, case_lock
@@ -516,6 +516,13 @@ def case_facts_edit(
             setattr(party, key, value)
         party.full_clean()
         party.save()
+    # An address typed here is checked as the service panel checks it (from a review: this page
+    # went round the rule, and the papers held for the party went out to "5 Dock Rd").
+    for change in changed:
+        if change["field"].endswith(".address") and (
+            problem := address_problem(change["new"] or "")
+        ):
+            raise ValidationError(f"{fact_label(change['field'])}: {problem}")
 
     _items_apply(case, data["items"], shape=shape, removing=removing, changed=changed)
 

@@ -473,25 +473,30 @@ def _unseen(char: str) -> bool:
 
 def identifier_hits(identifiers: list[Identifier], text: str) -> list[Hit]:
     """Every hit in the text, in the order of the text; overlapping hits go to the identifier
-    listed first (the worker's name before a generic pattern). The text is read without its
-    format characters (_unseen), since none prints: a social security number with a direction
-    mark inside printed whole in the public letter, unflagged (from the notes). A hit's span
-    is the text's own, marks and all, so replacing it leaves none behind."""
+    listed first (the worker's name before a generic pattern). The text is read as it is, and
+    again without its format characters (_unseen), since none prints: a social security
+    number with a direction mark inside printed whole in the public letter, unflagged (from the
+    notes). Read as it is too, since a zero-width space between two words stands for a space
+    (from a review: "Ruiz\u200breports" read without it was no name). A hit's span is the
+    text's own, marks and all, so replacing it leaves none behind."""
     text = text or ""
     kept = [index for index, char in enumerate(text) if not _unseen(char)]
-    read = "".join(text[index] for index in kept) if len(kept) < len(text) else text
+    readings = [(text, None)]
+    if len(kept) < len(text):
+        readings.append(("".join(text[index] for index in kept), kept))
     hits: list[Hit] = []
     for identifier in identifiers:
-        for match in identifier.pattern.finditer(read):
-            group = "id" if "id" in identifier.pattern.groupindex else 0
-            start, end = match.span(group)
-            if start == end:
-                continue
-            if read is not text:
-                start, end = kept[start], kept[end - 1] + 1
-            if any(h.start < end and start < h.end for h in hits):
-                continue
-            hits.append(Hit(identifier, start, end, text[start:end]))
+        group = "id" if "id" in identifier.pattern.groupindex else 0
+        for read, positions in readings:
+            for match in identifier.pattern.finditer(read):
+                start, end = match.span(group)
+                if start == end:
+                    continue
+                if positions is not None:
+                    start, end = positions[start], positions[end - 1] + 1
+                if any(h.start < end and start < h.end for h in hits):
+                    continue
+                hits.append(Hit(identifier, start, end, text[start:end]))
     return sorted(hits, key=lambda hit: hit.start)
 
 

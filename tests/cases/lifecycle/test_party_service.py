@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from cases.intake.corrections import case_facts_edit
 from cases.lifecycle.delivery import address_problem, case_service_problems, delivery_method_for
 from cases.lifecycle.models import (
     CaseEvent,
@@ -16,7 +17,7 @@ from cases.lifecycle.models import (
     PartyRole,
 )
 from cases.lifecycle.services import party_service_set
-from tests.factories import CaseFactory, PartyFactory
+from tests.factories import CaseFactory, PartyFactory, ready_case
 
 
 def test_email_only_with_an_address_and_consent_else_mail():
@@ -209,3 +210,14 @@ def test_the_parties_panels_email_inputs_stop_at_the_length_a_party_stores(admin
     inputs = re.findall(r'<input type="email"[^>]*>', page.content.decode())
     assert inputs
     assert all('maxlength="254"' in tag for tag in inputs), inputs
+
+
+def test_the_facts_page_refuses_an_address_without_its_city_state_and_zip_too(case_admin):
+    """From a review: the facts page also writes addresses, and took "5 Dock Rd"."""
+    case = ready_case(worker_address="1 Main St\nFresno, CA 93701")
+    with pytest.raises(ValidationError, match="mail to “5 Dock Rd” alone would not arrive"):
+        case_facts_edit(
+            case=case, actor=case_admin, changes={"injured_worker": {"address": "5 Dock Rd"}}
+        )
+    case.refresh_from_db()
+    assert case.worker_address == "1 Main St\nFresno, CA 93701"

@@ -558,6 +558,21 @@ def test_an_identifier_with_unseen_characters_inside_is_found_and_replaced_whole
     )
 
 
+def test_a_zero_width_space_between_words_still_parts_them(named_case):
+    """From a review: read without its format characters, "Ruiz\u200breports" joined into one
+    word and the name, a social security and a claim number beside such a space were missed."""
+    case = named_case[0]
+    text = f"Ana Ruiz{ZWSP}reports pain. SSN{ZWSP}123-45-6789. Claim{ZWSP}05-123456 open."
+    hits = identifier_hits(case_identifiers(case), text)
+    assert [(hit.identifier.code, hit.found) for hit in hits] == [
+        ("worker", "Ana Ruiz"),
+        ("ssn", "123-45-6789"),
+        ("claim", "05-123456"),
+    ]
+    email = identifier_hits(case_identifiers(case), f"email{ZWSP}ana@example.org")
+    assert [hit.found for hit in email] == ["ana@example.org"]
+
+
 def test_a_name_the_case_file_holds_with_a_direction_mark_is_found_without_it(db):
     case, _, _ = case_in_review(worker_first_name="Ana", worker_last_name=f"Ruiz{LRM}")
     hits = identifier_hits(case_identifiers(case), "Ana Ruiz reports pain.")
